@@ -1,0 +1,1 @@
+# cli/local.mk: the cli part of the build (included by the top Makefile.am).

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * abi.h: the one interface between the packs that ddvc generates and the ddv
+ * runtime (ddv.ko). Generated code includes this header and nothing else of ours;
+ * every symbol it uses starts with ddv_ / DDV_.
+ *
+ * A pack is descriptor tables (types, messages, functions) plus one wrapper per
+ * probed exported symbol. The wrapper has the symbol's real prototype; the
+ * runtime redirects the driver's own call sites of the symbol to the wrapper.
+ * What a wrapper looks like (pack "heap", function index 0, message 2):
+ *
+ *	// specs/linux/heap.ddv:30:1 kmalloc -> kmalloc_trace
+ *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+ *	{
+ *		struct ddv_call call;
+ *		void *ret;
+ *		u64 args[3] = { (u64)(unsigned long)s, (u64)flags, (u64)size };
+ *
+ *		if (!ddv_call_enter(&call, &ddv_pack_heap, 0, _RET_IP_, args, 3))
+ *			return kmalloc_trace(s, flags, size);  // function switched off
+ *		if (gfpflags_allow_blocking(flags) && !ddv_can_sleep())
+ *			ddv_violation(&call, 2, 1, args[1]);    // check ... "sleeping allocation in atomic context"
+ *		switch (ddv_should_fail(&call, size, DDV_CONTIG)) {
+ *		case 1: ret = NULL; goto out;               // fails NULL
+ *		}
+ *		ret = kmalloc_trace(s, flags, size);
+ *		if (ret) {                                  // after ret != NULL { create heap[ret] { size = size; } }
+ *			u64 f[DDV_MAX_FIELDS] = { size };
+ *			ddv_obj_create(&call, 0, (u64)(unsigned long)ret, 0, f, 3);
+ *		}
+ *	out:
+ *		ddv_call_exit(&call, (u64)(unsigned long)ret);
+ *		return ret;
+ *	}
+ *
+ * Indices (type, message, function) are local to the pack; the runtime adds the
+ * pack's bases. Message 0 of every pack is reserved (means "no message").
+ * The runtime is built with -fno-optimize-sibling-calls and so must packs be:
+ * a wrapper must never tail-call the original.
+ */
+#ifndef DDV_ABI_H
+#define DDV_ABI_H
+
+#include <linux/types.h>
+
+#define DDV_ABI_VERSION 1
+#define DDV_MAX_FIELDS 4	/* u64 fields of one object */
+#define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
+
+/* Where a construct is written: embedded so a report can name heap.ddv:42:5. */
+struct ddv_srcpos {
+	const char *file;
+	u32 line;
+	u32 col;
+};
+
+/* An object type: a key, up to DDV_MAX_FIELDS fields, an optional small state. */
+struct ddv_type_desc {
+	const char *name;
+	const char *const *field_names;
+	const char *const *state_names;		/* NULL when the type has no state */
+	u8 nfields;
+	u8 nstates;
+	u16 flags;				/* DDV_TYPE_* */
+	u16 leak_msg;				/* reported per object still owned at unload; 0: never a leak */
+	s8 size_field;				/* field that holds the object's size, or -1 */
+	struct ddv_srcpos pos;
+};
+#define DDV_TYPE_CONTAINED	0x1	/* may live inside a heap block: indexed for ddv_obj_find_inside() */
+
+enum ddv_severity { DDV_SEV_ERROR, DDV_SEV_WARNING, DDV_SEV_NOTE };
+
+/* One message: a rule's diagnostic, or a trace record's layout. */
+struct ddv_msg_desc {
+	const char *rule_id;		/* stable: "heap.double-free"; used by reports, suppressions, disable */
+	const char *text;		/* with {name} placeholders for the record's arguments, as in the catalog */
+	const char *const *arg_names;
+	u8 nargs;
+	u8 severity;			/* enum ddv_severity */
+	struct ddv_srcpos pos;
+};
+
+/* What the injector may do to a function (the spec's "class"). */
+enum ddv_fault_class {
+	DDV_FAULT_NONE,		/* cannot fail: never injected */
+	DDV_FAULT_GENERIC,	/* fails with one of its failure values */
+	DDV_FAULT_ALLOC,	/* an allocation: memory-pressure modes apply (size, contiguity, budget) */
+	DDV_FAULT_TRYLOCK,	/* a trylock: lock-contention mode may fail it */
+	DDV_FAULT_LOCK,		/* a blocking lock: lock-contention mode may delay it */
+};
+
+/* Flags to ddv_should_fail() for an allocation. */
+#define DDV_CONTIG	0x1	/* physically contiguous (kmalloc, DMA) rather than virtual (vmalloc) */
+
+/* A probed exported symbol. */
+struct ddv_func_desc {
+	const char *symbol;		/* the exported symbol whose call sites are redirected */
+	const char *api;		/* the API's name in reports: "kmalloc" for kmalloc_trace */
+	void *wrapper;			/* the generated wrapper, same prototype */
+	void *original;			/* &symbol; NULL for an optional symbol the kernel lacks */
+	const s64 *fail_values;		/* what an injected failure returns (pointer results: 0 = NULL) */
+	u16 call_msg;			/* trace layout: the arguments in order */
+	u16 ret_msg;			/* trace layout: the return value */
+	u8 nargs;
+	u8 nfail;
+	u8 fault_class;			/* enum ddv_fault_class */
+	u8 flags;			/* DDV_FUNC_* */
+	struct ddv_srcpos pos;
+};
+#define DDV_FUNC_MAY_SLEEP	0x1	/* the runtime reports a call from atomic context */
+#define DDV_FUNC_OPTIONAL	0x2	/* the kernel may lack the symbol */
+#define DDV_FUNC_RET_PTR	0x4	/* returns a pointer (ERR_PTR-aware tracing) */
+
+/* A leak scope between two calls: counts of a type must match between them. */
+struct ddv_scope_desc {
+	const char *name;
+	u16 begin_func;			/* scope opens after this function returns successfully */
+	u16 end_func;			/* and closes before this one runs */
+	u16 type;
+	u16 msg;
+	struct ddv_srcpos pos;
+};
+
+struct ddv_pack {
+	u32 abi_version;		/* DDV_ABI_VERSION */
+	const char *name;
+	const char *version;
+	const struct ddv_type_desc *types;
+	const struct ddv_msg_desc *msgs;
+	const struct ddv_func_desc *funcs;
+	const struct ddv_scope_desc *scopes;
+	u16 ntypes;
+	u16 nmsgs;
+	u16 nfuncs;
+	u16 nscopes;
+	/* Filled in by ddv_register_pack(). */
+	u16 pack_id;
+	u16 type_base;
+	u16 func_base;
+	struct module *owner;
+};
+
+/* Called from the pack module's init and exit (generated). */
+int ddv_register_pack(struct ddv_pack *pack);
+void ddv_unregister_pack(struct ddv_pack *pack);
+
+/* One call in flight, on the wrapper's stack. */
+struct ddv_call {
+	struct ddv_pack *pack;
+	unsigned long ret_ip;		/* return address in the driver: names the call site */
+	u64 t_enter;
+	u16 func;			/* index in pack->funcs */
+	u16 dut;			/* which driver under test made the call */
+	u8 trace;			/* trace level of this call */
+	u8 injected;			/* a fault was injected */
+	u8 reported;			/* a rule fired (for log-on-violation tracing) */
+};
+
+/*
+ * Starts a call: finds the caller's driver, logs the entry when traced.
+ * Returns false when the function is switched off: the wrapper then calls the
+ * original and nothing else.
+ */
+bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
+		    unsigned long ret_ip, const u64 *args, unsigned int nargs);
+/* Ends a call: logs the return when traced. */
+void ddv_call_exit(struct ddv_call *call, u64 ret);
+
+/*
+ * Asks the injector whether this call fails. Returns 0 to go on, or 1 + the
+ * index in the function's fail_values of the value to return. size is the
+ * allocation's size (0 when none), flags DDV_CONTIG or 0.
+ */
+unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags);
+
+/* Reports that rule message msg fired, with nargs arguments (at most DDV_MAX_ARGS). */
+void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...);
+
+/* Calling context, for checks. */
+bool ddv_can_sleep(void);
+
+/* A snapshot of one object. */
+struct ddv_obj {
+	u64 key;
+	u64 fields[DDV_MAX_FIELDS];
+	unsigned long site;		/* return address of the call that created it */
+	u16 type;			/* local to the pack */
+	u16 dut;			/* owning driver; 0: nobody's (ownership transferred) */
+	u8 state;
+};
+
+/*
+ * State operations. Types are local to call->pack. Each returns 0 or a
+ * negative errno, never reports by itself: the generated code reports the
+ * rule's own message, so every finding names the rule that was broken.
+ *   -EEXIST  create: the key is live already (old, if given, receives it)
+ *   -ENOENT  the key is not live
+ *   -ERANGE  adjust: the result would leave [min, max]; nothing changed
+ *   -ENOSPC  the store is full: counted and reported by the runtime itself
+ */
+int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
+		   const u64 *fields, struct ddv_obj *old);
+int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old);
+int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out);
+int ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state);
+int ddv_obj_set_field(struct ddv_call *call, u16 type, u64 key, unsigned int field, u64 value);
+int ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
+		   s64 delta, s64 min, s64 max, s64 *result);
+/* Ownership transfer: the object stays live but is no longer the driver's to free. */
+int ddv_obj_disown(struct ddv_call *call, u16 type, u64 key);
+/* Finds a live object of type whose key lies in [lo, hi); 0 and *out, or -ENOENT. */
+int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out);
+
+#endif /* DDV_ABI_H */

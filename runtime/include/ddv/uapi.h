@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * uapi.h: the control interface of /dev/ddv, shared by ddv.ko and the ddv command.
+ *
+ * Control is an ioctl carrying an opcode and up to ten 64-bit arguments (the
+ * paper's UserPoke); strings and arrays are passed as user pointers with their
+ * lengths. read() drains binary log records (format: ddv/logrec.h); poll() says
+ * when records wait. Root only (CAP_SYS_ADMIN).
+ */
+#ifndef DDV_UAPI_H
+#define DDV_UAPI_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#else
+#include <linux/types.h>
+#include <sys/ioctl.h>
+#endif
+
+#define DDV_DEVICE "/dev/ddv"
+#define DDV_UAPI_VERSION 1
+
+struct ddv_cmd {
+	__u32 op;		/* enum ddv_op */
+	__u32 nargs;
+	__u64 arg[10];
+	__u64 out[4];		/* results, per op */
+};
+
+#define DDV_IOC_CMD _IOWR('D', 0x01, struct ddv_cmd)
+
+/*
+ * A call site in the driver's .ko, found from its relocations by the ddv
+ * command: the site lies at func+offset, where func is a symbol of the
+ * module (resolved through the module's own symbol table when it arrives).
+ */
+struct ddv_site {
+	__u32 id;		/* index in the site table; named in log records */
+	__u32 func_name;	/* offset of the containing function's name in the string blob */
+	__u32 func_offset;	/* offset of the instruction's first byte in that function */
+	__u32 api_name;		/* offset of the called exported symbol's name in the string blob */
+	__u8 opcode;		/* 0xe8 call, 0xe9 jmp, 0x0f jcc (then 0x8x follows) */
+	__u8 init;		/* in .init.text: patched at load only, never on attach */
+	__u16 pad;
+};
+
+enum ddv_op {
+	DDV_OP_VERSION,		/* out[0] = DDV_UAPI_VERSION, out[1] = DDV_ABI_VERSION */
+	DDV_OP_TARGET,		/* arg: name ptr, name len, sites ptr, nsites, strings ptr, strings len:
+				 * arms the runtime for a driver about to be loaded; out[0] = dut id */
+	DDV_OP_ATTACH,		/* arg: same as TARGET, for a driver already loaded: patches live */
+	DDV_OP_DETACH,		/* arg: dut id: restores the sites, drains in-flight calls */
+	DDV_OP_STATUS,		/* arg: dut id, buf ptr, buf len: fills struct ddv_status */
+	DDV_OP_LIST_PACKS,	/* arg: buf ptr, buf len: "id name version\n" lines; out[0] = length */
+	DDV_OP_LIST_FUNCS,	/* arg: buf ptr, buf len: "id pack symbol api\n" lines; out[0] = length */
+	DDV_OP_SET_TRACE,	/* arg: func id (~0: all), level (enum ddv_trace_level) */
+	DDV_OP_SET_FUNC_OFF,	/* arg: func id, off (1) / on (0) */
+	DDV_OP_INJECT,		/* arg: enum ddv_inject_mode, then mode arguments (see fault injection) */
+	DDV_OP_LEAK_CHECK,	/* arg: dut id: reports every live object the driver owns now */
+	DDV_OP_SCOPE,		/* arg: begin (1) / end (0), name ptr, name len */
+	DDV_OP_RULE_OFF,	/* arg: pack id, message index, off (1) / on (0) */
+	DDV_OP_COUNT
+};
+
+enum ddv_trace_level {
+	DDV_TRACE_OFF,		/* rules only */
+	DDV_TRACE_ON_VIOLATION,	/* log the call only when a rule fires on it */
+	DDV_TRACE_CALLS,	/* log every call: arguments, return value, times, CPU */
+	DDV_TRACE_STACK,	/* and the stack */
+};
+
+/* Counters that must never be silent. */
+struct ddv_status {
+	__u64 calls;
+	__u64 violations;
+	__u64 injected;
+	__u64 store_live;
+	__u64 store_capacity;
+	__u64 store_drops;	/* creates refused because the store was full */
+	__u64 log_drops;	/* records lost because a ring was full */
+	__u64 sites_patched;
+	__u64 sites_refused;	/* sites that failed verification and were left alone */
+};
+
+#endif /* DDV_UAPI_H */

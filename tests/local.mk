@@ -1,0 +1,1 @@
+# tests/local.mk: the tests part of the build (included by the top Makefile.am).
