@@ -43,6 +43,8 @@
 
 #include <linux/types.h>
 
+struct module;
+
 #define DDV_ABI_VERSION 1
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */
 #define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
@@ -140,8 +142,13 @@ struct ddv_pack {
 	struct module *owner;
 };
 
-/* Called from the pack module's init and exit (generated). */
-int ddv_register_pack(struct ddv_pack *pack);
+/*
+ * Called from the pack module's init and exit (generated). A macro so that the
+ * runtime learns the pack's module (it holds a reference on it while a driver's
+ * sites point at its wrappers) without a lookup the kernel does not export.
+ */
+#define ddv_register_pack(pack) __ddv_register_pack((pack), THIS_MODULE)
+int __ddv_register_pack(struct ddv_pack *pack, struct module *owner);
 void ddv_unregister_pack(struct ddv_pack *pack);
 
 /* One call in flight, on the wrapper's stack. */
@@ -149,8 +156,11 @@ struct ddv_call {
 	struct ddv_pack *pack;
 	unsigned long ret_ip;		/* return address in the driver: names the call site */
 	u64 t_enter;
+	const u64 *args;		/* the wrapper's argument array, for tracing on violation */
+	u32 site;			/* the driver's site id (its site table), ~0 when unknown */
 	u16 func;			/* index in pack->funcs */
 	u16 dut;			/* which driver under test made the call */
+	u8 nargs;
 	u8 trace;			/* trace level of this call */
 	u8 injected;			/* a fault was injected */
 	u8 reported;			/* a rule fired (for log-on-violation tracing) */
