@@ -1,0 +1,63 @@
+/* cmd_sites.c: "ddv sites": lists the call sites of probed symbols in a module, on any host. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static void add_symbol_list(struct symset *set, const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+
+	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save))
+		symset_add(set, s);
+	free(copy);
+}
+
+int cmd_sites(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "symbols", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct symset probed = { 0 };
+	struct site_table table;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			add_symbol_list(&probed, optarg);
+			break;
+		case 'h':
+			printf("usage: ddv sites MODULE.ko [--symbols SYM,SYM...]\n");
+			return EXIT_OK;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		ddv_error(0, "sites: expected one module file");
+		return EXIT_USAGE;
+	}
+	if (relocs_read_file(argv[optind], &probed, &table))
+		return EXIT_ERROR;
+	for (size_t i = 0; i < table.nsites; i++) {
+		const struct site *s = &table.sites[i];
+
+		printf("%s+%#x\t%s\t%s\t%s+%#llx%s\n", s->func, s->func_offset, site_kind(s),
+		       s->symbol, s->section, (unsigned long long)s->section_offset,
+		       s->init ? "\tinit" : "");
+	}
+	printf("%s: %zu sites", table.module, table.nsites);
+	if (table.naddr_refs)
+		printf(", %zu address references (not redirected)", table.naddr_refs);
+	if (table.nambiguous)
+		printf(", %zu left out (no unique function name)", table.nambiguous);
+	printf("\n");
+	site_table_free(&table);
+	symset_free(&probed);
+	return EXIT_OK;
+}
