@@ -5,7 +5,7 @@ CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli -D_GNU_SOURCE \
 
 noinst_LIBRARIES += cli/libddvcli.a
 cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBKMOD_CFLAGS)
-cli_libddvcli_a_SOURCES = cli/cli.h cli/util.c cli/modfile.c cli/relocs.c
+cli_libddvcli_a_SOURCES = cli/cli.h cli/util.c cli/modfile.c cli/relocs.c cli/catalog.c
 
 CLI_LIBS = cli/libddvcli.a $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
 

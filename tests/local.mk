@@ -8,3 +8,7 @@ TESTS += tests/cli/test_relocs
 tests_cli_test_relocs_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_relocs_LDADD = $(CLI_TEST_LIBS)
 EXTRA_DIST += tests/cli/data
+check_PROGRAMS += tests/cli/test_catalog
+TESTS += tests/cli/test_catalog
+tests_cli_test_catalog_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
+tests_cli_test_catalog_LDADD = $(CLI_TEST_LIBS)
