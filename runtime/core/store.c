@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0
+/* store.c: the single object store: segmented linear probing, seqcount readers, page index. */
+#include "store.h"
+
+/*
+ * Slots per segment: small tables keep 64 (so a few CPUs rarely meet on one
+ * lock), big ones 1024 (fills stay even: a segment fills up when the whole
+ * table is near full, not long before).
+ */
+static u32 store_seg_slots(u32 capacity)
+{
+	u32 n = capacity / 16;
+
+	if (n < 64)
+		n = 64;
+	if (n > 1024)
+		n = 1024;
+	if (n > capacity)
+		n = capacity;
+	return n;
+}
+
+static bool is_pow2(u32 x)
+{
+	return x && !(x & (x - 1));
+}
+
+size_t store_mem_size(u32 capacity)
+{
+	u32 nsegs;
+
+	if (capacity < 64 || !is_pow2(capacity))
+		return 0;
+	nsegs = capacity / store_seg_slots(capacity);
+	return (size_t)nsegs * sizeof(struct store_segment) +
+	       (size_t)capacity * sizeof(struct store_entry);
+}
+
+int store_init(struct store *s, void *mem, size_t mem_size, u32 capacity)
+{
+	size_t need = store_mem_size(capacity);
+	u32 i;
+
+	if (!need || mem_size < need || ((unsigned long)mem & (ENV_CACHELINE - 1)))
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	memset(mem, 0, need);
+	s->capacity = capacity;
+	s->seg_slots = store_seg_slots(capacity);
+	s->seg_mask = s->seg_slots - 1;
+	s->seg_shift = __builtin_ctz(s->seg_slots);
+	s->nsegs = capacity / s->seg_slots;
+	s->segs = mem;
+	s->slots = (struct store_entry *)(s->segs + s->nsegs);
+	for (i = 0; i < s->nsegs; i++)
+		env_lock_init(&s->segs[i].lock);
+	return 0;
+}
+
+void store_set_contained(struct store *s, u16 type)
+{
+	__atomic_fetch_or(&s->contained[type / 64], 1ull << (type % 64), __ATOMIC_RELAXED);
+}
+
+static inline bool store_is_contained(const struct store *s, u16 type)
+{
+	return (ENV_READ(s->contained[type / 64]) >> (type % 64)) & 1;
+}
+
+static inline bool is_index_type(u16 type)
+{
+	return type >= STORE_TYPE_INDEX0 && type < STORE_TYPE_INDEX0 + STORE_INDEX_LINKS;
+}
+
+/*
+ * All links of one page's index chain hash alike, so they share a segment and
+ * one lock covers the whole chain.
+ */
+static inline u32 store_hash(u16 type, u64 key)
+{
+	u64 x;
+
+	if (is_index_type(type))
+		type = STORE_TYPE_INDEX0;
+	x = key + (u64)type * 0x9e3779b97f4a7c15ull;
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 32;
+	return (u32)x;
+}
+
+static inline struct store_segment *seg_of(struct store *s, u32 hash)
+{
+	return &s->segs[(hash & (s->capacity - 1)) >> s->seg_shift];
+}
+
+static inline struct store_entry *seg_base(struct store *s, struct store_segment *seg)
+{
+	return s->slots + ((size_t)(seg - s->segs) << s->seg_shift);
+}
+
+static inline void seg_write_begin(struct store_segment *seg)
+{
+	ENV_WRITE(seg->seq, seg->seq + 1);
+	ENV_WMB();
+}
+
+static inline void seg_write_end(struct store_segment *seg)
+{
+	ENV_WMB();
+	ENV_WRITE(seg->seq, seg->seq + 1);
+}
+
+/* Slot of (type, key) in its segment, or -1. Caller holds the lock or validates seq. */
+static inline s32 seg_find(struct store *s, struct store_entry *base, u32 hash, u16 type, u64 key)
+{
+	u32 pos = hash & s->seg_mask;
+	u32 i;
+
+	for (i = 0; i < s->seg_slots; i++) {
+		struct store_entry *e = &base[(pos + i) & s->seg_mask];
+		u16 t = e->type;
+
+		if (t == STORE_TYPE_EMPTY)
+			return -1;
+		if (t == type && e->key == key)
+			return (pos + i) & s->seg_mask;
+	}
+	return -1;
+}
+
+static inline void entry_to_obj(const struct store_entry *e, struct store_obj *o)
+{
+	o->key = e->key;
+	o->site = e->site;
+	memcpy(o->fields, e->fields, sizeof(o->fields));
+	o->type = e->type;
+	o->owner = e->owner;
+	o->state = e->state;
+}
+
+/* Inserts into a locked segment. 0, -EEXIST (with *old), -ENOSPC (counted). */
+static int seg_insert_locked(struct store *s, struct store_segment *seg, u32 hash,
+			     u16 type, u64 key, u16 owner, u8 state, u64 site,
+			     const u64 *fields, struct store_obj *old)
+{
+	struct store_entry *base = seg_base(s, seg);
+	u32 pos = hash & s->seg_mask;
+	u32 i;
+
+	for (i = 0; i < s->seg_slots; i++) {
+		struct store_entry *e = &base[(pos + i) & s->seg_mask];
+
+		if (e->type == STORE_TYPE_EMPTY) {
+			seg_write_begin(seg);
+			e->key = key;
+			e->site = site;
+			if (fields)
+				memcpy(e->fields, fields, sizeof(e->fields));
+			else
+				memset(e->fields, 0, sizeof(e->fields));
+			e->owner = owner;
+			e->state = state;
+			e->used_mask = 0;
+			e->hash = hash;
+			e->type = type;
+			seg_write_end(seg);
+			seg->live++;
+			if (i + 1 > seg->max_probe)
+				seg->max_probe = i + 1;
+			return 0;
+		}
+		if (e->type == type && e->key == key) {
+			if (old)
+				entry_to_obj(e, old);
+			return -EEXIST;
+		}
+	}
+	seg->drops++;
+	return -ENOSPC;
+}
+
+/* Removes slot idx of a locked segment, shifting the rest of its cluster back. */
+static void seg_remove_locked(struct store *s, struct store_segment *seg, u32 idx)
+{
+	struct store_entry *base = seg_base(s, seg);
+	u32 mask = s->seg_mask;
+	u32 j = idx, k = idx, n;
+
+	seg_write_begin(seg);
+	for (n = 1; n < s->seg_slots; n++) {
+		u32 home;
+
+		k = (k + 1) & mask;
+		if (base[k].type == STORE_TYPE_EMPTY)
+			break;
+		home = base[k].hash & mask;
+		/* Move k back to j unless its home lies cyclically in (j, k]. */
+		if (((k - home) & mask) >= ((k - j) & mask)) {
+			base[j] = base[k];
+			j = k;
+		}
+	}
+	base[j].type = STORE_TYPE_EMPTY;
+	seg_write_end(seg);
+	seg->live--;
+}
+
+/* --- the contained-object index: entries (INDEX0 + link, page), keys in fields --- */
+
+#define INDEX_FULL_MASK ((1u << DDV_MAX_FIELDS) - 1)
+
+static void index_add(struct store *s, u64 key)
+{
+	u64 page = key >> STORE_INDEX_PAGE_SHIFT;
+	u32 hash = store_hash(STORE_TYPE_INDEX0, page);
+	struct store_segment *seg = seg_of(s, hash);
+	struct store_entry *base = seg_base(s, seg);
+	env_irqflags_t flags;
+	unsigned int link, f;
+
+	env_lock_irqsave(&seg->lock, flags);
+	/* Chains are dense: links 0..n-1 exist; the first with room takes the key. */
+	for (link = 0; link < STORE_INDEX_LINKS; link++) {
+		u16 type = STORE_TYPE_INDEX0 + link;
+		s32 idx = seg_find(s, base, hash, type, page);
+		struct store_entry *e;
+
+		if (idx < 0) {
+			u64 fields[DDV_MAX_FIELDS] = { key };
+
+			if (seg_insert_locked(s, seg, hash, type, page, 0, 0, 0, fields, NULL) == 0) {
+				idx = seg_find(s, base, hash, type, page);
+				base[idx].used_mask = 1;
+			} else {
+				seg->index_drops++;
+			}
+			goto out;
+		}
+		e = &base[idx];
+		if (e->used_mask == INDEX_FULL_MASK)
+			continue;
+		f = __builtin_ctz(~e->used_mask);
+		seg_write_begin(seg);
+		e->fields[f] = key;
+		e->used_mask |= 1u << f;
+		seg_write_end(seg);
+		goto out;
+	}
+	seg->index_drops++;
+out:
+	env_unlock_irqrestore(&seg->lock, flags);
+}
+
+static void index_remove(struct store *s, u64 key)
+{
+	u64 page = key >> STORE_INDEX_PAGE_SHIFT;
+	u32 hash = store_hash(STORE_TYPE_INDEX0, page);
+	struct store_segment *seg = seg_of(s, hash);
+	struct store_entry *base = seg_base(s, seg);
+	struct store_entry *hit = NULL, *last = NULL;
+	s32 idx, last_idx = -1;
+	unsigned int link, hit_f = 0, f;
+	env_irqflags_t flags;
+
+	env_lock_irqsave(&seg->lock, flags);
+	for (link = 0; link < STORE_INDEX_LINKS; link++) {
+		idx = seg_find(s, base, hash, STORE_TYPE_INDEX0 + link, page);
+		if (idx < 0)
+			break;
+		last = &base[idx];
+		last_idx = idx;
+		for (f = 0; !hit && f < DDV_MAX_FIELDS; f++) {
+			if ((last->used_mask >> f & 1) && last->fields[f] == key) {
+				hit = last;
+				hit_f = f;
+			}
+		}
+	}
+	if (!hit)	/* it was one of the index drops */
+		goto out;
+	seg_write_begin(seg);
+	hit->used_mask &= ~(1u << hit_f);
+	/* Keep the chain dense: refill the hole from the last link. */
+	if (hit != last) {
+		f = 31 - __builtin_clz(last->used_mask);
+		hit->fields[hit_f] = last->fields[f];
+		hit->used_mask |= 1u << hit_f;
+		last->used_mask &= ~(1u << f);
+	}
+	seg_write_end(seg);
+	if (!last->used_mask)
+		seg_remove_locked(s, seg, last_idx);
+out:
+	env_unlock_irqrestore(&seg->lock, flags);
+}
+
+/* --- the public operations --- */
+
+int store_insert(struct store *s, u16 type, u64 key, u16 owner, u8 state,
+		 u64 site, const u64 *fields, struct store_obj *old)
+{
+	u32 hash = store_hash(type, key);
+	struct store_segment *seg = seg_of(s, hash);
+	env_irqflags_t flags;
+	int ret;
+
+	if (unlikely(type == STORE_TYPE_EMPTY))
+		return -EINVAL;
+	env_lock_irqsave(&seg->lock, flags);
+	ret = seg_insert_locked(s, seg, hash, type, key, owner, state, site, fields, old);
+	env_unlock_irqrestore(&seg->lock, flags);
+	if (unlikely(ret == 0 && store_is_contained(s, type))) {
+		ENV_ADD(s->contained_live, 1);
+		index_add(s, key);
+	}
+	return ret;
+}
+
+int store_lookup(struct store *s, u16 type, u64 key, struct store_obj *out)
+{
+	u32 hash = store_hash(type, key);
+	struct store_segment *seg = seg_of(s, hash);
+	struct store_entry *base = seg_base(s, seg);
+	u32 seq;
+	s32 idx;
+
+	for (;;) {
+		seq = ENV_LOAD_ACQUIRE(seg->seq);
+		if (unlikely(seq & 1)) {
+			env_cpu_relax();
+			continue;
+		}
+		idx = seg_find(s, base, hash, type, key);
+		if (idx >= 0 && out)
+			entry_to_obj(&base[idx], out);
+		ENV_RMB();
+		if (likely(ENV_READ(seg->seq) == seq))
+			return idx >= 0 ? 0 : -ENOENT;
+	}
+}
+
+int store_delete(struct store *s, u16 type, u64 key, struct store_obj *old)
+{
+	u32 hash = store_hash(type, key);
+	struct store_segment *seg = seg_of(s, hash);
+	env_irqflags_t flags;
+	s32 idx;
+
+	env_lock_irqsave(&seg->lock, flags);
+	idx = seg_find(s, seg_base(s, seg), hash, type, key);
+	if (idx >= 0) {
+		if (old)
+			entry_to_obj(&seg_base(s, seg)[idx], old);
+		seg_remove_locked(s, seg, idx);
+	}
+	env_unlock_irqrestore(&seg->lock, flags);
+	if (idx < 0)
+		return -ENOENT;
+	if (unlikely(store_is_contained(s, type))) {
+		index_remove(s, key);
+		ENV_ADD(s->contained_live, -1);
+	}
+	return 0;
+}
+
+/*
+ * The update operations share one shape: lock, find, change under the
+ * sequence count, unlock. op returns 0 or a negative errno (no change then).
+ */
+enum store_update_op { UPD_STATE, UPD_FIELD, UPD_ADJUST, UPD_OWNER };
+
+static int store_update(struct store *s, u16 type, u64 key, enum store_update_op op,
+			unsigned int field, u64 value, s64 min, s64 max, u64 *out)
+{
+	u32 hash = store_hash(type, key);
+	struct store_segment *seg = seg_of(s, hash);
+	struct store_entry *e;
+	env_irqflags_t flags;
+	s64 now;
+	s32 idx;
+	int ret = 0;
+
+	if ((op == UPD_FIELD || op == UPD_ADJUST) && field >= DDV_MAX_FIELDS)
+		return -EINVAL;
+	env_lock_irqsave(&seg->lock, flags);
+	idx = seg_find(s, seg_base(s, seg), hash, type, key);
+	if (idx < 0) {
+		ret = -ENOENT;
+		goto out;
+	}
+	e = &seg_base(s, seg)[idx];
+	switch (op) {
+	case UPD_STATE:
+		seg_write_begin(seg);
+		e->state = (u8)value;
+		seg_write_end(seg);
+		break;
+	case UPD_OWNER:
+		seg_write_begin(seg);
+		e->owner = (u16)value;
+		seg_write_end(seg);
+		break;
+	case UPD_FIELD:
+		if (out)
+			*out = e->fields[field];
+		seg_write_begin(seg);
+		e->fields[field] = value;
+		seg_write_end(seg);
+		break;
+	case UPD_ADJUST:
+		/* Wrapping add in u64, then range check: no signed overflow UB. */
+		now = (s64)(e->fields[field] + value);
+		if (out)
+			*out = (u64)now;
+		if ((s64)value > 0 && now < (s64)e->fields[field])
+			ret = -ERANGE;	/* overflowed past S64_MAX */
+		else if ((s64)value < 0 && now > (s64)e->fields[field])
+			ret = -ERANGE;
+		else if (now < min || now > max)
+			ret = -ERANGE;
+		if (ret)
+			break;
+		seg_write_begin(seg);
+		e->fields[field] = (u64)now;
+		seg_write_end(seg);
+		break;
+	}
+out:
+	env_unlock_irqrestore(&seg->lock, flags);
+	return ret;
+}
+
+int store_set_state(struct store *s, u16 type, u64 key, u8 state)
+{
+	return store_update(s, type, key, UPD_STATE, 0, state, 0, 0, NULL);
+}
+
+int store_set_field(struct store *s, u16 type, u64 key, unsigned int field,
+		    u64 value, u64 *old_value)
+{
+	return store_update(s, type, key, UPD_FIELD, field, value, 0, 0, old_value);
+}
+
+int store_adjust(struct store *s, u16 type, u64 key, unsigned int field,
+		 s64 delta, s64 min, s64 max, s64 *result)
+{
+	u64 r = 0;
+	int ret = store_update(s, type, key, UPD_ADJUST, field, (u64)delta, min, max, &r);
+
+	if (result && ret != -ENOENT && ret != -EINVAL)
+		*result = (s64)r;
+	return ret;
+}
+
+int store_set_owner(struct store *s, u16 type, u64 key, u16 owner)
+{
+	return store_update(s, type, key, UPD_OWNER, 0, owner, 0, 0, NULL);
+}
+
+/*
+ * Looks up (type, key) from inside another segment's read section: lock-free
+ * as store_lookup, so no lock is ever held while waiting.
+ */
+int store_find_inside(struct store *s, u16 type, u64 lo, u64 hi, struct store_obj *out)
+{
+	u64 page, last_page;
+
+	if (lo >= hi || !store_is_contained(s, type) || !ENV_READ(s->contained_live))
+		return -ENOENT;
+	last_page = (hi - 1) >> STORE_INDEX_PAGE_SHIFT;
+	for (page = lo >> STORE_INDEX_PAGE_SHIFT; page <= last_page; page++) {
+		u32 hash = store_hash(STORE_TYPE_INDEX0, page);
+		struct store_segment *seg = seg_of(s, hash);
+		struct store_entry *base = seg_base(s, seg);
+		unsigned int link, f;
+		u32 seq;
+		bool found;
+
+retry:
+		seq = ENV_LOAD_ACQUIRE(seg->seq);
+		if (seq & 1) {
+			env_cpu_relax();
+			goto retry;
+		}
+		found = false;
+		for (link = 0; !found && link < STORE_INDEX_LINKS; link++) {
+			s32 idx = seg_find(s, base, hash, STORE_TYPE_INDEX0 + link, page);
+			struct store_entry *e;
+
+			if (idx < 0)
+				break;
+			e = &base[idx];
+			for (f = 0; f < DDV_MAX_FIELDS; f++) {
+				u64 k = e->fields[f];
+
+				if (!(e->used_mask >> f & 1) || k < lo || k >= hi)
+					continue;
+				if (store_lookup(s, type, k, out) == 0) {
+					found = true;
+					break;
+				}
+			}
+		}
+		ENV_RMB();
+		if (ENV_READ(seg->seq) != seq)
+			goto retry;
+		if (found)
+			return 0;
+		if (page == ~0ull >> STORE_INDEX_PAGE_SHIFT)
+			break;
+	}
+	return -ENOENT;
+}
+
+static inline bool filter_match(const struct store_filter *f, const struct store_entry *e)
+{
+	u16 hi = f->type_hi ? f->type_hi : STORE_TYPE_MAX;
+
+	if (e->type == STORE_TYPE_EMPTY || e->type < f->type_lo)
+		return false;
+	if (f->type_hi ? e->type >= hi : e->type > hi)
+		return false;
+	return f->any_owner || e->owner == f->owner;
+}
+
+bool store_next(struct store *s, u64 *cursor, const struct store_filter *filter,
+		struct store_obj *out)
+{
+	u64 c = *cursor;
+
+	while (c < s->capacity) {
+		struct store_segment *seg = &s->segs[c >> s->seg_shift];
+		u64 end = ((c >> s->seg_shift) + 1) << s->seg_shift;
+		env_irqflags_t flags;
+
+		env_lock_irqsave(&seg->lock, flags);
+		for (; c < end; c++) {
+			if (filter_match(filter, &s->slots[c])) {
+				entry_to_obj(&s->slots[c], out);
+				env_unlock_irqrestore(&seg->lock, flags);
+				*cursor = c + 1;
+				return true;
+			}
+		}
+		env_unlock_irqrestore(&seg->lock, flags);
+	}
+	*cursor = c;
+	return false;
+}
+
+u64 store_purge(struct store *s, const struct store_filter *filter)
+{
+	struct store_obj o;
+	u64 cursor = 0, n = 0;
+
+	while (store_next(s, &cursor, filter, &o)) {
+		if (store_delete(s, o.type, o.key, NULL) == 0)
+			n++;
+		/* The deletion may have shifted the next entry into this slot. */
+		cursor--;
+	}
+	return n;
+}
+
+void store_get_stats(struct store *s, struct store_stats *st)
+{
+	u32 i;
+
+	memset(st, 0, sizeof(*st));
+	st->capacity = s->capacity;
+	for (i = 0; i < s->nsegs; i++) {
+		struct store_segment *seg = &s->segs[i];
+
+		st->live += ENV_READ(seg->live);
+		st->drops += ENV_READ(seg->drops);
+		st->index_drops += ENV_READ(seg->index_drops);
+		if (ENV_READ(seg->max_probe) > st->max_probe)
+			st->max_probe = ENV_READ(seg->max_probe);
+	}
+}
