@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # fixture-smoke.sh: VM test: every fixture driver loads and unloads without ddv, and its error path behaves as seeded.
 #
 # Proves the fixtures sound on their own, so that a ddv finding on them is
@@ -7,10 +7,12 @@
 # paths that ddv reaches by injection are reached here by other means where
 # the kernel allows it (a line request_irq refuses; hang_loop's fail_nth).
 set -u
-. "$(dirname "$0")/../drivers/vm-scenario.sh"
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
 
-cat >"$fixture_work/job" <<'JOB'
-. /root/guest-checks.sh
+cat >"$vm_work/smoke.job" <<'JOB'
+. /root/guest-lib.sh
+. /root/guest-fixture.sh
 
 # load_unload MODULE CHECK_WHILE_LOADED: the plain life of a fixture.
 load_unload() {
@@ -63,7 +65,14 @@ check "hang_loop: stuck while loading" \
 check "hang_loop: another module loads and unloads meanwhile" \
 	eval "insmod /root/timer_reinit_clean.ko && rmmod timer_reinit_clean"
 check "hang_loop: no soft lockup" eval "! dmesg_has 'soft lockup'"
-fixture_done
+guest_done
 JOB
 
-fixture_run_vm "$fixture_work/job" --smp 2
+if fixture_build; then
+	# shellcheck disable=SC2046 # one option or path per line, none with blanks
+	vm_job smoke --smp 2 --timeout 240 $(fixture_vm_options) \
+		--script "$vm_work/smoke.job"
+	expect_status "smoke: the job passed" 0
+	[ "$vm_status" = 0 ] || vm_show_log 60
+fi
+vm_summary
