@@ -51,16 +51,47 @@ enum ddv_op {
 				 * arms the runtime for a driver about to be loaded; out[0] = dut id */
 	DDV_OP_ATTACH,		/* arg: same as TARGET, for a driver already loaded: patches live */
 	DDV_OP_DETACH,		/* arg: dut id: restores the sites, drains in-flight calls */
-	DDV_OP_STATUS,		/* arg: dut id, buf ptr, buf len: fills struct ddv_status */
+	DDV_OP_STATUS,		/* arg: dut id (0: runtime-wide), buf ptr, buf len: fills struct ddv_status */
 	DDV_OP_LIST_PACKS,	/* arg: buf ptr, buf len: "id name version\n" lines; out[0] = length */
 	DDV_OP_LIST_FUNCS,	/* arg: buf ptr, buf len: "id pack symbol api\n" lines; out[0] = length */
 	DDV_OP_SET_TRACE,	/* arg: func id (~0: all), level (enum ddv_trace_level) */
 	DDV_OP_SET_FUNC_OFF,	/* arg: func id, off (1) / on (0) */
-	DDV_OP_INJECT,		/* arg: enum ddv_inject_mode, then mode arguments (see fault injection) */
+	DDV_OP_INJECT,		/* arg: enum ddv_inject_mode, then mode arguments (below) */
 	DDV_OP_LEAK_CHECK,	/* arg: dut id: reports every live object the driver owns now */
-	DDV_OP_SCOPE,		/* arg: begin (1) / end (0), name ptr, name len */
+	DDV_OP_SCOPE,		/* arg: begin (1) / end (0), name ptr, name len (not yet: -EOPNOTSUPP) */
 	DDV_OP_RULE_OFF,	/* arg: pack id, message index, off (1) / on (0) */
 	DDV_OP_COUNT
+};
+
+/* DDV_OP_INJECT: arg[0] is the mode, the mode's arguments follow from arg[1]. */
+enum ddv_inject_mode {
+	DDV_INJECT_OFF,		/* no args: disarm every mode, per-function ones included */
+	DDV_INJECT_NTH_FUNC,	/* func id, n: fail the nth call of func from now (1 = the next) */
+	DDV_INJECT_NTH_ANY,	/* n: fail the nth fallible call of any function from now */
+	DDV_INJECT_RANDOM,	/* func id (~0: every fallible function), ppm (1000000 = always),
+				 * consecutive: after a random failure the next K calls fail too */
+	DDV_INJECT_PLAN,	/* ptr, len: struct ddv_inject_plan, the whole-driver plan */
+	DDV_INJECT_COUNT
+};
+
+/* The whole-driver plan (DDV_INJECT_PLAN); 0 means off; rates in parts per million. */
+struct ddv_inject_plan {
+	__u64 rate_ppm;		/* every fallible function without a rate of its own */
+	__u64 consecutive;
+	__u64 nth_any;
+	__u64 mem_rate_ppm;	/* allocations, by chance */
+	__u64 mem_size_min;	/* fail every allocation of at least this many bytes */
+	__u64 mem_budget;	/* fail an allocation beyond this many live bytes */
+	__u64 mem_contig_rate_ppm;
+	__u64 mem_contig_min;
+	__u64 trylock_rate_ppm;
+	__u64 lock_delay_rate_ppm;
+	__u64 lock_delay_max_ns;
+	__u64 phase;		/* 0 any, 1 only during init, 2 only after init */
+	__u64 caller_lo;	/* only calls returning into [caller_lo, caller_hi) */
+	__u64 caller_hi;
+	__u64 task;		/* only this pid; 0 any */
+	__u64 start_delay_ns;
 };
 
 enum ddv_trace_level {

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/* abi.c: what generated wrappers call on every probed call (abi.h), and fault injection. */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/preempt.h>
+#include <linux/hardirq.h>
+#include <linux/rcupdate.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/delay.h>
+#include <linux/uaccess.h>
+#include "ddv_internal.h"
+#include "inject.h"
+
+static struct inject_state ddv_inject;
+static struct inject_cpu *inject_cpus;
+
+static inline u32 gfunc(const struct ddv_call *call)
+{
+	return call->pack->func_base + call->func;
+}
+
+static inline const struct ddv_func_desc *fdesc(const struct ddv_call *call)
+{
+	return &call->pack->funcs[call->func];
+}
+
+/* The call record: the pack's layout of the arguments, else the bare context. */
+static void log_call(struct ddv_call *call, bool stack)
+{
+	const struct ddv_func_desc *f = fdesc(call);
+
+	if (f->call_msg && f->call_msg < call->pack->nmsgs)
+		ddv_log_at(call->pack->pack_id, f->call_msg, call->nargs, call->args, call->dut,
+			   call->site, gfunc(call), call->ret_ip, stack);
+	else
+		ddv_log_at(0, DDV_RT_AT, 3, (u64[]){ call->dut, call->site, gfunc(call) },
+			   call->dut, call->site, gfunc(call), call->ret_ip, stack);
+}
+
+bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
+		    unsigned long ret_ip, const u64 *args, unsigned int nargs)
+{
+	struct ddv_dut *dut;
+	u32 site = DDV_NO_SITE;
+	u32 id = pack->func_base + func;
+
+	call->pack = pack;
+	call->func = func;
+	call->ret_ip = ret_ip;
+	call->args = args;
+	call->nargs = min_t(unsigned int, nargs, DDV_MAX_ARGS);
+	call->injected = 0;
+	call->reported = 0;
+	call->trace = DDV_TRACE_OFF;
+	call->dut = 0;
+	dut = ddv_dut_of_ip(ret_ip, &site);
+	call->site = site;
+	/* Not a driver under test (its sites were restored meanwhile), or switched off. */
+	if (unlikely(!dut) || config_get(&ddv_config, CONFIG_FUNC_OFF, id, 0))
+		return false;
+	call->dut = dut->id;
+	atomic_inc(&dut->inflight);
+	atomic64_inc(&dut->calls);
+	call->trace = config_get(&ddv_config, CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
+	if (unlikely(call->trace != DDV_TRACE_OFF)) {
+		call->t_enter = local_clock();
+		if (call->trace >= DDV_TRACE_CALLS)
+			log_call(call, call->trace >= DDV_TRACE_STACK);
+	}
+	return true;
+}
+EXPORT_SYMBOL_GPL(ddv_call_enter);
+
+void ddv_call_exit(struct ddv_call *call, u64 ret)
+{
+	if (!call->dut)
+		return;
+	if (unlikely(call->trace >= DDV_TRACE_CALLS ||
+		     (call->trace == DDV_TRACE_ON_VIOLATION && call->reported)))
+		ddv_log(0, DDV_RT_TRACE_RETURN, 3,
+			(u64[]){ gfunc(call), ret, local_clock() - call->t_enter });
+	atomic_dec(&ddv_duts[call->dut].inflight);
+}
+EXPORT_SYMBOL_GPL(ddv_call_exit);
+
+unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags)
+{
+	const struct ddv_func_desc *f;
+	struct inject_facts facts;
+	struct inject_verdict v;
+	struct ddv_dut *dut;
+	s64 value;
+
+	if (!call->dut)
+		return 0;
+	f = fdesc(call);
+	if (f->fault_class == DDV_FAULT_NONE || (!f->nfail && f->fault_class != DDV_FAULT_LOCK))
+		return 0;
+	dut = &ddv_duts[call->dut];
+	facts.func = gfunc(call);
+	facts.fault_class = f->fault_class;
+	facts.nfail = f->nfail;
+	facts.flags = flags;
+	facts.in_init = READ_ONCE(dut->state) == DDV_DUT_COMING;
+	facts.size = size;
+	facts.caller = call->ret_ip;
+	facts.task = in_task() ? current->pid : 0;
+	facts.now = local_clock();
+	preempt_disable();
+	facts.cpu = raw_smp_processor_id();
+	inject_decide(&ddv_inject, &facts, &v);
+	preempt_enable();
+	if (v.delay_ns && !v.fail) {
+		/* A blocking lock: the caller may sleep, so a delay is legal here. */
+		ddv_log_at(0, DDV_RT_LOCK_DELAYED, 3, (u64[]){ facts.func, call->site, v.delay_ns },
+			   call->dut, call->site, facts.func, call->ret_ip, false);
+		if (ddv_can_sleep())
+			fsleep(div_u64(v.delay_ns, 1000));
+		return 0;
+	}
+	if (!v.fail || v.value_index >= f->nfail)
+		return 0;
+	value = f->fail_values[v.value_index];
+	call->injected = 1;
+	atomic64_inc(&dut->injected);
+	WRITE_ONCE(dut->last_inject_func, facts.func);
+	WRITE_ONCE(dut->last_inject_site, call->site);
+	ddv_log_at(0, DDV_RT_FAULT_INJECTED, 4,
+		   (u64[]){ facts.func, call->site, (u64)value, v.reason },
+		   call->dut, call->site, facts.func, call->ret_ip, true);
+	return 1 + v.value_index;
+}
+EXPORT_SYMBOL_GPL(ddv_should_fail);
+
+void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
+{
+	u64 args[DDV_MAX_ARGS];
+	unsigned int i;
+	va_list ap;
+
+	if (!call->dut || !msg || msg >= call->pack->nmsgs)
+		return;
+	if (config_get(&ddv_config, CONFIG_RULE_OFF, DDV_MSG_ID(call->pack->pack_id, msg), 0))
+		return;
+	va_start(ap, nargs);
+	for (i = 0; i < nargs && i < DDV_MAX_ARGS; i++)
+		args[i] = va_arg(ap, u64);
+	va_end(ap);
+	atomic64_inc(&ddv_duts[call->dut].violations);
+	if (call->trace == DDV_TRACE_ON_VIOLATION && !call->reported)
+		log_call(call, false);
+	call->reported = 1;
+	ddv_log_at(call->pack->pack_id, msg, i, args, call->dut, call->site, gfunc(call),
+		   call->ret_ip, true);
+}
+EXPORT_SYMBOL_GPL(ddv_violation);
+
+/* May the caller of the probed function sleep? Any atomic context says no. */
+bool ddv_can_sleep(void)
+{
+	return !in_atomic() && !irqs_disabled() && !rcu_preempt_depth() && !oops_in_progress;
+}
+EXPORT_SYMBOL_GPL(ddv_can_sleep);
+
+int ddv_inject_init(void)
+{
+	inject_cpus = kcalloc(nr_cpu_ids, sizeof(*inject_cpus), GFP_KERNEL);
+	if (!inject_cpus)
+		return -ENOMEM;
+	inject_init(&ddv_inject, &ddv_config, inject_cpus, nr_cpu_ids, get_random_u64());
+	return 0;
+}
+
+void ddv_inject_exit(void)
+{
+	kfree(inject_cpus);
+}
+
+/* Budget accounting: the size field of an object type with one. */
+void ddv_inject_account(s64 delta)
+{
+	inject_account(&ddv_inject, raw_smp_processor_id(), delta);
+}
+
+static u64 ppm(u64 v)
+{
+	return v ? inject_rate_ppm(v) : 0;
+}
+
+static bool func_ok(u64 id)
+{
+	return id < DDV_MAX_FUNCS && ddv_funcs[id].pack;
+}
+
+/* DDV_OP_INJECT. Under ddv_mutex (the core's setters want one caller at a time). */
+long ddv_op_inject(const struct ddv_cmd *cmd)
+{
+	struct ddv_inject_plan u;
+	struct inject_plan plan;
+	u32 id;
+	int ret = 0;
+
+	if (cmd->nargs < 1)
+		return -EINVAL;
+	switch (cmd->arg[0]) {
+	case DDV_INJECT_OFF:
+		inject_disarm(&ddv_inject);
+		config_reset(&ddv_config, CONFIG_FAULT_RATE);
+		config_reset(&ddv_config, CONFIG_FAULT_CONSECUTIVE);
+		return 0;
+	case DDV_INJECT_NTH_FUNC:
+		if (cmd->nargs < 3 || !func_ok(cmd->arg[1]))
+			return -EINVAL;
+		return inject_set_nth(&ddv_inject, cmd->arg[1], cmd->arg[2]);
+	case DDV_INJECT_NTH_ANY:
+		if (cmd->nargs < 2)
+			return -EINVAL;
+		plan = ddv_inject.plan;
+		plan.nth_any = cmd->arg[1];
+		inject_arm(&ddv_inject, &plan, local_clock());
+		return 0;
+	case DDV_INJECT_RANDOM:
+		if (cmd->nargs < 4 || cmd->arg[2] > 1000000 || cmd->arg[3] > U32_MAX)
+			return -EINVAL;
+		if (cmd->arg[1] == ~0ull) {
+			plan = ddv_inject.plan;
+			plan.rate = ppm(cmd->arg[2]);
+			plan.consecutive = cmd->arg[3];
+			inject_arm(&ddv_inject, &plan, local_clock());
+			return 0;
+		}
+		if (!func_ok(cmd->arg[1]))
+			return -EINVAL;
+		id = cmd->arg[1];
+		if (cmd->arg[2]) {
+			ret = config_set(&ddv_config, CONFIG_FAULT_RATE, id, ppm(cmd->arg[2]));
+			if (!ret)
+				ret = config_set(&ddv_config, CONFIG_FAULT_CONSECUTIVE, id,
+						 cmd->arg[3]);
+		} else {
+			config_unset(&ddv_config, CONFIG_FAULT_RATE, id);
+			config_unset(&ddv_config, CONFIG_FAULT_CONSECUTIVE, id);
+		}
+		return ret;
+	case DDV_INJECT_PLAN:
+		if (cmd->nargs < 3 || cmd->arg[2] != sizeof(u))
+			return -EINVAL;
+		if (copy_from_user(&u, u64_to_user_ptr(cmd->arg[1]), sizeof(u)))
+			return -EFAULT;
+		if (u.phase > INJECT_PHASE_AFTER_INIT || u.consecutive > U32_MAX)
+			return -EINVAL;
+		memset(&plan, 0, sizeof(plan));
+		plan.rate = ppm(u.rate_ppm);
+		plan.consecutive = u.consecutive;
+		plan.nth_any = u.nth_any;
+		plan.mem_rate = ppm(u.mem_rate_ppm);
+		plan.mem_size_min = u.mem_size_min;
+		plan.mem_budget = u.mem_budget;
+		plan.mem_contig_rate = ppm(u.mem_contig_rate_ppm);
+		plan.mem_contig_min = u.mem_contig_min;
+		plan.trylock_rate = ppm(u.trylock_rate_ppm);
+		plan.lock_delay_rate = ppm(u.lock_delay_rate_ppm);
+		plan.lock_delay_max_ns = u.lock_delay_max_ns;
+		plan.phase = u.phase;
+		plan.caller_lo = u.caller_lo;
+		plan.caller_hi = u.caller_hi;
+		plan.task = u.task;
+		plan.start_delay_ns = u.start_delay_ns;
+		inject_arm(&ddv_inject, &plan, local_clock());
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void ddv_inject_status(struct ddv_status *st)
+{
+	st->injected = READ_ONCE(ddv_inject.injected);
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ddv_internal.h: what the files of ddv.ko share; neither packs nor the CLI see it. */
+#ifndef DDV_INTERNAL_H
+#define DDV_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <ddv/abi.h>
+#include <ddv/uapi.h>
+#include <ddv/runtime_msgs.h>
+#include <ddv/logrec.h>
+#include "store.h"
+#include "config.h"
+
+#define DDV_MAX_PACKS	16	/* pack ids 1..15; 0 is the runtime itself */
+#define DDV_MAX_FUNCS	4096	/* global function ids over all packs */
+#define DDV_MAX_TYPES	1024	/* global type ids over all packs; 0 unused */
+#define DDV_MAX_DUTS	8	/* driver-under-test ids 1..7; 0 is "nobody" */
+#define DDV_MAX_SITES	65536	/* per driver */
+#define DDV_NO_SITE	0xffffffffu
+
+/* Runtime message ids (pack 0), from the X-macro list. */
+enum ddv_rt_msg {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) DDV_RT_##name,
+#include <ddv/runtime_msgs.h>
+#include <ddv/logrec.h>
+#include "store.h"
+#include "config.h"
+#undef DDV_RT_MSG
+	DDV_RT_NMSGS
+};
+
+enum ddv_dut_state {
+	DDV_DUT_FREE,		/* slot unused */
+	DDV_DUT_ARMED,		/* waiting for the module to arrive */
+	DDV_DUT_COMING,		/* sites patched, init running */
+	DDV_DUT_LIVE,		/* init done (or attached live) */
+};
+
+/* One call site of a driver, as the CLI gave it and as resolved in memory. */
+struct ddv_site_rt {
+	unsigned long addr;	/* first byte of the instruction; 0 when not patched */
+	void *original;		/* the API the instruction called */
+	void *target;		/* what it calls now: the wrapper or a stub */
+	u32 func;		/* global function id */
+	u32 name_off;		/* containing function's name in the dut's string blob */
+	u32 func_offset;
+	u32 api_off;		/* called symbol's name in the blob */
+	s32 stub;		/* stub index for a tail-call site, or -1 */
+	u8 opcode;		/* 0xe8, 0xe9 or 0x0f */
+	u8 len;			/* instruction length: 5 or 6 */
+	u8 init;		/* in .init.text */
+	u8 patched;
+};
+
+struct ddv_dut {
+	enum ddv_dut_state state;
+	u16 id;
+	bool attached;		/* patched live; detach restores */
+	bool saw_live;		/* init returned 0 */
+	char name[MODULE_NAME_LEN];
+	struct module *mod;
+	/* Text ranges that return addresses are looked up in; 0..0 when none. */
+	unsigned long core_lo, core_hi, init_lo, init_hi;
+	struct ddv_site_rt *sites;	/* indexed by the CLI's site id */
+	u32 nsites;
+	char *strings;
+	u32 strings_len;
+	/* Call sites sorted by return address (addr + len), for attribution. */
+	unsigned long *ret_addrs;
+	u32 *ret_sites;
+	u32 nret;
+	u32 sites_patched;
+	u32 sites_refused;
+	bool holds_self;	/* we hold a reference on ddv.ko */
+	u16 pack_refs;		/* bit per pack id we hold a reference on */
+	atomic_t inflight;	/* wrapper calls between enter and exit */
+	atomic64_t calls;
+	atomic64_t violations;
+	atomic64_t injected;
+	u32 last_inject_func;
+	u32 last_inject_site;
+	struct delayed_work hang_work;
+	unsigned long coming_jiffies;
+};
+
+/* Per global function: what the runtime knows and what the user configured. */
+struct ddv_func_rt {
+	struct ddv_pack *pack;	/* NULL: free id */
+	u16 idx;		/* index in pack->funcs */
+	u8 off;			/* switched off: wrapper calls the original only */
+	u8 trace;		/* enum ddv_trace_level */
+};
+
+extern struct mutex ddv_mutex;	/* packs, duts, configuration */
+extern struct ddv_dut ddv_duts[DDV_MAX_DUTS];
+extern struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
+extern struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
+extern atomic64_t ddv_log_drops_reported;
+
+/* pack.c */
+struct ddv_pack *ddv_type_pack(u16 gtype, u16 *local);
+int ddv_find_func(const char *symbol, u32 *gfunc);
+int ddv_list_packs(char *buf, size_t len);
+int ddv_list_funcs(char *buf, size_t len);
+
+/* target.c */
+int ddv_target_init(void);
+void ddv_target_exit(void);
+long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live);
+long ddv_op_detach(u64 dut_id);
+long ddv_op_leak_check(u64 dut_id);
+struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site);
+int ddv_stubs_init(void);
+
+/* log.c: records, over the core's per-CPU rings */
+int ddv_log_init(void);
+void ddv_log_timer_init(void);
+void ddv_log_exit(void);
+void ddv_log(u32 pack, u32 msg, unsigned int nargs, const u64 *args);
+void ddv_log_at(u32 pack, u32 msg, unsigned int nargs, const u64 *args, u16 dut, u32 site,
+		u32 func, unsigned long ret_ip, bool stack);
+void ddv_log_rt(u32 msg, unsigned int nargs, ...);
+ssize_t ddv_log_read(char __user *buf, size_t len);
+bool ddv_log_pending(void);
+void ddv_log_poll_later(void);
+u64 ddv_log_drops(void);
+extern wait_queue_head_t ddv_log_wait;
+
+/* objects.c: the object store */
+int ddv_store_init(void);
+void ddv_store_pack_types(struct ddv_pack *pack);
+extern struct store ddv_store;
+extern struct config ddv_config;
+void ddv_store_exit(void);
+void ddv_store_status(struct ddv_status *st);
+unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
+void ddv_store_forget_types(u16 first, u16 count);
+
+/* abi.c */
+int ddv_inject_init(void);
+void ddv_inject_exit(void);
+void ddv_inject_account(s64 delta);
+void ddv_inject_status(struct ddv_status *st);
+long ddv_op_inject(const struct ddv_cmd *cmd);
+
+#endif /* DDV_INTERNAL_H */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* env_kernel.h: the portable core's environment (core/env.h) inside ddv.ko. */
+#ifndef DDV_ENV_KERNEL_H
+#define DDV_ENV_KERNEL_H
+
+#include <linux/types.h>
+#include <linux/string.h>
+#include <linux/errno.h>
+#include <linux/compiler.h>
+#include <linux/spinlock.h>
+#include <linux/irqflags.h>
+#include <linux/smp.h>
+#include <linux/sched/clock.h>
+#include <linux/threads.h>
+#include <asm/processor.h>
+
+#define ENV_NR_CPUS_MAX NR_CPUS
+
+/*
+ * A raw spinlock taken with interrupts off: the core takes it from hardirq
+ * context too, and must keep working under PREEMPT_RT where spinlock_t sleeps.
+ */
+typedef raw_spinlock_t env_lock_t;
+typedef unsigned long env_irqflags_t;
+
+#define env_lock_init(lock) raw_spin_lock_init(lock)
+#define env_lock_irqsave(lock, flags) raw_spin_lock_irqsave(lock, flags)
+#define env_unlock_irqrestore(lock, flags) raw_spin_unlock_irqrestore(lock, flags)
+#define env_irq_save(flags) local_irq_save(flags)
+#define env_irq_restore(flags) local_irq_restore(flags)
+
+static inline unsigned int env_cpu_id(void)
+{
+	return raw_smp_processor_id();
+}
+
+/* local_clock(): per-CPU monotonic, cheap, usable in any context. */
+static inline u64 env_now_ns(void)
+{
+	return local_clock();
+}
+
+static inline void env_cpu_relax(void)
+{
+	cpu_relax();
+}
+
+#endif /* DDV_ENV_KERNEL_H */

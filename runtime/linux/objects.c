@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/* objects.c: the object store in ddv.ko: the ddv_obj_* ABI, leak sweeps, counters. */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/vmalloc.h>
+#include <linux/log2.h>
+#include "ddv_internal.h"
+#include "store.h"
+#include "config.h"
+
+static unsigned int store_capacity = 65536;
+module_param(store_capacity, uint, 0444);
+MODULE_PARM_DESC(store_capacity, "objects the store can hold, a power of two >= 64 (64 bytes each)");
+
+struct store ddv_store;
+struct config ddv_config;
+static void *store_mem;
+
+int ddv_store_init(void)
+{
+	size_t bytes;
+	int ret;
+
+	if (store_capacity < 64 || !is_power_of_2(store_capacity)) {
+		pr_err("ddv: store_capacity=%u: must be a power of two, at least 64\n",
+		       store_capacity);
+		return -EINVAL;
+	}
+	bytes = store_mem_size(store_capacity);
+	store_mem = vmalloc(bytes);
+	if (!store_mem)
+		return -ENOMEM;
+	ret = store_init(&ddv_store, store_mem, bytes, store_capacity);
+	if (ret) {
+		vfree(store_mem);
+		return ret;
+	}
+	config_init(&ddv_config, &ddv_store);
+	return 0;
+}
+
+void ddv_store_exit(void)
+{
+	vfree(store_mem);
+}
+
+void ddv_store_status(struct ddv_status *st)
+{
+	struct store_stats s;
+
+	store_get_stats(&ddv_store, &s);
+	st->store_live = s.live;
+	st->store_capacity = s.capacity;
+	st->store_drops = s.drops;
+}
+
+static inline bool type_ok(const struct ddv_call *call, u16 type)
+{
+	return call && call->pack && type < call->pack->ntypes;
+}
+
+/* An object's site: the creating call's global function id and site id. */
+static inline u64 call_site(const struct ddv_call *call)
+{
+	return (u64)(call->pack->func_base + call->func) << 32 | call->site;
+}
+
+static inline u16 gtype(const struct ddv_call *call, u16 type)
+{
+	return call->pack->type_base + type;
+}
+
+static void to_obj(const struct ddv_call *call, const struct store_obj *o, struct ddv_obj *out)
+{
+	out->key = o->key;
+	memcpy(out->fields, o->fields, sizeof(out->fields));
+	out->site = o->site;
+	out->type = o->type - call->pack->type_base;
+	out->dut = o->owner;
+	out->state = o->state;
+}
+
+/*
+ * A refused insert: counted by the store; logged at the 1st, 2nd, 4th, 8th...
+ * drop so a full store cannot flood the log it is reported in.
+ */
+static void store_full(const struct ddv_call *call, u16 type, u64 key)
+{
+	static atomic64_t drops = ATOMIC64_INIT(0);
+	u64 n = atomic64_inc_return(&drops);
+
+	if (is_power_of_2(n))
+		ddv_log_at(0, DDV_RT_STORE_FULL, 3, (u64[]){ type, key, n }, call->dut, call->site,
+			   call->pack->func_base + call->func, call->ret_ip, false);
+}
+
+int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
+		   const u64 *fields, struct ddv_obj *old)
+{
+	struct store_obj o;
+	int ret;
+
+	if (!type_ok(call, type))
+		return -EINVAL;
+	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, call_site(call),
+			   fields, old ? &o : NULL);
+	if (!ret) {
+		s8 sf = call->pack->types[type].size_field;
+
+		if (sf >= 0 && sf < DDV_MAX_FIELDS && fields)
+			ddv_inject_account(fields[sf]);
+	} else if (ret == -EEXIST && old) {
+		to_obj(call, &o, old);
+	} else if (ret == -ENOSPC) {
+		store_full(call, gtype(call, type), key);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ddv_obj_create);
+
+int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
+{
+	struct store_obj o;
+	int ret;
+
+	if (!type_ok(call, type))
+		return -EINVAL;
+	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
+	if (!ret) {
+		s8 sf = call->pack->types[type].size_field;
+
+		if (sf >= 0 && sf < DDV_MAX_FIELDS)
+			ddv_inject_account(-(s64)o.fields[sf]);
+		if (old)
+			to_obj(call, &o, old);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ddv_obj_destroy);
+
+int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out)
+{
+	struct store_obj o;
+	int ret;
+
+	if (!type_ok(call, type))
+		return -EINVAL;
+	ret = store_lookup(&ddv_store, gtype(call, type), key, &o);
+	if (!ret && out)
+		to_obj(call, &o, out);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ddv_obj_lookup);
+
+int ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state)
+{
+	if (!type_ok(call, type))
+		return -EINVAL;
+	return store_set_state(&ddv_store, gtype(call, type), key, state);
+}
+EXPORT_SYMBOL_GPL(ddv_obj_set_state);
+
+int ddv_obj_set_field(struct ddv_call *call, u16 type, u64 key, unsigned int field, u64 value)
+{
+	if (!type_ok(call, type))
+		return -EINVAL;
+	return store_set_field(&ddv_store, gtype(call, type), key, field, value, NULL);
+}
+EXPORT_SYMBOL_GPL(ddv_obj_set_field);
+
+int ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
+		   s64 delta, s64 min, s64 max, s64 *result)
+{
+	if (!type_ok(call, type))
+		return -EINVAL;
+	return store_adjust(&ddv_store, gtype(call, type), key, field, delta, min, max, result);
+}
+EXPORT_SYMBOL_GPL(ddv_obj_adjust);
+
+int ddv_obj_disown(struct ddv_call *call, u16 type, u64 key)
+{
+	if (!type_ok(call, type))
+		return -EINVAL;
+	return store_disown(&ddv_store, gtype(call, type), key);
+}
+EXPORT_SYMBOL_GPL(ddv_obj_disown);
+
+int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out)
+{
+	struct store_obj o;
+	int ret;
+
+	if (!type_ok(call, type))
+		return -EINVAL;
+	ret = store_find_inside(&ddv_store, gtype(call, type), lo, hi, &o);
+	if (!ret && out)
+		to_obj(call, &o, out);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ddv_obj_find_inside);
+
+/* Marks a pack's contained types in the store; called at registration. */
+void ddv_store_pack_types(struct ddv_pack *pack)
+{
+	unsigned int i;
+
+	for (i = 0; i < pack->ntypes; i++)
+		if (pack->types[i].flags & DDV_TYPE_CONTAINED)
+			store_set_contained(&ddv_store, pack->type_base + i);
+}
+
+/*
+ * Every object dut still owns: report (with its type's leak message, its key
+ * and fields as arguments, and its allocation site) and/or forget. Returns
+ * the number of leaks reported. Runs when the driver is gone or detached, so
+ * nothing it owns moves meanwhile.
+ */
+unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
+{
+	struct store_filter f = {
+		.type_lo = STORE_TYPE_FIRST_PACK,
+		.owner = dut->id,
+	};
+	struct store_obj o;
+	unsigned int leaks = 0;
+	u64 cursor = 0;
+
+	while (report && store_next(&ddv_store, &cursor, &f, &o)) {
+		const struct ddv_type_desc *t;
+		struct ddv_pack *pack;
+		u64 args[DDV_MAX_ARGS];
+		unsigned int n, i;
+		u16 local;
+
+		pack = ddv_type_pack(o.type, &local);
+		if (!pack) {
+			ddv_log_at(0, DDV_RT_LEAK_UNKNOWN_TYPE, 3,
+				   (u64[]){ dut->id, o.type, o.key }, dut->id, (u32)o.site,
+				   (u32)(o.site >> 32), 0, false);
+			leaks++;
+			continue;
+		}
+		t = &pack->types[local];
+		if (!t->leak_msg)
+			continue;
+		args[0] = o.key;
+		for (i = 0; i < t->nfields && i + 1 < DDV_MAX_ARGS; i++)
+			args[i + 1] = o.fields[i];
+		n = min_t(unsigned int, pack->msgs[t->leak_msg].nargs, i + 1);
+		ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, (u32)o.site,
+			   (u32)(o.site >> 32), 0, false);
+		atomic64_inc(&dut->violations);
+		leaks++;
+	}
+	if (forget)
+		store_purge(&ddv_store, &f);
+	return leaks;
+}
+
+/* A pack is going: its objects' types are about to mean nothing. */
+void ddv_store_forget_types(u16 first, u16 count)
+{
+	struct store_filter f = {
+		.type_lo = first,
+		.type_hi = first + count,
+		.any_owner = true,
+	};
+
+	if (count)
+		store_purge(&ddv_store, &f);
+}

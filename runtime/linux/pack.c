@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pack.c: the registry of rule packs: ids, type and function bases, lookups. */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include "ddv_internal.h"
+
+struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
+struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
+/* Owner pack of each global type id (0 is never used: a key's type bits are then non-zero). */
+static struct ddv_pack *ddv_types[DDV_MAX_TYPES];
+
+/* First index of count free slots in a table of pointers, or -1. */
+static int free_range(void *const *slots, size_t stride, int first, int limit, int count)
+{
+	int start, i;
+
+	for (start = first; start + count <= limit; start++) {
+		for (i = 0; i < count; i++)
+			if (*(void *const *)((const char *)slots + (start + i) * stride))
+				break;
+		if (i == count)
+			return start;
+		start += i;
+	}
+	return -1;
+}
+
+static bool pack_valid(const struct ddv_pack *pack)
+{
+	unsigned int i;
+
+	if (pack->abi_version != DDV_ABI_VERSION || !pack->name)
+		return false;
+	if ((pack->ntypes && !pack->types) || (pack->nfuncs && !pack->funcs) ||
+	    (pack->nmsgs && !pack->msgs) || (pack->nscopes && !pack->scopes))
+		return false;
+	for (i = 0; i < pack->nfuncs; i++) {
+		const struct ddv_func_desc *f = &pack->funcs[i];
+
+		if (!f->symbol || !f->wrapper)
+			return false;
+		if (!f->original && !(f->flags & DDV_FUNC_OPTIONAL))
+			return false;
+	}
+	for (i = 0; i < pack->ntypes; i++)
+		if (pack->types[i].leak_msg >= pack->nmsgs && pack->types[i].leak_msg)
+			return false;
+	return true;
+}
+
+int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
+{
+	int id, fbase, tbase, i, ret = 0;
+
+	if (!pack_valid(pack)) {
+		pr_err("ddv: pack %s: ABI %u does not match the runtime's %u or its tables are malformed\n",
+		       pack->name ? pack->name : "?", pack->abi_version, DDV_ABI_VERSION);
+		return -EINVAL;
+	}
+	mutex_lock(&ddv_mutex);
+	for (id = 1; id < DDV_MAX_PACKS; id++) {
+		if (ddv_packs[id] && !strcmp(ddv_packs[id]->name, pack->name)) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	for (id = 1; id < DDV_MAX_PACKS && ddv_packs[id]; id++)
+		;
+	fbase = free_range((void *const *)&ddv_funcs[0].pack, sizeof(ddv_funcs[0]), 0,
+			   DDV_MAX_FUNCS, pack->nfuncs);
+	tbase = free_range((void *const *)ddv_types, sizeof(ddv_types[0]), 1,
+			   DDV_MAX_TYPES, pack->ntypes);
+	if (id == DDV_MAX_PACKS || fbase < 0 || tbase < 0) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	pack->pack_id = id;
+	pack->func_base = fbase;
+	pack->type_base = tbase;
+	pack->owner = owner;
+	for (i = 0; i < pack->nfuncs; i++) {
+		ddv_funcs[fbase + i].idx = i;
+		ddv_funcs[fbase + i].off = 0;
+		ddv_funcs[fbase + i].trace = DDV_TRACE_OFF;
+		WRITE_ONCE(ddv_funcs[fbase + i].pack, pack);
+	}
+	for (i = 0; i < pack->ntypes; i++)
+		ddv_types[tbase + i] = pack;
+	WRITE_ONCE(ddv_packs[id], pack);
+	pr_info("ddv: pack %s %s registered: id %d, %u functions from %d, %u types from %d\n",
+		pack->name, pack->version ? pack->version : "", id, pack->nfuncs, fbase,
+		pack->ntypes, tbase);
+out:
+	mutex_unlock(&ddv_mutex);
+	if (ret)
+		pr_err("ddv: pack %s not registered: %d\n", pack->name, ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__ddv_register_pack);
+
+/*
+ * The pack module is going: no driver's site can point at its wrappers (we
+ * hold a reference on the pack while one does), so only its objects remain.
+ */
+void ddv_unregister_pack(struct ddv_pack *pack)
+{
+	int i;
+
+	mutex_lock(&ddv_mutex);
+	if (!pack->pack_id || ddv_packs[pack->pack_id] != pack) {
+		mutex_unlock(&ddv_mutex);
+		return;
+	}
+	WRITE_ONCE(ddv_packs[pack->pack_id], NULL);
+	for (i = 0; i < pack->nfuncs; i++)
+		WRITE_ONCE(ddv_funcs[pack->func_base + i].pack, NULL);
+	ddv_store_forget_types(pack->type_base, pack->ntypes);
+	for (i = 0; i < pack->ntypes; i++)
+		ddv_types[pack->type_base + i] = NULL;
+	pack->pack_id = 0;
+	mutex_unlock(&ddv_mutex);
+	pr_info("ddv: pack %s unregistered\n", pack->name);
+}
+EXPORT_SYMBOL_GPL(ddv_unregister_pack);
+
+/* The pack that owns global type gtype, and the type's index in it. */
+struct ddv_pack *ddv_type_pack(u16 gtype, u16 *local)
+{
+	struct ddv_pack *pack;
+
+	if (gtype >= DDV_MAX_TYPES)
+		return NULL;
+	pack = READ_ONCE(ddv_types[gtype]);
+	if (pack)
+		*local = gtype - pack->type_base;
+	return pack;
+}
+
+/* The global id of the function that probes symbol; the kernel must have it. Under ddv_mutex. */
+int ddv_find_func(const char *symbol, u32 *gfunc)
+{
+	int i;
+
+	for (i = 0; i < DDV_MAX_FUNCS; i++) {
+		struct ddv_pack *pack = ddv_funcs[i].pack;
+		const struct ddv_func_desc *f;
+
+		if (!pack)
+			continue;
+		f = &pack->funcs[ddv_funcs[i].idx];
+		if (f->original && !strcmp(f->symbol, symbol)) {
+			*gfunc = i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* "id name version\n" per pack; returns the length written (truncated at len). */
+int ddv_list_packs(char *buf, size_t len)
+{
+	size_t n = 0;
+	int id;
+
+	mutex_lock(&ddv_mutex);
+	for (id = 1; id < DDV_MAX_PACKS; id++) {
+		struct ddv_pack *p = ddv_packs[id];
+
+		if (p && n < len)
+			n += scnprintf(buf + n, len - n, "%d %s %s\n", id, p->name,
+				       p->version ? p->version : "-");
+	}
+	mutex_unlock(&ddv_mutex);
+	return n;
+}
+
+/* "id pack symbol api\n" per function. */
+int ddv_list_funcs(char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	mutex_lock(&ddv_mutex);
+	for (i = 0; i < DDV_MAX_FUNCS && n < len; i++) {
+		struct ddv_pack *p = ddv_funcs[i].pack;
+		const struct ddv_func_desc *f;
+
+		if (!p)
+			continue;
+		f = &p->funcs[ddv_funcs[i].idx];
+		n += scnprintf(buf + n, len - n, "%d %s %s %s\n", i, p->name, f->symbol,
+			       f->api ? f->api : f->symbol);
+	}
+	mutex_unlock(&ddv_mutex);
+	return n;
+}

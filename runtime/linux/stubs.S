@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stubs.S: the pool of tail-call stubs. A jmp/jcc site that tail-calls an API
+ * is redirected to a stub; the stub calls the wrapper and returns, so the
+ * wrapper's return address (inside the stub) names the site exactly. Each
+ * stub's call target is set at run time (target.c); until then it calls
+ * ddv_stub_unset. Every stub is DDV_STUB_SIZE (16) bytes, so stub i lies at
+ * ddv_stub_pool_start + 16 * i.
+ */
+#include <linux/linkage.h>
+
+#define DDV_NSTUBS 256
+
+	.altmacro
+	.macro DDV_STUB n
+	.p2align 4, 0xcc
+	.type ddv_stub_\n, @function
+ddv_stub_\n:
+	call ddv_stub_unset
+	RET
+	.size ddv_stub_\n, . - ddv_stub_\n
+	.endm
+
+	.text
+	.p2align 4, 0xcc
+	.globl ddv_stub_pool_start
+ddv_stub_pool_start:
+	.set i, 0
+	.rept DDV_NSTUBS
+	DDV_STUB %i
+	.set i, i + 1
+	.endr
+	.p2align 4, 0xcc
+	.globl ddv_stub_pool_end
+ddv_stub_pool_end:

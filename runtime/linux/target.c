@@ -1,0 +1,959 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * target.c: drivers under test: arming, call-site redirection when the module
+ * arrives (COMING) or live (attach), restoring on detach, and the module
+ * notifier that runs the leak check when the driver goes.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleloader.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/stop_machine.h>
+#include <linux/uaccess.h>
+#include <linux/delay.h>
+#include <linux/rcupdate.h>
+#include <linux/rcupdate_wait.h>
+#include <linux/jiffies.h>
+#include <asm/sync_core.h>
+#include "ddv_internal.h"
+
+static unsigned int hang_seconds = 20;
+module_param(hang_seconds, uint, 0644);
+MODULE_PARM_DESC(hang_seconds, "report a driver whose init has not returned after this many seconds (0: never)");
+
+struct ddv_dut ddv_duts[DDV_MAX_DUTS];
+
+/*
+ * Tail-call stubs (stubs.S): a jmp or jcc site that tail-calls an API is sent
+ * to a stub that calls the wrapper and returns, so the wrapper's return
+ * address (inside the stub) names the site exactly. Call sites need no stub:
+ * their return address is the byte after the call.
+ */
+extern const char ddv_stub_pool_start[], ddv_stub_pool_end[];
+#define DDV_STUB_SIZE 16
+#define DDV_STUB_CALL_LEN 5
+struct ddv_stub_owner {
+	u16 dut;		/* 0: free */
+	u32 site;
+};
+static struct ddv_stub_owner *stub_owner;
+static unsigned int nstubs;
+
+/* Called only by a stub that was never pointed at a wrapper: cannot happen. */
+void ddv_stub_unset(void);
+void ddv_stub_unset(void)
+{
+	WARN_ONCE(1, "ddv: unassigned tail-call stub called");
+}
+
+/* One 4-byte write into read-only text, through a temporary writable alias. */
+struct ddv_poke {
+	void *where;		/* the rel32 field */
+	void *alias;		/* where, seen through the writable mapping */
+	void *map;		/* the mapping to vunmap */
+	s32 value;
+};
+
+static int poke_map(struct ddv_poke *p)
+{
+	unsigned long addr = (unsigned long)p->where;
+	unsigned long first = addr & PAGE_MASK;
+	unsigned long last = (addr + sizeof(s32) - 1) & PAGE_MASK;
+	struct page *pages[2];
+	unsigned int n = first == last ? 1 : 2;
+
+	pages[0] = vmalloc_to_page((void *)first);
+	pages[1] = n == 2 ? vmalloc_to_page((void *)last) : NULL;
+	if (!pages[0] || (n == 2 && !pages[1]))
+		return -EFAULT;
+	p->map = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	if (!p->map)
+		return -ENOMEM;
+	p->alias = p->map + (addr - first);
+	return 0;
+}
+
+struct poke_batch {
+	struct ddv_poke *pokes;
+	unsigned int n;
+	atomic_t arrived;
+	atomic_t written;
+};
+
+static void poke_write(struct poke_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		memcpy(b->pokes[i].alias, &b->pokes[i].value, sizeof(s32));
+}
+
+/* Runs on every CPU with interrupts off: one writes, all serialize after. */
+static int poke_stopped(void *data)
+{
+	struct poke_batch *b = data;
+
+	if (atomic_inc_return(&b->arrived) == 1) {
+		poke_write(b);
+		atomic_set(&b->written, 1);
+	} else {
+		while (!atomic_read(&b->written))
+			cpu_relax();
+	}
+	sync_core();
+	return 0;
+}
+
+static void do_sync_core(void *unused)
+{
+	sync_core();
+}
+
+/*
+ * Writes every poke. live: the text may be running on other CPUs (attach,
+ * detach), so the write happens inside stop_machine; otherwise (a module that
+ * has not run yet) directly.
+ */
+static int poke_text(struct ddv_poke *pokes, unsigned int n, bool live)
+{
+	struct poke_batch b = { .pokes = pokes, .n = n };
+	unsigned int i, mapped;
+	int ret = 0;
+
+	for (mapped = 0; mapped < n; mapped++) {
+		ret = poke_map(&pokes[mapped]);
+		if (ret)
+			break;
+	}
+	if (!ret) {
+		atomic_set(&b.arrived, 0);
+		atomic_set(&b.written, 0);
+		if (live)
+			ret = stop_machine(poke_stopped, &b, cpu_online_mask);
+		else
+			poke_write(&b);
+	}
+	for (i = 0; i < mapped; i++)
+		vunmap(pokes[i].map);
+	vm_unmap_aliases();
+	on_each_cpu(do_sync_core, NULL, 1);
+	return ret;
+}
+
+static bool stub_pool_has(unsigned long ip)
+{
+	return ip >= (unsigned long)ddv_stub_pool_start &&
+	       ip < (unsigned long)ddv_stub_pool_end;
+}
+
+int ddv_stubs_init(void)
+{
+	size_t bytes = ddv_stub_pool_end - ddv_stub_pool_start;
+
+	nstubs = bytes / DDV_STUB_SIZE;
+	if (bytes % DDV_STUB_SIZE || !nstubs)
+		return -EINVAL;
+	stub_owner = kcalloc(nstubs, sizeof(*stub_owner), GFP_KERNEL);
+	return stub_owner ? 0 : -ENOMEM;
+}
+
+/* Reserves a stub for (dut, site); -1 when the pool is exhausted. Under ddv_mutex. */
+static int stub_alloc(u16 dut, u32 site)
+{
+	unsigned int i;
+
+	for (i = 0; i < nstubs; i++) {
+		if (!stub_owner[i].dut) {
+			stub_owner[i].site = site;
+			WRITE_ONCE(stub_owner[i].dut, dut);
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void *stub_addr(int i)
+{
+	return (void *)(ddv_stub_pool_start + (size_t)i * DDV_STUB_SIZE);
+}
+
+static void stubs_release(u16 dut)
+{
+	unsigned int i;
+
+	for (i = 0; i < nstubs; i++)
+		if (stub_owner[i].dut == dut)
+			WRITE_ONCE(stub_owner[i].dut, 0);
+}
+
+/* Binary search of a call site by return address. */
+static u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
+{
+	const unsigned long *rets = READ_ONCE(dut->ret_addrs);
+	u32 lo = 0, hi = READ_ONCE(dut->nret);
+
+	if (!rets)
+		return DDV_NO_SITE;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (rets[mid] == ip)
+			return dut->ret_sites[mid];
+		if (rets[mid] < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return DDV_NO_SITE;
+}
+
+/*
+ * The driver under test that made the call returning to ip, and the call's
+ * site id (DDV_NO_SITE when unknown). Any context; reads only.
+ */
+struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site)
+{
+	unsigned int d;
+
+	if (stub_pool_has(ip)) {
+		unsigned int i = (ip - (unsigned long)ddv_stub_pool_start) / DDV_STUB_SIZE;
+		u16 owner = READ_ONCE(stub_owner[i].dut);
+
+		if (!owner || owner >= DDV_MAX_DUTS)
+			return NULL;
+		*site = stub_owner[i].site;
+		return &ddv_duts[owner];
+	}
+	for (d = 1; d < DDV_MAX_DUTS; d++) {
+		struct ddv_dut *dut = &ddv_duts[d];
+
+		if ((ip >= READ_ONCE(dut->core_lo) && ip < READ_ONCE(dut->core_hi)) ||
+		    (ip >= READ_ONCE(dut->init_lo) && ip < READ_ONCE(dut->init_hi))) {
+			*site = site_of_ret(dut, ip);
+			return dut;
+		}
+	}
+	return NULL;
+}
+
+static const char *site_str(const struct ddv_dut *dut, u32 off)
+{
+	return dut->strings + off;
+}
+
+/* Where fn+offset lies in mod; 0 when the module has no such function. */
+static unsigned long find_site_addr(struct module *mod, const char *fn, u32 offset,
+				    unsigned long after)
+{
+	struct mod_kallsyms *ks;
+	unsigned long addr = 0;
+	unsigned int i;
+
+	preempt_disable();
+	ks = rcu_dereference_sched(mod->kallsyms);
+	for (i = 0; i < ks->num_symtab; i++) {
+		const Elf_Sym *sym = &ks->symtab[i];
+		unsigned long a;
+
+		if (sym->st_shndx == SHN_UNDEF || strcmp(ks->strtab + sym->st_name, fn))
+			continue;
+		a = kallsyms_symbol_value(sym) + offset;
+		if (a > after) {
+			addr = a;
+			break;
+		}
+	}
+	preempt_enable();
+	return addr;
+}
+
+static bool in_text(const struct module_layout *l, unsigned long a, unsigned int len)
+{
+	unsigned long base = (unsigned long)l->base;
+
+	return l->base && a >= base && a + len <= base + l->text_size;
+}
+
+static int rel32_to(unsigned long site, unsigned int len, void *target, s32 *rel)
+{
+	s64 d = (s64)((unsigned long)target - (site + len));
+
+	if (d != (s32)d)
+		return -ERANGE;
+	*rel = d;
+	return 0;
+}
+
+static void refuse(struct ddv_dut *dut, u32 site, enum ddv_refuse_reason why, u64 found)
+{
+	dut->sites_refused++;
+	ddv_log_rt(DDV_RT_SITE_REFUSED, 4, (u64)dut->id, (u64)site,
+		   (u64)why, found);
+}
+
+/*
+ * Checks one site of a module and fills s->addr, s->len, s->original,
+ * s->target; 0 or a refusal reason.
+ */
+static int resolve_site(struct ddv_dut *dut, struct module *mod, u32 id, bool live,
+			u64 *found)
+{
+	struct ddv_site_rt *s = &dut->sites[id];
+	const struct ddv_func_desc *f;
+	struct ddv_pack *pack;
+	unsigned long a = 0;
+	s32 rel;
+	u8 *p;
+
+	*found = 0;
+	if (ddv_find_func(site_str(dut, s->api_off), &s->func))
+		return DDV_REFUSE_NO_FUNC;
+	pack = ddv_funcs[s->func].pack;
+	f = &pack->funcs[ddv_funcs[s->func].idx];
+	if (!(dut->pack_refs & BIT(pack->pack_id))) {
+		if (!try_module_get(pack->owner))
+			return DDV_REFUSE_NO_FUNC;
+		dut->pack_refs |= BIT(pack->pack_id);
+	}
+	s->len = s->opcode == 0x0f ? 6 : 5;
+	/* A static function's name may repeat: take the first copy that checks out. */
+	for (;;) {
+		unsigned int oplen = s->len - 4;
+
+		a = find_site_addr(mod, site_str(dut, s->name_off), s->func_offset, a);
+		if (!a)
+			return *found ? DDV_REFUSE_TARGET : DDV_REFUSE_NO_SYMBOL;
+		if (!in_text(&mod->core_layout, a, s->len) &&
+		    (live || !in_text(&mod->init_layout, a, s->len))) {
+			if (live && in_text(&mod->init_layout, a, s->len))
+				return DDV_REFUSE_INIT_GONE;
+			*found = a;
+			continue;
+		}
+		p = (u8 *)a;
+		if (p[0] != s->opcode || (s->opcode == 0x0f && (p[1] & 0xf0) != 0x80)) {
+			*found = p[0];
+			continue;
+		}
+		memcpy(&rel, p + oplen, sizeof(rel));
+		if (a + s->len + (long)rel != (unsigned long)f->original) {
+			*found = a + s->len + (long)rel;
+			continue;
+		}
+		break;
+	}
+	s->addr = a;
+	s->original = f->original;
+	s->target = f->wrapper;
+	s->stub = -1;
+	if (s->opcode != 0xe8 && f->nargs <= 6) {
+		int st = stub_alloc(dut->id, id);
+
+		/* Without a stub the site is still checked, but reported without its site. */
+		if (st >= 0) {
+			s->stub = st;
+			s->target = stub_addr(st);
+		}
+	}
+	if (rel32_to(a, s->len, s->target, &rel)) {
+		*found = (unsigned long)s->target;
+		return DDV_REFUSE_RANGE;
+	}
+	return 0;
+}
+
+struct ret_pair {
+	unsigned long ret;
+	u32 site;
+};
+
+static int cmp_ret(const void *a, const void *b)
+{
+	unsigned long x = ((const struct ret_pair *)a)->ret;
+	unsigned long y = ((const struct ret_pair *)b)->ret;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Builds the table of patched call sites sorted by return address. */
+static int build_ret_table(struct ddv_dut *dut)
+{
+	struct ret_pair *pairs;
+	u32 i, n = 0;
+
+	pairs = kvmalloc_array(dut->nsites + 1, sizeof(*pairs), GFP_KERNEL);
+	dut->ret_addrs = kvmalloc_array(dut->nsites + 1, sizeof(unsigned long), GFP_KERNEL);
+	dut->ret_sites = kvmalloc_array(dut->nsites + 1, sizeof(u32), GFP_KERNEL);
+	if (!pairs || !dut->ret_addrs || !dut->ret_sites) {
+		kvfree(pairs);
+		return -ENOMEM;
+	}
+	for (i = 0; i < dut->nsites; i++) {
+		struct ddv_site_rt *s = &dut->sites[i];
+
+		if (!s->patched || s->stub >= 0)
+			continue;
+		pairs[n].ret = s->addr + s->len;
+		pairs[n].site = i;
+		n++;
+	}
+	sort(pairs, n, sizeof(*pairs), cmp_ret, NULL);
+	for (i = 0; i < n; i++) {
+		dut->ret_addrs[i] = pairs[i].ret;
+		dut->ret_sites[i] = pairs[i].site;
+	}
+	kvfree(pairs);
+	dut->nret = n;
+	return 0;
+}
+
+static void put_refs(struct ddv_dut *dut)
+{
+	unsigned int id;
+
+	for (id = 1; id < DDV_MAX_PACKS; id++) {
+		if (!(dut->pack_refs & BIT(id)))
+			continue;
+		if (ddv_packs[id])
+			module_put(ddv_packs[id]->owner);
+	}
+	dut->pack_refs = 0;
+	if (dut->holds_self) {
+		module_put(THIS_MODULE);
+		dut->holds_self = false;
+	}
+}
+
+/*
+ * Resolves, checks and patches every site of dut in mod. live: the module is
+ * running (attach). Returns the number of sites patched.
+ */
+static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
+{
+	struct ddv_poke *pokes;
+	u32 i, n = 0;
+	int ret;
+
+	dut->sites_patched = 0;
+	dut->sites_refused = 0;
+	pokes = kvmalloc_array(dut->nsites + nstubs + 1, sizeof(*pokes), GFP_KERNEL);
+	if (!pokes)
+		return -ENOMEM;
+	for (i = 0; i < dut->nsites; i++) {
+		struct ddv_site_rt *s = &dut->sites[i];
+		u64 found;
+		int why;
+
+		s->patched = 0;
+		if (live && s->init) {
+			refuse(dut, i, DDV_REFUSE_INIT_GONE, 0);
+			continue;
+		}
+		why = resolve_site(dut, mod, i, live, &found);
+		if (why) {
+			refuse(dut, i, why, found);
+			continue;
+		}
+		if (s->stub >= 0) {
+			/* The stub calls the wrapper: its rel32 follows the e8 byte. */
+			void *stub = stub_addr(s->stub);
+
+			pokes[n].where = stub + 1;
+			if (rel32_to((unsigned long)stub, DDV_STUB_CALL_LEN,
+				     ddv_funcs[s->func].pack->funcs[ddv_funcs[s->func].idx].wrapper,
+				     &pokes[n].value)) {
+				refuse(dut, i, DDV_REFUSE_RANGE, (unsigned long)stub);
+				continue;
+			}
+			n++;
+		}
+		pokes[n].where = (void *)(s->addr + s->len - 4);
+		rel32_to(s->addr, s->len, s->target, &pokes[n].value);
+		n++;
+		s->patched = 1;
+		dut->sites_patched++;
+	}
+	/* Stubs are in our own text: point them before any site can reach them. */
+	ret = 0;
+	if (n) {
+		if (!dut->holds_self) {
+			__module_get(THIS_MODULE);
+			dut->holds_self = true;
+		}
+		ret = build_ret_table(dut);
+		if (!ret) {
+			WRITE_ONCE(dut->core_lo, (unsigned long)mod->core_layout.base);
+			WRITE_ONCE(dut->core_hi, (unsigned long)mod->core_layout.base +
+				   mod->core_layout.text_size);
+			if (!live) {
+				WRITE_ONCE(dut->init_lo, (unsigned long)mod->init_layout.base);
+				WRITE_ONCE(dut->init_hi, (unsigned long)mod->init_layout.base +
+					   mod->init_layout.text_size);
+			}
+			ret = poke_text(pokes, n, live);
+		}
+	}
+	kvfree(pokes);
+	if (ret) {
+		pr_err("ddv: %s: patching failed (%d); no site redirected\n", dut->name, ret);
+		for (i = 0; i < dut->nsites; i++)
+			dut->sites[i].patched = 0;
+		dut->sites_patched = 0;
+		return ret;
+	}
+	return dut->sites_patched;
+}
+
+/* Restores every patched site of a running module (detach). */
+static int unpatch_module(struct ddv_dut *dut)
+{
+	struct ddv_poke *pokes;
+	u32 i, n = 0;
+	int ret;
+
+	pokes = kvmalloc_array(dut->nsites + 1, sizeof(*pokes), GFP_KERNEL);
+	if (!pokes)
+		return -ENOMEM;
+	for (i = 0; i < dut->nsites; i++) {
+		struct ddv_site_rt *s = &dut->sites[i];
+
+		if (!s->patched || (s->init && dut->saw_live))
+			continue;
+		pokes[n].where = (void *)(s->addr + s->len - 4);
+		rel32_to(s->addr, s->len, s->original, &pokes[n].value);
+		n++;
+	}
+	ret = n ? poke_text(pokes, n, true) : 0;
+	kvfree(pokes);
+	if (ret)
+		return ret;
+	for (i = 0; i < dut->nsites; i++)
+		dut->sites[i].patched = 0;
+	return n;
+}
+
+static void clear_tables(struct ddv_dut *dut)
+{
+	WRITE_ONCE(dut->core_lo, 0);
+	WRITE_ONCE(dut->core_hi, 0);
+	WRITE_ONCE(dut->init_lo, 0);
+	WRITE_ONCE(dut->init_hi, 0);
+	stubs_release(dut->id);
+}
+
+static void free_ret_table(struct ddv_dut *dut)
+{
+	unsigned long *rets = dut->ret_addrs;
+
+	WRITE_ONCE(dut->ret_addrs, NULL);
+	WRITE_ONCE(dut->nret, 0);
+	kvfree(rets);
+	kvfree(dut->ret_sites);
+	dut->ret_sites = NULL;
+}
+
+/*
+ * Waits until no CPU can be inside a wrapper on behalf of dut: tasks that
+ * entered before the sites were restored have left call_enter (RCU, RCU
+ * tasks), the calls they made have returned (in-flight count), and they have
+ * left the wrapper's epilogue (RCU tasks again).
+ */
+static void drain(struct ddv_dut *dut)
+{
+	unsigned int waited = 0;
+
+	synchronize_rcu();
+	synchronize_rcu_tasks();
+	while (atomic_read(&dut->inflight) > 0) {
+		msleep(10);
+		if (++waited % 500 == 0)
+			pr_warn("ddv: %s: %d calls still in flight after %u s\n", dut->name,
+				atomic_read(&dut->inflight), waited / 100);
+	}
+	synchronize_rcu_tasks();
+}
+
+static void dut_free(struct ddv_dut *dut)
+{
+	cancel_delayed_work_sync(&dut->hang_work);
+	clear_tables(dut);
+	free_ret_table(dut);
+	put_refs(dut);
+	kvfree(dut->sites);
+	kvfree(dut->strings);
+	dut->sites = NULL;
+	dut->strings = NULL;
+	dut->mod = NULL;
+	dut->state = DDV_DUT_FREE;
+}
+
+static void hang_check(struct work_struct *work)
+{
+	struct ddv_dut *dut = container_of(to_delayed_work(work), struct ddv_dut, hang_work);
+
+	if (READ_ONCE(dut->state) != DDV_DUT_COMING)
+		return;
+	ddv_log_rt(DDV_RT_HANG, 4, (u64)dut->id,
+		   (u64)(jiffies - dut->coming_jiffies) / HZ, (u64)READ_ONCE(dut->last_inject_func),
+		   (u64)READ_ONCE(dut->last_inject_site));
+	pr_err("ddv: %s: init has not returned after %u s\n", dut->name, hang_seconds);
+	schedule_delayed_work(&dut->hang_work, hang_seconds * HZ);
+}
+
+static void dut_coming(struct ddv_dut *dut, struct module *mod)
+{
+	int n;
+
+	dut->mod = mod;
+	dut->saw_live = false;
+	dut->attached = false;
+	atomic64_set(&dut->calls, 0);
+	atomic64_set(&dut->violations, 0);
+	atomic64_set(&dut->injected, 0);
+	dut->last_inject_func = ~0u;
+	dut->last_inject_site = DDV_NO_SITE;
+	n = patch_module(dut, mod, false);
+	dut->state = DDV_DUT_COMING;
+	dut->coming_jiffies = jiffies;
+	ddv_log_rt(DDV_RT_DRIVER_COMING, 3, (u64)dut->id,
+		   (u64)dut->sites_patched, (u64)dut->sites_refused);
+	pr_info("ddv: %s loading: %u call sites redirected, %u refused%s\n", dut->name,
+		dut->sites_patched, dut->sites_refused, n < 0 ? " (patching failed)" : "");
+	if (hang_seconds)
+		schedule_delayed_work(&dut->hang_work, hang_seconds * HZ);
+}
+
+/* The driver went (after exit(), or after a failed init): leak check, then re-arm. */
+static void dut_going(struct ddv_dut *dut)
+{
+	unsigned int leaks;
+	bool failed_init = dut->state == DDV_DUT_COMING;
+
+	WRITE_ONCE(dut->state, DDV_DUT_ARMED);
+	cancel_delayed_work_sync(&dut->hang_work);
+	if (failed_init)
+		ddv_log_rt(DDV_RT_INIT_FAILED, 1, (u64)dut->id);
+	/*
+	 * The module's code has finished (exit returned or init failed) and is
+	 * about to be freed: nothing to restore; calls its timers or interrupts
+	 * might still make would be the driver's own use-after-free.
+	 */
+	clear_tables(dut);
+	synchronize_rcu();
+	free_ret_table(dut);
+	leaks = ddv_store_sweep(dut, true, true);
+	ddv_log_rt(DDV_RT_DRIVER_GOING, 3, (u64)dut->id, (u64)leaks,
+		   (u64)atomic64_read(&dut->calls));
+	pr_info("ddv: %s gone: %u leaked objects\n", dut->name, leaks);
+	put_refs(dut);
+	dut->mod = NULL;
+	if (dut->attached) {
+		/* Attached drivers are not re-armed: a new load needs a new target. */
+		kvfree(dut->sites);
+		kvfree(dut->strings);
+		dut->sites = NULL;
+		dut->strings = NULL;
+		dut->state = DDV_DUT_FREE;
+	}
+}
+
+static int ddv_module_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct module *mod = data;
+	unsigned int d;
+
+	mutex_lock(&ddv_mutex);
+	for (d = 1; d < DDV_MAX_DUTS; d++) {
+		struct ddv_dut *dut = &ddv_duts[d];
+
+		if (dut->state == DDV_DUT_FREE)
+			continue;
+		if (action == MODULE_STATE_COMING && dut->state == DDV_DUT_ARMED &&
+		    !strcmp(dut->name, mod->name)) {
+			dut_coming(dut, mod);
+			break;
+		}
+		if (dut->mod != mod)
+			continue;
+		if (action == MODULE_STATE_LIVE) {
+			/* Init text is freed next: no return address can lie there. */
+			WRITE_ONCE(dut->init_lo, 0);
+			WRITE_ONCE(dut->init_hi, 0);
+			dut->saw_live = true;
+			WRITE_ONCE(dut->state, DDV_DUT_LIVE);
+			cancel_delayed_work(&dut->hang_work);
+			ddv_log_rt(DDV_RT_DRIVER_LIVE, 1, (u64)dut->id);
+		} else if (action == MODULE_STATE_GOING) {
+			dut_going(dut);
+		}
+		break;
+	}
+	mutex_unlock(&ddv_mutex);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ddv_module_nb = {
+	.notifier_call = ddv_module_notify,
+};
+
+/*
+ * A loaded module by name, with a reference held; NULL when none. The module
+ * list head is not exported: walk the ring from our own entry and skip the
+ * head, the one node that does not live in the module area.
+ */
+static struct module *find_loaded(const char *name)
+{
+	struct module *found = NULL;
+	struct list_head *pos;
+
+	preempt_disable();
+	for (pos = rcu_dereference_sched(THIS_MODULE->list.next); pos != &THIS_MODULE->list;
+	     pos = rcu_dereference_sched(pos->next)) {
+		struct module *mod;
+
+		if ((unsigned long)pos < MODULES_VADDR || (unsigned long)pos >= MODULES_END)
+			continue;
+		mod = container_of(pos, struct module, list);
+		if (mod->state == MODULE_STATE_UNFORMED || strcmp(mod->name, name))
+			continue;
+		if (try_module_get(mod))
+			found = mod;
+		break;
+	}
+	preempt_enable();
+	return found;
+}
+
+static bool is_pack_module(struct module *mod)
+{
+	unsigned int id;
+
+	for (id = 1; id < DDV_MAX_PACKS; id++)
+		if (ddv_packs[id] && ddv_packs[id]->owner == mod)
+			return true;
+	return mod == THIS_MODULE;
+}
+
+/* Copies and checks the CLI's site table into dut. */
+static long load_sites(struct ddv_dut *dut, const struct ddv_cmd *cmd)
+{
+	u64 nsites = cmd->arg[3], slen = cmd->arg[5];
+	u32 i;
+
+	if (nsites > DDV_MAX_SITES || slen > (16u << 20) || (nsites && !slen))
+		return -EINVAL;
+	dut->nsites = nsites;
+	dut->strings_len = slen;
+	dut->sites = kvcalloc(nsites ? nsites : 1, sizeof(*dut->sites), GFP_KERNEL);
+	dut->strings = kvmalloc(slen ? slen : 1, GFP_KERNEL);
+	if (!dut->sites || !dut->strings)
+		return -ENOMEM;
+	if (slen && copy_from_user(dut->strings, u64_to_user_ptr(cmd->arg[4]), slen))
+		return -EFAULT;
+	if (slen && dut->strings[slen - 1])
+		return -EINVAL;
+	for (i = 0; i < nsites; i++) {
+		struct ddv_site u;
+		struct ddv_site_rt *s = &dut->sites[i];
+
+		if (copy_from_user(&u, u64_to_user_ptr(cmd->arg[2]) + i * sizeof(u), sizeof(u)))
+			return -EFAULT;
+		if (u.id != i || u.func_name >= slen || u.api_name >= slen ||
+		    (u.opcode != 0xe8 && u.opcode != 0xe9 && u.opcode != 0x0f) || u.init > 1)
+			return -EINVAL;
+		s->name_off = u.func_name;
+		s->func_offset = u.func_offset;
+		s->api_off = u.api_name;
+		s->opcode = u.opcode;
+		s->init = u.init;
+		s->stub = -1;
+	}
+	return 0;
+}
+
+/*
+ * DDV_OP_TARGET (live false): arms for a driver that is about to load.
+ * DDV_OP_ATTACH (live true): patches a driver that is loaded.
+ * args: name ptr, name len, sites ptr, nsites, strings ptr, strings len.
+ */
+long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live)
+{
+	char name[MODULE_NAME_LEN];
+	struct module *mod = NULL;
+	struct ddv_dut *dut = NULL;
+	unsigned int d;
+	long ret;
+
+	if (cmd->nargs < 6 || !cmd->arg[1] || cmd->arg[1] >= MODULE_NAME_LEN)
+		return -EINVAL;
+	if (copy_from_user(name, u64_to_user_ptr(cmd->arg[0]), cmd->arg[1]))
+		return -EFAULT;
+	name[cmd->arg[1]] = 0;
+	if (strlen(name) != cmd->arg[1])
+		return -EINVAL;
+
+	mutex_lock(&ddv_mutex);
+	for (d = 1; d < DDV_MAX_DUTS; d++) {
+		if (ddv_duts[d].state != DDV_DUT_FREE && !strcmp(ddv_duts[d].name, name)) {
+			ret = -EBUSY;
+			goto unlock;
+		}
+		if (!dut && ddv_duts[d].state == DDV_DUT_FREE)
+			dut = &ddv_duts[d];
+	}
+	if (!dut) {
+		ret = -ENOSPC;
+		goto unlock;
+	}
+	mod = find_loaded(name);
+	if (live && !mod) {
+		ret = -ENOENT;
+		goto unlock;
+	}
+	if (!live && mod) {
+		/* Loaded already: redirecting now would miss its init; attach says so. */
+		ret = -EEXIST;
+		goto unlock;
+	}
+	if (live && (mod->state != MODULE_STATE_LIVE || is_pack_module(mod))) {
+		ret = mod->state != MODULE_STATE_LIVE ? -EBUSY : -EINVAL;
+		goto unlock;
+	}
+	memset(dut, 0, offsetof(struct ddv_dut, hang_work));
+	dut->id = dut - ddv_duts;
+	strscpy(dut->name, name, sizeof(dut->name));
+	ret = load_sites(dut, cmd);
+	if (ret) {
+		kvfree(dut->sites);
+		kvfree(dut->strings);
+		dut->sites = NULL;
+		dut->strings = NULL;
+		goto unlock;
+	}
+	dut->state = DDV_DUT_ARMED;
+	if (live) {
+		dut->mod = mod;
+		dut->attached = true;
+		dut->saw_live = true;
+		ret = patch_module(dut, mod, true);
+		if (ret < 0) {
+			dut_free(dut);
+			goto unlock;
+		}
+		WRITE_ONCE(dut->state, DDV_DUT_LIVE);
+		ddv_log_rt(DDV_RT_ATTACHED, 3, (u64)dut->id,
+			   (u64)dut->sites_patched, (u64)dut->sites_refused);
+		pr_info("ddv: attached to %s: %u call sites redirected, %u refused\n", name,
+			dut->sites_patched, dut->sites_refused);
+	} else {
+		ddv_log_rt(DDV_RT_DRIVER_ARMED, 2, (u64)dut->id,
+			   (u64)dut->nsites);
+	}
+	out->out[0] = dut->id;
+	out->out[1] = dut->sites_patched;
+	out->out[2] = dut->sites_refused;
+	ret = 0;
+unlock:
+	mutex_unlock(&ddv_mutex);
+	if (mod)
+		module_put(mod);
+	return ret;
+}
+
+/*
+ * DDV_OP_DETACH: a driver armed but not loaded is forgotten; a loaded one has
+ * its sites restored (live) and its in-flight calls drained first. Its objects
+ * are forgotten without a leak report: a detached driver is not unloaded.
+ */
+long ddv_op_detach(u64 id)
+{
+	struct ddv_dut *dut;
+	long ret = 0;
+
+	if (!id || id >= DDV_MAX_DUTS)
+		return -EINVAL;
+	mutex_lock(&ddv_mutex);
+	dut = &ddv_duts[id];
+	if (dut->state == DDV_DUT_FREE) {
+		ret = -ENOENT;
+		goto unlock;
+	}
+	if (dut->state == DDV_DUT_COMING) {
+		/* Its init is running code we patched without stop_machine's help. */
+		ret = -EBUSY;
+		goto unlock;
+	}
+	if (dut->mod) {
+		/* Keep the module from going while we restore its text. */
+		if (!try_module_get(dut->mod)) {
+			ret = -EBUSY;
+			goto unlock;
+		}
+		ret = unpatch_module(dut);
+		if (ret < 0) {
+			module_put(dut->mod);
+			goto unlock;
+		}
+		clear_tables(dut);
+		drain(dut);
+		ddv_store_sweep(dut, false, true);
+		ddv_log_rt(DDV_RT_DETACHED, 2, (u64)dut->id, (u64)ret);
+		pr_info("ddv: detached from %s: %ld call sites restored\n", dut->name, ret);
+		module_put(dut->mod);
+	}
+	dut_free(dut);
+	ret = 0;
+unlock:
+	mutex_unlock(&ddv_mutex);
+	return ret;
+}
+
+/* DDV_OP_LEAK_CHECK: reports what the driver owns now, keeps tracking it. */
+long ddv_op_leak_check(u64 id)
+{
+	long n;
+
+	if (!id || id >= DDV_MAX_DUTS)
+		return -EINVAL;
+	mutex_lock(&ddv_mutex);
+	n = ddv_duts[id].state == DDV_DUT_FREE ? -ENOENT :
+		ddv_store_sweep(&ddv_duts[id], true, false);
+	mutex_unlock(&ddv_mutex);
+	return n;
+}
+
+int ddv_target_init(void)
+{
+	unsigned int d;
+	int ret;
+
+	ret = ddv_stubs_init();
+	if (ret)
+		return ret;
+	for (d = 0; d < DDV_MAX_DUTS; d++)
+		INIT_DELAYED_WORK(&ddv_duts[d].hang_work, hang_check);
+	ret = register_module_notifier(&ddv_module_nb);
+	if (ret)
+		kfree(stub_owner);
+	return ret;
+}
+
+/*
+ * Module exit: no driver is patched (each patched one holds a reference on
+ * us), so only armed targets remain to forget.
+ */
+void ddv_target_exit(void)
+{
+	unsigned int d;
+
+	unregister_module_notifier(&ddv_module_nb);
+	mutex_lock(&ddv_mutex);
+	for (d = 1; d < DDV_MAX_DUTS; d++)
+		if (ddv_duts[d].state != DDV_DUT_FREE)
+			dut_free(&ddv_duts[d]);
+	mutex_unlock(&ddv_mutex);
+	kfree(stub_owner);
+}
