@@ -2,12 +2,54 @@
 
 # --- runtime core (user space): libddvcore.a, the portable core that ddv.ko also
 # --- compiles; the ddv command and the tests link it. Owner: runtime core.
-RUNTIME_CORE_HEADERS = runtime/core/env.h runtime/core/store.h runtime/core/bloom.h \
+DDVCORE_HDRS = runtime/core/env.h runtime/core/store.h runtime/core/bloom.h \
 	runtime/core/config.h runtime/core/logring.h runtime/core/inject.h \
 	runtime/include/ddv/logrec.h runtime/include/ddv/abi.h runtime/include/ddv/uapi.h
 noinst_LIBRARIES += runtime/core/libddvcore.a
 runtime_core_libddvcore_a_CFLAGS = $(AM_CFLAGS) -O2
-runtime_core_libddvcore_a_SOURCES = $(RUNTIME_CORE_HEADERS) runtime/core/env_user.c \
+runtime_core_libddvcore_a_SOURCES = $(DDVCORE_HDRS) runtime/core/env_user.c \
 	runtime/core/store.c runtime/core/config.c runtime/core/logring.c runtime/core/inject.c
 EXTRA_DIST += scripts/bench-runtime
 # --- end of runtime core
+
+# --- kernel modules: `make modules` builds ddv.ko (runtime/linux + the core) and,
+# --- when generated/Kbuild exists, the pack module ddv-linux.ko, with kbuild
+# --- against $(KDIR). kbuild writes objects beside its sources, so each module
+# --- is built in a directory of links under runtime/kbuild/ in the build tree.
+# --- Owner: kernel runtime.
+DDV_LINUX_SRCS = runtime/linux/Kbuild runtime/linux/ddv_internal.h runtime/linux/env_kernel.h \
+	runtime/linux/main.c runtime/linux/pack.c runtime/linux/target.c runtime/linux/objects.c \
+	runtime/linux/log.c runtime/linux/abi.c runtime/linux/stubs.S \
+	runtime/include/ddv/runtime_msgs.h
+EXTRA_DIST += $(DDV_LINUX_SRCS)
+KBUILD_DIR = $(abs_top_builddir)/runtime/kbuild
+KBUILD_MAKE = $(MAKE) -C $(KDIR) DDV_SRCDIR=$(abs_top_srcdir)
+
+.PHONY: modules modules-clean
+if HAVE_KERNEL
+modules:
+	@rm -rf $(KBUILD_DIR)/ddv/core && mkdir -p $(KBUILD_DIR)/ddv/core runtime/linux generated
+	@for f in $(abs_top_srcdir)/runtime/linux/Kbuild $(abs_top_srcdir)/runtime/linux/*.[chS]; do \
+		ln -sf $$f $(KBUILD_DIR)/ddv/; done
+	@for f in $(abs_top_srcdir)/runtime/core/*.c; do \
+		case $$f in */env_user.c) ;; *) ln -sf $$f $(KBUILD_DIR)/ddv/core/ ;; esac; done
+	$(KBUILD_MAKE) M=$(KBUILD_DIR)/ddv modules
+	cp $(KBUILD_DIR)/ddv/ddv.ko runtime/linux/ddv.ko
+	@if [ -f $(abs_top_srcdir)/generated/Kbuild ]; then \
+		rm -rf $(KBUILD_DIR)/pack && mkdir -p $(KBUILD_DIR)/pack && \
+		for f in $(abs_top_srcdir)/generated/*; do ln -sf $$f $(KBUILD_DIR)/pack/; done && \
+		echo "  KBUILD   generated/ddv-linux.ko" && \
+		$(KBUILD_MAKE) M=$(KBUILD_DIR)/pack \
+			KBUILD_EXTRA_SYMBOLS=$(KBUILD_DIR)/ddv/Module.symvers modules && \
+		cp $(KBUILD_DIR)/pack/*.ko generated/; \
+	else \
+		echo "modules: generated/Kbuild missing: the pack module is not built" >&2; exit 1; \
+	fi
+modules-clean:
+	rm -rf $(KBUILD_DIR) runtime/linux/ddv.ko generated/ddv-*.ko
+else
+modules:
+	@echo "modules: no kernel build tree (configure --with-kernel=DIR)" >&2; exit 1
+modules-clean:
+endif
+# --- end of kernel modules
