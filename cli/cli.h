@@ -153,4 +153,130 @@ void catalog_probed_symbols(const struct catalog *cat, struct symset *set);
 const char *cat_severity_name(enum cat_severity sev);
 void catalog_free(struct catalog *cat);
 
+/* control.c: /dev/ddv, the runtime's control device. */
+struct ddv_cmd;
+int ctl_open(void);
+int ctl_call(int fd, unsigned int op, unsigned int nargs, const uint64_t *args, uint64_t *out);
+int ctl_list(int fd, unsigned int op, char **text);
+const char *ctl_op_name(unsigned int op);
+
+/* The runtime's tables as LIST_PACKS and LIST_FUNCS give them. */
+struct rt_pack {
+	unsigned int id;
+	char *name;
+	char *version;
+};
+
+struct rt_func {
+	unsigned int id;	/* global function id */
+	char *pack;
+	char *symbol;
+	char *api;
+};
+
+struct rt_tables {
+	struct rt_pack *packs;
+	unsigned int npacks;
+	struct rt_func *funcs;
+	unsigned int nfuncs;
+};
+
+int rt_tables_parse(struct rt_tables *rt, const char *packs_text, const char *funcs_text);
+const struct rt_pack *rt_pack_by_id(const struct rt_tables *rt, unsigned int id);
+const struct rt_func *rt_func_by_id(const struct rt_tables *rt, unsigned int id);
+void rt_tables_free(struct rt_tables *rt);
+
+/*
+ * state.c: what one ddv command leaves for the next (ddv load for ddv report):
+ * the runtime's tables, each driver's site table, the drained log records.
+ */
+const char *state_dir(void);
+int state_reset(void);
+char *state_path(const char *name);
+int state_save_tables(int ctl_fd);
+int state_load_tables(struct rt_tables *rt);
+int state_save_sites(unsigned int dut, const struct site_table *table, unsigned int *generation);
+int state_load_sites(unsigned int dut, unsigned int generation, struct site_table *table);
+int state_drain(int dev_fd, size_t *bytes);
+int state_read_records(void **data, size_t *size);
+int state_add_finding(const char *line);
+int state_read_findings(char **text);
+
+/* decode.c: binary log records to events with names, text and JSON. */
+struct event_arg {
+	const char *name;	/* from the catalog, or "argN" */
+	uint64_t value;
+};
+
+struct event {
+	uint64_t ts;
+	unsigned int cpu;
+	unsigned int pack_id;
+	unsigned int index;
+	const char *pack;	/* name, or NULL when unknown */
+	const struct cat_msg *msg;	/* NULL when no catalog explains it */
+	unsigned int nargs;
+	struct event_arg args[8];
+	bool is_drop;
+	uint64_t dropped;
+	/* Context: the driver and the call site the record is about. */
+	int dut;		/* -1: none */
+	const char *module;
+	const struct site *site;	/* NULL when unknown */
+	uint32_t site_id;	/* ~0: none */
+	const char *api;	/* the API function (catalog or runtime table) */
+	const char *symbol;
+	const struct cat_pos *spec;	/* where the rule is written */
+	uint64_t stack[12];	/* from ddv.stack records */
+	unsigned int nstack;
+};
+
+#define DECODE_MAX_DUTS 64
+struct decoder {
+	const struct catalog *cat;
+	const struct rt_tables *rt;
+	/* Each driver id's current site table (the generation advances at each arming). */
+	struct site_table sites[DECODE_MAX_DUTS];
+	unsigned int generation[DECODE_MAX_DUTS];
+	struct site_table *retired;	/* earlier generations: events may still point into them */
+	unsigned int nretired;
+	bool use_state;		/* load site tables from the state directory */
+	/* Per CPU, the event waiting for its ddv.at and ddv.stack records. */
+	struct event *pending;
+	unsigned int npending;
+	uint64_t records;
+	uint64_t dropped;	/* records the runtime lost (DROP records) */
+	uint64_t garbage;	/* stretches of bytes that were no records */
+	uint64_t unknown;	/* records no catalog explains */
+};
+
+void decoder_init(struct decoder *dec, const struct catalog *cat, const struct rt_tables *rt,
+		  bool use_state);
+void decoder_free(struct decoder *dec);
+int decoder_set_sites(struct decoder *dec, unsigned int dut, struct site_table *table);
+struct ddv_logrec;
+void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct event *ev);
+void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+void event_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+bool event_is_finding(const struct event *ev);
+
+typedef void (*event_fn)(struct decoder *dec, const struct event *ev, void *data);
+int decode_stream(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data);
+void decode_flush(struct decoder *dec, event_fn fn, void *data);
+int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data);
+
+/* report.c: findings out of events. */
+struct report {
+	struct strbuf out;
+	bool json;
+	unsigned int findings;
+	unsigned int errors;
+	unsigned int warnings;
+	unsigned int injected;
+	char *hang_seen;	/* modules with a runtime ddv.hang record, ",a,b," */
+};
+void report_event(struct decoder *dec, const struct event *ev, void *data);
+void report_cli_findings(struct report *rep, const char *lines);
+void report_summary(struct report *rep, const struct decoder *dec);
+
 #endif /* DDV_CLI_H */

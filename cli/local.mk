@@ -1,13 +1,14 @@
 # cli/local.mk: the ddv command (included by the top Makefile.am).
-CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli -D_GNU_SOURCE \
+CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli -I$(top_srcdir)/runtime/core -D_GNU_SOURCE \
 	-DDDV_PKGDATADIR='"$(pkgdatadir)"' -DDDV_MODULEDIR='"$(pkglibdir)/modules"' \
 	-DDDV_BINDIR='"$(bindir)"'
 
 noinst_LIBRARIES += cli/libddvcli.a
 cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBKMOD_CFLAGS)
-cli_libddvcli_a_SOURCES = cli/cli.h cli/util.c cli/modfile.c cli/relocs.c cli/catalog.c
+cli_libddvcli_a_SOURCES = cli/cli.h cli/util.c cli/modfile.c cli/relocs.c cli/catalog.c \
+	cli/control.c cli/state.c cli/decode.c cli/report.c
 
-CLI_LIBS = cli/libddvcli.a $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
+CLI_LIBS = cli/libddvcli.a runtime/core/libddvcore.a $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
 
 bin_PROGRAMS += cli/ddv
 cli_ddv_CPPFLAGS = $(CLI_CPPFLAGS)

@@ -12,3 +12,24 @@ check_PROGRAMS += tests/cli/test_catalog
 TESTS += tests/cli/test_catalog
 tests_cli_test_catalog_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_catalog_LDADD = $(CLI_TEST_LIBS)
+check_PROGRAMS += tests/cli/test_decode
+TESTS += tests/cli/test_decode
+tests_cli_test_decode_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
+tests_cli_test_decode_LDADD = $(CLI_TEST_LIBS)
+
+# --- runtime core units (tests/runtime/): store, config/Bloom, log codec and rings, injection.
+RUNTIME_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
+RUNTIME_TEST_LIBS = runtime/core/libddvcore.a $(CRITERION_LIBS) -lpthread
+check_PROGRAMS += tests/runtime/test_store tests/runtime/test_config \
+	tests/runtime/test_logring tests/runtime/test_inject
+TESTS += tests/runtime/test_store tests/runtime/test_config \
+	tests/runtime/test_logring tests/runtime/test_inject
+tests_runtime_test_store_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_store_LDADD = $(RUNTIME_TEST_LIBS)
+tests_runtime_test_config_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_config_LDADD = $(RUNTIME_TEST_LIBS)
+tests_runtime_test_logring_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_logring_LDADD = $(RUNTIME_TEST_LIBS)
+tests_runtime_test_inject_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_inject_LDADD = $(RUNTIME_TEST_LIBS)
+# --- end of runtime core units

@@ -1,0 +1,514 @@
+/*
+ * decode.c: turns the runtime's binary log records into events that carry
+ * names: the rule, its message and spec position from the catalogs, the
+ * driver and the call site (function+offset) from the site table the command
+ * sent for that driver, the API from the runtime's function table.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ddv/logrec.h>
+#include <ddv/runtime_msgs.h>
+#include "logring.h"
+#include "inject.h"
+
+#include "cli.h"
+
+#define NO_SITE 0xffffffffu
+
+void decoder_init(struct decoder *dec, const struct catalog *cat, const struct rt_tables *rt,
+		  bool use_state)
+{
+	memset(dec, 0, sizeof(*dec));
+	dec->cat = cat;
+	dec->rt = rt;
+	dec->use_state = use_state;
+}
+
+void decoder_free(struct decoder *dec)
+{
+	for (unsigned int i = 0; i < DECODE_MAX_DUTS; i++)
+		site_table_free(&dec->sites[i]);
+	for (unsigned int i = 0; i < dec->nretired; i++)
+		site_table_free(&dec->retired[i]);
+	free(dec->retired);
+	free(dec->pending);
+}
+
+/* Gives the decoder a driver's site table (taken over); for tests and 'ddv load'. */
+int decoder_set_sites(struct decoder *dec, unsigned int dut, struct site_table *table)
+{
+	if (dut >= DECODE_MAX_DUTS)
+		return -EINVAL;
+	/* Events decoded already may point into the old table: it lives until the end. */
+	dec->retired = xrealloc(dec->retired, (dec->nretired + 1) * sizeof(*dec->retired));
+	dec->retired[dec->nretired++] = dec->sites[dut];
+	dec->sites[dut] = *table;
+	memset(table, 0, sizeof(*table));
+	return 0;
+}
+
+/* A driver was (re)armed: the next site table of its id is the one in force now. */
+static void advance_generation(struct decoder *dec, unsigned int dut)
+{
+	struct site_table table;
+
+	if (!dec->use_state || dut >= DECODE_MAX_DUTS)
+		return;
+	dec->generation[dut]++;
+	if (state_load_sites(dut, dec->generation[dut], &table))
+		memset(&table, 0, sizeof(table));
+	decoder_set_sites(dec, dut, &table);
+}
+
+static bool is_rule(const struct event *ev, const char *rule_id);
+
+static const struct event_arg *find_arg(const struct event *ev, const char *name)
+{
+	for (unsigned int i = 0; i < ev->nargs; i++)
+		if (!strcmp(ev->args[i].name, name))
+			return &ev->args[i];
+	return NULL;
+}
+
+static const char *api_of_symbol(const struct decoder *dec, const char *pack, const char *symbol,
+				 const struct cat_func **func)
+{
+	struct cat_pack *p = pack ? catalog_pack(dec->cat, pack) : NULL;
+
+	*func = NULL;
+	for (unsigned int i = 0; p && i < p->nfuncs; i++)
+		if (p->funcs[i].symbol && !strcmp(p->funcs[i].symbol, symbol)) {
+			*func = &p->funcs[i];
+			return p->funcs[i].api;
+		}
+	/* Another pack's function, or no catalog: the runtime's table still names it. */
+	for (unsigned int i = 0; dec->rt && i < dec->rt->nfuncs; i++)
+		if (!strcmp(dec->rt->funcs[i].symbol, symbol))
+			return dec->rt->funcs[i].api;
+	return symbol;
+}
+
+/* The driver, site and API of an event, from its ddv.at record (or its own arguments). */
+static void set_context(struct decoder *dec, struct event *ev, int64_t dut, uint32_t site,
+			int64_t func)
+{
+	const struct cat_func *cf;
+
+	if (dut < 0 || dut >= DECODE_MAX_DUTS)
+		return;
+	ev->dut = dut;
+	ev->module = dec->sites[dut].module;
+	ev->site_id = site;
+	if (site != NO_SITE && site < dec->sites[dut].nsites) {
+		ev->site = &dec->sites[dut].sites[site];
+		ev->symbol = ev->site->symbol;
+	}
+	if (func >= 0 && dec->rt) {
+		const struct rt_func *f = rt_func_by_id(dec->rt, func);
+
+		if (f) {
+			ev->symbol = f->symbol;
+			ev->api = f->api;
+		}
+	}
+	if (ev->symbol)
+		ev->api = api_of_symbol(dec, ev->pack_id ? ev->pack : NULL, ev->symbol, &cf);
+}
+
+void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct event *ev)
+{
+	const struct event_arg *a;
+	struct cat_pack *pack = NULL;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->dut = -1;
+	ev->site_id = NO_SITE;
+	dec->records++;
+	if (rec->kind == DDV_LOGREC_DROP) {
+		ev->is_drop = true;
+		ev->dropped = rec->dropped;
+		dec->dropped += rec->dropped;
+		return;
+	}
+	ev->pack_id = DDV_MSG_PACK(rec->msg);
+	ev->index = DDV_MSG_INDEX(rec->msg);
+	if (ev->pack_id == 0) {
+		ev->pack = CATALOG_RUNTIME_PACK;
+	} else if (dec->rt) {
+		const struct rt_pack *rp = rt_pack_by_id(dec->rt, ev->pack_id);
+
+		ev->pack = rp ? rp->name : NULL;
+	}
+	if (ev->pack)
+		pack = catalog_pack(dec->cat, ev->pack);
+	ev->msg = catalog_msg(pack, ev->index);
+	if (!ev->msg)
+		dec->unknown++;
+	ev->nargs = rec->nargs > DDV_LOG_MAX_ARGS ? DDV_LOG_MAX_ARGS : rec->nargs;
+	for (unsigned int i = 0; i < ev->nargs; i++) {
+		static const char *const generic[] = { "arg0", "arg1", "arg2", "arg3", "arg4",
+							 "arg5", "arg6", "arg7" };
+
+		if (ev->msg && i < ev->msg->nargs)
+			ev->args[i].name = ev->msg->args[i];
+		else
+			ev->args[i].name = generic[i];
+		ev->args[i].value = rec->args[i];
+	}
+	if (ev->msg)
+		ev->spec = &ev->msg->pos;
+
+	if (ev->pack_id == 0 && ev->msg && (!strcmp(ev->msg->rule_id, "ddv.driver-armed") ||
+					    !strcmp(ev->msg->rule_id, "ddv.attached"))) {
+		a = find_arg(ev, "dut");
+		if (a)
+			advance_generation(dec, a->value);
+	}
+	/* The runtime's own messages name their driver, site and function themselves. */
+	a = ev->pack_id == 0 ? find_arg(ev, "dut") : NULL;
+	if (a) {
+		const struct event_arg *s = find_arg(ev, "site"), *f = find_arg(ev, "func");
+
+		set_context(dec, ev, a->value, s ? (uint32_t)s->value : NO_SITE,
+			    f ? (int64_t)f->value : -1);
+	} else if (ev->pack_id == 0 && (a = find_arg(ev, "func"))) {
+		set_context(dec, ev, -1, NO_SITE, a->value);
+		if (dec->rt && rt_func_by_id(dec->rt, a->value)) {
+			ev->api = rt_func_by_id(dec->rt, a->value)->api;
+			ev->symbol = rt_func_by_id(dec->rt, a->value)->symbol;
+		}
+	}
+}
+
+static bool is_rule(const struct event *ev, const char *rule_id)
+{
+	return ev->pack_id == 0 && ev->msg && !strcmp(ev->msg->rule_id, rule_id);
+}
+
+/* Records that a ddv.at record (and maybe ddv.stack records) follow. */
+static bool wants_context(const struct event *ev)
+{
+	return !ev->is_drop && (ev->pack_id != 0 || is_rule(ev, "ddv.fault-injected") ||
+				is_rule(ev, "ddv.lock-delayed"));
+}
+
+bool event_is_finding(const struct event *ev)
+{
+	if (ev->is_drop || !ev->msg)
+		return ev->is_drop || ev->pack_id != 0;
+	return ev->msg->severity != CAT_NOTE;
+}
+
+static const char *refuse_reason(uint64_t reason)
+{
+	switch (reason) {
+	case DDV_REFUSE_NO_FUNC:
+		return "no pack probes the called symbol";
+	case DDV_REFUSE_NO_SYMBOL:
+		return "function not in the module's symbol table";
+	case DDV_REFUSE_OUTSIDE:
+		return "address outside the module's text";
+	case DDV_REFUSE_OPCODE:
+		return "not the call/jmp/jcc the relocation says";
+	case DDV_REFUSE_TARGET:
+		return "the instruction does not call the symbol";
+	case DDV_REFUSE_RANGE:
+		return "wrapper out of rel32 reach";
+	case DDV_REFUSE_INIT_GONE:
+		return "init text is gone (attach)";
+	default:
+		return "unknown reason";
+	}
+}
+
+static void site_name(const struct decoder *dec, unsigned int dut, uint64_t site_id,
+		      struct strbuf *sb)
+{
+	const struct site_table *t = dut < DECODE_MAX_DUTS ? &dec->sites[dut] : NULL;
+
+	if (site_id == NO_SITE)
+		sb_puts(sb, "(unknown site)");
+	else if (t && site_id < t->nsites)
+		sb_printf(sb, "%s+%#x", t->sites[site_id].func, t->sites[site_id].func_offset);
+	else
+		sb_printf(sb, "site %" PRIu64, site_id);
+}
+
+/* One argument as a person reads it: names for ids, hex for addresses. */
+static void format_arg(const struct decoder *dec, const struct event *ev,
+		       const struct event_arg *a, struct strbuf *sb)
+{
+	int64_t sv = (int64_t)a->value;
+
+	if (!strcmp(a->name, "dut") && a->value < DECODE_MAX_DUTS && dec->sites[a->value].module) {
+		sb_puts(sb, dec->sites[a->value].module);
+	} else if (!strcmp(a->name, "site") && ev->dut >= 0) {
+		site_name(dec, ev->dut, (uint32_t)a->value, sb);
+	} else if (!strcmp(a->name, "func") && ev->pack_id == 0 && ev->api) {
+		sb_puts(sb, ev->api);
+	} else if (!strcmp(a->name, "reason") && is_rule(ev, "ddv.site-refused")) {
+		sb_puts(sb, refuse_reason(a->value));
+	} else if (!strcmp(a->name, "reason") && is_rule(ev, "ddv.fault-injected")) {
+		sb_puts(sb, inject_reason_name(a->value));
+	} else if (!strcmp(a->name, "errno") && a->value && a->value < 4096) {
+		sb_puts(sb, strerror(a->value));
+	} else if (sv < 0 && sv > -4096) {
+		sb_printf(sb, "%" PRId64, sv);
+	} else if (a->value >= (1ULL << 32)) {
+		sb_printf(sb, "%#" PRIx64, a->value);
+	} else {
+		sb_printf(sb, "%" PRIu64, a->value);
+	}
+}
+
+/* The message with its {placeholders} filled in. */
+static void render_message(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
+{
+	const char *p;
+
+	if (!ev->msg) {
+		sb_printf(sb, "unknown message %u of pack %s", ev->index,
+			  ev->pack ? ev->pack : "?");
+		for (unsigned int i = 0; i < ev->nargs; i++)
+			sb_printf(sb, "%s%#" PRIx64, i ? ", " : " (", ev->args[i].value);
+		if (ev->nargs)
+			sb_puts(sb, ")");
+		return;
+	}
+	for (p = ev->msg->text; *p;) {
+		const char *open = strchr(p, '{'), *close;
+		const struct event_arg *a = NULL;
+
+		if (!open) {
+			sb_puts(sb, p);
+			break;
+		}
+		sb_add(sb, p, open - p);
+		close = strchr(open, '}');
+		if (!close) {
+			sb_puts(sb, open);
+			break;
+		}
+		for (unsigned int i = 0; i < ev->nargs; i++)
+			if (strlen(ev->args[i].name) == (size_t)(close - open - 1) &&
+			    !strncmp(ev->args[i].name, open + 1, close - open - 1))
+				a = &ev->args[i];
+		if (a)
+			format_arg(dec, ev, a, sb);
+		else
+			sb_add(sb, open, close - open + 1);
+		p = close + 1;
+	}
+}
+
+void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
+{
+	sb_printf(sb, "[%6" PRIu64 ".%06" PRIu64 "] cpu%u ", ev->ts / 1000000000,
+		  ev->ts / 1000 % 1000000, ev->cpu);
+	if (ev->is_drop) {
+		sb_printf(sb, "error ddv.log-lost: %" PRIu64 " records lost on cpu%u (ring full)\n",
+			  ev->dropped, ev->cpu);
+		return;
+	}
+	sb_printf(sb, "%s %s: ", ev->msg ? cat_severity_name(ev->msg->severity) : "error",
+		  ev->msg ? ev->msg->rule_id : "ddv.unknown-message");
+	render_message(dec, ev, sb);
+	if (ev->module && ev->site && ev->pack_id) {
+		sb_printf(sb, " [%s: %s+%#x, %s %s]", ev->module, ev->site->func,
+			  ev->site->func_offset, site_kind(ev->site), ev->api);
+	} else if (ev->module && ev->pack_id) {
+		sb_printf(sb, " [%s]", ev->module);
+	}
+	if (ev->spec && ev->pack_id)
+		sb_printf(sb, " (%s:%u:%u)", ev->spec->file, ev->spec->line, ev->spec->col);
+	sb_puts(sb, "\n");
+	for (unsigned int i = 0; i < ev->nstack; i++)
+		sb_printf(sb, "    #%u %#" PRIx64 "\n", i, ev->stack[i]);
+}
+
+static void json_value(struct strbuf *sb, uint64_t v)
+{
+	/* Past 2^53 a JSON number loses bits in most readers: addresses go as strings. */
+	if (v >= (1ULL << 32))
+		sb_printf(sb, "\"%#" PRIx64 "\"", v);
+	else
+		sb_printf(sb, "%" PRIu64, v);
+}
+
+/*
+ * One JSON object (man ddv(8), JSON OUTPUT):
+ * {"ts":..,"cpu":..,"rule":..,"severity":..,"message":..,"spec":..,
+ *  "driver":..,"api":..,"symbol":..,"site":{"function":..,"offset":..,"kind":..},
+ *  "args":{..}}
+ */
+void event_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
+{
+	struct strbuf msg = { 0 };
+	bool leak;
+
+	sb_printf(sb, "{\"ts\":%" PRIu64 ",\"cpu\":%u,", ev->ts, ev->cpu);
+	if (ev->is_drop) {
+		sb_printf(sb, "\"rule\":\"ddv.log-lost\",\"severity\":\"error\",\"lost\":%" PRIu64
+			  "}\n", ev->dropped);
+		return;
+	}
+	sb_puts(sb, "\"rule\":");
+	sb_json_str(sb, ev->msg ? ev->msg->rule_id : "ddv.unknown-message");
+	sb_puts(sb, ",\"severity\":");
+	sb_json_str(sb, ev->msg ? cat_severity_name(ev->msg->severity) : "error");
+	render_message(dec, ev, &msg);
+	sb_puts(sb, ",\"message\":");
+	sb_json_str(sb, msg.s ? msg.s : "");
+	sb_free(&msg);
+	sb_puts(sb, ",\"pack\":");
+	if (ev->pack)
+		sb_json_str(sb, ev->pack);
+	else
+		sb_printf(sb, "%u", ev->pack_id);
+	if (ev->spec && ev->pack_id) {
+		sb_puts(sb, ",\"spec\":");
+		msg = (struct strbuf){ 0 };
+		sb_printf(&msg, "%s:%u:%u", ev->spec->file, ev->spec->line, ev->spec->col);
+		sb_json_str(sb, msg.s);
+		sb_free(&msg);
+	}
+	if (ev->module) {
+		sb_puts(sb, ",\"driver\":");
+		sb_json_str(sb, ev->module);
+	}
+	if (ev->api) {
+		sb_puts(sb, ",\"api\":");
+		sb_json_str(sb, ev->api);
+	}
+	if (ev->symbol) {
+		sb_puts(sb, ",\"symbol\":");
+		sb_json_str(sb, ev->symbol);
+	}
+	if (ev->site) {
+		/* A leak's site is where the object was created. */
+		leak = ev->msg && strstr(ev->msg->rule_id, "leak");
+		sb_printf(sb, ",\"%s\":{\"function\":", leak ? "allocation_site" : "site");
+		sb_json_str(sb, ev->site->func);
+		sb_printf(sb, ",\"offset\":%u,\"kind\":\"%s\",\"section\":", ev->site->func_offset,
+			  site_kind(ev->site));
+		sb_json_str(sb, ev->site->section);
+		sb_puts(sb, "}");
+	}
+	if (ev->nstack) {
+		sb_puts(sb, ",\"stack\":[");
+		for (unsigned int i = 0; i < ev->nstack; i++)
+			sb_printf(sb, "%s\"%#" PRIx64 "\"", i ? "," : "", ev->stack[i]);
+		sb_puts(sb, "]");
+	}
+	sb_puts(sb, ",\"args\":{");
+	for (unsigned int i = 0; i < ev->nargs; i++) {
+		if (i)
+			sb_puts(sb, ",");
+		sb_json_str(sb, ev->args[i].name);
+		sb_puts(sb, ":");
+		json_value(sb, ev->args[i].value);
+	}
+	sb_puts(sb, "}}\n");
+}
+
+static struct event *pending_of(struct decoder *dec, unsigned int cpu)
+{
+	if (cpu >= 4096)
+		return NULL;
+	if (cpu >= dec->npending) {
+		unsigned int n = cpu + 8;
+
+		dec->pending = xrealloc(dec->pending, n * sizeof(*dec->pending));
+		for (unsigned int i = dec->npending; i < n; i++)
+			dec->pending[i].nargs = ~0u;	/* marks "none waiting" */
+		dec->npending = n;
+	}
+	return &dec->pending[cpu];
+}
+
+static void emit_pending(struct decoder *dec, struct event *p, event_fn fn, void *data)
+{
+	if (p && p->nargs != ~0u) {
+		struct event ev = *p;
+
+		p->nargs = ~0u;
+		fn(dec, &ev, data);
+	}
+}
+
+/* Emits the events still waiting for context (end of input, or a pause in --follow). */
+void decode_flush(struct decoder *dec, event_fn fn, void *data)
+{
+	for (unsigned int i = 0; i < dec->npending; i++)
+		emit_pending(dec, &dec->pending[i], fn, data);
+}
+
+/*
+ * One record: a ddv.at or ddv.stack record completes the event before it on
+ * the same CPU (the runtime writes them together); any other record first
+ * emits that event.
+ */
+static void take_record(struct decoder *dec, const struct ddv_logrec *rec, event_fn fn, void *data)
+{
+	struct event ev, *p = pending_of(dec, rec->cpu);
+
+	decode_record(dec, rec, &ev);
+	if (is_rule(&ev, "ddv.at") && ev.nargs >= 3) {
+		if (p && p->nargs != ~0u && p->dut < 0) {
+			set_context(dec, p, ev.args[0].value, (uint32_t)ev.args[1].value,
+				    ev.args[2].value);
+			return;
+		}
+	} else if (is_rule(&ev, "ddv.stack")) {
+		if (p && p->nargs != ~0u) {
+			for (unsigned int i = 0; i < ev.nargs && p->nstack < 12; i++)
+				if (ev.args[i].value)
+					p->stack[p->nstack++] = ev.args[i].value;
+			return;
+		}
+	}
+	emit_pending(dec, p, fn, data);
+	if (p && wants_context(&ev))
+		*p = ev;
+	else
+		fn(dec, &ev, data);
+}
+
+/*
+ * Decodes a piece of a record stream; garbage is skipped and counted, never
+ * fatal. Events waiting for their context stay until the next piece or
+ * decode_flush().
+ */
+int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data)
+{
+	struct ddv_logrec rec;
+	struct logdec d;
+	int r;
+
+	logdec_init(&d, buf, len);
+	while ((r = logdec_next(&d, &rec)) != 0) {
+		if (r < 0) {
+			dec->garbage++;
+			continue;
+		}
+		take_record(dec, &rec, fn, data);
+	}
+	if (d.errors)
+		ddv_warn("log: %" PRIu64 " bytes that are no records skipped (%" PRIu64
+			 " stretches)", (uint64_t)d.skipped_bytes, (uint64_t)d.errors);
+	return d.errors ? -EPROTO : 0;
+}
+
+/* Decodes a whole record stream. */
+int decode_stream(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data)
+{
+	int err = decode_chunk(dec, buf, len, fn, data);
+
+	decode_flush(dec, fn, data);
+	return err;
+}

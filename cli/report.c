@@ -1,0 +1,88 @@
+/* report.c: findings (rule violations, leaks, hangs, losses) out of decoded events. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void report_event(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct report *rep = data;
+
+	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected"))
+		rep->injected++;
+	if (!event_is_finding(ev))
+		return;
+	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.hang") && ev->module) {
+		char *seen = xasprintf("%s%s,", rep->hang_seen ? rep->hang_seen : ",", ev->module);
+
+		free(rep->hang_seen);
+		rep->hang_seen = seen;
+	}
+	rep->findings++;
+	if (!ev->msg || ev->msg->severity == CAT_ERROR)
+		rep->errors++;
+	else
+		rep->warnings++;
+	if (rep->json)
+		event_json(dec, ev, &rep->out);
+	else
+		event_text(dec, ev, &rep->out);
+}
+
+/*
+ * The command's own findings (a load that hangs), one per line as
+ * "module<TAB>text<TAB>json". A hang the runtime reported too is not repeated.
+ */
+void report_cli_findings(struct report *rep, const char *lines)
+{
+	const char *line = lines;
+
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char *copy = xstrndup(line, len);
+		char *text = strchr(copy, '\t'), *json = text ? strchr(text + 1, '\t') : NULL;
+
+		if (json) {
+			char *key;
+
+			*text++ = '\0';
+			*json++ = '\0';
+			key = xasprintf(",%s,", copy);
+			if (!rep->hang_seen || !strstr(rep->hang_seen, key)) {
+				rep->findings++;
+				rep->errors++;
+				sb_printf(&rep->out, "%s\n", rep->json ? json : text);
+			}
+			free(key);
+		}
+		free(copy);
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+/* "N findings", and what makes them incomplete: records lost, garbage, unknown messages. */
+void report_summary(struct report *rep, const struct decoder *dec)
+{
+	if (rep->json) {
+		sb_printf(&rep->out, "{\"summary\":{\"findings\":%u,\"errors\":%u,\"warnings\":%u,"
+			  "\"faults_injected\":%u,\"records\":%" PRIu64 ",\"records_lost\":%" PRIu64
+			  ",\"garbage\":%" PRIu64 ",\"unknown_messages\":%" PRIu64 "}}\n",
+			  rep->findings, rep->errors, rep->warnings, rep->injected, dec->records,
+			  dec->dropped, dec->garbage, dec->unknown);
+		return;
+	}
+	sb_printf(&rep->out, "%u finding%s (%u error%s, %u warning%s), %u fault%s injected",
+		  rep->findings, rep->findings == 1 ? "" : "s", rep->errors,
+		  rep->errors == 1 ? "" : "s", rep->warnings, rep->warnings == 1 ? "" : "s",
+		  rep->injected, rep->injected == 1 ? "" : "s");
+	if (dec->dropped)
+		sb_printf(&rep->out, ", %" PRIu64 " log records LOST: findings may be missing",
+			  dec->dropped);
+	if (dec->garbage)
+		sb_printf(&rep->out, ", %" PRIu64 " stretches of garbage skipped", dec->garbage);
+	if (dec->unknown)
+		sb_printf(&rep->out, ", %" PRIu64 " records no catalog explains", dec->unknown);
+	sb_puts(&rep->out, "\n");
+}

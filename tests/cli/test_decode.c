@@ -1,0 +1,373 @@
+/* test_decode.c: log records to text, JSON and findings; garbage gives a diagnostic, no crash. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ddv/logrec.h>
+#include <ddv/runtime_msgs.h>
+#include "logring.h"
+
+#include "cli.h"
+
+enum rt_msg {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
+#include <ddv/runtime_msgs.h>
+#undef DDV_RT_MSG
+};
+
+static const char catalog_text[] =
+	"# ddv message catalog 1\n"
+	"pack linux 1.0\n"
+	"type 0 heap fields=size states=-\n"
+	"func 0 kmalloc_trace kmalloc specs/linux/heap.ddv:30:1 args=s,flags,size ret=ptr\n"
+	"func 1 kfree kfree specs/linux/heap.ddv:50:1 args=p ret=void\n"
+	"msg 1 heap.double-free error specs/linux/heap.ddv:52:5 args=p double free of {p}\n"
+	"msg 2 heap.leak error specs/linux/heap.ddv:31:9 args=key,size leaked {size} bytes at {key}\n"
+	"msg 3 heap.trace-call note specs/linux/heap.ddv:30:1 args=size kmalloc({size})\n"
+	"msg 4 heap.quote warning specs/linux/heap.ddv:60:2 args=- a \"quoted\"\\ \ttab\n";
+
+struct fixture {
+	struct catalog cat;
+	struct rt_tables rt;
+	struct decoder dec;
+	struct logring ring;
+	unsigned char mem[1 << 14];
+	unsigned char frames[1 << 15];
+	size_t nframes;
+	u64 ts;
+};
+
+static struct fixture fx;
+
+static void setup(void)
+{
+	struct site_table t = { 0 };
+
+	memset(&fx, 0, sizeof(fx));
+	catalog_init(&fx.cat);
+	cr_assert_eq(catalog_parse(&fx.cat, catalog_text, "linux.msgs"), 0);
+	rt_tables_parse(&fx.rt, "1 linux 1.0\n", "0 linux kmalloc_trace kmalloc\n1 linux kfree kfree\n");
+	decoder_init(&fx.dec, &fx.cat, &fx.rt, false);
+	t.module = xstrdup("e1000");
+	t.nsites = t.cap = 2;
+	t.sites = xcalloc(2, sizeof(*t.sites));
+	t.sites[0] = (struct site){ .func = xstrdup("e1000_probe"), .func_offset = 0x3ba,
+				    .symbol = xstrdup("kmalloc_trace"), .section = xstrdup(".text"),
+				    .opcode = 0xe8 };
+	t.sites[1] = (struct site){ .func = xstrdup("e1000_set_rx_mode"), .func_offset = 0x226,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
+				    .opcode = 0xe9 };
+	cr_assert_eq(decoder_set_sites(&fx.dec, 1, &t), 0);
+	cr_assert_eq(logring_init(&fx.ring, fx.mem, sizeof(fx.mem), 0), 0);
+	fx.ts = 5000000000ULL;
+}
+
+static void teardown(void)
+{
+	decoder_free(&fx.dec);
+	rt_tables_free(&fx.rt);
+	catalog_free(&fx.cat);
+}
+
+static void log_rec(unsigned int pack, unsigned int index, unsigned int nargs, const u64 *args)
+{
+	fx.ts += 1500;
+	cr_assert(logring_write(&fx.ring, fx.ts, DDV_MSG_ID(pack, index), nargs, args));
+}
+
+/* The ddv.at record the runtime writes after a pack's record: driver, site, function. */
+static void log_at(u64 dut, u64 site, u64 func)
+{
+	u64 args[3] = { dut, site, func };
+
+	log_rec(0, RT_AT, 3, args);
+}
+
+static void drain(void)
+{
+	fx.nframes += logring_drain(&fx.ring, fx.frames + fx.nframes, sizeof(fx.frames) - fx.nframes);
+}
+
+struct collected {
+	struct strbuf text;
+	struct strbuf json;
+	unsigned int events;
+	unsigned int findings;
+};
+
+static void collect(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct collected *c = data;
+
+	c->events++;
+	c->findings += event_is_finding(ev);
+	event_text(dec, ev, &c->text);
+	event_json(dec, ev, &c->json);
+}
+
+/* A small JSON reader: checks the syntax of one value, and finds a top-level key's string. */
+static const char *json_value(const char *p);
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p && *p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+		p++;
+	}
+	return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *json_value(const char *p)
+{
+	p = json_ws(p);
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+		bool object = *p == '{';
+
+		p = json_ws(p + 1);
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (object) {
+				p = json_string(json_ws(p));
+				if (!p || *(p = json_ws(p)) != ':')
+					return NULL;
+				p++;
+			}
+			p = json_value(p);
+			if (!p)
+				return NULL;
+			p = json_ws(p);
+			if (*p == close)
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	}
+	if (*p == '"')
+		return json_string(p);
+	if (*p == '-' || isdigit((unsigned char)*p)) {
+		p += *p == '-';
+		while (isdigit((unsigned char)*p))
+			p++;
+		return p;
+	}
+	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	return NULL;
+}
+
+/* Every line is one complete JSON object. */
+static unsigned int check_json_lines(const char *text)
+{
+	unsigned int n = 0;
+
+	while (text && *text) {
+		const char *end = json_value(text);
+
+		cr_assert_not_null(end, "bad JSON at: %.80s", text);
+		cr_assert_eq(*end, '\n', "not one object per line at: %.80s", end);
+		text = end + 1;
+		n++;
+	}
+	return n;
+}
+
+TestSuite(decode, .init = setup, .fini = teardown);
+
+Test(decode, violation_with_site)
+{
+	struct collected c = { 0 };
+	u64 args[1] = { 0xffff888004a3c000ULL };
+	u64 stack[6] = { 0xffffffffc0123456ULL, 0xffffffff81000000ULL, 0, 0, 0, 0 };
+
+	log_rec(1, 1, 1, args);
+	log_at(1, 1, 1);
+	log_rec(0, RT_STACK, 6, stack);
+	drain();
+	cr_assert_eq(decode_stream(&fx.dec, fx.frames, fx.nframes, collect, &c), 0);
+	cr_expect_eq(c.events, 1);
+	cr_expect_eq(c.findings, 1);
+	cr_expect(strstr(c.text.s, "error heap.double-free: double free of 0xffff888004a3c000"),
+		  "%s", c.text.s);
+	cr_expect(strstr(c.text.s, "[e1000: e1000_set_rx_mode+0x226, jmp kfree]"), "%s", c.text.s);
+	cr_expect(strstr(c.text.s, "(specs/linux/heap.ddv:52:5)"), "%s", c.text.s);
+	cr_expect(strstr(c.text.s, "[     5.000001] cpu0"), "%s", c.text.s);
+	cr_expect_eq(check_json_lines(c.json.s), 1);
+	cr_expect(strstr(c.json.s, "\"rule\":\"heap.double-free\""), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"site\":{\"function\":\"e1000_set_rx_mode\",\"offset\":550,"
+				   "\"kind\":\"jmp\""), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"driver\":\"e1000\""), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"api\":\"kfree\""), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"p\":\"0xffff888004a3c000\""), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"spec\":\"specs/linux/heap.ddv:52:5\""), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"stack\":[\"0xffffffffc0123456\",\"0xffffffff81000000\"]"),
+		  "%s", c.json.s);
+	cr_expect(strstr(c.text.s, "    #1 0xffffffff81000000\n"), "%s", c.text.s);
+	sb_free(&c.text);
+	sb_free(&c.json);
+}
+
+Test(decode, leak_names_allocation_site)
+{
+	struct collected c = { 0 };
+	u64 args[2] = { 0xffff888004a3d000ULL, 4096 };
+
+	log_rec(1, 2, 2, args);
+	log_at(1, 0, 0);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, collect, &c);
+	cr_expect(strstr(c.text.s, "leaked 4096 bytes at 0xffff888004a3d000 [e1000: e1000_probe+0x3ba, call kmalloc]"),
+		  "%s", c.text.s);
+	cr_expect(strstr(c.json.s, "\"allocation_site\":{\"function\":\"e1000_probe\",\"offset\":954"),
+		  "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"symbol\":\"kmalloc_trace\""), "%s", c.json.s);
+	check_json_lines(c.json.s);
+	sb_free(&c.text);
+	sb_free(&c.json);
+}
+
+Test(decode, runtime_messages)
+{
+	struct collected c = { 0 };
+	u64 armed[2] = { 1, 2 };
+	u64 fault[4] = { 0, 0, 0, 2 };
+	u64 refused[4] = { 1, 1, 5, 0xffffffff81234567ULL };
+
+	log_rec(0, RT_DRIVER_ARMED, 2, armed);
+	log_rec(0, RT_FAULT_INJECTED, 4, fault);
+	log_at(1, 0, 0);
+	log_rec(0, RT_SITE_REFUSED, 4, refused);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, collect, &c);
+	cr_expect_eq(c.events, 3);
+	cr_expect_eq(c.findings, 1);	/* the refused site is a warning; the rest are notes */
+	cr_expect(strstr(c.text.s, "note ddv.driver-armed: armed for driver e1000: 2 call sites"),
+		  "%s", c.text.s);
+	cr_expect(strstr(c.text.s, "fault injected into kmalloc at site e1000_probe+0x3ba: returns 0 (reason nth-call"),
+		  "%s", c.text.s);
+	cr_expect(strstr(c.text.s, "call site e1000_set_rx_mode+0x226 of driver e1000 left alone: "
+				   "the instruction does not call the symbol (found 0xffffffff81234567)"),
+		  "%s", c.text.s);
+	cr_expect_eq(check_json_lines(c.json.s), 3);
+	sb_free(&c.text);
+	sb_free(&c.json);
+}
+
+Test(decode, unknown_messages_and_escapes)
+{
+	struct collected c = { 0 };
+	u64 args[2] = { 7, 8 };
+
+	log_rec(1, 99, 2, args);	/* no such message */
+	log_rec(9, 1, 0, NULL);		/* no such pack */
+	log_rec(1, 4, 0, NULL);		/* text with quotes and a tab */
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, collect, &c);
+	cr_expect_eq(c.events, 3);
+	cr_expect_eq(fx.dec.unknown, 2);
+	cr_expect(strstr(c.text.s, "unknown message 99 of pack linux (0x7, 0x8)"), "%s", c.text.s);
+	cr_expect(strstr(c.json.s, "a \\\"quoted\\\"\\\\ \\ttab"), "%s", c.json.s);
+	cr_expect_eq(check_json_lines(c.json.s), 3);
+	sb_free(&c.text);
+	sb_free(&c.json);
+}
+
+/* A full ring loses records: the loss is a finding, never silent. */
+Test(decode, drops_are_reported)
+{
+	struct collected c = { 0 };
+	struct report rep = { .json = false };
+	u64 args[1] = { 64 };
+	unsigned int written = 0;
+
+	for (int i = 0; i < 10000; i++) {
+		fx.ts += 10;
+		written += logring_write(&fx.ring, fx.ts, DDV_MSG_ID(1, 3), 1, args);
+	}
+	cr_assert_lt(written, 10000);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, collect, &c);
+	cr_expect_eq(fx.dec.dropped, 10000 - written);
+	cr_expect(strstr(c.text.s, "ddv.log-lost"), "no loss shown");
+
+	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &rep);
+	report_summary(&rep, &fx.dec);
+	cr_expect_eq(rep.findings, 1);
+	cr_expect(strstr(rep.out.s, "log records LOST"), "%s", rep.out.s);
+	sb_free(&rep.out);
+	sb_free(&c.text);
+	sb_free(&c.json);
+}
+
+Test(decode, garbage_input)
+{
+	unsigned char junk[8192];
+	struct collected c = { 0 };
+	u64 args[1] = { 0x1234 };
+
+	cr_redirect_stderr();
+	srand(7);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = rand();
+	/* A real frame in the middle of garbage is still found. */
+	log_rec(1, 1, 1, args);
+	drain();
+	memcpy(junk + 4000, fx.frames, fx.nframes);
+	cr_expect_eq(decode_stream(&fx.dec, junk, sizeof(junk), collect, &c), -EPROTO);
+	cr_expect_gt(fx.dec.garbage, 0);
+	cr_expect(strstr(c.text.s ? c.text.s : "", "double free of 4660"), "frame lost in garbage");
+	/* Cut short, empty, all 0xD5: diagnostics only. */
+	decode_stream(&fx.dec, fx.frames, fx.nframes - 1, collect, &c);
+	decode_stream(&fx.dec, fx.frames, 0, collect, &c);
+	memset(junk, 0xd5, sizeof(junk));
+	decode_stream(&fx.dec, junk, sizeof(junk), collect, &c);
+	check_json_lines(c.json.s);
+	sb_free(&c.text);
+	sb_free(&c.json);
+}
+
+Test(decode, report_json_and_summary)
+{
+	struct report rep = { .json = true };
+	u64 leak[2] = { 0xffff888004a3d000ULL, 64 };
+	u64 trace[1] = { 64 };
+
+	log_rec(1, 3, 1, trace);	/* a note: not a finding */
+	log_rec(1, 2, 2, leak);
+	log_at(1, 0, 0);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &rep);
+	report_cli_findings(&rep, "e1000\tload hangs\t{\"rule\":\"ddv.load-hangs\",\"driver\":\"e1000\"}\n");
+	report_summary(&rep, &fx.dec);
+	cr_expect_eq(rep.findings, 2);
+	cr_expect_eq(check_json_lines(rep.out.s), 3);
+	cr_expect(strstr(rep.out.s, "{\"summary\":{\"findings\":2,\"errors\":2,\"warnings\":0,"),
+		  "%s", rep.out.s);
+	sb_free(&rep.out);
+}
