@@ -14,6 +14,8 @@
 #include <linux/slab.h>
 #include <linux/sched.h>
 
+#include "fixture.h"
+
 #define NR_BUFFERS 4
 #define BUFFER_SIZE 512
 
@@ -25,23 +27,12 @@
 
 static void *buffers[NR_BUFFERS];
 
-/*
- * The smoke test has no ddv to inject a failure: this makes the Nth
- * allocation fail as an injected fault would (0: never).
- */
-static unsigned int fail_nth;
-module_param(fail_nth, uint, 0444);
-MODULE_PARM_DESC(fail_nth, "fail the Nth allocation without ddv (0: never)");
-
 static int __init hang_loop_init(void)
 {
 	UNWIND_INDEX i;
 
 	for (i = 0; i < NR_BUFFERS; i++) {
-		if ((unsigned int)i + 1 == fail_nth)
-			buffers[i] = NULL;
-		else
-			buffers[i] = kmalloc(BUFFER_SIZE, GFP_KERNEL);
+		buffers[i] = FIXTURE_FALLIBLE(kmalloc(BUFFER_SIZE, GFP_KERNEL));
 		if (!buffers[i])
 			goto unwind;
 	}

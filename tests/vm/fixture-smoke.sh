@@ -47,14 +47,74 @@ for m in irq_leak irq_leak_clean; do
 	check "$m: kernel sound after the failed load" kernel_sound
 done
 
-load_unload hang_loop_clean "is listed while loaded" "module_loaded hang_loop_clean"
-check "hang_loop_clean: load fails when an allocation fails" \
-	eval "! insmod /root/hang_loop_clean.ko fail_nth=3"
-check "hang_loop_clean: not loaded after the failed load" \
-	module_gone hang_loop_clean
-load_unload hang_loop "is listed while loaded" "module_loaded hang_loop"
+# fails_cleanly MODULE N: with its Nth fallible allocation failed, the load
+# fails, the module is gone and the kernel did not complain.
+fails_cleanly() {
+	check "$1: load fails when allocation $2 fails" \
+		eval "! insmod /root/$1.ko fail_nth=$2"
+	check "$1: gone after failure $2" module_gone "$1"
+	check "$1: kernel sound after failure $2" kernel_sound
+}
 
-# Last, as it never ends: the defect itself, reached without ddv.
+for m in hang_loop_clean hang_loop; do
+	load_unload $m "is listed while loaded" "module_loaded $m"
+done
+for n in 1 2 3 4; do
+	fails_cleanly hang_loop_clean $n
+done
+
+for m in unwind_leak unwind_leak_clean; do
+	load_unload $m "is listed while loaded" "module_loaded $m"
+	for n in 1 2 3 4 5; do
+		fails_cleanly $m $n
+	done
+done
+
+for m in missing_unregister missing_unregister_clean; do
+	load_unload $m "registers its platform device" \
+		"ls -d /sys/bus/platform/devices/$m.*"
+	check "$m: platform device gone after unload" \
+		eval "! ls -d /sys/bus/platform/devices/$m.* 2>/dev/null"
+	fails_cleanly $m 1
+	check "$m: no device left after the early failure" \
+		eval "! ls -d /sys/bus/platform/devices/$m.* 2>/dev/null"
+	fails_cleanly $m 2
+done
+check "missing_unregister: device left behind after the late failure" \
+	eval "ls -d /sys/bus/platform/devices/missing_unregister.*"
+check "missing_unregister_clean: no device left after the late failure" \
+	eval "! ls -d /sys/bus/platform/devices/missing_unregister_clean.* 2>/dev/null"
+
+for m in alloc_loop alloc_loop_clean; do
+	load_unload $m "is listed while loaded" "module_loaded $m"
+	for n in 1 2 5000 10000; do
+		fails_cleanly $m $n
+	done
+done
+
+for m in double_free double_free_clean oops_null oops_null_clean; do
+	load_unload $m "is listed while loaded" "module_loaded $m"
+done
+for n in 1 2 3 8; do
+	fails_cleanly double_free_clean $n
+done
+fails_cleanly oops_null_clean 1
+fails_cleanly double_free 1
+
+# The defects that leave the kernel marked come last, in this order: a
+# warning, an oops, then a load that never returns.
+check "double_free: load fails when a descriptor allocation fails" \
+	eval "! insmod /root/double_free.ko fail_nth=4"
+check "double_free: the kernel saw the second vfree" \
+	dmesg_has 'Trying to vfree\(\) nonexistent vm area'
+
+insmod /root/oops_null.ko fail_nth=1
+check "oops_null: the loader was killed by the oops" test $? -ge 128
+check "oops_null: the kernel oopsed on a NULL pointer" \
+	dmesg_has 'BUG: kernel NULL pointer dereference'
+check "oops_null: stuck while loading" \
+	eval "[ \"\$(module_state oops_null)\" = Loading ]"
+
 insmod /root/hang_loop.ko fail_nth=3 &
 loader=$!
 sleep 5
