@@ -1,1 +1,21 @@
 # compiler/local.mk: the compiler part of the build (included by the top Makefile.am).
+noinst_LIBRARIES += compiler/libddvc.a
+compiler_libddvc_a_SOURCES = compiler/ddvc.h compiler/lexer_extra.h \
+	compiler/parser.y compiler/lexer.l compiler/tree.c compiler/diag.c \
+	compiler/checks.c compiler/writer.c compiler/emit_c.c compiler/emit_msgs.c \
+	compiler/emit_doc.c compiler/main.c
+AM_YFLAGS = -d -Wall -Wno-yacc
+BUILT_SOURCES += compiler/parser.h
+
+bin_PROGRAMS += compiler/ddvc
+compiler_ddvc_SOURCES = compiler/ddvc.c
+compiler_ddvc_LDADD = compiler/libddvc.a
+
+#dist_man_MANS += man/ddvc.1 man/ddv-rules.5
+EXTRA_DIST += specs generated scripts/bench-ddvc
+
+# generated/ holds ddvc's output for the shipped specs: `make generated` refreshes it.
+DDV_SPECS = specs/linux/heap.ddv specs/linux/timer.ddv
+generated: compiler/ddvc
+	cd $(top_srcdir) && $(abs_top_builddir)/compiler/ddvc compile $(DDV_SPECS) -o generated
+.PHONY: generated

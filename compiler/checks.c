@@ -1,0 +1,864 @@
+/* checks.c: the semantic checks, one named entry each; they resolve names and number the tables. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/ddvc.h"
+#include "compiler/parser.h"
+
+/* What names mean inside one contract's body. */
+struct ctx {
+	struct spec *spec;
+	struct contract *contract;
+	bool after;		/* inside after { }: ret is known */
+	int nvars;
+	const char *vars[DDVC_MAX_DEPTH];
+	struct type_decl *var_types[DDVC_MAX_DEPTH];
+};
+
+static struct type_decl *find_type(struct spec *spec, const char *name)
+{
+	for (struct type_decl *t = spec->types; t; t = t->next)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+static int find_field(const struct type_decl *t, const char *name)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (!strcmp(t->fields[i]->name, name))
+			return i;
+	return -1;
+}
+
+static int find_state(const struct type_decl *t, const char *name)
+{
+	for (int i = 0; i < t->nstates; i++)
+		if (!strcmp(t->states[i]->name, name))
+			return i;
+	return -1;
+}
+
+static struct fnsig *find_symbol(struct spec *spec, const char *name)
+{
+	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack)
+		if (!strcmp(f->symbol, name))
+			return f;
+	return NULL;
+}
+
+static bool param_of(const struct fnsig *f, const char *name)
+{
+	for (const struct param *p = f->params; p; p = p->next)
+		if (p->name && !strcmp(p->name, name))
+			return true;
+	return false;
+}
+
+/* Kernel constants and macros are written in capitals: GFP_KERNEL, IRQF_SHARED, IS_ERR. */
+static bool is_constant_name(const char *s)
+{
+	bool upper = false;
+
+	if (!strcmp(s, "NULL") || !strcmp(s, "true") || !strcmp(s, "false"))
+		return true;
+	for (; *s; s++) {
+		if (islower((unsigned char)*s))
+			return false;
+		if (isupper((unsigned char)*s))
+			upper = true;
+	}
+	return upper;
+}
+
+static void add_msg(struct spec *spec, struct msg *m)
+{
+	struct msg **pp = &spec->msgs;
+
+	while (*pp)
+		pp = &(*pp)->next_in_pack;
+	*pp = m;
+	m->index = ++spec->nmsgs;
+}
+
+static bool add_arg(struct msg *m, const char *name)
+{
+	for (int i = 0; i < m->nargs; i++)
+		if (!strcmp(m->args[i], name))
+			return true;
+	if (m->nargs == DDVC_MAX_ARGS)
+		return false;
+	m->args[m->nargs++] = name;
+	return true;
+}
+
+/* Position of a placeholder inside a message, for the caret. */
+static struct srcpos placeholder_pos(const struct msg *m, const char *at, size_t len)
+{
+	struct srcpos p = m->pos;
+
+	p.first_column += 1 + (int)(at - m->text);
+	p.last_line = p.first_line;
+	p.last_column = p.first_column + (int)len + 1;
+	return p;
+}
+
+/*
+ * Collects the {name} placeholders of a message into its arguments; valid()
+ * says which names the message may use where it stands.
+ */
+static void scan_placeholders(struct msg *m, bool (*valid)(void *, const char *), void *arg,
+			      const char *known)
+{
+	for (const char *p = m->text; (p = strchr(p, '{')); p++) {
+		const char *end = strchr(p, '}');
+		char *name;
+
+		if (!end)
+			break;
+		name = tree_strndup(p + 1, (size_t)(end - p - 1));
+		if (!valid(arg, name)) {
+			struct srcpos pos = placeholder_pos(m, p, strlen(name));
+
+			error_at(&pos, UNKNOWN_PLACEHOLDER, "'{%s}' names nothing known here (%s)",
+				 name, known);
+		} else if (!add_arg(m, name)) {
+			struct srcpos pos = placeholder_pos(m, p, strlen(name));
+
+			error_at(&pos, TOO_MANY_ARGS, "a message carries at most %d values",
+				 DDVC_MAX_ARGS);
+		}
+		p = end;
+	}
+}
+
+static void check_pack(struct spec *spec)
+{
+	if (!spec->pack) {
+		struct srcpos pos = { 1, 1, 1, 1, NULL };
+
+		error_at(spec->contracts ? &spec->contracts->pos : &pos, PACK_MISSING,
+			 "no 'pack NAME VERSION;' declaration in any file");
+	}
+}
+
+static bool valid_leak_name(void *arg, const char *name)
+{
+	struct type_decl *t = arg;
+
+	return !strcmp(name, "key") || find_field(t, name) >= 0;
+}
+
+static void check_types(struct spec *spec)
+{
+	for (struct type_decl *t = spec->types; t; t = t->next) {
+		struct type_decl *o = find_type(spec, t->name);
+
+		t->size_field = -1;
+		t->index = spec->ntypes++;
+		if (o != t)
+			error_at(&t->pos, DUP_TYPE, "object type '%s' already declared at %s",
+				 t->name, pos_text(&o->pos));
+		for (struct attr *a = t->attrs; a; a = a->next) {
+			if (!strcmp(a->name, "contained"))
+				t->contained = true;
+			else
+				error_at(&a->pos, BAD_ATTRIBUTE,
+					 "unknown object attribute '%s' (known: contained)", a->name);
+		}
+		for (struct member *m = t->members; m; m = m->next) {
+			struct field *f = m->field;
+
+			for (struct state_name *s = m->states; s; s = s->next) {
+				int prev = find_state(t, s->name);
+
+				if (prev >= 0) {
+					error_at(&s->pos, DUP_STATE, "state '%s' already listed at %s",
+						 s->name, pos_text(&t->states[prev]->pos));
+					continue;
+				}
+				if (t->nstates == DDVC_MAX_STATES)
+					continue;
+				t->states = realloc(t->states, (t->nstates + 1) * sizeof(*t->states));
+				if (!t->states)
+					abort();
+				/* The arena owns the tree, so the array moves there once complete. */
+				t->states[t->nstates++] = s;
+			}
+			if (!f)
+				continue;
+			if (!strcmp(f->name, "key")) {
+				error_at(&f->pos, RESERVED_NAME,
+					 "'key' names the object's key; choose another field name");
+				continue;
+			}
+			if (find_field(t, f->name) >= 0) {
+				error_at(&f->pos, DUP_FIELD, "field '%s' already declared in '%s'",
+					 f->name, t->name);
+				continue;
+			}
+			if (!strcmp(f->ctype, "counter")) {
+				f->counter = true;
+			} else if ((!strncmp(f->ctype, "struct ", 7) || !strncmp(f->ctype, "union ", 6))
+				   && !strchr(f->ctype, '*')) {
+				error_at(&f->pos, BAD_FIELD_TYPE,
+					 "field '%s' of type '%s' does not fit in 64 bits; store a pointer",
+					 f->name, f->ctype);
+			}
+			if (t->nfields == DDVC_MAX_FIELDS) {
+				error_at(&f->pos, TOO_MANY_FIELDS, "an object has at most %d fields",
+					 DDVC_MAX_FIELDS);
+				continue;
+			}
+			if (f->extent) {
+				if (t->size_field >= 0)
+					error_at(&f->pos, BAD_ATTRIBUTE,
+						 "only one field of '%s' can be its extent", t->name);
+				else
+					t->size_field = t->nfields;
+			}
+			t->fields[t->nfields++] = f;
+		}
+		if (t->nstates) {
+			struct state_name **copy = tree_alloc(t->nstates * sizeof(*copy));
+
+			memcpy(copy, t->states, t->nstates * sizeof(*copy));
+			free(t->states);
+			t->states = copy;
+		}
+		if (t->leak) {
+			if (!t->leak->explicit_id)
+				t->leak->rule_id = tree_printf("%s.%s.leak", spec->pack ? spec->pack : "",
+							       t->name);
+			scan_placeholders(t->leak, valid_leak_name, t, "the key and the fields");
+			/* The runtime passes the key and every field, whatever the text uses. */
+			t->leak->nargs = 0;
+			add_arg(t->leak, "key");
+			for (int i = 0; i < t->nfields; i++)
+				add_arg(t->leak, t->fields[i]->name);
+			add_msg(spec, t->leak);
+		}
+	}
+}
+
+static void check_predicates(struct spec *spec)
+{
+	for (struct predicate *p = spec->predicates; p; p = p->next)
+		for (struct predicate *q = spec->predicates; q != p; q = q->next)
+			if (!strcmp(p->name, q->name))
+				error_at(&p->pos, DUP_PREDICATE, "predicate '%s' already declared at %s",
+					 p->name, pos_text(&q->pos));
+}
+
+static enum ret_kind classify_ret(const char *t)
+{
+	static const char *const wide[] = { "unsigned", "u64", "u32", "u16", "u8", "size_t",
+					     "dma_addr_t", "phys_addr_t", "resource_size_t", "__u64" };
+
+	if (strchr(t, '*'))
+		return RET_PTR;
+	if (!strcmp(t, "void"))
+		return RET_VOID;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (!strncmp(t, wide[i], strlen(wide[i])))
+			return RET_U64;
+	return RET_INT;
+}
+
+static struct msg *trace_msg(struct spec *spec, struct fnsig *f, bool ret)
+{
+	struct msg *m = tree_alloc(sizeof(*m));
+	char *text = "";
+
+	m->pos = f->pos;
+	m->severity = SEV_NOTE;
+	m->rule_id = tree_printf("%s.trace.%s.%s", spec->pack ? spec->pack : "", f->symbol,
+				 ret ? "ret" : "call");
+	if (ret) {
+		text = tree_printf("%s returned", f->symbol);
+		if (f->ret_kind != RET_VOID) {
+			text = tree_printf("%s {ret}", text);
+			add_arg(m, "ret");
+		}
+	} else {
+		text = tree_printf("%s(", f->symbol);
+		for (struct param *p = f->params; p; p = p->next) {
+			if (!p->name || !add_arg(m, p->name))
+				continue;
+			text = tree_printf("%s%s%s={%s}", text, m->nargs > 1 ? ", " : "", p->name, p->name);
+		}
+		text = tree_printf("%s)", text);
+	}
+	m->text = text;
+	add_msg(spec, m);
+	return m;
+}
+
+static void check_version(const char *v, const struct srcpos *pos)
+{
+	if (v && !version_code(v))
+		error_at(pos, BAD_VERSION, "'%s' is not a kernel version (write 6.2 or 6.2.7)", v);
+}
+
+static void resolve_expr(struct ctx *c, struct expr *e);
+
+static void check_params(struct spec *spec, struct fnsig *f)
+{
+	struct param *p = f->params;
+
+	/* (void) is the empty list, as in C. */
+	if (p && !p->next && !p->name && !strcmp(p->decl, "void")) {
+		f->params = NULL;
+		return;
+	}
+	for (; p; p = p->next) {
+		f->nparams++;
+		if (!p->name)
+			error_at(&p->pos, PARAM_UNNAMED,
+				 "parameter '%s' has no name; rules refer to parameters by name", p->decl);
+		else if (!strcmp(p->name, "ret") || !strncmp(p->name, "ddv_", 4))
+			error_at(&p->pos, RESERVED_NAME,
+				 "parameter name '%s' is reserved for the generated code", p->name);
+		for (struct param *q = f->params; q != p; q = q->next)
+			if (p->name && q->name && !strcmp(p->name, q->name))
+				error_at(&p->pos, DUP_FIELD, "parameter '%s' appears twice", p->name);
+	}
+}
+
+static void check_fail_values(struct contract *c)
+{
+	bool ptr = c->fns->ret_kind == RET_PTR;
+
+	for (struct fail_value *f = c->fails; f; f = f->next) {
+		struct expr *e = f->value;
+
+		c->nfails++;
+		if (e->kind == E_NAME && !strcmp(e->text, "NULL")) {
+			f->kind = FAIL_NULL;
+		} else if (e->kind == E_CALL && !strcmp(e->text, "ERR_PTR") && e->args && !e->args->next) {
+			f->kind = FAIL_ERR_PTR;
+			f->value = e->args;
+		} else {
+			f->kind = FAIL_INT;
+		}
+		if (c->fns->ret_kind == RET_VOID) {
+			error_at(&f->pos, FAIL_VOID, "'%s' returns void: it cannot report a failure",
+				 c->fns->symbol);
+			continue;
+		}
+		if (ptr && f->kind == FAIL_INT)
+			error_at(&f->pos, FAIL_KIND,
+				 "'%s' returns a pointer: fail with NULL or ERR_PTR(-E...)", c->fns->symbol);
+		else if (!ptr && f->kind != FAIL_INT)
+			error_at(&f->pos, FAIL_KIND, "'%s' returns '%s', not a pointer",
+				 c->fns->symbol, c->fns->ret_type);
+	}
+}
+
+static void check_class(struct ctx *x, struct contract *c, struct clause *cl)
+{
+	static const struct { const char *name; enum fault_class cls; } classes[] = {
+		{ "generic", CLASS_GENERIC }, { "alloc", CLASS_ALLOC },
+		{ "trylock", CLASS_TRYLOCK }, { "lock", CLASS_LOCK },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (!strcmp(cl->class_name, classes[i].name))
+			break;
+	if (i == sizeof(classes) / sizeof(classes[0])) {
+		error_at(&cl->pos, UNKNOWN_CLASS,
+			 "unknown class '%s' (known: generic, alloc, trylock, lock)", cl->class_name);
+		return;
+	}
+	c->fault_class = classes[i].cls;
+	for (struct class_arg *a = cl->class_args; a; a = a->next) {
+		if (c->fault_class == CLASS_ALLOC && !strcmp(a->name, "size") && a->value) {
+			c->alloc_size = a->value;
+			resolve_expr(x, a->value);
+		} else if (c->fault_class == CLASS_ALLOC && !strcmp(a->name, "contig") && !a->value) {
+			c->contig = true;
+		} else {
+			error_at(&a->pos, CLASS_ARG, "class %s takes no '%s'%s", cl->class_name, a->name,
+				 c->fault_class == CLASS_ALLOC ? " (it takes size = EXPR and contig)" : "");
+		}
+	}
+}
+
+static void check_functions(struct spec *spec)
+{
+	struct fnsig **tail = &spec->funcs;
+
+	for (struct contract *c = spec->contracts; c; c = c->next) {
+		for (struct contract *o = spec->contracts; o != c; o = o->next)
+			if (!strcmp(o->api, c->api))
+				error_at(&c->pos, DUP_API, "API '%s' already has a contract at %s",
+					 c->api, pos_text(&o->pos));
+		for (struct fnsig *f = c->fns; f; f = f->next) {
+			struct fnsig *o = find_symbol(spec, f->symbol);
+
+			if (o)
+				error_at(&f->pos, DUP_SYMBOL, "symbol '%s' already has a contract at %s",
+					 f->symbol, pos_text(&o->pos));
+			f->contract = c;
+			f->index = spec->nfuncs++;
+			*tail = f;
+			tail = &f->next_in_pack;
+			f->ret_kind = classify_ret(f->ret_type);
+			check_params(spec, f);
+			check_version(f->since, &f->since_pos);
+			check_version(f->before, &f->before_pos);
+		}
+	}
+	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
+		f->call_msg = trace_msg(spec, f, false)->index;
+		f->ret_msg = trace_msg(spec, f, true)->index;
+	}
+	for (struct contract *c = spec->contracts; c; c = c->next) {
+		struct ctx x = { .spec = spec, .contract = c };
+		bool class_given = false;
+
+		for (struct clause *cl = c->clauses; cl; cl = cl->next) {
+			switch (cl->kind) {
+			case CL_MAY_SLEEP:
+				c->may_sleep = true;
+				break;
+			case CL_FAILS:
+				c->fails = cl->fails;
+				for (struct fail_value *f = c->fails; f; f = f->next)
+					resolve_expr(&x, f->value);
+				break;
+			case CL_CLASS:
+				class_given = true;
+				check_class(&x, c, cl);
+				break;
+			}
+		}
+		check_fail_values(c);
+		if (!class_given && c->fails)
+			c->fault_class = CLASS_GENERIC;
+		if (class_given && !c->fails && c->fault_class != CLASS_LOCK &&
+		    c->fault_class != CLASS_NONE) {
+			for (struct clause *cl = c->clauses; cl; cl = cl->next)
+				if (cl->kind == CL_CLASS)
+					error_at(&cl->pos, CLASS_NEEDS_FAILS,
+						 "class %s injects failures: say what '%s' returns then with 'fails'",
+						 cl->class_name, c->api);
+		}
+	}
+}
+
+static bool var_lookup(struct ctx *c, const char *name)
+{
+	for (int i = 0; i < c->nvars; i++)
+		if (!strcmp(c->vars[i], name))
+			return true;
+	return false;
+}
+
+/* A name used in a rule must be a parameter of every symbol that shares the body. */
+static bool param_everywhere(struct ctx *c, const char *name, const struct srcpos *pos, bool report)
+{
+	bool somewhere = false;
+
+	for (struct fnsig *f = c->contract->fns; f; f = f->next)
+		somewhere |= param_of(f, name);
+	if (!somewhere)
+		return false;
+	for (struct fnsig *f = c->contract->fns; f; f = f->next)
+		if (!param_of(f, name) && report)
+			error_at(pos, PARAM_MISSING, "'%s' is not a parameter of %s, which shares this rule",
+				 name, f->symbol);
+	return true;
+}
+
+static bool resolve_ret(struct ctx *c, const struct srcpos *pos)
+{
+	if (!c->after) {
+		error_at(pos, RET_BEFORE_CALL,
+			 "'ret' is known only once the function returned: use it inside 'after'");
+		return false;
+	}
+	for (struct fnsig *f = c->contract->fns; f; f = f->next)
+		if (f->ret_kind == RET_VOID) {
+			error_at(pos, RET_VOID, "'%s' returns void: there is no 'ret'", f->symbol);
+			return false;
+		}
+	return true;
+}
+
+static void resolve_objref(struct ctx *c, struct expr *e)
+{
+	e->type = find_type(c->spec, e->text);
+	if (!e->type)
+		error_at(&e->pos, UNKNOWN_TYPE, "unknown object type '%s'", e->text);
+	resolve_expr(c, e->a);
+}
+
+/* A state compared with == or != names one of the type's states. */
+static void resolve_state_compare(struct ctx *c, struct expr *field, struct expr *other)
+{
+	if (!field->type || field->index != -1 || field->kind != E_FIELD)
+		return;
+	if (other->kind != E_NAME) {
+		error_at(&other->pos, STATE_COMPARE, "compare '.state' with a state name of '%s'",
+			 field->type->name);
+		return;
+	}
+	other->index = find_state(field->type, other->text);
+	if (other->index < 0)
+		error_at(&other->pos, UNKNOWN_STATE, "'%s' has no state '%s'", field->type->name,
+			 other->text);
+	else
+		other->ref = REF_STATE;
+}
+
+static void resolve_expr(struct ctx *c, struct expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case E_NUM:
+	case E_STR:
+	case E_SIZEOF:
+	case E_ERROR:
+		break;
+	case E_NAME:
+		if (e->ref == REF_STATE)
+			break;
+		if (!strcmp(e->text, "ret")) {
+			if (resolve_ret(c, &e->pos))
+				e->ref = REF_RET;
+		} else if (var_lookup(c, e->text)) {
+			e->ref = REF_VAR;
+		} else if (param_everywhere(c, e->text, &e->pos, true)) {
+			e->ref = REF_PARAM;
+		} else if (is_constant_name(e->text)) {
+			e->ref = REF_CONST;
+		} else {
+			error_at(&e->pos, UNKNOWN_NAME,
+				 "'%s' is neither a parameter, 'ret', nor a kernel constant", e->text);
+		}
+		break;
+	case E_CALL: {
+		bool known = is_constant_name(e->text) || !strcmp(e->text, "ddv_can_sleep");
+
+		for (struct predicate *p = c->spec->predicates; p && !known; p = p->next)
+			known = !strcmp(p->name, e->text);
+		if (!known)
+			error_at(&e->pos, UNKNOWN_FUNCTION,
+				 "'%s' is not a declared predicate (declare it: predicate %s(...);)",
+				 e->text, e->text);
+		for (struct expr *a = e->args; a; a = a->next)
+			resolve_expr(c, a);
+		break;
+	}
+	case E_OBJ:
+		resolve_objref(c, e);
+		break;
+	case E_FIELD:
+		resolve_expr(c, e->a);
+		e->type = e->a->type;
+		if (!e->type)
+			break;
+		if (!strcmp(e->text, "state")) {
+			e->index = -1;
+			if (!e->type->nstates)
+				error_at(&e->pos, NO_STATES, "'%s' has no states", e->type->name);
+		} else {
+			e->index = find_field(e->type, e->text);
+			if (e->index < 0)
+				error_at(&e->pos, UNKNOWN_FIELD, "'%s' has no field '%s'", e->type->name,
+					 e->text);
+		}
+		break;
+	case E_BINARY:
+		resolve_expr(c, e->a);
+		resolve_expr(c, e->b);
+		if (e->op == TOK_EQ || e->op == TOK_NE) {
+			resolve_state_compare(c, e->a, e->b);
+			resolve_state_compare(c, e->b, e->a);
+		}
+		break;
+	case E_UNARY:
+	case E_POSTFIX:
+	case E_CAST:
+	case E_MEMBER:
+		resolve_expr(c, e->a);
+		break;
+	case E_COND:
+		resolve_expr(c, e->a);
+		resolve_expr(c, e->b);
+		resolve_expr(c, e->c);
+		break;
+	}
+}
+
+static bool valid_rule_name(void *arg, const char *name)
+{
+	struct ctx *c = arg;
+
+	if (!strcmp(name, "ret"))
+		return c->after && resolve_ret(c, &c->contract->pos);
+	return var_lookup(c, name) || param_everywhere(c, name, &c->contract->pos, false);
+}
+
+static void check_msg(struct ctx *c, struct msg *m)
+{
+	if (!m)
+		return;
+	if (!m->explicit_id)
+		m->rule_id = tree_printf("%s.%s.%d", c->spec->pack ? c->spec->pack : "", c->contract->api,
+					 ++c->contract->nrules);
+	scan_placeholders(m, valid_rule_name, c, "parameters, 'ret' inside after, foreach variables");
+	add_msg(c->spec, m);
+}
+
+static struct msg *default_msg(struct stmt *s, const char *text)
+{
+	struct msg *m = s->msg;
+
+	if (!m) {
+		m = tree_alloc(sizeof(*m));
+		m->severity = SEV_ERROR;
+	}
+	if (!m->text) {
+		m->pos = s->pos;
+		m->text = text;
+	}
+	return m;
+}
+
+static struct type_decl *resolve_stmt_obj(struct ctx *c, struct objref *r)
+{
+	r->type = find_type(c->spec, r->type_name);
+	if (!r->type)
+		error_at(&r->pos, UNKNOWN_TYPE, "unknown object type '%s'", r->type_name);
+	resolve_expr(c, r->key);
+	return r->type;
+}
+
+static void check_stmts(struct ctx *c, struct stmt *s, bool top);
+
+static void check_stmt(struct ctx *c, struct stmt *s, bool top)
+{
+	struct type_decl *t;
+
+	switch (s->kind) {
+	case S_CHECK:
+	case S_REQUIRE:
+		resolve_expr(c, s->cond);
+		check_msg(c, s->msg);
+		break;
+	case S_CREATE:
+		t = resolve_stmt_obj(c, &s->obj);
+		for (struct field_init *i = s->inits; i; i = i->next) {
+			resolve_expr(c, i->value);
+			if (t && (i->index = find_field(t, i->field)) < 0)
+				error_at(&i->pos, UNKNOWN_FIELD, "'%s' has no field '%s'", t->name, i->field);
+		}
+		if (t && s->name) {
+			if (!t->nstates)
+				error_at(&s->name_pos, NO_STATES, "'%s' has no states", t->name);
+			else if ((s->index = find_state(t, s->name)) < 0)
+				error_at(&s->name_pos, UNKNOWN_STATE, "'%s' has no state '%s'", t->name,
+					 s->name);
+		}
+		if (!s->msg || !s->msg->text)
+			s->msg = default_msg(s, tree_printf("%s created again while still live",
+							    s->obj.type_name));
+		check_msg(c, s->msg);
+		break;
+	case S_DESTROY:
+		resolve_stmt_obj(c, &s->obj);
+		if (!s->msg || !s->msg->text)
+			s->msg = default_msg(s, tree_printf("%s released but not live (never created, or released twice)",
+							    s->obj.type_name));
+		check_msg(c, s->msg);
+		break;
+	case S_SET_STATE:
+		t = resolve_stmt_obj(c, &s->obj);
+		if (t && !t->nstates)
+			error_at(&s->name_pos, NO_STATES, "'%s' has no states", t->name);
+		else if (t && (s->index = find_state(t, s->name)) < 0)
+			error_at(&s->name_pos, UNKNOWN_STATE, "'%s' has no state '%s'", t->name, s->name);
+		break;
+	case S_SET_FIELD:
+	case S_ADJUST:
+		t = resolve_stmt_obj(c, &s->obj);
+		resolve_expr(c, s->value);
+		resolve_expr(c, s->lo);
+		resolve_expr(c, s->hi);
+		if (t && (s->index = find_field(t, s->name)) < 0)
+			error_at(&s->name_pos, UNKNOWN_FIELD, "'%s' has no field '%s'", t->name, s->name);
+		else if (t && s->kind == S_ADJUST && !t->fields[s->index]->counter)
+			error_at(&s->name_pos, NOT_COUNTER,
+				 "'%s.%s' is not a counter: declare it '%s : counter;'", t->name, s->name,
+				 s->name);
+		if (s->kind == S_ADJUST) {
+			if (!s->msg || !s->msg->text)
+				s->msg = default_msg(s, tree_printf("%s.%s leaves its bounds",
+								    s->obj.type_name, s->name));
+			check_msg(c, s->msg);
+		}
+		break;
+	case S_TRANSFER:
+		resolve_stmt_obj(c, &s->obj);
+		break;
+	case S_AFTER:
+		if (!top || c->after) {
+			error_at(&s->pos, AFTER_NESTED,
+				 "'after' stands at the top of a contract's body, not inside another rule");
+		}
+		c->after = true;
+		resolve_expr(c, s->cond);
+		check_stmts(c, s->body, false);
+		c->after = false;
+		break;
+	case S_IF:
+		resolve_expr(c, s->cond);
+		check_stmts(c, s->body, false);
+		check_stmts(c, s->else_body, false);
+		break;
+	case S_IF_KERNEL:
+		check_version(s->version, &s->name_pos);
+		/* A version test is decided at compile time: it does not hide an after. */
+		check_stmts(c, s->body, top);
+		check_stmts(c, s->else_body, top);
+		break;
+	case S_FOREACH:
+		t = resolve_stmt_obj(c, &s->obj);
+		if (t && !t->contained)
+			error_at(&s->obj.pos, NOT_CONTAINED,
+				 "'%s' is not declared 'contained': the store does not index it by address",
+				 t->name);
+		t = resolve_stmt_obj(c, &s->in);
+		if (t && t->size_field < 0)
+			error_at(&s->in.pos, NO_EXTENT,
+				 "'%s' has no extent field: mark its size field 'extent'", t->name);
+		if (c->nvars == DDVC_MAX_DEPTH)
+			break;
+		c->vars[c->nvars] = s->var;
+		c->var_types[c->nvars++] = s->obj.type;
+		check_stmts(c, s->body, false);
+		c->nvars--;
+		break;
+	}
+}
+
+static void check_stmts(struct ctx *c, struct stmt *s, bool top)
+{
+	for (; s; s = s->next)
+		check_stmt(c, s, top);
+}
+
+static void check_rules(struct spec *spec)
+{
+	for (struct contract *c = spec->contracts; c; c = c->next) {
+		struct ctx x = { .spec = spec, .contract = c };
+
+		check_stmts(&x, c->body, true);
+	}
+}
+
+static void check_scopes(struct spec *spec)
+{
+	for (struct scope *s = spec->scopes; s; s = s->next) {
+		for (struct scope *o = spec->scopes; o != s; o = o->next)
+			if (!strcmp(o->name, s->name))
+				error_at(&s->pos, DUP_SCOPE, "scope '%s' already declared at %s", s->name,
+					 pos_text(&o->pos));
+		for (struct scope_item *i = s->items; i; i = i->next) {
+			if (!strcmp(i->word, "begin") || !strcmp(i->word, "end")) {
+				struct fnsig *f = find_symbol(spec, i->value);
+
+				if (!f)
+					error_at(&i->value_pos, UNKNOWN_SYMBOL,
+						 "'%s' is not a symbol with a contract", i->value);
+				else if (i->word[0] == 'b')
+					s->begin = f;
+				else
+					s->end = f;
+			} else if (!strcmp(i->word, "count")) {
+				s->type = find_type(spec, i->value);
+				if (!s->type)
+					error_at(&i->value_pos, UNKNOWN_TYPE, "unknown object type '%s'",
+						 i->value);
+			} else {
+				error_at(&i->pos, UNKNOWN_SCOPE_ITEM,
+					 "unknown scope item '%s' (known: begin, end, count)", i->word);
+			}
+		}
+		if (!(s->begin && s->end && s->type)) {
+			bool named[3] = { false, false, false };
+
+			for (struct scope_item *i = s->items; i; i = i->next) {
+				named[0] |= !strcmp(i->word, "begin");
+				named[1] |= !strcmp(i->word, "end");
+				named[2] |= !strcmp(i->word, "count");
+			}
+			if (!named[0] || !named[1] || !named[2])
+				error_at(&s->pos, SCOPE_INCOMPLETE,
+					 "scope '%s' needs 'begin SYMBOL;', 'end SYMBOL;' and 'count TYPE;'",
+					 s->name);
+		}
+		if (!s->msg->explicit_id)
+			s->msg->rule_id = tree_printf("%s.scope.%s", spec->pack ? spec->pack : "", s->name);
+		for (const char *p = strchr(s->msg->text, '{'); p; p = strchr(p + 1, '{'))
+			if (strchr(p, '}')) {
+				struct srcpos pos = placeholder_pos(s->msg, p, strcspn(p + 1, "}"));
+
+				error_at(&pos, UNKNOWN_PLACEHOLDER,
+					 "a scope's message carries no values: no placeholders");
+				break;
+			}
+		add_msg(spec, s->msg);
+	}
+}
+
+static void check_rule_ids(struct spec *spec)
+{
+	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
+		if (!m->explicit_id)
+			continue;
+		if (!*m->rule_id || strspn(m->rule_id, "abcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+		    strlen(m->rule_id))
+			error_at(&m->id_pos, BAD_RULE_ID,
+				 "rule id '%s': use lower-case letters, digits, '.', '-' and '_'",
+				 m->rule_id);
+		for (struct msg *o = spec->msgs; o != m; o = o->next_in_pack)
+			if (!strcmp(o->rule_id, m->rule_id)) {
+				error_at(&m->id_pos, DUP_RULE_ID, "rule id '%s' already used at %s",
+					 m->rule_id, pos_text(&o->pos));
+				break;
+			}
+	}
+	/* Derived ids can collide with explicit ones: check those against all. */
+	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
+		if (m->explicit_id)
+			continue;
+		for (struct msg *o = spec->msgs; o; o = o->next_in_pack)
+			if (o != m && o->explicit_id && !strcmp(o->rule_id, m->rule_id))
+				error_at(&o->id_pos, DUP_RULE_ID,
+					 "rule id '%s' is also the derived id of the rule at %s",
+					 o->rule_id, pos_text(&m->pos));
+	}
+}
+
+const struct check checks[] = {
+	{ "pack", "one pack name and version across all files", check_pack },
+	{ "types", "object types: fields, states, attributes, leak messages", check_types },
+	{ "predicates", "kernel predicates declared once", check_predicates },
+	{ "functions", "symbols, prototypes, failure values, injection classes", check_functions },
+	{ "rules", "names in rules, object operations, messages", check_rules },
+	{ "scopes", "leak scopes between two calls", check_scopes },
+	{ "rule-ids", "rule ids well formed and unique", check_rule_ids },
+};
+const size_t nchecks = sizeof(checks) / sizeof(checks[0]);
+
+void check_spec(struct spec *spec)
+{
+	for (size_t i = 0; i < nchecks; i++)
+		checks[i].run(spec);
+}

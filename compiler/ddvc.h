@@ -1,0 +1,454 @@
+/* ddvc.h: the whole intermediate form of ddvc and the API of every pass. */
+#ifndef DDVC_H
+#define DDVC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define DDVC_MAX_FIELDS 4	/* must match DDV_MAX_FIELDS in abi.h */
+#define DDVC_MAX_ARGS 6		/* must match DDV_MAX_ARGS in abi.h */
+#define DDVC_MAX_STATES 255
+#define DDVC_MAX_DEPTH 200	/* nesting of expressions and blocks */
+#define DDVC_MAX_ERRORS 50	/* after that, stop reading: the rest is noise */
+
+/*
+ * Every diagnostic has a stable id (the text in brackets after the message);
+ * tests/compiler/.../ko/<id>.ddv raises each one. Never renumber or rename:
+ * append.
+ */
+#define DDVC_DIAGS(X)							\
+	X(IO_OPEN, "io.open")						\
+	X(IO_WRITE, "io.write")						\
+	X(LEX_STRAY, "lex.stray-char")					\
+	X(LEX_UNTERMINATED_COMMENT, "lex.unterminated-comment")		\
+	X(LEX_UNTERMINATED_STRING, "lex.unterminated-string")		\
+	X(PARSE_SYNTAX, "parse.syntax")					\
+	X(PARSE_TOO_DEEP, "parse.too-deep")				\
+	X(PARSE_TOO_MANY_ERRORS, "parse.too-many-errors")		\
+	X(PACK_MISSING, "check.pack-missing")				\
+	X(PACK_MISMATCH, "check.pack-mismatch")				\
+	X(DUP_TYPE, "check.dup-type")					\
+	X(DUP_FIELD, "check.dup-field")					\
+	X(DUP_STATE, "check.dup-state")					\
+	X(DUP_SYMBOL, "check.dup-symbol")				\
+	X(DUP_API, "check.dup-api")					\
+	X(DUP_RULE_ID, "check.dup-rule-id")				\
+	X(DUP_PREDICATE, "check.dup-predicate")				\
+	X(DUP_SCOPE, "check.dup-scope")					\
+	X(TOO_MANY_FIELDS, "check.too-many-fields")			\
+	X(RESERVED_NAME, "check.reserved-name")			\
+	X(BAD_FIELD_TYPE, "check.bad-field-type")			\
+	X(UNKNOWN_TYPE, "check.unknown-type")				\
+	X(UNKNOWN_FIELD, "check.unknown-field")				\
+	X(UNKNOWN_STATE, "check.unknown-state")				\
+	X(UNKNOWN_NAME, "check.unknown-name")				\
+	X(UNKNOWN_FUNCTION, "check.unknown-function")			\
+	X(UNKNOWN_PLACEHOLDER, "check.unknown-placeholder")		\
+	X(UNKNOWN_CLASS, "check.unknown-class")				\
+	X(UNKNOWN_SYMBOL, "check.unknown-symbol")			\
+	X(UNKNOWN_SCOPE_ITEM, "check.unknown-scope-item")		\
+	X(SCOPE_INCOMPLETE, "check.scope-incomplete")			\
+	X(RET_BEFORE_CALL, "check.ret-before-call")			\
+	X(RET_VOID, "check.ret-void")					\
+	X(PARAM_MISSING, "check.param-missing")				\
+	X(FAIL_VOID, "check.fail-void")					\
+	X(FAIL_KIND, "check.fail-kind")					\
+	X(CLASS_NEEDS_FAILS, "check.class-needs-fails")			\
+	X(CLASS_ARG, "check.class-arg")					\
+	X(NOT_COUNTER, "check.not-counter")				\
+	X(NO_EXTENT, "check.no-extent")					\
+	X(NOT_CONTAINED, "check.not-contained")				\
+	X(TOO_MANY_ARGS, "check.too-many-args")				\
+	X(AFTER_NESTED, "check.after-nested")				\
+	X(BAD_VERSION, "check.bad-version")				\
+	X(NO_STATES, "check.no-states")					\
+	X(STATE_COMPARE, "check.state-compare")				\
+	X(BAD_RULE_ID, "check.bad-rule-id")				\
+	X(BAD_SEVERITY, "check.bad-severity")				\
+	X(BAD_ATTRIBUTE, "check.bad-attribute")				\
+	X(PARAM_UNNAMED, "check.param-unnamed")
+
+enum ddvc_diag_id {
+#define X(name, text) DIAG_##name,
+	DDVC_DIAGS(X)
+#undef X
+	DIAG_COUNT
+};
+
+enum ddvc_severity { SEV_ERROR, SEV_WARNING, SEV_NOTE };
+
+/* A source range; also bison's YYLTYPE, kept up to date by the lexer. */
+struct srcpos {
+	int first_line, first_column;	/* bison's default initializer fills these four */
+	int last_line, last_column;
+	const char *file;
+};
+
+/* diag.c: positions, the source text (for the caret line), the error count. */
+struct srcfile {
+	const char *name;
+	const char *text;	/* whole file, NUL-terminated (embedded NULs possible) */
+	size_t len;
+	struct srcfile *next;
+};
+
+void diag_reset(void);
+void diag_add_source(struct srcfile *f);
+void diag_report(enum ddvc_severity sev, const struct srcpos *pos,
+		 enum ddvc_diag_id id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int diag_error_count(void);
+const char *diag_id_name(enum ddvc_diag_id id);
+void diag_set_stream(FILE *out);
+
+#define error_at(pos, id, ...) diag_report(SEV_ERROR, pos, DIAG_##id, __VA_ARGS__)
+
+/* tree.c: one arena holds every node and string of a run. */
+void *tree_alloc(size_t size);
+char *tree_strdup(const char *s);
+char *tree_strndup(const char *s, size_t n);
+char *tree_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tree_free_all(void);
+
+/* Expressions: C over parameters, ret, stored fields and declared predicates. */
+enum expr_kind {
+	E_NUM,		/* text: as written */
+	E_STR,		/* text: the literal, quotes included */
+	E_NAME,		/* text: the name; resolved by checks into ref */
+	E_CALL,		/* text: the predicate; args: list */
+	E_UNARY,	/* op a */
+	E_POSTFIX,	/* a op (for ++/-- never: only member access) */
+	E_BINARY,	/* a op b */
+	E_COND,		/* a ? b : c */
+	E_CAST,		/* (text) a */
+	E_MEMBER,	/* a->text or a.text on C data */
+	E_OBJ,		/* type[a]: true when the object is live */
+	E_FIELD,	/* type[a].text: a stored field or the state */
+	E_SIZEOF,	/* sizeof(text) */
+	E_ERROR,	/* after a syntax error */
+};
+
+enum name_ref {
+	REF_UNRESOLVED,
+	REF_PARAM,	/* a parameter of the prototype */
+	REF_RET,	/* the value returned */
+	REF_VAR,	/* a foreach variable */
+	REF_CONST,	/* an upper-case kernel constant or NULL: emitted as written */
+	REF_STATE,	/* a state name compared with type[k].state */
+};
+
+struct type_decl;
+
+struct expr {
+	enum expr_kind kind;
+	struct srcpos pos;
+	int op;			/* token of the operator: '+', TOK_EQ... */
+	const char *text;
+	struct expr *a, *b, *c;
+	struct expr *args;	/* E_CALL: arguments linked by next */
+	struct expr *next;
+	int depth;
+	/* Filled in by checks. */
+	enum name_ref ref;
+	int index;		/* REF_PARAM / REF_STATE: index; E_FIELD: field or -1 for state */
+	struct type_decl *type;	/* E_OBJ, E_FIELD */
+	int slot;		/* E_OBJ, E_FIELD: the lookup in the emitted block */
+};
+
+struct msg {
+	struct srcpos pos;
+	const char *text;	/* without quotes, escapes resolved */
+	const char *rule_id;	/* explicit or derived */
+	struct srcpos id_pos;
+	bool explicit_id;
+	enum ddvc_severity severity;
+	const char *args[DDVC_MAX_ARGS];	/* placeholders in order of first use */
+	int nargs;
+	int index;		/* in the pack's message table */
+	struct msg *next_in_pack;
+};
+
+/* An option after a message: `id "x"` or `warning`. */
+struct msg_opt {
+	struct srcpos pos;
+	const char *word;
+	const char *value;	/* NULL for a bare word */
+	struct msg_opt *next;
+};
+
+struct objref {
+	struct srcpos pos;
+	const char *type_name;
+	struct expr *key;
+	struct type_decl *type;
+};
+
+struct field_init {
+	struct srcpos pos;
+	const char *field;
+	int index;
+	struct expr *value;
+	struct field_init *next;
+};
+
+enum stmt_kind {
+	S_CHECK,	/* check cond "msg" */
+	S_REQUIRE,	/* require cond "msg": also fails when a looked-up object is absent */
+	S_CREATE,	/* create T[k] { f = e; } state S else "msg" */
+	S_DESTROY,	/* destroy T[k] else "msg" */
+	S_SET_STATE,	/* T[k].state = S */
+	S_SET_FIELD,	/* T[k].f = e */
+	S_ADJUST,	/* adjust T[k].f by e within lo..hi else "msg" */
+	S_TRANSFER,	/* transfer T[k] "why" */
+	S_AFTER,	/* after [cond] { ... }: runs once the original returned */
+	S_IF,		/* if cond { ... } else { ... } */
+	S_IF_KERNEL,	/* if kernel >= 6.2 { ... } else { ... }: compile time */
+	S_FOREACH,	/* foreach T[v] inside H[k] { ... } */
+};
+
+struct stmt {
+	enum stmt_kind kind;
+	struct srcpos pos;
+	struct expr *cond;
+	struct objref obj;
+	const char *name;	/* field or state name */
+	struct srcpos name_pos;
+	int index;		/* resolved field or state index */
+	struct expr *value, *lo, *hi;
+	struct field_init *inits;
+	struct msg *msg;
+	const char *why;	/* transfer: documentation only */
+	const char *var;	/* foreach variable */
+	struct objref in;	/* foreach container */
+	int kernel_op;		/* S_IF_KERNEL */
+	const char *version;
+	struct stmt *body, *else_body;
+	struct stmt *next;
+};
+
+struct param {
+	struct srcpos pos;
+	const char *decl;	/* the whole declaration as written: "gfp_t flags" */
+	const char *ctype;	/* the declaration without the name */
+	const char *name;
+	bool funcptr;
+	struct param *next;
+};
+
+enum ret_kind { RET_VOID, RET_PTR, RET_INT, RET_U64 };
+
+struct contract;
+
+/* One exported symbol with its prototype. */
+struct fnsig {
+	struct srcpos pos;
+	const char *symbol;
+	struct param *params;
+	int nparams;
+	const char *ret_type;
+	enum ret_kind ret_kind;
+	bool optional;
+	const char *since, *before;	/* kernel versions, or NULL */
+	struct srcpos since_pos, before_pos;
+	struct contract *contract;
+	int index;			/* in the pack's function table */
+	int call_msg, ret_msg;
+	struct fnsig *next;		/* in the contract */
+	struct fnsig *next_in_pack;
+};
+
+enum fail_kind { FAIL_NULL, FAIL_ERR_PTR, FAIL_INT };
+
+struct fail_value {
+	struct srcpos pos;
+	enum fail_kind kind;
+	struct expr *value;	/* FAIL_ERR_PTR: the errno; FAIL_INT: the value */
+	struct fail_value *next;
+};
+
+enum fault_class { CLASS_NONE, CLASS_GENERIC, CLASS_ALLOC, CLASS_TRYLOCK, CLASS_LOCK };
+
+struct class_arg {
+	struct srcpos pos;
+	const char *name;
+	struct expr *value;	/* NULL for a flag: contig */
+	struct class_arg *next;
+};
+
+enum clause_kind { CL_MAY_SLEEP, CL_FAILS, CL_CLASS };
+
+struct clause {
+	enum clause_kind kind;
+	struct srcpos pos;
+	struct fail_value *fails;
+	const char *class_name;
+	struct class_arg *class_args;
+	struct clause *next;
+};
+
+/* One contract: an API name, its symbols, one shared rule body. */
+struct contract {
+	struct srcpos pos;
+	const char *api;
+	struct fnsig *fns;
+	struct clause *clauses;
+	struct stmt *body;
+	/* Filled in by checks. */
+	bool may_sleep;
+	struct fail_value *fails;
+	int nfails;
+	enum fault_class fault_class;
+	struct expr *alloc_size;
+	bool contig;
+	int nrules;			/* for derived rule ids */
+	struct contract *next;
+};
+
+struct field {
+	struct srcpos pos;
+	const char *name;
+	const char *ctype;
+	bool counter;
+	bool extent;
+	struct field *next;
+};
+
+struct state_name {
+	struct srcpos pos;
+	const char *name;
+	struct state_name *next;
+};
+
+/* An attribute after a type or field: `contained`, `extent`. */
+struct attr {
+	struct srcpos pos;
+	const char *name;
+	struct attr *next;
+};
+
+/* A member of an object body: a field, or the list of states. */
+struct member {
+	struct field *field;
+	struct state_name *states;
+	struct srcpos pos;
+	struct member *next;
+};
+
+struct type_decl {
+	struct srcpos pos;
+	const char *name;
+	const char *key_type;
+	struct attr *attrs;
+	struct member *members;
+	struct msg *leak;
+	/* Filled in by checks. */
+	struct field *fields[DDVC_MAX_FIELDS];
+	int nfields;
+	struct state_name **states;
+	int nstates;
+	bool contained;
+	int size_field;
+	int index;
+	struct type_decl *next;
+};
+
+struct predicate {
+	struct srcpos pos;
+	const char *name;
+	const char *proto;	/* documentation only */
+	struct predicate *next;
+};
+
+struct scope_item {
+	struct srcpos pos;
+	const char *word;
+	const char *value;
+	struct srcpos value_pos;
+	struct scope_item *next;
+};
+
+struct scope {
+	struct srcpos pos;
+	const char *name;
+	struct scope_item *items;
+	struct msg *msg;
+	/* Filled in by checks. */
+	struct fnsig *begin, *end;
+	struct type_decl *type;
+	struct scope *next;
+};
+
+struct include {
+	struct srcpos pos;
+	const char *header;	/* with its <> or "" */
+	struct include *next;
+};
+
+/* Every spec file of one run adds to one pack. */
+struct spec {
+	const char *pack, *version;
+	struct srcpos pack_pos;
+	struct include *includes;
+	struct type_decl *types;
+	struct predicate *predicates;
+	struct contract *contracts;
+	struct scope *scopes;
+	/* Filled in by checks. */
+	int ntypes, nfuncs, nmsgs;
+	struct fnsig *funcs;		/* in table order */
+	struct msg *msgs;		/* in table order, message 0 excluded */
+};
+
+/* lexer.l + parser.y: parse one file into spec. Returns false on errors. */
+bool parse_file(struct spec *spec, struct srcfile *file);
+
+/* tree.c: list helpers used by the parser. */
+struct spec *spec_new(void);
+struct expr *expr_new(enum expr_kind kind, const struct srcpos *pos);
+struct expr *expr_unary(int op, struct expr *a, const struct srcpos *pos);
+struct expr *expr_binary(int op, struct expr *a, struct expr *b, const struct srcpos *pos);
+struct stmt *stmt_new(enum stmt_kind kind, const struct srcpos *pos);
+struct msg *msg_new(const char *text, const struct srcpos *pos, struct msg_opt *opts);
+const char *op_text(int op);
+const char *version_code(const char *version);	/* "6.2" -> "KERNEL_VERSION(6, 2, 0)"; NULL if bad */
+
+/* checks.c: the table of semantic checks; resolves names and numbers the tables. */
+struct check {
+	const char *name;
+	const char *summary;
+	void (*run)(struct spec *spec);
+};
+extern const struct check checks[];
+extern const size_t nchecks;
+void check_spec(struct spec *spec);
+
+/* writer.c: the one code writer (indentation, C string escaping). */
+struct writer {
+	FILE *out;
+	int indent;
+	bool bol;
+};
+void w_init(struct writer *w, FILE *out);
+void w_printf(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void w_line(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void w_cstring(struct writer *w, const char *s);
+void w_open(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void w_close(struct writer *w, const char *tail);
+void w_blank(struct writer *w);
+void w_block(struct writer *w);
+const char *mangle(const char *prefix, const char *name);
+const char *pos_text(const struct srcpos *pos);
+
+/* emit_c.c, emit_msgs.c, emit_doc.c: the outputs. Each returns 0 or an errno. */
+int emit_c(struct spec *spec, FILE *out);
+int emit_kbuild(struct spec *spec, FILE *out);
+int emit_msgs(struct spec *spec, FILE *out);
+int emit_doc(struct spec *spec, FILE *out);
+void emit_expr(struct writer *w, const struct expr *e);
+const char *ret_kind_name(enum ret_kind k);
+
+/* main.c: the driver, callable from the fuzz harness. */
+int ddvc_main(int argc, char **argv);
+
+#endif /* DDVC_H */

@@ -1,0 +1,809 @@
+/* emit_c.c: writes the pack's kernel C (wrappers, descriptor tables, module init) and its Kbuild. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "compiler/ddvc.h"
+#include "compiler/parser.h"
+
+/* The lookups one statement needs, numbered in the order the expression walk meets them. */
+struct lookups {
+	struct expr *e[64];
+	int n;
+	bool overflow;
+};
+
+static const char *pack_var(const struct spec *spec)
+{
+	return mangle("ddv_pack_", spec->pack);
+}
+
+static void collect(struct lookups *l, struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == E_OBJ || e->kind == E_FIELD) {
+		if (l->n == (int)(sizeof(l->e) / sizeof(l->e[0]))) {
+			l->overflow = true;
+			return;
+		}
+		e->slot = l->n;
+		l->e[l->n++] = e;
+		/* The key of the object may itself read stored fields. */
+		collect(l, e->kind == E_FIELD ? e->a->a : e->a);
+		return;
+	}
+	collect(l, e->a);
+	collect(l, e->b);
+	collect(l, e->c);
+	for (struct expr *a = e->args; a; a = a->next)
+		collect(l, a);
+}
+
+static struct expr *obj_of(struct expr *e)
+{
+	return e->kind == E_FIELD ? e->a : e;
+}
+
+/*
+ *	struct ddv_obj ddv_o0 = { 0 };
+ *	int ddv_f0;
+ */
+static void emit_lookup_decls(struct writer *w, const struct lookups *l)
+{
+	for (int i = 0; i < l->n; i++)
+		w_line(w, "struct ddv_obj ddv_o%d = { 0 };", i);
+	if (l->n) {
+		w_printf(w, "int ");
+		for (int i = 0; i < l->n; i++)
+			w_printf(w, "%sddv_f%d", i ? ", " : "", i);
+		w_printf(w, ";\n");
+	}
+}
+
+static void emit_key(struct writer *w, const struct expr *key)
+{
+	w_printf(w, "(u64)(unsigned long)(");
+	emit_expr(w, key);
+	w_printf(w, ")");
+}
+
+/* Lookups run in reverse so that a key reading a field finds its object already read. */
+static void emit_lookups(struct writer *w, const struct lookups *l)
+{
+	for (int i = l->n - 1; i >= 0; i--) {
+		struct expr *o = obj_of(l->e[i]);
+
+		w_printf(w, "ddv_f%d = ddv_obj_lookup(&ddv_call, %d, ", i, o->type->index);
+		emit_key(w, o->a);
+		w_printf(w, ", &ddv_o%d);\n", i);
+	}
+}
+
+/* C for an expression; every compound is parenthesized so the text needs no precedence. */
+void emit_expr(struct writer *w, const struct expr *e)
+{
+	switch (e->kind) {
+	case E_NUM:
+		w_printf(w, "%s", e->text);
+		break;
+	case E_STR:
+		w_cstring(w, e->text);
+		break;
+	case E_NAME:
+		if (e->ref == REF_STATE)
+			w_printf(w, "%d", e->index);
+		else
+			w_printf(w, "%s", e->text);
+		break;
+	case E_CALL:
+		w_printf(w, "%s(", e->text);
+		for (struct expr *a = e->args; a; a = a->next) {
+			emit_expr(w, a);
+			if (a->next)
+				w_printf(w, ", ");
+		}
+		w_printf(w, ")");
+		break;
+	case E_UNARY:
+		w_printf(w, "%s(", op_text(e->op));
+		emit_expr(w, e->a);
+		w_printf(w, ")");
+		break;
+	case E_POSTFIX:
+		emit_expr(w, e->a);
+		w_printf(w, "%s", op_text(e->op));
+		break;
+	case E_BINARY:
+		w_printf(w, "(");
+		emit_expr(w, e->a);
+		w_printf(w, " %s ", op_text(e->op));
+		emit_expr(w, e->b);
+		w_printf(w, ")");
+		break;
+	case E_COND:
+		w_printf(w, "(");
+		emit_expr(w, e->a);
+		w_printf(w, " ? ");
+		emit_expr(w, e->b);
+		w_printf(w, " : ");
+		emit_expr(w, e->c);
+		w_printf(w, ")");
+		break;
+	case E_CAST:
+		w_printf(w, "((%s)(", e->text);
+		emit_expr(w, e->a);
+		w_printf(w, "))");
+		break;
+	case E_MEMBER:
+		w_printf(w, "(");
+		emit_expr(w, e->a);
+		w_printf(w, ")%s%s", e->op == TOK_ARROW ? "->" : ".", e->text);
+		break;
+	case E_SIZEOF:
+		w_printf(w, "sizeof(%s)", e->text);
+		break;
+	case E_OBJ:
+		w_printf(w, "(ddv_f%d == 0)", e->slot);
+		break;
+	case E_FIELD:
+		if (e->index < 0)
+			w_printf(w, "ddv_o%d.state", e->slot);
+		else if (e->type->fields[e->index]->counter)
+			w_printf(w, "((s64)ddv_o%d.fields[%d])", e->slot, e->index);
+		else
+			w_printf(w, "((%s)(unsigned long)ddv_o%d.fields[%d])",
+				 e->type->fields[e->index]->ctype, e->slot, e->index);
+		break;
+	case E_ERROR:
+		w_printf(w, "0");
+		break;
+	}
+}
+
+/* A condition stands in its own parentheses already: no second pair around a comparison. */
+static void emit_cond(struct writer *w, const struct expr *e)
+{
+	if (e->kind != E_BINARY) {
+		emit_expr(w, e);
+		return;
+	}
+	emit_expr(w, e->a);
+	w_printf(w, " %s ", op_text(e->op));
+	emit_expr(w, e->b);
+}
+
+/*	ddv_violation(&ddv_call, 3, 1, (u64)(unsigned long)(objp)); */
+static void emit_violation(struct writer *w, const struct msg *m)
+{
+	w_printf(w, "ddv_violation(&ddv_call, %d, %d", m->index, m->nargs);
+	for (int i = 0; i < m->nargs; i++)
+		w_printf(w, ", (u64)(unsigned long)(%s)", m->args[i]);
+	w_printf(w, ");\n");
+}
+
+static void emit_comment_pos(struct writer *w, const struct srcpos *pos, const char *what)
+{
+	w_line(w, "/* %s: %s */", pos_text(pos), what);
+}
+
+static void emit_stmts(struct writer *w, struct spec *spec, struct stmt *s, int depth);
+
+/* #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0) */
+static void emit_version_if(struct writer *w, int op, const char *version)
+{
+	fprintf(w->out, "#if LINUX_VERSION_CODE %s %s\n", op == TOK_GE ? ">=" : "<",
+		version_code(version));
+}
+
+/*
+ * check: if (ddv_f0 == 0 && !(cond)) report;  -- a check on an absent object does not apply
+ * require: if (ddv_f0 || !(cond)) report;     -- a require on an absent object fails
+ */
+static void emit_check(struct writer *w, struct stmt *s, const struct lookups *l)
+{
+	bool require = s->kind == S_REQUIRE;
+
+	w_printf(w, "if (");
+	for (int i = 0; i < l->n; i++)
+		if (l->e[i]->kind == E_FIELD)
+			w_printf(w, require ? "ddv_f%d || " : "ddv_f%d == 0 && ", i);
+	w_printf(w, "!(");
+	emit_cond(w, s->cond);
+	w_printf(w, "))\n");
+	w->indent++;
+	emit_violation(w, s->msg);
+	w->indent--;
+}
+
+static void emit_create(struct writer *w, struct stmt *s)
+{
+	w_printf(w, "u64 ddv_fv[DDV_MAX_FIELDS] = { ");
+	if (!s->inits)
+		w_printf(w, "0");
+	for (struct field_init *i = s->inits; i; i = i->next) {
+		w_printf(w, "[%d] = (u64)(unsigned long)(", i->index);
+		emit_expr(w, i->value);
+		w_printf(w, ")%s", i->next ? ", " : "");
+	}
+	w_printf(w, " };\n\n");
+	w_printf(w, "if (ddv_obj_create(&ddv_call, %d, ", s->obj.type->index);
+	emit_key(w, s->obj.key);
+	w_printf(w, ", %d, ddv_fv, NULL) == -EEXIST)\n", s->index < 0 ? 0 : s->index);
+	w->indent++;
+	emit_violation(w, s->msg);
+	w->indent--;
+}
+
+static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, int depth)
+{
+	struct type_decl *in = s->in.type, *t = s->obj.type;
+
+	w_line(w, "struct ddv_obj ddv_in%d, ddv_it%d;", depth, depth);
+	w_line(w, "u64 ddv_lo%d, ddv_hi%d;", depth, depth);
+	w_blank(w);
+	w_printf(w, "if (!ddv_obj_lookup(&ddv_call, %d, ", in->index);
+	emit_key(w, s->in.key);
+	w_open(w, ", &ddv_in%d))", depth);
+	w_line(w, "ddv_lo%d = ddv_in%d.key;", depth, depth);
+	w_line(w, "ddv_hi%d = ddv_lo%d + ddv_in%d.fields[%d];", depth, depth, depth, in->size_field);
+	w_printf(w, "while (ddv_lo%d < ddv_hi%d &&\n", depth, depth);
+	w_open(w, "       !ddv_obj_find_inside(&ddv_call, %d, ddv_lo%d, ddv_hi%d, &ddv_it%d))",
+	       t->index, depth, depth, depth);
+	w_line(w, "%s%s%s = (%s)(unsigned long)ddv_it%d.key;", t->key_type,
+	       t->key_type[strlen(t->key_type) - 1] == '*' ? "" : " ", s->var, t->key_type, depth);
+	w_blank(w);
+	w_line(w, "ddv_lo%d = ddv_it%d.key + 1;", depth, depth);
+	emit_stmts(w, spec, s->body, depth + 1);
+	w_close(w, "");
+	w_close(w, "");
+}
+
+static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int depth)
+{
+	struct lookups l = { .n = 0 };
+
+	switch (s->kind) {
+	case S_CHECK:
+	case S_REQUIRE:
+		collect(&l, s->cond);
+		emit_comment_pos(w, &s->pos, s->kind == S_CHECK ? "check" : "require");
+		if (l.n) {
+			w_block(w);
+			emit_lookup_decls(w, &l);
+			w_blank(w);
+			emit_lookups(w, &l);
+		}
+		emit_check(w, s, &l);
+		if (l.n)
+			w_close(w, "");
+		break;
+	case S_CREATE:
+	case S_DESTROY:
+	case S_SET_STATE:
+	case S_SET_FIELD:
+	case S_ADJUST:
+	case S_TRANSFER:
+		collect(&l, s->obj.key);
+		collect(&l, s->value);
+		collect(&l, s->lo);
+		collect(&l, s->hi);
+		for (struct field_init *i = s->inits; i; i = i->next)
+			collect(&l, i->value);
+		emit_comment_pos(w, &s->pos, s->kind == S_TRANSFER ?
+				 tree_printf("transfer: %s", s->why) : "object operation");
+		w_block(w);
+		emit_lookup_decls(w, &l);
+		if (s->kind == S_ADJUST)
+			w_line(w, "s64 ddv_result;");
+		if (s->kind == S_CREATE) {
+			emit_create(w, s);
+			w_close(w, "");
+			break;
+		}
+		if (l.n || s->kind == S_ADJUST)
+			w_blank(w);
+		emit_lookups(w, &l);
+		if (s->kind == S_DESTROY) {
+			w_printf(w, "if (ddv_obj_destroy(&ddv_call, %d, ", s->obj.type->index);
+			emit_key(w, s->obj.key);
+			w_printf(w, ", NULL) == -ENOENT)\n");
+			w->indent++;
+			emit_violation(w, s->msg);
+			w->indent--;
+		} else if (s->kind == S_SET_STATE) {
+			w_printf(w, "ddv_obj_set_state(&ddv_call, %d, ", s->obj.type->index);
+			emit_key(w, s->obj.key);
+			w_printf(w, ", %d);\n", s->index);
+		} else if (s->kind == S_SET_FIELD) {
+			w_printf(w, "ddv_obj_set_field(&ddv_call, %d, ", s->obj.type->index);
+			emit_key(w, s->obj.key);
+			w_printf(w, ", %d, (u64)(unsigned long)(", s->index);
+			emit_expr(w, s->value);
+			w_printf(w, "));\n");
+		} else if (s->kind == S_ADJUST) {
+			w_printf(w, "if (ddv_obj_adjust(&ddv_call, %d, ", s->obj.type->index);
+			emit_key(w, s->obj.key);
+			w_printf(w, ", %d, ", s->index);
+			emit_expr(w, s->value);
+			w_printf(w, ", ");
+			emit_expr(w, s->lo);
+			w_printf(w, ", ");
+			emit_expr(w, s->hi);
+			w_printf(w, ", &ddv_result) == -ERANGE)\n");
+			w->indent++;
+			emit_violation(w, s->msg);
+			w->indent--;
+		} else {
+			w_printf(w, "ddv_obj_disown(&ddv_call, %d, ", s->obj.type->index);
+			emit_key(w, s->obj.key);
+			w_printf(w, ");\n");
+		}
+		w_close(w, "");
+		break;
+	case S_AFTER:
+	case S_IF:
+		if (!s->cond) {
+			emit_comment_pos(w, &s->pos, "after");
+			w_block(w);
+			emit_stmts(w, spec, s->body, depth);
+			w_close(w, "");
+			break;
+		}
+		collect(&l, s->cond);
+		emit_comment_pos(w, &s->pos, s->kind == S_AFTER ? "after" : "if");
+		if (l.n) {
+			w_block(w);
+			emit_lookup_decls(w, &l);
+			w_blank(w);
+			emit_lookups(w, &l);
+		}
+		w_printf(w, "if (");
+		emit_cond(w, s->cond);
+		w_open(w, ")");
+		emit_stmts(w, spec, s->body, depth);
+		if (s->else_body) {
+			w_close(w, " else {");
+			w->indent++;
+			emit_stmts(w, spec, s->else_body, depth);
+		}
+		w_close(w, "");
+		if (l.n)
+			w_close(w, "");
+		break;
+	case S_IF_KERNEL:
+		emit_version_if(w, s->kernel_op, s->version);
+		emit_stmts(w, spec, s->body, depth);
+		if (s->else_body) {
+			fprintf(w->out, "#else\n");
+			emit_stmts(w, spec, s->else_body, depth);
+		}
+		fprintf(w->out, "#endif\n");
+		break;
+	case S_FOREACH:
+		emit_comment_pos(w, &s->pos, "foreach");
+		w_block(w);
+		emit_foreach(w, spec, s, depth);
+		w_close(w, "");
+		break;
+	}
+}
+
+static void emit_stmts(struct writer *w, struct spec *spec, struct stmt *s, int depth)
+{
+	for (; s; s = s->next)
+		emit_stmt(w, spec, s, depth);
+}
+
+/* Top-level statements split into before and after the call; a kernel test keeps its side. */
+static void emit_phase(struct writer *w, struct spec *spec, struct stmt *s, bool after)
+{
+	for (; s; s = s->next) {
+		if (s->kind == S_IF_KERNEL) {
+			emit_version_if(w, s->kernel_op, s->version);
+			emit_phase(w, spec, s->body, after);
+			if (s->else_body) {
+				fprintf(w->out, "#else\n");
+				emit_phase(w, spec, s->else_body, after);
+			}
+			fprintf(w->out, "#endif\n");
+		} else if ((s->kind == S_AFTER) == after) {
+			emit_stmt(w, spec, s, 0);
+		}
+	}
+}
+
+static const char *ret_decl(const struct fnsig *f, const char *name)
+{
+	const char *t = f->ret_type;
+
+	return tree_printf("%s%s%s", t, t[strlen(t) - 1] == '*' ? "" : " ", name);
+}
+
+static void emit_call_original(struct writer *w, const struct fnsig *f, bool assign)
+{
+	if (assign && f->ret_kind != RET_VOID)
+		w_printf(w, "ret = ");
+	w_printf(w, "%s(", f->symbol);
+	for (struct param *p = f->params; p; p = p->next)
+		w_printf(w, "%s%s", p->name, p->next ? ", " : "");
+	w_printf(w, ");\n");
+}
+
+static const char *param_list(const struct fnsig *f)
+{
+	const char *s = "";
+
+	if (!f->params)
+		return "void";
+	for (struct param *p = f->params; p; p = p->next)
+		s = tree_printf("%s%s%s", s, p->decl, p->next ? ", " : "");
+	return s;
+}
+
+static void emit_fail_value(struct writer *w, const struct fail_value *f)
+{
+	switch (f->kind) {
+	case FAIL_NULL:
+		w_printf(w, "NULL");
+		break;
+	case FAIL_ERR_PTR:
+		w_printf(w, "ERR_PTR(");
+		emit_expr(w, f->value);
+		w_printf(w, ")");
+		break;
+	case FAIL_INT:
+		emit_expr(w, f->value);
+		break;
+	}
+}
+
+/*
+ * One wrapper; its comment in abi.h shows the shape:
+ *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+ *	{ enter; pre-call rules; injected failure or the original; after rules; exit }
+ */
+static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
+{
+	struct contract *c = f->contract;
+	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
+	int i = 0;
+
+	if (f->optional)
+		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f));
+	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), c->api, f->symbol);
+	w_line(w, "static %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
+	w_block(w);
+	w_line(w, "struct ddv_call ddv_call;");
+	if (f->ret_kind != RET_VOID)
+		w_line(w, "%s;", ret_decl(f, "ret"));
+	if (nargs) {
+		w_printf(w, "u64 ddv_args[%d] = { ", nargs);
+		for (struct param *p = f->params; p && i < nargs; p = p->next, i++)
+			w_printf(w, "%s(u64)(unsigned long)%s", i ? ", " : "", p->name);
+		w_printf(w, " };\n");
+	}
+	w_blank(w);
+	if (f->ret_kind == RET_VOID) {
+		w_open(w, "if (!ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d))", pack_var(spec),
+		       f->index, nargs ? "ddv_args" : "NULL", nargs);
+		emit_call_original(w, f, false);
+		w_line(w, "return;");
+		w_close(w, "");
+	} else {
+		w_line(w, "if (!ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d))", pack_var(spec),
+		       f->index, nargs ? "ddv_args" : "NULL", nargs);
+		w->indent++;
+		w_printf(w, "return ");
+		emit_call_original(w, f, false);
+		w->indent--;
+	}
+	emit_phase(w, spec, c->body, false);
+	if (c->fails) {
+		w_printf(w, "switch (ddv_should_fail(&ddv_call, ");
+		if (c->alloc_size) {
+			w_printf(w, "(u64)(");
+			emit_expr(w, c->alloc_size);
+			w_printf(w, ")");
+		} else {
+			w_printf(w, "0");
+		}
+		w_open(w, ", %s))", c->contig ? "DDV_CONTIG" : "0");
+		i = 1;
+		for (struct fail_value *fv = c->fails; fv; fv = fv->next, i++) {
+			w->indent--;
+			w_line(w, "case %d:", i);
+			w->indent++;
+			w_printf(w, "ret = ");
+			emit_fail_value(w, fv);
+			w_printf(w, ";\n");
+			w_line(w, "break;");
+		}
+		w->indent--;
+		w_line(w, "default:");
+		w->indent++;
+		emit_call_original(w, f, true);
+		w_line(w, "break;");
+		w_close(w, "");
+	} else {
+		emit_call_original(w, f, true);
+	}
+	emit_phase(w, spec, c->body, true);
+	w_line(w, "ddv_call_exit(&ddv_call, %s);",
+	       f->ret_kind == RET_VOID ? "0" : "(u64)(unsigned long)ret");
+	if (f->ret_kind != RET_VOID)
+		w_line(w, "return ret;");
+	w_close(w, "");
+	/* A spec prototype that differs from the kernel's is a build error, not a crash. */
+	w_line(w, "_Static_assert(__builtin_types_compatible_p(typeof(&%s), typeof(&%s)),",
+	       mangle("ddv_w_", f->symbol), f->symbol);
+	w_line(w, "\t       \"%s: the prototype of %s differs from the kernel's\");",
+	       pos_text(&f->pos), f->symbol);
+	w_blank(w);
+}
+
+static void emit_pos(struct writer *w, const struct srcpos *pos)
+{
+	w_printf(w, ".pos = { ");
+	w_cstring(w, pos->file ? pos->file : "");
+	w_printf(w, ", %d, %d }", pos->first_line, pos->first_column);
+}
+
+static void emit_names(struct writer *w, const char *var, const char *const *names, int n)
+{
+	w_printf(w, "static const char *const %s[] = { ", var);
+	for (int i = 0; i < n; i++) {
+		w_cstring(w, names[i]);
+		w_printf(w, "%s", i + 1 < n ? ", " : "");
+	}
+	w_printf(w, " };\n");
+}
+
+static void emit_types(struct writer *w, struct spec *spec)
+{
+	for (struct type_decl *t = spec->types; t; t = t->next) {
+		const char *names[DDVC_MAX_FIELDS];
+
+		for (int i = 0; i < t->nfields; i++)
+			names[i] = t->fields[i]->name;
+		if (t->nfields)
+			emit_names(w, mangle("ddv_fields_", t->name), names, t->nfields);
+		if (t->nstates) {
+			const char **s = tree_alloc(t->nstates * sizeof(*s));
+
+			for (int i = 0; i < t->nstates; i++)
+				s[i] = t->states[i]->name;
+			emit_names(w, mangle("ddv_states_", t->name), s, t->nstates);
+		}
+	}
+	w_blank(w);
+	w_open(w, "static const struct ddv_type_desc ddv_types[%d] =", spec->ntypes ? spec->ntypes : 1);
+	for (struct type_decl *t = spec->types; t; t = t->next) {
+		w_open(w, "[%d] =", t->index);
+		w_printf(w, ".name = ");
+		w_cstring(w, t->name);
+		w_printf(w, ",\n");
+		w_line(w, ".field_names = %s,", t->nfields ? mangle("ddv_fields_", t->name) : "NULL");
+		w_line(w, ".state_names = %s,", t->nstates ? mangle("ddv_states_", t->name) : "NULL");
+		w_line(w, ".nfields = %d,", t->nfields);
+		w_line(w, ".nstates = %d,", t->nstates);
+		w_line(w, ".flags = %s,", t->contained ? "DDV_TYPE_CONTAINED" : "0");
+		w_line(w, ".leak_msg = %d,", t->leak ? t->leak->index : 0);
+		w_line(w, ".size_field = %d,", t->size_field);
+		emit_pos(w, &t->pos);
+		w_printf(w, ",\n");
+		w_close(w, ",");
+	}
+	w_close(w, ";");
+	w_blank(w);
+}
+
+static void emit_msgs_table(struct writer *w, struct spec *spec)
+{
+	static const char *const sev[] = { "DDV_SEV_ERROR", "DDV_SEV_WARNING", "DDV_SEV_NOTE" };
+
+	for (struct msg *m = spec->msgs; m; m = m->next_in_pack)
+		if (m->nargs)
+			emit_names(w, tree_printf("ddv_margs_%d", m->index), m->args, m->nargs);
+	w_blank(w);
+	w_open(w, "static const struct ddv_msg_desc ddv_msgs[%d] =", spec->nmsgs + 1);
+	w_line(w, "[0] = { .rule_id = \"\", .text = \"\" },\t/* reserved: no message */");
+	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
+		w_open(w, "[%d] =", m->index);
+		w_printf(w, ".rule_id = ");
+		w_cstring(w, m->rule_id);
+		w_printf(w, ",\n.text = ");
+		w_cstring(w, m->text);
+		w_printf(w, ",\n");
+		if (m->nargs)
+			w_line(w, ".arg_names = ddv_margs_%d,", m->index);
+		w_line(w, ".nargs = %d,", m->nargs);
+		w_line(w, ".severity = %s,", sev[m->severity]);
+		emit_pos(w, &m->pos);
+		w_printf(w, ",\n");
+		w_close(w, ",");
+	}
+	w_close(w, ";");
+	w_blank(w);
+}
+
+static void emit_funcs_table(struct writer *w, struct spec *spec)
+{
+	static const char *const cls[] = { "DDV_FAULT_NONE", "DDV_FAULT_GENERIC", "DDV_FAULT_ALLOC",
+					   "DDV_FAULT_TRYLOCK", "DDV_FAULT_LOCK" };
+
+	for (struct contract *c = spec->contracts; c; c = c->next) {
+		if (!c->fails)
+			continue;
+		w_printf(w, "static const s64 %s[] = { ", mangle("ddv_fail_", c->api));
+		for (struct fail_value *f = c->fails; f; f = f->next) {
+			if (f->kind == FAIL_NULL)
+				w_printf(w, "0");
+			else
+				emit_expr(w, f->value);
+			w_printf(w, "%s", f->next ? ", " : "");
+		}
+		w_printf(w, " };\n");
+	}
+	w_blank(w);
+	w_open(w, "static const struct ddv_func_desc ddv_funcs[%d] =", spec->nfuncs ? spec->nfuncs : 1);
+	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
+		struct contract *c = f->contract;
+		int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
+		int cond = (f->since != NULL) + (f->before != NULL);
+		const char *flags = "0";
+
+		w_open(w, "[%d] =", f->index);
+		w_printf(w, ".symbol = ");
+		w_cstring(w, f->symbol);
+		w_printf(w, ",\n.api = ");
+		w_cstring(w, c->api);
+		w_printf(w, ",\n");
+		if (cond) {
+			fprintf(w->out, "#if %s%s%s\n",
+				f->since ? tree_printf("LINUX_VERSION_CODE >= %s", version_code(f->since)) : "",
+				cond == 2 ? " && " : "",
+				f->before ? tree_printf("LINUX_VERSION_CODE < %s", version_code(f->before)) : "");
+		}
+		w_line(w, ".wrapper = %s,", mangle("ddv_w_", f->symbol));
+		w_line(w, ".original = %s,", f->symbol);
+		if (cond)
+			fprintf(w->out, "#endif\n");
+		if (c->fails)
+			w_line(w, ".fail_values = %s,", mangle("ddv_fail_", c->api));
+		w_line(w, ".call_msg = %d,", f->call_msg);
+		w_line(w, ".ret_msg = %d,", f->ret_msg);
+		w_line(w, ".nargs = %d,", nargs);
+		w_line(w, ".nfail = %d,", c->nfails);
+		w_line(w, ".fault_class = %s,", cls[c->fault_class]);
+		if (c->may_sleep)
+			flags = "DDV_FUNC_MAY_SLEEP";
+		if (f->optional)
+			flags = tree_printf("%s%s", strcmp(flags, "0") ? tree_printf("%s | ", flags) : "",
+					    "DDV_FUNC_OPTIONAL");
+		if (f->ret_kind == RET_PTR)
+			flags = tree_printf("%s%s", strcmp(flags, "0") ? tree_printf("%s | ", flags) : "",
+					    "DDV_FUNC_RET_PTR");
+		w_line(w, ".flags = %s,", flags);
+		emit_pos(w, &f->pos);
+		w_printf(w, ",\n");
+		w_close(w, ",");
+	}
+	w_close(w, ";");
+	w_blank(w);
+}
+
+static void emit_scopes_table(struct writer *w, struct spec *spec)
+{
+	int n = 0;
+
+	for (struct scope *s = spec->scopes; s; s = s->next)
+		n++;
+	if (!n)
+		return;
+	w_open(w, "static const struct ddv_scope_desc ddv_scopes[%d] =", n);
+	for (struct scope *s = spec->scopes; s; s = s->next) {
+		w_block(w);
+		w_printf(w, ".name = ");
+		w_cstring(w, s->name);
+		w_printf(w, ",\n");
+		w_line(w, ".begin_func = %d,", s->begin->index);
+		w_line(w, ".end_func = %d,", s->end->index);
+		w_line(w, ".type = %d,", s->type->index);
+		w_line(w, ".msg = %d,", s->msg->index);
+		emit_pos(w, &s->pos);
+		w_printf(w, ",\n");
+		w_close(w, ",");
+	}
+	w_close(w, ";");
+	w_blank(w);
+}
+
+int emit_c(struct spec *spec, FILE *out)
+{
+	struct writer w;
+	const char *pv = pack_var(spec);
+	int nscopes = 0;
+
+	for (struct scope *s = spec->scopes; s; s = s->next)
+		nscopes++;
+	w_init(&w, out);
+	w_line(&w, "// SPDX-License-Identifier: GPL-2.0");
+	w_line(&w, "/* %s.c: the ddv rule pack %s %s, generated by ddvc " PACKAGE_VERSION
+	       " from the specs; do not edit. */", spec->pack, spec->pack, spec->version);
+	w_line(&w, "#include <linux/module.h>");
+	w_line(&w, "#include <linux/version.h>");
+	w_line(&w, "#include <linux/err.h>");
+	w_line(&w, "#include <linux/errno.h>");
+	for (struct include *i = spec->includes; i; i = i->next)
+		w_line(&w, "#include %s", i->header);
+	w_line(&w, "#include <ddv/abi.h>");
+	w_blank(&w);
+	w_line(&w, "static struct ddv_pack %s;", pv);
+	w_blank(&w);
+	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
+		int cond = (f->since != NULL) + (f->before != NULL);
+
+		if (cond)
+			fprintf(out, "#if %s%s%s\n",
+				f->since ? tree_printf("LINUX_VERSION_CODE >= %s", version_code(f->since)) : "",
+				cond == 2 ? " && " : "",
+				f->before ? tree_printf("LINUX_VERSION_CODE < %s", version_code(f->before)) : "");
+		emit_wrapper(&w, spec, f);
+		if (cond)
+			fprintf(out, "#endif\n\n");
+	}
+	emit_types(&w, spec);
+	emit_msgs_table(&w, spec);
+	emit_funcs_table(&w, spec);
+	emit_scopes_table(&w, spec);
+	w_open(&w, "static struct ddv_pack %s =", pv);
+	w_line(&w, ".abi_version = DDV_ABI_VERSION,");
+	w_printf(&w, ".name = ");
+	w_cstring(&w, spec->pack);
+	w_printf(&w, ",\n.version = ");
+	w_cstring(&w, spec->version);
+	w_printf(&w, ",\n");
+	w_line(&w, ".types = ddv_types,");
+	w_line(&w, ".msgs = ddv_msgs,");
+	w_line(&w, ".funcs = ddv_funcs,");
+	w_line(&w, ".scopes = %s,", nscopes ? "ddv_scopes" : "NULL");
+	w_line(&w, ".ntypes = %d,", spec->ntypes);
+	w_line(&w, ".nmsgs = %d,", spec->nmsgs + 1);
+	w_line(&w, ".nfuncs = %d,", spec->nfuncs);
+	w_line(&w, ".nscopes = %d,", nscopes);
+	w_close(&w, ";");
+	w_blank(&w);
+	w_line(&w, "static int __init %s_init(void)", pv);
+	w_block(&w);
+	w_line(&w, "return ddv_register_pack(&%s);", pv);
+	w_close(&w, "");
+	w_blank(&w);
+	w_line(&w, "static void __exit %s_exit(void)", pv);
+	w_block(&w);
+	w_line(&w, "ddv_unregister_pack(&%s);", pv);
+	w_close(&w, "");
+	w_blank(&w);
+	w_line(&w, "module_init(%s_init);", pv);
+	w_line(&w, "module_exit(%s_exit);", pv);
+	w_line(&w, "MODULE_LICENSE(\"GPL\");");
+	w_printf(&w, "MODULE_DESCRIPTION(");
+	w_cstring(&w, tree_printf("ddv rule pack %s %s (generated by ddvc)", spec->pack, spec->version));
+	w_printf(&w, ");\n");
+	return ferror(out) ? EIO : 0;
+}
+
+/* Kbuild for the pack module: ddv-<pack>.ko from <pack>.c. */
+int emit_kbuild(struct spec *spec, FILE *out)
+{
+	fprintf(out, "# Kbuild: builds the ddv rule pack %s as ddv-%s.ko; generated by ddvc, do not edit.\n",
+		spec->pack, spec->pack);
+	fprintf(out, "obj-m += ddv-%s.o\n", spec->pack);
+	fprintf(out, "ddv-%s-y := %s.o\n", spec->pack, spec->pack);
+	fprintf(out, "# A wrapper must never tail-call the original: the call would re-enter the redirection.\n");
+	fprintf(out, "# DDV_SRCDIR: the ddv source tree (runtime/local.mk passes it; default: beside generated/).\n");
+	fprintf(out, "DDV_SRCDIR ?= $(src)/..\n");
+	fprintf(out, "ccflags-y += -I$(DDV_SRCDIR)/runtime/include -fno-optimize-sibling-calls\n");
+	return ferror(out) ? EIO : 0;
+}

@@ -1,0 +1,115 @@
+/* writer.c: the one code writer of the emitters: indentation, C strings, name mangling. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compiler/ddvc.h"
+
+void w_init(struct writer *w, FILE *out)
+{
+	w->out = out;
+	w->indent = 0;
+	w->bol = true;
+}
+
+static void w_vprintf(struct writer *w, const char *fmt, va_list ap)
+{
+	if (w->bol && *fmt && *fmt != '\n')
+		for (int i = 0; i < w->indent; i++)
+			fputc('\t', w->out);
+	w->bol = false;
+	vfprintf(w->out, fmt, ap);
+	if (*fmt && fmt[strlen(fmt) - 1] == '\n')
+		w->bol = true;
+}
+
+void w_printf(struct writer *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	w_vprintf(w, fmt, ap);
+	va_end(ap);
+}
+
+void w_blank(struct writer *w)
+{
+	fputc('\n', w->out);
+	w->bol = true;
+}
+
+/* A bare block: "{" and one level deeper. */
+void w_block(struct writer *w)
+{
+	w_line(w, "{");
+	w->indent++;
+}
+
+/* One whole line, indented, newline added. */
+void w_line(struct writer *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	w_vprintf(w, fmt, ap);
+	va_end(ap);
+	fputc('\n', w->out);
+	w->bol = true;
+}
+
+/* "text {" and one level deeper. */
+void w_open(struct writer *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	w_vprintf(w, fmt, ap);
+	va_end(ap);
+	fputs(" {\n", w->out);
+	w->bol = true;
+	w->indent++;
+}
+
+/* One level up and "}" + tail ("", ";", " else"). */
+void w_close(struct writer *w, const char *tail)
+{
+	w->indent--;
+	w_line(w, "}%s", tail);
+}
+
+/* A C string literal; anything not plain printable ASCII is an octal escape. */
+void w_cstring(struct writer *w, const char *s)
+{
+	fputc('"', w->out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(w->out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", w->out);
+		else if (*p == '\t')
+			fputs("\\t", w->out);
+		else if (*p < 0x20 || *p >= 0x7f || (*p == '?' && p[1] == '?'))
+			fprintf(w->out, "\\%03o", *p);
+		else
+			fputc(*p, w->out);
+	}
+	fputc('"', w->out);
+	w->bol = false;
+}
+
+/* Every generated C name goes through here: prefix + the name made a C identifier. */
+const char *mangle(const char *prefix, const char *name)
+{
+	char *s = tree_printf("%s%s", prefix, name);
+
+	for (char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			*p = '_';
+	return s;
+}
+
+const char *pos_text(const struct srcpos *pos)
+{
+	return tree_printf("%s:%d:%d", pos->file, pos->first_line, pos->first_column);
+}
