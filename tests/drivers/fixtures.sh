@@ -28,3 +28,130 @@ fixture_vm_options() {
 		printf -- '--add %s\n--add-module %s\n' "$ko" "$ko"
 	done
 }
+
+# fixture_ddv_run PREFIX MODULE LOAD INJECT...: one VM that runs MODULE under
+# ddv: ddv start, then `ddv inject INJECT...` when INJECT is given, ddv load,
+# ddv unload when the load succeeded, and ddv report --json into
+# $vm_out/report.json. LOAD says how the load must end: ok, fails (the
+# injected failure makes init fail) or hangs (init never returns; ddv load
+# must come back anyway, through its watchdog). The guest checks each step;
+# fixture_expect_* judge the report afterwards. Without a built ddv the run is
+# one honest failure naming what is missing.
+fixture_ddv_run() {
+	local prefix=$1 module=$2 load=$3 job
+	shift 3
+
+	if ! ddv_pieces; then
+		fail "$prefix: ddv is built" "missing:$ddv_missing"
+		return 1
+	fi
+	job=$vm_work/$prefix.job
+	{
+		echo ". /root/guest-lib.sh"
+		echo ". /root/guest-fixture.sh"
+		echo "m=$module"
+		echo "load=$load"
+		echo "inject='$*'"
+		cat <<'JOB'
+check "ddv start" ddv start
+if [ -n "$inject" ]; then
+	# shellcheck disable=SC2086 # the words of the inject command
+	check "ddv inject $inject" ddv inject $inject
+fi
+start=$(date +%s)
+ddv load "$m" >/out/load.out 2>&1
+status=$?
+took=$(($(date +%s) - start))
+cat /out/load.out
+case $load in
+ok)
+	check "ddv load $m succeeds" test "$status" = 0
+	check "ddv unload $m" ddv unload "$m"
+	check "$m is gone after ddv unload" module_gone "$m"
+	;;
+fails)
+	check "ddv load $m fails as injected" test "$status" != 0
+	check "$m is gone after its failed init" module_gone "$m"
+	;;
+hangs)
+	check "ddv load $m comes back from a load that hangs" test "$status" != 0
+	check "ddv load $m came back within 120 s (took $took s)" \
+		test "$took" -le 120
+	check "$m is still stuck in its init" \
+		eval "[ \"\$(module_state $m)\" = Loading ]"
+	;;
+esac
+ddv report --json >/out/report.json 2>/out/report.err
+echo "ddv report exited with status $?"
+cat /out/report.json /out/report.err
+guest_done
+JOB
+	} >"$job"
+	# shellcheck disable=SC2046 # one option or path per line, none with blanks
+	vm_job "$prefix" --smp 2 --timeout "${FIXTURE_VM_TIMEOUT:-300}" \
+		$(ddv_vm_options) $(fixture_vm_options) --script "$job"
+	[ "$vm_status" = 0 ] || vm_show_log 60
+	return 0
+}
+
+# fixture_report_is FILTER: jq FILTER over the last report holds.
+fixture_report_is() {
+	jq -e "$1" "$vm_out/report.json" >/dev/null 2>&1
+}
+
+# fixture_report_rules: the rule ids of the last report's findings, one a line.
+fixture_report_rules() {
+	jq -r 'select(.rule) | .rule' "$vm_out/report.json"
+}
+
+# fixture_report_sound PREFIX: the last report came back whole: its summary is
+# there, nothing was lost, every record was explained.
+fixture_report_sound() {
+	local summary
+
+	if [ ! -s "$vm_out/report.json" ] ||
+	   ! summary=$(jq -c 'select(.summary) | .summary' "$vm_out/report.json" 2>&1) ||
+	   [ -z "$summary" ]; then
+		fail "$1: ddv report --json gave a summary" \
+			"$(head -c 300 "$vm_out/report.json" 2>/dev/null)"
+		return 1
+	fi
+	check_host "$1: no log record lost or unexplained" \
+		fixture_report_is 'select(.summary) | .summary |
+			.records_lost == 0 and .unknown_messages == 0 and .garbage == 0'
+}
+
+# fixture_expect_rule PREFIX RULE: the report's findings are RULE and only
+# RULE (once or more): the defect is named exactly, and nothing else is.
+fixture_expect_rule() {
+	local rules
+
+	fixture_report_sound "$1" || return
+	rules=$(fixture_report_rules | sort -u | tr '\n' ' ')
+	if [ "$rules" = "$2 " ]; then
+		pass "$1: reported as $2, and nothing else"
+	else
+		fail "$1: reported as $2, and nothing else" "rules: ${rules:-none}"
+	fi
+}
+
+# fixture_expect_clean PREFIX: the report has no finding at all.
+fixture_expect_clean() {
+	local rules
+
+	fixture_report_sound "$1" || return
+	rules=$(fixture_report_rules | tr '\n' ' ')
+	if [ -z "$rules" ] &&
+	   fixture_report_is 'select(.summary) | .summary.findings == 0'; then
+		pass "$1: no finding"
+	else
+		fail "$1: no finding" "rules: $rules"
+	fi
+}
+
+# fixture_expect_injected PREFIX: ddv did inject a fault (else a clean report
+# would prove nothing).
+fixture_expect_injected() {
+	check_host "$1: a fault was injected" \
+		fixture_report_is 'select(.summary) | .summary.faults_injected >= 1'
+}

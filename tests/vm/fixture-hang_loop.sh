@@ -1,0 +1,28 @@
+#!/bin/bash
+# fixture-hang_loop.sh: VM test: an injected failure sends hang_loop's error path into an endless loop; ddv reports a hang of the load at that call, the suite goes on; the twin reports nothing.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+
+# The finding: the runtime's hang record (runtime_msgs.h, ddv.hang), or the
+# ddv command's watchdog; either names the last injected call.
+rule=ddv.hang
+# Fail the third kmalloc: the unwind loop starts at index 1 and never ends.
+inject="nth kmalloc 3"
+
+if fixture_build; then
+	# shellcheck disable=SC2086 # the words of the inject command
+	if fixture_ddv_run hang_loop hang_loop hangs $inject; then
+		fixture_expect_injected hang_loop
+		fixture_expect_rule hang_loop "$rule"
+		check_host "hang_loop: the hang names the injected kmalloc" \
+			fixture_report_is 'select(.rule == "ddv.hang") |
+				.message | test("kmalloc")'
+	fi
+	# shellcheck disable=SC2086
+	if fixture_ddv_run hang_loop_clean hang_loop_clean fails $inject; then
+		fixture_expect_injected hang_loop_clean
+		fixture_expect_clean hang_loop_clean
+	fi
+fi
+vm_summary

@@ -1,0 +1,28 @@
+#!/bin/bash
+# fixture-irq_leak.sh: VM test: with request_irq failed by injection, ddv reports the buffer leaked by init's error path, and nothing for the twin.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+
+# The rule: the leak check after a failed init, of heap objects
+# (specs/linux/heap.ddv, object heap).
+rule=heap.leak
+# Fail the first call of request_irq (request_threaded_irq on 6.1).
+inject="nth request_irq 1"
+
+if fixture_build; then
+	# shellcheck disable=SC2086 # the words of the inject command
+	if fixture_ddv_run irq_leak irq_leak fails $inject; then
+		fixture_expect_injected irq_leak
+		fixture_expect_rule irq_leak "$rule"
+		check_host "irq_leak: the leak names kzalloc's site in init" \
+			fixture_report_is 'select(.rule == "heap.leak") |
+				.allocation_site.function | test("init")'
+	fi
+	# shellcheck disable=SC2086
+	if fixture_ddv_run irq_leak_clean irq_leak_clean fails $inject; then
+		fixture_expect_injected irq_leak_clean
+		fixture_expect_clean irq_leak_clean
+	fi
+fi
+vm_summary
