@@ -23,7 +23,7 @@ check "eth0 is gone" sh -c '[ ! -e /sys/class/net/eth0 ]'
 check "no warning or oops" kernel_sound
 guest_done
 JOB
-vm_job e1000 --timeout 120 --modules e1000 --qemu "-nic model=e1000" --script "$vm_work/e1000.job"
+vm_job e1000 --timeout 120 --nic e1000 --script "$vm_work/e1000.job"
 expect_status "e1000: vm/run passes the job's status 0 out" 0
 expect_log "e1000: the driver probed the NIC" 'e1000 [0-9a-f:.]+ eth0: Intel\(R\) PRO/1000 Network Connection'
 expect_log "e1000: the link came up" 'e1000: eth0 NIC Link is Up'
