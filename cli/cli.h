@@ -78,6 +78,7 @@ struct site_table {
 	size_t cap;
 	size_t naddr_refs;	/* probed symbols whose address is taken, not called: not patchable */
 	size_t nambiguous;	/* sites in functions whose name is not unique: left out */
+	char *depends;		/* .modinfo depends=: modules to load first, comma-separated */
 };
 
 int relocs_read_image(const void *image, size_t size, const char *what,
@@ -278,5 +279,12 @@ struct report {
 void report_event(struct decoder *dec, const struct event *ev, void *data);
 void report_cli_findings(struct report *rep, const char *lines);
 void report_summary(struct report *rep, const struct decoder *dec);
+
+/* common.c: what several subcommands share. */
+int runtime_tables(int ctl_fd, struct rt_tables *rt);
+int drain_log(int ctl_fd);
+int load_catalogs(struct catalog *cat, const char *dir);
+const char *module_dir(const char *override);
+int find_funcs(const struct rt_tables *rt, const char *name, unsigned int *ids, unsigned int max);
 
 #endif /* DDV_CLI_H */

@@ -19,20 +19,27 @@ int cmd_sites(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "symbols", required_argument, NULL, 's' },
+		{ "catalog", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct symset probed = { 0 };
+	const char *catdir = NULL;
 	struct site_table table;
+	bool given = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:c:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			add_symbol_list(&probed, optarg);
+			given = true;
+			break;
+		case 'c':
+			catdir = optarg;
 			break;
 		case 'h':
-			printf("usage: ddv sites MODULE.ko [--symbols SYM,SYM...]\n");
+			printf("usage: ddv sites MODULE.ko [--symbols SYM,SYM...] [--catalog DIR]\n");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -41,6 +48,15 @@ int cmd_sites(int argc, char **argv)
 	if (optind != argc - 1) {
 		ddv_error(0, "sites: expected one module file");
 		return EXIT_USAGE;
+	}
+	/* Without --symbols: what the catalogs' packs probe. */
+	if (!given) {
+		struct catalog cat;
+
+		if (load_catalogs(&cat, catalog_default_dir(catdir)))
+			ddv_warn("some catalog lines were bad (above)");
+		catalog_probed_symbols(&cat, &probed);
+		catalog_free(&cat);
 	}
 	if (relocs_read_file(argv[optind], &probed, &table))
 		return EXIT_ERROR;

@@ -9,6 +9,17 @@ struct command {
 	const char *help;
 };
 
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_inject(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
 
 #endif /* DDV_COMMANDS_H */

@@ -1,16 +1,18 @@
 # cli/local.mk: the ddv command (included by the top Makefile.am).
 CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli -I$(top_srcdir)/runtime/core -D_GNU_SOURCE \
 	-DDDV_PKGDATADIR='"$(pkgdatadir)"' -DDDV_MODULEDIR='"$(pkglibdir)/modules"' \
-	-DDDV_BINDIR='"$(bindir)"'
+	-DDDV_BINDIR='"$(bindir)"' -DDDV_SRCDIR='"$(abs_top_srcdir)"' \
+	-DDDV_BUILDDIR='"$(abs_top_builddir)"'
 
 noinst_LIBRARIES += cli/libddvcli.a
 cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBKMOD_CFLAGS)
 cli_libddvcli_a_SOURCES = cli/cli.h cli/util.c cli/modfile.c cli/relocs.c cli/catalog.c \
-	cli/control.c cli/state.c cli/decode.c cli/report.c
+	cli/control.c cli/state.c cli/decode.c cli/report.c cli/common.c
 
 CLI_LIBS = cli/libddvcli.a runtime/core/libddvcore.a $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
 
 bin_PROGRAMS += cli/ddv
 cli_ddv_CPPFLAGS = $(CLI_CPPFLAGS)
-cli_ddv_SOURCES = cli/main.c cli/commands.h cli/cmd_sites.c
+cli_ddv_SOURCES = cli/main.c cli/commands.h cli/cmd_sites.c cli/cmd_start.c cli/cmd_load.c \
+	cli/cmd_log.c cli/cmd_status.c cli/cmd_control.c cli/cmd_vm.c
 cli_ddv_LDADD = $(CLI_LIBS)

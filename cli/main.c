@@ -5,7 +5,23 @@
 #include "commands.h"
 
 static const struct command commands[] = {
-	{ "sites", cmd_sites, "MODULE.ko [--symbols LIST]", "list the call sites ddv would redirect" },
+	{ "start", cmd_start, "[--modules DIR] [--packs DIR] [PARAM=VALUE...]",
+	  "load the runtime (ddv.ko) and the pack modules" },
+	{ "load", cmd_load, "[--timeout S] DRIVER|FILE.ko [PARAM=VALUE...]",
+	  "arm ddv for a driver, then load it (finit_module only)" },
+	{ "attach", cmd_attach, "NAME [--path FILE.ko]", "redirect a driver that is loaded already" },
+	{ "unload", cmd_unload, "NAME", "unload a driver (its leak check runs)" },
+	{ "log", cmd_log, "[--follow] [--json]", "print every log record" },
+	{ "report", cmd_report, "[--json]", "print the findings and a summary" },
+	{ "status", cmd_status, "", "print the runtime's counters, losses included" },
+	{ "trace", cmd_trace, "FUNC|all off|violation|calls|stack", "set a function's trace level" },
+	{ "inject", cmd_inject, "nth FUNC N | nth-any N | random FUNC PCT [--consecutive K] | off",
+	  "inject faults" },
+	{ "stop", cmd_stop, "", "unload the packs and the runtime" },
+	{ "vm", cmd_vm, "[--nic MODEL] [--add FILE]... [--timeout S] [--qemu ARGS] -- COMMANDS...",
+	  "run ddv commands in the bundled VM (on the host)" },
+	{ "sites", cmd_sites, "MODULE.ko [--symbols LIST] [--catalog DIR]",
+	  "list the call sites ddv would redirect (any host)" },
 };
 
 static void usage(FILE *out)

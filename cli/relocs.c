@@ -253,9 +253,10 @@ static int scan_rela(struct relocs_ctx *ctx, Elf_Scn *rela_scn, GElf_Shdr *rela_
 	return 0;
 }
 
-/* The module's name as the kernel will know it: .modinfo's name=, else NULL. */
-static char *modinfo_name(struct relocs_ctx *ctx)
+/* A .modinfo field (name=, depends=...), else NULL. */
+static char *modinfo_field(struct relocs_ctx *ctx, const char *key)
 {
+	size_t klen = strlen(key);
 	Elf_Scn *scn = NULL;
 
 	while ((scn = elf_nextscn(ctx->elf, scn))) {
@@ -272,8 +273,8 @@ static char *modinfo_name(struct relocs_ctx *ctx)
 		while (p < end) {
 			size_t len = strnlen(p, end - p);
 
-			if (len > 5 && !strncmp(p, "name=", 5))
-				return xstrndup(p + 5, len - 5);
+			if (len > klen && !strncmp(p, key, klen) && p[klen] == '=')
+				return xstrndup(p + klen + 1, len - klen - 1);
 			p += len + 1;
 		}
 	}
@@ -352,7 +353,8 @@ int relocs_read_image(const void *image, size_t size, const char *what,
 			goto out;
 		}
 	}
-	out->module = modinfo_name(&ctx);
+	out->module = modinfo_field(&ctx, "name");
+	out->depends = modinfo_field(&ctx, "depends");
 	qsort(out->sites, out->nsites, sizeof(*out->sites), compare_sites);
 out:
 	free(sorted_names);
@@ -417,5 +419,6 @@ void site_table_free(struct site_table *table)
 	}
 	free(table->sites);
 	free(table->module);
+	free(table->depends);
 	memset(table, 0, sizeof(*table));
 }

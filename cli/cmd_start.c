@@ -1,0 +1,231 @@
+/* cmd_start.c: "ddv start" loads the runtime and the pack modules; "ddv stop" unloads them. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <ddv/uapi.h>
+
+#include "cli.h"
+#include "commands.h"
+
+/* finit_module() of one file; 0, or -errno (EEXIST: loaded already). */
+static int insert_module(const char *path, const char *params)
+{
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, params ? params : "", 0))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The pack modules of dir: ddv-NAME.ko or ddv_NAME.ko, in name order. */
+static char **pack_modules(const char *dir, size_t *n)
+{
+	char **names = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	*n = 0;
+	d = opendir(dir);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 7 && (!strncmp(de->d_name, "ddv-", 4) || !strncmp(de->d_name, "ddv_", 4)) &&
+		    !strcmp(de->d_name + len - 3, ".ko")) {
+			names = xrealloc(names, (*n + 1) * sizeof(*names));
+			names[(*n)++] = xasprintf("%s/%s", dir, de->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, *n, sizeof(*names), compare_strings);
+	return names;
+}
+
+int cmd_start(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "modules", required_argument, NULL, 'm' },
+		{ "packs", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *mdir = NULL, *pdir = NULL;
+	struct strbuf params = { 0 };
+	struct rt_tables rt;
+	uint64_t out[4];
+	char *runtime, **packs;
+	size_t npacks;
+	bool fresh = true;
+	int opt, err, fd;
+
+	while ((opt = getopt_long(argc, argv, "m:p:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			mdir = optarg;
+			break;
+		case 'p':
+			pdir = optarg;
+			break;
+		case 'h':
+			printf("usage: ddv start [--modules DIR] [--packs DIR] [PARAM=VALUE...]\n");
+			return EXIT_OK;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		sb_printf(&params, "%s%s", i > optind ? " " : "", argv[i]);
+	mdir = module_dir(mdir);
+	if (!pdir)
+		pdir = getenv("DDV_PACK_DIR") && *getenv("DDV_PACK_DIR") ? getenv("DDV_PACK_DIR") : mdir;
+
+	runtime = xasprintf("%s/ddv.ko", mdir);
+	err = insert_module(runtime, params.s);
+	if (err == -EEXIST) {
+		fresh = false;
+		ddv_warn("the runtime is loaded already; parameters not applied");
+	} else if (err) {
+		ddv_error(-err, "start: %s", runtime);
+		free(runtime);
+		sb_free(&params);
+		return EXIT_ERROR;
+	}
+	free(runtime);
+	sb_free(&params);
+
+	packs = pack_modules(pdir, &npacks);
+	if (!npacks)
+		ddv_warn("no pack module (ddv-*.ko) in %s: nothing will be checked", pdir);
+	for (size_t i = 0; i < npacks; i++) {
+		err = insert_module(packs[i], NULL);
+		if (err && err != -EEXIST) {
+			ddv_error(-err, "start: %s", packs[i]);
+			for (; i < npacks; i++)
+				free(packs[i]);
+			free(packs);
+			return EXIT_ERROR;
+		}
+		free(packs[i]);
+	}
+	free(packs);
+
+	fd = ctl_open();
+	if (fd < 0)
+		return EXIT_ERROR;
+	err = ctl_call(fd, DDV_OP_VERSION, 0, NULL, out);
+	if (err) {
+		ddv_error(-err, "/dev/ddv: version");
+		return EXIT_ERROR;
+	}
+	if (out[0] != DDV_UAPI_VERSION) {
+		ddv_error(EPROTO, "the runtime speaks control version %llu, this ddv %d",
+			  (unsigned long long)out[0], DDV_UAPI_VERSION);
+		return EXIT_ERROR;
+	}
+	if (fresh)
+		state_reset();
+	if (state_save_tables(fd) || runtime_tables(fd, &rt))
+		return EXIT_ERROR;
+	printf("ddv: runtime loaded (state in %s)", state_dir());
+	for (unsigned int i = 0; i < rt.npacks; i++) {
+		unsigned int nfuncs = 0;
+
+		for (unsigned int f = 0; f < rt.nfuncs; f++)
+			nfuncs += !strcmp(rt.funcs[f].pack, rt.packs[i].name);
+		printf("%s pack %s %s: %u functions", i ? "," : ";", rt.packs[i].name,
+		       rt.packs[i].version, nfuncs);
+	}
+	printf("\n");
+	rt_tables_free(&rt);
+	close(fd);
+	return EXIT_OK;
+}
+
+static int remove_module(const char *name)
+{
+	if (syscall(SYS_delete_module, name, O_NONBLOCK))
+		return -errno;
+	return 0;
+}
+
+/* Modules that use ddv (the packs), from /proc/modules' "used by" column. */
+static char **runtime_users(size_t *n)
+{
+	char **names = NULL, *text, *line, *save = NULL;
+	size_t size;
+
+	*n = 0;
+	if (read_whole_file("/proc/modules", (void **)&text, &size))
+		return NULL;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[64], users[4096];
+
+		if (sscanf(line, "%63s %*s %*s %4095s", name, users) != 2 || strcmp(name, "ddv"))
+			continue;
+		for (char *u = strtok(users, ","); u; u = strtok(NULL, ",")) {
+			if (!strcmp(u, "-"))
+				continue;
+			names = xrealloc(names, (*n + 1) * sizeof(*names));
+			names[(*n)++] = xstrdup(u);
+		}
+	}
+	free(text);
+	return names;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	char **users;
+	size_t n;
+	int err, status = EXIT_OK, fd;
+
+	if (argc > 1) {
+		printf("usage: ddv stop\n");
+		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+	}
+	/* What the runtime still holds goes to the state first: reports outlive it. */
+	fd = open(getenv("DDV_DEVICE") && *getenv("DDV_DEVICE") ? getenv("DDV_DEVICE") : DDV_DEVICE,
+		  O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		state_save_tables(fd);
+		drain_log(fd);
+		close(fd);
+	}
+	users = runtime_users(&n);
+	for (size_t i = 0; i < n; i++) {
+		err = remove_module(users[i]);
+		if (err) {
+			ddv_error(-err, "stop: unloading %s", users[i]);
+			status = EXIT_ERROR;
+		}
+		free(users[i]);
+	}
+	free(users);
+	err = remove_module("ddv");
+	if (err == -ENOENT) {
+		ddv_error(-err, "stop: the runtime is not loaded");
+		return EXIT_ERROR;
+	}
+	if (err) {
+		ddv_error(-err, "stop: unloading ddv%s", err == -EBUSY || err == -EAGAIN ?
+			  " (a driver under test is still loaded or attached: ddv unload it first)" : "");
+		return EXIT_ERROR;
+	}
+	return status;
+}

@@ -1,0 +1,77 @@
+/* cmd_status.c: "ddv status": the runtime's counters, losses first-class. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ddv/uapi.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#define MAX_DUT_IDS 64
+
+static void print_status(const char *who, const struct ddv_status *st)
+{
+	printf("%s:\n", who);
+	printf("  calls            %llu\n", (unsigned long long)st->calls);
+	printf("  violations       %llu\n", (unsigned long long)st->violations);
+	printf("  faults injected  %llu\n", (unsigned long long)st->injected);
+	printf("  sites            %llu redirected, %llu refused\n",
+	       (unsigned long long)st->sites_patched, (unsigned long long)st->sites_refused);
+	printf("  objects          %llu live of %llu\n", (unsigned long long)st->store_live,
+	       (unsigned long long)st->store_capacity);
+	/* Losses are never silent: each says what it costs. */
+	printf("  store drops      %llu%s\n", (unsigned long long)st->store_drops,
+	       st->store_drops ? "  (objects not tracked: findings about them are missing)" : "");
+	printf("  log drops        %llu%s\n", (unsigned long long)st->log_drops,
+	       st->log_drops ? "  (records lost: findings may be missing)" : "");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct ddv_status st;
+	uint64_t args[3];
+	int fd, err;
+
+	if (argc > 1) {
+		printf("usage: ddv status\n");
+		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+	}
+	fd = ctl_open();
+	if (fd < 0)
+		return EXIT_ERROR;
+	memset(&st, 0, sizeof(st));
+	args[0] = 0;
+	args[1] = (uintptr_t)&st;
+	args[2] = sizeof(st);
+	err = ctl_call(fd, DDV_OP_STATUS, 3, args, NULL);
+	if (err) {
+		ddv_error(-err, "/dev/ddv: status");
+		close(fd);
+		return EXIT_ERROR;
+	}
+	print_status("runtime", &st);
+	/* Each driver under test: the latest site table kept for its id names it. */
+	for (unsigned int dut = 1; dut < MAX_DUT_IDS; dut++) {
+		struct site_table t;
+		unsigned int gen;
+		char *who;
+
+		memset(&st, 0, sizeof(st));
+		args[0] = dut;
+		if (ctl_call(fd, DDV_OP_STATUS, 3, args, NULL))
+			continue;
+		for (gen = 1; !state_load_sites(dut, gen, &t); gen++)
+			site_table_free(&t);
+		who = gen > 1 && !state_load_sites(dut, gen - 1, &t) ?
+			xasprintf("driver %u (%s)", dut, t.module) : xasprintf("driver %u", dut);
+		if (gen > 1)
+			site_table_free(&t);
+		print_status(who, &st);
+		free(who);
+	}
+	close(fd);
+	return EXIT_OK;
+}

@@ -1,0 +1,286 @@
+/*
+ * cmd_vm.c: "ddv vm" runs ddv commands in the bundled VM (Debian's kernel under
+ * qemu, vm/run) with this build's ddv, runtime, packs and catalogs inside, and
+ * copies the reports back.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#define GUEST_MODULE_DIR "/usr/local/lib/ddv/modules"
+#define GUEST_CATALOG_DIR "/usr/local/share/ddv"
+#define GUEST_STATE_DIR "/run/ddv"
+
+struct argvec {
+	char **v;
+	size_t n;
+};
+
+static void av_push(struct argvec *a, const char *s)
+{
+	a->v = xrealloc(a->v, (a->n + 2) * sizeof(*a->v));
+	a->v[a->n++] = xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void av_free(struct argvec *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+/* Debian's driver module for a qemu NIC model, so that 'ddv load' finds it in the guest. */
+static const char *nic_driver(const char *model)
+{
+	static const char *const map[][2] = {
+		{ "e1000", "e1000" }, { "e1000e", "e1000e" }, { "rtl8139", "8139cp,8139too" },
+		{ "ne2k_pci", "ne2k-pci" }, { "pcnet", "pcnet32" }, { "i82559er", "e100" },
+		{ "i82557b", "e100" }, { "i82801", "e100" }, { "tulip", "tulip" },
+		{ "virtio-net-pci", "virtio_net" }, { "vmxnet3", "vmxnet3" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(model, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+/* Adds every file of dir whose name ends in suffix (and starts with prefix) to the guest. */
+static unsigned int add_files(struct argvec *a, const char *dir, const char *prefix,
+			      const char *suffix, const char *guest_dir)
+{
+	unsigned int n = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name), slen = strlen(suffix);
+		char *arg;
+
+		if (len <= slen || strcmp(de->d_name + len - slen, suffix) ||
+		    strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		arg = xasprintf("%s/%s:%s/", dir, de->d_name, guest_dir);
+		av_push(a, "--add");
+		av_push(a, arg);
+		free(arg);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The driver names of 'ddv load NAME' in the commands: Debian modules the guest needs. */
+static void scan_loads(const char *cmd, struct strbuf *mods)
+{
+	const char *p = cmd;
+
+	while ((p = strstr(p, "ddv load "))) {
+		char name[128];
+
+		p += strlen("ddv load ");
+		while (*p == '-' && p[1] == '-') {	/* --timeout S */
+			p += strcspn(p, " ");
+			p += strspn(p, " ");
+			p += strcspn(p, " ");
+			p += strspn(p, " ");
+		}
+		if (sscanf(p, "%127[A-Za-z0-9_-]", name) == 1 && !strchr(name, '/') &&
+		    !strstr(name, ".ko") && p[strlen(name)] != '.' && p[strlen(name)] != '/')
+			sb_printf(mods, "%s%s", mods->len ? "," : "", name);
+	}
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : fallback;
+}
+
+static int vm_usage(FILE *f)
+{
+	fprintf(f, "usage: ddv vm [--nic MODEL] [--add FILE]... [--module NAME]... [--timeout S]\n"
+		   "              [--smp N] [--mem SIZE] [--qemu ARGS] [--out DIR] -- COMMAND...\n"
+		   "Each COMMAND is a shell line run in the guest, e.g.\n"
+		   "  ddv vm --nic e1000 -- 'ddv start; ddv load e1000; ddv unload e1000; ddv report'\n");
+	return f == stdout ? EXIT_OK : EXIT_USAGE;
+}
+
+int cmd_vm(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "nic", required_argument, NULL, 'n' },
+		{ "add", required_argument, NULL, 'a' },
+		{ "module", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "smp", required_argument, NULL, 's' },
+		{ "mem", required_argument, NULL, 'M' },
+		{ "qemu", required_argument, NULL, 'q' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *srcdir = env_or("DDV_SRCDIR", DDV_SRCDIR);
+	const char *builddir = env_or("DDV_BUILDDIR", DDV_BUILDDIR);
+	const char *timeout = "300", *out_dir = "ddv-vm-out";
+	struct strbuf qemu = { 0 }, mods = { 0 }, script = { 0 };
+	struct argvec a = { 0 }, adds = { 0 };
+	char exe[4096], *run, *path, script_path[] = "/tmp/ddv-vm-XXXXXX";
+	int opt, status, fd;
+	ssize_t len;
+	pid_t pid;
+
+	while ((opt = getopt_long(argc, argv, "+n:a:m:t:s:M:q:o:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'n': {
+			const char *drv = nic_driver(optarg);
+
+			sb_printf(&qemu, "%s-nic user,model=%s", qemu.len ? " " : "", optarg);
+			if (drv)
+				sb_printf(&mods, "%s%s", mods.len ? "," : "", drv);
+			break;
+		}
+		case 'a':
+			av_push(&adds, "--add");
+			av_push(&adds, optarg);
+			break;
+		case 'm':
+			sb_printf(&mods, "%s%s", mods.len ? "," : "", optarg);
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		case 's':
+			av_push(&adds, "--smp");
+			av_push(&adds, optarg);
+			break;
+		case 'M':
+			av_push(&adds, "--mem");
+			av_push(&adds, optarg);
+			break;
+		case 'q':
+			sb_printf(&qemu, "%s%s", qemu.len ? " " : "", optarg);
+			break;
+		case 'o':
+			out_dir = optarg;
+			break;
+		case 'h':
+			return vm_usage(stdout);
+		default:
+			return vm_usage(stderr);
+		}
+	}
+	if (optind >= argc)
+		return vm_usage(stderr);
+
+	run = xasprintf("%s/vm/run", srcdir);
+	if (access(run, X_OK)) {
+		ddv_error(errno, "%s (the VM rig; set DDV_SRCDIR to the ddv source tree)", run);
+		return EXIT_ERROR;
+	}
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len < 0) {
+		ddv_error(errno, "/proc/self/exe");
+		return EXIT_ERROR;
+	}
+	exe[len] = '\0';
+
+	/* The job: the user's lines, then the reports into /out. */
+	sb_printf(&script, "#!/bin/sh\n# written by ddv vm\n"
+		  "export DDV_MODULE_DIR=%s DDV_CATALOG_DIR=%s DDV_STATE_DIR=%s\n"
+		  "mkdir -p /out $DDV_STATE_DIR\nstatus=0\n",
+		  GUEST_MODULE_DIR, GUEST_CATALOG_DIR, GUEST_STATE_DIR);
+	for (int i = optind; i < argc; i++) {
+		scan_loads(argv[i], &mods);
+		sb_puts(&script, "echo '+ ");
+		for (const char *c = argv[i]; *c; c++)
+			sb_puts(&script, *c == '\'' ? "'\\''" : (char[]){ *c, 0 });
+		sb_printf(&script, "'\n%s\nstatus=$?\n", argv[i]);
+	}
+	sb_puts(&script,
+		"ddv report >/out/report.txt 2>&1\n"
+		"ddv report --json >/out/report.json 2>/dev/null\n"
+		"ddv log >/out/log.txt 2>&1\n"
+		"ddv log --json >/out/log.json 2>/dev/null\n"
+		"cp -r $DDV_STATE_DIR /out/state 2>/dev/null\n"
+		"exit $status\n");
+	fd = mkstemp(script_path);
+	if (fd < 0 || write(fd, script.s, script.len) != (ssize_t)script.len) {
+		ddv_error(errno, "%s", script_path);
+		return EXIT_ERROR;
+	}
+	close(fd);
+
+	av_push(&a, run);
+	av_push(&a, "--script");
+	av_push(&a, script_path);
+	av_push(&a, "--timeout");
+	av_push(&a, timeout);
+	av_push(&a, "--out");
+	av_push(&a, out_dir);
+	path = xasprintf("%s:/usr/local/bin/ddv", exe);
+	av_push(&a, "--add");
+	av_push(&a, path);
+	free(path);
+	path = xasprintf("%s/runtime/linux", builddir);
+	if (!add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR))
+		ddv_warn("no %s/ddv.ko: build it with 'make modules'", path);
+	free(path);
+	path = xasprintf("%s/generated", builddir);
+	if (!add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR))
+		ddv_warn("no pack module in %s: build it with 'make modules'", path);
+	free(path);
+	path = xasprintf("%s/generated", srcdir);
+	if (!add_files(&a, path, "", ".msgs", GUEST_CATALOG_DIR))
+		ddv_warn("no catalog (*.msgs) in %s", path);
+	free(path);
+	for (size_t i = 0; i < adds.n; i++)
+		av_push(&a, adds.v[i]);
+	if (mods.len) {
+		av_push(&a, "--modules");
+		av_push(&a, mods.s);
+	}
+	if (qemu.len) {
+		av_push(&a, "--qemu");
+		av_push(&a, qemu.s);
+	}
+
+	pid = fork();
+	if (pid == 0) {
+		execv(run, a.v);
+		ddv_error(errno, "%s", run);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		ddv_error(errno, "vm/run");
+		return EXIT_ERROR;
+	}
+	unlink(script_path);
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (status == 124)
+		ddv_error(0, "vm: the guest did not finish in %s s (--timeout)", timeout);
+	else if (status == 125)
+		ddv_error(0, "vm: the guest died without a status (kernel panic? see the console log)");
+	else
+		fprintf(stderr, "ddv vm: reports in %s/ (report.txt, report.json, log.txt, log.json)\n",
+			out_dir);
+	av_free(&a);
+	av_free(&adds);
+	sb_free(&qemu);
+	sb_free(&mods);
+	sb_free(&script);
+	free(run);
+	return status;
+}

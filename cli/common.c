@@ -1,0 +1,93 @@
+/* common.c: steps several subcommands share: tables, draining, catalogs, directories. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ddv/uapi.h>
+
+#include "cli.h"
+
+/* The runtime's live pack and function tables. */
+int runtime_tables(int ctl_fd, struct rt_tables *rt)
+{
+	char *packs = NULL, *funcs = NULL;
+	int err;
+
+	err = ctl_list(ctl_fd, DDV_OP_LIST_PACKS, &packs);
+	if (!err)
+		err = ctl_list(ctl_fd, DDV_OP_LIST_FUNCS, &funcs);
+	if (err) {
+		ddv_error(-err, "/dev/ddv: listing packs and functions");
+		free(packs);
+		return err;
+	}
+	rt_tables_parse(rt, packs, funcs);
+	free(packs);
+	free(funcs);
+	return 0;
+}
+
+/*
+ * Moves the records waiting in the runtime into the state directory, so
+ * that every later 'ddv log' or 'ddv report' sees them. A second descriptor,
+ * non-blocking, so an empty log returns at once.
+ */
+int drain_log(int ctl_fd)
+{
+	const char *dev = getenv("DDV_DEVICE");
+	size_t bytes;
+	int fd, err;
+
+	(void)ctl_fd;
+	fd = open(dev && *dev ? dev : DDV_DEVICE, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = state_drain(fd, &bytes);
+	close(fd);
+	return err;
+}
+
+/* The runtime's messages and every .msgs file of dir; a missing dir is only a warning. */
+int load_catalogs(struct catalog *cat, const char *dir)
+{
+	catalog_init(cat);
+	if (access(dir, R_OK)) {
+		ddv_warn("no catalog directory %s: pack messages show as numbers "
+			 "(--catalog DIR or DDV_CATALOG_DIR)", dir);
+		return 0;
+	}
+	return catalog_load_dir(cat, dir);
+}
+
+/* --modules DIR, else $DDV_MODULE_DIR, else the installation's. */
+const char *module_dir(const char *override)
+{
+	const char *env = getenv("DDV_MODULE_DIR");
+
+	if (override)
+		return override;
+	if (env && *env)
+		return env;
+	return DDV_MODULEDIR;
+}
+
+/*
+ * The runtime's function ids for a name: an exported symbol (kmalloc_trace)
+ * or an API that groups several (kmalloc). Returns how many (at most max).
+ */
+int find_funcs(const struct rt_tables *rt, const char *name, unsigned int *ids, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < rt->nfuncs && n < max; i++)
+		if (!strcmp(rt->funcs[i].symbol, name))
+			ids[n++] = rt->funcs[i].id;
+	if (n)
+		return n;
+	for (unsigned int i = 0; i < rt->nfuncs && n < max; i++)
+		if (!strcmp(rt->funcs[i].api, name))
+			ids[n++] = rt->funcs[i].id;
+	return n;
+}
