@@ -7,7 +7,7 @@
 
 struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
 struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
-/* Owner pack of each global type id (0 is never used: a key's type bits are then non-zero). */
+/* Owner pack of each global type id; ids below STORE_TYPE_FIRST_PACK are the store's own. */
 static struct ddv_pack *ddv_types[DDV_MAX_TYPES];
 
 /* First index of count free slots in a table of pointers, or -1. */
@@ -69,8 +69,8 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 		;
 	fbase = free_range((void *const *)&ddv_funcs[0].pack, sizeof(ddv_funcs[0]), 0,
 			   DDV_MAX_FUNCS, pack->nfuncs);
-	tbase = free_range((void *const *)ddv_types, sizeof(ddv_types[0]), 1,
-			   DDV_MAX_TYPES, pack->ntypes);
+	tbase = free_range((void *const *)ddv_types, sizeof(ddv_types[0]),
+			   STORE_TYPE_FIRST_PACK, DDV_MAX_TYPES, pack->ntypes);
 	if (id == DDV_MAX_PACKS || fbase < 0 || tbase < 0) {
 		ret = -ENOSPC;
 		goto out;
@@ -87,6 +87,7 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	}
 	for (i = 0; i < pack->ntypes; i++)
 		ddv_types[tbase + i] = pack;
+	ddv_store_pack_types(pack);
 	WRITE_ONCE(ddv_packs[id], pack);
 	pr_info("ddv: pack %s %s registered: id %d, %u functions from %d, %u types from %d\n",
 		pack->name, pack->version ? pack->version : "", id, pack->nfuncs, fbase,

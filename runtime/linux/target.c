@@ -919,8 +919,10 @@ long ddv_op_leak_check(u64 id)
 	if (!id || id >= DDV_MAX_DUTS)
 		return -EINVAL;
 	mutex_lock(&ddv_mutex);
-	n = ddv_duts[id].state == DDV_DUT_FREE ? -ENOENT :
-		ddv_store_sweep(&ddv_duts[id], true, false);
+	if (ddv_duts[id].state == DDV_DUT_FREE)
+		n = -ENOENT;
+	else
+		n = ddv_store_sweep(&ddv_duts[id], true, false);
 	mutex_unlock(&ddv_mutex);
 	return n;
 }

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rt_pack.c: a hand-written rule pack shaped like ddvc's output (abi.h), so the
+ * runtime's tests do not depend on the compiler: heap allocation and free,
+ * a leak message, one local check, call layouts for tracing.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <ddv/abi.h>
+
+enum { T_HEAP };
+enum { M_NONE, M_LEAK, M_ZERO, M_CALL_KMALLOC_TRACE, M_CALL_KMALLOC, M_CALL_KFREE };
+enum { F_KMALLOC_TRACE, F_KMALLOC, F_KFREE };
+
+static struct ddv_pack rt_pack;
+
+#define POS(l) { .file = "rt_pack.c", .line = (l), .col = 1 }
+
+static const char *const heap_fields[] = { "size" };
+static const struct ddv_type_desc rt_types[] = {
+	[T_HEAP] = { .name = "heap", .field_names = heap_fields, .nfields = 1,
+		     .leak_msg = M_LEAK, .size_field = 0, .pos = POS(__LINE__) },
+};
+
+static const char *const a_leak[] = { "ptr", "size" };
+static const char *const a_zero[] = { "size" };
+static const char *const a_kmt[] = { "cache", "flags", "size" };
+static const char *const a_km[] = { "size", "flags" };
+static const char *const a_kf[] = { "ptr" };
+static const struct ddv_msg_desc rt_msgs[] = {
+	[M_NONE] = { .rule_id = "" },
+	[M_LEAK] = { "rt.leak", "block {ptr} of {size} bytes never freed", a_leak, 2,
+		     DDV_SEV_ERROR, POS(__LINE__) },
+	[M_ZERO] = { "rt.zero-size", "zero-size allocation", a_zero, 1, DDV_SEV_WARNING,
+		     POS(__LINE__) },
+	[M_CALL_KMALLOC_TRACE] = { "rt.call.kmalloc_trace", "kmalloc_trace({cache}, {flags}, {size})",
+				   a_kmt, 3, DDV_SEV_NOTE, POS(__LINE__) },
+	[M_CALL_KMALLOC] = { "rt.call.__kmalloc", "__kmalloc({size}, {flags})", a_km, 2,
+			     DDV_SEV_NOTE, POS(__LINE__) },
+	[M_CALL_KFREE] = { "rt.call.kfree", "kfree({ptr})", a_kf, 1, DDV_SEV_NOTE, POS(__LINE__) },
+};
+
+static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size);
+static void *ddv_w___kmalloc(size_t size, gfp_t flags);
+static void ddv_w_kfree(const void *p);
+
+static const s64 fail_null[] = { 0 };
+static const struct ddv_func_desc rt_funcs[] = {
+	[F_KMALLOC_TRACE] = { "kmalloc_trace", "kmalloc", ddv_w_kmalloc_trace, kmalloc_trace,
+			      fail_null, M_CALL_KMALLOC_TRACE, 0, 3, 1, DDV_FAULT_ALLOC,
+			      DDV_FUNC_RET_PTR, POS(__LINE__) },
+	[F_KMALLOC] = { "__kmalloc", "kmalloc", ddv_w___kmalloc, __kmalloc, fail_null,
+			M_CALL_KMALLOC, 0, 2, 1, DDV_FAULT_ALLOC, DDV_FUNC_RET_PTR, POS(__LINE__) },
+	[F_KFREE] = { "kfree", "kfree", ddv_w_kfree, kfree, NULL, M_CALL_KFREE, 0, 1, 0,
+		      DDV_FAULT_NONE, 0, POS(__LINE__) },
+};
+
+/* The shared body of the allocators: check, inject, call, track. */
+static void heap_created(struct ddv_call *call, void *ret, size_t size)
+{
+	if (ret && !ZERO_OR_NULL_PTR(ret)) {
+		u64 f[DDV_MAX_FIELDS] = { size };
+
+		ddv_obj_create(call, T_HEAP, (u64)(unsigned long)ret, 0, f, NULL);
+	}
+}
+
+static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	u64 args[3] = { (u64)(unsigned long)s, (u64)flags, (u64)size };
+	struct ddv_call call;
+	void *ret;
+
+	if (!ddv_call_enter(&call, &rt_pack, F_KMALLOC_TRACE, _RET_IP_, args, 3))
+		return kmalloc_trace(s, flags, size);
+	if (!size)
+		ddv_violation(&call, M_ZERO, 1, (u64)size);
+	if (ddv_should_fail(&call, size, DDV_CONTIG)) {
+		ret = NULL;
+		goto out;
+	}
+	ret = kmalloc_trace(s, flags, size);
+	heap_created(&call, ret, size);
+out:
+	ddv_call_exit(&call, (u64)(unsigned long)ret);
+	return ret;
+}
+
+static void *ddv_w___kmalloc(size_t size, gfp_t flags)
+{
+	u64 args[2] = { (u64)size, (u64)flags };
+	struct ddv_call call;
+	void *ret;
+
+	if (!ddv_call_enter(&call, &rt_pack, F_KMALLOC, _RET_IP_, args, 2))
+		return __kmalloc(size, flags);
+	if (!size)
+		ddv_violation(&call, M_ZERO, 1, (u64)size);
+	if (ddv_should_fail(&call, size, DDV_CONTIG)) {
+		ret = NULL;
+		goto out;
+	}
+	ret = __kmalloc(size, flags);
+	heap_created(&call, ret, size);
+out:
+	ddv_call_exit(&call, (u64)(unsigned long)ret);
+	return ret;
+}
+
+static void ddv_w_kfree(const void *p)
+{
+	u64 args[1] = { (u64)(unsigned long)p };
+	struct ddv_call call;
+
+	if (!ddv_call_enter(&call, &rt_pack, F_KFREE, _RET_IP_, args, 1)) {
+		kfree(p);
+		return;
+	}
+	if (!ZERO_OR_NULL_PTR(p))
+		ddv_obj_destroy(&call, T_HEAP, (u64)(unsigned long)p, NULL);
+	kfree(p);
+	ddv_call_exit(&call, 0);
+}
+
+static struct ddv_pack rt_pack = {
+	.abi_version = DDV_ABI_VERSION,
+	.name = "rtpack",
+	.version = "1",
+	.types = rt_types,
+	.msgs = rt_msgs,
+	.funcs = rt_funcs,
+	.ntypes = ARRAY_SIZE(rt_types),
+	.nmsgs = ARRAY_SIZE(rt_msgs),
+	.nfuncs = ARRAY_SIZE(rt_funcs),
+};
+
+static int __init rt_pack_init(void)
+{
+	return ddv_register_pack(&rt_pack);
+}
+
+static void __exit rt_pack_exit(void)
+{
+	ddv_unregister_pack(&rt_pack);
+}
+
+module_init(rt_pack_init);
+module_exit(rt_pack_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ddv runtime self-test pack: heap rules written by hand in ddvc's shape");
