@@ -499,7 +499,7 @@ static void resolve_objref(struct ctx *c, struct expr *e)
 /* A state compared with == or != names one of the type's states. */
 static void resolve_state_compare(struct ctx *c, struct expr *field, struct expr *other)
 {
-	if (!field->type || field->index != -1 || field->kind != E_FIELD)
+	if (field->kind != E_FIELD || !field->type || field->index != -1 || other->ref == REF_STATE)
 		return;
 	if (other->kind != E_NAME) {
 		error_at(&other->pos, STATE_COMPARE, "compare '.state' with a state name of '%s'",
@@ -574,12 +574,13 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 		}
 		break;
 	case E_BINARY:
+		/* In "T[k].state == S", S is a state of T: resolve the state side first. */
 		resolve_expr(c, e->a);
-		resolve_expr(c, e->b);
-		if (e->op == TOK_EQ || e->op == TOK_NE) {
+		if (e->op == TOK_EQ || e->op == TOK_NE)
 			resolve_state_compare(c, e->a, e->b);
+		resolve_expr(c, e->b);
+		if (e->op == TOK_EQ || e->op == TOK_NE)
 			resolve_state_compare(c, e->b, e->a);
-		}
 		break;
 	case E_UNARY:
 	case E_POSTFIX:

@@ -336,9 +336,15 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 			emit_violation(w, s->msg);
 			w->indent--;
 		} else {
-			w_printf(w, "ddv_obj_disown(&ddv_call, %d, ", s->obj.type->index);
+			/*
+			 * The kernel releases the object where no wrapper sees it
+			 * (devres, RCU, the network stack): a record kept past
+			 * that would turn the next object at the same address
+			 * into a false "created again". So the record goes now.
+			 */
+			w_printf(w, "ddv_obj_destroy(&ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
-			w_printf(w, ");\n");
+			w_printf(w, ", NULL);\n");
 		}
 		w_close(w, "");
 		break;
@@ -638,10 +644,12 @@ static void emit_funcs_table(struct writer *w, struct spec *spec)
 			continue;
 		w_printf(w, "static const s64 %s[] = { ", mangle("ddv_fail_", c->api));
 		for (struct fail_value *f = c->fails; f; f = f->next) {
+			w_printf(w, "(s64)(");
 			if (f->kind == FAIL_NULL)
 				w_printf(w, "0");
 			else
 				emit_expr(w, f->value);
+			w_printf(w, ")");
 			w_printf(w, "%s", f->next ? ", " : "");
 		}
 		w_printf(w, " };\n");

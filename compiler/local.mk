@@ -15,7 +15,8 @@ compiler_ddvc_LDADD = compiler/libddvc.a
 EXTRA_DIST += specs generated scripts/bench-ddvc
 
 # generated/ holds ddvc's output for the shipped specs: `make generated` refreshes it.
-DDV_SPECS = specs/linux/heap.ddv specs/linux/timer.ddv
+DDV_SPECS = specs/linux/heap.ddv specs/linux/dma.ddv specs/linux/irq.ddv \
+	specs/linux/timer.ddv specs/linux/net.ddv specs/linux/pci.ddv
 generated: compiler/ddvc
 	cd $(top_srcdir) && $(abs_top_builddir)/compiler/ddvc compile $(DDV_SPECS) -o generated
 .PHONY: generated

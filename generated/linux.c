@@ -10,7 +10,16 @@
 #include <linux/gfp.h>
 #include <linux/hardirq.h>
 #include <linux/mm.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
 #include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <linux/hardirq.h>
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
+#include <linux/pci.h>
+#include <linux/io.h>
 #include <ddv/abi.h>
 
 static struct ddv_pack ddv_pack_linux;
@@ -26,7 +35,7 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 		return kmalloc_trace(s, flags, size);
 	/* specs/linux/heap.ddv:32:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 35, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 154, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -42,7 +51,7 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 36, 0);
+				ddv_violation(&ddv_call, 155, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -62,7 +71,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 		return __kmalloc(size, flags);
 	/* specs/linux/heap.ddv:32:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 35, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 154, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -78,7 +87,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 36, 0);
+				ddv_violation(&ddv_call, 155, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -98,7 +107,7 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 		return kmalloc_large(size, flags);
 	/* specs/linux/heap.ddv:32:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 35, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 154, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -114,7 +123,7 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 36, 0);
+				ddv_violation(&ddv_call, 155, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -134,7 +143,7 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 		return __kmalloc_node(size, flags, node);
 	/* specs/linux/heap.ddv:46:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 37, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 156, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -150,7 +159,7 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 38, 0);
+				ddv_violation(&ddv_call, 157, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -170,7 +179,7 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 		return kmalloc_node_trace(s, flags, node, size);
 	/* specs/linux/heap.ddv:46:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 37, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 156, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -186,7 +195,7 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 38, 0);
+				ddv_violation(&ddv_call, 157, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -206,7 +215,7 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 		return kmalloc_large_node(size, flags, node);
 	/* specs/linux/heap.ddv:46:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 37, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 156, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -222,7 +231,7 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 38, 0);
+				ddv_violation(&ddv_call, 157, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -242,7 +251,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 		return krealloc(objp, new_size, flags);
 	/* specs/linux/heap.ddv:57:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 39, 1, (u64)(unsigned long)(new_size));
+		ddv_violation(&ddv_call, 158, 1, (u64)(unsigned long)(new_size));
 	/* specs/linux/heap.ddv:59:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:60:3: require */
@@ -252,7 +261,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 40, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 159, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	switch (ddv_should_fail(&ddv_call, (u64)(new_size), DDV_CONTIG)) {
@@ -270,7 +279,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 			/* specs/linux/heap.ddv:65:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 41, 1, (u64)(unsigned long)(objp));
+					ddv_violation(&ddv_call, 160, 1, (u64)(unsigned long)(objp));
 			}
 		}
 		/* specs/linux/heap.ddv:67:3: object operation */
@@ -278,7 +287,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 42, 0);
+				ddv_violation(&ddv_call, 161, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -298,7 +307,7 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 		return kstrdup(s, gfp);
 	/* specs/linux/heap.ddv:75:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 43, 0);
+		ddv_violation(&ddv_call, 162, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)((s ? (strlen(s) + 1) : 0)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -314,7 +323,7 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 44, 0);
+				ddv_violation(&ddv_call, 163, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -334,7 +343,7 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 		return kmemdup(src, len, gfp);
 	/* specs/linux/heap.ddv:86:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 45, 1, (u64)(unsigned long)(len));
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(len));
 	switch (ddv_should_fail(&ddv_call, (u64)(len), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -350,7 +359,7 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 46, 0);
+				ddv_violation(&ddv_call, 165, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -380,34 +389,58 @@ static void ddv_w_kfree(const void *objp)
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
-				       !ddv_obj_find_inside(&ddv_call, 2, ddv_lo0, ddv_hi0, &ddv_it0)) {
+				       !ddv_obj_find_inside(&ddv_call, 5, ddv_lo0, ddv_hi0, &ddv_it0)) {
 					struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:98:4: check */
 					if (!(!(timer_pending(t))))
-						ddv_violation(&ddv_call, 47, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
+						ddv_violation(&ddv_call, 166, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
 					/* specs/linux/heap.ddv:100:4: object operation */
 					{
-						if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(t), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 48, 0);
+						if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(t), NULL) == -ENOENT)
+							ddv_violation(&ddv_call, 167, 0);
 					}
 				}
 			}
 		}
-		/* specs/linux/heap.ddv:102:3: require */
+		/* specs/linux/heap.ddv:102:3: foreach */
+		{
+			struct ddv_obj ddv_in0, ddv_it0;
+			u64 ddv_lo0, ddv_hi0;
+
+			if (!ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
+				ddv_lo0 = ddv_in0.key;
+				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
+				while (ddv_lo0 < ddv_hi0 &&
+				       !ddv_obj_find_inside(&ddv_call, 6, ddv_lo0, ddv_hi0, &ddv_it0)) {
+					struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
+
+					ddv_lo0 = ddv_it0.key + 1;
+					/* specs/linux/heap.ddv:103:4: check */
+					if (!(!(work_pending(w))))
+						ddv_violation(&ddv_call, 168, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
+					/* specs/linux/heap.ddv:105:4: object operation */
+					{
+						if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(w), NULL) == -ENOENT)
+							ddv_violation(&ddv_call, 169, 0);
+					}
+				}
+			}
+		}
+		/* specs/linux/heap.ddv:107:3: require */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(objp), &ddv_o0);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 49, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 170, 1, (u64)(unsigned long)(objp));
 		}
-		/* specs/linux/heap.ddv:103:3: object operation */
+		/* specs/linux/heap.ddv:108:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 50, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 171, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	kfree(objp);
@@ -416,14 +449,64 @@ static void ddv_w_kfree(const void *objp)
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)),
 	       "specs/linux/heap.ddv:93:4: the prototype of kfree differs from the kernel's");
 
-/* specs/linux/heap.ddv:107:4: vmalloc -> vmalloc */
+/* specs/linux/heap.ddv:113:4: kvfree_call_rcu -> kvfree_call_rcu */
+static void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, ddv_args, 2)) {
+		kvfree_call_rcu(head, func);
+		return;
+	}
+	/* specs/linux/heap.ddv:116:2: transfer: freed by RCU after a grace period */
+	{
+		ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL);
+	}
+	/* specs/linux/heap.ddv:118:2: transfer: freed by RCU after a grace period */
+	{
+		ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL);
+	}
+	kvfree_call_rcu(head, func);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
+	       "specs/linux/heap.ddv:113:4: the prototype of kvfree_call_rcu differs from the kernel's");
+
+/* specs/linux/heap.ddv:123:4: devm_kmalloc -> devm_kmalloc */
+static void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
+{
+	struct ddv_call ddv_call;
+	void *ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)gfp };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, ddv_args, 3))
+		return devm_kmalloc(dev, size, gfp);
+	/* specs/linux/heap.ddv:127:2: check */
+	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 172, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = devm_kmalloc(dev, size, gfp);
+		break;
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(&devm_kmalloc)),
+	       "specs/linux/heap.ddv:123:4: the prototype of devm_kmalloc differs from the kernel's");
+
+/* specs/linux/heap.ddv:131:4: vmalloc -> vmalloc */
 static void *ddv_w_vmalloc(unsigned long size)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, ddv_args, 1))
 		return vmalloc(size);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
 	case 1:
@@ -433,30 +516,30 @@ static void *ddv_w_vmalloc(unsigned long size)
 		ret = vmalloc(size);
 		break;
 	}
-	/* specs/linux/heap.ddv:112:2: after */
+	/* specs/linux/heap.ddv:136:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:113:3: object operation */
+		/* specs/linux/heap.ddv:137:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 51, 0);
+				ddv_violation(&ddv_call, 173, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmalloc)),
-	       "specs/linux/heap.ddv:107:4: the prototype of vmalloc differs from the kernel's");
+	       "specs/linux/heap.ddv:131:4: the prototype of vmalloc differs from the kernel's");
 
-/* specs/linux/heap.ddv:117:4: vzalloc -> vzalloc */
+/* specs/linux/heap.ddv:141:4: vzalloc -> vzalloc */
 static void *ddv_w_vzalloc(unsigned long size)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, ddv_args, 1))
 		return vzalloc(size);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
 	case 1:
@@ -466,30 +549,30 @@ static void *ddv_w_vzalloc(unsigned long size)
 		ret = vzalloc(size);
 		break;
 	}
-	/* specs/linux/heap.ddv:122:2: after */
+	/* specs/linux/heap.ddv:146:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:123:3: object operation */
+		/* specs/linux/heap.ddv:147:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 52, 0);
+				ddv_violation(&ddv_call, 174, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzalloc)),
-	       "specs/linux/heap.ddv:117:4: the prototype of vzalloc differs from the kernel's");
+	       "specs/linux/heap.ddv:141:4: the prototype of vzalloc differs from the kernel's");
 
-/* specs/linux/heap.ddv:128:4: kvmalloc_node -> kvmalloc_node */
+/* specs/linux/heap.ddv:152:4: kvmalloc_node -> kvmalloc_node */
 static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 3))
 		return kvmalloc_node(size, flags, node);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
 	case 1:
@@ -499,24 +582,24 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 		ret = kvmalloc_node(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:133:2: after */
+	/* specs/linux/heap.ddv:157:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:134:3: if */
+		/* specs/linux/heap.ddv:158:3: if */
 		if (is_vmalloc_addr(ret)) {
-			/* specs/linux/heap.ddv:135:4: object operation */
+			/* specs/linux/heap.ddv:159:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 53, 0);
+					ddv_violation(&ddv_call, 175, 0);
 			}
 		} else {
-			/* specs/linux/heap.ddv:137:4: object operation */
+			/* specs/linux/heap.ddv:161:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 54, 0);
+					ddv_violation(&ddv_call, 176, 0);
 			}
 		}
 	}
@@ -524,65 +607,65 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof(&kvmalloc_node)),
-	       "specs/linux/heap.ddv:128:4: the prototype of kvmalloc_node differs from the kernel's");
+	       "specs/linux/heap.ddv:152:4: the prototype of kvmalloc_node differs from the kernel's");
 
-/* specs/linux/heap.ddv:142:4: vfree -> vfree */
+/* specs/linux/heap.ddv:166:4: vfree -> vfree */
 static void ddv_w_vfree(const void *addr)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 1)) {
 		vfree(addr);
 		return;
 	}
-	/* specs/linux/heap.ddv:145:2: if */
+	/* specs/linux/heap.ddv:169:2: if */
 	if (addr != NULL) {
-		/* specs/linux/heap.ddv:146:3: require */
+		/* specs/linux/heap.ddv:170:3: require */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 55, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 177, 1, (u64)(unsigned long)(addr));
 		}
-		/* specs/linux/heap.ddv:147:3: object operation */
+		/* specs/linux/heap.ddv:171:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 56, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 178, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	vfree(addr);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)),
-	       "specs/linux/heap.ddv:142:4: the prototype of vfree differs from the kernel's");
+	       "specs/linux/heap.ddv:166:4: the prototype of vfree differs from the kernel's");
 
-/* specs/linux/heap.ddv:151:4: kvfree -> kvfree */
+/* specs/linux/heap.ddv:175:4: kvfree -> kvfree */
 static void ddv_w_kvfree(const void *addr)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, ddv_args, 1)) {
 		kvfree(addr);
 		return;
 	}
-	/* specs/linux/heap.ddv:153:2: if */
+	/* specs/linux/heap.ddv:177:2: if */
 	if (!(ZERO_OR_NULL_PTR(addr))) {
-		/* specs/linux/heap.ddv:154:3: if */
+		/* specs/linux/heap.ddv:178:3: if */
 		if (is_vmalloc_addr(addr)) {
-			/* specs/linux/heap.ddv:155:4: object operation */
+			/* specs/linux/heap.ddv:179:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 57, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 179, 1, (u64)(unsigned long)(addr));
 			}
 		} else {
-			/* specs/linux/heap.ddv:157:4: object operation */
+			/* specs/linux/heap.ddv:181:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 58, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 180, 1, (u64)(unsigned long)(addr));
 			}
 		}
 	}
@@ -590,38 +673,1729 @@ static void ddv_w_kvfree(const void *addr)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfree)),
-	       "specs/linux/heap.ddv:151:4: the prototype of kvfree differs from the kernel's");
+	       "specs/linux/heap.ddv:175:4: the prototype of kvfree differs from the kernel's");
 
-/* specs/linux/timer.ddv:15:5: timer_setup -> init_timer_key */
+/* specs/linux/dma.ddv:23:5: dma_alloc_coherent -> dma_alloc_attrs */
+static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
+{
+	struct ddv_call ddv_call;
+	void *ret;
+	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, ddv_args, 5))
+		return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
+	/* specs/linux/dma.ddv:27:2: check */
+	if (!(dma_handle != NULL))
+		ddv_violation(&ddv_call, 181, 0);
+	/* specs/linux/dma.ddv:28:2: check */
+	if (!(!(gfpflags_allow_blocking(flag)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 182, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
+		break;
+	}
+	/* specs/linux/dma.ddv:30:2: after */
+	if (ret != NULL) {
+		/* specs/linux/dma.ddv:31:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
+
+			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 183, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_alloc_attrs), typeof(&dma_alloc_attrs)),
+	       "specs/linux/dma.ddv:23:5: the prototype of dma_alloc_attrs differs from the kernel's");
+
+/* specs/linux/dma.ddv:37:5: dma_free_coherent -> dma_free_attrs */
+static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, ddv_args, 5)) {
+		dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
+		return;
+	}
+	/* specs/linux/dma.ddv:39:2: check */
+	if (!(!(irqs_disabled())))
+		ddv_violation(&ddv_call, 184, 0);
+	/* specs/linux/dma.ddv:40:2: if */
+	if (cpu_addr != NULL) {
+		/* specs/linux/dma.ddv:41:3: require */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			if (!((ddv_f0 == 0)))
+				ddv_violation(&ddv_call, 185, 1, (u64)(unsigned long)(cpu_addr));
+		}
+		/* specs/linux/dma.ddv:43:3: check */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
+				ddv_violation(&ddv_call, 186, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
+		}
+		/* specs/linux/dma.ddv:45:3: check */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle))
+				ddv_violation(&ddv_call, 187, 1, (u64)(unsigned long)(dma_handle));
+		}
+		/* specs/linux/dma.ddv:47:3: check */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev))
+				ddv_violation(&ddv_call, 188, 1, (u64)(unsigned long)(cpu_addr));
+		}
+		/* specs/linux/dma.ddv:49:3: object operation */
+		{
+			if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 189, 0);
+		}
+	}
+	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_free_attrs), typeof(&dma_free_attrs)),
+	       "specs/linux/dma.ddv:37:5: the prototype of dma_free_attrs differs from the kernel's");
+
+/* specs/linux/dma.ddv:55:5: dma_map -> dma_map_page_attrs */
+static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call;
+	dma_addr_t ret;
+	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, ddv_args, 6))
+		return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
+	/* specs/linux/dma.ddv:58:2: check */
+	if (!(((dir == DMA_TO_DEVICE) || (dir == DMA_FROM_DEVICE)) || (dir == DMA_BIDIRECTIONAL)))
+		ddv_violation(&ddv_call, 190, 0);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = DMA_MAPPING_ERROR;
+		break;
+	default:
+		ret = dma_map_page_attrs(dev, page, offset, size, dir, attrs);
+		break;
+	}
+	/* specs/linux/dma.ddv:60:2: after */
+	if (!(dma_mapping_error(dev, ret))) {
+		/* specs/linux/dma.ddv:61:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
+
+			if (ddv_obj_create(&ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 191, 1, (u64)(unsigned long)(ret));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_page_attrs), typeof(&dma_map_page_attrs)),
+	       "specs/linux/dma.ddv:55:5: the prototype of dma_map_page_attrs differs from the kernel's");
+
+/* specs/linux/dma.ddv:67:5: dma_unmap -> dma_unmap_page_attrs */
+static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, ddv_args, 5)) {
+		dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+		return;
+	}
+	/* specs/linux/dma.ddv:69:2: require */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		if (!((ddv_f0 == 0)))
+			ddv_violation(&ddv_call, 192, 1, (u64)(unsigned long)(addr));
+	}
+	/* specs/linux/dma.ddv:71:2: check */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
+			ddv_violation(&ddv_call, 193, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+	}
+	/* specs/linux/dma.ddv:73:2: check */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir))
+			ddv_violation(&ddv_call, 194, 1, (u64)(unsigned long)(addr));
+	}
+	/* specs/linux/dma.ddv:75:2: object operation */
+	{
+		if (ddv_obj_destroy(&ddv_call, 3, (u64)(unsigned long)(addr), NULL) == -ENOENT)
+			ddv_violation(&ddv_call, 195, 0);
+	}
+	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_page_attrs), typeof(&dma_unmap_page_attrs)),
+	       "specs/linux/dma.ddv:67:5: the prototype of dma_unmap_page_attrs differs from the kernel's");
+
+/* specs/linux/dma.ddv:79:5: dma_sync_for_cpu -> dma_sync_single_for_cpu */
+static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, ddv_args, 4)) {
+		dma_sync_single_for_cpu(dev, addr, size, dir);
+		return;
+	}
+	/* specs/linux/dma.ddv:82:2: require */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		if (!((ddv_f0 == 0)))
+			ddv_violation(&ddv_call, 196, 1, (u64)(unsigned long)(addr));
+	}
+	dma_sync_single_for_cpu(dev, addr, size, dir);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cpu), typeof(&dma_sync_single_for_cpu)),
+	       "specs/linux/dma.ddv:79:5: the prototype of dma_sync_single_for_cpu differs from the kernel's");
+
+/* specs/linux/dma.ddv:86:5: dma_sync_for_device -> dma_sync_single_for_device */
+static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 4)) {
+		dma_sync_single_for_device(dev, addr, size, dir);
+		return;
+	}
+	/* specs/linux/dma.ddv:88:2: require */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		if (!((ddv_f0 == 0)))
+			ddv_violation(&ddv_call, 197, 1, (u64)(unsigned long)(addr));
+	}
+	dma_sync_single_for_device(dev, addr, size, dir);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_device), typeof(&dma_sync_single_for_device)),
+	       "specs/linux/dma.ddv:86:5: the prototype of dma_sync_single_for_device differs from the kernel's");
+
+/* specs/linux/dma.ddv:91:4: dma_set_mask -> dma_set_mask */
+static int ddv_w_dma_set_mask(struct device *dev, u64 mask)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 2))
+		return dma_set_mask(dev, mask);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EIO);
+		break;
+	default:
+		ret = dma_set_mask(dev, mask);
+		break;
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_mask), typeof(&dma_set_mask)),
+	       "specs/linux/dma.ddv:91:4: the prototype of dma_set_mask differs from the kernel's");
+
+/* specs/linux/dma.ddv:96:4: dma_set_coherent_mask -> dma_set_coherent_mask */
+static int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 2))
+		return dma_set_coherent_mask(dev, mask);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EIO);
+		break;
+	default:
+		ret = dma_set_coherent_mask(dev, mask);
+		break;
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_coherent_mask), typeof(&dma_set_coherent_mask)),
+	       "specs/linux/dma.ddv:96:4: the prototype of dma_set_coherent_mask differs from the kernel's");
+
+/* specs/linux/irq.ddv:17:5: request_irq -> request_threaded_irq */
+static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 6))
+		return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
+	/* specs/linux/irq.ddv:21:2: check */
+	if (!((handler != NULL) || (thread_fn != NULL)))
+		ddv_violation(&ddv_call, 198, 1, (u64)(unsigned long)(irq));
+	/* specs/linux/irq.ddv:22:2: check */
+	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
+		ddv_violation(&ddv_call, 199, 1, (u64)(unsigned long)(irq));
+	/* specs/linux/irq.ddv:23:2: check */
+	if (!(in_task()))
+		ddv_violation(&ddv_call, 200, 0);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(ENOMEM);
+		break;
+	case 2:
+		ret = -(EBUSY);
+		break;
+	default:
+		ret = request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
+		break;
+	}
+	/* specs/linux/irq.ddv:24:2: after */
+	if (ret == 0) {
+		/* specs/linux/irq.ddv:25:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
+
+			if (ddv_obj_create(&ddv_call, 4, (u64)(unsigned long)(irq), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 201, 1, (u64)(unsigned long)(irq));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_threaded_irq), typeof(&request_threaded_irq)),
+	       "specs/linux/irq.ddv:17:5: the prototype of request_threaded_irq differs from the kernel's");
+
+/* specs/linux/irq.ddv:29:4: free_irq -> free_irq */
+static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
+{
+	struct ddv_call ddv_call;
+	const void *ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 2))
+		return free_irq(irq, dev_id);
+	/* specs/linux/irq.ddv:32:2: check */
+	if (!(!(in_interrupt())))
+		ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(irq));
+	/* specs/linux/irq.ddv:33:2: require */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(irq), &ddv_o0);
+		if (!((ddv_f0 == 0)))
+			ddv_violation(&ddv_call, 203, 1, (u64)(unsigned long)(irq));
+	}
+	/* specs/linux/irq.ddv:34:2: check */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(irq), &ddv_o0);
+		if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id))
+			ddv_violation(&ddv_call, 204, 1, (u64)(unsigned long)(irq));
+	}
+	/* specs/linux/irq.ddv:35:2: object operation */
+	{
+		if (ddv_obj_destroy(&ddv_call, 4, (u64)(unsigned long)(irq), NULL) == -ENOENT)
+			ddv_violation(&ddv_call, 205, 0);
+	}
+	ret = free_irq(irq, dev_id);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_irq), typeof(&free_irq)),
+	       "specs/linux/irq.ddv:29:4: the prototype of free_irq differs from the kernel's");
+
+/* specs/linux/irq.ddv:39:4: disable_irq -> disable_irq */
+static void ddv_w_disable_irq(unsigned int irq)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 1)) {
+		disable_irq(irq);
+		return;
+	}
+	/* specs/linux/irq.ddv:42:2: object operation */
+	{
+		s64 ddv_result;
+
+		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(&ddv_call, 206, 1, (u64)(unsigned long)(irq));
+	}
+	disable_irq(irq);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq), typeof(&disable_irq)),
+	       "specs/linux/irq.ddv:39:4: the prototype of disable_irq differs from the kernel's");
+
+/* specs/linux/irq.ddv:45:4: disable_irq_nosync -> disable_irq_nosync */
+static void ddv_w_disable_irq_nosync(unsigned int irq)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 1)) {
+		disable_irq_nosync(irq);
+		return;
+	}
+	/* specs/linux/irq.ddv:47:2: object operation */
+	{
+		s64 ddv_result;
+
+		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(&ddv_call, 207, 1, (u64)(unsigned long)(irq));
+	}
+	disable_irq_nosync(irq);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq_nosync), typeof(&disable_irq_nosync)),
+	       "specs/linux/irq.ddv:45:4: the prototype of disable_irq_nosync differs from the kernel's");
+
+/* specs/linux/irq.ddv:50:4: disable_hardirq -> disable_hardirq */
+static bool ddv_w_disable_hardirq(unsigned int irq)
+{
+	struct ddv_call ddv_call;
+	bool ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 1))
+		return disable_hardirq(irq);
+	/* specs/linux/irq.ddv:52:2: object operation */
+	{
+		s64 ddv_result;
+
+		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(irq));
+	}
+	ret = disable_hardirq(irq);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_hardirq), typeof(&disable_hardirq)),
+	       "specs/linux/irq.ddv:50:4: the prototype of disable_hardirq differs from the kernel's");
+
+/* specs/linux/irq.ddv:55:4: enable_irq -> enable_irq */
+static void ddv_w_enable_irq(unsigned int irq)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 1)) {
+		enable_irq(irq);
+		return;
+	}
+	/* specs/linux/irq.ddv:57:2: object operation */
+	{
+		s64 ddv_result;
+
+		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(&ddv_call, 209, 1, (u64)(unsigned long)(irq));
+	}
+	enable_irq(irq);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_enable_irq), typeof(&enable_irq)),
+	       "specs/linux/irq.ddv:55:4: the prototype of enable_irq differs from the kernel's");
+
+/* specs/linux/irq.ddv:60:4: synchronize_irq -> synchronize_irq */
+static void ddv_w_synchronize_irq(unsigned int irq)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 1)) {
+		synchronize_irq(irq);
+		return;
+	}
+	/* specs/linux/irq.ddv:63:2: check */
+	if (!(in_task()))
+		ddv_violation(&ddv_call, 210, 1, (u64)(unsigned long)(irq));
+	synchronize_irq(irq);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), typeof(&synchronize_irq)),
+	       "specs/linux/irq.ddv:60:4: the prototype of synchronize_irq differs from the kernel's");
+
+/* specs/linux/timer.ddv:23:5: timer_setup -> init_timer_key */
 static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 5)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 5)) {
 		init_timer_key(timer, func, flags, name, key);
 		return;
 	}
-	/* specs/linux/timer.ddv:17:2: check */
-	if (!(!(timer_pending(timer))))
-		ddv_violation(&ddv_call, 59, 1, (u64)(unsigned long)(timer));
-	/* specs/linux/timer.ddv:18:2: object operation */
+	/* specs/linux/timer.ddv:25:2: if */
 	{
-		u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
 
-		if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(timer), 0, ddv_fv, NULL) == -EEXIST)
-			ddv_violation(&ddv_call, 60, 1, (u64)(unsigned long)(timer));
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(timer), &ddv_o0);
+		if ((ddv_f0 == 0)) {
+			/* specs/linux/timer.ddv:26:3: check */
+			if (!(!(timer_pending(timer))))
+				ddv_violation(&ddv_call, 211, 1, (u64)(unsigned long)(timer));
+		} else {
+			/* specs/linux/timer.ddv:28:3: object operation */
+			{
+				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+				if (ddv_obj_create(&ddv_call, 5, (u64)(unsigned long)(timer), 0, ddv_fv, NULL) == -EEXIST)
+					ddv_violation(&ddv_call, 212, 0);
+			}
+		}
 	}
 	init_timer_key(timer, func, flags, name, key);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_timer_key), typeof(&init_timer_key)),
-	       "specs/linux/timer.ddv:15:5: the prototype of init_timer_key differs from the kernel's");
+	       "specs/linux/timer.ddv:23:5: the prototype of init_timer_key differs from the kernel's");
+
+/* specs/linux/timer.ddv:32:4: mod_timer -> mod_timer */
+static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 2))
+		return mod_timer(timer, expires);
+	/* specs/linux/timer.ddv:34:2: require */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(timer), &ddv_o0);
+		if (!((ddv_f0 == 0)))
+			ddv_violation(&ddv_call, 213, 1, (u64)(unsigned long)(timer));
+	}
+	ret = mod_timer(timer, expires);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_timer), typeof(&mod_timer)),
+	       "specs/linux/timer.ddv:32:4: the prototype of mod_timer differs from the kernel's");
+
+/* specs/linux/timer.ddv:37:4: add_timer -> add_timer */
+static void ddv_w_add_timer(struct timer_list *timer)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 1)) {
+		add_timer(timer);
+		return;
+	}
+	/* specs/linux/timer.ddv:40:2: check */
+	if (!(!(timer_pending(timer))))
+		ddv_violation(&ddv_call, 214, 1, (u64)(unsigned long)(timer));
+	/* specs/linux/timer.ddv:41:2: require */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(timer), &ddv_o0);
+		if (!((ddv_f0 == 0)))
+			ddv_violation(&ddv_call, 215, 1, (u64)(unsigned long)(timer));
+	}
+	add_timer(timer);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_add_timer), typeof(&add_timer)),
+	       "specs/linux/timer.ddv:37:4: the prototype of add_timer differs from the kernel's");
+
+/* specs/linux/timer.ddv:44:4: del_timer -> del_timer */
+static int ddv_w_del_timer(struct timer_list *timer)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 1))
+		return del_timer(timer);
+	ret = del_timer(timer);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&del_timer)),
+	       "specs/linux/timer.ddv:44:4: the prototype of del_timer differs from the kernel's");
+
+/* specs/linux/timer.ddv:48:4: del_timer_sync -> del_timer_sync */
+static int ddv_w_del_timer_sync(struct timer_list *timer)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 1))
+		return del_timer_sync(timer);
+	/* specs/linux/timer.ddv:51:2: check */
+	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
+		ddv_violation(&ddv_call, 216, 1, (u64)(unsigned long)(timer));
+	ret = del_timer_sync(timer);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeof(&del_timer_sync)),
+	       "specs/linux/timer.ddv:48:4: the prototype of del_timer_sync differs from the kernel's");
+
+/* specs/linux/timer.ddv:56:5: queue_work -> queue_work_on */
+static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work)
+{
+	struct ddv_call ddv_call;
+	bool ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 3))
+		return queue_work_on(cpu, wq, work);
+	/* specs/linux/timer.ddv:58:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(work), &ddv_o0);
+		if (!((ddv_f0 == 0))) {
+			/* specs/linux/timer.ddv:59:3: object operation */
+			{
+				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+				if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(work), 0, ddv_fv, NULL) == -EEXIST)
+					ddv_violation(&ddv_call, 217, 0);
+			}
+		}
+	}
+	ret = queue_work_on(cpu, wq, work);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_work_on), typeof(&queue_work_on)),
+	       "specs/linux/timer.ddv:56:5: the prototype of queue_work_on differs from the kernel's");
+
+/* specs/linux/timer.ddv:64:5: queue_delayed_work -> queue_delayed_work_on */
+static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
+{
+	struct ddv_call ddv_call;
+	bool ret;
+	u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 4))
+		return queue_delayed_work_on(cpu, wq, dwork, delay);
+	/* specs/linux/timer.ddv:66:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(&((dwork)->work)), &ddv_o0);
+		if (!((ddv_f0 == 0))) {
+			/* specs/linux/timer.ddv:67:3: object operation */
+			{
+				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+				if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL) == -EEXIST)
+					ddv_violation(&ddv_call, 218, 0);
+			}
+		}
+	}
+	ret = queue_delayed_work_on(cpu, wq, dwork, delay);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_delayed_work_on), typeof(&queue_delayed_work_on)),
+	       "specs/linux/timer.ddv:64:5: the prototype of queue_delayed_work_on differs from the kernel's");
+
+/* specs/linux/timer.ddv:71:4: cancel_work_sync -> cancel_work_sync */
+static bool ddv_w_cancel_work_sync(struct work_struct *work)
+{
+	struct ddv_call ddv_call;
+	bool ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)work };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 1))
+		return cancel_work_sync(work);
+	ret = cancel_work_sync(work);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_work_sync), typeof(&cancel_work_sync)),
+	       "specs/linux/timer.ddv:71:4: the prototype of cancel_work_sync differs from the kernel's");
+
+/* specs/linux/timer.ddv:76:4: cancel_delayed_work_sync -> cancel_delayed_work_sync */
+static bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwork)
+{
+	struct ddv_call ddv_call;
+	bool ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)dwork };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 1))
+		return cancel_delayed_work_sync(dwork);
+	ret = cancel_delayed_work_sync(dwork);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work_sync), typeof(&cancel_delayed_work_sync)),
+	       "specs/linux/timer.ddv:76:4: the prototype of cancel_delayed_work_sync differs from the kernel's");
+
+/* specs/linux/net.ddv:21:5: alloc_etherdev -> alloc_etherdev_mqs */
+static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs)
+{
+	struct ddv_call ddv_call;
+	struct net_device *ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 3))
+		return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
+	/* specs/linux/net.ddv:26:2: check */
+	if (!((txqs >= 1) && (rxqs >= 1)))
+		ddv_violation(&ddv_call, 219, 0);
+	switch (ddv_should_fail(&ddv_call, (u64)(sizeof_priv), 0)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
+		break;
+	}
+	/* specs/linux/net.ddv:27:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:29:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
+
+			if (ddv_obj_create(&ddv_call, 7, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 220, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_etherdev_mqs), typeof(&alloc_etherdev_mqs)),
+	       "specs/linux/net.ddv:21:5: the prototype of alloc_etherdev_mqs differs from the kernel's");
+
+/* specs/linux/net.ddv:34:4: free_netdev -> free_netdev */
+static void ddv_w_free_netdev(struct net_device *dev)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 1)) {
+		free_netdev(dev);
+		return;
+	}
+	/* specs/linux/net.ddv:37:2: check */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
+		if (ddv_f0 == 0 && !(ddv_o0.state != 1))
+			ddv_violation(&ddv_call, 221, 1, (u64)(unsigned long)(dev));
+	}
+	/* specs/linux/net.ddv:38:2: foreach */
+	{
+		struct ddv_obj ddv_in0, ddv_it0;
+		u64 ddv_lo0, ddv_hi0;
+
+		if (!ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_in0)) {
+			ddv_lo0 = ddv_in0.key;
+			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
+			while (ddv_lo0 < ddv_hi0 &&
+			       !ddv_obj_find_inside(&ddv_call, 5, ddv_lo0, ddv_hi0, &ddv_it0)) {
+				struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
+
+				ddv_lo0 = ddv_it0.key + 1;
+				/* specs/linux/net.ddv:39:3: check */
+				if (!(!(timer_pending(t))))
+					ddv_violation(&ddv_call, 222, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
+				/* specs/linux/net.ddv:40:3: object operation */
+				{
+					if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(t), NULL) == -ENOENT)
+						ddv_violation(&ddv_call, 223, 0);
+				}
+			}
+		}
+	}
+	/* specs/linux/net.ddv:42:2: foreach */
+	{
+		struct ddv_obj ddv_in0, ddv_it0;
+		u64 ddv_lo0, ddv_hi0;
+
+		if (!ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_in0)) {
+			ddv_lo0 = ddv_in0.key;
+			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
+			while (ddv_lo0 < ddv_hi0 &&
+			       !ddv_obj_find_inside(&ddv_call, 6, ddv_lo0, ddv_hi0, &ddv_it0)) {
+				struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
+
+				ddv_lo0 = ddv_it0.key + 1;
+				/* specs/linux/net.ddv:43:3: check */
+				if (!(!(work_pending(w))))
+					ddv_violation(&ddv_call, 224, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
+				/* specs/linux/net.ddv:44:3: object operation */
+				{
+					if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(w), NULL) == -ENOENT)
+						ddv_violation(&ddv_call, 225, 0);
+				}
+			}
+		}
+	}
+	/* specs/linux/net.ddv:47:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
+		if ((ddv_f0 == 0)) {
+			/* specs/linux/net.ddv:48:3: object operation */
+			{
+				if (ddv_obj_destroy(&ddv_call, 7, (u64)(unsigned long)(dev), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 226, 0);
+			}
+		}
+	}
+	free_netdev(dev);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&free_netdev)),
+	       "specs/linux/net.ddv:34:4: the prototype of free_netdev differs from the kernel's");
+
+/* specs/linux/net.ddv:52:4: register_netdev -> register_netdev */
+static int ddv_w_register_netdev(struct net_device *dev)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 1))
+		return register_netdev(dev);
+	/* specs/linux/net.ddv:56:2: check */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
+		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
+			ddv_violation(&ddv_call, 227, 1, (u64)(unsigned long)(dev));
+	}
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(ENOMEM);
+		break;
+	case 2:
+		ret = -(EBUSY);
+		break;
+	default:
+		ret = register_netdev(dev);
+		break;
+	}
+	/* specs/linux/net.ddv:57:2: after */
+	if (ret == 0) {
+		/* specs/linux/net.ddv:58:3: object operation */
+		{
+			ddv_obj_set_state(&ddv_call, 7, (u64)(unsigned long)(dev), 1);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), typeof(&register_netdev)),
+	       "specs/linux/net.ddv:52:4: the prototype of register_netdev differs from the kernel's");
+
+/* specs/linux/net.ddv:62:4: unregister_netdev -> unregister_netdev */
+static void ddv_w_unregister_netdev(struct net_device *dev)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 1)) {
+		unregister_netdev(dev);
+		return;
+	}
+	/* specs/linux/net.ddv:65:2: check */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
+		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
+			ddv_violation(&ddv_call, 228, 1, (u64)(unsigned long)(dev));
+	}
+	/* specs/linux/net.ddv:66:2: object operation */
+	{
+		ddv_obj_set_state(&ddv_call, 7, (u64)(unsigned long)(dev), 0);
+	}
+	unregister_netdev(dev);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), typeof(&unregister_netdev)),
+	       "specs/linux/net.ddv:62:4: the prototype of unregister_netdev differs from the kernel's");
+
+/* specs/linux/net.ddv:70:4: __alloc_skb -> __alloc_skb */
+static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int flags, int node)
+{
+	struct ddv_call ddv_call;
+	struct sk_buff *ret;
+	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 4))
+		return __alloc_skb(size, priority, flags, node);
+	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = __alloc_skb(size, priority, flags, node);
+		break;
+	}
+	/* specs/linux/net.ddv:74:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:75:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+
+			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 229, 1, (u64)(unsigned long)(ret));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&__alloc_skb)),
+	       "specs/linux/net.ddv:70:4: the prototype of __alloc_skb differs from the kernel's");
+
+/* specs/linux/net.ddv:80:5: netdev_alloc_skb -> __netdev_alloc_skb */
+static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call;
+	struct sk_buff *ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 3))
+		return __netdev_alloc_skb(dev, length, gfp_mask);
+	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = __netdev_alloc_skb(dev, length, gfp_mask);
+		break;
+	}
+	/* specs/linux/net.ddv:85:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:86:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
+
+			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 230, 1, (u64)(unsigned long)(ret));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), typeof(&__netdev_alloc_skb)),
+	       "specs/linux/net.ddv:80:5: the prototype of __netdev_alloc_skb differs from the kernel's");
+
+/* specs/linux/net.ddv:81:5: netdev_alloc_skb -> __napi_alloc_skb */
+static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call;
+	struct sk_buff *ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 3))
+		return __napi_alloc_skb(napi, length, gfp_mask);
+	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = __napi_alloc_skb(napi, length, gfp_mask);
+		break;
+	}
+	/* specs/linux/net.ddv:85:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:86:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
+
+			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 230, 1, (u64)(unsigned long)(ret));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typeof(&__napi_alloc_skb)),
+	       "specs/linux/net.ddv:81:5: the prototype of __napi_alloc_skb differs from the kernel's");
+
+/* specs/linux/net.ddv:91:5: build_skb -> napi_build_skb */
+static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
+{
+	struct ddv_call ddv_call;
+	struct sk_buff *ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 2))
+		return napi_build_skb(data, frag_size);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = napi_build_skb(data, frag_size);
+		break;
+	}
+	/* specs/linux/net.ddv:94:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:95:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
+
+			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 231, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeof(&napi_build_skb)),
+	       "specs/linux/net.ddv:91:5: the prototype of napi_build_skb differs from the kernel's");
+
+/* specs/linux/net.ddv:101:5: kfree_skb -> kfree_skb_reason */
+static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 2)) {
+		kfree_skb_reason(skb, reason);
+		return;
+	}
+	/* specs/linux/net.ddv:105:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(skb), &ddv_o0);
+		if ((skb != NULL) && (ddv_f0 == 0)) {
+			/* specs/linux/net.ddv:106:3: object operation */
+			{
+				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 232, 0);
+			}
+		}
+	}
+	kfree_skb_reason(skb, reason);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typeof(&kfree_skb_reason)),
+	       "specs/linux/net.ddv:101:5: the prototype of kfree_skb_reason differs from the kernel's");
+
+/* specs/linux/net.ddv:102:5: kfree_skb -> consume_skb */
+static void ddv_w_consume_skb(struct sk_buff *skb)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 1)) {
+		consume_skb(skb);
+		return;
+	}
+	/* specs/linux/net.ddv:105:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(skb), &ddv_o0);
+		if ((skb != NULL) && (ddv_f0 == 0)) {
+			/* specs/linux/net.ddv:106:3: object operation */
+			{
+				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 232, 0);
+			}
+		}
+	}
+	consume_skb(skb);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&consume_skb)),
+	       "specs/linux/net.ddv:102:5: the prototype of consume_skb differs from the kernel's");
+
+/* specs/linux/net.ddv:103:5: kfree_skb -> __dev_kfree_skb_any */
+static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 2)) {
+		__dev_kfree_skb_any(skb, reason);
+		return;
+	}
+	/* specs/linux/net.ddv:105:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(skb), &ddv_o0);
+		if ((skb != NULL) && (ddv_f0 == 0)) {
+			/* specs/linux/net.ddv:106:3: object operation */
+			{
+				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 232, 0);
+			}
+		}
+	}
+	__dev_kfree_skb_any(skb, reason);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), typeof(&__dev_kfree_skb_any)),
+	       "specs/linux/net.ddv:103:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
+
+/* specs/linux/net.ddv:110:4: napi_consume_skb -> napi_consume_skb */
+static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 2)) {
+		napi_consume_skb(skb, budget);
+		return;
+	}
+	/* specs/linux/net.ddv:112:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(skb), &ddv_o0);
+		if ((skb != NULL) && (ddv_f0 == 0)) {
+			/* specs/linux/net.ddv:113:3: object operation */
+			{
+				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 233, 0);
+			}
+		}
+	}
+	napi_consume_skb(skb, budget);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typeof(&napi_consume_skb)),
+	       "specs/linux/net.ddv:110:4: the prototype of napi_consume_skb differs from the kernel's");
+
+/* specs/linux/net.ddv:118:4: napi_gro_receive -> napi_gro_receive */
+static gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call;
+	gro_result_t ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 2))
+		return napi_gro_receive(napi, skb);
+	/* specs/linux/net.ddv:120:2: transfer: the network stack frees received packets */
+	{
+		ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL);
+	}
+	ret = napi_gro_receive(napi, skb);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typeof(&napi_gro_receive)),
+	       "specs/linux/net.ddv:118:4: the prototype of napi_gro_receive differs from the kernel's");
+
+/* specs/linux/net.ddv:123:4: netif_receive_skb -> netif_receive_skb */
+static int ddv_w_netif_receive_skb(struct sk_buff *skb)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 1))
+		return netif_receive_skb(skb);
+	/* specs/linux/net.ddv:125:2: transfer: the network stack frees received packets */
+	{
+		ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL);
+	}
+	ret = netif_receive_skb(skb);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), typeof(&netif_receive_skb)),
+	       "specs/linux/net.ddv:123:4: the prototype of netif_receive_skb differs from the kernel's");
+
+/* specs/linux/net.ddv:128:4: netif_rx -> netif_rx */
+static int ddv_w_netif_rx(struct sk_buff *skb)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 1))
+		return netif_rx(skb);
+	/* specs/linux/net.ddv:130:2: transfer: the network stack frees received packets */
+	{
+		ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL);
+	}
+	ret = netif_rx(skb);
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&netif_rx)),
+	       "specs/linux/net.ddv:128:4: the prototype of netif_rx differs from the kernel's");
+
+/* specs/linux/pci.ddv:27:5: pci_register_driver -> __pci_register_driver */
+static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 3))
+		return __pci_register_driver(drv, owner, mod_name);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(ENOMEM);
+		break;
+	default:
+		ret = __pci_register_driver(drv, owner, mod_name);
+		break;
+	}
+	/* specs/linux/pci.ddv:31:2: after */
+	if (ret == 0) {
+		/* specs/linux/pci.ddv:32:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+			if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(drv), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 234, 1, (u64)(unsigned long)(drv));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___pci_register_driver), typeof(&__pci_register_driver)),
+	       "specs/linux/pci.ddv:27:5: the prototype of __pci_register_driver differs from the kernel's");
+
+/* specs/linux/pci.ddv:36:4: pci_unregister_driver -> pci_unregister_driver */
+static void ddv_w_pci_unregister_driver(struct pci_driver *drv)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)drv };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 1)) {
+		pci_unregister_driver(drv);
+		return;
+	}
+	/* specs/linux/pci.ddv:39:2: object operation */
+	{
+		if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(drv), NULL) == -ENOENT)
+			ddv_violation(&ddv_call, 235, 1, (u64)(unsigned long)(drv));
+	}
+	pci_unregister_driver(drv);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_unregister_driver), typeof(&pci_unregister_driver)),
+	       "specs/linux/pci.ddv:36:4: the prototype of pci_unregister_driver differs from the kernel's");
+
+/* specs/linux/pci.ddv:43:5: pci_enable_device -> pci_enable_device */
+static int ddv_w_pci_enable_device(struct pci_dev *dev)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1))
+		return pci_enable_device(dev);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EIO);
+		break;
+	default:
+		ret = pci_enable_device(dev);
+		break;
+	}
+	/* specs/linux/pci.ddv:48:2: after */
+	if (ret == 0) {
+		/* specs/linux/pci.ddv:49:3: if */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+			if (!((ddv_f0 == 0))) {
+				/* specs/linux/pci.ddv:50:4: object operation */
+				{
+					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+					if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
+						ddv_violation(&ddv_call, 236, 0);
+				}
+			}
+		}
+		/* specs/linux/pci.ddv:52:3: object operation */
+		{
+			s64 ddv_result;
+
+			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(&ddv_call, 237, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), typeof(&pci_enable_device)),
+	       "specs/linux/pci.ddv:43:5: the prototype of pci_enable_device differs from the kernel's");
+
+/* specs/linux/pci.ddv:44:5: pci_enable_device -> pci_enable_device_mem */
+static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1))
+		return pci_enable_device_mem(dev);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EIO);
+		break;
+	default:
+		ret = pci_enable_device_mem(dev);
+		break;
+	}
+	/* specs/linux/pci.ddv:48:2: after */
+	if (ret == 0) {
+		/* specs/linux/pci.ddv:49:3: if */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+			if (!((ddv_f0 == 0))) {
+				/* specs/linux/pci.ddv:50:4: object operation */
+				{
+					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+					if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
+						ddv_violation(&ddv_call, 236, 0);
+				}
+			}
+		}
+		/* specs/linux/pci.ddv:52:3: object operation */
+		{
+			s64 ddv_result;
+
+			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(&ddv_call, 237, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device_mem), typeof(&pci_enable_device_mem)),
+	       "specs/linux/pci.ddv:44:5: the prototype of pci_enable_device_mem differs from the kernel's");
+
+/* specs/linux/pci.ddv:57:4: pcim_enable_device -> pcim_enable_device */
+static int ddv_w_pcim_enable_device(struct pci_dev *pdev)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 1))
+		return pcim_enable_device(pdev);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EIO);
+		break;
+	default:
+		ret = pcim_enable_device(pdev);
+		break;
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_enable_device), typeof(&pcim_enable_device)),
+	       "specs/linux/pci.ddv:57:4: the prototype of pcim_enable_device differs from the kernel's");
+
+/* specs/linux/pci.ddv:63:4: pci_disable_device -> pci_disable_device */
+static void ddv_w_pci_disable_device(struct pci_dev *dev)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 1)) {
+		pci_disable_device(dev);
+		return;
+	}
+	/* specs/linux/pci.ddv:66:2: if */
+	if (!(pci_is_managed(dev))) {
+		/* specs/linux/pci.ddv:67:3: require */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+			if (!((ddv_f0 == 0)))
+				ddv_violation(&ddv_call, 238, 1, (u64)(unsigned long)(dev));
+		}
+		/* specs/linux/pci.ddv:68:3: object operation */
+		{
+			s64 ddv_result;
+
+			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(&ddv_call, 239, 1, (u64)(unsigned long)(dev));
+		}
+		/* specs/linux/pci.ddv:70:3: if */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+			if (((s64)ddv_o0.fields[0]) == 0) {
+				/* specs/linux/pci.ddv:71:4: object operation */
+				{
+					if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(dev), NULL) == -ENOENT)
+						ddv_violation(&ddv_call, 240, 0);
+				}
+			}
+		}
+	}
+	pci_disable_device(dev);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), typeof(&pci_disable_device)),
+	       "specs/linux/pci.ddv:63:4: the prototype of pci_disable_device differs from the kernel's");
+
+/* specs/linux/pci.ddv:77:5: pci_request_selected_regions -> pci_request_selected_regions */
+static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, const char *res_name)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 3))
+		return pci_request_selected_regions(pdev, bars, res_name);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EBUSY);
+		break;
+	default:
+		ret = pci_request_selected_regions(pdev, bars, res_name);
+		break;
+	}
+	/* specs/linux/pci.ddv:81:2: after */
+	if ((ret == 0) && !(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:82:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
+
+			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 241, 1, (u64)(unsigned long)(pdev));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions), typeof(&pci_request_selected_regions)),
+	       "specs/linux/pci.ddv:77:5: the prototype of pci_request_selected_regions differs from the kernel's");
+
+/* specs/linux/pci.ddv:86:4: pci_request_regions -> pci_request_regions */
+static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 2))
+		return pci_request_regions(pdev, res_name);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EBUSY);
+		break;
+	default:
+		ret = pci_request_regions(pdev, res_name);
+		break;
+	}
+	/* specs/linux/pci.ddv:90:2: after */
+	if ((ret == 0) && !(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:91:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
+
+			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(pdev));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), typeof(&pci_request_regions)),
+	       "specs/linux/pci.ddv:86:4: the prototype of pci_request_regions differs from the kernel's");
+
+/* specs/linux/pci.ddv:95:4: pci_release_selected_regions -> pci_release_selected_regions */
+static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 2)) {
+		pci_release_selected_regions(pdev, bars);
+		return;
+	}
+	/* specs/linux/pci.ddv:97:2: if */
+	if (!(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:98:3: require */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(pdev), &ddv_o0);
+			if (!((ddv_f0 == 0)))
+				ddv_violation(&ddv_call, 243, 1, (u64)(unsigned long)(pdev));
+		}
+		/* specs/linux/pci.ddv:99:3: check */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(pdev), &ddv_o0);
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars))
+				ddv_violation(&ddv_call, 244, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
+		}
+		/* specs/linux/pci.ddv:100:3: object operation */
+		{
+			if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 245, 0);
+		}
+	}
+	pci_release_selected_regions(pdev, bars);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_regions), typeof(&pci_release_selected_regions)),
+	       "specs/linux/pci.ddv:95:4: the prototype of pci_release_selected_regions differs from the kernel's");
+
+/* specs/linux/pci.ddv:104:4: pci_release_regions -> pci_release_regions */
+static void ddv_w_pci_release_regions(struct pci_dev *pdev)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 1)) {
+		pci_release_regions(pdev);
+		return;
+	}
+	/* specs/linux/pci.ddv:106:2: if */
+	if (!(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:107:3: object operation */
+		{
+			if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 246, 1, (u64)(unsigned long)(pdev));
+		}
+	}
+	pci_release_regions(pdev);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), typeof(&pci_release_regions)),
+	       "specs/linux/pci.ddv:104:4: the prototype of pci_release_regions differs from the kernel's");
+
+/* specs/linux/pci.ddv:111:4: pci_ioremap_bar -> pci_ioremap_bar */
+static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
+{
+	struct ddv_call ddv_call;
+	void __iomem *ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 2))
+		return pci_ioremap_bar(pdev, bar);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = pci_ioremap_bar(pdev, bar);
+		break;
+	}
+	/* specs/linux/pci.ddv:115:2: after */
+	if (ret != NULL) {
+		/* specs/linux/pci.ddv:116:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 247, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), typeof(&pci_ioremap_bar)),
+	       "specs/linux/pci.ddv:111:4: the prototype of pci_ioremap_bar differs from the kernel's");
+
+/* specs/linux/pci.ddv:120:4: pci_iomap -> pci_iomap */
+static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
+{
+	struct ddv_call ddv_call;
+	void __iomem *ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 3))
+		return pci_iomap(dev, bar, maxlen);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = pci_iomap(dev, bar, maxlen);
+		break;
+	}
+	/* specs/linux/pci.ddv:124:2: after */
+	if (ret != NULL) {
+		/* specs/linux/pci.ddv:125:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 248, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pci_iomap)),
+	       "specs/linux/pci.ddv:120:4: the prototype of pci_iomap differs from the kernel's");
+
+/* specs/linux/pci.ddv:129:4: ioremap -> ioremap */
+static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
+{
+	struct ddv_call ddv_call;
+	void __iomem *ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 2))
+		return ioremap(offset, size);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = ioremap(offset, size);
+		break;
+	}
+	/* specs/linux/pci.ddv:133:2: after */
+	if (ret != NULL) {
+		/* specs/linux/pci.ddv:134:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+
+			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 249, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&ioremap)),
+	       "specs/linux/pci.ddv:129:4: the prototype of ioremap differs from the kernel's");
+
+/* specs/linux/pci.ddv:138:4: iounmap -> iounmap */
+static void ddv_w_iounmap(volatile void __iomem *addr)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)addr };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1)) {
+		iounmap(addr);
+		return;
+	}
+	/* specs/linux/pci.ddv:141:2: if */
+	if (addr != NULL) {
+		/* specs/linux/pci.ddv:142:3: object operation */
+		{
+			if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(addr), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 250, 1, (u64)(unsigned long)(addr));
+		}
+	}
+	iounmap(addr);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&iounmap)),
+	       "specs/linux/pci.ddv:138:4: the prototype of iounmap differs from the kernel's");
+
+/* specs/linux/pci.ddv:146:4: pci_iounmap -> pci_iounmap */
+static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 2)) {
+		pci_iounmap(dev, addr);
+		return;
+	}
+	/* specs/linux/pci.ddv:148:2: if */
+	if (addr != NULL) {
+		/* specs/linux/pci.ddv:149:3: object operation */
+		{
+			if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(addr), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 251, 1, (u64)(unsigned long)(addr));
+		}
+	}
+	pci_iounmap(dev, addr);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&pci_iounmap)),
+	       "specs/linux/pci.ddv:146:4: the prototype of pci_iounmap differs from the kernel's");
 
 static const char *const ddv_fields_heap[] = { "size" };
 static const char *const ddv_fields_vmem[] = { "size" };
+static const char *const ddv_fields_dma_coherent[] = { "size", "handle", "dev" };
+static const char *const ddv_fields_dma_mapping[] = { "size", "dir" };
+static const char *const ddv_fields_irq[] = { "dev", "disabled" };
+static const char *const ddv_fields_netdev[] = { "size" };
+static const char *const ddv_states_netdev[] = { "allocated", "registered" };
+static const char *const ddv_fields_skb[] = { "len" };
+static const char *const ddv_fields_pci_enabled[] = { "enabled" };
+static const char *const ddv_fields_pci_regions[] = { "bars" };
 
-static const struct ddv_type_desc ddv_types[3] = {
+static const struct ddv_type_desc ddv_types[13] = {
 	[0] = {
 		.name = "heap",
 		.field_names = ddv_fields_heap,
@@ -645,6 +2419,39 @@ static const struct ddv_type_desc ddv_types[3] = {
 		.pos = { "specs/linux/heap.ddv", 20, 8 },
 	},
 	[2] = {
+		.name = "dma_coherent",
+		.field_names = ddv_fields_dma_coherent,
+		.state_names = NULL,
+		.nfields = 3,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 3,
+		.size_field = 0,
+		.pos = { "specs/linux/dma.ddv", 7, 8 },
+	},
+	[3] = {
+		.name = "dma_mapping",
+		.field_names = ddv_fields_dma_mapping,
+		.state_names = NULL,
+		.nfields = 2,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 4,
+		.size_field = -1,
+		.pos = { "specs/linux/dma.ddv", 14, 8 },
+	},
+	[4] = {
+		.name = "irq",
+		.field_names = ddv_fields_irq,
+		.state_names = NULL,
+		.nfields = 2,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 5,
+		.size_field = -1,
+		.pos = { "specs/linux/irq.ddv", 7, 8 },
+	},
+	[5] = {
 		.name = "timer",
 		.field_names = NULL,
 		.state_names = NULL,
@@ -653,57 +2460,276 @@ static const struct ddv_type_desc ddv_types[3] = {
 		.flags = DDV_TYPE_CONTAINED,
 		.leak_msg = 0,
 		.size_field = -1,
-		.pos = { "specs/linux/timer.ddv", 10, 18 },
+		.pos = { "specs/linux/timer.ddv", 14, 18 },
+	},
+	[6] = {
+		.name = "work",
+		.field_names = NULL,
+		.state_names = NULL,
+		.nfields = 0,
+		.nstates = 0,
+		.flags = DDV_TYPE_CONTAINED,
+		.leak_msg = 0,
+		.size_field = -1,
+		.pos = { "specs/linux/timer.ddv", 18, 18 },
+	},
+	[7] = {
+		.name = "netdev",
+		.field_names = ddv_fields_netdev,
+		.state_names = ddv_states_netdev,
+		.nfields = 1,
+		.nstates = 2,
+		.flags = 0,
+		.leak_msg = 6,
+		.size_field = 0,
+		.pos = { "specs/linux/net.ddv", 9, 8 },
+	},
+	[8] = {
+		.name = "skb",
+		.field_names = ddv_fields_skb,
+		.state_names = NULL,
+		.nfields = 1,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 7,
+		.size_field = -1,
+		.pos = { "specs/linux/net.ddv", 15, 8 },
+	},
+	[9] = {
+		.name = "pci_driver",
+		.field_names = NULL,
+		.state_names = NULL,
+		.nfields = 0,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 8,
+		.size_field = -1,
+		.pos = { "specs/linux/pci.ddv", 7, 8 },
+	},
+	[10] = {
+		.name = "pci_enabled",
+		.field_names = ddv_fields_pci_enabled,
+		.state_names = NULL,
+		.nfields = 1,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 9,
+		.size_field = -1,
+		.pos = { "specs/linux/pci.ddv", 11, 8 },
+	},
+	[11] = {
+		.name = "pci_regions",
+		.field_names = ddv_fields_pci_regions,
+		.state_names = NULL,
+		.nfields = 1,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 10,
+		.size_field = -1,
+		.pos = { "specs/linux/pci.ddv", 15, 8 },
+	},
+	[12] = {
+		.name = "iomap",
+		.field_names = NULL,
+		.state_names = NULL,
+		.nfields = 0,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 11,
+		.size_field = -1,
+		.pos = { "specs/linux/pci.ddv", 19, 8 },
 	},
 };
 
 static const char *const ddv_margs_1[] = { "key", "size" };
 static const char *const ddv_margs_2[] = { "key", "size" };
-static const char *const ddv_margs_3[] = { "s", "flags", "size" };
-static const char *const ddv_margs_4[] = { "ret" };
-static const char *const ddv_margs_5[] = { "size", "flags" };
-static const char *const ddv_margs_6[] = { "ret" };
-static const char *const ddv_margs_7[] = { "size", "flags" };
-static const char *const ddv_margs_8[] = { "ret" };
-static const char *const ddv_margs_9[] = { "size", "flags", "node" };
-static const char *const ddv_margs_10[] = { "ret" };
-static const char *const ddv_margs_11[] = { "s", "flags", "node", "size" };
-static const char *const ddv_margs_12[] = { "ret" };
-static const char *const ddv_margs_13[] = { "size", "flags", "node" };
-static const char *const ddv_margs_14[] = { "ret" };
-static const char *const ddv_margs_15[] = { "objp", "new_size", "flags" };
-static const char *const ddv_margs_16[] = { "ret" };
-static const char *const ddv_margs_17[] = { "s", "gfp" };
-static const char *const ddv_margs_18[] = { "ret" };
-static const char *const ddv_margs_19[] = { "src", "len", "gfp" };
-static const char *const ddv_margs_20[] = { "ret" };
-static const char *const ddv_margs_21[] = { "objp" };
-static const char *const ddv_margs_23[] = { "size" };
-static const char *const ddv_margs_24[] = { "ret" };
-static const char *const ddv_margs_25[] = { "size" };
-static const char *const ddv_margs_26[] = { "ret" };
-static const char *const ddv_margs_27[] = { "size", "flags", "node" };
-static const char *const ddv_margs_28[] = { "ret" };
-static const char *const ddv_margs_29[] = { "addr" };
-static const char *const ddv_margs_31[] = { "addr" };
-static const char *const ddv_margs_33[] = { "timer", "func", "flags", "name", "key" };
-static const char *const ddv_margs_35[] = { "size" };
-static const char *const ddv_margs_37[] = { "size" };
-static const char *const ddv_margs_39[] = { "new_size" };
-static const char *const ddv_margs_40[] = { "objp" };
-static const char *const ddv_margs_41[] = { "objp" };
-static const char *const ddv_margs_45[] = { "len" };
-static const char *const ddv_margs_47[] = { "objp", "t" };
-static const char *const ddv_margs_49[] = { "objp" };
-static const char *const ddv_margs_50[] = { "objp" };
-static const char *const ddv_margs_55[] = { "addr" };
-static const char *const ddv_margs_56[] = { "addr" };
-static const char *const ddv_margs_57[] = { "addr" };
-static const char *const ddv_margs_58[] = { "addr" };
-static const char *const ddv_margs_59[] = { "timer" };
-static const char *const ddv_margs_60[] = { "timer" };
+static const char *const ddv_margs_3[] = { "key", "size", "handle", "dev" };
+static const char *const ddv_margs_4[] = { "key", "size", "dir" };
+static const char *const ddv_margs_5[] = { "key", "dev", "disabled" };
+static const char *const ddv_margs_6[] = { "key", "size" };
+static const char *const ddv_margs_7[] = { "key", "len" };
+static const char *const ddv_margs_8[] = { "key" };
+static const char *const ddv_margs_9[] = { "key", "enabled" };
+static const char *const ddv_margs_10[] = { "key", "bars" };
+static const char *const ddv_margs_11[] = { "key" };
+static const char *const ddv_margs_12[] = { "s", "flags", "size" };
+static const char *const ddv_margs_13[] = { "ret" };
+static const char *const ddv_margs_14[] = { "size", "flags" };
+static const char *const ddv_margs_15[] = { "ret" };
+static const char *const ddv_margs_16[] = { "size", "flags" };
+static const char *const ddv_margs_17[] = { "ret" };
+static const char *const ddv_margs_18[] = { "size", "flags", "node" };
+static const char *const ddv_margs_19[] = { "ret" };
+static const char *const ddv_margs_20[] = { "s", "flags", "node", "size" };
+static const char *const ddv_margs_21[] = { "ret" };
+static const char *const ddv_margs_22[] = { "size", "flags", "node" };
+static const char *const ddv_margs_23[] = { "ret" };
+static const char *const ddv_margs_24[] = { "objp", "new_size", "flags" };
+static const char *const ddv_margs_25[] = { "ret" };
+static const char *const ddv_margs_26[] = { "s", "gfp" };
+static const char *const ddv_margs_27[] = { "ret" };
+static const char *const ddv_margs_28[] = { "src", "len", "gfp" };
+static const char *const ddv_margs_29[] = { "ret" };
+static const char *const ddv_margs_30[] = { "objp" };
+static const char *const ddv_margs_32[] = { "head", "func" };
+static const char *const ddv_margs_34[] = { "dev", "size", "gfp" };
+static const char *const ddv_margs_35[] = { "ret" };
+static const char *const ddv_margs_36[] = { "size" };
+static const char *const ddv_margs_37[] = { "ret" };
+static const char *const ddv_margs_38[] = { "size" };
+static const char *const ddv_margs_39[] = { "ret" };
+static const char *const ddv_margs_40[] = { "size", "flags", "node" };
+static const char *const ddv_margs_41[] = { "ret" };
+static const char *const ddv_margs_42[] = { "addr" };
+static const char *const ddv_margs_44[] = { "addr" };
+static const char *const ddv_margs_46[] = { "dev", "size", "dma_handle", "flag", "attrs" };
+static const char *const ddv_margs_47[] = { "ret" };
+static const char *const ddv_margs_48[] = { "dev", "size", "cpu_addr", "dma_handle", "attrs" };
+static const char *const ddv_margs_50[] = { "dev", "page", "offset", "size", "dir", "attrs" };
+static const char *const ddv_margs_51[] = { "ret" };
+static const char *const ddv_margs_52[] = { "dev", "addr", "size", "dir", "attrs" };
+static const char *const ddv_margs_54[] = { "dev", "addr", "size", "dir" };
+static const char *const ddv_margs_56[] = { "dev", "addr", "size", "dir" };
+static const char *const ddv_margs_58[] = { "dev", "mask" };
+static const char *const ddv_margs_59[] = { "ret" };
+static const char *const ddv_margs_60[] = { "dev", "mask" };
+static const char *const ddv_margs_61[] = { "ret" };
+static const char *const ddv_margs_62[] = { "irq", "handler", "thread_fn", "irqflags", "devname", "dev_id" };
+static const char *const ddv_margs_63[] = { "ret" };
+static const char *const ddv_margs_64[] = { "irq", "dev_id" };
+static const char *const ddv_margs_65[] = { "ret" };
+static const char *const ddv_margs_66[] = { "irq" };
+static const char *const ddv_margs_68[] = { "irq" };
+static const char *const ddv_margs_70[] = { "irq" };
+static const char *const ddv_margs_71[] = { "ret" };
+static const char *const ddv_margs_72[] = { "irq" };
+static const char *const ddv_margs_74[] = { "irq" };
+static const char *const ddv_margs_76[] = { "timer", "func", "flags", "name", "key" };
+static const char *const ddv_margs_78[] = { "timer", "expires" };
+static const char *const ddv_margs_79[] = { "ret" };
+static const char *const ddv_margs_80[] = { "timer" };
+static const char *const ddv_margs_82[] = { "timer" };
+static const char *const ddv_margs_83[] = { "ret" };
+static const char *const ddv_margs_84[] = { "timer" };
+static const char *const ddv_margs_85[] = { "ret" };
+static const char *const ddv_margs_86[] = { "cpu", "wq", "work" };
+static const char *const ddv_margs_87[] = { "ret" };
+static const char *const ddv_margs_88[] = { "cpu", "wq", "dwork", "delay" };
+static const char *const ddv_margs_89[] = { "ret" };
+static const char *const ddv_margs_90[] = { "work" };
+static const char *const ddv_margs_91[] = { "ret" };
+static const char *const ddv_margs_92[] = { "dwork" };
+static const char *const ddv_margs_93[] = { "ret" };
+static const char *const ddv_margs_94[] = { "sizeof_priv", "txqs", "rxqs" };
+static const char *const ddv_margs_95[] = { "ret" };
+static const char *const ddv_margs_96[] = { "dev" };
+static const char *const ddv_margs_98[] = { "dev" };
+static const char *const ddv_margs_99[] = { "ret" };
+static const char *const ddv_margs_100[] = { "dev" };
+static const char *const ddv_margs_102[] = { "size", "priority", "flags", "node" };
+static const char *const ddv_margs_103[] = { "ret" };
+static const char *const ddv_margs_104[] = { "dev", "length", "gfp_mask" };
+static const char *const ddv_margs_105[] = { "ret" };
+static const char *const ddv_margs_106[] = { "napi", "length", "gfp_mask" };
+static const char *const ddv_margs_107[] = { "ret" };
+static const char *const ddv_margs_108[] = { "data", "frag_size" };
+static const char *const ddv_margs_109[] = { "ret" };
+static const char *const ddv_margs_110[] = { "skb", "reason" };
+static const char *const ddv_margs_112[] = { "skb" };
+static const char *const ddv_margs_114[] = { "skb", "reason" };
+static const char *const ddv_margs_116[] = { "skb", "budget" };
+static const char *const ddv_margs_118[] = { "napi", "skb" };
+static const char *const ddv_margs_119[] = { "ret" };
+static const char *const ddv_margs_120[] = { "skb" };
+static const char *const ddv_margs_121[] = { "ret" };
+static const char *const ddv_margs_122[] = { "skb" };
+static const char *const ddv_margs_123[] = { "ret" };
+static const char *const ddv_margs_124[] = { "drv", "owner", "mod_name" };
+static const char *const ddv_margs_125[] = { "ret" };
+static const char *const ddv_margs_126[] = { "drv" };
+static const char *const ddv_margs_128[] = { "dev" };
+static const char *const ddv_margs_129[] = { "ret" };
+static const char *const ddv_margs_130[] = { "dev" };
+static const char *const ddv_margs_131[] = { "ret" };
+static const char *const ddv_margs_132[] = { "pdev" };
+static const char *const ddv_margs_133[] = { "ret" };
+static const char *const ddv_margs_134[] = { "dev" };
+static const char *const ddv_margs_136[] = { "pdev", "bars", "res_name" };
+static const char *const ddv_margs_137[] = { "ret" };
+static const char *const ddv_margs_138[] = { "pdev", "res_name" };
+static const char *const ddv_margs_139[] = { "ret" };
+static const char *const ddv_margs_140[] = { "pdev", "bars" };
+static const char *const ddv_margs_142[] = { "pdev" };
+static const char *const ddv_margs_144[] = { "pdev", "bar" };
+static const char *const ddv_margs_145[] = { "ret" };
+static const char *const ddv_margs_146[] = { "dev", "bar", "maxlen" };
+static const char *const ddv_margs_147[] = { "ret" };
+static const char *const ddv_margs_148[] = { "offset", "size" };
+static const char *const ddv_margs_149[] = { "ret" };
+static const char *const ddv_margs_150[] = { "addr" };
+static const char *const ddv_margs_152[] = { "dev", "addr" };
+static const char *const ddv_margs_154[] = { "size" };
+static const char *const ddv_margs_156[] = { "size" };
+static const char *const ddv_margs_158[] = { "new_size" };
+static const char *const ddv_margs_159[] = { "objp" };
+static const char *const ddv_margs_160[] = { "objp" };
+static const char *const ddv_margs_164[] = { "len" };
+static const char *const ddv_margs_166[] = { "objp", "t" };
+static const char *const ddv_margs_168[] = { "objp", "w" };
+static const char *const ddv_margs_170[] = { "objp" };
+static const char *const ddv_margs_171[] = { "objp" };
+static const char *const ddv_margs_172[] = { "size" };
+static const char *const ddv_margs_177[] = { "addr" };
+static const char *const ddv_margs_178[] = { "addr" };
+static const char *const ddv_margs_179[] = { "addr" };
+static const char *const ddv_margs_180[] = { "addr" };
+static const char *const ddv_margs_182[] = { "size" };
+static const char *const ddv_margs_185[] = { "cpu_addr" };
+static const char *const ddv_margs_186[] = { "size", "cpu_addr" };
+static const char *const ddv_margs_187[] = { "dma_handle" };
+static const char *const ddv_margs_188[] = { "cpu_addr" };
+static const char *const ddv_margs_191[] = { "ret" };
+static const char *const ddv_margs_192[] = { "addr" };
+static const char *const ddv_margs_193[] = { "size", "addr" };
+static const char *const ddv_margs_194[] = { "addr" };
+static const char *const ddv_margs_196[] = { "addr" };
+static const char *const ddv_margs_197[] = { "addr" };
+static const char *const ddv_margs_198[] = { "irq" };
+static const char *const ddv_margs_199[] = { "irq" };
+static const char *const ddv_margs_201[] = { "irq" };
+static const char *const ddv_margs_202[] = { "irq" };
+static const char *const ddv_margs_203[] = { "irq" };
+static const char *const ddv_margs_204[] = { "irq" };
+static const char *const ddv_margs_206[] = { "irq" };
+static const char *const ddv_margs_207[] = { "irq" };
+static const char *const ddv_margs_208[] = { "irq" };
+static const char *const ddv_margs_209[] = { "irq" };
+static const char *const ddv_margs_210[] = { "irq" };
+static const char *const ddv_margs_211[] = { "timer" };
+static const char *const ddv_margs_213[] = { "timer" };
+static const char *const ddv_margs_214[] = { "timer" };
+static const char *const ddv_margs_215[] = { "timer" };
+static const char *const ddv_margs_216[] = { "timer" };
+static const char *const ddv_margs_221[] = { "dev" };
+static const char *const ddv_margs_222[] = { "dev", "t" };
+static const char *const ddv_margs_224[] = { "dev", "w" };
+static const char *const ddv_margs_227[] = { "dev" };
+static const char *const ddv_margs_228[] = { "dev" };
+static const char *const ddv_margs_229[] = { "ret" };
+static const char *const ddv_margs_230[] = { "ret" };
+static const char *const ddv_margs_234[] = { "drv" };
+static const char *const ddv_margs_235[] = { "drv" };
+static const char *const ddv_margs_238[] = { "dev" };
+static const char *const ddv_margs_239[] = { "dev" };
+static const char *const ddv_margs_241[] = { "pdev" };
+static const char *const ddv_margs_242[] = { "pdev" };
+static const char *const ddv_margs_243[] = { "pdev" };
+static const char *const ddv_margs_244[] = { "pdev", "bars" };
+static const char *const ddv_margs_246[] = { "pdev" };
+static const char *const ddv_margs_250[] = { "addr" };
+static const char *const ddv_margs_251[] = { "addr" };
 
-static const struct ddv_msg_desc ddv_msgs[61] = {
+static const struct ddv_msg_desc ddv_msgs[252] = {
 	[0] = { .rule_id = "", .text = "" },	/* reserved: no message */
 	[1] = {
 		.rule_id = "heap.leak",
@@ -722,474 +2748,1972 @@ static const struct ddv_msg_desc ddv_msgs[61] = {
 		.pos = { "specs/linux/heap.ddv", 22, 8 },
 	},
 	[3] = {
-		.rule_id = "linux.trace.kmalloc_trace.call",
-.text = "kmalloc_trace(s={s}, flags={flags}, size={size})",
+		.rule_id = "dma.coherent-leak",
+.text = "DMA coherent buffer ({size} bytes at {key}) allocated here is never freed",
 		.arg_names = ddv_margs_3,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 26, 5 },
+		.nargs = 4,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 11, 8 },
 	},
 	[4] = {
+		.rule_id = "dma.mapping-leak",
+.text = "DMA mapping ({size} bytes at bus address {key}) made here is never unmapped",
+		.arg_names = ddv_margs_4,
+		.nargs = 3,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 17, 8 },
+	},
+	[5] = {
+		.rule_id = "irq.leak",
+.text = "IRQ {key} requested here is never freed",
+		.arg_names = ddv_margs_5,
+		.nargs = 3,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 10, 8 },
+	},
+	[6] = {
+		.rule_id = "net.netdev-leak",
+.text = "net_device {key} allocated here is never freed (free_netdev)",
+		.arg_names = ddv_margs_6,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 12, 8 },
+	},
+	[7] = {
+		.rule_id = "net.skb-leak",
+.text = "socket buffer {key} ({len} bytes) allocated here is never freed nor passed on",
+		.arg_names = ddv_margs_7,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 17, 8 },
+	},
+	[8] = {
+		.rule_id = "pci.driver-leak",
+.text = "PCI driver {key} registered here is never unregistered",
+		.arg_names = ddv_margs_8,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 8, 8 },
+	},
+	[9] = {
+		.rule_id = "pci.enable-leak",
+.text = "PCI device {key} enabled here is never disabled",
+		.arg_names = ddv_margs_9,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 13, 8 },
+	},
+	[10] = {
+		.rule_id = "pci.regions-leak",
+.text = "PCI regions of {key} (BARs {bars}) requested here are never released",
+		.arg_names = ddv_margs_10,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 17, 8 },
+	},
+	[11] = {
+		.rule_id = "pci.iomap-leak",
+.text = "I/O mapping {key} made here is never unmapped",
+		.arg_names = ddv_margs_11,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 20, 8 },
+	},
+	[12] = {
+		.rule_id = "linux.trace.kmalloc_trace.call",
+.text = "kmalloc_trace(s={s}, flags={flags}, size={size})",
+		.arg_names = ddv_margs_12,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 26, 5 },
+	},
+	[13] = {
 		.rule_id = "linux.trace.kmalloc_trace.ret",
 .text = "kmalloc_trace returned {ret}",
-		.arg_names = ddv_margs_4,
+		.arg_names = ddv_margs_13,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 26, 5 },
 	},
-	[5] = {
+	[14] = {
 		.rule_id = "linux.trace.__kmalloc.call",
 .text = "__kmalloc(size={size}, flags={flags})",
-		.arg_names = ddv_margs_5,
+		.arg_names = ddv_margs_14,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 27, 5 },
 	},
-	[6] = {
+	[15] = {
 		.rule_id = "linux.trace.__kmalloc.ret",
 .text = "__kmalloc returned {ret}",
-		.arg_names = ddv_margs_6,
+		.arg_names = ddv_margs_15,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 27, 5 },
 	},
-	[7] = {
+	[16] = {
 		.rule_id = "linux.trace.kmalloc_large.call",
 .text = "kmalloc_large(size={size}, flags={flags})",
-		.arg_names = ddv_margs_7,
+		.arg_names = ddv_margs_16,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 28, 5 },
 	},
-	[8] = {
+	[17] = {
 		.rule_id = "linux.trace.kmalloc_large.ret",
 .text = "kmalloc_large returned {ret}",
-		.arg_names = ddv_margs_8,
+		.arg_names = ddv_margs_17,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 28, 5 },
 	},
-	[9] = {
+	[18] = {
 		.rule_id = "linux.trace.__kmalloc_node.call",
 .text = "__kmalloc_node(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_9,
+		.arg_names = ddv_margs_18,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 40, 5 },
 	},
-	[10] = {
+	[19] = {
 		.rule_id = "linux.trace.__kmalloc_node.ret",
 .text = "__kmalloc_node returned {ret}",
-		.arg_names = ddv_margs_10,
+		.arg_names = ddv_margs_19,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 40, 5 },
 	},
-	[11] = {
+	[20] = {
 		.rule_id = "linux.trace.kmalloc_node_trace.call",
 .text = "kmalloc_node_trace(s={s}, flags={flags}, node={node}, size={size})",
-		.arg_names = ddv_margs_11,
+		.arg_names = ddv_margs_20,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 41, 5 },
 	},
-	[12] = {
+	[21] = {
 		.rule_id = "linux.trace.kmalloc_node_trace.ret",
 .text = "kmalloc_node_trace returned {ret}",
-		.arg_names = ddv_margs_12,
+		.arg_names = ddv_margs_21,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 41, 5 },
 	},
-	[13] = {
+	[22] = {
 		.rule_id = "linux.trace.kmalloc_large_node.call",
 .text = "kmalloc_large_node(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_13,
+		.arg_names = ddv_margs_22,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 42, 5 },
 	},
-	[14] = {
+	[23] = {
 		.rule_id = "linux.trace.kmalloc_large_node.ret",
 .text = "kmalloc_large_node returned {ret}",
-		.arg_names = ddv_margs_14,
+		.arg_names = ddv_margs_23,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 42, 5 },
 	},
-	[15] = {
+	[24] = {
 		.rule_id = "linux.trace.krealloc.call",
 .text = "krealloc(objp={objp}, new_size={new_size}, flags={flags})",
-		.arg_names = ddv_margs_15,
+		.arg_names = ddv_margs_24,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 53, 4 },
 	},
-	[16] = {
+	[25] = {
 		.rule_id = "linux.trace.krealloc.ret",
 .text = "krealloc returned {ret}",
-		.arg_names = ddv_margs_16,
+		.arg_names = ddv_margs_25,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 53, 4 },
 	},
-	[17] = {
+	[26] = {
 		.rule_id = "linux.trace.kstrdup.call",
 .text = "kstrdup(s={s}, gfp={gfp})",
-		.arg_names = ddv_margs_17,
+		.arg_names = ddv_margs_26,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 71, 4 },
 	},
-	[18] = {
+	[27] = {
 		.rule_id = "linux.trace.kstrdup.ret",
 .text = "kstrdup returned {ret}",
-		.arg_names = ddv_margs_18,
+		.arg_names = ddv_margs_27,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 71, 4 },
 	},
-	[19] = {
+	[28] = {
 		.rule_id = "linux.trace.kmemdup.call",
 .text = "kmemdup(src={src}, len={len}, gfp={gfp})",
-		.arg_names = ddv_margs_19,
+		.arg_names = ddv_margs_28,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 82, 4 },
 	},
-	[20] = {
+	[29] = {
 		.rule_id = "linux.trace.kmemdup.ret",
 .text = "kmemdup returned {ret}",
-		.arg_names = ddv_margs_20,
+		.arg_names = ddv_margs_29,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 82, 4 },
 	},
-	[21] = {
+	[30] = {
 		.rule_id = "linux.trace.kfree.call",
 .text = "kfree(objp={objp})",
-		.arg_names = ddv_margs_21,
+		.arg_names = ddv_margs_30,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 93, 4 },
 	},
-	[22] = {
+	[31] = {
 		.rule_id = "linux.trace.kfree.ret",
 .text = "kfree returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 93, 4 },
 	},
-	[23] = {
-		.rule_id = "linux.trace.vmalloc.call",
-.text = "vmalloc(size={size})",
-		.arg_names = ddv_margs_23,
-		.nargs = 1,
+	[32] = {
+		.rule_id = "linux.trace.kvfree_call_rcu.call",
+.text = "kvfree_call_rcu(head={head}, func={func})",
+		.arg_names = ddv_margs_32,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 107, 4 },
+		.pos = { "specs/linux/heap.ddv", 113, 4 },
 	},
-	[24] = {
-		.rule_id = "linux.trace.vmalloc.ret",
-.text = "vmalloc returned {ret}",
-		.arg_names = ddv_margs_24,
-		.nargs = 1,
+	[33] = {
+		.rule_id = "linux.trace.kvfree_call_rcu.ret",
+.text = "kvfree_call_rcu returned",
+		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 107, 4 },
+		.pos = { "specs/linux/heap.ddv", 113, 4 },
 	},
-	[25] = {
-		.rule_id = "linux.trace.vzalloc.call",
-.text = "vzalloc(size={size})",
-		.arg_names = ddv_margs_25,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 117, 4 },
-	},
-	[26] = {
-		.rule_id = "linux.trace.vzalloc.ret",
-.text = "vzalloc returned {ret}",
-		.arg_names = ddv_margs_26,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 117, 4 },
-	},
-	[27] = {
-		.rule_id = "linux.trace.kvmalloc_node.call",
-.text = "kvmalloc_node(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_27,
+	[34] = {
+		.rule_id = "linux.trace.devm_kmalloc.call",
+.text = "devm_kmalloc(dev={dev}, size={size}, gfp={gfp})",
+		.arg_names = ddv_margs_34,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 128, 4 },
+		.pos = { "specs/linux/heap.ddv", 123, 4 },
 	},
-	[28] = {
+	[35] = {
+		.rule_id = "linux.trace.devm_kmalloc.ret",
+.text = "devm_kmalloc returned {ret}",
+		.arg_names = ddv_margs_35,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 123, 4 },
+	},
+	[36] = {
+		.rule_id = "linux.trace.vmalloc.call",
+.text = "vmalloc(size={size})",
+		.arg_names = ddv_margs_36,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 131, 4 },
+	},
+	[37] = {
+		.rule_id = "linux.trace.vmalloc.ret",
+.text = "vmalloc returned {ret}",
+		.arg_names = ddv_margs_37,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 131, 4 },
+	},
+	[38] = {
+		.rule_id = "linux.trace.vzalloc.call",
+.text = "vzalloc(size={size})",
+		.arg_names = ddv_margs_38,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 141, 4 },
+	},
+	[39] = {
+		.rule_id = "linux.trace.vzalloc.ret",
+.text = "vzalloc returned {ret}",
+		.arg_names = ddv_margs_39,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 141, 4 },
+	},
+	[40] = {
+		.rule_id = "linux.trace.kvmalloc_node.call",
+.text = "kvmalloc_node(size={size}, flags={flags}, node={node})",
+		.arg_names = ddv_margs_40,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 152, 4 },
+	},
+	[41] = {
 		.rule_id = "linux.trace.kvmalloc_node.ret",
 .text = "kvmalloc_node returned {ret}",
-		.arg_names = ddv_margs_28,
+		.arg_names = ddv_margs_41,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 128, 4 },
+		.pos = { "specs/linux/heap.ddv", 152, 4 },
 	},
-	[29] = {
+	[42] = {
 		.rule_id = "linux.trace.vfree.call",
 .text = "vfree(addr={addr})",
-		.arg_names = ddv_margs_29,
+		.arg_names = ddv_margs_42,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 142, 4 },
+		.pos = { "specs/linux/heap.ddv", 166, 4 },
 	},
-	[30] = {
+	[43] = {
 		.rule_id = "linux.trace.vfree.ret",
 .text = "vfree returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 142, 4 },
+		.pos = { "specs/linux/heap.ddv", 166, 4 },
 	},
-	[31] = {
+	[44] = {
 		.rule_id = "linux.trace.kvfree.call",
 .text = "kvfree(addr={addr})",
-		.arg_names = ddv_margs_31,
+		.arg_names = ddv_margs_44,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 151, 4 },
+		.pos = { "specs/linux/heap.ddv", 175, 4 },
 	},
-	[32] = {
+	[45] = {
 		.rule_id = "linux.trace.kvfree.ret",
 .text = "kvfree returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 151, 4 },
+		.pos = { "specs/linux/heap.ddv", 175, 4 },
 	},
-	[33] = {
-		.rule_id = "linux.trace.init_timer_key.call",
-.text = "init_timer_key(timer={timer}, func={func}, flags={flags}, name={name}, key={key})",
-		.arg_names = ddv_margs_33,
+	[46] = {
+		.rule_id = "linux.trace.dma_alloc_attrs.call",
+.text = "dma_alloc_attrs(dev={dev}, size={size}, dma_handle={dma_handle}, flag={flag}, attrs={attrs})",
+		.arg_names = ddv_margs_46,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 15, 5 },
+		.pos = { "specs/linux/dma.ddv", 23, 5 },
 	},
-	[34] = {
+	[47] = {
+		.rule_id = "linux.trace.dma_alloc_attrs.ret",
+.text = "dma_alloc_attrs returned {ret}",
+		.arg_names = ddv_margs_47,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 23, 5 },
+	},
+	[48] = {
+		.rule_id = "linux.trace.dma_free_attrs.call",
+.text = "dma_free_attrs(dev={dev}, size={size}, cpu_addr={cpu_addr}, dma_handle={dma_handle}, attrs={attrs})",
+		.arg_names = ddv_margs_48,
+		.nargs = 5,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 37, 5 },
+	},
+	[49] = {
+		.rule_id = "linux.trace.dma_free_attrs.ret",
+.text = "dma_free_attrs returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 37, 5 },
+	},
+	[50] = {
+		.rule_id = "linux.trace.dma_map_page_attrs.call",
+.text = "dma_map_page_attrs(dev={dev}, page={page}, offset={offset}, size={size}, dir={dir}, attrs={attrs})",
+		.arg_names = ddv_margs_50,
+		.nargs = 6,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 55, 5 },
+	},
+	[51] = {
+		.rule_id = "linux.trace.dma_map_page_attrs.ret",
+.text = "dma_map_page_attrs returned {ret}",
+		.arg_names = ddv_margs_51,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 55, 5 },
+	},
+	[52] = {
+		.rule_id = "linux.trace.dma_unmap_page_attrs.call",
+.text = "dma_unmap_page_attrs(dev={dev}, addr={addr}, size={size}, dir={dir}, attrs={attrs})",
+		.arg_names = ddv_margs_52,
+		.nargs = 5,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 67, 5 },
+	},
+	[53] = {
+		.rule_id = "linux.trace.dma_unmap_page_attrs.ret",
+.text = "dma_unmap_page_attrs returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 67, 5 },
+	},
+	[54] = {
+		.rule_id = "linux.trace.dma_sync_single_for_cpu.call",
+.text = "dma_sync_single_for_cpu(dev={dev}, addr={addr}, size={size}, dir={dir})",
+		.arg_names = ddv_margs_54,
+		.nargs = 4,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 79, 5 },
+	},
+	[55] = {
+		.rule_id = "linux.trace.dma_sync_single_for_cpu.ret",
+.text = "dma_sync_single_for_cpu returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 79, 5 },
+	},
+	[56] = {
+		.rule_id = "linux.trace.dma_sync_single_for_device.call",
+.text = "dma_sync_single_for_device(dev={dev}, addr={addr}, size={size}, dir={dir})",
+		.arg_names = ddv_margs_56,
+		.nargs = 4,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 86, 5 },
+	},
+	[57] = {
+		.rule_id = "linux.trace.dma_sync_single_for_device.ret",
+.text = "dma_sync_single_for_device returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 86, 5 },
+	},
+	[58] = {
+		.rule_id = "linux.trace.dma_set_mask.call",
+.text = "dma_set_mask(dev={dev}, mask={mask})",
+		.arg_names = ddv_margs_58,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 91, 4 },
+	},
+	[59] = {
+		.rule_id = "linux.trace.dma_set_mask.ret",
+.text = "dma_set_mask returned {ret}",
+		.arg_names = ddv_margs_59,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 91, 4 },
+	},
+	[60] = {
+		.rule_id = "linux.trace.dma_set_coherent_mask.call",
+.text = "dma_set_coherent_mask(dev={dev}, mask={mask})",
+		.arg_names = ddv_margs_60,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 96, 4 },
+	},
+	[61] = {
+		.rule_id = "linux.trace.dma_set_coherent_mask.ret",
+.text = "dma_set_coherent_mask returned {ret}",
+		.arg_names = ddv_margs_61,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 96, 4 },
+	},
+	[62] = {
+		.rule_id = "linux.trace.request_threaded_irq.call",
+.text = "request_threaded_irq(irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname}, dev_id={dev_id})",
+		.arg_names = ddv_margs_62,
+		.nargs = 6,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 17, 5 },
+	},
+	[63] = {
+		.rule_id = "linux.trace.request_threaded_irq.ret",
+.text = "request_threaded_irq returned {ret}",
+		.arg_names = ddv_margs_63,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 17, 5 },
+	},
+	[64] = {
+		.rule_id = "linux.trace.free_irq.call",
+.text = "free_irq(irq={irq}, dev_id={dev_id})",
+		.arg_names = ddv_margs_64,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 29, 4 },
+	},
+	[65] = {
+		.rule_id = "linux.trace.free_irq.ret",
+.text = "free_irq returned {ret}",
+		.arg_names = ddv_margs_65,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 29, 4 },
+	},
+	[66] = {
+		.rule_id = "linux.trace.disable_irq.call",
+.text = "disable_irq(irq={irq})",
+		.arg_names = ddv_margs_66,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 39, 4 },
+	},
+	[67] = {
+		.rule_id = "linux.trace.disable_irq.ret",
+.text = "disable_irq returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 39, 4 },
+	},
+	[68] = {
+		.rule_id = "linux.trace.disable_irq_nosync.call",
+.text = "disable_irq_nosync(irq={irq})",
+		.arg_names = ddv_margs_68,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 45, 4 },
+	},
+	[69] = {
+		.rule_id = "linux.trace.disable_irq_nosync.ret",
+.text = "disable_irq_nosync returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 45, 4 },
+	},
+	[70] = {
+		.rule_id = "linux.trace.disable_hardirq.call",
+.text = "disable_hardirq(irq={irq})",
+		.arg_names = ddv_margs_70,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 50, 4 },
+	},
+	[71] = {
+		.rule_id = "linux.trace.disable_hardirq.ret",
+.text = "disable_hardirq returned {ret}",
+		.arg_names = ddv_margs_71,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 50, 4 },
+	},
+	[72] = {
+		.rule_id = "linux.trace.enable_irq.call",
+.text = "enable_irq(irq={irq})",
+		.arg_names = ddv_margs_72,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 55, 4 },
+	},
+	[73] = {
+		.rule_id = "linux.trace.enable_irq.ret",
+.text = "enable_irq returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 55, 4 },
+	},
+	[74] = {
+		.rule_id = "linux.trace.synchronize_irq.call",
+.text = "synchronize_irq(irq={irq})",
+		.arg_names = ddv_margs_74,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 60, 4 },
+	},
+	[75] = {
+		.rule_id = "linux.trace.synchronize_irq.ret",
+.text = "synchronize_irq returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 60, 4 },
+	},
+	[76] = {
+		.rule_id = "linux.trace.init_timer_key.call",
+.text = "init_timer_key(timer={timer}, func={func}, flags={flags}, name={name}, key={key})",
+		.arg_names = ddv_margs_76,
+		.nargs = 5,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 23, 5 },
+	},
+	[77] = {
 		.rule_id = "linux.trace.init_timer_key.ret",
 .text = "init_timer_key returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 15, 5 },
+		.pos = { "specs/linux/timer.ddv", 23, 5 },
 	},
-	[35] = {
+	[78] = {
+		.rule_id = "linux.trace.mod_timer.call",
+.text = "mod_timer(timer={timer}, expires={expires})",
+		.arg_names = ddv_margs_78,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 32, 4 },
+	},
+	[79] = {
+		.rule_id = "linux.trace.mod_timer.ret",
+.text = "mod_timer returned {ret}",
+		.arg_names = ddv_margs_79,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 32, 4 },
+	},
+	[80] = {
+		.rule_id = "linux.trace.add_timer.call",
+.text = "add_timer(timer={timer})",
+		.arg_names = ddv_margs_80,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 37, 4 },
+	},
+	[81] = {
+		.rule_id = "linux.trace.add_timer.ret",
+.text = "add_timer returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 37, 4 },
+	},
+	[82] = {
+		.rule_id = "linux.trace.del_timer.call",
+.text = "del_timer(timer={timer})",
+		.arg_names = ddv_margs_82,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 44, 4 },
+	},
+	[83] = {
+		.rule_id = "linux.trace.del_timer.ret",
+.text = "del_timer returned {ret}",
+		.arg_names = ddv_margs_83,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 44, 4 },
+	},
+	[84] = {
+		.rule_id = "linux.trace.del_timer_sync.call",
+.text = "del_timer_sync(timer={timer})",
+		.arg_names = ddv_margs_84,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 48, 4 },
+	},
+	[85] = {
+		.rule_id = "linux.trace.del_timer_sync.ret",
+.text = "del_timer_sync returned {ret}",
+		.arg_names = ddv_margs_85,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 48, 4 },
+	},
+	[86] = {
+		.rule_id = "linux.trace.queue_work_on.call",
+.text = "queue_work_on(cpu={cpu}, wq={wq}, work={work})",
+		.arg_names = ddv_margs_86,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 56, 5 },
+	},
+	[87] = {
+		.rule_id = "linux.trace.queue_work_on.ret",
+.text = "queue_work_on returned {ret}",
+		.arg_names = ddv_margs_87,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 56, 5 },
+	},
+	[88] = {
+		.rule_id = "linux.trace.queue_delayed_work_on.call",
+.text = "queue_delayed_work_on(cpu={cpu}, wq={wq}, dwork={dwork}, delay={delay})",
+		.arg_names = ddv_margs_88,
+		.nargs = 4,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 64, 5 },
+	},
+	[89] = {
+		.rule_id = "linux.trace.queue_delayed_work_on.ret",
+.text = "queue_delayed_work_on returned {ret}",
+		.arg_names = ddv_margs_89,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 64, 5 },
+	},
+	[90] = {
+		.rule_id = "linux.trace.cancel_work_sync.call",
+.text = "cancel_work_sync(work={work})",
+		.arg_names = ddv_margs_90,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 71, 4 },
+	},
+	[91] = {
+		.rule_id = "linux.trace.cancel_work_sync.ret",
+.text = "cancel_work_sync returned {ret}",
+		.arg_names = ddv_margs_91,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 71, 4 },
+	},
+	[92] = {
+		.rule_id = "linux.trace.cancel_delayed_work_sync.call",
+.text = "cancel_delayed_work_sync(dwork={dwork})",
+		.arg_names = ddv_margs_92,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 76, 4 },
+	},
+	[93] = {
+		.rule_id = "linux.trace.cancel_delayed_work_sync.ret",
+.text = "cancel_delayed_work_sync returned {ret}",
+		.arg_names = ddv_margs_93,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 76, 4 },
+	},
+	[94] = {
+		.rule_id = "linux.trace.alloc_etherdev_mqs.call",
+.text = "alloc_etherdev_mqs(sizeof_priv={sizeof_priv}, txqs={txqs}, rxqs={rxqs})",
+		.arg_names = ddv_margs_94,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 21, 5 },
+	},
+	[95] = {
+		.rule_id = "linux.trace.alloc_etherdev_mqs.ret",
+.text = "alloc_etherdev_mqs returned {ret}",
+		.arg_names = ddv_margs_95,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 21, 5 },
+	},
+	[96] = {
+		.rule_id = "linux.trace.free_netdev.call",
+.text = "free_netdev(dev={dev})",
+		.arg_names = ddv_margs_96,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 34, 4 },
+	},
+	[97] = {
+		.rule_id = "linux.trace.free_netdev.ret",
+.text = "free_netdev returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 34, 4 },
+	},
+	[98] = {
+		.rule_id = "linux.trace.register_netdev.call",
+.text = "register_netdev(dev={dev})",
+		.arg_names = ddv_margs_98,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 52, 4 },
+	},
+	[99] = {
+		.rule_id = "linux.trace.register_netdev.ret",
+.text = "register_netdev returned {ret}",
+		.arg_names = ddv_margs_99,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 52, 4 },
+	},
+	[100] = {
+		.rule_id = "linux.trace.unregister_netdev.call",
+.text = "unregister_netdev(dev={dev})",
+		.arg_names = ddv_margs_100,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 62, 4 },
+	},
+	[101] = {
+		.rule_id = "linux.trace.unregister_netdev.ret",
+.text = "unregister_netdev returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 62, 4 },
+	},
+	[102] = {
+		.rule_id = "linux.trace.__alloc_skb.call",
+.text = "__alloc_skb(size={size}, priority={priority}, flags={flags}, node={node})",
+		.arg_names = ddv_margs_102,
+		.nargs = 4,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 70, 4 },
+	},
+	[103] = {
+		.rule_id = "linux.trace.__alloc_skb.ret",
+.text = "__alloc_skb returned {ret}",
+		.arg_names = ddv_margs_103,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 70, 4 },
+	},
+	[104] = {
+		.rule_id = "linux.trace.__netdev_alloc_skb.call",
+.text = "__netdev_alloc_skb(dev={dev}, length={length}, gfp_mask={gfp_mask})",
+		.arg_names = ddv_margs_104,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 80, 5 },
+	},
+	[105] = {
+		.rule_id = "linux.trace.__netdev_alloc_skb.ret",
+.text = "__netdev_alloc_skb returned {ret}",
+		.arg_names = ddv_margs_105,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 80, 5 },
+	},
+	[106] = {
+		.rule_id = "linux.trace.__napi_alloc_skb.call",
+.text = "__napi_alloc_skb(napi={napi}, length={length}, gfp_mask={gfp_mask})",
+		.arg_names = ddv_margs_106,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 81, 5 },
+	},
+	[107] = {
+		.rule_id = "linux.trace.__napi_alloc_skb.ret",
+.text = "__napi_alloc_skb returned {ret}",
+		.arg_names = ddv_margs_107,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 81, 5 },
+	},
+	[108] = {
+		.rule_id = "linux.trace.napi_build_skb.call",
+.text = "napi_build_skb(data={data}, frag_size={frag_size})",
+		.arg_names = ddv_margs_108,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 91, 5 },
+	},
+	[109] = {
+		.rule_id = "linux.trace.napi_build_skb.ret",
+.text = "napi_build_skb returned {ret}",
+		.arg_names = ddv_margs_109,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 91, 5 },
+	},
+	[110] = {
+		.rule_id = "linux.trace.kfree_skb_reason.call",
+.text = "kfree_skb_reason(skb={skb}, reason={reason})",
+		.arg_names = ddv_margs_110,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 101, 5 },
+	},
+	[111] = {
+		.rule_id = "linux.trace.kfree_skb_reason.ret",
+.text = "kfree_skb_reason returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 101, 5 },
+	},
+	[112] = {
+		.rule_id = "linux.trace.consume_skb.call",
+.text = "consume_skb(skb={skb})",
+		.arg_names = ddv_margs_112,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 102, 5 },
+	},
+	[113] = {
+		.rule_id = "linux.trace.consume_skb.ret",
+.text = "consume_skb returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 102, 5 },
+	},
+	[114] = {
+		.rule_id = "linux.trace.__dev_kfree_skb_any.call",
+.text = "__dev_kfree_skb_any(skb={skb}, reason={reason})",
+		.arg_names = ddv_margs_114,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 103, 5 },
+	},
+	[115] = {
+		.rule_id = "linux.trace.__dev_kfree_skb_any.ret",
+.text = "__dev_kfree_skb_any returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 103, 5 },
+	},
+	[116] = {
+		.rule_id = "linux.trace.napi_consume_skb.call",
+.text = "napi_consume_skb(skb={skb}, budget={budget})",
+		.arg_names = ddv_margs_116,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 110, 4 },
+	},
+	[117] = {
+		.rule_id = "linux.trace.napi_consume_skb.ret",
+.text = "napi_consume_skb returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 110, 4 },
+	},
+	[118] = {
+		.rule_id = "linux.trace.napi_gro_receive.call",
+.text = "napi_gro_receive(napi={napi}, skb={skb})",
+		.arg_names = ddv_margs_118,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 118, 4 },
+	},
+	[119] = {
+		.rule_id = "linux.trace.napi_gro_receive.ret",
+.text = "napi_gro_receive returned {ret}",
+		.arg_names = ddv_margs_119,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 118, 4 },
+	},
+	[120] = {
+		.rule_id = "linux.trace.netif_receive_skb.call",
+.text = "netif_receive_skb(skb={skb})",
+		.arg_names = ddv_margs_120,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 123, 4 },
+	},
+	[121] = {
+		.rule_id = "linux.trace.netif_receive_skb.ret",
+.text = "netif_receive_skb returned {ret}",
+		.arg_names = ddv_margs_121,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 123, 4 },
+	},
+	[122] = {
+		.rule_id = "linux.trace.netif_rx.call",
+.text = "netif_rx(skb={skb})",
+		.arg_names = ddv_margs_122,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 128, 4 },
+	},
+	[123] = {
+		.rule_id = "linux.trace.netif_rx.ret",
+.text = "netif_rx returned {ret}",
+		.arg_names = ddv_margs_123,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 128, 4 },
+	},
+	[124] = {
+		.rule_id = "linux.trace.__pci_register_driver.call",
+.text = "__pci_register_driver(drv={drv}, owner={owner}, mod_name={mod_name})",
+		.arg_names = ddv_margs_124,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 27, 5 },
+	},
+	[125] = {
+		.rule_id = "linux.trace.__pci_register_driver.ret",
+.text = "__pci_register_driver returned {ret}",
+		.arg_names = ddv_margs_125,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 27, 5 },
+	},
+	[126] = {
+		.rule_id = "linux.trace.pci_unregister_driver.call",
+.text = "pci_unregister_driver(drv={drv})",
+		.arg_names = ddv_margs_126,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 36, 4 },
+	},
+	[127] = {
+		.rule_id = "linux.trace.pci_unregister_driver.ret",
+.text = "pci_unregister_driver returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 36, 4 },
+	},
+	[128] = {
+		.rule_id = "linux.trace.pci_enable_device.call",
+.text = "pci_enable_device(dev={dev})",
+		.arg_names = ddv_margs_128,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 43, 5 },
+	},
+	[129] = {
+		.rule_id = "linux.trace.pci_enable_device.ret",
+.text = "pci_enable_device returned {ret}",
+		.arg_names = ddv_margs_129,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 43, 5 },
+	},
+	[130] = {
+		.rule_id = "linux.trace.pci_enable_device_mem.call",
+.text = "pci_enable_device_mem(dev={dev})",
+		.arg_names = ddv_margs_130,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 44, 5 },
+	},
+	[131] = {
+		.rule_id = "linux.trace.pci_enable_device_mem.ret",
+.text = "pci_enable_device_mem returned {ret}",
+		.arg_names = ddv_margs_131,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 44, 5 },
+	},
+	[132] = {
+		.rule_id = "linux.trace.pcim_enable_device.call",
+.text = "pcim_enable_device(pdev={pdev})",
+		.arg_names = ddv_margs_132,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 57, 4 },
+	},
+	[133] = {
+		.rule_id = "linux.trace.pcim_enable_device.ret",
+.text = "pcim_enable_device returned {ret}",
+		.arg_names = ddv_margs_133,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 57, 4 },
+	},
+	[134] = {
+		.rule_id = "linux.trace.pci_disable_device.call",
+.text = "pci_disable_device(dev={dev})",
+		.arg_names = ddv_margs_134,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 63, 4 },
+	},
+	[135] = {
+		.rule_id = "linux.trace.pci_disable_device.ret",
+.text = "pci_disable_device returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 63, 4 },
+	},
+	[136] = {
+		.rule_id = "linux.trace.pci_request_selected_regions.call",
+.text = "pci_request_selected_regions(pdev={pdev}, bars={bars}, res_name={res_name})",
+		.arg_names = ddv_margs_136,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 77, 5 },
+	},
+	[137] = {
+		.rule_id = "linux.trace.pci_request_selected_regions.ret",
+.text = "pci_request_selected_regions returned {ret}",
+		.arg_names = ddv_margs_137,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 77, 5 },
+	},
+	[138] = {
+		.rule_id = "linux.trace.pci_request_regions.call",
+.text = "pci_request_regions(pdev={pdev}, res_name={res_name})",
+		.arg_names = ddv_margs_138,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 86, 4 },
+	},
+	[139] = {
+		.rule_id = "linux.trace.pci_request_regions.ret",
+.text = "pci_request_regions returned {ret}",
+		.arg_names = ddv_margs_139,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 86, 4 },
+	},
+	[140] = {
+		.rule_id = "linux.trace.pci_release_selected_regions.call",
+.text = "pci_release_selected_regions(pdev={pdev}, bars={bars})",
+		.arg_names = ddv_margs_140,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 95, 4 },
+	},
+	[141] = {
+		.rule_id = "linux.trace.pci_release_selected_regions.ret",
+.text = "pci_release_selected_regions returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 95, 4 },
+	},
+	[142] = {
+		.rule_id = "linux.trace.pci_release_regions.call",
+.text = "pci_release_regions(pdev={pdev})",
+		.arg_names = ddv_margs_142,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 104, 4 },
+	},
+	[143] = {
+		.rule_id = "linux.trace.pci_release_regions.ret",
+.text = "pci_release_regions returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 104, 4 },
+	},
+	[144] = {
+		.rule_id = "linux.trace.pci_ioremap_bar.call",
+.text = "pci_ioremap_bar(pdev={pdev}, bar={bar})",
+		.arg_names = ddv_margs_144,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 111, 4 },
+	},
+	[145] = {
+		.rule_id = "linux.trace.pci_ioremap_bar.ret",
+.text = "pci_ioremap_bar returned {ret}",
+		.arg_names = ddv_margs_145,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 111, 4 },
+	},
+	[146] = {
+		.rule_id = "linux.trace.pci_iomap.call",
+.text = "pci_iomap(dev={dev}, bar={bar}, maxlen={maxlen})",
+		.arg_names = ddv_margs_146,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 120, 4 },
+	},
+	[147] = {
+		.rule_id = "linux.trace.pci_iomap.ret",
+.text = "pci_iomap returned {ret}",
+		.arg_names = ddv_margs_147,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 120, 4 },
+	},
+	[148] = {
+		.rule_id = "linux.trace.ioremap.call",
+.text = "ioremap(offset={offset}, size={size})",
+		.arg_names = ddv_margs_148,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 129, 4 },
+	},
+	[149] = {
+		.rule_id = "linux.trace.ioremap.ret",
+.text = "ioremap returned {ret}",
+		.arg_names = ddv_margs_149,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 129, 4 },
+	},
+	[150] = {
+		.rule_id = "linux.trace.iounmap.call",
+.text = "iounmap(addr={addr})",
+		.arg_names = ddv_margs_150,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 138, 4 },
+	},
+	[151] = {
+		.rule_id = "linux.trace.iounmap.ret",
+.text = "iounmap returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 138, 4 },
+	},
+	[152] = {
+		.rule_id = "linux.trace.pci_iounmap.call",
+.text = "pci_iounmap(dev={dev}, addr={addr})",
+		.arg_names = ddv_margs_152,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 146, 4 },
+	},
+	[153] = {
+		.rule_id = "linux.trace.pci_iounmap.ret",
+.text = "pci_iounmap returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 146, 4 },
+	},
+	[154] = {
 		.rule_id = "heap.sleep-in-atomic",
 .text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_35,
+		.arg_names = ddv_margs_154,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 33, 3 },
 	},
-	[36] = {
+	[155] = {
 		.rule_id = "heap.alloc-live",
 .text = "kmalloc returned a block that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 35, 42 },
 	},
-	[37] = {
+	[156] = {
 		.rule_id = "heap.node-sleep-in-atomic",
 .text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_37,
+		.arg_names = ddv_margs_156,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 47, 3 },
 	},
-	[38] = {
+	[157] = {
 		.rule_id = "heap.node-alloc-live",
 .text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 49, 3 },
 	},
-	[39] = {
+	[158] = {
 		.rule_id = "heap.krealloc-sleep-in-atomic",
 .text = "sleeping krealloc ({new_size} bytes) in atomic context",
-		.arg_names = ddv_margs_39,
+		.arg_names = ddv_margs_158,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 58, 3 },
 	},
-	[40] = {
+	[159] = {
 		.rule_id = "heap.krealloc-unknown",
 .text = "krealloc of {objp}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_40,
+		.arg_names = ddv_margs_159,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 60, 22 },
 	},
-	[41] = {
+	[160] = {
 		.rule_id = "heap.krealloc-release",
 .text = "krealloc released {objp}, which was not live",
-		.arg_names = ddv_margs_41,
+		.arg_names = ddv_margs_160,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 65, 28 },
 	},
-	[42] = {
+	[161] = {
 		.rule_id = "heap.krealloc-live",
 .text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 67, 3 },
 	},
-	[43] = {
+	[162] = {
 		.rule_id = "heap.kstrdup-sleep-in-atomic",
 .text = "sleeping kstrdup in atomic context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 76, 3 },
 	},
-	[44] = {
+	[163] = {
 		.rule_id = "heap.kstrdup-live",
 .text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 78, 3 },
 	},
-	[45] = {
+	[164] = {
 		.rule_id = "heap.kmemdup-sleep-in-atomic",
 .text = "sleeping kmemdup ({len} bytes) in atomic context",
-		.arg_names = ddv_margs_45,
+		.arg_names = ddv_margs_164,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 87, 3 },
 	},
-	[46] = {
+	[165] = {
 		.rule_id = "heap.kmemdup-live",
 .text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 89, 3 },
 	},
-	[47] = {
+	[166] = {
 		.rule_id = "heap.free-pending-timer",
 .text = "kfree of the block at {objp} while the timer {t} inside it is pending",
-		.arg_names = ddv_margs_47,
+		.arg_names = ddv_margs_166,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 99, 5 },
 	},
-	[48] = {
+	[167] = {
 		.rule_id = "heap.free-timer",
 .text = "timer released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 100, 4 },
 	},
-	[49] = {
+	[168] = {
+		.rule_id = "heap.free-queued-work",
+.text = "kfree of the block at {objp} while the work item {w} inside it is queued",
+		.arg_names = ddv_margs_168,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 104, 5 },
+	},
+	[169] = {
+		.rule_id = "heap.free-work",
+.text = "work released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 105, 4 },
+	},
+	[170] = {
 		.rule_id = "heap.kfree-vmalloc",
 .text = "kfree of vmalloc'ed memory {objp}: use vfree or kvfree",
-		.arg_names = ddv_margs_49,
+		.arg_names = ddv_margs_170,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 102, 23 },
+		.pos = { "specs/linux/heap.ddv", 107, 23 },
 	},
-	[50] = {
+	[171] = {
 		.rule_id = "heap.double-free",
 .text = "kfree of {objp}, which is not a live kmalloc block (double free or never allocated)",
-		.arg_names = ddv_margs_50,
+		.arg_names = ddv_margs_171,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 103, 27 },
+		.pos = { "specs/linux/heap.ddv", 108, 27 },
 	},
-	[51] = {
+	[172] = {
+		.rule_id = "heap.devm-sleep-in-atomic",
+.text = "sleeping devm_kmalloc ({size} bytes) in atomic context",
+		.arg_names = ddv_margs_172,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 128, 3 },
+	},
+	[173] = {
 		.rule_id = "vmem.alloc-live",
 .text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 113, 3 },
+		.pos = { "specs/linux/heap.ddv", 137, 3 },
 	},
-	[52] = {
+	[174] = {
 		.rule_id = "vmem.zalloc-live",
 .text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 123, 3 },
+		.pos = { "specs/linux/heap.ddv", 147, 3 },
 	},
-	[53] = {
+	[175] = {
 		.rule_id = "vmem.kvmalloc-live",
 .text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 135, 4 },
+		.pos = { "specs/linux/heap.ddv", 159, 4 },
 	},
-	[54] = {
+	[176] = {
 		.rule_id = "heap.kvmalloc-live",
 .text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 137, 4 },
+		.pos = { "specs/linux/heap.ddv", 161, 4 },
 	},
-	[55] = {
+	[177] = {
 		.rule_id = "vmem.vfree-kmalloc",
 .text = "vfree of kmalloc'ed memory {addr}: use kfree or kvfree",
-		.arg_names = ddv_margs_55,
+		.arg_names = ddv_margs_177,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 146, 23 },
+		.pos = { "specs/linux/heap.ddv", 170, 23 },
 	},
-	[56] = {
+	[178] = {
 		.rule_id = "vmem.double-free",
 .text = "vfree of {addr}, which is not live vmalloc'ed memory (double free or never allocated)",
-		.arg_names = ddv_margs_56,
+		.arg_names = ddv_margs_178,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 147, 27 },
+		.pos = { "specs/linux/heap.ddv", 171, 27 },
 	},
-	[57] = {
+	[179] = {
 		.rule_id = "vmem.kvfree-double-free",
 .text = "kvfree of {addr}, which is not live vmalloc'ed memory",
-		.arg_names = ddv_margs_57,
+		.arg_names = ddv_margs_179,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 155, 28 },
+		.pos = { "specs/linux/heap.ddv", 179, 28 },
 	},
-	[58] = {
+	[180] = {
 		.rule_id = "heap.kvfree-double-free",
 .text = "kvfree of {addr}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_58,
+		.arg_names = ddv_margs_180,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 157, 28 },
+		.pos = { "specs/linux/heap.ddv", 181, 28 },
 	},
-	[59] = {
+	[181] = {
+		.rule_id = "dma.alloc-no-handle",
+.text = "dma_alloc_coherent without a place for the bus address",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 27, 27 },
+	},
+	[182] = {
+		.rule_id = "dma.alloc-sleep-in-atomic",
+.text = "sleeping dma_alloc_coherent ({size} bytes) in atomic context",
+		.arg_names = ddv_margs_182,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 29, 3 },
+	},
+	[183] = {
+		.rule_id = "dma.alloc-live",
+.text = "dma_alloc_coherent returned a buffer that is still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 32, 9 },
+	},
+	[184] = {
+		.rule_id = "dma.free-irqs-disabled",
+.text = "dma_free_coherent with interrupts disabled",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 39, 25 },
+	},
+	[185] = {
+		.rule_id = "dma.double-free",
+.text = "dma_free_coherent of {cpu_addr}, which is not a live coherent buffer (double free or never allocated)",
+		.arg_names = ddv_margs_185,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 42, 4 },
+	},
+	[186] = {
+		.rule_id = "dma.free-size",
+.text = "dma_free_coherent size differs from dma_alloc_coherent ({size} bytes freed at {cpu_addr})",
+		.arg_names = ddv_margs_186,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 44, 4 },
+	},
+	[187] = {
+		.rule_id = "dma.free-handle",
+.text = "dma_free_coherent bus address {dma_handle} differs from the one dma_alloc_coherent gave",
+		.arg_names = ddv_margs_187,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 46, 4 },
+	},
+	[188] = {
+		.rule_id = "dma.free-device",
+.text = "dma_free_coherent of {cpu_addr} for another device than it was allocated for",
+		.arg_names = ddv_margs_188,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 48, 4 },
+	},
+	[189] = {
+		.rule_id = "dma.free-release",
+.text = "dma_coherent released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 49, 3 },
+	},
+	[190] = {
+		.rule_id = "dma.map-direction",
+.text = "dma_map with an invalid direction",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 59, 3 },
+	},
+	[191] = {
+		.rule_id = "dma.map-live",
+.text = "dma_map returned bus address {ret}, which is still mapped",
+		.arg_names = ddv_margs_191,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 62, 9 },
+	},
+	[192] = {
+		.rule_id = "dma.double-unmap",
+.text = "dma_unmap of bus address {addr}, which is not mapped (double unmap or never mapped)",
+		.arg_names = ddv_margs_192,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 70, 3 },
+	},
+	[193] = {
+		.rule_id = "dma.unmap-size",
+.text = "dma_unmap size {size} differs from the size mapped at {addr}",
+		.arg_names = ddv_margs_193,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 72, 3 },
+	},
+	[194] = {
+		.rule_id = "dma.unmap-direction",
+.text = "dma_unmap direction differs from the one mapped at {addr}",
+		.arg_names = ddv_margs_194,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 74, 3 },
+	},
+	[195] = {
+		.rule_id = "dma.unmap-release",
+.text = "dma_mapping released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/dma.ddv", 75, 2 },
+	},
+	[196] = {
+		.rule_id = "dma.sync-cpu-unmapped",
+.text = "dma_sync_single_for_cpu of bus address {addr}, which is not mapped",
+		.arg_names = ddv_margs_196,
+		.nargs = 1,
+		.severity = DDV_SEV_WARNING,
+		.pos = { "specs/linux/dma.ddv", 82, 28 },
+	},
+	[197] = {
+		.rule_id = "dma.sync-device-unmapped",
+.text = "dma_sync_single_for_device of bus address {addr}, which is not mapped",
+		.arg_names = ddv_margs_197,
+		.nargs = 1,
+		.severity = DDV_SEV_WARNING,
+		.pos = { "specs/linux/dma.ddv", 88, 28 },
+	},
+	[198] = {
+		.rule_id = "irq.no-handler",
+.text = "request_irq of IRQ {irq} without a handler",
+		.arg_names = ddv_margs_198,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 21, 45 },
+	},
+	[199] = {
+		.rule_id = "irq.shared-no-dev",
+.text = "shared IRQ {irq} requested without a dev_id",
+		.arg_names = ddv_margs_199,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 22, 52 },
+	},
+	[200] = {
+		.rule_id = "irq.request-in-interrupt",
+.text = "request_irq from interrupt context",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 23, 18 },
+	},
+	[201] = {
+		.rule_id = "irq.request-twice",
+.text = "IRQ {irq} requested twice by the driver",
+		.arg_names = ddv_margs_201,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 25, 42 },
+	},
+	[202] = {
+		.rule_id = "irq.free-in-interrupt",
+.text = "free_irq of IRQ {irq} from interrupt context",
+		.arg_names = ddv_margs_202,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 32, 24 },
+	},
+	[203] = {
+		.rule_id = "irq.free-unrequested",
+.text = "free_irq of IRQ {irq}, which the driver did not request (or freed already)",
+		.arg_names = ddv_margs_203,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 33, 19 },
+	},
+	[204] = {
+		.rule_id = "irq.free-dev",
+.text = "free_irq of IRQ {irq} with a dev_id that differs from request_irq's",
+		.arg_names = ddv_margs_204,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 34, 31 },
+	},
+	[205] = {
+		.rule_id = "irq.free-release",
+.text = "irq released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 35, 2 },
+	},
+	[206] = {
+		.rule_id = "irq.disable-depth",
+.text = "disable_irq of IRQ {irq} nested too deeply",
+		.arg_names = ddv_margs_206,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 42, 50 },
+	},
+	[207] = {
+		.rule_id = "irq.disable-nosync-depth",
+.text = "disable_irq_nosync of IRQ {irq} nested too deeply",
+		.arg_names = ddv_margs_207,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 47, 50 },
+	},
+	[208] = {
+		.rule_id = "irq.disable-hardirq-depth",
+.text = "disable_hardirq of IRQ {irq} nested too deeply",
+		.arg_names = ddv_margs_208,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 52, 50 },
+	},
+	[209] = {
+		.rule_id = "irq.unbalanced-enable",
+.text = "unbalanced enable_irq of IRQ {irq}: not disabled by the driver",
+		.arg_names = ddv_margs_209,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 57, 51 },
+	},
+	[210] = {
+		.rule_id = "irq.synchronize-in-interrupt",
+.text = "synchronize_irq of IRQ {irq} from interrupt context (it waits for the handler)",
+		.arg_names = ddv_margs_210,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 63, 18 },
+	},
+	[211] = {
 		.rule_id = "timer.init-armed",
 .text = "timer {timer} initialised again while armed",
-		.arg_names = ddv_margs_59,
+		.arg_names = ddv_margs_211,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/timer.ddv", 17, 30 },
+		.pos = { "specs/linux/timer.ddv", 26, 31 },
 	},
-	[60] = {
-		.rule_id = "timer.init-twice",
-.text = "timer {timer} initialised twice",
-		.arg_names = ddv_margs_60,
+	[212] = {
+		.rule_id = "timer.init-live",
+.text = "timer created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/timer.ddv", 28, 3 },
+	},
+	[213] = {
+		.rule_id = "timer.mod-uninitialised",
+.text = "mod_timer of timer {timer}, which was never set up (timer_setup)",
+		.arg_names = ddv_margs_213,
 		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 18, 27 },
+		.severity = DDV_SEV_WARNING,
+		.pos = { "specs/linux/timer.ddv", 34, 23 },
+	},
+	[214] = {
+		.rule_id = "timer.add-pending",
+.text = "add_timer of timer {timer}, which is pending already",
+		.arg_names = ddv_margs_214,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/timer.ddv", 40, 30 },
+	},
+	[215] = {
+		.rule_id = "timer.add-uninitialised",
+.text = "add_timer of timer {timer}, which was never set up (timer_setup)",
+		.arg_names = ddv_margs_215,
+		.nargs = 1,
+		.severity = DDV_SEV_WARNING,
+		.pos = { "specs/linux/timer.ddv", 41, 23 },
+	},
+	[216] = {
+		.rule_id = "timer.del-sync-in-hardirq",
+.text = "del_timer_sync of timer {timer} from hardirq context",
+		.arg_names = ddv_margs_216,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/timer.ddv", 52, 3 },
+	},
+	[217] = {
+		.rule_id = "timer.work-live",
+.text = "work created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/timer.ddv", 59, 3 },
+	},
+	[218] = {
+		.rule_id = "timer.dwork-live",
+.text = "work created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/timer.ddv", 67, 3 },
+	},
+	[219] = {
+		.rule_id = "net.alloc-no-queue",
+.text = "alloc_etherdev with no queue",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 26, 31 },
+	},
+	[220] = {
+		.rule_id = "net.alloc-live",
+.text = "alloc_etherdev returned a net_device that is still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 30, 9 },
+	},
+	[221] = {
+		.rule_id = "net.free-registered",
+.text = "free_netdev of {dev}, which is still registered (unregister_netdev first)",
+		.arg_names = ddv_margs_221,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 37, 40 },
+	},
+	[222] = {
+		.rule_id = "net.free-pending-timer",
+.text = "free_netdev of {dev} while the timer {t} in its private area is pending",
+		.arg_names = ddv_margs_222,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 39, 27 },
+	},
+	[223] = {
+		.rule_id = "net.free-timer",
+.text = "timer released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 40, 3 },
+	},
+	[224] = {
+		.rule_id = "net.free-queued-work",
+.text = "free_netdev of {dev} while the work item {w} in its private area is queued",
+		.arg_names = ddv_margs_224,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 43, 26 },
+	},
+	[225] = {
+		.rule_id = "net.free-work",
+.text = "work released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 44, 3 },
+	},
+	[226] = {
+		.rule_id = "net.free-release",
+.text = "netdev released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 48, 3 },
+	},
+	[227] = {
+		.rule_id = "net.register-twice",
+.text = "register_netdev of {dev}, which is registered already",
+		.arg_names = ddv_margs_227,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 56, 39 },
+	},
+	[228] = {
+		.rule_id = "net.unregister-unregistered",
+.text = "unregister_netdev of {dev}, which is not registered",
+		.arg_names = ddv_margs_228,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 65, 40 },
+	},
+	[229] = {
+		.rule_id = "net.alloc-skb-live",
+.text = "__alloc_skb returned {ret}, which is still live",
+		.arg_names = ddv_margs_229,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 75, 40 },
+	},
+	[230] = {
+		.rule_id = "net.skb-live",
+.text = "an skb allocation returned {ret}, which is still live",
+		.arg_names = ddv_margs_230,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 86, 42 },
+	},
+	[231] = {
+		.rule_id = "net.build-skb-live",
+.text = "skb created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 95, 3 },
+	},
+	[232] = {
+		.rule_id = "net.skb-free",
+.text = "skb released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 106, 3 },
+	},
+	[233] = {
+		.rule_id = "net.napi-consume",
+.text = "skb released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/net.ddv", 113, 3 },
+	},
+	[234] = {
+		.rule_id = "pci.register-twice",
+.text = "PCI driver {drv} registered twice",
+		.arg_names = ddv_margs_234,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 32, 31 },
+	},
+	[235] = {
+		.rule_id = "pci.unregister-unregistered",
+.text = "pci_unregister_driver of {drv}, which is not registered",
+		.arg_names = ddv_margs_235,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 39, 31 },
+	},
+	[236] = {
+		.rule_id = "pci.enable-live",
+.text = "pci_enabled created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 50, 4 },
+	},
+	[237] = {
+		.rule_id = "pci.enable-depth",
+.text = "pci_enabled.enabled leaves its bounds",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 52, 3 },
+	},
+	[238] = {
+		.rule_id = "pci.disable-unenabled",
+.text = "pci_disable_device of {dev}, which the driver did not enable",
+		.arg_names = ddv_margs_238,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 67, 28 },
+	},
+	[239] = {
+		.rule_id = "pci.unbalanced-disable",
+.text = "unbalanced pci_disable_device of {dev}",
+		.arg_names = ddv_margs_239,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 69, 9 },
+	},
+	[240] = {
+		.rule_id = "pci.disable-release",
+.text = "pci_enabled released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 71, 4 },
+	},
+	[241] = {
+		.rule_id = "pci.request-twice",
+.text = "PCI regions of {pdev} requested twice",
+		.arg_names = ddv_margs_241,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 82, 50 },
+	},
+	[242] = {
+		.rule_id = "pci.request-all-twice",
+.text = "PCI regions of {pdev} requested twice",
+		.arg_names = ddv_margs_242,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 91, 73 },
+	},
+	[243] = {
+		.rule_id = "pci.release-unrequested",
+.text = "pci_release_selected_regions of {pdev}, whose regions are not requested",
+		.arg_names = ddv_margs_243,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 98, 29 },
+	},
+	[244] = {
+		.rule_id = "pci.release-bars",
+.text = "pci_release_selected_regions of {pdev}: BARs {bars} differ from those requested",
+		.arg_names = ddv_margs_244,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 99, 40 },
+	},
+	[245] = {
+		.rule_id = "pci.release",
+.text = "pci_regions released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 100, 3 },
+	},
+	[246] = {
+		.rule_id = "pci.release-all-unrequested",
+.text = "pci_release_regions of {pdev}, whose regions are not requested",
+		.arg_names = ddv_margs_246,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 107, 34 },
+	},
+	[247] = {
+		.rule_id = "pci.ioremap-bar-live",
+.text = "iomap created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 116, 3 },
+	},
+	[248] = {
+		.rule_id = "pci.iomap-live",
+.text = "iomap created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 125, 3 },
+	},
+	[249] = {
+		.rule_id = "pci.ioremap-live",
+.text = "iomap created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 134, 3 },
+	},
+	[250] = {
+		.rule_id = "pci.double-iounmap",
+.text = "iounmap of {addr}, which is not mapped (double unmap or never mapped)",
+		.arg_names = ddv_margs_250,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 142, 28 },
+	},
+	[251] = {
+		.rule_id = "pci.double-pci-iounmap",
+.text = "pci_iounmap of {addr}, which is not mapped",
+		.arg_names = ddv_margs_251,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 149, 28 },
 	},
 };
 
-static const s64 ddv_fail_kmalloc[] = { 0 };
-static const s64 ddv_fail_kmalloc_node[] = { 0 };
-static const s64 ddv_fail_krealloc[] = { 0 };
-static const s64 ddv_fail_kstrdup[] = { 0 };
-static const s64 ddv_fail_kmemdup[] = { 0 };
-static const s64 ddv_fail_vmalloc[] = { 0 };
-static const s64 ddv_fail_vzalloc[] = { 0 };
-static const s64 ddv_fail_kvmalloc_node[] = { 0 };
+static const s64 ddv_fail_kmalloc[] = { (s64)(0) };
+static const s64 ddv_fail_kmalloc_node[] = { (s64)(0) };
+static const s64 ddv_fail_krealloc[] = { (s64)(0) };
+static const s64 ddv_fail_kstrdup[] = { (s64)(0) };
+static const s64 ddv_fail_kmemdup[] = { (s64)(0) };
+static const s64 ddv_fail_devm_kmalloc[] = { (s64)(0) };
+static const s64 ddv_fail_vmalloc[] = { (s64)(0) };
+static const s64 ddv_fail_vzalloc[] = { (s64)(0) };
+static const s64 ddv_fail_kvmalloc_node[] = { (s64)(0) };
+static const s64 ddv_fail_dma_alloc_coherent[] = { (s64)(0) };
+static const s64 ddv_fail_dma_map[] = { (s64)(DMA_MAPPING_ERROR) };
+static const s64 ddv_fail_dma_set_mask[] = { (s64)(-(EIO)) };
+static const s64 ddv_fail_dma_set_coherent_mask[] = { (s64)(-(EIO)) };
+static const s64 ddv_fail_request_irq[] = { (s64)(-(ENOMEM)), (s64)(-(EBUSY)) };
+static const s64 ddv_fail_alloc_etherdev[] = { (s64)(0) };
+static const s64 ddv_fail_register_netdev[] = { (s64)(-(ENOMEM)), (s64)(-(EBUSY)) };
+static const s64 ddv_fail___alloc_skb[] = { (s64)(0) };
+static const s64 ddv_fail_netdev_alloc_skb[] = { (s64)(0) };
+static const s64 ddv_fail_build_skb[] = { (s64)(0) };
+static const s64 ddv_fail_pci_register_driver[] = { (s64)(-(ENOMEM)) };
+static const s64 ddv_fail_pci_enable_device[] = { (s64)(-(EIO)) };
+static const s64 ddv_fail_pcim_enable_device[] = { (s64)(-(EIO)) };
+static const s64 ddv_fail_pci_request_selected_regions[] = { (s64)(-(EBUSY)) };
+static const s64 ddv_fail_pci_request_regions[] = { (s64)(-(EBUSY)) };
+static const s64 ddv_fail_pci_ioremap_bar[] = { (s64)(0) };
+static const s64 ddv_fail_pci_iomap[] = { (s64)(0) };
+static const s64 ddv_fail_ioremap[] = { (s64)(0) };
 
-static const struct ddv_func_desc ddv_funcs[16] = {
+static const struct ddv_func_desc ddv_funcs[71] = {
 	[0] = {
 		.symbol = "kmalloc_trace",
 .api = "kmalloc",
 		.wrapper = ddv_w_kmalloc_trace,
 		.original = kmalloc_trace,
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 3,
-		.ret_msg = 4,
+		.call_msg = 12,
+		.ret_msg = 13,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1202,8 +4726,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.wrapper = ddv_w___kmalloc,
 		.original = __kmalloc,
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 5,
-		.ret_msg = 6,
+		.call_msg = 14,
+		.ret_msg = 15,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1216,8 +4740,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.wrapper = ddv_w_kmalloc_large,
 		.original = kmalloc_large,
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 7,
-		.ret_msg = 8,
+		.call_msg = 16,
+		.ret_msg = 17,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1230,8 +4754,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.wrapper = ddv_w___kmalloc_node,
 		.original = __kmalloc_node,
 		.fail_values = ddv_fail_kmalloc_node,
-		.call_msg = 9,
-		.ret_msg = 10,
+		.call_msg = 18,
+		.ret_msg = 19,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1244,8 +4768,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.wrapper = ddv_w_kmalloc_node_trace,
 		.original = kmalloc_node_trace,
 		.fail_values = ddv_fail_kmalloc_node,
-		.call_msg = 11,
-		.ret_msg = 12,
+		.call_msg = 20,
+		.ret_msg = 21,
 		.nargs = 4,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1258,8 +4782,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.wrapper = ddv_w_kmalloc_large_node,
 		.original = kmalloc_large_node,
 		.fail_values = ddv_fail_kmalloc_node,
-		.call_msg = 13,
-		.ret_msg = 14,
+		.call_msg = 22,
+		.ret_msg = 23,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1272,8 +4796,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.wrapper = ddv_w_krealloc,
 		.original = krealloc,
 		.fail_values = ddv_fail_krealloc,
-		.call_msg = 15,
-		.ret_msg = 16,
+		.call_msg = 24,
+		.ret_msg = 25,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1286,8 +4810,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.wrapper = ddv_w_kstrdup,
 		.original = kstrdup,
 		.fail_values = ddv_fail_kstrdup,
-		.call_msg = 17,
-		.ret_msg = 18,
+		.call_msg = 26,
+		.ret_msg = 27,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1300,8 +4824,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.wrapper = ddv_w_kmemdup,
 		.original = kmemdup,
 		.fail_values = ddv_fail_kmemdup,
-		.call_msg = 19,
-		.ret_msg = 20,
+		.call_msg = 28,
+		.ret_msg = 29,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -1313,8 +4837,8 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 .api = "kfree",
 		.wrapper = ddv_w_kfree,
 		.original = kfree,
-		.call_msg = 21,
-		.ret_msg = 22,
+		.call_msg = 30,
+		.ret_msg = 31,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
@@ -1322,85 +4846,821 @@ static const struct ddv_func_desc ddv_funcs[16] = {
 		.pos = { "specs/linux/heap.ddv", 93, 4 },
 	},
 	[10] = {
+		.symbol = "kvfree_call_rcu",
+.api = "kvfree_call_rcu",
+		.wrapper = ddv_w_kvfree_call_rcu,
+		.original = kvfree_call_rcu,
+		.call_msg = 32,
+		.ret_msg = 33,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/heap.ddv", 113, 4 },
+	},
+	[11] = {
+		.symbol = "devm_kmalloc",
+.api = "devm_kmalloc",
+		.wrapper = ddv_w_devm_kmalloc,
+		.original = devm_kmalloc,
+		.fail_values = ddv_fail_devm_kmalloc,
+		.call_msg = 34,
+		.ret_msg = 35,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 123, 4 },
+	},
+	[12] = {
 		.symbol = "vmalloc",
 .api = "vmalloc",
 		.wrapper = ddv_w_vmalloc,
 		.original = vmalloc,
 		.fail_values = ddv_fail_vmalloc,
-		.call_msg = 23,
-		.ret_msg = 24,
+		.call_msg = 36,
+		.ret_msg = 37,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 107, 4 },
+		.pos = { "specs/linux/heap.ddv", 131, 4 },
 	},
-	[11] = {
+	[13] = {
 		.symbol = "vzalloc",
 .api = "vzalloc",
 		.wrapper = ddv_w_vzalloc,
 		.original = vzalloc,
 		.fail_values = ddv_fail_vzalloc,
-		.call_msg = 25,
-		.ret_msg = 26,
+		.call_msg = 38,
+		.ret_msg = 39,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 117, 4 },
+		.pos = { "specs/linux/heap.ddv", 141, 4 },
 	},
-	[12] = {
+	[14] = {
 		.symbol = "kvmalloc_node",
 .api = "kvmalloc_node",
 		.wrapper = ddv_w_kvmalloc_node,
 		.original = kvmalloc_node,
 		.fail_values = ddv_fail_kvmalloc_node,
-		.call_msg = 27,
-		.ret_msg = 28,
+		.call_msg = 40,
+		.ret_msg = 41,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 128, 4 },
+		.pos = { "specs/linux/heap.ddv", 152, 4 },
 	},
-	[13] = {
+	[15] = {
 		.symbol = "vfree",
 .api = "vfree",
 		.wrapper = ddv_w_vfree,
 		.original = vfree,
-		.call_msg = 29,
-		.ret_msg = 30,
+		.call_msg = 42,
+		.ret_msg = 43,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/heap.ddv", 142, 4 },
+		.pos = { "specs/linux/heap.ddv", 166, 4 },
 	},
-	[14] = {
+	[16] = {
 		.symbol = "kvfree",
 .api = "kvfree",
 		.wrapper = ddv_w_kvfree,
 		.original = kvfree,
-		.call_msg = 31,
-		.ret_msg = 32,
+		.call_msg = 44,
+		.ret_msg = 45,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 151, 4 },
+		.pos = { "specs/linux/heap.ddv", 175, 4 },
 	},
-	[15] = {
-		.symbol = "init_timer_key",
-.api = "timer_setup",
-		.wrapper = ddv_w_init_timer_key,
-		.original = init_timer_key,
-		.call_msg = 33,
-		.ret_msg = 34,
+	[17] = {
+		.symbol = "dma_alloc_attrs",
+.api = "dma_alloc_coherent",
+		.wrapper = ddv_w_dma_alloc_attrs,
+		.original = dma_alloc_attrs,
+		.fail_values = ddv_fail_dma_alloc_coherent,
+		.call_msg = 46,
+		.ret_msg = 47,
+		.nargs = 5,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/dma.ddv", 23, 5 },
+	},
+	[18] = {
+		.symbol = "dma_free_attrs",
+.api = "dma_free_coherent",
+		.wrapper = ddv_w_dma_free_attrs,
+		.original = dma_free_attrs,
+		.call_msg = 48,
+		.ret_msg = 49,
 		.nargs = 5,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 15, 5 },
+		.pos = { "specs/linux/dma.ddv", 37, 5 },
+	},
+	[19] = {
+		.symbol = "dma_map_page_attrs",
+.api = "dma_map",
+		.wrapper = ddv_w_dma_map_page_attrs,
+		.original = dma_map_page_attrs,
+		.fail_values = ddv_fail_dma_map,
+		.call_msg = 50,
+		.ret_msg = 51,
+		.nargs = 6,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = 0,
+		.pos = { "specs/linux/dma.ddv", 55, 5 },
+	},
+	[20] = {
+		.symbol = "dma_unmap_page_attrs",
+.api = "dma_unmap",
+		.wrapper = ddv_w_dma_unmap_page_attrs,
+		.original = dma_unmap_page_attrs,
+		.call_msg = 52,
+		.ret_msg = 53,
+		.nargs = 5,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/dma.ddv", 67, 5 },
+	},
+	[21] = {
+		.symbol = "dma_sync_single_for_cpu",
+.api = "dma_sync_for_cpu",
+		.wrapper = ddv_w_dma_sync_single_for_cpu,
+		.original = dma_sync_single_for_cpu,
+		.call_msg = 54,
+		.ret_msg = 55,
+		.nargs = 4,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/dma.ddv", 79, 5 },
+	},
+	[22] = {
+		.symbol = "dma_sync_single_for_device",
+.api = "dma_sync_for_device",
+		.wrapper = ddv_w_dma_sync_single_for_device,
+		.original = dma_sync_single_for_device,
+		.call_msg = 56,
+		.ret_msg = 57,
+		.nargs = 4,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/dma.ddv", 86, 5 },
+	},
+	[23] = {
+		.symbol = "dma_set_mask",
+.api = "dma_set_mask",
+		.wrapper = ddv_w_dma_set_mask,
+		.original = dma_set_mask,
+		.fail_values = ddv_fail_dma_set_mask,
+		.call_msg = 58,
+		.ret_msg = 59,
+		.nargs = 2,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = 0,
+		.pos = { "specs/linux/dma.ddv", 91, 4 },
+	},
+	[24] = {
+		.symbol = "dma_set_coherent_mask",
+.api = "dma_set_coherent_mask",
+		.wrapper = ddv_w_dma_set_coherent_mask,
+		.original = dma_set_coherent_mask,
+		.fail_values = ddv_fail_dma_set_coherent_mask,
+		.call_msg = 60,
+		.ret_msg = 61,
+		.nargs = 2,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = 0,
+		.pos = { "specs/linux/dma.ddv", 96, 4 },
+	},
+	[25] = {
+		.symbol = "request_threaded_irq",
+.api = "request_irq",
+		.wrapper = ddv_w_request_threaded_irq,
+		.original = request_threaded_irq,
+		.fail_values = ddv_fail_request_irq,
+		.call_msg = 62,
+		.ret_msg = 63,
+		.nargs = 6,
+		.nfail = 2,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/irq.ddv", 17, 5 },
+	},
+	[26] = {
+		.symbol = "free_irq",
+.api = "free_irq",
+		.wrapper = ddv_w_free_irq,
+		.original = free_irq,
+		.call_msg = 64,
+		.ret_msg = 65,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/irq.ddv", 29, 4 },
+	},
+	[27] = {
+		.symbol = "disable_irq",
+.api = "disable_irq",
+		.wrapper = ddv_w_disable_irq,
+		.original = disable_irq,
+		.call_msg = 66,
+		.ret_msg = 67,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/irq.ddv", 39, 4 },
+	},
+	[28] = {
+		.symbol = "disable_irq_nosync",
+.api = "disable_irq_nosync",
+		.wrapper = ddv_w_disable_irq_nosync,
+		.original = disable_irq_nosync,
+		.call_msg = 68,
+		.ret_msg = 69,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/irq.ddv", 45, 4 },
+	},
+	[29] = {
+		.symbol = "disable_hardirq",
+.api = "disable_hardirq",
+		.wrapper = ddv_w_disable_hardirq,
+		.original = disable_hardirq,
+		.call_msg = 70,
+		.ret_msg = 71,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/irq.ddv", 50, 4 },
+	},
+	[30] = {
+		.symbol = "enable_irq",
+.api = "enable_irq",
+		.wrapper = ddv_w_enable_irq,
+		.original = enable_irq,
+		.call_msg = 72,
+		.ret_msg = 73,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/irq.ddv", 55, 4 },
+	},
+	[31] = {
+		.symbol = "synchronize_irq",
+.api = "synchronize_irq",
+		.wrapper = ddv_w_synchronize_irq,
+		.original = synchronize_irq,
+		.call_msg = 74,
+		.ret_msg = 75,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/irq.ddv", 60, 4 },
+	},
+	[32] = {
+		.symbol = "init_timer_key",
+.api = "timer_setup",
+		.wrapper = ddv_w_init_timer_key,
+		.original = init_timer_key,
+		.call_msg = 76,
+		.ret_msg = 77,
+		.nargs = 5,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 23, 5 },
+	},
+	[33] = {
+		.symbol = "mod_timer",
+.api = "mod_timer",
+		.wrapper = ddv_w_mod_timer,
+		.original = mod_timer,
+		.call_msg = 78,
+		.ret_msg = 79,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 32, 4 },
+	},
+	[34] = {
+		.symbol = "add_timer",
+.api = "add_timer",
+		.wrapper = ddv_w_add_timer,
+		.original = add_timer,
+		.call_msg = 80,
+		.ret_msg = 81,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 37, 4 },
+	},
+	[35] = {
+		.symbol = "del_timer",
+.api = "del_timer",
+		.wrapper = ddv_w_del_timer,
+		.original = del_timer,
+		.call_msg = 82,
+		.ret_msg = 83,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 44, 4 },
+	},
+	[36] = {
+		.symbol = "del_timer_sync",
+.api = "del_timer_sync",
+		.wrapper = ddv_w_del_timer_sync,
+		.original = del_timer_sync,
+		.call_msg = 84,
+		.ret_msg = 85,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 48, 4 },
+	},
+	[37] = {
+		.symbol = "queue_work_on",
+.api = "queue_work",
+		.wrapper = ddv_w_queue_work_on,
+		.original = queue_work_on,
+		.call_msg = 86,
+		.ret_msg = 87,
+		.nargs = 3,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 56, 5 },
+	},
+	[38] = {
+		.symbol = "queue_delayed_work_on",
+.api = "queue_delayed_work",
+		.wrapper = ddv_w_queue_delayed_work_on,
+		.original = queue_delayed_work_on,
+		.call_msg = 88,
+		.ret_msg = 89,
+		.nargs = 4,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 64, 5 },
+	},
+	[39] = {
+		.symbol = "cancel_work_sync",
+.api = "cancel_work_sync",
+		.wrapper = ddv_w_cancel_work_sync,
+		.original = cancel_work_sync,
+		.call_msg = 90,
+		.ret_msg = 91,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/timer.ddv", 71, 4 },
+	},
+	[40] = {
+		.symbol = "cancel_delayed_work_sync",
+.api = "cancel_delayed_work_sync",
+		.wrapper = ddv_w_cancel_delayed_work_sync,
+		.original = cancel_delayed_work_sync,
+		.call_msg = 92,
+		.ret_msg = 93,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/timer.ddv", 76, 4 },
+	},
+	[41] = {
+		.symbol = "alloc_etherdev_mqs",
+.api = "alloc_etherdev",
+		.wrapper = ddv_w_alloc_etherdev_mqs,
+		.original = alloc_etherdev_mqs,
+		.fail_values = ddv_fail_alloc_etherdev,
+		.call_msg = 94,
+		.ret_msg = 95,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/net.ddv", 21, 5 },
+	},
+	[42] = {
+		.symbol = "free_netdev",
+.api = "free_netdev",
+		.wrapper = ddv_w_free_netdev,
+		.original = free_netdev,
+		.call_msg = 96,
+		.ret_msg = 97,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/net.ddv", 34, 4 },
+	},
+	[43] = {
+		.symbol = "register_netdev",
+.api = "register_netdev",
+		.wrapper = ddv_w_register_netdev,
+		.original = register_netdev,
+		.fail_values = ddv_fail_register_netdev,
+		.call_msg = 98,
+		.ret_msg = 99,
+		.nargs = 1,
+		.nfail = 2,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/net.ddv", 52, 4 },
+	},
+	[44] = {
+		.symbol = "unregister_netdev",
+.api = "unregister_netdev",
+		.wrapper = ddv_w_unregister_netdev,
+		.original = unregister_netdev,
+		.call_msg = 100,
+		.ret_msg = 101,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/net.ddv", 62, 4 },
+	},
+	[45] = {
+		.symbol = "__alloc_skb",
+.api = "__alloc_skb",
+		.wrapper = ddv_w___alloc_skb,
+		.original = __alloc_skb,
+		.fail_values = ddv_fail___alloc_skb,
+		.call_msg = 102,
+		.ret_msg = 103,
+		.nargs = 4,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/net.ddv", 70, 4 },
+	},
+	[46] = {
+		.symbol = "__netdev_alloc_skb",
+.api = "netdev_alloc_skb",
+		.wrapper = ddv_w___netdev_alloc_skb,
+		.original = __netdev_alloc_skb,
+		.fail_values = ddv_fail_netdev_alloc_skb,
+		.call_msg = 104,
+		.ret_msg = 105,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/net.ddv", 80, 5 },
+	},
+	[47] = {
+		.symbol = "__napi_alloc_skb",
+.api = "netdev_alloc_skb",
+		.wrapper = ddv_w___napi_alloc_skb,
+		.original = __napi_alloc_skb,
+		.fail_values = ddv_fail_netdev_alloc_skb,
+		.call_msg = 106,
+		.ret_msg = 107,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/net.ddv", 81, 5 },
+	},
+	[48] = {
+		.symbol = "napi_build_skb",
+.api = "build_skb",
+		.wrapper = ddv_w_napi_build_skb,
+		.original = napi_build_skb,
+		.fail_values = ddv_fail_build_skb,
+		.call_msg = 108,
+		.ret_msg = 109,
+		.nargs = 2,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/net.ddv", 91, 5 },
+	},
+	[49] = {
+		.symbol = "kfree_skb_reason",
+.api = "kfree_skb",
+		.wrapper = ddv_w_kfree_skb_reason,
+		.original = kfree_skb_reason,
+		.call_msg = 110,
+		.ret_msg = 111,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 101, 5 },
+	},
+	[50] = {
+		.symbol = "consume_skb",
+.api = "kfree_skb",
+		.wrapper = ddv_w_consume_skb,
+		.original = consume_skb,
+		.call_msg = 112,
+		.ret_msg = 113,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 102, 5 },
+	},
+	[51] = {
+		.symbol = "__dev_kfree_skb_any",
+.api = "kfree_skb",
+		.wrapper = ddv_w___dev_kfree_skb_any,
+		.original = __dev_kfree_skb_any,
+		.call_msg = 114,
+		.ret_msg = 115,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 103, 5 },
+	},
+	[52] = {
+		.symbol = "napi_consume_skb",
+.api = "napi_consume_skb",
+		.wrapper = ddv_w_napi_consume_skb,
+		.original = napi_consume_skb,
+		.call_msg = 116,
+		.ret_msg = 117,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 110, 4 },
+	},
+	[53] = {
+		.symbol = "napi_gro_receive",
+.api = "napi_gro_receive",
+		.wrapper = ddv_w_napi_gro_receive,
+		.original = napi_gro_receive,
+		.call_msg = 118,
+		.ret_msg = 119,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 118, 4 },
+	},
+	[54] = {
+		.symbol = "netif_receive_skb",
+.api = "netif_receive_skb",
+		.wrapper = ddv_w_netif_receive_skb,
+		.original = netif_receive_skb,
+		.call_msg = 120,
+		.ret_msg = 121,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 123, 4 },
+	},
+	[55] = {
+		.symbol = "netif_rx",
+.api = "netif_rx",
+		.wrapper = ddv_w_netif_rx,
+		.original = netif_rx,
+		.call_msg = 122,
+		.ret_msg = 123,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 128, 4 },
+	},
+	[56] = {
+		.symbol = "__pci_register_driver",
+.api = "pci_register_driver",
+		.wrapper = ddv_w___pci_register_driver,
+		.original = __pci_register_driver,
+		.fail_values = ddv_fail_pci_register_driver,
+		.call_msg = 124,
+		.ret_msg = 125,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 27, 5 },
+	},
+	[57] = {
+		.symbol = "pci_unregister_driver",
+.api = "pci_unregister_driver",
+		.wrapper = ddv_w_pci_unregister_driver,
+		.original = pci_unregister_driver,
+		.call_msg = 126,
+		.ret_msg = 127,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 36, 4 },
+	},
+	[58] = {
+		.symbol = "pci_enable_device",
+.api = "pci_enable_device",
+		.wrapper = ddv_w_pci_enable_device,
+		.original = pci_enable_device,
+		.fail_values = ddv_fail_pci_enable_device,
+		.call_msg = 128,
+		.ret_msg = 129,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 43, 5 },
+	},
+	[59] = {
+		.symbol = "pci_enable_device_mem",
+.api = "pci_enable_device",
+		.wrapper = ddv_w_pci_enable_device_mem,
+		.original = pci_enable_device_mem,
+		.fail_values = ddv_fail_pci_enable_device,
+		.call_msg = 130,
+		.ret_msg = 131,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 44, 5 },
+	},
+	[60] = {
+		.symbol = "pcim_enable_device",
+.api = "pcim_enable_device",
+		.wrapper = ddv_w_pcim_enable_device,
+		.original = pcim_enable_device,
+		.fail_values = ddv_fail_pcim_enable_device,
+		.call_msg = 132,
+		.ret_msg = 133,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 57, 4 },
+	},
+	[61] = {
+		.symbol = "pci_disable_device",
+.api = "pci_disable_device",
+		.wrapper = ddv_w_pci_disable_device,
+		.original = pci_disable_device,
+		.call_msg = 134,
+		.ret_msg = 135,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 63, 4 },
+	},
+	[62] = {
+		.symbol = "pci_request_selected_regions",
+.api = "pci_request_selected_regions",
+		.wrapper = ddv_w_pci_request_selected_regions,
+		.original = pci_request_selected_regions,
+		.fail_values = ddv_fail_pci_request_selected_regions,
+		.call_msg = 136,
+		.ret_msg = 137,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 77, 5 },
+	},
+	[63] = {
+		.symbol = "pci_request_regions",
+.api = "pci_request_regions",
+		.wrapper = ddv_w_pci_request_regions,
+		.original = pci_request_regions,
+		.fail_values = ddv_fail_pci_request_regions,
+		.call_msg = 138,
+		.ret_msg = 139,
+		.nargs = 2,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 86, 4 },
+	},
+	[64] = {
+		.symbol = "pci_release_selected_regions",
+.api = "pci_release_selected_regions",
+		.wrapper = ddv_w_pci_release_selected_regions,
+		.original = pci_release_selected_regions,
+		.call_msg = 140,
+		.ret_msg = 141,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/pci.ddv", 95, 4 },
+	},
+	[65] = {
+		.symbol = "pci_release_regions",
+.api = "pci_release_regions",
+		.wrapper = ddv_w_pci_release_regions,
+		.original = pci_release_regions,
+		.call_msg = 142,
+		.ret_msg = 143,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/pci.ddv", 104, 4 },
+	},
+	[66] = {
+		.symbol = "pci_ioremap_bar",
+.api = "pci_ioremap_bar",
+		.wrapper = ddv_w_pci_ioremap_bar,
+		.original = pci_ioremap_bar,
+		.fail_values = ddv_fail_pci_ioremap_bar,
+		.call_msg = 144,
+		.ret_msg = 145,
+		.nargs = 2,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/pci.ddv", 111, 4 },
+	},
+	[67] = {
+		.symbol = "pci_iomap",
+.api = "pci_iomap",
+		.wrapper = ddv_w_pci_iomap,
+		.original = pci_iomap,
+		.fail_values = ddv_fail_pci_iomap,
+		.call_msg = 146,
+		.ret_msg = 147,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/pci.ddv", 120, 4 },
+	},
+	[68] = {
+		.symbol = "ioremap",
+.api = "ioremap",
+		.wrapper = ddv_w_ioremap,
+		.original = ioremap,
+		.fail_values = ddv_fail_ioremap,
+		.call_msg = 148,
+		.ret_msg = 149,
+		.nargs = 2,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/pci.ddv", 129, 4 },
+	},
+	[69] = {
+		.symbol = "iounmap",
+.api = "iounmap",
+		.wrapper = ddv_w_iounmap,
+		.original = iounmap,
+		.call_msg = 150,
+		.ret_msg = 151,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 138, 4 },
+	},
+	[70] = {
+		.symbol = "pci_iounmap",
+.api = "pci_iounmap",
+		.wrapper = ddv_w_pci_iounmap,
+		.original = pci_iounmap,
+		.call_msg = 152,
+		.ret_msg = 153,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/pci.ddv", 146, 4 },
 	},
 };
 
@@ -1412,9 +5672,9 @@ static struct ddv_pack ddv_pack_linux = {
 	.msgs = ddv_msgs,
 	.funcs = ddv_funcs,
 	.scopes = NULL,
-	.ntypes = 3,
-	.nmsgs = 61,
-	.nfuncs = 16,
+	.ntypes = 13,
+	.nmsgs = 252,
+	.nfuncs = 71,
 	.nscopes = 0,
 };
 
