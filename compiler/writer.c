@@ -1,6 +1,8 @@
 /* writer.c: the one code writer of the emitters: indentation, C strings, name mangling. */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler/ddvc.h"
@@ -12,15 +14,21 @@ void w_init(struct writer *w, FILE *out)
 	w->bol = true;
 }
 
+/* Text with newlines inside: each line that starts gets the indentation. */
 static void w_vprintf(struct writer *w, const char *fmt, va_list ap)
 {
-	if (w->bol && *fmt && *fmt != '\n')
-		for (int i = 0; i < w->indent; i++)
-			fputc('\t', w->out);
-	w->bol = false;
-	vfprintf(w->out, fmt, ap);
-	if (*fmt && fmt[strlen(fmt) - 1] == '\n')
-		w->bol = true;
+	char *text = NULL;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		return;
+	for (const char *p = text; *p; p++) {
+		if (w->bol && *p != '\n')
+			for (int i = 0; i < w->indent; i++)
+				fputc('\t', w->out);
+		fputc(*p, w->out);
+		w->bol = *p == '\n';
+	}
+	free(text);
 }
 
 void w_printf(struct writer *w, const char *fmt, ...)
@@ -53,8 +61,7 @@ void w_line(struct writer *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	w_vprintf(w, fmt, ap);
 	va_end(ap);
-	fputc('\n', w->out);
-	w->bol = true;
+	w_printf(w, "\n");
 }
 
 /* "text {" and one level deeper. */
@@ -65,8 +72,7 @@ void w_open(struct writer *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	w_vprintf(w, fmt, ap);
 	va_end(ap);
-	fputs(" {\n", w->out);
-	w->bol = true;
+	w_printf(w, " {\n");
 	w->indent++;
 }
 

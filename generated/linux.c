@@ -24,7 +24,8 @@
 
 static struct ddv_pack ddv_pack_linux;
 
-/* specs/linux/heap.ddv:26:5: kmalloc -> kmalloc_trace */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* specs/linux/heap.ddv:27:5: kmalloc -> kmalloc_trace */
 static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call;
@@ -33,9 +34,9 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3))
 		return kmalloc_trace(s, flags, size);
-	/* specs/linux/heap.ddv:32:2: check */
+	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 154, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -44,23 +45,26 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 		ret = kmalloc_trace(s, flags, size);
 		break;
 	}
-	/* specs/linux/heap.ddv:34:2: after */
+	/* specs/linux/heap.ddv:40:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:35:3: object operation */
+		/* specs/linux/heap.ddv:41:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 155, 0);
+				ddv_violation(&ddv_call, 165, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof(&kmalloc_trace)),
-	       "specs/linux/heap.ddv:26:5: the prototype of kmalloc_trace differs from the kernel's");
+	       "specs/linux/heap.ddv:27:5: the prototype of kmalloc_trace differs from the kernel's");
 
-/* specs/linux/heap.ddv:27:5: kmalloc -> __kmalloc */
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* specs/linux/heap.ddv:28:5: kmalloc -> __kmalloc */
 static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call;
@@ -69,9 +73,9 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, ddv_args, 2))
 		return __kmalloc(size, flags);
-	/* specs/linux/heap.ddv:32:2: check */
+	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 154, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -80,23 +84,26 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 		ret = __kmalloc(size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:34:2: after */
+	/* specs/linux/heap.ddv:40:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:35:3: object operation */
+		/* specs/linux/heap.ddv:41:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 155, 0);
+				ddv_violation(&ddv_call, 165, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__kmalloc)),
-	       "specs/linux/heap.ddv:27:5: the prototype of __kmalloc differs from the kernel's");
+	       "specs/linux/heap.ddv:28:5: the prototype of __kmalloc differs from the kernel's");
 
-/* specs/linux/heap.ddv:28:5: kmalloc -> kmalloc_large */
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* specs/linux/heap.ddv:29:5: kmalloc -> kmalloc_large */
 static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call;
@@ -105,9 +112,9 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, ddv_args, 2))
 		return kmalloc_large(size, flags);
-	/* specs/linux/heap.ddv:32:2: check */
+	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 154, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -116,34 +123,231 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 		ret = kmalloc_large(size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:34:2: after */
+	/* specs/linux/heap.ddv:40:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:35:3: object operation */
+		/* specs/linux/heap.ddv:41:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 155, 0);
+				ddv_violation(&ddv_call, 165, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof(&kmalloc_large)),
-	       "specs/linux/heap.ddv:28:5: the prototype of kmalloc_large differs from the kernel's");
+	       "specs/linux/heap.ddv:29:5: the prototype of kmalloc_large differs from the kernel's");
 
-/* specs/linux/heap.ddv:40:5: kmalloc_node -> __kmalloc_node */
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+/* specs/linux/heap.ddv:30:5: kmalloc -> kmalloc_trace_noprof */
+static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call;
+	void *ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, ddv_args, 3))
+		return kmalloc_trace_noprof(s, flags, size);
+	/* specs/linux/heap.ddv:38:2: check */
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = kmalloc_trace_noprof(s, flags, size);
+		break;
+	}
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+
+			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 165, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof), typeof(&kmalloc_trace_noprof)),
+	       "specs/linux/heap.ddv:30:5: the prototype of kmalloc_trace_noprof differs from the kernel's");
+
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+/* specs/linux/heap.ddv:31:5: kmalloc -> kmalloc_large_noprof */
+static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call;
+	void *ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, ddv_args, 2))
+		return kmalloc_large_noprof(size, flags);
+	/* specs/linux/heap.ddv:38:2: check */
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = kmalloc_large_noprof(size, flags);
+		break;
+	}
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+
+			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 165, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof), typeof(&kmalloc_large_noprof)),
+	       "specs/linux/heap.ddv:31:5: the prototype of kmalloc_large_noprof differs from the kernel's");
+
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+/* specs/linux/heap.ddv:32:5: kmalloc -> __kmalloc_noprof */
+static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call;
+	void *ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, ddv_args, 2))
+		return __kmalloc_noprof(size, flags);
+	/* specs/linux/heap.ddv:38:2: check */
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = __kmalloc_noprof(size, flags);
+		break;
+	}
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+
+			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 165, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typeof(&__kmalloc_noprof)),
+	       "specs/linux/heap.ddv:32:5: the prototype of __kmalloc_noprof differs from the kernel's");
+
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+/* specs/linux/heap.ddv:33:5: kmalloc -> __kmalloc_cache_noprof */
+static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call;
+	void *ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, ddv_args, 3))
+		return __kmalloc_cache_noprof(s, flags, size);
+	/* specs/linux/heap.ddv:38:2: check */
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = __kmalloc_cache_noprof(s, flags, size);
+		break;
+	}
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+
+			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 165, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof), typeof(&__kmalloc_cache_noprof)),
+	       "specs/linux/heap.ddv:33:5: the prototype of __kmalloc_cache_noprof differs from the kernel's");
+
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+/* specs/linux/heap.ddv:34:5: kmalloc -> __kmalloc_large_noprof */
+static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call;
+	void *ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, ddv_args, 2))
+		return __kmalloc_large_noprof(size, flags);
+	/* specs/linux/heap.ddv:38:2: check */
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = __kmalloc_large_noprof(size, flags);
+		break;
+	}
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+
+			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 165, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof), typeof(&__kmalloc_large_noprof)),
+	       "specs/linux/heap.ddv:34:5: the prototype of __kmalloc_large_noprof differs from the kernel's");
+
+#endif
+
+/* specs/linux/heap.ddv:46:5: kmalloc_node -> __kmalloc_node */
 static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, ddv_args, 3))
 		return __kmalloc_node(size, flags, node);
-	/* specs/linux/heap.ddv:46:2: check */
+	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 156, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -152,34 +356,34 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 		ret = __kmalloc_node(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:48:2: after */
+	/* specs/linux/heap.ddv:54:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:49:3: object operation */
+		/* specs/linux/heap.ddv:55:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 157, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeof(&__kmalloc_node)),
-	       "specs/linux/heap.ddv:40:5: the prototype of __kmalloc_node differs from the kernel's");
+	       "specs/linux/heap.ddv:46:5: the prototype of __kmalloc_node differs from the kernel's");
 
-/* specs/linux/heap.ddv:41:5: kmalloc_node -> kmalloc_node_trace */
+/* specs/linux/heap.ddv:47:5: kmalloc_node -> kmalloc_node_trace */
 static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, ddv_args, 4))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, ddv_args, 4))
 		return kmalloc_node_trace(s, flags, node, size);
-	/* specs/linux/heap.ddv:46:2: check */
+	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 156, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -188,34 +392,34 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 		ret = kmalloc_node_trace(s, flags, node, size);
 		break;
 	}
-	/* specs/linux/heap.ddv:48:2: after */
+	/* specs/linux/heap.ddv:54:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:49:3: object operation */
+		/* specs/linux/heap.ddv:55:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 157, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), typeof(&kmalloc_node_trace)),
-	       "specs/linux/heap.ddv:41:5: the prototype of kmalloc_node_trace differs from the kernel's");
+	       "specs/linux/heap.ddv:47:5: the prototype of kmalloc_node_trace differs from the kernel's");
 
-/* specs/linux/heap.ddv:42:5: kmalloc_node -> kmalloc_large_node */
+/* specs/linux/heap.ddv:48:5: kmalloc_node -> kmalloc_large_node */
 static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, ddv_args, 3))
 		return kmalloc_large_node(size, flags, node);
-	/* specs/linux/heap.ddv:46:2: check */
+	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 156, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -224,44 +428,44 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 		ret = kmalloc_large_node(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:48:2: after */
+	/* specs/linux/heap.ddv:54:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:49:3: object operation */
+		/* specs/linux/heap.ddv:55:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 157, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), typeof(&kmalloc_large_node)),
-	       "specs/linux/heap.ddv:42:5: the prototype of kmalloc_large_node differs from the kernel's");
+	       "specs/linux/heap.ddv:48:5: the prototype of kmalloc_large_node differs from the kernel's");
 
-/* specs/linux/heap.ddv:53:4: krealloc -> krealloc */
+/* specs/linux/heap.ddv:59:4: krealloc -> krealloc */
 static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, ddv_args, 3))
 		return krealloc(objp, new_size, flags);
-	/* specs/linux/heap.ddv:57:2: check */
+	/* specs/linux/heap.ddv:63:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 158, 1, (u64)(unsigned long)(new_size));
-	/* specs/linux/heap.ddv:59:2: if */
+		ddv_violation(&ddv_call, 168, 1, (u64)(unsigned long)(new_size));
+	/* specs/linux/heap.ddv:65:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
-		/* specs/linux/heap.ddv:60:3: require */
+		/* specs/linux/heap.ddv:66:3: require */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 159, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 169, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	switch (ddv_should_fail(&ddv_call, (u64)(new_size), DDV_CONTIG)) {
@@ -272,42 +476,42 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 		ret = krealloc(objp, new_size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:63:2: after */
+	/* specs/linux/heap.ddv:69:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:64:3: if */
+		/* specs/linux/heap.ddv:70:3: if */
 		if (!(ZERO_OR_NULL_PTR(objp))) {
-			/* specs/linux/heap.ddv:65:4: object operation */
+			/* specs/linux/heap.ddv:71:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 160, 1, (u64)(unsigned long)(objp));
+					ddv_violation(&ddv_call, 170, 1, (u64)(unsigned long)(objp));
 			}
 		}
-		/* specs/linux/heap.ddv:67:3: object operation */
+		/* specs/linux/heap.ddv:73:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 161, 0);
+				ddv_violation(&ddv_call, 171, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&krealloc)),
-	       "specs/linux/heap.ddv:53:4: the prototype of krealloc differs from the kernel's");
+	       "specs/linux/heap.ddv:59:4: the prototype of krealloc differs from the kernel's");
 
-/* specs/linux/heap.ddv:71:4: kstrdup -> kstrdup */
+/* specs/linux/heap.ddv:77:4: kstrdup -> kstrdup */
 static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 {
 	struct ddv_call ddv_call;
 	char *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)s, (u64)(unsigned long)gfp };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, ddv_args, 2))
 		return kstrdup(s, gfp);
-	/* specs/linux/heap.ddv:75:2: check */
+	/* specs/linux/heap.ddv:81:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 162, 0);
+		ddv_violation(&ddv_call, 172, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)((s ? (strlen(s) + 1) : 0)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -316,34 +520,34 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 		ret = kstrdup(s, gfp);
 		break;
 	}
-	/* specs/linux/heap.ddv:77:2: after */
+	/* specs/linux/heap.ddv:83:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:78:3: object operation */
+		/* specs/linux/heap.ddv:84:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 163, 0);
+				ddv_violation(&ddv_call, 173, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup), typeof(&kstrdup)),
-	       "specs/linux/heap.ddv:71:4: the prototype of kstrdup differs from the kernel's");
+	       "specs/linux/heap.ddv:77:4: the prototype of kstrdup differs from the kernel's");
 
-/* specs/linux/heap.ddv:82:4: kmemdup -> kmemdup */
+/* specs/linux/heap.ddv:88:4: kmemdup -> kmemdup */
 static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, ddv_args, 3))
 		return kmemdup(src, len, gfp);
-	/* specs/linux/heap.ddv:86:2: check */
+	/* specs/linux/heap.ddv:92:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(len));
+		ddv_violation(&ddv_call, 174, 1, (u64)(unsigned long)(len));
 	switch (ddv_should_fail(&ddv_call, (u64)(len), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -352,35 +556,35 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 		ret = kmemdup(src, len, gfp);
 		break;
 	}
-	/* specs/linux/heap.ddv:88:2: after */
+	/* specs/linux/heap.ddv:94:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:89:3: object operation */
+		/* specs/linux/heap.ddv:95:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 175, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmemdup)),
-	       "specs/linux/heap.ddv:82:4: the prototype of kmemdup differs from the kernel's");
+	       "specs/linux/heap.ddv:88:4: the prototype of kmemdup differs from the kernel's");
 
-/* specs/linux/heap.ddv:93:4: kfree -> kfree */
+/* specs/linux/heap.ddv:99:4: kfree -> kfree */
 static void ddv_w_kfree(const void *objp)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)objp };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 1)) {
 		kfree(objp);
 		return;
 	}
-	/* specs/linux/heap.ddv:95:2: if */
+	/* specs/linux/heap.ddv:101:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
-		/* specs/linux/heap.ddv:97:3: foreach */
+		/* specs/linux/heap.ddv:103:3: foreach */
 		{
 			struct ddv_obj ddv_in0, ddv_it0;
 			u64 ddv_lo0, ddv_hi0;
@@ -393,18 +597,18 @@ static void ddv_w_kfree(const void *objp)
 					struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
 					ddv_lo0 = ddv_it0.key + 1;
-					/* specs/linux/heap.ddv:98:4: check */
+					/* specs/linux/heap.ddv:104:4: check */
 					if (!(!(timer_pending(t))))
-						ddv_violation(&ddv_call, 166, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
-					/* specs/linux/heap.ddv:100:4: object operation */
+						ddv_violation(&ddv_call, 176, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
+					/* specs/linux/heap.ddv:106:4: object operation */
 					{
 						if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(t), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 167, 0);
+							ddv_violation(&ddv_call, 177, 0);
 					}
 				}
 			}
 		}
-		/* specs/linux/heap.ddv:102:3: foreach */
+		/* specs/linux/heap.ddv:108:3: foreach */
 		{
 			struct ddv_obj ddv_in0, ddv_it0;
 			u64 ddv_lo0, ddv_hi0;
@@ -417,53 +621,54 @@ static void ddv_w_kfree(const void *objp)
 					struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
 
 					ddv_lo0 = ddv_it0.key + 1;
-					/* specs/linux/heap.ddv:103:4: check */
+					/* specs/linux/heap.ddv:109:4: check */
 					if (!(!(work_pending(w))))
-						ddv_violation(&ddv_call, 168, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
-					/* specs/linux/heap.ddv:105:4: object operation */
+						ddv_violation(&ddv_call, 178, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
+					/* specs/linux/heap.ddv:111:4: object operation */
 					{
 						if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(w), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 169, 0);
+							ddv_violation(&ddv_call, 179, 0);
 					}
 				}
 			}
 		}
-		/* specs/linux/heap.ddv:107:3: require */
+		/* specs/linux/heap.ddv:113:3: require */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(objp), &ddv_o0);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 170, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 180, 1, (u64)(unsigned long)(objp));
 		}
-		/* specs/linux/heap.ddv:108:3: object operation */
+		/* specs/linux/heap.ddv:114:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 171, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	kfree(objp);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)),
-	       "specs/linux/heap.ddv:93:4: the prototype of kfree differs from the kernel's");
+	       "specs/linux/heap.ddv:99:4: the prototype of kfree differs from the kernel's");
 
-/* specs/linux/heap.ddv:113:4: kvfree_call_rcu -> kvfree_call_rcu */
+extern void kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func) __weak;
+/* specs/linux/heap.ddv:120:4: kvfree_call_rcu -> kvfree_call_rcu */
 static void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 2)) {
 		kvfree_call_rcu(head, func);
 		return;
 	}
-	/* specs/linux/heap.ddv:116:2: transfer: freed by RCU after a grace period */
+	/* specs/linux/heap.ddv:123:2: transfer: freed by RCU after a grace period */
 	{
 		ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL);
 	}
-	/* specs/linux/heap.ddv:118:2: transfer: freed by RCU after a grace period */
+	/* specs/linux/heap.ddv:125:2: transfer: freed by RCU after a grace period */
 	{
 		ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL);
 	}
@@ -471,20 +676,20 @@ static void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
-	       "specs/linux/heap.ddv:113:4: the prototype of kvfree_call_rcu differs from the kernel's");
+	       "specs/linux/heap.ddv:120:4: the prototype of kvfree_call_rcu differs from the kernel's");
 
-/* specs/linux/heap.ddv:123:4: devm_kmalloc -> devm_kmalloc */
+/* specs/linux/heap.ddv:130:4: devm_kmalloc -> devm_kmalloc */
 static void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)gfp };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, ddv_args, 3))
 		return devm_kmalloc(dev, size, gfp);
-	/* specs/linux/heap.ddv:127:2: check */
+	/* specs/linux/heap.ddv:134:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 172, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 182, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -497,16 +702,16 @@ static void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(&devm_kmalloc)),
-	       "specs/linux/heap.ddv:123:4: the prototype of devm_kmalloc differs from the kernel's");
+	       "specs/linux/heap.ddv:130:4: the prototype of devm_kmalloc differs from the kernel's");
 
-/* specs/linux/heap.ddv:131:4: vmalloc -> vmalloc */
+/* specs/linux/heap.ddv:138:4: vmalloc -> vmalloc */
 static void *ddv_w_vmalloc(unsigned long size)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, ddv_args, 1))
 		return vmalloc(size);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
 	case 1:
@@ -516,30 +721,30 @@ static void *ddv_w_vmalloc(unsigned long size)
 		ret = vmalloc(size);
 		break;
 	}
-	/* specs/linux/heap.ddv:136:2: after */
+	/* specs/linux/heap.ddv:143:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:137:3: object operation */
+		/* specs/linux/heap.ddv:144:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 173, 0);
+				ddv_violation(&ddv_call, 183, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmalloc)),
-	       "specs/linux/heap.ddv:131:4: the prototype of vmalloc differs from the kernel's");
+	       "specs/linux/heap.ddv:138:4: the prototype of vmalloc differs from the kernel's");
 
-/* specs/linux/heap.ddv:141:4: vzalloc -> vzalloc */
+/* specs/linux/heap.ddv:148:4: vzalloc -> vzalloc */
 static void *ddv_w_vzalloc(unsigned long size)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, ddv_args, 1))
 		return vzalloc(size);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
 	case 1:
@@ -549,30 +754,30 @@ static void *ddv_w_vzalloc(unsigned long size)
 		ret = vzalloc(size);
 		break;
 	}
-	/* specs/linux/heap.ddv:146:2: after */
+	/* specs/linux/heap.ddv:153:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:147:3: object operation */
+		/* specs/linux/heap.ddv:154:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 174, 0);
+				ddv_violation(&ddv_call, 184, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzalloc)),
-	       "specs/linux/heap.ddv:141:4: the prototype of vzalloc differs from the kernel's");
+	       "specs/linux/heap.ddv:148:4: the prototype of vzalloc differs from the kernel's");
 
-/* specs/linux/heap.ddv:152:4: kvmalloc_node -> kvmalloc_node */
+/* specs/linux/heap.ddv:159:4: kvmalloc_node -> kvmalloc_node */
 static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, ddv_args, 3))
 		return kvmalloc_node(size, flags, node);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
 	case 1:
@@ -582,24 +787,24 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 		ret = kvmalloc_node(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:157:2: after */
+	/* specs/linux/heap.ddv:164:2: after */
 	if (ret != NULL) {
-		/* specs/linux/heap.ddv:158:3: if */
+		/* specs/linux/heap.ddv:165:3: if */
 		if (is_vmalloc_addr(ret)) {
-			/* specs/linux/heap.ddv:159:4: object operation */
+			/* specs/linux/heap.ddv:166:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 175, 0);
+					ddv_violation(&ddv_call, 185, 0);
 			}
 		} else {
-			/* specs/linux/heap.ddv:161:4: object operation */
+			/* specs/linux/heap.ddv:168:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 176, 0);
+					ddv_violation(&ddv_call, 186, 0);
 			}
 		}
 	}
@@ -607,65 +812,65 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof(&kvmalloc_node)),
-	       "specs/linux/heap.ddv:152:4: the prototype of kvmalloc_node differs from the kernel's");
+	       "specs/linux/heap.ddv:159:4: the prototype of kvmalloc_node differs from the kernel's");
 
-/* specs/linux/heap.ddv:166:4: vfree -> vfree */
+/* specs/linux/heap.ddv:173:4: vfree -> vfree */
 static void ddv_w_vfree(const void *addr)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, ddv_args, 1)) {
 		vfree(addr);
 		return;
 	}
-	/* specs/linux/heap.ddv:169:2: if */
+	/* specs/linux/heap.ddv:176:2: if */
 	if (addr != NULL) {
-		/* specs/linux/heap.ddv:170:3: require */
+		/* specs/linux/heap.ddv:177:3: require */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 177, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 187, 1, (u64)(unsigned long)(addr));
 		}
-		/* specs/linux/heap.ddv:171:3: object operation */
+		/* specs/linux/heap.ddv:178:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 178, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 188, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	vfree(addr);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)),
-	       "specs/linux/heap.ddv:166:4: the prototype of vfree differs from the kernel's");
+	       "specs/linux/heap.ddv:173:4: the prototype of vfree differs from the kernel's");
 
-/* specs/linux/heap.ddv:175:4: kvfree -> kvfree */
+/* specs/linux/heap.ddv:182:4: kvfree -> kvfree */
 static void ddv_w_kvfree(const void *addr)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, ddv_args, 1)) {
 		kvfree(addr);
 		return;
 	}
-	/* specs/linux/heap.ddv:177:2: if */
+	/* specs/linux/heap.ddv:184:2: if */
 	if (!(ZERO_OR_NULL_PTR(addr))) {
-		/* specs/linux/heap.ddv:178:3: if */
+		/* specs/linux/heap.ddv:185:3: if */
 		if (is_vmalloc_addr(addr)) {
-			/* specs/linux/heap.ddv:179:4: object operation */
+			/* specs/linux/heap.ddv:186:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 179, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 189, 1, (u64)(unsigned long)(addr));
 			}
 		} else {
-			/* specs/linux/heap.ddv:181:4: object operation */
+			/* specs/linux/heap.ddv:188:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 180, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 190, 1, (u64)(unsigned long)(addr));
 			}
 		}
 	}
@@ -673,7 +878,7 @@ static void ddv_w_kvfree(const void *addr)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfree)),
-	       "specs/linux/heap.ddv:175:4: the prototype of kvfree differs from the kernel's");
+	       "specs/linux/heap.ddv:182:4: the prototype of kvfree differs from the kernel's");
 
 /* specs/linux/dma.ddv:23:5: dma_alloc_coherent -> dma_alloc_attrs */
 static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
@@ -682,14 +887,14 @@ static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *
 	void *ret;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, ddv_args, 5))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 5))
 		return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
 	/* specs/linux/dma.ddv:27:2: check */
 	if (!(dma_handle != NULL))
-		ddv_violation(&ddv_call, 181, 0);
+		ddv_violation(&ddv_call, 191, 0);
 	/* specs/linux/dma.ddv:28:2: check */
 	if (!(!(gfpflags_allow_blocking(flag)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 182, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 192, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -705,7 +910,7 @@ static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
 
 			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 183, 0);
+				ddv_violation(&ddv_call, 193, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -720,13 +925,13 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 	struct ddv_call ddv_call;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, ddv_args, 5)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 5)) {
 		dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
 		return;
 	}
 	/* specs/linux/dma.ddv:39:2: check */
 	if (!(!(irqs_disabled())))
-		ddv_violation(&ddv_call, 184, 0);
+		ddv_violation(&ddv_call, 194, 0);
 	/* specs/linux/dma.ddv:40:2: if */
 	if (cpu_addr != NULL) {
 		/* specs/linux/dma.ddv:41:3: require */
@@ -736,7 +941,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 185, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 195, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:43:3: check */
 		{
@@ -745,7 +950,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-				ddv_violation(&ddv_call, 186, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 196, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:45:3: check */
 		{
@@ -754,7 +959,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle))
-				ddv_violation(&ddv_call, 187, 1, (u64)(unsigned long)(dma_handle));
+				ddv_violation(&ddv_call, 197, 1, (u64)(unsigned long)(dma_handle));
 		}
 		/* specs/linux/dma.ddv:47:3: check */
 		{
@@ -763,12 +968,12 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev))
-				ddv_violation(&ddv_call, 188, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 198, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:49:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 189, 0);
+				ddv_violation(&ddv_call, 199, 0);
 		}
 	}
 	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
@@ -784,11 +989,11 @@ static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page
 	dma_addr_t ret;
 	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, ddv_args, 6))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 6))
 		return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
 	/* specs/linux/dma.ddv:58:2: check */
 	if (!(((dir == DMA_TO_DEVICE) || (dir == DMA_FROM_DEVICE)) || (dir == DMA_BIDIRECTIONAL)))
-		ddv_violation(&ddv_call, 190, 0);
+		ddv_violation(&ddv_call, 200, 0);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = DMA_MAPPING_ERROR;
@@ -804,7 +1009,7 @@ static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
 
 			if (ddv_obj_create(&ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 191, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 201, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -819,7 +1024,7 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 	struct ddv_call ddv_call;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, ddv_args, 5)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 5)) {
 		dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 		return;
 	}
@@ -830,7 +1035,7 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 192, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:71:2: check */
 	{
@@ -839,7 +1044,7 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-			ddv_violation(&ddv_call, 193, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 203, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:73:2: check */
 	{
@@ -848,12 +1053,12 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir))
-			ddv_violation(&ddv_call, 194, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 204, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:75:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 3, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 195, 0);
+			ddv_violation(&ddv_call, 205, 0);
 	}
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 	ddv_call_exit(&ddv_call, 0);
@@ -867,7 +1072,7 @@ static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, s
 	struct ddv_call ddv_call;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, ddv_args, 4)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 4)) {
 		dma_sync_single_for_cpu(dev, addr, size, dir);
 		return;
 	}
@@ -878,7 +1083,7 @@ static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, s
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 196, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 206, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_cpu(dev, addr, size, dir);
 	ddv_call_exit(&ddv_call, 0);
@@ -892,7 +1097,7 @@ static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr
 	struct ddv_call ddv_call;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 4)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 4)) {
 		dma_sync_single_for_device(dev, addr, size, dir);
 		return;
 	}
@@ -903,7 +1108,7 @@ static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 197, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 207, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_device(dev, addr, size, dir);
 	ddv_call_exit(&ddv_call, 0);
@@ -918,7 +1123,7 @@ static int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 2))
 		return dma_set_mask(dev, mask);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -941,7 +1146,7 @@ static int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 2))
 		return dma_set_coherent_mask(dev, mask);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -964,17 +1169,17 @@ static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, i
 	int ret;
 	u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 6))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 6))
 		return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
 	/* specs/linux/irq.ddv:21:2: check */
 	if (!((handler != NULL) || (thread_fn != NULL)))
-		ddv_violation(&ddv_call, 198, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:22:2: check */
 	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
-		ddv_violation(&ddv_call, 199, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 209, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:23:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 200, 0);
+		ddv_violation(&ddv_call, 210, 0);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
@@ -993,7 +1198,7 @@ static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, i
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
 
 			if (ddv_obj_create(&ddv_call, 4, (u64)(unsigned long)(irq), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 1, (u64)(unsigned long)(irq));
+				ddv_violation(&ddv_call, 211, 1, (u64)(unsigned long)(irq));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1009,11 +1214,11 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 	const void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 2))
 		return free_irq(irq, dev_id);
 	/* specs/linux/irq.ddv:32:2: check */
 	if (!(!(in_interrupt())))
-		ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 212, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:33:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
@@ -1021,7 +1226,7 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(irq), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 203, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 213, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:34:2: check */
 	{
@@ -1030,12 +1235,12 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(irq), &ddv_o0);
 		if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id))
-			ddv_violation(&ddv_call, 204, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 214, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:35:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 4, (u64)(unsigned long)(irq), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 205, 0);
+			ddv_violation(&ddv_call, 215, 0);
 	}
 	ret = free_irq(irq, dev_id);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1050,7 +1255,7 @@ static void ddv_w_disable_irq(unsigned int irq)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 1)) {
 		disable_irq(irq);
 		return;
 	}
@@ -1059,7 +1264,7 @@ static void ddv_w_disable_irq(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 206, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 216, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1073,7 +1278,7 @@ static void ddv_w_disable_irq_nosync(unsigned int irq)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 1)) {
 		disable_irq_nosync(irq);
 		return;
 	}
@@ -1082,7 +1287,7 @@ static void ddv_w_disable_irq_nosync(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 207, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 217, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq_nosync(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1097,14 +1302,14 @@ static bool ddv_w_disable_hardirq(unsigned int irq)
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 1))
 		return disable_hardirq(irq);
 	/* specs/linux/irq.ddv:52:2: object operation */
 	{
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 218, 1, (u64)(unsigned long)(irq));
 	}
 	ret = disable_hardirq(irq);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1119,7 +1324,7 @@ static void ddv_w_enable_irq(unsigned int irq)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 1)) {
 		enable_irq(irq);
 		return;
 	}
@@ -1128,7 +1333,7 @@ static void ddv_w_enable_irq(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 209, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 219, 1, (u64)(unsigned long)(irq));
 	}
 	enable_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1142,13 +1347,13 @@ static void ddv_w_synchronize_irq(unsigned int irq)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 1)) {
 		synchronize_irq(irq);
 		return;
 	}
 	/* specs/linux/irq.ddv:63:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 210, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 220, 1, (u64)(unsigned long)(irq));
 	synchronize_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
 }
@@ -1161,7 +1366,7 @@ static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct t
 	struct ddv_call ddv_call;
 	u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 5)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 5)) {
 		init_timer_key(timer, func, flags, name, key);
 		return;
 	}
@@ -1174,14 +1379,14 @@ static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct t
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/timer.ddv:26:3: check */
 			if (!(!(timer_pending(timer))))
-				ddv_violation(&ddv_call, 211, 1, (u64)(unsigned long)(timer));
+				ddv_violation(&ddv_call, 221, 1, (u64)(unsigned long)(timer));
 		} else {
 			/* specs/linux/timer.ddv:28:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 5, (u64)(unsigned long)(timer), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 212, 0);
+					ddv_violation(&ddv_call, 222, 0);
 			}
 		}
 	}
@@ -1198,7 +1403,7 @@ static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 2))
 		return mod_timer(timer, expires);
 	/* specs/linux/timer.ddv:34:2: require */
 	{
@@ -1207,7 +1412,7 @@ static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(timer), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 213, 1, (u64)(unsigned long)(timer));
+			ddv_violation(&ddv_call, 223, 1, (u64)(unsigned long)(timer));
 	}
 	ret = mod_timer(timer, expires);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1222,13 +1427,13 @@ static void ddv_w_add_timer(struct timer_list *timer)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 1)) {
 		add_timer(timer);
 		return;
 	}
 	/* specs/linux/timer.ddv:40:2: check */
 	if (!(!(timer_pending(timer))))
-		ddv_violation(&ddv_call, 214, 1, (u64)(unsigned long)(timer));
+		ddv_violation(&ddv_call, 224, 1, (u64)(unsigned long)(timer));
 	/* specs/linux/timer.ddv:41:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
@@ -1236,7 +1441,7 @@ static void ddv_w_add_timer(struct timer_list *timer)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(timer), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 215, 1, (u64)(unsigned long)(timer));
+			ddv_violation(&ddv_call, 225, 1, (u64)(unsigned long)(timer));
 	}
 	add_timer(timer);
 	ddv_call_exit(&ddv_call, 0);
@@ -1251,7 +1456,7 @@ static int ddv_w_del_timer(struct timer_list *timer)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 1))
 		return del_timer(timer);
 	ret = del_timer(timer);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1267,11 +1472,11 @@ static int ddv_w_del_timer_sync(struct timer_list *timer)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 1))
 		return del_timer_sync(timer);
 	/* specs/linux/timer.ddv:51:2: check */
 	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
-		ddv_violation(&ddv_call, 216, 1, (u64)(unsigned long)(timer));
+		ddv_violation(&ddv_call, 226, 1, (u64)(unsigned long)(timer));
 	ret = del_timer_sync(timer);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -1286,7 +1491,7 @@ static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct wor
 	bool ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 3))
 		return queue_work_on(cpu, wq, work);
 	/* specs/linux/timer.ddv:58:2: if */
 	{
@@ -1300,7 +1505,7 @@ static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct wor
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(work), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 217, 0);
+					ddv_violation(&ddv_call, 227, 0);
 			}
 		}
 	}
@@ -1318,7 +1523,7 @@ static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, st
 	bool ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 4))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 4))
 		return queue_delayed_work_on(cpu, wq, dwork, delay);
 	/* specs/linux/timer.ddv:66:2: if */
 	{
@@ -1332,7 +1537,7 @@ static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, st
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 218, 0);
+					ddv_violation(&ddv_call, 228, 0);
 			}
 		}
 	}
@@ -1350,7 +1555,7 @@ static bool ddv_w_cancel_work_sync(struct work_struct *work)
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)work };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 1))
 		return cancel_work_sync(work);
 	ret = cancel_work_sync(work);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1366,7 +1571,7 @@ static bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwork)
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dwork };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 1))
 		return cancel_delayed_work_sync(dwork);
 	ret = cancel_delayed_work_sync(dwork);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1382,11 +1587,11 @@ static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int
 	struct net_device *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 3))
 		return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	/* specs/linux/net.ddv:26:2: check */
 	if (!((txqs >= 1) && (rxqs >= 1)))
-		ddv_violation(&ddv_call, 219, 0);
+		ddv_violation(&ddv_call, 229, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)(sizeof_priv), 0)) {
 	case 1:
 		ret = NULL;
@@ -1402,7 +1607,7 @@ static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
 
 			if (ddv_obj_create(&ddv_call, 7, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 220, 0);
+				ddv_violation(&ddv_call, 230, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1417,7 +1622,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 1)) {
 		free_netdev(dev);
 		return;
 	}
@@ -1428,7 +1633,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state != 1))
-			ddv_violation(&ddv_call, 221, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 231, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:38:2: foreach */
 	{
@@ -1445,11 +1650,11 @@ static void ddv_w_free_netdev(struct net_device *dev)
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:39:3: check */
 				if (!(!(timer_pending(t))))
-					ddv_violation(&ddv_call, 222, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
+					ddv_violation(&ddv_call, 232, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
 				/* specs/linux/net.ddv:40:3: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(t), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 223, 0);
+						ddv_violation(&ddv_call, 233, 0);
 				}
 			}
 		}
@@ -1469,11 +1674,11 @@ static void ddv_w_free_netdev(struct net_device *dev)
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:43:3: check */
 				if (!(!(work_pending(w))))
-					ddv_violation(&ddv_call, 224, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
+					ddv_violation(&ddv_call, 234, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
 				/* specs/linux/net.ddv:44:3: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(w), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 225, 0);
+						ddv_violation(&ddv_call, 235, 0);
 				}
 			}
 		}
@@ -1488,7 +1693,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 			/* specs/linux/net.ddv:48:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 7, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 226, 0);
+					ddv_violation(&ddv_call, 236, 0);
 			}
 		}
 	}
@@ -1505,7 +1710,7 @@ static int ddv_w_register_netdev(struct net_device *dev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 1))
 		return register_netdev(dev);
 	/* specs/linux/net.ddv:56:2: check */
 	{
@@ -1514,7 +1719,7 @@ static int ddv_w_register_netdev(struct net_device *dev)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
-			ddv_violation(&ddv_call, 227, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 237, 1, (u64)(unsigned long)(dev));
 	}
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -1546,7 +1751,7 @@ static void ddv_w_unregister_netdev(struct net_device *dev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 1)) {
 		unregister_netdev(dev);
 		return;
 	}
@@ -1557,7 +1762,7 @@ static void ddv_w_unregister_netdev(struct net_device *dev)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
-			ddv_violation(&ddv_call, 228, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 238, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:66:2: object operation */
 	{
@@ -1576,7 +1781,7 @@ static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int 
 	struct sk_buff *ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 4))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 4))
 		return __alloc_skb(size, priority, flags, node);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
@@ -1593,7 +1798,7 @@ static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 229, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 239, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1609,7 +1814,7 @@ static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned
 	struct sk_buff *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 3))
 		return __netdev_alloc_skb(dev, length, gfp_mask);
 	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
@@ -1626,7 +1831,7 @@ static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
 			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 230, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 240, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1642,7 +1847,7 @@ static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned
 	struct sk_buff *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 3))
 		return __napi_alloc_skb(napi, length, gfp_mask);
 	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
@@ -1659,7 +1864,7 @@ static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
 			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 230, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 240, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1675,7 +1880,7 @@ static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 	struct sk_buff *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 2))
 		return napi_build_skb(data, frag_size);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -1692,7 +1897,7 @@ static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
 
 			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 231, 0);
+				ddv_violation(&ddv_call, 241, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1707,7 +1912,7 @@ static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason rea
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 2)) {
 		kfree_skb_reason(skb, reason);
 		return;
 	}
@@ -1721,7 +1926,7 @@ static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason rea
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 232, 0);
+					ddv_violation(&ddv_call, 242, 0);
 			}
 		}
 	}
@@ -1737,7 +1942,7 @@ static void ddv_w_consume_skb(struct sk_buff *skb)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 1)) {
 		consume_skb(skb);
 		return;
 	}
@@ -1751,7 +1956,7 @@ static void ddv_w_consume_skb(struct sk_buff *skb)
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 232, 0);
+					ddv_violation(&ddv_call, 242, 0);
 			}
 		}
 	}
@@ -1767,7 +1972,7 @@ static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason 
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 2)) {
 		__dev_kfree_skb_any(skb, reason);
 		return;
 	}
@@ -1781,7 +1986,7 @@ static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason 
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 232, 0);
+					ddv_violation(&ddv_call, 242, 0);
 			}
 		}
 	}
@@ -1797,7 +2002,7 @@ static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 2)) {
 		napi_consume_skb(skb, budget);
 		return;
 	}
@@ -1811,7 +2016,7 @@ static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 			/* specs/linux/net.ddv:113:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 233, 0);
+					ddv_violation(&ddv_call, 243, 0);
 			}
 		}
 	}
@@ -1828,7 +2033,7 @@ static gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_b
 	gro_result_t ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 2))
 		return napi_gro_receive(napi, skb);
 	/* specs/linux/net.ddv:120:2: transfer: the network stack frees received packets */
 	{
@@ -1848,7 +2053,7 @@ static int ddv_w_netif_receive_skb(struct sk_buff *skb)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1))
 		return netif_receive_skb(skb);
 	/* specs/linux/net.ddv:125:2: transfer: the network stack frees received packets */
 	{
@@ -1868,7 +2073,7 @@ static int ddv_w_netif_rx(struct sk_buff *skb)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 1))
 		return netif_rx(skb);
 	/* specs/linux/net.ddv:130:2: transfer: the network stack frees received packets */
 	{
@@ -1888,7 +2093,7 @@ static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *ow
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 3))
 		return __pci_register_driver(drv, owner, mod_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -1905,7 +2110,7 @@ static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *ow
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(drv), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 234, 1, (u64)(unsigned long)(drv));
+				ddv_violation(&ddv_call, 244, 1, (u64)(unsigned long)(drv));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1920,14 +2125,14 @@ static void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)drv };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 1)) {
 		pci_unregister_driver(drv);
 		return;
 	}
 	/* specs/linux/pci.ddv:39:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(drv), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 235, 1, (u64)(unsigned long)(drv));
+			ddv_violation(&ddv_call, 245, 1, (u64)(unsigned long)(drv));
 	}
 	pci_unregister_driver(drv);
 	ddv_call_exit(&ddv_call, 0);
@@ -1942,7 +2147,7 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 1))
 		return pci_enable_device(dev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -1966,7 +2171,7 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 					if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-						ddv_violation(&ddv_call, 236, 0);
+						ddv_violation(&ddv_call, 246, 0);
 				}
 			}
 		}
@@ -1975,7 +2180,7 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 237, 0);
+				ddv_violation(&ddv_call, 247, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1991,7 +2196,7 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 1))
 		return pci_enable_device_mem(dev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2015,7 +2220,7 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 					if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-						ddv_violation(&ddv_call, 236, 0);
+						ddv_violation(&ddv_call, 246, 0);
 				}
 			}
 		}
@@ -2024,7 +2229,7 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 237, 0);
+				ddv_violation(&ddv_call, 247, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2040,7 +2245,7 @@ static int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 1))
 		return pcim_enable_device(pdev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2062,7 +2267,7 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 1)) {
 		pci_disable_device(dev);
 		return;
 	}
@@ -2075,14 +2280,14 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 238, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 248, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:68:3: object operation */
 		{
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 239, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 249, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:70:3: if */
 		{
@@ -2094,7 +2299,7 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 				/* specs/linux/pci.ddv:71:4: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 240, 0);
+						ddv_violation(&ddv_call, 250, 0);
 				}
 			}
 		}
@@ -2112,7 +2317,7 @@ static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, co
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 3))
 		return pci_request_selected_regions(pdev, bars, res_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2129,7 +2334,7 @@ static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, co
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
 
 			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 241, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 251, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2145,7 +2350,7 @@ static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 2))
 		return pci_request_regions(pdev, res_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2162,7 +2367,7 @@ static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
 
 			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 252, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2177,7 +2382,7 @@ static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 2)) {
 		pci_release_selected_regions(pdev, bars);
 		return;
 	}
@@ -2190,7 +2395,7 @@ static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 243, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 253, 1, (u64)(unsigned long)(pdev));
 		}
 		/* specs/linux/pci.ddv:99:3: check */
 		{
@@ -2199,12 +2404,12 @@ static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars))
-				ddv_violation(&ddv_call, 244, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
+				ddv_violation(&ddv_call, 254, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
 		}
 		/* specs/linux/pci.ddv:100:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 245, 0);
+				ddv_violation(&ddv_call, 255, 0);
 		}
 	}
 	pci_release_selected_regions(pdev, bars);
@@ -2219,7 +2424,7 @@ static void ddv_w_pci_release_regions(struct pci_dev *pdev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 1)) {
 		pci_release_regions(pdev);
 		return;
 	}
@@ -2228,7 +2433,7 @@ static void ddv_w_pci_release_regions(struct pci_dev *pdev)
 		/* specs/linux/pci.ddv:107:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 246, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	pci_release_regions(pdev);
@@ -2244,7 +2449,7 @@ static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 	void __iomem *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 2))
 		return pci_ioremap_bar(pdev, bar);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2261,7 +2466,7 @@ static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 247, 0);
+				ddv_violation(&ddv_call, 257, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2277,7 +2482,7 @@ static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long
 	void __iomem *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 3))
 		return pci_iomap(dev, bar, maxlen);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2294,7 +2499,7 @@ static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 248, 0);
+				ddv_violation(&ddv_call, 258, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2310,7 +2515,7 @@ static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 	void __iomem *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 2))
 		return ioremap(offset, size);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2327,7 +2532,7 @@ static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 249, 0);
+				ddv_violation(&ddv_call, 259, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2342,7 +2547,7 @@ static void ddv_w_iounmap(volatile void __iomem *addr)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1)) {
 		iounmap(addr);
 		return;
 	}
@@ -2351,7 +2556,7 @@ static void ddv_w_iounmap(volatile void __iomem *addr)
 		/* specs/linux/pci.ddv:142:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 250, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 260, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	iounmap(addr);
@@ -2366,7 +2571,7 @@ static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 2)) {
 		pci_iounmap(dev, addr);
 		return;
 	}
@@ -2375,7 +2580,7 @@ static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 		/* specs/linux/pci.ddv:149:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 251, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 261, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	pci_iounmap(dev, addr);
@@ -2558,182 +2763,192 @@ static const char *const ddv_margs_14[] = { "size", "flags" };
 static const char *const ddv_margs_15[] = { "ret" };
 static const char *const ddv_margs_16[] = { "size", "flags" };
 static const char *const ddv_margs_17[] = { "ret" };
-static const char *const ddv_margs_18[] = { "size", "flags", "node" };
+static const char *const ddv_margs_18[] = { "s", "flags", "size" };
 static const char *const ddv_margs_19[] = { "ret" };
-static const char *const ddv_margs_20[] = { "s", "flags", "node", "size" };
+static const char *const ddv_margs_20[] = { "size", "flags" };
 static const char *const ddv_margs_21[] = { "ret" };
-static const char *const ddv_margs_22[] = { "size", "flags", "node" };
+static const char *const ddv_margs_22[] = { "size", "flags" };
 static const char *const ddv_margs_23[] = { "ret" };
-static const char *const ddv_margs_24[] = { "objp", "new_size", "flags" };
+static const char *const ddv_margs_24[] = { "s", "flags", "size" };
 static const char *const ddv_margs_25[] = { "ret" };
-static const char *const ddv_margs_26[] = { "s", "gfp" };
+static const char *const ddv_margs_26[] = { "size", "flags" };
 static const char *const ddv_margs_27[] = { "ret" };
-static const char *const ddv_margs_28[] = { "src", "len", "gfp" };
+static const char *const ddv_margs_28[] = { "size", "flags", "node" };
 static const char *const ddv_margs_29[] = { "ret" };
-static const char *const ddv_margs_30[] = { "objp" };
-static const char *const ddv_margs_32[] = { "head", "func" };
-static const char *const ddv_margs_34[] = { "dev", "size", "gfp" };
+static const char *const ddv_margs_30[] = { "s", "flags", "node", "size" };
+static const char *const ddv_margs_31[] = { "ret" };
+static const char *const ddv_margs_32[] = { "size", "flags", "node" };
+static const char *const ddv_margs_33[] = { "ret" };
+static const char *const ddv_margs_34[] = { "objp", "new_size", "flags" };
 static const char *const ddv_margs_35[] = { "ret" };
-static const char *const ddv_margs_36[] = { "size" };
+static const char *const ddv_margs_36[] = { "s", "gfp" };
 static const char *const ddv_margs_37[] = { "ret" };
-static const char *const ddv_margs_38[] = { "size" };
+static const char *const ddv_margs_38[] = { "src", "len", "gfp" };
 static const char *const ddv_margs_39[] = { "ret" };
-static const char *const ddv_margs_40[] = { "size", "flags", "node" };
-static const char *const ddv_margs_41[] = { "ret" };
-static const char *const ddv_margs_42[] = { "addr" };
-static const char *const ddv_margs_44[] = { "addr" };
-static const char *const ddv_margs_46[] = { "dev", "size", "dma_handle", "flag", "attrs" };
+static const char *const ddv_margs_40[] = { "objp" };
+static const char *const ddv_margs_42[] = { "head", "func" };
+static const char *const ddv_margs_44[] = { "dev", "size", "gfp" };
+static const char *const ddv_margs_45[] = { "ret" };
+static const char *const ddv_margs_46[] = { "size" };
 static const char *const ddv_margs_47[] = { "ret" };
-static const char *const ddv_margs_48[] = { "dev", "size", "cpu_addr", "dma_handle", "attrs" };
-static const char *const ddv_margs_50[] = { "dev", "page", "offset", "size", "dir", "attrs" };
+static const char *const ddv_margs_48[] = { "size" };
+static const char *const ddv_margs_49[] = { "ret" };
+static const char *const ddv_margs_50[] = { "size", "flags", "node" };
 static const char *const ddv_margs_51[] = { "ret" };
-static const char *const ddv_margs_52[] = { "dev", "addr", "size", "dir", "attrs" };
-static const char *const ddv_margs_54[] = { "dev", "addr", "size", "dir" };
-static const char *const ddv_margs_56[] = { "dev", "addr", "size", "dir" };
-static const char *const ddv_margs_58[] = { "dev", "mask" };
-static const char *const ddv_margs_59[] = { "ret" };
-static const char *const ddv_margs_60[] = { "dev", "mask" };
+static const char *const ddv_margs_52[] = { "addr" };
+static const char *const ddv_margs_54[] = { "addr" };
+static const char *const ddv_margs_56[] = { "dev", "size", "dma_handle", "flag", "attrs" };
+static const char *const ddv_margs_57[] = { "ret" };
+static const char *const ddv_margs_58[] = { "dev", "size", "cpu_addr", "dma_handle", "attrs" };
+static const char *const ddv_margs_60[] = { "dev", "page", "offset", "size", "dir", "attrs" };
 static const char *const ddv_margs_61[] = { "ret" };
-static const char *const ddv_margs_62[] = { "irq", "handler", "thread_fn", "irqflags", "devname", "dev_id" };
-static const char *const ddv_margs_63[] = { "ret" };
-static const char *const ddv_margs_64[] = { "irq", "dev_id" };
-static const char *const ddv_margs_65[] = { "ret" };
-static const char *const ddv_margs_66[] = { "irq" };
-static const char *const ddv_margs_68[] = { "irq" };
-static const char *const ddv_margs_70[] = { "irq" };
+static const char *const ddv_margs_62[] = { "dev", "addr", "size", "dir", "attrs" };
+static const char *const ddv_margs_64[] = { "dev", "addr", "size", "dir" };
+static const char *const ddv_margs_66[] = { "dev", "addr", "size", "dir" };
+static const char *const ddv_margs_68[] = { "dev", "mask" };
+static const char *const ddv_margs_69[] = { "ret" };
+static const char *const ddv_margs_70[] = { "dev", "mask" };
 static const char *const ddv_margs_71[] = { "ret" };
-static const char *const ddv_margs_72[] = { "irq" };
-static const char *const ddv_margs_74[] = { "irq" };
-static const char *const ddv_margs_76[] = { "timer", "func", "flags", "name", "key" };
-static const char *const ddv_margs_78[] = { "timer", "expires" };
-static const char *const ddv_margs_79[] = { "ret" };
-static const char *const ddv_margs_80[] = { "timer" };
-static const char *const ddv_margs_82[] = { "timer" };
-static const char *const ddv_margs_83[] = { "ret" };
-static const char *const ddv_margs_84[] = { "timer" };
-static const char *const ddv_margs_85[] = { "ret" };
-static const char *const ddv_margs_86[] = { "cpu", "wq", "work" };
-static const char *const ddv_margs_87[] = { "ret" };
-static const char *const ddv_margs_88[] = { "cpu", "wq", "dwork", "delay" };
+static const char *const ddv_margs_72[] = { "irq", "handler", "thread_fn", "irqflags", "devname", "dev_id" };
+static const char *const ddv_margs_73[] = { "ret" };
+static const char *const ddv_margs_74[] = { "irq", "dev_id" };
+static const char *const ddv_margs_75[] = { "ret" };
+static const char *const ddv_margs_76[] = { "irq" };
+static const char *const ddv_margs_78[] = { "irq" };
+static const char *const ddv_margs_80[] = { "irq" };
+static const char *const ddv_margs_81[] = { "ret" };
+static const char *const ddv_margs_82[] = { "irq" };
+static const char *const ddv_margs_84[] = { "irq" };
+static const char *const ddv_margs_86[] = { "timer", "func", "flags", "name", "key" };
+static const char *const ddv_margs_88[] = { "timer", "expires" };
 static const char *const ddv_margs_89[] = { "ret" };
-static const char *const ddv_margs_90[] = { "work" };
-static const char *const ddv_margs_91[] = { "ret" };
-static const char *const ddv_margs_92[] = { "dwork" };
+static const char *const ddv_margs_90[] = { "timer" };
+static const char *const ddv_margs_92[] = { "timer" };
 static const char *const ddv_margs_93[] = { "ret" };
-static const char *const ddv_margs_94[] = { "sizeof_priv", "txqs", "rxqs" };
+static const char *const ddv_margs_94[] = { "timer" };
 static const char *const ddv_margs_95[] = { "ret" };
-static const char *const ddv_margs_96[] = { "dev" };
-static const char *const ddv_margs_98[] = { "dev" };
+static const char *const ddv_margs_96[] = { "cpu", "wq", "work" };
+static const char *const ddv_margs_97[] = { "ret" };
+static const char *const ddv_margs_98[] = { "cpu", "wq", "dwork", "delay" };
 static const char *const ddv_margs_99[] = { "ret" };
-static const char *const ddv_margs_100[] = { "dev" };
-static const char *const ddv_margs_102[] = { "size", "priority", "flags", "node" };
+static const char *const ddv_margs_100[] = { "work" };
+static const char *const ddv_margs_101[] = { "ret" };
+static const char *const ddv_margs_102[] = { "dwork" };
 static const char *const ddv_margs_103[] = { "ret" };
-static const char *const ddv_margs_104[] = { "dev", "length", "gfp_mask" };
+static const char *const ddv_margs_104[] = { "sizeof_priv", "txqs", "rxqs" };
 static const char *const ddv_margs_105[] = { "ret" };
-static const char *const ddv_margs_106[] = { "napi", "length", "gfp_mask" };
-static const char *const ddv_margs_107[] = { "ret" };
-static const char *const ddv_margs_108[] = { "data", "frag_size" };
+static const char *const ddv_margs_106[] = { "dev" };
+static const char *const ddv_margs_108[] = { "dev" };
 static const char *const ddv_margs_109[] = { "ret" };
-static const char *const ddv_margs_110[] = { "skb", "reason" };
-static const char *const ddv_margs_112[] = { "skb" };
-static const char *const ddv_margs_114[] = { "skb", "reason" };
-static const char *const ddv_margs_116[] = { "skb", "budget" };
-static const char *const ddv_margs_118[] = { "napi", "skb" };
+static const char *const ddv_margs_110[] = { "dev" };
+static const char *const ddv_margs_112[] = { "size", "priority", "flags", "node" };
+static const char *const ddv_margs_113[] = { "ret" };
+static const char *const ddv_margs_114[] = { "dev", "length", "gfp_mask" };
+static const char *const ddv_margs_115[] = { "ret" };
+static const char *const ddv_margs_116[] = { "napi", "length", "gfp_mask" };
+static const char *const ddv_margs_117[] = { "ret" };
+static const char *const ddv_margs_118[] = { "data", "frag_size" };
 static const char *const ddv_margs_119[] = { "ret" };
-static const char *const ddv_margs_120[] = { "skb" };
-static const char *const ddv_margs_121[] = { "ret" };
+static const char *const ddv_margs_120[] = { "skb", "reason" };
 static const char *const ddv_margs_122[] = { "skb" };
-static const char *const ddv_margs_123[] = { "ret" };
-static const char *const ddv_margs_124[] = { "drv", "owner", "mod_name" };
-static const char *const ddv_margs_125[] = { "ret" };
-static const char *const ddv_margs_126[] = { "drv" };
-static const char *const ddv_margs_128[] = { "dev" };
+static const char *const ddv_margs_124[] = { "skb", "reason" };
+static const char *const ddv_margs_126[] = { "skb", "budget" };
+static const char *const ddv_margs_128[] = { "napi", "skb" };
 static const char *const ddv_margs_129[] = { "ret" };
-static const char *const ddv_margs_130[] = { "dev" };
+static const char *const ddv_margs_130[] = { "skb" };
 static const char *const ddv_margs_131[] = { "ret" };
-static const char *const ddv_margs_132[] = { "pdev" };
+static const char *const ddv_margs_132[] = { "skb" };
 static const char *const ddv_margs_133[] = { "ret" };
-static const char *const ddv_margs_134[] = { "dev" };
-static const char *const ddv_margs_136[] = { "pdev", "bars", "res_name" };
-static const char *const ddv_margs_137[] = { "ret" };
-static const char *const ddv_margs_138[] = { "pdev", "res_name" };
+static const char *const ddv_margs_134[] = { "drv", "owner", "mod_name" };
+static const char *const ddv_margs_135[] = { "ret" };
+static const char *const ddv_margs_136[] = { "drv" };
+static const char *const ddv_margs_138[] = { "dev" };
 static const char *const ddv_margs_139[] = { "ret" };
-static const char *const ddv_margs_140[] = { "pdev", "bars" };
+static const char *const ddv_margs_140[] = { "dev" };
+static const char *const ddv_margs_141[] = { "ret" };
 static const char *const ddv_margs_142[] = { "pdev" };
-static const char *const ddv_margs_144[] = { "pdev", "bar" };
-static const char *const ddv_margs_145[] = { "ret" };
-static const char *const ddv_margs_146[] = { "dev", "bar", "maxlen" };
+static const char *const ddv_margs_143[] = { "ret" };
+static const char *const ddv_margs_144[] = { "dev" };
+static const char *const ddv_margs_146[] = { "pdev", "bars", "res_name" };
 static const char *const ddv_margs_147[] = { "ret" };
-static const char *const ddv_margs_148[] = { "offset", "size" };
+static const char *const ddv_margs_148[] = { "pdev", "res_name" };
 static const char *const ddv_margs_149[] = { "ret" };
-static const char *const ddv_margs_150[] = { "addr" };
-static const char *const ddv_margs_152[] = { "dev", "addr" };
-static const char *const ddv_margs_154[] = { "size" };
-static const char *const ddv_margs_156[] = { "size" };
-static const char *const ddv_margs_158[] = { "new_size" };
-static const char *const ddv_margs_159[] = { "objp" };
-static const char *const ddv_margs_160[] = { "objp" };
-static const char *const ddv_margs_164[] = { "len" };
-static const char *const ddv_margs_166[] = { "objp", "t" };
-static const char *const ddv_margs_168[] = { "objp", "w" };
+static const char *const ddv_margs_150[] = { "pdev", "bars" };
+static const char *const ddv_margs_152[] = { "pdev" };
+static const char *const ddv_margs_154[] = { "pdev", "bar" };
+static const char *const ddv_margs_155[] = { "ret" };
+static const char *const ddv_margs_156[] = { "dev", "bar", "maxlen" };
+static const char *const ddv_margs_157[] = { "ret" };
+static const char *const ddv_margs_158[] = { "offset", "size" };
+static const char *const ddv_margs_159[] = { "ret" };
+static const char *const ddv_margs_160[] = { "addr" };
+static const char *const ddv_margs_162[] = { "dev", "addr" };
+static const char *const ddv_margs_164[] = { "size" };
+static const char *const ddv_margs_166[] = { "size" };
+static const char *const ddv_margs_168[] = { "new_size" };
+static const char *const ddv_margs_169[] = { "objp" };
 static const char *const ddv_margs_170[] = { "objp" };
-static const char *const ddv_margs_171[] = { "objp" };
-static const char *const ddv_margs_172[] = { "size" };
-static const char *const ddv_margs_177[] = { "addr" };
-static const char *const ddv_margs_178[] = { "addr" };
-static const char *const ddv_margs_179[] = { "addr" };
-static const char *const ddv_margs_180[] = { "addr" };
+static const char *const ddv_margs_174[] = { "len" };
+static const char *const ddv_margs_176[] = { "objp", "t" };
+static const char *const ddv_margs_178[] = { "objp", "w" };
+static const char *const ddv_margs_180[] = { "objp" };
+static const char *const ddv_margs_181[] = { "objp" };
 static const char *const ddv_margs_182[] = { "size" };
-static const char *const ddv_margs_185[] = { "cpu_addr" };
-static const char *const ddv_margs_186[] = { "size", "cpu_addr" };
-static const char *const ddv_margs_187[] = { "dma_handle" };
-static const char *const ddv_margs_188[] = { "cpu_addr" };
-static const char *const ddv_margs_191[] = { "ret" };
-static const char *const ddv_margs_192[] = { "addr" };
-static const char *const ddv_margs_193[] = { "size", "addr" };
-static const char *const ddv_margs_194[] = { "addr" };
-static const char *const ddv_margs_196[] = { "addr" };
-static const char *const ddv_margs_197[] = { "addr" };
-static const char *const ddv_margs_198[] = { "irq" };
-static const char *const ddv_margs_199[] = { "irq" };
-static const char *const ddv_margs_201[] = { "irq" };
-static const char *const ddv_margs_202[] = { "irq" };
-static const char *const ddv_margs_203[] = { "irq" };
-static const char *const ddv_margs_204[] = { "irq" };
-static const char *const ddv_margs_206[] = { "irq" };
-static const char *const ddv_margs_207[] = { "irq" };
+static const char *const ddv_margs_187[] = { "addr" };
+static const char *const ddv_margs_188[] = { "addr" };
+static const char *const ddv_margs_189[] = { "addr" };
+static const char *const ddv_margs_190[] = { "addr" };
+static const char *const ddv_margs_192[] = { "size" };
+static const char *const ddv_margs_195[] = { "cpu_addr" };
+static const char *const ddv_margs_196[] = { "size", "cpu_addr" };
+static const char *const ddv_margs_197[] = { "dma_handle" };
+static const char *const ddv_margs_198[] = { "cpu_addr" };
+static const char *const ddv_margs_201[] = { "ret" };
+static const char *const ddv_margs_202[] = { "addr" };
+static const char *const ddv_margs_203[] = { "size", "addr" };
+static const char *const ddv_margs_204[] = { "addr" };
+static const char *const ddv_margs_206[] = { "addr" };
+static const char *const ddv_margs_207[] = { "addr" };
 static const char *const ddv_margs_208[] = { "irq" };
 static const char *const ddv_margs_209[] = { "irq" };
-static const char *const ddv_margs_210[] = { "irq" };
-static const char *const ddv_margs_211[] = { "timer" };
-static const char *const ddv_margs_213[] = { "timer" };
-static const char *const ddv_margs_214[] = { "timer" };
-static const char *const ddv_margs_215[] = { "timer" };
-static const char *const ddv_margs_216[] = { "timer" };
-static const char *const ddv_margs_221[] = { "dev" };
-static const char *const ddv_margs_222[] = { "dev", "t" };
-static const char *const ddv_margs_224[] = { "dev", "w" };
-static const char *const ddv_margs_227[] = { "dev" };
-static const char *const ddv_margs_228[] = { "dev" };
-static const char *const ddv_margs_229[] = { "ret" };
-static const char *const ddv_margs_230[] = { "ret" };
-static const char *const ddv_margs_234[] = { "drv" };
-static const char *const ddv_margs_235[] = { "drv" };
+static const char *const ddv_margs_211[] = { "irq" };
+static const char *const ddv_margs_212[] = { "irq" };
+static const char *const ddv_margs_213[] = { "irq" };
+static const char *const ddv_margs_214[] = { "irq" };
+static const char *const ddv_margs_216[] = { "irq" };
+static const char *const ddv_margs_217[] = { "irq" };
+static const char *const ddv_margs_218[] = { "irq" };
+static const char *const ddv_margs_219[] = { "irq" };
+static const char *const ddv_margs_220[] = { "irq" };
+static const char *const ddv_margs_221[] = { "timer" };
+static const char *const ddv_margs_223[] = { "timer" };
+static const char *const ddv_margs_224[] = { "timer" };
+static const char *const ddv_margs_225[] = { "timer" };
+static const char *const ddv_margs_226[] = { "timer" };
+static const char *const ddv_margs_231[] = { "dev" };
+static const char *const ddv_margs_232[] = { "dev", "t" };
+static const char *const ddv_margs_234[] = { "dev", "w" };
+static const char *const ddv_margs_237[] = { "dev" };
 static const char *const ddv_margs_238[] = { "dev" };
-static const char *const ddv_margs_239[] = { "dev" };
-static const char *const ddv_margs_241[] = { "pdev" };
-static const char *const ddv_margs_242[] = { "pdev" };
-static const char *const ddv_margs_243[] = { "pdev" };
-static const char *const ddv_margs_244[] = { "pdev", "bars" };
-static const char *const ddv_margs_246[] = { "pdev" };
-static const char *const ddv_margs_250[] = { "addr" };
-static const char *const ddv_margs_251[] = { "addr" };
+static const char *const ddv_margs_239[] = { "ret" };
+static const char *const ddv_margs_240[] = { "ret" };
+static const char *const ddv_margs_244[] = { "drv" };
+static const char *const ddv_margs_245[] = { "drv" };
+static const char *const ddv_margs_248[] = { "dev" };
+static const char *const ddv_margs_249[] = { "dev" };
+static const char *const ddv_margs_251[] = { "pdev" };
+static const char *const ddv_margs_252[] = { "pdev" };
+static const char *const ddv_margs_253[] = { "pdev" };
+static const char *const ddv_margs_254[] = { "pdev", "bars" };
+static const char *const ddv_margs_256[] = { "pdev" };
+static const char *const ddv_margs_260[] = { "addr" };
+static const char *const ddv_margs_261[] = { "addr" };
 
-static const struct ddv_msg_desc ddv_msgs[252] = {
+static const struct ddv_msg_desc ddv_msgs[262] = {
 	[0] = { .rule_id = "", .text = "" },	/* reserved: no message */
 	[1] = {
 		.rule_id = "heap.leak",
-.text = "memory allocated here ({size} bytes at {key}) is never freed",
+		.text = "memory allocated here ({size} bytes at {key}) is never freed",
 		.arg_names = ddv_margs_1,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
@@ -2741,7 +2956,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[2] = {
 		.rule_id = "vmem.leak",
-.text = "vmalloc'ed memory ({size} bytes at {key}) is never freed",
+		.text = "vmalloc'ed memory ({size} bytes at {key}) is never freed",
 		.arg_names = ddv_margs_2,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
@@ -2749,7 +2964,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[3] = {
 		.rule_id = "dma.coherent-leak",
-.text = "DMA coherent buffer ({size} bytes at {key}) allocated here is never freed",
+		.text = "DMA coherent buffer ({size} bytes at {key}) allocated here is never freed",
 		.arg_names = ddv_margs_3,
 		.nargs = 4,
 		.severity = DDV_SEV_ERROR,
@@ -2757,7 +2972,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[4] = {
 		.rule_id = "dma.mapping-leak",
-.text = "DMA mapping ({size} bytes at bus address {key}) made here is never unmapped",
+		.text = "DMA mapping ({size} bytes at bus address {key}) made here is never unmapped",
 		.arg_names = ddv_margs_4,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
@@ -2765,7 +2980,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[5] = {
 		.rule_id = "irq.leak",
-.text = "IRQ {key} requested here is never freed",
+		.text = "IRQ {key} requested here is never freed",
 		.arg_names = ddv_margs_5,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
@@ -2773,7 +2988,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[6] = {
 		.rule_id = "net.netdev-leak",
-.text = "net_device {key} allocated here is never freed (free_netdev)",
+		.text = "net_device {key} allocated here is never freed (free_netdev)",
 		.arg_names = ddv_margs_6,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
@@ -2781,7 +2996,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[7] = {
 		.rule_id = "net.skb-leak",
-.text = "socket buffer {key} ({len} bytes) allocated here is never freed nor passed on",
+		.text = "socket buffer {key} ({len} bytes) allocated here is never freed nor passed on",
 		.arg_names = ddv_margs_7,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
@@ -2789,7 +3004,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[8] = {
 		.rule_id = "pci.driver-leak",
-.text = "PCI driver {key} registered here is never unregistered",
+		.text = "PCI driver {key} registered here is never unregistered",
 		.arg_names = ddv_margs_8,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
@@ -2797,7 +3012,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[9] = {
 		.rule_id = "pci.enable-leak",
-.text = "PCI device {key} enabled here is never disabled",
+		.text = "PCI device {key} enabled here is never disabled",
 		.arg_names = ddv_margs_9,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
@@ -2805,7 +3020,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[10] = {
 		.rule_id = "pci.regions-leak",
-.text = "PCI regions of {key} (BARs {bars}) requested here are never released",
+		.text = "PCI regions of {key} (BARs {bars}) requested here are never released",
 		.arg_names = ddv_margs_10,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
@@ -2813,7 +3028,7 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[11] = {
 		.rule_id = "pci.iomap-leak",
-.text = "I/O mapping {key} made here is never unmapped",
+		.text = "I/O mapping {key} made here is never unmapped",
 		.arg_names = ddv_margs_11,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
@@ -2821,1856 +3036,1936 @@ static const struct ddv_msg_desc ddv_msgs[252] = {
 	},
 	[12] = {
 		.rule_id = "linux.trace.kmalloc_trace.call",
-.text = "kmalloc_trace(s={s}, flags={flags}, size={size})",
+		.text = "kmalloc_trace(s={s}, flags={flags}, size={size})",
 		.arg_names = ddv_margs_12,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 26, 5 },
+		.pos = { "specs/linux/heap.ddv", 27, 5 },
 	},
 	[13] = {
 		.rule_id = "linux.trace.kmalloc_trace.ret",
-.text = "kmalloc_trace returned {ret}",
+		.text = "kmalloc_trace returned {ret}",
 		.arg_names = ddv_margs_13,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 26, 5 },
+		.pos = { "specs/linux/heap.ddv", 27, 5 },
 	},
 	[14] = {
 		.rule_id = "linux.trace.__kmalloc.call",
-.text = "__kmalloc(size={size}, flags={flags})",
+		.text = "__kmalloc(size={size}, flags={flags})",
 		.arg_names = ddv_margs_14,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 27, 5 },
+		.pos = { "specs/linux/heap.ddv", 28, 5 },
 	},
 	[15] = {
 		.rule_id = "linux.trace.__kmalloc.ret",
-.text = "__kmalloc returned {ret}",
+		.text = "__kmalloc returned {ret}",
 		.arg_names = ddv_margs_15,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 27, 5 },
+		.pos = { "specs/linux/heap.ddv", 28, 5 },
 	},
 	[16] = {
 		.rule_id = "linux.trace.kmalloc_large.call",
-.text = "kmalloc_large(size={size}, flags={flags})",
+		.text = "kmalloc_large(size={size}, flags={flags})",
 		.arg_names = ddv_margs_16,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 28, 5 },
+		.pos = { "specs/linux/heap.ddv", 29, 5 },
 	},
 	[17] = {
 		.rule_id = "linux.trace.kmalloc_large.ret",
-.text = "kmalloc_large returned {ret}",
+		.text = "kmalloc_large returned {ret}",
 		.arg_names = ddv_margs_17,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 28, 5 },
+		.pos = { "specs/linux/heap.ddv", 29, 5 },
 	},
 	[18] = {
-		.rule_id = "linux.trace.__kmalloc_node.call",
-.text = "__kmalloc_node(size={size}, flags={flags}, node={node})",
+		.rule_id = "linux.trace.kmalloc_trace_noprof.call",
+		.text = "kmalloc_trace_noprof(s={s}, flags={flags}, size={size})",
 		.arg_names = ddv_margs_18,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 40, 5 },
+		.pos = { "specs/linux/heap.ddv", 30, 5 },
 	},
 	[19] = {
-		.rule_id = "linux.trace.__kmalloc_node.ret",
-.text = "__kmalloc_node returned {ret}",
+		.rule_id = "linux.trace.kmalloc_trace_noprof.ret",
+		.text = "kmalloc_trace_noprof returned {ret}",
 		.arg_names = ddv_margs_19,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 40, 5 },
+		.pos = { "specs/linux/heap.ddv", 30, 5 },
 	},
 	[20] = {
-		.rule_id = "linux.trace.kmalloc_node_trace.call",
-.text = "kmalloc_node_trace(s={s}, flags={flags}, node={node}, size={size})",
+		.rule_id = "linux.trace.kmalloc_large_noprof.call",
+		.text = "kmalloc_large_noprof(size={size}, flags={flags})",
 		.arg_names = ddv_margs_20,
-		.nargs = 4,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 41, 5 },
+		.pos = { "specs/linux/heap.ddv", 31, 5 },
 	},
 	[21] = {
-		.rule_id = "linux.trace.kmalloc_node_trace.ret",
-.text = "kmalloc_node_trace returned {ret}",
+		.rule_id = "linux.trace.kmalloc_large_noprof.ret",
+		.text = "kmalloc_large_noprof returned {ret}",
 		.arg_names = ddv_margs_21,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 41, 5 },
+		.pos = { "specs/linux/heap.ddv", 31, 5 },
 	},
 	[22] = {
-		.rule_id = "linux.trace.kmalloc_large_node.call",
-.text = "kmalloc_large_node(size={size}, flags={flags}, node={node})",
+		.rule_id = "linux.trace.__kmalloc_noprof.call",
+		.text = "__kmalloc_noprof(size={size}, flags={flags})",
 		.arg_names = ddv_margs_22,
-		.nargs = 3,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 42, 5 },
+		.pos = { "specs/linux/heap.ddv", 32, 5 },
 	},
 	[23] = {
-		.rule_id = "linux.trace.kmalloc_large_node.ret",
-.text = "kmalloc_large_node returned {ret}",
+		.rule_id = "linux.trace.__kmalloc_noprof.ret",
+		.text = "__kmalloc_noprof returned {ret}",
 		.arg_names = ddv_margs_23,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 42, 5 },
+		.pos = { "specs/linux/heap.ddv", 32, 5 },
 	},
 	[24] = {
-		.rule_id = "linux.trace.krealloc.call",
-.text = "krealloc(objp={objp}, new_size={new_size}, flags={flags})",
+		.rule_id = "linux.trace.__kmalloc_cache_noprof.call",
+		.text = "__kmalloc_cache_noprof(s={s}, flags={flags}, size={size})",
 		.arg_names = ddv_margs_24,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 53, 4 },
+		.pos = { "specs/linux/heap.ddv", 33, 5 },
 	},
 	[25] = {
-		.rule_id = "linux.trace.krealloc.ret",
-.text = "krealloc returned {ret}",
+		.rule_id = "linux.trace.__kmalloc_cache_noprof.ret",
+		.text = "__kmalloc_cache_noprof returned {ret}",
 		.arg_names = ddv_margs_25,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 53, 4 },
+		.pos = { "specs/linux/heap.ddv", 33, 5 },
 	},
 	[26] = {
-		.rule_id = "linux.trace.kstrdup.call",
-.text = "kstrdup(s={s}, gfp={gfp})",
+		.rule_id = "linux.trace.__kmalloc_large_noprof.call",
+		.text = "__kmalloc_large_noprof(size={size}, flags={flags})",
 		.arg_names = ddv_margs_26,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 71, 4 },
+		.pos = { "specs/linux/heap.ddv", 34, 5 },
 	},
 	[27] = {
-		.rule_id = "linux.trace.kstrdup.ret",
-.text = "kstrdup returned {ret}",
+		.rule_id = "linux.trace.__kmalloc_large_noprof.ret",
+		.text = "__kmalloc_large_noprof returned {ret}",
 		.arg_names = ddv_margs_27,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 71, 4 },
+		.pos = { "specs/linux/heap.ddv", 34, 5 },
 	},
 	[28] = {
-		.rule_id = "linux.trace.kmemdup.call",
-.text = "kmemdup(src={src}, len={len}, gfp={gfp})",
+		.rule_id = "linux.trace.__kmalloc_node.call",
+		.text = "__kmalloc_node(size={size}, flags={flags}, node={node})",
 		.arg_names = ddv_margs_28,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 82, 4 },
+		.pos = { "specs/linux/heap.ddv", 46, 5 },
 	},
 	[29] = {
-		.rule_id = "linux.trace.kmemdup.ret",
-.text = "kmemdup returned {ret}",
+		.rule_id = "linux.trace.__kmalloc_node.ret",
+		.text = "__kmalloc_node returned {ret}",
 		.arg_names = ddv_margs_29,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 82, 4 },
+		.pos = { "specs/linux/heap.ddv", 46, 5 },
 	},
 	[30] = {
-		.rule_id = "linux.trace.kfree.call",
-.text = "kfree(objp={objp})",
+		.rule_id = "linux.trace.kmalloc_node_trace.call",
+		.text = "kmalloc_node_trace(s={s}, flags={flags}, node={node}, size={size})",
 		.arg_names = ddv_margs_30,
-		.nargs = 1,
+		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 93, 4 },
+		.pos = { "specs/linux/heap.ddv", 47, 5 },
 	},
 	[31] = {
-		.rule_id = "linux.trace.kfree.ret",
-.text = "kfree returned",
-		.nargs = 0,
+		.rule_id = "linux.trace.kmalloc_node_trace.ret",
+		.text = "kmalloc_node_trace returned {ret}",
+		.arg_names = ddv_margs_31,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 93, 4 },
+		.pos = { "specs/linux/heap.ddv", 47, 5 },
 	},
 	[32] = {
-		.rule_id = "linux.trace.kvfree_call_rcu.call",
-.text = "kvfree_call_rcu(head={head}, func={func})",
+		.rule_id = "linux.trace.kmalloc_large_node.call",
+		.text = "kmalloc_large_node(size={size}, flags={flags}, node={node})",
 		.arg_names = ddv_margs_32,
-		.nargs = 2,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 113, 4 },
+		.pos = { "specs/linux/heap.ddv", 48, 5 },
 	},
 	[33] = {
-		.rule_id = "linux.trace.kvfree_call_rcu.ret",
-.text = "kvfree_call_rcu returned",
-		.nargs = 0,
+		.rule_id = "linux.trace.kmalloc_large_node.ret",
+		.text = "kmalloc_large_node returned {ret}",
+		.arg_names = ddv_margs_33,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 113, 4 },
+		.pos = { "specs/linux/heap.ddv", 48, 5 },
 	},
 	[34] = {
-		.rule_id = "linux.trace.devm_kmalloc.call",
-.text = "devm_kmalloc(dev={dev}, size={size}, gfp={gfp})",
+		.rule_id = "linux.trace.krealloc.call",
+		.text = "krealloc(objp={objp}, new_size={new_size}, flags={flags})",
 		.arg_names = ddv_margs_34,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 123, 4 },
+		.pos = { "specs/linux/heap.ddv", 59, 4 },
 	},
 	[35] = {
-		.rule_id = "linux.trace.devm_kmalloc.ret",
-.text = "devm_kmalloc returned {ret}",
+		.rule_id = "linux.trace.krealloc.ret",
+		.text = "krealloc returned {ret}",
 		.arg_names = ddv_margs_35,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 123, 4 },
+		.pos = { "specs/linux/heap.ddv", 59, 4 },
 	},
 	[36] = {
-		.rule_id = "linux.trace.vmalloc.call",
-.text = "vmalloc(size={size})",
+		.rule_id = "linux.trace.kstrdup.call",
+		.text = "kstrdup(s={s}, gfp={gfp})",
 		.arg_names = ddv_margs_36,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 131, 4 },
+		.pos = { "specs/linux/heap.ddv", 77, 4 },
 	},
 	[37] = {
-		.rule_id = "linux.trace.vmalloc.ret",
-.text = "vmalloc returned {ret}",
+		.rule_id = "linux.trace.kstrdup.ret",
+		.text = "kstrdup returned {ret}",
 		.arg_names = ddv_margs_37,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 131, 4 },
+		.pos = { "specs/linux/heap.ddv", 77, 4 },
 	},
 	[38] = {
-		.rule_id = "linux.trace.vzalloc.call",
-.text = "vzalloc(size={size})",
+		.rule_id = "linux.trace.kmemdup.call",
+		.text = "kmemdup(src={src}, len={len}, gfp={gfp})",
 		.arg_names = ddv_margs_38,
-		.nargs = 1,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 141, 4 },
+		.pos = { "specs/linux/heap.ddv", 88, 4 },
 	},
 	[39] = {
-		.rule_id = "linux.trace.vzalloc.ret",
-.text = "vzalloc returned {ret}",
+		.rule_id = "linux.trace.kmemdup.ret",
+		.text = "kmemdup returned {ret}",
 		.arg_names = ddv_margs_39,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 141, 4 },
+		.pos = { "specs/linux/heap.ddv", 88, 4 },
 	},
 	[40] = {
-		.rule_id = "linux.trace.kvmalloc_node.call",
-.text = "kvmalloc_node(size={size}, flags={flags}, node={node})",
+		.rule_id = "linux.trace.kfree.call",
+		.text = "kfree(objp={objp})",
 		.arg_names = ddv_margs_40,
-		.nargs = 3,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 152, 4 },
+		.pos = { "specs/linux/heap.ddv", 99, 4 },
 	},
 	[41] = {
-		.rule_id = "linux.trace.kvmalloc_node.ret",
-.text = "kvmalloc_node returned {ret}",
-		.arg_names = ddv_margs_41,
-		.nargs = 1,
+		.rule_id = "linux.trace.kfree.ret",
+		.text = "kfree returned",
+		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 152, 4 },
+		.pos = { "specs/linux/heap.ddv", 99, 4 },
 	},
 	[42] = {
-		.rule_id = "linux.trace.vfree.call",
-.text = "vfree(addr={addr})",
+		.rule_id = "linux.trace.kvfree_call_rcu.call",
+		.text = "kvfree_call_rcu(head={head}, func={func})",
 		.arg_names = ddv_margs_42,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 166, 4 },
+		.pos = { "specs/linux/heap.ddv", 120, 4 },
 	},
 	[43] = {
-		.rule_id = "linux.trace.vfree.ret",
-.text = "vfree returned",
+		.rule_id = "linux.trace.kvfree_call_rcu.ret",
+		.text = "kvfree_call_rcu returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 166, 4 },
+		.pos = { "specs/linux/heap.ddv", 120, 4 },
 	},
 	[44] = {
-		.rule_id = "linux.trace.kvfree.call",
-.text = "kvfree(addr={addr})",
+		.rule_id = "linux.trace.devm_kmalloc.call",
+		.text = "devm_kmalloc(dev={dev}, size={size}, gfp={gfp})",
 		.arg_names = ddv_margs_44,
-		.nargs = 1,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 175, 4 },
+		.pos = { "specs/linux/heap.ddv", 130, 4 },
 	},
 	[45] = {
-		.rule_id = "linux.trace.kvfree.ret",
-.text = "kvfree returned",
-		.nargs = 0,
+		.rule_id = "linux.trace.devm_kmalloc.ret",
+		.text = "devm_kmalloc returned {ret}",
+		.arg_names = ddv_margs_45,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 175, 4 },
+		.pos = { "specs/linux/heap.ddv", 130, 4 },
 	},
 	[46] = {
-		.rule_id = "linux.trace.dma_alloc_attrs.call",
-.text = "dma_alloc_attrs(dev={dev}, size={size}, dma_handle={dma_handle}, flag={flag}, attrs={attrs})",
+		.rule_id = "linux.trace.vmalloc.call",
+		.text = "vmalloc(size={size})",
 		.arg_names = ddv_margs_46,
-		.nargs = 5,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 23, 5 },
+		.pos = { "specs/linux/heap.ddv", 138, 4 },
 	},
 	[47] = {
-		.rule_id = "linux.trace.dma_alloc_attrs.ret",
-.text = "dma_alloc_attrs returned {ret}",
+		.rule_id = "linux.trace.vmalloc.ret",
+		.text = "vmalloc returned {ret}",
 		.arg_names = ddv_margs_47,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 23, 5 },
+		.pos = { "specs/linux/heap.ddv", 138, 4 },
 	},
 	[48] = {
-		.rule_id = "linux.trace.dma_free_attrs.call",
-.text = "dma_free_attrs(dev={dev}, size={size}, cpu_addr={cpu_addr}, dma_handle={dma_handle}, attrs={attrs})",
+		.rule_id = "linux.trace.vzalloc.call",
+		.text = "vzalloc(size={size})",
 		.arg_names = ddv_margs_48,
-		.nargs = 5,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 37, 5 },
+		.pos = { "specs/linux/heap.ddv", 148, 4 },
 	},
 	[49] = {
-		.rule_id = "linux.trace.dma_free_attrs.ret",
-.text = "dma_free_attrs returned",
-		.nargs = 0,
+		.rule_id = "linux.trace.vzalloc.ret",
+		.text = "vzalloc returned {ret}",
+		.arg_names = ddv_margs_49,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 37, 5 },
+		.pos = { "specs/linux/heap.ddv", 148, 4 },
 	},
 	[50] = {
-		.rule_id = "linux.trace.dma_map_page_attrs.call",
-.text = "dma_map_page_attrs(dev={dev}, page={page}, offset={offset}, size={size}, dir={dir}, attrs={attrs})",
+		.rule_id = "linux.trace.kvmalloc_node.call",
+		.text = "kvmalloc_node(size={size}, flags={flags}, node={node})",
 		.arg_names = ddv_margs_50,
-		.nargs = 6,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 55, 5 },
+		.pos = { "specs/linux/heap.ddv", 159, 4 },
 	},
 	[51] = {
-		.rule_id = "linux.trace.dma_map_page_attrs.ret",
-.text = "dma_map_page_attrs returned {ret}",
+		.rule_id = "linux.trace.kvmalloc_node.ret",
+		.text = "kvmalloc_node returned {ret}",
 		.arg_names = ddv_margs_51,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 55, 5 },
+		.pos = { "specs/linux/heap.ddv", 159, 4 },
 	},
 	[52] = {
-		.rule_id = "linux.trace.dma_unmap_page_attrs.call",
-.text = "dma_unmap_page_attrs(dev={dev}, addr={addr}, size={size}, dir={dir}, attrs={attrs})",
+		.rule_id = "linux.trace.vfree.call",
+		.text = "vfree(addr={addr})",
 		.arg_names = ddv_margs_52,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 173, 4 },
+	},
+	[53] = {
+		.rule_id = "linux.trace.vfree.ret",
+		.text = "vfree returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 173, 4 },
+	},
+	[54] = {
+		.rule_id = "linux.trace.kvfree.call",
+		.text = "kvfree(addr={addr})",
+		.arg_names = ddv_margs_54,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 182, 4 },
+	},
+	[55] = {
+		.rule_id = "linux.trace.kvfree.ret",
+		.text = "kvfree returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 182, 4 },
+	},
+	[56] = {
+		.rule_id = "linux.trace.dma_alloc_attrs.call",
+		.text = "dma_alloc_attrs(dev={dev}, size={size}, dma_handle={dma_handle}, flag={flag}, attrs={attrs})",
+		.arg_names = ddv_margs_56,
+		.nargs = 5,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 23, 5 },
+	},
+	[57] = {
+		.rule_id = "linux.trace.dma_alloc_attrs.ret",
+		.text = "dma_alloc_attrs returned {ret}",
+		.arg_names = ddv_margs_57,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 23, 5 },
+	},
+	[58] = {
+		.rule_id = "linux.trace.dma_free_attrs.call",
+		.text = "dma_free_attrs(dev={dev}, size={size}, cpu_addr={cpu_addr}, dma_handle={dma_handle}, attrs={attrs})",
+		.arg_names = ddv_margs_58,
+		.nargs = 5,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 37, 5 },
+	},
+	[59] = {
+		.rule_id = "linux.trace.dma_free_attrs.ret",
+		.text = "dma_free_attrs returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 37, 5 },
+	},
+	[60] = {
+		.rule_id = "linux.trace.dma_map_page_attrs.call",
+		.text = "dma_map_page_attrs(dev={dev}, page={page}, offset={offset}, size={size}, dir={dir}, attrs={attrs})",
+		.arg_names = ddv_margs_60,
+		.nargs = 6,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 55, 5 },
+	},
+	[61] = {
+		.rule_id = "linux.trace.dma_map_page_attrs.ret",
+		.text = "dma_map_page_attrs returned {ret}",
+		.arg_names = ddv_margs_61,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/dma.ddv", 55, 5 },
+	},
+	[62] = {
+		.rule_id = "linux.trace.dma_unmap_page_attrs.call",
+		.text = "dma_unmap_page_attrs(dev={dev}, addr={addr}, size={size}, dir={dir}, attrs={attrs})",
+		.arg_names = ddv_margs_62,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 67, 5 },
 	},
-	[53] = {
+	[63] = {
 		.rule_id = "linux.trace.dma_unmap_page_attrs.ret",
-.text = "dma_unmap_page_attrs returned",
+		.text = "dma_unmap_page_attrs returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 67, 5 },
 	},
-	[54] = {
+	[64] = {
 		.rule_id = "linux.trace.dma_sync_single_for_cpu.call",
-.text = "dma_sync_single_for_cpu(dev={dev}, addr={addr}, size={size}, dir={dir})",
-		.arg_names = ddv_margs_54,
+		.text = "dma_sync_single_for_cpu(dev={dev}, addr={addr}, size={size}, dir={dir})",
+		.arg_names = ddv_margs_64,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 79, 5 },
 	},
-	[55] = {
+	[65] = {
 		.rule_id = "linux.trace.dma_sync_single_for_cpu.ret",
-.text = "dma_sync_single_for_cpu returned",
+		.text = "dma_sync_single_for_cpu returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 79, 5 },
 	},
-	[56] = {
+	[66] = {
 		.rule_id = "linux.trace.dma_sync_single_for_device.call",
-.text = "dma_sync_single_for_device(dev={dev}, addr={addr}, size={size}, dir={dir})",
-		.arg_names = ddv_margs_56,
+		.text = "dma_sync_single_for_device(dev={dev}, addr={addr}, size={size}, dir={dir})",
+		.arg_names = ddv_margs_66,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 86, 5 },
 	},
-	[57] = {
+	[67] = {
 		.rule_id = "linux.trace.dma_sync_single_for_device.ret",
-.text = "dma_sync_single_for_device returned",
+		.text = "dma_sync_single_for_device returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 86, 5 },
 	},
-	[58] = {
+	[68] = {
 		.rule_id = "linux.trace.dma_set_mask.call",
-.text = "dma_set_mask(dev={dev}, mask={mask})",
-		.arg_names = ddv_margs_58,
+		.text = "dma_set_mask(dev={dev}, mask={mask})",
+		.arg_names = ddv_margs_68,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 91, 4 },
 	},
-	[59] = {
+	[69] = {
 		.rule_id = "linux.trace.dma_set_mask.ret",
-.text = "dma_set_mask returned {ret}",
-		.arg_names = ddv_margs_59,
+		.text = "dma_set_mask returned {ret}",
+		.arg_names = ddv_margs_69,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 91, 4 },
 	},
-	[60] = {
+	[70] = {
 		.rule_id = "linux.trace.dma_set_coherent_mask.call",
-.text = "dma_set_coherent_mask(dev={dev}, mask={mask})",
-		.arg_names = ddv_margs_60,
+		.text = "dma_set_coherent_mask(dev={dev}, mask={mask})",
+		.arg_names = ddv_margs_70,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 96, 4 },
 	},
-	[61] = {
+	[71] = {
 		.rule_id = "linux.trace.dma_set_coherent_mask.ret",
-.text = "dma_set_coherent_mask returned {ret}",
-		.arg_names = ddv_margs_61,
+		.text = "dma_set_coherent_mask returned {ret}",
+		.arg_names = ddv_margs_71,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 96, 4 },
 	},
-	[62] = {
+	[72] = {
 		.rule_id = "linux.trace.request_threaded_irq.call",
-.text = "request_threaded_irq(irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname}, dev_id={dev_id})",
-		.arg_names = ddv_margs_62,
+		.text = "request_threaded_irq(irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname}, dev_id={dev_id})",
+		.arg_names = ddv_margs_72,
 		.nargs = 6,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 17, 5 },
 	},
-	[63] = {
+	[73] = {
 		.rule_id = "linux.trace.request_threaded_irq.ret",
-.text = "request_threaded_irq returned {ret}",
-		.arg_names = ddv_margs_63,
+		.text = "request_threaded_irq returned {ret}",
+		.arg_names = ddv_margs_73,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 17, 5 },
 	},
-	[64] = {
+	[74] = {
 		.rule_id = "linux.trace.free_irq.call",
-.text = "free_irq(irq={irq}, dev_id={dev_id})",
-		.arg_names = ddv_margs_64,
+		.text = "free_irq(irq={irq}, dev_id={dev_id})",
+		.arg_names = ddv_margs_74,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 29, 4 },
 	},
-	[65] = {
+	[75] = {
 		.rule_id = "linux.trace.free_irq.ret",
-.text = "free_irq returned {ret}",
-		.arg_names = ddv_margs_65,
+		.text = "free_irq returned {ret}",
+		.arg_names = ddv_margs_75,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 29, 4 },
 	},
-	[66] = {
-		.rule_id = "linux.trace.disable_irq.call",
-.text = "disable_irq(irq={irq})",
-		.arg_names = ddv_margs_66,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 39, 4 },
-	},
-	[67] = {
-		.rule_id = "linux.trace.disable_irq.ret",
-.text = "disable_irq returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 39, 4 },
-	},
-	[68] = {
-		.rule_id = "linux.trace.disable_irq_nosync.call",
-.text = "disable_irq_nosync(irq={irq})",
-		.arg_names = ddv_margs_68,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 45, 4 },
-	},
-	[69] = {
-		.rule_id = "linux.trace.disable_irq_nosync.ret",
-.text = "disable_irq_nosync returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 45, 4 },
-	},
-	[70] = {
-		.rule_id = "linux.trace.disable_hardirq.call",
-.text = "disable_hardirq(irq={irq})",
-		.arg_names = ddv_margs_70,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 50, 4 },
-	},
-	[71] = {
-		.rule_id = "linux.trace.disable_hardirq.ret",
-.text = "disable_hardirq returned {ret}",
-		.arg_names = ddv_margs_71,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 50, 4 },
-	},
-	[72] = {
-		.rule_id = "linux.trace.enable_irq.call",
-.text = "enable_irq(irq={irq})",
-		.arg_names = ddv_margs_72,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 55, 4 },
-	},
-	[73] = {
-		.rule_id = "linux.trace.enable_irq.ret",
-.text = "enable_irq returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 55, 4 },
-	},
-	[74] = {
-		.rule_id = "linux.trace.synchronize_irq.call",
-.text = "synchronize_irq(irq={irq})",
-		.arg_names = ddv_margs_74,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 60, 4 },
-	},
-	[75] = {
-		.rule_id = "linux.trace.synchronize_irq.ret",
-.text = "synchronize_irq returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 60, 4 },
-	},
 	[76] = {
-		.rule_id = "linux.trace.init_timer_key.call",
-.text = "init_timer_key(timer={timer}, func={func}, flags={flags}, name={name}, key={key})",
+		.rule_id = "linux.trace.disable_irq.call",
+		.text = "disable_irq(irq={irq})",
 		.arg_names = ddv_margs_76,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 39, 4 },
+	},
+	[77] = {
+		.rule_id = "linux.trace.disable_irq.ret",
+		.text = "disable_irq returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 39, 4 },
+	},
+	[78] = {
+		.rule_id = "linux.trace.disable_irq_nosync.call",
+		.text = "disable_irq_nosync(irq={irq})",
+		.arg_names = ddv_margs_78,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 45, 4 },
+	},
+	[79] = {
+		.rule_id = "linux.trace.disable_irq_nosync.ret",
+		.text = "disable_irq_nosync returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 45, 4 },
+	},
+	[80] = {
+		.rule_id = "linux.trace.disable_hardirq.call",
+		.text = "disable_hardirq(irq={irq})",
+		.arg_names = ddv_margs_80,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 50, 4 },
+	},
+	[81] = {
+		.rule_id = "linux.trace.disable_hardirq.ret",
+		.text = "disable_hardirq returned {ret}",
+		.arg_names = ddv_margs_81,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 50, 4 },
+	},
+	[82] = {
+		.rule_id = "linux.trace.enable_irq.call",
+		.text = "enable_irq(irq={irq})",
+		.arg_names = ddv_margs_82,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 55, 4 },
+	},
+	[83] = {
+		.rule_id = "linux.trace.enable_irq.ret",
+		.text = "enable_irq returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 55, 4 },
+	},
+	[84] = {
+		.rule_id = "linux.trace.synchronize_irq.call",
+		.text = "synchronize_irq(irq={irq})",
+		.arg_names = ddv_margs_84,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 60, 4 },
+	},
+	[85] = {
+		.rule_id = "linux.trace.synchronize_irq.ret",
+		.text = "synchronize_irq returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 60, 4 },
+	},
+	[86] = {
+		.rule_id = "linux.trace.init_timer_key.call",
+		.text = "init_timer_key(timer={timer}, func={func}, flags={flags}, name={name}, key={key})",
+		.arg_names = ddv_margs_86,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 23, 5 },
 	},
-	[77] = {
+	[87] = {
 		.rule_id = "linux.trace.init_timer_key.ret",
-.text = "init_timer_key returned",
+		.text = "init_timer_key returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 23, 5 },
 	},
-	[78] = {
+	[88] = {
 		.rule_id = "linux.trace.mod_timer.call",
-.text = "mod_timer(timer={timer}, expires={expires})",
-		.arg_names = ddv_margs_78,
+		.text = "mod_timer(timer={timer}, expires={expires})",
+		.arg_names = ddv_margs_88,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 32, 4 },
 	},
-	[79] = {
-		.rule_id = "linux.trace.mod_timer.ret",
-.text = "mod_timer returned {ret}",
-		.arg_names = ddv_margs_79,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 32, 4 },
-	},
-	[80] = {
-		.rule_id = "linux.trace.add_timer.call",
-.text = "add_timer(timer={timer})",
-		.arg_names = ddv_margs_80,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 37, 4 },
-	},
-	[81] = {
-		.rule_id = "linux.trace.add_timer.ret",
-.text = "add_timer returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 37, 4 },
-	},
-	[82] = {
-		.rule_id = "linux.trace.del_timer.call",
-.text = "del_timer(timer={timer})",
-		.arg_names = ddv_margs_82,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 44, 4 },
-	},
-	[83] = {
-		.rule_id = "linux.trace.del_timer.ret",
-.text = "del_timer returned {ret}",
-		.arg_names = ddv_margs_83,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 44, 4 },
-	},
-	[84] = {
-		.rule_id = "linux.trace.del_timer_sync.call",
-.text = "del_timer_sync(timer={timer})",
-		.arg_names = ddv_margs_84,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 48, 4 },
-	},
-	[85] = {
-		.rule_id = "linux.trace.del_timer_sync.ret",
-.text = "del_timer_sync returned {ret}",
-		.arg_names = ddv_margs_85,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 48, 4 },
-	},
-	[86] = {
-		.rule_id = "linux.trace.queue_work_on.call",
-.text = "queue_work_on(cpu={cpu}, wq={wq}, work={work})",
-		.arg_names = ddv_margs_86,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 56, 5 },
-	},
-	[87] = {
-		.rule_id = "linux.trace.queue_work_on.ret",
-.text = "queue_work_on returned {ret}",
-		.arg_names = ddv_margs_87,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 56, 5 },
-	},
-	[88] = {
-		.rule_id = "linux.trace.queue_delayed_work_on.call",
-.text = "queue_delayed_work_on(cpu={cpu}, wq={wq}, dwork={dwork}, delay={delay})",
-		.arg_names = ddv_margs_88,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 64, 5 },
-	},
 	[89] = {
-		.rule_id = "linux.trace.queue_delayed_work_on.ret",
-.text = "queue_delayed_work_on returned {ret}",
+		.rule_id = "linux.trace.mod_timer.ret",
+		.text = "mod_timer returned {ret}",
 		.arg_names = ddv_margs_89,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 64, 5 },
+		.pos = { "specs/linux/timer.ddv", 32, 4 },
 	},
 	[90] = {
-		.rule_id = "linux.trace.cancel_work_sync.call",
-.text = "cancel_work_sync(work={work})",
+		.rule_id = "linux.trace.add_timer.call",
+		.text = "add_timer(timer={timer})",
 		.arg_names = ddv_margs_90,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 71, 4 },
+		.pos = { "specs/linux/timer.ddv", 37, 4 },
 	},
 	[91] = {
-		.rule_id = "linux.trace.cancel_work_sync.ret",
-.text = "cancel_work_sync returned {ret}",
-		.arg_names = ddv_margs_91,
-		.nargs = 1,
+		.rule_id = "linux.trace.add_timer.ret",
+		.text = "add_timer returned",
+		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 71, 4 },
+		.pos = { "specs/linux/timer.ddv", 37, 4 },
 	},
 	[92] = {
-		.rule_id = "linux.trace.cancel_delayed_work_sync.call",
-.text = "cancel_delayed_work_sync(dwork={dwork})",
+		.rule_id = "linux.trace.del_timer.call",
+		.text = "del_timer(timer={timer})",
 		.arg_names = ddv_margs_92,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 76, 4 },
+		.pos = { "specs/linux/timer.ddv", 44, 4 },
 	},
 	[93] = {
-		.rule_id = "linux.trace.cancel_delayed_work_sync.ret",
-.text = "cancel_delayed_work_sync returned {ret}",
+		.rule_id = "linux.trace.del_timer.ret",
+		.text = "del_timer returned {ret}",
 		.arg_names = ddv_margs_93,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 44, 4 },
+	},
+	[94] = {
+		.rule_id = "linux.trace.del_timer_sync.call",
+		.text = "del_timer_sync(timer={timer})",
+		.arg_names = ddv_margs_94,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 48, 4 },
+	},
+	[95] = {
+		.rule_id = "linux.trace.del_timer_sync.ret",
+		.text = "del_timer_sync returned {ret}",
+		.arg_names = ddv_margs_95,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 48, 4 },
+	},
+	[96] = {
+		.rule_id = "linux.trace.queue_work_on.call",
+		.text = "queue_work_on(cpu={cpu}, wq={wq}, work={work})",
+		.arg_names = ddv_margs_96,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 56, 5 },
+	},
+	[97] = {
+		.rule_id = "linux.trace.queue_work_on.ret",
+		.text = "queue_work_on returned {ret}",
+		.arg_names = ddv_margs_97,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 56, 5 },
+	},
+	[98] = {
+		.rule_id = "linux.trace.queue_delayed_work_on.call",
+		.text = "queue_delayed_work_on(cpu={cpu}, wq={wq}, dwork={dwork}, delay={delay})",
+		.arg_names = ddv_margs_98,
+		.nargs = 4,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 64, 5 },
+	},
+	[99] = {
+		.rule_id = "linux.trace.queue_delayed_work_on.ret",
+		.text = "queue_delayed_work_on returned {ret}",
+		.arg_names = ddv_margs_99,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 64, 5 },
+	},
+	[100] = {
+		.rule_id = "linux.trace.cancel_work_sync.call",
+		.text = "cancel_work_sync(work={work})",
+		.arg_names = ddv_margs_100,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 71, 4 },
+	},
+	[101] = {
+		.rule_id = "linux.trace.cancel_work_sync.ret",
+		.text = "cancel_work_sync returned {ret}",
+		.arg_names = ddv_margs_101,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 71, 4 },
+	},
+	[102] = {
+		.rule_id = "linux.trace.cancel_delayed_work_sync.call",
+		.text = "cancel_delayed_work_sync(dwork={dwork})",
+		.arg_names = ddv_margs_102,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 76, 4 },
 	},
-	[94] = {
+	[103] = {
+		.rule_id = "linux.trace.cancel_delayed_work_sync.ret",
+		.text = "cancel_delayed_work_sync returned {ret}",
+		.arg_names = ddv_margs_103,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/timer.ddv", 76, 4 },
+	},
+	[104] = {
 		.rule_id = "linux.trace.alloc_etherdev_mqs.call",
-.text = "alloc_etherdev_mqs(sizeof_priv={sizeof_priv}, txqs={txqs}, rxqs={rxqs})",
-		.arg_names = ddv_margs_94,
+		.text = "alloc_etherdev_mqs(sizeof_priv={sizeof_priv}, txqs={txqs}, rxqs={rxqs})",
+		.arg_names = ddv_margs_104,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 21, 5 },
 	},
-	[95] = {
+	[105] = {
 		.rule_id = "linux.trace.alloc_etherdev_mqs.ret",
-.text = "alloc_etherdev_mqs returned {ret}",
-		.arg_names = ddv_margs_95,
+		.text = "alloc_etherdev_mqs returned {ret}",
+		.arg_names = ddv_margs_105,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 21, 5 },
 	},
-	[96] = {
+	[106] = {
 		.rule_id = "linux.trace.free_netdev.call",
-.text = "free_netdev(dev={dev})",
-		.arg_names = ddv_margs_96,
+		.text = "free_netdev(dev={dev})",
+		.arg_names = ddv_margs_106,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 34, 4 },
 	},
-	[97] = {
+	[107] = {
 		.rule_id = "linux.trace.free_netdev.ret",
-.text = "free_netdev returned",
+		.text = "free_netdev returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 34, 4 },
 	},
-	[98] = {
+	[108] = {
 		.rule_id = "linux.trace.register_netdev.call",
-.text = "register_netdev(dev={dev})",
-		.arg_names = ddv_margs_98,
+		.text = "register_netdev(dev={dev})",
+		.arg_names = ddv_margs_108,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 52, 4 },
 	},
-	[99] = {
+	[109] = {
 		.rule_id = "linux.trace.register_netdev.ret",
-.text = "register_netdev returned {ret}",
-		.arg_names = ddv_margs_99,
+		.text = "register_netdev returned {ret}",
+		.arg_names = ddv_margs_109,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 52, 4 },
 	},
-	[100] = {
+	[110] = {
 		.rule_id = "linux.trace.unregister_netdev.call",
-.text = "unregister_netdev(dev={dev})",
-		.arg_names = ddv_margs_100,
+		.text = "unregister_netdev(dev={dev})",
+		.arg_names = ddv_margs_110,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 62, 4 },
 	},
-	[101] = {
+	[111] = {
 		.rule_id = "linux.trace.unregister_netdev.ret",
-.text = "unregister_netdev returned",
+		.text = "unregister_netdev returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 62, 4 },
 	},
-	[102] = {
+	[112] = {
 		.rule_id = "linux.trace.__alloc_skb.call",
-.text = "__alloc_skb(size={size}, priority={priority}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_102,
+		.text = "__alloc_skb(size={size}, priority={priority}, flags={flags}, node={node})",
+		.arg_names = ddv_margs_112,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 70, 4 },
 	},
-	[103] = {
+	[113] = {
 		.rule_id = "linux.trace.__alloc_skb.ret",
-.text = "__alloc_skb returned {ret}",
-		.arg_names = ddv_margs_103,
+		.text = "__alloc_skb returned {ret}",
+		.arg_names = ddv_margs_113,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 70, 4 },
 	},
-	[104] = {
-		.rule_id = "linux.trace.__netdev_alloc_skb.call",
-.text = "__netdev_alloc_skb(dev={dev}, length={length}, gfp_mask={gfp_mask})",
-		.arg_names = ddv_margs_104,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 80, 5 },
-	},
-	[105] = {
-		.rule_id = "linux.trace.__netdev_alloc_skb.ret",
-.text = "__netdev_alloc_skb returned {ret}",
-		.arg_names = ddv_margs_105,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 80, 5 },
-	},
-	[106] = {
-		.rule_id = "linux.trace.__napi_alloc_skb.call",
-.text = "__napi_alloc_skb(napi={napi}, length={length}, gfp_mask={gfp_mask})",
-		.arg_names = ddv_margs_106,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 81, 5 },
-	},
-	[107] = {
-		.rule_id = "linux.trace.__napi_alloc_skb.ret",
-.text = "__napi_alloc_skb returned {ret}",
-		.arg_names = ddv_margs_107,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 81, 5 },
-	},
-	[108] = {
-		.rule_id = "linux.trace.napi_build_skb.call",
-.text = "napi_build_skb(data={data}, frag_size={frag_size})",
-		.arg_names = ddv_margs_108,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 91, 5 },
-	},
-	[109] = {
-		.rule_id = "linux.trace.napi_build_skb.ret",
-.text = "napi_build_skb returned {ret}",
-		.arg_names = ddv_margs_109,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 91, 5 },
-	},
-	[110] = {
-		.rule_id = "linux.trace.kfree_skb_reason.call",
-.text = "kfree_skb_reason(skb={skb}, reason={reason})",
-		.arg_names = ddv_margs_110,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 101, 5 },
-	},
-	[111] = {
-		.rule_id = "linux.trace.kfree_skb_reason.ret",
-.text = "kfree_skb_reason returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 101, 5 },
-	},
-	[112] = {
-		.rule_id = "linux.trace.consume_skb.call",
-.text = "consume_skb(skb={skb})",
-		.arg_names = ddv_margs_112,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 102, 5 },
-	},
-	[113] = {
-		.rule_id = "linux.trace.consume_skb.ret",
-.text = "consume_skb returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 102, 5 },
-	},
 	[114] = {
-		.rule_id = "linux.trace.__dev_kfree_skb_any.call",
-.text = "__dev_kfree_skb_any(skb={skb}, reason={reason})",
+		.rule_id = "linux.trace.__netdev_alloc_skb.call",
+		.text = "__netdev_alloc_skb(dev={dev}, length={length}, gfp_mask={gfp_mask})",
 		.arg_names = ddv_margs_114,
-		.nargs = 2,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 103, 5 },
+		.pos = { "specs/linux/net.ddv", 80, 5 },
 	},
 	[115] = {
-		.rule_id = "linux.trace.__dev_kfree_skb_any.ret",
-.text = "__dev_kfree_skb_any returned",
-		.nargs = 0,
+		.rule_id = "linux.trace.__netdev_alloc_skb.ret",
+		.text = "__netdev_alloc_skb returned {ret}",
+		.arg_names = ddv_margs_115,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 103, 5 },
+		.pos = { "specs/linux/net.ddv", 80, 5 },
 	},
 	[116] = {
-		.rule_id = "linux.trace.napi_consume_skb.call",
-.text = "napi_consume_skb(skb={skb}, budget={budget})",
+		.rule_id = "linux.trace.__napi_alloc_skb.call",
+		.text = "__napi_alloc_skb(napi={napi}, length={length}, gfp_mask={gfp_mask})",
 		.arg_names = ddv_margs_116,
-		.nargs = 2,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 110, 4 },
+		.pos = { "specs/linux/net.ddv", 81, 5 },
 	},
 	[117] = {
-		.rule_id = "linux.trace.napi_consume_skb.ret",
-.text = "napi_consume_skb returned",
-		.nargs = 0,
+		.rule_id = "linux.trace.__napi_alloc_skb.ret",
+		.text = "__napi_alloc_skb returned {ret}",
+		.arg_names = ddv_margs_117,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 110, 4 },
+		.pos = { "specs/linux/net.ddv", 81, 5 },
 	},
 	[118] = {
-		.rule_id = "linux.trace.napi_gro_receive.call",
-.text = "napi_gro_receive(napi={napi}, skb={skb})",
+		.rule_id = "linux.trace.napi_build_skb.call",
+		.text = "napi_build_skb(data={data}, frag_size={frag_size})",
 		.arg_names = ddv_margs_118,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 118, 4 },
+		.pos = { "specs/linux/net.ddv", 91, 5 },
 	},
 	[119] = {
-		.rule_id = "linux.trace.napi_gro_receive.ret",
-.text = "napi_gro_receive returned {ret}",
+		.rule_id = "linux.trace.napi_build_skb.ret",
+		.text = "napi_build_skb returned {ret}",
 		.arg_names = ddv_margs_119,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 118, 4 },
+		.pos = { "specs/linux/net.ddv", 91, 5 },
 	},
 	[120] = {
-		.rule_id = "linux.trace.netif_receive_skb.call",
-.text = "netif_receive_skb(skb={skb})",
+		.rule_id = "linux.trace.kfree_skb_reason.call",
+		.text = "kfree_skb_reason(skb={skb}, reason={reason})",
 		.arg_names = ddv_margs_120,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 123, 4 },
+		.pos = { "specs/linux/net.ddv", 101, 5 },
 	},
 	[121] = {
-		.rule_id = "linux.trace.netif_receive_skb.ret",
-.text = "netif_receive_skb returned {ret}",
-		.arg_names = ddv_margs_121,
-		.nargs = 1,
+		.rule_id = "linux.trace.kfree_skb_reason.ret",
+		.text = "kfree_skb_reason returned",
+		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 123, 4 },
+		.pos = { "specs/linux/net.ddv", 101, 5 },
 	},
 	[122] = {
-		.rule_id = "linux.trace.netif_rx.call",
-.text = "netif_rx(skb={skb})",
+		.rule_id = "linux.trace.consume_skb.call",
+		.text = "consume_skb(skb={skb})",
 		.arg_names = ddv_margs_122,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 128, 4 },
+		.pos = { "specs/linux/net.ddv", 102, 5 },
 	},
 	[123] = {
-		.rule_id = "linux.trace.netif_rx.ret",
-.text = "netif_rx returned {ret}",
-		.arg_names = ddv_margs_123,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 128, 4 },
-	},
-	[124] = {
-		.rule_id = "linux.trace.__pci_register_driver.call",
-.text = "__pci_register_driver(drv={drv}, owner={owner}, mod_name={mod_name})",
-		.arg_names = ddv_margs_124,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 27, 5 },
-	},
-	[125] = {
-		.rule_id = "linux.trace.__pci_register_driver.ret",
-.text = "__pci_register_driver returned {ret}",
-		.arg_names = ddv_margs_125,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 27, 5 },
-	},
-	[126] = {
-		.rule_id = "linux.trace.pci_unregister_driver.call",
-.text = "pci_unregister_driver(drv={drv})",
-		.arg_names = ddv_margs_126,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 36, 4 },
-	},
-	[127] = {
-		.rule_id = "linux.trace.pci_unregister_driver.ret",
-.text = "pci_unregister_driver returned",
+		.rule_id = "linux.trace.consume_skb.ret",
+		.text = "consume_skb returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 36, 4 },
+		.pos = { "specs/linux/net.ddv", 102, 5 },
+	},
+	[124] = {
+		.rule_id = "linux.trace.__dev_kfree_skb_any.call",
+		.text = "__dev_kfree_skb_any(skb={skb}, reason={reason})",
+		.arg_names = ddv_margs_124,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 103, 5 },
+	},
+	[125] = {
+		.rule_id = "linux.trace.__dev_kfree_skb_any.ret",
+		.text = "__dev_kfree_skb_any returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 103, 5 },
+	},
+	[126] = {
+		.rule_id = "linux.trace.napi_consume_skb.call",
+		.text = "napi_consume_skb(skb={skb}, budget={budget})",
+		.arg_names = ddv_margs_126,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 110, 4 },
+	},
+	[127] = {
+		.rule_id = "linux.trace.napi_consume_skb.ret",
+		.text = "napi_consume_skb returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 110, 4 },
 	},
 	[128] = {
-		.rule_id = "linux.trace.pci_enable_device.call",
-.text = "pci_enable_device(dev={dev})",
+		.rule_id = "linux.trace.napi_gro_receive.call",
+		.text = "napi_gro_receive(napi={napi}, skb={skb})",
 		.arg_names = ddv_margs_128,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 43, 5 },
+		.pos = { "specs/linux/net.ddv", 118, 4 },
 	},
 	[129] = {
-		.rule_id = "linux.trace.pci_enable_device.ret",
-.text = "pci_enable_device returned {ret}",
+		.rule_id = "linux.trace.napi_gro_receive.ret",
+		.text = "napi_gro_receive returned {ret}",
 		.arg_names = ddv_margs_129,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 43, 5 },
+		.pos = { "specs/linux/net.ddv", 118, 4 },
 	},
 	[130] = {
-		.rule_id = "linux.trace.pci_enable_device_mem.call",
-.text = "pci_enable_device_mem(dev={dev})",
+		.rule_id = "linux.trace.netif_receive_skb.call",
+		.text = "netif_receive_skb(skb={skb})",
 		.arg_names = ddv_margs_130,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 44, 5 },
+		.pos = { "specs/linux/net.ddv", 123, 4 },
 	},
 	[131] = {
-		.rule_id = "linux.trace.pci_enable_device_mem.ret",
-.text = "pci_enable_device_mem returned {ret}",
+		.rule_id = "linux.trace.netif_receive_skb.ret",
+		.text = "netif_receive_skb returned {ret}",
 		.arg_names = ddv_margs_131,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 44, 5 },
+		.pos = { "specs/linux/net.ddv", 123, 4 },
 	},
 	[132] = {
-		.rule_id = "linux.trace.pcim_enable_device.call",
-.text = "pcim_enable_device(pdev={pdev})",
+		.rule_id = "linux.trace.netif_rx.call",
+		.text = "netif_rx(skb={skb})",
 		.arg_names = ddv_margs_132,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 57, 4 },
+		.pos = { "specs/linux/net.ddv", 128, 4 },
 	},
 	[133] = {
-		.rule_id = "linux.trace.pcim_enable_device.ret",
-.text = "pcim_enable_device returned {ret}",
+		.rule_id = "linux.trace.netif_rx.ret",
+		.text = "netif_rx returned {ret}",
 		.arg_names = ddv_margs_133,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 57, 4 },
+		.pos = { "specs/linux/net.ddv", 128, 4 },
 	},
 	[134] = {
-		.rule_id = "linux.trace.pci_disable_device.call",
-.text = "pci_disable_device(dev={dev})",
+		.rule_id = "linux.trace.__pci_register_driver.call",
+		.text = "__pci_register_driver(drv={drv}, owner={owner}, mod_name={mod_name})",
 		.arg_names = ddv_margs_134,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 63, 4 },
-	},
-	[135] = {
-		.rule_id = "linux.trace.pci_disable_device.ret",
-.text = "pci_disable_device returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 63, 4 },
-	},
-	[136] = {
-		.rule_id = "linux.trace.pci_request_selected_regions.call",
-.text = "pci_request_selected_regions(pdev={pdev}, bars={bars}, res_name={res_name})",
-		.arg_names = ddv_margs_136,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 77, 5 },
+		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
-	[137] = {
-		.rule_id = "linux.trace.pci_request_selected_regions.ret",
-.text = "pci_request_selected_regions returned {ret}",
-		.arg_names = ddv_margs_137,
+	[135] = {
+		.rule_id = "linux.trace.__pci_register_driver.ret",
+		.text = "__pci_register_driver returned {ret}",
+		.arg_names = ddv_margs_135,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 77, 5 },
+		.pos = { "specs/linux/pci.ddv", 27, 5 },
+	},
+	[136] = {
+		.rule_id = "linux.trace.pci_unregister_driver.call",
+		.text = "pci_unregister_driver(drv={drv})",
+		.arg_names = ddv_margs_136,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 36, 4 },
+	},
+	[137] = {
+		.rule_id = "linux.trace.pci_unregister_driver.ret",
+		.text = "pci_unregister_driver returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
 	[138] = {
-		.rule_id = "linux.trace.pci_request_regions.call",
-.text = "pci_request_regions(pdev={pdev}, res_name={res_name})",
+		.rule_id = "linux.trace.pci_enable_device.call",
+		.text = "pci_enable_device(dev={dev})",
 		.arg_names = ddv_margs_138,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 86, 4 },
+		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
 	[139] = {
-		.rule_id = "linux.trace.pci_request_regions.ret",
-.text = "pci_request_regions returned {ret}",
+		.rule_id = "linux.trace.pci_enable_device.ret",
+		.text = "pci_enable_device returned {ret}",
 		.arg_names = ddv_margs_139,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 86, 4 },
+		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
 	[140] = {
-		.rule_id = "linux.trace.pci_release_selected_regions.call",
-.text = "pci_release_selected_regions(pdev={pdev}, bars={bars})",
+		.rule_id = "linux.trace.pci_enable_device_mem.call",
+		.text = "pci_enable_device_mem(dev={dev})",
 		.arg_names = ddv_margs_140,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 95, 4 },
+		.pos = { "specs/linux/pci.ddv", 44, 5 },
 	},
 	[141] = {
-		.rule_id = "linux.trace.pci_release_selected_regions.ret",
-.text = "pci_release_selected_regions returned",
-		.nargs = 0,
+		.rule_id = "linux.trace.pci_enable_device_mem.ret",
+		.text = "pci_enable_device_mem returned {ret}",
+		.arg_names = ddv_margs_141,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 95, 4 },
+		.pos = { "specs/linux/pci.ddv", 44, 5 },
 	},
 	[142] = {
-		.rule_id = "linux.trace.pci_release_regions.call",
-.text = "pci_release_regions(pdev={pdev})",
+		.rule_id = "linux.trace.pcim_enable_device.call",
+		.text = "pcim_enable_device(pdev={pdev})",
 		.arg_names = ddv_margs_142,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 104, 4 },
+		.pos = { "specs/linux/pci.ddv", 57, 4 },
 	},
 	[143] = {
+		.rule_id = "linux.trace.pcim_enable_device.ret",
+		.text = "pcim_enable_device returned {ret}",
+		.arg_names = ddv_margs_143,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 57, 4 },
+	},
+	[144] = {
+		.rule_id = "linux.trace.pci_disable_device.call",
+		.text = "pci_disable_device(dev={dev})",
+		.arg_names = ddv_margs_144,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 63, 4 },
+	},
+	[145] = {
+		.rule_id = "linux.trace.pci_disable_device.ret",
+		.text = "pci_disable_device returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 63, 4 },
+	},
+	[146] = {
+		.rule_id = "linux.trace.pci_request_selected_regions.call",
+		.text = "pci_request_selected_regions(pdev={pdev}, bars={bars}, res_name={res_name})",
+		.arg_names = ddv_margs_146,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 77, 5 },
+	},
+	[147] = {
+		.rule_id = "linux.trace.pci_request_selected_regions.ret",
+		.text = "pci_request_selected_regions returned {ret}",
+		.arg_names = ddv_margs_147,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 77, 5 },
+	},
+	[148] = {
+		.rule_id = "linux.trace.pci_request_regions.call",
+		.text = "pci_request_regions(pdev={pdev}, res_name={res_name})",
+		.arg_names = ddv_margs_148,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 86, 4 },
+	},
+	[149] = {
+		.rule_id = "linux.trace.pci_request_regions.ret",
+		.text = "pci_request_regions returned {ret}",
+		.arg_names = ddv_margs_149,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 86, 4 },
+	},
+	[150] = {
+		.rule_id = "linux.trace.pci_release_selected_regions.call",
+		.text = "pci_release_selected_regions(pdev={pdev}, bars={bars})",
+		.arg_names = ddv_margs_150,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 95, 4 },
+	},
+	[151] = {
+		.rule_id = "linux.trace.pci_release_selected_regions.ret",
+		.text = "pci_release_selected_regions returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 95, 4 },
+	},
+	[152] = {
+		.rule_id = "linux.trace.pci_release_regions.call",
+		.text = "pci_release_regions(pdev={pdev})",
+		.arg_names = ddv_margs_152,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 104, 4 },
+	},
+	[153] = {
 		.rule_id = "linux.trace.pci_release_regions.ret",
-.text = "pci_release_regions returned",
+		.text = "pci_release_regions returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 104, 4 },
 	},
-	[144] = {
+	[154] = {
 		.rule_id = "linux.trace.pci_ioremap_bar.call",
-.text = "pci_ioremap_bar(pdev={pdev}, bar={bar})",
-		.arg_names = ddv_margs_144,
+		.text = "pci_ioremap_bar(pdev={pdev}, bar={bar})",
+		.arg_names = ddv_margs_154,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 111, 4 },
 	},
-	[145] = {
+	[155] = {
 		.rule_id = "linux.trace.pci_ioremap_bar.ret",
-.text = "pci_ioremap_bar returned {ret}",
-		.arg_names = ddv_margs_145,
+		.text = "pci_ioremap_bar returned {ret}",
+		.arg_names = ddv_margs_155,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 111, 4 },
 	},
-	[146] = {
+	[156] = {
 		.rule_id = "linux.trace.pci_iomap.call",
-.text = "pci_iomap(dev={dev}, bar={bar}, maxlen={maxlen})",
-		.arg_names = ddv_margs_146,
+		.text = "pci_iomap(dev={dev}, bar={bar}, maxlen={maxlen})",
+		.arg_names = ddv_margs_156,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 120, 4 },
 	},
-	[147] = {
+	[157] = {
 		.rule_id = "linux.trace.pci_iomap.ret",
-.text = "pci_iomap returned {ret}",
-		.arg_names = ddv_margs_147,
+		.text = "pci_iomap returned {ret}",
+		.arg_names = ddv_margs_157,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 120, 4 },
 	},
-	[148] = {
-		.rule_id = "linux.trace.ioremap.call",
-.text = "ioremap(offset={offset}, size={size})",
-		.arg_names = ddv_margs_148,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 129, 4 },
-	},
-	[149] = {
-		.rule_id = "linux.trace.ioremap.ret",
-.text = "ioremap returned {ret}",
-		.arg_names = ddv_margs_149,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 129, 4 },
-	},
-	[150] = {
-		.rule_id = "linux.trace.iounmap.call",
-.text = "iounmap(addr={addr})",
-		.arg_names = ddv_margs_150,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 138, 4 },
-	},
-	[151] = {
-		.rule_id = "linux.trace.iounmap.ret",
-.text = "iounmap returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 138, 4 },
-	},
-	[152] = {
-		.rule_id = "linux.trace.pci_iounmap.call",
-.text = "pci_iounmap(dev={dev}, addr={addr})",
-		.arg_names = ddv_margs_152,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 146, 4 },
-	},
-	[153] = {
-		.rule_id = "linux.trace.pci_iounmap.ret",
-.text = "pci_iounmap returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 146, 4 },
-	},
-	[154] = {
-		.rule_id = "heap.sleep-in-atomic",
-.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_154,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 33, 3 },
-	},
-	[155] = {
-		.rule_id = "heap.alloc-live",
-.text = "kmalloc returned a block that is still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 35, 42 },
-	},
-	[156] = {
-		.rule_id = "heap.node-sleep-in-atomic",
-.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_156,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 47, 3 },
-	},
-	[157] = {
-		.rule_id = "heap.node-alloc-live",
-.text = "heap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 49, 3 },
-	},
 	[158] = {
-		.rule_id = "heap.krealloc-sleep-in-atomic",
-.text = "sleeping krealloc ({new_size} bytes) in atomic context",
+		.rule_id = "linux.trace.ioremap.call",
+		.text = "ioremap(offset={offset}, size={size})",
 		.arg_names = ddv_margs_158,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 58, 3 },
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 129, 4 },
 	},
 	[159] = {
-		.rule_id = "heap.krealloc-unknown",
-.text = "krealloc of {objp}, which is not a live kmalloc block",
+		.rule_id = "linux.trace.ioremap.ret",
+		.text = "ioremap returned {ret}",
 		.arg_names = ddv_margs_159,
 		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 60, 22 },
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 129, 4 },
 	},
 	[160] = {
-		.rule_id = "heap.krealloc-release",
-.text = "krealloc released {objp}, which was not live",
+		.rule_id = "linux.trace.iounmap.call",
+		.text = "iounmap(addr={addr})",
 		.arg_names = ddv_margs_160,
 		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 65, 28 },
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 138, 4 },
 	},
 	[161] = {
-		.rule_id = "heap.krealloc-live",
-.text = "heap created again while still live",
+		.rule_id = "linux.trace.iounmap.ret",
+		.text = "iounmap returned",
 		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 67, 3 },
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 138, 4 },
 	},
 	[162] = {
-		.rule_id = "heap.kstrdup-sleep-in-atomic",
-.text = "sleeping kstrdup in atomic context",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 76, 3 },
+		.rule_id = "linux.trace.pci_iounmap.call",
+		.text = "pci_iounmap(dev={dev}, addr={addr})",
+		.arg_names = ddv_margs_162,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 146, 4 },
 	},
 	[163] = {
-		.rule_id = "heap.kstrdup-live",
-.text = "heap created again while still live",
+		.rule_id = "linux.trace.pci_iounmap.ret",
+		.text = "pci_iounmap returned",
 		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 78, 3 },
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 146, 4 },
 	},
 	[164] = {
-		.rule_id = "heap.kmemdup-sleep-in-atomic",
-.text = "sleeping kmemdup ({len} bytes) in atomic context",
+		.rule_id = "heap.sleep-in-atomic",
+		.text = "sleeping allocation ({size} bytes) in atomic context",
 		.arg_names = ddv_margs_164,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 87, 3 },
+		.pos = { "specs/linux/heap.ddv", 39, 3 },
 	},
 	[165] = {
-		.rule_id = "heap.kmemdup-live",
-.text = "heap created again while still live",
+		.rule_id = "heap.alloc-live",
+		.text = "kmalloc returned a block that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 89, 3 },
+		.pos = { "specs/linux/heap.ddv", 41, 42 },
 	},
 	[166] = {
-		.rule_id = "heap.free-pending-timer",
-.text = "kfree of the block at {objp} while the timer {t} inside it is pending",
+		.rule_id = "heap.node-sleep-in-atomic",
+		.text = "sleeping allocation ({size} bytes) in atomic context",
 		.arg_names = ddv_margs_166,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 99, 5 },
+		.pos = { "specs/linux/heap.ddv", 53, 3 },
 	},
 	[167] = {
-		.rule_id = "heap.free-timer",
-.text = "timer released but not live (never created, or released twice)",
+		.rule_id = "heap.node-alloc-live",
+		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 100, 4 },
+		.pos = { "specs/linux/heap.ddv", 55, 3 },
 	},
 	[168] = {
-		.rule_id = "heap.free-queued-work",
-.text = "kfree of the block at {objp} while the work item {w} inside it is queued",
+		.rule_id = "heap.krealloc-sleep-in-atomic",
+		.text = "sleeping krealloc ({new_size} bytes) in atomic context",
 		.arg_names = ddv_margs_168,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 104, 5 },
+		.pos = { "specs/linux/heap.ddv", 64, 3 },
 	},
 	[169] = {
-		.rule_id = "heap.free-work",
-.text = "work released but not live (never created, or released twice)",
-		.nargs = 0,
+		.rule_id = "heap.krealloc-unknown",
+		.text = "krealloc of {objp}, which is not a live kmalloc block",
+		.arg_names = ddv_margs_169,
+		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 105, 4 },
+		.pos = { "specs/linux/heap.ddv", 66, 22 },
 	},
 	[170] = {
-		.rule_id = "heap.kfree-vmalloc",
-.text = "kfree of vmalloc'ed memory {objp}: use vfree or kvfree",
+		.rule_id = "heap.krealloc-release",
+		.text = "krealloc released {objp}, which was not live",
 		.arg_names = ddv_margs_170,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 107, 23 },
+		.pos = { "specs/linux/heap.ddv", 71, 28 },
 	},
 	[171] = {
-		.rule_id = "heap.double-free",
-.text = "kfree of {objp}, which is not a live kmalloc block (double free or never allocated)",
-		.arg_names = ddv_margs_171,
-		.nargs = 1,
+		.rule_id = "heap.krealloc-live",
+		.text = "heap created again while still live",
+		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 108, 27 },
+		.pos = { "specs/linux/heap.ddv", 73, 3 },
 	},
 	[172] = {
-		.rule_id = "heap.devm-sleep-in-atomic",
-.text = "sleeping devm_kmalloc ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_172,
-		.nargs = 1,
+		.rule_id = "heap.kstrdup-sleep-in-atomic",
+		.text = "sleeping kstrdup in atomic context",
+		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 128, 3 },
+		.pos = { "specs/linux/heap.ddv", 82, 3 },
 	},
 	[173] = {
-		.rule_id = "vmem.alloc-live",
-.text = "vmem created again while still live",
+		.rule_id = "heap.kstrdup-live",
+		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 137, 3 },
+		.pos = { "specs/linux/heap.ddv", 84, 3 },
 	},
 	[174] = {
-		.rule_id = "vmem.zalloc-live",
-.text = "vmem created again while still live",
-		.nargs = 0,
+		.rule_id = "heap.kmemdup-sleep-in-atomic",
+		.text = "sleeping kmemdup ({len} bytes) in atomic context",
+		.arg_names = ddv_margs_174,
+		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 147, 3 },
+		.pos = { "specs/linux/heap.ddv", 93, 3 },
 	},
 	[175] = {
-		.rule_id = "vmem.kvmalloc-live",
-.text = "vmem created again while still live",
+		.rule_id = "heap.kmemdup-live",
+		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 159, 4 },
+		.pos = { "specs/linux/heap.ddv", 95, 3 },
 	},
 	[176] = {
-		.rule_id = "heap.kvmalloc-live",
-.text = "heap created again while still live",
-		.nargs = 0,
+		.rule_id = "heap.free-pending-timer",
+		.text = "kfree of the block at {objp} while the timer {t} inside it is pending",
+		.arg_names = ddv_margs_176,
+		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 161, 4 },
+		.pos = { "specs/linux/heap.ddv", 105, 5 },
 	},
 	[177] = {
-		.rule_id = "vmem.vfree-kmalloc",
-.text = "vfree of kmalloc'ed memory {addr}: use kfree or kvfree",
-		.arg_names = ddv_margs_177,
-		.nargs = 1,
+		.rule_id = "heap.free-timer",
+		.text = "timer released but not live (never created, or released twice)",
+		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 170, 23 },
+		.pos = { "specs/linux/heap.ddv", 106, 4 },
 	},
 	[178] = {
-		.rule_id = "vmem.double-free",
-.text = "vfree of {addr}, which is not live vmalloc'ed memory (double free or never allocated)",
+		.rule_id = "heap.free-queued-work",
+		.text = "kfree of the block at {objp} while the work item {w} inside it is queued",
 		.arg_names = ddv_margs_178,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 171, 27 },
+		.pos = { "specs/linux/heap.ddv", 110, 5 },
 	},
 	[179] = {
-		.rule_id = "vmem.kvfree-double-free",
-.text = "kvfree of {addr}, which is not live vmalloc'ed memory",
-		.arg_names = ddv_margs_179,
-		.nargs = 1,
+		.rule_id = "heap.free-work",
+		.text = "work released but not live (never created, or released twice)",
+		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 179, 28 },
+		.pos = { "specs/linux/heap.ddv", 111, 4 },
 	},
 	[180] = {
-		.rule_id = "heap.kvfree-double-free",
-.text = "kvfree of {addr}, which is not a live kmalloc block",
+		.rule_id = "heap.kfree-vmalloc",
+		.text = "kfree of vmalloc'ed memory {objp}: use vfree or kvfree",
 		.arg_names = ddv_margs_180,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 181, 28 },
+		.pos = { "specs/linux/heap.ddv", 113, 23 },
 	},
 	[181] = {
+		.rule_id = "heap.double-free",
+		.text = "kfree of {objp}, which is not a live kmalloc block (double free or never allocated)",
+		.arg_names = ddv_margs_181,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 114, 27 },
+	},
+	[182] = {
+		.rule_id = "heap.devm-sleep-in-atomic",
+		.text = "sleeping devm_kmalloc ({size} bytes) in atomic context",
+		.arg_names = ddv_margs_182,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 135, 3 },
+	},
+	[183] = {
+		.rule_id = "vmem.alloc-live",
+		.text = "vmem created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 144, 3 },
+	},
+	[184] = {
+		.rule_id = "vmem.zalloc-live",
+		.text = "vmem created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 154, 3 },
+	},
+	[185] = {
+		.rule_id = "vmem.kvmalloc-live",
+		.text = "vmem created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 166, 4 },
+	},
+	[186] = {
+		.rule_id = "heap.kvmalloc-live",
+		.text = "heap created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 168, 4 },
+	},
+	[187] = {
+		.rule_id = "vmem.vfree-kmalloc",
+		.text = "vfree of kmalloc'ed memory {addr}: use kfree or kvfree",
+		.arg_names = ddv_margs_187,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 177, 23 },
+	},
+	[188] = {
+		.rule_id = "vmem.double-free",
+		.text = "vfree of {addr}, which is not live vmalloc'ed memory (double free or never allocated)",
+		.arg_names = ddv_margs_188,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 178, 27 },
+	},
+	[189] = {
+		.rule_id = "vmem.kvfree-double-free",
+		.text = "kvfree of {addr}, which is not live vmalloc'ed memory",
+		.arg_names = ddv_margs_189,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 186, 28 },
+	},
+	[190] = {
+		.rule_id = "heap.kvfree-double-free",
+		.text = "kvfree of {addr}, which is not a live kmalloc block",
+		.arg_names = ddv_margs_190,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 188, 28 },
+	},
+	[191] = {
 		.rule_id = "dma.alloc-no-handle",
-.text = "dma_alloc_coherent without a place for the bus address",
+		.text = "dma_alloc_coherent without a place for the bus address",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 27, 27 },
 	},
-	[182] = {
+	[192] = {
 		.rule_id = "dma.alloc-sleep-in-atomic",
-.text = "sleeping dma_alloc_coherent ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_182,
+		.text = "sleeping dma_alloc_coherent ({size} bytes) in atomic context",
+		.arg_names = ddv_margs_192,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 29, 3 },
 	},
-	[183] = {
+	[193] = {
 		.rule_id = "dma.alloc-live",
-.text = "dma_alloc_coherent returned a buffer that is still live",
+		.text = "dma_alloc_coherent returned a buffer that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 32, 9 },
 	},
-	[184] = {
+	[194] = {
 		.rule_id = "dma.free-irqs-disabled",
-.text = "dma_free_coherent with interrupts disabled",
+		.text = "dma_free_coherent with interrupts disabled",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 39, 25 },
 	},
-	[185] = {
+	[195] = {
 		.rule_id = "dma.double-free",
-.text = "dma_free_coherent of {cpu_addr}, which is not a live coherent buffer (double free or never allocated)",
-		.arg_names = ddv_margs_185,
+		.text = "dma_free_coherent of {cpu_addr}, which is not a live coherent buffer (double free or never allocated)",
+		.arg_names = ddv_margs_195,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 42, 4 },
 	},
-	[186] = {
+	[196] = {
 		.rule_id = "dma.free-size",
-.text = "dma_free_coherent size differs from dma_alloc_coherent ({size} bytes freed at {cpu_addr})",
-		.arg_names = ddv_margs_186,
+		.text = "dma_free_coherent size differs from dma_alloc_coherent ({size} bytes freed at {cpu_addr})",
+		.arg_names = ddv_margs_196,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 44, 4 },
 	},
-	[187] = {
+	[197] = {
 		.rule_id = "dma.free-handle",
-.text = "dma_free_coherent bus address {dma_handle} differs from the one dma_alloc_coherent gave",
-		.arg_names = ddv_margs_187,
+		.text = "dma_free_coherent bus address {dma_handle} differs from the one dma_alloc_coherent gave",
+		.arg_names = ddv_margs_197,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 46, 4 },
 	},
-	[188] = {
+	[198] = {
 		.rule_id = "dma.free-device",
-.text = "dma_free_coherent of {cpu_addr} for another device than it was allocated for",
-		.arg_names = ddv_margs_188,
+		.text = "dma_free_coherent of {cpu_addr} for another device than it was allocated for",
+		.arg_names = ddv_margs_198,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 48, 4 },
 	},
-	[189] = {
+	[199] = {
 		.rule_id = "dma.free-release",
-.text = "dma_coherent released but not live (never created, or released twice)",
+		.text = "dma_coherent released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 49, 3 },
 	},
-	[190] = {
+	[200] = {
 		.rule_id = "dma.map-direction",
-.text = "dma_map with an invalid direction",
+		.text = "dma_map with an invalid direction",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 59, 3 },
 	},
-	[191] = {
+	[201] = {
 		.rule_id = "dma.map-live",
-.text = "dma_map returned bus address {ret}, which is still mapped",
-		.arg_names = ddv_margs_191,
+		.text = "dma_map returned bus address {ret}, which is still mapped",
+		.arg_names = ddv_margs_201,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 62, 9 },
 	},
-	[192] = {
+	[202] = {
 		.rule_id = "dma.double-unmap",
-.text = "dma_unmap of bus address {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_192,
+		.text = "dma_unmap of bus address {addr}, which is not mapped (double unmap or never mapped)",
+		.arg_names = ddv_margs_202,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 70, 3 },
 	},
-	[193] = {
+	[203] = {
 		.rule_id = "dma.unmap-size",
-.text = "dma_unmap size {size} differs from the size mapped at {addr}",
-		.arg_names = ddv_margs_193,
+		.text = "dma_unmap size {size} differs from the size mapped at {addr}",
+		.arg_names = ddv_margs_203,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 72, 3 },
 	},
-	[194] = {
+	[204] = {
 		.rule_id = "dma.unmap-direction",
-.text = "dma_unmap direction differs from the one mapped at {addr}",
-		.arg_names = ddv_margs_194,
+		.text = "dma_unmap direction differs from the one mapped at {addr}",
+		.arg_names = ddv_margs_204,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 74, 3 },
 	},
-	[195] = {
+	[205] = {
 		.rule_id = "dma.unmap-release",
-.text = "dma_mapping released but not live (never created, or released twice)",
+		.text = "dma_mapping released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 75, 2 },
 	},
-	[196] = {
+	[206] = {
 		.rule_id = "dma.sync-cpu-unmapped",
-.text = "dma_sync_single_for_cpu of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_196,
+		.text = "dma_sync_single_for_cpu of bus address {addr}, which is not mapped",
+		.arg_names = ddv_margs_206,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/dma.ddv", 82, 28 },
 	},
-	[197] = {
+	[207] = {
 		.rule_id = "dma.sync-device-unmapped",
-.text = "dma_sync_single_for_device of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_197,
+		.text = "dma_sync_single_for_device of bus address {addr}, which is not mapped",
+		.arg_names = ddv_margs_207,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/dma.ddv", 88, 28 },
 	},
-	[198] = {
+	[208] = {
 		.rule_id = "irq.no-handler",
-.text = "request_irq of IRQ {irq} without a handler",
-		.arg_names = ddv_margs_198,
+		.text = "request_irq of IRQ {irq} without a handler",
+		.arg_names = ddv_margs_208,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 21, 45 },
 	},
-	[199] = {
+	[209] = {
 		.rule_id = "irq.shared-no-dev",
-.text = "shared IRQ {irq} requested without a dev_id",
-		.arg_names = ddv_margs_199,
+		.text = "shared IRQ {irq} requested without a dev_id",
+		.arg_names = ddv_margs_209,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 22, 52 },
 	},
-	[200] = {
+	[210] = {
 		.rule_id = "irq.request-in-interrupt",
-.text = "request_irq from interrupt context",
+		.text = "request_irq from interrupt context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 23, 18 },
 	},
-	[201] = {
+	[211] = {
 		.rule_id = "irq.request-twice",
-.text = "IRQ {irq} requested twice by the driver",
-		.arg_names = ddv_margs_201,
+		.text = "IRQ {irq} requested twice by the driver",
+		.arg_names = ddv_margs_211,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 25, 42 },
 	},
-	[202] = {
+	[212] = {
 		.rule_id = "irq.free-in-interrupt",
-.text = "free_irq of IRQ {irq} from interrupt context",
-		.arg_names = ddv_margs_202,
+		.text = "free_irq of IRQ {irq} from interrupt context",
+		.arg_names = ddv_margs_212,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 32, 24 },
 	},
-	[203] = {
+	[213] = {
 		.rule_id = "irq.free-unrequested",
-.text = "free_irq of IRQ {irq}, which the driver did not request (or freed already)",
-		.arg_names = ddv_margs_203,
+		.text = "free_irq of IRQ {irq}, which the driver did not request (or freed already)",
+		.arg_names = ddv_margs_213,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 33, 19 },
 	},
-	[204] = {
+	[214] = {
 		.rule_id = "irq.free-dev",
-.text = "free_irq of IRQ {irq} with a dev_id that differs from request_irq's",
-		.arg_names = ddv_margs_204,
+		.text = "free_irq of IRQ {irq} with a dev_id that differs from request_irq's",
+		.arg_names = ddv_margs_214,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 34, 31 },
 	},
-	[205] = {
+	[215] = {
 		.rule_id = "irq.free-release",
-.text = "irq released but not live (never created, or released twice)",
+		.text = "irq released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 35, 2 },
 	},
-	[206] = {
+	[216] = {
 		.rule_id = "irq.disable-depth",
-.text = "disable_irq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_206,
+		.text = "disable_irq of IRQ {irq} nested too deeply",
+		.arg_names = ddv_margs_216,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 42, 50 },
 	},
-	[207] = {
+	[217] = {
 		.rule_id = "irq.disable-nosync-depth",
-.text = "disable_irq_nosync of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_207,
+		.text = "disable_irq_nosync of IRQ {irq} nested too deeply",
+		.arg_names = ddv_margs_217,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 47, 50 },
 	},
-	[208] = {
+	[218] = {
 		.rule_id = "irq.disable-hardirq-depth",
-.text = "disable_hardirq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_208,
+		.text = "disable_hardirq of IRQ {irq} nested too deeply",
+		.arg_names = ddv_margs_218,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 52, 50 },
 	},
-	[209] = {
+	[219] = {
 		.rule_id = "irq.unbalanced-enable",
-.text = "unbalanced enable_irq of IRQ {irq}: not disabled by the driver",
-		.arg_names = ddv_margs_209,
+		.text = "unbalanced enable_irq of IRQ {irq}: not disabled by the driver",
+		.arg_names = ddv_margs_219,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 57, 51 },
 	},
-	[210] = {
+	[220] = {
 		.rule_id = "irq.synchronize-in-interrupt",
-.text = "synchronize_irq of IRQ {irq} from interrupt context (it waits for the handler)",
-		.arg_names = ddv_margs_210,
+		.text = "synchronize_irq of IRQ {irq} from interrupt context (it waits for the handler)",
+		.arg_names = ddv_margs_220,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 63, 18 },
 	},
-	[211] = {
+	[221] = {
 		.rule_id = "timer.init-armed",
-.text = "timer {timer} initialised again while armed",
-		.arg_names = ddv_margs_211,
+		.text = "timer {timer} initialised again while armed",
+		.arg_names = ddv_margs_221,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 26, 31 },
 	},
-	[212] = {
+	[222] = {
 		.rule_id = "timer.init-live",
-.text = "timer created again while still live",
+		.text = "timer created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 28, 3 },
 	},
-	[213] = {
+	[223] = {
 		.rule_id = "timer.mod-uninitialised",
-.text = "mod_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_213,
+		.text = "mod_timer of timer {timer}, which was never set up (timer_setup)",
+		.arg_names = ddv_margs_223,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/timer.ddv", 34, 23 },
 	},
-	[214] = {
+	[224] = {
 		.rule_id = "timer.add-pending",
-.text = "add_timer of timer {timer}, which is pending already",
-		.arg_names = ddv_margs_214,
+		.text = "add_timer of timer {timer}, which is pending already",
+		.arg_names = ddv_margs_224,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 40, 30 },
 	},
-	[215] = {
+	[225] = {
 		.rule_id = "timer.add-uninitialised",
-.text = "add_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_215,
+		.text = "add_timer of timer {timer}, which was never set up (timer_setup)",
+		.arg_names = ddv_margs_225,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/timer.ddv", 41, 23 },
 	},
-	[216] = {
+	[226] = {
 		.rule_id = "timer.del-sync-in-hardirq",
-.text = "del_timer_sync of timer {timer} from hardirq context",
-		.arg_names = ddv_margs_216,
+		.text = "del_timer_sync of timer {timer} from hardirq context",
+		.arg_names = ddv_margs_226,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 52, 3 },
 	},
-	[217] = {
+	[227] = {
 		.rule_id = "timer.work-live",
-.text = "work created again while still live",
+		.text = "work created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 59, 3 },
 	},
-	[218] = {
+	[228] = {
 		.rule_id = "timer.dwork-live",
-.text = "work created again while still live",
+		.text = "work created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 67, 3 },
 	},
-	[219] = {
+	[229] = {
 		.rule_id = "net.alloc-no-queue",
-.text = "alloc_etherdev with no queue",
+		.text = "alloc_etherdev with no queue",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 26, 31 },
 	},
-	[220] = {
+	[230] = {
 		.rule_id = "net.alloc-live",
-.text = "alloc_etherdev returned a net_device that is still live",
+		.text = "alloc_etherdev returned a net_device that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 30, 9 },
 	},
-	[221] = {
+	[231] = {
 		.rule_id = "net.free-registered",
-.text = "free_netdev of {dev}, which is still registered (unregister_netdev first)",
-		.arg_names = ddv_margs_221,
+		.text = "free_netdev of {dev}, which is still registered (unregister_netdev first)",
+		.arg_names = ddv_margs_231,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 37, 40 },
 	},
-	[222] = {
+	[232] = {
 		.rule_id = "net.free-pending-timer",
-.text = "free_netdev of {dev} while the timer {t} in its private area is pending",
-		.arg_names = ddv_margs_222,
+		.text = "free_netdev of {dev} while the timer {t} in its private area is pending",
+		.arg_names = ddv_margs_232,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 39, 27 },
 	},
-	[223] = {
+	[233] = {
 		.rule_id = "net.free-timer",
-.text = "timer released but not live (never created, or released twice)",
+		.text = "timer released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 40, 3 },
 	},
-	[224] = {
+	[234] = {
 		.rule_id = "net.free-queued-work",
-.text = "free_netdev of {dev} while the work item {w} in its private area is queued",
-		.arg_names = ddv_margs_224,
+		.text = "free_netdev of {dev} while the work item {w} in its private area is queued",
+		.arg_names = ddv_margs_234,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 43, 26 },
 	},
-	[225] = {
+	[235] = {
 		.rule_id = "net.free-work",
-.text = "work released but not live (never created, or released twice)",
+		.text = "work released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 44, 3 },
 	},
-	[226] = {
+	[236] = {
 		.rule_id = "net.free-release",
-.text = "netdev released but not live (never created, or released twice)",
+		.text = "netdev released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 48, 3 },
 	},
-	[227] = {
+	[237] = {
 		.rule_id = "net.register-twice",
-.text = "register_netdev of {dev}, which is registered already",
-		.arg_names = ddv_margs_227,
+		.text = "register_netdev of {dev}, which is registered already",
+		.arg_names = ddv_margs_237,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 56, 39 },
 	},
-	[228] = {
+	[238] = {
 		.rule_id = "net.unregister-unregistered",
-.text = "unregister_netdev of {dev}, which is not registered",
-		.arg_names = ddv_margs_228,
+		.text = "unregister_netdev of {dev}, which is not registered",
+		.arg_names = ddv_margs_238,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 65, 40 },
 	},
-	[229] = {
+	[239] = {
 		.rule_id = "net.alloc-skb-live",
-.text = "__alloc_skb returned {ret}, which is still live",
-		.arg_names = ddv_margs_229,
+		.text = "__alloc_skb returned {ret}, which is still live",
+		.arg_names = ddv_margs_239,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 75, 40 },
 	},
-	[230] = {
+	[240] = {
 		.rule_id = "net.skb-live",
-.text = "an skb allocation returned {ret}, which is still live",
-		.arg_names = ddv_margs_230,
+		.text = "an skb allocation returned {ret}, which is still live",
+		.arg_names = ddv_margs_240,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 86, 42 },
 	},
-	[231] = {
+	[241] = {
 		.rule_id = "net.build-skb-live",
-.text = "skb created again while still live",
+		.text = "skb created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 95, 3 },
 	},
-	[232] = {
+	[242] = {
 		.rule_id = "net.skb-free",
-.text = "skb released but not live (never created, or released twice)",
+		.text = "skb released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 106, 3 },
 	},
-	[233] = {
+	[243] = {
 		.rule_id = "net.napi-consume",
-.text = "skb released but not live (never created, or released twice)",
+		.text = "skb released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 113, 3 },
 	},
-	[234] = {
+	[244] = {
 		.rule_id = "pci.register-twice",
-.text = "PCI driver {drv} registered twice",
-		.arg_names = ddv_margs_234,
+		.text = "PCI driver {drv} registered twice",
+		.arg_names = ddv_margs_244,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 32, 31 },
 	},
-	[235] = {
+	[245] = {
 		.rule_id = "pci.unregister-unregistered",
-.text = "pci_unregister_driver of {drv}, which is not registered",
-		.arg_names = ddv_margs_235,
+		.text = "pci_unregister_driver of {drv}, which is not registered",
+		.arg_names = ddv_margs_245,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 39, 31 },
 	},
-	[236] = {
+	[246] = {
 		.rule_id = "pci.enable-live",
-.text = "pci_enabled created again while still live",
+		.text = "pci_enabled created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 50, 4 },
 	},
-	[237] = {
+	[247] = {
 		.rule_id = "pci.enable-depth",
-.text = "pci_enabled.enabled leaves its bounds",
+		.text = "pci_enabled.enabled leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 52, 3 },
 	},
-	[238] = {
+	[248] = {
 		.rule_id = "pci.disable-unenabled",
-.text = "pci_disable_device of {dev}, which the driver did not enable",
-		.arg_names = ddv_margs_238,
+		.text = "pci_disable_device of {dev}, which the driver did not enable",
+		.arg_names = ddv_margs_248,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 67, 28 },
 	},
-	[239] = {
+	[249] = {
 		.rule_id = "pci.unbalanced-disable",
-.text = "unbalanced pci_disable_device of {dev}",
-		.arg_names = ddv_margs_239,
+		.text = "unbalanced pci_disable_device of {dev}",
+		.arg_names = ddv_margs_249,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 69, 9 },
 	},
-	[240] = {
+	[250] = {
 		.rule_id = "pci.disable-release",
-.text = "pci_enabled released but not live (never created, or released twice)",
+		.text = "pci_enabled released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 71, 4 },
 	},
-	[241] = {
+	[251] = {
 		.rule_id = "pci.request-twice",
-.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_241,
+		.text = "PCI regions of {pdev} requested twice",
+		.arg_names = ddv_margs_251,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 82, 50 },
 	},
-	[242] = {
+	[252] = {
 		.rule_id = "pci.request-all-twice",
-.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_242,
+		.text = "PCI regions of {pdev} requested twice",
+		.arg_names = ddv_margs_252,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 91, 73 },
 	},
-	[243] = {
+	[253] = {
 		.rule_id = "pci.release-unrequested",
-.text = "pci_release_selected_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_243,
+		.text = "pci_release_selected_regions of {pdev}, whose regions are not requested",
+		.arg_names = ddv_margs_253,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 98, 29 },
 	},
-	[244] = {
+	[254] = {
 		.rule_id = "pci.release-bars",
-.text = "pci_release_selected_regions of {pdev}: BARs {bars} differ from those requested",
-		.arg_names = ddv_margs_244,
+		.text = "pci_release_selected_regions of {pdev}: BARs {bars} differ from those requested",
+		.arg_names = ddv_margs_254,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 99, 40 },
 	},
-	[245] = {
+	[255] = {
 		.rule_id = "pci.release",
-.text = "pci_regions released but not live (never created, or released twice)",
+		.text = "pci_regions released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 100, 3 },
 	},
-	[246] = {
+	[256] = {
 		.rule_id = "pci.release-all-unrequested",
-.text = "pci_release_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_246,
+		.text = "pci_release_regions of {pdev}, whose regions are not requested",
+		.arg_names = ddv_margs_256,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 107, 34 },
 	},
-	[247] = {
+	[257] = {
 		.rule_id = "pci.ioremap-bar-live",
-.text = "iomap created again while still live",
+		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 116, 3 },
 	},
-	[248] = {
+	[258] = {
 		.rule_id = "pci.iomap-live",
-.text = "iomap created again while still live",
+		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 125, 3 },
 	},
-	[249] = {
+	[259] = {
 		.rule_id = "pci.ioremap-live",
-.text = "iomap created again while still live",
+		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 134, 3 },
 	},
-	[250] = {
+	[260] = {
 		.rule_id = "pci.double-iounmap",
-.text = "iounmap of {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_250,
+		.text = "iounmap of {addr}, which is not mapped (double unmap or never mapped)",
+		.arg_names = ddv_margs_260,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 142, 28 },
 	},
-	[251] = {
+	[261] = {
 		.rule_id = "pci.double-pci-iounmap",
-.text = "pci_iounmap of {addr}, which is not mapped",
-		.arg_names = ddv_margs_251,
+		.text = "pci_iounmap of {addr}, which is not mapped",
+		.arg_names = ddv_margs_261,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 149, 28 },
@@ -4705,12 +5000,14 @@ static const s64 ddv_fail_pci_ioremap_bar[] = { (s64)(0) };
 static const s64 ddv_fail_pci_iomap[] = { (s64)(0) };
 static const s64 ddv_fail_ioremap[] = { (s64)(0) };
 
-static const struct ddv_func_desc ddv_funcs[71] = {
+static const struct ddv_func_desc ddv_funcs[76] = {
 	[0] = {
 		.symbol = "kmalloc_trace",
-.api = "kmalloc",
+		.api = "kmalloc",
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 		.wrapper = ddv_w_kmalloc_trace,
 		.original = kmalloc_trace,
+#endif
 		.fail_values = ddv_fail_kmalloc,
 		.call_msg = 12,
 		.ret_msg = 13,
@@ -4718,13 +5015,15 @@ static const struct ddv_func_desc ddv_funcs[71] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 26, 5 },
+		.pos = { "specs/linux/heap.ddv", 27, 5 },
 	},
 	[1] = {
 		.symbol = "__kmalloc",
-.api = "kmalloc",
+		.api = "kmalloc",
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 		.wrapper = ddv_w___kmalloc,
 		.original = __kmalloc,
+#endif
 		.fail_values = ddv_fail_kmalloc,
 		.call_msg = 14,
 		.ret_msg = 15,
@@ -4732,13 +5031,15 @@ static const struct ddv_func_desc ddv_funcs[71] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 27, 5 },
+		.pos = { "specs/linux/heap.ddv", 28, 5 },
 	},
 	[2] = {
 		.symbol = "kmalloc_large",
-.api = "kmalloc",
+		.api = "kmalloc",
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 		.wrapper = ddv_w_kmalloc_large,
 		.original = kmalloc_large,
+#endif
 		.fail_values = ddv_fail_kmalloc,
 		.call_msg = 16,
 		.ret_msg = 17,
@@ -4746,916 +5047,996 @@ static const struct ddv_func_desc ddv_funcs[71] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 28, 5 },
+		.pos = { "specs/linux/heap.ddv", 29, 5 },
 	},
 	[3] = {
-		.symbol = "__kmalloc_node",
-.api = "kmalloc_node",
-		.wrapper = ddv_w___kmalloc_node,
-		.original = __kmalloc_node,
-		.fail_values = ddv_fail_kmalloc_node,
+		.symbol = "kmalloc_trace_noprof",
+		.api = "kmalloc",
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+		.wrapper = ddv_w_kmalloc_trace_noprof,
+		.original = kmalloc_trace_noprof,
+#endif
+		.fail_values = ddv_fail_kmalloc,
 		.call_msg = 18,
 		.ret_msg = 19,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 40, 5 },
+		.pos = { "specs/linux/heap.ddv", 30, 5 },
 	},
 	[4] = {
-		.symbol = "kmalloc_node_trace",
-.api = "kmalloc_node",
-		.wrapper = ddv_w_kmalloc_node_trace,
-		.original = kmalloc_node_trace,
-		.fail_values = ddv_fail_kmalloc_node,
+		.symbol = "kmalloc_large_noprof",
+		.api = "kmalloc",
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+		.wrapper = ddv_w_kmalloc_large_noprof,
+		.original = kmalloc_large_noprof,
+#endif
+		.fail_values = ddv_fail_kmalloc,
 		.call_msg = 20,
 		.ret_msg = 21,
-		.nargs = 4,
+		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 41, 5 },
+		.pos = { "specs/linux/heap.ddv", 31, 5 },
 	},
 	[5] = {
-		.symbol = "kmalloc_large_node",
-.api = "kmalloc_node",
-		.wrapper = ddv_w_kmalloc_large_node,
-		.original = kmalloc_large_node,
-		.fail_values = ddv_fail_kmalloc_node,
+		.symbol = "__kmalloc_noprof",
+		.api = "kmalloc",
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+		.wrapper = ddv_w___kmalloc_noprof,
+		.original = __kmalloc_noprof,
+#endif
+		.fail_values = ddv_fail_kmalloc,
 		.call_msg = 22,
 		.ret_msg = 23,
-		.nargs = 3,
+		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 42, 5 },
+		.pos = { "specs/linux/heap.ddv", 32, 5 },
 	},
 	[6] = {
-		.symbol = "krealloc",
-.api = "krealloc",
-		.wrapper = ddv_w_krealloc,
-		.original = krealloc,
-		.fail_values = ddv_fail_krealloc,
+		.symbol = "__kmalloc_cache_noprof",
+		.api = "kmalloc",
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+		.wrapper = ddv_w___kmalloc_cache_noprof,
+		.original = __kmalloc_cache_noprof,
+#endif
+		.fail_values = ddv_fail_kmalloc,
 		.call_msg = 24,
 		.ret_msg = 25,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 53, 4 },
+		.pos = { "specs/linux/heap.ddv", 33, 5 },
 	},
 	[7] = {
-		.symbol = "kstrdup",
-.api = "kstrdup",
-		.wrapper = ddv_w_kstrdup,
-		.original = kstrdup,
-		.fail_values = ddv_fail_kstrdup,
+		.symbol = "__kmalloc_large_noprof",
+		.api = "kmalloc",
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+		.wrapper = ddv_w___kmalloc_large_noprof,
+		.original = __kmalloc_large_noprof,
+#endif
+		.fail_values = ddv_fail_kmalloc,
 		.call_msg = 26,
 		.ret_msg = 27,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 71, 4 },
+		.pos = { "specs/linux/heap.ddv", 34, 5 },
 	},
 	[8] = {
-		.symbol = "kmemdup",
-.api = "kmemdup",
-		.wrapper = ddv_w_kmemdup,
-		.original = kmemdup,
-		.fail_values = ddv_fail_kmemdup,
+		.symbol = "__kmalloc_node",
+		.api = "kmalloc_node",
+		.wrapper = ddv_w___kmalloc_node,
+		.original = __kmalloc_node,
+		.fail_values = ddv_fail_kmalloc_node,
 		.call_msg = 28,
 		.ret_msg = 29,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 82, 4 },
+		.pos = { "specs/linux/heap.ddv", 46, 5 },
 	},
 	[9] = {
-		.symbol = "kfree",
-.api = "kfree",
-		.wrapper = ddv_w_kfree,
-		.original = kfree,
+		.symbol = "kmalloc_node_trace",
+		.api = "kmalloc_node",
+		.wrapper = ddv_w_kmalloc_node_trace,
+		.original = kmalloc_node_trace,
+		.fail_values = ddv_fail_kmalloc_node,
 		.call_msg = 30,
 		.ret_msg = 31,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 93, 4 },
+		.nargs = 4,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 47, 5 },
 	},
 	[10] = {
-		.symbol = "kvfree_call_rcu",
-.api = "kvfree_call_rcu",
-		.wrapper = ddv_w_kvfree_call_rcu,
-		.original = kvfree_call_rcu,
+		.symbol = "kmalloc_large_node",
+		.api = "kmalloc_node",
+		.wrapper = ddv_w_kmalloc_large_node,
+		.original = kmalloc_large_node,
+		.fail_values = ddv_fail_kmalloc_node,
 		.call_msg = 32,
 		.ret_msg = 33,
-		.nargs = 2,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 113, 4 },
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 48, 5 },
 	},
 	[11] = {
-		.symbol = "devm_kmalloc",
-.api = "devm_kmalloc",
-		.wrapper = ddv_w_devm_kmalloc,
-		.original = devm_kmalloc,
-		.fail_values = ddv_fail_devm_kmalloc,
+		.symbol = "krealloc",
+		.api = "krealloc",
+		.wrapper = ddv_w_krealloc,
+		.original = krealloc,
+		.fail_values = ddv_fail_krealloc,
 		.call_msg = 34,
 		.ret_msg = 35,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 123, 4 },
+		.pos = { "specs/linux/heap.ddv", 59, 4 },
 	},
 	[12] = {
-		.symbol = "vmalloc",
-.api = "vmalloc",
-		.wrapper = ddv_w_vmalloc,
-		.original = vmalloc,
-		.fail_values = ddv_fail_vmalloc,
+		.symbol = "kstrdup",
+		.api = "kstrdup",
+		.wrapper = ddv_w_kstrdup,
+		.original = kstrdup,
+		.fail_values = ddv_fail_kstrdup,
 		.call_msg = 36,
 		.ret_msg = 37,
-		.nargs = 1,
+		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
-		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 131, 4 },
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 77, 4 },
 	},
 	[13] = {
-		.symbol = "vzalloc",
-.api = "vzalloc",
-		.wrapper = ddv_w_vzalloc,
-		.original = vzalloc,
-		.fail_values = ddv_fail_vzalloc,
+		.symbol = "kmemdup",
+		.api = "kmemdup",
+		.wrapper = ddv_w_kmemdup,
+		.original = kmemdup,
+		.fail_values = ddv_fail_kmemdup,
 		.call_msg = 38,
 		.ret_msg = 39,
-		.nargs = 1,
-		.nfail = 1,
-		.fault_class = DDV_FAULT_ALLOC,
-		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 141, 4 },
-	},
-	[14] = {
-		.symbol = "kvmalloc_node",
-.api = "kvmalloc_node",
-		.wrapper = ddv_w_kvmalloc_node,
-		.original = kvmalloc_node,
-		.fail_values = ddv_fail_kvmalloc_node,
-		.call_msg = 40,
-		.ret_msg = 41,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
-		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 152, 4 },
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 88, 4 },
 	},
-	[15] = {
-		.symbol = "vfree",
-.api = "vfree",
-		.wrapper = ddv_w_vfree,
-		.original = vfree,
-		.call_msg = 42,
-		.ret_msg = 43,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/heap.ddv", 166, 4 },
-	},
-	[16] = {
-		.symbol = "kvfree",
-.api = "kvfree",
-		.wrapper = ddv_w_kvfree,
-		.original = kvfree,
-		.call_msg = 44,
-		.ret_msg = 45,
+	[14] = {
+		.symbol = "kfree",
+		.api = "kfree",
+		.wrapper = ddv_w_kfree,
+		.original = kfree,
+		.call_msg = 40,
+		.ret_msg = 41,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 175, 4 },
+		.pos = { "specs/linux/heap.ddv", 99, 4 },
+	},
+	[15] = {
+		.symbol = "kvfree_call_rcu",
+		.api = "kvfree_call_rcu",
+		.wrapper = ddv_w_kvfree_call_rcu,
+		.original = kvfree_call_rcu,
+		.call_msg = 42,
+		.ret_msg = 43,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_OPTIONAL,
+		.pos = { "specs/linux/heap.ddv", 120, 4 },
+	},
+	[16] = {
+		.symbol = "devm_kmalloc",
+		.api = "devm_kmalloc",
+		.wrapper = ddv_w_devm_kmalloc,
+		.original = devm_kmalloc,
+		.fail_values = ddv_fail_devm_kmalloc,
+		.call_msg = 44,
+		.ret_msg = 45,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 130, 4 },
 	},
 	[17] = {
+		.symbol = "vmalloc",
+		.api = "vmalloc",
+		.wrapper = ddv_w_vmalloc,
+		.original = vmalloc,
+		.fail_values = ddv_fail_vmalloc,
+		.call_msg = 46,
+		.ret_msg = 47,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 138, 4 },
+	},
+	[18] = {
+		.symbol = "vzalloc",
+		.api = "vzalloc",
+		.wrapper = ddv_w_vzalloc,
+		.original = vzalloc,
+		.fail_values = ddv_fail_vzalloc,
+		.call_msg = 48,
+		.ret_msg = 49,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 148, 4 },
+	},
+	[19] = {
+		.symbol = "kvmalloc_node",
+		.api = "kvmalloc_node",
+		.wrapper = ddv_w_kvmalloc_node,
+		.original = kvmalloc_node,
+		.fail_values = ddv_fail_kvmalloc_node,
+		.call_msg = 50,
+		.ret_msg = 51,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 159, 4 },
+	},
+	[20] = {
+		.symbol = "vfree",
+		.api = "vfree",
+		.wrapper = ddv_w_vfree,
+		.original = vfree,
+		.call_msg = 52,
+		.ret_msg = 53,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/heap.ddv", 173, 4 },
+	},
+	[21] = {
+		.symbol = "kvfree",
+		.api = "kvfree",
+		.wrapper = ddv_w_kvfree,
+		.original = kvfree,
+		.call_msg = 54,
+		.ret_msg = 55,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/heap.ddv", 182, 4 },
+	},
+	[22] = {
 		.symbol = "dma_alloc_attrs",
-.api = "dma_alloc_coherent",
+		.api = "dma_alloc_coherent",
 		.wrapper = ddv_w_dma_alloc_attrs,
 		.original = dma_alloc_attrs,
 		.fail_values = ddv_fail_dma_alloc_coherent,
-		.call_msg = 46,
-		.ret_msg = 47,
+		.call_msg = 56,
+		.ret_msg = 57,
 		.nargs = 5,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/dma.ddv", 23, 5 },
 	},
-	[18] = {
+	[23] = {
 		.symbol = "dma_free_attrs",
-.api = "dma_free_coherent",
+		.api = "dma_free_coherent",
 		.wrapper = ddv_w_dma_free_attrs,
 		.original = dma_free_attrs,
-		.call_msg = 48,
-		.ret_msg = 49,
+		.call_msg = 58,
+		.ret_msg = 59,
 		.nargs = 5,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 37, 5 },
 	},
-	[19] = {
+	[24] = {
 		.symbol = "dma_map_page_attrs",
-.api = "dma_map",
+		.api = "dma_map",
 		.wrapper = ddv_w_dma_map_page_attrs,
 		.original = dma_map_page_attrs,
 		.fail_values = ddv_fail_dma_map,
-		.call_msg = 50,
-		.ret_msg = 51,
+		.call_msg = 60,
+		.ret_msg = 61,
 		.nargs = 6,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 55, 5 },
 	},
-	[20] = {
+	[25] = {
 		.symbol = "dma_unmap_page_attrs",
-.api = "dma_unmap",
+		.api = "dma_unmap",
 		.wrapper = ddv_w_dma_unmap_page_attrs,
 		.original = dma_unmap_page_attrs,
-		.call_msg = 52,
-		.ret_msg = 53,
+		.call_msg = 62,
+		.ret_msg = 63,
 		.nargs = 5,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 67, 5 },
 	},
-	[21] = {
+	[26] = {
 		.symbol = "dma_sync_single_for_cpu",
-.api = "dma_sync_for_cpu",
+		.api = "dma_sync_for_cpu",
 		.wrapper = ddv_w_dma_sync_single_for_cpu,
 		.original = dma_sync_single_for_cpu,
-		.call_msg = 54,
-		.ret_msg = 55,
+		.call_msg = 64,
+		.ret_msg = 65,
 		.nargs = 4,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 79, 5 },
 	},
-	[22] = {
+	[27] = {
 		.symbol = "dma_sync_single_for_device",
-.api = "dma_sync_for_device",
+		.api = "dma_sync_for_device",
 		.wrapper = ddv_w_dma_sync_single_for_device,
 		.original = dma_sync_single_for_device,
-		.call_msg = 56,
-		.ret_msg = 57,
+		.call_msg = 66,
+		.ret_msg = 67,
 		.nargs = 4,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 86, 5 },
 	},
-	[23] = {
+	[28] = {
 		.symbol = "dma_set_mask",
-.api = "dma_set_mask",
+		.api = "dma_set_mask",
 		.wrapper = ddv_w_dma_set_mask,
 		.original = dma_set_mask,
 		.fail_values = ddv_fail_dma_set_mask,
-		.call_msg = 58,
-		.ret_msg = 59,
+		.call_msg = 68,
+		.ret_msg = 69,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 91, 4 },
 	},
-	[24] = {
+	[29] = {
 		.symbol = "dma_set_coherent_mask",
-.api = "dma_set_coherent_mask",
+		.api = "dma_set_coherent_mask",
 		.wrapper = ddv_w_dma_set_coherent_mask,
 		.original = dma_set_coherent_mask,
 		.fail_values = ddv_fail_dma_set_coherent_mask,
-		.call_msg = 60,
-		.ret_msg = 61,
+		.call_msg = 70,
+		.ret_msg = 71,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 96, 4 },
 	},
-	[25] = {
+	[30] = {
 		.symbol = "request_threaded_irq",
-.api = "request_irq",
+		.api = "request_irq",
 		.wrapper = ddv_w_request_threaded_irq,
 		.original = request_threaded_irq,
 		.fail_values = ddv_fail_request_irq,
-		.call_msg = 62,
-		.ret_msg = 63,
+		.call_msg = 72,
+		.ret_msg = 73,
 		.nargs = 6,
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/irq.ddv", 17, 5 },
 	},
-	[26] = {
+	[31] = {
 		.symbol = "free_irq",
-.api = "free_irq",
+		.api = "free_irq",
 		.wrapper = ddv_w_free_irq,
 		.original = free_irq,
-		.call_msg = 64,
-		.ret_msg = 65,
+		.call_msg = 74,
+		.ret_msg = 75,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/irq.ddv", 29, 4 },
 	},
-	[27] = {
+	[32] = {
 		.symbol = "disable_irq",
-.api = "disable_irq",
+		.api = "disable_irq",
 		.wrapper = ddv_w_disable_irq,
 		.original = disable_irq,
-		.call_msg = 66,
-		.ret_msg = 67,
+		.call_msg = 76,
+		.ret_msg = 77,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/irq.ddv", 39, 4 },
 	},
-	[28] = {
+	[33] = {
 		.symbol = "disable_irq_nosync",
-.api = "disable_irq_nosync",
+		.api = "disable_irq_nosync",
 		.wrapper = ddv_w_disable_irq_nosync,
 		.original = disable_irq_nosync,
-		.call_msg = 68,
-		.ret_msg = 69,
+		.call_msg = 78,
+		.ret_msg = 79,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/irq.ddv", 45, 4 },
 	},
-	[29] = {
+	[34] = {
 		.symbol = "disable_hardirq",
-.api = "disable_hardirq",
+		.api = "disable_hardirq",
 		.wrapper = ddv_w_disable_hardirq,
 		.original = disable_hardirq,
-		.call_msg = 70,
-		.ret_msg = 71,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/irq.ddv", 50, 4 },
-	},
-	[30] = {
-		.symbol = "enable_irq",
-.api = "enable_irq",
-		.wrapper = ddv_w_enable_irq,
-		.original = enable_irq,
-		.call_msg = 72,
-		.ret_msg = 73,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/irq.ddv", 55, 4 },
-	},
-	[31] = {
-		.symbol = "synchronize_irq",
-.api = "synchronize_irq",
-		.wrapper = ddv_w_synchronize_irq,
-		.original = synchronize_irq,
-		.call_msg = 74,
-		.ret_msg = 75,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/irq.ddv", 60, 4 },
-	},
-	[32] = {
-		.symbol = "init_timer_key",
-.api = "timer_setup",
-		.wrapper = ddv_w_init_timer_key,
-		.original = init_timer_key,
-		.call_msg = 76,
-		.ret_msg = 77,
-		.nargs = 5,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 23, 5 },
-	},
-	[33] = {
-		.symbol = "mod_timer",
-.api = "mod_timer",
-		.wrapper = ddv_w_mod_timer,
-		.original = mod_timer,
-		.call_msg = 78,
-		.ret_msg = 79,
-		.nargs = 2,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 32, 4 },
-	},
-	[34] = {
-		.symbol = "add_timer",
-.api = "add_timer",
-		.wrapper = ddv_w_add_timer,
-		.original = add_timer,
 		.call_msg = 80,
 		.ret_msg = 81,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 37, 4 },
+		.pos = { "specs/linux/irq.ddv", 50, 4 },
 	},
 	[35] = {
-		.symbol = "del_timer",
-.api = "del_timer",
-		.wrapper = ddv_w_del_timer,
-		.original = del_timer,
+		.symbol = "enable_irq",
+		.api = "enable_irq",
+		.wrapper = ddv_w_enable_irq,
+		.original = enable_irq,
 		.call_msg = 82,
 		.ret_msg = 83,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 44, 4 },
+		.pos = { "specs/linux/irq.ddv", 55, 4 },
 	},
 	[36] = {
-		.symbol = "del_timer_sync",
-.api = "del_timer_sync",
-		.wrapper = ddv_w_del_timer_sync,
-		.original = del_timer_sync,
+		.symbol = "synchronize_irq",
+		.api = "synchronize_irq",
+		.wrapper = ddv_w_synchronize_irq,
+		.original = synchronize_irq,
 		.call_msg = 84,
 		.ret_msg = 85,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/irq.ddv", 60, 4 },
+	},
+	[37] = {
+		.symbol = "init_timer_key",
+		.api = "timer_setup",
+		.wrapper = ddv_w_init_timer_key,
+		.original = init_timer_key,
+		.call_msg = 86,
+		.ret_msg = 87,
+		.nargs = 5,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 23, 5 },
+	},
+	[38] = {
+		.symbol = "mod_timer",
+		.api = "mod_timer",
+		.wrapper = ddv_w_mod_timer,
+		.original = mod_timer,
+		.call_msg = 88,
+		.ret_msg = 89,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 32, 4 },
+	},
+	[39] = {
+		.symbol = "add_timer",
+		.api = "add_timer",
+		.wrapper = ddv_w_add_timer,
+		.original = add_timer,
+		.call_msg = 90,
+		.ret_msg = 91,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 37, 4 },
+	},
+	[40] = {
+		.symbol = "del_timer",
+		.api = "del_timer",
+		.wrapper = ddv_w_del_timer,
+		.original = del_timer,
+		.call_msg = 92,
+		.ret_msg = 93,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/timer.ddv", 44, 4 },
+	},
+	[41] = {
+		.symbol = "del_timer_sync",
+		.api = "del_timer_sync",
+		.wrapper = ddv_w_del_timer_sync,
+		.original = del_timer_sync,
+		.call_msg = 94,
+		.ret_msg = 95,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 48, 4 },
 	},
-	[37] = {
+	[42] = {
 		.symbol = "queue_work_on",
-.api = "queue_work",
+		.api = "queue_work",
 		.wrapper = ddv_w_queue_work_on,
 		.original = queue_work_on,
-		.call_msg = 86,
-		.ret_msg = 87,
+		.call_msg = 96,
+		.ret_msg = 97,
 		.nargs = 3,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 56, 5 },
 	},
-	[38] = {
+	[43] = {
 		.symbol = "queue_delayed_work_on",
-.api = "queue_delayed_work",
+		.api = "queue_delayed_work",
 		.wrapper = ddv_w_queue_delayed_work_on,
 		.original = queue_delayed_work_on,
-		.call_msg = 88,
-		.ret_msg = 89,
+		.call_msg = 98,
+		.ret_msg = 99,
 		.nargs = 4,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 64, 5 },
 	},
-	[39] = {
+	[44] = {
 		.symbol = "cancel_work_sync",
-.api = "cancel_work_sync",
+		.api = "cancel_work_sync",
 		.wrapper = ddv_w_cancel_work_sync,
 		.original = cancel_work_sync,
-		.call_msg = 90,
-		.ret_msg = 91,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/timer.ddv", 71, 4 },
-	},
-	[40] = {
-		.symbol = "cancel_delayed_work_sync",
-.api = "cancel_delayed_work_sync",
-		.wrapper = ddv_w_cancel_delayed_work_sync,
-		.original = cancel_delayed_work_sync,
-		.call_msg = 92,
-		.ret_msg = 93,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/timer.ddv", 76, 4 },
-	},
-	[41] = {
-		.symbol = "alloc_etherdev_mqs",
-.api = "alloc_etherdev",
-		.wrapper = ddv_w_alloc_etherdev_mqs,
-		.original = alloc_etherdev_mqs,
-		.fail_values = ddv_fail_alloc_etherdev,
-		.call_msg = 94,
-		.ret_msg = 95,
-		.nargs = 3,
-		.nfail = 1,
-		.fault_class = DDV_FAULT_ALLOC,
-		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 21, 5 },
-	},
-	[42] = {
-		.symbol = "free_netdev",
-.api = "free_netdev",
-		.wrapper = ddv_w_free_netdev,
-		.original = free_netdev,
-		.call_msg = 96,
-		.ret_msg = 97,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 34, 4 },
-	},
-	[43] = {
-		.symbol = "register_netdev",
-.api = "register_netdev",
-		.wrapper = ddv_w_register_netdev,
-		.original = register_netdev,
-		.fail_values = ddv_fail_register_netdev,
-		.call_msg = 98,
-		.ret_msg = 99,
-		.nargs = 1,
-		.nfail = 2,
-		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 52, 4 },
-	},
-	[44] = {
-		.symbol = "unregister_netdev",
-.api = "unregister_netdev",
-		.wrapper = ddv_w_unregister_netdev,
-		.original = unregister_netdev,
 		.call_msg = 100,
 		.ret_msg = 101,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 62, 4 },
+		.pos = { "specs/linux/timer.ddv", 71, 4 },
 	},
 	[45] = {
+		.symbol = "cancel_delayed_work_sync",
+		.api = "cancel_delayed_work_sync",
+		.wrapper = ddv_w_cancel_delayed_work_sync,
+		.original = cancel_delayed_work_sync,
+		.call_msg = 102,
+		.ret_msg = 103,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/timer.ddv", 76, 4 },
+	},
+	[46] = {
+		.symbol = "alloc_etherdev_mqs",
+		.api = "alloc_etherdev",
+		.wrapper = ddv_w_alloc_etherdev_mqs,
+		.original = alloc_etherdev_mqs,
+		.fail_values = ddv_fail_alloc_etherdev,
+		.call_msg = 104,
+		.ret_msg = 105,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/net.ddv", 21, 5 },
+	},
+	[47] = {
+		.symbol = "free_netdev",
+		.api = "free_netdev",
+		.wrapper = ddv_w_free_netdev,
+		.original = free_netdev,
+		.call_msg = 106,
+		.ret_msg = 107,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/net.ddv", 34, 4 },
+	},
+	[48] = {
+		.symbol = "register_netdev",
+		.api = "register_netdev",
+		.wrapper = ddv_w_register_netdev,
+		.original = register_netdev,
+		.fail_values = ddv_fail_register_netdev,
+		.call_msg = 108,
+		.ret_msg = 109,
+		.nargs = 1,
+		.nfail = 2,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/net.ddv", 52, 4 },
+	},
+	[49] = {
+		.symbol = "unregister_netdev",
+		.api = "unregister_netdev",
+		.wrapper = ddv_w_unregister_netdev,
+		.original = unregister_netdev,
+		.call_msg = 110,
+		.ret_msg = 111,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/net.ddv", 62, 4 },
+	},
+	[50] = {
 		.symbol = "__alloc_skb",
-.api = "__alloc_skb",
+		.api = "__alloc_skb",
 		.wrapper = ddv_w___alloc_skb,
 		.original = __alloc_skb,
 		.fail_values = ddv_fail___alloc_skb,
-		.call_msg = 102,
-		.ret_msg = 103,
+		.call_msg = 112,
+		.ret_msg = 113,
 		.nargs = 4,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 70, 4 },
 	},
-	[46] = {
+	[51] = {
 		.symbol = "__netdev_alloc_skb",
-.api = "netdev_alloc_skb",
+		.api = "netdev_alloc_skb",
 		.wrapper = ddv_w___netdev_alloc_skb,
 		.original = __netdev_alloc_skb,
 		.fail_values = ddv_fail_netdev_alloc_skb,
-		.call_msg = 104,
-		.ret_msg = 105,
+		.call_msg = 114,
+		.ret_msg = 115,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 80, 5 },
 	},
-	[47] = {
+	[52] = {
 		.symbol = "__napi_alloc_skb",
-.api = "netdev_alloc_skb",
+		.api = "netdev_alloc_skb",
 		.wrapper = ddv_w___napi_alloc_skb,
 		.original = __napi_alloc_skb,
 		.fail_values = ddv_fail_netdev_alloc_skb,
-		.call_msg = 106,
-		.ret_msg = 107,
+		.call_msg = 116,
+		.ret_msg = 117,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 81, 5 },
 	},
-	[48] = {
+	[53] = {
 		.symbol = "napi_build_skb",
-.api = "build_skb",
+		.api = "build_skb",
 		.wrapper = ddv_w_napi_build_skb,
 		.original = napi_build_skb,
 		.fail_values = ddv_fail_build_skb,
-		.call_msg = 108,
-		.ret_msg = 109,
+		.call_msg = 118,
+		.ret_msg = 119,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 91, 5 },
 	},
-	[49] = {
+	[54] = {
 		.symbol = "kfree_skb_reason",
-.api = "kfree_skb",
+		.api = "kfree_skb",
 		.wrapper = ddv_w_kfree_skb_reason,
 		.original = kfree_skb_reason,
-		.call_msg = 110,
-		.ret_msg = 111,
+		.call_msg = 120,
+		.ret_msg = 121,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/net.ddv", 101, 5 },
 	},
-	[50] = {
+	[55] = {
 		.symbol = "consume_skb",
-.api = "kfree_skb",
+		.api = "kfree_skb",
 		.wrapper = ddv_w_consume_skb,
 		.original = consume_skb,
-		.call_msg = 112,
-		.ret_msg = 113,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 102, 5 },
-	},
-	[51] = {
-		.symbol = "__dev_kfree_skb_any",
-.api = "kfree_skb",
-		.wrapper = ddv_w___dev_kfree_skb_any,
-		.original = __dev_kfree_skb_any,
-		.call_msg = 114,
-		.ret_msg = 115,
-		.nargs = 2,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 103, 5 },
-	},
-	[52] = {
-		.symbol = "napi_consume_skb",
-.api = "napi_consume_skb",
-		.wrapper = ddv_w_napi_consume_skb,
-		.original = napi_consume_skb,
-		.call_msg = 116,
-		.ret_msg = 117,
-		.nargs = 2,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 110, 4 },
-	},
-	[53] = {
-		.symbol = "napi_gro_receive",
-.api = "napi_gro_receive",
-		.wrapper = ddv_w_napi_gro_receive,
-		.original = napi_gro_receive,
-		.call_msg = 118,
-		.ret_msg = 119,
-		.nargs = 2,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 118, 4 },
-	},
-	[54] = {
-		.symbol = "netif_receive_skb",
-.api = "netif_receive_skb",
-		.wrapper = ddv_w_netif_receive_skb,
-		.original = netif_receive_skb,
-		.call_msg = 120,
-		.ret_msg = 121,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 123, 4 },
-	},
-	[55] = {
-		.symbol = "netif_rx",
-.api = "netif_rx",
-		.wrapper = ddv_w_netif_rx,
-		.original = netif_rx,
 		.call_msg = 122,
 		.ret_msg = 123,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 128, 4 },
+		.pos = { "specs/linux/net.ddv", 102, 5 },
 	},
 	[56] = {
+		.symbol = "__dev_kfree_skb_any",
+		.api = "kfree_skb",
+		.wrapper = ddv_w___dev_kfree_skb_any,
+		.original = __dev_kfree_skb_any,
+		.call_msg = 124,
+		.ret_msg = 125,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 103, 5 },
+	},
+	[57] = {
+		.symbol = "napi_consume_skb",
+		.api = "napi_consume_skb",
+		.wrapper = ddv_w_napi_consume_skb,
+		.original = napi_consume_skb,
+		.call_msg = 126,
+		.ret_msg = 127,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 110, 4 },
+	},
+	[58] = {
+		.symbol = "napi_gro_receive",
+		.api = "napi_gro_receive",
+		.wrapper = ddv_w_napi_gro_receive,
+		.original = napi_gro_receive,
+		.call_msg = 128,
+		.ret_msg = 129,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 118, 4 },
+	},
+	[59] = {
+		.symbol = "netif_receive_skb",
+		.api = "netif_receive_skb",
+		.wrapper = ddv_w_netif_receive_skb,
+		.original = netif_receive_skb,
+		.call_msg = 130,
+		.ret_msg = 131,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 123, 4 },
+	},
+	[60] = {
+		.symbol = "netif_rx",
+		.api = "netif_rx",
+		.wrapper = ddv_w_netif_rx,
+		.original = netif_rx,
+		.call_msg = 132,
+		.ret_msg = 133,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 128, 4 },
+	},
+	[61] = {
 		.symbol = "__pci_register_driver",
-.api = "pci_register_driver",
+		.api = "pci_register_driver",
 		.wrapper = ddv_w___pci_register_driver,
 		.original = __pci_register_driver,
 		.fail_values = ddv_fail_pci_register_driver,
-		.call_msg = 124,
-		.ret_msg = 125,
+		.call_msg = 134,
+		.ret_msg = 135,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
-	[57] = {
+	[62] = {
 		.symbol = "pci_unregister_driver",
-.api = "pci_unregister_driver",
+		.api = "pci_unregister_driver",
 		.wrapper = ddv_w_pci_unregister_driver,
 		.original = pci_unregister_driver,
-		.call_msg = 126,
-		.ret_msg = 127,
+		.call_msg = 136,
+		.ret_msg = 137,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
-	[58] = {
+	[63] = {
 		.symbol = "pci_enable_device",
-.api = "pci_enable_device",
+		.api = "pci_enable_device",
 		.wrapper = ddv_w_pci_enable_device,
 		.original = pci_enable_device,
 		.fail_values = ddv_fail_pci_enable_device,
-		.call_msg = 128,
-		.ret_msg = 129,
+		.call_msg = 138,
+		.ret_msg = 139,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
-	[59] = {
+	[64] = {
 		.symbol = "pci_enable_device_mem",
-.api = "pci_enable_device",
+		.api = "pci_enable_device",
 		.wrapper = ddv_w_pci_enable_device_mem,
 		.original = pci_enable_device_mem,
 		.fail_values = ddv_fail_pci_enable_device,
-		.call_msg = 130,
-		.ret_msg = 131,
+		.call_msg = 140,
+		.ret_msg = 141,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 44, 5 },
 	},
-	[60] = {
+	[65] = {
 		.symbol = "pcim_enable_device",
-.api = "pcim_enable_device",
+		.api = "pcim_enable_device",
 		.wrapper = ddv_w_pcim_enable_device,
 		.original = pcim_enable_device,
 		.fail_values = ddv_fail_pcim_enable_device,
-		.call_msg = 132,
-		.ret_msg = 133,
+		.call_msg = 142,
+		.ret_msg = 143,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 57, 4 },
 	},
-	[61] = {
+	[66] = {
 		.symbol = "pci_disable_device",
-.api = "pci_disable_device",
+		.api = "pci_disable_device",
 		.wrapper = ddv_w_pci_disable_device,
 		.original = pci_disable_device,
-		.call_msg = 134,
-		.ret_msg = 135,
+		.call_msg = 144,
+		.ret_msg = 145,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 63, 4 },
 	},
-	[62] = {
+	[67] = {
 		.symbol = "pci_request_selected_regions",
-.api = "pci_request_selected_regions",
+		.api = "pci_request_selected_regions",
 		.wrapper = ddv_w_pci_request_selected_regions,
 		.original = pci_request_selected_regions,
 		.fail_values = ddv_fail_pci_request_selected_regions,
-		.call_msg = 136,
-		.ret_msg = 137,
+		.call_msg = 146,
+		.ret_msg = 147,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 77, 5 },
 	},
-	[63] = {
+	[68] = {
 		.symbol = "pci_request_regions",
-.api = "pci_request_regions",
+		.api = "pci_request_regions",
 		.wrapper = ddv_w_pci_request_regions,
 		.original = pci_request_regions,
 		.fail_values = ddv_fail_pci_request_regions,
-		.call_msg = 138,
-		.ret_msg = 139,
+		.call_msg = 148,
+		.ret_msg = 149,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 86, 4 },
 	},
-	[64] = {
+	[69] = {
 		.symbol = "pci_release_selected_regions",
-.api = "pci_release_selected_regions",
+		.api = "pci_release_selected_regions",
 		.wrapper = ddv_w_pci_release_selected_regions,
 		.original = pci_release_selected_regions,
-		.call_msg = 140,
-		.ret_msg = 141,
+		.call_msg = 150,
+		.ret_msg = 151,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/pci.ddv", 95, 4 },
 	},
-	[65] = {
+	[70] = {
 		.symbol = "pci_release_regions",
-.api = "pci_release_regions",
+		.api = "pci_release_regions",
 		.wrapper = ddv_w_pci_release_regions,
 		.original = pci_release_regions,
-		.call_msg = 142,
-		.ret_msg = 143,
+		.call_msg = 152,
+		.ret_msg = 153,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/pci.ddv", 104, 4 },
 	},
-	[66] = {
+	[71] = {
 		.symbol = "pci_ioremap_bar",
-.api = "pci_ioremap_bar",
+		.api = "pci_ioremap_bar",
 		.wrapper = ddv_w_pci_ioremap_bar,
 		.original = pci_ioremap_bar,
 		.fail_values = ddv_fail_pci_ioremap_bar,
-		.call_msg = 144,
-		.ret_msg = 145,
+		.call_msg = 154,
+		.ret_msg = 155,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/pci.ddv", 111, 4 },
 	},
-	[67] = {
+	[72] = {
 		.symbol = "pci_iomap",
-.api = "pci_iomap",
+		.api = "pci_iomap",
 		.wrapper = ddv_w_pci_iomap,
 		.original = pci_iomap,
 		.fail_values = ddv_fail_pci_iomap,
-		.call_msg = 146,
-		.ret_msg = 147,
+		.call_msg = 156,
+		.ret_msg = 157,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/pci.ddv", 120, 4 },
 	},
-	[68] = {
+	[73] = {
 		.symbol = "ioremap",
-.api = "ioremap",
+		.api = "ioremap",
 		.wrapper = ddv_w_ioremap,
 		.original = ioremap,
 		.fail_values = ddv_fail_ioremap,
-		.call_msg = 148,
-		.ret_msg = 149,
+		.call_msg = 158,
+		.ret_msg = 159,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/pci.ddv", 129, 4 },
 	},
-	[69] = {
+	[74] = {
 		.symbol = "iounmap",
-.api = "iounmap",
+		.api = "iounmap",
 		.wrapper = ddv_w_iounmap,
 		.original = iounmap,
-		.call_msg = 150,
-		.ret_msg = 151,
+		.call_msg = 160,
+		.ret_msg = 161,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 138, 4 },
 	},
-	[70] = {
+	[75] = {
 		.symbol = "pci_iounmap",
-.api = "pci_iounmap",
+		.api = "pci_iounmap",
 		.wrapper = ddv_w_pci_iounmap,
 		.original = pci_iounmap,
-		.call_msg = 152,
-		.ret_msg = 153,
+		.call_msg = 162,
+		.ret_msg = 163,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
@@ -5667,14 +6048,14 @@ static const struct ddv_func_desc ddv_funcs[71] = {
 static struct ddv_pack ddv_pack_linux = {
 	.abi_version = DDV_ABI_VERSION,
 	.name = "linux",
-.version = "1.0",
+	.version = "1.0",
 	.types = ddv_types,
 	.msgs = ddv_msgs,
 	.funcs = ddv_funcs,
 	.scopes = NULL,
 	.ntypes = 13,
-	.nmsgs = 252,
-	.nfuncs = 71,
+	.nmsgs = 262,
+	.nfuncs = 76,
 	.nscopes = 0,
 };
 
