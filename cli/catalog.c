@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ddv/runtime_msgs.h>
 
@@ -451,15 +452,22 @@ int catalog_load_dir(struct catalog *cat, const char *dir)
 	return err;
 }
 
-/* --catalog DIR, else $DDV_CATALOG_DIR, else the installation's pkgdatadir. */
+/*
+ * --catalog DIR, else $DDV_CATALOG_DIR, else the installation's pkgdatadir,
+ * else the usual share/ddv directories (a ddv copied to another system).
+ */
 const char *catalog_default_dir(const char *override)
 {
+	static const char *const usual[] = { DDV_PKGDATADIR, "/usr/local/share/ddv", "/usr/share/ddv" };
 	const char *env = getenv("DDV_CATALOG_DIR");
 
 	if (override)
 		return override;
 	if (env && *env)
 		return env;
+	for (size_t i = 0; i < sizeof(usual) / sizeof(usual[0]); i++)
+		if (!access(usual[i], R_OK))
+			return usual[i];
 	return DDV_PKGDATADIR;
 }
 

@@ -136,13 +136,17 @@ int cmd_inject(int argc, char **argv)
 		}
 		if (resolve(fd, argv[2], ids, &nids))
 			return EXIT_ERROR;
-		if (nids != 1 || ids[0] == ALL_FUNCS) {
-			ddv_error(0, "inject nth: %s names %u functions: give one exported symbol",
-				  argv[2], nids);
+		if (ids[0] == ALL_FUNCS) {
+			ddv_error(0, "inject nth: one function (for any function: nth-any)");
 			return EXIT_USAGE;
 		}
-		err = ctl_call(fd, DDV_OP_INJECT, 3,
-			       (uint64_t[]){ DDV_INJECT_NTH_FUNC, ids[0], n }, NULL);
+		/* An API (kmalloc) may be several symbols: each counts its own calls. */
+		if (nids > 1)
+			printf("ddv: %s is %u exported functions: call %llu of each fails\n",
+			       argv[2], nids, (unsigned long long)n);
+		for (unsigned int i = 0; i < nids && !err; i++)
+			err = ctl_call(fd, DDV_OP_INJECT, 3,
+				       (uint64_t[]){ DDV_INJECT_NTH_FUNC, ids[i], n }, NULL);
 	} else if (!strcmp(mode, "nth-any") && argc == 3) {
 		if (!parse_u64(argv[2], &n) || !n) {
 			ddv_error(0, "inject nth-any: N must be a number from 1");

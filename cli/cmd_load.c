@@ -259,10 +259,10 @@ static void report_hang(int dut, const char *module, int timeout_s, const char *
 		decode_stream(&dec, data, size, remember_fault, &lf);
 		free(data);
 	}
-	sb_printf(&text, "error ddv.load-hangs: the init of %s has not returned after %d s; "
+	sb_printf(&text, "error ddv.hang: the init of %s has not returned after %d s; "
 		  "last fault injected: %s", module, timeout_s, lf.where.len ? lf.where.s : "none");
-	sb_puts(&json, "{\"rule\":\"ddv.load-hangs\",\"severity\":\"error\",\"message\":");
-	sb_json_str(&json, text.s + strlen("error ddv.load-hangs: "));
+	sb_puts(&json, "{\"rule\":\"ddv.hang\",\"severity\":\"error\",\"message\":");
+	sb_json_str(&json, text.s + strlen("error ddv.hang: "));
 	sb_puts(&json, ",\"driver\":");
 	sb_json_str(&json, module);
 	sb_puts(&json, ",\"last_fault\":");
@@ -379,7 +379,7 @@ int cmd_load(int argc, char **argv)
 	if (dut < 0) {
 		ddv_error(-dut, "load: arming for %s%s", table.module,
 			  dut == -EEXIST ? " (it is loaded already: ddv attach it, or ddv unload it first)" :
-			  dut == -EBUSY ? " (armed already: a load of it is under way)" : "");
+			  dut == -EBUSY ? " (ddv has it under test already: ddv unload it first)" : "");
 		goto out_table;
 	}
 	if (state_save_tables(fd) || state_save_sites(dut, &table, &generation))

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libkmod.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -57,6 +58,30 @@ static char **pack_modules(const char *dir, size_t *n)
 	return names;
 }
 
+/* ddv.ko as modules.dep knows it (installed under /lib/modules/KVER/extra/), or NULL. */
+static char *runtime_from_kmod(void)
+{
+	struct kmod_ctx *kmod = kmod_new(NULL, NULL);
+	struct kmod_list *list = NULL, *l;
+	char *path = NULL;
+
+	if (!kmod)
+		return NULL;
+	if (kmod_module_new_from_lookup(kmod, "ddv", &list) >= 0) {
+		kmod_list_foreach(l, list) {
+			struct kmod_module *mod = kmod_module_get_module(l);
+			const char *p = kmod_module_get_path(mod);
+
+			if (p && !path)
+				path = xstrdup(p);
+			kmod_module_unref(mod);
+		}
+		kmod_module_unref_list(list);
+	}
+	kmod_unref(kmod);
+	return path;
+}
+
 int cmd_start(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -92,10 +117,21 @@ int cmd_start(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		sb_printf(&params, "%s%s", i > optind ? " " : "", argv[i]);
 	mdir = module_dir(mdir);
+	runtime = xasprintf("%s/ddv.ko", mdir);
+	if (access(runtime, R_OK)) {
+		/* Not in the module directory: installed beside the kernel's modules? */
+		char *found = runtime_from_kmod(), *slash;
+
+		if (found) {
+			free(runtime);
+			runtime = found;
+			slash = strrchr(found, '/');
+			mdir = slash ? xstrndup(found, slash - found) : ".";
+		}
+	}
 	if (!pdir)
 		pdir = getenv("DDV_PACK_DIR") && *getenv("DDV_PACK_DIR") ? getenv("DDV_PACK_DIR") : mdir;
 
-	runtime = xasprintf("%s/ddv.ko", mdir);
 	err = insert_module(runtime, params.s);
 	if (err == -EEXIST) {
 		fresh = false;

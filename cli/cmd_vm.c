@@ -38,22 +38,6 @@ static void av_free(struct argvec *a)
 	free(a->v);
 }
 
-/* Debian's driver module for a qemu NIC model, so that 'ddv load' finds it in the guest. */
-static const char *nic_driver(const char *model)
-{
-	static const char *const map[][2] = {
-		{ "e1000", "e1000" }, { "e1000e", "e1000e" }, { "rtl8139", "8139cp,8139too" },
-		{ "ne2k_pci", "ne2k-pci" }, { "pcnet", "pcnet32" }, { "i82559er", "e100" },
-		{ "i82557b", "e100" }, { "i82801", "e100" }, { "tulip", "tulip" },
-		{ "virtio-net-pci", "virtio_net" }, { "vmxnet3", "vmxnet3" },
-	};
-
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(model, map[i][0]))
-			return map[i][1];
-	return NULL;
-}
-
 /* Adds every file of dir whose name ends in suffix (and starts with prefix) to the guest. */
 static unsigned int add_files(struct argvec *a, const char *dir, const char *prefix,
 			      const char *suffix, const char *guest_dir)
@@ -144,14 +128,11 @@ int cmd_vm(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "+n:a:m:t:s:M:q:o:h", options, NULL)) != -1) {
 		switch (opt) {
-		case 'n': {
-			const char *drv = nic_driver(optarg);
-
-			sb_printf(&qemu, "%s-nic user,model=%s", qemu.len ? " " : "", optarg);
-			if (drv)
-				sb_printf(&mods, "%s%s", mods.len ? "," : "", drv);
+		case 'n':
+			/* vm/run adds the NIC and the Debian modules that drive it. */
+			av_push(&adds, "--nic");
+			av_push(&adds, optarg);
 			break;
-		}
 		case 'a':
 			av_push(&adds, "--add");
 			av_push(&adds, optarg);
@@ -185,7 +166,12 @@ int cmd_vm(int argc, char **argv)
 	if (optind >= argc)
 		return vm_usage(stderr);
 
+	/* The build tree's rig and files first, else the installed ones. */
 	run = xasprintf("%s/vm/run", srcdir);
+	if (access(run, X_OK)) {
+		free(run);
+		run = xasprintf("%s/run", env_or("DDV_VM_DIR", DDV_VMDIR));
+	}
 	if (access(run, X_OK)) {
 		ddv_error(errno, "%s (the VM rig; set DDV_SRCDIR to the ddv source tree)", run);
 		return EXIT_ERROR;
@@ -235,16 +221,18 @@ int cmd_vm(int argc, char **argv)
 	av_push(&a, path);
 	free(path);
 	path = xasprintf("%s/runtime/linux", builddir);
-	if (!add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR))
-		ddv_warn("no %s/ddv.ko: build it with 'make modules'", path);
+	if (!add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR) &&
+	    !add_files(&a, module_dir(NULL), "ddv", ".ko", GUEST_MODULE_DIR))
+		ddv_warn("no ddv.ko in %s or %s: build it with 'make modules'", path,
+			 module_dir(NULL));
 	free(path);
 	path = xasprintf("%s/generated", builddir);
-	if (!add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR))
-		ddv_warn("no pack module in %s: build it with 'make modules'", path);
+	add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR);
 	free(path);
 	path = xasprintf("%s/generated", srcdir);
-	if (!add_files(&a, path, "", ".msgs", GUEST_CATALOG_DIR))
-		ddv_warn("no catalog (*.msgs) in %s", path);
+	if (!add_files(&a, path, "", ".msgs", GUEST_CATALOG_DIR) &&
+	    !add_files(&a, catalog_default_dir(NULL), "", ".msgs", GUEST_CATALOG_DIR))
+		ddv_warn("no catalog (*.msgs) in %s or %s", path, catalog_default_dir(NULL));
 	free(path);
 	for (size_t i = 0; i < adds.n; i++)
 		av_push(&a, adds.v[i]);

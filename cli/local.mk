@@ -2,7 +2,7 @@
 CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli -I$(top_srcdir)/runtime/core -D_GNU_SOURCE \
 	-DDDV_PKGDATADIR='"$(pkgdatadir)"' -DDDV_MODULEDIR='"$(pkglibdir)/modules"' \
 	-DDDV_BINDIR='"$(bindir)"' -DDDV_SRCDIR='"$(abs_top_srcdir)"' \
-	-DDDV_BUILDDIR='"$(abs_top_builddir)"'
+	-DDDV_BUILDDIR='"$(abs_top_builddir)"' -DDDV_VMDIR='"$(pkglibexecdir)/vm"'
 
 noinst_LIBRARIES += cli/libddvcli.a
 cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBKMOD_CFLAGS)
@@ -16,3 +16,7 @@ cli_ddv_CPPFLAGS = $(CLI_CPPFLAGS)
 cli_ddv_SOURCES = cli/main.c cli/commands.h cli/cmd_sites.c cli/cmd_start.c cli/cmd_load.c \
 	cli/cmd_log.c cli/cmd_status.c cli/cmd_control.c cli/cmd_vm.c
 cli_ddv_LDADD = $(CLI_LIBS)
+
+# The catalogs 'ddv log' and 'ddv report' read (DDV_PKGDATADIR).
+ddvcatalogdir = $(pkgdatadir)
+dist_ddvcatalog_DATA = generated/linux.msgs

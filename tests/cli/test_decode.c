@@ -363,11 +363,32 @@ Test(decode, report_json_and_summary)
 	log_at(1, 0, 0);
 	drain();
 	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &rep);
-	report_cli_findings(&rep, "e1000\tload hangs\t{\"rule\":\"ddv.load-hangs\",\"driver\":\"e1000\"}\n");
+	report_cli_findings(&rep, "e1000\tload hangs\t{\"rule\":\"ddv.hang\",\"driver\":\"e1000\"}\n");
 	report_summary(&rep, &fx.dec);
 	cr_expect_eq(rep.findings, 2);
 	cr_expect_eq(check_json_lines(rep.out.s), 3);
 	cr_expect(strstr(rep.out.s, "{\"summary\":{\"findings\":2,\"errors\":2,\"warnings\":0,"),
 		  "%s", rep.out.s);
 	sb_free(&rep.out);
+}
+
+/* The runtime's own ddv.hang record makes the command's watchdog finding redundant. */
+Test(decode, hang_reported_once)
+{
+	struct report rep = { .json = false };
+	u64 hang[4] = { 1, 20, 0, 0 };
+
+	log_rec(0, RT_HANG, 4, hang);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &rep);
+	report_cli_findings(&rep, "e1000\terror ddv.hang: watchdog\t{\"rule\":\"ddv.hang\"}\n"
+				  "other\terror ddv.hang: other watchdog\t{\"rule\":\"ddv.hang\"}\n");
+	report_summary(&rep, &fx.dec);
+	cr_expect_eq(rep.findings, 2, "%s", rep.out.s);
+	cr_expect(strstr(rep.out.s, "driver e1000 has been loading for 20 s; last fault injected into kmalloc at site e1000_probe+0x3ba"),
+		  "%s", rep.out.s);
+	cr_expect(!strstr(rep.out.s, "error ddv.hang: watchdog"), "%s", rep.out.s);
+	cr_expect(strstr(rep.out.s, "error ddv.hang: other watchdog"), "%s", rep.out.s);
+	sb_free(&rep.out);
+	free(rep.hang_seen);
 }
