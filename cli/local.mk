@@ -20,3 +20,4 @@ cli_ddv_LDADD = $(CLI_LIBS)
 # The catalogs 'ddv log' and 'ddv report' read (DDV_PKGDATADIR).
 ddvcatalogdir = $(pkgdatadir)
 dist_ddvcatalog_DATA = generated/linux.msgs
+dist_man_MANS += man/ddv.8
