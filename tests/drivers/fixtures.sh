@@ -59,30 +59,47 @@ if [ -n "$inject" ]; then
 	check "ddv inject $inject" ddv inject $inject
 fi
 start=$(date +%s)
-ddv load "$m" >/out/load.out 2>&1
+hang_timeout=20
+if [ "$load" = hangs ]; then
+	ddv load --timeout "$hang_timeout" "$m" >/out/load.out 2>&1
+else
+	ddv load "$m" >/out/load.out 2>&1
+fi
 status=$?
 took=$(($(date +%s) - start))
 cat /out/load.out
 case $load in
 ok)
 	check "ddv load $m succeeds" test "$status" = 0
+	# A report without findings proves something only if ddv watched.
+	ddv status >/out/status.txt 2>&1
+	cat /out/status.txt
+	check "ddv redirected $m's call sites, refused none, saw calls" \
+		awk '$1 == "driver" { driver = 1 }
+			driver && $1 == "calls" { calls = $2 }
+			driver && $1 == "sites" { sites = $2; refused = $4 }
+			END { exit !(calls > 0 && sites > 0 && refused == 0) }' \
+		/out/status.txt
 	check "ddv unload $m" ddv unload "$m"
 	check "$m is gone after ddv unload" module_gone "$m"
 	;;
 fails)
-	check "ddv load $m fails as injected" test "$status" != 0
+	# ddv(8): 4, init returned an error.
+	check "ddv load $m fails as injected (status $status)" test "$status" = 4
 	check "$m is gone after its failed init" module_gone "$m"
 	;;
 hangs)
-	check "ddv load $m comes back from a load that hangs" test "$status" != 0
-	check "ddv load $m came back within 120 s (took $took s)" \
-		test "$took" -le 120
+	# ddv(8): 5, init did not return within --timeout.
+	check "ddv load $m comes back from a load that hangs (status $status)" \
+		test "$status" = 5
+	check "ddv load $m came back within 2 x its timeout (took $took s)" \
+		test "$took" -le $((2 * hang_timeout))
 	check "$m is still stuck in its init" \
 		eval "[ \"\$(module_state $m)\" = Loading ]"
 	;;
 esac
 ddv report --json >/out/report.json 2>/out/report.err
-echo "ddv report exited with status $?"
+echo $? >/out/report.status
 cat /out/report.json /out/report.err
 guest_done
 JOB
@@ -127,6 +144,8 @@ fixture_expect_rule() {
 	local rules
 
 	fixture_report_sound "$1" || return
+	check_host "$1: ddv report exits 3 (findings)" \
+		test "$(cat "$vm_out/report.status")" = 3
 	rules=$(fixture_report_rules | sort -u | tr '\n' ' ')
 	if [ "$rules" = "$2 " ]; then
 		pass "$1: reported as $2, and nothing else"
@@ -140,6 +159,8 @@ fixture_expect_clean() {
 	local rules
 
 	fixture_report_sound "$1" || return
+	check_host "$1: ddv report exits 0 (no finding)" \
+		test "$(cat "$vm_out/report.status")" = 0
 	rules=$(fixture_report_rules | tr '\n' ' ')
 	if [ -z "$rules" ] &&
 	   fixture_report_is 'select(.summary) | .summary.findings == 0'; then
