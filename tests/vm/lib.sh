@@ -141,28 +141,38 @@ expect_file() {
 	fi
 }
 
-# ddv_pieces: sets ddv_cli, ddv_ko and ddv_packs (space-separated .ko paths) from the
-# build tree, or returns 1 naming what is missing in ddv_missing.
+# ddv_pieces: sets ddv_cli, ddv_ko, ddv_packs (space-separated .ko paths) and ddv_catalogs
+# from the build tree (as `make` and `make modules` leave them) and the source tree's
+# generated/, or returns 1 naming what is missing in ddv_missing.
 ddv_pieces() {
 	ddv_missing=
 	ddv_cli=$vm_build/cli/ddv
 	[ -x "$ddv_cli" ] || ddv_missing="$ddv_missing $ddv_cli"
-	ddv_ko=$(find "$vm_build" -name ddv.ko -print 2>/dev/null | head -n 1)
-	[ -n "$ddv_ko" ] || ddv_missing="$ddv_missing ddv.ko"
-	ddv_packs=$(find "$vm_build" -name 'ddv-*.ko' -print 2>/dev/null | tr '\n' ' ')
-	[ -n "$ddv_packs" ] || ddv_missing="$ddv_missing ddv-<pack>.ko"
+	ddv_ko=$vm_build/runtime/linux/ddv.ko
+	[ -f "$ddv_ko" ] || ddv_missing="$ddv_missing $ddv_ko"
+	ddv_packs=$(ls "$vm_build"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
+	[ -n "$ddv_packs" ] || ddv_missing="$ddv_missing $vm_build/generated/ddv-<pack>.ko"
+	ddv_catalogs=$(ls "$vm_top"/generated/*.msgs 2>/dev/null | tr '\n' ' ')
+	[ -n "$ddv_catalogs" ] || ddv_missing="$ddv_missing $vm_top/generated/*.msgs"
 	[ -z "$ddv_missing" ]
 }
 
-# ddv_vm_options: prints the vm/run options that put ddv (command, runtime, packs, and the
-# message catalogs under share/) into the guest. Call after ddv_pieces succeeded.
+# ddv_vm_options: prints the vm/run options (one word a line) that put ddv into the guest
+# the way `ddv vm` does (cli/cmd_vm.c): the command in /usr/local/bin, the runtime and the
+# packs in /usr/local/lib/ddv/modules, the catalogs in /usr/local/share/ddv, and the
+# variables that point the command there. Call after ddv_pieces succeeded.
 ddv_vm_options() {
-	local ko
-	printf -- '--add %s:/usr/bin/ddv\n' "$ddv_cli"
-	printf -- '--add-module %s\n' "$ddv_ko"
-	for ko in $ddv_packs; do
-		printf -- '--add-module %s\n' "$ko"
+	local f
+	printf -- '--add\n%s:/usr/local/bin/ddv\n' "$ddv_cli"
+	for f in $ddv_ko $ddv_packs; do
+		printf -- '--add\n%s:/usr/local/lib/ddv/modules/\n' "$f"
 	done
+	for f in $ddv_catalogs; do
+		printf -- '--add\n%s:/usr/local/share/ddv/\n' "$f"
+	done
+	printf -- '--env\nDDV_MODULE_DIR=/usr/local/lib/ddv/modules\n'
+	printf -- '--env\nDDV_CATALOG_DIR=/usr/local/share/ddv\n'
+	printf -- '--env\nDDV_STATE_DIR=/run/ddv\n'
 }
 
 # vm_summary: the scenario's last line; its status says whether every case passed.
