@@ -266,6 +266,9 @@ int decode_stream(struct decoder *dec, const void *buf, size_t len, event_fn fn,
 void decode_flush(struct decoder *dec, event_fn fn, void *data);
 int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data);
 
+/* ksyms.c: kernel addresses by name (/proc/kallsyms). */
+bool ksym_name(uint64_t addr, struct strbuf *sb);
+
 /* report.c: findings out of events. */
 struct report {
 	struct strbuf out;

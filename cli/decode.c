@@ -327,8 +327,11 @@ void event_text(const struct decoder *dec, const struct event *ev, struct strbuf
 	if (ev->spec && ev->pack_id)
 		sb_printf(sb, " (%s:%u:%u)", ev->spec->file, ev->spec->line, ev->spec->col);
 	sb_puts(sb, "\n");
-	for (unsigned int i = 0; i < ev->nstack; i++)
-		sb_printf(sb, "    #%u %#" PRIx64 "\n", i, ev->stack[i]);
+	for (unsigned int i = 0; i < ev->nstack; i++) {
+		sb_printf(sb, "    #%u %#" PRIx64 " ", i, ev->stack[i]);
+		ksym_name(ev->stack[i], sb);
+		sb_puts(sb, "\n");
+	}
 }
 
 static void json_value(struct strbuf *sb, uint64_t v)
@@ -403,6 +406,18 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 		sb_puts(sb, ",\"stack\":[");
 		for (unsigned int i = 0; i < ev->nstack; i++)
 			sb_printf(sb, "%s\"%#" PRIx64 "\"", i ? "," : "", ev->stack[i]);
+		sb_puts(sb, "],\"stack_symbols\":[");
+		for (unsigned int i = 0; i < ev->nstack; i++) {
+			struct strbuf name = { 0 };
+
+			if (i)
+				sb_puts(sb, ",");
+			if (ksym_name(ev->stack[i], &name))
+				sb_json_str(sb, name.s);
+			else
+				sb_puts(sb, "null");
+			sb_free(&name);
+		}
 		sb_puts(sb, "]");
 	}
 	sb_puts(sb, ",\"args\":{");
