@@ -26,36 +26,44 @@ static int free_range(void *const *slots, size_t stride, int first, int limit, i
 	return -1;
 }
 
-static bool pack_valid(const struct ddv_pack *pack)
+/* What is wrong with a pack's tables, or NULL. */
+static const char *pack_invalid(const struct ddv_pack *pack)
 {
 	unsigned int i;
 
-	if (pack->abi_version != DDV_ABI_VERSION || !pack->name)
-		return false;
+	if (pack->abi_version != DDV_ABI_VERSION)
+		return "ABI version differs from the runtime's";
+	if (!pack->name)
+		return "no name";
 	if ((pack->ntypes && !pack->types) || (pack->nfuncs && !pack->funcs) ||
 	    (pack->nmsgs && !pack->msgs) || (pack->nscopes && !pack->scopes))
-		return false;
+		return "a table is missing";
 	for (i = 0; i < pack->nfuncs; i++) {
 		const struct ddv_func_desc *f = &pack->funcs[i];
 
-		if (!f->symbol || !f->wrapper)
-			return false;
-		if (!f->original && !(f->flags & DDV_FUNC_OPTIONAL))
-			return false;
+		/* A function absent from this kernel has neither wrapper nor original. */
+		if (!f->symbol || (f->original && !f->wrapper))
+			return "a function without symbol or wrapper";
+		if (f->nfail && !f->fail_values)
+			return "a function with failure count but no values";
+		if ((f->call_msg && f->call_msg >= pack->nmsgs) ||
+		    (f->ret_msg && f->ret_msg >= pack->nmsgs))
+			return "a trace message out of range";
 	}
 	for (i = 0; i < pack->ntypes; i++)
 		if (pack->types[i].leak_msg >= pack->nmsgs && pack->types[i].leak_msg)
-			return false;
-	return true;
+			return "a leak message out of range";
+	return NULL;
 }
 
 int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 {
+	const char *why = pack_invalid(pack);
 	int id, fbase, tbase, i, ret = 0;
 
-	if (!pack_valid(pack)) {
-		pr_err("ddv: pack %s: ABI %u does not match the runtime's %u or its tables are malformed\n",
-		       pack->name ? pack->name : "?", pack->abi_version, DDV_ABI_VERSION);
+	if (why) {
+		pr_err("ddv: pack %s (ABI %u, runtime's %u) refused: %s\n",
+		       pack->name ? pack->name : "?", pack->abi_version, DDV_ABI_VERSION, why);
 		return -EINVAL;
 	}
 	mutex_lock(&ddv_mutex);

@@ -220,6 +220,59 @@ check "kernel sound" kernel_sound
 guest_done
 JOB
 
+cat >"$vm_work/pack.job" <<'JOB'
+. /root/guest-lib.sh
+DUT=/root/rt_selftest.ko
+status_field() { rtctl status "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+dump_log() {
+	rm -f /root/$1.bin
+	rtctl drain /root/$1.bin
+	rtctl dump /root/$1.bin /root/$2 >/root/$1.txt
+	cp /root/$1.txt /out/
+}
+# pack_records FILE: records of the pack (id 1), not the runtime's.
+pack_records() { grep -c 'msg=1:' "$1"; }
+
+check "ddv loads" insmod /root/ddv.ko
+check "the generated pack (ddv-linux.ko) registers" insmod /root/ddv-linux.ko
+check "it probes kmalloc_trace, __kmalloc and kfree" \
+	eval "[ \$(rtctl funcs | awk '\$3 ~ /^(kmalloc_trace|__kmalloc|kfree)\$/' | wc -l) = 3 ]"
+rtctl target $DUT /root/sites.txt >/dev/null
+check "the self-test driver loads under the generated heap rules" \
+	eval "rtctl load $DUT 'leak=1' | grep -q loaded"
+check "calls from every context, nothing failed" \
+	eval "dmesg | grep -qE 'churned process=[1-9][0-9]* softirq=[1-9][0-9]* hardirq=[1-9][0-9]* irq_work=[1-9][0-9]* failed=0'"
+check "the driver unloads" rmmod rt_selftest
+dump_log st sites.txt
+check "heap.leak (msg 1) reported once, 77 bytes, at rt_leak_one" \
+	eval "[ \$(grep -c 'msg=1:1 args=0x[0-9a-f]*,0x4d\$' /root/st.txt) = 1 ] &&
+	      grep -A1 'msg=1:1 args' /root/st.txt | grep -q 'where=rt_leak_one[+]'"
+check "nothing else from the rules (atomic allocations use GFP_ATOMIC)" test "$(pack_records /root/st.txt)" = 1
+rtctl detach 1 >/dev/null
+
+# e1000: load, link up and down, unload: no finding at all.
+e1000=$(find /lib/modules/$(uname -r) -name 'e1000.ko*' | head -n 1)
+check "e1000.ko found ($e1000)" test -f "$e1000"
+check "target e1000" eval "rtctl target $e1000 /root/e1000-sites.txt | grep -q '^dut '"
+check "e1000 has a tail-call site" grep -q ' jmp$' /root/e1000-sites.txt
+check "e1000 loads" eval "rtctl load $e1000 | grep -q loaded"
+check "e1000 patched, no site refused" eval "dmesg | grep -q 'e1000 loading: [1-9][0-9]* call sites redirected, 0 refused'"
+ip link set eth0 up
+sleep 3
+ip link set eth0 down
+calls=$(status_field 1 calls)
+check "e1000's calls intercepted ($calls)" test "${calls:-0}" -gt 5
+check "e1000 unloads" rmmod e1000
+dump_log e1000 e1000-sites.txt
+check "e1000: no finding, no false leak" test "$(pack_records /root/e1000.txt)" = 0
+check "e1000: driver-going says 0 leaks" grep -q 'ddv.driver-going args=0x1,0,' /root/e1000.txt
+rtctl detach 1 >/dev/null
+check "the pack unloads" rmmod ddv-linux
+check "ddv unloads" rmmod ddv
+check "kernel sound" kernel_sound
+guest_done
+JOB
+
 opts=(--smp 2 --timeout 280 --add "$ddv_ko" --add "$st/rt_pack.ko" --add "$st/rt_selftest.ko"
 	--add "$st/rtctl")
 vm_job basic "${opts[@]}" --script "$vm_work/rt.job"
@@ -228,4 +281,13 @@ expect_kernel_sound "basic: no oops, BUG or warning on the console"
 vm_job limits "${opts[@]}" --script "$vm_work/limits.job"
 expect_kernel_sound "limits: no oops, BUG or warning on the console"
 [ "$vm_status" = 0 ] || vm_show_log 60
+pack_ko=$vm_build/generated/ddv-linux.ko
+if [ -f "$pack_ko" ]; then
+	vm_job pack "${opts[@]}" --add "$pack_ko" --modules e1000 --qemu "-nic user,model=e1000" \
+		--script "$vm_work/pack.job"
+	expect_kernel_sound "pack: no oops, BUG or warning on the console"
+	[ "$vm_status" = 0 ] || vm_show_log 60
+else
+	fail "pack: generated/ddv-linux.ko built (make modules)"
+fi
 vm_summary
