@@ -499,7 +499,8 @@ static void resolve_objref(struct ctx *c, struct expr *e)
 /* A state compared with == or != names one of the type's states. */
 static void resolve_state_compare(struct ctx *c, struct expr *field, struct expr *other)
 {
-	if (field->kind != E_FIELD || !field->type || field->index != -1 || other->ref == REF_STATE)
+	if (field->kind != E_FIELD || !field->type || strcmp(field->text, "state") ||
+	    other->ref == REF_STATE)
 		return;
 	if (other->kind != E_NAME) {
 		error_at(&other->pos, STATE_COMPARE, "compare '.state' with a state name of '%s'",

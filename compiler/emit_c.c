@@ -402,11 +402,22 @@ static void emit_stmts(struct writer *w, struct spec *spec, struct stmt *s, int 
 		emit_stmt(w, spec, s, depth);
 }
 
+static bool phase_has(const struct stmt *s, bool after)
+{
+	for (; s; s = s->next)
+		if (s->kind == S_IF_KERNEL ? phase_has(s->body, after) || phase_has(s->else_body, after) :
+		    (s->kind == S_AFTER) == after)
+			return true;
+	return false;
+}
+
 /* Top-level statements split into before and after the call; a kernel test keeps its side. */
 static void emit_phase(struct writer *w, struct spec *spec, struct stmt *s, bool after)
 {
 	for (; s; s = s->next) {
 		if (s->kind == S_IF_KERNEL) {
+			if (!phase_has(s->body, after) && !phase_has(s->else_body, after))
+				continue;
 			emit_version_if(w, s->kernel_op, s->version);
 			emit_phase(w, spec, s->body, after);
 			if (s->else_body) {

@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"      --stop-after=STAGE    parse, check or emit\n"
 	"  -h, --help                this text\n"
 	"  -V, --version             the version\n"
+	"      --list-diagnostics    every diagnostic id, one a line\n"
+	"      --list-checks         the semantic checks, in the order they run\n"
 	"Diagnostics: file:line:col: error: message [id]. Exit status: 0 ok, 1 errors, 2 usage.\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -160,6 +162,8 @@ int ddvc_main(int argc, char **argv)
 		{ "stop-after", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "list-diagnostics", no_argument, NULL, 'D' },
+		{ "list-checks", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL, *command = NULL;
@@ -194,6 +198,16 @@ int ddvc_main(int argc, char **argv)
 			goto out;
 		case 'V':
 			printf("ddvc %s (catalog format 1, runtime ABI 1)\n", PACKAGE_VERSION);
+			rc = 0;
+			goto out;
+		case 'D':
+			for (int i = 0; i < DIAG_COUNT; i++)
+				puts(diag_id_name(i));
+			rc = 0;
+			goto out;
+		case 'C':
+			for (size_t i = 0; i < nchecks; i++)
+				printf("%-12s %s\n", checks[i].name, checks[i].summary);
 			rc = 0;
 			goto out;
 		default:

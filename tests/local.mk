@@ -33,3 +33,14 @@ tests_runtime_test_logring_LDADD = $(RUNTIME_TEST_LIBS)
 tests_runtime_test_inject_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
 tests_runtime_test_inject_LDADD = $(RUNTIME_TEST_LIBS)
 # --- end of runtime core units
+
+# --- compiler (tests/compiler/): units, pass-by-pass cases, robustness, generated/ freshness, kbuild.
+# Test scripts find ddvc and the kernel tree here; other parts may append to AM_TESTS_ENVIRONMENT.
+AM_TESTS_ENVIRONMENT = DDVC=$(abs_top_builddir)/compiler/ddvc; KDIR='$(KDIR)'; export DDVC KDIR;
+check_PROGRAMS += tests/compiler/test_ddvc
+TESTS += tests/compiler/test_ddvc tests/compiler/cases.test tests/compiler/robust.test \
+	tests/compiler/generated.test tests/compiler/kbuild.test
+tests_compiler_test_ddvc_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
+tests_compiler_test_ddvc_LDADD = compiler/libddvc.a $(CRITERION_LIBS)
+EXTRA_DIST += tests/compiler
+# --- end of compiler
