@@ -249,6 +249,7 @@ struct decoder {
 	uint64_t dropped;	/* records the runtime lost (DROP records) */
 	uint64_t garbage;	/* stretches of bytes that were no records */
 	uint64_t unknown;	/* records no catalog explains */
+	bool mismatch_warned;
 };
 
 void decoder_init(struct decoder *dec, const struct catalog *cat, const struct rt_tables *rt,

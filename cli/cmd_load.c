@@ -147,6 +147,40 @@ static int send_sites(int fd, unsigned int op, const struct site_table *t, uint6
 	return err ? err : (int)out[0];
 }
 
+static bool module_loaded(const char *name)
+{
+	char *path = xasprintf("/sys/module/%s/initstate", name);
+	bool loaded = !access(path, F_OK);
+
+	free(path);
+	return loaded;
+}
+
+/*
+ * After an unload the runtime keeps a driver armed, so that a load by any
+ * means is checked again. 'ddv load' sends a fresh site table instead (the
+ * file may have changed): the armed driver of that name, found through the
+ * state's site tables, is forgotten first. Returns how many were.
+ */
+static int forget_armed(int fd, const char *name)
+{
+	int forgotten = 0;
+
+	for (unsigned int dut = 1; dut < 64; dut++) {
+		struct site_table t;
+		unsigned int gen;
+		bool match = false;
+
+		for (gen = 1; !state_load_sites(dut, gen, &t); gen++) {
+			match = !strcmp(t.module, name);
+			site_table_free(&t);
+		}
+		if (match && !ctl_call(fd, DDV_OP_DETACH, 1, (uint64_t[]){ dut }, NULL))
+			forgotten++;
+	}
+	return forgotten;
+}
+
 /* The symbols the loaded packs probe, from the runtime itself. */
 static int probed_symbols(int fd, struct symset *set)
 {
@@ -376,10 +410,12 @@ int cmd_load(int argc, char **argv)
 
 	drain_log(fd);
 	dut = send_sites(fd, DDV_OP_TARGET, &table, out);
+	if (dut == -EBUSY && !module_loaded(table.module) && forget_armed(fd, table.module))
+		dut = send_sites(fd, DDV_OP_TARGET, &table, out);
 	if (dut < 0) {
 		ddv_error(-dut, "load: arming for %s%s", table.module,
 			  dut == -EEXIST ? " (it is loaded already: ddv attach it, or ddv unload it first)" :
-			  dut == -EBUSY ? " (ddv has it under test already: ddv unload it first)" : "");
+			  dut == -EBUSY ? " (loaded and under test already: ddv unload it first)" : "");
 		goto out_table;
 	}
 	if (state_save_tables(fd) || state_save_sites(dut, &table, &generation))

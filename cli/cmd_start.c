@@ -200,19 +200,24 @@ static int remove_module(const char *name)
 	return 0;
 }
 
-/* Modules that use ddv (the packs), from /proc/modules' "used by" column. */
-static char **runtime_users(size_t *n)
+/*
+ * Modules that use ddv (the packs), from /proc/modules' "used by" column;
+ * *refs: ddv's reference count (open /dev/ddv files, drivers under test).
+ */
+static char **runtime_users(size_t *n, long *refs)
 {
 	char **names = NULL, *text, *line, *save = NULL;
 	size_t size;
 
 	*n = 0;
+	*refs = -1;
 	if (read_whole_file("/proc/modules", (void **)&text, &size))
 		return NULL;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char name[64], users[4096];
 
-		if (sscanf(line, "%63s %*s %*s %4095s", name, users) != 2 || strcmp(name, "ddv"))
+		if (sscanf(line, "%63s %*s %ld %4095s", name, refs, users) != 3 ||
+		    strcmp(name, "ddv"))
 			continue;
 		for (char *u = strtok(users, ","); u; u = strtok(NULL, ",")) {
 			if (!strcmp(u, "-"))
@@ -228,6 +233,7 @@ static char **runtime_users(size_t *n)
 int cmd_stop(int argc, char **argv)
 {
 	char **users;
+	long refs;
 	size_t n;
 	int err, status = EXIT_OK, fd;
 
@@ -243,7 +249,17 @@ int cmd_stop(int argc, char **argv)
 		drain_log(fd);
 		close(fd);
 	}
-	users = runtime_users(&n);
+	users = runtime_users(&n, &refs);
+	/* Each pack using ddv holds one reference; any more is a user we must not pull from under. */
+	if (refs > (long)n) {
+		/* Checked first: unloading the packs of a runtime that stays helps nobody. */
+		ddv_error(EBUSY, "stop: the runtime is in use (a driver under test still loaded or "
+			  "attached: ddv unload it; or a ddv log --follow still running)");
+		for (size_t i = 0; i < n; i++)
+			free(users[i]);
+		free(users);
+		return EXIT_ERROR;
+	}
 	for (size_t i = 0; i < n; i++) {
 		err = remove_module(users[i]);
 		if (err) {

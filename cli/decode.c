@@ -147,8 +147,16 @@ void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct eve
 	if (ev->pack)
 		pack = catalog_pack(dec->cat, ev->pack);
 	ev->msg = catalog_msg(pack, ev->index);
-	if (!ev->msg)
+	if (!ev->msg) {
 		dec->unknown++;
+	} else if (rec->nargs != (ev->msg->nargs < DDV_LOG_MAX_ARGS ? ev->msg->nargs :
+				  DDV_LOG_MAX_ARGS) && !dec->mismatch_warned) {
+		/* A catalog from another build of the pack names the wrong things. */
+		dec->mismatch_warned = true;
+		ddv_warn("record of %s has %u arguments, its catalog (%s) says %u: "
+			 "is the catalog the one of the loaded pack module?", ev->msg->rule_id,
+			 rec->nargs, pack ? pack->source : "?", ev->msg->nargs);
+	}
 	ev->nargs = rec->nargs > DDV_LOG_MAX_ARGS ? DDV_LOG_MAX_ARGS : rec->nargs;
 	for (unsigned int i = 0; i < ev->nargs; i++) {
 		static const char *const generic[] = { "arg0", "arg1", "arg2", "arg3", "arg4",
@@ -301,7 +309,7 @@ static void render_message(const struct decoder *dec, const struct event *ev, st
 		if (a)
 			format_arg(dec, ev, a, sb);
 		else
-			sb_add(sb, open, close - open + 1);
+			sb_puts(sb, "?");	/* the record lacks it: never show a raw {name} */
 		p = close + 1;
 	}
 }

@@ -66,9 +66,31 @@ int state_reset(void)
 	return 0;
 }
 
+/* The first word of a line: the id the runtime's tables are keyed by. */
+static size_t key_len(const char *line)
+{
+	return strcspn(line, " \n");
+}
+
+static bool has_key(const char *text, const char *line)
+{
+	size_t len = key_len(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (key_len(p) == len && !strncmp(p, line, len))
+			return true;
+	return false;
+}
+
+/*
+ * Writes the runtime's list, keeping the lines of ids it no longer lists: a
+ * pack unloaded since still names the records it wrote.
+ */
 static int save_list(int ctl_fd, unsigned int op, const char *name)
 {
-	char *text, *path;
+	struct strbuf merged = { 0 };
+	char *text, *path, *old = NULL;
+	size_t size;
 	int err;
 
 	err = ctl_list(ctl_fd, op, &text);
@@ -77,11 +99,24 @@ static int save_list(int ctl_fd, unsigned int op, const char *name)
 		return err;
 	}
 	path = state_path(name);
-	err = write_whole_file(path, text, strlen(text));
+	if (read_whole_file(path, (void **)&old, &size))
+		old = NULL;
+	sb_puts(&merged, text);
+	for (const char *p = old; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		size_t len = strcspn(p, "\n");
+
+		if (len && !has_key(text, p)) {
+			sb_add(&merged, p, len);
+			sb_puts(&merged, "\n");
+		}
+	}
+	err = write_whole_file(path, merged.s ? merged.s : "", merged.len);
 	if (err)
 		ddv_error(-err, "%s", path);
+	sb_free(&merged);
 	free(path);
 	free(text);
+	free(old);
 	return err;
 }
 
