@@ -44,3 +44,7 @@ tests_compiler_test_ddvc_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
 tests_compiler_test_ddvc_LDADD = compiler/libddvc.a $(CRITERION_LIBS)
 EXTRA_DIST += tests/compiler
 # --- end of compiler
+check_PROGRAMS += tests/cli/test_state
+TESTS += tests/cli/test_state
+tests_cli_test_state_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
+tests_cli_test_state_LDADD = $(CLI_TEST_LIBS)
