@@ -48,3 +48,20 @@ check_PROGRAMS += tests/cli/test_state
 TESTS += tests/cli/test_state
 tests_cli_test_state_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_state_LDADD = $(CLI_TEST_LIBS)
+
+# --- runtime core units (tests/runtime/): store, config/Bloom, log codec and rings, injection.
+RUNTIME_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
+RUNTIME_TEST_LIBS = runtime/core/libddvcore.a $(CRITERION_LIBS) -lpthread
+check_PROGRAMS += tests/runtime/test_store tests/runtime/test_config \
+	tests/runtime/test_logring tests/runtime/test_inject
+TESTS += tests/runtime/test_store tests/runtime/test_config \
+	tests/runtime/test_logring tests/runtime/test_inject
+tests_runtime_test_store_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_store_LDADD = $(RUNTIME_TEST_LIBS)
+tests_runtime_test_config_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_config_LDADD = $(RUNTIME_TEST_LIBS)
+tests_runtime_test_logring_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_logring_LDADD = $(RUNTIME_TEST_LIBS)
+tests_runtime_test_inject_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_inject_LDADD = $(RUNTIME_TEST_LIBS)
+# --- end of runtime core units

@@ -172,6 +172,7 @@ int logrec_decode(const u8 *p, size_t len, u64 *ts, u64 *ref, struct ddv_logrec 
 	out->ts = *ts;
 	out->dropped = 0;
 	out->msg = (u32)code;
+	out->cpu = 0;		/* the frame's: set by logdec_next() */
 	out->kind = DDV_LOGREC_EVENT;
 	out->nargs = nargs;
 	return q - p;
