@@ -42,10 +42,7 @@ static int find_state(const struct type_decl *t, const char *name)
 
 static struct fnsig *find_symbol(struct spec *spec, const char *name)
 {
-	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack)
-		if (!strcmp(f->symbol, name))
-			return f;
-	return NULL;
+	return strmap_get(&spec->symbols, name);
 }
 
 static bool param_of(const struct fnsig *f, const char *name)
@@ -74,11 +71,10 @@ static bool is_constant_name(const char *s)
 
 static void add_msg(struct spec *spec, struct msg *m)
 {
-	struct msg **pp = &spec->msgs;
-
-	while (*pp)
-		pp = &(*pp)->next_in_pack;
-	*pp = m;
+	if (!spec->msgs_tail)
+		spec->msgs_tail = &spec->msgs;
+	*spec->msgs_tail = m;
+	spec->msgs_tail = &m->next_in_pack;
 	m->index = ++spec->nmsgs;
 }
 
@@ -390,13 +386,16 @@ static void check_functions(struct spec *spec)
 {
 	struct fnsig **tail = &spec->funcs;
 
+	struct strmap apis = { 0 };
+
 	for (struct contract *c = spec->contracts; c; c = c->next) {
-		for (struct contract *o = spec->contracts; o != c; o = o->next)
-			if (!strcmp(o->api, c->api))
-				error_at(&c->pos, DUP_API, "API '%s' already has a contract at %s",
-					 c->api, pos_text(&o->pos));
+		struct contract *o = strmap_put(&apis, c->api, c);
+
+		if (o)
+			error_at(&c->pos, DUP_API, "API '%s' already has a contract at %s",
+				 c->api, pos_text(&o->pos));
 		for (struct fnsig *f = c->fns; f; f = f->next) {
-			struct fnsig *o = find_symbol(spec, f->symbol);
+			struct fnsig *o = strmap_put(&spec->symbols, f->symbol, f);
 
 			if (o)
 				error_at(&f->pos, DUP_SYMBOL, "symbol '%s' already has a contract at %s",
@@ -821,7 +820,12 @@ static void check_scopes(struct spec *spec)
 
 static void check_rule_ids(struct spec *spec)
 {
+	struct strmap ids = { 0 };
+
+	/* Explicit ids first, in order: a derived id that collides is reported on the explicit one. */
 	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
+		struct msg *o;
+
 		if (!m->explicit_id)
 			continue;
 		if (!*m->rule_id || strspn(m->rule_id, "abcdefghijklmnopqrstuvwxyz0123456789_.-") !=
@@ -829,22 +833,21 @@ static void check_rule_ids(struct spec *spec)
 			error_at(&m->id_pos, BAD_RULE_ID,
 				 "rule id '%s': use lower-case letters, digits, '.', '-' and '_'",
 				 m->rule_id);
-		for (struct msg *o = spec->msgs; o != m; o = o->next_in_pack)
-			if (!strcmp(o->rule_id, m->rule_id)) {
-				error_at(&m->id_pos, DUP_RULE_ID, "rule id '%s' already used at %s",
-					 m->rule_id, pos_text(&o->pos));
-				break;
-			}
+		o = strmap_put(&ids, m->rule_id, m);
+		if (o)
+			error_at(&m->id_pos, DUP_RULE_ID, "rule id '%s' already used at %s",
+				 m->rule_id, pos_text(&o->pos));
 	}
-	/* Derived ids can collide with explicit ones: check those against all. */
 	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
+		struct msg *o;
+
 		if (m->explicit_id)
 			continue;
-		for (struct msg *o = spec->msgs; o; o = o->next_in_pack)
-			if (o != m && o->explicit_id && !strcmp(o->rule_id, m->rule_id))
-				error_at(&o->id_pos, DUP_RULE_ID,
-					 "rule id '%s' is also the derived id of the rule at %s",
-					 o->rule_id, pos_text(&m->pos));
+		o = strmap_put(&ids, m->rule_id, m);
+		if (o)
+			error_at(o->explicit_id ? &o->id_pos : &m->pos, DUP_RULE_ID,
+				 "rule id '%s' is also the derived id of the rule at %s",
+				 m->rule_id, pos_text(&m->pos));
 	}
 }
 

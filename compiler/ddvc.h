@@ -111,6 +111,16 @@ char *tree_strndup(const char *s, size_t n);
 char *tree_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tree_free_all(void);
 
+/* tree.c: a string-keyed table in the arena, so that checks stay linear on big specs. */
+struct strmap {
+	const char **keys;
+	void **values;
+	size_t cap, n;
+};
+void *strmap_get(const struct strmap *m, const char *key);
+/* Adds key -> value unless key is there; returns the value already there, or NULL. */
+void *strmap_put(struct strmap *m, const char *key, void *value);
+
 /* Expressions: C over parameters, ret, stored fields and declared predicates. */
 enum expr_kind {
 	E_NUM,		/* text: as written */
@@ -398,6 +408,9 @@ struct spec {
 	int ntypes, nfuncs, nmsgs;
 	struct fnsig *funcs;		/* in table order */
 	struct msg *msgs;		/* in table order, message 0 excluded */
+	struct msg **msgs_tail;
+	struct strmap symbols;		/* symbol -> struct fnsig */
+	struct contract **contracts_tail;
 };
 
 /* lexer.l + parser.y: parse one file into spec. Returns false on errors. */

@@ -55,6 +55,15 @@ static char *join(const char *a, const char *b)
 	return tree_printf("%s %s", a, b);
 }
 
+/* Contracts are many in a big pack: appended through a tail pointer. */
+static void add_contract(struct spec *spec, struct contract *c)
+{
+	if (!spec->contracts_tail)
+		spec->contracts_tail = &spec->contracts;
+	*spec->contracts_tail = c;
+	spec->contracts_tail = &c->next;
+}
+
 static struct objref make_objref(const char *type, struct expr *key, const YYLTYPE *pos)
 {
 	struct objref r = { .pos = *pos, .type_name = type, .key = key };
@@ -211,7 +220,7 @@ item:
 			c->fns = $3;
 			c->clauses = $4;
 			c->body = $5;
-			APPEND(spec->contracts, c);
+			add_contract(spec, c);
 		}
 	| fnsig clauses block opt_semi
 		{
@@ -222,7 +231,7 @@ item:
 			c->fns = $1;
 			c->clauses = $2;
 			c->body = $3;
-			APPEND(spec->contracts, c);
+			add_contract(spec, c);
 		}
 	| TOK_SCOPE TOK_IDENT '{' scope_items '}' message ';'
 		{

@@ -82,6 +82,48 @@ char *tree_printf(const char *fmt, ...)
 	return p;
 }
 
+static size_t str_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = str_hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (!strcmp(m->keys[i], key))
+			return m->values[i];
+	return NULL;
+}
+
+void *strmap_put(struct strmap *m, const char *key, void *value)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap bigger = { .cap = m->cap ? m->cap * 2 : 64 };
+
+		bigger.keys = tree_alloc(bigger.cap * sizeof(*bigger.keys));
+		bigger.values = tree_alloc(bigger.cap * sizeof(*bigger.values));
+		for (i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				strmap_put(&bigger, m->keys[i], m->values[i]);
+		*m = bigger;
+	}
+	for (i = str_hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (!strcmp(m->keys[i], key))
+			return m->values[i];
+	m->keys[i] = key;
+	m->values[i] = value;
+	m->n++;
+	return NULL;
+}
+
 struct spec *spec_new(void)
 {
 	return tree_alloc(sizeof(struct spec));

@@ -14,21 +14,43 @@ void w_init(struct writer *w, FILE *out)
 	w->bol = true;
 }
 
+static void w_indent(struct writer *w)
+{
+	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+
+	for (int n = w->indent; n > 0; n -= 16)
+		fwrite(tabs, 1, n < 16 ? n : 16, w->out);
+}
+
 /* Text with newlines inside: each line that starts gets the indentation. */
 static void w_vprintf(struct writer *w, const char *fmt, va_list ap)
 {
-	char *text = NULL;
+	char small[512], *text = small;
+	const char *p, *nl;
+	va_list copy;
+	int n;
 
-	if (vasprintf(&text, fmt, ap) < 0)
+	va_copy(copy, ap);
+	n = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
+	if (n < 0)
 		return;
-	for (const char *p = text; *p; p++) {
+	if ((size_t)n >= sizeof(small) && vasprintf(&text, fmt, ap) < 0)
+		return;
+	for (p = text; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
 		if (w->bol && *p != '\n')
-			for (int i = 0; i < w->indent; i++)
-				fputc('\t', w->out);
-		fputc(*p, w->out);
-		w->bol = *p == '\n';
+			w_indent(w);
+		if (!nl) {
+			fputs(p, w->out);
+			w->bol = false;
+			break;
+		}
+		fwrite(p, 1, (size_t)(nl - p) + 1, w->out);
+		w->bol = true;
 	}
-	free(text);
+	if (text != small)
+		free(text);
 }
 
 void w_printf(struct writer *w, const char *fmt, ...)
