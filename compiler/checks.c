@@ -843,9 +843,10 @@ static void check_rule_ids(struct spec *spec)
 
 		if (m->explicit_id)
 			continue;
+		/* Two derived ids collide only with a duplicate symbol, API or scope: reported already. */
 		o = strmap_put(&ids, m->rule_id, m);
-		if (o)
-			error_at(o->explicit_id ? &o->id_pos : &m->pos, DUP_RULE_ID,
+		if (o && o->explicit_id)
+			error_at(&o->id_pos, DUP_RULE_ID,
 				 "rule id '%s' is also the derived id of the rule at %s",
 				 m->rule_id, pos_text(&m->pos));
 	}
