@@ -458,7 +458,9 @@ int catalog_load_dir(struct catalog *cat, const char *dir)
  */
 const char *catalog_default_dir(const char *override)
 {
-	static const char *const usual[] = { DDV_PKGDATADIR, "/usr/local/share/ddv", "/usr/share/ddv" };
+	static const char *const usual[] = {
+		DDV_PKGDATADIR, "/usr/local/share/ddv", "/usr/share/ddv",
+	};
 	const char *env = getenv("DDV_CATALOG_DIR");
 
 	if (override)

@@ -46,9 +46,9 @@ static char **pack_modules(const char *dir, size_t *n)
 		return NULL;
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
+		bool pack = !strncmp(de->d_name, "ddv-", 4) || !strncmp(de->d_name, "ddv_", 4);
 
-		if (len > 7 && (!strncmp(de->d_name, "ddv-", 4) || !strncmp(de->d_name, "ddv_", 4)) &&
-		    !strcmp(de->d_name + len - 3, ".ko")) {
+		if (len > 7 && pack && !strcmp(de->d_name + len - 3, ".ko")) {
 			names = xrealloc(names, (*n + 1) * sizeof(*names));
 			names[(*n)++] = xasprintf("%s/%s", dir, de->d_name);
 		}
@@ -130,7 +130,9 @@ int cmd_start(int argc, char **argv)
 		}
 	}
 	if (!pdir)
-		pdir = getenv("DDV_PACK_DIR") && *getenv("DDV_PACK_DIR") ? getenv("DDV_PACK_DIR") : mdir;
+		pdir = getenv("DDV_PACK_DIR");
+	if (!pdir || !*pdir)
+		pdir = mdir;
 
 	err = insert_module(runtime, params.s);
 	if (err == -EEXIST) {
