@@ -11,7 +11,7 @@ bin_PROGRAMS += compiler/ddvc
 compiler_ddvc_SOURCES = compiler/ddvc.c
 compiler_ddvc_LDADD = compiler/libddvc.a
 
-#dist_man_MANS += man/ddvc.1 man/ddv-rules.5
+dist_man_MANS += man/ddvc.1 man/ddv-rules.5
 EXTRA_DIST += specs generated scripts/bench-ddvc
 
 # generated/ holds ddvc's output for the shipped specs: `make generated` refreshes it.
