@@ -61,8 +61,8 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	if (unlikely(!dut) || config_get(&ddv_config, CONFIG_FUNC_OFF, id, 0))
 		return false;
 	call->dut = dut->id;
-	atomic_inc(&dut->inflight);
-	atomic64_inc(&dut->calls);
+	this_cpu_inc(dut->pcpu->inflight);
+	this_cpu_inc(dut->pcpu->calls);
 	call->trace = config_get(&ddv_config, CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
 	if (unlikely(call->trace != DDV_TRACE_OFF)) {
 		call->t_enter = local_clock();
@@ -81,7 +81,7 @@ void ddv_call_exit(struct ddv_call *call, u64 ret)
 		     (call->trace == DDV_TRACE_ON_VIOLATION && call->reported)))
 		ddv_log(0, DDV_RT_TRACE_RETURN, 3,
 			(u64[]){ gfunc(call), ret, local_clock() - call->t_enter });
-	atomic_dec(&ddv_duts[call->dut].inflight);
+	this_cpu_dec(ddv_duts[call->dut].pcpu->inflight);
 }
 EXPORT_SYMBOL_GPL(ddv_call_exit);
 
@@ -107,7 +107,8 @@ unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags
 	facts.size = size;
 	facts.caller = call->ret_ip;
 	facts.task = in_task() ? current->pid : 0;
-	facts.now = local_clock();
+	/* The clock is read only for the plan's start delay. */
+	facts.now = READ_ONCE(ddv_inject.start_at) ? local_clock() : 0;
 	preempt_disable();
 	facts.cpu = raw_smp_processor_id();
 	inject_decide(&ddv_inject, &facts, &v);
@@ -157,10 +158,15 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 }
 EXPORT_SYMBOL_GPL(ddv_violation);
 
-/* May the caller of the probed function sleep? Any atomic context says no. */
+/*
+ * May the caller of the probed function sleep? Any atomic context says no:
+ * preemptible() sees spinlocks, softirq and hardirq context and interrupts
+ * off (the kernel counts preemption: CONFIG_PREEMPT_COUNT, always set with
+ * PREEMPT_DYNAMIC); rcu_preempt_depth() sees an RCU read-side section.
+ */
 bool ddv_can_sleep(void)
 {
-	return !in_atomic() && !irqs_disabled() && !rcu_preempt_depth() && !oops_in_progress;
+	return preemptible() && !rcu_preempt_depth() && !oops_in_progress;
 }
 EXPORT_SYMBOL_GPL(ddv_can_sleep);
 

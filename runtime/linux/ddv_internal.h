@@ -56,6 +56,11 @@ struct ddv_site_rt {
 	u8 patched;
 };
 
+struct ddv_dut_pcpu {
+	long inflight;		/* wrapper calls between enter and exit */
+	u64 calls;
+};
+
 struct ddv_dut {
 	enum ddv_dut_state state;
 	u16 id;
@@ -75,16 +80,21 @@ struct ddv_dut {
 	u32 nret;
 	u32 sites_patched;
 	u32 sites_refused;
+	u32 sites_init_skipped;	/* attach: sites in the freed init text */
 	bool holds_self;	/* we hold a reference on ddv.ko */
 	u16 pack_refs;		/* bit per pack id we hold a reference on */
-	atomic_t inflight;	/* wrapper calls between enter and exit */
-	atomic64_t calls;
 	atomic64_t violations;
 	atomic64_t injected;
 	u32 last_inject_func;
 	u32 last_inject_site;
 	struct delayed_work hang_work;
 	unsigned long coming_jiffies;
+	/*
+	 * Counted per CPU, so the hot path writes no shared line: a call may
+	 * enter on one CPU and exit on another, only the sums mean anything.
+	 * Allocated once with the slot (ddv_target_init), kept across uses.
+	 */
+	struct ddv_dut_pcpu __percpu *pcpu;
 };
 
 /* Per global function: what the runtime knows and what the user configured. */
@@ -107,13 +117,17 @@ int ddv_find_func(const char *symbol, u32 *gfunc);
 int ddv_list_packs(char *buf, size_t len);
 int ddv_list_funcs(char *buf, size_t len);
 
-/* target.c */
+/* stubs.S: the tail-call stub pool; target.c */
+extern const char ddv_stub_pool_start[], ddv_stub_pool_end[];
+void ddv_stub_unset(void);
+
 int ddv_target_init(void);
 void ddv_target_exit(void);
 long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live);
 long ddv_op_detach(u64 dut_id);
 long ddv_op_leak_check(u64 dut_id);
 struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site);
+u64 ddv_dut_calls(struct ddv_dut *dut);
 int ddv_stubs_init(void);
 
 /* log.c: records, over the core's per-CPU rings */

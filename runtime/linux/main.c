@@ -89,7 +89,7 @@ static long op_status(const struct ddv_cmd *cmd)
 			mutex_unlock(&ddv_mutex);
 			return -ENOENT;
 		}
-		st.calls = atomic64_read(&dut->calls);
+		st.calls = ddv_dut_calls(dut);
 		st.violations = atomic64_read(&dut->violations);
 		st.injected = atomic64_read(&dut->injected);
 		st.sites_patched = dut->sites_patched;
@@ -98,7 +98,7 @@ static long op_status(const struct ddv_cmd *cmd)
 		unsigned int d;
 
 		for (d = 1; d < DDV_MAX_DUTS; d++) {
-			st.calls += atomic64_read(&ddv_duts[d].calls);
+			st.calls += ddv_dut_calls(&ddv_duts[d]);
 			st.violations += atomic64_read(&ddv_duts[d].violations);
 			st.sites_patched += ddv_duts[d].sites_patched;
 			st.sites_refused += ddv_duts[d].sites_refused;

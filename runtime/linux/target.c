@@ -32,7 +32,6 @@ struct ddv_dut ddv_duts[DDV_MAX_DUTS];
  * address (inside the stub) names the site exactly. Call sites need no stub:
  * their return address is the byte after the call.
  */
-extern const char ddv_stub_pool_start[], ddv_stub_pool_end[];
 #define DDV_STUB_SIZE 16
 #define DDV_STUB_CALL_LEN 5
 struct ddv_stub_owner {
@@ -43,7 +42,6 @@ static struct ddv_stub_owner *stub_owner;
 static unsigned int nstubs;
 
 /* Called only by a stub that was never pointed at a wrapper: cannot happen. */
-void ddv_stub_unset(void);
 void ddv_stub_unset(void)
 {
 	WARN_ONCE(1, "ddv: unassigned tail-call stub called");
@@ -439,6 +437,7 @@ static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 
 	dut->sites_patched = 0;
 	dut->sites_refused = 0;
+	dut->sites_init_skipped = 0;
 	pokes = kvmalloc_array(dut->nsites + nstubs + 1, sizeof(*pokes), GFP_KERNEL);
 	if (!pokes)
 		return -ENOMEM;
@@ -449,7 +448,8 @@ static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 
 		s->patched = 0;
 		if (live && s->init) {
-			refuse(dut, i, DDV_REFUSE_INIT_GONE, 0);
+			/* Init text is freed once a module is live: nothing to patch. */
+			dut->sites_init_skipped++;
 			continue;
 		}
 		why = resolve_site(dut, mod, i, live, &found);
@@ -556,6 +556,39 @@ static void free_ret_table(struct ddv_dut *dut)
 }
 
 /*
+ * Calls in flight: enters minus exits over every CPU. Once no call can enter,
+ * the sum only falls (each exit matches an enter already counted), so reading
+ * the CPUs one after the other cannot show 0 too early.
+ */
+static long inflight(struct ddv_dut *dut)
+{
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(dut->pcpu, cpu)->inflight);
+	return n;
+}
+
+u64 ddv_dut_calls(struct ddv_dut *dut)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(dut->pcpu, cpu)->calls);
+	return n;
+}
+
+static void reset_calls(struct ddv_dut *dut)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(dut->pcpu, cpu)->calls = 0;
+}
+
+/*
  * Waits until no CPU can be inside a wrapper on behalf of dut: tasks that
  * entered before the sites were restored have left call_enter (RCU, RCU
  * tasks), the calls they made have returned (in-flight count), and they have
@@ -567,11 +600,11 @@ static void drain(struct ddv_dut *dut)
 
 	synchronize_rcu();
 	synchronize_rcu_tasks();
-	while (atomic_read(&dut->inflight) > 0) {
-		msleep(10);
-		if (++waited % 500 == 0)
-			pr_warn("ddv: %s: %d calls still in flight after %u s\n", dut->name,
-				atomic_read(&dut->inflight), waited / 100);
+	while (inflight(dut) > 0) {
+		msleep(20);
+		if (++waited % 250 == 0)
+			pr_warn("ddv: %s: %ld calls still in flight after %u s\n", dut->name,
+				inflight(dut), waited / 50);
 	}
 	synchronize_rcu_tasks();
 }
@@ -610,7 +643,7 @@ static void dut_coming(struct ddv_dut *dut, struct module *mod)
 	dut->mod = mod;
 	dut->saw_live = false;
 	dut->attached = false;
-	atomic64_set(&dut->calls, 0);
+	reset_calls(dut);
 	atomic64_set(&dut->violations, 0);
 	atomic64_set(&dut->injected, 0);
 	dut->last_inject_func = ~0u;
@@ -646,7 +679,7 @@ static void dut_going(struct ddv_dut *dut)
 	free_ret_table(dut);
 	leaks = ddv_store_sweep(dut, true, true);
 	ddv_log_rt(DDV_RT_DRIVER_GOING, 3, (u64)dut->id, (u64)leaks,
-		   (u64)atomic64_read(&dut->calls));
+		   ddv_dut_calls(dut));
 	pr_info("ddv: %s gone: %u leaked objects\n", dut->name, leaks);
 	put_refs(dut);
 	dut->mod = NULL;
@@ -834,6 +867,7 @@ long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live)
 		goto unlock;
 	}
 	dut->state = DDV_DUT_ARMED;
+	reset_calls(dut);
 	if (live) {
 		dut->mod = mod;
 		dut->attached = true;
@@ -855,6 +889,7 @@ long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live)
 	out->out[0] = dut->id;
 	out->out[1] = dut->sites_patched;
 	out->out[2] = dut->sites_refused;
+	out->out[3] = dut->sites_init_skipped;
 	ret = 0;
 unlock:
 	mutex_unlock(&ddv_mutex);
@@ -935,11 +970,19 @@ int ddv_target_init(void)
 	ret = ddv_stubs_init();
 	if (ret)
 		return ret;
-	for (d = 0; d < DDV_MAX_DUTS; d++)
+	for (d = 0; d < DDV_MAX_DUTS; d++) {
 		INIT_DELAYED_WORK(&ddv_duts[d].hang_work, hang_check);
-	ret = register_module_notifier(&ddv_module_nb);
-	if (ret)
+		ddv_duts[d].pcpu = alloc_percpu(struct ddv_dut_pcpu);
+		if (!ddv_duts[d].pcpu)
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		ret = register_module_notifier(&ddv_module_nb);
+	if (ret) {
+		for (d = 0; d < DDV_MAX_DUTS; d++)
+			free_percpu(ddv_duts[d].pcpu);
 		kfree(stub_owner);
+	}
 	return ret;
 }
 
@@ -957,5 +1000,7 @@ void ddv_target_exit(void)
 		if (ddv_duts[d].state != DDV_DUT_FREE)
 			dut_free(&ddv_duts[d]);
 	mutex_unlock(&ddv_mutex);
+	for (d = 0; d < DDV_MAX_DUTS; d++)
+		free_percpu(ddv_duts[d].pcpu);
 	kfree(stub_owner);
 }

@@ -200,8 +200,8 @@ check "detach the armed target" eval "rtctl detach 1 | grep -q ok"
 # --- live attach and detach under load on 2 CPUs
 check "the driver loads without ddv, churning in the background" \
 	eval "rtctl load $DUT 'background=1 hammer_ms=0' | grep -q loaded"
-check "attach patches its core sites (init sites refused)" \
-	eval "rtctl attach $DUT /root/sites.txt | grep -qE '^dut 1 sites [0-9]+ patched [1-9][0-9]* '"
+check "attach patches its core sites, none refused" \
+	eval "rtctl attach $DUT /root/sites.txt | grep -qE '^dut 1 sites [0-9]+ patched [1-9][0-9]* refused 0$'"
 sleep 1
 c1=$(status_field 1 calls)
 sleep 1
@@ -267,6 +267,19 @@ dump_log e1000 e1000-sites.txt
 check "e1000: no finding, no false leak" test "$(pack_records /root/e1000.txt)" = 0
 check "e1000: driver-going says 0 leaks" grep -q 'ddv.driver-going args=0x1,0,' /root/e1000.txt
 rtctl detach 1 >/dev/null
+
+# e1000 attached live while its link is up, then detached.
+check "e1000 loads without ddv" insmod $e1000
+ip link set eth0 up
+sleep 1
+check "attach to e1000: core sites patched, none refused" \
+	eval "rtctl attach $e1000 /root/e1000-sites.txt | grep -qE '^dut 1 sites [0-9]+ patched [1-9][0-9]* refused 0$'"
+sleep 4
+calls=$(status_field 1 calls)
+check "e1000's calls seen after attach ($calls)" test "${calls:-0}" -gt 0
+check "detach from e1000" eval "rtctl detach 1 | grep -q ok"
+ip link set eth0 down
+check "e1000 unloads after detach" rmmod e1000
 check "the pack unloads" rmmod ddv-linux
 check "ddv unloads" rmmod ddv
 check "kernel sound" kernel_sound
