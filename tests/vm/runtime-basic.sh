@@ -83,6 +83,7 @@ calls=$(status_field 1 calls)
 check "calls intercepted ($calls)" test "${calls:-0}" -gt 1000
 check "ddv cannot be unloaded while the driver is patched" eval "! rmmod ddv 2>/dev/null"
 check "ddv still there" module_loaded ddv
+check "the pack cannot be unloaded while the driver is patched" eval "! rmmod rt_pack 2>/dev/null"
 check "the driver unloads" rmmod rt_selftest
 dump_log load
 check "one leak reported with its size (77)" \

@@ -26,7 +26,7 @@
  *		ret = kmalloc_trace(s, flags, size);
  *		if (ret) {                                  // after ret != NULL { create heap[ret] { size = size; } }
  *			u64 f[DDV_MAX_FIELDS] = { size };
- *			ddv_obj_create(&call, 0, (u64)(unsigned long)ret, 0, f, 3);
+ *			ddv_obj_create(&call, 0, (u64)(unsigned long)ret, 0, f, NULL);
  *		}
  *	out:
  *		ddv_call_exit(&call, (u64)(unsigned long)ret);
@@ -193,7 +193,7 @@ bool ddv_can_sleep(void);
 struct ddv_obj {
 	u64 key;
 	u64 fields[DDV_MAX_FIELDS];
-	unsigned long site;		/* return address of the call that created it */
+	unsigned long site;		/* the creating call: global function id << 32 | its site id */
 	u16 type;			/* local to the pack */
 	u16 dut;			/* owning driver; 0: nobody's (ownership transferred) */
 	u8 state;
