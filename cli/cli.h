@@ -202,6 +202,7 @@ int state_drain(int dev_fd, size_t *bytes);
 int state_read_records(void **data, size_t *size);
 int state_add_finding(const char *line);
 int state_read_findings(char **text);
+int state_find_dut(const char *module);
 
 /* decode.c: binary log records to events with names, text and JSON. */
 struct event_arg {
@@ -269,6 +270,7 @@ int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, 
 
 /* ksyms.c: kernel addresses by name (/proc/kallsyms). */
 bool ksym_name(uint64_t addr, struct strbuf *sb);
+bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi);
 
 /* report.c: findings out of events. */
 struct report {

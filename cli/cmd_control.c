@@ -1,6 +1,7 @@
 /* cmd_control.c: "ddv trace" and "ddv inject": run-time settings of the runtime. */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,7 +94,12 @@ static int inject_usage(FILE *f)
 	fprintf(f, "usage: ddv inject nth FUNC N\n"
 		   "       ddv inject nth-any N\n"
 		   "       ddv inject random FUNC|all PERCENT [--consecutive K]\n"
-		   "       ddv inject off\n");
+		   "       ddv inject plan KEY=VALUE...\n"
+		   "       ddv inject off\n"
+		   "plan keys (rates in percent, 0 = off): rate, consecutive, nth-any, mem-rate,\n"
+		   "  mem-size-min, mem-budget, mem-contig-rate, mem-contig-min, trylock-rate,\n"
+		   "  lock-delay-rate, lock-delay-max (ns), phase (any|init|after-init), task (pid),\n"
+		   "  start-delay (ns), caller (a function of the driver: DRIVER:FUNC)\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -108,6 +114,84 @@ static bool parse_percent(const char *s, uint64_t *ppm)
 		return false;
 	*ppm = (uint64_t)(pct * 10000 + 0.5);
 	return true;
+}
+
+/* One KEY=VALUE of "ddv inject plan" into the plan; false with a diagnostic. */
+static bool plan_set(struct ddv_inject_plan *plan, const char *kv)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+		bool percent;
+	} keys[] = {
+#define KEY(name, field, pct) { name, offsetof(struct ddv_inject_plan, field), pct }
+		KEY("rate", rate_ppm, true),
+		KEY("consecutive", consecutive, false),
+		KEY("nth-any", nth_any, false),
+		KEY("mem-rate", mem_rate_ppm, true),
+		KEY("mem-size-min", mem_size_min, false),
+		KEY("mem-budget", mem_budget, false),
+		KEY("mem-contig-rate", mem_contig_rate_ppm, true),
+		KEY("mem-contig-min", mem_contig_min, false),
+		KEY("trylock-rate", trylock_rate_ppm, true),
+		KEY("lock-delay-rate", lock_delay_rate_ppm, true),
+		KEY("lock-delay-max", lock_delay_max_ns, false),
+		KEY("task", task, false),
+		KEY("start-delay", start_delay_ns, false),
+#undef KEY
+	};
+	const char *eq = strchr(kv, '='), *value;
+	size_t klen;
+
+	if (!eq) {
+		ddv_error(0, "inject plan: '%s': expected KEY=VALUE", kv);
+		return false;
+	}
+	klen = eq - kv;
+	value = eq + 1;
+	if (klen == 5 && !strncmp(kv, "phase", 5)) {
+		if (!strcmp(value, "any"))
+			plan->phase = 0;
+		else if (!strcmp(value, "init"))
+			plan->phase = 1;
+		else if (!strcmp(value, "after-init"))
+			plan->phase = 2;
+		else
+			goto bad;
+		return true;
+	}
+	if (klen == 6 && !strncmp(kv, "caller", 6)) {
+		/* DRIVER:FUNC: the calls that return into that function of the driver. */
+		const char *colon = strchr(value, ':');
+		char *module = colon ? xstrndup(value, colon - value) : NULL;
+		uint64_t lo, hi;
+		bool ok = ksym_range(colon ? colon + 1 : value, module, &lo, &hi);
+
+		free(module);
+		plan->caller_lo = lo;
+		plan->caller_hi = hi;
+		if (!ok) {
+			ddv_error(ENOENT, "inject plan: caller %s (not in /proc/kallsyms: is the "
+				  "driver loaded?)", value);
+			return false;
+		}
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		uint64_t v;
+
+		if (strlen(keys[i].key) != klen || strncmp(kv, keys[i].key, klen))
+			continue;
+		if (!(keys[i].percent ? parse_percent(value, &v) : parse_u64(value, &v)))
+			goto bad;
+		*(__u64 *)((char *)plan + keys[i].offset) = v;
+		return true;
+	}
+	ddv_error(0, "inject plan: unknown key '%.*s' (ddv inject --help lists them)", (int)klen, kv);
+	return false;
+bad:
+	ddv_error(0, "inject plan: bad value in '%s'", kv);
+	return false;
 }
 
 int cmd_inject(int argc, char **argv)
@@ -153,6 +237,14 @@ int cmd_inject(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		err = ctl_call(fd, DDV_OP_INJECT, 2, (uint64_t[]){ DDV_INJECT_NTH_ANY, n }, NULL);
+	} else if (!strcmp(mode, "plan") && argc >= 3) {
+		struct ddv_inject_plan plan = { 0 };
+
+		for (int i = 2; i < argc; i++)
+			if (!plan_set(&plan, argv[i]))
+				return EXIT_USAGE;
+		err = ctl_call(fd, DDV_OP_INJECT, 3,
+			       (uint64_t[]){ DDV_INJECT_PLAN, (uintptr_t)&plan, sizeof(plan) }, NULL);
 	} else if (!strcmp(mode, "random") && (argc == 4 || argc == 6)) {
 		uint64_t ppm;
 
@@ -179,4 +271,59 @@ int cmd_inject(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
+}
+
+/* "ddv off FUNC|RULE" / "ddv on FUNC|RULE": a hot function or a rule switched off, or back on. */
+int cmd_switch(int argc, char **argv)
+{
+	bool off = !strcmp(argv[0], "off");
+	uint64_t ids[MAX_IDS];
+	struct rt_tables rt;
+	struct catalog cat;
+	unsigned int n;
+	int fd, err = 0;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		printf("usage: ddv %s FUNC|RULE-ID\n", argv[0]);
+		return argc == 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
+	}
+	fd = ctl_open();
+	if (fd < 0 || runtime_tables(fd, &rt))
+		return EXIT_ERROR;
+	load_catalogs(&cat, catalog_default_dir(NULL));
+	/* A rule id names a message of a pack; anything else is a function. */
+	for (unsigned int p = 0; p < cat.npacks; p++) {
+		struct cat_pack *pack = cat.packs[p];
+
+		for (unsigned int m = 1; m < pack->nmsgs; m++) {
+			const struct rt_pack *rp = NULL;
+
+			if (!pack->msgs[m].rule_id || strcmp(pack->msgs[m].rule_id, argv[1]))
+				continue;
+			for (unsigned int i = 0; i < rt.npacks; i++)
+				if (!strcmp(rt.packs[i].name, pack->name))
+					rp = &rt.packs[i];
+			if (!rp)
+				continue;
+			err = ctl_call(fd, DDV_OP_RULE_OFF, 3, (uint64_t[]){ rp->id, m, off }, NULL);
+			if (err)
+				ddv_error(-err, "%s %s", argv[0], argv[1]);
+			catalog_free(&cat);
+			rt_tables_free(&rt);
+			return err ? EXIT_ERROR : EXIT_OK;
+		}
+	}
+	catalog_free(&cat);
+	rt_tables_free(&rt);
+	if (!strchr(argv[1], '.') || !strcmp(argv[1], "all")) {
+		if (resolve(fd, argv[1], ids, &n))
+			return EXIT_ERROR;
+		for (unsigned int i = 0; i < n && !err; i++)
+			err = ctl_call(fd, DDV_OP_SET_FUNC_OFF, 2, (uint64_t[]){ ids[i], off }, NULL);
+		if (err)
+			ddv_error(-err, "%s %s", argv[0], argv[1]);
+		return err ? EXIT_ERROR : EXIT_OK;
+	}
+	ddv_error(ENOENT, "%s %s: no such rule in the catalogs, nor function", argv[0], argv[1]);
+	return EXIT_ERROR;
 }

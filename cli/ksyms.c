@@ -85,3 +85,26 @@ bool ksym_name(uint64_t addr, struct strbuf *sb)
 		sb_printf(sb, "%s+%#" PRIx64, k->name, addr - k->addr);
 	return true;
 }
+
+/* The text range [lo, hi) of function name (of module, when given): to the next symbol. */
+bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi)
+{
+	size_t len = strlen(name);
+
+	if (!loaded)
+		ksyms_load();
+	for (size_t i = 0; i < nksyms; i++) {
+		const char *n = ksyms[i].name, *mod = strchr(n, ' ');
+		size_t nlen = mod ? (size_t)(mod - n) : strlen(n);
+
+		if (nlen != len || strncmp(n, name, len))
+			continue;
+		if (module && (!mod || strncmp(mod + 2, module, strlen(module)) ||
+			       mod[2 + strlen(module)] != ']'))
+			continue;
+		*lo = ksyms[i].addr;
+		*hi = i + 1 < nksyms ? ksyms[i + 1].addr : *lo + 1;
+		return true;
+	}
+	return false;
+}

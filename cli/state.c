@@ -324,3 +324,22 @@ int state_read_findings(char **text)
 	}
 	return err;
 }
+
+/* The driver id the state last gave module (its latest site table), or -ENOENT. */
+int state_find_dut(const char *module)
+{
+	int found = -ENOENT;
+
+	for (unsigned int dut = 1; dut < 64; dut++) {
+		struct site_table t;
+		bool match = false;
+
+		for (unsigned int gen = 1; !state_load_sites(dut, gen, &t); gen++) {
+			match = !strcmp(t.module, module);
+			site_table_free(&t);
+		}
+		if (match)
+			found = dut;
+	}
+	return found;
+}
