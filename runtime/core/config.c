@@ -17,7 +17,9 @@ int config_set(struct config *c, enum config_prop prop, u32 id, u64 value)
 	if ((unsigned int)prop >= CONFIG_NPROPS)
 		return -EINVAL;
 	ret = store_insert(c->store, STORE_TYPE_CONFIG, key, 0, 0, 0, fields, NULL);
-	if (ret == -EEXIST)
+	if (ret == 0)
+		ENV_ADD(c->nset[prop], 1);
+	else if (ret == -EEXIST)
 		ret = store_set_field(c->store, STORE_TYPE_CONFIG, key, 0, value, NULL);
 	if (ret)
 		return ret;
@@ -28,9 +30,14 @@ int config_set(struct config *c, enum config_prop prop, u32 id, u64 value)
 
 int config_unset(struct config *c, enum config_prop prop, u32 id)
 {
+	int ret;
+
 	if ((unsigned int)prop >= CONFIG_NPROPS)
 		return -EINVAL;
-	return store_delete(c->store, STORE_TYPE_CONFIG, config_key(prop, id), NULL);
+	ret = store_delete(c->store, STORE_TYPE_CONFIG, config_key(prop, id), NULL);
+	if (ret == 0)
+		ENV_ADD(c->nset[prop], -1);
+	return ret;
 }
 
 u64 config_reset(struct config *c, enum config_prop prop)
@@ -48,8 +55,10 @@ u64 config_reset(struct config *c, enum config_prop prop)
 	while (store_next(c->store, &cursor, &all, &o)) {
 		if (o.key >> 32 != prop)
 			continue;
-		if (store_delete(c->store, STORE_TYPE_CONFIG, o.key, NULL) == 0)
+		if (store_delete(c->store, STORE_TYPE_CONFIG, o.key, NULL) == 0) {
+			ENV_ADD(c->nset[prop], -1);
 			n++;
+		}
 		cursor--;	/* the deletion may have shifted the next entry here */
 	}
 	bloom_clear(&c->bloom[prop]);

@@ -35,6 +35,7 @@ enum config_prop {
 struct config {
 	struct store *store;
 	struct bloom bloom[CONFIG_NPROPS];
+	s32 nset[CONFIG_NPROPS];	/* ids set per property: 0 lets a caller skip a whole mode */
 };
 
 void config_init(struct config *c, struct store *store);
@@ -54,6 +55,12 @@ static inline u64 config_get(struct config *c, enum config_prop prop, u32 id, u6
 	if (store_lookup(c->store, STORE_TYPE_CONFIG, config_key(prop, id), &o))
 		return dflt;
 	return o.fields[0];
+}
+
+/* How many ids have a value for prop (0: none; cheap to read anywhere). */
+static inline s32 config_count(struct config *c, enum config_prop prop)
+{
+	return ENV_READ(c->nset[prop]);
 }
 
 /* Sets (or replaces) the value. -ENOSPC when the store is full. */

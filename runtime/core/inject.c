@@ -125,6 +125,10 @@ bool inject_decide(struct inject_state *st, const struct inject_facts *f,
 	v->value_index = 0;
 	v->reason = INJECT_NONE;
 	v->delay_ns = 0;
+	/* Nothing armed, no function configured: the common case, a few loads. */
+	if (likely(!armed && !config_count(cfg, CONFIG_FAULT_RATE) &&
+		   !config_count(cfg, CONFIG_FAULT_NTH) && !config_count(cfg, CONFIG_FAULT_STREAK)))
+		return false;
 
 	fallible = f->nfail && (f->fault_class == DDV_FAULT_GENERIC ||
 				f->fault_class == DDV_FAULT_ALLOC ||

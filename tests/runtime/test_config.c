@@ -56,8 +56,10 @@ Test(config, get_set_unset_reset)
 	cr_assert_eq(config_set(&c, CONFIG_RULE_OFF, DDV_MSG_ID(3, 9), 1), 0);
 	cr_assert_eq(config_get(&c, CONFIG_RULE_OFF, DDV_MSG_ID(3, 9), 0), 1);
 	cr_assert_eq(config_get(&c, CONFIG_RULE_OFF, DDV_MSG_ID(3, 8), 0), 0);
+	cr_assert_eq(config_count(&c, CONFIG_TRACE_LEVEL), 1);
 	cr_assert_eq(config_unset(&c, CONFIG_TRACE_LEVEL, 5), 0);
 	cr_assert_eq(config_unset(&c, CONFIG_TRACE_LEVEL, 5), -ENOENT);
+	cr_assert_eq(config_count(&c, CONFIG_TRACE_LEVEL), 0);
 	cr_assert_eq(config_get(&c, CONFIG_TRACE_LEVEL, 5, 77), 77);
 	/* Counters. */
 	cr_assert_eq(config_adjust(&c, CONFIG_FAULT_NTH, 4, -1, 0, 100, &r), -ENOENT);
@@ -69,7 +71,11 @@ Test(config, get_set_unset_reset)
 	/* Reset one property: the others stay. */
 	for (unsigned int i = 0; i < 300; i++)
 		cr_assert_eq(config_set(&c, CONFIG_FAULT_RATE, i, i + 1), 0);
+	cr_assert_eq(config_set(&c, CONFIG_FAULT_RATE, 7, 70), 0);	/* a replacement is not a new id */
+	cr_assert_eq(config_count(&c, CONFIG_FAULT_RATE), 300);
+	cr_assert_eq(config_count(&c, CONFIG_FAULT_NTH), 1);
 	cr_assert_eq(config_reset(&c, CONFIG_FAULT_RATE), 300);
+	cr_assert_eq(config_count(&c, CONFIG_FAULT_RATE), 0);
 	for (unsigned int i = 0; i < 300; i++)
 		cr_assert_eq(config_get(&c, CONFIG_FAULT_RATE, i, 0), 0);
 	cr_assert_eq(config_get(&c, CONFIG_RULE_OFF, DDV_MSG_ID(3, 9), 0), 1);
