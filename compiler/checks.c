@@ -238,8 +238,22 @@ static void check_types(struct spec *spec)
 	}
 }
 
+/* Files of one pack often include the same header: keep the first. */
+static void dedupe_includes(struct spec *spec)
+{
+	struct strmap seen = { 0 };
+
+	for (struct include **pp = &spec->includes; *pp;) {
+		if (strmap_put(&seen, (*pp)->header, *pp))
+			*pp = (*pp)->next;
+		else
+			pp = &(*pp)->next;
+	}
+}
+
 static void check_predicates(struct spec *spec)
 {
+	dedupe_includes(spec);
 	for (struct predicate *p = spec->predicates; p; p = p->next)
 		for (struct predicate *q = spec->predicates; q != p; q = q->next)
 			if (!strcmp(p->name, q->name))
@@ -432,7 +446,23 @@ static void check_functions(struct spec *spec)
 				class_given = true;
 				check_class(&x, c, cl);
 				break;
+			case CL_WRITES:
+				resolve_expr(&x, cl->target);
+				resolve_expr(&x, cl->value);
+				/* Only memory the caller handed in: *p or p->field. */
+				if (!(cl->target->kind == E_UNARY && cl->target->op == '*') &&
+				    !(cl->target->kind == E_MEMBER && cl->target->op == TOK_ARROW))
+					error_at(&cl->target->pos, WRITE_TARGET,
+						 "'writes' stores through a pointer parameter: write *p = ... or p->f = ...");
+				break;
 			}
+		}
+		for (struct clause *cl = c->clauses; cl; cl = cl->next) {
+			if (cl->kind != CL_WRITES)
+				continue;
+			if (!c->fails)
+				error_at(&cl->pos, CLASS_NEEDS_FAILS,
+					 "'writes' says what an injected failure stores: give 'fails' too");
 		}
 		check_fail_values(c);
 		if (!class_given && c->fails)
@@ -855,7 +885,7 @@ static void check_rule_ids(struct spec *spec)
 const struct check checks[] = {
 	{ "pack", "one pack name and version across all files", check_pack },
 	{ "types", "object types: fields, states, attributes, leak messages", check_types },
-	{ "predicates", "kernel predicates declared once", check_predicates },
+	{ "predicates", "kernel predicates declared once (and headers included once)", check_predicates },
 	{ "functions", "symbols, prototypes, failure values, injection classes", check_functions },
 	{ "rules", "names in rules, object operations, messages", check_rules },
 	{ "scopes", "leak scopes between two calls", check_scopes },

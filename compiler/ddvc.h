@@ -67,7 +67,8 @@
 	X(BAD_RULE_ID, "check.bad-rule-id")				\
 	X(BAD_SEVERITY, "check.bad-severity")				\
 	X(BAD_ATTRIBUTE, "check.bad-attribute")				\
-	X(PARAM_UNNAMED, "check.param-unnamed")
+	X(PARAM_UNNAMED, "check.param-unnamed")				\
+	X(WRITE_TARGET, "check.write-target")
 
 enum ddvc_diag_id {
 #define X(name, text) DIAG_##name,
@@ -286,7 +287,7 @@ struct class_arg {
 	struct class_arg *next;
 };
 
-enum clause_kind { CL_MAY_SLEEP, CL_FAILS, CL_CLASS };
+enum clause_kind { CL_MAY_SLEEP, CL_FAILS, CL_CLASS, CL_WRITES };
 
 struct clause {
 	enum clause_kind kind;
@@ -294,6 +295,7 @@ struct clause {
 	struct fail_value *fails;
 	const char *class_name;
 	struct class_arg *class_args;
+	struct expr *target, *value;	/* CL_WRITES: what an injected failure stores */
 	struct clause *next;
 };
 
@@ -309,6 +311,7 @@ struct contract {
 	struct fail_value *fails;
 	int nfails;
 	enum fault_class fault_class;
+	struct clause *writes;		/* CL_WRITES clauses, in order */
 	struct expr *alloc_size;
 	bool contig;
 	int nrules;			/* for derived rule ids */

@@ -532,6 +532,15 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 			w->indent--;
 			w_line(w, "case %d:", i);
 			w->indent++;
+			/* What the real function stores when it fails, the injected failure stores too. */
+			for (struct clause *cl = c->clauses; cl; cl = cl->next) {
+				if (cl->kind != CL_WRITES)
+					continue;
+				emit_expr(w, cl->target);
+				w_printf(w, " = ");
+				emit_expr(w, cl->value);
+				w_printf(w, ";\n");
+			}
 			w_printf(w, "ret = ");
 			emit_fail_value(w, fv);
 			w_printf(w, ";\n");

@@ -235,6 +235,15 @@ int emit_doc(struct spec *spec, FILE *out)
 			}
 			fputc('.', out);
 		}
+		for (struct clause *cl = c->clauses; cl; cl = cl->next) {
+			if (cl->kind != CL_WRITES)
+				continue;
+			fputs(" On an injected failure it stores `", out);
+			doc_expr(out, cl->target);
+			fputs(" = ", out);
+			doc_expr(out, cl->value);
+			fputs("`.", out);
+		}
 		if (c->alloc_size) {
 			fputs(" Allocation size: `", out);
 			doc_expr(out, c->alloc_size);

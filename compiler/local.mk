@@ -14,9 +14,11 @@ compiler_ddvc_LDADD = compiler/libddvc.a
 dist_man_MANS += man/ddvc.1 man/ddv-rules.5
 EXTRA_DIST += specs generated scripts/bench-ddvc
 
-# generated/ holds ddvc's output for the shipped specs: `make generated` refreshes it.
+# generated/ holds ddvc's output for the shipped specs (and their review document linux.md):
+# `make generated` refreshes it.
 DDV_SPECS = specs/linux/heap.ddv specs/linux/dma.ddv specs/linux/irq.ddv \
 	specs/linux/timer.ddv specs/linux/net.ddv specs/linux/pci.ddv
 generated: compiler/ddvc
-	cd $(top_srcdir) && $(abs_top_builddir)/compiler/ddvc compile $(DDV_SPECS) -o generated
+	cd $(top_srcdir) && $(abs_top_builddir)/compiler/ddvc compile $(DDV_SPECS) -o generated && \
+		$(abs_top_builddir)/compiler/ddvc doc $(DDV_SPECS) -o generated/linux.md
 .PHONY: generated

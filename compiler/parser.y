@@ -125,7 +125,7 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 %token <str> TOK_INSIDE "inside" TOK_IF "if" TOK_ELSE "else" TOK_KERNEL "kernel"
 %token <str> TOK_FAILS "fails" TOK_MAY_SLEEP "may_sleep" TOK_CLASS "class"
 %token <str> TOK_OPTIONAL "optional" TOK_SINCE "since" TOK_BEFORE "before"
-%token <str> TOK_SIZEOF "sizeof" TOK_STATE "state"
+%token <str> TOK_SIZEOF "sizeof" TOK_STATE "state" TOK_WRITES "writes"
 %token TOK_ARROW "->" TOK_DOTDOT ".." TOK_EQ "==" TOK_NE "!=" TOK_LE "<=" TOK_GE ">="
 %token TOK_AND "&&" TOK_OR "||" TOK_SHL "<<" TOK_SHR ">>"
 
@@ -454,6 +454,14 @@ clause:
 				f->value = e;
 				APPEND($$->fails, f);
 			}
+		}
+	| TOK_WRITES expr '=' expr
+		{
+			$$ = tree_alloc(sizeof(*$$));
+			$$->kind = CL_WRITES;
+			$$->pos = @2;
+			$$->target = $2;
+			$$->value = $4;
 		}
 	| TOK_CLASS TOK_IDENT
 		{

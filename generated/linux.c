@@ -14,7 +14,6 @@
 #include <linux/interrupt.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
-#include <linux/hardirq.h>
 #include <linux/netdevice.h>
 #include <linux/etherdevice.h>
 #include <linux/skbuff.h>
@@ -36,7 +35,7 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 		return kmalloc_trace(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -52,7 +51,7 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -75,7 +74,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 		return __kmalloc(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -91,7 +90,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -114,7 +113,7 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 		return kmalloc_large(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -130,7 +129,7 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -153,7 +152,7 @@ static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_
 		return kmalloc_trace_noprof(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -169,7 +168,7 @@ static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -192,7 +191,7 @@ static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 		return kmalloc_large_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -208,7 +207,7 @@ static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -231,7 +230,7 @@ static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 		return __kmalloc_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -247,7 +246,7 @@ static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -270,7 +269,7 @@ static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, siz
 		return __kmalloc_cache_noprof(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -286,7 +285,7 @@ static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, siz
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -309,7 +308,7 @@ static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 		return __kmalloc_large_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 164, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -325,7 +324,7 @@ static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 165, 0);
+				ddv_violation(&ddv_call, 167, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -347,7 +346,7 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 		return __kmalloc_node(size, flags, node);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 168, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -363,7 +362,7 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 167, 0);
+				ddv_violation(&ddv_call, 169, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -383,7 +382,7 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 		return kmalloc_node_trace(s, flags, node, size);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 168, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -399,7 +398,7 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 167, 0);
+				ddv_violation(&ddv_call, 169, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -419,7 +418,7 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 		return kmalloc_large_node(size, flags, node);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 166, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 168, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -435,7 +434,7 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 167, 0);
+				ddv_violation(&ddv_call, 169, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -455,7 +454,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 		return krealloc(objp, new_size, flags);
 	/* specs/linux/heap.ddv:63:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 168, 1, (u64)(unsigned long)(new_size));
+		ddv_violation(&ddv_call, 170, 1, (u64)(unsigned long)(new_size));
 	/* specs/linux/heap.ddv:65:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:66:3: require */
@@ -465,7 +464,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 169, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 171, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	switch (ddv_should_fail(&ddv_call, (u64)(new_size), DDV_CONTIG)) {
@@ -483,7 +482,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 			/* specs/linux/heap.ddv:71:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 170, 1, (u64)(unsigned long)(objp));
+					ddv_violation(&ddv_call, 172, 1, (u64)(unsigned long)(objp));
 			}
 		}
 		/* specs/linux/heap.ddv:73:3: object operation */
@@ -491,7 +490,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 171, 0);
+				ddv_violation(&ddv_call, 173, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -511,7 +510,7 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 		return kstrdup(s, gfp);
 	/* specs/linux/heap.ddv:81:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 172, 0);
+		ddv_violation(&ddv_call, 174, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)((s ? (strlen(s) + 1) : 0)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -527,7 +526,7 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 173, 0);
+				ddv_violation(&ddv_call, 175, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -547,7 +546,7 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 		return kmemdup(src, len, gfp);
 	/* specs/linux/heap.ddv:92:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 174, 1, (u64)(unsigned long)(len));
+		ddv_violation(&ddv_call, 176, 1, (u64)(unsigned long)(len));
 	switch (ddv_should_fail(&ddv_call, (u64)(len), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -563,7 +562,7 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 175, 0);
+				ddv_violation(&ddv_call, 177, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -599,11 +598,11 @@ static void ddv_w_kfree(const void *objp)
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:104:4: check */
 					if (!(!(timer_pending(t))))
-						ddv_violation(&ddv_call, 176, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
+						ddv_violation(&ddv_call, 178, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
 					/* specs/linux/heap.ddv:106:4: object operation */
 					{
 						if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(t), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 177, 0);
+							ddv_violation(&ddv_call, 179, 0);
 					}
 				}
 			}
@@ -623,11 +622,11 @@ static void ddv_w_kfree(const void *objp)
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:109:4: check */
 					if (!(!(work_pending(w))))
-						ddv_violation(&ddv_call, 178, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
+						ddv_violation(&ddv_call, 180, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
 					/* specs/linux/heap.ddv:111:4: object operation */
 					{
 						if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(w), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 179, 0);
+							ddv_violation(&ddv_call, 181, 0);
 					}
 				}
 			}
@@ -639,12 +638,12 @@ static void ddv_w_kfree(const void *objp)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(objp), &ddv_o0);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 180, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 182, 1, (u64)(unsigned long)(objp));
 		}
 		/* specs/linux/heap.ddv:114:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 183, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	kfree(objp);
@@ -689,7 +688,7 @@ static void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 		return devm_kmalloc(dev, size, gfp);
 	/* specs/linux/heap.ddv:134:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 182, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 184, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -728,7 +727,7 @@ static void *ddv_w_vmalloc(unsigned long size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 183, 0);
+				ddv_violation(&ddv_call, 185, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -761,7 +760,7 @@ static void *ddv_w_vzalloc(unsigned long size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 184, 0);
+				ddv_violation(&ddv_call, 186, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -796,7 +795,7 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 185, 0);
+					ddv_violation(&ddv_call, 187, 0);
 			}
 		} else {
 			/* specs/linux/heap.ddv:168:4: object operation */
@@ -804,7 +803,7 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 186, 0);
+					ddv_violation(&ddv_call, 188, 0);
 			}
 		}
 	}
@@ -833,12 +832,12 @@ static void ddv_w_vfree(const void *addr)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 187, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 189, 1, (u64)(unsigned long)(addr));
 		}
 		/* specs/linux/heap.ddv:178:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 188, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 190, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	vfree(addr);
@@ -864,13 +863,13 @@ static void ddv_w_kvfree(const void *addr)
 			/* specs/linux/heap.ddv:186:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 189, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 191, 1, (u64)(unsigned long)(addr));
 			}
 		} else {
 			/* specs/linux/heap.ddv:188:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 190, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 192, 1, (u64)(unsigned long)(addr));
 			}
 		}
 	}
@@ -891,10 +890,10 @@ static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *
 		return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
 	/* specs/linux/dma.ddv:27:2: check */
 	if (!(dma_handle != NULL))
-		ddv_violation(&ddv_call, 191, 0);
+		ddv_violation(&ddv_call, 193, 0);
 	/* specs/linux/dma.ddv:28:2: check */
 	if (!(!(gfpflags_allow_blocking(flag)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 192, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 194, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -910,7 +909,7 @@ static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
 
 			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 193, 0);
+				ddv_violation(&ddv_call, 195, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -931,7 +930,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 	}
 	/* specs/linux/dma.ddv:39:2: check */
 	if (!(!(irqs_disabled())))
-		ddv_violation(&ddv_call, 194, 0);
+		ddv_violation(&ddv_call, 196, 0);
 	/* specs/linux/dma.ddv:40:2: if */
 	if (cpu_addr != NULL) {
 		/* specs/linux/dma.ddv:41:3: require */
@@ -941,7 +940,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 195, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 197, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:43:3: check */
 		{
@@ -950,7 +949,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-				ddv_violation(&ddv_call, 196, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 198, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:45:3: check */
 		{
@@ -959,7 +958,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle))
-				ddv_violation(&ddv_call, 197, 1, (u64)(unsigned long)(dma_handle));
+				ddv_violation(&ddv_call, 199, 1, (u64)(unsigned long)(dma_handle));
 		}
 		/* specs/linux/dma.ddv:47:3: check */
 		{
@@ -968,12 +967,12 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev))
-				ddv_violation(&ddv_call, 198, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:49:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 199, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
@@ -993,7 +992,7 @@ static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page
 		return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
 	/* specs/linux/dma.ddv:58:2: check */
 	if (!(((dir == DMA_TO_DEVICE) || (dir == DMA_FROM_DEVICE)) || (dir == DMA_BIDIRECTIONAL)))
-		ddv_violation(&ddv_call, 200, 0);
+		ddv_violation(&ddv_call, 202, 0);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = DMA_MAPPING_ERROR;
@@ -1009,7 +1008,7 @@ static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
 
 			if (ddv_obj_create(&ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 203, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1035,7 +1034,7 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 204, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:71:2: check */
 	{
@@ -1044,7 +1043,7 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-			ddv_violation(&ddv_call, 203, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 205, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:73:2: check */
 	{
@@ -1053,12 +1052,12 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir))
-			ddv_violation(&ddv_call, 204, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 206, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:75:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 3, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 205, 0);
+			ddv_violation(&ddv_call, 207, 0);
 	}
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 	ddv_call_exit(&ddv_call, 0);
@@ -1083,7 +1082,7 @@ static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, s
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 206, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_cpu(dev, addr, size, dir);
 	ddv_call_exit(&ddv_call, 0);
@@ -1108,7 +1107,7 @@ static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 207, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 209, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_device(dev, addr, size, dir);
 	ddv_call_exit(&ddv_call, 0);
@@ -1173,13 +1172,13 @@ static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, i
 		return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
 	/* specs/linux/irq.ddv:21:2: check */
 	if (!((handler != NULL) || (thread_fn != NULL)))
-		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 210, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:22:2: check */
 	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
-		ddv_violation(&ddv_call, 209, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 211, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:23:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 210, 0);
+		ddv_violation(&ddv_call, 212, 0);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
@@ -1198,7 +1197,7 @@ static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, i
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
 
 			if (ddv_obj_create(&ddv_call, 4, (u64)(unsigned long)(irq), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 211, 1, (u64)(unsigned long)(irq));
+				ddv_violation(&ddv_call, 213, 1, (u64)(unsigned long)(irq));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1218,7 +1217,7 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 		return free_irq(irq, dev_id);
 	/* specs/linux/irq.ddv:32:2: check */
 	if (!(!(in_interrupt())))
-		ddv_violation(&ddv_call, 212, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 214, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:33:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
@@ -1226,7 +1225,7 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(irq), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 213, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 215, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:34:2: check */
 	{
@@ -1235,12 +1234,12 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(irq), &ddv_o0);
 		if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id))
-			ddv_violation(&ddv_call, 214, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 216, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:35:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 4, (u64)(unsigned long)(irq), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 215, 0);
+			ddv_violation(&ddv_call, 217, 0);
 	}
 	ret = free_irq(irq, dev_id);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1264,7 +1263,7 @@ static void ddv_w_disable_irq(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 216, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 218, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1287,7 +1286,7 @@ static void ddv_w_disable_irq_nosync(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 217, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 219, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq_nosync(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1309,7 +1308,7 @@ static bool ddv_w_disable_hardirq(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 218, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 220, 1, (u64)(unsigned long)(irq));
 	}
 	ret = disable_hardirq(irq);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1333,7 +1332,7 @@ static void ddv_w_enable_irq(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 219, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 221, 1, (u64)(unsigned long)(irq));
 	}
 	enable_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1353,7 +1352,7 @@ static void ddv_w_synchronize_irq(unsigned int irq)
 	}
 	/* specs/linux/irq.ddv:63:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 220, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 222, 1, (u64)(unsigned long)(irq));
 	synchronize_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
 }
@@ -1379,14 +1378,14 @@ static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct t
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/timer.ddv:26:3: check */
 			if (!(!(timer_pending(timer))))
-				ddv_violation(&ddv_call, 221, 1, (u64)(unsigned long)(timer));
+				ddv_violation(&ddv_call, 223, 1, (u64)(unsigned long)(timer));
 		} else {
 			/* specs/linux/timer.ddv:28:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 5, (u64)(unsigned long)(timer), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 222, 0);
+					ddv_violation(&ddv_call, 224, 0);
 			}
 		}
 	}
@@ -1412,7 +1411,7 @@ static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(timer), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 223, 1, (u64)(unsigned long)(timer));
+			ddv_violation(&ddv_call, 225, 1, (u64)(unsigned long)(timer));
 	}
 	ret = mod_timer(timer, expires);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1433,7 +1432,7 @@ static void ddv_w_add_timer(struct timer_list *timer)
 	}
 	/* specs/linux/timer.ddv:40:2: check */
 	if (!(!(timer_pending(timer))))
-		ddv_violation(&ddv_call, 224, 1, (u64)(unsigned long)(timer));
+		ddv_violation(&ddv_call, 226, 1, (u64)(unsigned long)(timer));
 	/* specs/linux/timer.ddv:41:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
@@ -1441,7 +1440,7 @@ static void ddv_w_add_timer(struct timer_list *timer)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(timer), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 225, 1, (u64)(unsigned long)(timer));
+			ddv_violation(&ddv_call, 227, 1, (u64)(unsigned long)(timer));
 	}
 	add_timer(timer);
 	ddv_call_exit(&ddv_call, 0);
@@ -1476,7 +1475,7 @@ static int ddv_w_del_timer_sync(struct timer_list *timer)
 		return del_timer_sync(timer);
 	/* specs/linux/timer.ddv:51:2: check */
 	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
-		ddv_violation(&ddv_call, 226, 1, (u64)(unsigned long)(timer));
+		ddv_violation(&ddv_call, 228, 1, (u64)(unsigned long)(timer));
 	ret = del_timer_sync(timer);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -1505,7 +1504,7 @@ static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct wor
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(work), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 227, 0);
+					ddv_violation(&ddv_call, 229, 0);
 			}
 		}
 	}
@@ -1537,7 +1536,7 @@ static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, st
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 228, 0);
+					ddv_violation(&ddv_call, 230, 0);
 			}
 		}
 	}
@@ -1591,7 +1590,7 @@ static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int
 		return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	/* specs/linux/net.ddv:26:2: check */
 	if (!((txqs >= 1) && (rxqs >= 1)))
-		ddv_violation(&ddv_call, 229, 0);
+		ddv_violation(&ddv_call, 231, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)(sizeof_priv), 0)) {
 	case 1:
 		ret = NULL;
@@ -1607,7 +1606,7 @@ static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
 
 			if (ddv_obj_create(&ddv_call, 7, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 230, 0);
+				ddv_violation(&ddv_call, 232, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1633,7 +1632,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state != 1))
-			ddv_violation(&ddv_call, 231, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 233, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:38:2: foreach */
 	{
@@ -1650,11 +1649,11 @@ static void ddv_w_free_netdev(struct net_device *dev)
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:39:3: check */
 				if (!(!(timer_pending(t))))
-					ddv_violation(&ddv_call, 232, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
+					ddv_violation(&ddv_call, 234, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
 				/* specs/linux/net.ddv:40:3: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(t), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 233, 0);
+						ddv_violation(&ddv_call, 235, 0);
 				}
 			}
 		}
@@ -1674,11 +1673,11 @@ static void ddv_w_free_netdev(struct net_device *dev)
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:43:3: check */
 				if (!(!(work_pending(w))))
-					ddv_violation(&ddv_call, 234, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
+					ddv_violation(&ddv_call, 236, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
 				/* specs/linux/net.ddv:44:3: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(w), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 235, 0);
+						ddv_violation(&ddv_call, 237, 0);
 				}
 			}
 		}
@@ -1693,7 +1692,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 			/* specs/linux/net.ddv:48:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 7, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 236, 0);
+					ddv_violation(&ddv_call, 238, 0);
 			}
 		}
 	}
@@ -1719,7 +1718,7 @@ static int ddv_w_register_netdev(struct net_device *dev)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
-			ddv_violation(&ddv_call, 237, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 239, 1, (u64)(unsigned long)(dev));
 	}
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -1762,7 +1761,7 @@ static void ddv_w_unregister_netdev(struct net_device *dev)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
-			ddv_violation(&ddv_call, 238, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 240, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:66:2: object operation */
 	{
@@ -1798,7 +1797,7 @@ static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 239, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 241, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1831,7 +1830,7 @@ static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
 			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 240, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1864,7 +1863,7 @@ static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
 			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 240, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1897,7 +1896,7 @@ static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
 
 			if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 241, 0);
+				ddv_violation(&ddv_call, 243, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1926,7 +1925,7 @@ static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason rea
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 242, 0);
+					ddv_violation(&ddv_call, 244, 0);
 			}
 		}
 	}
@@ -1956,7 +1955,7 @@ static void ddv_w_consume_skb(struct sk_buff *skb)
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 242, 0);
+					ddv_violation(&ddv_call, 244, 0);
 			}
 		}
 	}
@@ -1986,7 +1985,7 @@ static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason 
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 242, 0);
+					ddv_violation(&ddv_call, 244, 0);
 			}
 		}
 	}
@@ -2016,7 +2015,7 @@ static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 			/* specs/linux/net.ddv:113:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 243, 0);
+					ddv_violation(&ddv_call, 245, 0);
 			}
 		}
 	}
@@ -2110,7 +2109,7 @@ static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *ow
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(drv), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 244, 1, (u64)(unsigned long)(drv));
+				ddv_violation(&ddv_call, 246, 1, (u64)(unsigned long)(drv));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2132,7 +2131,7 @@ static void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 	/* specs/linux/pci.ddv:39:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(drv), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 245, 1, (u64)(unsigned long)(drv));
+			ddv_violation(&ddv_call, 247, 1, (u64)(unsigned long)(drv));
 	}
 	pci_unregister_driver(drv);
 	ddv_call_exit(&ddv_call, 0);
@@ -2171,7 +2170,7 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 					if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-						ddv_violation(&ddv_call, 246, 0);
+						ddv_violation(&ddv_call, 248, 0);
 				}
 			}
 		}
@@ -2180,7 +2179,7 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 247, 0);
+				ddv_violation(&ddv_call, 249, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2220,7 +2219,7 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 					if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-						ddv_violation(&ddv_call, 246, 0);
+						ddv_violation(&ddv_call, 248, 0);
 				}
 			}
 		}
@@ -2229,7 +2228,7 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 247, 0);
+				ddv_violation(&ddv_call, 249, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2280,14 +2279,14 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 248, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 250, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:68:3: object operation */
 		{
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 10, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 249, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 251, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:70:3: if */
 		{
@@ -2299,7 +2298,7 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 				/* specs/linux/pci.ddv:71:4: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 250, 0);
+						ddv_violation(&ddv_call, 252, 0);
 				}
 			}
 		}
@@ -2334,7 +2333,7 @@ static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, co
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
 
 			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 251, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 253, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2367,7 +2366,7 @@ static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
 
 			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 252, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 254, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2395,7 +2394,7 @@ static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 253, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 255, 1, (u64)(unsigned long)(pdev));
 		}
 		/* specs/linux/pci.ddv:99:3: check */
 		{
@@ -2404,12 +2403,12 @@ static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars))
-				ddv_violation(&ddv_call, 254, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
+				ddv_violation(&ddv_call, 256, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
 		}
 		/* specs/linux/pci.ddv:100:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 255, 0);
+				ddv_violation(&ddv_call, 257, 0);
 		}
 	}
 	pci_release_selected_regions(pdev, bars);
@@ -2433,7 +2432,7 @@ static void ddv_w_pci_release_regions(struct pci_dev *pdev)
 		/* specs/linux/pci.ddv:107:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	pci_release_regions(pdev);
@@ -2466,7 +2465,7 @@ static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+				ddv_violation(&ddv_call, 259, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2499,7 +2498,7 @@ static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 258, 0);
+				ddv_violation(&ddv_call, 260, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2532,7 +2531,7 @@ static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+				ddv_violation(&ddv_call, 261, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2556,7 +2555,7 @@ static void ddv_w_iounmap(volatile void __iomem *addr)
 		/* specs/linux/pci.ddv:142:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 260, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 262, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	iounmap(addr);
@@ -2580,7 +2579,7 @@ static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 		/* specs/linux/pci.ddv:149:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 261, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 263, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	pci_iounmap(dev, addr);
@@ -2588,6 +2587,33 @@ static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&pci_iounmap)),
 	       "specs/linux/pci.ddv:146:4: the prototype of pci_iounmap differs from the kernel's");
+
+/* specs/linux/pci.ddv:154:4: pci_read_config_word -> pci_read_config_word */
+static int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 *val)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 3))
+		return pci_read_config_word(dev, where, val);
+	/* specs/linux/pci.ddv:158:2: check */
+	if (!(val != NULL))
+		ddv_violation(&ddv_call, 264, 1, (u64)(unsigned long)(dev));
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		*(val) = ((u16)(~(0)));
+		ret = PCIBIOS_DEVICE_NOT_FOUND;
+		break;
+	default:
+		ret = pci_read_config_word(dev, where, val);
+		break;
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word), typeof(&pci_read_config_word)),
+	       "specs/linux/pci.ddv:154:4: the prototype of pci_read_config_word differs from the kernel's");
 
 static const char *const ddv_fields_heap[] = { "size" };
 static const char *const ddv_fields_vmem[] = { "size" };
@@ -2883,68 +2909,71 @@ static const char *const ddv_margs_158[] = { "offset", "size" };
 static const char *const ddv_margs_159[] = { "ret" };
 static const char *const ddv_margs_160[] = { "addr" };
 static const char *const ddv_margs_162[] = { "dev", "addr" };
-static const char *const ddv_margs_164[] = { "size" };
+static const char *const ddv_margs_164[] = { "dev", "where", "val" };
+static const char *const ddv_margs_165[] = { "ret" };
 static const char *const ddv_margs_166[] = { "size" };
-static const char *const ddv_margs_168[] = { "new_size" };
-static const char *const ddv_margs_169[] = { "objp" };
-static const char *const ddv_margs_170[] = { "objp" };
-static const char *const ddv_margs_174[] = { "len" };
-static const char *const ddv_margs_176[] = { "objp", "t" };
-static const char *const ddv_margs_178[] = { "objp", "w" };
-static const char *const ddv_margs_180[] = { "objp" };
-static const char *const ddv_margs_181[] = { "objp" };
-static const char *const ddv_margs_182[] = { "size" };
-static const char *const ddv_margs_187[] = { "addr" };
-static const char *const ddv_margs_188[] = { "addr" };
+static const char *const ddv_margs_168[] = { "size" };
+static const char *const ddv_margs_170[] = { "new_size" };
+static const char *const ddv_margs_171[] = { "objp" };
+static const char *const ddv_margs_172[] = { "objp" };
+static const char *const ddv_margs_176[] = { "len" };
+static const char *const ddv_margs_178[] = { "objp", "t" };
+static const char *const ddv_margs_180[] = { "objp", "w" };
+static const char *const ddv_margs_182[] = { "objp" };
+static const char *const ddv_margs_183[] = { "objp" };
+static const char *const ddv_margs_184[] = { "size" };
 static const char *const ddv_margs_189[] = { "addr" };
 static const char *const ddv_margs_190[] = { "addr" };
-static const char *const ddv_margs_192[] = { "size" };
-static const char *const ddv_margs_195[] = { "cpu_addr" };
-static const char *const ddv_margs_196[] = { "size", "cpu_addr" };
-static const char *const ddv_margs_197[] = { "dma_handle" };
-static const char *const ddv_margs_198[] = { "cpu_addr" };
-static const char *const ddv_margs_201[] = { "ret" };
-static const char *const ddv_margs_202[] = { "addr" };
-static const char *const ddv_margs_203[] = { "size", "addr" };
+static const char *const ddv_margs_191[] = { "addr" };
+static const char *const ddv_margs_192[] = { "addr" };
+static const char *const ddv_margs_194[] = { "size" };
+static const char *const ddv_margs_197[] = { "cpu_addr" };
+static const char *const ddv_margs_198[] = { "size", "cpu_addr" };
+static const char *const ddv_margs_199[] = { "dma_handle" };
+static const char *const ddv_margs_200[] = { "cpu_addr" };
+static const char *const ddv_margs_203[] = { "ret" };
 static const char *const ddv_margs_204[] = { "addr" };
+static const char *const ddv_margs_205[] = { "size", "addr" };
 static const char *const ddv_margs_206[] = { "addr" };
-static const char *const ddv_margs_207[] = { "addr" };
-static const char *const ddv_margs_208[] = { "irq" };
-static const char *const ddv_margs_209[] = { "irq" };
+static const char *const ddv_margs_208[] = { "addr" };
+static const char *const ddv_margs_209[] = { "addr" };
+static const char *const ddv_margs_210[] = { "irq" };
 static const char *const ddv_margs_211[] = { "irq" };
-static const char *const ddv_margs_212[] = { "irq" };
 static const char *const ddv_margs_213[] = { "irq" };
 static const char *const ddv_margs_214[] = { "irq" };
+static const char *const ddv_margs_215[] = { "irq" };
 static const char *const ddv_margs_216[] = { "irq" };
-static const char *const ddv_margs_217[] = { "irq" };
 static const char *const ddv_margs_218[] = { "irq" };
 static const char *const ddv_margs_219[] = { "irq" };
 static const char *const ddv_margs_220[] = { "irq" };
-static const char *const ddv_margs_221[] = { "timer" };
+static const char *const ddv_margs_221[] = { "irq" };
+static const char *const ddv_margs_222[] = { "irq" };
 static const char *const ddv_margs_223[] = { "timer" };
-static const char *const ddv_margs_224[] = { "timer" };
 static const char *const ddv_margs_225[] = { "timer" };
 static const char *const ddv_margs_226[] = { "timer" };
-static const char *const ddv_margs_231[] = { "dev" };
-static const char *const ddv_margs_232[] = { "dev", "t" };
-static const char *const ddv_margs_234[] = { "dev", "w" };
-static const char *const ddv_margs_237[] = { "dev" };
-static const char *const ddv_margs_238[] = { "dev" };
-static const char *const ddv_margs_239[] = { "ret" };
-static const char *const ddv_margs_240[] = { "ret" };
-static const char *const ddv_margs_244[] = { "drv" };
-static const char *const ddv_margs_245[] = { "drv" };
-static const char *const ddv_margs_248[] = { "dev" };
-static const char *const ddv_margs_249[] = { "dev" };
-static const char *const ddv_margs_251[] = { "pdev" };
-static const char *const ddv_margs_252[] = { "pdev" };
+static const char *const ddv_margs_227[] = { "timer" };
+static const char *const ddv_margs_228[] = { "timer" };
+static const char *const ddv_margs_233[] = { "dev" };
+static const char *const ddv_margs_234[] = { "dev", "t" };
+static const char *const ddv_margs_236[] = { "dev", "w" };
+static const char *const ddv_margs_239[] = { "dev" };
+static const char *const ddv_margs_240[] = { "dev" };
+static const char *const ddv_margs_241[] = { "ret" };
+static const char *const ddv_margs_242[] = { "ret" };
+static const char *const ddv_margs_246[] = { "drv" };
+static const char *const ddv_margs_247[] = { "drv" };
+static const char *const ddv_margs_250[] = { "dev" };
+static const char *const ddv_margs_251[] = { "dev" };
 static const char *const ddv_margs_253[] = { "pdev" };
-static const char *const ddv_margs_254[] = { "pdev", "bars" };
-static const char *const ddv_margs_256[] = { "pdev" };
-static const char *const ddv_margs_260[] = { "addr" };
-static const char *const ddv_margs_261[] = { "addr" };
+static const char *const ddv_margs_254[] = { "pdev" };
+static const char *const ddv_margs_255[] = { "pdev" };
+static const char *const ddv_margs_256[] = { "pdev", "bars" };
+static const char *const ddv_margs_258[] = { "pdev" };
+static const char *const ddv_margs_262[] = { "addr" };
+static const char *const ddv_margs_263[] = { "addr" };
+static const char *const ddv_margs_264[] = { "dev" };
 
-static const struct ddv_msg_desc ddv_msgs[262] = {
+static const struct ddv_msg_desc ddv_msgs[265] = {
 	[0] = { .rule_id = "", .text = "" },	/* reserved: no message */
 	[1] = {
 		.rule_id = "heap.leak",
@@ -4225,750 +4254,774 @@ static const struct ddv_msg_desc ddv_msgs[262] = {
 		.pos = { "specs/linux/pci.ddv", 146, 4 },
 	},
 	[164] = {
+		.rule_id = "linux.trace.pci_read_config_word.call",
+		.text = "pci_read_config_word(dev={dev}, where={where}, val={val})",
+		.arg_names = ddv_margs_164,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 154, 4 },
+	},
+	[165] = {
+		.rule_id = "linux.trace.pci_read_config_word.ret",
+		.text = "pci_read_config_word returned {ret}",
+		.arg_names = ddv_margs_165,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 154, 4 },
+	},
+	[166] = {
 		.rule_id = "heap.sleep-in-atomic",
 		.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_164,
+		.arg_names = ddv_margs_166,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 39, 3 },
 	},
-	[165] = {
+	[167] = {
 		.rule_id = "heap.alloc-live",
 		.text = "kmalloc returned a block that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 41, 42 },
 	},
-	[166] = {
+	[168] = {
 		.rule_id = "heap.node-sleep-in-atomic",
 		.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_166,
+		.arg_names = ddv_margs_168,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 53, 3 },
 	},
-	[167] = {
+	[169] = {
 		.rule_id = "heap.node-alloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 55, 3 },
 	},
-	[168] = {
+	[170] = {
 		.rule_id = "heap.krealloc-sleep-in-atomic",
 		.text = "sleeping krealloc ({new_size} bytes) in atomic context",
-		.arg_names = ddv_margs_168,
+		.arg_names = ddv_margs_170,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 64, 3 },
 	},
-	[169] = {
+	[171] = {
 		.rule_id = "heap.krealloc-unknown",
 		.text = "krealloc of {objp}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_169,
+		.arg_names = ddv_margs_171,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 66, 22 },
 	},
-	[170] = {
+	[172] = {
 		.rule_id = "heap.krealloc-release",
 		.text = "krealloc released {objp}, which was not live",
-		.arg_names = ddv_margs_170,
+		.arg_names = ddv_margs_172,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 71, 28 },
 	},
-	[171] = {
+	[173] = {
 		.rule_id = "heap.krealloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 73, 3 },
 	},
-	[172] = {
+	[174] = {
 		.rule_id = "heap.kstrdup-sleep-in-atomic",
 		.text = "sleeping kstrdup in atomic context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 82, 3 },
 	},
-	[173] = {
+	[175] = {
 		.rule_id = "heap.kstrdup-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 84, 3 },
 	},
-	[174] = {
+	[176] = {
 		.rule_id = "heap.kmemdup-sleep-in-atomic",
 		.text = "sleeping kmemdup ({len} bytes) in atomic context",
-		.arg_names = ddv_margs_174,
+		.arg_names = ddv_margs_176,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 93, 3 },
 	},
-	[175] = {
+	[177] = {
 		.rule_id = "heap.kmemdup-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 95, 3 },
 	},
-	[176] = {
+	[178] = {
 		.rule_id = "heap.free-pending-timer",
 		.text = "kfree of the block at {objp} while the timer {t} inside it is pending",
-		.arg_names = ddv_margs_176,
+		.arg_names = ddv_margs_178,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 105, 5 },
 	},
-	[177] = {
+	[179] = {
 		.rule_id = "heap.free-timer",
 		.text = "timer released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 106, 4 },
 	},
-	[178] = {
+	[180] = {
 		.rule_id = "heap.free-queued-work",
 		.text = "kfree of the block at {objp} while the work item {w} inside it is queued",
-		.arg_names = ddv_margs_178,
+		.arg_names = ddv_margs_180,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 110, 5 },
 	},
-	[179] = {
+	[181] = {
 		.rule_id = "heap.free-work",
 		.text = "work released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 111, 4 },
 	},
-	[180] = {
+	[182] = {
 		.rule_id = "heap.kfree-vmalloc",
 		.text = "kfree of vmalloc'ed memory {objp}: use vfree or kvfree",
-		.arg_names = ddv_margs_180,
+		.arg_names = ddv_margs_182,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 113, 23 },
 	},
-	[181] = {
+	[183] = {
 		.rule_id = "heap.double-free",
 		.text = "kfree of {objp}, which is not a live kmalloc block (double free or never allocated)",
-		.arg_names = ddv_margs_181,
+		.arg_names = ddv_margs_183,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 114, 27 },
 	},
-	[182] = {
+	[184] = {
 		.rule_id = "heap.devm-sleep-in-atomic",
 		.text = "sleeping devm_kmalloc ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_182,
+		.arg_names = ddv_margs_184,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 135, 3 },
 	},
-	[183] = {
+	[185] = {
 		.rule_id = "vmem.alloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 144, 3 },
 	},
-	[184] = {
+	[186] = {
 		.rule_id = "vmem.zalloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 154, 3 },
 	},
-	[185] = {
+	[187] = {
 		.rule_id = "vmem.kvmalloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 166, 4 },
 	},
-	[186] = {
+	[188] = {
 		.rule_id = "heap.kvmalloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 168, 4 },
 	},
-	[187] = {
+	[189] = {
 		.rule_id = "vmem.vfree-kmalloc",
 		.text = "vfree of kmalloc'ed memory {addr}: use kfree or kvfree",
-		.arg_names = ddv_margs_187,
+		.arg_names = ddv_margs_189,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 177, 23 },
 	},
-	[188] = {
+	[190] = {
 		.rule_id = "vmem.double-free",
 		.text = "vfree of {addr}, which is not live vmalloc'ed memory (double free or never allocated)",
-		.arg_names = ddv_margs_188,
+		.arg_names = ddv_margs_190,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 178, 27 },
 	},
-	[189] = {
+	[191] = {
 		.rule_id = "vmem.kvfree-double-free",
 		.text = "kvfree of {addr}, which is not live vmalloc'ed memory",
-		.arg_names = ddv_margs_189,
+		.arg_names = ddv_margs_191,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 186, 28 },
 	},
-	[190] = {
+	[192] = {
 		.rule_id = "heap.kvfree-double-free",
 		.text = "kvfree of {addr}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_190,
+		.arg_names = ddv_margs_192,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 188, 28 },
 	},
-	[191] = {
+	[193] = {
 		.rule_id = "dma.alloc-no-handle",
 		.text = "dma_alloc_coherent without a place for the bus address",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 27, 27 },
 	},
-	[192] = {
+	[194] = {
 		.rule_id = "dma.alloc-sleep-in-atomic",
 		.text = "sleeping dma_alloc_coherent ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_192,
+		.arg_names = ddv_margs_194,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 29, 3 },
 	},
-	[193] = {
+	[195] = {
 		.rule_id = "dma.alloc-live",
 		.text = "dma_alloc_coherent returned a buffer that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 32, 9 },
 	},
-	[194] = {
+	[196] = {
 		.rule_id = "dma.free-irqs-disabled",
 		.text = "dma_free_coherent with interrupts disabled",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 39, 25 },
 	},
-	[195] = {
+	[197] = {
 		.rule_id = "dma.double-free",
 		.text = "dma_free_coherent of {cpu_addr}, which is not a live coherent buffer (double free or never allocated)",
-		.arg_names = ddv_margs_195,
+		.arg_names = ddv_margs_197,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 42, 4 },
 	},
-	[196] = {
+	[198] = {
 		.rule_id = "dma.free-size",
 		.text = "dma_free_coherent size differs from dma_alloc_coherent ({size} bytes freed at {cpu_addr})",
-		.arg_names = ddv_margs_196,
+		.arg_names = ddv_margs_198,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 44, 4 },
 	},
-	[197] = {
+	[199] = {
 		.rule_id = "dma.free-handle",
 		.text = "dma_free_coherent bus address {dma_handle} differs from the one dma_alloc_coherent gave",
-		.arg_names = ddv_margs_197,
+		.arg_names = ddv_margs_199,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 46, 4 },
 	},
-	[198] = {
+	[200] = {
 		.rule_id = "dma.free-device",
 		.text = "dma_free_coherent of {cpu_addr} for another device than it was allocated for",
-		.arg_names = ddv_margs_198,
+		.arg_names = ddv_margs_200,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 48, 4 },
 	},
-	[199] = {
+	[201] = {
 		.rule_id = "dma.free-release",
 		.text = "dma_coherent released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 49, 3 },
 	},
-	[200] = {
+	[202] = {
 		.rule_id = "dma.map-direction",
 		.text = "dma_map with an invalid direction",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 59, 3 },
 	},
-	[201] = {
+	[203] = {
 		.rule_id = "dma.map-live",
 		.text = "dma_map returned bus address {ret}, which is still mapped",
-		.arg_names = ddv_margs_201,
+		.arg_names = ddv_margs_203,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 62, 9 },
 	},
-	[202] = {
+	[204] = {
 		.rule_id = "dma.double-unmap",
 		.text = "dma_unmap of bus address {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_202,
+		.arg_names = ddv_margs_204,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 70, 3 },
 	},
-	[203] = {
+	[205] = {
 		.rule_id = "dma.unmap-size",
 		.text = "dma_unmap size {size} differs from the size mapped at {addr}",
-		.arg_names = ddv_margs_203,
+		.arg_names = ddv_margs_205,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 72, 3 },
 	},
-	[204] = {
+	[206] = {
 		.rule_id = "dma.unmap-direction",
 		.text = "dma_unmap direction differs from the one mapped at {addr}",
-		.arg_names = ddv_margs_204,
+		.arg_names = ddv_margs_206,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 74, 3 },
 	},
-	[205] = {
+	[207] = {
 		.rule_id = "dma.unmap-release",
 		.text = "dma_mapping released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 75, 2 },
 	},
-	[206] = {
+	[208] = {
 		.rule_id = "dma.sync-cpu-unmapped",
 		.text = "dma_sync_single_for_cpu of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_206,
+		.arg_names = ddv_margs_208,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/dma.ddv", 82, 28 },
 	},
-	[207] = {
+	[209] = {
 		.rule_id = "dma.sync-device-unmapped",
 		.text = "dma_sync_single_for_device of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_207,
+		.arg_names = ddv_margs_209,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/dma.ddv", 88, 28 },
 	},
-	[208] = {
+	[210] = {
 		.rule_id = "irq.no-handler",
 		.text = "request_irq of IRQ {irq} without a handler",
-		.arg_names = ddv_margs_208,
+		.arg_names = ddv_margs_210,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 21, 45 },
 	},
-	[209] = {
+	[211] = {
 		.rule_id = "irq.shared-no-dev",
 		.text = "shared IRQ {irq} requested without a dev_id",
-		.arg_names = ddv_margs_209,
+		.arg_names = ddv_margs_211,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 22, 52 },
 	},
-	[210] = {
+	[212] = {
 		.rule_id = "irq.request-in-interrupt",
 		.text = "request_irq from interrupt context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 23, 18 },
 	},
-	[211] = {
+	[213] = {
 		.rule_id = "irq.request-twice",
 		.text = "IRQ {irq} requested twice by the driver",
-		.arg_names = ddv_margs_211,
+		.arg_names = ddv_margs_213,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 25, 42 },
 	},
-	[212] = {
+	[214] = {
 		.rule_id = "irq.free-in-interrupt",
 		.text = "free_irq of IRQ {irq} from interrupt context",
-		.arg_names = ddv_margs_212,
+		.arg_names = ddv_margs_214,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 32, 24 },
 	},
-	[213] = {
+	[215] = {
 		.rule_id = "irq.free-unrequested",
 		.text = "free_irq of IRQ {irq}, which the driver did not request (or freed already)",
-		.arg_names = ddv_margs_213,
+		.arg_names = ddv_margs_215,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 33, 19 },
 	},
-	[214] = {
+	[216] = {
 		.rule_id = "irq.free-dev",
 		.text = "free_irq of IRQ {irq} with a dev_id that differs from request_irq's",
-		.arg_names = ddv_margs_214,
+		.arg_names = ddv_margs_216,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 34, 31 },
 	},
-	[215] = {
+	[217] = {
 		.rule_id = "irq.free-release",
 		.text = "irq released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 35, 2 },
 	},
-	[216] = {
+	[218] = {
 		.rule_id = "irq.disable-depth",
 		.text = "disable_irq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_216,
+		.arg_names = ddv_margs_218,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 42, 50 },
 	},
-	[217] = {
+	[219] = {
 		.rule_id = "irq.disable-nosync-depth",
 		.text = "disable_irq_nosync of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_217,
+		.arg_names = ddv_margs_219,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 47, 50 },
 	},
-	[218] = {
+	[220] = {
 		.rule_id = "irq.disable-hardirq-depth",
 		.text = "disable_hardirq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_218,
+		.arg_names = ddv_margs_220,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 52, 50 },
 	},
-	[219] = {
+	[221] = {
 		.rule_id = "irq.unbalanced-enable",
 		.text = "unbalanced enable_irq of IRQ {irq}: not disabled by the driver",
-		.arg_names = ddv_margs_219,
+		.arg_names = ddv_margs_221,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 57, 51 },
 	},
-	[220] = {
+	[222] = {
 		.rule_id = "irq.synchronize-in-interrupt",
 		.text = "synchronize_irq of IRQ {irq} from interrupt context (it waits for the handler)",
-		.arg_names = ddv_margs_220,
+		.arg_names = ddv_margs_222,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 63, 18 },
 	},
-	[221] = {
+	[223] = {
 		.rule_id = "timer.init-armed",
 		.text = "timer {timer} initialised again while armed",
-		.arg_names = ddv_margs_221,
+		.arg_names = ddv_margs_223,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 26, 31 },
 	},
-	[222] = {
+	[224] = {
 		.rule_id = "timer.init-live",
 		.text = "timer created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 28, 3 },
 	},
-	[223] = {
+	[225] = {
 		.rule_id = "timer.mod-uninitialised",
 		.text = "mod_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_223,
+		.arg_names = ddv_margs_225,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/timer.ddv", 34, 23 },
 	},
-	[224] = {
+	[226] = {
 		.rule_id = "timer.add-pending",
 		.text = "add_timer of timer {timer}, which is pending already",
-		.arg_names = ddv_margs_224,
+		.arg_names = ddv_margs_226,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 40, 30 },
 	},
-	[225] = {
+	[227] = {
 		.rule_id = "timer.add-uninitialised",
 		.text = "add_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_225,
+		.arg_names = ddv_margs_227,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/timer.ddv", 41, 23 },
 	},
-	[226] = {
+	[228] = {
 		.rule_id = "timer.del-sync-in-hardirq",
 		.text = "del_timer_sync of timer {timer} from hardirq context",
-		.arg_names = ddv_margs_226,
+		.arg_names = ddv_margs_228,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 52, 3 },
 	},
-	[227] = {
+	[229] = {
 		.rule_id = "timer.work-live",
 		.text = "work created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 59, 3 },
 	},
-	[228] = {
+	[230] = {
 		.rule_id = "timer.dwork-live",
 		.text = "work created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 67, 3 },
 	},
-	[229] = {
+	[231] = {
 		.rule_id = "net.alloc-no-queue",
 		.text = "alloc_etherdev with no queue",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 26, 31 },
 	},
-	[230] = {
+	[232] = {
 		.rule_id = "net.alloc-live",
 		.text = "alloc_etherdev returned a net_device that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 30, 9 },
 	},
-	[231] = {
+	[233] = {
 		.rule_id = "net.free-registered",
 		.text = "free_netdev of {dev}, which is still registered (unregister_netdev first)",
-		.arg_names = ddv_margs_231,
+		.arg_names = ddv_margs_233,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 37, 40 },
 	},
-	[232] = {
+	[234] = {
 		.rule_id = "net.free-pending-timer",
 		.text = "free_netdev of {dev} while the timer {t} in its private area is pending",
-		.arg_names = ddv_margs_232,
+		.arg_names = ddv_margs_234,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 39, 27 },
 	},
-	[233] = {
+	[235] = {
 		.rule_id = "net.free-timer",
 		.text = "timer released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 40, 3 },
 	},
-	[234] = {
+	[236] = {
 		.rule_id = "net.free-queued-work",
 		.text = "free_netdev of {dev} while the work item {w} in its private area is queued",
-		.arg_names = ddv_margs_234,
+		.arg_names = ddv_margs_236,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 43, 26 },
 	},
-	[235] = {
+	[237] = {
 		.rule_id = "net.free-work",
 		.text = "work released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 44, 3 },
 	},
-	[236] = {
+	[238] = {
 		.rule_id = "net.free-release",
 		.text = "netdev released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 48, 3 },
 	},
-	[237] = {
+	[239] = {
 		.rule_id = "net.register-twice",
 		.text = "register_netdev of {dev}, which is registered already",
-		.arg_names = ddv_margs_237,
+		.arg_names = ddv_margs_239,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 56, 39 },
 	},
-	[238] = {
+	[240] = {
 		.rule_id = "net.unregister-unregistered",
 		.text = "unregister_netdev of {dev}, which is not registered",
-		.arg_names = ddv_margs_238,
+		.arg_names = ddv_margs_240,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 65, 40 },
 	},
-	[239] = {
+	[241] = {
 		.rule_id = "net.alloc-skb-live",
 		.text = "__alloc_skb returned {ret}, which is still live",
-		.arg_names = ddv_margs_239,
+		.arg_names = ddv_margs_241,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 75, 40 },
 	},
-	[240] = {
+	[242] = {
 		.rule_id = "net.skb-live",
 		.text = "an skb allocation returned {ret}, which is still live",
-		.arg_names = ddv_margs_240,
+		.arg_names = ddv_margs_242,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 86, 42 },
 	},
-	[241] = {
+	[243] = {
 		.rule_id = "net.build-skb-live",
 		.text = "skb created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 95, 3 },
 	},
-	[242] = {
+	[244] = {
 		.rule_id = "net.skb-free",
 		.text = "skb released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 106, 3 },
 	},
-	[243] = {
+	[245] = {
 		.rule_id = "net.napi-consume",
 		.text = "skb released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 113, 3 },
 	},
-	[244] = {
+	[246] = {
 		.rule_id = "pci.register-twice",
 		.text = "PCI driver {drv} registered twice",
-		.arg_names = ddv_margs_244,
+		.arg_names = ddv_margs_246,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 32, 31 },
 	},
-	[245] = {
+	[247] = {
 		.rule_id = "pci.unregister-unregistered",
 		.text = "pci_unregister_driver of {drv}, which is not registered",
-		.arg_names = ddv_margs_245,
+		.arg_names = ddv_margs_247,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 39, 31 },
 	},
-	[246] = {
+	[248] = {
 		.rule_id = "pci.enable-live",
 		.text = "pci_enabled created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 50, 4 },
 	},
-	[247] = {
+	[249] = {
 		.rule_id = "pci.enable-depth",
 		.text = "pci_enabled.enabled leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 52, 3 },
 	},
-	[248] = {
+	[250] = {
 		.rule_id = "pci.disable-unenabled",
 		.text = "pci_disable_device of {dev}, which the driver did not enable",
-		.arg_names = ddv_margs_248,
+		.arg_names = ddv_margs_250,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 67, 28 },
 	},
-	[249] = {
+	[251] = {
 		.rule_id = "pci.unbalanced-disable",
 		.text = "unbalanced pci_disable_device of {dev}",
-		.arg_names = ddv_margs_249,
+		.arg_names = ddv_margs_251,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 69, 9 },
 	},
-	[250] = {
+	[252] = {
 		.rule_id = "pci.disable-release",
 		.text = "pci_enabled released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 71, 4 },
 	},
-	[251] = {
+	[253] = {
 		.rule_id = "pci.request-twice",
 		.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_251,
+		.arg_names = ddv_margs_253,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 82, 50 },
 	},
-	[252] = {
+	[254] = {
 		.rule_id = "pci.request-all-twice",
 		.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_252,
+		.arg_names = ddv_margs_254,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 91, 73 },
 	},
-	[253] = {
+	[255] = {
 		.rule_id = "pci.release-unrequested",
 		.text = "pci_release_selected_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_253,
+		.arg_names = ddv_margs_255,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 98, 29 },
 	},
-	[254] = {
+	[256] = {
 		.rule_id = "pci.release-bars",
 		.text = "pci_release_selected_regions of {pdev}: BARs {bars} differ from those requested",
-		.arg_names = ddv_margs_254,
+		.arg_names = ddv_margs_256,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 99, 40 },
 	},
-	[255] = {
+	[257] = {
 		.rule_id = "pci.release",
 		.text = "pci_regions released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 100, 3 },
 	},
-	[256] = {
+	[258] = {
 		.rule_id = "pci.release-all-unrequested",
 		.text = "pci_release_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_256,
+		.arg_names = ddv_margs_258,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 107, 34 },
 	},
-	[257] = {
+	[259] = {
 		.rule_id = "pci.ioremap-bar-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 116, 3 },
 	},
-	[258] = {
+	[260] = {
 		.rule_id = "pci.iomap-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 125, 3 },
 	},
-	[259] = {
+	[261] = {
 		.rule_id = "pci.ioremap-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 134, 3 },
 	},
-	[260] = {
+	[262] = {
 		.rule_id = "pci.double-iounmap",
 		.text = "iounmap of {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_260,
+		.arg_names = ddv_margs_262,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 142, 28 },
 	},
-	[261] = {
+	[263] = {
 		.rule_id = "pci.double-pci-iounmap",
 		.text = "pci_iounmap of {addr}, which is not mapped",
-		.arg_names = ddv_margs_261,
+		.arg_names = ddv_margs_263,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 149, 28 },
+	},
+	[264] = {
+		.rule_id = "pci.read-config-no-val",
+		.text = "pci_read_config_word of {dev} without a place for the value",
+		.arg_names = ddv_margs_264,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 158, 20 },
 	},
 };
 
@@ -4999,8 +5052,9 @@ static const s64 ddv_fail_pci_request_regions[] = { (s64)(-(EBUSY)) };
 static const s64 ddv_fail_pci_ioremap_bar[] = { (s64)(0) };
 static const s64 ddv_fail_pci_iomap[] = { (s64)(0) };
 static const s64 ddv_fail_ioremap[] = { (s64)(0) };
+static const s64 ddv_fail_pci_read_config_word[] = { (s64)(PCIBIOS_DEVICE_NOT_FOUND) };
 
-static const struct ddv_func_desc ddv_funcs[76] = {
+static const struct ddv_func_desc ddv_funcs[77] = {
 	[0] = {
 		.symbol = "kmalloc_trace",
 		.api = "kmalloc",
@@ -6043,6 +6097,20 @@ static const struct ddv_func_desc ddv_funcs[76] = {
 		.flags = 0,
 		.pos = { "specs/linux/pci.ddv", 146, 4 },
 	},
+	[76] = {
+		.symbol = "pci_read_config_word",
+		.api = "pci_read_config_word",
+		.wrapper = ddv_w_pci_read_config_word,
+		.original = pci_read_config_word,
+		.fail_values = ddv_fail_pci_read_config_word,
+		.call_msg = 164,
+		.ret_msg = 165,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = 0,
+		.pos = { "specs/linux/pci.ddv", 154, 4 },
+	},
 };
 
 static struct ddv_pack ddv_pack_linux = {
@@ -6054,8 +6122,8 @@ static struct ddv_pack ddv_pack_linux = {
 	.funcs = ddv_funcs,
 	.scopes = NULL,
 	.ntypes = 13,
-	.nmsgs = 262,
-	.nfuncs = 76,
+	.nmsgs = 265,
+	.nfuncs = 77,
 	.nscopes = 0,
 };
 

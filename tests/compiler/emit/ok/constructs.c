@@ -237,32 +237,34 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_free), typeof(&de
 	       "constructs.ddv:43:4: the prototype of demo_free differs from the kernel's");
 
 /* constructs.ddv:56:4: demo_give -> demo_give */
-static int ddv_w_demo_give(const void *p, void *to)
+static int ddv_w_demo_give(const void *p, void *to, int *status)
 {
 	struct ddv_call ddv_call;
 	int ret;
-	u64 ddv_args[2] = { (u64)(unsigned long)p, (u64)(unsigned long)to };
+	u64 ddv_args[3] = { (u64)(unsigned long)p, (u64)(unsigned long)to, (u64)(unsigned long)status };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, ddv_args, 2))
-		return demo_give(p, to);
-	/* constructs.ddv:59:2: object operation */
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, ddv_args, 3))
+		return demo_give(p, to, status);
+	/* constructs.ddv:60:2: object operation */
 	{
 		ddv_obj_set_field(&ddv_call, 0, (u64)(unsigned long)(p), 1, (u64)(unsigned long)(to));
 	}
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
+		*(status) = -(1);
 		ret = -(EBUSY);
 		break;
 	case 2:
+		*(status) = -(1);
 		ret = -(EAGAIN);
 		break;
 	default:
-		ret = demo_give(p, to);
+		ret = demo_give(p, to, status);
 		break;
 	}
-	/* constructs.ddv:60:2: after */
+	/* constructs.ddv:61:2: after */
 	if (ret == 0) {
-		/* constructs.ddv:61:3: transfer: the receiver frees it */
+		/* constructs.ddv:62:3: transfer: the receiver frees it */
 		{
 			ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(p), NULL);
 		}
@@ -273,7 +275,7 @@ static int ddv_w_demo_give(const void *p, void *to)
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_give), typeof(&demo_give)),
 	       "constructs.ddv:56:4: the prototype of demo_give differs from the kernel's");
 
-/* constructs.ddv:65:4: demo_trylock -> demo_trylock */
+/* constructs.ddv:66:4: demo_trylock -> demo_trylock */
 static int ddv_w_demo_trylock(spinlock_t *l)
 {
 	struct ddv_call ddv_call;
@@ -290,16 +292,16 @@ static int ddv_w_demo_trylock(spinlock_t *l)
 		ret = demo_trylock(l);
 		break;
 	}
-	/* constructs.ddv:69:2: after */
+	/* constructs.ddv:70:2: after */
 	if (ret != 0) {
-		/* constructs.ddv:70:3: if */
+		/* constructs.ddv:71:3: if */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(l), &ddv_o0);
 			if (!((ddv_f0 == 0))) {
-				/* constructs.ddv:71:4: object operation */
+				/* constructs.ddv:72:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
@@ -308,11 +310,11 @@ static int ddv_w_demo_trylock(spinlock_t *l)
 				}
 			}
 		}
-		/* constructs.ddv:73:3: object operation */
+		/* constructs.ddv:74:3: object operation */
 		{
 			ddv_obj_set_state(&ddv_call, 1, (u64)(unsigned long)(l), 1);
 		}
-		/* constructs.ddv:74:3: object operation */
+		/* constructs.ddv:75:3: object operation */
 		{
 			s64 ddv_result;
 
@@ -324,9 +326,9 @@ static int ddv_w_demo_trylock(spinlock_t *l)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_trylock), typeof(&demo_trylock)),
-	       "constructs.ddv:65:4: the prototype of demo_trylock differs from the kernel's");
+	       "constructs.ddv:66:4: the prototype of demo_trylock differs from the kernel's");
 
-/* constructs.ddv:78:4: demo_unlock -> demo_unlock */
+/* constructs.ddv:79:4: demo_unlock -> demo_unlock */
 static void ddv_w_demo_unlock(spinlock_t *l)
 {
 	struct ddv_call ddv_call;
@@ -336,7 +338,7 @@ static void ddv_w_demo_unlock(spinlock_t *l)
 		demo_unlock(l);
 		return;
 	}
-	/* constructs.ddv:80:2: require */
+	/* constructs.ddv:81:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
@@ -345,14 +347,14 @@ static void ddv_w_demo_unlock(spinlock_t *l)
 		if (ddv_f0 || !(ddv_o0.state == 1))
 			ddv_violation(&ddv_call, 31, 1, (u64)(unsigned long)(l));
 	}
-	/* constructs.ddv:81:2: object operation */
+	/* constructs.ddv:82:2: object operation */
 	{
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 1, (u64)(unsigned long)(l), 0, -(1), 0, 1, &ddv_result) == -ERANGE)
 			ddv_violation(&ddv_call, 32, 0);
 	}
-	/* constructs.ddv:82:2: object operation */
+	/* constructs.ddv:83:2: object operation */
 	{
 		ddv_obj_set_state(&ddv_call, 1, (u64)(unsigned long)(l), 0);
 	}
@@ -360,9 +362,9 @@ static void ddv_w_demo_unlock(spinlock_t *l)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_unlock), typeof(&demo_unlock)),
-	       "constructs.ddv:78:4: the prototype of demo_unlock differs from the kernel's");
+	       "constructs.ddv:79:4: the prototype of demo_unlock differs from the kernel's");
 
-/* constructs.ddv:85:4: demo_timer -> demo_timer */
+/* constructs.ddv:86:4: demo_timer -> demo_timer */
 static void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *))
 {
 	struct ddv_call ddv_call;
@@ -372,7 +374,7 @@ static void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer
 		demo_timer(t, callback);
 		return;
 	}
-	/* constructs.ddv:87:2: object operation */
+	/* constructs.ddv:88:2: object operation */
 	{
 		u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
@@ -383,7 +385,7 @@ static void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_timer), typeof(&demo_timer)),
-	       "constructs.ddv:85:4: the prototype of demo_timer differs from the kernel's");
+	       "constructs.ddv:86:4: the prototype of demo_timer differs from the kernel's");
 
 static const char *const ddv_fields_block[] = { "size", "owner" };
 static const char *const ddv_fields_lock[] = { "depth" };
@@ -434,7 +436,7 @@ static const char *const ddv_margs_6[] = { "ret" };
 static const char *const ddv_margs_7[] = { "size", "flags", "node" };
 static const char *const ddv_margs_8[] = { "ret" };
 static const char *const ddv_margs_9[] = { "p" };
-static const char *const ddv_margs_11[] = { "p", "to" };
+static const char *const ddv_margs_11[] = { "p", "to", "status" };
 static const char *const ddv_margs_12[] = { "ret" };
 static const char *const ddv_margs_13[] = { "l" };
 static const char *const ddv_margs_14[] = { "ret" };
@@ -533,9 +535,9 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 	},
 	[11] = {
 		.rule_id = "demo.trace.demo_give.call",
-		.text = "demo_give(p={p}, to={to})",
+		.text = "demo_give(p={p}, to={to}, status={status})",
 		.arg_names = ddv_margs_11,
-		.nargs = 2,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "constructs.ddv", 56, 4 },
 	},
@@ -553,7 +555,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_13,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 65, 4 },
+		.pos = { "constructs.ddv", 66, 4 },
 	},
 	[14] = {
 		.rule_id = "demo.trace.demo_trylock.ret",
@@ -561,7 +563,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_14,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 65, 4 },
+		.pos = { "constructs.ddv", 66, 4 },
 	},
 	[15] = {
 		.rule_id = "demo.trace.demo_unlock.call",
@@ -569,14 +571,14 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_15,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 78, 4 },
+		.pos = { "constructs.ddv", 79, 4 },
 	},
 	[16] = {
 		.rule_id = "demo.trace.demo_unlock.ret",
 		.text = "demo_unlock returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 78, 4 },
+		.pos = { "constructs.ddv", 79, 4 },
 	},
 	[17] = {
 		.rule_id = "demo.trace.demo_timer.call",
@@ -584,14 +586,14 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_17,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 85, 4 },
+		.pos = { "constructs.ddv", 86, 4 },
 	},
 	[18] = {
 		.rule_id = "demo.trace.demo_timer.ret",
 		.text = "demo_timer returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 85, 4 },
+		.pos = { "constructs.ddv", 86, 4 },
 	},
 	[19] = {
 		.rule_id = "demo.zero",
@@ -675,7 +677,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.text = "lock created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 71, 4 },
+		.pos = { "constructs.ddv", 72, 4 },
 	},
 	[30] = {
 		.rule_id = "demo.demo_trylock.2",
@@ -683,7 +685,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_30,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 74, 46 },
+		.pos = { "constructs.ddv", 75, 46 },
 	},
 	[31] = {
 		.rule_id = "demo.demo_unlock.1",
@@ -691,28 +693,28 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_31,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 80, 32 },
+		.pos = { "constructs.ddv", 81, 32 },
 	},
 	[32] = {
 		.rule_id = "demo.demo_unlock.2",
 		.text = "lock.depth leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 81, 2 },
+		.pos = { "constructs.ddv", 82, 2 },
 	},
 	[33] = {
 		.rule_id = "demo.timer",
 		.text = "tmr created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 87, 2 },
+		.pos = { "constructs.ddv", 88, 2 },
 	},
 	[34] = {
 		.rule_id = "demo.scope.demo_session",
 		.text = "blocks allocated in a session are not all freed by its end",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 94, 3 },
+		.pos = { "constructs.ddv", 95, 3 },
 	},
 };
 
@@ -788,7 +790,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.fail_values = ddv_fail_demo_give,
 		.call_msg = 11,
 		.ret_msg = 12,
-		.nargs = 2,
+		.nargs = 3,
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
@@ -806,7 +808,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_TRYLOCK,
 		.flags = 0,
-		.pos = { "constructs.ddv", 65, 4 },
+		.pos = { "constructs.ddv", 66, 4 },
 	},
 	[6] = {
 		.symbol = "demo_unlock",
@@ -819,7 +821,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "constructs.ddv", 78, 4 },
+		.pos = { "constructs.ddv", 79, 4 },
 	},
 	[7] = {
 		.symbol = "demo_timer",
@@ -832,7 +834,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "constructs.ddv", 85, 4 },
+		.pos = { "constructs.ddv", 86, 4 },
 	},
 };
 
@@ -843,7 +845,7 @@ static const struct ddv_scope_desc ddv_scopes[1] = {
 		.end_func = 3,
 		.type = 0,
 		.msg = 34,
-		.pos = { "constructs.ddv", 90, 7 },
+		.pos = { "constructs.ddv", 91, 7 },
 	},
 };
 
