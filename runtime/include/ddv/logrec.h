@@ -21,13 +21,16 @@
  *       dt:svarint: ts - the previous record's ts (or the frame's ts)
  *       tags: ceil(nargs / 4) bytes, 2 bits per argument, argument 0 in the
  *         low bits of the first byte:
- *         0 literal  svarint of the value read as s64; when its magnitude
- *                    is >= 2^32 the value becomes the reference
- *         1 delta    svarint of value - reference; the value becomes the
- *                    reference (kernel pointers near the previous one)
+ *         0 literal  svarint of the value read as s64; when the zigzag
+ *                    code is >= 2^32 (|value| >= 2^31) the value becomes the
+ *                    reference
+ *         1 delta    svarint of value - reference (mod 2^64); the value
+ *                    becomes the reference (kernel pointers near the last one)
  *         2 same     the value is the reference; no bytes
  *         3 invalid
- *       args in order, bits 3-7 of head are 0.
+ *       args in order; bits 3-7 of head and unused tag bits are 0. The
+ *       reference register starts at the frame's ref and carries from
+ *       record to record within the frame.
  *     head bits 0-2 = 7: a control record; bits 3-7 = kind:
  *       kind 0 DROP  count:uvarint: records this CPU lost (ring full) since
  *                    its previous DROP record. They were lost after this
