@@ -14,6 +14,10 @@ enum { F_KMALLOC_TRACE, F_KMALLOC, F_KFREE };
 
 static struct ddv_pack rt_pack;
 
+static bool bare;
+module_param(bare, bool, 0644);
+MODULE_PARM_DESC(bare, "wrappers only call the original (to measure the redirection alone)");
+
 #define POS(l) { .file = "rt_pack.c", .line = (l), .col = 1 }
 
 static const char *const heap_fields[] = { "size" };
@@ -71,7 +75,8 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 	struct ddv_call call;
 	void *ret;
 
-	if (!ddv_call_enter(&call, &rt_pack, F_KMALLOC_TRACE, _RET_IP_, args, 3))
+	if (READ_ONCE(bare) ||
+	    !ddv_call_enter(&call, &rt_pack, F_KMALLOC_TRACE, _RET_IP_, args, 3))
 		return kmalloc_trace(s, flags, size);
 	if (!size)
 		ddv_violation(&call, M_ZERO, 1, (u64)size);
@@ -92,7 +97,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 	struct ddv_call call;
 	void *ret;
 
-	if (!ddv_call_enter(&call, &rt_pack, F_KMALLOC, _RET_IP_, args, 2))
+	if (READ_ONCE(bare) || !ddv_call_enter(&call, &rt_pack, F_KMALLOC, _RET_IP_, args, 2))
 		return __kmalloc(size, flags);
 	if (!size)
 		ddv_violation(&call, M_ZERO, 1, (u64)size);
@@ -112,7 +117,7 @@ static void ddv_w_kfree(const void *p)
 	u64 args[1] = { (u64)(unsigned long)p };
 	struct ddv_call call;
 
-	if (!ddv_call_enter(&call, &rt_pack, F_KFREE, _RET_IP_, args, 1)) {
+	if (READ_ONCE(bare) || !ddv_call_enter(&call, &rt_pack, F_KFREE, _RET_IP_, args, 1)) {
 		kfree(p);
 		return;
 	}
