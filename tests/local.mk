@@ -39,7 +39,7 @@ tests_runtime_test_inject_LDADD = $(RUNTIME_TEST_LIBS)
 AM_TESTS_ENVIRONMENT = DDVC=$(abs_top_builddir)/compiler/ddvc; KDIR='$(KDIR)'; export DDVC KDIR;
 check_PROGRAMS += tests/compiler/test_ddvc
 TESTS += tests/compiler/test_ddvc tests/compiler/cases.test tests/compiler/robust.test \
-	tests/compiler/generated.test tests/compiler/kbuild.test
+	tests/compiler/generated.test tests/compiler/kbuild.test tests/compiler/man.test
 tests_compiler_test_ddvc_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
 tests_compiler_test_ddvc_LDADD = compiler/libddvc.a $(CRITERION_LIBS)
 EXTRA_DIST += tests/compiler
@@ -48,20 +48,5 @@ check_PROGRAMS += tests/cli/test_state
 TESTS += tests/cli/test_state
 tests_cli_test_state_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_state_LDADD = $(CLI_TEST_LIBS)
-
-# --- runtime core units (tests/runtime/): store, config/Bloom, log codec and rings, injection.
-RUNTIME_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
-RUNTIME_TEST_LIBS = runtime/core/libddvcore.a $(CRITERION_LIBS) -lpthread
-check_PROGRAMS += tests/runtime/test_store tests/runtime/test_config \
-	tests/runtime/test_logring tests/runtime/test_inject
-TESTS += tests/runtime/test_store tests/runtime/test_config \
-	tests/runtime/test_logring tests/runtime/test_inject
-tests_runtime_test_store_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
-tests_runtime_test_store_LDADD = $(RUNTIME_TEST_LIBS)
-tests_runtime_test_config_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
-tests_runtime_test_config_LDADD = $(RUNTIME_TEST_LIBS)
-tests_runtime_test_logring_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
-tests_runtime_test_logring_LDADD = $(RUNTIME_TEST_LIBS)
-tests_runtime_test_inject_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
-tests_runtime_test_inject_LDADD = $(RUNTIME_TEST_LIBS)
-# --- end of runtime core units
+TESTS += tests/cli/cli.test
+EXTRA_DIST += tests/cli/cli.test
