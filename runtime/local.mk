@@ -21,7 +21,10 @@ DDV_LINUX_SRCS = runtime/linux/Kbuild runtime/linux/ddv_internal.h runtime/linux
 	runtime/linux/main.c runtime/linux/pack.c runtime/linux/target.c runtime/linux/objects.c \
 	runtime/linux/log.c runtime/linux/abi.c runtime/linux/stubs.S \
 	runtime/include/ddv/runtime_msgs.h
-EXTRA_DIST += $(DDV_LINUX_SRCS)
+EXTRA_DIST += $(DDV_LINUX_SRCS) runtime/linux/README tests/vm/runtime-basic.sh \
+	tests/drivers/rt-selftest/Kbuild tests/drivers/rt-selftest/build \
+	tests/drivers/rt-selftest/bench-vm tests/drivers/rt-selftest/rt_selftest.c \
+	tests/drivers/rt-selftest/rt_pack.c tests/drivers/rt-selftest/rtctl.c
 KBUILD_DIR = $(abs_top_builddir)/runtime/kbuild
 KBUILD_MAKE = $(MAKE) -C $(KDIR) DDV_SRCDIR=$(abs_top_srcdir)
 
