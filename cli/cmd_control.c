@@ -206,6 +206,11 @@ int cmd_inject(int argc, char **argv)
 	mode = argv[1];
 	if (!strcmp(mode, "--help") || !strcmp(mode, "-h"))
 		return inject_usage(stdout);
+	/* A malformed command is a usage error, runtime or not. */
+	if (!(!strcmp(mode, "off") && argc == 2) && !(!strcmp(mode, "nth") && argc == 4) &&
+	    !(!strcmp(mode, "nth-any") && argc == 3) && !(!strcmp(mode, "plan") && argc >= 3) &&
+	    !(!strcmp(mode, "random") && (argc == 4 || argc == 6)))
+		return inject_usage(stderr);
 	fd = ctl_open();
 	if (fd < 0)
 		return EXIT_ERROR;
