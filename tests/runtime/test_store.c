@@ -479,3 +479,90 @@ Test(store, threads_stress, .timeout = 120)
 	store_get_stats(s, &st);
 	cr_assert_eq(st.live, STABLE_KEYS);
 }
+
+/* The contained index under threads: chains change while lock-free queries run. */
+struct inside_arg {
+	struct store *s;
+	unsigned int id;
+	unsigned long ops;
+	unsigned long errors;
+};
+
+#define INSIDE_PAGES 2
+#define INSIDE_BASE 0xffff888010000000ull
+
+static void *inside_thread(void *p)
+{
+	struct inside_arg *a = p;
+	u64 x = 0x2545f4914f6cdd1dull * (a->id + 1);
+	unsigned long n;
+
+	for (n = 0; n < a->ops; n++) {
+		unsigned int page, slot;
+		struct store_obj o;
+		u64 key;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		page = (x >> 8) % INSIDE_PAGES;
+		if (a->id == 0) {
+			/* The anchor of each page (offset 0) never goes away: always found. */
+			u64 lo = INSIDE_BASE + page * 4096;
+
+			if (store_find_inside(a->s, 62, lo, lo + 1, &o) || o.key != lo)
+				a->errors++;
+			continue;
+		}
+		/*
+		 * Others hold up to 8 objects each at their own offsets on the same
+		 * two pages (chains of several links), and drop them in any order.
+		 */
+		slot = (x >> 20) % 8;
+		key = INSIDE_BASE + (slot & 1) * 4096 + 8 * (1 + (a->id - 1) * 8 + slot);
+		if (store_lookup(a->s, 62, key, NULL) == 0) {
+			if (store_find_inside(a->s, 62, key, key + 1, &o) || o.key != key)
+				a->errors++;
+			if (store_delete(a->s, 62, key, NULL))
+				a->errors++;
+			if (store_find_inside(a->s, 62, key, key + 1, &o) != -ENOENT)
+				a->errors++;
+		} else {
+			if (store_insert(a->s, 62, key, a->id, 0, 0, NULL, NULL))
+				a->errors++;
+			if (store_find_inside(a->s, 62, key, key + 1, &o) || o.key != key)
+				a->errors++;
+		}
+		(void)page;
+	}
+	return NULL;
+}
+
+Test(store, find_inside_threads, .timeout = 120)
+{
+	struct store *s = new_store(4096);
+	struct inside_arg args[STRESS_THREADS];
+	pthread_t th[STRESS_THREADS];
+	struct store_stats st;
+	unsigned int i;
+
+	store_set_contained(s, 62);
+	for (i = 0; i < INSIDE_PAGES; i++)
+		cr_assert_eq(store_insert(s, 62, INSIDE_BASE + i * 4096, 9, 0, 0, NULL, NULL), 0);
+	for (i = 0; i < STRESS_THREADS; i++) {
+		args[i] = (struct inside_arg){ .s = s, .id = i, .ops = 500000 };
+		pthread_create(&th[i], NULL, inside_thread, &args[i]);
+	}
+	for (i = 0; i < STRESS_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(args[i].errors, 0, "thread %u: %lu errors", i, args[i].errors);
+	}
+	store_get_stats(s, &st);
+	cr_assert_eq(st.index_drops, 0);
+	/* Drop what the threads still hold: the anchors and one index entry per page remain. */
+	store_purge(s, &(struct store_filter){ .type_lo = 62, .type_hi = 63, .owner = 1 });
+	store_purge(s, &(struct store_filter){ .type_lo = 62, .type_hi = 63, .owner = 2 });
+	store_purge(s, &(struct store_filter){ .type_lo = 62, .type_hi = 63, .owner = 3 });
+	store_get_stats(s, &st);
+	cr_assert_eq(st.live, 2 * INSIDE_PAGES);
+}
