@@ -114,6 +114,14 @@ check "the fault is logged: __kmalloc returned NULL (reason nth-func)" \
 	grep -q "ddv.fault-injected args=$(printf '%#x' $kmalloc),0x[0-9a-f]*,0,0x2$" /root/inject.txt
 check "with its call site and stack" \
 	followed_by /root/inject.txt 'ddv.fault-injected' 'ddv.at .*where=(rt_init|churn)[+]'
+check "inject: fail the 3rd fallible call of any function" eval "rtctl inject 2 3 | grep -q ok"
+check "the driver loads with that fault" eval "rtctl load $DUT | grep -q loaded"
+check "exactly one allocation failed (nth any)" eval "dmesg | grep 'churned' | tail -n 1 | grep -q 'failed=1 '"
+check "target of a driver already under ddv: EBUSY" \
+	eval "rtctl target $DUT /root/sites3.txt 2>&1 | grep -q 'busy'"
+check "the driver unloads" rmmod rt_selftest
+dump_log nthany
+check "the fault is logged (reason nth-any)" grep -q 'ddv.fault-injected args=0x[0-9a-f]*,0x[0-9a-f]*,0,0x3$' /root/nthany.txt
 check "inject: 20% of every fallible function" eval "rtctl inject 3 all 200000 0 | grep -q ok"
 check "the driver loads under random faults" eval "rtctl load $DUT | grep -q loaded"
 check "some allocations failed" eval "dmesg | grep 'churned' | tail -n 1 | grep -qv 'failed=0 '"
@@ -201,6 +209,8 @@ check "detach the armed target" eval "rtctl detach 1 | grep -q ok"
 # --- live attach and detach under load on 2 CPUs
 check "the driver loads without ddv, churning in the background" \
 	eval "rtctl load $DUT 'background=1 hammer_ms=0' | grep -q loaded"
+check "target of a loaded driver: EEXIST (attach it instead)" \
+	eval "rtctl target $DUT /root/sites3.txt 2>&1 | grep -q 'File exists'"
 check "attach patches its core sites, none refused" \
 	eval "rtctl attach $DUT /root/sites.txt | grep -qE '^dut 1 sites [0-9]+ patched [1-9][0-9]* refused 0$'"
 sleep 1
