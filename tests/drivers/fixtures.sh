@@ -111,9 +111,40 @@ JOB
 	return 0
 }
 
-# fixture_report_is FILTER: jq FILTER over the last report holds.
+# fixture_site MODULE SYMBOL: the driver's first call site of SYMBOL as
+# "function+0xoffset", read from its .ko by `ddv sites` on the host, so that a
+# scenario can demand the exact site in a report.
+fixture_site() {
+	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
+		awk -v sym="$2" '$3 == sym { print $1; exit }'
+}
+
+# fixture_report_site RULE FIELD: FIELD (site or allocation_site) of the first
+# finding of RULE in the last report, as "function+0xoffset".
+fixture_report_site() {
+	local where
+
+	where=$(jq -r --arg rule "$1" --arg field "$2" \
+		'select(.rule == $rule) | .[$field] | "\(.function) \(.offset)"' \
+		"$vm_out/report.json" 2>/dev/null | head -n 1)
+	case $where in
+	'' | null*)
+		echo "--- $vm_name: no $2 in the $1 finding of:" >&2
+		cat "$vm_out/report.json" >&2
+		return 1
+		;;
+	esac
+	# shellcheck disable=SC2086 # function and offset
+	printf '%s+%#x\n' $where
+}
+
+# fixture_report_is FILTER: jq FILTER holds over the last report, read as one
+# array of its records (findings, then the summary).
 fixture_report_is() {
-	jq -e "$1" "$vm_out/report.json" >/dev/null 2>&1
+	jq -s -e "$1" "$vm_out/report.json" >/dev/null 2>&1 && return 0
+	echo "--- $vm_name: the report that fails '$1':" >&2
+	cat "$vm_out/report.json" >&2
+	return 1
 }
 
 # fixture_report_rules: the rule ids of the last report's findings, one a line.
@@ -134,7 +165,7 @@ fixture_report_sound() {
 		return 1
 	fi
 	check_host "$1: no log record lost or unexplained" \
-		fixture_report_is 'select(.summary) | .summary |
+		fixture_report_is 'map(select(.summary))[0].summary |
 			.records_lost == 0 and .unknown_messages == 0 and .garbage == 0'
 }
 
@@ -163,7 +194,7 @@ fixture_expect_clean() {
 		test "$(cat "$vm_out/report.status")" = 0
 	rules=$(fixture_report_rules | tr '\n' ' ')
 	if [ -z "$rules" ] &&
-	   fixture_report_is 'select(.summary) | .summary.findings == 0'; then
+	   fixture_report_is 'map(select(.summary))[0].summary.findings == 0'; then
 		pass "$1: no finding"
 	else
 		fail "$1: no finding" "rules: $rules"
@@ -174,5 +205,5 @@ fixture_expect_clean() {
 # would prove nothing).
 fixture_expect_injected() {
 	check_host "$1: a fault was injected" \
-		fixture_report_is 'select(.summary) | .summary.faults_injected >= 1'
+		fixture_report_is 'map(select(.summary))[0].summary.faults_injected >= 1'
 }

@@ -15,9 +15,17 @@ if fixture_build; then
 	if fixture_ddv_run hang_loop hang_loop hangs $inject; then
 		fixture_expect_injected hang_loop
 		fixture_expect_rule hang_loop "$rule"
-		check_host "hang_loop: the hang names the injected kmalloc" \
-			fixture_report_is 'select(.rule == "ddv.hang") |
-				.message | test("kmalloc")'
+		# The runtime's record gives the site, the command's watchdog the
+		# last fault: whichever reported the hang must name the call.
+		site=$(fixture_site hang_loop kmalloc_trace)
+		if fixture_report_is 'any(.[]; .rule == "ddv.hang" and .last_fault)'; then
+			check_host "hang_loop: the hang names the injected call, kmalloc at $site" \
+				fixture_report_is "any(.[] | select(.rule == \"ddv.hang\");
+					.last_fault == \"kmalloc at $site\")"
+		else
+			check_host "hang_loop: the hang names the injected call, kmalloc at $site" \
+				test "$(fixture_report_site ddv.hang site)" = "$site"
+		fi
 	fi
 	# shellcheck disable=SC2086
 	if fixture_ddv_run hang_loop_clean hang_loop_clean fails $inject; then
