@@ -240,6 +240,9 @@ struct decoder {
 	/* Each driver id's current site table (the generation advances at each arming). */
 	struct site_table sites[DECODE_MAX_DUTS];
 	unsigned int generation[DECODE_MAX_DUTS];
+	bool table_open[DECODE_MAX_DUTS];	/* a site table is in force */
+	bool table_armed[DECODE_MAX_DUTS];	/* its arming record has been seen */
+	bool attached[DECODE_MAX_DUTS];
 	struct site_table *retired;	/* earlier generations: events may still point into them */
 	unsigned int nretired;
 	bool use_state;		/* load site tables from the state directory */

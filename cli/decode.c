@@ -64,6 +64,42 @@ static void advance_generation(struct decoder *dec, unsigned int dut)
 }
 
 static bool is_rule(const struct event *ev, const char *rule_id);
+static const struct event_arg *find_arg(const struct event *ev, const char *name);
+
+/*
+ * Which site table is in force for a driver id, as the runtime's records go
+ * by. Each DDV_OP_TARGET or _ATTACH the command sent is one table, and one
+ * ddv.driver-armed or ddv.attached record. Sites refused during an attach
+ * are logged before ddv.attached: a record about a driver id with no table
+ * in force opens the next table early, and the arming record then takes it.
+ * A table closes when its driver is detached, or unloaded after an attach
+ * (the runtime keeps a loaded driver armed after its unload, with its table).
+ */
+static void track_generation(struct decoder *dec, const struct event *ev, bool before)
+{
+	const struct event_arg *a = ev->pack_id == 0 ? find_arg(ev, "dut") : NULL;
+	bool arming = is_rule(ev, "ddv.driver-armed") || is_rule(ev, "ddv.attached");
+	unsigned int dut;
+
+	if (!a || a->value >= DECODE_MAX_DUTS || !dec->use_state)
+		return;
+	dut = a->value;
+	if (before) {
+		if (arming && dec->table_open[dut] && !dec->table_armed[dut]) {
+			dec->table_armed[dut] = true;
+		} else if (arming || !dec->table_open[dut]) {
+			advance_generation(dec, dut);
+			dec->table_open[dut] = true;
+			dec->table_armed[dut] = arming;
+		}
+		if (arming)
+			dec->attached[dut] = is_rule(ev, "ddv.attached");
+		return;
+	}
+	if (is_rule(ev, "ddv.detached") ||
+	    (is_rule(ev, "ddv.driver-going") && dec->attached[dut]))
+		dec->table_open[dut] = false;
+}
 
 static const struct event_arg *find_arg(const struct event *ev, const char *name)
 {
@@ -171,12 +207,7 @@ void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct eve
 	if (ev->msg)
 		ev->spec = &ev->msg->pos;
 
-	if (ev->pack_id == 0 && ev->msg && (!strcmp(ev->msg->rule_id, "ddv.driver-armed") ||
-					    !strcmp(ev->msg->rule_id, "ddv.attached"))) {
-		a = find_arg(ev, "dut");
-		if (a)
-			advance_generation(dec, a->value);
-	}
+	track_generation(dec, ev, true);
 	/* The runtime's own messages name their driver, site and function themselves. */
 	a = ev->pack_id == 0 ? find_arg(ev, "dut") : NULL;
 	if (a) {
@@ -191,6 +222,7 @@ void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct eve
 			ev->symbol = rt_func_by_id(dec->rt, a->value)->symbol;
 		}
 	}
+	track_generation(dec, ev, false);
 }
 
 static bool is_rule(const struct event *ev, const char *rule_id)

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ddv/logrec.h>
+#include <ddv/runtime_msgs.h>
+#include "logring.h"
+
 #include "cli.h"
 
 #define E1000 SRCDIR "/tests/cli/data/e1000-6.1.0-56.ko"
@@ -91,4 +95,88 @@ Test(state, tables_from_files)
 	cr_expect_null(rt_pack_by_id(&rt, 3));
 	cr_expect_eq(rt.nfuncs, 0);
 	rt_tables_free(&rt);
+}
+
+static void write_sites(unsigned int dut, const char *module, const char *func)
+{
+	struct site_table t = { 0 };
+	unsigned int gen;
+
+	t.module = xstrdup(module);
+	t.nsites = t.cap = 1;
+	t.sites = xcalloc(1, sizeof(*t.sites));
+	t.sites[0] = (struct site){ .func = xstrdup(func), .func_offset = 0x10,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
+				    .opcode = 0xe8 };
+	cr_assert_eq(state_save_sites(dut, &t, &gen), 0);
+	site_table_free(&t);
+}
+
+static void collect_text(struct decoder *dec, const struct event *ev, void *data)
+{
+	event_text(dec, ev, data);
+}
+
+/*
+ * Driver id 1 is first "first" (loaded, unloaded: kept armed, same table),
+ * then detached, then "second" attached: its refused sites come before
+ * ddv.attached, and still name the second table.
+ */
+Test(state, site_tables_follow_the_records)
+{
+	static const char catalog_text[] =
+		"# ddv message catalog 1\npack linux 1\n"
+		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
+	enum {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
+#include <ddv/runtime_msgs.h>
+#undef DDV_RT_MSG
+	};
+	static unsigned char mem[4096], frames[8192];
+	struct strbuf text = { 0 };
+	struct logring ring;
+	struct catalog cat;
+	struct rt_tables rt;
+	struct decoder dec;
+	size_t n;
+	u64 ts = 1;
+
+#define LOG(pack, idx, ...) do {							\
+		u64 args_[] = { __VA_ARGS__ };						\
+		cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(pack, idx),		\
+					sizeof(args_) / sizeof(args_[0]), args_));	\
+	} while (0)
+
+	write_sites(1, "first", "first_probe");
+	write_sites(1, "second", "second_open");
+	catalog_init(&cat);
+	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
+	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree\n");
+	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
+	LOG(0, RT_DRIVER_ARMED, 1, 1);
+	LOG(1, 1, 0xa1);
+	LOG(0, RT_AT, 1, 0, 0);
+	LOG(0, RT_DRIVER_GOING, 1, 0, 5);
+	LOG(1, 1, 0xa2);
+	LOG(0, RT_AT, 1, 0, 0);
+	LOG(0, RT_DETACHED, 1, 0);
+	LOG(0, RT_SITE_REFUSED, 1, 0, DDV_REFUSE_INIT_GONE, 0);
+	LOG(0, RT_ATTACHED, 1, 0, 1);
+	LOG(1, 1, 0xa3);
+	LOG(0, RT_AT, 1, 0, 0);
+	n = logring_drain(&ring, frames, sizeof(frames));
+	decoder_init(&dec, &cat, &rt, true);
+	decode_stream(&dec, frames, n, collect_text, &text);
+	cr_expect(strstr(text.s, "double free of 161 [first: first_probe+0x10, call kfree]"),
+		  "%s", text.s);
+	cr_expect(strstr(text.s, "double free of 162 [first: first_probe+0x10, call kfree]"),
+		  "%s", text.s);
+	cr_expect(strstr(text.s, "call site second_open+0x10 of driver second left alone"),
+		  "%s", text.s);
+	cr_expect(strstr(text.s, "double free of 163 [second: second_open+0x10, call kfree]"),
+		  "%s", text.s);
+	sb_free(&text);
+	decoder_free(&dec);
+	rt_tables_free(&rt);
+	catalog_free(&cat);
 }
