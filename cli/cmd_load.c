@@ -527,7 +527,8 @@ int cmd_unload(int argc, char **argv)
 		int err = errno;
 
 		ddv_error(err, "unload %s%s", argv[1],
-			  err == EWOULDBLOCK || err == EBUSY ? " (in use)" : "");
+			  err == EWOULDBLOCK || err == EBUSY ? " (in use)" :
+			  err == ENOENT ? " (not loaded)" : "");
 		return EXIT_ERROR;
 	}
 	/* The leak check ran at GOING: keep its records. */

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,8 +66,43 @@ static unsigned int add_files(struct argvec *a, const char *dir, const char *pre
 	return n;
 }
 
+/*
+ * Whether the rig's cached kernel has module name (its modules.dep, '-' and
+ * '_' alike); true when no cache is there to ask: vm/run then says.
+ */
+static bool debian_has_module(const char *srcdir, const char *name)
+{
+	char *pattern = xasprintf("%s/vm/cache/*/lib/modules/*/modules.dep", srcdir);
+	bool found = false;
+	glob_t g;
+
+	if (glob(pattern, 0, NULL, &g)) {
+		free(pattern);
+		return true;
+	}
+	for (size_t i = 0; i < g.gl_pathc && !found; i++) {
+		char *text, *want = xasprintf("/%s.ko", name);
+		size_t size;
+
+		for (char *c = want; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		if (!read_whole_file(g.gl_pathv[i], (void **)&text, &size)) {
+			for (char *c = text; *c; c++)
+				if (*c == '-')
+					*c = '_';
+			found = strstr(text, want) != NULL;
+			free(text);
+		}
+		free(want);
+	}
+	globfree(&g);
+	free(pattern);
+	return found;
+}
+
 /* The driver names of 'ddv load NAME' in the commands: Debian modules the guest needs. */
-static void scan_loads(const char *cmd, struct strbuf *mods)
+static void scan_loads(const char *srcdir, const char *cmd, struct strbuf *mods)
 {
 	const char *p = cmd;
 
@@ -81,7 +117,8 @@ static void scan_loads(const char *cmd, struct strbuf *mods)
 			p += strspn(p, " ");
 		}
 		if (sscanf(p, "%127[A-Za-z0-9_-]", name) == 1 && !strchr(name, '/') &&
-		    !strstr(name, ".ko") && p[strlen(name)] != '.' && p[strlen(name)] != '/')
+		    !strstr(name, ".ko") && p[strlen(name)] != '.' && p[strlen(name)] != '/' &&
+		    debian_has_module(srcdir, name))
 			sb_printf(mods, "%s%s", mods->len ? "," : "", name);
 	}
 }
@@ -189,7 +226,7 @@ int cmd_vm(int argc, char **argv)
 		  "mkdir -p /out $DDV_STATE_DIR\nstatus=0\n",
 		  GUEST_MODULE_DIR, GUEST_CATALOG_DIR, GUEST_STATE_DIR);
 	for (int i = optind; i < argc; i++) {
-		scan_loads(argv[i], &mods);
+		scan_loads(srcdir, argv[i], &mods);
 		sb_puts(&script, "echo '+ ");
 		for (const char *c = argv[i]; *c; c++)
 			sb_puts(&script, *c == '\'' ? "'\\''" : (char[]){ *c, 0 });
@@ -260,7 +297,8 @@ int cmd_vm(int argc, char **argv)
 	if (status == 124)
 		ddv_error(0, "vm: the guest did not finish in %s s (--timeout)", timeout);
 	else if (status == 125)
-		ddv_error(0, "vm: the guest died without a status (kernel panic? see the console log)");
+		ddv_error(0, "vm: no status from the guest: it died (kernel panic? see the console "
+			  "log) or vm/run refused to start it (see its message above)");
 	else
 		fprintf(stderr, "ddv vm: reports in %s/ (report.txt, report.json, log.txt, log.json)\n",
 			out_dir);
