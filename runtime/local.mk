@@ -9,7 +9,7 @@ noinst_LIBRARIES += runtime/core/libddvcore.a
 runtime_core_libddvcore_a_CFLAGS = $(AM_CFLAGS) -O2
 runtime_core_libddvcore_a_SOURCES = $(DDVCORE_HDRS) runtime/core/env_user.c \
 	runtime/core/store.c runtime/core/config.c runtime/core/logring.c runtime/core/inject.c
-EXTRA_DIST += scripts/bench-runtime tests/runtime/bench.c
+EXTRA_DIST += scripts/bench-runtime tests/runtime/bench.c tests/runtime/fuzz_logdec.c
 # --- end of runtime core
 
 # --- kernel modules: `make modules` builds ddv.ko (runtime/linux + the core) and,
