@@ -3,6 +3,7 @@
  * bench.c: cost of the runtime core's hot paths in user space (run by
  * scripts/bench-runtime: cycles with rdtsc, instructions with callgrind).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,64 @@ static void bench_log(unsigned long rounds)
 	free(mem);
 }
 
+/*
+ * Two threads (two CPUs) insert and delete their own keys in one 1K-live
+ * store at once: the cost when CPUs share segments and cache lines.
+ */
+struct pair_arg {
+	struct store *s;
+	unsigned int id;
+	double batch[200];	/* cycles/op of each batch */
+};
+
+static int cmp_double(const void *a, const void *b);
+
+static void *pair_thread(void *p)
+{
+	struct pair_arg *a = p;
+	u64 i, r, t0;
+
+	for (r = 0; r < 200; r++) {
+		/* A batch: 100 pairs, short enough to fit between preemptions. */
+		t0 = tsc();
+		for (i = 0; i < 100; i++) {
+			u64 key = key_of((a->id + 2) * 1000000 + r * 100 + i);
+
+			store_insert(a->s, 40, key, 1, 0, 0, NULL, NULL);
+			store_delete(a->s, 40, key, NULL);
+		}
+		a->batch[r] = (double)(tsc() - t0) / 200;
+	}
+	return NULL;
+}
+
+static void bench_store_threads(unsigned int nthreads)
+{
+	u32 capacity = 2048;
+	size_t bytes = store_mem_size(capacity);
+	void *mem = aligned_alloc(ENV_CACHELINE, bytes);
+	struct pair_arg args[8];
+	pthread_t th[8];
+	struct store s;
+	unsigned int i;
+	u64 k;
+
+	store_init(&s, mem, bytes, capacity);
+	for (k = 0; k < 1000; k++)
+		store_insert(&s, 40, key_of(k), 1, 0, 0, NULL, NULL);
+	for (i = 0; i < nthreads; i++) {
+		args[i] = (struct pair_arg){ .s = &s, .id = i };
+		pthread_create(&th[i], NULL, pair_thread, &args[i]);
+	}
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(th[i], NULL);
+		qsort(args[i].batch, 200, sizeof(double), cmp_double);
+		printf("store insert/delete, 1K live, %u thread(s): thread %u: min %.1f median %.1f cycles/op\n",
+		       nthreads, i, args[i].batch[0], args[i].batch[100]);
+	}
+	free(mem);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -264,6 +323,8 @@ int main(int argc, char **argv)
 	bench_inject(under_callgrind ? 5 : 500);
 	bench_log(under_callgrind ? 2 : 100);
 	if (!under_callgrind) {
+		bench_store_threads(1);
+		bench_store_threads(2);
 		printf("%-42s %9s %9s %9s\n", "operation", "min", "median", "mean");
 		for (i = 0; i < nmeters; i++) {
 			struct meter *m = &meters[i];
