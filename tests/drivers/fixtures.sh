@@ -138,10 +138,16 @@ fixture_report_site() {
 	printf '%s+%#x\n' $where
 }
 
-# fixture_report_is FILTER: jq FILTER holds over the last report, read as one
-# array of its records (findings, then the summary).
+# fixture_report_has FILTER: jq FILTER holds over the last report, read as
+# one array of its records (findings, then the summary).
+fixture_report_has() {
+	jq -s -e "$1" "$vm_out/report.json" >/dev/null 2>&1
+}
+
+# fixture_report_is FILTER: the same as a case's condition: shows the report
+# when it fails.
 fixture_report_is() {
-	jq -s -e "$1" "$vm_out/report.json" >/dev/null 2>&1 && return 0
+	fixture_report_has "$1" && return 0
 	echo "--- $vm_name: the report that fails '$1':" >&2
 	cat "$vm_out/report.json" >&2
 	return 1

@@ -18,7 +18,7 @@ if fixture_build; then
 		# The runtime's record gives the site, the command's watchdog the
 		# last fault: whichever reported the hang must name the call.
 		site=$(fixture_site hang_loop kmalloc_trace)
-		if fixture_report_is 'any(.[]; .rule == "ddv.hang" and .last_fault)'; then
+		if fixture_report_has 'any(.[]; .rule == "ddv.hang" and .last_fault)'; then
 			check_host "hang_loop: the hang names the injected call, kmalloc at $site" \
 				fixture_report_is "any(.[] | select(.rule == \"ddv.hang\");
 					.last_fault == \"kmalloc at $site\")"
