@@ -302,6 +302,7 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, u32 id, bool li
 	struct ddv_site_rt *s = &dut->sites[id];
 	const struct ddv_func_desc *f;
 	struct ddv_pack *pack;
+	int why = DDV_REFUSE_NO_SYMBOL;
 	unsigned long a = 0;
 	s32 rel;
 	u8 *p;
@@ -323,21 +324,23 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, u32 id, bool li
 
 		a = find_site_addr(mod, site_str(dut, s->name_off), s->func_offset, a);
 		if (!a)
-			return *found ? DDV_REFUSE_TARGET : DDV_REFUSE_NO_SYMBOL;
+			return why;
 		if (!in_text(&mod->core_layout, a, s->len) &&
 		    (live || !in_text(&mod->init_layout, a, s->len))) {
-			if (live && in_text(&mod->init_layout, a, s->len))
-				return DDV_REFUSE_INIT_GONE;
+			why = live && in_text(&mod->init_layout, a, s->len) ?
+				DDV_REFUSE_INIT_GONE : DDV_REFUSE_OUTSIDE;
 			*found = a;
 			continue;
 		}
 		p = (u8 *)a;
 		if (p[0] != s->opcode || (s->opcode == 0x0f && (p[1] & 0xf0) != 0x80)) {
-			*found = p[0];
+			why = DDV_REFUSE_OPCODE;
+			*found = s->opcode == 0x0f ? p[0] << 8 | p[1] : p[0];
 			continue;
 		}
 		memcpy(&rel, p + oplen, sizeof(rel));
 		if (a + s->len + (long)rel != (unsigned long)f->original) {
+			why = DDV_REFUSE_TARGET;
 			*found = a + s->len + (long)rel;
 			continue;
 		}

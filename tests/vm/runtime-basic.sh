@@ -96,6 +96,20 @@ check "its stack follows" followed_by /root/load.txt 'ddv.at .*where=rt_init[+]'
 check "driver-going says 1 leak" grep -q 'ddv.driver-going args=0x1,0x1,' /root/load.txt
 check "no record lost" eval "! grep -q DROP /root/load.txt"
 
+# --- a site table that does not match the module: every site refused, nothing patched
+check "detach the armed target" eval "rtctl detach 1 | grep -q ok"
+check "target with every site 1 byte off" eval "RTCTL_SKEW=1 rtctl target $DUT /root/skew.txt | grep -q '^dut 1 '"
+check "the driver loads and runs unpatched" eval "rtctl load $DUT 'hammer_ms=50' | grep -q loaded"
+check "every site refused, none redirected" \
+	eval "dmesg | grep -q 'rt_selftest loading: 0 call sites redirected, [1-9][0-9]* refused'"
+check "no call reached a wrapper" test "$(status_field 1 calls)" = 0
+check "the driver unloads" rmmod rt_selftest
+rm -f /root/skew.bin; rtctl drain /root/skew.bin; rtctl dump /root/skew.bin /root/skew.txt >/root/skew.log
+check "each refusal logged with its reason (opcode or target)" \
+	eval "[ \$(grep -cE 'ddv.site-refused args=0x1,(0|0x[0-9a-f]+),0x[45],' /root/skew.log) = \$(wc -l </root/skew.txt) ]"
+check "detach the skewed target" eval "rtctl detach 1 | grep -q ok"
+check "re-arm with the right table" eval "rtctl target $DUT /root/sites.txt | grep -q '^dut 1 '"
+
 # --- a failed init: the leak check runs after it
 check "a failing init fails" eval "rtctl load $DUT 'fail_init=1 hammer_ms=0' | grep -q 'load failed: No such device'"
 dump_log failinit

@@ -109,7 +109,9 @@ static int target(int fd, const char *ko, const char *sites_file, int op)
 		sites[i].api_name = blen;
 		memcpy(blob + blen, s->symbol, sl);
 		blen += sl;
-		sites[i].func_offset = s->func_offset;
+		/* RTCTL_SKEW=N moves every site N bytes: the runtime must refuse them all. */
+		sites[i].func_offset = s->func_offset + (getenv("RTCTL_SKEW") ?
+							 atoi(getenv("RTCTL_SKEW")) : 0);
 		sites[i].opcode = s->opcode;
 		sites[i].init = s->init;
 		fprintf(f, "%zu %s+0x%x %s %s\n", i, s->func, s->func_offset, s->symbol,
