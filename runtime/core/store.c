@@ -139,7 +139,7 @@ static inline void entry_to_obj(const struct store_entry *e, struct store_obj *o
 	o->state = e->state;
 }
 
-/* Inserts into a locked segment. 0, -EEXIST (with *old), -ENOSPC (counted). */
+/* Inserts into a locked segment. 0, -EEXIST (with *old), -ENOSPC (the caller counts it). */
 static int seg_insert_locked(struct store *s, struct store_segment *seg, u32 hash,
 			     u16 type, u64 key, u16 owner, u8 state, u64 site,
 			     const u64 *fields, struct store_obj *old)
@@ -176,7 +176,6 @@ static int seg_insert_locked(struct store *s, struct store_segment *seg, u32 has
 			return -EEXIST;
 		}
 	}
-	seg->drops++;
 	return -ENOSPC;
 }
 
@@ -309,6 +308,8 @@ int store_insert(struct store *s, u16 type, u64 key, u16 owner, u8 state,
 		return -EINVAL;
 	env_lock_irqsave(&seg->lock, flags);
 	ret = seg_insert_locked(s, seg, hash, type, key, owner, state, site, fields, old);
+	if (unlikely(ret == -ENOSPC))
+		seg->drops++;
 	env_unlock_irqrestore(&seg->lock, flags);
 	if (unlikely(ret == 0 && store_is_contained(s, type))) {
 		ENV_ADD(s->contained_live, 1);
