@@ -313,6 +313,36 @@ static void check_version(const char *v, const struct srcpos *pos)
 
 static void resolve_expr(struct ctx *c, struct expr *e);
 
+/* Objects read by an expression (each costs one store lookup in the generated rule). */
+static int count_objects(const struct expr *e, const struct expr **first)
+{
+	int n = 0;
+
+	if (!e)
+		return 0;
+	if (e->kind == E_OBJ || e->kind == E_FIELD) {
+		if (first && !*first)
+			*first = e;
+		n = 1;
+		e = e->kind == E_FIELD ? e->a : e;
+		return n + count_objects(e->a, first);
+	}
+	n += count_objects(e->a, first) + count_objects(e->b, first) + count_objects(e->c, first);
+	for (const struct expr *a = e->args; a; a = a->next)
+		n += count_objects(a, first);
+	return n;
+}
+
+/* Clauses are evaluated outside any rule: no object of the store can be read there. */
+static void no_objects(const struct expr *e, const char *where)
+{
+	const struct expr *first = NULL;
+
+	if (count_objects(e, &first))
+		error_at(&first->pos, OBJECT_OUTSIDE_RULE,
+			 "%s cannot read stored objects: only rules can", where);
+}
+
 static void check_params(struct spec *spec, struct fnsig *f)
 {
 	struct param *p = f->params;
@@ -387,6 +417,7 @@ static void check_class(struct ctx *x, struct contract *c, struct clause *cl)
 		if (c->fault_class == CLASS_ALLOC && !strcmp(a->name, "size") && a->value) {
 			c->alloc_size = a->value;
 			resolve_expr(x, a->value);
+			no_objects(a->value, "an allocation's size");
 		} else if (c->fault_class == CLASS_ALLOC && !strcmp(a->name, "contig") && !a->value) {
 			c->contig = true;
 		} else {
@@ -439,8 +470,10 @@ static void check_functions(struct spec *spec)
 				break;
 			case CL_FAILS:
 				c->fails = cl->fails;
-				for (struct fail_value *f = c->fails; f; f = f->next)
+				for (struct fail_value *f = c->fails; f; f = f->next) {
 					resolve_expr(&x, f->value);
+					no_objects(f->value, "a failure value");
+				}
 				break;
 			case CL_CLASS:
 				class_given = true;
@@ -449,6 +482,8 @@ static void check_functions(struct spec *spec)
 			case CL_WRITES:
 				resolve_expr(&x, cl->target);
 				resolve_expr(&x, cl->value);
+				no_objects(cl->target, "'writes'");
+				no_objects(cl->value, "'writes'");
 				/* Only memory the caller handed in: *p or p->field. */
 				if (!(cl->target->kind == E_UNARY && cl->target->op == '*') &&
 				    !(cl->target->kind == E_MEMBER && cl->target->op == TOK_ARROW))
@@ -672,9 +707,23 @@ static struct type_decl *resolve_stmt_obj(struct ctx *c, struct objref *r)
 
 static void check_stmts(struct ctx *c, struct stmt *s, bool top);
 
+static void check_lookups(const struct stmt *s)
+{
+	int n = count_objects(s->cond, NULL) + count_objects(s->obj.key, NULL) +
+		count_objects(s->value, NULL) + count_objects(s->lo, NULL) + count_objects(s->hi, NULL);
+
+	for (const struct field_init *i = s->inits; i; i = i->next)
+		n += count_objects(i->value, NULL);
+	if (n > DDVC_MAX_LOOKUPS)
+		error_at(&s->pos, TOO_MANY_LOOKUPS, "this rule reads %d objects; at most %d", n,
+			 DDVC_MAX_LOOKUPS);
+}
+
 static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 {
 	struct type_decl *t;
+
+	check_lookups(s);
 
 	switch (s->kind) {
 	case S_CHECK:
@@ -765,6 +814,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 				 "'%s' is not declared 'contained': the store does not index it by address",
 				 t->name);
 		t = resolve_stmt_obj(c, &s->in);
+		no_objects(s->in.key, "the key of a foreach container");
 		if (t && t->size_field < 0)
 			error_at(&s->in.pos, NO_EXTENT,
 				 "'%s' has no extent field: mark its size field 'extent'", t->name);

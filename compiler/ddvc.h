@@ -11,6 +11,7 @@
 #define DDVC_MAX_STATES 255
 #define DDVC_MAX_DEPTH 200	/* nesting of expressions and blocks */
 #define DDVC_MAX_ERRORS 50	/* after that, stop reading: the rest is noise */
+#define DDVC_MAX_LOOKUPS 64	/* objects one rule may read */
 
 /*
  * Every diagnostic has a stable id (the text in brackets after the message);
@@ -68,7 +69,9 @@
 	X(BAD_SEVERITY, "check.bad-severity")				\
 	X(BAD_ATTRIBUTE, "check.bad-attribute")				\
 	X(PARAM_UNNAMED, "check.param-unnamed")				\
-	X(WRITE_TARGET, "check.write-target")
+	X(WRITE_TARGET, "check.write-target")				\
+	X(OBJECT_OUTSIDE_RULE, "check.object-outside-rule")		\
+	X(TOO_MANY_LOOKUPS, "check.too-many-lookups")
 
 enum ddvc_diag_id {
 #define X(name, text) DIAG_##name,

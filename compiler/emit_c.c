@@ -9,7 +9,7 @@
 
 /* The lookups one statement needs, numbered in the order the expression walk meets them. */
 struct lookups {
-	struct expr *e[64];
+	struct expr *e[DDVC_MAX_LOOKUPS];
 	int n;
 	bool overflow;
 };
