@@ -225,7 +225,7 @@ static void dump(const char *file, const char *sites_file)
 			printf("cpu=%u DROP lost=%llu\n", rec.cpu, (unsigned long long)rec.dropped);
 			continue;
 		}
-		printf("cpu=%u msg=%u:%u", rec.cpu, pack, idx);
+		printf("cpu=%u ts=%llu msg=%u:%u", rec.cpu, (unsigned long long)rec.ts, pack, idx);
 		if (pack == 0 && idx < sizeof(rt_names) / sizeof(rt_names[0]))
 			printf(" %s", rt_names[idx]);
 		printf(" args=");
