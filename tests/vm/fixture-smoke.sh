@@ -71,19 +71,18 @@ for m in unwind_leak unwind_leak_clean; do
 done
 
 for m in missing_unregister missing_unregister_clean; do
-	load_unload $m "registers its platform device" \
-		"ls -d /sys/bus/platform/devices/$m.*"
-	check "$m: platform device gone after unload" \
-		eval "! ls -d /sys/bus/platform/devices/$m.* 2>/dev/null"
+	load_unload $m "registers its PCI driver" "[ -d /sys/bus/pci/drivers/$m ]"
+	check "$m: PCI driver gone after unload" \
+		eval "[ ! -e /sys/bus/pci/drivers/$m ]"
 	fails_cleanly $m 1
-	check "$m: no device left after the early failure" \
-		eval "! ls -d /sys/bus/platform/devices/$m.* 2>/dev/null"
+	check "$m: no driver left after the early failure" \
+		eval "[ ! -e /sys/bus/pci/drivers/$m ]"
 	fails_cleanly $m 2
 done
-check "missing_unregister: device left behind after the late failure" \
-	eval "ls -d /sys/bus/platform/devices/missing_unregister.*"
-check "missing_unregister_clean: no device left after the late failure" \
-	eval "! ls -d /sys/bus/platform/devices/missing_unregister_clean.* 2>/dev/null"
+check "missing_unregister: driver left registered after the late failure" \
+	eval "[ -d /sys/bus/pci/drivers/missing_unregister ]"
+check "missing_unregister_clean: no driver left after the late failure" \
+	eval "[ ! -e /sys/bus/pci/drivers/missing_unregister_clean ]"
 
 for m in alloc_loop alloc_loop_clean; do
 	load_unload $m "is listed while loaded" "module_loaded $m"
