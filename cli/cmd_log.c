@@ -33,6 +33,18 @@ static void view_open(struct view *v, const char *catdir, bool json)
 	}
 	load_catalogs(&v->cat, catalog_default_dir(catdir));
 	state_load_tables(&v->rt);
+	/* A catalog from another build of a pack names its records wrongly: say so. */
+	for (unsigned int i = 0; i < v->rt.npacks; i++) {
+		const struct cat_pack *cp = catalog_pack(&v->cat, v->rt.packs[i].name);
+
+		if (!cp)
+			ddv_warn("no catalog for pack %s: its records show as numbers",
+				 v->rt.packs[i].name);
+		else if (strcmp(cp->version, v->rt.packs[i].version))
+			ddv_warn("pack %s is version %s in the runtime but %s in %s: "
+				 "its messages may be misnamed", v->rt.packs[i].name,
+				 v->rt.packs[i].version, cp->version, cp->source);
+	}
 	decoder_init(&v->dec, &v->cat, &v->rt, true);
 	v->json = json;
 }
