@@ -4,9 +4,16 @@
 
 _Static_assert(DDV_LOG_MAX_ARGS == 6, "the head byte holds nargs 0..6");
 
+/* Bytes of a uvarint by the value's bit length: a table, no division on the hot path. */
+static const u8 uvarint_bytes[65] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3,
+	4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6,
+	7, 7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 10,
+};
+
 static inline unsigned int uvarint_len(u64 v)
 {
-	return (63 - __builtin_clzll(v | 1)) / 7 + 1;
+	return uvarint_bytes[64 - __builtin_clzll(v | 1)];
 }
 
 static inline u8 *put_uvarint(u8 *p, u64 v)
@@ -62,7 +69,7 @@ unsigned int logrec_encode(u8 *p, u64 dt_from, u64 ts, u64 *ref, u32 msg,
 	u32 pack = msg >> 16, index = msg & 0xffff;
 	u64 r = *ref;
 	u8 *q = p, *tags;
-	unsigned int i;
+	unsigned int i, tagbits = 0;
 
 	*q++ = (u8)nargs;
 	q = put_uvarint(q, (u64)index << 4 | (pack < 15 ? pack : 15));
@@ -71,18 +78,17 @@ unsigned int logrec_encode(u8 *p, u64 dt_from, u64 ts, u64 *ref, u32 msg,
 	q = put_uvarint(q, zigzag(ts - dt_from));
 	tags = q;
 	q += (nargs + 3) / 4;
-	if (nargs)
-		tags[0] = 0;
-	if (nargs > 4)
-		tags[1] = 0;
 	for (i = 0; i < nargs; i++) {
 		u64 v = args[i], lit, del;
 		unsigned int tag;
 
+		lit = zigzag(v);
 		if (v == r) {
 			tag = 2;
+		} else if (lit < 0x80) {
+			tag = 0;		/* one byte: nothing is shorter */
+			*q++ = (u8)lit;
 		} else {
-			lit = zigzag(v);
 			del = zigzag(v - r);
 			if (uvarint_len(del) < uvarint_len(lit)) {
 				tag = 1;
@@ -95,8 +101,12 @@ unsigned int logrec_encode(u8 *p, u64 dt_from, u64 ts, u64 *ref, u32 msg,
 					r = v;
 			}
 		}
-		tags[i / 4] |= tag << (2 * (i % 4));
+		tagbits |= tag << (2 * i);
 	}
+	if (nargs)
+		tags[0] = (u8)tagbits;
+	if (nargs > 4)
+		tags[1] = (u8)(tagbits >> 8);
 	*ref = r;
 	return q - p;
 }
