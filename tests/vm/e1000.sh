@@ -3,7 +3,7 @@
 #
 # e1000 is the real-world case that ftrace return-address filtering got wrong (false leaks
 # from its tail calls to kfree). Here:
-#   clean: ddv start; ddv load e1000; link up; link down; ddv unload e1000; ddv report:
+#   clean: ddv start; ddv load e1000; link up; ping; link down; ddv unload e1000; ddv report:
 #          zero findings, nothing lost, the redirected calls seen;
 #   nth:   for N = 1, 2, ...: a fresh ddv session fails the Nth fallible call of the load
 #          (ddv inject nth-any N), the driver cleans up (its probe fails, or its init does),
@@ -48,6 +48,10 @@ check "ddv load e1000" ddv load e1000
 check "eth0 appears, bound to e1000" wait_for 10 bound_to_e1000
 check "ip link set eth0 up" ip link set eth0 up
 check "eth0 gets a carrier" wait_for 20 carrier
+# Traffic through the driver's transmit, interrupt and NAPI paths (qemu's user network
+# answers pings to its gateway).
+ip addr add 10.0.2.15/24 dev eth0
+check "ping the gateway through e1000" ping -c 5 -W 3 10.0.2.2
 check "ip link set eth0 down" ip link set eth0 down
 ddv status | tee /out/status.txt
 check "ddv unload e1000" ddv unload e1000
