@@ -242,30 +242,65 @@ static const char *site_str(const struct ddv_dut *dut, u32 off)
 	return dut->strings + off;
 }
 
-/* Where fn+offset lies in mod; 0 when the module has no such function. */
-static unsigned long find_site_addr(struct module *mod, const char *fn, u32 offset,
-				    unsigned long after)
+/*
+ * The module's symbols sorted by name, so each site finds its function in
+ * O(log n). mod->kallsyms does not change under us: at COMING the loading
+ * task is the one running the notifier, and an attached module is held by a
+ * reference until its init text (and symbol table) can no longer change.
+ */
+struct sym_index {
+	const Elf_Sym *syms;
+	const char *strtab;
+	u32 *order;
+	u32 n;
+};
+
+static int cmp_sym(const void *a, const void *b, const void *priv)
+{
+	const struct sym_index *x = priv;
+
+	return strcmp(x->strtab + x->syms[*(const u32 *)a].st_name,
+		      x->strtab + x->syms[*(const u32 *)b].st_name);
+}
+
+static int sym_index_build(struct sym_index *x, struct module *mod)
 {
 	struct mod_kallsyms *ks;
-	unsigned long addr = 0;
-	unsigned int i;
+	u32 i, n = 0;
 
 	preempt_disable();
 	ks = rcu_dereference_sched(mod->kallsyms);
-	for (i = 0; i < ks->num_symtab; i++) {
-		const Elf_Sym *sym = &ks->symtab[i];
-		unsigned long a;
-
-		if (sym->st_shndx == SHN_UNDEF || strcmp(ks->strtab + sym->st_name, fn))
-			continue;
-		a = kallsyms_symbol_value(sym) + offset;
-		if (a > after) {
-			addr = a;
-			break;
-		}
-	}
+	x->syms = ks->symtab;
+	x->strtab = ks->strtab;
+	x->n = ks->num_symtab;
 	preempt_enable();
-	return addr;
+	x->order = kvmalloc_array(x->n + 1, sizeof(u32), GFP_KERNEL);
+	if (!x->order)
+		return -ENOMEM;
+	for (i = 0; i < x->n; i++)
+		if (x->syms[i].st_shndx != SHN_UNDEF && x->syms[i].st_name)
+			x->order[n++] = i;
+	x->n = n;
+	sort_r(x->order, n, sizeof(u32), cmp_sym, NULL, x);
+	return 0;
+}
+
+/* The first position of name in the index (x->n when absent). */
+static u32 sym_first(const struct sym_index *x, const char *name)
+{
+	u32 lo = 0, hi = x->n;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (strcmp(x->strtab + x->syms[x->order[mid]].st_name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->n && !strcmp(x->strtab + x->syms[x->order[lo]].st_name, name))
+		return lo;
+	return x->n;
 }
 
 static bool in_text(const struct module_layout *l, unsigned long a, unsigned int len)
@@ -296,10 +331,12 @@ static void refuse(struct ddv_dut *dut, u32 site, enum ddv_refuse_reason why, u6
  * Checks one site of a module and fills s->addr, s->len, s->original,
  * s->target; 0 or a refusal reason.
  */
-static int resolve_site(struct ddv_dut *dut, struct module *mod, u32 id, bool live,
-			u64 *found)
+static int resolve_site(struct ddv_dut *dut, struct module *mod, const struct sym_index *x,
+			u32 id, bool live, u64 *found)
 {
 	struct ddv_site_rt *s = &dut->sites[id];
+	const char *name = site_str(dut, s->name_off);
+	u32 k;
 	const struct ddv_func_desc *f;
 	struct ddv_pack *pack;
 	int why = DDV_REFUSE_NO_SYMBOL;
@@ -319,12 +356,12 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, u32 id, bool li
 	}
 	s->len = s->opcode == 0x0f ? 6 : 5;
 	/* A static function's name may repeat: take the first copy that checks out. */
-	for (;;) {
+	for (k = sym_first(x, name); ; k++) {
 		unsigned int oplen = s->len - 4;
 
-		a = find_site_addr(mod, site_str(dut, s->name_off), s->func_offset, a);
-		if (!a)
+		if (k >= x->n || strcmp(x->strtab + x->syms[x->order[k]].st_name, name))
 			return why;
+		a = kallsyms_symbol_value(&x->syms[x->order[k]]) + s->func_offset;
 		if (!in_text(&mod->core_layout, a, s->len) &&
 		    (live || !in_text(&mod->init_layout, a, s->len))) {
 			why = live && in_text(&mod->init_layout, a, s->len) ?
@@ -434,6 +471,7 @@ static void put_refs(struct ddv_dut *dut)
  */
 static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 {
+	struct sym_index syms;
 	struct ddv_poke *pokes;
 	u32 i, n = 0;
 	int ret;
@@ -442,8 +480,10 @@ static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 	dut->sites_refused = 0;
 	dut->sites_init_skipped = 0;
 	pokes = kvmalloc_array(dut->nsites + nstubs + 1, sizeof(*pokes), GFP_KERNEL);
-	if (!pokes)
+	if (!pokes || sym_index_build(&syms, mod)) {
+		kvfree(pokes);
 		return -ENOMEM;
+	}
 	for (i = 0; i < dut->nsites; i++) {
 		struct ddv_site_rt *s = &dut->sites[i];
 		u64 found;
@@ -455,7 +495,7 @@ static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 			dut->sites_init_skipped++;
 			continue;
 		}
-		why = resolve_site(dut, mod, i, live, &found);
+		why = resolve_site(dut, mod, &syms, i, live, &found);
 		if (why) {
 			refuse(dut, i, why, found);
 			continue;
@@ -500,6 +540,7 @@ static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 		}
 	}
 	kvfree(pokes);
+	kvfree(syms.order);
 	if (ret) {
 		pr_err("ddv: %s: patching failed (%d); no site redirected\n", dut->name, ret);
 		for (i = 0; i < dut->nsites; i++)

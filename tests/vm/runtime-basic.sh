@@ -81,13 +81,14 @@ check "calls from process, softirq and hardirq context churned" \
 	eval "dmesg | grep -qE 'churned process=[1-9][0-9]* softirq=[1-9][0-9]* hardirq=[1-9][0-9]* irq_work=[1-9][0-9]* failed=0 cpus=2'"
 calls=$(status_field 1 calls)
 check "calls intercepted ($calls)" test "${calls:-0}" -gt 1000
+check "leak check on demand: 1 block owned now" eval "rtctl leaks 1 | grep -q '^ok out=1$'"
 check "ddv cannot be unloaded while the driver is patched" eval "! rmmod ddv 2>/dev/null"
 check "ddv still there" module_loaded ddv
 check "the pack cannot be unloaded while the driver is patched" eval "! rmmod rt_pack 2>/dev/null"
 check "the driver unloads" rmmod rt_selftest
 dump_log load
-check "one leak reported with its size (77)" \
-	eval "[ \$(grep -c 'msg=1:1 args=0x[0-9a-f]*,0x4d\$' /root/load.txt) = 1 ]"
+check "the leak reported twice: on demand, then at unload" \
+	eval "[ \$(grep -c 'msg=1:1 args=0x[0-9a-f]*,0x4d\$' /root/load.txt) = 2 ]"
 check "the leak names its allocation site (a tail call: rt_leak_one's jmp)" \
 	followed_by /root/load.txt 'msg=1:1 ' 'ddv.at .*where=rt_leak_one[+]0x[0-9a-f]+$'
 check "the zero-size rule fired" grep -q 'msg=1:2 args=0$' /root/load.txt
