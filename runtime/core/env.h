@@ -141,6 +141,5 @@ static inline u64 env_now_ns(void)
 /* Orders stores (smp_wmb) and loads (smp_rmb): compiler barriers on x86. */
 #define ENV_WMB() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define ENV_RMB() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define ENV_BARRIER() __asm__ __volatile__("" ::: "memory")
 
 #endif /* DDV_CORE_ENV_H */
