@@ -21,7 +21,11 @@
  *   contention (trylock failure; a delay for a blocking lock), the random
  *   rate (per function, else the plan's). A random failure with K > 0
  *   consecutive failures starts a streak: the next K calls of that function
- *   fail too. Nth modes fail once and disarm.
+ *   fail too. Nth modes fail once and disarm; their counters count every
+ *   fallible call that passes the filters, even one failed by another mode
+ *   (then the Nth failure is that one: nothing fails twice).
+ * - With no plan armed and no per-function rate, Nth or streak set, a call
+ *   costs a few loads (config_count), whatever its class.
  * - "Fallible": fault class GENERIC, ALLOC or TRYLOCK with at least one
  *   failure value. A blocking lock (class LOCK) is only ever delayed.
  * - Per-CPU state (PRNG, live-byte accounting) is indexed by facts->cpu; the
