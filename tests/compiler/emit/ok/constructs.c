@@ -6,11 +6,12 @@
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include "constructs.h"
 #include <ddv/abi.h>
 
 static struct ddv_pack ddv_pack_demo;
 
-/* constructs.ddv:24:5: demo_alloc -> demo_alloc_a */
+/* constructs.ddv:25:5: demo_alloc -> demo_alloc_a */
 static void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call;
@@ -19,18 +20,18 @@ static void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 0, _RET_IP_, ddv_args, 2))
 		return demo_alloc_a(size, flags);
-	/* constructs.ddv:31:2: check */
+	/* constructs.ddv:32:2: check */
 	if (!(size > 0))
 		ddv_violation(&ddv_call, 19, 0);
-	/* constructs.ddv:32:2: check */
+	/* constructs.ddv:33:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
 		ddv_violation(&ddv_call, 20, 1, (u64)(unsigned long)(size));
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	/* constructs.ddv:34:3: check */
+	/* constructs.ddv:35:3: check */
 	if (!(size < (1 << 22)))
 		ddv_violation(&ddv_call, 21, 1, (u64)(unsigned long)(size));
 #else
-	/* constructs.ddv:36:3: check */
+	/* constructs.ddv:37:3: check */
 	if (!(size < (1 << 20)))
 		ddv_violation(&ddv_call, 22, 1, (u64)(unsigned long)(size));
 #endif
@@ -45,9 +46,9 @@ static void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
 		ret = demo_alloc_a(size, flags);
 		break;
 	}
-	/* constructs.ddv:38:2: after */
+	/* constructs.ddv:39:2: after */
 	if (!(IS_ERR_OR_NULL(ret))) {
-		/* constructs.ddv:39:3: object operation */
+		/* constructs.ddv:40:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
 
@@ -59,10 +60,10 @@ static void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_a), typeof(&demo_alloc_a)),
-	       "constructs.ddv:24:5: the prototype of demo_alloc_a differs from the kernel's");
+	       "constructs.ddv:25:5: the prototype of demo_alloc_a differs from the kernel's");
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-/* constructs.ddv:25:5: demo_alloc -> demo_alloc_b */
+/* constructs.ddv:26:5: demo_alloc -> demo_alloc_b */
 static void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call;
@@ -71,18 +72,18 @@ static void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, ddv_args, 3))
 		return demo_alloc_b(s, flags, size);
-	/* constructs.ddv:31:2: check */
+	/* constructs.ddv:32:2: check */
 	if (!(size > 0))
 		ddv_violation(&ddv_call, 19, 0);
-	/* constructs.ddv:32:2: check */
+	/* constructs.ddv:33:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
 		ddv_violation(&ddv_call, 20, 1, (u64)(unsigned long)(size));
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	/* constructs.ddv:34:3: check */
+	/* constructs.ddv:35:3: check */
 	if (!(size < (1 << 22)))
 		ddv_violation(&ddv_call, 21, 1, (u64)(unsigned long)(size));
 #else
-	/* constructs.ddv:36:3: check */
+	/* constructs.ddv:37:3: check */
 	if (!(size < (1 << 20)))
 		ddv_violation(&ddv_call, 22, 1, (u64)(unsigned long)(size));
 #endif
@@ -97,9 +98,9 @@ static void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
 		ret = demo_alloc_b(s, flags, size);
 		break;
 	}
-	/* constructs.ddv:38:2: after */
+	/* constructs.ddv:39:2: after */
 	if (!(IS_ERR_OR_NULL(ret))) {
-		/* constructs.ddv:39:3: object operation */
+		/* constructs.ddv:40:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
 
@@ -111,13 +112,13 @@ static void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_b), typeof(&demo_alloc_b)),
-	       "constructs.ddv:25:5: the prototype of demo_alloc_b differs from the kernel's");
+	       "constructs.ddv:26:5: the prototype of demo_alloc_b differs from the kernel's");
 
 #endif
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 extern void *demo_alloc_c(size_t size, gfp_t flags, int node) __weak;
-/* constructs.ddv:26:5: demo_alloc -> demo_alloc_c */
+/* constructs.ddv:27:5: demo_alloc -> demo_alloc_c */
 static void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call;
@@ -126,18 +127,18 @@ static void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 2, _RET_IP_, ddv_args, 3))
 		return demo_alloc_c(size, flags, node);
-	/* constructs.ddv:31:2: check */
+	/* constructs.ddv:32:2: check */
 	if (!(size > 0))
 		ddv_violation(&ddv_call, 19, 0);
-	/* constructs.ddv:32:2: check */
+	/* constructs.ddv:33:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
 		ddv_violation(&ddv_call, 20, 1, (u64)(unsigned long)(size));
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	/* constructs.ddv:34:3: check */
+	/* constructs.ddv:35:3: check */
 	if (!(size < (1 << 22)))
 		ddv_violation(&ddv_call, 21, 1, (u64)(unsigned long)(size));
 #else
-	/* constructs.ddv:36:3: check */
+	/* constructs.ddv:37:3: check */
 	if (!(size < (1 << 20)))
 		ddv_violation(&ddv_call, 22, 1, (u64)(unsigned long)(size));
 #endif
@@ -152,9 +153,9 @@ static void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 		ret = demo_alloc_c(size, flags, node);
 		break;
 	}
-	/* constructs.ddv:38:2: after */
+	/* constructs.ddv:39:2: after */
 	if (!(IS_ERR_OR_NULL(ret))) {
-		/* constructs.ddv:39:3: object operation */
+		/* constructs.ddv:40:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
 
@@ -166,11 +167,11 @@ static void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_c), typeof(&demo_alloc_c)),
-	       "constructs.ddv:26:5: the prototype of demo_alloc_c differs from the kernel's");
+	       "constructs.ddv:27:5: the prototype of demo_alloc_c differs from the kernel's");
 
 #endif
 
-/* constructs.ddv:43:4: demo_free -> demo_free */
+/* constructs.ddv:44:4: demo_free -> demo_free */
 static void ddv_w_demo_free(const void *p)
 {
 	struct ddv_call ddv_call;
@@ -180,9 +181,9 @@ static void ddv_w_demo_free(const void *p)
 		demo_free(p);
 		return;
 	}
-	/* constructs.ddv:45:2: if */
+	/* constructs.ddv:46:2: if */
 	if (p != NULL) {
-		/* constructs.ddv:46:3: require */
+		/* constructs.ddv:47:3: require */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
@@ -191,7 +192,7 @@ static void ddv_w_demo_free(const void *p)
 			if (!((ddv_f0 == 0)))
 				ddv_violation(&ddv_call, 24, 1, (u64)(unsigned long)(p));
 		}
-		/* constructs.ddv:47:3: check */
+		/* constructs.ddv:48:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
@@ -200,7 +201,7 @@ static void ddv_w_demo_free(const void *p)
 			if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[1]) == NULL))
 				ddv_violation(&ddv_call, 25, 1, (u64)(unsigned long)(p));
 		}
-		/* constructs.ddv:48:3: foreach */
+		/* constructs.ddv:49:3: foreach */
 		{
 			struct ddv_obj ddv_in0, ddv_it0;
 			u64 ddv_lo0, ddv_hi0;
@@ -213,10 +214,10 @@ static void ddv_w_demo_free(const void *p)
 					struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
 					ddv_lo0 = ddv_it0.key + 1;
-					/* constructs.ddv:49:4: check */
+					/* constructs.ddv:50:4: check */
 					if (!(!(timer_pending(t))))
 						ddv_violation(&ddv_call, 26, 2, (u64)(unsigned long)(p), (u64)(unsigned long)(t));
-					/* constructs.ddv:50:4: object operation */
+					/* constructs.ddv:51:4: object operation */
 					{
 						if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(t), NULL) == -ENOENT)
 							ddv_violation(&ddv_call, 27, 0);
@@ -224,7 +225,7 @@ static void ddv_w_demo_free(const void *p)
 				}
 			}
 		}
-		/* constructs.ddv:52:3: object operation */
+		/* constructs.ddv:53:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(p), NULL) == -ENOENT)
 				ddv_violation(&ddv_call, 28, 0);
@@ -234,9 +235,9 @@ static void ddv_w_demo_free(const void *p)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_free), typeof(&demo_free)),
-	       "constructs.ddv:43:4: the prototype of demo_free differs from the kernel's");
+	       "constructs.ddv:44:4: the prototype of demo_free differs from the kernel's");
 
-/* constructs.ddv:56:4: demo_give -> demo_give */
+/* constructs.ddv:57:4: demo_give -> demo_give */
 static int ddv_w_demo_give(const void *p, void *to, int *status)
 {
 	struct ddv_call ddv_call;
@@ -245,7 +246,7 @@ static int ddv_w_demo_give(const void *p, void *to, int *status)
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, ddv_args, 3))
 		return demo_give(p, to, status);
-	/* constructs.ddv:60:2: object operation */
+	/* constructs.ddv:61:2: object operation */
 	{
 		ddv_obj_set_field(&ddv_call, 0, (u64)(unsigned long)(p), 1, (u64)(unsigned long)(to));
 	}
@@ -262,9 +263,9 @@ static int ddv_w_demo_give(const void *p, void *to, int *status)
 		ret = demo_give(p, to, status);
 		break;
 	}
-	/* constructs.ddv:61:2: after */
+	/* constructs.ddv:62:2: after */
 	if (ret == 0) {
-		/* constructs.ddv:62:3: transfer: the receiver frees it */
+		/* constructs.ddv:63:3: transfer: the receiver frees it */
 		{
 			ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(p), NULL);
 		}
@@ -273,9 +274,9 @@ static int ddv_w_demo_give(const void *p, void *to, int *status)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_give), typeof(&demo_give)),
-	       "constructs.ddv:56:4: the prototype of demo_give differs from the kernel's");
+	       "constructs.ddv:57:4: the prototype of demo_give differs from the kernel's");
 
-/* constructs.ddv:66:4: demo_trylock -> demo_trylock */
+/* constructs.ddv:67:4: demo_trylock -> demo_trylock */
 static int ddv_w_demo_trylock(spinlock_t *l)
 {
 	struct ddv_call ddv_call;
@@ -292,16 +293,16 @@ static int ddv_w_demo_trylock(spinlock_t *l)
 		ret = demo_trylock(l);
 		break;
 	}
-	/* constructs.ddv:70:2: after */
+	/* constructs.ddv:71:2: after */
 	if (ret != 0) {
-		/* constructs.ddv:71:3: if */
+		/* constructs.ddv:72:3: if */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(l), &ddv_o0);
 			if (!((ddv_f0 == 0))) {
-				/* constructs.ddv:72:4: object operation */
+				/* constructs.ddv:73:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
@@ -310,11 +311,11 @@ static int ddv_w_demo_trylock(spinlock_t *l)
 				}
 			}
 		}
-		/* constructs.ddv:74:3: object operation */
+		/* constructs.ddv:75:3: object operation */
 		{
 			ddv_obj_set_state(&ddv_call, 1, (u64)(unsigned long)(l), 1);
 		}
-		/* constructs.ddv:75:3: object operation */
+		/* constructs.ddv:76:3: object operation */
 		{
 			s64 ddv_result;
 
@@ -326,9 +327,9 @@ static int ddv_w_demo_trylock(spinlock_t *l)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_trylock), typeof(&demo_trylock)),
-	       "constructs.ddv:66:4: the prototype of demo_trylock differs from the kernel's");
+	       "constructs.ddv:67:4: the prototype of demo_trylock differs from the kernel's");
 
-/* constructs.ddv:79:4: demo_unlock -> demo_unlock */
+/* constructs.ddv:80:4: demo_unlock -> demo_unlock */
 static void ddv_w_demo_unlock(spinlock_t *l)
 {
 	struct ddv_call ddv_call;
@@ -338,7 +339,7 @@ static void ddv_w_demo_unlock(spinlock_t *l)
 		demo_unlock(l);
 		return;
 	}
-	/* constructs.ddv:81:2: require */
+	/* constructs.ddv:82:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
@@ -347,14 +348,14 @@ static void ddv_w_demo_unlock(spinlock_t *l)
 		if (ddv_f0 || !(ddv_o0.state == 1))
 			ddv_violation(&ddv_call, 31, 1, (u64)(unsigned long)(l));
 	}
-	/* constructs.ddv:82:2: object operation */
+	/* constructs.ddv:83:2: object operation */
 	{
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 1, (u64)(unsigned long)(l), 0, -(1), 0, 1, &ddv_result) == -ERANGE)
 			ddv_violation(&ddv_call, 32, 0);
 	}
-	/* constructs.ddv:83:2: object operation */
+	/* constructs.ddv:84:2: object operation */
 	{
 		ddv_obj_set_state(&ddv_call, 1, (u64)(unsigned long)(l), 0);
 	}
@@ -362,9 +363,9 @@ static void ddv_w_demo_unlock(spinlock_t *l)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_unlock), typeof(&demo_unlock)),
-	       "constructs.ddv:79:4: the prototype of demo_unlock differs from the kernel's");
+	       "constructs.ddv:80:4: the prototype of demo_unlock differs from the kernel's");
 
-/* constructs.ddv:86:4: demo_timer -> demo_timer */
+/* constructs.ddv:87:4: demo_timer -> demo_timer */
 static void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *))
 {
 	struct ddv_call ddv_call;
@@ -374,7 +375,7 @@ static void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer
 		demo_timer(t, callback);
 		return;
 	}
-	/* constructs.ddv:88:2: object operation */
+	/* constructs.ddv:89:2: object operation */
 	{
 		u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
@@ -385,7 +386,7 @@ static void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_timer), typeof(&demo_timer)),
-	       "constructs.ddv:86:4: the prototype of demo_timer differs from the kernel's");
+	       "constructs.ddv:87:4: the prototype of demo_timer differs from the kernel's");
 
 static const char *const ddv_fields_block[] = { "size", "owner" };
 static const char *const ddv_fields_lock[] = { "depth" };
@@ -401,7 +402,7 @@ static const struct ddv_type_desc ddv_types[3] = {
 		.flags = 0,
 		.leak_msg = 1,
 		.size_field = 0,
-		.pos = { "constructs.ddv", 10, 8 },
+		.pos = { "constructs.ddv", 11, 8 },
 	},
 	[1] = {
 		.name = "lock",
@@ -412,7 +413,7 @@ static const struct ddv_type_desc ddv_types[3] = {
 		.flags = 0,
 		.leak_msg = 2,
 		.size_field = -1,
-		.pos = { "constructs.ddv", 15, 8 },
+		.pos = { "constructs.ddv", 16, 8 },
 	},
 	[2] = {
 		.name = "tmr",
@@ -423,7 +424,7 @@ static const struct ddv_type_desc ddv_types[3] = {
 		.flags = DDV_TYPE_CONTAINED,
 		.leak_msg = 0,
 		.size_field = -1,
-		.pos = { "constructs.ddv", 20, 18 },
+		.pos = { "constructs.ddv", 21, 18 },
 	},
 };
 
@@ -460,7 +461,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_1,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 13, 8 },
+		.pos = { "constructs.ddv", 14, 8 },
 	},
 	[2] = {
 		.rule_id = "demo.lock.leak",
@@ -468,7 +469,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_2,
 		.nargs = 2,
 		.severity = DDV_SEV_WARNING,
-		.pos = { "constructs.ddv", 18, 8 },
+		.pos = { "constructs.ddv", 19, 8 },
 	},
 	[3] = {
 		.rule_id = "demo.trace.demo_alloc_a.call",
@@ -476,7 +477,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_3,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 24, 5 },
+		.pos = { "constructs.ddv", 25, 5 },
 	},
 	[4] = {
 		.rule_id = "demo.trace.demo_alloc_a.ret",
@@ -484,7 +485,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_4,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 24, 5 },
+		.pos = { "constructs.ddv", 25, 5 },
 	},
 	[5] = {
 		.rule_id = "demo.trace.demo_alloc_b.call",
@@ -492,7 +493,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_5,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 25, 5 },
+		.pos = { "constructs.ddv", 26, 5 },
 	},
 	[6] = {
 		.rule_id = "demo.trace.demo_alloc_b.ret",
@@ -500,7 +501,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_6,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 25, 5 },
+		.pos = { "constructs.ddv", 26, 5 },
 	},
 	[7] = {
 		.rule_id = "demo.trace.demo_alloc_c.call",
@@ -508,7 +509,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_7,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 26, 5 },
+		.pos = { "constructs.ddv", 27, 5 },
 	},
 	[8] = {
 		.rule_id = "demo.trace.demo_alloc_c.ret",
@@ -516,7 +517,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_8,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 26, 5 },
+		.pos = { "constructs.ddv", 27, 5 },
 	},
 	[9] = {
 		.rule_id = "demo.trace.demo_free.call",
@@ -524,14 +525,14 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_9,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 43, 4 },
+		.pos = { "constructs.ddv", 44, 4 },
 	},
 	[10] = {
 		.rule_id = "demo.trace.demo_free.ret",
 		.text = "demo_free returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 43, 4 },
+		.pos = { "constructs.ddv", 44, 4 },
 	},
 	[11] = {
 		.rule_id = "demo.trace.demo_give.call",
@@ -539,7 +540,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_11,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 56, 4 },
+		.pos = { "constructs.ddv", 57, 4 },
 	},
 	[12] = {
 		.rule_id = "demo.trace.demo_give.ret",
@@ -547,7 +548,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_12,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 56, 4 },
+		.pos = { "constructs.ddv", 57, 4 },
 	},
 	[13] = {
 		.rule_id = "demo.trace.demo_trylock.call",
@@ -555,7 +556,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_13,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 66, 4 },
+		.pos = { "constructs.ddv", 67, 4 },
 	},
 	[14] = {
 		.rule_id = "demo.trace.demo_trylock.ret",
@@ -563,7 +564,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_14,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 66, 4 },
+		.pos = { "constructs.ddv", 67, 4 },
 	},
 	[15] = {
 		.rule_id = "demo.trace.demo_unlock.call",
@@ -571,14 +572,14 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_15,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 79, 4 },
+		.pos = { "constructs.ddv", 80, 4 },
 	},
 	[16] = {
 		.rule_id = "demo.trace.demo_unlock.ret",
 		.text = "demo_unlock returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 79, 4 },
+		.pos = { "constructs.ddv", 80, 4 },
 	},
 	[17] = {
 		.rule_id = "demo.trace.demo_timer.call",
@@ -586,21 +587,21 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_17,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 86, 4 },
+		.pos = { "constructs.ddv", 87, 4 },
 	},
 	[18] = {
 		.rule_id = "demo.trace.demo_timer.ret",
 		.text = "demo_timer returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 86, 4 },
+		.pos = { "constructs.ddv", 87, 4 },
 	},
 	[19] = {
 		.rule_id = "demo.zero",
 		.text = "zero-sized allocation",
 		.nargs = 0,
 		.severity = DDV_SEV_WARNING,
-		.pos = { "constructs.ddv", 31, 17 },
+		.pos = { "constructs.ddv", 32, 17 },
 	},
 	[20] = {
 		.rule_id = "demo.demo_alloc.1",
@@ -608,7 +609,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_20,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 32, 59 },
+		.pos = { "constructs.ddv", 33, 59 },
 	},
 	[21] = {
 		.rule_id = "demo.demo_alloc.2",
@@ -616,7 +617,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_21,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 34, 26 },
+		.pos = { "constructs.ddv", 35, 26 },
 	},
 	[22] = {
 		.rule_id = "demo.demo_alloc.3",
@@ -624,7 +625,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_22,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 36, 26 },
+		.pos = { "constructs.ddv", 37, 26 },
 	},
 	[23] = {
 		.rule_id = "demo.twice",
@@ -632,7 +633,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_23,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 39, 62 },
+		.pos = { "constructs.ddv", 40, 62 },
 	},
 	[24] = {
 		.rule_id = "demo.double-free",
@@ -640,7 +641,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_24,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 46, 20 },
+		.pos = { "constructs.ddv", 47, 20 },
 	},
 	[25] = {
 		.rule_id = "demo.owned",
@@ -648,7 +649,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_25,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 47, 32 },
+		.pos = { "constructs.ddv", 48, 32 },
 	},
 	[26] = {
 		.rule_id = "demo.demo_free.1",
@@ -656,28 +657,28 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_26,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 49, 28 },
+		.pos = { "constructs.ddv", 50, 28 },
 	},
 	[27] = {
 		.rule_id = "demo.demo_free.2",
 		.text = "tmr released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 50, 4 },
+		.pos = { "constructs.ddv", 51, 4 },
 	},
 	[28] = {
 		.rule_id = "demo.demo_free.3",
 		.text = "block released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 52, 3 },
+		.pos = { "constructs.ddv", 53, 3 },
 	},
 	[29] = {
 		.rule_id = "demo.demo_trylock.1",
 		.text = "lock created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 72, 4 },
+		.pos = { "constructs.ddv", 73, 4 },
 	},
 	[30] = {
 		.rule_id = "demo.demo_trylock.2",
@@ -685,7 +686,7 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_30,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 75, 46 },
+		.pos = { "constructs.ddv", 76, 46 },
 	},
 	[31] = {
 		.rule_id = "demo.demo_unlock.1",
@@ -693,28 +694,28 @@ static const struct ddv_msg_desc ddv_msgs[35] = {
 		.arg_names = ddv_margs_31,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 81, 32 },
+		.pos = { "constructs.ddv", 82, 32 },
 	},
 	[32] = {
 		.rule_id = "demo.demo_unlock.2",
 		.text = "lock.depth leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 82, 2 },
+		.pos = { "constructs.ddv", 83, 2 },
 	},
 	[33] = {
 		.rule_id = "demo.timer",
 		.text = "tmr created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 88, 2 },
+		.pos = { "constructs.ddv", 89, 2 },
 	},
 	[34] = {
 		.rule_id = "demo.scope.demo_session",
 		.text = "blocks allocated in a session are not all freed by its end",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 95, 3 },
+		.pos = { "constructs.ddv", 96, 3 },
 	},
 };
 
@@ -735,7 +736,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "constructs.ddv", 24, 5 },
+		.pos = { "constructs.ddv", 25, 5 },
 	},
 	[1] = {
 		.symbol = "demo_alloc_b",
@@ -751,7 +752,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "constructs.ddv", 25, 5 },
+		.pos = { "constructs.ddv", 26, 5 },
 	},
 	[2] = {
 		.symbol = "demo_alloc_c",
@@ -767,7 +768,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_OPTIONAL | DDV_FUNC_RET_PTR,
-		.pos = { "constructs.ddv", 26, 5 },
+		.pos = { "constructs.ddv", 27, 5 },
 	},
 	[3] = {
 		.symbol = "demo_free",
@@ -780,7 +781,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "constructs.ddv", 43, 4 },
+		.pos = { "constructs.ddv", 44, 4 },
 	},
 	[4] = {
 		.symbol = "demo_give",
@@ -794,7 +795,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
-		.pos = { "constructs.ddv", 56, 4 },
+		.pos = { "constructs.ddv", 57, 4 },
 	},
 	[5] = {
 		.symbol = "demo_trylock",
@@ -808,7 +809,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_TRYLOCK,
 		.flags = 0,
-		.pos = { "constructs.ddv", 66, 4 },
+		.pos = { "constructs.ddv", 67, 4 },
 	},
 	[6] = {
 		.symbol = "demo_unlock",
@@ -821,7 +822,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "constructs.ddv", 79, 4 },
+		.pos = { "constructs.ddv", 80, 4 },
 	},
 	[7] = {
 		.symbol = "demo_timer",
@@ -834,7 +835,7 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "constructs.ddv", 86, 4 },
+		.pos = { "constructs.ddv", 87, 4 },
 	},
 };
 
@@ -845,7 +846,7 @@ static const struct ddv_scope_desc ddv_scopes[1] = {
 		.end_func = 3,
 		.type = 0,
 		.msg = 34,
-		.pos = { "constructs.ddv", 91, 7 },
+		.pos = { "constructs.ddv", 92, 7 },
 	},
 };
 
