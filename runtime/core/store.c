@@ -114,17 +114,19 @@ static inline void seg_write_end(struct store_segment *seg)
 /* Slot of (type, key) in its segment, or -1. Caller holds the lock or validates seq. */
 static inline s32 seg_find(struct store *s, struct store_entry *base, u32 hash, u16 type, u64 key)
 {
-	u32 pos = hash & s->seg_mask;
-	u32 i;
+	struct store_entry *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
+	u32 n;
 
-	for (i = 0; i < s->seg_slots; i++) {
-		struct store_entry *e = &base[(pos + i) & s->seg_mask];
+	/* Walk a pointer and wrap it: fewer instructions than masking an index. */
+	for (n = s->seg_slots; n; n--) {
 		u16 t = e->type;
 
 		if (t == STORE_TYPE_EMPTY)
 			return -1;
 		if (t == type && e->key == key)
-			return (pos + i) & s->seg_mask;
+			return e - base;
+		if (++e == end)
+			e = base;
 	}
 	return -1;
 }
@@ -140,17 +142,16 @@ static inline void entry_to_obj(const struct store_entry *e, struct store_obj *o
 }
 
 /* Inserts into a locked segment. 0, -EEXIST (with *old), -ENOSPC (the caller counts it). */
-static int seg_insert_locked(struct store *s, struct store_segment *seg, u32 hash,
-			     u16 type, u64 key, u16 owner, u8 state, u64 site,
-			     const u64 *fields, struct store_obj *old)
+static inline __attribute__((always_inline)) int
+seg_insert_locked(struct store *s, struct store_segment *seg, u32 hash,
+		  u16 type, u64 key, u16 owner, u8 state, u64 site,
+		  const u64 *fields, struct store_obj *old)
 {
 	struct store_entry *base = seg_base(s, seg);
-	u32 pos = hash & s->seg_mask;
+	struct store_entry *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
 	u32 i;
 
-	for (i = 0; i < s->seg_slots; i++) {
-		struct store_entry *e = &base[(pos + i) & s->seg_mask];
-
+	for (i = 0; i < s->seg_slots; i++, e = e + 1 == end ? base : e + 1) {
 		if (e->type == STORE_TYPE_EMPTY) {
 			seg_write_begin(seg);
 			e->key = key;
