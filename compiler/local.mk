@@ -12,7 +12,9 @@ compiler_ddvc_SOURCES = compiler/ddvc.c
 compiler_ddvc_LDADD = compiler/libddvc.a
 
 dist_man_MANS += man/ddvc.1 man/ddv-rules.5
-EXTRA_DIST += specs generated scripts/bench-ddvc
+# Files, not directories, where the build tree has a directory of the same name (it would be merged in).
+EXTRA_DIST += specs scripts/bench-ddvc \
+	generated/Kbuild generated/linux.c generated/linux.msgs generated/linux.md
 
 # generated/ holds ddvc's output for the shipped specs (and their review document linux.md):
 # `make generated` refreshes it.

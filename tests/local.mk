@@ -42,7 +42,10 @@ TESTS += tests/compiler/test_ddvc tests/compiler/cases.test tests/compiler/robus
 	tests/compiler/generated.test tests/compiler/kbuild.test tests/compiler/man.test
 tests_compiler_test_ddvc_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
 tests_compiler_test_ddvc_LDADD = compiler/libddvc.a $(CRITERION_LIBS)
-EXTRA_DIST += tests/compiler
+# The case directories exist only in the source tree; the scripts are listed one by one.
+EXTRA_DIST += tests/compiler/parse tests/compiler/check tests/compiler/emit tests/compiler/fuzz \
+	tests/compiler/cases.test tests/compiler/robust.test tests/compiler/generated.test \
+	tests/compiler/kbuild.test tests/compiler/man.test
 # --- end of compiler
 check_PROGRAMS += tests/cli/test_state
 TESTS += tests/cli/test_state
