@@ -36,7 +36,7 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 		return kmalloc_trace(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -52,7 +52,7 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 182, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -75,7 +75,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 		return __kmalloc(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -91,7 +91,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 182, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -114,7 +114,7 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 		return kmalloc_large(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -130,7 +130,7 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 182, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -153,7 +153,7 @@ static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_
 		return kmalloc_trace_noprof(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -169,7 +169,7 @@ static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 182, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -192,7 +192,7 @@ static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 		return kmalloc_large_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -208,7 +208,7 @@ static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 182, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -231,7 +231,7 @@ static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 		return __kmalloc_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -247,7 +247,7 @@ static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 182, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -270,7 +270,7 @@ static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, siz
 		return __kmalloc_cache_noprof(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -286,7 +286,7 @@ static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, siz
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 182, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -309,7 +309,7 @@ static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 		return __kmalloc_large_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 181, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -325,7 +325,7 @@ static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 182, 0);
+				ddv_violation(&ddv_call, 201, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -347,7 +347,7 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 		return __kmalloc_node(size, flags, node);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 183, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -363,7 +363,7 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 184, 0);
+				ddv_violation(&ddv_call, 203, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -383,7 +383,7 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 		return kmalloc_node_trace(s, flags, node, size);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 183, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -399,7 +399,7 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 184, 0);
+				ddv_violation(&ddv_call, 203, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -419,7 +419,7 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 		return kmalloc_large_node(size, flags, node);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 183, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -435,7 +435,7 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 184, 0);
+				ddv_violation(&ddv_call, 203, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -455,7 +455,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 		return krealloc(objp, new_size, flags);
 	/* specs/linux/heap.ddv:63:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 185, 1, (u64)(unsigned long)(new_size));
+		ddv_violation(&ddv_call, 204, 1, (u64)(unsigned long)(new_size));
 	/* specs/linux/heap.ddv:65:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:66:3: require */
@@ -465,7 +465,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 186, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 205, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	switch (ddv_should_fail(&ddv_call, (u64)(new_size), DDV_CONTIG)) {
@@ -483,7 +483,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 			/* specs/linux/heap.ddv:71:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 187, 1, (u64)(unsigned long)(objp));
+					ddv_violation(&ddv_call, 206, 1, (u64)(unsigned long)(objp));
 			}
 		}
 		/* specs/linux/heap.ddv:73:3: object operation */
@@ -491,7 +491,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 188, 0);
+				ddv_violation(&ddv_call, 207, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -511,7 +511,7 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 		return kstrdup(s, gfp);
 	/* specs/linux/heap.ddv:81:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 189, 0);
+		ddv_violation(&ddv_call, 208, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)((s ? (strlen(s) + 1) : 0)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -527,7 +527,7 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 190, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -547,7 +547,7 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 		return kmemdup(src, len, gfp);
 	/* specs/linux/heap.ddv:92:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 191, 1, (u64)(unsigned long)(len));
+		ddv_violation(&ddv_call, 210, 1, (u64)(unsigned long)(len));
 	switch (ddv_should_fail(&ddv_call, (u64)(len), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -563,7 +563,7 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 192, 0);
+				ddv_violation(&ddv_call, 211, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -593,17 +593,17 @@ static void ddv_w_kfree(const void *objp)
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
-				       !ddv_obj_find_inside(&ddv_call, 7, ddv_lo0, ddv_hi0, &ddv_it0)) {
+				       !ddv_obj_find_inside(&ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
 					struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:104:4: check */
 					if (!(!(timer_pending(t))))
-						ddv_violation(&ddv_call, 193, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
+						ddv_violation(&ddv_call, 212, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
 					/* specs/linux/heap.ddv:106:4: object operation */
 					{
-						if (ddv_obj_destroy(&ddv_call, 7, (u64)(unsigned long)(t), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 194, 0);
+						if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(t), NULL) == -ENOENT)
+							ddv_violation(&ddv_call, 213, 0);
 					}
 				}
 			}
@@ -617,17 +617,17 @@ static void ddv_w_kfree(const void *objp)
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
-				       !ddv_obj_find_inside(&ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
+				       !ddv_obj_find_inside(&ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
 					struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
 
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:109:4: check */
 					if (!(!(work_pending(w))))
-						ddv_violation(&ddv_call, 195, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
+						ddv_violation(&ddv_call, 214, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
 					/* specs/linux/heap.ddv:111:4: object operation */
 					{
-						if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(w), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 196, 0);
+						if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(w), NULL) == -ENOENT)
+							ddv_violation(&ddv_call, 215, 0);
 					}
 				}
 			}
@@ -639,12 +639,12 @@ static void ddv_w_kfree(const void *objp)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(objp), &ddv_o0);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 197, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 216, 1, (u64)(unsigned long)(objp));
 		}
 		/* specs/linux/heap.ddv:114:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 198, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 217, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	kfree(objp);
@@ -689,7 +689,7 @@ static void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 		return devm_kmalloc(dev, size, gfp);
 	/* specs/linux/heap.ddv:134:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 199, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 218, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -728,7 +728,7 @@ static void *ddv_w_vmalloc(unsigned long size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 200, 0);
+				ddv_violation(&ddv_call, 219, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -761,7 +761,7 @@ static void *ddv_w_vzalloc(unsigned long size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 220, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -796,7 +796,7 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 202, 0);
+					ddv_violation(&ddv_call, 221, 0);
 			}
 		} else {
 			/* specs/linux/heap.ddv:168:4: object operation */
@@ -804,7 +804,7 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 203, 0);
+					ddv_violation(&ddv_call, 222, 0);
 			}
 		}
 	}
@@ -833,12 +833,12 @@ static void ddv_w_vfree(const void *addr)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 204, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 223, 1, (u64)(unsigned long)(addr));
 		}
 		/* specs/linux/heap.ddv:178:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 205, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 224, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	vfree(addr);
@@ -864,13 +864,13 @@ static void ddv_w_kvfree(const void *addr)
 			/* specs/linux/heap.ddv:186:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 206, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 225, 1, (u64)(unsigned long)(addr));
 			}
 		} else {
 			/* specs/linux/heap.ddv:188:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 207, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 226, 1, (u64)(unsigned long)(addr));
 			}
 		}
 	}
@@ -880,6 +880,161 @@ static void ddv_w_kvfree(const void *addr)
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfree)),
 	       "specs/linux/heap.ddv:182:4: the prototype of kvfree differs from the kernel's");
 
+/* specs/linux/heap.ddv:202:4: __get_free_pages -> __get_free_pages */
+static unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct ddv_call ddv_call;
+	unsigned long ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 2))
+		return __get_free_pages(gfp_mask, order);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	/* specs/linux/heap.ddv:208:3: check */
+	if (!(order <= MAX_PAGE_ORDER))
+		ddv_violation(&ddv_call, 227, 1, (u64)(unsigned long)(order));
+#else
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	/* specs/linux/heap.ddv:211:4: check */
+	if (!(order <= MAX_ORDER))
+		ddv_violation(&ddv_call, 228, 1, (u64)(unsigned long)(order));
+#else
+	/* specs/linux/heap.ddv:213:4: check */
+	if (!(order < MAX_ORDER))
+		ddv_violation(&ddv_call, 229, 1, (u64)(unsigned long)(order));
+#endif
+#endif
+	/* specs/linux/heap.ddv:216:2: check */
+	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 230, 1, (u64)(unsigned long)(order));
+	switch (ddv_should_fail(&ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+	case 1:
+		ret = 0;
+		break;
+	default:
+		ret = __get_free_pages(gfp_mask, order);
+		break;
+	}
+	/* specs/linux/heap.ddv:218:2: after */
+	if (ret != 0) {
+		/* specs/linux/heap.ddv:219:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
+
+			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 231, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typeof(&__get_free_pages)),
+	       "specs/linux/heap.ddv:202:4: the prototype of __get_free_pages differs from the kernel's");
+
+/* specs/linux/heap.ddv:223:4: get_zeroed_page -> get_zeroed_page */
+static unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call;
+	unsigned long ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 1))
+		return get_zeroed_page(gfp_mask);
+	/* specs/linux/heap.ddv:227:2: check */
+	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 232, 0);
+	switch (ddv_should_fail(&ddv_call, (u64)(PAGE_SIZE), DDV_CONTIG)) {
+	case 1:
+		ret = 0;
+		break;
+	default:
+		ret = get_zeroed_page(gfp_mask);
+		break;
+	}
+	/* specs/linux/heap.ddv:229:2: after */
+	if (ret != 0) {
+		/* specs/linux/heap.ddv:230:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
+
+			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 233, 0);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), typeof(&get_zeroed_page)),
+	       "specs/linux/heap.ddv:223:4: the prototype of get_zeroed_page differs from the kernel's");
+
+/* specs/linux/heap.ddv:235:4: free_pages -> free_pages */
+static void ddv_w_free_pages(unsigned long addr, unsigned int order)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[2] = { (u64)(unsigned long)addr, (u64)(unsigned long)order };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 2)) {
+		free_pages(addr, order);
+		return;
+	}
+	/* specs/linux/heap.ddv:237:2: if */
+	if (addr != 0) {
+		/* specs/linux/heap.ddv:238:3: require */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), &ddv_o0);
+			if (!((ddv_f0 == 0)))
+				ddv_violation(&ddv_call, 234, 1, (u64)(unsigned long)(addr));
+		}
+		/* specs/linux/heap.ddv:239:3: check */
+		{
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), &ddv_o0);
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order))
+				ddv_violation(&ddv_call, 235, 2, (u64)(unsigned long)(addr), (u64)(unsigned long)(order));
+		}
+		/* specs/linux/heap.ddv:240:3: object operation */
+		{
+			if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(addr), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 236, 0);
+		}
+	}
+	free_pages(addr, order);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages), typeof(&free_pages)),
+	       "specs/linux/heap.ddv:235:4: the prototype of free_pages differs from the kernel's");
+
+/* specs/linux/heap.ddv:245:4: alloc_pages -> alloc_pages */
+static struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct ddv_call ddv_call;
+	struct page *ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 2))
+		return alloc_pages(gfp, order);
+	/* specs/linux/heap.ddv:249:2: check */
+	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
+		ddv_violation(&ddv_call, 237, 1, (u64)(unsigned long)(order));
+	switch (ddv_should_fail(&ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = alloc_pages(gfp, order);
+		break;
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&alloc_pages)),
+	       "specs/linux/heap.ddv:245:4: the prototype of alloc_pages differs from the kernel's");
+
 /* specs/linux/dma.ddv:23:5: dma_alloc_coherent -> dma_alloc_attrs */
 static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
 {
@@ -887,14 +1042,14 @@ static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *
 	void *ret;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 5))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 5))
 		return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
 	/* specs/linux/dma.ddv:27:2: check */
 	if (!(dma_handle != NULL))
-		ddv_violation(&ddv_call, 208, 0);
+		ddv_violation(&ddv_call, 238, 0);
 	/* specs/linux/dma.ddv:28:2: check */
 	if (!(!(gfpflags_allow_blocking(flag)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 209, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 239, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -909,8 +1064,8 @@ static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
 
-			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 210, 0);
+			if (ddv_obj_create(&ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 240, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -925,13 +1080,13 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 	struct ddv_call ddv_call;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 5)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 5)) {
 		dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
 		return;
 	}
 	/* specs/linux/dma.ddv:39:2: check */
 	if (!(!(irqs_disabled())))
-		ddv_violation(&ddv_call, 211, 0);
+		ddv_violation(&ddv_call, 241, 0);
 	/* specs/linux/dma.ddv:40:2: if */
 	if (cpu_addr != NULL) {
 		/* specs/linux/dma.ddv:41:3: require */
@@ -939,41 +1094,41 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 212, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:43:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-				ddv_violation(&ddv_call, 213, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 243, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:45:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle))
-				ddv_violation(&ddv_call, 214, 1, (u64)(unsigned long)(dma_handle));
+				ddv_violation(&ddv_call, 244, 1, (u64)(unsigned long)(dma_handle));
 		}
 		/* specs/linux/dma.ddv:47:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev))
-				ddv_violation(&ddv_call, 215, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 245, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:49:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(cpu_addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 216, 0);
+			if (ddv_obj_destroy(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 246, 0);
 		}
 	}
 	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
@@ -989,11 +1144,11 @@ static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page
 	dma_addr_t ret;
 	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 6))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 6))
 		return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
 	/* specs/linux/dma.ddv:58:2: check */
 	if (!(((dir == DMA_TO_DEVICE) || (dir == DMA_FROM_DEVICE)) || (dir == DMA_BIDIRECTIONAL)))
-		ddv_violation(&ddv_call, 217, 0);
+		ddv_violation(&ddv_call, 247, 0);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = DMA_MAPPING_ERROR;
@@ -1008,8 +1163,8 @@ static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
 
-			if (ddv_obj_create(&ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 218, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(&ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 248, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1024,7 +1179,7 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 	struct ddv_call ddv_call;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 5)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 5)) {
 		dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 		return;
 	}
@@ -1033,32 +1188,32 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 219, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 249, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:71:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-			ddv_violation(&ddv_call, 220, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 250, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:73:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir))
-			ddv_violation(&ddv_call, 221, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 251, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:75:2: object operation */
 	{
-		if (ddv_obj_destroy(&ddv_call, 3, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 222, 0);
+		if (ddv_obj_destroy(&ddv_call, 4, (u64)(unsigned long)(addr), NULL) == -ENOENT)
+			ddv_violation(&ddv_call, 252, 0);
 	}
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 	ddv_call_exit(&ddv_call, 0);
@@ -1072,7 +1227,7 @@ static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, s
 	struct ddv_call ddv_call;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 4)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 4)) {
 		dma_sync_single_for_cpu(dev, addr, size, dir);
 		return;
 	}
@@ -1081,9 +1236,9 @@ static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, s
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 223, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 253, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_cpu(dev, addr, size, dir);
 	ddv_call_exit(&ddv_call, 0);
@@ -1097,7 +1252,7 @@ static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr
 	struct ddv_call ddv_call;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 4)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 4)) {
 		dma_sync_single_for_device(dev, addr, size, dir);
 		return;
 	}
@@ -1106,9 +1261,9 @@ static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 224, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 254, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_device(dev, addr, size, dir);
 	ddv_call_exit(&ddv_call, 0);
@@ -1123,7 +1278,7 @@ static int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 2))
 		return dma_set_mask(dev, mask);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -1146,7 +1301,7 @@ static int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 2))
 		return dma_set_coherent_mask(dev, mask);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -1169,7 +1324,7 @@ static struct dma_pool *ddv_w_dma_pool_create(const char *name, struct device *d
 	struct dma_pool *ret;
 	u64 ddv_args[5] = { (u64)(unsigned long)name, (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)align, (u64)(unsigned long)boundary };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 5))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 5))
 		return dma_pool_create(name, dev, size, align, boundary);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
@@ -1185,8 +1340,8 @@ static struct dma_pool *ddv_w_dma_pool_create(const char *name, struct device *d
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 225, 0);
+			if (ddv_obj_create(&ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 255, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1201,7 +1356,7 @@ static void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)pool };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 1)) {
 		dma_pool_destroy(pool);
 		return;
 	}
@@ -1212,14 +1367,14 @@ static void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(pool), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(pool), &ddv_o0);
 			if (ddv_f0 == 0 && !(((s64)ddv_o0.fields[1]) == 0))
-				ddv_violation(&ddv_call, 226, 1, (u64)(unsigned long)(pool));
+				ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(pool));
 		}
 		/* specs/linux/dma.ddv:133:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 4, (u64)(unsigned long)(pool), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 227, 1, (u64)(unsigned long)(pool));
+			if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(pool), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 257, 1, (u64)(unsigned long)(pool));
 		}
 	}
 	dma_pool_destroy(pool);
@@ -1235,11 +1390,11 @@ static void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_ad
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)mem_flags, (u64)(unsigned long)handle };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 3))
 		return dma_pool_alloc(pool, mem_flags, handle);
 	/* specs/linux/dma.ddv:141:2: check */
 	if (!(!(gfpflags_allow_blocking(mem_flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 228, 0);
+		ddv_violation(&ddv_call, 258, 0);
 	switch (ddv_should_fail(&ddv_call, 0, DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -1254,15 +1409,15 @@ static void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_ad
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(pool), [1] = (u64)(unsigned long)(*(handle)) };
 
-			if (ddv_obj_create(&ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 229, 0);
+			if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 259, 0);
 		}
 		/* specs/linux/dma.ddv:145:3: object operation */
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(pool), 1, 1, 0, 1000000000, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 230, 0);
+			if (ddv_obj_adjust(&ddv_call, 5, (u64)(unsigned long)(pool), 1, 1, 0, 1000000000, &ddv_result) == -ERANGE)
+				ddv_violation(&ddv_call, 260, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1277,7 +1432,7 @@ static void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t a
 	struct ddv_call ddv_call;
 	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)vaddr, (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 3)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 3)) {
 		dma_pool_free(pool, vaddr, addr);
 		return;
 	}
@@ -1288,39 +1443,39 @@ static void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t a
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(vaddr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 231, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(&ddv_call, 261, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:154:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(vaddr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool))
-				ddv_violation(&ddv_call, 232, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(&ddv_call, 262, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:155:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(vaddr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr))
-				ddv_violation(&ddv_call, 233, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(&ddv_call, 263, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:156:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(vaddr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 234, 0);
+			if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(vaddr), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 264, 0);
 		}
 		/* specs/linux/dma.ddv:157:3: object operation */
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 4, (u64)(unsigned long)(pool), 1, -(1), 0, 1000000000, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 235, 0);
+			if (ddv_obj_adjust(&ddv_call, 5, (u64)(unsigned long)(pool), 1, -(1), 0, 1000000000, &ddv_result) == -ERANGE)
+				ddv_violation(&ddv_call, 265, 0);
 		}
 	}
 	dma_pool_free(pool, vaddr, addr);
@@ -1336,17 +1491,17 @@ static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, i
 	int ret;
 	u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 6))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 6))
 		return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
 	/* specs/linux/irq.ddv:21:2: check */
 	if (!((handler != NULL) || (thread_fn != NULL)))
-		ddv_violation(&ddv_call, 236, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 266, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:22:2: check */
 	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
-		ddv_violation(&ddv_call, 237, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 267, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:23:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 238, 0);
+		ddv_violation(&ddv_call, 268, 0);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
@@ -1364,8 +1519,8 @@ static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, i
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
 
-			if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(irq), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 239, 1, (u64)(unsigned long)(irq));
+			if (ddv_obj_create(&ddv_call, 7, (u64)(unsigned long)(irq), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 269, 1, (u64)(unsigned long)(irq));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1381,33 +1536,33 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 	const void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 2))
 		return free_irq(irq, dev_id);
 	/* specs/linux/irq.ddv:32:2: check */
 	if (!(!(in_interrupt())))
-		ddv_violation(&ddv_call, 240, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 270, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:33:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(irq), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 241, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 271, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:34:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(irq), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), &ddv_o0);
 		if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id))
-			ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 272, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:35:2: object operation */
 	{
-		if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(irq), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 243, 0);
+		if (ddv_obj_destroy(&ddv_call, 7, (u64)(unsigned long)(irq), NULL) == -ENOENT)
+			ddv_violation(&ddv_call, 273, 0);
 	}
 	ret = free_irq(irq, dev_id);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1422,7 +1577,7 @@ static void ddv_w_disable_irq(unsigned int irq)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 1)) {
 		disable_irq(irq);
 		return;
 	}
@@ -1430,8 +1585,8 @@ static void ddv_w_disable_irq(unsigned int irq)
 	{
 		s64 ddv_result;
 
-		if (ddv_obj_adjust(&ddv_call, 6, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 244, 1, (u64)(unsigned long)(irq));
+		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(&ddv_call, 274, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1445,7 +1600,7 @@ static void ddv_w_disable_irq_nosync(unsigned int irq)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 1)) {
 		disable_irq_nosync(irq);
 		return;
 	}
@@ -1453,8 +1608,8 @@ static void ddv_w_disable_irq_nosync(unsigned int irq)
 	{
 		s64 ddv_result;
 
-		if (ddv_obj_adjust(&ddv_call, 6, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 245, 1, (u64)(unsigned long)(irq));
+		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(&ddv_call, 275, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq_nosync(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1469,14 +1624,14 @@ static bool ddv_w_disable_hardirq(unsigned int irq)
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 1))
 		return disable_hardirq(irq);
 	/* specs/linux/irq.ddv:52:2: object operation */
 	{
 		s64 ddv_result;
 
-		if (ddv_obj_adjust(&ddv_call, 6, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 246, 1, (u64)(unsigned long)(irq));
+		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(&ddv_call, 276, 1, (u64)(unsigned long)(irq));
 	}
 	ret = disable_hardirq(irq);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1491,7 +1646,7 @@ static void ddv_w_enable_irq(unsigned int irq)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 1)) {
 		enable_irq(irq);
 		return;
 	}
@@ -1499,8 +1654,8 @@ static void ddv_w_enable_irq(unsigned int irq)
 	{
 		s64 ddv_result;
 
-		if (ddv_obj_adjust(&ddv_call, 6, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 247, 1, (u64)(unsigned long)(irq));
+		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(&ddv_call, 277, 1, (u64)(unsigned long)(irq));
 	}
 	enable_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1514,18 +1669,47 @@ static void ddv_w_synchronize_irq(unsigned int irq)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 1)) {
 		synchronize_irq(irq);
 		return;
 	}
 	/* specs/linux/irq.ddv:63:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 248, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 278, 1, (u64)(unsigned long)(irq));
 	synchronize_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), typeof(&synchronize_irq)),
 	       "specs/linux/irq.ddv:60:4: the prototype of synchronize_irq differs from the kernel's");
+
+/* specs/linux/irq.ddv:68:5: devm_request_irq -> devm_request_threaded_irq */
+static int ddv_w_devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 6))
+		return devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	/* specs/linux/irq.ddv:72:2: check */
+	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
+		ddv_violation(&ddv_call, 279, 1, (u64)(unsigned long)(irq));
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(ENOMEM);
+		break;
+	case 2:
+		ret = -(EBUSY);
+		break;
+	default:
+		ret = devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+		break;
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_request_threaded_irq), typeof(&devm_request_threaded_irq)),
+	       "specs/linux/irq.ddv:68:5: the prototype of devm_request_threaded_irq differs from the kernel's");
 
 /* specs/linux/timer.ddv:23:5: timer_setup -> init_timer_key */
 static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
@@ -1533,7 +1717,7 @@ static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct t
 	struct ddv_call ddv_call;
 	u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 5)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 5)) {
 		init_timer_key(timer, func, flags, name, key);
 		return;
 	}
@@ -1542,18 +1726,18 @@ static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct t
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/timer.ddv:26:3: check */
 			if (!(!(timer_pending(timer))))
-				ddv_violation(&ddv_call, 249, 1, (u64)(unsigned long)(timer));
+				ddv_violation(&ddv_call, 280, 1, (u64)(unsigned long)(timer));
 		} else {
 			/* specs/linux/timer.ddv:28:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-				if (ddv_obj_create(&ddv_call, 7, (u64)(unsigned long)(timer), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 250, 0);
+				if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(timer), 0, ddv_fv, NULL) == -EEXIST)
+					ddv_violation(&ddv_call, 281, 0);
 			}
 		}
 	}
@@ -1570,16 +1754,16 @@ static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 2))
 		return mod_timer(timer, expires);
 	/* specs/linux/timer.ddv:34:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 251, 1, (u64)(unsigned long)(timer));
+			ddv_violation(&ddv_call, 282, 1, (u64)(unsigned long)(timer));
 	}
 	ret = mod_timer(timer, expires);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1594,21 +1778,21 @@ static void ddv_w_add_timer(struct timer_list *timer)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 1)) {
 		add_timer(timer);
 		return;
 	}
 	/* specs/linux/timer.ddv:40:2: check */
 	if (!(!(timer_pending(timer))))
-		ddv_violation(&ddv_call, 252, 1, (u64)(unsigned long)(timer));
+		ddv_violation(&ddv_call, 283, 1, (u64)(unsigned long)(timer));
 	/* specs/linux/timer.ddv:41:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 253, 1, (u64)(unsigned long)(timer));
+			ddv_violation(&ddv_call, 284, 1, (u64)(unsigned long)(timer));
 	}
 	add_timer(timer);
 	ddv_call_exit(&ddv_call, 0);
@@ -1623,7 +1807,7 @@ static int ddv_w_del_timer(struct timer_list *timer)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 1))
 		return del_timer(timer);
 	ret = del_timer(timer);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1639,11 +1823,11 @@ static int ddv_w_del_timer_sync(struct timer_list *timer)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 1))
 		return del_timer_sync(timer);
 	/* specs/linux/timer.ddv:51:2: check */
 	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
-		ddv_violation(&ddv_call, 254, 1, (u64)(unsigned long)(timer));
+		ddv_violation(&ddv_call, 285, 1, (u64)(unsigned long)(timer));
 	ret = del_timer_sync(timer);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -1658,21 +1842,21 @@ static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct wor
 	bool ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 3))
 		return queue_work_on(cpu, wq, work);
 	/* specs/linux/timer.ddv:58:2: if */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(work), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(work), &ddv_o0);
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:59:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-				if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(work), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 255, 0);
+				if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(work), 0, ddv_fv, NULL) == -EEXIST)
+					ddv_violation(&ddv_call, 286, 0);
 			}
 		}
 	}
@@ -1690,21 +1874,21 @@ static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, st
 	bool ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 4))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 4))
 		return queue_delayed_work_on(cpu, wq, dwork, delay);
 	/* specs/linux/timer.ddv:66:2: if */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(&((dwork)->work)), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), &ddv_o0);
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:67:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-				if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 256, 0);
+				if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL) == -EEXIST)
+					ddv_violation(&ddv_call, 287, 0);
 			}
 		}
 	}
@@ -1722,7 +1906,7 @@ static bool ddv_w_cancel_work_sync(struct work_struct *work)
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)work };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 1))
 		return cancel_work_sync(work);
 	ret = cancel_work_sync(work);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1738,7 +1922,7 @@ static bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwork)
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dwork };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 1))
 		return cancel_delayed_work_sync(dwork);
 	ret = cancel_delayed_work_sync(dwork);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1754,11 +1938,11 @@ static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int
 	struct net_device *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 3))
 		return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	/* specs/linux/net.ddv:26:2: check */
 	if (!((txqs >= 1) && (rxqs >= 1)))
-		ddv_violation(&ddv_call, 257, 0);
+		ddv_violation(&ddv_call, 288, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)(sizeof_priv), 0)) {
 	case 1:
 		ret = NULL;
@@ -1773,8 +1957,8 @@ static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
 
-			if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 258, 0);
+			if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 289, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1789,7 +1973,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 1)) {
 		free_netdev(dev);
 		return;
 	}
@@ -1798,30 +1982,30 @@ static void ddv_w_free_netdev(struct net_device *dev)
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state != 1))
-			ddv_violation(&ddv_call, 259, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 290, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:38:2: foreach */
 	{
 		struct ddv_obj ddv_in0, ddv_it0;
 		u64 ddv_lo0, ddv_hi0;
 
-		if (!ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(dev), &ddv_in0)) {
+		if (!ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
 			ddv_lo0 = ddv_in0.key;
 			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 			while (ddv_lo0 < ddv_hi0 &&
-			       !ddv_obj_find_inside(&ddv_call, 7, ddv_lo0, ddv_hi0, &ddv_it0)) {
+			       !ddv_obj_find_inside(&ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
 				struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:39:3: check */
 				if (!(!(timer_pending(t))))
-					ddv_violation(&ddv_call, 260, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
+					ddv_violation(&ddv_call, 291, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
 				/* specs/linux/net.ddv:40:3: object operation */
 				{
-					if (ddv_obj_destroy(&ddv_call, 7, (u64)(unsigned long)(t), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 261, 0);
+					if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(t), NULL) == -ENOENT)
+						ddv_violation(&ddv_call, 292, 0);
 				}
 			}
 		}
@@ -1831,21 +2015,21 @@ static void ddv_w_free_netdev(struct net_device *dev)
 		struct ddv_obj ddv_in0, ddv_it0;
 		u64 ddv_lo0, ddv_hi0;
 
-		if (!ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(dev), &ddv_in0)) {
+		if (!ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
 			ddv_lo0 = ddv_in0.key;
 			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 			while (ddv_lo0 < ddv_hi0 &&
-			       !ddv_obj_find_inside(&ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
+			       !ddv_obj_find_inside(&ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
 				struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
 
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:43:3: check */
 				if (!(!(work_pending(w))))
-					ddv_violation(&ddv_call, 262, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
+					ddv_violation(&ddv_call, 293, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
 				/* specs/linux/net.ddv:44:3: object operation */
 				{
-					if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(w), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 263, 0);
+					if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(w), NULL) == -ENOENT)
+						ddv_violation(&ddv_call, 294, 0);
 				}
 			}
 		}
@@ -1855,12 +2039,12 @@ static void ddv_w_free_netdev(struct net_device *dev)
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:48:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 264, 0);
+				if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(dev), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 295, 0);
 			}
 		}
 	}
@@ -1877,16 +2061,16 @@ static int ddv_w_register_netdev(struct net_device *dev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 1))
 		return register_netdev(dev);
 	/* specs/linux/net.ddv:56:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
-			ddv_violation(&ddv_call, 265, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 296, 1, (u64)(unsigned long)(dev));
 	}
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -1903,7 +2087,7 @@ static int ddv_w_register_netdev(struct net_device *dev)
 	if (ret == 0) {
 		/* specs/linux/net.ddv:58:3: object operation */
 		{
-			ddv_obj_set_state(&ddv_call, 9, (u64)(unsigned long)(dev), 1);
+			ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 1);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1918,7 +2102,7 @@ static void ddv_w_unregister_netdev(struct net_device *dev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1)) {
 		unregister_netdev(dev);
 		return;
 	}
@@ -1927,13 +2111,13 @@ static void ddv_w_unregister_netdev(struct net_device *dev)
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
-			ddv_violation(&ddv_call, 266, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 297, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:66:2: object operation */
 	{
-		ddv_obj_set_state(&ddv_call, 9, (u64)(unsigned long)(dev), 0);
+		ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 0);
 	}
 	unregister_netdev(dev);
 	ddv_call_exit(&ddv_call, 0);
@@ -1948,7 +2132,7 @@ static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int 
 	struct sk_buff *ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 4))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 4))
 		return __alloc_skb(size, priority, flags, node);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
@@ -1964,8 +2148,8 @@ static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int 
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 267, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 298, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1981,7 +2165,7 @@ static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned
 	struct sk_buff *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 3))
 		return __netdev_alloc_skb(dev, length, gfp_mask);
 	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
@@ -1997,8 +2181,8 @@ static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
-			if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 268, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 299, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2014,7 +2198,7 @@ static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned
 	struct sk_buff *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 3))
 		return __napi_alloc_skb(napi, length, gfp_mask);
 	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
@@ -2030,8 +2214,8 @@ static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
-			if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 268, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 299, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2047,7 +2231,7 @@ static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 	struct sk_buff *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 2))
 		return napi_build_skb(data, frag_size);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2063,8 +2247,8 @@ static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
 
-			if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 269, 0);
+			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 300, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2079,7 +2263,7 @@ static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason rea
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 2)) {
 		kfree_skb_reason(skb, reason);
 		return;
 	}
@@ -2088,12 +2272,12 @@ static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason rea
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 270, 0);
+				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 301, 0);
 			}
 		}
 	}
@@ -2109,7 +2293,7 @@ static void ddv_w_consume_skb(struct sk_buff *skb)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 1)) {
 		consume_skb(skb);
 		return;
 	}
@@ -2118,12 +2302,12 @@ static void ddv_w_consume_skb(struct sk_buff *skb)
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 270, 0);
+				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 301, 0);
 			}
 		}
 	}
@@ -2139,7 +2323,7 @@ static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason 
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 2)) {
 		__dev_kfree_skb_any(skb, reason);
 		return;
 	}
@@ -2148,12 +2332,12 @@ static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason 
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:106:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 270, 0);
+				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 301, 0);
 			}
 		}
 	}
@@ -2169,7 +2353,7 @@ static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 2)) {
 		napi_consume_skb(skb, budget);
 		return;
 	}
@@ -2178,12 +2362,12 @@ static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:113:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 271, 0);
+				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 302, 0);
 			}
 		}
 	}
@@ -2200,11 +2384,11 @@ static gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_b
 	gro_result_t ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 2))
 		return napi_gro_receive(napi, skb);
 	/* specs/linux/net.ddv:120:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(skb), NULL);
+		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 	}
 	ret = napi_gro_receive(napi, skb);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2220,11 +2404,11 @@ static int ddv_w_netif_receive_skb(struct sk_buff *skb)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 1))
 		return netif_receive_skb(skb);
 	/* specs/linux/net.ddv:125:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(skb), NULL);
+		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 	}
 	ret = netif_receive_skb(skb);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2240,11 +2424,11 @@ static int ddv_w_netif_rx(struct sk_buff *skb)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1))
 		return netif_rx(skb);
 	/* specs/linux/net.ddv:130:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(skb), NULL);
+		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 	}
 	ret = netif_rx(skb);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2260,7 +2444,7 @@ static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *ow
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 3))
 		return __pci_register_driver(drv, owner, mod_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2276,8 +2460,8 @@ static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *ow
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(drv), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 272, 1, (u64)(unsigned long)(drv));
+			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(drv), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 303, 1, (u64)(unsigned long)(drv));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2292,14 +2476,14 @@ static void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)drv };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 1)) {
 		pci_unregister_driver(drv);
 		return;
 	}
 	/* specs/linux/pci.ddv:39:2: object operation */
 	{
-		if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(drv), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 273, 1, (u64)(unsigned long)(drv));
+		if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(drv), NULL) == -ENOENT)
+			ddv_violation(&ddv_call, 304, 1, (u64)(unsigned long)(drv));
 	}
 	pci_unregister_driver(drv);
 	ddv_call_exit(&ddv_call, 0);
@@ -2314,7 +2498,7 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 1))
 		return pci_enable_device(dev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2331,14 +2515,14 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 12, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-					if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-						ddv_violation(&ddv_call, 274, 0);
+					if (ddv_obj_create(&ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
+						ddv_violation(&ddv_call, 305, 0);
 				}
 			}
 		}
@@ -2346,8 +2530,8 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 12, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 275, 0);
+			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(&ddv_call, 306, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2363,7 +2547,7 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 1))
 		return pci_enable_device_mem(dev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2380,14 +2564,14 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 12, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-					if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-						ddv_violation(&ddv_call, 274, 0);
+					if (ddv_obj_create(&ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
+						ddv_violation(&ddv_call, 305, 0);
 				}
 			}
 		}
@@ -2395,8 +2579,8 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 12, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 275, 0);
+			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(&ddv_call, 306, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2412,7 +2596,7 @@ static int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1))
 		return pcim_enable_device(pdev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2434,7 +2618,7 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 1)) {
 		pci_disable_device(dev);
 		return;
 	}
@@ -2445,28 +2629,28 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 12, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 276, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 307, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:68:3: object operation */
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 12, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 277, 1, (u64)(unsigned long)(dev));
+			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(&ddv_call, 308, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:70:3: if */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 12, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
 			if (((s64)ddv_o0.fields[0]) == 0) {
 				/* specs/linux/pci.ddv:71:4: object operation */
 				{
-					if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 278, 0);
+					if (ddv_obj_destroy(&ddv_call, 13, (u64)(unsigned long)(dev), NULL) == -ENOENT)
+						ddv_violation(&ddv_call, 309, 0);
 				}
 			}
 		}
@@ -2484,7 +2668,7 @@ static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, co
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 3))
 		return pci_request_selected_regions(pdev, bars, res_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2500,8 +2684,8 @@ static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, co
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
 
-			if (ddv_obj_create(&ddv_call, 13, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 279, 1, (u64)(unsigned long)(pdev));
+			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 310, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2517,7 +2701,7 @@ static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 2))
 		return pci_request_regions(pdev, res_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2533,8 +2717,8 @@ static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
 
-			if (ddv_obj_create(&ddv_call, 13, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 280, 1, (u64)(unsigned long)(pdev));
+			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 311, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2549,7 +2733,7 @@ static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, ddv_args, 2)) {
 		pci_release_selected_regions(pdev, bars);
 		return;
 	}
@@ -2560,23 +2744,23 @@ static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(pdev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 281, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 312, 1, (u64)(unsigned long)(pdev));
 		}
 		/* specs/linux/pci.ddv:99:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(pdev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars))
-				ddv_violation(&ddv_call, 282, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
+				ddv_violation(&ddv_call, 313, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
 		}
 		/* specs/linux/pci.ddv:100:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 13, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 283, 0);
+			if (ddv_obj_destroy(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 314, 0);
 		}
 	}
 	pci_release_selected_regions(pdev, bars);
@@ -2591,7 +2775,7 @@ static void ddv_w_pci_release_regions(struct pci_dev *pdev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, ddv_args, 1)) {
 		pci_release_regions(pdev);
 		return;
 	}
@@ -2599,8 +2783,8 @@ static void ddv_w_pci_release_regions(struct pci_dev *pdev)
 	if (!(pci_is_managed(pdev))) {
 		/* specs/linux/pci.ddv:107:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 13, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 284, 1, (u64)(unsigned long)(pdev));
+			if (ddv_obj_destroy(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 315, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	pci_release_regions(pdev);
@@ -2616,7 +2800,7 @@ static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 	void __iomem *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, ddv_args, 2))
 		return pci_ioremap_bar(pdev, bar);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2632,8 +2816,8 @@ static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 285, 0);
+			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 316, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2649,7 +2833,7 @@ static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long
 	void __iomem *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, ddv_args, 3))
 		return pci_iomap(dev, bar, maxlen);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2665,8 +2849,8 @@ static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 286, 0);
+			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 317, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2682,7 +2866,7 @@ static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 	void __iomem *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 2))
 		return ioremap(offset, size);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2698,8 +2882,8 @@ static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 287, 0);
+			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 318, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2714,7 +2898,7 @@ static void ddv_w_iounmap(volatile void __iomem *addr)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, ddv_args, 1)) {
 		iounmap(addr);
 		return;
 	}
@@ -2722,8 +2906,8 @@ static void ddv_w_iounmap(volatile void __iomem *addr)
 	if (addr != NULL) {
 		/* specs/linux/pci.ddv:142:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 14, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 288, 1, (u64)(unsigned long)(addr));
+			if (ddv_obj_destroy(&ddv_call, 15, (u64)(unsigned long)(addr), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 319, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	iounmap(addr);
@@ -2738,7 +2922,7 @@ static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, ddv_args, 2)) {
 		pci_iounmap(dev, addr);
 		return;
 	}
@@ -2746,8 +2930,8 @@ static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 	if (addr != NULL) {
 		/* specs/linux/pci.ddv:149:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 14, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 289, 1, (u64)(unsigned long)(addr));
+			if (ddv_obj_destroy(&ddv_call, 15, (u64)(unsigned long)(addr), NULL) == -ENOENT)
+				ddv_violation(&ddv_call, 320, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	pci_iounmap(dev, addr);
@@ -2763,11 +2947,11 @@ static int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, ddv_args, 3))
 		return pci_read_config_word(dev, where, val);
 	/* specs/linux/pci.ddv:158:2: check */
 	if (!(val != NULL))
-		ddv_violation(&ddv_call, 290, 1, (u64)(unsigned long)(dev));
+		ddv_violation(&ddv_call, 321, 1, (u64)(unsigned long)(dev));
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		*(val) = ((u16)(~(0)));
@@ -2790,11 +2974,11 @@ static int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned in
 	int ret;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags, (u64)(unsigned long)affd };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, ddv_args, 5))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 86, _RET_IP_, ddv_args, 5))
 		return pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
 	/* specs/linux/pci.ddv:172:2: check */
 	if (!(min_vecs <= max_vecs))
-		ddv_violation(&ddv_call, 291, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
+		ddv_violation(&ddv_call, 322, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOSPC);
@@ -2809,8 +2993,8 @@ static int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned in
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 
-			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 292, 1, (u64)(unsigned long)(dev));
+			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 323, 1, (u64)(unsigned long)(dev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2825,7 +3009,7 @@ static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, ddv_args, 1)) {
 		pci_free_irq_vectors(dev);
 		return;
 	}
@@ -2834,12 +3018,12 @@ static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 15, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:183:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 15, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 293, 0);
+				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 324, 0);
 			}
 		}
 	}
@@ -2849,8 +3033,138 @@ static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors), typeof(&pci_free_irq_vectors)),
 	       "specs/linux/pci.ddv:179:4: the prototype of pci_free_irq_vectors differs from the kernel's");
 
+/* specs/linux/pci.ddv:187:4: pci_enable_msi -> pci_enable_msi */
+static int ddv_w_pci_enable_msi(struct pci_dev *dev)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, ddv_args, 1))
+		return pci_enable_msi(dev);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(ENOSPC);
+		break;
+	default:
+		ret = pci_enable_msi(dev);
+		break;
+	}
+	/* specs/linux/pci.ddv:191:2: after */
+	if ((ret == 0) && !(pci_is_managed(dev))) {
+		/* specs/linux/pci.ddv:192:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(1) };
+
+			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 325, 1, (u64)(unsigned long)(dev));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeof(&pci_enable_msi)),
+	       "specs/linux/pci.ddv:187:4: the prototype of pci_enable_msi differs from the kernel's");
+
+/* specs/linux/pci.ddv:196:4: pci_enable_msix_range -> pci_enable_msix_range */
+static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)entries, (u64)(unsigned long)minvec, (u64)(unsigned long)maxvec };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 89, _RET_IP_, ddv_args, 4))
+		return pci_enable_msix_range(dev, entries, minvec, maxvec);
+	/* specs/linux/pci.ddv:200:2: check */
+	if (!(minvec <= maxvec))
+		ddv_violation(&ddv_call, 326, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(minvec), (u64)(unsigned long)(maxvec));
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(ENOSPC);
+		break;
+	default:
+		ret = pci_enable_msix_range(dev, entries, minvec, maxvec);
+		break;
+	}
+	/* specs/linux/pci.ddv:201:2: after */
+	if ((ret > 0) && !(pci_is_managed(dev))) {
+		/* specs/linux/pci.ddv:202:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
+
+			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 327, 1, (u64)(unsigned long)(dev));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range), typeof(&pci_enable_msix_range)),
+	       "specs/linux/pci.ddv:196:4: the prototype of pci_enable_msix_range differs from the kernel's");
+
+/* specs/linux/pci.ddv:208:5: pci_disable_msi -> pci_disable_msi */
+static void ddv_w_pci_disable_msi(struct pci_dev *dev)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 90, _RET_IP_, ddv_args, 1)) {
+		pci_disable_msi(dev);
+		return;
+	}
+	/* specs/linux/pci.ddv:212:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
+		if ((ddv_f0 == 0)) {
+			/* specs/linux/pci.ddv:213:3: object operation */
+			{
+				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 328, 0);
+			}
+		}
+	}
+	pci_disable_msi(dev);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), typeof(&pci_disable_msi)),
+	       "specs/linux/pci.ddv:208:5: the prototype of pci_disable_msi differs from the kernel's");
+
+/* specs/linux/pci.ddv:209:5: pci_disable_msi -> pci_disable_msix */
+static void ddv_w_pci_disable_msix(struct pci_dev *dev)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, ddv_args, 1)) {
+		pci_disable_msix(dev);
+		return;
+	}
+	/* specs/linux/pci.ddv:212:2: if */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
+		if ((ddv_f0 == 0)) {
+			/* specs/linux/pci.ddv:213:3: object operation */
+			{
+				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
+					ddv_violation(&ddv_call, 328, 0);
+			}
+		}
+	}
+	pci_disable_msix(dev);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
+	       "specs/linux/pci.ddv:209:5: the prototype of pci_disable_msix differs from the kernel's");
+
 static const char *const ddv_fields_heap[] = { "size" };
 static const char *const ddv_fields_vmem[] = { "size" };
+static const char *const ddv_fields_pages[] = { "order" };
 static const char *const ddv_fields_dma_coherent[] = { "size", "handle", "dev" };
 static const char *const ddv_fields_dma_mapping[] = { "size", "dir" };
 static const char *const ddv_fields_dma_pool[] = { "size", "blocks" };
@@ -2863,7 +3177,7 @@ static const char *const ddv_fields_pci_enabled[] = { "enabled" };
 static const char *const ddv_fields_pci_regions[] = { "bars" };
 static const char *const ddv_fields_pci_irq_vectors[] = { "count" };
 
-static const struct ddv_type_desc ddv_types[16] = {
+static const struct ddv_type_desc ddv_types[17] = {
 	[0] = {
 		.name = "heap",
 		.field_names = ddv_fields_heap,
@@ -2887,61 +3201,72 @@ static const struct ddv_type_desc ddv_types[16] = {
 		.pos = { "specs/linux/heap.ddv", 20, 8 },
 	},
 	[2] = {
+		.name = "pages",
+		.field_names = ddv_fields_pages,
+		.state_names = NULL,
+		.nfields = 1,
+		.nstates = 0,
+		.flags = 0,
+		.leak_msg = 3,
+		.size_field = -1,
+		.pos = { "specs/linux/heap.ddv", 197, 8 },
+	},
+	[3] = {
 		.name = "dma_coherent",
 		.field_names = ddv_fields_dma_coherent,
 		.state_names = NULL,
 		.nfields = 3,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 3,
+		.leak_msg = 4,
 		.size_field = 0,
 		.pos = { "specs/linux/dma.ddv", 7, 8 },
 	},
-	[3] = {
+	[4] = {
 		.name = "dma_mapping",
 		.field_names = ddv_fields_dma_mapping,
 		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 4,
+		.leak_msg = 5,
 		.size_field = -1,
 		.pos = { "specs/linux/dma.ddv", 14, 8 },
 	},
-	[4] = {
+	[5] = {
 		.name = "dma_pool",
 		.field_names = ddv_fields_dma_pool,
 		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 5,
+		.leak_msg = 6,
 		.size_field = -1,
 		.pos = { "specs/linux/dma.ddv", 104, 8 },
 	},
-	[5] = {
+	[6] = {
 		.name = "dma_pool_block",
 		.field_names = ddv_fields_dma_pool_block,
 		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 6,
+		.leak_msg = 7,
 		.size_field = -1,
 		.pos = { "specs/linux/dma.ddv", 109, 8 },
 	},
-	[6] = {
+	[7] = {
 		.name = "irq",
 		.field_names = ddv_fields_irq,
 		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 7,
+		.leak_msg = 8,
 		.size_field = -1,
 		.pos = { "specs/linux/irq.ddv", 7, 8 },
 	},
-	[7] = {
+	[8] = {
 		.name = "timer",
 		.field_names = NULL,
 		.state_names = NULL,
@@ -2952,7 +3277,7 @@ static const struct ddv_type_desc ddv_types[16] = {
 		.size_field = -1,
 		.pos = { "specs/linux/timer.ddv", 14, 18 },
 	},
-	[8] = {
+	[9] = {
 		.name = "work",
 		.field_names = NULL,
 		.state_names = NULL,
@@ -2963,80 +3288,80 @@ static const struct ddv_type_desc ddv_types[16] = {
 		.size_field = -1,
 		.pos = { "specs/linux/timer.ddv", 18, 18 },
 	},
-	[9] = {
+	[10] = {
 		.name = "netdev",
 		.field_names = ddv_fields_netdev,
 		.state_names = ddv_states_netdev,
 		.nfields = 1,
 		.nstates = 2,
 		.flags = 0,
-		.leak_msg = 8,
+		.leak_msg = 9,
 		.size_field = 0,
 		.pos = { "specs/linux/net.ddv", 9, 8 },
 	},
-	[10] = {
+	[11] = {
 		.name = "skb",
 		.field_names = ddv_fields_skb,
 		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 9,
+		.leak_msg = 10,
 		.size_field = -1,
 		.pos = { "specs/linux/net.ddv", 15, 8 },
 	},
-	[11] = {
+	[12] = {
 		.name = "pci_driver",
 		.field_names = NULL,
 		.state_names = NULL,
 		.nfields = 0,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 10,
+		.leak_msg = 11,
 		.size_field = -1,
 		.pos = { "specs/linux/pci.ddv", 7, 8 },
 	},
-	[12] = {
+	[13] = {
 		.name = "pci_enabled",
 		.field_names = ddv_fields_pci_enabled,
 		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 11,
+		.leak_msg = 12,
 		.size_field = -1,
 		.pos = { "specs/linux/pci.ddv", 11, 8 },
 	},
-	[13] = {
+	[14] = {
 		.name = "pci_regions",
 		.field_names = ddv_fields_pci_regions,
 		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 12,
+		.leak_msg = 13,
 		.size_field = -1,
 		.pos = { "specs/linux/pci.ddv", 15, 8 },
 	},
-	[14] = {
+	[15] = {
 		.name = "iomap",
 		.field_names = NULL,
 		.state_names = NULL,
 		.nfields = 0,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 13,
+		.leak_msg = 14,
 		.size_field = -1,
 		.pos = { "specs/linux/pci.ddv", 19, 8 },
 	},
-	[15] = {
+	[16] = {
 		.name = "pci_irq_vectors",
 		.field_names = ddv_fields_pci_irq_vectors,
 		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
-		.leak_msg = 14,
+		.leak_msg = 15,
 		.size_field = -1,
 		.pos = { "specs/linux/pci.ddv", 162, 8 },
 	},
@@ -3044,225 +3369,252 @@ static const struct ddv_type_desc ddv_types[16] = {
 
 static const char *const ddv_margs_1[] = { "key", "size" };
 static const char *const ddv_margs_2[] = { "key", "size" };
-static const char *const ddv_margs_3[] = { "key", "size", "handle", "dev" };
-static const char *const ddv_margs_4[] = { "key", "size", "dir" };
-static const char *const ddv_margs_5[] = { "key", "size", "blocks" };
-static const char *const ddv_margs_6[] = { "key", "pool", "handle" };
-static const char *const ddv_margs_7[] = { "key", "dev", "disabled" };
-static const char *const ddv_margs_8[] = { "key", "size" };
-static const char *const ddv_margs_9[] = { "key", "len" };
-static const char *const ddv_margs_10[] = { "key" };
-static const char *const ddv_margs_11[] = { "key", "enabled" };
-static const char *const ddv_margs_12[] = { "key", "bars" };
-static const char *const ddv_margs_13[] = { "key" };
-static const char *const ddv_margs_14[] = { "key", "count" };
-static const char *const ddv_margs_15[] = { "s", "flags", "size" };
-static const char *const ddv_margs_16[] = { "ret" };
-static const char *const ddv_margs_17[] = { "size", "flags" };
-static const char *const ddv_margs_18[] = { "ret" };
-static const char *const ddv_margs_19[] = { "size", "flags" };
-static const char *const ddv_margs_20[] = { "ret" };
-static const char *const ddv_margs_21[] = { "s", "flags", "size" };
-static const char *const ddv_margs_22[] = { "ret" };
-static const char *const ddv_margs_23[] = { "size", "flags" };
-static const char *const ddv_margs_24[] = { "ret" };
-static const char *const ddv_margs_25[] = { "size", "flags" };
-static const char *const ddv_margs_26[] = { "ret" };
-static const char *const ddv_margs_27[] = { "s", "flags", "size" };
-static const char *const ddv_margs_28[] = { "ret" };
-static const char *const ddv_margs_29[] = { "size", "flags" };
-static const char *const ddv_margs_30[] = { "ret" };
-static const char *const ddv_margs_31[] = { "size", "flags", "node" };
-static const char *const ddv_margs_32[] = { "ret" };
-static const char *const ddv_margs_33[] = { "s", "flags", "node", "size" };
-static const char *const ddv_margs_34[] = { "ret" };
-static const char *const ddv_margs_35[] = { "size", "flags", "node" };
-static const char *const ddv_margs_36[] = { "ret" };
-static const char *const ddv_margs_37[] = { "objp", "new_size", "flags" };
-static const char *const ddv_margs_38[] = { "ret" };
-static const char *const ddv_margs_39[] = { "s", "gfp" };
-static const char *const ddv_margs_40[] = { "ret" };
-static const char *const ddv_margs_41[] = { "src", "len", "gfp" };
-static const char *const ddv_margs_42[] = { "ret" };
-static const char *const ddv_margs_43[] = { "objp" };
-static const char *const ddv_margs_45[] = { "head", "func" };
-static const char *const ddv_margs_47[] = { "dev", "size", "gfp" };
-static const char *const ddv_margs_48[] = { "ret" };
-static const char *const ddv_margs_49[] = { "size" };
-static const char *const ddv_margs_50[] = { "ret" };
-static const char *const ddv_margs_51[] = { "size" };
-static const char *const ddv_margs_52[] = { "ret" };
-static const char *const ddv_margs_53[] = { "size", "flags", "node" };
-static const char *const ddv_margs_54[] = { "ret" };
-static const char *const ddv_margs_55[] = { "addr" };
-static const char *const ddv_margs_57[] = { "addr" };
-static const char *const ddv_margs_59[] = { "dev", "size", "dma_handle", "flag", "attrs" };
-static const char *const ddv_margs_60[] = { "ret" };
-static const char *const ddv_margs_61[] = { "dev", "size", "cpu_addr", "dma_handle", "attrs" };
-static const char *const ddv_margs_63[] = { "dev", "page", "offset", "size", "dir", "attrs" };
-static const char *const ddv_margs_64[] = { "ret" };
-static const char *const ddv_margs_65[] = { "dev", "addr", "size", "dir", "attrs" };
-static const char *const ddv_margs_67[] = { "dev", "addr", "size", "dir" };
-static const char *const ddv_margs_69[] = { "dev", "addr", "size", "dir" };
-static const char *const ddv_margs_71[] = { "dev", "mask" };
-static const char *const ddv_margs_72[] = { "ret" };
-static const char *const ddv_margs_73[] = { "dev", "mask" };
-static const char *const ddv_margs_74[] = { "ret" };
-static const char *const ddv_margs_75[] = { "name", "dev", "size", "align", "boundary" };
-static const char *const ddv_margs_76[] = { "ret" };
-static const char *const ddv_margs_77[] = { "pool" };
-static const char *const ddv_margs_79[] = { "pool", "mem_flags", "handle" };
-static const char *const ddv_margs_80[] = { "ret" };
-static const char *const ddv_margs_81[] = { "pool", "vaddr", "addr" };
-static const char *const ddv_margs_83[] = { "irq", "handler", "thread_fn", "irqflags", "devname", "dev_id" };
-static const char *const ddv_margs_84[] = { "ret" };
-static const char *const ddv_margs_85[] = { "irq", "dev_id" };
-static const char *const ddv_margs_86[] = { "ret" };
-static const char *const ddv_margs_87[] = { "irq" };
-static const char *const ddv_margs_89[] = { "irq" };
-static const char *const ddv_margs_91[] = { "irq" };
-static const char *const ddv_margs_92[] = { "ret" };
-static const char *const ddv_margs_93[] = { "irq" };
-static const char *const ddv_margs_95[] = { "irq" };
-static const char *const ddv_margs_97[] = { "timer", "func", "flags", "name", "key" };
-static const char *const ddv_margs_99[] = { "timer", "expires" };
-static const char *const ddv_margs_100[] = { "ret" };
-static const char *const ddv_margs_101[] = { "timer" };
-static const char *const ddv_margs_103[] = { "timer" };
-static const char *const ddv_margs_104[] = { "ret" };
-static const char *const ddv_margs_105[] = { "timer" };
-static const char *const ddv_margs_106[] = { "ret" };
-static const char *const ddv_margs_107[] = { "cpu", "wq", "work" };
-static const char *const ddv_margs_108[] = { "ret" };
-static const char *const ddv_margs_109[] = { "cpu", "wq", "dwork", "delay" };
-static const char *const ddv_margs_110[] = { "ret" };
-static const char *const ddv_margs_111[] = { "work" };
-static const char *const ddv_margs_112[] = { "ret" };
-static const char *const ddv_margs_113[] = { "dwork" };
-static const char *const ddv_margs_114[] = { "ret" };
-static const char *const ddv_margs_115[] = { "sizeof_priv", "txqs", "rxqs" };
-static const char *const ddv_margs_116[] = { "ret" };
-static const char *const ddv_margs_117[] = { "dev" };
-static const char *const ddv_margs_119[] = { "dev" };
-static const char *const ddv_margs_120[] = { "ret" };
-static const char *const ddv_margs_121[] = { "dev" };
-static const char *const ddv_margs_123[] = { "size", "priority", "flags", "node" };
-static const char *const ddv_margs_124[] = { "ret" };
-static const char *const ddv_margs_125[] = { "dev", "length", "gfp_mask" };
-static const char *const ddv_margs_126[] = { "ret" };
-static const char *const ddv_margs_127[] = { "napi", "length", "gfp_mask" };
-static const char *const ddv_margs_128[] = { "ret" };
-static const char *const ddv_margs_129[] = { "data", "frag_size" };
-static const char *const ddv_margs_130[] = { "ret" };
-static const char *const ddv_margs_131[] = { "skb", "reason" };
-static const char *const ddv_margs_133[] = { "skb" };
-static const char *const ddv_margs_135[] = { "skb", "reason" };
-static const char *const ddv_margs_137[] = { "skb", "budget" };
-static const char *const ddv_margs_139[] = { "napi", "skb" };
-static const char *const ddv_margs_140[] = { "ret" };
-static const char *const ddv_margs_141[] = { "skb" };
-static const char *const ddv_margs_142[] = { "ret" };
-static const char *const ddv_margs_143[] = { "skb" };
-static const char *const ddv_margs_144[] = { "ret" };
-static const char *const ddv_margs_145[] = { "drv", "owner", "mod_name" };
-static const char *const ddv_margs_146[] = { "ret" };
-static const char *const ddv_margs_147[] = { "drv" };
-static const char *const ddv_margs_149[] = { "dev" };
-static const char *const ddv_margs_150[] = { "ret" };
-static const char *const ddv_margs_151[] = { "dev" };
-static const char *const ddv_margs_152[] = { "ret" };
-static const char *const ddv_margs_153[] = { "pdev" };
-static const char *const ddv_margs_154[] = { "ret" };
-static const char *const ddv_margs_155[] = { "dev" };
-static const char *const ddv_margs_157[] = { "pdev", "bars", "res_name" };
-static const char *const ddv_margs_158[] = { "ret" };
-static const char *const ddv_margs_159[] = { "pdev", "res_name" };
-static const char *const ddv_margs_160[] = { "ret" };
-static const char *const ddv_margs_161[] = { "pdev", "bars" };
-static const char *const ddv_margs_163[] = { "pdev" };
-static const char *const ddv_margs_165[] = { "pdev", "bar" };
-static const char *const ddv_margs_166[] = { "ret" };
-static const char *const ddv_margs_167[] = { "dev", "bar", "maxlen" };
-static const char *const ddv_margs_168[] = { "ret" };
-static const char *const ddv_margs_169[] = { "offset", "size" };
-static const char *const ddv_margs_170[] = { "ret" };
-static const char *const ddv_margs_171[] = { "addr" };
-static const char *const ddv_margs_173[] = { "dev", "addr" };
-static const char *const ddv_margs_175[] = { "dev", "where", "val" };
-static const char *const ddv_margs_176[] = { "ret" };
-static const char *const ddv_margs_177[] = { "dev", "min_vecs", "max_vecs", "flags", "affd" };
-static const char *const ddv_margs_178[] = { "ret" };
-static const char *const ddv_margs_179[] = { "dev" };
-static const char *const ddv_margs_181[] = { "size" };
-static const char *const ddv_margs_183[] = { "size" };
-static const char *const ddv_margs_185[] = { "new_size" };
-static const char *const ddv_margs_186[] = { "objp" };
-static const char *const ddv_margs_187[] = { "objp" };
-static const char *const ddv_margs_191[] = { "len" };
-static const char *const ddv_margs_193[] = { "objp", "t" };
-static const char *const ddv_margs_195[] = { "objp", "w" };
-static const char *const ddv_margs_197[] = { "objp" };
-static const char *const ddv_margs_198[] = { "objp" };
-static const char *const ddv_margs_199[] = { "size" };
-static const char *const ddv_margs_204[] = { "addr" };
-static const char *const ddv_margs_205[] = { "addr" };
-static const char *const ddv_margs_206[] = { "addr" };
-static const char *const ddv_margs_207[] = { "addr" };
-static const char *const ddv_margs_209[] = { "size" };
-static const char *const ddv_margs_212[] = { "cpu_addr" };
-static const char *const ddv_margs_213[] = { "size", "cpu_addr" };
-static const char *const ddv_margs_214[] = { "dma_handle" };
-static const char *const ddv_margs_215[] = { "cpu_addr" };
-static const char *const ddv_margs_218[] = { "ret" };
-static const char *const ddv_margs_219[] = { "addr" };
-static const char *const ddv_margs_220[] = { "size", "addr" };
-static const char *const ddv_margs_221[] = { "addr" };
+static const char *const ddv_margs_3[] = { "key", "order" };
+static const char *const ddv_margs_4[] = { "key", "size", "handle", "dev" };
+static const char *const ddv_margs_5[] = { "key", "size", "dir" };
+static const char *const ddv_margs_6[] = { "key", "size", "blocks" };
+static const char *const ddv_margs_7[] = { "key", "pool", "handle" };
+static const char *const ddv_margs_8[] = { "key", "dev", "disabled" };
+static const char *const ddv_margs_9[] = { "key", "size" };
+static const char *const ddv_margs_10[] = { "key", "len" };
+static const char *const ddv_margs_11[] = { "key" };
+static const char *const ddv_margs_12[] = { "key", "enabled" };
+static const char *const ddv_margs_13[] = { "key", "bars" };
+static const char *const ddv_margs_14[] = { "key" };
+static const char *const ddv_margs_15[] = { "key", "count" };
+static const char *const ddv_margs_16[] = { "s", "flags", "size" };
+static const char *const ddv_margs_17[] = { "ret" };
+static const char *const ddv_margs_18[] = { "size", "flags" };
+static const char *const ddv_margs_19[] = { "ret" };
+static const char *const ddv_margs_20[] = { "size", "flags" };
+static const char *const ddv_margs_21[] = { "ret" };
+static const char *const ddv_margs_22[] = { "s", "flags", "size" };
+static const char *const ddv_margs_23[] = { "ret" };
+static const char *const ddv_margs_24[] = { "size", "flags" };
+static const char *const ddv_margs_25[] = { "ret" };
+static const char *const ddv_margs_26[] = { "size", "flags" };
+static const char *const ddv_margs_27[] = { "ret" };
+static const char *const ddv_margs_28[] = { "s", "flags", "size" };
+static const char *const ddv_margs_29[] = { "ret" };
+static const char *const ddv_margs_30[] = { "size", "flags" };
+static const char *const ddv_margs_31[] = { "ret" };
+static const char *const ddv_margs_32[] = { "size", "flags", "node" };
+static const char *const ddv_margs_33[] = { "ret" };
+static const char *const ddv_margs_34[] = { "s", "flags", "node", "size" };
+static const char *const ddv_margs_35[] = { "ret" };
+static const char *const ddv_margs_36[] = { "size", "flags", "node" };
+static const char *const ddv_margs_37[] = { "ret" };
+static const char *const ddv_margs_38[] = { "objp", "new_size", "flags" };
+static const char *const ddv_margs_39[] = { "ret" };
+static const char *const ddv_margs_40[] = { "s", "gfp" };
+static const char *const ddv_margs_41[] = { "ret" };
+static const char *const ddv_margs_42[] = { "src", "len", "gfp" };
+static const char *const ddv_margs_43[] = { "ret" };
+static const char *const ddv_margs_44[] = { "objp" };
+static const char *const ddv_margs_46[] = { "head", "func" };
+static const char *const ddv_margs_48[] = { "dev", "size", "gfp" };
+static const char *const ddv_margs_49[] = { "ret" };
+static const char *const ddv_margs_50[] = { "size" };
+static const char *const ddv_margs_51[] = { "ret" };
+static const char *const ddv_margs_52[] = { "size" };
+static const char *const ddv_margs_53[] = { "ret" };
+static const char *const ddv_margs_54[] = { "size", "flags", "node" };
+static const char *const ddv_margs_55[] = { "ret" };
+static const char *const ddv_margs_56[] = { "addr" };
+static const char *const ddv_margs_58[] = { "addr" };
+static const char *const ddv_margs_60[] = { "gfp_mask", "order" };
+static const char *const ddv_margs_61[] = { "ret" };
+static const char *const ddv_margs_62[] = { "gfp_mask" };
+static const char *const ddv_margs_63[] = { "ret" };
+static const char *const ddv_margs_64[] = { "addr", "order" };
+static const char *const ddv_margs_66[] = { "gfp", "order" };
+static const char *const ddv_margs_67[] = { "ret" };
+static const char *const ddv_margs_68[] = { "dev", "size", "dma_handle", "flag", "attrs" };
+static const char *const ddv_margs_69[] = { "ret" };
+static const char *const ddv_margs_70[] = { "dev", "size", "cpu_addr", "dma_handle", "attrs" };
+static const char *const ddv_margs_72[] = { "dev", "page", "offset", "size", "dir", "attrs" };
+static const char *const ddv_margs_73[] = { "ret" };
+static const char *const ddv_margs_74[] = { "dev", "addr", "size", "dir", "attrs" };
+static const char *const ddv_margs_76[] = { "dev", "addr", "size", "dir" };
+static const char *const ddv_margs_78[] = { "dev", "addr", "size", "dir" };
+static const char *const ddv_margs_80[] = { "dev", "mask" };
+static const char *const ddv_margs_81[] = { "ret" };
+static const char *const ddv_margs_82[] = { "dev", "mask" };
+static const char *const ddv_margs_83[] = { "ret" };
+static const char *const ddv_margs_84[] = { "name", "dev", "size", "align", "boundary" };
+static const char *const ddv_margs_85[] = { "ret" };
+static const char *const ddv_margs_86[] = { "pool" };
+static const char *const ddv_margs_88[] = { "pool", "mem_flags", "handle" };
+static const char *const ddv_margs_89[] = { "ret" };
+static const char *const ddv_margs_90[] = { "pool", "vaddr", "addr" };
+static const char *const ddv_margs_92[] = { "irq", "handler", "thread_fn", "irqflags", "devname", "dev_id" };
+static const char *const ddv_margs_93[] = { "ret" };
+static const char *const ddv_margs_94[] = { "irq", "dev_id" };
+static const char *const ddv_margs_95[] = { "ret" };
+static const char *const ddv_margs_96[] = { "irq" };
+static const char *const ddv_margs_98[] = { "irq" };
+static const char *const ddv_margs_100[] = { "irq" };
+static const char *const ddv_margs_101[] = { "ret" };
+static const char *const ddv_margs_102[] = { "irq" };
+static const char *const ddv_margs_104[] = { "irq" };
+static const char *const ddv_margs_106[] = { "dev", "irq", "handler", "thread_fn", "irqflags", "devname" };
+static const char *const ddv_margs_107[] = { "ret" };
+static const char *const ddv_margs_108[] = { "timer", "func", "flags", "name", "key" };
+static const char *const ddv_margs_110[] = { "timer", "expires" };
+static const char *const ddv_margs_111[] = { "ret" };
+static const char *const ddv_margs_112[] = { "timer" };
+static const char *const ddv_margs_114[] = { "timer" };
+static const char *const ddv_margs_115[] = { "ret" };
+static const char *const ddv_margs_116[] = { "timer" };
+static const char *const ddv_margs_117[] = { "ret" };
+static const char *const ddv_margs_118[] = { "cpu", "wq", "work" };
+static const char *const ddv_margs_119[] = { "ret" };
+static const char *const ddv_margs_120[] = { "cpu", "wq", "dwork", "delay" };
+static const char *const ddv_margs_121[] = { "ret" };
+static const char *const ddv_margs_122[] = { "work" };
+static const char *const ddv_margs_123[] = { "ret" };
+static const char *const ddv_margs_124[] = { "dwork" };
+static const char *const ddv_margs_125[] = { "ret" };
+static const char *const ddv_margs_126[] = { "sizeof_priv", "txqs", "rxqs" };
+static const char *const ddv_margs_127[] = { "ret" };
+static const char *const ddv_margs_128[] = { "dev" };
+static const char *const ddv_margs_130[] = { "dev" };
+static const char *const ddv_margs_131[] = { "ret" };
+static const char *const ddv_margs_132[] = { "dev" };
+static const char *const ddv_margs_134[] = { "size", "priority", "flags", "node" };
+static const char *const ddv_margs_135[] = { "ret" };
+static const char *const ddv_margs_136[] = { "dev", "length", "gfp_mask" };
+static const char *const ddv_margs_137[] = { "ret" };
+static const char *const ddv_margs_138[] = { "napi", "length", "gfp_mask" };
+static const char *const ddv_margs_139[] = { "ret" };
+static const char *const ddv_margs_140[] = { "data", "frag_size" };
+static const char *const ddv_margs_141[] = { "ret" };
+static const char *const ddv_margs_142[] = { "skb", "reason" };
+static const char *const ddv_margs_144[] = { "skb" };
+static const char *const ddv_margs_146[] = { "skb", "reason" };
+static const char *const ddv_margs_148[] = { "skb", "budget" };
+static const char *const ddv_margs_150[] = { "napi", "skb" };
+static const char *const ddv_margs_151[] = { "ret" };
+static const char *const ddv_margs_152[] = { "skb" };
+static const char *const ddv_margs_153[] = { "ret" };
+static const char *const ddv_margs_154[] = { "skb" };
+static const char *const ddv_margs_155[] = { "ret" };
+static const char *const ddv_margs_156[] = { "drv", "owner", "mod_name" };
+static const char *const ddv_margs_157[] = { "ret" };
+static const char *const ddv_margs_158[] = { "drv" };
+static const char *const ddv_margs_160[] = { "dev" };
+static const char *const ddv_margs_161[] = { "ret" };
+static const char *const ddv_margs_162[] = { "dev" };
+static const char *const ddv_margs_163[] = { "ret" };
+static const char *const ddv_margs_164[] = { "pdev" };
+static const char *const ddv_margs_165[] = { "ret" };
+static const char *const ddv_margs_166[] = { "dev" };
+static const char *const ddv_margs_168[] = { "pdev", "bars", "res_name" };
+static const char *const ddv_margs_169[] = { "ret" };
+static const char *const ddv_margs_170[] = { "pdev", "res_name" };
+static const char *const ddv_margs_171[] = { "ret" };
+static const char *const ddv_margs_172[] = { "pdev", "bars" };
+static const char *const ddv_margs_174[] = { "pdev" };
+static const char *const ddv_margs_176[] = { "pdev", "bar" };
+static const char *const ddv_margs_177[] = { "ret" };
+static const char *const ddv_margs_178[] = { "dev", "bar", "maxlen" };
+static const char *const ddv_margs_179[] = { "ret" };
+static const char *const ddv_margs_180[] = { "offset", "size" };
+static const char *const ddv_margs_181[] = { "ret" };
+static const char *const ddv_margs_182[] = { "addr" };
+static const char *const ddv_margs_184[] = { "dev", "addr" };
+static const char *const ddv_margs_186[] = { "dev", "where", "val" };
+static const char *const ddv_margs_187[] = { "ret" };
+static const char *const ddv_margs_188[] = { "dev", "min_vecs", "max_vecs", "flags", "affd" };
+static const char *const ddv_margs_189[] = { "ret" };
+static const char *const ddv_margs_190[] = { "dev" };
+static const char *const ddv_margs_192[] = { "dev" };
+static const char *const ddv_margs_193[] = { "ret" };
+static const char *const ddv_margs_194[] = { "dev", "entries", "minvec", "maxvec" };
+static const char *const ddv_margs_195[] = { "ret" };
+static const char *const ddv_margs_196[] = { "dev" };
+static const char *const ddv_margs_198[] = { "dev" };
+static const char *const ddv_margs_200[] = { "size" };
+static const char *const ddv_margs_202[] = { "size" };
+static const char *const ddv_margs_204[] = { "new_size" };
+static const char *const ddv_margs_205[] = { "objp" };
+static const char *const ddv_margs_206[] = { "objp" };
+static const char *const ddv_margs_210[] = { "len" };
+static const char *const ddv_margs_212[] = { "objp", "t" };
+static const char *const ddv_margs_214[] = { "objp", "w" };
+static const char *const ddv_margs_216[] = { "objp" };
+static const char *const ddv_margs_217[] = { "objp" };
+static const char *const ddv_margs_218[] = { "size" };
 static const char *const ddv_margs_223[] = { "addr" };
 static const char *const ddv_margs_224[] = { "addr" };
-static const char *const ddv_margs_226[] = { "pool" };
-static const char *const ddv_margs_227[] = { "pool" };
-static const char *const ddv_margs_231[] = { "vaddr" };
-static const char *const ddv_margs_232[] = { "vaddr" };
-static const char *const ddv_margs_233[] = { "vaddr" };
-static const char *const ddv_margs_236[] = { "irq" };
-static const char *const ddv_margs_237[] = { "irq" };
-static const char *const ddv_margs_239[] = { "irq" };
-static const char *const ddv_margs_240[] = { "irq" };
-static const char *const ddv_margs_241[] = { "irq" };
-static const char *const ddv_margs_242[] = { "irq" };
-static const char *const ddv_margs_244[] = { "irq" };
-static const char *const ddv_margs_245[] = { "irq" };
-static const char *const ddv_margs_246[] = { "irq" };
-static const char *const ddv_margs_247[] = { "irq" };
-static const char *const ddv_margs_248[] = { "irq" };
-static const char *const ddv_margs_249[] = { "timer" };
-static const char *const ddv_margs_251[] = { "timer" };
-static const char *const ddv_margs_252[] = { "timer" };
-static const char *const ddv_margs_253[] = { "timer" };
-static const char *const ddv_margs_254[] = { "timer" };
-static const char *const ddv_margs_259[] = { "dev" };
-static const char *const ddv_margs_260[] = { "dev", "t" };
-static const char *const ddv_margs_262[] = { "dev", "w" };
-static const char *const ddv_margs_265[] = { "dev" };
-static const char *const ddv_margs_266[] = { "dev" };
-static const char *const ddv_margs_267[] = { "ret" };
-static const char *const ddv_margs_268[] = { "ret" };
-static const char *const ddv_margs_272[] = { "drv" };
-static const char *const ddv_margs_273[] = { "drv" };
-static const char *const ddv_margs_276[] = { "dev" };
-static const char *const ddv_margs_277[] = { "dev" };
-static const char *const ddv_margs_279[] = { "pdev" };
-static const char *const ddv_margs_280[] = { "pdev" };
-static const char *const ddv_margs_281[] = { "pdev" };
-static const char *const ddv_margs_282[] = { "pdev", "bars" };
-static const char *const ddv_margs_284[] = { "pdev" };
-static const char *const ddv_margs_288[] = { "addr" };
-static const char *const ddv_margs_289[] = { "addr" };
+static const char *const ddv_margs_225[] = { "addr" };
+static const char *const ddv_margs_226[] = { "addr" };
+static const char *const ddv_margs_227[] = { "order" };
+static const char *const ddv_margs_228[] = { "order" };
+static const char *const ddv_margs_229[] = { "order" };
+static const char *const ddv_margs_230[] = { "order" };
+static const char *const ddv_margs_234[] = { "addr" };
+static const char *const ddv_margs_235[] = { "addr", "order" };
+static const char *const ddv_margs_237[] = { "order" };
+static const char *const ddv_margs_239[] = { "size" };
+static const char *const ddv_margs_242[] = { "cpu_addr" };
+static const char *const ddv_margs_243[] = { "size", "cpu_addr" };
+static const char *const ddv_margs_244[] = { "dma_handle" };
+static const char *const ddv_margs_245[] = { "cpu_addr" };
+static const char *const ddv_margs_248[] = { "ret" };
+static const char *const ddv_margs_249[] = { "addr" };
+static const char *const ddv_margs_250[] = { "size", "addr" };
+static const char *const ddv_margs_251[] = { "addr" };
+static const char *const ddv_margs_253[] = { "addr" };
+static const char *const ddv_margs_254[] = { "addr" };
+static const char *const ddv_margs_256[] = { "pool" };
+static const char *const ddv_margs_257[] = { "pool" };
+static const char *const ddv_margs_261[] = { "vaddr" };
+static const char *const ddv_margs_262[] = { "vaddr" };
+static const char *const ddv_margs_263[] = { "vaddr" };
+static const char *const ddv_margs_266[] = { "irq" };
+static const char *const ddv_margs_267[] = { "irq" };
+static const char *const ddv_margs_269[] = { "irq" };
+static const char *const ddv_margs_270[] = { "irq" };
+static const char *const ddv_margs_271[] = { "irq" };
+static const char *const ddv_margs_272[] = { "irq" };
+static const char *const ddv_margs_274[] = { "irq" };
+static const char *const ddv_margs_275[] = { "irq" };
+static const char *const ddv_margs_276[] = { "irq" };
+static const char *const ddv_margs_277[] = { "irq" };
+static const char *const ddv_margs_278[] = { "irq" };
+static const char *const ddv_margs_279[] = { "irq" };
+static const char *const ddv_margs_280[] = { "timer" };
+static const char *const ddv_margs_282[] = { "timer" };
+static const char *const ddv_margs_283[] = { "timer" };
+static const char *const ddv_margs_284[] = { "timer" };
+static const char *const ddv_margs_285[] = { "timer" };
 static const char *const ddv_margs_290[] = { "dev" };
-static const char *const ddv_margs_291[] = { "dev", "min_vecs", "max_vecs" };
-static const char *const ddv_margs_292[] = { "dev" };
+static const char *const ddv_margs_291[] = { "dev", "t" };
+static const char *const ddv_margs_293[] = { "dev", "w" };
+static const char *const ddv_margs_296[] = { "dev" };
+static const char *const ddv_margs_297[] = { "dev" };
+static const char *const ddv_margs_298[] = { "ret" };
+static const char *const ddv_margs_299[] = { "ret" };
+static const char *const ddv_margs_303[] = { "drv" };
+static const char *const ddv_margs_304[] = { "drv" };
+static const char *const ddv_margs_307[] = { "dev" };
+static const char *const ddv_margs_308[] = { "dev" };
+static const char *const ddv_margs_310[] = { "pdev" };
+static const char *const ddv_margs_311[] = { "pdev" };
+static const char *const ddv_margs_312[] = { "pdev" };
+static const char *const ddv_margs_313[] = { "pdev", "bars" };
+static const char *const ddv_margs_315[] = { "pdev" };
+static const char *const ddv_margs_319[] = { "addr" };
+static const char *const ddv_margs_320[] = { "addr" };
+static const char *const ddv_margs_321[] = { "dev" };
+static const char *const ddv_margs_322[] = { "dev", "min_vecs", "max_vecs" };
+static const char *const ddv_margs_323[] = { "dev" };
+static const char *const ddv_margs_325[] = { "dev" };
+static const char *const ddv_margs_326[] = { "dev", "minvec", "maxvec" };
+static const char *const ddv_margs_327[] = { "dev" };
 
-static const struct ddv_msg_desc ddv_msgs[294] = {
+static const struct ddv_msg_desc ddv_msgs[329] = {
 	[0] = { .rule_id = "", .text = "" },	/* reserved: no message */
 	[1] = {
 		.rule_id = "heap.leak",
@@ -3281,2258 +3633,2530 @@ static const struct ddv_msg_desc ddv_msgs[294] = {
 		.pos = { "specs/linux/heap.ddv", 22, 8 },
 	},
 	[3] = {
+		.rule_id = "pages.leak",
+		.text = "pages at {key} (order {order}) allocated here are never freed",
+		.arg_names = ddv_margs_3,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 199, 8 },
+	},
+	[4] = {
 		.rule_id = "dma.coherent-leak",
 		.text = "DMA coherent buffer ({size} bytes at {key}) allocated here is never freed",
-		.arg_names = ddv_margs_3,
+		.arg_names = ddv_margs_4,
 		.nargs = 4,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 11, 8 },
 	},
-	[4] = {
+	[5] = {
 		.rule_id = "dma.mapping-leak",
 		.text = "DMA mapping ({size} bytes at bus address {key}) made here is never unmapped",
-		.arg_names = ddv_margs_4,
+		.arg_names = ddv_margs_5,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 17, 8 },
 	},
-	[5] = {
+	[6] = {
 		.rule_id = "dma.pool-leak",
 		.text = "DMA pool {key} ({size}-byte blocks) created here is never destroyed",
-		.arg_names = ddv_margs_5,
+		.arg_names = ddv_margs_6,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 107, 8 },
 	},
-	[6] = {
+	[7] = {
 		.rule_id = "dma.pool-block-leak",
 		.text = "DMA pool block {key} taken here is never given back",
-		.arg_names = ddv_margs_6,
+		.arg_names = ddv_margs_7,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 112, 8 },
 	},
-	[7] = {
+	[8] = {
 		.rule_id = "irq.leak",
 		.text = "IRQ {key} requested here is never freed",
-		.arg_names = ddv_margs_7,
+		.arg_names = ddv_margs_8,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 10, 8 },
 	},
-	[8] = {
+	[9] = {
 		.rule_id = "net.netdev-leak",
 		.text = "net_device {key} allocated here is never freed (free_netdev)",
-		.arg_names = ddv_margs_8,
+		.arg_names = ddv_margs_9,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 12, 8 },
 	},
-	[9] = {
+	[10] = {
 		.rule_id = "net.skb-leak",
 		.text = "socket buffer {key} ({len} bytes) allocated here is never freed nor passed on",
-		.arg_names = ddv_margs_9,
+		.arg_names = ddv_margs_10,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 17, 8 },
 	},
-	[10] = {
+	[11] = {
 		.rule_id = "pci.driver-leak",
 		.text = "PCI driver {key} registered here is never unregistered",
-		.arg_names = ddv_margs_10,
+		.arg_names = ddv_margs_11,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 8, 8 },
 	},
-	[11] = {
+	[12] = {
 		.rule_id = "pci.enable-leak",
 		.text = "PCI device {key} enabled here is never disabled",
-		.arg_names = ddv_margs_11,
+		.arg_names = ddv_margs_12,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 13, 8 },
 	},
-	[12] = {
+	[13] = {
 		.rule_id = "pci.regions-leak",
 		.text = "PCI regions of {key} (BARs {bars}) requested here are never released",
-		.arg_names = ddv_margs_12,
+		.arg_names = ddv_margs_13,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 17, 8 },
 	},
-	[13] = {
+	[14] = {
 		.rule_id = "pci.iomap-leak",
 		.text = "I/O mapping {key} made here is never unmapped",
-		.arg_names = ddv_margs_13,
+		.arg_names = ddv_margs_14,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 20, 8 },
 	},
-	[14] = {
+	[15] = {
 		.rule_id = "pci.vectors-leak",
 		.text = "{count} interrupt vectors of {key} allocated here are never freed (pci_free_irq_vectors)",
-		.arg_names = ddv_margs_14,
+		.arg_names = ddv_margs_15,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 164, 8 },
 	},
-	[15] = {
+	[16] = {
 		.rule_id = "linux.trace.kmalloc_trace.call",
 		.text = "kmalloc_trace(s={s}, flags={flags}, size={size})",
-		.arg_names = ddv_margs_15,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 27, 5 },
-	},
-	[16] = {
-		.rule_id = "linux.trace.kmalloc_trace.ret",
-		.text = "kmalloc_trace returned {ret}",
 		.arg_names = ddv_margs_16,
-		.nargs = 1,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 27, 5 },
 	},
 	[17] = {
-		.rule_id = "linux.trace.__kmalloc.call",
-		.text = "__kmalloc(size={size}, flags={flags})",
+		.rule_id = "linux.trace.kmalloc_trace.ret",
+		.text = "kmalloc_trace returned {ret}",
 		.arg_names = ddv_margs_17,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 28, 5 },
+		.pos = { "specs/linux/heap.ddv", 27, 5 },
 	},
 	[18] = {
-		.rule_id = "linux.trace.__kmalloc.ret",
-		.text = "__kmalloc returned {ret}",
+		.rule_id = "linux.trace.__kmalloc.call",
+		.text = "__kmalloc(size={size}, flags={flags})",
 		.arg_names = ddv_margs_18,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 28, 5 },
 	},
 	[19] = {
-		.rule_id = "linux.trace.kmalloc_large.call",
-		.text = "kmalloc_large(size={size}, flags={flags})",
+		.rule_id = "linux.trace.__kmalloc.ret",
+		.text = "__kmalloc returned {ret}",
 		.arg_names = ddv_margs_19,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 29, 5 },
+		.pos = { "specs/linux/heap.ddv", 28, 5 },
 	},
 	[20] = {
-		.rule_id = "linux.trace.kmalloc_large.ret",
-		.text = "kmalloc_large returned {ret}",
+		.rule_id = "linux.trace.kmalloc_large.call",
+		.text = "kmalloc_large(size={size}, flags={flags})",
 		.arg_names = ddv_margs_20,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 29, 5 },
 	},
 	[21] = {
-		.rule_id = "linux.trace.kmalloc_trace_noprof.call",
-		.text = "kmalloc_trace_noprof(s={s}, flags={flags}, size={size})",
+		.rule_id = "linux.trace.kmalloc_large.ret",
+		.text = "kmalloc_large returned {ret}",
 		.arg_names = ddv_margs_21,
-		.nargs = 3,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 30, 5 },
+		.pos = { "specs/linux/heap.ddv", 29, 5 },
 	},
 	[22] = {
-		.rule_id = "linux.trace.kmalloc_trace_noprof.ret",
-		.text = "kmalloc_trace_noprof returned {ret}",
+		.rule_id = "linux.trace.kmalloc_trace_noprof.call",
+		.text = "kmalloc_trace_noprof(s={s}, flags={flags}, size={size})",
 		.arg_names = ddv_margs_22,
-		.nargs = 1,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 30, 5 },
 	},
 	[23] = {
-		.rule_id = "linux.trace.kmalloc_large_noprof.call",
-		.text = "kmalloc_large_noprof(size={size}, flags={flags})",
+		.rule_id = "linux.trace.kmalloc_trace_noprof.ret",
+		.text = "kmalloc_trace_noprof returned {ret}",
 		.arg_names = ddv_margs_23,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 31, 5 },
+		.pos = { "specs/linux/heap.ddv", 30, 5 },
 	},
 	[24] = {
-		.rule_id = "linux.trace.kmalloc_large_noprof.ret",
-		.text = "kmalloc_large_noprof returned {ret}",
+		.rule_id = "linux.trace.kmalloc_large_noprof.call",
+		.text = "kmalloc_large_noprof(size={size}, flags={flags})",
 		.arg_names = ddv_margs_24,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 31, 5 },
 	},
 	[25] = {
-		.rule_id = "linux.trace.__kmalloc_noprof.call",
-		.text = "__kmalloc_noprof(size={size}, flags={flags})",
+		.rule_id = "linux.trace.kmalloc_large_noprof.ret",
+		.text = "kmalloc_large_noprof returned {ret}",
 		.arg_names = ddv_margs_25,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 32, 5 },
+		.pos = { "specs/linux/heap.ddv", 31, 5 },
 	},
 	[26] = {
-		.rule_id = "linux.trace.__kmalloc_noprof.ret",
-		.text = "__kmalloc_noprof returned {ret}",
+		.rule_id = "linux.trace.__kmalloc_noprof.call",
+		.text = "__kmalloc_noprof(size={size}, flags={flags})",
 		.arg_names = ddv_margs_26,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 32, 5 },
 	},
 	[27] = {
-		.rule_id = "linux.trace.__kmalloc_cache_noprof.call",
-		.text = "__kmalloc_cache_noprof(s={s}, flags={flags}, size={size})",
+		.rule_id = "linux.trace.__kmalloc_noprof.ret",
+		.text = "__kmalloc_noprof returned {ret}",
 		.arg_names = ddv_margs_27,
-		.nargs = 3,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 33, 5 },
+		.pos = { "specs/linux/heap.ddv", 32, 5 },
 	},
 	[28] = {
-		.rule_id = "linux.trace.__kmalloc_cache_noprof.ret",
-		.text = "__kmalloc_cache_noprof returned {ret}",
+		.rule_id = "linux.trace.__kmalloc_cache_noprof.call",
+		.text = "__kmalloc_cache_noprof(s={s}, flags={flags}, size={size})",
 		.arg_names = ddv_margs_28,
-		.nargs = 1,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 33, 5 },
 	},
 	[29] = {
-		.rule_id = "linux.trace.__kmalloc_large_noprof.call",
-		.text = "__kmalloc_large_noprof(size={size}, flags={flags})",
+		.rule_id = "linux.trace.__kmalloc_cache_noprof.ret",
+		.text = "__kmalloc_cache_noprof returned {ret}",
 		.arg_names = ddv_margs_29,
-		.nargs = 2,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 34, 5 },
+		.pos = { "specs/linux/heap.ddv", 33, 5 },
 	},
 	[30] = {
-		.rule_id = "linux.trace.__kmalloc_large_noprof.ret",
-		.text = "__kmalloc_large_noprof returned {ret}",
+		.rule_id = "linux.trace.__kmalloc_large_noprof.call",
+		.text = "__kmalloc_large_noprof(size={size}, flags={flags})",
 		.arg_names = ddv_margs_30,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 34, 5 },
 	},
 	[31] = {
-		.rule_id = "linux.trace.__kmalloc_node.call",
-		.text = "__kmalloc_node(size={size}, flags={flags}, node={node})",
+		.rule_id = "linux.trace.__kmalloc_large_noprof.ret",
+		.text = "__kmalloc_large_noprof returned {ret}",
 		.arg_names = ddv_margs_31,
-		.nargs = 3,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 46, 5 },
+		.pos = { "specs/linux/heap.ddv", 34, 5 },
 	},
 	[32] = {
-		.rule_id = "linux.trace.__kmalloc_node.ret",
-		.text = "__kmalloc_node returned {ret}",
+		.rule_id = "linux.trace.__kmalloc_node.call",
+		.text = "__kmalloc_node(size={size}, flags={flags}, node={node})",
 		.arg_names = ddv_margs_32,
-		.nargs = 1,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 46, 5 },
 	},
 	[33] = {
+		.rule_id = "linux.trace.__kmalloc_node.ret",
+		.text = "__kmalloc_node returned {ret}",
+		.arg_names = ddv_margs_33,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 46, 5 },
+	},
+	[34] = {
 		.rule_id = "linux.trace.kmalloc_node_trace.call",
 		.text = "kmalloc_node_trace(s={s}, flags={flags}, node={node}, size={size})",
-		.arg_names = ddv_margs_33,
+		.arg_names = ddv_margs_34,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 47, 5 },
 	},
-	[34] = {
+	[35] = {
 		.rule_id = "linux.trace.kmalloc_node_trace.ret",
 		.text = "kmalloc_node_trace returned {ret}",
-		.arg_names = ddv_margs_34,
+		.arg_names = ddv_margs_35,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 47, 5 },
 	},
-	[35] = {
+	[36] = {
 		.rule_id = "linux.trace.kmalloc_large_node.call",
 		.text = "kmalloc_large_node(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_35,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 48, 5 },
-	},
-	[36] = {
-		.rule_id = "linux.trace.kmalloc_large_node.ret",
-		.text = "kmalloc_large_node returned {ret}",
 		.arg_names = ddv_margs_36,
-		.nargs = 1,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 48, 5 },
 	},
 	[37] = {
-		.rule_id = "linux.trace.krealloc.call",
-		.text = "krealloc(objp={objp}, new_size={new_size}, flags={flags})",
+		.rule_id = "linux.trace.kmalloc_large_node.ret",
+		.text = "kmalloc_large_node returned {ret}",
 		.arg_names = ddv_margs_37,
-		.nargs = 3,
+		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 59, 4 },
+		.pos = { "specs/linux/heap.ddv", 48, 5 },
 	},
 	[38] = {
-		.rule_id = "linux.trace.krealloc.ret",
-		.text = "krealloc returned {ret}",
+		.rule_id = "linux.trace.krealloc.call",
+		.text = "krealloc(objp={objp}, new_size={new_size}, flags={flags})",
 		.arg_names = ddv_margs_38,
-		.nargs = 1,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 59, 4 },
 	},
 	[39] = {
+		.rule_id = "linux.trace.krealloc.ret",
+		.text = "krealloc returned {ret}",
+		.arg_names = ddv_margs_39,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 59, 4 },
+	},
+	[40] = {
 		.rule_id = "linux.trace.kstrdup.call",
 		.text = "kstrdup(s={s}, gfp={gfp})",
-		.arg_names = ddv_margs_39,
+		.arg_names = ddv_margs_40,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 77, 4 },
 	},
-	[40] = {
+	[41] = {
 		.rule_id = "linux.trace.kstrdup.ret",
 		.text = "kstrdup returned {ret}",
-		.arg_names = ddv_margs_40,
+		.arg_names = ddv_margs_41,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 77, 4 },
 	},
-	[41] = {
+	[42] = {
 		.rule_id = "linux.trace.kmemdup.call",
 		.text = "kmemdup(src={src}, len={len}, gfp={gfp})",
-		.arg_names = ddv_margs_41,
+		.arg_names = ddv_margs_42,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 88, 4 },
 	},
-	[42] = {
+	[43] = {
 		.rule_id = "linux.trace.kmemdup.ret",
 		.text = "kmemdup returned {ret}",
-		.arg_names = ddv_margs_42,
+		.arg_names = ddv_margs_43,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 88, 4 },
 	},
-	[43] = {
+	[44] = {
 		.rule_id = "linux.trace.kfree.call",
 		.text = "kfree(objp={objp})",
-		.arg_names = ddv_margs_43,
+		.arg_names = ddv_margs_44,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 99, 4 },
 	},
-	[44] = {
+	[45] = {
 		.rule_id = "linux.trace.kfree.ret",
 		.text = "kfree returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 99, 4 },
 	},
-	[45] = {
+	[46] = {
 		.rule_id = "linux.trace.kvfree_call_rcu.call",
 		.text = "kvfree_call_rcu(head={head}, func={func})",
-		.arg_names = ddv_margs_45,
+		.arg_names = ddv_margs_46,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 120, 4 },
 	},
-	[46] = {
+	[47] = {
 		.rule_id = "linux.trace.kvfree_call_rcu.ret",
 		.text = "kvfree_call_rcu returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 120, 4 },
 	},
-	[47] = {
+	[48] = {
 		.rule_id = "linux.trace.devm_kmalloc.call",
 		.text = "devm_kmalloc(dev={dev}, size={size}, gfp={gfp})",
-		.arg_names = ddv_margs_47,
+		.arg_names = ddv_margs_48,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 130, 4 },
 	},
-	[48] = {
+	[49] = {
 		.rule_id = "linux.trace.devm_kmalloc.ret",
 		.text = "devm_kmalloc returned {ret}",
-		.arg_names = ddv_margs_48,
+		.arg_names = ddv_margs_49,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 130, 4 },
 	},
-	[49] = {
+	[50] = {
 		.rule_id = "linux.trace.vmalloc.call",
 		.text = "vmalloc(size={size})",
-		.arg_names = ddv_margs_49,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 138, 4 },
-	},
-	[50] = {
-		.rule_id = "linux.trace.vmalloc.ret",
-		.text = "vmalloc returned {ret}",
 		.arg_names = ddv_margs_50,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 138, 4 },
 	},
 	[51] = {
-		.rule_id = "linux.trace.vzalloc.call",
-		.text = "vzalloc(size={size})",
+		.rule_id = "linux.trace.vmalloc.ret",
+		.text = "vmalloc returned {ret}",
 		.arg_names = ddv_margs_51,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 148, 4 },
+		.pos = { "specs/linux/heap.ddv", 138, 4 },
 	},
 	[52] = {
-		.rule_id = "linux.trace.vzalloc.ret",
-		.text = "vzalloc returned {ret}",
+		.rule_id = "linux.trace.vzalloc.call",
+		.text = "vzalloc(size={size})",
 		.arg_names = ddv_margs_52,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 148, 4 },
 	},
 	[53] = {
+		.rule_id = "linux.trace.vzalloc.ret",
+		.text = "vzalloc returned {ret}",
+		.arg_names = ddv_margs_53,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 148, 4 },
+	},
+	[54] = {
 		.rule_id = "linux.trace.kvmalloc_node.call",
 		.text = "kvmalloc_node(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_53,
+		.arg_names = ddv_margs_54,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 159, 4 },
 	},
-	[54] = {
+	[55] = {
 		.rule_id = "linux.trace.kvmalloc_node.ret",
 		.text = "kvmalloc_node returned {ret}",
-		.arg_names = ddv_margs_54,
+		.arg_names = ddv_margs_55,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 159, 4 },
 	},
-	[55] = {
+	[56] = {
 		.rule_id = "linux.trace.vfree.call",
 		.text = "vfree(addr={addr})",
-		.arg_names = ddv_margs_55,
+		.arg_names = ddv_margs_56,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 173, 4 },
 	},
-	[56] = {
+	[57] = {
 		.rule_id = "linux.trace.vfree.ret",
 		.text = "vfree returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 173, 4 },
 	},
-	[57] = {
+	[58] = {
 		.rule_id = "linux.trace.kvfree.call",
 		.text = "kvfree(addr={addr})",
-		.arg_names = ddv_margs_57,
+		.arg_names = ddv_margs_58,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 182, 4 },
 	},
-	[58] = {
+	[59] = {
 		.rule_id = "linux.trace.kvfree.ret",
 		.text = "kvfree returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/heap.ddv", 182, 4 },
 	},
-	[59] = {
+	[60] = {
+		.rule_id = "linux.trace.__get_free_pages.call",
+		.text = "__get_free_pages(gfp_mask={gfp_mask}, order={order})",
+		.arg_names = ddv_margs_60,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 202, 4 },
+	},
+	[61] = {
+		.rule_id = "linux.trace.__get_free_pages.ret",
+		.text = "__get_free_pages returned {ret}",
+		.arg_names = ddv_margs_61,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 202, 4 },
+	},
+	[62] = {
+		.rule_id = "linux.trace.get_zeroed_page.call",
+		.text = "get_zeroed_page(gfp_mask={gfp_mask})",
+		.arg_names = ddv_margs_62,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 223, 4 },
+	},
+	[63] = {
+		.rule_id = "linux.trace.get_zeroed_page.ret",
+		.text = "get_zeroed_page returned {ret}",
+		.arg_names = ddv_margs_63,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 223, 4 },
+	},
+	[64] = {
+		.rule_id = "linux.trace.free_pages.call",
+		.text = "free_pages(addr={addr}, order={order})",
+		.arg_names = ddv_margs_64,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 235, 4 },
+	},
+	[65] = {
+		.rule_id = "linux.trace.free_pages.ret",
+		.text = "free_pages returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 235, 4 },
+	},
+	[66] = {
+		.rule_id = "linux.trace.alloc_pages.call",
+		.text = "alloc_pages(gfp={gfp}, order={order})",
+		.arg_names = ddv_margs_66,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 245, 4 },
+	},
+	[67] = {
+		.rule_id = "linux.trace.alloc_pages.ret",
+		.text = "alloc_pages returned {ret}",
+		.arg_names = ddv_margs_67,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/heap.ddv", 245, 4 },
+	},
+	[68] = {
 		.rule_id = "linux.trace.dma_alloc_attrs.call",
 		.text = "dma_alloc_attrs(dev={dev}, size={size}, dma_handle={dma_handle}, flag={flag}, attrs={attrs})",
-		.arg_names = ddv_margs_59,
+		.arg_names = ddv_margs_68,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 23, 5 },
 	},
-	[60] = {
+	[69] = {
 		.rule_id = "linux.trace.dma_alloc_attrs.ret",
 		.text = "dma_alloc_attrs returned {ret}",
-		.arg_names = ddv_margs_60,
+		.arg_names = ddv_margs_69,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 23, 5 },
 	},
-	[61] = {
+	[70] = {
 		.rule_id = "linux.trace.dma_free_attrs.call",
 		.text = "dma_free_attrs(dev={dev}, size={size}, cpu_addr={cpu_addr}, dma_handle={dma_handle}, attrs={attrs})",
-		.arg_names = ddv_margs_61,
+		.arg_names = ddv_margs_70,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 37, 5 },
 	},
-	[62] = {
+	[71] = {
 		.rule_id = "linux.trace.dma_free_attrs.ret",
 		.text = "dma_free_attrs returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 37, 5 },
 	},
-	[63] = {
+	[72] = {
 		.rule_id = "linux.trace.dma_map_page_attrs.call",
 		.text = "dma_map_page_attrs(dev={dev}, page={page}, offset={offset}, size={size}, dir={dir}, attrs={attrs})",
-		.arg_names = ddv_margs_63,
+		.arg_names = ddv_margs_72,
 		.nargs = 6,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 55, 5 },
 	},
-	[64] = {
+	[73] = {
 		.rule_id = "linux.trace.dma_map_page_attrs.ret",
 		.text = "dma_map_page_attrs returned {ret}",
-		.arg_names = ddv_margs_64,
+		.arg_names = ddv_margs_73,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 55, 5 },
 	},
-	[65] = {
+	[74] = {
 		.rule_id = "linux.trace.dma_unmap_page_attrs.call",
 		.text = "dma_unmap_page_attrs(dev={dev}, addr={addr}, size={size}, dir={dir}, attrs={attrs})",
-		.arg_names = ddv_margs_65,
+		.arg_names = ddv_margs_74,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 67, 5 },
 	},
-	[66] = {
+	[75] = {
 		.rule_id = "linux.trace.dma_unmap_page_attrs.ret",
 		.text = "dma_unmap_page_attrs returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 67, 5 },
 	},
-	[67] = {
+	[76] = {
 		.rule_id = "linux.trace.dma_sync_single_for_cpu.call",
 		.text = "dma_sync_single_for_cpu(dev={dev}, addr={addr}, size={size}, dir={dir})",
-		.arg_names = ddv_margs_67,
+		.arg_names = ddv_margs_76,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 79, 5 },
 	},
-	[68] = {
+	[77] = {
 		.rule_id = "linux.trace.dma_sync_single_for_cpu.ret",
 		.text = "dma_sync_single_for_cpu returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 79, 5 },
 	},
-	[69] = {
+	[78] = {
 		.rule_id = "linux.trace.dma_sync_single_for_device.call",
 		.text = "dma_sync_single_for_device(dev={dev}, addr={addr}, size={size}, dir={dir})",
-		.arg_names = ddv_margs_69,
+		.arg_names = ddv_margs_78,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 86, 5 },
 	},
-	[70] = {
+	[79] = {
 		.rule_id = "linux.trace.dma_sync_single_for_device.ret",
 		.text = "dma_sync_single_for_device returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 86, 5 },
 	},
-	[71] = {
+	[80] = {
 		.rule_id = "linux.trace.dma_set_mask.call",
 		.text = "dma_set_mask(dev={dev}, mask={mask})",
-		.arg_names = ddv_margs_71,
+		.arg_names = ddv_margs_80,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 91, 4 },
 	},
-	[72] = {
+	[81] = {
 		.rule_id = "linux.trace.dma_set_mask.ret",
 		.text = "dma_set_mask returned {ret}",
-		.arg_names = ddv_margs_72,
+		.arg_names = ddv_margs_81,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 91, 4 },
 	},
-	[73] = {
+	[82] = {
 		.rule_id = "linux.trace.dma_set_coherent_mask.call",
 		.text = "dma_set_coherent_mask(dev={dev}, mask={mask})",
-		.arg_names = ddv_margs_73,
+		.arg_names = ddv_margs_82,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 96, 4 },
 	},
-	[74] = {
+	[83] = {
 		.rule_id = "linux.trace.dma_set_coherent_mask.ret",
 		.text = "dma_set_coherent_mask returned {ret}",
-		.arg_names = ddv_margs_74,
+		.arg_names = ddv_margs_83,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 96, 4 },
 	},
-	[75] = {
+	[84] = {
 		.rule_id = "linux.trace.dma_pool_create.call",
 		.text = "dma_pool_create(name={name}, dev={dev}, size={size}, align={align}, boundary={boundary})",
-		.arg_names = ddv_margs_75,
+		.arg_names = ddv_margs_84,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 116, 4 },
 	},
-	[76] = {
+	[85] = {
 		.rule_id = "linux.trace.dma_pool_create.ret",
 		.text = "dma_pool_create returned {ret}",
-		.arg_names = ddv_margs_76,
+		.arg_names = ddv_margs_85,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 116, 4 },
 	},
-	[77] = {
+	[86] = {
 		.rule_id = "linux.trace.dma_pool_destroy.call",
 		.text = "dma_pool_destroy(pool={pool})",
-		.arg_names = ddv_margs_77,
+		.arg_names = ddv_margs_86,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 126, 4 },
 	},
-	[78] = {
+	[87] = {
 		.rule_id = "linux.trace.dma_pool_destroy.ret",
 		.text = "dma_pool_destroy returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 126, 4 },
 	},
-	[79] = {
+	[88] = {
 		.rule_id = "linux.trace.dma_pool_alloc.call",
 		.text = "dma_pool_alloc(pool={pool}, mem_flags={mem_flags}, handle={handle})",
-		.arg_names = ddv_margs_79,
+		.arg_names = ddv_margs_88,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 137, 4 },
 	},
-	[80] = {
+	[89] = {
 		.rule_id = "linux.trace.dma_pool_alloc.ret",
 		.text = "dma_pool_alloc returned {ret}",
-		.arg_names = ddv_margs_80,
+		.arg_names = ddv_margs_89,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 137, 4 },
 	},
-	[81] = {
+	[90] = {
 		.rule_id = "linux.trace.dma_pool_free.call",
 		.text = "dma_pool_free(pool={pool}, vaddr={vaddr}, addr={addr})",
-		.arg_names = ddv_margs_81,
+		.arg_names = ddv_margs_90,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 149, 4 },
 	},
-	[82] = {
+	[91] = {
 		.rule_id = "linux.trace.dma_pool_free.ret",
 		.text = "dma_pool_free returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/dma.ddv", 149, 4 },
 	},
-	[83] = {
+	[92] = {
 		.rule_id = "linux.trace.request_threaded_irq.call",
 		.text = "request_threaded_irq(irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname}, dev_id={dev_id})",
-		.arg_names = ddv_margs_83,
+		.arg_names = ddv_margs_92,
 		.nargs = 6,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 17, 5 },
 	},
-	[84] = {
+	[93] = {
 		.rule_id = "linux.trace.request_threaded_irq.ret",
 		.text = "request_threaded_irq returned {ret}",
-		.arg_names = ddv_margs_84,
+		.arg_names = ddv_margs_93,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 17, 5 },
 	},
-	[85] = {
+	[94] = {
 		.rule_id = "linux.trace.free_irq.call",
 		.text = "free_irq(irq={irq}, dev_id={dev_id})",
-		.arg_names = ddv_margs_85,
+		.arg_names = ddv_margs_94,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 29, 4 },
 	},
-	[86] = {
+	[95] = {
 		.rule_id = "linux.trace.free_irq.ret",
 		.text = "free_irq returned {ret}",
-		.arg_names = ddv_margs_86,
+		.arg_names = ddv_margs_95,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 29, 4 },
 	},
-	[87] = {
+	[96] = {
 		.rule_id = "linux.trace.disable_irq.call",
 		.text = "disable_irq(irq={irq})",
-		.arg_names = ddv_margs_87,
+		.arg_names = ddv_margs_96,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 39, 4 },
 	},
-	[88] = {
+	[97] = {
 		.rule_id = "linux.trace.disable_irq.ret",
 		.text = "disable_irq returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 39, 4 },
 	},
-	[89] = {
+	[98] = {
 		.rule_id = "linux.trace.disable_irq_nosync.call",
 		.text = "disable_irq_nosync(irq={irq})",
-		.arg_names = ddv_margs_89,
+		.arg_names = ddv_margs_98,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 45, 4 },
 	},
-	[90] = {
+	[99] = {
 		.rule_id = "linux.trace.disable_irq_nosync.ret",
 		.text = "disable_irq_nosync returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 45, 4 },
 	},
-	[91] = {
+	[100] = {
 		.rule_id = "linux.trace.disable_hardirq.call",
 		.text = "disable_hardirq(irq={irq})",
-		.arg_names = ddv_margs_91,
+		.arg_names = ddv_margs_100,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 50, 4 },
 	},
-	[92] = {
+	[101] = {
 		.rule_id = "linux.trace.disable_hardirq.ret",
 		.text = "disable_hardirq returned {ret}",
-		.arg_names = ddv_margs_92,
+		.arg_names = ddv_margs_101,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 50, 4 },
 	},
-	[93] = {
+	[102] = {
 		.rule_id = "linux.trace.enable_irq.call",
 		.text = "enable_irq(irq={irq})",
-		.arg_names = ddv_margs_93,
+		.arg_names = ddv_margs_102,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 55, 4 },
 	},
-	[94] = {
+	[103] = {
 		.rule_id = "linux.trace.enable_irq.ret",
 		.text = "enable_irq returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 55, 4 },
 	},
-	[95] = {
+	[104] = {
 		.rule_id = "linux.trace.synchronize_irq.call",
 		.text = "synchronize_irq(irq={irq})",
-		.arg_names = ddv_margs_95,
+		.arg_names = ddv_margs_104,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 60, 4 },
 	},
-	[96] = {
+	[105] = {
 		.rule_id = "linux.trace.synchronize_irq.ret",
 		.text = "synchronize_irq returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/irq.ddv", 60, 4 },
 	},
-	[97] = {
+	[106] = {
+		.rule_id = "linux.trace.devm_request_threaded_irq.call",
+		.text = "devm_request_threaded_irq(dev={dev}, irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname})",
+		.arg_names = ddv_margs_106,
+		.nargs = 6,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 68, 5 },
+	},
+	[107] = {
+		.rule_id = "linux.trace.devm_request_threaded_irq.ret",
+		.text = "devm_request_threaded_irq returned {ret}",
+		.arg_names = ddv_margs_107,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/irq.ddv", 68, 5 },
+	},
+	[108] = {
 		.rule_id = "linux.trace.init_timer_key.call",
 		.text = "init_timer_key(timer={timer}, func={func}, flags={flags}, name={name}, key={key})",
-		.arg_names = ddv_margs_97,
+		.arg_names = ddv_margs_108,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 23, 5 },
 	},
-	[98] = {
+	[109] = {
 		.rule_id = "linux.trace.init_timer_key.ret",
 		.text = "init_timer_key returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 23, 5 },
 	},
-	[99] = {
+	[110] = {
 		.rule_id = "linux.trace.mod_timer.call",
 		.text = "mod_timer(timer={timer}, expires={expires})",
-		.arg_names = ddv_margs_99,
+		.arg_names = ddv_margs_110,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 32, 4 },
 	},
-	[100] = {
+	[111] = {
 		.rule_id = "linux.trace.mod_timer.ret",
 		.text = "mod_timer returned {ret}",
-		.arg_names = ddv_margs_100,
+		.arg_names = ddv_margs_111,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 32, 4 },
 	},
-	[101] = {
+	[112] = {
 		.rule_id = "linux.trace.add_timer.call",
 		.text = "add_timer(timer={timer})",
-		.arg_names = ddv_margs_101,
+		.arg_names = ddv_margs_112,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 37, 4 },
 	},
-	[102] = {
+	[113] = {
 		.rule_id = "linux.trace.add_timer.ret",
 		.text = "add_timer returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 37, 4 },
 	},
-	[103] = {
+	[114] = {
 		.rule_id = "linux.trace.del_timer.call",
 		.text = "del_timer(timer={timer})",
-		.arg_names = ddv_margs_103,
+		.arg_names = ddv_margs_114,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 44, 4 },
 	},
-	[104] = {
+	[115] = {
 		.rule_id = "linux.trace.del_timer.ret",
 		.text = "del_timer returned {ret}",
-		.arg_names = ddv_margs_104,
+		.arg_names = ddv_margs_115,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 44, 4 },
 	},
-	[105] = {
+	[116] = {
 		.rule_id = "linux.trace.del_timer_sync.call",
 		.text = "del_timer_sync(timer={timer})",
-		.arg_names = ddv_margs_105,
+		.arg_names = ddv_margs_116,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 48, 4 },
 	},
-	[106] = {
+	[117] = {
 		.rule_id = "linux.trace.del_timer_sync.ret",
 		.text = "del_timer_sync returned {ret}",
-		.arg_names = ddv_margs_106,
+		.arg_names = ddv_margs_117,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 48, 4 },
 	},
-	[107] = {
+	[118] = {
 		.rule_id = "linux.trace.queue_work_on.call",
 		.text = "queue_work_on(cpu={cpu}, wq={wq}, work={work})",
-		.arg_names = ddv_margs_107,
+		.arg_names = ddv_margs_118,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 56, 5 },
 	},
-	[108] = {
+	[119] = {
 		.rule_id = "linux.trace.queue_work_on.ret",
 		.text = "queue_work_on returned {ret}",
-		.arg_names = ddv_margs_108,
+		.arg_names = ddv_margs_119,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 56, 5 },
 	},
-	[109] = {
+	[120] = {
 		.rule_id = "linux.trace.queue_delayed_work_on.call",
 		.text = "queue_delayed_work_on(cpu={cpu}, wq={wq}, dwork={dwork}, delay={delay})",
-		.arg_names = ddv_margs_109,
+		.arg_names = ddv_margs_120,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 64, 5 },
 	},
-	[110] = {
+	[121] = {
 		.rule_id = "linux.trace.queue_delayed_work_on.ret",
 		.text = "queue_delayed_work_on returned {ret}",
-		.arg_names = ddv_margs_110,
+		.arg_names = ddv_margs_121,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 64, 5 },
 	},
-	[111] = {
+	[122] = {
 		.rule_id = "linux.trace.cancel_work_sync.call",
 		.text = "cancel_work_sync(work={work})",
-		.arg_names = ddv_margs_111,
+		.arg_names = ddv_margs_122,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 71, 4 },
 	},
-	[112] = {
+	[123] = {
 		.rule_id = "linux.trace.cancel_work_sync.ret",
 		.text = "cancel_work_sync returned {ret}",
-		.arg_names = ddv_margs_112,
+		.arg_names = ddv_margs_123,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 71, 4 },
 	},
-	[113] = {
+	[124] = {
 		.rule_id = "linux.trace.cancel_delayed_work_sync.call",
 		.text = "cancel_delayed_work_sync(dwork={dwork})",
-		.arg_names = ddv_margs_113,
+		.arg_names = ddv_margs_124,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 76, 4 },
 	},
-	[114] = {
+	[125] = {
 		.rule_id = "linux.trace.cancel_delayed_work_sync.ret",
 		.text = "cancel_delayed_work_sync returned {ret}",
-		.arg_names = ddv_margs_114,
+		.arg_names = ddv_margs_125,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/timer.ddv", 76, 4 },
 	},
-	[115] = {
+	[126] = {
 		.rule_id = "linux.trace.alloc_etherdev_mqs.call",
 		.text = "alloc_etherdev_mqs(sizeof_priv={sizeof_priv}, txqs={txqs}, rxqs={rxqs})",
-		.arg_names = ddv_margs_115,
+		.arg_names = ddv_margs_126,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 21, 5 },
 	},
-	[116] = {
+	[127] = {
 		.rule_id = "linux.trace.alloc_etherdev_mqs.ret",
 		.text = "alloc_etherdev_mqs returned {ret}",
-		.arg_names = ddv_margs_116,
+		.arg_names = ddv_margs_127,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 21, 5 },
 	},
-	[117] = {
+	[128] = {
 		.rule_id = "linux.trace.free_netdev.call",
 		.text = "free_netdev(dev={dev})",
-		.arg_names = ddv_margs_117,
+		.arg_names = ddv_margs_128,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 34, 4 },
 	},
-	[118] = {
+	[129] = {
 		.rule_id = "linux.trace.free_netdev.ret",
 		.text = "free_netdev returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 34, 4 },
 	},
-	[119] = {
+	[130] = {
 		.rule_id = "linux.trace.register_netdev.call",
 		.text = "register_netdev(dev={dev})",
-		.arg_names = ddv_margs_119,
+		.arg_names = ddv_margs_130,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 52, 4 },
 	},
-	[120] = {
+	[131] = {
 		.rule_id = "linux.trace.register_netdev.ret",
 		.text = "register_netdev returned {ret}",
-		.arg_names = ddv_margs_120,
+		.arg_names = ddv_margs_131,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 52, 4 },
 	},
-	[121] = {
+	[132] = {
 		.rule_id = "linux.trace.unregister_netdev.call",
 		.text = "unregister_netdev(dev={dev})",
-		.arg_names = ddv_margs_121,
+		.arg_names = ddv_margs_132,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 62, 4 },
 	},
-	[122] = {
+	[133] = {
 		.rule_id = "linux.trace.unregister_netdev.ret",
 		.text = "unregister_netdev returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 62, 4 },
 	},
-	[123] = {
+	[134] = {
 		.rule_id = "linux.trace.__alloc_skb.call",
 		.text = "__alloc_skb(size={size}, priority={priority}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_123,
+		.arg_names = ddv_margs_134,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 70, 4 },
 	},
-	[124] = {
+	[135] = {
 		.rule_id = "linux.trace.__alloc_skb.ret",
 		.text = "__alloc_skb returned {ret}",
-		.arg_names = ddv_margs_124,
+		.arg_names = ddv_margs_135,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 70, 4 },
 	},
-	[125] = {
+	[136] = {
 		.rule_id = "linux.trace.__netdev_alloc_skb.call",
 		.text = "__netdev_alloc_skb(dev={dev}, length={length}, gfp_mask={gfp_mask})",
-		.arg_names = ddv_margs_125,
+		.arg_names = ddv_margs_136,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 80, 5 },
 	},
-	[126] = {
+	[137] = {
 		.rule_id = "linux.trace.__netdev_alloc_skb.ret",
 		.text = "__netdev_alloc_skb returned {ret}",
-		.arg_names = ddv_margs_126,
+		.arg_names = ddv_margs_137,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 80, 5 },
 	},
-	[127] = {
+	[138] = {
 		.rule_id = "linux.trace.__napi_alloc_skb.call",
 		.text = "__napi_alloc_skb(napi={napi}, length={length}, gfp_mask={gfp_mask})",
-		.arg_names = ddv_margs_127,
+		.arg_names = ddv_margs_138,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 81, 5 },
 	},
-	[128] = {
+	[139] = {
 		.rule_id = "linux.trace.__napi_alloc_skb.ret",
 		.text = "__napi_alloc_skb returned {ret}",
-		.arg_names = ddv_margs_128,
+		.arg_names = ddv_margs_139,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 81, 5 },
 	},
-	[129] = {
+	[140] = {
 		.rule_id = "linux.trace.napi_build_skb.call",
 		.text = "napi_build_skb(data={data}, frag_size={frag_size})",
-		.arg_names = ddv_margs_129,
+		.arg_names = ddv_margs_140,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 91, 5 },
 	},
-	[130] = {
+	[141] = {
 		.rule_id = "linux.trace.napi_build_skb.ret",
 		.text = "napi_build_skb returned {ret}",
-		.arg_names = ddv_margs_130,
+		.arg_names = ddv_margs_141,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 91, 5 },
 	},
-	[131] = {
+	[142] = {
 		.rule_id = "linux.trace.kfree_skb_reason.call",
 		.text = "kfree_skb_reason(skb={skb}, reason={reason})",
-		.arg_names = ddv_margs_131,
+		.arg_names = ddv_margs_142,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 101, 5 },
 	},
-	[132] = {
+	[143] = {
 		.rule_id = "linux.trace.kfree_skb_reason.ret",
 		.text = "kfree_skb_reason returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 101, 5 },
 	},
-	[133] = {
+	[144] = {
 		.rule_id = "linux.trace.consume_skb.call",
 		.text = "consume_skb(skb={skb})",
-		.arg_names = ddv_margs_133,
+		.arg_names = ddv_margs_144,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 102, 5 },
 	},
-	[134] = {
+	[145] = {
 		.rule_id = "linux.trace.consume_skb.ret",
 		.text = "consume_skb returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 102, 5 },
 	},
-	[135] = {
+	[146] = {
 		.rule_id = "linux.trace.__dev_kfree_skb_any.call",
 		.text = "__dev_kfree_skb_any(skb={skb}, reason={reason})",
-		.arg_names = ddv_margs_135,
+		.arg_names = ddv_margs_146,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 103, 5 },
 	},
-	[136] = {
+	[147] = {
 		.rule_id = "linux.trace.__dev_kfree_skb_any.ret",
 		.text = "__dev_kfree_skb_any returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 103, 5 },
 	},
-	[137] = {
+	[148] = {
 		.rule_id = "linux.trace.napi_consume_skb.call",
 		.text = "napi_consume_skb(skb={skb}, budget={budget})",
-		.arg_names = ddv_margs_137,
+		.arg_names = ddv_margs_148,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 110, 4 },
 	},
-	[138] = {
+	[149] = {
 		.rule_id = "linux.trace.napi_consume_skb.ret",
 		.text = "napi_consume_skb returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 110, 4 },
 	},
-	[139] = {
+	[150] = {
 		.rule_id = "linux.trace.napi_gro_receive.call",
 		.text = "napi_gro_receive(napi={napi}, skb={skb})",
-		.arg_names = ddv_margs_139,
+		.arg_names = ddv_margs_150,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 118, 4 },
 	},
-	[140] = {
+	[151] = {
 		.rule_id = "linux.trace.napi_gro_receive.ret",
 		.text = "napi_gro_receive returned {ret}",
-		.arg_names = ddv_margs_140,
+		.arg_names = ddv_margs_151,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 118, 4 },
 	},
-	[141] = {
+	[152] = {
 		.rule_id = "linux.trace.netif_receive_skb.call",
 		.text = "netif_receive_skb(skb={skb})",
-		.arg_names = ddv_margs_141,
+		.arg_names = ddv_margs_152,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 123, 4 },
 	},
-	[142] = {
+	[153] = {
 		.rule_id = "linux.trace.netif_receive_skb.ret",
 		.text = "netif_receive_skb returned {ret}",
-		.arg_names = ddv_margs_142,
+		.arg_names = ddv_margs_153,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 123, 4 },
 	},
-	[143] = {
+	[154] = {
 		.rule_id = "linux.trace.netif_rx.call",
 		.text = "netif_rx(skb={skb})",
-		.arg_names = ddv_margs_143,
+		.arg_names = ddv_margs_154,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 128, 4 },
 	},
-	[144] = {
+	[155] = {
 		.rule_id = "linux.trace.netif_rx.ret",
 		.text = "netif_rx returned {ret}",
-		.arg_names = ddv_margs_144,
+		.arg_names = ddv_margs_155,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/net.ddv", 128, 4 },
 	},
-	[145] = {
+	[156] = {
 		.rule_id = "linux.trace.__pci_register_driver.call",
 		.text = "__pci_register_driver(drv={drv}, owner={owner}, mod_name={mod_name})",
-		.arg_names = ddv_margs_145,
+		.arg_names = ddv_margs_156,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
-	[146] = {
+	[157] = {
 		.rule_id = "linux.trace.__pci_register_driver.ret",
 		.text = "__pci_register_driver returned {ret}",
-		.arg_names = ddv_margs_146,
+		.arg_names = ddv_margs_157,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
-	[147] = {
+	[158] = {
 		.rule_id = "linux.trace.pci_unregister_driver.call",
 		.text = "pci_unregister_driver(drv={drv})",
-		.arg_names = ddv_margs_147,
+		.arg_names = ddv_margs_158,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
-	[148] = {
+	[159] = {
 		.rule_id = "linux.trace.pci_unregister_driver.ret",
 		.text = "pci_unregister_driver returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
-	[149] = {
+	[160] = {
 		.rule_id = "linux.trace.pci_enable_device.call",
 		.text = "pci_enable_device(dev={dev})",
-		.arg_names = ddv_margs_149,
+		.arg_names = ddv_margs_160,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
-	[150] = {
+	[161] = {
 		.rule_id = "linux.trace.pci_enable_device.ret",
 		.text = "pci_enable_device returned {ret}",
-		.arg_names = ddv_margs_150,
+		.arg_names = ddv_margs_161,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
-	[151] = {
+	[162] = {
 		.rule_id = "linux.trace.pci_enable_device_mem.call",
 		.text = "pci_enable_device_mem(dev={dev})",
-		.arg_names = ddv_margs_151,
+		.arg_names = ddv_margs_162,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 44, 5 },
 	},
-	[152] = {
+	[163] = {
 		.rule_id = "linux.trace.pci_enable_device_mem.ret",
 		.text = "pci_enable_device_mem returned {ret}",
-		.arg_names = ddv_margs_152,
+		.arg_names = ddv_margs_163,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 44, 5 },
 	},
-	[153] = {
+	[164] = {
 		.rule_id = "linux.trace.pcim_enable_device.call",
 		.text = "pcim_enable_device(pdev={pdev})",
-		.arg_names = ddv_margs_153,
+		.arg_names = ddv_margs_164,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 57, 4 },
 	},
-	[154] = {
+	[165] = {
 		.rule_id = "linux.trace.pcim_enable_device.ret",
 		.text = "pcim_enable_device returned {ret}",
-		.arg_names = ddv_margs_154,
+		.arg_names = ddv_margs_165,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 57, 4 },
 	},
-	[155] = {
+	[166] = {
 		.rule_id = "linux.trace.pci_disable_device.call",
 		.text = "pci_disable_device(dev={dev})",
-		.arg_names = ddv_margs_155,
+		.arg_names = ddv_margs_166,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 63, 4 },
 	},
-	[156] = {
+	[167] = {
 		.rule_id = "linux.trace.pci_disable_device.ret",
 		.text = "pci_disable_device returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 63, 4 },
 	},
-	[157] = {
+	[168] = {
 		.rule_id = "linux.trace.pci_request_selected_regions.call",
 		.text = "pci_request_selected_regions(pdev={pdev}, bars={bars}, res_name={res_name})",
-		.arg_names = ddv_margs_157,
+		.arg_names = ddv_margs_168,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 77, 5 },
 	},
-	[158] = {
+	[169] = {
 		.rule_id = "linux.trace.pci_request_selected_regions.ret",
 		.text = "pci_request_selected_regions returned {ret}",
-		.arg_names = ddv_margs_158,
+		.arg_names = ddv_margs_169,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 77, 5 },
 	},
-	[159] = {
+	[170] = {
 		.rule_id = "linux.trace.pci_request_regions.call",
 		.text = "pci_request_regions(pdev={pdev}, res_name={res_name})",
-		.arg_names = ddv_margs_159,
+		.arg_names = ddv_margs_170,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 86, 4 },
 	},
-	[160] = {
+	[171] = {
 		.rule_id = "linux.trace.pci_request_regions.ret",
 		.text = "pci_request_regions returned {ret}",
-		.arg_names = ddv_margs_160,
+		.arg_names = ddv_margs_171,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 86, 4 },
 	},
-	[161] = {
+	[172] = {
 		.rule_id = "linux.trace.pci_release_selected_regions.call",
 		.text = "pci_release_selected_regions(pdev={pdev}, bars={bars})",
-		.arg_names = ddv_margs_161,
+		.arg_names = ddv_margs_172,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 95, 4 },
 	},
-	[162] = {
+	[173] = {
 		.rule_id = "linux.trace.pci_release_selected_regions.ret",
 		.text = "pci_release_selected_regions returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 95, 4 },
 	},
-	[163] = {
+	[174] = {
 		.rule_id = "linux.trace.pci_release_regions.call",
 		.text = "pci_release_regions(pdev={pdev})",
-		.arg_names = ddv_margs_163,
+		.arg_names = ddv_margs_174,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 104, 4 },
 	},
-	[164] = {
+	[175] = {
 		.rule_id = "linux.trace.pci_release_regions.ret",
 		.text = "pci_release_regions returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 104, 4 },
 	},
-	[165] = {
+	[176] = {
 		.rule_id = "linux.trace.pci_ioremap_bar.call",
 		.text = "pci_ioremap_bar(pdev={pdev}, bar={bar})",
-		.arg_names = ddv_margs_165,
+		.arg_names = ddv_margs_176,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 111, 4 },
 	},
-	[166] = {
+	[177] = {
 		.rule_id = "linux.trace.pci_ioremap_bar.ret",
 		.text = "pci_ioremap_bar returned {ret}",
-		.arg_names = ddv_margs_166,
+		.arg_names = ddv_margs_177,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 111, 4 },
 	},
-	[167] = {
+	[178] = {
 		.rule_id = "linux.trace.pci_iomap.call",
 		.text = "pci_iomap(dev={dev}, bar={bar}, maxlen={maxlen})",
-		.arg_names = ddv_margs_167,
+		.arg_names = ddv_margs_178,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 120, 4 },
 	},
-	[168] = {
+	[179] = {
 		.rule_id = "linux.trace.pci_iomap.ret",
 		.text = "pci_iomap returned {ret}",
-		.arg_names = ddv_margs_168,
+		.arg_names = ddv_margs_179,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 120, 4 },
 	},
-	[169] = {
+	[180] = {
 		.rule_id = "linux.trace.ioremap.call",
 		.text = "ioremap(offset={offset}, size={size})",
-		.arg_names = ddv_margs_169,
+		.arg_names = ddv_margs_180,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 129, 4 },
 	},
-	[170] = {
+	[181] = {
 		.rule_id = "linux.trace.ioremap.ret",
 		.text = "ioremap returned {ret}",
-		.arg_names = ddv_margs_170,
+		.arg_names = ddv_margs_181,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 129, 4 },
 	},
-	[171] = {
+	[182] = {
 		.rule_id = "linux.trace.iounmap.call",
 		.text = "iounmap(addr={addr})",
-		.arg_names = ddv_margs_171,
+		.arg_names = ddv_margs_182,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 138, 4 },
 	},
-	[172] = {
+	[183] = {
 		.rule_id = "linux.trace.iounmap.ret",
 		.text = "iounmap returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 138, 4 },
 	},
-	[173] = {
+	[184] = {
 		.rule_id = "linux.trace.pci_iounmap.call",
 		.text = "pci_iounmap(dev={dev}, addr={addr})",
-		.arg_names = ddv_margs_173,
+		.arg_names = ddv_margs_184,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 146, 4 },
 	},
-	[174] = {
+	[185] = {
 		.rule_id = "linux.trace.pci_iounmap.ret",
 		.text = "pci_iounmap returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 146, 4 },
 	},
-	[175] = {
+	[186] = {
 		.rule_id = "linux.trace.pci_read_config_word.call",
 		.text = "pci_read_config_word(dev={dev}, where={where}, val={val})",
-		.arg_names = ddv_margs_175,
+		.arg_names = ddv_margs_186,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 154, 4 },
 	},
-	[176] = {
+	[187] = {
 		.rule_id = "linux.trace.pci_read_config_word.ret",
 		.text = "pci_read_config_word returned {ret}",
-		.arg_names = ddv_margs_176,
+		.arg_names = ddv_margs_187,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 154, 4 },
 	},
-	[177] = {
+	[188] = {
 		.rule_id = "linux.trace.pci_alloc_irq_vectors_affinity.call",
 		.text = "pci_alloc_irq_vectors_affinity(dev={dev}, min_vecs={min_vecs}, max_vecs={max_vecs}, flags={flags}, affd={affd})",
-		.arg_names = ddv_margs_177,
+		.arg_names = ddv_margs_188,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 168, 5 },
 	},
-	[178] = {
+	[189] = {
 		.rule_id = "linux.trace.pci_alloc_irq_vectors_affinity.ret",
 		.text = "pci_alloc_irq_vectors_affinity returned {ret}",
-		.arg_names = ddv_margs_178,
+		.arg_names = ddv_margs_189,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 168, 5 },
 	},
-	[179] = {
+	[190] = {
 		.rule_id = "linux.trace.pci_free_irq_vectors.call",
 		.text = "pci_free_irq_vectors(dev={dev})",
-		.arg_names = ddv_margs_179,
+		.arg_names = ddv_margs_190,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 179, 4 },
 	},
-	[180] = {
+	[191] = {
 		.rule_id = "linux.trace.pci_free_irq_vectors.ret",
 		.text = "pci_free_irq_vectors returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 179, 4 },
 	},
-	[181] = {
+	[192] = {
+		.rule_id = "linux.trace.pci_enable_msi.call",
+		.text = "pci_enable_msi(dev={dev})",
+		.arg_names = ddv_margs_192,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 187, 4 },
+	},
+	[193] = {
+		.rule_id = "linux.trace.pci_enable_msi.ret",
+		.text = "pci_enable_msi returned {ret}",
+		.arg_names = ddv_margs_193,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 187, 4 },
+	},
+	[194] = {
+		.rule_id = "linux.trace.pci_enable_msix_range.call",
+		.text = "pci_enable_msix_range(dev={dev}, entries={entries}, minvec={minvec}, maxvec={maxvec})",
+		.arg_names = ddv_margs_194,
+		.nargs = 4,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 196, 4 },
+	},
+	[195] = {
+		.rule_id = "linux.trace.pci_enable_msix_range.ret",
+		.text = "pci_enable_msix_range returned {ret}",
+		.arg_names = ddv_margs_195,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 196, 4 },
+	},
+	[196] = {
+		.rule_id = "linux.trace.pci_disable_msi.call",
+		.text = "pci_disable_msi(dev={dev})",
+		.arg_names = ddv_margs_196,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 208, 5 },
+	},
+	[197] = {
+		.rule_id = "linux.trace.pci_disable_msi.ret",
+		.text = "pci_disable_msi returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 208, 5 },
+	},
+	[198] = {
+		.rule_id = "linux.trace.pci_disable_msix.call",
+		.text = "pci_disable_msix(dev={dev})",
+		.arg_names = ddv_margs_198,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 209, 5 },
+	},
+	[199] = {
+		.rule_id = "linux.trace.pci_disable_msix.ret",
+		.text = "pci_disable_msix returned",
+		.nargs = 0,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 209, 5 },
+	},
+	[200] = {
 		.rule_id = "heap.sleep-in-atomic",
 		.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_181,
+		.arg_names = ddv_margs_200,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 39, 3 },
 	},
-	[182] = {
+	[201] = {
 		.rule_id = "heap.alloc-live",
 		.text = "kmalloc returned a block that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 41, 42 },
 	},
-	[183] = {
+	[202] = {
 		.rule_id = "heap.node-sleep-in-atomic",
 		.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_183,
+		.arg_names = ddv_margs_202,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 53, 3 },
 	},
-	[184] = {
+	[203] = {
 		.rule_id = "heap.node-alloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 55, 3 },
 	},
-	[185] = {
+	[204] = {
 		.rule_id = "heap.krealloc-sleep-in-atomic",
 		.text = "sleeping krealloc ({new_size} bytes) in atomic context",
-		.arg_names = ddv_margs_185,
+		.arg_names = ddv_margs_204,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 64, 3 },
 	},
-	[186] = {
+	[205] = {
 		.rule_id = "heap.krealloc-unknown",
 		.text = "krealloc of {objp}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_186,
+		.arg_names = ddv_margs_205,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 66, 22 },
 	},
-	[187] = {
+	[206] = {
 		.rule_id = "heap.krealloc-release",
 		.text = "krealloc released {objp}, which was not live",
-		.arg_names = ddv_margs_187,
+		.arg_names = ddv_margs_206,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 71, 28 },
 	},
-	[188] = {
+	[207] = {
 		.rule_id = "heap.krealloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 73, 3 },
 	},
-	[189] = {
+	[208] = {
 		.rule_id = "heap.kstrdup-sleep-in-atomic",
 		.text = "sleeping kstrdup in atomic context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 82, 3 },
 	},
-	[190] = {
+	[209] = {
 		.rule_id = "heap.kstrdup-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 84, 3 },
 	},
-	[191] = {
+	[210] = {
 		.rule_id = "heap.kmemdup-sleep-in-atomic",
 		.text = "sleeping kmemdup ({len} bytes) in atomic context",
-		.arg_names = ddv_margs_191,
+		.arg_names = ddv_margs_210,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 93, 3 },
 	},
-	[192] = {
+	[211] = {
 		.rule_id = "heap.kmemdup-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 95, 3 },
 	},
-	[193] = {
+	[212] = {
 		.rule_id = "heap.free-pending-timer",
 		.text = "kfree of the block at {objp} while the timer {t} inside it is pending",
-		.arg_names = ddv_margs_193,
+		.arg_names = ddv_margs_212,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 105, 5 },
 	},
-	[194] = {
+	[213] = {
 		.rule_id = "heap.free-timer",
 		.text = "timer released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 106, 4 },
 	},
-	[195] = {
+	[214] = {
 		.rule_id = "heap.free-queued-work",
 		.text = "kfree of the block at {objp} while the work item {w} inside it is queued",
-		.arg_names = ddv_margs_195,
+		.arg_names = ddv_margs_214,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 110, 5 },
 	},
-	[196] = {
+	[215] = {
 		.rule_id = "heap.free-work",
 		.text = "work released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 111, 4 },
 	},
-	[197] = {
+	[216] = {
 		.rule_id = "heap.kfree-vmalloc",
 		.text = "kfree of vmalloc'ed memory {objp}: use vfree or kvfree",
-		.arg_names = ddv_margs_197,
+		.arg_names = ddv_margs_216,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 113, 23 },
 	},
-	[198] = {
+	[217] = {
 		.rule_id = "heap.double-free",
 		.text = "kfree of {objp}, which is not a live kmalloc block (double free or never allocated)",
-		.arg_names = ddv_margs_198,
+		.arg_names = ddv_margs_217,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 114, 27 },
 	},
-	[199] = {
+	[218] = {
 		.rule_id = "heap.devm-sleep-in-atomic",
 		.text = "sleeping devm_kmalloc ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_199,
+		.arg_names = ddv_margs_218,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 135, 3 },
 	},
-	[200] = {
+	[219] = {
 		.rule_id = "vmem.alloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 144, 3 },
 	},
-	[201] = {
+	[220] = {
 		.rule_id = "vmem.zalloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 154, 3 },
 	},
-	[202] = {
+	[221] = {
 		.rule_id = "vmem.kvmalloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 166, 4 },
 	},
-	[203] = {
+	[222] = {
 		.rule_id = "heap.kvmalloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 168, 4 },
 	},
-	[204] = {
+	[223] = {
 		.rule_id = "vmem.vfree-kmalloc",
 		.text = "vfree of kmalloc'ed memory {addr}: use kfree or kvfree",
-		.arg_names = ddv_margs_204,
+		.arg_names = ddv_margs_223,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 177, 23 },
 	},
-	[205] = {
+	[224] = {
 		.rule_id = "vmem.double-free",
 		.text = "vfree of {addr}, which is not live vmalloc'ed memory (double free or never allocated)",
-		.arg_names = ddv_margs_205,
+		.arg_names = ddv_margs_224,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 178, 27 },
 	},
-	[206] = {
+	[225] = {
 		.rule_id = "vmem.kvfree-double-free",
 		.text = "kvfree of {addr}, which is not live vmalloc'ed memory",
-		.arg_names = ddv_margs_206,
+		.arg_names = ddv_margs_225,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 186, 28 },
 	},
-	[207] = {
+	[226] = {
 		.rule_id = "heap.kvfree-double-free",
 		.text = "kvfree of {addr}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_207,
+		.arg_names = ddv_margs_226,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 188, 28 },
 	},
-	[208] = {
+	[227] = {
+		.rule_id = "pages.order",
+		.text = "__get_free_pages of order {order}, beyond MAX_PAGE_ORDER",
+		.arg_names = ddv_margs_227,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 208, 33 },
+	},
+	[228] = {
+		.rule_id = "pages.order-6.4",
+		.text = "__get_free_pages of order {order}, beyond MAX_ORDER",
+		.arg_names = ddv_margs_228,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 211, 29 },
+	},
+	[229] = {
+		.rule_id = "pages.order-6.1",
+		.text = "__get_free_pages of order {order}, beyond MAX_ORDER",
+		.arg_names = ddv_margs_229,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 213, 28 },
+	},
+	[230] = {
+		.rule_id = "pages.sleep-in-atomic",
+		.text = "sleeping page allocation (order {order}) in atomic context",
+		.arg_names = ddv_margs_230,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 217, 3 },
+	},
+	[231] = {
+		.rule_id = "pages.alloc-live",
+		.text = "pages created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 219, 3 },
+	},
+	[232] = {
+		.rule_id = "pages.zeroed-sleep-in-atomic",
+		.text = "sleeping get_zeroed_page in atomic context",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 228, 3 },
+	},
+	[233] = {
+		.rule_id = "pages.zeroed-live",
+		.text = "pages created again while still live",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 230, 3 },
+	},
+	[234] = {
+		.rule_id = "pages.double-free",
+		.text = "free_pages of {addr}, which is not a live page allocation (double free or never allocated)",
+		.arg_names = ddv_margs_234,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 238, 23 },
+	},
+	[235] = {
+		.rule_id = "pages.free-order",
+		.text = "free_pages of {addr} with order {order}, not the order it was allocated with",
+		.arg_names = ddv_margs_235,
+		.nargs = 2,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 239, 36 },
+	},
+	[236] = {
+		.rule_id = "pages.free-release",
+		.text = "pages released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 240, 3 },
+	},
+	[237] = {
+		.rule_id = "pages.alloc-pages-sleep-in-atomic",
+		.text = "sleeping alloc_pages (order {order}) in atomic context",
+		.arg_names = ddv_margs_237,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/heap.ddv", 250, 3 },
+	},
+	[238] = {
 		.rule_id = "dma.alloc-no-handle",
 		.text = "dma_alloc_coherent without a place for the bus address",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 27, 27 },
 	},
-	[209] = {
+	[239] = {
 		.rule_id = "dma.alloc-sleep-in-atomic",
 		.text = "sleeping dma_alloc_coherent ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_209,
+		.arg_names = ddv_margs_239,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 29, 3 },
 	},
-	[210] = {
+	[240] = {
 		.rule_id = "dma.alloc-live",
 		.text = "dma_alloc_coherent returned a buffer that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 32, 9 },
 	},
-	[211] = {
+	[241] = {
 		.rule_id = "dma.free-irqs-disabled",
 		.text = "dma_free_coherent with interrupts disabled",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 39, 25 },
 	},
-	[212] = {
+	[242] = {
 		.rule_id = "dma.double-free",
 		.text = "dma_free_coherent of {cpu_addr}, which is not a live coherent buffer (double free or never allocated)",
-		.arg_names = ddv_margs_212,
+		.arg_names = ddv_margs_242,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 42, 4 },
 	},
-	[213] = {
+	[243] = {
 		.rule_id = "dma.free-size",
 		.text = "dma_free_coherent size differs from dma_alloc_coherent ({size} bytes freed at {cpu_addr})",
-		.arg_names = ddv_margs_213,
+		.arg_names = ddv_margs_243,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 44, 4 },
 	},
-	[214] = {
+	[244] = {
 		.rule_id = "dma.free-handle",
 		.text = "dma_free_coherent bus address {dma_handle} differs from the one dma_alloc_coherent gave",
-		.arg_names = ddv_margs_214,
+		.arg_names = ddv_margs_244,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 46, 4 },
 	},
-	[215] = {
+	[245] = {
 		.rule_id = "dma.free-device",
 		.text = "dma_free_coherent of {cpu_addr} for another device than it was allocated for",
-		.arg_names = ddv_margs_215,
+		.arg_names = ddv_margs_245,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 48, 4 },
 	},
-	[216] = {
+	[246] = {
 		.rule_id = "dma.free-release",
 		.text = "dma_coherent released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 49, 3 },
 	},
-	[217] = {
+	[247] = {
 		.rule_id = "dma.map-direction",
 		.text = "dma_map with an invalid direction",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 59, 3 },
 	},
-	[218] = {
+	[248] = {
 		.rule_id = "dma.map-live",
 		.text = "dma_map returned bus address {ret}, which is still mapped",
-		.arg_names = ddv_margs_218,
+		.arg_names = ddv_margs_248,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 62, 9 },
 	},
-	[219] = {
+	[249] = {
 		.rule_id = "dma.double-unmap",
 		.text = "dma_unmap of bus address {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_219,
+		.arg_names = ddv_margs_249,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 70, 3 },
 	},
-	[220] = {
+	[250] = {
 		.rule_id = "dma.unmap-size",
 		.text = "dma_unmap size {size} differs from the size mapped at {addr}",
-		.arg_names = ddv_margs_220,
+		.arg_names = ddv_margs_250,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 72, 3 },
 	},
-	[221] = {
+	[251] = {
 		.rule_id = "dma.unmap-direction",
 		.text = "dma_unmap direction differs from the one mapped at {addr}",
-		.arg_names = ddv_margs_221,
+		.arg_names = ddv_margs_251,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 74, 3 },
 	},
-	[222] = {
+	[252] = {
 		.rule_id = "dma.unmap-release",
 		.text = "dma_mapping released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 75, 2 },
 	},
-	[223] = {
+	[253] = {
 		.rule_id = "dma.sync-cpu-unmapped",
 		.text = "dma_sync_single_for_cpu of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_223,
+		.arg_names = ddv_margs_253,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/dma.ddv", 82, 28 },
 	},
-	[224] = {
+	[254] = {
 		.rule_id = "dma.sync-device-unmapped",
 		.text = "dma_sync_single_for_device of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_224,
+		.arg_names = ddv_margs_254,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/dma.ddv", 88, 28 },
 	},
-	[225] = {
+	[255] = {
 		.rule_id = "dma.pool-create-live",
 		.text = "dma_pool created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 122, 3 },
 	},
-	[226] = {
+	[256] = {
 		.rule_id = "dma.pool-destroy-busy",
 		.text = "dma_pool_destroy of {pool} while blocks taken from it are not given back",
-		.arg_names = ddv_margs_226,
+		.arg_names = ddv_margs_256,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 132, 4 },
 	},
-	[227] = {
+	[257] = {
 		.rule_id = "dma.pool-double-destroy",
 		.text = "dma_pool_destroy of {pool}, which is not a live pool",
-		.arg_names = ddv_margs_227,
+		.arg_names = ddv_margs_257,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 133, 31 },
 	},
-	[228] = {
+	[258] = {
 		.rule_id = "dma.pool-alloc-sleep-in-atomic",
 		.text = "sleeping dma_pool_alloc in atomic context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 142, 3 },
 	},
-	[229] = {
+	[259] = {
 		.rule_id = "dma.pool-block-live",
 		.text = "dma_pool_block created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 144, 3 },
 	},
-	[230] = {
+	[260] = {
 		.rule_id = "dma.pool-blocks",
 		.text = "dma_pool.blocks leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 145, 3 },
 	},
-	[231] = {
+	[261] = {
 		.rule_id = "dma.pool-double-free",
 		.text = "dma_pool_free of {vaddr}, which is not a live block (double free or never allocated)",
-		.arg_names = ddv_margs_231,
+		.arg_names = ddv_margs_261,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 153, 4 },
 	},
-	[232] = {
+	[262] = {
 		.rule_id = "dma.pool-free-other-pool",
 		.text = "dma_pool_free of {vaddr} into another pool than it came from",
-		.arg_names = ddv_margs_232,
+		.arg_names = ddv_margs_262,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 154, 44 },
 	},
-	[233] = {
+	[263] = {
 		.rule_id = "dma.pool-free-handle",
 		.text = "dma_pool_free of {vaddr} with a bus address that differs from dma_pool_alloc's",
-		.arg_names = ddv_margs_233,
+		.arg_names = ddv_margs_263,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 155, 46 },
 	},
-	[234] = {
+	[264] = {
 		.rule_id = "dma.pool-free-release",
 		.text = "dma_pool_block released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 156, 3 },
 	},
-	[235] = {
+	[265] = {
 		.rule_id = "dma.pool-free-blocks",
 		.text = "dma_pool.blocks leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 157, 3 },
 	},
-	[236] = {
+	[266] = {
 		.rule_id = "irq.no-handler",
 		.text = "request_irq of IRQ {irq} without a handler",
-		.arg_names = ddv_margs_236,
+		.arg_names = ddv_margs_266,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 21, 45 },
 	},
-	[237] = {
+	[267] = {
 		.rule_id = "irq.shared-no-dev",
 		.text = "shared IRQ {irq} requested without a dev_id",
-		.arg_names = ddv_margs_237,
+		.arg_names = ddv_margs_267,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 22, 52 },
 	},
-	[238] = {
+	[268] = {
 		.rule_id = "irq.request-in-interrupt",
 		.text = "request_irq from interrupt context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 23, 18 },
 	},
-	[239] = {
+	[269] = {
 		.rule_id = "irq.request-twice",
 		.text = "IRQ {irq} requested twice by the driver",
-		.arg_names = ddv_margs_239,
+		.arg_names = ddv_margs_269,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 25, 42 },
 	},
-	[240] = {
+	[270] = {
 		.rule_id = "irq.free-in-interrupt",
 		.text = "free_irq of IRQ {irq} from interrupt context",
-		.arg_names = ddv_margs_240,
+		.arg_names = ddv_margs_270,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 32, 24 },
 	},
-	[241] = {
+	[271] = {
 		.rule_id = "irq.free-unrequested",
 		.text = "free_irq of IRQ {irq}, which the driver did not request (or freed already)",
-		.arg_names = ddv_margs_241,
+		.arg_names = ddv_margs_271,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 33, 19 },
 	},
-	[242] = {
+	[272] = {
 		.rule_id = "irq.free-dev",
 		.text = "free_irq of IRQ {irq} with a dev_id that differs from request_irq's",
-		.arg_names = ddv_margs_242,
+		.arg_names = ddv_margs_272,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 34, 31 },
 	},
-	[243] = {
+	[273] = {
 		.rule_id = "irq.free-release",
 		.text = "irq released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 35, 2 },
 	},
-	[244] = {
+	[274] = {
 		.rule_id = "irq.disable-depth",
 		.text = "disable_irq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_244,
+		.arg_names = ddv_margs_274,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 42, 50 },
 	},
-	[245] = {
+	[275] = {
 		.rule_id = "irq.disable-nosync-depth",
 		.text = "disable_irq_nosync of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_245,
+		.arg_names = ddv_margs_275,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 47, 50 },
 	},
-	[246] = {
+	[276] = {
 		.rule_id = "irq.disable-hardirq-depth",
 		.text = "disable_hardirq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_246,
+		.arg_names = ddv_margs_276,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 52, 50 },
 	},
-	[247] = {
+	[277] = {
 		.rule_id = "irq.unbalanced-enable",
 		.text = "unbalanced enable_irq of IRQ {irq}: not disabled by the driver",
-		.arg_names = ddv_margs_247,
+		.arg_names = ddv_margs_277,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 57, 51 },
 	},
-	[248] = {
+	[278] = {
 		.rule_id = "irq.synchronize-in-interrupt",
 		.text = "synchronize_irq of IRQ {irq} from interrupt context (it waits for the handler)",
-		.arg_names = ddv_margs_248,
+		.arg_names = ddv_margs_278,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 63, 18 },
 	},
-	[249] = {
+	[279] = {
+		.rule_id = "irq.devm-shared-no-dev",
+		.text = "shared IRQ {irq} requested without a dev_id",
+		.arg_names = ddv_margs_279,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/irq.ddv", 72, 52 },
+	},
+	[280] = {
 		.rule_id = "timer.init-armed",
 		.text = "timer {timer} initialised again while armed",
-		.arg_names = ddv_margs_249,
+		.arg_names = ddv_margs_280,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 26, 31 },
 	},
-	[250] = {
+	[281] = {
 		.rule_id = "timer.init-live",
 		.text = "timer created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 28, 3 },
 	},
-	[251] = {
+	[282] = {
 		.rule_id = "timer.mod-uninitialised",
 		.text = "mod_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_251,
+		.arg_names = ddv_margs_282,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/timer.ddv", 34, 23 },
 	},
-	[252] = {
+	[283] = {
 		.rule_id = "timer.add-pending",
 		.text = "add_timer of timer {timer}, which is pending already",
-		.arg_names = ddv_margs_252,
+		.arg_names = ddv_margs_283,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 40, 30 },
 	},
-	[253] = {
+	[284] = {
 		.rule_id = "timer.add-uninitialised",
 		.text = "add_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_253,
+		.arg_names = ddv_margs_284,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/timer.ddv", 41, 23 },
 	},
-	[254] = {
+	[285] = {
 		.rule_id = "timer.del-sync-in-hardirq",
 		.text = "del_timer_sync of timer {timer} from hardirq context",
-		.arg_names = ddv_margs_254,
+		.arg_names = ddv_margs_285,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 52, 3 },
 	},
-	[255] = {
+	[286] = {
 		.rule_id = "timer.work-live",
 		.text = "work created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 59, 3 },
 	},
-	[256] = {
+	[287] = {
 		.rule_id = "timer.dwork-live",
 		.text = "work created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 67, 3 },
 	},
-	[257] = {
+	[288] = {
 		.rule_id = "net.alloc-no-queue",
 		.text = "alloc_etherdev with no queue",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 26, 31 },
 	},
-	[258] = {
+	[289] = {
 		.rule_id = "net.alloc-live",
 		.text = "alloc_etherdev returned a net_device that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 30, 9 },
 	},
-	[259] = {
+	[290] = {
 		.rule_id = "net.free-registered",
 		.text = "free_netdev of {dev}, which is still registered (unregister_netdev first)",
-		.arg_names = ddv_margs_259,
+		.arg_names = ddv_margs_290,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 37, 40 },
 	},
-	[260] = {
+	[291] = {
 		.rule_id = "net.free-pending-timer",
 		.text = "free_netdev of {dev} while the timer {t} in its private area is pending",
-		.arg_names = ddv_margs_260,
+		.arg_names = ddv_margs_291,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 39, 27 },
 	},
-	[261] = {
+	[292] = {
 		.rule_id = "net.free-timer",
 		.text = "timer released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 40, 3 },
 	},
-	[262] = {
+	[293] = {
 		.rule_id = "net.free-queued-work",
 		.text = "free_netdev of {dev} while the work item {w} in its private area is queued",
-		.arg_names = ddv_margs_262,
+		.arg_names = ddv_margs_293,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 43, 26 },
 	},
-	[263] = {
+	[294] = {
 		.rule_id = "net.free-work",
 		.text = "work released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 44, 3 },
 	},
-	[264] = {
+	[295] = {
 		.rule_id = "net.free-release",
 		.text = "netdev released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 48, 3 },
 	},
-	[265] = {
+	[296] = {
 		.rule_id = "net.register-twice",
 		.text = "register_netdev of {dev}, which is registered already",
-		.arg_names = ddv_margs_265,
+		.arg_names = ddv_margs_296,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 56, 39 },
 	},
-	[266] = {
+	[297] = {
 		.rule_id = "net.unregister-unregistered",
 		.text = "unregister_netdev of {dev}, which is not registered",
-		.arg_names = ddv_margs_266,
+		.arg_names = ddv_margs_297,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 65, 40 },
 	},
-	[267] = {
+	[298] = {
 		.rule_id = "net.alloc-skb-live",
 		.text = "__alloc_skb returned {ret}, which is still live",
-		.arg_names = ddv_margs_267,
+		.arg_names = ddv_margs_298,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 75, 40 },
 	},
-	[268] = {
+	[299] = {
 		.rule_id = "net.skb-live",
 		.text = "an skb allocation returned {ret}, which is still live",
-		.arg_names = ddv_margs_268,
+		.arg_names = ddv_margs_299,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 86, 42 },
 	},
-	[269] = {
+	[300] = {
 		.rule_id = "net.build-skb-live",
 		.text = "skb created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 95, 3 },
 	},
-	[270] = {
+	[301] = {
 		.rule_id = "net.skb-free",
 		.text = "skb released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 106, 3 },
 	},
-	[271] = {
+	[302] = {
 		.rule_id = "net.napi-consume",
 		.text = "skb released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 113, 3 },
 	},
-	[272] = {
+	[303] = {
 		.rule_id = "pci.register-twice",
 		.text = "PCI driver {drv} registered twice",
-		.arg_names = ddv_margs_272,
+		.arg_names = ddv_margs_303,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 32, 31 },
 	},
-	[273] = {
+	[304] = {
 		.rule_id = "pci.unregister-unregistered",
 		.text = "pci_unregister_driver of {drv}, which is not registered",
-		.arg_names = ddv_margs_273,
+		.arg_names = ddv_margs_304,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 39, 31 },
 	},
-	[274] = {
+	[305] = {
 		.rule_id = "pci.enable-live",
 		.text = "pci_enabled created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 50, 4 },
 	},
-	[275] = {
+	[306] = {
 		.rule_id = "pci.enable-depth",
 		.text = "pci_enabled.enabled leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 52, 3 },
 	},
-	[276] = {
+	[307] = {
 		.rule_id = "pci.disable-unenabled",
 		.text = "pci_disable_device of {dev}, which the driver did not enable",
-		.arg_names = ddv_margs_276,
+		.arg_names = ddv_margs_307,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 67, 28 },
 	},
-	[277] = {
+	[308] = {
 		.rule_id = "pci.unbalanced-disable",
 		.text = "unbalanced pci_disable_device of {dev}",
-		.arg_names = ddv_margs_277,
+		.arg_names = ddv_margs_308,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 69, 9 },
 	},
-	[278] = {
+	[309] = {
 		.rule_id = "pci.disable-release",
 		.text = "pci_enabled released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 71, 4 },
 	},
-	[279] = {
+	[310] = {
 		.rule_id = "pci.request-twice",
 		.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_279,
+		.arg_names = ddv_margs_310,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 82, 50 },
 	},
-	[280] = {
+	[311] = {
 		.rule_id = "pci.request-all-twice",
 		.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_280,
+		.arg_names = ddv_margs_311,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 91, 73 },
 	},
-	[281] = {
+	[312] = {
 		.rule_id = "pci.release-unrequested",
 		.text = "pci_release_selected_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_281,
+		.arg_names = ddv_margs_312,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 98, 29 },
 	},
-	[282] = {
+	[313] = {
 		.rule_id = "pci.release-bars",
 		.text = "pci_release_selected_regions of {pdev}: BARs {bars} differ from those requested",
-		.arg_names = ddv_margs_282,
+		.arg_names = ddv_margs_313,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 99, 40 },
 	},
-	[283] = {
+	[314] = {
 		.rule_id = "pci.release",
 		.text = "pci_regions released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 100, 3 },
 	},
-	[284] = {
+	[315] = {
 		.rule_id = "pci.release-all-unrequested",
 		.text = "pci_release_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_284,
+		.arg_names = ddv_margs_315,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 107, 34 },
 	},
-	[285] = {
+	[316] = {
 		.rule_id = "pci.ioremap-bar-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 116, 3 },
 	},
-	[286] = {
+	[317] = {
 		.rule_id = "pci.iomap-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 125, 3 },
 	},
-	[287] = {
+	[318] = {
 		.rule_id = "pci.ioremap-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 134, 3 },
 	},
-	[288] = {
+	[319] = {
 		.rule_id = "pci.double-iounmap",
 		.text = "iounmap of {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_288,
+		.arg_names = ddv_margs_319,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 142, 28 },
 	},
-	[289] = {
+	[320] = {
 		.rule_id = "pci.double-pci-iounmap",
 		.text = "pci_iounmap of {addr}, which is not mapped",
-		.arg_names = ddv_margs_289,
+		.arg_names = ddv_margs_320,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 149, 28 },
 	},
-	[290] = {
+	[321] = {
 		.rule_id = "pci.read-config-no-val",
 		.text = "pci_read_config_word of {dev} without a place for the value",
-		.arg_names = ddv_margs_290,
+		.arg_names = ddv_margs_321,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 158, 20 },
 	},
-	[291] = {
+	[322] = {
 		.rule_id = "pci.vectors-range",
 		.text = "pci_alloc_irq_vectors of {dev} with min_vecs {min_vecs} above max_vecs {max_vecs}",
-		.arg_names = ddv_margs_291,
+		.arg_names = ddv_margs_322,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 172, 29 },
 	},
-	[292] = {
+	[323] = {
 		.rule_id = "pci.vectors-twice",
 		.text = "interrupt vectors of {dev} allocated twice",
-		.arg_names = ddv_margs_292,
+		.arg_names = ddv_margs_323,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 174, 53 },
 	},
-	[293] = {
+	[324] = {
 		.rule_id = "pci.vectors-free",
 		.text = "pci_irq_vectors released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 183, 3 },
+	},
+	[325] = {
+		.rule_id = "pci.msi-twice",
+		.text = "MSI of {dev} enabled twice",
+		.arg_names = ddv_margs_325,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 192, 51 },
+	},
+	[326] = {
+		.rule_id = "pci.msix-range",
+		.text = "pci_enable_msix_range of {dev} with minvec {minvec} above maxvec {maxvec}",
+		.arg_names = ddv_margs_326,
+		.nargs = 3,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 200, 25 },
+	},
+	[327] = {
+		.rule_id = "pci.msix-twice",
+		.text = "MSI-X of {dev} enabled twice",
+		.arg_names = ddv_margs_327,
+		.nargs = 1,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 202, 53 },
+	},
+	[328] = {
+		.rule_id = "pci.msi-disable",
+		.text = "pci_irq_vectors released but not live (never created, or released twice)",
+		.nargs = 0,
+		.severity = DDV_SEV_ERROR,
+		.pos = { "specs/linux/pci.ddv", 213, 3 },
 	},
 };
 
@@ -5545,6 +6169,9 @@ static const s64 ddv_fail_devm_kmalloc[] = { (s64)(0) };
 static const s64 ddv_fail_vmalloc[] = { (s64)(0) };
 static const s64 ddv_fail_vzalloc[] = { (s64)(0) };
 static const s64 ddv_fail_kvmalloc_node[] = { (s64)(0) };
+static const s64 ddv_fail___get_free_pages[] = { (s64)(0) };
+static const s64 ddv_fail_get_zeroed_page[] = { (s64)(0) };
+static const s64 ddv_fail_alloc_pages[] = { (s64)(0) };
 static const s64 ddv_fail_dma_alloc_coherent[] = { (s64)(0) };
 static const s64 ddv_fail_dma_map[] = { (s64)(DMA_MAPPING_ERROR) };
 static const s64 ddv_fail_dma_set_mask[] = { (s64)(-(EIO)) };
@@ -5552,6 +6179,7 @@ static const s64 ddv_fail_dma_set_coherent_mask[] = { (s64)(-(EIO)) };
 static const s64 ddv_fail_dma_pool_create[] = { (s64)(0) };
 static const s64 ddv_fail_dma_pool_alloc[] = { (s64)(0) };
 static const s64 ddv_fail_request_irq[] = { (s64)(-(ENOMEM)), (s64)(-(EBUSY)) };
+static const s64 ddv_fail_devm_request_irq[] = { (s64)(-(ENOMEM)), (s64)(-(EBUSY)) };
 static const s64 ddv_fail_alloc_etherdev[] = { (s64)(0) };
 static const s64 ddv_fail_register_netdev[] = { (s64)(-(ENOMEM)), (s64)(-(EBUSY)) };
 static const s64 ddv_fail___alloc_skb[] = { (s64)(0) };
@@ -5567,8 +6195,10 @@ static const s64 ddv_fail_pci_iomap[] = { (s64)(0) };
 static const s64 ddv_fail_ioremap[] = { (s64)(0) };
 static const s64 ddv_fail_pci_read_config_word[] = { (s64)(PCIBIOS_DEVICE_NOT_FOUND) };
 static const s64 ddv_fail_pci_alloc_irq_vectors[] = { (s64)(-(ENOSPC)) };
+static const s64 ddv_fail_pci_enable_msi[] = { (s64)(-(ENOSPC)) };
+static const s64 ddv_fail_pci_enable_msix_range[] = { (s64)(-(ENOSPC)) };
 
-static const struct ddv_func_desc ddv_funcs[83] = {
+static const struct ddv_func_desc ddv_funcs[92] = {
 	[0] = {
 		.symbol = "kmalloc_trace",
 		.api = "kmalloc",
@@ -5577,8 +6207,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.original = kmalloc_trace,
 #endif
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 15,
-		.ret_msg = 16,
+		.call_msg = 16,
+		.ret_msg = 17,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5593,8 +6223,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.original = __kmalloc,
 #endif
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 17,
-		.ret_msg = 18,
+		.call_msg = 18,
+		.ret_msg = 19,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5609,8 +6239,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.original = kmalloc_large,
 #endif
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 19,
-		.ret_msg = 20,
+		.call_msg = 20,
+		.ret_msg = 21,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5625,8 +6255,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.original = kmalloc_trace_noprof,
 #endif
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 21,
-		.ret_msg = 22,
+		.call_msg = 22,
+		.ret_msg = 23,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5641,8 +6271,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.original = kmalloc_large_noprof,
 #endif
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 23,
-		.ret_msg = 24,
+		.call_msg = 24,
+		.ret_msg = 25,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5657,8 +6287,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.original = __kmalloc_noprof,
 #endif
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 25,
-		.ret_msg = 26,
+		.call_msg = 26,
+		.ret_msg = 27,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5673,8 +6303,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.original = __kmalloc_cache_noprof,
 #endif
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 27,
-		.ret_msg = 28,
+		.call_msg = 28,
+		.ret_msg = 29,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5689,8 +6319,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.original = __kmalloc_large_noprof,
 #endif
 		.fail_values = ddv_fail_kmalloc,
-		.call_msg = 29,
-		.ret_msg = 30,
+		.call_msg = 30,
+		.ret_msg = 31,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5703,8 +6333,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w___kmalloc_node,
 		.original = __kmalloc_node,
 		.fail_values = ddv_fail_kmalloc_node,
-		.call_msg = 31,
-		.ret_msg = 32,
+		.call_msg = 32,
+		.ret_msg = 33,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5717,8 +6347,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_kmalloc_node_trace,
 		.original = kmalloc_node_trace,
 		.fail_values = ddv_fail_kmalloc_node,
-		.call_msg = 33,
-		.ret_msg = 34,
+		.call_msg = 34,
+		.ret_msg = 35,
 		.nargs = 4,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5731,8 +6361,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_kmalloc_large_node,
 		.original = kmalloc_large_node,
 		.fail_values = ddv_fail_kmalloc_node,
-		.call_msg = 35,
-		.ret_msg = 36,
+		.call_msg = 36,
+		.ret_msg = 37,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5745,8 +6375,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_krealloc,
 		.original = krealloc,
 		.fail_values = ddv_fail_krealloc,
-		.call_msg = 37,
-		.ret_msg = 38,
+		.call_msg = 38,
+		.ret_msg = 39,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5759,8 +6389,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_kstrdup,
 		.original = kstrdup,
 		.fail_values = ddv_fail_kstrdup,
-		.call_msg = 39,
-		.ret_msg = 40,
+		.call_msg = 40,
+		.ret_msg = 41,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5773,8 +6403,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_kmemdup,
 		.original = kmemdup,
 		.fail_values = ddv_fail_kmemdup,
-		.call_msg = 41,
-		.ret_msg = 42,
+		.call_msg = 42,
+		.ret_msg = 43,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5786,8 +6416,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.api = "kfree",
 		.wrapper = ddv_w_kfree,
 		.original = kfree,
-		.call_msg = 43,
-		.ret_msg = 44,
+		.call_msg = 44,
+		.ret_msg = 45,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
@@ -5799,8 +6429,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.api = "kvfree_call_rcu",
 		.wrapper = ddv_w_kvfree_call_rcu,
 		.original = kvfree_call_rcu,
-		.call_msg = 45,
-		.ret_msg = 46,
+		.call_msg = 46,
+		.ret_msg = 47,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
@@ -5813,8 +6443,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_devm_kmalloc,
 		.original = devm_kmalloc,
 		.fail_values = ddv_fail_devm_kmalloc,
-		.call_msg = 47,
-		.ret_msg = 48,
+		.call_msg = 48,
+		.ret_msg = 49,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5827,8 +6457,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_vmalloc,
 		.original = vmalloc,
 		.fail_values = ddv_fail_vmalloc,
-		.call_msg = 49,
-		.ret_msg = 50,
+		.call_msg = 50,
+		.ret_msg = 51,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5841,8 +6471,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_vzalloc,
 		.original = vzalloc,
 		.fail_values = ddv_fail_vzalloc,
-		.call_msg = 51,
-		.ret_msg = 52,
+		.call_msg = 52,
+		.ret_msg = 53,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5855,8 +6485,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.wrapper = ddv_w_kvmalloc_node,
 		.original = kvmalloc_node,
 		.fail_values = ddv_fail_kvmalloc_node,
-		.call_msg = 53,
-		.ret_msg = 54,
+		.call_msg = 54,
+		.ret_msg = 55,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
@@ -5868,8 +6498,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.api = "vfree",
 		.wrapper = ddv_w_vfree,
 		.original = vfree,
-		.call_msg = 55,
-		.ret_msg = 56,
+		.call_msg = 56,
+		.ret_msg = 57,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
@@ -5881,8 +6511,8 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.api = "kvfree",
 		.wrapper = ddv_w_kvfree,
 		.original = kvfree,
-		.call_msg = 57,
-		.ret_msg = 58,
+		.call_msg = 58,
+		.ret_msg = 59,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
@@ -5890,821 +6520,944 @@ static const struct ddv_func_desc ddv_funcs[83] = {
 		.pos = { "specs/linux/heap.ddv", 182, 4 },
 	},
 	[22] = {
+		.symbol = "__get_free_pages",
+		.api = "__get_free_pages",
+		.wrapper = ddv_w___get_free_pages,
+		.original = __get_free_pages,
+		.fail_values = ddv_fail___get_free_pages,
+		.call_msg = 60,
+		.ret_msg = 61,
+		.nargs = 2,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = 0,
+		.pos = { "specs/linux/heap.ddv", 202, 4 },
+	},
+	[23] = {
+		.symbol = "get_zeroed_page",
+		.api = "get_zeroed_page",
+		.wrapper = ddv_w_get_zeroed_page,
+		.original = get_zeroed_page,
+		.fail_values = ddv_fail_get_zeroed_page,
+		.call_msg = 62,
+		.ret_msg = 63,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = 0,
+		.pos = { "specs/linux/heap.ddv", 223, 4 },
+	},
+	[24] = {
+		.symbol = "free_pages",
+		.api = "free_pages",
+		.wrapper = ddv_w_free_pages,
+		.original = free_pages,
+		.call_msg = 64,
+		.ret_msg = 65,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/heap.ddv", 235, 4 },
+	},
+	[25] = {
+		.symbol = "alloc_pages",
+		.api = "alloc_pages",
+		.wrapper = ddv_w_alloc_pages,
+		.original = alloc_pages,
+		.fail_values = ddv_fail_alloc_pages,
+		.call_msg = 66,
+		.ret_msg = 67,
+		.nargs = 2,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_ALLOC,
+		.flags = DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/heap.ddv", 245, 4 },
+	},
+	[26] = {
 		.symbol = "dma_alloc_attrs",
 		.api = "dma_alloc_coherent",
 		.wrapper = ddv_w_dma_alloc_attrs,
 		.original = dma_alloc_attrs,
 		.fail_values = ddv_fail_dma_alloc_coherent,
-		.call_msg = 59,
-		.ret_msg = 60,
+		.call_msg = 68,
+		.ret_msg = 69,
 		.nargs = 5,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/dma.ddv", 23, 5 },
 	},
-	[23] = {
+	[27] = {
 		.symbol = "dma_free_attrs",
 		.api = "dma_free_coherent",
 		.wrapper = ddv_w_dma_free_attrs,
 		.original = dma_free_attrs,
-		.call_msg = 61,
-		.ret_msg = 62,
+		.call_msg = 70,
+		.ret_msg = 71,
 		.nargs = 5,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 37, 5 },
 	},
-	[24] = {
+	[28] = {
 		.symbol = "dma_map_page_attrs",
 		.api = "dma_map",
 		.wrapper = ddv_w_dma_map_page_attrs,
 		.original = dma_map_page_attrs,
 		.fail_values = ddv_fail_dma_map,
-		.call_msg = 63,
-		.ret_msg = 64,
+		.call_msg = 72,
+		.ret_msg = 73,
 		.nargs = 6,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 55, 5 },
 	},
-	[25] = {
+	[29] = {
 		.symbol = "dma_unmap_page_attrs",
 		.api = "dma_unmap",
 		.wrapper = ddv_w_dma_unmap_page_attrs,
 		.original = dma_unmap_page_attrs,
-		.call_msg = 65,
-		.ret_msg = 66,
+		.call_msg = 74,
+		.ret_msg = 75,
 		.nargs = 5,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 67, 5 },
 	},
-	[26] = {
+	[30] = {
 		.symbol = "dma_sync_single_for_cpu",
 		.api = "dma_sync_for_cpu",
 		.wrapper = ddv_w_dma_sync_single_for_cpu,
 		.original = dma_sync_single_for_cpu,
-		.call_msg = 67,
-		.ret_msg = 68,
+		.call_msg = 76,
+		.ret_msg = 77,
 		.nargs = 4,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 79, 5 },
 	},
-	[27] = {
+	[31] = {
 		.symbol = "dma_sync_single_for_device",
 		.api = "dma_sync_for_device",
 		.wrapper = ddv_w_dma_sync_single_for_device,
 		.original = dma_sync_single_for_device,
-		.call_msg = 69,
-		.ret_msg = 70,
+		.call_msg = 78,
+		.ret_msg = 79,
 		.nargs = 4,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 86, 5 },
 	},
-	[28] = {
+	[32] = {
 		.symbol = "dma_set_mask",
 		.api = "dma_set_mask",
 		.wrapper = ddv_w_dma_set_mask,
 		.original = dma_set_mask,
 		.fail_values = ddv_fail_dma_set_mask,
-		.call_msg = 71,
-		.ret_msg = 72,
+		.call_msg = 80,
+		.ret_msg = 81,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 91, 4 },
 	},
-	[29] = {
+	[33] = {
 		.symbol = "dma_set_coherent_mask",
 		.api = "dma_set_coherent_mask",
 		.wrapper = ddv_w_dma_set_coherent_mask,
 		.original = dma_set_coherent_mask,
 		.fail_values = ddv_fail_dma_set_coherent_mask,
-		.call_msg = 73,
-		.ret_msg = 74,
+		.call_msg = 82,
+		.ret_msg = 83,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 96, 4 },
 	},
-	[30] = {
+	[34] = {
 		.symbol = "dma_pool_create",
 		.api = "dma_pool_create",
 		.wrapper = ddv_w_dma_pool_create,
 		.original = dma_pool_create,
 		.fail_values = ddv_fail_dma_pool_create,
-		.call_msg = 75,
-		.ret_msg = 76,
+		.call_msg = 84,
+		.ret_msg = 85,
 		.nargs = 5,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/dma.ddv", 116, 4 },
 	},
-	[31] = {
+	[35] = {
 		.symbol = "dma_pool_destroy",
 		.api = "dma_pool_destroy",
 		.wrapper = ddv_w_dma_pool_destroy,
 		.original = dma_pool_destroy,
-		.call_msg = 77,
-		.ret_msg = 78,
+		.call_msg = 86,
+		.ret_msg = 87,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/dma.ddv", 126, 4 },
 	},
-	[32] = {
+	[36] = {
 		.symbol = "dma_pool_alloc",
 		.api = "dma_pool_alloc",
 		.wrapper = ddv_w_dma_pool_alloc,
 		.original = dma_pool_alloc,
 		.fail_values = ddv_fail_dma_pool_alloc,
-		.call_msg = 79,
-		.ret_msg = 80,
+		.call_msg = 88,
+		.ret_msg = 89,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/dma.ddv", 137, 4 },
 	},
-	[33] = {
+	[37] = {
 		.symbol = "dma_pool_free",
 		.api = "dma_pool_free",
 		.wrapper = ddv_w_dma_pool_free,
 		.original = dma_pool_free,
-		.call_msg = 81,
-		.ret_msg = 82,
+		.call_msg = 90,
+		.ret_msg = 91,
 		.nargs = 3,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/dma.ddv", 149, 4 },
 	},
-	[34] = {
+	[38] = {
 		.symbol = "request_threaded_irq",
 		.api = "request_irq",
 		.wrapper = ddv_w_request_threaded_irq,
 		.original = request_threaded_irq,
 		.fail_values = ddv_fail_request_irq,
-		.call_msg = 83,
-		.ret_msg = 84,
+		.call_msg = 92,
+		.ret_msg = 93,
 		.nargs = 6,
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/irq.ddv", 17, 5 },
 	},
-	[35] = {
+	[39] = {
 		.symbol = "free_irq",
 		.api = "free_irq",
 		.wrapper = ddv_w_free_irq,
 		.original = free_irq,
-		.call_msg = 85,
-		.ret_msg = 86,
+		.call_msg = 94,
+		.ret_msg = 95,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/irq.ddv", 29, 4 },
 	},
-	[36] = {
+	[40] = {
 		.symbol = "disable_irq",
 		.api = "disable_irq",
 		.wrapper = ddv_w_disable_irq,
 		.original = disable_irq,
-		.call_msg = 87,
-		.ret_msg = 88,
+		.call_msg = 96,
+		.ret_msg = 97,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/irq.ddv", 39, 4 },
 	},
-	[37] = {
+	[41] = {
 		.symbol = "disable_irq_nosync",
 		.api = "disable_irq_nosync",
 		.wrapper = ddv_w_disable_irq_nosync,
 		.original = disable_irq_nosync,
-		.call_msg = 89,
-		.ret_msg = 90,
+		.call_msg = 98,
+		.ret_msg = 99,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/irq.ddv", 45, 4 },
 	},
-	[38] = {
+	[42] = {
 		.symbol = "disable_hardirq",
 		.api = "disable_hardirq",
 		.wrapper = ddv_w_disable_hardirq,
 		.original = disable_hardirq,
-		.call_msg = 91,
-		.ret_msg = 92,
+		.call_msg = 100,
+		.ret_msg = 101,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/irq.ddv", 50, 4 },
 	},
-	[39] = {
+	[43] = {
 		.symbol = "enable_irq",
 		.api = "enable_irq",
 		.wrapper = ddv_w_enable_irq,
 		.original = enable_irq,
-		.call_msg = 93,
-		.ret_msg = 94,
+		.call_msg = 102,
+		.ret_msg = 103,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/irq.ddv", 55, 4 },
 	},
-	[40] = {
+	[44] = {
 		.symbol = "synchronize_irq",
 		.api = "synchronize_irq",
 		.wrapper = ddv_w_synchronize_irq,
 		.original = synchronize_irq,
-		.call_msg = 95,
-		.ret_msg = 96,
+		.call_msg = 104,
+		.ret_msg = 105,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/irq.ddv", 60, 4 },
 	},
-	[41] = {
+	[45] = {
+		.symbol = "devm_request_threaded_irq",
+		.api = "devm_request_irq",
+		.wrapper = ddv_w_devm_request_threaded_irq,
+		.original = devm_request_threaded_irq,
+		.fail_values = ddv_fail_devm_request_irq,
+		.call_msg = 106,
+		.ret_msg = 107,
+		.nargs = 6,
+		.nfail = 2,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/irq.ddv", 68, 5 },
+	},
+	[46] = {
 		.symbol = "init_timer_key",
 		.api = "timer_setup",
 		.wrapper = ddv_w_init_timer_key,
 		.original = init_timer_key,
-		.call_msg = 97,
-		.ret_msg = 98,
+		.call_msg = 108,
+		.ret_msg = 109,
 		.nargs = 5,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 23, 5 },
 	},
-	[42] = {
+	[47] = {
 		.symbol = "mod_timer",
 		.api = "mod_timer",
 		.wrapper = ddv_w_mod_timer,
 		.original = mod_timer,
-		.call_msg = 99,
-		.ret_msg = 100,
+		.call_msg = 110,
+		.ret_msg = 111,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 32, 4 },
 	},
-	[43] = {
+	[48] = {
 		.symbol = "add_timer",
 		.api = "add_timer",
 		.wrapper = ddv_w_add_timer,
 		.original = add_timer,
-		.call_msg = 101,
-		.ret_msg = 102,
+		.call_msg = 112,
+		.ret_msg = 113,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 37, 4 },
 	},
-	[44] = {
+	[49] = {
 		.symbol = "del_timer",
 		.api = "del_timer",
 		.wrapper = ddv_w_del_timer,
 		.original = del_timer,
-		.call_msg = 103,
-		.ret_msg = 104,
+		.call_msg = 114,
+		.ret_msg = 115,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 44, 4 },
 	},
-	[45] = {
+	[50] = {
 		.symbol = "del_timer_sync",
 		.api = "del_timer_sync",
 		.wrapper = ddv_w_del_timer_sync,
 		.original = del_timer_sync,
-		.call_msg = 105,
-		.ret_msg = 106,
+		.call_msg = 116,
+		.ret_msg = 117,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 48, 4 },
 	},
-	[46] = {
+	[51] = {
 		.symbol = "queue_work_on",
 		.api = "queue_work",
 		.wrapper = ddv_w_queue_work_on,
 		.original = queue_work_on,
-		.call_msg = 107,
-		.ret_msg = 108,
+		.call_msg = 118,
+		.ret_msg = 119,
 		.nargs = 3,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 56, 5 },
 	},
-	[47] = {
+	[52] = {
 		.symbol = "queue_delayed_work_on",
 		.api = "queue_delayed_work",
 		.wrapper = ddv_w_queue_delayed_work_on,
 		.original = queue_delayed_work_on,
-		.call_msg = 109,
-		.ret_msg = 110,
+		.call_msg = 120,
+		.ret_msg = 121,
 		.nargs = 4,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/timer.ddv", 64, 5 },
 	},
-	[48] = {
+	[53] = {
 		.symbol = "cancel_work_sync",
 		.api = "cancel_work_sync",
 		.wrapper = ddv_w_cancel_work_sync,
 		.original = cancel_work_sync,
-		.call_msg = 111,
-		.ret_msg = 112,
+		.call_msg = 122,
+		.ret_msg = 123,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/timer.ddv", 71, 4 },
 	},
-	[49] = {
+	[54] = {
 		.symbol = "cancel_delayed_work_sync",
 		.api = "cancel_delayed_work_sync",
 		.wrapper = ddv_w_cancel_delayed_work_sync,
 		.original = cancel_delayed_work_sync,
-		.call_msg = 113,
-		.ret_msg = 114,
+		.call_msg = 124,
+		.ret_msg = 125,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/timer.ddv", 76, 4 },
 	},
-	[50] = {
+	[55] = {
 		.symbol = "alloc_etherdev_mqs",
 		.api = "alloc_etherdev",
 		.wrapper = ddv_w_alloc_etherdev_mqs,
 		.original = alloc_etherdev_mqs,
 		.fail_values = ddv_fail_alloc_etherdev,
-		.call_msg = 115,
-		.ret_msg = 116,
+		.call_msg = 126,
+		.ret_msg = 127,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 21, 5 },
 	},
-	[51] = {
+	[56] = {
 		.symbol = "free_netdev",
 		.api = "free_netdev",
 		.wrapper = ddv_w_free_netdev,
 		.original = free_netdev,
-		.call_msg = 117,
-		.ret_msg = 118,
+		.call_msg = 128,
+		.ret_msg = 129,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/net.ddv", 34, 4 },
 	},
-	[52] = {
+	[57] = {
 		.symbol = "register_netdev",
 		.api = "register_netdev",
 		.wrapper = ddv_w_register_netdev,
 		.original = register_netdev,
 		.fail_values = ddv_fail_register_netdev,
-		.call_msg = 119,
-		.ret_msg = 120,
+		.call_msg = 130,
+		.ret_msg = 131,
 		.nargs = 1,
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/net.ddv", 52, 4 },
 	},
-	[53] = {
+	[58] = {
 		.symbol = "unregister_netdev",
 		.api = "unregister_netdev",
 		.wrapper = ddv_w_unregister_netdev,
 		.original = unregister_netdev,
-		.call_msg = 121,
-		.ret_msg = 122,
+		.call_msg = 132,
+		.ret_msg = 133,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/net.ddv", 62, 4 },
 	},
-	[54] = {
+	[59] = {
 		.symbol = "__alloc_skb",
 		.api = "__alloc_skb",
 		.wrapper = ddv_w___alloc_skb,
 		.original = __alloc_skb,
 		.fail_values = ddv_fail___alloc_skb,
-		.call_msg = 123,
-		.ret_msg = 124,
+		.call_msg = 134,
+		.ret_msg = 135,
 		.nargs = 4,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 70, 4 },
 	},
-	[55] = {
+	[60] = {
 		.symbol = "__netdev_alloc_skb",
 		.api = "netdev_alloc_skb",
 		.wrapper = ddv_w___netdev_alloc_skb,
 		.original = __netdev_alloc_skb,
 		.fail_values = ddv_fail_netdev_alloc_skb,
-		.call_msg = 125,
-		.ret_msg = 126,
+		.call_msg = 136,
+		.ret_msg = 137,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 80, 5 },
 	},
-	[56] = {
+	[61] = {
 		.symbol = "__napi_alloc_skb",
 		.api = "netdev_alloc_skb",
 		.wrapper = ddv_w___napi_alloc_skb,
 		.original = __napi_alloc_skb,
 		.fail_values = ddv_fail_netdev_alloc_skb,
-		.call_msg = 127,
-		.ret_msg = 128,
+		.call_msg = 138,
+		.ret_msg = 139,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 81, 5 },
 	},
-	[57] = {
+	[62] = {
 		.symbol = "napi_build_skb",
 		.api = "build_skb",
 		.wrapper = ddv_w_napi_build_skb,
 		.original = napi_build_skb,
 		.fail_values = ddv_fail_build_skb,
-		.call_msg = 129,
-		.ret_msg = 130,
+		.call_msg = 140,
+		.ret_msg = 141,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/net.ddv", 91, 5 },
 	},
-	[58] = {
+	[63] = {
 		.symbol = "kfree_skb_reason",
 		.api = "kfree_skb",
 		.wrapper = ddv_w_kfree_skb_reason,
 		.original = kfree_skb_reason,
-		.call_msg = 131,
-		.ret_msg = 132,
+		.call_msg = 142,
+		.ret_msg = 143,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/net.ddv", 101, 5 },
 	},
-	[59] = {
+	[64] = {
 		.symbol = "consume_skb",
 		.api = "kfree_skb",
 		.wrapper = ddv_w_consume_skb,
 		.original = consume_skb,
-		.call_msg = 133,
-		.ret_msg = 134,
+		.call_msg = 144,
+		.ret_msg = 145,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/net.ddv", 102, 5 },
 	},
-	[60] = {
+	[65] = {
 		.symbol = "__dev_kfree_skb_any",
 		.api = "kfree_skb",
 		.wrapper = ddv_w___dev_kfree_skb_any,
 		.original = __dev_kfree_skb_any,
-		.call_msg = 135,
-		.ret_msg = 136,
+		.call_msg = 146,
+		.ret_msg = 147,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/net.ddv", 103, 5 },
 	},
-	[61] = {
+	[66] = {
 		.symbol = "napi_consume_skb",
 		.api = "napi_consume_skb",
 		.wrapper = ddv_w_napi_consume_skb,
 		.original = napi_consume_skb,
-		.call_msg = 137,
-		.ret_msg = 138,
+		.call_msg = 148,
+		.ret_msg = 149,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/net.ddv", 110, 4 },
 	},
-	[62] = {
+	[67] = {
 		.symbol = "napi_gro_receive",
 		.api = "napi_gro_receive",
 		.wrapper = ddv_w_napi_gro_receive,
 		.original = napi_gro_receive,
-		.call_msg = 139,
-		.ret_msg = 140,
+		.call_msg = 150,
+		.ret_msg = 151,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/net.ddv", 118, 4 },
 	},
-	[63] = {
+	[68] = {
 		.symbol = "netif_receive_skb",
 		.api = "netif_receive_skb",
 		.wrapper = ddv_w_netif_receive_skb,
 		.original = netif_receive_skb,
-		.call_msg = 141,
-		.ret_msg = 142,
+		.call_msg = 152,
+		.ret_msg = 153,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/net.ddv", 123, 4 },
 	},
-	[64] = {
+	[69] = {
 		.symbol = "netif_rx",
 		.api = "netif_rx",
 		.wrapper = ddv_w_netif_rx,
 		.original = netif_rx,
-		.call_msg = 143,
-		.ret_msg = 144,
+		.call_msg = 154,
+		.ret_msg = 155,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/net.ddv", 128, 4 },
 	},
-	[65] = {
+	[70] = {
 		.symbol = "__pci_register_driver",
 		.api = "pci_register_driver",
 		.wrapper = ddv_w___pci_register_driver,
 		.original = __pci_register_driver,
 		.fail_values = ddv_fail_pci_register_driver,
-		.call_msg = 145,
-		.ret_msg = 146,
+		.call_msg = 156,
+		.ret_msg = 157,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
-	[66] = {
+	[71] = {
 		.symbol = "pci_unregister_driver",
 		.api = "pci_unregister_driver",
 		.wrapper = ddv_w_pci_unregister_driver,
 		.original = pci_unregister_driver,
-		.call_msg = 147,
-		.ret_msg = 148,
+		.call_msg = 158,
+		.ret_msg = 159,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
-	[67] = {
+	[72] = {
 		.symbol = "pci_enable_device",
 		.api = "pci_enable_device",
 		.wrapper = ddv_w_pci_enable_device,
 		.original = pci_enable_device,
 		.fail_values = ddv_fail_pci_enable_device,
-		.call_msg = 149,
-		.ret_msg = 150,
+		.call_msg = 160,
+		.ret_msg = 161,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
-	[68] = {
+	[73] = {
 		.symbol = "pci_enable_device_mem",
 		.api = "pci_enable_device",
 		.wrapper = ddv_w_pci_enable_device_mem,
 		.original = pci_enable_device_mem,
 		.fail_values = ddv_fail_pci_enable_device,
-		.call_msg = 151,
-		.ret_msg = 152,
+		.call_msg = 162,
+		.ret_msg = 163,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 44, 5 },
 	},
-	[69] = {
+	[74] = {
 		.symbol = "pcim_enable_device",
 		.api = "pcim_enable_device",
 		.wrapper = ddv_w_pcim_enable_device,
 		.original = pcim_enable_device,
 		.fail_values = ddv_fail_pcim_enable_device,
-		.call_msg = 153,
-		.ret_msg = 154,
+		.call_msg = 164,
+		.ret_msg = 165,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 57, 4 },
 	},
-	[70] = {
+	[75] = {
 		.symbol = "pci_disable_device",
 		.api = "pci_disable_device",
 		.wrapper = ddv_w_pci_disable_device,
 		.original = pci_disable_device,
-		.call_msg = 155,
-		.ret_msg = 156,
+		.call_msg = 166,
+		.ret_msg = 167,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 63, 4 },
 	},
-	[71] = {
+	[76] = {
 		.symbol = "pci_request_selected_regions",
 		.api = "pci_request_selected_regions",
 		.wrapper = ddv_w_pci_request_selected_regions,
 		.original = pci_request_selected_regions,
 		.fail_values = ddv_fail_pci_request_selected_regions,
-		.call_msg = 157,
-		.ret_msg = 158,
+		.call_msg = 168,
+		.ret_msg = 169,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 77, 5 },
 	},
-	[72] = {
+	[77] = {
 		.symbol = "pci_request_regions",
 		.api = "pci_request_regions",
 		.wrapper = ddv_w_pci_request_regions,
 		.original = pci_request_regions,
 		.fail_values = ddv_fail_pci_request_regions,
-		.call_msg = 159,
-		.ret_msg = 160,
+		.call_msg = 170,
+		.ret_msg = 171,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 86, 4 },
 	},
-	[73] = {
+	[78] = {
 		.symbol = "pci_release_selected_regions",
 		.api = "pci_release_selected_regions",
 		.wrapper = ddv_w_pci_release_selected_regions,
 		.original = pci_release_selected_regions,
-		.call_msg = 161,
-		.ret_msg = 162,
+		.call_msg = 172,
+		.ret_msg = 173,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/pci.ddv", 95, 4 },
 	},
-	[74] = {
+	[79] = {
 		.symbol = "pci_release_regions",
 		.api = "pci_release_regions",
 		.wrapper = ddv_w_pci_release_regions,
 		.original = pci_release_regions,
-		.call_msg = 163,
-		.ret_msg = 164,
+		.call_msg = 174,
+		.ret_msg = 175,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/pci.ddv", 104, 4 },
 	},
-	[75] = {
+	[80] = {
 		.symbol = "pci_ioremap_bar",
 		.api = "pci_ioremap_bar",
 		.wrapper = ddv_w_pci_ioremap_bar,
 		.original = pci_ioremap_bar,
 		.fail_values = ddv_fail_pci_ioremap_bar,
-		.call_msg = 165,
-		.ret_msg = 166,
+		.call_msg = 176,
+		.ret_msg = 177,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/pci.ddv", 111, 4 },
 	},
-	[76] = {
+	[81] = {
 		.symbol = "pci_iomap",
 		.api = "pci_iomap",
 		.wrapper = ddv_w_pci_iomap,
 		.original = pci_iomap,
 		.fail_values = ddv_fail_pci_iomap,
-		.call_msg = 167,
-		.ret_msg = 168,
+		.call_msg = 178,
+		.ret_msg = 179,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/pci.ddv", 120, 4 },
 	},
-	[77] = {
+	[82] = {
 		.symbol = "ioremap",
 		.api = "ioremap",
 		.wrapper = ddv_w_ioremap,
 		.original = ioremap,
 		.fail_values = ddv_fail_ioremap,
-		.call_msg = 169,
-		.ret_msg = 170,
+		.call_msg = 180,
+		.ret_msg = 181,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
 		.pos = { "specs/linux/pci.ddv", 129, 4 },
 	},
-	[78] = {
+	[83] = {
 		.symbol = "iounmap",
 		.api = "iounmap",
 		.wrapper = ddv_w_iounmap,
 		.original = iounmap,
-		.call_msg = 171,
-		.ret_msg = 172,
+		.call_msg = 182,
+		.ret_msg = 183,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 138, 4 },
 	},
-	[79] = {
+	[84] = {
 		.symbol = "pci_iounmap",
 		.api = "pci_iounmap",
 		.wrapper = ddv_w_pci_iounmap,
 		.original = pci_iounmap,
-		.call_msg = 173,
-		.ret_msg = 174,
+		.call_msg = 184,
+		.ret_msg = 185,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
 		.pos = { "specs/linux/pci.ddv", 146, 4 },
 	},
-	[80] = {
+	[85] = {
 		.symbol = "pci_read_config_word",
 		.api = "pci_read_config_word",
 		.wrapper = ddv_w_pci_read_config_word,
 		.original = pci_read_config_word,
 		.fail_values = ddv_fail_pci_read_config_word,
-		.call_msg = 175,
-		.ret_msg = 176,
+		.call_msg = 186,
+		.ret_msg = 187,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
 		.pos = { "specs/linux/pci.ddv", 154, 4 },
 	},
-	[81] = {
+	[86] = {
 		.symbol = "pci_alloc_irq_vectors_affinity",
 		.api = "pci_alloc_irq_vectors",
 		.wrapper = ddv_w_pci_alloc_irq_vectors_affinity,
 		.original = pci_alloc_irq_vectors_affinity,
 		.fail_values = ddv_fail_pci_alloc_irq_vectors,
-		.call_msg = 177,
-		.ret_msg = 178,
+		.call_msg = 188,
+		.ret_msg = 189,
 		.nargs = 5,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 168, 5 },
 	},
-	[82] = {
+	[87] = {
 		.symbol = "pci_free_irq_vectors",
 		.api = "pci_free_irq_vectors",
 		.wrapper = ddv_w_pci_free_irq_vectors,
 		.original = pci_free_irq_vectors,
-		.call_msg = 179,
-		.ret_msg = 180,
+		.call_msg = 190,
+		.ret_msg = 191,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 179, 4 },
+	},
+	[88] = {
+		.symbol = "pci_enable_msi",
+		.api = "pci_enable_msi",
+		.wrapper = ddv_w_pci_enable_msi,
+		.original = pci_enable_msi,
+		.fail_values = ddv_fail_pci_enable_msi,
+		.call_msg = 192,
+		.ret_msg = 193,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 187, 4 },
+	},
+	[89] = {
+		.symbol = "pci_enable_msix_range",
+		.api = "pci_enable_msix_range",
+		.wrapper = ddv_w_pci_enable_msix_range,
+		.original = pci_enable_msix_range,
+		.fail_values = ddv_fail_pci_enable_msix_range,
+		.call_msg = 194,
+		.ret_msg = 195,
+		.nargs = 4,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 196, 4 },
+	},
+	[90] = {
+		.symbol = "pci_disable_msi",
+		.api = "pci_disable_msi",
+		.wrapper = ddv_w_pci_disable_msi,
+		.original = pci_disable_msi,
+		.call_msg = 196,
+		.ret_msg = 197,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 208, 5 },
+	},
+	[91] = {
+		.symbol = "pci_disable_msix",
+		.api = "pci_disable_msi",
+		.wrapper = ddv_w_pci_disable_msix,
+		.original = pci_disable_msix,
+		.call_msg = 198,
+		.ret_msg = 199,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 209, 5 },
 	},
 };
 
@@ -6716,9 +7469,9 @@ static struct ddv_pack ddv_pack_linux = {
 	.msgs = ddv_msgs,
 	.funcs = ddv_funcs,
 	.scopes = NULL,
-	.ntypes = 16,
-	.nmsgs = 294,
-	.nfuncs = 83,
+	.ntypes = 17,
+	.nmsgs = 329,
+	.nfuncs = 92,
 	.nscopes = 0,
 };
 
