@@ -6,7 +6,9 @@
  * - One preallocated open-addressing table. The caller hands in the memory
  *   (store_mem_size() bytes for a capacity, a power of two >= 64) and the store
  *   never allocates. A full table refuses an insert with -ENOSPC and counts a
- *   drop; it never fails otherwise.
+ *   drop; it never fails otherwise. Each segment is its own table (64 to 1024
+ *   slots), so one may fill a little before the whole: size the store at about
+ *   twice the objects expected (probes stay short at half load too).
  * - An object is identified by (type, key): a 16-bit type id and a full 64-bit
  *   key (no bit of the key is assumed free). Type 0 means an empty slot; ids
  *   below STORE_TYPE_FIRST_PACK are the runtime's own (config entries and the
