@@ -77,7 +77,7 @@ struct site_table {
 	size_t nsites;
 	size_t cap;
 	size_t naddr_refs;	/* probed symbols whose address is taken, not called: not patchable */
-	size_t nambiguous;	/* sites in functions whose name is not unique: left out */
+	size_t nambiguous;	/* sites no function name and offset tell apart: left out */
 	char *depends;		/* .modinfo depends=: modules to load first, comma-separated */
 };
 

@@ -71,7 +71,7 @@ int cmd_sites(int argc, char **argv)
 	if (table.naddr_refs)
 		printf(", %zu address references (not redirected)", table.naddr_refs);
 	if (table.nambiguous)
-		printf(", %zu left out (no unique function name)", table.nambiguous);
+		printf(", %zu left out (same function name and offset twice)", table.nambiguous);
 	printf("\n");
 	site_table_free(&table);
 	symset_free(&probed);

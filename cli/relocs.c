@@ -53,11 +53,6 @@ static int compare_funcs(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static int compare_func_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int elf_fail(const char *what, const char *why)
 {
 	ddv_error(EINVAL, "%s: %s (%s)", what, why, elf_errmsg(-1));
@@ -121,29 +116,6 @@ static const struct func_sym *covering_func(struct relocs_ctx *ctx, size_t shndx
 	return best;
 }
 
-/*
- * The kernel finds a site's function by name in the module's symbol table, so a
- * name two static functions share cannot name a site exactly.
- */
-static bool func_name_unique(struct relocs_ctx *ctx, const char *name, char **sorted_names)
-{
-	size_t lo = 0, hi = ctx->nfuncs, count = 0;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(sorted_names[mid], name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	while (lo < ctx->nfuncs && !strcmp(sorted_names[lo], name)) {
-		count++;
-		lo++;
-	}
-	return count == 1;
-}
-
 static const char *section_name(struct relocs_ctx *ctx, Elf_Scn *scn)
 {
 	GElf_Shdr shdr;
@@ -166,7 +138,7 @@ static void add_site(struct site_table *out, const struct site *site)
 
 /* Reads the sites of one SHT_RELA section that applies to executable text. */
 static int scan_rela(struct relocs_ctx *ctx, Elf_Scn *rela_scn, GElf_Shdr *rela_shdr,
-		     struct symset *probed, char **sorted_names, struct site_table *out)
+		     struct symset *probed, struct site_table *out)
 {
 	Elf_Scn *text_scn = elf_getscn(ctx->elf, rela_shdr->sh_info);
 	Elf_Data *rela_data, *text_data, *sym_data;
@@ -236,12 +208,6 @@ static int scan_rela(struct relocs_ctx *ctx, Elf_Scn *rela_scn, GElf_Shdr *rela_
 			out->nambiguous++;
 			continue;
 		}
-		if (!func_name_unique(ctx, func->name, sorted_names)) {
-			ddv_warn("%s: call of %s in %s: two functions have that name: left out",
-				 ctx->what, name, func->name);
-			out->nambiguous++;
-			continue;
-		}
 		site.func = xstrdup(func->name);
 		site.func_offset = off - func->value;
 		site.symbol = xstrdup(name);
@@ -291,11 +257,62 @@ static int compare_sites(const void *a, const void *b)
 	return x->section_offset < y->section_offset ? -1 : x->section_offset > y->section_offset;
 }
 
+static int compare_names_offsets(const void *a, const void *b)
+{
+	const struct site *x = *(const struct site *const *)a, *y = *(const struct site *const *)b;
+	int c = strcmp(x->func, y->func);
+
+	if (c)
+		return c;
+	return x->func_offset < y->func_offset ? -1 : x->func_offset > y->func_offset;
+}
+
+/*
+ * The kernel finds a site's function by name, trying every function of that
+ * name (static functions of different files may share one) and keeping the
+ * copy where the instruction calls the API. Two sites with the same name and
+ * offset cannot be told apart that way: both are left out, and counted.
+ */
+static void drop_indistinguishable(const char *what, struct site_table *t)
+{
+	struct site **by_name = xcalloc(t->nsites, sizeof(*by_name));
+	bool *twin = xcalloc(t->nsites, sizeof(*twin));
+	size_t kept = 0;
+
+	for (size_t i = 0; i < t->nsites; i++)
+		by_name[i] = &t->sites[i];
+	qsort(by_name, t->nsites, sizeof(*by_name), compare_names_offsets);
+	for (size_t i = 0; i < t->nsites; i++) {
+		bool same_prev = i > 0 && !compare_names_offsets(&by_name[i], &by_name[i - 1]);
+		bool same_next = i + 1 < t->nsites &&
+				 !compare_names_offsets(&by_name[i], &by_name[i + 1]);
+
+		if (same_prev || same_next)
+			twin[by_name[i] - t->sites] = true;
+	}
+	free(by_name);
+	for (size_t i = 0; i < t->nsites; i++) {
+		struct site *s = &t->sites[i];
+
+		if (twin[i]) {
+			ddv_warn("%s: call of %s in %s: another function of that name has a call at "
+				 "the same offset: left out", what, s->symbol, s->func);
+			t->nambiguous++;
+			free(s->func);
+			free(s->symbol);
+			free(s->section);
+			continue;
+		}
+		t->sites[kept++] = *s;
+	}
+	free(twin);
+	t->nsites = kept;
+}
+
 int relocs_read_image(const void *image, size_t size, const char *what,
 		      struct symset *probed, struct site_table *out)
 {
 	struct relocs_ctx ctx = { .what = what };
-	char **sorted_names = NULL;
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr ehdr;
 	int err = 0;
@@ -331,10 +348,6 @@ int relocs_read_image(const void *image, size_t size, const char *what,
 	err = collect_funcs(&ctx);
 	if (err)
 		goto out;
-	sorted_names = xcalloc(ctx.nfuncs, sizeof(*sorted_names));
-	for (size_t i = 0; i < ctx.nfuncs; i++)
-		sorted_names[i] = (char *)ctx.funcs[i].name;
-	qsort(sorted_names, ctx.nfuncs, sizeof(*sorted_names), compare_func_names);
 
 	while ((scn = elf_nextscn(ctx.elf, scn))) {
 		GElf_Shdr shdr;
@@ -344,7 +357,7 @@ int relocs_read_image(const void *image, size_t size, const char *what,
 			goto out;
 		}
 		if (shdr.sh_type == SHT_RELA) {
-			err = scan_rela(&ctx, scn, &shdr, probed, sorted_names, out);
+			err = scan_rela(&ctx, scn, &shdr, probed, out);
 			if (err)
 				goto out;
 		} else if (shdr.sh_type == SHT_REL && shdr.sh_flags & SHF_EXECINSTR) {
@@ -356,8 +369,8 @@ int relocs_read_image(const void *image, size_t size, const char *what,
 	out->module = modinfo_field(&ctx, "name");
 	out->depends = modinfo_field(&ctx, "depends");
 	qsort(out->sites, out->nsites, sizeof(*out->sites), compare_sites);
+	drop_indistinguishable(ctx.what, out);
 out:
-	free(sorted_names);
 	free(ctx.funcs);
 	elf_end(ctx.elf);
 	if (err)

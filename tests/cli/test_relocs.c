@@ -193,3 +193,24 @@ Test(relocs, corrupt_xz_is_refused, .init = cr_redirect_stderr)
 
 	cr_expect_eq(xz_decompress(bad, sizeof(bad), &out, &n), -EINVAL);
 }
+
+/*
+ * Static functions of two files may share a name (dupnames-a.c, dupnames-b.c):
+ * the kernel tries every copy, so a site stays nameable unless another copy
+ * has a call at the same offset.
+ */
+Test(relocs, same_named_functions, .init = cr_redirect_stderr)
+{
+	struct symset probed = { 0 };
+	struct site_table t;
+
+	symset_add(&probed, "kfree");
+	cr_assert_eq(relocs_read_file(SRCDIR "/tests/cli/data/dupnames.o", &probed, &t), 0);
+	cr_expect_eq(t.nambiguous, 2);		/* helper+0 twice */
+	cr_assert_eq(t.nsites, 2);
+	cr_expect_not_null(find_site(&t, "other", 0));
+	cr_expect_not_null(find_site(&t, "other", 0xd));
+	cr_expect_null(find_site(&t, "helper", 0));
+	site_table_free(&t);
+	symset_free(&probed);
+}
