@@ -29,94 +29,121 @@ fixture_vm_options() {
 	done
 }
 
-# fixture_ddv_run PREFIX MODULE LOAD INJECT...: one VM that runs MODULE under
-# ddv: ddv start, then `ddv inject INJECT...` when INJECT is given, ddv load,
-# ddv unload when the load succeeded, and ddv report --json into
-# $vm_out/report.json. LOAD says how the load must end: ok, fails (the
-# injected failure makes init fail) or hangs (init never returns; ddv load
-# must come back anyway, through its watchdog). The guest checks each step;
-# fixture_expect_* judge the report afterwards. Without a built ddv the run is
-# one honest failure naming what is missing.
-fixture_ddv_run() {
-	local prefix=$1 module=$2 load=$3 job
+# A scenario queues ddv sessions with fixture_session, runs them all in one
+# VM with fixture_ddv_vm, then judges each with fixture_use LABEL and the
+# fixture_expect_* helpers. Without a built ddv that is one honest failure
+# naming what is missing.
+fixture_sessions=
+
+# fixture_session LABEL MODULE LOAD [INJECT...]: one ddv session in the VM:
+# ddv start, `ddv inject INJECT...` when given, ddv load MODULE, ddv status
+# and ddv unload when the load succeeded, ddv report --json, ddv stop. LOAD
+# says how the load must end: ok; fails (the injected failure makes init fail,
+# ddv load exits 4); hangs (init never returns; ddv load exits 5 through its
+# watchdog: such a session must be the VM's last, ddv cannot stop under it).
+fixture_session() {
+	fixture_sessions="${fixture_sessions}session $*
+"
+}
+
+# The guest's side of fixture_session; its cases are named after LABEL.
+fixture_guest_session='
+hang_timeout=20
+session() {
+	label=$1 m=$2 load=$3
 	shift 3
+	out=/out/$label
+	mkdir -p "$out"
+	check "$label: ddv start" ddv start
+	if [ $# -gt 0 ]; then
+		check "$label: ddv inject $*" ddv inject "$@"
+	fi
+	start=$(date +%s)
+	if [ "$load" = hangs ]; then
+		ddv load --timeout "$hang_timeout" "$m" >"$out/load.out" 2>&1
+	else
+		ddv load "$m" >"$out/load.out" 2>&1
+	fi
+	status=$?
+	took=$(($(date +%s) - start))
+	cat "$out/load.out"
+	case $load in
+	ok)
+		check "$label: ddv load $m succeeds" test "$status" = 0
+		# A report without findings proves something only if ddv watched.
+		ddv status >"$out/status.txt" 2>&1
+		cat "$out/status.txt"
+		check "$label: ddv redirected the call sites, refused none, saw calls" \
+			awk '"'"'$1 == "driver" { driver = 1 }
+				driver && $1 == "calls" { calls = $2 }
+				driver && $1 == "sites" { sites = $2; refused = $4 }
+				END { exit !(calls > 0 && sites > 0 && refused == 0) }'"'"' \
+			"$out/status.txt"
+		check "$label: ddv unload $m" ddv unload "$m"
+		check "$label: $m is gone after ddv unload" module_gone "$m"
+		;;
+	fails)
+		# ddv(8): 4, init returned an error.
+		check "$label: ddv load $m fails as injected (status $status)" \
+			test "$status" = 4
+		check "$label: $m is gone after its failed init" module_gone "$m"
+		;;
+	hangs)
+		# ddv(8): 5, init did not return within --timeout.
+		check "$label: ddv load comes back from a load that hangs (status $status)" \
+			test "$status" = 5
+		check "$label: ddv load came back within 2 x its timeout (took $took s)" \
+			test "$took" -le $((2 * hang_timeout))
+		check "$label: $m is still stuck in its init" \
+			eval "[ \"\$(module_state $m)\" = Loading ]"
+		;;
+	esac
+	ddv report --json >"$out/report.json" 2>"$out/report.err"
+	echo $? >"$out/report.status"
+	cat "$out/report.json" "$out/report.err"
+	if [ "$load" != hangs ]; then
+		check "$label: ddv stop" ddv stop
+	fi
+}
+'
+
+# fixture_ddv_vm PREFIX: runs the queued sessions in one VM.
+fixture_ddv_vm() {
+	local job=$vm_work/$1.job
 
 	if ! ddv_pieces; then
-		fail "$prefix: ddv is built" "missing:$ddv_missing"
+		fail "$1: ddv is built" "missing:$ddv_missing"
+		fixture_sessions=
 		return 1
 	fi
-	job=$vm_work/$prefix.job
 	{
 		echo ". /root/guest-lib.sh"
 		echo ". /root/guest-fixture.sh"
-		echo "m=$module"
-		echo "load=$load"
-		echo "inject='$*'"
-		cat <<'JOB'
-check "ddv start" ddv start
-if [ -n "$inject" ]; then
-	# shellcheck disable=SC2086 # the words of the inject command
-	check "ddv inject $inject" ddv inject $inject
-fi
-start=$(date +%s)
-hang_timeout=20
-if [ "$load" = hangs ]; then
-	ddv load --timeout "$hang_timeout" "$m" >/out/load.out 2>&1
-else
-	ddv load "$m" >/out/load.out 2>&1
-fi
-status=$?
-took=$(($(date +%s) - start))
-cat /out/load.out
-case $load in
-ok)
-	check "ddv load $m succeeds" test "$status" = 0
-	# A report without findings proves something only if ddv watched.
-	ddv status >/out/status.txt 2>&1
-	cat /out/status.txt
-	check "ddv redirected $m's call sites, refused none, saw calls" \
-		awk '$1 == "driver" { driver = 1 }
-			driver && $1 == "calls" { calls = $2 }
-			driver && $1 == "sites" { sites = $2; refused = $4 }
-			END { exit !(calls > 0 && sites > 0 && refused == 0) }' \
-		/out/status.txt
-	check "ddv unload $m" ddv unload "$m"
-	check "$m is gone after ddv unload" module_gone "$m"
-	;;
-fails)
-	# ddv(8): 4, init returned an error.
-	check "ddv load $m fails as injected (status $status)" test "$status" = 4
-	check "$m is gone after its failed init" module_gone "$m"
-	;;
-hangs)
-	# ddv(8): 5, init did not return within --timeout.
-	check "ddv load $m comes back from a load that hangs (status $status)" \
-		test "$status" = 5
-	check "ddv load $m came back within 2 x its timeout (took $took s)" \
-		test "$took" -le $((2 * hang_timeout))
-	check "$m is still stuck in its init" \
-		eval "[ \"\$(module_state $m)\" = Loading ]"
-	;;
-esac
-ddv report --json >/out/report.json 2>/out/report.err
-echo $? >/out/report.status
-cat /out/report.json /out/report.err
-guest_done
-JOB
+		echo "$fixture_guest_session"
+		echo "$fixture_sessions"
+		echo "guest_done"
 	} >"$job"
+	fixture_sessions=
 	# shellcheck disable=SC2046 # one option or path per line, none with blanks
-	vm_job "$prefix" --smp 2 --timeout "${FIXTURE_VM_TIMEOUT:-300}" \
+	vm_job "$1" --smp 2 --timeout "${FIXTURE_VM_TIMEOUT:-600}" \
 		$(ddv_vm_options) $(fixture_vm_options) --script "$job"
 	[ "$vm_status" = 0 ] || vm_show_log 60
 	return 0
 }
 
-# fixture_site MODULE SYMBOL: the driver's first call site of SYMBOL as
-# "function+0xoffset", read from its .ko by `ddv sites` on the host, so that a
-# scenario can demand the exact site in a report.
+# fixture_use LABEL: the session whose report the fixture_report_* and
+# fixture_expect_* helpers read next.
+fixture_use() {
+	fixture_report=$vm_out/$1/report.json
+	fixture_report_status=$vm_out/$1/report.status
+}
+
+# fixture_site MODULE SYMBOL [NTH]: the driver's NTH (default first) call
+# site of SYMBOL as "function+0xoffset", read from its .ko by `ddv sites` on
+# the host, so that a scenario can demand the exact site in a report.
 fixture_site() {
 	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
-		awk -v sym="$2" '$3 == sym { print $1; exit }'
+		awk -v sym="$2" -v nth="${3:-1}" '$3 == sym && ++seen == nth { print $1; exit }'
 }
 
 # fixture_report_site RULE FIELD: FIELD (site or allocation_site) of the first
@@ -126,11 +153,11 @@ fixture_report_site() {
 
 	where=$(jq -r --arg rule "$1" --arg field "$2" \
 		'select(.rule == $rule) | .[$field] | "\(.function) \(.offset)"' \
-		"$vm_out/report.json" 2>/dev/null | head -n 1)
+		"$fixture_report" 2>/dev/null | head -n 1)
 	case $where in
 	'' | null*)
 		echo "--- $vm_name: no $2 in the $1 finding of:" >&2
-		cat "$vm_out/report.json" >&2
+		cat "$fixture_report" >&2
 		return 1
 		;;
 	esac
@@ -141,7 +168,7 @@ fixture_report_site() {
 # fixture_report_has FILTER: jq FILTER holds over the last report, read as
 # one array of its records (findings, then the summary).
 fixture_report_has() {
-	jq -s -e "$1" "$vm_out/report.json" >/dev/null 2>&1
+	jq -s -e "$1" "$fixture_report" >/dev/null 2>&1
 }
 
 # fixture_report_is FILTER: the same as a case's condition: shows the report
@@ -149,13 +176,13 @@ fixture_report_has() {
 fixture_report_is() {
 	fixture_report_has "$1" && return 0
 	echo "--- $vm_name: the report that fails '$1':" >&2
-	cat "$vm_out/report.json" >&2
+	cat "$fixture_report" >&2
 	return 1
 }
 
 # fixture_report_rules: the rule ids of the last report's findings, one a line.
 fixture_report_rules() {
-	jq -r 'select(.rule) | .rule' "$vm_out/report.json"
+	jq -r 'select(.rule) | .rule' "$fixture_report"
 }
 
 # fixture_report_sound PREFIX: the last report came back whole: its summary is
@@ -163,11 +190,11 @@ fixture_report_rules() {
 fixture_report_sound() {
 	local summary
 
-	if [ ! -s "$vm_out/report.json" ] ||
-	   ! summary=$(jq -c 'select(.summary) | .summary' "$vm_out/report.json" 2>&1) ||
+	if [ ! -s "$fixture_report" ] ||
+	   ! summary=$(jq -c 'select(.summary) | .summary' "$fixture_report" 2>&1) ||
 	   [ -z "$summary" ]; then
 		fail "$1: ddv report --json gave a summary" \
-			"$(head -c 300 "$vm_out/report.json" 2>/dev/null)"
+			"$(head -c 300 "$fixture_report" 2>/dev/null)"
 		return 1
 	fi
 	check_host "$1: no log record lost or unexplained" \
@@ -182,7 +209,7 @@ fixture_expect_rule() {
 
 	fixture_report_sound "$1" || return
 	check_host "$1: ddv report exits 3 (findings)" \
-		test "$(cat "$vm_out/report.status")" = 3
+		test "$(cat "$fixture_report_status" 2>/dev/null)" = 3
 	rules=$(fixture_report_rules | sort -u | tr '\n' ' ')
 	if [ "$rules" = "$2 " ]; then
 		pass "$1: reported as $2, and nothing else"
@@ -197,7 +224,7 @@ fixture_expect_clean() {
 
 	fixture_report_sound "$1" || return
 	check_host "$1: ddv report exits 0 (no finding)" \
-		test "$(cat "$vm_out/report.status")" = 0
+		test "$(cat "$fixture_report_status" 2>/dev/null)" = 0
 	rules=$(fixture_report_rules | tr '\n' ' ')
 	if [ -z "$rules" ] &&
 	   fixture_report_is 'map(select(.summary))[0].summary.findings == 0'; then

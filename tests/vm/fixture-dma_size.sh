@@ -4,14 +4,24 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
 
-# The rule: the DMA coherent spec, dma_free_attrs (dma_free_coherent)
-# comparing the size against the one stored at dma_alloc_attrs.
+# The rule: specs/linux/dma.ddv, dma_free_attrs (dma_free_coherent) against
+# the size stored by dma_alloc_attrs.
 rule=dma.free-size
 
 if fixture_build; then
-	fixture_ddv_run dma_size dma_size ok &&
+	fixture_session dma_size dma_size ok
+	fixture_session dma_size_clean dma_size_clean ok
+	if fixture_ddv_vm dma; then
+		fixture_use dma_size
 		fixture_expect_rule dma_size "$rule"
-	fixture_ddv_run dma_size_clean dma_size_clean ok &&
+		site=$(fixture_site dma_size dma_free_attrs)
+		check_host "dma_size: the finding names the free in exit, $site" \
+			test "$(fixture_report_site "$rule" site)" = "$site"
+		check_host "dma_size: the finding gives the size freed, 2048" \
+			fixture_report_is "any(.[] | select(.rule == \"$rule\");
+				.args.size == 2048)"
+		fixture_use dma_size_clean
 		fixture_expect_clean dma_size_clean
+	fi
 fi
 vm_summary

@@ -11,8 +11,16 @@ rule=ddv.hang
 inject="nth kmalloc 3"
 
 if fixture_build; then
+	# The twin first: a session that hangs must be the VM's last.
 	# shellcheck disable=SC2086 # the words of the inject command
-	if fixture_ddv_run hang_loop hang_loop hangs $inject; then
+	fixture_session hang_loop_clean hang_loop_clean fails $inject
+	# shellcheck disable=SC2086
+	fixture_session hang_loop hang_loop hangs $inject
+	if fixture_ddv_vm hang; then
+		fixture_use hang_loop_clean
+		fixture_expect_injected hang_loop_clean
+		fixture_expect_clean hang_loop_clean
+		fixture_use hang_loop
 		fixture_expect_injected hang_loop
 		fixture_expect_rule hang_loop "$rule"
 		# The runtime's record gives the site, the command's watchdog the
@@ -20,17 +28,12 @@ if fixture_build; then
 		site=$(fixture_site hang_loop kmalloc_trace)
 		if fixture_report_has 'any(.[]; .rule == "ddv.hang" and .last_fault)'; then
 			check_host "hang_loop: the hang names the injected call, kmalloc at $site" \
-				fixture_report_is "any(.[] | select(.rule == \"ddv.hang\");
+				fixture_report_is "any(.[] | select(.rule == \"$rule\");
 					.last_fault == \"kmalloc at $site\")"
 		else
 			check_host "hang_loop: the hang names the injected call, kmalloc at $site" \
-				test "$(fixture_report_site ddv.hang site)" = "$site"
+				test "$(fixture_report_site "$rule" site)" = "$site"
 		fi
-	fi
-	# shellcheck disable=SC2086
-	if fixture_ddv_run hang_loop_clean hang_loop_clean fails $inject; then
-		fixture_expect_injected hang_loop_clean
-		fixture_expect_clean hang_loop_clean
 	fi
 fi
 vm_summary

@@ -12,15 +12,17 @@ inject="nth request_irq 1"
 
 if fixture_build; then
 	# shellcheck disable=SC2086 # the words of the inject command
-	if fixture_ddv_run irq_leak irq_leak fails $inject; then
+	fixture_session irq_leak irq_leak fails $inject
+	# shellcheck disable=SC2086
+	fixture_session irq_leak_clean irq_leak_clean fails $inject
+	if fixture_ddv_vm irq; then
+		fixture_use irq_leak
 		fixture_expect_injected irq_leak
 		fixture_expect_rule irq_leak "$rule"
 		site=$(fixture_site irq_leak kmalloc_trace)
 		check_host "irq_leak: the leak names kzalloc's site, $site" \
-			test "$(fixture_report_site heap.leak allocation_site)" = "$site"
-	fi
-	# shellcheck disable=SC2086
-	if fixture_ddv_run irq_leak_clean irq_leak_clean fails $inject; then
+			test "$(fixture_report_site "$rule" allocation_site)" = "$site"
+		fixture_use irq_leak_clean
 		fixture_expect_injected irq_leak_clean
 		fixture_expect_clean irq_leak_clean
 	fi
