@@ -81,6 +81,8 @@ struct ddv_dut {
 	u32 sites_patched;
 	u32 sites_refused;
 	u32 sites_init_skipped;	/* attach: sites in the freed init text */
+	u16 scope;		/* the leak scope open now (stamped on new objects), 0: none */
+	u16 last_scope;
 	bool holds_self;	/* we hold a reference on ddv.ko */
 	u16 pack_refs;		/* bit per pack id we hold a reference on */
 	atomic64_t violations;
@@ -126,6 +128,7 @@ void ddv_target_exit(void);
 long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live);
 long ddv_op_detach(u64 dut_id);
 long ddv_op_leak_check(u64 dut_id);
+long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out);
 struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site);
 u64 ddv_dut_calls(struct ddv_dut *dut);
 int ddv_stubs_init(void);
@@ -152,6 +155,7 @@ extern struct config ddv_config;
 void ddv_store_exit(void);
 void ddv_store_status(struct ddv_status *st);
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
+unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, bool forget);
 void ddv_store_forget_types(u16 first, u16 count);
 
 /* abi.c */

@@ -201,8 +201,7 @@ static long ddv_dispatch(struct ddv_cmd *cmd)
 		mutex_unlock(&ddv_mutex);
 		return ret;
 	case DDV_OP_SCOPE:
-		/* Leak scopes between two points are not implemented in the runtime yet. */
-		return -EOPNOTSUPP;
+		return ddv_op_scope(cmd, cmd);
 	}
 	return -EINVAL;
 }

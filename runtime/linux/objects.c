@@ -59,11 +59,20 @@ static inline bool type_ok(const struct ddv_call *call, u16 type)
 	return call && call->pack && type < call->pack->ntypes;
 }
 
-/* An object's site: the creating call's global function id and site id. */
+/*
+ * An object's site: bits 0-31 the creating call's site id, 32-47 its global
+ * function id, 48-63 the leak scope open at creation (0: none).
+ */
 static inline u64 call_site(const struct ddv_call *call)
 {
-	return (u64)(call->pack->func_base + call->func) << 32 | call->site;
+	u64 scope = READ_ONCE(ddv_duts[call->dut].scope);
+
+	return scope << 48 | (u64)(call->pack->func_base + call->func) << 32 | call->site;
 }
+
+#define SITE_ID(site) ((u32)(site))
+#define SITE_FUNC(site) ((u32)((site) >> 32) & 0xffff)
+#define SITE_SCOPE(site) ((u16)((site) >> 48))
 
 static inline u16 gtype(const struct ddv_call *call, u16 type)
 {
@@ -217,6 +226,12 @@ void ddv_store_pack_types(struct ddv_pack *pack)
  */
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 {
+	return ddv_store_sweep_scope(dut, 0, report, forget);
+}
+
+/* The same, for the objects created while scope was open only (0: every object). */
+unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, bool forget)
+{
 	struct store_filter f = {
 		.type_lo = STORE_TYPE_FIRST_PACK,
 		.owner = dut->id,
@@ -232,11 +247,13 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 		unsigned int n, i;
 		u16 local;
 
+		if (scope && SITE_SCOPE(o.site) != scope)
+			continue;
 		pack = ddv_type_pack(o.type, &local);
 		if (!pack) {
 			ddv_log_at(0, DDV_RT_LEAK_UNKNOWN_TYPE, 3,
-				   (u64[]){ dut->id, o.type, o.key }, dut->id, (u32)o.site,
-				   (u32)(o.site >> 32), 0, false);
+				   (u64[]){ dut->id, o.type, o.key }, dut->id, SITE_ID(o.site),
+				   SITE_FUNC(o.site), 0, false);
 			leaks++;
 			continue;
 		}
@@ -247,8 +264,8 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 		for (i = 0; i < t->nfields && i + 1 < DDV_MAX_ARGS; i++)
 			args[i + 1] = o.fields[i];
 		n = min_t(unsigned int, pack->msgs[t->leak_msg].nargs, i + 1);
-		ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, (u32)o.site,
-			   (u32)(o.site >> 32), 0, false);
+		ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, SITE_ID(o.site),
+			   SITE_FUNC(o.site), 0, false);
 		atomic64_inc(&dut->violations);
 		leaks++;
 	}

@@ -710,6 +710,7 @@ static void dut_going(struct ddv_dut *dut)
 	bool failed_init = dut->state == DDV_DUT_COMING;
 
 	WRITE_ONCE(dut->state, DDV_DUT_ARMED);
+	WRITE_ONCE(dut->scope, 0);
 	cancel_delayed_work_sync(&dut->hang_work);
 	if (failed_init)
 		ddv_log_rt(DDV_RT_INIT_FAILED, 1, (u64)dut->id);
@@ -1004,6 +1005,44 @@ long ddv_op_leak_check(u64 id)
 		n = ddv_store_sweep(&ddv_duts[id], true, false);
 	mutex_unlock(&ddv_mutex);
 	return n;
+}
+
+/*
+ * DDV_OP_SCOPE: begin stamps a new scope id on the objects the driver creates
+ * from now; end reports those still live. One scope per driver at a time.
+ */
+long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out)
+{
+	struct ddv_dut *dut;
+	long ret = 0;
+
+	if (cmd->nargs < 2 || cmd->arg[0] > 1 || !cmd->arg[1] || cmd->arg[1] >= DDV_MAX_DUTS)
+		return -EINVAL;
+	mutex_lock(&ddv_mutex);
+	dut = &ddv_duts[cmd->arg[1]];
+	if (dut->state == DDV_DUT_FREE) {
+		ret = -ENOENT;
+	} else if (cmd->arg[0]) {
+		if (dut->scope) {
+			ret = -EBUSY;
+		} else {
+			/* Ids wrap after 65535 scopes; 0 means "none". */
+			dut->last_scope = dut->last_scope == U16_MAX ? 1 : dut->last_scope + 1;
+			WRITE_ONCE(dut->scope, dut->last_scope);
+			ddv_log_rt(DDV_RT_SCOPE_BEGIN, 2, (u64)dut->id, (u64)dut->scope);
+			out->out[0] = dut->scope;
+		}
+	} else if (!dut->scope) {
+		ret = -ENOENT;
+	} else {
+		u16 scope = dut->scope;
+
+		WRITE_ONCE(dut->scope, 0);
+		out->out[0] = ddv_store_sweep_scope(dut, scope, true, false);
+		ddv_log_rt(DDV_RT_SCOPE_END, 3, (u64)dut->id, (u64)scope, out->out[0]);
+	}
+	mutex_unlock(&ddv_mutex);
+	return ret;
 }
 
 int ddv_target_init(void)

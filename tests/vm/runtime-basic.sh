@@ -65,7 +65,8 @@ check "switch off function 4000: EINVAL" test "$(errno_of 8 2 4000 1)" = 22
 check "inject mode 77: EINVAL" test "$(errno_of 9 1 77)" = 22
 check "inject nth of an unknown function: EINVAL" test "$(errno_of 9 3 1 4000 1)" = 22
 check "leak check of a free slot: ENOENT" test "$(errno_of 10 1 5)" = 2
-check "scope: EOPNOTSUPP (not implemented)" test "$(errno_of 11 3 1 0 0)" = 95
+check "scope of a free slot: ENOENT" test "$(errno_of 11 2 1 5)" = 2
+check "scope of driver 0: EINVAL" test "$(errno_of 11 2 1 0)" = 22
 check "rule off of pack 0: EINVAL" test "$(errno_of 12 3 0 1 1)" = 22
 check "attach to a module that is not loaded: ENOENT" \
 	eval "rtctl attach $DUT /root/sites.txt 2>&1 | grep -q 'No such file'"
@@ -110,6 +111,21 @@ check "each refusal logged with its reason (opcode or target)" \
 	eval "[ \$(grep -cE 'ddv.site-refused args=0x1,(0|0x[0-9a-f]+),0x[45],' /root/skew.log) = \$(wc -l </root/skew.txt) ]"
 check "detach the skewed target" eval "rtctl detach 1 | grep -q ok"
 check "re-arm with the right table" eval "rtctl target $DUT /root/sites.txt | grep -q '^dut 1 '"
+
+# --- a leak scope between two points: what init created and kept is live at its end
+check "detach the armed target" eval "rtctl detach 1 | grep -q ok"
+rtctl target $DUT /root/sites.txt >/dev/null
+check "scope begins" eval "rtctl raw 11 2 1 1 | grep -q '^ok out=1,'"
+check "a second scope at once: EBUSY" test "$(errno_of 11 2 1 1)" = 16
+check "the driver loads keeping 3 blocks" eval "rtctl load $DUT 'nkeep=3 hammer_ms=20' | grep -q loaded"
+check "scope ends: 3 objects created in it still live" eval "rtctl raw 11 2 0 1 | grep -q '^ok out=3,'"
+check "ending a closed scope: ENOENT" test "$(errno_of 11 2 0 1)" = 2
+check "the driver unloads, freeing them" rmmod rt_selftest
+dump_log scope
+check "the 3 blocks reported with their site" \
+	eval "[ \$(grep -A1 'msg=1:1 args=0x[0-9a-f]*,0x30\$' /root/scope.txt | grep -c 'where=rt_init[+]') = 3 ]"
+check "scope-end says 3" grep -q 'ddv.scope-end args=0x1,0x1,0x3$' /root/scope.txt
+check "no leak at unload" grep -q 'ddv.driver-going args=0x1,0,' /root/scope.txt
 
 # --- a failed init: the leak check runs after it
 check "a failing init fails" eval "rtctl load $DUT 'fail_init=1 hammer_ms=0' | grep -q 'load failed: No such device'"

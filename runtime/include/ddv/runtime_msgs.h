@@ -80,6 +80,12 @@ DDV_RT_MSG(SITE_REFUSED, "ddv.site-refused", WARNING,
 DDV_RT_MSG(HANG, "ddv.hang", ERROR,
 	   "driver {dut} has been loading for {seconds} s; last fault injected into {func} at site {site}",
 	   4, "dut", "seconds", "func", "site")
+DDV_RT_MSG(SCOPE_BEGIN, "ddv.scope-begin", NOTE,
+	   "leak scope {scope} of driver {dut} begins",
+	   2, "dut", "scope")
+DDV_RT_MSG(SCOPE_END, "ddv.scope-end", NOTE,
+	   "leak scope {scope} of driver {dut} ends: {leaks} objects created in it are still live (reported above)",
+	   3, "dut", "scope", "leaks")
 DDV_RT_MSG(LEAK_UNKNOWN_TYPE, "ddv.leak-unknown-type", WARNING,
 	   "object {key} of type {type} owned by driver {dut} at unload, but its pack is gone",
 	   3, "dut", "type", "key")

@@ -61,7 +61,10 @@ enum ddv_op {
 	DDV_OP_SET_FUNC_OFF,	/* arg: func id, off (1) / on (0) */
 	DDV_OP_INJECT,		/* arg: enum ddv_inject_mode, then mode arguments (below) */
 	DDV_OP_LEAK_CHECK,	/* arg: dut id: reports every live object the driver owns now */
-	DDV_OP_SCOPE,		/* arg: begin (1) / end (0), name ptr, name len (not yet: -EOPNOTSUPP) */
+	DDV_OP_SCOPE,		/* arg: begin (1) / end (0), dut id: a leak scope between two
+				 * points. begin: out[0] = scope id (logged as ddv.scope-begin);
+				 * end: every object created since begin and still live is
+				 * reported as a leak, then ddv.scope-end; out[0] = leaks */
 	DDV_OP_RULE_OFF,	/* arg: pack id, message index, off (1) / on (0) */
 	DDV_OP_COUNT
 };
