@@ -276,7 +276,15 @@ bool ksym_name(uint64_t addr, struct strbuf *sb);
 bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi);
 
 /* report.c: findings out of events. */
+struct report_group {
+	char *key;		/* rule, driver, site */
+	struct strbuf text;	/* the first occurrence */
+	unsigned int count;
+};
+
 struct report {
+	struct report_group *groups;
+	unsigned int ngroups;
 	struct strbuf out;
 	bool json;
 	unsigned int findings;

@@ -5,6 +5,8 @@
 
 #include "cli.h"
 
+static void group_text(struct decoder *dec, const struct event *ev, struct report *rep);
+
 void report_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct report *rep = data;
@@ -24,10 +26,58 @@ void report_event(struct decoder *dec, const struct event *ev, void *data)
 		rep->errors++;
 	else
 		rep->warnings++;
-	if (rep->json)
+	if (rep->json) {
 		event_json(dec, ev, &rep->out);
-	else
-		event_text(dec, ev, &rep->out);
+		return;
+	}
+	group_text(dec, ev, rep);
+}
+
+/*
+ * Text reports group findings of one rule at one call site (leaks by their
+ * allocation site): the first occurrence is shown, with how many there were.
+ * JSON keeps one object per finding.
+ */
+static void group_text(struct decoder *dec, const struct event *ev, struct report *rep)
+{
+	struct strbuf key = { 0 };
+	struct report_group *g;
+
+	sb_printf(&key, "%s|%s|%s|%u", ev->msg ? ev->msg->rule_id : "?",
+		  ev->module ? ev->module : "", ev->site ? ev->site->func : "",
+		  ev->site ? ev->site->func_offset : 0);
+	for (unsigned int i = 0; i < rep->ngroups; i++) {
+		if (!strcmp(rep->groups[i].key, key.s)) {
+			rep->groups[i].count++;
+			sb_free(&key);
+			return;
+		}
+	}
+	rep->groups = xrealloc(rep->groups, (rep->ngroups + 1) * sizeof(*rep->groups));
+	g = &rep->groups[rep->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->key = key.s;
+	g->count = 1;
+	event_text(dec, ev, &g->text);
+}
+
+/* Moves the grouped findings to the output, in the order they first came. */
+static void flush_groups(struct report *rep)
+{
+	for (unsigned int i = 0; i < rep->ngroups; i++) {
+		struct report_group *g = &rep->groups[i];
+		size_t first_line = strcspn(g->text.s, "\n");
+
+		sb_add(&rep->out, g->text.s, first_line);
+		if (g->count > 1)
+			sb_printf(&rep->out, " [%u times]", g->count);
+		sb_puts(&rep->out, g->text.s + first_line);
+		sb_free(&g->text);
+		free(g->key);
+	}
+	free(rep->groups);
+	rep->groups = NULL;
+	rep->ngroups = 0;
 }
 
 /*
@@ -38,6 +88,7 @@ void report_cli_findings(struct report *rep, const char *lines)
 {
 	const char *line = lines;
 
+	flush_groups(rep);
 	while (line && *line) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -65,6 +116,7 @@ void report_cli_findings(struct report *rep, const char *lines)
 /* "N findings", and what makes them incomplete: records lost, garbage, unknown messages. */
 void report_summary(struct report *rep, const struct decoder *dec)
 {
+	flush_groups(rep);
 	if (rep->json) {
 		sb_printf(&rep->out, "{\"summary\":{\"findings\":%u,\"errors\":%u,\"warnings\":%u,"
 			  "\"faults_injected\":%u,\"records\":%" PRIu64 ",\"records_lost\":%" PRIu64

@@ -398,3 +398,31 @@ Test(decode, hang_reported_once)
 	sb_free(&rep.out);
 	free(rep.hang_seen);
 }
+
+/* Text reports group a rule's findings at one site; JSON lists each. */
+Test(decode, text_report_groups_by_site)
+{
+	struct report text = { .json = false }, json = { .json = true };
+	u64 leak[2] = { 0xffff888004a3d000ULL, 64 };
+
+	for (int i = 0; i < 3; i++) {
+		leak[0] += 64;
+		log_rec(1, 2, 2, leak);
+		log_at(1, 0, 0);
+	}
+	log_rec(1, 2, 2, leak);
+	log_at(1, 1, 1);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &text);
+	report_summary(&text, &fx.dec);
+	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &json);
+	report_summary(&json, &fx.dec);
+	cr_expect(strstr(text.out.s, "leaked 64 bytes at 0xffff888004a3d040 [e1000: e1000_probe+0x3ba, "
+				     "call kmalloc] (specs/linux/heap.ddv:31:9) [3 times]\n"), "%s", text.out.s);
+	cr_expect(strstr(text.out.s, "[e1000: e1000_set_rx_mode+0x226, jmp kfree] (specs/linux/heap.ddv:31:9)\n"),
+		  "%s", text.out.s);
+	cr_expect(strstr(text.out.s, "\n4 findings (4 errors, 0 warnings)"), "%s", text.out.s);
+	cr_expect_eq(check_json_lines(json.out.s), 5);
+	sb_free(&text.out);
+	sb_free(&json.out);
+}
