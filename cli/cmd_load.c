@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -317,6 +318,46 @@ static void report_hang(int dut, const char *module, int timeout_s, const char *
 	catalog_free(&cat);
 }
 
+/* Bytes of records the state holds: where this load's records will start. */
+static size_t records_size(void)
+{
+	char *path = state_path("records");
+	struct stat st;
+	size_t size = stat(path, &st) ? 0 : (size_t)st.st_size;
+
+	free(path);
+	return size;
+}
+
+static void find_init_failed(struct decoder *dec, const struct event *ev, void *data)
+{
+	int *dut = data;
+
+	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.init-failed") && ev->dut == *dut)
+		*dut = -1;
+}
+
+/* Whether the records kept since offset say driver dut's init failed. */
+static bool init_failed_since(size_t offset, int dut)
+{
+	struct rt_tables rt = { 0 };
+	struct catalog cat;
+	struct decoder dec;
+	size_t size;
+	void *data;
+
+	catalog_init(&cat);	/* the runtime's own messages are all it takes */
+	decoder_init(&dec, &cat, &rt, false);
+	if (!state_read_records(&data, &size)) {
+		if (offset <= size)
+			decode_stream(&dec, (char *)data + offset, size - offset, find_init_failed, &dut);
+		free(data);
+	}
+	decoder_free(&dec);
+	catalog_free(&cat);
+	return dut == -1;
+}
+
 int cmd_load(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -338,6 +379,7 @@ int cmd_load(int argc, char **argv)
 	size_t size;
 	void *image;
 	int status = EXIT_ERROR;
+	size_t records_before;
 
 	while ((opt = getopt_long(argc, argv, "+t:c:h", options, NULL)) != -1) {
 		switch (opt) {
@@ -409,6 +451,7 @@ int cmd_load(int argc, char **argv)
 	}
 
 	drain_log(fd);
+	records_before = records_size();
 	dut = send_sites(fd, DDV_OP_TARGET, &table, out);
 	if (dut == -EBUSY && !module_loaded(table.module) && forget_armed(fd, table.module))
 		dut = send_sites(fd, DDV_OP_TARGET, &table, out);
@@ -433,7 +476,8 @@ int cmd_load(int argc, char **argv)
 		/* A load refused before init leaves the driver armed: forget it. */
 		ctl_call(fd, DDV_OP_DETACH, 1, &arg, NULL);
 		/* The log tells a failed init (ddv.init-failed) from a refused module. */
-		ddv_error(-err, "%s: finit_module (the module's init, or the loader, failed)", what);
+		ddv_error(-err, "%s: %s", what, init_failed_since(records_before, dut) ?
+			  "its init failed" : "the kernel refused the module (finit_module)");
 		status = EXIT_INIT_FAILED;
 	} else {
 		struct ddv_status st = { 0 };
