@@ -285,6 +285,8 @@ struct report_group {
 struct report {
 	struct report_group *groups;
 	unsigned int ngroups;
+	unsigned int *index;	/* hash slots: group index + 1, 0 = empty */
+	unsigned int index_size;
 	struct strbuf out;
 	bool json;
 	unsigned int findings;

@@ -273,7 +273,7 @@ static void remember_fault(struct decoder *dec, const struct event *ev, void *da
 	lf->where.len = 0;
 	sb_printf(&lf->where, "%s", ev->api ? ev->api : "?");
 	if (ev->site)
-		sb_printf(&lf->where, " at %s+%#x", ev->site->func, ev->site->func_offset);
+		sb_printf(&lf->where, " at %s+0x%x", ev->site->func, ev->site->func_offset);
 }
 
 /* The "load hangs" finding: printed, and kept for 'ddv report'. */

@@ -63,7 +63,7 @@ int cmd_sites(int argc, char **argv)
 	for (size_t i = 0; i < table.nsites; i++) {
 		const struct site *s = &table.sites[i];
 
-		printf("%s+%#x\t%s\t%s\t%s+%#llx%s\n", s->func, s->func_offset, site_kind(s),
+		printf("%s+0x%x\t%s\t%s\t%s+0x%llx%s\n", s->func, s->func_offset, site_kind(s),
 		       s->symbol, s->section, (unsigned long long)s->section_offset,
 		       s->init ? "\tinit" : "");
 	}

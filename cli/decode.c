@@ -274,7 +274,7 @@ static void site_name(const struct decoder *dec, unsigned int dut, uint64_t site
 	if (site_id == NO_SITE)
 		sb_puts(sb, "(unknown site)");
 	else if (t && site_id < t->nsites)
-		sb_printf(sb, "%s+%#x", t->sites[site_id].func, t->sites[site_id].func_offset);
+		sb_printf(sb, "%s+0x%x", t->sites[site_id].func, t->sites[site_id].func_offset);
 	else
 		sb_printf(sb, "site %" PRIu64, site_id);
 }
@@ -359,7 +359,7 @@ void event_text(const struct decoder *dec, const struct event *ev, struct strbuf
 		  ev->msg ? ev->msg->rule_id : "ddv.unknown-message");
 	render_message(dec, ev, sb);
 	if (ev->module && ev->site && ev->pack_id) {
-		sb_printf(sb, " [%s: %s+%#x, %s %s]", ev->module, ev->site->func,
+		sb_printf(sb, " [%s: %s+0x%x, %s %s]", ev->module, ev->site->func,
 			  ev->site->func_offset, site_kind(ev->site), ev->api);
 	} else if (ev->module && ev->pack_id) {
 		sb_printf(sb, " [%s]", ev->module);

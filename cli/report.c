@@ -7,6 +7,16 @@
 
 static void group_text(struct decoder *dec, const struct event *ev, struct report *rep);
 
+/* FNV-1a. */
+static unsigned int hash_key(const char *s)
+{
+	unsigned int h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
 void report_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct report *rep = data;
@@ -43,16 +53,37 @@ static void group_text(struct decoder *dec, const struct event *ev, struct repor
 	struct strbuf key = { 0 };
 	struct report_group *g;
 
+	unsigned int h, slot;
+
 	sb_printf(&key, "%s|%s|%s|%u", ev->msg ? ev->msg->rule_id : "?",
 		  ev->module ? ev->module : "", ev->site ? ev->site->func : "",
 		  ev->site ? ev->site->func_offset : 0);
-	for (unsigned int i = 0; i < rep->ngroups; i++) {
-		if (!strcmp(rep->groups[i].key, key.s)) {
-			rep->groups[i].count++;
+	/* An open-addressing index over the groups: a million findings stay linear. */
+	if (rep->ngroups * 2 >= rep->index_size) {
+		unsigned int size = rep->index_size ? rep->index_size * 2 : 256;
+
+		free(rep->index);
+		rep->index = xcalloc(size, sizeof(*rep->index));
+		rep->index_size = size;
+		for (unsigned int i = 0; i < rep->ngroups; i++) {
+			for (slot = hash_key(rep->groups[i].key) & (size - 1); rep->index[slot];
+			     slot = (slot + 1) & (size - 1))
+				;
+			rep->index[slot] = i + 1;
+		}
+	}
+	h = hash_key(key.s);
+	for (slot = h & (rep->index_size - 1); rep->index[slot];
+	     slot = (slot + 1) & (rep->index_size - 1)) {
+		struct report_group *old = &rep->groups[rep->index[slot] - 1];
+
+		if (!strcmp(old->key, key.s)) {
+			old->count++;
 			sb_free(&key);
 			return;
 		}
 	}
+	rep->index[slot] = rep->ngroups + 1;
 	rep->groups = xrealloc(rep->groups, (rep->ngroups + 1) * sizeof(*rep->groups));
 	g = &rep->groups[rep->ngroups++];
 	memset(g, 0, sizeof(*g));
@@ -76,8 +107,11 @@ static void flush_groups(struct report *rep)
 		free(g->key);
 	}
 	free(rep->groups);
+	free(rep->index);
 	rep->groups = NULL;
+	rep->index = NULL;
 	rep->ngroups = 0;
+	rep->index_size = 0;
 }
 
 /*
