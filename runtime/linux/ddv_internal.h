@@ -56,6 +56,11 @@ struct ddv_site_rt {
 	u8 patched;
 };
 
+/* Text ranges that return addresses are looked up in; 0..0 when none. */
+struct ddv_text_range {
+	unsigned long core_lo, core_hi, init_lo, init_hi;
+};
+
 struct ddv_dut_pcpu {
 	long inflight;		/* wrapper calls between enter and exit */
 	u64 calls;
@@ -68,8 +73,6 @@ struct ddv_dut {
 	bool saw_live;		/* init returned 0 */
 	char name[MODULE_NAME_LEN];
 	struct module *mod;
-	/* Text ranges that return addresses are looked up in; 0..0 when none. */
-	unsigned long core_lo, core_hi, init_lo, init_hi;
 	struct ddv_site_rt *sites;	/* indexed by the CLI's site id */
 	u32 nsites;
 	char *strings;

@@ -25,6 +25,11 @@ module_param(hang_seconds, uint, 0644);
 MODULE_PARM_DESC(hang_seconds, "report a driver whose init has not returned after this many seconds (0: never)");
 
 struct ddv_dut ddv_duts[DDV_MAX_DUTS];
+/*
+ * The text each driver's return addresses lie in, apart from the big
+ * ddv_dut structures: the hot path scans a few cache lines, not eight.
+ */
+static struct ddv_text_range ddv_ranges[DDV_MAX_DUTS] ____cacheline_aligned;
 
 /*
  * Tail-call stubs (stubs.S): a jmp or jcc site that tail-calls an API is sent
@@ -226,12 +231,12 @@ struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site)
 		return &ddv_duts[owner];
 	}
 	for (d = 1; d < DDV_MAX_DUTS; d++) {
-		struct ddv_dut *dut = &ddv_duts[d];
+		const struct ddv_text_range *r = &ddv_ranges[d];
 
-		if ((ip >= READ_ONCE(dut->core_lo) && ip < READ_ONCE(dut->core_hi)) ||
-		    (ip >= READ_ONCE(dut->init_lo) && ip < READ_ONCE(dut->init_hi))) {
-			*site = site_of_ret(dut, ip);
-			return dut;
+		if ((ip >= READ_ONCE(r->core_lo) && ip < READ_ONCE(r->core_hi)) ||
+		    (ip >= READ_ONCE(r->init_lo) && ip < READ_ONCE(r->init_hi))) {
+			*site = site_of_ret(&ddv_duts[d], ip);
+			return &ddv_duts[d];
 		}
 	}
 	return NULL;
@@ -528,13 +533,15 @@ static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 		}
 		ret = build_ret_table(dut);
 		if (!ret) {
-			WRITE_ONCE(dut->core_lo, (unsigned long)mod->core_layout.base);
-			WRITE_ONCE(dut->core_hi, (unsigned long)mod->core_layout.base +
-				   mod->core_layout.text_size);
+			struct ddv_text_range *r = &ddv_ranges[dut->id];
+			unsigned long core = (unsigned long)mod->core_layout.base;
+			unsigned long init = (unsigned long)mod->init_layout.base;
+
+			WRITE_ONCE(r->core_lo, core);
+			WRITE_ONCE(r->core_hi, core + mod->core_layout.text_size);
 			if (!live) {
-				WRITE_ONCE(dut->init_lo, (unsigned long)mod->init_layout.base);
-				WRITE_ONCE(dut->init_hi, (unsigned long)mod->init_layout.base +
-					   mod->init_layout.text_size);
+				WRITE_ONCE(r->init_lo, init);
+				WRITE_ONCE(r->init_hi, init + mod->init_layout.text_size);
 			}
 			ret = poke_text(pokes, n, live);
 		}
@@ -581,10 +588,10 @@ static int unpatch_module(struct ddv_dut *dut)
 
 static void clear_tables(struct ddv_dut *dut)
 {
-	WRITE_ONCE(dut->core_lo, 0);
-	WRITE_ONCE(dut->core_hi, 0);
-	WRITE_ONCE(dut->init_lo, 0);
-	WRITE_ONCE(dut->init_hi, 0);
+	WRITE_ONCE(ddv_ranges[dut->id].core_lo, 0);
+	WRITE_ONCE(ddv_ranges[dut->id].core_hi, 0);
+	WRITE_ONCE(ddv_ranges[dut->id].init_lo, 0);
+	WRITE_ONCE(ddv_ranges[dut->id].init_hi, 0);
 	stubs_release(dut->id);
 }
 
@@ -758,8 +765,8 @@ static int ddv_module_notify(struct notifier_block *nb, unsigned long action, vo
 			continue;
 		if (action == MODULE_STATE_LIVE) {
 			/* Init text is freed next: no return address can lie there. */
-			WRITE_ONCE(dut->init_lo, 0);
-			WRITE_ONCE(dut->init_hi, 0);
+			WRITE_ONCE(ddv_ranges[dut->id].init_lo, 0);
+			WRITE_ONCE(ddv_ranges[dut->id].init_hi, 0);
 			dut->saw_live = true;
 			WRITE_ONCE(dut->state, DDV_DUT_LIVE);
 			cancel_delayed_work(&dut->hang_work);
