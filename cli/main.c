@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{ "inject", cmd_inject,
 	  "nth FUNC N | nth-any N | random FUNC PCT [--consecutive K] | plan KEY=VALUE... | off",
 	  "inject faults" },
+	{ "campaign", cmd_campaign, "exhaustive [--timeout S] [--max N] [--resume] DRIVER [PARAMS]",
+	  "load the driver again and again, failing its Nth fallible call on load N" },
 	{ "off", cmd_switch, "FUNC|RULE-ID", "switch a hot function or a rule off" },
 	{ "on", cmd_switch, "FUNC|RULE-ID", "switch it back on" },
 	{ "stop", cmd_stop, "", "unload the packs and the runtime" },
