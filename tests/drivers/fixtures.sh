@@ -40,7 +40,9 @@ fixture_sessions=
 # and ddv unload when the load succeeded, ddv report --json, ddv stop. LOAD
 # says how the load must end: ok; fails (the injected failure makes init fail,
 # ddv load exits 4); hangs (init never returns; ddv load exits 5 through its
-# watchdog: such a session must be the VM's last, ddv cannot stop under it).
+# watchdog); oopses (the kernel oopses in init and kills the loader). A
+# session that hangs or oopses must be the VM's last: the driver stays half
+# loaded and patched, so ddv cannot stop under it.
 fixture_session() {
 	fixture_sessions="${fixture_sessions}session $*
 "
@@ -88,6 +90,14 @@ session() {
 			test "$status" = 4
 		check "$label: $m is gone after its failed init" module_gone "$m"
 		;;
+	oopses)
+		# The loader dies in the oops; its init never returns.
+		check "$label: ddv load $m fails (status $status)" test "$status" != 0
+		check "$label: the kernel oopsed in $m" \
+			dmesg_has "BUG: kernel NULL pointer dereference"
+		check "$label: $m is left half loaded" \
+			eval "[ \"\$(module_state $m)\" = Loading ]"
+		;;
 	hangs)
 		# ddv(8): 5, init did not return within --timeout.
 		check "$label: ddv load comes back from a load that hangs (status $status)" \
@@ -101,9 +111,11 @@ session() {
 	ddv report --json >"$out/report.json" 2>"$out/report.err"
 	echo $? >"$out/report.status"
 	cat "$out/report.json" "$out/report.err"
-	if [ "$load" != hangs ]; then
+	case $load in
+	ok | fails)
 		check "$label: ddv stop" ddv stop
-	fi
+		;;
+	esac
 }
 '
 
