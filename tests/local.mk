@@ -53,3 +53,6 @@ tests_cli_test_state_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_state_LDADD = $(CLI_TEST_LIBS)
 TESTS += tests/cli/cli.test
 EXTRA_DIST += tests/cli/cli.test
+
+# The fixture drivers the VM scenarios build (tests/drivers/build-fixtures).
+EXTRA_DIST += tests/drivers
