@@ -15,6 +15,11 @@
 
 static struct inject_state ddv_inject;
 static struct inject_cpu *inject_cpus;
+/*
+ * Some mode of injection is on (set by every DDV_OP_INJECT but OFF): while
+ * none is, ddv_should_fail() answers at once, without gathering the facts.
+ */
+static bool inject_on;
 
 static inline u32 gfunc(const struct ddv_call *call)
 {
@@ -24,6 +29,17 @@ static inline u32 gfunc(const struct ddv_call *call)
 static inline const struct ddv_func_desc *fdesc(const struct ddv_call *call)
 {
 	return &call->pack->funcs[call->func];
+}
+
+/*
+ * config_get() behind its own Bloom test: the common miss then costs no
+ * zeroing of the lookup's buffer (the kernel zero-initialises locals).
+ */
+static __always_inline u64 cfg(enum config_prop prop, u32 id, u64 dflt)
+{
+	if (likely(!bloom_maybe(&ddv_config.bloom[prop], id)))
+		return dflt;
+	return config_get(&ddv_config, prop, id, dflt);
 }
 
 /* The call record: the pack's layout of the arguments, else the bare context. */
@@ -58,12 +74,12 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	dut = ddv_dut_of_ip(ret_ip, &site);
 	call->site = site;
 	/* Not a driver under test (its sites were restored meanwhile), or switched off. */
-	if (unlikely(!dut) || config_get(&ddv_config, CONFIG_FUNC_OFF, id, 0))
+	if (unlikely(!dut) || cfg(CONFIG_FUNC_OFF, id, 0))
 		return false;
 	call->dut = dut->id;
 	this_cpu_inc(dut->pcpu->inflight);
 	this_cpu_inc(dut->pcpu->calls);
-	call->trace = config_get(&ddv_config, CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
+	call->trace = cfg(CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
 	if (unlikely(call->trace != DDV_TRACE_OFF)) {
 		call->t_enter = local_clock();
 		if (call->trace >= DDV_TRACE_CALLS)
@@ -93,7 +109,7 @@ unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags
 	struct ddv_dut *dut;
 	s64 value;
 
-	if (!call->dut)
+	if (!call->dut || likely(!READ_ONCE(inject_on)))
 		return 0;
 	f = fdesc(call);
 	if (f->fault_class == DDV_FAULT_NONE || (!f->nfail && f->fault_class != DDV_FAULT_LOCK))
@@ -143,7 +159,7 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 
 	if (!call->dut || !msg || msg >= call->pack->nmsgs)
 		return;
-	if (config_get(&ddv_config, CONFIG_RULE_OFF, DDV_MSG_ID(call->pack->pack_id, msg), 0))
+	if (cfg(CONFIG_RULE_OFF, DDV_MSG_ID(call->pack->pack_id, msg), 0))
 		return;
 	va_start(ap, nargs);
 	for (i = 0; i < nargs && i < DDV_MAX_ARGS; i++)
@@ -208,10 +224,14 @@ long ddv_op_inject(const struct ddv_cmd *cmd)
 	u32 id;
 	int ret = 0;
 
-	if (cmd->nargs < 1)
+	if (cmd->nargs < 1 || cmd->arg[0] >= DDV_INJECT_COUNT)
 		return -EINVAL;
+	/* Before the mode is set, so that no call can miss it. */
+	if (cmd->arg[0] != DDV_INJECT_OFF)
+		WRITE_ONCE(inject_on, true);
 	switch (cmd->arg[0]) {
 	case DDV_INJECT_OFF:
+		WRITE_ONCE(inject_on, false);
 		inject_disarm(&ddv_inject);
 		config_reset(&ddv_config, CONFIG_FAULT_RATE);
 		config_reset(&ddv_config, CONFIG_FAULT_CONSECUTIVE);

@@ -132,9 +132,67 @@ long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live);
 long ddv_op_detach(u64 dut_id);
 long ddv_op_leak_check(u64 dut_id);
 long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out);
-struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site);
 u64 ddv_dut_calls(struct ddv_dut *dut);
 int ddv_stubs_init(void);
+
+/* The tail-call stubs' owners, and the drivers' text: what the hot path reads. */
+#define DDV_STUB_SIZE 16
+struct ddv_stub_owner {
+	u16 dut;		/* 0: free */
+	u32 site;
+};
+extern struct ddv_stub_owner *ddv_stub_owner;
+extern struct ddv_text_range ddv_ranges[DDV_MAX_DUTS];
+
+/* Binary search of a call site by return address. */
+static inline u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
+{
+	const unsigned long *rets = READ_ONCE(dut->ret_addrs);
+	u32 lo = 0, hi = READ_ONCE(dut->nret);
+
+	if (!rets)
+		return DDV_NO_SITE;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (rets[mid] == ip)
+			return dut->ret_sites[mid];
+		if (rets[mid] < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return DDV_NO_SITE;
+}
+
+/*
+ * The driver under test that made the call returning to ip, and the call's
+ * site id (DDV_NO_SITE when unknown). Any context; reads only.
+ */
+static __always_inline struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site)
+{
+	unsigned int d;
+
+	if (ip >= (unsigned long)ddv_stub_pool_start && ip < (unsigned long)ddv_stub_pool_end) {
+		unsigned int i = (ip - (unsigned long)ddv_stub_pool_start) / DDV_STUB_SIZE;
+		u16 owner = READ_ONCE(ddv_stub_owner[i].dut);
+
+		if (!owner || owner >= DDV_MAX_DUTS)
+			return NULL;
+		*site = ddv_stub_owner[i].site;
+		return &ddv_duts[owner];
+	}
+	for (d = 1; d < DDV_MAX_DUTS; d++) {
+		const struct ddv_text_range *r = &ddv_ranges[d];
+
+		if ((ip >= READ_ONCE(r->core_lo) && ip < READ_ONCE(r->core_hi)) ||
+		    (ip >= READ_ONCE(r->init_lo) && ip < READ_ONCE(r->init_hi))) {
+			*site = site_of_ret(&ddv_duts[d], ip);
+			return &ddv_duts[d];
+		}
+	}
+	return NULL;
+}
 
 /* log.c: records, over the core's per-CPU rings */
 int ddv_log_init(void);

@@ -29,7 +29,7 @@ struct ddv_dut ddv_duts[DDV_MAX_DUTS];
  * The text each driver's return addresses lie in, apart from the big
  * ddv_dut structures: the hot path scans a few cache lines, not eight.
  */
-static struct ddv_text_range ddv_ranges[DDV_MAX_DUTS] ____cacheline_aligned;
+struct ddv_text_range ddv_ranges[DDV_MAX_DUTS] ____cacheline_aligned;
 
 /*
  * Tail-call stubs (stubs.S): a jmp or jcc site that tail-calls an API is sent
@@ -37,13 +37,8 @@ static struct ddv_text_range ddv_ranges[DDV_MAX_DUTS] ____cacheline_aligned;
  * address (inside the stub) names the site exactly. Call sites need no stub:
  * their return address is the byte after the call.
  */
-#define DDV_STUB_SIZE 16
 #define DDV_STUB_CALL_LEN 5
-struct ddv_stub_owner {
-	u16 dut;		/* 0: free */
-	u32 site;
-};
-static struct ddv_stub_owner *stub_owner;
+struct ddv_stub_owner *ddv_stub_owner;
 static unsigned int nstubs;
 
 /* Called only by a stub that was never pointed at a wrapper: cannot happen. */
@@ -146,12 +141,6 @@ static int poke_text(struct ddv_poke *pokes, unsigned int n, bool live)
 	return ret;
 }
 
-static bool stub_pool_has(unsigned long ip)
-{
-	return ip >= (unsigned long)ddv_stub_pool_start &&
-	       ip < (unsigned long)ddv_stub_pool_end;
-}
-
 int ddv_stubs_init(void)
 {
 	size_t bytes = ddv_stub_pool_end - ddv_stub_pool_start;
@@ -159,8 +148,8 @@ int ddv_stubs_init(void)
 	nstubs = bytes / DDV_STUB_SIZE;
 	if (bytes % DDV_STUB_SIZE || !nstubs)
 		return -EINVAL;
-	stub_owner = kcalloc(nstubs, sizeof(*stub_owner), GFP_KERNEL);
-	return stub_owner ? 0 : -ENOMEM;
+	ddv_stub_owner = kcalloc(nstubs, sizeof(*ddv_stub_owner), GFP_KERNEL);
+	return ddv_stub_owner ? 0 : -ENOMEM;
 }
 
 /* Reserves a stub for (dut, site); -1 when the pool is exhausted. Under ddv_mutex. */
@@ -169,9 +158,9 @@ static int stub_alloc(u16 dut, u32 site)
 	unsigned int i;
 
 	for (i = 0; i < nstubs; i++) {
-		if (!stub_owner[i].dut) {
-			stub_owner[i].site = site;
-			WRITE_ONCE(stub_owner[i].dut, dut);
+		if (!ddv_stub_owner[i].dut) {
+			ddv_stub_owner[i].site = site;
+			WRITE_ONCE(ddv_stub_owner[i].dut, dut);
 			return i;
 		}
 	}
@@ -188,58 +177,8 @@ static void stubs_release(u16 dut)
 	unsigned int i;
 
 	for (i = 0; i < nstubs; i++)
-		if (stub_owner[i].dut == dut)
-			WRITE_ONCE(stub_owner[i].dut, 0);
-}
-
-/* Binary search of a call site by return address. */
-static u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
-{
-	const unsigned long *rets = READ_ONCE(dut->ret_addrs);
-	u32 lo = 0, hi = READ_ONCE(dut->nret);
-
-	if (!rets)
-		return DDV_NO_SITE;
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (rets[mid] == ip)
-			return dut->ret_sites[mid];
-		if (rets[mid] < ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return DDV_NO_SITE;
-}
-
-/*
- * The driver under test that made the call returning to ip, and the call's
- * site id (DDV_NO_SITE when unknown). Any context; reads only.
- */
-struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site)
-{
-	unsigned int d;
-
-	if (stub_pool_has(ip)) {
-		unsigned int i = (ip - (unsigned long)ddv_stub_pool_start) / DDV_STUB_SIZE;
-		u16 owner = READ_ONCE(stub_owner[i].dut);
-
-		if (!owner || owner >= DDV_MAX_DUTS)
-			return NULL;
-		*site = stub_owner[i].site;
-		return &ddv_duts[owner];
-	}
-	for (d = 1; d < DDV_MAX_DUTS; d++) {
-		const struct ddv_text_range *r = &ddv_ranges[d];
-
-		if ((ip >= READ_ONCE(r->core_lo) && ip < READ_ONCE(r->core_hi)) ||
-		    (ip >= READ_ONCE(r->init_lo) && ip < READ_ONCE(r->init_hi))) {
-			*site = site_of_ret(&ddv_duts[d], ip);
-			return &ddv_duts[d];
-		}
-	}
-	return NULL;
+		if (ddv_stub_owner[i].dut == dut)
+			WRITE_ONCE(ddv_stub_owner[i].dut, 0);
 }
 
 static const char *site_str(const struct ddv_dut *dut, u32 off)
@@ -1071,7 +1010,7 @@ int ddv_target_init(void)
 	if (ret) {
 		for (d = 0; d < DDV_MAX_DUTS; d++)
 			free_percpu(ddv_duts[d].pcpu);
-		kfree(stub_owner);
+		kfree(ddv_stub_owner);
 	}
 	return ret;
 }
@@ -1092,5 +1031,5 @@ void ddv_target_exit(void)
 	mutex_unlock(&ddv_mutex);
 	for (d = 0; d < DDV_MAX_DUTS; d++)
 		free_percpu(ddv_duts[d].pcpu);
-	kfree(stub_owner);
+	kfree(ddv_stub_owner);
 }
