@@ -23,5 +23,7 @@ int cmd_switch(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif /* DDV_COMMANDS_H */

@@ -25,6 +25,10 @@ static const struct command commands[] = {
 	{ "stop", cmd_stop, "", "unload the packs and the runtime" },
 	{ "vm", cmd_vm, "[--nic MODEL] [--add FILE]... [--timeout S] [--qemu ARGS] -- COMMANDS...",
 	  "run ddv commands in the bundled VM (on the host)" },
+	{ "run", cmd_run, "[--catalog DIR] FILE.yaml",
+	  "start ddv, apply a configuration's settings, load its driver (ddv.yaml(5))" },
+	{ "config", cmd_config, "check|plan [--catalog DIR] FILE.yaml",
+	  "check a configuration, or print the commands ddv run would run" },
 	{ "sites", cmd_sites, "MODULE.ko [--symbols LIST] [--catalog DIR]",
 	  "list the call sites ddv would redirect (any host)" },
 };

@@ -1,0 +1,1295 @@
+/* yamlconf.c: reads a ddv configuration (man/ddv.yaml.5) with libyaml, checks it, and plans the ddv commands it stands for. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "yamlconf.h"
+
+/*
+ * The file becomes a small tree first (libyaml's events, each node with its
+ * position), then the schema walks the tree. Two passes, so that every error
+ * of the file is found in one run and nothing is planned from half a file.
+ */
+enum ynode_kind { Y_NULL, Y_SCALAR, Y_SEQ, Y_MAP, Y_BAD };
+
+struct ynode {
+	enum ynode_kind kind;
+	unsigned int line, col;	/* 1-based */
+	char *text;		/* Y_SCALAR */
+	bool plain;		/* unquoted: may be a number or a boolean */
+	struct ynode **items;	/* Y_SEQ: the items; Y_MAP: key, value, key, value... */
+	size_t n;		/* items (Y_MAP: twice the pairs) */
+};
+
+struct diag {
+	unsigned int line, col;
+	unsigned int order;	/* ties keep the order found */
+	char *msg;
+};
+
+/* Names a file may use, gathered once from the catalogs. */
+struct names {
+	const char **v;
+	size_t n;
+};
+
+struct ctx {
+	struct yconf *conf;
+	const struct catalog *cat;
+	struct diag *diags;
+	size_t ndiags;
+	struct names funcs, rules, packs;
+	yaml_parser_t parser;
+	const unsigned char *data;
+	size_t size;
+	bool fatal;		/* the tree is incomplete: no schema errors on top */
+	/* The one whole-driver plan, filled by memory, locks and filter entries. */
+	struct strbuf plan_words;
+	unsigned int plan_line, plan_col;
+	const struct ynode *plan_part[3];	/* memory, locks, filter: at most one each */
+};
+
+static void diag_at(struct ctx *c, unsigned int line, unsigned int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void diag_at(struct ctx *c, unsigned int line, unsigned int col, const char *fmt, ...)
+{
+	struct strbuf sb = { 0 };
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sb_puts(&sb, buf);
+	c->diags = xrealloc(c->diags, (c->ndiags + 1) * sizeof(*c->diags));
+	c->diags[c->ndiags] = (struct diag){ line, col, (unsigned int)c->ndiags, sb.s };
+	c->ndiags++;
+}
+
+#define diag(c, node, ...) diag_at((c), (node)->line, (node)->col, __VA_ARGS__)
+
+/* ---- the tree, from libyaml's events ---- */
+
+static void node_free(struct ynode *node)
+{
+	if (!node)
+		return;
+	for (size_t i = 0; i < node->n; i++)
+		node_free(node->items[i]);
+	free(node->items);
+	free(node->text);
+	free(node);
+}
+
+static struct ynode *node_new(enum ynode_kind kind, yaml_mark_t mark)
+{
+	struct ynode *node = xcalloc(1, sizeof(*node));
+
+	node->kind = kind;
+	node->line = mark.line + 1;
+	node->col = mark.column + 1;
+	return node;
+}
+
+static void node_add(struct ynode *parent, struct ynode *child)
+{
+	parent->items = xrealloc(parent->items, (parent->n + 1) * sizeof(*parent->items));
+	parent->items[parent->n++] = child;
+}
+
+/* libyaml's own complaint, at its position: syntax, encoding, control characters. */
+static void syntax_error(struct ctx *c)
+{
+	yaml_parser_t *p = &c->parser;
+	unsigned int line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
+	const char *problem = p->problem ? p->problem : "unreadable YAML";
+
+	if (p->error == YAML_READER_ERROR) {
+		/* The reader gives a byte offset, no mark: count lines up to it. */
+		line = 1;
+		col = 1;
+		for (size_t i = 0; i < p->problem_offset && i < c->size; i++) {
+			if (c->data[i] == '\n') {
+				line++;
+				col = 1;
+			} else if ((c->data[i] & 0xc0) != 0x80) {
+				col++;
+			}
+		}
+		if (p->problem_value != -1)
+			diag_at(c, line, col, "%s (byte 0x%02x)", problem, p->problem_value & 0xff);
+		else
+			diag_at(c, line, col, "%s", problem);
+	} else if (p->context) {
+		diag_at(c, line, col, "%s %s at %zu:%zu", problem, p->context,
+			p->context_mark.line + 1, p->context_mark.column + 1);
+	} else {
+		diag_at(c, line, col, "%s", problem);
+	}
+	c->fatal = true;
+}
+
+static bool next_event(struct ctx *c, yaml_event_t *ev)
+{
+	if (yaml_parser_parse(&c->parser, ev))
+		return true;
+	syntax_error(c);
+	return false;
+}
+
+static bool is_null_word(const char *s)
+{
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	       !strcmp(s, "NULL");
+}
+
+/* The node that ev starts (ev is consumed); NULL after a fatal error. */
+static struct ynode *build(struct ctx *c, yaml_event_t *ev, unsigned int depth)
+{
+	yaml_event_type_t end;
+	struct ynode *node;
+
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		node = node_new(Y_SCALAR, ev->start_mark);
+		node->text = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+		node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (node->plain && is_null_word(node->text))
+			node->kind = Y_NULL;
+		/* A NUL inside a quoted scalar would cut every later use of the text short. */
+		if (strlen(node->text) != ev->data.scalar.length) {
+			diag(c, node, "a NUL character inside a value");
+			node->kind = Y_BAD;
+		}
+		yaml_event_delete(ev);
+		return node;
+	case YAML_ALIAS_EVENT:
+		/* Aliases buy nothing in a settings file and cost a walk per use. */
+		node = node_new(Y_BAD, ev->start_mark);
+		diag(c, node, "aliases (*%s) are not supported: write the value out",
+		     (const char *)ev->data.alias.anchor);
+		yaml_event_delete(ev);
+		return node;
+	case YAML_SEQUENCE_START_EVENT:
+		node = node_new(Y_SEQ, ev->start_mark);
+		end = YAML_SEQUENCE_END_EVENT;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		node = node_new(Y_MAP, ev->start_mark);
+		end = YAML_MAPPING_END_EVENT;
+		break;
+	default:
+		node = node_new(Y_BAD, ev->start_mark);
+		diag(c, node, "unexpected YAML event %d", ev->type);
+		yaml_event_delete(ev);
+		c->fatal = true;
+		return node;
+	}
+	yaml_event_delete(ev);
+	if (depth >= YCONF_MAX_DEPTH) {
+		diag(c, node, "nested deeper than %d levels", YCONF_MAX_DEPTH);
+		c->fatal = true;
+		return node;
+	}
+	for (;;) {
+		yaml_event_t child;
+
+		if (!next_event(c, &child))
+			return node;
+		if (child.type == end) {
+			yaml_event_delete(&child);
+			return node;
+		}
+		node_add(node, build(c, &child, depth + 1));
+		if (c->fatal)
+			return node;
+	}
+}
+
+/* The document's root; NULL for an empty file or after a fatal error. */
+static struct ynode *read_tree(struct ctx *c)
+{
+	struct ynode *root = NULL;
+	yaml_event_t ev;
+
+	while (!c->fatal && next_event(c, &ev)) {
+		yaml_event_type_t type = ev.type;
+
+		if (type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (type == YAML_DOCUMENT_START_EVENT && root) {
+			diag_at(c, ev.start_mark.line + 1, ev.start_mark.column + 1,
+				"a second YAML document: a configuration is one document");
+			yaml_event_delete(&ev);
+			c->fatal = true;
+			break;
+		}
+		if (type == YAML_STREAM_START_EVENT || type == YAML_DOCUMENT_START_EVENT ||
+		    type == YAML_DOCUMENT_END_EVENT) {
+			yaml_event_delete(&ev);
+			continue;
+		}
+		root = build(c, &ev, 0);
+	}
+	return root;
+}
+
+/* ---- checking values ---- */
+
+static const char *kind_name(const struct ynode *node)
+{
+	switch (node->kind) {
+	case Y_NULL:
+		return "nothing";
+	case Y_SCALAR:
+		return "a scalar";
+	case Y_SEQ:
+		return "a sequence";
+	case Y_MAP:
+		return "a mapping";
+	default:
+		return "an error";
+	}
+}
+
+/* Levenshtein distance, for "did you mean"; words are short. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), *row, prev, d;
+
+	if (la > 64 || lb > 64)
+		return 64;
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev + (a[i - 1] != b[j - 1]);
+
+			prev = row[j];
+			d = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
+			row[j] = sub < d ? sub : d;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+/* The closest of names to word, if close enough to be a typo; else NULL. */
+static const char *closest(const char *word, const char *const *names, size_t n)
+{
+	size_t best = (size_t)-1, len = strlen(word), limit = len / 3 > 2 ? len / 3 : 2;
+	const char *found = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(word, names[i]);
+
+		if (d < best) {
+			best = d;
+			found = names[i];
+		}
+	}
+	return best <= limit ? found : NULL;
+}
+
+/* " (did you mean 'x'?)" or "" */
+static const char *suggest(char *buf, size_t size, const char *word, const char *const *names,
+			   size_t n)
+{
+	const char *near = closest(word, names, n);
+
+	if (!near)
+		return "";
+	snprintf(buf, size, " (did you mean '%s'?)", near);
+	return buf;
+}
+
+static bool want_scalar(struct ctx *c, const struct ynode *node, const char *where,
+			const char *what)
+{
+	if (node->kind == Y_SCALAR)
+		return true;
+	if (node->kind != Y_BAD)
+		diag(c, node, "%s: expected %s, found %s", where, what, kind_name(node));
+	return false;
+}
+
+static bool get_string(struct ctx *c, const struct ynode *node, const char *where, char **out)
+{
+	if (!want_scalar(c, node, where, "a string"))
+		return false;
+	if (!*node->text) {
+		diag(c, node, "%s: empty", where);
+		return false;
+	}
+	*out = node->text;
+	return true;
+}
+
+/* An unsigned number: decimal or 0x hex, with a size suffix (K, M, G: powers of 1024) when sized. */
+static bool get_u64(struct ctx *c, const struct ynode *node, const char *where, bool sized,
+		    uint64_t min, uint64_t max, uint64_t *out)
+{
+	const char *s;
+	uint64_t v, mult = 1;
+	char *end;
+
+	if (!want_scalar(c, node, where, sized ? "a size" : "a number"))
+		return false;
+	s = node->text;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (sized && end != s && end[0] && !end[1]) {
+		switch (end[0]) {
+		case 'K':
+			mult = 1ull << 10;
+			end++;
+			break;
+		case 'M':
+			mult = 1ull << 20;
+			end++;
+			break;
+		case 'G':
+			mult = 1ull << 30;
+			end++;
+			break;
+		}
+	}
+	if (!node->plain || end == s || *end || s[0] == '-' || s[0] == '+' || s[0] == ' ') {
+		diag(c, node, "%s: '%s' is not %s", where, s,
+		     sized ? "a size (bytes, or a number with K, M or G)" : "a number");
+		return false;
+	}
+	if (errno == ERANGE || v > UINT64_MAX / mult || v * mult < min || v * mult > max) {
+		diag(c, node, "%s: %s is out of range (%" PRIu64 " to %" PRIu64 ")", where, s, min,
+		     max);
+		return false;
+	}
+	*out = v * mult;
+	return true;
+}
+
+/* A percentage from 0 to 100, decimals allowed; *text keeps the file's spelling for ddv inject. */
+static bool get_percent(struct ctx *c, const struct ynode *node, const char *where, char **text)
+{
+	const char *s;
+	bool digits = false, dot = false;
+	double v;
+
+	if (!want_scalar(c, node, where, "a percentage"))
+		return false;
+	s = node->text;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			digits = true;
+		} else if (*p == '.' && !dot) {
+			dot = true;
+		} else {
+			digits = false;
+			break;
+		}
+	}
+	if (!node->plain || !digits) {
+		diag(c, node, "%s: '%s' is not a percentage (a number from 0 to 100)", where, s);
+		return false;
+	}
+	v = strtod(s, NULL);
+	if (v > 100) {
+		diag(c, node, "%s: %s is out of range (0 to 100)", where, s);
+		return false;
+	}
+	*text = node->text;
+	return true;
+}
+
+static bool get_bool(struct ctx *c, const struct ynode *node, const char *where, bool *out)
+{
+	if (!want_scalar(c, node, where, "true or false"))
+		return false;
+	if (node->plain && !strcmp(node->text, "true")) {
+		*out = true;
+		return true;
+	}
+	if (node->plain && !strcmp(node->text, "false")) {
+		*out = false;
+		return true;
+	}
+	diag(c, node, "%s: expected true or false, found '%s'", where, node->text);
+	return false;
+}
+
+/* " (did you mean 'x'?)", else " (known: a, b, c)": a key's few choices fit on the line. */
+static const char *known_keys(char *buf, size_t size, const char *word,
+			      const char *const *keys, size_t n)
+{
+	size_t len;
+
+	if (*suggest(buf, size, word, keys, n))
+		return buf;
+	len = snprintf(buf, size, " (known:");
+	for (size_t i = 0; i < n && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s %s", i ? "," : "", keys[i]);
+	if (len < size)
+		snprintf(buf + len, size - len, ")");
+	return buf;
+}
+
+/* One of words; a did-you-mean otherwise. */
+static bool get_word(struct ctx *c, const struct ynode *node, const char *where, const char *what,
+		     const char *const *words, size_t n, const char **out)
+{
+	char buf[128];
+
+	if (!want_scalar(c, node, where, what))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(node->text, words[i])) {
+			*out = words[i];
+			return true;
+		}
+	}
+	diag(c, node, "%s: unknown %s '%s'%s", where, what, node->text,
+	     suggest(buf, sizeof(buf), node->text, words, n));
+	return false;
+}
+
+/*
+ * A mapping's keys, checked against the known ones: every key a string,
+ * none twice, none unknown. vals[i] gets the value of known[i] (or NULL).
+ */
+static bool check_map(struct ctx *c, const struct ynode *map, const char *where,
+		      const char *const *known, size_t nknown, const struct ynode **vals)
+{
+	char buf[256];
+	bool ok = true;
+
+	for (size_t i = 0; i < nknown; i++)
+		vals[i] = NULL;
+	if (map->kind != Y_MAP) {
+		if (map->kind != Y_BAD)
+			diag(c, map, "%s: expected a mapping, found %s", where, kind_name(map));
+		return false;
+	}
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		const struct ynode *key = map->items[i];
+		size_t k;
+
+		if (key->kind != Y_SCALAR) {
+			if (key->kind != Y_BAD)
+				diag(c, key, "%s: a key must be a name, found %s", where,
+				     kind_name(key));
+			ok = false;
+			continue;
+		}
+		for (k = 0; k < nknown; k++)
+			if (!strcmp(key->text, known[k]))
+				break;
+		if (k == nknown) {
+			diag(c, key, "%s: unknown key '%s'%s", where, key->text,
+			     known_keys(buf, sizeof(buf), key->text, known, nknown));
+			ok = false;
+			continue;
+		}
+		if (vals[k]) {
+			for (size_t j = 0; j < i; j += 2)
+				if (map->items[j]->kind == Y_SCALAR &&
+				    !strcmp(map->items[j]->text, key->text)) {
+					diag(c, key, "%s: duplicate key '%s' (first at %u:%u)",
+					     where, key->text, map->items[j]->line,
+					     map->items[j]->col);
+					break;
+				}
+			ok = false;
+			continue;
+		}
+		vals[k] = map->items[i + 1];
+	}
+	return ok;
+}
+
+#define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A list of strings; a lone string is a list of one. Returns the count, items in *out. */
+static size_t get_list(struct ctx *c, const struct ynode *node, const char *where,
+		       const struct ynode ***out)
+{
+	static const struct ynode *one[1];
+
+	if (node->kind == Y_SCALAR) {
+		one[0] = node;
+		*out = one;
+		return 1;
+	}
+	if (node->kind != Y_SEQ) {
+		if (node->kind != Y_BAD)
+			diag(c, node, "%s: expected a list, found %s", where, kind_name(node));
+		*out = NULL;
+		return 0;
+	}
+	*out = (const struct ynode **)node->items;
+	return node->n;
+}
+
+/* Parameter words: "a=1 b=2" or [a=1, b=2]. */
+static bool get_params(struct ctx *c, const struct ynode *node, const char *where, char ***words,
+		       int *n)
+{
+	const struct ynode **items;
+	size_t count = get_list(c, node, where, &items);
+	char w[160];
+	bool ok = items != NULL;
+
+	for (size_t i = 0; i < count; i++) {
+		char *text, *copy, *save = NULL;
+
+		snprintf(w, sizeof(w), "%s[%zu]", where, i);
+		if (!get_string(c, items[i], node->kind == Y_SEQ ? w : where, &text)) {
+			ok = false;
+			continue;
+		}
+		copy = xstrdup(text);
+		for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
+			*words = xrealloc(*words, (*n + 1) * sizeof(**words));
+			(*words)[(*n)++] = xstrdup(t);
+		}
+		free(copy);
+	}
+	return ok;
+}
+
+/* ---- names from the catalogs ---- */
+
+static void names_add(struct names *names, const char *s)
+{
+	for (size_t i = 0; i < names->n; i++)
+		if (!strcmp(names->v[i], s))
+			return;
+	names->v = xrealloc(names->v, (names->n + 1) * sizeof(*names->v));
+	names->v[names->n++] = s;
+}
+
+static void gather_names(struct ctx *c)
+{
+	const struct catalog *cat = c->cat;
+
+	for (unsigned int p = 0; cat && p < cat->npacks; p++) {
+		const struct cat_pack *pack = cat->packs[p];
+
+		/* The runtime's own messages are no pack's rules: ddv off cannot reach them. */
+		if (!strcmp(pack->name, CATALOG_RUNTIME_PACK))
+			continue;
+		names_add(&c->packs, pack->name);
+		for (unsigned int f = 0; f < pack->nfuncs; f++) {
+			if (pack->funcs[f].symbol)
+				names_add(&c->funcs, pack->funcs[f].symbol);
+			if (pack->funcs[f].api)
+				names_add(&c->funcs, pack->funcs[f].api);
+		}
+		for (unsigned int m = 0; m < pack->nmsgs; m++)
+			if (pack->msgs[m].rule_id)
+				names_add(&c->rules, pack->msgs[m].rule_id);
+	}
+}
+
+/* A function name as ddv trace/inject/off take it; "all" when allow_all. */
+static bool get_function(struct ctx *c, const struct ynode *node, const char *where,
+			 bool allow_all, char **out)
+{
+	char buf[160];
+
+	if (!get_string(c, node, where, out))
+		return false;
+	if (!strcmp(*out, "all")) {
+		if (allow_all)
+			return true;
+		diag(c, node, "%s: one function, not 'all'", where);
+		return false;
+	}
+	if (!c->funcs.n)
+		return true;	/* no catalog: the runtime checks it when applied */
+	for (size_t i = 0; i < c->funcs.n; i++)
+		if (!strcmp(c->funcs.v[i], *out))
+			return true;
+	diag(c, node, "%s: no pack probes a function '%s'%s", where, *out,
+	     suggest(buf, sizeof(buf), *out, c->funcs.v, c->funcs.n));
+	return false;
+}
+
+/* ---- the plan ---- */
+
+static void add_step(struct ctx *c, const struct ynode *at, ...)
+{
+	struct yconf *conf = c->conf;
+	struct yconf_step *step;
+	const char *word;
+	va_list ap;
+
+	conf->steps = xrealloc(conf->steps, (conf->nsteps + 1) * sizeof(*conf->steps));
+	step = &conf->steps[conf->nsteps++];
+	*step = (struct yconf_step){ .line = at->line, .col = at->col };
+	va_start(ap, at);
+	while ((word = va_arg(ap, const char *))) {
+		step->argv = xrealloc(step->argv, (step->argc + 2) * sizeof(*step->argv));
+		step->argv[step->argc++] = xstrdup(word);
+	}
+	va_end(ap);
+	step->argv[step->argc] = NULL;
+}
+
+/* "ddv inject plan" words: KEY=VALUE, space-separated, split when the step is made. */
+static void plan_word(struct ctx *c, const struct ynode *at, const char *key, const char *value)
+{
+	if (!c->plan_words.len) {
+		c->plan_line = at->line;
+		c->plan_col = at->col;
+	}
+	sb_printf(&c->plan_words, "%s%s=%s", c->plan_words.len ? " " : "", key, value);
+}
+
+static void plan_u64(struct ctx *c, const struct ynode *at, const char *key, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	plan_word(c, at, key, buf);
+}
+
+/* ---- the sections ---- */
+
+static void check_target(struct ctx *c, const struct ynode *node)
+{
+	static const char *const keys[] = { "driver", "params", "timeout" };
+	const struct ynode *v[NKEYS(keys)];
+	struct yconf *conf = c->conf;
+	uint64_t timeout;
+	char *driver;
+
+	if (node->kind == Y_SCALAR) {
+		if (get_string(c, node, "target", &driver))
+			conf->driver = xstrdup(driver);
+		return;
+	}
+	check_map(c, node, "target", keys, NKEYS(keys), v);
+	if (node->kind != Y_MAP)
+		return;
+	if (!v[0])
+		diag(c, node, "target: missing 'driver' (a module name or a .ko file)");
+	else if (get_string(c, v[0], "target.driver", &driver))
+		conf->driver = xstrdup(driver);
+	if (v[1])
+		get_params(c, v[1], "target.params", &conf->driver_params, &conf->ndriver_params);
+	if (v[2] && get_u64(c, v[2], "target.timeout", false, 1, 86400, &timeout))
+		conf->load_timeout = timeout;
+}
+
+static void check_runtime(struct ctx *c, const struct ynode *node)
+{
+	static const char *const keys[] = { "modules", "params" };
+	const struct ynode *v[NKEYS(keys)];
+	struct yconf *conf = c->conf;
+	char *dir;
+
+	check_map(c, node, "runtime", keys, NKEYS(keys), v);
+	if (v[0] && get_string(c, v[0], "runtime.modules", &dir))
+		conf->modules_dir = xstrdup(dir);
+	if (v[1])
+		get_params(c, v[1], "runtime.params", &conf->runtime_params,
+			   &conf->nruntime_params);
+}
+
+/* A pack by name ("linux": ddv-linux.ko in the pack directory) or by path to its .ko. */
+static bool is_pack_path(const char *s)
+{
+	size_t len = strlen(s);
+
+	return strchr(s, '/') || (len > 3 && !strcmp(s + len - 3, ".ko"));
+}
+
+static void check_packs(struct ctx *c, const struct ynode *node)
+{
+	const struct ynode **items;
+	size_t n = get_list(c, node, "packs", &items);
+	struct yconf *conf = c->conf;
+	char where[64], buf[160];
+
+	for (size_t i = 0; i < n; i++) {
+		char *pack;
+
+		snprintf(where, sizeof(where), "packs[%zu]", i);
+		if (!get_string(c, items[i], where, &pack))
+			continue;
+		if (!is_pack_path(pack) && c->packs.n) {
+			size_t k;
+
+			for (k = 0; k < c->packs.n; k++)
+				if (!strcmp(c->packs.v[k], pack))
+					break;
+			if (k == c->packs.n) {
+				diag(c, items[i], "%s: no catalog describes a pack '%s'%s", where,
+				     pack, suggest(buf, sizeof(buf), pack, c->packs.v,
+						   c->packs.n));
+				continue;
+			}
+		}
+		conf->packs = xrealloc(conf->packs, (conf->npacks + 1) * sizeof(*conf->packs));
+		conf->packs[conf->npacks++] = xstrdup(pack);
+	}
+}
+
+/* The trace levels of ddv trace, in enum ddv_trace_level's order. */
+static const char *const trace_levels[] = { "off", "violation", "calls", "stack" };
+
+static void check_log(struct ctx *c, const struct ynode *node)
+{
+	static const char *const keys[] = { "level", "functions" };
+	const struct ynode *v[NKEYS(keys)], **items;
+	const char *level;
+	char where[64];
+	size_t n;
+
+	if (!check_map(c, node, "log", keys, NKEYS(keys), v) && node->kind != Y_MAP)
+		return;
+	if (!v[0]) {
+		diag(c, node, "log: missing 'level' (off, violation, calls or stack)");
+		return;
+	}
+	/* A bad level still lets the functions be checked: every error in one run. */
+	if (!get_word(c, v[0], "log.level", "level", trace_levels, NKEYS(trace_levels), &level))
+		level = NULL;
+	if (!v[1]) {
+		if (level)
+			add_step(c, v[0], "trace", "all", level, NULL);
+		return;
+	}
+	n = get_list(c, v[1], "log.functions", &items);
+	for (size_t i = 0; i < n; i++) {
+		char *func;
+
+		snprintf(where, sizeof(where), "log.functions[%zu]", i);
+		if (get_function(c, items[i], where, true, &func) && level)
+			add_step(c, items[i], "trace", func, level, NULL);
+	}
+}
+
+static void check_features(struct ctx *c, const struct ynode *node)
+{
+	static const char *const keys[] = { "leak-check" };
+	const struct ynode *v[NKEYS(keys)];
+	bool on;
+
+	check_map(c, node, "features", keys, NKEYS(keys), v);
+	if (v[0] && get_bool(c, v[0], "features.leak-check", &on) && !on)
+		diag(c, v[0], "features.leak-check: false is not supported: the runtime checks "
+		     "for leaks at every unload (switch single rules off with rules.off)");
+}
+
+static void check_rules(struct ctx *c, const struct ynode *node)
+{
+	static const char *const keys[] = { "off" };
+	const struct ynode *v[NKEYS(keys)], **items;
+	char where[64], buf[160];
+	size_t n;
+
+	check_map(c, node, "rules", keys, NKEYS(keys), v);
+	if (!v[0])
+		return;
+	n = get_list(c, v[0], "rules.off", &items);
+	for (size_t i = 0; i < n; i++) {
+		char *rule;
+		size_t k;
+
+		snprintf(where, sizeof(where), "rules.off[%zu]", i);
+		if (!get_string(c, items[i], where, &rule))
+			continue;
+		if (!strchr(rule, '.')) {
+			diag(c, items[i], "%s: '%s' is no rule id (PACK-AREA.NAME, like heap.leak); "
+			     "functions go in functions.off", where, rule);
+			continue;
+		}
+		for (k = 0; k < c->rules.n; k++)
+			if (!strcmp(c->rules.v[k], rule))
+				break;
+		if (c->rules.n && k == c->rules.n) {
+			diag(c, items[i], "%s: no rule '%s' in the catalogs%s", where, rule,
+			     suggest(buf, sizeof(buf), rule, c->rules.v, c->rules.n));
+			continue;
+		}
+		add_step(c, items[i], "off", rule, NULL);
+	}
+}
+
+static void check_functions(struct ctx *c, const struct ynode *node)
+{
+	static const char *const keys[] = { "off" };
+	const struct ynode *v[NKEYS(keys)], **items;
+	char where[64];
+	size_t n;
+
+	check_map(c, node, "functions", keys, NKEYS(keys), v);
+	if (!v[0])
+		return;
+	n = get_list(c, v[0], "functions.off", &items);
+	for (size_t i = 0; i < n; i++) {
+		char *func;
+
+		snprintf(where, sizeof(where), "functions.off[%zu]", i);
+		if (get_function(c, items[i], where, false, &func))
+			add_step(c, items[i], "off", func, NULL);
+	}
+}
+
+/* Each inject entry is one mode, or the filter. */
+enum inject_kind { IK_NTH, IK_NTH_ANY, IK_RANDOM, IK_MEMORY, IK_LOCKS, IK_FILTER };
+static const char *const inject_modes[] = { "nth", "nth-any", "random", "memory", "locks" };
+
+/* Only one entry may set each part of the one whole-driver plan. */
+static bool plan_part(struct ctx *c, const struct ynode *item, const char *where, int part,
+		      const char *name)
+{
+	const struct ynode *first = c->plan_part[part];
+
+	if (first) {
+		diag(c, item, "%s: a second '%s' entry (the first is at %u:%u): the runtime "
+		     "has one plan per driver, put its keys in one entry", where, name, first->line,
+		     first->col);
+		return false;
+	}
+	c->plan_part[part] = item;
+	return true;
+}
+
+static void check_memory(struct ctx *c, const struct ynode *item, const char *where)
+{
+	static const char *const keys[] = { "mode", "percent", "fail-size", "budget",
+					    "contig-percent", "contig-min-size" };
+	const struct ynode *v[NKEYS(keys)];
+	char w[96], *pct;
+	uint64_t size;
+
+	check_map(c, item, where, keys, NKEYS(keys), v);
+	if (!plan_part(c, item, where, 0, "memory"))
+		return;
+	if (!v[1] && !v[2] && !v[3] && !v[4]) {
+		diag(c, item, "%s: mode memory needs percent, fail-size, budget or contig-percent",
+		     where);
+		return;
+	}
+	snprintf(w, sizeof(w), "%s.percent", where);
+	if (v[1] && get_percent(c, v[1], w, &pct))
+		plan_word(c, item, "mem-rate", pct);
+	snprintf(w, sizeof(w), "%s.fail-size", where);
+	if (v[2] && get_u64(c, v[2], w, true, 1, UINT64_MAX, &size))
+		plan_u64(c, item, "mem-size-min", size);
+	snprintf(w, sizeof(w), "%s.budget", where);
+	if (v[3] && get_u64(c, v[3], w, true, 1, UINT64_MAX, &size))
+		plan_u64(c, item, "mem-budget", size);
+	snprintf(w, sizeof(w), "%s.contig-percent", where);
+	if (v[4] && get_percent(c, v[4], w, &pct))
+		plan_word(c, item, "mem-contig-rate", pct);
+	snprintf(w, sizeof(w), "%s.contig-min-size", where);
+	if (v[5] && !v[4])
+		diag(c, v[5], "%s: needs contig-percent (the chance to fail such an allocation)",
+		     w);
+	else if (v[5] && get_u64(c, v[5], w, true, 0, UINT64_MAX, &size))
+		plan_u64(c, item, "mem-contig-min", size);
+}
+
+static void check_locks(struct ctx *c, const struct ynode *item, const char *where)
+{
+	static const char *const keys[] = { "mode", "trylock-fail-percent", "delay-percent",
+					    "delay-max-us" };
+	const struct ynode *v[NKEYS(keys)];
+	char w[96], *pct;
+	uint64_t us;
+
+	check_map(c, item, where, keys, NKEYS(keys), v);
+	if (!plan_part(c, item, where, 1, "locks"))
+		return;
+	if (!v[1] && !v[2] && !v[3]) {
+		diag(c, item, "%s: mode locks needs trylock-fail-percent or delay-percent",
+		     where);
+		return;
+	}
+	snprintf(w, sizeof(w), "%s.trylock-fail-percent", where);
+	if (v[1] && get_percent(c, v[1], w, &pct))
+		plan_word(c, item, "trylock-rate", pct);
+	if (!v[2] != !v[3]) {
+		diag(c, v[2] ? v[2] : v[3], "%s: delay-percent and delay-max-us go together (how "
+		     "often a lock waits, and at most how long)", where);
+		return;
+	}
+	snprintf(w, sizeof(w), "%s.delay-percent", where);
+	if (v[2] && get_percent(c, v[2], w, &pct))
+		plan_word(c, item, "lock-delay-rate", pct);
+	snprintf(w, sizeof(w), "%s.delay-max-us", where);
+	/* ddv inject takes nanoseconds; a second is plenty for a lock to wait. */
+	if (v[3] && get_u64(c, v[3], w, false, 1, 1000000, &us))
+		plan_u64(c, item, "lock-delay-max", us * 1000);
+}
+
+static void check_filter(struct ctx *c, const struct ynode *item, const struct ynode *filter,
+			 const char *where)
+{
+	static const char *const keys[] = { "phase", "task", "start-delay-ms", "caller" };
+	static const char *const phases[] = { "any", "init", "after-init" };
+	const struct ynode *v[NKEYS(keys)];
+	const char *phase;
+	char w[96];
+	uint64_t n;
+
+	if (item->n != 2) {
+		diag(c, item, "%s: a filter entry has only the key 'filter'", where);
+		return;
+	}
+	snprintf(w, sizeof(w), "%s.filter", where);
+	check_map(c, filter, w, keys, NKEYS(keys), v);
+	if (!plan_part(c, item, where, 2, "filter"))
+		return;
+	snprintf(w, sizeof(w), "%s.filter.phase", where);
+	if (v[0] && get_word(c, v[0], w, "phase", phases, NKEYS(phases), &phase))
+		plan_word(c, item, "phase", phase);
+	snprintf(w, sizeof(w), "%s.filter.task", where);
+	if (v[1] && get_u64(c, v[1], w, false, 1, 4194304, &n))
+		plan_u64(c, item, "task", n);
+	snprintf(w, sizeof(w), "%s.filter.start-delay-ms", where);
+	if (v[2] && get_u64(c, v[2], w, false, 0, UINT64_MAX / 1000000, &n))
+		plan_u64(c, item, "start-delay", n * 1000000);
+	if (v[3])
+		diag(c, v[3], "%s.filter.caller: not supported here: the runtime filters callers "
+		     "by address, known only once the driver is loaded, and ddv run arms the "
+		     "plan before it loads (after ddv run: ddv inject plan caller=DRIVER:FUNC)",
+		     where);
+}
+
+/* Per-function and any-function modes: their steps follow the plan's. */
+static void check_mode(struct ctx *c, const struct ynode *item, const char *where,
+		       enum inject_kind kind)
+{
+	static const char *const nth_keys[] = { "mode", "function", "n" };
+	static const char *const any_keys[] = { "mode", "n" };
+	static const char *const random_keys[] = { "mode", "function", "percent", "consecutive" };
+	const struct ynode *v[4];
+	char w[96], nbuf[32], kbuf[32], *func, *pct;
+	uint64_t n, k;
+
+	switch (kind) {
+	case IK_NTH:
+		check_map(c, item, where, nth_keys, NKEYS(nth_keys), v);
+		if (!v[1] || !v[2]) {
+			diag(c, item, "%s: mode nth needs %s", where,
+			     !v[1] && !v[2] ? "function and n" : !v[1] ? "function" : "n");
+			return;
+		}
+		snprintf(w, sizeof(w), "%s.function", where);
+		if (!get_function(c, v[1], w, false, &func))
+			return;
+		snprintf(w, sizeof(w), "%s.n", where);
+		if (!get_u64(c, v[2], w, false, 1, UINT64_MAX, &n))
+			return;
+		snprintf(nbuf, sizeof(nbuf), "%" PRIu64, n);
+		add_step(c, item, "inject", "nth", func, nbuf, NULL);
+		return;
+	case IK_NTH_ANY:
+		check_map(c, item, where, any_keys, NKEYS(any_keys), v);
+		if (!v[1]) {
+			diag(c, item, "%s: mode nth-any needs n", where);
+			return;
+		}
+		snprintf(w, sizeof(w), "%s.n", where);
+		if (!get_u64(c, v[1], w, false, 1, UINT64_MAX, &n))
+			return;
+		snprintf(nbuf, sizeof(nbuf), "%" PRIu64, n);
+		add_step(c, item, "inject", "nth-any", nbuf, NULL);
+		return;
+	default:
+		check_map(c, item, where, random_keys, NKEYS(random_keys), v);
+		if (!v[2]) {
+			diag(c, item, "%s: mode random needs percent", where);
+			return;
+		}
+		func = "all";
+		snprintf(w, sizeof(w), "%s.function", where);
+		if (v[1] && !get_function(c, v[1], w, true, &func))
+			return;
+		snprintf(w, sizeof(w), "%s.percent", where);
+		if (!get_percent(c, v[2], w, &pct))
+			return;
+		snprintf(w, sizeof(w), "%s.consecutive", where);
+		if (!v[3]) {
+			add_step(c, item, "inject", "random", func, pct, NULL);
+			return;
+		}
+		if (!get_u64(c, v[3], w, false, 0, UINT32_MAX, &k))
+			return;
+		snprintf(kbuf, sizeof(kbuf), "%" PRIu64, k);
+		add_step(c, item, "inject", "random", func, pct, "--consecutive", kbuf, NULL);
+		return;
+	}
+}
+
+static void check_inject(struct ctx *c, const struct ynode *node)
+{
+	struct yconf *conf = c->conf;
+	size_t first_step = conf->nsteps;
+	char where[64], mode_where[80];
+
+	if (node->kind != Y_SEQ) {
+		if (node->kind != Y_BAD)
+			diag(c, node, "inject: expected a list of modes, found %s", kind_name(node));
+		return;
+	}
+	/* Whatever an earlier run armed goes first: the file says the whole plan. */
+	add_step(c, node, "inject", "off", NULL);
+	for (size_t i = 0; i < node->n; i++) {
+		const struct ynode *item = node->items[i], *mode = NULL, *filter = NULL;
+		const char *name;
+
+		snprintf(where, sizeof(where), "inject[%zu]", i);
+		if (item->kind != Y_MAP) {
+			if (item->kind != Y_BAD)
+				diag(c, item, "%s: expected a mapping with 'mode' or 'filter', "
+				     "found %s", where, kind_name(item));
+			continue;
+		}
+		for (size_t k = 0; k + 1 < item->n; k += 2) {
+			const struct ynode *key = item->items[k];
+
+			if (key->kind == Y_SCALAR && !strcmp(key->text, "mode") && !mode)
+				mode = item->items[k + 1];
+			if (key->kind == Y_SCALAR && !strcmp(key->text, "filter") && !filter)
+				filter = item->items[k + 1];
+		}
+		if (mode && filter) {
+			diag(c, item, "%s: 'mode' or 'filter', not both (the filter applies to "
+			     "every mode)", where);
+			continue;
+		}
+		if (filter) {
+			check_filter(c, item, filter, where);
+			continue;
+		}
+		if (!mode) {
+			diag(c, item, "%s: missing 'mode' (nth, nth-any, random, memory, locks) "
+			     "or 'filter'", where);
+			continue;
+		}
+		snprintf(mode_where, sizeof(mode_where), "%s.mode", where);
+		if (!get_word(c, mode, mode_where, "mode", inject_modes, NKEYS(inject_modes), &name))
+			continue;
+		if (!strcmp(name, "memory"))
+			check_memory(c, item, where);
+		else if (!strcmp(name, "locks"))
+			check_locks(c, item, where);
+		else
+			check_mode(c, item, where, !strcmp(name, "nth") ? IK_NTH :
+				   !strcmp(name, "nth-any") ? IK_NTH_ANY : IK_RANDOM);
+	}
+	/* The plan replaces the whole plan: it goes before the modes that add to it. */
+	if (c->plan_words.len) {
+		struct yconf_step step = { .line = c->plan_line, .col = c->plan_col };
+		char *copy = xstrdup(c->plan_words.s), *save = NULL;
+
+		step.argv = xmalloc(2 * sizeof(*step.argv));
+		step.argv[step.argc++] = xstrdup("inject");
+		step.argv[step.argc++] = xstrdup("plan");
+		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+			step.argv = xrealloc(step.argv, (step.argc + 2) * sizeof(*step.argv));
+			step.argv[step.argc++] = xstrdup(t);
+		}
+		step.argv[step.argc] = NULL;
+		free(copy);
+		conf->steps = xrealloc(conf->steps, (conf->nsteps + 1) * sizeof(*conf->steps));
+		memmove(&conf->steps[first_step + 2], &conf->steps[first_step + 1],
+			(conf->nsteps - first_step - 1) * sizeof(*conf->steps));
+		conf->steps[first_step + 1] = step;
+		conf->nsteps++;
+	}
+}
+
+static void check_suppress(struct ctx *c, const struct ynode *node)
+{
+	diag(c, node, "suppress: not supported yet: ddv report has no suppressions by stack "
+	     "pattern (switch a rule off everywhere with rules.off)");
+}
+
+static void check_root(struct ctx *c, const struct ynode *root)
+{
+	static const char *const keys[] = { "target", "runtime", "packs", "log", "features",
+					    "rules", "functions", "suppress", "inject" };
+	static void (*const check[])(struct ctx *, const struct ynode *) = {
+		check_target, check_runtime, check_packs, check_log, check_features,
+		check_rules, check_functions, check_suppress, check_inject,
+	};
+	const struct ynode *v[NKEYS(keys)];
+
+	if (!root || root->kind == Y_NULL) {
+		diag_at(c, root ? root->line : 1, root ? root->col : 1,
+			"empty configuration: 'target' is required");
+		return;
+	}
+	if (root->kind != Y_MAP) {
+		if (root->kind != Y_BAD)
+			diag(c, root, "expected a mapping of settings (target:, inject:...), "
+			     "found %s", kind_name(root));
+		return;
+	}
+	check_map(c, root, "configuration", keys, NKEYS(keys), v);
+	/* Settings apply in the order of keys[], whatever the file's order. */
+	for (size_t i = 0; i < NKEYS(keys); i++)
+		if (v[i])
+			check[i](c, v[i]);
+	if (!v[0])
+		diag(c, root, "missing 'target' (the driver to check: target: { driver: NAME })");
+}
+
+static int diag_cmp(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+unsigned int yconf_parse(struct yconf *conf, const char *file, const void *data, size_t size,
+			 const struct catalog *cat)
+{
+	struct ctx c = { .conf = conf, .cat = cat, .data = data, .size = size };
+	struct ynode *root = NULL;
+
+	memset(conf, 0, sizeof(*conf));
+	conf->file = xstrdup(file);
+	if (size > YCONF_MAX_SIZE) {
+		diag_at(&c, 1, 1, "%zu bytes: a configuration is at most %d bytes", size,
+			YCONF_MAX_SIZE);
+	} else {
+		gather_names(&c);
+		if (!yaml_parser_initialize(&c.parser)) {
+			ddv_error(ENOMEM, "libyaml");
+			exit(EXIT_ERROR);
+		}
+		yaml_parser_set_input_string(&c.parser, data, size);
+		root = read_tree(&c);
+		yaml_parser_delete(&c.parser);
+		if (!c.fatal)
+			check_root(&c, root);
+	}
+	qsort(c.diags, c.ndiags, sizeof(*c.diags), diag_cmp);
+	for (size_t i = 0; i < c.ndiags; i++) {
+		sb_printf(&conf->errors, "%s:%u:%u: error: %s\n", file, c.diags[i].line,
+			  c.diags[i].col, c.diags[i].msg);
+		free(c.diags[i].msg);
+	}
+	conf->nerrors = c.ndiags;
+	free(c.diags);
+	free(c.funcs.v);
+	free(c.rules.v);
+	free(c.packs.v);
+	sb_free(&c.plan_words);
+	node_free(root);
+	return conf->nerrors;
+}
+
+unsigned int yconf_load(struct yconf *conf, const char *file, const struct catalog *cat)
+{
+	unsigned int n;
+	size_t size;
+	void *data;
+	int err;
+
+	err = read_whole_file(file, &data, &size);
+	if (err) {
+		memset(conf, 0, sizeof(*conf));
+		conf->file = xstrdup(file);
+		sb_printf(&conf->errors, "%s: error: %s\n", file, strerror(err < 0 ? -err : err));
+		conf->nerrors = 1;
+		return 1;
+	}
+	n = yconf_parse(conf, file, data, size, cat);
+	free(data);
+	return n;
+}
+
+/* A word as a shell reads it back. */
+static void shell_word(struct strbuf *out, const char *w)
+{
+	bool plain = *w;
+
+	for (const char *p = w; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			    "_./:=,+-@%", *p))
+			plain = false;
+	sb_puts(out, " ");
+	if (plain) {
+		sb_puts(out, w);
+		return;
+	}
+	sb_puts(out, "'");
+	for (const char *p = w; *p; p++)
+		sb_puts(out, *p == '\'' ? "'\\''" : (char[2]){ *p, 0 });
+	sb_puts(out, "'");
+}
+
+void yconf_plan_text(const struct yconf *conf, struct strbuf *out)
+{
+	if (conf->npacks) {
+		sb_puts(out, "# packs:");
+		for (size_t i = 0; i < conf->npacks; i++)
+			shell_word(out, conf->packs[i]);
+		sb_puts(out, "\n");
+	}
+	sb_puts(out, "ddv start");
+	if (conf->modules_dir) {
+		sb_puts(out, " --modules");
+		shell_word(out, conf->modules_dir);
+	}
+	for (int i = 0; i < conf->nruntime_params; i++)
+		shell_word(out, conf->runtime_params[i]);
+	sb_puts(out, "\n");
+	for (size_t i = 0; i < conf->nsteps; i++) {
+		sb_puts(out, "ddv");
+		for (int a = 0; a < conf->steps[i].argc; a++)
+			shell_word(out, conf->steps[i].argv[a]);
+		sb_puts(out, "\n");
+	}
+	sb_puts(out, "ddv load");
+	if (conf->load_timeout)
+		sb_printf(out, " --timeout %lu", conf->load_timeout);
+	shell_word(out, conf->driver ? conf->driver : "?");
+	for (int i = 0; i < conf->ndriver_params; i++)
+		shell_word(out, conf->driver_params[i]);
+	sb_puts(out, "\n");
+}
+
+static void free_words(char **words, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(words[i]);
+	free(words);
+}
+
+void yconf_free(struct yconf *conf)
+{
+	free(conf->file);
+	free(conf->driver);
+	free_words(conf->driver_params, conf->ndriver_params);
+	free(conf->modules_dir);
+	free_words(conf->runtime_params, conf->nruntime_params);
+	free_words(conf->packs, (int)conf->npacks);
+	for (size_t i = 0; i < conf->nsteps; i++)
+		free_words(conf->steps[i].argv, conf->steps[i].argc);
+	free(conf->steps);
+	sb_free(&conf->errors);
+	memset(conf, 0, sizeof(*conf));
+}
