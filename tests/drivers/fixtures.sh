@@ -48,9 +48,31 @@ fixture_session() {
 "
 }
 
+# fixture_campaign LABEL MODULE [OPTION...]: one ddv session in the VM that
+# runs `ddv campaign exhaustive OPTION... MODULE`, keeps its output and exit
+# status, then ddv report --json and ddv stop (which may fail after a hang or
+# an oops: the judging is the host's, on the output).
+fixture_campaign() {
+	fixture_sessions="${fixture_sessions}campaign $*
+"
+}
+
 # The guest's side of fixture_session; its cases are named after LABEL.
 fixture_guest_session='
 hang_timeout=20
+campaign() {
+	label=$1 m=$2
+	shift 2
+	out=/out/$label
+	mkdir -p "$out"
+	check "$label: ddv start" ddv start
+	ddv campaign exhaustive "$@" "$m" >"$out/campaign.txt" 2>&1
+	echo $? >"$out/campaign.status"
+	cat "$out/campaign.txt"
+	ddv report --json >"$out/report.json" 2>"$out/report.err"
+	echo $? >"$out/report.status"
+	ddv stop
+}
 session() {
 	label=$1 m=$2 load=$3
 	shift 3
@@ -148,6 +170,36 @@ fixture_ddv_vm() {
 fixture_use() {
 	fixture_report=$vm_out/$1/report.json
 	fixture_report_status=$vm_out/$1/report.status
+	fixture_campaign_out=$vm_out/$1/campaign.txt
+	fixture_campaign_status=$vm_out/$1/campaign.status
+}
+
+# fixture_expect_campaign LABEL STATUS: the campaign ran and exited STATUS
+# (ddv(8): 0 no finding, 3 findings, 5 stopped by a hang).
+fixture_expect_campaign() {
+	if [ ! -f "$fixture_campaign_out" ]; then
+		fail "$1: the campaign ran" "no output came back"
+		return 1
+	fi
+	check_host "$1: ddv campaign exhaustive exits $2" \
+		test "$(cat "$fixture_campaign_status" 2>/dev/null)" = "$2"
+}
+
+# fixture_campaign_says LABEL CASE REGEX: a line of the campaign's output
+# matches the extended REGEX.
+fixture_campaign_says() {
+	if grep -qE -- "$3" "$fixture_campaign_out" 2>/dev/null; then
+		pass "$1: $2"
+	else
+		fail "$1: $2" "no line of the campaign's output matches '$3'"
+		cat "$fixture_campaign_out" >&2 2>/dev/null
+	fi
+}
+
+# fixture_campaign_loads: how many loads the campaign's summary line counts.
+fixture_campaign_loads() {
+	sed -n 's/^campaign [^:]*: \([0-9]*\) loads,.*/\1/p' "$fixture_campaign_out" |
+		tail -n 1
 }
 
 # fixture_site MODULE SYMBOL [NTH]: the driver's NTH (default first) call
