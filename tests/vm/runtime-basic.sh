@@ -323,6 +323,27 @@ check "e1000's calls seen after attach ($calls)" test "${calls:-0}" -gt 0
 check "detach from e1000" eval "rtctl detach 1 | grep -q ok"
 ip link set eth0 down
 check "e1000 unloads after detach" rmmod e1000
+
+# Two drivers under test at once: each call and each finding goes to its own driver.
+check "target the self-test driver and e1000" \
+	eval "rtctl target $DUT /root/sites.txt | grep -q '^dut 1 ' &&
+	      rtctl target $e1000 /root/e1000-sites.txt | grep -q '^dut 2 '"
+check "both load" eval "rtctl load $e1000 | grep -q loaded && rtctl load $DUT 'leak=1' | grep -q loaded"
+ip link set eth0 up
+sleep 2
+ip link set eth0 down
+c1=$(status_field 1 calls)
+c2=$(status_field 2 calls)
+check "calls counted per driver ($c1, $c2)" eval "[ ${c1:-0} -gt 1000 ] && [ ${c2:-0} -gt 5 ]"
+check "both unload" eval "rmmod rt_selftest && rmmod e1000"
+dump_log two sites.txt
+check "the self-test driver's leak is its own" \
+	eval "grep -A1 'msg=1:1 args=0x[0-9a-f]*,0x4d\$' /root/two.txt | grep -q 'ddv.at args=0x1,'"
+check "driver 1 went with 1 leak, driver 2 (e1000) with none" \
+	eval "grep -q 'ddv.driver-going args=0x1,0x1,' /root/two.txt &&
+	      grep -q 'ddv.driver-going args=0x2,0,' /root/two.txt"
+rtctl detach 1 >/dev/null
+rtctl detach 2 >/dev/null
 check "the pack unloads" rmmod ddv-linux
 check "ddv unloads" rmmod ddv
 check "kernel sound" kernel_sound
