@@ -51,6 +51,10 @@ check_PROGRAMS += tests/cli/test_state
 TESTS += tests/cli/test_state
 tests_cli_test_state_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_state_LDADD = $(CLI_TEST_LIBS)
+check_PROGRAMS += tests/cli/test_yamlconf
+TESTS += tests/cli/test_yamlconf
+tests_cli_test_yamlconf_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
+tests_cli_test_yamlconf_LDADD = $(CLI_TEST_LIBS)
 TESTS += tests/cli/cli.test
 EXTRA_DIST += tests/cli/cli.test
 
