@@ -133,7 +133,8 @@ static const char *env_or(const char *name, const char *fallback)
 static int vm_usage(FILE *f)
 {
 	fprintf(f, "usage: ddv vm [--nic MODEL] [--add FILE]... [--module NAME]... [--timeout S]\n"
-		   "              [--smp N] [--mem SIZE] [--qemu ARGS] [--out DIR] -- COMMAND...\n"
+		   "              [--smp N] [--mem SIZE] [--qemu ARGS] [--out DIR] [--log FILE]\n"
+		   "              -- COMMAND...\n"
 		   "Each COMMAND is a shell line run in the guest, e.g.\n"
 		   "  ddv vm --nic e1000 -- 'ddv start; ddv load e1000; ddv unload e1000; ddv report'\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
@@ -150,6 +151,7 @@ int cmd_vm(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'M' },
 		{ "qemu", required_argument, NULL, 'q' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -163,7 +165,7 @@ int cmd_vm(int argc, char **argv)
 	ssize_t len;
 	pid_t pid;
 
-	while ((opt = getopt_long(argc, argv, "+n:a:m:t:s:M:q:o:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+n:a:m:t:s:M:q:o:l:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			/* vm/run adds the NIC and the Debian modules that drive it. */
@@ -193,6 +195,11 @@ int cmd_vm(int argc, char **argv)
 			break;
 		case 'o':
 			out_dir = optarg;
+			break;
+		case 'l':
+			/* The serial console, kept: what a guest that died still said. */
+			av_push(&adds, "--log");
+			av_push(&adds, optarg);
 			break;
 		case 'h':
 			return vm_usage(stdout);

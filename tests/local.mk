@@ -55,6 +55,12 @@ check_PROGRAMS += tests/cli/test_yamlconf
 TESTS += tests/cli/test_yamlconf
 tests_cli_test_yamlconf_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_yamlconf_LDADD = $(CLI_TEST_LIBS)
+TESTS += tests/cli/config.test
+EXTRA_DIST += tests/cli/config.test
+check_PROGRAMS += tests/cli/test_campaign
+TESTS += tests/cli/test_campaign
+tests_cli_test_campaign_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
+tests_cli_test_campaign_LDADD = $(CLI_TEST_LIBS)
 TESTS += tests/cli/cli.test
 EXTRA_DIST += tests/cli/cli.test
 

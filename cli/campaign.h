@@ -1,0 +1,81 @@
+/* campaign.h: the exhaustive campaign's pure parts: loop pruning and the journal. */
+#ifndef DDV_CLI_CAMPAIGN_H
+#define DDV_CLI_CAMPAIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * prune.c: which calls of a recorded sequence to fail.
+ *
+ * keys[i] names the i-th fallible call of a clean load (its function, call
+ * site and stack, hashed): equal keys are the same call made again. A run of
+ * r > 2 * keep consecutive repeats of one block (a loop's body) keeps only
+ * its first and last keep repeats; the calls inside a kept repeat are pruned
+ * the same way (nested loops). Every other call is kept. Returns the number of
+ * kept indices, written in increasing order to *out (malloc'ed).
+ */
+#define PRUNE_KEEP 3
+size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **out);
+
+/*
+ * journal.c: what a campaign has learnt, one line per fact, appended and
+ * flushed as it is learnt, so that a crash of the machine loses at most the
+ * line being written (a last line without its newline is ignored).
+ *
+ *   ddv-campaign 1 DRIVER        the first line
+ *   total M                      fallible calls of the clean recording load
+ *   plan N [FUNC@SITE]           a load to try: fail fallible call N (1-based)
+ *   start N                      load N began
+ *   done N STATUS INJECTED FAULT  it ended: STATUS is ok, init-failed, hang,
+ *                                load-failed, crash (the machine died) or
+ *                                lost (the machine was killed: a hang of the
+ *                                whole guest); FAULT the injected call or -
+ *   finding N RULE SITE          a finding of load N
+ *   end                          every planned load was tried
+ */
+enum load_status {
+	LOAD_PENDING,
+	LOAD_OK,
+	LOAD_INIT_FAILED,
+	LOAD_HANG,
+	LOAD_FAILED,
+	LOAD_CRASH,
+	LOAD_LOST,
+	LOAD_NSTATUS
+};
+
+struct journal_finding {
+	char *rule;
+	char *site;
+};
+
+struct journal_load {
+	unsigned long n;	/* the fallible call failed (nth-any) */
+	char *expect;		/* the call the recording saw there, or NULL */
+	bool started;
+	enum load_status status;
+	unsigned int injected;
+	char *fault;		/* the injected call, or NULL */
+	struct journal_finding *findings;
+	unsigned int nfindings;
+};
+
+struct journal {
+	char *driver;
+	bool recorded;		/* "total" seen: the plan is complete */
+	unsigned long total;
+	struct journal_load *loads;	/* in plan order */
+	size_t nloads;
+	bool ended;
+};
+
+const char *load_status_name(enum load_status s);
+int journal_parse(struct journal *j, const char *text, size_t len);
+void journal_free(struct journal *j);
+struct journal_load *journal_find(struct journal *j, unsigned long n);
+/* The first planned load not yet done (started ones included), or NULL. */
+struct journal_load *journal_next(struct journal *j);
+
+#endif /* DDV_CLI_CAMPAIGN_H */

@@ -1,0 +1,178 @@
+/*
+ * journal.c: reads the exhaustive campaign's journal (format in campaign.h)
+ * back into what the campaign has learnt, so that it resumes after the last
+ * fact written, on this machine or on another boot of it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "campaign.h"
+
+static const char *const status_names[LOAD_NSTATUS] = {
+	[LOAD_PENDING] = "pending",
+	[LOAD_OK] = "ok",
+	[LOAD_INIT_FAILED] = "init-failed",
+	[LOAD_HANG] = "hang",
+	[LOAD_FAILED] = "load-failed",
+	[LOAD_CRASH] = "crash",
+	[LOAD_LOST] = "lost",
+};
+
+const char *load_status_name(enum load_status s)
+{
+	return s < LOAD_NSTATUS ? status_names[s] : "?";
+}
+
+static enum load_status status_by_name(const char *name)
+{
+	for (int s = LOAD_OK; s < LOAD_NSTATUS; s++)
+		if (!strcmp(name, status_names[s]))
+			return s;
+	return LOAD_NSTATUS;
+}
+
+struct journal_load *journal_find(struct journal *j, unsigned long n)
+{
+	for (size_t i = 0; i < j->nloads; i++)
+		if (j->loads[i].n == n)
+			return &j->loads[i];
+	return NULL;
+}
+
+struct journal_load *journal_next(struct journal *j)
+{
+	for (size_t i = 0; i < j->nloads; i++)
+		if (j->loads[i].status == LOAD_PENDING)
+			return &j->loads[i];
+	return NULL;
+}
+
+static void load_clear_result(struct journal_load *l)
+{
+	for (unsigned int f = 0; f < l->nfindings; f++) {
+		free(l->findings[f].rule);
+		free(l->findings[f].site);
+	}
+	free(l->findings);
+	free(l->fault);
+	l->findings = NULL;
+	l->nfindings = 0;
+	l->fault = NULL;
+	l->injected = 0;
+}
+
+/* One complete line; false when it is not one the journal writes. */
+static bool parse_line(struct journal *j, char *line)
+{
+	char *words[5] = { 0 }, *save = NULL;
+	unsigned int nw = 0;
+	struct journal_load *l;
+	unsigned long n;
+	char *end;
+
+	for (char *w = strtok_r(line, " ", &save); w && nw < 5; w = strtok_r(NULL, " ", &save))
+		words[nw++] = w;
+	if (!nw)
+		return true;
+	if (!strcmp(words[0], "ddv-campaign")) {
+		if (nw != 3 || strcmp(words[1], "1") || j->driver)
+			return false;
+		j->driver = xstrdup(words[2]);
+		return true;
+	}
+	if (!j->driver)
+		return false;	/* nothing before the first line */
+	if (!strcmp(words[0], "end")) {
+		j->ended = true;
+		return true;
+	}
+	if (nw < 2)
+		return false;
+	n = strtoul(words[1], &end, 10);
+	if (*end)
+		return false;
+	if (!strcmp(words[0], "total")) {
+		j->total = n;
+		j->recorded = true;
+		return true;
+	}
+	if (!n)
+		return false;
+	if (!strcmp(words[0], "plan")) {
+		if (j->recorded || journal_find(j, n))
+			return false;
+		j->loads = xrealloc(j->loads, (j->nloads + 1) * sizeof(*j->loads));
+		l = &j->loads[j->nloads++];
+		memset(l, 0, sizeof(*l));
+		l->n = n;
+		l->expect = nw > 2 ? xstrdup(words[2]) : NULL;
+		return true;
+	}
+	l = journal_find(j, n);
+	if (!l)
+		return false;
+	if (!strcmp(words[0], "start")) {
+		/* Another try of the load (a resumed run): what the last try said goes. */
+		load_clear_result(l);
+		l->status = LOAD_PENDING;
+		l->started = true;
+		return true;
+	}
+	if (!strcmp(words[0], "done")) {
+		enum load_status s;
+
+		if (nw != 5 || (s = status_by_name(words[2])) == LOAD_NSTATUS)
+			return false;
+		/* Its findings came before it; a later verdict replaces the fault only. */
+		free(l->fault);
+		l->status = s;
+		l->injected = strtoul(words[3], NULL, 10);
+		l->fault = strcmp(words[4], "-") ? xstrdup(words[4]) : NULL;
+		return true;
+	}
+	if (!strcmp(words[0], "finding")) {
+		if (nw != 4)
+			return false;
+		l->findings = xrealloc(l->findings, (l->nfindings + 1) * sizeof(*l->findings));
+		l->findings[l->nfindings].rule = xstrdup(words[2]);
+		l->findings[l->nfindings].site = xstrdup(words[3]);
+		l->nfindings++;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Fills j from the journal's text; a last line without its newline (the
+ * machine died while writing it) is left out. Returns the number of lines
+ * that made no sense (0 for a journal this program wrote), or -1 when the
+ * text is no journal at all.
+ */
+int journal_parse(struct journal *j, const char *text, size_t len)
+{
+	const char *p = text, *nl;
+	int bad = 0;
+
+	memset(j, 0, sizeof(*j));
+	while ((nl = memchr(p, '\n', len - (p - text)))) {
+		char *line = xstrndup(p, nl - p);
+
+		if (!parse_line(j, line))
+			bad++;
+		free(line);
+		p = nl + 1;
+	}
+	return j->driver ? bad : -1;
+}
+
+void journal_free(struct journal *j)
+{
+	for (size_t i = 0; i < j->nloads; i++) {
+		load_clear_result(&j->loads[i]);
+		free(j->loads[i].expect);
+	}
+	free(j->loads);
+	free(j->driver);
+	memset(j, 0, sizeof(*j));
+}

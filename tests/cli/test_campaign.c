@@ -1,0 +1,321 @@
+/* test_campaign.c: the exhaustive campaign's loop pruning and journal (cli/prune.c, cli/journal.c). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "campaign.h"
+
+/* A sequence from a pattern: each letter a call; "A*100" repeats the group before it. */
+struct seq {
+	uint64_t *keys;
+	size_t n;
+};
+
+static void push(struct seq *s, uint64_t k)
+{
+	s->keys = realloc(s->keys, (s->n + 1) * sizeof(*s->keys));
+	s->keys[s->n++] = k;
+}
+
+static void push_run(struct seq *s, const char *body, size_t times)
+{
+	for (size_t t = 0; t < times; t++)
+		for (const char *c = body; *c; c++)
+			push(s, (uint64_t)*c * 7919);
+}
+
+static size_t plan(const struct seq *s, size_t **out)
+{
+	return prune_plan(s->keys, s->n, 3, out);
+}
+
+static bool has(const size_t *v, size_t n, size_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static void expect_increasing(const size_t *v, size_t n, size_t bound)
+{
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_lt(v[i], bound);
+		if (i)
+			cr_assert_lt(v[i - 1], v[i], "index %zu after %zu", v[i], v[i - 1]);
+	}
+}
+
+Test(prune, no_loop_keeps_every_call)
+{
+	struct seq s = { 0 };
+	size_t *p, n;
+
+	push_run(&s, "ABCDEFGHIJ", 1);
+	push_run(&s, "ABAB", 1);	/* repeats, but too few to prune */
+	n = plan(&s, &p);
+	cr_assert_eq(n, s.n);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(p[i], i);
+	free(p);
+	free(s.keys);
+}
+
+Test(prune, empty_sequence)
+{
+	size_t *p, n = prune_plan(NULL, 0, 3, &p);
+
+	cr_assert_eq(n, 0);
+	free(p);
+}
+
+Test(prune, single_call_loop_keeps_three_at_each_end)
+{
+	struct seq s = { 0 };
+	size_t *p, n;
+
+	push_run(&s, "X", 1);
+	push_run(&s, "A", 10000);
+	push_run(&s, "YZ", 1);
+	n = plan(&s, &p);
+	/* X, A 1..3, A 9998..10000, Y, Z */
+	cr_assert_eq(n, 1 + 6 + 2, "kept %zu", n);
+	expect_increasing(p, n, s.n);
+	for (size_t i = 0; i <= 3; i++)
+		cr_assert(has(p, n, i));
+	for (size_t i = 9998; i <= 10002; i++)
+		cr_assert(has(p, n, i), "index %zu", i);
+	cr_assert(!has(p, n, 4));
+	cr_assert(!has(p, n, 5000));
+	free(p);
+	free(s.keys);
+}
+
+Test(prune, seven_repeats_are_the_threshold)
+{
+	struct seq s = { 0 };
+	size_t *p, n;
+
+	push_run(&s, "AB", 6);	/* 6 repeats = 2 x 3: nothing to save */
+	n = plan(&s, &p);
+	cr_assert_eq(n, 12);
+	free(p);
+	free(s.keys);
+	memset(&s, 0, sizeof(s));
+	push_run(&s, "AB", 7);	/* 7: the middle one goes */
+	n = plan(&s, &p);
+	cr_assert_eq(n, 12);
+	cr_assert(!has(p, n, 6) && !has(p, n, 7));
+	free(p);
+	free(s.keys);
+}
+
+Test(prune, long_body_loops)
+{
+	struct seq s = { 0 };
+	const char *body = "abcdefghijklmnopqrstuvwxyz0123456789";	/* 36 calls a repeat */
+	size_t *p, n, len = strlen(body);
+
+	push_run(&s, "S", 1);
+	push_run(&s, body, 500);
+	push_run(&s, "E", 1);
+	n = plan(&s, &p);
+	cr_assert_eq(n, 1 + 6 * len + 1, "kept %zu", n);
+	expect_increasing(p, n, s.n);
+	/* The first three and last three repeats whole. */
+	for (size_t i = 1; i < 1 + 3 * len; i++)
+		cr_assert(has(p, n, i));
+	for (size_t i = 1 + 497 * len; i < 1 + 500 * len; i++)
+		cr_assert(has(p, n, i));
+	free(p);
+	free(s.keys);
+}
+
+Test(prune, body_with_a_repeated_call_inside)
+{
+	struct seq s = { 0 };
+	size_t *p, n;
+
+	/* "AAB" repeated: the period is 3 although A follows A. */
+	push_run(&s, "AAB", 1000);
+	n = plan(&s, &p);
+	cr_assert_eq(n, 6 * 3, "kept %zu", n);
+	free(p);
+	free(s.keys);
+}
+
+Test(prune, nested_loops_prune_inside_the_kept_repeats)
+{
+	struct seq s = { 0 };
+	size_t *p, n;
+
+	/* for 100: { for 50: A; B }: outer kept 6 times, each inner A run kept 6 of 50. */
+	for (int i = 0; i < 100; i++) {
+		push_run(&s, "A", 50);
+		push_run(&s, "B", 1);
+	}
+	n = plan(&s, &p);
+	cr_assert_eq(n, 6 * (6 + 1), "kept %zu", n);
+	expect_increasing(p, n, s.n);
+	/* The very first and very last calls are kept, as are the Bs of kept repeats. */
+	cr_assert(has(p, n, 0));
+	cr_assert(has(p, n, 50));
+	cr_assert(has(p, n, s.n - 1));
+	cr_assert(!has(p, n, 25));
+	free(p);
+	free(s.keys);
+}
+
+Test(prune, two_loops_back_to_back)
+{
+	struct seq s = { 0 };
+	size_t *p, n;
+
+	push_run(&s, "A", 100);
+	push_run(&s, "B", 100);
+	push_run(&s, "C", 2);
+	n = plan(&s, &p);
+	cr_assert_eq(n, 6 + 6 + 2, "kept %zu", n);
+	cr_assert(has(p, n, 0) && has(p, n, 99) && has(p, n, 100) && has(p, n, 199));
+	free(p);
+	free(s.keys);
+}
+
+Test(prune, keep_one)
+{
+	struct seq s = { 0 };
+	size_t *p, n;
+
+	push_run(&s, "A", 10);
+	n = prune_plan(s.keys, s.n, 1, &p);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(p[0], 0);
+	cr_assert_eq(p[1], 9);
+	free(p);
+	free(s.keys);
+}
+
+Test(prune, large_sequence_is_fast)
+{
+	struct seq s = { 0 };
+	size_t *p, n;
+
+	/* 200,000 calls: a driver with thousands of calls in loops, and noise around. */
+	for (int i = 0; i < 1000; i++) {
+		push(&s, 1000000 + i);
+		push_run(&s, "AB", 100);
+	}
+	n = plan(&s, &p);
+	/* Each distinct call, and 6 repeats of each of the 1000 "AB" loops. */
+	cr_assert_eq(n, 1000 * (1 + 12), "kept %zu", n);
+	free(p);
+	free(s.keys);
+}
+
+/* --- journal ------------------------------------------------------------- */
+
+static const char journal_text[] =
+	"ddv-campaign 1 alloc_loop\n"
+	"plan 1 kmalloc_trace@alloc_loop_init+0x2d\n"
+	"plan 2 kmalloc_trace@alloc_loop_init+0x2d\n"
+	"plan 10000 kmalloc_trace@alloc_loop_init+0x2d\n"
+	"total 10000\n"
+	"start 1\n"
+	"done 1 init-failed 1 kmalloc_trace@alloc_loop_init+0x2d\n"
+	"start 2\n"
+	"finding 2 heap.leak alloc_loop_init+0x2d\n"
+	"done 2 init-failed 1 kmalloc_trace@alloc_loop_init+0x2d\n"
+	"start 10000\n";
+
+Test(journal, reads_back_what_was_written)
+{
+	struct journal j;
+
+	cr_assert_eq(journal_parse(&j, journal_text, strlen(journal_text)), 0);
+	cr_assert_str_eq(j.driver, "alloc_loop");
+	cr_assert(j.recorded);
+	cr_assert_eq(j.total, 10000);
+	cr_assert_eq(j.nloads, 3);
+	cr_assert_eq(j.loads[0].status, LOAD_INIT_FAILED);
+	cr_assert_eq(j.loads[0].nfindings, 0);
+	cr_assert_eq(j.loads[1].nfindings, 1);
+	cr_assert_str_eq(j.loads[1].findings[0].rule, "heap.leak");
+	cr_assert_str_eq(j.loads[1].findings[0].site, "alloc_loop_init+0x2d");
+	cr_assert_str_eq(j.loads[1].fault, "kmalloc_trace@alloc_loop_init+0x2d");
+	/* Load 10000 began and never ended: it is next, and known to have begun. */
+	cr_assert_eq(journal_next(&j), &j.loads[2]);
+	cr_assert(j.loads[2].started);
+	cr_assert_eq(j.loads[2].status, LOAD_PENDING);
+	cr_assert(!j.ended);
+	journal_free(&j);
+}
+
+Test(journal, a_line_cut_short_is_left_out)
+{
+	struct journal j;
+	/* Cut in the middle of "done 2 ...": load 2 is not done, its finding stays. */
+	const char *cut = strstr(journal_text, "done 2") + 8;
+	size_t len = cut - journal_text;
+
+	cr_assert_eq(journal_parse(&j, journal_text, len), 0);
+	cr_assert_eq(j.loads[1].status, LOAD_PENDING);
+	cr_assert(j.loads[1].started);
+	cr_assert_eq(journal_next(&j), &j.loads[1]);
+	journal_free(&j);
+
+	/* Cut inside the plan: the recording is incomplete (no total). */
+	len = strstr(journal_text, "total") - journal_text - 3;
+	cr_assert_eq(journal_parse(&j, journal_text, len), 0);
+	cr_assert(!j.recorded);
+	cr_assert_eq(j.nloads, 2);
+	journal_free(&j);
+}
+
+Test(journal, every_truncation_parses)
+{
+	/* Whatever byte the machine died at, the journal reads back without error. */
+	for (size_t len = strlen("ddv-campaign 1 alloc_loop\n"); len <= strlen(journal_text); len++) {
+		struct journal j;
+
+		cr_assert_eq(journal_parse(&j, journal_text, len), 0, "cut at %zu", len);
+		journal_free(&j);
+	}
+}
+
+Test(journal, resume_appends_a_later_verdict)
+{
+	struct journal j;
+	char *text;
+
+	/* The host's record of a VM that died under load 10000, then the next boot's loads. */
+	text = xasprintf("%sdone 10000 lost 0 -\nend\n", journal_text);
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 0);
+	cr_assert_eq(j.loads[2].status, LOAD_LOST);
+	cr_assert_null(j.loads[2].fault);
+	cr_assert_null(journal_next(&j));
+	cr_assert(j.ended);
+	journal_free(&j);
+	free(text);
+	/* Another try of a load replaces what the first said, findings included. */
+	text = xasprintf("%sfinding 10000 heap.leak x+0x1\ndone 10000 lost 0 -\n"
+			 "start 10000\ndone 10000 init-failed 1 k@x+0x1\n", journal_text);
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 0);
+	cr_assert_eq(j.loads[2].status, LOAD_INIT_FAILED);
+	cr_assert_eq(j.loads[2].nfindings, 0);
+	journal_free(&j);
+	free(text);
+}
+
+Test(journal, nonsense)
+{
+	struct journal j;
+	const char *other = "hello\n";
+	const char *bad = "ddv-campaign 1 x\nplan 0 y\nstart 7\ndone 1 maybe 0 -\n";
+
+	cr_assert_eq(journal_parse(&j, other, strlen(other)), -1);
+	journal_free(&j);
+	cr_assert_eq(journal_parse(&j, bad, strlen(bad)), 3);
+	cr_assert_eq(j.nloads, 0);
+	journal_free(&j);
+}
