@@ -1,4 +1,5 @@
 # fixtures.sh: host-side helpers of the fixture VM scenarios (tests/vm/fixture-*.sh); source after tests/vm/lib.sh.
+# shellcheck shell=bash
 #
 # fixture_build compiles the fixture drivers once per scenario; fixture_vm_options
 # then prints the vm/run options that put them into the guest twice: as
@@ -58,6 +59,7 @@ fixture_campaign() {
 }
 
 # The guest's side of fixture_session; its cases are named after LABEL.
+# shellcheck disable=SC2016 # the guest expands it
 fixture_guest_session='
 hang_timeout=20
 campaign() {
