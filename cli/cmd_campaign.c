@@ -281,6 +281,8 @@ static bool is_traced_call(const struct event *ev)
 /* --- the recording pass -------------------------------------------------- */
 
 struct recorded_call {
+	uint64_t ts;
+	size_t seq;		/* order of decoding: ties of ts keep it */
 	char *symbol;
 	char *name;		/* SYMBOL@func+0xoff */
 	uint64_t key;		/* function, site and stack */
@@ -323,10 +325,22 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 	h = fnv64_mix(h, ev->stack, ev->nstack * sizeof(ev->stack[0]));
 	if (!(r->ncalls & (r->ncalls - 1)))
 		r->calls = xrealloc(r->calls, (r->ncalls ? 2 * r->ncalls : 1) * sizeof(*r->calls));
-	rc = &r->calls[r->ncalls++];
+	rc = &r->calls[r->ncalls];
+	rc->ts = ev->ts;
+	rc->seq = r->ncalls++;
 	rc->symbol = xstrdup(ev->symbol);
 	rc->name = name.s;
 	rc->key = h;
+}
+
+/* Each CPU's ring is drained in turn: a task that moved between CPUs is put back in order. */
+static int compare_calls(const void *a, const void *b)
+{
+	const struct recorded_call *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void probe_event(struct decoder *dec, const struct event *ev, void *data)
@@ -443,6 +457,7 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 			  (unsigned long long)r.dropped, GUEST_RING_BYTES);
 		return EXIT_ERROR;
 	}
+	qsort(r.calls, r.ncalls, sizeof(*r.calls), compare_calls);
 	/* Functions that return nothing cannot fail; the others are probed. */
 	for (size_t i = 0; i < r.ncalls; i++) {
 		const struct cat_func *f = catalog_func_by_symbol(&j->cat, r.calls[i].symbol);
