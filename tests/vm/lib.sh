@@ -1,4 +1,5 @@
 # lib.sh: host-side helpers that VM scenarios (tests/vm/*.sh) source: run a job in the VM, judge it, count cases.
+# shellcheck shell=bash disable=SC2034 # the vm_* variables are for the scenarios
 #
 # A scenario sources this file, runs one or more jobs with vm_job (or vm_boot, which
 # judges nothing), records cases with
