@@ -208,6 +208,26 @@ static char *module_initstate(const char *module)
 	return text;
 }
 
+/*
+ * Whether a load that ended with status left the module stuck half loaded
+ * (an init that hangs, or an oops that killed the loading task): no load of
+ * it can work again in this boot.
+ */
+static bool module_wedged(struct campaign *c, int status)
+{
+	char *state;
+	bool stuck;
+
+	if (status == EXIT_HANG || status < 0)
+		return true;
+	if (status != EXIT_INIT_FAILED)
+		return false;
+	state = module_initstate(c->module);
+	stuck = state && !strcmp(state, "coming");
+	free(state);
+	return stuck;
+}
+
 /* --- decoding a load's records ------------------------------------------ */
 
 struct judge {
@@ -401,9 +421,10 @@ static int traced_load(struct campaign *c, struct judge *j, event_fn fn, void *a
  * load calls. Returns 0, or -1 when the runtime refused.
  */
 static int probe_round(struct campaign *c, struct judge *j, struct recording *r,
-		       const struct symset *unknown)
+		       const struct symset *unknown, bool *wedged)
 {
 	unsigned int armed = 0;
+	int status = EXIT_OK;
 
 	if (inject_off(c))
 		return -1;
@@ -420,9 +441,10 @@ static int probe_round(struct campaign *c, struct judge *j, struct recording *r,
 		}
 	}
 	if (armed)
-		traced_load(c, j, probe_event, r);
+		status = traced_load(c, j, probe_event, r);
 	inject_off(c);
 	set_trace(c, ~0ull, DDV_TRACE_OFF);
+	*wedged = module_wedged(c, status);
 	return 0;
 }
 
@@ -430,7 +452,8 @@ static int probe_round(struct campaign *c, struct judge *j, struct recording *r,
  * The recording pass: the plan of loads, into the journal. Returns 0, or an
  * exit status.
  */
-static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_loads)
+static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_loads,
+		       bool *wedged)
 {
 	struct recording r = { .module = c->module };
 	struct symset candidates = { 0 }, not_fallible = { 0 }, unknown = { 0 };
@@ -480,7 +503,7 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 		symset_free(&r.called);
 		memset(&r.failed, 0, sizeof(r.failed));
 		memset(&r.called, 0, sizeof(r.called));
-		if (probe_round(c, j, &r, &before)) {
+		if (probe_round(c, j, &r, &before, wedged)) {
 			ddv_error(0, "campaign: the runtime refused a probe injection");
 			symset_free(&before);
 			return EXIT_ERROR;
@@ -493,6 +516,13 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 				symset_add(&not_fallible, s);
 			else if (!symset_has(&r.failed, s))
 				symset_add(&unknown, s);
+		}
+		if (*wedged && unknown.n) {
+			/* The probe's failure left the module stuck: no more probes in this boot. */
+			ddv_warn("campaign: a probe load left %s stuck half loaded; %zu functions "
+				 "not settled are taken as fallible", c->module, unknown.n);
+			symset_free(&before);
+			break;
 		}
 		if (unknown.n == before.n) {
 			/* Not reached without an earlier failure: counted as fallible. */
@@ -636,11 +666,8 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 	} else if (status < 0) {
 		st = LOAD_CRASH;
 	} else if (status == EXIT_INIT_FAILED) {
-		char *state = module_initstate(c->module);
-
 		/* An oops kills the loading task: its init never returned, the module stays. */
-		st = state && !strcmp(state, "coming") ? LOAD_CRASH : LOAD_INIT_FAILED;
-		free(state);
+		st = module_wedged(c, status) ? LOAD_CRASH : LOAD_INIT_FAILED;
 	} else {
 		st = LOAD_FAILED;
 	}
@@ -841,13 +868,21 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 	drain_log(c->ctl);
 	judge_open(&judge, c->catdir);
 	if (!have) {
+		bool wedged = false;
+
 		journal_add(c, "ddv-campaign 1 %s", c->driver);
-		status = record_plan(c, &judge, &extra);
+		status = record_plan(c, &judge, &extra, &wedged);
 		if (status || reload_journal(c, &jn)) {
 			judge_close(&judge);
 			close(c->ctl);
 			journal_free(&jn);
 			return status ? status : EXIT_ERROR;
+		}
+		if (wedged && journal_next(&jn)) {
+			printf("campaign stops: %s is stuck in its init after a probe load; the "
+			       "planned loads need a new boot (ddv campaign exhaustive --resume, "
+			       "or --vm on the host)\n", c->module);
+			reboot = true;
 		}
 	} else {
 		/* A load that began and never ended: the machine died under it. */
@@ -860,7 +895,7 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 			if (jn.loads[i].status != LOAD_PENDING)
 				print_load_line(&jn.loads[i]);
 	}
-	while (!error && tried < max) {
+	while (!error && !reboot && tried < max) {
 		struct journal_load *L = journal_next(&jn);
 		size_t done = 0;
 		enum load_status st;
@@ -882,7 +917,7 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 			fprintf(stderr, "\r\033[K");
 		L = journal_find(&jn, n);
 		print_load_line(L);
-		if (st == LOAD_HANG || st == LOAD_CRASH) {
+		if ((st == LOAD_HANG || st == LOAD_CRASH) && journal_next(&jn)) {
 			/* The module is stuck half loaded: no load of it works until a reboot. */
 			printf("campaign stops: %s is stuck in its init; the loads after %lu need a "
 			       "new boot (ddv campaign exhaustive --resume, or --vm on the host)\n",
