@@ -1,0 +1,35 @@
+#!/bin/bash
+# campaign-oops.sh: VM test: a campaign run from the host (ddv campaign exhaustive --vm) records the oops that oops_null's injected failure provokes against the injected call, boots the VM again and completes.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+
+if fixture_build && ddv_pieces; then
+	out=$vm_work/oops
+	start=$(date +%s)
+	status=0
+	"$ddv_cli" campaign exhaustive --vm --out "$out" --vm-timeout 120 --timeout 10 \
+		"$fixture_ko/oops_null.ko" >"$vm_work/oops.txt" 2>"$vm_work/oops.err" || status=$?
+	took=$(($(date +%s) - start))
+	cat "$vm_work/oops.txt"
+	sed 's/^/stderr: /' "$vm_work/oops.err"
+	site=$(fixture_site oops_null kmalloc_trace)
+	check_host "oops_null: the campaign ends with findings (status 3, got $status)" \
+		test "$status" = 3
+	check_host "oops_null: the load that failed $site crashed" \
+		grep -q "^load 1: fault in kmalloc_trace@$site, CRASHED" "$vm_work/oops.txt"
+	check_host "oops_null: the crash is reported with its reproducing command" \
+		eval "grep -q '^  ddv.crash: the kernel oopsed on load 1 (fault in kmalloc_trace@$site)' \
+			'$vm_work/oops.txt' && grep -q '^    reproduce: ddv inject nth-any 1; ddv load ' \
+			'$vm_work/oops.txt'"
+	check_host "oops_null: every planned load was tried" \
+		grep -q '^  loads tried  *1 of 1$' "$vm_work/oops.txt"
+	check_host "oops_null: the VM was booted again after the oops" \
+		grep -q 'boot 2: ' "$vm_work/oops.err"
+	check_host "oops_null: the host journal says the campaign ended" \
+		grep -qx end "$out/oops_null.journal"
+	echo "note: the campaign took $took s on the host"
+else
+	fail "campaign-oops: the fixtures and ddv are built" "missing:${ddv_missing:-fixtures}"
+fi
+vm_summary
