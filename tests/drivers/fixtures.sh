@@ -7,14 +7,31 @@
 # `ddv load NAME` (libkmod) finds them by name. The guest helpers in
 # tests/drivers/guest-fixture.sh come along as /root/guest-fixture.sh.
 
-fixture_ko=$vm_work/fixtures
+# Built once per build tree and reused while no source is newer than the
+# stamp (every scenario needs them; a build costs ~20 s), else in the
+# scenario's own work directory when there is no build tree.
+if [ -d "$vm_build" ] && [ -w "$vm_build" ]; then
+	fixture_ko=$vm_build/tests/fixtures
+else
+	fixture_ko=$vm_work/fixtures
+fi
 
 # fixture_build: a failed build is a failed case, and the scenario cannot go on.
 fixture_build() {
-	if "$vm_top/tests/drivers/build-fixtures" "$fixture_ko" \
-		>"$vm_work/fixtures-build.out" 2>&1; then
-		return 0
-	fi
+	local stamp=$fixture_ko/.built status=0
+
+	mkdir -p "$fixture_ko"
+	(
+		flock 9
+		if [ -f "$stamp" ] && [ -z "$(find "$vm_top/tests/drivers" \
+			-maxdepth 1 -newer "$stamp" -print -quit)" ]; then
+			exit 0
+		fi
+		rm -f "$stamp"
+		"$vm_top/tests/drivers/build-fixtures" "$fixture_ko" &&
+			touch "$stamp"
+	) 9>"$fixture_ko/.lock" >"$vm_work/fixtures-build.out" 2>&1 || status=$?
+	[ "$status" = 0 ] && return 0
 	cat "$vm_work/fixtures-build.out" >&2
 	fail "$vm_name: the fixture drivers build"
 	return 1
