@@ -50,6 +50,7 @@ struct ctx {
 	struct strbuf plan_words;
 	unsigned int plan_line, plan_col;
 	const struct ynode *plan_part[3];	/* memory, locks, filter: at most one each */
+	const struct ynode *one;	/* get_list's list of one */
 };
 
 static void diag_at(struct ctx *c, unsigned int line, unsigned int col, const char *fmt, ...)
@@ -347,7 +348,8 @@ static bool get_u64(struct ctx *c, const struct ynode *node, const char *where, 
 		return false;
 	s = node->text;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* Decimal or 0x hex; a leading 0 is no octal here, whatever YAML 1.1 says. */
+	v = strtoull(s, &end, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10);
 	if (sized && end != s && end[0] && !end[1]) {
 		switch (end[0]) {
 		case 'K':
@@ -364,7 +366,7 @@ static bool get_u64(struct ctx *c, const struct ynode *node, const char *where, 
 			break;
 		}
 	}
-	if (!node->plain || end == s || *end || s[0] == '-' || s[0] == '+' || s[0] == ' ') {
+	if (!node->plain || end == s || *end || s[0] < '0' || s[0] > '9') {
 		diag(c, node, "%s: '%s' is not %s", where, s,
 		     sized ? "a size (bytes, or a number with K, M or G)" : "a number");
 		return false;
@@ -522,11 +524,10 @@ static bool check_map(struct ctx *c, const struct ynode *map, const char *where,
 static size_t get_list(struct ctx *c, const struct ynode *node, const char *where,
 		       const struct ynode ***out)
 {
-	static const struct ynode *one[1];
-
 	if (node->kind == Y_SCALAR) {
-		one[0] = node;
-		*out = one;
+		/* The node itself stands for the list of one. */
+		c->one = node;
+		*out = &c->one;
 		return 1;
 	}
 	if (node->kind != Y_SEQ) {
@@ -568,11 +569,9 @@ static bool get_params(struct ctx *c, const struct ynode *node, const char *wher
 
 /* ---- names from the catalogs ---- */
 
+/* Duplicates (an API shared by several symbols) are kept: they only cost a compare. */
 static void names_add(struct names *names, const char *s)
 {
-	for (size_t i = 0; i < names->n; i++)
-		if (!strcmp(names->v[i], s))
-			return;
 	names->v = xrealloc(names->v, (names->n + 1) * sizeof(*names->v));
 	names->v[names->n++] = s;
 }

@@ -438,3 +438,10 @@ Test(yamlconf, random_bytes)
 		yconf_free(&conf);
 	}
 }
+
+/* A leading zero is decimal: "010" is ten, as anyone but YAML 1.1 reads it. */
+Test(yamlconf, leading_zero_is_decimal)
+{
+	cr_assert_str_eq(plan_of("target: e1000\ninject: [ { mode: nth-any, n: 010 } ]\n", &cat),
+			 "ddv start\nddv inject off\nddv inject nth-any 10\nddv load e1000\n");
+}
