@@ -36,7 +36,7 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 		return kmalloc_trace(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -52,7 +52,7 @@ static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -75,7 +75,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 		return __kmalloc(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -91,7 +91,7 @@ static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -114,7 +114,7 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 		return kmalloc_large(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -130,7 +130,7 @@ static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -153,7 +153,7 @@ static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_
 		return kmalloc_trace_noprof(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -169,7 +169,7 @@ static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -192,7 +192,7 @@ static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 		return kmalloc_large_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -208,7 +208,7 @@ static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -231,7 +231,7 @@ static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 		return __kmalloc_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -247,7 +247,7 @@ static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -270,7 +270,7 @@ static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, siz
 		return __kmalloc_cache_noprof(s, flags, size);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -286,7 +286,7 @@ static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, siz
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -309,7 +309,7 @@ static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 		return __kmalloc_large_noprof(size, flags);
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 200, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 208, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -325,7 +325,7 @@ static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 201, 0);
+				ddv_violation(&ddv_call, 209, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -347,7 +347,7 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 		return __kmalloc_node(size, flags, node);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 210, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -363,7 +363,7 @@ static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 203, 0);
+				ddv_violation(&ddv_call, 211, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -383,7 +383,7 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 		return kmalloc_node_trace(s, flags, node, size);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 210, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -399,7 +399,7 @@ static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int nod
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 203, 0);
+				ddv_violation(&ddv_call, 211, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -419,7 +419,7 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 		return kmalloc_large_node(size, flags, node);
 	/* specs/linux/heap.ddv:52:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 202, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 210, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -435,7 +435,7 @@ static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 203, 0);
+				ddv_violation(&ddv_call, 211, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -455,17 +455,16 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 		return krealloc(objp, new_size, flags);
 	/* specs/linux/heap.ddv:63:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 204, 1, (u64)(unsigned long)(new_size));
+		ddv_violation(&ddv_call, 212, 1, (u64)(unsigned long)(new_size));
 	/* specs/linux/heap.ddv:65:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:66:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 205, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 213, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	switch (ddv_should_fail(&ddv_call, (u64)(new_size), DDV_CONTIG)) {
@@ -483,7 +482,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 			/* specs/linux/heap.ddv:71:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 206, 1, (u64)(unsigned long)(objp));
+					ddv_violation(&ddv_call, 214, 1, (u64)(unsigned long)(objp));
 			}
 		}
 		/* specs/linux/heap.ddv:73:3: object operation */
@@ -491,7 +490,7 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 207, 0);
+				ddv_violation(&ddv_call, 215, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -511,7 +510,7 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 		return kstrdup(s, gfp);
 	/* specs/linux/heap.ddv:81:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 208, 0);
+		ddv_violation(&ddv_call, 216, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)((s ? (strlen(s) + 1) : 0)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -527,7 +526,7 @@ static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 209, 0);
+				ddv_violation(&ddv_call, 217, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -547,7 +546,7 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 		return kmemdup(src, len, gfp);
 	/* specs/linux/heap.ddv:92:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 210, 1, (u64)(unsigned long)(len));
+		ddv_violation(&ddv_call, 218, 1, (u64)(unsigned long)(len));
 	switch (ddv_should_fail(&ddv_call, (u64)(len), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -563,7 +562,7 @@ static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 
 			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 211, 0);
+				ddv_violation(&ddv_call, 219, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -589,7 +588,8 @@ static void ddv_w_kfree(const void *objp)
 			struct ddv_obj ddv_in0, ddv_it0;
 			u64 ddv_lo0, ddv_hi0;
 
-			if (!ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
+			if (ddv_obj_any_inside(&ddv_call, 8) &&
+			    !ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
@@ -599,11 +599,11 @@ static void ddv_w_kfree(const void *objp)
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:104:4: check */
 					if (!(!(timer_pending(t))))
-						ddv_violation(&ddv_call, 212, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
+						ddv_violation(&ddv_call, 220, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
 					/* specs/linux/heap.ddv:106:4: object operation */
 					{
 						if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(t), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 213, 0);
+							ddv_violation(&ddv_call, 221, 0);
 					}
 				}
 			}
@@ -613,7 +613,8 @@ static void ddv_w_kfree(const void *objp)
 			struct ddv_obj ddv_in0, ddv_it0;
 			u64 ddv_lo0, ddv_hi0;
 
-			if (!ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
+			if (ddv_obj_any_inside(&ddv_call, 9) &&
+			    !ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
@@ -623,28 +624,27 @@ static void ddv_w_kfree(const void *objp)
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:109:4: check */
 					if (!(!(work_pending(w))))
-						ddv_violation(&ddv_call, 214, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
+						ddv_violation(&ddv_call, 222, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
 					/* specs/linux/heap.ddv:111:4: object operation */
 					{
 						if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(w), NULL) == -ENOENT)
-							ddv_violation(&ddv_call, 215, 0);
+							ddv_violation(&ddv_call, 223, 0);
 					}
 				}
 			}
 		}
 		/* specs/linux/heap.ddv:113:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(objp), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(objp), NULL);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 216, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 224, 1, (u64)(unsigned long)(objp));
 		}
 		/* specs/linux/heap.ddv:114:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 217, 1, (u64)(unsigned long)(objp));
+				ddv_violation(&ddv_call, 225, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	kfree(objp);
@@ -689,7 +689,7 @@ static void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 		return devm_kmalloc(dev, size, gfp);
 	/* specs/linux/heap.ddv:134:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 218, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 226, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -728,7 +728,7 @@ static void *ddv_w_vmalloc(unsigned long size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 219, 0);
+				ddv_violation(&ddv_call, 227, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -761,7 +761,7 @@ static void *ddv_w_vzalloc(unsigned long size)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 220, 0);
+				ddv_violation(&ddv_call, 228, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -796,7 +796,7 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 221, 0);
+					ddv_violation(&ddv_call, 229, 0);
 			}
 		} else {
 			/* specs/linux/heap.ddv:168:4: object operation */
@@ -804,7 +804,7 @@ static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 				if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 222, 0);
+					ddv_violation(&ddv_call, 230, 0);
 			}
 		}
 	}
@@ -828,17 +828,16 @@ static void ddv_w_vfree(const void *addr)
 	if (addr != NULL) {
 		/* specs/linux/heap.ddv:177:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), NULL);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 223, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 231, 1, (u64)(unsigned long)(addr));
 		}
 		/* specs/linux/heap.ddv:178:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 224, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 232, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	vfree(addr);
@@ -864,13 +863,13 @@ static void ddv_w_kvfree(const void *addr)
 			/* specs/linux/heap.ddv:186:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 225, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 233, 1, (u64)(unsigned long)(addr));
 			}
 		} else {
 			/* specs/linux/heap.ddv:188:4: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 226, 1, (u64)(unsigned long)(addr));
+					ddv_violation(&ddv_call, 234, 1, (u64)(unsigned long)(addr));
 			}
 		}
 	}
@@ -892,21 +891,21 @@ static unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned int order)
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 	/* specs/linux/heap.ddv:208:3: check */
 	if (!(order <= MAX_PAGE_ORDER))
-		ddv_violation(&ddv_call, 227, 1, (u64)(unsigned long)(order));
+		ddv_violation(&ddv_call, 235, 1, (u64)(unsigned long)(order));
 #else
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	/* specs/linux/heap.ddv:211:4: check */
 	if (!(order <= MAX_ORDER))
-		ddv_violation(&ddv_call, 228, 1, (u64)(unsigned long)(order));
+		ddv_violation(&ddv_call, 236, 1, (u64)(unsigned long)(order));
 #else
 	/* specs/linux/heap.ddv:213:4: check */
 	if (!(order < MAX_ORDER))
-		ddv_violation(&ddv_call, 229, 1, (u64)(unsigned long)(order));
+		ddv_violation(&ddv_call, 237, 1, (u64)(unsigned long)(order));
 #endif
 #endif
 	/* specs/linux/heap.ddv:216:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 230, 1, (u64)(unsigned long)(order));
+		ddv_violation(&ddv_call, 238, 1, (u64)(unsigned long)(order));
 	switch (ddv_should_fail(&ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
 	case 1:
 		ret = 0;
@@ -922,7 +921,7 @@ static unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned int order)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
 
 			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 231, 0);
+				ddv_violation(&ddv_call, 239, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -942,7 +941,7 @@ static unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 		return get_zeroed_page(gfp_mask);
 	/* specs/linux/heap.ddv:227:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 232, 0);
+		ddv_violation(&ddv_call, 240, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)(PAGE_SIZE), DDV_CONTIG)) {
 	case 1:
 		ret = 0;
@@ -958,7 +957,7 @@ static unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
 
 			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 233, 0);
+				ddv_violation(&ddv_call, 241, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -981,12 +980,11 @@ static void ddv_w_free_pages(unsigned long addr, unsigned int order)
 	if (addr != 0) {
 		/* specs/linux/heap.ddv:238:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 234, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(addr));
 		}
 		/* specs/linux/heap.ddv:239:3: check */
 		{
@@ -995,12 +993,12 @@ static void ddv_w_free_pages(unsigned long addr, unsigned int order)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order))
-				ddv_violation(&ddv_call, 235, 2, (u64)(unsigned long)(addr), (u64)(unsigned long)(order));
+				ddv_violation(&ddv_call, 243, 2, (u64)(unsigned long)(addr), (u64)(unsigned long)(order));
 		}
 		/* specs/linux/heap.ddv:240:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 236, 0);
+				ddv_violation(&ddv_call, 244, 0);
 		}
 	}
 	free_pages(addr, order);
@@ -1020,7 +1018,7 @@ static struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 		return alloc_pages(gfp, order);
 	/* specs/linux/heap.ddv:249:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 237, 1, (u64)(unsigned long)(order));
+		ddv_violation(&ddv_call, 245, 1, (u64)(unsigned long)(order));
 	switch (ddv_should_fail(&ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -1046,10 +1044,10 @@ static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *
 		return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
 	/* specs/linux/dma.ddv:27:2: check */
 	if (!(dma_handle != NULL))
-		ddv_violation(&ddv_call, 238, 0);
+		ddv_violation(&ddv_call, 246, 0);
 	/* specs/linux/dma.ddv:28:2: check */
 	if (!(!(gfpflags_allow_blocking(flag)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 239, 1, (u64)(unsigned long)(size));
+		ddv_violation(&ddv_call, 247, 1, (u64)(unsigned long)(size));
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -1065,7 +1063,7 @@ static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
 
 			if (ddv_obj_create(&ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 240, 0);
+				ddv_violation(&ddv_call, 248, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1086,17 +1084,16 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 	}
 	/* specs/linux/dma.ddv:39:2: check */
 	if (!(!(irqs_disabled())))
-		ddv_violation(&ddv_call, 241, 0);
+		ddv_violation(&ddv_call, 249, 0);
 	/* specs/linux/dma.ddv:40:2: if */
 	if (cpu_addr != NULL) {
 		/* specs/linux/dma.ddv:41:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 250, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:43:3: check */
 		{
@@ -1105,7 +1102,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-				ddv_violation(&ddv_call, 243, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 251, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:45:3: check */
 		{
@@ -1114,7 +1111,7 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle))
-				ddv_violation(&ddv_call, 244, 1, (u64)(unsigned long)(dma_handle));
+				ddv_violation(&ddv_call, 252, 1, (u64)(unsigned long)(dma_handle));
 		}
 		/* specs/linux/dma.ddv:47:3: check */
 		{
@@ -1123,12 +1120,12 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev))
-				ddv_violation(&ddv_call, 245, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(&ddv_call, 253, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:49:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 246, 0);
+				ddv_violation(&ddv_call, 254, 0);
 		}
 	}
 	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
@@ -1148,7 +1145,7 @@ static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page
 		return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
 	/* specs/linux/dma.ddv:58:2: check */
 	if (!(((dir == DMA_TO_DEVICE) || (dir == DMA_FROM_DEVICE)) || (dir == DMA_BIDIRECTIONAL)))
-		ddv_violation(&ddv_call, 247, 0);
+		ddv_violation(&ddv_call, 255, 0);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = DMA_MAPPING_ERROR;
@@ -1164,7 +1161,7 @@ static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
 
 			if (ddv_obj_create(&ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 248, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1185,12 +1182,11 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 	}
 	/* specs/linux/dma.ddv:69:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 249, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 257, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:71:2: check */
 	{
@@ -1199,7 +1195,7 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-			ddv_violation(&ddv_call, 250, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 258, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:73:2: check */
 	{
@@ -1208,12 +1204,12 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir))
-			ddv_violation(&ddv_call, 251, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 259, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:75:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 4, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 252, 0);
+			ddv_violation(&ddv_call, 260, 0);
 	}
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 	ddv_call_exit(&ddv_call, 0);
@@ -1233,12 +1229,11 @@ static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, s
 	}
 	/* specs/linux/dma.ddv:82:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 253, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 261, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_cpu(dev, addr, size, dir);
 	ddv_call_exit(&ddv_call, 0);
@@ -1258,12 +1253,11 @@ static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr
 	}
 	/* specs/linux/dma.ddv:88:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 254, 1, (u64)(unsigned long)(addr));
+			ddv_violation(&ddv_call, 262, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_device(dev, addr, size, dir);
 	ddv_call_exit(&ddv_call, 0);
@@ -1341,7 +1335,7 @@ static struct dma_pool *ddv_w_dma_pool_create(const char *name, struct device *d
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 255, 0);
+				ddv_violation(&ddv_call, 263, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1369,12 +1363,12 @@ static void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(pool), &ddv_o0);
 			if (ddv_f0 == 0 && !(((s64)ddv_o0.fields[1]) == 0))
-				ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(pool));
+				ddv_violation(&ddv_call, 264, 1, (u64)(unsigned long)(pool));
 		}
 		/* specs/linux/dma.ddv:133:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(pool), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 257, 1, (u64)(unsigned long)(pool));
+				ddv_violation(&ddv_call, 265, 1, (u64)(unsigned long)(pool));
 		}
 	}
 	dma_pool_destroy(pool);
@@ -1394,7 +1388,7 @@ static void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_ad
 		return dma_pool_alloc(pool, mem_flags, handle);
 	/* specs/linux/dma.ddv:141:2: check */
 	if (!(!(gfpflags_allow_blocking(mem_flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 0);
+		ddv_violation(&ddv_call, 266, 0);
 	switch (ddv_should_fail(&ddv_call, 0, DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
@@ -1410,14 +1404,14 @@ static void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_ad
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(pool), [1] = (u64)(unsigned long)(*(handle)) };
 
 			if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+				ddv_violation(&ddv_call, 267, 0);
 		}
 		/* specs/linux/dma.ddv:145:3: object operation */
 		{
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 5, (u64)(unsigned long)(pool), 1, 1, 0, 1000000000, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 260, 0);
+				ddv_violation(&ddv_call, 268, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1440,12 +1434,11 @@ static void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t a
 	if (vaddr != NULL) {
 		/* specs/linux/dma.ddv:152:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 261, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(&ddv_call, 269, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:154:3: check */
 		{
@@ -1454,7 +1447,7 @@ static void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t a
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool))
-				ddv_violation(&ddv_call, 262, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(&ddv_call, 270, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:155:3: check */
 		{
@@ -1463,19 +1456,19 @@ static void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t a
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr))
-				ddv_violation(&ddv_call, 263, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(&ddv_call, 271, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:156:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(vaddr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 264, 0);
+				ddv_violation(&ddv_call, 272, 0);
 		}
 		/* specs/linux/dma.ddv:157:3: object operation */
 		{
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 5, (u64)(unsigned long)(pool), 1, -(1), 0, 1000000000, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 265, 0);
+				ddv_violation(&ddv_call, 273, 0);
 		}
 	}
 	dma_pool_free(pool, vaddr, addr);
@@ -1495,13 +1488,13 @@ static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, i
 		return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
 	/* specs/linux/irq.ddv:21:2: check */
 	if (!((handler != NULL) || (thread_fn != NULL)))
-		ddv_violation(&ddv_call, 266, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 274, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:22:2: check */
 	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
-		ddv_violation(&ddv_call, 267, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 275, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:23:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 268, 0);
+		ddv_violation(&ddv_call, 276, 0);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
@@ -1520,7 +1513,7 @@ static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, i
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
 
 			if (ddv_obj_create(&ddv_call, 7, (u64)(unsigned long)(irq), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 269, 1, (u64)(unsigned long)(irq));
+				ddv_violation(&ddv_call, 277, 1, (u64)(unsigned long)(irq));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1540,15 +1533,14 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 		return free_irq(irq, dev_id);
 	/* specs/linux/irq.ddv:32:2: check */
 	if (!(!(in_interrupt())))
-		ddv_violation(&ddv_call, 270, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 278, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:33:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 271, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 279, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:34:2: check */
 	{
@@ -1557,12 +1549,12 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), &ddv_o0);
 		if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id))
-			ddv_violation(&ddv_call, 272, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 280, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:35:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 7, (u64)(unsigned long)(irq), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 273, 0);
+			ddv_violation(&ddv_call, 281, 0);
 	}
 	ret = free_irq(irq, dev_id);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1586,7 +1578,7 @@ static void ddv_w_disable_irq(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 274, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 282, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1609,7 +1601,7 @@ static void ddv_w_disable_irq_nosync(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 275, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 283, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq_nosync(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1631,7 +1623,7 @@ static bool ddv_w_disable_hardirq(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 276, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 284, 1, (u64)(unsigned long)(irq));
 	}
 	ret = disable_hardirq(irq);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1655,7 +1647,7 @@ static void ddv_w_enable_irq(unsigned int irq)
 		s64 ddv_result;
 
 		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 277, 1, (u64)(unsigned long)(irq));
+			ddv_violation(&ddv_call, 285, 1, (u64)(unsigned long)(irq));
 	}
 	enable_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
@@ -1675,7 +1667,7 @@ static void ddv_w_synchronize_irq(unsigned int irq)
 	}
 	/* specs/linux/irq.ddv:63:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 278, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 286, 1, (u64)(unsigned long)(irq));
 	synchronize_irq(irq);
 	ddv_call_exit(&ddv_call, 0);
 }
@@ -1693,7 +1685,7 @@ static int ddv_w_devm_request_threaded_irq(struct device *dev, unsigned int irq,
 		return devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 	/* specs/linux/irq.ddv:72:2: check */
 	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
-		ddv_violation(&ddv_call, 279, 1, (u64)(unsigned long)(irq));
+		ddv_violation(&ddv_call, 287, 1, (u64)(unsigned long)(irq));
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
@@ -1723,21 +1715,20 @@ static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct t
 	}
 	/* specs/linux/timer.ddv:25:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/timer.ddv:26:3: check */
 			if (!(!(timer_pending(timer))))
-				ddv_violation(&ddv_call, 280, 1, (u64)(unsigned long)(timer));
+				ddv_violation(&ddv_call, 288, 1, (u64)(unsigned long)(timer));
 		} else {
 			/* specs/linux/timer.ddv:28:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(timer), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 281, 0);
+					ddv_violation(&ddv_call, 289, 0);
 			}
 		}
 	}
@@ -1758,12 +1749,11 @@ static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 		return mod_timer(timer, expires);
 	/* specs/linux/timer.ddv:34:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 282, 1, (u64)(unsigned long)(timer));
+			ddv_violation(&ddv_call, 290, 1, (u64)(unsigned long)(timer));
 	}
 	ret = mod_timer(timer, expires);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1784,15 +1774,14 @@ static void ddv_w_add_timer(struct timer_list *timer)
 	}
 	/* specs/linux/timer.ddv:40:2: check */
 	if (!(!(timer_pending(timer))))
-		ddv_violation(&ddv_call, 283, 1, (u64)(unsigned long)(timer));
+		ddv_violation(&ddv_call, 291, 1, (u64)(unsigned long)(timer));
 	/* specs/linux/timer.ddv:41:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 284, 1, (u64)(unsigned long)(timer));
+			ddv_violation(&ddv_call, 292, 1, (u64)(unsigned long)(timer));
 	}
 	add_timer(timer);
 	ddv_call_exit(&ddv_call, 0);
@@ -1827,7 +1816,7 @@ static int ddv_w_del_timer_sync(struct timer_list *timer)
 		return del_timer_sync(timer);
 	/* specs/linux/timer.ddv:51:2: check */
 	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
-		ddv_violation(&ddv_call, 285, 1, (u64)(unsigned long)(timer));
+		ddv_violation(&ddv_call, 293, 1, (u64)(unsigned long)(timer));
 	ret = del_timer_sync(timer);
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -1846,17 +1835,16 @@ static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct wor
 		return queue_work_on(cpu, wq, work);
 	/* specs/linux/timer.ddv:58:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(work), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(work), NULL);
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:59:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(work), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 286, 0);
+					ddv_violation(&ddv_call, 294, 0);
 			}
 		}
 	}
@@ -1878,17 +1866,16 @@ static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, st
 		return queue_delayed_work_on(cpu, wq, dwork, delay);
 	/* specs/linux/timer.ddv:66:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), NULL);
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:67:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 				if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL) == -EEXIST)
-					ddv_violation(&ddv_call, 287, 0);
+					ddv_violation(&ddv_call, 295, 0);
 			}
 		}
 	}
@@ -1942,7 +1929,7 @@ static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int
 		return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	/* specs/linux/net.ddv:26:2: check */
 	if (!((txqs >= 1) && (rxqs >= 1)))
-		ddv_violation(&ddv_call, 288, 0);
+		ddv_violation(&ddv_call, 296, 0);
 	switch (ddv_should_fail(&ddv_call, (u64)(sizeof_priv), 0)) {
 	case 1:
 		ret = NULL;
@@ -1958,7 +1945,7 @@ static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
 
 			if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 289, 0);
+				ddv_violation(&ddv_call, 297, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -1984,14 +1971,15 @@ static void ddv_w_free_netdev(struct net_device *dev)
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state != 1))
-			ddv_violation(&ddv_call, 290, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 298, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:38:2: foreach */
 	{
 		struct ddv_obj ddv_in0, ddv_it0;
 		u64 ddv_lo0, ddv_hi0;
 
-		if (!ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
+		if (ddv_obj_any_inside(&ddv_call, 8) &&
+		    !ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
 			ddv_lo0 = ddv_in0.key;
 			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 			while (ddv_lo0 < ddv_hi0 &&
@@ -2001,11 +1989,11 @@ static void ddv_w_free_netdev(struct net_device *dev)
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:39:3: check */
 				if (!(!(timer_pending(t))))
-					ddv_violation(&ddv_call, 291, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
+					ddv_violation(&ddv_call, 299, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
 				/* specs/linux/net.ddv:40:3: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(t), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 292, 0);
+						ddv_violation(&ddv_call, 300, 0);
 				}
 			}
 		}
@@ -2015,7 +2003,8 @@ static void ddv_w_free_netdev(struct net_device *dev)
 		struct ddv_obj ddv_in0, ddv_it0;
 		u64 ddv_lo0, ddv_hi0;
 
-		if (!ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
+		if (ddv_obj_any_inside(&ddv_call, 9) &&
+		    !ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
 			ddv_lo0 = ddv_in0.key;
 			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 			while (ddv_lo0 < ddv_hi0 &&
@@ -2025,26 +2014,25 @@ static void ddv_w_free_netdev(struct net_device *dev)
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:43:3: check */
 				if (!(!(work_pending(w))))
-					ddv_violation(&ddv_call, 293, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
+					ddv_violation(&ddv_call, 301, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
 				/* specs/linux/net.ddv:44:3: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(w), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 294, 0);
+						ddv_violation(&ddv_call, 302, 0);
 				}
 			}
 		}
 	}
 	/* specs/linux/net.ddv:47:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:48:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 295, 0);
+					ddv_violation(&ddv_call, 303, 0);
 			}
 		}
 	}
@@ -2054,7 +2042,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&free_netdev)),
 	       "specs/linux/net.ddv:34:4: the prototype of free_netdev differs from the kernel's");
 
-/* specs/linux/net.ddv:52:4: register_netdev -> register_netdev */
+/* specs/linux/net.ddv:54:5: register_netdev -> register_netdev */
 static int ddv_w_register_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call;
@@ -2063,14 +2051,14 @@ static int ddv_w_register_netdev(struct net_device *dev)
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 1))
 		return register_netdev(dev);
-	/* specs/linux/net.ddv:56:2: check */
+	/* specs/linux/net.ddv:59:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
-			ddv_violation(&ddv_call, 296, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 304, 1, (u64)(unsigned long)(dev));
 	}
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2083,9 +2071,9 @@ static int ddv_w_register_netdev(struct net_device *dev)
 		ret = register_netdev(dev);
 		break;
 	}
-	/* specs/linux/net.ddv:57:2: after */
+	/* specs/linux/net.ddv:60:2: after */
 	if (ret == 0) {
-		/* specs/linux/net.ddv:58:3: object operation */
+		/* specs/linux/net.ddv:61:3: object operation */
 		{
 			ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 1);
 		}
@@ -2094,28 +2082,70 @@ static int ddv_w_register_netdev(struct net_device *dev)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), typeof(&register_netdev)),
-	       "specs/linux/net.ddv:52:4: the prototype of register_netdev differs from the kernel's");
+	       "specs/linux/net.ddv:54:5: the prototype of register_netdev differs from the kernel's");
 
-/* specs/linux/net.ddv:62:4: unregister_netdev -> unregister_netdev */
+/* specs/linux/net.ddv:55:5: register_netdev -> register_netdevice */
+static int ddv_w_register_netdevice(struct net_device *dev)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1))
+		return register_netdevice(dev);
+	/* specs/linux/net.ddv:59:2: check */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
+			ddv_violation(&ddv_call, 304, 1, (u64)(unsigned long)(dev));
+	}
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(ENOMEM);
+		break;
+	case 2:
+		ret = -(EBUSY);
+		break;
+	default:
+		ret = register_netdevice(dev);
+		break;
+	}
+	/* specs/linux/net.ddv:60:2: after */
+	if (ret == 0) {
+		/* specs/linux/net.ddv:61:3: object operation */
+		{
+			ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 1);
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdevice), typeof(&register_netdevice)),
+	       "specs/linux/net.ddv:55:5: the prototype of register_netdevice differs from the kernel's");
+
+/* specs/linux/net.ddv:67:5: unregister_netdev -> unregister_netdev */
 static void ddv_w_unregister_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1)) {
 		unregister_netdev(dev);
 		return;
 	}
-	/* specs/linux/net.ddv:65:2: check */
+	/* specs/linux/net.ddv:71:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
-			ddv_violation(&ddv_call, 297, 1, (u64)(unsigned long)(dev));
+			ddv_violation(&ddv_call, 305, 1, (u64)(unsigned long)(dev));
 	}
-	/* specs/linux/net.ddv:66:2: object operation */
+	/* specs/linux/net.ddv:72:2: object operation */
 	{
 		ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 0);
 	}
@@ -2123,16 +2153,45 @@ static void ddv_w_unregister_netdev(struct net_device *dev)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), typeof(&unregister_netdev)),
-	       "specs/linux/net.ddv:62:4: the prototype of unregister_netdev differs from the kernel's");
+	       "specs/linux/net.ddv:67:5: the prototype of unregister_netdev differs from the kernel's");
 
-/* specs/linux/net.ddv:70:4: __alloc_skb -> __alloc_skb */
+/* specs/linux/net.ddv:68:5: unregister_netdev -> unregister_netdevice_queue */
+static void ddv_w_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
+{
+	struct ddv_call ddv_call;
+	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)head };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 2)) {
+		unregister_netdevice_queue(dev, head);
+		return;
+	}
+	/* specs/linux/net.ddv:71:2: check */
+	{
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
+
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
+			ddv_violation(&ddv_call, 305, 1, (u64)(unsigned long)(dev));
+	}
+	/* specs/linux/net.ddv:72:2: object operation */
+	{
+		ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 0);
+	}
+	unregister_netdevice_queue(dev, head);
+	ddv_call_exit(&ddv_call, 0);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdevice_queue), typeof(&unregister_netdevice_queue)),
+	       "specs/linux/net.ddv:68:5: the prototype of unregister_netdevice_queue differs from the kernel's");
+
+/* specs/linux/net.ddv:76:4: __alloc_skb -> __alloc_skb */
 static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int flags, int node)
 {
 	struct ddv_call ddv_call;
 	struct sk_buff *ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 4))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 4))
 		return __alloc_skb(size, priority, flags, node);
 	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
@@ -2142,30 +2201,30 @@ static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int 
 		ret = __alloc_skb(size, priority, flags, node);
 		break;
 	}
-	/* specs/linux/net.ddv:74:2: after */
+	/* specs/linux/net.ddv:80:2: after */
 	if (ret != NULL) {
-		/* specs/linux/net.ddv:75:3: object operation */
+		/* specs/linux/net.ddv:81:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
 			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 298, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 306, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&__alloc_skb)),
-	       "specs/linux/net.ddv:70:4: the prototype of __alloc_skb differs from the kernel's");
+	       "specs/linux/net.ddv:76:4: the prototype of __alloc_skb differs from the kernel's");
 
-/* specs/linux/net.ddv:80:5: netdev_alloc_skb -> __netdev_alloc_skb */
+/* specs/linux/net.ddv:86:5: netdev_alloc_skb -> __netdev_alloc_skb */
 static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call;
 	struct sk_buff *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 3))
 		return __netdev_alloc_skb(dev, length, gfp_mask);
 	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
@@ -2175,30 +2234,30 @@ static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned
 		ret = __netdev_alloc_skb(dev, length, gfp_mask);
 		break;
 	}
-	/* specs/linux/net.ddv:85:2: after */
+	/* specs/linux/net.ddv:91:2: after */
 	if (ret != NULL) {
-		/* specs/linux/net.ddv:86:3: object operation */
+		/* specs/linux/net.ddv:92:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
 			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 299, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 307, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), typeof(&__netdev_alloc_skb)),
-	       "specs/linux/net.ddv:80:5: the prototype of __netdev_alloc_skb differs from the kernel's");
+	       "specs/linux/net.ddv:86:5: the prototype of __netdev_alloc_skb differs from the kernel's");
 
-/* specs/linux/net.ddv:81:5: netdev_alloc_skb -> __napi_alloc_skb */
+/* specs/linux/net.ddv:87:5: netdev_alloc_skb -> __napi_alloc_skb */
 static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call;
 	struct sk_buff *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 3))
 		return __napi_alloc_skb(napi, length, gfp_mask);
 	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
@@ -2208,30 +2267,30 @@ static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned
 		ret = __napi_alloc_skb(napi, length, gfp_mask);
 		break;
 	}
-	/* specs/linux/net.ddv:85:2: after */
+	/* specs/linux/net.ddv:91:2: after */
 	if (ret != NULL) {
-		/* specs/linux/net.ddv:86:3: object operation */
+		/* specs/linux/net.ddv:92:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
 			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 299, 1, (u64)(unsigned long)(ret));
+				ddv_violation(&ddv_call, 307, 1, (u64)(unsigned long)(ret));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typeof(&__napi_alloc_skb)),
-	       "specs/linux/net.ddv:81:5: the prototype of __napi_alloc_skb differs from the kernel's");
+	       "specs/linux/net.ddv:87:5: the prototype of __napi_alloc_skb differs from the kernel's");
 
-/* specs/linux/net.ddv:91:5: build_skb -> napi_build_skb */
+/* specs/linux/net.ddv:97:5: build_skb -> napi_build_skb */
 static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 {
 	struct ddv_call ddv_call;
 	struct sk_buff *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 2))
 		return napi_build_skb(data, frag_size);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2241,43 +2300,42 @@ static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 		ret = napi_build_skb(data, frag_size);
 		break;
 	}
-	/* specs/linux/net.ddv:94:2: after */
+	/* specs/linux/net.ddv:100:2: after */
 	if (ret != NULL) {
-		/* specs/linux/net.ddv:95:3: object operation */
+		/* specs/linux/net.ddv:101:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
 
 			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 300, 0);
+				ddv_violation(&ddv_call, 308, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeof(&napi_build_skb)),
-	       "specs/linux/net.ddv:91:5: the prototype of napi_build_skb differs from the kernel's");
+	       "specs/linux/net.ddv:97:5: the prototype of napi_build_skb differs from the kernel's");
 
-/* specs/linux/net.ddv:101:5: kfree_skb -> kfree_skb_reason */
+/* specs/linux/net.ddv:107:5: kfree_skb -> kfree_skb_reason */
 static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 2)) {
 		kfree_skb_reason(skb, reason);
 		return;
 	}
-	/* specs/linux/net.ddv:105:2: if */
+	/* specs/linux/net.ddv:111:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
-			/* specs/linux/net.ddv:106:3: object operation */
+			/* specs/linux/net.ddv:112:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 301, 0);
+					ddv_violation(&ddv_call, 309, 0);
 			}
 		}
 	}
@@ -2285,29 +2343,28 @@ static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason rea
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typeof(&kfree_skb_reason)),
-	       "specs/linux/net.ddv:101:5: the prototype of kfree_skb_reason differs from the kernel's");
+	       "specs/linux/net.ddv:107:5: the prototype of kfree_skb_reason differs from the kernel's");
 
-/* specs/linux/net.ddv:102:5: kfree_skb -> consume_skb */
+/* specs/linux/net.ddv:108:5: kfree_skb -> consume_skb */
 static void ddv_w_consume_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 1)) {
 		consume_skb(skb);
 		return;
 	}
-	/* specs/linux/net.ddv:105:2: if */
+	/* specs/linux/net.ddv:111:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
-			/* specs/linux/net.ddv:106:3: object operation */
+			/* specs/linux/net.ddv:112:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 301, 0);
+					ddv_violation(&ddv_call, 309, 0);
 			}
 		}
 	}
@@ -2315,29 +2372,28 @@ static void ddv_w_consume_skb(struct sk_buff *skb)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&consume_skb)),
-	       "specs/linux/net.ddv:102:5: the prototype of consume_skb differs from the kernel's");
+	       "specs/linux/net.ddv:108:5: the prototype of consume_skb differs from the kernel's");
 
-/* specs/linux/net.ddv:103:5: kfree_skb -> __dev_kfree_skb_any */
+/* specs/linux/net.ddv:109:5: kfree_skb -> __dev_kfree_skb_any */
 static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 2)) {
 		__dev_kfree_skb_any(skb, reason);
 		return;
 	}
-	/* specs/linux/net.ddv:105:2: if */
+	/* specs/linux/net.ddv:111:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
-			/* specs/linux/net.ddv:106:3: object operation */
+			/* specs/linux/net.ddv:112:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 301, 0);
+					ddv_violation(&ddv_call, 309, 0);
 			}
 		}
 	}
@@ -2345,29 +2401,28 @@ static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason 
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), typeof(&__dev_kfree_skb_any)),
-	       "specs/linux/net.ddv:103:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
+	       "specs/linux/net.ddv:109:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
 
-/* specs/linux/net.ddv:110:4: napi_consume_skb -> napi_consume_skb */
+/* specs/linux/net.ddv:116:4: napi_consume_skb -> napi_consume_skb */
 static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 2)) {
 		napi_consume_skb(skb, budget);
 		return;
 	}
-	/* specs/linux/net.ddv:112:2: if */
+	/* specs/linux/net.ddv:118:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
-			/* specs/linux/net.ddv:113:3: object operation */
+			/* specs/linux/net.ddv:119:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 302, 0);
+					ddv_violation(&ddv_call, 310, 0);
 			}
 		}
 	}
@@ -2375,18 +2430,18 @@ static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typeof(&napi_consume_skb)),
-	       "specs/linux/net.ddv:110:4: the prototype of napi_consume_skb differs from the kernel's");
+	       "specs/linux/net.ddv:116:4: the prototype of napi_consume_skb differs from the kernel's");
 
-/* specs/linux/net.ddv:118:4: napi_gro_receive -> napi_gro_receive */
+/* specs/linux/net.ddv:124:4: napi_gro_receive -> napi_gro_receive */
 static gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 {
 	struct ddv_call ddv_call;
 	gro_result_t ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 2))
 		return napi_gro_receive(napi, skb);
-	/* specs/linux/net.ddv:120:2: transfer: the network stack frees received packets */
+	/* specs/linux/net.ddv:126:2: transfer: the network stack frees received packets */
 	{
 		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 	}
@@ -2395,18 +2450,18 @@ static gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_b
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typeof(&napi_gro_receive)),
-	       "specs/linux/net.ddv:118:4: the prototype of napi_gro_receive differs from the kernel's");
+	       "specs/linux/net.ddv:124:4: the prototype of napi_gro_receive differs from the kernel's");
 
-/* specs/linux/net.ddv:123:4: netif_receive_skb -> netif_receive_skb */
+/* specs/linux/net.ddv:129:4: netif_receive_skb -> netif_receive_skb */
 static int ddv_w_netif_receive_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 1))
 		return netif_receive_skb(skb);
-	/* specs/linux/net.ddv:125:2: transfer: the network stack frees received packets */
+	/* specs/linux/net.ddv:131:2: transfer: the network stack frees received packets */
 	{
 		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 	}
@@ -2415,18 +2470,18 @@ static int ddv_w_netif_receive_skb(struct sk_buff *skb)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), typeof(&netif_receive_skb)),
-	       "specs/linux/net.ddv:123:4: the prototype of netif_receive_skb differs from the kernel's");
+	       "specs/linux/net.ddv:129:4: the prototype of netif_receive_skb differs from the kernel's");
 
-/* specs/linux/net.ddv:128:4: netif_rx -> netif_rx */
+/* specs/linux/net.ddv:134:4: netif_rx -> netif_rx */
 static int ddv_w_netif_rx(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 1))
 		return netif_rx(skb);
-	/* specs/linux/net.ddv:130:2: transfer: the network stack frees received packets */
+	/* specs/linux/net.ddv:136:2: transfer: the network stack frees received packets */
 	{
 		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 	}
@@ -2435,7 +2490,7 @@ static int ddv_w_netif_rx(struct sk_buff *skb)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&netif_rx)),
-	       "specs/linux/net.ddv:128:4: the prototype of netif_rx differs from the kernel's");
+	       "specs/linux/net.ddv:134:4: the prototype of netif_rx differs from the kernel's");
 
 /* specs/linux/pci.ddv:27:5: pci_register_driver -> __pci_register_driver */
 static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name)
@@ -2444,7 +2499,7 @@ static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *ow
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 3))
 		return __pci_register_driver(drv, owner, mod_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2461,7 +2516,7 @@ static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *ow
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(drv), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 303, 1, (u64)(unsigned long)(drv));
+				ddv_violation(&ddv_call, 311, 1, (u64)(unsigned long)(drv));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2476,14 +2531,14 @@ static void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)drv };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 1)) {
 		pci_unregister_driver(drv);
 		return;
 	}
 	/* specs/linux/pci.ddv:39:2: object operation */
 	{
 		if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(drv), NULL) == -ENOENT)
-			ddv_violation(&ddv_call, 304, 1, (u64)(unsigned long)(drv));
+			ddv_violation(&ddv_call, 312, 1, (u64)(unsigned long)(drv));
 	}
 	pci_unregister_driver(drv);
 	ddv_call_exit(&ddv_call, 0);
@@ -2498,7 +2553,7 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1))
 		return pci_enable_device(dev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2512,17 +2567,16 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 	if (ret == 0) {
 		/* specs/linux/pci.ddv:49:3: if */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 					if (ddv_obj_create(&ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-						ddv_violation(&ddv_call, 305, 0);
+						ddv_violation(&ddv_call, 313, 0);
 				}
 			}
 		}
@@ -2531,7 +2585,7 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 306, 0);
+				ddv_violation(&ddv_call, 314, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2547,7 +2601,7 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 1))
 		return pci_enable_device_mem(dev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2561,17 +2615,16 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 	if (ret == 0) {
 		/* specs/linux/pci.ddv:49:3: if */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 					if (ddv_obj_create(&ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-						ddv_violation(&ddv_call, 305, 0);
+						ddv_violation(&ddv_call, 313, 0);
 				}
 			}
 		}
@@ -2580,7 +2633,7 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 306, 0);
+				ddv_violation(&ddv_call, 314, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
@@ -2596,7 +2649,7 @@ static int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 1))
 		return pcim_enable_device(pdev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2618,7 +2671,7 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 1)) {
 		pci_disable_device(dev);
 		return;
 	}
@@ -2626,19 +2679,18 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 	if (!(pci_is_managed(dev))) {
 		/* specs/linux/pci.ddv:67:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 307, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 315, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:68:3: object operation */
 		{
 			s64 ddv_result;
 
 			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 308, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 316, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:70:3: if */
 		{
@@ -2650,7 +2702,7 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 				/* specs/linux/pci.ddv:71:4: object operation */
 				{
 					if (ddv_obj_destroy(&ddv_call, 13, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-						ddv_violation(&ddv_call, 309, 0);
+						ddv_violation(&ddv_call, 317, 0);
 				}
 			}
 		}
@@ -2661,14 +2713,14 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), typeof(&pci_disable_device)),
 	       "specs/linux/pci.ddv:63:4: the prototype of pci_disable_device differs from the kernel's");
 
-/* specs/linux/pci.ddv:77:5: pci_request_selected_regions -> pci_request_selected_regions */
+/* specs/linux/pci.ddv:78:5: pci_request_selected_regions -> pci_request_selected_regions */
 static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, const char *res_name)
 {
 	struct ddv_call ddv_call;
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, ddv_args, 3))
 		return pci_request_selected_regions(pdev, bars, res_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2678,30 +2730,63 @@ static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, co
 		ret = pci_request_selected_regions(pdev, bars, res_name);
 		break;
 	}
-	/* specs/linux/pci.ddv:81:2: after */
+	/* specs/linux/pci.ddv:83:2: after */
 	if ((ret == 0) && !(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:82:3: object operation */
+		/* specs/linux/pci.ddv:84:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
 
 			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 310, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 318, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions), typeof(&pci_request_selected_regions)),
-	       "specs/linux/pci.ddv:77:5: the prototype of pci_request_selected_regions differs from the kernel's");
+	       "specs/linux/pci.ddv:78:5: the prototype of pci_request_selected_regions differs from the kernel's");
 
-/* specs/linux/pci.ddv:86:4: pci_request_regions -> pci_request_regions */
+/* specs/linux/pci.ddv:79:5: pci_request_selected_regions -> pci_request_selected_regions_exclusive */
+static int ddv_w_pci_request_selected_regions_exclusive(struct pci_dev *pdev, int bars, const char *res_name)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, ddv_args, 3))
+		return pci_request_selected_regions_exclusive(pdev, bars, res_name);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EBUSY);
+		break;
+	default:
+		ret = pci_request_selected_regions_exclusive(pdev, bars, res_name);
+		break;
+	}
+	/* specs/linux/pci.ddv:83:2: after */
+	if ((ret == 0) && !(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:84:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
+
+			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 318, 1, (u64)(unsigned long)(pdev));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions_exclusive), typeof(&pci_request_selected_regions_exclusive)),
+	       "specs/linux/pci.ddv:79:5: the prototype of pci_request_selected_regions_exclusive differs from the kernel's");
+
+/* specs/linux/pci.ddv:89:5: pci_request_regions -> pci_request_regions */
 static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 {
 	struct ddv_call ddv_call;
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, ddv_args, 2))
 		return pci_request_regions(pdev, res_name);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2711,96 +2796,128 @@ static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 		ret = pci_request_regions(pdev, res_name);
 		break;
 	}
-	/* specs/linux/pci.ddv:90:2: after */
+	/* specs/linux/pci.ddv:94:2: after */
 	if ((ret == 0) && !(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:91:3: object operation */
+		/* specs/linux/pci.ddv:95:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
 
 			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 311, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 319, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), typeof(&pci_request_regions)),
-	       "specs/linux/pci.ddv:86:4: the prototype of pci_request_regions differs from the kernel's");
+	       "specs/linux/pci.ddv:89:5: the prototype of pci_request_regions differs from the kernel's");
 
-/* specs/linux/pci.ddv:95:4: pci_release_selected_regions -> pci_release_selected_regions */
+/* specs/linux/pci.ddv:90:5: pci_request_regions -> pci_request_regions_exclusive */
+static int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev, const char *res_name)
+{
+	struct ddv_call ddv_call;
+	int ret;
+	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
+
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, ddv_args, 2))
+		return pci_request_regions_exclusive(pdev, res_name);
+	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	case 1:
+		ret = -(EBUSY);
+		break;
+	default:
+		ret = pci_request_regions_exclusive(pdev, res_name);
+		break;
+	}
+	/* specs/linux/pci.ddv:94:2: after */
+	if ((ret == 0) && !(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:95:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
+
+			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL) == -EEXIST)
+				ddv_violation(&ddv_call, 319, 1, (u64)(unsigned long)(pdev));
+		}
+	}
+	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	return ret;
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions_exclusive), typeof(&pci_request_regions_exclusive)),
+	       "specs/linux/pci.ddv:90:5: the prototype of pci_request_regions_exclusive differs from the kernel's");
+
+/* specs/linux/pci.ddv:99:4: pci_release_selected_regions -> pci_release_selected_regions */
 static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 2)) {
 		pci_release_selected_regions(pdev, bars);
 		return;
 	}
-	/* specs/linux/pci.ddv:97:2: if */
+	/* specs/linux/pci.ddv:101:2: if */
 	if (!(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:98:3: require */
+		/* specs/linux/pci.ddv:102:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 312, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 320, 1, (u64)(unsigned long)(pdev));
 		}
-		/* specs/linux/pci.ddv:99:3: check */
+		/* specs/linux/pci.ddv:103:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars))
-				ddv_violation(&ddv_call, 313, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
+				ddv_violation(&ddv_call, 321, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
 		}
-		/* specs/linux/pci.ddv:100:3: object operation */
+		/* specs/linux/pci.ddv:104:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 314, 0);
+				ddv_violation(&ddv_call, 322, 0);
 		}
 	}
 	pci_release_selected_regions(pdev, bars);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_regions), typeof(&pci_release_selected_regions)),
-	       "specs/linux/pci.ddv:95:4: the prototype of pci_release_selected_regions differs from the kernel's");
+	       "specs/linux/pci.ddv:99:4: the prototype of pci_release_selected_regions differs from the kernel's");
 
-/* specs/linux/pci.ddv:104:4: pci_release_regions -> pci_release_regions */
+/* specs/linux/pci.ddv:108:4: pci_release_regions -> pci_release_regions */
 static void ddv_w_pci_release_regions(struct pci_dev *pdev)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, ddv_args, 1)) {
 		pci_release_regions(pdev);
 		return;
 	}
-	/* specs/linux/pci.ddv:106:2: if */
+	/* specs/linux/pci.ddv:110:2: if */
 	if (!(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:107:3: object operation */
+		/* specs/linux/pci.ddv:111:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 315, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(&ddv_call, 323, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	pci_release_regions(pdev);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), typeof(&pci_release_regions)),
-	       "specs/linux/pci.ddv:104:4: the prototype of pci_release_regions differs from the kernel's");
+	       "specs/linux/pci.ddv:108:4: the prototype of pci_release_regions differs from the kernel's");
 
-/* specs/linux/pci.ddv:111:4: pci_ioremap_bar -> pci_ioremap_bar */
+/* specs/linux/pci.ddv:115:4: pci_ioremap_bar -> pci_ioremap_bar */
 static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 {
 	struct ddv_call ddv_call;
 	void __iomem *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, ddv_args, 2))
 		return pci_ioremap_bar(pdev, bar);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2810,30 +2927,30 @@ static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 		ret = pci_ioremap_bar(pdev, bar);
 		break;
 	}
-	/* specs/linux/pci.ddv:115:2: after */
+	/* specs/linux/pci.ddv:119:2: after */
 	if (ret != NULL) {
-		/* specs/linux/pci.ddv:116:3: object operation */
+		/* specs/linux/pci.ddv:120:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 316, 0);
+				ddv_violation(&ddv_call, 324, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), typeof(&pci_ioremap_bar)),
-	       "specs/linux/pci.ddv:111:4: the prototype of pci_ioremap_bar differs from the kernel's");
+	       "specs/linux/pci.ddv:115:4: the prototype of pci_ioremap_bar differs from the kernel's");
 
-/* specs/linux/pci.ddv:120:4: pci_iomap -> pci_iomap */
+/* specs/linux/pci.ddv:124:4: pci_iomap -> pci_iomap */
 static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
 {
 	struct ddv_call ddv_call;
 	void __iomem *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, ddv_args, 3))
 		return pci_iomap(dev, bar, maxlen);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2843,30 +2960,30 @@ static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long
 		ret = pci_iomap(dev, bar, maxlen);
 		break;
 	}
-	/* specs/linux/pci.ddv:124:2: after */
+	/* specs/linux/pci.ddv:128:2: after */
 	if (ret != NULL) {
-		/* specs/linux/pci.ddv:125:3: object operation */
+		/* specs/linux/pci.ddv:129:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 317, 0);
+				ddv_violation(&ddv_call, 325, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pci_iomap)),
-	       "specs/linux/pci.ddv:120:4: the prototype of pci_iomap differs from the kernel's");
+	       "specs/linux/pci.ddv:124:4: the prototype of pci_iomap differs from the kernel's");
 
-/* specs/linux/pci.ddv:129:4: ioremap -> ioremap */
+/* specs/linux/pci.ddv:133:4: ioremap -> ioremap */
 static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 {
 	struct ddv_call ddv_call;
 	void __iomem *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 2))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 86, _RET_IP_, ddv_args, 2))
 		return ioremap(offset, size);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -2876,82 +2993,82 @@ static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 		ret = ioremap(offset, size);
 		break;
 	}
-	/* specs/linux/pci.ddv:133:2: after */
+	/* specs/linux/pci.ddv:137:2: after */
 	if (ret != NULL) {
-		/* specs/linux/pci.ddv:134:3: object operation */
+		/* specs/linux/pci.ddv:138:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
 			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 318, 0);
+				ddv_violation(&ddv_call, 326, 0);
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&ioremap)),
-	       "specs/linux/pci.ddv:129:4: the prototype of ioremap differs from the kernel's");
+	       "specs/linux/pci.ddv:133:4: the prototype of ioremap differs from the kernel's");
 
-/* specs/linux/pci.ddv:138:4: iounmap -> iounmap */
+/* specs/linux/pci.ddv:142:4: iounmap -> iounmap */
 static void ddv_w_iounmap(volatile void __iomem *addr)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, ddv_args, 1)) {
 		iounmap(addr);
 		return;
 	}
-	/* specs/linux/pci.ddv:141:2: if */
+	/* specs/linux/pci.ddv:145:2: if */
 	if (addr != NULL) {
-		/* specs/linux/pci.ddv:142:3: object operation */
+		/* specs/linux/pci.ddv:146:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 15, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 319, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 327, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	iounmap(addr);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&iounmap)),
-	       "specs/linux/pci.ddv:138:4: the prototype of iounmap differs from the kernel's");
+	       "specs/linux/pci.ddv:142:4: the prototype of iounmap differs from the kernel's");
 
-/* specs/linux/pci.ddv:146:4: pci_iounmap -> pci_iounmap */
+/* specs/linux/pci.ddv:150:4: pci_iounmap -> pci_iounmap */
 static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, ddv_args, 2)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, ddv_args, 2)) {
 		pci_iounmap(dev, addr);
 		return;
 	}
-	/* specs/linux/pci.ddv:148:2: if */
+	/* specs/linux/pci.ddv:152:2: if */
 	if (addr != NULL) {
-		/* specs/linux/pci.ddv:149:3: object operation */
+		/* specs/linux/pci.ddv:153:3: object operation */
 		{
 			if (ddv_obj_destroy(&ddv_call, 15, (u64)(unsigned long)(addr), NULL) == -ENOENT)
-				ddv_violation(&ddv_call, 320, 1, (u64)(unsigned long)(addr));
+				ddv_violation(&ddv_call, 328, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	pci_iounmap(dev, addr);
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&pci_iounmap)),
-	       "specs/linux/pci.ddv:146:4: the prototype of pci_iounmap differs from the kernel's");
+	       "specs/linux/pci.ddv:150:4: the prototype of pci_iounmap differs from the kernel's");
 
-/* specs/linux/pci.ddv:154:4: pci_read_config_word -> pci_read_config_word */
+/* specs/linux/pci.ddv:158:4: pci_read_config_word -> pci_read_config_word */
 static int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 *val)
 {
 	struct ddv_call ddv_call;
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, ddv_args, 3))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 89, _RET_IP_, ddv_args, 3))
 		return pci_read_config_word(dev, where, val);
-	/* specs/linux/pci.ddv:158:2: check */
+	/* specs/linux/pci.ddv:162:2: check */
 	if (!(val != NULL))
-		ddv_violation(&ddv_call, 321, 1, (u64)(unsigned long)(dev));
+		ddv_violation(&ddv_call, 329, 1, (u64)(unsigned long)(dev));
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		*(val) = ((u16)(~(0)));
@@ -2965,20 +3082,20 @@ static int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word), typeof(&pci_read_config_word)),
-	       "specs/linux/pci.ddv:154:4: the prototype of pci_read_config_word differs from the kernel's");
+	       "specs/linux/pci.ddv:158:4: the prototype of pci_read_config_word differs from the kernel's");
 
-/* specs/linux/pci.ddv:168:5: pci_alloc_irq_vectors -> pci_alloc_irq_vectors_affinity */
+/* specs/linux/pci.ddv:172:5: pci_alloc_irq_vectors -> pci_alloc_irq_vectors_affinity */
 static int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
 {
 	struct ddv_call ddv_call;
 	int ret;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags, (u64)(unsigned long)affd };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 86, _RET_IP_, ddv_args, 5))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 90, _RET_IP_, ddv_args, 5))
 		return pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
-	/* specs/linux/pci.ddv:172:2: check */
+	/* specs/linux/pci.ddv:176:2: check */
 	if (!(min_vecs <= max_vecs))
-		ddv_violation(&ddv_call, 322, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
+		ddv_violation(&ddv_call, 330, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOSPC);
@@ -2987,43 +3104,42 @@ static int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned in
 		ret = pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
 		break;
 	}
-	/* specs/linux/pci.ddv:173:2: after */
+	/* specs/linux/pci.ddv:177:2: after */
 	if ((ret > 0) && !(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:174:3: object operation */
+		/* specs/linux/pci.ddv:178:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 
 			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 323, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 331, 1, (u64)(unsigned long)(dev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_affinity), typeof(&pci_alloc_irq_vectors_affinity)),
-	       "specs/linux/pci.ddv:168:5: the prototype of pci_alloc_irq_vectors_affinity differs from the kernel's");
+	       "specs/linux/pci.ddv:172:5: the prototype of pci_alloc_irq_vectors_affinity differs from the kernel's");
 
-/* specs/linux/pci.ddv:179:4: pci_free_irq_vectors -> pci_free_irq_vectors */
+/* specs/linux/pci.ddv:183:4: pci_free_irq_vectors -> pci_free_irq_vectors */
 static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, ddv_args, 1)) {
 		pci_free_irq_vectors(dev);
 		return;
 	}
-	/* specs/linux/pci.ddv:182:2: if */
+	/* specs/linux/pci.ddv:186:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/pci.ddv:183:3: object operation */
+			/* specs/linux/pci.ddv:187:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 324, 0);
+					ddv_violation(&ddv_call, 332, 0);
 			}
 		}
 	}
@@ -3031,16 +3147,16 @@ static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors), typeof(&pci_free_irq_vectors)),
-	       "specs/linux/pci.ddv:179:4: the prototype of pci_free_irq_vectors differs from the kernel's");
+	       "specs/linux/pci.ddv:183:4: the prototype of pci_free_irq_vectors differs from the kernel's");
 
-/* specs/linux/pci.ddv:187:4: pci_enable_msi -> pci_enable_msi */
+/* specs/linux/pci.ddv:191:4: pci_enable_msi -> pci_enable_msi */
 static int ddv_w_pci_enable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, ddv_args, 1))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 92, _RET_IP_, ddv_args, 1))
 		return pci_enable_msi(dev);
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
@@ -3050,34 +3166,34 @@ static int ddv_w_pci_enable_msi(struct pci_dev *dev)
 		ret = pci_enable_msi(dev);
 		break;
 	}
-	/* specs/linux/pci.ddv:191:2: after */
+	/* specs/linux/pci.ddv:195:2: after */
 	if ((ret == 0) && !(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:192:3: object operation */
+		/* specs/linux/pci.ddv:196:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(1) };
 
 			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 325, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 333, 1, (u64)(unsigned long)(dev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeof(&pci_enable_msi)),
-	       "specs/linux/pci.ddv:187:4: the prototype of pci_enable_msi differs from the kernel's");
+	       "specs/linux/pci.ddv:191:4: the prototype of pci_enable_msi differs from the kernel's");
 
-/* specs/linux/pci.ddv:196:4: pci_enable_msix_range -> pci_enable_msix_range */
+/* specs/linux/pci.ddv:200:4: pci_enable_msix_range -> pci_enable_msix_range */
 static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
 {
 	struct ddv_call ddv_call;
 	int ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)entries, (u64)(unsigned long)minvec, (u64)(unsigned long)maxvec };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 89, _RET_IP_, ddv_args, 4))
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 93, _RET_IP_, ddv_args, 4))
 		return pci_enable_msix_range(dev, entries, minvec, maxvec);
-	/* specs/linux/pci.ddv:200:2: check */
+	/* specs/linux/pci.ddv:204:2: check */
 	if (!(minvec <= maxvec))
-		ddv_violation(&ddv_call, 326, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(minvec), (u64)(unsigned long)(maxvec));
+		ddv_violation(&ddv_call, 334, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(minvec), (u64)(unsigned long)(maxvec));
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOSPC);
@@ -3086,43 +3202,42 @@ static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *e
 		ret = pci_enable_msix_range(dev, entries, minvec, maxvec);
 		break;
 	}
-	/* specs/linux/pci.ddv:201:2: after */
+	/* specs/linux/pci.ddv:205:2: after */
 	if ((ret > 0) && !(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:202:3: object operation */
+		/* specs/linux/pci.ddv:206:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 
 			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL) == -EEXIST)
-				ddv_violation(&ddv_call, 327, 1, (u64)(unsigned long)(dev));
+				ddv_violation(&ddv_call, 335, 1, (u64)(unsigned long)(dev));
 		}
 	}
 	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range), typeof(&pci_enable_msix_range)),
-	       "specs/linux/pci.ddv:196:4: the prototype of pci_enable_msix_range differs from the kernel's");
+	       "specs/linux/pci.ddv:200:4: the prototype of pci_enable_msix_range differs from the kernel's");
 
-/* specs/linux/pci.ddv:208:5: pci_disable_msi -> pci_disable_msi */
+/* specs/linux/pci.ddv:212:5: pci_disable_msi -> pci_disable_msi */
 static void ddv_w_pci_disable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 90, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, ddv_args, 1)) {
 		pci_disable_msi(dev);
 		return;
 	}
-	/* specs/linux/pci.ddv:212:2: if */
+	/* specs/linux/pci.ddv:216:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/pci.ddv:213:3: object operation */
+			/* specs/linux/pci.ddv:217:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 328, 0);
+					ddv_violation(&ddv_call, 336, 0);
 			}
 		}
 	}
@@ -3130,29 +3245,28 @@ static void ddv_w_pci_disable_msi(struct pci_dev *dev)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), typeof(&pci_disable_msi)),
-	       "specs/linux/pci.ddv:208:5: the prototype of pci_disable_msi differs from the kernel's");
+	       "specs/linux/pci.ddv:212:5: the prototype of pci_disable_msi differs from the kernel's");
 
-/* specs/linux/pci.ddv:209:5: pci_disable_msi -> pci_disable_msix */
+/* specs/linux/pci.ddv:213:5: pci_disable_msi -> pci_disable_msix */
 static void ddv_w_pci_disable_msix(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, ddv_args, 1)) {
+	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 95, _RET_IP_, ddv_args, 1)) {
 		pci_disable_msix(dev);
 		return;
 	}
-	/* specs/linux/pci.ddv:212:2: if */
+	/* specs/linux/pci.ddv:216:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/pci.ddv:213:3: object operation */
+			/* specs/linux/pci.ddv:217:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
-					ddv_violation(&ddv_call, 328, 0);
+					ddv_violation(&ddv_call, 336, 0);
 			}
 		}
 	}
@@ -3160,7 +3274,7 @@ static void ddv_w_pci_disable_msix(struct pci_dev *dev)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
-	       "specs/linux/pci.ddv:209:5: the prototype of pci_disable_msix differs from the kernel's");
+	       "specs/linux/pci.ddv:213:5: the prototype of pci_disable_msix differs from the kernel's");
 
 static const char *const ddv_fields_heap[] = { "size" };
 static const char *const ddv_fields_vmem[] = { "size" };
@@ -3363,7 +3477,7 @@ static const struct ddv_type_desc ddv_types[17] = {
 		.flags = 0,
 		.leak_msg = 15,
 		.size_field = -1,
-		.pos = { "specs/linux/pci.ddv", 162, 8 },
+		.pos = { "specs/linux/pci.ddv", 166, 8 },
 	},
 };
 
@@ -3481,140 +3595,147 @@ static const char *const ddv_margs_128[] = { "dev" };
 static const char *const ddv_margs_130[] = { "dev" };
 static const char *const ddv_margs_131[] = { "ret" };
 static const char *const ddv_margs_132[] = { "dev" };
-static const char *const ddv_margs_134[] = { "size", "priority", "flags", "node" };
-static const char *const ddv_margs_135[] = { "ret" };
-static const char *const ddv_margs_136[] = { "dev", "length", "gfp_mask" };
-static const char *const ddv_margs_137[] = { "ret" };
-static const char *const ddv_margs_138[] = { "napi", "length", "gfp_mask" };
+static const char *const ddv_margs_133[] = { "ret" };
+static const char *const ddv_margs_134[] = { "dev" };
+static const char *const ddv_margs_136[] = { "dev", "head" };
+static const char *const ddv_margs_138[] = { "size", "priority", "flags", "node" };
 static const char *const ddv_margs_139[] = { "ret" };
-static const char *const ddv_margs_140[] = { "data", "frag_size" };
+static const char *const ddv_margs_140[] = { "dev", "length", "gfp_mask" };
 static const char *const ddv_margs_141[] = { "ret" };
-static const char *const ddv_margs_142[] = { "skb", "reason" };
-static const char *const ddv_margs_144[] = { "skb" };
+static const char *const ddv_margs_142[] = { "napi", "length", "gfp_mask" };
+static const char *const ddv_margs_143[] = { "ret" };
+static const char *const ddv_margs_144[] = { "data", "frag_size" };
+static const char *const ddv_margs_145[] = { "ret" };
 static const char *const ddv_margs_146[] = { "skb", "reason" };
-static const char *const ddv_margs_148[] = { "skb", "budget" };
-static const char *const ddv_margs_150[] = { "napi", "skb" };
-static const char *const ddv_margs_151[] = { "ret" };
-static const char *const ddv_margs_152[] = { "skb" };
-static const char *const ddv_margs_153[] = { "ret" };
-static const char *const ddv_margs_154[] = { "skb" };
+static const char *const ddv_margs_148[] = { "skb" };
+static const char *const ddv_margs_150[] = { "skb", "reason" };
+static const char *const ddv_margs_152[] = { "skb", "budget" };
+static const char *const ddv_margs_154[] = { "napi", "skb" };
 static const char *const ddv_margs_155[] = { "ret" };
-static const char *const ddv_margs_156[] = { "drv", "owner", "mod_name" };
+static const char *const ddv_margs_156[] = { "skb" };
 static const char *const ddv_margs_157[] = { "ret" };
-static const char *const ddv_margs_158[] = { "drv" };
-static const char *const ddv_margs_160[] = { "dev" };
+static const char *const ddv_margs_158[] = { "skb" };
+static const char *const ddv_margs_159[] = { "ret" };
+static const char *const ddv_margs_160[] = { "drv", "owner", "mod_name" };
 static const char *const ddv_margs_161[] = { "ret" };
-static const char *const ddv_margs_162[] = { "dev" };
-static const char *const ddv_margs_163[] = { "ret" };
-static const char *const ddv_margs_164[] = { "pdev" };
+static const char *const ddv_margs_162[] = { "drv" };
+static const char *const ddv_margs_164[] = { "dev" };
 static const char *const ddv_margs_165[] = { "ret" };
 static const char *const ddv_margs_166[] = { "dev" };
-static const char *const ddv_margs_168[] = { "pdev", "bars", "res_name" };
+static const char *const ddv_margs_167[] = { "ret" };
+static const char *const ddv_margs_168[] = { "pdev" };
 static const char *const ddv_margs_169[] = { "ret" };
-static const char *const ddv_margs_170[] = { "pdev", "res_name" };
-static const char *const ddv_margs_171[] = { "ret" };
-static const char *const ddv_margs_172[] = { "pdev", "bars" };
-static const char *const ddv_margs_174[] = { "pdev" };
-static const char *const ddv_margs_176[] = { "pdev", "bar" };
+static const char *const ddv_margs_170[] = { "dev" };
+static const char *const ddv_margs_172[] = { "pdev", "bars", "res_name" };
+static const char *const ddv_margs_173[] = { "ret" };
+static const char *const ddv_margs_174[] = { "pdev", "bars", "res_name" };
+static const char *const ddv_margs_175[] = { "ret" };
+static const char *const ddv_margs_176[] = { "pdev", "res_name" };
 static const char *const ddv_margs_177[] = { "ret" };
-static const char *const ddv_margs_178[] = { "dev", "bar", "maxlen" };
+static const char *const ddv_margs_178[] = { "pdev", "res_name" };
 static const char *const ddv_margs_179[] = { "ret" };
-static const char *const ddv_margs_180[] = { "offset", "size" };
-static const char *const ddv_margs_181[] = { "ret" };
-static const char *const ddv_margs_182[] = { "addr" };
-static const char *const ddv_margs_184[] = { "dev", "addr" };
-static const char *const ddv_margs_186[] = { "dev", "where", "val" };
+static const char *const ddv_margs_180[] = { "pdev", "bars" };
+static const char *const ddv_margs_182[] = { "pdev" };
+static const char *const ddv_margs_184[] = { "pdev", "bar" };
+static const char *const ddv_margs_185[] = { "ret" };
+static const char *const ddv_margs_186[] = { "dev", "bar", "maxlen" };
 static const char *const ddv_margs_187[] = { "ret" };
-static const char *const ddv_margs_188[] = { "dev", "min_vecs", "max_vecs", "flags", "affd" };
+static const char *const ddv_margs_188[] = { "offset", "size" };
 static const char *const ddv_margs_189[] = { "ret" };
-static const char *const ddv_margs_190[] = { "dev" };
-static const char *const ddv_margs_192[] = { "dev" };
-static const char *const ddv_margs_193[] = { "ret" };
-static const char *const ddv_margs_194[] = { "dev", "entries", "minvec", "maxvec" };
+static const char *const ddv_margs_190[] = { "addr" };
+static const char *const ddv_margs_192[] = { "dev", "addr" };
+static const char *const ddv_margs_194[] = { "dev", "where", "val" };
 static const char *const ddv_margs_195[] = { "ret" };
-static const char *const ddv_margs_196[] = { "dev" };
+static const char *const ddv_margs_196[] = { "dev", "min_vecs", "max_vecs", "flags", "affd" };
+static const char *const ddv_margs_197[] = { "ret" };
 static const char *const ddv_margs_198[] = { "dev" };
-static const char *const ddv_margs_200[] = { "size" };
-static const char *const ddv_margs_202[] = { "size" };
-static const char *const ddv_margs_204[] = { "new_size" };
-static const char *const ddv_margs_205[] = { "objp" };
-static const char *const ddv_margs_206[] = { "objp" };
-static const char *const ddv_margs_210[] = { "len" };
-static const char *const ddv_margs_212[] = { "objp", "t" };
-static const char *const ddv_margs_214[] = { "objp", "w" };
-static const char *const ddv_margs_216[] = { "objp" };
-static const char *const ddv_margs_217[] = { "objp" };
-static const char *const ddv_margs_218[] = { "size" };
-static const char *const ddv_margs_223[] = { "addr" };
-static const char *const ddv_margs_224[] = { "addr" };
-static const char *const ddv_margs_225[] = { "addr" };
-static const char *const ddv_margs_226[] = { "addr" };
-static const char *const ddv_margs_227[] = { "order" };
-static const char *const ddv_margs_228[] = { "order" };
-static const char *const ddv_margs_229[] = { "order" };
-static const char *const ddv_margs_230[] = { "order" };
+static const char *const ddv_margs_200[] = { "dev" };
+static const char *const ddv_margs_201[] = { "ret" };
+static const char *const ddv_margs_202[] = { "dev", "entries", "minvec", "maxvec" };
+static const char *const ddv_margs_203[] = { "ret" };
+static const char *const ddv_margs_204[] = { "dev" };
+static const char *const ddv_margs_206[] = { "dev" };
+static const char *const ddv_margs_208[] = { "size" };
+static const char *const ddv_margs_210[] = { "size" };
+static const char *const ddv_margs_212[] = { "new_size" };
+static const char *const ddv_margs_213[] = { "objp" };
+static const char *const ddv_margs_214[] = { "objp" };
+static const char *const ddv_margs_218[] = { "len" };
+static const char *const ddv_margs_220[] = { "objp", "t" };
+static const char *const ddv_margs_222[] = { "objp", "w" };
+static const char *const ddv_margs_224[] = { "objp" };
+static const char *const ddv_margs_225[] = { "objp" };
+static const char *const ddv_margs_226[] = { "size" };
+static const char *const ddv_margs_231[] = { "addr" };
+static const char *const ddv_margs_232[] = { "addr" };
+static const char *const ddv_margs_233[] = { "addr" };
 static const char *const ddv_margs_234[] = { "addr" };
-static const char *const ddv_margs_235[] = { "addr", "order" };
+static const char *const ddv_margs_235[] = { "order" };
+static const char *const ddv_margs_236[] = { "order" };
 static const char *const ddv_margs_237[] = { "order" };
-static const char *const ddv_margs_239[] = { "size" };
-static const char *const ddv_margs_242[] = { "cpu_addr" };
-static const char *const ddv_margs_243[] = { "size", "cpu_addr" };
-static const char *const ddv_margs_244[] = { "dma_handle" };
-static const char *const ddv_margs_245[] = { "cpu_addr" };
-static const char *const ddv_margs_248[] = { "ret" };
-static const char *const ddv_margs_249[] = { "addr" };
-static const char *const ddv_margs_250[] = { "size", "addr" };
-static const char *const ddv_margs_251[] = { "addr" };
-static const char *const ddv_margs_253[] = { "addr" };
-static const char *const ddv_margs_254[] = { "addr" };
-static const char *const ddv_margs_256[] = { "pool" };
-static const char *const ddv_margs_257[] = { "pool" };
-static const char *const ddv_margs_261[] = { "vaddr" };
-static const char *const ddv_margs_262[] = { "vaddr" };
-static const char *const ddv_margs_263[] = { "vaddr" };
-static const char *const ddv_margs_266[] = { "irq" };
-static const char *const ddv_margs_267[] = { "irq" };
-static const char *const ddv_margs_269[] = { "irq" };
-static const char *const ddv_margs_270[] = { "irq" };
-static const char *const ddv_margs_271[] = { "irq" };
-static const char *const ddv_margs_272[] = { "irq" };
+static const char *const ddv_margs_238[] = { "order" };
+static const char *const ddv_margs_242[] = { "addr" };
+static const char *const ddv_margs_243[] = { "addr", "order" };
+static const char *const ddv_margs_245[] = { "order" };
+static const char *const ddv_margs_247[] = { "size" };
+static const char *const ddv_margs_250[] = { "cpu_addr" };
+static const char *const ddv_margs_251[] = { "size", "cpu_addr" };
+static const char *const ddv_margs_252[] = { "dma_handle" };
+static const char *const ddv_margs_253[] = { "cpu_addr" };
+static const char *const ddv_margs_256[] = { "ret" };
+static const char *const ddv_margs_257[] = { "addr" };
+static const char *const ddv_margs_258[] = { "size", "addr" };
+static const char *const ddv_margs_259[] = { "addr" };
+static const char *const ddv_margs_261[] = { "addr" };
+static const char *const ddv_margs_262[] = { "addr" };
+static const char *const ddv_margs_264[] = { "pool" };
+static const char *const ddv_margs_265[] = { "pool" };
+static const char *const ddv_margs_269[] = { "vaddr" };
+static const char *const ddv_margs_270[] = { "vaddr" };
+static const char *const ddv_margs_271[] = { "vaddr" };
 static const char *const ddv_margs_274[] = { "irq" };
 static const char *const ddv_margs_275[] = { "irq" };
-static const char *const ddv_margs_276[] = { "irq" };
 static const char *const ddv_margs_277[] = { "irq" };
 static const char *const ddv_margs_278[] = { "irq" };
 static const char *const ddv_margs_279[] = { "irq" };
-static const char *const ddv_margs_280[] = { "timer" };
-static const char *const ddv_margs_282[] = { "timer" };
-static const char *const ddv_margs_283[] = { "timer" };
-static const char *const ddv_margs_284[] = { "timer" };
-static const char *const ddv_margs_285[] = { "timer" };
-static const char *const ddv_margs_290[] = { "dev" };
-static const char *const ddv_margs_291[] = { "dev", "t" };
-static const char *const ddv_margs_293[] = { "dev", "w" };
-static const char *const ddv_margs_296[] = { "dev" };
-static const char *const ddv_margs_297[] = { "dev" };
-static const char *const ddv_margs_298[] = { "ret" };
-static const char *const ddv_margs_299[] = { "ret" };
-static const char *const ddv_margs_303[] = { "drv" };
-static const char *const ddv_margs_304[] = { "drv" };
-static const char *const ddv_margs_307[] = { "dev" };
-static const char *const ddv_margs_308[] = { "dev" };
-static const char *const ddv_margs_310[] = { "pdev" };
-static const char *const ddv_margs_311[] = { "pdev" };
-static const char *const ddv_margs_312[] = { "pdev" };
-static const char *const ddv_margs_313[] = { "pdev", "bars" };
-static const char *const ddv_margs_315[] = { "pdev" };
-static const char *const ddv_margs_319[] = { "addr" };
-static const char *const ddv_margs_320[] = { "addr" };
-static const char *const ddv_margs_321[] = { "dev" };
-static const char *const ddv_margs_322[] = { "dev", "min_vecs", "max_vecs" };
-static const char *const ddv_margs_323[] = { "dev" };
-static const char *const ddv_margs_325[] = { "dev" };
-static const char *const ddv_margs_326[] = { "dev", "minvec", "maxvec" };
-static const char *const ddv_margs_327[] = { "dev" };
+static const char *const ddv_margs_280[] = { "irq" };
+static const char *const ddv_margs_282[] = { "irq" };
+static const char *const ddv_margs_283[] = { "irq" };
+static const char *const ddv_margs_284[] = { "irq" };
+static const char *const ddv_margs_285[] = { "irq" };
+static const char *const ddv_margs_286[] = { "irq" };
+static const char *const ddv_margs_287[] = { "irq" };
+static const char *const ddv_margs_288[] = { "timer" };
+static const char *const ddv_margs_290[] = { "timer" };
+static const char *const ddv_margs_291[] = { "timer" };
+static const char *const ddv_margs_292[] = { "timer" };
+static const char *const ddv_margs_293[] = { "timer" };
+static const char *const ddv_margs_298[] = { "dev" };
+static const char *const ddv_margs_299[] = { "dev", "t" };
+static const char *const ddv_margs_301[] = { "dev", "w" };
+static const char *const ddv_margs_304[] = { "dev" };
+static const char *const ddv_margs_305[] = { "dev" };
+static const char *const ddv_margs_306[] = { "ret" };
+static const char *const ddv_margs_307[] = { "ret" };
+static const char *const ddv_margs_311[] = { "drv" };
+static const char *const ddv_margs_312[] = { "drv" };
+static const char *const ddv_margs_315[] = { "dev" };
+static const char *const ddv_margs_316[] = { "dev" };
+static const char *const ddv_margs_318[] = { "pdev" };
+static const char *const ddv_margs_319[] = { "pdev" };
+static const char *const ddv_margs_320[] = { "pdev" };
+static const char *const ddv_margs_321[] = { "pdev", "bars" };
+static const char *const ddv_margs_323[] = { "pdev" };
+static const char *const ddv_margs_327[] = { "addr" };
+static const char *const ddv_margs_328[] = { "addr" };
+static const char *const ddv_margs_329[] = { "dev" };
+static const char *const ddv_margs_330[] = { "dev", "min_vecs", "max_vecs" };
+static const char *const ddv_margs_331[] = { "dev" };
+static const char *const ddv_margs_333[] = { "dev" };
+static const char *const ddv_margs_334[] = { "dev", "minvec", "maxvec" };
+static const char *const ddv_margs_335[] = { "dev" };
 
-static const struct ddv_msg_desc ddv_msgs[329] = {
+static const struct ddv_msg_desc ddv_msgs[337] = {
 	[0] = { .rule_id = "", .text = "" },	/* reserved: no message */
 	[1] = {
 		.rule_id = "heap.leak",
@@ -3734,7 +3855,7 @@ static const struct ddv_msg_desc ddv_msgs[329] = {
 		.arg_names = ddv_margs_15,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 164, 8 },
+		.pos = { "specs/linux/pci.ddv", 168, 8 },
 	},
 	[16] = {
 		.rule_id = "linux.trace.kmalloc_trace.call",
@@ -4636,7 +4757,7 @@ static const struct ddv_msg_desc ddv_msgs[329] = {
 		.arg_names = ddv_margs_130,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 52, 4 },
+		.pos = { "specs/linux/net.ddv", 54, 5 },
 	},
 	[131] = {
 		.rule_id = "linux.trace.register_netdev.ret",
@@ -4644,1519 +4765,1582 @@ static const struct ddv_msg_desc ddv_msgs[329] = {
 		.arg_names = ddv_margs_131,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 52, 4 },
+		.pos = { "specs/linux/net.ddv", 54, 5 },
 	},
 	[132] = {
-		.rule_id = "linux.trace.unregister_netdev.call",
-		.text = "unregister_netdev(dev={dev})",
+		.rule_id = "linux.trace.register_netdevice.call",
+		.text = "register_netdevice(dev={dev})",
 		.arg_names = ddv_margs_132,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 62, 4 },
+		.pos = { "specs/linux/net.ddv", 55, 5 },
 	},
 	[133] = {
+		.rule_id = "linux.trace.register_netdevice.ret",
+		.text = "register_netdevice returned {ret}",
+		.arg_names = ddv_margs_133,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 55, 5 },
+	},
+	[134] = {
+		.rule_id = "linux.trace.unregister_netdev.call",
+		.text = "unregister_netdev(dev={dev})",
+		.arg_names = ddv_margs_134,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 67, 5 },
+	},
+	[135] = {
 		.rule_id = "linux.trace.unregister_netdev.ret",
 		.text = "unregister_netdev returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 62, 4 },
-	},
-	[134] = {
-		.rule_id = "linux.trace.__alloc_skb.call",
-		.text = "__alloc_skb(size={size}, priority={priority}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_134,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 70, 4 },
-	},
-	[135] = {
-		.rule_id = "linux.trace.__alloc_skb.ret",
-		.text = "__alloc_skb returned {ret}",
-		.arg_names = ddv_margs_135,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 70, 4 },
+		.pos = { "specs/linux/net.ddv", 67, 5 },
 	},
 	[136] = {
-		.rule_id = "linux.trace.__netdev_alloc_skb.call",
-		.text = "__netdev_alloc_skb(dev={dev}, length={length}, gfp_mask={gfp_mask})",
+		.rule_id = "linux.trace.unregister_netdevice_queue.call",
+		.text = "unregister_netdevice_queue(dev={dev}, head={head})",
 		.arg_names = ddv_margs_136,
-		.nargs = 3,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 80, 5 },
+		.pos = { "specs/linux/net.ddv", 68, 5 },
 	},
 	[137] = {
-		.rule_id = "linux.trace.__netdev_alloc_skb.ret",
-		.text = "__netdev_alloc_skb returned {ret}",
-		.arg_names = ddv_margs_137,
-		.nargs = 1,
+		.rule_id = "linux.trace.unregister_netdevice_queue.ret",
+		.text = "unregister_netdevice_queue returned",
+		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 80, 5 },
+		.pos = { "specs/linux/net.ddv", 68, 5 },
 	},
 	[138] = {
-		.rule_id = "linux.trace.__napi_alloc_skb.call",
-		.text = "__napi_alloc_skb(napi={napi}, length={length}, gfp_mask={gfp_mask})",
+		.rule_id = "linux.trace.__alloc_skb.call",
+		.text = "__alloc_skb(size={size}, priority={priority}, flags={flags}, node={node})",
 		.arg_names = ddv_margs_138,
-		.nargs = 3,
+		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 81, 5 },
+		.pos = { "specs/linux/net.ddv", 76, 4 },
 	},
 	[139] = {
-		.rule_id = "linux.trace.__napi_alloc_skb.ret",
-		.text = "__napi_alloc_skb returned {ret}",
+		.rule_id = "linux.trace.__alloc_skb.ret",
+		.text = "__alloc_skb returned {ret}",
 		.arg_names = ddv_margs_139,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 81, 5 },
+		.pos = { "specs/linux/net.ddv", 76, 4 },
 	},
 	[140] = {
-		.rule_id = "linux.trace.napi_build_skb.call",
-		.text = "napi_build_skb(data={data}, frag_size={frag_size})",
+		.rule_id = "linux.trace.__netdev_alloc_skb.call",
+		.text = "__netdev_alloc_skb(dev={dev}, length={length}, gfp_mask={gfp_mask})",
 		.arg_names = ddv_margs_140,
-		.nargs = 2,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 91, 5 },
+		.pos = { "specs/linux/net.ddv", 86, 5 },
 	},
 	[141] = {
-		.rule_id = "linux.trace.napi_build_skb.ret",
-		.text = "napi_build_skb returned {ret}",
+		.rule_id = "linux.trace.__netdev_alloc_skb.ret",
+		.text = "__netdev_alloc_skb returned {ret}",
 		.arg_names = ddv_margs_141,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 91, 5 },
+		.pos = { "specs/linux/net.ddv", 86, 5 },
 	},
 	[142] = {
-		.rule_id = "linux.trace.kfree_skb_reason.call",
-		.text = "kfree_skb_reason(skb={skb}, reason={reason})",
+		.rule_id = "linux.trace.__napi_alloc_skb.call",
+		.text = "__napi_alloc_skb(napi={napi}, length={length}, gfp_mask={gfp_mask})",
 		.arg_names = ddv_margs_142,
-		.nargs = 2,
+		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 101, 5 },
+		.pos = { "specs/linux/net.ddv", 87, 5 },
 	},
 	[143] = {
+		.rule_id = "linux.trace.__napi_alloc_skb.ret",
+		.text = "__napi_alloc_skb returned {ret}",
+		.arg_names = ddv_margs_143,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 87, 5 },
+	},
+	[144] = {
+		.rule_id = "linux.trace.napi_build_skb.call",
+		.text = "napi_build_skb(data={data}, frag_size={frag_size})",
+		.arg_names = ddv_margs_144,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 97, 5 },
+	},
+	[145] = {
+		.rule_id = "linux.trace.napi_build_skb.ret",
+		.text = "napi_build_skb returned {ret}",
+		.arg_names = ddv_margs_145,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 97, 5 },
+	},
+	[146] = {
+		.rule_id = "linux.trace.kfree_skb_reason.call",
+		.text = "kfree_skb_reason(skb={skb}, reason={reason})",
+		.arg_names = ddv_margs_146,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 107, 5 },
+	},
+	[147] = {
 		.rule_id = "linux.trace.kfree_skb_reason.ret",
 		.text = "kfree_skb_reason returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 101, 5 },
+		.pos = { "specs/linux/net.ddv", 107, 5 },
 	},
-	[144] = {
+	[148] = {
 		.rule_id = "linux.trace.consume_skb.call",
 		.text = "consume_skb(skb={skb})",
-		.arg_names = ddv_margs_144,
+		.arg_names = ddv_margs_148,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 102, 5 },
+		.pos = { "specs/linux/net.ddv", 108, 5 },
 	},
-	[145] = {
+	[149] = {
 		.rule_id = "linux.trace.consume_skb.ret",
 		.text = "consume_skb returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 102, 5 },
+		.pos = { "specs/linux/net.ddv", 108, 5 },
 	},
-	[146] = {
+	[150] = {
 		.rule_id = "linux.trace.__dev_kfree_skb_any.call",
 		.text = "__dev_kfree_skb_any(skb={skb}, reason={reason})",
-		.arg_names = ddv_margs_146,
+		.arg_names = ddv_margs_150,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 103, 5 },
+		.pos = { "specs/linux/net.ddv", 109, 5 },
 	},
-	[147] = {
+	[151] = {
 		.rule_id = "linux.trace.__dev_kfree_skb_any.ret",
 		.text = "__dev_kfree_skb_any returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 103, 5 },
+		.pos = { "specs/linux/net.ddv", 109, 5 },
 	},
-	[148] = {
+	[152] = {
 		.rule_id = "linux.trace.napi_consume_skb.call",
 		.text = "napi_consume_skb(skb={skb}, budget={budget})",
-		.arg_names = ddv_margs_148,
+		.arg_names = ddv_margs_152,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 110, 4 },
+		.pos = { "specs/linux/net.ddv", 116, 4 },
 	},
-	[149] = {
+	[153] = {
 		.rule_id = "linux.trace.napi_consume_skb.ret",
 		.text = "napi_consume_skb returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 110, 4 },
-	},
-	[150] = {
-		.rule_id = "linux.trace.napi_gro_receive.call",
-		.text = "napi_gro_receive(napi={napi}, skb={skb})",
-		.arg_names = ddv_margs_150,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 118, 4 },
-	},
-	[151] = {
-		.rule_id = "linux.trace.napi_gro_receive.ret",
-		.text = "napi_gro_receive returned {ret}",
-		.arg_names = ddv_margs_151,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 118, 4 },
-	},
-	[152] = {
-		.rule_id = "linux.trace.netif_receive_skb.call",
-		.text = "netif_receive_skb(skb={skb})",
-		.arg_names = ddv_margs_152,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 123, 4 },
-	},
-	[153] = {
-		.rule_id = "linux.trace.netif_receive_skb.ret",
-		.text = "netif_receive_skb returned {ret}",
-		.arg_names = ddv_margs_153,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 123, 4 },
+		.pos = { "specs/linux/net.ddv", 116, 4 },
 	},
 	[154] = {
-		.rule_id = "linux.trace.netif_rx.call",
-		.text = "netif_rx(skb={skb})",
+		.rule_id = "linux.trace.napi_gro_receive.call",
+		.text = "napi_gro_receive(napi={napi}, skb={skb})",
 		.arg_names = ddv_margs_154,
-		.nargs = 1,
+		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 128, 4 },
+		.pos = { "specs/linux/net.ddv", 124, 4 },
 	},
 	[155] = {
-		.rule_id = "linux.trace.netif_rx.ret",
-		.text = "netif_rx returned {ret}",
+		.rule_id = "linux.trace.napi_gro_receive.ret",
+		.text = "napi_gro_receive returned {ret}",
 		.arg_names = ddv_margs_155,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 128, 4 },
+		.pos = { "specs/linux/net.ddv", 124, 4 },
 	},
 	[156] = {
+		.rule_id = "linux.trace.netif_receive_skb.call",
+		.text = "netif_receive_skb(skb={skb})",
+		.arg_names = ddv_margs_156,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 129, 4 },
+	},
+	[157] = {
+		.rule_id = "linux.trace.netif_receive_skb.ret",
+		.text = "netif_receive_skb returned {ret}",
+		.arg_names = ddv_margs_157,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 129, 4 },
+	},
+	[158] = {
+		.rule_id = "linux.trace.netif_rx.call",
+		.text = "netif_rx(skb={skb})",
+		.arg_names = ddv_margs_158,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 134, 4 },
+	},
+	[159] = {
+		.rule_id = "linux.trace.netif_rx.ret",
+		.text = "netif_rx returned {ret}",
+		.arg_names = ddv_margs_159,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/net.ddv", 134, 4 },
+	},
+	[160] = {
 		.rule_id = "linux.trace.__pci_register_driver.call",
 		.text = "__pci_register_driver(drv={drv}, owner={owner}, mod_name={mod_name})",
-		.arg_names = ddv_margs_156,
+		.arg_names = ddv_margs_160,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
-	[157] = {
+	[161] = {
 		.rule_id = "linux.trace.__pci_register_driver.ret",
 		.text = "__pci_register_driver returned {ret}",
-		.arg_names = ddv_margs_157,
+		.arg_names = ddv_margs_161,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
-	[158] = {
+	[162] = {
 		.rule_id = "linux.trace.pci_unregister_driver.call",
 		.text = "pci_unregister_driver(drv={drv})",
-		.arg_names = ddv_margs_158,
+		.arg_names = ddv_margs_162,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
-	[159] = {
+	[163] = {
 		.rule_id = "linux.trace.pci_unregister_driver.ret",
 		.text = "pci_unregister_driver returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
-	[160] = {
+	[164] = {
 		.rule_id = "linux.trace.pci_enable_device.call",
 		.text = "pci_enable_device(dev={dev})",
-		.arg_names = ddv_margs_160,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 43, 5 },
-	},
-	[161] = {
-		.rule_id = "linux.trace.pci_enable_device.ret",
-		.text = "pci_enable_device returned {ret}",
-		.arg_names = ddv_margs_161,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 43, 5 },
-	},
-	[162] = {
-		.rule_id = "linux.trace.pci_enable_device_mem.call",
-		.text = "pci_enable_device_mem(dev={dev})",
-		.arg_names = ddv_margs_162,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 44, 5 },
-	},
-	[163] = {
-		.rule_id = "linux.trace.pci_enable_device_mem.ret",
-		.text = "pci_enable_device_mem returned {ret}",
-		.arg_names = ddv_margs_163,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 44, 5 },
-	},
-	[164] = {
-		.rule_id = "linux.trace.pcim_enable_device.call",
-		.text = "pcim_enable_device(pdev={pdev})",
 		.arg_names = ddv_margs_164,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 57, 4 },
+		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
 	[165] = {
-		.rule_id = "linux.trace.pcim_enable_device.ret",
-		.text = "pcim_enable_device returned {ret}",
+		.rule_id = "linux.trace.pci_enable_device.ret",
+		.text = "pci_enable_device returned {ret}",
 		.arg_names = ddv_margs_165,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 43, 5 },
+	},
+	[166] = {
+		.rule_id = "linux.trace.pci_enable_device_mem.call",
+		.text = "pci_enable_device_mem(dev={dev})",
+		.arg_names = ddv_margs_166,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 44, 5 },
+	},
+	[167] = {
+		.rule_id = "linux.trace.pci_enable_device_mem.ret",
+		.text = "pci_enable_device_mem returned {ret}",
+		.arg_names = ddv_margs_167,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 44, 5 },
+	},
+	[168] = {
+		.rule_id = "linux.trace.pcim_enable_device.call",
+		.text = "pcim_enable_device(pdev={pdev})",
+		.arg_names = ddv_margs_168,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 57, 4 },
 	},
-	[166] = {
+	[169] = {
+		.rule_id = "linux.trace.pcim_enable_device.ret",
+		.text = "pcim_enable_device returned {ret}",
+		.arg_names = ddv_margs_169,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 57, 4 },
+	},
+	[170] = {
 		.rule_id = "linux.trace.pci_disable_device.call",
 		.text = "pci_disable_device(dev={dev})",
-		.arg_names = ddv_margs_166,
+		.arg_names = ddv_margs_170,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 63, 4 },
 	},
-	[167] = {
+	[171] = {
 		.rule_id = "linux.trace.pci_disable_device.ret",
 		.text = "pci_disable_device returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
 		.pos = { "specs/linux/pci.ddv", 63, 4 },
 	},
-	[168] = {
+	[172] = {
 		.rule_id = "linux.trace.pci_request_selected_regions.call",
 		.text = "pci_request_selected_regions(pdev={pdev}, bars={bars}, res_name={res_name})",
-		.arg_names = ddv_margs_168,
+		.arg_names = ddv_margs_172,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 77, 5 },
-	},
-	[169] = {
-		.rule_id = "linux.trace.pci_request_selected_regions.ret",
-		.text = "pci_request_selected_regions returned {ret}",
-		.arg_names = ddv_margs_169,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 77, 5 },
-	},
-	[170] = {
-		.rule_id = "linux.trace.pci_request_regions.call",
-		.text = "pci_request_regions(pdev={pdev}, res_name={res_name})",
-		.arg_names = ddv_margs_170,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 86, 4 },
-	},
-	[171] = {
-		.rule_id = "linux.trace.pci_request_regions.ret",
-		.text = "pci_request_regions returned {ret}",
-		.arg_names = ddv_margs_171,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 86, 4 },
-	},
-	[172] = {
-		.rule_id = "linux.trace.pci_release_selected_regions.call",
-		.text = "pci_release_selected_regions(pdev={pdev}, bars={bars})",
-		.arg_names = ddv_margs_172,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 95, 4 },
+		.pos = { "specs/linux/pci.ddv", 78, 5 },
 	},
 	[173] = {
+		.rule_id = "linux.trace.pci_request_selected_regions.ret",
+		.text = "pci_request_selected_regions returned {ret}",
+		.arg_names = ddv_margs_173,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 78, 5 },
+	},
+	[174] = {
+		.rule_id = "linux.trace.pci_request_selected_regions_exclusive.call",
+		.text = "pci_request_selected_regions_exclusive(pdev={pdev}, bars={bars}, res_name={res_name})",
+		.arg_names = ddv_margs_174,
+		.nargs = 3,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 79, 5 },
+	},
+	[175] = {
+		.rule_id = "linux.trace.pci_request_selected_regions_exclusive.ret",
+		.text = "pci_request_selected_regions_exclusive returned {ret}",
+		.arg_names = ddv_margs_175,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 79, 5 },
+	},
+	[176] = {
+		.rule_id = "linux.trace.pci_request_regions.call",
+		.text = "pci_request_regions(pdev={pdev}, res_name={res_name})",
+		.arg_names = ddv_margs_176,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 89, 5 },
+	},
+	[177] = {
+		.rule_id = "linux.trace.pci_request_regions.ret",
+		.text = "pci_request_regions returned {ret}",
+		.arg_names = ddv_margs_177,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 89, 5 },
+	},
+	[178] = {
+		.rule_id = "linux.trace.pci_request_regions_exclusive.call",
+		.text = "pci_request_regions_exclusive(pdev={pdev}, res_name={res_name})",
+		.arg_names = ddv_margs_178,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 90, 5 },
+	},
+	[179] = {
+		.rule_id = "linux.trace.pci_request_regions_exclusive.ret",
+		.text = "pci_request_regions_exclusive returned {ret}",
+		.arg_names = ddv_margs_179,
+		.nargs = 1,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 90, 5 },
+	},
+	[180] = {
+		.rule_id = "linux.trace.pci_release_selected_regions.call",
+		.text = "pci_release_selected_regions(pdev={pdev}, bars={bars})",
+		.arg_names = ddv_margs_180,
+		.nargs = 2,
+		.severity = DDV_SEV_NOTE,
+		.pos = { "specs/linux/pci.ddv", 99, 4 },
+	},
+	[181] = {
 		.rule_id = "linux.trace.pci_release_selected_regions.ret",
 		.text = "pci_release_selected_regions returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 95, 4 },
+		.pos = { "specs/linux/pci.ddv", 99, 4 },
 	},
-	[174] = {
+	[182] = {
 		.rule_id = "linux.trace.pci_release_regions.call",
 		.text = "pci_release_regions(pdev={pdev})",
-		.arg_names = ddv_margs_174,
+		.arg_names = ddv_margs_182,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 104, 4 },
+		.pos = { "specs/linux/pci.ddv", 108, 4 },
 	},
-	[175] = {
+	[183] = {
 		.rule_id = "linux.trace.pci_release_regions.ret",
 		.text = "pci_release_regions returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 104, 4 },
+		.pos = { "specs/linux/pci.ddv", 108, 4 },
 	},
-	[176] = {
+	[184] = {
 		.rule_id = "linux.trace.pci_ioremap_bar.call",
 		.text = "pci_ioremap_bar(pdev={pdev}, bar={bar})",
-		.arg_names = ddv_margs_176,
+		.arg_names = ddv_margs_184,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 111, 4 },
+		.pos = { "specs/linux/pci.ddv", 115, 4 },
 	},
-	[177] = {
+	[185] = {
 		.rule_id = "linux.trace.pci_ioremap_bar.ret",
 		.text = "pci_ioremap_bar returned {ret}",
-		.arg_names = ddv_margs_177,
+		.arg_names = ddv_margs_185,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 111, 4 },
+		.pos = { "specs/linux/pci.ddv", 115, 4 },
 	},
-	[178] = {
+	[186] = {
 		.rule_id = "linux.trace.pci_iomap.call",
 		.text = "pci_iomap(dev={dev}, bar={bar}, maxlen={maxlen})",
-		.arg_names = ddv_margs_178,
+		.arg_names = ddv_margs_186,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 120, 4 },
+		.pos = { "specs/linux/pci.ddv", 124, 4 },
 	},
-	[179] = {
+	[187] = {
 		.rule_id = "linux.trace.pci_iomap.ret",
 		.text = "pci_iomap returned {ret}",
-		.arg_names = ddv_margs_179,
+		.arg_names = ddv_margs_187,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 120, 4 },
+		.pos = { "specs/linux/pci.ddv", 124, 4 },
 	},
-	[180] = {
+	[188] = {
 		.rule_id = "linux.trace.ioremap.call",
 		.text = "ioremap(offset={offset}, size={size})",
-		.arg_names = ddv_margs_180,
+		.arg_names = ddv_margs_188,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 129, 4 },
+		.pos = { "specs/linux/pci.ddv", 133, 4 },
 	},
-	[181] = {
+	[189] = {
 		.rule_id = "linux.trace.ioremap.ret",
 		.text = "ioremap returned {ret}",
-		.arg_names = ddv_margs_181,
+		.arg_names = ddv_margs_189,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 129, 4 },
+		.pos = { "specs/linux/pci.ddv", 133, 4 },
 	},
-	[182] = {
+	[190] = {
 		.rule_id = "linux.trace.iounmap.call",
 		.text = "iounmap(addr={addr})",
-		.arg_names = ddv_margs_182,
+		.arg_names = ddv_margs_190,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 138, 4 },
+		.pos = { "specs/linux/pci.ddv", 142, 4 },
 	},
-	[183] = {
+	[191] = {
 		.rule_id = "linux.trace.iounmap.ret",
 		.text = "iounmap returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 138, 4 },
+		.pos = { "specs/linux/pci.ddv", 142, 4 },
 	},
-	[184] = {
+	[192] = {
 		.rule_id = "linux.trace.pci_iounmap.call",
 		.text = "pci_iounmap(dev={dev}, addr={addr})",
-		.arg_names = ddv_margs_184,
+		.arg_names = ddv_margs_192,
 		.nargs = 2,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 146, 4 },
+		.pos = { "specs/linux/pci.ddv", 150, 4 },
 	},
-	[185] = {
+	[193] = {
 		.rule_id = "linux.trace.pci_iounmap.ret",
 		.text = "pci_iounmap returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 146, 4 },
+		.pos = { "specs/linux/pci.ddv", 150, 4 },
 	},
-	[186] = {
+	[194] = {
 		.rule_id = "linux.trace.pci_read_config_word.call",
 		.text = "pci_read_config_word(dev={dev}, where={where}, val={val})",
-		.arg_names = ddv_margs_186,
+		.arg_names = ddv_margs_194,
 		.nargs = 3,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 154, 4 },
+		.pos = { "specs/linux/pci.ddv", 158, 4 },
 	},
-	[187] = {
+	[195] = {
 		.rule_id = "linux.trace.pci_read_config_word.ret",
 		.text = "pci_read_config_word returned {ret}",
-		.arg_names = ddv_margs_187,
+		.arg_names = ddv_margs_195,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 154, 4 },
+		.pos = { "specs/linux/pci.ddv", 158, 4 },
 	},
-	[188] = {
+	[196] = {
 		.rule_id = "linux.trace.pci_alloc_irq_vectors_affinity.call",
 		.text = "pci_alloc_irq_vectors_affinity(dev={dev}, min_vecs={min_vecs}, max_vecs={max_vecs}, flags={flags}, affd={affd})",
-		.arg_names = ddv_margs_188,
+		.arg_names = ddv_margs_196,
 		.nargs = 5,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 168, 5 },
+		.pos = { "specs/linux/pci.ddv", 172, 5 },
 	},
-	[189] = {
+	[197] = {
 		.rule_id = "linux.trace.pci_alloc_irq_vectors_affinity.ret",
 		.text = "pci_alloc_irq_vectors_affinity returned {ret}",
-		.arg_names = ddv_margs_189,
+		.arg_names = ddv_margs_197,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 168, 5 },
+		.pos = { "specs/linux/pci.ddv", 172, 5 },
 	},
-	[190] = {
+	[198] = {
 		.rule_id = "linux.trace.pci_free_irq_vectors.call",
 		.text = "pci_free_irq_vectors(dev={dev})",
-		.arg_names = ddv_margs_190,
+		.arg_names = ddv_margs_198,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 179, 4 },
+		.pos = { "specs/linux/pci.ddv", 183, 4 },
 	},
-	[191] = {
+	[199] = {
 		.rule_id = "linux.trace.pci_free_irq_vectors.ret",
 		.text = "pci_free_irq_vectors returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 179, 4 },
+		.pos = { "specs/linux/pci.ddv", 183, 4 },
 	},
-	[192] = {
+	[200] = {
 		.rule_id = "linux.trace.pci_enable_msi.call",
 		.text = "pci_enable_msi(dev={dev})",
-		.arg_names = ddv_margs_192,
+		.arg_names = ddv_margs_200,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 187, 4 },
+		.pos = { "specs/linux/pci.ddv", 191, 4 },
 	},
-	[193] = {
+	[201] = {
 		.rule_id = "linux.trace.pci_enable_msi.ret",
 		.text = "pci_enable_msi returned {ret}",
-		.arg_names = ddv_margs_193,
+		.arg_names = ddv_margs_201,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 187, 4 },
+		.pos = { "specs/linux/pci.ddv", 191, 4 },
 	},
-	[194] = {
+	[202] = {
 		.rule_id = "linux.trace.pci_enable_msix_range.call",
 		.text = "pci_enable_msix_range(dev={dev}, entries={entries}, minvec={minvec}, maxvec={maxvec})",
-		.arg_names = ddv_margs_194,
+		.arg_names = ddv_margs_202,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 196, 4 },
+		.pos = { "specs/linux/pci.ddv", 200, 4 },
 	},
-	[195] = {
+	[203] = {
 		.rule_id = "linux.trace.pci_enable_msix_range.ret",
 		.text = "pci_enable_msix_range returned {ret}",
-		.arg_names = ddv_margs_195,
+		.arg_names = ddv_margs_203,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 196, 4 },
+		.pos = { "specs/linux/pci.ddv", 200, 4 },
 	},
-	[196] = {
+	[204] = {
 		.rule_id = "linux.trace.pci_disable_msi.call",
 		.text = "pci_disable_msi(dev={dev})",
-		.arg_names = ddv_margs_196,
+		.arg_names = ddv_margs_204,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 208, 5 },
+		.pos = { "specs/linux/pci.ddv", 212, 5 },
 	},
-	[197] = {
+	[205] = {
 		.rule_id = "linux.trace.pci_disable_msi.ret",
 		.text = "pci_disable_msi returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 208, 5 },
+		.pos = { "specs/linux/pci.ddv", 212, 5 },
 	},
-	[198] = {
+	[206] = {
 		.rule_id = "linux.trace.pci_disable_msix.call",
 		.text = "pci_disable_msix(dev={dev})",
-		.arg_names = ddv_margs_198,
+		.arg_names = ddv_margs_206,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 209, 5 },
+		.pos = { "specs/linux/pci.ddv", 213, 5 },
 	},
-	[199] = {
+	[207] = {
 		.rule_id = "linux.trace.pci_disable_msix.ret",
 		.text = "pci_disable_msix returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 209, 5 },
+		.pos = { "specs/linux/pci.ddv", 213, 5 },
 	},
-	[200] = {
+	[208] = {
 		.rule_id = "heap.sleep-in-atomic",
 		.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_200,
+		.arg_names = ddv_margs_208,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 39, 3 },
 	},
-	[201] = {
+	[209] = {
 		.rule_id = "heap.alloc-live",
 		.text = "kmalloc returned a block that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 41, 42 },
 	},
-	[202] = {
+	[210] = {
 		.rule_id = "heap.node-sleep-in-atomic",
 		.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_202,
+		.arg_names = ddv_margs_210,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 53, 3 },
 	},
-	[203] = {
+	[211] = {
 		.rule_id = "heap.node-alloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 55, 3 },
 	},
-	[204] = {
+	[212] = {
 		.rule_id = "heap.krealloc-sleep-in-atomic",
 		.text = "sleeping krealloc ({new_size} bytes) in atomic context",
-		.arg_names = ddv_margs_204,
+		.arg_names = ddv_margs_212,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 64, 3 },
 	},
-	[205] = {
+	[213] = {
 		.rule_id = "heap.krealloc-unknown",
 		.text = "krealloc of {objp}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_205,
+		.arg_names = ddv_margs_213,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 66, 22 },
 	},
-	[206] = {
+	[214] = {
 		.rule_id = "heap.krealloc-release",
 		.text = "krealloc released {objp}, which was not live",
-		.arg_names = ddv_margs_206,
+		.arg_names = ddv_margs_214,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 71, 28 },
 	},
-	[207] = {
+	[215] = {
 		.rule_id = "heap.krealloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 73, 3 },
 	},
-	[208] = {
+	[216] = {
 		.rule_id = "heap.kstrdup-sleep-in-atomic",
 		.text = "sleeping kstrdup in atomic context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 82, 3 },
 	},
-	[209] = {
+	[217] = {
 		.rule_id = "heap.kstrdup-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 84, 3 },
 	},
-	[210] = {
+	[218] = {
 		.rule_id = "heap.kmemdup-sleep-in-atomic",
 		.text = "sleeping kmemdup ({len} bytes) in atomic context",
-		.arg_names = ddv_margs_210,
+		.arg_names = ddv_margs_218,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 93, 3 },
 	},
-	[211] = {
+	[219] = {
 		.rule_id = "heap.kmemdup-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 95, 3 },
 	},
-	[212] = {
+	[220] = {
 		.rule_id = "heap.free-pending-timer",
 		.text = "kfree of the block at {objp} while the timer {t} inside it is pending",
-		.arg_names = ddv_margs_212,
+		.arg_names = ddv_margs_220,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 105, 5 },
 	},
-	[213] = {
+	[221] = {
 		.rule_id = "heap.free-timer",
 		.text = "timer released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 106, 4 },
 	},
-	[214] = {
+	[222] = {
 		.rule_id = "heap.free-queued-work",
 		.text = "kfree of the block at {objp} while the work item {w} inside it is queued",
-		.arg_names = ddv_margs_214,
+		.arg_names = ddv_margs_222,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 110, 5 },
 	},
-	[215] = {
+	[223] = {
 		.rule_id = "heap.free-work",
 		.text = "work released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 111, 4 },
 	},
-	[216] = {
+	[224] = {
 		.rule_id = "heap.kfree-vmalloc",
 		.text = "kfree of vmalloc'ed memory {objp}: use vfree or kvfree",
-		.arg_names = ddv_margs_216,
+		.arg_names = ddv_margs_224,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 113, 23 },
 	},
-	[217] = {
+	[225] = {
 		.rule_id = "heap.double-free",
 		.text = "kfree of {objp}, which is not a live kmalloc block (double free or never allocated)",
-		.arg_names = ddv_margs_217,
+		.arg_names = ddv_margs_225,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 114, 27 },
 	},
-	[218] = {
+	[226] = {
 		.rule_id = "heap.devm-sleep-in-atomic",
 		.text = "sleeping devm_kmalloc ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_218,
+		.arg_names = ddv_margs_226,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 135, 3 },
 	},
-	[219] = {
+	[227] = {
 		.rule_id = "vmem.alloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 144, 3 },
 	},
-	[220] = {
+	[228] = {
 		.rule_id = "vmem.zalloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 154, 3 },
 	},
-	[221] = {
+	[229] = {
 		.rule_id = "vmem.kvmalloc-live",
 		.text = "vmem created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 166, 4 },
 	},
-	[222] = {
+	[230] = {
 		.rule_id = "heap.kvmalloc-live",
 		.text = "heap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 168, 4 },
 	},
-	[223] = {
+	[231] = {
 		.rule_id = "vmem.vfree-kmalloc",
 		.text = "vfree of kmalloc'ed memory {addr}: use kfree or kvfree",
-		.arg_names = ddv_margs_223,
+		.arg_names = ddv_margs_231,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 177, 23 },
 	},
-	[224] = {
+	[232] = {
 		.rule_id = "vmem.double-free",
 		.text = "vfree of {addr}, which is not live vmalloc'ed memory (double free or never allocated)",
-		.arg_names = ddv_margs_224,
+		.arg_names = ddv_margs_232,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 178, 27 },
 	},
-	[225] = {
+	[233] = {
 		.rule_id = "vmem.kvfree-double-free",
 		.text = "kvfree of {addr}, which is not live vmalloc'ed memory",
-		.arg_names = ddv_margs_225,
+		.arg_names = ddv_margs_233,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 186, 28 },
 	},
-	[226] = {
+	[234] = {
 		.rule_id = "heap.kvfree-double-free",
 		.text = "kvfree of {addr}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_226,
+		.arg_names = ddv_margs_234,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 188, 28 },
 	},
-	[227] = {
+	[235] = {
 		.rule_id = "pages.order",
 		.text = "__get_free_pages of order {order}, beyond MAX_PAGE_ORDER",
-		.arg_names = ddv_margs_227,
+		.arg_names = ddv_margs_235,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 208, 33 },
 	},
-	[228] = {
+	[236] = {
 		.rule_id = "pages.order-6.4",
 		.text = "__get_free_pages of order {order}, beyond MAX_ORDER",
-		.arg_names = ddv_margs_228,
+		.arg_names = ddv_margs_236,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 211, 29 },
 	},
-	[229] = {
+	[237] = {
 		.rule_id = "pages.order-6.1",
 		.text = "__get_free_pages of order {order}, beyond MAX_ORDER",
-		.arg_names = ddv_margs_229,
+		.arg_names = ddv_margs_237,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 213, 28 },
 	},
-	[230] = {
+	[238] = {
 		.rule_id = "pages.sleep-in-atomic",
 		.text = "sleeping page allocation (order {order}) in atomic context",
-		.arg_names = ddv_margs_230,
+		.arg_names = ddv_margs_238,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 217, 3 },
 	},
-	[231] = {
+	[239] = {
 		.rule_id = "pages.alloc-live",
 		.text = "pages created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 219, 3 },
 	},
-	[232] = {
+	[240] = {
 		.rule_id = "pages.zeroed-sleep-in-atomic",
 		.text = "sleeping get_zeroed_page in atomic context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 228, 3 },
 	},
-	[233] = {
+	[241] = {
 		.rule_id = "pages.zeroed-live",
 		.text = "pages created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 230, 3 },
 	},
-	[234] = {
+	[242] = {
 		.rule_id = "pages.double-free",
 		.text = "free_pages of {addr}, which is not a live page allocation (double free or never allocated)",
-		.arg_names = ddv_margs_234,
+		.arg_names = ddv_margs_242,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 238, 23 },
 	},
-	[235] = {
+	[243] = {
 		.rule_id = "pages.free-order",
 		.text = "free_pages of {addr} with order {order}, not the order it was allocated with",
-		.arg_names = ddv_margs_235,
+		.arg_names = ddv_margs_243,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 239, 36 },
 	},
-	[236] = {
+	[244] = {
 		.rule_id = "pages.free-release",
 		.text = "pages released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 240, 3 },
 	},
-	[237] = {
+	[245] = {
 		.rule_id = "pages.alloc-pages-sleep-in-atomic",
 		.text = "sleeping alloc_pages (order {order}) in atomic context",
-		.arg_names = ddv_margs_237,
+		.arg_names = ddv_margs_245,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/heap.ddv", 250, 3 },
 	},
-	[238] = {
+	[246] = {
 		.rule_id = "dma.alloc-no-handle",
 		.text = "dma_alloc_coherent without a place for the bus address",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 27, 27 },
 	},
-	[239] = {
+	[247] = {
 		.rule_id = "dma.alloc-sleep-in-atomic",
 		.text = "sleeping dma_alloc_coherent ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_239,
+		.arg_names = ddv_margs_247,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 29, 3 },
 	},
-	[240] = {
+	[248] = {
 		.rule_id = "dma.alloc-live",
 		.text = "dma_alloc_coherent returned a buffer that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 32, 9 },
 	},
-	[241] = {
+	[249] = {
 		.rule_id = "dma.free-irqs-disabled",
 		.text = "dma_free_coherent with interrupts disabled",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 39, 25 },
 	},
-	[242] = {
+	[250] = {
 		.rule_id = "dma.double-free",
 		.text = "dma_free_coherent of {cpu_addr}, which is not a live coherent buffer (double free or never allocated)",
-		.arg_names = ddv_margs_242,
+		.arg_names = ddv_margs_250,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 42, 4 },
 	},
-	[243] = {
+	[251] = {
 		.rule_id = "dma.free-size",
 		.text = "dma_free_coherent size differs from dma_alloc_coherent ({size} bytes freed at {cpu_addr})",
-		.arg_names = ddv_margs_243,
+		.arg_names = ddv_margs_251,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 44, 4 },
 	},
-	[244] = {
+	[252] = {
 		.rule_id = "dma.free-handle",
 		.text = "dma_free_coherent bus address {dma_handle} differs from the one dma_alloc_coherent gave",
-		.arg_names = ddv_margs_244,
+		.arg_names = ddv_margs_252,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 46, 4 },
 	},
-	[245] = {
+	[253] = {
 		.rule_id = "dma.free-device",
 		.text = "dma_free_coherent of {cpu_addr} for another device than it was allocated for",
-		.arg_names = ddv_margs_245,
+		.arg_names = ddv_margs_253,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 48, 4 },
 	},
-	[246] = {
+	[254] = {
 		.rule_id = "dma.free-release",
 		.text = "dma_coherent released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 49, 3 },
 	},
-	[247] = {
+	[255] = {
 		.rule_id = "dma.map-direction",
 		.text = "dma_map with an invalid direction",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 59, 3 },
 	},
-	[248] = {
+	[256] = {
 		.rule_id = "dma.map-live",
 		.text = "dma_map returned bus address {ret}, which is still mapped",
-		.arg_names = ddv_margs_248,
+		.arg_names = ddv_margs_256,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 62, 9 },
 	},
-	[249] = {
+	[257] = {
 		.rule_id = "dma.double-unmap",
 		.text = "dma_unmap of bus address {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_249,
+		.arg_names = ddv_margs_257,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 70, 3 },
 	},
-	[250] = {
+	[258] = {
 		.rule_id = "dma.unmap-size",
 		.text = "dma_unmap size {size} differs from the size mapped at {addr}",
-		.arg_names = ddv_margs_250,
+		.arg_names = ddv_margs_258,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 72, 3 },
 	},
-	[251] = {
+	[259] = {
 		.rule_id = "dma.unmap-direction",
 		.text = "dma_unmap direction differs from the one mapped at {addr}",
-		.arg_names = ddv_margs_251,
+		.arg_names = ddv_margs_259,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 74, 3 },
 	},
-	[252] = {
+	[260] = {
 		.rule_id = "dma.unmap-release",
 		.text = "dma_mapping released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 75, 2 },
 	},
-	[253] = {
+	[261] = {
 		.rule_id = "dma.sync-cpu-unmapped",
 		.text = "dma_sync_single_for_cpu of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_253,
+		.arg_names = ddv_margs_261,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/dma.ddv", 82, 28 },
 	},
-	[254] = {
+	[262] = {
 		.rule_id = "dma.sync-device-unmapped",
 		.text = "dma_sync_single_for_device of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_254,
+		.arg_names = ddv_margs_262,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/dma.ddv", 88, 28 },
 	},
-	[255] = {
+	[263] = {
 		.rule_id = "dma.pool-create-live",
 		.text = "dma_pool created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 122, 3 },
 	},
-	[256] = {
+	[264] = {
 		.rule_id = "dma.pool-destroy-busy",
 		.text = "dma_pool_destroy of {pool} while blocks taken from it are not given back",
-		.arg_names = ddv_margs_256,
+		.arg_names = ddv_margs_264,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 132, 4 },
 	},
-	[257] = {
+	[265] = {
 		.rule_id = "dma.pool-double-destroy",
 		.text = "dma_pool_destroy of {pool}, which is not a live pool",
-		.arg_names = ddv_margs_257,
+		.arg_names = ddv_margs_265,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 133, 31 },
 	},
-	[258] = {
+	[266] = {
 		.rule_id = "dma.pool-alloc-sleep-in-atomic",
 		.text = "sleeping dma_pool_alloc in atomic context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 142, 3 },
 	},
-	[259] = {
+	[267] = {
 		.rule_id = "dma.pool-block-live",
 		.text = "dma_pool_block created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 144, 3 },
 	},
-	[260] = {
+	[268] = {
 		.rule_id = "dma.pool-blocks",
 		.text = "dma_pool.blocks leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 145, 3 },
 	},
-	[261] = {
+	[269] = {
 		.rule_id = "dma.pool-double-free",
 		.text = "dma_pool_free of {vaddr}, which is not a live block (double free or never allocated)",
-		.arg_names = ddv_margs_261,
+		.arg_names = ddv_margs_269,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 153, 4 },
 	},
-	[262] = {
+	[270] = {
 		.rule_id = "dma.pool-free-other-pool",
 		.text = "dma_pool_free of {vaddr} into another pool than it came from",
-		.arg_names = ddv_margs_262,
+		.arg_names = ddv_margs_270,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 154, 44 },
 	},
-	[263] = {
+	[271] = {
 		.rule_id = "dma.pool-free-handle",
 		.text = "dma_pool_free of {vaddr} with a bus address that differs from dma_pool_alloc's",
-		.arg_names = ddv_margs_263,
+		.arg_names = ddv_margs_271,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 155, 46 },
 	},
-	[264] = {
+	[272] = {
 		.rule_id = "dma.pool-free-release",
 		.text = "dma_pool_block released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 156, 3 },
 	},
-	[265] = {
+	[273] = {
 		.rule_id = "dma.pool-free-blocks",
 		.text = "dma_pool.blocks leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/dma.ddv", 157, 3 },
 	},
-	[266] = {
+	[274] = {
 		.rule_id = "irq.no-handler",
 		.text = "request_irq of IRQ {irq} without a handler",
-		.arg_names = ddv_margs_266,
+		.arg_names = ddv_margs_274,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 21, 45 },
 	},
-	[267] = {
+	[275] = {
 		.rule_id = "irq.shared-no-dev",
 		.text = "shared IRQ {irq} requested without a dev_id",
-		.arg_names = ddv_margs_267,
+		.arg_names = ddv_margs_275,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 22, 52 },
 	},
-	[268] = {
+	[276] = {
 		.rule_id = "irq.request-in-interrupt",
 		.text = "request_irq from interrupt context",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 23, 18 },
 	},
-	[269] = {
+	[277] = {
 		.rule_id = "irq.request-twice",
 		.text = "IRQ {irq} requested twice by the driver",
-		.arg_names = ddv_margs_269,
+		.arg_names = ddv_margs_277,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 25, 42 },
 	},
-	[270] = {
+	[278] = {
 		.rule_id = "irq.free-in-interrupt",
 		.text = "free_irq of IRQ {irq} from interrupt context",
-		.arg_names = ddv_margs_270,
+		.arg_names = ddv_margs_278,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 32, 24 },
 	},
-	[271] = {
+	[279] = {
 		.rule_id = "irq.free-unrequested",
 		.text = "free_irq of IRQ {irq}, which the driver did not request (or freed already)",
-		.arg_names = ddv_margs_271,
+		.arg_names = ddv_margs_279,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 33, 19 },
 	},
-	[272] = {
+	[280] = {
 		.rule_id = "irq.free-dev",
 		.text = "free_irq of IRQ {irq} with a dev_id that differs from request_irq's",
-		.arg_names = ddv_margs_272,
+		.arg_names = ddv_margs_280,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 34, 31 },
 	},
-	[273] = {
+	[281] = {
 		.rule_id = "irq.free-release",
 		.text = "irq released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 35, 2 },
 	},
-	[274] = {
+	[282] = {
 		.rule_id = "irq.disable-depth",
 		.text = "disable_irq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_274,
+		.arg_names = ddv_margs_282,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 42, 50 },
 	},
-	[275] = {
+	[283] = {
 		.rule_id = "irq.disable-nosync-depth",
 		.text = "disable_irq_nosync of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_275,
+		.arg_names = ddv_margs_283,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 47, 50 },
 	},
-	[276] = {
+	[284] = {
 		.rule_id = "irq.disable-hardirq-depth",
 		.text = "disable_hardirq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_276,
+		.arg_names = ddv_margs_284,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 52, 50 },
 	},
-	[277] = {
+	[285] = {
 		.rule_id = "irq.unbalanced-enable",
 		.text = "unbalanced enable_irq of IRQ {irq}: not disabled by the driver",
-		.arg_names = ddv_margs_277,
+		.arg_names = ddv_margs_285,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 57, 51 },
 	},
-	[278] = {
+	[286] = {
 		.rule_id = "irq.synchronize-in-interrupt",
 		.text = "synchronize_irq of IRQ {irq} from interrupt context (it waits for the handler)",
-		.arg_names = ddv_margs_278,
+		.arg_names = ddv_margs_286,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 63, 18 },
 	},
-	[279] = {
+	[287] = {
 		.rule_id = "irq.devm-shared-no-dev",
 		.text = "shared IRQ {irq} requested without a dev_id",
-		.arg_names = ddv_margs_279,
+		.arg_names = ddv_margs_287,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/irq.ddv", 72, 52 },
 	},
-	[280] = {
+	[288] = {
 		.rule_id = "timer.init-armed",
 		.text = "timer {timer} initialised again while armed",
-		.arg_names = ddv_margs_280,
+		.arg_names = ddv_margs_288,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 26, 31 },
 	},
-	[281] = {
+	[289] = {
 		.rule_id = "timer.init-live",
 		.text = "timer created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 28, 3 },
 	},
-	[282] = {
+	[290] = {
 		.rule_id = "timer.mod-uninitialised",
 		.text = "mod_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_282,
+		.arg_names = ddv_margs_290,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/timer.ddv", 34, 23 },
 	},
-	[283] = {
+	[291] = {
 		.rule_id = "timer.add-pending",
 		.text = "add_timer of timer {timer}, which is pending already",
-		.arg_names = ddv_margs_283,
+		.arg_names = ddv_margs_291,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 40, 30 },
 	},
-	[284] = {
+	[292] = {
 		.rule_id = "timer.add-uninitialised",
 		.text = "add_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_284,
+		.arg_names = ddv_margs_292,
 		.nargs = 1,
 		.severity = DDV_SEV_WARNING,
 		.pos = { "specs/linux/timer.ddv", 41, 23 },
 	},
-	[285] = {
+	[293] = {
 		.rule_id = "timer.del-sync-in-hardirq",
 		.text = "del_timer_sync of timer {timer} from hardirq context",
-		.arg_names = ddv_margs_285,
+		.arg_names = ddv_margs_293,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 52, 3 },
 	},
-	[286] = {
+	[294] = {
 		.rule_id = "timer.work-live",
 		.text = "work created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 59, 3 },
 	},
-	[287] = {
+	[295] = {
 		.rule_id = "timer.dwork-live",
 		.text = "work created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/timer.ddv", 67, 3 },
 	},
-	[288] = {
+	[296] = {
 		.rule_id = "net.alloc-no-queue",
 		.text = "alloc_etherdev with no queue",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 26, 31 },
 	},
-	[289] = {
+	[297] = {
 		.rule_id = "net.alloc-live",
 		.text = "alloc_etherdev returned a net_device that is still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 30, 9 },
 	},
-	[290] = {
+	[298] = {
 		.rule_id = "net.free-registered",
 		.text = "free_netdev of {dev}, which is still registered (unregister_netdev first)",
-		.arg_names = ddv_margs_290,
+		.arg_names = ddv_margs_298,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 37, 40 },
 	},
-	[291] = {
+	[299] = {
 		.rule_id = "net.free-pending-timer",
 		.text = "free_netdev of {dev} while the timer {t} in its private area is pending",
-		.arg_names = ddv_margs_291,
+		.arg_names = ddv_margs_299,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 39, 27 },
 	},
-	[292] = {
+	[300] = {
 		.rule_id = "net.free-timer",
 		.text = "timer released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 40, 3 },
 	},
-	[293] = {
+	[301] = {
 		.rule_id = "net.free-queued-work",
 		.text = "free_netdev of {dev} while the work item {w} in its private area is queued",
-		.arg_names = ddv_margs_293,
+		.arg_names = ddv_margs_301,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 43, 26 },
 	},
-	[294] = {
+	[302] = {
 		.rule_id = "net.free-work",
 		.text = "work released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 44, 3 },
 	},
-	[295] = {
+	[303] = {
 		.rule_id = "net.free-release",
 		.text = "netdev released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/net.ddv", 48, 3 },
 	},
-	[296] = {
+	[304] = {
 		.rule_id = "net.register-twice",
 		.text = "register_netdev of {dev}, which is registered already",
-		.arg_names = ddv_margs_296,
+		.arg_names = ddv_margs_304,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 56, 39 },
+		.pos = { "specs/linux/net.ddv", 59, 39 },
 	},
-	[297] = {
+	[305] = {
 		.rule_id = "net.unregister-unregistered",
 		.text = "unregister_netdev of {dev}, which is not registered",
-		.arg_names = ddv_margs_297,
+		.arg_names = ddv_margs_305,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 65, 40 },
+		.pos = { "specs/linux/net.ddv", 71, 40 },
 	},
-	[298] = {
+	[306] = {
 		.rule_id = "net.alloc-skb-live",
 		.text = "__alloc_skb returned {ret}, which is still live",
-		.arg_names = ddv_margs_298,
+		.arg_names = ddv_margs_306,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 75, 40 },
+		.pos = { "specs/linux/net.ddv", 81, 40 },
 	},
-	[299] = {
+	[307] = {
 		.rule_id = "net.skb-live",
 		.text = "an skb allocation returned {ret}, which is still live",
-		.arg_names = ddv_margs_299,
+		.arg_names = ddv_margs_307,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 86, 42 },
+		.pos = { "specs/linux/net.ddv", 92, 42 },
 	},
-	[300] = {
+	[308] = {
 		.rule_id = "net.build-skb-live",
 		.text = "skb created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 95, 3 },
+		.pos = { "specs/linux/net.ddv", 101, 3 },
 	},
-	[301] = {
+	[309] = {
 		.rule_id = "net.skb-free",
 		.text = "skb released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 106, 3 },
+		.pos = { "specs/linux/net.ddv", 112, 3 },
 	},
-	[302] = {
+	[310] = {
 		.rule_id = "net.napi-consume",
 		.text = "skb released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 113, 3 },
+		.pos = { "specs/linux/net.ddv", 119, 3 },
 	},
-	[303] = {
+	[311] = {
 		.rule_id = "pci.register-twice",
 		.text = "PCI driver {drv} registered twice",
-		.arg_names = ddv_margs_303,
+		.arg_names = ddv_margs_311,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 32, 31 },
 	},
-	[304] = {
+	[312] = {
 		.rule_id = "pci.unregister-unregistered",
 		.text = "pci_unregister_driver of {drv}, which is not registered",
-		.arg_names = ddv_margs_304,
+		.arg_names = ddv_margs_312,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 39, 31 },
 	},
-	[305] = {
+	[313] = {
 		.rule_id = "pci.enable-live",
 		.text = "pci_enabled created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 50, 4 },
 	},
-	[306] = {
+	[314] = {
 		.rule_id = "pci.enable-depth",
 		.text = "pci_enabled.enabled leaves its bounds",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 52, 3 },
 	},
-	[307] = {
+	[315] = {
 		.rule_id = "pci.disable-unenabled",
 		.text = "pci_disable_device of {dev}, which the driver did not enable",
-		.arg_names = ddv_margs_307,
+		.arg_names = ddv_margs_315,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 67, 28 },
 	},
-	[308] = {
+	[316] = {
 		.rule_id = "pci.unbalanced-disable",
 		.text = "unbalanced pci_disable_device of {dev}",
-		.arg_names = ddv_margs_308,
+		.arg_names = ddv_margs_316,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 69, 9 },
 	},
-	[309] = {
+	[317] = {
 		.rule_id = "pci.disable-release",
 		.text = "pci_enabled released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
 		.pos = { "specs/linux/pci.ddv", 71, 4 },
 	},
-	[310] = {
+	[318] = {
 		.rule_id = "pci.request-twice",
 		.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_310,
+		.arg_names = ddv_margs_318,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 82, 50 },
+		.pos = { "specs/linux/pci.ddv", 84, 50 },
 	},
-	[311] = {
+	[319] = {
 		.rule_id = "pci.request-all-twice",
 		.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_311,
+		.arg_names = ddv_margs_319,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 91, 73 },
+		.pos = { "specs/linux/pci.ddv", 95, 73 },
 	},
-	[312] = {
+	[320] = {
 		.rule_id = "pci.release-unrequested",
 		.text = "pci_release_selected_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_312,
+		.arg_names = ddv_margs_320,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 98, 29 },
+		.pos = { "specs/linux/pci.ddv", 102, 29 },
 	},
-	[313] = {
+	[321] = {
 		.rule_id = "pci.release-bars",
 		.text = "pci_release_selected_regions of {pdev}: BARs {bars} differ from those requested",
-		.arg_names = ddv_margs_313,
+		.arg_names = ddv_margs_321,
 		.nargs = 2,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 99, 40 },
+		.pos = { "specs/linux/pci.ddv", 103, 40 },
 	},
-	[314] = {
+	[322] = {
 		.rule_id = "pci.release",
 		.text = "pci_regions released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 100, 3 },
+		.pos = { "specs/linux/pci.ddv", 104, 3 },
 	},
-	[315] = {
+	[323] = {
 		.rule_id = "pci.release-all-unrequested",
 		.text = "pci_release_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_315,
+		.arg_names = ddv_margs_323,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 107, 34 },
+		.pos = { "specs/linux/pci.ddv", 111, 34 },
 	},
-	[316] = {
+	[324] = {
 		.rule_id = "pci.ioremap-bar-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 116, 3 },
+		.pos = { "specs/linux/pci.ddv", 120, 3 },
 	},
-	[317] = {
+	[325] = {
 		.rule_id = "pci.iomap-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 125, 3 },
+		.pos = { "specs/linux/pci.ddv", 129, 3 },
 	},
-	[318] = {
+	[326] = {
 		.rule_id = "pci.ioremap-live",
 		.text = "iomap created again while still live",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 134, 3 },
+		.pos = { "specs/linux/pci.ddv", 138, 3 },
 	},
-	[319] = {
+	[327] = {
 		.rule_id = "pci.double-iounmap",
 		.text = "iounmap of {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_319,
+		.arg_names = ddv_margs_327,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 142, 28 },
+		.pos = { "specs/linux/pci.ddv", 146, 28 },
 	},
-	[320] = {
+	[328] = {
 		.rule_id = "pci.double-pci-iounmap",
 		.text = "pci_iounmap of {addr}, which is not mapped",
-		.arg_names = ddv_margs_320,
+		.arg_names = ddv_margs_328,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 149, 28 },
+		.pos = { "specs/linux/pci.ddv", 153, 28 },
 	},
-	[321] = {
+	[329] = {
 		.rule_id = "pci.read-config-no-val",
 		.text = "pci_read_config_word of {dev} without a place for the value",
-		.arg_names = ddv_margs_321,
+		.arg_names = ddv_margs_329,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 158, 20 },
+		.pos = { "specs/linux/pci.ddv", 162, 20 },
 	},
-	[322] = {
+	[330] = {
 		.rule_id = "pci.vectors-range",
 		.text = "pci_alloc_irq_vectors of {dev} with min_vecs {min_vecs} above max_vecs {max_vecs}",
-		.arg_names = ddv_margs_322,
+		.arg_names = ddv_margs_330,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 172, 29 },
+		.pos = { "specs/linux/pci.ddv", 176, 29 },
 	},
-	[323] = {
+	[331] = {
 		.rule_id = "pci.vectors-twice",
 		.text = "interrupt vectors of {dev} allocated twice",
-		.arg_names = ddv_margs_323,
+		.arg_names = ddv_margs_331,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 174, 53 },
+		.pos = { "specs/linux/pci.ddv", 178, 53 },
 	},
-	[324] = {
+	[332] = {
 		.rule_id = "pci.vectors-free",
 		.text = "pci_irq_vectors released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 183, 3 },
+		.pos = { "specs/linux/pci.ddv", 187, 3 },
 	},
-	[325] = {
+	[333] = {
 		.rule_id = "pci.msi-twice",
 		.text = "MSI of {dev} enabled twice",
-		.arg_names = ddv_margs_325,
+		.arg_names = ddv_margs_333,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 192, 51 },
+		.pos = { "specs/linux/pci.ddv", 196, 51 },
 	},
-	[326] = {
+	[334] = {
 		.rule_id = "pci.msix-range",
 		.text = "pci_enable_msix_range of {dev} with minvec {minvec} above maxvec {maxvec}",
-		.arg_names = ddv_margs_326,
+		.arg_names = ddv_margs_334,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 200, 25 },
+		.pos = { "specs/linux/pci.ddv", 204, 25 },
 	},
-	[327] = {
+	[335] = {
 		.rule_id = "pci.msix-twice",
 		.text = "MSI-X of {dev} enabled twice",
-		.arg_names = ddv_margs_327,
+		.arg_names = ddv_margs_335,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 202, 53 },
+		.pos = { "specs/linux/pci.ddv", 206, 53 },
 	},
-	[328] = {
+	[336] = {
 		.rule_id = "pci.msi-disable",
 		.text = "pci_irq_vectors released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 213, 3 },
+		.pos = { "specs/linux/pci.ddv", 217, 3 },
 	},
 };
 
@@ -6198,7 +6382,7 @@ static const s64 ddv_fail_pci_alloc_irq_vectors[] = { (s64)(-(ENOSPC)) };
 static const s64 ddv_fail_pci_enable_msi[] = { (s64)(-(ENOSPC)) };
 static const s64 ddv_fail_pci_enable_msix_range[] = { (s64)(-(ENOSPC)) };
 
-static const struct ddv_func_desc ddv_funcs[92] = {
+static const struct ddv_func_desc ddv_funcs[96] = {
 	[0] = {
 		.symbol = "kmalloc_trace",
 		.api = "kmalloc",
@@ -6998,466 +7182,521 @@ static const struct ddv_func_desc ddv_funcs[92] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 52, 4 },
+		.pos = { "specs/linux/net.ddv", 54, 5 },
 	},
 	[58] = {
+		.symbol = "register_netdevice",
+		.api = "register_netdev",
+		.wrapper = ddv_w_register_netdevice,
+		.original = register_netdevice,
+		.fail_values = ddv_fail_register_netdev,
+		.call_msg = 132,
+		.ret_msg = 133,
+		.nargs = 1,
+		.nfail = 2,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/net.ddv", 55, 5 },
+	},
+	[59] = {
 		.symbol = "unregister_netdev",
 		.api = "unregister_netdev",
 		.wrapper = ddv_w_unregister_netdev,
 		.original = unregister_netdev,
-		.call_msg = 132,
-		.ret_msg = 133,
+		.call_msg = 134,
+		.ret_msg = 135,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 62, 4 },
+		.pos = { "specs/linux/net.ddv", 67, 5 },
 	},
-	[59] = {
+	[60] = {
+		.symbol = "unregister_netdevice_queue",
+		.api = "unregister_netdev",
+		.wrapper = ddv_w_unregister_netdevice_queue,
+		.original = unregister_netdevice_queue,
+		.call_msg = 136,
+		.ret_msg = 137,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/net.ddv", 68, 5 },
+	},
+	[61] = {
 		.symbol = "__alloc_skb",
 		.api = "__alloc_skb",
 		.wrapper = ddv_w___alloc_skb,
 		.original = __alloc_skb,
 		.fail_values = ddv_fail___alloc_skb,
-		.call_msg = 134,
-		.ret_msg = 135,
+		.call_msg = 138,
+		.ret_msg = 139,
 		.nargs = 4,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 70, 4 },
+		.pos = { "specs/linux/net.ddv", 76, 4 },
 	},
-	[60] = {
+	[62] = {
 		.symbol = "__netdev_alloc_skb",
 		.api = "netdev_alloc_skb",
 		.wrapper = ddv_w___netdev_alloc_skb,
 		.original = __netdev_alloc_skb,
 		.fail_values = ddv_fail_netdev_alloc_skb,
-		.call_msg = 136,
-		.ret_msg = 137,
+		.call_msg = 140,
+		.ret_msg = 141,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 80, 5 },
+		.pos = { "specs/linux/net.ddv", 86, 5 },
 	},
-	[61] = {
+	[63] = {
 		.symbol = "__napi_alloc_skb",
 		.api = "netdev_alloc_skb",
 		.wrapper = ddv_w___napi_alloc_skb,
 		.original = __napi_alloc_skb,
 		.fail_values = ddv_fail_netdev_alloc_skb,
-		.call_msg = 138,
-		.ret_msg = 139,
+		.call_msg = 142,
+		.ret_msg = 143,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 81, 5 },
+		.pos = { "specs/linux/net.ddv", 87, 5 },
 	},
-	[62] = {
+	[64] = {
 		.symbol = "napi_build_skb",
 		.api = "build_skb",
 		.wrapper = ddv_w_napi_build_skb,
 		.original = napi_build_skb,
 		.fail_values = ddv_fail_build_skb,
-		.call_msg = 140,
-		.ret_msg = 141,
+		.call_msg = 144,
+		.ret_msg = 145,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 91, 5 },
+		.pos = { "specs/linux/net.ddv", 97, 5 },
 	},
-	[63] = {
+	[65] = {
 		.symbol = "kfree_skb_reason",
 		.api = "kfree_skb",
 		.wrapper = ddv_w_kfree_skb_reason,
 		.original = kfree_skb_reason,
-		.call_msg = 142,
-		.ret_msg = 143,
-		.nargs = 2,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 101, 5 },
-	},
-	[64] = {
-		.symbol = "consume_skb",
-		.api = "kfree_skb",
-		.wrapper = ddv_w_consume_skb,
-		.original = consume_skb,
-		.call_msg = 144,
-		.ret_msg = 145,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 102, 5 },
-	},
-	[65] = {
-		.symbol = "__dev_kfree_skb_any",
-		.api = "kfree_skb",
-		.wrapper = ddv_w___dev_kfree_skb_any,
-		.original = __dev_kfree_skb_any,
 		.call_msg = 146,
 		.ret_msg = 147,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 103, 5 },
+		.pos = { "specs/linux/net.ddv", 107, 5 },
 	},
 	[66] = {
-		.symbol = "napi_consume_skb",
-		.api = "napi_consume_skb",
-		.wrapper = ddv_w_napi_consume_skb,
-		.original = napi_consume_skb,
+		.symbol = "consume_skb",
+		.api = "kfree_skb",
+		.wrapper = ddv_w_consume_skb,
+		.original = consume_skb,
 		.call_msg = 148,
 		.ret_msg = 149,
-		.nargs = 2,
+		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 110, 4 },
+		.pos = { "specs/linux/net.ddv", 108, 5 },
 	},
 	[67] = {
-		.symbol = "napi_gro_receive",
-		.api = "napi_gro_receive",
-		.wrapper = ddv_w_napi_gro_receive,
-		.original = napi_gro_receive,
+		.symbol = "__dev_kfree_skb_any",
+		.api = "kfree_skb",
+		.wrapper = ddv_w___dev_kfree_skb_any,
+		.original = __dev_kfree_skb_any,
 		.call_msg = 150,
 		.ret_msg = 151,
 		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 118, 4 },
+		.pos = { "specs/linux/net.ddv", 109, 5 },
 	},
 	[68] = {
+		.symbol = "napi_consume_skb",
+		.api = "napi_consume_skb",
+		.wrapper = ddv_w_napi_consume_skb,
+		.original = napi_consume_skb,
+		.call_msg = 152,
+		.ret_msg = 153,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 116, 4 },
+	},
+	[69] = {
+		.symbol = "napi_gro_receive",
+		.api = "napi_gro_receive",
+		.wrapper = ddv_w_napi_gro_receive,
+		.original = napi_gro_receive,
+		.call_msg = 154,
+		.ret_msg = 155,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/net.ddv", 124, 4 },
+	},
+	[70] = {
 		.symbol = "netif_receive_skb",
 		.api = "netif_receive_skb",
 		.wrapper = ddv_w_netif_receive_skb,
 		.original = netif_receive_skb,
-		.call_msg = 152,
-		.ret_msg = 153,
+		.call_msg = 156,
+		.ret_msg = 157,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 123, 4 },
+		.pos = { "specs/linux/net.ddv", 129, 4 },
 	},
-	[69] = {
+	[71] = {
 		.symbol = "netif_rx",
 		.api = "netif_rx",
 		.wrapper = ddv_w_netif_rx,
 		.original = netif_rx,
-		.call_msg = 154,
-		.ret_msg = 155,
+		.call_msg = 158,
+		.ret_msg = 159,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 128, 4 },
+		.pos = { "specs/linux/net.ddv", 134, 4 },
 	},
-	[70] = {
+	[72] = {
 		.symbol = "__pci_register_driver",
 		.api = "pci_register_driver",
 		.wrapper = ddv_w___pci_register_driver,
 		.original = __pci_register_driver,
 		.fail_values = ddv_fail_pci_register_driver,
-		.call_msg = 156,
-		.ret_msg = 157,
+		.call_msg = 160,
+		.ret_msg = 161,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
-	[71] = {
+	[73] = {
 		.symbol = "pci_unregister_driver",
 		.api = "pci_unregister_driver",
 		.wrapper = ddv_w_pci_unregister_driver,
 		.original = pci_unregister_driver,
-		.call_msg = 158,
-		.ret_msg = 159,
+		.call_msg = 162,
+		.ret_msg = 163,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
-	[72] = {
+	[74] = {
 		.symbol = "pci_enable_device",
 		.api = "pci_enable_device",
 		.wrapper = ddv_w_pci_enable_device,
 		.original = pci_enable_device,
 		.fail_values = ddv_fail_pci_enable_device,
-		.call_msg = 160,
-		.ret_msg = 161,
-		.nargs = 1,
-		.nfail = 1,
-		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 43, 5 },
-	},
-	[73] = {
-		.symbol = "pci_enable_device_mem",
-		.api = "pci_enable_device",
-		.wrapper = ddv_w_pci_enable_device_mem,
-		.original = pci_enable_device_mem,
-		.fail_values = ddv_fail_pci_enable_device,
-		.call_msg = 162,
-		.ret_msg = 163,
-		.nargs = 1,
-		.nfail = 1,
-		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 44, 5 },
-	},
-	[74] = {
-		.symbol = "pcim_enable_device",
-		.api = "pcim_enable_device",
-		.wrapper = ddv_w_pcim_enable_device,
-		.original = pcim_enable_device,
-		.fail_values = ddv_fail_pcim_enable_device,
 		.call_msg = 164,
 		.ret_msg = 165,
 		.nargs = 1,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 57, 4 },
+		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
 	[75] = {
+		.symbol = "pci_enable_device_mem",
+		.api = "pci_enable_device",
+		.wrapper = ddv_w_pci_enable_device_mem,
+		.original = pci_enable_device_mem,
+		.fail_values = ddv_fail_pci_enable_device,
+		.call_msg = 166,
+		.ret_msg = 167,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 44, 5 },
+	},
+	[76] = {
+		.symbol = "pcim_enable_device",
+		.api = "pcim_enable_device",
+		.wrapper = ddv_w_pcim_enable_device,
+		.original = pcim_enable_device,
+		.fail_values = ddv_fail_pcim_enable_device,
+		.call_msg = 168,
+		.ret_msg = 169,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 57, 4 },
+	},
+	[77] = {
 		.symbol = "pci_disable_device",
 		.api = "pci_disable_device",
 		.wrapper = ddv_w_pci_disable_device,
 		.original = pci_disable_device,
-		.call_msg = 166,
-		.ret_msg = 167,
+		.call_msg = 170,
+		.ret_msg = 171,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
 		.pos = { "specs/linux/pci.ddv", 63, 4 },
 	},
-	[76] = {
+	[78] = {
 		.symbol = "pci_request_selected_regions",
 		.api = "pci_request_selected_regions",
 		.wrapper = ddv_w_pci_request_selected_regions,
 		.original = pci_request_selected_regions,
 		.fail_values = ddv_fail_pci_request_selected_regions,
-		.call_msg = 168,
-		.ret_msg = 169,
+		.call_msg = 172,
+		.ret_msg = 173,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 77, 5 },
+		.pos = { "specs/linux/pci.ddv", 78, 5 },
 	},
-	[77] = {
+	[79] = {
+		.symbol = "pci_request_selected_regions_exclusive",
+		.api = "pci_request_selected_regions",
+		.wrapper = ddv_w_pci_request_selected_regions_exclusive,
+		.original = pci_request_selected_regions_exclusive,
+		.fail_values = ddv_fail_pci_request_selected_regions,
+		.call_msg = 174,
+		.ret_msg = 175,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 79, 5 },
+	},
+	[80] = {
 		.symbol = "pci_request_regions",
 		.api = "pci_request_regions",
 		.wrapper = ddv_w_pci_request_regions,
 		.original = pci_request_regions,
 		.fail_values = ddv_fail_pci_request_regions,
-		.call_msg = 170,
-		.ret_msg = 171,
-		.nargs = 2,
-		.nfail = 1,
-		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 86, 4 },
-	},
-	[78] = {
-		.symbol = "pci_release_selected_regions",
-		.api = "pci_release_selected_regions",
-		.wrapper = ddv_w_pci_release_selected_regions,
-		.original = pci_release_selected_regions,
-		.call_msg = 172,
-		.ret_msg = 173,
-		.nargs = 2,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/pci.ddv", 95, 4 },
-	},
-	[79] = {
-		.symbol = "pci_release_regions",
-		.api = "pci_release_regions",
-		.wrapper = ddv_w_pci_release_regions,
-		.original = pci_release_regions,
-		.call_msg = 174,
-		.ret_msg = 175,
-		.nargs = 1,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/pci.ddv", 104, 4 },
-	},
-	[80] = {
-		.symbol = "pci_ioremap_bar",
-		.api = "pci_ioremap_bar",
-		.wrapper = ddv_w_pci_ioremap_bar,
-		.original = pci_ioremap_bar,
-		.fail_values = ddv_fail_pci_ioremap_bar,
 		.call_msg = 176,
 		.ret_msg = 177,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/pci.ddv", 111, 4 },
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 89, 5 },
 	},
 	[81] = {
-		.symbol = "pci_iomap",
-		.api = "pci_iomap",
-		.wrapper = ddv_w_pci_iomap,
-		.original = pci_iomap,
-		.fail_values = ddv_fail_pci_iomap,
+		.symbol = "pci_request_regions_exclusive",
+		.api = "pci_request_regions",
+		.wrapper = ddv_w_pci_request_regions_exclusive,
+		.original = pci_request_regions_exclusive,
+		.fail_values = ddv_fail_pci_request_regions,
 		.call_msg = 178,
 		.ret_msg = 179,
-		.nargs = 3,
-		.nfail = 1,
-		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/pci.ddv", 120, 4 },
-	},
-	[82] = {
-		.symbol = "ioremap",
-		.api = "ioremap",
-		.wrapper = ddv_w_ioremap,
-		.original = ioremap,
-		.fail_values = ddv_fail_ioremap,
-		.call_msg = 180,
-		.ret_msg = 181,
 		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/pci.ddv", 129, 4 },
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 90, 5 },
+	},
+	[82] = {
+		.symbol = "pci_release_selected_regions",
+		.api = "pci_release_selected_regions",
+		.wrapper = ddv_w_pci_release_selected_regions,
+		.original = pci_release_selected_regions,
+		.call_msg = 180,
+		.ret_msg = 181,
+		.nargs = 2,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/pci.ddv", 99, 4 },
 	},
 	[83] = {
-		.symbol = "iounmap",
-		.api = "iounmap",
-		.wrapper = ddv_w_iounmap,
-		.original = iounmap,
+		.symbol = "pci_release_regions",
+		.api = "pci_release_regions",
+		.wrapper = ddv_w_pci_release_regions,
+		.original = pci_release_regions,
 		.call_msg = 182,
 		.ret_msg = 183,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 138, 4 },
+		.flags = 0,
+		.pos = { "specs/linux/pci.ddv", 108, 4 },
 	},
 	[84] = {
-		.symbol = "pci_iounmap",
-		.api = "pci_iounmap",
-		.wrapper = ddv_w_pci_iounmap,
-		.original = pci_iounmap,
+		.symbol = "pci_ioremap_bar",
+		.api = "pci_ioremap_bar",
+		.wrapper = ddv_w_pci_ioremap_bar,
+		.original = pci_ioremap_bar,
+		.fail_values = ddv_fail_pci_ioremap_bar,
 		.call_msg = 184,
 		.ret_msg = 185,
 		.nargs = 2,
-		.nfail = 0,
-		.fault_class = DDV_FAULT_NONE,
-		.flags = 0,
-		.pos = { "specs/linux/pci.ddv", 146, 4 },
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/pci.ddv", 115, 4 },
 	},
 	[85] = {
-		.symbol = "pci_read_config_word",
-		.api = "pci_read_config_word",
-		.wrapper = ddv_w_pci_read_config_word,
-		.original = pci_read_config_word,
-		.fail_values = ddv_fail_pci_read_config_word,
+		.symbol = "pci_iomap",
+		.api = "pci_iomap",
+		.wrapper = ddv_w_pci_iomap,
+		.original = pci_iomap,
+		.fail_values = ddv_fail_pci_iomap,
 		.call_msg = 186,
 		.ret_msg = 187,
 		.nargs = 3,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
-		.flags = 0,
-		.pos = { "specs/linux/pci.ddv", 154, 4 },
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/pci.ddv", 124, 4 },
 	},
 	[86] = {
-		.symbol = "pci_alloc_irq_vectors_affinity",
-		.api = "pci_alloc_irq_vectors",
-		.wrapper = ddv_w_pci_alloc_irq_vectors_affinity,
-		.original = pci_alloc_irq_vectors_affinity,
-		.fail_values = ddv_fail_pci_alloc_irq_vectors,
+		.symbol = "ioremap",
+		.api = "ioremap",
+		.wrapper = ddv_w_ioremap,
+		.original = ioremap,
+		.fail_values = ddv_fail_ioremap,
 		.call_msg = 188,
 		.ret_msg = 189,
-		.nargs = 5,
+		.nargs = 2,
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 168, 5 },
+		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
+		.pos = { "specs/linux/pci.ddv", 133, 4 },
 	},
 	[87] = {
-		.symbol = "pci_free_irq_vectors",
-		.api = "pci_free_irq_vectors",
-		.wrapper = ddv_w_pci_free_irq_vectors,
-		.original = pci_free_irq_vectors,
+		.symbol = "iounmap",
+		.api = "iounmap",
+		.wrapper = ddv_w_iounmap,
+		.original = iounmap,
 		.call_msg = 190,
 		.ret_msg = 191,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 179, 4 },
+		.pos = { "specs/linux/pci.ddv", 142, 4 },
 	},
 	[88] = {
-		.symbol = "pci_enable_msi",
-		.api = "pci_enable_msi",
-		.wrapper = ddv_w_pci_enable_msi,
-		.original = pci_enable_msi,
-		.fail_values = ddv_fail_pci_enable_msi,
+		.symbol = "pci_iounmap",
+		.api = "pci_iounmap",
+		.wrapper = ddv_w_pci_iounmap,
+		.original = pci_iounmap,
 		.call_msg = 192,
 		.ret_msg = 193,
-		.nargs = 1,
-		.nfail = 1,
-		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 187, 4 },
-	},
-	[89] = {
-		.symbol = "pci_enable_msix_range",
-		.api = "pci_enable_msix_range",
-		.wrapper = ddv_w_pci_enable_msix_range,
-		.original = pci_enable_msix_range,
-		.fail_values = ddv_fail_pci_enable_msix_range,
-		.call_msg = 194,
-		.ret_msg = 195,
-		.nargs = 4,
-		.nfail = 1,
-		.fault_class = DDV_FAULT_GENERIC,
-		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 196, 4 },
-	},
-	[90] = {
-		.symbol = "pci_disable_msi",
-		.api = "pci_disable_msi",
-		.wrapper = ddv_w_pci_disable_msi,
-		.original = pci_disable_msi,
-		.call_msg = 196,
-		.ret_msg = 197,
-		.nargs = 1,
+		.nargs = 2,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
+		.flags = 0,
+		.pos = { "specs/linux/pci.ddv", 150, 4 },
+	},
+	[89] = {
+		.symbol = "pci_read_config_word",
+		.api = "pci_read_config_word",
+		.wrapper = ddv_w_pci_read_config_word,
+		.original = pci_read_config_word,
+		.fail_values = ddv_fail_pci_read_config_word,
+		.call_msg = 194,
+		.ret_msg = 195,
+		.nargs = 3,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = 0,
+		.pos = { "specs/linux/pci.ddv", 158, 4 },
+	},
+	[90] = {
+		.symbol = "pci_alloc_irq_vectors_affinity",
+		.api = "pci_alloc_irq_vectors",
+		.wrapper = ddv_w_pci_alloc_irq_vectors_affinity,
+		.original = pci_alloc_irq_vectors_affinity,
+		.fail_values = ddv_fail_pci_alloc_irq_vectors,
+		.call_msg = 196,
+		.ret_msg = 197,
+		.nargs = 5,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 208, 5 },
+		.pos = { "specs/linux/pci.ddv", 172, 5 },
 	},
 	[91] = {
-		.symbol = "pci_disable_msix",
-		.api = "pci_disable_msi",
-		.wrapper = ddv_w_pci_disable_msix,
-		.original = pci_disable_msix,
+		.symbol = "pci_free_irq_vectors",
+		.api = "pci_free_irq_vectors",
+		.wrapper = ddv_w_pci_free_irq_vectors,
+		.original = pci_free_irq_vectors,
 		.call_msg = 198,
 		.ret_msg = 199,
 		.nargs = 1,
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 209, 5 },
+		.pos = { "specs/linux/pci.ddv", 183, 4 },
+	},
+	[92] = {
+		.symbol = "pci_enable_msi",
+		.api = "pci_enable_msi",
+		.wrapper = ddv_w_pci_enable_msi,
+		.original = pci_enable_msi,
+		.fail_values = ddv_fail_pci_enable_msi,
+		.call_msg = 200,
+		.ret_msg = 201,
+		.nargs = 1,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 191, 4 },
+	},
+	[93] = {
+		.symbol = "pci_enable_msix_range",
+		.api = "pci_enable_msix_range",
+		.wrapper = ddv_w_pci_enable_msix_range,
+		.original = pci_enable_msix_range,
+		.fail_values = ddv_fail_pci_enable_msix_range,
+		.call_msg = 202,
+		.ret_msg = 203,
+		.nargs = 4,
+		.nfail = 1,
+		.fault_class = DDV_FAULT_GENERIC,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 200, 4 },
+	},
+	[94] = {
+		.symbol = "pci_disable_msi",
+		.api = "pci_disable_msi",
+		.wrapper = ddv_w_pci_disable_msi,
+		.original = pci_disable_msi,
+		.call_msg = 204,
+		.ret_msg = 205,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 212, 5 },
+	},
+	[95] = {
+		.symbol = "pci_disable_msix",
+		.api = "pci_disable_msi",
+		.wrapper = ddv_w_pci_disable_msix,
+		.original = pci_disable_msix,
+		.call_msg = 206,
+		.ret_msg = 207,
+		.nargs = 1,
+		.nfail = 0,
+		.fault_class = DDV_FAULT_NONE,
+		.flags = DDV_FUNC_MAY_SLEEP,
+		.pos = { "specs/linux/pci.ddv", 213, 5 },
 	},
 };
 
@@ -7470,8 +7709,8 @@ static struct ddv_pack ddv_pack_linux = {
 	.funcs = ddv_funcs,
 	.scopes = NULL,
 	.ntypes = 17,
-	.nmsgs = 329,
-	.nfuncs = 92,
+	.nmsgs = 337,
+	.nfuncs = 96,
 	.nscopes = 0,
 };
 
