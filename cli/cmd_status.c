@@ -18,6 +18,9 @@ static void print_status(const char *who, const struct ddv_status *st)
 	printf("  calls            %llu\n", (unsigned long long)st->calls);
 	printf("  violations       %llu\n", (unsigned long long)st->violations);
 	printf("  faults injected  %llu\n", (unsigned long long)st->injected);
+	if (st->unknown_before_attach)
+		printf("  unknown before attach %llu  (rules not checked: objects made before ddv attach)\n",
+		       (unsigned long long)st->unknown_before_attach);
 	printf("  sites            %llu redirected, %llu refused\n",
 	       (unsigned long long)st->sites_patched, (unsigned long long)st->sites_refused);
 	printf("  objects          %llu live of %llu\n", (unsigned long long)st->store_live,

@@ -49,11 +49,16 @@ static struct expr *obj_of(struct expr *e)
 /*
  *	struct ddv_obj ddv_o0 = { 0 };
  *	int ddv_f0;
+ *
+ * Only a lookup whose fields are read gets a copy of the object (zeroed, so
+ * that a field of an absent object reads 0); one that only asks whether the
+ * object is live copies nothing.
  */
 static void emit_lookup_decls(struct writer *w, const struct lookups *l)
 {
 	for (int i = 0; i < l->n; i++)
-		w_line(w, "struct ddv_obj ddv_o%d = { 0 };", i);
+		if (l->e[i]->kind == E_FIELD)
+			w_line(w, "struct ddv_obj ddv_o%d = { 0 };", i);
 	if (l->n) {
 		w_printf(w, "int ");
 		for (int i = 0; i < l->n; i++)
@@ -77,7 +82,10 @@ static void emit_lookups(struct writer *w, const struct lookups *l)
 
 		w_printf(w, "ddv_f%d = ddv_obj_lookup(&ddv_call, %d, ", i, o->type->index);
 		emit_key(w, o->a);
-		w_printf(w, ", &ddv_o%d);\n", i);
+		if (l->e[i]->kind == E_FIELD)
+			w_printf(w, ", &ddv_o%d);\n", i);
+		else
+			w_printf(w, ", NULL);\n");
 	}
 }
 
@@ -243,7 +251,9 @@ static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, in
 	w_line(w, "struct ddv_obj ddv_in%d, ddv_it%d;", depth, depth);
 	w_line(w, "u64 ddv_lo%d, ddv_hi%d;", depth, depth);
 	w_blank(w);
-	w_printf(w, "if (!ddv_obj_lookup(&ddv_call, %d, ", in->index);
+	/* Nothing of t live anywhere (the usual case): no need to read the block. */
+	w_printf(w, "if (ddv_obj_any_inside(&ddv_call, %d) &&\n", t->index);
+	w_printf(w, "    !ddv_obj_lookup(&ddv_call, %d, ", in->index);
 	emit_key(w, s->in.key);
 	w_open(w, ", &ddv_in%d))", depth);
 	w_line(w, "ddv_lo%d = ddv_in%d.key;", depth, depth);

@@ -152,6 +152,12 @@ static inline int store_disown(struct store *s, u16 type, u64 key)
  * while no contained object is live).
  */
 int store_find_inside(struct store *s, u16 type, u64 lo, u64 hi, struct store_obj *out);
+/* False when store_find_inside() of type finds nothing for any range. One load or two. */
+static inline bool store_any_inside(const struct store *s, u16 type)
+{
+	return (ENV_READ(s->contained[type / 64]) >> (type % 64) & 1) &&
+	       ENV_READ(s->contained_live);
+}
 
 /* Which objects an iteration or a purge visits. */
 struct store_filter {

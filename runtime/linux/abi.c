@@ -31,21 +31,31 @@ static inline const struct ddv_func_desc *fdesc(const struct ddv_call *call)
 	return &call->pack->funcs[call->func];
 }
 
+/* The store lookup behind cfg(): out of line, so its buffer costs the callers nothing. */
+static noinline u64 cfg_lookup(enum config_prop prop, u32 id, u64 dflt)
+{
+	return config_get(&ddv_config, prop, id, dflt);
+}
+
 /*
- * config_get() behind its own Bloom test: the common miss then costs no
- * zeroing of the lookup's buffer (the kernel zero-initialises locals).
+ * A setting of function (or message) id. While no id has the property set
+ * (the usual case) this is one load; else one Bloom test, and the store
+ * lookup only on a Bloom hit.
  */
 static __always_inline u64 cfg(enum config_prop prop, u32 id, u64 dflt)
 {
-	if (likely(!bloom_maybe(&ddv_config.bloom[prop], id)))
+	if (likely(!config_count(&ddv_config, prop)) ||
+	    likely(!bloom_maybe(&ddv_config.bloom[prop], id)))
 		return dflt;
-	return config_get(&ddv_config, prop, id, dflt);
+	return cfg_lookup(prop, id, dflt);
 }
 
 /* The call record: the pack's layout of the arguments, else the bare context. */
 static void log_call(struct ddv_call *call, bool stack)
 {
 	const struct ddv_func_desc *f = fdesc(call);
+
+	ddv_call_site(call);
 
 	if (f->call_msg && f->call_msg < call->pack->nmsgs)
 		ddv_log_at(call->pack->pack_id, f->call_msg, call->nargs, call->args, call->dut,
@@ -129,6 +139,7 @@ unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags
 	facts.cpu = raw_smp_processor_id();
 	inject_decide(&ddv_inject, &facts, &v);
 	preempt_enable();
+	ddv_call_site(call);
 	if (v.delay_ns && !v.fail) {
 		/* A blocking lock: the caller may sleep, so a delay is legal here. */
 		ddv_log_at(0, DDV_RT_LOCK_DELAYED, 3, (u64[]){ facts.func, call->site, v.delay_ns },
@@ -169,6 +180,7 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 	if (call->trace == DDV_TRACE_ON_VIOLATION && !call->reported)
 		log_call(call, false);
 	call->reported = 1;
+	ddv_call_site(call);
 	ddv_log_at(call->pack->pack_id, msg, i, args, call->dut, call->site, gfunc(call),
 		   call->ret_ip, true);
 }

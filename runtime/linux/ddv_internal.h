@@ -21,6 +21,17 @@
 #define DDV_MAX_DUTS	8	/* driver-under-test ids 1..7; 0 is "nobody" */
 #define DDV_MAX_SITES	65536	/* per driver */
 #define DDV_NO_SITE	0xffffffffu
+#define DDV_SITE_LATER	0xfffffffeu	/* not searched yet: ddv_call_site() */
+
+/*
+ * A local the code fills before reading: exempt from the kernel's automatic
+ * zeroing of locals (CONFIG_INIT_STACK_ALL_ZERO), which costs on hot paths.
+ */
+#if __has_attribute(__uninitialized__)
+#define __ddv_noinit __attribute__((__uninitialized__))
+#else
+#define __ddv_noinit
+#endif
 
 /* Runtime message ids (pack 0), from the X-macro list. */
 enum ddv_rt_msg {
@@ -187,11 +198,20 @@ static __always_inline struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site
 
 		if ((ip >= READ_ONCE(r->core_lo) && ip < READ_ONCE(r->core_hi)) ||
 		    (ip >= READ_ONCE(r->init_lo) && ip < READ_ONCE(r->init_hi))) {
-			*site = site_of_ret(&ddv_duts[d], ip);
+			/* Most calls never need it: searched when first asked for. */
+			*site = DDV_SITE_LATER;
 			return &ddv_duts[d];
 		}
 	}
 	return NULL;
+}
+
+/* The call's site id (DDV_NO_SITE when unknown), searched on first use. */
+static inline u32 ddv_call_site(struct ddv_call *call)
+{
+	if (unlikely(call->site == DDV_SITE_LATER))
+		call->site = site_of_ret(&ddv_duts[call->dut], call->ret_ip);
+	return call->site;
 }
 
 /* log.c: records, over the core's per-CPU rings */

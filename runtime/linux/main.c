@@ -91,6 +91,7 @@ static long op_status(const struct ddv_cmd *cmd)
 		}
 		st.calls = ddv_dut_calls(dut);
 		st.violations = atomic64_read(&dut->violations);
+		st.unknown_before_attach = atomic64_read(&dut->unknown_before_attach);
 		st.injected = atomic64_read(&dut->injected);
 		st.sites_patched = dut->sites_patched;
 		st.sites_refused = dut->sites_refused;
@@ -100,6 +101,8 @@ static long op_status(const struct ddv_cmd *cmd)
 		for (d = 1; d < DDV_MAX_DUTS; d++) {
 			st.calls += ddv_dut_calls(&ddv_duts[d]);
 			st.violations += atomic64_read(&ddv_duts[d].violations);
+			st.unknown_before_attach +=
+				atomic64_read(&ddv_duts[d].unknown_before_attach);
 			st.sites_patched += ddv_duts[d].sites_patched;
 			st.sites_refused += ddv_duts[d].sites_refused;
 		}

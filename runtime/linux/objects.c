@@ -63,11 +63,11 @@ static inline bool type_ok(const struct ddv_call *call, u16 type)
  * An object's site: bits 0-31 the creating call's site id, 32-47 its global
  * function id, 48-63 the leak scope open at creation (0: none).
  */
-static inline u64 call_site(const struct ddv_call *call)
+static inline u64 call_site(struct ddv_call *call)
 {
 	u64 scope = READ_ONCE(ddv_duts[call->dut].scope);
 
-	return scope << 48 | (u64)(call->pack->func_base + call->func) << 32 | call->site;
+	return scope << 48 | (u64)(call->pack->func_base + call->func) << 32 | ddv_call_site(call);
 }
 
 #define SITE_ID(site) ((u32)(site))
@@ -77,6 +77,28 @@ static inline u64 call_site(const struct ddv_call *call)
 static inline u16 gtype(const struct ddv_call *call, u16 type)
 {
 	return call->pack->type_base + type;
+}
+
+/*
+ * Global types that ever had an object created: a lookup, destroy or update
+ * of a type with none (vmem[p] in kfree, most of the time) answers -ENOENT
+ * with one load instead of a probe. Set before the first insert and never
+ * cleared (a type id reused by another pack keeps a harmless true).
+ */
+static u8 type_used[DDV_MAX_TYPES];
+
+static inline bool type_never_used(u16 gt)
+{
+	return !READ_ONCE(type_used[gt]);
+}
+
+static inline void type_mark_used(u16 gt)
+{
+	if (unlikely(!READ_ONCE(type_used[gt]))) {
+		WRITE_ONCE(type_used[gt], 1);
+		/* Whoever can find the object sees the mark. */
+		smp_wmb();
+	}
 }
 
 static void to_obj(const struct ddv_call *call, const struct store_obj *o, struct ddv_obj *out)
@@ -93,24 +115,26 @@ static void to_obj(const struct ddv_call *call, const struct store_obj *o, struc
  * A refused insert: counted by the store; logged at the 1st, 2nd, 4th, 8th...
  * drop so a full store cannot flood the log it is reported in.
  */
-static void store_full(const struct ddv_call *call, u16 type, u64 key)
+static void store_full(struct ddv_call *call, u16 type, u64 key)
 {
 	static atomic64_t drops = ATOMIC64_INIT(0);
 	u64 n = atomic64_inc_return(&drops);
 
 	if (is_power_of_2(n))
-		ddv_log_at(0, DDV_RT_STORE_FULL, 3, (u64[]){ type, key, n }, call->dut, call->site,
+		ddv_log_at(0, DDV_RT_STORE_FULL, 3, (u64[]){ type, key, n }, call->dut,
+			   ddv_call_site(call),
 			   call->pack->func_base + call->func, call->ret_ip, false);
 }
 
 int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 		   const u64 *fields, struct ddv_obj *old)
 {
-	struct store_obj o;
+	struct store_obj o __ddv_noinit;
 	int ret;
 
 	if (!type_ok(call, type))
 		return -EINVAL;
+	type_mark_used(gtype(call, type));
 	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, call_site(call),
 			   fields, old ? &o : NULL);
 	if (!ret) {
@@ -129,11 +153,13 @@ EXPORT_SYMBOL_GPL(ddv_obj_create);
 
 int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
 {
-	struct store_obj o;
+	struct store_obj o __ddv_noinit;
 	int ret;
 
 	if (!type_ok(call, type))
 		return -EINVAL;
+	if (type_never_used(gtype(call, type)))
+		return -ENOENT;
 	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
 	if (!ret) {
 		s8 sf = call->pack->types[type].size_field;
@@ -149,13 +175,18 @@ EXPORT_SYMBOL_GPL(ddv_obj_destroy);
 
 int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out)
 {
-	struct store_obj o;
+	struct store_obj o __ddv_noinit;
 	int ret;
 
 	if (!type_ok(call, type))
 		return -EINVAL;
+	if (type_never_used(gtype(call, type)))
+		return -ENOENT;
+	/* Asked only whether it is live: copy nothing. */
+	if (!out)
+		return store_lookup(&ddv_store, gtype(call, type), key, NULL);
 	ret = store_lookup(&ddv_store, gtype(call, type), key, &o);
-	if (!ret && out)
+	if (!ret)
 		to_obj(call, &o, out);
 	return ret;
 }
@@ -207,6 +238,12 @@ int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct 
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ddv_obj_find_inside);
+
+bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
+{
+	return type_ok(call, type) && store_any_inside(&ddv_store, gtype(call, type));
+}
+EXPORT_SYMBOL_GPL(ddv_obj_any_inside);
 
 /* Marks a pack's contained types in the store; called at registration. */
 void ddv_store_pack_types(struct ddv_pack *pack)

@@ -635,6 +635,7 @@ static void dut_coming(struct ddv_dut *dut, struct module *mod)
 	dut->attached = false;
 	reset_calls(dut);
 	atomic64_set(&dut->violations, 0);
+	atomic64_set(&dut->unknown_before_attach, 0);
 	atomic64_set(&dut->injected, 0);
 	dut->last_inject_func = ~0u;
 	dut->last_inject_site = DDV_NO_SITE;

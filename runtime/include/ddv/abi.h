@@ -220,5 +220,11 @@ int ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
 int ddv_obj_disown(struct ddv_call *call, u16 type, u64 key);
 /* Finds a live object of type whose key lies in [lo, hi); 0 and *out, or -ENOENT. */
 int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out);
+/*
+ * False when ddv_obj_find_inside() of type would find nothing whatever the
+ * range (no contained object is live): a foreach then skips looking up the
+ * block it walks. True means "maybe".
+ */
+bool ddv_obj_any_inside(struct ddv_call *call, u16 type);
 
 #endif /* DDV_ABI_H */

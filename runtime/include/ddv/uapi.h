@@ -118,6 +118,8 @@ struct ddv_status {
 	__u64 log_drops;	/* records lost because a ring was full */
 	__u64 sites_patched;
 	__u64 sites_refused;	/* sites that failed verification and were left alone */
+	/* Rules not reported: a driver attached live made a call on an object it made before. */
+	__u64 unknown_before_attach;
 };
 
 #endif /* DDV_UAPI_H */

@@ -185,10 +185,9 @@ static void ddv_w_demo_free(const void *p)
 	if (p != NULL) {
 		/* constructs.ddv:47:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(p), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(p), NULL);
 			if (!((ddv_f0 == 0)))
 				ddv_violation(&ddv_call, 24, 1, (u64)(unsigned long)(p));
 		}
@@ -206,7 +205,8 @@ static void ddv_w_demo_free(const void *p)
 			struct ddv_obj ddv_in0, ddv_it0;
 			u64 ddv_lo0, ddv_hi0;
 
-			if (!ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(p), &ddv_in0)) {
+			if (ddv_obj_any_inside(&ddv_call, 2) &&
+			    !ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(p), &ddv_in0)) {
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
@@ -297,10 +297,9 @@ static int ddv_w_demo_trylock(spinlock_t *l)
 	if (ret != 0) {
 		/* constructs.ddv:72:3: if */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(l), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(l), NULL);
 			if (!((ddv_f0 == 0))) {
 				/* constructs.ddv:73:4: object operation */
 				{
