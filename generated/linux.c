@@ -460,10 +460,9 @@ static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:66:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), NULL);
 			if (!((ddv_f0 == 0)))
 				ddv_violation(&ddv_call, 213, 1, (u64)(unsigned long)(objp));
 		}
@@ -589,7 +588,8 @@ static void ddv_w_kfree(const void *objp)
 			struct ddv_obj ddv_in0, ddv_it0;
 			u64 ddv_lo0, ddv_hi0;
 
-			if (!ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
+			if (ddv_obj_any_inside(&ddv_call, 8) &&
+			    !ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
@@ -613,7 +613,8 @@ static void ddv_w_kfree(const void *objp)
 			struct ddv_obj ddv_in0, ddv_it0;
 			u64 ddv_lo0, ddv_hi0;
 
-			if (!ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
+			if (ddv_obj_any_inside(&ddv_call, 9) &&
+			    !ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
@@ -634,10 +635,9 @@ static void ddv_w_kfree(const void *objp)
 		}
 		/* specs/linux/heap.ddv:113:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(objp), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 1, (u64)(unsigned long)(objp), NULL);
 			if (!(!((ddv_f0 == 0))))
 				ddv_violation(&ddv_call, 224, 1, (u64)(unsigned long)(objp));
 		}
@@ -828,10 +828,9 @@ static void ddv_w_vfree(const void *addr)
 	if (addr != NULL) {
 		/* specs/linux/heap.ddv:177:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), NULL);
 			if (!(!((ddv_f0 == 0))))
 				ddv_violation(&ddv_call, 231, 1, (u64)(unsigned long)(addr));
 		}
@@ -981,10 +980,9 @@ static void ddv_w_free_pages(unsigned long addr, unsigned int order)
 	if (addr != 0) {
 		/* specs/linux/heap.ddv:238:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), NULL);
 			if (!((ddv_f0 == 0)))
 				ddv_violation(&ddv_call, 242, 1, (u64)(unsigned long)(addr));
 		}
@@ -1091,10 +1089,9 @@ static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr
 	if (cpu_addr != NULL) {
 		/* specs/linux/dma.ddv:41:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL);
 			if (!((ddv_f0 == 0)))
 				ddv_violation(&ddv_call, 250, 1, (u64)(unsigned long)(cpu_addr));
 		}
@@ -1185,10 +1182,9 @@ static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size
 	}
 	/* specs/linux/dma.ddv:69:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
 			ddv_violation(&ddv_call, 257, 1, (u64)(unsigned long)(addr));
 	}
@@ -1233,10 +1229,9 @@ static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, s
 	}
 	/* specs/linux/dma.ddv:82:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
 			ddv_violation(&ddv_call, 261, 1, (u64)(unsigned long)(addr));
 	}
@@ -1258,10 +1253,9 @@ static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr
 	}
 	/* specs/linux/dma.ddv:88:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
 			ddv_violation(&ddv_call, 262, 1, (u64)(unsigned long)(addr));
 	}
@@ -1440,10 +1434,9 @@ static void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t a
 	if (vaddr != NULL) {
 		/* specs/linux/dma.ddv:152:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), NULL);
 			if (!((ddv_f0 == 0)))
 				ddv_violation(&ddv_call, 269, 1, (u64)(unsigned long)(vaddr));
 		}
@@ -1543,10 +1536,9 @@ static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 		ddv_violation(&ddv_call, 278, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:33:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), NULL);
 		if (!((ddv_f0 == 0)))
 			ddv_violation(&ddv_call, 279, 1, (u64)(unsigned long)(irq));
 	}
@@ -1723,10 +1715,9 @@ static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct t
 	}
 	/* specs/linux/timer.ddv:25:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/timer.ddv:26:3: check */
 			if (!(!(timer_pending(timer))))
@@ -1758,10 +1749,9 @@ static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 		return mod_timer(timer, expires);
 	/* specs/linux/timer.ddv:34:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if (!((ddv_f0 == 0)))
 			ddv_violation(&ddv_call, 290, 1, (u64)(unsigned long)(timer));
 	}
@@ -1787,10 +1777,9 @@ static void ddv_w_add_timer(struct timer_list *timer)
 		ddv_violation(&ddv_call, 291, 1, (u64)(unsigned long)(timer));
 	/* specs/linux/timer.ddv:41:2: require */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if (!((ddv_f0 == 0)))
 			ddv_violation(&ddv_call, 292, 1, (u64)(unsigned long)(timer));
 	}
@@ -1846,10 +1835,9 @@ static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct wor
 		return queue_work_on(cpu, wq, work);
 	/* specs/linux/timer.ddv:58:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(work), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(work), NULL);
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:59:3: object operation */
 			{
@@ -1878,10 +1866,9 @@ static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, st
 		return queue_delayed_work_on(cpu, wq, dwork, delay);
 	/* specs/linux/timer.ddv:66:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), NULL);
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:67:3: object operation */
 			{
@@ -1991,7 +1978,8 @@ static void ddv_w_free_netdev(struct net_device *dev)
 		struct ddv_obj ddv_in0, ddv_it0;
 		u64 ddv_lo0, ddv_hi0;
 
-		if (!ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
+		if (ddv_obj_any_inside(&ddv_call, 8) &&
+		    !ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
 			ddv_lo0 = ddv_in0.key;
 			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 			while (ddv_lo0 < ddv_hi0 &&
@@ -2015,7 +2003,8 @@ static void ddv_w_free_netdev(struct net_device *dev)
 		struct ddv_obj ddv_in0, ddv_it0;
 		u64 ddv_lo0, ddv_hi0;
 
-		if (!ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
+		if (ddv_obj_any_inside(&ddv_call, 9) &&
+		    !ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
 			ddv_lo0 = ddv_in0.key;
 			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 			while (ddv_lo0 < ddv_hi0 &&
@@ -2036,10 +2025,9 @@ static void ddv_w_free_netdev(struct net_device *dev)
 	}
 	/* specs/linux/net.ddv:47:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:48:3: object operation */
 			{
@@ -2340,10 +2328,9 @@ static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason rea
 	}
 	/* specs/linux/net.ddv:111:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:112:3: object operation */
 			{
@@ -2370,10 +2357,9 @@ static void ddv_w_consume_skb(struct sk_buff *skb)
 	}
 	/* specs/linux/net.ddv:111:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:112:3: object operation */
 			{
@@ -2400,10 +2386,9 @@ static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason 
 	}
 	/* specs/linux/net.ddv:111:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:112:3: object operation */
 			{
@@ -2430,10 +2415,9 @@ static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 	}
 	/* specs/linux/net.ddv:118:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:119:3: object operation */
 			{
@@ -2583,10 +2567,9 @@ static int ddv_w_pci_enable_device(struct pci_dev *dev)
 	if (ret == 0) {
 		/* specs/linux/pci.ddv:49:3: if */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
@@ -2632,10 +2615,9 @@ static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 	if (ret == 0) {
 		/* specs/linux/pci.ddv:49:3: if */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
@@ -2697,10 +2679,9 @@ static void ddv_w_pci_disable_device(struct pci_dev *dev)
 	if (!(pci_is_managed(dev))) {
 		/* specs/linux/pci.ddv:67:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0)))
 				ddv_violation(&ddv_call, 315, 1, (u64)(unsigned long)(dev));
 		}
@@ -2878,10 +2859,9 @@ static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 	if (!(pci_is_managed(pdev))) {
 		/* specs/linux/pci.ddv:102:3: require */
 		{
-			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL);
 			if (!((ddv_f0 == 0)))
 				ddv_violation(&ddv_call, 320, 1, (u64)(unsigned long)(pdev));
 		}
@@ -3152,10 +3132,9 @@ static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 	}
 	/* specs/linux/pci.ddv:186:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:187:3: object operation */
 			{
@@ -3251,10 +3230,9 @@ static void ddv_w_pci_disable_msi(struct pci_dev *dev)
 	}
 	/* specs/linux/pci.ddv:216:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:217:3: object operation */
 			{
@@ -3281,10 +3259,9 @@ static void ddv_w_pci_disable_msix(struct pci_dev *dev)
 	}
 	/* specs/linux/pci.ddv:216:2: if */
 	{
-		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:217:3: object operation */
 			{

@@ -79,6 +79,7 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	call->nargs = min_t(unsigned int, nargs, DDV_MAX_ARGS);
 	call->injected = 0;
 	call->reported = 0;
+	call->missed = 0;
 	call->trace = DDV_TRACE_OFF;
 	call->dut = 0;
 	dut = ddv_dut_of_ip(ret_ip, &site);
@@ -172,6 +173,11 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 		return;
 	if (cfg(CONFIG_RULE_OFF, DDV_MSG_ID(call->pack->pack_id, msg), 0))
 		return;
+	/* The object may predate a live attach: unknown, not a violation. */
+	if (unlikely(call->missed)) {
+		atomic64_inc(&ddv_duts[call->dut].unknown_before_attach);
+		return;
+	}
 	va_start(ap, nargs);
 	for (i = 0; i < nargs && i < DDV_MAX_ARGS; i++)
 		args[i] = va_arg(ap, u64);

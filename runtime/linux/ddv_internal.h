@@ -100,6 +100,7 @@ struct ddv_dut {
 	bool holds_self;	/* we hold a reference on ddv.ko */
 	u16 pack_refs;		/* bit per pack id we hold a reference on */
 	atomic64_t violations;
+	atomic64_t unknown_before_attach;	/* rules not trusted: objects predating the attach */
 	atomic64_t injected;
 	u32 last_inject_func;
 	u32 last_inject_site;

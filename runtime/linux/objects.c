@@ -151,6 +151,18 @@ int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 }
 EXPORT_SYMBOL_GPL(ddv_obj_create);
 
+/*
+ * A driver attached live has no history: an object it made before the attach
+ * is unknown, so a rule that fires in a call that missed one is not trusted
+ * (ddv_violation counts it apart). Returns ret.
+ */
+static inline int note_missing(struct ddv_call *call, int ret)
+{
+	if (unlikely(ret == -ENOENT) && ddv_duts[call->dut].attached)
+		call->missed = 1;
+	return ret;
+}
+
 int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
 {
 	struct store_obj o __ddv_noinit;
@@ -159,7 +171,7 @@ int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *ol
 	if (!type_ok(call, type))
 		return -EINVAL;
 	if (type_never_used(gtype(call, type)))
-		return -ENOENT;
+		return note_missing(call, -ENOENT);
 	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
 	if (!ret) {
 		s8 sf = call->pack->types[type].size_field;
@@ -169,7 +181,7 @@ int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *ol
 		if (old)
 			to_obj(call, &o, old);
 	}
-	return ret;
+	return note_missing(call, ret);
 }
 EXPORT_SYMBOL_GPL(ddv_obj_destroy);
 
@@ -181,14 +193,14 @@ int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out
 	if (!type_ok(call, type))
 		return -EINVAL;
 	if (type_never_used(gtype(call, type)))
-		return -ENOENT;
+		return note_missing(call, -ENOENT);
 	/* Asked only whether it is live: copy nothing. */
 	if (!out)
-		return store_lookup(&ddv_store, gtype(call, type), key, NULL);
+		return note_missing(call, store_lookup(&ddv_store, gtype(call, type), key, NULL));
 	ret = store_lookup(&ddv_store, gtype(call, type), key, &o);
 	if (!ret)
 		to_obj(call, &o, out);
-	return ret;
+	return note_missing(call, ret);
 }
 EXPORT_SYMBOL_GPL(ddv_obj_lookup);
 

@@ -164,6 +164,7 @@ struct ddv_call {
 	u8 trace;			/* trace level of this call */
 	u8 injected;			/* a fault was injected */
 	u8 reported;			/* a rule fired (for log-on-violation tracing) */
+	u8 missed;			/* attached live: an object lookup found nothing */
 };
 
 /*
