@@ -1184,7 +1184,8 @@ unsigned int yconf_parse(struct yconf *conf, const char *file, const void *data,
 		if (!c.fatal)
 			check_root(&c, root);
 	}
-	qsort(c.diags, c.ndiags, sizeof(*c.diags), diag_cmp);
+	if (c.ndiags)
+		qsort(c.diags, c.ndiags, sizeof(*c.diags), diag_cmp);
 	for (size_t i = 0; i < c.ndiags; i++) {
 		sb_printf(&conf->errors, "%s:%u:%u: error: %s\n", file, c.diags[i].line,
 			  c.diags[i].col, c.diags[i].msg);
