@@ -84,7 +84,8 @@ campaign() {
 	shift 2
 	out=/out/$label
 	mkdir -p "$out"
-	check "$label: ddv start" ddv start
+	# The recording load traces every call: a loop of 10,000 needs the room.
+	check "$label: ddv start" ddv start log_ring_bytes=16777216
 	ddv campaign exhaustive "$@" "$m" >"$out/campaign.txt" 2>&1
 	echo $? >"$out/campaign.status"
 	cat "$out/campaign.txt"
