@@ -276,6 +276,26 @@ bool ksym_name(uint64_t addr, struct strbuf *sb);
 bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi);
 
 /* report.c: findings out of events. */
+
+/*
+ * Suppressions: findings to leave out, by rule id and site, both globs
+ * ("heap.leak@e1000_probe+*"); the site is "func+0xoff" (a leak: its
+ * allocation site). From the command line (RULE[@SITE]) or a file of them,
+ * one a line, '#' starting a comment.
+ */
+struct suppression {
+	char *rule;
+	char *site;		/* NULL: any site */
+};
+
+struct suppressions {
+	struct suppression *v;
+	unsigned int n;
+};
+int suppressions_add(struct suppressions *s, const char *arg);
+bool suppressions_match(const struct suppressions *s, const char *rule, const char *site);
+void suppressions_free(struct suppressions *s);
+
 struct report_group {
 	char *key;		/* rule, driver, site */
 	struct strbuf text;	/* the first occurrence */
@@ -294,6 +314,8 @@ struct report {
 	unsigned int warnings;
 	unsigned int injected;
 	char *hang_seen;	/* modules with a runtime ddv.hang record, ",a,b," */
+	const struct suppressions *supp;	/* NULL: none */
+	unsigned int suppressed;
 };
 void report_event(struct decoder *dec, const struct event *ev, void *data);
 void report_cli_findings(struct report *rep, const char *lines);

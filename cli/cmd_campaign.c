@@ -21,7 +21,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +43,6 @@
 /* Records of a recording load: 10,000 traced calls with stacks fit many times. */
 #define GUEST_RING_BYTES "16777216"
 
-/* Suppressions: RULE (a glob) and, optionally, @SITE (a glob over "func+0xoff"). */
-struct suppression {
-	char *rule;
-	char *site;
-};
-
 struct campaign {
 	const char *driver;	/* as given: a name or a .ko path */
 	char *module;
@@ -63,8 +56,7 @@ struct campaign {
 	int ctl;
 	unsigned int keep;
 	bool prune;
-	struct suppression *supp;
-	unsigned int nsupp;
+	struct suppressions supp;	/* report.c's */
 	unsigned int suppressed;
 };
 
@@ -584,15 +576,6 @@ struct load_outcome {
 	unsigned int more;	/* findings beyond the array: counted, not kept */
 };
 
-static bool suppressed(const struct campaign *c, const char *rule, const char *site)
-{
-	for (unsigned int i = 0; i < c->nsupp; i++)
-		if (!fnmatch(c->supp[i].rule, rule, 0) &&
-		    (!c->supp[i].site || !fnmatch(c->supp[i].site, site, 0)))
-			return true;
-	return false;
-}
-
 static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct load_outcome *lo = data;
@@ -614,7 +597,7 @@ static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 		sb_printf(&site, "%s+0x%x", ev->site->func, ev->site->func_offset);
 	else
 		sb_puts(&site, "-");
-	if (suppressed(lo->c, rule, site.s)) {
+	if (suppressions_match(&lo->c->supp, rule, site.s)) {
 		lo->c->suppressed++;
 	} else if (lo->nfindings < sizeof(lo->findings) / sizeof(lo->findings[0])) {
 		lo->findings[lo->nfindings].rule = xstrdup(rule);
@@ -1130,41 +1113,6 @@ static char *driver_module_name(const char *driver)
 	return name;
 }
 
-/* --suppress RULE[@SITE] or --suppress FILE (one RULE[@SITE] a line, # comments). */
-static int add_suppression(struct campaign *c, const char *arg)
-{
-	char *text = NULL, *line, *save = NULL;
-	size_t size;
-
-	if (strchr(arg, '/') || !access(arg, R_OK)) {
-		if (read_whole_file(arg, (void **)&text, &size)) {
-			ddv_error(errno, "campaign: suppression file %s", arg);
-			return -1;
-		}
-		text = xrealloc(text, size + 1);
-		text[size] = '\0';
-	} else {
-		text = xstrdup(arg);
-	}
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *at;
-
-		line += strspn(line, " \t");
-		line[strcspn(line, "#")] = '\0';
-		while (*line && strchr(" \t", line[strlen(line) - 1]))
-			line[strlen(line) - 1] = '\0';
-		if (!*line)
-			continue;
-		c->supp = xrealloc(c->supp, (c->nsupp + 1) * sizeof(*c->supp));
-		at = strchr(line, '@');
-		c->supp[c->nsupp].rule = xstrndup(line, at ? (size_t)(at - line) : strlen(line));
-		c->supp[c->nsupp].site = at ? xstrdup(at + 1) : NULL;
-		c->nsupp++;
-	}
-	free(text);
-	return 0;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -1249,7 +1197,7 @@ int cmd_campaign(int argc, char **argv)
 			sb_puts(&guest_opts, " --no-prune");
 			break;
 		case 's':
-			if (add_suppression(&c, optarg))
+			if (suppressions_add(&c.supp, optarg))
 				return EXIT_USAGE;
 			sb_printf(&guest_opts, " --suppress '%s'", optarg);
 			break;
@@ -1304,11 +1252,7 @@ int cmd_campaign(int argc, char **argv)
 		c.journal_path = journal ? xstrdup(journal) : state_path("campaign.journal");
 		status = campaign_run(&c, resume, max);
 	}
-	for (unsigned int i = 0; i < c.nsupp; i++) {
-		free(c.supp[i].rule);
-		free(c.supp[i].site);
-	}
-	free(c.supp);
+	suppressions_free(&c.supp);
 	free(vm_args);
 	sb_free(&guest_opts);
 	free(c.journal_path);

@@ -114,10 +114,11 @@ static int follow(struct view *v)
 
 /* 0: go on; 1: help printed; -1: bad usage. */
 static int parse_view_options(int argc, char **argv, const char *usage, bool *json,
-			      bool *follow_flag, const char **catdir)
+			      bool *follow_flag, const char **catdir, struct suppressions *supp)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "suppress", required_argument, NULL, 's' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "catalog", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -125,8 +126,12 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "jfc:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jfc:s:h", options, NULL)) != -1) {
 		switch (opt) {
+		case 's':
+			if (!supp || suppressions_add(supp, optarg))
+				return -1;
+			break;
 		case 'j':
 			*json = true;
 			break;
@@ -162,7 +167,7 @@ int cmd_log(int argc, char **argv)
 	int r, status = EXIT_OK;
 
 	r = parse_view_options(argc, argv, "ddv log [--follow] [--json] [--catalog DIR]", &json,
-			       &follow_flag, &catdir);
+			       &follow_flag, &catdir, NULL);
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
 	view_open(&v, catdir, json);
@@ -185,6 +190,7 @@ int cmd_report(int argc, char **argv)
 {
 	const char *catdir = NULL;
 	struct report rep = { 0 };
+	struct suppressions supp = { 0 };
 	char *cli_findings;
 	bool json = false;
 	struct view v;
@@ -192,10 +198,15 @@ int cmd_report(int argc, char **argv)
 	void *data;
 	int r;
 
-	r = parse_view_options(argc, argv, "ddv report [--json] [--catalog DIR]", &json, NULL,
-			       &catdir);
-	if (r)
+	r = parse_view_options(argc, argv,
+			       "ddv report [--json] [--catalog DIR] [--suppress RULE[@SITE]|FILE]...",
+			       &json, NULL, &catdir, &supp);
+	if (r) {
+		suppressions_free(&supp);
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	if (supp.n)
+		rep.supp = &supp;
 	view_open(&v, catdir, json);
 	rep.json = json;
 	if (state_read_records(&data, &size)) {
@@ -213,6 +224,7 @@ int cmd_report(int argc, char **argv)
 	fputs(rep.out.s, stdout);
 	sb_free(&rep.out);
 	free(rep.hang_seen);
+	suppressions_free(&supp);
 	view_close(&v);
 	return rep.findings ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,6 +1,9 @@
 /* report.c: findings (rule violations, leaks, hangs, losses) out of decoded events. */
+#include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cli.h"
@@ -17,6 +20,63 @@ static unsigned int hash_key(const char *s)
 	return h;
 }
 
+/* RULE[@SITE], or a file of them (a path, or a name that is a readable file). */
+int suppressions_add(struct suppressions *s, const char *arg)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t size;
+
+	if (strchr(arg, '/') || !access(arg, R_OK)) {
+		if (read_whole_file(arg, (void **)&text, &size)) {
+			ddv_error(errno, "suppression file %s", arg);
+			return -1;
+		}
+		text = xrealloc(text, size + 1);
+		text[size] = '\0';
+	} else {
+		text = xstrdup(arg);
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *at;
+		size_t len;
+
+		line += strspn(line, " \t");
+		line[strcspn(line, "#")] = '\0';
+		len = strlen(line);
+		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+			line[--len] = '\0';
+		if (!len)
+			continue;
+		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+		at = strchr(line, '@');
+		s->v[s->n].rule = xstrndup(line, at ? (size_t)(at - line) : len);
+		s->v[s->n].site = at ? xstrdup(at + 1) : NULL;
+		s->n++;
+	}
+	free(text);
+	return 0;
+}
+
+bool suppressions_match(const struct suppressions *s, const char *rule, const char *site)
+{
+	for (unsigned int i = 0; s && i < s->n; i++)
+		if (!fnmatch(s->v[i].rule, rule, 0) &&
+		    (!s->v[i].site || !fnmatch(s->v[i].site, site, 0)))
+			return true;
+	return false;
+}
+
+void suppressions_free(struct suppressions *s)
+{
+	for (unsigned int i = 0; i < s->n; i++) {
+		free(s->v[i].rule);
+		free(s->v[i].site);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
 void report_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct report *rep = data;
@@ -25,6 +85,20 @@ void report_event(struct decoder *dec, const struct event *ev, void *data)
 		rep->injected++;
 	if (!event_is_finding(ev))
 		return;
+	if (rep->supp && rep->supp->n) {
+		char site[300];
+
+		if (ev->site)
+			snprintf(site, sizeof(site), "%s+0x%x", ev->site->func,
+				 ev->site->func_offset);
+		else
+			snprintf(site, sizeof(site), "-");
+		if (suppressions_match(rep->supp, ev->msg ? ev->msg->rule_id : "ddv.log-lost",
+				       site)) {
+			rep->suppressed++;
+			return;
+		}
+	}
 	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.hang") && ev->module) {
 		char *seen = xasprintf("%s%s,", rep->hang_seen ? rep->hang_seen : ",", ev->module);
 
@@ -114,6 +188,22 @@ static void flush_groups(struct report *rep)
 	rep->index_size = 0;
 }
 
+/* A kept finding's text is "SEVERITY RULE: ...": it has no site. */
+static bool cli_finding_suppressed(const struct report *rep, const char *text)
+{
+	const char *rule = strchr(text, ' ');
+	char *id;
+	bool match;
+
+	if (!rep->supp || !rule)
+		return false;
+	rule++;
+	id = xstrndup(rule, strcspn(rule, ": "));
+	match = suppressions_match(rep->supp, id, "-");
+	free(id);
+	return match;
+}
+
 /*
  * The command's own findings (a load that hangs), one per line as
  * "module<TAB>text<TAB>json". A hang the runtime reported too is not repeated.
@@ -135,7 +225,9 @@ void report_cli_findings(struct report *rep, const char *lines)
 			*text++ = '\0';
 			*json++ = '\0';
 			key = xasprintf(",%s,", copy);
-			if (!rep->hang_seen || !strstr(rep->hang_seen, key)) {
+			if (cli_finding_suppressed(rep, text)) {
+				rep->suppressed++;
+			} else if (!rep->hang_seen || !strstr(rep->hang_seen, key)) {
 				rep->findings++;
 				rep->errors++;
 				sb_printf(&rep->out, "%s\n", rep->json ? json : text);
@@ -163,6 +255,8 @@ void report_summary(struct report *rep, const struct decoder *dec)
 		  rep->findings, rep->findings == 1 ? "" : "s", rep->errors,
 		  rep->errors == 1 ? "" : "s", rep->warnings, rep->warnings == 1 ? "" : "s",
 		  rep->injected, rep->injected == 1 ? "" : "s");
+	if (rep->suppressed)
+		sb_printf(&rep->out, ", %u suppressed", rep->suppressed);
 	if (dec->dropped)
 		sb_printf(&rep->out, ", %" PRIu64 " log records LOST: findings may be missing",
 			  dec->dropped);
