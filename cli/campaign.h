@@ -78,4 +78,15 @@ struct journal_load *journal_find(struct journal *j, unsigned long n);
 /* The first planned load not yet done (started ones included), or NULL. */
 struct journal_load *journal_next(struct journal *j);
 
+/*
+ * A journal line as the guest copies it to the serial console, where the
+ * kernel's own messages may cut through it: "ddv-journal: LINE *CRC" (CRC:
+ * FNV-1a of LINE, 8 hex digits). journal_unecho_line finds LINE in a console
+ * line (ending it in place) and returns it, or NULL when it is not there whole.
+ */
+#define JOURNAL_ECHO_TAG "ddv-journal: "
+struct strbuf;
+void journal_echo_line(const char *line, struct strbuf *out);
+char *journal_unecho_line(char *console_line);
+
 #endif /* DDV_CLI_CAMPAIGN_H */

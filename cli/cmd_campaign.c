@@ -38,7 +38,6 @@
 
 #define DEFAULT_MAX_LOADS 100000
 #define DEFAULT_BOOTS 50
-#define JOURNAL_ECHO_TAG "ddv-journal: "
 #define GUEST_JOURNAL "/root/campaign.journal"
 /* Records of a recording load: 10,000 traced calls with stacks fit many times. */
 #define GUEST_RING_BYTES "16777216"
@@ -62,15 +61,6 @@ struct campaign {
 
 /* --- the journal, written ------------------------------------------------ */
 
-static unsigned int fnv32(const char *s)
-{
-	unsigned int h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
 /* Appends one line and makes it durable; echoes it on the console when asked. */
 static void journal_add(struct campaign *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -93,7 +83,7 @@ static void journal_add(struct campaign *c, const char *fmt, ...)
 	if (c->echo_fd >= 0) {
 		/* A checksum, because the kernel's own lines may cut through ours. */
 		line.len = 0;
-		sb_printf(&line, JOURNAL_ECHO_TAG "%s *%08x\n", buf, fnv32(buf));
+		journal_echo_line(buf, &line);
 		if (write(c->echo_fd, line.s, line.len) < 0)
 			ddv_warn("cannot echo the journal on the console");
 		tcdrain(c->echo_fd);
@@ -947,18 +937,10 @@ static unsigned int harvest_console(const char *log, int journal_fd, unsigned in
 	text = xrealloc(text, size + 1);
 	text[size] = '\0';
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *p = strstr(line, JOURNAL_ECHO_TAG), *star;
-		unsigned int crc;
+		char *p = journal_unecho_line(line);
 
 		if (!p)
-			continue;
-		p += strlen(JOURNAL_ECHO_TAG);
-		star = strrchr(p, '*');
-		if (!star || star == p || star[-1] != ' ' || sscanf(star + 1, "%8x", &crc) != 1)
-			continue;
-		star[-1] = '\0';
-		if (fnv32(p) != crc)
-			continue;	/* cut by a kernel line: the guest's copy was lost with it */
+			continue;	/* none, or cut by a kernel line: lost with it */
 		/* The guest started afresh (no complete recording came in): so does the host. */
 		if (!strncmp(p, "ddv-campaign ", 13) && ftruncate(journal_fd, 0))
 			ddv_warn("cannot truncate the host journal");
@@ -1199,7 +1181,6 @@ int cmd_campaign(int argc, char **argv)
 		case 's':
 			if (suppressions_add(&c.supp, optarg))
 				return EXIT_USAGE;
-			sb_printf(&guest_opts, " --suppress '%s'", optarg);
 			break;
 		case 'e':
 			c.echo_fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
@@ -1242,6 +1223,10 @@ int cmd_campaign(int argc, char **argv)
 	if (!c.module)
 		return EXIT_ERROR;
 	progress_tty = isatty(STDERR_FILENO);
+	/* The guest gets the patterns themselves: a file of them stays on the host. */
+	for (unsigned int i = 0; i < c.supp.n; i++)
+		sb_printf(&guest_opts, " --suppress '%s%s%s'", c.supp.v[i].rule,
+			  c.supp.v[i].site ? "@" : "", c.supp.v[i].site ? c.supp.v[i].site : "");
 	if (vm) {
 		c.journal_path = journal ? xstrdup(journal) :
 				 xasprintf("%s/%s.journal", out_dir, c.module);

@@ -166,6 +166,42 @@ int journal_parse(struct journal *j, const char *text, size_t len)
 	return j->driver ? bad : -1;
 }
 
+static unsigned int fnv32(const char *s)
+{
+	unsigned int h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+void journal_echo_line(const char *line, struct strbuf *out)
+{
+	sb_printf(out, JOURNAL_ECHO_TAG "%s *%08x\n", line, fnv32(line));
+}
+
+char *journal_unecho_line(char *console_line)
+{
+	char *p = strstr(console_line, JOURNAL_ECHO_TAG), *star, *end;
+	unsigned long crc;
+
+	if (!p)
+		return NULL;
+	p += strlen(JOURNAL_ECHO_TAG);
+	star = strrchr(p, '*');
+	if (!star || star == p || star[-1] != ' ')
+		return NULL;
+	crc = strtoul(star + 1, &end, 16);
+	if (end != star + 9 || (*end && *end != '\r'))
+		return NULL;
+	star[-1] = '\0';
+	if (fnv32(p) != crc) {
+		star[-1] = ' ';
+		return NULL;
+	}
+	return p;
+}
+
 void journal_free(struct journal *j)
 {
 	for (size_t i = 0; i < j->nloads; i++) {

@@ -319,3 +319,42 @@ Test(journal, nonsense)
 	cr_assert_eq(j.nloads, 0);
 	journal_free(&j);
 }
+
+Test(journal, console_copy_round_trip)
+{
+	struct strbuf sb = { 0 };
+	char *line, *got;
+
+	journal_echo_line("done 7 hang 1 kmalloc@f+0x10", &sb);
+	cr_assert_eq(sb.s[sb.len - 1], '\n');
+	sb.s[--sb.len] = '\0';
+	/* A console line may carry a prefix (a shell's, a timestamp). */
+	line = xasprintf("[   12.3] %s", sb.s);
+	got = journal_unecho_line(line);
+	cr_assert_not_null(got);
+	cr_assert_str_eq(got, "done 7 hang 1 kmalloc@f+0x10");
+	free(line);
+	sb_free(&sb);
+}
+
+Test(journal, console_copy_cut_by_the_kernel_is_refused)
+{
+	struct strbuf sb = { 0 };
+	char *line;
+
+	journal_echo_line("finding 3 heap.leak f+0x10", &sb);
+	sb.s[--sb.len] = '\0';
+	/* The kernel's line in the middle of ours. */
+	line = xasprintf("%.*s[   9.9] BUG: kernel NULL pointer dereference%s", 20, sb.s, sb.s + 20);
+	cr_assert_null(journal_unecho_line(line));
+	free(line);
+	/* Cut short at the end. */
+	line = xstrndup(sb.s, sb.len - 3);
+	cr_assert_null(journal_unecho_line(line));
+	free(line);
+	/* No copy at all. */
+	line = xstrdup("ddv: e1000 loaded");
+	cr_assert_null(journal_unecho_line(line));
+	free(line);
+	sb_free(&sb);
+}
