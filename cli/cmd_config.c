@@ -26,6 +26,8 @@ static bool load_config(struct yconf *conf, const char *file, const char *catdir
 {
 	struct catalog cat;
 	bool have_names;
+	void *data;
+	size_t size = 0;
 
 	catalog_init(&cat);
 	catdir = catalog_default_dir(catdir);
@@ -33,11 +35,20 @@ static bool load_config(struct yconf *conf, const char *file, const char *catdir
 	if (!have_names && !quiet)
 		ddv_warn("no pack catalog in %s: function names, rule ids and pack names are not "
 			 "checked (--catalog DIR or DDV_CATALOG_DIR)", catdir);
-	yconf_load(conf, file, have_names ? &cat : NULL);
+	/* Read here, not by yconf_load: the errors show the file's lines. */
+	if (read_whole_file(file, &data, &size)) {
+		data = NULL;
+		yconf_load(conf, file, NULL);
+	} else {
+		yconf_parse(conf, file, data, size, have_names ? &cat : NULL);
+	}
 	catalog_free(&cat);
-	if (!conf->nerrors)
+	if (!conf->nerrors) {
+		free(data);
 		return true;
-	fputs(conf->errors.s, stderr);
+	}
+	yconf_print_errors(conf, data, size, stderr);
+	free(data);
 	ddv_error(0, "%s: %u error%s: nothing was applied", file, conf->nerrors,
 		  conf->nerrors == 1 ? "" : "s");
 	return false;

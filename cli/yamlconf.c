@@ -1221,6 +1221,61 @@ unsigned int yconf_load(struct yconf *conf, const char *file, const struct catal
 	return n;
 }
 
+/* Line number line (1-based) of data, or NULL; *len: its length without the newline. */
+static const char *source_line(const char *data, size_t size, unsigned int line, size_t *len)
+{
+	const char *p = data, *end = data + size, *nl;
+
+	while (--line && p < end) {
+		nl = memchr(p, '\n', end - p);
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	if (line || p > end)
+		return NULL;
+	nl = memchr(p, '\n', end - p);
+	*len = (nl ? nl : end) - p;
+	return p;
+}
+
+void yconf_print_errors(const struct yconf *conf, const void *data, size_t size, FILE *out)
+{
+	size_t prefix = strlen(conf->file);
+	const char *e = conf->errors.s;
+
+	while (e && *e) {
+		const char *eol = strchr(e, '\n'), *src;
+		unsigned int line, col, chars = 0;
+		bool printable = true;
+		size_t len = 0;
+
+		fprintf(out, "%.*s\n", (int)(eol - e), e);
+		/* FILE:LINE:COL: ...: the file's line, then a caret under the column. */
+		if (!data || strncmp(e, conf->file, prefix) ||
+		    sscanf(e + prefix, ":%u:%u:", &line, &col) != 2 ||
+		    !(src = source_line(data, size, line, &len)) || len > 200) {
+			e = eol + 1;
+			continue;
+		}
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)src[i] < 0x20 && src[i] != '\t')
+				printable = false;
+		if (printable) {
+			fprintf(out, "%.*s\n", (int)len, src);
+			/* Columns count characters; tabs stay tabs so the caret lines up. */
+			for (size_t i = 0; i < len && chars + 1 < col; i++) {
+				if (((unsigned char)src[i] & 0xc0) == 0x80)
+					continue;
+				fputc(src[i] == '\t' ? '\t' : ' ', out);
+				chars++;
+			}
+			fputs("^\n", out);
+		}
+		e = eol + 1;
+	}
+}
+
 /* A word as a shell reads it back. */
 static void shell_word(struct strbuf *out, const char *w)
 {

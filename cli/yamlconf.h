@@ -51,6 +51,8 @@ unsigned int yconf_parse(struct yconf *conf, const char *file, const void *data,
 			 const struct catalog *cat);
 /* The same from a file; a file that cannot be read is one error. */
 unsigned int yconf_load(struct yconf *conf, const char *file, const struct catalog *cat);
+/* The errors, each followed by the file's line and a caret under the column (data: the file). */
+void yconf_print_errors(const struct yconf *conf, const void *data, size_t size, FILE *out);
 /* The ddv commands, one line each, as a user would type them. */
 void yconf_plan_text(const struct yconf *conf, struct strbuf *out);
 void yconf_free(struct yconf *conf);

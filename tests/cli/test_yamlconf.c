@@ -445,3 +445,40 @@ Test(yamlconf, leading_zero_is_decimal)
 	cr_assert_str_eq(plan_of("target: e1000\ninject: [ { mode: nth-any, n: 010 } ]\n", &cat),
 			 "ddv start\nddv inject off\nddv inject nth-any 10\nddv load e1000\n");
 }
+
+/* What ddv config prints: each error, the file's line, a caret under the column. */
+static const char *shown(const char *text)
+{
+	static char *buf;
+	size_t len;
+	FILE *f;
+
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	yconf_parse(&conf, "t.yaml", text, strlen(text), &cat);
+	yconf_print_errors(&conf, text, strlen(text), f);
+	fclose(f);
+	return buf;
+}
+
+Test(yamlconf, errors_show_line_and_caret)
+{
+	cr_assert_str_eq(shown("target: e1000\ninject: [ { mode: nht } ]\n"),
+			 "t.yaml:2:19: error: inject[0].mode: unknown mode 'nht' (did you mean 'nth'?)\n"
+			 "inject: [ { mode: nht } ]\n"
+			 "                  ^\n");
+}
+
+/* Columns count characters, not bytes; a tab stays a tab under the line. */
+Test(yamlconf, caret_counts_characters_and_keeps_tabs)
+{
+	cr_assert_str_eq(shown("target: e1000\nlog: { functions: [\xc3\xa9t\xc3\xa9],\tlevel: loud }\n"),
+			 "t.yaml:2:20: error: log.functions[0]: no pack probes a function "
+			 "'\xc3\xa9t\xc3\xa9'\n"
+			 "log: { functions: [\xc3\xa9t\xc3\xa9],\tlevel: loud }\n"
+			 "                   ^\n"
+			 "t.yaml:2:33: error: log.level: unknown level 'loud'\n"
+			 "log: { functions: [\xc3\xa9t\xc3\xa9],\tlevel: loud }\n"
+			 "                        \t       ^\n");
+}
