@@ -1187,10 +1187,15 @@ unsigned int yconf_parse(struct yconf *conf, const char *file, const void *data,
 	if (c.ndiags)
 		qsort(c.diags, c.ndiags, sizeof(*c.diags), diag_cmp);
 	for (size_t i = 0; i < c.ndiags; i++) {
-		sb_printf(&conf->errors, "%s:%u:%u: error: %s\n", file, c.diags[i].line,
-			  c.diags[i].col, c.diags[i].msg);
+		/* A file of a thousand mistakes is fixed from its first ones. */
+		if (i < YCONF_MAX_SHOWN)
+			sb_printf(&conf->errors, "%s:%u:%u: error: %s\n", file, c.diags[i].line,
+				  c.diags[i].col, c.diags[i].msg);
 		free(c.diags[i].msg);
 	}
+	if (c.ndiags > YCONF_MAX_SHOWN)
+		sb_printf(&conf->errors, "%s: error: %zu more errors not shown\n", file,
+			  c.ndiags - YCONF_MAX_SHOWN);
 	conf->nerrors = c.ndiags;
 	free(c.diags);
 	free(c.funcs.v);

@@ -12,6 +12,9 @@
 /* Deeper nesting than any valid file has: refused before it costs stack. */
 #define YCONF_MAX_DEPTH 16
 
+/* Errors listed one by one; the rest are counted. */
+#define YCONF_MAX_SHOWN 100
+
 /* One ddv command the configuration stands for, and where the file asks for it. */
 struct yconf_step {
 	char **argv;		/* "inject", "nth", "kmalloc", "3", NULL */
@@ -37,7 +40,8 @@ struct yconf {
 	/* What runs between ddv start and ddv load, in order. */
 	struct yconf_step *steps;
 	size_t nsteps;
-	/* Diagnostics, "FILE:LINE:COL: error: ...\n" each, in file order. */
+	/* Diagnostics, "FILE:LINE:COL: error: ...\n" each, in file order (the first
+	 * YCONF_MAX_SHOWN, then a line counting the others); nerrors counts all. */
 	struct strbuf errors;
 	unsigned int nerrors;
 };

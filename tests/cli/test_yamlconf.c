@@ -482,3 +482,23 @@ Test(yamlconf, caret_counts_characters_and_keeps_tabs)
 			 "log: { functions: [\xc3\xa9t\xc3\xa9],\tlevel: loud }\n"
 			 "                        \t       ^\n");
 }
+
+/* A thousand mistakes: the first hundred listed, the rest counted, all in nerrors. */
+Test(yamlconf, many_errors_are_capped)
+{
+	struct strbuf text = { 0 };
+	const char *last;
+
+	sb_puts(&text, "target: e1000\n");
+	for (int i = 0; i < 1000; i++)
+		sb_printf(&text, "k%d: 1\n", i);
+	yconf_parse(&conf, "t.yaml", text.s, text.len, &cat);
+	cr_assert_eq(conf.nerrors, 1000);
+	cr_assert(!strncmp(conf.errors.s, "t.yaml:2:1: error: configuration: unknown key 'k0' ",
+			   strlen("t.yaml:2:1: error: configuration: unknown key 'k0' ")));
+	last = strstr(conf.errors.s, "t.yaml:101:1: error: configuration: unknown key 'k99' ");
+	cr_assert_not_null(last);
+	cr_assert_null(strstr(conf.errors.s, "'k100'"));
+	cr_assert(strstr(last, "\nt.yaml: error: 900 more errors not shown\n") != NULL);
+	sb_free(&text);
+}
