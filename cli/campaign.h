@@ -25,6 +25,9 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
  * line being written (a last line without its newline is ignored).
  *
  *   ddv-campaign 1 DRIVER        the first line
+ *   sequential                   the recording lost records: no plan; "plan N"
+ *                                lines come one by one until a load fails
+ *                                nothing, then "total N-1"
  *   total M                      fallible calls of the clean recording load
  *   plan N [FUNC@SITE]           a load to try: fail fallible call N (1-based)
  *   start N                      load N began
@@ -65,6 +68,7 @@ struct journal_load {
 struct journal {
 	char *driver;
 	bool recorded;		/* "total" seen: the plan is complete */
+	bool sequential;	/* no recording: one call after the other */
 	unsigned long total;
 	struct journal_load *loads;	/* in plan order */
 	size_t nloads;

@@ -457,10 +457,21 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 		return EXIT_ERROR;
 	}
 	if (r.dropped) {
-		ddv_error(ENOBUFS, "campaign: the recording load lost %llu log records; start "
-			  "the runtime with a larger ring (ddv start log_ring_bytes=%s)",
-			  (unsigned long long)r.dropped, GUEST_RING_BYTES);
-		return EXIT_ERROR;
+		/*
+		 * Without the whole sequence nothing can be pruned: load N fails
+		 * call N, one after the other, until a load makes no call to fail.
+		 */
+		ddv_warn("campaign: the recording load lost %llu log records: no loop pruning, "
+			 "every fallible call is failed in turn (start the runtime with a larger "
+			 "ring for pruning: ddv start log_ring_bytes=%s)",
+			 (unsigned long long)r.dropped, GUEST_RING_BYTES);
+		journal_add(c, "sequential");
+		for (size_t i = 0; i < r.ncalls; i++) {
+			free(r.calls[i].symbol);
+			free(r.calls[i].name);
+		}
+		free(r.calls);
+		return 0;
 	}
 	qsort(r.calls, r.ncalls, sizeof(*r.calls), compare_calls);
 	/* Functions that return nothing cannot fail; the others are probed. */
@@ -603,12 +614,12 @@ static bool progress_tty;
 /* "load 17/43 ..." on stderr: one line kept up to date on a terminal, else a line per load. */
 static void progress(size_t done, size_t planned, unsigned long n, const char *expect)
 {
-	if (progress_tty)
-		fprintf(stderr, "\r\033[Kload %zu/%zu: failing call %lu (%s)", done, planned, n,
-			expect ? expect : "?");
-	else
-		fprintf(stderr, "load %zu/%zu: failing call %lu (%s)\n", done, planned, n,
-			expect ? expect : "?");
+	char of[32] = "?";
+
+	if (planned)
+		snprintf(of, sizeof(of), "%zu", planned);
+	fprintf(stderr, "%sload %zu/%s: failing call %lu (%s)%s", progress_tty ? "\r\033[K" : "",
+		done, of, n, expect ? expect : "the next fallible call", progress_tty ? "" : "\n");
 }
 
 /*
@@ -759,7 +770,12 @@ static int summarize(struct journal *jn, const char *driver, const char *module,
 			       L->n, L->fault ? L->fault : L->expect ? L->expect : "?", L->n, driver);
 	}
 	printf("campaign %s summary:\n", module);
-	printf("  %-34s %lu\n", "fallible calls in a clean load", jn->total);
+	if (jn->recorded)
+		printf("  %-34s %lu%s\n", "fallible calls in a clean load", jn->total,
+		       jn->sequential ? " (counted by the loads: no recording)" : "");
+	else
+		printf("  %-34s not known yet (no recording: one call after the other)\n",
+		       "fallible calls in a clean load");
 	printf("  %-34s %zu (%lu saved by loop pruning)\n", "loads planned", jn->nloads,
 	       jn->total > jn->nloads ? jn->total - jn->nloads : 0);
 	printf("  %-34s %zu of %zu\n", "loads tried", tried, jn->nloads);
@@ -790,7 +806,8 @@ static int summarize(struct journal *jn, const char *driver, const char *module,
 	printf("campaign %s: %zu loads, %u faults injected, %u failed inits, %u finding%s%s\n",
 	       module, tried, faults, by_status[LOAD_INIT_FAILED], findings,
 	       findings == 1 ? "" : "s",
-	       tried < jn->nloads ? " (stopped: not every planned load was tried)" : "");
+	       tried < jn->nloads || !jn->recorded ?
+	       " (stopped: not every planned load was tried)" : "");
 	free(groups);
 	return findings || by_status[LOAD_HANG] || by_status[LOAD_CRASH] || by_status[LOAD_LOST];
 }
@@ -824,7 +841,7 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 			return EXIT_USAGE;
 		}
 		/* A recording cut short is started again: its plan may be incomplete. */
-		have = jn.recorded;
+		have = jn.recorded || jn.sequential;
 	}
 	c->journal_fd = open(c->journal_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 			     (have ? 0 : O_TRUNC), 0644);
@@ -874,11 +891,20 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 		enum load_status st;
 		unsigned long n;
 
+		if (!L && jn.sequential && !jn.recorded) {
+			/* Sequential: the next call, until a load makes no call to fail. */
+			journal_add(c, "plan %lu", jn.nloads ? jn.loads[jn.nloads - 1].n + 1 : 1);
+			if (reload_journal(c, &jn)) {
+				error = true;
+				break;
+			}
+			L = journal_next(&jn);
+		}
 		if (!L)
 			break;
 		for (size_t i = 0; i < jn.nloads; i++)
 			done += jn.loads[i].status != LOAD_PENDING;
-		progress(done + 1, jn.nloads, L->n, L->expect);
+		progress(done + 1, jn.recorded ? jn.nloads : 0, L->n, L->expect);
 		n = L->n;
 		st = try_load(c, &judge, L);
 		tried++;
@@ -890,6 +916,15 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 			fprintf(stderr, "\r\033[K");
 		L = journal_find(&jn, n);
 		print_load_line(L);
+		if (jn.sequential && !jn.recorded && !L->injected &&
+		    (st == LOAD_OK || st == LOAD_INIT_FAILED)) {
+			/* Call n was never made: the load makes n - 1 fallible calls. */
+			journal_add(c, "total %lu", n - 1);
+			if (reload_journal(c, &jn)) {
+				error = true;
+				break;
+			}
+		}
 		if ((st == LOAD_HANG || st == LOAD_CRASH) && journal_next(&jn)) {
 			/* The module is stuck half loaded: no load of it works until a reboot. */
 			printf("campaign stops: %s is stuck in its init; the loads after %lu need a "
@@ -908,7 +943,7 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 	inject_off(c);
 	close(c->ctl);
 	judge_close(&judge);
-	if (!error && !reboot && !journal_next(&jn) && !jn.ended) {
+	if (!error && !reboot && jn.recorded && !journal_next(&jn) && !jn.ended) {
 		journal_add(c, "end");
 		jn.ended = true;
 	}

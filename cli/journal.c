@@ -83,6 +83,10 @@ static bool parse_line(struct journal *j, char *line)
 	}
 	if (!j->driver)
 		return false;	/* nothing before the first line */
+	if (!strcmp(words[0], "sequential")) {
+		j->sequential = true;
+		return true;
+	}
 	if (!strcmp(words[0], "end")) {
 		j->ended = true;
 		return true;

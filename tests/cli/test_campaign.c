@@ -358,3 +358,25 @@ Test(journal, console_copy_cut_by_the_kernel_is_refused)
 	free(line);
 	sb_free(&sb);
 }
+
+Test(journal, sequential_plan_grows_until_total)
+{
+	const char *text = "ddv-campaign 1 d\nsequential\nplan 1\nstart 1\n"
+			   "done 1 init-failed 1 k@f+0x1\nplan 2\nstart 2\ndone 2 ok 0 -\n";
+	struct journal j;
+	char *more;
+
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 0);
+	cr_assert(j.sequential);
+	cr_assert(!j.recorded);
+	cr_assert_eq(j.nloads, 2);
+	cr_assert_null(j.loads[0].expect);
+	cr_assert_null(journal_next(&j));
+	journal_free(&j);
+	more = xasprintf("%stotal 1\nend\n", text);
+	cr_assert_eq(journal_parse(&j, more, strlen(more)), 0);
+	cr_assert(j.recorded && j.ended);
+	cr_assert_eq(j.total, 1);
+	journal_free(&j);
+	free(more);
+}
