@@ -148,7 +148,7 @@ static bool is_null_word(const char *s)
 	       !strcmp(s, "NULL");
 }
 
-/* The node that ev starts (ev is consumed); NULL after a fatal error. */
+/* The node that ev starts (ev is consumed); incomplete after a fatal error. */
 static struct ynode *build(struct ctx *c, yaml_event_t *ev, unsigned int depth)
 {
 	yaml_event_type_t end;
