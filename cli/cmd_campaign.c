@@ -465,6 +465,7 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 			 "every fallible call is failed in turn (start the runtime with a larger "
 			 "ring for pruning: ddv start log_ring_bytes=%s)",
 			 (unsigned long long)r.dropped, GUEST_RING_BYTES);
+		journal_add(c, "recording %u", *extra_loads);
 		journal_add(c, "sequential");
 		for (size_t i = 0; i < r.ncalls; i++) {
 			free(r.calls[i].symbol);
@@ -546,6 +547,7 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 	}
 	for (size_t p = 0; p < nplan; p++)
 		journal_add(c, "plan %zu %s", plan[p] + 1, r.calls[index[plan[p]]].name);
+	journal_add(c, "recording %u", *extra_loads);
 	journal_add(c, "total %zu", nfallible);
 	fprintf(stderr, "campaign %s: %zu calls traced, %zu fallible; %zu loads planned "
 		"(%zu saved by loop pruning); %d probe load%s\n", c->module, r.ncalls,
@@ -717,7 +719,7 @@ static void print_load_line(const struct journal_load *L)
 }
 
 static int summarize(struct journal *jn, const char *driver, const char *module,
-		     unsigned int extra_loads, unsigned int nsuppressed)
+		     unsigned int nsuppressed)
 {
 	unsigned int by_status[LOAD_NSTATUS] = { 0 }, faults = 0, findings = 0, diverged = 0;
 	struct finding_group *groups = NULL;
@@ -779,8 +781,7 @@ static int summarize(struct journal *jn, const char *driver, const char *module,
 	printf("  %-34s %zu (%lu saved by loop pruning)\n", "loads planned", jn->nloads,
 	       jn->total > jn->nloads ? jn->total - jn->nloads : 0);
 	printf("  %-34s %zu of %zu\n", "loads tried", tried, jn->nloads);
-	if (extra_loads)
-		printf("  %-34s %u\n", "recording and probe loads", extra_loads);
+	printf("  %-34s %lu\n", "recording and probe loads", jn->recording_loads);
 	printf("  %-34s %u\n", "faults injected", faults);
 	printf("  %-34s %u\n", "inits failed", by_status[LOAD_INIT_FAILED]);
 	printf("  %-34s %u\n", "hangs", by_status[LOAD_HANG]);
@@ -947,7 +948,7 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 		journal_add(c, "end");
 		jn.ended = true;
 	}
-	status = summarize(&jn, c->driver, c->module, extra, c->suppressed) ? EXIT_FINDINGS :
+	status = summarize(&jn, c->driver, c->module, c->suppressed) ? EXIT_FINDINGS :
 		 EXIT_OK;
 	if (reboot)
 		status = EXIT_HANG;
@@ -1104,7 +1105,7 @@ static int campaign_vm(struct campaign *c, bool resume, int argc, char **argv, i
 		for (size_t i = 0; i < jn.nloads; i++)
 			if (jn.loads[i].status != LOAD_PENDING)
 				print_load_line(&jn.loads[i]);
-		if (summarize(&jn, c->driver, c->module, 0, 0) && status == EXIT_OK)
+		if (summarize(&jn, c->driver, c->module, 0) && status == EXIT_OK)
 			status = EXIT_FINDINGS;
 	}
 	journal_free(&jn);

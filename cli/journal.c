@@ -96,6 +96,10 @@ static bool parse_line(struct journal *j, char *line)
 	n = strtoul(words[1], &end, 10);
 	if (*end)
 		return false;
+	if (!strcmp(words[0], "recording")) {
+		j->recording_loads = n;
+		return true;
+	}
 	if (!strcmp(words[0], "total")) {
 		j->total = n;
 		j->recorded = true;
