@@ -502,7 +502,7 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), c->api, f->symbol);
 	w_line(w, "static %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
 	w_block(w);
-	w_line(w, "struct ddv_call ddv_call;");
+	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 	if (f->ret_kind != RET_VOID)
 		w_line(w, "%s;", ret_decl(f, "ret"));
 	if (nargs) {

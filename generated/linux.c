@@ -28,7 +28,7 @@ static struct ddv_pack ddv_pack_linux;
 /* specs/linux/heap.ddv:27:5: kmalloc -> kmalloc_trace */
 static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
 
@@ -67,7 +67,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof
 /* specs/linux/heap.ddv:28:5: kmalloc -> __kmalloc */
 static void *ddv_w___kmalloc(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
@@ -106,7 +106,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__
 /* specs/linux/heap.ddv:29:5: kmalloc -> kmalloc_large */
 static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
@@ -145,7 +145,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof
 /* specs/linux/heap.ddv:30:5: kmalloc -> kmalloc_trace_noprof */
 static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
 
@@ -184,7 +184,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof),
 /* specs/linux/heap.ddv:31:5: kmalloc -> kmalloc_large_noprof */
 static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
@@ -223,7 +223,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof),
 /* specs/linux/heap.ddv:32:5: kmalloc -> __kmalloc_noprof */
 static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
@@ -262,7 +262,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typ
 /* specs/linux/heap.ddv:33:5: kmalloc -> __kmalloc_cache_noprof */
 static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
 
@@ -301,7 +301,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof
 /* specs/linux/heap.ddv:34:5: kmalloc -> __kmalloc_large_noprof */
 static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
@@ -339,7 +339,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof
 /* specs/linux/heap.ddv:46:5: kmalloc_node -> __kmalloc_node */
 static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
@@ -375,7 +375,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeo
 /* specs/linux/heap.ddv:47:5: kmalloc_node -> kmalloc_node_trace */
 static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
 
@@ -411,7 +411,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), t
 /* specs/linux/heap.ddv:48:5: kmalloc_node -> kmalloc_large_node */
 static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
@@ -447,7 +447,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), t
 /* specs/linux/heap.ddv:59:4: krealloc -> krealloc */
 static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
 
@@ -502,7 +502,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&kre
 /* specs/linux/heap.ddv:77:4: kstrdup -> kstrdup */
 static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	char *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)s, (u64)(unsigned long)gfp };
 
@@ -538,7 +538,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup), typeof(&kstr
 /* specs/linux/heap.ddv:88:4: kmemdup -> kmemdup */
 static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
 
@@ -574,7 +574,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmem
 /* specs/linux/heap.ddv:99:4: kfree -> kfree */
 static void ddv_w_kfree(const void *objp)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)objp };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 1)) {
@@ -657,7 +657,7 @@ extern void kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func) __weak;
 /* specs/linux/heap.ddv:120:4: kvfree_call_rcu -> kvfree_call_rcu */
 static void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 2)) {
@@ -681,7 +681,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), type
 /* specs/linux/heap.ddv:130:4: devm_kmalloc -> devm_kmalloc */
 static void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)gfp };
 
@@ -707,7 +707,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(
 /* specs/linux/heap.ddv:138:4: vmalloc -> vmalloc */
 static void *ddv_w_vmalloc(unsigned long size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
@@ -740,7 +740,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmal
 /* specs/linux/heap.ddv:148:4: vzalloc -> vzalloc */
 static void *ddv_w_vzalloc(unsigned long size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
@@ -773,7 +773,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzal
 /* specs/linux/heap.ddv:159:4: kvmalloc_node -> kvmalloc_node */
 static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
@@ -817,7 +817,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof
 /* specs/linux/heap.ddv:173:4: vfree -> vfree */
 static void ddv_w_vfree(const void *addr)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, ddv_args, 1)) {
@@ -849,7 +849,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)
 /* specs/linux/heap.ddv:182:4: kvfree -> kvfree */
 static void ddv_w_kvfree(const void *addr)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, ddv_args, 1)) {
@@ -882,7 +882,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfre
 /* specs/linux/heap.ddv:202:4: __get_free_pages -> __get_free_pages */
 static unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned int order)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	unsigned long ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
 
@@ -933,7 +933,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typ
 /* specs/linux/heap.ddv:223:4: get_zeroed_page -> get_zeroed_page */
 static unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	unsigned long ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
 
@@ -969,7 +969,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), type
 /* specs/linux/heap.ddv:235:4: free_pages -> free_pages */
 static void ddv_w_free_pages(unsigned long addr, unsigned int order)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)addr, (u64)(unsigned long)order };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 2)) {
@@ -1010,7 +1010,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages), typeof(&f
 /* specs/linux/heap.ddv:245:4: alloc_pages -> alloc_pages */
 static struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct page *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
 
@@ -1036,7 +1036,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&
 /* specs/linux/dma.ddv:23:5: dma_alloc_coherent -> dma_alloc_attrs */
 static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
 
@@ -1075,7 +1075,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_alloc_attrs), type
 /* specs/linux/dma.ddv:37:5: dma_free_coherent -> dma_free_attrs */
 static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 5)) {
@@ -1137,7 +1137,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_free_attrs), typeo
 /* specs/linux/dma.ddv:55:5: dma_map -> dma_map_page_attrs */
 static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	dma_addr_t ret;
 	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
 
@@ -1173,7 +1173,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_page_attrs), t
 /* specs/linux/dma.ddv:67:5: dma_unmap -> dma_unmap_page_attrs */
 static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 5)) {
@@ -1220,7 +1220,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_page_attrs),
 /* specs/linux/dma.ddv:79:5: dma_sync_for_cpu -> dma_sync_single_for_cpu */
 static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 4)) {
@@ -1244,7 +1244,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cp
 /* specs/linux/dma.ddv:86:5: dma_sync_for_device -> dma_sync_single_for_device */
 static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 4)) {
@@ -1268,7 +1268,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_de
 /* specs/linux/dma.ddv:91:4: dma_set_mask -> dma_set_mask */
 static int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
 
@@ -1291,7 +1291,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_mask), typeof(
 /* specs/linux/dma.ddv:96:4: dma_set_coherent_mask -> dma_set_coherent_mask */
 static int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
 
@@ -1314,7 +1314,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_coherent_mask)
 /* specs/linux/dma.ddv:116:4: dma_pool_create -> dma_pool_create */
 static struct dma_pool *ddv_w_dma_pool_create(const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct dma_pool *ret;
 	u64 ddv_args[5] = { (u64)(unsigned long)name, (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)align, (u64)(unsigned long)boundary };
 
@@ -1347,7 +1347,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_create), type
 /* specs/linux/dma.ddv:126:4: dma_pool_destroy -> dma_pool_destroy */
 static void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)pool };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 1)) {
@@ -1380,7 +1380,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_destroy), typ
 /* specs/linux/dma.ddv:137:4: dma_pool_alloc -> dma_pool_alloc */
 static void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)mem_flags, (u64)(unsigned long)handle };
 
@@ -1423,7 +1423,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_alloc), typeo
 /* specs/linux/dma.ddv:149:4: dma_pool_free -> dma_pool_free */
 static void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)vaddr, (u64)(unsigned long)addr };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 3)) {
@@ -1480,7 +1480,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_free), typeof
 /* specs/linux/irq.ddv:17:5: request_irq -> request_threaded_irq */
 static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
 
@@ -1525,7 +1525,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_threaded_irq),
 /* specs/linux/irq.ddv:29:4: free_irq -> free_irq */
 static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	const void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
 
@@ -1566,7 +1566,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_irq), typeof(&fre
 /* specs/linux/irq.ddv:39:4: disable_irq -> disable_irq */
 static void ddv_w_disable_irq(unsigned int irq)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 1)) {
@@ -1589,7 +1589,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq), typeof(&
 /* specs/linux/irq.ddv:45:4: disable_irq_nosync -> disable_irq_nosync */
 static void ddv_w_disable_irq_nosync(unsigned int irq)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 1)) {
@@ -1612,7 +1612,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq_nosync), t
 /* specs/linux/irq.ddv:50:4: disable_hardirq -> disable_hardirq */
 static bool ddv_w_disable_hardirq(unsigned int irq)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
@@ -1635,7 +1635,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_hardirq), type
 /* specs/linux/irq.ddv:55:4: enable_irq -> enable_irq */
 static void ddv_w_enable_irq(unsigned int irq)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 1)) {
@@ -1658,7 +1658,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_enable_irq), typeof(&e
 /* specs/linux/irq.ddv:60:4: synchronize_irq -> synchronize_irq */
 static void ddv_w_synchronize_irq(unsigned int irq)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 1)) {
@@ -1677,7 +1677,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), type
 /* specs/linux/irq.ddv:68:5: devm_request_irq -> devm_request_threaded_irq */
 static int ddv_w_devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname };
 
@@ -1706,7 +1706,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_request_threaded_
 /* specs/linux/timer.ddv:23:5: timer_setup -> init_timer_key */
 static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 5)) {
@@ -1741,7 +1741,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_timer_key), typeo
 /* specs/linux/timer.ddv:32:4: mod_timer -> mod_timer */
 static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
 
@@ -1765,7 +1765,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_timer), typeof(&mo
 /* specs/linux/timer.ddv:37:4: add_timer -> add_timer */
 static void ddv_w_add_timer(struct timer_list *timer)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 1)) {
@@ -1792,7 +1792,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_add_timer), typeof(&ad
 /* specs/linux/timer.ddv:44:4: del_timer -> del_timer */
 static int ddv_w_del_timer(struct timer_list *timer)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
@@ -1808,7 +1808,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&de
 /* specs/linux/timer.ddv:48:4: del_timer_sync -> del_timer_sync */
 static int ddv_w_del_timer_sync(struct timer_list *timer)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
@@ -1827,7 +1827,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeo
 /* specs/linux/timer.ddv:56:5: queue_work -> queue_work_on */
 static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
 
@@ -1858,7 +1858,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_work_on), typeof
 /* specs/linux/timer.ddv:64:5: queue_delayed_work -> queue_delayed_work_on */
 static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
 
@@ -1889,7 +1889,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_delayed_work_on)
 /* specs/linux/timer.ddv:71:4: cancel_work_sync -> cancel_work_sync */
 static bool ddv_w_cancel_work_sync(struct work_struct *work)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)work };
 
@@ -1905,7 +1905,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_work_sync), typ
 /* specs/linux/timer.ddv:76:4: cancel_delayed_work_sync -> cancel_delayed_work_sync */
 static bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dwork };
 
@@ -1921,7 +1921,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work_sy
 /* specs/linux/net.ddv:21:5: alloc_etherdev -> alloc_etherdev_mqs */
 static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct net_device *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
 
@@ -1957,7 +1957,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_etherdev_mqs), t
 /* specs/linux/net.ddv:34:4: free_netdev -> free_netdev */
 static void ddv_w_free_netdev(struct net_device *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 1)) {
@@ -2045,7 +2045,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&
 /* specs/linux/net.ddv:54:5: register_netdev -> register_netdev */
 static int ddv_w_register_netdev(struct net_device *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
@@ -2087,7 +2087,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), type
 /* specs/linux/net.ddv:55:5: register_netdev -> register_netdevice */
 static int ddv_w_register_netdevice(struct net_device *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
@@ -2129,7 +2129,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdevice), t
 /* specs/linux/net.ddv:67:5: unregister_netdev -> unregister_netdev */
 static void ddv_w_unregister_netdev(struct net_device *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1)) {
@@ -2158,7 +2158,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), ty
 /* specs/linux/net.ddv:68:5: unregister_netdev -> unregister_netdevice_queue */
 static void ddv_w_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)head };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 2)) {
@@ -2187,7 +2187,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdevice_q
 /* specs/linux/net.ddv:76:4: __alloc_skb -> __alloc_skb */
 static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int flags, int node)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct sk_buff *ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
@@ -2220,7 +2220,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&
 /* specs/linux/net.ddv:86:5: netdev_alloc_skb -> __netdev_alloc_skb */
 static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct sk_buff *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
@@ -2253,7 +2253,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), t
 /* specs/linux/net.ddv:87:5: netdev_alloc_skb -> __napi_alloc_skb */
 static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct sk_buff *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
@@ -2286,7 +2286,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typ
 /* specs/linux/net.ddv:97:5: build_skb -> napi_build_skb */
 static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct sk_buff *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
 
@@ -2319,7 +2319,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeo
 /* specs/linux/net.ddv:107:5: kfree_skb -> kfree_skb_reason */
 static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 2)) {
@@ -2348,7 +2348,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typ
 /* specs/linux/net.ddv:108:5: kfree_skb -> consume_skb */
 static void ddv_w_consume_skb(struct sk_buff *skb)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 1)) {
@@ -2377,7 +2377,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&
 /* specs/linux/net.ddv:109:5: kfree_skb -> __dev_kfree_skb_any */
 static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 2)) {
@@ -2406,7 +2406,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), 
 /* specs/linux/net.ddv:116:4: napi_consume_skb -> napi_consume_skb */
 static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 2)) {
@@ -2435,7 +2435,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typ
 /* specs/linux/net.ddv:124:4: napi_gro_receive -> napi_gro_receive */
 static gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	gro_result_t ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
 
@@ -2455,7 +2455,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typ
 /* specs/linux/net.ddv:129:4: netif_receive_skb -> netif_receive_skb */
 static int ddv_w_netif_receive_skb(struct sk_buff *skb)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
@@ -2475,7 +2475,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), ty
 /* specs/linux/net.ddv:134:4: netif_rx -> netif_rx */
 static int ddv_w_netif_rx(struct sk_buff *skb)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
@@ -2495,7 +2495,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&net
 /* specs/linux/pci.ddv:27:5: pci_register_driver -> __pci_register_driver */
 static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
 
@@ -2528,7 +2528,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___pci_register_driver)
 /* specs/linux/pci.ddv:36:4: pci_unregister_driver -> pci_unregister_driver */
 static void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)drv };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 1)) {
@@ -2549,7 +2549,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_unregister_driver)
 /* specs/linux/pci.ddv:43:5: pci_enable_device -> pci_enable_device */
 static int ddv_w_pci_enable_device(struct pci_dev *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
@@ -2597,7 +2597,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), ty
 /* specs/linux/pci.ddv:44:5: pci_enable_device -> pci_enable_device_mem */
 static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
@@ -2645,7 +2645,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device_mem)
 /* specs/linux/pci.ddv:57:4: pcim_enable_device -> pcim_enable_device */
 static int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
@@ -2668,7 +2668,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_enable_device), t
 /* specs/linux/pci.ddv:63:4: pci_disable_device -> pci_disable_device */
 static void ddv_w_pci_disable_device(struct pci_dev *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 1)) {
@@ -2716,7 +2716,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), t
 /* specs/linux/pci.ddv:78:5: pci_request_selected_regions -> pci_request_selected_regions */
 static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, const char *res_name)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
 
@@ -2749,7 +2749,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_r
 /* specs/linux/pci.ddv:79:5: pci_request_selected_regions -> pci_request_selected_regions_exclusive */
 static int ddv_w_pci_request_selected_regions_exclusive(struct pci_dev *pdev, int bars, const char *res_name)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
 
@@ -2782,7 +2782,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_r
 /* specs/linux/pci.ddv:89:5: pci_request_regions -> pci_request_regions */
 static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
 
@@ -2815,7 +2815,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), 
 /* specs/linux/pci.ddv:90:5: pci_request_regions -> pci_request_regions_exclusive */
 static int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev, const char *res_name)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
 
@@ -2848,7 +2848,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions_ex
 /* specs/linux/pci.ddv:99:4: pci_release_selected_regions -> pci_release_selected_regions */
 static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 2)) {
@@ -2889,7 +2889,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_r
 /* specs/linux/pci.ddv:108:4: pci_release_regions -> pci_release_regions */
 static void ddv_w_pci_release_regions(struct pci_dev *pdev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, ddv_args, 1)) {
@@ -2913,7 +2913,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), 
 /* specs/linux/pci.ddv:115:4: pci_ioremap_bar -> pci_ioremap_bar */
 static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void __iomem *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
 
@@ -2946,7 +2946,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), type
 /* specs/linux/pci.ddv:124:4: pci_iomap -> pci_iomap */
 static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void __iomem *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
 
@@ -2979,7 +2979,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pc
 /* specs/linux/pci.ddv:133:4: ioremap -> ioremap */
 static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void __iomem *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
 
@@ -3012,7 +3012,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&iore
 /* specs/linux/pci.ddv:142:4: iounmap -> iounmap */
 static void ddv_w_iounmap(volatile void __iomem *addr)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, ddv_args, 1)) {
@@ -3036,7 +3036,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&ioun
 /* specs/linux/pci.ddv:150:4: pci_iounmap -> pci_iounmap */
 static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, ddv_args, 2)) {
@@ -3060,7 +3060,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&
 /* specs/linux/pci.ddv:158:4: pci_read_config_word -> pci_read_config_word */
 static int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 *val)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
 
@@ -3087,7 +3087,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word),
 /* specs/linux/pci.ddv:172:5: pci_alloc_irq_vectors -> pci_alloc_irq_vectors_affinity */
 static int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags, (u64)(unsigned long)affd };
 
@@ -3123,7 +3123,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_
 /* specs/linux/pci.ddv:183:4: pci_free_irq_vectors -> pci_free_irq_vectors */
 static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, ddv_args, 1)) {
@@ -3152,7 +3152,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors),
 /* specs/linux/pci.ddv:191:4: pci_enable_msi -> pci_enable_msi */
 static int ddv_w_pci_enable_msi(struct pci_dev *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
@@ -3185,7 +3185,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeo
 /* specs/linux/pci.ddv:200:4: pci_enable_msix_range -> pci_enable_msix_range */
 static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)entries, (u64)(unsigned long)minvec, (u64)(unsigned long)maxvec };
 
@@ -3221,7 +3221,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range)
 /* specs/linux/pci.ddv:212:5: pci_disable_msi -> pci_disable_msi */
 static void ddv_w_pci_disable_msi(struct pci_dev *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, ddv_args, 1)) {
@@ -3250,7 +3250,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), type
 /* specs/linux/pci.ddv:213:5: pci_disable_msi -> pci_disable_msix */
 static void ddv_w_pci_disable_msix(struct pci_dev *dev)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 95, _RET_IP_, ddv_args, 1)) {

@@ -131,7 +131,8 @@ static inline s32 seg_find(struct store *s, struct store_entry *base, u32 hash, 
 	return -1;
 }
 
-static inline void entry_to_obj(const struct store_entry *e, struct store_obj *o)
+static inline __attribute__((always_inline)) void
+entry_to_obj(const struct store_entry *e, struct store_obj *o)
 {
 	o->key = e->key;
 	o->site = e->site;

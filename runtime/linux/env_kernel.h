@@ -24,8 +24,16 @@ typedef raw_spinlock_t env_lock_t;
 typedef unsigned long env_irqflags_t;
 
 #define env_lock_init(lock) raw_spin_lock_init(lock)
-#define env_lock_irqsave(lock, flags) raw_spin_lock_irqsave(lock, flags)
-#define env_unlock_irqrestore(lock, flags) raw_spin_unlock_irqrestore(lock, flags)
+/*
+ * Inline, where raw_spin_lock_irqsave() is two out-of-line calls per store
+ * operation: interrupts off, then the bare arch lock. No preempt count: with
+ * interrupts off nothing can preempt the holder. Without lockdep or
+ * DEBUG_SPINLOCK (never set where ddv runs) this is what the kernel does.
+ */
+#define env_lock_irqsave(lock, flags) \
+	do { raw_local_irq_save(flags); arch_spin_lock(&(lock)->raw_lock); } while (0)
+#define env_unlock_irqrestore(lock, flags) \
+	do { arch_spin_unlock(&(lock)->raw_lock); raw_local_irq_restore(flags); } while (0)
 #define env_irq_save(flags) local_irq_save(flags)
 #define env_irq_restore(flags) local_irq_restore(flags)
 

@@ -168,6 +168,16 @@ struct ddv_call {
 };
 
 /*
+ * A wrapper's struct ddv_call needs no zeroing by the kernel's automatic
+ * initialisation of locals: ddv_call_enter() sets every field read later.
+ */
+#if defined(__has_attribute) && __has_attribute(__uninitialized__)
+#define DDV_CALL_NOINIT __attribute__((__uninitialized__))
+#else
+#define DDV_CALL_NOINIT
+#endif
+
+/*
  * Starts a call: finds the caller's driver, logs the entry when traced.
  * Returns false when the function is switched off: the wrapper then calls the
  * original and nothing else.

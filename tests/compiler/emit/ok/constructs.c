@@ -14,7 +14,7 @@ static struct ddv_pack ddv_pack_demo;
 /* constructs.ddv:25:5: demo_alloc -> demo_alloc_a */
 static void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
@@ -66,7 +66,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_a), typeof(
 /* constructs.ddv:26:5: demo_alloc -> demo_alloc_b */
 static void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
 
@@ -121,7 +121,7 @@ extern void *demo_alloc_c(size_t size, gfp_t flags, int node) __weak;
 /* constructs.ddv:27:5: demo_alloc -> demo_alloc_c */
 static void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
@@ -174,7 +174,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_c), typeof(
 /* constructs.ddv:44:4: demo_free -> demo_free */
 static void ddv_w_demo_free(const void *p)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)p };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 3, _RET_IP_, ddv_args, 1)) {
@@ -240,7 +240,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_free), typeof(&de
 /* constructs.ddv:57:4: demo_give -> demo_give */
 static int ddv_w_demo_give(const void *p, void *to, int *status)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[3] = { (u64)(unsigned long)p, (u64)(unsigned long)to, (u64)(unsigned long)status };
 
@@ -279,7 +279,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_give), typeof(&de
 /* constructs.ddv:67:4: demo_trylock -> demo_trylock */
 static int ddv_w_demo_trylock(spinlock_t *l)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
 	u64 ddv_args[1] = { (u64)(unsigned long)l };
 
@@ -331,7 +331,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_trylock), typeof(
 /* constructs.ddv:80:4: demo_unlock -> demo_unlock */
 static void ddv_w_demo_unlock(spinlock_t *l)
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)l };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 6, _RET_IP_, ddv_args, 1)) {
@@ -367,7 +367,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_unlock), typeof(&
 /* constructs.ddv:87:4: demo_timer -> demo_timer */
 static void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *))
 {
-	struct ddv_call ddv_call;
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)t, (u64)(unsigned long)callback };
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 7, _RET_IP_, ddv_args, 2)) {
