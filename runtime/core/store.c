@@ -99,6 +99,12 @@ static inline struct store_entry *seg_base(struct store *s, struct store_segment
 	return s->slots + ((size_t)(seg - s->segs) << s->seg_shift);
 }
 
+/* The first slot of hash's segment, straight from the hash: no pointer division. */
+static inline struct store_entry *hash_base(struct store *s, u32 hash)
+{
+	return s->slots + (hash & (s->capacity - 1) & ~s->seg_mask);
+}
+
 static inline void seg_write_begin(struct store_segment *seg)
 {
 	ENV_WRITE(seg->seq, seg->seq + 1);
@@ -144,11 +150,10 @@ entry_to_obj(const struct store_entry *e, struct store_obj *o)
 
 /* Inserts into a locked segment. 0, -EEXIST (with *old), -ENOSPC (the caller counts it). */
 static inline __attribute__((always_inline)) int
-seg_insert_locked(struct store *s, struct store_segment *seg, u32 hash,
-		  u16 type, u64 key, u16 owner, u8 state, u64 site,
+seg_insert_locked(struct store *s, struct store_segment *seg, struct store_entry *base,
+		  u32 hash, u16 type, u64 key, u16 owner, u8 state, u64 site,
 		  const u64 *fields, struct store_obj *old)
 {
-	struct store_entry *base = seg_base(s, seg);
 	struct store_entry *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
 	u32 i;
 
@@ -182,9 +187,9 @@ seg_insert_locked(struct store *s, struct store_segment *seg, u32 hash,
 }
 
 /* Removes slot idx of a locked segment, shifting the rest of its cluster back. */
-static void seg_remove_locked(struct store *s, struct store_segment *seg, u32 idx)
+static void seg_remove_locked(struct store *s, struct store_segment *seg,
+			      struct store_entry *base, u32 idx)
 {
-	struct store_entry *base = seg_base(s, seg);
 	u32 mask = s->seg_mask;
 	u32 j = idx, k = idx, n;
 
@@ -230,7 +235,7 @@ static void index_add(struct store *s, u64 key)
 		if (idx < 0) {
 			u64 fields[DDV_MAX_FIELDS] = { key };
 
-			if (seg_insert_locked(s, seg, hash, type, page, 0, 0, 0, fields, NULL) == 0) {
+			if (seg_insert_locked(s, seg, base, hash, type, page, 0, 0, 0, fields, NULL) == 0) {
 				idx = seg_find(s, base, hash, type, page);
 				base[idx].used_mask = 1;
 			} else {
@@ -291,7 +296,7 @@ static void index_remove(struct store *s, u64 key)
 	}
 	seg_write_end(seg);
 	if (!last->used_mask)
-		seg_remove_locked(s, seg, last_idx);
+		seg_remove_locked(s, seg, base, last_idx);
 out:
 	env_unlock_irqrestore(&seg->lock, flags);
 }
@@ -309,7 +314,8 @@ int store_insert(struct store *s, u16 type, u64 key, u16 owner, u8 state,
 	if (unlikely(type == STORE_TYPE_EMPTY))
 		return -EINVAL;
 	env_lock_irqsave(&seg->lock, flags);
-	ret = seg_insert_locked(s, seg, hash, type, key, owner, state, site, fields, old);
+	ret = seg_insert_locked(s, seg, hash_base(s, hash), hash, type, key, owner, state, site,
+				fields, old);
 	if (unlikely(ret == -ENOSPC))
 		seg->drops++;
 	env_unlock_irqrestore(&seg->lock, flags);
@@ -324,7 +330,7 @@ int store_lookup(struct store *s, u16 type, u64 key, struct store_obj *out)
 {
 	u32 hash = store_hash(type, key);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *base = seg_base(s, seg);
+	struct store_entry *base = hash_base(s, hash);
 	u32 seq;
 	s32 idx;
 
@@ -347,15 +353,16 @@ int store_delete(struct store *s, u16 type, u64 key, struct store_obj *old)
 {
 	u32 hash = store_hash(type, key);
 	struct store_segment *seg = seg_of(s, hash);
+	struct store_entry *base = hash_base(s, hash);
 	env_irqflags_t flags;
 	s32 idx;
 
 	env_lock_irqsave(&seg->lock, flags);
-	idx = seg_find(s, seg_base(s, seg), hash, type, key);
+	idx = seg_find(s, base, hash, type, key);
 	if (idx >= 0) {
 		if (old)
-			entry_to_obj(&seg_base(s, seg)[idx], old);
-		seg_remove_locked(s, seg, idx);
+			entry_to_obj(&base[idx], old);
+		seg_remove_locked(s, seg, base, idx);
 	}
 	env_unlock_irqrestore(&seg->lock, flags);
 	if (idx < 0)

@@ -13,7 +13,7 @@
 #include "ddv_internal.h"
 #include "inject.h"
 
-static struct inject_state ddv_inject;
+struct inject_state ddv_inject;
 static struct inject_cpu *inject_cpus;
 /*
  * Some mode of injection is on (set by every DDV_OP_INJECT but OFF): while
@@ -216,12 +216,6 @@ int ddv_inject_init(void)
 void ddv_inject_exit(void)
 {
 	kfree(inject_cpus);
-}
-
-/* Budget accounting: the size field of an object type with one. */
-void ddv_inject_account(s64 delta)
-{
-	inject_account(&ddv_inject, raw_smp_processor_id(), delta);
 }
 
 static u64 ppm(u64 v)

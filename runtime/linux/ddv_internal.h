@@ -14,6 +14,7 @@
 #include <ddv/logrec.h>
 #include "store.h"
 #include "config.h"
+#include "inject.h"
 
 #define DDV_MAX_PACKS	16	/* pack ids 1..15; 0 is the runtime itself */
 #define DDV_MAX_FUNCS	4096	/* global function ids over all packs */
@@ -243,7 +244,12 @@ void ddv_store_forget_types(u16 first, u16 count);
 /* abi.c */
 int ddv_inject_init(void);
 void ddv_inject_exit(void);
-void ddv_inject_account(s64 delta);
+extern struct inject_state ddv_inject;
+/* Budget accounting: the size field of an object type with one. Inline: every create and destroy. */
+static inline void ddv_inject_account(s64 delta)
+{
+	inject_account(&ddv_inject, raw_smp_processor_id(), delta);
+}
 void ddv_inject_status(struct ddv_status *st);
 long ddv_op_inject(const struct ddv_cmd *cmd);
 
