@@ -5,11 +5,13 @@ set -u
 . "$vm_top/tests/drivers/fixtures.sh"
 
 # campaign LABEL OPTION...: one host-side campaign of hang_loop into $out; sets status.
+# Two vCPUs: the spinning hang takes one, ddv and the shutdown get the other.
 campaign() {
 	local label=$1
 	shift
 	status=0
-	"$ddv_cli" campaign exhaustive --vm --out "$out" "$@" "$fixture_ko/hang_loop.ko" \
+	"$ddv_cli" campaign exhaustive --vm --out "$out" --vm-arg --smp --vm-arg 2 "$@" \
+		"$fixture_ko/hang_loop.ko" \
 		>"$vm_work/$label.txt" 2>"$vm_work/$label.err" || status=$?
 	sed "s/^/$label: /" "$vm_work/$label.txt" "$vm_work/$label.err"
 }
