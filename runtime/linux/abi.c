@@ -19,7 +19,8 @@ static struct inject_cpu *inject_cpus;
  * Some mode of injection is on (set by every DDV_OP_INJECT but OFF): while
  * none is, ddv_should_fail() answers at once, without gathering the facts.
  */
-static bool inject_on;
+bool ddv_inject_on;
+EXPORT_SYMBOL_GPL(ddv_inject_on);
 
 static inline u32 gfunc(const struct ddv_call *call)
 {
@@ -80,6 +81,7 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	call->injected = 0;
 	call->reported = 0;
 	call->missed = 0;
+	call->fast_exit = 0;
 	call->trace = DDV_TRACE_OFF;
 	call->dut = 0;
 	dut = ddv_dut_of_ip(ret_ip, &site);
@@ -88,9 +90,11 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	if (unlikely(!dut) || cfg(CONFIG_FUNC_OFF, id, 0))
 		return false;
 	call->dut = dut->id;
+	call->inflight = &dut->pcpu->inflight;
 	this_cpu_inc(dut->pcpu->inflight);
 	this_cpu_inc(dut->pcpu->calls);
 	call->trace = cfg(CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
+	call->fast_exit = call->trace == DDV_TRACE_OFF;
 	if (unlikely(call->trace != DDV_TRACE_OFF)) {
 		call->t_enter = local_clock();
 		if (call->trace >= DDV_TRACE_CALLS)
@@ -100,7 +104,7 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 }
 EXPORT_SYMBOL_GPL(ddv_call_enter);
 
-void ddv_call_exit(struct ddv_call *call, u64 ret)
+void __ddv_call_exit(struct ddv_call *call, u64 ret)
 {
 	if (!call->dut)
 		return;
@@ -110,9 +114,9 @@ void ddv_call_exit(struct ddv_call *call, u64 ret)
 			(u64[]){ gfunc(call), ret, local_clock() - call->t_enter });
 	this_cpu_dec(ddv_duts[call->dut].pcpu->inflight);
 }
-EXPORT_SYMBOL_GPL(ddv_call_exit);
+EXPORT_SYMBOL_GPL(__ddv_call_exit);
 
-unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags)
+unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags)
 {
 	const struct ddv_func_desc *f;
 	struct inject_facts facts;
@@ -120,7 +124,7 @@ unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags
 	struct ddv_dut *dut;
 	s64 value;
 
-	if (!call->dut || likely(!READ_ONCE(inject_on)))
+	if (!call->dut || likely(!READ_ONCE(ddv_inject_on)))
 		return 0;
 	f = fdesc(call);
 	if (f->fault_class == DDV_FAULT_NONE || (!f->nfail && f->fault_class != DDV_FAULT_LOCK))
@@ -161,7 +165,7 @@ unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags
 		   call->dut, call->site, facts.func, call->ret_ip, true);
 	return 1 + v.value_index;
 }
-EXPORT_SYMBOL_GPL(ddv_should_fail);
+EXPORT_SYMBOL_GPL(__ddv_should_fail);
 
 void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 {
@@ -240,10 +244,10 @@ long ddv_op_inject(const struct ddv_cmd *cmd)
 		return -EINVAL;
 	/* Before the mode is set, so that no call can miss it. */
 	if (cmd->arg[0] != DDV_INJECT_OFF)
-		WRITE_ONCE(inject_on, true);
+		WRITE_ONCE(ddv_inject_on, true);
 	switch (cmd->arg[0]) {
 	case DDV_INJECT_OFF:
-		WRITE_ONCE(inject_on, false);
+		WRITE_ONCE(ddv_inject_on, false);
 		inject_disarm(&ddv_inject);
 		config_reset(&ddv_config, CONFIG_FAULT_RATE);
 		config_reset(&ddv_config, CONFIG_FAULT_CONSECUTIVE);

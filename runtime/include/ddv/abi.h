@@ -42,10 +42,16 @@
 #define DDV_ABI_H
 
 #include <linux/types.h>
+#ifdef __KERNEL__
+#include <linux/compiler.h>
+#include <linux/percpu.h>
+#else
+#define __percpu		/* user space reads this header's constants only */
+#endif
 
 struct module;
 
-#define DDV_ABI_VERSION 1
+#define DDV_ABI_VERSION 2	/* 2: struct ddv_call grew fast_exit and inflight; exit and should_fail inline */
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */
 #define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
 
@@ -164,6 +170,8 @@ struct ddv_call {
 	u8 trace;			/* trace level of this call */
 	u8 injected;			/* a fault was injected */
 	u8 reported;			/* a rule fired (for log-on-violation tracing) */
+	u8 fast_exit;			/* nothing to log at exit: ddv_call_exit() is inline */
+	long __percpu *inflight;	/* the driver's count of calls in flight */
 	u8 missed;			/* attached live: an object lookup found nothing */
 };
 
@@ -185,14 +193,34 @@ struct ddv_call {
 bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		    unsigned long ret_ip, const u64 *args, unsigned int nargs);
 /* Ends a call: logs the return when traced. */
-void ddv_call_exit(struct ddv_call *call, u64 ret);
+void __ddv_call_exit(struct ddv_call *call, u64 ret);
+#ifdef __KERNEL__
+static inline void ddv_call_exit(struct ddv_call *call, u64 ret)
+{
+	/* The usual untraced call: one per-CPU decrement, no call into ddv.ko. */
+	if (likely(call->fast_exit))
+		this_cpu_dec(*call->inflight);
+	else
+		__ddv_call_exit(call, ret);
+}
+#endif
 
 /*
  * Asks the injector whether this call fails. Returns 0 to go on, or 1 + the
  * index in the function's fail_values of the value to return. size is the
  * allocation's size (0 when none), flags DDV_CONTIG or 0.
  */
-unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags);
+extern bool ddv_inject_on;		/* some injection mode is on (set by ddv.ko only) */
+unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags);
+#ifdef __KERNEL__
+static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags)
+{
+	/* While nothing is injected (the usual case) no call into ddv.ko. */
+	if (likely(!READ_ONCE(ddv_inject_on)))
+		return 0;
+	return __ddv_should_fail(call, size, flags);
+}
+#endif
 
 /* Reports that rule message msg fired, with nargs arguments (at most DDV_MAX_ARGS). */
 void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...);
