@@ -326,6 +326,8 @@ int runtime_tables(int ctl_fd, struct rt_tables *rt);
 int drain_log(int ctl_fd);
 int load_catalogs(struct catalog *cat, const char *dir);
 const char *module_dir(const char *override);
+/* A module's /sys/module/M/initstate ("live", "coming"...), or NULL when it is gone; free it. */
+char *module_initstate(const char *module);
 int find_funcs(const struct rt_tables *rt, const char *name, unsigned int *ids, unsigned int max);
 
 #endif /* DDV_CLI_H */

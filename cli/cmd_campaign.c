@@ -175,21 +175,6 @@ static void run_unload(struct campaign *c)
 	run_self((char *[]){ "ddv", "unload", c->module, NULL }, -1);
 }
 
-/* The module's init state (/sys/module/M/initstate): "live", "coming", or NULL when gone. */
-static char *module_initstate(const char *module)
-{
-	char *path = xasprintf("/sys/module/%s/initstate", module), *text = NULL;
-	size_t size;
-
-	if (read_whole_file(path, (void **)&text, &size)) {
-		free(path);
-		return NULL;
-	}
-	free(path);
-	text[strcspn(text, "\n")] = '\0';
-	return text;
-}
-
 /*
  * Whether a load that ended with status left the module stuck half loaded
  * (an init that hangs, or an oops that killed the loading task): no load of

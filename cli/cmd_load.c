@@ -148,13 +148,22 @@ static int send_sites(int fd, unsigned int op, const struct site_table *t, uint6
 	return err ? err : (int)out[0];
 }
 
+/* Whether the module is stuck in its init (an oops killed the loader mid-init). */
+static bool module_wedged(const char *name)
+{
+	char *state = module_initstate(name);
+	bool stuck = state && !strcmp(state, "coming");
+
+	free(state);
+	return stuck;
+}
+
 static bool module_loaded(const char *name)
 {
-	char *path = xasprintf("/sys/module/%s/initstate", name);
-	bool loaded = !access(path, F_OK);
+	char *state = module_initstate(name);
 
-	free(path);
-	return loaded;
+	free(state);
+	return state != NULL;
 }
 
 /*
@@ -219,7 +228,7 @@ static bool kernel_decompresses_xz(void)
  */
 static int finit_with_watchdog(int module_fd, const char *params, int flags, int timeout_s)
 {
-	int pipefd[2], result = -EIO;
+	int pipefd[2], wstatus, result = -EIO;
 	struct pollfd pfd;
 	pid_t pid;
 
@@ -252,6 +261,8 @@ static int finit_with_watchdog(int module_fd, const char *params, int flags, int
 		}
 		if (read(pipefd[0], &err, sizeof(err)) == sizeof(err))
 			result = -err;
+		else if (waitpid(pid, &wstatus, 0) == pid && WIFSIGNALED(wstatus))
+			result = -ECANCELED;	/* killed in the kernel: an oops in init */
 		waitpid(pid, NULL, 0);
 		break;
 	}
@@ -276,8 +287,13 @@ static void remember_fault(struct decoder *dec, const struct event *ev, void *da
 		sb_printf(&lf->where, " at %s+0x%x", ev->site->func, ev->site->func_offset);
 }
 
-/* The "load hangs" finding: printed, and kept for 'ddv report'. */
-static void report_hang(int dut, const char *module, int timeout_s, const char *catdir)
+/*
+ * A load that never came back: its init hangs (ddv.hang) or an oops killed the
+ * loading task (ddv.crash). The finding names the last fault injected, the
+ * likely cause; it is printed and kept for 'ddv report'.
+ */
+static void report_stuck(int dut, const char *module, const char *rule, const char *what,
+			 int seconds, const char *catdir)
 {
 	struct last_fault lf = { .dut = dut };
 	struct strbuf text = { 0 }, json = { 0 }, line = { 0 };
@@ -294,10 +310,10 @@ static void report_hang(int dut, const char *module, int timeout_s, const char *
 		decode_stream(&dec, data, size, remember_fault, &lf);
 		free(data);
 	}
-	sb_printf(&text, "error ddv.hang: the init of %s has not returned after %d s; "
-		  "last fault injected: %s", module, timeout_s, lf.where.len ? lf.where.s : "none");
-	sb_puts(&json, "{\"rule\":\"ddv.hang\",\"severity\":\"error\",\"message\":");
-	sb_json_str(&json, text.s + strlen("error ddv.hang: "));
+	sb_printf(&text, "the init of %s %s; last fault injected: %s", module, what,
+		  lf.where.len ? lf.where.s : "none");
+	sb_printf(&json, "{\"rule\":\"%s\",\"severity\":\"error\",\"message\":", rule);
+	sb_json_str(&json, text.s);
 	sb_puts(&json, ",\"driver\":");
 	sb_json_str(&json, module);
 	sb_puts(&json, ",\"last_fault\":");
@@ -305,10 +321,12 @@ static void report_hang(int dut, const char *module, int timeout_s, const char *
 		sb_json_str(&json, lf.where.s);
 	else
 		sb_puts(&json, "null");
-	sb_printf(&json, ",\"seconds\":%d}", timeout_s);
-	sb_printf(&line, "%s\t%s\t%s", module, text.s, json.s);
+	if (seconds >= 0)
+		sb_printf(&json, ",\"seconds\":%d", seconds);
+	sb_puts(&json, "}");
+	sb_printf(&line, "%s\terror %s: %s\t%s", module, rule, text.s, json.s);
 	state_add_finding(line.s);
-	printf("%s\n", text.s);
+	printf("error %s: %s\n", rule, text.s);
 	sb_free(&text);
 	sb_free(&json);
 	sb_free(&line);
@@ -468,8 +486,16 @@ int cmd_load(int argc, char **argv)
 	err = finit_with_watchdog(module_fd, params.s, flags, timeout_s);
 	drain_log(fd);
 	if (err == -ETIMEDOUT) {
-		report_hang(dut, table.module, timeout_s, catdir);
+		char *what_hang = xasprintf("has not returned after %d s", timeout_s);
+
+		report_stuck(dut, table.module, "ddv.hang", what_hang, timeout_s, catdir);
+		free(what_hang);
 		status = EXIT_HANG;
+	} else if (err == -ECANCELED || (err && module_wedged(table.module))) {
+		report_stuck(dut, table.module, "ddv.crash",
+			     "crashed: the kernel killed the loading task (oops) and the module "
+			     "is stuck half loaded", -1, catdir);
+		status = EXIT_INIT_FAILED;
 	} else if (err) {
 		uint64_t arg = dut;
 

@@ -91,3 +91,18 @@ int find_funcs(const struct rt_tables *rt, const char *name, unsigned int *ids, 
 			ids[n++] = rt->funcs[i].id;
 	return n;
 }
+
+/* The module's init state (/sys/module/M/initstate): "live", "coming", or NULL when gone. */
+char *module_initstate(const char *module)
+{
+	char *path = xasprintf("/sys/module/%s/initstate", module), *text = NULL;
+	size_t size;
+
+	if (read_whole_file(path, (void **)&text, &size)) {
+		free(path);
+		return NULL;
+	}
+	free(path);
+	text[strcspn(text, "\n")] = '\0';
+	return text;
+}
