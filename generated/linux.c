@@ -3104,9 +3104,9 @@ static int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned in
 		ret = pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
 		break;
 	}
-	/* specs/linux/pci.ddv:177:2: after */
-	if ((ret > 0) && !(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:178:3: object operation */
+	/* specs/linux/pci.ddv:179:2: after */
+	if (((ret > 0) && !(pci_is_managed(dev))) && ((dev)->msi_enabled || (dev)->msix_enabled)) {
+		/* specs/linux/pci.ddv:180:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 
@@ -3120,7 +3120,7 @@ static int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned in
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_affinity), typeof(&pci_alloc_irq_vectors_affinity)),
 	       "specs/linux/pci.ddv:172:5: the prototype of pci_alloc_irq_vectors_affinity differs from the kernel's");
 
-/* specs/linux/pci.ddv:183:4: pci_free_irq_vectors -> pci_free_irq_vectors */
+/* specs/linux/pci.ddv:185:4: pci_free_irq_vectors -> pci_free_irq_vectors */
 static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -3130,13 +3130,13 @@ static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 		pci_free_irq_vectors(dev);
 		return;
 	}
-	/* specs/linux/pci.ddv:186:2: if */
+	/* specs/linux/pci.ddv:188:2: if */
 	{
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/pci.ddv:187:3: object operation */
+			/* specs/linux/pci.ddv:189:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
 					ddv_violation(&ddv_call, 332, 0);
@@ -3147,9 +3147,9 @@ static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors), typeof(&pci_free_irq_vectors)),
-	       "specs/linux/pci.ddv:183:4: the prototype of pci_free_irq_vectors differs from the kernel's");
+	       "specs/linux/pci.ddv:185:4: the prototype of pci_free_irq_vectors differs from the kernel's");
 
-/* specs/linux/pci.ddv:191:4: pci_enable_msi -> pci_enable_msi */
+/* specs/linux/pci.ddv:193:4: pci_enable_msi -> pci_enable_msi */
 static int ddv_w_pci_enable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -3166,9 +3166,9 @@ static int ddv_w_pci_enable_msi(struct pci_dev *dev)
 		ret = pci_enable_msi(dev);
 		break;
 	}
-	/* specs/linux/pci.ddv:195:2: after */
+	/* specs/linux/pci.ddv:197:2: after */
 	if ((ret == 0) && !(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:196:3: object operation */
+		/* specs/linux/pci.ddv:198:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(1) };
 
@@ -3180,9 +3180,9 @@ static int ddv_w_pci_enable_msi(struct pci_dev *dev)
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeof(&pci_enable_msi)),
-	       "specs/linux/pci.ddv:191:4: the prototype of pci_enable_msi differs from the kernel's");
+	       "specs/linux/pci.ddv:193:4: the prototype of pci_enable_msi differs from the kernel's");
 
-/* specs/linux/pci.ddv:200:4: pci_enable_msix_range -> pci_enable_msix_range */
+/* specs/linux/pci.ddv:202:4: pci_enable_msix_range -> pci_enable_msix_range */
 static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -3191,7 +3191,7 @@ static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *e
 
 	if (!ddv_call_enter(&ddv_call, &ddv_pack_linux, 93, _RET_IP_, ddv_args, 4))
 		return pci_enable_msix_range(dev, entries, minvec, maxvec);
-	/* specs/linux/pci.ddv:204:2: check */
+	/* specs/linux/pci.ddv:206:2: check */
 	if (!(minvec <= maxvec))
 		ddv_violation(&ddv_call, 334, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(minvec), (u64)(unsigned long)(maxvec));
 	switch (ddv_should_fail(&ddv_call, 0, 0)) {
@@ -3202,9 +3202,9 @@ static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *e
 		ret = pci_enable_msix_range(dev, entries, minvec, maxvec);
 		break;
 	}
-	/* specs/linux/pci.ddv:205:2: after */
+	/* specs/linux/pci.ddv:207:2: after */
 	if ((ret > 0) && !(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:206:3: object operation */
+		/* specs/linux/pci.ddv:208:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 
@@ -3216,9 +3216,9 @@ static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *e
 	return ret;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range), typeof(&pci_enable_msix_range)),
-	       "specs/linux/pci.ddv:200:4: the prototype of pci_enable_msix_range differs from the kernel's");
+	       "specs/linux/pci.ddv:202:4: the prototype of pci_enable_msix_range differs from the kernel's");
 
-/* specs/linux/pci.ddv:212:5: pci_disable_msi -> pci_disable_msi */
+/* specs/linux/pci.ddv:214:5: pci_disable_msi -> pci_disable_msi */
 static void ddv_w_pci_disable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -3228,13 +3228,13 @@ static void ddv_w_pci_disable_msi(struct pci_dev *dev)
 		pci_disable_msi(dev);
 		return;
 	}
-	/* specs/linux/pci.ddv:216:2: if */
+	/* specs/linux/pci.ddv:218:2: if */
 	{
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/pci.ddv:217:3: object operation */
+			/* specs/linux/pci.ddv:219:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
 					ddv_violation(&ddv_call, 336, 0);
@@ -3245,9 +3245,9 @@ static void ddv_w_pci_disable_msi(struct pci_dev *dev)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), typeof(&pci_disable_msi)),
-	       "specs/linux/pci.ddv:212:5: the prototype of pci_disable_msi differs from the kernel's");
+	       "specs/linux/pci.ddv:214:5: the prototype of pci_disable_msi differs from the kernel's");
 
-/* specs/linux/pci.ddv:213:5: pci_disable_msi -> pci_disable_msix */
+/* specs/linux/pci.ddv:215:5: pci_disable_msi -> pci_disable_msix */
 static void ddv_w_pci_disable_msix(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -3257,13 +3257,13 @@ static void ddv_w_pci_disable_msix(struct pci_dev *dev)
 		pci_disable_msix(dev);
 		return;
 	}
-	/* specs/linux/pci.ddv:216:2: if */
+	/* specs/linux/pci.ddv:218:2: if */
 	{
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/pci.ddv:217:3: object operation */
+			/* specs/linux/pci.ddv:219:3: object operation */
 			{
 				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL) == -ENOENT)
 					ddv_violation(&ddv_call, 336, 0);
@@ -3274,7 +3274,7 @@ static void ddv_w_pci_disable_msix(struct pci_dev *dev)
 	ddv_call_exit(&ddv_call, 0);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
-	       "specs/linux/pci.ddv:213:5: the prototype of pci_disable_msix differs from the kernel's");
+	       "specs/linux/pci.ddv:215:5: the prototype of pci_disable_msix differs from the kernel's");
 
 static const char *const ddv_fields_heap[] = { "size" };
 static const char *const ddv_fields_vmem[] = { "size" };
@@ -5289,14 +5289,14 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_198,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 183, 4 },
+		.pos = { "specs/linux/pci.ddv", 185, 4 },
 	},
 	[199] = {
 		.rule_id = "linux.trace.pci_free_irq_vectors.ret",
 		.text = "pci_free_irq_vectors returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 183, 4 },
+		.pos = { "specs/linux/pci.ddv", 185, 4 },
 	},
 	[200] = {
 		.rule_id = "linux.trace.pci_enable_msi.call",
@@ -5304,7 +5304,7 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_200,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 191, 4 },
+		.pos = { "specs/linux/pci.ddv", 193, 4 },
 	},
 	[201] = {
 		.rule_id = "linux.trace.pci_enable_msi.ret",
@@ -5312,7 +5312,7 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_201,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 191, 4 },
+		.pos = { "specs/linux/pci.ddv", 193, 4 },
 	},
 	[202] = {
 		.rule_id = "linux.trace.pci_enable_msix_range.call",
@@ -5320,7 +5320,7 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_202,
 		.nargs = 4,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 200, 4 },
+		.pos = { "specs/linux/pci.ddv", 202, 4 },
 	},
 	[203] = {
 		.rule_id = "linux.trace.pci_enable_msix_range.ret",
@@ -5328,7 +5328,7 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_203,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 200, 4 },
+		.pos = { "specs/linux/pci.ddv", 202, 4 },
 	},
 	[204] = {
 		.rule_id = "linux.trace.pci_disable_msi.call",
@@ -5336,14 +5336,14 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_204,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 212, 5 },
+		.pos = { "specs/linux/pci.ddv", 214, 5 },
 	},
 	[205] = {
 		.rule_id = "linux.trace.pci_disable_msi.ret",
 		.text = "pci_disable_msi returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 212, 5 },
+		.pos = { "specs/linux/pci.ddv", 214, 5 },
 	},
 	[206] = {
 		.rule_id = "linux.trace.pci_disable_msix.call",
@@ -5351,14 +5351,14 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_206,
 		.nargs = 1,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 213, 5 },
+		.pos = { "specs/linux/pci.ddv", 215, 5 },
 	},
 	[207] = {
 		.rule_id = "linux.trace.pci_disable_msix.ret",
 		.text = "pci_disable_msix returned",
 		.nargs = 0,
 		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 213, 5 },
+		.pos = { "specs/linux/pci.ddv", 215, 5 },
 	},
 	[208] = {
 		.rule_id = "heap.sleep-in-atomic",
@@ -6302,14 +6302,14 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_331,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 178, 53 },
+		.pos = { "specs/linux/pci.ddv", 180, 53 },
 	},
 	[332] = {
 		.rule_id = "pci.vectors-free",
 		.text = "pci_irq_vectors released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 187, 3 },
+		.pos = { "specs/linux/pci.ddv", 189, 3 },
 	},
 	[333] = {
 		.rule_id = "pci.msi-twice",
@@ -6317,7 +6317,7 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_333,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 196, 51 },
+		.pos = { "specs/linux/pci.ddv", 198, 51 },
 	},
 	[334] = {
 		.rule_id = "pci.msix-range",
@@ -6325,7 +6325,7 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_334,
 		.nargs = 3,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 204, 25 },
+		.pos = { "specs/linux/pci.ddv", 206, 25 },
 	},
 	[335] = {
 		.rule_id = "pci.msix-twice",
@@ -6333,14 +6333,14 @@ static const struct ddv_msg_desc ddv_msgs[337] = {
 		.arg_names = ddv_margs_335,
 		.nargs = 1,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 206, 53 },
+		.pos = { "specs/linux/pci.ddv", 208, 53 },
 	},
 	[336] = {
 		.rule_id = "pci.msi-disable",
 		.text = "pci_irq_vectors released but not live (never created, or released twice)",
 		.nargs = 0,
 		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 217, 3 },
+		.pos = { "specs/linux/pci.ddv", 219, 3 },
 	},
 };
 
@@ -7642,7 +7642,7 @@ static const struct ddv_func_desc ddv_funcs[96] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 183, 4 },
+		.pos = { "specs/linux/pci.ddv", 185, 4 },
 	},
 	[92] = {
 		.symbol = "pci_enable_msi",
@@ -7656,7 +7656,7 @@ static const struct ddv_func_desc ddv_funcs[96] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 191, 4 },
+		.pos = { "specs/linux/pci.ddv", 193, 4 },
 	},
 	[93] = {
 		.symbol = "pci_enable_msix_range",
@@ -7670,7 +7670,7 @@ static const struct ddv_func_desc ddv_funcs[96] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 200, 4 },
+		.pos = { "specs/linux/pci.ddv", 202, 4 },
 	},
 	[94] = {
 		.symbol = "pci_disable_msi",
@@ -7683,7 +7683,7 @@ static const struct ddv_func_desc ddv_funcs[96] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 212, 5 },
+		.pos = { "specs/linux/pci.ddv", 214, 5 },
 	},
 	[95] = {
 		.symbol = "pci_disable_msix",
@@ -7696,7 +7696,7 @@ static const struct ddv_func_desc ddv_funcs[96] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 213, 5 },
+		.pos = { "specs/linux/pci.ddv", 215, 5 },
 	},
 };
 
