@@ -283,6 +283,8 @@ struct recording {
 	/* Probe loads: what each function did. */
 	struct symset failed;	/* injected: fallible */
 	struct symset called;	/* called, not injected: not fallible */
+	struct strbuf probe_faults;	/* the last probe's injected calls: "api at func+0xN; ..." */
+	int probe_status;	/* the last probe's ddv load status */
 };
 
 static uint64_t fnv64_mix(uint64_t h, const void *p, size_t n)
@@ -343,6 +345,11 @@ static void probe_event(struct decoder *dec, const struct event *ev, void *data)
 	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected")) {
 		if (!symset_has(&r->failed, ev->symbol))
 			symset_add(&r->failed, ev->symbol);
+		sb_printf(&r->probe_faults, "%s%s", r->probe_faults.len ? "; " : "",
+			  ev->api ? ev->api : ev->symbol);
+		if (ev->site)
+			sb_printf(&r->probe_faults, " at %s+0x%x", ev->site->func,
+				  ev->site->func_offset);
 	} else if (is_traced_call(ev) && !symset_has(&r->called, ev->symbol)) {
 		symset_add(&r->called, ev->symbol);
 	}
@@ -407,8 +414,12 @@ static int probe_round(struct campaign *c, struct judge *j, struct recording *r,
 			armed++;
 		}
 	}
+	r->probe_faults.len = 0;
+	if (r->probe_faults.s)
+		r->probe_faults.s[0] = '\0';
 	if (armed)
 		status = traced_load(c, j, probe_event, r);
+	r->probe_status = status;
 	inject_off(c);
 	set_trace(c, ~0ull, DDV_TRACE_OFF);
 	*wedged = module_wedged(c, status);
@@ -496,6 +507,12 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 			else if (!symset_has(&r.failed, s))
 				symset_add(&unknown, s);
 		}
+		if (*wedged)
+			/* Recorded against what the probe injected: the likely cause. */
+			ddv_warn("campaign: %s %s in its init after the probe load's injected "
+				 "faults: %s", c->module,
+				 r.probe_status == EXIT_HANG ? "hangs" : "crashed (oops)",
+				 r.probe_faults.len ? r.probe_faults.s : "none");
 		if (*wedged && unknown.n) {
 			/* The probe's failure left the module stuck: no more probes in this boot. */
 			ddv_warn("campaign: a probe load left %s stuck half loaded; %zu functions "
@@ -547,6 +564,7 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 	free(r.calls);
 	symset_free(&r.failed);
 	symset_free(&r.called);
+	sb_free(&r.probe_faults);
 	symset_free(&candidates);
 	symset_free(&not_fallible);
 	symset_free(&unknown);
