@@ -21,6 +21,7 @@ int cmd_trace(int argc, char **argv);
 int cmd_inject(int argc, char **argv);
 int cmd_switch(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
+int cmd_scope(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
 int cmd_config(int argc, char **argv);

@@ -15,7 +15,8 @@ CLI_LIBS = cli/libddvcli.a runtime/core/libddvcore.a $(LIBELF_LIBS) $(LIBKMOD_LI
 bin_PROGRAMS += cli/ddv
 cli_ddv_CPPFLAGS = $(CLI_CPPFLAGS)
 cli_ddv_SOURCES = cli/main.c cli/commands.h cli/cmd_sites.c cli/cmd_start.c cli/cmd_load.c \
-	cli/cmd_log.c cli/cmd_status.c cli/cmd_control.c cli/cmd_vm.c cli/cmd_campaign.c
+	cli/cmd_log.c cli/cmd_status.c cli/cmd_control.c cli/cmd_vm.c cli/cmd_campaign.c \
+	cli/cmd_scope.c
 cli_ddv_LDADD = $(CLI_LIBS)
 
 # The catalogs 'ddv log' and 'ddv report' read (DDV_PKGDATADIR).

@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	  "inject faults" },
 	{ "campaign", cmd_campaign, "exhaustive [--timeout S] [--max N] [--resume] DRIVER [PARAMS]",
 	  "load the driver again and again, failing its Nth fallible call on load N" },
+	{ "scope", cmd_scope, "begin|end NAME DRIVER",
+	  "a leak scope: objects the driver creates between begin and end and still holds are leaks" },
 	{ "off", cmd_switch, "FUNC|RULE-ID", "switch a hot function or a rule off" },
 	{ "on", cmd_switch, "FUNC|RULE-ID", "switch it back on" },
 	{ "stop", cmd_stop, "", "unload the packs and the runtime" },
