@@ -74,10 +74,15 @@ bool ksym_name(uint64_t addr, struct strbuf *sb)
 	if (!lo)
 		return false;
 	k = &ksyms[lo - 1];
-	/* Far past the last symbol is no function of it. */
-	if (addr - k->addr > (1u << 20))
-		return false;
 	module = strchr(k->name, ' ');
+	/*
+	 * Far past the last symbol is no function of it. A module's functions are
+	 * small; an address 64 KiB past one is most likely in a module that has
+	 * gone since (a report made after the driver's unload): left numeric
+	 * rather than named wrongly.
+	 */
+	if (addr - k->addr > (module ? (1u << 16) : (1u << 20)))
+		return false;
 	if (module)
 		sb_printf(sb, "%.*s+%#" PRIx64 "%s", (int)(module - k->name), k->name,
 			  addr - k->addr, module);

@@ -426,3 +426,18 @@ Test(decode, text_report_groups_by_site)
 	sb_free(&text.out);
 	sb_free(&json.out);
 }
+
+/* A module address far past its last symbol is a gone module's: left numeric, not misnamed. */
+Test(decode, ksym_gone_module_left_numeric)
+{
+	struct strbuf sb = { 0 };
+
+	setenv("DDV_KALLSYMS", SRCDIR "/tests/cli/data/kallsyms", 1);
+	cr_expect(ksym_name(0xffffffffc0123510ull, &sb));
+	cr_expect_str_eq(sb.s, "e1000_probe+0x10 [e1000]");
+	sb.len = 0;
+	cr_expect_not(ksym_name(0xffffffffc0123500ull + 0x23389, &sb));
+	/* The core kernel's functions can be large: up to 1 MiB past a symbol is named. */
+	cr_expect(ksym_name(0xffffffff80000000ull + 0x23389, &sb));
+	sb_free(&sb);
+}
