@@ -587,15 +587,22 @@ out:
 
 int cmd_unload(int argc, char **argv)
 {
-	int fd;
+	char *name;
+	int fd, err = 0;
 
 	if (argc != 2 || argv[1][0] == '-') {
 		printf("usage: ddv unload NAME\n");
 		return argc == 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
 	}
-	if (syscall(SYS_delete_module, argv[1], O_NONBLOCK)) {
-		int err = errno;
-
+	/* The kernel names modules with '_' where files say '-' (ne2k-pci.ko is ne2k_pci). */
+	name = xstrdup(argv[1]);
+	for (char *c = name; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	if (syscall(SYS_delete_module, name, O_NONBLOCK))
+		err = errno;
+	free(name);
+	if (err) {
 		ddv_error(err, "unload %s%s", argv[1],
 			  err == EWOULDBLOCK || err == EBUSY ? " (in use)" :
 			  err == ENOENT ? " (not loaded)" : "");

@@ -35,7 +35,7 @@ mapfile -t ddv_opts < <(ddv_vm_options)
 # DRIVER:KIND[:HELPER,...] -- KIND says how the job uses it; HELPERs are attached first.
 # mptsas: qemu's SAS1068 shows Debian's mptsas no disk within 20 s: its SCSI host is used.
 # 8139too binds nothing here: it leaves qemu's RTL8139C+ (revision 0x20) to 8139cp.
-clean_drivers="e1000e:net 8139cp:net 8139too:none ne2k_pci:net pcnet32:net e100:net tulip:net
+clean_drivers="e1000e:net 8139cp:net 8139too:none ne2k-pci:net pcnet32:net e100:net tulip:net
 vmxnet3:net virtio_net:net nvme:blk virtio_blk:blk megaraid_sas:blk mptsas:host:mptbase,mptscsih
 vmw_pvscsi:blk ahci:blk snd_hda_intel:snd i6300esb:wdt"
 nth_drivers="8139cp ne2k_pci tulip virtio_net"
