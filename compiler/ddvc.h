@@ -463,6 +463,7 @@ const char *pos_text(const struct srcpos *pos);
 int emit_c(struct spec *spec, FILE *out);
 int emit_kbuild(struct spec *spec, FILE *out);
 int emit_msgs(struct spec *spec, FILE *out);
+int seal_version(struct spec *spec);	/* version += "+<digest of the catalog>" */
 int emit_doc(struct spec *spec, FILE *out);
 void emit_expr(struct writer *w, const struct expr *e);
 const char *ret_kind_name(enum ret_kind k);

@@ -4,7 +4,7 @@
  * with the catalog's version number in the first line):
  *
  *	# ddv message catalog 1
- *	pack <name> <version>
+ *	pack <name> <version>+<digest of the catalog: see seal_version()>
  *	type <idx> <name> fields=<a,b|-> states=<S1,S2|->
  *	func <idx> <symbol> <api> <file:line:col> args=<n1,n2|-> ret=<ptr|int|void|u64>
  *	msg <idx> <rule-id> <error|warning|note> <file:line:col> args=<n1,n2|-> <text to end of line>
@@ -15,7 +15,9 @@
  * or backslash in a text is written as \n or \\ so that a record stays one line.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "compiler/ddvc.h"
 
@@ -86,4 +88,31 @@ int emit_msgs(struct spec *spec, FILE *out)
 		fputc('\n', out);
 	}
 	return ferror(out) ? EIO : 0;
+}
+
+/*
+ * Seals the pack's version with a digest of its catalog: "1.0" becomes
+ * "1.0+1a2b3c4d" in the pack module and in the catalog alike, so the ddv
+ * command can tell a catalog that does not match the loaded module (message
+ * indices shift with every spec edit) instead of naming the wrong rules.
+ */
+int seal_version(struct spec *spec)
+{
+	uint32_t hash = 2166136261u;	/* FNV-1a */
+	char *text = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&text, &size);
+
+	if (!mem)
+		return errno;
+	emit_msgs(spec, mem);
+	if (fclose(mem)) {
+		free(text);
+		return EIO;
+	}
+	for (size_t i = 0; i < size; i++)
+		hash = (hash ^ (unsigned char)text[i]) * 16777619u;
+	free(text);
+	spec->version = tree_printf("%s+%08x", spec->version, hash);
+	return 0;
 }

@@ -124,6 +124,10 @@ static int run(const char *command, char **files, int nfiles, const char *output
 	check_spec(spec);
 	if (diag_error_count() || stop == STAGE_CHECK || !strcmp(command, "check"))
 		return diag_error_count() ? 1 : 0;
+	if (seal_version(spec)) {
+		diag_report(SEV_ERROR, NULL, DIAG_IO_WRITE, "catalog digest: %s", strerror(errno));
+		return 1;
+	}
 	if (compile) {
 		const char *base = tree_printf("%s/%s", output, spec->pack);
 		struct stat st;
