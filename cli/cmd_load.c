@@ -43,28 +43,15 @@ static bool is_path(const char *driver)
 	       (len > 6 && !strcmp(driver + len - 6, ".ko.xz"));
 }
 
-/* The .ko of a module name, from modules.dep through libkmod. */
+/* The .ko of a module name, from modules.dep, or NULL after saying why. */
 static char *find_module_path(struct kmod_ctx *kmod, const char *name)
 {
-	struct kmod_list *list = NULL, *l;
 	char *path = NULL;
-	int err;
+	int err = module_path_lookup(kmod, name, &path);
 
-	err = kmod_module_new_from_lookup(kmod, name, &list);
-	if (err < 0) {
+	if (err < 0)
 		ddv_error(-err, "%s: module lookup", name);
-		return NULL;
-	}
-	kmod_list_foreach(l, list) {
-		struct kmod_module *mod = kmod_module_get_module(l);
-		const char *p = kmod_module_get_path(mod);
-
-		if (p && !path)
-			path = xstrdup(p);
-		kmod_module_unref(mod);
-	}
-	kmod_module_unref_list(list);
-	if (!path)
+	else if (!path)
 		ddv_error(ENOENT, "%s: no such module in modules.dep (give the .ko's path)", name);
 	return path;
 }

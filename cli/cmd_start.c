@@ -62,22 +62,11 @@ static char **pack_modules(const char *dir, size_t *n)
 static char *runtime_from_kmod(void)
 {
 	struct kmod_ctx *kmod = kmod_new(NULL, NULL);
-	struct kmod_list *list = NULL, *l;
 	char *path = NULL;
 
 	if (!kmod)
 		return NULL;
-	if (kmod_module_new_from_lookup(kmod, "ddv", &list) >= 0) {
-		kmod_list_foreach(l, list) {
-			struct kmod_module *mod = kmod_module_get_module(l);
-			const char *p = kmod_module_get_path(mod);
-
-			if (p && !path)
-				path = xstrdup(p);
-			kmod_module_unref(mod);
-		}
-		kmod_module_unref_list(list);
-	}
+	module_path_lookup(kmod, "ddv", &path);
 	kmod_unref(kmod);
 	return path;
 }

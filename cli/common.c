@@ -1,6 +1,7 @@
 /* common.c: steps several subcommands share: tables, draining, catalogs, directories. */
 #include <errno.h>
 #include <fcntl.h>
+#include <libkmod.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -105,4 +106,25 @@ char *module_initstate(const char *module)
 	free(path);
 	text[strcspn(text, "\n")] = '\0';
 	return text;
+}
+
+/* The .ko of a module name, from modules.dep through libkmod: 0 and *path (NULL: none), or -errno. */
+int module_path_lookup(struct kmod_ctx *kmod, const char *name, char **path)
+{
+	struct kmod_list *list = NULL, *l;
+	int err = kmod_module_new_from_lookup(kmod, name, &list);
+
+	*path = NULL;
+	if (err < 0)
+		return err;
+	kmod_list_foreach(l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+		const char *p = kmod_module_get_path(mod);
+
+		if (p && !*path)
+			*path = xstrdup(p);
+		kmod_module_unref(mod);
+	}
+	kmod_module_unref_list(list);
+	return 0;
 }
