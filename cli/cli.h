@@ -328,6 +328,7 @@ int load_catalogs(struct catalog *cat, const char *dir);
 const char *module_dir(const char *override);
 /* A module's /sys/module/M/initstate ("live", "coming"...), or NULL when it is gone; free it. */
 char *module_initstate(const char *module);
+bool module_stuck_in_init(const char *module);
 struct kmod_ctx;
 int module_path_lookup(struct kmod_ctx *kmod, const char *name, char **path);
 int find_funcs(const struct rt_tables *rt, const char *name, unsigned int *ids, unsigned int max);

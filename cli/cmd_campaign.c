@@ -182,17 +182,9 @@ static void run_unload(struct campaign *c)
  */
 static bool module_wedged(struct campaign *c, int status)
 {
-	char *state;
-	bool stuck;
-
 	if (status == EXIT_HANG || status < 0)
 		return true;
-	if (status != EXIT_INIT_FAILED)
-		return false;
-	state = module_initstate(c->module);
-	stuck = state && !strcmp(state, "coming");
-	free(state);
-	return stuck;
+	return status == EXIT_INIT_FAILED && module_stuck_in_init(c->module);
 }
 
 /* --- decoding a load's records ------------------------------------------ */

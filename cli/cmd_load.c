@@ -135,16 +135,6 @@ static int send_sites(int fd, unsigned int op, const struct site_table *t, uint6
 	return err ? err : (int)out[0];
 }
 
-/* Whether the module is stuck in its init (an oops killed the loader mid-init). */
-static bool module_wedged(const char *name)
-{
-	char *state = module_initstate(name);
-	bool stuck = state && !strcmp(state, "coming");
-
-	free(state);
-	return stuck;
-}
-
 static bool module_loaded(const char *name)
 {
 	char *state = module_initstate(name);
@@ -478,7 +468,7 @@ int cmd_load(int argc, char **argv)
 		report_stuck(dut, table.module, "ddv.hang", what_hang, timeout_s, catdir);
 		free(what_hang);
 		status = EXIT_HANG;
-	} else if (err == -ECANCELED || (err && module_wedged(table.module))) {
+	} else if (err == -ECANCELED || (err && module_stuck_in_init(table.module))) {
 		report_stuck(dut, table.module, "ddv.crash",
 			     "crashed: the kernel killed the loading task (oops) and the module "
 			     "is stuck half loaded", -1, catdir);

@@ -108,6 +108,16 @@ char *module_initstate(const char *module)
 	return text;
 }
 
+/* Whether the module is stuck in its init ("coming"): a hang, or an oops that killed its loader. */
+bool module_stuck_in_init(const char *module)
+{
+	char *state = module_initstate(module);
+	bool stuck = state && !strcmp(state, "coming");
+
+	free(state);
+	return stuck;
+}
+
 /* The .ko of a module name, from modules.dep through libkmod: 0 and *path (NULL: none), or -errno. */
 int module_path_lookup(struct kmod_ctx *kmod, const char *name, char **path)
 {
