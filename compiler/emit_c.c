@@ -248,7 +248,8 @@ static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, in
 {
 	struct type_decl *in = s->in.type, *t = s->obj.type;
 
-	w_line(w, "struct ddv_obj ddv_in%d, ddv_it%d;", depth, depth);
+	/* Exempt from the kernel's zeroing of locals: read only after a lookup fills them. */
+	w_line(w, "struct ddv_obj ddv_in%d DDV_NOINIT, ddv_it%d DDV_NOINIT;", depth, depth);
 	w_line(w, "u64 ddv_lo%d, ddv_hi%d;", depth, depth);
 	w_blank(w);
 	/* Nothing of t live anywhere (the usual case): no need to read the block. */
@@ -500,7 +501,7 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	if (f->optional)
 		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f));
 	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), c->api, f->symbol);
-	w_line(w, "static %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
+	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
 	w_block(w);
 	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 	if (f->ret_kind != RET_VOID)

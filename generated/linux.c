@@ -26,7 +26,7 @@ static struct ddv_pack ddv_pack_linux;
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:27:5: kmalloc -> kmalloc_trace */
-static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -65,7 +65,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:28:5: kmalloc -> __kmalloc */
-static void *ddv_w___kmalloc(size_t size, gfp_t flags)
+static DDV_WRAPPER void *ddv_w___kmalloc(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -104,7 +104,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:29:5: kmalloc -> kmalloc_large */
-static void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
+static DDV_WRAPPER void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -143,7 +143,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:30:5: kmalloc -> kmalloc_trace_noprof */
-static void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
+static DDV_WRAPPER void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -182,7 +182,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof),
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:31:5: kmalloc -> kmalloc_large_noprof */
-static void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
+static DDV_WRAPPER void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -221,7 +221,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof),
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:32:5: kmalloc -> __kmalloc_noprof */
-static void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
+static DDV_WRAPPER void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -260,7 +260,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:33:5: kmalloc -> __kmalloc_cache_noprof */
-static void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
+static DDV_WRAPPER void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -299,7 +299,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:34:5: kmalloc -> __kmalloc_large_noprof */
-static void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
+static DDV_WRAPPER void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -337,7 +337,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof
 #endif
 
 /* specs/linux/heap.ddv:46:5: kmalloc_node -> __kmalloc_node */
-static void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
+static DDV_WRAPPER void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -373,7 +373,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeo
 	       "specs/linux/heap.ddv:46:5: the prototype of __kmalloc_node differs from the kernel's");
 
 /* specs/linux/heap.ddv:47:5: kmalloc_node -> kmalloc_node_trace */
-static void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int node, size_t size)
+static DDV_WRAPPER void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -409,7 +409,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), t
 	       "specs/linux/heap.ddv:47:5: the prototype of kmalloc_node_trace differs from the kernel's");
 
 /* specs/linux/heap.ddv:48:5: kmalloc_node -> kmalloc_large_node */
-static void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
+static DDV_WRAPPER void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -445,7 +445,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), t
 	       "specs/linux/heap.ddv:48:5: the prototype of kmalloc_large_node differs from the kernel's");
 
 /* specs/linux/heap.ddv:59:4: krealloc -> krealloc */
-static void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
+static DDV_WRAPPER void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -500,7 +500,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&kre
 	       "specs/linux/heap.ddv:59:4: the prototype of krealloc differs from the kernel's");
 
 /* specs/linux/heap.ddv:77:4: kstrdup -> kstrdup */
-static char *ddv_w_kstrdup(const char *s, gfp_t gfp)
+static DDV_WRAPPER char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	char *ret;
@@ -536,7 +536,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup), typeof(&kstr
 	       "specs/linux/heap.ddv:77:4: the prototype of kstrdup differs from the kernel's");
 
 /* specs/linux/heap.ddv:88:4: kmemdup -> kmemdup */
-static void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
+static DDV_WRAPPER void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -572,7 +572,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmem
 	       "specs/linux/heap.ddv:88:4: the prototype of kmemdup differs from the kernel's");
 
 /* specs/linux/heap.ddv:99:4: kfree -> kfree */
-static void ddv_w_kfree(const void *objp)
+static DDV_WRAPPER void ddv_w_kfree(const void *objp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)objp };
@@ -585,7 +585,7 @@ static void ddv_w_kfree(const void *objp)
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:103:3: foreach */
 		{
-			struct ddv_obj ddv_in0, ddv_it0;
+			struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 			u64 ddv_lo0, ddv_hi0;
 
 			if (ddv_obj_any_inside(&ddv_call, 8) &&
@@ -610,7 +610,7 @@ static void ddv_w_kfree(const void *objp)
 		}
 		/* specs/linux/heap.ddv:108:3: foreach */
 		{
-			struct ddv_obj ddv_in0, ddv_it0;
+			struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 			u64 ddv_lo0, ddv_hi0;
 
 			if (ddv_obj_any_inside(&ddv_call, 9) &&
@@ -655,7 +655,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)
 
 extern void kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func) __weak;
 /* specs/linux/heap.ddv:120:4: kvfree_call_rcu -> kvfree_call_rcu */
-static void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
+static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
@@ -679,7 +679,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), type
 	       "specs/linux/heap.ddv:120:4: the prototype of kvfree_call_rcu differs from the kernel's");
 
 /* specs/linux/heap.ddv:130:4: devm_kmalloc -> devm_kmalloc */
-static void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
+static DDV_WRAPPER void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -705,7 +705,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(
 	       "specs/linux/heap.ddv:130:4: the prototype of devm_kmalloc differs from the kernel's");
 
 /* specs/linux/heap.ddv:138:4: vmalloc -> vmalloc */
-static void *ddv_w_vmalloc(unsigned long size)
+static DDV_WRAPPER void *ddv_w_vmalloc(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -738,7 +738,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmal
 	       "specs/linux/heap.ddv:138:4: the prototype of vmalloc differs from the kernel's");
 
 /* specs/linux/heap.ddv:148:4: vzalloc -> vzalloc */
-static void *ddv_w_vzalloc(unsigned long size)
+static DDV_WRAPPER void *ddv_w_vzalloc(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -771,7 +771,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzal
 	       "specs/linux/heap.ddv:148:4: the prototype of vzalloc differs from the kernel's");
 
 /* specs/linux/heap.ddv:159:4: kvmalloc_node -> kvmalloc_node */
-static void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
+static DDV_WRAPPER void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -815,7 +815,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof
 	       "specs/linux/heap.ddv:159:4: the prototype of kvmalloc_node differs from the kernel's");
 
 /* specs/linux/heap.ddv:173:4: vfree -> vfree */
-static void ddv_w_vfree(const void *addr)
+static DDV_WRAPPER void ddv_w_vfree(const void *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
@@ -847,7 +847,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)
 	       "specs/linux/heap.ddv:173:4: the prototype of vfree differs from the kernel's");
 
 /* specs/linux/heap.ddv:182:4: kvfree -> kvfree */
-static void ddv_w_kvfree(const void *addr)
+static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
@@ -880,7 +880,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfre
 	       "specs/linux/heap.ddv:182:4: the prototype of kvfree differs from the kernel's");
 
 /* specs/linux/heap.ddv:202:4: __get_free_pages -> __get_free_pages */
-static unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned int order)
+static DDV_WRAPPER unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	unsigned long ret;
@@ -931,7 +931,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typ
 	       "specs/linux/heap.ddv:202:4: the prototype of __get_free_pages differs from the kernel's");
 
 /* specs/linux/heap.ddv:223:4: get_zeroed_page -> get_zeroed_page */
-static unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
+static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	unsigned long ret;
@@ -967,7 +967,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), type
 	       "specs/linux/heap.ddv:223:4: the prototype of get_zeroed_page differs from the kernel's");
 
 /* specs/linux/heap.ddv:235:4: free_pages -> free_pages */
-static void ddv_w_free_pages(unsigned long addr, unsigned int order)
+static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)addr, (u64)(unsigned long)order };
@@ -1008,7 +1008,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages), typeof(&f
 	       "specs/linux/heap.ddv:235:4: the prototype of free_pages differs from the kernel's");
 
 /* specs/linux/heap.ddv:245:4: alloc_pages -> alloc_pages */
-static struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
+static DDV_WRAPPER struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct page *ret;
@@ -1034,7 +1034,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&
 	       "specs/linux/heap.ddv:245:4: the prototype of alloc_pages differs from the kernel's");
 
 /* specs/linux/dma.ddv:23:5: dma_alloc_coherent -> dma_alloc_attrs */
-static void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
+static DDV_WRAPPER void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -1073,7 +1073,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_alloc_attrs), type
 	       "specs/linux/dma.ddv:23:5: the prototype of dma_alloc_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:37:5: dma_free_coherent -> dma_free_attrs */
-static void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
+static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
@@ -1135,7 +1135,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_free_attrs), typeo
 	       "specs/linux/dma.ddv:37:5: the prototype of dma_free_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:55:5: dma_map -> dma_map_page_attrs */
-static dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
+static DDV_WRAPPER dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	dma_addr_t ret;
@@ -1171,7 +1171,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_page_attrs), t
 	       "specs/linux/dma.ddv:55:5: the prototype of dma_map_page_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:67:5: dma_unmap -> dma_unmap_page_attrs */
-static void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
@@ -1218,7 +1218,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_page_attrs),
 	       "specs/linux/dma.ddv:67:5: the prototype of dma_unmap_page_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:79:5: dma_sync_for_cpu -> dma_sync_single_for_cpu */
-static void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
@@ -1242,7 +1242,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cp
 	       "specs/linux/dma.ddv:79:5: the prototype of dma_sync_single_for_cpu differs from the kernel's");
 
 /* specs/linux/dma.ddv:86:5: dma_sync_for_device -> dma_sync_single_for_device */
-static void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
@@ -1266,7 +1266,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_de
 	       "specs/linux/dma.ddv:86:5: the prototype of dma_sync_single_for_device differs from the kernel's");
 
 /* specs/linux/dma.ddv:91:4: dma_set_mask -> dma_set_mask */
-static int ddv_w_dma_set_mask(struct device *dev, u64 mask)
+static DDV_WRAPPER int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1289,7 +1289,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_mask), typeof(
 	       "specs/linux/dma.ddv:91:4: the prototype of dma_set_mask differs from the kernel's");
 
 /* specs/linux/dma.ddv:96:4: dma_set_coherent_mask -> dma_set_coherent_mask */
-static int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
+static DDV_WRAPPER int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1312,7 +1312,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_coherent_mask)
 	       "specs/linux/dma.ddv:96:4: the prototype of dma_set_coherent_mask differs from the kernel's");
 
 /* specs/linux/dma.ddv:116:4: dma_pool_create -> dma_pool_create */
-static struct dma_pool *ddv_w_dma_pool_create(const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
+static DDV_WRAPPER struct dma_pool *ddv_w_dma_pool_create(const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct dma_pool *ret;
@@ -1345,7 +1345,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_create), type
 	       "specs/linux/dma.ddv:116:4: the prototype of dma_pool_create differs from the kernel's");
 
 /* specs/linux/dma.ddv:126:4: dma_pool_destroy -> dma_pool_destroy */
-static void ddv_w_dma_pool_destroy(struct dma_pool *pool)
+static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)pool };
@@ -1378,7 +1378,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_destroy), typ
 	       "specs/linux/dma.ddv:126:4: the prototype of dma_pool_destroy differs from the kernel's");
 
 /* specs/linux/dma.ddv:137:4: dma_pool_alloc -> dma_pool_alloc */
-static void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
+static DDV_WRAPPER void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -1421,7 +1421,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_alloc), typeo
 	       "specs/linux/dma.ddv:137:4: the prototype of dma_pool_alloc differs from the kernel's");
 
 /* specs/linux/dma.ddv:149:4: dma_pool_free -> dma_pool_free */
-static void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
+static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)vaddr, (u64)(unsigned long)addr };
@@ -1478,7 +1478,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_free), typeof
 	       "specs/linux/dma.ddv:149:4: the prototype of dma_pool_free differs from the kernel's");
 
 /* specs/linux/irq.ddv:17:5: request_irq -> request_threaded_irq */
-static int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+static DDV_WRAPPER int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1523,7 +1523,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_threaded_irq),
 	       "specs/linux/irq.ddv:17:5: the prototype of request_threaded_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:29:4: free_irq -> free_irq */
-static const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
+static DDV_WRAPPER const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	const void *ret;
@@ -1564,7 +1564,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_irq), typeof(&fre
 	       "specs/linux/irq.ddv:29:4: the prototype of free_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:39:4: disable_irq -> disable_irq */
-static void ddv_w_disable_irq(unsigned int irq)
+static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
@@ -1587,7 +1587,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq), typeof(&
 	       "specs/linux/irq.ddv:39:4: the prototype of disable_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:45:4: disable_irq_nosync -> disable_irq_nosync */
-static void ddv_w_disable_irq_nosync(unsigned int irq)
+static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
@@ -1610,7 +1610,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq_nosync), t
 	       "specs/linux/irq.ddv:45:4: the prototype of disable_irq_nosync differs from the kernel's");
 
 /* specs/linux/irq.ddv:50:4: disable_hardirq -> disable_hardirq */
-static bool ddv_w_disable_hardirq(unsigned int irq)
+static DDV_WRAPPER bool ddv_w_disable_hardirq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
@@ -1633,7 +1633,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_hardirq), type
 	       "specs/linux/irq.ddv:50:4: the prototype of disable_hardirq differs from the kernel's");
 
 /* specs/linux/irq.ddv:55:4: enable_irq -> enable_irq */
-static void ddv_w_enable_irq(unsigned int irq)
+static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
@@ -1656,7 +1656,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_enable_irq), typeof(&e
 	       "specs/linux/irq.ddv:55:4: the prototype of enable_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:60:4: synchronize_irq -> synchronize_irq */
-static void ddv_w_synchronize_irq(unsigned int irq)
+static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)irq };
@@ -1675,7 +1675,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), type
 	       "specs/linux/irq.ddv:60:4: the prototype of synchronize_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:68:5: devm_request_irq -> devm_request_threaded_irq */
-static int ddv_w_devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+static DDV_WRAPPER int ddv_w_devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1704,7 +1704,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_request_threaded_
 	       "specs/linux/irq.ddv:68:5: the prototype of devm_request_threaded_irq differs from the kernel's");
 
 /* specs/linux/timer.ddv:23:5: timer_setup -> init_timer_key */
-static void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
+static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
@@ -1739,7 +1739,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_timer_key), typeo
 	       "specs/linux/timer.ddv:23:5: the prototype of init_timer_key differs from the kernel's");
 
 /* specs/linux/timer.ddv:32:4: mod_timer -> mod_timer */
-static int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
+static DDV_WRAPPER int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1763,7 +1763,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_timer), typeof(&mo
 	       "specs/linux/timer.ddv:32:4: the prototype of mod_timer differs from the kernel's");
 
 /* specs/linux/timer.ddv:37:4: add_timer -> add_timer */
-static void ddv_w_add_timer(struct timer_list *timer)
+static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)timer };
@@ -1791,7 +1791,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_add_timer), typeof(&ad
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:48:5: del_timer -> del_timer */
-static int ddv_w_del_timer(struct timer_list *timer)
+static DDV_WRAPPER int ddv_w_del_timer(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1810,7 +1810,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&de
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:49:5: del_timer -> timer_delete */
-static int ddv_w_timer_delete(struct timer_list *timer)
+static DDV_WRAPPER int ddv_w_timer_delete(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1829,7 +1829,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete), typeof(
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:54:5: del_timer_sync -> del_timer_sync */
-static int ddv_w_del_timer_sync(struct timer_list *timer)
+static DDV_WRAPPER int ddv_w_del_timer_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1851,7 +1851,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeo
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:55:5: del_timer_sync -> timer_delete_sync */
-static int ddv_w_timer_delete_sync(struct timer_list *timer)
+static DDV_WRAPPER int ddv_w_timer_delete_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -1872,7 +1872,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete_sync), ty
 #endif
 
 /* specs/linux/timer.ddv:63:5: queue_work -> queue_work_on */
-static bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work)
+static DDV_WRAPPER bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
@@ -1903,7 +1903,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_work_on), typeof
 	       "specs/linux/timer.ddv:63:5: the prototype of queue_work_on differs from the kernel's");
 
 /* specs/linux/timer.ddv:71:5: queue_delayed_work -> queue_delayed_work_on */
-static bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
+static DDV_WRAPPER bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
@@ -1934,7 +1934,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_delayed_work_on)
 	       "specs/linux/timer.ddv:71:5: the prototype of queue_delayed_work_on differs from the kernel's");
 
 /* specs/linux/timer.ddv:78:4: cancel_work_sync -> cancel_work_sync */
-static bool ddv_w_cancel_work_sync(struct work_struct *work)
+static DDV_WRAPPER bool ddv_w_cancel_work_sync(struct work_struct *work)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
@@ -1950,7 +1950,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_work_sync), typ
 	       "specs/linux/timer.ddv:78:4: the prototype of cancel_work_sync differs from the kernel's");
 
 /* specs/linux/timer.ddv:83:4: cancel_delayed_work_sync -> cancel_delayed_work_sync */
-static bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwork)
+static DDV_WRAPPER bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwork)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	bool ret;
@@ -1966,7 +1966,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work_sy
 	       "specs/linux/timer.ddv:83:4: the prototype of cancel_delayed_work_sync differs from the kernel's");
 
 /* specs/linux/net.ddv:21:5: alloc_etherdev -> alloc_etherdev_mqs */
-static struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs)
+static DDV_WRAPPER struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct net_device *ret;
@@ -2002,7 +2002,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_etherdev_mqs), t
 	       "specs/linux/net.ddv:21:5: the prototype of alloc_etherdev_mqs differs from the kernel's");
 
 /* specs/linux/net.ddv:34:4: free_netdev -> free_netdev */
-static void ddv_w_free_netdev(struct net_device *dev)
+static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -2022,7 +2022,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 	}
 	/* specs/linux/net.ddv:38:2: foreach */
 	{
-		struct ddv_obj ddv_in0, ddv_it0;
+		struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 		u64 ddv_lo0, ddv_hi0;
 
 		if (ddv_obj_any_inside(&ddv_call, 8) &&
@@ -2047,7 +2047,7 @@ static void ddv_w_free_netdev(struct net_device *dev)
 	}
 	/* specs/linux/net.ddv:42:2: foreach */
 	{
-		struct ddv_obj ddv_in0, ddv_it0;
+		struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 		u64 ddv_lo0, ddv_hi0;
 
 		if (ddv_obj_any_inside(&ddv_call, 9) &&
@@ -2090,7 +2090,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&
 	       "specs/linux/net.ddv:34:4: the prototype of free_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:54:5: register_netdev -> register_netdev */
-static int ddv_w_register_netdev(struct net_device *dev)
+static DDV_WRAPPER int ddv_w_register_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2132,7 +2132,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), type
 	       "specs/linux/net.ddv:54:5: the prototype of register_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:55:5: register_netdev -> register_netdevice */
-static int ddv_w_register_netdevice(struct net_device *dev)
+static DDV_WRAPPER int ddv_w_register_netdevice(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2174,7 +2174,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdevice), t
 	       "specs/linux/net.ddv:55:5: the prototype of register_netdevice differs from the kernel's");
 
 /* specs/linux/net.ddv:67:5: unregister_netdev -> unregister_netdev */
-static void ddv_w_unregister_netdev(struct net_device *dev)
+static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -2203,7 +2203,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), ty
 	       "specs/linux/net.ddv:67:5: the prototype of unregister_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:68:5: unregister_netdev -> unregister_netdevice_queue */
-static void ddv_w_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
+static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)head };
@@ -2232,7 +2232,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdevice_q
 	       "specs/linux/net.ddv:68:5: the prototype of unregister_netdevice_queue differs from the kernel's");
 
 /* specs/linux/net.ddv:76:4: __alloc_skb -> __alloc_skb */
-static struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int flags, int node)
+static DDV_WRAPPER struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct sk_buff *ret;
@@ -2265,7 +2265,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&
 	       "specs/linux/net.ddv:76:4: the prototype of __alloc_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:86:5: netdev_alloc_skb -> __netdev_alloc_skb */
-static struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
+static DDV_WRAPPER struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct sk_buff *ret;
@@ -2298,7 +2298,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), t
 	       "specs/linux/net.ddv:86:5: the prototype of __netdev_alloc_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:87:5: netdev_alloc_skb -> __napi_alloc_skb */
-static struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
+static DDV_WRAPPER struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct sk_buff *ret;
@@ -2331,7 +2331,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typ
 	       "specs/linux/net.ddv:87:5: the prototype of __napi_alloc_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:97:5: build_skb -> napi_build_skb */
-static struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
+static DDV_WRAPPER struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	struct sk_buff *ret;
@@ -2364,7 +2364,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeo
 	       "specs/linux/net.ddv:97:5: the prototype of napi_build_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:107:5: kfree_skb -> kfree_skb_reason */
-static void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
+static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
@@ -2393,7 +2393,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typ
 	       "specs/linux/net.ddv:107:5: the prototype of kfree_skb_reason differs from the kernel's");
 
 /* specs/linux/net.ddv:108:5: kfree_skb -> consume_skb */
-static void ddv_w_consume_skb(struct sk_buff *skb)
+static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)skb };
@@ -2422,7 +2422,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&
 	       "specs/linux/net.ddv:108:5: the prototype of consume_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:109:5: kfree_skb -> __dev_kfree_skb_any */
-static void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
+static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
@@ -2451,7 +2451,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), 
 	       "specs/linux/net.ddv:109:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
 
 /* specs/linux/net.ddv:116:4: napi_consume_skb -> napi_consume_skb */
-static void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
+static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
@@ -2480,7 +2480,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typ
 	       "specs/linux/net.ddv:116:4: the prototype of napi_consume_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:124:4: napi_gro_receive -> napi_gro_receive */
-static gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+static DDV_WRAPPER gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	gro_result_t ret;
@@ -2500,7 +2500,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typ
 	       "specs/linux/net.ddv:124:4: the prototype of napi_gro_receive differs from the kernel's");
 
 /* specs/linux/net.ddv:129:4: netif_receive_skb -> netif_receive_skb */
-static int ddv_w_netif_receive_skb(struct sk_buff *skb)
+static DDV_WRAPPER int ddv_w_netif_receive_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2520,7 +2520,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), ty
 	       "specs/linux/net.ddv:129:4: the prototype of netif_receive_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:134:4: netif_rx -> netif_rx */
-static int ddv_w_netif_rx(struct sk_buff *skb)
+static DDV_WRAPPER int ddv_w_netif_rx(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2540,7 +2540,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&net
 	       "specs/linux/net.ddv:134:4: the prototype of netif_rx differs from the kernel's");
 
 /* specs/linux/pci.ddv:27:5: pci_register_driver -> __pci_register_driver */
-static int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name)
+static DDV_WRAPPER int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2573,7 +2573,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___pci_register_driver)
 	       "specs/linux/pci.ddv:27:5: the prototype of __pci_register_driver differs from the kernel's");
 
 /* specs/linux/pci.ddv:36:4: pci_unregister_driver -> pci_unregister_driver */
-static void ddv_w_pci_unregister_driver(struct pci_driver *drv)
+static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)drv };
@@ -2594,7 +2594,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_unregister_driver)
 	       "specs/linux/pci.ddv:36:4: the prototype of pci_unregister_driver differs from the kernel's");
 
 /* specs/linux/pci.ddv:43:5: pci_enable_device -> pci_enable_device */
-static int ddv_w_pci_enable_device(struct pci_dev *dev)
+static DDV_WRAPPER int ddv_w_pci_enable_device(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2642,7 +2642,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), ty
 	       "specs/linux/pci.ddv:43:5: the prototype of pci_enable_device differs from the kernel's");
 
 /* specs/linux/pci.ddv:44:5: pci_enable_device -> pci_enable_device_mem */
-static int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
+static DDV_WRAPPER int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2690,7 +2690,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device_mem)
 	       "specs/linux/pci.ddv:44:5: the prototype of pci_enable_device_mem differs from the kernel's");
 
 /* specs/linux/pci.ddv:57:4: pcim_enable_device -> pcim_enable_device */
-static int ddv_w_pcim_enable_device(struct pci_dev *pdev)
+static DDV_WRAPPER int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2713,7 +2713,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_enable_device), t
 	       "specs/linux/pci.ddv:57:4: the prototype of pcim_enable_device differs from the kernel's");
 
 /* specs/linux/pci.ddv:63:4: pci_disable_device -> pci_disable_device */
-static void ddv_w_pci_disable_device(struct pci_dev *dev)
+static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -2761,7 +2761,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), t
 	       "specs/linux/pci.ddv:63:4: the prototype of pci_disable_device differs from the kernel's");
 
 /* specs/linux/pci.ddv:78:5: pci_request_selected_regions -> pci_request_selected_regions */
-static int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, const char *res_name)
+static DDV_WRAPPER int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2794,7 +2794,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_r
 	       "specs/linux/pci.ddv:78:5: the prototype of pci_request_selected_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:79:5: pci_request_selected_regions -> pci_request_selected_regions_exclusive */
-static int ddv_w_pci_request_selected_regions_exclusive(struct pci_dev *pdev, int bars, const char *res_name)
+static DDV_WRAPPER int ddv_w_pci_request_selected_regions_exclusive(struct pci_dev *pdev, int bars, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2827,7 +2827,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_r
 	       "specs/linux/pci.ddv:79:5: the prototype of pci_request_selected_regions_exclusive differs from the kernel's");
 
 /* specs/linux/pci.ddv:89:5: pci_request_regions -> pci_request_regions */
-static int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
+static DDV_WRAPPER int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2860,7 +2860,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), 
 	       "specs/linux/pci.ddv:89:5: the prototype of pci_request_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:90:5: pci_request_regions -> pci_request_regions_exclusive */
-static int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev, const char *res_name)
+static DDV_WRAPPER int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -2893,7 +2893,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions_ex
 	       "specs/linux/pci.ddv:90:5: the prototype of pci_request_regions_exclusive differs from the kernel's");
 
 /* specs/linux/pci.ddv:99:4: pci_release_selected_regions -> pci_release_selected_regions */
-static void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
+static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
@@ -2934,7 +2934,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_r
 	       "specs/linux/pci.ddv:99:4: the prototype of pci_release_selected_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:108:4: pci_release_regions -> pci_release_regions */
-static void ddv_w_pci_release_regions(struct pci_dev *pdev)
+static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
@@ -2958,7 +2958,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), 
 	       "specs/linux/pci.ddv:108:4: the prototype of pci_release_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:115:4: pci_ioremap_bar -> pci_ioremap_bar */
-static void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
+static DDV_WRAPPER void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void __iomem *ret;
@@ -2991,7 +2991,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), type
 	       "specs/linux/pci.ddv:115:4: the prototype of pci_ioremap_bar differs from the kernel's");
 
 /* specs/linux/pci.ddv:124:4: pci_iomap -> pci_iomap */
-static void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
+static DDV_WRAPPER void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void __iomem *ret;
@@ -3024,7 +3024,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pc
 	       "specs/linux/pci.ddv:124:4: the prototype of pci_iomap differs from the kernel's");
 
 /* specs/linux/pci.ddv:133:4: ioremap -> ioremap */
-static void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
+static DDV_WRAPPER void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void __iomem *ret;
@@ -3057,7 +3057,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&iore
 	       "specs/linux/pci.ddv:133:4: the prototype of ioremap differs from the kernel's");
 
 /* specs/linux/pci.ddv:142:4: iounmap -> iounmap */
-static void ddv_w_iounmap(volatile void __iomem *addr)
+static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)addr };
@@ -3081,7 +3081,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&ioun
 	       "specs/linux/pci.ddv:142:4: the prototype of iounmap differs from the kernel's");
 
 /* specs/linux/pci.ddv:150:4: pci_iounmap -> pci_iounmap */
-static void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
+static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
@@ -3105,7 +3105,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&
 	       "specs/linux/pci.ddv:150:4: the prototype of pci_iounmap differs from the kernel's");
 
 /* specs/linux/pci.ddv:158:4: pci_read_config_word -> pci_read_config_word */
-static int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 *val)
+static DDV_WRAPPER int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 *val)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -3132,7 +3132,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word),
 	       "specs/linux/pci.ddv:158:4: the prototype of pci_read_config_word differs from the kernel's");
 
 /* specs/linux/pci.ddv:172:5: pci_alloc_irq_vectors -> pci_alloc_irq_vectors_affinity */
-static int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
+static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -3168,7 +3168,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_
 	       "specs/linux/pci.ddv:172:5: the prototype of pci_alloc_irq_vectors_affinity differs from the kernel's");
 
 /* specs/linux/pci.ddv:185:4: pci_free_irq_vectors -> pci_free_irq_vectors */
-static void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
+static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -3197,7 +3197,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors),
 	       "specs/linux/pci.ddv:185:4: the prototype of pci_free_irq_vectors differs from the kernel's");
 
 /* specs/linux/pci.ddv:193:4: pci_enable_msi -> pci_enable_msi */
-static int ddv_w_pci_enable_msi(struct pci_dev *dev)
+static DDV_WRAPPER int ddv_w_pci_enable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -3230,7 +3230,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeo
 	       "specs/linux/pci.ddv:193:4: the prototype of pci_enable_msi differs from the kernel's");
 
 /* specs/linux/pci.ddv:202:4: pci_enable_msix_range -> pci_enable_msix_range */
-static int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
+static DDV_WRAPPER int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -3266,7 +3266,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range)
 	       "specs/linux/pci.ddv:202:4: the prototype of pci_enable_msix_range differs from the kernel's");
 
 /* specs/linux/pci.ddv:214:5: pci_disable_msi -> pci_disable_msi */
-static void ddv_w_pci_disable_msi(struct pci_dev *dev)
+static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -3295,7 +3295,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), type
 	       "specs/linux/pci.ddv:214:5: the prototype of pci_disable_msi differs from the kernel's");
 
 /* specs/linux/pci.ddv:215:5: pci_disable_msi -> pci_disable_msix */
-static void ddv_w_pci_disable_msix(struct pci_dev *dev)
+static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)dev };

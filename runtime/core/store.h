@@ -57,13 +57,20 @@ struct store_entry {
 	u64 key;
 	u64 site;
 	u64 fields[DDV_MAX_FIELDS];
-	u16 type;
-	u16 owner;
-	u8 state;
-	u8 used_mask;		/* index entries: which fields hold a key */
-	u16 pad;
+	union {
+		struct {
+			u16 type;
+			u16 owner;
+			u8 state;
+			u8 used_mask;	/* index entries: which fields hold a key */
+			u16 pad;
+		};
+		u64 meta;		/* the above in one store (STORE_META) */
+	};
 	u32 hash;		/* cached: backward-shift deletion needs each entry's home */
 } __env_aligned(ENV_CACHELINE);
+#define STORE_META(type, owner, state) \
+	((u64)(type) | (u64)(owner) << 16 | (u64)(state) << 32)
 
 /* A copy of one object, as returned to callers. */
 struct store_obj {
@@ -88,6 +95,7 @@ struct store {
 	struct store_entry *slots;
 	struct store_segment *segs;
 	u32 capacity;
+	u32 cap_mask;		/* capacity - 1 */
 	u32 seg_slots;		/* slots per segment, a power of two */
 	u32 seg_mask;		/* seg_slots - 1 */
 	u32 seg_shift;		/* log2(seg_slots) */

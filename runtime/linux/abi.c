@@ -66,8 +66,8 @@ static void log_call(struct ddv_call *call, bool stack)
 			   call->dut, call->site, gfunc(call), call->ret_ip, stack);
 }
 
-bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
-		    unsigned long ret_ip, const u64 *args, unsigned int nargs)
+bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
+		      unsigned long ret_ip, const u64 *args, unsigned int nargs)
 {
 	struct ddv_dut *dut;
 	u32 site = DDV_NO_SITE;
@@ -81,6 +81,7 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	call->injected = 0;
 	call->reported = 0;
 	call->missed = 0;
+	call->attached = 0;
 	call->fast_exit = 0;
 	call->trace = DDV_TRACE_OFF;
 	call->dut = 0;
@@ -90,6 +91,7 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	if (unlikely(!dut) || cfg(CONFIG_FUNC_OFF, id, 0))
 		return false;
 	call->dut = dut->id;
+	call->attached = dut->attached;
 	call->inflight = &dut->pcpu->inflight;
 	this_cpu_inc(dut->pcpu->inflight);
 	this_cpu_inc(dut->pcpu->calls);
@@ -102,7 +104,7 @@ bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	}
 	return true;
 }
-EXPORT_SYMBOL_GPL(ddv_call_enter);
+EXPORT_SYMBOL_GPL(__ddv_call_enter);
 
 void __ddv_call_exit(struct ddv_call *call, u64 ret)
 {
@@ -195,18 +197,6 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 		   call->ret_ip, true);
 }
 EXPORT_SYMBOL_GPL(ddv_violation);
-
-/*
- * May the caller of the probed function sleep? Any atomic context says no:
- * preemptible() sees spinlocks, softirq and hardirq context and interrupts
- * off (the kernel counts preemption: CONFIG_PREEMPT_COUNT, always set with
- * PREEMPT_DYNAMIC); rcu_preempt_depth() sees an RCU read-side section.
- */
-bool ddv_can_sleep(void)
-{
-	return preemptible() && !rcu_preempt_depth() && !oops_in_progress;
-}
-EXPORT_SYMBOL_GPL(ddv_can_sleep);
 
 int ddv_inject_init(void)
 {

@@ -22,7 +22,6 @@
 #define DDV_MAX_DUTS	8	/* driver-under-test ids 1..7; 0 is "nobody" */
 #define DDV_MAX_SITES	65536	/* per driver */
 #define DDV_NO_SITE	0xffffffffu
-#define DDV_SITE_LATER	0xfffffffeu	/* not searched yet: ddv_call_site() */
 
 /*
  * A local the code fills before reading: exempt from the kernel's automatic
@@ -140,6 +139,7 @@ extern const char ddv_stub_pool_start[], ddv_stub_pool_end[];
 void ddv_stub_unset(void);
 
 int ddv_target_init(void);
+void ddv_fast_update(void);
 void ddv_target_exit(void);
 long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live);
 long ddv_op_detach(u64 dut_id);

@@ -138,6 +138,8 @@ static long set_func_prop(enum config_prop prop, u64 id, u64 value)
 	} else {
 		config_unset(&ddv_config, prop, id);
 	}
+	/* A function switched off or traced: calls take the full entry. */
+	ddv_fast_update();
 	mutex_unlock(&ddv_mutex);
 	return ret;
 }

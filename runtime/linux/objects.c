@@ -5,8 +5,14 @@
 #include <linux/vmalloc.h>
 #include <linux/log2.h>
 #include "ddv_internal.h"
-#include "store.h"
 #include "config.h"
+/*
+ * The store's code itself: its hot operations (store_insert_inline,
+ * store_delete_inline) inline into the ddv_obj_* entry points below, so a
+ * create or a destroy pays one prologue and passes nothing on the stack.
+ * Kbuild links no separate store.o.
+ */
+#include "store.c"
 
 static unsigned int store_capacity = 65536;
 module_param(store_capacity, uint, 0444);
@@ -56,23 +62,41 @@ void ddv_store_status(struct ddv_status *st)
 
 static inline bool type_ok(const struct ddv_call *call, u16 type)
 {
-	return call && call->pack && type < call->pack->ntypes;
+	return type < call->pack->ntypes;
 }
 
 /*
- * An object's site: bits 0-31 the creating call's site id, 32-47 its global
- * function id, 48-63 the leak scope open at creation (0: none).
+ * An object's site: bits 0-31 where it was created, 32-47 the creating
+ * function's global id, 48-63 the leak scope open at creation (0: none).
+ * Where: the call's site id when the entry knew it (a tail-call stub), else
+ * SITE_IP and the return address as an offset in the module area: the site
+ * table is searched only when a report names the object (obj_site_id).
  */
-static inline u64 call_site(struct ddv_call *call)
+#define SITE_IP 0x80000000u
+
+static inline u64 obj_site(const struct ddv_call *call)
 {
 	u64 scope = READ_ONCE(ddv_duts[call->dut].scope);
+	u32 where = call->site;
 
-	return scope << 48 | (u64)(call->pack->func_base + call->func) << 32 | ddv_call_site(call);
+	BUILD_BUG_ON(MODULES_END - MODULES_VADDR >= SITE_IP - 1);
+	if (where == DDV_SITE_LATER)
+		where = SITE_IP | (u32)(call->ret_ip - MODULES_VADDR);
+	return scope << 48 | (u64)(call->pack->func_base + call->func) << 32 | where;
 }
 
-#define SITE_ID(site) ((u32)(site))
 #define SITE_FUNC(site) ((u32)((site) >> 32) & 0xffff)
 #define SITE_SCOPE(site) ((u16)((site) >> 48))
+
+/* The site id of an object of dut (DDV_NO_SITE when unknown). */
+static u32 obj_site_id(const struct ddv_dut *dut, u64 site)
+{
+	u32 where = (u32)site;
+
+	if (where != DDV_NO_SITE && (where & SITE_IP))
+		return site_of_ret(dut, MODULES_VADDR + (where & ~SITE_IP));
+	return where;
+}
 
 static inline u16 gtype(const struct ddv_call *call, u16 type)
 {
@@ -80,22 +104,27 @@ static inline u16 gtype(const struct ddv_call *call, u16 type)
 }
 
 /*
- * Global types that ever had an object created: a lookup, destroy or update
- * of a type with none (vmem[p] in kfree, most of the time) answers -ENOENT
- * with one load instead of a probe. Set before the first insert and never
- * cleared (a type id reused by another pack keeps a harmless true).
+ * Global types that ever had an object created: a lookup of a type with none
+ * answers -ENOENT inline (abi.h ddv_obj_lookup), and a destroy here with one
+ * load instead of a probe. Set before the first insert and never cleared (a
+ * type id reused by another pack keeps a harmless true).
  */
-static u8 type_used[DDV_MAX_TYPES];
+u8 ddv_type_used[DDV_MAX_TYPES];
+EXPORT_SYMBOL_GPL(ddv_type_used);
+
+/* Live objects of contained types (timers, work items inside blocks): abi.h ddv_obj_any_inside. */
+u32 ddv_contained_live;
+EXPORT_SYMBOL_GPL(ddv_contained_live);
 
 static inline bool type_never_used(u16 gt)
 {
-	return !READ_ONCE(type_used[gt]);
+	return !READ_ONCE(ddv_type_used[gt]);
 }
 
 static inline void type_mark_used(u16 gt)
 {
-	if (unlikely(!READ_ONCE(type_used[gt]))) {
-		WRITE_ONCE(type_used[gt], 1);
+	if (unlikely(!READ_ONCE(ddv_type_used[gt]))) {
+		WRITE_ONCE(ddv_type_used[gt], 1);
 		/* Whoever can find the object sees the mark. */
 		smp_wmb();
 	}
@@ -115,7 +144,7 @@ static void to_obj(const struct ddv_call *call, const struct store_obj *o, struc
  * A refused insert: counted by the store; logged at the 1st, 2nd, 4th, 8th...
  * drop so a full store cannot flood the log it is reported in.
  */
-static void store_full(struct ddv_call *call, u16 type, u64 key)
+static noinline void store_full(struct ddv_call *call, u16 type, u64 key)
 {
 	static atomic64_t drops = ATOMIC64_INIT(0);
 	u64 n = atomic64_inc_return(&drops);
@@ -126,27 +155,58 @@ static void store_full(struct ddv_call *call, u16 type, u64 key)
 			   call->pack->func_base + call->func, call->ret_ip, false);
 }
 
+/* What a successful create or destroy of a type changes besides the store. */
+static __always_inline void obj_counted(const struct ddv_type_desc *t, u64 size, int sign)
+{
+	if (t->size_field >= 0)
+		ddv_inject_account(sign * (s64)size);
+	if (unlikely(t->flags & DDV_TYPE_CONTAINED))
+		__atomic_add_fetch(&ddv_contained_live, sign, __ATOMIC_RELAXED);
+}
+
+static __always_inline u64 size_of(const struct ddv_type_desc *t, const u64 *fields)
+{
+	return t->size_field >= 0 && t->size_field < DDV_MAX_FIELDS && fields ?
+	       fields[t->size_field] : 0;
+}
+
+/* The create whose caller wants the live object on -EEXIST: out of the hot path. */
+static noinline int obj_create_old(struct ddv_call *call, u16 type, u64 key, u8 state,
+				   const u64 *fields, struct ddv_obj *old)
+{
+	const struct ddv_type_desc *t = &call->pack->types[type];
+	struct store_obj o;
+	int ret;
+
+	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, obj_site(call),
+			   fields, &o);
+	if (!ret)
+		obj_counted(t, size_of(t, fields), 1);
+	else if (ret == -EEXIST)
+		to_obj(call, &o, old);
+	else if (ret == -ENOSPC)
+		store_full(call, gtype(call, type), key);
+	return ret;
+}
+
 int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 		   const u64 *fields, struct ddv_obj *old)
 {
-	struct store_obj o __ddv_noinit;
+	const struct ddv_type_desc *t;
 	int ret;
 
-	if (!type_ok(call, type))
+	if (unlikely(!type_ok(call, type)))
 		return -EINVAL;
 	type_mark_used(gtype(call, type));
-	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, call_site(call),
-			   fields, old ? &o : NULL);
-	if (!ret) {
-		s8 sf = call->pack->types[type].size_field;
-
-		if (sf >= 0 && sf < DDV_MAX_FIELDS && fields)
-			ddv_inject_account(fields[sf]);
-	} else if (ret == -EEXIST && old) {
-		to_obj(call, &o, old);
-	} else if (ret == -ENOSPC) {
+	if (unlikely(old))
+		return obj_create_old(call, type, key, state, fields, old);
+	ret = store_insert_inline(&ddv_store, gtype(call, type), key, call->dut, state,
+				  obj_site(call), fields, NULL);
+	t = &call->pack->types[type];
+	if (likely(!ret))
+		obj_counted(t, size_of(t, fields), 1);
+	else if (ret == -ENOSPC)
 		store_full(call, gtype(call, type), key);
-	}
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ddv_obj_create);
@@ -158,36 +218,50 @@ EXPORT_SYMBOL_GPL(ddv_obj_create);
  */
 static inline int note_missing(struct ddv_call *call, int ret)
 {
-	if (unlikely(ret == -ENOENT) && ddv_duts[call->dut].attached)
+	if (unlikely(ret == -ENOENT) && call->attached)
 		call->missed = 1;
 	return ret;
 }
 
-int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
+static noinline int obj_destroy_old(struct ddv_call *call, u16 type, u64 key,
+				    struct ddv_obj *old)
 {
-	struct store_obj o __ddv_noinit;
+	const struct ddv_type_desc *t = &call->pack->types[type];
+	struct store_obj o;
 	int ret;
 
-	if (!type_ok(call, type))
+	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
+	if (!ret) {
+		obj_counted(t, size_of(t, o.fields), -1);
+		to_obj(call, &o, old);
+	}
+	return note_missing(call, ret);
+}
+
+int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
+{
+	const struct ddv_type_desc *t;
+	u64 size = 0;
+	int ret;
+
+	if (unlikely(!type_ok(call, type)))
 		return -EINVAL;
 	if (type_never_used(gtype(call, type)))
 		return note_missing(call, -ENOENT);
-	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
-	if (!ret) {
-		s8 sf = call->pack->types[type].size_field;
-
-		if (sf >= 0 && sf < DDV_MAX_FIELDS)
-			ddv_inject_account(-(s64)o.fields[sf]);
-		if (old)
-			to_obj(call, &o, old);
-	}
+	if (unlikely(old))
+		return obj_destroy_old(call, type, key, old);
+	t = &call->pack->types[type];
+	ret = store_delete_inline(&ddv_store, gtype(call, type), key, NULL, t->size_field, &size);
+	if (likely(!ret))
+		obj_counted(t, size, -1);
 	return note_missing(call, ret);
 }
 EXPORT_SYMBOL_GPL(ddv_obj_destroy);
 
-int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out)
+/* abi.h's ddv_obj_lookup() comes here once the type has had objects. */
+int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out)
 {
-	struct store_obj o __ddv_noinit;
+	struct store_obj o;
 	int ret;
 
 	if (!type_ok(call, type))
@@ -202,7 +276,7 @@ int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out
 		to_obj(call, &o, out);
 	return note_missing(call, ret);
 }
-EXPORT_SYMBOL_GPL(ddv_obj_lookup);
+EXPORT_SYMBOL_GPL(__ddv_obj_lookup);
 
 int ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state)
 {
@@ -251,11 +325,11 @@ int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct 
 }
 EXPORT_SYMBOL_GPL(ddv_obj_find_inside);
 
-bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
+bool __ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {
 	return type_ok(call, type) && store_any_inside(&ddv_store, gtype(call, type));
 }
-EXPORT_SYMBOL_GPL(ddv_obj_any_inside);
+EXPORT_SYMBOL_GPL(__ddv_obj_any_inside);
 
 /* Marks a pack's contained types in the store; called at registration. */
 void ddv_store_pack_types(struct ddv_pack *pack)
@@ -301,7 +375,7 @@ unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, 
 		pack = ddv_type_pack(o.type, &local);
 		if (!pack) {
 			ddv_log_at(0, DDV_RT_LEAK_UNKNOWN_TYPE, 3,
-				   (u64[]){ dut->id, o.type, o.key }, dut->id, SITE_ID(o.site),
+				   (u64[]){ dut->id, o.type, o.key }, dut->id, obj_site_id(dut, o.site),
 				   SITE_FUNC(o.site), 0, false);
 			leaks++;
 			continue;
@@ -313,7 +387,7 @@ unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, 
 		for (i = 0; i < t->nfields && i + 1 < DDV_MAX_ARGS; i++)
 			args[i + 1] = o.fields[i];
 		n = min_t(unsigned int, pack->msgs[t->leak_msg].nargs, i + 1);
-		ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, SITE_ID(o.site),
+		ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, obj_site_id(dut, o.site),
 			   SITE_FUNC(o.site), 0, false);
 		atomic64_inc(&dut->violations);
 		leaks++;

@@ -525,12 +525,64 @@ static int unpatch_module(struct ddv_dut *dut)
 	return n;
 }
 
+/*
+ * The fast entry (abi.h): a record per driver slot, published while its
+ * driver is the only one under test, was loaded by ddv (an attached driver's
+ * lookups may miss objects older than the attach: the slow entry tells) and
+ * no function is switched off or traced. Recomputed under ddv_mutex whenever
+ * one of those changes. A record is rewritten only while unpublished and its
+ * driver has no text (so no call of the old driver can still be reading it).
+ */
+static struct ddv_fast_dut fast_duts[DDV_MAX_DUTS];
+struct ddv_fast_dut *ddv_fast;
+EXPORT_SYMBOL_GPL(ddv_fast);
+
+void ddv_fast_update(void)
+{
+	struct ddv_dut *only = NULL;
+	const struct ddv_text_range *r;
+	struct ddv_fast_dut *f;
+	unsigned int d, n = 0;
+
+	lockdep_assert_held(&ddv_mutex);
+	for (d = 1; d < DDV_MAX_DUTS; d++) {
+		if (ddv_ranges[d].core_hi) {
+			only = &ddv_duts[d];
+			n++;
+		}
+	}
+	if (n != 1 || only->attached || config_count(&ddv_config, CONFIG_FUNC_OFF) ||
+	    config_count(&ddv_config, CONFIG_TRACE_LEVEL)) {
+		WRITE_ONCE(ddv_fast, NULL);
+		return;
+	}
+	f = &fast_duts[only->id];
+	r = &ddv_ranges[only->id];
+	if (READ_ONCE(ddv_fast) == f && f->text_lo == r->core_lo) {
+		/* Init returned: its text is about to go (a reader may see either pair: both are safe). */
+		WRITE_ONCE(f->init_len, 0);
+		WRITE_ONCE(f->init_lo, r->init_lo);
+		WRITE_ONCE(f->init_len, r->init_hi - r->init_lo);
+		return;
+	}
+	WRITE_ONCE(ddv_fast, NULL);
+	f->text_lo = r->core_lo;
+	f->text_len = r->core_hi - r->core_lo;
+	f->init_lo = r->init_lo;
+	f->init_len = r->init_hi - r->init_lo;
+	f->inflight = &only->pcpu->inflight;
+	f->dut = only->id;
+	/* The record is whole before anyone can see it. */
+	smp_store_release(&ddv_fast, f);
+}
+
 static void clear_tables(struct ddv_dut *dut)
 {
 	WRITE_ONCE(ddv_ranges[dut->id].core_lo, 0);
 	WRITE_ONCE(ddv_ranges[dut->id].core_hi, 0);
 	WRITE_ONCE(ddv_ranges[dut->id].init_lo, 0);
 	WRITE_ONCE(ddv_ranges[dut->id].init_hi, 0);
+	ddv_fast_update();
 	stubs_release(dut->id);
 }
 
@@ -641,6 +693,7 @@ static void dut_coming(struct ddv_dut *dut, struct module *mod)
 	dut->last_inject_site = DDV_NO_SITE;
 	n = patch_module(dut, mod, false);
 	dut->state = DDV_DUT_COMING;
+	ddv_fast_update();
 	dut->coming_jiffies = jiffies;
 	ddv_log_rt(DDV_RT_DRIVER_COMING, 3, (u64)dut->id,
 		   (u64)dut->sites_patched, (u64)dut->sites_refused);
@@ -668,8 +721,9 @@ static void dut_going(struct ddv_dut *dut)
 	 */
 	clear_tables(dut);
 	synchronize_rcu();
-	free_ret_table(dut);
+	/* Before the return-address table goes: objects may name their site by address. */
 	leaks = ddv_store_sweep(dut, true, true);
+	free_ret_table(dut);
 	ddv_log_rt(DDV_RT_DRIVER_GOING, 3, (u64)dut->id, (u64)leaks,
 		   ddv_dut_calls(dut));
 	pr_info("ddv: %s gone: %u leaked objects\n", dut->name, leaks);
@@ -707,6 +761,7 @@ static int ddv_module_notify(struct notifier_block *nb, unsigned long action, vo
 			/* Init text is freed next: no return address can lie there. */
 			WRITE_ONCE(ddv_ranges[dut->id].init_lo, 0);
 			WRITE_ONCE(ddv_ranges[dut->id].init_hi, 0);
+			ddv_fast_update();
 			dut->saw_live = true;
 			WRITE_ONCE(dut->state, DDV_DUT_LIVE);
 			cancel_delayed_work(&dut->hang_work);
@@ -870,6 +925,7 @@ long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live)
 			goto unlock;
 		}
 		WRITE_ONCE(dut->state, DDV_DUT_LIVE);
+		ddv_fast_update();
 		ddv_log_rt(DDV_RT_ATTACHED, 3, (u64)dut->id,
 			   (u64)dut->sites_patched, (u64)dut->sites_refused);
 		pr_info("ddv: attached to %s: %u call sites redirected, %u refused\n", name,

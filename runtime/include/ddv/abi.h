@@ -45,13 +45,17 @@
 #ifdef __KERNEL__
 #include <linux/compiler.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/rcupdate.h>
+#include <linux/printk.h>
 #else
 #define __percpu		/* user space reads this header's constants only */
 #endif
 
 struct module;
 
-#define DDV_ABI_VERSION 2	/* 2: struct ddv_call grew fast_exit and inflight; exit and should_fail inline */
+#define DDV_ABI_VERSION 3	/* 3: inline fast entry (ddv_fast_dut), can_sleep, any_inside, lookup filter */
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */
 #define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
 
@@ -173,25 +177,86 @@ struct ddv_call {
 	u8 fast_exit;			/* nothing to log at exit: ddv_call_exit() is inline */
 	long __percpu *inflight;	/* the driver's count of calls in flight */
 	u8 missed;			/* attached live: an object lookup found nothing */
+	u8 attached;			/* the driver was attached live (lookups may miss) */
 };
 
 /*
- * A wrapper's struct ddv_call needs no zeroing by the kernel's automatic
- * initialisation of locals: ddv_call_enter() sets every field read later.
+ * Locals of a wrapper that need no zeroing by the kernel's automatic
+ * initialisation of locals (CONFIG_INIT_STACK_ALL_ZERO: a rep stos per
+ * object on every call): ddv_call_enter() sets every field of struct
+ * ddv_call read later, a lookup fills the struct ddv_obj a foreach reads.
  */
 #if defined(__has_attribute) && __has_attribute(__uninitialized__)
-#define DDV_CALL_NOINIT __attribute__((__uninitialized__))
+#define DDV_NOINIT __attribute__((__uninitialized__))
 #else
-#define DDV_CALL_NOINIT
+#define DDV_NOINIT
 #endif
+#define DDV_CALL_NOINIT DDV_NOINIT
+
+/*
+ * Every generated wrapper: no stack canary (its only arrays are filled at
+ * constant indices; the canary cost a wrapper 5 instructions of about 40).
+ */
+#if defined(__has_attribute) && __has_attribute(__no_stack_protector__)
+#define DDV_WRAPPER __attribute__((__no_stack_protector__))
+#else
+#define DDV_WRAPPER
+#endif
+
+/*
+ * The fast entry: while exactly one driver is under test, was loaded by ddv
+ * (not attached live) and no function is switched off or traced, ddv.ko
+ * publishes its core text here and the wrapper enters inline: one range test,
+ * a few stores, one per-CPU increment. NULL: every call takes __ddv_call_enter().
+ * A published record never changes; ddv.ko publishes another or NULL.
+ */
+struct ddv_fast_dut {
+	unsigned long text_lo;		/* the driver's core text */
+	unsigned long text_len;
+	unsigned long init_lo;		/* and its init text while init runs (else 0, 0) */
+	unsigned long init_len;
+	long __percpu *inflight;
+	u16 dut;
+};
+extern struct ddv_fast_dut *ddv_fast;
+
+#define DDV_SITE_LATER	0xfffffffeu	/* call->site: not searched yet, the runtime finds it when needed */
 
 /*
  * Starts a call: finds the caller's driver, logs the entry when traced.
  * Returns false when the function is switched off: the wrapper then calls the
  * original and nothing else.
  */
-bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
-		    unsigned long ret_ip, const u64 *args, unsigned int nargs);
+bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
+		      unsigned long ret_ip, const u64 *args, unsigned int nargs);
+#ifdef __KERNEL__
+static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
+					   unsigned long ret_ip, const u64 *args, unsigned int nargs)
+{
+	const struct ddv_fast_dut *fast = READ_ONCE(ddv_fast);
+
+	if (likely(fast && (ret_ip - fast->text_lo < fast->text_len ||
+			    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)))) {
+		call->pack = pack;
+		call->ret_ip = ret_ip;
+		call->args = args;
+		call->site = DDV_SITE_LATER;
+		call->func = func;
+		call->dut = fast->dut;
+		call->nargs = nargs < DDV_MAX_ARGS ? nargs : DDV_MAX_ARGS;
+		call->trace = 0;
+		call->injected = 0;
+		call->reported = 0;
+		call->fast_exit = 1;
+		call->inflight = fast->inflight;
+		call->missed = 0;
+		call->attached = 0;
+		this_cpu_inc(*call->inflight);
+		return true;
+	}
+	return __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
+}
+#endif
 /* Ends a call: logs the return when traced. */
 void __ddv_call_exit(struct ddv_call *call, u64 ret);
 #ifdef __KERNEL__
@@ -225,8 +290,18 @@ static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsi
 /* Reports that rule message msg fired, with nargs arguments (at most DDV_MAX_ARGS). */
 void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...);
 
-/* Calling context, for checks. */
-bool ddv_can_sleep(void);
+/*
+ * Calling context, for checks: may the caller sleep? preemptible() sees
+ * spinlocks, softirq and hardirq context and interrupts off (Debian's kernels
+ * count preemption: PREEMPT_DYNAMIC); rcu_preempt_depth() sees an RCU
+ * read-side section. Inline: a few loads on every sleeping call.
+ */
+#ifdef __KERNEL__
+static __always_inline bool ddv_can_sleep(void)
+{
+	return preemptible() && !rcu_preempt_depth() && !oops_in_progress;
+}
+#endif
 
 /* A snapshot of one object. */
 struct ddv_obj {
@@ -250,7 +325,26 @@ struct ddv_obj {
 int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 		   const u64 *fields, struct ddv_obj *old);
 int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old);
-int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out);
+int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out);
+/*
+ * Global types (pack->type_base + type) that ever had an object: a lookup of
+ * a type that never had one (vmem[p] in kfree, most of the time) answers
+ * inline. Written by ddv.ko only, never cleared.
+ */
+extern u8 ddv_type_used[];
+#ifdef __KERNEL__
+static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
+					  struct ddv_obj *out)
+{
+	if (likely(!READ_ONCE(ddv_type_used[call->pack->type_base + type])) &&
+	    type < call->pack->ntypes) {
+		if (unlikely(call->attached))
+			call->missed = 1;	/* the object may predate the attach */
+		return -ENOENT;
+	}
+	return __ddv_obj_lookup(call, type, key, out);
+}
+#endif
 int ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state);
 int ddv_obj_set_field(struct ddv_call *call, u16 type, u64 key, unsigned int field, u64 value);
 int ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
@@ -262,8 +356,16 @@ int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct 
 /*
  * False when ddv_obj_find_inside() of type would find nothing whatever the
  * range (no contained object is live): a foreach then skips looking up the
- * block it walks. True means "maybe".
+ * block it walks. True means "maybe". Inline: one load while no object of a
+ * contained type (timer, work item) is live.
  */
-bool ddv_obj_any_inside(struct ddv_call *call, u16 type);
+extern u32 ddv_contained_live;
+bool __ddv_obj_any_inside(struct ddv_call *call, u16 type);
+#ifdef __KERNEL__
+static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
+{
+	return READ_ONCE(ddv_contained_live) && __ddv_obj_any_inside(call, type);
+}
+#endif
 
 #endif /* DDV_ABI_H */
