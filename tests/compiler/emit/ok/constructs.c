@@ -12,7 +12,7 @@
 static struct ddv_pack ddv_pack_demo;
 
 /* constructs.ddv:25:5: demo_alloc -> demo_alloc_a */
-static void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
+static DDV_WRAPPER void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -64,7 +64,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_a), typeof(
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 /* constructs.ddv:26:5: demo_alloc -> demo_alloc_b */
-static void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
+static DDV_WRAPPER void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -119,7 +119,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_b), typeof(
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 extern void *demo_alloc_c(size_t size, gfp_t flags, int node) __weak;
 /* constructs.ddv:27:5: demo_alloc -> demo_alloc_c */
-static void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
+static DDV_WRAPPER void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	void *ret;
@@ -172,7 +172,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_c), typeof(
 #endif
 
 /* constructs.ddv:44:4: demo_free -> demo_free */
-static void ddv_w_demo_free(const void *p)
+static DDV_WRAPPER void ddv_w_demo_free(const void *p)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)p };
@@ -202,7 +202,7 @@ static void ddv_w_demo_free(const void *p)
 		}
 		/* constructs.ddv:49:3: foreach */
 		{
-			struct ddv_obj ddv_in0, ddv_it0;
+			struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 			u64 ddv_lo0, ddv_hi0;
 
 			if (ddv_obj_any_inside(&ddv_call, 2) &&
@@ -238,7 +238,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_free), typeof(&de
 	       "constructs.ddv:44:4: the prototype of demo_free differs from the kernel's");
 
 /* constructs.ddv:57:4: demo_give -> demo_give */
-static int ddv_w_demo_give(const void *p, void *to, int *status)
+static DDV_WRAPPER int ddv_w_demo_give(const void *p, void *to, int *status)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -277,7 +277,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_give), typeof(&de
 	       "constructs.ddv:57:4: the prototype of demo_give differs from the kernel's");
 
 /* constructs.ddv:67:4: demo_trylock -> demo_trylock */
-static int ddv_w_demo_trylock(spinlock_t *l)
+static DDV_WRAPPER int ddv_w_demo_trylock(spinlock_t *l)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	int ret;
@@ -329,7 +329,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_trylock), typeof(
 	       "constructs.ddv:67:4: the prototype of demo_trylock differs from the kernel's");
 
 /* constructs.ddv:80:4: demo_unlock -> demo_unlock */
-static void ddv_w_demo_unlock(spinlock_t *l)
+static DDV_WRAPPER void ddv_w_demo_unlock(spinlock_t *l)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)l };
@@ -365,7 +365,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_unlock), typeof(&
 	       "constructs.ddv:80:4: the prototype of demo_unlock differs from the kernel's");
 
 /* constructs.ddv:87:4: demo_timer -> demo_timer */
-static void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *))
+static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *))
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[2] = { (u64)(unsigned long)t, (u64)(unsigned long)callback };
