@@ -571,6 +571,7 @@ void ddv_fast_update(void)
 	f->init_lo = r->init_lo;
 	f->init_len = r->init_hi - r->init_lo;
 	f->inflight = &only->pcpu->inflight;
+	f->calls = &only->pcpu->calls;
 	f->dut = only->id;
 	/* The record is whole before anyone can see it. */
 	smp_store_release(&ddv_fast, f);

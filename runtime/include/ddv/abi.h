@@ -216,6 +216,7 @@ struct ddv_fast_dut {
 	unsigned long init_lo;		/* and its init text while init runs (else 0, 0) */
 	unsigned long init_len;
 	long __percpu *inflight;
+	u64 __percpu *calls;		/* the driver's count of calls (status) */
 	u16 dut;
 };
 extern struct ddv_fast_dut *ddv_fast;
@@ -252,6 +253,7 @@ static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pac
 		call->missed = 0;
 		call->attached = 0;
 		this_cpu_inc(*call->inflight);
+		this_cpu_inc(*fast->calls);
 		return true;
 	}
 	return __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
