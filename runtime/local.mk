@@ -23,7 +23,8 @@ DDV_LINUX_SRCS = runtime/linux/Kbuild runtime/linux/ddv_internal.h runtime/linux
 	runtime/include/ddv/runtime_msgs.h
 EXTRA_DIST += $(DDV_LINUX_SRCS) runtime/linux/README tests/vm/runtime-basic.sh \
 	tests/drivers/rt-selftest/Kbuild tests/drivers/rt-selftest/build \
-	tests/drivers/rt-selftest/bench-vm tests/drivers/rt-selftest/rt_selftest.c \
+	tests/drivers/rt-selftest/bench-vm tests/drivers/rt-selftest/profile-vm \
+	tests/drivers/rt-selftest/rt_selftest.c \
 	tests/drivers/rt-selftest/rt_pack.c tests/drivers/rt-selftest/rtctl.c
 KBUILD_DIR = $(abs_top_builddir)/runtime/kbuild
 KBUILD_MAKE = $(MAKE) -C $(KDIR) DDV_SRCDIR=$(abs_top_srcdir)
