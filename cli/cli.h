@@ -173,6 +173,8 @@ struct rt_func {
 	char *pack;
 	char *symbol;
 	char *api;
+	char *fault_class;	/* none, generic, alloc, trylock, lock; NULL: an older runtime */
+	int nfail;		/* failure values; -1 when the runtime did not say */
 };
 
 struct rt_tables {
@@ -185,6 +187,7 @@ struct rt_tables {
 int rt_tables_parse(struct rt_tables *rt, const char *packs_text, const char *funcs_text);
 const struct rt_pack *rt_pack_by_id(const struct rt_tables *rt, unsigned int id);
 const struct rt_func *rt_func_by_id(const struct rt_tables *rt, unsigned int id);
+int rt_func_fallible(const struct rt_func *f);
 void rt_tables_free(struct rt_tables *rt);
 
 /*

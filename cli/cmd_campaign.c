@@ -4,8 +4,10 @@
  * failure provoked, with the command that reproduces each finding.
  *
  * A clean recording load first traces every probed call with its site and
- * stack (DDV_TRACE_STACK); probe loads then tell which of the functions seen
- * can fail (one DDV_INJECT_NTH_FUNC each, the first calls of all at once);
+ * stack (DDV_TRACE_STACK); the fault classes the runtime lists (LIST_FUNCS)
+ * tell which of the functions seen can fail, and for a runtime that does not
+ * list them, probe loads do (one DDV_INJECT_NTH_FUNC each, the first calls
+ * of all at once);
  * the fallible calls, in order, are the sequence the runtime's "fail the Nth
  * fallible call" counts, so call k of it is nth-any k exactly. Loops in that
  * sequence are pruned (prune.c): only their first and last few repeats fail.
@@ -419,6 +421,29 @@ static int probe_round(struct campaign *c, struct judge *j, struct recording *r,
 }
 
 /*
+ * Whether the runtime may fail calls of symbol, from the fault classes it
+ * listed: 1 when one of its functions of that symbol is fallible, 0 when
+ * none is, -1 when the runtime did not say for one of them.
+ */
+static int listed_fallible(const struct rt_tables *rt, const char *symbol)
+{
+	bool seen = false, fallible = false;
+
+	for (unsigned int i = 0; i < rt->nfuncs; i++) {
+		int verdict;
+
+		if (strcmp(rt->funcs[i].symbol, symbol))
+			continue;
+		verdict = rt_func_fallible(&rt->funcs[i]);
+		if (verdict < 0)
+			return -1;
+		seen = true;
+		fallible |= verdict;
+	}
+	return seen ? fallible : -1;
+}
+
+/*
  * The recording pass: the plan of loads, into the journal. Returns 0, or an
  * exit status.
  */
@@ -474,8 +499,22 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 		else if (!symset_has(&candidates, r.calls[i].symbol))
 			symset_add(&candidates, r.calls[i].symbol);
 	}
-	for (size_t i = 0; i < candidates.n; i++)
-		symset_add(&unknown, candidates.names[i]);
+	/*
+	 * The runtime lists each function's fault class and failure count: they
+	 * settle fallibility as the injector decides it. Probe loads are left for
+	 * functions an older runtime did not describe.
+	 */
+	for (size_t i = 0; i < candidates.n; i++) {
+		switch (listed_fallible(&j->rt, candidates.names[i])) {
+		case 0:
+			symset_add(&not_fallible, candidates.names[i]);
+			break;
+		case 1:
+			break;
+		default:
+			symset_add(&unknown, candidates.names[i]);
+		}
+	}
 	probes = 0;
 	while (unknown.n) {
 		struct symset before = unknown;

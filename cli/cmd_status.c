@@ -32,19 +32,61 @@ static void print_status(const char *who, const struct ddv_status *st)
 	       st->log_drops ? "  (records lost: findings may be missing)" : "");
 }
 
+/*
+ * The probed functions with what the injector may do to each: its fault
+ * class, its failure values, and whether a campaign counts its calls.
+ */
+static int print_functions(int fd)
+{
+	struct rt_tables rt;
+
+	if (runtime_tables(fd, &rt))
+		return EXIT_ERROR;
+	printf("%-5s %-8s %-28s %-24s %-8s %-6s %s\n", "id", "pack", "symbol", "api", "class",
+	       "nfail", "fallible");
+	for (unsigned int i = 0; i < rt.nfuncs; i++) {
+		const struct rt_func *f = &rt.funcs[i];
+		int fallible = rt_func_fallible(f);
+		char nfail[16] = "-";
+
+		if (f->nfail >= 0)
+			snprintf(nfail, sizeof(nfail), "%d", f->nfail);
+		printf("%-5u %-8s %-28s %-24s %-8s %-6s %s\n", f->id, f->pack, f->symbol, f->api,
+		       f->fault_class ? f->fault_class : "-", nfail,
+		       fallible < 0 ? "unknown" : fallible ? "yes" : "no");
+	}
+	printf("%u functions", rt.nfuncs);
+	if (rt.nfuncs && !rt.funcs[0].fault_class)
+		printf(" (the runtime does not list fault classes: an older ddv.ko)");
+	printf("\n");
+	rt_tables_free(&rt);
+	return EXIT_OK;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct ddv_status st;
 	uint64_t args[3];
+	bool functions = false;
 	int fd, err;
 
+	if (argc > 1 && !strcmp(argv[1], "--functions")) {
+		functions = true;
+		argc--;
+		argv++;
+	}
 	if (argc > 1) {
-		printf("usage: ddv status\n");
+		printf("usage: ddv status [--functions]\n");
 		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
 	}
 	fd = ctl_open();
 	if (fd < 0)
 		return EXIT_ERROR;
+	if (functions) {
+		err = print_functions(fd);
+		close(fd);
+		return err;
+	}
 	memset(&st, 0, sizeof(st));
 	args[0] = 0;
 	args[1] = (uintptr_t)&st;

@@ -184,7 +184,25 @@ int ddv_list_packs(char *buf, size_t len)
 	return n;
 }
 
-/* "id pack symbol api\n" per function. */
+/* The words LIST_FUNCS uses for enum ddv_fault_class (uapi.h). */
+static const char *fault_class_name(unsigned int cls)
+{
+	static const char *const names[] = {
+		[DDV_FAULT_NONE] = "none",
+		[DDV_FAULT_GENERIC] = "generic",
+		[DDV_FAULT_ALLOC] = "alloc",
+		[DDV_FAULT_TRYLOCK] = "trylock",
+		[DDV_FAULT_LOCK] = "lock",
+	};
+
+	return cls < ARRAY_SIZE(names) && names[cls] ? names[cls] : "unknown";
+}
+
+/*
+ * "id pack symbol api class nfail\n" per function: the fault class and the
+ * number of failure values let the ddv command tell the calls the runtime
+ * may fail (inject_decide's "fallible") without a probe load.
+ */
 int ddv_list_funcs(char *buf, size_t len)
 {
 	size_t n = 0;
@@ -198,8 +216,9 @@ int ddv_list_funcs(char *buf, size_t len)
 		if (!p)
 			continue;
 		f = &p->funcs[ddv_funcs[i].idx];
-		n += scnprintf(buf + n, len - n, "%d %s %s %s\n", i, p->name, f->symbol,
-			       f->api ? f->api : f->symbol);
+		n += scnprintf(buf + n, len - n, "%d %s %s %s %s %u\n", i, p->name, f->symbol,
+			       f->api ? f->api : f->symbol, fault_class_name(f->fault_class),
+			       f->nfail);
 	}
 	mutex_unlock(&ddv_mutex);
 	return n;
