@@ -112,6 +112,21 @@ static int follow(struct view *v)
 	return EXIT_OK;
 }
 
+/*
+ * The suppressions of the configuration that ddv run applied (ddv.yaml(5)
+ * suppress:), kept in the state directory until the next ddv start.
+ */
+static int state_suppressions(struct suppressions *supp)
+{
+	char *path = state_path(STATE_SUPPRESSIONS);
+	int err = 0;
+
+	if (!access(path, F_OK))
+		err = suppressions_add_file(supp, path);
+	free(path);
+	return err;
+}
+
 /* 0: go on; 1: help printed; -1: bad usage. */
 static int parse_view_options(int argc, char **argv, const char *usage, bool *json,
 			      bool *follow_flag, const char **catdir, struct suppressions *supp)
@@ -119,6 +134,7 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "suppress", required_argument, NULL, 's' },
+		{ "suppressions", required_argument, NULL, 'S' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "catalog", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -126,10 +142,14 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "jfc:s:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jfc:s:S:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			if (!supp || suppressions_add(supp, optarg))
+				return -1;
+			break;
+		case 'S':
+			if (!supp || suppressions_add_file(supp, optarg))
 				return -1;
 			break;
 		case 'j':
@@ -199,8 +219,11 @@ int cmd_report(int argc, char **argv)
 	int r;
 
 	r = parse_view_options(argc, argv,
-			       "ddv report [--json] [--catalog DIR] [--suppress RULE[@SITE]|FILE]...",
+			       "ddv report [--json] [--catalog DIR] [--suppress RULE[@FRAME[>FRAME...]]]...\n"
+			       "                  [--suppressions FILE]...",
 			       &json, NULL, &catdir, &supp);
+	if (!r)
+		r = state_suppressions(&supp);
 	if (r) {
 		suppressions_free(&supp);
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
