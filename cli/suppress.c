@@ -135,9 +135,11 @@ const char *suppression_parse(const char *text, struct suppression *out, char **
 		char *frame = trimmed(p, gt ? (size_t)(gt - p) : strlen(p));
 
 		if (!*frame) {
+			bool in_path = out->nframes || gt;
+
 			free(frame);
 			suppression_free(out);
-			return out->nframes || gt ? "an empty frame pattern around '>'" :
+			return in_path ? "an empty frame pattern around '>'" :
 			       "nothing after '@' (a site or frame glob, or FRAME>FRAME...)";
 		}
 		if (!glob_ok(frame)) {
