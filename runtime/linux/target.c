@@ -17,6 +17,7 @@
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_wait.h>
 #include <linux/jiffies.h>
+#include <linux/version.h>
 #include <asm/sync_core.h>
 #include "ddv_internal.h"
 
@@ -247,12 +248,35 @@ static u32 sym_first(const struct sym_index *x, const char *name)
 	return x->n;
 }
 
-static bool in_text(const struct module_layout *l, unsigned long a, unsigned int len)
+/*
+ * A module's core or init text as [*base, *base + *size). 6.4 replaced the
+ * core and init layouts (text first, then rodata, then data) with one region
+ * per kind of memory, mod->mem[MOD_TEXT] and mod->mem[MOD_INIT_TEXT].
+ */
+static void module_text(const struct module *mod, bool init, unsigned long *base,
+			unsigned long *size)
 {
-	unsigned long base = (unsigned long)l->base;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	const struct module_memory *m = &mod->mem[init ? MOD_INIT_TEXT : MOD_TEXT];
 
-	return l->base && a >= base && a + len <= base + l->text_size;
+	*base = (unsigned long)m->base;
+	*size = m->base ? m->size : 0;
+#else
+	const struct module_layout *l = init ? &mod->init_layout : &mod->core_layout;
+
+	*base = (unsigned long)l->base;
+	*size = l->base ? l->text_size : 0;
+#endif
 }
+
+static bool in_text(const struct module *mod, bool init, unsigned long a, unsigned int len)
+{
+	unsigned long base, size;
+
+	module_text(mod, init, &base, &size);
+	return size && a >= base && a + len <= base + size;
+}
+
 
 static int rel32_to(unsigned long site, unsigned int len, void *target, s32 *rel)
 {
@@ -306,9 +330,9 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, const struct sy
 		if (k >= x->n || strcmp(x->strtab + x->syms[x->order[k]].st_name, name))
 			return why;
 		a = kallsyms_symbol_value(&x->syms[x->order[k]]) + s->func_offset;
-		if (!in_text(&mod->core_layout, a, s->len) &&
-		    (live || !in_text(&mod->init_layout, a, s->len))) {
-			why = live && in_text(&mod->init_layout, a, s->len) ?
+		if (!in_text(mod, false, a, s->len) &&
+		    (live || !in_text(mod, true, a, s->len))) {
+			why = live && in_text(mod, true, a, s->len) ?
 				DDV_REFUSE_INIT_GONE : DDV_REFUSE_OUTSIDE;
 			*found = a;
 			continue;
@@ -473,14 +497,15 @@ static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 		ret = build_ret_table(dut);
 		if (!ret) {
 			struct ddv_text_range *r = &ddv_ranges[dut->id];
-			unsigned long core = (unsigned long)mod->core_layout.base;
-			unsigned long init = (unsigned long)mod->init_layout.base;
+			unsigned long core, core_size, init, init_size;
 
+			module_text(mod, false, &core, &core_size);
+			module_text(mod, true, &init, &init_size);
 			WRITE_ONCE(r->core_lo, core);
-			WRITE_ONCE(r->core_hi, core + mod->core_layout.text_size);
+			WRITE_ONCE(r->core_hi, core + core_size);
 			if (!live) {
 				WRITE_ONCE(r->init_lo, init);
-				WRITE_ONCE(r->init_hi, init + mod->init_layout.text_size);
+				WRITE_ONCE(r->init_hi, init + init_size);
 			}
 			ret = poke_text(pokes, n, live);
 		}
