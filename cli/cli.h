@@ -297,7 +297,7 @@ void frames_free(struct frames *f);
  * Suppressions: findings to leave out, by rule id and stack, all globs:
  * RULE, RULE@FRAME (the site, "func+0xoff", or any frame of the stack:
  * "heap.leak@e1000_probe+*"), RULE@FRAME>FRAME... (frames in that order,
- * innermost first: "heap.double-free@kfree*>e1000_remove*"). A leak's site
+ * innermost first: "heap.double-free@e1000_free_*>e1000_remove*"). A leak's site
  * is its allocation site. From the command line or a file of them, one a
  * line, '#' starting a comment.
  */

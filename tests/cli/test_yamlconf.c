@@ -391,18 +391,18 @@ Test(yamlconf, suppress_patterns_kept)
 {
 	cr_assert_str_eq(plan_of("target: e1000\nsuppress:\n"
 				 "  - heap.leak@e1000_probe+*\n"
-				 "  - \" heap.double-free@kfree* > e1000_remove* \"\n"
+				 "  - \" heap.double-free@e1000_free_* > e1000_remove* \"\n"
 				 "  - ddv.hang\n"
 				 "  - \"dma.*\"\n", &cat),
 			 "ddv start\n"
 			 "ddv load e1000\n"
 			 "# ddv report --suppress 'heap.leak@e1000_probe+*'  (kept for ddv report)\n"
-			 "# ddv report --suppress 'heap.double-free@kfree* > e1000_remove*'  (kept "
+			 "# ddv report --suppress 'heap.double-free@e1000_free_* > e1000_remove*'  (kept "
 			 "for ddv report)\n"
 			 "# ddv report --suppress ddv.hang  (kept for ddv report)\n"
 			 "# ddv report --suppress 'dma.*'  (kept for ddv report)\n");
 	cr_assert_eq(conf.nsuppress, 4);
-	cr_assert_str_eq(conf.suppress[1], "heap.double-free@kfree* > e1000_remove*");
+	cr_assert_str_eq(conf.suppress[1], "heap.double-free@e1000_free_* > e1000_remove*");
 	/* A lone string is a list of one. */
 	plan_of("target: e1000\nsuppress: heap.leak\n", &cat);
 	cr_assert_eq(conf.nsuppress, 1);
