@@ -433,8 +433,9 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 		sb_json_str(sb, ev->symbol);
 	}
 	if (ev->site) {
-		/* A leak's site is where the object was created. */
-		leak = ev->msg && strstr(ev->msg->rule_id, "leak");
+		/* A leak's site is where the object was created; so is a leak scope's (PACK.scope.NAME). */
+		leak = ev->msg && (strstr(ev->msg->rule_id, "leak") ||
+				   strstr(ev->msg->rule_id, ".scope."));
 		sb_printf(sb, ",\"%s\":{\"function\":", leak ? "allocation_site" : "site");
 		sb_json_str(sb, ev->site->func);
 		sb_printf(sb, ",\"offset\":%u,\"kind\":\"%s\",\"section\":", ev->site->func_offset,

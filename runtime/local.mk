@@ -19,7 +19,8 @@ EXTRA_DIST += scripts/bench-runtime tests/runtime/bench.c tests/runtime/fuzz_log
 # --- Owner: kernel runtime.
 DDV_LINUX_SRCS = runtime/linux/Kbuild runtime/linux/ddv_internal.h runtime/linux/env_kernel.h \
 	runtime/linux/main.c runtime/linux/pack.c runtime/linux/target.c runtime/linux/objects.c \
-	runtime/linux/log.c runtime/linux/abi.c runtime/linux/stubs.S \
+	runtime/linux/log.c runtime/linux/abi.c runtime/linux/scopes.c runtime/linux/scopes.h \
+	runtime/linux/stubs.S \
 	runtime/include/ddv/runtime_msgs.h
 EXTRA_DIST += $(DDV_LINUX_SRCS) runtime/linux/README tests/vm/runtime-basic.sh \
 	tests/drivers/rt-selftest/Kbuild tests/drivers/rt-selftest/build \

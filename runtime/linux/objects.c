@@ -7,6 +7,7 @@
 #include "ddv_internal.h"
 #include "store.h"
 #include "config.h"
+#include "scopes.h"
 
 static unsigned int store_capacity = 65536;
 module_param(store_capacity, uint, 0444);
@@ -142,6 +143,8 @@ int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 
 		if (sf >= 0 && sf < DDV_MAX_FIELDS && fields)
 			ddv_inject_account(fields[sf]);
+		if (ddv_scope_counting(call->dut))
+			ddv_scope_count(call, type, 1);
 	} else if (ret == -EEXIST && old) {
 		to_obj(call, &o, old);
 	} else if (ret == -ENOSPC) {
@@ -178,6 +181,8 @@ int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *ol
 
 		if (sf >= 0 && sf < DDV_MAX_FIELDS)
 			ddv_inject_account(-(s64)o.fields[sf]);
+		if (ddv_scope_counting(call->dut) && o.owner == call->dut)
+			ddv_scope_count(call, type, -1);
 		if (old)
 			to_obj(call, &o, old);
 	}
@@ -231,9 +236,14 @@ EXPORT_SYMBOL_GPL(ddv_obj_adjust);
 
 int ddv_obj_disown(struct ddv_call *call, u16 type, u64 key)
 {
+	int ret;
+
 	if (!type_ok(call, type))
 		return -EINVAL;
-	return store_disown(&ddv_store, gtype(call, type), key);
+	ret = store_disown(&ddv_store, gtype(call, type), key);
+	if (!ret && ddv_scope_counting(call->dut))
+		ddv_scope_count(call, type, -1);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(ddv_obj_disown);
 

@@ -4,6 +4,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include "ddv_internal.h"
+#include "scopes.h"
 
 struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
 struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
@@ -53,7 +54,7 @@ static const char *pack_invalid(const struct ddv_pack *pack)
 	for (i = 0; i < pack->ntypes; i++)
 		if (pack->types[i].leak_msg >= pack->nmsgs && pack->types[i].leak_msg)
 			return "a leak message out of range";
-	return NULL;
+	return ddv_scopes_invalid(pack);
 }
 
 int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
@@ -96,6 +97,7 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	for (i = 0; i < pack->ntypes; i++)
 		ddv_types[tbase + i] = pack;
 	ddv_store_pack_types(pack);
+	ddv_scopes_register(pack);
 	WRITE_ONCE(ddv_packs[id], pack);
 	pr_info("ddv: pack %s %s registered: id %d, %u functions from %d, %u types from %d\n",
 		pack->name, pack->version ? pack->version : "", id, pack->nfuncs, fbase,
@@ -122,6 +124,7 @@ void ddv_unregister_pack(struct ddv_pack *pack)
 		return;
 	}
 	WRITE_ONCE(ddv_packs[pack->pack_id], NULL);
+	ddv_scopes_unregister(pack);
 	for (i = 0; i < pack->nfuncs; i++)
 		WRITE_ONCE(ddv_funcs[pack->func_base + i].pack, NULL);
 	ddv_store_forget_types(pack->type_base, pack->ntypes);

@@ -20,6 +20,7 @@
 #include <linux/version.h>
 #include <asm/sync_core.h>
 #include "ddv_internal.h"
+#include "scopes.h"
 
 static unsigned int hang_seconds = 20;
 module_param(hang_seconds, uint, 0644);
@@ -276,7 +277,6 @@ static bool in_text(const struct module *mod, bool init, unsigned long a, unsign
 	module_text(mod, init, &base, &size);
 	return size && a >= base && a + len <= base + size;
 }
-
 
 static int rel32_to(unsigned long site, unsigned int len, void *target, s32 *rel)
 {
@@ -627,6 +627,7 @@ static void drain(struct ddv_dut *dut)
 static void dut_free(struct ddv_dut *dut)
 {
 	cancel_delayed_work_sync(&dut->hang_work);
+	ddv_scopes_reset(dut);
 	clear_tables(dut);
 	free_ret_table(dut);
 	put_refs(dut);
@@ -682,7 +683,7 @@ static void dut_going(struct ddv_dut *dut)
 	bool failed_init = dut->state == DDV_DUT_COMING;
 
 	WRITE_ONCE(dut->state, DDV_DUT_ARMED);
-	WRITE_ONCE(dut->scope, 0);
+	ddv_scopes_reset(dut);
 	cancel_delayed_work_sync(&dut->hang_work);
 	if (failed_init)
 		ddv_log_rt(DDV_RT_INIT_FAILED, 1, (u64)dut->id);
@@ -981,12 +982,15 @@ long ddv_op_leak_check(u64 id)
 
 /*
  * DDV_OP_SCOPE: begin stamps a new scope id on the objects the driver creates
- * from now; end reports those still live. One scope per driver at a time.
+ * from now; end reports those still live. One user scope per driver at a
+ * time; rule scopes (scopes.c) may nest in it and it in them.
  */
 long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out)
 {
 	struct ddv_dut *dut;
+	unsigned int leaks;
 	long ret = 0;
+	u16 scope;
 
 	if (cmd->nargs < 2 || cmd->arg[0] > 1 || !cmd->arg[1] || cmd->arg[1] >= DDV_MAX_DUTS)
 		return -EINVAL;
@@ -995,23 +999,17 @@ long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out)
 	if (dut->state == DDV_DUT_FREE) {
 		ret = -ENOENT;
 	} else if (cmd->arg[0]) {
-		if (dut->scope) {
-			ret = -EBUSY;
-		} else {
-			/* Ids wrap after 65535 scopes; 0 means "none". */
-			dut->last_scope = dut->last_scope == U16_MAX ? 1 : dut->last_scope + 1;
-			WRITE_ONCE(dut->scope, dut->last_scope);
-			ddv_log_rt(DDV_RT_SCOPE_BEGIN, 2, (u64)dut->id, (u64)dut->scope);
-			out->out[0] = dut->scope;
+		ret = ddv_scope_user_begin(dut, &scope);
+		if (!ret) {
+			ddv_log_rt(DDV_RT_SCOPE_BEGIN, 2, (u64)dut->id, (u64)scope);
+			out->out[0] = scope;
 		}
-	} else if (!dut->scope) {
-		ret = -ENOENT;
 	} else {
-		u16 scope = dut->scope;
-
-		WRITE_ONCE(dut->scope, 0);
-		out->out[0] = ddv_store_sweep_scope(dut, scope, true, false);
-		ddv_log_rt(DDV_RT_SCOPE_END, 3, (u64)dut->id, (u64)scope, out->out[0]);
+		ret = ddv_scope_user_end(dut, &scope, &leaks);
+		if (!ret) {
+			out->out[0] = leaks;
+			ddv_log_rt(DDV_RT_SCOPE_END, 3, (u64)dut->id, (u64)scope, (u64)leaks);
+		}
 	}
 	mutex_unlock(&ddv_mutex);
 	return ret;
