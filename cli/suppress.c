@@ -16,26 +16,56 @@ static size_t frame_name_len(const char *frame)
 	return mod ? (size_t)(mod - frame) : strlen(frame);
 }
 
+/* The module a frame's name ends in ("func+0x1 [mod]" -> "mod", length in *len), or NULL. */
+static const char *frame_module(const char *frame, size_t *len)
+{
+	const char *mod = strstr(frame, " [");
+
+	if (!mod)
+		return NULL;
+	mod += 2;
+	*len = strcspn(mod, "]");
+	return mod;
+}
+
+static bool frame_in_module(const char *frame, const char *module)
+{
+	size_t len;
+	const char *mod = frame_module(frame, &len);
+
+	return mod && module && len == strlen(module) && !strncmp(mod, module, len);
+}
+
 /*
  * The frames of a finding, innermost first, as suppressions and groups see
- * them: named from kallsyms; frame 0 of a plain call site is the return
- * address right after that call, so the site names it even when the driver
- * is gone (a campaign judges a load after its unload). Other frames that
- * nothing names are "?" in the key: their address changes with every load.
+ * them, named from kallsyms. A campaign judges a load after its unload, when
+ * the driver's frames are no longer there to name: frame 0 of a plain call
+ * site is the return address right after that call, so the site names it
+ * (unless the runtime's own frame stands there: the stack was taken without
+ * finding the driver's frame). For the key, frames that nothing names, or
+ * that name another module than the driver's, are "?": the driver's next
+ * load lies elsewhere, and its gone text may lie right past another
+ * module's last symbol (the pack's), which would name it wrongly.
  */
 void event_frames(const struct event *ev, struct frames *f)
 {
 	memset(f, 0, sizeof(*f));
 	for (unsigned int i = 0; i < ev->nstack && i < EVENT_MAX_FRAMES; i++) {
 		struct strbuf sb = { 0 };
+		bool named = ksym_name(ev->stack[i], &sb);
 
-		if (ksym_name(ev->stack[i], &sb)) {
-			f->known[i] = true;
-		} else if (!i && ev->site && ev->site->opcode == 0xe8 && ev->module) {
+		if (!i && ev->site && ev->site->opcode == 0xe8 && ev->module &&
+		    !(named && frame_in_module(sb.s, "ddv"))) {
 			/* e8 rel32: five bytes, the return address follows them. */
+			sb.len = 0;
 			sb_printf(&sb, "%s+%#x [%s]", ev->site->func, ev->site->func_offset + 5,
 				  ev->module);
 			f->known[i] = true;
+		} else if (named) {
+			size_t len;
+
+			f->known[i] = !frame_module(sb.s, &len) || !ev->module ||
+				      frame_in_module(sb.s, ev->module);
 		} else {
 			sb_printf(&sb, "%#" PRIx64, ev->stack[i]);
 		}

@@ -650,3 +650,32 @@ Test(decode, frame_zero_named_by_its_call_site)
 			       "e1000_probe+0x3bf [e1000] > 0xffffffffc0310000 > _stext+0x10");
 	sb_free(&sb);
 }
+
+/*
+ * A gone driver's text may lie right past another module's last symbol: a
+ * frame named in another module is "?" in the key; frame 0 in ddv itself (the
+ * driver's frame was not found) stays ddv's.
+ */
+Test(decode, frames_of_other_modules_not_keyed)
+{
+	struct strbuf sb = { 0 };
+	u64 args[2] = { 64, 0 };
+	u64 past_pack[6] = { 0xffffffffc0400100ULL, 0xffffffffc0400200ULL, 0xffffffff80000010ULL,
+			     0, 0, 0 };
+	u64 in_ddv[6] = { 0xffffffffc0500010ULL, 0xffffffffc0123520ULL, 0, 0, 0, 0 };
+
+	log_rec(1, 1, 1, args);
+	log_at(1, 0, 0);
+	log_rec(0, RT_STACK, 6, past_pack);
+	log_rec(1, 1, 1, args);
+	log_at(1, 0, 0);
+	log_rec(0, RT_STACK, 6, in_ddv);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, frames_collect, &sb);
+	cr_expect_str_eq(sb.s, "e1000_probe+0x3bf [e1000] > ? > _stext+0x10|"
+			       "e1000_probe+0x3bf [e1000] > ddv_linux_wrap_kfree+0x200 [ddv_linux] > "
+			       "_stext+0x10"
+			       "? > e1000_probe+0x20 [e1000]|"
+			       "driver_stack+0x10 [ddv] > e1000_probe+0x20 [e1000]");
+	sb_free(&sb);
+}
