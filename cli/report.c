@@ -239,6 +239,23 @@ void report_summary(struct report *rep, const struct decoder *dec)
 			  rep->findings, rep->errors, rep->warnings, rep->injected, dec->records,
 			  dec->dropped, dec->garbage, dec->unknown, rep->ngroups_total,
 			  rep->suppressed);
+		/* Each pattern's count goes before the summary's two closing braces. */
+		if (rep->supp && rep->supp->n) {
+			rep->out.len -= 3;
+			sb_puts(&rep->out, ",\"suppressions\":[");
+			for (unsigned int i = 0; i < rep->supp->n; i++) {
+				const struct suppression *one = &rep->supp->v[i];
+
+				sb_puts(&rep->out, i ? ",{\"pattern\":" : "{\"pattern\":");
+				sb_json_str(&rep->out, one->text);
+				if (one->origin) {
+					sb_puts(&rep->out, ",\"origin\":");
+					sb_json_str(&rep->out, one->origin);
+				}
+				sb_printf(&rep->out, ",\"findings\":%u}", one->hits);
+			}
+			sb_puts(&rep->out, "]}}\n");
+		}
 		return;
 	}
 	/* Never silent: each suppression that took findings says how many. */
