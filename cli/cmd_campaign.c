@@ -41,8 +41,11 @@
 #define DEFAULT_MAX_LOADS 100000
 #define DEFAULT_BOOTS 50
 #define GUEST_JOURNAL "/root/campaign.journal"
-/* Records of a recording load: 10,000 traced calls with stacks fit many times. */
-#define GUEST_RING_BYTES "16777216"
+/*
+ * What to suggest when a recording lost records: the runtime's default ring
+ * (4 MiB per CPU) holds about 40,000 traced calls with their stacks.
+ */
+#define LARGER_RING "16M"
 
 struct campaign {
 	const char *driver;	/* as given: a name or a .ko path */
@@ -476,8 +479,8 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 		 */
 		ddv_warn("campaign: the recording load lost %llu log records: no loop pruning, "
 			 "every fallible call is failed in turn (start the runtime with a larger "
-			 "ring for pruning: ddv start log_ring_bytes=%s)",
-			 (unsigned long long)r.dropped, GUEST_RING_BYTES);
+			 "ring for pruning: ddv stop; ddv start --log-size %s)",
+			 (unsigned long long)r.dropped, LARGER_RING);
 		journal_add(c, "recording %u", *extra_loads);
 		journal_add(c, "sequential");
 		for (size_t i = 0; i < r.ncalls; i++) {
@@ -1139,7 +1142,7 @@ static int campaign_vm(struct campaign *c, bool resume, int argc, char **argv, i
 		for (int a = 0; a < nvm_args; a++)
 			args[i++] = vm_args[a];
 		args[i++] = "--";
-		args[i++] = "ddv start log_ring_bytes=" GUEST_RING_BYTES;
+		args[i++] = "ddv start";
 		args[i++] = cmd.s;
 		vm_status = run_self(args, -1);
 		fd = open(c->journal_path, O_WRONLY | O_APPEND | O_CREAT, 0644);

@@ -12,6 +12,30 @@
 
 #define MAX_DUT_IDS 64
 
+/*
+ * "PREFIX4096 KiB per CPU x 2": the ring the runtime took (its parameter,
+ * as sized at load); false, printing nothing, when sysfs does not say.
+ */
+bool print_log_ring(const char *prefix)
+{
+	const char *dir = getenv("DDV_SYSFS_MODULE");
+	char *path = xasprintf("%s/parameters/log_ring_bytes",
+			       dir && *dir ? dir : "/sys/module/ddv");
+	unsigned long long bytes;
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	char *text = NULL;
+	bool known;
+	size_t size;
+
+	known = !read_whole_file(path, (void **)&text, &size) &&
+		sscanf(text, "%llu", &bytes) == 1 && bytes;
+	if (known)
+		printf("%s%llu KiB per CPU x %ld", prefix, bytes >> 10, cpus > 0 ? cpus : 1);
+	free(text);
+	free(path);
+	return known;
+}
+
 static void print_status(const char *who, const struct ddv_status *st)
 {
 	printf("%s:\n", who);
@@ -29,7 +53,8 @@ static void print_status(const char *who, const struct ddv_status *st)
 	printf("  store drops      %llu%s\n", (unsigned long long)st->store_drops,
 	       st->store_drops ? "  (objects not tracked: findings about them are missing)" : "");
 	printf("  log drops        %llu%s\n", (unsigned long long)st->log_drops,
-	       st->log_drops ? "  (records lost: findings may be missing)" : "");
+	       st->log_drops ? "  (records lost: findings may be missing; a larger ring: "
+	       "ddv stop, ddv start --log-size SIZE)" : "");
 }
 
 /*
@@ -98,6 +123,8 @@ int cmd_status(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	print_status("runtime", &st);
+	if (print_log_ring("  log ring         "))
+		printf("\n");
 	/* Each driver under test: the latest site table kept for its id names it. */
 	for (unsigned int dut = 1; dut < MAX_DUT_IDS; dut++) {
 		struct site_table t;
