@@ -197,9 +197,9 @@ static void refused(struct ddv_call *call, struct dut_scopes *ds)
 	u64 n = atomic64_inc_return(&ds->refused);
 
 	if (is_power_of_2(n))
-		ddv_log_at(0, DDV_RT_SCOPE_REFUSED, 3, (u64[]){ call->dut, SCOPES_OPEN, n },
-			   call->dut, ddv_call_site(call), call->pack->func_base + call->func,
-			   call->ret_ip, false);
+		ddv_log(0, DDV_RT_SCOPE_REFUSED, 5,
+			(u64[]){ call->dut, ddv_call_site(call), call->pack->func_base + call->func,
+				 SCOPES_OPEN, n });
 }
 
 /*
@@ -269,9 +269,9 @@ void ddv_scope_enter(struct ddv_call *call, u32 id)
 		if (!closed.pack || closed.excess <= 0)
 			continue;
 		named = report_scope(dut, &closed, last);
-		ddv_log_at(0, DDV_RT_SCOPE_LEAKS, 4,
-			   (u64[]){ call->dut, closed.gtype, closed.excess, named },
-			   call->dut, ddv_call_site(call), id, call->ret_ip, false);
+		ddv_log(0, DDV_RT_SCOPE_UNBALANCED, 6,
+			(u64[]){ call->dut, ddv_call_site(call), id, closed.gtype, closed.excess,
+				 named });
 	}
 }
 

@@ -27,10 +27,29 @@ scope_pack_build() {
 	return 1
 }
 
+# scope_note_is OFFSETS: the log has one ddv.scope-unbalanced note, as the leaky load
+# makes it, at a mutex_unlock site of init (OFFSETS: a JSON array).
+scope_note_is() {
+	jq -s -e --argjson offs "$1" '[.[] | select(.rule == "ddv.scope-unbalanced")] |
+		length == 1 and .[0].args.excess == 1 and .[0].args.named == 1 and
+		.[0].driver == "scope_leak" and .[0].symbol == "mutex_unlock" and
+		.[0].site.function == "scope_leak_init" and
+		(.[0].site.offset as $o | $offs | index($o) != null)' \
+		"$vm_out/log.json" >/dev/null && return 0
+	echo "--- $vm_name: the log without that note:" >&2
+	cat "$vm_out/log.json" >&2
+	return 1
+}
+
 if ddv_pieces && fixture_build && scope_pack_build; then
 	# The third kmalloc_trace call of scope_leak_init allocates the scratch block.
-	leak_site=$("$ddv_cli" sites "$fixture_ko/scope_leak.ko" --catalog "$pack_dir" |
-		awk '$3 == "kmalloc_trace" && ++n == 3 { print $1; exit }')
+	sites=$("$ddv_cli" sites "$fixture_ko/scope_leak.ko" --catalog "$pack_dir")
+	leak_site=$(awk '$3 == "kmalloc_trace" && ++n == 3 { print $1; exit }' <<<"$sites")
+	# The unlocks of init (which one ends the second section is the compiler's layout).
+	unlock_offsets=
+	for at in $(awk '$3 == "mutex_unlock" && $1 ~ /^scope_leak_init\+/ { print $1 }' <<<"$sites"); do
+		unlock_offsets=${unlock_offsets:+$unlock_offsets,}$((${at#*+}))
+	done
 	job=$vm_work/scope.job
 	{
 		echo ". /root/guest-lib.sh"
@@ -40,6 +59,14 @@ if ddv_pieces && fixture_build && scope_pack_build; then
 		echo "$fixture_guest_session"
 		echo "session scope_leak scope_leak ok"
 		echo "session scope_leak_clean scope_leak_clean ok"
+		# The log has the scope's closing note too (a note is no finding).
+		cat <<'GUEST'
+check "log: ddv start" ddv start
+check "log: ddv load scope_leak" ddv load scope_leak
+ddv log --json >/out/log.json 2>&1
+check "log: ddv unload scope_leak" ddv unload scope_leak
+check "log: ddv stop" ddv stop
+GUEST
 		echo "guest_done"
 	} >"$job"
 	# shellcheck disable=SC2046 # one option or path per line, none with blanks
@@ -62,6 +89,10 @@ if ddv_pieces && fixture_build && scope_pack_build; then
 
 	fixture_use scope_leak_clean
 	fixture_expect_clean scope_leak_clean
+
+	# ddv.scope-unbalanced: the count is up by one, one object named, at the unlock.
+	check_host "log: ddv.scope-unbalanced says excess 1, 1 named, at an unlock of init" \
+		scope_note_is "[$unlock_offsets]"
 else
 	[ -n "${ddv_missing:-}" ] && fail "$vm_name: ddv is built" "missing:$ddv_missing"
 fi
