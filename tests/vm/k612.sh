@@ -10,11 +10,14 @@
 #               refused (6.12's module text, kmalloc's *_noprof symbols, skb frees...);
 #   e1000 nth:  the 4th fallible call of the load fails; the driver unwinds; no finding;
 #   dma_size, timer_reinit: their rule and only it; the clean twins: nothing.
+#
+# scripts/test-vm fetches the kernel named here before the scenarios start:
+# vm-kernel: 6.12.107+deb12-amd64
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
 
-kver=${DDV_K612_KVER:-6.12.107+deb12-amd64}
+kver=${DDV_K612_KVER:-$(sed -n 's/^# vm-kernel: *//p' "$0")}
 kdir=/usr/src/linux-headers-$kver
 k612=$vm_build/k612
 [ -d "$vm_build" ] && [ -w "$vm_build" ] || k612=$vm_work/k612
