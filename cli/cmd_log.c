@@ -19,13 +19,24 @@ struct view {
 	bool json;
 };
 
-/* Drains the runtime (when it is there) and readies a decoder over the state. */
-static void view_open(struct view *v, const char *catdir, bool json)
+/*
+ * Drains the runtime (when it is there) and readies a decoder over the state.
+ * Returns 0, or -errno when the runtime is there but refuses this user: its
+ * records would be missing, so nothing is shown rather than part.
+ */
+static int view_open(struct view *v, const char *catdir, bool json)
 {
 	const char *dev = getenv("DDV_DEVICE");
 	int fd;
 
 	fd = open(dev && *dev ? dev : DDV_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		int err = errno;
+
+		ddv_error(err, "%s: the runtime's log is for root (CAP_SYS_ADMIN)",
+			  dev && *dev ? dev : DDV_DEVICE);
+		return -err;
+	}
 	if (fd >= 0) {
 		state_save_tables(fd);
 		drain_log(fd);
@@ -47,6 +58,7 @@ static void view_open(struct view *v, const char *catdir, bool json)
 	}
 	decoder_init(&v->dec, &v->cat, &v->rt, true);
 	v->json = json;
+	return 0;
 }
 
 static void view_close(struct view *v)
@@ -190,7 +202,8 @@ int cmd_log(int argc, char **argv)
 			       &follow_flag, &catdir, NULL);
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
-	view_open(&v, catdir, json);
+	if (view_open(&v, catdir, json))
+		return EXIT_ERROR;
 	if (state_read_records(&data, &size)) {
 		ddv_error(errno, "reading the kept records");
 		view_close(&v);
@@ -230,7 +243,10 @@ int cmd_report(int argc, char **argv)
 	}
 	if (supp.n)
 		rep.supp = &supp;
-	view_open(&v, catdir, json);
+	if (view_open(&v, catdir, json)) {
+		suppressions_free(&supp);
+		return EXIT_ERROR;
+	}
 	rep.json = json;
 	if (state_read_records(&data, &size)) {
 		ddv_error(errno, "reading the kept records");

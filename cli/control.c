@@ -45,6 +45,8 @@ int ctl_open(void)
 
 		if (err == ENOENT)
 			ddv_error(err, "%s (is the runtime loaded? run 'ddv start')", dev);
+		else if (err == EACCES || err == EPERM)
+			ddv_error(err, "%s: the runtime's control is for root (CAP_SYS_ADMIN)", dev);
 		else
 			ddv_error(err, "%s", dev);
 		return -err;
