@@ -278,6 +278,32 @@ static bool in_text(const struct module *mod, bool init, unsigned long a, unsign
 	return size && a >= base && a + len <= base + size;
 }
 
+/*
+ * Call-depth tracking (6.2+, active with retbleed=stuff on affected Intel
+ * CPUs) rewrites a module's direct calls to core-kernel functions, when the
+ * module loads, to call the accounting thunk that the kernel writes into the
+ * callee's padding, a few bytes before its entry. Such a site still calls the
+ * API: accept a target up to the padding's size in front of it (never for
+ * jmp/jcc, which the kernel does not rewrite). The wrapper is then entered
+ * without the accounting; its return, through the depth-tracking return
+ * thunk, makes the kernel refill the return stack buffer sooner, never later.
+ */
+#if (defined(CONFIG_MITIGATION_CALL_DEPTH_TRACKING) || defined(CONFIG_CALL_DEPTH_TRACKING)) && \
+	defined(CONFIG_FUNCTION_PADDING_BYTES)
+#define DDV_CALL_THUNK_MAX CONFIG_FUNCTION_PADDING_BYTES
+#else
+#define DDV_CALL_THUNK_MAX 0
+#endif
+
+static bool calls_api(u8 opcode, unsigned long target, const void *api)
+{
+	unsigned long entry = (unsigned long)api;
+
+	if (target == entry)
+		return true;
+	return opcode == 0xe8 && target < entry && entry - target <= DDV_CALL_THUNK_MAX;
+}
+
 static int rel32_to(unsigned long site, unsigned int len, void *target, s32 *rel)
 {
 	s64 d = (s64)((unsigned long)target - (site + len));
@@ -344,7 +370,7 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, const struct sy
 			continue;
 		}
 		memcpy(&rel, p + oplen, sizeof(rel));
-		if (a + s->len + (long)rel != (unsigned long)f->original) {
+		if (!calls_api(s->opcode, a + s->len + (long)rel, f->original)) {
 			why = DDV_REFUSE_TARGET;
 			*found = a + s->len + (long)rel;
 			continue;
@@ -352,7 +378,8 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, const struct sy
 		break;
 	}
 	s->addr = a;
-	s->original = f->original;
+	/* Restored as found: the API, or its call-depth accounting thunk. */
+	s->original = (void *)(a + s->len + (long)rel);
 	s->target = f->wrapper;
 	s->stub = -1;
 	if (s->opcode != 0xe8 && f->nargs <= 6) {

@@ -10,6 +10,9 @@
 #               refused (6.12's module text, kmalloc's *_noprof symbols, skb frees...);
 #   e1000 nth:  the 4th fallible call of the load fails; the driver unwinds; no finding;
 #   dma_size, timer_reinit: their rule and only it; the clean twins: nothing.
+# A second VM turns call-depth tracking on (a Skylake CPU model, retbleed=stuff): the
+# kernel rewrites the driver's calls to the APIs' accounting thunks when it loads; ddv
+# must redirect those sites too (none refused), at load and by a live attach.
 #
 # scripts/test-vm fetches the kernel named here before the scenarios start:
 # vm-kernel: 6.12.107+deb12-amd64
@@ -173,8 +176,64 @@ expect_status "k612: the job ran" 0
 expect_kernel_sound "k612: the console shows no splat"
 [ "$vm_status" = 0 ] || vm_show_log 80
 echo "k612: the VM took $vm_elapsed s" >&2
+# vm_job reuses vm_out: keep the first VM's reports for the fixtures' cases below.
+fixture_out=$vm_out
+
+# Call-depth tracking on: every direct call of the driver into the kernel goes through
+# the callee's accounting thunk (the callee's address - 9).
+cat >"$vm_work/stuff.job" <<'EOF'
+. /root/guest-lib.sh
+. /root/guest-e1000.sh
+mkdir -p /out/stuff
+check "the kernel tracks call depth (RETBleed: Mitigation: Stuffing)" \
+	sh -c 'dmesg | grep -q "RETBleed: Mitigation: Stuffing"'
+check "ddv start" ddv start
+check "ddv load e1000" ddv load e1000
+check "eth0 appears, bound to e1000" wait_for 10 bound_to_e1000
+check "ip link set eth0 up" ip link set eth0 up
+check "eth0 gets a carrier" wait_for 20 carrier
+ip addr add 10.0.2.15/24 dev eth0
+check "ping the gateway through e1000" ping -c 3 -W 3 10.0.2.2
+ip link set eth0 down
+ddv status >/out/stuff/status.txt 2>&1
+cat /out/stuff/status.txt
+check "the thunked call sites redirected, none refused" status_sound /out/stuff/status.txt
+check "ddv unload e1000" ddv unload e1000
+ddv report --json >/out/stuff/report.json 2>&1
+cat /out/stuff/report.json
+check "ddv report: zero findings, nothing lost" report_clean /out/stuff/report.json
+check "ddv stop" ddv stop
+# Live attach patches the running driver's core text on both CPUs.
+check "attach: modprobe e1000" modprobe e1000
+check "attach: eth0 appears" wait_for 10 bound_to_e1000
+ip link set eth0 up
+check "attach: ddv start" ddv start
+check "attach: ddv attach e1000" ddv attach e1000
+check "attach: eth0 gets a carrier" wait_for 20 carrier
+ip addr add 10.0.2.15/24 dev eth0
+check "attach: ping through the attached e1000" ping -c 3 -W 3 10.0.2.2
+ddv status >/out/stuff/attach-status.txt 2>&1
+cat /out/stuff/attach-status.txt
+check "attach: core call sites redirected, none refused" status_sound /out/stuff/attach-status.txt
+check "attach: ddv unload e1000" ddv unload e1000
+ddv report --json >/out/stuff/attach.json 2>&1
+cat /out/stuff/attach.json
+check "attach: zero findings, nothing lost" report_clean /out/stuff/attach.json
+check "attach: ddv stop" ddv stop
+check "no warning or oops" kernel_sound
+guest_done
+EOF
+vm_job stuff --kver "$kver" --smp 2 --timeout 240 --nic e1000 --cpu Skylake-Client \
+	--append "retbleed=stuff spectre_v2=retpoline" "${ddv_opts[@]}" \
+	--add "$vm_work/guest-e1000.sh:/root/guest-e1000.sh" --script "$vm_work/stuff.job"
+expect_status "stuff: the job ran" 0
+expect_kernel_sound "stuff: the console shows no splat"
+[ "$vm_status" = 0 ] || vm_show_log 80
+echo "k612: the call-depth tracking VM took $vm_elapsed s" >&2
+
 
 # The fixtures' findings, judged on the host as the 6.1 scenarios judge them.
+vm_out=$fixture_out
 fixture_use dma_size
 fixture_expect_rule dma_size dma.free-size
 site=$(fixture_site dma_size dma_free_attrs)
