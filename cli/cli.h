@@ -276,9 +276,16 @@ int decode_stream(struct decoder *dec, const void *buf, size_t len, event_fn fn,
 void decode_flush(struct decoder *dec, event_fn fn, void *data);
 int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data);
 
-/* ksyms.c: kernel addresses by name (/proc/kallsyms). */
+/* ksyms.c: kernel addresses by name (/proc/kallsyms, and modsyms.c for a driver under test). */
 bool ksym_name(uint64_t addr, struct strbuf *sb);
+bool ksym_name_kallsyms(uint64_t addr, struct strbuf *sb);
 bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi);
+
+/* modsyms.c: a driver's frames named from its own .ko's symbols, also after it is gone. */
+int modsyms_save(const void *image, size_t size, const char *module);
+void modsyms_enter(const struct decoder *dec, const struct event *ev);
+void modsyms_leave(void);
+bool modsyms_name(uint64_t addr, struct strbuf *sb);
 
 /* suppress.c: what findings are left out, and the stacks they are judged by. */
 

@@ -487,13 +487,21 @@ static struct event *pending_of(struct decoder *dec, unsigned int cpu)
 	return &dec->pending[cpu];
 }
 
+/* Hands ev to fn with its load's placement of the driver's symbols in force (modsyms.c). */
+static void deliver(struct decoder *dec, struct event *ev, event_fn fn, void *data)
+{
+	modsyms_enter(dec, ev);
+	fn(dec, ev, data);
+	modsyms_leave();
+}
+
 static void emit_pending(struct decoder *dec, struct event *p, event_fn fn, void *data)
 {
 	if (p && p->nargs != ~0u) {
 		struct event ev = *p;
 
 		p->nargs = ~0u;
-		fn(dec, &ev, data);
+		deliver(dec, &ev, fn, data);
 	}
 }
 
@@ -532,7 +540,7 @@ static void take_record(struct decoder *dec, const struct ddv_logrec *rec, event
 	if (p && wants_context(&ev))
 		*p = ev;
 	else
-		fn(dec, &ev, data);
+		deliver(dec, &ev, fn, data);
 }
 
 /*
