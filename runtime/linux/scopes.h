@@ -17,17 +17,25 @@ extern u8 ddv_rule_scopes_open[DDV_MAX_DUTS];
 
 /*
  * Is global function id the begin or the end of a pack's leak scope? While
- * no pack declares a scope (the shipped packs) one load; else one more.
+ * no pack declares a scope (the shipped packs) one compare with memory and
+ * a branch: ddv_scope_boundaries is read plainly (no READ_ONCE) so that the
+ * compiler may compare it in memory; it changes only while a pack registers
+ * or goes, and a stale value matters only to that pack's own functions,
+ * which no driver calls yet or any more.
  */
 static __always_inline bool ddv_scope_boundary(u32 id)
 {
-	return unlikely(READ_ONCE(ddv_scope_boundaries)) && READ_ONCE(ddv_scope_role[id]);
+	return unlikely(ddv_scope_boundaries) && READ_ONCE(ddv_scope_role[id]);
 }
 
-/* Do creates and destroys of dut's objects count for an open rule scope? */
+/*
+ * Do creates and destroys of dut's objects count for an open rule scope?
+ * While no pack declares a scope, one compare with memory and a branch
+ * (and no scope can be open).
+ */
 static __always_inline bool ddv_scope_counting(u16 dut)
 {
-	return unlikely(READ_ONCE(ddv_rule_scopes_open[dut]));
+	return unlikely(ddv_scope_boundaries) && READ_ONCE(ddv_rule_scopes_open[dut]);
 }
 
 /* Hooks: abi.c (ddv_call_enter, __ddv_call_exit), objects.c (create, destroy, disown). */
