@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* scopes.c: leak scopes: the packs' rule-defined ones around their calls, and the user's (DDV_OP_SCOPE). */
 #include <linux/kernel.h>
-#include <linux/err.h>
 #include <linux/log2.h>
 #include <linux/spinlock.h>
 #include "ddv_internal.h"
 #include "scopes.h"
+#include "scope_table.h"
 
 /*
- * How it works. Every scope open for a driver, the user's and the rules',
- * has an id from one sequence per driver (dut->last_scope, 1..65535, then
- * 1 again). New objects carry the id of the newest open scope in bits
- * 48-63 of their site (dut->scope, read by objects.c), so an object made
- * while scope S was open carries an id in [S, the last id given]: ids only
- * grow while S is open, whatever scopes begin or end meanwhile. A scope's
- * end therefore names the objects it made by that range, nested and
- * overlapping scopes included.
+ * How it works. The table of each driver's open scopes (core/scope_table.h) gives
+ * the scopes their ids and new objects their stamp (dut->scope, which
+ * objects.c puts in bits 48-63 of an object's site); the objects a scope
+ * made are those whose stamp lies in [its id, the last id given], nested
+ * and overlapping scopes included.
  *
  * A rule scope (struct ddv_scope_desc) also counts, from the successful
  * return of its begin function to the call of its end function, the
@@ -29,26 +26,14 @@ u16 ddv_scope_boundaries;
 u8 ddv_scope_role[DDV_MAX_FUNCS];
 u8 ddv_rule_scopes_open[DDV_MAX_DUTS];
 
-/* Scopes open at once per driver; a begin past it is refused and reported. */
-#define SCOPES_OPEN 8
-
 /* The site's bits, as objects.c packs them (call_site()). */
 #define SITE_ID(site) ((u32)(site))
 #define SITE_FUNC(site) ((u32)((site) >> 32) & 0xffff)
 #define SITE_SCOPE(site) ((u16)((site) >> 48))
 
-struct open_scope {
-	const struct ddv_pack *pack;		/* NULL: the user's scope */
-	const struct ddv_scope_desc *desc;
-	long excess;				/* the driver's objects of gtype: now - at begin */
-	u16 id;
-	u16 gtype;
-};
-
 struct dut_scopes {
 	spinlock_t lock;			/* any context: wrappers open and close scopes */
-	unsigned int nopen;
-	struct open_scope open[SCOPES_OPEN];	/* in the order they began */
+	struct scope_table table;
 	atomic64_t refused;
 };
 
@@ -56,54 +41,17 @@ static struct dut_scopes dut_scopes[DDV_MAX_DUTS] = {
 	[0 ... DDV_MAX_DUTS - 1] = { .lock = __SPIN_LOCK_UNLOCKED(dut_scopes.lock) },
 };
 
-/* Under ds->lock: the stamp of new objects and the counting gate follow the open scopes. */
+static inline struct dut_scopes *scopes_of(const struct ddv_dut *dut)
+{
+	return &dut_scopes[dut - ddv_duts];
+}
+
+/* Under ds->lock, after any change: the stamp of new objects and the counting gate follow. */
 static void restamp(struct ddv_dut *dut, struct dut_scopes *ds)
 {
-	unsigned int i, rules = 0;
-
-	for (i = 0; i < ds->nopen; i++)
-		rules += ds->open[i].pack != NULL;
-	WRITE_ONCE(ddv_rule_scopes_open[dut - ddv_duts], rules);
-	WRITE_ONCE(dut->scope, ds->nopen ? ds->open[ds->nopen - 1].id : 0);
-}
-
-/* Under ds->lock: a new scope, newest of all; its id, or 0 when SCOPES_OPEN are open. */
-static u16 open_locked(struct ddv_dut *dut, struct dut_scopes *ds, const struct ddv_pack *pack,
-		       const struct ddv_scope_desc *desc)
-{
-	struct open_scope *o;
-	u16 id;
-
-	if (ds->nopen == SCOPES_OPEN)
-		return 0;
-	/* Ids wrap after 65535 scopes; 0 means "none". */
-	id = dut->last_scope == U16_MAX ? 1 : dut->last_scope + 1;
-	WRITE_ONCE(dut->last_scope, id);
-	o = &ds->open[ds->nopen++];
-	o->pack = pack;
-	o->desc = desc;
-	o->excess = 0;
-	o->id = id;
-	o->gtype = pack ? pack->type_base + desc->type : 0;
-	restamp(dut, ds);
-	return id;
-}
-
-/* Under ds->lock: closes open scope i; *closed receives it, *last the last id given. */
-static void close_locked(struct ddv_dut *dut, struct dut_scopes *ds, unsigned int i,
-			 struct open_scope *closed, u16 *last)
-{
-	*closed = ds->open[i];
-	*last = dut->last_scope;
-	memmove(&ds->open[i], &ds->open[i + 1], (ds->nopen - i - 1) * sizeof(ds->open[0]));
-	ds->nopen--;
-	restamp(dut, ds);
-}
-
-/* Was an object stamped with stamp made while the scope that got id first was open? */
-static bool stamp_in(u16 stamp, u16 first, u16 last)
-{
-	return stamp && (u16)(stamp - first) <= (u16)(last - first);
+	WRITE_ONCE(ddv_rule_scopes_open[dut - ddv_duts], ds->table.nrules);
+	WRITE_ONCE(dut->last_scope, ds->table.last);
+	WRITE_ONCE(dut->scope, scope_stamp(&ds->table));
 }
 
 /* The user's scope: its type's leak message with the key and fields, as at unload. */
@@ -130,17 +78,20 @@ static void report_type_leak(struct ddv_dut *dut, const struct store_obj *o)
 		   SITE_FUNC(o->site), 0, false);
 }
 
+
 /*
  * Reports every object dut owns that was made while scope s was open (ids
- * first..last), each followed by ddv.at naming its allocation site. A rule
+ * s->id..last), each followed by ddv.at naming its allocation site. A rule
  * scope's objects (of its type only) get the scope's message; the user's
  * (any type that has a leak message) their type's. Returns how many.
  */
-static unsigned int report_scope(struct ddv_dut *dut, const struct open_scope *s, u16 last)
+static unsigned int report_scope(struct ddv_dut *dut, const struct scope_open *s, u16 last)
 {
+	const struct ddv_pack *rule_pack = s->owner;
+	const struct ddv_scope_desc *rule = s->rule;
 	struct store_filter f = {
-		.type_lo = s->pack ? s->gtype : STORE_TYPE_FIRST_PACK,
-		.type_hi = s->pack ? s->gtype + 1 : 0,
+		.type_lo = rule ? s->gtype : STORE_TYPE_FIRST_PACK,
+		.type_hi = rule ? s->gtype + 1 : 0,
 		.owner = dut->id,
 	};
 	unsigned int named = 0;
@@ -148,10 +99,10 @@ static unsigned int report_scope(struct ddv_dut *dut, const struct open_scope *s
 	u64 cursor = 0;
 
 	while (store_next(&ddv_store, &cursor, &f, &o)) {
-		if (!stamp_in(SITE_SCOPE(o.site), s->id, last))
+		if (!scope_stamp_in(SITE_SCOPE(o.site), s->id, last))
 			continue;
-		if (s->pack) {
-			ddv_log_at(s->pack->pack_id, s->desc->msg, 0, NULL, dut->id,
+		if (rule) {
+			ddv_log_at(rule_pack->pack_id, rule->msg, 0, NULL, dut->id,
 				   SITE_ID(o.site), SITE_FUNC(o.site), 0, false);
 		} else {
 			u16 local;
@@ -167,31 +118,7 @@ static unsigned int report_scope(struct ddv_dut *dut, const struct open_scope *s
 	return named;
 }
 
-/*
- * Did the call succeed, for a scope's begin? A pointer result: neither NULL
- * nor an ERR_PTR. Otherwise the result is none of the function's failure
- * values; and when these are all negative (errnos) no negative result is a
- * success either. A function that cannot fail (void, no failure values)
- * always succeeds.
- */
-static bool call_succeeded(const struct ddv_func_desc *f, u64 ret)
-{
-	bool errnos = f->nfail > 0;
-	s64 v = (s64)ret;
-	unsigned int i;
-
-	if (f->flags & DDV_FUNC_RET_PTR)
-		return ret && !IS_ERR_VALUE((unsigned long)ret);
-	for (i = 0; i < f->nfail; i++) {
-		if (f->fail_values[i] == v)
-			return false;
-		if (f->fail_values[i] >= 0)
-			errnos = false;
-	}
-	return !(errnos && v < 0);
-}
-
-/* A begin that found SCOPES_OPEN scopes open: logged at the 1st, 2nd, 4th... */
+/* A begin that found SCOPE_OPEN_MAX scopes open: logged at the 1st, 2nd, 4th... */
 static void refused(struct ddv_call *call, struct dut_scopes *ds)
 {
 	u64 n = atomic64_inc_return(&ds->refused);
@@ -199,23 +126,25 @@ static void refused(struct ddv_call *call, struct dut_scopes *ds)
 	if (is_power_of_2(n))
 		ddv_log(0, DDV_RT_SCOPE_REFUSED, 5,
 			(u64[]){ call->dut, ddv_call_site(call), call->pack->func_base + call->func,
-				 SCOPES_OPEN, n });
+				 SCOPE_OPEN_MAX, n });
 }
 
 /*
  * The begin function returned (any context, from __ddv_call_exit): on
- * success each scope it begins opens, newest of the driver's.
+ * success (scope_call_succeeded) each scope it begins opens, newest of the
+ * driver's.
  */
 void ddv_scope_exit(struct ddv_call *call, u64 ret)
 {
+	const struct ddv_func_desc *f = &call->pack->funcs[call->func];
 	u32 id = call->pack->func_base + call->func;
 	struct ddv_dut *dut = &ddv_duts[call->dut];
-	struct dut_scopes *ds = &dut_scopes[call->dut];
+	struct dut_scopes *ds = scopes_of(dut);
 	unsigned long flags;
 	unsigned int i;
 
 	if (!(READ_ONCE(ddv_scope_role[id]) & DDV_SCOPE_BEGINS) ||
-	    !call_succeeded(&call->pack->funcs[call->func], ret))
+	    !scope_call_succeeded(f->flags & DDV_FUNC_RET_PTR, f->fail_values, f->nfail, ret))
 		return;
 	for (i = 0; i < call->pack->nscopes; i++) {
 		const struct ddv_scope_desc *s = &call->pack->scopes[i];
@@ -224,7 +153,8 @@ void ddv_scope_exit(struct ddv_call *call, u64 ret)
 		if (s->begin_func != call->func)
 			continue;
 		spin_lock_irqsave(&ds->lock, flags);
-		opened = open_locked(dut, ds, call->pack, s);
+		opened = scope_open(&ds->table, call->pack, s, call->pack->type_base + s->type);
+		restamp(dut, ds);
 		spin_unlock_irqrestore(&ds->lock, flags);
 		if (!opened)
 			refused(call, ds);
@@ -240,9 +170,9 @@ void ddv_scope_exit(struct ddv_call *call, u64 ret)
 void ddv_scope_enter(struct ddv_call *call, u32 id)
 {
 	struct ddv_dut *dut = &ddv_duts[call->dut];
-	struct dut_scopes *ds = &dut_scopes[call->dut];
+	struct dut_scopes *ds = scopes_of(dut);
 	u8 role = READ_ONCE(ddv_scope_role[id]);
-	unsigned int i, j;
+	unsigned int i;
 
 	if (role & DDV_SCOPE_BEGINS)
 		call->fast_exit = 0;
@@ -250,23 +180,20 @@ void ddv_scope_enter(struct ddv_call *call, u32 id)
 		return;
 	for (i = 0; i < call->pack->nscopes; i++) {
 		const struct ddv_scope_desc *s = &call->pack->scopes[i];
-		struct open_scope closed = { .pack = NULL };
+		struct scope_open closed;
 		unsigned long flags;
 		unsigned int named;
-		u16 last = 0;
+		bool was_open;
+		u16 last;
 
 		if (s->end_func != call->func)
 			continue;
 		spin_lock_irqsave(&ds->lock, flags);
-		for (j = ds->nopen; j-- > 0;) {
-			if (ds->open[j].desc == s) {
-				close_locked(dut, ds, j, &closed, &last);
-				break;
-			}
-		}
+		was_open = scope_close(&ds->table, s, &closed, &last);
+		restamp(dut, ds);
 		spin_unlock_irqrestore(&ds->lock, flags);
 		/* Not open (its begin failed or never ran), or balanced. */
-		if (!closed.pack || closed.excess <= 0)
+		if (!was_open || closed.excess <= 0)
 			continue;
 		named = report_scope(dut, &closed, last);
 		ddv_log(0, DDV_RT_SCOPE_UNBALANCED, 6,
@@ -279,14 +206,10 @@ void ddv_scope_enter(struct ddv_call *call, u32 id)
 void ddv_scope_count(struct ddv_call *call, u16 type, long delta)
 {
 	struct dut_scopes *ds = &dut_scopes[call->dut];
-	u16 gtype = call->pack->type_base + type;
 	unsigned long flags;
-	unsigned int i;
 
 	spin_lock_irqsave(&ds->lock, flags);
-	for (i = 0; i < ds->nopen; i++)
-		if (ds->open[i].pack && ds->open[i].gtype == gtype)
-			ds->open[i].excess += delta;
+	scope_count(&ds->table, call->pack->type_base + type, delta);
 	spin_unlock_irqrestore(&ds->lock, flags);
 }
 
@@ -323,6 +246,7 @@ void ddv_scopes_register(struct ddv_pack *pack)
 	}
 }
 
+
 /* The pack is going (ddv_mutex held; no driver calls its wrappers): forget its scopes. */
 void ddv_scopes_unregister(struct ddv_pack *pack)
 {
@@ -333,13 +257,7 @@ void ddv_scopes_unregister(struct ddv_pack *pack)
 		unsigned long flags;
 
 		spin_lock_irqsave(&ds->lock, flags);
-		for (i = ds->nopen; i-- > 0;) {
-			if (ds->open[i].pack == pack) {
-				memmove(&ds->open[i], &ds->open[i + 1],
-					(ds->nopen - i - 1) * sizeof(ds->open[0]));
-				ds->nopen--;
-			}
-		}
+		scope_drop_owner(&ds->table, pack);
 		restamp(&ddv_duts[d], ds);
 		spin_unlock_irqrestore(&ds->lock, flags);
 	}
@@ -360,19 +278,20 @@ void ddv_scopes_unregister(struct ddv_pack *pack)
 /* DDV_OP_SCOPE begin (ddv_mutex held): one user scope per driver at a time. */
 int ddv_scope_user_begin(struct ddv_dut *dut, u16 *id)
 {
-	struct dut_scopes *ds = &dut_scopes[dut - ddv_duts];
+	struct dut_scopes *ds = scopes_of(dut);
 	unsigned long flags;
 	unsigned int i;
 	int ret = 0;
 
 	spin_lock_irqsave(&ds->lock, flags);
-	for (i = 0; i < ds->nopen; i++)
-		if (!ds->open[i].pack)
+	for (i = 0; i < ds->table.nopen; i++)
+		if (!ds->table.open[i].rule)
 			ret = -EBUSY;
 	if (!ret) {
-		*id = open_locked(dut, ds, NULL, NULL);
+		*id = scope_open(&ds->table, NULL, NULL, 0);
 		if (!*id)
 			ret = -ENOSPC;
+		restamp(dut, ds);
 	}
 	spin_unlock_irqrestore(&ds->lock, flags);
 	return ret;
@@ -381,40 +300,35 @@ int ddv_scope_user_begin(struct ddv_dut *dut, u16 *id)
 /* DDV_OP_SCOPE end (ddv_mutex held): closes the user's scope, reports what it made and still owns. */
 int ddv_scope_user_end(struct ddv_dut *dut, u16 *id, unsigned int *leaks)
 {
-	struct dut_scopes *ds = &dut_scopes[dut - ddv_duts];
-	struct open_scope closed;
+	struct dut_scopes *ds = scopes_of(dut);
+	struct scope_open closed;
 	unsigned long flags;
-	unsigned int i;
-	u16 last = 0;
-	int ret = -ENOENT;
+	bool was_open;
+	u16 last;
 
 	spin_lock_irqsave(&ds->lock, flags);
-	for (i = 0; i < ds->nopen; i++) {
-		if (!ds->open[i].pack) {
-			close_locked(dut, ds, i, &closed, &last);
-			ret = 0;
-			break;
-		}
-	}
+	was_open = scope_close(&ds->table, NULL, &closed, &last);
+	restamp(dut, ds);
 	spin_unlock_irqrestore(&ds->lock, flags);
-	if (ret)
-		return ret;
+	if (!was_open)
+		return -ENOENT;
 	*id = closed.id;
 	*leaks = report_scope(dut, &closed, last);
 	return 0;
 }
 
 /*
- * The driver went or is detached: its open scopes end unchecked (at unload
- * the leak check reports everything it still owns anyway).
+ * The driver went, or its slot is freed: its open scopes end unchecked (at
+ * unload the leak check reports everything it still owns anyway). Ids go on
+ * from the last one given.
  */
 void ddv_scopes_reset(struct ddv_dut *dut)
 {
-	struct dut_scopes *ds = &dut_scopes[dut - ddv_duts];
+	struct dut_scopes *ds = scopes_of(dut);
 	unsigned long flags;
 
 	spin_lock_irqsave(&ds->lock, flags);
-	ds->nopen = 0;
+	scope_reset(&ds->table);
 	restamp(dut, ds);
 	spin_unlock_irqrestore(&ds->lock, flags);
 }
