@@ -12,6 +12,11 @@
  * unlock (at module exit), so the unload's leak check finds nothing and only
  * the scope sees it. The clean twin (scope_leak_clean.c, FIXTURE_CLEAN)
  * frees it before the unlock.
+ *
+ * After init, each write to /sys/module/scope_leak/parameters/section runs
+ * one more such section from core text, so that a test can open a scope of
+ * its own (ddv scope begin) around a rule's scope; the defect keeps its
+ * block (up to 8, freed at exit), the twin frees it before the unlock.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -19,6 +24,8 @@
 
 static DEFINE_MUTEX(section_lock);
 static void *cached, *scratch;
+static void *kept[8];
+static unsigned int nkept;
 
 static int __init scope_leak_init(void)
 {
@@ -55,8 +62,38 @@ free_cached:
 	return -ENOMEM;
 }
 
+/* A write to the parameter section: one more critical section. */
+static int run_section(const char *val, const struct kernel_param *kp)
+{
+	void *block;
+
+	if (mutex_lock_interruptible(&section_lock))
+		return -EINTR;
+	block = kmalloc(96, GFP_KERNEL);
+	if (!block) {
+		mutex_unlock(&section_lock);
+		return -ENOMEM;
+	}
+#ifdef FIXTURE_CLEAN
+	kfree(block);
+#else
+	if (nkept < ARRAY_SIZE(kept))
+		kept[nkept++] = block;	/* the defect: freed at exit, after the unlock */
+	else
+		kfree(block);
+#endif
+	mutex_unlock(&section_lock);
+	return 0;
+}
+
+static const struct kernel_param_ops section_ops = { .set = run_section };
+module_param_cb(section, &section_ops, NULL, 0200);
+MODULE_PARM_DESC(section, "write anything: run one more critical section");
+
 static void __exit scope_leak_exit(void)
 {
+	while (nkept)
+		kfree(kept[--nkept]);
 	kfree(scratch);
 	kfree(cached);
 }

@@ -7,7 +7,10 @@
 # tree's ddvc and loads instead of the shipped packs (ddv start reads
 # DDV_PACK_DIR, the decoder DDV_CATALOG_DIR). The leaked block is freed at
 # module exit, so the unload's own leak check finds nothing: a runtime that
-# ignored the pack's scopes would report nothing and fail here.
+# ignored the pack's scopes would report nothing and fail here. Then a scope of
+# the user's (ddv scope begin/end) around one more critical section, run after
+# init through the fixture's section parameter: the rule names the section's
+# block, and so does the user's scope, in which the rule's scope was nested.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -41,10 +44,27 @@ scope_note_is() {
 	return 1
 }
 
+# nest_sites_are RULE "SITE...": the allocation sites of RULE's findings in the
+# last report, sorted, are exactly SITE... (function+0xoffset each).
+nest_sites_are() {
+	local got want
+
+	got=$(jq -r --arg rule "$1" 'select(.rule == $rule) | .allocation_site |
+		"\(.function) \(.offset)"' "$fixture_report" 2>/dev/null |
+		while read -r f o; do printf '%s+%#x\n' "$f" "$o"; done | sort | tr '\n' ' ')
+	want=$(tr ' ' '\n' <<<"$2" | sed '/^$/d' | sort | tr '\n' ' ')
+	[ "$got" = "$want" ] && return 0
+	echo "--- $vm_name: $1 at '$got', expected '$want' in:" >&2
+	cat "$fixture_report" >&2
+	return 1
+}
+
 if ddv_pieces && fixture_build && scope_pack_build; then
 	# The third kmalloc_trace call of scope_leak_init allocates the scratch block.
 	sites=$("$ddv_cli" sites "$fixture_ko/scope_leak.ko" --catalog "$pack_dir")
 	leak_site=$(awk '$3 == "kmalloc_trace" && ++n == 3 { print $1; exit }' <<<"$sites")
+	# The block of a critical section run after init.
+	section_site=$(awk '$3 == "kmalloc_trace" && $1 ~ /^run_section\+/ { print $1; exit }' <<<"$sites")
 	# The unlocks of init (which one ends the second section is the compiler's layout).
 	unlock_offsets=
 	for at in $(awk '$3 == "mutex_unlock" && $1 ~ /^scope_leak_init\+/ { print $1 }' <<<"$sites"); do
@@ -66,6 +86,24 @@ check "log: ddv load scope_leak" ddv load scope_leak
 ddv log --json >/out/log.json 2>&1
 check "log: ddv unload scope_leak" ddv unload scope_leak
 check "log: ddv stop" ddv stop
+# A scope of the user's around a rule's: each names what was made while it was open.
+nest() {
+	label=$1 m=$2
+	check "$label: ddv start" ddv start
+	check "$label: ddv load $m" ddv load $m
+	check "$label: ddv scope begin outer $m" ddv scope begin outer $m
+	check "$label: one more critical section runs" \
+		sh -c "echo 1 >/sys/module/$m/parameters/section"
+	ddv scope end outer $m >/out/$label-end.txt 2>&1
+	echo "status $?" >>/out/$label-end.txt
+	cat /out/$label-end.txt
+	ddv report --json >/out/$label-report.json 2>&1
+	cat /out/$label-report.json
+	check "$label: ddv unload $m" ddv unload $m
+	check "$label: ddv stop" ddv stop
+}
+nest nest scope_leak
+nest nest_clean scope_leak_clean
 GUEST
 		echo "guest_done"
 	} >"$job"
@@ -89,6 +127,22 @@ GUEST
 
 	fixture_use scope_leak_clean
 	fixture_expect_clean scope_leak_clean
+
+	# The user's scope around the rule's: the section's block is both scopes' leak.
+	check_host "nest: ddv scope end says 1 object still live, exits 3" \
+		grep -qzE 'ends: 1 object created in it still live.*status 3' "$vm_out/nest-end.txt"
+	fixture_report=$vm_out/nest-report.json
+	check_host "nest: the rule reports the init's block ($leak_site) and the section's ($section_site)" \
+		nest_sites_are scopetest.scope.locked "$leak_site $section_site"
+	check_host "nest: the user's scope reports the section's block as a heap leak ($section_site)" \
+		nest_sites_are scopetest.heap-leak "$section_site"
+	check_host "nest: nothing else" \
+		fixture_report_is '[.[] | select(.rule)] | length == 3'
+	check_host "nest_clean: ddv scope end says nothing live, exits 0" \
+		grep -qzE 'ends: 0 objects created in it still live.*status 0' "$vm_out/nest_clean-end.txt"
+	fixture_report=$vm_out/nest_clean-report.json
+	check_host "nest_clean: no finding" \
+		fixture_report_is '[.[] | select(.rule)] | length == 0'
 
 	# ddv.scope-unbalanced: the count is up by one, one object named, at the unlock.
 	check_host "log: ddv.scope-unbalanced says excess 1, 1 named, at an unlock of init" \
