@@ -232,7 +232,8 @@ int cmd_report(int argc, char **argv)
 	int r;
 
 	r = parse_view_options(argc, argv,
-			       "ddv report [--json] [--catalog DIR] [--suppress RULE[@FRAME[>FRAME...]]]...\n"
+			       "ddv report [--json] [--catalog DIR]\n"
+			       "                  [--suppress RULE[@FRAME[>FRAME...]]|FILE]...\n"
 			       "                  [--suppressions FILE]...",
 			       &json, NULL, &catdir, &supp);
 	if (!r)

