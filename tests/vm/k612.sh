@@ -9,7 +9,9 @@
 #   e1000:      ddv load, link up, ping, link down, ddv unload: no finding, no site
 #               refused (6.12's module text, kmalloc's *_noprof symbols, skb frees...);
 #   e1000 nth:  the 4th fallible call of the load fails; the driver unwinds; no finding;
-#   dma_size, timer_reinit: their rule and only it; the clean twins: nothing.
+#   dma_size, timer_reinit: their rule and only it; the clean twins: nothing;
+#   iounmap:    dma_set_mask fails: e1000's unwind calls iounmap(NULL), which 6.12 warns
+#               about: ddv reports pci.iounmap-null, and only that.
 # A second VM turns call-depth tracking on (a Skylake CPU model, retbleed=stuff): the
 # kernel rewrites the driver's calls to the APIs' accounting thunks when it loads; ddv
 # must redirect those sites too (none refused), at load and by a live attach.
@@ -53,26 +55,26 @@ build_612() {
 }
 
 if [ ! -f "$kdir/Makefile" ]; then
-	fail "k612: the $kver headers are installed" "no $kdir (scripts/setup-debian installs them)"
+	fail "build: the $kver headers are installed" "no $kdir (scripts/setup-debian installs them)"
 	vm_summary
 	exit
 fi
 if ! build_612; then
 	cat "$vm_work/build-612.out" >&2
-	fail "k612: ddv.ko, ddv-linux.ko and the fixtures build against $kver"
+	fail "build: ddv.ko, ddv-linux.ko and the fixtures build against $kver"
 	vm_summary
 	exit
 fi
-pass "k612: ddv.ko, ddv-linux.ko and the fixtures build against $kver"
+pass "build: ddv.ko, ddv-linux.ko and the fixtures build against $kver"
 for f in $fixtures; do
-	check_host "k612: $f.ko is built for $kver" \
+	check_host "build: $f.ko is built for $kver" \
 		sh -c "modinfo -F vermagic '$fixture_ko/$f.ko' | grep -q '^$kver '"
 done
-check_host "k612: ddv.ko is built for $kver" \
+check_host "build: ddv.ko is built for $kver" \
 	sh -c "modinfo -F vermagic '$k612/runtime/linux/ddv.ko' | grep -q '^$kver '"
 
 if ! ddv_pieces; then
-	fail "k612: ddv is built" "missing:$ddv_missing"
+	fail "build: ddv is built" "missing:$ddv_missing"
 	vm_summary
 	exit
 fi
@@ -153,6 +155,29 @@ check "e1000 nth 4: no false finding" report_clean /out/nth/report.json
 check "e1000 nth 4: ddv stop" ddv stop
 EOF
 
+# Failing e1000's dma_set_mask: its probe unwinds through iounmap of the CE4100 MDIO
+# base it never mapped (NULL), which 6.12 warns about (6.1 returned quietly). Last in
+# this VM: the kernel's warning taints it.
+cat >"$vm_work/iounmap.job" <<'EOF'
+mkdir -p /out/iounmap
+check "iounmap: ddv start" ddv start
+check "iounmap: ddv inject nth dma_set_mask 1" ddv inject nth dma_set_mask 1
+ddv load e1000 >/out/iounmap/load.out 2>&1
+echo "ddv load e1000 failing dma_set_mask: status $?"
+ddv inject off
+if module_loaded e1000; then
+	ddv unload e1000 >>/out/iounmap/load.out 2>&1
+fi
+cat /out/iounmap/load.out
+check "iounmap: e1000 is unloaded" module_gone e1000
+ddv report --json >/out/iounmap/report.json 2>/out/iounmap/report.err
+echo $? >/out/iounmap/report.status
+cat /out/iounmap/report.json /out/iounmap/report.err
+check "iounmap: ddv stop" ddv stop
+check "iounmap: the kernel warns in iounmap as well" \
+	dmesg_has 'WARNING: .* at arch/x86/mm/ioremap.c:[0-9]+ iounmap'
+EOF
+
 fixture_session dma_size dma_size ok
 fixture_session dma_size_clean dma_size_clean ok
 fixture_session timer_reinit timer_reinit ok
@@ -163,17 +188,21 @@ fixture_session timer_reinit_clean timer_reinit_clean ok
 	cat "$vm_work/e1000.job"
 	echo "$fixture_guest_session"
 	echo "$fixture_sessions"
-	echo 'check "no warning or oops" kernel_sound'
+	echo 'check "no warning or oops before the iounmap case" kernel_sound'
+	cat "$vm_work/iounmap.job"
 	echo "guest_done"
 } >"$vm_work/k612.job"
 
 mapfile -t ddv_opts < <(ddv_vm_options)
 # shellcheck disable=SC2046 # one option or path per line, none with blanks
-vm_job k612 --kver "$kver" --smp 2 --timeout 300 --nic e1000 "${ddv_opts[@]}" \
+vm_job plain --kver "$kver" --smp 2 --timeout 300 --nic e1000 "${ddv_opts[@]}" \
 	--add "$vm_work/guest-e1000.sh:/root/guest-e1000.sh" \
 	$(fixture_vm_options) --script "$vm_work/k612.job"
-expect_status "k612: the job ran" 0
-expect_kernel_sound "k612: the console shows no splat"
+expect_status "plain: the job ran" 0
+expect_no_log "plain: the console shows no oops or BUG" \
+	'Oops|BUG:|general protection|soft lockup|hung_task|Kernel panic'
+check_host "plain: the console's only warning is iounmap's" \
+	test "$(grep -c 'WARNING:' "$vm_log")" = "$(grep -c 'WARNING: .* iounmap' "$vm_log")"
 [ "$vm_status" = 0 ] || vm_show_log 80
 echo "k612: the VM took $vm_elapsed s" >&2
 # vm_job reuses vm_out: keep the first VM's reports for the fixtures' cases below.
@@ -248,5 +277,8 @@ check_host "timer_reinit: the finding names the second timer_setup, $site" \
 	test "$(fixture_report_site timer.init-armed site)" = "$site"
 fixture_use timer_reinit_clean
 fixture_expect_clean timer_reinit_clean
+fixture_use iounmap
+fixture_expect_rule iounmap pci.iounmap-null
+fixture_expect_injected iounmap
 
 vm_summary
