@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* scopes.c: leak scopes: the packs' rule-defined ones around their calls, and the user's (DDV_OP_SCOPE). */
+/* scopes.c: leak scopes: the packs' rule-defined ones around their calls, and the user's. */
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/spinlock.h>
@@ -297,7 +297,7 @@ int ddv_scope_user_begin(struct ddv_dut *dut, u16 *id)
 	return ret;
 }
 
-/* DDV_OP_SCOPE end (ddv_mutex held): closes the user's scope, reports what it made and still owns. */
+/* DDV_OP_SCOPE end (ddv_mutex held): closes the user's scope, reports what it made, still owned. */
 int ddv_scope_user_end(struct ddv_dut *dut, u16 *id, unsigned int *leaks)
 {
 	struct dut_scopes *ds = scopes_of(dut);

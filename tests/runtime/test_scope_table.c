@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_scope_table.c: leak scope ids, stamps and ranges when scopes nest and overlap, rule counts, and when a begin call succeeds. */
+/* test_scope_table.c: leak scope ids, stamps and ranges (nested, overlapping), rule counts, success of a begin. */
 #include <criterion/criterion.h>
 #include "scope_table.h"
 
