@@ -908,14 +908,20 @@ static void check_scopes(struct spec *spec)
 		}
 		if (!s->msg->explicit_id)
 			s->msg->rule_id = tree_printf("%s.scope.%s", spec->pack ? spec->pack : "", s->name);
-		for (const char *p = strchr(s->msg->text, '{'); p; p = strchr(p + 1, '{'))
-			if (strchr(p, '}')) {
-				struct srcpos pos = placeholder_pos(s->msg, p, strcspn(p + 1, "}"));
-
-				error_at(&pos, UNKNOWN_PLACEHOLDER,
-					 "a scope's message carries no values: no placeholders");
-				break;
+		if (s->type) {
+			scan_placeholders(s->msg, valid_leak_name, s->type,
+					  "the key and the fields of the counted type");
+			/*
+			 * Each object named at the scope's end comes with its key and
+			 * every field, as a leak does, when the text names any.
+			 */
+			if (s->msg->nargs) {
+				s->msg->nargs = 0;
+				add_arg(s->msg, "key");
+				for (int i = 0; i < s->type->nfields; i++)
+					add_arg(s->msg, s->type->fields[i]->name);
 			}
+		}
 		add_msg(spec, s->msg);
 	}
 }

@@ -102,8 +102,17 @@ static unsigned int report_scope(struct ddv_dut *dut, const struct scope_open *s
 		if (!scope_stamp_in(SITE_SCOPE(o.site), s->id, last))
 			continue;
 		if (rule) {
-			ddv_log_at(rule_pack->pack_id, rule->msg, 0, NULL, dut->id,
-				   SITE_ID(o.site), SITE_FUNC(o.site), 0, false);
+			const struct ddv_type_desc *t = &rule_pack->types[rule->type];
+			u64 args[DDV_MAX_ARGS];
+			unsigned int i;
+
+			/* The key and the fields, when the message names any (ddvc gives it them all). */
+			args[0] = o.key;
+			for (i = 0; i < t->nfields && i + 1 < DDV_MAX_ARGS; i++)
+				args[i + 1] = o.fields[i];
+			ddv_log_at(rule_pack->pack_id, rule->msg,
+				   min_t(unsigned int, rule_pack->msgs[rule->msg].nargs, i + 1), args,
+				   dut->id, SITE_ID(o.site), SITE_FUNC(o.site), 0, false);
 		} else {
 			u16 local;
 			struct ddv_pack *pack = ddv_type_pack(o.type, &local);

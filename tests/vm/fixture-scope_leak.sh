@@ -16,7 +16,7 @@ set -u
 . "$vm_top/tests/drivers/fixtures.sh"
 
 rule=scopetest.scope.locked
-text="memory allocated while holding a mutex is not freed before its unlock"
+text="memory allocated while holding a mutex (96 bytes at KEY) is not freed before its unlock"
 pack_dir=$vm_work/scopepack
 
 scope_pack_build() {
@@ -116,10 +116,11 @@ GUEST
 
 	fixture_use scope_leak
 	fixture_expect_rule scope_leak "$rule"
-	check_host "scope_leak: one finding, with the scope's message" \
-		fixture_report_is "[.[] | select(.rule)] | length == 1 and
-			.[0].message == \"$text\" and .[0].severity == \"error\" and
-			.[0].driver == \"scope_leak\""
+	check_host "scope_leak: one finding, with the scope's message naming the 96-byte block" \
+		fixture_report_is "[.[] | select(.rule)] as \$f | (\$f | length) == 1 and
+			\$f[0].args.size == 96 and
+			\$f[0].message == (\"$text\" | sub(\"KEY\"; \$f[0].args.key)) and
+			\$f[0].severity == \"error\" and \$f[0].driver == \"scope_leak\""
 	check_host "scope_leak: the finding names the scratch block's allocation site ($leak_site)" \
 		test -n "$leak_site" -a "$(fixture_report_site "$rule" allocation_site)" = "$leak_site"
 	check_host "scope_leak: the finding names the rule's spec position" \
