@@ -283,8 +283,8 @@ bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi
 
 /* modsyms.c: a driver's frames named from its own .ko's symbols, also after it is gone. */
 int modsyms_save(const void *image, size_t size, const char *module);
-void modsyms_enter(const struct decoder *dec, const struct event *ev);
-void modsyms_leave(void);
+const void *modsyms_learn(const struct decoder *dec, const struct event *ev);
+void modsyms_use(const void *load);
 bool modsyms_name(uint64_t addr, struct strbuf *sb);
 
 /* suppress.c: what findings are left out, and the stacks they are judged by. */

@@ -11,7 +11,9 @@
  * site (a "call", whose return address is the site + 5) with a stack has the
  * return address as its first frame, which places the site's section. The
  * places are kept per site table (one per arming: each load lies elsewhere),
- * and an event's frames are named with the places of its own load.
+ * and an event's frames are named with the places of its own load. The
+ * decoder learns from a whole chunk of records before it hands out their
+ * events: a task that moved to another CPU has its records drained apart.
  */
 #include <errno.h>
 #include <gelf.h>
@@ -41,9 +43,9 @@ struct modfile {
 	size_t nsections;
 };
 
-/* Where a section of a module lay in one load (one site table). */
+/* Where a section of a module lay in one load (one site table, by its sites array). */
 struct placement {
-	const struct site_table *table;
+	const struct site *load;
 	const struct modfile *file;
 	const struct modsection *section;
 	uint64_t base;
@@ -55,7 +57,7 @@ static size_t nfiles;
 static struct placement *placements;
 static size_t nplacements;
 /* The event being handed out: its load's placements name its frames. */
-static const struct site_table *current_table;
+static const struct site *current_load;
 
 static char *snapshot_name(const char *module)
 {
@@ -270,7 +272,7 @@ static void learn_placement(const struct site_table *table, const struct event *
 	for (size_t i = 0; i < nplacements; i++) {
 		struct placement *p = &placements[i];
 
-		if (p->table == table && p->section == sec) {
+		if (p->load == table->sites && p->section == sec) {
 			if (p->base != base)
 				p->conflicting = true;
 			return;
@@ -278,34 +280,40 @@ static void learn_placement(const struct site_table *table, const struct event *
 	}
 	placements = xrealloc(placements, (nplacements + 1) * sizeof(*placements));
 	placements[nplacements++] = (struct placement){
-		.table = table, .file = f, .section = sec, .base = base,
+		.load = table->sites, .file = f, .section = sec, .base = base,
 	};
 }
 
-void modsyms_enter(const struct decoder *dec, const struct event *ev)
+/*
+ * Learns what ev says of where its driver lies, as the decoder takes it;
+ * returns its load (the key modsyms_use wants when ev is handed out), or NULL.
+ */
+const void *modsyms_learn(const struct decoder *dec, const struct event *ev)
 {
 	const struct site_table *table = table_of(dec, ev);
 
-	current_table = table;
-	if (table)
-		learn_placement(table, ev);
+	if (!table || !table->sites)
+		return NULL;
+	learn_placement(table, ev);
+	return table->sites;
 }
 
-void modsyms_leave(void)
+/* The load whose placements name frames from now on (NULL: none). */
+void modsyms_use(const void *load)
 {
-	current_table = NULL;
+	current_load = load;
 }
 
 /* "func+0xoff [module]" for an address in a placed section of the current event's load. */
 bool modsyms_name(uint64_t addr, struct strbuf *sb)
 {
-	for (size_t i = 0; current_table && i < nplacements; i++) {
+	for (size_t i = 0; current_load && i < nplacements; i++) {
 		const struct placement *p = &placements[i];
 		const struct modsection *sec = p->section;
 		uint64_t off = addr - p->base;
 		size_t lo = 0, hi = sec->nsyms;
 
-		if (p->table != current_table || p->conflicting || addr < p->base || off >= sec->size)
+		if (p->load != current_load || p->conflicting || addr < p->base || off >= sec->size)
 			continue;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
