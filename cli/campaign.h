@@ -36,7 +36,9 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
  *                                load-failed, crash (the machine died) or
  *                                lost (the machine was killed: a hang of the
  *                                whole guest); FAULT the injected call or -
- *   finding N RULE SITE          a finding of load N
+ *   finding N RULE SITE [STACK]  a finding of load N; STACK: its frames,
+ *                                innermost first, " > " between them, "?"
+ *                                for a frame nothing could name
  *   end                          every planned load was tried
  */
 enum load_status {
@@ -53,6 +55,7 @@ enum load_status {
 struct journal_finding {
 	char *rule;
 	char *site;
+	char *stack;		/* NULL: none taken (a leak) */
 };
 
 struct journal_load {

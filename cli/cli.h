@@ -173,6 +173,8 @@ struct rt_func {
 	char *pack;
 	char *symbol;
 	char *api;
+	char *fault_class;	/* none, generic, alloc, trylock, lock; NULL: an older runtime */
+	int nfail;		/* failure values; -1 when the runtime did not say */
 };
 
 struct rt_tables {
@@ -185,6 +187,7 @@ struct rt_tables {
 int rt_tables_parse(struct rt_tables *rt, const char *packs_text, const char *funcs_text);
 const struct rt_pack *rt_pack_by_id(const struct rt_tables *rt, unsigned int id);
 const struct rt_func *rt_func_by_id(const struct rt_tables *rt, unsigned int id);
+int rt_func_fallible(const struct rt_func *f);
 void rt_tables_free(struct rt_tables *rt);
 
 /*
@@ -202,6 +205,8 @@ int state_drain(int dev_fd, size_t *bytes);
 int state_read_records(void **data, size_t *size);
 int state_add_finding(const char *line);
 int state_read_findings(char **text);
+/* The suppressions ddv run keeps for ddv report (one pattern a line). */
+#define STATE_SUPPRESSIONS "suppressions"
 int state_find_dut(const char *module);
 
 /* decode.c: binary log records to events with names, text and JSON. */
@@ -271,33 +276,71 @@ int decode_stream(struct decoder *dec, const void *buf, size_t len, event_fn fn,
 void decode_flush(struct decoder *dec, event_fn fn, void *data);
 int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data);
 
-/* ksyms.c: kernel addresses by name (/proc/kallsyms). */
+/* ksyms.c: kernel addresses by name (/proc/kallsyms, and modsyms.c for a driver under test). */
 bool ksym_name(uint64_t addr, struct strbuf *sb);
+bool ksym_name_kallsyms(uint64_t addr, struct strbuf *sb);
 bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi);
 
-/* report.c: findings out of events. */
+/* modsyms.c: a driver's frames named from its own .ko's symbols, also after it is gone. */
+int modsyms_save(const void *image, size_t size, const char *module);
+const void *modsyms_learn(const struct decoder *dec, const struct event *ev);
+void modsyms_use(const void *load);
+bool modsyms_name(uint64_t addr, struct strbuf *sb);
+
+/* suppress.c: what findings are left out, and the stacks they are judged by. */
+
+/* A finding's stack frames, named (innermost first). */
+#define EVENT_MAX_FRAMES 12
+struct frames {
+	char *name[EVENT_MAX_FRAMES];	/* "func+0xoff [module]", or the address */
+	bool known[EVENT_MAX_FRAMES];	/* named: the same on every load of the driver */
+	unsigned int n;
+};
+void event_frames(const struct event *ev, struct frames *f);
+void frames_join(const struct frames *f, bool key, struct strbuf *sb);
+void frames_free(struct frames *f);
 
 /*
- * Suppressions: findings to leave out, by rule id and site, both globs
- * ("heap.leak@e1000_probe+*"); the site is "func+0xoff" (a leak: its
- * allocation site). From the command line (RULE[@SITE]) or a file of them,
- * one a line, '#' starting a comment.
+ * Suppressions: findings to leave out, by rule id and stack, all globs:
+ * RULE, RULE@FRAME (the site, "func+0xoff", or any frame of the stack:
+ * "heap.leak@e1000_probe+*"), RULE@FRAME>FRAME... (frames in that order,
+ * innermost first: "heap.double-free@e1000_free_*>e1000_remove*"). A leak's site
+ * is its allocation site. From the command line or a file of them, one a
+ * line, '#' starting a comment.
  */
+#define SUPPRESSION_MAX_FRAMES EVENT_MAX_FRAMES
 struct suppression {
+	char *text;		/* as written */
 	char *rule;
-	char *site;		/* NULL: any site */
+	char *frames[SUPPRESSION_MAX_FRAMES];	/* none: any finding of the rule */
+	unsigned int nframes;
+	char *origin;		/* "FILE:LINE", or NULL: the command line */
+	unsigned int hits;	/* findings it left out */
 };
 
 struct suppressions {
 	struct suppression *v;
 	unsigned int n;
 };
+const char *suppression_parse(const char *text, struct suppression *out, char **bad);
+void suppression_free(struct suppression *s);
+void suppression_shell_word(const struct suppression *one, struct strbuf *sb);
 int suppressions_add(struct suppressions *s, const char *arg);
-bool suppressions_match(const struct suppressions *s, const char *rule, const char *site);
+int suppressions_add_file(struct suppressions *s, const char *path);
+int suppressions_add_text(struct suppressions *s, const char *text, size_t size,
+			  const char *file);
+struct suppression *suppressions_match(struct suppressions *s, const char *rule, const char *site,
+				       const struct frames *frames);
 void suppressions_free(struct suppressions *s);
 
+/* report.c: findings out of events. */
+
+/*
+ * Identical findings: one rule, one driver, one site, one named stack (a
+ * leak: its allocation site; the store keeps no allocation stack).
+ */
 struct report_group {
-	char *key;		/* rule, driver, site */
+	char *key;		/* rule, driver, site, stack */
 	struct strbuf text;	/* the first occurrence */
 	unsigned int count;
 };
@@ -314,8 +357,13 @@ struct report {
 	unsigned int warnings;
 	unsigned int injected;
 	char *hang_seen;	/* modules with a runtime ddv.hang record, ",a,b," */
-	const struct suppressions *supp;	/* NULL: none */
+	struct suppressions *supp;	/* NULL: none */
 	unsigned int suppressed;
+	/* JSON: each finding's object without its closing brace, and its group. */
+	struct strbuf *json_lines;
+	unsigned int *json_group;
+	unsigned int njson;
+	unsigned int ngroups_total;	/* groups flushed so far */
 };
 void report_event(struct decoder *dec, const struct event *ev, void *data);
 void report_cli_findings(struct report *rep, const char *lines);

@@ -4,8 +4,10 @@
  * failure provoked, with the command that reproduces each finding.
  *
  * A clean recording load first traces every probed call with its site and
- * stack (DDV_TRACE_STACK); probe loads then tell which of the functions seen
- * can fail (one DDV_INJECT_NTH_FUNC each, the first calls of all at once);
+ * stack (DDV_TRACE_STACK); the fault classes the runtime lists (LIST_FUNCS)
+ * tell which of the functions seen can fail, and for a runtime that does not
+ * list them, probe loads do (one DDV_INJECT_NTH_FUNC each, the first calls
+ * of all at once);
  * the fallible calls, in order, are the sequence the runtime's "fail the Nth
  * fallible call" counts, so call k of it is nth-any k exactly. Loops in that
  * sequence are pruned (prune.c): only their first and last few repeats fail.
@@ -39,8 +41,11 @@
 #define DEFAULT_MAX_LOADS 100000
 #define DEFAULT_BOOTS 50
 #define GUEST_JOURNAL "/root/campaign.journal"
-/* Records of a recording load: 10,000 traced calls with stacks fit many times. */
-#define GUEST_RING_BYTES "16777216"
+/*
+ * What to suggest when a recording lost records: the runtime's default ring
+ * (4 MiB per CPU) holds about 40,000 traced calls with their stacks.
+ */
+#define LARGER_RING "16M"
 
 struct campaign {
 	const char *driver;	/* as given: a name or a .ko path */
@@ -419,6 +424,29 @@ static int probe_round(struct campaign *c, struct judge *j, struct recording *r,
 }
 
 /*
+ * Whether the runtime may fail calls of symbol, from the fault classes it
+ * listed: 1 when one of its functions of that symbol is fallible, 0 when
+ * none is, -1 when the runtime did not say for one of them.
+ */
+static int listed_fallible(const struct rt_tables *rt, const char *symbol)
+{
+	bool seen = false, fallible = false;
+
+	for (unsigned int i = 0; i < rt->nfuncs; i++) {
+		int verdict;
+
+		if (strcmp(rt->funcs[i].symbol, symbol))
+			continue;
+		verdict = rt_func_fallible(&rt->funcs[i]);
+		if (verdict < 0)
+			return -1;
+		seen = true;
+		fallible |= verdict;
+	}
+	return seen ? fallible : -1;
+}
+
+/*
  * The recording pass: the plan of loads, into the journal. Returns 0, or an
  * exit status.
  */
@@ -451,8 +479,8 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 		 */
 		ddv_warn("campaign: the recording load lost %llu log records: no loop pruning, "
 			 "every fallible call is failed in turn (start the runtime with a larger "
-			 "ring for pruning: ddv start log_ring_bytes=%s)",
-			 (unsigned long long)r.dropped, GUEST_RING_BYTES);
+			 "ring for pruning: ddv stop; ddv start --log-size %s)",
+			 (unsigned long long)r.dropped, LARGER_RING);
 		journal_add(c, "recording %u", *extra_loads);
 		journal_add(c, "sequential");
 		for (size_t i = 0; i < r.ncalls; i++) {
@@ -474,8 +502,22 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 		else if (!symset_has(&candidates, r.calls[i].symbol))
 			symset_add(&candidates, r.calls[i].symbol);
 	}
-	for (size_t i = 0; i < candidates.n; i++)
-		symset_add(&unknown, candidates.names[i]);
+	/*
+	 * The runtime lists each function's fault class and failure count: they
+	 * settle fallibility as the injector decides it. Probe loads are left for
+	 * functions an older runtime did not describe.
+	 */
+	for (size_t i = 0; i < candidates.n; i++) {
+		switch (listed_fallible(&j->rt, candidates.names[i])) {
+		case 0:
+			symset_add(&not_fallible, candidates.names[i]);
+			break;
+		case 1:
+			break;
+		default:
+			symset_add(&unknown, candidates.names[i]);
+		}
+	}
 	probes = 0;
 	while (unknown.n) {
 		struct symset before = unknown;
@@ -578,7 +620,8 @@ static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct load_outcome *lo = data;
 	const char *module = lo->c->module, *rule;
-	struct strbuf site = { 0 };
+	struct strbuf site = { 0 }, stack = { 0 };
+	struct frames frames;
 
 	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected") &&
 	    (!ev->module || !strcmp(ev->module, module))) {
@@ -595,14 +638,20 @@ static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 		sb_printf(&site, "%s+0x%x", ev->site->func, ev->site->func_offset);
 	else
 		sb_puts(&site, "-");
-	if (suppressions_match(&lo->c->supp, rule, site.s)) {
+	event_frames(ev, &frames);
+	/* The driver is gone by now: its frames that nothing names are "?", as in a group key. */
+	frames_join(&frames, true, &stack);
+	if (suppressions_match(&lo->c->supp, rule, site.s, &frames)) {
 		lo->c->suppressed++;
 	} else if (lo->nfindings < sizeof(lo->findings) / sizeof(lo->findings[0])) {
 		lo->findings[lo->nfindings].rule = xstrdup(rule);
-		lo->findings[lo->nfindings++].site = xstrdup(site.s);
+		lo->findings[lo->nfindings].site = xstrdup(site.s);
+		lo->findings[lo->nfindings++].stack = stack.len ? xstrdup(stack.s) : NULL;
 	} else {
 		lo->more++;
 	}
+	frames_free(&frames);
+	sb_free(&stack);
 	sb_free(&site);
 }
 
@@ -656,7 +705,9 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 	drain_log(c->ctl);
 	judge_run(j, judge_event, &lo);
 	for (unsigned int f = 0; f < lo.nfindings; f++)
-		journal_add(c, "finding %lu %s %s", L->n, lo.findings[f].rule, lo.findings[f].site);
+		journal_add(c, "finding %lu %s %s%s%s", L->n, lo.findings[f].rule,
+			    lo.findings[f].site, lo.findings[f].stack ? " " : "",
+			    lo.findings[f].stack ? lo.findings[f].stack : "");
 	if (lo.more)
 		journal_add(c, "finding %lu ddv.campaign-more +%u", L->n, lo.more);
 	journal_add(c, "done %lu %s %u %s", L->n, load_status_name(st), lo.injected,
@@ -664,6 +715,7 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 	for (unsigned int f = 0; f < lo.nfindings; f++) {
 		free(lo.findings[f].rule);
 		free(lo.findings[f].site);
+		free(lo.findings[f].stack);
 	}
 	sb_free(&lo.fault);
 	return st;
@@ -671,13 +723,20 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 
 /* --- the summary, from the journal --------------------------------------- */
 
+/* Identical findings: one rule, one site, one stack (a leak: its allocation site). */
 struct finding_group {
 	const char *rule;
 	const char *site;
+	const char *stack;	/* NULL: none */
 	unsigned long first;	/* the first load that showed it */
 	const char *fault;
-	unsigned int loads;
+	unsigned int loads;	/* findings, over all loads */
+	unsigned long *load_ns;	/* the loads that showed it, each once */
+	unsigned int nload_ns;
 };
+
+/* Loads listed with a group; more are counted. */
+#define GROUP_LOADS_SHOWN 20
 
 static const char *status_text(enum load_status s)
 {
@@ -713,13 +772,23 @@ static void print_load_line(const struct journal_load *L)
 	fflush(stdout);
 }
 
-static int summarize(struct journal *jn, const char *driver, const char *module,
-		     unsigned int nsuppressed)
+/*
+ * The summary, from the journal. nsuppressed: the findings this run left
+ * out (the host of a --vm campaign does not see the guest's).
+ */
+static int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppressed)
 {
+	const char *driver = c->driver, *module = c->module;
+	struct strbuf param_words = { 0 };
+	const char *params;
 	unsigned int by_status[LOAD_NSTATUS] = { 0 }, faults = 0, findings = 0, diverged = 0;
 	struct finding_group *groups = NULL;
 	size_t ngroups = 0, tried = 0;
 
+	/* The load's own PARAM=VALUE words: the reproducing command is exactly the campaign's load. */
+	for (int i = 0; i < c->nparams; i++)
+		sb_printf(&param_words, " %s", c->params[i]);
+	params = param_words.s ? param_words.s : "";
 	for (size_t i = 0; i < jn->nloads; i++) {
 		struct journal_load *L = &jn->loads[i];
 
@@ -737,34 +806,56 @@ static int summarize(struct journal *jn, const char *driver, const char *module,
 
 			findings++;
 			for (g = 0; g < ngroups; g++)
-				if (!strcmp(groups[g].rule, F->rule) && !strcmp(groups[g].site, F->site))
+				if (!strcmp(groups[g].rule, F->rule) && !strcmp(groups[g].site, F->site) &&
+				    !strcmp(groups[g].stack ? groups[g].stack : "",
+					    F->stack ? F->stack : ""))
 					break;
 			if (g == ngroups) {
 				groups = xrealloc(groups, (ngroups + 1) * sizeof(*groups));
-				groups[ngroups++] = (struct finding_group){ F->rule, F->site, L->n,
-									    L->fault, 0 };
+				groups[ngroups++] = (struct finding_group){
+					.rule = F->rule, .site = F->site, .stack = F->stack,
+					.first = L->n, .fault = L->fault,
+				};
 			}
 			groups[g].loads++;
+			if (!groups[g].nload_ns || groups[g].load_ns[groups[g].nload_ns - 1] != L->n) {
+				groups[g].load_ns = xrealloc(groups[g].load_ns, (groups[g].nload_ns + 1) *
+							     sizeof(*groups[g].load_ns));
+				groups[g].load_ns[groups[g].nload_ns++] = L->n;
+			}
 		}
 	}
 	if (ngroups)
-		printf("findings by rule and site (a leak: its allocation site):\n");
-	for (size_t g = 0; g < ngroups; g++)
-		printf("  %s at %s: %u load%s, first load %lu (fault in %s)\n"
-		       "    reproduce: ddv inject nth-any %lu; ddv load %s\n",
-		       groups[g].rule, groups[g].site, groups[g].loads,
-		       groups[g].loads == 1 ? "" : "s", groups[g].first,
-		       groups[g].fault ? groups[g].fault : "none", groups[g].first, driver);
+		printf("findings by rule, site and stack (a leak: its allocation site):\n");
+	for (size_t g = 0; g < ngroups; g++) {
+		struct finding_group *G = &groups[g];
+
+		printf("  %s at %s: %u load%s, first load %lu (fault in %s)\n", G->rule, G->site,
+		       G->loads, G->loads == 1 ? "" : "s", G->first, G->fault ? G->fault : "none");
+		if (G->stack)
+			printf("    stack: %s\n", G->stack);
+		printf("    reproduce: ddv inject nth-any %lu; ddv load %s%s\n", G->first, driver,
+		       params);
+		if (G->nload_ns > 1) {
+			printf("    also on loads (ddv inject nth-any N):");
+			for (unsigned int i = 1; i < G->nload_ns && i <= GROUP_LOADS_SHOWN; i++)
+				printf(" %lu", G->load_ns[i]);
+			if (G->nload_ns > GROUP_LOADS_SHOWN + 1)
+				printf(" and %u more", G->nload_ns - GROUP_LOADS_SHOWN - 1);
+			putchar('\n');
+		}
+	}
 	for (size_t i = 0; i < jn->nloads; i++) {
 		struct journal_load *L = &jn->loads[i];
 
 		if (L->status == LOAD_HANG || L->status == LOAD_CRASH || L->status == LOAD_LOST)
 			printf("  %s on load %lu (fault in %s)\n"
-			       "    reproduce: ddv inject nth-any %lu; ddv load %s\n",
+			       "    reproduce: ddv inject nth-any %lu; ddv load %s%s\n",
 			       L->status == LOAD_HANG ? "ddv.hang: init never returned" :
 			       L->status == LOAD_CRASH ? "ddv.crash: the kernel oopsed" :
 			       "ddv.machine-lost: the VM stopped answering",
-			       L->n, L->fault ? L->fault : L->expect ? L->expect : "?", L->n, driver);
+			       L->n, L->fault ? L->fault : L->expect ? L->expect : "?", L->n, driver,
+			       params);
 	}
 	printf("campaign %s summary:\n", module);
 	if (jn->recorded)
@@ -784,6 +875,7 @@ static int summarize(struct journal *jn, const char *driver, const char *module,
 	printf("  %-34s %u\n", "machine lost (VM hung or killed)", by_status[LOAD_LOST]);
 	printf("  %-34s %u\n", "loads off the recorded sequence", diverged);
 	printf("  %-34s %u\n", "findings", findings);
+	printf("  %-34s %zu\n", "distinct (rule, site and stack)", ngroups);
 	for (size_t g = 0; g < ngroups; g++) {
 		unsigned int n = 0;
 		bool first = true;
@@ -799,12 +891,18 @@ static int summarize(struct journal *jn, const char *driver, const char *module,
 	}
 	if (nsuppressed)
 		printf("  %-34s %u (this run)\n", "findings suppressed", nsuppressed);
+	for (unsigned int i = 0; nsuppressed && i < c->supp.n; i++)
+		if (c->supp.v[i].hits)
+			printf("    %-32s %u\n", c->supp.v[i].text, c->supp.v[i].hits);
 	printf("campaign %s: %zu loads, %u faults injected, %u failed inits, %u finding%s%s\n",
 	       module, tried, faults, by_status[LOAD_INIT_FAILED], findings,
 	       findings == 1 ? "" : "s",
 	       tried < jn->nloads || !jn->recorded ?
 	       " (stopped: not every planned load was tried)" : "");
+	for (size_t g = 0; g < ngroups; g++)
+		free(groups[g].load_ns);
 	free(groups);
+	sb_free(&param_words);
 	return findings || by_status[LOAD_HANG] || by_status[LOAD_CRASH] || by_status[LOAD_LOST];
 }
 
@@ -943,7 +1041,7 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 		journal_add(c, "end");
 		jn.ended = true;
 	}
-	status = summarize(&jn, c->driver, c->module, c->suppressed) ? EXIT_FINDINGS :
+	status = summarize(&jn, c, c->suppressed) ? EXIT_FINDINGS :
 		 EXIT_OK;
 	if (reboot)
 		status = EXIT_HANG;
@@ -1044,7 +1142,7 @@ static int campaign_vm(struct campaign *c, bool resume, int argc, char **argv, i
 		for (int a = 0; a < nvm_args; a++)
 			args[i++] = vm_args[a];
 		args[i++] = "--";
-		args[i++] = "ddv start log_ring_bytes=" GUEST_RING_BYTES;
+		args[i++] = "ddv start";
 		args[i++] = cmd.s;
 		vm_status = run_self(args, -1);
 		fd = open(c->journal_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
@@ -1100,7 +1198,7 @@ static int campaign_vm(struct campaign *c, bool resume, int argc, char **argv, i
 		for (size_t i = 0; i < jn.nloads; i++)
 			if (jn.loads[i].status != LOAD_PENDING)
 				print_load_line(&jn.loads[i]);
-		if (summarize(&jn, c->driver, c->module, 0) && status == EXIT_OK)
+		if (summarize(&jn, c, 0) && status == EXIT_OK)
 			status = EXIT_FINDINGS;
 	}
 	journal_free(&jn);
@@ -1136,7 +1234,10 @@ static void usage(FILE *f)
 		"  --journal FILE    the journal (default: campaign.journal in the state directory)\n"
 		"  --keep K          repeats of a loop failed at each end (default %d)\n"
 		"  --no-prune        fail every fallible call, loops included\n"
-		"  --suppress RULE[@SITE] | FILE   leave such findings out (globs); repeatable\n"
+		"  --suppress RULE[@FRAME[>FRAME...]] | FILE   leave such findings out (globs:\n"
+		"                    the rule, then the site or stack frames, innermost\n"
+		"                    first); repeatable\n"
+		"  --suppressions FILE   the same, one a line ('#' comments); repeatable\n"
 		"  --echo-journal    copy each journal line to /dev/console\n"
 		"  --vm              run in the bundled VM from the host, booting it again after\n"
 		"                    a crash or hang: --boots N (default %d), --vm-timeout S\n"
@@ -1155,6 +1256,7 @@ int cmd_campaign(int argc, char **argv)
 		{ "keep", required_argument, NULL, 'k' },
 		{ "no-prune", no_argument, NULL, 'P' },
 		{ "suppress", required_argument, NULL, 's' },
+		{ "suppressions", required_argument, NULL, 'S' },
 		{ "echo-journal", no_argument, NULL, 'e' },
 		{ "vm", no_argument, NULL, 'v' },
 		{ "boots", required_argument, NULL, 'b' },
@@ -1183,7 +1285,7 @@ int cmd_campaign(int argc, char **argv)
 	}
 	argc--;
 	argv++;
-	while ((opt = getopt_long(argc, argv, "+t:m:rc:j:k:Ps:evb:T:o:a:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:m:rc:j:k:Ps:S:evb:T:o:a:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			c.timeout = optarg;
@@ -1211,6 +1313,10 @@ int cmd_campaign(int argc, char **argv)
 			break;
 		case 's':
 			if (suppressions_add(&c.supp, optarg))
+				return EXIT_USAGE;
+			break;
+		case 'S':
+			if (suppressions_add_file(&c.supp, optarg))
 				return EXIT_USAGE;
 			break;
 		case 'e':
@@ -1255,9 +1361,10 @@ int cmd_campaign(int argc, char **argv)
 		return EXIT_ERROR;
 	progress_tty = isatty(STDERR_FILENO);
 	/* The guest gets the patterns themselves: a file of them stays on the host. */
-	for (unsigned int i = 0; i < c.supp.n; i++)
-		sb_printf(&guest_opts, " --suppress '%s%s%s'", c.supp.v[i].rule,
-			  c.supp.v[i].site ? "@" : "", c.supp.v[i].site ? c.supp.v[i].site : "");
+	for (unsigned int i = 0; i < c.supp.n; i++) {
+		sb_puts(&guest_opts, " --suppress ");
+		suppression_shell_word(&c.supp.v[i], &guest_opts);
+	}
 	if (vm) {
 		c.journal_path = journal ? xstrdup(journal) :
 				 xasprintf("%s/%s.journal", out_dir, c.module);

@@ -219,6 +219,34 @@ static int run_step(const struct yconf *conf, char **argv, int argc, unsigned in
 	return status;
 }
 
+/*
+ * suppress: goes to the state directory, where ddv report finds it; ddv
+ * start (which ran just before) cleared the last session's.
+ */
+static int keep_suppressions(const struct yconf *conf)
+{
+	struct strbuf text = { 0 };
+	char *path;
+	int err = 0;
+
+	if (!conf->nsuppress)
+		return 0;
+	sb_printf(&text, "# suppress: of %s (ddv run), for ddv report\n", conf->file);
+	for (size_t i = 0; i < conf->nsuppress; i++)
+		sb_printf(&text, "%s\n", conf->suppress[i]);
+	path = state_path(STATE_SUPPRESSIONS);
+	err = -write_whole_file(path, text.s, text.len);
+	if (err) {
+		ddv_error(err, "run: keeping the suppressions in %s", path);
+	} else {
+		printf("ddv: %zu suppression%s kept for ddv report\n", conf->nsuppress,
+		       conf->nsuppress == 1 ? "" : "s");
+	}
+	free(path);
+	sb_free(&text);
+	return err ? EXIT_ERROR : EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *catdir = NULL;
@@ -262,6 +290,8 @@ int cmd_run(int argc, char **argv)
 	free(words);
 	if (packdir)
 		remove_pack_links(packdir, conf.npacks);
+	if (status == EXIT_OK)
+		status = keep_suppressions(&conf);
 	for (size_t i = 0; i < conf.nsteps && status == EXIT_OK; i++)
 		status = run_step(&conf, conf.steps[i].argv, conf.steps[i].argc,
 				  conf.steps[i].line, conf.steps[i].col);
@@ -281,6 +311,10 @@ int cmd_run(int argc, char **argv)
 		status = run_step(&conf, words, n, 1, 1);
 		free(words);
 	}
+	/* Settings that need the driver's addresses (filter.caller): once it is loaded. */
+	for (size_t i = 0; i < conf.nafter_load && status == EXIT_OK; i++)
+		status = run_step(&conf, conf.after_load[i].argv, conf.after_load[i].argc,
+				  conf.after_load[i].line, conf.after_load[i].col);
 	yconf_free(&conf);
 	return status;
 }

@@ -423,6 +423,8 @@ int cmd_load(int argc, char **argv)
 	}
 	if (!table.module)
 		table.module = xstrdup(argv[optind]);
+	/* Its symbols, so that its frames stay named after it is gone. */
+	modsyms_save(image, size, table.module);
 	if (load_dependencies(kmod, table.depends))
 		goto out_table;
 
@@ -517,6 +519,9 @@ int cmd_attach(int argc, char **argv)
 	unsigned int generation;
 	char *path = NULL;
 	uint64_t out[4];
+	void *image;
+	size_t size;
+	bool compressed;
 	int fd, dut, status = EXIT_ERROR;
 
 	if (argc == 4 && !strcmp(argv[2], "--path")) {
@@ -541,6 +546,10 @@ int cmd_attach(int argc, char **argv)
 		goto out;
 	free(table.module);
 	table.module = xstrdup(name);
+	if (!modfile_read(path, &image, &size, &compressed)) {
+		modsyms_save(image, size, name);
+		free(image);
+	}
 	drain_log(fd);
 	dut = send_sites(fd, DDV_OP_ATTACH, &table, out);
 	if (dut < 0) {

@@ -19,13 +19,24 @@ struct view {
 	bool json;
 };
 
-/* Drains the runtime (when it is there) and readies a decoder over the state. */
-static void view_open(struct view *v, const char *catdir, bool json)
+/*
+ * Drains the runtime (when it is there) and readies a decoder over the state.
+ * Returns 0, or -errno when the runtime is there but refuses this user: its
+ * records would be missing, so nothing is shown rather than part.
+ */
+static int view_open(struct view *v, const char *catdir, bool json)
 {
 	const char *dev = getenv("DDV_DEVICE");
 	int fd;
 
 	fd = open(dev && *dev ? dev : DDV_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		int err = errno;
+
+		ddv_error(err, "%s: the runtime's log is for root (CAP_SYS_ADMIN)",
+			  dev && *dev ? dev : DDV_DEVICE);
+		return -err;
+	}
 	if (fd >= 0) {
 		state_save_tables(fd);
 		drain_log(fd);
@@ -47,6 +58,7 @@ static void view_open(struct view *v, const char *catdir, bool json)
 	}
 	decoder_init(&v->dec, &v->cat, &v->rt, true);
 	v->json = json;
+	return 0;
 }
 
 static void view_close(struct view *v)
@@ -112,6 +124,21 @@ static int follow(struct view *v)
 	return EXIT_OK;
 }
 
+/*
+ * The suppressions of the configuration that ddv run applied (ddv.yaml(5)
+ * suppress:), kept in the state directory until the next ddv start.
+ */
+static int state_suppressions(struct suppressions *supp)
+{
+	char *path = state_path(STATE_SUPPRESSIONS);
+	int err = 0;
+
+	if (!access(path, F_OK))
+		err = suppressions_add_file(supp, path);
+	free(path);
+	return err;
+}
+
 /* 0: go on; 1: help printed; -1: bad usage. */
 static int parse_view_options(int argc, char **argv, const char *usage, bool *json,
 			      bool *follow_flag, const char **catdir, struct suppressions *supp)
@@ -119,6 +146,7 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "suppress", required_argument, NULL, 's' },
+		{ "suppressions", required_argument, NULL, 'S' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "catalog", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -126,10 +154,14 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "jfc:s:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jfc:s:S:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			if (!supp || suppressions_add(supp, optarg))
+				return -1;
+			break;
+		case 'S':
+			if (!supp || suppressions_add_file(supp, optarg))
 				return -1;
 			break;
 		case 'j':
@@ -170,7 +202,8 @@ int cmd_log(int argc, char **argv)
 			       &follow_flag, &catdir, NULL);
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
-	view_open(&v, catdir, json);
+	if (view_open(&v, catdir, json))
+		return EXIT_ERROR;
 	if (state_read_records(&data, &size)) {
 		ddv_error(errno, "reading the kept records");
 		view_close(&v);
@@ -199,15 +232,22 @@ int cmd_report(int argc, char **argv)
 	int r;
 
 	r = parse_view_options(argc, argv,
-			       "ddv report [--json] [--catalog DIR] [--suppress RULE[@SITE]|FILE]...",
+			       "ddv report [--json] [--catalog DIR]\n"
+			       "                  [--suppress RULE[@FRAME[>FRAME...]]|FILE]...\n"
+			       "                  [--suppressions FILE]...",
 			       &json, NULL, &catdir, &supp);
+	if (!r)
+		r = state_suppressions(&supp);
 	if (r) {
 		suppressions_free(&supp);
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
 	}
 	if (supp.n)
 		rep.supp = &supp;
-	view_open(&v, catdir, json);
+	if (view_open(&v, catdir, json)) {
+		suppressions_free(&supp);
+		return EXIT_ERROR;
+	}
 	rep.json = json;
 	if (state_read_records(&data, &size)) {
 		ddv_error(errno, "reading the kept records");

@@ -71,16 +71,62 @@ static char *runtime_from_kmod(void)
 	return path;
 }
 
+/*
+ * --log-size SIZE: bytes, or with a K, M or G suffix (powers of 1024); the
+ * runtime takes a power of two from 256 bytes to 1 GiB per CPU. Returns 0, or
+ * EINVAL with *why saying what is wrong.
+ */
+int parse_log_size(const char *text, unsigned long long *bytes, const char **why)
+{
+	unsigned long long n;
+	char *end;
+
+	*why = "not a number of bytes (e.g. 4M, 65536)";
+	if (!*text || *text == '-')
+		return EINVAL;
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return EINVAL;
+	if (*end && !end[1]) {
+		unsigned int shift = *end == 'K' || *end == 'k' ? 10 :
+				     *end == 'M' || *end == 'm' ? 20 :
+				     *end == 'G' || *end == 'g' ? 30 : 0;
+
+		if (!shift)
+			return EINVAL;
+		if (n > (1ULL << 30) >> shift) {
+			*why = "more than 1G per CPU";
+			return EINVAL;
+		}
+		n <<= shift;
+	} else if (*end) {
+		return EINVAL;
+	}
+	if (n > 1ULL << 30) {
+		*why = "more than 1G per CPU";
+		return EINVAL;
+	}
+	if (n < 256 || (n & (n - 1))) {
+		*why = "not a power of two of at least 256 bytes";
+		return EINVAL;
+	}
+	*bytes = n;
+	return 0;
+}
+
 int cmd_start(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "modules", required_argument, NULL, 'm' },
 		{ "packs", required_argument, NULL, 'p' },
+		{ "log-size", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *mdir = NULL, *pdir = NULL;
+	const char *mdir = NULL, *pdir = NULL, *why;
 	struct strbuf params = { 0 };
+	unsigned long long log_size = 0;
 	struct rt_tables rt;
 	uint64_t out[4];
 	char *runtime, **packs;
@@ -88,7 +134,7 @@ int cmd_start(int argc, char **argv)
 	bool fresh = true;
 	int opt, err, fd;
 
-	while ((opt = getopt_long(argc, argv, "m:p:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:p:l:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			mdir = optarg;
@@ -96,15 +142,25 @@ int cmd_start(int argc, char **argv)
 		case 'p':
 			pdir = optarg;
 			break;
+		case 'l':
+			if (parse_log_size(optarg, &log_size, &why)) {
+				ddv_error(EINVAL, "start: --log-size %s: %s", optarg, why);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
-			printf("usage: ddv start [--modules DIR] [--packs DIR] [PARAM=VALUE...]\n");
+			printf("usage: ddv start [--modules DIR] [--packs DIR] [--log-size SIZE] "
+			       "[PARAM=VALUE...]\n");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
 		}
 	}
+	/* The runtime's parameter; a PARAM=VALUE after it says the same later and wins. */
+	if (log_size)
+		sb_printf(&params, "log_ring_bytes=%llu", log_size);
 	for (int i = optind; i < argc; i++)
-		sb_printf(&params, "%s%s", i > optind ? " " : "", argv[i]);
+		sb_printf(&params, "%s%s", params.len ? " " : "", argv[i]);
 	mdir = module_dir(mdir);
 	runtime = xasprintf("%s/ddv.ko", mdir);
 	if (access(runtime, R_OK)) {
@@ -169,7 +225,9 @@ int cmd_start(int argc, char **argv)
 		state_reset();
 	if (state_save_tables(fd) || runtime_tables(fd, &rt))
 		return EXIT_ERROR;
-	printf("ddv: runtime loaded (state in %s)", state_dir());
+	printf("ddv: runtime loaded (state in %s", state_dir());
+	print_log_ring(", log ring ");
+	printf(")");
 	for (unsigned int i = 0; i < rt.npacks; i++) {
 		unsigned int nfuncs = 0;
 

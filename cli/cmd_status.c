@@ -12,6 +12,30 @@
 
 #define MAX_DUT_IDS 64
 
+/*
+ * "PREFIX4096 KiB per CPU x 2": the ring the runtime took (its parameter,
+ * as sized at load); false, printing nothing, when sysfs does not say.
+ */
+bool print_log_ring(const char *prefix)
+{
+	const char *dir = getenv("DDV_SYSFS_MODULE");
+	char *path = xasprintf("%s/parameters/log_ring_bytes",
+			       dir && *dir ? dir : "/sys/module/ddv");
+	unsigned long long bytes;
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	char *text = NULL;
+	bool known;
+	size_t size;
+
+	known = !read_whole_file(path, (void **)&text, &size) &&
+		sscanf(text, "%llu", &bytes) == 1 && bytes;
+	if (known)
+		printf("%s%llu KiB per CPU x %ld", prefix, bytes >> 10, cpus > 0 ? cpus : 1);
+	free(text);
+	free(path);
+	return known;
+}
+
 static void print_status(const char *who, const struct ddv_status *st)
 {
 	printf("%s:\n", who);
@@ -29,22 +53,65 @@ static void print_status(const char *who, const struct ddv_status *st)
 	printf("  store drops      %llu%s\n", (unsigned long long)st->store_drops,
 	       st->store_drops ? "  (objects not tracked: findings about them are missing)" : "");
 	printf("  log drops        %llu%s\n", (unsigned long long)st->log_drops,
-	       st->log_drops ? "  (records lost: findings may be missing)" : "");
+	       st->log_drops ? "  (records lost: findings may be missing; a larger ring: "
+	       "ddv stop, ddv start --log-size SIZE)" : "");
+}
+
+/*
+ * The probed functions with what the injector may do to each: its fault
+ * class, its failure values, and whether a campaign counts its calls.
+ */
+static int print_functions(int fd)
+{
+	struct rt_tables rt;
+
+	if (runtime_tables(fd, &rt))
+		return EXIT_ERROR;
+	printf("%-5s %-8s %-28s %-24s %-8s %-6s %s\n", "id", "pack", "symbol", "api", "class",
+	       "nfail", "fallible");
+	for (unsigned int i = 0; i < rt.nfuncs; i++) {
+		const struct rt_func *f = &rt.funcs[i];
+		int fallible = rt_func_fallible(f);
+		char nfail[16] = "-";
+
+		if (f->nfail >= 0)
+			snprintf(nfail, sizeof(nfail), "%d", f->nfail);
+		printf("%-5u %-8s %-28s %-24s %-8s %-6s %s\n", f->id, f->pack, f->symbol, f->api,
+		       f->fault_class ? f->fault_class : "-", nfail,
+		       fallible < 0 ? "unknown" : fallible ? "yes" : "no");
+	}
+	printf("%u functions", rt.nfuncs);
+	if (rt.nfuncs && !rt.funcs[0].fault_class)
+		printf(" (the runtime does not list fault classes: an older ddv.ko)");
+	printf("\n");
+	rt_tables_free(&rt);
+	return EXIT_OK;
 }
 
 int cmd_status(int argc, char **argv)
 {
 	struct ddv_status st;
 	uint64_t args[3];
+	bool functions = false;
 	int fd, err;
 
+	if (argc > 1 && !strcmp(argv[1], "--functions")) {
+		functions = true;
+		argc--;
+		argv++;
+	}
 	if (argc > 1) {
-		printf("usage: ddv status\n");
+		printf("usage: ddv status [--functions]\n");
 		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
 	}
 	fd = ctl_open();
 	if (fd < 0)
 		return EXIT_ERROR;
+	if (functions) {
+		err = print_functions(fd);
+		close(fd);
+		return err;
+	}
 	memset(&st, 0, sizeof(st));
 	args[0] = 0;
 	args[1] = (uintptr_t)&st;
@@ -56,6 +123,8 @@ int cmd_status(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	print_status("runtime", &st);
+	if (print_log_ring("  log ring         "))
+		printf("\n");
 	/* Each driver under test: the latest site table kept for its id names it. */
 	for (unsigned int dut = 1; dut < MAX_DUT_IDS; dut++) {
 		struct site_table t;

@@ -2,6 +2,8 @@
 #ifndef DDV_COMMANDS_H
 #define DDV_COMMANDS_H
 
+#include <stdbool.h>
+
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);	/* argv[0] is the subcommand's name */
@@ -26,5 +28,9 @@ int cmd_vm(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+
+/* The runtime's log ring, for ddv start --log-size and ddv status. */
+int parse_log_size(const char *text, unsigned long long *bytes, const char **why);
+bool print_log_ring(const char *prefix);
 
 #endif /* DDV_COMMANDS_H */

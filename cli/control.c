@@ -45,6 +45,8 @@ int ctl_open(void)
 
 		if (err == ENOENT)
 			ddv_error(err, "%s (is the runtime loaded? run 'ddv start')", dev);
+		else if (err == EACCES || err == EPERM)
+			ddv_error(err, "%s: the runtime's control is for root (CAP_SYS_ADMIN)", dev);
 		else
 			ddv_error(err, "%s", dev);
 		return -err;
@@ -108,7 +110,7 @@ static char *take_word(char **p)
 	return xstrndup(start, end - start);
 }
 
-/* Parses "id name version" and "id pack symbol api" lines. */
+/* Parses "id name version" and "id pack symbol api [class nfail]" lines. */
 int rt_tables_parse(struct rt_tables *rt, const char *packs_text, const char *funcs_text)
 {
 	const char *line;
@@ -133,19 +135,30 @@ int rt_tables_parse(struct rt_tables *rt, const char *packs_text, const char *fu
 	for (line = funcs_text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		char *p = (char *)line, *id = take_word(&p), *pack = take_word(&p);
 		char *symbol = take_word(&p), *api = take_word(&p);
+		char *cls = take_word(&p), *nfail = take_word(&p), *end = NULL;
+		long failures = nfail ? strtol(nfail, &end, 10) : -1;
 
+		/* A class without a well-formed count is as good as none: probe then. */
+		if (!cls || !nfail || *end || failures < 0) {
+			free(cls);
+			cls = NULL;
+			failures = -1;
+		}
 		if (id && pack && symbol) {
 			rt->funcs = xrealloc(rt->funcs, (rt->nfuncs + 1) * sizeof(*rt->funcs));
 			rt->funcs[rt->nfuncs++] = (struct rt_func){
 				.id = strtoul(id, NULL, 10), .pack = pack, .symbol = symbol,
 				.api = api ? api : xstrdup(symbol),
+				.fault_class = cls, .nfail = (int)failures,
 			};
-			pack = symbol = api = NULL;
+			pack = symbol = api = cls = NULL;
 		}
 		free(id);
 		free(pack);
 		free(symbol);
 		free(api);
+		free(cls);
+		free(nfail);
 	}
 	return 0;
 }
@@ -166,6 +179,27 @@ const struct rt_func *rt_func_by_id(const struct rt_tables *rt, unsigned int id)
 	return NULL;
 }
 
+/*
+ * Whether the runtime may fail a call of f: 1 or 0 from its fault class and
+ * failure count (the rule of inject_decide in runtime/core/inject.c), -1 when
+ * the runtime did not list them (an older ddv.ko) or named a class unknown here.
+ */
+int rt_func_fallible(const struct rt_func *f)
+{
+	static const char *const failing[] = { "generic", "alloc", "trylock" };
+	static const char *const never[] = { "none", "lock" };
+
+	if (!f->fault_class || f->nfail < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(failing) / sizeof(failing[0]); i++)
+		if (!strcmp(f->fault_class, failing[i]))
+			return f->nfail > 0;
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if (!strcmp(f->fault_class, never[i]))
+			return 0;
+	return -1;
+}
+
 void rt_tables_free(struct rt_tables *rt)
 {
 	for (unsigned int i = 0; i < rt->npacks; i++) {
@@ -176,6 +210,7 @@ void rt_tables_free(struct rt_tables *rt)
 		free(rt->funcs[i].pack);
 		free(rt->funcs[i].symbol);
 		free(rt->funcs[i].api);
+		free(rt->funcs[i].fault_class);
 	}
 	free(rt->packs);
 	free(rt->funcs);

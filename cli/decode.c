@@ -433,8 +433,9 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 		sb_json_str(sb, ev->symbol);
 	}
 	if (ev->site) {
-		/* A leak's site is where the object was created. */
-		leak = ev->msg && strstr(ev->msg->rule_id, "leak");
+		/* A leak's site is where the object was created; so is a leak scope's (PACK.scope.NAME). */
+		leak = ev->msg && (strstr(ev->msg->rule_id, "leak") ||
+				   strstr(ev->msg->rule_id, ".scope."));
 		sb_printf(sb, ",\"%s\":{\"function\":", leak ? "allocation_site" : "site");
 		sb_json_str(sb, ev->site->func);
 		sb_printf(sb, ",\"offset\":%u,\"kind\":\"%s\",\"section\":", ev->site->func_offset,
@@ -486,13 +487,56 @@ static struct event *pending_of(struct decoder *dec, unsigned int cpu)
 	return &dec->pending[cpu];
 }
 
+/*
+ * Events decode_chunk holds back until it has seen all its records: where
+ * the driver's text lies (modsyms.c) may come in a record drained after the
+ * event, from another CPU's ring.
+ */
+struct held_event {
+	struct event ev;
+	const void *load;	/* modsyms_learn's key */
+};
+
+static struct held_event *held;
+static size_t nheld, held_cap;
+static bool holding;
+
+/* Hands ev to fn with its load's placement of the driver's symbols in force (modsyms.c). */
+static void deliver(struct decoder *dec, struct event *ev, event_fn fn, void *data)
+{
+	const void *load = modsyms_learn(dec, ev);
+
+	if (holding) {
+		if (nheld == held_cap) {
+			held_cap = held_cap ? 2 * held_cap : 256;
+			held = xrealloc(held, held_cap * sizeof(*held));
+		}
+		held[nheld++] = (struct held_event){ .ev = *ev, .load = load };
+		return;
+	}
+	modsyms_use(load);
+	fn(dec, ev, data);
+	modsyms_use(NULL);
+}
+
+static void deliver_held(struct decoder *dec, event_fn fn, void *data)
+{
+	holding = false;
+	for (size_t i = 0; i < nheld; i++) {
+		modsyms_use(held[i].load);
+		fn(dec, &held[i].ev, data);
+	}
+	modsyms_use(NULL);
+	nheld = 0;
+}
+
 static void emit_pending(struct decoder *dec, struct event *p, event_fn fn, void *data)
 {
 	if (p && p->nargs != ~0u) {
 		struct event ev = *p;
 
 		p->nargs = ~0u;
-		fn(dec, &ev, data);
+		deliver(dec, &ev, fn, data);
 	}
 }
 
@@ -531,7 +575,7 @@ static void take_record(struct decoder *dec, const struct ddv_logrec *rec, event
 	if (p && wants_context(&ev))
 		*p = ev;
 	else
-		fn(dec, &ev, data);
+		deliver(dec, &ev, fn, data);
 }
 
 /*
@@ -546,6 +590,7 @@ int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, 
 	int r;
 
 	logdec_init(&d, buf, len);
+	holding = true;
 	while ((r = logdec_next(&d, &rec)) != 0) {
 		if (r < 0) {
 			dec->garbage++;
@@ -553,6 +598,7 @@ int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, 
 		}
 		take_record(dec, &rec, fn, data);
 	}
+	deliver_held(dec, fn, data);
 	if (d.errors)
 		ddv_warn("log: %" PRIu64 " bytes that are no records skipped (%" PRIu64
 			 " stretches)", (uint64_t)d.skipped_bytes, (uint64_t)d.errors);

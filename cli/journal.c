@@ -53,6 +53,7 @@ static void load_clear_result(struct journal_load *l)
 	for (unsigned int f = 0; f < l->nfindings; f++) {
 		free(l->findings[f].rule);
 		free(l->findings[f].site);
+		free(l->findings[f].stack);
 	}
 	free(l->findings);
 	free(l->fault);
@@ -65,12 +66,25 @@ static void load_clear_result(struct journal_load *l)
 /* One complete line; false when it is not one the journal writes. */
 static bool parse_line(struct journal *j, char *line)
 {
-	char *words[5] = { 0 }, *save = NULL;
+	char *words[5] = { 0 }, *save = NULL, *rest = NULL;
 	unsigned int nw = 0;
 	struct journal_load *l;
 	unsigned long n;
 	char *end;
 
+	/* A finding's stack is the rest of its line, blanks and all. */
+	if (!strncmp(line, "finding ", 8)) {
+		char *p = line;
+
+		for (int w = 0; w < 4 && p; w++) {
+			p += strspn(p, " ");
+			p = *p ? strchr(p, ' ') : NULL;
+		}
+		if (p) {
+			*p++ = '\0';
+			rest = p + strspn(p, " ");
+		}
+	}
 	for (char *w = strtok_r(line, " ", &save); w && nw < 5; w = strtok_r(NULL, " ", &save))
 		words[nw++] = w;
 	if (!nw)
@@ -145,6 +159,7 @@ static bool parse_line(struct journal *j, char *line)
 		l->findings = xrealloc(l->findings, (l->nfindings + 1) * sizeof(*l->findings));
 		l->findings[l->nfindings].rule = xstrdup(words[2]);
 		l->findings[l->nfindings].site = xstrdup(words[3]);
+		l->findings[l->nfindings].stack = rest && *rest ? xstrdup(rest) : NULL;
 		l->nfindings++;
 		return true;
 	}

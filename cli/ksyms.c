@@ -1,6 +1,6 @@
 /*
  * ksyms.c: names kernel addresses (the stacks in records) from /proc/kallsyms,
- * which lists the modules' symbols too. Read once, on first use; without root
+ * which lists the loaded modules' symbols too (a gone driver's: modsyms.c). Read once, on first use; without root
  * the addresses there read 0 and stacks stay numeric.
  */
 #include <inttypes.h>
@@ -53,8 +53,18 @@ static void ksyms_load(void)
 	qsort(ksyms, nksyms, sizeof(*ksyms), compare_ksyms);
 }
 
-/* "func+0xoff" or "func+0xoff [module]" for a text address; false when unknown. */
+/*
+ * "func+0xoff" or "func+0xoff [module]" for a text address; false when
+ * unknown. A driver under test's frames come from its own symbols first
+ * (modsyms.c: they stay named after it is gone), the rest from kallsyms.
+ */
 bool ksym_name(uint64_t addr, struct strbuf *sb)
+{
+	return modsyms_name(addr, sb) || ksym_name_kallsyms(addr, sb);
+}
+
+/* ksym_name from /proc/kallsyms alone: what is loaded now. */
+bool ksym_name_kallsyms(uint64_t addr, struct strbuf *sb)
 {
 	size_t lo = 0, hi;
 	const struct ksym *k;

@@ -7,8 +7,8 @@ CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli -I$(top_srcdir)/runtime/core -
 noinst_LIBRARIES += cli/libddvcli.a
 cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBKMOD_CFLAGS)
 cli_libddvcli_a_SOURCES = cli/cli.h cli/util.c cli/modfile.c cli/relocs.c cli/catalog.c \
-	cli/control.c cli/state.c cli/decode.c cli/report.c cli/common.c cli/ksyms.c \
-	cli/campaign.h cli/prune.c cli/journal.c
+	cli/control.c cli/state.c cli/decode.c cli/report.c cli/suppress.c cli/common.c cli/ksyms.c \
+	cli/modsyms.c cli/campaign.h cli/prune.c cli/journal.c
 
 CLI_LIBS = cli/libddvcli.a runtime/core/libddvcore.a $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
 

@@ -5,7 +5,7 @@
 #include "commands.h"
 
 static const struct command commands[] = {
-	{ "start", cmd_start, "[--modules DIR] [--packs DIR] [PARAM=VALUE...]",
+	{ "start", cmd_start, "[--modules DIR] [--packs DIR] [--log-size SIZE] [PARAM=VALUE...]",
 	  "load the runtime (ddv.ko) and the pack modules" },
 	{ "load", cmd_load, "[--timeout S] DRIVER|FILE.ko [PARAM=VALUE...]",
 	  "arm ddv for a driver, then load it (finit_module only)" },
@@ -13,7 +13,8 @@ static const struct command commands[] = {
 	{ "unload", cmd_unload, "NAME", "unload a driver (its leak check runs)" },
 	{ "log", cmd_log, "[--follow] [--json]", "print every log record" },
 	{ "report", cmd_report, "[--json]", "print the findings and a summary" },
-	{ "status", cmd_status, "", "print the runtime's counters, losses included" },
+	{ "status", cmd_status, "[--functions]",
+	  "print the runtime's counters, losses included, or its functions" },
 	{ "trace", cmd_trace, "FUNC|all off|violation|calls|stack", "set a function's trace level" },
 	{ "inject", cmd_inject,
 	  "nth FUNC N | nth-any N | random FUNC PCT [--consecutive K] | plan KEY=VALUE... | off",

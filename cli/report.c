@@ -1,14 +1,13 @@
 /* report.c: findings (rule violations, leaks, hangs, losses) out of decoded events. */
 #include <errno.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <string.h>
 
 #include "cli.h"
 
-static void group_text(struct decoder *dec, const struct event *ev, struct report *rep);
+static void group_finding(struct decoder *dec, const struct event *ev, const struct frames *frames,
+			  struct report *rep);
 
 /* FNV-1a. */
 static unsigned int hash_key(const char *s)
@@ -20,71 +19,16 @@ static unsigned int hash_key(const char *s)
 	return h;
 }
 
-/* RULE[@SITE], or a file of them (a path, or a name that is a readable file). */
-int suppressions_add(struct suppressions *s, const char *arg)
-{
-	char *text = NULL, *line, *save = NULL;
-	size_t size;
-
-	if (strchr(arg, '/') || !access(arg, R_OK)) {
-		if (read_whole_file(arg, (void **)&text, &size)) {
-			ddv_error(errno, "suppression file %s", arg);
-			return -1;
-		}
-		text = xrealloc(text, size + 1);
-		text[size] = '\0';
-	} else {
-		text = xstrdup(arg);
-	}
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *at;
-		size_t len;
-
-		line += strspn(line, " \t");
-		line[strcspn(line, "#")] = '\0';
-		len = strlen(line);
-		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-			line[--len] = '\0';
-		if (!len)
-			continue;
-		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-		at = strchr(line, '@');
-		s->v[s->n].rule = xstrndup(line, at ? (size_t)(at - line) : len);
-		s->v[s->n].site = at ? xstrdup(at + 1) : NULL;
-		s->n++;
-	}
-	free(text);
-	return 0;
-}
-
-bool suppressions_match(const struct suppressions *s, const char *rule, const char *site)
-{
-	for (unsigned int i = 0; s && i < s->n; i++)
-		if (!fnmatch(s->v[i].rule, rule, 0) &&
-		    (!s->v[i].site || !fnmatch(s->v[i].site, site, 0)))
-			return true;
-	return false;
-}
-
-void suppressions_free(struct suppressions *s)
-{
-	for (unsigned int i = 0; i < s->n; i++) {
-		free(s->v[i].rule);
-		free(s->v[i].site);
-	}
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
 void report_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct report *rep = data;
+	struct frames frames;
 
 	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected"))
 		rep->injected++;
 	if (!event_is_finding(ev))
 		return;
+	event_frames(ev, &frames);
 	if (rep->supp && rep->supp->n) {
 		char site[300];
 
@@ -94,8 +38,9 @@ void report_event(struct decoder *dec, const struct event *ev, void *data)
 		else
 			snprintf(site, sizeof(site), "-");
 		if (suppressions_match(rep->supp, ev->msg ? ev->msg->rule_id : "ddv.log-lost",
-				       site)) {
+				       site, &frames)) {
 			rep->suppressed++;
+			frames_free(&frames);
 			return;
 		}
 	}
@@ -110,28 +55,28 @@ void report_event(struct decoder *dec, const struct event *ev, void *data)
 		rep->errors++;
 	else
 		rep->warnings++;
-	if (rep->json) {
-		event_json(dec, ev, &rep->out);
-		return;
-	}
-	group_text(dec, ev, rep);
+	group_finding(dec, ev, &frames, rep);
+	frames_free(&frames);
 }
 
 /*
- * Text reports group findings of one rule at one call site (leaks by their
- * allocation site): the first occurrence is shown, with how many there were.
- * JSON keeps one object per finding.
+ * Identical findings (one rule, driver, site and named stack; leaks by their
+ * allocation site) form a group. Text shows a group's first finding once,
+ * with how many there were; JSON keeps one object per finding and adds its
+ * group and the group's count.
  */
-static void group_text(struct decoder *dec, const struct event *ev, struct report *rep)
+static void group_finding(struct decoder *dec, const struct event *ev, const struct frames *frames,
+			  struct report *rep)
 {
 	struct strbuf key = { 0 };
 	struct report_group *g;
+	unsigned int h, slot, group;
 
-	unsigned int h, slot;
-
-	sb_printf(&key, "%s|%s|%s|%u", ev->msg ? ev->msg->rule_id : "?",
+	sb_printf(&key, "%s|%s|%s|%u|",
+		  ev->msg ? ev->msg->rule_id : ev->is_drop ? "ddv.log-lost" : "?",
 		  ev->module ? ev->module : "", ev->site ? ev->site->func : "",
 		  ev->site ? ev->site->func_offset : 0);
+	frames_join(frames, true, &key);
 	/* An open-addressing index over the groups: a million findings stay linear. */
 	if (rep->ngroups * 2 >= rep->index_size) {
 		unsigned int size = rep->index_size ? rep->index_size * 2 : 256;
@@ -148,40 +93,75 @@ static void group_text(struct decoder *dec, const struct event *ev, struct repor
 	}
 	h = hash_key(key.s);
 	for (slot = h & (rep->index_size - 1); rep->index[slot];
-	     slot = (slot + 1) & (rep->index_size - 1)) {
-		struct report_group *old = &rep->groups[rep->index[slot] - 1];
-
-		if (!strcmp(old->key, key.s)) {
-			old->count++;
-			sb_free(&key);
-			return;
-		}
+	     slot = (slot + 1) & (rep->index_size - 1))
+		if (!strcmp(rep->groups[rep->index[slot] - 1].key, key.s))
+			break;
+	if (rep->index[slot]) {
+		group = rep->index[slot] - 1;
+		rep->groups[group].count++;
+		sb_free(&key);
+	} else {
+		group = rep->ngroups;
+		rep->index[slot] = group + 1;
+		rep->groups = xrealloc(rep->groups, (rep->ngroups + 1) * sizeof(*rep->groups));
+		g = &rep->groups[rep->ngroups++];
+		memset(g, 0, sizeof(*g));
+		g->key = key.s;
+		g->count = 1;
+		if (!rep->json)
+			event_text(dec, ev, &g->text);
 	}
-	rep->index[slot] = rep->ngroups + 1;
-	rep->groups = xrealloc(rep->groups, (rep->ngroups + 1) * sizeof(*rep->groups));
-	g = &rep->groups[rep->ngroups++];
-	memset(g, 0, sizeof(*g));
-	g->key = key.s;
-	g->count = 1;
-	event_text(dec, ev, &g->text);
+	if (rep->json) {
+		struct strbuf *line;
+
+		rep->json_lines = xrealloc(rep->json_lines,
+					   (rep->njson + 1) * sizeof(*rep->json_lines));
+		rep->json_group = xrealloc(rep->json_group,
+					   (rep->njson + 1) * sizeof(*rep->json_group));
+		line = &rep->json_lines[rep->njson];
+		memset(line, 0, sizeof(*line));
+		event_json(dec, ev, line);
+		/* "...}\n": the group's fields go before the closing brace at the flush. */
+		if (line->len >= 2)
+			line->len -= 2;
+		rep->json_group[rep->njson++] = group;
+	}
 }
 
 /* Moves the grouped findings to the output, in the order they first came. */
 static void flush_groups(struct report *rep)
 {
+	for (unsigned int i = 0; i < rep->njson; i++) {
+		struct strbuf *line = &rep->json_lines[i];
+		unsigned int group = rep->json_group[i];
+
+		sb_add(&rep->out, line->s, line->len);
+		sb_printf(&rep->out, ",\"group\":%u,\"count\":%u}\n", group + 1,
+			  rep->groups[group].count);
+		sb_free(line);
+	}
 	for (unsigned int i = 0; i < rep->ngroups; i++) {
 		struct report_group *g = &rep->groups[i];
-		size_t first_line = strcspn(g->text.s, "\n");
 
-		sb_add(&rep->out, g->text.s, first_line);
-		if (g->count > 1)
-			sb_printf(&rep->out, " [%u times]", g->count);
-		sb_puts(&rep->out, g->text.s + first_line);
+		if (g->text.s) {
+			size_t first_line = strcspn(g->text.s, "\n");
+
+			sb_add(&rep->out, g->text.s, first_line);
+			if (g->count > 1)
+				sb_printf(&rep->out, " [%u times]", g->count);
+			sb_puts(&rep->out, g->text.s + first_line);
+		}
 		sb_free(&g->text);
 		free(g->key);
 	}
+	rep->ngroups_total += rep->ngroups;
+	free(rep->json_lines);
+	free(rep->json_group);
 	free(rep->groups);
 	free(rep->index);
+	rep->json_lines = NULL;
+	rep->json_group = NULL;
+	rep->njson = 0;
 	rep->groups = NULL;
 	rep->index = NULL;
 	rep->ngroups = 0;
@@ -199,7 +179,7 @@ static bool cli_finding_suppressed(const struct report *rep, const char *text)
 		return false;
 	rule++;
 	id = xstrndup(rule, strcspn(rule, ": "));
-	match = suppressions_match(rep->supp, id, "-");
+	match = suppressions_match(rep->supp, id, "-", NULL) != NULL;
 	free(id);
 	return match;
 }
@@ -228,9 +208,18 @@ void report_cli_findings(struct report *rep, const char *lines)
 			if (cli_finding_suppressed(rep, text)) {
 				rep->suppressed++;
 			} else if (!rep->hang_seen || !strstr(rep->hang_seen, key)) {
+				size_t len = strlen(json);
+
 				rep->findings++;
 				rep->errors++;
-				sb_printf(&rep->out, "%s\n", rep->json ? json : text);
+				rep->ngroups_total++;
+				if (!rep->json)
+					sb_printf(&rep->out, "%s\n", text);
+				else if (len && json[len - 1] == '}')
+					sb_printf(&rep->out, "%.*s,\"group\":%u,\"count\":1}\n",
+						  (int)len - 1, json, rep->ngroups_total);
+				else
+					sb_printf(&rep->out, "%s\n", json);
 			}
 			free(key);
 		}
@@ -246,15 +235,45 @@ void report_summary(struct report *rep, const struct decoder *dec)
 	if (rep->json) {
 		sb_printf(&rep->out, "{\"summary\":{\"findings\":%u,\"errors\":%u,\"warnings\":%u,"
 			  "\"faults_injected\":%u,\"records\":%" PRIu64 ",\"records_lost\":%" PRIu64
-			  ",\"garbage\":%" PRIu64 ",\"unknown_messages\":%" PRIu64 "}}\n",
+			  ",\"garbage\":%" PRIu64 ",\"unknown_messages\":%" PRIu64 ",\"groups\":%u,"
+			  "\"suppressed\":%u}}\n",
 			  rep->findings, rep->errors, rep->warnings, rep->injected, dec->records,
-			  dec->dropped, dec->garbage, dec->unknown);
+			  dec->dropped, dec->garbage, dec->unknown, rep->ngroups_total,
+			  rep->suppressed);
+		/* Each pattern's count goes before the summary's two closing braces. */
+		if (rep->supp && rep->supp->n) {
+			rep->out.len -= 3;
+			sb_puts(&rep->out, ",\"suppressions\":[");
+			for (unsigned int i = 0; i < rep->supp->n; i++) {
+				const struct suppression *one = &rep->supp->v[i];
+
+				sb_puts(&rep->out, i ? ",{\"pattern\":" : "{\"pattern\":");
+				sb_json_str(&rep->out, one->text);
+				if (one->origin) {
+					sb_puts(&rep->out, ",\"origin\":");
+					sb_json_str(&rep->out, one->origin);
+				}
+				sb_printf(&rep->out, ",\"findings\":%u}", one->hits);
+			}
+			sb_puts(&rep->out, "]}}\n");
+		}
 		return;
+	}
+	/* Never silent: each suppression that took findings says how many. */
+	for (unsigned int i = 0; rep->supp && i < rep->supp->n; i++) {
+		const struct suppression *one = &rep->supp->v[i];
+
+		if (one->hits)
+			sb_printf(&rep->out, "suppressed %u by %s%s%s%s\n", one->hits, one->text,
+				  one->origin ? " (" : "", one->origin ? one->origin : "",
+				  one->origin ? ")" : "");
 	}
 	sb_printf(&rep->out, "%u finding%s (%u error%s, %u warning%s), %u fault%s injected",
 		  rep->findings, rep->findings == 1 ? "" : "s", rep->errors,
 		  rep->errors == 1 ? "" : "s", rep->warnings, rep->warnings == 1 ? "" : "s",
 		  rep->injected, rep->injected == 1 ? "" : "s");
+	if (rep->findings)
+		sb_printf(&rep->out, ", %u distinct", rep->ngroups_total);
 	if (rep->suppressed)
 		sb_printf(&rep->out, ", %u suppressed", rep->suppressed);
 	if (dec->dropped)

@@ -50,6 +50,7 @@ struct ctx {
 	struct strbuf plan_words;
 	unsigned int plan_line, plan_col;
 	const struct ynode *plan_part[3];	/* memory, locks, filter: at most one each */
+	bool inject_after_load;	/* a filter names a caller: inject: goes after ddv load */
 	const struct ynode *one;	/* get_list's list of one */
 };
 
@@ -935,13 +936,64 @@ static void check_locks(struct ctx *c, const struct ynode *item, const char *whe
 		plan_u64(c, item, "lock-delay-max", us * 1000);
 }
 
+/* The kernel's name of a driver given by name or file: no directory, no .ko, '_' for '-'. */
+static char *module_name_of(const char *driver)
+{
+	const char *base = strrchr(driver, '/') ? strrchr(driver, '/') + 1 : driver;
+	char *name = xstrndup(base, strcspn(base, "."));
+
+	for (char *p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return name;
+}
+
+/*
+ * filter.caller: a function of the driver, whose calls alone may fail. The
+ * runtime filters by return address, and the driver's addresses exist only
+ * once it is loaded: the injection settings then go after ddv load, so they
+ * reach the calls made after the driver's init. A phase that includes the
+ * init cannot be kept, and is refused rather than silently narrowed.
+ */
+static void check_caller(struct ctx *c, const struct ynode *item, const struct ynode *node,
+			 const char *phase, const char *where)
+{
+	char w[96], *func, *module, *word;
+
+	snprintf(w, sizeof(w), "%s.filter.caller", where);
+	if (!get_string(c, node, w, &func))
+		return;
+	if (strspn(func, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") !=
+	    strlen(func) || (func[0] >= '0' && func[0] <= '9')) {
+		diag(c, node, "%s: '%s' is no function name (a function of the driver, as "
+		     "/proc/kallsyms names it: e1000_probe)", w, func);
+		return;
+	}
+	if (!strcmp(phase, "any") || !strcmp(phase, "init")) {
+		diag(c, node, "%s: not with phase %s: the runtime filters callers by address, "
+		     "known only once the driver is loaded, so ddv run arms this plan after ddv "
+		     "load (phase after-init, or no phase)", w, phase);
+		return;
+	}
+	if (!c->conf->driver)
+		return;	/* target's own error says what is missing */
+	if (!*phase)
+		plan_word(c, item, "phase", "after-init");
+	module = module_name_of(c->conf->driver);
+	word = xasprintf("%s:%s", module, func);
+	plan_word(c, item, "caller", word);
+	free(word);
+	free(module);
+	c->inject_after_load = true;
+}
+
 static void check_filter(struct ctx *c, const struct ynode *item, const struct ynode *filter,
 			 const char *where)
 {
 	static const char *const keys[] = { "phase", "task", "start-delay-ms", "caller" };
 	static const char *const phases[] = { "any", "init", "after-init" };
 	const struct ynode *v[NKEYS(keys)];
-	const char *phase;
+	const char *phase = "";
 	char w[96];
 	uint64_t n;
 
@@ -956,6 +1008,8 @@ static void check_filter(struct ctx *c, const struct ynode *item, const struct y
 	snprintf(w, sizeof(w), "%s.filter.phase", where);
 	if (v[0] && get_word(c, v[0], w, "phase", phases, NKEYS(phases), &phase))
 		plan_word(c, item, "phase", phase);
+	else if (v[0])
+		phase = "?";	/* bad: told already; the caller check takes no guess */
 	snprintf(w, sizeof(w), "%s.filter.task", where);
 	if (v[1] && get_u64(c, v[1], w, false, 1, 4194304, &n))
 		plan_u64(c, item, "task", n);
@@ -963,10 +1017,7 @@ static void check_filter(struct ctx *c, const struct ynode *item, const struct y
 	if (v[2] && get_u64(c, v[2], w, false, 0, UINT64_MAX / 1000000, &n))
 		plan_u64(c, item, "start-delay", n * 1000000);
 	if (v[3])
-		diag(c, v[3], "%s.filter.caller: not supported here: the runtime filters callers "
-		     "by address, known only once the driver is loaded, and ddv run arms the "
-		     "plan before it loads (after ddv run: ddv inject plan caller=DRIVER:FUNC)",
-		     where);
+		check_caller(c, item, v[3], v[0] ? phase : "", where);
 }
 
 /* Per-function and any-function modes: their steps follow the plan's. */
@@ -1112,12 +1163,75 @@ static void check_inject(struct ctx *c, const struct ynode *node)
 		conf->steps[first_step + 1] = step;
 		conf->nsteps++;
 	}
+	if (c->inject_after_load) {
+		size_t n = conf->nsteps - first_step;
+
+		conf->after_load = xrealloc(conf->after_load, n * sizeof(*conf->after_load));
+		memcpy(conf->after_load, &conf->steps[first_step], n * sizeof(*conf->steps));
+		conf->nafter_load = n;
+		conf->nsteps = first_step;
+	}
 }
 
+/* The rule ids a suppression may name without a glob: the packs', the runtime's, ddv's own. */
+static bool known_rule(struct ctx *c, const char *rule)
+{
+	static const char *const cli_rules[] = { "ddv.hang", "ddv.crash", "ddv.log-lost",
+						 "ddv.unknown-message" };
+	const struct cat_pack *rt = c->cat ? catalog_pack(c->cat, CATALOG_RUNTIME_PACK) : NULL;
+
+	for (size_t k = 0; k < c->rules.n; k++)
+		if (!strcmp(c->rules.v[k], rule))
+			return true;
+	for (unsigned int m = 0; rt && m < rt->nmsgs; m++)
+		if (rt->msgs[m].rule_id && !strcmp(rt->msgs[m].rule_id, rule))
+			return true;
+	for (size_t k = 0; k < NKEYS(cli_rules); k++)
+		if (!strcmp(cli_rules[k], rule))
+			return true;
+	return false;
+}
+
+/* suppress: the patterns of ddv report --suppress, kept for ddv report by ddv run. */
 static void check_suppress(struct ctx *c, const struct ynode *node)
 {
-	diag(c, node, "suppress: not supported yet: ddv report has no suppressions by stack "
-	     "pattern (switch a rule off everywhere with rules.off)");
+	const struct ynode **items;
+	size_t n = get_list(c, node, "suppress", &items);
+	struct yconf *conf = c->conf;
+	char where[64], buf[160];
+
+	for (size_t i = 0; i < n; i++) {
+		struct suppression one;
+		const char *why;
+		char *text, *bad;
+
+		snprintf(where, sizeof(where), "suppress[%zu]", i);
+		if (!get_string(c, items[i], where, &text))
+			continue;
+		if (strchr(text, '\n') || strchr(text, '#')) {
+			diag(c, items[i], "%s: a pattern is one line, without '#' (kept in a file "
+			     "where '#' starts a comment)", where);
+			continue;
+		}
+		why = suppression_parse(text, &one, &bad);
+		if (why) {
+			diag(c, items[i], "%s: %s%s%s%s", where, why, bad ? ": '" : "",
+			     bad ? bad : "", bad ? "'" : "");
+			free(bad);
+			continue;
+		}
+		/* A typo in a plain rule id would suppress nothing, silently. */
+		if (c->rules.n && !strpbrk(one.rule, "*?[") && !known_rule(c, one.rule)) {
+			diag(c, items[i], "%s: no rule '%s' in the catalogs%s", where, one.rule,
+			     suggest(buf, sizeof(buf), one.rule, c->rules.v, c->rules.n));
+			suppression_free(&one);
+			continue;
+		}
+		conf->suppress = xrealloc(conf->suppress,
+					  (conf->nsuppress + 1) * sizeof(*conf->suppress));
+		conf->suppress[conf->nsuppress++] = xstrdup(one.text);
+		suppression_free(&one);
+	}
 }
 
 static void check_root(struct ctx *c, const struct ynode *root)
@@ -1330,6 +1444,17 @@ void yconf_plan_text(const struct yconf *conf, struct strbuf *out)
 	for (int i = 0; i < conf->ndriver_params; i++)
 		shell_word(out, conf->driver_params[i]);
 	sb_puts(out, "\n");
+	for (size_t i = 0; i < conf->nafter_load; i++) {
+		sb_puts(out, "ddv");
+		for (int a = 0; a < conf->after_load[i].argc; a++)
+			shell_word(out, conf->after_load[i].argv[a]);
+		sb_puts(out, "\n");
+	}
+	for (size_t i = 0; i < conf->nsuppress; i++) {
+		sb_puts(out, "# ddv report --suppress");
+		shell_word(out, conf->suppress[i]);
+		sb_puts(out, "  (kept for ddv report)\n");
+	}
 }
 
 static void free_words(char **words, int n)
@@ -1350,6 +1475,10 @@ void yconf_free(struct yconf *conf)
 	for (size_t i = 0; i < conf->nsteps; i++)
 		free_words(conf->steps[i].argv, conf->steps[i].argc);
 	free(conf->steps);
+	for (size_t i = 0; i < conf->nafter_load; i++)
+		free_words(conf->after_load[i].argv, conf->after_load[i].argc);
+	free(conf->after_load);
+	free_words(conf->suppress, (int)conf->nsuppress);
 	sb_free(&conf->errors);
 	memset(conf, 0, sizeof(*conf));
 }

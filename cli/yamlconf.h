@@ -40,6 +40,16 @@ struct yconf {
 	/* What runs between ddv start and ddv load, in order. */
 	struct yconf_step *steps;
 	size_t nsteps;
+	/*
+	 * What runs after ddv load succeeded: the injection settings when a
+	 * filter names a caller (the runtime filters callers by address,
+	 * known only once the driver is loaded).
+	 */
+	struct yconf_step *after_load;
+	size_t nafter_load;
+	/* suppress: patterns (RULE[@FRAME[>FRAME...]]) ddv run keeps for ddv report. */
+	char **suppress;
+	size_t nsuppress;
 	/* Diagnostics, "FILE:LINE:COL: error: ...\n" each, in file order (the first
 	 * YCONF_MAX_SHOWN, then a line counting the others); nerrors counts all. */
 	struct strbuf errors;

@@ -1,5 +1,6 @@
 /* checks.c: the semantic checks, one named entry each; they resolve names and number the tables. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -427,6 +428,27 @@ static void check_class(struct ctx *x, struct contract *c, struct clause *cl)
 	}
 }
 
+/* A kernel version as one ordered number (6.2.7 -> 0x060207); 0 when absent. */
+static unsigned long version_number(const char *v)
+{
+	unsigned int major = 0, minor = 0, patch = 0;
+
+	if (!v || sscanf(v, "%u.%u.%u", &major, &minor, &patch) < 1)
+		return 0;
+	return (unsigned long)major << 16 | minor << 8 | patch;
+}
+
+/*
+ * One symbol may have two prototypes when no kernel has both (kvfree_call_rcu's
+ * second argument became a pointer in 6.3): the wrappers share a name but are
+ * compiled under exclusive LINUX_VERSION_CODE conditions.
+ */
+static bool versions_disjoint(const struct fnsig *a, const struct fnsig *b)
+{
+	return (a->before && b->since && version_number(a->before) <= version_number(b->since)) ||
+	       (b->before && a->since && version_number(b->before) <= version_number(a->since));
+}
+
 static void check_functions(struct spec *spec)
 {
 	struct fnsig **tail = &spec->funcs;
@@ -442,7 +464,7 @@ static void check_functions(struct spec *spec)
 		for (struct fnsig *f = c->fns; f; f = f->next) {
 			struct fnsig *o = strmap_put(&spec->symbols, f->symbol, f);
 
-			if (o)
+			if (o && (o->contract != c || !versions_disjoint(o, f)))
 				error_at(&f->pos, DUP_SYMBOL, "symbol '%s' already has a contract at %s",
 					 f->symbol, pos_text(&o->pos));
 			f->contract = c;
@@ -886,14 +908,20 @@ static void check_scopes(struct spec *spec)
 		}
 		if (!s->msg->explicit_id)
 			s->msg->rule_id = tree_printf("%s.scope.%s", spec->pack ? spec->pack : "", s->name);
-		for (const char *p = strchr(s->msg->text, '{'); p; p = strchr(p + 1, '{'))
-			if (strchr(p, '}')) {
-				struct srcpos pos = placeholder_pos(s->msg, p, strcspn(p + 1, "}"));
-
-				error_at(&pos, UNKNOWN_PLACEHOLDER,
-					 "a scope's message carries no values: no placeholders");
-				break;
+		if (s->type) {
+			scan_placeholders(s->msg, valid_leak_name, s->type,
+					  "the key and the fields of the counted type");
+			/*
+			 * Each object named at the scope's end comes with its key and
+			 * every field, as a leak does, when the text names any.
+			 */
+			if (s->msg->nargs) {
+				s->msg->nargs = 0;
+				add_arg(s->msg, "key");
+				for (int i = 0; i < s->type->nfields; i++)
+					add_arg(s->msg, s->type->fields[i]->name);
 			}
+		}
 		add_msg(spec, s->msg);
 	}
 }

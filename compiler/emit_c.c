@@ -488,6 +488,18 @@ static void emit_fail_value(struct writer *w, const struct fail_value *f)
 }
 
 /*
+ * A leak scope's begin or end: ddv.ko acts at its entry and exit, so its
+ * wrapper always takes the full entry (__ddv_call_enter), never the inline one.
+ */
+static bool scope_boundary(const struct spec *spec, const struct fnsig *f)
+{
+	for (const struct scope *s = spec->scopes; s; s = s->next)
+		if (s->begin == f || s->end == f)
+			return true;
+	return false;
+}
+
+/*
  * One wrapper; its comment in abi.h shows the shape:
  *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
  *	{ enter; pre-call rules; injected failure or the original; after rules; exit }
@@ -496,6 +508,7 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 {
 	struct contract *c = f->contract;
 	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
+	const char *enter;
 	int i = 0;
 
 	if (f->optional)
@@ -513,14 +526,15 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 		w_printf(w, " };\n");
 	}
 	w_blank(w);
+	enter = scope_boundary(spec, f) ? "__ddv_call_enter" : "ddv_call_enter";
 	if (f->ret_kind == RET_VOID) {
-		w_open(w, "if (!ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d))", pack_var(spec),
+		w_open(w, "if (!%s(&ddv_call, &%s, %d, _RET_IP_, %s, %d))", enter, pack_var(spec),
 		       f->index, nargs ? "ddv_args" : "NULL", nargs);
 		emit_call_original(w, f, false);
 		w_line(w, "return;");
 		w_close(w, "");
 	} else {
-		w_line(w, "if (!ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d))", pack_var(spec),
+		w_line(w, "if (!%s(&ddv_call, &%s, %d, _RET_IP_, %s, %d))", enter, pack_var(spec),
 		       f->index, nargs ? "ddv_args" : "NULL", nargs);
 		w->indent++;
 		w_printf(w, "return ");

@@ -3,7 +3,7 @@
 # --- runtime core (user space): libddvcore.a, the portable core that ddv.ko also
 # --- compiles; the ddv command and the tests link it. Owner: runtime core.
 DDVCORE_HDRS = runtime/core/env.h runtime/core/store.h runtime/core/bloom.h \
-	runtime/core/config.h runtime/core/logring.h runtime/core/inject.h \
+	runtime/core/config.h runtime/core/logring.h runtime/core/inject.h runtime/core/scope_table.h \
 	runtime/include/ddv/logrec.h runtime/include/ddv/abi.h runtime/include/ddv/uapi.h
 noinst_LIBRARIES += runtime/core/libddvcore.a
 runtime_core_libddvcore_a_CFLAGS = $(AM_CFLAGS) -O2
@@ -19,7 +19,8 @@ EXTRA_DIST += scripts/bench-runtime tests/runtime/bench.c tests/runtime/fuzz_log
 # --- Owner: kernel runtime.
 DDV_LINUX_SRCS = runtime/linux/Kbuild runtime/linux/ddv_internal.h runtime/linux/env_kernel.h \
 	runtime/linux/main.c runtime/linux/pack.c runtime/linux/target.c runtime/linux/objects.c \
-	runtime/linux/log.c runtime/linux/abi.c runtime/linux/stubs.S \
+	runtime/linux/log.c runtime/linux/abi.c runtime/linux/scopes.c runtime/linux/scopes.h \
+	runtime/linux/stubs.S \
 	runtime/include/ddv/runtime_msgs.h
 EXTRA_DIST += $(DDV_LINUX_SRCS) runtime/linux/README tests/vm/runtime-basic.sh \
 	tests/drivers/rt-selftest/Kbuild tests/drivers/rt-selftest/build \

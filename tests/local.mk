@@ -32,6 +32,11 @@ tests_runtime_test_logring_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
 tests_runtime_test_logring_LDADD = $(RUNTIME_TEST_LIBS)
 tests_runtime_test_inject_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
 tests_runtime_test_inject_LDADD = $(RUNTIME_TEST_LIBS)
+# Leak scope tables (runtime/core/scope_table.h, header only).
+check_PROGRAMS += tests/runtime/test_scope_table
+TESTS += tests/runtime/test_scope_table
+tests_runtime_test_scope_table_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_scope_table_LDADD = $(RUNTIME_TEST_LIBS)
 # --- end of runtime core units
 
 # --- compiler (tests/compiler/): units, pass-by-pass cases, robustness, generated/ freshness, kbuild.

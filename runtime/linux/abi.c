@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include "ddv_internal.h"
 #include "inject.h"
+#include "scopes.h"
 
 struct inject_state ddv_inject;
 static struct inject_cpu *inject_cpus;
@@ -97,6 +98,8 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	this_cpu_inc(dut->pcpu->calls);
 	call->trace = cfg(CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
 	call->fast_exit = call->trace == DDV_TRACE_OFF;
+	if (ddv_scope_boundary(id))
+		ddv_scope_enter(call, id);	/* ends scopes; a begin takes the out-of-line exit */
 	if (unlikely(call->trace != DDV_TRACE_OFF)) {
 		call->t_enter = local_clock();
 		if (call->trace >= DDV_TRACE_CALLS)
@@ -114,6 +117,8 @@ void __ddv_call_exit(struct ddv_call *call, u64 ret)
 		     (call->trace == DDV_TRACE_ON_VIOLATION && call->reported)))
 		ddv_log(0, DDV_RT_TRACE_RETURN, 3,
 			(u64[]){ gfunc(call), ret, local_clock() - call->t_enter });
+	if (ddv_scope_boundary(gfunc(call)))
+		ddv_scope_exit(call, ret);
 	this_cpu_dec(ddv_duts[call->dut].pcpu->inflight);
 }
 EXPORT_SYMBOL_GPL(__ddv_call_exit);

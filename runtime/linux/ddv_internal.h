@@ -240,6 +240,7 @@ void ddv_store_status(struct ddv_status *st);
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
 unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, bool forget);
 void ddv_store_forget_types(u16 first, u16 count);
+u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site);
 
 /* abi.c */
 int ddv_inject_init(void);

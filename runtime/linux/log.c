@@ -5,6 +5,7 @@
 #include <linux/vmalloc.h>
 #include <linux/slab.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/stacktrace.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -12,9 +13,34 @@
 #include "ddv_internal.h"
 #include "logring.h"
 
-static unsigned int log_ring_bytes = 1 << 18;
+/*
+ * 0: sized at load (log_ring_default). Read back through sysfs, it is the
+ * size taken, which ddv status shows.
+ */
+static unsigned int log_ring_bytes;
 module_param(log_ring_bytes, uint, 0444);
-MODULE_PARM_DESC(log_ring_bytes, "bytes of log ring per CPU, a power of two >= 256");
+MODULE_PARM_DESC(log_ring_bytes,
+		 "bytes of log ring per CPU, a power of two >= 256 (default 0: 4 MiB, "
+		 "less when the rings would take more than 1/32 of memory)");
+
+/*
+ * A traced call with its stack takes about 100 bytes of ring (call record,
+ * ddv.at, ddv.stack, return record): 4 MiB hold a 10,000-allocation init
+ * loop (20,000 traced calls) that does not yield to the drainer. All CPUs'
+ * rings together stay under 1/32 of memory, and at least 256 KiB each.
+ */
+#define LOG_RING_DEFAULT_MAX (4u << 20)
+#define LOG_RING_DEFAULT_MIN (256u << 10)
+
+static unsigned int log_ring_default(void)
+{
+	u64 budget = ((u64)totalram_pages() << PAGE_SHIFT) / 32;
+	unsigned int bytes = LOG_RING_DEFAULT_MAX;
+
+	while (bytes > LOG_RING_DEFAULT_MIN && (u64)bytes * nr_cpu_ids > budget)
+		bytes >>= 1;
+	return bytes;
+}
 
 static struct logring *rings;
 static unsigned int nrings;
@@ -30,8 +56,11 @@ int ddv_log_init(void)
 	unsigned int cpu;
 	int ret;
 
-	if (log_ring_bytes < 256 || !is_power_of_2(log_ring_bytes)) {
-		pr_err("ddv: log_ring_bytes=%u: must be a power of two, at least 256\n",
+	if (!log_ring_bytes)
+		log_ring_bytes = log_ring_default();
+	if (log_ring_bytes < 256 || log_ring_bytes > (1u << 30) ||
+	    !is_power_of_2(log_ring_bytes)) {
+		pr_err("ddv: log_ring_bytes=%u: must be a power of two from 256 to 1 GiB\n",
 		       log_ring_bytes);
 		return -EINVAL;
 	}

@@ -13,6 +13,7 @@
  * Kbuild links no separate store.o.
  */
 #include "store.c"
+#include "scopes.h"
 
 static unsigned int store_capacity = 65536;
 module_param(store_capacity, uint, 0444);
@@ -70,7 +71,7 @@ static inline bool type_ok(const struct ddv_call *call, u16 type)
  * function's global id, 48-63 the leak scope open at creation (0: none).
  * Where: the call's site id when the entry knew it (a tail-call stub), else
  * SITE_IP and the return address as an offset in the module area: the site
- * table is searched only when a report names the object (obj_site_id).
+ * table is searched only when a report names the object (ddv_obj_site_id).
  */
 #define SITE_IP 0x80000000u
 
@@ -89,7 +90,7 @@ static inline u64 obj_site(const struct ddv_call *call)
 #define SITE_SCOPE(site) ((u16)((site) >> 48))
 
 /* The site id of an object of dut (DDV_NO_SITE when unknown). */
-static u32 obj_site_id(const struct ddv_dut *dut, u64 site)
+u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site)
 {
 	u32 where = (u32)site;
 
@@ -180,12 +181,15 @@ static noinline int obj_create_old(struct ddv_call *call, u16 type, u64 key, u8 
 
 	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, obj_site(call),
 			   fields, &o);
-	if (!ret)
+	if (!ret) {
 		obj_counted(t, size_of(t, fields), 1);
-	else if (ret == -EEXIST)
+		if (ddv_scope_counting(call->dut))
+			ddv_scope_count(call, type, 1);
+	} else if (ret == -EEXIST) {
 		to_obj(call, &o, old);
-	else if (ret == -ENOSPC)
+	} else if (ret == -ENOSPC) {
 		store_full(call, gtype(call, type), key);
+	}
 	return ret;
 }
 
@@ -203,10 +207,13 @@ int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 	ret = store_insert_inline(&ddv_store, gtype(call, type), key, call->dut, state,
 				  obj_site(call), fields, NULL);
 	t = &call->pack->types[type];
-	if (likely(!ret))
+	if (likely(!ret)) {
 		obj_counted(t, size_of(t, fields), 1);
-	else if (ret == -ENOSPC)
+		if (ddv_scope_counting(call->dut))
+			ddv_scope_count(call, type, 1);
+	} else if (ret == -ENOSPC) {
 		store_full(call, gtype(call, type), key);
+	}
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ddv_obj_create);
@@ -223,8 +230,9 @@ static inline int note_missing(struct ddv_call *call, int ret)
 	return ret;
 }
 
-static noinline int obj_destroy_old(struct ddv_call *call, u16 type, u64 key,
-				    struct ddv_obj *old)
+/* The destroy that needs the whole object: the caller wants it, or a rule scope counts. */
+static noinline int obj_destroy_full(struct ddv_call *call, u16 type, u64 key,
+				     struct ddv_obj *old)
 {
 	const struct ddv_type_desc *t = &call->pack->types[type];
 	struct store_obj o;
@@ -233,7 +241,10 @@ static noinline int obj_destroy_old(struct ddv_call *call, u16 type, u64 key,
 	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
 	if (!ret) {
 		obj_counted(t, size_of(t, o.fields), -1);
-		to_obj(call, &o, old);
+		if (ddv_scope_counting(call->dut) && o.owner == call->dut)
+			ddv_scope_count(call, type, -1);
+		if (old)
+			to_obj(call, &o, old);
 	}
 	return note_missing(call, ret);
 }
@@ -248,8 +259,8 @@ int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *ol
 		return -EINVAL;
 	if (type_never_used(gtype(call, type)))
 		return note_missing(call, -ENOENT);
-	if (unlikely(old))
-		return obj_destroy_old(call, type, key, old);
+	if (unlikely(old || ddv_scope_counting(call->dut)))
+		return obj_destroy_full(call, type, key, old);
 	t = &call->pack->types[type];
 	ret = store_delete_inline(&ddv_store, gtype(call, type), key, NULL, t->size_field, &size);
 	if (likely(!ret))
@@ -305,9 +316,14 @@ EXPORT_SYMBOL_GPL(ddv_obj_adjust);
 
 int ddv_obj_disown(struct ddv_call *call, u16 type, u64 key)
 {
+	int ret;
+
 	if (!type_ok(call, type))
 		return -EINVAL;
-	return store_disown(&ddv_store, gtype(call, type), key);
+	ret = store_disown(&ddv_store, gtype(call, type), key);
+	if (!ret && ddv_scope_counting(call->dut))
+		ddv_scope_count(call, type, -1);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(ddv_obj_disown);
 
@@ -375,7 +391,7 @@ unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, 
 		pack = ddv_type_pack(o.type, &local);
 		if (!pack) {
 			ddv_log_at(0, DDV_RT_LEAK_UNKNOWN_TYPE, 3,
-				   (u64[]){ dut->id, o.type, o.key }, dut->id, obj_site_id(dut, o.site),
+				   (u64[]){ dut->id, o.type, o.key }, dut->id, ddv_obj_site_id(dut, o.site),
 				   SITE_FUNC(o.site), 0, false);
 			leaks++;
 			continue;
@@ -387,7 +403,7 @@ unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, 
 		for (i = 0; i < t->nfields && i + 1 < DDV_MAX_ARGS; i++)
 			args[i + 1] = o.fields[i];
 		n = min_t(unsigned int, pack->msgs[t->leak_msg].nargs, i + 1);
-		ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, obj_site_id(dut, o.site),
+		ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, ddv_obj_site_id(dut, o.site),
 			   SITE_FUNC(o.site), 0, false);
 		atomic64_inc(&dut->violations);
 		leaks++;

@@ -4,6 +4,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include "ddv_internal.h"
+#include "scopes.h"
 
 struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
 struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
@@ -53,7 +54,7 @@ static const char *pack_invalid(const struct ddv_pack *pack)
 	for (i = 0; i < pack->ntypes; i++)
 		if (pack->types[i].leak_msg >= pack->nmsgs && pack->types[i].leak_msg)
 			return "a leak message out of range";
-	return NULL;
+	return ddv_scopes_invalid(pack);
 }
 
 int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
@@ -96,6 +97,7 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	for (i = 0; i < pack->ntypes; i++)
 		ddv_types[tbase + i] = pack;
 	ddv_store_pack_types(pack);
+	ddv_scopes_register(pack);
 	WRITE_ONCE(ddv_packs[id], pack);
 	pr_info("ddv: pack %s %s registered: id %d, %u functions from %d, %u types from %d\n",
 		pack->name, pack->version ? pack->version : "", id, pack->nfuncs, fbase,
@@ -122,6 +124,7 @@ void ddv_unregister_pack(struct ddv_pack *pack)
 		return;
 	}
 	WRITE_ONCE(ddv_packs[pack->pack_id], NULL);
+	ddv_scopes_unregister(pack);
 	for (i = 0; i < pack->nfuncs; i++)
 		WRITE_ONCE(ddv_funcs[pack->func_base + i].pack, NULL);
 	ddv_store_forget_types(pack->type_base, pack->ntypes);
@@ -184,7 +187,25 @@ int ddv_list_packs(char *buf, size_t len)
 	return n;
 }
 
-/* "id pack symbol api\n" per function. */
+/* The words LIST_FUNCS uses for enum ddv_fault_class (uapi.h). */
+static const char *fault_class_name(unsigned int cls)
+{
+	static const char *const names[] = {
+		[DDV_FAULT_NONE] = "none",
+		[DDV_FAULT_GENERIC] = "generic",
+		[DDV_FAULT_ALLOC] = "alloc",
+		[DDV_FAULT_TRYLOCK] = "trylock",
+		[DDV_FAULT_LOCK] = "lock",
+	};
+
+	return cls < ARRAY_SIZE(names) && names[cls] ? names[cls] : "unknown";
+}
+
+/*
+ * "id pack symbol api class nfail\n" per function: the fault class and the
+ * number of failure values let the ddv command tell the calls the runtime
+ * may fail (inject_decide's "fallible") without a probe load.
+ */
 int ddv_list_funcs(char *buf, size_t len)
 {
 	size_t n = 0;
@@ -198,8 +219,9 @@ int ddv_list_funcs(char *buf, size_t len)
 		if (!p)
 			continue;
 		f = &p->funcs[ddv_funcs[i].idx];
-		n += scnprintf(buf + n, len - n, "%d %s %s %s\n", i, p->name, f->symbol,
-			       f->api ? f->api : f->symbol);
+		n += scnprintf(buf + n, len - n, "%d %s %s %s %s %u\n", i, p->name, f->symbol,
+			       f->api ? f->api : f->symbol, fault_class_name(f->fault_class),
+			       f->nfail);
 	}
 	mutex_unlock(&ddv_mutex);
 	return n;

@@ -5,9 +5,12 @@
  * wrapper's return address (inside the stub) names the site exactly. Each
  * stub's call target is set at run time (target.c); until then it calls
  * ddv_stub_unset. Every stub is DDV_STUB_SIZE (16) bytes, so stub i lies at
- * ddv_stub_pool_start + 16 * i.
+ * ddv_stub_pool_start + 16 * i. Only patched direct jumps reach a stub, never
+ * an indirect branch: with IBT (6.12's X86_KERNEL_IBT) they need no ENDBR, and
+ * ANNOTATE_NOENDBR tells objtool so.
  */
 #include <linux/linkage.h>
+#include <linux/objtool.h>
 
 #define DDV_NSTUBS 256
 
@@ -16,6 +19,7 @@
 	.p2align 4, 0xcc
 	.type ddv_stub_\n, @function
 ddv_stub_\n:
+	ANNOTATE_NOENDBR
 	call ddv_stub_unset
 	RET
 	.size ddv_stub_\n, . - ddv_stub_\n
@@ -25,6 +29,7 @@ ddv_stub_\n:
 	.p2align 4, 0xcc
 	.globl ddv_stub_pool_start
 ddv_stub_pool_start:
+	ANNOTATE_NOENDBR
 	.set i, 0
 	.rept DDV_NSTUBS
 	DDV_STUB %i
@@ -33,3 +38,6 @@ ddv_stub_pool_start:
 	.p2align 4, 0xcc
 	.globl ddv_stub_pool_end
 ddv_stub_pool_end:
+	/* An instruction for the end label to annotate; never run. */
+	ANNOTATE_NOENDBR
+	int3

@@ -17,8 +17,10 @@
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_wait.h>
 #include <linux/jiffies.h>
+#include <linux/version.h>
 #include <asm/sync_core.h>
 #include "ddv_internal.h"
+#include "scopes.h"
 
 static unsigned int hang_seconds = 20;
 module_param(hang_seconds, uint, 0644);
@@ -247,11 +249,59 @@ static u32 sym_first(const struct sym_index *x, const char *name)
 	return x->n;
 }
 
-static bool in_text(const struct module_layout *l, unsigned long a, unsigned int len)
+/*
+ * A module's core or init text as [*base, *base + *size). 6.4 replaced the
+ * core and init layouts (text first, then rodata, then data) with one region
+ * per kind of memory, mod->mem[MOD_TEXT] and mod->mem[MOD_INIT_TEXT].
+ */
+static void module_text(const struct module *mod, bool init, unsigned long *base,
+			unsigned long *size)
 {
-	unsigned long base = (unsigned long)l->base;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	const struct module_memory *m = &mod->mem[init ? MOD_INIT_TEXT : MOD_TEXT];
 
-	return l->base && a >= base && a + len <= base + l->text_size;
+	*base = (unsigned long)m->base;
+	*size = m->base ? m->size : 0;
+#else
+	const struct module_layout *l = init ? &mod->init_layout : &mod->core_layout;
+
+	*base = (unsigned long)l->base;
+	*size = l->base ? l->text_size : 0;
+#endif
+}
+
+static bool in_text(const struct module *mod, bool init, unsigned long a, unsigned int len)
+{
+	unsigned long base, size;
+
+	module_text(mod, init, &base, &size);
+	return size && a >= base && a + len <= base + size;
+}
+
+/*
+ * Call-depth tracking (6.2+, active with retbleed=stuff on affected Intel
+ * CPUs) rewrites a module's direct calls to core-kernel functions, when the
+ * module loads, to call the accounting thunk that the kernel writes into the
+ * callee's padding, a few bytes before its entry. Such a site still calls the
+ * API: accept a target up to the padding's size in front of it (never for
+ * jmp/jcc, which the kernel does not rewrite). The wrapper is then entered
+ * without the accounting; its return, through the depth-tracking return
+ * thunk, makes the kernel refill the return stack buffer sooner, never later.
+ */
+#if (defined(CONFIG_MITIGATION_CALL_DEPTH_TRACKING) || defined(CONFIG_CALL_DEPTH_TRACKING)) && \
+	defined(CONFIG_FUNCTION_PADDING_BYTES)
+#define DDV_CALL_THUNK_MAX CONFIG_FUNCTION_PADDING_BYTES
+#else
+#define DDV_CALL_THUNK_MAX 0
+#endif
+
+static bool calls_api(u8 opcode, unsigned long target, const void *api)
+{
+	unsigned long entry = (unsigned long)api;
+
+	if (target == entry)
+		return true;
+	return opcode == 0xe8 && target < entry && entry - target <= DDV_CALL_THUNK_MAX;
 }
 
 static int rel32_to(unsigned long site, unsigned int len, void *target, s32 *rel)
@@ -306,9 +356,9 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, const struct sy
 		if (k >= x->n || strcmp(x->strtab + x->syms[x->order[k]].st_name, name))
 			return why;
 		a = kallsyms_symbol_value(&x->syms[x->order[k]]) + s->func_offset;
-		if (!in_text(&mod->core_layout, a, s->len) &&
-		    (live || !in_text(&mod->init_layout, a, s->len))) {
-			why = live && in_text(&mod->init_layout, a, s->len) ?
+		if (!in_text(mod, false, a, s->len) &&
+		    (live || !in_text(mod, true, a, s->len))) {
+			why = live && in_text(mod, true, a, s->len) ?
 				DDV_REFUSE_INIT_GONE : DDV_REFUSE_OUTSIDE;
 			*found = a;
 			continue;
@@ -320,7 +370,7 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, const struct sy
 			continue;
 		}
 		memcpy(&rel, p + oplen, sizeof(rel));
-		if (a + s->len + (long)rel != (unsigned long)f->original) {
+		if (!calls_api(s->opcode, a + s->len + (long)rel, f->original)) {
 			why = DDV_REFUSE_TARGET;
 			*found = a + s->len + (long)rel;
 			continue;
@@ -328,7 +378,8 @@ static int resolve_site(struct ddv_dut *dut, struct module *mod, const struct sy
 		break;
 	}
 	s->addr = a;
-	s->original = f->original;
+	/* Restored as found: the API, or its call-depth accounting thunk. */
+	s->original = (void *)(a + s->len + (long)rel);
 	s->target = f->wrapper;
 	s->stub = -1;
 	if (s->opcode != 0xe8 && f->nargs <= 6) {
@@ -473,14 +524,15 @@ static int patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 		ret = build_ret_table(dut);
 		if (!ret) {
 			struct ddv_text_range *r = &ddv_ranges[dut->id];
-			unsigned long core = (unsigned long)mod->core_layout.base;
-			unsigned long init = (unsigned long)mod->init_layout.base;
+			unsigned long core, core_size, init, init_size;
 
+			module_text(mod, false, &core, &core_size);
+			module_text(mod, true, &init, &init_size);
 			WRITE_ONCE(r->core_lo, core);
-			WRITE_ONCE(r->core_hi, core + mod->core_layout.text_size);
+			WRITE_ONCE(r->core_hi, core + core_size);
 			if (!live) {
 				WRITE_ONCE(r->init_lo, init);
-				WRITE_ONCE(r->init_hi, init + mod->init_layout.text_size);
+				WRITE_ONCE(r->init_hi, init + init_size);
 			}
 			ret = poke_text(pokes, n, live);
 		}
@@ -655,6 +707,7 @@ static void drain(struct ddv_dut *dut)
 static void dut_free(struct ddv_dut *dut)
 {
 	cancel_delayed_work_sync(&dut->hang_work);
+	ddv_scopes_reset(dut);
 	clear_tables(dut);
 	free_ret_table(dut);
 	put_refs(dut);
@@ -711,7 +764,7 @@ static void dut_going(struct ddv_dut *dut)
 	bool failed_init = dut->state == DDV_DUT_COMING;
 
 	WRITE_ONCE(dut->state, DDV_DUT_ARMED);
-	WRITE_ONCE(dut->scope, 0);
+	ddv_scopes_reset(dut);
 	cancel_delayed_work_sync(&dut->hang_work);
 	if (failed_init)
 		ddv_log_rt(DDV_RT_INIT_FAILED, 1, (u64)dut->id);
@@ -1013,12 +1066,15 @@ long ddv_op_leak_check(u64 id)
 
 /*
  * DDV_OP_SCOPE: begin stamps a new scope id on the objects the driver creates
- * from now; end reports those still live. One scope per driver at a time.
+ * from now; end reports those still live. One user scope per driver at a
+ * time; rule scopes (scopes.c) may nest in it and it in them.
  */
 long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out)
 {
 	struct ddv_dut *dut;
+	unsigned int leaks;
 	long ret = 0;
+	u16 scope;
 
 	if (cmd->nargs < 2 || cmd->arg[0] > 1 || !cmd->arg[1] || cmd->arg[1] >= DDV_MAX_DUTS)
 		return -EINVAL;
@@ -1027,23 +1083,17 @@ long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out)
 	if (dut->state == DDV_DUT_FREE) {
 		ret = -ENOENT;
 	} else if (cmd->arg[0]) {
-		if (dut->scope) {
-			ret = -EBUSY;
-		} else {
-			/* Ids wrap after 65535 scopes; 0 means "none". */
-			dut->last_scope = dut->last_scope == U16_MAX ? 1 : dut->last_scope + 1;
-			WRITE_ONCE(dut->scope, dut->last_scope);
-			ddv_log_rt(DDV_RT_SCOPE_BEGIN, 2, (u64)dut->id, (u64)dut->scope);
-			out->out[0] = dut->scope;
+		ret = ddv_scope_user_begin(dut, &scope);
+		if (!ret) {
+			ddv_log_rt(DDV_RT_SCOPE_BEGIN, 2, (u64)dut->id, (u64)scope);
+			out->out[0] = scope;
 		}
-	} else if (!dut->scope) {
-		ret = -ENOENT;
 	} else {
-		u16 scope = dut->scope;
-
-		WRITE_ONCE(dut->scope, 0);
-		out->out[0] = ddv_store_sweep_scope(dut, scope, true, false);
-		ddv_log_rt(DDV_RT_SCOPE_END, 3, (u64)dut->id, (u64)scope, out->out[0]);
+		ret = ddv_scope_user_end(dut, &scope, &leaks);
+		if (!ret) {
+			out->out[0] = leaks;
+			ddv_log_rt(DDV_RT_SCOPE_END, 3, (u64)dut->id, (u64)scope, (u64)leaks);
+		}
 	}
 	mutex_unlock(&ddv_mutex);
 	return ret;

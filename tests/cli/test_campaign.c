@@ -225,6 +225,8 @@ static const char journal_text[] =
 	"done 1 init-failed 1 kmalloc_trace@alloc_loop_init+0x2d\n"
 	"start 2\n"
 	"finding 2 heap.leak alloc_loop_init+0x2d\n"
+	"finding 2 heap.double-free  rings_cleanup+0x40   rings_cleanup+0x45 [double_free] > ? > "
+	"do_one_initcall+0x46\n"
 	"done 2 init-failed 1 kmalloc_trace@alloc_loop_init+0x2d\n"
 	"start 10000\n";
 
@@ -239,9 +241,15 @@ Test(journal, reads_back_what_was_written)
 	cr_assert_eq(j.nloads, 3);
 	cr_assert_eq(j.loads[0].status, LOAD_INIT_FAILED);
 	cr_assert_eq(j.loads[0].nfindings, 0);
-	cr_assert_eq(j.loads[1].nfindings, 1);
+	cr_assert_eq(j.loads[1].nfindings, 2);
 	cr_assert_str_eq(j.loads[1].findings[0].rule, "heap.leak");
 	cr_assert_str_eq(j.loads[1].findings[0].site, "alloc_loop_init+0x2d");
+	/* A leak has no stack; a violation's is the rest of its line, blanks inside kept. */
+	cr_assert_null(j.loads[1].findings[0].stack);
+	cr_assert_str_eq(j.loads[1].findings[1].rule, "heap.double-free");
+	cr_assert_str_eq(j.loads[1].findings[1].site, "rings_cleanup+0x40");
+	cr_assert_str_eq(j.loads[1].findings[1].stack,
+			 "rings_cleanup+0x45 [double_free] > ? > do_one_initcall+0x46");
 	cr_assert_str_eq(j.loads[1].fault, "kmalloc_trace@alloc_loop_init+0x2d");
 	/* Load 10000 began and never ended: it is next, and known to have begun. */
 	cr_assert_eq(journal_next(&j), &j.loads[2]);

@@ -441,3 +441,241 @@ Test(decode, ksym_gone_module_left_numeric)
 	cr_expect(ksym_name(0xffffffff80000000ull + 0x23389, &sb));
 	sb_free(&sb);
 }
+
+/* ---- suppressions by rule and stack pattern; groups by stack ---- */
+
+static struct frames frames_of(unsigned int n, const char *const *names)
+{
+	struct frames f = { 0 };
+
+	for (unsigned int i = 0; i < n; i++) {
+		f.name[i] = xstrdup(names[i]);
+		f.known[i] = names[i][0] != '0';
+	}
+	f.n = n;
+	return f;
+}
+
+Test(decode, suppression_patterns_parse)
+{
+	struct suppression s;
+	char *bad;
+
+	cr_assert_null(suppression_parse(" heap.leak ", &s, &bad));
+	cr_expect_str_eq(s.rule, "heap.leak");
+	cr_expect_eq(s.nframes, 0);
+	cr_expect_str_eq(s.text, "heap.leak");
+	suppression_free(&s);
+	cr_assert_null(suppression_parse("heap.*@kfree* > e1000_remove+0x5? >_stext*", &s, &bad));
+	cr_expect_str_eq(s.rule, "heap.*");
+	cr_assert_eq(s.nframes, 3);
+	cr_expect_str_eq(s.frames[0], "kfree*");
+	cr_expect_str_eq(s.frames[1], "e1000_remove+0x5?");
+	cr_expect_str_eq(s.frames[2], "_stext*");
+	suppression_free(&s);
+	cr_assert_null(suppression_parse("x@*\\[e1000]", &s, &bad));
+	suppression_free(&s);
+	cr_expect_str_eq(suppression_parse("", &s, &bad), "empty pattern");
+	cr_expect_str_eq(suppression_parse("@x", &s, &bad),
+			 "no rule id before '@' (write * for any rule)");
+	cr_expect_str_eq(suppression_parse("r@", &s, &bad),
+			 "nothing after '@' (a site or frame glob, or FRAME>FRAME...)");
+	cr_expect_str_eq(suppression_parse("r@a>", &s, &bad), "an empty frame pattern around '>'");
+	cr_expect_str_eq(suppression_parse("r@>a", &s, &bad), "an empty frame pattern around '>'");
+	cr_expect_str_eq(suppression_parse("r>a", &s, &bad),
+			 "'>' before '@': the stack comes after the rule (RULE@FRAME>FRAME)");
+	cr_expect_str_eq(suppression_parse("r@a@b", &s, &bad),
+			 "a second '@' (one rule, then one stack pattern)");
+	cr_expect_str_eq(suppression_parse("r[a@x", &s, &bad), "a '[' without its ']'");
+	cr_expect_str_eq(bad, "r[a");
+	free(bad);
+}
+
+/* The site is the innermost frame; a pattern's frames match in order, innermost first. */
+Test(decode, suppression_matching)
+{
+	static const char *const names[] = { "e1000_remove+0x56 [e1000]", "0xffffffffc0200000",
+					     "pci_device_remove+0x3e", "_stext+0x10" };
+	struct frames f = frames_of(4, names);
+	struct suppressions s = { 0 };
+
+	cr_assert_eq(suppressions_add(&s, "heap.leak"), 0);
+	cr_assert_eq(suppressions_add(&s, "heap.double-free@pci_device_remove*>e1000_remove*"), 0);
+	cr_assert_eq(suppressions_add(&s, "heap.double-free@e1000_set_rx_mode+0x226>_stext*"), 0);
+	cr_assert_eq(suppressions_add(&s, "dma.*@e1000_remove+0x56"), 0);
+	cr_assert_eq(suppressions_add(&s, "timer.*@e1000_remove+0x56 \\[e1000]"), 0);
+	cr_assert_eq(suppressions_add(&s, "irq.*@e1000_remove*>0xffffffffc02*>pci_*>_stext*"), 0);
+	cr_assert_eq(suppressions_add(&s, "irq.*@_stext*>e1000_remove*"), 0);
+
+	/* Rule alone: any site, any stack; a rule glob that does not match: nothing. */
+	cr_expect_eq(suppressions_match(&s, "heap.leak", "-", NULL), &s.v[0]);
+	cr_expect_null(suppressions_match(&s, "heap.leaks", "-", &f));
+	/* Outer frame before inner one: the wrong order, no match. */
+	cr_expect_null(suppressions_match(&s, "heap.double-free", "e1000_remove+0x51", &f));
+	/* The site, then a frame further out. */
+	cr_expect_eq(suppressions_match(&s, "heap.double-free", "e1000_set_rx_mode+0x226", &f),
+		     &s.v[2]);
+	/* A frame's name matches without its module, and with it when the glob says it. */
+	cr_expect_eq(suppressions_match(&s, "dma.unmap", "x+0x1", &f), &s.v[3]);
+	cr_expect_eq(suppressions_match(&s, "timer.leak", "x+0x1", &f), &s.v[4]);
+	/* Every frame of the path, a numeric one too. */
+	cr_expect_eq(suppressions_match(&s, "irq.leak", "x+0x1", &f), &s.v[5]);
+	cr_expect_null(suppressions_match(&s, "irq.leak", "x+0x1", NULL));
+	cr_expect_eq(s.v[0].hits, 1);
+	cr_expect_eq(s.v[1].hits, 0);
+	cr_expect_eq(s.v[2].hits, 1);
+	cr_expect_eq(s.v[6].hits, 0);
+	frames_free(&f);
+	suppressions_free(&s);
+}
+
+/* A file's bad lines are told as FILE:LINE: error:, and none of its patterns is kept. */
+Test(decode, suppression_file_errors, .init = cr_redirect_stderr)
+{
+	static const char good[] = "# known\n\nheap.leak@e1000_probe+*  # the probe's\n"
+				   "  heap.double-free@kfree*>e1000_remove*\r\n";
+	static const char bad[] = "heap.leak\nheap.leak@\n# fine\nx>y\n";
+	struct suppressions s = { 0 };
+
+	cr_assert_eq(suppressions_add_text(&s, good, strlen(good), "supp"), 0);
+	cr_assert_eq(s.n, 2);
+	cr_expect_str_eq(s.v[0].text, "heap.leak@e1000_probe+*");
+	cr_expect_str_eq(s.v[0].origin, "supp:3");
+	cr_expect_str_eq(s.v[1].origin, "supp:4");
+	cr_expect_eq(s.v[1].nframes, 2);
+	cr_assert_eq(suppressions_add_text(&s, bad, strlen(bad), "bad"), -1);
+	cr_expect_eq(s.n, 2);
+	suppressions_free(&s);
+	fflush(stderr);
+	cr_expect_stderr_eq_str("bad:2: error: nothing after '@' (a site or frame glob, or "
+				"FRAME>FRAME...)\n"
+				"bad:4: error: '>' before '@': the stack comes after the rule "
+				"(RULE@FRAME>FRAME)\n"
+				"ddv: bad: 2 bad suppressions: none of the file's is used\n");
+}
+
+/* One double free from three stacks: two the same (one group, counted), one elsewhere. */
+static void log_double_frees(void)
+{
+	u64 args[1] = { 0xffff888004a3c000ULL };
+	u64 from_remove[6] = { 0xffffffffc0123456ULL, 0xffffffff80000010ULL, 0, 0, 0, 0 };
+	u64 from_probe[6] = { 0xffffffffc0123510ULL, 0xffffffff80000010ULL, 0, 0, 0, 0 };
+
+	for (int i = 0; i < 3; i++) {
+		log_rec(1, 1, 1, args);
+		log_at(1, 1, 1);
+		log_rec(0, RT_STACK, 6, i == 1 ? from_probe : from_remove);
+	}
+	drain();
+}
+
+Test(decode, report_groups_by_stack)
+{
+	struct report text = { .json = false }, json = { .json = true };
+	const char *second;
+
+	log_double_frees();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &text);
+	report_summary(&text, &fx.dec);
+	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &json);
+	report_summary(&json, &fx.dec);
+	/* The text shows each group once: the remove path twice, the probe path once. */
+	cr_expect(strstr(text.out.s, "jmp kfree] (specs/linux/heap.ddv:52:5) [2 times]\n"
+				     "    #0 0xffffffffc0123456 e1000_remove+0x56 [e1000]\n"),
+		  "%s", text.out.s);
+	second = strstr(text.out.s, "#0 0xffffffffc0123510 e1000_probe+0x10 [e1000]\n");
+	cr_expect(second, "%s", text.out.s);
+	cr_expect(strstr(text.out.s, "\n3 findings (3 errors, 0 warnings), 0 faults injected, "
+				     "2 distinct\n"), "%s", text.out.s);
+	/* JSON: every finding, each with its group and the group's count. */
+	cr_expect_eq(check_json_lines(json.out.s), 4);
+	cr_expect(strstr(json.out.s, "\"stack_symbols\":[\"e1000_remove+0x56 [e1000]\","
+				     "\"_stext+0x10\"],\"args\":{\"p\":\"0xffff888004a3c000\"},"
+				     "\"group\":1,\"count\":2}\n"), "%s", json.out.s);
+	cr_expect(strstr(json.out.s, "\"group\":2,\"count\":1}\n"), "%s", json.out.s);
+	cr_expect(strstr(json.out.s, "\"unknown_messages\":0,\"groups\":2,\"suppressed\":0}}\n"),
+		  "%s", json.out.s);
+	sb_free(&text.out);
+	sb_free(&json.out);
+}
+
+Test(decode, report_suppresses_by_stack)
+{
+	struct suppressions s = { 0 };
+	struct report rep = { .json = false, .supp = &s };
+
+	log_double_frees();
+	/* Wrong order (the probe frame is the innermost): suppresses nothing. */
+	cr_assert_eq(suppressions_add(&s, "heap.double-free@_stext*>e1000_probe*"), 0);
+	cr_assert_eq(suppressions_add(&s, "heap.double-free@e1000_probe*>_stext*"), 0);
+	decode_stream(&fx.dec, fx.frames, fx.nframes, report_event, &rep);
+	report_summary(&rep, &fx.dec);
+	cr_expect_null(strstr(rep.out.s, "e1000_probe+0x10"), "%s", rep.out.s);
+	cr_expect(strstr(rep.out.s, "e1000_remove+0x56 [e1000]"), "%s", rep.out.s);
+	cr_expect(strstr(rep.out.s, "\nsuppressed 1 by heap.double-free@e1000_probe*>_stext*\n"
+				    "2 findings (2 errors, 0 warnings), 0 faults injected, 1 distinct, "
+				    "1 suppressed\n"), "%s", rep.out.s);
+	cr_expect_eq(s.v[0].hits, 0);
+	sb_free(&rep.out);
+	suppressions_free(&s);
+}
+
+/* Frame 0 of a call site is the return address right after the call: named by the site when kallsyms cannot. */
+static void frames_collect(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct strbuf *sb = data;
+	struct frames f;
+
+	(void)dec;
+	event_frames(ev, &f);
+	frames_join(&f, true, sb);
+	sb_puts(sb, "|");
+	frames_join(&f, false, sb);
+	frames_free(&f);
+}
+
+Test(decode, frame_zero_named_by_its_call_site)
+{
+	struct strbuf sb = { 0 };
+	u64 args[2] = { 64, 0 };
+	u64 stack[6] = { 0xffffffffc0300000ULL, 0xffffffffc0310000ULL, 0xffffffff80000010ULL,
+			 0, 0, 0 };
+
+	log_rec(1, 1, 1, args);
+	log_at(1, 0, 0);
+	log_rec(0, RT_STACK, 6, stack);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, frames_collect, &sb);
+	cr_expect_str_eq(sb.s, "e1000_probe+0x3bf [e1000] > ? > _stext+0x10|"
+			       "e1000_probe+0x3bf [e1000] > 0xffffffffc0310000 > _stext+0x10");
+	sb_free(&sb);
+}
+
+/*
+ * A gone driver's text may lie right past another module's last symbol: a
+ * frame named in another module is "?" in the key; frame 0 in ddv itself (the
+ * driver's frame was not found) stays ddv's.
+ */
+Test(decode, frames_of_other_modules_not_keyed)
+{
+	struct strbuf sb = { 0 };
+	u64 args[2] = { 64, 0 };
+	u64 past_pack[6] = { 0xffffffffc0400100ULL, 0xffffffffc0400200ULL, 0xffffffff80000010ULL,
+			     0, 0, 0 };
+	u64 in_ddv[6] = { 0xffffffffc0500010ULL, 0xffffffffc0123520ULL, 0, 0, 0, 0 };
+
+	log_rec(1, 1, 1, args);
+	log_at(1, 0, 0);
+	log_rec(0, RT_STACK, 6, past_pack);
+	log_rec(1, 1, 1, args);
+	log_at(1, 0, 0);
+	log_rec(0, RT_STACK, 6, in_ddv);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, frames_collect, &sb);
+	cr_expect_str_eq(sb.s, "e1000_probe+0x3bf [e1000] > ? > _stext+0x10|"
+			       "e1000_probe+0x3bf [e1000] > ddv_linux_wrap_kfree+0x200 [ddv_linux] > "
+			       "_stext+0x10"
+			       "? > e1000_probe+0x20 [e1000]|"
+			       "driver_stack+0x10 [ddv] > e1000_probe+0x20 [e1000]");
+	sb_free(&sb);
+}

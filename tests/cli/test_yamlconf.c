@@ -96,9 +96,36 @@ ERRORS(duplicate_key, "target: e1000\ntarget: e1001\n",
        "t.yaml:2:1: error: configuration: duplicate key 'target' (first at 1:1)\n")
 ERRORS(key_not_a_name, "target: e1000\n[a]: 1\n",
        "t.yaml:2:1: error: configuration: a key must be a name, found a sequence\n")
-ERRORS(suppress_unsupported, "target: e1000\nsuppress: [ { rule: heap.leak } ]\n",
-       "t.yaml:2:11: error: suppress: not supported yet: ddv report has no suppressions by "
-       "stack pattern (switch a rule off everywhere with rules.off)\n")
+
+/* ---- suppress: the patterns of ddv report --suppress ---- */
+
+ERRORS(suppress_item_mapping, "target: e1000\nsuppress: [ { rule: heap.leak } ]\n",
+       "t.yaml:2:13: error: suppress[0]: expected a string, found a mapping\n")
+ERRORS(suppress_not_list, "target: e1000\nsuppress: { heap.leak: x }\n",
+       "t.yaml:2:11: error: suppress: expected a list, found a mapping\n")
+ERRORS(suppress_unknown_rule, "target: e1000\nsuppress: [ heap.lek@e1000_probe* ]\n",
+       "t.yaml:2:13: error: suppress[0]: no rule 'heap.lek' in the catalogs "
+       "(did you mean 'heap.leak'?)\n")
+ERRORS(suppress_nothing_after_at, "target: e1000\nsuppress:\n  - heap.leak\n  - heap.leak@\n",
+       "t.yaml:4:5: error: suppress[1]: nothing after '@' (a site or frame glob, or "
+       "FRAME>FRAME...)\n")
+ERRORS(suppress_no_rule, "target: e1000\nsuppress: [ \"@e1000_probe*\" ]\n",
+       "t.yaml:2:13: error: suppress[0]: no rule id before '@' (write * for any rule)\n")
+ERRORS(suppress_empty_frame, "target: e1000\nsuppress: [ \"heap.leak@a>>b\" ]\n",
+       "t.yaml:2:13: error: suppress[0]: an empty frame pattern around '>'\n")
+ERRORS(suppress_stack_before_rule, "target: e1000\nsuppress: [ \"heap.leak>kfree\" ]\n",
+       "t.yaml:2:13: error: suppress[0]: '>' before '@': the stack comes after the rule "
+       "(RULE@FRAME>FRAME)\n")
+ERRORS(suppress_unclosed_bracket, "target: e1000\nsuppress: [ \"heap.*@kfree>x [e1000\" ]\n",
+       "t.yaml:2:13: error: suppress[0]: a '[' without its ']' (module names in brackets: "
+       "write \\[ or *): 'x [e1000'\n")
+ERRORS(suppress_two_ats, "target: e1000\nsuppress: [ \"heap.leak@a@b\" ]\n",
+       "t.yaml:2:13: error: suppress[0]: a second '@' (one rule, then one stack pattern)\n")
+ERRORS(suppress_comment_char, "target: e1000\nsuppress: [ \"heap.leak@a#b\" ]\n",
+       "t.yaml:2:13: error: suppress[0]: a pattern is one line, without '#' (kept in a file "
+       "where '#' starts a comment)\n")
+ERRORS(suppress_blank_in_rule, "target: e1000\nsuppress: [ \"heap leak@a\" ]\n",
+       "t.yaml:2:13: error: suppress[0]: a blank inside the rule id: 'heap leak'\n")
 
 /* ---- target, runtime, packs ---- */
 
@@ -238,10 +265,21 @@ ERRORS(filter_not_mapping, "target: e1000\ninject: [ { filter: init } ]\n",
        "t.yaml:2:21: error: inject[0].filter: expected a mapping, found a scalar\n")
 ERRORS(filter_unknown_phase, "target: e1000\ninject: [ { filter: { phase: probe } } ]\n",
        "t.yaml:2:30: error: inject[0].filter.phase: unknown phase 'probe'\n")
-ERRORS(filter_caller, "target: e1000\ninject: [ { filter: { caller: e1000_probe } } ]\n",
-       "t.yaml:2:31: error: inject[0].filter.caller: not supported here: the runtime filters "
-       "callers by address, known only once the driver is loaded, and ddv run arms the plan "
-       "before it loads (after ddv run: ddv inject plan caller=DRIVER:FUNC)\n")
+ERRORS(filter_caller_phase_init,
+       "target: e1000\ninject: [ { filter: { phase: init, caller: e1000_probe } } ]\n",
+       "t.yaml:2:44: error: inject[0].filter.caller: not with phase init: the runtime filters "
+       "callers by address, known only once the driver is loaded, so ddv run arms this plan "
+       "after ddv load (phase after-init, or no phase)\n")
+ERRORS(filter_caller_phase_any,
+       "target: e1000\ninject: [ { filter: { caller: e1000_open, phase: any } } ]\n",
+       "t.yaml:2:31: error: inject[0].filter.caller: not with phase any: the runtime filters "
+       "callers by address, known only once the driver is loaded, so ddv run arms this plan "
+       "after ddv load (phase after-init, or no phase)\n")
+ERRORS(filter_caller_not_a_name, "target: e1000\ninject: [ { filter: { caller: \"e1000:open\" } } ]\n",
+       "t.yaml:2:31: error: inject[0].filter.caller: 'e1000:open' is no function name (a "
+       "function of the driver, as /proc/kallsyms names it: e1000_probe)\n")
+ERRORS(filter_caller_not_scalar, "target: e1000\ninject: [ { filter: { caller: [a, b] } } ]\n",
+       "t.yaml:2:31: error: inject[0].filter.caller: expected a string, found a sequence\n")
 ERRORS(filter_task_range, "target: e1000\ninject: [ { filter: { task: 0 } } ]\n",
        "t.yaml:2:29: error: inject[0].filter.task: 0 is out of range (1 to 4194304)\n")
 ERRORS(filter_delay_overflow,
@@ -321,6 +359,53 @@ Test(yamlconf, random_all_percent_with_decimals_and_hex)
 			 "ddv inject random all 12.5\n"
 			 "ddv inject nth-any 16\n"
 			 "ddv load e1000 a=1 'b='\\''x' 'y'\\'''\n");
+}
+
+/* filter.caller: the injection settings go after ddv load, the driver named as the kernel does. */
+Test(yamlconf, filter_caller_after_load)
+{
+	cr_assert_str_eq(plan_of("target: { driver: ./out/my-drv.ko }\n"
+				 "log: { level: violation }\n"
+				 "inject:\n"
+				 "  - { mode: nth, function: kmalloc, n: 2 }\n"
+				 "  - filter: { caller: my_drv_open, task: 42 }\n", &cat),
+			 "ddv start\n"
+			 "ddv trace all violation\n"
+			 "ddv load ./out/my-drv.ko\n"
+			 "ddv inject off\n"
+			 "ddv inject plan task=42 phase=after-init caller=my_drv:my_drv_open\n"
+			 "ddv inject nth kmalloc 2\n");
+	cr_assert_eq(conf.nsteps, 1);
+	cr_assert_eq(conf.nafter_load, 3);
+	cr_assert_eq(conf.after_load[1].line, 5);
+	cr_assert_str_eq(plan_of("target: e1000\ninject: [ { filter: { phase: after-init, "
+				 "caller: e1000_open.cold } } ]\n", &cat),
+			 "ddv start\n"
+			 "ddv load e1000\n"
+			 "ddv inject off\n"
+			 "ddv inject plan phase=after-init caller=e1000:e1000_open.cold\n");
+}
+
+/* suppress: kept as written for ddv report; globs over rule ids are not checked against the catalogs. */
+Test(yamlconf, suppress_patterns_kept)
+{
+	cr_assert_str_eq(plan_of("target: e1000\nsuppress:\n"
+				 "  - heap.leak@e1000_probe+*\n"
+				 "  - \" heap.double-free@e1000_free_* > e1000_remove* \"\n"
+				 "  - ddv.hang\n"
+				 "  - \"dma.*\"\n", &cat),
+			 "ddv start\n"
+			 "ddv load e1000\n"
+			 "# ddv report --suppress 'heap.leak@e1000_probe+*'  (kept for ddv report)\n"
+			 "# ddv report --suppress 'heap.double-free@e1000_free_* > e1000_remove*'  (kept "
+			 "for ddv report)\n"
+			 "# ddv report --suppress ddv.hang  (kept for ddv report)\n"
+			 "# ddv report --suppress 'dma.*'  (kept for ddv report)\n");
+	cr_assert_eq(conf.nsuppress, 4);
+	cr_assert_str_eq(conf.suppress[1], "heap.double-free@e1000_free_* > e1000_remove*");
+	/* A lone string is a list of one. */
+	plan_of("target: e1000\nsuppress: heap.leak\n", &cat);
+	cr_assert_eq(conf.nsuppress, 1);
 }
 
 /* Without catalogs the names are left to the runtime. */

@@ -85,7 +85,7 @@ campaign() {
 	out=/out/$label
 	mkdir -p "$out"
 	# The recording load traces every call: a loop of 10,000 needs the room.
-	check "$label: ddv start" ddv start log_ring_bytes=16777216
+	check "$label: ddv start" ddv start
 	ddv campaign exhaustive "$@" "$m" >"$out/campaign.txt" 2>&1
 	echo $? >"$out/campaign.status"
 	cat "$out/campaign.txt"

@@ -20,7 +20,7 @@ if fixture_build && ddv_pieces; then
 	label=$1
 	shift
 	mkdir -p /out/$label
-	ddv start log_ring_bytes=16777216 >/dev/null || echo "ddv start failed" >/out/$label/campaign.txt
+	ddv start >/dev/null || echo "ddv start failed" >/out/$label/campaign.txt
 	start=$(date +%s)
 	ddv campaign exhaustive --timeout 20 "$@" >>/out/$label/campaign.txt 2>/out/$label/campaign.err
 	echo $? >/out/$label/campaign.status

@@ -1,5 +1,5 @@
 #!/bin/bash
-# config-run.sh: VM test: ddv run FILE.yaml starts ddv, applies the file's injection plan and loads e1000; a file with an error starts nothing.
+# config-run.sh: VM test: ddv run FILE.yaml starts ddv, applies the file's injection plan and loads e1000; a caller filter fails only the calls of that function of e1000, after its init; suppress: reaches ddv report; a file with an error starts nothing.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -18,6 +18,17 @@ log: { level: violation }
 inject:
   - { mode: nth-any, n: 3 }
   - filter: { phase: init }
+EOF2
+# Only calls made from e1000_setup_all_tx_resources may fail: none in the init
+# (the plan is armed after the load), the first of them when the link goes up.
+cat >"$vm_work/caller.yaml" <<'EOF2'
+target: { driver: e1000, timeout: 60 }
+packs: [linux]
+inject:
+  - { mode: nth-any, n: 1 }
+  - filter: { caller: e1000_setup_all_tx_resources }
+suppress:
+  - "ddv.*@e1000_probe*>pci_device_probe*"
 EOF2
 # One error (an out-of-range n): nothing may run, not even ddv start.
 cat >"$vm_work/bad.yaml" <<'EOF2'
@@ -46,6 +57,41 @@ check "the file's plan injected one fault in e1000's init" \
 	test "$(summary_field /out/report.json faults_injected)" = 1
 check "ddv stop" ddv stop
 
+ddv run /root/caller.yaml >/out/caller.txt 2>&1
+caller_status=$?
+cat /out/caller.txt
+check "ddv run with a caller filter exits 0" test "$caller_status" = 0
+check "it loads e1000 before it arms the filter" \
+	awk '/^ddv: load / { load = NR } /^ddv: inject plan / { plan = NR }
+		END { exit !(load && plan > load) }' /out/caller.txt
+check "the filter names e1000's function, after init" \
+	grep -qx 'ddv: inject plan phase=after-init caller=e1000:e1000_setup_all_tx_resources' \
+	/out/caller.txt
+check "it keeps the file's suppression for ddv report" \
+	grep -qx 'ddv: 1 suppression kept for ddv report' /out/caller.txt
+check "e1000 loaded: no fault in its init" module_loaded e1000
+ddv report --json >/out/caller-init.json 2>&1
+check "no fault was injected in e1000's init" \
+	test "$(summary_field /out/caller-init.json faults_injected)" = 0
+ip link set eth0 up >/out/link-up.txt 2>&1
+link_status=$?
+cat /out/link-up.txt
+check "the link cannot go up: e1000_open's tx rings failed" test "$link_status" != 0
+ddv log >/out/caller-log.txt 2>&1
+grep 'fault-injected' /out/caller-log.txt
+check "the one fault is at e1000_setup_all_tx_resources' call" \
+	grep -q 'fault injected into .* at site e1000_setup_all_tx_resources+0x' /out/caller-log.txt
+check "and only that one" test "$(grep -c 'ddv.fault-injected' /out/caller-log.txt)" = 1
+ddv unload e1000
+ddv report >/out/caller-report.txt 2>&1
+report_status=$?
+cat /out/caller-report.txt
+# A kept pattern ddv report could not read would be a usage error (2).
+check "ddv report takes the kept suppression (exit $report_status)" \
+	eval "[ $report_status = 0 ] || [ $report_status = 3 ]"
+check "and reports as always" grep -q '^[0-9]* findings\? (' /out/caller-report.txt
+check "ddv stop" ddv stop
+
 ddv run /root/bad.yaml >/out/bad.txt 2>&1
 bad_status=$?
 cat /out/bad.txt
@@ -59,6 +105,7 @@ guest_done
 JOB
 vm_job config --timeout 240 --nic e1000 "${ddv_opts[@]}" \
 	--add "$vm_work/run.yaml:/root/run.yaml" --add "$vm_work/bad.yaml:/root/bad.yaml" \
+	--add "$vm_work/caller.yaml:/root/caller.yaml" \
 	--script "$vm_work/config.job"
 expect_status "config: the job ran" 0
 expect_kernel_sound "config: the console shows no splat"

@@ -89,6 +89,12 @@ DDV_RT_MSG(SCOPE_END, "ddv.scope-end", NOTE,
 DDV_RT_MSG(LEAK_UNKNOWN_TYPE, "ddv.leak-unknown-type", WARNING,
 	   "object {key} of type {type} owned by driver {dut} at unload, but its pack is gone",
 	   3, "dut", "type", "key")
+DDV_RT_MSG(SCOPE_UNBALANCED, "ddv.scope-unbalanced", NOTE,
+	   "a rule's leak scope of driver {dut} ends at site {site} with {excess} more objects of type {type} than it began with: {named} made in it are still live (reported above)",
+	   6, "dut", "site", "func", "type", "excess", "named")
+DDV_RT_MSG(SCOPE_REFUSED, "ddv.scope-refused", WARNING,
+	   "a rule's leak scope begun at site {site} of driver {dut} not opened: {open} scopes are open already ({refused} refused so far); its end is not checked",
+	   5, "dut", "site", "func", "open", "refused")
 #endif /* DDV_RT_MSG */
 
 #ifndef DDV_RUNTIME_MSGS_H

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 
@@ -27,9 +28,15 @@ static const char *const rt_names[] = {
 #undef DDV_RT_MSG
 };
 
+/*
+ * /dev/ddv, or with RTCTL_FD=N the descriptor N this process inherited (one
+ * opened by root before the test dropped to another user: control ops must
+ * still check the caller).
+ */
 static int dev(void)
 {
-	int fd = open(DDV_DEVICE, O_RDWR | O_CLOEXEC);
+	const char *inherited = getenv("RTCTL_FD");
+	int fd = inherited ? atoi(inherited) : open(DDV_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
 		perror(DDV_DEVICE);
@@ -247,6 +254,22 @@ static uint64_t num(const char *s)
 	return strtoull(s, NULL, 0);
 }
 
+/*
+ * "as UID COMMAND...": runs COMMAND as user (and group) UID with no
+ * supplementary groups. setresuid from root to another user clears the
+ * capabilities; descriptors stay open (a test hands one down).
+ */
+static int run_as(const char *uid_text, char **command)
+{
+	uid_t uid = num(uid_text);
+
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		die(errno, "dropping to another user");
+	execvp(command[0], command);
+	die(errno, command[0]);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t a[10], out[4];
@@ -256,9 +279,12 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: rtctl target|attach KO SITES | load KO [PARAMS] | detach ID |\n"
 			"  status ID | trace FUNC LEVEL | off FUNC 0|1 | inject MODE ARGS... |\n"
-			"  leaks ID | raw OP NARGS ARGS... | drain FILE | dump FILE [SITES] | funcs\n");
+			"  leaks ID | raw OP NARGS ARGS... | drain FILE | dump FILE [SITES] | funcs |\n"
+			"  as UID COMMAND...\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "as") && argc >= 4)
+		return run_as(argv[2], argv + 3);
 	if (!strcmp(argv[1], "dump") && argc >= 3) {
 		dump(argv[2], argc > 3 ? argv[3] : NULL);
 		return 0;

@@ -18,7 +18,7 @@ static DDV_WRAPPER void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
 	void *ret;
 	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 0, _RET_IP_, ddv_args, 2))
+	if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 0, _RET_IP_, ddv_args, 2))
 		return demo_alloc_a(size, flags);
 	/* constructs.ddv:32:2: check */
 	if (!(size > 0))
@@ -177,7 +177,7 @@ static DDV_WRAPPER void ddv_w_demo_free(const void *p)
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 	u64 ddv_args[1] = { (u64)(unsigned long)p };
 
-	if (!ddv_call_enter(&ddv_call, &ddv_pack_demo, 3, _RET_IP_, ddv_args, 1)) {
+	if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 3, _RET_IP_, ddv_args, 1)) {
 		demo_free(p);
 		return;
 	}

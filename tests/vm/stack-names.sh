@@ -1,0 +1,106 @@
+#!/bin/bash
+# stack-names.sh: VM test: stacks in ddv report and ddv log name the driver's frames (function+offset [module]) after the driver is gone: timer_reinit's violation reported after ddv unload, double_free's double free and alloc_loop's injected fault and leak after a failed init; without the symbols ddv load kept, the same frames are numbers.
+#
+# /proc/kallsyms forgets a module when it goes (and its init text when init
+# ends), so these frames can only be named from what ddv load kept of the
+# module's own symbols (cli/modsyms.c), placed by the records' call sites.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+
+if ! fixture_build || ! ddv_pieces; then
+	fail "stack-names: the fixtures and ddv are built" "missing:${ddv_missing:-fixtures}"
+	vm_summary
+	exit 1
+fi
+
+cat >"$vm_work/names.job" <<'JOB'
+. /root/guest-lib.sh
+. /root/guest-fixture.sh
+# A violation while loaded, reported after the unload.
+check "ddv start" eval "ddv start >/dev/null"
+check "ddv load timer_reinit" eval "ddv load timer_reinit >/dev/null"
+check "ddv unload timer_reinit" eval "ddv unload timer_reinit >/dev/null"
+check "timer_reinit is gone" module_gone timer_reinit
+check "ddv kept timer_reinit's symbols" test -s /run/ddv/symbols.timer_reinit
+ddv report --json >/out/timer.json 2>/out/timer.err
+mv /run/ddv/symbols.timer_reinit /run/ddv/kept.timer_reinit
+ddv report --json >/out/timer-nosyms.json 2>&1
+check "ddv stop" eval "ddv stop >/dev/null"
+check "no warning or oops so far" kernel_sound
+# A fault injected in init, then a double free in its unwind: the module never lived.
+# (vfree warns of the second free: the seeded defect; no oops.)
+check "ddv start again" eval "ddv start >/dev/null"
+check "ddv inject nth-any 2" eval "ddv inject nth-any 2 >/dev/null"
+ddv load double_free >/dev/null 2>&1
+check "double_free's init fails as injected (status 4)" test $? = 4
+check "double_free is gone" module_gone double_free
+ddv report --json >/out/df.json 2>/out/df.err
+mv /run/ddv/symbols.double_free /run/ddv/kept.double_free
+ddv report --json >/out/df-nosyms.json 2>&1
+check "ddv stop again" eval "ddv stop >/dev/null"
+# A leak after a failed init: its allocation frame, and the injected fault's stack.
+check "ddv start a third time" eval "ddv start >/dev/null"
+check "ddv inject nth kmalloc 5000" eval "ddv inject nth kmalloc 5000 >/dev/null"
+ddv load alloc_loop >/dev/null 2>&1
+check "alloc_loop's init fails as injected (status 4)" test $? = 4
+ddv log --json >/out/al-log.json 2>/out/al-log.err
+ddv report --json >/out/al.json 2>/out/al.err
+check "ddv stop a third time" eval "ddv stop >/dev/null"
+check "no oops" eval "! dmesg | grep -qE 'BUG:|Oops|general protection'"
+guest_done
+JOB
+# shellcheck disable=SC2046 # one option or path per line, none with blanks
+vm_job names --smp 2 --timeout 300 $(ddv_vm_options) $(fixture_vm_options) --script "$vm_work/names.job"
+expect_status "stack-names: the job ran" 0
+
+# after SITE: the return address of a call site, as a frame: "func+0xoff" -> "func+0x(off+5)".
+after() { printf '%s+%#x' "${1%+*}" $((${1##*+} + 5)); }
+# first_frames FILE RULE: the stack_symbols of RULE's first record in FILE, " | " between.
+first_frames() {
+	jq -r --arg rule "$2" 'select(.rule == $rule) | .stack_symbols | map(. // "null") | join(" | ")' \
+		"$1" 2>/dev/null | head -n 1
+}
+# frames_match FRAMES REGEX: the frames, joined, match the extended REGEX.
+frames_match() { printf '%s\n' "$1" | grep -qE "$2"; }
+# all_named FRAMES: there are frames and none is null.
+all_named() { [ -n "$1" ] && ! printf '%s\n' "$1" | grep -qw null; }
+
+# timer_reinit: the second timer_setup of its init re-initialises the armed timer.
+site=$(fixture_site timer_reinit init_timer_key 2)
+want="$(after "$site") [timer_reinit]"
+got=$(first_frames "$vm_out/timer.json" timer.init-armed)
+echo "timer_reinit: timer.init-armed frames after unload: $got"
+check_host "timer_reinit: after unload, frame 0 of timer.init-armed is $want" \
+	test "${got%% | *}" = "$want"
+check_host "timer_reinit: every frame is named (none null)" \
+	all_named "$got"
+got=$(first_frames "$vm_out/timer-nosyms.json" timer.init-armed)
+check_host "timer_reinit: without the kept symbols, frame 0 is a number (null)" \
+	test "${got%% | *}" = null
+
+# double_free: the injected kmalloc failure (init text), then rings_cleanup
+# (.text.unlikely) vfree()s a ring twice: both sections placed from the
+# records' own call sites.
+site=$(fixture_site double_free vfree 2)
+want="$(after "$site") [double_free]"
+got=$(first_frames "$vm_out/df.json" vmem.double-free)
+echo "double_free: vmem.double-free frames after the failed init: $got"
+check_host "double_free: after the failed init, frame 0 of vmem.double-free is $want" \
+	test "${got%% | *}" = "$want"
+check_host "double_free: frame 1 is in double_free_init (init text: gone after any init)" \
+	frames_match "$got" '^[^|]+ \| double_free_init\+0x[0-9a-f]+ \[double_free\] \| do_one_initcall\+'
+got=$(first_frames "$vm_out/df-nosyms.json" vmem.double-free)
+check_host "double_free: without the kept symbols, frames 0 and 1 are numbers (null)" \
+	frames_match "$got" '^null \| null \| do_one_initcall\+'
+
+# alloc_loop: the 5000th kmalloc of the loop fails; the unwind misses one buffer.
+site=$(fixture_site alloc_loop kmalloc_trace)
+got=$(first_frames "$vm_out/al-log.json" ddv.fault-injected)
+echo "alloc_loop: ddv.fault-injected frames after the failed init: $got"
+check_host "alloc_loop: after the failed init, frame 0 of the injected fault is $(after "$site") [alloc_loop]" \
+	test "${got%% | *}" = "$(after "$site") [alloc_loop]"
+fixture_report=$vm_out/al.json
+check_host "alloc_loop: the leak names its allocation frame, $site" \
+	test "$(fixture_report_site heap.leak allocation_site)" = "$site"
+vm_summary
