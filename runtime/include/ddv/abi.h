@@ -167,15 +167,16 @@ struct ddv_call {
 	unsigned long ret_ip;		/* return address in the driver: names the call site */
 	u64 t_enter;
 	const u64 *args;		/* the wrapper's argument array, for tracing on violation */
+	long __percpu *inflight;	/* the driver's count of calls in flight */
 	u32 site;			/* the driver's site id (its site table), ~0 when unknown */
 	u16 func;			/* index in pack->funcs */
 	u16 dut;			/* which driver under test made the call */
+	/* Adjacent bytes: the inline entry sets them with one or two stores. */
 	u8 nargs;
 	u8 trace;			/* trace level of this call */
 	u8 injected;			/* a fault was injected */
 	u8 reported;			/* a rule fired (for log-on-violation tracing) */
 	u8 fast_exit;			/* nothing to log at exit: ddv_call_exit() is inline */
-	long __percpu *inflight;	/* the driver's count of calls in flight */
 	u8 missed;			/* attached live: an object lookup found nothing */
 	u8 attached;			/* the driver was attached live (lookups may miss) */
 };
