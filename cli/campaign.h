@@ -36,6 +36,8 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
  *                                load-failed, crash (the machine died) or
  *                                lost (the machine was killed: a hang of the
  *                                whole guest); FAULT the injected call or -
+ *   stack SITE STACK             the one stack the clean load made calls
+ *                                at SITE with (a leak's allocation stack)
  *   finding N RULE SITE [STACK]  a finding of load N; STACK: its frames,
  *                                innermost first, " > " between them, "?"
  *                                for a frame nothing could name
@@ -69,8 +71,16 @@ struct journal_load {
 	unsigned int nfindings;
 };
 
+/* A call site and the one stack the recording saw there. */
+struct journal_stack {
+	char *site;
+	char *stack;
+};
+
 struct journal {
 	char *driver;
+	struct journal_stack *stacks;
+	size_t nstacks;
 	bool recorded;		/* "total" seen: the plan is complete */
 	bool sequential;	/* no recording: one call after the other */
 	unsigned long recording_loads;	/* the clean load and the probes */
@@ -84,6 +94,8 @@ const char *load_status_name(enum load_status s);
 int journal_parse(struct journal *j, const char *text, size_t len);
 void journal_free(struct journal *j);
 struct journal_load *journal_find(struct journal *j, unsigned long n);
+/* The stack the recording saw at site ("func+0xoff"), or NULL. */
+const char *journal_site_stack(const struct journal *j, const char *site);
 /* The first planned load not yet done (started ones included), or NULL. */
 struct journal_load *journal_next(struct journal *j);
 

@@ -272,10 +272,19 @@ struct recorded_call {
 	uint64_t key;		/* function, site and stack */
 };
 
+/* A call site of the recording load and its stack: a leak's allocation stack, when it had one. */
+struct site_stack {
+	char *site;		/* func+0xoff */
+	char *stack;		/* the first stack seen there, frames_join()'s key form */
+	bool several;		/* another stack came there too: none is the stack */
+};
+
 struct recording {
 	const char *module;
 	struct recorded_call *calls;
 	size_t ncalls;
+	struct site_stack *stacks;
+	size_t nstacks;
 	uint64_t dropped;
 	/* Probe loads: what each function did. */
 	struct symset failed;	/* injected: fallible */
@@ -293,6 +302,42 @@ static uint64_t fnv64_mix(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+static void note_site_stack(struct recording *r, const struct event *ev)
+{
+	struct strbuf site = { 0 }, stack = { 0 };
+	struct frames frames;
+	size_t i;
+
+	sb_printf(&site, "%s+0x%x", ev->site->func, ev->site->func_offset);
+	event_frames(ev, &frames);
+	frames_join(&frames, true, &stack);
+	frames_free(&frames);
+	for (i = 0; i < r->nstacks && strcmp(r->stacks[i].site, site.s); i++)
+		;
+	if (i < r->nstacks) {
+		r->stacks[i].several |= strcmp(r->stacks[i].stack, stack.s) != 0;
+		sb_free(&site);
+		sb_free(&stack);
+		return;
+	}
+	r->stacks = xrealloc(r->stacks, (r->nstacks + 1) * sizeof(*r->stacks));
+	r->stacks[r->nstacks++] = (struct site_stack){ .site = site.s, .stack = stack.s };
+}
+
+/* The journal's "stack" lines: the sites the recording saw with one stack only. */
+static void journal_site_stacks(struct campaign *c, struct recording *r)
+{
+	for (size_t i = 0; i < r->nstacks; i++) {
+		if (!r->stacks[i].several)
+			journal_add(c, "stack %s %s", r->stacks[i].site, r->stacks[i].stack);
+		free(r->stacks[i].site);
+		free(r->stacks[i].stack);
+	}
+	free(r->stacks);
+	r->stacks = NULL;
+	r->nstacks = 0;
+}
+
 static void record_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct recording *r = data;
@@ -306,6 +351,8 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 	}
 	if (!is_traced_call(ev) || !ev->module || strcmp(ev->module, r->module))
 		return;
+	if (ev->site && ev->nstack)
+		note_site_stack(r, ev);
 	call_name(ev, &name);
 	h = fnv64_mix(h, name.s, name.len);
 	h = fnv64_mix(h, ev->stack, ev->nstack * sizeof(ev->stack[0]));
@@ -481,6 +528,7 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 			 "every fallible call is failed in turn (start the runtime with a larger "
 			 "ring for pruning: ddv stop; ddv start --log-size %s)",
 			 (unsigned long long)r.dropped, LARGER_RING);
+		journal_site_stacks(c, &r);
 		journal_add(c, "recording %u", *extra_loads);
 		journal_add(c, "sequential");
 		for (size_t i = 0; i < r.ncalls; i++) {
@@ -583,6 +631,7 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 	}
 	for (size_t p = 0; p < nplan; p++)
 		journal_add(c, "plan %zu %s", plan[p] + 1, r.calls[index[plan[p]]].name);
+	journal_site_stacks(c, &r);
 	journal_add(c, "recording %u", *extra_loads);
 	journal_add(c, "total %zu", nfallible);
 	fprintf(stderr, "campaign %s: %zu calls traced, %zu fallible; %zu loads planned "
@@ -834,6 +883,9 @@ static int summarize(struct journal *jn, const struct campaign *c, unsigned int 
 		       G->loads, G->loads == 1 ? "" : "s", G->first, G->fault ? G->fault : "none");
 		if (G->stack)
 			printf("    stack: %s\n", G->stack);
+		else if (journal_site_stack(jn, G->site))
+			printf("    allocation stack (the clean load's only one there): %s\n",
+			       journal_site_stack(jn, G->site));
 		printf("    reproduce: ddv inject nth-any %lu; ddv load %s%s\n", G->first, driver,
 		       params);
 		if (G->nload_ns > 1) {

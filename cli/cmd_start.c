@@ -264,10 +264,13 @@ static char **runtime_users(size_t *n, long *refs)
 		return NULL;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char name[64], users[4096];
+		long line_refs;
 
-		if (sscanf(line, "%63s %*s %ld %4095s", name, refs, users) != 3 ||
+		/* Every line's count is read: keep only ddv's (a busy last line made stop refuse). */
+		if (sscanf(line, "%63s %*s %ld %4095s", name, &line_refs, users) != 3 ||
 		    strcmp(name, "ddv"))
 			continue;
+		*refs = line_refs;
 		for (char *u = strtok(users, ","); u; u = strtok(NULL, ",")) {
 			if (!strcmp(u, "-"))
 				continue;

@@ -490,8 +490,10 @@ static struct event *pending_of(struct decoder *dec, unsigned int cpu)
 /*
  * Events decode_chunk holds back until it has seen all its records: where
  * the driver's text lies (modsyms.c) may come in a record drained after the
- * event, from another CPU's ring.
+ * event, from another CPU's ring. At most HOLD_MAX at once (a drain is 64 KiB
+ * of records, a few thousand events): a long log is not held whole.
  */
+#define HOLD_MAX 16384
 struct held_event {
 	struct event ev;
 	const void *load;	/* modsyms_learn's key */
@@ -501,12 +503,24 @@ static struct held_event *held;
 static size_t nheld, held_cap;
 static bool holding;
 
+static void deliver_held(struct decoder *dec, event_fn fn, void *data)
+{
+	for (size_t i = 0; i < nheld; i++) {
+		modsyms_use(held[i].load);
+		fn(dec, &held[i].ev, data);
+	}
+	modsyms_use(NULL);
+	nheld = 0;
+}
+
 /* Hands ev to fn with its load's placement of the driver's symbols in force (modsyms.c). */
 static void deliver(struct decoder *dec, struct event *ev, event_fn fn, void *data)
 {
 	const void *load = modsyms_learn(dec, ev);
 
 	if (holding) {
+		if (nheld == HOLD_MAX)
+			deliver_held(dec, fn, data);
 		if (nheld == held_cap) {
 			held_cap = held_cap ? 2 * held_cap : 256;
 			held = xrealloc(held, held_cap * sizeof(*held));
@@ -517,17 +531,6 @@ static void deliver(struct decoder *dec, struct event *ev, event_fn fn, void *da
 	modsyms_use(load);
 	fn(dec, ev, data);
 	modsyms_use(NULL);
-}
-
-static void deliver_held(struct decoder *dec, event_fn fn, void *data)
-{
-	holding = false;
-	for (size_t i = 0; i < nheld; i++) {
-		modsyms_use(held[i].load);
-		fn(dec, &held[i].ev, data);
-	}
-	modsyms_use(NULL);
-	nheld = 0;
 }
 
 static void emit_pending(struct decoder *dec, struct event *p, event_fn fn, void *data)
@@ -598,6 +601,7 @@ int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, 
 		}
 		take_record(dec, &rec, fn, data);
 	}
+	holding = false;
 	deliver_held(dec, fn, data);
 	if (d.errors)
 		ddv_warn("log: %" PRIu64 " bytes that are no records skipped (%" PRIu64

@@ -40,6 +40,14 @@ struct journal_load *journal_find(struct journal *j, unsigned long n)
 	return NULL;
 }
 
+const char *journal_site_stack(const struct journal *j, const char *site)
+{
+	for (size_t i = 0; i < j->nstacks; i++)
+		if (!strcmp(j->stacks[i].site, site))
+			return j->stacks[i].stack;
+	return NULL;
+}
+
 struct journal_load *journal_next(struct journal *j)
 {
 	for (size_t i = 0; i < j->nloads; i++)
@@ -72,11 +80,11 @@ static bool parse_line(struct journal *j, char *line)
 	unsigned long n;
 	char *end;
 
-	/* A finding's stack is the rest of its line, blanks and all. */
-	if (!strncmp(line, "finding ", 8)) {
+	/* A finding's stack is the rest of its line, blanks and all; so is a site's. */
+	if (!strncmp(line, "finding ", 8) || !strncmp(line, "stack ", 6)) {
 		char *p = line;
 
-		for (int w = 0; w < 4 && p; w++) {
+		for (int w = 0; w < (line[0] == 'f' ? 4 : 2) && p; w++) {
 			p += strspn(p, " ");
 			p = *p ? strchr(p, ' ') : NULL;
 		}
@@ -107,6 +115,21 @@ static bool parse_line(struct journal *j, char *line)
 	}
 	if (nw < 2)
 		return false;
+	if (!strcmp(words[0], "stack")) {
+		if (nw != 2 || !rest || !*rest)
+			return false;
+		/* A recording made again says it again: the last word goes. */
+		for (size_t i = 0; i < j->nstacks; i++)
+			if (!strcmp(j->stacks[i].site, words[1])) {
+				free(j->stacks[i].stack);
+				j->stacks[i].stack = xstrdup(rest);
+				return true;
+			}
+		j->stacks = xrealloc(j->stacks, (j->nstacks + 1) * sizeof(*j->stacks));
+		j->stacks[j->nstacks].site = xstrdup(words[1]);
+		j->stacks[j->nstacks++].stack = xstrdup(rest);
+		return true;
+	}
 	n = strtoul(words[1], &end, 10);
 	if (*end)
 		return false;
@@ -233,5 +256,10 @@ void journal_free(struct journal *j)
 	}
 	free(j->loads);
 	free(j->driver);
+	for (size_t i = 0; i < j->nstacks; i++) {
+		free(j->stacks[i].site);
+		free(j->stacks[i].stack);
+	}
+	free(j->stacks);
 	memset(j, 0, sizeof(*j));
 }

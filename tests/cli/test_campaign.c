@@ -220,6 +220,7 @@ static const char journal_text[] =
 	"plan 1 kmalloc_trace@alloc_loop_init+0x2d\n"
 	"plan 2 kmalloc_trace@alloc_loop_init+0x2d\n"
 	"plan 10000 kmalloc_trace@alloc_loop_init+0x2d\n"
+	"stack alloc_loop_init+0x2d alloc_loop_init+0x32 [alloc_loop] > ? > do_one_initcall+0x59\n"
 	"total 10000\n"
 	"start 1\n"
 	"done 1 init-failed 1 kmalloc_trace@alloc_loop_init+0x2d\n"
@@ -244,6 +245,10 @@ Test(journal, reads_back_what_was_written)
 	cr_assert_eq(j.loads[1].nfindings, 2);
 	cr_assert_str_eq(j.loads[1].findings[0].rule, "heap.leak");
 	cr_assert_str_eq(j.loads[1].findings[0].site, "alloc_loop_init+0x2d");
+	/* The recording's one stack at a site: a leak's allocation stack. */
+	cr_assert_str_eq(journal_site_stack(&j, "alloc_loop_init+0x2d"),
+			 "alloc_loop_init+0x32 [alloc_loop] > ? > do_one_initcall+0x59");
+	cr_assert_null(journal_site_stack(&j, "alloc_loop_init+0x2"));
 	/* A leak has no stack; a violation's is the rest of its line, blanks inside kept. */
 	cr_assert_null(j.loads[1].findings[0].stack);
 	cr_assert_str_eq(j.loads[1].findings[1].rule, "heap.double-free");
@@ -273,7 +278,7 @@ Test(journal, a_line_cut_short_is_left_out)
 	journal_free(&j);
 
 	/* Cut inside the plan: the recording is incomplete (no total). */
-	len = strstr(journal_text, "total") - journal_text - 3;
+	len = strstr(journal_text, "stack ") - journal_text - 3;
 	cr_assert_eq(journal_parse(&j, journal_text, len), 0);
 	cr_assert(!j.recorded);
 	cr_assert_eq(j.nloads, 2);

@@ -180,3 +180,154 @@ Test(state, site_tables_follow_the_records)
 	rt_tables_free(&rt);
 	catalog_free(&cat);
 }
+
+/* LIST_FUNCS lines with and without fault classes; what the runtime may fail. */
+Test(state, fault_classes_from_the_function_list)
+{
+	static const char funcs[] =
+		"0 linux kmalloc_trace kmalloc alloc 1\n"
+		"1 linux kfree kfree none 0\n"
+		"2 linux mutex_lock mutex_lock lock 0\n"
+		"3 linux spin_trylock spin_trylock trylock 1\n"
+		"4 linux request_threaded_irq request_irq generic 2\n"
+		"5 linux odd odd generic 0\n"
+		"6 linux older older\n"
+		"7 linux bad_count bad_count generic x\n"
+		"8 linux future future newclass 1\n";
+	static const int fallible[] = { 1, 0, 0, 1, 1, 0, -1, -1, -1 };
+	struct rt_tables rt;
+
+	rt_tables_parse(&rt, "1 linux 1\n", funcs);
+	cr_assert_eq(rt.nfuncs, 9);
+	for (unsigned int i = 0; i < rt.nfuncs; i++)
+		cr_expect_eq(rt_func_fallible(&rt.funcs[i]), fallible[i], "%s: %d, not %d",
+			     rt.funcs[i].symbol, rt_func_fallible(&rt.funcs[i]), fallible[i]);
+	cr_expect_str_eq(rt.funcs[0].api, "kmalloc");
+	cr_expect_str_eq(rt.funcs[4].fault_class, "generic");
+	cr_expect_eq(rt.funcs[4].nfail, 2);
+	cr_expect_null(rt.funcs[6].fault_class);
+	cr_expect_eq(rt.funcs[6].nfail, -1);
+	cr_expect_null(rt.funcs[7].fault_class);
+	rt_tables_free(&rt);
+}
+
+static void collect_frames(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct strbuf *sb = data;
+
+	if (!ev->nstack)
+		return;
+	for (unsigned int i = 0; i < ev->nstack; i++) {
+		if (i)
+			sb_puts(sb, " | ");
+		if (!ksym_name(ev->stack[i], sb))
+			sb_puts(sb, "?");
+	}
+	sb_puts(sb, "\n");
+}
+
+/*
+ * A driver's frames named from the symbols ddv load kept (modsyms.c), after
+ * it is gone: a call site's record places its section, whichever CPU's ring
+ * brought it; a record whose first frame /proc/kallsyms puts in another
+ * module places nothing; each load (site table) has its own places.
+ */
+Test(state, frames_named_from_the_kept_symbols)
+{
+	static const char catalog_text[] =
+		"# ddv message catalog 1\npack linux 1\n"
+		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
+	static const char symbols[] =
+		"ddv symbols 1\nmodule first\nsection .text 256\nsection .init.text 128\n"
+		"func .text 0 first_helper 1\nfunc .text 32 init_module 0\n"
+		"func .text 32 first_probe 1\nfunc .init.text 0 first_init 1\n";
+	static const char kallsyms[] =
+		"ffffffff81000000 T _stext\nffffffffc0100000 t other_fn\t[other]\n";
+	enum {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
+#include <ddv/runtime_msgs.h>
+#undef DDV_RT_MSG
+	};
+	const u64 base = 0xffffffffc0001000ull, init = 0xffffffffc0009000ull;
+	const u64 base2 = 0xffffffffc0021000ull;
+	static unsigned char mem0[4096], mem1[4096], frames[16384];
+	struct logring ring0, ring1, *ring;
+	struct strbuf text = { 0 };
+	struct site_table t = { 0 };
+	char *path = state_path("symbols.first"), *kpath = state_path("kallsyms");
+	struct catalog cat;
+	struct rt_tables rt;
+	struct decoder dec;
+	unsigned int gen;
+	size_t n;
+	u64 ts = 1;
+
+	cr_assert_eq(write_whole_file(path, symbols, strlen(symbols)), 0);
+	cr_assert_eq(write_whole_file(kpath, kallsyms, strlen(kallsyms)), 0);
+	setenv("DDV_KALLSYMS", kpath, 1);
+	/* Site 0: a call at first_probe+0x10 (.text+0x30); site 1: in init text. */
+	t.module = xstrdup("first");
+	t.nsites = t.cap = 2;
+	t.sites = xcalloc(2, sizeof(*t.sites));
+	t.sites[0] = (struct site){ .func = xstrdup("first_probe"), .func_offset = 0x10,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
+				    .section_offset = 0x30, .opcode = 0xe8 };
+	t.sites[1] = (struct site){ .func = xstrdup("first_init"), .func_offset = 0x8,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".init.text"),
+				    .section_offset = 0x8, .opcode = 0xe8, .init = true };
+	cr_assert_eq(state_save_sites(1, &t, &gen), 0);
+	cr_assert_eq(state_save_sites(1, &t, &gen), 0);
+	site_table_free(&t);
+	catalog_init(&cat);
+	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
+	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
+	cr_assert_eq(logring_init(&ring0, mem0, sizeof(mem0), 0), 0);
+	cr_assert_eq(logring_init(&ring1, mem1, sizeof(mem1), 1), 0);
+
+#define RLOG(pack, idx, ...) do {							\
+		u64 args_[] = { __VA_ARGS__ };						\
+		cr_assert(logring_write(ring, ts++, DDV_MSG_ID(pack, idx),		\
+					sizeof(args_) / sizeof(args_[0]), args_));	\
+	} while (0)
+	/*
+	 * Load 1. CPU 0: the .text record, whose frame 1 lies in init text; the
+	 * record placing init text comes on CPU 1, drained after CPU 0's ring.
+	 * Then a record whose frame 0 kallsyms gives to another module.
+	 */
+	ring = &ring0;
+	RLOG(0, RT_DRIVER_ARMED, 1, 2);
+	RLOG(1, 1, 0xa1);
+	RLOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_STACK, base + 0x35, init + 0x20, base + 0x8, 0xffffffff81000010ull, 0, 0);
+	RLOG(1, 1, 0xa2);
+	RLOG(0, RT_AT, 1, 1, 0);
+	RLOG(0, RT_STACK, 0xffffffffc0100005ull, base + 0x35, 0, 0, 0, 0);
+	ring = &ring1;
+	RLOG(1, 1, 0xa3);
+	RLOG(0, RT_AT, 1, 1, 0);
+	RLOG(0, RT_STACK, init + 0xd, 0xffffffff81000020ull, 0, 0, 0, 0);
+	/* Load 2 (a new arming: the second table), elsewhere; its init text never placed. */
+	RLOG(0, RT_DRIVER_ARMED, 1, 2);
+	RLOG(1, 1, 0xa4);
+	RLOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_STACK, base2 + 0x35, init + 0x20, 0, 0, 0, 0);
+#undef RLOG
+	n = logring_drain(&ring0, frames, sizeof(frames));
+	n += logring_drain(&ring1, frames + n, sizeof(frames) - n);
+	decoder_init(&dec, &cat, &rt, true);
+	decode_stream(&dec, frames, n, collect_frames, &text);
+	cr_expect_str_eq(text.s,
+			 "first_probe+0x15 [first] | first_init+0x20 [first] | "
+			 "first_helper+0x8 [first] | _stext+0x10\n"
+			 "first_init+0xd [first] | _stext+0x20\n"
+			 "other_fn+0x5 [other] | first_probe+0x15 [first]\n"
+			 "first_probe+0x15 [first] | ?\n");
+	sb_free(&text);
+	decoder_free(&dec);
+	rt_tables_free(&rt);
+	catalog_free(&cat);
+	unsetenv("DDV_KALLSYMS");
+	unlink(kpath);
+	free(kpath);
+	free(path);
+}

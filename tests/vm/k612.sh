@@ -1,11 +1,11 @@
 #!/bin/bash
-# k612.sh: VM test: ddv on Debian's 6.12 kernel: ddv.ko, the pack and fixtures built against 6.12's headers; e1000's clean life, one injected failure, two fixtures and their twins.
+# k612.sh: VM test: ddv on Debian's 6.12 kernel: ddv.ko, the pack and fixtures built against 6.12's headers; e1000's clean life and injected failures, two fixtures and their twins, call-depth tracking on.
 #
 # The 6.1 scenarios use the main build tree. This one configures its own tree
-# (DDV_BUILD_DIR/k612, --with-kernel=the 6.12 headers) and runs `make modules` there
-# (kbuild is incremental: a second run rebuilds nothing), builds the fixture drivers it
-# needs against the same headers, and boots Debian's 6.12 (vm/run --kver) with the ddv
-# command of the main tree (user space: the same for both kernels). One VM:
+# (DDV_BUILD_DIR/k612, configured once with --with-kernel=the 6.12 headers), runs
+# `make modules` there, builds the fixture drivers it needs against the same headers,
+# and boots Debian's 6.12 (vm/run --kver) with the ddv command of the main tree (user
+# space: the same for both kernels). One VM:
 #   e1000:      ddv load, link up, ping, link down, ddv unload: no finding, no site
 #               refused (6.12's module text, kmalloc's *_noprof symbols, skb frees...);
 #   e1000 nth:  the 4th fallible call of the load fails; the driver unwinds; no finding;
