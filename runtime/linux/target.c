@@ -581,13 +581,18 @@ static int unpatch_module(struct ddv_dut *dut)
  * The fast entry (abi.h): a record per driver slot, published while its
  * driver is the only one under test, was loaded by ddv (an attached driver's
  * lookups may miss objects older than the attach: the slow entry tells) and
- * no function is switched off or traced. Recomputed under ddv_mutex whenever
+ * no function is traced (a function switched off is told apart inline:
+ * ddv_func_off). Recomputed under ddv_mutex whenever
  * one of those changes. A record is rewritten only while unpublished and its
  * driver has no text (so no call of the old driver can still be reading it).
  */
 static struct ddv_fast_dut fast_duts[DDV_MAX_DUTS];
 struct ddv_fast_dut *ddv_fast;
 EXPORT_SYMBOL_GPL(ddv_fast);
+bool ddv_funcs_off;
+EXPORT_SYMBOL_GPL(ddv_funcs_off);
+u8 ddv_func_off[DDV_MAX_FUNCS];
+EXPORT_SYMBOL_GPL(ddv_func_off);
 
 void ddv_fast_update(void)
 {
@@ -603,8 +608,7 @@ void ddv_fast_update(void)
 			n++;
 		}
 	}
-	if (n != 1 || only->attached || config_count(&ddv_config, CONFIG_FUNC_OFF) ||
-	    config_count(&ddv_config, CONFIG_TRACE_LEVEL)) {
+	if (n != 1 || only->attached || config_count(&ddv_config, CONFIG_TRACE_LEVEL)) {
 		WRITE_ONCE(ddv_fast, NULL);
 		return;
 	}

@@ -53,8 +53,8 @@ fixture_vm_options() {
 # naming what is missing.
 fixture_sessions=
 
-# fixture_session LABEL MODULE LOAD [INJECT...]: one ddv session in the VM:
-# ddv start, `ddv inject INJECT...` when given, ddv load MODULE, ddv status
+# fixture_session LABEL MODULE LOAD [--off FUNC] [INJECT...]: one ddv session in
+# the VM: ddv start, `ddv off FUNC` and `ddv inject INJECT...` when given, ddv load MODULE, ddv status
 # and ddv unload when the load succeeded, ddv report --json, ddv stop. LOAD
 # says how the load must end: ok; fails (the injected failure makes init fail,
 # ddv load exits 4); hangs (init never returns; ddv load exits 5 through its
@@ -99,6 +99,10 @@ session() {
 	out=/out/$label
 	mkdir -p "$out"
 	check "$label: ddv start" ddv start
+	if [ "${1:-}" = --off ]; then
+		check "$label: ddv off $2" ddv off "$2"
+		shift 2
+	fi
 	if [ $# -gt 0 ]; then
 		check "$label: ddv inject $*" ddv inject "$@"
 	fi

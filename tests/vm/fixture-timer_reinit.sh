@@ -10,6 +10,12 @@ rule=timer.init-armed
 if fixture_build; then
 	fixture_session timer_reinit timer_reinit ok
 	fixture_session timer_reinit_clean timer_reinit_clean ok
+	# A function switched off is not checked: with timer_setup (init_timer_key)
+	# off, its own rule cannot fire and the timer is never known, so mod_timer
+	# warns of an unset-up timer instead. The others still are checked (the
+	# inline entry tells functions apart one by one): kfree off changes nothing.
+	fixture_session timer_reinit_off timer_reinit ok --off init_timer_key
+	fixture_session timer_reinit_kfree_off timer_reinit ok --off kfree
 	if fixture_ddv_vm timer; then
 		fixture_use timer_reinit
 		fixture_expect_rule timer_reinit "$rule"
@@ -18,6 +24,10 @@ if fixture_build; then
 			test "$(fixture_report_site "$rule" site)" = "$site"
 		fixture_use timer_reinit_clean
 		fixture_expect_clean timer_reinit_clean
+		fixture_use timer_reinit_off
+		fixture_expect_rule timer_reinit_off timer.mod-uninitialised
+		fixture_use timer_reinit_kfree_off
+		fixture_expect_rule timer_reinit_kfree_off "$rule"
 	fi
 fi
 vm_summary

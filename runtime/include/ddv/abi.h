@@ -206,7 +206,7 @@ struct ddv_call {
 
 /*
  * The fast entry: while exactly one driver is under test, was loaded by ddv
- * (not attached live) and no function is switched off or traced, ddv.ko
+ * (not attached live) and no function is traced, ddv.ko
  * publishes its core text here and the wrapper enters inline: one range test,
  * a few stores, one per-CPU increment. NULL: every call takes __ddv_call_enter().
  * A published record never changes; ddv.ko publishes another or NULL.
@@ -221,6 +221,14 @@ struct ddv_fast_dut {
 	u16 dut;
 };
 extern struct ddv_fast_dut *ddv_fast;
+/*
+ * Functions switched off (ddv off): while none is, one load and a branch;
+ * else a byte per global function id (pack->func_base + func). An off
+ * function takes __ddv_call_enter, which answers false: the wrapper calls the
+ * original and nothing else. Written by ddv.ko only.
+ */
+extern bool ddv_funcs_off;
+extern u8 ddv_func_off[];
 
 #define DDV_SITE_LATER	0xfffffffeu	/* call->site: not searched yet, the runtime finds it when needed */
 
@@ -238,7 +246,9 @@ static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pac
 	const struct ddv_fast_dut *fast = READ_ONCE(ddv_fast);
 
 	if (likely(fast && (ret_ip - fast->text_lo < fast->text_len ||
-			    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)))) {
+			    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)) &&
+		   (likely(!READ_ONCE(ddv_funcs_off)) ||
+		    !READ_ONCE(ddv_func_off[pack->func_base + func])))) {
 		call->pack = pack;
 		call->ret_ip = ret_ip;
 		call->args = args;
