@@ -38,9 +38,6 @@ EOF2
 
 cat >"$vm_work/config.job" <<'JOB'
 . /root/guest-lib.sh
-summary_field() {
-	sed -n 's/.*"summary":{[^}]*"'"$2"'":\([0-9]*\).*/\1/p' "$1" | tail -n 1
-}
 check "ddv config check accepts the file" ddv config check /root/run.yaml
 ddv run /root/run.yaml >/out/run.txt 2>&1
 run_status=$?

@@ -66,19 +66,6 @@ vm_opts=(--mem 1G --modules "$modules" --qemu "$(tr '\n' ' ' <<<"$qemu_devices")
 	--add "$vm_work/guest-corpus.sh:/root/guest-corpus.sh")
 
 cat >"$vm_work/guest-corpus.sh" <<'EOF'
-# The summary's number FIELD in a `ddv report --json` output FILE (empty when absent).
-summary_field() {
-	sed -n 's/.*"summary":{[^}]*"'"$2"'":\([0-9]*\).*/\1/p' "$1" | tail -n 1
-}
-
-# report_clean FILE: the report has a summary, no finding, and lost nothing.
-report_clean() {
-	[ "$(summary_field "$1" findings)" = 0 ] &&
-		[ "$(summary_field "$1" records_lost)" = 0 ] &&
-		[ "$(summary_field "$1" unknown_messages)" = 0 ] &&
-		[ "$(summary_field "$1" garbage)" = 0 ]
-}
-
 warnings() { dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection'; }
 
 # What appeared since snap: network interfaces, block devices.

@@ -20,19 +20,6 @@ fi
 mapfile -t ddv_opts < <(ddv_vm_options)
 
 cat >"$vm_work/guest-e1000.sh" <<'EOF'
-# The summary's number FIELD in a `ddv report --json` output FILE (empty when absent).
-summary_field() {
-	sed -n 's/.*"summary":{[^}]*"'"$2"'":\([0-9]*\).*/\1/p' "$1" | tail -n 1
-}
-
-# report_clean FILE: the report has a summary, no finding, and lost nothing.
-report_clean() {
-	[ "$(summary_field "$1" findings)" = 0 ] &&
-		[ "$(summary_field "$1" records_lost)" = 0 ] &&
-		[ "$(summary_field "$1" unknown_messages)" = 0 ] &&
-		[ "$(summary_field "$1" garbage)" = 0 ]
-}
-
 carrier() { [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ]; }
 bound_to_e1000() {
 	[ "$(basename "$(readlink /sys/class/net/eth0/device/driver)")" = e1000 ]

@@ -41,3 +41,16 @@ kernel_sound() {
 }
 
 guest_done() { echo "DONE" >>/out/results; }
+
+# The summary's number FIELD in a `ddv report --json` output FILE (empty when absent).
+summary_field() {
+	sed -n 's/.*"summary":{[^}]*"'"$2"'":\([0-9]*\).*/\1/p' "$1" | tail -n 1
+}
+
+# report_clean FILE: the report has a summary, no finding, and lost nothing.
+report_clean() {
+	[ "$(summary_field "$1" findings)" = 0 ] &&
+		[ "$(summary_field "$1" records_lost)" = 0 ] &&
+		[ "$(summary_field "$1" unknown_messages)" = 0 ] &&
+		[ "$(summary_field "$1" garbage)" = 0 ]
+}

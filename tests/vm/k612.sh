@@ -83,19 +83,6 @@ ddv_ko=$k612/runtime/linux/ddv.ko
 ddv_packs=$(ls "$k612"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
 
 cat >"$vm_work/guest-e1000.sh" <<'EOF'
-# The summary's number FIELD in a `ddv report --json` output FILE (empty when absent).
-summary_field() {
-	sed -n 's/.*"summary":{[^}]*"'"$2"'":\([0-9]*\).*/\1/p' "$1" | tail -n 1
-}
-
-# report_clean FILE: the report has a summary, no finding, and lost nothing.
-report_clean() {
-	[ "$(summary_field "$1" findings)" = 0 ] &&
-		[ "$(summary_field "$1" records_lost)" = 0 ] &&
-		[ "$(summary_field "$1" unknown_messages)" = 0 ] &&
-		[ "$(summary_field "$1" garbage)" = 0 ]
-}
-
 # status_sound FILE: `ddv status` says the driver's calls were seen, its sites
 # redirected and none refused.
 status_sound() {
