@@ -917,7 +917,7 @@ static int summarize(struct journal *jn, const struct campaign *c, unsigned int 
 		printf("  %-34s not known yet (no recording: one call after the other)\n",
 		       "fallible calls in a clean load");
 	printf("  %-34s %zu (%lu saved by loop pruning)\n", "loads planned", jn->nloads,
-	       jn->total > jn->nloads ? jn->total - jn->nloads : 0);
+	       jn->total > jn->nloads ? (unsigned long)(jn->total - jn->nloads) : 0ul);
 	printf("  %-34s %zu of %zu\n", "loads tried", tried, jn->nloads);
 	printf("  %-34s %lu\n", "recording and probe loads", jn->recording_loads);
 	printf("  %-34s %u\n", "faults injected", faults);

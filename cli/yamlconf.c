@@ -767,7 +767,7 @@ static void check_log(struct ctx *c, const struct ynode *node)
 		level = NULL;
 	if (!v[1]) {
 		if (level)
-			add_step(c, v[0], "trace", "all", level, NULL);
+			add_step(c, v[0], "trace", "all", level, (char *)NULL);
 		return;
 	}
 	n = get_list(c, v[1], "log.functions", &items);
@@ -776,7 +776,7 @@ static void check_log(struct ctx *c, const struct ynode *node)
 
 		snprintf(where, sizeof(where), "log.functions[%zu]", i);
 		if (get_function(c, items[i], where, true, &func) && level)
-			add_step(c, items[i], "trace", func, level, NULL);
+			add_step(c, items[i], "trace", func, level, (char *)NULL);
 	}
 }
 
@@ -823,7 +823,7 @@ static void check_rules(struct ctx *c, const struct ynode *node)
 			     suggest(buf, sizeof(buf), rule, c->rules.v, c->rules.n));
 			continue;
 		}
-		add_step(c, items[i], "off", rule, NULL);
+		add_step(c, items[i], "off", rule, (char *)NULL);
 	}
 }
 
@@ -843,7 +843,7 @@ static void check_functions(struct ctx *c, const struct ynode *node)
 
 		snprintf(where, sizeof(where), "functions.off[%zu]", i);
 		if (get_function(c, items[i], where, false, &func))
-			add_step(c, items[i], "off", func, NULL);
+			add_step(c, items[i], "off", func, (char *)NULL);
 	}
 }
 
@@ -1046,7 +1046,7 @@ static void check_mode(struct ctx *c, const struct ynode *item, const char *wher
 		if (!get_u64(c, v[2], w, false, 1, UINT64_MAX, &n))
 			return;
 		snprintf(nbuf, sizeof(nbuf), "%" PRIu64, n);
-		add_step(c, item, "inject", "nth", func, nbuf, NULL);
+		add_step(c, item, "inject", "nth", func, nbuf, (char *)NULL);
 		return;
 	case IK_NTH_ANY:
 		check_map(c, item, where, any_keys, NKEYS(any_keys), v);
@@ -1058,7 +1058,7 @@ static void check_mode(struct ctx *c, const struct ynode *item, const char *wher
 		if (!get_u64(c, v[1], w, false, 1, UINT64_MAX, &n))
 			return;
 		snprintf(nbuf, sizeof(nbuf), "%" PRIu64, n);
-		add_step(c, item, "inject", "nth-any", nbuf, NULL);
+		add_step(c, item, "inject", "nth-any", nbuf, (char *)NULL);
 		return;
 	default:
 		check_map(c, item, where, random_keys, NKEYS(random_keys), v);
@@ -1075,13 +1075,13 @@ static void check_mode(struct ctx *c, const struct ynode *item, const char *wher
 			return;
 		snprintf(w, sizeof(w), "%s.consecutive", where);
 		if (!v[3]) {
-			add_step(c, item, "inject", "random", func, pct, NULL);
+			add_step(c, item, "inject", "random", func, pct, (char *)NULL);
 			return;
 		}
 		if (!get_u64(c, v[3], w, false, 0, UINT32_MAX, &k))
 			return;
 		snprintf(kbuf, sizeof(kbuf), "%" PRIu64, k);
-		add_step(c, item, "inject", "random", func, pct, "--consecutive", kbuf, NULL);
+		add_step(c, item, "inject", "random", func, pct, "--consecutive", kbuf, (char *)NULL);
 		return;
 	}
 }
@@ -1098,7 +1098,7 @@ static void check_inject(struct ctx *c, const struct ynode *node)
 		return;
 	}
 	/* Whatever an earlier run armed goes first: the file says the whole plan. */
-	add_step(c, node, "inject", "off", NULL);
+	add_step(c, node, "inject", "off", (char *)NULL);
 	for (size_t i = 0; i < node->n; i++) {
 		const struct ynode *item = node->items[i], *mode = NULL, *filter = NULL;
 		const char *name;
