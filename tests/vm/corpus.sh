@@ -18,7 +18,9 @@
 # A second VM fails each fallible call of the load of a few drivers in turn (ddv inject
 # nth-any N, N = 1, 2, ... until a load makes fewer than N such calls), as e1000.sh does:
 # every load cleans up after itself, ddv reports nothing (the guest checks the kernel stayed
-# sound before its last case). Then the second known defect:
+# sound before its last case). Then two more known defects, nvme's after vmw_pvscsi's:
+#   defect: nvme whose probe fails after nvme_init_ctrl (nth-any 4) leaks nvme_dev and
+#           its queue array: the error path puts one controller reference of two.
 #   defect: vmw_pvscsi with its BAR mapping failed (ddv inject nth pci_iomap 1) frees an
 #           IRQ it never requested: ddv reports irq.free-unrequested in
 #           pvscsi_shutdown_intr, the kernel warns "Trying to free already-free IRQ".
@@ -249,6 +251,26 @@ check "vmw_pvscsi: every finding is that free_irq" \
 check "vmw_pvscsi: the kernel warns about it too" \
 	sh -c "dmesg | grep -q 'Trying to free already-free IRQ'"
 check "vmw_pvscsi: ddv stop" ddv stop
+
+# Another (Debian's 6.1.192): when nvme_probe fails after nvme_init_ctrl (here its 4th
+# fallible call, pci_request_selected_regions), out_uninit_ctrl drops only one of the
+# controller's two references, so nvme_pci_free_ctrl never frees nvme_dev (3560 bytes,
+# allocated at nvme_probe+0x2d) nor its queue array. Upstream puts the second one
+# (out_put_ctrl: nvme_put_ctrl); the 6.1 backport of 2e87570be9d2 lost it.
+echo "=== nvme, its probe failed after nvme_init_ctrl"
+ddv start >/dev/null
+ddv inject nth-any 4
+ddv load nvme
+ddv inject off
+module_loaded nvme && ddv unload nvme
+ddv report --json >/out/nvme.json 2>&1
+ddv report
+check "nvme: the injected failure" \
+	test "$(summary_field /out/nvme.json faults_injected)" = 1
+check "nvme: ddv reports nvme_dev (3560 bytes, nvme_probe+0x2d) never freed" \
+	grep -q '"rule":"heap.leak".*"allocation_site":{"function":"nvme_probe","offset":45,.*"size":3560' \
+	/out/nvme.json
+check "nvme: ddv stop" ddv stop
 guest_done
 JOB
 vm_job nth --timeout 600 "${vm_opts[@]}" --env "NTH_DRIVERS=$nth_drivers" \
