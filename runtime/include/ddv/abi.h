@@ -10,14 +10,15 @@
  * What a wrapper looks like (pack "heap", function index 0, message 2):
  *
  *	// specs/linux/heap.ddv:30:1 kmalloc -> kmalloc_trace
- *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+ *	static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
  *	{
- *		struct ddv_call call;
+ *		struct ddv_call call DDV_CALL_NOINIT;
  *		void *ret;
  *		u64 args[3] = { (u64)(unsigned long)s, (u64)flags, (u64)size };
  *
  *		if (!ddv_call_enter(&call, &ddv_pack_heap, 0, _RET_IP_, args, 3))
  *			return kmalloc_trace(s, flags, size);  // function switched off
+ *		// (a leak scope's begin or end calls __ddv_call_enter: never the inline entry)
  *		if (gfpflags_allow_blocking(flags) && !ddv_can_sleep())
  *			ddv_violation(&call, 2, 1, args[1]);    // check ... "sleeping allocation in atomic context"
  *		switch (ddv_should_fail(&call, size, DDV_CONTIG)) {
