@@ -238,9 +238,24 @@ extern struct config ddv_config;
 void ddv_store_exit(void);
 void ddv_store_status(struct ddv_status *st);
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
-unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, bool forget);
 void ddv_store_forget_types(u16 first, u16 count);
+/*
+ * An object's site word (objects.c obj_site()): bits 0-31 where it was made
+ * (ddv_obj_site_id() gives the site id), 32-47 the creating function's global
+ * id, 48-63 the leak scope open at creation (0: none).
+ */
+#define SITE_FUNC(site) ((u32)((site) >> 32) & 0xffff)
+#define SITE_SCOPE(site) ((u16)((site) >> 48))
 u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site);
+/* Logs message msg of pack for object o of dut: its key and fields as arguments, its site. */
+void ddv_report_object(struct ddv_dut *dut, const struct store_obj *o,
+		       const struct ddv_pack *pack, u16 msg, unsigned int nfields);
+enum ddv_leak_report {
+	DDV_NOT_A_LEAK,		/* the type has no leak message: nothing logged */
+	DDV_LEAK_REPORTED,	/* its type's leak message */
+	DDV_LEAK_TYPE_UNKNOWN,	/* no pack has its type any more: ddv.leak-unknown-type */
+};
+enum ddv_leak_report ddv_report_leak(struct ddv_dut *dut, const struct store_obj *o);
 
 /* abi.c */
 int ddv_inject_init(void);

@@ -86,9 +86,6 @@ static inline u64 obj_site(const struct ddv_call *call)
 	return scope << 48 | (u64)(call->pack->func_base + call->func) << 32 | where;
 }
 
-#define SITE_FUNC(site) ((u32)((site) >> 32) & 0xffff)
-#define SITE_SCOPE(site) ((u16)((site) >> 48))
-
 /* The site id of an object of dut (DDV_NO_SITE when unknown). */
 u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site)
 {
@@ -113,7 +110,12 @@ static inline u16 gtype(const struct ddv_call *call, u16 type)
 u8 ddv_type_used[DDV_MAX_TYPES];
 EXPORT_SYMBOL_GPL(ddv_type_used);
 
-/* Live objects of contained types (timers, work items inside blocks): abi.h ddv_obj_any_inside. */
+/*
+ * Live objects of contained types (timers, work items inside blocks), for
+ * abi.h's inline ddv_obj_any_inside: the store counts them too, but packs
+ * cannot see struct store, and a pointer to its count would cost the inline
+ * test a second load.
+ */
 u32 ddv_contained_live;
 EXPORT_SYMBOL_GPL(ddv_contained_live);
 
@@ -357,6 +359,39 @@ void ddv_store_pack_types(struct ddv_pack *pack)
 			store_set_contained(&ddv_store, pack->type_base + i);
 }
 
+void ddv_report_object(struct ddv_dut *dut, const struct store_obj *o,
+		       const struct ddv_pack *pack, u16 msg, unsigned int nfields)
+{
+	u64 args[DDV_MAX_ARGS];
+	unsigned int i;
+
+	args[0] = o->key;
+	for (i = 0; i < nfields && i + 1 < DDV_MAX_ARGS; i++)
+		args[i + 1] = o->fields[i];
+	ddv_log_at(pack->pack_id, msg, min_t(unsigned int, pack->msgs[msg].nargs, i + 1), args,
+		   dut->id, ddv_obj_site_id(dut, o->site), SITE_FUNC(o->site), 0, false);
+}
+
+/* An object left over, at unload or at the end of the user's scope. */
+enum ddv_leak_report ddv_report_leak(struct ddv_dut *dut, const struct store_obj *o)
+{
+	const struct ddv_type_desc *t;
+	struct ddv_pack *pack;
+	u16 local;
+
+	pack = ddv_type_pack(o->type, &local);
+	if (!pack) {
+		ddv_log_at(0, DDV_RT_LEAK_UNKNOWN_TYPE, 3, (u64[]){ dut->id, o->type, o->key },
+			   dut->id, ddv_obj_site_id(dut, o->site), SITE_FUNC(o->site), 0, false);
+		return DDV_LEAK_TYPE_UNKNOWN;
+	}
+	t = &pack->types[local];
+	if (!t->leak_msg)
+		return DDV_NOT_A_LEAK;
+	ddv_report_object(dut, o, pack, t->leak_msg, t->nfields);
+	return DDV_LEAK_REPORTED;
+}
+
 /*
  * Every object dut still owns: report (with its type's leak message, its key
  * and fields as arguments, and its allocation site) and/or forget. Returns
@@ -364,12 +399,6 @@ void ddv_store_pack_types(struct ddv_pack *pack)
  * nothing it owns moves meanwhile.
  */
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
-{
-	return ddv_store_sweep_scope(dut, 0, report, forget);
-}
-
-/* The same, for the objects created while scope was open only (0: every object). */
-unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, bool forget)
 {
 	struct store_filter f = {
 		.type_lo = STORE_TYPE_FIRST_PACK,
@@ -380,32 +409,12 @@ unsigned int ddv_store_sweep_scope(struct ddv_dut *dut, u16 scope, bool report, 
 	u64 cursor = 0;
 
 	while (report && store_next(&ddv_store, &cursor, &f, &o)) {
-		const struct ddv_type_desc *t;
-		struct ddv_pack *pack;
-		u64 args[DDV_MAX_ARGS];
-		unsigned int n, i;
-		u16 local;
+		enum ddv_leak_report r = ddv_report_leak(dut, &o);
 
-		if (scope && SITE_SCOPE(o.site) != scope)
+		if (r == DDV_NOT_A_LEAK)
 			continue;
-		pack = ddv_type_pack(o.type, &local);
-		if (!pack) {
-			ddv_log_at(0, DDV_RT_LEAK_UNKNOWN_TYPE, 3,
-				   (u64[]){ dut->id, o.type, o.key }, dut->id, ddv_obj_site_id(dut, o.site),
-				   SITE_FUNC(o.site), 0, false);
-			leaks++;
-			continue;
-		}
-		t = &pack->types[local];
-		if (!t->leak_msg)
-			continue;
-		args[0] = o.key;
-		for (i = 0; i < t->nfields && i + 1 < DDV_MAX_ARGS; i++)
-			args[i + 1] = o.fields[i];
-		n = min_t(unsigned int, pack->msgs[t->leak_msg].nargs, i + 1);
-		ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, ddv_obj_site_id(dut, o.site),
-			   SITE_FUNC(o.site), 0, false);
-		atomic64_inc(&dut->violations);
+		if (r == DDV_LEAK_REPORTED)
+			atomic64_inc(&dut->violations);
 		leaks++;
 	}
 	if (forget)

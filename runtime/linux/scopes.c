@@ -26,10 +26,6 @@ u16 ddv_scope_boundaries;
 u8 ddv_scope_role[DDV_MAX_FUNCS];
 u8 ddv_rule_scopes_open[DDV_MAX_DUTS];
 
-/* The site's bits, as objects.c packs them (obj_site()). */
-#define SITE_FUNC(site) ((u32)((site) >> 32) & 0xffff)
-#define SITE_SCOPE(site) ((u16)((site) >> 48))
-
 struct dut_scopes {
 	spinlock_t lock;			/* any context: wrappers open and close scopes */
 	struct scope_table table;
@@ -52,31 +48,6 @@ static void restamp(struct ddv_dut *dut, struct dut_scopes *ds)
 	WRITE_ONCE(dut->last_scope, ds->table.last);
 	WRITE_ONCE(dut->scope, scope_stamp(&ds->table));
 }
-
-/* The user's scope: its type's leak message with the key and fields, as at unload. */
-static void report_type_leak(struct ddv_dut *dut, const struct store_obj *o)
-{
-	const struct ddv_type_desc *t;
-	struct ddv_pack *pack;
-	u64 args[DDV_MAX_ARGS];
-	unsigned int n, i;
-	u16 local;
-
-	pack = ddv_type_pack(o->type, &local);
-	if (!pack) {
-		ddv_log_at(0, DDV_RT_LEAK_UNKNOWN_TYPE, 3, (u64[]){ dut->id, o->type, o->key },
-			   dut->id, ddv_obj_site_id(dut, o->site), SITE_FUNC(o->site), 0, false);
-		return;
-	}
-	t = &pack->types[local];
-	args[0] = o->key;
-	for (i = 0; i < t->nfields && i + 1 < DDV_MAX_ARGS; i++)
-		args[i + 1] = o->fields[i];
-	n = min_t(unsigned int, pack->msgs[t->leak_msg].nargs, i + 1);
-	ddv_log_at(pack->pack_id, t->leak_msg, n, args, dut->id, ddv_obj_site_id(dut, o->site),
-		   SITE_FUNC(o->site), 0, false);
-}
-
 
 /*
  * Reports every object dut owns that was made while scope s was open (ids
@@ -101,24 +72,11 @@ static unsigned int report_scope(struct ddv_dut *dut, const struct scope_open *s
 		if (!scope_stamp_in(SITE_SCOPE(o.site), s->id, last))
 			continue;
 		if (rule) {
-			const struct ddv_type_desc *t = &rule_pack->types[rule->type];
-			u64 args[DDV_MAX_ARGS];
-			unsigned int i;
-
 			/* The key and the fields, when the message names any (ddvc gives it them all). */
-			args[0] = o.key;
-			for (i = 0; i < t->nfields && i + 1 < DDV_MAX_ARGS; i++)
-				args[i + 1] = o.fields[i];
-			ddv_log_at(rule_pack->pack_id, rule->msg,
-				   min_t(unsigned int, rule_pack->msgs[rule->msg].nargs, i + 1), args,
-				   dut->id, ddv_obj_site_id(dut, o.site), SITE_FUNC(o.site), 0, false);
-		} else {
-			u16 local;
-			struct ddv_pack *pack = ddv_type_pack(o.type, &local);
-
-			if (pack && !pack->types[local].leak_msg)
-				continue;
-			report_type_leak(dut, &o);
+			ddv_report_object(dut, &o, rule_pack, rule->msg,
+					  rule_pack->types[rule->type].nfields);
+		} else if (ddv_report_leak(dut, &o) == DDV_NOT_A_LEAK) {
+			continue;
 		}
 		atomic64_inc(&dut->violations);
 		named++;
