@@ -91,7 +91,7 @@ static inline u32 store_hash(u16 type, u64 key)
 
 static inline struct store_segment *seg_of(struct store *s, u32 hash)
 {
-	return &s->segs[(hash & (s->capacity - 1)) >> s->seg_shift];
+	return &s->segs[(hash & s->cap_mask) >> s->seg_shift];
 }
 
 static inline struct store_entry *seg_base(struct store *s, struct store_segment *seg)
@@ -102,7 +102,7 @@ static inline struct store_entry *seg_base(struct store *s, struct store_segment
 /* The first slot of hash's segment, straight from the hash: no pointer division. */
 static inline struct store_entry *hash_base(struct store *s, u32 hash)
 {
-	return s->slots + (hash & (s->capacity - 1) & ~s->seg_mask);
+	return s->slots + (hash & s->cap_mask & ~s->seg_mask);
 }
 
 static inline void seg_write_begin(struct store_segment *seg)
@@ -137,7 +137,7 @@ static inline s32 seg_find(struct store *s, struct store_entry *base, u32 hash, 
 	return -1;
 }
 
-static inline __attribute__((always_inline)) void
+static __always_inline void
 entry_to_obj(const struct store_entry *e, struct store_obj *o)
 {
 	o->key = e->key;
@@ -167,7 +167,7 @@ static __always_inline void entry_fill(struct store_segment *seg, struct store_e
 }
 
 /* Inserts into a locked segment. 0, -EEXIST (with *old), -ENOSPC (the caller counts it). */
-static inline __attribute__((always_inline)) int
+static __always_inline int
 seg_insert_locked(struct store *s, struct store_segment *seg, struct store_entry *base,
 		  u32 hash, u16 type, u64 key, u16 owner, u8 state, u64 site,
 		  const u64 *fields, struct store_obj *old)
@@ -346,9 +346,8 @@ static __always_inline int store_insert_inline(struct store *s, u16 type, u64 ke
 					       struct store_obj *old)
 {
 	u32 hash = store_hash(type, key);
-	u32 slot = hash & s->cap_mask;
-	struct store_segment *seg = &s->segs[slot >> s->seg_shift];
-	struct store_entry *home = &s->slots[slot];
+	struct store_segment *seg = seg_of(s, hash);
+	struct store_entry *home = &s->slots[hash & s->cap_mask];
 	env_irqflags_t flags;
 	int ret;
 

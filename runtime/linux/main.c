@@ -143,9 +143,10 @@ static long set_func_prop(enum config_prop prop, u64 id, u64 value)
 		for (i = 0; i < DDV_MAX_FUNCS; i++)
 			WRITE_ONCE(ddv_func_off[i], !!config_get(&ddv_config, prop, i, 0));
 		WRITE_ONCE(ddv_funcs_off, config_count(&ddv_config, prop) > 0);
+	} else {
+		/* A function traced: every call takes the full entry (it reads the levels). */
+		ddv_fast_update();
 	}
-	/* A function traced: every call takes the full entry (it reads the levels). */
-	ddv_fast_update();
 	mutex_unlock(&ddv_mutex);
 	return ret;
 }
