@@ -233,14 +233,22 @@ check "no warning or oops" kernel_sound
 
 # The known defect: vmw_pvscsi's probe, failing before its request_irq, frees the IRQ
 # anyway (out_release_resources -> pvscsi_shutdown_intr -> free_irq).
+# defect_load JSON DRIVER INJECT...: ddv start, ddv inject INJECT..., ddv load DRIVER, no
+# more injection, ddv unload DRIVER if its init returned 0; the report into JSON and shown.
+defect_load() {
+	json=$1 drv=$2
+	shift 2
+	ddv start >/dev/null
+	ddv inject "$@"
+	ddv load "$drv"
+	ddv inject off
+	module_loaded "$drv" && ddv unload "$drv"
+	ddv report --json >"$json" 2>&1
+	ddv report
+}
+
 echo "=== vmw_pvscsi, its BAR mapping failed"
-ddv start >/dev/null
-ddv inject nth pci_iomap 1
-ddv load vmw_pvscsi
-ddv inject off
-module_loaded vmw_pvscsi && ddv unload vmw_pvscsi
-ddv report --json >/out/pvscsi.json 2>&1
-ddv report
+defect_load /out/pvscsi.json vmw_pvscsi nth pci_iomap 1
 check "vmw_pvscsi: the injected pci_iomap failure" \
 	test "$(summary_field /out/pvscsi.json faults_injected)" = 1
 check "vmw_pvscsi: ddv reports free_irq of an IRQ never requested" \
@@ -258,13 +266,7 @@ check "vmw_pvscsi: ddv stop" ddv stop
 # allocated at nvme_probe+0x2d) nor its queue array. Upstream puts the second one
 # (out_put_ctrl: nvme_put_ctrl); the 6.1 backport of 2e87570be9d2 lost it.
 echo "=== nvme, its probe failed after nvme_init_ctrl"
-ddv start >/dev/null
-ddv inject nth-any 4
-ddv load nvme
-ddv inject off
-module_loaded nvme && ddv unload nvme
-ddv report --json >/out/nvme.json 2>&1
-ddv report
+defect_load /out/nvme.json nvme nth-any 4
 check "nvme: the injected failure" \
 	test "$(summary_field /out/nvme.json faults_injected)" = 1
 check "nvme: ddv reports nvme_dev (3560 bytes, nvme_probe+0x2d) never freed" \
