@@ -311,10 +311,6 @@ int cmd_run(int argc, char **argv)
 		status = run_step(&conf, words, n, 1, 1);
 		free(words);
 	}
-	/* Settings that need the driver's addresses (filter.caller): once it is loaded. */
-	for (size_t i = 0; i < conf.nafter_load && status == EXIT_OK; i++)
-		status = run_step(&conf, conf.after_load[i].argv, conf.after_load[i].argc,
-				  conf.after_load[i].line, conf.after_load[i].col);
 	yconf_free(&conf);
 	return status;
 }

@@ -99,7 +99,8 @@ static int inject_usage(FILE *f)
 		   "plan keys (rates in percent, 0 = off): rate, consecutive, nth-any, mem-rate,\n"
 		   "  mem-size-min, mem-budget, mem-contig-rate, mem-contig-min, trylock-rate,\n"
 		   "  lock-delay-rate, lock-delay-max (ns), phase (any|init|after-init), task (pid),\n"
-		   "  start-delay (ns), caller (a function of the driver: DRIVER:FUNC)\n");
+		   "  start-delay (ns), caller (DRIVER:FUNC: only calls made from that function\n"
+		   "  of the driver; a driver not loaded yet too, looked up when it loads)\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -116,8 +117,63 @@ static bool parse_percent(const char *s, uint64_t *ppm)
 	return true;
 }
 
-/* One KEY=VALUE of "ddv inject plan" into the plan; false with a diagnostic. */
-static bool plan_set(struct ddv_inject_plan *plan, const char *kv)
+/* A module of that name is loaded (or loading, or going): it has an initstate. */
+static bool module_present(const char *name)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * caller=[DRIVER:]FUNC: only the calls that return into that function of the
+ * driver may fail. The runtime filters by return address: a loaded driver's
+ * come from /proc/kallsyms; for a driver not loaded yet, the runtime gets the
+ * name (*caller_name, "DRIVER:FUNC") and looks FUNC up when DRIVER arrives,
+ * before its init runs.
+ */
+static bool plan_caller(struct ddv_inject_plan *plan, const char *value, char **caller_name)
+{
+	const char *colon = strchr(value, ':'), *func = colon ? colon + 1 : value;
+	char *module = colon ? xstrndup(value, colon - value) : NULL;
+	uint64_t lo, hi;
+	bool ok = false;
+
+	/* Module names take '-' and '_' alike; the kernel keeps '_'. */
+	for (char *p = module; p && *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (!*func || strspn(func, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			     "0123456789_.") != strlen(func) ||
+	    (module && (!*module || strspn(module, "abcdefghijklmnopqrstuvwxyz"
+					   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(module)))) {
+		ddv_error(0, "inject plan: caller '%s': expected DRIVER:FUNC (e1000:e1000_probe)",
+			  value);
+	} else if (ksym_range(func, module, &lo, &hi)) {
+		plan->caller_lo = lo;
+		plan->caller_hi = hi;
+		ok = true;
+	} else if (!module) {
+		ddv_error(ENOENT, "inject plan: caller %s: not in /proc/kallsyms (for a driver "
+			  "not loaded yet, name it: DRIVER:%s)", value, func);
+	} else if (module_present(module)) {
+		ddv_error(ENOENT, "inject plan: caller %s: %s is loaded and has no function %s "
+			  "in /proc/kallsyms", value, module, func);
+	} else {
+		free(*caller_name);
+		*caller_name = xasprintf("%s:%s", module, func);
+		ok = true;
+	}
+	free(module);
+	return ok;
+}
+
+/*
+ * One KEY=VALUE of "ddv inject plan" into the plan; false with a diagnostic.
+ * *caller_name: the caller filter by name, for a driver not loaded yet.
+ */
+static bool plan_set(struct ddv_inject_plan *plan, const char *kv, char **caller_name)
 {
 	static const struct {
 		const char *key;
@@ -160,23 +216,8 @@ static bool plan_set(struct ddv_inject_plan *plan, const char *kv)
 			goto bad;
 		return true;
 	}
-	if (klen == 6 && !strncmp(kv, "caller", 6)) {
-		/* DRIVER:FUNC: the calls that return into that function of the driver. */
-		const char *colon = strchr(value, ':');
-		char *module = colon ? xstrndup(value, colon - value) : NULL;
-		uint64_t lo, hi;
-		bool ok = ksym_range(colon ? colon + 1 : value, module, &lo, &hi);
-
-		free(module);
-		plan->caller_lo = lo;
-		plan->caller_hi = hi;
-		if (!ok) {
-			ddv_error(ENOENT, "inject plan: caller %s (not in /proc/kallsyms: is the "
-				  "driver loaded?)", value);
-			return false;
-		}
-		return true;
-	}
+	if (klen == 6 && !strncmp(kv, "caller", 6))
+		return plan_caller(plan, value, caller_name);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		uint64_t v;
 
@@ -192,6 +233,52 @@ static bool plan_set(struct ddv_inject_plan *plan, const char *kv)
 bad:
 	ddv_error(0, "inject plan: bad value in '%s'", kv);
 	return false;
+}
+
+/* "ddv inject plan KEY=VALUE...": the words are checked before the runtime is asked. */
+static int inject_plan(int nwords, char **words)
+{
+	struct ddv_inject_plan plan = { 0 };
+	char *caller_name = NULL;
+	int fd, err;
+
+	for (int i = 0; i < nwords; i++) {
+		if (!plan_set(&plan, words[i], &caller_name)) {
+			free(caller_name);
+			return EXIT_USAGE;
+		}
+	}
+	/* The plan has one caller filter: two caller= words, one of each form, are refused. */
+	if (caller_name && plan.caller_hi) {
+		ddv_error(0, "inject plan: one caller");
+		free(caller_name);
+		return EXIT_USAGE;
+	}
+	fd = ctl_open();
+	if (fd < 0) {
+		free(caller_name);
+		return EXIT_ERROR;
+	}
+	if (caller_name)
+		err = ctl_call(fd, DDV_OP_INJECT, 5,
+			       (uint64_t[]){ DDV_INJECT_PLAN, (uintptr_t)&plan, sizeof(plan),
+					     (uintptr_t)caller_name, strlen(caller_name) }, NULL);
+	else
+		err = ctl_call(fd, DDV_OP_INJECT, 3,
+			       (uint64_t[]){ DDV_INJECT_PLAN, (uintptr_t)&plan, sizeof(plan) }, NULL);
+	close(fd);
+	if (err == -ENOENT && caller_name)
+		/* The driver came between the check and the call, without FUNC. */
+		ddv_error(ENOENT, "inject plan: caller %s: the driver is loaded now and has "
+			  "no such function", caller_name);
+	else if (err)
+		ddv_error(-err, "inject plan");
+	else if (caller_name)
+		printf("ddv: %.*s is not loaded: the caller filter is set when it loads "
+		       "(until then no call passes it)\n",
+		       (int)strcspn(caller_name, ":"), caller_name);
+	free(caller_name);
+	return err ? EXIT_ERROR : EXIT_OK;
 }
 
 int cmd_inject(int argc, char **argv)
@@ -211,6 +298,8 @@ int cmd_inject(int argc, char **argv)
 	    !(!strcmp(mode, "nth-any") && argc == 3) && !(!strcmp(mode, "plan") && argc >= 3) &&
 	    !(!strcmp(mode, "random") && (argc == 4 || argc == 6)))
 		return inject_usage(stderr);
+	if (!strcmp(mode, "plan"))
+		return inject_plan(argc - 2, argv + 2);
 	fd = ctl_open();
 	if (fd < 0)
 		return EXIT_ERROR;
@@ -242,14 +331,6 @@ int cmd_inject(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		err = ctl_call(fd, DDV_OP_INJECT, 2, (uint64_t[]){ DDV_INJECT_NTH_ANY, n }, NULL);
-	} else if (!strcmp(mode, "plan") && argc >= 3) {
-		struct ddv_inject_plan plan = { 0 };
-
-		for (int i = 2; i < argc; i++)
-			if (!plan_set(&plan, argv[i]))
-				return EXIT_USAGE;
-		err = ctl_call(fd, DDV_OP_INJECT, 3,
-			       (uint64_t[]){ DDV_INJECT_PLAN, (uintptr_t)&plan, sizeof(plan) }, NULL);
 	} else if (!strcmp(mode, "random") && (argc == 4 || argc == 6)) {
 		uint64_t ppm;
 

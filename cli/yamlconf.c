@@ -50,7 +50,6 @@ struct ctx {
 	struct strbuf plan_words;
 	unsigned int plan_line, plan_col;
 	const struct ynode *plan_part[3];	/* memory, locks, filter: at most one each */
-	bool inject_after_load;	/* a filter names a caller: inject: goes after ddv load */
 	const struct ynode *one;	/* get_list's list of one */
 };
 
@@ -949,14 +948,13 @@ static char *module_name_of(const char *driver)
 }
 
 /*
- * filter.caller: a function of the driver, whose calls alone may fail. The
- * runtime filters by return address, and the driver's addresses exist only
- * once it is loaded: the injection settings then go after ddv load, so they
- * reach the calls made after the driver's init. A phase that includes the
- * init cannot be kept, and is refused rather than silently narrowed.
+ * filter.caller: a function of the driver, whose calls alone may fail. ddv
+ * run arms the plan before ddv load, with the function by name: the runtime
+ * looks it up in the driver's symbol table when the driver arrives, before
+ * its init runs, so any phase may go with it.
  */
 static void check_caller(struct ctx *c, const struct ynode *item, const struct ynode *node,
-			 const char *phase, const char *where)
+			 const char *where)
 {
 	char w[96], *func, *module, *word;
 
@@ -969,22 +967,13 @@ static void check_caller(struct ctx *c, const struct ynode *item, const struct y
 		     "/proc/kallsyms names it: e1000_probe)", w, func);
 		return;
 	}
-	if (!strcmp(phase, "any") || !strcmp(phase, "init")) {
-		diag(c, node, "%s: not with phase %s: the runtime filters callers by address, "
-		     "known only once the driver is loaded, so ddv run arms this plan after ddv "
-		     "load (phase after-init, or no phase)", w, phase);
-		return;
-	}
 	if (!c->conf->driver)
 		return;	/* target's own error says what is missing */
-	if (!*phase)
-		plan_word(c, item, "phase", "after-init");
 	module = module_name_of(c->conf->driver);
 	word = xasprintf("%s:%s", module, func);
 	plan_word(c, item, "caller", word);
 	free(word);
 	free(module);
-	c->inject_after_load = true;
 }
 
 static void check_filter(struct ctx *c, const struct ynode *item, const struct ynode *filter,
@@ -1008,8 +997,6 @@ static void check_filter(struct ctx *c, const struct ynode *item, const struct y
 	snprintf(w, sizeof(w), "%s.filter.phase", where);
 	if (v[0] && get_word(c, v[0], w, "phase", phases, NKEYS(phases), &phase))
 		plan_word(c, item, "phase", phase);
-	else if (v[0])
-		phase = "?";	/* bad: told already; the caller check takes no guess */
 	snprintf(w, sizeof(w), "%s.filter.task", where);
 	if (v[1] && get_u64(c, v[1], w, false, 1, 4194304, &n))
 		plan_u64(c, item, "task", n);
@@ -1017,7 +1004,7 @@ static void check_filter(struct ctx *c, const struct ynode *item, const struct y
 	if (v[2] && get_u64(c, v[2], w, false, 0, UINT64_MAX / 1000000, &n))
 		plan_u64(c, item, "start-delay", n * 1000000);
 	if (v[3])
-		check_caller(c, item, v[3], v[0] ? phase : "", where);
+		check_caller(c, item, v[3], where);
 }
 
 /* Per-function and any-function modes: their steps follow the plan's. */
@@ -1162,14 +1149,6 @@ static void check_inject(struct ctx *c, const struct ynode *node)
 			(conf->nsteps - first_step - 1) * sizeof(*conf->steps));
 		conf->steps[first_step + 1] = step;
 		conf->nsteps++;
-	}
-	if (c->inject_after_load) {
-		size_t n = conf->nsteps - first_step;
-
-		conf->after_load = xrealloc(conf->after_load, n * sizeof(*conf->after_load));
-		memcpy(conf->after_load, &conf->steps[first_step], n * sizeof(*conf->steps));
-		conf->nafter_load = n;
-		conf->nsteps = first_step;
 	}
 }
 
@@ -1444,12 +1423,6 @@ void yconf_plan_text(const struct yconf *conf, struct strbuf *out)
 	for (int i = 0; i < conf->ndriver_params; i++)
 		shell_word(out, conf->driver_params[i]);
 	sb_puts(out, "\n");
-	for (size_t i = 0; i < conf->nafter_load; i++) {
-		sb_puts(out, "ddv");
-		for (int a = 0; a < conf->after_load[i].argc; a++)
-			shell_word(out, conf->after_load[i].argv[a]);
-		sb_puts(out, "\n");
-	}
 	for (size_t i = 0; i < conf->nsuppress; i++) {
 		sb_puts(out, "# ddv report --suppress");
 		shell_word(out, conf->suppress[i]);
@@ -1475,9 +1448,6 @@ void yconf_free(struct yconf *conf)
 	for (size_t i = 0; i < conf->nsteps; i++)
 		free_words(conf->steps[i].argv, conf->steps[i].argc);
 	free(conf->steps);
-	for (size_t i = 0; i < conf->nafter_load; i++)
-		free_words(conf->after_load[i].argv, conf->after_load[i].argc);
-	free(conf->after_load);
 	free_words(conf->suppress, (int)conf->nsuppress);
 	sb_free(&conf->errors);
 	memset(conf, 0, sizeof(*conf));

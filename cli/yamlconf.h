@@ -40,13 +40,6 @@ struct yconf {
 	/* What runs between ddv start and ddv load, in order. */
 	struct yconf_step *steps;
 	size_t nsteps;
-	/*
-	 * What runs after ddv load succeeded: the injection settings when a
-	 * filter names a caller (the runtime filters callers by address,
-	 * known only once the driver is loaded).
-	 */
-	struct yconf_step *after_load;
-	size_t nafter_load;
 	/* suppress: patterns (RULE[@FRAME[>FRAME...]]) ddv run keeps for ddv report. */
 	char **suppress;
 	size_t nsuppress;

@@ -244,6 +244,7 @@ long ddv_op_inject(const struct ddv_cmd *cmd)
 	case DDV_INJECT_OFF:
 		WRITE_ONCE(ddv_inject_on, false);
 		inject_disarm(&ddv_inject);
+		ddv_caller_forget();
 		config_reset(&ddv_config, CONFIG_FAULT_RATE);
 		config_reset(&ddv_config, CONFIG_FAULT_CONSECUTIVE);
 		return 0;
@@ -288,6 +289,9 @@ long ddv_op_inject(const struct ddv_cmd *cmd)
 			return -EFAULT;
 		if (u.phase > INJECT_PHASE_AFTER_INIT || u.consecutive > U32_MAX)
 			return -EINVAL;
+		/* The caller filter is by address or by name, not both. */
+		if (cmd->nargs >= 5 && cmd->arg[4] && (u.caller_lo || u.caller_hi))
+			return -EINVAL;
 		memset(&plan, 0, sizeof(plan));
 		plan.rate = ppm(u.rate_ppm);
 		plan.consecutive = u.consecutive;
@@ -305,6 +309,13 @@ long ddv_op_inject(const struct ddv_cmd *cmd)
 		plan.caller_hi = u.caller_hi;
 		plan.task = u.task;
 		plan.start_delay_ns = u.start_delay_ns;
+		if (cmd->nargs >= 5 && cmd->arg[4]) {
+			ret = ddv_caller_set(u64_to_user_ptr(cmd->arg[3]), cmd->arg[4], &plan);
+			if (ret)
+				return ret;
+		} else {
+			ddv_caller_forget();
+		}
 		inject_arm(&ddv_inject, &plan, local_clock());
 		return 0;
 	}

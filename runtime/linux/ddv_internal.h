@@ -145,6 +145,9 @@ long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live);
 long ddv_op_detach(u64 dut_id);
 long ddv_op_leak_check(u64 dut_id);
 long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out);
+/* The injection plan's caller filter by name (target.c: resolved when the module arrives). */
+long ddv_caller_set(const char __user *name, u64 len, struct inject_plan *plan);
+void ddv_caller_forget(void);
 u64 ddv_dut_calls(struct ddv_dut *dut);
 int ddv_stubs_init(void);
 

@@ -265,16 +265,6 @@ ERRORS(filter_not_mapping, "target: e1000\ninject: [ { filter: init } ]\n",
        "t.yaml:2:21: error: inject[0].filter: expected a mapping, found a scalar\n")
 ERRORS(filter_unknown_phase, "target: e1000\ninject: [ { filter: { phase: probe } } ]\n",
        "t.yaml:2:30: error: inject[0].filter.phase: unknown phase 'probe'\n")
-ERRORS(filter_caller_phase_init,
-       "target: e1000\ninject: [ { filter: { phase: init, caller: e1000_probe } } ]\n",
-       "t.yaml:2:44: error: inject[0].filter.caller: not with phase init: the runtime filters "
-       "callers by address, known only once the driver is loaded, so ddv run arms this plan "
-       "after ddv load (phase after-init, or no phase)\n")
-ERRORS(filter_caller_phase_any,
-       "target: e1000\ninject: [ { filter: { caller: e1000_open, phase: any } } ]\n",
-       "t.yaml:2:31: error: inject[0].filter.caller: not with phase any: the runtime filters "
-       "callers by address, known only once the driver is loaded, so ddv run arms this plan "
-       "after ddv load (phase after-init, or no phase)\n")
 ERRORS(filter_caller_not_a_name, "target: e1000\ninject: [ { filter: { caller: \"e1000:open\" } } ]\n",
        "t.yaml:2:31: error: inject[0].filter.caller: 'e1000:open' is no function name (a "
        "function of the driver, as /proc/kallsyms names it: e1000_probe)\n")
@@ -361,8 +351,12 @@ Test(yamlconf, random_all_percent_with_decimals_and_hex)
 			 "ddv load e1000 a=1 'b='\\''x' 'y'\\'''\n");
 }
 
-/* filter.caller: the injection settings go after ddv load, the driver named as the kernel does. */
-Test(yamlconf, filter_caller_after_load)
+/*
+ * filter.caller: the plan goes before ddv load like any other, the function
+ * named with the driver as the kernel spells it (the runtime looks it up when
+ * the driver arrives), and no phase is added.
+ */
+Test(yamlconf, filter_caller_before_load)
 {
 	cr_assert_str_eq(plan_of("target: { driver: ./out/my-drv.ko }\n"
 				 "log: { level: violation }\n"
@@ -371,19 +365,37 @@ Test(yamlconf, filter_caller_after_load)
 				 "  - filter: { caller: my_drv_open, task: 42 }\n", &cat),
 			 "ddv start\n"
 			 "ddv trace all violation\n"
-			 "ddv load ./out/my-drv.ko\n"
 			 "ddv inject off\n"
-			 "ddv inject plan task=42 phase=after-init caller=my_drv:my_drv_open\n"
-			 "ddv inject nth kmalloc 2\n");
-	cr_assert_eq(conf.nsteps, 1);
-	cr_assert_eq(conf.nafter_load, 3);
-	cr_assert_eq(conf.after_load[1].line, 5);
+			 "ddv inject plan task=42 caller=my_drv:my_drv_open\n"
+			 "ddv inject nth kmalloc 2\n"
+			 "ddv load ./out/my-drv.ko\n");
+	cr_assert_eq(conf.nsteps, 4);
+	cr_assert_eq(conf.steps[2].line, 5);
 	cr_assert_str_eq(plan_of("target: e1000\ninject: [ { filter: { phase: after-init, "
 				 "caller: e1000_open.cold } } ]\n", &cat),
 			 "ddv start\n"
-			 "ddv load e1000\n"
 			 "ddv inject off\n"
-			 "ddv inject plan phase=after-init caller=e1000:e1000_open.cold\n");
+			 "ddv inject plan phase=after-init caller=e1000:e1000_open.cold\n"
+			 "ddv load e1000\n");
+}
+
+/* A caller with a phase that includes the init: the calls FUNC makes while the driver initialises. */
+Test(yamlconf, filter_caller_in_init)
+{
+	cr_assert_str_eq(plan_of("target: e1000\ninject:\n"
+				 "  - { mode: nth-any, n: 1 }\n"
+				 "  - filter: { phase: init, caller: e1000_probe }\n", &cat),
+			 "ddv start\n"
+			 "ddv inject off\n"
+			 "ddv inject plan phase=init caller=e1000:e1000_probe\n"
+			 "ddv inject nth-any 1\n"
+			 "ddv load e1000\n");
+	cr_assert_str_eq(plan_of("target: e1000\n"
+				 "inject: [ { filter: { caller: e1000_open, phase: any } } ]\n", &cat),
+			 "ddv start\n"
+			 "ddv inject off\n"
+			 "ddv inject plan phase=any caller=e1000:e1000_open\n"
+			 "ddv load e1000\n");
 }
 
 /* suppress: kept as written for ddv report; globs over rule ids are not checked against the catalogs. */

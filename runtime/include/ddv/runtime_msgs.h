@@ -95,6 +95,12 @@ DDV_RT_MSG(SCOPE_UNBALANCED, "ddv.scope-unbalanced", NOTE,
 DDV_RT_MSG(SCOPE_REFUSED, "ddv.scope-refused", WARNING,
 	   "a rule's leak scope begun at site {site} of driver {dut} not opened: {open} scopes are open already ({refused} refused so far); its end is not checked",
 	   5, "dut", "site", "func", "open", "refused")
+DDV_RT_MSG(CALLER_SET, "ddv.caller-set", NOTE,
+	   "the injection plan's caller filter is set as driver {dut} loads: {size} bytes at {addr}",
+	   3, "dut", "addr", "size")
+DDV_RT_MSG(CALLER_UNKNOWN, "ddv.caller-unknown", WARNING,
+	   "driver {dut} refused: the injection plan's caller filter names a function it does not have (the kernel log names it)",
+	   1, "dut")
 #endif /* DDV_RT_MSG */
 
 #ifndef DDV_RUNTIME_MSGS_H

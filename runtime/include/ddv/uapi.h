@@ -19,7 +19,8 @@
 #endif
 
 #define DDV_DEVICE "/dev/ddv"
-#define DDV_UAPI_VERSION 1
+/* 2: DDV_INJECT_PLAN takes a caller filter by name (a runtime of 1 would ignore it). */
+#define DDV_UAPI_VERSION 2
 
 struct ddv_cmd {
 	__u32 op;		/* enum ddv_op */
@@ -81,7 +82,15 @@ enum ddv_inject_mode {
 	DDV_INJECT_NTH_ANY,	/* n: fail the nth fallible call of any function from now */
 	DDV_INJECT_RANDOM,	/* func id (~0: every fallible function), ppm (1000000 = always),
 				 * consecutive: after a random failure the next K calls fail too */
-	DDV_INJECT_PLAN,	/* ptr, len: struct ddv_inject_plan, the whole-driver plan */
+	DDV_INJECT_PLAN,	/* ptr, len: struct ddv_inject_plan, the whole-driver plan;
+				 * optionally then name ptr, name len: the caller filter by
+				 * name, "MODULE:FUNC" without a NUL (caller_lo and caller_hi
+				 * must be 0). FUNC is looked up in MODULE's own symbol table:
+				 * now when MODULE is loaded (-ENOENT: no such function), else
+				 * when it arrives, before its init runs, and again at each
+				 * load; until then, and once it goes, no call passes the
+				 * filter. A driver under test without FUNC is refused at its
+				 * load (-ENOENT, logged as ddv.caller-unknown). */
 	DDV_INJECT_COUNT
 };
 
@@ -99,8 +108,8 @@ struct ddv_inject_plan {
 	__u64 lock_delay_rate_ppm;
 	__u64 lock_delay_max_ns;
 	__u64 phase;		/* 0 any, 1 only during init, 2 only after init */
-	__u64 caller_lo;	/* only calls returning into [caller_lo, caller_hi) */
-	__u64 caller_hi;
+	__u64 caller_lo;	/* only calls returning into [caller_lo, caller_hi); */
+	__u64 caller_hi;	/* 0: any caller (or the filter by name, above) */
 	__u64 task;		/* only this pid; 0 any */
 	__u64 start_delay_ns;
 };
