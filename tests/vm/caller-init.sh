@@ -100,6 +100,16 @@ check "after init: and says why" \
 	/out/gone-plan.txt
 check "after init: a function of the loaded driver goes by address" \
 	ddv inject plan caller=caller_init:caller_init_exit
+# The name straight to ddv.ko (ddv sends it only for a driver not loaded): it
+# looks a loaded driver's function up at once.
+check "after init: ddv.ko takes a loaded driver's function by name" \
+	eval 'rtctl plan-caller caller_init:caller_init_exit | grep -qx ok'
+check "after init: and refuses its freed init function (ENOENT)" \
+	eval 'rtctl plan-caller $b | grep -qx errno=2'
+check "after init: a name without its function is refused (EINVAL)" \
+	eval 'rtctl plan-caller caller_init: | grep -qx errno=22'
+check "after init: a name without a driver is refused (EINVAL)" \
+	eval 'rtctl plan-caller caller_init_exit | grep -qx errno=22'
 check "after init: ddv unload $m" ddv unload $m
 ddv report --json >/out/after-report.json 2>&1
 cat /out/after-report.json
@@ -138,10 +148,22 @@ check "no warning or oops" kernel_sound
 guest_done
 JOB
 
-if fixture_build; then
+# rtctl (tests/drivers/rt-selftest) hands ddv.ko a name the ddv command would not.
+rtctl_built() {
+	if "$vm_top/tests/drivers/rt-selftest/build" "$vm_work/st" "$vm_build" \
+		>"$vm_work/st.out" 2>&1; then
+		return 0
+	fi
+	cat "$vm_work/st.out" >&2
+	fail "$vm_name: rtctl builds"
+	return 1
+}
+
+if fixture_build && rtctl_built; then
 	if ddv_pieces; then
 		# shellcheck disable=SC2046 # one option or path per line, none with blanks
 		vm_job caller --timeout 300 $(ddv_vm_options) $(fixture_vm_options) \
+			--add "$vm_work/st/rtctl:/usr/local/bin/rtctl" \
 			--script "$vm_work/caller.job"
 		expect_status "caller: the job ran" 0
 		expect_kernel_sound "caller: the console shows no splat"

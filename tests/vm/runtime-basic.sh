@@ -48,7 +48,7 @@ check "the pack registers" insmod /root/rt_pack.ko
 # --- bad commands: refused with the right errno, never an oops
 check "bad opcode: EINVAL" test "$(errno_of 99 0)" = 22
 check "too many arguments: EINVAL" test "$(errno_of 0 11)" = 22
-check "version answers" eval "rtctl raw 0 0 | grep -q '^ok out=1,3'"
+check "version answers" eval "rtctl raw 0 0 | grep -q '^ok out=2,3'"
 check "target with a bad name pointer: EFAULT" test "$(errno_of 1 6 16 5 0 0 0 0)" = 14
 check "target with an empty name: EINVAL" test "$(errno_of 1 6 16 0 0 0 0 0)" = 22
 check "target with a bad site pointer: EFAULT" \

@@ -79,7 +79,7 @@ chmod 600 /dev/ddv
 
 # 3: a descriptor root opened, handed down: each control op checks its caller.
 check "root through an inherited descriptor: version answers" \
-	eval "RTCTL_FD=3 /tmp/rtctl raw 0 0 3<>/dev/ddv | grep -q '^ok out=1,'"
+	eval "RTCTL_FD=3 /tmp/rtctl raw 0 0 3<>/dev/ddv | grep -q '^ok out=2,'"
 for op in 0 1 2 3 4 5 6 7 8 9 10 11 12 99; do
 	RTCTL_FD=3 /tmp/rtctl as 65534 /tmp/rtctl raw "$op" 0 3<>/dev/ddv >/out/op.$op 2>&1
 	check "inherited descriptor: op $op as the user: EPERM" grep -qx 'errno=1' /out/op.$op

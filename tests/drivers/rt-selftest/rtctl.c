@@ -1,7 +1,7 @@
 /*
  * rtctl.c: drives /dev/ddv directly for the runtime's VM tests (the real
  * command is cli/ddv): target, load, attach, detach, status, trace, inject,
- * raw commands, and a dump of the binary log with call sites resolved.
+ * a plan with a caller filter by name, raw commands, and a dump of the binary log with call sites resolved.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -279,6 +279,7 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: rtctl target|attach KO SITES | load KO [PARAMS] | detach ID |\n"
 			"  status ID | trace FUNC LEVEL | off FUNC 0|1 | inject MODE ARGS... |\n"
+			"  plan-caller MODULE:FUNC |\n"
 			"  leaks ID | raw OP NARGS ARGS... | drain FILE | dump FILE [SITES] | funcs |\n"
 			"  as UID COMMAND...\n");
 		return 2;
@@ -312,6 +313,20 @@ int main(int argc, char **argv)
 		if (err)
 			die(err, "list functions");
 		fwrite(buf, 1, out[0], stdout);
+		return 0;
+	}
+	/* An empty plan with a caller filter by name (MODULE:FUNC); prints ok or errno=N. */
+	if (!strcmp(argv[1], "plan-caller") && argc == 3) {
+		struct ddv_inject_plan plan = { 0 };
+		uint64_t p[5] = { DDV_INJECT_PLAN, (uintptr_t)&plan, sizeof(plan),
+				  (uintptr_t)argv[2], strlen(argv[2]) };
+
+		err = cmd(fd, DDV_OP_INJECT, 5, p, NULL);
+		if (err) {
+			printf("errno=%d\n", -err);
+			return 1;
+		}
+		printf("ok\n");
 		return 0;
 	}
 	/* The rest: an op and numbers; prints the result for the test to judge. */
