@@ -379,7 +379,7 @@ Test(yamlconf, filter_caller_before_load)
 			 "ddv load e1000\n");
 }
 
-/* A caller with a phase that includes the init: the calls FUNC makes while the driver initialises. */
+/* A caller with a phase that includes the init: the calls FUNC makes in the driver's init. */
 Test(yamlconf, filter_caller_in_init)
 {
 	cr_assert_str_eq(plan_of("target: e1000\ninject:\n"

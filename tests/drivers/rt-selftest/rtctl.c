@@ -1,7 +1,8 @@
 /*
  * rtctl.c: drives /dev/ddv directly for the runtime's VM tests (the real
  * command is cli/ddv): target, load, attach, detach, status, trace, inject,
- * a plan with a caller filter by name, raw commands, and a dump of the binary log with call sites resolved.
+ * a plan with a caller filter by name, raw commands, and a dump of the binary
+ * log with call sites resolved.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
