@@ -71,6 +71,7 @@ typedef int64_t s64;
 #endif
 
 #define ENV_NR_CPUS_MAX 256
+#define ENV_HAVE_CAS128() true
 
 static inline void env_cpu_relax(void)
 {
@@ -144,6 +145,27 @@ static inline u64 env_now_ns(void)
 #define ENV_ADD(x, v) __atomic_add_fetch(&(x), (v), __ATOMIC_RELAXED)
 #define ENV_CAS(x, old, new) \
 	__atomic_compare_exchange_n(&(x), &(old), (new), false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)
+/* A full-barrier compare-and-swap (lock cmpxchg): later loads see no earlier state. */
+#define ENV_CAS_FULL(x, old, new) \
+	__atomic_compare_exchange_n(&(x), &(old), (new), false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)
+
+/*
+ * Compares the 16 bytes at p (16-byte aligned) with old[0..1] and, if equal,
+ * stores new_lo, new_hi: one lock cmpxchg16b. On failure old receives what
+ * was there. ENV_HAVE_CAS128 says whether the CPU has it (every x86-64 but
+ * the first Athlon 64s).
+ */
+static inline bool env_cas128(u64 *p, u64 old[2], u64 new_lo, u64 new_hi)
+{
+	bool ok;
+
+	asm volatile("lock cmpxchg16b %1"
+		     : "=@ccz" (ok), "+m" (*p), "+a" (old[0]), "+d" (old[1])
+		     : "b" (new_lo), "c" (new_hi)
+		     : "memory");
+	return ok;
+}
+
 /* Orders stores (smp_wmb) and loads (smp_rmb): compiler barriers on x86. */
 #define ENV_WMB() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define ENV_RMB() __atomic_thread_fence(__ATOMIC_ACQUIRE)

@@ -481,6 +481,85 @@ Test(store, threads_stress, .timeout = 120)
 	cr_assert_eq(st.live, STABLE_KEYS);
 }
 
+/*
+ * Lock-free and locked operations on one crowded segment: 64 slots at 3/4
+ * load, so inserts go past occupied homes (PASSED), deletes shift clusters
+ * back, and home-slot inserts and deletes race with both.
+ */
+#define CROWD_STABLE 16
+#define CROWD_OWN 8
+
+static void *crowd_thread(void *p)
+{
+	struct stress_arg *a = p;
+	u64 x = 0x9e3779b97f4a7c15ull * (a->id + 7);
+	bool live[CROWD_OWN] = { false };
+	unsigned long n;
+
+	for (n = 0; n < a->ops; n++) {
+		unsigned int i;
+		struct store_obj o;
+		u64 key;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = (x >> 8) % CROWD_OWN;
+		key = (u64)a->id << 32 | i;
+		if (live[i]) {
+			/* Still there, with its fields, until this thread deletes it. */
+			if (store_lookup(a->s, 70, key, &o) || o.fields[0] != key || o.owner != a->id)
+				a->errors++;
+			if (store_delete(a->s, 70, key, NULL))
+				a->errors++;
+			if (store_lookup(a->s, 70, key, NULL) != -ENOENT)
+				a->errors++;
+		} else {
+			if (store_insert(a->s, 70, key, a->id, 0, 0, (u64[4]){ key }, NULL))
+				a->errors++;
+			if (store_insert(a->s, 70, key, a->id, 0, 0, NULL, NULL) != -EEXIST)
+				a->errors++;
+		}
+		live[i] = !live[i];
+		key = 0xabc0000000000000ull + (x >> 40) % CROWD_STABLE;
+		if (store_lookup(a->s, 71, key, &o) || o.fields[0] != ~key)
+			a->errors++;
+	}
+	for (unsigned int i = 0; i < CROWD_OWN; i++)
+		if (live[i] && store_delete(a->s, 70, (u64)a->id << 32 | i, NULL))
+			a->errors++;
+	return NULL;
+}
+
+Test(store, threads_crowded_segment, .timeout = 120)
+{
+	struct store *s = new_store(64);
+	struct stress_arg args[STRESS_THREADS];
+	pthread_t th[STRESS_THREADS];
+	struct store_stats st;
+	unsigned int i;
+
+	for (i = 0; i < CROWD_STABLE; i++) {
+		u64 key = 0xabc0000000000000ull + i;
+
+		cr_assert_eq(store_insert(s, 71, key, 9, 0, 0, (u64[4]){ ~key }, NULL), 0);
+	}
+	for (i = 0; i < STRESS_THREADS; i++) {
+		args[i] = (struct stress_arg){ .s = s, .id = i + 1, .ops = 1000000 };
+		pthread_create(&th[i], NULL, crowd_thread, &args[i]);
+	}
+	for (i = 0; i < STRESS_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(args[i].errors, 0, "thread %u: %lu errors", i, args[i].errors);
+	}
+	store_get_stats(s, &st);
+	cr_assert_eq(st.live, CROWD_STABLE);
+	cr_assert_eq(st.drops, 0);
+	cr_assert_eq(count_empty(s), 64 - CROWD_STABLE);
+	for (i = 0; i < CROWD_STABLE; i++)
+		cr_assert_eq(store_delete(s, 71, 0xabc0000000000000ull + i, NULL), 0);
+}
+
 /* The contained index under threads: chains change while lock-free queries run. */
 struct inside_arg {
 	struct store *s;
