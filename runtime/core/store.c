@@ -53,7 +53,6 @@ int store_init(struct store *s, void *mem, size_t mem_size, u32 capacity)
 	s->nsegs = capacity / s->seg_slots;
 	s->segs = mem;
 	s->slots = (struct store_entry *)(s->segs + s->nsegs);
-	s->cas128 = ENV_HAVE_CAS128();
 	for (i = 0; i < s->nsegs; i++)
 		env_lock_init(&s->segs[i].lock);
 	return 0;
@@ -75,19 +74,24 @@ static inline bool is_index_type(u16 type)
 }
 
 /*
- * All links of one page's index chain hash alike, so they share a segment and
- * one lock covers the whole chain.
+ * Fibonacci hashing (the kernel's hash_64): the product's upper half depends
+ * on every lower bit of the key, so aligned addresses (low bits zero) spread
+ * as well as small integers do. Three instructions. Pack types hash this way.
+ */
+static inline u32 store_hash_obj(u16 type, u64 key)
+{
+	return (u32)(((key ^ type) * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+/*
+ * Any type. All links of one page's index chain hash alike, so they share a
+ * segment and one lock covers the whole chain.
  */
 static inline u32 store_hash(u16 type, u64 key)
 {
 	if (unlikely(is_index_type(type)))
 		type = STORE_TYPE_INDEX0;
-	/*
-	 * Fibonacci hashing (the kernel's hash_64): the product's upper half
-	 * depends on every lower bit of the key, so aligned addresses (low bits
-	 * zero) spread as well as small integers do. Three instructions.
-	 */
-	return (u32)(((key ^ type) * 0x9e3779b97f4a7c15ull) >> 32);
+	return store_hash_obj(type, key);
 }
 
 static inline struct store_segment *seg_of(struct store *s, u32 hash)
@@ -440,7 +444,7 @@ static __always_inline bool home_insert(struct store *s, struct store_entry *hom
 	u64 old[2] = { meta_load(home), home->key };
 	u64 claimed, live;
 
-	if (meta_type(old[0]) != STORE_TYPE_EMPTY || !s->cas128)
+	if (meta_type(old[0]) != STORE_TYPE_EMPTY)
 		return false;
 	/* Type and key at once: a racing insert of the same key finds it claimed. */
 	claimed = meta_next_gen(old[0]) | (u64)type << 16 | STORE_TYPE_CLAIMED;

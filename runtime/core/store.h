@@ -122,7 +122,6 @@ struct store {
 	u32 seg_shift;		/* log2(seg_slots) */
 	u32 nsegs;
 	u32 contained_live;	/* live contained objects: store_find_inside() is free at 0 */
-	bool cas128;		/* the CPU has a double-word CAS: lock-free inserts */
 	/* Bit t set: type t is contained (indexed by page). */
 	u64 contained[(STORE_TYPE_MAX + 1) / 64];
 };
@@ -135,6 +134,10 @@ struct store_stats {
 	u32 max_probe;
 };
 
+/*
+ * The CPU must have a double-word compare-and-swap (ENV_HAVE_CAS128: every
+ * x86-64 but the first Athlon 64s); ddv.ko refuses to load without it.
+ */
 /* Bytes of memory that store_init() needs for capacity slots (0: bad capacity). */
 size_t store_mem_size(u32 capacity);
 /*

@@ -33,6 +33,10 @@ int ddv_store_init(void)
 		       store_capacity);
 		return -EINVAL;
 	}
+	if (!ENV_HAVE_CAS128()) {
+		pr_err("ddv: the CPU has no cmpxchg16b, which the object store needs\n");
+		return -ENODEV;
+	}
 	bytes = store_mem_size(store_capacity);
 	store_mem = vmalloc(bytes);
 	if (!store_mem)
@@ -75,9 +79,9 @@ static inline bool type_ok(const struct ddv_call *call, u16 type)
  */
 #define SITE_IP 0x80000000u
 
-static inline u64 obj_site(const struct ddv_call *call)
+static __always_inline u64 obj_site(const struct ddv_call *call)
 {
-	u64 scope = READ_ONCE(ddv_duts[call->dut].scope);
+	u64 scope = READ_ONCE(ddv_dut_scope[call->dut]);
 	u32 where = call->site;
 
 	BUILD_BUG_ON(MODULES_END - MODULES_VADDR >= SITE_IP - 1);
@@ -173,21 +177,29 @@ static __always_inline u64 size_of(const struct ddv_type_desc *t, const u64 *fie
 	       fields[t->size_field] : 0;
 }
 
-/* The create whose caller wants the live object on -EEXIST: out of the hot path. */
-static noinline int obj_create_old(struct ddv_call *call, u16 type, u64 key, u8 state,
-				   const u64 *fields, struct ddv_obj *old)
+/*
+ * Every create but the usual one (below): an out-of-range type, a caller that
+ * wants the live object on -EEXIST, a type's first object, a contained type,
+ * a rule scope counting, an occupied home slot.
+ */
+static noinline int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8 state,
+				    const u64 *fields, struct ddv_obj *old)
 {
-	const struct ddv_type_desc *t = &call->pack->types[type];
+	const struct ddv_type_desc *t;
 	struct store_obj o;
 	int ret;
 
+	if (unlikely(!type_ok(call, type)))
+		return -EINVAL;
+	t = &call->pack->types[type];
+	type_mark_used(gtype(call, type));
 	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, obj_site(call),
-			   fields, &o);
+			   fields, old ? &o : NULL);
 	if (!ret) {
 		obj_counted(t, size_of(t, fields), 1);
 		if (ddv_scope_counting(call->dut))
 			ddv_scope_count(call, type, 1);
-	} else if (ret == -EEXIST) {
+	} else if (ret == -EEXIST && old) {
 		to_obj(call, &o, old);
 	} else if (ret == -ENOSPC) {
 		store_full(call, gtype(call, type), key);
@@ -195,28 +207,37 @@ static noinline int obj_create_old(struct ddv_call *call, u16 type, u64 key, u8 
 	return ret;
 }
 
+/*
+ * The usual create (an allocation's block): a type that had objects before,
+ * not contained, no rule scope counting, its home slot free: one lock-free
+ * claim (store.c home_insert) and the byte count. Everything else, with the
+ * same result, in obj_create_slow.
+ */
 int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 		   const u64 *fields, struct ddv_obj *old)
 {
+	const struct ddv_pack *pack = call->pack;
 	const struct ddv_type_desc *t;
-	int ret;
+	u16 gt;
+	u32 hash;
 
-	if (unlikely(!type_ok(call, type)))
-		return -EINVAL;
-	type_mark_used(gtype(call, type));
-	if (unlikely(old))
-		return obj_create_old(call, type, key, state, fields, old);
-	ret = store_insert_inline(&ddv_store, gtype(call, type), key, call->dut, state,
-				  obj_site(call), fields, NULL);
-	t = &call->pack->types[type];
-	if (likely(!ret)) {
-		obj_counted(t, size_of(t, fields), 1);
-		if (ddv_scope_counting(call->dut))
-			ddv_scope_count(call, type, 1);
-	} else if (ret == -ENOSPC) {
-		store_full(call, gtype(call, type), key);
-	}
-	return ret;
+	if (unlikely(type >= pack->ntypes || old))
+		goto slow;
+	t = &pack->types[type];
+	gt = pack->type_base + type;
+	if (unlikely(type_never_used(gt) || (t->flags & DDV_TYPE_CONTAINED) ||
+		     ddv_scope_counting(call->dut)))
+		goto slow;
+	hash = store_hash_obj(gt, key);
+	if (unlikely(!home_insert(&ddv_store, &ddv_store.slots[hash & ddv_store.cap_mask], hash,
+				  gt, key, call->dut, state, obj_site(call), fields)))
+		goto slow;
+	/* size_field < DDV_MAX_FIELDS: checked when the pack registered. */
+	if (t->size_field >= 0 && fields)
+		ddv_inject_account(fields[t->size_field]);
+	return 0;
+slow:
+	return obj_create_slow(call, type, key, state, fields, old);
 }
 EXPORT_SYMBOL_GPL(ddv_obj_create);
 
@@ -232,14 +253,19 @@ static inline int note_missing(struct ddv_call *call, int ret)
 	return ret;
 }
 
-/* The destroy that needs the whole object: the caller wants it, or a rule scope counts. */
-static noinline int obj_destroy_full(struct ddv_call *call, u16 type, u64 key,
+/* Every destroy but the usual one (below). */
+static noinline int obj_destroy_slow(struct ddv_call *call, u16 type, u64 key,
 				     struct ddv_obj *old)
 {
-	const struct ddv_type_desc *t = &call->pack->types[type];
+	const struct ddv_type_desc *t;
 	struct store_obj o;
 	int ret;
 
+	if (unlikely(!type_ok(call, type)))
+		return -EINVAL;
+	if (type_never_used(gtype(call, type)))
+		return note_missing(call, -ENOENT);
+	t = &call->pack->types[type];
 	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
 	if (!ret) {
 		obj_counted(t, size_of(t, o.fields), -1);
@@ -251,23 +277,35 @@ static noinline int obj_destroy_full(struct ddv_call *call, u16 type, u64 key,
 	return note_missing(call, ret);
 }
 
+/*
+ * The usual destroy: a type that had objects, not contained, no rule scope
+ * counting, the object in its home slot with no probe path crossing it: one
+ * lock-free compare-and-swap (store.c home_delete) and the byte count.
+ */
 int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
 {
+	const struct ddv_pack *pack = call->pack;
 	const struct ddv_type_desc *t;
 	u64 size = 0;
-	int ret;
+	u16 gt;
+	u32 hash;
 
-	if (unlikely(!type_ok(call, type)))
-		return -EINVAL;
-	if (type_never_used(gtype(call, type)))
-		return note_missing(call, -ENOENT);
-	if (unlikely(old || ddv_scope_counting(call->dut)))
-		return obj_destroy_full(call, type, key, old);
-	t = &call->pack->types[type];
-	ret = store_delete_inline(&ddv_store, gtype(call, type), key, NULL, t->size_field, &size);
-	if (likely(!ret))
-		obj_counted(t, size, -1);
-	return note_missing(call, ret);
+	if (unlikely(type >= pack->ntypes || old))
+		goto slow;
+	t = &pack->types[type];
+	gt = pack->type_base + type;
+	if (unlikely(type_never_used(gt) || (t->flags & DDV_TYPE_CONTAINED) ||
+		     ddv_scope_counting(call->dut)))
+		goto slow;
+	hash = store_hash_obj(gt, key);
+	if (unlikely(home_delete(&ddv_store.slots[hash & ddv_store.cap_mask], gt, key,
+				 t->size_field, &size)))
+		goto slow;
+	if (t->size_field >= 0)
+		ddv_inject_account(-(s64)size);
+	return 0;
+slow:
+	return obj_destroy_slow(call, type, key, old);
 }
 EXPORT_SYMBOL_GPL(ddv_obj_destroy);
 
