@@ -149,23 +149,6 @@ static inline u64 env_now_ns(void)
 #define ENV_CAS_FULL(x, old, new) \
 	__atomic_compare_exchange_n(&(x), &(old), (new), false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)
 
-/*
- * Compares the 16 bytes at p (16-byte aligned) with old[0..1] and, if equal,
- * stores new_lo, new_hi: one lock cmpxchg16b. On failure old receives what
- * was there. ENV_HAVE_CAS128 says whether the CPU has it (every x86-64 but
- * the first Athlon 64s).
- */
-static inline bool env_cas128(u64 *p, u64 old[2], u64 new_lo, u64 new_hi)
-{
-	bool ok;
-
-	asm volatile("lock cmpxchg16b %1"
-		     : "=@ccz" (ok), "+m" (*p), "+a" (old[0]), "+d" (old[1])
-		     : "b" (new_lo), "c" (new_hi)
-		     : "memory");
-	return ok;
-}
-
 /* Orders stores (smp_wmb) and loads (smp_rmb): compiler barriers on x86. */
 #define ENV_WMB() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define ENV_RMB() __atomic_thread_fence(__ATOMIC_ACQUIRE)

@@ -33,7 +33,7 @@ size_t store_mem_size(u32 capacity)
 		return 0;
 	nsegs = capacity / store_seg_slots(capacity);
 	return (size_t)nsegs * sizeof(struct store_segment) +
-	       (size_t)capacity * sizeof(struct store_entry);
+	       (size_t)capacity * sizeof(struct ddv_slot);
 }
 
 int store_init(struct store *s, void *mem, size_t mem_size, u32 capacity)
@@ -52,7 +52,7 @@ int store_init(struct store *s, void *mem, size_t mem_size, u32 capacity)
 	s->seg_shift = __builtin_ctz(s->seg_slots);
 	s->nsegs = capacity / s->seg_slots;
 	s->segs = mem;
-	s->slots = (struct store_entry *)(s->segs + s->nsegs);
+	s->slots = (struct ddv_slot *)(s->segs + s->nsegs);
 	for (i = 0; i < s->nsegs; i++)
 		env_lock_init(&s->segs[i].lock);
 	return 0;
@@ -73,14 +73,10 @@ static inline bool is_index_type(u16 type)
 	return type >= STORE_TYPE_INDEX0 && type < STORE_TYPE_INDEX0 + STORE_INDEX_LINKS;
 }
 
-/*
- * Fibonacci hashing (the kernel's hash_64): the product's upper half depends
- * on every lower bit of the key, so aligned addresses (low bits zero) spread
- * as well as small integers do. Three instructions. Pack types hash this way.
- */
+/* Pack types hash with ddv_slot_hash (slot.h); so does any type but an index link. */
 static inline u32 store_hash_obj(u16 type, u64 key)
 {
-	return (u32)(((key ^ type) * 0x9e3779b97f4a7c15ull) >> 32);
+	return ddv_slot_hash(type, key);
 }
 
 /*
@@ -99,13 +95,13 @@ static inline struct store_segment *seg_of(struct store *s, u32 hash)
 	return &s->segs[(hash & s->cap_mask) >> s->seg_shift];
 }
 
-static inline struct store_entry *seg_base(struct store *s, struct store_segment *seg)
+static inline struct ddv_slot *seg_base(struct store *s, struct store_segment *seg)
 {
 	return s->slots + ((size_t)(seg - s->segs) << s->seg_shift);
 }
 
 /* The first slot of hash's segment, straight from the hash: no pointer division. */
-static inline struct store_entry *hash_base(struct store *s, u32 hash)
+static inline struct ddv_slot *hash_base(struct store *s, u32 hash)
 {
 	return s->slots + (hash & s->cap_mask & ~s->seg_mask);
 }
@@ -138,10 +134,10 @@ static inline u16 meta_type(u64 m)
 /* m's generation, bumped, with nothing else: an empty slot's meta. */
 static inline u64 meta_next_gen(u64 m)
 {
-	return (m & STORE_META_GEN) + STORE_META_GEN_ONE;
+	return ddv_meta_next_gen(m);
 }
 
-static inline u64 meta_load(const struct store_entry *e)
+static inline u64 meta_load(const struct ddv_slot *e)
 {
 	return ENV_LOAD_ACQUIRE(e->meta);
 }
@@ -152,7 +148,7 @@ static inline u64 meta_load(const struct store_entry *e)
  * receives the meta it had. False when the slot is empty, or was emptied by
  * a lock-free delete meanwhile: the entry is gone.
  */
-static bool slot_hold(struct store_entry *e, u64 *m)
+static bool slot_hold(struct ddv_slot *e, u64 *m)
 {
 	u64 cur = meta_load(e);
 
@@ -170,7 +166,7 @@ static bool slot_hold(struct store_entry *e, u64 *m)
 }
 
 /* Ends a hold: the slot is live again with meta live's type, owner and state. */
-static inline void slot_release(struct store_entry *e, u64 live)
+static inline void slot_release(struct ddv_slot *e, u64 live)
 {
 	u64 held = e->meta;
 
@@ -183,7 +179,7 @@ static inline void slot_release(struct store_entry *e, u64 live)
  * held by the caller). False when a lock-free delete emptied it meanwhile:
  * the slot is free for the insert.
  */
-static bool slot_mark_passed(struct store_entry *e)
+static bool slot_mark_passed(struct ddv_slot *e)
 {
 	u64 cur = meta_load(e);
 
@@ -201,9 +197,9 @@ static bool slot_mark_passed(struct store_entry *e)
  * slots (keys not yet published) are gone past, and no slot is held but by
  * the caller.
  */
-static inline s32 seg_find(struct store *s, struct store_entry *base, u32 hash, u16 type, u64 key)
+static inline s32 seg_find(struct store *s, struct ddv_slot *base, u32 hash, u16 type, u64 key)
 {
-	struct store_entry *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
+	struct ddv_slot *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
 	u32 n;
 
 	/* Walk a pointer and wrap it: fewer instructions than masking an index. */
@@ -221,7 +217,7 @@ static inline s32 seg_find(struct store *s, struct store_entry *base, u32 hash, 
 }
 
 static __always_inline void
-entry_to_obj(const struct store_entry *e, u64 meta, struct store_obj *o)
+entry_to_obj(const struct ddv_slot *e, u64 meta, struct store_obj *o)
 {
 	o->key = e->key;
 	o->site = e->site;
@@ -231,7 +227,7 @@ entry_to_obj(const struct store_entry *e, u64 meta, struct store_obj *o)
 	o->state = (u8)(meta >> 32);
 }
 
-static __always_inline void entry_write(struct store_entry *e, u32 hash, u64 site,
+static __always_inline void entry_write(struct ddv_slot *e, u32 hash, u64 site,
 					const u64 *fields)
 {
 	e->site = site;
@@ -248,11 +244,11 @@ static __always_inline void entry_write(struct store_entry *e, u32 hash, u64 sit
  * 0, -EEXIST (with *old), -ENOSPC (counted in drops).
  */
 static noinline int seg_insert_locked(struct store *s, struct store_segment *seg,
-				      struct store_entry *base, u32 hash, u16 type, u64 key,
+				      struct ddv_slot *base, u32 hash, u16 type, u64 key,
 				      u16 owner, u8 state, u64 site, const u64 *fields,
 				      struct store_obj *old)
 {
-	struct store_entry *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
+	struct ddv_slot *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
 	u32 i;
 
 	for (i = 0; i < s->seg_slots; i++) {
@@ -293,14 +289,14 @@ static noinline int seg_insert_locked(struct store *s, struct store_segment *seg
  * Claimed slots sit in their home slot: never moved.
  */
 static noinline void seg_close_hole(struct store *s, struct store_segment *seg,
-				    struct store_entry *base, u32 idx)
+				    struct ddv_slot *base, u32 idx)
 {
 	u32 mask = s->seg_mask;
 	u32 j = idx, k = idx, n;
 
 	seg_write_begin(seg);
 	for (n = 1; n < s->seg_slots; n++) {
-		struct store_entry *ek;
+		struct ddv_slot *ek;
 		u64 m;
 		u32 home;
 
@@ -327,7 +323,7 @@ static noinline void seg_close_hole(struct store *s, struct store_segment *seg,
 
 /* Removes slot idx, held by the caller under the lock. */
 static __always_inline void seg_remove_held(struct store *s, struct store_segment *seg,
-					    struct store_entry *base, u32 idx)
+					    struct ddv_slot *base, u32 idx)
 {
 	seg_close_hole(s, seg, base, idx);
 }
@@ -341,7 +337,7 @@ static void index_add(struct store *s, u64 key)
 	u64 page = key >> STORE_INDEX_PAGE_SHIFT;
 	u32 hash = store_hash(STORE_TYPE_INDEX0, page);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *base = seg_base(s, seg);
+	struct ddv_slot *base = seg_base(s, seg);
 	env_irqflags_t flags;
 	unsigned int link, f;
 
@@ -350,7 +346,7 @@ static void index_add(struct store *s, u64 key)
 	for (link = 0; link < STORE_INDEX_LINKS; link++) {
 		u16 type = STORE_TYPE_INDEX0 + link;
 		s32 idx = seg_find(s, base, hash, type, page);
-		struct store_entry *e;
+		struct ddv_slot *e;
 
 		if (idx < 0) {
 			u64 fields[DDV_MAX_FIELDS] = { key };
@@ -386,8 +382,8 @@ static void index_remove(struct store *s, u64 key)
 	u64 page = key >> STORE_INDEX_PAGE_SHIFT;
 	u32 hash = store_hash(STORE_TYPE_INDEX0, page);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *base = seg_base(s, seg);
-	struct store_entry *hit = NULL, *last = NULL;
+	struct ddv_slot *base = seg_base(s, seg);
+	struct ddv_slot *hit = NULL, *last = NULL;
 	s32 idx, last_idx = -1;
 	unsigned int link, hit_f = 0, f;
 	env_irqflags_t flags;
@@ -436,31 +432,6 @@ out:
  * into its entry points, so a create or destroy pays one prologue.
  */
 
-/* The lock-free insert: the home slot is empty. False: take the lock. */
-static __always_inline bool home_insert(struct store *s, struct store_entry *home, u32 hash,
-					u16 type, u64 key, u16 owner, u8 state, u64 site,
-					const u64 *fields)
-{
-	u64 old[2] = { meta_load(home), home->key };
-	u64 claimed, live;
-
-	if (meta_type(old[0]) != STORE_TYPE_EMPTY)
-		return false;
-	/* Type and key at once: a racing insert of the same key finds it claimed. */
-	claimed = meta_next_gen(old[0]) | (u64)type << 16 | STORE_TYPE_CLAIMED;
-	if (unlikely(!env_cas128(&home->meta, old, claimed, key)))
-		return false;
-	entry_write(home, hash, site, fields);
-	/*
-	 * Publish: one atomic add turns the claimed meta into the live one and
-	 * keeps PASSED, which a locked insert going past may have set meanwhile.
-	 */
-	live = STORE_META(type, owner, state);
-	__atomic_add_fetch(&home->meta, live - ((u64)type << 16 | STORE_TYPE_CLAIMED),
-			   __ATOMIC_RELEASE);
-	return true;
-}
-
 static __always_inline int store_insert_inline(struct store *s, u16 type, u64 key, u16 owner,
 					       u8 state, u64 site, const u64 *fields,
 					       struct store_obj *old)
@@ -472,8 +443,8 @@ static __always_inline int store_insert_inline(struct store *s, u16 type, u64 ke
 
 	if (unlikely(!store_type_live(type)))
 		return -EINVAL;
-	if (likely(home_insert(s, &s->slots[hash & s->cap_mask], hash, type, key, owner, state,
-			       site, fields)))
+	if (likely(ddv_slot_claim(&s->slots[hash & s->cap_mask], hash, type, key, owner, state,
+				  site, fields)))
 		ret = 0;
 	else {
 		seg = seg_of(s, hash);
@@ -489,27 +460,9 @@ static __always_inline int store_insert_inline(struct store *s, u16 type, u64 ke
 	return ret;
 }
 
-/*
- * The lock-free delete: (type, key) is in its home slot, which no probe path
- * crosses (PASSED clear). 0 with *field_value, or -EAGAIN: take the lock.
- */
-static __always_inline int home_delete(struct store_entry *home, u16 type, u64 key,
-				       int field, u64 *field_value)
-{
-	u64 m = meta_load(home);
-
-	if (meta_type(m) != type || (m & STORE_META_PASSED) || home->key != key)
-		return -EAGAIN;
-	if (field >= 0 && field < DDV_MAX_FIELDS)
-		*field_value = home->fields[field];	/* read before: the CAS proves it ours */
-	if (unlikely(!ENV_CAS_FULL(home->meta, m, meta_next_gen(m))))
-		return -EAGAIN;
-	return 0;
-}
-
 /* Deletes under the lock. */
 static noinline int seg_delete_locked(struct store *s, struct store_segment *seg,
-				      struct store_entry *base, u32 hash, u16 type, u64 key,
+				      struct ddv_slot *base, u32 hash, u16 type, u64 key,
 				      struct store_obj *old, int field, u64 *field_value)
 {
 	env_irqflags_t flags;
@@ -542,8 +495,9 @@ static __always_inline int store_delete_inline(struct store *s, u16 type, u64 ke
 	u32 hash = store_hash(type, key);
 	int ret = -EAGAIN;
 
-	if (!old && !store_is_contained(s, type))
-		ret = home_delete(&s->slots[hash & s->cap_mask], type, key, field, field_value);
+	if (!old && !store_is_contained(s, type) &&
+	    ddv_slot_take(&s->slots[hash & s->cap_mask], type, key, field, field_value))
+		ret = 0;
 	if (ret)
 		ret = seg_delete_locked(s, seg_of(s, hash), hash_base(s, hash), hash, type, key,
 					old, field, field_value);
@@ -566,11 +520,11 @@ int store_lookup(struct store *s, u16 type, u64 key, struct store_obj *out)
 {
 	u32 hash = store_hash(type, key);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *base = hash_base(s, hash), *end = base + s->seg_slots;
+	struct ddv_slot *base = hash_base(s, hash), *end = base + s->seg_slots;
 
 retry:
 	for (;;) {
-		struct store_entry *e = base + (hash & s->seg_mask);
+		struct ddv_slot *e = base + (hash & s->seg_mask);
 		u32 seq = ENV_LOAD_ACQUIRE(seg->seq), n;
 
 		if (unlikely(seq & 1)) {
@@ -624,7 +578,7 @@ static int store_update(struct store *s, u16 type, u64 key, enum store_update_op
 {
 	u32 hash = store_hash(type, key);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *e;
+	struct ddv_slot *e;
 	env_irqflags_t flags;
 	u64 m;
 	s64 now;
@@ -714,7 +668,7 @@ int store_find_inside(struct store *s, u16 type, u64 lo, u64 hi, struct store_ob
 	for (page = lo >> STORE_INDEX_PAGE_SHIFT; page <= last_page; page++) {
 		u32 hash = store_hash(STORE_TYPE_INDEX0, page);
 		struct store_segment *seg = seg_of(s, hash);
-		struct store_entry *base = seg_base(s, seg);
+		struct ddv_slot *base = seg_base(s, seg);
 		unsigned int link, f;
 		u32 seq;
 		bool found;
@@ -728,7 +682,7 @@ retry:
 		found = false;
 		for (link = 0; !found && link < STORE_INDEX_LINKS; link++) {
 			s32 idx = seg_find(s, base, hash, STORE_TYPE_INDEX0 + link, page);
-			struct store_entry *e;
+			struct ddv_slot *e;
 
 			if (idx < 0)
 				break;

@@ -50,13 +50,14 @@
 
 #include "env.h"
 #include <ddv/abi.h>
+#include <ddv/slot.h>
 
 enum store_reserved_type {
 	STORE_TYPE_EMPTY = 0,		/* an empty slot */
 	STORE_TYPE_CONFIG = 1,		/* config values: see config.h */
 	STORE_TYPE_INJECT = 2,		/* fault-injection per-function state: see inject.h */
-	STORE_TYPE_CLAIMED = 3,		/* taken by a lock-free insert, its key set, the rest being written */
-	STORE_TYPE_HELD = 4,		/* held by a locked operation (being filled, moved or updated) */
+	STORE_TYPE_CLAIMED = DDV_SLOT_CLAIMED,	/* taken by a lock-free insert, its key set, the rest being written */
+	STORE_TYPE_HELD = DDV_SLOT_HELD,	/* held by a locked operation (being filled, moved or updated) */
 	STORE_TYPE_INDEX0 = 8,		/* contained-object index, chain link 0 .. */
 	STORE_INDEX_LINKS = 16,		/* .. STORE_TYPE_INDEX0 + STORE_INDEX_LINKS - 1 */
 	STORE_TYPE_FIRST_PACK = 32,	/* first id the runtime hands to pack types */
@@ -67,32 +68,11 @@ enum store_reserved_type {
 /* Each index entry holds DDV_MAX_FIELDS keys; a page has STORE_INDEX_LINKS entries. */
 #define STORE_INDEX_PER_PAGE (STORE_INDEX_LINKS * DDV_MAX_FIELDS)
 
-/*
- * One slot: a cache line. meta and key come first, 16-byte aligned, so that a
- * lock-free insert sets both with one double-word compare-and-swap.
- */
-struct store_entry {
-	union {
-		struct {
-			u16 type;
-			u16 owner;
-			u8 state;
-			u8 used_mask;	/* index entries: which fields hold a key */
-			u16 flags_gen;	/* STORE_PASSED, then a generation count */
-		};
-		u64 meta;		/* the above in one word (STORE_META) */
-	};
-	u64 key;
-	u64 site;
-	u64 fields[DDV_MAX_FIELDS];
-	u32 hash;		/* cached: backward-shift deletion needs each entry's home */
-} __env_aligned(ENV_CACHELINE);
-#define STORE_META(type, owner, state) \
-	((u64)(type) | (u64)(owner) << 16 | (u64)(state) << 32)
-/* meta's top 16 bits: bit 48 PASSED, 49-63 a generation bumped at every change of state. */
-#define STORE_META_PASSED (1ull << 48)
-#define STORE_META_GEN_ONE (1ull << 49)
-#define STORE_META_GEN (~0ull << 49)
+/* One slot: struct ddv_slot (ddv/slot.h, shared with the packs' inline create and destroy). */
+#define STORE_META(type, owner, state) DDV_META(type, owner, state)
+#define STORE_META_PASSED DDV_META_PASSED
+#define STORE_META_GEN_ONE DDV_META_GEN_ONE
+#define STORE_META_GEN DDV_META_GEN
 
 /* A copy of one object, as returned to callers. */
 struct store_obj {
@@ -113,7 +93,7 @@ struct store_segment {
 } __env_aligned(ENV_CACHELINE);
 
 struct store {
-	struct store_entry *slots;
+	struct ddv_slot *slots;
 	struct store_segment *segs;
 	u32 capacity;
 	u32 cap_mask;		/* capacity - 1 */

@@ -204,6 +204,7 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 EXPORT_SYMBOL_GPL(ddv_violation);
 
 DEFINE_PER_CPU(s64, ddv_live_bytes);
+EXPORT_PER_CPU_SYMBOL_GPL(ddv_live_bytes);
 
 static s64 live_bytes_sum(void)
 {

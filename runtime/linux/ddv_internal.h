@@ -261,8 +261,7 @@ int ddv_inject_init(void);
 void ddv_inject_exit(void);
 extern struct inject_state ddv_inject;
 /* Budget accounting: the size field of an object type with one. Inline: every create and destroy. */
-/* Bytes the drivers hold in objects with a size (the budget's measure), per CPU. */
-DECLARE_PER_CPU(s64, ddv_live_bytes);
+/* Bytes the drivers hold in objects with a size (the budget's measure): abi.h's ddv_live_bytes. */
 static __always_inline void ddv_inject_account(s64 delta)
 {
 	this_cpu_add(ddv_live_bytes, delta);

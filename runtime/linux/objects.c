@@ -20,6 +20,11 @@ module_param(store_capacity, uint, 0444);
 MODULE_PARM_DESC(store_capacity, "objects the store can hold, a power of two >= 64 (64 bytes each)");
 
 struct store ddv_store;
+/* The store's slots, for the wrappers' inline create and destroy (abi.h). */
+struct ddv_slot *ddv_slots;
+EXPORT_SYMBOL_GPL(ddv_slots);
+u32 ddv_slots_mask;
+EXPORT_SYMBOL_GPL(ddv_slots_mask);
 struct config ddv_config;
 static void *store_mem;
 
@@ -33,6 +38,8 @@ int ddv_store_init(void)
 		       store_capacity);
 		return -EINVAL;
 	}
+	/* An object's site holds a return address as an offset in the module area. */
+	BUILD_BUG_ON(MODULES_END - MODULES_VADDR >= DDV_SITE_IP - 1);
 	if (!ENV_HAVE_CAS128()) {
 		pr_err("ddv: the CPU has no cmpxchg16b, which the object store needs\n");
 		return -ENODEV;
@@ -47,6 +54,8 @@ int ddv_store_init(void)
 		return ret;
 	}
 	config_init(&ddv_config, &ddv_store);
+	ddv_slots = ddv_store.slots;
+	ddv_slots_mask = ddv_store.cap_mask;
 	return 0;
 }
 
@@ -70,33 +79,13 @@ static inline bool type_ok(const struct ddv_call *call, u16 type)
 	return type < call->pack->ntypes;
 }
 
-/*
- * An object's site: bits 0-31 where it was created, 32-47 the creating
- * function's global id, 48-63 the leak scope open at creation (0: none).
- * Where: the call's site id when the entry knew it (a tail-call stub), else
- * SITE_IP and the return address as an offset in the module area: the site
- * table is searched only when a report names the object (ddv_obj_site_id).
- */
-#define SITE_IP 0x80000000u
-
-static __always_inline u64 obj_site(const struct ddv_call *call)
-{
-	u64 scope = READ_ONCE(ddv_dut_scope[call->dut]);
-	u32 where = call->site;
-
-	BUILD_BUG_ON(MODULES_END - MODULES_VADDR >= SITE_IP - 1);
-	if (where == DDV_SITE_LATER)
-		where = SITE_IP | (u32)(call->ret_ip - MODULES_VADDR);
-	return scope << 48 | (u64)(call->pack->func_base + call->func) << 32 | where;
-}
-
 /* The site id of an object of dut (DDV_NO_SITE when unknown). */
 u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site)
 {
 	u32 where = (u32)site;
 
-	if (where != DDV_NO_SITE && (where & SITE_IP))
-		return site_of_ret(dut, MODULES_VADDR + (where & ~SITE_IP));
+	if (where != DDV_NO_SITE && (where & DDV_SITE_IP))
+		return site_of_ret(dut, MODULES_VADDR + (where & ~DDV_SITE_IP));
 	return where;
 }
 
@@ -178,11 +167,12 @@ static __always_inline u64 size_of(const struct ddv_type_desc *t, const u64 *fie
 }
 
 /*
- * Every create but the usual one (below): an out-of-range type, a caller that
- * wants the live object on -EEXIST, a type's first object, a contained type,
- * a rule scope counting, an occupied home slot.
+ * Every create but the usual one (abi.h ddv_obj_create, inline in the
+ * wrappers): an out-of-range type, a caller that wants the live object on
+ * -EEXIST, a type's first object, a contained type, a pack with scopes, an
+ * occupied home slot.
  */
-static noinline int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8 state,
+static int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8 state,
 				    const u64 *fields, struct ddv_obj *old)
 {
 	const struct ddv_type_desc *t;
@@ -193,7 +183,7 @@ static noinline int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8
 		return -EINVAL;
 	t = &call->pack->types[type];
 	type_mark_used(gtype(call, type));
-	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, obj_site(call),
+	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, ddv_obj_site(call),
 			   fields, old ? &o : NULL);
 	if (!ret) {
 		obj_counted(t, size_of(t, fields), 1);
@@ -207,39 +197,12 @@ static noinline int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8
 	return ret;
 }
 
-/*
- * The usual create (an allocation's block): a type that had objects before,
- * not contained, no rule scope counting, its home slot free: one lock-free
- * claim (store.c home_insert) and the byte count. Everything else, with the
- * same result, in obj_create_slow.
- */
-int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
-		   const u64 *fields, struct ddv_obj *old)
+int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
+		     const u64 *fields, struct ddv_obj *old)
 {
-	const struct ddv_pack *pack = call->pack;
-	const struct ddv_type_desc *t;
-	u16 gt;
-	u32 hash;
-
-	if (unlikely(type >= pack->ntypes || old))
-		goto slow;
-	t = &pack->types[type];
-	gt = pack->type_base + type;
-	if (unlikely(type_never_used(gt) || (t->flags & DDV_TYPE_CONTAINED) ||
-		     ddv_scope_counting(call->dut)))
-		goto slow;
-	hash = store_hash_obj(gt, key);
-	if (unlikely(!home_insert(&ddv_store, &ddv_store.slots[hash & ddv_store.cap_mask], hash,
-				  gt, key, call->dut, state, obj_site(call), fields)))
-		goto slow;
-	/* size_field < DDV_MAX_FIELDS: checked when the pack registered. */
-	if (t->size_field >= 0 && fields)
-		ddv_inject_account(fields[t->size_field]);
-	return 0;
-slow:
 	return obj_create_slow(call, type, key, state, fields, old);
 }
-EXPORT_SYMBOL_GPL(ddv_obj_create);
+EXPORT_SYMBOL_GPL(__ddv_obj_create);
 
 /*
  * A driver attached live has no history: an object it made before the attach
@@ -253,8 +216,8 @@ static inline int note_missing(struct ddv_call *call, int ret)
 	return ret;
 }
 
-/* Every destroy but the usual one (below). */
-static noinline int obj_destroy_slow(struct ddv_call *call, u16 type, u64 key,
+/* Every destroy but the usual one (abi.h ddv_obj_destroy, inline in the wrappers). */
+static int obj_destroy_slow(struct ddv_call *call, u16 type, u64 key,
 				     struct ddv_obj *old)
 {
 	const struct ddv_type_desc *t;
@@ -277,37 +240,11 @@ static noinline int obj_destroy_slow(struct ddv_call *call, u16 type, u64 key,
 	return note_missing(call, ret);
 }
 
-/*
- * The usual destroy: a type that had objects, not contained, no rule scope
- * counting, the object in its home slot with no probe path crossing it: one
- * lock-free compare-and-swap (store.c home_delete) and the byte count.
- */
-int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
+int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
 {
-	const struct ddv_pack *pack = call->pack;
-	const struct ddv_type_desc *t;
-	u64 size = 0;
-	u16 gt;
-	u32 hash;
-
-	if (unlikely(type >= pack->ntypes || old))
-		goto slow;
-	t = &pack->types[type];
-	gt = pack->type_base + type;
-	if (unlikely(type_never_used(gt) || (t->flags & DDV_TYPE_CONTAINED) ||
-		     ddv_scope_counting(call->dut)))
-		goto slow;
-	hash = store_hash_obj(gt, key);
-	if (unlikely(home_delete(&ddv_store.slots[hash & ddv_store.cap_mask], gt, key,
-				 t->size_field, &size)))
-		goto slow;
-	if (t->size_field >= 0)
-		ddv_inject_account(-(s64)size);
-	return 0;
-slow:
 	return obj_destroy_slow(call, type, key, old);
 }
-EXPORT_SYMBOL_GPL(ddv_obj_destroy);
+EXPORT_SYMBOL_GPL(__ddv_obj_destroy);
 
 /* abi.h's ddv_obj_lookup() comes here once the type has had objects. */
 int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out)

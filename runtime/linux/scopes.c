@@ -23,9 +23,11 @@
  */
 
 u16 ddv_scope_boundaries;
+EXPORT_SYMBOL_GPL(ddv_scope_boundaries);
 u8 ddv_scope_role[DDV_MAX_FUNCS];
 u8 ddv_rule_scopes_open[DDV_MAX_DUTS];
 u16 ddv_dut_scope[DDV_MAX_DUTS];
+EXPORT_SYMBOL_GPL(ddv_dut_scope);
 
 struct dut_scopes {
 	spinlock_t lock;			/* any context: wrappers open and close scopes */

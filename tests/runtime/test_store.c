@@ -33,12 +33,12 @@ Test(store, init_rejects_bad_sizes)
 	cr_assert_eq(store_mem_size(0), 0);
 	cr_assert_eq(store_mem_size(32), 0);
 	cr_assert_eq(store_mem_size(100), 0);
-	cr_assert_gt(store_mem_size(64), 64 * sizeof(struct store_entry) - 1);
+	cr_assert_gt(store_mem_size(64), 64 * sizeof(struct ddv_slot) - 1);
 	cr_assert_eq(store_init(&s, mem, sizeof(mem), 100), -EINVAL);
 	cr_assert_eq(store_init(&s, mem, 10, 64), -EINVAL);
 	cr_assert_eq(store_init(&s, mem + 8, sizeof(mem) - 8, 64), -EINVAL);
 	cr_assert_eq(store_init(&s, mem, sizeof(mem), 64), 0);
-	cr_assert_eq(sizeof(struct store_entry), 64);
+	cr_assert_eq(sizeof(struct ddv_slot), 64);
 }
 
 Test(store, insert_lookup_delete)
