@@ -117,10 +117,12 @@ static inline bool type_never_used(u16 gt)
 	return !READ_ONCE(ddv_type_used[gt]);
 }
 
-static inline void type_mark_used(u16 gt)
+static inline void type_mark_used(u16 gt, const struct ddv_type_desc *t)
 {
 	if (unlikely(!READ_ONCE(ddv_type_used[gt]))) {
-		WRITE_ONCE(ddv_type_used[gt], 1);
+		/* A contained type's objects are indexed: never created inline. */
+		WRITE_ONCE(ddv_type_used[gt], t->flags & DDV_TYPE_CONTAINED ? DDV_TYPE_USED :
+			   DDV_TYPE_USED_INLINE);
 		/* Whoever can find the object sees the mark. */
 		smp_wmb();
 	}
@@ -182,7 +184,7 @@ static int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8 state,
 	if (unlikely(!type_ok(call, type)))
 		return -EINVAL;
 	t = &call->pack->types[type];
-	type_mark_used(gtype(call, type));
+	type_mark_used(gtype(call, type), t);
 	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, ddv_obj_site(call),
 			   fields, old ? &o : NULL);
 	if (!ret) {
@@ -329,9 +331,16 @@ void ddv_store_pack_types(struct ddv_pack *pack)
 {
 	unsigned int i;
 
-	for (i = 0; i < pack->ntypes; i++)
-		if (pack->types[i].flags & DDV_TYPE_CONTAINED)
-			store_set_contained(&ddv_store, pack->type_base + i);
+	for (i = 0; i < pack->ntypes; i++) {
+		u16 gt = pack->type_base + i;
+
+		if (!(pack->types[i].flags & DDV_TYPE_CONTAINED))
+			continue;
+		store_set_contained(&ddv_store, gt);
+		/* An id an earlier pack's plain type used: no longer inline. */
+		if (READ_ONCE(ddv_type_used[gt]))
+			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
+	}
 }
 
 void ddv_report_object(struct ddv_dut *dut, const struct store_obj *o,

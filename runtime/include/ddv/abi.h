@@ -198,12 +198,13 @@ struct ddv_call {
 
 /*
  * Every generated wrapper: no stack canary (its only arrays are filled at
- * constant indices; the canary cost a wrapper 5 instructions of about 40).
+ * constant indices; the canary cost a wrapper 5 instructions of about 40),
+ * and not traced by ftrace (ddv traces it; the nop cost an instruction).
  */
 #if defined(__has_attribute) && __has_attribute(__no_stack_protector__)
-#define DDV_WRAPPER __attribute__((__no_stack_protector__))
+#define DDV_WRAPPER notrace __attribute__((__no_stack_protector__))
 #else
-#define DDV_WRAPPER
+#define DDV_WRAPPER notrace
 #endif
 
 /*
@@ -347,6 +348,15 @@ int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *
  * or holds it with no probe path crossing it (destroy). Anything else, with
  * the same result, in __ddv_obj_create and __ddv_obj_destroy.
  */
+/*
+ * ddv_type_used[]: global types (pack->type_base + type) that ever had an
+ * object: a lookup of a type that never had one (vmem[p] in kfree, most of
+ * the time) answers inline. DDV_TYPE_USED_INLINE: creates and destroys of
+ * the type may be inline (it is not contained). Written by ddv.ko only,
+ * never cleared.
+ */
+#define DDV_TYPE_USED_INLINE	1
+#define DDV_TYPE_USED		2
 extern u8 ddv_type_used[];
 extern struct ddv_slot *ddv_slots;		/* ddv.ko's store: fixed while it is loaded */
 extern u32 ddv_slots_mask;
@@ -378,8 +388,7 @@ static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type
 	const struct ddv_pack *pack = call->pack;
 
 	return likely(type < pack->ntypes &&
-		      READ_ONCE(ddv_type_used[pack->type_base + type]) &&
-		      !(pack->types[type].flags & DDV_TYPE_CONTAINED) &&
+		      READ_ONCE(ddv_type_used[pack->type_base + type]) == DDV_TYPE_USED_INLINE &&
 		      !READ_ONCE(ddv_scope_boundaries));
 }
 
@@ -398,7 +407,13 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 			return 0;
 		}
 	}
-	return __ddv_obj_create(call, type, key, state, fields, old);
+	if (fields) {
+		/* A copy: the wrapper's own array stays in registers on the inline path. */
+		u64 f[DDV_MAX_FIELDS] = { fields[0], fields[1], fields[2], fields[3] };
+
+		return __ddv_obj_create(call, type, key, state, f, old);
+	}
+	return __ddv_obj_create(call, type, key, state, NULL, old);
 }
 
 static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key,
@@ -421,11 +436,6 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 }
 #endif
 int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out);
-/*
- * ddv_type_used[]: global types (pack->type_base + type) that ever had an
- * object: a lookup of a type that never had one (vmem[p] in kfree, most of
- * the time) answers inline. Written by ddv.ko only, never cleared.
- */
 #ifdef __KERNEL__
 static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
 					  struct ddv_obj *out)
