@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* store.c: the single object store: segmented linear probing, seqcount readers, page index. */
+/* store.c: the single object store: segmented linear probing, lock-free home-slot inserts and deletes, lock-free readers, page index. */
 #include "store.h"
 
 /*
