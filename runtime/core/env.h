@@ -71,6 +71,7 @@ typedef int64_t s64;
 #endif
 
 #define ENV_NR_CPUS_MAX 256
+#define ENV_HAVE_CAS128() true
 
 static inline void env_cpu_relax(void)
 {
@@ -144,6 +145,10 @@ static inline u64 env_now_ns(void)
 #define ENV_ADD(x, v) __atomic_add_fetch(&(x), (v), __ATOMIC_RELAXED)
 #define ENV_CAS(x, old, new) \
 	__atomic_compare_exchange_n(&(x), &(old), (new), false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)
+/* A full-barrier compare-and-swap (lock cmpxchg): later loads see no earlier state. */
+#define ENV_CAS_FULL(x, old, new) \
+	__atomic_compare_exchange_n(&(x), &(old), (new), false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)
+
 /* Orders stores (smp_wmb) and loads (smp_rmb): compiler barriers on x86. */
 #define ENV_WMB() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define ENV_RMB() __atomic_thread_fence(__ATOMIC_ACQUIRE)

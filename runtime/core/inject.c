@@ -80,6 +80,8 @@ s64 inject_live_bytes(struct inject_state *st)
 	s64 sum = 0;
 	unsigned int i;
 
+	if (st->live_bytes_of)
+		return st->live_bytes_of();
 	for (i = 0; i < st->ncpus; i++)
 		sum += ENV_READ(st->cpus[i].live_bytes);
 	return sum;

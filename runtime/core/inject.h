@@ -110,6 +110,12 @@ struct inject_state {
 	u64 injected;		/* failures injected */
 	u64 delayed;		/* locks delayed */
 	u64 by_reason[INJECT_NREASONS];
+	/*
+	 * Live bytes kept by the environment (ddv.ko: a per-CPU counter, one
+	 * instruction per allocation) instead of inject_account(); NULL: the
+	 * per-CPU live_bytes below.
+	 */
+	s64 (*live_bytes_of)(void);
 };
 
 /* The facts of one call. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* store.c: the single object store: segmented linear probing, seqcount readers, page index. */
+/* store.c: the single object store: segmented linear probing, lock-free home-slot inserts and deletes, lock-free readers, page index. */
 #include "store.h"
 
 /*
@@ -33,7 +33,7 @@ size_t store_mem_size(u32 capacity)
 		return 0;
 	nsegs = capacity / store_seg_slots(capacity);
 	return (size_t)nsegs * sizeof(struct store_segment) +
-	       (size_t)capacity * sizeof(struct store_entry);
+	       (size_t)capacity * sizeof(struct ddv_slot);
 }
 
 int store_init(struct store *s, void *mem, size_t mem_size, u32 capacity)
@@ -52,7 +52,7 @@ int store_init(struct store *s, void *mem, size_t mem_size, u32 capacity)
 	s->seg_shift = __builtin_ctz(s->seg_slots);
 	s->nsegs = capacity / s->seg_slots;
 	s->segs = mem;
-	s->slots = (struct store_entry *)(s->segs + s->nsegs);
+	s->slots = (struct ddv_slot *)(s->segs + s->nsegs);
 	for (i = 0; i < s->nsegs; i++)
 		env_lock_init(&s->segs[i].lock);
 	return 0;
@@ -73,20 +73,21 @@ static inline bool is_index_type(u16 type)
 	return type >= STORE_TYPE_INDEX0 && type < STORE_TYPE_INDEX0 + STORE_INDEX_LINKS;
 }
 
+/* Pack types hash with ddv_slot_hash (slot.h); so does any type but an index link. */
+static inline u32 store_hash_obj(u16 type, u64 key)
+{
+	return ddv_slot_hash(type, key);
+}
+
 /*
- * All links of one page's index chain hash alike, so they share a segment and
- * one lock covers the whole chain.
+ * Any type. All links of one page's index chain hash alike, so they share a
+ * segment and one lock covers the whole chain.
  */
 static inline u32 store_hash(u16 type, u64 key)
 {
 	if (unlikely(is_index_type(type)))
 		type = STORE_TYPE_INDEX0;
-	/*
-	 * Fibonacci hashing (the kernel's hash_64): the product's upper half
-	 * depends on every lower bit of the key, so aligned addresses (low bits
-	 * zero) spread as well as small integers do. Three instructions.
-	 */
-	return (u32)(((key ^ type) * 0x9e3779b97f4a7c15ull) >> 32);
+	return store_hash_obj(type, key);
 }
 
 static inline struct store_segment *seg_of(struct store *s, u32 hash)
@@ -94,13 +95,13 @@ static inline struct store_segment *seg_of(struct store *s, u32 hash)
 	return &s->segs[(hash & s->cap_mask) >> s->seg_shift];
 }
 
-static inline struct store_entry *seg_base(struct store *s, struct store_segment *seg)
+static inline struct ddv_slot *seg_base(struct store *s, struct store_segment *seg)
 {
 	return s->slots + ((size_t)(seg - s->segs) << s->seg_shift);
 }
 
 /* The first slot of hash's segment, straight from the hash: no pointer division. */
-static inline struct store_entry *hash_base(struct store *s, u32 hash)
+static inline struct ddv_slot *hash_base(struct store *s, u32 hash)
 {
 	return s->slots + (hash & s->cap_mask & ~s->seg_mask);
 }
@@ -117,15 +118,93 @@ static inline void seg_write_end(struct store_segment *seg)
 	ENV_WRITE(seg->seq, seg->seq + 1);
 }
 
-/* Slot of (type, key) in its segment, or -1. Caller holds the lock or validates seq. */
-static inline s32 seg_find(struct store *s, struct store_entry *base, u32 hash, u16 type, u64 key)
+/* --- slot states: meta words --- */
+
+/* A type an object can have: not a slot state. */
+static inline bool store_type_live(u16 t)
 {
-	struct store_entry *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
+	return t != STORE_TYPE_EMPTY && t != STORE_TYPE_CLAIMED && t != STORE_TYPE_HELD;
+}
+
+static inline u16 meta_type(u64 m)
+{
+	return (u16)m;
+}
+
+/* m's generation, bumped, with nothing else: an empty slot's meta. */
+static inline u64 meta_next_gen(u64 m)
+{
+	return ddv_meta_next_gen(m);
+}
+
+static inline u64 meta_load(const struct ddv_slot *e)
+{
+	return ENV_LOAD_ACQUIRE(e->meta);
+}
+
+/*
+ * Holds a live slot for a locked operation (which owns the segment's lock):
+ * its meta becomes HELD (readers wait, lock-free deletes miss it). *m
+ * receives the meta it had. False when the slot is empty, or was emptied by
+ * a lock-free delete meanwhile: the entry is gone.
+ */
+static bool slot_hold(struct ddv_slot *e, u64 *m)
+{
+	u64 cur = meta_load(e);
+
+	for (;;) {
+		u16 t = meta_type(cur);
+
+		if (t == STORE_TYPE_EMPTY || t == STORE_TYPE_CLAIMED)
+			return false;
+		if (ENV_CAS_FULL(e->meta, cur, (cur & STORE_META_PASSED) | meta_next_gen(cur) |
+				 STORE_TYPE_HELD)) {
+			*m = cur;
+			return true;
+		}
+	}
+}
+
+/* Ends a hold: the slot is live again with meta live's type, owner and state. */
+static inline void slot_release(struct ddv_slot *e, u64 live)
+{
+	u64 held = e->meta;
+
+	ENV_STORE_RELEASE(e->meta, (live & ~(STORE_META_GEN | STORE_META_PASSED)) |
+			  (held & STORE_META_PASSED) | meta_next_gen(held));
+}
+
+/*
+ * Sets PASSED on a slot that a locked insert goes past (live, claimed or
+ * held by the caller). False when a lock-free delete emptied it meanwhile:
+ * the slot is free for the insert.
+ */
+static bool slot_mark_passed(struct ddv_slot *e)
+{
+	u64 cur = meta_load(e);
+
+	while (!(cur & STORE_META_PASSED)) {
+		if (meta_type(cur) == STORE_TYPE_EMPTY)
+			return false;
+		if (ENV_CAS_FULL(e->meta, cur, cur | STORE_META_PASSED))
+			break;
+	}
+	return true;
+}
+
+/*
+ * Slot of (type, key) in its segment, or -1, for a locked operation: claimed
+ * slots (keys not yet published) are gone past, and no slot is held but by
+ * the caller.
+ */
+static inline s32 seg_find(struct store *s, struct ddv_slot *base, u32 hash, u16 type, u64 key)
+{
+	struct ddv_slot *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
 	u32 n;
 
 	/* Walk a pointer and wrap it: fewer instructions than masking an index. */
 	for (n = s->seg_slots; n; n--) {
-		u16 t = e->type;
+		u16 t = meta_type(meta_load(e));
 
 		if (t == STORE_TYPE_EMPTY)
 			return -1;
@@ -138,111 +217,115 @@ static inline s32 seg_find(struct store *s, struct store_entry *base, u32 hash, 
 }
 
 static __always_inline void
-entry_to_obj(const struct store_entry *e, struct store_obj *o)
+entry_to_obj(const struct ddv_slot *e, u64 meta, struct store_obj *o)
 {
 	o->key = e->key;
 	o->site = e->site;
 	memcpy(o->fields, e->fields, sizeof(o->fields));
-	o->type = e->type;
-	o->owner = e->owner;
-	o->state = e->state;
+	o->type = meta_type(meta);
+	o->owner = (u16)(meta >> 16);
+	o->state = (u8)(meta >> 32);
 }
 
-/* Fills the empty slot e of a locked segment. */
-static __always_inline void entry_fill(struct store_segment *seg, struct store_entry *e, u32 hash,
-				       u16 type, u64 key, u16 owner, u8 state, u64 site,
-				       const u64 *fields)
+static __always_inline void entry_write(struct ddv_slot *e, u32 hash, u64 site,
+					const u64 *fields)
 {
-	seg_write_begin(seg);
-	e->key = key;
 	e->site = site;
 	if (fields)
 		memcpy(e->fields, fields, sizeof(e->fields));
 	else
 		memset(e->fields, 0, sizeof(e->fields));
 	e->hash = hash;
-	e->meta = STORE_META(type, owner, state);
-	seg_write_end(seg);
-	seg->live++;
 }
 
-/* Inserts into a locked segment. 0, -EEXIST (with *old), -ENOSPC (the caller counts it). */
-static __always_inline int
-seg_insert_locked(struct store *s, struct store_segment *seg, struct store_entry *base,
-		  u32 hash, u16 type, u64 key, u16 owner, u8 state, u64 site,
-		  const u64 *fields, struct store_obj *old)
+/*
+ * Inserts under the segment's lock. Goes past occupied slots (marking them
+ * PASSED) to the first empty one, which it holds, fills and publishes.
+ * 0, -EEXIST (with *old), -ENOSPC (counted in drops).
+ */
+static noinline int seg_insert_locked(struct store *s, struct store_segment *seg,
+				      struct ddv_slot *base, u32 hash, u16 type, u64 key,
+				      u16 owner, u8 state, u64 site, const u64 *fields,
+				      struct store_obj *old)
 {
-	struct store_entry *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
+	struct ddv_slot *e = base + (hash & s->seg_mask), *end = base + s->seg_slots;
 	u32 i;
 
-	for (i = 0; i < s->seg_slots; i++, e = e + 1 == end ? base : e + 1) {
-		if (e->type == STORE_TYPE_EMPTY) {
-			entry_fill(seg, e, hash, type, key, owner, state, site, fields);
+	for (i = 0; i < s->seg_slots; i++) {
+		u64 m = meta_load(e);
+		u16 t = meta_type(m);
+
+		if (t == STORE_TYPE_EMPTY) {
+			if (!ENV_CAS_FULL(e->meta, m, meta_next_gen(m) | STORE_TYPE_HELD))
+				continue;	/* a lock-free insert took it: look again */
+			e->key = key;
+			entry_write(e, hash, site, fields);
+			ENV_STORE_RELEASE(e->meta, STORE_META(type, owner, state) |
+					  meta_next_gen(meta_next_gen(m)));
 			if (i + 1 > seg->max_probe)
 				seg->max_probe = i + 1;
 			return 0;
 		}
-		if (e->type == type && e->key == key) {
+		/* A claimed slot's key is set: a racing insert of the same key wins. */
+		if ((t == type || t == STORE_TYPE_CLAIMED) && e->key == key &&
+		    (t == type || (u16)(m >> 16) == type)) {
 			if (old)
-				entry_to_obj(e, old);
+				entry_to_obj(e, m, old);
 			return -EEXIST;
 		}
+		if (!slot_mark_passed(e))
+			continue;	/* emptied meanwhile: take it */
+		if (++e == end)
+			e = base;
 	}
+	seg->drops++;
 	return -ENOSPC;
 }
 
-/* seg_insert_locked, out of line, and counting a refused insert. */
-static noinline int seg_insert_slow(struct store *s, struct store_segment *seg,
-				    struct store_entry *base, u32 hash, u16 type, u64 key,
-				    u16 owner, u8 state, u64 site, const u64 *fields,
-				    struct store_obj *old)
-{
-	int ret = seg_insert_locked(s, seg, base, hash, type, key, owner, state, site, fields,
-				    old);
-
-	if (unlikely(ret == -ENOSPC))
-		seg->drops++;
-	return ret;
-}
-
-/* Removes slot idx of a locked segment, shifting the rest of its cluster back. */
-static noinline void seg_remove_shift(struct store *s, struct store_segment *seg,
-			      struct store_entry *base, u32 idx)
+/*
+ * Closes the hole at idx (held by the caller, under the lock): moves back each
+ * following entry of the cluster whose home does not lie cyclically in
+ * (hole, its slot], each held while it moves; the last hole becomes empty.
+ * Claimed slots sit in their home slot: never moved.
+ */
+static noinline void seg_close_hole(struct store *s, struct store_segment *seg,
+				    struct ddv_slot *base, u32 idx)
 {
 	u32 mask = s->seg_mask;
 	u32 j = idx, k = idx, n;
 
 	seg_write_begin(seg);
 	for (n = 1; n < s->seg_slots; n++) {
+		struct ddv_slot *ek;
+		u64 m;
 		u32 home;
 
 		k = (k + 1) & mask;
-		if (base[k].type == STORE_TYPE_EMPTY)
+		ek = &base[k];
+		m = meta_load(ek);
+		if (meta_type(m) == STORE_TYPE_EMPTY)
 			break;
-		home = base[k].hash & mask;
-		/* Move k back to j unless its home lies cyclically in (j, k]. */
-		if (((k - home) & mask) >= ((k - j) & mask)) {
-			base[j] = base[k];
-			j = k;
-		}
+		if (meta_type(m) == STORE_TYPE_CLAIMED)
+			continue;
+		home = ek->hash & mask;
+		if (((k - home) & mask) < ((k - j) & mask))
+			continue;	/* its home lies in (j, k]: it stays */
+		if (!slot_hold(ek, &m))
+			break;		/* deleted lock-free: nothing beyond crossed it */
+		base[j].key = ek->key;
+		entry_write(&base[j], ek->hash, ek->site, ek->fields);
+		slot_release(&base[j], m);
+		j = k;
 	}
-	base[j].type = STORE_TYPE_EMPTY;
+	ENV_STORE_RELEASE(base[j].meta, meta_next_gen(base[j].meta));
 	seg_write_end(seg);
-	seg->live--;
 }
 
-/* The same; the usual case (the next slot is empty: nothing to shift) inline. */
-static __always_inline void seg_remove_locked(struct store *s, struct store_segment *seg,
-					      struct store_entry *base, u32 idx)
+/* Removes slot idx, held by the caller under the lock. */
+static __always_inline void seg_remove_held(struct store *s, struct store_segment *seg,
+					    struct ddv_slot *base, u32 idx)
 {
-	if (likely(base[(idx + 1) & s->seg_mask].type == STORE_TYPE_EMPTY)) {
-		seg_write_begin(seg);
-		base[idx].type = STORE_TYPE_EMPTY;
-		seg_write_end(seg);
-		seg->live--;
-		return;
-	}
-	seg_remove_shift(s, seg, base, idx);
+	seg_close_hole(s, seg, base, idx);
 }
 
 /* --- the contained-object index: entries (INDEX0 + link, page), keys in fields --- */
@@ -254,7 +337,7 @@ static void index_add(struct store *s, u64 key)
 	u64 page = key >> STORE_INDEX_PAGE_SHIFT;
 	u32 hash = store_hash(STORE_TYPE_INDEX0, page);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *base = seg_base(s, seg);
+	struct ddv_slot *base = seg_base(s, seg);
 	env_irqflags_t flags;
 	unsigned int link, f;
 
@@ -263,15 +346,18 @@ static void index_add(struct store *s, u64 key)
 	for (link = 0; link < STORE_INDEX_LINKS; link++) {
 		u16 type = STORE_TYPE_INDEX0 + link;
 		s32 idx = seg_find(s, base, hash, type, page);
-		struct store_entry *e;
+		struct ddv_slot *e;
 
 		if (idx < 0) {
 			u64 fields[DDV_MAX_FIELDS] = { key };
 
+			seg_write_begin(seg);
 			if (seg_insert_locked(s, seg, base, hash, type, page, 0, 0, 0, fields, NULL) == 0) {
 				idx = seg_find(s, base, hash, type, page);
 				base[idx].used_mask = 1;
+				seg_write_end(seg);
 			} else {
+				seg_write_end(seg);
 				seg->index_drops++;
 			}
 			goto out;
@@ -296,8 +382,8 @@ static void index_remove(struct store *s, u64 key)
 	u64 page = key >> STORE_INDEX_PAGE_SHIFT;
 	u32 hash = store_hash(STORE_TYPE_INDEX0, page);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *base = seg_base(s, seg);
-	struct store_entry *hit = NULL, *last = NULL;
+	struct ddv_slot *base = seg_base(s, seg);
+	struct ddv_slot *hit = NULL, *last = NULL;
 	s32 idx, last_idx = -1;
 	unsigned int link, hit_f = 0, f;
 	env_irqflags_t flags;
@@ -328,8 +414,12 @@ static void index_remove(struct store *s, u64 key)
 		last->used_mask &= ~(1u << f);
 	}
 	seg_write_end(seg);
-	if (!last->used_mask)
-		seg_remove_locked(s, seg, base, last_idx);
+	if (!last->used_mask) {
+		u64 m;
+
+		if (slot_hold(last, &m))
+			seg_remove_held(s, seg, base, last_idx);
+	}
 out:
 	env_unlock_irqrestore(&seg->lock, flags);
 }
@@ -341,32 +431,56 @@ out:
  * wrap them, and ddv.ko's objects.c (which includes this file) inlines them
  * into its entry points, so a create or destroy pays one prologue.
  */
+
 static __always_inline int store_insert_inline(struct store *s, u16 type, u64 key, u16 owner,
 					       u8 state, u64 site, const u64 *fields,
 					       struct store_obj *old)
 {
 	u32 hash = store_hash(type, key);
-	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *home = &s->slots[hash & s->cap_mask];
+	struct store_segment *seg;
 	env_irqflags_t flags;
 	int ret;
 
-	if (unlikely(type == STORE_TYPE_EMPTY))
+	if (unlikely(!store_type_live(type)))
 		return -EINVAL;
-	env_lock_irqsave(&seg->lock, flags);
-	if (likely(home->type == STORE_TYPE_EMPTY)) {
-		/* The usual case at the load the store is sized for: the home slot is free. */
-		entry_fill(seg, home, hash, type, key, owner, state, site, fields);
+	if (likely(ddv_slot_claim(&s->slots[hash & s->cap_mask], hash, type, key, owner, state,
+				  site, fields)))
 		ret = 0;
-	} else {
-		ret = seg_insert_slow(s, seg, hash_base(s, hash), hash, type, key, owner, state,
-				      site, fields, old);
+	else {
+		seg = seg_of(s, hash);
+		env_lock_irqsave(&seg->lock, flags);
+		ret = seg_insert_locked(s, seg, hash_base(s, hash), hash, type, key, owner, state,
+					site, fields, old);
+		env_unlock_irqrestore(&seg->lock, flags);
 	}
-	env_unlock_irqrestore(&seg->lock, flags);
 	if (unlikely(ret == 0 && store_is_contained(s, type))) {
 		ENV_ADD(s->contained_live, 1);
 		index_add(s, key);
 	}
+	return ret;
+}
+
+/* Deletes under the lock. */
+static noinline int seg_delete_locked(struct store *s, struct store_segment *seg,
+				      struct ddv_slot *base, u32 hash, u16 type, u64 key,
+				      struct store_obj *old, int field, u64 *field_value)
+{
+	env_irqflags_t flags;
+	s32 idx;
+	u64 m;
+	int ret = -ENOENT;
+
+	env_lock_irqsave(&seg->lock, flags);
+	idx = seg_find(s, base, hash, type, key);
+	if (idx >= 0 && slot_hold(&base[idx], &m)) {
+		if (old)
+			entry_to_obj(&base[idx], m, old);
+		else if (field >= 0 && field < DDV_MAX_FIELDS)
+			*field_value = base[idx].fields[field];
+		seg_remove_held(s, seg, base, idx);
+		ret = 0;
+	}
+	env_unlock_irqrestore(&seg->lock, flags);
 	return ret;
 }
 
@@ -379,23 +493,16 @@ static __always_inline int store_delete_inline(struct store *s, u16 type, u64 ke
 					       struct store_obj *old, int field, u64 *field_value)
 {
 	u32 hash = store_hash(type, key);
-	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *base = hash_base(s, hash);
-	env_irqflags_t flags;
-	s32 idx;
+	int ret = -EAGAIN;
 
-	env_lock_irqsave(&seg->lock, flags);
-	idx = seg_find(s, base, hash, type, key);
-	if (idx >= 0) {
-		if (old)
-			entry_to_obj(&base[idx], old);
-		else if (field >= 0 && field < DDV_MAX_FIELDS)
-			*field_value = base[idx].fields[field];
-		seg_remove_locked(s, seg, base, idx);
-	}
-	env_unlock_irqrestore(&seg->lock, flags);
-	if (idx < 0)
-		return -ENOENT;
+	if (!old && !store_is_contained(s, type) &&
+	    ddv_slot_take(&s->slots[hash & s->cap_mask], type, key, field, field_value))
+		ret = 0;
+	if (ret)
+		ret = seg_delete_locked(s, seg_of(s, hash), hash_base(s, hash), hash, type, key,
+					old, field, field_value);
+	if (ret)
+		return ret;
 	if (unlikely(store_is_contained(s, type))) {
 		index_remove(s, key);
 		ENV_ADD(s->contained_live, -1);
@@ -413,22 +520,43 @@ int store_lookup(struct store *s, u16 type, u64 key, struct store_obj *out)
 {
 	u32 hash = store_hash(type, key);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *base = hash_base(s, hash);
-	u32 seq;
-	s32 idx;
+	struct ddv_slot *base = hash_base(s, hash), *end = base + s->seg_slots;
 
+retry:
 	for (;;) {
-		seq = ENV_LOAD_ACQUIRE(seg->seq);
+		struct ddv_slot *e = base + (hash & s->seg_mask);
+		u32 seq = ENV_LOAD_ACQUIRE(seg->seq), n;
+
 		if (unlikely(seq & 1)) {
 			env_cpu_relax();
 			continue;
 		}
-		idx = seg_find(s, base, hash, type, key);
-		if (idx >= 0 && out)
-			entry_to_obj(&base[idx], out);
+		for (n = s->seg_slots; n; n--) {
+			u64 m = meta_load(e);
+			u16 t = meta_type(m);
+
+			if (t == STORE_TYPE_EMPTY)
+				break;
+			if (unlikely(t == STORE_TYPE_HELD)) {
+				/* A locked operation (interrupts off, another CPU) is at it. */
+				env_cpu_relax();
+				goto retry;
+			}
+			if (t == type && e->key == key) {
+				if (out)
+					entry_to_obj(e, m, out);
+				ENV_RMB();
+				/* Neither the slot nor the segment changed: a true copy. */
+				if (ENV_READ(e->meta) != m || ENV_READ(seg->seq) != seq)
+					goto retry;
+				return 0;
+			}
+			if (++e == end)
+				e = base;
+		}
 		ENV_RMB();
 		if (likely(ENV_READ(seg->seq) == seq))
-			return idx >= 0 ? 0 : -ENOENT;
+			return -ENOENT;
 	}
 }
 
@@ -438,8 +566,10 @@ int store_delete(struct store *s, u16 type, u64 key, struct store_obj *old)
 }
 
 /*
- * The update operations share one shape: lock, find, change under the
- * sequence count, unlock. op returns 0 or a negative errno (no change then).
+ * The update operations share one shape: lock, find, hold the slot, change
+ * it, release it (readers wait for the release; a lock-free delete of the
+ * same key misses the held slot and takes the lock). op returns 0 or a
+ * negative errno (no change then).
  */
 enum store_update_op { UPD_STATE, UPD_FIELD, UPD_ADJUST, UPD_OWNER };
 
@@ -448,8 +578,9 @@ static int store_update(struct store *s, u16 type, u64 key, enum store_update_op
 {
 	u32 hash = store_hash(type, key);
 	struct store_segment *seg = seg_of(s, hash);
-	struct store_entry *e;
+	struct ddv_slot *e;
 	env_irqflags_t flags;
+	u64 m;
 	s64 now;
 	s32 idx;
 	int ret = 0;
@@ -458,28 +589,22 @@ static int store_update(struct store *s, u16 type, u64 key, enum store_update_op
 		return -EINVAL;
 	env_lock_irqsave(&seg->lock, flags);
 	idx = seg_find(s, seg_base(s, seg), hash, type, key);
-	if (idx < 0) {
+	if (idx < 0 || !slot_hold(&seg_base(s, seg)[idx], &m)) {
 		ret = -ENOENT;
 		goto out;
 	}
 	e = &seg_base(s, seg)[idx];
 	switch (op) {
 	case UPD_STATE:
-		seg_write_begin(seg);
-		e->state = (u8)value;
-		seg_write_end(seg);
+		m = (m & ~(0xffull << 32)) | (u64)(u8)value << 32;
 		break;
 	case UPD_OWNER:
-		seg_write_begin(seg);
-		e->owner = (u16)value;
-		seg_write_end(seg);
+		m = (m & ~(0xffffull << 16)) | (u64)(u16)value << 16;
 		break;
 	case UPD_FIELD:
 		if (out)
 			*out = e->fields[field];
-		seg_write_begin(seg);
 		e->fields[field] = value;
-		seg_write_end(seg);
 		break;
 	case UPD_ADJUST:
 		/* Wrapping add in u64, then range check: no signed overflow UB. */
@@ -492,13 +617,11 @@ static int store_update(struct store *s, u16 type, u64 key, enum store_update_op
 			ret = -ERANGE;
 		else if (now < min || now > max)
 			ret = -ERANGE;
-		if (ret)
-			break;
-		seg_write_begin(seg);
-		e->fields[field] = (u64)now;
-		seg_write_end(seg);
+		if (!ret)
+			e->fields[field] = (u64)now;
 		break;
 	}
+	slot_release(e, m);
 out:
 	env_unlock_irqrestore(&seg->lock, flags);
 	return ret;
@@ -545,7 +668,7 @@ int store_find_inside(struct store *s, u16 type, u64 lo, u64 hi, struct store_ob
 	for (page = lo >> STORE_INDEX_PAGE_SHIFT; page <= last_page; page++) {
 		u32 hash = store_hash(STORE_TYPE_INDEX0, page);
 		struct store_segment *seg = seg_of(s, hash);
-		struct store_entry *base = seg_base(s, seg);
+		struct ddv_slot *base = seg_base(s, seg);
 		unsigned int link, f;
 		u32 seq;
 		bool found;
@@ -559,7 +682,7 @@ retry:
 		found = false;
 		for (link = 0; !found && link < STORE_INDEX_LINKS; link++) {
 			s32 idx = seg_find(s, base, hash, STORE_TYPE_INDEX0 + link, page);
-			struct store_entry *e;
+			struct ddv_slot *e;
 
 			if (idx < 0)
 				break;
@@ -586,15 +709,15 @@ retry:
 	return -ENOENT;
 }
 
-static inline bool filter_match(const struct store_filter *f, const struct store_entry *e)
+static inline bool filter_match(const struct store_filter *f, u64 m)
 {
-	u16 hi = f->type_hi ? f->type_hi : STORE_TYPE_MAX;
+	u16 hi = f->type_hi ? f->type_hi : STORE_TYPE_MAX, t = meta_type(m);
 
-	if (e->type == STORE_TYPE_EMPTY || e->type < f->type_lo)
+	if (!store_type_live(t) || t < f->type_lo)
 		return false;
-	if (f->type_hi ? e->type >= hi : e->type > hi)
+	if (f->type_hi ? t >= hi : t > hi)
 		return false;
-	return f->any_owner || e->owner == f->owner;
+	return f->any_owner || (u16)(m >> 16) == f->owner;
 }
 
 bool store_next(struct store *s, u64 *cursor, const struct store_filter *filter,
@@ -609,8 +732,10 @@ bool store_next(struct store *s, u64 *cursor, const struct store_filter *filter,
 
 		env_lock_irqsave(&seg->lock, flags);
 		for (; c < end; c++) {
-			if (filter_match(filter, &s->slots[c])) {
-				entry_to_obj(&s->slots[c], out);
+			u64 m = meta_load(&s->slots[c]);
+
+			if (filter_match(filter, m)) {
+				entry_to_obj(&s->slots[c], m, out);
 				env_unlock_irqrestore(&seg->lock, flags);
 				*cursor = c + 1;
 				return true;
@@ -642,10 +767,12 @@ void store_get_stats(struct store *s, struct store_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	st->capacity = s->capacity;
+	/* Lock-free operations keep no count: live objects are counted here. */
+	for (i = 0; i < s->capacity; i++)
+		st->live += store_type_live(meta_type(meta_load(&s->slots[i])));
 	for (i = 0; i < s->nsegs; i++) {
 		struct store_segment *seg = &s->segs[i];
 
-		st->live += ENV_READ(seg->live);
 		st->drops += ENV_READ(seg->drops);
 		st->index_drops += ENV_READ(seg->index_drops);
 		if (ENV_READ(seg->max_probe) > st->max_probe)

@@ -16,11 +16,24 @@
  * - Each object has an owner (u16 driver-under-test id; 0: nobody's), a state
  *   (u8), a site (return address of the call that created it) and
  *   DDV_MAX_FIELDS u64 fields.
- * - Safe from any context (process, softirq, hardirq) on many CPUs at once:
- *   the table is cut into segments, each with its own lock (taken with
- *   interrupts off) and its own sequence count. Writers lock one segment at a
- *   time (never two: no lock order to get wrong); store_lookup() takes no lock
- *   at all (it retries when a writer changed the segment under it).
+ * - Safe from any context (process, softirq, hardirq) on many CPUs at once.
+ *   Each slot's first word (meta: type, owner, state, a generation) is its
+ *   lock-free state. The hot operations take no lock: an insert whose home
+ *   slot is empty claims it with one double-word compare-and-swap (meta and
+ *   key together, so a racing insert of the same key sees it), and a delete
+ *   of an entry in its home slot that no other entry's probe path crosses
+ *   empties it with one compare-and-swap. Everything else (a probe past the
+ *   home slot, a delete that must shift entries back, updates, the index)
+ *   takes the segment's lock (with interrupts off, so an interrupt never
+ *   spins on a lock its own CPU holds) and still meets the lock-free
+ *   operations on the slots' words, never waiting on one of them.
+ *   store_lookup() takes no lock at all: it retries when a slot it read or
+ *   the segment (a shift) changed under it.
+ * - A slot's PASSED flag says that some entry's probe path crosses it (it was
+ *   occupied when that entry was placed further on); only a slot without it
+ *   may be emptied without the lock. Shifts keep the flags of the positions
+ *   they fill, so a flag may stay set when no longer needed: that only sends
+ *   a delete to the locked path.
  * - Deletion shifts the following entries back (linear probing), so there are
  *   no tombstones and the table does not degrade after any number of
  *   insert/delete cycles.
@@ -37,11 +50,14 @@
 
 #include "env.h"
 #include <ddv/abi.h>
+#include <ddv/slot.h>
 
 enum store_reserved_type {
 	STORE_TYPE_EMPTY = 0,		/* an empty slot */
 	STORE_TYPE_CONFIG = 1,		/* config values: see config.h */
 	STORE_TYPE_INJECT = 2,		/* fault-injection per-function state: see inject.h */
+	STORE_TYPE_CLAIMED = DDV_SLOT_CLAIMED,	/* taken by a lock-free insert, its key set, the rest being written */
+	STORE_TYPE_HELD = DDV_SLOT_HELD,	/* held by a locked operation (being filled, moved or updated) */
 	STORE_TYPE_INDEX0 = 8,		/* contained-object index, chain link 0 .. */
 	STORE_INDEX_LINKS = 16,		/* .. STORE_TYPE_INDEX0 + STORE_INDEX_LINKS - 1 */
 	STORE_TYPE_FIRST_PACK = 32,	/* first id the runtime hands to pack types */
@@ -52,25 +68,11 @@ enum store_reserved_type {
 /* Each index entry holds DDV_MAX_FIELDS keys; a page has STORE_INDEX_LINKS entries. */
 #define STORE_INDEX_PER_PAGE (STORE_INDEX_LINKS * DDV_MAX_FIELDS)
 
-/* One slot: a cache line. */
-struct store_entry {
-	u64 key;
-	u64 site;
-	u64 fields[DDV_MAX_FIELDS];
-	union {
-		struct {
-			u16 type;
-			u16 owner;
-			u8 state;
-			u8 used_mask;	/* index entries: which fields hold a key */
-			u16 pad;
-		};
-		u64 meta;		/* the above in one store (STORE_META) */
-	};
-	u32 hash;		/* cached: backward-shift deletion needs each entry's home */
-} __env_aligned(ENV_CACHELINE);
-#define STORE_META(type, owner, state) \
-	((u64)(type) | (u64)(owner) << 16 | (u64)(state) << 32)
+/* One slot: struct ddv_slot (ddv/slot.h, shared with the packs' inline create and destroy). */
+#define STORE_META(type, owner, state) DDV_META(type, owner, state)
+#define STORE_META_PASSED DDV_META_PASSED
+#define STORE_META_GEN_ONE DDV_META_GEN_ONE
+#define STORE_META_GEN DDV_META_GEN
 
 /* A copy of one object, as returned to callers. */
 struct store_obj {
@@ -83,16 +85,15 @@ struct store_obj {
 };
 
 struct store_segment {
-	env_lock_t lock;
-	u32 seq;		/* odd while a writer changes the segment */
-	u32 live;
+	env_lock_t lock;	/* serialises the locked operations on the segment */
+	u32 seq;		/* odd while a locked operation moves entries or changes the index */
 	u32 max_probe;		/* longest probe seen: the table's health */
 	u64 drops;		/* inserts refused because the segment was full */
 	u64 index_drops;	/* contained objects the index could not hold */
 } __env_aligned(ENV_CACHELINE);
 
 struct store {
-	struct store_entry *slots;
+	struct ddv_slot *slots;
 	struct store_segment *segs;
 	u32 capacity;
 	u32 cap_mask;		/* capacity - 1 */
@@ -107,12 +108,16 @@ struct store {
 
 struct store_stats {
 	u64 capacity;
-	u64 live;		/* includes the runtime's own entries (config, index) */
+	u64 live;		/* includes the runtime's own entries (config, index); counted by a scan */
 	u64 drops;
 	u64 index_drops;
 	u32 max_probe;
 };
 
+/*
+ * The CPU must have a double-word compare-and-swap (ENV_HAVE_CAS128: every
+ * x86-64 but the first Athlon 64s); ddv.ko refuses to load without it.
+ */
 /* Bytes of memory that store_init() needs for capacity slots (0: bad capacity). */
 size_t store_mem_size(u32 capacity);
 /*

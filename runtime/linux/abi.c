@@ -203,12 +203,26 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 }
 EXPORT_SYMBOL_GPL(ddv_violation);
 
+DEFINE_PER_CPU(s64, ddv_live_bytes);
+EXPORT_PER_CPU_SYMBOL_GPL(ddv_live_bytes);
+
+static s64 live_bytes_sum(void)
+{
+	s64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(ddv_live_bytes, cpu));
+	return sum;
+}
+
 int ddv_inject_init(void)
 {
 	inject_cpus = kcalloc(nr_cpu_ids, sizeof(*inject_cpus), GFP_KERNEL);
 	if (!inject_cpus)
 		return -ENOMEM;
 	inject_init(&ddv_inject, &ddv_config, inject_cpus, nr_cpu_ids, get_random_u64());
+	ddv_inject.live_bytes_of = live_bytes_sum;
 	return 0;
 }
 

@@ -95,7 +95,6 @@ struct ddv_dut {
 	u32 sites_patched;
 	u32 sites_refused;
 	u32 sites_init_skipped;	/* attach: sites in the freed init text */
-	u16 scope;		/* the leak scope open now (stamped on new objects), 0: none */
 	u16 last_scope;
 	bool holds_self;	/* we hold a reference on ddv.ko */
 	u16 pack_refs;		/* bit per pack id we hold a reference on */
@@ -265,9 +264,10 @@ int ddv_inject_init(void);
 void ddv_inject_exit(void);
 extern struct inject_state ddv_inject;
 /* Budget accounting: the size field of an object type with one. Inline: every create and destroy. */
-static inline void ddv_inject_account(s64 delta)
+/* Bytes the drivers hold in objects with a size (the budget's measure): abi.h's ddv_live_bytes. */
+static __always_inline void ddv_inject_account(s64 delta)
 {
-	inject_account(&ddv_inject, raw_smp_processor_id(), delta);
+	this_cpu_add(ddv_live_bytes, delta);
 }
 void ddv_inject_status(struct ddv_status *st);
 long ddv_op_inject(const struct ddv_cmd *cmd);

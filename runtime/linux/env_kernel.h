@@ -13,8 +13,10 @@
 #include <linux/sched/clock.h>
 #include <linux/threads.h>
 #include <asm/processor.h>
+#include <asm/cpufeature.h>
 
 #define ENV_NR_CPUS_MAX NR_CPUS
+#define ENV_HAVE_CAS128() boot_cpu_has(X86_FEATURE_CX16)
 
 /*
  * A raw spinlock taken with interrupts off: the core takes it from hardirq

@@ -20,6 +20,11 @@ module_param(store_capacity, uint, 0444);
 MODULE_PARM_DESC(store_capacity, "objects the store can hold, a power of two >= 64 (64 bytes each)");
 
 struct store ddv_store;
+/* The store's slots, for the wrappers' inline create and destroy (abi.h). */
+struct ddv_slot *ddv_slots;
+EXPORT_SYMBOL_GPL(ddv_slots);
+u32 ddv_slots_mask;
+EXPORT_SYMBOL_GPL(ddv_slots_mask);
 struct config ddv_config;
 static void *store_mem;
 
@@ -33,6 +38,12 @@ int ddv_store_init(void)
 		       store_capacity);
 		return -EINVAL;
 	}
+	/* An object's site holds a return address as an offset in the module area. */
+	BUILD_BUG_ON(MODULES_END - MODULES_VADDR >= DDV_SITE_IP - 1);
+	if (!ENV_HAVE_CAS128()) {
+		pr_err("ddv: the CPU has no cmpxchg16b, which the object store needs\n");
+		return -ENODEV;
+	}
 	bytes = store_mem_size(store_capacity);
 	store_mem = vmalloc(bytes);
 	if (!store_mem)
@@ -43,6 +54,8 @@ int ddv_store_init(void)
 		return ret;
 	}
 	config_init(&ddv_config, &ddv_store);
+	ddv_slots = ddv_store.slots;
+	ddv_slots_mask = ddv_store.cap_mask;
 	return 0;
 }
 
@@ -66,33 +79,13 @@ static inline bool type_ok(const struct ddv_call *call, u16 type)
 	return type < call->pack->ntypes;
 }
 
-/*
- * An object's site: bits 0-31 where it was created, 32-47 the creating
- * function's global id, 48-63 the leak scope open at creation (0: none).
- * Where: the call's site id when the entry knew it (a tail-call stub), else
- * SITE_IP and the return address as an offset in the module area: the site
- * table is searched only when a report names the object (ddv_obj_site_id).
- */
-#define SITE_IP 0x80000000u
-
-static inline u64 obj_site(const struct ddv_call *call)
-{
-	u64 scope = READ_ONCE(ddv_duts[call->dut].scope);
-	u32 where = call->site;
-
-	BUILD_BUG_ON(MODULES_END - MODULES_VADDR >= SITE_IP - 1);
-	if (where == DDV_SITE_LATER)
-		where = SITE_IP | (u32)(call->ret_ip - MODULES_VADDR);
-	return scope << 48 | (u64)(call->pack->func_base + call->func) << 32 | where;
-}
-
 /* The site id of an object of dut (DDV_NO_SITE when unknown). */
 u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site)
 {
 	u32 where = (u32)site;
 
-	if (where != DDV_NO_SITE && (where & SITE_IP))
-		return site_of_ret(dut, MODULES_VADDR + (where & ~SITE_IP));
+	if (where != DDV_NO_SITE && (where & DDV_SITE_IP))
+		return site_of_ret(dut, MODULES_VADDR + (where & ~DDV_SITE_IP));
 	return where;
 }
 
@@ -124,10 +117,12 @@ static inline bool type_never_used(u16 gt)
 	return !READ_ONCE(ddv_type_used[gt]);
 }
 
-static inline void type_mark_used(u16 gt)
+static inline void type_mark_used(u16 gt, const struct ddv_type_desc *t)
 {
 	if (unlikely(!READ_ONCE(ddv_type_used[gt]))) {
-		WRITE_ONCE(ddv_type_used[gt], 1);
+		/* A contained type's objects are indexed: never created inline. */
+		WRITE_ONCE(ddv_type_used[gt], t->flags & DDV_TYPE_CONTAINED ? DDV_TYPE_USED :
+			   DDV_TYPE_USED_INLINE);
 		/* Whoever can find the object sees the mark. */
 		smp_wmb();
 	}
@@ -173,21 +168,30 @@ static __always_inline u64 size_of(const struct ddv_type_desc *t, const u64 *fie
 	       fields[t->size_field] : 0;
 }
 
-/* The create whose caller wants the live object on -EEXIST: out of the hot path. */
-static noinline int obj_create_old(struct ddv_call *call, u16 type, u64 key, u8 state,
-				   const u64 *fields, struct ddv_obj *old)
+/*
+ * Every create but the usual one (abi.h ddv_obj_create, inline in the
+ * wrappers): an out-of-range type, a caller that wants the live object on
+ * -EEXIST, a type's first object, a contained type, a pack with scopes, an
+ * occupied home slot.
+ */
+static int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8 state,
+				    const u64 *fields, struct ddv_obj *old)
 {
-	const struct ddv_type_desc *t = &call->pack->types[type];
+	const struct ddv_type_desc *t;
 	struct store_obj o;
 	int ret;
 
-	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, obj_site(call),
-			   fields, &o);
+	if (unlikely(!type_ok(call, type)))
+		return -EINVAL;
+	t = &call->pack->types[type];
+	type_mark_used(gtype(call, type), t);
+	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, ddv_obj_site(call),
+			   fields, old ? &o : NULL);
 	if (!ret) {
 		obj_counted(t, size_of(t, fields), 1);
 		if (ddv_scope_counting(call->dut))
 			ddv_scope_count(call, type, 1);
-	} else if (ret == -EEXIST) {
+	} else if (ret == -EEXIST && old) {
 		to_obj(call, &o, old);
 	} else if (ret == -ENOSPC) {
 		store_full(call, gtype(call, type), key);
@@ -195,30 +199,12 @@ static noinline int obj_create_old(struct ddv_call *call, u16 type, u64 key, u8 
 	return ret;
 }
 
-int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
-		   const u64 *fields, struct ddv_obj *old)
+int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
+		     const u64 *fields, struct ddv_obj *old)
 {
-	const struct ddv_type_desc *t;
-	int ret;
-
-	if (unlikely(!type_ok(call, type)))
-		return -EINVAL;
-	type_mark_used(gtype(call, type));
-	if (unlikely(old))
-		return obj_create_old(call, type, key, state, fields, old);
-	ret = store_insert_inline(&ddv_store, gtype(call, type), key, call->dut, state,
-				  obj_site(call), fields, NULL);
-	t = &call->pack->types[type];
-	if (likely(!ret)) {
-		obj_counted(t, size_of(t, fields), 1);
-		if (ddv_scope_counting(call->dut))
-			ddv_scope_count(call, type, 1);
-	} else if (ret == -ENOSPC) {
-		store_full(call, gtype(call, type), key);
-	}
-	return ret;
+	return obj_create_slow(call, type, key, state, fields, old);
 }
-EXPORT_SYMBOL_GPL(ddv_obj_create);
+EXPORT_SYMBOL_GPL(__ddv_obj_create);
 
 /*
  * A driver attached live has no history: an object it made before the attach
@@ -232,14 +218,19 @@ static inline int note_missing(struct ddv_call *call, int ret)
 	return ret;
 }
 
-/* The destroy that needs the whole object: the caller wants it, or a rule scope counts. */
-static noinline int obj_destroy_full(struct ddv_call *call, u16 type, u64 key,
+/* Every destroy but the usual one (abi.h ddv_obj_destroy, inline in the wrappers). */
+static int obj_destroy_slow(struct ddv_call *call, u16 type, u64 key,
 				     struct ddv_obj *old)
 {
-	const struct ddv_type_desc *t = &call->pack->types[type];
+	const struct ddv_type_desc *t;
 	struct store_obj o;
 	int ret;
 
+	if (unlikely(!type_ok(call, type)))
+		return -EINVAL;
+	if (type_never_used(gtype(call, type)))
+		return note_missing(call, -ENOENT);
+	t = &call->pack->types[type];
 	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
 	if (!ret) {
 		obj_counted(t, size_of(t, o.fields), -1);
@@ -251,25 +242,11 @@ static noinline int obj_destroy_full(struct ddv_call *call, u16 type, u64 key,
 	return note_missing(call, ret);
 }
 
-int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
+int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
 {
-	const struct ddv_type_desc *t;
-	u64 size = 0;
-	int ret;
-
-	if (unlikely(!type_ok(call, type)))
-		return -EINVAL;
-	if (type_never_used(gtype(call, type)))
-		return note_missing(call, -ENOENT);
-	if (unlikely(old || ddv_scope_counting(call->dut)))
-		return obj_destroy_full(call, type, key, old);
-	t = &call->pack->types[type];
-	ret = store_delete_inline(&ddv_store, gtype(call, type), key, NULL, t->size_field, &size);
-	if (likely(!ret))
-		obj_counted(t, size, -1);
-	return note_missing(call, ret);
+	return obj_destroy_slow(call, type, key, old);
 }
-EXPORT_SYMBOL_GPL(ddv_obj_destroy);
+EXPORT_SYMBOL_GPL(__ddv_obj_destroy);
 
 /* abi.h's ddv_obj_lookup() comes here once the type has had objects. */
 int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out)
@@ -354,9 +331,16 @@ void ddv_store_pack_types(struct ddv_pack *pack)
 {
 	unsigned int i;
 
-	for (i = 0; i < pack->ntypes; i++)
-		if (pack->types[i].flags & DDV_TYPE_CONTAINED)
-			store_set_contained(&ddv_store, pack->type_base + i);
+	for (i = 0; i < pack->ntypes; i++) {
+		u16 gt = pack->type_base + i;
+
+		if (!(pack->types[i].flags & DDV_TYPE_CONTAINED))
+			continue;
+		store_set_contained(&ddv_store, gt);
+		/* An id an earlier pack's plain type used: no longer inline. */
+		if (READ_ONCE(ddv_type_used[gt]))
+			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
+	}
 }
 
 void ddv_report_object(struct ddv_dut *dut, const struct store_obj *o,

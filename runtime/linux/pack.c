@@ -51,9 +51,12 @@ static const char *pack_invalid(const struct ddv_pack *pack)
 		    (f->ret_msg && f->ret_msg >= pack->nmsgs))
 			return "a trace message out of range";
 	}
-	for (i = 0; i < pack->ntypes; i++)
+	for (i = 0; i < pack->ntypes; i++) {
 		if (pack->types[i].leak_msg >= pack->nmsgs && pack->types[i].leak_msg)
 			return "a leak message out of range";
+		if (pack->types[i].size_field >= DDV_MAX_FIELDS)
+			return "a size field out of range";
+	}
 	return ddv_scopes_invalid(pack);
 }
 

@@ -9,7 +9,7 @@
 
 /*
  * How it works. The table of each driver's open scopes (core/scope_table.h) gives
- * the scopes their ids and new objects their stamp (dut->scope, which
+ * the scopes their ids and new objects their stamp (ddv_dut_scope[], which
  * objects.c puts in bits 48-63 of an object's site); the objects a scope
  * made are those whose stamp lies in [its id, the last id given], nested
  * and overlapping scopes included.
@@ -23,8 +23,11 @@
  */
 
 u16 ddv_scope_boundaries;
+EXPORT_SYMBOL_GPL(ddv_scope_boundaries);
 u8 ddv_scope_role[DDV_MAX_FUNCS];
 u8 ddv_rule_scopes_open[DDV_MAX_DUTS];
+u16 ddv_dut_scope[DDV_MAX_DUTS];
+EXPORT_SYMBOL_GPL(ddv_dut_scope);
 
 struct dut_scopes {
 	spinlock_t lock;			/* any context: wrappers open and close scopes */
@@ -46,7 +49,7 @@ static void restamp(struct ddv_dut *dut, struct dut_scopes *ds)
 {
 	WRITE_ONCE(ddv_rule_scopes_open[dut - ddv_duts], ds->table.nrules);
 	WRITE_ONCE(dut->last_scope, ds->table.last);
-	WRITE_ONCE(dut->scope, scope_stamp(&ds->table));
+	WRITE_ONCE(ddv_dut_scope[dut - ddv_duts], scope_stamp(&ds->table));
 }
 
 /*

@@ -14,6 +14,8 @@ extern u16 ddv_scope_boundaries;
 extern u8 ddv_scope_role[DDV_MAX_FUNCS];
 /* Rule scopes open per driver: while 0, creates and destroys count nothing. */
 extern u8 ddv_rule_scopes_open[DDV_MAX_DUTS];
+/* Per driver: the leak scope open now (stamped on new objects), 0: none. */
+extern u16 ddv_dut_scope[DDV_MAX_DUTS];
 
 /*
  * Is global function id the begin or the end of a pack's leak scope? While

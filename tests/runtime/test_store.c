@@ -33,12 +33,12 @@ Test(store, init_rejects_bad_sizes)
 	cr_assert_eq(store_mem_size(0), 0);
 	cr_assert_eq(store_mem_size(32), 0);
 	cr_assert_eq(store_mem_size(100), 0);
-	cr_assert_gt(store_mem_size(64), 64 * sizeof(struct store_entry) - 1);
+	cr_assert_gt(store_mem_size(64), 64 * sizeof(struct ddv_slot) - 1);
 	cr_assert_eq(store_init(&s, mem, sizeof(mem), 100), -EINVAL);
 	cr_assert_eq(store_init(&s, mem, 10, 64), -EINVAL);
 	cr_assert_eq(store_init(&s, mem + 8, sizeof(mem) - 8, 64), -EINVAL);
 	cr_assert_eq(store_init(&s, mem, sizeof(mem), 64), 0);
-	cr_assert_eq(sizeof(struct store_entry), 64);
+	cr_assert_eq(sizeof(struct ddv_slot), 64);
 }
 
 Test(store, insert_lookup_delete)
@@ -396,6 +396,33 @@ struct stress_arg {
 #define STABLE_KEYS 512
 #define STRESS_THREADS 4
 
+/* A thread's own generator step (rnd() is not thread-safe). */
+static inline u64 xorshift(u64 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Runs fn on STRESS_THREADS threads (ids first_id, first_id + 1...), ops each; none may err. */
+static void run_threads(struct store *s, void *(*fn)(void *), unsigned int first_id,
+			unsigned long ops)
+{
+	struct stress_arg args[STRESS_THREADS];
+	pthread_t th[STRESS_THREADS];
+	unsigned int i;
+
+	for (i = 0; i < STRESS_THREADS; i++) {
+		args[i] = (struct stress_arg){ .s = s, .id = first_id + i, .ops = ops };
+		pthread_create(&th[i], NULL, fn, &args[i]);
+	}
+	for (i = 0; i < STRESS_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(args[i].errors, 0, "thread %u: %lu errors", i, args[i].errors);
+	}
+}
+
 /* Each thread churns its own keys and a shared set, and checks keys that never change. */
 static void *stress_thread(void *p)
 {
@@ -407,9 +434,7 @@ static void *stress_thread(void *p)
 		u64 r, key;
 		struct store_obj o;
 
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		xorshift(&x);
 		r = x;
 		switch (r % 5) {
 		case 0: /* own key: insert, find, delete, all must succeed */
@@ -445,8 +470,6 @@ Test(store, threads_stress, .timeout = 120)
 {
 	/* Small table: every segment is busy, clusters shift all the time. */
 	struct store *s = new_store(4096);
-	struct stress_arg args[STRESS_THREADS];
-	pthread_t th[STRESS_THREADS];
 	struct store_stats st;
 	struct store_filter shared = { .type_lo = 35, .type_hi = 36, .any_owner = true };
 	struct store_obj o;
@@ -458,14 +481,7 @@ Test(store, threads_stress, .timeout = 120)
 
 		cr_assert_eq(store_insert(s, 36, key, 9, 0, 0, (u64[4]){ ~key }, NULL), 0);
 	}
-	for (i = 0; i < STRESS_THREADS; i++) {
-		args[i] = (struct stress_arg){ .s = s, .id = i + 1, .ops = 2000000 };
-		pthread_create(&th[i], NULL, stress_thread, &args[i]);
-	}
-	for (i = 0; i < STRESS_THREADS; i++) {
-		pthread_join(th[i], NULL);
-		cr_assert_eq(args[i].errors, 0, "thread %u: %lu errors", i, args[i].errors);
-	}
+	run_threads(s, stress_thread, 1, 2000000);
 	while (store_next(s, &cursor, &shared, &o))
 		nshared++;
 	store_get_stats(s, &st);
@@ -481,20 +497,82 @@ Test(store, threads_stress, .timeout = 120)
 	cr_assert_eq(st.live, STABLE_KEYS);
 }
 
+/*
+ * Lock-free and locked operations on one crowded segment: 64 slots at 3/4
+ * load, so inserts go past occupied homes (PASSED), deletes shift clusters
+ * back, and home-slot inserts and deletes race with both.
+ */
+#define CROWD_STABLE 16
+#define CROWD_OWN 8
+
+static void *crowd_thread(void *p)
+{
+	struct stress_arg *a = p;
+	u64 x = 0x9e3779b97f4a7c15ull * (a->id + 7);
+	bool live[CROWD_OWN] = { false };
+	unsigned long n;
+
+	for (n = 0; n < a->ops; n++) {
+		unsigned int i;
+		struct store_obj o;
+		u64 key;
+
+		xorshift(&x);
+		i = (x >> 8) % CROWD_OWN;
+		key = (u64)a->id << 32 | i;
+		if (live[i]) {
+			/* Still there, with its fields, until this thread deletes it. */
+			if (store_lookup(a->s, 70, key, &o) || o.fields[0] != key || o.owner != a->id)
+				a->errors++;
+			if (store_delete(a->s, 70, key, NULL))
+				a->errors++;
+			if (store_lookup(a->s, 70, key, NULL) != -ENOENT)
+				a->errors++;
+		} else {
+			if (store_insert(a->s, 70, key, a->id, 0, 0, (u64[4]){ key }, NULL))
+				a->errors++;
+			if (store_insert(a->s, 70, key, a->id, 0, 0, NULL, NULL) != -EEXIST)
+				a->errors++;
+		}
+		live[i] = !live[i];
+		key = 0xabc0000000000000ull + (x >> 40) % CROWD_STABLE;
+		if (store_lookup(a->s, 71, key, &o) || o.fields[0] != ~key)
+			a->errors++;
+	}
+	for (unsigned int i = 0; i < CROWD_OWN; i++)
+		if (live[i] && store_delete(a->s, 70, (u64)a->id << 32 | i, NULL))
+			a->errors++;
+	return NULL;
+}
+
+Test(store, threads_crowded_segment, .timeout = 120)
+{
+	struct store *s = new_store(64);
+	struct store_stats st;
+	unsigned int i;
+
+	for (i = 0; i < CROWD_STABLE; i++) {
+		u64 key = 0xabc0000000000000ull + i;
+
+		cr_assert_eq(store_insert(s, 71, key, 9, 0, 0, (u64[4]){ ~key }, NULL), 0);
+	}
+	run_threads(s, crowd_thread, 1, 1000000);
+	store_get_stats(s, &st);
+	cr_assert_eq(st.live, CROWD_STABLE);
+	cr_assert_eq(st.drops, 0);
+	cr_assert_eq(count_empty(s), 64 - CROWD_STABLE);
+	for (i = 0; i < CROWD_STABLE; i++)
+		cr_assert_eq(store_delete(s, 71, 0xabc0000000000000ull + i, NULL), 0);
+}
+
 /* The contained index under threads: chains change while lock-free queries run. */
-struct inside_arg {
-	struct store *s;
-	unsigned int id;
-	unsigned long ops;
-	unsigned long errors;
-};
 
 #define INSIDE_PAGES 2
 #define INSIDE_BASE 0xffff888010000000ull
 
 static void *inside_thread(void *p)
 {
-	struct inside_arg *a = p;
+	struct stress_arg *a = p;
 	u64 x = 0x2545f4914f6cdd1dull * (a->id + 1);
 	unsigned long n;
 
@@ -503,9 +581,7 @@ static void *inside_thread(void *p)
 		struct store_obj o;
 		u64 key;
 
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		xorshift(&x);
 		page = (x >> 8) % INSIDE_PAGES;
 		if (a->id == 0) {
 			/* The anchor of each page (offset 0) never goes away: always found. */
@@ -542,22 +618,13 @@ static void *inside_thread(void *p)
 Test(store, find_inside_threads, .timeout = 120)
 {
 	struct store *s = new_store(4096);
-	struct inside_arg args[STRESS_THREADS];
-	pthread_t th[STRESS_THREADS];
 	struct store_stats st;
 	unsigned int i;
 
 	store_set_contained(s, 62);
 	for (i = 0; i < INSIDE_PAGES; i++)
 		cr_assert_eq(store_insert(s, 62, INSIDE_BASE + i * 4096, 9, 0, 0, NULL, NULL), 0);
-	for (i = 0; i < STRESS_THREADS; i++) {
-		args[i] = (struct inside_arg){ .s = s, .id = i, .ops = 500000 };
-		pthread_create(&th[i], NULL, inside_thread, &args[i]);
-	}
-	for (i = 0; i < STRESS_THREADS; i++) {
-		pthread_join(th[i], NULL);
-		cr_assert_eq(args[i].errors, 0, "thread %u: %lu errors", i, args[i].errors);
-	}
+	run_threads(s, inside_thread, 0, 500000);
 	store_get_stats(s, &st);
 	cr_assert_eq(st.index_drops, 0);
 	/* Drop what the threads still hold: the anchors and one index entry per page remain. */

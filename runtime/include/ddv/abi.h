@@ -55,8 +55,9 @@
 #endif
 
 struct module;
+#include <ddv/slot.h>
 
-#define DDV_ABI_VERSION 3	/* 3: inline fast entry (ddv_fast_dut), can_sleep, any_inside, lookup filter */
+#define DDV_ABI_VERSION 4	/* 4: inline create and destroy (ddv/slot.h); 3: inline fast entry, can_sleep, any_inside, lookup filter */
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */
 #define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
 
@@ -197,12 +198,13 @@ struct ddv_call {
 
 /*
  * Every generated wrapper: no stack canary (its only arrays are filled at
- * constant indices; the canary cost a wrapper 5 instructions of about 40).
+ * constant indices; the canary cost a wrapper 5 instructions of about 40),
+ * and not traced by ftrace (ddv traces it; the nop cost an instruction).
  */
 #if defined(__has_attribute) && __has_attribute(__no_stack_protector__)
-#define DDV_WRAPPER __attribute__((__no_stack_protector__))
+#define DDV_WRAPPER notrace __attribute__((__no_stack_protector__))
 #else
-#define DDV_WRAPPER
+#define DDV_WRAPPER notrace
 #endif
 
 /*
@@ -336,16 +338,104 @@ struct ddv_obj {
  *   -ERANGE  adjust: the result would leave [min, max]; nothing changed
  *   -ENOSPC  the store is full: counted and reported by the runtime itself
  */
-int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
-		   const u64 *fields, struct ddv_obj *old);
-int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old);
-int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out);
+int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
+		     const u64 *fields, struct ddv_obj *old);
+int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old);
 /*
- * Global types (pack->type_base + type) that ever had an object: a lookup of
- * a type that never had one (vmem[p] in kfree, most of the time) answers
- * inline. Written by ddv.ko only, never cleared.
+ * The usual create and destroy (an allocation's block) happen inline, on the
+ * store's slots (ddv/slot.h): the type had objects before, is not contained,
+ * no pack declares a leak scope, and the object's home slot is free (create)
+ * or holds it with no probe path crossing it (destroy). Anything else, with
+ * the same result, in __ddv_obj_create and __ddv_obj_destroy.
  */
+/*
+ * ddv_type_used[]: global types (pack->type_base + type) that ever had an
+ * object: a lookup of a type that never had one (vmem[p] in kfree, most of
+ * the time) answers inline. DDV_TYPE_USED_INLINE: creates and destroys of
+ * the type may be inline (it is not contained). Written by ddv.ko only,
+ * never cleared.
+ */
+#define DDV_TYPE_USED_INLINE	1
+#define DDV_TYPE_USED		2
 extern u8 ddv_type_used[];
+extern struct ddv_slot *ddv_slots;		/* ddv.ko's store: fixed while it is loaded */
+extern u32 ddv_slots_mask;
+extern u16 ddv_scope_boundaries;		/* scope begin and end functions registered */
+extern u16 ddv_dut_scope[];			/* per driver: the leak scope open now, 0: none */
+#ifdef __KERNEL__
+DECLARE_PER_CPU(s64, ddv_live_bytes);		/* bytes held in objects with a size */
+
+/*
+ * An object's site: bits 0-31 where it was created, 32-47 the creating
+ * function's global id, 48-63 the leak scope open at creation (0: none).
+ * Where: the call's site id when the entry knew it (a tail-call stub), else
+ * DDV_SITE_IP and the return address as an offset in the module area (the
+ * site table is searched only when a report names the object).
+ */
+#define DDV_SITE_IP 0x80000000u
+static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
+{
+	u32 where = call->site;
+
+	if (where == DDV_SITE_LATER)
+		where = DDV_SITE_IP | (u32)(call->ret_ip - MODULES_VADDR);
+	return (u64)READ_ONCE(ddv_dut_scope[call->dut]) << 48 |
+	       (u64)(call->pack->func_base + call->func) << 32 | where;
+}
+
+static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type)
+{
+	const struct ddv_pack *pack = call->pack;
+
+	return likely(type < pack->ntypes &&
+		      READ_ONCE(ddv_type_used[pack->type_base + type]) == DDV_TYPE_USED_INLINE &&
+		      !READ_ONCE(ddv_scope_boundaries));
+}
+
+static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
+					  const u64 *fields, struct ddv_obj *old)
+{
+	if (!old && ddv_obj_inline(call, type)) {
+		const struct ddv_type_desc *t = &call->pack->types[type];
+		u16 gt = call->pack->type_base + type;
+		u32 hash = ddv_slot_hash(gt, key);
+
+		if (likely(ddv_slot_claim(&ddv_slots[hash & ddv_slots_mask], hash, gt, key,
+					  call->dut, state, ddv_obj_site(call), fields))) {
+			if (t->size_field >= 0 && fields)
+				this_cpu_add(ddv_live_bytes, fields[t->size_field & 3]);
+			return 0;
+		}
+	}
+	if (fields) {
+		/* A copy: the wrapper's own array stays in registers on the inline path. */
+		u64 f[DDV_MAX_FIELDS] = { fields[0], fields[1], fields[2], fields[3] };
+
+		return __ddv_obj_create(call, type, key, state, f, old);
+	}
+	return __ddv_obj_create(call, type, key, state, NULL, old);
+}
+
+static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key,
+					   struct ddv_obj *old)
+{
+	if (!old && ddv_obj_inline(call, type)) {
+		const struct ddv_type_desc *t = &call->pack->types[type];
+		u16 gt = call->pack->type_base + type;
+		u32 hash = ddv_slot_hash(gt, key);
+		u64 size = 0;
+
+		if (likely(ddv_slot_take(&ddv_slots[hash & ddv_slots_mask], gt, key,
+					 t->size_field, &size))) {
+			if (t->size_field >= 0)
+				this_cpu_sub(ddv_live_bytes, size);
+			return 0;
+		}
+	}
+	return __ddv_obj_destroy(call, type, key, old);
+}
+#endif
+int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out);
 #ifdef __KERNEL__
 static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
 					  struct ddv_obj *out)

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * slot.h: one slot of ddv's object store and its two lock-free operations,
+ * shared by the store (runtime/core/store.c) and the packs' wrappers, which
+ * create and destroy the usual object inline (abi.h ddv_obj_create).
+ *
+ * A slot is a cache line. Its first word (meta: type, owner, state, a flag
+ * and a generation) is its state; meta and key come first, 16-byte aligned,
+ * so that an insert claims the slot and sets the key with one double-word
+ * compare-and-swap. store.h tells the whole protocol; what matters here:
+ * - claim: a slot whose type is EMPTY is taken by cmpxchg16b (meta, key) ->
+ *   (CLAIMED with the type in the owner bits and a new generation, key);
+ *   the rest is written; one atomic add turns the meta into the live one,
+ *   keeping PASSED, which a locked insert going past may set meanwhile.
+ * - take: a live slot of (type, key) without PASSED (no other entry's probe
+ *   path crosses it) is emptied by one cmpxchg of meta.
+ * Everything else is the store's locked path.
+ *
+ * The includer provides u8..u64 (linux/types.h, or core/env.h in user space).
+ */
+#ifndef DDV_SLOT_H
+#define DDV_SLOT_H
+
+struct ddv_slot {
+	union {
+		struct {
+			u16 type;
+			u16 owner;
+			u8 state;
+			u8 used_mask;	/* the store's index entries: which fields hold a key */
+			u16 flags_gen;	/* DDV_META_PASSED, then a generation count */
+		};
+		u64 meta;		/* the above in one word (DDV_META) */
+	};
+	u64 key;
+	u64 site;
+	u64 fields[4];			/* DDV_MAX_FIELDS */
+	u32 hash;			/* cached: backward-shift deletion needs each entry's home */
+} __attribute__((aligned(64)));
+
+/* Slot states that are not object types (the store's enum store_reserved_type). */
+#define DDV_SLOT_EMPTY		0
+#define DDV_SLOT_CLAIMED	3	/* claimed by a lock-free insert: key set, the rest being written */
+#define DDV_SLOT_HELD		4	/* held by a locked operation */
+
+#define DDV_META(type, owner, state) \
+	((u64)(type) | (u64)(owner) << 16 | (u64)(state) << 32)
+#define DDV_META_PASSED		(1ull << 48)	/* some entry's probe path crosses this slot */
+#define DDV_META_GEN_ONE	(1ull << 49)
+#define DDV_META_GEN		(~0ull << 49)
+
+/*
+ * The hash of an object (type, key): Fibonacci hashing (the kernel's
+ * hash_64). The product's upper half depends on every lower bit of the key,
+ * so aligned addresses spread as well as small integers do. Its low bits
+ * pick the home slot.
+ */
+static inline u32 ddv_slot_hash(u16 type, u64 key)
+{
+	return (u32)(((key ^ type) * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+/* m's generation, bumped, with nothing else: an empty slot's meta. */
+static inline u64 ddv_meta_next_gen(u64 m)
+{
+	return (m & DDV_META_GEN) + DDV_META_GEN_ONE;
+}
+
+/*
+ * Compares the 16 bytes at p (16-byte aligned) with old[0..1] and, if equal,
+ * stores new_lo, new_hi: one lock cmpxchg16b (every x86-64 CPU but the first
+ * Athlon 64s; ddv.ko refuses to load without it). On failure old receives
+ * what was there.
+ */
+static inline bool ddv_cas128(u64 *p, u64 old[2], u64 new_lo, u64 new_hi)
+{
+	bool ok;
+
+	asm volatile("lock cmpxchg16b %1"
+		     : "=@ccz" (ok), "+m" (*p), "+a" (old[0]), "+d" (old[1])
+		     : "b" (new_lo), "c" (new_hi)
+		     : "memory");
+	return ok;
+}
+
+/*
+ * Claims the empty slot e for (type, key) and fills it. False when it is not
+ * empty or was taken meanwhile: the caller takes the store's locked path.
+ */
+static inline __attribute__((__always_inline__)) bool
+ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 state, u64 site,
+	       const u64 *fields)
+{
+	u64 old[2] = { __atomic_load_n(&e->meta, __ATOMIC_ACQUIRE), e->key };
+
+	if ((u16)old[0] != DDV_SLOT_EMPTY)
+		return false;
+	/* Type and key at once: a racing insert of the same key finds it claimed. */
+	if (__builtin_expect(!ddv_cas128(&e->meta, old, ddv_meta_next_gen(old[0]) |
+					 (u64)type << 16 | DDV_SLOT_CLAIMED, key), 0))
+		return false;
+	e->site = site;
+	if (fields) {
+		e->fields[0] = fields[0];
+		e->fields[1] = fields[1];
+		e->fields[2] = fields[2];
+		e->fields[3] = fields[3];
+	} else {
+		e->fields[0] = e->fields[1] = e->fields[2] = e->fields[3] = 0;
+	}
+	e->hash = hash;
+	/* Publish: claimed meta + this = live meta, PASSED and generation kept. */
+	__atomic_add_fetch(&e->meta, DDV_META(type, owner, state) -
+			   ((u64)type << 16 | DDV_SLOT_CLAIMED), __ATOMIC_RELEASE);
+	return true;
+}
+
+/*
+ * Empties slot e if it holds (type, key) and no probe path crosses it;
+ * *field_value receives field (when 0 <= field < 4) of the object taken.
+ * False: the caller takes the store's locked path.
+ */
+static inline __attribute__((__always_inline__)) bool
+ddv_slot_take(struct ddv_slot *e, u16 type, u64 key, int field, u64 *field_value)
+{
+	u64 m = __atomic_load_n(&e->meta, __ATOMIC_ACQUIRE);
+
+	if ((u16)m != type || (m & DDV_META_PASSED) || e->key != key)
+		return false;
+	if (field >= 0 && field < 4)
+		*field_value = e->fields[field];	/* read before: the CAS proves it ours */
+	return __builtin_expect(__atomic_compare_exchange_n(&e->meta, &m, ddv_meta_next_gen(m),
+							    false, __ATOMIC_SEQ_CST,
+							    __ATOMIC_RELAXED), 1);
+}
+
+#endif /* DDV_SLOT_H */
