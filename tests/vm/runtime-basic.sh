@@ -5,19 +5,37 @@
 # driver that calls kmalloc/kfree from process, softirq and hardirq context on 2 vCPUs
 # (rt_selftest.c), driven by rtctl (the ioctl, without the ddv command), so it tests
 # the runtime alone. Each case is judged in the guest from the decoded log.
+#
+# The kernel is vm/run's default (Debian's 6.1) and the modules come from the main build
+# tree, unless a scenario that sources this one (runtime-612.sh) set rt_kver, the kernel
+# to boot, and rt_module_build, a tree configured for it where `make modules` ran.
 set -u
-. "$(dirname "$0")/lib.sh"
+[ -n "${vm_top:-}" ] || . "$(dirname "$0")/lib.sh"
+rt_kver=${rt_kver:-}
+rt_module_build=${rt_module_build:-$vm_build}
 
 st=$vm_work/rt-selftest
-ddv_ko=$vm_build/runtime/linux/ddv.ko
+ddv_ko=$rt_module_build/runtime/linux/ddv.ko
 if [ ! -f "$ddv_ko" ]; then
-	fail "$vm_name: ddv.ko built (make modules in $vm_build)"
+	fail "$vm_name: ddv.ko built (make modules in $rt_module_build)"
 	vm_summary
 	exit 1
 fi
-if ! "$vm_top/tests/drivers/rt-selftest/build" "$st" "$vm_build" >"$vm_work/build.out" 2>&1; then
+if ! "$vm_top/tests/drivers/rt-selftest/build" "$st" "$vm_build" "$rt_module_build" \
+	>"$vm_work/build.out" 2>&1; then
 	cat "$vm_work/build.out" >&2
 	fail "$vm_name: the self-test pieces build"
+	vm_summary
+	exit 1
+fi
+[ -z "$rt_kver" ] || check_host "build: rt_selftest.ko and rt_pack.ko are built for $rt_kver" \
+	sh -c "modinfo -F vermagic '$st/rt_selftest.ko' '$st/rt_pack.ko' | grep -c '^$rt_kver ' | grep -qx 2"
+# The allocators kmalloc() calls out to on this kernel, as the pack probes them
+# (kmalloc_trace and __kmalloc on 6.1, __kmalloc_cache_noprof and __kmalloc_noprof on 6.12).
+km_cache=$(modinfo -F rt_kmalloc_cache "$st/rt_pack.ko")
+km=$(modinfo -F rt_kmalloc "$st/rt_pack.ko")
+if [ -z "$km_cache" ] || [ -z "$km" ]; then
+	fail "$vm_name: rt_pack.ko names the allocators it probes (modinfo rt_kmalloc*)"
 	vm_summary
 	exit 1
 fi
@@ -25,7 +43,7 @@ fi
 # The versions the runtime must answer: those the CLI and the packs are built against.
 abi=$(sed -n 's/^#define DDV_ABI_VERSION \([0-9]*\).*/\1/p' "$vm_top/runtime/include/ddv/abi.h")
 uapi=$(sed -n 's/^#define DDV_UAPI_VERSION \([0-9]*\).*/\1/p' "$vm_top/runtime/include/ddv/uapi.h")
-echo "ABI=$abi UAPI=$uapi" >"$vm_work/rt.job"
+echo "ABI=$abi UAPI=$uapi KM=$km" >"$vm_work/rt.job"
 cat >>"$vm_work/rt.job" <<'JOB'
 . /root/guest-lib.sh
 DUT=/root/rt_selftest.ko
@@ -139,13 +157,13 @@ check "the block leaked by the failed init reported" \
 	followed_by /root/failinit.txt 'msg=1:1 args=0x[0-9a-f]*,0x4d$' 'where=rt_leak_one[+]'
 
 # --- injection: the nth call of one function, then a random rate
-kmalloc=$(func_id __kmalloc)
-check "inject: fail the 5th __kmalloc" eval "rtctl inject 1 $kmalloc 5 | grep -q ok"
+kmalloc=$(func_id $KM)
+check "inject: fail the 5th $KM" eval "rtctl inject 1 $kmalloc 5 | grep -q ok"
 check "the driver loads with a fault" eval "rtctl load $DUT | grep -q loaded"
 check "exactly one allocation failed" eval "dmesg | grep 'churned' | tail -n 1 | grep -q 'failed=1 '"
 check "the driver unloads" rmmod rt_selftest
 dump_log inject
-check "the fault is logged: __kmalloc returned NULL (reason nth-func)" \
+check "the fault is logged: $KM returned NULL (reason nth-func)" \
 	grep -q "ddv.fault-injected args=$(printf '%#x' $kmalloc),0x[0-9a-f]*,0,0x2$" /root/inject.txt
 check "with its call site and stack" \
 	followed_by /root/inject.txt 'ddv.fault-injected' 'ddv.at .*where=(rt_init|churn)[+]'
@@ -164,19 +182,19 @@ check "injection off" eval "rtctl inject 0 | grep -q ok"
 check "the driver unloads" rmmod rt_selftest
 check "injected count in status" eval "[ \$(status_field 0 injected) -gt 1 ]"
 
-# --- tracing: every kfree call with its return; on-violation for __kmalloc
+# --- tracing: every kfree call with its return; on-violation for __kmalloc ($KM)
 kfree=$(func_id kfree)
 check "trace kfree calls" eval "rtctl trace $kfree 2 | grep -q ok"
-check "trace __kmalloc on violation" eval "rtctl trace $kmalloc 1 | grep -q ok"
+check "trace $KM on violation" eval "rtctl trace $kmalloc 1 | grep -q ok"
 dump_log discard
 check "the driver loads traced" eval "rtctl load $DUT 'zero=1 hammer_ms=20' | grep -q loaded"
 check "the driver unloads" rmmod rt_selftest
 dump_log trace
 check "kfree calls traced with their site" followed_by /root/trace.txt 'msg=1:5 ' 'ddv.at .*where=(rt_release|rt_init|rt_exit)[+]'
 check "kfree returns traced" grep -q "ddv.trace-return args=$(printf '%#x' $kfree)," /root/trace.txt
-check "on violation: the __kmalloc call is logged before the rule" \
+check "on violation: the $KM call is logged before the rule" \
 	eval "grep -A2 'msg=1:4 args=0,' /root/trace.txt | grep -q 'msg=1:2 '"
-check "untraced __kmalloc calls are not logged" \
+check "untraced $KM calls are not logged" \
 	eval "[ \$(grep -c 'msg=1:4 ' /root/trace.txt) = 1 ]"
 check "trace off" eval "rtctl trace all 0 | grep -q ok"
 
@@ -267,7 +285,8 @@ check "kernel sound" kernel_sound
 guest_done
 JOB
 
-cat >"$vm_work/pack.job" <<'JOB'
+echo "KM=$km KM_CACHE=$km_cache" >"$vm_work/pack.job"
+cat >>"$vm_work/pack.job" <<'JOB'
 . /root/guest-lib.sh
 DUT=/root/rt_selftest.ko
 status_field() { rtctl status "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
@@ -282,8 +301,8 @@ pack_records() { grep -c 'msg=1:' "$1"; }
 
 check "ddv loads" insmod /root/ddv.ko
 check "the generated pack (ddv-linux.ko) registers" insmod /root/ddv-linux.ko
-check "it probes kmalloc_trace, __kmalloc and kfree" \
-	eval "[ \$(rtctl funcs | awk '\$3 ~ /^(kmalloc_trace|__kmalloc|kfree)\$/' | wc -l) = 3 ]"
+check "it probes $KM_CACHE, $KM and kfree" \
+	eval "[ \$(rtctl funcs | awk -v a=$KM_CACHE -v b=$KM '\$3 == a || \$3 == b || \$3 == \"kfree\"' | wc -l) = 3 ]"
 rtctl target $DUT /root/sites.txt >/dev/null
 check "the self-test driver loads under the generated heap rules" \
 	eval "rtctl load $DUT 'leak=1' | grep -q loaded"
@@ -354,15 +373,15 @@ check "kernel sound" kernel_sound
 guest_done
 JOB
 
-opts=(--smp 2 --timeout 280 --add "$ddv_ko" --add "$st/rt_pack.ko" --add "$st/rt_selftest.ko"
-	--add "$st/rtctl")
+opts=(${rt_kver:+--kver "$rt_kver"} --smp 2 --timeout 280 --add "$ddv_ko"
+	--add "$st/rt_pack.ko" --add "$st/rt_selftest.ko" --add "$st/rtctl")
 vm_job basic "${opts[@]}" --script "$vm_work/rt.job"
 expect_kernel_sound "basic: no oops, BUG or warning on the console"
 [ "$vm_status" = 0 ] || vm_show_log 60
 vm_job limits "${opts[@]}" --script "$vm_work/limits.job"
 expect_kernel_sound "limits: no oops, BUG or warning on the console"
 [ "$vm_status" = 0 ] || vm_show_log 60
-pack_ko=$vm_build/generated/ddv-linux.ko
+pack_ko=$rt_module_build/generated/ddv-linux.ko
 if [ -f "$pack_ko" ]; then
 	vm_job pack "${opts[@]}" --add "$pack_ko" --modules e1000 --qemu "-nic user,model=e1000" \
 		--script "$vm_work/pack.job"

@@ -6,11 +6,32 @@
  */
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
+#include <linux/version.h>
 #include <ddv/abi.h>
 
+/*
+ * The two allocators kmalloc() calls out to: one with a cache the compiler picked
+ * (constant size), one for a size it cannot see. 6.10's allocation profiling renamed
+ * them *_noprof; 6.11 turned kmalloc_trace into __kmalloc_cache (specs/linux/heap.ddv
+ * says the same for the generated pack).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define RT_KMALLOC_CACHE __kmalloc_cache_noprof
+#define RT_KMALLOC __kmalloc_noprof
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define RT_KMALLOC_CACHE kmalloc_trace_noprof
+#define RT_KMALLOC __kmalloc_noprof
+#else
+#define RT_KMALLOC_CACHE kmalloc_trace
+#define RT_KMALLOC __kmalloc
+#endif
+#define RT_CACHE_NAME __stringify(RT_KMALLOC_CACHE)
+#define RT_KMALLOC_NAME __stringify(RT_KMALLOC)
+
 enum { T_HEAP };
-enum { M_NONE, M_LEAK, M_ZERO, M_CALL_KMALLOC_TRACE, M_CALL_KMALLOC, M_CALL_KFREE };
-enum { F_KMALLOC_TRACE, F_KMALLOC, F_KFREE };
+enum { M_NONE, M_LEAK, M_ZERO, M_CALL_KMALLOC_CACHE, M_CALL_KMALLOC, M_CALL_KFREE };
+enum { F_KMALLOC_CACHE, F_KMALLOC, F_KFREE };
 
 static struct ddv_pack rt_pack;
 
@@ -37,23 +58,24 @@ static const struct ddv_msg_desc rt_msgs[] = {
 		     DDV_SEV_ERROR, POS(__LINE__) },
 	[M_ZERO] = { "rt.zero-size", "zero-size allocation", a_zero, 1, DDV_SEV_WARNING,
 		     POS(__LINE__) },
-	[M_CALL_KMALLOC_TRACE] = { "rt.call.kmalloc_trace", "kmalloc_trace({cache}, {flags}, {size})",
-				   a_kmt, 3, DDV_SEV_NOTE, POS(__LINE__) },
-	[M_CALL_KMALLOC] = { "rt.call.__kmalloc", "__kmalloc({size}, {flags})", a_km, 2,
-			     DDV_SEV_NOTE, POS(__LINE__) },
+	[M_CALL_KMALLOC_CACHE] = { "rt.call." RT_CACHE_NAME,
+				   RT_CACHE_NAME "({cache}, {flags}, {size})", a_kmt, 3,
+				   DDV_SEV_NOTE, POS(__LINE__) },
+	[M_CALL_KMALLOC] = { "rt.call." RT_KMALLOC_NAME, RT_KMALLOC_NAME "({size}, {flags})",
+			     a_km, 2, DDV_SEV_NOTE, POS(__LINE__) },
 	[M_CALL_KFREE] = { "rt.call.kfree", "kfree({ptr})", a_kf, 1, DDV_SEV_NOTE, POS(__LINE__) },
 };
 
-static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size);
-static void *ddv_w___kmalloc(size_t size, gfp_t flags);
+static void *ddv_w_kmalloc_cache(struct kmem_cache *s, gfp_t flags, size_t size);
+static void *ddv_w_kmalloc(size_t size, gfp_t flags);
 static void ddv_w_kfree(const void *p);
 
 static const s64 fail_null[] = { 0 };
 static const struct ddv_func_desc rt_funcs[] = {
-	[F_KMALLOC_TRACE] = { "kmalloc_trace", "kmalloc", ddv_w_kmalloc_trace, kmalloc_trace,
-			      fail_null, M_CALL_KMALLOC_TRACE, 0, 3, 1, DDV_FAULT_ALLOC,
+	[F_KMALLOC_CACHE] = { RT_CACHE_NAME, "kmalloc", ddv_w_kmalloc_cache, RT_KMALLOC_CACHE,
+			      fail_null, M_CALL_KMALLOC_CACHE, 0, 3, 1, DDV_FAULT_ALLOC,
 			      DDV_FUNC_RET_PTR, POS(__LINE__) },
-	[F_KMALLOC] = { "__kmalloc", "kmalloc", ddv_w___kmalloc, __kmalloc, fail_null,
+	[F_KMALLOC] = { RT_KMALLOC_NAME, "kmalloc", ddv_w_kmalloc, RT_KMALLOC, fail_null,
 			M_CALL_KMALLOC, 0, 2, 1, DDV_FAULT_ALLOC, DDV_FUNC_RET_PTR, POS(__LINE__) },
 	[F_KFREE] = { "kfree", "kfree", ddv_w_kfree, kfree, NULL, M_CALL_KFREE, 0, 1, 0,
 		      DDV_FAULT_NONE, 0, POS(__LINE__) },
@@ -69,43 +91,43 @@ static void heap_created(struct ddv_call *call, void *ret, size_t size)
 	}
 }
 
-static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+static void *ddv_w_kmalloc_cache(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	u64 args[3] = { (u64)(unsigned long)s, (u64)flags, (u64)size };
 	struct ddv_call call;
 	void *ret;
 
 	if (READ_ONCE(bare) ||
-	    !ddv_call_enter(&call, &rt_pack, F_KMALLOC_TRACE, _RET_IP_, args, 3))
-		return kmalloc_trace(s, flags, size);
+	    !ddv_call_enter(&call, &rt_pack, F_KMALLOC_CACHE, _RET_IP_, args, 3))
+		return RT_KMALLOC_CACHE(s, flags, size);
 	if (!size)
 		ddv_violation(&call, M_ZERO, 1, (u64)size);
 	if (ddv_should_fail(&call, size, DDV_CONTIG)) {
 		ret = NULL;
 		goto out;
 	}
-	ret = kmalloc_trace(s, flags, size);
+	ret = RT_KMALLOC_CACHE(s, flags, size);
 	heap_created(&call, ret, size);
 out:
 	ddv_call_exit(&call, (u64)(unsigned long)ret);
 	return ret;
 }
 
-static void *ddv_w___kmalloc(size_t size, gfp_t flags)
+static void *ddv_w_kmalloc(size_t size, gfp_t flags)
 {
 	u64 args[2] = { (u64)size, (u64)flags };
 	struct ddv_call call;
 	void *ret;
 
 	if (READ_ONCE(bare) || !ddv_call_enter(&call, &rt_pack, F_KMALLOC, _RET_IP_, args, 2))
-		return __kmalloc(size, flags);
+		return RT_KMALLOC(size, flags);
 	if (!size)
 		ddv_violation(&call, M_ZERO, 1, (u64)size);
 	if (ddv_should_fail(&call, size, DDV_CONTIG)) {
 		ret = NULL;
 		goto out;
 	}
-	ret = __kmalloc(size, flags);
+	ret = RT_KMALLOC(size, flags);
 	heap_created(&call, ret, size);
 out:
 	ddv_call_exit(&call, (u64)(unsigned long)ret);
@@ -153,3 +175,6 @@ module_init(rt_pack_init);
 module_exit(rt_pack_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("ddv runtime self-test pack: heap rules written by hand in ddvc's shape");
+/* The symbols it probes on this kernel, for the tests to name (modinfo -F rt_kmalloc). */
+MODULE_INFO(rt_kmalloc_cache, RT_CACHE_NAME);
+MODULE_INFO(rt_kmalloc, RT_KMALLOC_NAME);

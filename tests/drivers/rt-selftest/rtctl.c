@@ -16,12 +16,17 @@
 #include <grp.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <linux/module.h>
 
 #include <ddv/uapi.h>
 #include <ddv/logrec.h>
 #include <ddv/runtime_msgs.h>
 #include "cli.h"
 #include "logring.h"
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4	/* linux/module.h from 5.17 */
+#endif
 
 static const char *const rt_names[] = {
 #define DDV_RT_MSG(name, rule, sev, text, n, ...) rule,
@@ -140,14 +145,28 @@ static int target(int fd, const char *ko, const char *sites_file, int op)
 	return 0;
 }
 
+/* Is KO compressed (Debian's 6.12 ships .ko.xz)? The kernel then decompresses it. */
+static bool compressed(const char *ko)
+{
+	size_t n = strlen(ko);
+
+	return (n > 3 && !strcmp(ko + n - 3, ".xz")) || (n > 3 && !strcmp(ko + n - 3, ".gz")) ||
+	       (n > 4 && !strcmp(ko + n - 4, ".zst"));
+}
+
 static int load(const char *ko, const char *params)
 {
 	int fd = open(ko, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		die(errno, ko);
-	/* finit_module only: busybox insmod retries a failed init with init_module. */
-	if (syscall(SYS_finit_module, fd, params, 0)) {
+	/*
+	 * finit_module only: busybox insmod retries a failed init with init_module.
+	 * A compressed module needs the kernel's CONFIG_MODULE_DECOMPRESS; without it
+	 * the load fails (EOPNOTSUPP) and says so.
+	 */
+	if (syscall(SYS_finit_module, fd, params,
+		    compressed(ko) ? MODULE_INIT_COMPRESSED_FILE : 0)) {
 		printf("load failed: %s\n", strerror(errno));
 		return 3;
 	}
