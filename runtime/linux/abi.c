@@ -93,6 +93,9 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		return false;
 	call->dut = dut->id;
 	call->attached = dut->attached;
+	/* No inline create or destroy from now: a destroy must leave its record (objects.c). */
+	if (unlikely(call->attached))
+		ddv_obj_attached_call(dut->id);
 	call->inflight = &dut->pcpu->inflight;
 	this_cpu_inc(dut->pcpu->inflight);
 	this_cpu_inc(dut->pcpu->calls);
@@ -184,7 +187,10 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 		return;
 	if (cfg(CONFIG_RULE_OFF, DDV_MSG_ID(call->pack->pack_id, msg), 0))
 		return;
-	/* The object may predate a live attach: unknown, not a violation. */
+	/*
+	 * The object may predate a live attach: unknown, not a violation. (A
+	 * key destroyed since the attach is known: objects.c note_missing.)
+	 */
 	if (unlikely(call->missed)) {
 		atomic64_inc(&ddv_duts[call->dut].unknown_before_attach);
 		return;

@@ -28,6 +28,39 @@ EXPORT_SYMBOL_GPL(ddv_slots_mask);
 struct config ddv_config;
 static void *store_mem;
 
+/*
+ * Keys freed since a live attach. An attached driver's objects made before
+ * the attach are unknown, so a destroy or lookup that finds nothing is not
+ * trusted (note_missing). But once the driver has freed a key while attached,
+ * its state is known from then on: not live. So in attached calls only, every
+ * destroy (found or not) leaves a record of the key, an entry of this
+ * reserved type (store.h's enum store_reserved_type leaves 5 free), and a
+ * miss that finds the record is a certain one: a double free of a block made
+ * after the attach, or the second free of one made before it, is reported.
+ * A record is keyed by the object's key mixed with its global type (fields 0
+ * and 1 hold both, checked on every match), owned by the driver, forgotten
+ * when the key is created again and when the driver detaches or goes.
+ * Bounded (freed_max) and never in the way of an object: a create that finds
+ * its segment full evicts the segment's records and tries again.
+ */
+#define OBJ_TYPE_FREED 5
+static atomic_t freed_live = ATOMIC_INIT(0);		/* records in the store */
+static unsigned int freed_max;				/* at most an eighth of the store */
+static atomic64_t freed_refused = ATOMIC64_INIT(0);	/* not kept: at the bound, or no room */
+static atomic64_t freed_evicted = ATOMIC64_INIT(0);	/* dropped to make room for an object */
+
+/*
+ * While some driver is attached live, no create or destroy is inline (abi.h
+ * ddv_obj_inline): every type used is marked DDV_TYPE_USED instead of
+ * DDV_TYPE_USED_INLINE, so that an attached call's destroy comes here and
+ * leaves its record. Set at an attached driver's first call, before any of
+ * its object operations; undone when the last such driver detaches or goes.
+ * Costs the usual path nothing: the inline test is the same byte.
+ */
+static DEFINE_RAW_SPINLOCK(inline_gate_lock);
+static unsigned long inline_gate_duts;			/* bit per driver: it holds the gate */
+static bool inline_off;					/* some driver holds it */
+
 int ddv_store_init(void)
 {
 	size_t bytes;
@@ -54,6 +87,11 @@ int ddv_store_init(void)
 		return ret;
 	}
 	config_init(&ddv_config, &ddv_store);
+	BUILD_BUG_ON(OBJ_TYPE_FREED == STORE_TYPE_EMPTY || OBJ_TYPE_FREED == STORE_TYPE_CONFIG ||
+		     OBJ_TYPE_FREED == STORE_TYPE_INJECT || OBJ_TYPE_FREED == STORE_TYPE_CLAIMED ||
+		     OBJ_TYPE_FREED == STORE_TYPE_HELD || OBJ_TYPE_FREED >= STORE_TYPE_INDEX0);
+	BUILD_BUG_ON(DDV_MAX_DUTS > BITS_PER_LONG);
+	freed_max = store_capacity / 8;
 	ddv_slots = ddv_store.slots;
 	ddv_slots_mask = ddv_store.cap_mask;
 	return 0;
@@ -120,12 +158,191 @@ static inline bool type_never_used(u16 gt)
 static inline void type_mark_used(u16 gt, const struct ddv_type_desc *t)
 {
 	if (unlikely(!READ_ONCE(ddv_type_used[gt]))) {
-		/* A contained type's objects are indexed: never created inline. */
-		WRITE_ONCE(ddv_type_used[gt], t->flags & DDV_TYPE_CONTAINED ? DDV_TYPE_USED :
-			   DDV_TYPE_USED_INLINE);
-		/* Whoever can find the object sees the mark. */
-		smp_wmb();
+		/*
+		 * A contained type's objects are indexed: never created inline;
+		 * nor anything while a driver is attached live.
+		 */
+		WRITE_ONCE(ddv_type_used[gt],
+			   (t && t->flags & DDV_TYPE_CONTAINED) || READ_ONCE(inline_off) ?
+			   DDV_TYPE_USED : DDV_TYPE_USED_INLINE);
+		/*
+		 * Whoever can find the object sees the mark. And either an
+		 * attach turning the gate on meanwhile sees the mark (and
+		 * lowers it), or this sees the gate on.
+		 */
+		smp_mb();
+		if (READ_ONCE(inline_off))
+			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
 	}
+}
+
+/* Turns the gate on: every inline-capable type used so far takes the slow path. */
+static void inline_gate_close(void)
+{
+	unsigned int gt;
+
+	WRITE_ONCE(inline_off, true);
+	smp_mb();	/* pairs with type_mark_used() */
+	for (gt = STORE_TYPE_FIRST_PACK; gt < DDV_MAX_TYPES; gt++)
+		if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED_INLINE)
+			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
+}
+
+/*
+ * And off again: the plain types go back inline. A type marked by a
+ * type_mark_used() that saw the gate on just before may stay slow until the
+ * next attach ends: that costs time, never a finding.
+ */
+static void inline_gate_open(void)
+{
+	unsigned int gt;
+
+	WRITE_ONCE(inline_off, false);
+	smp_mb();
+	for (gt = STORE_TYPE_FIRST_PACK; gt < DDV_MAX_TYPES; gt++)
+		if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED &&
+		    !store_is_contained(&ddv_store, gt))
+			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED_INLINE);
+}
+
+/*
+ * The first call of a driver attached live (abi.c __ddv_call_enter, from any
+ * context): turns the gate on before the call does anything to an object.
+ * Its bit is set last, so a call that sees it set finds the gate closed.
+ */
+void ddv_obj_attached_call(u16 dut)
+{
+	unsigned long flags;
+
+	if (test_bit(dut, &inline_gate_duts)) {
+		smp_rmb();
+		return;
+	}
+	raw_spin_lock_irqsave(&inline_gate_lock, flags);
+	if (!test_bit(dut, &inline_gate_duts)) {
+		if (!inline_gate_duts)
+			inline_gate_close();
+		smp_mb__before_atomic();
+		set_bit(dut, &inline_gate_duts);
+	}
+	raw_spin_unlock_irqrestore(&inline_gate_lock, flags);
+}
+
+/* The driver detached or went: its records go, and the gate with its last holder. */
+static void attached_forget(struct ddv_dut *dut)
+{
+	struct store_filter f = {
+		.type_lo = OBJ_TYPE_FREED,
+		.type_hi = OBJ_TYPE_FREED + 1,
+		.owner = dut->id,
+	};
+	unsigned long flags;
+	u64 n;
+
+	n = store_purge(&ddv_store, &f);
+	atomic_sub(n, &freed_live);
+	if (!test_bit(dut->id, &inline_gate_duts))
+		return;
+	raw_spin_lock_irqsave(&inline_gate_lock, flags);
+	clear_bit(dut->id, &inline_gate_duts);
+	if (!inline_gate_duts)
+		inline_gate_open();
+	raw_spin_unlock_irqrestore(&inline_gate_lock, flags);
+	if (atomic64_read(&freed_refused) || atomic64_read(&freed_evicted))
+		pr_info("ddv: %s: frees since the attach not remembered: %lld at the bound of %u, %lld evicted for objects\n",
+			dut->name, (long long)atomic64_read(&freed_refused), freed_max,
+			(long long)atomic64_read(&freed_evicted));
+}
+
+static inline u64 freed_key(u16 gt, u64 key)
+{
+	return key ^ (u64)gt << 48;
+}
+
+/* Was (gt, key) destroyed by an attached call since, and not created again? */
+static bool freed_since_attach(u16 gt, u64 key)
+{
+	struct store_obj o;
+
+	return atomic_read(&freed_live) &&
+	       !store_lookup(&ddv_store, OBJ_TYPE_FREED, freed_key(gt, key), &o) &&
+	       o.fields[0] == gt && o.fields[1] == key;
+}
+
+/* An attached call destroyed (gt, key), or tried to: remember it. */
+static noinline void note_freed(const struct ddv_call *call, u16 gt, u64 key)
+{
+	u64 f[DDV_MAX_FIELDS] = { gt, key };
+	struct store_obj o;
+	u32 hash = ddv_slot_hash(OBJ_TYPE_FREED, freed_key(gt, key));
+	int ret;
+
+	if (atomic_inc_return(&freed_live) > freed_max) {
+		atomic_dec(&freed_live);
+		atomic64_inc(&freed_refused);
+		return;
+	}
+	ret = store_insert(&ddv_store, OBJ_TYPE_FREED, freed_key(gt, key), call->dut, 0, 0, f, &o);
+	if (!ret)
+		return;
+	atomic_dec(&freed_live);
+	if (ret == -EEXIST && o.fields[0] == gt && o.fields[1] == key)
+		return;		/* remembered already */
+	if (ret == -ENOSPC) {
+		/* No room in its segment: a record must never count as an object's drop. */
+		struct store_segment *seg = seg_of(&ddv_store, hash);
+		unsigned long flags;
+
+		env_lock_irqsave(&seg->lock, flags);
+		if (seg->drops)
+			seg->drops--;
+		env_unlock_irqrestore(&seg->lock, flags);
+	}
+	atomic64_inc(&freed_refused);
+}
+
+/* (gt, key) is live again: its record goes. */
+static noinline void freed_forget(u16 gt, u64 key)
+{
+	struct store_obj o;
+
+	if (!store_delete(&ddv_store, OBJ_TYPE_FREED, freed_key(gt, key), &o)) {
+		atomic_dec(&freed_live);
+		/* Another key's record, mixed alike: it is forgotten too, which only loses precision. */
+	}
+}
+
+/*
+ * A create found its segment full: the records there go (the ones of that
+ * segment only: the scan is short and takes no lock but each delete's).
+ * True if any went, and then the drop the create counted is taken back.
+ */
+static noinline bool freed_evict(u16 gt, u64 key)
+{
+	u32 hash = ddv_slot_hash(gt, key);
+	struct store_segment *seg = seg_of(&ddv_store, hash);
+	struct ddv_slot *base = hash_base(&ddv_store, hash);
+	unsigned long flags;
+	u32 i, n = 0;
+
+	for (i = 0; i < ddv_store.seg_slots; i++) {
+		struct ddv_slot *e = base + i;
+
+		/* A delete shifts the entries after it back: look at slot i again. */
+		while (meta_type(meta_load(e)) == OBJ_TYPE_FREED &&
+		       !store_delete(&ddv_store, OBJ_TYPE_FREED, READ_ONCE(e->key), NULL)) {
+			atomic_dec(&freed_live);
+			n++;
+		}
+	}
+	if (!n)
+		return false;
+	atomic64_add(n, &freed_evicted);
+	env_lock_irqsave(&seg->lock, flags);
+	if (seg->drops)
+		seg->drops--;
+	env_unlock_irqrestore(&seg->lock, flags);
+	return true;
 }
 
 static void to_obj(const struct ddv_call *call, const struct store_obj *o, struct ddv_obj *out)
@@ -187,10 +404,16 @@ static int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8 state,
 	type_mark_used(gtype(call, type), t);
 	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, ddv_obj_site(call),
 			   fields, old ? &o : NULL);
+	if (unlikely(ret == -ENOSPC) && atomic_read(&freed_live) &&
+	    freed_evict(gtype(call, type), key))
+		ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state,
+				   ddv_obj_site(call), fields, old ? &o : NULL);
 	if (!ret) {
 		obj_counted(t, size_of(t, fields), 1);
 		if (ddv_scope_counting(call->dut))
 			ddv_scope_count(call, type, 1);
+		if (unlikely(atomic_read(&freed_live)))
+			freed_forget(gtype(call, type), key);
 	} else if (ret == -EEXIST && old) {
 		to_obj(call, &o, old);
 	} else if (ret == -ENOSPC) {
@@ -209,12 +432,16 @@ EXPORT_SYMBOL_GPL(__ddv_obj_create);
 /*
  * A driver attached live has no history: an object it made before the attach
  * is unknown, so a rule that fires in a call that missed one is not trusted
- * (ddv_violation counts it apart). Returns ret.
+ * (ddv_violation counts it apart). Unless the key was destroyed since the
+ * attach (a record, above): then the miss is certain, and since the rule that
+ * fires next rests on it (an earlier miss's rule has fired already: vfree's
+ * require !heap[addr] before its destroy vmem[addr]), it clears the flag.
+ * Returns ret.
  */
-static inline int note_missing(struct ddv_call *call, int ret)
+static inline int note_missing(struct ddv_call *call, u16 gt, u64 key, int ret)
 {
 	if (unlikely(ret == -ENOENT) && call->attached)
-		call->missed = 1;
+		call->missed = !freed_since_attach(gt, key);
 	return ret;
 }
 
@@ -228,8 +455,10 @@ static int obj_destroy_slow(struct ddv_call *call, u16 type, u64 key,
 
 	if (unlikely(!type_ok(call, type)))
 		return -EINVAL;
-	if (type_never_used(gtype(call, type)))
-		return note_missing(call, -ENOENT);
+	if (type_never_used(gtype(call, type))) {
+		ret = -ENOENT;
+		goto out;
+	}
 	t = &call->pack->types[type];
 	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
 	if (!ret) {
@@ -239,7 +468,17 @@ static int obj_destroy_slow(struct ddv_call *call, u16 type, u64 key,
 		if (old)
 			to_obj(call, &o, old);
 	}
-	return note_missing(call, ret);
+out:
+	if (unlikely(call->attached)) {
+		note_missing(call, gtype(call, type), key, ret);
+		/* Freed or not known: either way not live from now on. */
+		if (!ret || ret == -ENOENT) {
+			/* A lookup of the type then asks here, where the record is seen. */
+			type_mark_used(gtype(call, type), &call->pack->types[type]);
+			note_freed(call, gtype(call, type), key);
+		}
+	}
+	return ret;
 }
 
 int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
@@ -257,14 +496,15 @@ int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *o
 	if (!type_ok(call, type))
 		return -EINVAL;
 	if (type_never_used(gtype(call, type)))
-		return note_missing(call, -ENOENT);
+		return note_missing(call, gtype(call, type), key, -ENOENT);
 	/* Asked only whether it is live: copy nothing. */
 	if (!out)
-		return note_missing(call, store_lookup(&ddv_store, gtype(call, type), key, NULL));
+		return note_missing(call, gtype(call, type), key,
+				    store_lookup(&ddv_store, gtype(call, type), key, NULL));
 	ret = store_lookup(&ddv_store, gtype(call, type), key, &o);
 	if (!ret)
 		to_obj(call, &o, out);
-	return note_missing(call, ret);
+	return note_missing(call, gtype(call, type), key, ret);
 }
 EXPORT_SYMBOL_GPL(__ddv_obj_lookup);
 
@@ -401,8 +641,10 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 			atomic64_inc(&dut->violations);
 		leaks++;
 	}
-	if (forget)
+	if (forget) {
 		store_purge(&ddv_store, &f);
+		attached_forget(dut);
+	}
 	return leaks;
 }
 
@@ -415,6 +657,11 @@ void ddv_store_forget_types(u16 first, u16 count)
 		.any_owner = true,
 	};
 
-	if (count)
+	if (count) {
 		store_purge(&ddv_store, &f);
+		/* Records name types by id: all go, which only loses precision. */
+		f.type_lo = OBJ_TYPE_FREED;
+		f.type_hi = OBJ_TYPE_FREED + 1;
+		atomic_sub(store_purge(&ddv_store, &f), &freed_live);
+	}
 }

@@ -9,7 +9,8 @@
  * clears the pointer after the first free. The buffers are vmalloc'ed so that
  * the kernel survives the defect when nothing stops it: vfree() of an area it
  * no longer knows warns and returns, where a second kfree() could corrupt the
- * slab for whoever runs next.
+ * slab for whoever runs next. The poke parameter replays a double free on
+ * demand after the load, for a driver ddv attached to live.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -39,6 +40,48 @@ static void rings_cleanup(int last)
 		ring_buf[i] = NULL;
 	}
 }
+
+/*
+ * For live attach (tests/vm/fixture-double_free.sh): a write to
+ * /sys/module/double_free/parameters/poke makes the loaded driver act at
+ * once, from its core text: "double-free" allocates a buffer and frees it
+ * twice (once in the clean twin); "free-ring" frees the last ring's buffer,
+ * which init allocated.
+ */
+static unsigned int pokes_done;
+
+static noinline void poke_double_free(void)
+{
+	void *buf = vzalloc(RING_BYTES);
+
+	if (!buf)
+		return;
+	vfree(buf);
+#ifndef FIXTURE_CLEAN
+	vfree(buf);
+#endif
+	/* Also keeps the last vfree a call, not a tail jmp: its frame is then named. */
+	WRITE_ONCE(pokes_done, pokes_done + 1);
+}
+
+static int poke_set(const char *val, const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "double-free")) {
+		poke_double_free();
+	} else if (sysfs_streq(val, "free-ring")) {
+		vfree(ring_buf[NR_RINGS - 1]);
+		ring_buf[NR_RINGS - 1] = NULL;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops poke_ops = {
+	.set = poke_set,
+};
+module_param_cb(poke, &poke_ops, NULL, 0200);
+MODULE_PARM_DESC(poke, "act now: double-free (a new buffer freed twice) or free-ring (the last ring's buffer)");
 
 static int __init double_free_init(void)
 {

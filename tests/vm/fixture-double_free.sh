@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-double_free.sh: VM test: when a descriptor allocation fails, ddv reports the buffer that double_free's cleanup loop frees a second time, and nothing for the twin; a stack suppression removes the finding from the report and the campaign, one with its frames in the wrong order keeps it.
+# fixture-double_free.sh: VM test: when a descriptor allocation fails, ddv reports the buffer that double_free's cleanup loop frees a second time, and nothing for the twin; a stack suppression removes the finding from the report and the campaign, one with its frames in the wrong order keeps it; attached live, a buffer made after the attach and freed twice is reported, frees of buffers made before it are counted apart.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -31,12 +31,72 @@ report_kept() {
 		! grep -q 'suppressed' "$vm_out/$1.txt"
 }
 
+# site_in MODULE FUNCTION SYMBOL NTH: FUNCTION's NTH call site of SYMBOL, as
+# "function+0xoffset" (the poke parameter's functions come before the cleanup
+# loop in the listing, so a count over the whole module would name the wrong one).
+site_in() {
+	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
+		awk -v f="$2+" -v sym="$3" -v nth="$4" \
+			'index($1, f) == 1 && $3 == sym && ++seen == nth { print $1; exit }'
+}
+
+# A live attach (ddv attach) to double_free loaded without ddv, then, through
+# its poke parameter: a buffer allocated after the attach and freed twice,
+# then a ring buffer allocated at load freed once; then ddv unload, whose exit
+# frees the other rings' buffers and descriptors, all made before the attach.
+# ddv status is kept after each step.
+# shellcheck disable=SC2016 # the guest expands it
+attach_guest='
+attach_session() {
+	label=$1 m=$2
+	out=/out/$label
+	mkdir -p "$out"
+	poke=/sys/module/$m/parameters/poke
+	check "$label: $m loads without ddv" insmod /root/$m.ko
+	check "$label: ddv start" ddv start
+	check "$label: ddv attach $m" ddv attach $m
+	ddv status >"$out/status-attached.txt" 2>&1
+	check "$label: poke double-free: a buffer made after the attach, freed twice" \
+		sh -c "echo double-free >$poke"
+	ddv status >"$out/status-double.txt" 2>&1
+	check "$label: poke free-ring: a buffer made before the attach, freed" \
+		sh -c "echo free-ring >$poke"
+	ddv status >"$out/status-ring.txt" 2>&1
+	check "$label: ddv unload $m" ddv unload $m
+	check "$label: $m is gone after ddv unload" module_gone $m
+	ddv status >"$out/status-gone.txt" 2>&1
+	cat "$out"/status-*.txt
+	ddv report --json >"$out/report.json" 2>"$out/report.err"
+	echo $? >"$out/report.status"
+	cat "$out/report.json" "$out/report.err"
+	check "$label: ddv stop" ddv stop
+}
+'
+
+# unknown_in LABEL STEP: the runtime's count of rules not checked (unknown
+# before attach) in that step's ddv status; 0 when the line is absent.
+unknown_in() {
+	local n
+
+	n=$(sed -n 's/^  unknown before attach \([0-9]*\) .*/\1/p' \
+		"$vm_out/$1/status-$2.txt" 2>/dev/null | head -n 1)
+	echo "${n:-0}"
+}
+
+# violations_in LABEL STEP: the runtime's count of violations in that step's status.
+violations_in() {
+	sed -n 's/^  violations *\([0-9]*\)$/\1/p' "$vm_out/$1/status-$2.txt" 2>/dev/null |
+		head -n 1
+}
+
 if fixture_build; then
 	# ddv_pieces names the host's ddv, which fixture_site runs; without it
 	# fixture_ddv_vm fails the scenario, naming what is missing.
 	ddv_pieces
-	site=$(fixture_site double_free vfree 2)
+	site=$(site_in double_free rings_cleanup vfree 1)
 	func=${site%%+*}
+	# The second free of the poke.
+	attach_site=$(site_in double_free poke_double_free vfree 2)
 	# The double free's stack: the cleanup's vfree call, out through the module's init.
 	in_order="$rule@$func*>do_one_initcall*"
 	wrong_order="$rule@do_one_initcall*>$func*"
@@ -47,6 +107,8 @@ if fixture_build; then
 	# shellcheck disable=SC2086
 	fixture_session double_free_clean double_free_clean fails $inject
 	fixture_session double_free_plain double_free ok
+	fixture_sessions="${fixture_sessions}${attach_guest}attach_session double_free_attach double_free
+"
 	# The campaign groups the four loads' double frees by their stack; the
 	# pattern in the wrong order (first) takes none, the other all four.
 	fixture_campaign double_free_campaign double_free
@@ -91,6 +153,26 @@ if fixture_build; then
 		fixture_expect_clean double_free_clean
 		fixture_use double_free_plain
 		fixture_expect_clean double_free_plain
+		fixture_use double_free_attach
+		# Made after the attach and freed twice: a certain double free.
+		fixture_expect_rule double_free_attach "$rule"
+		check_host "double_free_attach: one finding, at the second free, $attach_site" \
+			eval 'fixture_report_is "[.[] | select(.rule)] | length == 1" &&
+			      test "$(fixture_report_site "$rule" site)" = "$attach_site"'
+		check_host "double_free_attach: its stack names poke_double_free, then the parameter's store (poke_set)" \
+			fixture_report_is '[.[] | select(.rule) | .stack_symbols // [] | map(. // "") |
+				any(test("^poke_double_free\\+")) and any(test("^poke_set\\+"))] == [true]'
+		check_host "double_free_attach: attached, nothing counted apart yet" \
+			test "$(unknown_in double_free_attach attached)" = 0
+		check_host "double_free_attach: the double free is a violation, not unknown before attach" \
+			eval 'test "$(violations_in double_free_attach double)" = 1 &&
+			      test "$(unknown_in double_free_attach double)" = 0'
+		check_host "double_free_attach: the free of a buffer made before the attach is unknown before attach, not a violation" \
+			eval 'test "$(unknown_in double_free_attach ring)" = 1 &&
+			      test "$(violations_in double_free_attach ring)" = 1'
+		# The exit frees 3 ring buffers and 4 descriptors, all made before the attach.
+		check_host "double_free_attach: the unload's 7 frees of objects made before the attach are unknown too (8 in all)" \
+			test "$(unknown_in double_free_attach gone)" = 8
 	fi
 fi
 vm_summary
