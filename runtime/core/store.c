@@ -73,21 +73,16 @@ static inline bool is_index_type(u16 type)
 	return type >= STORE_TYPE_INDEX0 && type < STORE_TYPE_INDEX0 + STORE_INDEX_LINKS;
 }
 
-/* Pack types hash with ddv_slot_hash (slot.h); so does any type but an index link. */
-static inline u32 store_hash_obj(u16 type, u64 key)
-{
-	return ddv_slot_hash(type, key);
-}
-
 /*
- * Any type. All links of one page's index chain hash alike, so they share a
- * segment and one lock covers the whole chain.
+ * Any type: ddv_slot_hash (slot.h), the packs' inline create and destroy
+ * compute it too. All links of one page's index chain hash alike, so they
+ * share a segment and one lock covers the whole chain.
  */
 static inline u32 store_hash(u16 type, u64 key)
 {
 	if (unlikely(is_index_type(type)))
 		type = STORE_TYPE_INDEX0;
-	return store_hash_obj(type, key);
+	return ddv_slot_hash(type, key);
 }
 
 static inline struct store_segment *seg_of(struct store *s, u32 hash)
@@ -321,13 +316,6 @@ static noinline void seg_close_hole(struct store *s, struct store_segment *seg,
 	seg_write_end(seg);
 }
 
-/* Removes slot idx, held by the caller under the lock. */
-static __always_inline void seg_remove_held(struct store *s, struct store_segment *seg,
-					    struct ddv_slot *base, u32 idx)
-{
-	seg_close_hole(s, seg, base, idx);
-}
-
 /* --- the contained-object index: entries (INDEX0 + link, page), keys in fields --- */
 
 #define INDEX_FULL_MASK ((1u << DDV_MAX_FIELDS) - 1)
@@ -418,7 +406,7 @@ static void index_remove(struct store *s, u64 key)
 		u64 m;
 
 		if (slot_hold(last, &m))
-			seg_remove_held(s, seg, base, last_idx);
+			seg_close_hole(s, seg, base, last_idx);
 	}
 out:
 	env_unlock_irqrestore(&seg->lock, flags);
@@ -477,7 +465,7 @@ static noinline int seg_delete_locked(struct store *s, struct store_segment *seg
 			entry_to_obj(&base[idx], m, old);
 		else if (field >= 0 && field < DDV_MAX_FIELDS)
 			*field_value = base[idx].fields[field];
-		seg_remove_held(s, seg, base, idx);
+		seg_close_hole(s, seg, base, idx);
 		ret = 0;
 	}
 	env_unlock_irqrestore(&seg->lock, flags);
