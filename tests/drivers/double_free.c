@@ -46,9 +46,11 @@ static void rings_cleanup(int last)
  * /sys/module/double_free/parameters/poke makes the loaded driver act at
  * once, from its core text: "double-free" allocates a buffer and frees it
  * twice (once in the clean twin); "free-ring" frees the last ring's buffer,
- * which init allocated.
+ * which init allocated; "refree-ring" frees that buffer again (not in the
+ * clean twin).
  */
 static unsigned int pokes_done;
+static void *ring_freed;
 
 static noinline void poke_double_free(void)
 {
@@ -64,13 +66,24 @@ static noinline void poke_double_free(void)
 	WRITE_ONCE(pokes_done, pokes_done + 1);
 }
 
+static noinline void poke_refree_ring(void)
+{
+#ifndef FIXTURE_CLEAN
+	vfree(ring_freed);
+#endif
+	WRITE_ONCE(pokes_done, pokes_done + 1);
+}
+
 static int poke_set(const char *val, const struct kernel_param *kp)
 {
 	if (sysfs_streq(val, "double-free")) {
 		poke_double_free();
 	} else if (sysfs_streq(val, "free-ring")) {
+		ring_freed = ring_buf[NR_RINGS - 1];
 		vfree(ring_buf[NR_RINGS - 1]);
 		ring_buf[NR_RINGS - 1] = NULL;
+	} else if (sysfs_streq(val, "refree-ring")) {
+		poke_refree_ring();
 	} else {
 		return -EINVAL;
 	}
@@ -81,7 +94,7 @@ static const struct kernel_param_ops poke_ops = {
 	.set = poke_set,
 };
 module_param_cb(poke, &poke_ops, NULL, 0200);
-MODULE_PARM_DESC(poke, "act now: double-free (a new buffer freed twice) or free-ring (the last ring's buffer)");
+MODULE_PARM_DESC(poke, "act now: double-free (a new buffer freed twice), free-ring (the last ring's buffer), refree-ring (that buffer again)");
 
 static int __init double_free_init(void)
 {
