@@ -352,8 +352,9 @@ int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *
  * ddv_type_used[]: global types (pack->type_base + type) that ever had an
  * object: a lookup of a type that never had one (vmem[p] in kfree, most of
  * the time) answers inline. DDV_TYPE_USED_INLINE: creates and destroys of
- * the type may be inline (it is not contained). Written by ddv.ko only,
- * never cleared.
+ * the type may be inline (it is not contained, and no driver is attached
+ * live: ddv.ko lowers every type to DDV_TYPE_USED meanwhile, so that it sees
+ * each destroy). Written by ddv.ko only, never cleared.
  */
 #define DDV_TYPE_USED_INLINE	1
 #define DDV_TYPE_USED		2
