@@ -95,7 +95,7 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	call->attached = dut->attached;
 	/* No inline create or destroy from now: a destroy must leave its record (objects.c). */
 	if (unlikely(call->attached))
-		ddv_obj_attached_call(dut->id);
+		ddv_obj_inline_hold(dut->id, true);
 	call->inflight = &dut->pcpu->inflight;
 	this_cpu_inc(dut->pcpu->inflight);
 	this_cpu_inc(dut->pcpu->calls);

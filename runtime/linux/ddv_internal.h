@@ -241,7 +241,9 @@ void ddv_store_exit(void);
 void ddv_store_status(struct ddv_status *st);
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
 void ddv_store_forget_types(u16 first, u16 count);
-void ddv_obj_attached_call(u16 dut);	/* an attached driver's call: creates and destroys not inline */
+/* The gate of the inline create and destroy: holders are attached drivers and the scopes. */
+#define DDV_INLINE_HOLDER_SCOPES 0
+void ddv_obj_inline_hold(unsigned int holder, bool on);
 /*
  * An object's site word (objects.c obj_site()): bits 0-31 where it was made
  * (ddv_obj_site_id() gives the site id), 32-47 the creating function's global

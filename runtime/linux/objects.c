@@ -50,15 +50,17 @@ static atomic64_t freed_refused = ATOMIC64_INIT(0);	/* not kept: at the bound, o
 static atomic64_t freed_evicted = ATOMIC64_INIT(0);	/* dropped to make room for an object */
 
 /*
- * While some driver is attached live, no create or destroy is inline (abi.h
- * ddv_obj_inline): every type used is marked DDV_TYPE_USED instead of
- * DDV_TYPE_USED_INLINE, so that an attached call's destroy comes here and
- * leaves its record. Set at an attached driver's first call, before any of
- * its object operations; undone when the last such driver detaches or goes.
+ * The gate of the inline create and destroy (abi.h ddv_obj_inline). Closed,
+ * every type used is marked DDV_TYPE_USED instead of DDV_TYPE_USED_INLINE,
+ * so that creates and destroys come here. Its holders:
+ * - a driver attached live, from its first call (before any of its object
+ *   operations) until it detaches or goes: its destroys leave their records;
+ * - the packs' rule scopes while any is registered: they count every create
+ *   and destroy of their type.
  * Costs the usual path nothing: the inline test is the same byte.
  */
 static DEFINE_RAW_SPINLOCK(inline_gate_lock);
-static unsigned long inline_gate_duts;			/* bit per driver: it holds the gate */
+static unsigned long inline_gate_duts;			/* bit per holder: a driver, or the scopes */
 static bool inline_off;					/* some driver holds it */
 
 int ddv_store_init(void)
@@ -206,24 +208,29 @@ static void inline_gate_open(void)
 }
 
 /*
- * The first call of a driver attached live (abi.c __ddv_call_enter, from any
- * context): turns the gate on before the call does anything to an object.
- * Its bit is set last, so a call that sees it set finds the gate closed.
+ * Takes (on) or gives back the gate for holder: a driver attached live (its
+ * id) or the packs' rule scopes (DDV_INLINE_HOLDER_SCOPES). The first holder
+ * closes it, the last one opens it. A holder's bit is set last, so a call
+ * that sees it set finds the gate closed. Any context.
  */
-void ddv_obj_attached_call(u16 dut)
+void ddv_obj_inline_hold(unsigned int holder, bool on)
 {
 	unsigned long flags;
 
-	if (test_bit(dut, &inline_gate_duts)) {
+	if (test_bit(holder, &inline_gate_duts) == on) {
 		smp_rmb();
 		return;
 	}
 	raw_spin_lock_irqsave(&inline_gate_lock, flags);
-	if (!test_bit(dut, &inline_gate_duts)) {
+	if (on && !test_bit(holder, &inline_gate_duts)) {
 		if (!inline_gate_duts)
 			inline_gate_close();
 		smp_mb__before_atomic();
-		set_bit(dut, &inline_gate_duts);
+		set_bit(holder, &inline_gate_duts);
+	} else if (!on && test_bit(holder, &inline_gate_duts)) {
+		clear_bit(holder, &inline_gate_duts);
+		if (!inline_gate_duts)
+			inline_gate_open();
 	}
 	raw_spin_unlock_irqrestore(&inline_gate_lock, flags);
 }
@@ -236,18 +243,11 @@ static void attached_forget(struct ddv_dut *dut)
 		.type_hi = OBJ_TYPE_FREED + 1,
 		.owner = dut->id,
 	};
-	unsigned long flags;
 	u64 n;
 
 	n = store_purge(&ddv_store, &f);
 	atomic_sub(n, &freed_live);
-	if (!test_bit(dut->id, &inline_gate_duts))
-		return;
-	raw_spin_lock_irqsave(&inline_gate_lock, flags);
-	clear_bit(dut->id, &inline_gate_duts);
-	if (!inline_gate_duts)
-		inline_gate_open();
-	raw_spin_unlock_irqrestore(&inline_gate_lock, flags);
+	ddv_obj_inline_hold(dut->id, false);
 	if (atomic64_read(&freed_refused) || atomic64_read(&freed_evicted))
 		pr_info("ddv: %s: frees since the attach not remembered: %lld at the bound of %u, %lld evicted for objects\n",
 			dut->name, (long long)atomic64_read(&freed_refused), freed_max,

@@ -23,7 +23,6 @@
  */
 
 u16 ddv_scope_boundaries;
-EXPORT_SYMBOL_GPL(ddv_scope_boundaries);
 u8 ddv_scope_role[DDV_MAX_FUNCS];
 u8 ddv_rule_scopes_open[DDV_MAX_DUTS];
 u16 ddv_dut_scope[DDV_MAX_DUTS];
@@ -213,6 +212,9 @@ void ddv_scopes_register(struct ddv_pack *pack)
 		mark(pack->func_base + pack->scopes[i].begin_func, DDV_SCOPE_BEGINS);
 		mark(pack->func_base + pack->scopes[i].end_func, DDV_SCOPE_ENDS);
 	}
+	/* Rule scopes count every create and destroy: none inline from now. */
+	if (ddv_scope_boundaries)
+		ddv_obj_inline_hold(DDV_INLINE_HOLDER_SCOPES, true);
 }
 
 
@@ -242,6 +244,8 @@ void ddv_scopes_unregister(struct ddv_pack *pack)
 			WRITE_ONCE(ddv_scope_boundaries, ddv_scope_boundaries - 1);
 		}
 	}
+	if (!ddv_scope_boundaries)
+		ddv_obj_inline_hold(DDV_INLINE_HOLDER_SCOPES, false);
 }
 
 /* DDV_OP_SCOPE begin (ddv_mutex held): one user scope per driver at a time. */

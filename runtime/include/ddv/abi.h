@@ -361,7 +361,6 @@ int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *
 extern u8 ddv_type_used[];
 extern struct ddv_slot *ddv_slots;		/* ddv.ko's store: fixed while it is loaded */
 extern u32 ddv_slots_mask;
-extern u16 ddv_scope_boundaries;		/* scope begin and end functions registered */
 extern u16 ddv_dut_scope[];			/* per driver: the leak scope open now, 0: none */
 #ifdef __KERNEL__
 DECLARE_PER_CPU(s64, ddv_live_bytes);		/* bytes held in objects with a size */
@@ -389,8 +388,7 @@ static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type
 	const struct ddv_pack *pack = call->pack;
 
 	return likely(type < pack->ntypes &&
-		      READ_ONCE(ddv_type_used[pack->type_base + type]) == DDV_TYPE_USED_INLINE &&
-		      !READ_ONCE(ddv_scope_boundaries));
+		      READ_ONCE(ddv_type_used[pack->type_base + type]) == DDV_TYPE_USED_INLINE);
 }
 
 static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
