@@ -31,29 +31,22 @@ k612=$vm_build/k612
 fixture_ko=$k612/fixtures
 fixtures="dma_size dma_size_clean timer_reinit timer_reinit_clean"
 
-# build_612: configure (once) and make modules in $k612, then the fixtures; one
-# builder at a time per tree.
+# build_612: ddv for 6.12 in $k612 (lib.sh vm_kernel_tree), then the fixtures this
+# scenario loads, with a Kbuild of their own.
 build_612() {
 	local f
 
-	mkdir -p "$k612" "$fixture_ko" || return 1
-	(
-		flock 9
-		cd "$k612" || exit 1
-		if [ ! -f Makefile ] || ! grep -qx "KDIR = $kdir" Makefile; then
-			"$vm_top/configure" --with-kernel="$kdir" >configure.out 2>&1 ||
-				{ tail -n 20 configure.out; exit 1; }
-		fi
-		make modules >modules.out 2>&1 || { tail -n 40 modules.out; exit 1; }
-		# Only the fixtures this scenario loads: a Kbuild of their own.
+	{
+		vm_kernel_tree "$k612" "$kdir" || return 1
+		mkdir -p "$fixture_ko" || return 1
 		for f in $fixtures; do
 			cp "$vm_top/tests/drivers/$f.c" "$fixture_ko/"
 		done
 		cp "$vm_top"/tests/drivers/*.h "$fixture_ko/"
 		echo "obj-m := $(printf '%s.o ' $fixtures)" >"$fixture_ko/Kbuild"
 		make -s -C "$kdir" M="$fixture_ko" -j2 modules >"$fixture_ko/build.log" 2>&1 ||
-			{ tail -n 40 "$fixture_ko/build.log"; exit 1; }
-	) 9>"$k612/.lock" >"$vm_work/build-612.out" 2>&1
+			{ tail -n 40 "$fixture_ko/build.log"; return 1; }
+	} >"$vm_work/build-612.out" 2>&1
 }
 
 if [ ! -f "$kdir/Makefile" ]; then

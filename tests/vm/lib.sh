@@ -176,6 +176,22 @@ ddv_vm_options() {
 	printf -- '--env\nDDV_STATE_DIR=/run/ddv\n'
 }
 
+# vm_kernel_tree DIR KDIR: configures the build tree DIR for the kernel headers KDIR
+# (once) and runs `make modules` there, so ddv.ko and the packs are built for that kernel.
+# One builder at a time per tree: scenarios sharing it (k612, runtime-612) wait their turn.
+vm_kernel_tree() {
+	mkdir -p "$1" || return 1
+	(
+		flock 9
+		cd "$1" || exit 1
+		if [ ! -f Makefile ] || ! grep -qx "KDIR = $2" Makefile; then
+			"$vm_top/configure" --with-kernel="$2" >configure.out 2>&1 ||
+				{ tail -n 20 configure.out; exit 1; }
+		fi
+		make modules >modules.out 2>&1 || { tail -n 40 modules.out; exit 1; }
+	) 9>"$1/.lock"
+}
+
 # vm_summary: the scenario's last line; its status says whether every case passed.
 vm_summary() {
 	if [ $((vm_passed + vm_failed)) = 0 ]; then

@@ -30,16 +30,7 @@ if [ ! -f "$kdir/Makefile" ]; then
 	vm_summary
 	exit 1
 fi
-mkdir -p "$rt_module_build"
-if ! (
-	flock 9
-	cd "$rt_module_build" || exit 1
-	if [ ! -f Makefile ] || ! grep -qx "KDIR = $kdir" Makefile; then
-		"$vm_top/configure" --with-kernel="$kdir" >configure.out 2>&1 ||
-			{ tail -n 20 configure.out; exit 1; }
-	fi
-	make modules >modules.out 2>&1 || { tail -n 40 modules.out; exit 1; }
-) 9>"$rt_module_build/.lock" >"$vm_work/build-612.out" 2>&1; then
+if ! vm_kernel_tree "$rt_module_build" "$kdir" >"$vm_work/build-612.out" 2>&1; then
 	cat "$vm_work/build-612.out" >&2
 	fail "build: ddv.ko and ddv-linux.ko build against $rt_kver"
 	vm_summary
