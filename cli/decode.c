@@ -581,13 +581,51 @@ static void take_record(struct decoder *dec, const struct ddv_logrec *rec, event
 		deliver(dec, &ev, fn, data);
 }
 
+/* A record and where it came in its piece, so that sorting keeps equal times in order. */
+struct ordered_rec {
+	struct ddv_logrec rec;
+	size_t seq;
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct ordered_rec *x = a, *y = b;
+
+	if (x->rec.ts != y->rec.ts)
+		return x->rec.ts < y->rec.ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void take_window(struct decoder *dec, struct ordered_rec *recs, size_t n, event_fn fn,
+			void *data)
+{
+	qsort(recs, n, sizeof(*recs), by_time);
+	for (size_t i = 0; i < n; i++)
+		take_record(dec, &recs[i].rec, fn, data);
+}
+
 /*
  * Decodes a piece of a record stream; garbage is skipped and counted, never
  * fatal. Events waiting for their context stay until the next piece or
  * decode_flush().
+ *
+ * The drain hands the rings over one CPU after the other, but a record may
+ * need one logged before it on another CPU: a finding on CPU 1 is named by
+ * the site table the ddv.attached record on CPU 0 put in force. So the
+ * piece's records are taken in time order (local_clock(), which the kernel
+ * keeps close across CPUs), ties in stream order, which keeps each CPU's
+ * own order (an event, then its ddv.at and ddv.stack records). A CPU's
+ * clock going back means a new boot's records follow (a state directory
+ * kept across boots): those are sorted apart, after the ones before.
+ * Pieces are not sorted against each other: --follow gives time order
+ * within one read of the device only (each read drains every CPU's ring).
  */
 int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data)
 {
+	struct ordered_rec *recs = NULL;
+	size_t nrecs = 0, cap = 0, seq = 0;
+	uint64_t *last_ts = NULL;
+	size_t nlast = 0;
 	struct ddv_logrec rec;
 	struct logdec d;
 	int r;
@@ -599,8 +637,28 @@ int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, 
 			dec->garbage++;
 			continue;
 		}
-		take_record(dec, &rec, fn, data);
+		if (rec.cpu >= nlast) {
+			size_t n = rec.cpu + 8u;
+
+			last_ts = xrealloc(last_ts, n * sizeof(*last_ts));
+			memset(last_ts + nlast, 0, (n - nlast) * sizeof(*last_ts));
+			nlast = n;
+		}
+		if (rec.ts < last_ts[rec.cpu]) {
+			take_window(dec, recs, nrecs, fn, data);
+			nrecs = 0;
+			memset(last_ts, 0, nlast * sizeof(*last_ts));
+		}
+		last_ts[rec.cpu] = rec.ts;
+		if (nrecs == cap) {
+			cap = cap ? 2 * cap : 1024;
+			recs = xrealloc(recs, cap * sizeof(*recs));
+		}
+		recs[nrecs++] = (struct ordered_rec){ .rec = rec, .seq = seq++ };
 	}
+	take_window(dec, recs, nrecs, fn, data);
+	free(recs);
+	free(last_ts);
 	holding = false;
 	deliver_held(dec, fn, data);
 	if (d.errors)

@@ -117,6 +117,11 @@ static void collect_text(struct decoder *dec, const struct event *ev, void *data
 	event_text(dec, ev, data);
 }
 
+static void collect_json(struct decoder *dec, const struct event *ev, void *data)
+{
+	event_json(dec, ev, data);
+}
+
 /*
  * Driver id 1 is first "first" (loaded, unloaded: kept armed, same table),
  * then detached, then "second" attached: its refused sites come before
@@ -179,6 +184,72 @@ Test(state, site_tables_follow_the_records)
 	decoder_free(&dec);
 	rt_tables_free(&rt);
 	catalog_free(&cat);
+}
+
+/*
+ * The drain hands CPU 1's ring over before CPU 0's: the finding logged on
+ * CPU 1 after "second" was attached on CPU 0 comes first in the stream, and
+ * must still be named by the table that attach put in force (not by the
+ * one of "first", detached before, nor by none).
+ */
+Test(state, finding_on_another_cpu_named_by_earlier_attach)
+{
+	static const char catalog_text[] =
+		"# ddv message catalog 1\npack linux 1\n"
+		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
+	enum {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
+#include <ddv/runtime_msgs.h>
+#undef DDV_RT_MSG
+	};
+	static unsigned char mem0[4096], mem1[4096], frames[8192];
+	struct strbuf text = { 0 }, json = { 0 };
+	struct logring ring0, ring1;
+	struct catalog cat;
+	struct rt_tables rt;
+	struct decoder dec;
+	size_t n;
+	u64 ts = 1000;
+
+#define LOG_ON(ring, pack, idx, ...) do {						\
+		u64 args_[] = { __VA_ARGS__ };						\
+		cr_assert(logring_write(&(ring), ts, DDV_MSG_ID(pack, idx),		\
+					sizeof(args_) / sizeof(args_[0]), args_));	\
+		ts += 10;								\
+	} while (0)
+
+	write_sites(1, "first", "first_probe");
+	write_sites(1, "second", "second_open");
+	catalog_init(&cat);
+	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
+	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree\n");
+	cr_assert_eq(logring_init(&ring0, mem0, sizeof(mem0), 0), 0);
+	cr_assert_eq(logring_init(&ring1, mem1, sizeof(mem1), 1), 0);
+	LOG_ON(ring0, 0, RT_DRIVER_ARMED, 1, 1);
+	LOG_ON(ring0, 0, RT_DETACHED, 1, 0);
+	LOG_ON(ring0, 0, RT_ATTACHED, 1, 0, 1);
+	LOG_ON(ring1, 1, 1, 0xa3);
+	LOG_ON(ring1, 0, RT_AT, 1, 0, 0);
+	n = logring_drain(&ring1, frames, sizeof(frames));
+	n += logring_drain(&ring0, frames + n, sizeof(frames) - n);
+	decoder_init(&dec, &cat, &rt, true);
+	decode_stream(&dec, frames, n, collect_text, &text);
+	cr_expect(strstr(text.s, "double free of 163 [second: second_open+0x10, call kfree]"),
+		  "%s", text.s);
+	cr_expect_null(strstr(text.s, "first_probe"), "%s", text.s);
+	decoder_free(&dec);
+
+	/* The JSON of the same stream names the driver and the site too. */
+	decoder_init(&dec, &cat, &rt, true);
+	decode_stream(&dec, frames, n, collect_json, &json);
+	cr_expect(strstr(json.s, "\"driver\":\"second\""), "%s", json.s);
+	cr_expect(strstr(json.s, "\"function\":\"second_open\""), "%s", json.s);
+	sb_free(&json);
+	sb_free(&text);
+	decoder_free(&dec);
+	rt_tables_free(&rt);
+	catalog_free(&cat);
+#undef LOG_ON
 }
 
 /* LIST_FUNCS lines with and without fault classes; what the runtime may fail. */
