@@ -285,8 +285,18 @@ static void format_arg(const struct decoder *dec, const struct event *ev,
 {
 	int64_t sv = (int64_t)a->value;
 
-	if (!strcmp(a->name, "dut") && a->value < DECODE_MAX_DUTS && dec->sites[a->value].module) {
+	/*
+	 * The event's own context first: events are delivered after their whole
+	 * piece is decoded, when a later record may have put another site table
+	 * in force for the same driver id.
+	 */
+	if (!strcmp(a->name, "dut") && ev->module && ev->dut >= 0 && a->value == (uint64_t)ev->dut) {
+		sb_puts(sb, ev->module);
+	} else if (!strcmp(a->name, "dut") && a->value < DECODE_MAX_DUTS &&
+		   dec->sites[a->value].module) {
 		sb_puts(sb, dec->sites[a->value].module);
+	} else if (!strcmp(a->name, "site") && ev->site && a->value == ev->site_id) {
+		sb_printf(sb, "%s+0x%x", ev->site->func, ev->site->func_offset);
 	} else if (!strcmp(a->name, "site") && ev->dut >= 0) {
 		site_name(dec, ev->dut, (uint32_t)a->value, sb);
 	} else if (!strcmp(a->name, "func") && ev->pack_id == 0 && ev->api) {

@@ -237,6 +237,10 @@ Test(state, finding_on_another_cpu_named_by_earlier_attach)
 	cr_expect(strstr(text.s, "double free of 163 [second: second_open+0x10, call kfree]"),
 		  "%s", text.s);
 	cr_expect_null(strstr(text.s, "first_probe"), "%s", text.s);
+	/* Each record's message names the driver its own table named, not the last one. */
+	cr_expect(strstr(text.s, "armed for driver first"), "%s", text.s);
+	cr_expect(strstr(text.s, "detached from driver first"), "%s", text.s);
+	cr_expect(strstr(text.s, "attached to loaded driver second"), "%s", text.s);
 	decoder_free(&dec);
 
 	/* The JSON of the same stream names the driver and the site too. */
