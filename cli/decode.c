@@ -628,7 +628,8 @@ static void take_window(struct decoder *dec, struct ordered_rec *recs, size_t n,
  * clock going back means a new boot's records follow (a state directory
  * kept across boots): those are sorted apart, after the ones before.
  * Pieces are not sorted against each other: --follow gives time order
- * within one read of the device only (each read drains every CPU's ring).
+ * within one read of the device only (a read drains the CPUs' rings in turn,
+ * as much as fits); ddv report and ddv log decode the kept stream whole.
  */
 int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data)
 {
