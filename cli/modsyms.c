@@ -218,7 +218,13 @@ static const struct modfile *modfile_of(const char *module)
 	return f;
 }
 
-/* The site table ev's site belongs to (its load), else its driver's current one. */
+/*
+ * The site table ev's site belongs to (its load), else its driver's current
+ * one. A site names its table whether or not that table is still open: an
+ * attached driver's table closes at its ddv.driver-going record, and an
+ * event decoded after that record (its records still pending on another
+ * CPU's ring, or drained later) is still of that load.
+ */
 static const struct site_table *table_of(const struct decoder *dec, const struct event *ev)
 {
 	const struct site_table *t;
@@ -226,7 +232,9 @@ static const struct site_table *table_of(const struct decoder *dec, const struct
 	if (ev->dut < 0 || ev->dut >= DECODE_MAX_DUTS)
 		return NULL;
 	t = &dec->sites[ev->dut];
-	if (!ev->site || (ev->site >= t->sites && ev->site < t->sites + t->nsites))
+	if (ev->site && ev->site >= t->sites && ev->site < t->sites + t->nsites)
+		return t;
+	if (!ev->site)
 		return dec->table_open[ev->dut] ? t : NULL;
 	for (unsigned int i = 0; i < dec->nretired; i++) {
 		t = &dec->retired[i];

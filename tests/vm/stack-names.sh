@@ -1,5 +1,5 @@
 #!/bin/bash
-# stack-names.sh: VM test: stacks in ddv report and ddv log name the driver's frames (function+offset [module]) after the driver is gone: timer_reinit's violation reported after ddv unload, double_free's double free and alloc_loop's injected fault and leak after a failed init; without the symbols ddv load kept, the same frames are numbers.
+# stack-names.sh: VM test: stacks in ddv report and ddv log name the driver's frames (function+offset [module]) after the driver is gone: timer_reinit's violation reported after ddv unload, double_free's double free and alloc_loop's injected fault and leak after a failed init, and double_free attached live (ddv attach) and poked to double-free, reported and logged after ddv unload; without the symbols ddv load or ddv attach kept, the same frames are numbers.
 #
 # /proc/kallsyms forgets a module when it goes (and its init text when init
 # ends), so these frames can only be named from what ddv load kept of the
@@ -47,6 +47,23 @@ check "alloc_loop's init fails as injected (status 4)" test $? = 4
 ddv log --json >/out/al-log.json 2>/out/al-log.err
 ddv report --json >/out/al.json 2>/out/al.err
 check "ddv stop a third time" eval "ddv stop >/dev/null"
+# A live attach to double_free loaded without ddv; a double free poked after
+# the attach, reported and logged after ddv unload. (On CPU 0, as in
+# fixture-double_free.sh: the decoder must see the attach record first.)
+check "double_free loads without ddv" insmod /root/double_free.ko
+check "ddv start a fourth time" eval "ddv start >/dev/null"
+check "ddv attach double_free" eval "taskset 1 ddv attach double_free >/dev/null"
+check "poke double-free" taskset 1 sh -c "echo double-free >/sys/module/double_free/parameters/poke"
+check "ddv unload double_free (attached)" eval "ddv unload double_free >/dev/null"
+check "double_free is gone after the attach" module_gone double_free
+check "ddv attach kept double_free's symbols" test -s /run/ddv/symbols.double_free
+ddv report --json >/out/at.json 2>/out/at.err
+ddv report >/out/at.txt 2>&1
+ddv log --json >/out/at-log.json 2>&1
+ddv log >/out/at-log.txt 2>&1
+mv /run/ddv/symbols.double_free /run/ddv/kept.double_free
+ddv report --json >/out/at-nosyms.json 2>&1
+check "ddv stop a fourth time" eval "ddv stop >/dev/null"
 check "no oops" eval "! dmesg | grep -qE 'BUG:|Oops|general protection'"
 guest_done
 JOB
@@ -60,6 +77,12 @@ after() { printf '%s+%#x' "${1%+*}" $((${1##*+} + 5)); }
 first_frames() {
 	jq -r --arg rule "$2" 'select(.rule == $rule) | .stack_symbols | map(. // "null") | join(" | ")' \
 		"$1" 2>/dev/null | head -n 1
+}
+# site_in MODULE FUNCTION SYMBOL NTH: FUNCTION's NTH call site of SYMBOL (as in fixture-double_free.sh).
+site_in() {
+	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
+		awk -v f="$2+" -v sym="$3" -v nth="$4" \
+			'index($1, f) == 1 && $3 == sym && ++seen == nth { print $1; exit }'
 }
 # frames_match FRAMES REGEX: the frames, joined, match the extended REGEX.
 frames_match() { printf '%s\n' "$1" | grep -qE "$2"; }
@@ -82,7 +105,8 @@ check_host "timer_reinit: without the kept symbols, frame 0 is a number (null)" 
 # double_free: the injected kmalloc failure (init text), then rings_cleanup
 # (.text.unlikely) vfree()s a ring twice: both sections placed from the
 # records' own call sites.
-site=$(fixture_site double_free vfree 2)
+# (By function: the poke parameter's vfree calls come first in the module.)
+site=$(site_in double_free rings_cleanup vfree 1)
 want="$(after "$site") [double_free]"
 got=$(first_frames "$vm_out/df.json" vmem.double-free)
 echo "double_free: vmem.double-free frames after the failed init: $got"
@@ -103,4 +127,31 @@ check_host "alloc_loop: after the failed init, frame 0 of the injected fault is 
 fixture_report=$vm_out/al.json
 check_host "alloc_loop: the leak names its allocation frame, $site" \
 	test "$(fixture_report_site heap.leak allocation_site)" = "$site"
+
+# double_free attached live: the poke's second vfree, after ddv unload. The
+# attach kept the symbols as ddv load does; its table closes at the unload,
+# and the event still names its frames with that load's placement.
+site=$(site_in double_free poke_double_free vfree 2)
+want="$(after "$site") [double_free]"
+got=$(first_frames "$vm_out/at.json" vmem.double-free)
+echo "double_free attached: vmem.double-free frames after unload: $got"
+check_host "attach: after unload, frame 0 of vmem.double-free is $want" \
+	test -n "$site" -a "${got%% | *}" = "$want"
+check_host "attach: the driver's frames are named down to the poke's write (param_attr_store)" \
+	frames_match "$got" "^poke_double_free\+0x[0-9a-f]+ \[double_free\] \| ([^|]+ \[double_free\] \| )*.*param_attr_store\+"
+check_host "attach: every frame is named (none null)" \
+	all_named "$got"
+got=$(first_frames "$vm_out/at-log.json" vmem.double-free)
+check_host "attach: ddv log --json names frame 0 the same, $want" \
+	test "${got%% | *}" = "$want"
+check_host "attach: ddv log --json names every frame (none null)" \
+	all_named "$got"
+# Text: "    #0 0xADDRESS func+0xoff [module]".
+check_host "attach: ddv report (text) names frame 0, $want" \
+	grep -qF " $want" "$vm_out/at.txt"
+check_host "attach: ddv log (text) names frame 0, $want" \
+	grep -qE "^ +#0 0x[0-9a-f]+ $(printf '%s' "$want" | sed 's/[][+.]/\\&/g')\$" "$vm_out/at-log.txt"
+got=$(first_frames "$vm_out/at-nosyms.json" vmem.double-free)
+check_host "attach: without the kept symbols, frame 0 is a number (null)" \
+	test "${got%% | *}" = null
 vm_summary
