@@ -615,6 +615,27 @@ static void take_window(struct decoder *dec, struct ordered_rec *recs, size_t n,
 }
 
 /*
+ * At most this many records are sorted at once (about 10 MiB): a long kept
+ * log is not held whole. It is four times what one 64 KiB read of the
+ * device can hold (2 bytes a record at least), so the CPUs' rings of one
+ * read, and of the reads around it, are still merged.
+ */
+#define ORDER_WINDOW (1u << 17)
+
+/* Takes the older half of a full window; the newer half waits for what comes next. */
+static size_t take_older_half(struct decoder *dec, struct ordered_rec *recs, size_t n,
+			      event_fn fn, void *data)
+{
+	size_t half = n / 2;
+
+	qsort(recs, n, sizeof(*recs), by_time);
+	for (size_t i = 0; i < half; i++)
+		take_record(dec, &recs[i].rec, fn, data);
+	memmove(recs, recs + half, (n - half) * sizeof(*recs));
+	return n - half;
+}
+
+/*
  * Decodes a piece of a record stream; garbage is skipped and counted, never
  * fatal. Events waiting for their context stay until the next piece or
  * decode_flush().
@@ -661,6 +682,8 @@ int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, 
 			memset(last_ts, 0, nlast * sizeof(*last_ts));
 		}
 		last_ts[rec.cpu] = rec.ts;
+		if (nrecs == ORDER_WINDOW)
+			nrecs = take_older_half(dec, recs, nrecs, fn, data);
 		if (nrecs == cap) {
 			cap = cap ? 2 * cap : 1024;
 			recs = xrealloc(recs, cap * sizeof(*recs));
