@@ -615,12 +615,12 @@ static void take_window(struct decoder *dec, struct ordered_rec *recs, size_t n,
 }
 
 /*
- * At most this many records are sorted at once (about 10 MiB): a long kept
- * log is not held whole. It is four times what one 64 KiB read of the
- * device can hold (2 bytes a record at least), so the CPUs' rings of one
- * read, and of the reads around it, are still merged.
+ * At most this many records are sorted at once (80 MiB): a long kept log is
+ * not held whole. A read drains the rings in turn, so a CPU's records can
+ * come after as much as a whole ring of another's (4 MiB by default, some
+ * 400,000 records of 10 bytes): half the window covers that.
  */
-#define ORDER_WINDOW (1u << 17)
+#define ORDER_WINDOW (1u << 20)
 
 /* Takes the older half of a full window; the newer half waits for what comes next. */
 static size_t take_older_half(struct decoder *dec, struct ordered_rec *recs, size_t n,
@@ -650,7 +650,8 @@ static size_t take_older_half(struct decoder *dec, struct ordered_rec *recs, siz
  * kept across boots): those are sorted apart, after the ones before.
  * Pieces are not sorted against each other: --follow gives time order
  * within one read of the device only (a read drains the CPUs' rings in turn,
- * as much as fits); ddv report and ddv log decode the kept stream whole.
+ * as much as fits); ddv report and ddv log decode the kept stream whole,
+ * ORDER_WINDOW records at a time.
  */
 int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data)
 {
