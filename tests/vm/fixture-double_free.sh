@@ -180,11 +180,16 @@ if fixture_build; then
 		fixture_expect_rule double_free_attach "$rule"
 		check_host "double_free_attach: two findings, at $attach_site and $refree_site" \
 			sites_are "$attach_site" "$refree_site"
-		# Their stacks: the driver's frames (not named: ddv report names an attached
-		# driver's frames only while it is loaded), then the sysfs write that poked it.
+		# Their stacks: the driver's frames, named after ddv unload from the symbols
+		# ddv attach kept (stack-names.sh), then the sysfs write that poked it.
 		check_host "double_free_attach: each stack runs from the poke's write (param_attr_store)" \
 			fixture_report_is '[.[] | select(.rule) | .stack_symbols // [] | map(. // "") |
 				any(test("^param_attr_store\\+"))] | length > 0 and all'
+		check_host "double_free_attach: each stack names the driver's frames after the unload (poke_double_free, poke_refree_ring, poke_set)" \
+			fixture_report_is '[.[] | select(.rule) | .stack_symbols // [] | map(. // "") |
+				(any(test("^poke_(double_free|refree_ring)\\+0x[0-9a-f]+ \\[double_free\\]$")) and
+				 any(test("^poke_set\\+0x[0-9a-f]+ \\[double_free\\]$")))] |
+				length == 2 and all'
 		check_host "double_free_attach: attached, nothing counted apart yet" \
 			test "$(unknown_in double_free_attach attached)" = 0
 		check_host "double_free_attach: the double free is a violation, not unknown before attach" \
