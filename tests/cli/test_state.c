@@ -204,6 +204,7 @@ Test(state, finding_on_another_cpu_named_by_earlier_attach)
 	};
 	static unsigned char mem0[4096], mem1[4096], frames[8192];
 	struct strbuf text = { 0 }, json = { 0 };
+	struct report rep = { .json = true };
 	struct logring ring0, ring1;
 	struct catalog cat;
 	struct rt_tables rt;
@@ -249,6 +250,16 @@ Test(state, finding_on_another_cpu_named_by_earlier_attach)
 	cr_expect(strstr(json.s, "\"driver\":\"second\""), "%s", json.s);
 	cr_expect(strstr(json.s, "\"function\":\"second_open\""), "%s", json.s);
 	sb_free(&json);
+	decoder_free(&dec);
+
+	/* ddv report --json: the one finding, at the second driver's site. */
+	decoder_init(&dec, &cat, &rt, true);
+	decode_stream(&dec, frames, n, report_event, &rep);
+	report_summary(&rep, &dec);
+	cr_expect_eq(rep.findings, 1);
+	cr_expect(strstr(rep.out.s, "\"driver\":\"second\""), "%s", rep.out.s);
+	cr_expect(strstr(rep.out.s, "\"function\":\"second_open\""), "%s", rep.out.s);
+	sb_free(&rep.out);
 	sb_free(&text);
 	decoder_free(&dec);
 	rt_tables_free(&rt);
