@@ -122,6 +122,34 @@ static void collect_json(struct decoder *dec, const struct event *ev, void *data
 	event_json(dec, ev, data);
 }
 
+/* The two drivers' fixture: a catalog with one rule, the runtime's messages, driver id 1's tables. */
+static const char two_drivers_catalog[] =
+	"# ddv message catalog 1\npack linux 1\n"
+	"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
+enum {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
+#include <ddv/runtime_msgs.h>
+#undef DDV_RT_MSG
+};
+
+/* Driver id 1 was "first" (first_probe), then "second" (second_open); one kfree site each. */
+static void two_drivers_setup(struct catalog *cat, struct rt_tables *rt)
+{
+	write_sites(1, "first", "first_probe");
+	write_sites(1, "second", "second_open");
+	catalog_init(cat);
+	cr_assert_eq(catalog_parse(cat, two_drivers_catalog, "t.msgs"), 0);
+	rt_tables_parse(rt, "1 linux 1\n", "0 linux kfree kfree\n");
+}
+
+/* Writes one record of message (pack, idx) at time *ts into ring, then advances *ts by step. */
+#define LOG_AT(ring, ts, step, pack, idx, ...) do {					\
+		u64 args_[] = { __VA_ARGS__ };						\
+		cr_assert(logring_write(&(ring), (ts), DDV_MSG_ID(pack, idx),		\
+					sizeof(args_) / sizeof(args_[0]), args_));	\
+		(ts) += (step);								\
+	} while (0)
+
 /*
  * Driver id 1 is first "first" (loaded, unloaded: kept armed, same table),
  * then detached, then "second" attached: its refused sites come before
@@ -129,14 +157,6 @@ static void collect_json(struct decoder *dec, const struct event *ev, void *data
  */
 Test(state, site_tables_follow_the_records)
 {
-	static const char catalog_text[] =
-		"# ddv message catalog 1\npack linux 1\n"
-		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
-	enum {
-#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
-#include <ddv/runtime_msgs.h>
-#undef DDV_RT_MSG
-	};
 	static unsigned char mem[4096], frames[8192];
 	struct strbuf text = { 0 };
 	struct logring ring;
@@ -146,17 +166,9 @@ Test(state, site_tables_follow_the_records)
 	size_t n;
 	u64 ts = 1;
 
-#define LOG(pack, idx, ...) do {							\
-		u64 args_[] = { __VA_ARGS__ };						\
-		cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(pack, idx),		\
-					sizeof(args_) / sizeof(args_[0]), args_));	\
-	} while (0)
+#define LOG(pack, idx, ...) LOG_AT(ring, ts, 1, pack, idx, __VA_ARGS__)
 
-	write_sites(1, "first", "first_probe");
-	write_sites(1, "second", "second_open");
-	catalog_init(&cat);
-	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
-	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree\n");
+	two_drivers_setup(&cat, &rt);
 	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
 	LOG(0, RT_DRIVER_ARMED, 1, 1);
 	LOG(1, 1, 0xa1);
@@ -194,14 +206,6 @@ Test(state, site_tables_follow_the_records)
  */
 Test(state, finding_on_another_cpu_named_by_earlier_attach)
 {
-	static const char catalog_text[] =
-		"# ddv message catalog 1\npack linux 1\n"
-		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
-	enum {
-#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
-#include <ddv/runtime_msgs.h>
-#undef DDV_RT_MSG
-	};
 	static unsigned char mem0[4096], mem1[4096], frames[8192];
 	struct strbuf text = { 0 }, json = { 0 };
 	struct report rep = { .json = true };
@@ -212,18 +216,9 @@ Test(state, finding_on_another_cpu_named_by_earlier_attach)
 	size_t n;
 	u64 ts = 1000;
 
-#define LOG_ON(ring, pack, idx, ...) do {						\
-		u64 args_[] = { __VA_ARGS__ };						\
-		cr_assert(logring_write(&(ring), ts, DDV_MSG_ID(pack, idx),		\
-					sizeof(args_) / sizeof(args_[0]), args_));	\
-		ts += 10;								\
-	} while (0)
+#define LOG_ON(ring, pack, idx, ...) LOG_AT(ring, ts, 10, pack, idx, __VA_ARGS__)
 
-	write_sites(1, "first", "first_probe");
-	write_sites(1, "second", "second_open");
-	catalog_init(&cat);
-	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
-	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree\n");
+	two_drivers_setup(&cat, &rt);
 	cr_assert_eq(logring_init(&ring0, mem0, sizeof(mem0), 0), 0);
 	cr_assert_eq(logring_init(&ring1, mem1, sizeof(mem1), 1), 0);
 	LOG_ON(ring0, 0, RT_DRIVER_ARMED, 1, 1);
