@@ -234,6 +234,15 @@ fixture_site() {
 		awk -v sym="$2" -v nth="${3:-1}" '$3 == sym && ++seen == nth { print $1; exit }'
 }
 
+# fixture_site_in MODULE FUNCTION SYMBOL NTH: FUNCTION's NTH call site of SYMBOL in
+# MODULE, as "function+0xoffset": stays right when functions are added before it
+# (double_free's poke parameter put three vfree calls before its cleanup loop's).
+fixture_site_in() {
+	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
+		awk -v f="$2+" -v sym="$3" -v nth="$4" \
+			'index($1, f) == 1 && $3 == sym && ++seen == nth { print $1; exit }'
+}
+
 # fixture_report_site RULE FIELD: FIELD (site or allocation_site) of the first
 # finding of RULE in the last report, as "function+0xoffset".
 fixture_report_site() {

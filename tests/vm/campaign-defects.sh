@@ -102,7 +102,7 @@ echo $? >/out/double_free_probed/campaign.status; ddv stop >/dev/null 2>&1'
 	# double_free: the cleanup loop vfree()s a ring buffer a second time. The
 	# finding is judged by its site, the cleanup's vfree; the rule id is the
 	# runtime's business (fixture-double_free.sh pins it).
-	site=$(fixture_site double_free vfree 2)
+	site=$(fixture_site_in double_free rings_cleanup vfree 1)
 	check_host "double_free: exit status 3" test "$(status_of double_free)" = 3
 	check_host "double_free: a finding at the cleanup loop's vfree, $site, with its reproducing command" \
 		eval 'out_of double_free | grep -q "^  [a-z.-]* at $site: " &&

@@ -22,6 +22,11 @@ site_re() {
 	fixture_site "$@" | sed 's/[+.]/\\&/g'
 }
 
+# site_in_re MODULE FUNCTION SYMBOL NTH: fixture_site_in as an extended regex.
+site_in_re() {
+	fixture_site_in "$@" | sed 's/[+.]/\\&/g'
+}
+
 # twin_clean LABEL LOADS: the twin's campaign tried every call and found nothing.
 twin_clean() {
 	fixture_use "$1"
@@ -72,7 +77,7 @@ if fixture_ddv_vm campaign; then
 		# Each descriptor failure (the even calls) frees its ring twice.
 		findings_on double_free 2 4 6 8
 		fixture_campaign_says double_free "the cleanup loop's vfree, vmem.double-free" \
-			"^  vmem\.double-free at $(site_re double_free vfree 2): 4 loads, first load 2 "
+			"^  vmem\.double-free at $(site_in_re double_free rings_cleanup vfree 1): 4 loads, first load 2 "
 		fixture_campaign_says double_free "prints the command that reproduces it" \
 			'reproduce: ddv inject nth-any 2; ddv load double_free$'
 	fi

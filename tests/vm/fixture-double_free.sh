@@ -31,14 +31,6 @@ report_kept() {
 		! grep -q 'suppressed' "$vm_out/$1.txt"
 }
 
-# site_in MODULE FUNCTION SYMBOL NTH: FUNCTION's NTH call site of SYMBOL, as
-# "function+0xoffset" (the poke parameter's functions come before the cleanup
-# loop in the listing, so a count over the whole module would name the wrong one).
-site_in() {
-	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
-		awk -v f="$2+" -v sym="$3" -v nth="$4" \
-			'index($1, f) == 1 && $3 == sym && ++seen == nth { print $1; exit }'
-}
 
 # A live attach (ddv attach) to double_free loaded without ddv, then, through
 # its poke parameter: a buffer allocated after the attach and freed twice,
@@ -113,11 +105,11 @@ if fixture_build; then
 	# ddv_pieces names the host's ddv, which fixture_site runs; without it
 	# fixture_ddv_vm fails the scenario, naming what is missing.
 	ddv_pieces
-	site=$(site_in double_free rings_cleanup vfree 1)
+	site=$(fixture_site_in double_free rings_cleanup vfree 1)
 	func=${site%%+*}
 	# The second free of the poke, and the second free of a ring's buffer.
-	attach_site=$(site_in double_free poke_double_free vfree 2)
-	refree_site=$(site_in double_free poke_refree_ring vfree 1)
+	attach_site=$(fixture_site_in double_free poke_double_free vfree 2)
+	refree_site=$(fixture_site_in double_free poke_refree_ring vfree 1)
 	# The double free's stack: the cleanup's vfree call, out through the module's init.
 	in_order="$rule@$func*>do_one_initcall*"
 	wrong_order="$rule@do_one_initcall*>$func*"

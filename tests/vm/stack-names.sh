@@ -78,12 +78,6 @@ first_frames() {
 	jq -r --arg rule "$2" 'select(.rule == $rule) | .stack_symbols | map(. // "null") | join(" | ")' \
 		"$1" 2>/dev/null | head -n 1
 }
-# site_in MODULE FUNCTION SYMBOL NTH: FUNCTION's NTH call site of SYMBOL (as in fixture-double_free.sh).
-site_in() {
-	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
-		awk -v f="$2+" -v sym="$3" -v nth="$4" \
-			'index($1, f) == 1 && $3 == sym && ++seen == nth { print $1; exit }'
-}
 # frames_match FRAMES REGEX: the frames, joined, match the extended REGEX.
 frames_match() { printf '%s\n' "$1" | grep -qE "$2"; }
 # all_named FRAMES: there are frames and none is null.
@@ -106,7 +100,7 @@ check_host "timer_reinit: without the kept symbols, frame 0 is a number (null)" 
 # (.text.unlikely) vfree()s a ring twice: both sections placed from the
 # records' own call sites.
 # (By function: the poke parameter's vfree calls come first in the module.)
-site=$(site_in double_free rings_cleanup vfree 1)
+site=$(fixture_site_in double_free rings_cleanup vfree 1)
 want="$(after "$site") [double_free]"
 got=$(first_frames "$vm_out/df.json" vmem.double-free)
 echo "double_free: vmem.double-free frames after the failed init: $got"
@@ -131,7 +125,7 @@ check_host "alloc_loop: the leak names its allocation frame, $site" \
 # double_free attached live: the poke's second vfree, after ddv unload. The
 # attach kept the symbols as ddv load does; its table closes at the unload,
 # and the event still names its frames with that load's placement.
-site=$(site_in double_free poke_double_free vfree 2)
+site=$(fixture_site_in double_free poke_double_free vfree 2)
 want="$(after "$site") [double_free]"
 got=$(first_frames "$vm_out/at.json" vmem.double-free)
 echo "double_free attached: vmem.double-free frames after unload: $got"
