@@ -126,12 +126,6 @@ static inline u16 meta_type(u64 m)
 	return (u16)m;
 }
 
-/* m's generation, bumped, with nothing else: an empty slot's meta. */
-static inline u64 meta_next_gen(u64 m)
-{
-	return ddv_meta_next_gen(m);
-}
-
 static inline u64 meta_load(const struct ddv_slot *e)
 {
 	return ENV_LOAD_ACQUIRE(e->meta);
@@ -152,7 +146,7 @@ static bool slot_hold(struct ddv_slot *e, u64 *m)
 
 		if (t == STORE_TYPE_EMPTY || t == STORE_TYPE_CLAIMED)
 			return false;
-		if (ENV_CAS_FULL(e->meta, cur, (cur & STORE_META_PASSED) | meta_next_gen(cur) |
+		if (ENV_CAS_FULL(e->meta, cur, (cur & DDV_META_PASSED) | ddv_meta_next_gen(cur) |
 				 STORE_TYPE_HELD)) {
 			*m = cur;
 			return true;
@@ -165,8 +159,8 @@ static inline void slot_release(struct ddv_slot *e, u64 live)
 {
 	u64 held = e->meta;
 
-	ENV_STORE_RELEASE(e->meta, (live & ~(STORE_META_GEN | STORE_META_PASSED)) |
-			  (held & STORE_META_PASSED) | meta_next_gen(held));
+	ENV_STORE_RELEASE(e->meta, (live & ~(DDV_META_GEN | DDV_META_PASSED)) |
+			  (held & DDV_META_PASSED) | ddv_meta_next_gen(held));
 }
 
 /*
@@ -178,10 +172,10 @@ static bool slot_mark_passed(struct ddv_slot *e)
 {
 	u64 cur = meta_load(e);
 
-	while (!(cur & STORE_META_PASSED)) {
+	while (!(cur & DDV_META_PASSED)) {
 		if (meta_type(cur) == STORE_TYPE_EMPTY)
 			return false;
-		if (ENV_CAS_FULL(e->meta, cur, cur | STORE_META_PASSED))
+		if (ENV_CAS_FULL(e->meta, cur, cur | DDV_META_PASSED))
 			break;
 	}
 	return true;
@@ -251,12 +245,12 @@ static noinline int seg_insert_locked(struct store *s, struct store_segment *seg
 		u16 t = meta_type(m);
 
 		if (t == STORE_TYPE_EMPTY) {
-			if (!ENV_CAS_FULL(e->meta, m, meta_next_gen(m) | STORE_TYPE_HELD))
+			if (!ENV_CAS_FULL(e->meta, m, ddv_meta_next_gen(m) | STORE_TYPE_HELD))
 				continue;	/* a lock-free insert took it: look again */
 			e->key = key;
 			entry_write(e, hash, site, fields);
-			ENV_STORE_RELEASE(e->meta, STORE_META(type, owner, state) |
-					  meta_next_gen(meta_next_gen(m)));
+			ENV_STORE_RELEASE(e->meta, DDV_META(type, owner, state) |
+					  ddv_meta_next_gen(ddv_meta_next_gen(m)));
 			if (i + 1 > seg->max_probe)
 				seg->max_probe = i + 1;
 			return 0;
@@ -312,7 +306,7 @@ static noinline void seg_close_hole(struct store *s, struct store_segment *seg,
 		slot_release(&base[j], m);
 		j = k;
 	}
-	ENV_STORE_RELEASE(base[j].meta, meta_next_gen(base[j].meta));
+	ENV_STORE_RELEASE(base[j].meta, ddv_meta_next_gen(base[j].meta));
 	seg_write_end(seg);
 }
 

@@ -69,10 +69,6 @@ enum store_reserved_type {
 #define STORE_INDEX_PER_PAGE (STORE_INDEX_LINKS * DDV_MAX_FIELDS)
 
 /* One slot: struct ddv_slot (ddv/slot.h, shared with the packs' inline create and destroy). */
-#define STORE_META(type, owner, state) DDV_META(type, owner, state)
-#define STORE_META_PASSED DDV_META_PASSED
-#define STORE_META_GEN_ONE DDV_META_GEN_ONE
-#define STORE_META_GEN DDV_META_GEN
 
 /* A copy of one object, as returned to callers. */
 struct store_obj {

@@ -391,8 +391,8 @@ static __always_inline u64 size_of(const struct ddv_type_desc *t, const u64 *fie
  * -EEXIST, a type's first object, a contained type, a pack with scopes, an
  * occupied home slot.
  */
-static int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8 state,
-				    const u64 *fields, struct ddv_obj *old)
+int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
+		     const u64 *fields, struct ddv_obj *old)
 {
 	const struct ddv_type_desc *t;
 	struct store_obj o;
@@ -422,11 +422,6 @@ static int obj_create_slow(struct ddv_call *call, u16 type, u64 key, u8 state,
 	return ret;
 }
 
-int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
-		     const u64 *fields, struct ddv_obj *old)
-{
-	return obj_create_slow(call, type, key, state, fields, old);
-}
 EXPORT_SYMBOL_GPL(__ddv_obj_create);
 
 /*
@@ -446,8 +441,7 @@ static inline int note_missing(struct ddv_call *call, u16 gt, u64 key, int ret)
 }
 
 /* Every destroy but the usual one (abi.h ddv_obj_destroy, inline in the wrappers). */
-static int obj_destroy_slow(struct ddv_call *call, u16 type, u64 key,
-				     struct ddv_obj *old)
+int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
 {
 	const struct ddv_type_desc *t;
 	struct store_obj o;
@@ -481,10 +475,6 @@ out:
 	return ret;
 }
 
-int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old)
-{
-	return obj_destroy_slow(call, type, key, old);
-}
 EXPORT_SYMBOL_GPL(__ddv_obj_destroy);
 
 /* abi.h's ddv_obj_lookup() comes here once the type has had objects. */
