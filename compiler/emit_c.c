@@ -238,7 +238,8 @@ static void emit_create(struct writer *w, struct stmt *s)
 	w_printf(w, " };\n\n");
 	w_printf(w, "if (ddv_obj_create(&ddv_call, %d, ", s->obj.type->index);
 	emit_key(w, s->obj.key);
-	w_printf(w, ", %d, ddv_fv, NULL) == -EEXIST)\n", s->index < 0 ? 0 : s->index);
+	w_printf(w, ", %d, ddv_fv, NULL, %d) == -EEXIST)\n", s->index < 0 ? 0 : s->index,
+		 s->obj.type->size_field);
 	w->indent++;
 	emit_violation(w, s->msg);
 	w->indent--;
@@ -319,7 +320,7 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 		if (s->kind == S_DESTROY) {
 			w_printf(w, "if (ddv_obj_destroy(&ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
-			w_printf(w, ", NULL) == -ENOENT)\n");
+			w_printf(w, ", NULL, %d) == -ENOENT)\n", s->obj.type->size_field);
 			w->indent++;
 			emit_violation(w, s->msg);
 			w->indent--;
@@ -355,7 +356,7 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 			 */
 			w_printf(w, "ddv_obj_destroy(&ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
-			w_printf(w, ", NULL);\n");
+			w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
 		}
 		w_close(w, "");
 		break;
@@ -500,46 +501,25 @@ static bool scope_boundary(const struct spec *spec, const struct fnsig *f)
 }
 
 /*
- * One wrapper; its comment in abi.h shows the shape:
- *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
- *	{ enter; pre-call rules; injected failure or the original; after rules; exit }
+ * The rules of one function, around the original call, on a call record
+ * taken by value (ddv_b_kmalloc_trace): the wrapper inlines it twice, once
+ * after the inline entry, where the record's fields are constants and
+ * registers and never reach memory, once after the full entry.
+ *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call ddv_call, ...)
+ *	{ pre-call rules; injected failure or the original; after rules; exit }
  */
-static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
+static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 {
 	struct contract *c = f->contract;
-	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
-	const char *enter;
-	int i = 0;
+	int i;
 
-	if (f->optional)
-		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f));
-	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), c->api, f->symbol);
-	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
+	w_line(w, "static __always_inline %s(struct ddv_call ddv_call%s%s)",
+	       ret_decl(f, mangle("ddv_b_", f->symbol)), f->nparams ? ", " : "",
+	       f->nparams ? param_list(f) : "");
 	w_block(w);
-	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
-	if (f->ret_kind != RET_VOID)
+	if (f->ret_kind != RET_VOID) {
 		w_line(w, "%s;", ret_decl(f, "ret"));
-	if (nargs) {
-		w_printf(w, "u64 ddv_args[%d] = { ", nargs);
-		for (struct param *p = f->params; p && i < nargs; p = p->next, i++)
-			w_printf(w, "%s(u64)(unsigned long)%s", i ? ", " : "", p->name);
-		w_printf(w, " };\n");
-	}
-	w_blank(w);
-	enter = scope_boundary(spec, f) ? "__ddv_call_enter" : "ddv_call_enter";
-	if (f->ret_kind == RET_VOID) {
-		w_open(w, "if (!%s(&ddv_call, &%s, %d, _RET_IP_, %s, %d))", enter, pack_var(spec),
-		       f->index, nargs ? "ddv_args" : "NULL", nargs);
-		emit_call_original(w, f, false);
-		w_line(w, "return;");
-		w_close(w, "");
-	} else {
-		w_line(w, "if (!%s(&ddv_call, &%s, %d, _RET_IP_, %s, %d))", enter, pack_var(spec),
-		       f->index, nargs ? "ddv_args" : "NULL", nargs);
-		w->indent++;
-		w_printf(w, "return ");
-		emit_call_original(w, f, false);
-		w->indent--;
+		w_blank(w);
 	}
 	emit_phase(w, spec, c->body, false);
 	if (c->fails) {
@@ -585,6 +565,77 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	       f->ret_kind == RET_VOID ? "0" : "(u64)(unsigned long)ret");
 	if (f->ret_kind != RET_VOID)
 		w_line(w, "return ret;");
+	w_close(w, "");
+	w_blank(w);
+}
+
+/* The body on a record: "return ddv_b_kmalloc_trace(ddv_call, s, flags, size);" */
+static void emit_body_call(struct writer *w, const struct fnsig *f, const char *record)
+{
+	w_printf(w, "%s%s(%s", f->ret_kind == RET_VOID ? "" : "return ",
+		 mangle("ddv_b_", f->symbol), record);
+	for (struct param *p = f->params; p; p = p->next)
+		w_printf(w, ", %s", p->name);
+	w_printf(w, ");\n");
+}
+
+/*
+ * One wrapper; its comment in abi.h shows the shape:
+ *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+ *	{ inline entry: body; full entry, or the original alone when switched off: body }
+ * A leak scope's begin or end takes the full entry only.
+ */
+static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
+{
+	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
+	const char *args = nargs ? "ddv_args" : "NULL";
+	bool fast = !scope_boundary(spec, f);
+	int i = 0;
+
+	if (f->optional)
+		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f));
+	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), f->contract->api, f->symbol);
+	emit_body(w, spec, f);
+	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
+	w_block(w);
+	if (fast)
+		w_line(w, "struct ddv_call ddv_fast_call DDV_CALL_NOINIT;");
+	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
+	if (nargs) {
+		w_printf(w, "u64 ddv_args[%d] = { ", nargs);
+		for (struct param *p = f->params; p && i < nargs; p = p->next, i++)
+			w_printf(w, "%s(u64)(unsigned long)%s", i ? ", " : "", p->name);
+		w_printf(w, " };\n");
+	}
+	w_blank(w);
+	if (fast && f->ret_kind == RET_VOID) {
+		w_open(w, "if (likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, _RET_IP_, %s, %d)))",
+		       pack_var(spec), f->index, args, nargs);
+		emit_body_call(w, f, "ddv_fast_call");
+		w_line(w, "return;");
+		w_close(w, "");
+	} else if (fast) {
+		w_line(w, "if (likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, _RET_IP_, %s, %d)))",
+		       pack_var(spec), f->index, args, nargs);
+		w->indent++;
+		emit_body_call(w, f, "ddv_fast_call");
+		w->indent--;
+	}
+	if (f->ret_kind == RET_VOID) {
+		w_open(w, "if (!ddv_call_enter_full(&ddv_call, &%s, %d, _RET_IP_, %s, %d))",
+		       pack_var(spec), f->index, args, nargs);
+		emit_call_original(w, f, false);
+		w_line(w, "return;");
+		w_close(w, "");
+	} else {
+		w_line(w, "if (!ddv_call_enter_full(&ddv_call, &%s, %d, _RET_IP_, %s, %d))",
+		       pack_var(spec), f->index, args, nargs);
+		w->indent++;
+		w_printf(w, "return ");
+		emit_call_original(w, f, false);
+		w->indent--;
+	}
+	emit_body_call(w, f, "ddv_call");
 	w_close(w, "");
 	/* A spec prototype that differs from the kernel's is a build error, not a crash. */
 	w_line(w, "_Static_assert(__builtin_types_compatible_p(typeof(&%s), typeof(&%s)),",

@@ -73,12 +73,14 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	struct ddv_dut *dut;
 	u32 site = DDV_NO_SITE;
 	u32 id = pack->func_base + func;
+	unsigned int i;
 
 	call->pack = pack;
 	call->func = func;
 	call->ret_ip = ret_ip;
-	call->args = args;
 	call->nargs = min_t(unsigned int, nargs, DDV_MAX_ARGS);
+	for (i = 0; i < DDV_MAX_ARGS; i++)
+		call->args[i] = i < call->nargs ? args[i] : 0;
 	call->injected = 0;
 	call->reported = 0;
 	call->missed = 0;
@@ -96,8 +98,7 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	/* No inline create or destroy from now: a destroy must leave its record (objects.c). */
 	if (unlikely(call->attached))
 		ddv_obj_inline_hold(dut->id, true);
-	call->inflight = &dut->pcpu->inflight;
-	this_cpu_inc(dut->pcpu->inflight);
+	call->counts = &dut->pcpu->calls;
 	this_cpu_inc(dut->pcpu->calls);
 	call->trace = cfg(CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
 	call->fast_exit = call->trace == DDV_TRACE_OFF;
@@ -122,7 +123,7 @@ void __ddv_call_exit(struct ddv_call *call, u64 ret)
 			(u64[]){ gfunc(call), ret, local_clock() - call->t_enter });
 	if (ddv_scope_boundary(gfunc(call)))
 		ddv_scope_exit(call, ret);
-	this_cpu_dec(ddv_duts[call->dut].pcpu->inflight);
+	this_cpu_inc(ddv_duts[call->dut].pcpu->returns);
 }
 EXPORT_SYMBOL_GPL(__ddv_call_exit);
 
@@ -177,7 +178,7 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 }
 EXPORT_SYMBOL_GPL(__ddv_should_fail);
 
-void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
+void __ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 {
 	u64 args[DDV_MAX_ARGS];
 	unsigned int i;
@@ -207,7 +208,7 @@ void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 	ddv_log_at(call->pack->pack_id, msg, i, args, call->dut, call->site, gfunc(call),
 		   call->ret_ip, true);
 }
-EXPORT_SYMBOL_GPL(ddv_violation);
+EXPORT_SYMBOL_GPL(__ddv_violation);
 
 DEFINE_PER_CPU(s64, ddv_live_bytes);
 EXPORT_PER_CPU_SYMBOL_GPL(ddv_live_bytes);

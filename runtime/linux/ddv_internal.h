@@ -72,9 +72,10 @@ struct ddv_text_range {
 	unsigned long core_lo, core_hi, init_lo, init_hi;
 };
 
+/* A call's ddv_call.counts points here: [0] calls, [1] returns (in flight: the difference). */
 struct ddv_dut_pcpu {
-	long inflight;		/* wrapper calls between enter and exit */
-	u64 calls;
+	u64 calls;		/* wrapper calls entered */
+	u64 returns;		/* and left */
 };
 
 struct ddv_dut {
@@ -111,6 +112,7 @@ struct ddv_dut {
 	 * Allocated once with the slot (ddv_target_init), kept across uses.
 	 */
 	struct ddv_dut_pcpu __percpu *pcpu;
+	u64 calls_base;		/* calls before the last reset (ddv_dut_calls counts from there) */
 };
 
 /* Per global function: what the runtime knows and what the user configured. */

@@ -498,32 +498,32 @@ int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *o
 }
 EXPORT_SYMBOL_GPL(__ddv_obj_lookup);
 
-int ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state)
+int __ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state)
 {
 	if (!type_ok(call, type))
 		return -EINVAL;
 	return store_set_state(&ddv_store, gtype(call, type), key, state);
 }
-EXPORT_SYMBOL_GPL(ddv_obj_set_state);
+EXPORT_SYMBOL_GPL(__ddv_obj_set_state);
 
-int ddv_obj_set_field(struct ddv_call *call, u16 type, u64 key, unsigned int field, u64 value)
+int __ddv_obj_set_field(struct ddv_call *call, u16 type, u64 key, unsigned int field, u64 value)
 {
 	if (!type_ok(call, type))
 		return -EINVAL;
 	return store_set_field(&ddv_store, gtype(call, type), key, field, value, NULL);
 }
-EXPORT_SYMBOL_GPL(ddv_obj_set_field);
+EXPORT_SYMBOL_GPL(__ddv_obj_set_field);
 
-int ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
+int __ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
 		   s64 delta, s64 min, s64 max, s64 *result)
 {
 	if (!type_ok(call, type))
 		return -EINVAL;
 	return store_adjust(&ddv_store, gtype(call, type), key, field, delta, min, max, result);
 }
-EXPORT_SYMBOL_GPL(ddv_obj_adjust);
+EXPORT_SYMBOL_GPL(__ddv_obj_adjust);
 
-int ddv_obj_disown(struct ddv_call *call, u16 type, u64 key)
+int __ddv_obj_disown(struct ddv_call *call, u16 type, u64 key)
 {
 	int ret;
 
@@ -534,9 +534,9 @@ int ddv_obj_disown(struct ddv_call *call, u16 type, u64 key)
 		ddv_scope_count(call, type, -1);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(ddv_obj_disown);
+EXPORT_SYMBOL_GPL(__ddv_obj_disown);
 
-int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out)
+int __ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out)
 {
 	struct store_obj o;
 	int ret;
@@ -548,7 +548,7 @@ int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct 
 		to_obj(call, &o, out);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(ddv_obj_find_inside);
+EXPORT_SYMBOL_GPL(__ddv_obj_find_inside);
 
 bool __ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {

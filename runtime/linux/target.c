@@ -627,8 +627,8 @@ void ddv_fast_update(void)
 	f->text_len = r->core_hi - r->core_lo;
 	f->init_lo = r->init_lo;
 	f->init_len = r->init_hi - r->init_lo;
-	f->inflight = &only->pcpu->inflight;
-	f->calls = &only->pcpu->calls;
+	BUILD_BUG_ON(offsetof(struct ddv_dut_pcpu, returns) != sizeof(u64));
+	f->counts = &only->pcpu->calls;
 	f->dut = only->id;
 	/* The record is whole before anyone can see it. */
 	smp_store_release(&ddv_fast, f);
@@ -658,19 +658,25 @@ static void free_ret_table(struct ddv_dut *dut)
 /*
  * Calls in flight: enters minus exits over every CPU. Once no call can enter,
  * the sum only falls (each exit matches an enter already counted), so reading
- * the CPUs one after the other cannot show 0 too early.
+ * the CPUs one after the other cannot show 0 too early. Returns are read
+ * before calls on each CPU: a call entering meanwhile is counted, never an
+ * exit without its enter.
  */
 static long inflight(struct ddv_dut *dut)
 {
 	long n = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		n += READ_ONCE(per_cpu_ptr(dut->pcpu, cpu)->inflight);
+	for_each_possible_cpu(cpu) {
+		struct ddv_dut_pcpu *c = per_cpu_ptr(dut->pcpu, cpu);
+		u64 returns = READ_ONCE(c->returns);
+
+		n += (long)(READ_ONCE(c->calls) - returns);
+	}
 	return n;
 }
 
-u64 ddv_dut_calls(struct ddv_dut *dut)
+static u64 calls_ever(struct ddv_dut *dut)
 {
 	u64 n = 0;
 	int cpu;
@@ -680,12 +686,15 @@ u64 ddv_dut_calls(struct ddv_dut *dut)
 	return n;
 }
 
+/* Calls since the last reset: the counters themselves never go back (in flight = calls - returns). */
+u64 ddv_dut_calls(struct ddv_dut *dut)
+{
+	return calls_ever(dut) - dut->calls_base;
+}
+
 static void reset_calls(struct ddv_dut *dut)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		per_cpu_ptr(dut->pcpu, cpu)->calls = 0;
+	dut->calls_base = calls_ever(dut);
 }
 
 /*

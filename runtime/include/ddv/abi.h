@@ -57,7 +57,7 @@
 struct module;
 #include <ddv/slot.h>
 
-#define DDV_ABI_VERSION 4	/* 4: inline create and destroy (ddv/slot.h); 3: inline fast entry, can_sleep, any_inside, lookup filter */
+#define DDV_ABI_VERSION 5	/* 5: the call record by copy into ddv.ko (kept in registers), args inside it; 4: inline create and destroy (ddv/slot.h); 3: inline fast entry, can_sleep, any_inside, lookup filter */
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */
 #define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
 
@@ -163,17 +163,21 @@ struct ddv_pack {
 int __ddv_register_pack(struct ddv_pack *pack, struct module *owner);
 void ddv_unregister_pack(struct ddv_pack *pack);
 
-/* One call in flight, on the wrapper's stack. */
+/*
+ * One call in flight, on the wrapper's stack. Its address is never taken on
+ * the inline path: every call into ddv.ko gets a copy (DDV_OUT_OF_LINE), so
+ * the compiler keeps the record in registers and constants (pack, func and
+ * the flags are known where the wrapper is compiled) and writes it to memory
+ * only on the way into ddv.ko.
+ */
 struct ddv_call {
 	struct ddv_pack *pack;
 	unsigned long ret_ip;		/* return address in the driver: names the call site */
 	u64 t_enter;
-	const u64 *args;		/* the wrapper's argument array, for tracing on violation */
-	long __percpu *inflight;	/* the driver's count of calls in flight */
+	u64 __percpu *counts;		/* the driver's calls per CPU: [0] entered, [1] returned */
 	u32 site;			/* the driver's site id (its site table), ~0 when unknown */
 	u16 func;			/* index in pack->funcs */
 	u16 dut;			/* which driver under test made the call */
-	/* Adjacent bytes: the inline entry sets them with one or two stores. */
 	u8 nargs;
 	u8 trace;			/* trace level of this call */
 	u8 injected;			/* a fault was injected */
@@ -181,7 +185,38 @@ struct ddv_call {
 	u8 fast_exit;			/* nothing to log at exit: ddv_call_exit() is inline */
 	u8 missed;			/* attached live: an object lookup found nothing */
 	u8 attached;			/* the driver was attached live (lookups may miss) */
+	u64 args[DDV_MAX_ARGS];		/* the call's arguments, for tracing and violations */
 };
+
+/*
+ * A call into ddv.ko with the call record: on a copy. Taking the record's
+ * own address would make the compiler keep all of it in memory on every call
+ * (a store per field). What ddv.ko may change after the entry is copied back
+ * only where it is read again: the reported and injected flags by the
+ * out-of-line exit, missed by the violations of an attached driver. The site
+ * ddv.ko looked up is not: it looks it up again when it needs it (rarely).
+ * On the inline path fast_exit is 1 and attached 0, constants: no copy back
+ * is left, nothing stays live across the original call for it.
+ */
+#define DDV_COPY_BACK(call, copy) do {					\
+	if (!(call)->fast_exit) {					\
+		(call)->injected = (copy).injected;			\
+		(call)->reported = (copy).reported;			\
+	}								\
+	if ((call)->attached)						\
+		(call)->missed = (copy).missed;				\
+} while (0)
+#define DDV_OUT_OF_LINE(call, fn, ...) ({				\
+	struct ddv_call __ddv_copy = *(call);				\
+	__auto_type __ddv_ret = fn(&__ddv_copy, ##__VA_ARGS__);		\
+	DDV_COPY_BACK(call, __ddv_copy);				\
+	__ddv_ret;							\
+})
+#define DDV_OUT_OF_LINE_VOID(call, fn, ...) do {			\
+	struct ddv_call __ddv_copy = *(call);				\
+	fn(&__ddv_copy, ##__VA_ARGS__);					\
+	DDV_COPY_BACK(call, __ddv_copy);				\
+} while (0)
 
 /*
  * Locals of a wrapper that need no zeroing by the kernel's automatic
@@ -219,8 +254,7 @@ struct ddv_fast_dut {
 	unsigned long text_len;
 	unsigned long init_lo;		/* and its init text while init runs (else 0, 0) */
 	unsigned long init_len;
-	long __percpu *inflight;
-	u64 __percpu *calls;		/* the driver's count of calls (status) */
+	u64 __percpu *counts;		/* the driver's calls: [0] entered, [1] returned */
 	u16 dut;
 };
 extern struct ddv_fast_dut *ddv_fast;
@@ -243,8 +277,13 @@ extern u8 ddv_func_off[];
 bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		      unsigned long ret_ip, const u64 *args, unsigned int nargs);
 #ifdef __KERNEL__
-static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
-					   unsigned long ret_ip, const u64 *args, unsigned int nargs)
+/*
+ * The inline entry alone: true when it took the call (the record is filled),
+ * false when the wrapper must take the full entry, __ddv_call_enter().
+ */
+static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct ddv_pack *pack,
+						u16 func, unsigned long ret_ip, const u64 *args,
+						unsigned int nargs)
 {
 	const struct ddv_fast_dut *fast = READ_ONCE(ddv_fast);
 
@@ -252,9 +291,16 @@ static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pac
 			    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)) &&
 		   (likely(!READ_ONCE(ddv_funcs_off)) ||
 		    !READ_ONCE(ddv_func_off[pack->func_base + func])))) {
+		/* Constant indices: the compiler keeps the arguments where they are. */
+		call->args[0] = nargs > 0 ? args[0] : 0;
+		call->args[1] = nargs > 1 ? args[1] : 0;
+		call->args[2] = nargs > 2 ? args[2] : 0;
+		call->args[3] = nargs > 3 ? args[3] : 0;
+		call->args[4] = nargs > 4 ? args[4] : 0;
+		call->args[5] = nargs > 5 ? args[5] : 0;
 		call->pack = pack;
 		call->ret_ip = ret_ip;
-		call->args = args;
+		call->t_enter = 0;
 		call->site = DDV_SITE_LATER;
 		call->func = func;
 		call->dut = fast->dut;
@@ -263,14 +309,37 @@ static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pac
 		call->injected = 0;
 		call->reported = 0;
 		call->fast_exit = 1;
-		call->inflight = fast->inflight;
+		call->counts = fast->counts;
 		call->missed = 0;
 		call->attached = 0;
-		this_cpu_inc(*call->inflight);
-		this_cpu_inc(*fast->calls);
+		this_cpu_inc(call->counts[0]);
 		return true;
 	}
-	return __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
+	return false;
+}
+
+/*
+ * The full entry, on a copy of the arguments: the wrapper's own array is only
+ * read at constant indices and stays in registers on the inline path.
+ */
+static __always_inline bool ddv_call_enter_full(struct ddv_call *call, struct ddv_pack *pack,
+						u16 func, unsigned long ret_ip, const u64 *args,
+						unsigned int nargs)
+{
+	u64 a[DDV_MAX_ARGS] = {
+		nargs > 0 ? args[0] : 0, nargs > 1 ? args[1] : 0, nargs > 2 ? args[2] : 0,
+		nargs > 3 ? args[3] : 0, nargs > 4 ? args[4] : 0, nargs > 5 ? args[5] : 0,
+	};
+
+	return __ddv_call_enter(call, pack, func, ret_ip, a, nargs);
+}
+
+/* Either entry, for a hand-written wrapper (ddvc's inline the rules twice). */
+static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
+					   unsigned long ret_ip, const u64 *args, unsigned int nargs)
+{
+	return ddv_call_enter_fast(call, pack, func, ret_ip, args, nargs) ||
+	       __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
 }
 #endif
 /* Ends a call: logs the return when traced. */
@@ -278,11 +347,11 @@ void __ddv_call_exit(struct ddv_call *call, u64 ret);
 #ifdef __KERNEL__
 static inline void ddv_call_exit(struct ddv_call *call, u64 ret)
 {
-	/* The usual untraced call: one per-CPU decrement, no call into ddv.ko. */
+	/* The usual untraced call: one per-CPU increment, no call into ddv.ko. */
 	if (likely(call->fast_exit))
-		this_cpu_dec(*call->inflight);
+		this_cpu_inc(call->counts[1]);
 	else
-		__ddv_call_exit(call, ret);
+		DDV_OUT_OF_LINE_VOID(call, __ddv_call_exit, ret);
 }
 #endif
 
@@ -299,12 +368,14 @@ static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsi
 	/* While nothing is injected (the usual case) no call into ddv.ko. */
 	if (likely(!READ_ONCE(ddv_inject_on)))
 		return 0;
-	return __ddv_should_fail(call, size, flags);
+	return DDV_OUT_OF_LINE(call, __ddv_should_fail, size, flags);
 }
 #endif
 
 /* Reports that rule message msg fired, with nargs arguments (at most DDV_MAX_ARGS). */
-void ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...);
+void __ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...);
+#define ddv_violation(call, msg, ...) \
+	DDV_OUT_OF_LINE_VOID(call, __ddv_violation, msg, ##__VA_ARGS__)
 
 /*
  * Calling context, for checks: may the caller sleep? preemptible() sees
@@ -342,6 +413,9 @@ int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 		     const u64 *fields, struct ddv_obj *old);
 int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *old);
 /*
+ * size_field (ddv_obj_create, ddv_obj_destroy): the type's size field, as in
+ * its descriptor, or -1; a constant where ddvc writes the call, so the
+ * memory budget's byte count costs one add.
  * The usual create and destroy (an allocation's block) happen inline, on the
  * store's slots (ddv/slot.h): the type had objects before, is not contained,
  * no pack declares a leak scope, and the object's home slot is free (create)
@@ -383,26 +457,29 @@ static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
 	       (u64)(call->pack->func_base + call->func) << 32 | where;
 }
 
+/*
+ * The gate of the inline create and destroy: one byte. The type is the
+ * generated code's constant, always one of the pack's (ddv.ko checks it on
+ * the out-of-line path).
+ */
 static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type)
 {
-	const struct ddv_pack *pack = call->pack;
-
-	return likely(type < pack->ntypes &&
-		      READ_ONCE(ddv_type_used[pack->type_base + type]) == DDV_TYPE_USED_INLINE);
+	return likely(READ_ONCE(ddv_type_used[(unsigned long)call->pack->type_base + type]) ==
+		      DDV_TYPE_USED_INLINE);
 }
 
 static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
-					  const u64 *fields, struct ddv_obj *old)
+					  const u64 *fields, struct ddv_obj *old, int size_field)
 {
 	if (!old && ddv_obj_inline(call, type)) {
-		const struct ddv_type_desc *t = &call->pack->types[type];
 		u16 gt = call->pack->type_base + type;
 		u32 hash = ddv_slot_hash(gt, key);
+		struct ddv_slot *e = &ddv_slots[hash & ddv_slots_mask];
 
-		if (likely(ddv_slot_claim(&ddv_slots[hash & ddv_slots_mask], hash, gt, key,
-					  call->dut, state, ddv_obj_site(call), fields))) {
-			if (t->size_field >= 0 && fields)
-				this_cpu_add(ddv_live_bytes, fields[t->size_field & 3]);
+		if (likely(ddv_slot_claim(e, hash, gt, key, call->dut, state, ddv_obj_site(call),
+					  fields))) {
+			if (size_field >= 0 && size_field < DDV_MAX_FIELDS && fields)
+				this_cpu_add(ddv_live_bytes, fields[size_field]);
 			return 0;
 		}
 	}
@@ -410,28 +487,27 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 		/* A copy: the wrapper's own array stays in registers on the inline path. */
 		u64 f[DDV_MAX_FIELDS] = { fields[0], fields[1], fields[2], fields[3] };
 
-		return __ddv_obj_create(call, type, key, state, f, old);
+		return DDV_OUT_OF_LINE(call, __ddv_obj_create, type, key, state, f, old);
 	}
-	return __ddv_obj_create(call, type, key, state, NULL, old);
+	return DDV_OUT_OF_LINE(call, __ddv_obj_create, type, key, state, NULL, old);
 }
 
 static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key,
-					   struct ddv_obj *old)
+					   struct ddv_obj *old, int size_field)
 {
 	if (!old && ddv_obj_inline(call, type)) {
-		const struct ddv_type_desc *t = &call->pack->types[type];
 		u16 gt = call->pack->type_base + type;
 		u32 hash = ddv_slot_hash(gt, key);
 		u64 size = 0;
 
 		if (likely(ddv_slot_take(&ddv_slots[hash & ddv_slots_mask], gt, key,
-					 t->size_field, &size))) {
-			if (t->size_field >= 0)
+					 size_field, &size))) {
+			if (size_field >= 0 && size_field < DDV_MAX_FIELDS)
 				this_cpu_sub(ddv_live_bytes, size);
 			return 0;
 		}
 	}
-	return __ddv_obj_destroy(call, type, key, old);
+	return DDV_OUT_OF_LINE(call, __ddv_obj_destroy, type, key, old);
 }
 #endif
 int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out);
@@ -439,23 +515,27 @@ int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *o
 static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
 					  struct ddv_obj *out)
 {
-	if (likely(!READ_ONCE(ddv_type_used[call->pack->type_base + type])) &&
-	    type < call->pack->ntypes) {
+	if (likely(!READ_ONCE(ddv_type_used[(unsigned long)call->pack->type_base + type]))) {
 		if (unlikely(call->attached))
 			call->missed = 1;	/* the object may predate the attach */
 		return -ENOENT;
 	}
-	return __ddv_obj_lookup(call, type, key, out);
+	return DDV_OUT_OF_LINE(call, __ddv_obj_lookup, type, key, out);
 }
 #endif
-int ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state);
-int ddv_obj_set_field(struct ddv_call *call, u16 type, u64 key, unsigned int field, u64 value);
-int ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
-		   s64 delta, s64 min, s64 max, s64 *result);
+int __ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state);
+int __ddv_obj_set_field(struct ddv_call *call, u16 type, u64 key, unsigned int field, u64 value);
+int __ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
+		     s64 delta, s64 min, s64 max, s64 *result);
 /* Ownership transfer: the object stays live but is no longer the driver's to free. */
-int ddv_obj_disown(struct ddv_call *call, u16 type, u64 key);
+int __ddv_obj_disown(struct ddv_call *call, u16 type, u64 key);
 /* Finds a live object of type whose key lies in [lo, hi); 0 and *out, or -ENOENT. */
-int ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out);
+int __ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out);
+#define ddv_obj_set_state(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_set_state, __VA_ARGS__)
+#define ddv_obj_set_field(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_set_field, __VA_ARGS__)
+#define ddv_obj_adjust(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_adjust, __VA_ARGS__)
+#define ddv_obj_disown(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_disown, __VA_ARGS__)
+#define ddv_obj_find_inside(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_find_inside, __VA_ARGS__)
 /*
  * False when ddv_obj_find_inside() of type would find nothing whatever the
  * range (no contained object is live): a foreach then skips looking up the
@@ -467,7 +547,8 @@ bool __ddv_obj_any_inside(struct ddv_call *call, u16 type);
 #ifdef __KERNEL__
 static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {
-	return READ_ONCE(ddv_contained_live) && __ddv_obj_any_inside(call, type);
+	return READ_ONCE(ddv_contained_live) &&
+	       DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type);
 }
 #endif
 

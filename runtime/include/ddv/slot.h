@@ -129,7 +129,11 @@ ddv_slot_take(struct ddv_slot *e, u16 type, u64 key, int field, u64 *field_value
 		return false;
 	if (field >= 0 && field < 4)
 		*field_value = e->fields[field];	/* read before: the CAS proves it ours */
-	return __builtin_expect(__atomic_compare_exchange_n(&e->meta, &m, ddv_meta_next_gen(m),
+	/*
+	 * Empty, generation kept: the type changes, so readers still see the
+	 * slot change; the claim that fills it next bumps the generation.
+	 */
+	return __builtin_expect(__atomic_compare_exchange_n(&e->meta, &m, m & DDV_META_GEN,
 							    false, __ATOMIC_SEQ_CST,
 							    __ATOMIC_RELAXED), 1);
 }

@@ -87,7 +87,7 @@ static void heap_created(struct ddv_call *call, void *ret, size_t size)
 	if (ret && !ZERO_OR_NULL_PTR(ret)) {
 		u64 f[DDV_MAX_FIELDS] = { size };
 
-		ddv_obj_create(call, T_HEAP, (u64)(unsigned long)ret, 0, f, NULL);
+		ddv_obj_create(call, T_HEAP, (u64)(unsigned long)ret, 0, f, NULL, 0);
 	}
 }
 
@@ -144,7 +144,7 @@ static void ddv_w_kfree(const void *p)
 		return;
 	}
 	if (!ZERO_OR_NULL_PTR(p))
-		ddv_obj_destroy(&call, T_HEAP, (u64)(unsigned long)p, NULL);
+		ddv_obj_destroy(&call, T_HEAP, (u64)(unsigned long)p, NULL, 0);
 	kfree(p);
 	ddv_call_exit(&call, 0);
 }
