@@ -246,8 +246,9 @@ struct ddv_call {
  * The fast entry: while exactly one driver is under test, was loaded by ddv
  * (not attached live) and no function is traced, ddv.ko
  * publishes its core text here and the wrapper enters inline: one range test,
- * a few stores, one per-CPU increment. NULL: every call takes __ddv_call_enter().
- * A published record never changes; ddv.ko publishes another or NULL.
+ * one per-CPU increment. Else it points to a record with empty ranges (never
+ * NULL): every call takes __ddv_call_enter().
+ * A published record never changes but for its init range; ddv.ko publishes another or the empty one.
  */
 struct ddv_fast_dut {
 	unsigned long text_lo;		/* the driver's core text */
@@ -287,8 +288,8 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 {
 	const struct ddv_fast_dut *fast = READ_ONCE(ddv_fast);
 
-	if (likely(fast && (ret_ip - fast->text_lo < fast->text_len ||
-			    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)) &&
+	if (likely((ret_ip - fast->text_lo < fast->text_len ||
+		    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)) &&
 		   (likely(!READ_ONCE(ddv_funcs_off)) ||
 		    !READ_ONCE(ddv_func_off[pack->func_base + func])))) {
 		/* Constant indices: the compiler keeps the arguments where they are. */
@@ -547,7 +548,9 @@ bool __ddv_obj_any_inside(struct ddv_call *call, u16 type);
 #ifdef __KERNEL__
 static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {
-	return READ_ONCE(ddv_contained_live) &&
+	/* A plain read: the two foreach of kfree share one load. A stale 0 is
+	 * as good as one read a moment earlier, before the object was made. */
+	return ddv_contained_live &&
 	       DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type);
 }
 #endif
