@@ -25,6 +25,21 @@ static u64 rnd(void)
 	return rng_state;
 }
 
+/*
+ * What the lock-free claim relies on (ddv/slot.h): an empty slot's meta holds
+ * its generation and nothing else, whatever emptied it.
+ */
+static void assert_empty_slots_hold_only_a_generation(const struct store *s)
+{
+	for (u32 i = 0; i < s->capacity; i++) {
+		u64 m = s->slots[i].meta;
+
+		if ((u16)m == STORE_TYPE_EMPTY)
+			cr_assert_eq(m & ~DDV_META_GEN, 0, "slot %u: empty, meta %#llx", i,
+				     (unsigned long long)m);
+	}
+}
+
 Test(store, init_rejects_bad_sizes)
 {
 	struct store s;
@@ -191,6 +206,7 @@ Test(store, random_ops_match_model, .timeout = 60)
 			     live[i] ? 0 : -ENOENT);
 	/* No tombstones: every slot is an object or empty. */
 	cr_assert_eq(count_empty(s), CAP - nlive);
+	assert_empty_slots_hold_only_a_generation(s);
 }
 
 /* Millions of insert/delete cycles do not degrade the table. */
@@ -557,6 +573,7 @@ Test(store, threads_crowded_segment, .timeout = 120)
 		cr_assert_eq(store_insert(s, 71, key, 9, 0, 0, (u64[4]){ ~key }, NULL), 0);
 	}
 	run_threads(s, crowd_thread, 1, 1000000);
+	assert_empty_slots_hold_only_a_generation(s);
 	store_get_stats(s, &st);
 	cr_assert_eq(st.live, CROWD_STABLE);
 	cr_assert_eq(st.drops, 0);

@@ -7,32 +7,49 @@
  * A pack is descriptor tables (types, messages, functions) plus one wrapper per
  * probed exported symbol. The wrapper has the symbol's real prototype; the
  * runtime redirects the driver's own call sites of the symbol to the wrapper.
- * What a wrapper looks like (pack "heap", function index 0, message 2):
+ * What ddvc writes (pack "linux", function index 0, messages 256 and 257): the
+ * rules once, as a body on a call record taken by value, and a wrapper that
+ * inlines the body after each of the two entries.
  *
- *	// specs/linux/heap.ddv:30:1 kmalloc -> kmalloc_trace
- *	static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+ *	// specs/linux/heap.ddv:27:5: kmalloc -> kmalloc_trace
+ *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call ddv_call,
+ *				struct kmem_cache *s, gfp_t flags, size_t size)
  *	{
- *		struct ddv_call call DDV_CALL_NOINIT;
  *		void *ret;
- *		u64 args[3] = { (u64)(unsigned long)s, (u64)flags, (u64)size };
  *
- *		if (!ddv_call_enter(&call, &ddv_pack_heap, 0, _RET_IP_, args, 3))
- *			return kmalloc_trace(s, flags, size);  // function switched off
- *		// (a leak scope's begin or end calls __ddv_call_enter: never the inline entry)
- *		if (gfpflags_allow_blocking(flags) && !ddv_can_sleep())
- *			ddv_violation(&call, 2, 1, args[1]);    // check ... "sleeping allocation in atomic context"
- *		switch (ddv_should_fail(&call, size, DDV_CONTIG)) {
- *		case 1: ret = NULL; goto out;               // fails NULL
+ *		if (!(!gfpflags_allow_blocking(flags) || ddv_can_sleep()))
+ *			ddv_violation(&ddv_call, 256, 1, (u64)size);	// "sleeping allocation ..."
+ *		switch (ddv_should_fail(&ddv_call, (u64)size, DDV_CONTIG)) {
+ *		case 1: ret = NULL; break;				// fails NULL
+ *		default: ret = kmalloc_trace(s, flags, size); break;
  *		}
- *		ret = kmalloc_trace(s, flags, size);
- *		if (ret) {                                  // after ret != NULL { create heap[ret] { size = size; } }
- *			u64 f[DDV_MAX_FIELDS] = { size };
- *			ddv_obj_create(&call, 0, (u64)(unsigned long)ret, 0, f, NULL);
+ *		if (ret != NULL) {		// after ret != NULL { create heap[ret] { size = size; } }
+ *			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = size };
+ *
+ *			if (ddv_obj_create(&ddv_call, 0, (u64)ret, 0, ddv_fv, NULL, 0) == -EEXIST)
+ *				ddv_violation(&ddv_call, 257, 0);
  *		}
- *	out:
- *		ddv_call_exit(&call, (u64)(unsigned long)ret);
+ *		ddv_call_exit(&ddv_call, (u64)ret);
  *		return ret;
  *	}
+ *
+ *	static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+ *	{
+ *		struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
+ *		struct ddv_call ddv_call DDV_CALL_NOINIT;
+ *		u64 ddv_args[3] = { (u64)s, (u64)flags, (u64)size };
+ *
+ *		if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3)))
+ *			return ddv_b_kmalloc_trace(ddv_fast_call, s, flags, size);
+ *		if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3))
+ *			return kmalloc_trace(s, flags, size);	// function switched off
+ *		return ddv_b_kmalloc_trace(ddv_call, s, flags, size);
+ *	}
+ *
+ * After the inline entry the record's fields are constants (pack, func, the
+ * flags) and a few registers (return address, driver, counters): the record
+ * never reaches memory but as the copy that a call into ddv.ko takes
+ * (DDV_OUT_OF_LINE). A leak scope's begin or end has only the full entry.
  *
  * Indices (type, message, function) are local to the pack; the runtime adds the
  * pack's bases. Message 0 of every pack is reserved (means "no message").
@@ -292,13 +309,14 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 		    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)) &&
 		   (likely(!READ_ONCE(ddv_funcs_off)) ||
 		    !READ_ONCE(ddv_func_off[pack->func_base + func])))) {
-		/* Constant indices: the compiler keeps the arguments where they are. */
-		call->args[0] = nargs > 0 ? args[0] : 0;
-		call->args[1] = nargs > 1 ? args[1] : 0;
-		call->args[2] = nargs > 2 ? args[2] : 0;
-		call->args[3] = nargs > 3 ? args[3] : 0;
-		call->args[4] = nargs > 4 ? args[4] : 0;
-		call->args[5] = nargs > 5 ? args[5] : 0;
+		/*
+		 * Only tracing reads the arguments, and a traced call never takes
+		 * this entry (ddv.ko publishes no driver here while any function
+		 * is traced): zeros, so that no argument stays live across the
+		 * original call for the copies that calls into ddv.ko take.
+		 */
+		call->args[0] = call->args[1] = call->args[2] = 0;
+		call->args[3] = call->args[4] = call->args[5] = 0;
 		call->pack = pack;
 		call->ret_ip = ret_ip;
 		call->t_enter = 0;

@@ -95,9 +95,14 @@ ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 st
 
 	if ((u16)old[0] != DDV_SLOT_EMPTY)
 		return false;
-	/* Type and key at once: a racing insert of the same key finds it claimed. */
-	if (__builtin_expect(!ddv_cas128(&e->meta, old, ddv_meta_next_gen(old[0]) |
-					 (u64)type << 16 | DDV_SLOT_CLAIMED, key), 0))
+	/*
+	 * Type and key at once: a racing insert of the same key finds it claimed.
+	 * An empty slot's meta is its generation alone (whatever empties a slot
+	 * writes just that: test_store checks it), so the claimed meta is a sum:
+	 * ddv_meta_next_gen(old) | type << 16 | CLAIMED in three instructions.
+	 */
+	if (__builtin_expect(!ddv_cas128(&e->meta, old, old[0] + (DDV_META_GEN_ONE | DDV_SLOT_CLAIMED) +
+					 ((u64)type << 16), key), 0))
 		return false;
 	e->site = site;
 	if (fields) {
