@@ -260,6 +260,14 @@ struct ddv_call {
 #endif
 
 /*
+ * A byte flag that ddv.ko flips while wrappers run: read plainly, so the
+ * compiler tests it in memory (one cmpb) instead of loading it first, as
+ * READ_ONCE makes it do. A byte cannot tear, no read is moved across the
+ * original call (a call), and a stale value is the value of a moment before.
+ */
+#define DDV_FLAG(x) (x)
+
+/*
  * The fast entry: while exactly one driver is under test, was loaded by ddv
  * (not attached live) and no function is traced, ddv.ko
  * publishes its core text here and the wrapper enters inline: one range test,
@@ -307,7 +315,7 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 
 	if (likely((ret_ip - fast->text_lo < fast->text_len ||
 		    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)) &&
-		   (likely(!READ_ONCE(ddv_funcs_off)) ||
+		   (likely(!DDV_FLAG(ddv_funcs_off)) ||
 		    !READ_ONCE(ddv_func_off[pack->func_base + func])))) {
 		/*
 		 * Only tracing reads the arguments, and a traced call never takes
@@ -385,7 +393,7 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags)
 {
 	/* While nothing is injected (the usual case) no call into ddv.ko. */
-	if (likely(!READ_ONCE(ddv_inject_on)))
+	if (likely(!DDV_FLAG(ddv_inject_on)))
 		return 0;
 	return DDV_OUT_OF_LINE(call, __ddv_should_fail, size, flags);
 }
@@ -483,7 +491,7 @@ static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
  */
 static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type)
 {
-	return likely(READ_ONCE(ddv_type_used[(unsigned long)call->pack->type_base + type]) ==
+	return likely(DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]) ==
 		      DDV_TYPE_USED_INLINE);
 }
 
@@ -534,7 +542,7 @@ int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *o
 static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
 					  struct ddv_obj *out)
 {
-	if (likely(!READ_ONCE(ddv_type_used[(unsigned long)call->pack->type_base + type]))) {
+	if (likely(!DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]))) {
 		if (unlikely(call->attached))
 			call->missed = 1;	/* the object may predate the attach */
 		return -ENOENT;
