@@ -130,7 +130,7 @@ void ddv_scope_exit(struct ddv_call *call, u64 ret)
 }
 
 /*
- * The end function is called (any context, from ddv_call_enter, before the
+ * The end function is called (any context, from __ddv_call_enter, before the
  * original runs): each scope it ends closes, the newest open one of that
  * scope first; one whose count did not come back names its objects. A
  * function that begins a scope needs the out-of-line exit.

@@ -40,7 +40,7 @@ static __always_inline bool ddv_scope_counting(u16 dut)
 	return unlikely(ddv_scope_boundaries) && READ_ONCE(ddv_rule_scopes_open[dut]);
 }
 
-/* Hooks: abi.c (ddv_call_enter, __ddv_call_exit), objects.c (create, destroy, disown). */
+/* Hooks: abi.c (__ddv_call_enter, __ddv_call_exit), objects.c (create, destroy, disown). */
 void ddv_scope_enter(struct ddv_call *call, u32 id);
 void ddv_scope_exit(struct ddv_call *call, u64 ret);
 void ddv_scope_count(struct ddv_call *call, u16 type, long delta);
