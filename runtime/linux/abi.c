@@ -98,8 +98,7 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	/* No inline create or destroy from now: a destroy must leave its record (objects.c). */
 	if (unlikely(call->attached))
 		ddv_obj_inline_hold(dut->id, true);
-	call->counts = &dut->pcpu->calls;
-	this_cpu_inc(dut->pcpu->calls);
+	this_cpu_inc(ddv_calls[dut->id]);
 	call->trace = cfg(CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
 	call->fast_exit = call->trace == DDV_TRACE_OFF;
 	if (ddv_scope_boundary(id))
@@ -123,7 +122,7 @@ void __ddv_call_exit(struct ddv_call *call, u64 ret)
 			(u64[]){ gfunc(call), ret, local_clock() - call->t_enter });
 	if (ddv_scope_boundary(gfunc(call)))
 		ddv_scope_exit(call, ret);
-	this_cpu_inc(ddv_duts[call->dut].pcpu->returns);
+	this_cpu_inc(ddv_returns[call->dut]);
 }
 EXPORT_SYMBOL_GPL(__ddv_call_exit);
 

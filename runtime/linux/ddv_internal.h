@@ -19,7 +19,6 @@
 #define DDV_MAX_PACKS	16	/* pack ids 1..15; 0 is the runtime itself */
 #define DDV_MAX_FUNCS	4096	/* global function ids over all packs */
 #define DDV_MAX_TYPES	1024	/* global type ids over all packs; 0 unused */
-#define DDV_MAX_DUTS	8	/* driver-under-test ids 1..7; 0 is "nobody" */
 #define DDV_MAX_SITES	65536	/* per driver */
 #define DDV_NO_SITE	0xffffffffu
 
@@ -72,12 +71,6 @@ struct ddv_text_range {
 	unsigned long core_lo, core_hi, init_lo, init_hi;
 };
 
-/* A call's ddv_call.counts points here: [0] calls, [1] returns (in flight: the difference). */
-struct ddv_dut_pcpu {
-	u64 calls;		/* wrapper calls entered */
-	u64 returns;		/* and left */
-};
-
 struct ddv_dut {
 	enum ddv_dut_state state;
 	u16 id;
@@ -107,11 +100,10 @@ struct ddv_dut {
 	struct delayed_work hang_work;
 	unsigned long coming_jiffies;
 	/*
-	 * Counted per CPU, so the hot path writes no shared line: a call may
-	 * enter on one CPU and exit on another, only the sums mean anything.
-	 * Allocated once with the slot (ddv_target_init), kept across uses.
+	 * Its calls are counted per CPU (abi.h ddv_calls, ddv_returns), so the
+	 * hot path writes no shared line: a call may enter on one CPU and exit
+	 * on another, only the sums mean anything. They never go back.
 	 */
-	struct ddv_dut_pcpu __percpu *pcpu;
 	u64 calls_base;		/* calls before the last reset (ddv_dut_calls counts from there) */
 };
 

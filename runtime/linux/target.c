@@ -588,6 +588,11 @@ static int unpatch_module(struct ddv_dut *dut)
  * driver has no text (so no call of the old driver can still be reading it).
  */
 static struct ddv_fast_dut fast_duts[DDV_MAX_DUTS];
+DEFINE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_calls);
+EXPORT_PER_CPU_SYMBOL_GPL(ddv_calls);
+DEFINE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_returns);
+EXPORT_PER_CPU_SYMBOL_GPL(ddv_returns);
+
 /* No driver on the inline entry: an empty range, so the wrapper needs no NULL test. */
 static struct ddv_fast_dut fast_none;
 struct ddv_fast_dut *ddv_fast = &fast_none;
@@ -629,8 +634,6 @@ void ddv_fast_update(void)
 	f->text_len = r->core_hi - r->core_lo;
 	f->init_lo = r->init_lo;
 	f->init_len = r->init_hi - r->init_lo;
-	BUILD_BUG_ON(offsetof(struct ddv_dut_pcpu, returns) != sizeof(u64));
-	f->counts = &only->pcpu->calls;
 	f->dut = only->id;
 	/* The record is whole before anyone can see it. */
 	smp_store_release(&ddv_fast, f);
@@ -670,10 +673,9 @@ static long inflight(struct ddv_dut *dut)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct ddv_dut_pcpu *c = per_cpu_ptr(dut->pcpu, cpu);
-		u64 returns = READ_ONCE(c->returns);
+		u64 returns = READ_ONCE(per_cpu(ddv_returns, cpu)[dut->id]);
 
-		n += (long)(READ_ONCE(c->calls) - returns);
+		n += (long)(READ_ONCE(per_cpu(ddv_calls, cpu)[dut->id]) - returns);
 	}
 	return n;
 }
@@ -684,7 +686,7 @@ static u64 calls_ever(struct ddv_dut *dut)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		n += READ_ONCE(per_cpu_ptr(dut->pcpu, cpu)->calls);
+		n += READ_ONCE(per_cpu(ddv_calls, cpu)[dut->id]);
 	return n;
 }
 
@@ -1283,19 +1285,11 @@ int ddv_target_init(void)
 	ret = ddv_stubs_init();
 	if (ret)
 		return ret;
-	for (d = 0; d < DDV_MAX_DUTS; d++) {
+	for (d = 0; d < DDV_MAX_DUTS; d++)
 		INIT_DELAYED_WORK(&ddv_duts[d].hang_work, hang_check);
-		ddv_duts[d].pcpu = alloc_percpu(struct ddv_dut_pcpu);
-		if (!ddv_duts[d].pcpu)
-			ret = -ENOMEM;
-	}
-	if (!ret)
-		ret = register_module_notifier(&ddv_module_nb);
-	if (ret) {
-		for (d = 0; d < DDV_MAX_DUTS; d++)
-			free_percpu(ddv_duts[d].pcpu);
+	ret = register_module_notifier(&ddv_module_nb);
+	if (ret)
 		kfree(ddv_stub_owner);
-	}
 	return ret;
 }
 
@@ -1313,7 +1307,5 @@ void ddv_target_exit(void)
 		if (ddv_duts[d].state != DDV_DUT_FREE)
 			dut_free(&ddv_duts[d]);
 	mutex_unlock(&ddv_mutex);
-	for (d = 0; d < DDV_MAX_DUTS; d++)
-		free_percpu(ddv_duts[d].pcpu);
 	kfree(ddv_stub_owner);
 }

@@ -77,6 +77,7 @@ struct module;
 #define DDV_ABI_VERSION 5	/* 5: the call record by copy into ddv.ko (kept in registers), args inside it; 4: inline create and destroy (ddv/slot.h); 3: inline fast entry, can_sleep, any_inside, lookup filter */
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */
 #define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
+#define DDV_MAX_DUTS 8		/* driver-under-test ids 1..7; 0 is "nobody" */
 
 /* Where a construct is written: embedded so a report can name heap.ddv:42:5. */
 struct ddv_srcpos {
@@ -191,7 +192,6 @@ struct ddv_call {
 	struct ddv_pack *pack;
 	unsigned long ret_ip;		/* return address in the driver: names the call site */
 	u64 t_enter;
-	u64 __percpu *counts;		/* the driver's calls per CPU: [0] entered, [1] returned */
 	u32 site;			/* the driver's site id (its site table), ~0 when unknown */
 	u16 func;			/* index in pack->funcs */
 	u16 dut;			/* which driver under test made the call */
@@ -280,10 +280,18 @@ struct ddv_fast_dut {
 	unsigned long text_len;
 	unsigned long init_lo;		/* and its init text while init runs (else 0, 0) */
 	unsigned long init_len;
-	u64 __percpu *counts;		/* the driver's calls: [0] entered, [1] returned */
 	u16 dut;
 };
 extern struct ddv_fast_dut *ddv_fast;
+#ifdef __KERNEL__
+/*
+ * Calls per driver per CPU, entered and returned (in flight: the difference,
+ * summed over the CPUs). Static arrays indexed by the driver's id: one
+ * instruction each, with the id in a register.
+ */
+DECLARE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_calls);
+DECLARE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_returns);
+#endif
 /*
  * Functions switched off (ddv off): while none is, one load and a branch;
  * else a byte per global function id (pack->func_base + func). An off
@@ -336,10 +344,9 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 		call->injected = 0;
 		call->reported = 0;
 		call->fast_exit = 1;
-		call->counts = fast->counts;
 		call->missed = 0;
 		call->attached = 0;
-		this_cpu_inc(call->counts[0]);
+		this_cpu_inc(ddv_calls[call->dut]);
 		return true;
 	}
 	return false;
@@ -376,7 +383,7 @@ static inline void ddv_call_exit(struct ddv_call *call, u64 ret)
 {
 	/* The usual untraced call: one per-CPU increment, no call into ddv.ko. */
 	if (likely(call->fast_exit))
-		this_cpu_inc(call->counts[1]);
+		this_cpu_inc(ddv_returns[call->dut]);
 	else
 		DDV_OUT_OF_LINE_VOID(call, __ddv_call_exit, ret);
 }
