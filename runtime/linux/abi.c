@@ -209,17 +209,23 @@ void __ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 }
 EXPORT_SYMBOL_GPL(__ddv_violation);
 
-DEFINE_PER_CPU(s64, ddv_live_bytes);
-EXPORT_PER_CPU_SYMBOL_GPL(ddv_live_bytes);
+/* Two counts that only grow, so a free is one add like a make (a subtraction cost a negation). */
+DEFINE_PER_CPU(u64, ddv_bytes_made);
+EXPORT_PER_CPU_SYMBOL_GPL(ddv_bytes_made);
+DEFINE_PER_CPU(u64, ddv_bytes_freed);
+EXPORT_PER_CPU_SYMBOL_GPL(ddv_bytes_freed);
 
 static s64 live_bytes_sum(void)
 {
-	s64 sum = 0;
+	u64 made = 0, freed = 0;
 	int cpu;
 
+	/* Freed first: a block freed meanwhile on another CPU was made before it. */
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu(ddv_live_bytes, cpu));
-	return sum;
+		freed += READ_ONCE(per_cpu(ddv_bytes_freed, cpu));
+	for_each_possible_cpu(cpu)
+		made += READ_ONCE(per_cpu(ddv_bytes_made, cpu));
+	return (s64)(made - freed);
 }
 
 int ddv_inject_init(void)

@@ -261,10 +261,13 @@ int ddv_inject_init(void);
 void ddv_inject_exit(void);
 extern struct inject_state ddv_inject;
 /* Budget accounting: the size field of an object type with one. Inline: every create and destroy. */
-/* Bytes the drivers hold in objects with a size (the budget's measure): abi.h's ddv_live_bytes. */
+/* Bytes the drivers hold in objects with a size (the budget's measure): abi.h's ddv_bytes_made - freed. */
 static __always_inline void ddv_inject_account(s64 delta)
 {
-	this_cpu_add(ddv_live_bytes, delta);
+	if (delta >= 0)
+		this_cpu_add(ddv_bytes_made, delta);
+	else
+		this_cpu_add(ddv_bytes_freed, -delta);
 }
 void ddv_inject_status(struct ddv_status *st);
 long ddv_op_inject(const struct ddv_cmd *cmd);

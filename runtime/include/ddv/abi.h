@@ -471,7 +471,9 @@ extern struct ddv_slot *ddv_slots;		/* ddv.ko's store: fixed while it is loaded 
 extern u32 ddv_slots_mask;
 extern u16 ddv_dut_scope[];			/* per driver: the leak scope open now, 0: none */
 #ifdef __KERNEL__
-DECLARE_PER_CPU(s64, ddv_live_bytes);		/* bytes held in objects with a size */
+/* Bytes of objects with a size, made and freed (held: the difference, over the CPUs). */
+DECLARE_PER_CPU(u64, ddv_bytes_made);
+DECLARE_PER_CPU(u64, ddv_bytes_freed);
 
 /*
  * An object's site: bits 0-31 where it was created, 32-47 the creating
@@ -513,7 +515,7 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 		if (likely(ddv_slot_claim(e, hash, gt, key, call->dut, state, ddv_obj_site(call),
 					  fields))) {
 			if (size_field >= 0 && size_field < DDV_MAX_FIELDS && fields)
-				this_cpu_add(ddv_live_bytes, fields[size_field]);
+				this_cpu_add(ddv_bytes_made, fields[size_field]);
 			return 0;
 		}
 	}
@@ -537,7 +539,7 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 		if (likely(ddv_slot_take(&ddv_slots[hash & ddv_slots_mask], gt, key,
 					 size_field, &size))) {
 			if (size_field >= 0 && size_field < DDV_MAX_FIELDS)
-				this_cpu_sub(ddv_live_bytes, size);
+				this_cpu_add(ddv_bytes_freed, size);
 			return 0;
 		}
 	}
