@@ -80,7 +80,7 @@ static void emit_lookups(struct writer *w, const struct lookups *l)
 	for (int i = l->n - 1; i >= 0; i--) {
 		struct expr *o = obj_of(l->e[i]);
 
-		w_printf(w, "ddv_f%d = ddv_obj_lookup(&ddv_call, %d, ", i, o->type->index);
+		w_printf(w, "ddv_f%d = ddv_obj_lookup(ddv_call, %d, ", i, o->type->index);
 		emit_key(w, o->a);
 		if (l->e[i]->kind == E_FIELD)
 			w_printf(w, ", &ddv_o%d);\n", i);
@@ -182,10 +182,10 @@ static void emit_cond(struct writer *w, const struct expr *e)
 	emit_expr(w, e->b);
 }
 
-/*	ddv_violation(&ddv_call, 3, 1, (u64)(unsigned long)(objp)); */
+/*	ddv_violation(ddv_call, 3, 1, (u64)(unsigned long)(objp)); */
 static void emit_violation(struct writer *w, const struct msg *m)
 {
-	w_printf(w, "ddv_violation(&ddv_call, %d, %d", m->index, m->nargs);
+	w_printf(w, "ddv_violation(ddv_call, %d, %d", m->index, m->nargs);
 	for (int i = 0; i < m->nargs; i++)
 		w_printf(w, ", (u64)(unsigned long)(%s)", m->args[i]);
 	w_printf(w, ");\n");
@@ -236,7 +236,7 @@ static void emit_create(struct writer *w, struct stmt *s)
 		w_printf(w, ")%s", i->next ? ", " : "");
 	}
 	w_printf(w, " };\n\n");
-	w_printf(w, "if (ddv_obj_create(&ddv_call, %d, ", s->obj.type->index);
+	w_printf(w, "if (ddv_obj_create(ddv_call, %d, ", s->obj.type->index);
 	emit_key(w, s->obj.key);
 	w_printf(w, ", %d, ddv_fv, NULL, %d) == -EEXIST)\n", s->index < 0 ? 0 : s->index,
 		 s->obj.type->size_field);
@@ -254,14 +254,14 @@ static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, in
 	w_line(w, "u64 ddv_lo%d, ddv_hi%d;", depth, depth);
 	w_blank(w);
 	/* Nothing of t live anywhere (the usual case): no need to read the block. */
-	w_printf(w, "if (ddv_obj_any_inside(&ddv_call, %d) &&\n", t->index);
-	w_printf(w, "    !ddv_obj_lookup(&ddv_call, %d, ", in->index);
+	w_printf(w, "if (ddv_obj_any_inside(ddv_call, %d) &&\n", t->index);
+	w_printf(w, "    !ddv_obj_lookup(ddv_call, %d, ", in->index);
 	emit_key(w, s->in.key);
 	w_open(w, ", &ddv_in%d))", depth);
 	w_line(w, "ddv_lo%d = ddv_in%d.key;", depth, depth);
 	w_line(w, "ddv_hi%d = ddv_lo%d + ddv_in%d.fields[%d];", depth, depth, depth, in->size_field);
 	w_printf(w, "while (ddv_lo%d < ddv_hi%d &&\n", depth, depth);
-	w_open(w, "       !ddv_obj_find_inside(&ddv_call, %d, ddv_lo%d, ddv_hi%d, &ddv_it%d))",
+	w_open(w, "       !ddv_obj_find_inside(ddv_call, %d, ddv_lo%d, ddv_hi%d, &ddv_it%d))",
 	       t->index, depth, depth, depth);
 	w_line(w, "%s%s%s = (%s)(unsigned long)ddv_it%d.key;", t->key_type,
 	       t->key_type[strlen(t->key_type) - 1] == '*' ? "" : " ", s->var, t->key_type, depth);
@@ -318,24 +318,24 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 			w_blank(w);
 		emit_lookups(w, &l);
 		if (s->kind == S_DESTROY) {
-			w_printf(w, "if (ddv_obj_destroy(&ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "if (ddv_obj_destroy(ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", NULL, %d) == -ENOENT)\n", s->obj.type->size_field);
 			w->indent++;
 			emit_violation(w, s->msg);
 			w->indent--;
 		} else if (s->kind == S_SET_STATE) {
-			w_printf(w, "ddv_obj_set_state(&ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "ddv_obj_set_state(ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", %d);\n", s->index);
 		} else if (s->kind == S_SET_FIELD) {
-			w_printf(w, "ddv_obj_set_field(&ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "ddv_obj_set_field(ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", %d, (u64)(unsigned long)(", s->index);
 			emit_expr(w, s->value);
 			w_printf(w, "));\n");
 		} else if (s->kind == S_ADJUST) {
-			w_printf(w, "if (ddv_obj_adjust(&ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "if (ddv_obj_adjust(ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", %d, ", s->index);
 			emit_expr(w, s->value);
@@ -354,7 +354,7 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 			 * that would turn the next object at the same address
 			 * into a false "created again". So the record goes now.
 			 */
-			w_printf(w, "ddv_obj_destroy(&ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "ddv_obj_destroy(ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
 		}
@@ -501,11 +501,12 @@ static bool scope_boundary(const struct spec *spec, const struct fnsig *f)
 }
 
 /*
- * The rules of one function, around the original call, on a call record
- * taken by value (ddv_b_kmalloc_trace): the wrapper inlines it twice, once
- * after the inline entry, where the record's fields are constants and
- * registers and never reach memory, once after the full entry.
- *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call ddv_call, ...)
+ * The rules of one function, around the original call (ddv_b_kmalloc_trace):
+ * the wrapper inlines it twice, once after the inline entry, where the
+ * record's fields are constants and registers and never reach memory (its
+ * address goes nowhere but into copies: abi.h DDV_OUT_OF_LINE), once after
+ * the full entry.
+ *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, ...)
  *	{ pre-call rules; injected failure or the original; after rules; exit }
  */
 static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
@@ -513,7 +514,7 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 	struct contract *c = f->contract;
 	int i;
 
-	w_line(w, "static __always_inline %s(struct ddv_call ddv_call%s%s)",
+	w_line(w, "static __always_inline %s(struct ddv_call *ddv_call%s%s)",
 	       ret_decl(f, mangle("ddv_b_", f->symbol)), f->nparams ? ", " : "",
 	       f->nparams ? param_list(f) : "");
 	w_block(w);
@@ -523,7 +524,7 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 	}
 	emit_phase(w, spec, c->body, false);
 	if (c->fails) {
-		w_printf(w, "switch (ddv_should_fail(&ddv_call, ");
+		w_printf(w, "switch (ddv_should_fail(ddv_call, ");
 		if (c->alloc_size) {
 			w_printf(w, "(u64)(");
 			emit_expr(w, c->alloc_size);
@@ -561,7 +562,7 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 		emit_call_original(w, f, true);
 	}
 	emit_phase(w, spec, c->body, true);
-	w_line(w, "ddv_call_exit(&ddv_call, %s);",
+	w_line(w, "ddv_call_exit(ddv_call, %s);",
 	       f->ret_kind == RET_VOID ? "0" : "(u64)(unsigned long)ret");
 	if (f->ret_kind != RET_VOID)
 		w_line(w, "return ret;");
@@ -569,7 +570,7 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 	w_blank(w);
 }
 
-/* The body on a record: "return ddv_b_kmalloc_trace(ddv_call, s, flags, size);" */
+/* The body on a record: "return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);" */
 static void emit_body_call(struct writer *w, const struct fnsig *f, const char *record)
 {
 	w_printf(w, "%s%s(%s", f->ret_kind == RET_VOID ? "" : "return ",
@@ -601,41 +602,45 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	if (fast)
 		w_line(w, "struct ddv_call ddv_fast_call DDV_CALL_NOINIT;");
 	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
+	w_blank(w);
+	if (fast && f->ret_kind == RET_VOID) {
+		w_open(w, "if (likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, _RET_IP_, NULL, %d)))",
+		       pack_var(spec), f->index, nargs);
+		emit_body_call(w, f, "&ddv_fast_call");
+		w_line(w, "return;");
+		w_close(w, "");
+	} else if (fast) {
+		w_line(w, "if (likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, _RET_IP_, NULL, %d)))",
+		       pack_var(spec), f->index, nargs);
+		w->indent++;
+		emit_body_call(w, f, "&ddv_fast_call");
+		w->indent--;
+	}
+	/* The arguments, for tracing, in a block of the full entry's path only. */
+	w_block(w);
 	if (nargs) {
 		w_printf(w, "u64 ddv_args[%d] = { ", nargs);
 		for (struct param *p = f->params; p && i < nargs; p = p->next, i++)
 			w_printf(w, "%s(u64)(unsigned long)%s", i ? ", " : "", p->name);
 		w_printf(w, " };\n");
-	}
-	w_blank(w);
-	if (fast && f->ret_kind == RET_VOID) {
-		w_open(w, "if (likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, _RET_IP_, %s, %d)))",
-		       pack_var(spec), f->index, args, nargs);
-		emit_body_call(w, f, "ddv_fast_call");
-		w_line(w, "return;");
-		w_close(w, "");
-	} else if (fast) {
-		w_line(w, "if (likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, _RET_IP_, %s, %d)))",
-		       pack_var(spec), f->index, args, nargs);
-		w->indent++;
-		emit_body_call(w, f, "ddv_fast_call");
-		w->indent--;
+		w_blank(w);
 	}
 	if (f->ret_kind == RET_VOID) {
-		w_open(w, "if (!ddv_call_enter_full(&ddv_call, &%s, %d, _RET_IP_, %s, %d))",
+		w_open(w, "if (!__ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d))",
 		       pack_var(spec), f->index, args, nargs);
 		emit_call_original(w, f, false);
 		w_line(w, "return;");
 		w_close(w, "");
 	} else {
-		w_line(w, "if (!ddv_call_enter_full(&ddv_call, &%s, %d, _RET_IP_, %s, %d))",
+		w_line(w, "if (!__ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d))",
 		       pack_var(spec), f->index, args, nargs);
 		w->indent++;
 		w_printf(w, "return ");
 		emit_call_original(w, f, false);
 		w->indent--;
 	}
-	emit_body_call(w, f, "ddv_call");
+	emit_body_call(w, f, "&ddv_call");
+	w_close(w, "");
 	w_close(w, "");
 	/* A spec prototype that differs from the kernel's is a build error, not a crash. */
 	w_line(w, "_Static_assert(__builtin_types_compatible_p(typeof(&%s), typeof(&%s)),",

@@ -26,14 +26,14 @@ static struct ddv_pack ddv_pack_linux;
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:27:5: kmalloc -> kmalloc_trace */
-static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
+static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -47,11 +47,11 @@ static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call ddv_call, struc
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 257, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -59,13 +59,16 @@ static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, 
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3)))
-		return ddv_b_kmalloc_trace(ddv_fast_call, s, flags, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3))
-		return kmalloc_trace(s, flags, size);
-	return ddv_b_kmalloc_trace(ddv_call, s, flags, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, NULL, 3)))
+		return ddv_b_kmalloc_trace(&ddv_fast_call, s, flags, size);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3))
+			return kmalloc_trace(s, flags, size);
+		return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof(&kmalloc_trace)),
 	       "specs/linux/heap.ddv:27:5: the prototype of kmalloc_trace differs from the kernel's");
@@ -74,14 +77,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:28:5: kmalloc -> __kmalloc */
-static __always_inline void *ddv_b___kmalloc(struct ddv_call ddv_call, size_t size, gfp_t flags)
+static __always_inline void *ddv_b___kmalloc(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -95,11 +98,11 @@ static __always_inline void *ddv_b___kmalloc(struct ddv_call ddv_call, size_t si
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 257, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -107,13 +110,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 1, _RET_IP_, ddv_args, 2)))
-		return ddv_b___kmalloc(ddv_fast_call, size, flags);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, ddv_args, 2))
-		return __kmalloc(size, flags);
-	return ddv_b___kmalloc(ddv_call, size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 1, _RET_IP_, NULL, 2)))
+		return ddv_b___kmalloc(&ddv_fast_call, size, flags);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, ddv_args, 2))
+			return __kmalloc(size, flags);
+		return ddv_b___kmalloc(&ddv_call, size, flags);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__kmalloc)),
 	       "specs/linux/heap.ddv:28:5: the prototype of __kmalloc differs from the kernel's");
@@ -122,14 +128,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:29:5: kmalloc -> kmalloc_large */
-static __always_inline void *ddv_b_kmalloc_large(struct ddv_call ddv_call, size_t size, gfp_t flags)
+static __always_inline void *ddv_b_kmalloc_large(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -143,11 +149,11 @@ static __always_inline void *ddv_b_kmalloc_large(struct ddv_call ddv_call, size_
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 257, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -155,13 +161,16 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 2, _RET_IP_, ddv_args, 2)))
-		return ddv_b_kmalloc_large(ddv_fast_call, size, flags);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, ddv_args, 2))
-		return kmalloc_large(size, flags);
-	return ddv_b_kmalloc_large(ddv_call, size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 2, _RET_IP_, NULL, 2)))
+		return ddv_b_kmalloc_large(&ddv_fast_call, size, flags);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, ddv_args, 2))
+			return kmalloc_large(size, flags);
+		return ddv_b_kmalloc_large(&ddv_call, size, flags);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof(&kmalloc_large)),
 	       "specs/linux/heap.ddv:29:5: the prototype of kmalloc_large differs from the kernel's");
@@ -170,14 +179,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:30:5: kmalloc -> kmalloc_trace_noprof */
-static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
+static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -191,11 +200,11 @@ static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call ddv_call
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 257, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -203,13 +212,16 @@ static DDV_WRAPPER void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t 
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 3, _RET_IP_, ddv_args, 3)))
-		return ddv_b_kmalloc_trace_noprof(ddv_fast_call, s, flags, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, ddv_args, 3))
-		return kmalloc_trace_noprof(s, flags, size);
-	return ddv_b_kmalloc_trace_noprof(ddv_call, s, flags, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 3, _RET_IP_, NULL, 3)))
+		return ddv_b_kmalloc_trace_noprof(&ddv_fast_call, s, flags, size);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, ddv_args, 3))
+			return kmalloc_trace_noprof(s, flags, size);
+		return ddv_b_kmalloc_trace_noprof(&ddv_call, s, flags, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof), typeof(&kmalloc_trace_noprof)),
 	       "specs/linux/heap.ddv:30:5: the prototype of kmalloc_trace_noprof differs from the kernel's");
@@ -218,14 +230,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof),
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:31:5: kmalloc -> kmalloc_large_noprof */
-static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call ddv_call, size_t size, gfp_t flags)
+static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -239,11 +251,11 @@ static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call ddv_call
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 257, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -251,13 +263,16 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 4, _RET_IP_, ddv_args, 2)))
-		return ddv_b_kmalloc_large_noprof(ddv_fast_call, size, flags);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, ddv_args, 2))
-		return kmalloc_large_noprof(size, flags);
-	return ddv_b_kmalloc_large_noprof(ddv_call, size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 4, _RET_IP_, NULL, 2)))
+		return ddv_b_kmalloc_large_noprof(&ddv_fast_call, size, flags);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, ddv_args, 2))
+			return kmalloc_large_noprof(size, flags);
+		return ddv_b_kmalloc_large_noprof(&ddv_call, size, flags);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof), typeof(&kmalloc_large_noprof)),
 	       "specs/linux/heap.ddv:31:5: the prototype of kmalloc_large_noprof differs from the kernel's");
@@ -266,14 +281,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof),
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:32:5: kmalloc -> __kmalloc_noprof */
-static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call ddv_call, size_t size, gfp_t flags)
+static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -287,11 +302,11 @@ static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call ddv_call, si
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 257, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -299,13 +314,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 5, _RET_IP_, ddv_args, 2)))
-		return ddv_b___kmalloc_noprof(ddv_fast_call, size, flags);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, ddv_args, 2))
-		return __kmalloc_noprof(size, flags);
-	return ddv_b___kmalloc_noprof(ddv_call, size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 5, _RET_IP_, NULL, 2)))
+		return ddv_b___kmalloc_noprof(&ddv_fast_call, size, flags);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, ddv_args, 2))
+			return __kmalloc_noprof(size, flags);
+		return ddv_b___kmalloc_noprof(&ddv_call, size, flags);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typeof(&__kmalloc_noprof)),
 	       "specs/linux/heap.ddv:32:5: the prototype of __kmalloc_noprof differs from the kernel's");
@@ -314,14 +332,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:33:5: kmalloc -> __kmalloc_cache_noprof */
-static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
+static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -335,11 +353,11 @@ static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call ddv_ca
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 257, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -347,13 +365,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 6, _RET_IP_, ddv_args, 3)))
-		return ddv_b___kmalloc_cache_noprof(ddv_fast_call, s, flags, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, ddv_args, 3))
-		return __kmalloc_cache_noprof(s, flags, size);
-	return ddv_b___kmalloc_cache_noprof(ddv_call, s, flags, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 6, _RET_IP_, NULL, 3)))
+		return ddv_b___kmalloc_cache_noprof(&ddv_fast_call, s, flags, size);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, ddv_args, 3))
+			return __kmalloc_cache_noprof(s, flags, size);
+		return ddv_b___kmalloc_cache_noprof(&ddv_call, s, flags, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof), typeof(&__kmalloc_cache_noprof)),
 	       "specs/linux/heap.ddv:33:5: the prototype of __kmalloc_cache_noprof differs from the kernel's");
@@ -362,14 +383,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:34:5: kmalloc -> __kmalloc_large_noprof */
-static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call ddv_call, size_t size, gfp_t flags)
+static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 256, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -383,11 +404,11 @@ static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call ddv_ca
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 257, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 257, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -395,13 +416,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 7, _RET_IP_, ddv_args, 2)))
-		return ddv_b___kmalloc_large_noprof(ddv_fast_call, size, flags);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, ddv_args, 2))
-		return __kmalloc_large_noprof(size, flags);
-	return ddv_b___kmalloc_large_noprof(ddv_call, size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 7, _RET_IP_, NULL, 2)))
+		return ddv_b___kmalloc_large_noprof(&ddv_fast_call, size, flags);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, ddv_args, 2))
+			return __kmalloc_large_noprof(size, flags);
+		return ddv_b___kmalloc_large_noprof(&ddv_call, size, flags);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof), typeof(&__kmalloc_large_noprof)),
 	       "specs/linux/heap.ddv:34:5: the prototype of __kmalloc_large_noprof differs from the kernel's");
@@ -410,14 +434,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:47:5: kmalloc_node -> __kmalloc_node */
-static __always_inline void *ddv_b___kmalloc_node(struct ddv_call ddv_call, size_t size, gfp_t flags, int node)
+static __always_inline void *ddv_b___kmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -431,11 +455,11 @@ static __always_inline void *ddv_b___kmalloc_node(struct ddv_call ddv_call, size
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -443,13 +467,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 8, _RET_IP_, ddv_args, 3)))
-		return ddv_b___kmalloc_node(ddv_fast_call, size, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, ddv_args, 3))
-		return __kmalloc_node(size, flags, node);
-	return ddv_b___kmalloc_node(ddv_call, size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 8, _RET_IP_, NULL, 3)))
+		return ddv_b___kmalloc_node(&ddv_fast_call, size, flags, node);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, ddv_args, 3))
+			return __kmalloc_node(size, flags, node);
+		return ddv_b___kmalloc_node(&ddv_call, size, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeof(&__kmalloc_node)),
 	       "specs/linux/heap.ddv:47:5: the prototype of __kmalloc_node differs from the kernel's");
@@ -458,14 +485,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeo
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:48:5: kmalloc_node -> kmalloc_node_trace */
-static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -479,11 +506,11 @@ static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call ddv_call, 
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -491,13 +518,16 @@ static DDV_WRAPPER void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t fl
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 9, _RET_IP_, ddv_args, 4)))
-		return ddv_b_kmalloc_node_trace(ddv_fast_call, s, flags, node, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, ddv_args, 4))
-		return kmalloc_node_trace(s, flags, node, size);
-	return ddv_b_kmalloc_node_trace(ddv_call, s, flags, node, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 9, _RET_IP_, NULL, 4)))
+		return ddv_b_kmalloc_node_trace(&ddv_fast_call, s, flags, node, size);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, ddv_args, 4))
+			return kmalloc_node_trace(s, flags, node, size);
+		return ddv_b_kmalloc_node_trace(&ddv_call, s, flags, node, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), typeof(&kmalloc_node_trace)),
 	       "specs/linux/heap.ddv:48:5: the prototype of kmalloc_node_trace differs from the kernel's");
@@ -506,14 +536,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), t
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:49:5: kmalloc_node -> kmalloc_large_node */
-static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call ddv_call, size_t size, gfp_t flags, int node)
+static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -527,11 +557,11 @@ static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call ddv_call, 
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -539,13 +569,16 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int 
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 10, _RET_IP_, ddv_args, 3)))
-		return ddv_b_kmalloc_large_node(ddv_fast_call, size, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, ddv_args, 3))
-		return kmalloc_large_node(size, flags, node);
-	return ddv_b_kmalloc_large_node(ddv_call, size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 10, _RET_IP_, NULL, 3)))
+		return ddv_b_kmalloc_large_node(&ddv_fast_call, size, flags, node);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, ddv_args, 3))
+			return kmalloc_large_node(size, flags, node);
+		return ddv_b_kmalloc_large_node(&ddv_call, size, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), typeof(&kmalloc_large_node)),
 	       "specs/linux/heap.ddv:49:5: the prototype of kmalloc_large_node differs from the kernel's");
@@ -554,14 +587,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), t
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:50:5: kmalloc_node -> __kmalloc_node_noprof */
-static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call ddv_call, size_t size, gfp_t flags, int node)
+static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -575,11 +608,11 @@ static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call ddv_cal
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -587,13 +620,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, gfp_t flags, i
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 11, _RET_IP_, ddv_args, 3)))
-		return ddv_b___kmalloc_node_noprof(ddv_fast_call, size, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, ddv_args, 3))
-		return __kmalloc_node_noprof(size, flags, node);
-	return ddv_b___kmalloc_node_noprof(ddv_call, size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 11, _RET_IP_, NULL, 3)))
+		return ddv_b___kmalloc_node_noprof(&ddv_fast_call, size, flags, node);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, ddv_args, 3))
+			return __kmalloc_node_noprof(size, flags, node);
+		return ddv_b___kmalloc_node_noprof(&ddv_call, size, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:50:5: the prototype of __kmalloc_node_noprof differs from the kernel's");
@@ -602,14 +638,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof)
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:51:5: kmalloc_node -> kmalloc_node_trace_noprof */
-static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -623,11 +659,11 @@ static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call ddv
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -635,13 +671,16 @@ static DDV_WRAPPER void *ddv_w_kmalloc_node_trace_noprof(struct kmem_cache *s, g
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 12, _RET_IP_, ddv_args, 4)))
-		return ddv_b_kmalloc_node_trace_noprof(ddv_fast_call, s, flags, node, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, ddv_args, 4))
-		return kmalloc_node_trace_noprof(s, flags, node, size);
-	return ddv_b_kmalloc_node_trace_noprof(ddv_call, s, flags, node, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 12, _RET_IP_, NULL, 4)))
+		return ddv_b_kmalloc_node_trace_noprof(&ddv_fast_call, s, flags, node, size);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, ddv_args, 4))
+			return kmalloc_node_trace_noprof(s, flags, node, size);
+		return ddv_b_kmalloc_node_trace_noprof(&ddv_call, s, flags, node, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace_noprof), typeof(&kmalloc_node_trace_noprof)),
 	       "specs/linux/heap.ddv:51:5: the prototype of kmalloc_node_trace_noprof differs from the kernel's");
@@ -650,14 +689,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace_nop
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:52:5: kmalloc_node -> kmalloc_large_node_noprof */
-static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call ddv_call, size_t size, gfp_t flags, int node)
+static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -671,11 +710,11 @@ static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call ddv
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -683,13 +722,16 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_node_noprof(size_t size, gfp_t flag
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 13, _RET_IP_, ddv_args, 3)))
-		return ddv_b_kmalloc_large_node_noprof(ddv_fast_call, size, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, ddv_args, 3))
-		return kmalloc_large_node_noprof(size, flags, node);
-	return ddv_b_kmalloc_large_node_noprof(ddv_call, size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 13, _RET_IP_, NULL, 3)))
+		return ddv_b_kmalloc_large_node_noprof(&ddv_fast_call, size, flags, node);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, ddv_args, 3))
+			return kmalloc_large_node_noprof(size, flags, node);
+		return ddv_b_kmalloc_large_node_noprof(&ddv_call, size, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node_noprof), typeof(&kmalloc_large_node_noprof)),
 	       "specs/linux/heap.ddv:52:5: the prototype of kmalloc_large_node_noprof differs from the kernel's");
@@ -698,14 +740,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node_nop
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:53:5: kmalloc_node -> __kmalloc_node_noprof */
-static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
+static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -719,11 +761,11 @@ static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call ddv_cal
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -731,13 +773,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, kmem_buckets *
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 4)))
-		return ddv_b___kmalloc_node_noprof(ddv_fast_call, size, b, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 4))
-		return __kmalloc_node_noprof(size, b, flags, node);
-	return ddv_b___kmalloc_node_noprof(ddv_call, size, b, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 14, _RET_IP_, NULL, 4)))
+		return ddv_b___kmalloc_node_noprof(&ddv_fast_call, size, b, flags, node);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 4))
+			return __kmalloc_node_noprof(size, b, flags, node);
+		return ddv_b___kmalloc_node_noprof(&ddv_call, size, b, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:53:5: the prototype of __kmalloc_node_noprof differs from the kernel's");
@@ -746,14 +791,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof)
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:54:5: kmalloc_node -> __kmalloc_cache_node_noprof */
-static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -767,11 +812,11 @@ static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call d
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -779,13 +824,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc_cache_node_noprof(struct kmem_cache *s,
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 4)))
-		return ddv_b___kmalloc_cache_node_noprof(ddv_fast_call, s, flags, node, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 4))
-		return __kmalloc_cache_node_noprof(s, flags, node, size);
-	return ddv_b___kmalloc_cache_node_noprof(ddv_call, s, flags, node, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 15, _RET_IP_, NULL, 4)))
+		return ddv_b___kmalloc_cache_node_noprof(&ddv_fast_call, s, flags, node, size);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 4))
+			return __kmalloc_cache_node_noprof(s, flags, node, size);
+		return ddv_b___kmalloc_cache_node_noprof(&ddv_call, s, flags, node, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_node_noprof), typeof(&__kmalloc_cache_node_noprof)),
 	       "specs/linux/heap.ddv:54:5: the prototype of __kmalloc_cache_node_noprof differs from the kernel's");
@@ -794,14 +842,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_node_n
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:55:5: kmalloc_node -> __kmalloc_large_node_noprof */
-static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call ddv_call, size_t size, gfp_t flags, int node)
+static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 258, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -815,11 +863,11 @@ static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call d
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 259, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 259, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -827,13 +875,16 @@ static DDV_WRAPPER void *ddv_w___kmalloc_large_node_noprof(size_t size, gfp_t fl
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 16, _RET_IP_, ddv_args, 3)))
-		return ddv_b___kmalloc_large_node_noprof(ddv_fast_call, size, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, ddv_args, 3))
-		return __kmalloc_large_node_noprof(size, flags, node);
-	return ddv_b___kmalloc_large_node_noprof(ddv_call, size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 16, _RET_IP_, NULL, 3)))
+		return ddv_b___kmalloc_large_node_noprof(&ddv_fast_call, size, flags, node);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, ddv_args, 3))
+			return __kmalloc_large_node_noprof(size, flags, node);
+		return ddv_b___kmalloc_large_node_noprof(&ddv_call, size, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_node_noprof), typeof(&__kmalloc_large_node_noprof)),
 	       "specs/linux/heap.ddv:55:5: the prototype of __kmalloc_large_node_noprof differs from the kernel's");
@@ -842,25 +893,25 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_node_n
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:69:5: krealloc -> krealloc */
-static __always_inline void *ddv_b_krealloc(struct ddv_call ddv_call, const void *objp, size_t new_size, gfp_t flags)
+static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const void *objp, size_t new_size, gfp_t flags)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:74:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 260, 1, (u64)(unsigned long)(new_size));
+		ddv_violation(ddv_call, 260, 1, (u64)(unsigned long)(new_size));
 	/* specs/linux/heap.ddv:76:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:77:3: require */
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 261, 1, (u64)(unsigned long)(objp));
+				ddv_violation(ddv_call, 261, 1, (u64)(unsigned long)(objp));
 		}
 	}
-	switch (ddv_should_fail(&ddv_call, (u64)(new_size), DDV_CONTIG)) {
+	switch (ddv_should_fail(ddv_call, (u64)(new_size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -874,19 +925,19 @@ static __always_inline void *ddv_b_krealloc(struct ddv_call ddv_call, const void
 		if (!(ZERO_OR_NULL_PTR(objp))) {
 			/* specs/linux/heap.ddv:82:4: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
-					ddv_violation(&ddv_call, 262, 1, (u64)(unsigned long)(objp));
+				if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
+					ddv_violation(ddv_call, 262, 1, (u64)(unsigned long)(objp));
 			}
 		}
 		/* specs/linux/heap.ddv:84:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 263, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 263, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -894,13 +945,16 @@ static DDV_WRAPPER void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 17, _RET_IP_, ddv_args, 3)))
-		return ddv_b_krealloc(ddv_fast_call, objp, new_size, flags);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, ddv_args, 3))
-		return krealloc(objp, new_size, flags);
-	return ddv_b_krealloc(ddv_call, objp, new_size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 17, _RET_IP_, NULL, 3)))
+		return ddv_b_krealloc(&ddv_fast_call, objp, new_size, flags);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, ddv_args, 3))
+			return krealloc(objp, new_size, flags);
+		return ddv_b_krealloc(&ddv_call, objp, new_size, flags);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&krealloc)),
 	       "specs/linux/heap.ddv:69:5: the prototype of krealloc differs from the kernel's");
@@ -909,25 +963,25 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&kre
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:70:5: krealloc -> krealloc_noprof */
-static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call ddv_call, const void *objp, size_t new_size, gfp_t flags)
+static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, const void *objp, size_t new_size, gfp_t flags)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:74:2: check */
 	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 260, 1, (u64)(unsigned long)(new_size));
+		ddv_violation(ddv_call, 260, 1, (u64)(unsigned long)(new_size));
 	/* specs/linux/heap.ddv:76:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:77:3: require */
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 261, 1, (u64)(unsigned long)(objp));
+				ddv_violation(ddv_call, 261, 1, (u64)(unsigned long)(objp));
 		}
 	}
-	switch (ddv_should_fail(&ddv_call, (u64)(new_size), DDV_CONTIG)) {
+	switch (ddv_should_fail(ddv_call, (u64)(new_size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -941,19 +995,19 @@ static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call ddv_call, con
 		if (!(ZERO_OR_NULL_PTR(objp))) {
 			/* specs/linux/heap.ddv:82:4: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
-					ddv_violation(&ddv_call, 262, 1, (u64)(unsigned long)(objp));
+				if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
+					ddv_violation(ddv_call, 262, 1, (u64)(unsigned long)(objp));
 			}
 		}
 		/* specs/linux/heap.ddv:84:3: object operation */
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 263, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 263, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -961,13 +1015,16 @@ static DDV_WRAPPER void *ddv_w_krealloc_noprof(const void *objp, size_t new_size
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 18, _RET_IP_, ddv_args, 3)))
-		return ddv_b_krealloc_noprof(ddv_fast_call, objp, new_size, flags);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, ddv_args, 3))
-		return krealloc_noprof(objp, new_size, flags);
-	return ddv_b_krealloc_noprof(ddv_call, objp, new_size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 18, _RET_IP_, NULL, 3)))
+		return ddv_b_krealloc_noprof(&ddv_fast_call, objp, new_size, flags);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, ddv_args, 3))
+			return krealloc_noprof(objp, new_size, flags);
+		return ddv_b_krealloc_noprof(&ddv_call, objp, new_size, flags);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc_noprof), typeof(&krealloc_noprof)),
 	       "specs/linux/heap.ddv:70:5: the prototype of krealloc_noprof differs from the kernel's");
@@ -975,14 +1032,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc_noprof), type
 #endif
 
 /* specs/linux/heap.ddv:88:4: kstrdup -> kstrdup */
-static __always_inline char *ddv_b_kstrdup(struct ddv_call ddv_call, const char *s, gfp_t gfp)
+static __always_inline char *ddv_b_kstrdup(struct ddv_call *ddv_call, const char *s, gfp_t gfp)
 {
 	char *ret;
 
 	/* specs/linux/heap.ddv:92:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 264, 0);
-	switch (ddv_should_fail(&ddv_call, (u64)((s ? (strlen(s) + 1) : 0)), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 264, 0);
+	switch (ddv_should_fail(ddv_call, (u64)((s ? (strlen(s) + 1) : 0)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -996,11 +1053,11 @@ static __always_inline char *ddv_b_kstrdup(struct ddv_call ddv_call, const char 
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 265, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 265, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1008,27 +1065,30 @@ static DDV_WRAPPER char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)s, (u64)(unsigned long)gfp };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 19, _RET_IP_, ddv_args, 2)))
-		return ddv_b_kstrdup(ddv_fast_call, s, gfp);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, ddv_args, 2))
-		return kstrdup(s, gfp);
-	return ddv_b_kstrdup(ddv_call, s, gfp);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 19, _RET_IP_, NULL, 2)))
+		return ddv_b_kstrdup(&ddv_fast_call, s, gfp);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)s, (u64)(unsigned long)gfp };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, ddv_args, 2))
+			return kstrdup(s, gfp);
+		return ddv_b_kstrdup(&ddv_call, s, gfp);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup), typeof(&kstrdup)),
 	       "specs/linux/heap.ddv:88:4: the prototype of kstrdup differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:100:5: kmemdup -> kmemdup */
-static __always_inline void *ddv_b_kmemdup(struct ddv_call ddv_call, const void *src, size_t len, gfp_t gfp)
+static __always_inline void *ddv_b_kmemdup(struct ddv_call *ddv_call, const void *src, size_t len, gfp_t gfp)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:105:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 266, 1, (u64)(unsigned long)(len));
-	switch (ddv_should_fail(&ddv_call, (u64)(len), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 266, 1, (u64)(unsigned long)(len));
+	switch (ddv_should_fail(ddv_call, (u64)(len), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1042,11 +1102,11 @@ static __always_inline void *ddv_b_kmemdup(struct ddv_call ddv_call, const void 
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 267, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 267, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1054,13 +1114,16 @@ static DDV_WRAPPER void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 20, _RET_IP_, ddv_args, 3)))
-		return ddv_b_kmemdup(ddv_fast_call, src, len, gfp);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, ddv_args, 3))
-		return kmemdup(src, len, gfp);
-	return ddv_b_kmemdup(ddv_call, src, len, gfp);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 20, _RET_IP_, NULL, 3)))
+		return ddv_b_kmemdup(&ddv_fast_call, src, len, gfp);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, ddv_args, 3))
+			return kmemdup(src, len, gfp);
+		return ddv_b_kmemdup(&ddv_call, src, len, gfp);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmemdup)),
 	       "specs/linux/heap.ddv:100:5: the prototype of kmemdup differs from the kernel's");
@@ -1069,14 +1132,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmem
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:101:5: kmemdup -> kmemdup_noprof */
-static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call ddv_call, const void *src, size_t len, gfp_t gfp)
+static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call *ddv_call, const void *src, size_t len, gfp_t gfp)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:105:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 266, 1, (u64)(unsigned long)(len));
-	switch (ddv_should_fail(&ddv_call, (u64)(len), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 266, 1, (u64)(unsigned long)(len));
+	switch (ddv_should_fail(ddv_call, (u64)(len), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1090,11 +1153,11 @@ static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call ddv_call, cons
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 
-			if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 267, 0);
+			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 267, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1102,13 +1165,16 @@ static DDV_WRAPPER void *ddv_w_kmemdup_noprof(const void *src, size_t len, gfp_t
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 21, _RET_IP_, ddv_args, 3)))
-		return ddv_b_kmemdup_noprof(ddv_fast_call, src, len, gfp);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, ddv_args, 3))
-		return kmemdup_noprof(src, len, gfp);
-	return ddv_b_kmemdup_noprof(ddv_call, src, len, gfp);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 21, _RET_IP_, NULL, 3)))
+		return ddv_b_kmemdup_noprof(&ddv_fast_call, src, len, gfp);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, ddv_args, 3))
+			return kmemdup_noprof(src, len, gfp);
+		return ddv_b_kmemdup_noprof(&ddv_call, src, len, gfp);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup_noprof), typeof(&kmemdup_noprof)),
 	       "specs/linux/heap.ddv:101:5: the prototype of kmemdup_noprof differs from the kernel's");
@@ -1116,7 +1182,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup_noprof), typeo
 #endif
 
 /* specs/linux/heap.ddv:112:4: kfree -> kfree */
-static __always_inline void ddv_b_kfree(struct ddv_call ddv_call, const void *objp)
+static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *objp)
 {
 	/* specs/linux/heap.ddv:114:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
@@ -1125,22 +1191,22 @@ static __always_inline void ddv_b_kfree(struct ddv_call ddv_call, const void *ob
 			struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 			u64 ddv_lo0, ddv_hi0;
 
-			if (ddv_obj_any_inside(&ddv_call, 8) &&
-			    !ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
+			if (ddv_obj_any_inside(ddv_call, 8) &&
+			    !ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
-				       !ddv_obj_find_inside(&ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
+				       !ddv_obj_find_inside(ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
 					struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:117:4: check */
 					if (!(!(timer_pending(t))))
-						ddv_violation(&ddv_call, 268, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
+						ddv_violation(ddv_call, 268, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
 					/* specs/linux/heap.ddv:119:4: object operation */
 					{
-						if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(t), NULL, -1) == -ENOENT)
-							ddv_violation(&ddv_call, 269, 0);
+						if (ddv_obj_destroy(ddv_call, 8, (u64)(unsigned long)(t), NULL, -1) == -ENOENT)
+							ddv_violation(ddv_call, 269, 0);
 					}
 				}
 			}
@@ -1150,54 +1216,57 @@ static __always_inline void ddv_b_kfree(struct ddv_call ddv_call, const void *ob
 			struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 			u64 ddv_lo0, ddv_hi0;
 
-			if (ddv_obj_any_inside(&ddv_call, 9) &&
-			    !ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
+			if (ddv_obj_any_inside(ddv_call, 9) &&
+			    !ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
 				ddv_lo0 = ddv_in0.key;
 				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 				while (ddv_lo0 < ddv_hi0 &&
-				       !ddv_obj_find_inside(&ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
+				       !ddv_obj_find_inside(ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
 					struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
 
 					ddv_lo0 = ddv_it0.key + 1;
 					/* specs/linux/heap.ddv:122:4: check */
 					if (!(!(work_pending(w))))
-						ddv_violation(&ddv_call, 270, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
+						ddv_violation(ddv_call, 270, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
 					/* specs/linux/heap.ddv:124:4: object operation */
 					{
-						if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(w), NULL, -1) == -ENOENT)
-							ddv_violation(&ddv_call, 271, 0);
+						if (ddv_obj_destroy(ddv_call, 9, (u64)(unsigned long)(w), NULL, -1) == -ENOENT)
+							ddv_violation(ddv_call, 271, 0);
 					}
 				}
 			}
 		}
 		/* specs/linux/heap.ddv:128:3: check */
 		if (!((((unsigned long)(objp)) < VMALLOC_START) || (((unsigned long)(objp)) >= VMALLOC_END)))
-			ddv_violation(&ddv_call, 272, 1, (u64)(unsigned long)(objp));
+			ddv_violation(ddv_call, 272, 1, (u64)(unsigned long)(objp));
 		/* specs/linux/heap.ddv:130:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
-				ddv_violation(&ddv_call, 273, 1, (u64)(unsigned long)(objp));
+			if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
+				ddv_violation(ddv_call, 273, 1, (u64)(unsigned long)(objp));
 		}
 	}
 	kfree(objp);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_kfree(const void *objp)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)objp };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 1))) {
-		ddv_b_kfree(ddv_fast_call, objp);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 22, _RET_IP_, NULL, 1))) {
+		ddv_b_kfree(&ddv_fast_call, objp);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 1)) {
-		kfree(objp);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)objp };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 1)) {
+			kfree(objp);
+			return;
+		}
+		ddv_b_kfree(&ddv_call, objp);
 	}
-	ddv_b_kfree(ddv_call, objp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)),
 	       "specs/linux/heap.ddv:112:4: the prototype of kfree differs from the kernel's");
@@ -1205,46 +1274,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
 extern void kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func) __weak;
 /* specs/linux/heap.ddv:138:5: kvfree_call_rcu -> kvfree_call_rcu */
-static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call ddv_call, struct rcu_head *head, rcu_callback_t func)
+static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, struct rcu_head *head, rcu_callback_t func)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 	/* specs/linux/heap.ddv:142:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
+		ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
 	}
 	/* specs/linux/heap.ddv:143:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
+		ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
 	}
 #else
 	/* specs/linux/heap.ddv:146:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
+		ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
 	}
 	/* specs/linux/heap.ddv:148:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
+		ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
 	}
 #endif
 	kvfree_call_rcu(head, func);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 2))) {
-		ddv_b_kvfree_call_rcu(ddv_fast_call, head, func);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 23, _RET_IP_, NULL, 2))) {
+		ddv_b_kvfree_call_rcu(&ddv_fast_call, head, func);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 2)) {
-		kvfree_call_rcu(head, func);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 2)) {
+			kvfree_call_rcu(head, func);
+			return;
+		}
+		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 	}
-	ddv_b_kvfree_call_rcu(ddv_call, head, func);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:138:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -1254,46 +1326,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), type
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 extern void kvfree_call_rcu(struct rcu_head *head, void *func) __weak;
 /* specs/linux/heap.ddv:139:5: kvfree_call_rcu -> kvfree_call_rcu */
-static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call ddv_call, struct rcu_head *head, void *func)
+static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, struct rcu_head *head, void *func)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 	/* specs/linux/heap.ddv:142:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
+		ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
 	}
 	/* specs/linux/heap.ddv:143:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
+		ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
 	}
 #else
 	/* specs/linux/heap.ddv:146:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
+		ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
 	}
 	/* specs/linux/heap.ddv:148:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
+		ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
 	}
 #endif
 	kvfree_call_rcu(head, func);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, void *func)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 2))) {
-		ddv_b_kvfree_call_rcu(ddv_fast_call, head, func);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 24, _RET_IP_, NULL, 2))) {
+		ddv_b_kvfree_call_rcu(&ddv_fast_call, head, func);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 2)) {
-		kvfree_call_rcu(head, func);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 2)) {
+			kvfree_call_rcu(head, func);
+			return;
+		}
+		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 	}
-	ddv_b_kvfree_call_rcu(ddv_call, head, func);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:139:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -1301,14 +1376,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), type
 #endif
 
 /* specs/linux/heap.ddv:154:4: devm_kmalloc -> devm_kmalloc */
-static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call ddv_call, struct device *dev, size_t size, gfp_t gfp)
+static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call *ddv_call, struct device *dev, size_t size, gfp_t gfp)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:158:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 274, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 274, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1316,7 +1391,7 @@ static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call ddv_call, struct
 		ret = devm_kmalloc(dev, size, gfp);
 		break;
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1324,24 +1399,27 @@ static DDV_WRAPPER void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)gfp };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 3)))
-		return ddv_b_devm_kmalloc(ddv_fast_call, dev, size, gfp);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 3))
-		return devm_kmalloc(dev, size, gfp);
-	return ddv_b_devm_kmalloc(ddv_call, dev, size, gfp);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 25, _RET_IP_, NULL, 3)))
+		return ddv_b_devm_kmalloc(&ddv_fast_call, dev, size, gfp);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)gfp };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 3))
+			return devm_kmalloc(dev, size, gfp);
+		return ddv_b_devm_kmalloc(&ddv_call, dev, size, gfp);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(&devm_kmalloc)),
 	       "specs/linux/heap.ddv:154:4: the prototype of devm_kmalloc differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:163:5: vmalloc -> vmalloc */
-static __always_inline void *ddv_b_vmalloc(struct ddv_call ddv_call, unsigned long size)
+static __always_inline void *ddv_b_vmalloc(struct ddv_call *ddv_call, unsigned long size)
 {
 	void *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1355,11 +1433,11 @@ static __always_inline void *ddv_b_vmalloc(struct ddv_call ddv_call, unsigned lo
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 275, 0);
+			if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 275, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1367,13 +1445,16 @@ static DDV_WRAPPER void *ddv_w_vmalloc(unsigned long size)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 1)))
-		return ddv_b_vmalloc(ddv_fast_call, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 1))
-		return vmalloc(size);
-	return ddv_b_vmalloc(ddv_call, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 26, _RET_IP_, NULL, 1)))
+		return ddv_b_vmalloc(&ddv_fast_call, size);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 1))
+			return vmalloc(size);
+		return ddv_b_vmalloc(&ddv_call, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmalloc)),
 	       "specs/linux/heap.ddv:163:5: the prototype of vmalloc differs from the kernel's");
@@ -1382,11 +1463,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmal
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:164:5: vmalloc -> vmalloc_noprof */
-static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call ddv_call, unsigned long size)
+static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call *ddv_call, unsigned long size)
 {
 	void *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1400,11 +1481,11 @@ static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call ddv_call, unsi
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 275, 0);
+			if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 275, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1412,13 +1493,16 @@ static DDV_WRAPPER void *ddv_w_vmalloc_noprof(unsigned long size)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 1)))
-		return ddv_b_vmalloc_noprof(ddv_fast_call, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 1))
-		return vmalloc_noprof(size);
-	return ddv_b_vmalloc_noprof(ddv_call, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 27, _RET_IP_, NULL, 1)))
+		return ddv_b_vmalloc_noprof(&ddv_fast_call, size);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 1))
+			return vmalloc_noprof(size);
+		return ddv_b_vmalloc_noprof(&ddv_call, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc_noprof), typeof(&vmalloc_noprof)),
 	       "specs/linux/heap.ddv:164:5: the prototype of vmalloc_noprof differs from the kernel's");
@@ -1427,11 +1511,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc_noprof), typeo
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:175:5: vzalloc -> vzalloc */
-static __always_inline void *ddv_b_vzalloc(struct ddv_call ddv_call, unsigned long size)
+static __always_inline void *ddv_b_vzalloc(struct ddv_call *ddv_call, unsigned long size)
 {
 	void *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1445,11 +1529,11 @@ static __always_inline void *ddv_b_vzalloc(struct ddv_call ddv_call, unsigned lo
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 276, 0);
+			if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 276, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1457,13 +1541,16 @@ static DDV_WRAPPER void *ddv_w_vzalloc(unsigned long size)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 1)))
-		return ddv_b_vzalloc(ddv_fast_call, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 1))
-		return vzalloc(size);
-	return ddv_b_vzalloc(ddv_call, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 28, _RET_IP_, NULL, 1)))
+		return ddv_b_vzalloc(&ddv_fast_call, size);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 1))
+			return vzalloc(size);
+		return ddv_b_vzalloc(&ddv_call, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzalloc)),
 	       "specs/linux/heap.ddv:175:5: the prototype of vzalloc differs from the kernel's");
@@ -1472,11 +1559,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzal
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:176:5: vzalloc -> vzalloc_noprof */
-static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call ddv_call, unsigned long size)
+static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call *ddv_call, unsigned long size)
 {
 	void *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1490,11 +1577,11 @@ static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call ddv_call, unsi
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 276, 0);
+			if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 276, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1502,13 +1589,16 @@ static DDV_WRAPPER void *ddv_w_vzalloc_noprof(unsigned long size)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 1)))
-		return ddv_b_vzalloc_noprof(ddv_fast_call, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 1))
-		return vzalloc_noprof(size);
-	return ddv_b_vzalloc_noprof(ddv_call, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 29, _RET_IP_, NULL, 1)))
+		return ddv_b_vzalloc_noprof(&ddv_fast_call, size);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 1))
+			return vzalloc_noprof(size);
+		return ddv_b_vzalloc_noprof(&ddv_call, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc_noprof), typeof(&vzalloc_noprof)),
 	       "specs/linux/heap.ddv:176:5: the prototype of vzalloc_noprof differs from the kernel's");
@@ -1517,11 +1607,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc_noprof), typeo
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:188:5: kvmalloc_node -> kvmalloc_node */
-static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call ddv_call, size_t size, gfp_t flags, int node)
+static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
 	void *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1537,20 +1627,20 @@ static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call ddv_call, size_
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-				if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-					ddv_violation(&ddv_call, 277, 0);
+				if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+					ddv_violation(ddv_call, 277, 0);
 			}
 		} else {
 			/* specs/linux/heap.ddv:199:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-				if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-					ddv_violation(&ddv_call, 278, 0);
+				if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+					ddv_violation(ddv_call, 278, 0);
 			}
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1558,13 +1648,16 @@ static DDV_WRAPPER void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 3)))
-		return ddv_b_kvmalloc_node(ddv_fast_call, size, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 3))
-		return kvmalloc_node(size, flags, node);
-	return ddv_b_kvmalloc_node(ddv_call, size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 30, _RET_IP_, NULL, 3)))
+		return ddv_b_kvmalloc_node(&ddv_fast_call, size, flags, node);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 3))
+			return kvmalloc_node(size, flags, node);
+		return ddv_b_kvmalloc_node(&ddv_call, size, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof(&kvmalloc_node)),
 	       "specs/linux/heap.ddv:188:5: the prototype of kvmalloc_node differs from the kernel's");
@@ -1573,11 +1666,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:189:5: kvmalloc_node -> kvmalloc_node_noprof */
-static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call ddv_call, size_t size, gfp_t flags, int node)
+static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
 	void *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1593,20 +1686,20 @@ static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call ddv_call
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-				if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-					ddv_violation(&ddv_call, 277, 0);
+				if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+					ddv_violation(ddv_call, 277, 0);
 			}
 		} else {
 			/* specs/linux/heap.ddv:199:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-				if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-					ddv_violation(&ddv_call, 278, 0);
+				if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+					ddv_violation(ddv_call, 278, 0);
 			}
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1614,13 +1707,16 @@ static DDV_WRAPPER void *ddv_w_kvmalloc_node_noprof(size_t size, gfp_t flags, in
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 3)))
-		return ddv_b_kvmalloc_node_noprof(ddv_fast_call, size, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 3))
-		return kvmalloc_node_noprof(size, flags, node);
-	return ddv_b_kvmalloc_node_noprof(ddv_call, size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 31, _RET_IP_, NULL, 3)))
+		return ddv_b_kvmalloc_node_noprof(&ddv_fast_call, size, flags, node);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 3))
+			return kvmalloc_node_noprof(size, flags, node);
+		return ddv_b_kvmalloc_node_noprof(&ddv_call, size, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node_noprof), typeof(&kvmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:189:5: the prototype of kvmalloc_node_noprof differs from the kernel's");
@@ -1629,11 +1725,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node_noprof),
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:190:5: kvmalloc_node -> __kvmalloc_node_noprof */
-static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
+static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
 	void *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), 0)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -1649,20 +1745,20 @@ static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call ddv_ca
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-				if (ddv_obj_create(&ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-					ddv_violation(&ddv_call, 277, 0);
+				if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+					ddv_violation(ddv_call, 277, 0);
 			}
 		} else {
 			/* specs/linux/heap.ddv:199:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-				if (ddv_obj_create(&ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-					ddv_violation(&ddv_call, 278, 0);
+				if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+					ddv_violation(ddv_call, 278, 0);
 			}
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1670,13 +1766,16 @@ static DDV_WRAPPER void *ddv_w___kvmalloc_node_noprof(size_t size, kmem_buckets 
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 4)))
-		return ddv_b___kvmalloc_node_noprof(ddv_fast_call, size, b, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 4))
-		return __kvmalloc_node_noprof(size, b, flags, node);
-	return ddv_b___kvmalloc_node_noprof(ddv_call, size, b, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 32, _RET_IP_, NULL, 4)))
+		return ddv_b___kvmalloc_node_noprof(&ddv_fast_call, size, b, flags, node);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 4))
+			return __kvmalloc_node_noprof(size, b, flags, node);
+		return ddv_b___kvmalloc_node_noprof(&ddv_call, size, b, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kvmalloc_node_noprof), typeof(&__kvmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:190:5: the prototype of __kvmalloc_node_noprof differs from the kernel's");
@@ -1684,7 +1783,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kvmalloc_node_noprof
 #endif
 
 /* specs/linux/heap.ddv:204:4: vfree -> vfree */
-static __always_inline void ddv_b_vfree(struct ddv_call ddv_call, const void *addr)
+static __always_inline void ddv_b_vfree(struct ddv_call *ddv_call, const void *addr)
 {
 	/* specs/linux/heap.ddv:207:2: if */
 	if (addr != NULL) {
@@ -1692,41 +1791,44 @@ static __always_inline void ddv_b_vfree(struct ddv_call ddv_call, const void *ad
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 0, (u64)(unsigned long)(addr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(addr), NULL);
 			if (!(!((ddv_f0 == 0))))
-				ddv_violation(&ddv_call, 279, 1, (u64)(unsigned long)(addr));
+				ddv_violation(ddv_call, 279, 1, (u64)(unsigned long)(addr));
 		}
 		/* specs/linux/heap.ddv:209:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
-				ddv_violation(&ddv_call, 280, 1, (u64)(unsigned long)(addr));
+			if (ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
+				ddv_violation(ddv_call, 280, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	vfree(addr);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_vfree(const void *addr)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 1))) {
-		ddv_b_vfree(ddv_fast_call, addr);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 33, _RET_IP_, NULL, 1))) {
+		ddv_b_vfree(&ddv_fast_call, addr);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 1)) {
-		vfree(addr);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)addr };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 1)) {
+			vfree(addr);
+			return;
+		}
+		ddv_b_vfree(&ddv_call, addr);
 	}
-	ddv_b_vfree(ddv_call, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)),
 	       "specs/linux/heap.ddv:204:4: the prototype of vfree differs from the kernel's");
 
 /* specs/linux/heap.ddv:213:4: kvfree -> kvfree */
-static __always_inline void ddv_b_kvfree(struct ddv_call ddv_call, const void *addr)
+static __always_inline void ddv_b_kvfree(struct ddv_call *ddv_call, const void *addr)
 {
 	/* specs/linux/heap.ddv:215:2: if */
 	if (!(ZERO_OR_NULL_PTR(addr))) {
@@ -1734,65 +1836,68 @@ static __always_inline void ddv_b_kvfree(struct ddv_call ddv_call, const void *a
 		if (is_vmalloc_addr(addr)) {
 			/* specs/linux/heap.ddv:217:4: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 1, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
-					ddv_violation(&ddv_call, 281, 1, (u64)(unsigned long)(addr));
+				if (ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
+					ddv_violation(ddv_call, 281, 1, (u64)(unsigned long)(addr));
 			}
 		} else {
 			/* specs/linux/heap.ddv:219:4: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 0, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
-					ddv_violation(&ddv_call, 282, 1, (u64)(unsigned long)(addr));
+				if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
+					ddv_violation(ddv_call, 282, 1, (u64)(unsigned long)(addr));
 			}
 		}
 	}
 	kvfree(addr);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 1))) {
-		ddv_b_kvfree(ddv_fast_call, addr);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 34, _RET_IP_, NULL, 1))) {
+		ddv_b_kvfree(&ddv_fast_call, addr);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 1)) {
-		kvfree(addr);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)addr };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 1)) {
+			kvfree(addr);
+			return;
+		}
+		ddv_b_kvfree(&ddv_call, addr);
 	}
-	ddv_b_kvfree(ddv_call, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfree)),
 	       "specs/linux/heap.ddv:213:4: the prototype of kvfree differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:234:5: __get_free_pages -> __get_free_pages */
-static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call ddv_call, gfp_t gfp_mask, unsigned int order)
+static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call *ddv_call, gfp_t gfp_mask, unsigned int order)
 {
 	unsigned long ret;
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 	/* specs/linux/heap.ddv:241:3: check */
 	if (!(order <= MAX_PAGE_ORDER))
-		ddv_violation(&ddv_call, 283, 1, (u64)(unsigned long)(order));
+		ddv_violation(ddv_call, 283, 1, (u64)(unsigned long)(order));
 #else
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	/* specs/linux/heap.ddv:244:4: check */
 	if (!(order <= MAX_ORDER))
-		ddv_violation(&ddv_call, 284, 1, (u64)(unsigned long)(order));
+		ddv_violation(ddv_call, 284, 1, (u64)(unsigned long)(order));
 #else
 	/* specs/linux/heap.ddv:246:4: check */
 	if (!(order < MAX_ORDER))
-		ddv_violation(&ddv_call, 285, 1, (u64)(unsigned long)(order));
+		ddv_violation(ddv_call, 285, 1, (u64)(unsigned long)(order));
 #endif
 #endif
 	/* specs/linux/heap.ddv:249:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 286, 1, (u64)(unsigned long)(order));
-	switch (ddv_should_fail(&ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 286, 1, (u64)(unsigned long)(order));
+	switch (ddv_should_fail(ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
 	case 1:
 		ret = 0;
 		break;
@@ -1806,11 +1911,11 @@ static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call ddv_
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
 
-			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 287, 0);
+			if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 287, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1818,13 +1923,16 @@ static DDV_WRAPPER unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 2)))
-		return ddv_b___get_free_pages(ddv_fast_call, gfp_mask, order);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 2))
-		return __get_free_pages(gfp_mask, order);
-	return ddv_b___get_free_pages(ddv_call, gfp_mask, order);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 35, _RET_IP_, NULL, 2)))
+		return ddv_b___get_free_pages(&ddv_fast_call, gfp_mask, order);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 2))
+			return __get_free_pages(gfp_mask, order);
+		return ddv_b___get_free_pages(&ddv_call, gfp_mask, order);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typeof(&__get_free_pages)),
 	       "specs/linux/heap.ddv:234:5: the prototype of __get_free_pages differs from the kernel's");
@@ -1833,29 +1941,29 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:235:5: __get_free_pages -> get_free_pages_noprof */
-static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call ddv_call, gfp_t gfp_mask, unsigned int order)
+static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call *ddv_call, gfp_t gfp_mask, unsigned int order)
 {
 	unsigned long ret;
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 	/* specs/linux/heap.ddv:241:3: check */
 	if (!(order <= MAX_PAGE_ORDER))
-		ddv_violation(&ddv_call, 283, 1, (u64)(unsigned long)(order));
+		ddv_violation(ddv_call, 283, 1, (u64)(unsigned long)(order));
 #else
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	/* specs/linux/heap.ddv:244:4: check */
 	if (!(order <= MAX_ORDER))
-		ddv_violation(&ddv_call, 284, 1, (u64)(unsigned long)(order));
+		ddv_violation(ddv_call, 284, 1, (u64)(unsigned long)(order));
 #else
 	/* specs/linux/heap.ddv:246:4: check */
 	if (!(order < MAX_ORDER))
-		ddv_violation(&ddv_call, 285, 1, (u64)(unsigned long)(order));
+		ddv_violation(ddv_call, 285, 1, (u64)(unsigned long)(order));
 #endif
 #endif
 	/* specs/linux/heap.ddv:249:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 286, 1, (u64)(unsigned long)(order));
-	switch (ddv_should_fail(&ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 286, 1, (u64)(unsigned long)(order));
+	switch (ddv_should_fail(ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
 	case 1:
 		ret = 0;
 		break;
@@ -1869,11 +1977,11 @@ static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
 
-			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 287, 0);
+			if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 287, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1881,13 +1989,16 @@ static DDV_WRAPPER unsigned long ddv_w_get_free_pages_noprof(gfp_t gfp_mask, uns
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 2)))
-		return ddv_b_get_free_pages_noprof(ddv_fast_call, gfp_mask, order);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 2))
-		return get_free_pages_noprof(gfp_mask, order);
-	return ddv_b_get_free_pages_noprof(ddv_call, gfp_mask, order);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 36, _RET_IP_, NULL, 2)))
+		return ddv_b_get_free_pages_noprof(&ddv_fast_call, gfp_mask, order);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 2))
+			return get_free_pages_noprof(gfp_mask, order);
+		return ddv_b_get_free_pages_noprof(&ddv_call, gfp_mask, order);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_free_pages_noprof), typeof(&get_free_pages_noprof)),
 	       "specs/linux/heap.ddv:235:5: the prototype of get_free_pages_noprof differs from the kernel's");
@@ -1896,14 +2007,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_free_pages_noprof)
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:257:5: get_zeroed_page -> get_zeroed_page */
-static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call ddv_call, gfp_t gfp_mask)
+static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call *ddv_call, gfp_t gfp_mask)
 {
 	unsigned long ret;
 
 	/* specs/linux/heap.ddv:262:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 288, 0);
-	switch (ddv_should_fail(&ddv_call, (u64)(PAGE_SIZE), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 288, 0);
+	switch (ddv_should_fail(ddv_call, (u64)(PAGE_SIZE), DDV_CONTIG)) {
 	case 1:
 		ret = 0;
 		break;
@@ -1917,11 +2028,11 @@ static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call ddv_c
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
 
-			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 289, 0);
+			if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 289, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1929,13 +2040,16 @@ static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 1)))
-		return ddv_b_get_zeroed_page(ddv_fast_call, gfp_mask);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 1))
-		return get_zeroed_page(gfp_mask);
-	return ddv_b_get_zeroed_page(ddv_call, gfp_mask);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 37, _RET_IP_, NULL, 1)))
+		return ddv_b_get_zeroed_page(&ddv_fast_call, gfp_mask);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 1))
+			return get_zeroed_page(gfp_mask);
+		return ddv_b_get_zeroed_page(&ddv_call, gfp_mask);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), typeof(&get_zeroed_page)),
 	       "specs/linux/heap.ddv:257:5: the prototype of get_zeroed_page differs from the kernel's");
@@ -1944,14 +2058,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), type
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:258:5: get_zeroed_page -> get_zeroed_page_noprof */
-static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_call ddv_call, gfp_t gfp_mask)
+static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_call *ddv_call, gfp_t gfp_mask)
 {
 	unsigned long ret;
 
 	/* specs/linux/heap.ddv:262:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 288, 0);
-	switch (ddv_should_fail(&ddv_call, (u64)(PAGE_SIZE), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 288, 0);
+	switch (ddv_should_fail(ddv_call, (u64)(PAGE_SIZE), DDV_CONTIG)) {
 	case 1:
 		ret = 0;
 		break;
@@ -1965,11 +2079,11 @@ static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_cal
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
 
-			if (ddv_obj_create(&ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 289, 0);
+			if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 289, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -1977,13 +2091,16 @@ static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page_noprof(gfp_t gfp_mask)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 1)))
-		return ddv_b_get_zeroed_page_noprof(ddv_fast_call, gfp_mask);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 1))
-		return get_zeroed_page_noprof(gfp_mask);
-	return ddv_b_get_zeroed_page_noprof(ddv_call, gfp_mask);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 38, _RET_IP_, NULL, 1)))
+		return ddv_b_get_zeroed_page_noprof(&ddv_fast_call, gfp_mask);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 1))
+			return get_zeroed_page_noprof(gfp_mask);
+		return ddv_b_get_zeroed_page_noprof(&ddv_call, gfp_mask);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page_noprof), typeof(&get_zeroed_page_noprof)),
 	       "specs/linux/heap.ddv:258:5: the prototype of get_zeroed_page_noprof differs from the kernel's");
@@ -1991,7 +2108,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page_noprof
 #endif
 
 /* specs/linux/heap.ddv:270:4: free_pages -> free_pages */
-static __always_inline void ddv_b_free_pages(struct ddv_call ddv_call, unsigned long addr, unsigned int order)
+static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned long addr, unsigned int order)
 {
 	/* specs/linux/heap.ddv:272:2: if */
 	if (addr != 0) {
@@ -1999,58 +2116,61 @@ static __always_inline void ddv_b_free_pages(struct ddv_call ddv_call, unsigned 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(addr), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 290, 1, (u64)(unsigned long)(addr));
+				ddv_violation(ddv_call, 290, 1, (u64)(unsigned long)(addr));
 		}
 		/* specs/linux/heap.ddv:274:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 2, (u64)(unsigned long)(addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order))
-				ddv_violation(&ddv_call, 291, 2, (u64)(unsigned long)(addr), (u64)(unsigned long)(order));
+				ddv_violation(ddv_call, 291, 2, (u64)(unsigned long)(addr), (u64)(unsigned long)(order));
 		}
 		/* specs/linux/heap.ddv:275:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 2, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
-				ddv_violation(&ddv_call, 292, 0);
+			if (ddv_obj_destroy(ddv_call, 2, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
+				ddv_violation(ddv_call, 292, 0);
 		}
 	}
 	free_pages(addr, order);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)addr, (u64)(unsigned long)order };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 2))) {
-		ddv_b_free_pages(ddv_fast_call, addr, order);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 39, _RET_IP_, NULL, 2))) {
+		ddv_b_free_pages(&ddv_fast_call, addr, order);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 2)) {
-		free_pages(addr, order);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)addr, (u64)(unsigned long)order };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 2)) {
+			free_pages(addr, order);
+			return;
+		}
+		ddv_b_free_pages(&ddv_call, addr, order);
 	}
-	ddv_b_free_pages(ddv_call, addr, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages), typeof(&free_pages)),
 	       "specs/linux/heap.ddv:270:4: the prototype of free_pages differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:281:5: alloc_pages -> alloc_pages */
-static __always_inline struct page *ddv_b_alloc_pages(struct ddv_call ddv_call, gfp_t gfp, unsigned int order)
+static __always_inline struct page *ddv_b_alloc_pages(struct ddv_call *ddv_call, gfp_t gfp, unsigned int order)
 {
 	struct page *ret;
 
 	/* specs/linux/heap.ddv:286:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 293, 1, (u64)(unsigned long)(order));
-	switch (ddv_should_fail(&ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 293, 1, (u64)(unsigned long)(order));
+	switch (ddv_should_fail(ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -2058,7 +2178,7 @@ static __always_inline struct page *ddv_b_alloc_pages(struct ddv_call ddv_call, 
 		ret = alloc_pages(gfp, order);
 		break;
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2066,13 +2186,16 @@ static DDV_WRAPPER struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 2)))
-		return ddv_b_alloc_pages(ddv_fast_call, gfp, order);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 2))
-		return alloc_pages(gfp, order);
-	return ddv_b_alloc_pages(ddv_call, gfp, order);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 40, _RET_IP_, NULL, 2)))
+		return ddv_b_alloc_pages(&ddv_fast_call, gfp, order);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 2))
+			return alloc_pages(gfp, order);
+		return ddv_b_alloc_pages(&ddv_call, gfp, order);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&alloc_pages)),
 	       "specs/linux/heap.ddv:281:5: the prototype of alloc_pages differs from the kernel's");
@@ -2081,14 +2204,14 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:282:5: alloc_pages -> alloc_pages_noprof */
-static __always_inline struct page *ddv_b_alloc_pages_noprof(struct ddv_call ddv_call, gfp_t gfp, unsigned int order)
+static __always_inline struct page *ddv_b_alloc_pages_noprof(struct ddv_call *ddv_call, gfp_t gfp, unsigned int order)
 {
 	struct page *ret;
 
 	/* specs/linux/heap.ddv:286:2: check */
 	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 293, 1, (u64)(unsigned long)(order));
-	switch (ddv_should_fail(&ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 293, 1, (u64)(unsigned long)(order));
+	switch (ddv_should_fail(ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -2096,7 +2219,7 @@ static __always_inline struct page *ddv_b_alloc_pages_noprof(struct ddv_call ddv
 		ret = alloc_pages_noprof(gfp, order);
 		break;
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2104,13 +2227,16 @@ static DDV_WRAPPER struct page *ddv_w_alloc_pages_noprof(gfp_t gfp, unsigned int
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 2)))
-		return ddv_b_alloc_pages_noprof(ddv_fast_call, gfp, order);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 2))
-		return alloc_pages_noprof(gfp, order);
-	return ddv_b_alloc_pages_noprof(ddv_call, gfp, order);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 41, _RET_IP_, NULL, 2)))
+		return ddv_b_alloc_pages_noprof(&ddv_fast_call, gfp, order);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 2))
+			return alloc_pages_noprof(gfp, order);
+		return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_noprof), typeof(&alloc_pages_noprof)),
 	       "specs/linux/heap.ddv:282:5: the prototype of alloc_pages_noprof differs from the kernel's");
@@ -2118,17 +2244,17 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_noprof), t
 #endif
 
 /* specs/linux/dma.ddv:23:5: dma_alloc_coherent -> dma_alloc_attrs */
-static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call ddv_call, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
+static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call *ddv_call, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
 {
 	void *ret;
 
 	/* specs/linux/dma.ddv:27:2: check */
 	if (!(dma_handle != NULL))
-		ddv_violation(&ddv_call, 294, 0);
+		ddv_violation(ddv_call, 294, 0);
 	/* specs/linux/dma.ddv:28:2: check */
 	if (!(!(gfpflags_allow_blocking(flag)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 295, 1, (u64)(unsigned long)(size));
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+		ddv_violation(ddv_call, 295, 1, (u64)(unsigned long)(size));
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -2142,11 +2268,11 @@ static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call ddv_call, str
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
 
-			if (ddv_obj_create(&ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 296, 0);
+			if (ddv_obj_create(ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 296, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2154,98 +2280,104 @@ static DDV_WRAPPER void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, 
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 5)))
-		return ddv_b_dma_alloc_attrs(ddv_fast_call, dev, size, dma_handle, flag, attrs);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 5))
-		return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
-	return ddv_b_dma_alloc_attrs(ddv_call, dev, size, dma_handle, flag, attrs);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 42, _RET_IP_, NULL, 5)))
+		return ddv_b_dma_alloc_attrs(&ddv_fast_call, dev, size, dma_handle, flag, attrs);
+	{
+		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 5))
+			return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
+		return ddv_b_dma_alloc_attrs(&ddv_call, dev, size, dma_handle, flag, attrs);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_alloc_attrs), typeof(&dma_alloc_attrs)),
 	       "specs/linux/dma.ddv:23:5: the prototype of dma_alloc_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:37:5: dma_free_coherent -> dma_free_attrs */
-static __always_inline void ddv_b_dma_free_attrs(struct ddv_call ddv_call, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
+static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
 {
 	/* specs/linux/dma.ddv:39:2: check */
 	if (!(!(irqs_disabled())))
-		ddv_violation(&ddv_call, 297, 0);
+		ddv_violation(ddv_call, 297, 0);
 	/* specs/linux/dma.ddv:40:2: if */
 	if (cpu_addr != NULL) {
 		/* specs/linux/dma.ddv:41:3: require */
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 298, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(ddv_call, 298, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:43:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-				ddv_violation(&ddv_call, 299, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
+				ddv_violation(ddv_call, 299, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:45:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle))
-				ddv_violation(&ddv_call, 300, 1, (u64)(unsigned long)(dma_handle));
+				ddv_violation(ddv_call, 300, 1, (u64)(unsigned long)(dma_handle));
 		}
 		/* specs/linux/dma.ddv:47:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev))
-				ddv_violation(&ddv_call, 301, 1, (u64)(unsigned long)(cpu_addr));
+				ddv_violation(ddv_call, 301, 1, (u64)(unsigned long)(cpu_addr));
 		}
 		/* specs/linux/dma.ddv:49:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL, 0) == -ENOENT)
-				ddv_violation(&ddv_call, 302, 0);
+			if (ddv_obj_destroy(ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL, 0) == -ENOENT)
+				ddv_violation(ddv_call, 302, 0);
 		}
 	}
 	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 5))) {
-		ddv_b_dma_free_attrs(ddv_fast_call, dev, size, cpu_addr, dma_handle, attrs);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 43, _RET_IP_, NULL, 5))) {
+		ddv_b_dma_free_attrs(&ddv_fast_call, dev, size, cpu_addr, dma_handle, attrs);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 5)) {
-		dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
-		return;
+	{
+		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 5)) {
+			dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
+			return;
+		}
+		ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
 	}
-	ddv_b_dma_free_attrs(ddv_call, dev, size, cpu_addr, dma_handle, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_free_attrs), typeof(&dma_free_attrs)),
 	       "specs/linux/dma.ddv:37:5: the prototype of dma_free_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:55:5: dma_map -> dma_map_page_attrs */
-static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call ddv_call, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
+static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call *ddv_call, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	dma_addr_t ret;
 
 	/* specs/linux/dma.ddv:58:2: check */
 	if (!(((dir == DMA_TO_DEVICE) || (dir == DMA_FROM_DEVICE)) || (dir == DMA_BIDIRECTIONAL)))
-		ddv_violation(&ddv_call, 303, 0);
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+		ddv_violation(ddv_call, 303, 0);
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = DMA_MAPPING_ERROR;
 		break;
@@ -2259,11 +2391,11 @@ static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call ddv_c
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
 
-			if (ddv_obj_create(&ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 304, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 304, 1, (u64)(unsigned long)(ret));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2271,105 +2403,114 @@ static DDV_WRAPPER dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struc
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 6)))
-		return ddv_b_dma_map_page_attrs(ddv_fast_call, dev, page, offset, size, dir, attrs);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 6))
-		return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
-	return ddv_b_dma_map_page_attrs(ddv_call, dev, page, offset, size, dir, attrs);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 44, _RET_IP_, NULL, 6)))
+		return ddv_b_dma_map_page_attrs(&ddv_fast_call, dev, page, offset, size, dir, attrs);
+	{
+		u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 6))
+			return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
+		return ddv_b_dma_map_page_attrs(&ddv_call, dev, page, offset, size, dir, attrs);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_page_attrs), typeof(&dma_map_page_attrs)),
 	       "specs/linux/dma.ddv:55:5: the prototype of dma_map_page_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:67:5: dma_unmap -> dma_unmap_page_attrs */
-static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	/* specs/linux/dma.ddv:69:2: require */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 305, 1, (u64)(unsigned long)(addr));
+			ddv_violation(ddv_call, 305, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:71:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
-			ddv_violation(&ddv_call, 306, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+			ddv_violation(ddv_call, 306, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:73:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir))
-			ddv_violation(&ddv_call, 307, 1, (u64)(unsigned long)(addr));
+			ddv_violation(ddv_call, 307, 1, (u64)(unsigned long)(addr));
 	}
 	/* specs/linux/dma.ddv:75:2: object operation */
 	{
-		if (ddv_obj_destroy(&ddv_call, 4, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
-			ddv_violation(&ddv_call, 308, 0);
+		if (ddv_obj_destroy(ddv_call, 4, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
+			ddv_violation(ddv_call, 308, 0);
 	}
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 5))) {
-		ddv_b_dma_unmap_page_attrs(ddv_fast_call, dev, addr, size, dir, attrs);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 45, _RET_IP_, NULL, 5))) {
+		ddv_b_dma_unmap_page_attrs(&ddv_fast_call, dev, addr, size, dir, attrs);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 5)) {
-		dma_unmap_page_attrs(dev, addr, size, dir, attrs);
-		return;
+	{
+		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 5)) {
+			dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+			return;
+		}
+		ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
 	}
-	ddv_b_dma_unmap_page_attrs(ddv_call, dev, addr, size, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_page_attrs), typeof(&dma_unmap_page_attrs)),
 	       "specs/linux/dma.ddv:67:5: the prototype of dma_unmap_page_attrs differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/dma.ddv:79:5: dma_sync_for_cpu -> dma_sync_single_for_cpu */
-static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	/* specs/linux/dma.ddv:83:2: require */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 309, 1, (u64)(unsigned long)(addr));
+			ddv_violation(ddv_call, 309, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_cpu(dev, addr, size, dir);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 4))) {
-		ddv_b_dma_sync_single_for_cpu(ddv_fast_call, dev, addr, size, dir);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 46, _RET_IP_, NULL, 4))) {
+		ddv_b_dma_sync_single_for_cpu(&ddv_fast_call, dev, addr, size, dir);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 4)) {
-		dma_sync_single_for_cpu(dev, addr, size, dir);
-		return;
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 4)) {
+			dma_sync_single_for_cpu(dev, addr, size, dir);
+			return;
+		}
+		ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 	}
-	ddv_b_dma_sync_single_for_cpu(ddv_call, dev, addr, size, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cpu), typeof(&dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:79:5: the prototype of dma_sync_single_for_cpu differs from the kernel's");
@@ -2378,35 +2519,38 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cp
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/dma.ddv:80:5: dma_sync_for_cpu -> __dma_sync_single_for_cpu */
-static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	/* specs/linux/dma.ddv:83:2: require */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 309, 1, (u64)(unsigned long)(addr));
+			ddv_violation(ddv_call, 309, 1, (u64)(unsigned long)(addr));
 	}
 	__dma_sync_single_for_cpu(dev, addr, size, dir);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w___dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 4))) {
-		ddv_b___dma_sync_single_for_cpu(ddv_fast_call, dev, addr, size, dir);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 47, _RET_IP_, NULL, 4))) {
+		ddv_b___dma_sync_single_for_cpu(&ddv_fast_call, dev, addr, size, dir);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 4)) {
-		__dma_sync_single_for_cpu(dev, addr, size, dir);
-		return;
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 4)) {
+			__dma_sync_single_for_cpu(dev, addr, size, dir);
+			return;
+		}
+		ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 	}
-	ddv_b___dma_sync_single_for_cpu(ddv_call, dev, addr, size, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_cpu), typeof(&__dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:80:5: the prototype of __dma_sync_single_for_cpu differs from the kernel's");
@@ -2415,35 +2559,38 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/dma.ddv:87:5: dma_sync_for_device -> dma_sync_single_for_device */
-static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	/* specs/linux/dma.ddv:90:2: require */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 310, 1, (u64)(unsigned long)(addr));
+			ddv_violation(ddv_call, 310, 1, (u64)(unsigned long)(addr));
 	}
 	dma_sync_single_for_device(dev, addr, size, dir);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 4))) {
-		ddv_b_dma_sync_single_for_device(ddv_fast_call, dev, addr, size, dir);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 48, _RET_IP_, NULL, 4))) {
+		ddv_b_dma_sync_single_for_device(&ddv_fast_call, dev, addr, size, dir);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 4)) {
-		dma_sync_single_for_device(dev, addr, size, dir);
-		return;
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 4)) {
+			dma_sync_single_for_device(dev, addr, size, dir);
+			return;
+		}
+		ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 	}
-	ddv_b_dma_sync_single_for_device(ddv_call, dev, addr, size, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_device), typeof(&dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:87:5: the prototype of dma_sync_single_for_device differs from the kernel's");
@@ -2452,35 +2599,38 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_de
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/dma.ddv:88:5: dma_sync_for_device -> __dma_sync_single_for_device */
-static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	/* specs/linux/dma.ddv:90:2: require */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 4, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 310, 1, (u64)(unsigned long)(addr));
+			ddv_violation(ddv_call, 310, 1, (u64)(unsigned long)(addr));
 	}
 	__dma_sync_single_for_device(dev, addr, size, dir);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w___dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 4))) {
-		ddv_b___dma_sync_single_for_device(ddv_fast_call, dev, addr, size, dir);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 49, _RET_IP_, NULL, 4))) {
+		ddv_b___dma_sync_single_for_device(&ddv_fast_call, dev, addr, size, dir);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 4)) {
-		__dma_sync_single_for_device(dev, addr, size, dir);
-		return;
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 4)) {
+			__dma_sync_single_for_device(dev, addr, size, dir);
+			return;
+		}
+		ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 	}
-	ddv_b___dma_sync_single_for_device(ddv_call, dev, addr, size, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_device), typeof(&__dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:88:5: the prototype of __dma_sync_single_for_device differs from the kernel's");
@@ -2488,11 +2638,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_
 #endif
 
 /* specs/linux/dma.ddv:93:4: dma_set_mask -> dma_set_mask */
-static __always_inline int ddv_b_dma_set_mask(struct ddv_call ddv_call, struct device *dev, u64 mask)
+static __always_inline int ddv_b_dma_set_mask(struct ddv_call *ddv_call, struct device *dev, u64 mask)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EIO);
 		break;
@@ -2500,7 +2650,7 @@ static __always_inline int ddv_b_dma_set_mask(struct ddv_call ddv_call, struct d
 		ret = dma_set_mask(dev, mask);
 		break;
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2508,23 +2658,26 @@ static DDV_WRAPPER int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 2)))
-		return ddv_b_dma_set_mask(ddv_fast_call, dev, mask);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 2))
-		return dma_set_mask(dev, mask);
-	return ddv_b_dma_set_mask(ddv_call, dev, mask);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 50, _RET_IP_, NULL, 2)))
+		return ddv_b_dma_set_mask(&ddv_fast_call, dev, mask);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 2))
+			return dma_set_mask(dev, mask);
+		return ddv_b_dma_set_mask(&ddv_call, dev, mask);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_mask), typeof(&dma_set_mask)),
 	       "specs/linux/dma.ddv:93:4: the prototype of dma_set_mask differs from the kernel's");
 
 /* specs/linux/dma.ddv:98:4: dma_set_coherent_mask -> dma_set_coherent_mask */
-static __always_inline int ddv_b_dma_set_coherent_mask(struct ddv_call ddv_call, struct device *dev, u64 mask)
+static __always_inline int ddv_b_dma_set_coherent_mask(struct ddv_call *ddv_call, struct device *dev, u64 mask)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EIO);
 		break;
@@ -2532,7 +2685,7 @@ static __always_inline int ddv_b_dma_set_coherent_mask(struct ddv_call ddv_call,
 		ret = dma_set_coherent_mask(dev, mask);
 		break;
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2540,23 +2693,26 @@ static DDV_WRAPPER int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 2)))
-		return ddv_b_dma_set_coherent_mask(ddv_fast_call, dev, mask);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 2))
-		return dma_set_coherent_mask(dev, mask);
-	return ddv_b_dma_set_coherent_mask(ddv_call, dev, mask);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 51, _RET_IP_, NULL, 2)))
+		return ddv_b_dma_set_coherent_mask(&ddv_fast_call, dev, mask);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 2))
+			return dma_set_coherent_mask(dev, mask);
+		return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_coherent_mask), typeof(&dma_set_coherent_mask)),
 	       "specs/linux/dma.ddv:98:4: the prototype of dma_set_coherent_mask differs from the kernel's");
 
 /* specs/linux/dma.ddv:118:4: dma_pool_create -> dma_pool_create */
-static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call ddv_call, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
+static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call *ddv_call, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
 {
 	struct dma_pool *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -2570,11 +2726,11 @@ static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call dd
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 311, 0);
+			if (ddv_obj_create(ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 311, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2582,19 +2738,22 @@ static DDV_WRAPPER struct dma_pool *ddv_w_dma_pool_create(const char *name, stru
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[5] = { (u64)(unsigned long)name, (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)align, (u64)(unsigned long)boundary };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 5)))
-		return ddv_b_dma_pool_create(ddv_fast_call, name, dev, size, align, boundary);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 5))
-		return dma_pool_create(name, dev, size, align, boundary);
-	return ddv_b_dma_pool_create(ddv_call, name, dev, size, align, boundary);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 52, _RET_IP_, NULL, 5)))
+		return ddv_b_dma_pool_create(&ddv_fast_call, name, dev, size, align, boundary);
+	{
+		u64 ddv_args[5] = { (u64)(unsigned long)name, (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)align, (u64)(unsigned long)boundary };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 5))
+			return dma_pool_create(name, dev, size, align, boundary);
+		return ddv_b_dma_pool_create(&ddv_call, name, dev, size, align, boundary);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_create), typeof(&dma_pool_create)),
 	       "specs/linux/dma.ddv:118:4: the prototype of dma_pool_create differs from the kernel's");
 
 /* specs/linux/dma.ddv:128:4: dma_pool_destroy -> dma_pool_destroy */
-static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call ddv_call, struct dma_pool *pool)
+static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call *ddv_call, struct dma_pool *pool)
 {
 	/* specs/linux/dma.ddv:131:2: if */
 	if (pool != NULL) {
@@ -2603,48 +2762,51 @@ static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call ddv_call, str
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 5, (u64)(unsigned long)(pool), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(pool), &ddv_o0);
 			if (ddv_f0 == 0 && !(((s64)ddv_o0.fields[1]) == 0))
-				ddv_violation(&ddv_call, 312, 1, (u64)(unsigned long)(pool));
+				ddv_violation(ddv_call, 312, 1, (u64)(unsigned long)(pool));
 		}
 		/* specs/linux/dma.ddv:135:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 5, (u64)(unsigned long)(pool), NULL, -1) == -ENOENT)
-				ddv_violation(&ddv_call, 313, 1, (u64)(unsigned long)(pool));
+			if (ddv_obj_destroy(ddv_call, 5, (u64)(unsigned long)(pool), NULL, -1) == -ENOENT)
+				ddv_violation(ddv_call, 313, 1, (u64)(unsigned long)(pool));
 		}
 	}
 	dma_pool_destroy(pool);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)pool };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 1))) {
-		ddv_b_dma_pool_destroy(ddv_fast_call, pool);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 53, _RET_IP_, NULL, 1))) {
+		ddv_b_dma_pool_destroy(&ddv_fast_call, pool);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 1)) {
-		dma_pool_destroy(pool);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)pool };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 1)) {
+			dma_pool_destroy(pool);
+			return;
+		}
+		ddv_b_dma_pool_destroy(&ddv_call, pool);
 	}
-	ddv_b_dma_pool_destroy(ddv_call, pool);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_destroy), typeof(&dma_pool_destroy)),
 	       "specs/linux/dma.ddv:128:4: the prototype of dma_pool_destroy differs from the kernel's");
 
 /* specs/linux/dma.ddv:139:4: dma_pool_alloc -> dma_pool_alloc */
-static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call ddv_call, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
+static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call *ddv_call, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
 	void *ret;
 
 	/* specs/linux/dma.ddv:143:2: check */
 	if (!(!(gfpflags_allow_blocking(mem_flags)) || ddv_can_sleep()))
-		ddv_violation(&ddv_call, 314, 0);
-	switch (ddv_should_fail(&ddv_call, 0, DDV_CONTIG)) {
+		ddv_violation(ddv_call, 314, 0);
+	switch (ddv_should_fail(ddv_call, 0, DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -2658,18 +2820,18 @@ static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call ddv_call, stru
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(pool), [1] = (u64)(unsigned long)(*(handle)) };
 
-			if (ddv_obj_create(&ddv_call, 6, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 315, 0);
+			if (ddv_obj_create(ddv_call, 6, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 315, 0);
 		}
 		/* specs/linux/dma.ddv:147:3: object operation */
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 5, (u64)(unsigned long)(pool), 1, 1, 0, 1000000000, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 316, 0);
+			if (ddv_obj_adjust(ddv_call, 5, (u64)(unsigned long)(pool), 1, 1, 0, 1000000000, &ddv_result) == -ERANGE)
+				ddv_violation(ddv_call, 316, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2677,19 +2839,22 @@ static DDV_WRAPPER void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_f
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)mem_flags, (u64)(unsigned long)handle };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 3)))
-		return ddv_b_dma_pool_alloc(ddv_fast_call, pool, mem_flags, handle);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 3))
-		return dma_pool_alloc(pool, mem_flags, handle);
-	return ddv_b_dma_pool_alloc(ddv_call, pool, mem_flags, handle);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 54, _RET_IP_, NULL, 3)))
+		return ddv_b_dma_pool_alloc(&ddv_fast_call, pool, mem_flags, handle);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)mem_flags, (u64)(unsigned long)handle };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 3))
+			return dma_pool_alloc(pool, mem_flags, handle);
+		return ddv_b_dma_pool_alloc(&ddv_call, pool, mem_flags, handle);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_alloc), typeof(&dma_pool_alloc)),
 	       "specs/linux/dma.ddv:139:4: the prototype of dma_pool_alloc differs from the kernel's");
 
 /* specs/linux/dma.ddv:151:4: dma_pool_free -> dma_pool_free */
-static __always_inline void ddv_b_dma_pool_free(struct ddv_call ddv_call, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
+static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 {
 	/* specs/linux/dma.ddv:153:2: if */
 	if (vaddr != NULL) {
@@ -2697,79 +2862,82 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call ddv_call, struct
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(vaddr), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 317, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(ddv_call, 317, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:156:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool))
-				ddv_violation(&ddv_call, 318, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(ddv_call, 318, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:157:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr))
-				ddv_violation(&ddv_call, 319, 1, (u64)(unsigned long)(vaddr));
+				ddv_violation(ddv_call, 319, 1, (u64)(unsigned long)(vaddr));
 		}
 		/* specs/linux/dma.ddv:158:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 6, (u64)(unsigned long)(vaddr), NULL, -1) == -ENOENT)
-				ddv_violation(&ddv_call, 320, 0);
+			if (ddv_obj_destroy(ddv_call, 6, (u64)(unsigned long)(vaddr), NULL, -1) == -ENOENT)
+				ddv_violation(ddv_call, 320, 0);
 		}
 		/* specs/linux/dma.ddv:159:3: object operation */
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 5, (u64)(unsigned long)(pool), 1, -(1), 0, 1000000000, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 321, 0);
+			if (ddv_obj_adjust(ddv_call, 5, (u64)(unsigned long)(pool), 1, -(1), 0, 1000000000, &ddv_result) == -ERANGE)
+				ddv_violation(ddv_call, 321, 0);
 		}
 	}
 	dma_pool_free(pool, vaddr, addr);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)vaddr, (u64)(unsigned long)addr };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 3))) {
-		ddv_b_dma_pool_free(ddv_fast_call, pool, vaddr, addr);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 55, _RET_IP_, NULL, 3))) {
+		ddv_b_dma_pool_free(&ddv_fast_call, pool, vaddr, addr);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 3)) {
-		dma_pool_free(pool, vaddr, addr);
-		return;
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)vaddr, (u64)(unsigned long)addr };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 3)) {
+			dma_pool_free(pool, vaddr, addr);
+			return;
+		}
+		ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
 	}
-	ddv_b_dma_pool_free(ddv_call, pool, vaddr, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_free), typeof(&dma_pool_free)),
 	       "specs/linux/dma.ddv:151:4: the prototype of dma_pool_free differs from the kernel's");
 
 /* specs/linux/irq.ddv:17:5: request_irq -> request_threaded_irq */
-static __always_inline int ddv_b_request_threaded_irq(struct ddv_call ddv_call, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+static __always_inline int ddv_b_request_threaded_irq(struct ddv_call *ddv_call, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
 	int ret;
 
 	/* specs/linux/irq.ddv:21:2: check */
 	if (!((handler != NULL) || (thread_fn != NULL)))
-		ddv_violation(&ddv_call, 322, 1, (u64)(unsigned long)(irq));
+		ddv_violation(ddv_call, 322, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:22:2: check */
 	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
-		ddv_violation(&ddv_call, 323, 1, (u64)(unsigned long)(irq));
+		ddv_violation(ddv_call, 323, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:23:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 324, 0);
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+		ddv_violation(ddv_call, 324, 0);
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -2786,11 +2954,11 @@ static __always_inline int ddv_b_request_threaded_irq(struct ddv_call ddv_call, 
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
 
-			if (ddv_obj_create(&ddv_call, 7, (u64)(unsigned long)(irq), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 325, 1, (u64)(unsigned long)(irq));
+			if (ddv_obj_create(ddv_call, 7, (u64)(unsigned long)(irq), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 325, 1, (u64)(unsigned long)(irq));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2798,49 +2966,52 @@ static DDV_WRAPPER int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 6)))
-		return ddv_b_request_threaded_irq(ddv_fast_call, irq, handler, thread_fn, irqflags, devname, dev_id);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 6))
-		return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
-	return ddv_b_request_threaded_irq(ddv_call, irq, handler, thread_fn, irqflags, devname, dev_id);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 56, _RET_IP_, NULL, 6)))
+		return ddv_b_request_threaded_irq(&ddv_fast_call, irq, handler, thread_fn, irqflags, devname, dev_id);
+	{
+		u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 6))
+			return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
+		return ddv_b_request_threaded_irq(&ddv_call, irq, handler, thread_fn, irqflags, devname, dev_id);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_threaded_irq), typeof(&request_threaded_irq)),
 	       "specs/linux/irq.ddv:17:5: the prototype of request_threaded_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:29:4: free_irq -> free_irq */
-static __always_inline const void *ddv_b_free_irq(struct ddv_call ddv_call, unsigned int irq, void *dev_id)
+static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, unsigned int irq, void *dev_id)
 {
 	const void *ret;
 
 	/* specs/linux/irq.ddv:32:2: check */
 	if (!(!(in_interrupt())))
-		ddv_violation(&ddv_call, 326, 1, (u64)(unsigned long)(irq));
+		ddv_violation(ddv_call, 326, 1, (u64)(unsigned long)(irq));
 	/* specs/linux/irq.ddv:33:2: require */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(irq), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 327, 1, (u64)(unsigned long)(irq));
+			ddv_violation(ddv_call, 327, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:34:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 7, (u64)(unsigned long)(irq), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(irq), &ddv_o0);
 		if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id))
-			ddv_violation(&ddv_call, 328, 1, (u64)(unsigned long)(irq));
+			ddv_violation(ddv_call, 328, 1, (u64)(unsigned long)(irq));
 	}
 	/* specs/linux/irq.ddv:35:2: object operation */
 	{
-		if (ddv_obj_destroy(&ddv_call, 7, (u64)(unsigned long)(irq), NULL, -1) == -ENOENT)
-			ddv_violation(&ddv_call, 329, 0);
+		if (ddv_obj_destroy(ddv_call, 7, (u64)(unsigned long)(irq), NULL, -1) == -ENOENT)
+			ddv_violation(ddv_call, 329, 0);
 	}
 	ret = free_irq(irq, dev_id);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2848,85 +3019,94 @@ static DDV_WRAPPER const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 2)))
-		return ddv_b_free_irq(ddv_fast_call, irq, dev_id);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 2))
-		return free_irq(irq, dev_id);
-	return ddv_b_free_irq(ddv_call, irq, dev_id);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 57, _RET_IP_, NULL, 2)))
+		return ddv_b_free_irq(&ddv_fast_call, irq, dev_id);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 2))
+			return free_irq(irq, dev_id);
+		return ddv_b_free_irq(&ddv_call, irq, dev_id);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_irq), typeof(&free_irq)),
 	       "specs/linux/irq.ddv:29:4: the prototype of free_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:39:4: disable_irq -> disable_irq */
-static __always_inline void ddv_b_disable_irq(struct ddv_call ddv_call, unsigned int irq)
+static __always_inline void ddv_b_disable_irq(struct ddv_call *ddv_call, unsigned int irq)
 {
 	/* specs/linux/irq.ddv:42:2: object operation */
 	{
 		s64 ddv_result;
 
-		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 330, 1, (u64)(unsigned long)(irq));
+		if (ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(ddv_call, 330, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq(irq);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1))) {
-		ddv_b_disable_irq(ddv_fast_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 58, _RET_IP_, NULL, 1))) {
+		ddv_b_disable_irq(&ddv_fast_call, irq);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1)) {
-		disable_irq(irq);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1)) {
+			disable_irq(irq);
+			return;
+		}
+		ddv_b_disable_irq(&ddv_call, irq);
 	}
-	ddv_b_disable_irq(ddv_call, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq), typeof(&disable_irq)),
 	       "specs/linux/irq.ddv:39:4: the prototype of disable_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:45:4: disable_irq_nosync -> disable_irq_nosync */
-static __always_inline void ddv_b_disable_irq_nosync(struct ddv_call ddv_call, unsigned int irq)
+static __always_inline void ddv_b_disable_irq_nosync(struct ddv_call *ddv_call, unsigned int irq)
 {
 	/* specs/linux/irq.ddv:47:2: object operation */
 	{
 		s64 ddv_result;
 
-		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 331, 1, (u64)(unsigned long)(irq));
+		if (ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(ddv_call, 331, 1, (u64)(unsigned long)(irq));
 	}
 	disable_irq_nosync(irq);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1))) {
-		ddv_b_disable_irq_nosync(ddv_fast_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 59, _RET_IP_, NULL, 1))) {
+		ddv_b_disable_irq_nosync(&ddv_fast_call, irq);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1)) {
-		disable_irq_nosync(irq);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1)) {
+			disable_irq_nosync(irq);
+			return;
+		}
+		ddv_b_disable_irq_nosync(&ddv_call, irq);
 	}
-	ddv_b_disable_irq_nosync(ddv_call, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq_nosync), typeof(&disable_irq_nosync)),
 	       "specs/linux/irq.ddv:45:4: the prototype of disable_irq_nosync differs from the kernel's");
 
 /* specs/linux/irq.ddv:50:4: disable_hardirq -> disable_hardirq */
-static __always_inline bool ddv_b_disable_hardirq(struct ddv_call ddv_call, unsigned int irq)
+static __always_inline bool ddv_b_disable_hardirq(struct ddv_call *ddv_call, unsigned int irq)
 {
 	bool ret;
 
@@ -2934,11 +3114,11 @@ static __always_inline bool ddv_b_disable_hardirq(struct ddv_call ddv_call, unsi
 	{
 		s64 ddv_result;
 
-		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 332, 1, (u64)(unsigned long)(irq));
+		if (ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(ddv_call, 332, 1, (u64)(unsigned long)(irq));
 	}
 	ret = disable_hardirq(irq);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -2946,88 +3126,97 @@ static DDV_WRAPPER bool ddv_w_disable_hardirq(unsigned int irq)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 1)))
-		return ddv_b_disable_hardirq(ddv_fast_call, irq);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 1))
-		return disable_hardirq(irq);
-	return ddv_b_disable_hardirq(ddv_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 60, _RET_IP_, NULL, 1)))
+		return ddv_b_disable_hardirq(&ddv_fast_call, irq);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 1))
+			return disable_hardirq(irq);
+		return ddv_b_disable_hardirq(&ddv_call, irq);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_hardirq), typeof(&disable_hardirq)),
 	       "specs/linux/irq.ddv:50:4: the prototype of disable_hardirq differs from the kernel's");
 
 /* specs/linux/irq.ddv:55:4: enable_irq -> enable_irq */
-static __always_inline void ddv_b_enable_irq(struct ddv_call ddv_call, unsigned int irq)
+static __always_inline void ddv_b_enable_irq(struct ddv_call *ddv_call, unsigned int irq)
 {
 	/* specs/linux/irq.ddv:57:2: object operation */
 	{
 		s64 ddv_result;
 
-		if (ddv_obj_adjust(&ddv_call, 7, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
-			ddv_violation(&ddv_call, 333, 1, (u64)(unsigned long)(irq));
+		if (ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
+			ddv_violation(ddv_call, 333, 1, (u64)(unsigned long)(irq));
 	}
 	enable_irq(irq);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 1))) {
-		ddv_b_enable_irq(ddv_fast_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 61, _RET_IP_, NULL, 1))) {
+		ddv_b_enable_irq(&ddv_fast_call, irq);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 1)) {
-		enable_irq(irq);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 1)) {
+			enable_irq(irq);
+			return;
+		}
+		ddv_b_enable_irq(&ddv_call, irq);
 	}
-	ddv_b_enable_irq(ddv_call, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_enable_irq), typeof(&enable_irq)),
 	       "specs/linux/irq.ddv:55:4: the prototype of enable_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:60:4: synchronize_irq -> synchronize_irq */
-static __always_inline void ddv_b_synchronize_irq(struct ddv_call ddv_call, unsigned int irq)
+static __always_inline void ddv_b_synchronize_irq(struct ddv_call *ddv_call, unsigned int irq)
 {
 	/* specs/linux/irq.ddv:63:2: check */
 	if (!(in_task()))
-		ddv_violation(&ddv_call, 334, 1, (u64)(unsigned long)(irq));
+		ddv_violation(ddv_call, 334, 1, (u64)(unsigned long)(irq));
 	synchronize_irq(irq);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)irq };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 1))) {
-		ddv_b_synchronize_irq(ddv_fast_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 62, _RET_IP_, NULL, 1))) {
+		ddv_b_synchronize_irq(&ddv_fast_call, irq);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 1)) {
-		synchronize_irq(irq);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 1)) {
+			synchronize_irq(irq);
+			return;
+		}
+		ddv_b_synchronize_irq(&ddv_call, irq);
 	}
-	ddv_b_synchronize_irq(ddv_call, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), typeof(&synchronize_irq)),
 	       "specs/linux/irq.ddv:60:4: the prototype of synchronize_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:68:5: devm_request_irq -> devm_request_threaded_irq */
-static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call ddv_call, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call *ddv_call, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
 	int ret;
 
 	/* specs/linux/irq.ddv:72:2: check */
 	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
-		ddv_violation(&ddv_call, 335, 1, (u64)(unsigned long)(irq));
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+		ddv_violation(ddv_call, 335, 1, (u64)(unsigned long)(irq));
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -3038,7 +3227,7 @@ static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call ddv_c
 		ret = devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 		break;
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3046,64 +3235,70 @@ static DDV_WRAPPER int ddv_w_devm_request_threaded_irq(struct device *dev, unsig
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 6)))
-		return ddv_b_devm_request_threaded_irq(ddv_fast_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 6))
-		return devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id);
-	return ddv_b_devm_request_threaded_irq(ddv_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 63, _RET_IP_, NULL, 6)))
+		return ddv_b_devm_request_threaded_irq(&ddv_fast_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	{
+		u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 6))
+			return devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+		return ddv_b_devm_request_threaded_irq(&ddv_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_request_threaded_irq), typeof(&devm_request_threaded_irq)),
 	       "specs/linux/irq.ddv:68:5: the prototype of devm_request_threaded_irq differs from the kernel's");
 
 /* specs/linux/timer.ddv:23:5: timer_setup -> init_timer_key */
-static __always_inline void ddv_b_init_timer_key(struct ddv_call ddv_call, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
+static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
 {
 	/* specs/linux/timer.ddv:25:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/timer.ddv:26:3: check */
 			if (!(!(timer_pending(timer))))
-				ddv_violation(&ddv_call, 336, 1, (u64)(unsigned long)(timer));
+				ddv_violation(ddv_call, 336, 1, (u64)(unsigned long)(timer));
 		} else {
 			/* specs/linux/timer.ddv:28:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-				if (ddv_obj_create(&ddv_call, 8, (u64)(unsigned long)(timer), 0, ddv_fv, NULL, -1) == -EEXIST)
-					ddv_violation(&ddv_call, 337, 0);
+				if (ddv_obj_create(ddv_call, 8, (u64)(unsigned long)(timer), 0, ddv_fv, NULL, -1) == -EEXIST)
+					ddv_violation(ddv_call, 337, 0);
 			}
 		}
 	}
 	init_timer_key(timer, func, flags, name, key);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 5))) {
-		ddv_b_init_timer_key(ddv_fast_call, timer, func, flags, name, key);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 64, _RET_IP_, NULL, 5))) {
+		ddv_b_init_timer_key(&ddv_fast_call, timer, func, flags, name, key);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 5)) {
-		init_timer_key(timer, func, flags, name, key);
-		return;
+	{
+		u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 5)) {
+			init_timer_key(timer, func, flags, name, key);
+			return;
+		}
+		ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
 	}
-	ddv_b_init_timer_key(ddv_call, timer, func, flags, name, key);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_timer_key), typeof(&init_timer_key)),
 	       "specs/linux/timer.ddv:23:5: the prototype of init_timer_key differs from the kernel's");
 
 /* specs/linux/timer.ddv:32:4: mod_timer -> mod_timer */
-static __always_inline int ddv_b_mod_timer(struct ddv_call ddv_call, struct timer_list *timer, unsigned long expires)
+static __always_inline int ddv_b_mod_timer(struct ddv_call *ddv_call, struct timer_list *timer, unsigned long expires)
 {
 	int ret;
 
@@ -3111,12 +3306,12 @@ static __always_inline int ddv_b_mod_timer(struct ddv_call ddv_call, struct time
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 338, 1, (u64)(unsigned long)(timer));
+			ddv_violation(ddv_call, 338, 1, (u64)(unsigned long)(timer));
 	}
 	ret = mod_timer(timer, expires);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3124,62 +3319,68 @@ static DDV_WRAPPER int ddv_w_mod_timer(struct timer_list *timer, unsigned long e
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 2)))
-		return ddv_b_mod_timer(ddv_fast_call, timer, expires);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 2))
-		return mod_timer(timer, expires);
-	return ddv_b_mod_timer(ddv_call, timer, expires);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 65, _RET_IP_, NULL, 2)))
+		return ddv_b_mod_timer(&ddv_fast_call, timer, expires);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 2))
+			return mod_timer(timer, expires);
+		return ddv_b_mod_timer(&ddv_call, timer, expires);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_timer), typeof(&mod_timer)),
 	       "specs/linux/timer.ddv:32:4: the prototype of mod_timer differs from the kernel's");
 
 /* specs/linux/timer.ddv:37:4: add_timer -> add_timer */
-static __always_inline void ddv_b_add_timer(struct ddv_call ddv_call, struct timer_list *timer)
+static __always_inline void ddv_b_add_timer(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	/* specs/linux/timer.ddv:40:2: check */
 	if (!(!(timer_pending(timer))))
-		ddv_violation(&ddv_call, 339, 1, (u64)(unsigned long)(timer));
+		ddv_violation(ddv_call, 339, 1, (u64)(unsigned long)(timer));
 	/* specs/linux/timer.ddv:41:2: require */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 8, (u64)(unsigned long)(timer), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(timer), NULL);
 		if (!((ddv_f0 == 0)))
-			ddv_violation(&ddv_call, 340, 1, (u64)(unsigned long)(timer));
+			ddv_violation(ddv_call, 340, 1, (u64)(unsigned long)(timer));
 	}
 	add_timer(timer);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 1))) {
-		ddv_b_add_timer(ddv_fast_call, timer);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 66, _RET_IP_, NULL, 1))) {
+		ddv_b_add_timer(&ddv_fast_call, timer);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 1)) {
-		add_timer(timer);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 1)) {
+			add_timer(timer);
+			return;
+		}
+		ddv_b_add_timer(&ddv_call, timer);
 	}
-	ddv_b_add_timer(ddv_call, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_add_timer), typeof(&add_timer)),
 	       "specs/linux/timer.ddv:37:4: the prototype of add_timer differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:48:5: del_timer -> del_timer */
-static __always_inline int ddv_b_del_timer(struct ddv_call ddv_call, struct timer_list *timer)
+static __always_inline int ddv_b_del_timer(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	int ret;
 
 	ret = del_timer(timer);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3187,13 +3388,16 @@ static DDV_WRAPPER int ddv_w_del_timer(struct timer_list *timer)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 1)))
-		return ddv_b_del_timer(ddv_fast_call, timer);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 1))
-		return del_timer(timer);
-	return ddv_b_del_timer(ddv_call, timer);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 67, _RET_IP_, NULL, 1)))
+		return ddv_b_del_timer(&ddv_fast_call, timer);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 1))
+			return del_timer(timer);
+		return ddv_b_del_timer(&ddv_call, timer);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&del_timer)),
 	       "specs/linux/timer.ddv:48:5: the prototype of del_timer differs from the kernel's");
@@ -3202,12 +3406,12 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&de
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:49:5: del_timer -> timer_delete */
-static __always_inline int ddv_b_timer_delete(struct ddv_call ddv_call, struct timer_list *timer)
+static __always_inline int ddv_b_timer_delete(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	int ret;
 
 	ret = timer_delete(timer);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3215,13 +3419,16 @@ static DDV_WRAPPER int ddv_w_timer_delete(struct timer_list *timer)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 1)))
-		return ddv_b_timer_delete(ddv_fast_call, timer);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 1))
-		return timer_delete(timer);
-	return ddv_b_timer_delete(ddv_call, timer);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 68, _RET_IP_, NULL, 1)))
+		return ddv_b_timer_delete(&ddv_fast_call, timer);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 1))
+			return timer_delete(timer);
+		return ddv_b_timer_delete(&ddv_call, timer);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete), typeof(&timer_delete)),
 	       "specs/linux/timer.ddv:49:5: the prototype of timer_delete differs from the kernel's");
@@ -3230,15 +3437,15 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete), typeof(
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:54:5: del_timer_sync -> del_timer_sync */
-static __always_inline int ddv_b_del_timer_sync(struct ddv_call ddv_call, struct timer_list *timer)
+static __always_inline int ddv_b_del_timer_sync(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	int ret;
 
 	/* specs/linux/timer.ddv:58:2: check */
 	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
-		ddv_violation(&ddv_call, 341, 1, (u64)(unsigned long)(timer));
+		ddv_violation(ddv_call, 341, 1, (u64)(unsigned long)(timer));
 	ret = del_timer_sync(timer);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3246,13 +3453,16 @@ static DDV_WRAPPER int ddv_w_del_timer_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1)))
-		return ddv_b_del_timer_sync(ddv_fast_call, timer);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1))
-		return del_timer_sync(timer);
-	return ddv_b_del_timer_sync(ddv_call, timer);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 69, _RET_IP_, NULL, 1)))
+		return ddv_b_del_timer_sync(&ddv_fast_call, timer);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1))
+			return del_timer_sync(timer);
+		return ddv_b_del_timer_sync(&ddv_call, timer);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeof(&del_timer_sync)),
 	       "specs/linux/timer.ddv:54:5: the prototype of del_timer_sync differs from the kernel's");
@@ -3261,15 +3471,15 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeo
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:55:5: del_timer_sync -> timer_delete_sync */
-static __always_inline int ddv_b_timer_delete_sync(struct ddv_call ddv_call, struct timer_list *timer)
+static __always_inline int ddv_b_timer_delete_sync(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	int ret;
 
 	/* specs/linux/timer.ddv:58:2: check */
 	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
-		ddv_violation(&ddv_call, 341, 1, (u64)(unsigned long)(timer));
+		ddv_violation(ddv_call, 341, 1, (u64)(unsigned long)(timer));
 	ret = timer_delete_sync(timer);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3277,13 +3487,16 @@ static DDV_WRAPPER int ddv_w_timer_delete_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)timer };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 1)))
-		return ddv_b_timer_delete_sync(ddv_fast_call, timer);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 1))
-		return timer_delete_sync(timer);
-	return ddv_b_timer_delete_sync(ddv_call, timer);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 70, _RET_IP_, NULL, 1)))
+		return ddv_b_timer_delete_sync(&ddv_fast_call, timer);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 1))
+			return timer_delete_sync(timer);
+		return ddv_b_timer_delete_sync(&ddv_call, timer);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete_sync), typeof(&timer_delete_sync)),
 	       "specs/linux/timer.ddv:55:5: the prototype of timer_delete_sync differs from the kernel's");
@@ -3291,7 +3504,7 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete_sync), ty
 #endif
 
 /* specs/linux/timer.ddv:63:5: queue_work -> queue_work_on */
-static __always_inline bool ddv_b_queue_work_on(struct ddv_call ddv_call, int cpu, struct workqueue_struct *wq, struct work_struct *work)
+static __always_inline bool ddv_b_queue_work_on(struct ddv_call *ddv_call, int cpu, struct workqueue_struct *wq, struct work_struct *work)
 {
 	bool ret;
 
@@ -3299,19 +3512,19 @@ static __always_inline bool ddv_b_queue_work_on(struct ddv_call ddv_call, int cp
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(work), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(work), NULL);
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:66:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-				if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(work), 0, ddv_fv, NULL, -1) == -EEXIST)
-					ddv_violation(&ddv_call, 342, 0);
+				if (ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(work), 0, ddv_fv, NULL, -1) == -EEXIST)
+					ddv_violation(ddv_call, 342, 0);
 			}
 		}
 	}
 	ret = queue_work_on(cpu, wq, work);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3319,19 +3532,22 @@ static DDV_WRAPPER bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 3)))
-		return ddv_b_queue_work_on(ddv_fast_call, cpu, wq, work);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 3))
-		return queue_work_on(cpu, wq, work);
-	return ddv_b_queue_work_on(ddv_call, cpu, wq, work);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 71, _RET_IP_, NULL, 3)))
+		return ddv_b_queue_work_on(&ddv_fast_call, cpu, wq, work);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 3))
+			return queue_work_on(cpu, wq, work);
+		return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_work_on), typeof(&queue_work_on)),
 	       "specs/linux/timer.ddv:63:5: the prototype of queue_work_on differs from the kernel's");
 
 /* specs/linux/timer.ddv:71:5: queue_delayed_work -> queue_delayed_work_on */
-static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call ddv_call, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
+static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call *ddv_call, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
 {
 	bool ret;
 
@@ -3339,19 +3555,19 @@ static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call ddv_call
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), NULL);
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:74:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-				if (ddv_obj_create(&ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL, -1) == -EEXIST)
-					ddv_violation(&ddv_call, 343, 0);
+				if (ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL, -1) == -EEXIST)
+					ddv_violation(ddv_call, 343, 0);
 			}
 		}
 	}
 	ret = queue_delayed_work_on(cpu, wq, dwork, delay);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3359,24 +3575,27 @@ static DDV_WRAPPER bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_st
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 4)))
-		return ddv_b_queue_delayed_work_on(ddv_fast_call, cpu, wq, dwork, delay);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 4))
-		return queue_delayed_work_on(cpu, wq, dwork, delay);
-	return ddv_b_queue_delayed_work_on(ddv_call, cpu, wq, dwork, delay);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 72, _RET_IP_, NULL, 4)))
+		return ddv_b_queue_delayed_work_on(&ddv_fast_call, cpu, wq, dwork, delay);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 4))
+			return queue_delayed_work_on(cpu, wq, dwork, delay);
+		return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_delayed_work_on), typeof(&queue_delayed_work_on)),
 	       "specs/linux/timer.ddv:71:5: the prototype of queue_delayed_work_on differs from the kernel's");
 
 /* specs/linux/timer.ddv:78:4: cancel_work_sync -> cancel_work_sync */
-static __always_inline bool ddv_b_cancel_work_sync(struct ddv_call ddv_call, struct work_struct *work)
+static __always_inline bool ddv_b_cancel_work_sync(struct ddv_call *ddv_call, struct work_struct *work)
 {
 	bool ret;
 
 	ret = cancel_work_sync(work);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3384,24 +3603,27 @@ static DDV_WRAPPER bool ddv_w_cancel_work_sync(struct work_struct *work)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)work };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 1)))
-		return ddv_b_cancel_work_sync(ddv_fast_call, work);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 1))
-		return cancel_work_sync(work);
-	return ddv_b_cancel_work_sync(ddv_call, work);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 73, _RET_IP_, NULL, 1)))
+		return ddv_b_cancel_work_sync(&ddv_fast_call, work);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)work };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 1))
+			return cancel_work_sync(work);
+		return ddv_b_cancel_work_sync(&ddv_call, work);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_work_sync), typeof(&cancel_work_sync)),
 	       "specs/linux/timer.ddv:78:4: the prototype of cancel_work_sync differs from the kernel's");
 
 /* specs/linux/timer.ddv:83:4: cancel_delayed_work_sync -> cancel_delayed_work_sync */
-static __always_inline bool ddv_b_cancel_delayed_work_sync(struct ddv_call ddv_call, struct delayed_work *dwork)
+static __always_inline bool ddv_b_cancel_delayed_work_sync(struct ddv_call *ddv_call, struct delayed_work *dwork)
 {
 	bool ret;
 
 	ret = cancel_delayed_work_sync(dwork);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3409,26 +3631,29 @@ static DDV_WRAPPER bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwor
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dwork };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1)))
-		return ddv_b_cancel_delayed_work_sync(ddv_fast_call, dwork);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1))
-		return cancel_delayed_work_sync(dwork);
-	return ddv_b_cancel_delayed_work_sync(ddv_call, dwork);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 74, _RET_IP_, NULL, 1)))
+		return ddv_b_cancel_delayed_work_sync(&ddv_fast_call, dwork);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dwork };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1))
+			return cancel_delayed_work_sync(dwork);
+		return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work_sync), typeof(&cancel_delayed_work_sync)),
 	       "specs/linux/timer.ddv:83:4: the prototype of cancel_delayed_work_sync differs from the kernel's");
 
 /* specs/linux/net.ddv:21:5: alloc_etherdev -> alloc_etherdev_mqs */
-static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_call ddv_call, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
+static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_call *ddv_call, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
 {
 	struct net_device *ret;
 
 	/* specs/linux/net.ddv:26:2: check */
 	if (!((txqs >= 1) && (rxqs >= 1)))
-		ddv_violation(&ddv_call, 344, 0);
-	switch (ddv_should_fail(&ddv_call, (u64)(sizeof_priv), 0)) {
+		ddv_violation(ddv_call, 344, 0);
+	switch (ddv_should_fail(ddv_call, (u64)(sizeof_priv), 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -3442,11 +3667,11 @@ static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_ca
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
 
-			if (ddv_obj_create(&ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(&ddv_call, 345, 0);
+			if (ddv_obj_create(ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_violation(ddv_call, 345, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3454,50 +3679,53 @@ static DDV_WRAPPER struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, 
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 3)))
-		return ddv_b_alloc_etherdev_mqs(ddv_fast_call, sizeof_priv, txqs, rxqs);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 3))
-		return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
-	return ddv_b_alloc_etherdev_mqs(ddv_call, sizeof_priv, txqs, rxqs);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 75, _RET_IP_, NULL, 3)))
+		return ddv_b_alloc_etherdev_mqs(&ddv_fast_call, sizeof_priv, txqs, rxqs);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 3))
+			return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
+		return ddv_b_alloc_etherdev_mqs(&ddv_call, sizeof_priv, txqs, rxqs);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_etherdev_mqs), typeof(&alloc_etherdev_mqs)),
 	       "specs/linux/net.ddv:21:5: the prototype of alloc_etherdev_mqs differs from the kernel's");
 
 /* specs/linux/net.ddv:34:4: free_netdev -> free_netdev */
-static __always_inline void ddv_b_free_netdev(struct ddv_call ddv_call, struct net_device *dev)
+static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct net_device *dev)
 {
 	/* specs/linux/net.ddv:37:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state != 1))
-			ddv_violation(&ddv_call, 346, 1, (u64)(unsigned long)(dev));
+			ddv_violation(ddv_call, 346, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:38:2: foreach */
 	{
 		struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 		u64 ddv_lo0, ddv_hi0;
 
-		if (ddv_obj_any_inside(&ddv_call, 8) &&
-		    !ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
+		if (ddv_obj_any_inside(ddv_call, 8) &&
+		    !ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
 			ddv_lo0 = ddv_in0.key;
 			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 			while (ddv_lo0 < ddv_hi0 &&
-			       !ddv_obj_find_inside(&ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
+			       !ddv_obj_find_inside(ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
 				struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:39:3: check */
 				if (!(!(timer_pending(t))))
-					ddv_violation(&ddv_call, 347, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
+					ddv_violation(ddv_call, 347, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
 				/* specs/linux/net.ddv:40:3: object operation */
 				{
-					if (ddv_obj_destroy(&ddv_call, 8, (u64)(unsigned long)(t), NULL, -1) == -ENOENT)
-						ddv_violation(&ddv_call, 348, 0);
+					if (ddv_obj_destroy(ddv_call, 8, (u64)(unsigned long)(t), NULL, -1) == -ENOENT)
+						ddv_violation(ddv_call, 348, 0);
 				}
 			}
 		}
@@ -3507,22 +3735,22 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call ddv_call, struct n
 		struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 		u64 ddv_lo0, ddv_hi0;
 
-		if (ddv_obj_any_inside(&ddv_call, 9) &&
-		    !ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
+		if (ddv_obj_any_inside(ddv_call, 9) &&
+		    !ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
 			ddv_lo0 = ddv_in0.key;
 			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
 			while (ddv_lo0 < ddv_hi0 &&
-			       !ddv_obj_find_inside(&ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
+			       !ddv_obj_find_inside(ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
 				struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
 
 				ddv_lo0 = ddv_it0.key + 1;
 				/* specs/linux/net.ddv:43:3: check */
 				if (!(!(work_pending(w))))
-					ddv_violation(&ddv_call, 349, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
+					ddv_violation(ddv_call, 349, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
 				/* specs/linux/net.ddv:44:3: object operation */
 				{
-					if (ddv_obj_destroy(&ddv_call, 9, (u64)(unsigned long)(w), NULL, -1) == -ENOENT)
-						ddv_violation(&ddv_call, 350, 0);
+					if (ddv_obj_destroy(ddv_call, 9, (u64)(unsigned long)(w), NULL, -1) == -ENOENT)
+						ddv_violation(ddv_call, 350, 0);
 				}
 			}
 		}
@@ -3531,40 +3759,43 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call ddv_call, struct n
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:48:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 10, (u64)(unsigned long)(dev), NULL, 0) == -ENOENT)
-					ddv_violation(&ddv_call, 351, 0);
+				if (ddv_obj_destroy(ddv_call, 10, (u64)(unsigned long)(dev), NULL, 0) == -ENOENT)
+					ddv_violation(ddv_call, 351, 0);
 			}
 		}
 	}
 	free_netdev(dev);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 1))) {
-		ddv_b_free_netdev(ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 76, _RET_IP_, NULL, 1))) {
+		ddv_b_free_netdev(&ddv_fast_call, dev);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 1)) {
-		free_netdev(dev);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 1)) {
+			free_netdev(dev);
+			return;
+		}
+		ddv_b_free_netdev(&ddv_call, dev);
 	}
-	ddv_b_free_netdev(ddv_call, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&free_netdev)),
 	       "specs/linux/net.ddv:34:4: the prototype of free_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:54:5: register_netdev -> register_netdev */
-static __always_inline int ddv_b_register_netdev(struct ddv_call ddv_call, struct net_device *dev)
+static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, struct net_device *dev)
 {
 	int ret;
 
@@ -3573,11 +3804,11 @@ static __always_inline int ddv_b_register_netdev(struct ddv_call ddv_call, struc
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
-			ddv_violation(&ddv_call, 352, 1, (u64)(unsigned long)(dev));
+			ddv_violation(ddv_call, 352, 1, (u64)(unsigned long)(dev));
 	}
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -3592,10 +3823,10 @@ static __always_inline int ddv_b_register_netdev(struct ddv_call ddv_call, struc
 	if (ret == 0) {
 		/* specs/linux/net.ddv:61:3: object operation */
 		{
-			ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 1);
+			ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 1);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3603,19 +3834,22 @@ static DDV_WRAPPER int ddv_w_register_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 1)))
-		return ddv_b_register_netdev(ddv_fast_call, dev);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 1))
-		return register_netdev(dev);
-	return ddv_b_register_netdev(ddv_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 77, _RET_IP_, NULL, 1)))
+		return ddv_b_register_netdev(&ddv_fast_call, dev);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 1))
+			return register_netdev(dev);
+		return ddv_b_register_netdev(&ddv_call, dev);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), typeof(&register_netdev)),
 	       "specs/linux/net.ddv:54:5: the prototype of register_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:55:5: register_netdev -> register_netdevice */
-static __always_inline int ddv_b_register_netdevice(struct ddv_call ddv_call, struct net_device *dev)
+static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, struct net_device *dev)
 {
 	int ret;
 
@@ -3624,11 +3858,11 @@ static __always_inline int ddv_b_register_netdevice(struct ddv_call ddv_call, st
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
-			ddv_violation(&ddv_call, 352, 1, (u64)(unsigned long)(dev));
+			ddv_violation(ddv_call, 352, 1, (u64)(unsigned long)(dev));
 	}
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -3643,10 +3877,10 @@ static __always_inline int ddv_b_register_netdevice(struct ddv_call ddv_call, st
 	if (ret == 0) {
 		/* specs/linux/net.ddv:61:3: object operation */
 		{
-			ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 1);
+			ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 1);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3654,101 +3888,110 @@ static DDV_WRAPPER int ddv_w_register_netdevice(struct net_device *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 78, _RET_IP_, ddv_args, 1)))
-		return ddv_b_register_netdevice(ddv_fast_call, dev);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, ddv_args, 1))
-		return register_netdevice(dev);
-	return ddv_b_register_netdevice(ddv_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 78, _RET_IP_, NULL, 1)))
+		return ddv_b_register_netdevice(&ddv_fast_call, dev);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, ddv_args, 1))
+			return register_netdevice(dev);
+		return ddv_b_register_netdevice(&ddv_call, dev);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdevice), typeof(&register_netdevice)),
 	       "specs/linux/net.ddv:55:5: the prototype of register_netdevice differs from the kernel's");
 
 /* specs/linux/net.ddv:67:5: unregister_netdev -> unregister_netdev */
-static __always_inline void ddv_b_unregister_netdev(struct ddv_call ddv_call, struct net_device *dev)
+static __always_inline void ddv_b_unregister_netdev(struct ddv_call *ddv_call, struct net_device *dev)
 {
 	/* specs/linux/net.ddv:71:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
-			ddv_violation(&ddv_call, 353, 1, (u64)(unsigned long)(dev));
+			ddv_violation(ddv_call, 353, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:72:2: object operation */
 	{
-		ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 0);
+		ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 0);
 	}
 	unregister_netdev(dev);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 79, _RET_IP_, ddv_args, 1))) {
-		ddv_b_unregister_netdev(ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 79, _RET_IP_, NULL, 1))) {
+		ddv_b_unregister_netdev(&ddv_fast_call, dev);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, ddv_args, 1)) {
-		unregister_netdev(dev);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, ddv_args, 1)) {
+			unregister_netdev(dev);
+			return;
+		}
+		ddv_b_unregister_netdev(&ddv_call, dev);
 	}
-	ddv_b_unregister_netdev(ddv_call, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), typeof(&unregister_netdev)),
 	       "specs/linux/net.ddv:67:5: the prototype of unregister_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:68:5: unregister_netdev -> unregister_netdevice_queue */
-static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call ddv_call, struct net_device *dev, struct list_head *head)
+static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call *ddv_call, struct net_device *dev, struct list_head *head)
 {
 	/* specs/linux/net.ddv:71:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
-			ddv_violation(&ddv_call, 353, 1, (u64)(unsigned long)(dev));
+			ddv_violation(ddv_call, 353, 1, (u64)(unsigned long)(dev));
 	}
 	/* specs/linux/net.ddv:72:2: object operation */
 	{
-		ddv_obj_set_state(&ddv_call, 10, (u64)(unsigned long)(dev), 0);
+		ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 0);
 	}
 	unregister_netdevice_queue(dev, head);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)head };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 80, _RET_IP_, ddv_args, 2))) {
-		ddv_b_unregister_netdevice_queue(ddv_fast_call, dev, head);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 80, _RET_IP_, NULL, 2))) {
+		ddv_b_unregister_netdevice_queue(&ddv_fast_call, dev, head);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, ddv_args, 2)) {
-		unregister_netdevice_queue(dev, head);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)head };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, ddv_args, 2)) {
+			unregister_netdevice_queue(dev, head);
+			return;
+		}
+		ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
 	}
-	ddv_b_unregister_netdevice_queue(ddv_call, dev, head);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdevice_queue), typeof(&unregister_netdevice_queue)),
 	       "specs/linux/net.ddv:68:5: the prototype of unregister_netdevice_queue differs from the kernel's");
 
 /* specs/linux/net.ddv:76:4: __alloc_skb -> __alloc_skb */
-static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call ddv_call, unsigned int size, gfp_t priority, int flags, int node)
+static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call *ddv_call, unsigned int size, gfp_t priority, int flags, int node)
 {
 	struct sk_buff *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(size), DDV_CONTIG)) {
+	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -3762,11 +4005,11 @@ static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call ddv_cal
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 
-			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 354, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 354, 1, (u64)(unsigned long)(ret));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3774,23 +4017,26 @@ static DDV_WRAPPER struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t pr
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 81, _RET_IP_, ddv_args, 4)))
-		return ddv_b___alloc_skb(ddv_fast_call, size, priority, flags, node);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, ddv_args, 4))
-		return __alloc_skb(size, priority, flags, node);
-	return ddv_b___alloc_skb(ddv_call, size, priority, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 81, _RET_IP_, NULL, 4)))
+		return ddv_b___alloc_skb(&ddv_fast_call, size, priority, flags, node);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, ddv_args, 4))
+			return __alloc_skb(size, priority, flags, node);
+		return ddv_b___alloc_skb(&ddv_call, size, priority, flags, node);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&__alloc_skb)),
 	       "specs/linux/net.ddv:76:4: the prototype of __alloc_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:86:5: netdev_alloc_skb -> __netdev_alloc_skb */
-static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call ddv_call, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
+static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call *ddv_call, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
 	struct sk_buff *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
+	switch (ddv_should_fail(ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -3804,11 +4050,11 @@ static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call 
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
-			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 355, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3816,24 +4062,27 @@ static DDV_WRAPPER struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *d
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 3)))
-		return ddv_b___netdev_alloc_skb(ddv_fast_call, dev, length, gfp_mask);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 3))
-		return __netdev_alloc_skb(dev, length, gfp_mask);
-	return ddv_b___netdev_alloc_skb(ddv_call, dev, length, gfp_mask);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 82, _RET_IP_, NULL, 3)))
+		return ddv_b___netdev_alloc_skb(&ddv_fast_call, dev, length, gfp_mask);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 3))
+			return __netdev_alloc_skb(dev, length, gfp_mask);
+		return ddv_b___netdev_alloc_skb(&ddv_call, dev, length, gfp_mask);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), typeof(&__netdev_alloc_skb)),
 	       "specs/linux/net.ddv:86:5: the prototype of __netdev_alloc_skb differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/net.ddv:87:5: netdev_alloc_skb -> __napi_alloc_skb */
-static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call ddv_call, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
+static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call *ddv_call, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
 {
 	struct sk_buff *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
+	switch (ddv_should_fail(ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -3847,11 +4096,11 @@ static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call dd
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
-			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 355, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3859,13 +4108,16 @@ static DDV_WRAPPER struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *na
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 83, _RET_IP_, ddv_args, 3)))
-		return ddv_b___napi_alloc_skb(ddv_fast_call, napi, length, gfp_mask);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, ddv_args, 3))
-		return __napi_alloc_skb(napi, length, gfp_mask);
-	return ddv_b___napi_alloc_skb(ddv_call, napi, length, gfp_mask);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 83, _RET_IP_, NULL, 3)))
+		return ddv_b___napi_alloc_skb(&ddv_fast_call, napi, length, gfp_mask);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, ddv_args, 3))
+			return __napi_alloc_skb(napi, length, gfp_mask);
+		return ddv_b___napi_alloc_skb(&ddv_call, napi, length, gfp_mask);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typeof(&__napi_alloc_skb)),
 	       "specs/linux/net.ddv:87:5: the prototype of __napi_alloc_skb differs from the kernel's");
@@ -3874,11 +4126,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/net.ddv:88:5: netdev_alloc_skb -> napi_alloc_skb */
-static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call ddv_call, struct napi_struct *napi, unsigned int length)
+static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call *ddv_call, struct napi_struct *napi, unsigned int length)
 {
 	struct sk_buff *ret;
 
-	switch (ddv_should_fail(&ddv_call, (u64)(length), DDV_CONTIG)) {
+	switch (ddv_should_fail(ddv_call, (u64)(length), DDV_CONTIG)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -3892,11 +4144,11 @@ static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call ddv_
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 
-			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 355, 1, (u64)(unsigned long)(ret));
+			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3904,13 +4156,16 @@ static DDV_WRAPPER struct sk_buff *ddv_w_napi_alloc_skb(struct napi_struct *napi
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)length };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 84, _RET_IP_, ddv_args, 2)))
-		return ddv_b_napi_alloc_skb(ddv_fast_call, napi, length);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, ddv_args, 2))
-		return napi_alloc_skb(napi, length);
-	return ddv_b_napi_alloc_skb(ddv_call, napi, length);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 84, _RET_IP_, NULL, 2)))
+		return ddv_b_napi_alloc_skb(&ddv_fast_call, napi, length);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)length };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, ddv_args, 2))
+			return napi_alloc_skb(napi, length);
+		return ddv_b_napi_alloc_skb(&ddv_call, napi, length);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_alloc_skb), typeof(&napi_alloc_skb)),
 	       "specs/linux/net.ddv:88:5: the prototype of napi_alloc_skb differs from the kernel's");
@@ -3918,11 +4173,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_alloc_skb), typeo
 #endif
 
 /* specs/linux/net.ddv:98:5: build_skb -> napi_build_skb */
-static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call ddv_call, void *data, unsigned int frag_size)
+static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call *ddv_call, void *data, unsigned int frag_size)
 {
 	struct sk_buff *ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -3936,11 +4191,11 @@ static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call ddv_
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
 
-			if (ddv_obj_create(&ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 356, 0);
+			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 356, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -3948,53 +4203,59 @@ static DDV_WRAPPER struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 85, _RET_IP_, ddv_args, 2)))
-		return ddv_b_napi_build_skb(ddv_fast_call, data, frag_size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, ddv_args, 2))
-		return napi_build_skb(data, frag_size);
-	return ddv_b_napi_build_skb(ddv_call, data, frag_size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 85, _RET_IP_, NULL, 2)))
+		return ddv_b_napi_build_skb(&ddv_fast_call, data, frag_size);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, ddv_args, 2))
+			return napi_build_skb(data, frag_size);
+		return ddv_b_napi_build_skb(&ddv_call, data, frag_size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeof(&napi_build_skb)),
 	       "specs/linux/net.ddv:98:5: the prototype of napi_build_skb differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/net.ddv:108:5: kfree_skb -> kfree_skb_reason */
-static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call ddv_call, struct sk_buff *skb, enum skb_drop_reason reason)
+static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	/* specs/linux/net.ddv:114:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 357, 0);
+				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 357, 0);
 			}
 		}
 	}
 	kfree_skb_reason(skb, reason);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 86, _RET_IP_, ddv_args, 2))) {
-		ddv_b_kfree_skb_reason(ddv_fast_call, skb, reason);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 86, _RET_IP_, NULL, 2))) {
+		ddv_b_kfree_skb_reason(&ddv_fast_call, skb, reason);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 86, _RET_IP_, ddv_args, 2)) {
-		kfree_skb_reason(skb, reason);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 86, _RET_IP_, ddv_args, 2)) {
+			kfree_skb_reason(skb, reason);
+			return;
+		}
+		ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
 	}
-	ddv_b_kfree_skb_reason(ddv_call, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typeof(&kfree_skb_reason)),
 	       "specs/linux/net.ddv:108:5: the prototype of kfree_skb_reason differs from the kernel's");
@@ -4003,40 +4264,43 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/net.ddv:109:5: kfree_skb -> sk_skb_reason_drop */
-static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call ddv_call, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
+static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	/* specs/linux/net.ddv:114:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 357, 0);
+				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 357, 0);
 			}
 		}
 	}
 	sk_skb_reason_drop(sk, skb, reason);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_sk_skb_reason_drop(struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)sk, (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 87, _RET_IP_, ddv_args, 3))) {
-		ddv_b_sk_skb_reason_drop(ddv_fast_call, sk, skb, reason);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 87, _RET_IP_, NULL, 3))) {
+		ddv_b_sk_skb_reason_drop(&ddv_fast_call, sk, skb, reason);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, ddv_args, 3)) {
-		sk_skb_reason_drop(sk, skb, reason);
-		return;
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)sk, (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, ddv_args, 3)) {
+			sk_skb_reason_drop(sk, skb, reason);
+			return;
+		}
+		ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
 	}
-	ddv_b_sk_skb_reason_drop(ddv_call, sk, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sk_skb_reason_drop), typeof(&sk_skb_reason_drop)),
 	       "specs/linux/net.ddv:109:5: the prototype of sk_skb_reason_drop differs from the kernel's");
@@ -4044,80 +4308,86 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sk_skb_reason_drop), t
 #endif
 
 /* specs/linux/net.ddv:110:5: kfree_skb -> consume_skb */
-static __always_inline void ddv_b_consume_skb(struct ddv_call ddv_call, struct sk_buff *skb)
+static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct sk_buff *skb)
 {
 	/* specs/linux/net.ddv:114:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 357, 0);
+				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 357, 0);
 			}
 		}
 	}
 	consume_skb(skb);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 88, _RET_IP_, ddv_args, 1))) {
-		ddv_b_consume_skb(ddv_fast_call, skb);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 88, _RET_IP_, NULL, 1))) {
+		ddv_b_consume_skb(&ddv_fast_call, skb);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, ddv_args, 1)) {
-		consume_skb(skb);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, ddv_args, 1)) {
+			consume_skb(skb);
+			return;
+		}
+		ddv_b_consume_skb(&ddv_call, skb);
 	}
-	ddv_b_consume_skb(ddv_call, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&consume_skb)),
 	       "specs/linux/net.ddv:110:5: the prototype of consume_skb differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 /* specs/linux/net.ddv:111:5: kfree_skb -> __dev_kfree_skb_any */
-static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call ddv_call, struct sk_buff *skb, enum skb_free_reason reason)
+static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call, struct sk_buff *skb, enum skb_free_reason reason)
 {
 	/* specs/linux/net.ddv:114:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 357, 0);
+				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 357, 0);
 			}
 		}
 	}
 	__dev_kfree_skb_any(skb, reason);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 89, _RET_IP_, ddv_args, 2))) {
-		ddv_b___dev_kfree_skb_any(ddv_fast_call, skb, reason);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 89, _RET_IP_, NULL, 2))) {
+		ddv_b___dev_kfree_skb_any(&ddv_fast_call, skb, reason);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 89, _RET_IP_, ddv_args, 2)) {
-		__dev_kfree_skb_any(skb, reason);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 89, _RET_IP_, ddv_args, 2)) {
+			__dev_kfree_skb_any(skb, reason);
+			return;
+		}
+		ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
 	}
-	ddv_b___dev_kfree_skb_any(ddv_call, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), typeof(&__dev_kfree_skb_any)),
 	       "specs/linux/net.ddv:111:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
@@ -4126,40 +4396,43 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), 
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 /* specs/linux/net.ddv:112:5: kfree_skb -> dev_kfree_skb_any_reason */
-static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call ddv_call, struct sk_buff *skb, enum skb_drop_reason reason)
+static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_call, struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	/* specs/linux/net.ddv:114:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 357, 0);
+				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 357, 0);
 			}
 		}
 	}
 	dev_kfree_skb_any_reason(skb, reason);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_dev_kfree_skb_any_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 90, _RET_IP_, ddv_args, 2))) {
-		ddv_b_dev_kfree_skb_any_reason(ddv_fast_call, skb, reason);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 90, _RET_IP_, NULL, 2))) {
+		ddv_b_dev_kfree_skb_any_reason(&ddv_fast_call, skb, reason);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 90, _RET_IP_, ddv_args, 2)) {
-		dev_kfree_skb_any_reason(skb, reason);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 90, _RET_IP_, ddv_args, 2)) {
+			dev_kfree_skb_any_reason(skb, reason);
+			return;
+		}
+		ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
 	}
-	ddv_b_dev_kfree_skb_any_reason(ddv_call, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_any_reason), typeof(&dev_kfree_skb_any_reason)),
 	       "specs/linux/net.ddv:112:5: the prototype of dev_kfree_skb_any_reason differs from the kernel's");
@@ -4167,55 +4440,58 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_any_reas
 #endif
 
 /* specs/linux/net.ddv:119:4: napi_consume_skb -> napi_consume_skb */
-static __always_inline void ddv_b_napi_consume_skb(struct ddv_call ddv_call, struct sk_buff *skb, int budget)
+static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, struct sk_buff *skb, int budget)
 {
 	/* specs/linux/net.ddv:121:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:122:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 358, 0);
+				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 358, 0);
 			}
 		}
 	}
 	napi_consume_skb(skb, budget);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 91, _RET_IP_, ddv_args, 2))) {
-		ddv_b_napi_consume_skb(ddv_fast_call, skb, budget);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 91, _RET_IP_, NULL, 2))) {
+		ddv_b_napi_consume_skb(&ddv_fast_call, skb, budget);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, ddv_args, 2)) {
-		napi_consume_skb(skb, budget);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, ddv_args, 2)) {
+			napi_consume_skb(skb, budget);
+			return;
+		}
+		ddv_b_napi_consume_skb(&ddv_call, skb, budget);
 	}
-	ddv_b_napi_consume_skb(ddv_call, skb, budget);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typeof(&napi_consume_skb)),
 	       "specs/linux/net.ddv:119:4: the prototype of napi_consume_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:127:4: napi_gro_receive -> napi_gro_receive */
-static __always_inline gro_result_t ddv_b_napi_gro_receive(struct ddv_call ddv_call, struct napi_struct *napi, struct sk_buff *skb)
+static __always_inline gro_result_t ddv_b_napi_gro_receive(struct ddv_call *ddv_call, struct napi_struct *napi, struct sk_buff *skb)
 {
 	gro_result_t ret;
 
 	/* specs/linux/net.ddv:129:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+		ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
 	}
 	ret = napi_gro_receive(napi, skb);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4223,28 +4499,31 @@ static DDV_WRAPPER gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi,
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 92, _RET_IP_, ddv_args, 2)))
-		return ddv_b_napi_gro_receive(ddv_fast_call, napi, skb);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 92, _RET_IP_, ddv_args, 2))
-		return napi_gro_receive(napi, skb);
-	return ddv_b_napi_gro_receive(ddv_call, napi, skb);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 92, _RET_IP_, NULL, 2)))
+		return ddv_b_napi_gro_receive(&ddv_fast_call, napi, skb);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 92, _RET_IP_, ddv_args, 2))
+			return napi_gro_receive(napi, skb);
+		return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typeof(&napi_gro_receive)),
 	       "specs/linux/net.ddv:127:4: the prototype of napi_gro_receive differs from the kernel's");
 
 /* specs/linux/net.ddv:132:4: netif_receive_skb -> netif_receive_skb */
-static __always_inline int ddv_b_netif_receive_skb(struct ddv_call ddv_call, struct sk_buff *skb)
+static __always_inline int ddv_b_netif_receive_skb(struct ddv_call *ddv_call, struct sk_buff *skb)
 {
 	int ret;
 
 	/* specs/linux/net.ddv:134:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+		ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
 	}
 	ret = netif_receive_skb(skb);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4252,28 +4531,31 @@ static DDV_WRAPPER int ddv_w_netif_receive_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 93, _RET_IP_, ddv_args, 1)))
-		return ddv_b_netif_receive_skb(ddv_fast_call, skb);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 93, _RET_IP_, ddv_args, 1))
-		return netif_receive_skb(skb);
-	return ddv_b_netif_receive_skb(ddv_call, skb);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 93, _RET_IP_, NULL, 1)))
+		return ddv_b_netif_receive_skb(&ddv_fast_call, skb);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 93, _RET_IP_, ddv_args, 1))
+			return netif_receive_skb(skb);
+		return ddv_b_netif_receive_skb(&ddv_call, skb);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), typeof(&netif_receive_skb)),
 	       "specs/linux/net.ddv:132:4: the prototype of netif_receive_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:137:4: netif_rx -> netif_rx */
-static __always_inline int ddv_b_netif_rx(struct ddv_call ddv_call, struct sk_buff *skb)
+static __always_inline int ddv_b_netif_rx(struct ddv_call *ddv_call, struct sk_buff *skb)
 {
 	int ret;
 
 	/* specs/linux/net.ddv:139:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(&ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+		ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
 	}
 	ret = netif_rx(skb);
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4281,23 +4563,26 @@ static DDV_WRAPPER int ddv_w_netif_rx(struct sk_buff *skb)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)skb };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 94, _RET_IP_, ddv_args, 1)))
-		return ddv_b_netif_rx(ddv_fast_call, skb);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, ddv_args, 1))
-		return netif_rx(skb);
-	return ddv_b_netif_rx(ddv_call, skb);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 94, _RET_IP_, NULL, 1)))
+		return ddv_b_netif_rx(&ddv_fast_call, skb);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, ddv_args, 1))
+			return netif_rx(skb);
+		return ddv_b_netif_rx(&ddv_call, skb);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&netif_rx)),
 	       "specs/linux/net.ddv:137:4: the prototype of netif_rx differs from the kernel's");
 
 /* specs/linux/pci.ddv:27:5: pci_register_driver -> __pci_register_driver */
-static __always_inline int ddv_b___pci_register_driver(struct ddv_call ddv_call, struct pci_driver *drv, struct module *owner, const char *mod_name)
+static __always_inline int ddv_b___pci_register_driver(struct ddv_call *ddv_call, struct pci_driver *drv, struct module *owner, const char *mod_name)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -4311,11 +4596,11 @@ static __always_inline int ddv_b___pci_register_driver(struct ddv_call ddv_call,
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-			if (ddv_obj_create(&ddv_call, 12, (u64)(unsigned long)(drv), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 359, 1, (u64)(unsigned long)(drv));
+			if (ddv_obj_create(ddv_call, 12, (u64)(unsigned long)(drv), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 359, 1, (u64)(unsigned long)(drv));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4323,54 +4608,60 @@ static DDV_WRAPPER int ddv_w___pci_register_driver(struct pci_driver *drv, struc
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 95, _RET_IP_, ddv_args, 3)))
-		return ddv_b___pci_register_driver(ddv_fast_call, drv, owner, mod_name);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 95, _RET_IP_, ddv_args, 3))
-		return __pci_register_driver(drv, owner, mod_name);
-	return ddv_b___pci_register_driver(ddv_call, drv, owner, mod_name);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 95, _RET_IP_, NULL, 3)))
+		return ddv_b___pci_register_driver(&ddv_fast_call, drv, owner, mod_name);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 95, _RET_IP_, ddv_args, 3))
+			return __pci_register_driver(drv, owner, mod_name);
+		return ddv_b___pci_register_driver(&ddv_call, drv, owner, mod_name);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___pci_register_driver), typeof(&__pci_register_driver)),
 	       "specs/linux/pci.ddv:27:5: the prototype of __pci_register_driver differs from the kernel's");
 
 /* specs/linux/pci.ddv:36:4: pci_unregister_driver -> pci_unregister_driver */
-static __always_inline void ddv_b_pci_unregister_driver(struct ddv_call ddv_call, struct pci_driver *drv)
+static __always_inline void ddv_b_pci_unregister_driver(struct ddv_call *ddv_call, struct pci_driver *drv)
 {
 	/* specs/linux/pci.ddv:39:2: object operation */
 	{
-		if (ddv_obj_destroy(&ddv_call, 12, (u64)(unsigned long)(drv), NULL, -1) == -ENOENT)
-			ddv_violation(&ddv_call, 360, 1, (u64)(unsigned long)(drv));
+		if (ddv_obj_destroy(ddv_call, 12, (u64)(unsigned long)(drv), NULL, -1) == -ENOENT)
+			ddv_violation(ddv_call, 360, 1, (u64)(unsigned long)(drv));
 	}
 	pci_unregister_driver(drv);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)drv };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 96, _RET_IP_, ddv_args, 1))) {
-		ddv_b_pci_unregister_driver(ddv_fast_call, drv);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 96, _RET_IP_, NULL, 1))) {
+		ddv_b_pci_unregister_driver(&ddv_fast_call, drv);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 96, _RET_IP_, ddv_args, 1)) {
-		pci_unregister_driver(drv);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)drv };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 96, _RET_IP_, ddv_args, 1)) {
+			pci_unregister_driver(drv);
+			return;
+		}
+		ddv_b_pci_unregister_driver(&ddv_call, drv);
 	}
-	ddv_b_pci_unregister_driver(ddv_call, drv);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_unregister_driver), typeof(&pci_unregister_driver)),
 	       "specs/linux/pci.ddv:36:4: the prototype of pci_unregister_driver differs from the kernel's");
 
 /* specs/linux/pci.ddv:43:5: pci_enable_device -> pci_enable_device */
-static __always_inline int ddv_b_pci_enable_device(struct ddv_call ddv_call, struct pci_dev *dev)
+static __always_inline int ddv_b_pci_enable_device(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EIO);
 		break;
@@ -4384,14 +4675,14 @@ static __always_inline int ddv_b_pci_enable_device(struct ddv_call ddv_call, str
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-					if (ddv_obj_create(&ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-						ddv_violation(&ddv_call, 361, 0);
+					if (ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
+						ddv_violation(ddv_call, 361, 0);
 				}
 			}
 		}
@@ -4399,11 +4690,11 @@ static __always_inline int ddv_b_pci_enable_device(struct ddv_call ddv_call, str
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 362, 0);
+			if (ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(ddv_call, 362, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4411,23 +4702,26 @@ static DDV_WRAPPER int ddv_w_pci_enable_device(struct pci_dev *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 97, _RET_IP_, ddv_args, 1)))
-		return ddv_b_pci_enable_device(ddv_fast_call, dev);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 97, _RET_IP_, ddv_args, 1))
-		return pci_enable_device(dev);
-	return ddv_b_pci_enable_device(ddv_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 97, _RET_IP_, NULL, 1)))
+		return ddv_b_pci_enable_device(&ddv_fast_call, dev);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 97, _RET_IP_, ddv_args, 1))
+			return pci_enable_device(dev);
+		return ddv_b_pci_enable_device(&ddv_call, dev);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), typeof(&pci_enable_device)),
 	       "specs/linux/pci.ddv:43:5: the prototype of pci_enable_device differs from the kernel's");
 
 /* specs/linux/pci.ddv:44:5: pci_enable_device -> pci_enable_device_mem */
-static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call ddv_call, struct pci_dev *dev)
+static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EIO);
 		break;
@@ -4441,14 +4735,14 @@ static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call ddv_call,
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-					if (ddv_obj_create(&ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-						ddv_violation(&ddv_call, 361, 0);
+					if (ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
+						ddv_violation(ddv_call, 361, 0);
 				}
 			}
 		}
@@ -4456,11 +4750,11 @@ static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call ddv_call,
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 362, 0);
+			if (ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(ddv_call, 362, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4468,23 +4762,26 @@ static DDV_WRAPPER int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 98, _RET_IP_, ddv_args, 1)))
-		return ddv_b_pci_enable_device_mem(ddv_fast_call, dev);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 98, _RET_IP_, ddv_args, 1))
-		return pci_enable_device_mem(dev);
-	return ddv_b_pci_enable_device_mem(ddv_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 98, _RET_IP_, NULL, 1)))
+		return ddv_b_pci_enable_device_mem(&ddv_fast_call, dev);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 98, _RET_IP_, ddv_args, 1))
+			return pci_enable_device_mem(dev);
+		return ddv_b_pci_enable_device_mem(&ddv_call, dev);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device_mem), typeof(&pci_enable_device_mem)),
 	       "specs/linux/pci.ddv:44:5: the prototype of pci_enable_device_mem differs from the kernel's");
 
 /* specs/linux/pci.ddv:57:4: pcim_enable_device -> pcim_enable_device */
-static __always_inline int ddv_b_pcim_enable_device(struct ddv_call ddv_call, struct pci_dev *pdev)
+static __always_inline int ddv_b_pcim_enable_device(struct ddv_call *ddv_call, struct pci_dev *pdev)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EIO);
 		break;
@@ -4492,7 +4789,7 @@ static __always_inline int ddv_b_pcim_enable_device(struct ddv_call ddv_call, st
 		ret = pcim_enable_device(pdev);
 		break;
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4500,19 +4797,22 @@ static DDV_WRAPPER int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 99, _RET_IP_, ddv_args, 1)))
-		return ddv_b_pcim_enable_device(ddv_fast_call, pdev);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 99, _RET_IP_, ddv_args, 1))
-		return pcim_enable_device(pdev);
-	return ddv_b_pcim_enable_device(ddv_call, pdev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 99, _RET_IP_, NULL, 1)))
+		return ddv_b_pcim_enable_device(&ddv_fast_call, pdev);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)pdev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 99, _RET_IP_, ddv_args, 1))
+			return pcim_enable_device(pdev);
+		return ddv_b_pcim_enable_device(&ddv_call, pdev);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_enable_device), typeof(&pcim_enable_device)),
 	       "specs/linux/pci.ddv:57:4: the prototype of pcim_enable_device differs from the kernel's");
 
 /* specs/linux/pci.ddv:63:4: pci_disable_device -> pci_disable_device */
-static __always_inline void ddv_b_pci_disable_device(struct ddv_call ddv_call, struct pci_dev *dev)
+static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	/* specs/linux/pci.ddv:66:2: if */
 	if (!(pci_is_managed(dev))) {
@@ -4520,61 +4820,64 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call ddv_call, s
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 363, 1, (u64)(unsigned long)(dev));
+				ddv_violation(ddv_call, 363, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:68:3: object operation */
 		{
 			s64 ddv_result;
 
-			if (ddv_obj_adjust(&ddv_call, 13, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(&ddv_call, 364, 1, (u64)(unsigned long)(dev));
+			if (ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
+				ddv_violation(ddv_call, 364, 1, (u64)(unsigned long)(dev));
 		}
 		/* specs/linux/pci.ddv:70:3: if */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
 			if (((s64)ddv_o0.fields[0]) == 0) {
 				/* specs/linux/pci.ddv:71:4: object operation */
 				{
-					if (ddv_obj_destroy(&ddv_call, 13, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
-						ddv_violation(&ddv_call, 365, 0);
+					if (ddv_obj_destroy(ddv_call, 13, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
+						ddv_violation(ddv_call, 365, 0);
 				}
 			}
 		}
 	}
 	pci_disable_device(dev);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 100, _RET_IP_, ddv_args, 1))) {
-		ddv_b_pci_disable_device(ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 100, _RET_IP_, NULL, 1))) {
+		ddv_b_pci_disable_device(&ddv_fast_call, dev);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 100, _RET_IP_, ddv_args, 1)) {
-		pci_disable_device(dev);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 100, _RET_IP_, ddv_args, 1)) {
+			pci_disable_device(dev);
+			return;
+		}
+		ddv_b_pci_disable_device(&ddv_call, dev);
 	}
-	ddv_b_pci_disable_device(ddv_call, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), typeof(&pci_disable_device)),
 	       "specs/linux/pci.ddv:63:4: the prototype of pci_disable_device differs from the kernel's");
 
 /* specs/linux/pci.ddv:78:5: pci_request_selected_regions -> pci_request_selected_regions */
-static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
+static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EBUSY);
 		break;
@@ -4588,11 +4891,11 @@ static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call dd
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
 
-			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 366, 1, (u64)(unsigned long)(pdev));
+			if (ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 366, 1, (u64)(unsigned long)(pdev));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4600,23 +4903,26 @@ static DDV_WRAPPER int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, 
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 101, _RET_IP_, ddv_args, 3)))
-		return ddv_b_pci_request_selected_regions(ddv_fast_call, pdev, bars, res_name);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 101, _RET_IP_, ddv_args, 3))
-		return pci_request_selected_regions(pdev, bars, res_name);
-	return ddv_b_pci_request_selected_regions(ddv_call, pdev, bars, res_name);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 101, _RET_IP_, NULL, 3)))
+		return ddv_b_pci_request_selected_regions(&ddv_fast_call, pdev, bars, res_name);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 101, _RET_IP_, ddv_args, 3))
+			return pci_request_selected_regions(pdev, bars, res_name);
+		return ddv_b_pci_request_selected_regions(&ddv_call, pdev, bars, res_name);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions), typeof(&pci_request_selected_regions)),
 	       "specs/linux/pci.ddv:78:5: the prototype of pci_request_selected_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:79:5: pci_request_selected_regions -> pci_request_selected_regions_exclusive */
-static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct ddv_call ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
+static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EBUSY);
 		break;
@@ -4630,11 +4936,11 @@ static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct d
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
 
-			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 366, 1, (u64)(unsigned long)(pdev));
+			if (ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 366, 1, (u64)(unsigned long)(pdev));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4642,23 +4948,26 @@ static DDV_WRAPPER int ddv_w_pci_request_selected_regions_exclusive(struct pci_d
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 102, _RET_IP_, ddv_args, 3)))
-		return ddv_b_pci_request_selected_regions_exclusive(ddv_fast_call, pdev, bars, res_name);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 102, _RET_IP_, ddv_args, 3))
-		return pci_request_selected_regions_exclusive(pdev, bars, res_name);
-	return ddv_b_pci_request_selected_regions_exclusive(ddv_call, pdev, bars, res_name);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 102, _RET_IP_, NULL, 3)))
+		return ddv_b_pci_request_selected_regions_exclusive(&ddv_fast_call, pdev, bars, res_name);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 102, _RET_IP_, ddv_args, 3))
+			return pci_request_selected_regions_exclusive(pdev, bars, res_name);
+		return ddv_b_pci_request_selected_regions_exclusive(&ddv_call, pdev, bars, res_name);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions_exclusive), typeof(&pci_request_selected_regions_exclusive)),
 	       "specs/linux/pci.ddv:79:5: the prototype of pci_request_selected_regions_exclusive differs from the kernel's");
 
 /* specs/linux/pci.ddv:89:5: pci_request_regions -> pci_request_regions */
-static __always_inline int ddv_b_pci_request_regions(struct ddv_call ddv_call, struct pci_dev *pdev, const char *res_name)
+static __always_inline int ddv_b_pci_request_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, const char *res_name)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EBUSY);
 		break;
@@ -4672,11 +4981,11 @@ static __always_inline int ddv_b_pci_request_regions(struct ddv_call ddv_call, s
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
 
-			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 367, 1, (u64)(unsigned long)(pdev));
+			if (ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 367, 1, (u64)(unsigned long)(pdev));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4684,23 +4993,26 @@ static DDV_WRAPPER int ddv_w_pci_request_regions(struct pci_dev *pdev, const cha
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 103, _RET_IP_, ddv_args, 2)))
-		return ddv_b_pci_request_regions(ddv_fast_call, pdev, res_name);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 103, _RET_IP_, ddv_args, 2))
-		return pci_request_regions(pdev, res_name);
-	return ddv_b_pci_request_regions(ddv_call, pdev, res_name);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 103, _RET_IP_, NULL, 2)))
+		return ddv_b_pci_request_regions(&ddv_fast_call, pdev, res_name);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 103, _RET_IP_, ddv_args, 2))
+			return pci_request_regions(pdev, res_name);
+		return ddv_b_pci_request_regions(&ddv_call, pdev, res_name);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), typeof(&pci_request_regions)),
 	       "specs/linux/pci.ddv:89:5: the prototype of pci_request_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:90:5: pci_request_regions -> pci_request_regions_exclusive */
-static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call ddv_call, struct pci_dev *pdev, const char *res_name)
+static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call *ddv_call, struct pci_dev *pdev, const char *res_name)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(EBUSY);
 		break;
@@ -4714,11 +5026,11 @@ static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call d
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
 
-			if (ddv_obj_create(&ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 367, 1, (u64)(unsigned long)(pdev));
+			if (ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 367, 1, (u64)(unsigned long)(pdev));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4726,19 +5038,22 @@ static DDV_WRAPPER int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev,
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 104, _RET_IP_, ddv_args, 2)))
-		return ddv_b_pci_request_regions_exclusive(ddv_fast_call, pdev, res_name);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 104, _RET_IP_, ddv_args, 2))
-		return pci_request_regions_exclusive(pdev, res_name);
-	return ddv_b_pci_request_regions_exclusive(ddv_call, pdev, res_name);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 104, _RET_IP_, NULL, 2)))
+		return ddv_b_pci_request_regions_exclusive(&ddv_fast_call, pdev, res_name);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 104, _RET_IP_, ddv_args, 2))
+			return pci_request_regions_exclusive(pdev, res_name);
+		return ddv_b_pci_request_regions_exclusive(&ddv_call, pdev, res_name);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions_exclusive), typeof(&pci_request_regions_exclusive)),
 	       "specs/linux/pci.ddv:90:5: the prototype of pci_request_regions_exclusive differs from the kernel's");
 
 /* specs/linux/pci.ddv:99:4: pci_release_selected_regions -> pci_release_selected_regions */
-static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call ddv_call, struct pci_dev *pdev, int bars)
+static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars)
 {
 	/* specs/linux/pci.ddv:101:2: if */
 	if (!(pci_is_managed(pdev))) {
@@ -4746,88 +5061,94 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call d
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(pdev), NULL);
 			if (!((ddv_f0 == 0)))
-				ddv_violation(&ddv_call, 368, 1, (u64)(unsigned long)(pdev));
+				ddv_violation(ddv_call, 368, 1, (u64)(unsigned long)(pdev));
 		}
 		/* specs/linux/pci.ddv:103:3: check */
 		{
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(&ddv_call, 14, (u64)(unsigned long)(pdev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars))
-				ddv_violation(&ddv_call, 369, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
+				ddv_violation(ddv_call, 369, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
 		}
 		/* specs/linux/pci.ddv:104:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL, -1) == -ENOENT)
-				ddv_violation(&ddv_call, 370, 0);
+			if (ddv_obj_destroy(ddv_call, 14, (u64)(unsigned long)(pdev), NULL, -1) == -ENOENT)
+				ddv_violation(ddv_call, 370, 0);
 		}
 	}
 	pci_release_selected_regions(pdev, bars);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 105, _RET_IP_, ddv_args, 2))) {
-		ddv_b_pci_release_selected_regions(ddv_fast_call, pdev, bars);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 105, _RET_IP_, NULL, 2))) {
+		ddv_b_pci_release_selected_regions(&ddv_fast_call, pdev, bars);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 105, _RET_IP_, ddv_args, 2)) {
-		pci_release_selected_regions(pdev, bars);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 105, _RET_IP_, ddv_args, 2)) {
+			pci_release_selected_regions(pdev, bars);
+			return;
+		}
+		ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
 	}
-	ddv_b_pci_release_selected_regions(ddv_call, pdev, bars);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_regions), typeof(&pci_release_selected_regions)),
 	       "specs/linux/pci.ddv:99:4: the prototype of pci_release_selected_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:108:4: pci_release_regions -> pci_release_regions */
-static __always_inline void ddv_b_pci_release_regions(struct ddv_call ddv_call, struct pci_dev *pdev)
+static __always_inline void ddv_b_pci_release_regions(struct ddv_call *ddv_call, struct pci_dev *pdev)
 {
 	/* specs/linux/pci.ddv:110:2: if */
 	if (!(pci_is_managed(pdev))) {
 		/* specs/linux/pci.ddv:111:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 14, (u64)(unsigned long)(pdev), NULL, -1) == -ENOENT)
-				ddv_violation(&ddv_call, 371, 1, (u64)(unsigned long)(pdev));
+			if (ddv_obj_destroy(ddv_call, 14, (u64)(unsigned long)(pdev), NULL, -1) == -ENOENT)
+				ddv_violation(ddv_call, 371, 1, (u64)(unsigned long)(pdev));
 		}
 	}
 	pci_release_regions(pdev);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 106, _RET_IP_, ddv_args, 1))) {
-		ddv_b_pci_release_regions(ddv_fast_call, pdev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 106, _RET_IP_, NULL, 1))) {
+		ddv_b_pci_release_regions(&ddv_fast_call, pdev);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 106, _RET_IP_, ddv_args, 1)) {
-		pci_release_regions(pdev);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)pdev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 106, _RET_IP_, ddv_args, 1)) {
+			pci_release_regions(pdev);
+			return;
+		}
+		ddv_b_pci_release_regions(&ddv_call, pdev);
 	}
-	ddv_b_pci_release_regions(ddv_call, pdev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), typeof(&pci_release_regions)),
 	       "specs/linux/pci.ddv:108:4: the prototype of pci_release_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:115:4: pci_ioremap_bar -> pci_ioremap_bar */
-static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call ddv_call, struct pci_dev *pdev, int bar)
+static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call *ddv_call, struct pci_dev *pdev, int bar)
 {
 	void __iomem *ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -4841,11 +5162,11 @@ static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call ddv_c
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 372, 0);
+			if (ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 372, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4853,23 +5174,26 @@ static DDV_WRAPPER void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 107, _RET_IP_, ddv_args, 2)))
-		return ddv_b_pci_ioremap_bar(ddv_fast_call, pdev, bar);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 107, _RET_IP_, ddv_args, 2))
-		return pci_ioremap_bar(pdev, bar);
-	return ddv_b_pci_ioremap_bar(ddv_call, pdev, bar);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 107, _RET_IP_, NULL, 2)))
+		return ddv_b_pci_ioremap_bar(&ddv_fast_call, pdev, bar);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 107, _RET_IP_, ddv_args, 2))
+			return pci_ioremap_bar(pdev, bar);
+		return ddv_b_pci_ioremap_bar(&ddv_call, pdev, bar);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), typeof(&pci_ioremap_bar)),
 	       "specs/linux/pci.ddv:115:4: the prototype of pci_ioremap_bar differs from the kernel's");
 
 /* specs/linux/pci.ddv:124:4: pci_iomap -> pci_iomap */
-static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call ddv_call, struct pci_dev *dev, int bar, unsigned long maxlen)
+static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call *ddv_call, struct pci_dev *dev, int bar, unsigned long maxlen)
 {
 	void __iomem *ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -4883,11 +5207,11 @@ static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call ddv_call, s
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 373, 0);
+			if (ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 373, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4895,23 +5219,26 @@ static DDV_WRAPPER void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, u
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 108, _RET_IP_, ddv_args, 3)))
-		return ddv_b_pci_iomap(ddv_fast_call, dev, bar, maxlen);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 108, _RET_IP_, ddv_args, 3))
-		return pci_iomap(dev, bar, maxlen);
-	return ddv_b_pci_iomap(ddv_call, dev, bar, maxlen);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 108, _RET_IP_, NULL, 3)))
+		return ddv_b_pci_iomap(&ddv_fast_call, dev, bar, maxlen);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 108, _RET_IP_, ddv_args, 3))
+			return pci_iomap(dev, bar, maxlen);
+		return ddv_b_pci_iomap(&ddv_call, dev, bar, maxlen);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pci_iomap)),
 	       "specs/linux/pci.ddv:124:4: the prototype of pci_iomap differs from the kernel's");
 
 /* specs/linux/pci.ddv:133:4: ioremap -> ioremap */
-static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call ddv_call, resource_size_t offset, unsigned long size)
+static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
 {
 	void __iomem *ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = NULL;
 		break;
@@ -4925,11 +5252,11 @@ static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call ddv_call, res
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 
-			if (ddv_obj_create(&ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 374, 0);
+			if (ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 374, 0);
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -4937,99 +5264,108 @@ static DDV_WRAPPER void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned 
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 109, _RET_IP_, ddv_args, 2)))
-		return ddv_b_ioremap(ddv_fast_call, offset, size);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 109, _RET_IP_, ddv_args, 2))
-		return ioremap(offset, size);
-	return ddv_b_ioremap(ddv_call, offset, size);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 109, _RET_IP_, NULL, 2)))
+		return ddv_b_ioremap(&ddv_fast_call, offset, size);
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 109, _RET_IP_, ddv_args, 2))
+			return ioremap(offset, size);
+		return ddv_b_ioremap(&ddv_call, offset, size);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&ioremap)),
 	       "specs/linux/pci.ddv:133:4: the prototype of ioremap differs from the kernel's");
 
 /* specs/linux/pci.ddv:142:4: iounmap -> iounmap */
-static __always_inline void ddv_b_iounmap(struct ddv_call ddv_call, volatile void __iomem *addr)
+static __always_inline void ddv_b_iounmap(struct ddv_call *ddv_call, volatile void __iomem *addr)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	/* specs/linux/pci.ddv:149:3: check */
 	if (!(addr != NULL))
-		ddv_violation(&ddv_call, 375, 0);
+		ddv_violation(ddv_call, 375, 0);
 #endif
 	/* specs/linux/pci.ddv:151:2: if */
 	if (addr != NULL) {
 		/* specs/linux/pci.ddv:152:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 15, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
-				ddv_violation(&ddv_call, 376, 1, (u64)(unsigned long)(addr));
+			if (ddv_obj_destroy(ddv_call, 15, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
+				ddv_violation(ddv_call, 376, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	iounmap(addr);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)addr };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 110, _RET_IP_, ddv_args, 1))) {
-		ddv_b_iounmap(ddv_fast_call, addr);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 110, _RET_IP_, NULL, 1))) {
+		ddv_b_iounmap(&ddv_fast_call, addr);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 110, _RET_IP_, ddv_args, 1)) {
-		iounmap(addr);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)addr };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 110, _RET_IP_, ddv_args, 1)) {
+			iounmap(addr);
+			return;
+		}
+		ddv_b_iounmap(&ddv_call, addr);
 	}
-	ddv_b_iounmap(ddv_call, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&iounmap)),
 	       "specs/linux/pci.ddv:142:4: the prototype of iounmap differs from the kernel's");
 
 /* specs/linux/pci.ddv:156:4: pci_iounmap -> pci_iounmap */
-static __always_inline void ddv_b_pci_iounmap(struct ddv_call ddv_call, struct pci_dev *dev, void __iomem *addr)
+static __always_inline void ddv_b_pci_iounmap(struct ddv_call *ddv_call, struct pci_dev *dev, void __iomem *addr)
 {
 	/* specs/linux/pci.ddv:158:2: if */
 	if (addr != NULL) {
 		/* specs/linux/pci.ddv:159:3: object operation */
 		{
-			if (ddv_obj_destroy(&ddv_call, 15, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
-				ddv_violation(&ddv_call, 377, 1, (u64)(unsigned long)(addr));
+			if (ddv_obj_destroy(ddv_call, 15, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
+				ddv_violation(ddv_call, 377, 1, (u64)(unsigned long)(addr));
 		}
 	}
 	pci_iounmap(dev, addr);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 111, _RET_IP_, ddv_args, 2))) {
-		ddv_b_pci_iounmap(ddv_fast_call, dev, addr);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 111, _RET_IP_, NULL, 2))) {
+		ddv_b_pci_iounmap(&ddv_fast_call, dev, addr);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 111, _RET_IP_, ddv_args, 2)) {
-		pci_iounmap(dev, addr);
-		return;
+	{
+		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 111, _RET_IP_, ddv_args, 2)) {
+			pci_iounmap(dev, addr);
+			return;
+		}
+		ddv_b_pci_iounmap(&ddv_call, dev, addr);
 	}
-	ddv_b_pci_iounmap(ddv_call, dev, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&pci_iounmap)),
 	       "specs/linux/pci.ddv:156:4: the prototype of pci_iounmap differs from the kernel's");
 
 /* specs/linux/pci.ddv:164:4: pci_read_config_word -> pci_read_config_word */
-static __always_inline int ddv_b_pci_read_config_word(struct ddv_call ddv_call, const struct pci_dev *dev, int where, u16 *val)
+static __always_inline int ddv_b_pci_read_config_word(struct ddv_call *ddv_call, const struct pci_dev *dev, int where, u16 *val)
 {
 	int ret;
 
 	/* specs/linux/pci.ddv:168:2: check */
 	if (!(val != NULL))
-		ddv_violation(&ddv_call, 378, 1, (u64)(unsigned long)(dev));
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+		ddv_violation(ddv_call, 378, 1, (u64)(unsigned long)(dev));
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		*(val) = ((u16)(~(0)));
 		ret = PCIBIOS_DEVICE_NOT_FOUND;
@@ -5038,7 +5374,7 @@ static __always_inline int ddv_b_pci_read_config_word(struct ddv_call ddv_call, 
 		ret = pci_read_config_word(dev, where, val);
 		break;
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -5046,26 +5382,29 @@ static DDV_WRAPPER int ddv_w_pci_read_config_word(const struct pci_dev *dev, int
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 112, _RET_IP_, ddv_args, 3)))
-		return ddv_b_pci_read_config_word(ddv_fast_call, dev, where, val);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 112, _RET_IP_, ddv_args, 3))
-		return pci_read_config_word(dev, where, val);
-	return ddv_b_pci_read_config_word(ddv_call, dev, where, val);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 112, _RET_IP_, NULL, 3)))
+		return ddv_b_pci_read_config_word(&ddv_fast_call, dev, where, val);
+	{
+		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 112, _RET_IP_, ddv_args, 3))
+			return pci_read_config_word(dev, where, val);
+		return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word), typeof(&pci_read_config_word)),
 	       "specs/linux/pci.ddv:164:4: the prototype of pci_read_config_word differs from the kernel's");
 
 /* specs/linux/pci.ddv:178:5: pci_alloc_irq_vectors -> pci_alloc_irq_vectors_affinity */
-static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
+static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call *ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
 {
 	int ret;
 
 	/* specs/linux/pci.ddv:183:2: check */
 	if (!(min_vecs <= max_vecs))
-		ddv_violation(&ddv_call, 379, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+		ddv_violation(ddv_call, 379, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOSPC);
 		break;
@@ -5079,11 +5418,11 @@ static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call 
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 
-			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 380, 1, (u64)(unsigned long)(dev));
+			if (ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 380, 1, (u64)(unsigned long)(dev));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -5091,27 +5430,30 @@ static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev,
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags, (u64)(unsigned long)affd };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 113, _RET_IP_, ddv_args, 5)))
-		return ddv_b_pci_alloc_irq_vectors_affinity(ddv_fast_call, dev, min_vecs, max_vecs, flags, affd);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 113, _RET_IP_, ddv_args, 5))
-		return pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
-	return ddv_b_pci_alloc_irq_vectors_affinity(ddv_call, dev, min_vecs, max_vecs, flags, affd);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 113, _RET_IP_, NULL, 5)))
+		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_fast_call, dev, min_vecs, max_vecs, flags, affd);
+	{
+		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags, (u64)(unsigned long)affd };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 113, _RET_IP_, ddv_args, 5))
+			return pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
+		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_call, dev, min_vecs, max_vecs, flags, affd);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_affinity), typeof(&pci_alloc_irq_vectors_affinity)),
 	       "specs/linux/pci.ddv:178:5: the prototype of pci_alloc_irq_vectors_affinity differs from the kernel's");
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 /* specs/linux/pci.ddv:179:5: pci_alloc_irq_vectors -> pci_alloc_irq_vectors */
-static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
+static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call *ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
 {
 	int ret;
 
 	/* specs/linux/pci.ddv:183:2: check */
 	if (!(min_vecs <= max_vecs))
-		ddv_violation(&ddv_call, 379, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+		ddv_violation(ddv_call, 379, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOSPC);
 		break;
@@ -5125,11 +5467,11 @@ static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call ddv_call,
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 
-			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 380, 1, (u64)(unsigned long)(dev));
+			if (ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 380, 1, (u64)(unsigned long)(dev));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -5137,13 +5479,16 @@ static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors(struct pci_dev *dev, unsigned
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 114, _RET_IP_, ddv_args, 4)))
-		return ddv_b_pci_alloc_irq_vectors(ddv_fast_call, dev, min_vecs, max_vecs, flags);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 114, _RET_IP_, ddv_args, 4))
-		return pci_alloc_irq_vectors(dev, min_vecs, max_vecs, flags);
-	return ddv_b_pci_alloc_irq_vectors(ddv_call, dev, min_vecs, max_vecs, flags);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 114, _RET_IP_, NULL, 4)))
+		return ddv_b_pci_alloc_irq_vectors(&ddv_fast_call, dev, min_vecs, max_vecs, flags);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 114, _RET_IP_, ddv_args, 4))
+			return pci_alloc_irq_vectors(dev, min_vecs, max_vecs, flags);
+		return ddv_b_pci_alloc_irq_vectors(&ddv_call, dev, min_vecs, max_vecs, flags);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors), typeof(&pci_alloc_irq_vectors)),
 	       "specs/linux/pci.ddv:179:5: the prototype of pci_alloc_irq_vectors differs from the kernel's");
@@ -5151,50 +5496,53 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors)
 #endif
 
 /* specs/linux/pci.ddv:192:4: pci_free_irq_vectors -> pci_free_irq_vectors */
-static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call ddv_call, struct pci_dev *dev)
+static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	/* specs/linux/pci.ddv:195:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:196:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 381, 0);
+				if (ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 381, 0);
 			}
 		}
 	}
 	pci_free_irq_vectors(dev);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 115, _RET_IP_, ddv_args, 1))) {
-		ddv_b_pci_free_irq_vectors(ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 115, _RET_IP_, NULL, 1))) {
+		ddv_b_pci_free_irq_vectors(&ddv_fast_call, dev);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 115, _RET_IP_, ddv_args, 1)) {
-		pci_free_irq_vectors(dev);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 115, _RET_IP_, ddv_args, 1)) {
+			pci_free_irq_vectors(dev);
+			return;
+		}
+		ddv_b_pci_free_irq_vectors(&ddv_call, dev);
 	}
-	ddv_b_pci_free_irq_vectors(ddv_call, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors), typeof(&pci_free_irq_vectors)),
 	       "specs/linux/pci.ddv:192:4: the prototype of pci_free_irq_vectors differs from the kernel's");
 
 /* specs/linux/pci.ddv:200:4: pci_enable_msi -> pci_enable_msi */
-static __always_inline int ddv_b_pci_enable_msi(struct ddv_call ddv_call, struct pci_dev *dev)
+static __always_inline int ddv_b_pci_enable_msi(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	int ret;
 
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOSPC);
 		break;
@@ -5208,11 +5556,11 @@ static __always_inline int ddv_b_pci_enable_msi(struct ddv_call ddv_call, struct
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(1) };
 
-			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 382, 1, (u64)(unsigned long)(dev));
+			if (ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 382, 1, (u64)(unsigned long)(dev));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -5220,26 +5568,29 @@ static DDV_WRAPPER int ddv_w_pci_enable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 116, _RET_IP_, ddv_args, 1)))
-		return ddv_b_pci_enable_msi(ddv_fast_call, dev);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 116, _RET_IP_, ddv_args, 1))
-		return pci_enable_msi(dev);
-	return ddv_b_pci_enable_msi(ddv_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 116, _RET_IP_, NULL, 1)))
+		return ddv_b_pci_enable_msi(&ddv_fast_call, dev);
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 116, _RET_IP_, ddv_args, 1))
+			return pci_enable_msi(dev);
+		return ddv_b_pci_enable_msi(&ddv_call, dev);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeof(&pci_enable_msi)),
 	       "specs/linux/pci.ddv:200:4: the prototype of pci_enable_msi differs from the kernel's");
 
 /* specs/linux/pci.ddv:209:4: pci_enable_msix_range -> pci_enable_msix_range */
-static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call ddv_call, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
+static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call *ddv_call, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
 {
 	int ret;
 
 	/* specs/linux/pci.ddv:213:2: check */
 	if (!(minvec <= maxvec))
-		ddv_violation(&ddv_call, 383, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(minvec), (u64)(unsigned long)(maxvec));
-	switch (ddv_should_fail(&ddv_call, 0, 0)) {
+		ddv_violation(ddv_call, 383, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(minvec), (u64)(unsigned long)(maxvec));
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
 	case 1:
 		ret = -(ENOSPC);
 		break;
@@ -5253,11 +5604,11 @@ static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call ddv_call,
 		{
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 
-			if (ddv_obj_create(&ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(&ddv_call, 384, 1, (u64)(unsigned long)(dev));
+			if (ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_violation(ddv_call, 384, 1, (u64)(unsigned long)(dev));
 		}
 	}
-	ddv_call_exit(&ddv_call, (u64)(unsigned long)ret);
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 }
 
@@ -5265,91 +5616,100 @@ static DDV_WRAPPER int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct m
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)entries, (u64)(unsigned long)minvec, (u64)(unsigned long)maxvec };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 117, _RET_IP_, ddv_args, 4)))
-		return ddv_b_pci_enable_msix_range(ddv_fast_call, dev, entries, minvec, maxvec);
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 117, _RET_IP_, ddv_args, 4))
-		return pci_enable_msix_range(dev, entries, minvec, maxvec);
-	return ddv_b_pci_enable_msix_range(ddv_call, dev, entries, minvec, maxvec);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 117, _RET_IP_, NULL, 4)))
+		return ddv_b_pci_enable_msix_range(&ddv_fast_call, dev, entries, minvec, maxvec);
+	{
+		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)entries, (u64)(unsigned long)minvec, (u64)(unsigned long)maxvec };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 117, _RET_IP_, ddv_args, 4))
+			return pci_enable_msix_range(dev, entries, minvec, maxvec);
+		return ddv_b_pci_enable_msix_range(&ddv_call, dev, entries, minvec, maxvec);
+	}
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range), typeof(&pci_enable_msix_range)),
 	       "specs/linux/pci.ddv:209:4: the prototype of pci_enable_msix_range differs from the kernel's");
 
 /* specs/linux/pci.ddv:221:5: pci_disable_msi -> pci_disable_msi */
-static __always_inline void ddv_b_pci_disable_msi(struct ddv_call ddv_call, struct pci_dev *dev)
+static __always_inline void ddv_b_pci_disable_msi(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	/* specs/linux/pci.ddv:225:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:226:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 385, 0);
+				if (ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 385, 0);
 			}
 		}
 	}
 	pci_disable_msi(dev);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 118, _RET_IP_, ddv_args, 1))) {
-		ddv_b_pci_disable_msi(ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 118, _RET_IP_, NULL, 1))) {
+		ddv_b_pci_disable_msi(&ddv_fast_call, dev);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 118, _RET_IP_, ddv_args, 1)) {
-		pci_disable_msi(dev);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 118, _RET_IP_, ddv_args, 1)) {
+			pci_disable_msi(dev);
+			return;
+		}
+		ddv_b_pci_disable_msi(&ddv_call, dev);
 	}
-	ddv_b_pci_disable_msi(ddv_call, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), typeof(&pci_disable_msi)),
 	       "specs/linux/pci.ddv:221:5: the prototype of pci_disable_msi differs from the kernel's");
 
 /* specs/linux/pci.ddv:222:5: pci_disable_msi -> pci_disable_msix */
-static __always_inline void ddv_b_pci_disable_msix(struct ddv_call ddv_call, struct pci_dev *dev)
+static __always_inline void ddv_b_pci_disable_msix(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	/* specs/linux/pci.ddv:225:2: if */
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(&ddv_call, 16, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(dev), NULL);
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:226:3: object operation */
 			{
-				if (ddv_obj_destroy(&ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
-					ddv_violation(&ddv_call, 385, 0);
+				if (ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
+					ddv_violation(ddv_call, 385, 0);
 			}
 		}
 	}
 	pci_disable_msix(dev);
-	ddv_call_exit(&ddv_call, 0);
+	ddv_call_exit(ddv_call, 0);
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 {
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
-	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 119, _RET_IP_, ddv_args, 1))) {
-		ddv_b_pci_disable_msix(ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 119, _RET_IP_, NULL, 1))) {
+		ddv_b_pci_disable_msix(&ddv_fast_call, dev);
 		return;
 	}
-	if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 119, _RET_IP_, ddv_args, 1)) {
-		pci_disable_msix(dev);
-		return;
+	{
+		u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 119, _RET_IP_, ddv_args, 1)) {
+			pci_disable_msix(dev);
+			return;
+		}
+		ddv_b_pci_disable_msix(&ddv_call, dev);
 	}
-	ddv_b_pci_disable_msix(ddv_call, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
 	       "specs/linux/pci.ddv:222:5: the prototype of pci_disable_msix differs from the kernel's");

@@ -73,14 +73,12 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	struct ddv_dut *dut;
 	u32 site = DDV_NO_SITE;
 	u32 id = pack->func_base + func;
-	unsigned int i;
 
 	call->pack = pack;
 	call->func = func;
 	call->ret_ip = ret_ip;
 	call->nargs = min_t(unsigned int, nargs, DDV_MAX_ARGS);
-	for (i = 0; i < DDV_MAX_ARGS; i++)
-		call->args[i] = i < call->nargs ? args[i] : 0;
+	call->args = args;
 	call->injected = 0;
 	call->reported = 0;
 	call->missed = 0;

@@ -8,28 +8,28 @@
  * probed exported symbol. The wrapper has the symbol's real prototype; the
  * runtime redirects the driver's own call sites of the symbol to the wrapper.
  * What ddvc writes (pack "linux", function index 0, messages 256 and 257): the
- * rules once, as a body on a call record taken by value, and a wrapper that
- * inlines the body after each of the two entries.
+ * rules once, as a body on a call record, and a wrapper that inlines the body
+ * after each of the two entries.
  *
  *	// specs/linux/heap.ddv:27:5: kmalloc -> kmalloc_trace
- *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call ddv_call,
+ *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call,
  *				struct kmem_cache *s, gfp_t flags, size_t size)
  *	{
  *		void *ret;
  *
  *		if (!(!gfpflags_allow_blocking(flags) || ddv_can_sleep()))
- *			ddv_violation(&ddv_call, 256, 1, (u64)size);	// "sleeping allocation ..."
- *		switch (ddv_should_fail(&ddv_call, (u64)size, DDV_CONTIG)) {
+ *			ddv_violation(ddv_call, 256, 1, (u64)size);	// "sleeping allocation ..."
+ *		switch (ddv_should_fail(ddv_call, (u64)size, DDV_CONTIG)) {
  *		case 1: ret = NULL; break;				// fails NULL
  *		default: ret = kmalloc_trace(s, flags, size); break;
  *		}
  *		if (ret != NULL) {		// after ret != NULL { create heap[ret] { size = size; } }
  *			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = size };
  *
- *			if (ddv_obj_create(&ddv_call, 0, (u64)ret, 0, ddv_fv, NULL, 0) == -EEXIST)
- *				ddv_violation(&ddv_call, 257, 0);
+ *			if (ddv_obj_create(ddv_call, 0, (u64)ret, 0, ddv_fv, NULL, 0) == -EEXIST)
+ *				ddv_violation(ddv_call, 257, 0);
  *		}
- *		ddv_call_exit(&ddv_call, (u64)ret);
+ *		ddv_call_exit(ddv_call, (u64)ret);
  *		return ret;
  *	}
  *
@@ -37,18 +37,21 @@
  *	{
  *		struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
  *		struct ddv_call ddv_call DDV_CALL_NOINIT;
- *		u64 ddv_args[3] = { (u64)s, (u64)flags, (u64)size };
  *
- *		if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3)))
- *			return ddv_b_kmalloc_trace(ddv_fast_call, s, flags, size);
- *		if (!ddv_call_enter_full(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3))
- *			return kmalloc_trace(s, flags, size);	// function switched off
- *		return ddv_b_kmalloc_trace(ddv_call, s, flags, size);
+ *		if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, NULL, 3)))
+ *			return ddv_b_kmalloc_trace(&ddv_fast_call, s, flags, size);
+ *		{
+ *			u64 ddv_args[3] = { (u64)s, (u64)flags, (u64)size };	// for tracing
+ *
+ *			if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3))
+ *				return kmalloc_trace(s, flags, size);	// function switched off
+ *			return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
+ *		}
  *	}
  *
  * After the inline entry the record's fields are constants (pack, func, the
- * flags) and a few registers (return address, driver, counters): the record
- * never reaches memory but as the copy that a call into ddv.ko takes
+ * flags) and a few registers (return address, driver): the record never
+ * reaches memory but as the copy that a call into ddv.ko takes
  * (DDV_OUT_OF_LINE). A leak scope's begin or end has only the full entry.
  *
  * Indices (type, message, function) are local to the pack; the runtime adds the
@@ -202,7 +205,7 @@ struct ddv_call {
 	u8 fast_exit;			/* nothing to log at exit: ddv_call_exit() is inline */
 	u8 missed;			/* attached live: an object lookup found nothing */
 	u8 attached;			/* the driver was attached live (lookups may miss) */
-	u64 args[DDV_MAX_ARGS];		/* the call's arguments, for tracing and violations */
+	const u64 *args;		/* the call's arguments, for tracing; NULL after the inline entry */
 };
 
 /*
@@ -328,11 +331,10 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 		/*
 		 * Only tracing reads the arguments, and a traced call never takes
 		 * this entry (ddv.ko publishes no driver here while any function
-		 * is traced): zeros, so that no argument stays live across the
-		 * original call for the copies that calls into ddv.ko take.
+		 * is traced): none, so that the wrapper's array of them is built
+		 * on the full entry's path only.
 		 */
-		call->args[0] = call->args[1] = call->args[2] = 0;
-		call->args[3] = call->args[4] = call->args[5] = 0;
+		call->args = NULL;
 		call->pack = pack;
 		call->ret_ip = ret_ip;
 		call->t_enter = 0;
@@ -350,22 +352,6 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 		return true;
 	}
 	return false;
-}
-
-/*
- * The full entry, on a copy of the arguments: the wrapper's own array is only
- * read at constant indices and stays in registers on the inline path.
- */
-static __always_inline bool ddv_call_enter_full(struct ddv_call *call, struct ddv_pack *pack,
-						u16 func, unsigned long ret_ip, const u64 *args,
-						unsigned int nargs)
-{
-	u64 a[DDV_MAX_ARGS] = {
-		nargs > 0 ? args[0] : 0, nargs > 1 ? args[1] : 0, nargs > 2 ? args[2] : 0,
-		nargs > 3 ? args[3] : 0, nargs > 4 ? args[4] : 0, nargs > 5 ? args[5] : 0,
-	};
-
-	return __ddv_call_enter(call, pack, func, ret_ip, a, nargs);
 }
 
 /* Either entry, for a hand-written wrapper (ddvc's inline the rules twice). */
