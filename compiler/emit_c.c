@@ -581,6 +581,36 @@ static void emit_body_call(struct writer *w, const struct fnsig *f, const char *
 }
 
 /*
+ * "if (COND) return CALL;", or for a void function "if (COND) { CALL; return; }".
+ * CALL is the body on record, or the original alone when record is NULL.
+ */
+static void emit_return_if(struct writer *w, const struct fnsig *f, const char *cond,
+			   const char *record)
+{
+	bool is_void = f->ret_kind == RET_VOID;
+
+	if (is_void) {
+		w_open(w, "if (%s)", cond);
+	} else {
+		w_line(w, "if (%s)", cond);
+		w->indent++;
+	}
+	if (record) {
+		emit_body_call(w, f, record);
+	} else {
+		if (!is_void)
+			w_printf(w, "return ");
+		emit_call_original(w, f, false);
+	}
+	if (is_void) {
+		w_line(w, "return;");
+		w_close(w, "");
+	} else {
+		w->indent--;
+	}
+}
+
+/*
  * One wrapper; its comment in abi.h shows the shape:
  *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
  *	{ inline entry: body; full entry, or the original alone when switched off: body }
@@ -589,7 +619,6 @@ static void emit_body_call(struct writer *w, const struct fnsig *f, const char *
 static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 {
 	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
-	const char *args = nargs ? "ddv_args" : "NULL";
 	bool fast = !scope_boundary(spec, f);
 	int i = 0;
 
@@ -603,19 +632,10 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 		w_line(w, "struct ddv_call ddv_fast_call DDV_CALL_NOINIT;");
 	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 	w_blank(w);
-	if (fast && f->ret_kind == RET_VOID) {
-		w_open(w, "if (likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, _RET_IP_, NULL, %d)))",
-		       pack_var(spec), f->index, nargs);
-		emit_body_call(w, f, "&ddv_fast_call");
-		w_line(w, "return;");
-		w_close(w, "");
-	} else if (fast) {
-		w_line(w, "if (likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, _RET_IP_, NULL, %d)))",
-		       pack_var(spec), f->index, nargs);
-		w->indent++;
-		emit_body_call(w, f, "&ddv_fast_call");
-		w->indent--;
-	}
+	if (fast)
+		emit_return_if(w, f, tree_printf("likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, "
+						 "_RET_IP_, NULL, %d))", pack_var(spec), f->index, nargs),
+			       "&ddv_fast_call");
 	/* The arguments, for tracing, in a block of the full entry's path only. */
 	w_block(w);
 	if (nargs) {
@@ -625,20 +645,9 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 		w_printf(w, " };\n");
 		w_blank(w);
 	}
-	if (f->ret_kind == RET_VOID) {
-		w_open(w, "if (!__ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d))",
-		       pack_var(spec), f->index, args, nargs);
-		emit_call_original(w, f, false);
-		w_line(w, "return;");
-		w_close(w, "");
-	} else {
-		w_line(w, "if (!__ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d))",
-		       pack_var(spec), f->index, args, nargs);
-		w->indent++;
-		w_printf(w, "return ");
-		emit_call_original(w, f, false);
-		w->indent--;
-	}
+	emit_return_if(w, f, tree_printf("!__ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d)",
+					 pack_var(spec), f->index, nargs ? "ddv_args" : "NULL", nargs),
+		       NULL);
 	emit_body_call(w, f, "&ddv_call");
 	w_close(w, "");
 	w_close(w, "");
