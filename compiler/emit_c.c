@@ -634,7 +634,7 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	w_blank(w);
 	if (fast)
 		emit_return_if(w, f, tree_printf("likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, "
-						 "_RET_IP_, NULL, %d))", pack_var(spec), f->index, nargs),
+						 "_RET_IP_, %d))", pack_var(spec), f->index, nargs),
 			       "&ddv_fast_call");
 	/* The arguments, for tracing, in a block of the full entry's path only. */
 	w_block(w);

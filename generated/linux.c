@@ -60,7 +60,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, 3)))
 		return ddv_b_kmalloc_trace(&ddv_fast_call, s, flags, size);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
@@ -111,7 +111,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc(size_t size, gfp_t flags)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 1, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 1, _RET_IP_, 2)))
 		return ddv_b___kmalloc(&ddv_fast_call, size, flags);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
@@ -162,7 +162,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 2, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 2, _RET_IP_, 2)))
 		return ddv_b_kmalloc_large(&ddv_fast_call, size, flags);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
@@ -213,7 +213,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 3, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 3, _RET_IP_, 3)))
 		return ddv_b_kmalloc_trace_noprof(&ddv_fast_call, s, flags, size);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
@@ -264,7 +264,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 4, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 4, _RET_IP_, 2)))
 		return ddv_b_kmalloc_large_noprof(&ddv_fast_call, size, flags);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
@@ -315,7 +315,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 5, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 5, _RET_IP_, 2)))
 		return ddv_b___kmalloc_noprof(&ddv_fast_call, size, flags);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
@@ -366,7 +366,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 6, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 6, _RET_IP_, 3)))
 		return ddv_b___kmalloc_cache_noprof(&ddv_fast_call, s, flags, size);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
@@ -417,7 +417,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 7, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 7, _RET_IP_, 2)))
 		return ddv_b___kmalloc_large_noprof(&ddv_fast_call, size, flags);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
@@ -468,7 +468,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 8, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 8, _RET_IP_, 3)))
 		return ddv_b___kmalloc_node(&ddv_fast_call, size, flags, node);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -519,7 +519,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t fl
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 9, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 9, _RET_IP_, 4)))
 		return ddv_b_kmalloc_node_trace(&ddv_fast_call, s, flags, node, size);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
@@ -570,7 +570,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 10, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 10, _RET_IP_, 3)))
 		return ddv_b_kmalloc_large_node(&ddv_fast_call, size, flags, node);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -621,7 +621,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, gfp_t flags, i
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 11, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 11, _RET_IP_, 3)))
 		return ddv_b___kmalloc_node_noprof(&ddv_fast_call, size, flags, node);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -672,7 +672,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_node_trace_noprof(struct kmem_cache *s, g
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 12, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 12, _RET_IP_, 4)))
 		return ddv_b_kmalloc_node_trace_noprof(&ddv_fast_call, s, flags, node, size);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
@@ -723,7 +723,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_node_noprof(size_t size, gfp_t flag
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 13, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 13, _RET_IP_, 3)))
 		return ddv_b_kmalloc_large_node_noprof(&ddv_fast_call, size, flags, node);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -774,7 +774,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, kmem_buckets *
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 14, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 14, _RET_IP_, 4)))
 		return ddv_b___kmalloc_node_noprof(&ddv_fast_call, size, b, flags, node);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -825,7 +825,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_cache_node_noprof(struct kmem_cache *s,
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 15, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 15, _RET_IP_, 4)))
 		return ddv_b___kmalloc_cache_node_noprof(&ddv_fast_call, s, flags, node, size);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
@@ -876,7 +876,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_large_node_noprof(size_t size, gfp_t fl
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 16, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 16, _RET_IP_, 3)))
 		return ddv_b___kmalloc_large_node_noprof(&ddv_fast_call, size, flags, node);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -946,7 +946,7 @@ static DDV_WRAPPER void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 17, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 17, _RET_IP_, 3)))
 		return ddv_b_krealloc(&ddv_fast_call, objp, new_size, flags);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
@@ -1016,7 +1016,7 @@ static DDV_WRAPPER void *ddv_w_krealloc_noprof(const void *objp, size_t new_size
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 18, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 18, _RET_IP_, 3)))
 		return ddv_b_krealloc_noprof(&ddv_fast_call, objp, new_size, flags);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
@@ -1066,7 +1066,7 @@ static DDV_WRAPPER char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 19, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 19, _RET_IP_, 2)))
 		return ddv_b_kstrdup(&ddv_fast_call, s, gfp);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)s, (u64)(unsigned long)gfp };
@@ -1115,7 +1115,7 @@ static DDV_WRAPPER void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 20, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 20, _RET_IP_, 3)))
 		return ddv_b_kmemdup(&ddv_fast_call, src, len, gfp);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
@@ -1166,7 +1166,7 @@ static DDV_WRAPPER void *ddv_w_kmemdup_noprof(const void *src, size_t len, gfp_t
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 21, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 21, _RET_IP_, 3)))
 		return ddv_b_kmemdup_noprof(&ddv_fast_call, src, len, gfp);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
@@ -1254,7 +1254,7 @@ static DDV_WRAPPER void ddv_w_kfree(const void *objp)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 22, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 22, _RET_IP_, 1))) {
 		ddv_b_kfree(&ddv_fast_call, objp);
 		return;
 	}
@@ -1304,7 +1304,7 @@ static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callbac
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 23, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 23, _RET_IP_, 2))) {
 		ddv_b_kvfree_call_rcu(&ddv_fast_call, head, func);
 		return;
 	}
@@ -1356,7 +1356,7 @@ static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, void *func)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 24, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 24, _RET_IP_, 2))) {
 		ddv_b_kvfree_call_rcu(&ddv_fast_call, head, func);
 		return;
 	}
@@ -1400,7 +1400,7 @@ static DDV_WRAPPER void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 25, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 25, _RET_IP_, 3)))
 		return ddv_b_devm_kmalloc(&ddv_fast_call, dev, size, gfp);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)gfp };
@@ -1446,7 +1446,7 @@ static DDV_WRAPPER void *ddv_w_vmalloc(unsigned long size)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 26, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 26, _RET_IP_, 1)))
 		return ddv_b_vmalloc(&ddv_fast_call, size);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)size };
@@ -1494,7 +1494,7 @@ static DDV_WRAPPER void *ddv_w_vmalloc_noprof(unsigned long size)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 27, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 27, _RET_IP_, 1)))
 		return ddv_b_vmalloc_noprof(&ddv_fast_call, size);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)size };
@@ -1542,7 +1542,7 @@ static DDV_WRAPPER void *ddv_w_vzalloc(unsigned long size)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 28, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 28, _RET_IP_, 1)))
 		return ddv_b_vzalloc(&ddv_fast_call, size);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)size };
@@ -1590,7 +1590,7 @@ static DDV_WRAPPER void *ddv_w_vzalloc_noprof(unsigned long size)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 29, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 29, _RET_IP_, 1)))
 		return ddv_b_vzalloc_noprof(&ddv_fast_call, size);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)size };
@@ -1649,7 +1649,7 @@ static DDV_WRAPPER void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 30, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 30, _RET_IP_, 3)))
 		return ddv_b_kvmalloc_node(&ddv_fast_call, size, flags, node);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -1708,7 +1708,7 @@ static DDV_WRAPPER void *ddv_w_kvmalloc_node_noprof(size_t size, gfp_t flags, in
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 31, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 31, _RET_IP_, 3)))
 		return ddv_b_kvmalloc_node_noprof(&ddv_fast_call, size, flags, node);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -1767,7 +1767,7 @@ static DDV_WRAPPER void *ddv_w___kvmalloc_node_noprof(size_t size, kmem_buckets 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 32, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 32, _RET_IP_, 4)))
 		return ddv_b___kvmalloc_node_noprof(&ddv_fast_call, size, b, flags, node);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -1810,7 +1810,7 @@ static DDV_WRAPPER void ddv_w_vfree(const void *addr)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 33, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 33, _RET_IP_, 1))) {
 		ddv_b_vfree(&ddv_fast_call, addr);
 		return;
 	}
@@ -1856,7 +1856,7 @@ static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 34, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 34, _RET_IP_, 1))) {
 		ddv_b_kvfree(&ddv_fast_call, addr);
 		return;
 	}
@@ -1924,7 +1924,7 @@ static DDV_WRAPPER unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 35, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 35, _RET_IP_, 2)))
 		return ddv_b___get_free_pages(&ddv_fast_call, gfp_mask, order);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
@@ -1990,7 +1990,7 @@ static DDV_WRAPPER unsigned long ddv_w_get_free_pages_noprof(gfp_t gfp_mask, uns
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 36, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 36, _RET_IP_, 2)))
 		return ddv_b_get_free_pages_noprof(&ddv_fast_call, gfp_mask, order);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
@@ -2041,7 +2041,7 @@ static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 37, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 37, _RET_IP_, 1)))
 		return ddv_b_get_zeroed_page(&ddv_fast_call, gfp_mask);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
@@ -2092,7 +2092,7 @@ static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page_noprof(gfp_t gfp_mask)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 38, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 38, _RET_IP_, 1)))
 		return ddv_b_get_zeroed_page_noprof(&ddv_fast_call, gfp_mask);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
@@ -2144,7 +2144,7 @@ static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 39, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 39, _RET_IP_, 2))) {
 		ddv_b_free_pages(&ddv_fast_call, addr, order);
 		return;
 	}
@@ -2187,7 +2187,7 @@ static DDV_WRAPPER struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 40, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 40, _RET_IP_, 2)))
 		return ddv_b_alloc_pages(&ddv_fast_call, gfp, order);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
@@ -2228,7 +2228,7 @@ static DDV_WRAPPER struct page *ddv_w_alloc_pages_noprof(gfp_t gfp, unsigned int
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 41, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 41, _RET_IP_, 2)))
 		return ddv_b_alloc_pages_noprof(&ddv_fast_call, gfp, order);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
@@ -2281,7 +2281,7 @@ static DDV_WRAPPER void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 42, _RET_IP_, NULL, 5)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 42, _RET_IP_, 5)))
 		return ddv_b_dma_alloc_attrs(&ddv_fast_call, dev, size, dma_handle, flag, attrs);
 	{
 		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
@@ -2352,7 +2352,7 @@ static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, vo
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 43, _RET_IP_, NULL, 5))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 43, _RET_IP_, 5))) {
 		ddv_b_dma_free_attrs(&ddv_fast_call, dev, size, cpu_addr, dma_handle, attrs);
 		return;
 	}
@@ -2404,7 +2404,7 @@ static DDV_WRAPPER dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struc
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 44, _RET_IP_, NULL, 6)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 44, _RET_IP_, 6)))
 		return ddv_b_dma_map_page_attrs(&ddv_fast_call, dev, page, offset, size, dir, attrs);
 	{
 		u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
@@ -2460,7 +2460,7 @@ static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 45, _RET_IP_, NULL, 5))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 45, _RET_IP_, 5))) {
 		ddv_b_dma_unmap_page_attrs(&ddv_fast_call, dev, addr, size, dir, attrs);
 		return;
 	}
@@ -2498,7 +2498,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_ad
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 46, _RET_IP_, NULL, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 46, _RET_IP_, 4))) {
 		ddv_b_dma_sync_single_for_cpu(&ddv_fast_call, dev, addr, size, dir);
 		return;
 	}
@@ -2538,7 +2538,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_single_for_cpu(struct device *dev, dma_
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 47, _RET_IP_, NULL, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 47, _RET_IP_, 4))) {
 		ddv_b___dma_sync_single_for_cpu(&ddv_fast_call, dev, addr, size, dir);
 		return;
 	}
@@ -2578,7 +2578,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 48, _RET_IP_, NULL, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 48, _RET_IP_, 4))) {
 		ddv_b_dma_sync_single_for_device(&ddv_fast_call, dev, addr, size, dir);
 		return;
 	}
@@ -2618,7 +2618,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_single_for_device(struct device *dev, d
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 49, _RET_IP_, NULL, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 49, _RET_IP_, 4))) {
 		ddv_b___dma_sync_single_for_device(&ddv_fast_call, dev, addr, size, dir);
 		return;
 	}
@@ -2659,7 +2659,7 @@ static DDV_WRAPPER int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 50, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 50, _RET_IP_, 2)))
 		return ddv_b_dma_set_mask(&ddv_fast_call, dev, mask);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
@@ -2694,7 +2694,7 @@ static DDV_WRAPPER int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 51, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 51, _RET_IP_, 2)))
 		return ddv_b_dma_set_coherent_mask(&ddv_fast_call, dev, mask);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
@@ -2739,7 +2739,7 @@ static DDV_WRAPPER struct dma_pool *ddv_w_dma_pool_create(const char *name, stru
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 52, _RET_IP_, NULL, 5)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 52, _RET_IP_, 5)))
 		return ddv_b_dma_pool_create(&ddv_fast_call, name, dev, size, align, boundary);
 	{
 		u64 ddv_args[5] = { (u64)(unsigned long)name, (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)align, (u64)(unsigned long)boundary };
@@ -2781,7 +2781,7 @@ static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 53, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 53, _RET_IP_, 1))) {
 		ddv_b_dma_pool_destroy(&ddv_fast_call, pool);
 		return;
 	}
@@ -2840,7 +2840,7 @@ static DDV_WRAPPER void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_f
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 54, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 54, _RET_IP_, 3)))
 		return ddv_b_dma_pool_alloc(&ddv_fast_call, pool, mem_flags, handle);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)mem_flags, (u64)(unsigned long)handle };
@@ -2906,7 +2906,7 @@ static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 55, _RET_IP_, NULL, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 55, _RET_IP_, 3))) {
 		ddv_b_dma_pool_free(&ddv_fast_call, pool, vaddr, addr);
 		return;
 	}
@@ -2967,7 +2967,7 @@ static DDV_WRAPPER int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 56, _RET_IP_, NULL, 6)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 56, _RET_IP_, 6)))
 		return ddv_b_request_threaded_irq(&ddv_fast_call, irq, handler, thread_fn, irqflags, devname, dev_id);
 	{
 		u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
@@ -3020,7 +3020,7 @@ static DDV_WRAPPER const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 57, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 57, _RET_IP_, 2)))
 		return ddv_b_free_irq(&ddv_fast_call, irq, dev_id);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
@@ -3052,7 +3052,7 @@ static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 58, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 58, _RET_IP_, 1))) {
 		ddv_b_disable_irq(&ddv_fast_call, irq);
 		return;
 	}
@@ -3088,7 +3088,7 @@ static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 59, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 59, _RET_IP_, 1))) {
 		ddv_b_disable_irq_nosync(&ddv_fast_call, irq);
 		return;
 	}
@@ -3127,7 +3127,7 @@ static DDV_WRAPPER bool ddv_w_disable_hardirq(unsigned int irq)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 60, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 60, _RET_IP_, 1)))
 		return ddv_b_disable_hardirq(&ddv_fast_call, irq);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)irq };
@@ -3159,7 +3159,7 @@ static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 61, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 61, _RET_IP_, 1))) {
 		ddv_b_enable_irq(&ddv_fast_call, irq);
 		return;
 	}
@@ -3191,7 +3191,7 @@ static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 62, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 62, _RET_IP_, 1))) {
 		ddv_b_synchronize_irq(&ddv_fast_call, irq);
 		return;
 	}
@@ -3236,7 +3236,7 @@ static DDV_WRAPPER int ddv_w_devm_request_threaded_irq(struct device *dev, unsig
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 63, _RET_IP_, NULL, 6)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 63, _RET_IP_, 6)))
 		return ddv_b_devm_request_threaded_irq(&ddv_fast_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 	{
 		u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname };
@@ -3280,7 +3280,7 @@ static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*fu
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 64, _RET_IP_, NULL, 5))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 64, _RET_IP_, 5))) {
 		ddv_b_init_timer_key(&ddv_fast_call, timer, func, flags, name, key);
 		return;
 	}
@@ -3320,7 +3320,7 @@ static DDV_WRAPPER int ddv_w_mod_timer(struct timer_list *timer, unsigned long e
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 65, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 65, _RET_IP_, 2)))
 		return ddv_b_mod_timer(&ddv_fast_call, timer, expires);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
@@ -3356,7 +3356,7 @@ static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 66, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 66, _RET_IP_, 1))) {
 		ddv_b_add_timer(&ddv_fast_call, timer);
 		return;
 	}
@@ -3389,7 +3389,7 @@ static DDV_WRAPPER int ddv_w_del_timer(struct timer_list *timer)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 67, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 67, _RET_IP_, 1)))
 		return ddv_b_del_timer(&ddv_fast_call, timer);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)timer };
@@ -3420,7 +3420,7 @@ static DDV_WRAPPER int ddv_w_timer_delete(struct timer_list *timer)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 68, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 68, _RET_IP_, 1)))
 		return ddv_b_timer_delete(&ddv_fast_call, timer);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)timer };
@@ -3454,7 +3454,7 @@ static DDV_WRAPPER int ddv_w_del_timer_sync(struct timer_list *timer)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 69, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 69, _RET_IP_, 1)))
 		return ddv_b_del_timer_sync(&ddv_fast_call, timer);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)timer };
@@ -3488,7 +3488,7 @@ static DDV_WRAPPER int ddv_w_timer_delete_sync(struct timer_list *timer)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 70, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 70, _RET_IP_, 1)))
 		return ddv_b_timer_delete_sync(&ddv_fast_call, timer);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)timer };
@@ -3533,7 +3533,7 @@ static DDV_WRAPPER bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 71, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 71, _RET_IP_, 3)))
 		return ddv_b_queue_work_on(&ddv_fast_call, cpu, wq, work);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
@@ -3576,7 +3576,7 @@ static DDV_WRAPPER bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_st
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 72, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 72, _RET_IP_, 4)))
 		return ddv_b_queue_delayed_work_on(&ddv_fast_call, cpu, wq, dwork, delay);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
@@ -3604,7 +3604,7 @@ static DDV_WRAPPER bool ddv_w_cancel_work_sync(struct work_struct *work)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 73, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 73, _RET_IP_, 1)))
 		return ddv_b_cancel_work_sync(&ddv_fast_call, work);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)work };
@@ -3632,7 +3632,7 @@ static DDV_WRAPPER bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwor
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 74, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 74, _RET_IP_, 1)))
 		return ddv_b_cancel_delayed_work_sync(&ddv_fast_call, dwork);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)dwork };
@@ -3680,7 +3680,7 @@ static DDV_WRAPPER struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 75, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 75, _RET_IP_, 3)))
 		return ddv_b_alloc_etherdev_mqs(&ddv_fast_call, sizeof_priv, txqs, rxqs);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
@@ -3777,7 +3777,7 @@ static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 76, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 76, _RET_IP_, 1))) {
 		ddv_b_free_netdev(&ddv_fast_call, dev);
 		return;
 	}
@@ -3835,7 +3835,7 @@ static DDV_WRAPPER int ddv_w_register_netdev(struct net_device *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 77, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 77, _RET_IP_, 1)))
 		return ddv_b_register_netdev(&ddv_fast_call, dev);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -3889,7 +3889,7 @@ static DDV_WRAPPER int ddv_w_register_netdevice(struct net_device *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 78, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 78, _RET_IP_, 1)))
 		return ddv_b_register_netdevice(&ddv_fast_call, dev);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -3927,7 +3927,7 @@ static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 79, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 79, _RET_IP_, 1))) {
 		ddv_b_unregister_netdev(&ddv_fast_call, dev);
 		return;
 	}
@@ -3969,7 +3969,7 @@ static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev,
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 80, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 80, _RET_IP_, 2))) {
 		ddv_b_unregister_netdevice_queue(&ddv_fast_call, dev, head);
 		return;
 	}
@@ -4018,7 +4018,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t pr
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 81, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 81, _RET_IP_, 4)))
 		return ddv_b___alloc_skb(&ddv_fast_call, size, priority, flags, node);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -4063,7 +4063,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *d
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 82, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 82, _RET_IP_, 3)))
 		return ddv_b___netdev_alloc_skb(&ddv_fast_call, dev, length, gfp_mask);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
@@ -4109,7 +4109,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *na
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 83, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 83, _RET_IP_, 3)))
 		return ddv_b___napi_alloc_skb(&ddv_fast_call, napi, length, gfp_mask);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
@@ -4157,7 +4157,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w_napi_alloc_skb(struct napi_struct *napi
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 84, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 84, _RET_IP_, 2)))
 		return ddv_b_napi_alloc_skb(&ddv_fast_call, napi, length);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)length };
@@ -4204,7 +4204,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 85, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 85, _RET_IP_, 2)))
 		return ddv_b_napi_build_skb(&ddv_fast_call, data, frag_size);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
@@ -4243,7 +4243,7 @@ static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_dro
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 86, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 86, _RET_IP_, 2))) {
 		ddv_b_kfree_skb_reason(&ddv_fast_call, skb, reason);
 		return;
 	}
@@ -4288,7 +4288,7 @@ static DDV_WRAPPER void ddv_w_sk_skb_reason_drop(struct sock *sk, struct sk_buff
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 87, _RET_IP_, NULL, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 87, _RET_IP_, 3))) {
 		ddv_b_sk_skb_reason_drop(&ddv_fast_call, sk, skb, reason);
 		return;
 	}
@@ -4332,7 +4332,7 @@ static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 88, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 88, _RET_IP_, 1))) {
 		ddv_b_consume_skb(&ddv_fast_call, skb);
 		return;
 	}
@@ -4375,7 +4375,7 @@ static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 89, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 89, _RET_IP_, 2))) {
 		ddv_b___dev_kfree_skb_any(&ddv_fast_call, skb, reason);
 		return;
 	}
@@ -4420,7 +4420,7 @@ static DDV_WRAPPER void ddv_w_dev_kfree_skb_any_reason(struct sk_buff *skb, enum
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 90, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 90, _RET_IP_, 2))) {
 		ddv_b_dev_kfree_skb_any_reason(&ddv_fast_call, skb, reason);
 		return;
 	}
@@ -4464,7 +4464,7 @@ static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 91, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 91, _RET_IP_, 2))) {
 		ddv_b_napi_consume_skb(&ddv_fast_call, skb, budget);
 		return;
 	}
@@ -4500,7 +4500,7 @@ static DDV_WRAPPER gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi,
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 92, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 92, _RET_IP_, 2)))
 		return ddv_b_napi_gro_receive(&ddv_fast_call, napi, skb);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
@@ -4532,7 +4532,7 @@ static DDV_WRAPPER int ddv_w_netif_receive_skb(struct sk_buff *skb)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 93, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 93, _RET_IP_, 1)))
 		return ddv_b_netif_receive_skb(&ddv_fast_call, skb);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)skb };
@@ -4564,7 +4564,7 @@ static DDV_WRAPPER int ddv_w_netif_rx(struct sk_buff *skb)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 94, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 94, _RET_IP_, 1)))
 		return ddv_b_netif_rx(&ddv_fast_call, skb);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)skb };
@@ -4609,7 +4609,7 @@ static DDV_WRAPPER int ddv_w___pci_register_driver(struct pci_driver *drv, struc
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 95, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 95, _RET_IP_, 3)))
 		return ddv_b___pci_register_driver(&ddv_fast_call, drv, owner, mod_name);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
@@ -4639,7 +4639,7 @@ static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 96, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 96, _RET_IP_, 1))) {
 		ddv_b_pci_unregister_driver(&ddv_fast_call, drv);
 		return;
 	}
@@ -4703,7 +4703,7 @@ static DDV_WRAPPER int ddv_w_pci_enable_device(struct pci_dev *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 97, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 97, _RET_IP_, 1)))
 		return ddv_b_pci_enable_device(&ddv_fast_call, dev);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -4763,7 +4763,7 @@ static DDV_WRAPPER int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 98, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 98, _RET_IP_, 1)))
 		return ddv_b_pci_enable_device_mem(&ddv_fast_call, dev);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -4798,7 +4798,7 @@ static DDV_WRAPPER int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 99, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 99, _RET_IP_, 1)))
 		return ddv_b_pcim_enable_device(&ddv_fast_call, pdev);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)pdev };
@@ -4855,7 +4855,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 100, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 100, _RET_IP_, 1))) {
 		ddv_b_pci_disable_device(&ddv_fast_call, dev);
 		return;
 	}
@@ -4904,7 +4904,7 @@ static DDV_WRAPPER int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 101, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 101, _RET_IP_, 3)))
 		return ddv_b_pci_request_selected_regions(&ddv_fast_call, pdev, bars, res_name);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
@@ -4949,7 +4949,7 @@ static DDV_WRAPPER int ddv_w_pci_request_selected_regions_exclusive(struct pci_d
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 102, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 102, _RET_IP_, 3)))
 		return ddv_b_pci_request_selected_regions_exclusive(&ddv_fast_call, pdev, bars, res_name);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
@@ -4994,7 +4994,7 @@ static DDV_WRAPPER int ddv_w_pci_request_regions(struct pci_dev *pdev, const cha
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 103, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 103, _RET_IP_, 2)))
 		return ddv_b_pci_request_regions(&ddv_fast_call, pdev, res_name);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
@@ -5039,7 +5039,7 @@ static DDV_WRAPPER int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev,
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 104, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 104, _RET_IP_, 2)))
 		return ddv_b_pci_request_regions_exclusive(&ddv_fast_call, pdev, res_name);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
@@ -5089,7 +5089,7 @@ static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev,
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 105, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 105, _RET_IP_, 2))) {
 		ddv_b_pci_release_selected_regions(&ddv_fast_call, pdev, bars);
 		return;
 	}
@@ -5126,7 +5126,7 @@ static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 106, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 106, _RET_IP_, 1))) {
 		ddv_b_pci_release_regions(&ddv_fast_call, pdev);
 		return;
 	}
@@ -5175,7 +5175,7 @@ static DDV_WRAPPER void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 107, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 107, _RET_IP_, 2)))
 		return ddv_b_pci_ioremap_bar(&ddv_fast_call, pdev, bar);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
@@ -5220,7 +5220,7 @@ static DDV_WRAPPER void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, u
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 108, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 108, _RET_IP_, 3)))
 		return ddv_b_pci_iomap(&ddv_fast_call, dev, bar, maxlen);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
@@ -5265,7 +5265,7 @@ static DDV_WRAPPER void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned 
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 109, _RET_IP_, NULL, 2)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 109, _RET_IP_, 2)))
 		return ddv_b_ioremap(&ddv_fast_call, offset, size);
 	{
 		u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
@@ -5303,7 +5303,7 @@ static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 110, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 110, _RET_IP_, 1))) {
 		ddv_b_iounmap(&ddv_fast_call, addr);
 		return;
 	}
@@ -5340,7 +5340,7 @@ static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *add
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 111, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 111, _RET_IP_, 2))) {
 		ddv_b_pci_iounmap(&ddv_fast_call, dev, addr);
 		return;
 	}
@@ -5383,7 +5383,7 @@ static DDV_WRAPPER int ddv_w_pci_read_config_word(const struct pci_dev *dev, int
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 112, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 112, _RET_IP_, 3)))
 		return ddv_b_pci_read_config_word(&ddv_fast_call, dev, where, val);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
@@ -5431,7 +5431,7 @@ static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev,
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 113, _RET_IP_, NULL, 5)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 113, _RET_IP_, 5)))
 		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_fast_call, dev, min_vecs, max_vecs, flags, affd);
 	{
 		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags, (u64)(unsigned long)affd };
@@ -5480,7 +5480,7 @@ static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors(struct pci_dev *dev, unsigned
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 114, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 114, _RET_IP_, 4)))
 		return ddv_b_pci_alloc_irq_vectors(&ddv_fast_call, dev, min_vecs, max_vecs, flags);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags };
@@ -5520,7 +5520,7 @@ static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 115, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 115, _RET_IP_, 1))) {
 		ddv_b_pci_free_irq_vectors(&ddv_fast_call, dev);
 		return;
 	}
@@ -5569,7 +5569,7 @@ static DDV_WRAPPER int ddv_w_pci_enable_msi(struct pci_dev *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 116, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 116, _RET_IP_, 1)))
 		return ddv_b_pci_enable_msi(&ddv_fast_call, dev);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)dev };
@@ -5617,7 +5617,7 @@ static DDV_WRAPPER int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct m
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 117, _RET_IP_, NULL, 4)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 117, _RET_IP_, 4)))
 		return ddv_b_pci_enable_msix_range(&ddv_fast_call, dev, entries, minvec, maxvec);
 	{
 		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)entries, (u64)(unsigned long)minvec, (u64)(unsigned long)maxvec };
@@ -5655,7 +5655,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 118, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 118, _RET_IP_, 1))) {
 		ddv_b_pci_disable_msi(&ddv_fast_call, dev);
 		return;
 	}
@@ -5697,7 +5697,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 119, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 119, _RET_IP_, 1))) {
 		ddv_b_pci_disable_msix(&ddv_fast_call, dev);
 		return;
 	}

@@ -38,7 +38,7 @@
  *		struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
  *		struct ddv_call ddv_call DDV_CALL_NOINIT;
  *
- *		if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, NULL, 3)))
+ *		if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, 3)))
  *			return ddv_b_kmalloc_trace(&ddv_fast_call, s, flags, size);
  *		{
  *			u64 ddv_args[3] = { (u64)s, (u64)flags, (u64)size };	// for tracing
@@ -77,7 +77,7 @@
 struct module;
 #include <ddv/slot.h>
 
-#define DDV_ABI_VERSION 5	/* 5: the call record by copy into ddv.ko (kept in registers), args inside it; 4: inline create and destroy (ddv/slot.h); 3: inline fast entry, can_sleep, any_inside, lookup filter */
+#define DDV_ABI_VERSION 5	/* 5: the call record by copy into ddv.ko (kept in registers), no arguments after the inline entry; 4: inline create and destroy (ddv/slot.h); 3: inline fast entry, can_sleep, any_inside, lookup filter */
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */
 #define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
 #define DDV_MAX_DUTS 8		/* driver-under-test ids 1..7; 0 is "nobody" */
@@ -319,8 +319,7 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
  * false when the wrapper must take the full entry, __ddv_call_enter().
  */
 static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct ddv_pack *pack,
-						u16 func, unsigned long ret_ip, const u64 *args,
-						unsigned int nargs)
+						u16 func, unsigned long ret_ip, unsigned int nargs)
 {
 	const struct ddv_fast_dut *fast = READ_ONCE(ddv_fast);
 
@@ -358,7 +357,7 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 					   unsigned long ret_ip, const u64 *args, unsigned int nargs)
 {
-	return ddv_call_enter_fast(call, pack, func, ret_ip, args, nargs) ||
+	return ddv_call_enter_fast(call, pack, func, ret_ip, nargs) ||
 	       __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
 }
 #endif

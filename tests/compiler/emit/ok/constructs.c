@@ -122,7 +122,7 @@ static DDV_WRAPPER void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, s
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 1, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 1, _RET_IP_, 3)))
 		return ddv_b_demo_alloc_b(&ddv_fast_call, s, flags, size);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
@@ -189,7 +189,7 @@ static DDV_WRAPPER void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 2, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 2, _RET_IP_, 3)))
 		return ddv_b_demo_alloc_c(&ddv_fast_call, size, flags, node);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
@@ -316,7 +316,7 @@ static DDV_WRAPPER int ddv_w_demo_give(const void *p, void *to, int *status)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 4, _RET_IP_, NULL, 3)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 4, _RET_IP_, 3)))
 		return ddv_b_demo_give(&ddv_fast_call, p, to, status);
 	{
 		u64 ddv_args[3] = { (u64)(unsigned long)p, (u64)(unsigned long)to, (u64)(unsigned long)status };
@@ -380,7 +380,7 @@ static DDV_WRAPPER int ddv_w_demo_trylock(spinlock_t *l)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 5, _RET_IP_, NULL, 1)))
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 5, _RET_IP_, 1)))
 		return ddv_b_demo_trylock(&ddv_fast_call, l);
 	{
 		u64 ddv_args[1] = { (u64)(unsigned long)l };
@@ -425,7 +425,7 @@ static DDV_WRAPPER void ddv_w_demo_unlock(spinlock_t *l)
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 6, _RET_IP_, NULL, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 6, _RET_IP_, 1))) {
 		ddv_b_demo_unlock(&ddv_fast_call, l);
 		return;
 	}
@@ -461,7 +461,7 @@ static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(
 	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 7, _RET_IP_, NULL, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 7, _RET_IP_, 2))) {
 		ddv_b_demo_timer(&ddv_fast_call, t, callback);
 		return;
 	}
