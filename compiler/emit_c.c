@@ -74,6 +74,23 @@ static void emit_key(struct writer *w, const struct expr *key)
 	w_printf(w, ")");
 }
 
+/*
+ * Where a rare event on the inline path goes (abi.h DDV_RARE): ddv_restart
+ * in the rules before the original call, ddv_resume in those after it.
+ */
+static const char *rare_label;
+
+/*	if (DDV_RARE(ddv_call, ddv_rc))
+ *		goto ddv_restart;
+ */
+static void emit_rare(struct writer *w, const char *rc)
+{
+	w_line(w, "if (DDV_RARE(ddv_call, %s))", rc);
+	w->indent++;
+	w_line(w, "goto %s;", rare_label);
+	w->indent--;
+}
+
 /* Lookups run in reverse so that a key reading a field finds its object already read. */
 static void emit_lookups(struct writer *w, const struct lookups *l)
 {
@@ -86,6 +103,7 @@ static void emit_lookups(struct writer *w, const struct lookups *l)
 			w_printf(w, ", &ddv_o%d);\n", i);
 		else
 			w_printf(w, ", NULL);\n");
+		emit_rare(w, tree_printf("ddv_f%d", i));
 	}
 }
 
@@ -191,6 +209,33 @@ static void emit_violation(struct writer *w, const struct msg *m)
 	w_printf(w, ");\n");
 }
 
+/*
+ * After "if (COND)": a rule fired. On the inline path that is a rare event
+ * (the rare path reports it); elsewhere the report.
+ *	if (COND) {
+ *		if (ddv_call->bail)
+ *			goto ddv_restart;
+ *		ddv_violation(...);
+ *	}
+ */
+static void emit_then_report(struct writer *w, const struct msg *m)
+{
+	w_printf(w, " {\n");
+	w->indent++;
+	w_line(w, "if (ddv_call->bail)");
+	w->indent++;
+	w_line(w, "goto %s;", rare_label);
+	w->indent--;
+	emit_violation(w, m);
+	w_close(w, "");
+}
+
+/* A change to an object: from here on the call cannot restart (or resume) afresh. */
+static void emit_no_bail(struct writer *w)
+{
+	w_line(w, "ddv_call->bail = 0;");
+}
+
 static void emit_comment_pos(struct writer *w, const struct srcpos *pos, const char *what)
 {
 	w_line(w, "/* %s: %s */", pos_text(pos), what);
@@ -219,10 +264,8 @@ static void emit_check(struct writer *w, struct stmt *s, const struct lookups *l
 			w_printf(w, require ? "ddv_f%d || " : "ddv_f%d == 0 && ", i);
 	w_printf(w, "!(");
 	emit_cond(w, s->cond);
-	w_printf(w, "))\n");
-	w->indent++;
-	emit_violation(w, s->msg);
-	w->indent--;
+	w_printf(w, "))");
+	emit_then_report(w, s->msg);
 }
 
 static void emit_create(struct writer *w, struct stmt *s)
@@ -235,14 +278,17 @@ static void emit_create(struct writer *w, struct stmt *s)
 		emit_expr(w, i->value);
 		w_printf(w, ")%s", i->next ? ", " : "");
 	}
-	w_printf(w, " };\n\n");
-	w_printf(w, "if (ddv_obj_create(ddv_call, %d, ", s->obj.type->index);
+	w_printf(w, " };\n");
+	w_line(w, "int ddv_rc;");
+	w_blank(w);
+	w_printf(w, "ddv_rc = ddv_obj_create(ddv_call, %d, ", s->obj.type->index);
 	emit_key(w, s->obj.key);
-	w_printf(w, ", %d, ddv_fv, NULL, %d) == -EEXIST)\n", s->index < 0 ? 0 : s->index,
+	w_printf(w, ", %d, ddv_fv, NULL, %d);\n", s->index < 0 ? 0 : s->index,
 		 s->obj.type->size_field);
-	w->indent++;
-	emit_violation(w, s->msg);
-	w->indent--;
+	emit_rare(w, "ddv_rc");
+	w_printf(w, "if (ddv_rc == -EEXIST)");
+	emit_then_report(w, s->msg);
+	emit_no_bail(w);
 }
 
 static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, int depth)
@@ -252,12 +298,15 @@ static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, in
 	/* Exempt from the kernel's zeroing of locals: read only after a lookup fills them. */
 	w_line(w, "struct ddv_obj ddv_in%d DDV_NOINIT, ddv_it%d DDV_NOINIT;", depth, depth);
 	w_line(w, "u64 ddv_lo%d, ddv_hi%d;", depth, depth);
+	w_line(w, "int ddv_rc%d;", depth);
 	w_blank(w);
 	/* Nothing of t live anywhere (the usual case): no need to read the block. */
-	w_printf(w, "if (ddv_obj_any_inside(ddv_call, %d) &&\n", t->index);
-	w_printf(w, "    !ddv_obj_lookup(ddv_call, %d, ", in->index);
+	w_open(w, "if (ddv_obj_any_inside(ddv_call, %d))", t->index);
+	w_printf(w, "ddv_rc%d = ddv_obj_lookup(ddv_call, %d, ", depth, in->index);
 	emit_key(w, s->in.key);
-	w_open(w, ", &ddv_in%d))", depth);
+	w_printf(w, ", &ddv_in%d);\n", depth);
+	emit_rare(w, tree_printf("ddv_rc%d", depth));
+	w_open(w, "if (!ddv_rc%d)", depth);
 	w_line(w, "ddv_lo%d = ddv_in%d.key;", depth, depth);
 	w_line(w, "ddv_hi%d = ddv_lo%d + ddv_in%d.fields[%d];", depth, depth, depth, in->size_field);
 	w_printf(w, "while (ddv_lo%d < ddv_hi%d &&\n", depth, depth);
@@ -268,6 +317,7 @@ static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, in
 	w_blank(w);
 	w_line(w, "ddv_lo%d = ddv_it%d.key + 1;", depth, depth);
 	emit_stmts(w, spec, s->body, depth + 1);
+	w_close(w, "");
 	w_close(w, "");
 	w_close(w, "");
 }
@@ -309,33 +359,43 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 		emit_lookup_decls(w, &l);
 		if (s->kind == S_ADJUST)
 			w_line(w, "s64 ddv_result;");
+		if (s->kind == S_DESTROY || s->kind == S_ADJUST)
+			w_line(w, "int ddv_rc;");
 		if (s->kind == S_CREATE) {
 			emit_create(w, s);
 			w_close(w, "");
 			break;
 		}
-		if (l.n || s->kind == S_ADJUST)
+		if (l.n || s->kind == S_ADJUST || s->kind == S_DESTROY)
 			w_blank(w);
 		emit_lookups(w, &l);
 		if (s->kind == S_DESTROY) {
-			w_printf(w, "if (ddv_obj_destroy(ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
-			w_printf(w, ", NULL, %d) == -ENOENT)\n", s->obj.type->size_field);
-			w->indent++;
-			emit_violation(w, s->msg);
-			w->indent--;
+			w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
+			emit_rare(w, "ddv_rc");
+			w_printf(w, "if (ddv_rc == -ENOENT)");
+			emit_then_report(w, s->msg);
 		} else if (s->kind == S_SET_STATE) {
-			w_printf(w, "ddv_obj_set_state(ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, %d, ",
+				 s->obj.type->index);
 			emit_key(w, s->obj.key);
-			w_printf(w, ", %d);\n", s->index);
+			w_printf(w, ", %d)))\n", s->index);
+			w->indent++;
+			w_line(w, "goto %s;", rare_label);
+			w->indent--;
 		} else if (s->kind == S_SET_FIELD) {
-			w_printf(w, "ddv_obj_set_field(ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, %d, ",
+				 s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", %d, (u64)(unsigned long)(", s->index);
 			emit_expr(w, s->value);
-			w_printf(w, "));\n");
+			w_printf(w, "))))\n");
+			w->indent++;
+			w_line(w, "goto %s;", rare_label);
+			w->indent--;
 		} else if (s->kind == S_ADJUST) {
-			w_printf(w, "if (ddv_obj_adjust(ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "ddv_rc = ddv_obj_adjust(ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", %d, ", s->index);
 			emit_expr(w, s->value);
@@ -343,10 +403,10 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 			emit_expr(w, s->lo);
 			w_printf(w, ", ");
 			emit_expr(w, s->hi);
-			w_printf(w, ", &ddv_result) == -ERANGE)\n");
-			w->indent++;
-			emit_violation(w, s->msg);
-			w->indent--;
+			w_printf(w, ", &ddv_result);\n");
+			emit_rare(w, "ddv_rc");
+			w_printf(w, "if (ddv_rc == -ERANGE)");
+			emit_then_report(w, s->msg);
 		} else {
 			/*
 			 * The kernel releases the object where no wrapper sees it
@@ -354,10 +414,15 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 			 * that would turn the next object at the same address
 			 * into a false "created again". So the record goes now.
 			 */
-			w_printf(w, "ddv_obj_destroy(ddv_call, %d, ", s->obj.type->index);
+			w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, %d, ",
+				 s->obj.type->index);
 			emit_key(w, s->obj.key);
-			w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
+			w_printf(w, ", NULL, %d)))\n", s->obj.type->size_field);
+			w->indent++;
+			w_line(w, "goto %s;", rare_label);
+			w->indent--;
 		}
+		emit_no_bail(w);
 		w_close(w, "");
 		break;
 	case S_AFTER:
@@ -424,23 +489,86 @@ static bool phase_has(const struct stmt *s, bool after)
 }
 
 /* Top-level statements split into before and after the call; a kernel test keeps its side. */
-static void emit_phase(struct writer *w, struct spec *spec, struct stmt *s, bool after)
+static void emit_phase_stmts(struct writer *w, struct spec *spec, struct stmt *s, bool after)
 {
 	for (; s; s = s->next) {
 		if (s->kind == S_IF_KERNEL) {
 			if (!phase_has(s->body, after) && !phase_has(s->else_body, after))
 				continue;
 			emit_version_if(w, s->kernel_op, s->version);
-			emit_phase(w, spec, s->body, after);
+			emit_phase_stmts(w, spec, s->body, after);
 			if (s->else_body) {
 				fprintf(w->out, "#else\n");
-				emit_phase(w, spec, s->else_body, after);
+				emit_phase_stmts(w, spec, s->else_body, after);
 			}
 			fprintf(w->out, "#endif\n");
 		} else if ((s->kind == S_AFTER) == after) {
 			emit_stmt(w, spec, s, 0);
 		}
 	}
+}
+
+static void emit_phase(struct writer *w, struct spec *spec, struct stmt *s, bool after)
+{
+	rare_label = after ? "ddv_resume" : "ddv_restart";
+	emit_phase_stmts(w, spec, s, after);
+	rare_label = NULL;
+}
+
+/* Does the expression (or a message's placeholders) name the parameter? */
+static bool expr_names(const struct expr *e, const char *name)
+{
+	if (!e)
+		return false;
+	if (e->kind == E_NAME && e->ref != REF_STATE && strcmp(e->text, name) == 0)
+		return true;
+	if (expr_names(e->a, name) || expr_names(e->b, name) || expr_names(e->c, name))
+		return true;
+	for (const struct expr *a = e->args; a; a = a->next)
+		if (expr_names(a, name))
+			return true;
+	return false;
+}
+
+static bool msg_names(const struct msg *m, const char *name)
+{
+	for (int i = 0; m && i < m->nargs; i++)
+		if (strcmp(m->args[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool stmts_name(const struct stmt *s, const char *name);
+
+static bool stmt_names(const struct stmt *s, const char *name)
+{
+	if (expr_names(s->cond, name) || expr_names(s->obj.key, name) ||
+	    expr_names(s->value, name) || expr_names(s->lo, name) || expr_names(s->hi, name) ||
+	    expr_names(s->in.key, name) || msg_names(s->msg, name) ||
+	    stmts_name(s->body, name) || stmts_name(s->else_body, name))
+		return true;
+	for (const struct field_init *i = s->inits; i; i = i->next)
+		if (expr_names(i->value, name))
+			return true;
+	return false;
+}
+
+static bool stmts_name(const struct stmt *s, const char *name)
+{
+	for (; s; s = s->next)
+		if (stmt_names(s, name))
+			return true;
+	return false;
+}
+
+/* A parameter that the rules after the call read (the resumed call needs it). */
+static bool after_uses(const struct stmt *s, const char *name)
+{
+	for (; s; s = s->next)
+		if (s->kind == S_IF_KERNEL ? after_uses(s->body, name) || after_uses(s->else_body, name) :
+		    s->kind == S_AFTER && stmt_names(s, name))
+			return true;
+	return false;
 }
 
 static const char *ret_decl(const struct fnsig *f, const char *name)
@@ -500,28 +628,101 @@ static bool scope_boundary(const struct spec *spec, const struct fnsig *f)
 	return false;
 }
 
+/* ", size, flags": the parameters (only those the rules after the call read, if after). */
+static const char *arg_names(const struct fnsig *f, bool after)
+{
+	const char *s = "";
+
+	for (struct param *p = f->params; p; p = p->next)
+		if (!after || after_uses(f->contract->body, p->name))
+			s = tree_printf("%s, %s", s, p->name);
+	return s;
+}
+
+/* ", size_t size, gfp_t flags": their declarations. */
+static const char *arg_decls(const struct fnsig *f, bool after)
+{
+	const char *s = "";
+
+	for (struct param *p = f->params; p; p = p->next)
+		if (!after || after_uses(f->contract->body, p->name))
+			s = tree_printf("%s, %s", s, p->decl);
+	return s;
+}
+
+/* "return X;", or for a void function "X;\n return;" */
+static void emit_return(struct writer *w, const struct fnsig *f, const char *what)
+{
+	if (f->ret_kind == RET_VOID) {
+		w_line(w, "%s;", what);
+		w_line(w, "return;");
+	} else {
+		w_line(w, "return %s;", what);
+	}
+}
+
+/* The end of a body: where its rare events go (followed by the call to the rare path). */
+static void emit_rare_label(struct writer *w, const char *label)
+{
+	w->indent--;
+	w_line(w, "%s: __attribute__((__cold__, __unused__));", label);
+	w->indent++;
+}
+
+/*
+ * The rules after the original call, then the exit (ddv_a_kmalloc_trace):
+ *	static __always_inline void *ddv_a_kmalloc_trace(struct ddv_call *ddv_call, void *ret, size_t size)
+ *	{ after rules; exit; return ret; ddv_resume: return ddv_p_kmalloc_trace(...); }
+ */
+static void emit_after(struct writer *w, struct spec *spec, struct fnsig *f)
+{
+	bool is_void = f->ret_kind == RET_VOID;
+
+	w_line(w, "static __always_inline %s(struct ddv_call *ddv_call%s%s%s)",
+	       ret_decl(f, mangle("ddv_a_", f->symbol)), is_void ? "" : ", ",
+	       is_void ? "" : ret_decl(f, "ret"), arg_decls(f, true));
+	w_block(w);
+	emit_phase(w, spec, f->contract->body, true);
+	w_line(w, "ddv_call_exit(ddv_call, %s);", is_void ? "0" : "(u64)(unsigned long)ret");
+	if (!is_void)
+		w_line(w, "return ret;");
+	else
+		w_line(w, "return;");
+	emit_rare_label(w, "ddv_resume");
+	emit_return(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s%s)",
+				      mangle("ddv_p_", f->symbol), is_void ? "" : ", ret",
+				      arg_names(f, true)));
+	w_close(w, "");
+	w_blank(w);
+}
+
 /*
  * The rules of one function, around the original call (ddv_b_kmalloc_trace):
- * the wrapper inlines it twice, once after the inline entry, where the
- * record's fields are constants and registers and never reach memory (its
- * address goes nowhere but into copies: abi.h DDV_OUT_OF_LINE), once after
- * the full entry.
+ * the wrapper inlines it after the inline entry, where the record's fields
+ * are constants and registers and a rare event leaves for the rare path
+ * (abi.h DDV_RARE), and so does the rare path, where every event is handled
+ * in place.
  *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, ...)
- *	{ pre-call rules; injected failure or the original; after rules; exit }
+ *	{ pre-call rules; injected failure or the original; after rules and exit;
+ *	  ddv_restart: return ddv_r_kmalloc_trace(...); }
  */
 static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 {
 	struct contract *c = f->contract;
+	bool after = phase_has(c->body, true);
+	bool is_void = f->ret_kind == RET_VOID;
 	int i;
 
 	w_line(w, "static __always_inline %s(struct ddv_call *ddv_call%s%s)",
 	       ret_decl(f, mangle("ddv_b_", f->symbol)), f->nparams ? ", " : "",
 	       f->nparams ? param_list(f) : "");
 	w_block(w);
-	if (f->ret_kind != RET_VOID) {
+	if (after)
+		w_line(w, "const u8 ddv_inline = ddv_call->bail;");
+	if (!is_void)
 		w_line(w, "%s;", ret_decl(f, "ret"));
+	if (after || !is_void)
 		w_blank(w);
-	}
 	emit_phase(w, spec, c->body, false);
 	if (c->fails) {
 		w_printf(w, "switch (ddv_should_fail(ddv_call, ");
@@ -533,6 +734,10 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 			w_printf(w, "0");
 		}
 		w_open(w, ", %s))", c->contig ? "DDV_CONTIG" : "0");
+		w->indent--;
+		w_line(w, "case DDV_FAIL_RARE:");
+		w->indent++;
+		w_line(w, "goto ddv_restart;");
 		i = 1;
 		for (struct fail_value *fv = c->fails; fv; fv = fv->next, i++) {
 			w->indent--;
@@ -561,95 +766,121 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 	} else {
 		emit_call_original(w, f, true);
 	}
-	emit_phase(w, spec, c->body, true);
-	w_line(w, "ddv_call_exit(ddv_call, %s);",
-	       f->ret_kind == RET_VOID ? "0" : "(u64)(unsigned long)ret");
-	if (f->ret_kind != RET_VOID)
-		w_line(w, "return ret;");
+	if (after) {
+		/* The rules after the call may resume it afresh: nothing of theirs is done yet. */
+		w_line(w, "ddv_call->bail = ddv_inline;");
+		emit_return(w, f, tree_printf("%s(ddv_call%s%s)", mangle("ddv_a_", f->symbol),
+					      is_void ? "" : ", ret", arg_names(f, true)));
+	} else {
+		w_line(w, "ddv_call_exit(ddv_call, %s);",
+		       is_void ? "0" : "(u64)(unsigned long)ret");
+		w_line(w, is_void ? "return;" : "return ret;");
+	}
+	emit_rare_label(w, "ddv_restart");
+	emit_return(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s)",
+				      mangle("ddv_r_", f->symbol), arg_names(f, false)));
 	w_close(w, "");
 	w_blank(w);
 }
 
-/* The body on a record: "return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);" */
-static void emit_body_call(struct writer *w, const struct fnsig *f, const char *record)
-{
-	w_printf(w, "%s%s(%s", f->ret_kind == RET_VOID ? "" : "return ",
-		 mangle("ddv_b_", f->symbol), record);
-	for (struct param *p = f->params; p; p = p->next)
-		w_printf(w, ", %s", p->name);
-	w_printf(w, ");\n");
-}
-
 /*
- * "if (COND) return CALL;", or for a void function "if (COND) { CALL; return; }".
- * CALL is the body on record, or the original alone when record is NULL.
+ * The rare path, out of the wrapper's own code (ddv_r_kmalloc_trace): a call
+ * that took the inline entry restarts here (dut set), else the full entry.
+ *	static noinline void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip, u16 ddv_dut, ...)
+ *	{ record: rare entry, or full entry (the original alone when switched off); body }
  */
-static void emit_return_if(struct writer *w, const struct fnsig *f, const char *cond,
-			   const char *record)
-{
-	bool is_void = f->ret_kind == RET_VOID;
-
-	if (is_void) {
-		w_open(w, "if (%s)", cond);
-	} else {
-		w_line(w, "if (%s)", cond);
-		w->indent++;
-	}
-	if (record) {
-		emit_body_call(w, f, record);
-	} else {
-		if (!is_void)
-			w_printf(w, "return ");
-		emit_call_original(w, f, false);
-	}
-	if (is_void) {
-		w_line(w, "return;");
-		w_close(w, "");
-	} else {
-		w->indent--;
-	}
-}
-
-/*
- * One wrapper; its comment in abi.h shows the shape:
- *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
- *	{ inline entry: body; full entry, or the original alone when switched off: body }
- * A leak scope's begin or end takes the full entry only.
- */
-static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
+static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 {
 	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
-	bool fast = !scope_boundary(spec, f);
+	bool is_void = f->ret_kind == RET_VOID;
 	int i = 0;
 
-	if (f->optional)
-		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f));
-	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), f->contract->api, f->symbol);
-	emit_body(w, spec, f);
-	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
+	w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s)",
+	       ret_decl(f, mangle("ddv_r_", f->symbol)), arg_decls(f, false));
 	w_block(w);
-	if (fast)
-		w_line(w, "struct ddv_call ddv_fast_call DDV_CALL_NOINIT;");
 	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
-	w_blank(w);
-	if (fast)
-		emit_return_if(w, f, tree_printf("likely(ddv_call_enter_fast(&ddv_fast_call, &%s, %d, "
-						 "_RET_IP_, %d))", pack_var(spec), f->index, nargs),
-			       "&ddv_fast_call");
-	/* The arguments, for tracing, in a block of the full entry's path only. */
-	w_block(w);
+	/* The arguments, for tracing: the record points to them for the whole call. */
 	if (nargs) {
 		w_printf(w, "u64 ddv_args[%d] = { ", nargs);
 		for (struct param *p = f->params; p && i < nargs; p = p->next, i++)
 			w_printf(w, "%s(u64)(unsigned long)%s", i ? ", " : "", p->name);
 		w_printf(w, " };\n");
-		w_blank(w);
 	}
-	emit_return_if(w, f, tree_printf("!__ddv_call_enter(&ddv_call, &%s, %d, _RET_IP_, %s, %d)",
-					 pack_var(spec), f->index, nargs ? "ddv_args" : "NULL", nargs),
-		       NULL);
-	emit_body_call(w, f, "&ddv_call");
+	w_blank(w);
+	w_open(w, "if (ddv_dut)");
+	w_line(w, "ddv_call_enter_rare(&ddv_call, &%s, %d, ddv_ret_ip, ddv_dut, %d);",
+	       pack_var(spec), f->index, nargs);
+	w->indent--;
+	w_line(w, "} else if (!__ddv_call_enter(&ddv_call, &%s, %d, ddv_ret_ip, %s, %d)) {",
+	       pack_var(spec), f->index, nargs ? "ddv_args" : "NULL", nargs);
+	w->indent++;
+	/* Switched off: the original and nothing else. */
+	if (!is_void)
+		w_printf(w, "return ");
+	emit_call_original(w, f, false);
+	if (is_void)
+		w_line(w, "return;");
 	w_close(w, "");
+	emit_return(w, f, tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
+				      arg_names(f, false)));
+	w_close(w, "");
+	w_blank(w);
+	if (!phase_has(f->contract->body, true))
+		return;
+	/* The rules after the original, for a call that took the inline entry. */
+	w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s%s%s)",
+	       ret_decl(f, mangle("ddv_p_", f->symbol)), is_void ? "" : ", ",
+	       is_void ? "" : ret_decl(f, "ret"), arg_decls(f, true));
+	w_block(w);
+	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
+	w_blank(w);
+	w_line(w, "ddv_call_enter_rare(&ddv_call, &%s, %d, ddv_ret_ip, ddv_dut, %d);",
+	       pack_var(spec), f->index, nargs);
+	emit_return(w, f, tree_printf("%s(&ddv_call%s%s)", mangle("ddv_a_", f->symbol),
+				      is_void ? "" : ", ret", arg_names(f, true)));
+	w_close(w, "");
+	w_blank(w);
+}
+
+/*
+ * One wrapper; its comment in abi.h shows the shape:
+ *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
+ *	{ inline entry: body; else the rare path }
+ * A leak scope's begin or end takes the full entry only, on the rare path.
+ */
+static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
+{
+	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
+	bool after = phase_has(f->contract->body, true);
+	bool is_void = f->ret_kind == RET_VOID;
+
+	if (f->optional)
+		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f));
+	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), f->contract->api, f->symbol);
+	w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s);",
+	       ret_decl(f, mangle("ddv_r_", f->symbol)), arg_decls(f, false));
+	if (after)
+		w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s%s%s);",
+		       ret_decl(f, mangle("ddv_p_", f->symbol)), is_void ? "" : ", ",
+		       is_void ? "" : ret_decl(f, "ret"), arg_decls(f, true));
+	w_blank(w);
+	if (after)
+		emit_after(w, spec, f);
+	emit_body(w, spec, f);
+	emit_rare_path(w, spec, f);
+	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
+	w_block(w);
+	if (!scope_boundary(spec, f)) {
+		w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
+		w_blank(w);
+		w_open(w, "if (likely(ddv_call_enter_fast(&ddv_call, &%s, %d, _RET_IP_, %d)))",
+		       pack_var(spec), f->index, nargs);
+		emit_return(w, f, tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
+					      arg_names(f, false)));
+		w_close(w, "");
+	}
+	emit_return(w, f, tree_printf("%s(_RET_IP_, 0%s)", mangle("ddv_r_", f->symbol),
+				      arg_names(f, false)));
 	w_close(w, "");
 	/* A spec prototype that differs from the kernel's is a build error, not a crash. */
 	w_line(w, "_Static_assert(__builtin_types_compatible_p(typeof(&%s), typeof(&%s)),",

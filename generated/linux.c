@@ -26,14 +26,49 @@ static struct ddv_pack ddv_pack_linux;
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:27:5: kmalloc -> kmalloc_trace */
+static DDV_RARE_PATH void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size);
+static DDV_RARE_PATH void *ddv_p_kmalloc_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_kmalloc_trace(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 257, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmalloc_trace(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -41,34 +76,41 @@ static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, stru
 		ret = kmalloc_trace(s, flags, size);
 		break;
 	}
-	/* specs/linux/heap.ddv:40:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:41:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmalloc_trace(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmalloc_trace(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 257, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 0, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 0, ddv_ret_ip, ddv_args, 3)) {
+		return kmalloc_trace(s, flags, size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmalloc_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 0, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_kmalloc_trace(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, 3)))
-		return ddv_b_kmalloc_trace(&ddv_fast_call, s, flags, size);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3))
-			return kmalloc_trace(s, flags, size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, 3))) {
 		return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
 	}
+	return ddv_r_kmalloc_trace(_RET_IP_, 0, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof(&kmalloc_trace)),
 	       "specs/linux/heap.ddv:27:5: the prototype of kmalloc_trace differs from the kernel's");
@@ -77,14 +119,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:28:5: kmalloc -> __kmalloc */
+static DDV_RARE_PATH void *ddv_r___kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags);
+static DDV_RARE_PATH void *ddv_p___kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 257, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -92,34 +169,41 @@ static __always_inline void *ddv_b___kmalloc(struct ddv_call *ddv_call, size_t s
 		ret = __kmalloc(size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:40:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:41:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc(ddv_call->ret_ip, ddv_call->dut, size, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 257, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 1, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 1, ddv_ret_ip, ddv_args, 2)) {
+		return __kmalloc(size, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc(&ddv_call, size, flags);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 1, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a___kmalloc(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 1, _RET_IP_, 2)))
-		return ddv_b___kmalloc(&ddv_fast_call, size, flags);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, ddv_args, 2))
-			return __kmalloc(size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, 2))) {
 		return ddv_b___kmalloc(&ddv_call, size, flags);
 	}
+	return ddv_r___kmalloc(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__kmalloc)),
 	       "specs/linux/heap.ddv:28:5: the prototype of __kmalloc differs from the kernel's");
@@ -128,14 +212,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:29:5: kmalloc -> kmalloc_large */
+static DDV_RARE_PATH void *ddv_r_kmalloc_large(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags);
+static DDV_RARE_PATH void *ddv_p_kmalloc_large(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_kmalloc_large(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 257, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmalloc_large(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_kmalloc_large(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -143,34 +262,41 @@ static __always_inline void *ddv_b_kmalloc_large(struct ddv_call *ddv_call, size
 		ret = kmalloc_large(size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:40:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:41:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmalloc_large(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmalloc_large(ddv_call->ret_ip, ddv_call->dut, size, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 257, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmalloc_large(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 2, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 2, ddv_ret_ip, ddv_args, 2)) {
+		return kmalloc_large(size, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmalloc_large(&ddv_call, size, flags);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmalloc_large(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 2, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_kmalloc_large(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 2, _RET_IP_, 2)))
-		return ddv_b_kmalloc_large(&ddv_fast_call, size, flags);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, ddv_args, 2))
-			return kmalloc_large(size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, 2))) {
 		return ddv_b_kmalloc_large(&ddv_call, size, flags);
 	}
+	return ddv_r_kmalloc_large(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof(&kmalloc_large)),
 	       "specs/linux/heap.ddv:29:5: the prototype of kmalloc_large differs from the kernel's");
@@ -179,14 +305,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:30:5: kmalloc -> kmalloc_trace_noprof */
+static DDV_RARE_PATH void *ddv_r_kmalloc_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size);
+static DDV_RARE_PATH void *ddv_p_kmalloc_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_kmalloc_trace_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 257, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmalloc_trace_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -194,34 +355,41 @@ static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call *ddv_cal
 		ret = kmalloc_trace_noprof(s, flags, size);
 		break;
 	}
-	/* specs/linux/heap.ddv:40:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:41:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmalloc_trace_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmalloc_trace_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 257, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmalloc_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 3, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 3, ddv_ret_ip, ddv_args, 3)) {
+		return kmalloc_trace_noprof(s, flags, size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmalloc_trace_noprof(&ddv_call, s, flags, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmalloc_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 3, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_kmalloc_trace_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 3, _RET_IP_, 3)))
-		return ddv_b_kmalloc_trace_noprof(&ddv_fast_call, s, flags, size);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, ddv_args, 3))
-			return kmalloc_trace_noprof(s, flags, size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, 3))) {
 		return ddv_b_kmalloc_trace_noprof(&ddv_call, s, flags, size);
 	}
+	return ddv_r_kmalloc_trace_noprof(_RET_IP_, 0, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof), typeof(&kmalloc_trace_noprof)),
 	       "specs/linux/heap.ddv:30:5: the prototype of kmalloc_trace_noprof differs from the kernel's");
@@ -230,14 +398,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof),
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:31:5: kmalloc -> kmalloc_large_noprof */
+static DDV_RARE_PATH void *ddv_r_kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags);
+static DDV_RARE_PATH void *ddv_p_kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_kmalloc_large_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 257, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -245,34 +448,41 @@ static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call *ddv_cal
 		ret = kmalloc_large_noprof(size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:40:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:41:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmalloc_large_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 257, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 4, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 4, ddv_ret_ip, ddv_args, 2)) {
+		return kmalloc_large_noprof(size, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmalloc_large_noprof(&ddv_call, size, flags);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 4, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_kmalloc_large_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 4, _RET_IP_, 2)))
-		return ddv_b_kmalloc_large_noprof(&ddv_fast_call, size, flags);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, ddv_args, 2))
-			return kmalloc_large_noprof(size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, 2))) {
 		return ddv_b_kmalloc_large_noprof(&ddv_call, size, flags);
 	}
+	return ddv_r_kmalloc_large_noprof(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof), typeof(&kmalloc_large_noprof)),
 	       "specs/linux/heap.ddv:31:5: the prototype of kmalloc_large_noprof differs from the kernel's");
@@ -281,14 +491,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof),
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:32:5: kmalloc -> __kmalloc_noprof */
+static DDV_RARE_PATH void *ddv_r___kmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags);
+static DDV_RARE_PATH void *ddv_p___kmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 257, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -296,34 +541,41 @@ static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call *ddv_call, s
 		ret = __kmalloc_noprof(size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:40:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:41:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 257, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 5, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 5, ddv_ret_ip, ddv_args, 2)) {
+		return __kmalloc_noprof(size, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc_noprof(&ddv_call, size, flags);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 5, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a___kmalloc_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 5, _RET_IP_, 2)))
-		return ddv_b___kmalloc_noprof(&ddv_fast_call, size, flags);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, ddv_args, 2))
-			return __kmalloc_noprof(size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, 2))) {
 		return ddv_b___kmalloc_noprof(&ddv_call, size, flags);
 	}
+	return ddv_r___kmalloc_noprof(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typeof(&__kmalloc_noprof)),
 	       "specs/linux/heap.ddv:32:5: the prototype of __kmalloc_noprof differs from the kernel's");
@@ -332,14 +584,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:33:5: kmalloc -> __kmalloc_cache_noprof */
+static DDV_RARE_PATH void *ddv_r___kmalloc_cache_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size);
+static DDV_RARE_PATH void *ddv_p___kmalloc_cache_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc_cache_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 257, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc_cache_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -347,34 +634,41 @@ static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call *ddv_c
 		ret = __kmalloc_cache_noprof(s, flags, size);
 		break;
 	}
-	/* specs/linux/heap.ddv:40:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:41:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc_cache_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc_cache_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 257, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc_cache_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 6, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 6, ddv_ret_ip, ddv_args, 3)) {
+		return __kmalloc_cache_noprof(s, flags, size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc_cache_noprof(&ddv_call, s, flags, size);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc_cache_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 6, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a___kmalloc_cache_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 6, _RET_IP_, 3)))
-		return ddv_b___kmalloc_cache_noprof(&ddv_fast_call, s, flags, size);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, ddv_args, 3))
-			return __kmalloc_cache_noprof(s, flags, size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, 3))) {
 		return ddv_b___kmalloc_cache_noprof(&ddv_call, s, flags, size);
 	}
+	return ddv_r___kmalloc_cache_noprof(_RET_IP_, 0, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof), typeof(&__kmalloc_cache_noprof)),
 	       "specs/linux/heap.ddv:33:5: the prototype of __kmalloc_cache_noprof differs from the kernel's");
@@ -383,14 +677,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:34:5: kmalloc -> __kmalloc_large_noprof */
+static DDV_RARE_PATH void *ddv_r___kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags);
+static DDV_RARE_PATH void *ddv_p___kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc_large_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:40:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:41:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 257, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:38:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 256, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -398,34 +727,41 @@ static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call *ddv_c
 		ret = __kmalloc_large_noprof(size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:40:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:41:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc_large_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 257, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 7, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 7, ddv_ret_ip, ddv_args, 2)) {
+		return __kmalloc_large_noprof(size, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc_large_noprof(&ddv_call, size, flags);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 7, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a___kmalloc_large_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 7, _RET_IP_, 2)))
-		return ddv_b___kmalloc_large_noprof(&ddv_fast_call, size, flags);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, ddv_args, 2))
-			return __kmalloc_large_noprof(size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, 2))) {
 		return ddv_b___kmalloc_large_noprof(&ddv_call, size, flags);
 	}
+	return ddv_r___kmalloc_large_noprof(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof), typeof(&__kmalloc_large_noprof)),
 	       "specs/linux/heap.ddv:34:5: the prototype of __kmalloc_large_noprof differs from the kernel's");
@@ -434,14 +770,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:47:5: kmalloc_node -> __kmalloc_node */
+static DDV_RARE_PATH void *ddv_r___kmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p___kmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc_node(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -449,34 +820,41 @@ static __always_inline void *ddv_b___kmalloc_node(struct ddv_call *ddv_call, siz
 		ret = __kmalloc_node(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc_node(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 8, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 8, ddv_ret_ip, ddv_args, 3)) {
+		return __kmalloc_node(size, flags, node);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc_node(&ddv_call, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 8, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a___kmalloc_node(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 8, _RET_IP_, 3)))
-		return ddv_b___kmalloc_node(&ddv_fast_call, size, flags, node);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, ddv_args, 3))
-			return __kmalloc_node(size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, 3))) {
 		return ddv_b___kmalloc_node(&ddv_call, size, flags, node);
 	}
+	return ddv_r___kmalloc_node(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeof(&__kmalloc_node)),
 	       "specs/linux/heap.ddv:47:5: the prototype of __kmalloc_node differs from the kernel's");
@@ -485,14 +863,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeo
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:48:5: kmalloc_node -> kmalloc_node_trace */
+static DDV_RARE_PATH void *ddv_r_kmalloc_node_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size);
+static DDV_RARE_PATH void *ddv_p_kmalloc_node_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_kmalloc_node_trace(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmalloc_node_trace(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -500,34 +913,41 @@ static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call *ddv_call,
 		ret = kmalloc_node_trace(s, flags, node, size);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmalloc_node_trace(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmalloc_node_trace(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmalloc_node_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 9, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 9, ddv_ret_ip, ddv_args, 4)) {
+		return kmalloc_node_trace(s, flags, node, size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmalloc_node_trace(&ddv_call, s, flags, node, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmalloc_node_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 9, ddv_ret_ip, ddv_dut, 4);
+	return ddv_a_kmalloc_node_trace(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 9, _RET_IP_, 4)))
-		return ddv_b_kmalloc_node_trace(&ddv_fast_call, s, flags, node, size);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, ddv_args, 4))
-			return kmalloc_node_trace(s, flags, node, size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, 4))) {
 		return ddv_b_kmalloc_node_trace(&ddv_call, s, flags, node, size);
 	}
+	return ddv_r_kmalloc_node_trace(_RET_IP_, 0, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), typeof(&kmalloc_node_trace)),
 	       "specs/linux/heap.ddv:48:5: the prototype of kmalloc_node_trace differs from the kernel's");
@@ -536,14 +956,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), t
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:49:5: kmalloc_node -> kmalloc_large_node */
+static DDV_RARE_PATH void *ddv_r_kmalloc_large_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p_kmalloc_large_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_kmalloc_large_node(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmalloc_large_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -551,34 +1006,41 @@ static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call *ddv_call,
 		ret = kmalloc_large_node(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmalloc_large_node(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmalloc_large_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmalloc_large_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 10, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 10, ddv_ret_ip, ddv_args, 3)) {
+		return kmalloc_large_node(size, flags, node);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmalloc_large_node(&ddv_call, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmalloc_large_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 10, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_kmalloc_large_node(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 10, _RET_IP_, 3)))
-		return ddv_b_kmalloc_large_node(&ddv_fast_call, size, flags, node);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, ddv_args, 3))
-			return kmalloc_large_node(size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, 3))) {
 		return ddv_b_kmalloc_large_node(&ddv_call, size, flags, node);
 	}
+	return ddv_r_kmalloc_large_node(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), typeof(&kmalloc_large_node)),
 	       "specs/linux/heap.ddv:49:5: the prototype of kmalloc_large_node differs from the kernel's");
@@ -587,14 +1049,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), t
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:50:5: kmalloc_node -> __kmalloc_node_noprof */
+static DDV_RARE_PATH void *ddv_r___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc_node_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -602,34 +1099,41 @@ static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_ca
 		ret = __kmalloc_node_noprof(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc_node_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 11, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 11, ddv_ret_ip, ddv_args, 3)) {
+		return __kmalloc_node_noprof(size, flags, node);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc_node_noprof(&ddv_call, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 11, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a___kmalloc_node_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 11, _RET_IP_, 3)))
-		return ddv_b___kmalloc_node_noprof(&ddv_fast_call, size, flags, node);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, ddv_args, 3))
-			return __kmalloc_node_noprof(size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, 3))) {
 		return ddv_b___kmalloc_node_noprof(&ddv_call, size, flags, node);
 	}
+	return ddv_r___kmalloc_node_noprof(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:50:5: the prototype of __kmalloc_node_noprof differs from the kernel's");
@@ -638,14 +1142,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof)
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:51:5: kmalloc_node -> kmalloc_node_trace_noprof */
+static DDV_RARE_PATH void *ddv_r_kmalloc_node_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size);
+static DDV_RARE_PATH void *ddv_p_kmalloc_node_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_kmalloc_node_trace_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmalloc_node_trace_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -653,34 +1192,41 @@ static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call *dd
 		ret = kmalloc_node_trace_noprof(s, flags, node, size);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmalloc_node_trace_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmalloc_node_trace_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmalloc_node_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 12, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 12, ddv_ret_ip, ddv_args, 4)) {
+		return kmalloc_node_trace_noprof(s, flags, node, size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmalloc_node_trace_noprof(&ddv_call, s, flags, node, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmalloc_node_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 12, ddv_ret_ip, ddv_dut, 4);
+	return ddv_a_kmalloc_node_trace_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kmalloc_node_trace_noprof(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 12, _RET_IP_, 4)))
-		return ddv_b_kmalloc_node_trace_noprof(&ddv_fast_call, s, flags, node, size);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, ddv_args, 4))
-			return kmalloc_node_trace_noprof(s, flags, node, size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, 4))) {
 		return ddv_b_kmalloc_node_trace_noprof(&ddv_call, s, flags, node, size);
 	}
+	return ddv_r_kmalloc_node_trace_noprof(_RET_IP_, 0, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace_noprof), typeof(&kmalloc_node_trace_noprof)),
 	       "specs/linux/heap.ddv:51:5: the prototype of kmalloc_node_trace_noprof differs from the kernel's");
@@ -689,14 +1235,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace_nop
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:52:5: kmalloc_node -> kmalloc_large_node_noprof */
+static DDV_RARE_PATH void *ddv_r_kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p_kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_kmalloc_large_node_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -704,34 +1285,41 @@ static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call *dd
 		ret = kmalloc_large_node_noprof(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmalloc_large_node_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 13, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 13, ddv_ret_ip, ddv_args, 3)) {
+		return kmalloc_large_node_noprof(size, flags, node);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmalloc_large_node_noprof(&ddv_call, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 13, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_kmalloc_large_node_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kmalloc_large_node_noprof(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 13, _RET_IP_, 3)))
-		return ddv_b_kmalloc_large_node_noprof(&ddv_fast_call, size, flags, node);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, ddv_args, 3))
-			return kmalloc_large_node_noprof(size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, 3))) {
 		return ddv_b_kmalloc_large_node_noprof(&ddv_call, size, flags, node);
 	}
+	return ddv_r_kmalloc_large_node_noprof(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node_noprof), typeof(&kmalloc_large_node_noprof)),
 	       "specs/linux/heap.ddv:52:5: the prototype of kmalloc_large_node_noprof differs from the kernel's");
@@ -740,14 +1328,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node_nop
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:53:5: kmalloc_node -> __kmalloc_node_noprof */
+static DDV_RARE_PATH void *ddv_r___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc_node_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -755,34 +1378,41 @@ static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_ca
 		ret = __kmalloc_node_noprof(size, b, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc_node_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, b, flags, node);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 14, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 14, ddv_ret_ip, ddv_args, 4)) {
+		return __kmalloc_node_noprof(size, b, flags, node);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc_node_noprof(&ddv_call, size, b, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 14, ddv_ret_ip, ddv_dut, 4);
+	return ddv_a___kmalloc_node_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 14, _RET_IP_, 4)))
-		return ddv_b___kmalloc_node_noprof(&ddv_fast_call, size, b, flags, node);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, ddv_args, 4))
-			return __kmalloc_node_noprof(size, b, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, 4))) {
 		return ddv_b___kmalloc_node_noprof(&ddv_call, size, b, flags, node);
 	}
+	return ddv_r___kmalloc_node_noprof(_RET_IP_, 0, size, b, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:53:5: the prototype of __kmalloc_node_noprof differs from the kernel's");
@@ -791,14 +1421,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof)
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:54:5: kmalloc_node -> __kmalloc_cache_node_noprof */
+static DDV_RARE_PATH void *ddv_r___kmalloc_cache_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size);
+static DDV_RARE_PATH void *ddv_p___kmalloc_cache_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc_cache_node_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc_cache_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -806,34 +1471,41 @@ static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call *
 		ret = __kmalloc_cache_node_noprof(s, flags, node, size);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc_cache_node_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc_cache_node_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc_cache_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 15, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 15, ddv_ret_ip, ddv_args, 4)) {
+		return __kmalloc_cache_node_noprof(s, flags, node, size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc_cache_node_noprof(&ddv_call, s, flags, node, size);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc_cache_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 15, ddv_ret_ip, ddv_dut, 4);
+	return ddv_a___kmalloc_cache_node_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc_cache_node_noprof(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 15, _RET_IP_, 4)))
-		return ddv_b___kmalloc_cache_node_noprof(&ddv_fast_call, s, flags, node, size);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)node, (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, ddv_args, 4))
-			return __kmalloc_cache_node_noprof(s, flags, node, size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, 4))) {
 		return ddv_b___kmalloc_cache_node_noprof(&ddv_call, s, flags, node, size);
 	}
+	return ddv_r___kmalloc_cache_node_noprof(_RET_IP_, 0, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_node_noprof), typeof(&__kmalloc_cache_node_noprof)),
 	       "specs/linux/heap.ddv:54:5: the prototype of __kmalloc_cache_node_noprof differs from the kernel's");
@@ -842,14 +1514,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_node_n
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:55:5: kmalloc_node -> __kmalloc_large_node_noprof */
+static DDV_RARE_PATH void *ddv_r___kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p___kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a___kmalloc_large_node_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* specs/linux/heap.ddv:61:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:62:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 259, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:59:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 258, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -857,34 +1564,41 @@ static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call *
 		ret = __kmalloc_large_node_noprof(size, flags, node);
 		break;
 	}
-	/* specs/linux/heap.ddv:61:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:62:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kmalloc_large_node_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 259, 0);
-		}
+static DDV_RARE_PATH void *ddv_r___kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 16, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 16, ddv_ret_ip, ddv_args, 3)) {
+		return __kmalloc_large_node_noprof(size, flags, node);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___kmalloc_large_node_noprof(&ddv_call, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p___kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 16, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a___kmalloc_large_node_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kmalloc_large_node_noprof(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 16, _RET_IP_, 3)))
-		return ddv_b___kmalloc_large_node_noprof(&ddv_fast_call, size, flags, node);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, ddv_args, 3))
-			return __kmalloc_large_node_noprof(size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, 3))) {
 		return ddv_b___kmalloc_large_node_noprof(&ddv_call, size, flags, node);
 	}
+	return ddv_r___kmalloc_large_node_noprof(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_node_noprof), typeof(&__kmalloc_large_node_noprof)),
 	       "specs/linux/heap.ddv:55:5: the prototype of __kmalloc_large_node_noprof differs from the kernel's");
@@ -893,13 +1607,63 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_node_n
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:69:5: krealloc -> krealloc */
+static DDV_RARE_PATH void *ddv_r_krealloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp, size_t new_size, gfp_t flags);
+static DDV_RARE_PATH void *ddv_p_krealloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, const void *objp, size_t new_size);
+
+static __always_inline void *ddv_a_krealloc(struct ddv_call *ddv_call, void *ret, const void *objp, size_t new_size)
+{
+	/* specs/linux/heap.ddv:80:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:81:3: if */
+		if (!(ZERO_OR_NULL_PTR(objp))) {
+			/* specs/linux/heap.ddv:82:4: object operation */
+			{
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_resume;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_resume;
+					ddv_violation(ddv_call, 262, 1, (u64)(unsigned long)(objp));
+				}
+				ddv_call->bail = 0;
+			}
+		}
+		/* specs/linux/heap.ddv:84:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 263, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_krealloc(ddv_call->ret_ip, ddv_call->dut, ret, objp, new_size);
+}
+
 static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const void *objp, size_t new_size, gfp_t flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:74:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 260, 1, (u64)(unsigned long)(new_size));
+	}
 	/* specs/linux/heap.ddv:76:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:77:3: require */
@@ -907,11 +1671,18 @@ static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const voi
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
-			if (!((ddv_f0 == 0)))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!((ddv_f0 == 0))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 261, 1, (u64)(unsigned long)(objp));
+			}
 		}
 	}
 	switch (ddv_should_fail(ddv_call, (u64)(new_size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -919,42 +1690,41 @@ static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const voi
 		ret = krealloc(objp, new_size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:80:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:81:3: if */
-		if (!(ZERO_OR_NULL_PTR(objp))) {
-			/* specs/linux/heap.ddv:82:4: object operation */
-			{
-				if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
-					ddv_violation(ddv_call, 262, 1, (u64)(unsigned long)(objp));
-			}
-		}
-		/* specs/linux/heap.ddv:84:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_krealloc(ddv_call, ret, objp, new_size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_krealloc(ddv_call->ret_ip, ddv_call->dut, objp, new_size, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 263, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_krealloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp, size_t new_size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 17, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 17, ddv_ret_ip, ddv_args, 3)) {
+		return krealloc(objp, new_size, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_krealloc(&ddv_call, objp, new_size, flags);
+}
+
+static DDV_RARE_PATH void *ddv_p_krealloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, const void *objp, size_t new_size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 17, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_krealloc(&ddv_call, ret, objp, new_size);
 }
 
 static DDV_WRAPPER void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 17, _RET_IP_, 3)))
-		return ddv_b_krealloc(&ddv_fast_call, objp, new_size, flags);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, ddv_args, 3))
-			return krealloc(objp, new_size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, 3))) {
 		return ddv_b_krealloc(&ddv_call, objp, new_size, flags);
 	}
+	return ddv_r_krealloc(_RET_IP_, 0, objp, new_size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&krealloc)),
 	       "specs/linux/heap.ddv:69:5: the prototype of krealloc differs from the kernel's");
@@ -963,13 +1733,63 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&kre
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:70:5: krealloc -> krealloc_noprof */
+static DDV_RARE_PATH void *ddv_r_krealloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp, size_t new_size, gfp_t flags);
+static DDV_RARE_PATH void *ddv_p_krealloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, const void *objp, size_t new_size);
+
+static __always_inline void *ddv_a_krealloc_noprof(struct ddv_call *ddv_call, void *ret, const void *objp, size_t new_size)
+{
+	/* specs/linux/heap.ddv:80:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:81:3: if */
+		if (!(ZERO_OR_NULL_PTR(objp))) {
+			/* specs/linux/heap.ddv:82:4: object operation */
+			{
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_resume;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_resume;
+					ddv_violation(ddv_call, 262, 1, (u64)(unsigned long)(objp));
+				}
+				ddv_call->bail = 0;
+			}
+		}
+		/* specs/linux/heap.ddv:84:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 263, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_krealloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, objp, new_size);
+}
+
 static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, const void *objp, size_t new_size, gfp_t flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:74:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 260, 1, (u64)(unsigned long)(new_size));
+	}
 	/* specs/linux/heap.ddv:76:2: if */
 	if (!(ZERO_OR_NULL_PTR(objp))) {
 		/* specs/linux/heap.ddv:77:3: require */
@@ -977,11 +1797,18 @@ static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, co
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
-			if (!((ddv_f0 == 0)))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!((ddv_f0 == 0))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 261, 1, (u64)(unsigned long)(objp));
+			}
 		}
 	}
 	switch (ddv_should_fail(ddv_call, (u64)(new_size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -989,42 +1816,41 @@ static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, co
 		ret = krealloc_noprof(objp, new_size, flags);
 		break;
 	}
-	/* specs/linux/heap.ddv:80:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:81:3: if */
-		if (!(ZERO_OR_NULL_PTR(objp))) {
-			/* specs/linux/heap.ddv:82:4: object operation */
-			{
-				if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
-					ddv_violation(ddv_call, 262, 1, (u64)(unsigned long)(objp));
-			}
-		}
-		/* specs/linux/heap.ddv:84:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_krealloc_noprof(ddv_call, ret, objp, new_size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_krealloc_noprof(ddv_call->ret_ip, ddv_call->dut, objp, new_size, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 263, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_krealloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp, size_t new_size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 18, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 18, ddv_ret_ip, ddv_args, 3)) {
+		return krealloc_noprof(objp, new_size, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_krealloc_noprof(&ddv_call, objp, new_size, flags);
+}
+
+static DDV_RARE_PATH void *ddv_p_krealloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, const void *objp, size_t new_size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 18, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_krealloc_noprof(&ddv_call, ret, objp, new_size);
 }
 
 static DDV_WRAPPER void *ddv_w_krealloc_noprof(const void *objp, size_t new_size, gfp_t flags)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 18, _RET_IP_, 3)))
-		return ddv_b_krealloc_noprof(&ddv_fast_call, objp, new_size, flags);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)objp, (u64)(unsigned long)new_size, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, ddv_args, 3))
-			return krealloc_noprof(objp, new_size, flags);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, 3))) {
 		return ddv_b_krealloc_noprof(&ddv_call, objp, new_size, flags);
 	}
+	return ddv_r_krealloc_noprof(_RET_IP_, 0, objp, new_size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc_noprof), typeof(&krealloc_noprof)),
 	       "specs/linux/heap.ddv:70:5: the prototype of krealloc_noprof differs from the kernel's");
@@ -1032,14 +1858,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc_noprof), type
 #endif
 
 /* specs/linux/heap.ddv:88:4: kstrdup -> kstrdup */
+static DDV_RARE_PATH char *ddv_r_kstrdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *s, gfp_t gfp);
+static DDV_RARE_PATH char *ddv_p_kstrdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, char *ret);
+
+static __always_inline char *ddv_a_kstrdup(struct ddv_call *ddv_call, char *ret)
+{
+	/* specs/linux/heap.ddv:94:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:95:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 265, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kstrdup(ddv_call->ret_ip, ddv_call->dut, ret);
+}
+
 static __always_inline char *ddv_b_kstrdup(struct ddv_call *ddv_call, const char *s, gfp_t gfp)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	char *ret;
 
 	/* specs/linux/heap.ddv:92:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 264, 0);
+	}
 	switch (ddv_should_fail(ddv_call, (u64)((s ? (strlen(s) + 1) : 0)), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -1047,48 +1908,90 @@ static __always_inline char *ddv_b_kstrdup(struct ddv_call *ddv_call, const char
 		ret = kstrdup(s, gfp);
 		break;
 	}
-	/* specs/linux/heap.ddv:94:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:95:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kstrdup(ddv_call, ret);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kstrdup(ddv_call->ret_ip, ddv_call->dut, s, gfp);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 265, 0);
-		}
+static DDV_RARE_PATH char *ddv_r_kstrdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *s, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)s, (u64)(unsigned long)gfp };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 19, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 19, ddv_ret_ip, ddv_args, 2)) {
+		return kstrdup(s, gfp);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kstrdup(&ddv_call, s, gfp);
+}
+
+static DDV_RARE_PATH char *ddv_p_kstrdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, char *ret)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 19, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_kstrdup(&ddv_call, ret);
 }
 
 static DDV_WRAPPER char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 19, _RET_IP_, 2)))
-		return ddv_b_kstrdup(&ddv_fast_call, s, gfp);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)s, (u64)(unsigned long)gfp };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, ddv_args, 2))
-			return kstrdup(s, gfp);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, 2))) {
 		return ddv_b_kstrdup(&ddv_call, s, gfp);
 	}
+	return ddv_r_kstrdup(_RET_IP_, 0, s, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup), typeof(&kstrdup)),
 	       "specs/linux/heap.ddv:88:4: the prototype of kstrdup differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:100:5: kmemdup -> kmemdup */
+static DDV_RARE_PATH void *ddv_r_kmemdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *src, size_t len, gfp_t gfp);
+static DDV_RARE_PATH void *ddv_p_kmemdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t len);
+
+static __always_inline void *ddv_a_kmemdup(struct ddv_call *ddv_call, void *ret, size_t len)
+{
+	/* specs/linux/heap.ddv:107:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:108:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 267, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmemdup(ddv_call->ret_ip, ddv_call->dut, ret, len);
+}
+
 static __always_inline void *ddv_b_kmemdup(struct ddv_call *ddv_call, const void *src, size_t len, gfp_t gfp)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:105:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 266, 1, (u64)(unsigned long)(len));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(len), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -1096,34 +1999,41 @@ static __always_inline void *ddv_b_kmemdup(struct ddv_call *ddv_call, const void
 		ret = kmemdup(src, len, gfp);
 		break;
 	}
-	/* specs/linux/heap.ddv:107:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:108:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmemdup(ddv_call, ret, len);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmemdup(ddv_call->ret_ip, ddv_call->dut, src, len, gfp);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 267, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmemdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *src, size_t len, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 20, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 20, ddv_ret_ip, ddv_args, 3)) {
+		return kmemdup(src, len, gfp);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmemdup(&ddv_call, src, len, gfp);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmemdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t len)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 20, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_kmemdup(&ddv_call, ret, len);
 }
 
 static DDV_WRAPPER void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 20, _RET_IP_, 3)))
-		return ddv_b_kmemdup(&ddv_fast_call, src, len, gfp);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, ddv_args, 3))
-			return kmemdup(src, len, gfp);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, 3))) {
 		return ddv_b_kmemdup(&ddv_call, src, len, gfp);
 	}
+	return ddv_r_kmemdup(_RET_IP_, 0, src, len, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmemdup)),
 	       "specs/linux/heap.ddv:100:5: the prototype of kmemdup differs from the kernel's");
@@ -1132,14 +2042,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmem
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:101:5: kmemdup -> kmemdup_noprof */
+static DDV_RARE_PATH void *ddv_r_kmemdup_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *src, size_t len, gfp_t gfp);
+static DDV_RARE_PATH void *ddv_p_kmemdup_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t len);
+
+static __always_inline void *ddv_a_kmemdup_noprof(struct ddv_call *ddv_call, void *ret, size_t len)
+{
+	/* specs/linux/heap.ddv:107:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:108:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 267, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kmemdup_noprof(ddv_call->ret_ip, ddv_call->dut, ret, len);
+}
+
 static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call *ddv_call, const void *src, size_t len, gfp_t gfp)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/heap.ddv:105:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 266, 1, (u64)(unsigned long)(len));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(len), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -1147,34 +2092,41 @@ static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call *ddv_call, con
 		ret = kmemdup_noprof(src, len, gfp);
 		break;
 	}
-	/* specs/linux/heap.ddv:107:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:108:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kmemdup_noprof(ddv_call, ret, len);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kmemdup_noprof(ddv_call->ret_ip, ddv_call->dut, src, len, gfp);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 267, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_kmemdup_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *src, size_t len, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 21, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 21, ddv_ret_ip, ddv_args, 3)) {
+		return kmemdup_noprof(src, len, gfp);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_kmemdup_noprof(&ddv_call, src, len, gfp);
+}
+
+static DDV_RARE_PATH void *ddv_p_kmemdup_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t len)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 21, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_kmemdup_noprof(&ddv_call, ret, len);
 }
 
 static DDV_WRAPPER void *ddv_w_kmemdup_noprof(const void *src, size_t len, gfp_t gfp)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 21, _RET_IP_, 3)))
-		return ddv_b_kmemdup_noprof(&ddv_fast_call, src, len, gfp);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)src, (u64)(unsigned long)len, (u64)(unsigned long)gfp };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, ddv_args, 3))
-			return kmemdup_noprof(src, len, gfp);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, 3))) {
 		return ddv_b_kmemdup_noprof(&ddv_call, src, len, gfp);
 	}
+	return ddv_r_kmemdup_noprof(_RET_IP_, 0, src, len, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup_noprof), typeof(&kmemdup_noprof)),
 	       "specs/linux/heap.ddv:101:5: the prototype of kmemdup_noprof differs from the kernel's");
@@ -1182,6 +2134,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup_noprof), typeo
 #endif
 
 /* specs/linux/heap.ddv:112:4: kfree -> kfree */
+static DDV_RARE_PATH void ddv_r_kfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp);
+
 static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *objp)
 {
 	/* specs/linux/heap.ddv:114:2: if */
@@ -1190,23 +2144,40 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 		{
 			struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 			u64 ddv_lo0, ddv_hi0;
+			int ddv_rc0;
 
-			if (ddv_obj_any_inside(ddv_call, 8) &&
-			    !ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
-				ddv_lo0 = ddv_in0.key;
-				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
-				while (ddv_lo0 < ddv_hi0 &&
-				       !ddv_obj_find_inside(ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
-					struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
+			if (ddv_obj_any_inside(ddv_call, 8)) {
+				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0);
+				if (DDV_RARE(ddv_call, ddv_rc0))
+					goto ddv_restart;
+				if (!ddv_rc0) {
+					ddv_lo0 = ddv_in0.key;
+					ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
+					while (ddv_lo0 < ddv_hi0 &&
+					       !ddv_obj_find_inside(ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
+						struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
-					ddv_lo0 = ddv_it0.key + 1;
-					/* specs/linux/heap.ddv:117:4: check */
-					if (!(!(timer_pending(t))))
-						ddv_violation(ddv_call, 268, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
-					/* specs/linux/heap.ddv:119:4: object operation */
-					{
-						if (ddv_obj_destroy(ddv_call, 8, (u64)(unsigned long)(t), NULL, -1) == -ENOENT)
-							ddv_violation(ddv_call, 269, 0);
+						ddv_lo0 = ddv_it0.key + 1;
+						/* specs/linux/heap.ddv:117:4: check */
+						if (!(!(timer_pending(t)))) {
+							if (ddv_call->bail)
+								goto ddv_restart;
+							ddv_violation(ddv_call, 268, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(t));
+						}
+						/* specs/linux/heap.ddv:119:4: object operation */
+						{
+							int ddv_rc;
+
+							ddv_rc = ddv_obj_destroy(ddv_call, 8, (u64)(unsigned long)(t), NULL, -1);
+							if (DDV_RARE(ddv_call, ddv_rc))
+								goto ddv_restart;
+							if (ddv_rc == -ENOENT) {
+								if (ddv_call->bail)
+									goto ddv_restart;
+								ddv_violation(ddv_call, 269, 0);
+							}
+							ddv_call->bail = 0;
+						}
 					}
 				}
 			}
@@ -1215,58 +2186,98 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 		{
 			struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 			u64 ddv_lo0, ddv_hi0;
+			int ddv_rc0;
 
-			if (ddv_obj_any_inside(ddv_call, 9) &&
-			    !ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0)) {
-				ddv_lo0 = ddv_in0.key;
-				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
-				while (ddv_lo0 < ddv_hi0 &&
-				       !ddv_obj_find_inside(ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
-					struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
+			if (ddv_obj_any_inside(ddv_call, 9)) {
+				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0);
+				if (DDV_RARE(ddv_call, ddv_rc0))
+					goto ddv_restart;
+				if (!ddv_rc0) {
+					ddv_lo0 = ddv_in0.key;
+					ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
+					while (ddv_lo0 < ddv_hi0 &&
+					       !ddv_obj_find_inside(ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
+						struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
 
-					ddv_lo0 = ddv_it0.key + 1;
-					/* specs/linux/heap.ddv:122:4: check */
-					if (!(!(work_pending(w))))
-						ddv_violation(ddv_call, 270, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
-					/* specs/linux/heap.ddv:124:4: object operation */
-					{
-						if (ddv_obj_destroy(ddv_call, 9, (u64)(unsigned long)(w), NULL, -1) == -ENOENT)
-							ddv_violation(ddv_call, 271, 0);
+						ddv_lo0 = ddv_it0.key + 1;
+						/* specs/linux/heap.ddv:122:4: check */
+						if (!(!(work_pending(w)))) {
+							if (ddv_call->bail)
+								goto ddv_restart;
+							ddv_violation(ddv_call, 270, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(w));
+						}
+						/* specs/linux/heap.ddv:124:4: object operation */
+						{
+							int ddv_rc;
+
+							ddv_rc = ddv_obj_destroy(ddv_call, 9, (u64)(unsigned long)(w), NULL, -1);
+							if (DDV_RARE(ddv_call, ddv_rc))
+								goto ddv_restart;
+							if (ddv_rc == -ENOENT) {
+								if (ddv_call->bail)
+									goto ddv_restart;
+								ddv_violation(ddv_call, 271, 0);
+							}
+							ddv_call->bail = 0;
+						}
 					}
 				}
 			}
 		}
 		/* specs/linux/heap.ddv:128:3: check */
-		if (!((((unsigned long)(objp)) < VMALLOC_START) || (((unsigned long)(objp)) >= VMALLOC_END)))
+		if (!((((unsigned long)(objp)) < VMALLOC_START) || (((unsigned long)(objp)) >= VMALLOC_END))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 272, 1, (u64)(unsigned long)(objp));
+		}
 		/* specs/linux/heap.ddv:130:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 273, 1, (u64)(unsigned long)(objp));
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	kfree(objp);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_kfree(ddv_call->ret_ip, ddv_call->dut, objp);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_kfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)objp };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 22, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 22, ddv_ret_ip, ddv_args, 1)) {
+		kfree(objp);
+		return;
+	}
+	ddv_b_kfree(&ddv_call, objp);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_kfree(const void *objp)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 22, _RET_IP_, 1))) {
-		ddv_b_kfree(&ddv_fast_call, objp);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, 1))) {
+		ddv_b_kfree(&ddv_call, objp);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)objp };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, ddv_args, 1)) {
-			kfree(objp);
-			return;
-		}
-		ddv_b_kfree(&ddv_call, objp);
-	}
+	ddv_r_kfree(_RET_IP_, 0, objp);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)),
 	       "specs/linux/heap.ddv:112:4: the prototype of kfree differs from the kernel's");
@@ -1274,49 +2285,70 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
 extern void kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func) __weak;
 /* specs/linux/heap.ddv:138:5: kvfree_call_rcu -> kvfree_call_rcu */
+static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func);
+
 static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, struct rcu_head *head, rcu_callback_t func)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 	/* specs/linux/heap.ddv:142:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(func))), NULL, 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	/* specs/linux/heap.ddv:143:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(((const void *)(func))), NULL, 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 #else
 	/* specs/linux/heap.ddv:146:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	/* specs/linux/heap.ddv:148:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 #endif
 	kvfree_call_rcu(head, func);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_kvfree_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 23, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 23, ddv_ret_ip, ddv_args, 2)) {
+		kvfree_call_rcu(head, func);
+		return;
+	}
+	ddv_b_kvfree_call_rcu(&ddv_call, head, func);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 23, _RET_IP_, 2))) {
-		ddv_b_kvfree_call_rcu(&ddv_fast_call, head, func);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, 2))) {
+		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, ddv_args, 2)) {
-			kvfree_call_rcu(head, func);
-			return;
-		}
-		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
-	}
+	ddv_r_kvfree_call_rcu(_RET_IP_, 0, head, func);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:138:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -1326,49 +2358,70 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), type
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 extern void kvfree_call_rcu(struct rcu_head *head, void *func) __weak;
 /* specs/linux/heap.ddv:139:5: kvfree_call_rcu -> kvfree_call_rcu */
+static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, void *func);
+
 static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, struct rcu_head *head, void *func)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 	/* specs/linux/heap.ddv:142:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(func))), NULL, 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	/* specs/linux/heap.ddv:143:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(((const void *)(func))), NULL, 0);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(((const void *)(func))), NULL, 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 #else
 	/* specs/linux/heap.ddv:146:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	/* specs/linux/heap.ddv:148:3: transfer: freed by RCU after a grace period */
 	{
-		ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)((head ? ((const void *)((((unsigned long)(head)) - ((unsigned long)(func))))) : ((const void *)(func)))), NULL, 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 #endif
 	kvfree_call_rcu(head, func);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_kvfree_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, void *func)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 24, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, ddv_ret_ip, ddv_args, 2)) {
+		kvfree_call_rcu(head, func);
+		return;
+	}
+	ddv_b_kvfree_call_rcu(&ddv_call, head, func);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, void *func)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 24, _RET_IP_, 2))) {
-		ddv_b_kvfree_call_rcu(&ddv_fast_call, head, func);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, 2))) {
+		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)head, (u64)(unsigned long)func };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, ddv_args, 2)) {
-			kvfree_call_rcu(head, func);
-			return;
-		}
-		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
-	}
+	ddv_r_kvfree_call_rcu(_RET_IP_, 0, head, func);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:139:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -1376,14 +2429,21 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), type
 #endif
 
 /* specs/linux/heap.ddv:154:4: devm_kmalloc -> devm_kmalloc */
+static DDV_RARE_PATH void *ddv_r_devm_kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, gfp_t gfp);
+
 static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call *ddv_call, struct device *dev, size_t size, gfp_t gfp)
 {
 	void *ret;
 
 	/* specs/linux/heap.ddv:158:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 274, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -1393,33 +2453,74 @@ static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call *ddv_call, struc
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_devm_kmalloc(ddv_call->ret_ip, ddv_call->dut, dev, size, gfp);
+}
+
+static DDV_RARE_PATH void *ddv_r_devm_kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)gfp };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 25, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 25, ddv_ret_ip, ddv_args, 3)) {
+		return devm_kmalloc(dev, size, gfp);
+	}
+	return ddv_b_devm_kmalloc(&ddv_call, dev, size, gfp);
 }
 
 static DDV_WRAPPER void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 25, _RET_IP_, 3)))
-		return ddv_b_devm_kmalloc(&ddv_fast_call, dev, size, gfp);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)gfp };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, ddv_args, 3))
-			return devm_kmalloc(dev, size, gfp);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, 3))) {
 		return ddv_b_devm_kmalloc(&ddv_call, dev, size, gfp);
 	}
+	return ddv_r_devm_kmalloc(_RET_IP_, 0, dev, size, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(&devm_kmalloc)),
 	       "specs/linux/heap.ddv:154:4: the prototype of devm_kmalloc differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:163:5: vmalloc -> vmalloc */
+static DDV_RARE_PATH void *ddv_r_vmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size);
+static DDV_RARE_PATH void *ddv_p_vmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, unsigned long size);
+
+static __always_inline void *ddv_a_vmalloc(struct ddv_call *ddv_call, void *ret, unsigned long size)
+{
+	/* specs/linux/heap.ddv:169:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:170:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 275, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_vmalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_vmalloc(struct ddv_call *ddv_call, unsigned long size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -1427,34 +2528,41 @@ static __always_inline void *ddv_b_vmalloc(struct ddv_call *ddv_call, unsigned l
 		ret = vmalloc(size);
 		break;
 	}
-	/* specs/linux/heap.ddv:169:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:170:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_vmalloc(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_vmalloc(ddv_call->ret_ip, ddv_call->dut, size);
+}
 
-			if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 275, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_vmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 26, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 26, ddv_ret_ip, ddv_args, 1)) {
+		return vmalloc(size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_vmalloc(&ddv_call, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_vmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 26, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_vmalloc(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_vmalloc(unsigned long size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 26, _RET_IP_, 1)))
-		return ddv_b_vmalloc(&ddv_fast_call, size);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, ddv_args, 1))
-			return vmalloc(size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, 1))) {
 		return ddv_b_vmalloc(&ddv_call, size);
 	}
+	return ddv_r_vmalloc(_RET_IP_, 0, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmalloc)),
 	       "specs/linux/heap.ddv:163:5: the prototype of vmalloc differs from the kernel's");
@@ -1463,11 +2571,43 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmal
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:164:5: vmalloc -> vmalloc_noprof */
+static DDV_RARE_PATH void *ddv_r_vmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size);
+static DDV_RARE_PATH void *ddv_p_vmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, unsigned long size);
+
+static __always_inline void *ddv_a_vmalloc_noprof(struct ddv_call *ddv_call, void *ret, unsigned long size)
+{
+	/* specs/linux/heap.ddv:169:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:170:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 275, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_vmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call *ddv_call, unsigned long size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -1475,34 +2615,41 @@ static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call *ddv_call, uns
 		ret = vmalloc_noprof(size);
 		break;
 	}
-	/* specs/linux/heap.ddv:169:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:170:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_vmalloc_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_vmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size);
+}
 
-			if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 275, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_vmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 27, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, ddv_ret_ip, ddv_args, 1)) {
+		return vmalloc_noprof(size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_vmalloc_noprof(&ddv_call, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_vmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 27, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_vmalloc_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_vmalloc_noprof(unsigned long size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 27, _RET_IP_, 1)))
-		return ddv_b_vmalloc_noprof(&ddv_fast_call, size);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, ddv_args, 1))
-			return vmalloc_noprof(size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, 1))) {
 		return ddv_b_vmalloc_noprof(&ddv_call, size);
 	}
+	return ddv_r_vmalloc_noprof(_RET_IP_, 0, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc_noprof), typeof(&vmalloc_noprof)),
 	       "specs/linux/heap.ddv:164:5: the prototype of vmalloc_noprof differs from the kernel's");
@@ -1511,11 +2658,43 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc_noprof), typeo
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:175:5: vzalloc -> vzalloc */
+static DDV_RARE_PATH void *ddv_r_vzalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size);
+static DDV_RARE_PATH void *ddv_p_vzalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, unsigned long size);
+
+static __always_inline void *ddv_a_vzalloc(struct ddv_call *ddv_call, void *ret, unsigned long size)
+{
+	/* specs/linux/heap.ddv:181:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:182:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 276, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_vzalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_vzalloc(struct ddv_call *ddv_call, unsigned long size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -1523,34 +2702,41 @@ static __always_inline void *ddv_b_vzalloc(struct ddv_call *ddv_call, unsigned l
 		ret = vzalloc(size);
 		break;
 	}
-	/* specs/linux/heap.ddv:181:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:182:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_vzalloc(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_vzalloc(ddv_call->ret_ip, ddv_call->dut, size);
+}
 
-			if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 276, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_vzalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 28, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 28, ddv_ret_ip, ddv_args, 1)) {
+		return vzalloc(size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_vzalloc(&ddv_call, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_vzalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 28, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_vzalloc(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_vzalloc(unsigned long size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 28, _RET_IP_, 1)))
-		return ddv_b_vzalloc(&ddv_fast_call, size);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, ddv_args, 1))
-			return vzalloc(size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, 1))) {
 		return ddv_b_vzalloc(&ddv_call, size);
 	}
+	return ddv_r_vzalloc(_RET_IP_, 0, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzalloc)),
 	       "specs/linux/heap.ddv:175:5: the prototype of vzalloc differs from the kernel's");
@@ -1559,11 +2745,43 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzal
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:176:5: vzalloc -> vzalloc_noprof */
+static DDV_RARE_PATH void *ddv_r_vzalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size);
+static DDV_RARE_PATH void *ddv_p_vzalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, unsigned long size);
+
+static __always_inline void *ddv_a_vzalloc_noprof(struct ddv_call *ddv_call, void *ret, unsigned long size)
+{
+	/* specs/linux/heap.ddv:181:2: after */
+	if (ret != NULL) {
+		/* specs/linux/heap.ddv:182:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 276, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_vzalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call *ddv_call, unsigned long size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -1571,34 +2789,41 @@ static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call *ddv_call, uns
 		ret = vzalloc_noprof(size);
 		break;
 	}
-	/* specs/linux/heap.ddv:181:2: after */
-	if (ret != NULL) {
-		/* specs/linux/heap.ddv:182:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_vzalloc_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_vzalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size);
+}
 
-			if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 276, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_vzalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 29, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, ddv_ret_ip, ddv_args, 1)) {
+		return vzalloc_noprof(size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_vzalloc_noprof(&ddv_call, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_vzalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 29, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_vzalloc_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_vzalloc_noprof(unsigned long size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 29, _RET_IP_, 1)))
-		return ddv_b_vzalloc_noprof(&ddv_fast_call, size);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, ddv_args, 1))
-			return vzalloc_noprof(size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, 1))) {
 		return ddv_b_vzalloc_noprof(&ddv_call, size);
 	}
+	return ddv_r_vzalloc_noprof(_RET_IP_, 0, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc_noprof), typeof(&vzalloc_noprof)),
 	       "specs/linux/heap.ddv:176:5: the prototype of vzalloc_noprof differs from the kernel's");
@@ -1607,18 +2832,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc_noprof), typeo
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:188:5: kvmalloc_node -> kvmalloc_node */
-static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
-{
-	void *ret;
+static DDV_RARE_PATH void *ddv_r_kvmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p_kvmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
 
-	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
-	case 1:
-		ret = NULL;
-		break;
-	default:
-		ret = kvmalloc_node(size, flags, node);
-		break;
-	}
+static __always_inline void *ddv_a_kvmalloc_node(struct ddv_call *ddv_call, void *ret, size_t size)
+{
 	/* specs/linux/heap.ddv:195:2: after */
 	if (ret != NULL) {
 		/* specs/linux/heap.ddv:196:3: if */
@@ -1626,38 +2844,92 @@ static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call *ddv_call, size
 			/* specs/linux/heap.ddv:197:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_resume;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_resume;
 					ddv_violation(ddv_call, 277, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		} else {
 			/* specs/linux/heap.ddv:199:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_resume;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_resume;
 					ddv_violation(ddv_call, 278, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kvmalloc_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
+static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
+{
+	const u8 ddv_inline = ddv_call->bail;
+	void *ret;
+
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = kvmalloc_node(size, flags, node);
+		break;
+	}
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kvmalloc_node(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kvmalloc_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_r_kvmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 30, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, ddv_ret_ip, ddv_args, 3)) {
+		return kvmalloc_node(size, flags, node);
+	}
+	return ddv_b_kvmalloc_node(&ddv_call, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p_kvmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 30, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_kvmalloc_node(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 30, _RET_IP_, 3)))
-		return ddv_b_kvmalloc_node(&ddv_fast_call, size, flags, node);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, ddv_args, 3))
-			return kvmalloc_node(size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, 3))) {
 		return ddv_b_kvmalloc_node(&ddv_call, size, flags, node);
 	}
+	return ddv_r_kvmalloc_node(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof(&kvmalloc_node)),
 	       "specs/linux/heap.ddv:188:5: the prototype of kvmalloc_node differs from the kernel's");
@@ -1666,18 +2938,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:189:5: kvmalloc_node -> kvmalloc_node_noprof */
-static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
-{
-	void *ret;
+static DDV_RARE_PATH void *ddv_r_kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p_kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
 
-	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
-	case 1:
-		ret = NULL;
-		break;
-	default:
-		ret = kvmalloc_node_noprof(size, flags, node);
-		break;
-	}
+static __always_inline void *ddv_a_kvmalloc_node_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
 	/* specs/linux/heap.ddv:195:2: after */
 	if (ret != NULL) {
 		/* specs/linux/heap.ddv:196:3: if */
@@ -1685,38 +2950,92 @@ static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call *ddv_cal
 			/* specs/linux/heap.ddv:197:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_resume;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_resume;
 					ddv_violation(ddv_call, 277, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		} else {
 			/* specs/linux/heap.ddv:199:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_resume;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_resume;
 					ddv_violation(ddv_call, 278, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
+static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
+{
+	const u8 ddv_inline = ddv_call->bail;
+	void *ret;
+
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = kvmalloc_node_noprof(size, flags, node);
+		break;
+	}
+	ddv_call->bail = ddv_inline;
+	return ddv_a_kvmalloc_node_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_r_kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 31, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, ddv_ret_ip, ddv_args, 3)) {
+		return kvmalloc_node_noprof(size, flags, node);
+	}
+	return ddv_b_kvmalloc_node_noprof(&ddv_call, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p_kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 31, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_kvmalloc_node_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_kvmalloc_node_noprof(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 31, _RET_IP_, 3)))
-		return ddv_b_kvmalloc_node_noprof(&ddv_fast_call, size, flags, node);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, ddv_args, 3))
-			return kvmalloc_node_noprof(size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, 3))) {
 		return ddv_b_kvmalloc_node_noprof(&ddv_call, size, flags, node);
 	}
+	return ddv_r_kvmalloc_node_noprof(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node_noprof), typeof(&kvmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:189:5: the prototype of kvmalloc_node_noprof differs from the kernel's");
@@ -1725,18 +3044,11 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node_noprof),
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/heap.ddv:190:5: kvmalloc_node -> __kvmalloc_node_noprof */
-static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
-{
-	void *ret;
+static DDV_RARE_PATH void *ddv_r___kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p___kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
 
-	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
-	case 1:
-		ret = NULL;
-		break;
-	default:
-		ret = __kvmalloc_node_noprof(size, b, flags, node);
-		break;
-	}
+static __always_inline void *ddv_a___kvmalloc_node_noprof(struct ddv_call *ddv_call, void *ret, size_t size)
+{
 	/* specs/linux/heap.ddv:195:2: after */
 	if (ret != NULL) {
 		/* specs/linux/heap.ddv:196:3: if */
@@ -1744,38 +3056,92 @@ static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call *ddv_c
 			/* specs/linux/heap.ddv:197:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_resume;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_resume;
 					ddv_violation(ddv_call, 277, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		} else {
 			/* specs/linux/heap.ddv:199:4: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_resume;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_resume;
 					ddv_violation(ddv_call, 278, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
+static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
+{
+	const u8 ddv_inline = ddv_call->bail;
+	void *ret;
+
+	switch (ddv_should_fail(ddv_call, (u64)(size), 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
+	case 1:
+		ret = NULL;
+		break;
+	default:
+		ret = __kvmalloc_node_noprof(size, b, flags, node);
+		break;
+	}
+	ddv_call->bail = ddv_inline;
+	return ddv_a___kvmalloc_node_noprof(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, b, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_r___kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 32, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 32, ddv_ret_ip, ddv_args, 4)) {
+		return __kvmalloc_node_noprof(size, b, flags, node);
+	}
+	return ddv_b___kvmalloc_node_noprof(&ddv_call, size, b, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p___kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 32, ddv_ret_ip, ddv_dut, 4);
+	return ddv_a___kvmalloc_node_noprof(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w___kvmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 32, _RET_IP_, 4)))
-		return ddv_b___kvmalloc_node_noprof(&ddv_fast_call, size, b, flags, node);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)b, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, ddv_args, 4))
-			return __kvmalloc_node_noprof(size, b, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, 4))) {
 		return ddv_b___kvmalloc_node_noprof(&ddv_call, size, b, flags, node);
 	}
+	return ddv_r___kvmalloc_node_noprof(_RET_IP_, 0, size, b, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kvmalloc_node_noprof), typeof(&__kvmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:190:5: the prototype of __kvmalloc_node_noprof differs from the kernel's");
@@ -1783,6 +3149,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kvmalloc_node_noprof
 #endif
 
 /* specs/linux/heap.ddv:204:4: vfree -> vfree */
+static DDV_RARE_PATH void ddv_r_vfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr);
+
 static __always_inline void ddv_b_vfree(struct ddv_call *ddv_call, const void *addr)
 {
 	/* specs/linux/heap.ddv:207:2: if */
@@ -1792,42 +3160,69 @@ static __always_inline void ddv_b_vfree(struct ddv_call *ddv_call, const void *a
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(addr), NULL);
-			if (!(!((ddv_f0 == 0))))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!(!((ddv_f0 == 0)))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 279, 1, (u64)(unsigned long)(addr));
+			}
 		}
 		/* specs/linux/heap.ddv:209:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(addr), NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 280, 1, (u64)(unsigned long)(addr));
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	vfree(addr);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_vfree(ddv_call->ret_ip, ddv_call->dut, addr);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_vfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)addr };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 33, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 33, ddv_ret_ip, ddv_args, 1)) {
+		vfree(addr);
+		return;
+	}
+	ddv_b_vfree(&ddv_call, addr);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_vfree(const void *addr)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 33, _RET_IP_, 1))) {
-		ddv_b_vfree(&ddv_fast_call, addr);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, 1))) {
+		ddv_b_vfree(&ddv_call, addr);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)addr };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, ddv_args, 1)) {
-			vfree(addr);
-			return;
-		}
-		ddv_b_vfree(&ddv_call, addr);
-	}
+	ddv_r_vfree(_RET_IP_, 0, addr);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)),
 	       "specs/linux/heap.ddv:204:4: the prototype of vfree differs from the kernel's");
 
 /* specs/linux/heap.ddv:213:4: kvfree -> kvfree */
+static DDV_RARE_PATH void ddv_r_kvfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr);
+
 static __always_inline void ddv_b_kvfree(struct ddv_call *ddv_call, const void *addr)
 {
 	/* specs/linux/heap.ddv:215:2: if */
@@ -1836,68 +3231,141 @@ static __always_inline void ddv_b_kvfree(struct ddv_call *ddv_call, const void *
 		if (is_vmalloc_addr(addr)) {
 			/* specs/linux/heap.ddv:217:4: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 1, (u64)(unsigned long)(addr), NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 281, 1, (u64)(unsigned long)(addr));
+				}
+				ddv_call->bail = 0;
 			}
 		} else {
 			/* specs/linux/heap.ddv:219:4: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(addr), NULL, 0) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(addr), NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 282, 1, (u64)(unsigned long)(addr));
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	kvfree(addr);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_kvfree(ddv_call->ret_ip, ddv_call->dut, addr);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_kvfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)addr };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 34, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 34, ddv_ret_ip, ddv_args, 1)) {
+		kvfree(addr);
+		return;
+	}
+	ddv_b_kvfree(&ddv_call, addr);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 34, _RET_IP_, 1))) {
-		ddv_b_kvfree(&ddv_fast_call, addr);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, 1))) {
+		ddv_b_kvfree(&ddv_call, addr);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)addr };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, ddv_args, 1)) {
-			kvfree(addr);
-			return;
-		}
-		ddv_b_kvfree(&ddv_call, addr);
-	}
+	ddv_r_kvfree(_RET_IP_, 0, addr);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfree)),
 	       "specs/linux/heap.ddv:213:4: the prototype of kvfree differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:234:5: __get_free_pages -> __get_free_pages */
+static DDV_RARE_PATH unsigned long ddv_r___get_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask, unsigned int order);
+static DDV_RARE_PATH unsigned long ddv_p___get_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ret, unsigned int order);
+
+static __always_inline unsigned long ddv_a___get_free_pages(struct ddv_call *ddv_call, unsigned long ret, unsigned int order)
+{
+	/* specs/linux/heap.ddv:251:2: after */
+	if (ret != 0) {
+		/* specs/linux/heap.ddv:252:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 287, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___get_free_pages(ddv_call->ret_ip, ddv_call->dut, ret, order);
+}
+
 static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call *ddv_call, gfp_t gfp_mask, unsigned int order)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	unsigned long ret;
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 	/* specs/linux/heap.ddv:241:3: check */
-	if (!(order <= MAX_PAGE_ORDER))
+	if (!(order <= MAX_PAGE_ORDER)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 283, 1, (u64)(unsigned long)(order));
+	}
 #else
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	/* specs/linux/heap.ddv:244:4: check */
-	if (!(order <= MAX_ORDER))
+	if (!(order <= MAX_ORDER)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 284, 1, (u64)(unsigned long)(order));
+	}
 #else
 	/* specs/linux/heap.ddv:246:4: check */
-	if (!(order < MAX_ORDER))
+	if (!(order < MAX_ORDER)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 285, 1, (u64)(unsigned long)(order));
+	}
 #endif
 #endif
 	/* specs/linux/heap.ddv:249:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 286, 1, (u64)(unsigned long)(order));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = 0;
 		break;
@@ -1905,34 +3373,41 @@ static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call *ddv
 		ret = __get_free_pages(gfp_mask, order);
 		break;
 	}
-	/* specs/linux/heap.ddv:251:2: after */
-	if (ret != 0) {
-		/* specs/linux/heap.ddv:252:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___get_free_pages(ddv_call, ret, order);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___get_free_pages(ddv_call->ret_ip, ddv_call->dut, gfp_mask, order);
+}
 
-			if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 287, 0);
-		}
+static DDV_RARE_PATH unsigned long ddv_r___get_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 35, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, ddv_ret_ip, ddv_args, 2)) {
+		return __get_free_pages(gfp_mask, order);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___get_free_pages(&ddv_call, gfp_mask, order);
+}
+
+static DDV_RARE_PATH unsigned long ddv_p___get_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ret, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 35, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a___get_free_pages(&ddv_call, ret, order);
 }
 
 static DDV_WRAPPER unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned int order)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 35, _RET_IP_, 2)))
-		return ddv_b___get_free_pages(&ddv_fast_call, gfp_mask, order);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, ddv_args, 2))
-			return __get_free_pages(gfp_mask, order);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, 2))) {
 		return ddv_b___get_free_pages(&ddv_call, gfp_mask, order);
 	}
+	return ddv_r___get_free_pages(_RET_IP_, 0, gfp_mask, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typeof(&__get_free_pages)),
 	       "specs/linux/heap.ddv:234:5: the prototype of __get_free_pages differs from the kernel's");
@@ -1941,29 +3416,73 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:235:5: __get_free_pages -> get_free_pages_noprof */
+static DDV_RARE_PATH unsigned long ddv_r_get_free_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask, unsigned int order);
+static DDV_RARE_PATH unsigned long ddv_p_get_free_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ret, unsigned int order);
+
+static __always_inline unsigned long ddv_a_get_free_pages_noprof(struct ddv_call *ddv_call, unsigned long ret, unsigned int order)
+{
+	/* specs/linux/heap.ddv:251:2: after */
+	if (ret != 0) {
+		/* specs/linux/heap.ddv:252:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 287, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_get_free_pages_noprof(ddv_call->ret_ip, ddv_call->dut, ret, order);
+}
+
 static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call *ddv_call, gfp_t gfp_mask, unsigned int order)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	unsigned long ret;
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 	/* specs/linux/heap.ddv:241:3: check */
-	if (!(order <= MAX_PAGE_ORDER))
+	if (!(order <= MAX_PAGE_ORDER)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 283, 1, (u64)(unsigned long)(order));
+	}
 #else
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	/* specs/linux/heap.ddv:244:4: check */
-	if (!(order <= MAX_ORDER))
+	if (!(order <= MAX_ORDER)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 284, 1, (u64)(unsigned long)(order));
+	}
 #else
 	/* specs/linux/heap.ddv:246:4: check */
-	if (!(order < MAX_ORDER))
+	if (!(order < MAX_ORDER)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 285, 1, (u64)(unsigned long)(order));
+	}
 #endif
 #endif
 	/* specs/linux/heap.ddv:249:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 286, 1, (u64)(unsigned long)(order));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = 0;
 		break;
@@ -1971,34 +3490,41 @@ static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call
 		ret = get_free_pages_noprof(gfp_mask, order);
 		break;
 	}
-	/* specs/linux/heap.ddv:251:2: after */
-	if (ret != 0) {
-		/* specs/linux/heap.ddv:252:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_get_free_pages_noprof(ddv_call, ret, order);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_get_free_pages_noprof(ddv_call->ret_ip, ddv_call->dut, gfp_mask, order);
+}
 
-			if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 287, 0);
-		}
+static DDV_RARE_PATH unsigned long ddv_r_get_free_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 36, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 36, ddv_ret_ip, ddv_args, 2)) {
+		return get_free_pages_noprof(gfp_mask, order);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_get_free_pages_noprof(&ddv_call, gfp_mask, order);
+}
+
+static DDV_RARE_PATH unsigned long ddv_p_get_free_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ret, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 36, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_get_free_pages_noprof(&ddv_call, ret, order);
 }
 
 static DDV_WRAPPER unsigned long ddv_w_get_free_pages_noprof(gfp_t gfp_mask, unsigned int order)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 36, _RET_IP_, 2)))
-		return ddv_b_get_free_pages_noprof(&ddv_fast_call, gfp_mask, order);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)gfp_mask, (u64)(unsigned long)order };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, ddv_args, 2))
-			return get_free_pages_noprof(gfp_mask, order);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, 2))) {
 		return ddv_b_get_free_pages_noprof(&ddv_call, gfp_mask, order);
 	}
+	return ddv_r_get_free_pages_noprof(_RET_IP_, 0, gfp_mask, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_free_pages_noprof), typeof(&get_free_pages_noprof)),
 	       "specs/linux/heap.ddv:235:5: the prototype of get_free_pages_noprof differs from the kernel's");
@@ -2007,14 +3533,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_free_pages_noprof)
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:257:5: get_zeroed_page -> get_zeroed_page */
+static DDV_RARE_PATH unsigned long ddv_r_get_zeroed_page(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask);
+static DDV_RARE_PATH unsigned long ddv_p_get_zeroed_page(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ret);
+
+static __always_inline unsigned long ddv_a_get_zeroed_page(struct ddv_call *ddv_call, unsigned long ret)
+{
+	/* specs/linux/heap.ddv:264:2: after */
+	if (ret != 0) {
+		/* specs/linux/heap.ddv:265:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 289, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_get_zeroed_page(ddv_call->ret_ip, ddv_call->dut, ret);
+}
+
 static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call *ddv_call, gfp_t gfp_mask)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	unsigned long ret;
 
 	/* specs/linux/heap.ddv:262:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 288, 0);
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(PAGE_SIZE), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = 0;
 		break;
@@ -2022,34 +3583,41 @@ static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call *ddv_
 		ret = get_zeroed_page(gfp_mask);
 		break;
 	}
-	/* specs/linux/heap.ddv:264:2: after */
-	if (ret != 0) {
-		/* specs/linux/heap.ddv:265:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_get_zeroed_page(ddv_call, ret);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_get_zeroed_page(ddv_call->ret_ip, ddv_call->dut, gfp_mask);
+}
 
-			if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 289, 0);
-		}
+static DDV_RARE_PATH unsigned long ddv_r_get_zeroed_page(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 37, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, ddv_ret_ip, ddv_args, 1)) {
+		return get_zeroed_page(gfp_mask);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_get_zeroed_page(&ddv_call, gfp_mask);
+}
+
+static DDV_RARE_PATH unsigned long ddv_p_get_zeroed_page(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ret)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 37, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_get_zeroed_page(&ddv_call, ret);
 }
 
 static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 37, _RET_IP_, 1)))
-		return ddv_b_get_zeroed_page(&ddv_fast_call, gfp_mask);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, ddv_args, 1))
-			return get_zeroed_page(gfp_mask);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, 1))) {
 		return ddv_b_get_zeroed_page(&ddv_call, gfp_mask);
 	}
+	return ddv_r_get_zeroed_page(_RET_IP_, 0, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), typeof(&get_zeroed_page)),
 	       "specs/linux/heap.ddv:257:5: the prototype of get_zeroed_page differs from the kernel's");
@@ -2058,14 +3626,49 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), type
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:258:5: get_zeroed_page -> get_zeroed_page_noprof */
+static DDV_RARE_PATH unsigned long ddv_r_get_zeroed_page_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask);
+static DDV_RARE_PATH unsigned long ddv_p_get_zeroed_page_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ret);
+
+static __always_inline unsigned long ddv_a_get_zeroed_page_noprof(struct ddv_call *ddv_call, unsigned long ret)
+{
+	/* specs/linux/heap.ddv:264:2: after */
+	if (ret != 0) {
+		/* specs/linux/heap.ddv:265:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 289, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_get_zeroed_page_noprof(ddv_call->ret_ip, ddv_call->dut, ret);
+}
+
 static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_call *ddv_call, gfp_t gfp_mask)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	unsigned long ret;
 
 	/* specs/linux/heap.ddv:262:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp_mask)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 288, 0);
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(PAGE_SIZE), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = 0;
 		break;
@@ -2073,34 +3676,41 @@ static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_cal
 		ret = get_zeroed_page_noprof(gfp_mask);
 		break;
 	}
-	/* specs/linux/heap.ddv:264:2: after */
-	if (ret != 0) {
-		/* specs/linux/heap.ddv:265:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_get_zeroed_page_noprof(ddv_call, ret);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_get_zeroed_page_noprof(ddv_call->ret_ip, ddv_call->dut, gfp_mask);
+}
 
-			if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 289, 0);
-		}
+static DDV_RARE_PATH unsigned long ddv_r_get_zeroed_page_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 38, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 38, ddv_ret_ip, ddv_args, 1)) {
+		return get_zeroed_page_noprof(gfp_mask);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_get_zeroed_page_noprof(&ddv_call, gfp_mask);
+}
+
+static DDV_RARE_PATH unsigned long ddv_p_get_zeroed_page_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ret)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 38, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_get_zeroed_page_noprof(&ddv_call, ret);
 }
 
 static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page_noprof(gfp_t gfp_mask)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 38, _RET_IP_, 1)))
-		return ddv_b_get_zeroed_page_noprof(&ddv_fast_call, gfp_mask);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)gfp_mask };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, ddv_args, 1))
-			return get_zeroed_page_noprof(gfp_mask);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, 1))) {
 		return ddv_b_get_zeroed_page_noprof(&ddv_call, gfp_mask);
 	}
+	return ddv_r_get_zeroed_page_noprof(_RET_IP_, 0, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page_noprof), typeof(&get_zeroed_page_noprof)),
 	       "specs/linux/heap.ddv:258:5: the prototype of get_zeroed_page_noprof differs from the kernel's");
@@ -2108,6 +3718,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page_noprof
 #endif
 
 /* specs/linux/heap.ddv:270:4: free_pages -> free_pages */
+static DDV_RARE_PATH void ddv_r_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long addr, unsigned int order);
+
 static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned long addr, unsigned int order)
 {
 	/* specs/linux/heap.ddv:272:2: if */
@@ -2117,8 +3729,13 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(addr), NULL);
-			if (!((ddv_f0 == 0)))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!((ddv_f0 == 0))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 290, 1, (u64)(unsigned long)(addr));
+			}
 		}
 		/* specs/linux/heap.ddv:274:3: check */
 		{
@@ -2126,51 +3743,83 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(addr), &ddv_o0);
-			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 291, 2, (u64)(unsigned long)(addr), (u64)(unsigned long)(order));
+			}
 		}
 		/* specs/linux/heap.ddv:275:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 2, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 2, (u64)(unsigned long)(addr), NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 292, 0);
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	free_pages(addr, order);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_free_pages(ddv_call->ret_ip, ddv_call->dut, addr, order);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long addr, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)addr, (u64)(unsigned long)order };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 39, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 39, ddv_ret_ip, ddv_args, 2)) {
+		free_pages(addr, order);
+		return;
+	}
+	ddv_b_free_pages(&ddv_call, addr, order);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 39, _RET_IP_, 2))) {
-		ddv_b_free_pages(&ddv_fast_call, addr, order);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, 2))) {
+		ddv_b_free_pages(&ddv_call, addr, order);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)addr, (u64)(unsigned long)order };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, ddv_args, 2)) {
-			free_pages(addr, order);
-			return;
-		}
-		ddv_b_free_pages(&ddv_call, addr, order);
-	}
+	ddv_r_free_pages(_RET_IP_, 0, addr, order);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages), typeof(&free_pages)),
 	       "specs/linux/heap.ddv:270:4: the prototype of free_pages differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:281:5: alloc_pages -> alloc_pages */
+static DDV_RARE_PATH struct page *ddv_r_alloc_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, unsigned int order);
+
 static __always_inline struct page *ddv_b_alloc_pages(struct ddv_call *ddv_call, gfp_t gfp, unsigned int order)
 {
 	struct page *ret;
 
 	/* specs/linux/heap.ddv:286:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 293, 1, (u64)(unsigned long)(order));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -2180,22 +3829,31 @@ static __always_inline struct page *ddv_b_alloc_pages(struct ddv_call *ddv_call,
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_alloc_pages(ddv_call->ret_ip, ddv_call->dut, gfp, order);
+}
+
+static DDV_RARE_PATH struct page *ddv_r_alloc_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 40, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, ddv_ret_ip, ddv_args, 2)) {
+		return alloc_pages(gfp, order);
+	}
+	return ddv_b_alloc_pages(&ddv_call, gfp, order);
 }
 
 static DDV_WRAPPER struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 40, _RET_IP_, 2)))
-		return ddv_b_alloc_pages(&ddv_fast_call, gfp, order);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, ddv_args, 2))
-			return alloc_pages(gfp, order);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, 2))) {
 		return ddv_b_alloc_pages(&ddv_call, gfp, order);
 	}
+	return ddv_r_alloc_pages(_RET_IP_, 0, gfp, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&alloc_pages)),
 	       "specs/linux/heap.ddv:281:5: the prototype of alloc_pages differs from the kernel's");
@@ -2204,14 +3862,21 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:282:5: alloc_pages -> alloc_pages_noprof */
+static DDV_RARE_PATH struct page *ddv_r_alloc_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, unsigned int order);
+
 static __always_inline struct page *ddv_b_alloc_pages_noprof(struct ddv_call *ddv_call, gfp_t gfp, unsigned int order)
 {
 	struct page *ret;
 
 	/* specs/linux/heap.ddv:286:2: check */
-	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(gfp)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 293, 1, (u64)(unsigned long)(order));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)((PAGE_SIZE << order)), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -2221,22 +3886,31 @@ static __always_inline struct page *ddv_b_alloc_pages_noprof(struct ddv_call *dd
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_alloc_pages_noprof(ddv_call->ret_ip, ddv_call->dut, gfp, order);
+}
+
+static DDV_RARE_PATH struct page *ddv_r_alloc_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 41, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, ddv_ret_ip, ddv_args, 2)) {
+		return alloc_pages_noprof(gfp, order);
+	}
+	return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
 }
 
 static DDV_WRAPPER struct page *ddv_w_alloc_pages_noprof(gfp_t gfp, unsigned int order)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 41, _RET_IP_, 2)))
-		return ddv_b_alloc_pages_noprof(&ddv_fast_call, gfp, order);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)gfp, (u64)(unsigned long)order };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, ddv_args, 2))
-			return alloc_pages_noprof(gfp, order);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, 2))) {
 		return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
 	}
+	return ddv_r_alloc_pages_noprof(_RET_IP_, 0, gfp, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_noprof), typeof(&alloc_pages_noprof)),
 	       "specs/linux/heap.ddv:282:5: the prototype of alloc_pages_noprof differs from the kernel's");
@@ -2244,17 +3918,55 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_noprof), t
 #endif
 
 /* specs/linux/dma.ddv:23:5: dma_alloc_coherent -> dma_alloc_attrs */
+static DDV_RARE_PATH void *ddv_r_dma_alloc_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs);
+static DDV_RARE_PATH void *ddv_p_dma_alloc_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, struct device *dev, size_t size, dma_addr_t *dma_handle);
+
+static __always_inline void *ddv_a_dma_alloc_attrs(struct ddv_call *ddv_call, void *ret, struct device *dev, size_t size, dma_addr_t *dma_handle)
+{
+	/* specs/linux/dma.ddv:30:2: after */
+	if (ret != NULL) {
+		/* specs/linux/dma.ddv:31:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 296, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_dma_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, ret, dev, size, dma_handle);
+}
+
 static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call *ddv_call, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/dma.ddv:27:2: check */
-	if (!(dma_handle != NULL))
+	if (!(dma_handle != NULL)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 294, 0);
+	}
 	/* specs/linux/dma.ddv:28:2: check */
-	if (!(!(gfpflags_allow_blocking(flag)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flag)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 295, 1, (u64)(unsigned long)(size));
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -2262,44 +3974,56 @@ static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call *ddv_call, st
 		ret = dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
 		break;
 	}
-	/* specs/linux/dma.ddv:30:2: after */
-	if (ret != NULL) {
-		/* specs/linux/dma.ddv:31:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_dma_alloc_attrs(ddv_call, ret, dev, size, dma_handle);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_dma_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, dma_handle, flag, attrs);
+}
 
-			if (ddv_obj_create(ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 296, 0);
-		}
+static DDV_RARE_PATH void *ddv_r_dma_alloc_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 42, ddv_ret_ip, ddv_dut, 5);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 42, ddv_ret_ip, ddv_args, 5)) {
+		return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_dma_alloc_attrs(&ddv_call, dev, size, dma_handle, flag, attrs);
+}
+
+static DDV_RARE_PATH void *ddv_p_dma_alloc_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, struct device *dev, size_t size, dma_addr_t *dma_handle)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 42, ddv_ret_ip, ddv_dut, 5);
+	return ddv_a_dma_alloc_attrs(&ddv_call, ret, dev, size, dma_handle);
 }
 
 static DDV_WRAPPER void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 42, _RET_IP_, 5)))
-		return ddv_b_dma_alloc_attrs(&ddv_fast_call, dev, size, dma_handle, flag, attrs);
-	{
-		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)dma_handle, (u64)(unsigned long)flag, (u64)(unsigned long)attrs };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, ddv_args, 5))
-			return dma_alloc_attrs(dev, size, dma_handle, flag, attrs);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, 5))) {
 		return ddv_b_dma_alloc_attrs(&ddv_call, dev, size, dma_handle, flag, attrs);
 	}
+	return ddv_r_dma_alloc_attrs(_RET_IP_, 0, dev, size, dma_handle, flag, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_alloc_attrs), typeof(&dma_alloc_attrs)),
 	       "specs/linux/dma.ddv:23:5: the prototype of dma_alloc_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:37:5: dma_free_coherent -> dma_free_attrs */
+static DDV_RARE_PATH void ddv_r_dma_free_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs);
+
 static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
 {
 	/* specs/linux/dma.ddv:39:2: check */
-	if (!(!(irqs_disabled())))
+	if (!(!(irqs_disabled()))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 297, 0);
+	}
 	/* specs/linux/dma.ddv:40:2: if */
 	if (cpu_addr != NULL) {
 		/* specs/linux/dma.ddv:41:3: require */
@@ -2307,8 +4031,13 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL);
-			if (!((ddv_f0 == 0)))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!((ddv_f0 == 0))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 298, 1, (u64)(unsigned long)(cpu_addr));
+			}
 		}
 		/* specs/linux/dma.ddv:43:3: check */
 		{
@@ -2316,8 +4045,13 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 299, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
+			}
 		}
 		/* specs/linux/dma.ddv:45:3: check */
 		{
@@ -2325,8 +4059,13 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 300, 1, (u64)(unsigned long)(dma_handle));
+			}
 		}
 		/* specs/linux/dma.ddv:47:3: check */
 		{
@@ -2334,50 +4073,110 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-			if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 301, 1, (u64)(unsigned long)(cpu_addr));
+			}
 		}
 		/* specs/linux/dma.ddv:49:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL, 0) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 3, (u64)(unsigned long)(cpu_addr), NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 302, 0);
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_dma_free_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, cpu_addr, dma_handle, attrs);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_dma_free_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 43, ddv_ret_ip, ddv_dut, 5);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, ddv_ret_ip, ddv_args, 5)) {
+		dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
+		return;
+	}
+	ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 43, _RET_IP_, 5))) {
-		ddv_b_dma_free_attrs(&ddv_fast_call, dev, size, cpu_addr, dma_handle, attrs);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, 5))) {
+		ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
 		return;
 	}
-	{
-		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)cpu_addr, (u64)(unsigned long)dma_handle, (u64)(unsigned long)attrs };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, ddv_args, 5)) {
-			dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
-			return;
-		}
-		ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
-	}
+	ddv_r_dma_free_attrs(_RET_IP_, 0, dev, size, cpu_addr, dma_handle, attrs);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_free_attrs), typeof(&dma_free_attrs)),
 	       "specs/linux/dma.ddv:37:5: the prototype of dma_free_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:55:5: dma_map -> dma_map_page_attrs */
+static DDV_RARE_PATH dma_addr_t ddv_r_dma_map_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs);
+static DDV_RARE_PATH dma_addr_t ddv_p_dma_map_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, dma_addr_t ret, struct device *dev, size_t size, enum dma_data_direction dir);
+
+static __always_inline dma_addr_t ddv_a_dma_map_page_attrs(struct ddv_call *ddv_call, dma_addr_t ret, struct device *dev, size_t size, enum dma_data_direction dir)
+{
+	/* specs/linux/dma.ddv:60:2: after */
+	if (!(dma_mapping_error(dev, ret))) {
+		/* specs/linux/dma.ddv:61:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 304, 1, (u64)(unsigned long)(ret));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_dma_map_page_attrs(ddv_call->ret_ip, ddv_call->dut, ret, dev, size, dir);
+}
+
 static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call *ddv_call, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	dma_addr_t ret;
 
 	/* specs/linux/dma.ddv:58:2: check */
-	if (!(((dir == DMA_TO_DEVICE) || (dir == DMA_FROM_DEVICE)) || (dir == DMA_BIDIRECTIONAL)))
+	if (!(((dir == DMA_TO_DEVICE) || (dir == DMA_FROM_DEVICE)) || (dir == DMA_BIDIRECTIONAL))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 303, 0);
+	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = DMA_MAPPING_ERROR;
 		break;
@@ -2385,39 +4184,48 @@ static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call *ddv_
 		ret = dma_map_page_attrs(dev, page, offset, size, dir, attrs);
 		break;
 	}
-	/* specs/linux/dma.ddv:60:2: after */
-	if (!(dma_mapping_error(dev, ret))) {
-		/* specs/linux/dma.ddv:61:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_dma_map_page_attrs(ddv_call, ret, dev, size, dir);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_dma_map_page_attrs(ddv_call->ret_ip, ddv_call->dut, dev, page, offset, size, dir, attrs);
+}
 
-			if (ddv_obj_create(ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 304, 1, (u64)(unsigned long)(ret));
-		}
+static DDV_RARE_PATH dma_addr_t ddv_r_dma_map_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 44, ddv_ret_ip, ddv_dut, 6);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, ddv_ret_ip, ddv_args, 6)) {
+		return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_dma_map_page_attrs(&ddv_call, dev, page, offset, size, dir, attrs);
+}
+
+static DDV_RARE_PATH dma_addr_t ddv_p_dma_map_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, dma_addr_t ret, struct device *dev, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 44, ddv_ret_ip, ddv_dut, 6);
+	return ddv_a_dma_map_page_attrs(&ddv_call, ret, dev, size, dir);
 }
 
 static DDV_WRAPPER dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 44, _RET_IP_, 6)))
-		return ddv_b_dma_map_page_attrs(&ddv_fast_call, dev, page, offset, size, dir, attrs);
-	{
-		u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)page, (u64)(unsigned long)offset, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, ddv_args, 6))
-			return dma_map_page_attrs(dev, page, offset, size, dir, attrs);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, 6))) {
 		return ddv_b_dma_map_page_attrs(&ddv_call, dev, page, offset, size, dir, attrs);
 	}
+	return ddv_r_dma_map_page_attrs(_RET_IP_, 0, dev, page, offset, size, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_page_attrs), typeof(&dma_map_page_attrs)),
 	       "specs/linux/dma.ddv:55:5: the prototype of dma_map_page_attrs differs from the kernel's");
 
 /* specs/linux/dma.ddv:67:5: dma_unmap -> dma_unmap_page_attrs */
+static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs);
+
 static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	/* specs/linux/dma.ddv:69:2: require */
@@ -2425,8 +4233,13 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
-		if (!((ddv_f0 == 0)))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (!((ddv_f0 == 0))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 305, 1, (u64)(unsigned long)(addr));
+		}
 	}
 	/* specs/linux/dma.ddv:71:2: check */
 	{
@@ -2434,8 +4247,13 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
-		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 306, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+		}
 	}
 	/* specs/linux/dma.ddv:73:2: check */
 	{
@@ -2443,42 +4261,69 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), &ddv_o0);
-		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 307, 1, (u64)(unsigned long)(addr));
+		}
 	}
 	/* specs/linux/dma.ddv:75:2: object operation */
 	{
-		if (ddv_obj_destroy(ddv_call, 4, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
+		int ddv_rc;
+
+		ddv_rc = ddv_obj_destroy(ddv_call, 4, (u64)(unsigned long)(addr), NULL, -1);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -ENOENT) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 308, 0);
+		}
+		ddv_call->bail = 0;
 	}
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_dma_unmap_page_attrs(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir, attrs);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 45, ddv_ret_ip, ddv_dut, 5);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 45, ddv_ret_ip, ddv_args, 5)) {
+		dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+		return;
+	}
+	ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 45, _RET_IP_, 5))) {
-		ddv_b_dma_unmap_page_attrs(&ddv_fast_call, dev, addr, size, dir, attrs);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, 5))) {
+		ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
 		return;
 	}
-	{
-		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir, (u64)(unsigned long)attrs };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 45, _RET_IP_, ddv_args, 5)) {
-			dma_unmap_page_attrs(dev, addr, size, dir, attrs);
-			return;
-		}
-		ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
-	}
+	ddv_r_dma_unmap_page_attrs(_RET_IP_, 0, dev, addr, size, dir, attrs);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_page_attrs), typeof(&dma_unmap_page_attrs)),
 	       "specs/linux/dma.ddv:67:5: the prototype of dma_unmap_page_attrs differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/dma.ddv:79:5: dma_sync_for_cpu -> dma_sync_single_for_cpu */
+static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir);
+
 static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	/* specs/linux/dma.ddv:83:2: require */
@@ -2486,31 +4331,47 @@ static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_c
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
-		if (!((ddv_f0 == 0)))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (!((ddv_f0 == 0))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 309, 1, (u64)(unsigned long)(addr));
+		}
 	}
 	dma_sync_single_for_cpu(dev, addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_dma_sync_single_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 46, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, ddv_ret_ip, ddv_args, 4)) {
+		dma_sync_single_for_cpu(dev, addr, size, dir);
+		return;
+	}
+	ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 46, _RET_IP_, 4))) {
-		ddv_b_dma_sync_single_for_cpu(&ddv_fast_call, dev, addr, size, dir);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, 4))) {
+		ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, ddv_args, 4)) {
-			dma_sync_single_for_cpu(dev, addr, size, dir);
-			return;
-		}
-		ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
-	}
+	ddv_r_dma_sync_single_for_cpu(_RET_IP_, 0, dev, addr, size, dir);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cpu), typeof(&dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:79:5: the prototype of dma_sync_single_for_cpu differs from the kernel's");
@@ -2519,6 +4380,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cp
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/dma.ddv:80:5: dma_sync_for_cpu -> __dma_sync_single_for_cpu */
+static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir);
+
 static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	/* specs/linux/dma.ddv:83:2: require */
@@ -2526,31 +4389,47 @@ static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
-		if (!((ddv_f0 == 0)))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (!((ddv_f0 == 0))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 309, 1, (u64)(unsigned long)(addr));
+		}
 	}
 	__dma_sync_single_for_cpu(dev, addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r___dma_sync_single_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 47, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 47, ddv_ret_ip, ddv_args, 4)) {
+		__dma_sync_single_for_cpu(dev, addr, size, dir);
+		return;
+	}
+	ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w___dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 47, _RET_IP_, 4))) {
-		ddv_b___dma_sync_single_for_cpu(&ddv_fast_call, dev, addr, size, dir);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, 4))) {
+		ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, ddv_args, 4)) {
-			__dma_sync_single_for_cpu(dev, addr, size, dir);
-			return;
-		}
-		ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
-	}
+	ddv_r___dma_sync_single_for_cpu(_RET_IP_, 0, dev, addr, size, dir);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_cpu), typeof(&__dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:80:5: the prototype of __dma_sync_single_for_cpu differs from the kernel's");
@@ -2559,6 +4438,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/dma.ddv:87:5: dma_sync_for_device -> dma_sync_single_for_device */
+static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir);
+
 static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	/* specs/linux/dma.ddv:90:2: require */
@@ -2566,31 +4447,47 @@ static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *dd
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
-		if (!((ddv_f0 == 0)))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (!((ddv_f0 == 0))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 310, 1, (u64)(unsigned long)(addr));
+		}
 	}
 	dma_sync_single_for_device(dev, addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_dma_sync_single_for_device(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 48, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, ddv_ret_ip, ddv_args, 4)) {
+		dma_sync_single_for_device(dev, addr, size, dir);
+		return;
+	}
+	ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 48, _RET_IP_, 4))) {
-		ddv_b_dma_sync_single_for_device(&ddv_fast_call, dev, addr, size, dir);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, 4))) {
+		ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, ddv_args, 4)) {
-			dma_sync_single_for_device(dev, addr, size, dir);
-			return;
-		}
-		ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
-	}
+	ddv_r_dma_sync_single_for_device(_RET_IP_, 0, dev, addr, size, dir);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_device), typeof(&dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:87:5: the prototype of dma_sync_single_for_device differs from the kernel's");
@@ -2599,6 +4496,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_de
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/dma.ddv:88:5: dma_sync_for_device -> __dma_sync_single_for_device */
+static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir);
+
 static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	/* specs/linux/dma.ddv:90:2: require */
@@ -2606,31 +4505,47 @@ static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(addr), NULL);
-		if (!((ddv_f0 == 0)))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (!((ddv_f0 == 0))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 310, 1, (u64)(unsigned long)(addr));
+		}
 	}
 	__dma_sync_single_for_device(dev, addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r___dma_sync_single_for_device(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 49, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 49, ddv_ret_ip, ddv_args, 4)) {
+		__dma_sync_single_for_device(dev, addr, size, dir);
+		return;
+	}
+	ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w___dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 49, _RET_IP_, 4))) {
-		ddv_b___dma_sync_single_for_device(&ddv_fast_call, dev, addr, size, dir);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, 4))) {
+		ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr, (u64)(unsigned long)size, (u64)(unsigned long)dir };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, ddv_args, 4)) {
-			__dma_sync_single_for_device(dev, addr, size, dir);
-			return;
-		}
-		ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
-	}
+	ddv_r___dma_sync_single_for_device(_RET_IP_, 0, dev, addr, size, dir);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_device), typeof(&__dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:88:5: the prototype of __dma_sync_single_for_device differs from the kernel's");
@@ -2638,11 +4553,15 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_
 #endif
 
 /* specs/linux/dma.ddv:93:4: dma_set_mask -> dma_set_mask */
+static DDV_RARE_PATH int ddv_r_dma_set_mask(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, u64 mask);
+
 static __always_inline int ddv_b_dma_set_mask(struct ddv_call *ddv_call, struct device *dev, u64 mask)
 {
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EIO);
 		break;
@@ -2652,32 +4571,45 @@ static __always_inline int ddv_b_dma_set_mask(struct ddv_call *ddv_call, struct 
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_dma_set_mask(ddv_call->ret_ip, ddv_call->dut, dev, mask);
+}
+
+static DDV_RARE_PATH int ddv_r_dma_set_mask(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, u64 mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 50, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 50, ddv_ret_ip, ddv_args, 2)) {
+		return dma_set_mask(dev, mask);
+	}
+	return ddv_b_dma_set_mask(&ddv_call, dev, mask);
 }
 
 static DDV_WRAPPER int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 50, _RET_IP_, 2)))
-		return ddv_b_dma_set_mask(&ddv_fast_call, dev, mask);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, ddv_args, 2))
-			return dma_set_mask(dev, mask);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, 2))) {
 		return ddv_b_dma_set_mask(&ddv_call, dev, mask);
 	}
+	return ddv_r_dma_set_mask(_RET_IP_, 0, dev, mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_mask), typeof(&dma_set_mask)),
 	       "specs/linux/dma.ddv:93:4: the prototype of dma_set_mask differs from the kernel's");
 
 /* specs/linux/dma.ddv:98:4: dma_set_coherent_mask -> dma_set_coherent_mask */
+static DDV_RARE_PATH int ddv_r_dma_set_coherent_mask(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, u64 mask);
+
 static __always_inline int ddv_b_dma_set_coherent_mask(struct ddv_call *ddv_call, struct device *dev, u64 mask)
 {
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EIO);
 		break;
@@ -2687,32 +4619,73 @@ static __always_inline int ddv_b_dma_set_coherent_mask(struct ddv_call *ddv_call
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_dma_set_coherent_mask(ddv_call->ret_ip, ddv_call->dut, dev, mask);
+}
+
+static DDV_RARE_PATH int ddv_r_dma_set_coherent_mask(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, u64 mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 51, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 51, ddv_ret_ip, ddv_args, 2)) {
+		return dma_set_coherent_mask(dev, mask);
+	}
+	return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
 }
 
 static DDV_WRAPPER int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 51, _RET_IP_, 2)))
-		return ddv_b_dma_set_coherent_mask(&ddv_fast_call, dev, mask);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)mask };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, ddv_args, 2))
-			return dma_set_coherent_mask(dev, mask);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, 2))) {
 		return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
 	}
+	return ddv_r_dma_set_coherent_mask(_RET_IP_, 0, dev, mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_coherent_mask), typeof(&dma_set_coherent_mask)),
 	       "specs/linux/dma.ddv:98:4: the prototype of dma_set_coherent_mask differs from the kernel's");
 
 /* specs/linux/dma.ddv:118:4: dma_pool_create -> dma_pool_create */
+static DDV_RARE_PATH struct dma_pool *ddv_r_dma_pool_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, struct device *dev, size_t size, size_t align, size_t boundary);
+static DDV_RARE_PATH struct dma_pool *ddv_p_dma_pool_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *ret, size_t size);
+
+static __always_inline struct dma_pool *ddv_a_dma_pool_create(struct ddv_call *ddv_call, struct dma_pool *ret, size_t size)
+{
+	/* specs/linux/dma.ddv:123:2: after */
+	if (ret != NULL) {
+		/* specs/linux/dma.ddv:124:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 311, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_dma_pool_create(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call *ddv_call, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	struct dma_pool *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -2720,39 +4693,48 @@ static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call *d
 		ret = dma_pool_create(name, dev, size, align, boundary);
 		break;
 	}
-	/* specs/linux/dma.ddv:123:2: after */
-	if (ret != NULL) {
-		/* specs/linux/dma.ddv:124:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_dma_pool_create(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_dma_pool_create(ddv_call->ret_ip, ddv_call->dut, name, dev, size, align, boundary);
+}
 
-			if (ddv_obj_create(ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 311, 0);
-		}
+static DDV_RARE_PATH struct dma_pool *ddv_r_dma_pool_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[5] = { (u64)(unsigned long)name, (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)align, (u64)(unsigned long)boundary };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 52, ddv_ret_ip, ddv_dut, 5);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 52, ddv_ret_ip, ddv_args, 5)) {
+		return dma_pool_create(name, dev, size, align, boundary);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_dma_pool_create(&ddv_call, name, dev, size, align, boundary);
+}
+
+static DDV_RARE_PATH struct dma_pool *ddv_p_dma_pool_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 52, ddv_ret_ip, ddv_dut, 5);
+	return ddv_a_dma_pool_create(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER struct dma_pool *ddv_w_dma_pool_create(const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 52, _RET_IP_, 5)))
-		return ddv_b_dma_pool_create(&ddv_fast_call, name, dev, size, align, boundary);
-	{
-		u64 ddv_args[5] = { (u64)(unsigned long)name, (u64)(unsigned long)dev, (u64)(unsigned long)size, (u64)(unsigned long)align, (u64)(unsigned long)boundary };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, ddv_args, 5))
-			return dma_pool_create(name, dev, size, align, boundary);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, 5))) {
 		return ddv_b_dma_pool_create(&ddv_call, name, dev, size, align, boundary);
 	}
+	return ddv_r_dma_pool_create(_RET_IP_, 0, name, dev, size, align, boundary);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_create), typeof(&dma_pool_create)),
 	       "specs/linux/dma.ddv:118:4: the prototype of dma_pool_create differs from the kernel's");
 
 /* specs/linux/dma.ddv:128:4: dma_pool_destroy -> dma_pool_destroy */
+static DDV_RARE_PATH void ddv_r_dma_pool_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool);
+
 static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call *ddv_call, struct dma_pool *pool)
 {
 	/* specs/linux/dma.ddv:131:2: if */
@@ -2763,50 +4745,125 @@ static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call *ddv_call, st
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(pool), &ddv_o0);
-			if (ddv_f0 == 0 && !(((s64)ddv_o0.fields[1]) == 0))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((s64)ddv_o0.fields[1]) == 0)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 312, 1, (u64)(unsigned long)(pool));
+			}
 		}
 		/* specs/linux/dma.ddv:135:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 5, (u64)(unsigned long)(pool), NULL, -1) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 5, (u64)(unsigned long)(pool), NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 313, 1, (u64)(unsigned long)(pool));
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	dma_pool_destroy(pool);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_dma_pool_destroy(ddv_call->ret_ip, ddv_call->dut, pool);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_dma_pool_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)pool };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 53, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 53, ddv_ret_ip, ddv_args, 1)) {
+		dma_pool_destroy(pool);
+		return;
+	}
+	ddv_b_dma_pool_destroy(&ddv_call, pool);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 53, _RET_IP_, 1))) {
-		ddv_b_dma_pool_destroy(&ddv_fast_call, pool);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, 1))) {
+		ddv_b_dma_pool_destroy(&ddv_call, pool);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)pool };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, ddv_args, 1)) {
-			dma_pool_destroy(pool);
-			return;
-		}
-		ddv_b_dma_pool_destroy(&ddv_call, pool);
-	}
+	ddv_r_dma_pool_destroy(_RET_IP_, 0, pool);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_destroy), typeof(&dma_pool_destroy)),
 	       "specs/linux/dma.ddv:128:4: the prototype of dma_pool_destroy differs from the kernel's");
 
 /* specs/linux/dma.ddv:139:4: dma_pool_alloc -> dma_pool_alloc */
+static DDV_RARE_PATH void *ddv_r_dma_pool_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle);
+static DDV_RARE_PATH void *ddv_p_dma_pool_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, struct dma_pool *pool, dma_addr_t *handle);
+
+static __always_inline void *ddv_a_dma_pool_alloc(struct ddv_call *ddv_call, void *ret, struct dma_pool *pool, dma_addr_t *handle)
+{
+	/* specs/linux/dma.ddv:145:2: after */
+	if (ret != NULL) {
+		/* specs/linux/dma.ddv:146:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(pool), [1] = (u64)(unsigned long)(*(handle)) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 6, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 315, 0);
+			}
+			ddv_call->bail = 0;
+		}
+		/* specs/linux/dma.ddv:147:3: object operation */
+		{
+			s64 ddv_result;
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_adjust(ddv_call, 5, (u64)(unsigned long)(pool), 1, 1, 0, 1000000000, &ddv_result);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -ERANGE) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 316, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_dma_pool_alloc(ddv_call->ret_ip, ddv_call->dut, ret, pool, handle);
+}
+
 static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call *ddv_call, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* specs/linux/dma.ddv:143:2: check */
-	if (!(!(gfpflags_allow_blocking(mem_flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(mem_flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 314, 0);
+	}
 	switch (ddv_should_fail(ddv_call, 0, DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -2814,46 +4871,48 @@ static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call *ddv_call, str
 		ret = dma_pool_alloc(pool, mem_flags, handle);
 		break;
 	}
-	/* specs/linux/dma.ddv:145:2: after */
-	if (ret != NULL) {
-		/* specs/linux/dma.ddv:146:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(pool), [1] = (u64)(unsigned long)(*(handle)) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_dma_pool_alloc(ddv_call, ret, pool, handle);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_dma_pool_alloc(ddv_call->ret_ip, ddv_call->dut, pool, mem_flags, handle);
+}
 
-			if (ddv_obj_create(ddv_call, 6, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 315, 0);
-		}
-		/* specs/linux/dma.ddv:147:3: object operation */
-		{
-			s64 ddv_result;
+static DDV_RARE_PATH void *ddv_r_dma_pool_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)mem_flags, (u64)(unsigned long)handle };
 
-			if (ddv_obj_adjust(ddv_call, 5, (u64)(unsigned long)(pool), 1, 1, 0, 1000000000, &ddv_result) == -ERANGE)
-				ddv_violation(ddv_call, 316, 0);
-		}
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 54, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 54, ddv_ret_ip, ddv_args, 3)) {
+		return dma_pool_alloc(pool, mem_flags, handle);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_dma_pool_alloc(&ddv_call, pool, mem_flags, handle);
+}
+
+static DDV_RARE_PATH void *ddv_p_dma_pool_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, struct dma_pool *pool, dma_addr_t *handle)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 54, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_dma_pool_alloc(&ddv_call, ret, pool, handle);
 }
 
 static DDV_WRAPPER void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 54, _RET_IP_, 3)))
-		return ddv_b_dma_pool_alloc(&ddv_fast_call, pool, mem_flags, handle);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)mem_flags, (u64)(unsigned long)handle };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, ddv_args, 3))
-			return dma_pool_alloc(pool, mem_flags, handle);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, 3))) {
 		return ddv_b_dma_pool_alloc(&ddv_call, pool, mem_flags, handle);
 	}
+	return ddv_r_dma_pool_alloc(_RET_IP_, 0, pool, mem_flags, handle);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_alloc), typeof(&dma_pool_alloc)),
 	       "specs/linux/dma.ddv:139:4: the prototype of dma_pool_alloc differs from the kernel's");
 
 /* specs/linux/dma.ddv:151:4: dma_pool_free -> dma_pool_free */
+static DDV_RARE_PATH void ddv_r_dma_pool_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, void *vaddr, dma_addr_t addr);
+
 static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 {
 	/* specs/linux/dma.ddv:153:2: if */
@@ -2863,8 +4922,13 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(vaddr), NULL);
-			if (!((ddv_f0 == 0)))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!((ddv_f0 == 0))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 317, 1, (u64)(unsigned long)(vaddr));
+			}
 		}
 		/* specs/linux/dma.ddv:156:3: check */
 		{
@@ -2872,8 +4936,13 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
-			if (ddv_f0 == 0 && !(((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 318, 1, (u64)(unsigned long)(vaddr));
+			}
 		}
 		/* specs/linux/dma.ddv:157:3: check */
 		{
@@ -2881,63 +4950,137 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(vaddr), &ddv_o0);
-			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 319, 1, (u64)(unsigned long)(vaddr));
+			}
 		}
 		/* specs/linux/dma.ddv:158:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 6, (u64)(unsigned long)(vaddr), NULL, -1) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 6, (u64)(unsigned long)(vaddr), NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 320, 0);
+			}
+			ddv_call->bail = 0;
 		}
 		/* specs/linux/dma.ddv:159:3: object operation */
 		{
 			s64 ddv_result;
+			int ddv_rc;
 
-			if (ddv_obj_adjust(ddv_call, 5, (u64)(unsigned long)(pool), 1, -(1), 0, 1000000000, &ddv_result) == -ERANGE)
+			ddv_rc = ddv_obj_adjust(ddv_call, 5, (u64)(unsigned long)(pool), 1, -(1), 0, 1000000000, &ddv_result);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ERANGE) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 321, 0);
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	dma_pool_free(pool, vaddr, addr);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_dma_pool_free(ddv_call->ret_ip, ddv_call->dut, pool, vaddr, addr);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_dma_pool_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)vaddr, (u64)(unsigned long)addr };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 55, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 55, ddv_ret_ip, ddv_args, 3)) {
+		dma_pool_free(pool, vaddr, addr);
+		return;
+	}
+	ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 55, _RET_IP_, 3))) {
-		ddv_b_dma_pool_free(&ddv_fast_call, pool, vaddr, addr);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, 3))) {
+		ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
 		return;
 	}
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)pool, (u64)(unsigned long)vaddr, (u64)(unsigned long)addr };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, ddv_args, 3)) {
-			dma_pool_free(pool, vaddr, addr);
-			return;
-		}
-		ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
-	}
+	ddv_r_dma_pool_free(_RET_IP_, 0, pool, vaddr, addr);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_free), typeof(&dma_pool_free)),
 	       "specs/linux/dma.ddv:151:4: the prototype of dma_pool_free differs from the kernel's");
 
 /* specs/linux/irq.ddv:17:5: request_irq -> request_threaded_irq */
+static DDV_RARE_PATH int ddv_r_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id);
+static DDV_RARE_PATH int ddv_p_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, unsigned int irq, void *dev_id);
+
+static __always_inline int ddv_a_request_threaded_irq(struct ddv_call *ddv_call, int ret, unsigned int irq, void *dev_id)
+{
+	/* specs/linux/irq.ddv:24:2: after */
+	if (ret == 0) {
+		/* specs/linux/irq.ddv:25:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 7, (u64)(unsigned long)(irq), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 325, 1, (u64)(unsigned long)(irq));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, ret, irq, dev_id);
+}
+
 static __always_inline int ddv_b_request_threaded_irq(struct ddv_call *ddv_call, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	/* specs/linux/irq.ddv:21:2: check */
-	if (!((handler != NULL) || (thread_fn != NULL)))
+	if (!((handler != NULL) || (thread_fn != NULL))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 322, 1, (u64)(unsigned long)(irq));
+	}
 	/* specs/linux/irq.ddv:22:2: check */
-	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
+	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 323, 1, (u64)(unsigned long)(irq));
+	}
 	/* specs/linux/irq.ddv:23:2: check */
-	if (!(in_task()))
+	if (!(in_task())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 324, 0);
+	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -2948,53 +5091,70 @@ static __always_inline int ddv_b_request_threaded_irq(struct ddv_call *ddv_call,
 		ret = request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
 		break;
 	}
-	/* specs/linux/irq.ddv:24:2: after */
-	if (ret == 0) {
-		/* specs/linux/irq.ddv:25:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_request_threaded_irq(ddv_call, ret, irq, dev_id);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, irq, handler, thread_fn, irqflags, devname, dev_id);
+}
 
-			if (ddv_obj_create(ddv_call, 7, (u64)(unsigned long)(irq), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 325, 1, (u64)(unsigned long)(irq));
-		}
+static DDV_RARE_PATH int ddv_r_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 56, ddv_ret_ip, ddv_dut, 6);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, ddv_ret_ip, ddv_args, 6)) {
+		return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_request_threaded_irq(&ddv_call, irq, handler, thread_fn, irqflags, devname, dev_id);
+}
+
+static DDV_RARE_PATH int ddv_p_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, unsigned int irq, void *dev_id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 56, ddv_ret_ip, ddv_dut, 6);
+	return ddv_a_request_threaded_irq(&ddv_call, ret, irq, dev_id);
 }
 
 static DDV_WRAPPER int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 56, _RET_IP_, 6)))
-		return ddv_b_request_threaded_irq(&ddv_fast_call, irq, handler, thread_fn, irqflags, devname, dev_id);
-	{
-		u64 ddv_args[6] = { (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname, (u64)(unsigned long)dev_id };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, ddv_args, 6))
-			return request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, 6))) {
 		return ddv_b_request_threaded_irq(&ddv_call, irq, handler, thread_fn, irqflags, devname, dev_id);
 	}
+	return ddv_r_request_threaded_irq(_RET_IP_, 0, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_threaded_irq), typeof(&request_threaded_irq)),
 	       "specs/linux/irq.ddv:17:5: the prototype of request_threaded_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:29:4: free_irq -> free_irq */
+static DDV_RARE_PATH const void *ddv_r_free_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq, void *dev_id);
+
 static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, unsigned int irq, void *dev_id)
 {
 	const void *ret;
 
 	/* specs/linux/irq.ddv:32:2: check */
-	if (!(!(in_interrupt())))
+	if (!(!(in_interrupt()))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 326, 1, (u64)(unsigned long)(irq));
+	}
 	/* specs/linux/irq.ddv:33:2: require */
 	{
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(irq), NULL);
-		if (!((ddv_f0 == 0)))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (!((ddv_f0 == 0))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 327, 1, (u64)(unsigned long)(irq));
+		}
 	}
 	/* specs/linux/irq.ddv:34:2: check */
 	{
@@ -3002,110 +5162,177 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(irq), &ddv_o0);
-		if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 328, 1, (u64)(unsigned long)(irq));
+		}
 	}
 	/* specs/linux/irq.ddv:35:2: object operation */
 	{
-		if (ddv_obj_destroy(ddv_call, 7, (u64)(unsigned long)(irq), NULL, -1) == -ENOENT)
+		int ddv_rc;
+
+		ddv_rc = ddv_obj_destroy(ddv_call, 7, (u64)(unsigned long)(irq), NULL, -1);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -ENOENT) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 329, 0);
+		}
+		ddv_call->bail = 0;
 	}
 	ret = free_irq(irq, dev_id);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_free_irq(ddv_call->ret_ip, ddv_call->dut, irq, dev_id);
+}
+
+static DDV_RARE_PATH const void *ddv_r_free_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq, void *dev_id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 57, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, ddv_ret_ip, ddv_args, 2)) {
+		return free_irq(irq, dev_id);
+	}
+	return ddv_b_free_irq(&ddv_call, irq, dev_id);
 }
 
 static DDV_WRAPPER const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 57, _RET_IP_, 2)))
-		return ddv_b_free_irq(&ddv_fast_call, irq, dev_id);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)irq, (u64)(unsigned long)dev_id };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, ddv_args, 2))
-			return free_irq(irq, dev_id);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, 2))) {
 		return ddv_b_free_irq(&ddv_call, irq, dev_id);
 	}
+	return ddv_r_free_irq(_RET_IP_, 0, irq, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_irq), typeof(&free_irq)),
 	       "specs/linux/irq.ddv:29:4: the prototype of free_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:39:4: disable_irq -> disable_irq */
+static DDV_RARE_PATH void ddv_r_disable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq);
+
 static __always_inline void ddv_b_disable_irq(struct ddv_call *ddv_call, unsigned int irq)
 {
 	/* specs/linux/irq.ddv:42:2: object operation */
 	{
 		s64 ddv_result;
+		int ddv_rc;
 
-		if (ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+		ddv_rc = ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -ERANGE) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 330, 1, (u64)(unsigned long)(irq));
+		}
+		ddv_call->bail = 0;
 	}
 	disable_irq(irq);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_disable_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_disable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 58, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, ddv_ret_ip, ddv_args, 1)) {
+		disable_irq(irq);
+		return;
+	}
+	ddv_b_disable_irq(&ddv_call, irq);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 58, _RET_IP_, 1))) {
-		ddv_b_disable_irq(&ddv_fast_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, 1))) {
+		ddv_b_disable_irq(&ddv_call, irq);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)irq };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, ddv_args, 1)) {
-			disable_irq(irq);
-			return;
-		}
-		ddv_b_disable_irq(&ddv_call, irq);
-	}
+	ddv_r_disable_irq(_RET_IP_, 0, irq);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq), typeof(&disable_irq)),
 	       "specs/linux/irq.ddv:39:4: the prototype of disable_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:45:4: disable_irq_nosync -> disable_irq_nosync */
+static DDV_RARE_PATH void ddv_r_disable_irq_nosync(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq);
+
 static __always_inline void ddv_b_disable_irq_nosync(struct ddv_call *ddv_call, unsigned int irq)
 {
 	/* specs/linux/irq.ddv:47:2: object operation */
 	{
 		s64 ddv_result;
+		int ddv_rc;
 
-		if (ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+		ddv_rc = ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -ERANGE) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 331, 1, (u64)(unsigned long)(irq));
+		}
+		ddv_call->bail = 0;
 	}
 	disable_irq_nosync(irq);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_disable_irq_nosync(ddv_call->ret_ip, ddv_call->dut, irq);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_disable_irq_nosync(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 59, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, ddv_ret_ip, ddv_args, 1)) {
+		disable_irq_nosync(irq);
+		return;
+	}
+	ddv_b_disable_irq_nosync(&ddv_call, irq);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 59, _RET_IP_, 1))) {
-		ddv_b_disable_irq_nosync(&ddv_fast_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, 1))) {
+		ddv_b_disable_irq_nosync(&ddv_call, irq);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)irq };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, ddv_args, 1)) {
-			disable_irq_nosync(irq);
-			return;
-		}
-		ddv_b_disable_irq_nosync(&ddv_call, irq);
-	}
+	ddv_r_disable_irq_nosync(_RET_IP_, 0, irq);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq_nosync), typeof(&disable_irq_nosync)),
 	       "specs/linux/irq.ddv:45:4: the prototype of disable_irq_nosync differs from the kernel's");
 
 /* specs/linux/irq.ddv:50:4: disable_hardirq -> disable_hardirq */
+static DDV_RARE_PATH bool ddv_r_disable_hardirq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq);
+
 static __always_inline bool ddv_b_disable_hardirq(struct ddv_call *ddv_call, unsigned int irq)
 {
 	bool ret;
@@ -3113,110 +5340,171 @@ static __always_inline bool ddv_b_disable_hardirq(struct ddv_call *ddv_call, uns
 	/* specs/linux/irq.ddv:52:2: object operation */
 	{
 		s64 ddv_result;
+		int ddv_rc;
 
-		if (ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result) == -ERANGE)
+		ddv_rc = ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, 1, 0, 32, &ddv_result);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -ERANGE) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 332, 1, (u64)(unsigned long)(irq));
+		}
+		ddv_call->bail = 0;
 	}
 	ret = disable_hardirq(irq);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_disable_hardirq(ddv_call->ret_ip, ddv_call->dut, irq);
+}
+
+static DDV_RARE_PATH bool ddv_r_disable_hardirq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 60, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, ddv_ret_ip, ddv_args, 1)) {
+		return disable_hardirq(irq);
+	}
+	return ddv_b_disable_hardirq(&ddv_call, irq);
 }
 
 static DDV_WRAPPER bool ddv_w_disable_hardirq(unsigned int irq)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 60, _RET_IP_, 1)))
-		return ddv_b_disable_hardirq(&ddv_fast_call, irq);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)irq };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, ddv_args, 1))
-			return disable_hardirq(irq);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, 1))) {
 		return ddv_b_disable_hardirq(&ddv_call, irq);
 	}
+	return ddv_r_disable_hardirq(_RET_IP_, 0, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_hardirq), typeof(&disable_hardirq)),
 	       "specs/linux/irq.ddv:50:4: the prototype of disable_hardirq differs from the kernel's");
 
 /* specs/linux/irq.ddv:55:4: enable_irq -> enable_irq */
+static DDV_RARE_PATH void ddv_r_enable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq);
+
 static __always_inline void ddv_b_enable_irq(struct ddv_call *ddv_call, unsigned int irq)
 {
 	/* specs/linux/irq.ddv:57:2: object operation */
 	{
 		s64 ddv_result;
+		int ddv_rc;
 
-		if (ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result) == -ERANGE)
+		ddv_rc = ddv_obj_adjust(ddv_call, 7, (u64)(unsigned long)(irq), 1, -(1), 0, 32, &ddv_result);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -ERANGE) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 333, 1, (u64)(unsigned long)(irq));
+		}
+		ddv_call->bail = 0;
 	}
 	enable_irq(irq);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_enable_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_enable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 61, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, ddv_ret_ip, ddv_args, 1)) {
+		enable_irq(irq);
+		return;
+	}
+	ddv_b_enable_irq(&ddv_call, irq);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 61, _RET_IP_, 1))) {
-		ddv_b_enable_irq(&ddv_fast_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, 1))) {
+		ddv_b_enable_irq(&ddv_call, irq);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)irq };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, ddv_args, 1)) {
-			enable_irq(irq);
-			return;
-		}
-		ddv_b_enable_irq(&ddv_call, irq);
-	}
+	ddv_r_enable_irq(_RET_IP_, 0, irq);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_enable_irq), typeof(&enable_irq)),
 	       "specs/linux/irq.ddv:55:4: the prototype of enable_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:60:4: synchronize_irq -> synchronize_irq */
+static DDV_RARE_PATH void ddv_r_synchronize_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq);
+
 static __always_inline void ddv_b_synchronize_irq(struct ddv_call *ddv_call, unsigned int irq)
 {
 	/* specs/linux/irq.ddv:63:2: check */
-	if (!(in_task()))
+	if (!(in_task())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 334, 1, (u64)(unsigned long)(irq));
+	}
 	synchronize_irq(irq);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_synchronize_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_synchronize_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)irq };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 62, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, ddv_ret_ip, ddv_args, 1)) {
+		synchronize_irq(irq);
+		return;
+	}
+	ddv_b_synchronize_irq(&ddv_call, irq);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 62, _RET_IP_, 1))) {
-		ddv_b_synchronize_irq(&ddv_fast_call, irq);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, 1))) {
+		ddv_b_synchronize_irq(&ddv_call, irq);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)irq };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, ddv_args, 1)) {
-			synchronize_irq(irq);
-			return;
-		}
-		ddv_b_synchronize_irq(&ddv_call, irq);
-	}
+	ddv_r_synchronize_irq(_RET_IP_, 0, irq);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), typeof(&synchronize_irq)),
 	       "specs/linux/irq.ddv:60:4: the prototype of synchronize_irq differs from the kernel's");
 
 /* specs/linux/irq.ddv:68:5: devm_request_irq -> devm_request_threaded_irq */
+static DDV_RARE_PATH int ddv_r_devm_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id);
+
 static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call *ddv_call, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
 	int ret;
 
 	/* specs/linux/irq.ddv:72:2: check */
-	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL)))
+	if (!(!((irqflags & IRQF_SHARED)) || (dev_id != NULL))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 335, 1, (u64)(unsigned long)(irq));
+	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -3229,27 +5517,38 @@ static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call *ddv_
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_devm_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+}
+
+static DDV_RARE_PATH int ddv_r_devm_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 63, ddv_ret_ip, ddv_dut, 6);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, ddv_ret_ip, ddv_args, 6)) {
+		return devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	}
+	return ddv_b_devm_request_threaded_irq(&ddv_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 
 static DDV_WRAPPER int ddv_w_devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 63, _RET_IP_, 6)))
-		return ddv_b_devm_request_threaded_irq(&ddv_fast_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
-	{
-		u64 ddv_args[6] = { (u64)(unsigned long)dev, (u64)(unsigned long)irq, (u64)(unsigned long)handler, (u64)(unsigned long)thread_fn, (u64)(unsigned long)irqflags, (u64)(unsigned long)devname };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, ddv_args, 6))
-			return devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, 6))) {
 		return ddv_b_devm_request_threaded_irq(&ddv_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 	}
+	return ddv_r_devm_request_threaded_irq(_RET_IP_, 0, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_request_threaded_irq), typeof(&devm_request_threaded_irq)),
 	       "specs/linux/irq.ddv:68:5: the prototype of devm_request_threaded_irq differs from the kernel's");
 
 /* specs/linux/timer.ddv:23:5: timer_setup -> init_timer_key */
+static DDV_RARE_PATH void ddv_r_init_timer_key(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key);
+
 static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
 {
 	/* specs/linux/timer.ddv:25:2: if */
@@ -3257,47 +5556,73 @@ static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, stru
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(timer), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/timer.ddv:26:3: check */
-			if (!(!(timer_pending(timer))))
+			if (!(!(timer_pending(timer)))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 336, 1, (u64)(unsigned long)(timer));
+			}
 		} else {
 			/* specs/linux/timer.ddv:28:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 8, (u64)(unsigned long)(timer), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 8, (u64)(unsigned long)(timer), 0, ddv_fv, NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 337, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	init_timer_key(timer, func, flags, name, key);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_init_timer_key(ddv_call->ret_ip, ddv_call->dut, timer, func, flags, name, key);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_init_timer_key(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 64, ddv_ret_ip, ddv_dut, 5);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, ddv_ret_ip, ddv_args, 5)) {
+		init_timer_key(timer, func, flags, name, key);
+		return;
+	}
+	ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 64, _RET_IP_, 5))) {
-		ddv_b_init_timer_key(&ddv_fast_call, timer, func, flags, name, key);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, 5))) {
+		ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
 		return;
 	}
-	{
-		u64 ddv_args[5] = { (u64)(unsigned long)timer, (u64)(unsigned long)func, (u64)(unsigned long)flags, (u64)(unsigned long)name, (u64)(unsigned long)key };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, ddv_args, 5)) {
-			init_timer_key(timer, func, flags, name, key);
-			return;
-		}
-		ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
-	}
+	ddv_r_init_timer_key(_RET_IP_, 0, timer, func, flags, name, key);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_timer_key), typeof(&init_timer_key)),
 	       "specs/linux/timer.ddv:23:5: the prototype of init_timer_key differs from the kernel's");
 
 /* specs/linux/timer.ddv:32:4: mod_timer -> mod_timer */
+static DDV_RARE_PATH int ddv_r_mod_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, unsigned long expires);
+
 static __always_inline int ddv_b_mod_timer(struct ddv_call *ddv_call, struct timer_list *timer, unsigned long expires)
 {
 	int ret;
@@ -3307,74 +5632,111 @@ static __always_inline int ddv_b_mod_timer(struct ddv_call *ddv_call, struct tim
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(timer), NULL);
-		if (!((ddv_f0 == 0)))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (!((ddv_f0 == 0))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 338, 1, (u64)(unsigned long)(timer));
+		}
 	}
 	ret = mod_timer(timer, expires);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_mod_timer(ddv_call->ret_ip, ddv_call->dut, timer, expires);
+}
+
+static DDV_RARE_PATH int ddv_r_mod_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, unsigned long expires)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 65, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, ddv_ret_ip, ddv_args, 2)) {
+		return mod_timer(timer, expires);
+	}
+	return ddv_b_mod_timer(&ddv_call, timer, expires);
 }
 
 static DDV_WRAPPER int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 65, _RET_IP_, 2)))
-		return ddv_b_mod_timer(&ddv_fast_call, timer, expires);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)timer, (u64)(unsigned long)expires };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, ddv_args, 2))
-			return mod_timer(timer, expires);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, 2))) {
 		return ddv_b_mod_timer(&ddv_call, timer, expires);
 	}
+	return ddv_r_mod_timer(_RET_IP_, 0, timer, expires);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_timer), typeof(&mod_timer)),
 	       "specs/linux/timer.ddv:32:4: the prototype of mod_timer differs from the kernel's");
 
 /* specs/linux/timer.ddv:37:4: add_timer -> add_timer */
+static DDV_RARE_PATH void ddv_r_add_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer);
+
 static __always_inline void ddv_b_add_timer(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	/* specs/linux/timer.ddv:40:2: check */
-	if (!(!(timer_pending(timer))))
+	if (!(!(timer_pending(timer)))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 339, 1, (u64)(unsigned long)(timer));
+	}
 	/* specs/linux/timer.ddv:41:2: require */
 	{
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(timer), NULL);
-		if (!((ddv_f0 == 0)))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (!((ddv_f0 == 0))) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 340, 1, (u64)(unsigned long)(timer));
+		}
 	}
 	add_timer(timer);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_add_timer(ddv_call->ret_ip, ddv_call->dut, timer);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_add_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 66, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, ddv_ret_ip, ddv_args, 1)) {
+		add_timer(timer);
+		return;
+	}
+	ddv_b_add_timer(&ddv_call, timer);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 66, _RET_IP_, 1))) {
-		ddv_b_add_timer(&ddv_fast_call, timer);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, 1))) {
+		ddv_b_add_timer(&ddv_call, timer);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)timer };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, ddv_args, 1)) {
-			add_timer(timer);
-			return;
-		}
-		ddv_b_add_timer(&ddv_call, timer);
-	}
+	ddv_r_add_timer(_RET_IP_, 0, timer);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_add_timer), typeof(&add_timer)),
 	       "specs/linux/timer.ddv:37:4: the prototype of add_timer differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:48:5: del_timer -> del_timer */
+static DDV_RARE_PATH int ddv_r_del_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer);
+
 static __always_inline int ddv_b_del_timer(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	int ret;
@@ -3382,22 +5744,31 @@ static __always_inline int ddv_b_del_timer(struct ddv_call *ddv_call, struct tim
 	ret = del_timer(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_del_timer(ddv_call->ret_ip, ddv_call->dut, timer);
+}
+
+static DDV_RARE_PATH int ddv_r_del_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 67, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, ddv_ret_ip, ddv_args, 1)) {
+		return del_timer(timer);
+	}
+	return ddv_b_del_timer(&ddv_call, timer);
 }
 
 static DDV_WRAPPER int ddv_w_del_timer(struct timer_list *timer)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 67, _RET_IP_, 1)))
-		return ddv_b_del_timer(&ddv_fast_call, timer);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)timer };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, ddv_args, 1))
-			return del_timer(timer);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, 1))) {
 		return ddv_b_del_timer(&ddv_call, timer);
 	}
+	return ddv_r_del_timer(_RET_IP_, 0, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&del_timer)),
 	       "specs/linux/timer.ddv:48:5: the prototype of del_timer differs from the kernel's");
@@ -3406,6 +5777,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&de
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:49:5: del_timer -> timer_delete */
+static DDV_RARE_PATH int ddv_r_timer_delete(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer);
+
 static __always_inline int ddv_b_timer_delete(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	int ret;
@@ -3413,22 +5786,31 @@ static __always_inline int ddv_b_timer_delete(struct ddv_call *ddv_call, struct 
 	ret = timer_delete(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_timer_delete(ddv_call->ret_ip, ddv_call->dut, timer);
+}
+
+static DDV_RARE_PATH int ddv_r_timer_delete(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 68, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, ddv_ret_ip, ddv_args, 1)) {
+		return timer_delete(timer);
+	}
+	return ddv_b_timer_delete(&ddv_call, timer);
 }
 
 static DDV_WRAPPER int ddv_w_timer_delete(struct timer_list *timer)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 68, _RET_IP_, 1)))
-		return ddv_b_timer_delete(&ddv_fast_call, timer);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)timer };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, ddv_args, 1))
-			return timer_delete(timer);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, 1))) {
 		return ddv_b_timer_delete(&ddv_call, timer);
 	}
+	return ddv_r_timer_delete(_RET_IP_, 0, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete), typeof(&timer_delete)),
 	       "specs/linux/timer.ddv:49:5: the prototype of timer_delete differs from the kernel's");
@@ -3437,32 +5819,46 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete), typeof(
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:54:5: del_timer_sync -> del_timer_sync */
+static DDV_RARE_PATH int ddv_r_del_timer_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer);
+
 static __always_inline int ddv_b_del_timer_sync(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	int ret;
 
 	/* specs/linux/timer.ddv:58:2: check */
-	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
+	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 341, 1, (u64)(unsigned long)(timer));
+	}
 	ret = del_timer_sync(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_del_timer_sync(ddv_call->ret_ip, ddv_call->dut, timer);
+}
+
+static DDV_RARE_PATH int ddv_r_del_timer_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 69, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, ddv_ret_ip, ddv_args, 1)) {
+		return del_timer_sync(timer);
+	}
+	return ddv_b_del_timer_sync(&ddv_call, timer);
 }
 
 static DDV_WRAPPER int ddv_w_del_timer_sync(struct timer_list *timer)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 69, _RET_IP_, 1)))
-		return ddv_b_del_timer_sync(&ddv_fast_call, timer);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)timer };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, ddv_args, 1))
-			return del_timer_sync(timer);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, 1))) {
 		return ddv_b_del_timer_sync(&ddv_call, timer);
 	}
+	return ddv_r_del_timer_sync(_RET_IP_, 0, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeof(&del_timer_sync)),
 	       "specs/linux/timer.ddv:54:5: the prototype of del_timer_sync differs from the kernel's");
@@ -3471,32 +5867,46 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeo
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 84)
 /* specs/linux/timer.ddv:55:5: del_timer_sync -> timer_delete_sync */
+static DDV_RARE_PATH int ddv_r_timer_delete_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer);
+
 static __always_inline int ddv_b_timer_delete_sync(struct ddv_call *ddv_call, struct timer_list *timer)
 {
 	int ret;
 
 	/* specs/linux/timer.ddv:58:2: check */
-	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE)))
+	if (!(!(in_hardirq()) || ((timer)->flags & TIMER_IRQSAFE))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 341, 1, (u64)(unsigned long)(timer));
+	}
 	ret = timer_delete_sync(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_timer_delete_sync(ddv_call->ret_ip, ddv_call->dut, timer);
+}
+
+static DDV_RARE_PATH int ddv_r_timer_delete_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)timer };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 70, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, ddv_ret_ip, ddv_args, 1)) {
+		return timer_delete_sync(timer);
+	}
+	return ddv_b_timer_delete_sync(&ddv_call, timer);
 }
 
 static DDV_WRAPPER int ddv_w_timer_delete_sync(struct timer_list *timer)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 70, _RET_IP_, 1)))
-		return ddv_b_timer_delete_sync(&ddv_fast_call, timer);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)timer };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, ddv_args, 1))
-			return timer_delete_sync(timer);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, 1))) {
 		return ddv_b_timer_delete_sync(&ddv_call, timer);
 	}
+	return ddv_r_timer_delete_sync(_RET_IP_, 0, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete_sync), typeof(&timer_delete_sync)),
 	       "specs/linux/timer.ddv:55:5: the prototype of timer_delete_sync differs from the kernel's");
@@ -3504,6 +5914,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete_sync), ty
 #endif
 
 /* specs/linux/timer.ddv:63:5: queue_work -> queue_work_on */
+static DDV_RARE_PATH bool ddv_r_queue_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct work_struct *work);
+
 static __always_inline bool ddv_b_queue_work_on(struct ddv_call *ddv_call, int cpu, struct workqueue_struct *wq, struct work_struct *work)
 {
 	bool ret;
@@ -3513,40 +5925,61 @@ static __always_inline bool ddv_b_queue_work_on(struct ddv_call *ddv_call, int c
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(work), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:66:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(work), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(work), 0, ddv_fv, NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 342, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	ret = queue_work_on(cpu, wq, work);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_queue_work_on(ddv_call->ret_ip, ddv_call->dut, cpu, wq, work);
+}
+
+static DDV_RARE_PATH bool ddv_r_queue_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct work_struct *work)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 71, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 71, ddv_ret_ip, ddv_args, 3)) {
+		return queue_work_on(cpu, wq, work);
+	}
+	return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
 }
 
 static DDV_WRAPPER bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 71, _RET_IP_, 3)))
-		return ddv_b_queue_work_on(&ddv_fast_call, cpu, wq, work);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)work };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, ddv_args, 3))
-			return queue_work_on(cpu, wq, work);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, 3))) {
 		return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
 	}
+	return ddv_r_queue_work_on(_RET_IP_, 0, cpu, wq, work);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_work_on), typeof(&queue_work_on)),
 	       "specs/linux/timer.ddv:63:5: the prototype of queue_work_on differs from the kernel's");
 
 /* specs/linux/timer.ddv:71:5: queue_delayed_work -> queue_delayed_work_on */
+static DDV_RARE_PATH bool ddv_r_queue_delayed_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay);
+
 static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call *ddv_call, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
 {
 	bool ret;
@@ -3556,40 +5989,61 @@ static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call *ddv_cal
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
 			/* specs/linux/timer.ddv:74:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+				int ddv_rc;
 
-				if (ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL, -1) == -EEXIST)
+				ddv_rc = ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -EEXIST) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 343, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	ret = queue_delayed_work_on(cpu, wq, dwork, delay);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_queue_delayed_work_on(ddv_call->ret_ip, ddv_call->dut, cpu, wq, dwork, delay);
+}
+
+static DDV_RARE_PATH bool ddv_r_queue_delayed_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 72, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 72, ddv_ret_ip, ddv_args, 4)) {
+		return queue_delayed_work_on(cpu, wq, dwork, delay);
+	}
+	return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
 }
 
 static DDV_WRAPPER bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 72, _RET_IP_, 4)))
-		return ddv_b_queue_delayed_work_on(&ddv_fast_call, cpu, wq, dwork, delay);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)cpu, (u64)(unsigned long)wq, (u64)(unsigned long)dwork, (u64)(unsigned long)delay };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, ddv_args, 4))
-			return queue_delayed_work_on(cpu, wq, dwork, delay);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, 4))) {
 		return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
 	}
+	return ddv_r_queue_delayed_work_on(_RET_IP_, 0, cpu, wq, dwork, delay);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_delayed_work_on), typeof(&queue_delayed_work_on)),
 	       "specs/linux/timer.ddv:71:5: the prototype of queue_delayed_work_on differs from the kernel's");
 
 /* specs/linux/timer.ddv:78:4: cancel_work_sync -> cancel_work_sync */
+static DDV_RARE_PATH bool ddv_r_cancel_work_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct work_struct *work);
+
 static __always_inline bool ddv_b_cancel_work_sync(struct ddv_call *ddv_call, struct work_struct *work)
 {
 	bool ret;
@@ -3597,27 +6051,38 @@ static __always_inline bool ddv_b_cancel_work_sync(struct ddv_call *ddv_call, st
 	ret = cancel_work_sync(work);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_cancel_work_sync(ddv_call->ret_ip, ddv_call->dut, work);
+}
+
+static DDV_RARE_PATH bool ddv_r_cancel_work_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct work_struct *work)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)work };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 73, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, ddv_ret_ip, ddv_args, 1)) {
+		return cancel_work_sync(work);
+	}
+	return ddv_b_cancel_work_sync(&ddv_call, work);
 }
 
 static DDV_WRAPPER bool ddv_w_cancel_work_sync(struct work_struct *work)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 73, _RET_IP_, 1)))
-		return ddv_b_cancel_work_sync(&ddv_fast_call, work);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)work };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, ddv_args, 1))
-			return cancel_work_sync(work);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, 1))) {
 		return ddv_b_cancel_work_sync(&ddv_call, work);
 	}
+	return ddv_r_cancel_work_sync(_RET_IP_, 0, work);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_work_sync), typeof(&cancel_work_sync)),
 	       "specs/linux/timer.ddv:78:4: the prototype of cancel_work_sync differs from the kernel's");
 
 /* specs/linux/timer.ddv:83:4: cancel_delayed_work_sync -> cancel_delayed_work_sync */
+static DDV_RARE_PATH bool ddv_r_cancel_delayed_work_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct delayed_work *dwork);
+
 static __always_inline bool ddv_b_cancel_delayed_work_sync(struct ddv_call *ddv_call, struct delayed_work *dwork)
 {
 	bool ret;
@@ -3625,35 +6090,79 @@ static __always_inline bool ddv_b_cancel_delayed_work_sync(struct ddv_call *ddv_
 	ret = cancel_delayed_work_sync(dwork);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_cancel_delayed_work_sync(ddv_call->ret_ip, ddv_call->dut, dwork);
+}
+
+static DDV_RARE_PATH bool ddv_r_cancel_delayed_work_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct delayed_work *dwork)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dwork };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 74, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 74, ddv_ret_ip, ddv_args, 1)) {
+		return cancel_delayed_work_sync(dwork);
+	}
+	return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
 }
 
 static DDV_WRAPPER bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 74, _RET_IP_, 1)))
-		return ddv_b_cancel_delayed_work_sync(&ddv_fast_call, dwork);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dwork };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, ddv_args, 1))
-			return cancel_delayed_work_sync(dwork);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, 1))) {
 		return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
 	}
+	return ddv_r_cancel_delayed_work_sync(_RET_IP_, 0, dwork);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work_sync), typeof(&cancel_delayed_work_sync)),
 	       "specs/linux/timer.ddv:83:4: the prototype of cancel_delayed_work_sync differs from the kernel's");
 
 /* specs/linux/net.ddv:21:5: alloc_etherdev -> alloc_etherdev_mqs */
+static DDV_RARE_PATH struct net_device *ddv_r_alloc_etherdev_mqs(unsigned long ddv_ret_ip, unsigned long ddv_dut, int sizeof_priv, unsigned int txqs, unsigned int rxqs);
+static DDV_RARE_PATH struct net_device *ddv_p_alloc_etherdev_mqs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *ret, int sizeof_priv);
+
+static __always_inline struct net_device *ddv_a_alloc_etherdev_mqs(struct ddv_call *ddv_call, struct net_device *ret, int sizeof_priv)
+{
+	/* specs/linux/net.ddv:27:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:29:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 345, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_alloc_etherdev_mqs(ddv_call->ret_ip, ddv_call->dut, ret, sizeof_priv);
+}
+
 static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_call *ddv_call, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	struct net_device *ret;
 
 	/* specs/linux/net.ddv:26:2: check */
-	if (!((txqs >= 1) && (rxqs >= 1)))
+	if (!((txqs >= 1) && (rxqs >= 1))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 344, 0);
+	}
 	switch (ddv_should_fail(ddv_call, (u64)(sizeof_priv), 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -3661,39 +6170,48 @@ static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_ca
 		ret = alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 		break;
 	}
-	/* specs/linux/net.ddv:27:2: after */
-	if (ret != NULL) {
-		/* specs/linux/net.ddv:29:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_alloc_etherdev_mqs(ddv_call, ret, sizeof_priv);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_alloc_etherdev_mqs(ddv_call->ret_ip, ddv_call->dut, sizeof_priv, txqs, rxqs);
+}
 
-			if (ddv_obj_create(ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 345, 0);
-		}
+static DDV_RARE_PATH struct net_device *ddv_r_alloc_etherdev_mqs(unsigned long ddv_ret_ip, unsigned long ddv_dut, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 75, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 75, ddv_ret_ip, ddv_args, 3)) {
+		return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_alloc_etherdev_mqs(&ddv_call, sizeof_priv, txqs, rxqs);
+}
+
+static DDV_RARE_PATH struct net_device *ddv_p_alloc_etherdev_mqs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *ret, int sizeof_priv)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 75, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_alloc_etherdev_mqs(&ddv_call, ret, sizeof_priv);
 }
 
 static DDV_WRAPPER struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 75, _RET_IP_, 3)))
-		return ddv_b_alloc_etherdev_mqs(&ddv_fast_call, sizeof_priv, txqs, rxqs);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)sizeof_priv, (u64)(unsigned long)txqs, (u64)(unsigned long)rxqs };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, ddv_args, 3))
-			return alloc_etherdev_mqs(sizeof_priv, txqs, rxqs);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, 3))) {
 		return ddv_b_alloc_etherdev_mqs(&ddv_call, sizeof_priv, txqs, rxqs);
 	}
+	return ddv_r_alloc_etherdev_mqs(_RET_IP_, 0, sizeof_priv, txqs, rxqs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_etherdev_mqs), typeof(&alloc_etherdev_mqs)),
 	       "specs/linux/net.ddv:21:5: the prototype of alloc_etherdev_mqs differs from the kernel's");
 
 /* specs/linux/net.ddv:34:4: free_netdev -> free_netdev */
+static DDV_RARE_PATH void ddv_r_free_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev);
+
 static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct net_device *dev)
 {
 	/* specs/linux/net.ddv:37:2: check */
@@ -3702,30 +6220,52 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
-		if (ddv_f0 == 0 && !(ddv_o0.state != 1))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 == 0 && !(ddv_o0.state != 1)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 346, 1, (u64)(unsigned long)(dev));
+		}
 	}
 	/* specs/linux/net.ddv:38:2: foreach */
 	{
 		struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 		u64 ddv_lo0, ddv_hi0;
+		int ddv_rc0;
 
-		if (ddv_obj_any_inside(ddv_call, 8) &&
-		    !ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
-			ddv_lo0 = ddv_in0.key;
-			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
-			while (ddv_lo0 < ddv_hi0 &&
-			       !ddv_obj_find_inside(ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
-				struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
+		if (ddv_obj_any_inside(ddv_call, 8)) {
+			ddv_rc0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0);
+			if (DDV_RARE(ddv_call, ddv_rc0))
+				goto ddv_restart;
+			if (!ddv_rc0) {
+				ddv_lo0 = ddv_in0.key;
+				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
+				while (ddv_lo0 < ddv_hi0 &&
+				       !ddv_obj_find_inside(ddv_call, 8, ddv_lo0, ddv_hi0, &ddv_it0)) {
+					struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
-				ddv_lo0 = ddv_it0.key + 1;
-				/* specs/linux/net.ddv:39:3: check */
-				if (!(!(timer_pending(t))))
-					ddv_violation(ddv_call, 347, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
-				/* specs/linux/net.ddv:40:3: object operation */
-				{
-					if (ddv_obj_destroy(ddv_call, 8, (u64)(unsigned long)(t), NULL, -1) == -ENOENT)
-						ddv_violation(ddv_call, 348, 0);
+					ddv_lo0 = ddv_it0.key + 1;
+					/* specs/linux/net.ddv:39:3: check */
+					if (!(!(timer_pending(t)))) {
+						if (ddv_call->bail)
+							goto ddv_restart;
+						ddv_violation(ddv_call, 347, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(t));
+					}
+					/* specs/linux/net.ddv:40:3: object operation */
+					{
+						int ddv_rc;
+
+						ddv_rc = ddv_obj_destroy(ddv_call, 8, (u64)(unsigned long)(t), NULL, -1);
+						if (DDV_RARE(ddv_call, ddv_rc))
+							goto ddv_restart;
+						if (ddv_rc == -ENOENT) {
+							if (ddv_call->bail)
+								goto ddv_restart;
+							ddv_violation(ddv_call, 348, 0);
+						}
+						ddv_call->bail = 0;
+					}
 				}
 			}
 		}
@@ -3734,23 +6274,40 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 	{
 		struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 		u64 ddv_lo0, ddv_hi0;
+		int ddv_rc0;
 
-		if (ddv_obj_any_inside(ddv_call, 9) &&
-		    !ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0)) {
-			ddv_lo0 = ddv_in0.key;
-			ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
-			while (ddv_lo0 < ddv_hi0 &&
-			       !ddv_obj_find_inside(ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
-				struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
+		if (ddv_obj_any_inside(ddv_call, 9)) {
+			ddv_rc0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_in0);
+			if (DDV_RARE(ddv_call, ddv_rc0))
+				goto ddv_restart;
+			if (!ddv_rc0) {
+				ddv_lo0 = ddv_in0.key;
+				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
+				while (ddv_lo0 < ddv_hi0 &&
+				       !ddv_obj_find_inside(ddv_call, 9, ddv_lo0, ddv_hi0, &ddv_it0)) {
+					struct work_struct *w = (struct work_struct *)(unsigned long)ddv_it0.key;
 
-				ddv_lo0 = ddv_it0.key + 1;
-				/* specs/linux/net.ddv:43:3: check */
-				if (!(!(work_pending(w))))
-					ddv_violation(ddv_call, 349, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
-				/* specs/linux/net.ddv:44:3: object operation */
-				{
-					if (ddv_obj_destroy(ddv_call, 9, (u64)(unsigned long)(w), NULL, -1) == -ENOENT)
-						ddv_violation(ddv_call, 350, 0);
+					ddv_lo0 = ddv_it0.key + 1;
+					/* specs/linux/net.ddv:43:3: check */
+					if (!(!(work_pending(w)))) {
+						if (ddv_call->bail)
+							goto ddv_restart;
+						ddv_violation(ddv_call, 349, 2, (u64)(unsigned long)(dev), (u64)(unsigned long)(w));
+					}
+					/* specs/linux/net.ddv:44:3: object operation */
+					{
+						int ddv_rc;
+
+						ddv_rc = ddv_obj_destroy(ddv_call, 9, (u64)(unsigned long)(w), NULL, -1);
+						if (DDV_RARE(ddv_call, ddv_rc))
+							goto ddv_restart;
+						if (ddv_rc == -ENOENT) {
+							if (ddv_call->bail)
+								goto ddv_restart;
+							ddv_violation(ddv_call, 350, 0);
+						}
+						ddv_call->bail = 0;
+					}
 				}
 			}
 		}
@@ -3760,43 +6317,86 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:48:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 10, (u64)(unsigned long)(dev), NULL, 0) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 10, (u64)(unsigned long)(dev), NULL, 0);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 351, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	free_netdev(dev);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_free_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_free_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 76, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 76, ddv_ret_ip, ddv_args, 1)) {
+		free_netdev(dev);
+		return;
+	}
+	ddv_b_free_netdev(&ddv_call, dev);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 76, _RET_IP_, 1))) {
-		ddv_b_free_netdev(&ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, 1))) {
+		ddv_b_free_netdev(&ddv_call, dev);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, ddv_args, 1)) {
-			free_netdev(dev);
-			return;
-		}
-		ddv_b_free_netdev(&ddv_call, dev);
-	}
+	ddv_r_free_netdev(_RET_IP_, 0, dev);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&free_netdev)),
 	       "specs/linux/net.ddv:34:4: the prototype of free_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:54:5: register_netdev -> register_netdev */
+static DDV_RARE_PATH int ddv_r_register_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev);
+static DDV_RARE_PATH int ddv_p_register_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct net_device *dev);
+
+static __always_inline int ddv_a_register_netdev(struct ddv_call *ddv_call, int ret, struct net_device *dev)
+{
+	/* specs/linux/net.ddv:60:2: after */
+	if (ret == 0) {
+		/* specs/linux/net.ddv:61:3: object operation */
+		{
+			if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 1)))
+				goto ddv_resume;
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_register_netdev(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+}
+
 static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, struct net_device *dev)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	/* specs/linux/net.ddv:59:2: check */
@@ -3805,10 +6405,17 @@ static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, stru
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
-		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 == 0 && !(ddv_o0.state == 0)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 352, 1, (u64)(unsigned long)(dev));
+		}
 	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -3819,38 +6426,69 @@ static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, stru
 		ret = register_netdev(dev);
 		break;
 	}
-	/* specs/linux/net.ddv:60:2: after */
-	if (ret == 0) {
-		/* specs/linux/net.ddv:61:3: object operation */
-		{
-			ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 1);
-		}
+	ddv_call->bail = ddv_inline;
+	return ddv_a_register_netdev(ddv_call, ret, dev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_register_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+}
+
+static DDV_RARE_PATH int ddv_r_register_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 77, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 77, ddv_ret_ip, ddv_args, 1)) {
+		return register_netdev(dev);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_register_netdev(&ddv_call, dev);
+}
+
+static DDV_RARE_PATH int ddv_p_register_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 77, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_register_netdev(&ddv_call, ret, dev);
 }
 
 static DDV_WRAPPER int ddv_w_register_netdev(struct net_device *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 77, _RET_IP_, 1)))
-		return ddv_b_register_netdev(&ddv_fast_call, dev);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, ddv_args, 1))
-			return register_netdev(dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, 1))) {
 		return ddv_b_register_netdev(&ddv_call, dev);
 	}
+	return ddv_r_register_netdev(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), typeof(&register_netdev)),
 	       "specs/linux/net.ddv:54:5: the prototype of register_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:55:5: register_netdev -> register_netdevice */
+static DDV_RARE_PATH int ddv_r_register_netdevice(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev);
+static DDV_RARE_PATH int ddv_p_register_netdevice(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct net_device *dev);
+
+static __always_inline int ddv_a_register_netdevice(struct ddv_call *ddv_call, int ret, struct net_device *dev)
+{
+	/* specs/linux/net.ddv:60:2: after */
+	if (ret == 0) {
+		/* specs/linux/net.ddv:61:3: object operation */
+		{
+			if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 1)))
+				goto ddv_resume;
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_register_netdevice(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+}
+
 static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, struct net_device *dev)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	/* specs/linux/net.ddv:59:2: check */
@@ -3859,10 +6497,17 @@ static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, s
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
-		if (ddv_f0 == 0 && !(ddv_o0.state == 0))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 == 0 && !(ddv_o0.state == 0)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 352, 1, (u64)(unsigned long)(dev));
+		}
 	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -3873,36 +6518,48 @@ static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, s
 		ret = register_netdevice(dev);
 		break;
 	}
-	/* specs/linux/net.ddv:60:2: after */
-	if (ret == 0) {
-		/* specs/linux/net.ddv:61:3: object operation */
-		{
-			ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 1);
-		}
+	ddv_call->bail = ddv_inline;
+	return ddv_a_register_netdevice(ddv_call, ret, dev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_register_netdevice(ddv_call->ret_ip, ddv_call->dut, dev);
+}
+
+static DDV_RARE_PATH int ddv_r_register_netdevice(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 78, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 78, ddv_ret_ip, ddv_args, 1)) {
+		return register_netdevice(dev);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_register_netdevice(&ddv_call, dev);
+}
+
+static DDV_RARE_PATH int ddv_p_register_netdevice(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 78, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_register_netdevice(&ddv_call, ret, dev);
 }
 
 static DDV_WRAPPER int ddv_w_register_netdevice(struct net_device *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 78, _RET_IP_, 1)))
-		return ddv_b_register_netdevice(&ddv_fast_call, dev);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, ddv_args, 1))
-			return register_netdevice(dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, 1))) {
 		return ddv_b_register_netdevice(&ddv_call, dev);
 	}
+	return ddv_r_register_netdevice(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdevice), typeof(&register_netdevice)),
 	       "specs/linux/net.ddv:55:5: the prototype of register_netdevice differs from the kernel's");
 
 /* specs/linux/net.ddv:67:5: unregister_netdev -> unregister_netdev */
+static DDV_RARE_PATH void ddv_r_unregister_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev);
+
 static __always_inline void ddv_b_unregister_netdev(struct ddv_call *ddv_call, struct net_device *dev)
 {
 	/* specs/linux/net.ddv:71:2: check */
@@ -3911,40 +6568,60 @@ static __always_inline void ddv_b_unregister_netdev(struct ddv_call *ddv_call, s
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
-		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 == 0 && !(ddv_o0.state == 1)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 353, 1, (u64)(unsigned long)(dev));
+		}
 	}
 	/* specs/linux/net.ddv:72:2: object operation */
 	{
-		ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 0);
+		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	unregister_netdev(dev);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_unregister_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_unregister_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 79, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 79, ddv_ret_ip, ddv_args, 1)) {
+		unregister_netdev(dev);
+		return;
+	}
+	ddv_b_unregister_netdev(&ddv_call, dev);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 79, _RET_IP_, 1))) {
-		ddv_b_unregister_netdev(&ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, 1))) {
+		ddv_b_unregister_netdev(&ddv_call, dev);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, ddv_args, 1)) {
-			unregister_netdev(dev);
-			return;
-		}
-		ddv_b_unregister_netdev(&ddv_call, dev);
-	}
+	ddv_r_unregister_netdev(_RET_IP_, 0, dev);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), typeof(&unregister_netdev)),
 	       "specs/linux/net.ddv:67:5: the prototype of unregister_netdev differs from the kernel's");
 
 /* specs/linux/net.ddv:68:5: unregister_netdev -> unregister_netdevice_queue */
+static DDV_RARE_PATH void ddv_r_unregister_netdevice_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, struct list_head *head);
+
 static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call *ddv_call, struct net_device *dev, struct list_head *head)
 {
 	/* specs/linux/net.ddv:71:2: check */
@@ -3953,45 +6630,95 @@ static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call *dd
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(dev), &ddv_o0);
-		if (ddv_f0 == 0 && !(ddv_o0.state == 1))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 == 0 && !(ddv_o0.state == 1)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 353, 1, (u64)(unsigned long)(dev));
+		}
 	}
 	/* specs/linux/net.ddv:72:2: object operation */
 	{
-		ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 0);
+		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 10, (u64)(unsigned long)(dev), 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	unregister_netdevice_queue(dev, head);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_unregister_netdevice_queue(ddv_call->ret_ip, ddv_call->dut, dev, head);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_unregister_netdevice_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, struct list_head *head)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)head };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 80, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 80, ddv_ret_ip, ddv_args, 2)) {
+		unregister_netdevice_queue(dev, head);
+		return;
+	}
+	ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 80, _RET_IP_, 2))) {
-		ddv_b_unregister_netdevice_queue(&ddv_fast_call, dev, head);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, 2))) {
+		ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)head };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, ddv_args, 2)) {
-			unregister_netdevice_queue(dev, head);
-			return;
-		}
-		ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
-	}
+	ddv_r_unregister_netdevice_queue(_RET_IP_, 0, dev, head);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdevice_queue), typeof(&unregister_netdevice_queue)),
 	       "specs/linux/net.ddv:68:5: the prototype of unregister_netdevice_queue differs from the kernel's");
 
 /* specs/linux/net.ddv:76:4: __alloc_skb -> __alloc_skb */
+static DDV_RARE_PATH struct sk_buff *ddv_r___alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int size, gfp_t priority, int flags, int node);
+static DDV_RARE_PATH struct sk_buff *ddv_p___alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int size);
+
+static __always_inline struct sk_buff *ddv_a___alloc_skb(struct ddv_call *ddv_call, struct sk_buff *ret, unsigned int size)
+{
+	/* specs/linux/net.ddv:80:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:81:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 354, 1, (u64)(unsigned long)(ret));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call *ddv_call, unsigned int size, gfp_t priority, int flags, int node)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	struct sk_buff *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -3999,44 +6726,83 @@ static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call *ddv_ca
 		ret = __alloc_skb(size, priority, flags, node);
 		break;
 	}
-	/* specs/linux/net.ddv:80:2: after */
-	if (ret != NULL) {
-		/* specs/linux/net.ddv:81:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___alloc_skb(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___alloc_skb(ddv_call->ret_ip, ddv_call->dut, size, priority, flags, node);
+}
 
-			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 354, 1, (u64)(unsigned long)(ret));
-		}
+static DDV_RARE_PATH struct sk_buff *ddv_r___alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int size, gfp_t priority, int flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 81, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 81, ddv_ret_ip, ddv_args, 4)) {
+		return __alloc_skb(size, priority, flags, node);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___alloc_skb(&ddv_call, size, priority, flags, node);
+}
+
+static DDV_RARE_PATH struct sk_buff *ddv_p___alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 81, ddv_ret_ip, ddv_dut, 4);
+	return ddv_a___alloc_skb(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 81, _RET_IP_, 4)))
-		return ddv_b___alloc_skb(&ddv_fast_call, size, priority, flags, node);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)size, (u64)(unsigned long)priority, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, ddv_args, 4))
-			return __alloc_skb(size, priority, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, 4))) {
 		return ddv_b___alloc_skb(&ddv_call, size, priority, flags, node);
 	}
+	return ddv_r___alloc_skb(_RET_IP_, 0, size, priority, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&__alloc_skb)),
 	       "specs/linux/net.ddv:76:4: the prototype of __alloc_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:86:5: netdev_alloc_skb -> __netdev_alloc_skb */
+static DDV_RARE_PATH struct sk_buff *ddv_r___netdev_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, unsigned int length, gfp_t gfp_mask);
+static DDV_RARE_PATH struct sk_buff *ddv_p___netdev_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int length);
+
+static __always_inline struct sk_buff *ddv_a___netdev_alloc_skb(struct ddv_call *ddv_call, struct sk_buff *ret, unsigned int length)
+{
+	/* specs/linux/net.ddv:92:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:93:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___netdev_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+}
+
 static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call *ddv_call, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	struct sk_buff *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(length), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -4044,45 +6810,84 @@ static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call 
 		ret = __netdev_alloc_skb(dev, length, gfp_mask);
 		break;
 	}
-	/* specs/linux/net.ddv:92:2: after */
-	if (ret != NULL) {
-		/* specs/linux/net.ddv:93:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___netdev_alloc_skb(ddv_call, ret, length);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___netdev_alloc_skb(ddv_call->ret_ip, ddv_call->dut, dev, length, gfp_mask);
+}
 
-			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
-		}
+static DDV_RARE_PATH struct sk_buff *ddv_r___netdev_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 82, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 82, ddv_ret_ip, ddv_args, 3)) {
+		return __netdev_alloc_skb(dev, length, gfp_mask);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___netdev_alloc_skb(&ddv_call, dev, length, gfp_mask);
+}
+
+static DDV_RARE_PATH struct sk_buff *ddv_p___netdev_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int length)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 82, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a___netdev_alloc_skb(&ddv_call, ret, length);
 }
 
 static DDV_WRAPPER struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 82, _RET_IP_, 3)))
-		return ddv_b___netdev_alloc_skb(&ddv_fast_call, dev, length, gfp_mask);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, ddv_args, 3))
-			return __netdev_alloc_skb(dev, length, gfp_mask);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, 3))) {
 		return ddv_b___netdev_alloc_skb(&ddv_call, dev, length, gfp_mask);
 	}
+	return ddv_r___netdev_alloc_skb(_RET_IP_, 0, dev, length, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), typeof(&__netdev_alloc_skb)),
 	       "specs/linux/net.ddv:86:5: the prototype of __netdev_alloc_skb differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/net.ddv:87:5: netdev_alloc_skb -> __napi_alloc_skb */
+static DDV_RARE_PATH struct sk_buff *ddv_r___napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask);
+static DDV_RARE_PATH struct sk_buff *ddv_p___napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int length);
+
+static __always_inline struct sk_buff *ddv_a___napi_alloc_skb(struct ddv_call *ddv_call, struct sk_buff *ret, unsigned int length)
+{
+	/* specs/linux/net.ddv:92:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:93:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+}
+
 static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call *ddv_call, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	struct sk_buff *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(length), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -4090,34 +6895,41 @@ static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call *d
 		ret = __napi_alloc_skb(napi, length, gfp_mask);
 		break;
 	}
-	/* specs/linux/net.ddv:92:2: after */
-	if (ret != NULL) {
-		/* specs/linux/net.ddv:93:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___napi_alloc_skb(ddv_call, ret, length);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, napi, length, gfp_mask);
+}
 
-			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
-		}
+static DDV_RARE_PATH struct sk_buff *ddv_r___napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 83, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 83, ddv_ret_ip, ddv_args, 3)) {
+		return __napi_alloc_skb(napi, length, gfp_mask);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___napi_alloc_skb(&ddv_call, napi, length, gfp_mask);
+}
+
+static DDV_RARE_PATH struct sk_buff *ddv_p___napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int length)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 83, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a___napi_alloc_skb(&ddv_call, ret, length);
 }
 
 static DDV_WRAPPER struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 83, _RET_IP_, 3)))
-		return ddv_b___napi_alloc_skb(&ddv_fast_call, napi, length, gfp_mask);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)napi, (u64)(unsigned long)length, (u64)(unsigned long)gfp_mask };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, ddv_args, 3))
-			return __napi_alloc_skb(napi, length, gfp_mask);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, 3))) {
 		return ddv_b___napi_alloc_skb(&ddv_call, napi, length, gfp_mask);
 	}
+	return ddv_r___napi_alloc_skb(_RET_IP_, 0, napi, length, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typeof(&__napi_alloc_skb)),
 	       "specs/linux/net.ddv:87:5: the prototype of __napi_alloc_skb differs from the kernel's");
@@ -4126,11 +6938,43 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 /* specs/linux/net.ddv:88:5: netdev_alloc_skb -> napi_alloc_skb */
+static DDV_RARE_PATH struct sk_buff *ddv_r_napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, unsigned int length);
+static DDV_RARE_PATH struct sk_buff *ddv_p_napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int length);
+
+static __always_inline struct sk_buff *ddv_a_napi_alloc_skb(struct ddv_call *ddv_call, struct sk_buff *ret, unsigned int length)
+{
+	/* specs/linux/net.ddv:92:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:93:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+}
+
 static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call *ddv_call, struct napi_struct *napi, unsigned int length)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	struct sk_buff *ret;
 
 	switch (ddv_should_fail(ddv_call, (u64)(length), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -4138,34 +6982,41 @@ static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call *ddv
 		ret = napi_alloc_skb(napi, length);
 		break;
 	}
-	/* specs/linux/net.ddv:92:2: after */
-	if (ret != NULL) {
-		/* specs/linux/net.ddv:93:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_napi_alloc_skb(ddv_call, ret, length);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, napi, length);
+}
 
-			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 355, 1, (u64)(unsigned long)(ret));
-		}
+static DDV_RARE_PATH struct sk_buff *ddv_r_napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, unsigned int length)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)length };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 84, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 84, ddv_ret_ip, ddv_args, 2)) {
+		return napi_alloc_skb(napi, length);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_napi_alloc_skb(&ddv_call, napi, length);
+}
+
+static DDV_RARE_PATH struct sk_buff *ddv_p_napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int length)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 84, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_napi_alloc_skb(&ddv_call, ret, length);
 }
 
 static DDV_WRAPPER struct sk_buff *ddv_w_napi_alloc_skb(struct napi_struct *napi, unsigned int length)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 84, _RET_IP_, 2)))
-		return ddv_b_napi_alloc_skb(&ddv_fast_call, napi, length);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)length };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, ddv_args, 2))
-			return napi_alloc_skb(napi, length);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, 2))) {
 		return ddv_b_napi_alloc_skb(&ddv_call, napi, length);
 	}
+	return ddv_r_napi_alloc_skb(_RET_IP_, 0, napi, length);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_alloc_skb), typeof(&napi_alloc_skb)),
 	       "specs/linux/net.ddv:88:5: the prototype of napi_alloc_skb differs from the kernel's");
@@ -4173,11 +7024,43 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_alloc_skb), typeo
 #endif
 
 /* specs/linux/net.ddv:98:5: build_skb -> napi_build_skb */
+static DDV_RARE_PATH struct sk_buff *ddv_r_napi_build_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *data, unsigned int frag_size);
+static DDV_RARE_PATH struct sk_buff *ddv_p_napi_build_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int frag_size);
+
+static __always_inline struct sk_buff *ddv_a_napi_build_skb(struct ddv_call *ddv_call, struct sk_buff *ret, unsigned int frag_size)
+{
+	/* specs/linux/net.ddv:101:2: after */
+	if (ret != NULL) {
+		/* specs/linux/net.ddv:102:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 356, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_napi_build_skb(ddv_call->ret_ip, ddv_call->dut, ret, frag_size);
+}
+
 static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call *ddv_call, void *data, unsigned int frag_size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	struct sk_buff *ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -4185,40 +7068,49 @@ static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call *ddv
 		ret = napi_build_skb(data, frag_size);
 		break;
 	}
-	/* specs/linux/net.ddv:101:2: after */
-	if (ret != NULL) {
-		/* specs/linux/net.ddv:102:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_napi_build_skb(ddv_call, ret, frag_size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_napi_build_skb(ddv_call->ret_ip, ddv_call->dut, data, frag_size);
+}
 
-			if (ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 356, 0);
-		}
+static DDV_RARE_PATH struct sk_buff *ddv_r_napi_build_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *data, unsigned int frag_size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 85, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 85, ddv_ret_ip, ddv_args, 2)) {
+		return napi_build_skb(data, frag_size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_napi_build_skb(&ddv_call, data, frag_size);
+}
+
+static DDV_RARE_PATH struct sk_buff *ddv_p_napi_build_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *ret, unsigned int frag_size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 85, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_napi_build_skb(&ddv_call, ret, frag_size);
 }
 
 static DDV_WRAPPER struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 85, _RET_IP_, 2)))
-		return ddv_b_napi_build_skb(&ddv_fast_call, data, frag_size);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)data, (u64)(unsigned long)frag_size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, ddv_args, 2))
-			return napi_build_skb(data, frag_size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, 2))) {
 		return ddv_b_napi_build_skb(&ddv_call, data, frag_size);
 	}
+	return ddv_r_napi_build_skb(_RET_IP_, 0, data, frag_size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeof(&napi_build_skb)),
 	       "specs/linux/net.ddv:98:5: the prototype of napi_build_skb differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 /* specs/linux/net.ddv:108:5: kfree_skb -> kfree_skb_reason */
+static DDV_RARE_PATH void ddv_r_kfree_skb_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason);
+
 static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	/* specs/linux/net.ddv:114:2: if */
@@ -4226,36 +7118,58 @@ static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, st
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 357, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	kfree_skb_reason(skb, reason);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_kfree_skb_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_kfree_skb_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 86, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 86, ddv_ret_ip, ddv_args, 2)) {
+		kfree_skb_reason(skb, reason);
+		return;
+	}
+	ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 86, _RET_IP_, 2))) {
-		ddv_b_kfree_skb_reason(&ddv_fast_call, skb, reason);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 86, _RET_IP_, 2))) {
+		ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 86, _RET_IP_, ddv_args, 2)) {
-			kfree_skb_reason(skb, reason);
-			return;
-		}
-		ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
-	}
+	ddv_r_kfree_skb_reason(_RET_IP_, 0, skb, reason);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typeof(&kfree_skb_reason)),
 	       "specs/linux/net.ddv:108:5: the prototype of kfree_skb_reason differs from the kernel's");
@@ -4264,6 +7178,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typ
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 /* specs/linux/net.ddv:109:5: kfree_skb -> sk_skb_reason_drop */
+static DDV_RARE_PATH void ddv_r_sk_skb_reason_drop(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason);
+
 static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	/* specs/linux/net.ddv:114:2: if */
@@ -4271,36 +7187,58 @@ static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, 
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 357, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	sk_skb_reason_drop(sk, skb, reason);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_sk_skb_reason_drop(ddv_call->ret_ip, ddv_call->dut, sk, skb, reason);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_sk_skb_reason_drop(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)sk, (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 87, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 87, ddv_ret_ip, ddv_args, 3)) {
+		sk_skb_reason_drop(sk, skb, reason);
+		return;
+	}
+	ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_sk_skb_reason_drop(struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 87, _RET_IP_, 3))) {
-		ddv_b_sk_skb_reason_drop(&ddv_fast_call, sk, skb, reason);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, 3))) {
+		ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
 		return;
 	}
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)sk, (u64)(unsigned long)skb, (u64)(unsigned long)reason };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, ddv_args, 3)) {
-			sk_skb_reason_drop(sk, skb, reason);
-			return;
-		}
-		ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
-	}
+	ddv_r_sk_skb_reason_drop(_RET_IP_, 0, sk, skb, reason);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sk_skb_reason_drop), typeof(&sk_skb_reason_drop)),
 	       "specs/linux/net.ddv:109:5: the prototype of sk_skb_reason_drop differs from the kernel's");
@@ -4308,6 +7246,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sk_skb_reason_drop), t
 #endif
 
 /* specs/linux/net.ddv:110:5: kfree_skb -> consume_skb */
+static DDV_RARE_PATH void ddv_r_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb);
+
 static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct sk_buff *skb)
 {
 	/* specs/linux/net.ddv:114:2: if */
@@ -4315,42 +7255,66 @@ static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct 
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 357, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	consume_skb(skb);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_consume_skb(ddv_call->ret_ip, ddv_call->dut, skb);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 88, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 88, ddv_ret_ip, ddv_args, 1)) {
+		consume_skb(skb);
+		return;
+	}
+	ddv_b_consume_skb(&ddv_call, skb);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 88, _RET_IP_, 1))) {
-		ddv_b_consume_skb(&ddv_fast_call, skb);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, 1))) {
+		ddv_b_consume_skb(&ddv_call, skb);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)skb };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, ddv_args, 1)) {
-			consume_skb(skb);
-			return;
-		}
-		ddv_b_consume_skb(&ddv_call, skb);
-	}
+	ddv_r_consume_skb(_RET_IP_, 0, skb);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&consume_skb)),
 	       "specs/linux/net.ddv:110:5: the prototype of consume_skb differs from the kernel's");
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 /* specs/linux/net.ddv:111:5: kfree_skb -> __dev_kfree_skb_any */
+static DDV_RARE_PATH void ddv_r___dev_kfree_skb_any(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_free_reason reason);
+
 static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call, struct sk_buff *skb, enum skb_free_reason reason)
 {
 	/* specs/linux/net.ddv:114:2: if */
@@ -4358,36 +7322,58 @@ static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call,
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 357, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	__dev_kfree_skb_any(skb, reason);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r___dev_kfree_skb_any(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r___dev_kfree_skb_any(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_free_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 89, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 89, ddv_ret_ip, ddv_args, 2)) {
+		__dev_kfree_skb_any(skb, reason);
+		return;
+	}
+	ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 89, _RET_IP_, 2))) {
-		ddv_b___dev_kfree_skb_any(&ddv_fast_call, skb, reason);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 89, _RET_IP_, 2))) {
+		ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 89, _RET_IP_, ddv_args, 2)) {
-			__dev_kfree_skb_any(skb, reason);
-			return;
-		}
-		ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
-	}
+	ddv_r___dev_kfree_skb_any(_RET_IP_, 0, skb, reason);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), typeof(&__dev_kfree_skb_any)),
 	       "specs/linux/net.ddv:111:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
@@ -4396,6 +7382,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), 
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 /* specs/linux/net.ddv:112:5: kfree_skb -> dev_kfree_skb_any_reason */
+static DDV_RARE_PATH void ddv_r_dev_kfree_skb_any_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason);
+
 static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_call, struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	/* specs/linux/net.ddv:114:2: if */
@@ -4403,36 +7391,58 @@ static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:115:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 357, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	dev_kfree_skb_any_reason(skb, reason);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_dev_kfree_skb_any_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_dev_kfree_skb_any_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 90, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 90, ddv_ret_ip, ddv_args, 2)) {
+		dev_kfree_skb_any_reason(skb, reason);
+		return;
+	}
+	ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_dev_kfree_skb_any_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 90, _RET_IP_, 2))) {
-		ddv_b_dev_kfree_skb_any_reason(&ddv_fast_call, skb, reason);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 90, _RET_IP_, 2))) {
+		ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)reason };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 90, _RET_IP_, ddv_args, 2)) {
-			dev_kfree_skb_any_reason(skb, reason);
-			return;
-		}
-		ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
-	}
+	ddv_r_dev_kfree_skb_any_reason(_RET_IP_, 0, skb, reason);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_any_reason), typeof(&dev_kfree_skb_any_reason)),
 	       "specs/linux/net.ddv:112:5: the prototype of dev_kfree_skb_any_reason differs from the kernel's");
@@ -4440,6 +7450,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_any_reas
 #endif
 
 /* specs/linux/net.ddv:119:4: napi_consume_skb -> napi_consume_skb */
+static DDV_RARE_PATH void ddv_r_napi_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, int budget);
+
 static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, struct sk_buff *skb, int budget)
 {
 	/* specs/linux/net.ddv:121:2: if */
@@ -4447,142 +7459,235 @@ static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, st
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(skb), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((skb != NULL) && (ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:122:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 358, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	napi_consume_skb(skb, budget);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_napi_consume_skb(ddv_call->ret_ip, ddv_call->dut, skb, budget);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_napi_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, int budget)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 91, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 91, ddv_ret_ip, ddv_args, 2)) {
+		napi_consume_skb(skb, budget);
+		return;
+	}
+	ddv_b_napi_consume_skb(&ddv_call, skb, budget);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 91, _RET_IP_, 2))) {
-		ddv_b_napi_consume_skb(&ddv_fast_call, skb, budget);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, 2))) {
+		ddv_b_napi_consume_skb(&ddv_call, skb, budget);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)skb, (u64)(unsigned long)budget };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, ddv_args, 2)) {
-			napi_consume_skb(skb, budget);
-			return;
-		}
-		ddv_b_napi_consume_skb(&ddv_call, skb, budget);
-	}
+	ddv_r_napi_consume_skb(_RET_IP_, 0, skb, budget);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typeof(&napi_consume_skb)),
 	       "specs/linux/net.ddv:119:4: the prototype of napi_consume_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:127:4: napi_gro_receive -> napi_gro_receive */
+static DDV_RARE_PATH gro_result_t ddv_r_napi_gro_receive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, struct sk_buff *skb);
+
 static __always_inline gro_result_t ddv_b_napi_gro_receive(struct ddv_call *ddv_call, struct napi_struct *napi, struct sk_buff *skb)
 {
 	gro_result_t ret;
 
 	/* specs/linux/net.ddv:129:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	ret = napi_gro_receive(napi, skb);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_napi_gro_receive(ddv_call->ret_ip, ddv_call->dut, napi, skb);
+}
+
+static DDV_RARE_PATH gro_result_t ddv_r_napi_gro_receive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 92, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 92, ddv_ret_ip, ddv_args, 2)) {
+		return napi_gro_receive(napi, skb);
+	}
+	return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
 }
 
 static DDV_WRAPPER gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 92, _RET_IP_, 2)))
-		return ddv_b_napi_gro_receive(&ddv_fast_call, napi, skb);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)napi, (u64)(unsigned long)skb };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 92, _RET_IP_, ddv_args, 2))
-			return napi_gro_receive(napi, skb);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 92, _RET_IP_, 2))) {
 		return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
 	}
+	return ddv_r_napi_gro_receive(_RET_IP_, 0, napi, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typeof(&napi_gro_receive)),
 	       "specs/linux/net.ddv:127:4: the prototype of napi_gro_receive differs from the kernel's");
 
 /* specs/linux/net.ddv:132:4: netif_receive_skb -> netif_receive_skb */
+static DDV_RARE_PATH int ddv_r_netif_receive_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb);
+
 static __always_inline int ddv_b_netif_receive_skb(struct ddv_call *ddv_call, struct sk_buff *skb)
 {
 	int ret;
 
 	/* specs/linux/net.ddv:134:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	ret = netif_receive_skb(skb);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_netif_receive_skb(ddv_call->ret_ip, ddv_call->dut, skb);
+}
+
+static DDV_RARE_PATH int ddv_r_netif_receive_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 93, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 93, ddv_ret_ip, ddv_args, 1)) {
+		return netif_receive_skb(skb);
+	}
+	return ddv_b_netif_receive_skb(&ddv_call, skb);
 }
 
 static DDV_WRAPPER int ddv_w_netif_receive_skb(struct sk_buff *skb)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 93, _RET_IP_, 1)))
-		return ddv_b_netif_receive_skb(&ddv_fast_call, skb);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)skb };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 93, _RET_IP_, ddv_args, 1))
-			return netif_receive_skb(skb);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 93, _RET_IP_, 1))) {
 		return ddv_b_netif_receive_skb(&ddv_call, skb);
 	}
+	return ddv_r_netif_receive_skb(_RET_IP_, 0, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), typeof(&netif_receive_skb)),
 	       "specs/linux/net.ddv:132:4: the prototype of netif_receive_skb differs from the kernel's");
 
 /* specs/linux/net.ddv:137:4: netif_rx -> netif_rx */
+static DDV_RARE_PATH int ddv_r_netif_rx(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb);
+
 static __always_inline int ddv_b_netif_rx(struct ddv_call *ddv_call, struct sk_buff *skb)
 {
 	int ret;
 
 	/* specs/linux/net.ddv:139:2: transfer: the network stack frees received packets */
 	{
-		ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1);
+		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(skb), NULL, -1)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	ret = netif_rx(skb);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_netif_rx(ddv_call->ret_ip, ddv_call->dut, skb);
+}
+
+static DDV_RARE_PATH int ddv_r_netif_rx(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)skb };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 94, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 94, ddv_ret_ip, ddv_args, 1)) {
+		return netif_rx(skb);
+	}
+	return ddv_b_netif_rx(&ddv_call, skb);
 }
 
 static DDV_WRAPPER int ddv_w_netif_rx(struct sk_buff *skb)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 94, _RET_IP_, 1)))
-		return ddv_b_netif_rx(&ddv_fast_call, skb);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)skb };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, ddv_args, 1))
-			return netif_rx(skb);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, 1))) {
 		return ddv_b_netif_rx(&ddv_call, skb);
 	}
+	return ddv_r_netif_rx(_RET_IP_, 0, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&netif_rx)),
 	       "specs/linux/net.ddv:137:4: the prototype of netif_rx differs from the kernel's");
 
 /* specs/linux/pci.ddv:27:5: pci_register_driver -> __pci_register_driver */
+static DDV_RARE_PATH int ddv_r___pci_register_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv, struct module *owner, const char *mod_name);
+static DDV_RARE_PATH int ddv_p___pci_register_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_driver *drv);
+
+static __always_inline int ddv_a___pci_register_driver(struct ddv_call *ddv_call, int ret, struct pci_driver *drv)
+{
+	/* specs/linux/pci.ddv:31:2: after */
+	if (ret == 0) {
+		/* specs/linux/pci.ddv:32:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 12, (u64)(unsigned long)(drv), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 359, 1, (u64)(unsigned long)(drv));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p___pci_register_driver(ddv_call->ret_ip, ddv_call->dut, ret, drv);
+}
+
 static __always_inline int ddv_b___pci_register_driver(struct ddv_call *ddv_call, struct pci_driver *drv, struct module *owner, const char *mod_name)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOMEM);
 		break;
@@ -4590,78 +7695,164 @@ static __always_inline int ddv_b___pci_register_driver(struct ddv_call *ddv_call
 		ret = __pci_register_driver(drv, owner, mod_name);
 		break;
 	}
-	/* specs/linux/pci.ddv:31:2: after */
-	if (ret == 0) {
-		/* specs/linux/pci.ddv:32:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+	ddv_call->bail = ddv_inline;
+	return ddv_a___pci_register_driver(ddv_call, ret, drv);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r___pci_register_driver(ddv_call->ret_ip, ddv_call->dut, drv, owner, mod_name);
+}
 
-			if (ddv_obj_create(ddv_call, 12, (u64)(unsigned long)(drv), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 359, 1, (u64)(unsigned long)(drv));
-		}
+static DDV_RARE_PATH int ddv_r___pci_register_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv, struct module *owner, const char *mod_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 95, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 95, ddv_ret_ip, ddv_args, 3)) {
+		return __pci_register_driver(drv, owner, mod_name);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b___pci_register_driver(&ddv_call, drv, owner, mod_name);
+}
+
+static DDV_RARE_PATH int ddv_p___pci_register_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_driver *drv)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 95, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a___pci_register_driver(&ddv_call, ret, drv);
 }
 
 static DDV_WRAPPER int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 95, _RET_IP_, 3)))
-		return ddv_b___pci_register_driver(&ddv_fast_call, drv, owner, mod_name);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)drv, (u64)(unsigned long)owner, (u64)(unsigned long)mod_name };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 95, _RET_IP_, ddv_args, 3))
-			return __pci_register_driver(drv, owner, mod_name);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 95, _RET_IP_, 3))) {
 		return ddv_b___pci_register_driver(&ddv_call, drv, owner, mod_name);
 	}
+	return ddv_r___pci_register_driver(_RET_IP_, 0, drv, owner, mod_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___pci_register_driver), typeof(&__pci_register_driver)),
 	       "specs/linux/pci.ddv:27:5: the prototype of __pci_register_driver differs from the kernel's");
 
 /* specs/linux/pci.ddv:36:4: pci_unregister_driver -> pci_unregister_driver */
+static DDV_RARE_PATH void ddv_r_pci_unregister_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv);
+
 static __always_inline void ddv_b_pci_unregister_driver(struct ddv_call *ddv_call, struct pci_driver *drv)
 {
 	/* specs/linux/pci.ddv:39:2: object operation */
 	{
-		if (ddv_obj_destroy(ddv_call, 12, (u64)(unsigned long)(drv), NULL, -1) == -ENOENT)
+		int ddv_rc;
+
+		ddv_rc = ddv_obj_destroy(ddv_call, 12, (u64)(unsigned long)(drv), NULL, -1);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -ENOENT) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 360, 1, (u64)(unsigned long)(drv));
+		}
+		ddv_call->bail = 0;
 	}
 	pci_unregister_driver(drv);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_pci_unregister_driver(ddv_call->ret_ip, ddv_call->dut, drv);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_pci_unregister_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)drv };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 96, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 96, ddv_ret_ip, ddv_args, 1)) {
+		pci_unregister_driver(drv);
+		return;
+	}
+	ddv_b_pci_unregister_driver(&ddv_call, drv);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 96, _RET_IP_, 1))) {
-		ddv_b_pci_unregister_driver(&ddv_fast_call, drv);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 96, _RET_IP_, 1))) {
+		ddv_b_pci_unregister_driver(&ddv_call, drv);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)drv };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 96, _RET_IP_, ddv_args, 1)) {
-			pci_unregister_driver(drv);
-			return;
-		}
-		ddv_b_pci_unregister_driver(&ddv_call, drv);
-	}
+	ddv_r_pci_unregister_driver(_RET_IP_, 0, drv);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_unregister_driver), typeof(&pci_unregister_driver)),
 	       "specs/linux/pci.ddv:36:4: the prototype of pci_unregister_driver differs from the kernel's");
 
 /* specs/linux/pci.ddv:43:5: pci_enable_device -> pci_enable_device */
+static DDV_RARE_PATH int ddv_r_pci_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev);
+static DDV_RARE_PATH int ddv_p_pci_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev);
+
+static __always_inline int ddv_a_pci_enable_device(struct ddv_call *ddv_call, int ret, struct pci_dev *dev)
+{
+	/* specs/linux/pci.ddv:48:2: after */
+	if (ret == 0) {
+		/* specs/linux/pci.ddv:49:3: if */
+		{
+			int ddv_f0;
+
+			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			if (!((ddv_f0 == 0))) {
+				/* specs/linux/pci.ddv:50:4: object operation */
+				{
+					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+					int ddv_rc;
+
+					ddv_rc = ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+					if (DDV_RARE(ddv_call, ddv_rc))
+						goto ddv_resume;
+					if (ddv_rc == -EEXIST) {
+						if (ddv_call->bail)
+							goto ddv_resume;
+						ddv_violation(ddv_call, 361, 0);
+					}
+					ddv_call->bail = 0;
+				}
+			}
+		}
+		/* specs/linux/pci.ddv:52:3: object operation */
+		{
+			s64 ddv_result;
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -ERANGE) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 362, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_enable_device(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+}
+
 static __always_inline int ddv_b_pci_enable_device(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EIO);
 		break;
@@ -4669,6 +7860,51 @@ static __always_inline int ddv_b_pci_enable_device(struct ddv_call *ddv_call, st
 		ret = pci_enable_device(dev);
 		break;
 	}
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_enable_device(ddv_call, ret, dev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_enable_device(ddv_call->ret_ip, ddv_call->dut, dev);
+}
+
+static DDV_RARE_PATH int ddv_r_pci_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 97, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 97, ddv_ret_ip, ddv_args, 1)) {
+		return pci_enable_device(dev);
+	}
+	return ddv_b_pci_enable_device(&ddv_call, dev);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 97, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_pci_enable_device(&ddv_call, ret, dev);
+}
+
+static DDV_WRAPPER int ddv_w_pci_enable_device(struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 97, _RET_IP_, 1))) {
+		return ddv_b_pci_enable_device(&ddv_call, dev);
+	}
+	return ddv_r_pci_enable_device(_RET_IP_, 0, dev);
+}
+_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), typeof(&pci_enable_device)),
+	       "specs/linux/pci.ddv:43:5: the prototype of pci_enable_device differs from the kernel's");
+
+/* specs/linux/pci.ddv:44:5: pci_enable_device -> pci_enable_device_mem */
+static DDV_RARE_PATH int ddv_r_pci_enable_device_mem(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev);
+static DDV_RARE_PATH int ddv_p_pci_enable_device_mem(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev);
+
+static __always_inline int ddv_a_pci_enable_device_mem(struct ddv_call *ddv_call, int ret, struct pci_dev *dev)
+{
 	/* specs/linux/pci.ddv:48:2: after */
 	if (ret == 0) {
 		/* specs/linux/pci.ddv:49:3: if */
@@ -4676,52 +7912,56 @@ static __always_inline int ddv_b_pci_enable_device(struct ddv_call *ddv_call, st
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/pci.ddv:50:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+					int ddv_rc;
 
-					if (ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
+					ddv_rc = ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+					if (DDV_RARE(ddv_call, ddv_rc))
+						goto ddv_resume;
+					if (ddv_rc == -EEXIST) {
+						if (ddv_call->bail)
+							goto ddv_resume;
 						ddv_violation(ddv_call, 361, 0);
+					}
+					ddv_call->bail = 0;
 				}
 			}
 		}
 		/* specs/linux/pci.ddv:52:3: object operation */
 		{
 			s64 ddv_result;
+			int ddv_rc;
 
-			if (ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
+			ddv_rc = ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -ERANGE) {
+				if (ddv_call->bail)
+					goto ddv_resume;
 				ddv_violation(ddv_call, 362, 0);
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_enable_device_mem(ddv_call->ret_ip, ddv_call->dut, ret, dev);
 }
 
-static DDV_WRAPPER int ddv_w_pci_enable_device(struct pci_dev *dev)
-{
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
-	struct ddv_call ddv_call DDV_CALL_NOINIT;
-
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 97, _RET_IP_, 1)))
-		return ddv_b_pci_enable_device(&ddv_fast_call, dev);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 97, _RET_IP_, ddv_args, 1))
-			return pci_enable_device(dev);
-		return ddv_b_pci_enable_device(&ddv_call, dev);
-	}
-}
-_Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), typeof(&pci_enable_device)),
-	       "specs/linux/pci.ddv:43:5: the prototype of pci_enable_device differs from the kernel's");
-
-/* specs/linux/pci.ddv:44:5: pci_enable_device -> pci_enable_device_mem */
 static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EIO);
 		break;
@@ -4729,59 +7969,55 @@ static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call *ddv_call
 		ret = pci_enable_device_mem(dev);
 		break;
 	}
-	/* specs/linux/pci.ddv:48:2: after */
-	if (ret == 0) {
-		/* specs/linux/pci.ddv:49:3: if */
-		{
-			int ddv_f0;
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_enable_device_mem(ddv_call, ret, dev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_enable_device_mem(ddv_call->ret_ip, ddv_call->dut, dev);
+}
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), NULL);
-			if (!((ddv_f0 == 0))) {
-				/* specs/linux/pci.ddv:50:4: object operation */
-				{
-					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+static DDV_RARE_PATH int ddv_r_pci_enable_device_mem(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
 
-					if (ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-						ddv_violation(ddv_call, 361, 0);
-				}
-			}
-		}
-		/* specs/linux/pci.ddv:52:3: object operation */
-		{
-			s64 ddv_result;
-
-			if (ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, 1, 0, 255, &ddv_result) == -ERANGE)
-				ddv_violation(ddv_call, 362, 0);
-		}
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 98, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 98, ddv_ret_ip, ddv_args, 1)) {
+		return pci_enable_device_mem(dev);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_enable_device_mem(&ddv_call, dev);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_enable_device_mem(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 98, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_pci_enable_device_mem(&ddv_call, ret, dev);
 }
 
 static DDV_WRAPPER int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 98, _RET_IP_, 1)))
-		return ddv_b_pci_enable_device_mem(&ddv_fast_call, dev);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 98, _RET_IP_, ddv_args, 1))
-			return pci_enable_device_mem(dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 98, _RET_IP_, 1))) {
 		return ddv_b_pci_enable_device_mem(&ddv_call, dev);
 	}
+	return ddv_r_pci_enable_device_mem(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device_mem), typeof(&pci_enable_device_mem)),
 	       "specs/linux/pci.ddv:44:5: the prototype of pci_enable_device_mem differs from the kernel's");
 
 /* specs/linux/pci.ddv:57:4: pcim_enable_device -> pcim_enable_device */
+static DDV_RARE_PATH int ddv_r_pcim_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev);
+
 static __always_inline int ddv_b_pcim_enable_device(struct ddv_call *ddv_call, struct pci_dev *pdev)
 {
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EIO);
 		break;
@@ -4791,27 +8027,38 @@ static __always_inline int ddv_b_pcim_enable_device(struct ddv_call *ddv_call, s
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pcim_enable_device(ddv_call->ret_ip, ddv_call->dut, pdev);
+}
+
+static DDV_RARE_PATH int ddv_r_pcim_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 99, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 99, ddv_ret_ip, ddv_args, 1)) {
+		return pcim_enable_device(pdev);
+	}
+	return ddv_b_pcim_enable_device(&ddv_call, pdev);
 }
 
 static DDV_WRAPPER int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 99, _RET_IP_, 1)))
-		return ddv_b_pcim_enable_device(&ddv_fast_call, pdev);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)pdev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 99, _RET_IP_, ddv_args, 1))
-			return pcim_enable_device(pdev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 99, _RET_IP_, 1))) {
 		return ddv_b_pcim_enable_device(&ddv_call, pdev);
 	}
+	return ddv_r_pcim_enable_device(_RET_IP_, 0, pdev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_enable_device), typeof(&pcim_enable_device)),
 	       "specs/linux/pci.ddv:57:4: the prototype of pcim_enable_device differs from the kernel's");
 
 /* specs/linux/pci.ddv:63:4: pci_disable_device -> pci_disable_device */
+static DDV_RARE_PATH void ddv_r_pci_disable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev);
+
 static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	/* specs/linux/pci.ddv:66:2: if */
@@ -4821,15 +8068,28 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), NULL);
-			if (!((ddv_f0 == 0)))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!((ddv_f0 == 0))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 363, 1, (u64)(unsigned long)(dev));
+			}
 		}
 		/* specs/linux/pci.ddv:68:3: object operation */
 		{
 			s64 ddv_result;
+			int ddv_rc;
 
-			if (ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result) == -ERANGE)
+			ddv_rc = ddv_obj_adjust(ddv_call, 13, (u64)(unsigned long)(dev), 0, -(1), 0, 255, &ddv_result);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ERANGE) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 364, 1, (u64)(unsigned long)(dev));
+			}
+			ddv_call->bail = 0;
 		}
 		/* specs/linux/pci.ddv:70:3: if */
 		{
@@ -4837,47 +8097,101 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(dev), &ddv_o0);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
 			if (((s64)ddv_o0.fields[0]) == 0) {
 				/* specs/linux/pci.ddv:71:4: object operation */
 				{
-					if (ddv_obj_destroy(ddv_call, 13, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
+					int ddv_rc;
+
+					ddv_rc = ddv_obj_destroy(ddv_call, 13, (u64)(unsigned long)(dev), NULL, -1);
+					if (DDV_RARE(ddv_call, ddv_rc))
+						goto ddv_restart;
+					if (ddv_rc == -ENOENT) {
+						if (ddv_call->bail)
+							goto ddv_restart;
 						ddv_violation(ddv_call, 365, 0);
+					}
+					ddv_call->bail = 0;
 				}
 			}
 		}
 	}
 	pci_disable_device(dev);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_pci_disable_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_pci_disable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 100, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 100, ddv_ret_ip, ddv_args, 1)) {
+		pci_disable_device(dev);
+		return;
+	}
+	ddv_b_pci_disable_device(&ddv_call, dev);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 100, _RET_IP_, 1))) {
-		ddv_b_pci_disable_device(&ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 100, _RET_IP_, 1))) {
+		ddv_b_pci_disable_device(&ddv_call, dev);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 100, _RET_IP_, ddv_args, 1)) {
-			pci_disable_device(dev);
-			return;
-		}
-		ddv_b_pci_disable_device(&ddv_call, dev);
-	}
+	ddv_r_pci_disable_device(_RET_IP_, 0, dev);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), typeof(&pci_disable_device)),
 	       "specs/linux/pci.ddv:63:4: the prototype of pci_disable_device differs from the kernel's");
 
 /* specs/linux/pci.ddv:78:5: pci_request_selected_regions -> pci_request_selected_regions */
+static DDV_RARE_PATH int ddv_r_pci_request_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars, const char *res_name);
+static DDV_RARE_PATH int ddv_p_pci_request_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *pdev, int bars);
+
+static __always_inline int ddv_a_pci_request_selected_regions(struct ddv_call *ddv_call, int ret, struct pci_dev *pdev, int bars)
+{
+	/* specs/linux/pci.ddv:83:2: after */
+	if ((ret == 0) && !(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:84:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 366, 1, (u64)(unsigned long)(pdev));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_request_selected_regions(ddv_call->ret_ip, ddv_call->dut, ret, pdev, bars);
+}
+
 static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EBUSY);
 		break;
@@ -4885,44 +8199,83 @@ static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call *d
 		ret = pci_request_selected_regions(pdev, bars, res_name);
 		break;
 	}
-	/* specs/linux/pci.ddv:83:2: after */
-	if ((ret == 0) && !(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:84:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_request_selected_regions(ddv_call, ret, pdev, bars);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_request_selected_regions(ddv_call->ret_ip, ddv_call->dut, pdev, bars, res_name);
+}
 
-			if (ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 366, 1, (u64)(unsigned long)(pdev));
-		}
+static DDV_RARE_PATH int ddv_r_pci_request_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 101, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 101, ddv_ret_ip, ddv_args, 3)) {
+		return pci_request_selected_regions(pdev, bars, res_name);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_request_selected_regions(&ddv_call, pdev, bars, res_name);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_request_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *pdev, int bars)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 101, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_pci_request_selected_regions(&ddv_call, ret, pdev, bars);
 }
 
 static DDV_WRAPPER int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, const char *res_name)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 101, _RET_IP_, 3)))
-		return ddv_b_pci_request_selected_regions(&ddv_fast_call, pdev, bars, res_name);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 101, _RET_IP_, ddv_args, 3))
-			return pci_request_selected_regions(pdev, bars, res_name);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 101, _RET_IP_, 3))) {
 		return ddv_b_pci_request_selected_regions(&ddv_call, pdev, bars, res_name);
 	}
+	return ddv_r_pci_request_selected_regions(_RET_IP_, 0, pdev, bars, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions), typeof(&pci_request_selected_regions)),
 	       "specs/linux/pci.ddv:78:5: the prototype of pci_request_selected_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:79:5: pci_request_selected_regions -> pci_request_selected_regions_exclusive */
+static DDV_RARE_PATH int ddv_r_pci_request_selected_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars, const char *res_name);
+static DDV_RARE_PATH int ddv_p_pci_request_selected_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *pdev, int bars);
+
+static __always_inline int ddv_a_pci_request_selected_regions_exclusive(struct ddv_call *ddv_call, int ret, struct pci_dev *pdev, int bars)
+{
+	/* specs/linux/pci.ddv:83:2: after */
+	if ((ret == 0) && !(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:84:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 366, 1, (u64)(unsigned long)(pdev));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_request_selected_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, ret, pdev, bars);
+}
+
 static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EBUSY);
 		break;
@@ -4930,44 +8283,83 @@ static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct d
 		ret = pci_request_selected_regions_exclusive(pdev, bars, res_name);
 		break;
 	}
-	/* specs/linux/pci.ddv:83:2: after */
-	if ((ret == 0) && !(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:84:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_request_selected_regions_exclusive(ddv_call, ret, pdev, bars);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_request_selected_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, pdev, bars, res_name);
+}
 
-			if (ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 366, 1, (u64)(unsigned long)(pdev));
-		}
+static DDV_RARE_PATH int ddv_r_pci_request_selected_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 102, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 102, ddv_ret_ip, ddv_args, 3)) {
+		return pci_request_selected_regions_exclusive(pdev, bars, res_name);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_request_selected_regions_exclusive(&ddv_call, pdev, bars, res_name);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_request_selected_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *pdev, int bars)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 102, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_pci_request_selected_regions_exclusive(&ddv_call, ret, pdev, bars);
 }
 
 static DDV_WRAPPER int ddv_w_pci_request_selected_regions_exclusive(struct pci_dev *pdev, int bars, const char *res_name)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 102, _RET_IP_, 3)))
-		return ddv_b_pci_request_selected_regions_exclusive(&ddv_fast_call, pdev, bars, res_name);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars, (u64)(unsigned long)res_name };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 102, _RET_IP_, ddv_args, 3))
-			return pci_request_selected_regions_exclusive(pdev, bars, res_name);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 102, _RET_IP_, 3))) {
 		return ddv_b_pci_request_selected_regions_exclusive(&ddv_call, pdev, bars, res_name);
 	}
+	return ddv_r_pci_request_selected_regions_exclusive(_RET_IP_, 0, pdev, bars, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions_exclusive), typeof(&pci_request_selected_regions_exclusive)),
 	       "specs/linux/pci.ddv:79:5: the prototype of pci_request_selected_regions_exclusive differs from the kernel's");
 
 /* specs/linux/pci.ddv:89:5: pci_request_regions -> pci_request_regions */
+static DDV_RARE_PATH int ddv_r_pci_request_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, const char *res_name);
+static DDV_RARE_PATH int ddv_p_pci_request_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *pdev);
+
+static __always_inline int ddv_a_pci_request_regions(struct ddv_call *ddv_call, int ret, struct pci_dev *pdev)
+{
+	/* specs/linux/pci.ddv:94:2: after */
+	if ((ret == 0) && !(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:95:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 367, 1, (u64)(unsigned long)(pdev));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_request_regions(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+}
+
 static __always_inline int ddv_b_pci_request_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, const char *res_name)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EBUSY);
 		break;
@@ -4975,44 +8367,83 @@ static __always_inline int ddv_b_pci_request_regions(struct ddv_call *ddv_call, 
 		ret = pci_request_regions(pdev, res_name);
 		break;
 	}
-	/* specs/linux/pci.ddv:94:2: after */
-	if ((ret == 0) && !(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:95:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_request_regions(ddv_call, ret, pdev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_request_regions(ddv_call->ret_ip, ddv_call->dut, pdev, res_name);
+}
 
-			if (ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 367, 1, (u64)(unsigned long)(pdev));
-		}
+static DDV_RARE_PATH int ddv_r_pci_request_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 103, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 103, ddv_ret_ip, ddv_args, 2)) {
+		return pci_request_regions(pdev, res_name);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_request_regions(&ddv_call, pdev, res_name);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_request_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *pdev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 103, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_pci_request_regions(&ddv_call, ret, pdev);
 }
 
 static DDV_WRAPPER int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 103, _RET_IP_, 2)))
-		return ddv_b_pci_request_regions(&ddv_fast_call, pdev, res_name);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 103, _RET_IP_, ddv_args, 2))
-			return pci_request_regions(pdev, res_name);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 103, _RET_IP_, 2))) {
 		return ddv_b_pci_request_regions(&ddv_call, pdev, res_name);
 	}
+	return ddv_r_pci_request_regions(_RET_IP_, 0, pdev, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), typeof(&pci_request_regions)),
 	       "specs/linux/pci.ddv:89:5: the prototype of pci_request_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:90:5: pci_request_regions -> pci_request_regions_exclusive */
+static DDV_RARE_PATH int ddv_r_pci_request_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, const char *res_name);
+static DDV_RARE_PATH int ddv_p_pci_request_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *pdev);
+
+static __always_inline int ddv_a_pci_request_regions_exclusive(struct ddv_call *ddv_call, int ret, struct pci_dev *pdev)
+{
+	/* specs/linux/pci.ddv:94:2: after */
+	if ((ret == 0) && !(pci_is_managed(pdev))) {
+		/* specs/linux/pci.ddv:95:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 367, 1, (u64)(unsigned long)(pdev));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_request_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+}
+
 static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call *ddv_call, struct pci_dev *pdev, const char *res_name)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(EBUSY);
 		break;
@@ -5020,39 +8451,48 @@ static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call *
 		ret = pci_request_regions_exclusive(pdev, res_name);
 		break;
 	}
-	/* specs/linux/pci.ddv:94:2: after */
-	if ((ret == 0) && !(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:95:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_request_regions_exclusive(ddv_call, ret, pdev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_request_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, pdev, res_name);
+}
 
-			if (ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 367, 1, (u64)(unsigned long)(pdev));
-		}
+static DDV_RARE_PATH int ddv_r_pci_request_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 104, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 104, ddv_ret_ip, ddv_args, 2)) {
+		return pci_request_regions_exclusive(pdev, res_name);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_request_regions_exclusive(&ddv_call, pdev, res_name);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_request_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *pdev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 104, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_pci_request_regions_exclusive(&ddv_call, ret, pdev);
 }
 
 static DDV_WRAPPER int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev, const char *res_name)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 104, _RET_IP_, 2)))
-		return ddv_b_pci_request_regions_exclusive(&ddv_fast_call, pdev, res_name);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)res_name };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 104, _RET_IP_, ddv_args, 2))
-			return pci_request_regions_exclusive(pdev, res_name);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 104, _RET_IP_, 2))) {
 		return ddv_b_pci_request_regions_exclusive(&ddv_call, pdev, res_name);
 	}
+	return ddv_r_pci_request_regions_exclusive(_RET_IP_, 0, pdev, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions_exclusive), typeof(&pci_request_regions_exclusive)),
 	       "specs/linux/pci.ddv:90:5: the prototype of pci_request_regions_exclusive differs from the kernel's");
 
 /* specs/linux/pci.ddv:99:4: pci_release_selected_regions -> pci_release_selected_regions */
+static DDV_RARE_PATH void ddv_r_pci_release_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars);
+
 static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars)
 {
 	/* specs/linux/pci.ddv:101:2: if */
@@ -5062,8 +8502,13 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(pdev), NULL);
-			if (!((ddv_f0 == 0)))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!((ddv_f0 == 0))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 368, 1, (u64)(unsigned long)(pdev));
+			}
 		}
 		/* specs/linux/pci.ddv:103:3: check */
 		{
@@ -5071,84 +8516,163 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(pdev), &ddv_o0);
-			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 369, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
+			}
 		}
 		/* specs/linux/pci.ddv:104:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 14, (u64)(unsigned long)(pdev), NULL, -1) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 14, (u64)(unsigned long)(pdev), NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 370, 0);
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	pci_release_selected_regions(pdev, bars);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_pci_release_selected_regions(ddv_call->ret_ip, ddv_call->dut, pdev, bars);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_pci_release_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 105, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 105, ddv_ret_ip, ddv_args, 2)) {
+		pci_release_selected_regions(pdev, bars);
+		return;
+	}
+	ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 105, _RET_IP_, 2))) {
-		ddv_b_pci_release_selected_regions(&ddv_fast_call, pdev, bars);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 105, _RET_IP_, 2))) {
+		ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bars };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 105, _RET_IP_, ddv_args, 2)) {
-			pci_release_selected_regions(pdev, bars);
-			return;
-		}
-		ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
-	}
+	ddv_r_pci_release_selected_regions(_RET_IP_, 0, pdev, bars);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_regions), typeof(&pci_release_selected_regions)),
 	       "specs/linux/pci.ddv:99:4: the prototype of pci_release_selected_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:108:4: pci_release_regions -> pci_release_regions */
+static DDV_RARE_PATH void ddv_r_pci_release_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev);
+
 static __always_inline void ddv_b_pci_release_regions(struct ddv_call *ddv_call, struct pci_dev *pdev)
 {
 	/* specs/linux/pci.ddv:110:2: if */
 	if (!(pci_is_managed(pdev))) {
 		/* specs/linux/pci.ddv:111:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 14, (u64)(unsigned long)(pdev), NULL, -1) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 14, (u64)(unsigned long)(pdev), NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 371, 1, (u64)(unsigned long)(pdev));
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	pci_release_regions(pdev);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_pci_release_regions(ddv_call->ret_ip, ddv_call->dut, pdev);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_pci_release_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)pdev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 106, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 106, ddv_ret_ip, ddv_args, 1)) {
+		pci_release_regions(pdev);
+		return;
+	}
+	ddv_b_pci_release_regions(&ddv_call, pdev);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 106, _RET_IP_, 1))) {
-		ddv_b_pci_release_regions(&ddv_fast_call, pdev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 106, _RET_IP_, 1))) {
+		ddv_b_pci_release_regions(&ddv_call, pdev);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)pdev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 106, _RET_IP_, ddv_args, 1)) {
-			pci_release_regions(pdev);
-			return;
-		}
-		ddv_b_pci_release_regions(&ddv_call, pdev);
-	}
+	ddv_r_pci_release_regions(_RET_IP_, 0, pdev);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), typeof(&pci_release_regions)),
 	       "specs/linux/pci.ddv:108:4: the prototype of pci_release_regions differs from the kernel's");
 
 /* specs/linux/pci.ddv:115:4: pci_ioremap_bar -> pci_ioremap_bar */
+static DDV_RARE_PATH void __iomem *ddv_r_pci_ioremap_bar(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar);
+static DDV_RARE_PATH void __iomem *ddv_p_pci_ioremap_bar(unsigned long ddv_ret_ip, unsigned long ddv_dut, void __iomem *ret);
+
+static __always_inline void __iomem *ddv_a_pci_ioremap_bar(struct ddv_call *ddv_call, void __iomem *ret)
+{
+	/* specs/linux/pci.ddv:119:2: after */
+	if (ret != NULL) {
+		/* specs/linux/pci.ddv:120:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 372, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_ioremap_bar(ddv_call->ret_ip, ddv_call->dut, ret);
+}
+
 static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call *ddv_call, struct pci_dev *pdev, int bar)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void __iomem *ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -5156,44 +8680,83 @@ static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call *ddv_
 		ret = pci_ioremap_bar(pdev, bar);
 		break;
 	}
-	/* specs/linux/pci.ddv:119:2: after */
-	if (ret != NULL) {
-		/* specs/linux/pci.ddv:120:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_ioremap_bar(ddv_call, ret);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_ioremap_bar(ddv_call->ret_ip, ddv_call->dut, pdev, bar);
+}
 
-			if (ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 372, 0);
-		}
+static DDV_RARE_PATH void __iomem *ddv_r_pci_ioremap_bar(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 107, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 107, ddv_ret_ip, ddv_args, 2)) {
+		return pci_ioremap_bar(pdev, bar);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_ioremap_bar(&ddv_call, pdev, bar);
+}
+
+static DDV_RARE_PATH void __iomem *ddv_p_pci_ioremap_bar(unsigned long ddv_ret_ip, unsigned long ddv_dut, void __iomem *ret)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 107, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_pci_ioremap_bar(&ddv_call, ret);
 }
 
 static DDV_WRAPPER void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 107, _RET_IP_, 2)))
-		return ddv_b_pci_ioremap_bar(&ddv_fast_call, pdev, bar);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)pdev, (u64)(unsigned long)bar };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 107, _RET_IP_, ddv_args, 2))
-			return pci_ioremap_bar(pdev, bar);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 107, _RET_IP_, 2))) {
 		return ddv_b_pci_ioremap_bar(&ddv_call, pdev, bar);
 	}
+	return ddv_r_pci_ioremap_bar(_RET_IP_, 0, pdev, bar);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), typeof(&pci_ioremap_bar)),
 	       "specs/linux/pci.ddv:115:4: the prototype of pci_ioremap_bar differs from the kernel's");
 
 /* specs/linux/pci.ddv:124:4: pci_iomap -> pci_iomap */
+static DDV_RARE_PATH void __iomem *ddv_r_pci_iomap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, int bar, unsigned long maxlen);
+static DDV_RARE_PATH void __iomem *ddv_p_pci_iomap(unsigned long ddv_ret_ip, unsigned long ddv_dut, void __iomem *ret);
+
+static __always_inline void __iomem *ddv_a_pci_iomap(struct ddv_call *ddv_call, void __iomem *ret)
+{
+	/* specs/linux/pci.ddv:128:2: after */
+	if (ret != NULL) {
+		/* specs/linux/pci.ddv:129:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 373, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_iomap(ddv_call->ret_ip, ddv_call->dut, ret);
+}
+
 static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call *ddv_call, struct pci_dev *dev, int bar, unsigned long maxlen)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void __iomem *ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -5201,44 +8764,83 @@ static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call *ddv_call, 
 		ret = pci_iomap(dev, bar, maxlen);
 		break;
 	}
-	/* specs/linux/pci.ddv:128:2: after */
-	if (ret != NULL) {
-		/* specs/linux/pci.ddv:129:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_iomap(ddv_call, ret);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_iomap(ddv_call->ret_ip, ddv_call->dut, dev, bar, maxlen);
+}
 
-			if (ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 373, 0);
-		}
+static DDV_RARE_PATH void __iomem *ddv_r_pci_iomap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, int bar, unsigned long maxlen)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 108, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 108, ddv_ret_ip, ddv_args, 3)) {
+		return pci_iomap(dev, bar, maxlen);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_iomap(&ddv_call, dev, bar, maxlen);
+}
+
+static DDV_RARE_PATH void __iomem *ddv_p_pci_iomap(unsigned long ddv_ret_ip, unsigned long ddv_dut, void __iomem *ret)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 108, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_pci_iomap(&ddv_call, ret);
 }
 
 static DDV_WRAPPER void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 108, _RET_IP_, 3)))
-		return ddv_b_pci_iomap(&ddv_fast_call, dev, bar, maxlen);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)bar, (u64)(unsigned long)maxlen };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 108, _RET_IP_, ddv_args, 3))
-			return pci_iomap(dev, bar, maxlen);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 108, _RET_IP_, 3))) {
 		return ddv_b_pci_iomap(&ddv_call, dev, bar, maxlen);
 	}
+	return ddv_r_pci_iomap(_RET_IP_, 0, dev, bar, maxlen);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pci_iomap)),
 	       "specs/linux/pci.ddv:124:4: the prototype of pci_iomap differs from the kernel's");
 
 /* specs/linux/pci.ddv:133:4: ioremap -> ioremap */
+static DDV_RARE_PATH void __iomem *ddv_r_ioremap(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size);
+static DDV_RARE_PATH void __iomem *ddv_p_ioremap(unsigned long ddv_ret_ip, unsigned long ddv_dut, void __iomem *ret);
+
+static __always_inline void __iomem *ddv_a_ioremap(struct ddv_call *ddv_call, void __iomem *ret)
+{
+	/* specs/linux/pci.ddv:137:2: after */
+	if (ret != NULL) {
+		/* specs/linux/pci.ddv:138:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 374, 0);
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_ioremap(ddv_call->ret_ip, ddv_call->dut, ret);
+}
+
 static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void __iomem *ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -5246,126 +8848,187 @@ static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call *ddv_call, re
 		ret = ioremap(offset, size);
 		break;
 	}
-	/* specs/linux/pci.ddv:137:2: after */
-	if (ret != NULL) {
-		/* specs/linux/pci.ddv:138:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_ioremap(ddv_call, ret);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_ioremap(ddv_call->ret_ip, ddv_call->dut, offset, size);
+}
 
-			if (ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 374, 0);
-		}
+static DDV_RARE_PATH void __iomem *ddv_r_ioremap(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 109, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 109, ddv_ret_ip, ddv_args, 2)) {
+		return ioremap(offset, size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_ioremap(&ddv_call, offset, size);
+}
+
+static DDV_RARE_PATH void __iomem *ddv_p_ioremap(unsigned long ddv_ret_ip, unsigned long ddv_dut, void __iomem *ret)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 109, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_ioremap(&ddv_call, ret);
 }
 
 static DDV_WRAPPER void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 109, _RET_IP_, 2)))
-		return ddv_b_ioremap(&ddv_fast_call, offset, size);
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)offset, (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 109, _RET_IP_, ddv_args, 2))
-			return ioremap(offset, size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 109, _RET_IP_, 2))) {
 		return ddv_b_ioremap(&ddv_call, offset, size);
 	}
+	return ddv_r_ioremap(_RET_IP_, 0, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&ioremap)),
 	       "specs/linux/pci.ddv:133:4: the prototype of ioremap differs from the kernel's");
 
 /* specs/linux/pci.ddv:142:4: iounmap -> iounmap */
+static DDV_RARE_PATH void ddv_r_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, volatile void __iomem *addr);
+
 static __always_inline void ddv_b_iounmap(struct ddv_call *ddv_call, volatile void __iomem *addr)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	/* specs/linux/pci.ddv:149:3: check */
-	if (!(addr != NULL))
+	if (!(addr != NULL)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 375, 0);
+	}
 #endif
 	/* specs/linux/pci.ddv:151:2: if */
 	if (addr != NULL) {
 		/* specs/linux/pci.ddv:152:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 15, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 15, (u64)(unsigned long)(addr), NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 376, 1, (u64)(unsigned long)(addr));
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	iounmap(addr);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_iounmap(ddv_call->ret_ip, ddv_call->dut, addr);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, volatile void __iomem *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)addr };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 110, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 110, ddv_ret_ip, ddv_args, 1)) {
+		iounmap(addr);
+		return;
+	}
+	ddv_b_iounmap(&ddv_call, addr);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 110, _RET_IP_, 1))) {
-		ddv_b_iounmap(&ddv_fast_call, addr);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 110, _RET_IP_, 1))) {
+		ddv_b_iounmap(&ddv_call, addr);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)addr };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 110, _RET_IP_, ddv_args, 1)) {
-			iounmap(addr);
-			return;
-		}
-		ddv_b_iounmap(&ddv_call, addr);
-	}
+	ddv_r_iounmap(_RET_IP_, 0, addr);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&iounmap)),
 	       "specs/linux/pci.ddv:142:4: the prototype of iounmap differs from the kernel's");
 
 /* specs/linux/pci.ddv:156:4: pci_iounmap -> pci_iounmap */
+static DDV_RARE_PATH void ddv_r_pci_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, void __iomem *addr);
+
 static __always_inline void ddv_b_pci_iounmap(struct ddv_call *ddv_call, struct pci_dev *dev, void __iomem *addr)
 {
 	/* specs/linux/pci.ddv:158:2: if */
 	if (addr != NULL) {
 		/* specs/linux/pci.ddv:159:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 15, (u64)(unsigned long)(addr), NULL, -1) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 15, (u64)(unsigned long)(addr), NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 377, 1, (u64)(unsigned long)(addr));
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	pci_iounmap(dev, addr);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_pci_iounmap(ddv_call->ret_ip, ddv_call->dut, dev, addr);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_pci_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, void __iomem *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 111, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 111, ddv_ret_ip, ddv_args, 2)) {
+		pci_iounmap(dev, addr);
+		return;
+	}
+	ddv_b_pci_iounmap(&ddv_call, dev, addr);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 111, _RET_IP_, 2))) {
-		ddv_b_pci_iounmap(&ddv_fast_call, dev, addr);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 111, _RET_IP_, 2))) {
+		ddv_b_pci_iounmap(&ddv_call, dev, addr);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)dev, (u64)(unsigned long)addr };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 111, _RET_IP_, ddv_args, 2)) {
-			pci_iounmap(dev, addr);
-			return;
-		}
-		ddv_b_pci_iounmap(&ddv_call, dev, addr);
-	}
+	ddv_r_pci_iounmap(_RET_IP_, 0, dev, addr);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&pci_iounmap)),
 	       "specs/linux/pci.ddv:156:4: the prototype of pci_iounmap differs from the kernel's");
 
 /* specs/linux/pci.ddv:164:4: pci_read_config_word -> pci_read_config_word */
+static DDV_RARE_PATH int ddv_r_pci_read_config_word(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct pci_dev *dev, int where, u16 *val);
+
 static __always_inline int ddv_b_pci_read_config_word(struct ddv_call *ddv_call, const struct pci_dev *dev, int where, u16 *val)
 {
 	int ret;
 
 	/* specs/linux/pci.ddv:168:2: check */
-	if (!(val != NULL))
+	if (!(val != NULL)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 378, 1, (u64)(unsigned long)(dev));
+	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		*(val) = ((u16)(~(0)));
 		ret = PCIBIOS_DEVICE_NOT_FOUND;
@@ -5376,35 +9039,79 @@ static __always_inline int ddv_b_pci_read_config_word(struct ddv_call *ddv_call,
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_read_config_word(ddv_call->ret_ip, ddv_call->dut, dev, where, val);
+}
+
+static DDV_RARE_PATH int ddv_r_pci_read_config_word(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct pci_dev *dev, int where, u16 *val)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 112, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 112, ddv_ret_ip, ddv_args, 3)) {
+		return pci_read_config_word(dev, where, val);
+	}
+	return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
 }
 
 static DDV_WRAPPER int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 *val)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 112, _RET_IP_, 3)))
-		return ddv_b_pci_read_config_word(&ddv_fast_call, dev, where, val);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)dev, (u64)(unsigned long)where, (u64)(unsigned long)val };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 112, _RET_IP_, ddv_args, 3))
-			return pci_read_config_word(dev, where, val);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 112, _RET_IP_, 3))) {
 		return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
 	}
+	return ddv_r_pci_read_config_word(_RET_IP_, 0, dev, where, val);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word), typeof(&pci_read_config_word)),
 	       "specs/linux/pci.ddv:164:4: the prototype of pci_read_config_word differs from the kernel's");
 
 /* specs/linux/pci.ddv:178:5: pci_alloc_irq_vectors -> pci_alloc_irq_vectors_affinity */
+static DDV_RARE_PATH int ddv_r_pci_alloc_irq_vectors_affinity(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd);
+static DDV_RARE_PATH int ddv_p_pci_alloc_irq_vectors_affinity(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev);
+
+static __always_inline int ddv_a_pci_alloc_irq_vectors_affinity(struct ddv_call *ddv_call, int ret, struct pci_dev *dev)
+{
+	/* specs/linux/pci.ddv:186:2: after */
+	if (((ret > 0) && !(pci_is_managed(dev))) && ((dev)->msi_enabled || (dev)->msix_enabled)) {
+		/* specs/linux/pci.ddv:187:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 380, 1, (u64)(unsigned long)(dev));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_alloc_irq_vectors_affinity(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+}
+
 static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call *ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	/* specs/linux/pci.ddv:183:2: check */
-	if (!(min_vecs <= max_vecs))
+	if (!(min_vecs <= max_vecs)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 379, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
+	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOSPC);
 		break;
@@ -5412,48 +9119,90 @@ static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call 
 		ret = pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
 		break;
 	}
-	/* specs/linux/pci.ddv:186:2: after */
-	if (((ret > 0) && !(pci_is_managed(dev))) && ((dev)->msi_enabled || (dev)->msix_enabled)) {
-		/* specs/linux/pci.ddv:187:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_alloc_irq_vectors_affinity(ddv_call, ret, dev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_alloc_irq_vectors_affinity(ddv_call->ret_ip, ddv_call->dut, dev, min_vecs, max_vecs, flags, affd);
+}
 
-			if (ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 380, 1, (u64)(unsigned long)(dev));
-		}
+static DDV_RARE_PATH int ddv_r_pci_alloc_irq_vectors_affinity(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags, (u64)(unsigned long)affd };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 113, ddv_ret_ip, ddv_dut, 5);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 113, ddv_ret_ip, ddv_args, 5)) {
+		return pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_call, dev, min_vecs, max_vecs, flags, affd);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_alloc_irq_vectors_affinity(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 113, ddv_ret_ip, ddv_dut, 5);
+	return ddv_a_pci_alloc_irq_vectors_affinity(&ddv_call, ret, dev);
 }
 
 static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 113, _RET_IP_, 5)))
-		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_fast_call, dev, min_vecs, max_vecs, flags, affd);
-	{
-		u64 ddv_args[5] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags, (u64)(unsigned long)affd };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 113, _RET_IP_, ddv_args, 5))
-			return pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 113, _RET_IP_, 5))) {
 		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_call, dev, min_vecs, max_vecs, flags, affd);
 	}
+	return ddv_r_pci_alloc_irq_vectors_affinity(_RET_IP_, 0, dev, min_vecs, max_vecs, flags, affd);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_affinity), typeof(&pci_alloc_irq_vectors_affinity)),
 	       "specs/linux/pci.ddv:178:5: the prototype of pci_alloc_irq_vectors_affinity differs from the kernel's");
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 /* specs/linux/pci.ddv:179:5: pci_alloc_irq_vectors -> pci_alloc_irq_vectors */
+static DDV_RARE_PATH int ddv_r_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags);
+static DDV_RARE_PATH int ddv_p_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev);
+
+static __always_inline int ddv_a_pci_alloc_irq_vectors(struct ddv_call *ddv_call, int ret, struct pci_dev *dev)
+{
+	/* specs/linux/pci.ddv:186:2: after */
+	if (((ret > 0) && !(pci_is_managed(dev))) && ((dev)->msi_enabled || (dev)->msix_enabled)) {
+		/* specs/linux/pci.ddv:187:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 380, 1, (u64)(unsigned long)(dev));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_alloc_irq_vectors(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+}
+
 static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call *ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	/* specs/linux/pci.ddv:183:2: check */
-	if (!(min_vecs <= max_vecs))
+	if (!(min_vecs <= max_vecs)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 379, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(min_vecs), (u64)(unsigned long)(max_vecs));
+	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOSPC);
 		break;
@@ -5461,34 +9210,41 @@ static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call *ddv_call
 		ret = pci_alloc_irq_vectors(dev, min_vecs, max_vecs, flags);
 		break;
 	}
-	/* specs/linux/pci.ddv:186:2: after */
-	if (((ret > 0) && !(pci_is_managed(dev))) && ((dev)->msi_enabled || (dev)->msix_enabled)) {
-		/* specs/linux/pci.ddv:187:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_alloc_irq_vectors(ddv_call, ret, dev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_alloc_irq_vectors(ddv_call->ret_ip, ddv_call->dut, dev, min_vecs, max_vecs, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 380, 1, (u64)(unsigned long)(dev));
-		}
+static DDV_RARE_PATH int ddv_r_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 114, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 114, ddv_ret_ip, ddv_args, 4)) {
+		return pci_alloc_irq_vectors(dev, min_vecs, max_vecs, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_alloc_irq_vectors(&ddv_call, dev, min_vecs, max_vecs, flags);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 114, ddv_ret_ip, ddv_dut, 4);
+	return ddv_a_pci_alloc_irq_vectors(&ddv_call, ret, dev);
 }
 
 static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 114, _RET_IP_, 4)))
-		return ddv_b_pci_alloc_irq_vectors(&ddv_fast_call, dev, min_vecs, max_vecs, flags);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)min_vecs, (u64)(unsigned long)max_vecs, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 114, _RET_IP_, ddv_args, 4))
-			return pci_alloc_irq_vectors(dev, min_vecs, max_vecs, flags);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 114, _RET_IP_, 4))) {
 		return ddv_b_pci_alloc_irq_vectors(&ddv_call, dev, min_vecs, max_vecs, flags);
 	}
+	return ddv_r_pci_alloc_irq_vectors(_RET_IP_, 0, dev, min_vecs, max_vecs, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors), typeof(&pci_alloc_irq_vectors)),
 	       "specs/linux/pci.ddv:179:5: the prototype of pci_alloc_irq_vectors differs from the kernel's");
@@ -5496,6 +9252,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors)
 #endif
 
 /* specs/linux/pci.ddv:192:4: pci_free_irq_vectors -> pci_free_irq_vectors */
+static DDV_RARE_PATH void ddv_r_pci_free_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev);
+
 static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	/* specs/linux/pci.ddv:195:2: if */
@@ -5503,46 +9261,100 @@ static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call *ddv_call
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(dev), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:196:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 381, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	pci_free_irq_vectors(dev);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_pci_free_irq_vectors(ddv_call->ret_ip, ddv_call->dut, dev);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_pci_free_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 115, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 115, ddv_ret_ip, ddv_args, 1)) {
+		pci_free_irq_vectors(dev);
+		return;
+	}
+	ddv_b_pci_free_irq_vectors(&ddv_call, dev);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 115, _RET_IP_, 1))) {
-		ddv_b_pci_free_irq_vectors(&ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 115, _RET_IP_, 1))) {
+		ddv_b_pci_free_irq_vectors(&ddv_call, dev);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 115, _RET_IP_, ddv_args, 1)) {
-			pci_free_irq_vectors(dev);
-			return;
-		}
-		ddv_b_pci_free_irq_vectors(&ddv_call, dev);
-	}
+	ddv_r_pci_free_irq_vectors(_RET_IP_, 0, dev);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors), typeof(&pci_free_irq_vectors)),
 	       "specs/linux/pci.ddv:192:4: the prototype of pci_free_irq_vectors differs from the kernel's");
 
 /* specs/linux/pci.ddv:200:4: pci_enable_msi -> pci_enable_msi */
+static DDV_RARE_PATH int ddv_r_pci_enable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev);
+static DDV_RARE_PATH int ddv_p_pci_enable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev);
+
+static __always_inline int ddv_a_pci_enable_msi(struct ddv_call *ddv_call, int ret, struct pci_dev *dev)
+{
+	/* specs/linux/pci.ddv:204:2: after */
+	if ((ret == 0) && !(pci_is_managed(dev))) {
+		/* specs/linux/pci.ddv:205:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(1) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 382, 1, (u64)(unsigned long)(dev));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_enable_msi(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+}
+
 static __always_inline int ddv_b_pci_enable_msi(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOSPC);
 		break;
@@ -5550,47 +9362,89 @@ static __always_inline int ddv_b_pci_enable_msi(struct ddv_call *ddv_call, struc
 		ret = pci_enable_msi(dev);
 		break;
 	}
-	/* specs/linux/pci.ddv:204:2: after */
-	if ((ret == 0) && !(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:205:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(1) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_enable_msi(ddv_call, ret, dev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_enable_msi(ddv_call->ret_ip, ddv_call->dut, dev);
+}
 
-			if (ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 382, 1, (u64)(unsigned long)(dev));
-		}
+static DDV_RARE_PATH int ddv_r_pci_enable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 116, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 116, ddv_ret_ip, ddv_args, 1)) {
+		return pci_enable_msi(dev);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_enable_msi(&ddv_call, dev);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_enable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 116, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_pci_enable_msi(&ddv_call, ret, dev);
 }
 
 static DDV_WRAPPER int ddv_w_pci_enable_msi(struct pci_dev *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 116, _RET_IP_, 1)))
-		return ddv_b_pci_enable_msi(&ddv_fast_call, dev);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 116, _RET_IP_, ddv_args, 1))
-			return pci_enable_msi(dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 116, _RET_IP_, 1))) {
 		return ddv_b_pci_enable_msi(&ddv_call, dev);
 	}
+	return ddv_r_pci_enable_msi(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeof(&pci_enable_msi)),
 	       "specs/linux/pci.ddv:200:4: the prototype of pci_enable_msi differs from the kernel's");
 
 /* specs/linux/pci.ddv:209:4: pci_enable_msix_range -> pci_enable_msix_range */
+static DDV_RARE_PATH int ddv_r_pci_enable_msix_range(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec);
+static DDV_RARE_PATH int ddv_p_pci_enable_msix_range(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev);
+
+static __always_inline int ddv_a_pci_enable_msix_range(struct ddv_call *ddv_call, int ret, struct pci_dev *dev)
+{
+	/* specs/linux/pci.ddv:214:2: after */
+	if ((ret > 0) && !(pci_is_managed(dev))) {
+		/* specs/linux/pci.ddv:215:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 384, 1, (u64)(unsigned long)(dev));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_pci_enable_msix_range(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+}
+
 static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call *ddv_call, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	/* specs/linux/pci.ddv:213:2: check */
-	if (!(minvec <= maxvec))
+	if (!(minvec <= maxvec)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 383, 3, (u64)(unsigned long)(dev), (u64)(unsigned long)(minvec), (u64)(unsigned long)(maxvec));
+	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = -(ENOSPC);
 		break;
@@ -5598,39 +9452,48 @@ static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call *ddv_call
 		ret = pci_enable_msix_range(dev, entries, minvec, maxvec);
 		break;
 	}
-	/* specs/linux/pci.ddv:214:2: after */
-	if ((ret > 0) && !(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:215:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_pci_enable_msix_range(ddv_call, ret, dev);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_pci_enable_msix_range(ddv_call->ret_ip, ddv_call->dut, dev, entries, minvec, maxvec);
+}
 
-			if (ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1) == -EEXIST)
-				ddv_violation(ddv_call, 384, 1, (u64)(unsigned long)(dev));
-		}
+static DDV_RARE_PATH int ddv_r_pci_enable_msix_range(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)entries, (u64)(unsigned long)minvec, (u64)(unsigned long)maxvec };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 117, ddv_ret_ip, ddv_dut, 4);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 117, ddv_ret_ip, ddv_args, 4)) {
+		return pci_enable_msix_range(dev, entries, minvec, maxvec);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_pci_enable_msix_range(&ddv_call, dev, entries, minvec, maxvec);
+}
+
+static DDV_RARE_PATH int ddv_p_pci_enable_msix_range(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 117, ddv_ret_ip, ddv_dut, 4);
+	return ddv_a_pci_enable_msix_range(&ddv_call, ret, dev);
 }
 
 static DDV_WRAPPER int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 117, _RET_IP_, 4)))
-		return ddv_b_pci_enable_msix_range(&ddv_fast_call, dev, entries, minvec, maxvec);
-	{
-		u64 ddv_args[4] = { (u64)(unsigned long)dev, (u64)(unsigned long)entries, (u64)(unsigned long)minvec, (u64)(unsigned long)maxvec };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 117, _RET_IP_, ddv_args, 4))
-			return pci_enable_msix_range(dev, entries, minvec, maxvec);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 117, _RET_IP_, 4))) {
 		return ddv_b_pci_enable_msix_range(&ddv_call, dev, entries, minvec, maxvec);
 	}
+	return ddv_r_pci_enable_msix_range(_RET_IP_, 0, dev, entries, minvec, maxvec);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range), typeof(&pci_enable_msix_range)),
 	       "specs/linux/pci.ddv:209:4: the prototype of pci_enable_msix_range differs from the kernel's");
 
 /* specs/linux/pci.ddv:221:5: pci_disable_msi -> pci_disable_msi */
+static DDV_RARE_PATH void ddv_r_pci_disable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev);
+
 static __always_inline void ddv_b_pci_disable_msi(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	/* specs/linux/pci.ddv:225:2: if */
@@ -5638,41 +9501,65 @@ static __always_inline void ddv_b_pci_disable_msi(struct ddv_call *ddv_call, str
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(dev), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:226:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 385, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	pci_disable_msi(dev);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_pci_disable_msi(ddv_call->ret_ip, ddv_call->dut, dev);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_pci_disable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 118, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 118, ddv_ret_ip, ddv_args, 1)) {
+		pci_disable_msi(dev);
+		return;
+	}
+	ddv_b_pci_disable_msi(&ddv_call, dev);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 118, _RET_IP_, 1))) {
-		ddv_b_pci_disable_msi(&ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 118, _RET_IP_, 1))) {
+		ddv_b_pci_disable_msi(&ddv_call, dev);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 118, _RET_IP_, ddv_args, 1)) {
-			pci_disable_msi(dev);
-			return;
-		}
-		ddv_b_pci_disable_msi(&ddv_call, dev);
-	}
+	ddv_r_pci_disable_msi(_RET_IP_, 0, dev);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), typeof(&pci_disable_msi)),
 	       "specs/linux/pci.ddv:221:5: the prototype of pci_disable_msi differs from the kernel's");
 
 /* specs/linux/pci.ddv:222:5: pci_disable_msi -> pci_disable_msix */
+static DDV_RARE_PATH void ddv_r_pci_disable_msix(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev);
+
 static __always_inline void ddv_b_pci_disable_msix(struct ddv_call *ddv_call, struct pci_dev *dev)
 {
 	/* specs/linux/pci.ddv:225:2: if */
@@ -5680,36 +9567,58 @@ static __always_inline void ddv_b_pci_disable_msix(struct ddv_call *ddv_call, st
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(dev), NULL);
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:226:3: object operation */
 			{
-				if (ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1) == -ENOENT)
+				int ddv_rc;
+
+				ddv_rc = ddv_obj_destroy(ddv_call, 16, (u64)(unsigned long)(dev), NULL, -1);
+				if (DDV_RARE(ddv_call, ddv_rc))
+					goto ddv_restart;
+				if (ddv_rc == -ENOENT) {
+					if (ddv_call->bail)
+						goto ddv_restart;
 					ddv_violation(ddv_call, 385, 0);
+				}
+				ddv_call->bail = 0;
 			}
 		}
 	}
 	pci_disable_msix(dev);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_pci_disable_msix(ddv_call->ret_ip, ddv_call->dut, dev);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_pci_disable_msix(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)dev };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 119, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 119, ddv_ret_ip, ddv_args, 1)) {
+		pci_disable_msix(dev);
+		return;
+	}
+	ddv_b_pci_disable_msix(&ddv_call, dev);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 119, _RET_IP_, 1))) {
-		ddv_b_pci_disable_msix(&ddv_fast_call, dev);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 119, _RET_IP_, 1))) {
+		ddv_b_pci_disable_msix(&ddv_call, dev);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)dev };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 119, _RET_IP_, ddv_args, 1)) {
-			pci_disable_msix(dev);
-			return;
-		}
-		ddv_b_pci_disable_msix(&ddv_call, dev);
-	}
+	ddv_r_pci_disable_msix(_RET_IP_, 0, dev);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
 	       "specs/linux/pci.ddv:222:5: the prototype of pci_disable_msix differs from the kernel's");

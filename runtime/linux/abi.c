@@ -84,6 +84,7 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	call->missed = 0;
 	call->attached = 0;
 	call->fast_exit = 0;
+	call->bail = 0;
 	call->trace = DDV_TRACE_OFF;
 	call->dut = 0;
 	dut = ddv_dut_of_ip(ret_ip, &site);

@@ -205,6 +205,7 @@ struct ddv_call {
 	u8 fast_exit;			/* nothing to log at exit: ddv_call_exit() is inline */
 	u8 missed;			/* attached live: an object lookup found nothing */
 	u8 attached;			/* the driver was attached live (lookups may miss) */
+	u8 bail;			/* inline entry: a rare event restarts or resumes the call on the rare path (DDV_RARE) */
 	const u64 *args;		/* the call's arguments, for tracing; NULL after the inline entry */
 };
 
@@ -239,6 +240,22 @@ struct ddv_call {
 } while (0)
 
 /*
+ * The rare path. After the inline entry (call->bail set) the wrapper's own
+ * code holds the usual path only: an operation that would call into ddv.ko
+ * answers -EAGAIN instead (DDV_FAIL_RARE for ddv_should_fail()) and does
+ * nothing, and a check that fails reports nothing; the generated code then
+ * restarts the call in a function of its own (before the original is called)
+ * or resumes it there after the original returned, where the same rules run
+ * with bail clear and handle the event in place. So the wrapper keeps no
+ * register and no stack for the cold code. A restart is legal only while
+ * nothing was done, so ddvc clears bail after every change to an object and
+ * sets it again, to the entry's value, after the original call.
+ */
+/* rc first: it may be the operation itself, which must run whatever bail is. */
+#define DDV_RARE(call, rc) unlikely((rc) == -EAGAIN && (call)->bail)
+#define DDV_FAIL_RARE 0xffffffffu
+
+/*
  * Locals of a wrapper that need no zeroing by the kernel's automatic
  * initialisation of locals (CONFIG_INIT_STACK_ALL_ZERO: a rep stos per
  * object on every call): ddv_call_enter() sets every field of struct
@@ -261,6 +278,8 @@ struct ddv_call {
 #else
 #define DDV_WRAPPER notrace
 #endif
+/* A wrapper's rare path (abi.h DDV_RARE): a function of its own, never inlined into it. */
+#define DDV_RARE_PATH noinline DDV_WRAPPER
 
 /*
  * A byte flag that ddv.ko flips while wrappers run: read plainly, so the
@@ -318,6 +337,33 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
  * The inline entry alone: true when it took the call (the record is filled),
  * false when the wrapper must take the full entry, __ddv_call_enter().
  */
+static __always_inline void ddv_call_fill_inline(struct ddv_call *call, struct ddv_pack *pack,
+						 u16 func, unsigned long ret_ip, u16 dut,
+						 unsigned int nargs, bool bail)
+{
+	/*
+	 * Only tracing reads the arguments, and a traced call never takes
+	 * the inline entry (ddv.ko publishes no driver for it while any
+	 * function is traced): none, so that the wrapper's array of them is
+	 * built on the full entry's path only.
+	 */
+	call->args = NULL;
+	call->pack = pack;
+	call->ret_ip = ret_ip;
+	call->t_enter = 0;
+	call->site = DDV_SITE_LATER;
+	call->func = func;
+	call->dut = dut;
+	call->nargs = nargs < DDV_MAX_ARGS ? nargs : DDV_MAX_ARGS;
+	call->trace = 0;
+	call->injected = 0;
+	call->reported = 0;
+	call->fast_exit = 1;
+	call->missed = 0;
+	call->attached = 0;
+	call->bail = bail;
+}
+
 static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct ddv_pack *pack,
 						u16 func, unsigned long ret_ip, unsigned int nargs)
 {
@@ -327,38 +373,34 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 		    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)) &&
 		   (likely(!DDV_FLAG(ddv_funcs_off)) ||
 		    !READ_ONCE(ddv_func_off[pack->func_base + func])))) {
-		/*
-		 * Only tracing reads the arguments, and a traced call never takes
-		 * this entry (ddv.ko publishes no driver here while any function
-		 * is traced): none, so that the wrapper's array of them is built
-		 * on the full entry's path only.
-		 */
-		call->args = NULL;
-		call->pack = pack;
-		call->ret_ip = ret_ip;
-		call->t_enter = 0;
-		call->site = DDV_SITE_LATER;
-		call->func = func;
-		call->dut = fast->dut;
-		call->nargs = nargs < DDV_MAX_ARGS ? nargs : DDV_MAX_ARGS;
-		call->trace = 0;
-		call->injected = 0;
-		call->reported = 0;
-		call->fast_exit = 1;
-		call->missed = 0;
-		call->attached = 0;
+		ddv_call_fill_inline(call, pack, func, ret_ip, fast->dut, nargs, true);
 		this_cpu_inc(ddv_calls[call->dut]);
 		return true;
 	}
 	return false;
 }
 
-/* Either entry, for a hand-written wrapper (ddvc's inline the rules twice). */
+/*
+ * The rare path of a call that took the inline entry (its driver is dut):
+ * the record as the inline entry fills it, without counting the call again,
+ * and with no bail, so every rare event is handled in place.
+ */
+static __always_inline void ddv_call_enter_rare(struct ddv_call *call, struct ddv_pack *pack,
+						u16 func, unsigned long ret_ip, u16 dut,
+						unsigned int nargs)
+{
+	ddv_call_fill_inline(call, pack, func, ret_ip, dut, nargs, false);
+}
+
+/* Either entry, for a hand-written wrapper: no bail, rare events in place. */
 static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 					   unsigned long ret_ip, const u64 *args, unsigned int nargs)
 {
-	return ddv_call_enter_fast(call, pack, func, ret_ip, nargs) ||
-	       __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
+	if (ddv_call_enter_fast(call, pack, func, ret_ip, nargs)) {
+		call->bail = 0;
+		return true;
+	}
+	return __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
 }
 #endif
 /* Ends a call: logs the return when traced. */
@@ -387,6 +429,8 @@ static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsi
 	/* While nothing is injected (the usual case) no call into ddv.ko. */
 	if (likely(!DDV_FLAG(ddv_inject_on)))
 		return 0;
+	if (call->bail)
+		return DDV_FAIL_RARE;
 	return DDV_OUT_OF_LINE(call, __ddv_should_fail, size, flags);
 }
 #endif
@@ -474,7 +518,7 @@ static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
 
 	if (where == DDV_SITE_LATER)
 		where = DDV_SITE_IP | (u32)(call->ret_ip - MODULES_VADDR);
-	return (u64)READ_ONCE(ddv_dut_scope[call->dut]) << 48 |
+	return (u64)READ_ONCE(ddv_dut_scope[(unsigned long)call->dut]) << 48 |
 	       (u64)(call->pack->func_base + call->func) << 32 | where;
 }
 
@@ -504,6 +548,8 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 			return 0;
 		}
 	}
+	if (call->bail)
+		return -EAGAIN;
 	if (fields) {
 		/* A copy: the wrapper's own array stays in registers on the inline path. */
 		u64 f[DDV_MAX_FIELDS] = { fields[0], fields[1], fields[2], fields[3] };
@@ -528,6 +574,8 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 			return 0;
 		}
 	}
+	if (call->bail)
+		return -EAGAIN;
 	return DDV_OUT_OF_LINE(call, __ddv_obj_destroy, type, key, old);
 }
 #endif
@@ -541,6 +589,8 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 			call->missed = 1;	/* the object may predate the attach */
 		return -ENOENT;
 	}
+	if (call->bail)
+		return -EAGAIN;
 	return DDV_OUT_OF_LINE(call, __ddv_obj_lookup, type, key, out);
 }
 #endif
@@ -552,15 +602,22 @@ int __ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int fiel
 int __ddv_obj_disown(struct ddv_call *call, u16 type, u64 key);
 /* Finds a live object of type whose key lies in [lo, hi); 0 and *out, or -ENOENT. */
 int __ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out);
-#define ddv_obj_set_state(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_set_state, __VA_ARGS__)
-#define ddv_obj_set_field(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_set_field, __VA_ARGS__)
-#define ddv_obj_adjust(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_adjust, __VA_ARGS__)
-#define ddv_obj_disown(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_disown, __VA_ARGS__)
+/* Out of line only: -EAGAIN with bail. */
+#define ddv_obj_set_state(call, ...) \
+	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, __ddv_obj_set_state, __VA_ARGS__))
+#define ddv_obj_set_field(call, ...) \
+	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, __ddv_obj_set_field, __VA_ARGS__))
+#define ddv_obj_adjust(call, ...) \
+	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, __ddv_obj_adjust, __VA_ARGS__))
+#define ddv_obj_disown(call, ...) \
+	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, __ddv_obj_disown, __VA_ARGS__))
+/* Only after a lookup found the block, which a bail never gets past: no bail here. */
 #define ddv_obj_find_inside(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_find_inside, __VA_ARGS__)
 /*
  * False when ddv_obj_find_inside() of type would find nothing whatever the
  * range (no contained object is live): a foreach then skips looking up the
- * block it walks. True means "maybe". Inline: one load while no object of a
+ * block it walks. True means "maybe" (always, with bail: the lookup
+ * that follows bails). Inline: one load while no object of a
  * contained type (timer, work item) is live.
  */
 extern u32 ddv_contained_live;
@@ -571,7 +628,7 @@ static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
 	/* A plain read: the two foreach of kfree share one load. A stale 0 is
 	 * as good as one read a moment earlier, before the object was made. */
 	return ddv_contained_live &&
-	       DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type);
+	       (call->bail || DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type));
 }
 #endif
 

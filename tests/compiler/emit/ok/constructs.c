@@ -12,26 +12,70 @@
 static struct ddv_pack ddv_pack_demo;
 
 /* constructs.ddv:25:5: demo_alloc -> demo_alloc_a */
+static DDV_RARE_PATH void *ddv_r_demo_alloc_a(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags);
+static DDV_RARE_PATH void *ddv_p_demo_alloc_a(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_demo_alloc_a(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* constructs.ddv:39:2: after */
+	if (!(IS_ERR_OR_NULL(ret))) {
+		/* constructs.ddv:40:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 23, 1, (u64)(unsigned long)(ret));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_demo_alloc_a(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_demo_alloc_a(struct ddv_call *ddv_call, size_t size, gfp_t flags)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* constructs.ddv:32:2: check */
-	if (!(size > 0))
+	if (!(size > 0)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 19, 0);
+	}
 	/* constructs.ddv:33:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 20, 1, (u64)(unsigned long)(size));
+	}
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	/* constructs.ddv:35:3: check */
-	if (!(size < (1 << 22)))
+	if (!(size < (1 << 22))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 21, 1, (u64)(unsigned long)(size));
+	}
 #else
 	/* constructs.ddv:37:3: check */
-	if (!(size < (1 << 20)))
+	if (!(size < (1 << 20))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 22, 1, (u64)(unsigned long)(size));
+	}
 #endif
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -42,57 +86,106 @@ static __always_inline void *ddv_b_demo_alloc_a(struct ddv_call *ddv_call, size_
 		ret = demo_alloc_a(size, flags);
 		break;
 	}
-	/* constructs.ddv:39:2: after */
-	if (!(IS_ERR_OR_NULL(ret))) {
-		/* constructs.ddv:40:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_demo_alloc_a(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_demo_alloc_a(ddv_call->ret_ip, ddv_call->dut, size, flags);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 23, 1, (u64)(unsigned long)(ret));
-		}
+static DDV_RARE_PATH void *ddv_r_demo_alloc_a(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 0, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 0, ddv_ret_ip, ddv_args, 2)) {
+		return demo_alloc_a(size, flags);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_demo_alloc_a(&ddv_call, size, flags);
+}
+
+static DDV_RARE_PATH void *ddv_p_demo_alloc_a(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 0, ddv_ret_ip, ddv_dut, 2);
+	return ddv_a_demo_alloc_a(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_demo_alloc_a(size_t size, gfp_t flags)
 {
-	struct ddv_call ddv_call DDV_CALL_NOINIT;
-
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)size, (u64)(unsigned long)flags };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 0, _RET_IP_, ddv_args, 2))
-			return demo_alloc_a(size, flags);
-		return ddv_b_demo_alloc_a(&ddv_call, size, flags);
-	}
+	return ddv_r_demo_alloc_a(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_a), typeof(&demo_alloc_a)),
 	       "constructs.ddv:25:5: the prototype of demo_alloc_a differs from the kernel's");
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 /* constructs.ddv:26:5: demo_alloc -> demo_alloc_b */
+static DDV_RARE_PATH void *ddv_r_demo_alloc_b(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size);
+static DDV_RARE_PATH void *ddv_p_demo_alloc_b(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_demo_alloc_b(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* constructs.ddv:39:2: after */
+	if (!(IS_ERR_OR_NULL(ret))) {
+		/* constructs.ddv:40:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 23, 1, (u64)(unsigned long)(ret));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_demo_alloc_b(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_demo_alloc_b(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* constructs.ddv:32:2: check */
-	if (!(size > 0))
+	if (!(size > 0)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 19, 0);
+	}
 	/* constructs.ddv:33:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 20, 1, (u64)(unsigned long)(size));
+	}
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	/* constructs.ddv:35:3: check */
-	if (!(size < (1 << 22)))
+	if (!(size < (1 << 22))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 21, 1, (u64)(unsigned long)(size));
+	}
 #else
 	/* constructs.ddv:37:3: check */
-	if (!(size < (1 << 20)))
+	if (!(size < (1 << 20))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 22, 1, (u64)(unsigned long)(size));
+	}
 #endif
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -103,34 +196,41 @@ static __always_inline void *ddv_b_demo_alloc_b(struct ddv_call *ddv_call, struc
 		ret = demo_alloc_b(s, flags, size);
 		break;
 	}
-	/* constructs.ddv:39:2: after */
-	if (!(IS_ERR_OR_NULL(ret))) {
-		/* constructs.ddv:40:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_demo_alloc_b(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_demo_alloc_b(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 23, 1, (u64)(unsigned long)(ret));
-		}
+static DDV_RARE_PATH void *ddv_r_demo_alloc_b(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 1, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 1, ddv_ret_ip, ddv_args, 3)) {
+		return demo_alloc_b(s, flags, size);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_demo_alloc_b(&ddv_call, s, flags, size);
+}
+
+static DDV_RARE_PATH void *ddv_p_demo_alloc_b(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 1, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_demo_alloc_b(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 1, _RET_IP_, 3)))
-		return ddv_b_demo_alloc_b(&ddv_fast_call, s, flags, size);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)s, (u64)(unsigned long)flags, (u64)(unsigned long)size };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, ddv_args, 3))
-			return demo_alloc_b(s, flags, size);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, 3))) {
 		return ddv_b_demo_alloc_b(&ddv_call, s, flags, size);
 	}
+	return ddv_r_demo_alloc_b(_RET_IP_, 0, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_b), typeof(&demo_alloc_b)),
 	       "constructs.ddv:26:5: the prototype of demo_alloc_b differs from the kernel's");
@@ -140,26 +240,70 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_b), typeof(
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 extern void *demo_alloc_c(size_t size, gfp_t flags, int node) __weak;
 /* constructs.ddv:27:5: demo_alloc -> demo_alloc_c */
+static DDV_RARE_PATH void *ddv_r_demo_alloc_c(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node);
+static DDV_RARE_PATH void *ddv_p_demo_alloc_c(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size);
+
+static __always_inline void *ddv_a_demo_alloc_c(struct ddv_call *ddv_call, void *ret, size_t size)
+{
+	/* constructs.ddv:39:2: after */
+	if (!(IS_ERR_OR_NULL(ret))) {
+		/* constructs.ddv:40:3: object operation */
+		{
+			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -EEXIST) {
+				if (ddv_call->bail)
+					goto ddv_resume;
+				ddv_violation(ddv_call, 23, 1, (u64)(unsigned long)(ret));
+			}
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_demo_alloc_c(ddv_call->ret_ip, ddv_call->dut, ret, size);
+}
+
 static __always_inline void *ddv_b_demo_alloc_c(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	void *ret;
 
 	/* constructs.ddv:32:2: check */
-	if (!(size > 0))
+	if (!(size > 0)) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 19, 0);
+	}
 	/* constructs.ddv:33:2: check */
-	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep()))
+	if (!(!(gfpflags_allow_blocking(flags)) || ddv_can_sleep())) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 20, 1, (u64)(unsigned long)(size));
+	}
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	/* constructs.ddv:35:3: check */
-	if (!(size < (1 << 22)))
+	if (!(size < (1 << 22))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 21, 1, (u64)(unsigned long)(size));
+	}
 #else
 	/* constructs.ddv:37:3: check */
-	if (!(size < (1 << 20)))
+	if (!(size < (1 << 20))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		ddv_violation(ddv_call, 22, 1, (u64)(unsigned long)(size));
+	}
 #endif
 	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		ret = NULL;
 		break;
@@ -170,34 +314,41 @@ static __always_inline void *ddv_b_demo_alloc_c(struct ddv_call *ddv_call, size_
 		ret = demo_alloc_c(size, flags, node);
 		break;
 	}
-	/* constructs.ddv:39:2: after */
-	if (!(IS_ERR_OR_NULL(ret))) {
-		/* constructs.ddv:40:3: object operation */
-		{
-			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
+	ddv_call->bail = ddv_inline;
+	return ddv_a_demo_alloc_c(ddv_call, ret, size);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_demo_alloc_c(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+}
 
-			if (ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0) == -EEXIST)
-				ddv_violation(ddv_call, 23, 1, (u64)(unsigned long)(ret));
-		}
+static DDV_RARE_PATH void *ddv_r_demo_alloc_c(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 2, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 2, ddv_ret_ip, ddv_args, 3)) {
+		return demo_alloc_c(size, flags, node);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_demo_alloc_c(&ddv_call, size, flags, node);
+}
+
+static DDV_RARE_PATH void *ddv_p_demo_alloc_c(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *ret, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 2, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_demo_alloc_c(&ddv_call, ret, size);
 }
 
 static DDV_WRAPPER void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 2, _RET_IP_, 3)))
-		return ddv_b_demo_alloc_c(&ddv_fast_call, size, flags, node);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)size, (u64)(unsigned long)flags, (u64)(unsigned long)node };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 2, _RET_IP_, ddv_args, 3))
-			return demo_alloc_c(size, flags, node);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 2, _RET_IP_, 3))) {
 		return ddv_b_demo_alloc_c(&ddv_call, size, flags, node);
 	}
+	return ddv_r_demo_alloc_c(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_c), typeof(&demo_alloc_c)),
 	       "constructs.ddv:27:5: the prototype of demo_alloc_c differs from the kernel's");
@@ -205,6 +356,8 @@ _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_c), typeof(
 #endif
 
 /* constructs.ddv:44:4: demo_free -> demo_free */
+static DDV_RARE_PATH void ddv_r_demo_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *p);
+
 static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const void *p)
 {
 	/* constructs.ddv:46:2: if */
@@ -214,8 +367,13 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), NULL);
-			if (!((ddv_f0 == 0)))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (!((ddv_f0 == 0))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 24, 1, (u64)(unsigned long)(p));
+			}
 		}
 		/* constructs.ddv:48:3: check */
 		{
@@ -223,71 +381,137 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_o0);
-			if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[1]) == NULL))
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[1]) == NULL)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 25, 1, (u64)(unsigned long)(p));
+			}
 		}
 		/* constructs.ddv:49:3: foreach */
 		{
 			struct ddv_obj ddv_in0 DDV_NOINIT, ddv_it0 DDV_NOINIT;
 			u64 ddv_lo0, ddv_hi0;
+			int ddv_rc0;
 
-			if (ddv_obj_any_inside(ddv_call, 2) &&
-			    !ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_in0)) {
-				ddv_lo0 = ddv_in0.key;
-				ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
-				while (ddv_lo0 < ddv_hi0 &&
-				       !ddv_obj_find_inside(ddv_call, 2, ddv_lo0, ddv_hi0, &ddv_it0)) {
-					struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
+			if (ddv_obj_any_inside(ddv_call, 2)) {
+				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_in0);
+				if (DDV_RARE(ddv_call, ddv_rc0))
+					goto ddv_restart;
+				if (!ddv_rc0) {
+					ddv_lo0 = ddv_in0.key;
+					ddv_hi0 = ddv_lo0 + ddv_in0.fields[0];
+					while (ddv_lo0 < ddv_hi0 &&
+					       !ddv_obj_find_inside(ddv_call, 2, ddv_lo0, ddv_hi0, &ddv_it0)) {
+						struct timer_list *t = (struct timer_list *)(unsigned long)ddv_it0.key;
 
-					ddv_lo0 = ddv_it0.key + 1;
-					/* constructs.ddv:50:4: check */
-					if (!(!(timer_pending(t))))
-						ddv_violation(ddv_call, 26, 2, (u64)(unsigned long)(p), (u64)(unsigned long)(t));
-					/* constructs.ddv:51:4: object operation */
-					{
-						if (ddv_obj_destroy(ddv_call, 2, (u64)(unsigned long)(t), NULL, -1) == -ENOENT)
-							ddv_violation(ddv_call, 27, 0);
+						ddv_lo0 = ddv_it0.key + 1;
+						/* constructs.ddv:50:4: check */
+						if (!(!(timer_pending(t)))) {
+							if (ddv_call->bail)
+								goto ddv_restart;
+							ddv_violation(ddv_call, 26, 2, (u64)(unsigned long)(p), (u64)(unsigned long)(t));
+						}
+						/* constructs.ddv:51:4: object operation */
+						{
+							int ddv_rc;
+
+							ddv_rc = ddv_obj_destroy(ddv_call, 2, (u64)(unsigned long)(t), NULL, -1);
+							if (DDV_RARE(ddv_call, ddv_rc))
+								goto ddv_restart;
+							if (ddv_rc == -ENOENT) {
+								if (ddv_call->bail)
+									goto ddv_restart;
+								ddv_violation(ddv_call, 27, 0);
+							}
+							ddv_call->bail = 0;
+						}
 					}
 				}
 			}
 		}
 		/* constructs.ddv:53:3: object operation */
 		{
-			if (ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(p), NULL, 0) == -ENOENT)
+			int ddv_rc;
+
+			ddv_rc = ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(p), NULL, 0);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_restart;
+			if (ddv_rc == -ENOENT) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_violation(ddv_call, 28, 0);
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	demo_free(p);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_demo_free(ddv_call->ret_ip, ddv_call->dut, p);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_demo_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *p)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)p };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 3, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 3, ddv_ret_ip, ddv_args, 1)) {
+		demo_free(p);
+		return;
+	}
+	ddv_b_demo_free(&ddv_call, p);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_demo_free(const void *p)
 {
-	struct ddv_call ddv_call DDV_CALL_NOINIT;
-
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)p };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 3, _RET_IP_, ddv_args, 1)) {
-			demo_free(p);
-			return;
-		}
-		ddv_b_demo_free(&ddv_call, p);
-	}
+	ddv_r_demo_free(_RET_IP_, 0, p);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_free), typeof(&demo_free)),
 	       "constructs.ddv:44:4: the prototype of demo_free differs from the kernel's");
 
 /* constructs.ddv:57:4: demo_give -> demo_give */
+static DDV_RARE_PATH int ddv_r_demo_give(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *p, void *to, int *status);
+static DDV_RARE_PATH int ddv_p_demo_give(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, const void *p);
+
+static __always_inline int ddv_a_demo_give(struct ddv_call *ddv_call, int ret, const void *p)
+{
+	/* constructs.ddv:62:2: after */
+	if (ret == 0) {
+		/* constructs.ddv:63:3: transfer: the receiver frees it */
+		{
+			if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(p), NULL, 0)))
+				goto ddv_resume;
+			ddv_call->bail = 0;
+		}
+	}
+	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
+	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_demo_give(ddv_call->ret_ip, ddv_call->dut, ret, p);
+}
+
 static __always_inline int ddv_b_demo_give(struct ddv_call *ddv_call, const void *p, void *to, int *status)
 {
+	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
 	/* constructs.ddv:61:2: object operation */
 	{
-		ddv_obj_set_field(ddv_call, 0, (u64)(unsigned long)(p), 1, (u64)(unsigned long)(to));
+		if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, 0, (u64)(unsigned long)(p), 1, (u64)(unsigned long)(to))))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
 	case 1:
 		*(status) = -(1);
 		ret = -(EBUSY);
@@ -300,48 +524,51 @@ static __always_inline int ddv_b_demo_give(struct ddv_call *ddv_call, const void
 		ret = demo_give(p, to, status);
 		break;
 	}
-	/* constructs.ddv:62:2: after */
-	if (ret == 0) {
-		/* constructs.ddv:63:3: transfer: the receiver frees it */
-		{
-			ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(p), NULL, 0);
-		}
+	ddv_call->bail = ddv_inline;
+	return ddv_a_demo_give(ddv_call, ret, p);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_demo_give(ddv_call->ret_ip, ddv_call->dut, p, to, status);
+}
+
+static DDV_RARE_PATH int ddv_r_demo_give(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *p, void *to, int *status)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[3] = { (u64)(unsigned long)p, (u64)(unsigned long)to, (u64)(unsigned long)status };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 4, ddv_ret_ip, ddv_dut, 3);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 4, ddv_ret_ip, ddv_args, 3)) {
+		return demo_give(p, to, status);
 	}
-	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
-	return ret;
+	return ddv_b_demo_give(&ddv_call, p, to, status);
+}
+
+static DDV_RARE_PATH int ddv_p_demo_give(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, const void *p)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 4, ddv_ret_ip, ddv_dut, 3);
+	return ddv_a_demo_give(&ddv_call, ret, p);
 }
 
 static DDV_WRAPPER int ddv_w_demo_give(const void *p, void *to, int *status)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 4, _RET_IP_, 3)))
-		return ddv_b_demo_give(&ddv_fast_call, p, to, status);
-	{
-		u64 ddv_args[3] = { (u64)(unsigned long)p, (u64)(unsigned long)to, (u64)(unsigned long)status };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, ddv_args, 3))
-			return demo_give(p, to, status);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, 3))) {
 		return ddv_b_demo_give(&ddv_call, p, to, status);
 	}
+	return ddv_r_demo_give(_RET_IP_, 0, p, to, status);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_give), typeof(&demo_give)),
 	       "constructs.ddv:57:4: the prototype of demo_give differs from the kernel's");
 
 /* constructs.ddv:67:4: demo_trylock -> demo_trylock */
-static __always_inline int ddv_b_demo_trylock(struct ddv_call *ddv_call, spinlock_t *l)
-{
-	int ret;
+static DDV_RARE_PATH int ddv_r_demo_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, spinlock_t *l);
+static DDV_RARE_PATH int ddv_p_demo_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, spinlock_t *l);
 
-	switch (ddv_should_fail(ddv_call, 0, 0)) {
-	case 1:
-		ret = 0;
-		break;
-	default:
-		ret = demo_trylock(l);
-		break;
-	}
+static __always_inline int ddv_a_demo_trylock(struct ddv_call *ddv_call, int ret, spinlock_t *l)
+{
 	/* constructs.ddv:71:2: after */
 	if (ret != 0) {
 		/* constructs.ddv:72:3: if */
@@ -349,51 +576,111 @@ static __always_inline int ddv_b_demo_trylock(struct ddv_call *ddv_call, spinloc
 			int ddv_f0;
 
 			ddv_f0 = ddv_obj_lookup(ddv_call, 1, (u64)(unsigned long)(l), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
 				/* constructs.ddv:73:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+					int ddv_rc;
 
-					if (ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(l), 1, ddv_fv, NULL, -1) == -EEXIST)
+					ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(l), 1, ddv_fv, NULL, -1);
+					if (DDV_RARE(ddv_call, ddv_rc))
+						goto ddv_resume;
+					if (ddv_rc == -EEXIST) {
+						if (ddv_call->bail)
+							goto ddv_resume;
 						ddv_violation(ddv_call, 29, 0);
+					}
+					ddv_call->bail = 0;
 				}
 			}
 		}
 		/* constructs.ddv:75:3: object operation */
 		{
-			ddv_obj_set_state(ddv_call, 1, (u64)(unsigned long)(l), 1);
+			if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 1, (u64)(unsigned long)(l), 1)))
+				goto ddv_resume;
+			ddv_call->bail = 0;
 		}
 		/* constructs.ddv:76:3: object operation */
 		{
 			s64 ddv_result;
+			int ddv_rc;
 
-			if (ddv_obj_adjust(ddv_call, 1, (u64)(unsigned long)(l), 0, 1, 0, 1, &ddv_result) == -ERANGE)
+			ddv_rc = ddv_obj_adjust(ddv_call, 1, (u64)(unsigned long)(l), 0, 1, 0, 1, &ddv_result);
+			if (DDV_RARE(ddv_call, ddv_rc))
+				goto ddv_resume;
+			if (ddv_rc == -ERANGE) {
+				if (ddv_call->bail)
+					goto ddv_resume;
 				ddv_violation(ddv_call, 30, 1, (u64)(unsigned long)(l));
+			}
+			ddv_call->bail = 0;
 		}
 	}
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
+ddv_resume: __attribute__((__cold__, __unused__));
+	return ddv_p_demo_trylock(ddv_call->ret_ip, ddv_call->dut, ret, l);
+}
+
+static __always_inline int ddv_b_demo_trylock(struct ddv_call *ddv_call, spinlock_t *l)
+{
+	const u8 ddv_inline = ddv_call->bail;
+	int ret;
+
+	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	case DDV_FAIL_RARE:
+		goto ddv_restart;
+	case 1:
+		ret = 0;
+		break;
+	default:
+		ret = demo_trylock(l);
+		break;
+	}
+	ddv_call->bail = ddv_inline;
+	return ddv_a_demo_trylock(ddv_call, ret, l);
+ddv_restart: __attribute__((__cold__, __unused__));
+	return ddv_r_demo_trylock(ddv_call->ret_ip, ddv_call->dut, l);
+}
+
+static DDV_RARE_PATH int ddv_r_demo_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, spinlock_t *l)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)l };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 5, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 5, ddv_ret_ip, ddv_args, 1)) {
+		return demo_trylock(l);
+	}
+	return ddv_b_demo_trylock(&ddv_call, l);
+}
+
+static DDV_RARE_PATH int ddv_p_demo_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, int ret, spinlock_t *l)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 5, ddv_ret_ip, ddv_dut, 1);
+	return ddv_a_demo_trylock(&ddv_call, ret, l);
 }
 
 static DDV_WRAPPER int ddv_w_demo_trylock(spinlock_t *l)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 5, _RET_IP_, 1)))
-		return ddv_b_demo_trylock(&ddv_fast_call, l);
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)l };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 5, _RET_IP_, ddv_args, 1))
-			return demo_trylock(l);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 5, _RET_IP_, 1))) {
 		return ddv_b_demo_trylock(&ddv_call, l);
 	}
+	return ddv_r_demo_trylock(_RET_IP_, 0, l);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_trylock), typeof(&demo_trylock)),
 	       "constructs.ddv:67:4: the prototype of demo_trylock differs from the kernel's");
 
 /* constructs.ddv:80:4: demo_unlock -> demo_unlock */
+static DDV_RARE_PATH void ddv_r_demo_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, spinlock_t *l);
+
 static __always_inline void ddv_b_demo_unlock(struct ddv_call *ddv_call, spinlock_t *l)
 {
 	/* constructs.ddv:82:2: require */
@@ -402,78 +689,125 @@ static __always_inline void ddv_b_demo_unlock(struct ddv_call *ddv_call, spinloc
 		int ddv_f0;
 
 		ddv_f0 = ddv_obj_lookup(ddv_call, 1, (u64)(unsigned long)(l), &ddv_o0);
-		if (ddv_f0 || !(ddv_o0.state == 1))
+		if (DDV_RARE(ddv_call, ddv_f0))
+			goto ddv_restart;
+		if (ddv_f0 || !(ddv_o0.state == 1)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 31, 1, (u64)(unsigned long)(l));
+		}
 	}
 	/* constructs.ddv:83:2: object operation */
 	{
 		s64 ddv_result;
+		int ddv_rc;
 
-		if (ddv_obj_adjust(ddv_call, 1, (u64)(unsigned long)(l), 0, -(1), 0, 1, &ddv_result) == -ERANGE)
+		ddv_rc = ddv_obj_adjust(ddv_call, 1, (u64)(unsigned long)(l), 0, -(1), 0, 1, &ddv_result);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -ERANGE) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 32, 0);
+		}
+		ddv_call->bail = 0;
 	}
 	/* constructs.ddv:84:2: object operation */
 	{
-		ddv_obj_set_state(ddv_call, 1, (u64)(unsigned long)(l), 0);
+		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 1, (u64)(unsigned long)(l), 0)))
+			goto ddv_restart;
+		ddv_call->bail = 0;
 	}
 	demo_unlock(l);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_demo_unlock(ddv_call->ret_ip, ddv_call->dut, l);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_demo_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, spinlock_t *l)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[1] = { (u64)(unsigned long)l };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 6, ddv_ret_ip, ddv_dut, 1);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 6, ddv_ret_ip, ddv_args, 1)) {
+		demo_unlock(l);
+		return;
+	}
+	ddv_b_demo_unlock(&ddv_call, l);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_demo_unlock(spinlock_t *l)
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 6, _RET_IP_, 1))) {
-		ddv_b_demo_unlock(&ddv_fast_call, l);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 6, _RET_IP_, 1))) {
+		ddv_b_demo_unlock(&ddv_call, l);
 		return;
 	}
-	{
-		u64 ddv_args[1] = { (u64)(unsigned long)l };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 6, _RET_IP_, ddv_args, 1)) {
-			demo_unlock(l);
-			return;
-		}
-		ddv_b_demo_unlock(&ddv_call, l);
-	}
+	ddv_r_demo_unlock(_RET_IP_, 0, l);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_unlock), typeof(&demo_unlock)),
 	       "constructs.ddv:80:4: the prototype of demo_unlock differs from the kernel's");
 
 /* constructs.ddv:87:4: demo_timer -> demo_timer */
+static DDV_RARE_PATH void ddv_r_demo_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *t, void (*callback)(struct timer_list *));
+
 static __always_inline void ddv_b_demo_timer(struct ddv_call *ddv_call, struct timer_list *t, void (*callback)(struct timer_list *))
 {
 	/* constructs.ddv:89:2: object operation */
 	{
 		u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
+		int ddv_rc;
 
-		if (ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(t), 0, ddv_fv, NULL, -1) == -EEXIST)
+		ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(t), 0, ddv_fv, NULL, -1);
+		if (DDV_RARE(ddv_call, ddv_rc))
+			goto ddv_restart;
+		if (ddv_rc == -EEXIST) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_violation(ddv_call, 33, 0);
+		}
+		ddv_call->bail = 0;
 	}
 	demo_timer(t, callback);
 	ddv_call_exit(ddv_call, 0);
+	return;
+ddv_restart: __attribute__((__cold__, __unused__));
+	ddv_r_demo_timer(ddv_call->ret_ip, ddv_call->dut, t, callback);
+	return;
+}
+
+static DDV_RARE_PATH void ddv_r_demo_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *t, void (*callback)(struct timer_list *))
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+	u64 ddv_args[2] = { (u64)(unsigned long)t, (u64)(unsigned long)callback };
+
+	if (ddv_dut) {
+		ddv_call_enter_rare(&ddv_call, &ddv_pack_demo, 7, ddv_ret_ip, ddv_dut, 2);
+	} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 7, ddv_ret_ip, ddv_args, 2)) {
+		demo_timer(t, callback);
+		return;
+	}
+	ddv_b_demo_timer(&ddv_call, t, callback);
+	return;
 }
 
 static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *))
 {
-	struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_demo, 7, _RET_IP_, 2))) {
-		ddv_b_demo_timer(&ddv_fast_call, t, callback);
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 7, _RET_IP_, 2))) {
+		ddv_b_demo_timer(&ddv_call, t, callback);
 		return;
 	}
-	{
-		u64 ddv_args[2] = { (u64)(unsigned long)t, (u64)(unsigned long)callback };
-
-		if (!__ddv_call_enter(&ddv_call, &ddv_pack_demo, 7, _RET_IP_, ddv_args, 2)) {
-			demo_timer(t, callback);
-			return;
-		}
-		ddv_b_demo_timer(&ddv_call, t, callback);
-	}
+	ddv_r_demo_timer(_RET_IP_, 0, t, callback);
+	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_timer), typeof(&demo_timer)),
 	       "constructs.ddv:87:4: the prototype of demo_timer differs from the kernel's");
