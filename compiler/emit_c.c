@@ -283,8 +283,8 @@ static void emit_create(struct writer *w, struct stmt *s)
 	w_blank(w);
 	w_printf(w, "ddv_rc = ddv_obj_create(ddv_call, %d, ", s->obj.type->index);
 	emit_key(w, s->obj.key);
-	w_printf(w, ", %d, ddv_fv, NULL, %d);\n", s->index < 0 ? 0 : s->index,
-		 s->obj.type->size_field);
+	w_printf(w, ", %d, ddv_fv, NULL, %d, %d);\n", s->index < 0 ? 0 : s->index,
+		 s->obj.type->size_field, s->obj.type->nfields);
 	emit_rare(w, "ddv_rc");
 	w_printf(w, "if (ddv_rc == -EEXIST)");
 	emit_then_report(w, s->msg);

@@ -38,7 +38,7 @@ static __always_inline void *ddv_a_kmalloc_trace(struct ddv_call *ddv_call, void
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -131,7 +131,7 @@ static __always_inline void *ddv_a___kmalloc(struct ddv_call *ddv_call, void *re
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -224,7 +224,7 @@ static __always_inline void *ddv_a_kmalloc_large(struct ddv_call *ddv_call, void
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -317,7 +317,7 @@ static __always_inline void *ddv_a_kmalloc_trace_noprof(struct ddv_call *ddv_cal
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -410,7 +410,7 @@ static __always_inline void *ddv_a_kmalloc_large_noprof(struct ddv_call *ddv_cal
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -503,7 +503,7 @@ static __always_inline void *ddv_a___kmalloc_noprof(struct ddv_call *ddv_call, v
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -596,7 +596,7 @@ static __always_inline void *ddv_a___kmalloc_cache_noprof(struct ddv_call *ddv_c
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -689,7 +689,7 @@ static __always_inline void *ddv_a___kmalloc_large_noprof(struct ddv_call *ddv_c
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -782,7 +782,7 @@ static __always_inline void *ddv_a___kmalloc_node(struct ddv_call *ddv_call, voi
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -875,7 +875,7 @@ static __always_inline void *ddv_a_kmalloc_node_trace(struct ddv_call *ddv_call,
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -968,7 +968,7 @@ static __always_inline void *ddv_a_kmalloc_large_node(struct ddv_call *ddv_call,
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1061,7 +1061,7 @@ static __always_inline void *ddv_a___kmalloc_node_noprof(struct ddv_call *ddv_ca
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1154,7 +1154,7 @@ static __always_inline void *ddv_a_kmalloc_node_trace_noprof(struct ddv_call *dd
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1247,7 +1247,7 @@ static __always_inline void *ddv_a_kmalloc_large_node_noprof(struct ddv_call *dd
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1340,7 +1340,7 @@ static __always_inline void *ddv_a___kmalloc_node_noprof(struct ddv_call *ddv_ca
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1433,7 +1433,7 @@ static __always_inline void *ddv_a___kmalloc_cache_node_noprof(struct ddv_call *
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1526,7 +1526,7 @@ static __always_inline void *ddv_a___kmalloc_large_node_noprof(struct ddv_call *
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1636,7 +1636,7 @@ static __always_inline void *ddv_a_krealloc(struct ddv_call *ddv_call, void *ret
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1762,7 +1762,7 @@ static __always_inline void *ddv_a_krealloc_noprof(struct ddv_call *ddv_call, vo
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(new_size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1870,7 +1870,7 @@ static __always_inline char *ddv_a_kstrdup(struct ddv_call *ddv_call, char *ret)
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((strlen(ret) + 1)) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -1961,7 +1961,7 @@ static __always_inline void *ddv_a_kmemdup(struct ddv_call *ddv_call, void *ret,
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -2054,7 +2054,7 @@ static __always_inline void *ddv_a_kmemdup_noprof(struct ddv_call *ddv_call, voi
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(len) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -2496,7 +2496,7 @@ static __always_inline void *ddv_a_vmalloc(struct ddv_call *ddv_call, void *ret,
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -2583,7 +2583,7 @@ static __always_inline void *ddv_a_vmalloc_noprof(struct ddv_call *ddv_call, voi
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -2670,7 +2670,7 @@ static __always_inline void *ddv_a_vzalloc(struct ddv_call *ddv_call, void *ret,
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -2757,7 +2757,7 @@ static __always_inline void *ddv_a_vzalloc_noprof(struct ddv_call *ddv_call, voi
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -2846,7 +2846,7 @@ static __always_inline void *ddv_a_kvmalloc_node(struct ddv_call *ddv_call, void
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_resume;
 				if (ddv_rc == -EEXIST) {
@@ -2862,7 +2862,7 @@ static __always_inline void *ddv_a_kvmalloc_node(struct ddv_call *ddv_call, void
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_resume;
 				if (ddv_rc == -EEXIST) {
@@ -2952,7 +2952,7 @@ static __always_inline void *ddv_a_kvmalloc_node_noprof(struct ddv_call *ddv_cal
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_resume;
 				if (ddv_rc == -EEXIST) {
@@ -2968,7 +2968,7 @@ static __always_inline void *ddv_a_kvmalloc_node_noprof(struct ddv_call *ddv_cal
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_resume;
 				if (ddv_rc == -EEXIST) {
@@ -3058,7 +3058,7 @@ static __always_inline void *ddv_a___kvmalloc_node_noprof(struct ddv_call *ddv_c
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_resume;
 				if (ddv_rc == -EEXIST) {
@@ -3074,7 +3074,7 @@ static __always_inline void *ddv_a___kvmalloc_node_noprof(struct ddv_call *ddv_c
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+				ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_resume;
 				if (ddv_rc == -EEXIST) {
@@ -3311,7 +3311,7 @@ static __always_inline unsigned long ddv_a___get_free_pages(struct ddv_call *ddv
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -3428,7 +3428,7 @@ static __always_inline unsigned long ddv_a_get_free_pages_noprof(struct ddv_call
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(order) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -3545,7 +3545,7 @@ static __always_inline unsigned long ddv_a_get_zeroed_page(struct ddv_call *ddv_
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -3638,7 +3638,7 @@ static __always_inline unsigned long ddv_a_get_zeroed_page_noprof(struct ddv_cal
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(0) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -3930,7 +3930,7 @@ static __always_inline void *ddv_a_dma_alloc_attrs(struct ddv_call *ddv_call, vo
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(*(dma_handle)), [2] = (u64)(unsigned long)(dev) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 3, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 3);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -4146,7 +4146,7 @@ static __always_inline dma_addr_t ddv_a_dma_map_page_attrs(struct ddv_call *ddv_
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(dir) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 4, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 2);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -4661,7 +4661,7 @@ static __always_inline struct dma_pool *ddv_a_dma_pool_create(struct ddv_call *d
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 5, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 2);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -4818,7 +4818,7 @@ static __always_inline void *ddv_a_dma_pool_alloc(struct ddv_call *ddv_call, voi
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(pool), [1] = (u64)(unsigned long)(*(handle)) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 6, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 6, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 2);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -5038,7 +5038,7 @@ static __always_inline int ddv_a_request_threaded_irq(struct ddv_call *ddv_call,
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev_id) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 7, (u64)(unsigned long)(irq), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 7, (u64)(unsigned long)(irq), 0, ddv_fv, NULL, -1, 2);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -5571,7 +5571,7 @@ static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, stru
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 8, (u64)(unsigned long)(timer), 0, ddv_fv, NULL, -1);
+				ddv_rc = ddv_obj_create(ddv_call, 8, (u64)(unsigned long)(timer), 0, ddv_fv, NULL, -1, 0);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				if (ddv_rc == -EEXIST) {
@@ -5933,7 +5933,7 @@ static __always_inline bool ddv_b_queue_work_on(struct ddv_call *ddv_call, int c
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(work), 0, ddv_fv, NULL, -1);
+				ddv_rc = ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(work), 0, ddv_fv, NULL, -1, 0);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				if (ddv_rc == -EEXIST) {
@@ -5997,7 +5997,7 @@ static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call *ddv_cal
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL, -1);
+				ddv_rc = ddv_obj_create(ddv_call, 9, (u64)(unsigned long)(&((dwork)->work)), 0, ddv_fv, NULL, -1, 0);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				if (ddv_rc == -EEXIST) {
@@ -6132,7 +6132,7 @@ static __always_inline struct net_device *ddv_a_alloc_etherdev_mqs(struct ddv_ca
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)((ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof_priv)) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 10, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -6694,7 +6694,7 @@ static __always_inline struct sk_buff *ddv_a___alloc_skb(struct ddv_call *ddv_ca
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -6778,7 +6778,7 @@ static __always_inline struct sk_buff *ddv_a___netdev_alloc_skb(struct ddv_call 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -6863,7 +6863,7 @@ static __always_inline struct sk_buff *ddv_a___napi_alloc_skb(struct ddv_call *d
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -6950,7 +6950,7 @@ static __always_inline struct sk_buff *ddv_a_napi_alloc_skb(struct ddv_call *ddv
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(length) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -7036,7 +7036,7 @@ static __always_inline struct sk_buff *ddv_a_napi_build_skb(struct ddv_call *ddv
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(frag_size) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 11, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -7663,7 +7663,7 @@ static __always_inline int ddv_a___pci_register_driver(struct ddv_call *ddv_call
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 12, (u64)(unsigned long)(drv), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 12, (u64)(unsigned long)(drv), 0, ddv_fv, NULL, -1, 0);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -7811,7 +7811,7 @@ static __always_inline int ddv_a_pci_enable_device(struct ddv_call *ddv_call, in
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
 
-					ddv_rc = ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+					ddv_rc = ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1, 1);
 					if (DDV_RARE(ddv_call, ddv_rc))
 						goto ddv_resume;
 					if (ddv_rc == -EEXIST) {
@@ -7920,7 +7920,7 @@ static __always_inline int ddv_a_pci_enable_device_mem(struct ddv_call *ddv_call
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
 
-					ddv_rc = ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+					ddv_rc = ddv_obj_create(ddv_call, 13, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1, 1);
 					if (DDV_RARE(ddv_call, ddv_rc))
 						goto ddv_resume;
 					if (ddv_rc == -EEXIST) {
@@ -8167,7 +8167,7 @@ static __always_inline int ddv_a_pci_request_selected_regions(struct ddv_call *d
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -8251,7 +8251,7 @@ static __always_inline int ddv_a_pci_request_selected_regions_exclusive(struct d
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(bars) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -8335,7 +8335,7 @@ static __always_inline int ddv_a_pci_request_regions(struct ddv_call *ddv_call, 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -8419,7 +8419,7 @@ static __always_inline int ddv_a_pci_request_regions_exclusive(struct ddv_call *
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(((1 << PCI_STD_NUM_BARS) - 1)) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 14, (u64)(unsigned long)(pdev), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -8648,7 +8648,7 @@ static __always_inline void __iomem *ddv_a_pci_ioremap_bar(struct ddv_call *ddv_
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 0);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -8732,7 +8732,7 @@ static __always_inline void __iomem *ddv_a_pci_iomap(struct ddv_call *ddv_call, 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 0);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -8816,7 +8816,7 @@ static __always_inline void __iomem *ddv_a_ioremap(struct ddv_call *ddv_call, vo
 			u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 15, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, -1, 0);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -9081,7 +9081,7 @@ static __always_inline int ddv_a_pci_alloc_irq_vectors_affinity(struct ddv_call 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -9172,7 +9172,7 @@ static __always_inline int ddv_a_pci_alloc_irq_vectors(struct ddv_call *ddv_call
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -9330,7 +9330,7 @@ static __always_inline int ddv_a_pci_enable_msi(struct ddv_call *ddv_call, int r
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(1) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -9414,7 +9414,7 @@ static __always_inline int ddv_a_pci_enable_msix_range(struct ddv_call *ddv_call
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1);
+			ddv_rc = ddv_obj_create(ddv_call, 16, (u64)(unsigned long)(dev), 0, ddv_fv, NULL, -1, 1);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {

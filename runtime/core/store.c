@@ -426,7 +426,7 @@ static __always_inline int store_insert_inline(struct store *s, u16 type, u64 ke
 	if (unlikely(!store_type_live(type)))
 		return -EINVAL;
 	if (likely(ddv_slot_claim(&s->slots[hash & s->cap_mask], hash, type, key, owner, state,
-				  site, fields)))
+				  site, fields, 4)))
 		ret = 0;
 	else {
 		seg = seg_of(s, hash);

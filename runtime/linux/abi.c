@@ -158,7 +158,7 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 		/* A blocking lock: the caller may sleep, so a delay is legal here. */
 		ddv_log_at(0, DDV_RT_LOCK_DELAYED, 3, (u64[]){ facts.func, call->site, v.delay_ns },
 			   call->dut, call->site, facts.func, call->ret_ip, false);
-		if (ddv_can_sleep())
+		if (ddv_can_sleep() && !oops_in_progress)
 			fsleep(div_u64(v.delay_ns, 1000));
 		return 0;
 	}

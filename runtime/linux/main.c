@@ -138,15 +138,8 @@ static long set_func_prop(enum config_prop prop, u64 id, u64 value)
 	} else {
 		config_unset(&ddv_config, prop, id);
 	}
-	if (prop == CONFIG_FUNC_OFF) {
-		/* The inline entry's copy (abi.h): one gate, then a byte per function. */
-		for (i = 0; i < DDV_MAX_FUNCS; i++)
-			WRITE_ONCE(ddv_func_off[i], !!config_get(&ddv_config, prop, i, 0));
-		WRITE_ONCE(ddv_funcs_off, config_count(&ddv_config, prop) > 0);
-	} else {
-		/* A function traced: every call takes the full entry (it reads the levels). */
-		ddv_fast_update();
-	}
+	/* A function traced or switched off: every call takes the full entry (it reads them). */
+	ddv_fast_update();
 	mutex_unlock(&ddv_mutex);
 	return ret;
 }

@@ -582,9 +582,8 @@ static int unpatch_module(struct ddv_dut *dut)
  * The fast entry (abi.h): a record per driver slot, published while its
  * driver is the only one under test, was loaded by ddv (an attached driver's
  * lookups may miss objects older than the attach: the slow entry tells) and
- * no function is traced (a function switched off is told apart inline:
- * ddv_func_off). Recomputed under ddv_mutex whenever
- * one of those changes. A record is rewritten only while unpublished and its
+ * no function is traced or switched off (the full entry reads both).
+ * Recomputed under ddv_mutex whenever one of those changes. A record is rewritten only while unpublished and its
  * driver has no text (so no call of the old driver can still be reading it).
  */
 static struct ddv_fast_dut fast_duts[DDV_MAX_DUTS];
@@ -597,10 +596,6 @@ EXPORT_PER_CPU_SYMBOL_GPL(ddv_returns);
 static struct ddv_fast_dut fast_none;
 struct ddv_fast_dut *ddv_fast = &fast_none;
 EXPORT_SYMBOL_GPL(ddv_fast);
-bool ddv_funcs_off;
-EXPORT_SYMBOL_GPL(ddv_funcs_off);
-u8 ddv_func_off[DDV_MAX_FUNCS];
-EXPORT_SYMBOL_GPL(ddv_func_off);
 
 void ddv_fast_update(void)
 {
@@ -616,7 +611,8 @@ void ddv_fast_update(void)
 			n++;
 		}
 	}
-	if (n != 1 || only->attached || config_count(&ddv_config, CONFIG_TRACE_LEVEL)) {
+	if (n != 1 || only->attached || config_count(&ddv_config, CONFIG_TRACE_LEVEL) ||
+	    config_count(&ddv_config, CONFIG_FUNC_OFF)) {
 		WRITE_ONCE(ddv_fast, &fast_none);
 		return;
 	}

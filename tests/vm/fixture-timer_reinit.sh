@@ -12,8 +12,9 @@ if fixture_build; then
 	fixture_session timer_reinit_clean timer_reinit_clean ok
 	# A function switched off is not checked: with timer_setup (init_timer_key)
 	# off, its own rule cannot fire and the timer is never known, so mod_timer
-	# warns of an unset-up timer instead. The others still are checked (the
-	# inline entry tells functions apart one by one): kfree off changes nothing.
+	# warns of an unset-up timer instead. The others still are checked (while
+	# a function is off, every call takes the full entry, which tells functions
+	# apart one by one): kfree off changes nothing.
 	fixture_session timer_reinit_off timer_reinit ok --off init_timer_key
 	fixture_session timer_reinit_kfree_off timer_reinit ok --off kfree
 	if fixture_ddv_vm timer; then

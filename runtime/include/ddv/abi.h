@@ -26,7 +26,7 @@
  *		if (ret != NULL) {		// after ret != NULL { create heap[ret] { size = size; } }
  *			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = size };
  *
- *			if (ddv_obj_create(ddv_call, 0, (u64)ret, 0, ddv_fv, NULL, 0) == -EEXIST)
+ *			if (ddv_obj_create(ddv_call, 0, (u64)ret, 0, ddv_fv, NULL, 0, 1) == -EEXIST)
  *				ddv_violation(ddv_call, 257, 0);
  *		}
  *		ddv_call_exit(ddv_call, (u64)ret);
@@ -77,7 +77,7 @@
 struct module;
 #include <ddv/slot.h>
 
-#define DDV_ABI_VERSION 5	/* 5: the call record by copy into ddv.ko (kept in registers), no arguments after the inline entry; 4: inline create and destroy (ddv/slot.h); 3: inline fast entry, can_sleep, any_inside, lookup filter */
+#define DDV_ABI_VERSION 6	/* 6: the rare path out of the wrapper (bail, DDV_RARE), no function-off test inline; 5: the call record by copy into ddv.ko (kept in registers), no arguments after the inline entry; 4: inline create and destroy (ddv/slot.h); 3: inline fast entry, can_sleep, any_inside, lookup filter */
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */
 #define DDV_MAX_ARGS 6		/* u64 arguments of one log record */
 #define DDV_MAX_DUTS 8		/* driver-under-test ids 1..7; 0 is "nobody" */
@@ -291,10 +291,12 @@ struct ddv_call {
 
 /*
  * The fast entry: while exactly one driver is under test, was loaded by ddv
- * (not attached live) and no function is traced, ddv.ko
- * publishes its core text here and the wrapper enters inline: one range test,
- * one per-CPU increment. Else it points to a record with empty ranges (never
- * NULL): every call takes __ddv_call_enter().
+ * (not attached live) and no function is traced or switched off (ddv off),
+ * ddv.ko publishes its core text here and the wrapper enters inline: one
+ * range test, one per-CPU increment. Else it points to a record with empty
+ * ranges (never NULL): every call takes __ddv_call_enter(), which answers
+ * false for a function switched off (the wrapper calls the original and
+ * nothing else).
  * A published record never changes but for its init range; ddv.ko publishes another or the empty one.
  */
 struct ddv_fast_dut {
@@ -314,15 +316,6 @@ extern struct ddv_fast_dut *ddv_fast;
 DECLARE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_calls);
 DECLARE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_returns);
 #endif
-/*
- * Functions switched off (ddv off): while none is, one load and a branch;
- * else a byte per global function id (pack->func_base + func). An off
- * function takes __ddv_call_enter, which answers false: the wrapper calls the
- * original and nothing else. Written by ddv.ko only.
- */
-extern bool ddv_funcs_off;
-extern u8 ddv_func_off[];
-
 #define DDV_SITE_LATER	0xfffffffeu	/* call->site: not searched yet, the runtime finds it when needed */
 
 /*
@@ -369,10 +362,8 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 {
 	const struct ddv_fast_dut *fast = READ_ONCE(ddv_fast);
 
-	if (likely((ret_ip - fast->text_lo < fast->text_len ||
-		    ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len)) &&
-		   (likely(!DDV_FLAG(ddv_funcs_off)) ||
-		    !READ_ONCE(ddv_func_off[pack->func_base + func])))) {
+	if (likely(ret_ip - fast->text_lo < fast->text_len ||
+		   ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len))) {
 		ddv_call_fill_inline(call, pack, func, ret_ip, fast->dut, nargs, true);
 		this_cpu_inc(ddv_calls[call->dut]);
 		return true;
@@ -449,7 +440,7 @@ void __ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...);
 #ifdef __KERNEL__
 static __always_inline bool ddv_can_sleep(void)
 {
-	return preemptible() && !rcu_preempt_depth() && !oops_in_progress;
+	return preemptible() && !rcu_preempt_depth();
 }
 #endif
 
@@ -478,7 +469,9 @@ int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *
 /*
  * size_field (ddv_obj_create, ddv_obj_destroy): the type's size field, as in
  * its descriptor, or -1; a constant where ddvc writes the call, so the
- * memory budget's byte count costs one add.
+ * memory budget's byte count costs one add. nfields (ddv_obj_create): the
+ * type's number of fields, as in its descriptor; the inline create writes
+ * those only.
  * The usual create and destroy (an allocation's block) happen inline, on the
  * store's slots (ddv/slot.h): the type had objects before, is not contained,
  * no pack declares a leak scope, and the object's home slot is free (create)
@@ -534,7 +527,8 @@ static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type
 }
 
 static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
-					  const u64 *fields, struct ddv_obj *old, int size_field)
+					  const u64 *fields, struct ddv_obj *old, int size_field,
+					  int nfields)
 {
 	if (!old && ddv_obj_inline(call, type)) {
 		u16 gt = call->pack->type_base + type;
@@ -542,7 +536,7 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 		struct ddv_slot *e = &ddv_slots[hash & ddv_slots_mask];
 
 		if (likely(ddv_slot_claim(e, hash, gt, key, call->dut, state, ddv_obj_site(call),
-					  fields))) {
+					  fields, nfields))) {
 			if (size_field >= 0 && size_field < DDV_MAX_FIELDS && fields)
 				this_cpu_add(ddv_bytes_made, fields[size_field]);
 			return 0;

@@ -86,11 +86,16 @@ static inline bool ddv_cas128(u64 *p, u64 old[2], u64 new_lo, u64 new_hi)
 /*
  * Claims the empty slot e for (type, key) and fills it. False when it is not
  * empty or was taken meanwhile: the caller takes the store's locked path.
+ * Only the first nfields fields are written (the type's own: nothing reads
+ * the others of its objects; a wrapper's constant, so a heap block's claim
+ * writes one field, not four).
  */
 static inline __attribute__((__always_inline__)) bool
 ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 state, u64 site,
-	       const u64 *fields)
+	       const u64 *fields, int nfields)
 {
+	int f;
+
 	u64 old[2] = { __atomic_load_n(&e->meta, __ATOMIC_ACQUIRE), e->key };
 
 	if ((u16)old[0] != DDV_SLOT_EMPTY)
@@ -105,14 +110,8 @@ ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 st
 					 ((u64)type << 16), key), 0))
 		return false;
 	e->site = site;
-	if (fields) {
-		e->fields[0] = fields[0];
-		e->fields[1] = fields[1];
-		e->fields[2] = fields[2];
-		e->fields[3] = fields[3];
-	} else {
-		e->fields[0] = e->fields[1] = e->fields[2] = e->fields[3] = 0;
-	}
+	for (f = 0; f < 4 && f < nfields; f++)
+		e->fields[f] = fields ? fields[f] : 0;
 	e->hash = hash;
 	/* Publish: claimed meta + this = live meta, PASSED and generation kept. */
 	__atomic_add_fetch(&e->meta, DDV_META(type, owner, state) -

@@ -87,7 +87,7 @@ static void heap_created(struct ddv_call *call, void *ret, size_t size)
 	if (ret && !ZERO_OR_NULL_PTR(ret)) {
 		u64 f[DDV_MAX_FIELDS] = { size };
 
-		ddv_obj_create(call, T_HEAP, (u64)(unsigned long)ret, 0, f, NULL, 0);
+		ddv_obj_create(call, T_HEAP, (u64)(unsigned long)ret, 0, f, NULL, 0, 1);
 	}
 }
 

@@ -24,7 +24,7 @@ static __always_inline void *ddv_a_demo_alloc_a(struct ddv_call *ddv_call, void 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 2);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -134,7 +134,7 @@ static __always_inline void *ddv_a_demo_alloc_b(struct ddv_call *ddv_call, void 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 2);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -252,7 +252,7 @@ static __always_inline void *ddv_a_demo_alloc_c(struct ddv_call *ddv_call, void 
 			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(size), [1] = (u64)(unsigned long)(((void *)(0))) };
 			int ddv_rc;
 
-			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0);
+			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)(unsigned long)(ret), 0, ddv_fv, NULL, 0, 2);
 			if (DDV_RARE(ddv_call, ddv_rc))
 				goto ddv_resume;
 			if (ddv_rc == -EEXIST) {
@@ -584,7 +584,7 @@ static __always_inline int ddv_a_demo_trylock(struct ddv_call *ddv_call, int ret
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
 
-					ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(l), 1, ddv_fv, NULL, -1);
+					ddv_rc = ddv_obj_create(ddv_call, 1, (u64)(unsigned long)(l), 1, ddv_fv, NULL, -1, 1);
 					if (DDV_RARE(ddv_call, ddv_rc))
 						goto ddv_resume;
 					if (ddv_rc == -EEXIST) {
@@ -765,7 +765,7 @@ static __always_inline void ddv_b_demo_timer(struct ddv_call *ddv_call, struct t
 		u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 		int ddv_rc;
 
-		ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(t), 0, ddv_fv, NULL, -1);
+		ddv_rc = ddv_obj_create(ddv_call, 2, (u64)(unsigned long)(t), 0, ddv_fv, NULL, -1, 0);
 		if (DDV_RARE(ddv_call, ddv_rc))
 			goto ddv_restart;
 		if (ddv_rc == -EEXIST) {
