@@ -629,7 +629,8 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 		}
 		break;
 	case E_CALL: {
-		bool known = is_constant_name(e->text) || !strcmp(e->text, "ddv_can_sleep");
+		bool known = is_constant_name(e->text) || !strcmp(e->text, "ddv_can_sleep") ||
+			     !strcmp(e->text, "ddv_is_vmalloc");
 
 		for (struct predicate *p = c->spec->predicates; p && !known; p = p->next)
 			known = !strcmp(p->name, e->text);

@@ -248,10 +248,19 @@ static struct miscdevice ddv_misc = {
 	.mode = 0600,
 };
 
+/* abi.h ddv_is_vmalloc(): the area is fixed at boot. */
+unsigned long ddv_vmalloc_start __ro_after_init;
+EXPORT_SYMBOL_GPL(ddv_vmalloc_start);
+unsigned long ddv_vmalloc_end __ro_after_init;
+EXPORT_SYMBOL_GPL(ddv_vmalloc_end);
+
 static int __init ddv_init(void)
 {
 	int ret;
 
+	/* is_vmalloc_addr(): [VMALLOC_START, VMALLOC_END). */
+	ddv_vmalloc_start = VMALLOC_START;
+	ddv_vmalloc_end = VMALLOC_END;
 	ddv_log_timer_init();
 	ret = ddv_store_init();
 	if (ret)

@@ -444,6 +444,18 @@ static __always_inline bool ddv_can_sleep(void)
 }
 #endif
 
+/*
+ * For checks: is p in the vmalloc area (is_vmalloc_addr())? On 6.1 that is
+ * a call, and VMALLOC_END a static branch (five-level paging): ddv.ko keeps
+ * the area's bounds, set at its load. Two compares, of which a kmalloc'ed
+ * block (in the direct map, below the area) takes one.
+ */
+extern unsigned long ddv_vmalloc_start, ddv_vmalloc_end;
+static __always_inline bool ddv_is_vmalloc(const void *p)
+{
+	return (unsigned long)p >= ddv_vmalloc_start && (unsigned long)p < ddv_vmalloc_end;
+}
+
 /* A snapshot of one object. */
 struct ddv_obj {
 	u64 key;
