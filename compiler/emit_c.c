@@ -661,6 +661,12 @@ static void emit_return(struct writer *w, const struct fnsig *f, const char *wha
 	}
 }
 
+/* A function's last statement: "return X;", or for a void function "X;". */
+static void emit_last(struct writer *w, const struct fnsig *f, const char *what)
+{
+	w_line(w, "%s%s;", f->ret_kind == RET_VOID ? "" : "return ", what);
+}
+
 /* The end of a body: where its rare events go (followed by the call to the rare path). */
 static void emit_rare_label(struct writer *w, const char *label)
 {
@@ -689,7 +695,7 @@ static void emit_after(struct writer *w, struct spec *spec, struct fnsig *f)
 	else
 		w_line(w, "return;");
 	emit_rare_label(w, "ddv_resume");
-	emit_return(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s%s)",
+	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s%s)",
 				      mangle("ddv_p_", f->symbol), is_void ? "" : ", ret",
 				      arg_names(f, true)));
 	w_close(w, "");
@@ -777,7 +783,7 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 		w_line(w, is_void ? "return;" : "return ret;");
 	}
 	emit_rare_label(w, "ddv_restart");
-	emit_return(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s)",
+	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s)",
 				      mangle("ddv_r_", f->symbol), arg_names(f, false)));
 	w_close(w, "");
 	w_blank(w);
@@ -821,7 +827,7 @@ static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 	if (is_void)
 		w_line(w, "return;");
 	w_close(w, "");
-	emit_return(w, f, tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
+	emit_last(w, f, tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
 				      arg_names(f, false)));
 	w_close(w, "");
 	w_blank(w);
@@ -836,7 +842,7 @@ static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 	w_blank(w);
 	w_line(w, "ddv_call_enter_rare(&ddv_call, &%s, %d, ddv_ret_ip, ddv_dut, %d);",
 	       pack_var(spec), f->index, nargs);
-	emit_return(w, f, tree_printf("%s(&ddv_call%s%s)", mangle("ddv_a_", f->symbol),
+	emit_last(w, f, tree_printf("%s(&ddv_call%s%s)", mangle("ddv_a_", f->symbol),
 				      is_void ? "" : ", ret", arg_names(f, true)));
 	w_close(w, "");
 	w_blank(w);
@@ -873,14 +879,24 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	if (!scope_boundary(spec, f)) {
 		w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 		w_blank(w);
-		w_open(w, "if (likely(ddv_call_enter_fast(&ddv_call, &%s, %d, _RET_IP_, %d)))",
-		       pack_var(spec), f->index, nargs);
+		w_printf(w, "if (likely(ddv_call_enter_fast(&ddv_call, &%s, %d, _RET_IP_, %d)))",
+			 pack_var(spec), f->index, nargs);
+		if (is_void) {
+			w_printf(w, " {\n");
+			w->indent++;
+		} else {
+			w_printf(w, "\n");
+			w->indent++;
+		}
 		emit_return(w, f, tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
 					      arg_names(f, false)));
-		w_close(w, "");
+		if (is_void)
+			w_close(w, "");
+		else
+			w->indent--;
 	}
-	emit_return(w, f, tree_printf("%s(_RET_IP_, 0%s)", mangle("ddv_r_", f->symbol),
-				      arg_names(f, false)));
+	emit_last(w, f, tree_printf("%s(_RET_IP_, 0%s)", mangle("ddv_r_", f->symbol),
+				    arg_names(f, false)));
 	w_close(w, "");
 	/* A spec prototype that differs from the kernel's is a build error, not a crash. */
 	w_line(w, "_Static_assert(__builtin_types_compatible_p(typeof(&%s), typeof(&%s)),",

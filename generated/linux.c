@@ -107,9 +107,8 @@ static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, 
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, 3)))
 		return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
-	}
 	return ddv_r_kmalloc_trace(_RET_IP_, 0, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof(&kmalloc_trace)),
@@ -200,9 +199,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, 2)))
 		return ddv_b___kmalloc(&ddv_call, size, flags);
-	}
 	return ddv_r___kmalloc(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__kmalloc)),
@@ -293,9 +291,8 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, 2)))
 		return ddv_b_kmalloc_large(&ddv_call, size, flags);
-	}
 	return ddv_r_kmalloc_large(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof(&kmalloc_large)),
@@ -386,9 +383,8 @@ static DDV_WRAPPER void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t 
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, 3)))
 		return ddv_b_kmalloc_trace_noprof(&ddv_call, s, flags, size);
-	}
 	return ddv_r_kmalloc_trace_noprof(_RET_IP_, 0, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof), typeof(&kmalloc_trace_noprof)),
@@ -479,9 +475,8 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, 2)))
 		return ddv_b_kmalloc_large_noprof(&ddv_call, size, flags);
-	}
 	return ddv_r_kmalloc_large_noprof(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof), typeof(&kmalloc_large_noprof)),
@@ -572,9 +567,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, 2)))
 		return ddv_b___kmalloc_noprof(&ddv_call, size, flags);
-	}
 	return ddv_r___kmalloc_noprof(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typeof(&__kmalloc_noprof)),
@@ -665,9 +659,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, 3)))
 		return ddv_b___kmalloc_cache_noprof(&ddv_call, s, flags, size);
-	}
 	return ddv_r___kmalloc_cache_noprof(_RET_IP_, 0, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof), typeof(&__kmalloc_cache_noprof)),
@@ -758,9 +751,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, 2)))
 		return ddv_b___kmalloc_large_noprof(&ddv_call, size, flags);
-	}
 	return ddv_r___kmalloc_large_noprof(_RET_IP_, 0, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof), typeof(&__kmalloc_large_noprof)),
@@ -851,9 +843,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, 3)))
 		return ddv_b___kmalloc_node(&ddv_call, size, flags, node);
-	}
 	return ddv_r___kmalloc_node(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeof(&__kmalloc_node)),
@@ -944,9 +935,8 @@ static DDV_WRAPPER void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t fl
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, 4)))
 		return ddv_b_kmalloc_node_trace(&ddv_call, s, flags, node, size);
-	}
 	return ddv_r_kmalloc_node_trace(_RET_IP_, 0, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), typeof(&kmalloc_node_trace)),
@@ -1037,9 +1027,8 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int 
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, 3)))
 		return ddv_b_kmalloc_large_node(&ddv_call, size, flags, node);
-	}
 	return ddv_r_kmalloc_large_node(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), typeof(&kmalloc_large_node)),
@@ -1130,9 +1119,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, gfp_t flags, i
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, 3)))
 		return ddv_b___kmalloc_node_noprof(&ddv_call, size, flags, node);
-	}
 	return ddv_r___kmalloc_node_noprof(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
@@ -1223,9 +1211,8 @@ static DDV_WRAPPER void *ddv_w_kmalloc_node_trace_noprof(struct kmem_cache *s, g
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, 4)))
 		return ddv_b_kmalloc_node_trace_noprof(&ddv_call, s, flags, node, size);
-	}
 	return ddv_r_kmalloc_node_trace_noprof(_RET_IP_, 0, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace_noprof), typeof(&kmalloc_node_trace_noprof)),
@@ -1316,9 +1303,8 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_node_noprof(size_t size, gfp_t flag
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, 3)))
 		return ddv_b_kmalloc_large_node_noprof(&ddv_call, size, flags, node);
-	}
 	return ddv_r_kmalloc_large_node_noprof(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node_noprof), typeof(&kmalloc_large_node_noprof)),
@@ -1409,9 +1395,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, kmem_buckets *
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, 4)))
 		return ddv_b___kmalloc_node_noprof(&ddv_call, size, b, flags, node);
-	}
 	return ddv_r___kmalloc_node_noprof(_RET_IP_, 0, size, b, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
@@ -1502,9 +1487,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc_cache_node_noprof(struct kmem_cache *s,
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, 4)))
 		return ddv_b___kmalloc_cache_node_noprof(&ddv_call, s, flags, node, size);
-	}
 	return ddv_r___kmalloc_cache_node_noprof(_RET_IP_, 0, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_node_noprof), typeof(&__kmalloc_cache_node_noprof)),
@@ -1595,9 +1579,8 @@ static DDV_WRAPPER void *ddv_w___kmalloc_large_node_noprof(size_t size, gfp_t fl
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, 3)))
 		return ddv_b___kmalloc_large_node_noprof(&ddv_call, size, flags, node);
-	}
 	return ddv_r___kmalloc_large_node_noprof(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_node_noprof), typeof(&__kmalloc_large_node_noprof)),
@@ -1721,9 +1704,8 @@ static DDV_WRAPPER void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, 3)))
 		return ddv_b_krealloc(&ddv_call, objp, new_size, flags);
-	}
 	return ddv_r_krealloc(_RET_IP_, 0, objp, new_size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&krealloc)),
@@ -1847,9 +1829,8 @@ static DDV_WRAPPER void *ddv_w_krealloc_noprof(const void *objp, size_t new_size
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, 3)))
 		return ddv_b_krealloc_noprof(&ddv_call, objp, new_size, flags);
-	}
 	return ddv_r_krealloc_noprof(_RET_IP_, 0, objp, new_size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc_noprof), typeof(&krealloc_noprof)),
@@ -1939,9 +1920,8 @@ static DDV_WRAPPER char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, 2)))
 		return ddv_b_kstrdup(&ddv_call, s, gfp);
-	}
 	return ddv_r_kstrdup(_RET_IP_, 0, s, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup), typeof(&kstrdup)),
@@ -2030,9 +2010,8 @@ static DDV_WRAPPER void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, 3)))
 		return ddv_b_kmemdup(&ddv_call, src, len, gfp);
-	}
 	return ddv_r_kmemdup(_RET_IP_, 0, src, len, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmemdup)),
@@ -2123,9 +2102,8 @@ static DDV_WRAPPER void *ddv_w_kmemdup_noprof(const void *src, size_t len, gfp_t
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, 3)))
 		return ddv_b_kmemdup_noprof(&ddv_call, src, len, gfp);
-	}
 	return ddv_r_kmemdup_noprof(_RET_IP_, 0, src, len, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup_noprof), typeof(&kmemdup_noprof)),
@@ -2250,7 +2228,6 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_kfree(ddv_call->ret_ip, ddv_call->dut, objp);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_kfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp)
@@ -2265,7 +2242,6 @@ static DDV_RARE_PATH void ddv_r_kfree(unsigned long ddv_ret_ip, unsigned long dd
 		return;
 	}
 	ddv_b_kfree(&ddv_call, objp);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_kfree(const void *objp)
@@ -2277,7 +2253,6 @@ static DDV_WRAPPER void ddv_w_kfree(const void *objp)
 		return;
 	}
 	ddv_r_kfree(_RET_IP_, 0, objp);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)),
 	       "specs/linux/heap.ddv:112:4: the prototype of kfree differs from the kernel's");
@@ -2321,7 +2296,6 @@ static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, str
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_kvfree_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
@@ -2336,7 +2310,6 @@ static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsign
 		return;
 	}
 	ddv_b_kvfree_call_rcu(&ddv_call, head, func);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
@@ -2348,7 +2321,6 @@ static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callbac
 		return;
 	}
 	ddv_r_kvfree_call_rcu(_RET_IP_, 0, head, func);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:138:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -2394,7 +2366,6 @@ static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, str
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_kvfree_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, void *func)
@@ -2409,7 +2380,6 @@ static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsign
 		return;
 	}
 	ddv_b_kvfree_call_rcu(&ddv_call, head, func);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, void *func)
@@ -2421,7 +2391,6 @@ static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, void *func)
 		return;
 	}
 	ddv_r_kvfree_call_rcu(_RET_IP_, 0, head, func);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:139:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -2474,9 +2443,8 @@ static DDV_WRAPPER void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, 3)))
 		return ddv_b_devm_kmalloc(&ddv_call, dev, size, gfp);
-	}
 	return ddv_r_devm_kmalloc(_RET_IP_, 0, dev, size, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(&devm_kmalloc)),
@@ -2559,9 +2527,8 @@ static DDV_WRAPPER void *ddv_w_vmalloc(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, 1)))
 		return ddv_b_vmalloc(&ddv_call, size);
-	}
 	return ddv_r_vmalloc(_RET_IP_, 0, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmalloc)),
@@ -2646,9 +2613,8 @@ static DDV_WRAPPER void *ddv_w_vmalloc_noprof(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, 1)))
 		return ddv_b_vmalloc_noprof(&ddv_call, size);
-	}
 	return ddv_r_vmalloc_noprof(_RET_IP_, 0, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc_noprof), typeof(&vmalloc_noprof)),
@@ -2733,9 +2699,8 @@ static DDV_WRAPPER void *ddv_w_vzalloc(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, 1)))
 		return ddv_b_vzalloc(&ddv_call, size);
-	}
 	return ddv_r_vzalloc(_RET_IP_, 0, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzalloc)),
@@ -2820,9 +2785,8 @@ static DDV_WRAPPER void *ddv_w_vzalloc_noprof(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, 1)))
 		return ddv_b_vzalloc_noprof(&ddv_call, size);
-	}
 	return ddv_r_vzalloc_noprof(_RET_IP_, 0, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc_noprof), typeof(&vzalloc_noprof)),
@@ -2926,9 +2890,8 @@ static DDV_WRAPPER void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, 3)))
 		return ddv_b_kvmalloc_node(&ddv_call, size, flags, node);
-	}
 	return ddv_r_kvmalloc_node(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof(&kvmalloc_node)),
@@ -3032,9 +2995,8 @@ static DDV_WRAPPER void *ddv_w_kvmalloc_node_noprof(size_t size, gfp_t flags, in
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, 3)))
 		return ddv_b_kvmalloc_node_noprof(&ddv_call, size, flags, node);
-	}
 	return ddv_r_kvmalloc_node_noprof(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node_noprof), typeof(&kvmalloc_node_noprof)),
@@ -3138,9 +3100,8 @@ static DDV_WRAPPER void *ddv_w___kvmalloc_node_noprof(size_t size, kmem_buckets 
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, 4)))
 		return ddv_b___kvmalloc_node_noprof(&ddv_call, size, b, flags, node);
-	}
 	return ddv_r___kvmalloc_node_noprof(_RET_IP_, 0, size, b, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kvmalloc_node_noprof), typeof(&__kvmalloc_node_noprof)),
@@ -3188,7 +3149,6 @@ static __always_inline void ddv_b_vfree(struct ddv_call *ddv_call, const void *a
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_vfree(ddv_call->ret_ip, ddv_call->dut, addr);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_vfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr)
@@ -3203,7 +3163,6 @@ static DDV_RARE_PATH void ddv_r_vfree(unsigned long ddv_ret_ip, unsigned long dd
 		return;
 	}
 	ddv_b_vfree(&ddv_call, addr);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_vfree(const void *addr)
@@ -3215,7 +3174,6 @@ static DDV_WRAPPER void ddv_w_vfree(const void *addr)
 		return;
 	}
 	ddv_r_vfree(_RET_IP_, 0, addr);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)),
 	       "specs/linux/heap.ddv:204:4: the prototype of vfree differs from the kernel's");
@@ -3265,7 +3223,6 @@ static __always_inline void ddv_b_kvfree(struct ddv_call *ddv_call, const void *
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_kvfree(ddv_call->ret_ip, ddv_call->dut, addr);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr)
@@ -3280,7 +3237,6 @@ static DDV_RARE_PATH void ddv_r_kvfree(unsigned long ddv_ret_ip, unsigned long d
 		return;
 	}
 	ddv_b_kvfree(&ddv_call, addr);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
@@ -3292,7 +3248,6 @@ static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
 		return;
 	}
 	ddv_r_kvfree(_RET_IP_, 0, addr);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfree)),
 	       "specs/linux/heap.ddv:213:4: the prototype of kvfree differs from the kernel's");
@@ -3404,9 +3359,8 @@ static DDV_WRAPPER unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, 2)))
 		return ddv_b___get_free_pages(&ddv_call, gfp_mask, order);
-	}
 	return ddv_r___get_free_pages(_RET_IP_, 0, gfp_mask, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typeof(&__get_free_pages)),
@@ -3521,9 +3475,8 @@ static DDV_WRAPPER unsigned long ddv_w_get_free_pages_noprof(gfp_t gfp_mask, uns
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, 2)))
 		return ddv_b_get_free_pages_noprof(&ddv_call, gfp_mask, order);
-	}
 	return ddv_r_get_free_pages_noprof(_RET_IP_, 0, gfp_mask, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_free_pages_noprof), typeof(&get_free_pages_noprof)),
@@ -3614,9 +3567,8 @@ static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, 1)))
 		return ddv_b_get_zeroed_page(&ddv_call, gfp_mask);
-	}
 	return ddv_r_get_zeroed_page(_RET_IP_, 0, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), typeof(&get_zeroed_page)),
@@ -3707,9 +3659,8 @@ static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page_noprof(gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, 1)))
 		return ddv_b_get_zeroed_page_noprof(&ddv_call, gfp_mask);
-	}
 	return ddv_r_get_zeroed_page_noprof(_RET_IP_, 0, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page_noprof), typeof(&get_zeroed_page_noprof)),
@@ -3771,7 +3722,6 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_free_pages(ddv_call->ret_ip, ddv_call->dut, addr, order);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long addr, unsigned int order)
@@ -3786,7 +3736,6 @@ static DDV_RARE_PATH void ddv_r_free_pages(unsigned long ddv_ret_ip, unsigned lo
 		return;
 	}
 	ddv_b_free_pages(&ddv_call, addr, order);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
@@ -3798,7 +3747,6 @@ static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
 		return;
 	}
 	ddv_r_free_pages(_RET_IP_, 0, addr, order);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages), typeof(&free_pages)),
 	       "specs/linux/heap.ddv:269:4: the prototype of free_pages differs from the kernel's");
@@ -3850,9 +3798,8 @@ static DDV_WRAPPER struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, 2)))
 		return ddv_b_alloc_pages(&ddv_call, gfp, order);
-	}
 	return ddv_r_alloc_pages(_RET_IP_, 0, gfp, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&alloc_pages)),
@@ -3907,9 +3854,8 @@ static DDV_WRAPPER struct page *ddv_w_alloc_pages_noprof(gfp_t gfp, unsigned int
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, 2)))
 		return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
-	}
 	return ddv_r_alloc_pages_noprof(_RET_IP_, 0, gfp, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_noprof), typeof(&alloc_pages_noprof)),
@@ -4005,9 +3951,8 @@ static DDV_WRAPPER void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, 
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, 5))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, 5)))
 		return ddv_b_dma_alloc_attrs(&ddv_call, dev, size, dma_handle, flag, attrs);
-	}
 	return ddv_r_dma_alloc_attrs(_RET_IP_, 0, dev, size, dma_handle, flag, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_alloc_attrs), typeof(&dma_alloc_attrs)),
@@ -4101,7 +4046,6 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_dma_free_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, cpu_addr, dma_handle, attrs);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_dma_free_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
@@ -4116,7 +4060,6 @@ static DDV_RARE_PATH void ddv_r_dma_free_attrs(unsigned long ddv_ret_ip, unsigne
 		return;
 	}
 	ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
@@ -4128,7 +4071,6 @@ static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, vo
 		return;
 	}
 	ddv_r_dma_free_attrs(_RET_IP_, 0, dev, size, cpu_addr, dma_handle, attrs);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_free_attrs), typeof(&dma_free_attrs)),
 	       "specs/linux/dma.ddv:37:5: the prototype of dma_free_attrs differs from the kernel's");
@@ -4215,9 +4157,8 @@ static DDV_WRAPPER dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struc
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, 6))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, 6)))
 		return ddv_b_dma_map_page_attrs(&ddv_call, dev, page, offset, size, dir, attrs);
-	}
 	return ddv_r_dma_map_page_attrs(_RET_IP_, 0, dev, page, offset, size, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_page_attrs), typeof(&dma_map_page_attrs)),
@@ -4288,7 +4229,6 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_dma_unmap_page_attrs(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir, attrs);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -4303,7 +4243,6 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, u
 		return;
 	}
 	ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -4315,7 +4254,6 @@ static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_
 		return;
 	}
 	ddv_r_dma_unmap_page_attrs(_RET_IP_, 0, dev, addr, size, dir, attrs);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_page_attrs), typeof(&dma_unmap_page_attrs)),
 	       "specs/linux/dma.ddv:67:5: the prototype of dma_unmap_page_attrs differs from the kernel's");
@@ -4344,7 +4282,6 @@ static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_c
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_dma_sync_single_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -4359,7 +4296,6 @@ static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip
 		return;
 	}
 	ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -4371,7 +4307,6 @@ static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_ad
 		return;
 	}
 	ddv_r_dma_sync_single_for_cpu(_RET_IP_, 0, dev, addr, size, dir);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cpu), typeof(&dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:79:5: the prototype of dma_sync_single_for_cpu differs from the kernel's");
@@ -4402,7 +4337,6 @@ static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r___dma_sync_single_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -4417,7 +4351,6 @@ static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_
 		return;
 	}
 	ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w___dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -4429,7 +4362,6 @@ static DDV_WRAPPER void ddv_w___dma_sync_single_for_cpu(struct device *dev, dma_
 		return;
 	}
 	ddv_r___dma_sync_single_for_cpu(_RET_IP_, 0, dev, addr, size, dir);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_cpu), typeof(&__dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:80:5: the prototype of __dma_sync_single_for_cpu differs from the kernel's");
@@ -4460,7 +4392,6 @@ static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *dd
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_dma_sync_single_for_device(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -4475,7 +4406,6 @@ static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret
 		return;
 	}
 	ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -4487,7 +4417,6 @@ static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma
 		return;
 	}
 	ddv_r_dma_sync_single_for_device(_RET_IP_, 0, dev, addr, size, dir);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_device), typeof(&dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:87:5: the prototype of dma_sync_single_for_device differs from the kernel's");
@@ -4518,7 +4447,6 @@ static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r___dma_sync_single_for_device(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -4533,7 +4461,6 @@ static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_r
 		return;
 	}
 	ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w___dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -4545,7 +4472,6 @@ static DDV_WRAPPER void ddv_w___dma_sync_single_for_device(struct device *dev, d
 		return;
 	}
 	ddv_r___dma_sync_single_for_device(_RET_IP_, 0, dev, addr, size, dir);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_device), typeof(&__dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:88:5: the prototype of __dma_sync_single_for_device differs from the kernel's");
@@ -4592,9 +4518,8 @@ static DDV_WRAPPER int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, 2)))
 		return ddv_b_dma_set_mask(&ddv_call, dev, mask);
-	}
 	return ddv_r_dma_set_mask(_RET_IP_, 0, dev, mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_mask), typeof(&dma_set_mask)),
@@ -4640,9 +4565,8 @@ static DDV_WRAPPER int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, 2)))
 		return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
-	}
 	return ddv_r_dma_set_coherent_mask(_RET_IP_, 0, dev, mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_coherent_mask), typeof(&dma_set_coherent_mask)),
@@ -4724,9 +4648,8 @@ static DDV_WRAPPER struct dma_pool *ddv_w_dma_pool_create(const char *name, stru
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, 5))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, 5)))
 		return ddv_b_dma_pool_create(&ddv_call, name, dev, size, align, boundary);
-	}
 	return ddv_r_dma_pool_create(_RET_IP_, 0, name, dev, size, align, boundary);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_create), typeof(&dma_pool_create)),
@@ -4773,7 +4696,6 @@ static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call *ddv_call, st
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_dma_pool_destroy(ddv_call->ret_ip, ddv_call->dut, pool);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_dma_pool_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool)
@@ -4788,7 +4710,6 @@ static DDV_RARE_PATH void ddv_r_dma_pool_destroy(unsigned long ddv_ret_ip, unsig
 		return;
 	}
 	ddv_b_dma_pool_destroy(&ddv_call, pool);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
@@ -4800,7 +4721,6 @@ static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 		return;
 	}
 	ddv_r_dma_pool_destroy(_RET_IP_, 0, pool);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_destroy), typeof(&dma_pool_destroy)),
 	       "specs/linux/dma.ddv:128:4: the prototype of dma_pool_destroy differs from the kernel's");
@@ -4902,9 +4822,8 @@ static DDV_WRAPPER void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_f
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, 3)))
 		return ddv_b_dma_pool_alloc(&ddv_call, pool, mem_flags, handle);
-	}
 	return ddv_r_dma_pool_alloc(_RET_IP_, 0, pool, mem_flags, handle);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_alloc), typeof(&dma_pool_alloc)),
@@ -4993,7 +4912,6 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_dma_pool_free(ddv_call->ret_ip, ddv_call->dut, pool, vaddr, addr);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_dma_pool_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
@@ -5008,7 +4926,6 @@ static DDV_RARE_PATH void ddv_r_dma_pool_free(unsigned long ddv_ret_ip, unsigned
 		return;
 	}
 	ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
@@ -5020,7 +4937,6 @@ static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, 
 		return;
 	}
 	ddv_r_dma_pool_free(_RET_IP_, 0, pool, vaddr, addr);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_free), typeof(&dma_pool_free)),
 	       "specs/linux/dma.ddv:151:4: the prototype of dma_pool_free differs from the kernel's");
@@ -5122,9 +5038,8 @@ static DDV_WRAPPER int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, 6))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, 6)))
 		return ddv_b_request_threaded_irq(&ddv_call, irq, handler, thread_fn, irqflags, devname, dev_id);
-	}
 	return ddv_r_request_threaded_irq(_RET_IP_, 0, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_threaded_irq), typeof(&request_threaded_irq)),
@@ -5208,9 +5123,8 @@ static DDV_WRAPPER const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, 2)))
 		return ddv_b_free_irq(&ddv_call, irq, dev_id);
-	}
 	return ddv_r_free_irq(_RET_IP_, 0, irq, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_irq), typeof(&free_irq)),
@@ -5241,7 +5155,6 @@ static __always_inline void ddv_b_disable_irq(struct ddv_call *ddv_call, unsigne
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_disable_irq(ddv_call->ret_ip, ddv_call->dut, irq);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_disable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -5256,7 +5169,6 @@ static DDV_RARE_PATH void ddv_r_disable_irq(unsigned long ddv_ret_ip, unsigned l
 		return;
 	}
 	ddv_b_disable_irq(&ddv_call, irq);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
@@ -5268,7 +5180,6 @@ static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
 		return;
 	}
 	ddv_r_disable_irq(_RET_IP_, 0, irq);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq), typeof(&disable_irq)),
 	       "specs/linux/irq.ddv:39:4: the prototype of disable_irq differs from the kernel's");
@@ -5298,7 +5209,6 @@ static __always_inline void ddv_b_disable_irq_nosync(struct ddv_call *ddv_call, 
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_disable_irq_nosync(ddv_call->ret_ip, ddv_call->dut, irq);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_disable_irq_nosync(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -5313,7 +5223,6 @@ static DDV_RARE_PATH void ddv_r_disable_irq_nosync(unsigned long ddv_ret_ip, uns
 		return;
 	}
 	ddv_b_disable_irq_nosync(&ddv_call, irq);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
@@ -5325,7 +5234,6 @@ static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
 		return;
 	}
 	ddv_r_disable_irq_nosync(_RET_IP_, 0, irq);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq_nosync), typeof(&disable_irq_nosync)),
 	       "specs/linux/irq.ddv:45:4: the prototype of disable_irq_nosync differs from the kernel's");
@@ -5376,9 +5284,8 @@ static DDV_WRAPPER bool ddv_w_disable_hardirq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, 1)))
 		return ddv_b_disable_hardirq(&ddv_call, irq);
-	}
 	return ddv_r_disable_hardirq(_RET_IP_, 0, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_hardirq), typeof(&disable_hardirq)),
@@ -5409,7 +5316,6 @@ static __always_inline void ddv_b_enable_irq(struct ddv_call *ddv_call, unsigned
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_enable_irq(ddv_call->ret_ip, ddv_call->dut, irq);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_enable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -5424,7 +5330,6 @@ static DDV_RARE_PATH void ddv_r_enable_irq(unsigned long ddv_ret_ip, unsigned lo
 		return;
 	}
 	ddv_b_enable_irq(&ddv_call, irq);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
@@ -5436,7 +5341,6 @@ static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
 		return;
 	}
 	ddv_r_enable_irq(_RET_IP_, 0, irq);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_enable_irq), typeof(&enable_irq)),
 	       "specs/linux/irq.ddv:55:4: the prototype of enable_irq differs from the kernel's");
@@ -5457,7 +5361,6 @@ static __always_inline void ddv_b_synchronize_irq(struct ddv_call *ddv_call, uns
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_synchronize_irq(ddv_call->ret_ip, ddv_call->dut, irq);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -5472,7 +5375,6 @@ static DDV_RARE_PATH void ddv_r_synchronize_irq(unsigned long ddv_ret_ip, unsign
 		return;
 	}
 	ddv_b_synchronize_irq(&ddv_call, irq);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
@@ -5484,7 +5386,6 @@ static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
 		return;
 	}
 	ddv_r_synchronize_irq(_RET_IP_, 0, irq);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), typeof(&synchronize_irq)),
 	       "specs/linux/irq.ddv:60:4: the prototype of synchronize_irq differs from the kernel's");
@@ -5538,9 +5439,8 @@ static DDV_WRAPPER int ddv_w_devm_request_threaded_irq(struct device *dev, unsig
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, 6))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, 6)))
 		return ddv_b_devm_request_threaded_irq(&ddv_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
-	}
 	return ddv_r_devm_request_threaded_irq(_RET_IP_, 0, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_request_threaded_irq), typeof(&devm_request_threaded_irq)),
@@ -5588,7 +5488,6 @@ static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, stru
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_init_timer_key(ddv_call->ret_ip, ddv_call->dut, timer, func, flags, name, key);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_init_timer_key(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
@@ -5603,7 +5502,6 @@ static DDV_RARE_PATH void ddv_r_init_timer_key(unsigned long ddv_ret_ip, unsigne
 		return;
 	}
 	ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
@@ -5615,7 +5513,6 @@ static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*fu
 		return;
 	}
 	ddv_r_init_timer_key(_RET_IP_, 0, timer, func, flags, name, key);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_timer_key), typeof(&init_timer_key)),
 	       "specs/linux/timer.ddv:23:5: the prototype of init_timer_key differs from the kernel's");
@@ -5664,9 +5561,8 @@ static DDV_WRAPPER int ddv_w_mod_timer(struct timer_list *timer, unsigned long e
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 65, _RET_IP_, 2)))
 		return ddv_b_mod_timer(&ddv_call, timer, expires);
-	}
 	return ddv_r_mod_timer(_RET_IP_, 0, timer, expires);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_timer), typeof(&mod_timer)),
@@ -5701,7 +5597,6 @@ static __always_inline void ddv_b_add_timer(struct ddv_call *ddv_call, struct ti
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_add_timer(ddv_call->ret_ip, ddv_call->dut, timer);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_add_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -5716,7 +5611,6 @@ static DDV_RARE_PATH void ddv_r_add_timer(unsigned long ddv_ret_ip, unsigned lon
 		return;
 	}
 	ddv_b_add_timer(&ddv_call, timer);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
@@ -5728,7 +5622,6 @@ static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
 		return;
 	}
 	ddv_r_add_timer(_RET_IP_, 0, timer);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_add_timer), typeof(&add_timer)),
 	       "specs/linux/timer.ddv:37:4: the prototype of add_timer differs from the kernel's");
@@ -5765,9 +5658,8 @@ static DDV_WRAPPER int ddv_w_del_timer(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, 1)))
 		return ddv_b_del_timer(&ddv_call, timer);
-	}
 	return ddv_r_del_timer(_RET_IP_, 0, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&del_timer)),
@@ -5807,9 +5699,8 @@ static DDV_WRAPPER int ddv_w_timer_delete(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, 1)))
 		return ddv_b_timer_delete(&ddv_call, timer);
-	}
 	return ddv_r_timer_delete(_RET_IP_, 0, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete), typeof(&timer_delete)),
@@ -5855,9 +5746,8 @@ static DDV_WRAPPER int ddv_w_del_timer_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, 1)))
 		return ddv_b_del_timer_sync(&ddv_call, timer);
-	}
 	return ddv_r_del_timer_sync(_RET_IP_, 0, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeof(&del_timer_sync)),
@@ -5903,9 +5793,8 @@ static DDV_WRAPPER int ddv_w_timer_delete_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, 1)))
 		return ddv_b_timer_delete_sync(&ddv_call, timer);
-	}
 	return ddv_r_timer_delete_sync(_RET_IP_, 0, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete_sync), typeof(&timer_delete_sync)),
@@ -5969,9 +5858,8 @@ static DDV_WRAPPER bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, 3)))
 		return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
-	}
 	return ddv_r_queue_work_on(_RET_IP_, 0, cpu, wq, work);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_work_on), typeof(&queue_work_on)),
@@ -6033,9 +5921,8 @@ static DDV_WRAPPER bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_st
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, 4)))
 		return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
-	}
 	return ddv_r_queue_delayed_work_on(_RET_IP_, 0, cpu, wq, dwork, delay);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_delayed_work_on), typeof(&queue_delayed_work_on)),
@@ -6072,9 +5959,8 @@ static DDV_WRAPPER bool ddv_w_cancel_work_sync(struct work_struct *work)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 73, _RET_IP_, 1)))
 		return ddv_b_cancel_work_sync(&ddv_call, work);
-	}
 	return ddv_r_cancel_work_sync(_RET_IP_, 0, work);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_work_sync), typeof(&cancel_work_sync)),
@@ -6111,9 +5997,8 @@ static DDV_WRAPPER bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwor
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, 1)))
 		return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
-	}
 	return ddv_r_cancel_delayed_work_sync(_RET_IP_, 0, dwork);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work_sync), typeof(&cancel_delayed_work_sync)),
@@ -6201,9 +6086,8 @@ static DDV_WRAPPER struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, 
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, 3)))
 		return ddv_b_alloc_etherdev_mqs(&ddv_call, sizeof_priv, txqs, rxqs);
-	}
 	return ddv_r_alloc_etherdev_mqs(_RET_IP_, 0, sizeof_priv, txqs, rxqs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_etherdev_mqs), typeof(&alloc_etherdev_mqs)),
@@ -6341,7 +6225,6 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_free_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_free_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -6356,7 +6239,6 @@ static DDV_RARE_PATH void ddv_r_free_netdev(unsigned long ddv_ret_ip, unsigned l
 		return;
 	}
 	ddv_b_free_netdev(&ddv_call, dev);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
@@ -6368,7 +6250,6 @@ static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
 		return;
 	}
 	ddv_r_free_netdev(_RET_IP_, 0, dev);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&free_netdev)),
 	       "specs/linux/net.ddv:34:4: the prototype of free_netdev differs from the kernel's");
@@ -6457,9 +6338,8 @@ static DDV_WRAPPER int ddv_w_register_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, 1)))
 		return ddv_b_register_netdev(&ddv_call, dev);
-	}
 	return ddv_r_register_netdev(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), typeof(&register_netdev)),
@@ -6549,9 +6429,8 @@ static DDV_WRAPPER int ddv_w_register_netdevice(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 78, _RET_IP_, 1)))
 		return ddv_b_register_netdevice(&ddv_call, dev);
-	}
 	return ddv_r_register_netdevice(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdevice), typeof(&register_netdevice)),
@@ -6587,7 +6466,6 @@ static __always_inline void ddv_b_unregister_netdev(struct ddv_call *ddv_call, s
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_unregister_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -6602,7 +6480,6 @@ static DDV_RARE_PATH void ddv_r_unregister_netdev(unsigned long ddv_ret_ip, unsi
 		return;
 	}
 	ddv_b_unregister_netdev(&ddv_call, dev);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
@@ -6614,7 +6491,6 @@ static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
 		return;
 	}
 	ddv_r_unregister_netdev(_RET_IP_, 0, dev);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), typeof(&unregister_netdev)),
 	       "specs/linux/net.ddv:67:5: the prototype of unregister_netdev differs from the kernel's");
@@ -6649,7 +6525,6 @@ static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call *dd
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_unregister_netdevice_queue(ddv_call->ret_ip, ddv_call->dut, dev, head);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_netdevice_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, struct list_head *head)
@@ -6664,7 +6539,6 @@ static DDV_RARE_PATH void ddv_r_unregister_netdevice_queue(unsigned long ddv_ret
 		return;
 	}
 	ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
@@ -6676,7 +6550,6 @@ static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev,
 		return;
 	}
 	ddv_r_unregister_netdevice_queue(_RET_IP_, 0, dev, head);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdevice_queue), typeof(&unregister_netdevice_queue)),
 	       "specs/linux/net.ddv:68:5: the prototype of unregister_netdevice_queue differs from the kernel's");
@@ -6757,9 +6630,8 @@ static DDV_WRAPPER struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t pr
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, 4)))
 		return ddv_b___alloc_skb(&ddv_call, size, priority, flags, node);
-	}
 	return ddv_r___alloc_skb(_RET_IP_, 0, size, priority, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&__alloc_skb)),
@@ -6841,9 +6713,8 @@ static DDV_WRAPPER struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *d
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, 3)))
 		return ddv_b___netdev_alloc_skb(&ddv_call, dev, length, gfp_mask);
-	}
 	return ddv_r___netdev_alloc_skb(_RET_IP_, 0, dev, length, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), typeof(&__netdev_alloc_skb)),
@@ -6926,9 +6797,8 @@ static DDV_WRAPPER struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *na
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, 3)))
 		return ddv_b___napi_alloc_skb(&ddv_call, napi, length, gfp_mask);
-	}
 	return ddv_r___napi_alloc_skb(_RET_IP_, 0, napi, length, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typeof(&__napi_alloc_skb)),
@@ -7013,9 +6883,8 @@ static DDV_WRAPPER struct sk_buff *ddv_w_napi_alloc_skb(struct napi_struct *napi
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, 2)))
 		return ddv_b_napi_alloc_skb(&ddv_call, napi, length);
-	}
 	return ddv_r_napi_alloc_skb(_RET_IP_, 0, napi, length);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_alloc_skb), typeof(&napi_alloc_skb)),
@@ -7099,9 +6968,8 @@ static DDV_WRAPPER struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, 2)))
 		return ddv_b_napi_build_skb(&ddv_call, data, frag_size);
-	}
 	return ddv_r_napi_build_skb(_RET_IP_, 0, data, frag_size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeof(&napi_build_skb)),
@@ -7142,7 +7010,6 @@ static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, st
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_kfree_skb_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_kfree_skb_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -7157,7 +7024,6 @@ static DDV_RARE_PATH void ddv_r_kfree_skb_reason(unsigned long ddv_ret_ip, unsig
 		return;
 	}
 	ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
@@ -7169,7 +7035,6 @@ static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_dro
 		return;
 	}
 	ddv_r_kfree_skb_reason(_RET_IP_, 0, skb, reason);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typeof(&kfree_skb_reason)),
 	       "specs/linux/net.ddv:108:5: the prototype of kfree_skb_reason differs from the kernel's");
@@ -7211,7 +7076,6 @@ static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, 
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_sk_skb_reason_drop(ddv_call->ret_ip, ddv_call->dut, sk, skb, reason);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_sk_skb_reason_drop(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -7226,7 +7090,6 @@ static DDV_RARE_PATH void ddv_r_sk_skb_reason_drop(unsigned long ddv_ret_ip, uns
 		return;
 	}
 	ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_sk_skb_reason_drop(struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -7238,7 +7101,6 @@ static DDV_WRAPPER void ddv_w_sk_skb_reason_drop(struct sock *sk, struct sk_buff
 		return;
 	}
 	ddv_r_sk_skb_reason_drop(_RET_IP_, 0, sk, skb, reason);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sk_skb_reason_drop), typeof(&sk_skb_reason_drop)),
 	       "specs/linux/net.ddv:109:5: the prototype of sk_skb_reason_drop differs from the kernel's");
@@ -7279,7 +7141,6 @@ static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct 
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_consume_skb(ddv_call->ret_ip, ddv_call->dut, skb);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
@@ -7294,7 +7155,6 @@ static DDV_RARE_PATH void ddv_r_consume_skb(unsigned long ddv_ret_ip, unsigned l
 		return;
 	}
 	ddv_b_consume_skb(&ddv_call, skb);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
@@ -7306,7 +7166,6 @@ static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
 		return;
 	}
 	ddv_r_consume_skb(_RET_IP_, 0, skb);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&consume_skb)),
 	       "specs/linux/net.ddv:110:5: the prototype of consume_skb differs from the kernel's");
@@ -7346,7 +7205,6 @@ static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call,
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r___dev_kfree_skb_any(ddv_call->ret_ip, ddv_call->dut, skb, reason);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r___dev_kfree_skb_any(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_free_reason reason)
@@ -7361,7 +7219,6 @@ static DDV_RARE_PATH void ddv_r___dev_kfree_skb_any(unsigned long ddv_ret_ip, un
 		return;
 	}
 	ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
@@ -7373,7 +7230,6 @@ static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_
 		return;
 	}
 	ddv_r___dev_kfree_skb_any(_RET_IP_, 0, skb, reason);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), typeof(&__dev_kfree_skb_any)),
 	       "specs/linux/net.ddv:111:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
@@ -7415,7 +7271,6 @@ static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_dev_kfree_skb_any_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_dev_kfree_skb_any_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -7430,7 +7285,6 @@ static DDV_RARE_PATH void ddv_r_dev_kfree_skb_any_reason(unsigned long ddv_ret_i
 		return;
 	}
 	ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_dev_kfree_skb_any_reason(struct sk_buff *skb, enum skb_drop_reason reason)
@@ -7442,7 +7296,6 @@ static DDV_WRAPPER void ddv_w_dev_kfree_skb_any_reason(struct sk_buff *skb, enum
 		return;
 	}
 	ddv_r_dev_kfree_skb_any_reason(_RET_IP_, 0, skb, reason);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_any_reason), typeof(&dev_kfree_skb_any_reason)),
 	       "specs/linux/net.ddv:112:5: the prototype of dev_kfree_skb_any_reason differs from the kernel's");
@@ -7483,7 +7336,6 @@ static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, st
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_napi_consume_skb(ddv_call->ret_ip, ddv_call->dut, skb, budget);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_napi_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, int budget)
@@ -7498,7 +7350,6 @@ static DDV_RARE_PATH void ddv_r_napi_consume_skb(unsigned long ddv_ret_ip, unsig
 		return;
 	}
 	ddv_b_napi_consume_skb(&ddv_call, skb, budget);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
@@ -7510,7 +7361,6 @@ static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 		return;
 	}
 	ddv_r_napi_consume_skb(_RET_IP_, 0, skb, budget);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typeof(&napi_consume_skb)),
 	       "specs/linux/net.ddv:119:4: the prototype of napi_consume_skb differs from the kernel's");
@@ -7552,9 +7402,8 @@ static DDV_WRAPPER gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi,
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 92, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 92, _RET_IP_, 2)))
 		return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
-	}
 	return ddv_r_napi_gro_receive(_RET_IP_, 0, napi, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typeof(&napi_gro_receive)),
@@ -7597,9 +7446,8 @@ static DDV_WRAPPER int ddv_w_netif_receive_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 93, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 93, _RET_IP_, 1)))
 		return ddv_b_netif_receive_skb(&ddv_call, skb);
-	}
 	return ddv_r_netif_receive_skb(_RET_IP_, 0, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), typeof(&netif_receive_skb)),
@@ -7642,9 +7490,8 @@ static DDV_WRAPPER int ddv_w_netif_rx(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, 1)))
 		return ddv_b_netif_rx(&ddv_call, skb);
-	}
 	return ddv_r_netif_rx(_RET_IP_, 0, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&netif_rx)),
@@ -7726,9 +7573,8 @@ static DDV_WRAPPER int ddv_w___pci_register_driver(struct pci_driver *drv, struc
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 95, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 95, _RET_IP_, 3)))
 		return ddv_b___pci_register_driver(&ddv_call, drv, owner, mod_name);
-	}
 	return ddv_r___pci_register_driver(_RET_IP_, 0, drv, owner, mod_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___pci_register_driver), typeof(&__pci_register_driver)),
@@ -7758,7 +7604,6 @@ static __always_inline void ddv_b_pci_unregister_driver(struct ddv_call *ddv_cal
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_pci_unregister_driver(ddv_call->ret_ip, ddv_call->dut, drv);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_pci_unregister_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv)
@@ -7773,7 +7618,6 @@ static DDV_RARE_PATH void ddv_r_pci_unregister_driver(unsigned long ddv_ret_ip, 
 		return;
 	}
 	ddv_b_pci_unregister_driver(&ddv_call, drv);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
@@ -7785,7 +7629,6 @@ static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 		return;
 	}
 	ddv_r_pci_unregister_driver(_RET_IP_, 0, drv);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_unregister_driver), typeof(&pci_unregister_driver)),
 	       "specs/linux/pci.ddv:36:4: the prototype of pci_unregister_driver differs from the kernel's");
@@ -7891,9 +7734,8 @@ static DDV_WRAPPER int ddv_w_pci_enable_device(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 97, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 97, _RET_IP_, 1)))
 		return ddv_b_pci_enable_device(&ddv_call, dev);
-	}
 	return ddv_r_pci_enable_device(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), typeof(&pci_enable_device)),
@@ -8000,9 +7842,8 @@ static DDV_WRAPPER int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 98, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 98, _RET_IP_, 1)))
 		return ddv_b_pci_enable_device_mem(&ddv_call, dev);
-	}
 	return ddv_r_pci_enable_device_mem(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device_mem), typeof(&pci_enable_device_mem)),
@@ -8048,9 +7889,8 @@ static DDV_WRAPPER int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 99, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 99, _RET_IP_, 1)))
 		return ddv_b_pcim_enable_device(&ddv_call, pdev);
-	}
 	return ddv_r_pcim_enable_device(_RET_IP_, 0, pdev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_enable_device), typeof(&pcim_enable_device)),
@@ -8122,7 +7962,6 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_pci_disable_device(ddv_call->ret_ip, ddv_call->dut, dev);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -8137,7 +7976,6 @@ static DDV_RARE_PATH void ddv_r_pci_disable_device(unsigned long ddv_ret_ip, uns
 		return;
 	}
 	ddv_b_pci_disable_device(&ddv_call, dev);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
@@ -8149,7 +7987,6 @@ static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
 		return;
 	}
 	ddv_r_pci_disable_device(_RET_IP_, 0, dev);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), typeof(&pci_disable_device)),
 	       "specs/linux/pci.ddv:63:4: the prototype of pci_disable_device differs from the kernel's");
@@ -8230,9 +8067,8 @@ static DDV_WRAPPER int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, 
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 101, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 101, _RET_IP_, 3)))
 		return ddv_b_pci_request_selected_regions(&ddv_call, pdev, bars, res_name);
-	}
 	return ddv_r_pci_request_selected_regions(_RET_IP_, 0, pdev, bars, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions), typeof(&pci_request_selected_regions)),
@@ -8314,9 +8150,8 @@ static DDV_WRAPPER int ddv_w_pci_request_selected_regions_exclusive(struct pci_d
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 102, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 102, _RET_IP_, 3)))
 		return ddv_b_pci_request_selected_regions_exclusive(&ddv_call, pdev, bars, res_name);
-	}
 	return ddv_r_pci_request_selected_regions_exclusive(_RET_IP_, 0, pdev, bars, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions_exclusive), typeof(&pci_request_selected_regions_exclusive)),
@@ -8398,9 +8233,8 @@ static DDV_WRAPPER int ddv_w_pci_request_regions(struct pci_dev *pdev, const cha
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 103, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 103, _RET_IP_, 2)))
 		return ddv_b_pci_request_regions(&ddv_call, pdev, res_name);
-	}
 	return ddv_r_pci_request_regions(_RET_IP_, 0, pdev, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), typeof(&pci_request_regions)),
@@ -8482,9 +8316,8 @@ static DDV_WRAPPER int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev,
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 104, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 104, _RET_IP_, 2)))
 		return ddv_b_pci_request_regions_exclusive(&ddv_call, pdev, res_name);
-	}
 	return ddv_r_pci_request_regions_exclusive(_RET_IP_, 0, pdev, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions_exclusive), typeof(&pci_request_regions_exclusive)),
@@ -8544,7 +8377,6 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_pci_release_selected_regions(ddv_call->ret_ip, ddv_call->dut, pdev, bars);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_pci_release_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars)
@@ -8559,7 +8391,6 @@ static DDV_RARE_PATH void ddv_r_pci_release_selected_regions(unsigned long ddv_r
 		return;
 	}
 	ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
@@ -8571,7 +8402,6 @@ static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev,
 		return;
 	}
 	ddv_r_pci_release_selected_regions(_RET_IP_, 0, pdev, bars);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_regions), typeof(&pci_release_selected_regions)),
 	       "specs/linux/pci.ddv:99:4: the prototype of pci_release_selected_regions differs from the kernel's");
@@ -8603,7 +8433,6 @@ static __always_inline void ddv_b_pci_release_regions(struct ddv_call *ddv_call,
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_pci_release_regions(ddv_call->ret_ip, ddv_call->dut, pdev);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_pci_release_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev)
@@ -8618,7 +8447,6 @@ static DDV_RARE_PATH void ddv_r_pci_release_regions(unsigned long ddv_ret_ip, un
 		return;
 	}
 	ddv_b_pci_release_regions(&ddv_call, pdev);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
@@ -8630,7 +8458,6 @@ static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
 		return;
 	}
 	ddv_r_pci_release_regions(_RET_IP_, 0, pdev);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), typeof(&pci_release_regions)),
 	       "specs/linux/pci.ddv:108:4: the prototype of pci_release_regions differs from the kernel's");
@@ -8711,9 +8538,8 @@ static DDV_WRAPPER void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 107, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 107, _RET_IP_, 2)))
 		return ddv_b_pci_ioremap_bar(&ddv_call, pdev, bar);
-	}
 	return ddv_r_pci_ioremap_bar(_RET_IP_, 0, pdev, bar);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), typeof(&pci_ioremap_bar)),
@@ -8795,9 +8621,8 @@ static DDV_WRAPPER void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, u
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 108, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 108, _RET_IP_, 3)))
 		return ddv_b_pci_iomap(&ddv_call, dev, bar, maxlen);
-	}
 	return ddv_r_pci_iomap(_RET_IP_, 0, dev, bar, maxlen);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pci_iomap)),
@@ -8879,9 +8704,8 @@ static DDV_WRAPPER void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned 
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 109, _RET_IP_, 2))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 109, _RET_IP_, 2)))
 		return ddv_b_ioremap(&ddv_call, offset, size);
-	}
 	return ddv_r_ioremap(_RET_IP_, 0, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&ioremap)),
@@ -8922,7 +8746,6 @@ static __always_inline void ddv_b_iounmap(struct ddv_call *ddv_call, volatile vo
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_iounmap(ddv_call->ret_ip, ddv_call->dut, addr);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, volatile void __iomem *addr)
@@ -8937,7 +8760,6 @@ static DDV_RARE_PATH void ddv_r_iounmap(unsigned long ddv_ret_ip, unsigned long 
 		return;
 	}
 	ddv_b_iounmap(&ddv_call, addr);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
@@ -8949,7 +8771,6 @@ static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
 		return;
 	}
 	ddv_r_iounmap(_RET_IP_, 0, addr);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&iounmap)),
 	       "specs/linux/pci.ddv:142:4: the prototype of iounmap differs from the kernel's");
@@ -8981,7 +8802,6 @@ static __always_inline void ddv_b_pci_iounmap(struct ddv_call *ddv_call, struct 
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_pci_iounmap(ddv_call->ret_ip, ddv_call->dut, dev, addr);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_pci_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, void __iomem *addr)
@@ -8996,7 +8816,6 @@ static DDV_RARE_PATH void ddv_r_pci_iounmap(unsigned long ddv_ret_ip, unsigned l
 		return;
 	}
 	ddv_b_pci_iounmap(&ddv_call, dev, addr);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
@@ -9008,7 +8827,6 @@ static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *add
 		return;
 	}
 	ddv_r_pci_iounmap(_RET_IP_, 0, dev, addr);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&pci_iounmap)),
 	       "specs/linux/pci.ddv:156:4: the prototype of pci_iounmap differs from the kernel's");
@@ -9060,9 +8878,8 @@ static DDV_WRAPPER int ddv_w_pci_read_config_word(const struct pci_dev *dev, int
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 112, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 112, _RET_IP_, 3)))
 		return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
-	}
 	return ddv_r_pci_read_config_word(_RET_IP_, 0, dev, where, val);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word), typeof(&pci_read_config_word)),
@@ -9150,9 +8967,8 @@ static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev,
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 113, _RET_IP_, 5))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 113, _RET_IP_, 5)))
 		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_call, dev, min_vecs, max_vecs, flags, affd);
-	}
 	return ddv_r_pci_alloc_irq_vectors_affinity(_RET_IP_, 0, dev, min_vecs, max_vecs, flags, affd);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_affinity), typeof(&pci_alloc_irq_vectors_affinity)),
@@ -9241,9 +9057,8 @@ static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors(struct pci_dev *dev, unsigned
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 114, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 114, _RET_IP_, 4)))
 		return ddv_b_pci_alloc_irq_vectors(&ddv_call, dev, min_vecs, max_vecs, flags);
-	}
 	return ddv_r_pci_alloc_irq_vectors(_RET_IP_, 0, dev, min_vecs, max_vecs, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors), typeof(&pci_alloc_irq_vectors)),
@@ -9285,7 +9100,6 @@ static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call *ddv_call
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_pci_free_irq_vectors(ddv_call->ret_ip, ddv_call->dut, dev);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_pci_free_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -9300,7 +9114,6 @@ static DDV_RARE_PATH void ddv_r_pci_free_irq_vectors(unsigned long ddv_ret_ip, u
 		return;
 	}
 	ddv_b_pci_free_irq_vectors(&ddv_call, dev);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
@@ -9312,7 +9125,6 @@ static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 		return;
 	}
 	ddv_r_pci_free_irq_vectors(_RET_IP_, 0, dev);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors), typeof(&pci_free_irq_vectors)),
 	       "specs/linux/pci.ddv:192:4: the prototype of pci_free_irq_vectors differs from the kernel's");
@@ -9393,9 +9205,8 @@ static DDV_WRAPPER int ddv_w_pci_enable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 116, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 116, _RET_IP_, 1)))
 		return ddv_b_pci_enable_msi(&ddv_call, dev);
-	}
 	return ddv_r_pci_enable_msi(_RET_IP_, 0, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeof(&pci_enable_msi)),
@@ -9483,9 +9294,8 @@ static DDV_WRAPPER int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct m
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 117, _RET_IP_, 4))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 117, _RET_IP_, 4)))
 		return ddv_b_pci_enable_msix_range(&ddv_call, dev, entries, minvec, maxvec);
-	}
 	return ddv_r_pci_enable_msix_range(_RET_IP_, 0, dev, entries, minvec, maxvec);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range), typeof(&pci_enable_msix_range)),
@@ -9525,7 +9335,6 @@ static __always_inline void ddv_b_pci_disable_msi(struct ddv_call *ddv_call, str
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_pci_disable_msi(ddv_call->ret_ip, ddv_call->dut, dev);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -9540,7 +9349,6 @@ static DDV_RARE_PATH void ddv_r_pci_disable_msi(unsigned long ddv_ret_ip, unsign
 		return;
 	}
 	ddv_b_pci_disable_msi(&ddv_call, dev);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
@@ -9552,7 +9360,6 @@ static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
 		return;
 	}
 	ddv_r_pci_disable_msi(_RET_IP_, 0, dev);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), typeof(&pci_disable_msi)),
 	       "specs/linux/pci.ddv:221:5: the prototype of pci_disable_msi differs from the kernel's");
@@ -9591,7 +9398,6 @@ static __always_inline void ddv_b_pci_disable_msix(struct ddv_call *ddv_call, st
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_pci_disable_msix(ddv_call->ret_ip, ddv_call->dut, dev);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_msix(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -9606,7 +9412,6 @@ static DDV_RARE_PATH void ddv_r_pci_disable_msix(unsigned long ddv_ret_ip, unsig
 		return;
 	}
 	ddv_b_pci_disable_msix(&ddv_call, dev);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
@@ -9618,7 +9423,6 @@ static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 		return;
 	}
 	ddv_r_pci_disable_msix(_RET_IP_, 0, dev);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
 	       "specs/linux/pci.ddv:222:5: the prototype of pci_disable_msix differs from the kernel's");

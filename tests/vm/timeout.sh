@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout.sh: VM test: a hung guest is killed at its timeout and reported as a failure; a panic ends the run at once.
+# timeout.sh: VM test: a hung guest is killed at its timeout and reported as a failure; a panic ends the run at once; a kernel that panics while booting, before the job, is booted once more.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -46,5 +46,27 @@ vm_boot --timeout 120 -- sh -c 'echo c >/proc/sysrq-trigger'
 expect_status "panic: vm/run exits 125" 125
 within "panic: the VM ends without waiting for the timeout" 60
 expect_log "panic: the console shows the panic" 'Kernel panic'
+if grep -q 'booting again' "$vm_work/run.$vm_runs.out"; then
+	fail "panic: a panic in the job is not booted again" "$(cat "$vm_work/run.$vm_runs.out")"
+else
+	pass "panic: a panic in the job is not booted again"
+fi
+
+# 4. A kernel that panics while it boots, before the job: booted once more, then the
+# panic is reported. No such initramfs init: the kernel looks for a root file system
+# and panics.
+vm_boot --timeout 120 --append "rdinit=/ddv-no-such-init" -- true
+expect_status "boot panic: vm/run exits 125" 125
+if grep -q 'panicked while booting, before the job: booting again' "$vm_work/run.$vm_runs.out"; then
+	pass "boot panic: vm/run boots a second time"
+else
+	fail "boot panic: vm/run boots a second time" "$(cat "$vm_work/run.$vm_runs.out")"
+fi
+expect_log "boot panic: the console shows the second boot's panic" 'Kernel panic'
+if grep -q 'Kernel panic' "$vm_log.first-boot" 2>/dev/null; then
+	pass "boot panic: the first boot's console is kept"
+else
+	fail "boot panic: the first boot's console is kept" "no $vm_log.first-boot with the panic"
+fi
 
 vm_summary

@@ -8,50 +8,96 @@
  * probed exported symbol. The wrapper has the symbol's real prototype; the
  * runtime redirects the driver's own call sites of the symbol to the wrapper.
  * What ddvc writes (pack "linux", function index 0, messages 256 and 257): the
- * rules once, as a body on a call record, and a wrapper that inlines the body
- * after each of the two entries.
+ * rules once, as a body on a call record (the rules after the original call
+ * in a body of their own), a wrapper that inlines the body after the inline
+ * entry, and the rare path: two functions of their own that inline the same
+ * bodies, for the full entry and for the rare events of the inline path.
  *
  *	// specs/linux/heap.ddv:27:5: kmalloc -> kmalloc_trace
- *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call,
- *				struct kmem_cache *s, gfp_t flags, size_t size)
+ *	static __always_inline void *ddv_a_kmalloc_trace(struct ddv_call *ddv_call,
+ *				void *ret, size_t size)	// the rules after the call
  *	{
- *		void *ret;
- *
- *		if (!(!gfpflags_allow_blocking(flags) || ddv_can_sleep()))
- *			ddv_violation(ddv_call, 256, 1, (u64)size);	// "sleeping allocation ..."
- *		switch (ddv_should_fail(ddv_call, (u64)size, DDV_CONTIG)) {
- *		case 1: ret = NULL; break;				// fails NULL
- *		default: ret = kmalloc_trace(s, flags, size); break;
- *		}
  *		if (ret != NULL) {		// after ret != NULL { create heap[ret] { size = size; } }
  *			u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = size };
+ *			int ddv_rc;
  *
- *			if (ddv_obj_create(ddv_call, 0, (u64)ret, 0, ddv_fv, NULL, 0, 1) == -EEXIST)
+ *			ddv_rc = ddv_obj_create(ddv_call, 0, (u64)ret, 0, ddv_fv, NULL, 0, 1);
+ *			if (DDV_RARE(ddv_call, ddv_rc))
+ *				goto ddv_resume;
+ *			if (ddv_rc == -EEXIST) {
+ *				if (ddv_call->bail)
+ *					goto ddv_resume;
  *				ddv_violation(ddv_call, 257, 0);
+ *			}
+ *			ddv_call->bail = 0;	// an object changed: no resuming afresh now
  *		}
  *		ddv_call_exit(ddv_call, (u64)ret);
  *		return ret;
+ *	ddv_resume: __attribute__((__cold__, __unused__));
+ *		return ddv_p_kmalloc_trace(ddv_call->ret_ip, ddv_call->dut, ret, size);
+ *	}
+ *
+ *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call,
+ *				struct kmem_cache *s, gfp_t flags, size_t size)
+ *	{
+ *		const u8 ddv_inline = ddv_call->bail;
+ *		void *ret;
+ *
+ *		if (!(!gfpflags_allow_blocking(flags) || ddv_can_sleep())) {
+ *			if (ddv_call->bail)
+ *				goto ddv_restart;
+ *			ddv_violation(ddv_call, 256, 1, (u64)size);	// "sleeping allocation ..."
+ *		}
+ *		switch (ddv_should_fail(ddv_call, (u64)size, DDV_CONTIG)) {
+ *		case DDV_FAIL_RARE: goto ddv_restart;			// injection on
+ *		case 1: ret = NULL; break;				// fails NULL
+ *		default: ret = kmalloc_trace(s, flags, size); break;
+ *		}
+ *		ddv_call->bail = ddv_inline;
+ *		return ddv_a_kmalloc_trace(ddv_call, ret, size);
+ *	ddv_restart: __attribute__((__cold__, __unused__));
+ *		return ddv_r_kmalloc_trace(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+ *	}
+ *
+ *	// The rare path: a call restarted from the inline entry (dut), or the full entry.
+ *	static DDV_RARE_PATH void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip,
+ *				unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
+ *	{
+ *		struct ddv_call ddv_call DDV_CALL_NOINIT;
+ *		u64 ddv_args[3] = { (u64)s, (u64)flags, (u64)size };	// for tracing
+ *
+ *		if (ddv_dut) {
+ *			ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 0, ddv_ret_ip, ddv_dut, 3);
+ *		} else if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 0, ddv_ret_ip, ddv_args, 3)) {
+ *			return kmalloc_trace(s, flags, size);	// function switched off
+ *		}
+ *		return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
+ *	}
+ *
+ *	// The rare path after the original returned: the call resumed.
+ *	static DDV_RARE_PATH void *ddv_p_kmalloc_trace(unsigned long ddv_ret_ip,
+ *				unsigned long ddv_dut, void *ret, size_t size)
+ *	{
+ *		struct ddv_call ddv_call DDV_CALL_NOINIT;
+ *
+ *		ddv_call_enter_rare(&ddv_call, &ddv_pack_linux, 0, ddv_ret_ip, ddv_dut, 3);
+ *		return ddv_a_kmalloc_trace(&ddv_call, ret, size);
  *	}
  *
  *	static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
  *	{
- *		struct ddv_call ddv_fast_call DDV_CALL_NOINIT;
  *		struct ddv_call ddv_call DDV_CALL_NOINIT;
  *
- *		if (likely(ddv_call_enter_fast(&ddv_fast_call, &ddv_pack_linux, 0, _RET_IP_, 3)))
- *			return ddv_b_kmalloc_trace(&ddv_fast_call, s, flags, size);
- *		{
- *			u64 ddv_args[3] = { (u64)s, (u64)flags, (u64)size };	// for tracing
- *
- *			if (!__ddv_call_enter(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, ddv_args, 3))
- *				return kmalloc_trace(s, flags, size);	// function switched off
+ *		if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, 3)))
  *			return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
- *		}
+ *		return ddv_r_kmalloc_trace(_RET_IP_, 0, s, flags, size);
  *	}
  *
  * After the inline entry the record's fields are constants (pack, func, the
- * flags) and a few registers (return address, driver): the record never
- * reaches memory but as the copy that a call into ddv.ko takes
+ * flags, bail set) and two registers (return address, driver): the record
+ * never reaches memory, and the wrapper's own code is the usual path alone,
+ * every rare event a jump to the rare path (DDV_RARE below). The rare path's
+ * record is in memory and every call into ddv.ko takes a copy of it
  * (DDV_OUT_OF_LINE). A leak scope's begin or end has only the full entry.
  *
  * Indices (type, message, function) are local to the pack; the runtime adds the

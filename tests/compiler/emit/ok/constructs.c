@@ -227,9 +227,8 @@ static DDV_WRAPPER void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, s
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, 3)))
 		return ddv_b_demo_alloc_b(&ddv_call, s, flags, size);
-	}
 	return ddv_r_demo_alloc_b(_RET_IP_, 0, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_b), typeof(&demo_alloc_b)),
@@ -345,9 +344,8 @@ static DDV_WRAPPER void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 2, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 2, _RET_IP_, 3)))
 		return ddv_b_demo_alloc_c(&ddv_call, size, flags, node);
-	}
 	return ddv_r_demo_alloc_c(_RET_IP_, 0, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_c), typeof(&demo_alloc_c)),
@@ -457,7 +455,6 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_demo_free(ddv_call->ret_ip, ddv_call->dut, p);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_demo_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *p)
@@ -472,13 +469,11 @@ static DDV_RARE_PATH void ddv_r_demo_free(unsigned long ddv_ret_ip, unsigned lon
 		return;
 	}
 	ddv_b_demo_free(&ddv_call, p);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_demo_free(const void *p)
 {
 	ddv_r_demo_free(_RET_IP_, 0, p);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_free), typeof(&demo_free)),
 	       "constructs.ddv:44:4: the prototype of demo_free differs from the kernel's");
@@ -561,9 +556,8 @@ static DDV_WRAPPER int ddv_w_demo_give(const void *p, void *to, int *status)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, 3))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, 3)))
 		return ddv_b_demo_give(&ddv_call, p, to, status);
-	}
 	return ddv_r_demo_give(_RET_IP_, 0, p, to, status);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_give), typeof(&demo_give)),
@@ -676,9 +670,8 @@ static DDV_WRAPPER int ddv_w_demo_trylock(spinlock_t *l)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
-	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 5, _RET_IP_, 1))) {
+	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 5, _RET_IP_, 1)))
 		return ddv_b_demo_trylock(&ddv_call, l);
-	}
 	return ddv_r_demo_trylock(_RET_IP_, 0, l);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_trylock), typeof(&demo_trylock)),
@@ -729,7 +722,6 @@ static __always_inline void ddv_b_demo_unlock(struct ddv_call *ddv_call, spinloc
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_demo_unlock(ddv_call->ret_ip, ddv_call->dut, l);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_demo_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, spinlock_t *l)
@@ -744,7 +736,6 @@ static DDV_RARE_PATH void ddv_r_demo_unlock(unsigned long ddv_ret_ip, unsigned l
 		return;
 	}
 	ddv_b_demo_unlock(&ddv_call, l);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_demo_unlock(spinlock_t *l)
@@ -756,7 +747,6 @@ static DDV_WRAPPER void ddv_w_demo_unlock(spinlock_t *l)
 		return;
 	}
 	ddv_r_demo_unlock(_RET_IP_, 0, l);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_unlock), typeof(&demo_unlock)),
 	       "constructs.ddv:81:4: the prototype of demo_unlock differs from the kernel's");
@@ -786,7 +776,6 @@ static __always_inline void ddv_b_demo_timer(struct ddv_call *ddv_call, struct t
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
 	ddv_r_demo_timer(ddv_call->ret_ip, ddv_call->dut, t, callback);
-	return;
 }
 
 static DDV_RARE_PATH void ddv_r_demo_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *t, void (*callback)(struct timer_list *))
@@ -801,7 +790,6 @@ static DDV_RARE_PATH void ddv_r_demo_timer(unsigned long ddv_ret_ip, unsigned lo
 		return;
 	}
 	ddv_b_demo_timer(&ddv_call, t, callback);
-	return;
 }
 
 static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *))
@@ -813,7 +801,6 @@ static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(
 		return;
 	}
 	ddv_r_demo_timer(_RET_IP_, 0, t, callback);
-	return;
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_timer), typeof(&demo_timer)),
 	       "constructs.ddv:88:4: the prototype of demo_timer differs from the kernel's");
