@@ -237,6 +237,7 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
 void ddv_store_forget_types(u16 first, u16 count);
 /* The gate of the inline create and destroy: holders are attached drivers and the scopes. */
 #define DDV_INLINE_HOLDER_SCOPES 0
+#define DDV_INLINE_HOLDER_STAMP DDV_MAX_DUTS	/* + the driver's id */
 void ddv_obj_inline_hold(unsigned int holder, bool on);
 /*
  * An object's site word (objects.c obj_site()): bits 0-31 where it was made

@@ -56,7 +56,9 @@ static atomic64_t freed_evicted = ATOMIC64_INIT(0);	/* dropped to make room for 
  * - a driver attached live, from its first call (before any of its object
  *   operations) until it detaches or goes: its destroys leave their records;
  * - the packs' rule scopes while any is registered: they count every create
- *   and destroy of their type.
+ *   and destroy of their type;
+ * - a driver's open leak scopes (DDV_INLINE_HOLDER_STAMP + its id): its new
+ *   objects carry the scope's stamp, which the inline create leaves out.
  * Costs the usual path nothing: the inline test is the same byte.
  */
 static DEFINE_RAW_SPINLOCK(inline_gate_lock);
@@ -73,8 +75,12 @@ int ddv_store_init(void)
 		       store_capacity);
 		return -EINVAL;
 	}
-	/* An object's site holds a return address as an offset in the module area. */
-	BUILD_BUG_ON(MODULES_END - MODULES_VADDR >= DDV_SITE_IP - 1);
+	/*
+	 * An object's site holds a return address's low half (abi.h ddv_obj_site):
+	 * modules lie in the top 2 GB, below the ends that mean "no site".
+	 */
+	BUILD_BUG_ON(MODULES_VADDR < (unsigned long)(long)(s32)DDV_SITE_IP);
+	BUILD_BUG_ON((u32)(MODULES_END - 1) >= DDV_SITE_LATER);
 	if (!ENV_HAVE_CAS128()) {
 		pr_err("ddv: the CPU has no cmpxchg16b, which the object store needs\n");
 		return -ENODEV;
@@ -92,7 +98,7 @@ int ddv_store_init(void)
 	BUILD_BUG_ON(OBJ_TYPE_FREED == STORE_TYPE_EMPTY || OBJ_TYPE_FREED == STORE_TYPE_CONFIG ||
 		     OBJ_TYPE_FREED == STORE_TYPE_INJECT || OBJ_TYPE_FREED == STORE_TYPE_CLAIMED ||
 		     OBJ_TYPE_FREED == STORE_TYPE_HELD || OBJ_TYPE_FREED >= STORE_TYPE_INDEX0);
-	BUILD_BUG_ON(DDV_MAX_DUTS > BITS_PER_LONG);
+	BUILD_BUG_ON(DDV_INLINE_HOLDER_STAMP + DDV_MAX_DUTS > BITS_PER_LONG);
 	freed_max = store_capacity / 8;
 	ddv_slots = ddv_store.slots;
 	ddv_slots_mask = ddv_store.cap_mask;
@@ -125,7 +131,7 @@ u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site)
 	u32 where = (u32)site;
 
 	if (where != DDV_NO_SITE && (where & DDV_SITE_IP))
-		return site_of_ret(dut, MODULES_VADDR + (where & ~DDV_SITE_IP));
+		return site_of_ret(dut, (unsigned long)(long)(s32)where);
 	return where;
 }
 
@@ -209,7 +215,8 @@ static void inline_gate_open(void)
 
 /*
  * Takes (on) or gives back the gate for holder: a driver attached live (its
- * id) or the packs' rule scopes (DDV_INLINE_HOLDER_SCOPES). The first holder
+ * id), the packs' rule scopes (DDV_INLINE_HOLDER_SCOPES) or a driver's open
+ * scopes (DDV_INLINE_HOLDER_STAMP + its id). The first holder
  * closes it, the last one opens it. A holder's bit is set last, so a call
  * that sees it set finds the gate closed. Any context.
  */

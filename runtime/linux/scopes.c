@@ -49,6 +49,8 @@ static void restamp(struct ddv_dut *dut, struct dut_scopes *ds)
 	WRITE_ONCE(ddv_rule_scopes_open[dut - ddv_duts], ds->table.nrules);
 	WRITE_ONCE(dut->last_scope, ds->table.last);
 	WRITE_ONCE(ddv_dut_scope[dut - ddv_duts], scope_stamp(&ds->table));
+	/* The stamp goes into new objects' sites, which the inline create leaves out. */
+	ddv_obj_inline_hold(DDV_INLINE_HOLDER_STAMP + (dut - ddv_duts), scope_stamp(&ds->table) != 0);
 }
 
 /*

@@ -559,18 +559,26 @@ DECLARE_PER_CPU(u64, ddv_bytes_freed);
  * An object's site: bits 0-31 where it was created, 32-47 the creating
  * function's global id, 48-63 the leak scope open at creation (0: none).
  * Where: the call's site id when the entry knew it (a tail-call stub), else
- * DDV_SITE_IP and the return address as an offset in the module area (the
- * site table is searched only when a report names the object).
+ * the return address's low half (the site table is searched only when a
+ * report names the object): modules lie in the top 2 GB, so that half has
+ * bit 31 (DDV_SITE_IP) set, which no site id has, and sign-extends back to
+ * the address. The inline create leaves the scope out (ddv_obj_site_here):
+ * while a scope is open for a driver, ddv.ko keeps the inline gate closed.
  */
 #define DDV_SITE_IP 0x80000000u
-static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
+static __always_inline u64 ddv_obj_site_here(const struct ddv_call *call)
 {
 	u32 where = call->site;
 
 	if (where == DDV_SITE_LATER)
-		where = DDV_SITE_IP | (u32)(call->ret_ip - MODULES_VADDR);
+		where = (u32)call->ret_ip;
+	return (u64)(call->pack->func_base + call->func) << 32 | where;
+}
+
+static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
+{
 	return (u64)READ_ONCE(ddv_dut_scope[(unsigned long)call->dut]) << 48 |
-	       (u64)(call->pack->func_base + call->func) << 32 | where;
+	       ddv_obj_site_here(call);
 }
 
 /*
@@ -593,7 +601,7 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 		u32 hash = ddv_slot_hash(gt, key);
 		struct ddv_slot *e = &ddv_slots[hash & ddv_slots_mask];
 
-		if (likely(ddv_slot_claim(e, hash, gt, key, call->dut, state, ddv_obj_site(call),
+		if (likely(ddv_slot_claim(e, hash, gt, key, call->dut, state, ddv_obj_site_here(call),
 					  fields, nfields))) {
 			if (size_field >= 0 && size_field < DDV_MAX_FIELDS && fields)
 				this_cpu_add(ddv_bytes_made, fields[size_field]);
