@@ -628,27 +628,22 @@ static bool scope_boundary(const struct spec *spec, const struct fnsig *f)
 	return false;
 }
 
-/* ", size, flags": the parameters (only those the rules after the call read, if after). */
-static const char *arg_names(const struct fnsig *f, bool after)
+/*
+ * ", size, flags", or with decls ", size_t size, gfp_t flags": the parameters
+ * (with after, only those the rules after the call read).
+ */
+static const char *arg_list(const struct fnsig *f, bool after, bool decls)
 {
 	const char *s = "";
 
 	for (struct param *p = f->params; p; p = p->next)
 		if (!after || after_uses(f->contract->body, p->name))
-			s = tree_printf("%s, %s", s, p->name);
+			s = tree_printf("%s, %s", s, decls ? p->decl : p->name);
 	return s;
 }
 
-/* ", size_t size, gfp_t flags": their declarations. */
-static const char *arg_decls(const struct fnsig *f, bool after)
-{
-	const char *s = "";
-
-	for (struct param *p = f->params; p; p = p->next)
-		if (!after || after_uses(f->contract->body, p->name))
-			s = tree_printf("%s, %s", s, p->decl);
-	return s;
-}
+#define arg_names(f, after) arg_list(f, after, false)
+#define arg_decls(f, after) arg_list(f, after, true)
 
 /* "return X;", or for a void function "X;\n return;" */
 static void emit_return(struct writer *w, const struct fnsig *f, const char *what)

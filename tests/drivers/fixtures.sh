@@ -189,6 +189,26 @@ fixture_ddv_vm() {
 	return 0
 }
 
+# fixture_ddv_job LABEL JOB [vm/run options...]: the guest job file JOB in one VM with
+# ddv and the fixtures (a job of its own, not fixture_session's); checks that it ran
+# and left no splat, and shows the console's end if not. Returns 1, the failure
+# counted, when ddv is not built.
+fixture_ddv_job() {
+	local label=$1 job=$2
+
+	shift 2
+	if ! ddv_pieces; then
+		fail "$label: ddv is built" "missing:$ddv_missing"
+		return 1
+	fi
+	# shellcheck disable=SC2046 # one option or path per line, none with blanks
+	vm_job "$label" --timeout 300 $(ddv_vm_options) $(fixture_vm_options) "$@" --script "$job"
+	expect_status "$label: the job ran" 0
+	expect_kernel_sound "$label: the console shows no splat"
+	[ "$vm_status" = 0 ] || vm_show_log 60
+	return 0
+}
+
 # fixture_use LABEL: the session whose report the fixture_report_* and
 # fixture_expect_* helpers read next.
 fixture_use() {

@@ -159,17 +159,6 @@ rtctl_built() {
 	return 1
 }
 
-if fixture_build && rtctl_built; then
-	if ddv_pieces; then
-		# shellcheck disable=SC2046 # one option or path per line, none with blanks
-		vm_job caller --timeout 300 $(ddv_vm_options) $(fixture_vm_options) \
-			--add "$vm_work/st/rtctl:/usr/local/bin/rtctl" \
-			--script "$vm_work/caller.job"
-		expect_status "caller: the job ran" 0
-		expect_kernel_sound "caller: the console shows no splat"
-		[ "$vm_status" = 0 ] || vm_show_log 60
-	else
-		fail "caller-init: ddv is built" "missing:$ddv_missing"
-	fi
-fi
+fixture_build && rtctl_built &&
+	fixture_ddv_job caller "$vm_work/caller.job" --add "$vm_work/st/rtctl:/usr/local/bin/rtctl"
 vm_summary

@@ -58,20 +58,10 @@ check "no warning or oops" kernel_sound
 guest_done
 JOB
 
-if fixture_build; then
-	if ddv_pieces; then
-		# shellcheck disable=SC2046 # one option or path per line, none with blanks
-		vm_job budget --timeout 300 $(ddv_vm_options) $(fixture_vm_options) \
-			--script "$vm_work/budget.job"
-		expect_status "budget: the job ran" 0
-		expect_kernel_sound "budget: the console shows no splat"
-		# init's third kmalloc call site is the big one (churn, small, big).
-		big=$(fixture_site_in budget_churn budget_churn_init kmalloc_trace 3)
-		check_host "tight: the fault is at the big kmalloc, $big" \
-			grep -q "at site $big:" "$vm_out/tight-faults.txt"
-		[ "$vm_status" = 0 ] || vm_show_log 60
-	else
-		fail "fixture-budget_churn: ddv is built" "missing:$ddv_missing"
-	fi
+if fixture_build && fixture_ddv_job budget "$vm_work/budget.job"; then
+	# init's third kmalloc call site is the big one (churn, small, big).
+	big=$(fixture_site_in budget_churn budget_churn_init kmalloc_trace 3)
+	check_host "tight: the fault is at the big kmalloc, $big" \
+		grep -q "at site $big:" "$vm_out/tight-faults.txt"
 fi
 vm_summary

@@ -27,16 +27,5 @@ check "no warning or oops" kernel_sound
 guest_done
 JOB
 
-if fixture_build; then
-	if ddv_pieces; then
-		# shellcheck disable=SC2046 # one option or path per line, none with blanks
-		vm_job kinds --timeout 300 $(ddv_vm_options) $(fixture_vm_options) \
-			--script "$vm_work/kinds.job"
-		expect_status "kinds: the job ran" 0
-		expect_kernel_sound "kinds: the console shows no splat"
-		[ "$vm_status" = 0 ] || vm_show_log 60
-	else
-		fail "fixture-vmalloc_kinds: ddv is built" "missing:$ddv_missing"
-	fi
-fi
+fixture_build && fixture_ddv_job kinds "$vm_work/kinds.job"
 vm_summary
