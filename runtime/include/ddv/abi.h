@@ -372,10 +372,7 @@ DECLARE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_returns);
 bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		      unsigned long ret_ip, const u64 *args, unsigned int nargs);
 #ifdef __KERNEL__
-/*
- * The inline entry alone: true when it took the call (the record is filled),
- * false when the wrapper must take the full entry, __ddv_call_enter().
- */
+/* The record as the inline entry fills it: constants but for the return address and driver. */
 static __always_inline void ddv_call_fill_inline(struct ddv_call *call, struct ddv_pack *pack,
 						 u16 func, unsigned long ret_ip, u16 dut,
 						 unsigned int nargs, bool bail)
@@ -403,6 +400,10 @@ static __always_inline void ddv_call_fill_inline(struct ddv_call *call, struct d
 	call->bail = bail;
 }
 
+/*
+ * The inline entry alone: true when it took the call (the record is filled,
+ * bail set), false when the wrapper must take the full entry.
+ */
 static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct ddv_pack *pack,
 						u16 func, unsigned long ret_ip, unsigned int nargs)
 {
