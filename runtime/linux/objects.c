@@ -57,7 +57,7 @@ static atomic64_t freed_evicted = ATOMIC64_INIT(0);	/* dropped to make room for 
  *   operations) until it detaches or goes: its destroys leave their records;
  * - the packs' rule scopes while any is registered: they count every create
  *   and destroy of their type;
- * - a driver's open leak scopes (DDV_INLINE_HOLDER_STAMP + its id): its new
+ * - a driver's open user scope (DDV_INLINE_HOLDER_STAMP + its id): its new
  *   objects carry the scope's stamp, which the inline create leaves out.
  * Costs the usual path nothing: the inline test is the same byte.
  */
@@ -216,7 +216,7 @@ static void inline_gate_open(void)
 /*
  * Takes (on) or gives back the gate for holder: a driver attached live (its
  * id), the packs' rule scopes (DDV_INLINE_HOLDER_SCOPES) or a driver's open
- * scopes (DDV_INLINE_HOLDER_STAMP + its id). The first holder
+ * user scope (DDV_INLINE_HOLDER_STAMP + its id). The first holder
  * closes it, the last one opens it. A holder's bit is set last, so a call
  * that sees it set finds the gate closed. Any context.
  */

@@ -49,8 +49,16 @@ static void restamp(struct ddv_dut *dut, struct dut_scopes *ds)
 	WRITE_ONCE(ddv_rule_scopes_open[dut - ddv_duts], ds->table.nrules);
 	WRITE_ONCE(dut->last_scope, ds->table.last);
 	WRITE_ONCE(ddv_dut_scope[dut - ddv_duts], scope_stamp(&ds->table));
-	/* The stamp goes into new objects' sites, which the inline create leaves out. */
-	ddv_obj_inline_hold(DDV_INLINE_HOLDER_STAMP + (dut - ddv_duts), scope_stamp(&ds->table) != 0);
+}
+
+/*
+ * The user's scope stamps new objects' sites, which the inline create leaves
+ * out: the inline gate stays closed while it is open. (The packs' rule scopes
+ * hold it while any is registered: DDV_INLINE_HOLDER_SCOPES.)
+ */
+static void user_scope_hold(struct ddv_dut *dut, bool on)
+{
+	ddv_obj_inline_hold(DDV_INLINE_HOLDER_STAMP + (dut - ddv_duts), on);
 }
 
 /*
@@ -269,6 +277,8 @@ int ddv_scope_user_begin(struct ddv_dut *dut, u16 *id)
 		restamp(dut, ds);
 	}
 	spin_unlock_irqrestore(&ds->lock, flags);
+	if (!ret)
+		user_scope_hold(dut, true);
 	return ret;
 }
 
@@ -287,6 +297,7 @@ int ddv_scope_user_end(struct ddv_dut *dut, u16 *id, unsigned int *leaks)
 	spin_unlock_irqrestore(&ds->lock, flags);
 	if (!was_open)
 		return -ENOENT;
+	user_scope_hold(dut, false);
 	*id = closed.id;
 	*leaks = report_scope(dut, &closed, last);
 	return 0;
@@ -306,4 +317,5 @@ void ddv_scopes_reset(struct ddv_dut *dut)
 	scope_reset(&ds->table);
 	restamp(dut, ds);
 	spin_unlock_irqrestore(&ds->lock, flags);
+	user_scope_hold(dut, false);
 }
