@@ -74,19 +74,11 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	u32 site = DDV_NO_SITE;
 	u32 id = pack->func_base + func;
 
-	call->pack = pack;
-	call->func = func;
-	call->ret_ip = ret_ip;
-	call->nargs = min_t(unsigned int, nargs, DDV_MAX_ARGS);
+	/* As the inline entry fills it (abi.h), no driver yet, the arguments kept, exit out of line. */
+	ddv_call_fill_inline(call, pack, func, ret_ip, 0, nargs, false);
 	call->args = args;
-	call->injected = 0;
-	call->reported = 0;
-	call->missed = 0;
-	call->attached = 0;
 	call->fast_exit = 0;
-	call->bail = 0;
-	call->trace = DDV_TRACE_OFF;
-	call->dut = 0;
+	BUILD_BUG_ON(DDV_TRACE_OFF != 0);
 	dut = ddv_dut_of_ip(ret_ip, &site);
 	call->site = site;
 	/* Not a driver under test (its sites were restored meanwhile), or switched off. */
