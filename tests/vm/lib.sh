@@ -89,8 +89,16 @@ vm_job() {
 	return "$vm_status"
 }
 
-# Show the end of the last console log on stderr, to explain a failure.
+# Show the end of the last console log on stderr, to explain a failure; first, when the
+# kernel complained, its first complaint (the end may hold only what followed it).
 vm_show_log() {
+	local first
+
+	first=$(grep -nE 'BUG:|Oops:|WARNING:|Kernel panic' "$vm_log" 2>/dev/null | head -n 1 | cut -d: -f1)
+	if [ -n "$first" ] && [ "$(($(wc -l <"$vm_log") - first))" -ge "${1:-40}" ]; then
+		echo "--- $vm_name: the first complaint in $vm_log (from line $first)" >&2
+		sed -n "$((first > 5 ? first - 5 : 1)),$((first + 45))p" "$vm_log" >&2
+	fi
 	echo "--- $vm_name: last ${1:-40} lines of $vm_log" >&2
 	tail -n "${1:-40}" "$vm_log" >&2
 	echo "--- $vm_name: vm/run said:" >&2
