@@ -80,15 +80,21 @@ static void emit_key(struct writer *w, const struct expr *key)
  */
 static const char *rare_label;
 
+/* After "if (COND)\n": "\tgoto ddv_restart;" */
+static void emit_goto_rare(struct writer *w)
+{
+	w->indent++;
+	w_line(w, "goto %s;", rare_label);
+	w->indent--;
+}
+
 /*	if (DDV_RARE(ddv_call, ddv_rc))
  *		goto ddv_restart;
  */
 static void emit_rare(struct writer *w, const char *rc)
 {
 	w_line(w, "if (DDV_RARE(ddv_call, %s))", rc);
-	w->indent++;
-	w_line(w, "goto %s;", rare_label);
-	w->indent--;
+	emit_goto_rare(w);
 }
 
 /* Lookups run in reverse so that a key reading a field finds its object already read. */
@@ -223,9 +229,7 @@ static void emit_then_report(struct writer *w, const struct msg *m)
 	w_printf(w, " {\n");
 	w->indent++;
 	w_line(w, "if (ddv_call->bail)");
-	w->indent++;
-	w_line(w, "goto %s;", rare_label);
-	w->indent--;
+	emit_goto_rare(w);
 	emit_violation(w, m);
 	w_close(w, "");
 }
@@ -381,9 +385,7 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 				 s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", %d)))\n", s->index);
-			w->indent++;
-			w_line(w, "goto %s;", rare_label);
-			w->indent--;
+			emit_goto_rare(w);
 		} else if (s->kind == S_SET_FIELD) {
 			w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, %d, ",
 				 s->obj.type->index);
@@ -391,9 +393,7 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 			w_printf(w, ", %d, (u64)(unsigned long)(", s->index);
 			emit_expr(w, s->value);
 			w_printf(w, "))))\n");
-			w->indent++;
-			w_line(w, "goto %s;", rare_label);
-			w->indent--;
+			emit_goto_rare(w);
 		} else if (s->kind == S_ADJUST) {
 			w_printf(w, "ddv_rc = ddv_obj_adjust(ddv_call, %d, ", s->obj.type->index);
 			emit_key(w, s->obj.key);
@@ -418,9 +418,7 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 				 s->obj.type->index);
 			emit_key(w, s->obj.key);
 			w_printf(w, ", NULL, %d)))\n", s->obj.type->size_field);
-			w->indent++;
-			w_line(w, "goto %s;", rare_label);
-			w->indent--;
+			emit_goto_rare(w);
 		}
 		emit_no_bail(w);
 		w_close(w, "");
@@ -662,6 +660,15 @@ static void emit_last(struct writer *w, const struct fnsig *f, const char *what)
 	w_line(w, "%s%s;", f->ret_kind == RET_VOID ? "" : "return ", what);
 }
 
+/* "ddv_call_exit(ddv_call, (u64)(unsigned long)ret);\n return ret;" (void: 0, "return;") */
+static void emit_exit(struct writer *w, const struct fnsig *f)
+{
+	bool is_void = f->ret_kind == RET_VOID;
+
+	w_line(w, "ddv_call_exit(ddv_call, %s);", is_void ? "0" : "(u64)(unsigned long)ret");
+	w_line(w, is_void ? "return;" : "return ret;");
+}
+
 /* The end of a body: where its rare events go (followed by the call to the rare path). */
 static void emit_rare_label(struct writer *w, const char *label)
 {
@@ -684,11 +691,7 @@ static void emit_after(struct writer *w, struct spec *spec, struct fnsig *f)
 	       is_void ? "" : ret_decl(f, "ret"), arg_decls(f, true));
 	w_block(w);
 	emit_phase(w, spec, f->contract->body, true);
-	w_line(w, "ddv_call_exit(ddv_call, %s);", is_void ? "0" : "(u64)(unsigned long)ret");
-	if (!is_void)
-		w_line(w, "return ret;");
-	else
-		w_line(w, "return;");
+	emit_exit(w, f);
 	emit_rare_label(w, "ddv_resume");
 	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s%s)",
 				      mangle("ddv_p_", f->symbol), is_void ? "" : ", ret",
@@ -773,15 +776,30 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 		emit_return(w, f, tree_printf("%s(ddv_call%s%s)", mangle("ddv_a_", f->symbol),
 					      is_void ? "" : ", ret", arg_names(f, true)));
 	} else {
-		w_line(w, "ddv_call_exit(ddv_call, %s);",
-		       is_void ? "0" : "(u64)(unsigned long)ret");
-		w_line(w, is_void ? "return;" : "return ret;");
+		emit_exit(w, f);
 	}
 	emit_rare_label(w, "ddv_restart");
 	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s)",
 				      mangle("ddv_r_", f->symbol), arg_names(f, false)));
 	w_close(w, "");
 	w_blank(w);
+}
+
+/*
+ * The rare path's two signatures, for the declaration and the definition:
+ * "static DDV_RARE_PATH void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip,
+ * unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)", and
+ * with after ddv_p_kmalloc_trace's (", void *ret, size_t size": the return
+ * value and the parameters the rules after the call read).
+ */
+static const char *rare_sig(const struct fnsig *f, bool after)
+{
+	bool with_ret = after && f->ret_kind != RET_VOID;
+
+	return tree_printf("static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s%s%s)",
+			   ret_decl(f, mangle(after ? "ddv_p_" : "ddv_r_", f->symbol)),
+			   with_ret ? ", " : "", with_ret ? ret_decl(f, "ret") : "",
+			   arg_decls(f, after));
 }
 
 /*
@@ -796,8 +814,7 @@ static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 	bool is_void = f->ret_kind == RET_VOID;
 	int i = 0;
 
-	w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s)",
-	       ret_decl(f, mangle("ddv_r_", f->symbol)), arg_decls(f, false));
+	w_line(w, "%s", rare_sig(f, false));
 	w_block(w);
 	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 	/* The arguments, for tracing: the record points to them for the whole call. */
@@ -829,9 +846,7 @@ static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 	if (!phase_has(f->contract->body, true))
 		return;
 	/* The rules after the original, for a call that took the inline entry. */
-	w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s%s%s)",
-	       ret_decl(f, mangle("ddv_p_", f->symbol)), is_void ? "" : ", ",
-	       is_void ? "" : ret_decl(f, "ret"), arg_decls(f, true));
+	w_line(w, "%s", rare_sig(f, true));
 	w_block(w);
 	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 	w_blank(w);
@@ -858,12 +873,9 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	if (f->optional)
 		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f));
 	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), f->contract->api, f->symbol);
-	w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s);",
-	       ret_decl(f, mangle("ddv_r_", f->symbol)), arg_decls(f, false));
+	w_line(w, "%s;", rare_sig(f, false));
 	if (after)
-		w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s%s%s);",
-		       ret_decl(f, mangle("ddv_p_", f->symbol)), is_void ? "" : ", ",
-		       is_void ? "" : ret_decl(f, "ret"), arg_decls(f, true));
+		w_line(w, "%s;", rare_sig(f, true));
 	w_blank(w);
 	if (after)
 		emit_after(w, spec, f);

@@ -300,6 +300,9 @@ struct ddv_call {
 /* rc first: it may be the operation itself, which must run whatever bail is. */
 #define DDV_RARE(call, rc) unlikely((rc) == -EAGAIN && (call)->bail)
 #define DDV_FAIL_RARE 0xffffffffu
+/* An operation's call into ddv.ko, or with bail -EAGAIN. */
+#define DDV_OUT_OF_LINE_OR_RARE(call, fn, ...) \
+	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, fn, ##__VA_ARGS__))
 
 /*
  * Locals of a wrapper that need no zeroing by the kernel's automatic
@@ -635,9 +638,7 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 			return 0;
 		}
 	}
-	if (call->bail)
-		return -EAGAIN;
-	return DDV_OUT_OF_LINE(call, __ddv_obj_destroy, type, key, old);
+	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_destroy, type, key, old);
 }
 #endif
 int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out);
@@ -650,9 +651,7 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 			call->missed = 1;	/* the object may predate the attach */
 		return -ENOENT;
 	}
-	if (call->bail)
-		return -EAGAIN;
-	return DDV_OUT_OF_LINE(call, __ddv_obj_lookup, type, key, out);
+	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_lookup, type, key, out);
 }
 #endif
 int __ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state);
@@ -663,15 +662,11 @@ int __ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int fiel
 int __ddv_obj_disown(struct ddv_call *call, u16 type, u64 key);
 /* Finds a live object of type whose key lies in [lo, hi); 0 and *out, or -ENOENT. */
 int __ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out);
-/* Out of line only: -EAGAIN with bail. */
-#define ddv_obj_set_state(call, ...) \
-	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, __ddv_obj_set_state, __VA_ARGS__))
-#define ddv_obj_set_field(call, ...) \
-	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, __ddv_obj_set_field, __VA_ARGS__))
-#define ddv_obj_adjust(call, ...) \
-	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, __ddv_obj_adjust, __VA_ARGS__))
-#define ddv_obj_disown(call, ...) \
-	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, __ddv_obj_disown, __VA_ARGS__))
+/* Out of line only. */
+#define ddv_obj_set_state(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_set_state, __VA_ARGS__)
+#define ddv_obj_set_field(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_set_field, __VA_ARGS__)
+#define ddv_obj_adjust(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_adjust, __VA_ARGS__)
+#define ddv_obj_disown(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_disown, __VA_ARGS__)
 /* Only after a lookup found the block, which a bail never gets past: no bail here. */
 #define ddv_obj_find_inside(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_find_inside, __VA_ARGS__)
 /*
