@@ -205,7 +205,9 @@ struct ddv_scope_desc {
 struct ddv_pack {
 	u32 abi_version;		/* DDV_ABI_VERSION */
 	const char *name;
-	const char *version;
+	const char *version;		/* "1.0+digest": the digest seals the catalog to the tables */
+	const char *catalog;		/* the catalog text: names for the ddv command, never read here */
+	u32 catalog_len;
 	const struct ddv_type_desc *types;
 	const struct ddv_msg_desc *msgs;
 	const struct ddv_func_desc *funcs;

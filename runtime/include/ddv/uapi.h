@@ -19,8 +19,7 @@
 #endif
 
 #define DDV_DEVICE "/dev/ddv"
-/* 2: DDV_INJECT_PLAN takes a caller filter by name (a runtime of 1 would ignore it). */
-#define DDV_UAPI_VERSION 2
+#define DDV_UAPI_VERSION 3
 
 struct ddv_cmd {
 	__u32 op;		/* enum ddv_op */
@@ -72,6 +71,10 @@ enum ddv_op {
 				 * end: every object created since begin and still live is
 				 * reported as a leak, then ddv.scope-end; out[0] = leaks */
 	DDV_OP_RULE_OFF,	/* arg: pack id, message index, off (1) / on (0) */
+	DDV_OP_PACK_CATALOG,	/* arg: pack id, buf ptr, buf len: the pack's catalog text (the
+				 * names of its rules, functions and types, as ddvc wrote them
+				 * into the pack module); out[0] = its whole length (copies at
+				 * most buf len bytes). -ENOENT: no such pack */
 	DDV_OP_COUNT
 };
 
