@@ -25,7 +25,7 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
  * line being written (a last line without its newline is ignored).
  *
  *   ddv-campaign 1 DRIVER        the first line
- *   recording L                  the recording and probe loads took L loads
+ *   recording L                  the recording took L loads (1)
  *   sequential                   the recording lost records: no plan; "plan N"
  *                                lines come one by one until a load fails
  *                                nothing, then "total N-1"
@@ -83,7 +83,7 @@ struct journal {
 	size_t nstacks;
 	bool recorded;		/* "total" seen: the plan is complete */
 	bool sequential;	/* no recording: one call after the other */
-	unsigned long recording_loads;	/* the clean load and the probes */
+	unsigned long recording_loads;	/* the clean recording load */
 	unsigned long total;
 	struct journal_load *loads;	/* in plan order */
 	size_t nloads;

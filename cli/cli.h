@@ -173,8 +173,8 @@ struct rt_func {
 	char *pack;
 	char *symbol;
 	char *api;
-	char *fault_class;	/* none, generic, alloc, trylock, lock; NULL: an older runtime */
-	int nfail;		/* failure values; -1 when the runtime did not say */
+	char *fault_class;	/* none, generic, alloc, trylock, lock; NULL: malformed line */
+	int nfail;		/* failure values; -1 with fault_class NULL */
 };
 
 struct rt_tables {

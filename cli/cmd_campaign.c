@@ -5,10 +5,7 @@
  *
  * A clean recording load first traces every probed call with its site and
  * stack (DDV_TRACE_STACK); the fault classes the runtime lists (LIST_FUNCS)
- * tell which of the functions seen can fail, and for a runtime that does not
- * list them, probe loads do (one DDV_INJECT_NTH_FUNC each, the first calls
- * of all at once);
- * the fallible calls, in order, are the sequence the runtime's "fail the Nth
+ * tell which of the functions seen can fail; the fallible calls, in order, are the sequence the runtime's "fail the Nth
  * fallible call" counts, so call k of it is nth-any k exactly. Loops in that
  * sequence are pruned (prune.c): only their first and last few repeats fail.
  *
@@ -286,11 +283,6 @@ struct recording {
 	struct site_stack *stacks;
 	size_t nstacks;
 	uint64_t dropped;
-	/* Probe loads: what each function did. */
-	struct symset failed;	/* injected: fallible */
-	struct symset called;	/* called, not injected: not fallible */
-	struct strbuf probe_faults;	/* the last probe's injected calls: "api at func+0xN; ..." */
-	int probe_status;	/* the last probe's ddv load status */
 };
 
 static uint64_t fnv64_mix(uint64_t h, const void *p, size_t n)
@@ -376,29 +368,6 @@ static int compare_calls(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void probe_event(struct decoder *dec, const struct event *ev, void *data)
-{
-	struct recording *r = data;
-
-	if (ev->is_drop) {
-		r->dropped += ev->dropped;
-		return;
-	}
-	if (!ev->module || strcmp(ev->module, r->module) || !ev->symbol)
-		return;
-	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected")) {
-		if (!symset_has(&r->failed, ev->symbol))
-			symset_add(&r->failed, ev->symbol);
-		sb_printf(&r->probe_faults, "%s%s", r->probe_faults.len ? "; " : "",
-			  ev->api ? ev->api : ev->symbol);
-		if (ev->site)
-			sb_printf(&r->probe_faults, " at %s+0x%x", ev->site->func,
-				  ev->site->func_offset);
-	} else if (is_traced_call(ev) && !symset_has(&r->called, ev->symbol)) {
-		symset_add(&r->called, ev->symbol);
-	}
-}
-
 static const struct cat_func *catalog_func_by_symbol(const struct catalog *cat, const char *sym)
 {
 	for (unsigned int p = 0; p < cat->npacks; p++)
@@ -432,48 +401,9 @@ static int traced_load(struct campaign *c, struct judge *j, event_fn fn, void *a
 }
 
 /*
- * One probe load: which of the functions in unknown can fail. The first call
- * of each is failed (NTH_FUNC 1, all at once): a function whose call was
- * injected can fail (r->failed), one called without an injection cannot
- * (r->called). Each probe settles at least the first unknown function the
- * load calls. Returns 0, or -1 when the runtime refused.
- */
-static int probe_round(struct campaign *c, struct judge *j, struct recording *r,
-		       const struct symset *unknown, bool *wedged)
-{
-	unsigned int armed = 0;
-	int status = EXIT_OK;
-
-	if (inject_off(c))
-		return -1;
-	for (size_t i = 0; i < unknown->n; i++) {
-		unsigned int ids[8];
-		int n = find_funcs(&j->rt, unknown->names[i], ids, 8);
-
-		for (int k = 0; k < n; k++) {
-			if (ctl_call(c->ctl, DDV_OP_INJECT, 3,
-				     (uint64_t[]){ DDV_INJECT_NTH_FUNC, ids[k], 1 }, NULL))
-				return -1;
-			set_trace(c, ids[k], DDV_TRACE_CALLS);
-			armed++;
-		}
-	}
-	r->probe_faults.len = 0;
-	if (r->probe_faults.s)
-		r->probe_faults.s[0] = '\0';
-	if (armed)
-		status = traced_load(c, j, probe_event, r);
-	r->probe_status = status;
-	inject_off(c);
-	set_trace(c, ~0ull, DDV_TRACE_OFF);
-	*wedged = module_wedged(c, status);
-	return 0;
-}
-
-/*
  * Whether the runtime may fail calls of symbol, from the fault classes it
  * listed: 1 when one of its functions of that symbol is fallible, 0 when
- * none is, -1 when the runtime did not say for one of them.
+ * none is, -1 when it lists none or one with a class unknown here.
  */
 static int listed_fallible(const struct rt_tables *rt, const char *symbol)
 {
@@ -497,14 +427,13 @@ static int listed_fallible(const struct rt_tables *rt, const char *symbol)
  * The recording pass: the plan of loads, into the journal. Returns 0, or an
  * exit status.
  */
-static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_loads,
-		       bool *wedged)
+static int record_plan(struct campaign *c, struct judge *j)
 {
 	struct recording r = { .module = c->module };
-	struct symset candidates = { 0 }, not_fallible = { 0 }, unknown = { 0 };
+	struct symset not_fallible = { 0 };
 	uint64_t *keys;
 	size_t *plan, nplan, nfallible = 0, *index;
-	int status, probes;
+	int status;
 
 	fprintf(stderr, "campaign %s: recording a clean load\n", c->module);
 	if (inject_off(c) || set_trace(c, ~0ull, DDV_TRACE_STACK)) {
@@ -513,7 +442,6 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 	}
 	status = traced_load(c, j, record_event, &r);
 	set_trace(c, ~0ull, DDV_TRACE_OFF);
-	(*extra_loads)++;
 	if (status != EXIT_OK) {
 		ddv_error(0, "campaign: the clean load of %s failed (ddv load exited %d): "
 			  "nothing to fail", c->driver, status);
@@ -529,7 +457,7 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 			 "ring for pruning: ddv stop; ddv start --log-size %s)",
 			 (unsigned long long)r.dropped, LARGER_RING);
 		journal_site_stacks(c, &r);
-		journal_add(c, "recording %u", *extra_loads);
+		journal_add(c, "recording 1");
 		journal_add(c, "sequential");
 		for (size_t i = 0; i < r.ncalls; i++) {
 			free(r.calls[i].symbol);
@@ -539,79 +467,34 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 		return 0;
 	}
 	qsort(r.calls, r.ncalls, sizeof(*r.calls), compare_calls);
-	/* Functions that return nothing cannot fail; the others are probed. */
-	for (size_t i = 0; i < r.ncalls; i++) {
-		const struct cat_func *f = catalog_func_by_symbol(&j->cat, r.calls[i].symbol);
-
-		if (f && f->ret && !strcmp(f->ret, "void")) {
-			if (!symset_has(&not_fallible, r.calls[i].symbol))
-				symset_add(&not_fallible, r.calls[i].symbol);
-		}
-		else if (!symset_has(&candidates, r.calls[i].symbol))
-			symset_add(&candidates, r.calls[i].symbol);
-	}
 	/*
-	 * The runtime lists each function's fault class and failure count: they
-	 * settle fallibility as the injector decides it. Probe loads are left for
-	 * functions an older runtime did not describe.
+	 * Functions that return nothing cannot fail; for the others the
+	 * runtime's fault class and failure count settle it, as the injector
+	 * decides it.
 	 */
-	for (size_t i = 0; i < candidates.n; i++) {
-		switch (listed_fallible(&j->rt, candidates.names[i])) {
+	for (size_t i = 0; i < r.ncalls; i++) {
+		const char *sym = r.calls[i].symbol;
+		const struct cat_func *f = catalog_func_by_symbol(&j->cat, sym);
+
+		if (symset_has(&not_fallible, sym))
+			continue;
+		if (f && f->ret && !strcmp(f->ret, "void")) {
+			symset_add(&not_fallible, sym);
+			continue;
+		}
+		switch (listed_fallible(&j->rt, sym)) {
 		case 0:
-			symset_add(&not_fallible, candidates.names[i]);
+			symset_add(&not_fallible, sym);
 			break;
 		case 1:
 			break;
 		default:
-			symset_add(&unknown, candidates.names[i]);
+			ddv_error(0, "campaign: the runtime lists no fault class known here for %s: "
+				  "cannot tell whether it can fail", sym);
+			status = EXIT_ERROR;
+			goto out;
 		}
 	}
-	probes = 0;
-	while (unknown.n) {
-		struct symset before = unknown;
-
-		memset(&unknown, 0, sizeof(unknown));
-		symset_free(&r.failed);
-		symset_free(&r.called);
-		memset(&r.failed, 0, sizeof(r.failed));
-		memset(&r.called, 0, sizeof(r.called));
-		if (probe_round(c, j, &r, &before, wedged)) {
-			ddv_error(0, "campaign: the runtime refused a probe injection");
-			symset_free(&before);
-			return EXIT_ERROR;
-		}
-		probes++;
-		for (size_t i = 0; i < before.n; i++) {
-			const char *s = before.names[i];
-
-			if (symset_has(&r.called, s) && !symset_has(&r.failed, s))
-				symset_add(&not_fallible, s);
-			else if (!symset_has(&r.failed, s))
-				symset_add(&unknown, s);
-		}
-		if (*wedged)
-			/* Recorded against what the probe injected: the likely cause. */
-			ddv_warn("campaign: %s %s in its init after the probe load's injected "
-				 "faults: %s", c->module,
-				 r.probe_status == EXIT_HANG ? "hangs" : "crashed (oops)",
-				 r.probe_faults.len ? r.probe_faults.s : "none");
-		if (*wedged && unknown.n) {
-			/* The probe's failure left the module stuck: no more probes in this boot. */
-			ddv_warn("campaign: a probe load left %s stuck half loaded; %zu functions "
-				 "not settled are taken as fallible", c->module, unknown.n);
-			symset_free(&before);
-			break;
-		}
-		if (unknown.n == before.n) {
-			/* Not reached without an earlier failure: counted as fallible. */
-			ddv_warn("campaign: a probe load settled none of %zu functions: "
-				 "taken as fallible", unknown.n);
-			symset_free(&before);
-			break;
-		}
-		symset_free(&before);
-	}
-	*extra_loads += probes;
 
 	/* The fallible calls in order: the sequence nth-any counts. */
 	keys = xmalloc((r.ncalls ? r.ncalls : 1) * sizeof(*keys));
@@ -632,26 +515,22 @@ static int record_plan(struct campaign *c, struct judge *j, unsigned int *extra_
 	for (size_t p = 0; p < nplan; p++)
 		journal_add(c, "plan %zu %s", plan[p] + 1, r.calls[index[plan[p]]].name);
 	journal_site_stacks(c, &r);
-	journal_add(c, "recording %u", *extra_loads);
+	journal_add(c, "recording 1");
 	journal_add(c, "total %zu", nfallible);
 	fprintf(stderr, "campaign %s: %zu calls traced, %zu fallible; %zu loads planned "
-		"(%zu saved by loop pruning); %d probe load%s\n", c->module, r.ncalls,
-		nfallible, nplan, nfallible - nplan, probes, probes == 1 ? "" : "s");
+		"(%zu saved by loop pruning)\n", c->module, r.ncalls, nfallible, nplan,
+		nfallible - nplan);
 	free(plan);
 	free(keys);
 	free(index);
+out:
 	for (size_t i = 0; i < r.ncalls; i++) {
 		free(r.calls[i].symbol);
 		free(r.calls[i].name);
 	}
 	free(r.calls);
-	symset_free(&r.failed);
-	symset_free(&r.called);
-	sb_free(&r.probe_faults);
-	symset_free(&candidates);
 	symset_free(&not_fallible);
-	symset_free(&unknown);
-	return 0;
+	return status;
 }
 
 /* --- the injected loads -------------------------------------------------- */
@@ -919,7 +798,7 @@ static int summarize(struct journal *jn, const struct campaign *c, unsigned int 
 	printf("  %-34s %zu (%lu saved by loop pruning)\n", "loads planned", jn->nloads,
 	       jn->total > jn->nloads ? (unsigned long)(jn->total - jn->nloads) : 0ul);
 	printf("  %-34s %zu of %zu\n", "loads tried", tried, jn->nloads);
-	printf("  %-34s %lu\n", "recording and probe loads", jn->recording_loads);
+	printf("  %-34s %lu\n", "recording loads", jn->recording_loads);
 	printf("  %-34s %u\n", "faults injected", faults);
 	printf("  %-34s %u\n", "inits failed", by_status[LOAD_INIT_FAILED]);
 	printf("  %-34s %u\n", "hangs", by_status[LOAD_HANG]);
@@ -974,7 +853,6 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 {
 	struct journal jn = { 0 };
 	struct judge judge;
-	unsigned int extra = 0;
 	bool have = false, reboot = false, error = false;
 	long tried = 0;
 	int status;
@@ -1004,21 +882,13 @@ static int campaign_run(struct campaign *c, bool resume, long max)
 	drain_log(c->ctl);
 	judge_open(&judge, c->catdir);
 	if (!have) {
-		bool wedged = false;
-
 		journal_add(c, "ddv-campaign 1 %s", c->driver);
-		status = record_plan(c, &judge, &extra, &wedged);
+		status = record_plan(c, &judge);
 		if (status || reload_journal(c, &jn)) {
 			judge_close(&judge);
 			close(c->ctl);
 			journal_free(&jn);
 			return status ? status : EXIT_ERROR;
-		}
-		if (wedged && journal_next(&jn)) {
-			printf("campaign stops: %s is stuck in its init after a probe load; the "
-			       "planned loads need a new boot (ddv campaign exhaustive --resume, "
-			       "or --vm on the host)\n", c->module);
-			reboot = true;
 		}
 	} else {
 		/* A load that began and never ended: the machine died under it. */

@@ -80,10 +80,7 @@ static int print_functions(int fd)
 		       f->fault_class ? f->fault_class : "-", nfail,
 		       fallible < 0 ? "unknown" : fallible ? "yes" : "no");
 	}
-	printf("%u functions", rt.nfuncs);
-	if (rt.nfuncs && !rt.funcs[0].fault_class)
-		printf(" (the runtime does not list fault classes: an older ddv.ko)");
-	printf("\n");
+	printf("%u functions\n", rt.nfuncs);
 	rt_tables_free(&rt);
 	return EXIT_OK;
 }

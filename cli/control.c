@@ -138,7 +138,7 @@ int rt_tables_parse(struct rt_tables *rt, const char *packs_text, const char *fu
 		char *cls = take_word(&p), *nfail = take_word(&p), *end = NULL;
 		long failures = nfail ? strtol(nfail, &end, 10) : -1;
 
-		/* A class without a well-formed count is as good as none: probe then. */
+		/* A malformed class or count is as good as none: fallibility unknown. */
 		if (!cls || !nfail || *end || failures < 0) {
 			free(cls);
 			cls = NULL;
@@ -182,7 +182,7 @@ const struct rt_func *rt_func_by_id(const struct rt_tables *rt, unsigned int id)
 /*
  * Whether the runtime may fail a call of f: 1 or 0 from its fault class and
  * failure count (the rule of inject_decide in runtime/core/inject.c), -1 when
- * the runtime did not list them (an older ddv.ko) or named a class unknown here.
+ * its line gave none well formed or named a class unknown here.
  */
 int rt_func_fallible(const struct rt_func *f)
 {
