@@ -1,6 +1,7 @@
 /*
- * catalog.c: the message catalogs of the packs (ddvc's .msgs files) and the
- * runtime's own messages (runtime_msgs.h, compiled in as pack "ddv").
+ * catalog.c: the catalogs of the packs (the names ddvc writes into each pack
+ * module, packcat.c) and the runtime's own messages (runtime_msgs.h, compiled
+ * in as pack "ddv").
  *
  * A catalog is line oriented:
  *	# ddv message catalog 1
@@ -10,11 +11,9 @@
  *	msg <idx> <rule-id> <error|warning|note> <file:line:col> args=<n1,n2|-> <text to end of line>
  * A bad line is reported as file:line: error: ... and skipped; the rest still loads.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ddv/runtime_msgs.h>
 
@@ -393,84 +392,6 @@ int catalog_parse(struct catalog *cat, const char *text, const char *source)
 		return -EINVAL;
 	}
 	return ps.errors ? -EINVAL : 0;
-}
-
-int catalog_load_file(struct catalog *cat, const char *path)
-{
-	size_t size;
-	void *text;
-	int err;
-
-	err = read_whole_file(path, &text, &size);
-	if (err) {
-		ddv_error(-err, "%s", path);
-		return err;
-	}
-	err = catalog_parse(cat, text, path);
-	free(text);
-	return err;
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Loads every *.msgs of dir, in name order; returns the first error (all are loaded anyway). */
-int catalog_load_dir(struct catalog *cat, const char *dir)
-{
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0;
-	int err = 0;
-	DIR *d;
-
-	d = opendir(dir);
-	if (!d) {
-		err = -errno;
-		ddv_error(errno, "catalog directory %s", dir);
-		return err;
-	}
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 5 && !strcmp(de->d_name + len - 5, ".msgs")) {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xasprintf("%s/%s", dir, de->d_name);
-		}
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), compare_strings);
-	for (size_t i = 0; i < n; i++) {
-		int e = catalog_load_file(cat, names[i]);
-
-		if (e && !err)
-			err = e;
-		free(names[i]);
-	}
-	free(names);
-	return err;
-}
-
-/*
- * --catalog DIR, else $DDV_CATALOG_DIR, else the installation's pkgdatadir,
- * else the usual share/ddv directories (a ddv copied to another system).
- */
-const char *catalog_default_dir(const char *override)
-{
-	static const char *const usual[] = {
-		DDV_PKGDATADIR, "/usr/local/share/ddv", "/usr/share/ddv",
-	};
-	const char *env = getenv("DDV_CATALOG_DIR");
-
-	if (override)
-		return override;
-	if (env && *env)
-		return env;
-	for (size_t i = 0; i < sizeof(usual) / sizeof(usual[0]); i++)
-		if (!access(usual[i], R_OK))
-			return usual[i];
-	return DDV_PKGDATADIR;
 }
 
 /* The runtime's messages, from the same X-macro list ddv.ko is built from. */

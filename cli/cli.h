@@ -143,9 +143,6 @@ struct catalog {
 
 void catalog_init(struct catalog *cat);	/* holds the runtime's own messages */
 int catalog_parse(struct catalog *cat, const char *text, const char *source);
-int catalog_load_file(struct catalog *cat, const char *path);
-int catalog_load_dir(struct catalog *cat, const char *dir);
-const char *catalog_default_dir(const char *override);
 struct cat_pack *catalog_pack(const struct catalog *cat, const char *name);
 const struct cat_msg *catalog_msg(const struct cat_pack *pack, unsigned int idx);
 const struct cat_func *catalog_func(const struct cat_pack *pack, unsigned int idx);
@@ -154,11 +151,19 @@ void catalog_probed_symbols(const struct catalog *cat, struct symset *set);
 const char *cat_severity_name(enum cat_severity sev);
 void catalog_free(struct catalog *cat);
 
+/* packcat.c: a pack's catalog, from the pack module that carries it. */
+char **pack_modules(const char *dir, size_t *n);
+const char *pack_dir(const char *override);
+int catalog_read_module(const char *path, char **text);
+int catalog_add_file(struct catalog *cat, const char *path);
+int catalog_offline(struct catalog *cat, char *const *files, size_t nfiles, bool required);
+
 /* control.c: /dev/ddv, the runtime's control device. */
 struct ddv_cmd;
 int ctl_open(void);
 int ctl_call(int fd, unsigned int op, unsigned int nargs, const uint64_t *args, uint64_t *out);
 int ctl_list(int fd, unsigned int op, char **text);
+int ctl_catalog(int fd, unsigned int pack, char **text);
 const char *ctl_op_name(unsigned int op);
 
 /* The runtime's tables as LIST_PACKS and LIST_FUNCS give them. */
@@ -198,7 +203,9 @@ const char *state_dir(void);
 int state_reset(void);
 char *state_path(const char *name);
 int state_save_tables(int ctl_fd);
+bool state_has_tables(void);
 int state_load_tables(struct rt_tables *rt);
+char *state_catalog_path(unsigned int pack_id);
 int state_save_sites(unsigned int dut, const struct site_table *table, unsigned int *generation);
 int state_load_sites(unsigned int dut, unsigned int generation, struct site_table *table);
 int state_drain(int dev_fd, size_t *bytes);
@@ -208,6 +215,15 @@ int state_read_findings(char **text);
 /* The suppressions ddv run keeps for ddv report (one pattern a line). */
 #define STATE_SUPPRESSIONS "suppressions"
 int state_find_dut(const char *module);
+
+/* session.c: the runtime's tables and its packs' catalogs, one snapshot, checked. */
+struct session {
+	struct rt_tables rt;
+	struct catalog cat;
+};
+bool runtime_present(void);
+int session_load(struct session *s, int ctl_fd);
+void session_free(struct session *s);
 
 /* decode.c: binary log records to events with names, text and JSON. */
 struct event_arg {
@@ -372,7 +388,6 @@ void report_summary(struct report *rep, const struct decoder *dec);
 /* common.c: what several subcommands share. */
 int runtime_tables(int ctl_fd, struct rt_tables *rt);
 int drain_log(int ctl_fd);
-int load_catalogs(struct catalog *cat, const char *dir);
 const char *module_dir(const char *override);
 /* A module's /sys/module/M/initstate ("live", "coming"...), or NULL when it is gone; free it. */
 char *module_initstate(const char *module);

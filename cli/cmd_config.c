@@ -21,20 +21,30 @@ static const struct {
 	{ "load", cmd_load },
 };
 
+/* --pack FILE options: the packs whose names a file is checked against. */
+struct pack_files {
+	char **v;
+	size_t n;
+};
+
 /* Reads and checks FILE; on any error prints them all and says nothing will run. */
-static bool load_config(struct yconf *conf, const char *file, const char *catdir, bool quiet)
+static bool load_config(struct yconf *conf, const char *file, const struct pack_files *packs,
+			bool quiet)
 {
 	struct catalog cat;
 	bool have_names;
 	void *data;
 	size_t size = 0;
+	int err;
 
-	catalog_init(&cat);
-	catdir = catalog_default_dir(catdir);
-	have_names = !access(catdir, R_OK) && !catalog_load_dir(&cat, catdir) && cat.npacks > 1;
+	err = catalog_offline(&cat, packs->v, packs->n, false);
+	if (err && err != -ENOENT)
+		return false;
+	have_names = !err;
 	if (!have_names && !quiet)
-		ddv_warn("no pack catalog in %s: function names, rule ids and pack names are not "
-			 "checked (--catalog DIR or DDV_CATALOG_DIR)", catdir);
+		ddv_warn("no runtime loaded and no pack module in %s: function names, rule ids "
+			 "and pack names are not checked (--pack FILE or DDV_PACK_DIR)",
+			 pack_dir(NULL));
 	/* Read here, not by yconf_load: the errors show the file's lines. */
 	if (read_whole_file(file, &data, &size)) {
 		data = NULL;
@@ -42,7 +52,8 @@ static bool load_config(struct yconf *conf, const char *file, const char *catdir
 	} else {
 		yconf_parse(conf, file, data, size, have_names ? &cat : NULL);
 	}
-	catalog_free(&cat);
+	if (have_names)
+		catalog_free(&cat);
 	if (!conf->nerrors) {
 		free(data);
 		return true;
@@ -56,28 +67,29 @@ static bool load_config(struct yconf *conf, const char *file, const char *catdir
 
 static int config_usage(FILE *f)
 {
-	fprintf(f, "usage: ddv config check [--catalog DIR] FILE\n"
-		   "       ddv config plan [--catalog DIR] FILE\n"
+	fprintf(f, "usage: ddv config check [--pack FILE]... FILE\n"
+		   "       ddv config plan [--pack FILE]... FILE\n"
 		   "check: report every error of FILE (see ddv.yaml(5)); plan: print the ddv\n"
 		   "commands ddv run FILE would run\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
-/* Options common to config and run: --catalog DIR, --help. */
-static int parse_options(int argc, char **argv, const char **catdir)
+/* Options common to config and run: --pack FILE, --help. */
+static int parse_options(int argc, char **argv, struct pack_files *packs)
 {
 	static const struct option options[] = {
-		{ "catalog", required_argument, NULL, 'c' },
+		{ "pack", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+c:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:h", options, NULL)) != -1) {
 		switch (opt) {
-		case 'c':
-			*catdir = optarg;
+		case 'p':
+			packs->v = xrealloc(packs->v, (packs->n + 1) * sizeof(*packs->v));
+			packs->v[packs->n++] = optarg;
 			break;
 		case 'h':
 			return 'h';
@@ -90,10 +102,12 @@ static int parse_options(int argc, char **argv, const char **catdir)
 
 int cmd_config(int argc, char **argv)
 {
-	const char *catdir = NULL, *action;
+	struct pack_files packs = { 0 };
+	const char *action;
 	struct yconf conf;
 	struct strbuf plan = { 0 };
 	int opt;
+	bool ok;
 
 	if (argc < 2)
 		return config_usage(stderr);
@@ -104,12 +118,14 @@ int cmd_config(int argc, char **argv)
 		ddv_error(0, "config: '%s': check or plan", action);
 		return EXIT_USAGE;
 	}
-	opt = parse_options(argc - 1, argv + 1, &catdir);
-	if (opt)
+	opt = parse_options(argc - 1, argv + 1, &packs);
+	if (opt || optind + 2 != argc) {
+		free(packs.v);
 		return config_usage(opt == 'h' ? stdout : stderr);
-	if (optind + 2 != argc)
-		return config_usage(stderr);
-	if (!load_config(&conf, argv[optind + 1], catdir, false)) {
+	}
+	ok = load_config(&conf, argv[optind + 1], &packs, false);
+	free(packs.v);
+	if (!ok) {
 		yconf_free(&conf);
 		return EXIT_ERROR;
 	}
@@ -249,18 +265,22 @@ static int keep_suppressions(const struct yconf *conf)
 
 int cmd_run(int argc, char **argv)
 {
-	const char *catdir = NULL;
+	struct pack_files packs = { 0 };
 	struct yconf conf;
 	char **words = NULL, *packdir = NULL, buf[32];
 	int opt, n = 0, status;
+	bool ok;
 
-	opt = parse_options(argc, argv, &catdir);
+	opt = parse_options(argc, argv, &packs);
 	if (opt == 'h' || opt || optind + 1 != argc) {
-		fprintf(opt == 'h' ? stdout : stderr, "usage: ddv run [--catalog DIR] FILE\n"
+		fprintf(opt == 'h' ? stdout : stderr, "usage: ddv run [--pack FILE]... FILE\n"
 			"start ddv, apply FILE's settings (ddv.yaml(5)), load its driver\n");
+		free(packs.v);
 		return opt == 'h' ? EXIT_OK : EXIT_USAGE;
 	}
-	if (!load_config(&conf, argv[optind], catdir, false)) {
+	ok = load_config(&conf, argv[optind], &packs, false);
+	free(packs.v);
+	if (!ok) {
 		yconf_free(&conf);
 		return EXIT_ERROR;
 	}

@@ -364,8 +364,7 @@ int cmd_switch(int argc, char **argv)
 {
 	bool off = !strcmp(argv[0], "off");
 	uint64_t ids[MAX_IDS];
-	struct rt_tables rt;
-	struct catalog cat;
+	struct session s;
 	unsigned int n;
 	int fd, err = 0;
 
@@ -374,33 +373,24 @@ int cmd_switch(int argc, char **argv)
 		return argc == 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
 	}
 	fd = ctl_open();
-	if (fd < 0 || runtime_tables(fd, &rt))
+	if (fd < 0 || session_load(&s, fd))
 		return EXIT_ERROR;
-	load_catalogs(&cat, catalog_default_dir(NULL));
 	/* A rule id names a message of a pack; anything else is a function. */
-	for (unsigned int p = 0; p < cat.npacks; p++) {
-		struct cat_pack *pack = cat.packs[p];
+	for (unsigned int i = 0; i < s.rt.npacks; i++) {
+		const struct rt_pack *rp = &s.rt.packs[i];
+		const struct cat_pack *pack = catalog_pack(&s.cat, rp->name);
 
-		for (unsigned int m = 1; m < pack->nmsgs; m++) {
-			const struct rt_pack *rp = NULL;
-
+		for (unsigned int m = 1; pack && m < pack->nmsgs; m++) {
 			if (!pack->msgs[m].rule_id || strcmp(pack->msgs[m].rule_id, argv[1]))
-				continue;
-			for (unsigned int i = 0; i < rt.npacks; i++)
-				if (!strcmp(rt.packs[i].name, pack->name))
-					rp = &rt.packs[i];
-			if (!rp)
 				continue;
 			err = ctl_call(fd, DDV_OP_RULE_OFF, 3, (uint64_t[]){ rp->id, m, off }, NULL);
 			if (err)
 				ddv_error(-err, "%s %s", argv[0], argv[1]);
-			catalog_free(&cat);
-			rt_tables_free(&rt);
+			session_free(&s);
 			return err ? EXIT_ERROR : EXIT_OK;
 		}
 	}
-	catalog_free(&cat);
-	rt_tables_free(&rt);
+	session_free(&s);
 	if (!strchr(argv[1], '.') || !strcmp(argv[1], "all")) {
 		if (resolve(fd, argv[1], ids, &n))
 			return EXIT_ERROR;
@@ -410,6 +400,6 @@ int cmd_switch(int argc, char **argv)
 			ddv_error(-err, "%s %s", argv[0], argv[1]);
 		return err ? EXIT_ERROR : EXIT_OK;
 	}
-	ddv_error(ENOENT, "%s %s: no such rule in the catalogs, nor function", argv[0], argv[1]);
+	ddv_error(ENOENT, "%s %s: no such rule in the loaded packs, nor function", argv[0], argv[1]);
 	return EXIT_ERROR;
 }

@@ -270,22 +270,25 @@ static void remember_fault(struct decoder *dec, const struct event *ev, void *da
  * likely cause; it is printed and kept for 'ddv report'.
  */
 static void report_stuck(int dut, const char *module, const char *rule, const char *what,
-			 int seconds, const char *catdir)
+			 int seconds)
 {
 	struct last_fault lf = { .dut = dut };
 	struct strbuf text = { 0 }, json = { 0 }, line = { 0 };
-	struct rt_tables rt;
-	struct catalog cat;
-	struct decoder dec;
+	struct session s;
 	size_t size;
 	void *data;
 
-	load_catalogs(&cat, catdir);
-	state_load_tables(&rt);
-	decoder_init(&dec, &cat, &rt, true);
-	if (!state_read_records(&data, &size)) {
-		decode_stream(&dec, data, size, remember_fault, &lf);
-		free(data);
+	/* With no session to name it (said above) the finding still stands, unnamed. */
+	if (!session_load(&s, -1)) {
+		struct decoder dec;
+
+		decoder_init(&dec, &s.cat, &s.rt, true);
+		if (!state_read_records(&data, &size)) {
+			decode_stream(&dec, data, size, remember_fault, &lf);
+			free(data);
+		}
+		decoder_free(&dec);
+		session_free(&s);
 	}
 	sb_printf(&text, "the init of %s %s; last fault injected: %s", module, what,
 		  lf.where.len ? lf.where.s : "none");
@@ -308,9 +311,6 @@ static void report_stuck(int dut, const char *module, const char *rule, const ch
 	sb_free(&json);
 	sb_free(&line);
 	sb_free(&lf.where);
-	decoder_free(&dec);
-	rt_tables_free(&rt);
-	catalog_free(&cat);
 }
 
 /* Bytes of records the state holds: where this load's records will start. */
@@ -357,12 +357,10 @@ int cmd_load(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "timeout", required_argument, NULL, 't' },
-		{ "catalog", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int timeout_s = DEFAULT_LOAD_TIMEOUT, opt, fd, module_fd = -1, flags = 0, err, dut;
-	const char *catdir = NULL;
 	struct symset probed = { 0 };
 	struct strbuf params = { 0 };
 	struct kmod_ctx *kmod = NULL;
@@ -376,13 +374,10 @@ int cmd_load(int argc, char **argv)
 	int status = EXIT_ERROR;
 	size_t records_before;
 
-	while ((opt = getopt_long(argc, argv, "+t:c:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			timeout_s = atoi(optarg);
-			break;
-		case 'c':
-			catdir = optarg;
 			break;
 		case 'h':
 			printf("usage: ddv load [--timeout S] DRIVER|FILE.ko [PARAM=VALUE...]\n");
@@ -399,7 +394,6 @@ int cmd_load(int argc, char **argv)
 		sb_printf(&params, "%s%s", i > optind + 1 ? " " : "", argv[i]);
 	if (!params.s)
 		sb_puts(&params, "");
-	catdir = catalog_default_dir(catdir);
 
 	fd = ctl_open();
 	if (fd < 0)
@@ -467,13 +461,13 @@ int cmd_load(int argc, char **argv)
 	if (err == -ETIMEDOUT) {
 		char *what_hang = xasprintf("has not returned after %d s", timeout_s);
 
-		report_stuck(dut, table.module, "ddv.hang", what_hang, timeout_s, catdir);
+		report_stuck(dut, table.module, "ddv.hang", what_hang, timeout_s);
 		free(what_hang);
 		status = EXIT_HANG;
 	} else if (err == -ECANCELED || (err && module_stuck_in_init(table.module))) {
 		report_stuck(dut, table.module, "ddv.crash",
 			     "crashed: the kernel killed the loading task (oops) and the module "
-			     "is stuck half loaded", -1, catdir);
+			     "is stuck half loaded", -1);
 		status = EXIT_INIT_FAILED;
 	} else if (err) {
 		uint64_t arg = dut;

@@ -13,50 +13,38 @@
 #include "commands.h"
 
 struct view {
-	struct catalog cat;
-	struct rt_tables rt;
+	struct session s;
 	struct decoder dec;
 	bool json;
 };
 
 /*
- * Drains the runtime (when it is there) and readies a decoder over the state.
- * Returns 0, or -errno when the runtime is there but refuses this user: its
- * records would be missing, so nothing is shown rather than part.
+ * Drains the runtime (when it is there) and readies a decoder over the
+ * session (session.c). Returns 0, or -errno with a sentence said: the runtime
+ * is there but refuses this user (its records would be missing, so nothing is
+ * shown rather than part), there is no session, or a catalog is not its pack's.
  */
-static int view_open(struct view *v, const char *catdir, bool json)
+static int view_open(struct view *v, bool json)
 {
 	const char *dev = getenv("DDV_DEVICE");
-	int fd;
+	int fd, err;
 
 	fd = open(dev && *dev ? dev : DDV_DEVICE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
-		int err = errno;
-
+		err = errno;
 		ddv_error(err, "%s: the runtime's log is for root (CAP_SYS_ADMIN)",
 			  dev && *dev ? dev : DDV_DEVICE);
 		return -err;
 	}
+	err = session_load(&v->s, fd);
 	if (fd >= 0) {
-		state_save_tables(fd);
-		drain_log(fd);
+		if (!err)
+			drain_log(fd);
 		close(fd);
 	}
-	load_catalogs(&v->cat, catalog_default_dir(catdir));
-	state_load_tables(&v->rt);
-	/* A catalog from another build of a pack names its records wrongly: say so. */
-	for (unsigned int i = 0; i < v->rt.npacks; i++) {
-		const struct cat_pack *cp = catalog_pack(&v->cat, v->rt.packs[i].name);
-
-		if (!cp)
-			ddv_warn("no catalog for pack %s: its records show as numbers",
-				 v->rt.packs[i].name);
-		else if (strcmp(cp->version, v->rt.packs[i].version))
-			ddv_warn("pack %s is version %s in the runtime but %s in %s: "
-				 "its messages may be misnamed", v->rt.packs[i].name,
-				 v->rt.packs[i].version, cp->version, cp->source);
-	}
-	decoder_init(&v->dec, &v->cat, &v->rt, true);
+	if (err)
+		return err;
+	decoder_init(&v->dec, &v->s.cat, &v->s.rt, true);
 	v->json = json;
 	return 0;
 }
@@ -64,8 +52,7 @@ static int view_open(struct view *v, const char *catdir, bool json)
 static void view_close(struct view *v)
 {
 	decoder_free(&v->dec);
-	rt_tables_free(&v->rt);
-	catalog_free(&v->cat);
+	session_free(&v->s);
 }
 
 static void print_event(struct decoder *dec, const struct event *ev, void *data)
@@ -141,20 +128,19 @@ static int state_suppressions(struct suppressions *supp)
 
 /* 0: go on; 1: help printed; -1: bad usage. */
 static int parse_view_options(int argc, char **argv, const char *usage, bool *json,
-			      bool *follow_flag, const char **catdir, struct suppressions *supp)
+			      bool *follow_flag, struct suppressions *supp)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "suppress", required_argument, NULL, 's' },
 		{ "suppressions", required_argument, NULL, 'S' },
 		{ "follow", no_argument, NULL, 'f' },
-		{ "catalog", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "jfc:s:S:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jfs:S:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			if (!supp || suppressions_add(supp, optarg))
@@ -172,9 +158,6 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 				return -1;
 			*follow_flag = true;
 			break;
-		case 'c':
-			*catdir = optarg;
-			break;
 		case 'h':
 			printf("usage: %s\n", usage);
 			return 1;	/* done: help printed */
@@ -191,18 +174,17 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 
 int cmd_log(int argc, char **argv)
 {
-	const char *catdir = NULL;
 	bool json = false, follow_flag = false;
 	struct view v;
 	size_t size;
 	void *data;
 	int r, status = EXIT_OK;
 
-	r = parse_view_options(argc, argv, "ddv log [--follow] [--json] [--catalog DIR]", &json,
-			       &follow_flag, &catdir, NULL);
+	r = parse_view_options(argc, argv, "ddv log [--follow] [--json]", &json,
+			       &follow_flag, NULL);
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
-	if (view_open(&v, catdir, json))
+	if (view_open(&v, json))
 		return EXIT_ERROR;
 	if (state_read_records(&data, &size)) {
 		ddv_error(errno, "reading the kept records");
@@ -221,7 +203,6 @@ int cmd_log(int argc, char **argv)
 
 int cmd_report(int argc, char **argv)
 {
-	const char *catdir = NULL;
 	struct report rep = { 0 };
 	struct suppressions supp = { 0 };
 	char *cli_findings;
@@ -232,10 +213,10 @@ int cmd_report(int argc, char **argv)
 	int r;
 
 	r = parse_view_options(argc, argv,
-			       "ddv report [--json] [--catalog DIR]\n"
+			       "ddv report [--json]\n"
 			       "                  [--suppress RULE[@FRAME[>FRAME...]]|FILE]...\n"
 			       "                  [--suppressions FILE]...",
-			       &json, NULL, &catdir, &supp);
+			       &json, NULL, &supp);
 	if (!r)
 		r = state_suppressions(&supp);
 	if (r) {
@@ -244,7 +225,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (supp.n)
 		rep.supp = &supp;
-	if (view_open(&v, catdir, json)) {
+	if (view_open(&v, json)) {
 		suppressions_free(&supp);
 		return EXIT_ERROR;
 	}

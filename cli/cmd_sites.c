@@ -1,7 +1,9 @@
 /* cmd_sites.c: "ddv sites": lists the call sites of probed symbols in a module, on any host. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -19,27 +21,29 @@ int cmd_sites(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "symbols", required_argument, NULL, 's' },
-		{ "catalog", required_argument, NULL, 'c' },
+		{ "pack", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct symset probed = { 0 };
-	const char *catdir = NULL;
+	char **packs = NULL;
+	size_t npacks = 0;
 	struct site_table table;
 	bool given = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "s:c:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:p:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			add_symbol_list(&probed, optarg);
 			given = true;
 			break;
-		case 'c':
-			catdir = optarg;
+		case 'p':
+			packs = xrealloc(packs, (npacks + 1) * sizeof(*packs));
+			packs[npacks++] = optarg;
 			break;
 		case 'h':
-			printf("usage: ddv sites MODULE.ko [--symbols SYM,SYM...] [--catalog DIR]\n");
+			printf("usage: ddv sites MODULE.ko [--symbols SYM,SYM...] [--pack FILE]...\n");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -47,17 +51,27 @@ int cmd_sites(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		ddv_error(0, "sites: expected one module file");
+		free(packs);
 		return EXIT_USAGE;
 	}
-	/* Without --symbols: what the catalogs' packs probe. */
+	if (access(argv[optind], R_OK)) {
+		ddv_error(errno, "%s", argv[optind]);
+		free(packs);
+		return EXIT_ERROR;
+	}
+	/* Without --symbols: what the packs probe (the runtime's, else --pack's, else the pack dir's). */
 	if (!given) {
 		struct catalog cat;
+		int err = catalog_offline(&cat, packs, npacks, true);
 
-		if (load_catalogs(&cat, catalog_default_dir(catdir)))
-			ddv_warn("some catalog lines were bad (above)");
+		if (err) {
+			free(packs);
+			return EXIT_ERROR;
+		}
 		catalog_probed_symbols(&cat, &probed);
 		catalog_free(&cat);
 	}
+	free(packs);
 	if (relocs_read_file(argv[optind], &probed, &table))
 		return EXIT_ERROR;
 	for (size_t i = 0; i < table.nsites; i++) {

@@ -1,5 +1,4 @@
 /* cmd_start.c: "ddv start" loads the runtime and the pack modules; "ddv stop" unloads them. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,36 +25,6 @@ static int insert_module(const char *path, const char *params)
 		err = -errno;
 	close(fd);
 	return err;
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The pack modules of dir: ddv-NAME.ko or ddv_NAME.ko, in name order. */
-static char **pack_modules(const char *dir, size_t *n)
-{
-	char **names = NULL;
-	struct dirent *de;
-	DIR *d;
-
-	*n = 0;
-	d = opendir(dir);
-	if (!d)
-		return NULL;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		bool pack = !strncmp(de->d_name, "ddv-", 4) || !strncmp(de->d_name, "ddv_", 4);
-
-		if (len > 7 && pack && !strcmp(de->d_name + len - 3, ".ko")) {
-			names = xrealloc(names, (*n + 1) * sizeof(*names));
-			names[(*n)++] = xasprintf("%s/%s", dir, de->d_name);
-		}
-	}
-	closedir(d);
-	qsort(names, *n, sizeof(*names), compare_strings);
-	return names;
 }
 
 /* ddv.ko as modules.dep knows it (installed under /lib/modules/KVER/extra/), or NULL. */
@@ -174,10 +143,9 @@ int cmd_start(int argc, char **argv)
 			mdir = slash ? xstrndup(found, slash - found) : ".";
 		}
 	}
-	if (!pdir)
-		pdir = getenv("DDV_PACK_DIR");
-	if (!pdir || !*pdir)
+	if (!pdir && !(getenv("DDV_PACK_DIR") && *getenv("DDV_PACK_DIR")))
 		pdir = mdir;
+	pdir = pack_dir(pdir);
 
 	err = insert_module(runtime, params.s);
 	if (err == -EEXIST) {

@@ -1,6 +1,6 @@
 /*
  * cmd_vm.c: "ddv vm" runs ddv commands in the bundled VM (Debian's kernel under
- * qemu, vm/run) with this build's ddv, runtime, packs and catalogs inside, and
+ * qemu, vm/run) with this build's ddv, runtime and packs inside, and
  * copies the reports back.
  */
 #include <dirent.h>
@@ -17,7 +17,6 @@
 #include "commands.h"
 
 #define GUEST_MODULE_DIR "/usr/local/lib/ddv/modules"
-#define GUEST_CATALOG_DIR "/usr/local/share/ddv"
 #define GUEST_STATE_DIR "/run/ddv"
 
 struct argvec {
@@ -229,9 +228,9 @@ int cmd_vm(int argc, char **argv)
 
 	/* The job: the user's lines, then the reports into /out. */
 	sb_printf(&script, "#!/bin/sh\n# written by ddv vm\n"
-		  "export DDV_MODULE_DIR=%s DDV_CATALOG_DIR=%s DDV_STATE_DIR=%s\n"
+		  "export DDV_MODULE_DIR=%s DDV_STATE_DIR=%s\n"
 		  "mkdir -p /out $DDV_STATE_DIR\nstatus=0\n",
-		  GUEST_MODULE_DIR, GUEST_CATALOG_DIR, GUEST_STATE_DIR);
+		  GUEST_MODULE_DIR, GUEST_STATE_DIR);
 	for (int i = optind; i < argc; i++) {
 		scan_loads(srcdir, argv[i], &mods);
 		sb_puts(&script, "echo '+ ");
@@ -272,11 +271,6 @@ int cmd_vm(int argc, char **argv)
 	free(path);
 	path = xasprintf("%s/generated", builddir);
 	add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR);
-	free(path);
-	path = xasprintf("%s/generated", srcdir);
-	if (!add_files(&a, path, "", ".msgs", GUEST_CATALOG_DIR) &&
-	    !add_files(&a, catalog_default_dir(NULL), "", ".msgs", GUEST_CATALOG_DIR))
-		ddv_warn("no catalog (*.msgs) in %s or %s", path, catalog_default_dir(NULL));
 	free(path);
 	for (size_t i = 0; i < adds.n; i++)
 		av_push(&a, adds.v[i]);

@@ -1,4 +1,4 @@
-/* common.c: steps several subcommands share: tables, draining, catalogs, directories. */
+/* common.c: steps several subcommands share: tables, draining, directories. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libkmod.h>
@@ -10,23 +10,16 @@
 
 #include "cli.h"
 
-/* The runtime's live pack and function tables. */
+/* The runtime's live pack and function tables, checked with its catalogs (session.c). */
 int runtime_tables(int ctl_fd, struct rt_tables *rt)
 {
-	char *packs = NULL, *funcs = NULL;
-	int err;
+	struct session s;
+	int err = session_load(&s, ctl_fd);
 
-	err = ctl_list(ctl_fd, DDV_OP_LIST_PACKS, &packs);
-	if (!err)
-		err = ctl_list(ctl_fd, DDV_OP_LIST_FUNCS, &funcs);
-	if (err) {
-		ddv_error(-err, "/dev/ddv: listing packs and functions");
-		free(packs);
+	if (err)
 		return err;
-	}
-	rt_tables_parse(rt, packs, funcs);
-	free(packs);
-	free(funcs);
+	*rt = s.rt;
+	catalog_free(&s.cat);
 	return 0;
 }
 
@@ -48,18 +41,6 @@ int drain_log(int ctl_fd)
 	err = state_drain(fd, &bytes);
 	close(fd);
 	return err;
-}
-
-/* The runtime's messages and every .msgs file of dir; a missing dir is only a warning. */
-int load_catalogs(struct catalog *cat, const char *dir)
-{
-	catalog_init(cat);
-	if (access(dir, R_OK)) {
-		ddv_warn("no catalog directory %s: pack messages show as numbers "
-			 "(--catalog DIR or DDV_CATALOG_DIR)", dir);
-		return 0;
-	}
-	return catalog_load_dir(cat, dir);
 }
 
 /* --modules DIR, else $DDV_MODULE_DIR, else the installation's. */

@@ -24,6 +24,7 @@ static const char *const op_names[DDV_OP_COUNT] = {
 	[DDV_OP_LEAK_CHECK] = "leak check",
 	[DDV_OP_SCOPE] = "scope",
 	[DDV_OP_RULE_OFF] = "switch rule",
+	[DDV_OP_PACK_CATALOG] = "pack catalog",
 };
 
 const char *ctl_op_name(unsigned int op)
@@ -96,6 +97,32 @@ int ctl_list(int fd, unsigned int op, char **text)
 		}
 		free(buf);
 		len *= 2;
+	}
+}
+
+/* The catalog text pack carries (DDV_OP_PACK_CATALOG); -ENOENT when it carries none. */
+int ctl_catalog(int fd, unsigned int pack, char **text)
+{
+	size_t len = 1 << 16;
+
+	for (;;) {
+		char *buf = xmalloc(len + 1);
+		uint64_t args[3] = { pack, (uintptr_t)buf, len }, out[4] = { 0 };
+		int err = ctl_call(fd, DDV_OP_PACK_CATALOG, 3, args, out);
+
+		if (err) {
+			free(buf);
+			return err;
+		}
+		if (out[0] <= len) {
+			buf[out[0]] = '\0';
+			*text = buf;
+			return 0;
+		}
+		free(buf);
+		if (out[0] > (1u << 26))
+			return -EFBIG;
+		len = out[0];
 	}
 }
 

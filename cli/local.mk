@@ -1,6 +1,6 @@
 # cli/local.mk: the ddv command (included by the top Makefile.am).
 CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli -I$(top_srcdir)/runtime/core -D_GNU_SOURCE \
-	-DDDV_PKGDATADIR='"$(pkgdatadir)"' -DDDV_MODULEDIR='"$(pkglibdir)/modules"' \
+	-DDDV_MODULEDIR='"$(pkglibdir)/modules"' \
 	-DDDV_BINDIR='"$(bindir)"' -DDDV_SRCDIR='"$(abs_top_srcdir)"' \
 	-DDDV_BUILDDIR='"$(abs_top_builddir)"' -DDDV_VMDIR='"$(pkglibexecdir)/vm"'
 
@@ -8,7 +8,7 @@ noinst_LIBRARIES += cli/libddvcli.a
 cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBKMOD_CFLAGS)
 cli_libddvcli_a_SOURCES = cli/cli.h cli/util.c cli/modfile.c cli/relocs.c cli/catalog.c \
 	cli/control.c cli/state.c cli/decode.c cli/report.c cli/suppress.c cli/common.c cli/ksyms.c \
-	cli/modsyms.c cli/campaign.h cli/prune.c cli/journal.c
+	cli/modsyms.c cli/campaign.h cli/prune.c cli/journal.c cli/packcat.c cli/session.c
 
 CLI_LIBS = cli/libddvcli.a runtime/core/libddvcore.a $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
 
@@ -17,11 +17,11 @@ cli_ddv_CPPFLAGS = $(CLI_CPPFLAGS)
 cli_ddv_SOURCES = cli/main.c cli/commands.h cli/cmd_sites.c cli/cmd_start.c cli/cmd_load.c \
 	cli/cmd_log.c cli/cmd_status.c cli/cmd_control.c cli/cmd_vm.c cli/cmd_campaign.c \
 	cli/cmd_scope.c
+# ddv campaign's other parts (campaign_cmd.h says which holds what).
+cli_ddv_SOURCES += cli/campaign_cmd.h cli/campaign_plan.c cli/campaign_run.c \
+	cli/campaign_summary.c cli/campaign_vm.c
 cli_ddv_LDADD = $(CLI_LIBS)
 
-# The catalogs 'ddv log' and 'ddv report' read (DDV_PKGDATADIR).
-ddvcatalogdir = $(pkgdatadir)
-dist_ddvcatalog_DATA = generated/linux.msgs
 dist_man_MANS += man/ddv.8
 
 # The YAML configuration: ddv config, ddv run (man/ddv.yaml.5).

@@ -1,7 +1,8 @@
 /*
  * state.c: the state one ddv command hands to the next, in a directory:
  * $DDV_STATE_DIR, else /run/ddv, else /tmp/ddv. It holds the runtime's pack
- * and function tables (so records decode after the runtime is gone), the site
+ * and function tables and each pack's catalog (catalog.ID: so records decode
+ * after the runtime is gone; session.c reads them together), the site
  * table sent for each driver (dut-ID.GEN.sites: GEN counts the drivers that
  * were given id ID since 'ddv start'), every log record drained from
  * /dev/ddv (records, appended as read) and findings made by the command
@@ -120,12 +121,71 @@ static int save_list(int ctl_fd, unsigned int op, const char *name)
 	return err;
 }
 
-/* Saves the runtime's packs and functions: ids in records mean nothing without them. */
+char *state_catalog_path(unsigned int pack_id)
+{
+	return xasprintf("%s/catalog.%u", state_dir(), pack_id);
+}
+
+/*
+ * The catalog of each pack the runtime lists now, as the pack module carries
+ * it (catalog.ID); a pack that carries none leaves no file. A pack gone since
+ * keeps its file, as its line in packs.
+ */
+static int save_catalogs(int ctl_fd)
+{
+	struct rt_tables rt;
+	char *packs;
+	int err;
+
+	err = ctl_list(ctl_fd, DDV_OP_LIST_PACKS, &packs);
+	if (err) {
+		ddv_error(-err, "/dev/ddv: %s", ctl_op_name(DDV_OP_LIST_PACKS));
+		return err;
+	}
+	rt_tables_parse(&rt, packs, NULL);
+	free(packs);
+	for (unsigned int i = 0; i < rt.npacks && !err; i++) {
+		char *path = state_catalog_path(rt.packs[i].id), *text;
+
+		err = ctl_catalog(ctl_fd, rt.packs[i].id, &text);
+		if (err == -ENOENT) {
+			unlink(path);
+			err = 0;
+		} else if (err) {
+			ddv_error(-err, "/dev/ddv: the catalog of pack %s", rt.packs[i].name);
+		} else {
+			err = write_whole_file(path, text, strlen(text));
+			if (err)
+				ddv_error(-err, "%s", path);
+			free(text);
+		}
+		free(path);
+	}
+	rt_tables_free(&rt);
+	return err;
+}
+
+/*
+ * Saves the runtime's packs, functions and the packs' catalogs: ids in
+ * records mean nothing without them.
+ */
 int state_save_tables(int ctl_fd)
 {
 	int err = save_list(ctl_fd, DDV_OP_LIST_PACKS, "packs");
 
-	return err ? err : save_list(ctl_fd, DDV_OP_LIST_FUNCS, "funcs");
+	if (!err)
+		err = save_list(ctl_fd, DDV_OP_LIST_FUNCS, "funcs");
+	return err ? err : save_catalogs(ctl_fd);
+}
+
+/* Has a 'ddv start' saved the runtime's tables here? */
+bool state_has_tables(void)
+{
+	char *path = state_path("packs");
+	bool there = !access(path, R_OK);
+
+	free(path);
+	return there;
 }
 
 int state_load_tables(struct rt_tables *rt)

@@ -194,19 +194,78 @@ Test(catalog, random_bytes, .init = cr_redirect_stderr)
 	}
 }
 
-Test(catalog, load_dir, .init = cr_redirect_stderr)
+/* A pack module as ddvc builds it carries its catalog in .ddv_catalog: a relocatable ELF like it. */
+static char *object_with_catalog(const char *dir, const char *section)
+{
+	char *src = xasprintf("%s/pack.c", dir), *obj = xasprintf("%s/ddv-test.ko", dir), *cmd;
+	struct strbuf c = { 0 };
+
+	sb_printf(&c, "const char cat[] __attribute__((section(\"%s\"), used)) =\n", section);
+	for (const char *p = good; *p; p = strchr(p, '\n') + 1) {
+		sb_puts(&c, "\"");
+		for (const char *q = p; *q != '\n'; q++)
+			sb_printf(&c, *q == '\\' || *q == '"' ? "\\%c" : "%c", *q);
+		sb_puts(&c, "\\n\"\n");
+	}
+	sb_puts(&c, ";\nint other = 1;\n");
+	cr_assert_eq(write_whole_file(src, c.s, c.len), 0);
+	cmd = xasprintf("cc -c -o %s %s", obj, src);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	sb_free(&c);
+	free(cmd);
+	free(src);
+	return obj;
+}
+
+Test(catalog, from_module, .init = cr_redirect_stderr)
+{
+	char dir[] = "/tmp/ddv-cat-XXXXXX";
+	struct catalog cat;
+	char *obj, *text;
+
+	cr_assert_not_null(mkdtemp(dir));
+	obj = object_with_catalog(dir, ".ddv_catalog");
+	cr_assert_eq(catalog_read_module(obj, &text), 0);
+	cr_expect_str_eq(text, good);
+	free(text);
+	catalog_init(&cat);
+	cr_expect_eq(catalog_add_file(&cat, obj), 0);
+	cr_expect_str_eq(catalog_pack(&cat, "linux")->version, "1.0");
+	cr_expect_str_eq(catalog_msg(catalog_pack(&cat, "linux"), 2)->rule_id, "heap.leak");
+	catalog_free(&cat);
+	unlink(obj);
+	free(obj);
+
+	/* Another section's name is no catalog: refused with a sentence, nothing loaded. */
+	obj = object_with_catalog(dir, ".rodata.other");
+	cr_expect_eq(catalog_read_module(obj, &text), -ENOENT);
+	catalog_init(&cat);
+	cr_expect_eq(catalog_add_file(&cat, obj), -ENOENT);
+	cr_expect_null(catalog_pack(&cat, "linux"));
+	catalog_free(&cat);
+	unlink(obj);
+	free(obj);
+	obj = xasprintf("%s/pack.c", dir);
+	unlink(obj);
+	free(obj);
+	rmdir(dir);
+}
+
+/* --pack FILE also takes a catalog as 'ddvc catalog' writes it; a file that is neither fails. */
+Test(catalog, from_text_file, .init = cr_redirect_stderr)
 {
 	char dir[] = "/tmp/ddv-cat-XXXXXX";
 	struct catalog cat;
 	char *path;
 
 	cr_assert_not_null(mkdtemp(dir));
-	path = xasprintf("%s/linux.msgs", dir);
+	path = xasprintf("%s/linux.catalog", dir);
 	cr_assert_eq(write_whole_file(path, good, strlen(good)), 0);
 	catalog_init(&cat);
-	cr_expect_eq(catalog_load_dir(&cat, dir), 0);
+	cr_expect_eq(catalog_add_file(&cat, path), 0);
 	cr_expect_not_null(catalog_pack(&cat, "linux"));
-	cr_expect_lt(catalog_load_dir(&cat, "/nonexistent/ddv"), 0);
+	cr_expect_eq(catalog_add_file(&cat, "/nonexistent/ddv.catalog"), -ENOENT);
+	cr_expect_eq(catalog_add_file(&cat, SRCDIR "/tests/cli/data/e1000-6.1.0-56.ko"), -ENOENT);
 	catalog_free(&cat);
 	unlink(path);
 	rmdir(dir);

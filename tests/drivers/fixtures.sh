@@ -250,7 +250,7 @@ fixture_campaign_loads() {
 # site of SYMBOL as "function+0xoffset", read from its .ko by `ddv sites` on
 # the host, so that a scenario can demand the exact site in a report.
 fixture_site() {
-	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
+	"$ddv_cli" sites "$fixture_ko/$1.ko" --pack "$vm_build/generated/ddv-linux.ko" |
 		awk -v sym="$2" -v nth="${3:-1}" '$3 == sym && ++seen == nth { print $1; exit }'
 }
 
@@ -258,7 +258,7 @@ fixture_site() {
 # MODULE, as "function+0xoffset": stays right when functions are added before it
 # (double_free's poke parameter put three vfree calls before its cleanup loop's).
 fixture_site_in() {
-	"$ddv_cli" sites "$fixture_ko/$1.ko" --catalog "$vm_top/generated" |
+	"$ddv_cli" sites "$fixture_ko/$1.ko" --pack "$vm_build/generated/ddv-linux.ko" |
 		awk -v f="$2+" -v sym="$3" -v nth="$4" \
 			'index($1, f) == 1 && $3 == sym && ++seen == nth { print $1; exit }'
 }

@@ -5,7 +5,7 @@
 # (scope locked: between mutex_lock_interruptible() and mutex_unlock() the
 # count of heap blocks comes back), which the scenario compiles with the build
 # tree's ddvc and loads instead of the shipped packs (ddv start reads
-# DDV_PACK_DIR, the decoder DDV_CATALOG_DIR). The leaked block is freed at
+# DDV_PACK_DIR; the pack module carries its catalog). The leaked block is freed at
 # module exit, so the unload's own leak check finds nothing: a runtime that
 # ignored the pack's scopes would report nothing and fail here. Then a scope of
 # the user's (ddv scope begin/end) around one more critical section, run after
@@ -61,7 +61,7 @@ nest_sites_are() {
 
 if ddv_pieces && fixture_build && scope_pack_build; then
 	# The third kmalloc_trace call of scope_leak_init allocates the scratch block.
-	sites=$("$ddv_cli" sites "$fixture_ko/scope_leak.ko" --catalog "$pack_dir")
+	sites=$("$ddv_cli" sites "$fixture_ko/scope_leak.ko" --pack "$pack_dir/ddv-scopetest.ko")
 	leak_site=$(awk '$3 == "kmalloc_trace" && ++n == 3 { print $1; exit }' <<<"$sites")
 	# The block of a critical section run after init.
 	section_site=$(awk '$3 == "kmalloc_trace" && $1 ~ /^run_section\+/ { print $1; exit }' <<<"$sites")
@@ -75,7 +75,7 @@ if ddv_pieces && fixture_build && scope_pack_build; then
 		echo ". /root/guest-lib.sh"
 		echo ". /root/guest-fixture.sh"
 		# Only the test pack: the shipped one probes kmalloc and kfree too.
-		echo "export DDV_PACK_DIR=/root/scopepack DDV_CATALOG_DIR=/root/scopecat"
+		echo "export DDV_PACK_DIR=/root/scopepack"
 		echo "$fixture_guest_session"
 		echo "session scope_leak scope_leak ok"
 		echo "session scope_leak_clean scope_leak_clean ok"
@@ -110,8 +110,7 @@ GUEST
 	# shellcheck disable=SC2046 # one option or path per line, none with blanks
 	vm_job scope --smp 2 --timeout "${FIXTURE_VM_TIMEOUT:-600}" \
 		$(ddv_vm_options) $(fixture_vm_options) \
-		--add "$pack_dir/ddv-scopetest.ko:/root/scopepack/" \
-		--add "$pack_dir/scopetest.msgs:/root/scopecat/" --script "$job"
+		--add "$pack_dir/ddv-scopetest.ko:/root/scopepack/" --script "$job"
 	[ "$vm_status" = 0 ] || vm_show_log 60
 
 	fixture_use scope_leak

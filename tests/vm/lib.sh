@@ -150,9 +150,9 @@ expect_file() {
 	fi
 }
 
-# ddv_pieces: sets ddv_cli, ddv_ko, ddv_packs (space-separated .ko paths) and ddv_catalogs
-# from the build tree (as `make` and `make modules` leave them) and the source tree's
-# generated/, or returns 1 naming what is missing in ddv_missing.
+# ddv_pieces: sets ddv_cli, ddv_ko and ddv_packs (space-separated .ko paths: each pack
+# module carries its own catalog) from the build tree (as `make` and `make modules` leave
+# them), or returns 1 naming what is missing in ddv_missing.
 ddv_pieces() {
 	ddv_missing=
 	ddv_cli=$vm_build/cli/ddv
@@ -161,26 +161,19 @@ ddv_pieces() {
 	[ -f "$ddv_ko" ] || ddv_missing="$ddv_missing $ddv_ko"
 	ddv_packs=$(ls "$vm_build"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
 	[ -n "$ddv_packs" ] || ddv_missing="$ddv_missing $vm_build/generated/ddv-<pack>.ko"
-	ddv_catalogs=$(ls "$vm_top"/generated/*.msgs 2>/dev/null | tr '\n' ' ')
-	[ -n "$ddv_catalogs" ] || ddv_missing="$ddv_missing $vm_top/generated/*.msgs"
 	[ -z "$ddv_missing" ]
 }
 
 # ddv_vm_options: prints the vm/run options (one word a line) that put ddv into the guest
 # the way `ddv vm` does (cli/cmd_vm.c): the command in /usr/local/bin, the runtime and the
-# packs in /usr/local/lib/ddv/modules, the catalogs in /usr/local/share/ddv, and the
-# variables that point the command there. Call after ddv_pieces succeeded.
+# packs in /usr/local/lib/ddv/modules, and the variables that point the command there. Call after ddv_pieces succeeded.
 ddv_vm_options() {
 	local f
 	printf -- '--add\n%s:/usr/local/bin/ddv\n' "$ddv_cli"
 	for f in $ddv_ko $ddv_packs; do
 		printf -- '--add\n%s:/usr/local/lib/ddv/modules/\n' "$f"
 	done
-	for f in $ddv_catalogs; do
-		printf -- '--add\n%s:/usr/local/share/ddv/\n' "$f"
-	done
 	printf -- '--env\nDDV_MODULE_DIR=/usr/local/lib/ddv/modules\n'
-	printf -- '--env\nDDV_CATALOG_DIR=/usr/local/share/ddv\n'
 	printf -- '--env\nDDV_STATE_DIR=/run/ddv\n'
 }
 
