@@ -84,7 +84,7 @@ static bool add_arg(struct msg *m, const char *name)
 	for (int i = 0; i < m->nargs; i++)
 		if (!strcmp(m->args[i], name))
 			return true;
-	if (m->nargs == DDVC_MAX_ARGS)
+	if (m->nargs == DDV_MAX_ARGS)
 		return false;
 	m->args[m->nargs++] = name;
 	return true;
@@ -124,7 +124,7 @@ static void scan_placeholders(struct msg *m, bool (*valid)(void *, const char *)
 			struct srcpos pos = placeholder_pos(m, p, strlen(name));
 
 			error_at(&pos, TOO_MANY_ARGS, "a message carries at most %d values",
-				 DDVC_MAX_ARGS);
+				 DDV_MAX_ARGS);
 		}
 		p = end;
 	}
@@ -203,9 +203,9 @@ static void check_types(struct spec *spec)
 					 "field '%s' of type '%s' does not fit in 64 bits; store a pointer",
 					 f->name, f->ctype);
 			}
-			if (t->nfields == DDVC_MAX_FIELDS) {
+			if (t->nfields == DDV_MAX_FIELDS) {
 				error_at(&f->pos, TOO_MANY_FIELDS, "an object has at most %d fields",
-					 DDVC_MAX_FIELDS);
+					 DDV_MAX_FIELDS);
 				continue;
 			}
 			if (f->extent) {

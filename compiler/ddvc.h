@@ -6,8 +6,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define DDVC_MAX_FIELDS 4	/* must match DDV_MAX_FIELDS in abi.h */
-#define DDVC_MAX_ARGS 6		/* must match DDV_MAX_ARGS in abi.h */
+/* DDV_ABI_VERSION, DDV_CATALOG_FORMAT, DDV_MAX_FIELDS, DDV_MAX_ARGS: the runtime's own. */
+#include <ddv/limits.h>
+
 #define DDVC_MAX_STATES 255
 #define DDVC_MAX_DEPTH 200	/* nesting of expressions and blocks */
 #define DDVC_MAX_ERRORS 50	/* after that, stop reading: the rest is noise */
@@ -177,7 +178,7 @@ struct msg {
 	struct srcpos id_pos;
 	bool explicit_id;
 	enum ddvc_severity severity;
-	const char *args[DDVC_MAX_ARGS];	/* placeholders in order of first use */
+	const char *args[DDV_MAX_ARGS];	/* placeholders in order of first use */
 	int nargs;
 	int index;		/* in the pack's message table */
 	struct msg *next_in_pack;
@@ -359,7 +360,7 @@ struct type_decl {
 	struct member *members;
 	struct msg *leak;
 	/* Filled in by checks. */
-	struct field *fields[DDVC_MAX_FIELDS];
+	struct field *fields[DDV_MAX_FIELDS];
 	int nfields;
 	struct state_name **states;
 	int nstates;
@@ -459,16 +460,17 @@ void w_block(struct writer *w);
 const char *mangle(const char *prefix, const char *name);
 const char *pos_text(const struct srcpos *pos);
 
-/* emit_c.c, emit_msgs.c, emit_doc.c: the outputs. Each returns 0 or an errno. */
+/* emit_c.c, emit_catalog.c, emit_doc.c: the outputs. Each returns 0 or an errno. */
 int emit_c(struct spec *spec, FILE *out);
 int emit_kbuild(struct spec *spec, FILE *out);
-int emit_msgs(struct spec *spec, FILE *out);
+int emit_catalog(struct spec *spec, FILE *out);
+const char *catalog_text(struct spec *spec, size_t *len);	/* in the arena; NULL: failed */
 int seal_version(struct spec *spec);	/* version += "+<digest of the catalog>" */
 int emit_doc(struct spec *spec, FILE *out);
 void emit_expr(struct writer *w, const struct expr *e);
 const char *ret_kind_name(enum ret_kind k);
 
-/* main.c: the driver, callable from the fuzz harness. */
+/* driver.c: the driver (main.c's main() and the fuzz harness call it). */
 int ddvc_main(int argc, char **argv);
 
 #endif /* DDVC_H */

@@ -810,7 +810,7 @@ static const char *rare_sig(const struct fnsig *f, bool after)
  */
 static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 {
-	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
+	int nargs = f->nparams < DDV_MAX_ARGS ? f->nparams : DDV_MAX_ARGS;
 	bool is_void = f->ret_kind == RET_VOID;
 	int i = 0;
 
@@ -866,7 +866,7 @@ static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
  */
 static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 {
-	int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
+	int nargs = f->nparams < DDV_MAX_ARGS ? f->nparams : DDV_MAX_ARGS;
 	bool after = phase_has(f->contract->body, true);
 	bool is_void = f->ret_kind == RET_VOID;
 
@@ -913,56 +913,28 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	w_blank(w);
 }
 
-static void emit_pos(struct writer *w, const struct srcpos *pos)
+/*
+ * Every descriptor is commented with its name and where the spec declares it;
+ * the names themselves live in the catalog (ddv_catalog below), not here.
+ * ("12 heap.double-free, specs/linux/heap.ddv:42:5" before "[12] = { .nargs = 1 },").
+ */
+static void emit_desc_comment(struct writer *w, int index, const char *name,
+			      const struct srcpos *pos)
 {
-	w_printf(w, ".pos = { ");
-	w_cstring(w, pos->file ? pos->file : "");
-	w_printf(w, ", %d, %d }", pos->first_line, pos->first_column);
-}
-
-static void emit_names(struct writer *w, const char *var, const char *const *names, int n)
-{
-	w_printf(w, "static const char *const %s[] = { ", var);
-	for (int i = 0; i < n; i++) {
-		w_cstring(w, names[i]);
-		w_printf(w, "%s", i + 1 < n ? ", " : "");
-	}
-	w_printf(w, " };\n");
+	w_line(w, "/* %d %s, %s */", index, name, pos_text(pos));
 }
 
 static void emit_types(struct writer *w, struct spec *spec)
 {
-	for (struct type_decl *t = spec->types; t; t = t->next) {
-		const char *names[DDVC_MAX_FIELDS];
-
-		for (int i = 0; i < t->nfields; i++)
-			names[i] = t->fields[i]->name;
-		if (t->nfields)
-			emit_names(w, mangle("ddv_fields_", t->name), names, t->nfields);
-		if (t->nstates) {
-			const char **s = tree_alloc(t->nstates * sizeof(*s));
-
-			for (int i = 0; i < t->nstates; i++)
-				s[i] = t->states[i]->name;
-			emit_names(w, mangle("ddv_states_", t->name), s, t->nstates);
-		}
-	}
-	w_blank(w);
 	w_open(w, "static const struct ddv_type_desc ddv_types[%d] =", spec->ntypes ? spec->ntypes : 1);
 	for (struct type_decl *t = spec->types; t; t = t->next) {
+		emit_desc_comment(w, t->index, t->name, &t->pos);
 		w_open(w, "[%d] =", t->index);
-		w_printf(w, ".name = ");
-		w_cstring(w, t->name);
-		w_printf(w, ",\n");
-		w_line(w, ".field_names = %s,", t->nfields ? mangle("ddv_fields_", t->name) : "NULL");
-		w_line(w, ".state_names = %s,", t->nstates ? mangle("ddv_states_", t->name) : "NULL");
 		w_line(w, ".nfields = %d,", t->nfields);
 		w_line(w, ".nstates = %d,", t->nstates);
 		w_line(w, ".flags = %s,", t->contained ? "DDV_TYPE_CONTAINED" : "0");
 		w_line(w, ".leak_msg = %d,", t->leak ? t->leak->index : 0);
 		w_line(w, ".size_field = %d,", t->size_field);
-		emit_pos(w, &t->pos);
-		w_printf(w, ",\n");
 		w_close(w, ",");
 	}
 	w_close(w, ";");
@@ -971,28 +943,12 @@ static void emit_types(struct writer *w, struct spec *spec)
 
 static void emit_msgs_table(struct writer *w, struct spec *spec)
 {
-	static const char *const sev[] = { "DDV_SEV_ERROR", "DDV_SEV_WARNING", "DDV_SEV_NOTE" };
-
-	for (struct msg *m = spec->msgs; m; m = m->next_in_pack)
-		if (m->nargs)
-			emit_names(w, tree_printf("ddv_margs_%d", m->index), m->args, m->nargs);
-	w_blank(w);
 	w_open(w, "static const struct ddv_msg_desc ddv_msgs[%d] =", spec->nmsgs + 1);
-	w_line(w, "[0] = { .rule_id = \"\", .text = \"\" },\t/* reserved: no message */");
+	w_line(w, "/* 0 reserved: no message */");
+	w_line(w, "[0] = { .nargs = 0 },");
 	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
-		w_open(w, "[%d] =", m->index);
-		w_printf(w, ".rule_id = ");
-		w_cstring(w, m->rule_id);
-		w_printf(w, ",\n.text = ");
-		w_cstring(w, m->text);
-		w_printf(w, ",\n");
-		if (m->nargs)
-			w_line(w, ".arg_names = ddv_margs_%d,", m->index);
-		w_line(w, ".nargs = %d,", m->nargs);
-		w_line(w, ".severity = %s,", sev[m->severity]);
-		emit_pos(w, &m->pos);
-		w_printf(w, ",\n");
-		w_close(w, ",");
+		emit_desc_comment(w, m->index, m->rule_id, &m->pos);
+		w_line(w, "[%d] = { .nargs = %d },", m->index, m->nargs);
 	}
 	w_close(w, ";");
 	w_blank(w);
@@ -1022,10 +978,11 @@ static void emit_funcs_table(struct writer *w, struct spec *spec)
 	w_open(w, "static const struct ddv_func_desc ddv_funcs[%d] =", spec->nfuncs ? spec->nfuncs : 1);
 	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
 		struct contract *c = f->contract;
-		int nargs = f->nparams < DDVC_MAX_ARGS ? f->nparams : DDVC_MAX_ARGS;
+		int nargs = f->nparams < DDV_MAX_ARGS ? f->nparams : DDV_MAX_ARGS;
 		int cond = (f->since != NULL) + (f->before != NULL);
 		const char *flags = "0";
 
+		emit_desc_comment(w, f->index, tree_printf("%s (%s)", f->symbol, c->api), &f->pos);
 		w_open(w, "[%d] =", f->index);
 		w_printf(w, ".symbol = ");
 		w_cstring(w, f->symbol);
@@ -1058,8 +1015,6 @@ static void emit_funcs_table(struct writer *w, struct spec *spec)
 			flags = tree_printf("%s%s", strcmp(flags, "0") ? tree_printf("%s | ", flags) : "",
 					    "DDV_FUNC_RET_PTR");
 		w_line(w, ".flags = %s,", flags);
-		emit_pos(w, &f->pos);
-		w_printf(w, ",\n");
 		w_close(w, ",");
 	}
 	w_close(w, ";");
@@ -1075,21 +1030,47 @@ static void emit_scopes_table(struct writer *w, struct spec *spec)
 	if (!n)
 		return;
 	w_open(w, "static const struct ddv_scope_desc ddv_scopes[%d] =", n);
-	for (struct scope *s = spec->scopes; s; s = s->next) {
+	n = 0;
+	for (struct scope *s = spec->scopes; s; s = s->next, n++) {
+		emit_desc_comment(w, n, s->name, &s->pos);
 		w_block(w);
-		w_printf(w, ".name = ");
-		w_cstring(w, s->name);
-		w_printf(w, ",\n");
 		w_line(w, ".begin_func = %d,", s->begin->index);
 		w_line(w, ".end_func = %d,", s->end->index);
 		w_line(w, ".type = %d,", s->type->index);
 		w_line(w, ".msg = %d,", s->msg->index);
-		emit_pos(w, &s->pos);
-		w_printf(w, ",\n");
 		w_close(w, ",");
 	}
 	w_close(w, ";");
 	w_blank(w);
+}
+
+/*
+ * The catalog, the one home of the pack's names, in the module itself: ddv.ko
+ * hands it to the ddv command (DDV_OP_PACK_CATALOG), which also reads it from
+ * the .ko file's section. One string literal a line, byte for byte the text
+ * `ddvc catalog` prints.
+ */
+static int emit_catalog_string(struct writer *w, struct spec *spec)
+{
+	size_t len;
+	const char *text = catalog_text(spec, &len), *p, *nl;
+
+	if (!text)
+		return -1;
+	w_line(w, "/* The pack's names: its catalog (`ddvc catalog` prints the same text). */");
+	w_line(w, "static const char ddv_catalog[]");
+	w_line(w, "\t__attribute__((__section__(\"" DDV_CATALOG_SECTION "\"), __used__)) =");
+	w->indent++;
+	for (p = text; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		w_cstring(w, tree_strndup(p, (size_t)(nl - p) + 1));
+		w_printf(w, "%s\n", nl[1] ? "" : ";");
+	}
+	w->indent--;
+	w_blank(w);
+	return 0;
 }
 
 int emit_c(struct spec *spec, FILE *out)
@@ -1130,6 +1111,8 @@ int emit_c(struct spec *spec, FILE *out)
 	emit_msgs_table(&w, spec);
 	emit_funcs_table(&w, spec);
 	emit_scopes_table(&w, spec);
+	if (emit_catalog_string(&w, spec))
+		return EIO;
 	w_open(&w, "static struct ddv_pack %s =", pv);
 	w_line(&w, ".abi_version = DDV_ABI_VERSION,");
 	w_printf(&w, ".name = ");
@@ -1137,6 +1120,8 @@ int emit_c(struct spec *spec, FILE *out)
 	w_printf(&w, ",\n.version = ");
 	w_cstring(&w, spec->version);
 	w_printf(&w, ",\n");
+	w_line(&w, ".catalog = ddv_catalog,");
+	w_line(&w, ".catalog_len = sizeof(ddv_catalog) - 1,");
 	w_line(&w, ".types = ddv_types,");
 	w_line(&w, ".msgs = ddv_msgs,");
 	w_line(&w, ".funcs = ddv_funcs,");

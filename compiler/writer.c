@@ -14,7 +14,7 @@ void w_init(struct writer *w, FILE *out)
 	w->bol = true;
 }
 
-static void w_indent(struct writer *w)
+static void put_indent(struct writer *w)
 {
 	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
 
@@ -40,7 +40,7 @@ static void w_vprintf(struct writer *w, const char *fmt, va_list ap)
 	for (p = text; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (w->bol && *p != '\n')
-			w_indent(w);
+			put_indent(w);
 		if (!nl) {
 			fputs(p, w->out);
 			w->bol = false;
@@ -108,6 +108,8 @@ void w_close(struct writer *w, const char *tail)
 /* A C string literal; anything not plain printable ASCII is an octal escape. */
 void w_cstring(struct writer *w, const char *s)
 {
+	if (w->bol)
+		put_indent(w);
 	fputc('"', w->out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')

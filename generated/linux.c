@@ -9427,3501 +9427,918 @@ static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
 	       "specs/linux/pci.ddv:222:5: the prototype of pci_disable_msix differs from the kernel's");
 
-static const char *const ddv_fields_heap[] = { "size" };
-static const char *const ddv_fields_vmem[] = { "size" };
-static const char *const ddv_fields_pages[] = { "order" };
-static const char *const ddv_fields_dma_coherent[] = { "size", "handle", "dev" };
-static const char *const ddv_fields_dma_mapping[] = { "size", "dir" };
-static const char *const ddv_fields_dma_pool[] = { "size", "blocks" };
-static const char *const ddv_fields_dma_pool_block[] = { "pool", "handle" };
-static const char *const ddv_fields_irq[] = { "dev", "disabled" };
-static const char *const ddv_fields_netdev[] = { "size" };
-static const char *const ddv_states_netdev[] = { "allocated", "registered" };
-static const char *const ddv_fields_skb[] = { "len" };
-static const char *const ddv_fields_pci_enabled[] = { "enabled" };
-static const char *const ddv_fields_pci_regions[] = { "bars" };
-static const char *const ddv_fields_pci_irq_vectors[] = { "count" };
-
 static const struct ddv_type_desc ddv_types[17] = {
+	/* 0 heap, specs/linux/heap.ddv:15:8 */
 	[0] = {
-		.name = "heap",
-		.field_names = ddv_fields_heap,
-		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 1,
 		.size_field = 0,
-		.pos = { "specs/linux/heap.ddv", 15, 8 },
 	},
+	/* 1 vmem, specs/linux/heap.ddv:20:8 */
 	[1] = {
-		.name = "vmem",
-		.field_names = ddv_fields_vmem,
-		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 2,
 		.size_field = 0,
-		.pos = { "specs/linux/heap.ddv", 20, 8 },
 	},
+	/* 2 pages, specs/linux/heap.ddv:227:8 */
 	[2] = {
-		.name = "pages",
-		.field_names = ddv_fields_pages,
-		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 3,
 		.size_field = -1,
-		.pos = { "specs/linux/heap.ddv", 227, 8 },
 	},
+	/* 3 dma_coherent, specs/linux/dma.ddv:7:8 */
 	[3] = {
-		.name = "dma_coherent",
-		.field_names = ddv_fields_dma_coherent,
-		.state_names = NULL,
 		.nfields = 3,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 4,
 		.size_field = 0,
-		.pos = { "specs/linux/dma.ddv", 7, 8 },
 	},
+	/* 4 dma_mapping, specs/linux/dma.ddv:14:8 */
 	[4] = {
-		.name = "dma_mapping",
-		.field_names = ddv_fields_dma_mapping,
-		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 5,
 		.size_field = -1,
-		.pos = { "specs/linux/dma.ddv", 14, 8 },
 	},
+	/* 5 dma_pool, specs/linux/dma.ddv:106:8 */
 	[5] = {
-		.name = "dma_pool",
-		.field_names = ddv_fields_dma_pool,
-		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 6,
 		.size_field = -1,
-		.pos = { "specs/linux/dma.ddv", 106, 8 },
 	},
+	/* 6 dma_pool_block, specs/linux/dma.ddv:111:8 */
 	[6] = {
-		.name = "dma_pool_block",
-		.field_names = ddv_fields_dma_pool_block,
-		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 7,
 		.size_field = -1,
-		.pos = { "specs/linux/dma.ddv", 111, 8 },
 	},
+	/* 7 irq, specs/linux/irq.ddv:7:8 */
 	[7] = {
-		.name = "irq",
-		.field_names = ddv_fields_irq,
-		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 8,
 		.size_field = -1,
-		.pos = { "specs/linux/irq.ddv", 7, 8 },
 	},
+	/* 8 timer, specs/linux/timer.ddv:14:18 */
 	[8] = {
-		.name = "timer",
-		.field_names = NULL,
-		.state_names = NULL,
 		.nfields = 0,
 		.nstates = 0,
 		.flags = DDV_TYPE_CONTAINED,
 		.leak_msg = 0,
 		.size_field = -1,
-		.pos = { "specs/linux/timer.ddv", 14, 18 },
 	},
+	/* 9 work, specs/linux/timer.ddv:18:18 */
 	[9] = {
-		.name = "work",
-		.field_names = NULL,
-		.state_names = NULL,
 		.nfields = 0,
 		.nstates = 0,
 		.flags = DDV_TYPE_CONTAINED,
 		.leak_msg = 0,
 		.size_field = -1,
-		.pos = { "specs/linux/timer.ddv", 18, 18 },
 	},
+	/* 10 netdev, specs/linux/net.ddv:9:8 */
 	[10] = {
-		.name = "netdev",
-		.field_names = ddv_fields_netdev,
-		.state_names = ddv_states_netdev,
 		.nfields = 1,
 		.nstates = 2,
 		.flags = 0,
 		.leak_msg = 9,
 		.size_field = 0,
-		.pos = { "specs/linux/net.ddv", 9, 8 },
 	},
+	/* 11 skb, specs/linux/net.ddv:15:8 */
 	[11] = {
-		.name = "skb",
-		.field_names = ddv_fields_skb,
-		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 10,
 		.size_field = -1,
-		.pos = { "specs/linux/net.ddv", 15, 8 },
 	},
+	/* 12 pci_driver, specs/linux/pci.ddv:7:8 */
 	[12] = {
-		.name = "pci_driver",
-		.field_names = NULL,
-		.state_names = NULL,
 		.nfields = 0,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 11,
 		.size_field = -1,
-		.pos = { "specs/linux/pci.ddv", 7, 8 },
 	},
+	/* 13 pci_enabled, specs/linux/pci.ddv:11:8 */
 	[13] = {
-		.name = "pci_enabled",
-		.field_names = ddv_fields_pci_enabled,
-		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 12,
 		.size_field = -1,
-		.pos = { "specs/linux/pci.ddv", 11, 8 },
 	},
+	/* 14 pci_regions, specs/linux/pci.ddv:15:8 */
 	[14] = {
-		.name = "pci_regions",
-		.field_names = ddv_fields_pci_regions,
-		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 13,
 		.size_field = -1,
-		.pos = { "specs/linux/pci.ddv", 15, 8 },
 	},
+	/* 15 iomap, specs/linux/pci.ddv:19:8 */
 	[15] = {
-		.name = "iomap",
-		.field_names = NULL,
-		.state_names = NULL,
 		.nfields = 0,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 14,
 		.size_field = -1,
-		.pos = { "specs/linux/pci.ddv", 19, 8 },
 	},
+	/* 16 pci_irq_vectors, specs/linux/pci.ddv:172:8 */
 	[16] = {
-		.name = "pci_irq_vectors",
-		.field_names = ddv_fields_pci_irq_vectors,
-		.state_names = NULL,
 		.nfields = 1,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 15,
 		.size_field = -1,
-		.pos = { "specs/linux/pci.ddv", 172, 8 },
 	},
 };
 
-static const char *const ddv_margs_1[] = { "key", "size" };
-static const char *const ddv_margs_2[] = { "key", "size" };
-static const char *const ddv_margs_3[] = { "key", "order" };
-static const char *const ddv_margs_4[] = { "key", "size", "handle", "dev" };
-static const char *const ddv_margs_5[] = { "key", "size", "dir" };
-static const char *const ddv_margs_6[] = { "key", "size", "blocks" };
-static const char *const ddv_margs_7[] = { "key", "pool", "handle" };
-static const char *const ddv_margs_8[] = { "key", "dev", "disabled" };
-static const char *const ddv_margs_9[] = { "key", "size" };
-static const char *const ddv_margs_10[] = { "key", "len" };
-static const char *const ddv_margs_11[] = { "key" };
-static const char *const ddv_margs_12[] = { "key", "enabled" };
-static const char *const ddv_margs_13[] = { "key", "bars" };
-static const char *const ddv_margs_14[] = { "key" };
-static const char *const ddv_margs_15[] = { "key", "count" };
-static const char *const ddv_margs_16[] = { "s", "flags", "size" };
-static const char *const ddv_margs_17[] = { "ret" };
-static const char *const ddv_margs_18[] = { "size", "flags" };
-static const char *const ddv_margs_19[] = { "ret" };
-static const char *const ddv_margs_20[] = { "size", "flags" };
-static const char *const ddv_margs_21[] = { "ret" };
-static const char *const ddv_margs_22[] = { "s", "flags", "size" };
-static const char *const ddv_margs_23[] = { "ret" };
-static const char *const ddv_margs_24[] = { "size", "flags" };
-static const char *const ddv_margs_25[] = { "ret" };
-static const char *const ddv_margs_26[] = { "size", "flags" };
-static const char *const ddv_margs_27[] = { "ret" };
-static const char *const ddv_margs_28[] = { "s", "flags", "size" };
-static const char *const ddv_margs_29[] = { "ret" };
-static const char *const ddv_margs_30[] = { "size", "flags" };
-static const char *const ddv_margs_31[] = { "ret" };
-static const char *const ddv_margs_32[] = { "size", "flags", "node" };
-static const char *const ddv_margs_33[] = { "ret" };
-static const char *const ddv_margs_34[] = { "s", "flags", "node", "size" };
-static const char *const ddv_margs_35[] = { "ret" };
-static const char *const ddv_margs_36[] = { "size", "flags", "node" };
-static const char *const ddv_margs_37[] = { "ret" };
-static const char *const ddv_margs_38[] = { "size", "flags", "node" };
-static const char *const ddv_margs_39[] = { "ret" };
-static const char *const ddv_margs_40[] = { "s", "flags", "node", "size" };
-static const char *const ddv_margs_41[] = { "ret" };
-static const char *const ddv_margs_42[] = { "size", "flags", "node" };
-static const char *const ddv_margs_43[] = { "ret" };
-static const char *const ddv_margs_44[] = { "size", "b", "flags", "node" };
-static const char *const ddv_margs_45[] = { "ret" };
-static const char *const ddv_margs_46[] = { "s", "flags", "node", "size" };
-static const char *const ddv_margs_47[] = { "ret" };
-static const char *const ddv_margs_48[] = { "size", "flags", "node" };
-static const char *const ddv_margs_49[] = { "ret" };
-static const char *const ddv_margs_50[] = { "objp", "new_size", "flags" };
-static const char *const ddv_margs_51[] = { "ret" };
-static const char *const ddv_margs_52[] = { "objp", "new_size", "flags" };
-static const char *const ddv_margs_53[] = { "ret" };
-static const char *const ddv_margs_54[] = { "s", "gfp" };
-static const char *const ddv_margs_55[] = { "ret" };
-static const char *const ddv_margs_56[] = { "src", "len", "gfp" };
-static const char *const ddv_margs_57[] = { "ret" };
-static const char *const ddv_margs_58[] = { "src", "len", "gfp" };
-static const char *const ddv_margs_59[] = { "ret" };
-static const char *const ddv_margs_60[] = { "objp" };
-static const char *const ddv_margs_62[] = { "head", "func" };
-static const char *const ddv_margs_64[] = { "head", "func" };
-static const char *const ddv_margs_66[] = { "dev", "size", "gfp" };
-static const char *const ddv_margs_67[] = { "ret" };
-static const char *const ddv_margs_68[] = { "size" };
-static const char *const ddv_margs_69[] = { "ret" };
-static const char *const ddv_margs_70[] = { "size" };
-static const char *const ddv_margs_71[] = { "ret" };
-static const char *const ddv_margs_72[] = { "size" };
-static const char *const ddv_margs_73[] = { "ret" };
-static const char *const ddv_margs_74[] = { "size" };
-static const char *const ddv_margs_75[] = { "ret" };
-static const char *const ddv_margs_76[] = { "size", "flags", "node" };
-static const char *const ddv_margs_77[] = { "ret" };
-static const char *const ddv_margs_78[] = { "size", "flags", "node" };
-static const char *const ddv_margs_79[] = { "ret" };
-static const char *const ddv_margs_80[] = { "size", "b", "flags", "node" };
-static const char *const ddv_margs_81[] = { "ret" };
-static const char *const ddv_margs_82[] = { "addr" };
-static const char *const ddv_margs_84[] = { "addr" };
-static const char *const ddv_margs_86[] = { "gfp_mask", "order" };
-static const char *const ddv_margs_87[] = { "ret" };
-static const char *const ddv_margs_88[] = { "gfp_mask", "order" };
-static const char *const ddv_margs_89[] = { "ret" };
-static const char *const ddv_margs_90[] = { "gfp_mask" };
-static const char *const ddv_margs_91[] = { "ret" };
-static const char *const ddv_margs_92[] = { "gfp_mask" };
-static const char *const ddv_margs_93[] = { "ret" };
-static const char *const ddv_margs_94[] = { "addr", "order" };
-static const char *const ddv_margs_96[] = { "gfp", "order" };
-static const char *const ddv_margs_97[] = { "ret" };
-static const char *const ddv_margs_98[] = { "gfp", "order" };
-static const char *const ddv_margs_99[] = { "ret" };
-static const char *const ddv_margs_100[] = { "dev", "size", "dma_handle", "flag", "attrs" };
-static const char *const ddv_margs_101[] = { "ret" };
-static const char *const ddv_margs_102[] = { "dev", "size", "cpu_addr", "dma_handle", "attrs" };
-static const char *const ddv_margs_104[] = { "dev", "page", "offset", "size", "dir", "attrs" };
-static const char *const ddv_margs_105[] = { "ret" };
-static const char *const ddv_margs_106[] = { "dev", "addr", "size", "dir", "attrs" };
-static const char *const ddv_margs_108[] = { "dev", "addr", "size", "dir" };
-static const char *const ddv_margs_110[] = { "dev", "addr", "size", "dir" };
-static const char *const ddv_margs_112[] = { "dev", "addr", "size", "dir" };
-static const char *const ddv_margs_114[] = { "dev", "addr", "size", "dir" };
-static const char *const ddv_margs_116[] = { "dev", "mask" };
-static const char *const ddv_margs_117[] = { "ret" };
-static const char *const ddv_margs_118[] = { "dev", "mask" };
-static const char *const ddv_margs_119[] = { "ret" };
-static const char *const ddv_margs_120[] = { "name", "dev", "size", "align", "boundary" };
-static const char *const ddv_margs_121[] = { "ret" };
-static const char *const ddv_margs_122[] = { "pool" };
-static const char *const ddv_margs_124[] = { "pool", "mem_flags", "handle" };
-static const char *const ddv_margs_125[] = { "ret" };
-static const char *const ddv_margs_126[] = { "pool", "vaddr", "addr" };
-static const char *const ddv_margs_128[] = { "irq", "handler", "thread_fn", "irqflags", "devname", "dev_id" };
-static const char *const ddv_margs_129[] = { "ret" };
-static const char *const ddv_margs_130[] = { "irq", "dev_id" };
-static const char *const ddv_margs_131[] = { "ret" };
-static const char *const ddv_margs_132[] = { "irq" };
-static const char *const ddv_margs_134[] = { "irq" };
-static const char *const ddv_margs_136[] = { "irq" };
-static const char *const ddv_margs_137[] = { "ret" };
-static const char *const ddv_margs_138[] = { "irq" };
-static const char *const ddv_margs_140[] = { "irq" };
-static const char *const ddv_margs_142[] = { "dev", "irq", "handler", "thread_fn", "irqflags", "devname" };
-static const char *const ddv_margs_143[] = { "ret" };
-static const char *const ddv_margs_144[] = { "timer", "func", "flags", "name", "key" };
-static const char *const ddv_margs_146[] = { "timer", "expires" };
-static const char *const ddv_margs_147[] = { "ret" };
-static const char *const ddv_margs_148[] = { "timer" };
-static const char *const ddv_margs_150[] = { "timer" };
-static const char *const ddv_margs_151[] = { "ret" };
-static const char *const ddv_margs_152[] = { "timer" };
-static const char *const ddv_margs_153[] = { "ret" };
-static const char *const ddv_margs_154[] = { "timer" };
-static const char *const ddv_margs_155[] = { "ret" };
-static const char *const ddv_margs_156[] = { "timer" };
-static const char *const ddv_margs_157[] = { "ret" };
-static const char *const ddv_margs_158[] = { "cpu", "wq", "work" };
-static const char *const ddv_margs_159[] = { "ret" };
-static const char *const ddv_margs_160[] = { "cpu", "wq", "dwork", "delay" };
-static const char *const ddv_margs_161[] = { "ret" };
-static const char *const ddv_margs_162[] = { "work" };
-static const char *const ddv_margs_163[] = { "ret" };
-static const char *const ddv_margs_164[] = { "dwork" };
-static const char *const ddv_margs_165[] = { "ret" };
-static const char *const ddv_margs_166[] = { "sizeof_priv", "txqs", "rxqs" };
-static const char *const ddv_margs_167[] = { "ret" };
-static const char *const ddv_margs_168[] = { "dev" };
-static const char *const ddv_margs_170[] = { "dev" };
-static const char *const ddv_margs_171[] = { "ret" };
-static const char *const ddv_margs_172[] = { "dev" };
-static const char *const ddv_margs_173[] = { "ret" };
-static const char *const ddv_margs_174[] = { "dev" };
-static const char *const ddv_margs_176[] = { "dev", "head" };
-static const char *const ddv_margs_178[] = { "size", "priority", "flags", "node" };
-static const char *const ddv_margs_179[] = { "ret" };
-static const char *const ddv_margs_180[] = { "dev", "length", "gfp_mask" };
-static const char *const ddv_margs_181[] = { "ret" };
-static const char *const ddv_margs_182[] = { "napi", "length", "gfp_mask" };
-static const char *const ddv_margs_183[] = { "ret" };
-static const char *const ddv_margs_184[] = { "napi", "length" };
-static const char *const ddv_margs_185[] = { "ret" };
-static const char *const ddv_margs_186[] = { "data", "frag_size" };
-static const char *const ddv_margs_187[] = { "ret" };
-static const char *const ddv_margs_188[] = { "skb", "reason" };
-static const char *const ddv_margs_190[] = { "sk", "skb", "reason" };
-static const char *const ddv_margs_192[] = { "skb" };
-static const char *const ddv_margs_194[] = { "skb", "reason" };
-static const char *const ddv_margs_196[] = { "skb", "reason" };
-static const char *const ddv_margs_198[] = { "skb", "budget" };
-static const char *const ddv_margs_200[] = { "napi", "skb" };
-static const char *const ddv_margs_201[] = { "ret" };
-static const char *const ddv_margs_202[] = { "skb" };
-static const char *const ddv_margs_203[] = { "ret" };
-static const char *const ddv_margs_204[] = { "skb" };
-static const char *const ddv_margs_205[] = { "ret" };
-static const char *const ddv_margs_206[] = { "drv", "owner", "mod_name" };
-static const char *const ddv_margs_207[] = { "ret" };
-static const char *const ddv_margs_208[] = { "drv" };
-static const char *const ddv_margs_210[] = { "dev" };
-static const char *const ddv_margs_211[] = { "ret" };
-static const char *const ddv_margs_212[] = { "dev" };
-static const char *const ddv_margs_213[] = { "ret" };
-static const char *const ddv_margs_214[] = { "pdev" };
-static const char *const ddv_margs_215[] = { "ret" };
-static const char *const ddv_margs_216[] = { "dev" };
-static const char *const ddv_margs_218[] = { "pdev", "bars", "res_name" };
-static const char *const ddv_margs_219[] = { "ret" };
-static const char *const ddv_margs_220[] = { "pdev", "bars", "res_name" };
-static const char *const ddv_margs_221[] = { "ret" };
-static const char *const ddv_margs_222[] = { "pdev", "res_name" };
-static const char *const ddv_margs_223[] = { "ret" };
-static const char *const ddv_margs_224[] = { "pdev", "res_name" };
-static const char *const ddv_margs_225[] = { "ret" };
-static const char *const ddv_margs_226[] = { "pdev", "bars" };
-static const char *const ddv_margs_228[] = { "pdev" };
-static const char *const ddv_margs_230[] = { "pdev", "bar" };
-static const char *const ddv_margs_231[] = { "ret" };
-static const char *const ddv_margs_232[] = { "dev", "bar", "maxlen" };
-static const char *const ddv_margs_233[] = { "ret" };
-static const char *const ddv_margs_234[] = { "offset", "size" };
-static const char *const ddv_margs_235[] = { "ret" };
-static const char *const ddv_margs_236[] = { "addr" };
-static const char *const ddv_margs_238[] = { "dev", "addr" };
-static const char *const ddv_margs_240[] = { "dev", "where", "val" };
-static const char *const ddv_margs_241[] = { "ret" };
-static const char *const ddv_margs_242[] = { "dev", "min_vecs", "max_vecs", "flags", "affd" };
-static const char *const ddv_margs_243[] = { "ret" };
-static const char *const ddv_margs_244[] = { "dev", "min_vecs", "max_vecs", "flags" };
-static const char *const ddv_margs_245[] = { "ret" };
-static const char *const ddv_margs_246[] = { "dev" };
-static const char *const ddv_margs_248[] = { "dev" };
-static const char *const ddv_margs_249[] = { "ret" };
-static const char *const ddv_margs_250[] = { "dev", "entries", "minvec", "maxvec" };
-static const char *const ddv_margs_251[] = { "ret" };
-static const char *const ddv_margs_252[] = { "dev" };
-static const char *const ddv_margs_254[] = { "dev" };
-static const char *const ddv_margs_256[] = { "size" };
-static const char *const ddv_margs_258[] = { "size" };
-static const char *const ddv_margs_260[] = { "new_size" };
-static const char *const ddv_margs_261[] = { "objp" };
-static const char *const ddv_margs_262[] = { "objp" };
-static const char *const ddv_margs_266[] = { "len" };
-static const char *const ddv_margs_268[] = { "objp", "t" };
-static const char *const ddv_margs_270[] = { "objp", "w" };
-static const char *const ddv_margs_272[] = { "objp" };
-static const char *const ddv_margs_273[] = { "objp" };
-static const char *const ddv_margs_274[] = { "size" };
-static const char *const ddv_margs_279[] = { "addr" };
-static const char *const ddv_margs_280[] = { "addr" };
-static const char *const ddv_margs_281[] = { "addr" };
-static const char *const ddv_margs_282[] = { "addr" };
-static const char *const ddv_margs_283[] = { "order" };
-static const char *const ddv_margs_284[] = { "order" };
-static const char *const ddv_margs_285[] = { "order" };
-static const char *const ddv_margs_286[] = { "order" };
-static const char *const ddv_margs_290[] = { "addr" };
-static const char *const ddv_margs_291[] = { "addr", "order" };
-static const char *const ddv_margs_293[] = { "order" };
-static const char *const ddv_margs_295[] = { "size" };
-static const char *const ddv_margs_298[] = { "cpu_addr" };
-static const char *const ddv_margs_299[] = { "size", "cpu_addr" };
-static const char *const ddv_margs_300[] = { "dma_handle" };
-static const char *const ddv_margs_301[] = { "cpu_addr" };
-static const char *const ddv_margs_304[] = { "ret" };
-static const char *const ddv_margs_305[] = { "addr" };
-static const char *const ddv_margs_306[] = { "size", "addr" };
-static const char *const ddv_margs_307[] = { "addr" };
-static const char *const ddv_margs_309[] = { "addr" };
-static const char *const ddv_margs_310[] = { "addr" };
-static const char *const ddv_margs_312[] = { "pool" };
-static const char *const ddv_margs_313[] = { "pool" };
-static const char *const ddv_margs_317[] = { "vaddr" };
-static const char *const ddv_margs_318[] = { "vaddr" };
-static const char *const ddv_margs_319[] = { "vaddr" };
-static const char *const ddv_margs_322[] = { "irq" };
-static const char *const ddv_margs_323[] = { "irq" };
-static const char *const ddv_margs_325[] = { "irq" };
-static const char *const ddv_margs_326[] = { "irq" };
-static const char *const ddv_margs_327[] = { "irq" };
-static const char *const ddv_margs_328[] = { "irq" };
-static const char *const ddv_margs_330[] = { "irq" };
-static const char *const ddv_margs_331[] = { "irq" };
-static const char *const ddv_margs_332[] = { "irq" };
-static const char *const ddv_margs_333[] = { "irq" };
-static const char *const ddv_margs_334[] = { "irq" };
-static const char *const ddv_margs_335[] = { "irq" };
-static const char *const ddv_margs_336[] = { "timer" };
-static const char *const ddv_margs_338[] = { "timer" };
-static const char *const ddv_margs_339[] = { "timer" };
-static const char *const ddv_margs_340[] = { "timer" };
-static const char *const ddv_margs_341[] = { "timer" };
-static const char *const ddv_margs_346[] = { "dev" };
-static const char *const ddv_margs_347[] = { "dev", "t" };
-static const char *const ddv_margs_349[] = { "dev", "w" };
-static const char *const ddv_margs_352[] = { "dev" };
-static const char *const ddv_margs_353[] = { "dev" };
-static const char *const ddv_margs_354[] = { "ret" };
-static const char *const ddv_margs_355[] = { "ret" };
-static const char *const ddv_margs_359[] = { "drv" };
-static const char *const ddv_margs_360[] = { "drv" };
-static const char *const ddv_margs_363[] = { "dev" };
-static const char *const ddv_margs_364[] = { "dev" };
-static const char *const ddv_margs_366[] = { "pdev" };
-static const char *const ddv_margs_367[] = { "pdev" };
-static const char *const ddv_margs_368[] = { "pdev" };
-static const char *const ddv_margs_369[] = { "pdev", "bars" };
-static const char *const ddv_margs_371[] = { "pdev" };
-static const char *const ddv_margs_376[] = { "addr" };
-static const char *const ddv_margs_377[] = { "addr" };
-static const char *const ddv_margs_378[] = { "dev" };
-static const char *const ddv_margs_379[] = { "dev", "min_vecs", "max_vecs" };
-static const char *const ddv_margs_380[] = { "dev" };
-static const char *const ddv_margs_382[] = { "dev" };
-static const char *const ddv_margs_383[] = { "dev", "minvec", "maxvec" };
-static const char *const ddv_margs_384[] = { "dev" };
-
 static const struct ddv_msg_desc ddv_msgs[386] = {
-	[0] = { .rule_id = "", .text = "" },	/* reserved: no message */
-	[1] = {
-		.rule_id = "heap.leak",
-		.text = "memory allocated here ({size} bytes at {key}) is never freed",
-		.arg_names = ddv_margs_1,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 17, 8 },
-	},
-	[2] = {
-		.rule_id = "vmem.leak",
-		.text = "vmalloc'ed memory ({size} bytes at {key}) is never freed",
-		.arg_names = ddv_margs_2,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 22, 8 },
-	},
-	[3] = {
-		.rule_id = "pages.leak",
-		.text = "pages at {key} (order {order}) allocated here are never freed",
-		.arg_names = ddv_margs_3,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 229, 8 },
-	},
-	[4] = {
-		.rule_id = "dma.coherent-leak",
-		.text = "DMA coherent buffer ({size} bytes at {key}) allocated here is never freed",
-		.arg_names = ddv_margs_4,
-		.nargs = 4,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 11, 8 },
-	},
-	[5] = {
-		.rule_id = "dma.mapping-leak",
-		.text = "DMA mapping ({size} bytes at bus address {key}) made here is never unmapped",
-		.arg_names = ddv_margs_5,
-		.nargs = 3,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 17, 8 },
-	},
-	[6] = {
-		.rule_id = "dma.pool-leak",
-		.text = "DMA pool {key} ({size}-byte blocks) created here is never destroyed",
-		.arg_names = ddv_margs_6,
-		.nargs = 3,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 109, 8 },
-	},
-	[7] = {
-		.rule_id = "dma.pool-block-leak",
-		.text = "DMA pool block {key} taken here is never given back",
-		.arg_names = ddv_margs_7,
-		.nargs = 3,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 114, 8 },
-	},
-	[8] = {
-		.rule_id = "irq.leak",
-		.text = "IRQ {key} requested here is never freed",
-		.arg_names = ddv_margs_8,
-		.nargs = 3,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 10, 8 },
-	},
-	[9] = {
-		.rule_id = "net.netdev-leak",
-		.text = "net_device {key} allocated here is never freed (free_netdev)",
-		.arg_names = ddv_margs_9,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 12, 8 },
-	},
-	[10] = {
-		.rule_id = "net.skb-leak",
-		.text = "socket buffer {key} ({len} bytes) allocated here is never freed nor passed on",
-		.arg_names = ddv_margs_10,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 17, 8 },
-	},
-	[11] = {
-		.rule_id = "pci.driver-leak",
-		.text = "PCI driver {key} registered here is never unregistered",
-		.arg_names = ddv_margs_11,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 8, 8 },
-	},
-	[12] = {
-		.rule_id = "pci.enable-leak",
-		.text = "PCI device {key} enabled here is never disabled",
-		.arg_names = ddv_margs_12,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 13, 8 },
-	},
-	[13] = {
-		.rule_id = "pci.regions-leak",
-		.text = "PCI regions of {key} (BARs {bars}) requested here are never released",
-		.arg_names = ddv_margs_13,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 17, 8 },
-	},
-	[14] = {
-		.rule_id = "pci.iomap-leak",
-		.text = "I/O mapping {key} made here is never unmapped",
-		.arg_names = ddv_margs_14,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 20, 8 },
-	},
-	[15] = {
-		.rule_id = "pci.vectors-leak",
-		.text = "{count} interrupt vectors of {key} allocated here are never freed (pci_free_irq_vectors)",
-		.arg_names = ddv_margs_15,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 174, 8 },
-	},
-	[16] = {
-		.rule_id = "linux.trace.kmalloc_trace.call",
-		.text = "kmalloc_trace(s={s}, flags={flags}, size={size})",
-		.arg_names = ddv_margs_16,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 27, 5 },
-	},
-	[17] = {
-		.rule_id = "linux.trace.kmalloc_trace.ret",
-		.text = "kmalloc_trace returned {ret}",
-		.arg_names = ddv_margs_17,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 27, 5 },
-	},
-	[18] = {
-		.rule_id = "linux.trace.__kmalloc.call",
-		.text = "__kmalloc(size={size}, flags={flags})",
-		.arg_names = ddv_margs_18,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 28, 5 },
-	},
-	[19] = {
-		.rule_id = "linux.trace.__kmalloc.ret",
-		.text = "__kmalloc returned {ret}",
-		.arg_names = ddv_margs_19,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 28, 5 },
-	},
-	[20] = {
-		.rule_id = "linux.trace.kmalloc_large.call",
-		.text = "kmalloc_large(size={size}, flags={flags})",
-		.arg_names = ddv_margs_20,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 29, 5 },
-	},
-	[21] = {
-		.rule_id = "linux.trace.kmalloc_large.ret",
-		.text = "kmalloc_large returned {ret}",
-		.arg_names = ddv_margs_21,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 29, 5 },
-	},
-	[22] = {
-		.rule_id = "linux.trace.kmalloc_trace_noprof.call",
-		.text = "kmalloc_trace_noprof(s={s}, flags={flags}, size={size})",
-		.arg_names = ddv_margs_22,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 30, 5 },
-	},
-	[23] = {
-		.rule_id = "linux.trace.kmalloc_trace_noprof.ret",
-		.text = "kmalloc_trace_noprof returned {ret}",
-		.arg_names = ddv_margs_23,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 30, 5 },
-	},
-	[24] = {
-		.rule_id = "linux.trace.kmalloc_large_noprof.call",
-		.text = "kmalloc_large_noprof(size={size}, flags={flags})",
-		.arg_names = ddv_margs_24,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 31, 5 },
-	},
-	[25] = {
-		.rule_id = "linux.trace.kmalloc_large_noprof.ret",
-		.text = "kmalloc_large_noprof returned {ret}",
-		.arg_names = ddv_margs_25,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 31, 5 },
-	},
-	[26] = {
-		.rule_id = "linux.trace.__kmalloc_noprof.call",
-		.text = "__kmalloc_noprof(size={size}, flags={flags})",
-		.arg_names = ddv_margs_26,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 32, 5 },
-	},
-	[27] = {
-		.rule_id = "linux.trace.__kmalloc_noprof.ret",
-		.text = "__kmalloc_noprof returned {ret}",
-		.arg_names = ddv_margs_27,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 32, 5 },
-	},
-	[28] = {
-		.rule_id = "linux.trace.__kmalloc_cache_noprof.call",
-		.text = "__kmalloc_cache_noprof(s={s}, flags={flags}, size={size})",
-		.arg_names = ddv_margs_28,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 33, 5 },
-	},
-	[29] = {
-		.rule_id = "linux.trace.__kmalloc_cache_noprof.ret",
-		.text = "__kmalloc_cache_noprof returned {ret}",
-		.arg_names = ddv_margs_29,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 33, 5 },
-	},
-	[30] = {
-		.rule_id = "linux.trace.__kmalloc_large_noprof.call",
-		.text = "__kmalloc_large_noprof(size={size}, flags={flags})",
-		.arg_names = ddv_margs_30,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 34, 5 },
-	},
-	[31] = {
-		.rule_id = "linux.trace.__kmalloc_large_noprof.ret",
-		.text = "__kmalloc_large_noprof returned {ret}",
-		.arg_names = ddv_margs_31,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 34, 5 },
-	},
-	[32] = {
-		.rule_id = "linux.trace.__kmalloc_node.call",
-		.text = "__kmalloc_node(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_32,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 47, 5 },
-	},
-	[33] = {
-		.rule_id = "linux.trace.__kmalloc_node.ret",
-		.text = "__kmalloc_node returned {ret}",
-		.arg_names = ddv_margs_33,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 47, 5 },
-	},
-	[34] = {
-		.rule_id = "linux.trace.kmalloc_node_trace.call",
-		.text = "kmalloc_node_trace(s={s}, flags={flags}, node={node}, size={size})",
-		.arg_names = ddv_margs_34,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 48, 5 },
-	},
-	[35] = {
-		.rule_id = "linux.trace.kmalloc_node_trace.ret",
-		.text = "kmalloc_node_trace returned {ret}",
-		.arg_names = ddv_margs_35,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 48, 5 },
-	},
-	[36] = {
-		.rule_id = "linux.trace.kmalloc_large_node.call",
-		.text = "kmalloc_large_node(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_36,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 49, 5 },
-	},
-	[37] = {
-		.rule_id = "linux.trace.kmalloc_large_node.ret",
-		.text = "kmalloc_large_node returned {ret}",
-		.arg_names = ddv_margs_37,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 49, 5 },
-	},
-	[38] = {
-		.rule_id = "linux.trace.__kmalloc_node_noprof.call",
-		.text = "__kmalloc_node_noprof(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_38,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 50, 5 },
-	},
-	[39] = {
-		.rule_id = "linux.trace.__kmalloc_node_noprof.ret",
-		.text = "__kmalloc_node_noprof returned {ret}",
-		.arg_names = ddv_margs_39,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 50, 5 },
-	},
-	[40] = {
-		.rule_id = "linux.trace.kmalloc_node_trace_noprof.call",
-		.text = "kmalloc_node_trace_noprof(s={s}, flags={flags}, node={node}, size={size})",
-		.arg_names = ddv_margs_40,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 51, 5 },
-	},
-	[41] = {
-		.rule_id = "linux.trace.kmalloc_node_trace_noprof.ret",
-		.text = "kmalloc_node_trace_noprof returned {ret}",
-		.arg_names = ddv_margs_41,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 51, 5 },
-	},
-	[42] = {
-		.rule_id = "linux.trace.kmalloc_large_node_noprof.call",
-		.text = "kmalloc_large_node_noprof(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_42,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 52, 5 },
-	},
-	[43] = {
-		.rule_id = "linux.trace.kmalloc_large_node_noprof.ret",
-		.text = "kmalloc_large_node_noprof returned {ret}",
-		.arg_names = ddv_margs_43,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 52, 5 },
-	},
-	[44] = {
-		.rule_id = "linux.trace.__kmalloc_node_noprof.call",
-		.text = "__kmalloc_node_noprof(size={size}, b={b}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_44,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 53, 5 },
-	},
-	[45] = {
-		.rule_id = "linux.trace.__kmalloc_node_noprof.ret",
-		.text = "__kmalloc_node_noprof returned {ret}",
-		.arg_names = ddv_margs_45,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 53, 5 },
-	},
-	[46] = {
-		.rule_id = "linux.trace.__kmalloc_cache_node_noprof.call",
-		.text = "__kmalloc_cache_node_noprof(s={s}, flags={flags}, node={node}, size={size})",
-		.arg_names = ddv_margs_46,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 54, 5 },
-	},
-	[47] = {
-		.rule_id = "linux.trace.__kmalloc_cache_node_noprof.ret",
-		.text = "__kmalloc_cache_node_noprof returned {ret}",
-		.arg_names = ddv_margs_47,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 54, 5 },
-	},
-	[48] = {
-		.rule_id = "linux.trace.__kmalloc_large_node_noprof.call",
-		.text = "__kmalloc_large_node_noprof(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_48,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 55, 5 },
-	},
-	[49] = {
-		.rule_id = "linux.trace.__kmalloc_large_node_noprof.ret",
-		.text = "__kmalloc_large_node_noprof returned {ret}",
-		.arg_names = ddv_margs_49,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 55, 5 },
-	},
-	[50] = {
-		.rule_id = "linux.trace.krealloc.call",
-		.text = "krealloc(objp={objp}, new_size={new_size}, flags={flags})",
-		.arg_names = ddv_margs_50,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 69, 5 },
-	},
-	[51] = {
-		.rule_id = "linux.trace.krealloc.ret",
-		.text = "krealloc returned {ret}",
-		.arg_names = ddv_margs_51,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 69, 5 },
-	},
-	[52] = {
-		.rule_id = "linux.trace.krealloc_noprof.call",
-		.text = "krealloc_noprof(objp={objp}, new_size={new_size}, flags={flags})",
-		.arg_names = ddv_margs_52,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 70, 5 },
-	},
-	[53] = {
-		.rule_id = "linux.trace.krealloc_noprof.ret",
-		.text = "krealloc_noprof returned {ret}",
-		.arg_names = ddv_margs_53,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 70, 5 },
-	},
-	[54] = {
-		.rule_id = "linux.trace.kstrdup.call",
-		.text = "kstrdup(s={s}, gfp={gfp})",
-		.arg_names = ddv_margs_54,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 88, 4 },
-	},
-	[55] = {
-		.rule_id = "linux.trace.kstrdup.ret",
-		.text = "kstrdup returned {ret}",
-		.arg_names = ddv_margs_55,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 88, 4 },
-	},
-	[56] = {
-		.rule_id = "linux.trace.kmemdup.call",
-		.text = "kmemdup(src={src}, len={len}, gfp={gfp})",
-		.arg_names = ddv_margs_56,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 100, 5 },
-	},
-	[57] = {
-		.rule_id = "linux.trace.kmemdup.ret",
-		.text = "kmemdup returned {ret}",
-		.arg_names = ddv_margs_57,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 100, 5 },
-	},
-	[58] = {
-		.rule_id = "linux.trace.kmemdup_noprof.call",
-		.text = "kmemdup_noprof(src={src}, len={len}, gfp={gfp})",
-		.arg_names = ddv_margs_58,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 101, 5 },
-	},
-	[59] = {
-		.rule_id = "linux.trace.kmemdup_noprof.ret",
-		.text = "kmemdup_noprof returned {ret}",
-		.arg_names = ddv_margs_59,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 101, 5 },
-	},
-	[60] = {
-		.rule_id = "linux.trace.kfree.call",
-		.text = "kfree(objp={objp})",
-		.arg_names = ddv_margs_60,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 112, 4 },
-	},
-	[61] = {
-		.rule_id = "linux.trace.kfree.ret",
-		.text = "kfree returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 112, 4 },
-	},
-	[62] = {
-		.rule_id = "linux.trace.kvfree_call_rcu.call",
-		.text = "kvfree_call_rcu(head={head}, func={func})",
-		.arg_names = ddv_margs_62,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 138, 5 },
-	},
-	[63] = {
-		.rule_id = "linux.trace.kvfree_call_rcu.ret",
-		.text = "kvfree_call_rcu returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 138, 5 },
-	},
-	[64] = {
-		.rule_id = "linux.trace.kvfree_call_rcu.call",
-		.text = "kvfree_call_rcu(head={head}, func={func})",
-		.arg_names = ddv_margs_64,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 139, 5 },
-	},
-	[65] = {
-		.rule_id = "linux.trace.kvfree_call_rcu.ret",
-		.text = "kvfree_call_rcu returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 139, 5 },
-	},
-	[66] = {
-		.rule_id = "linux.trace.devm_kmalloc.call",
-		.text = "devm_kmalloc(dev={dev}, size={size}, gfp={gfp})",
-		.arg_names = ddv_margs_66,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 154, 4 },
-	},
-	[67] = {
-		.rule_id = "linux.trace.devm_kmalloc.ret",
-		.text = "devm_kmalloc returned {ret}",
-		.arg_names = ddv_margs_67,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 154, 4 },
-	},
-	[68] = {
-		.rule_id = "linux.trace.vmalloc.call",
-		.text = "vmalloc(size={size})",
-		.arg_names = ddv_margs_68,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 163, 5 },
-	},
-	[69] = {
-		.rule_id = "linux.trace.vmalloc.ret",
-		.text = "vmalloc returned {ret}",
-		.arg_names = ddv_margs_69,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 163, 5 },
-	},
-	[70] = {
-		.rule_id = "linux.trace.vmalloc_noprof.call",
-		.text = "vmalloc_noprof(size={size})",
-		.arg_names = ddv_margs_70,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 164, 5 },
-	},
-	[71] = {
-		.rule_id = "linux.trace.vmalloc_noprof.ret",
-		.text = "vmalloc_noprof returned {ret}",
-		.arg_names = ddv_margs_71,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 164, 5 },
-	},
-	[72] = {
-		.rule_id = "linux.trace.vzalloc.call",
-		.text = "vzalloc(size={size})",
-		.arg_names = ddv_margs_72,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 175, 5 },
-	},
-	[73] = {
-		.rule_id = "linux.trace.vzalloc.ret",
-		.text = "vzalloc returned {ret}",
-		.arg_names = ddv_margs_73,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 175, 5 },
-	},
-	[74] = {
-		.rule_id = "linux.trace.vzalloc_noprof.call",
-		.text = "vzalloc_noprof(size={size})",
-		.arg_names = ddv_margs_74,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 176, 5 },
-	},
-	[75] = {
-		.rule_id = "linux.trace.vzalloc_noprof.ret",
-		.text = "vzalloc_noprof returned {ret}",
-		.arg_names = ddv_margs_75,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 176, 5 },
-	},
-	[76] = {
-		.rule_id = "linux.trace.kvmalloc_node.call",
-		.text = "kvmalloc_node(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_76,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 188, 5 },
-	},
-	[77] = {
-		.rule_id = "linux.trace.kvmalloc_node.ret",
-		.text = "kvmalloc_node returned {ret}",
-		.arg_names = ddv_margs_77,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 188, 5 },
-	},
-	[78] = {
-		.rule_id = "linux.trace.kvmalloc_node_noprof.call",
-		.text = "kvmalloc_node_noprof(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_78,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 189, 5 },
-	},
-	[79] = {
-		.rule_id = "linux.trace.kvmalloc_node_noprof.ret",
-		.text = "kvmalloc_node_noprof returned {ret}",
-		.arg_names = ddv_margs_79,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 189, 5 },
-	},
-	[80] = {
-		.rule_id = "linux.trace.__kvmalloc_node_noprof.call",
-		.text = "__kvmalloc_node_noprof(size={size}, b={b}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_80,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 190, 5 },
-	},
-	[81] = {
-		.rule_id = "linux.trace.__kvmalloc_node_noprof.ret",
-		.text = "__kvmalloc_node_noprof returned {ret}",
-		.arg_names = ddv_margs_81,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 190, 5 },
-	},
-	[82] = {
-		.rule_id = "linux.trace.vfree.call",
-		.text = "vfree(addr={addr})",
-		.arg_names = ddv_margs_82,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 204, 4 },
-	},
-	[83] = {
-		.rule_id = "linux.trace.vfree.ret",
-		.text = "vfree returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 204, 4 },
-	},
-	[84] = {
-		.rule_id = "linux.trace.kvfree.call",
-		.text = "kvfree(addr={addr})",
-		.arg_names = ddv_margs_84,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 213, 4 },
-	},
-	[85] = {
-		.rule_id = "linux.trace.kvfree.ret",
-		.text = "kvfree returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 213, 4 },
-	},
-	[86] = {
-		.rule_id = "linux.trace.__get_free_pages.call",
-		.text = "__get_free_pages(gfp_mask={gfp_mask}, order={order})",
-		.arg_names = ddv_margs_86,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 233, 5 },
-	},
-	[87] = {
-		.rule_id = "linux.trace.__get_free_pages.ret",
-		.text = "__get_free_pages returned {ret}",
-		.arg_names = ddv_margs_87,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 233, 5 },
-	},
-	[88] = {
-		.rule_id = "linux.trace.get_free_pages_noprof.call",
-		.text = "get_free_pages_noprof(gfp_mask={gfp_mask}, order={order})",
-		.arg_names = ddv_margs_88,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 234, 5 },
-	},
-	[89] = {
-		.rule_id = "linux.trace.get_free_pages_noprof.ret",
-		.text = "get_free_pages_noprof returned {ret}",
-		.arg_names = ddv_margs_89,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 234, 5 },
-	},
-	[90] = {
-		.rule_id = "linux.trace.get_zeroed_page.call",
-		.text = "get_zeroed_page(gfp_mask={gfp_mask})",
-		.arg_names = ddv_margs_90,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 256, 5 },
-	},
-	[91] = {
-		.rule_id = "linux.trace.get_zeroed_page.ret",
-		.text = "get_zeroed_page returned {ret}",
-		.arg_names = ddv_margs_91,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 256, 5 },
-	},
-	[92] = {
-		.rule_id = "linux.trace.get_zeroed_page_noprof.call",
-		.text = "get_zeroed_page_noprof(gfp_mask={gfp_mask})",
-		.arg_names = ddv_margs_92,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 257, 5 },
-	},
-	[93] = {
-		.rule_id = "linux.trace.get_zeroed_page_noprof.ret",
-		.text = "get_zeroed_page_noprof returned {ret}",
-		.arg_names = ddv_margs_93,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 257, 5 },
-	},
-	[94] = {
-		.rule_id = "linux.trace.free_pages.call",
-		.text = "free_pages(addr={addr}, order={order})",
-		.arg_names = ddv_margs_94,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 269, 4 },
-	},
-	[95] = {
-		.rule_id = "linux.trace.free_pages.ret",
-		.text = "free_pages returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 269, 4 },
-	},
-	[96] = {
-		.rule_id = "linux.trace.alloc_pages.call",
-		.text = "alloc_pages(gfp={gfp}, order={order})",
-		.arg_names = ddv_margs_96,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 280, 5 },
-	},
-	[97] = {
-		.rule_id = "linux.trace.alloc_pages.ret",
-		.text = "alloc_pages returned {ret}",
-		.arg_names = ddv_margs_97,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 280, 5 },
-	},
-	[98] = {
-		.rule_id = "linux.trace.alloc_pages_noprof.call",
-		.text = "alloc_pages_noprof(gfp={gfp}, order={order})",
-		.arg_names = ddv_margs_98,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 281, 5 },
-	},
-	[99] = {
-		.rule_id = "linux.trace.alloc_pages_noprof.ret",
-		.text = "alloc_pages_noprof returned {ret}",
-		.arg_names = ddv_margs_99,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/heap.ddv", 281, 5 },
-	},
-	[100] = {
-		.rule_id = "linux.trace.dma_alloc_attrs.call",
-		.text = "dma_alloc_attrs(dev={dev}, size={size}, dma_handle={dma_handle}, flag={flag}, attrs={attrs})",
-		.arg_names = ddv_margs_100,
-		.nargs = 5,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 23, 5 },
-	},
-	[101] = {
-		.rule_id = "linux.trace.dma_alloc_attrs.ret",
-		.text = "dma_alloc_attrs returned {ret}",
-		.arg_names = ddv_margs_101,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 23, 5 },
-	},
-	[102] = {
-		.rule_id = "linux.trace.dma_free_attrs.call",
-		.text = "dma_free_attrs(dev={dev}, size={size}, cpu_addr={cpu_addr}, dma_handle={dma_handle}, attrs={attrs})",
-		.arg_names = ddv_margs_102,
-		.nargs = 5,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 37, 5 },
-	},
-	[103] = {
-		.rule_id = "linux.trace.dma_free_attrs.ret",
-		.text = "dma_free_attrs returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 37, 5 },
-	},
-	[104] = {
-		.rule_id = "linux.trace.dma_map_page_attrs.call",
-		.text = "dma_map_page_attrs(dev={dev}, page={page}, offset={offset}, size={size}, dir={dir}, attrs={attrs})",
-		.arg_names = ddv_margs_104,
-		.nargs = 6,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 55, 5 },
-	},
-	[105] = {
-		.rule_id = "linux.trace.dma_map_page_attrs.ret",
-		.text = "dma_map_page_attrs returned {ret}",
-		.arg_names = ddv_margs_105,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 55, 5 },
-	},
-	[106] = {
-		.rule_id = "linux.trace.dma_unmap_page_attrs.call",
-		.text = "dma_unmap_page_attrs(dev={dev}, addr={addr}, size={size}, dir={dir}, attrs={attrs})",
-		.arg_names = ddv_margs_106,
-		.nargs = 5,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 67, 5 },
-	},
-	[107] = {
-		.rule_id = "linux.trace.dma_unmap_page_attrs.ret",
-		.text = "dma_unmap_page_attrs returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 67, 5 },
-	},
-	[108] = {
-		.rule_id = "linux.trace.dma_sync_single_for_cpu.call",
-		.text = "dma_sync_single_for_cpu(dev={dev}, addr={addr}, size={size}, dir={dir})",
-		.arg_names = ddv_margs_108,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 79, 5 },
-	},
-	[109] = {
-		.rule_id = "linux.trace.dma_sync_single_for_cpu.ret",
-		.text = "dma_sync_single_for_cpu returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 79, 5 },
-	},
-	[110] = {
-		.rule_id = "linux.trace.__dma_sync_single_for_cpu.call",
-		.text = "__dma_sync_single_for_cpu(dev={dev}, addr={addr}, size={size}, dir={dir})",
-		.arg_names = ddv_margs_110,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 80, 5 },
-	},
-	[111] = {
-		.rule_id = "linux.trace.__dma_sync_single_for_cpu.ret",
-		.text = "__dma_sync_single_for_cpu returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 80, 5 },
-	},
-	[112] = {
-		.rule_id = "linux.trace.dma_sync_single_for_device.call",
-		.text = "dma_sync_single_for_device(dev={dev}, addr={addr}, size={size}, dir={dir})",
-		.arg_names = ddv_margs_112,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 87, 5 },
-	},
-	[113] = {
-		.rule_id = "linux.trace.dma_sync_single_for_device.ret",
-		.text = "dma_sync_single_for_device returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 87, 5 },
-	},
-	[114] = {
-		.rule_id = "linux.trace.__dma_sync_single_for_device.call",
-		.text = "__dma_sync_single_for_device(dev={dev}, addr={addr}, size={size}, dir={dir})",
-		.arg_names = ddv_margs_114,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 88, 5 },
-	},
-	[115] = {
-		.rule_id = "linux.trace.__dma_sync_single_for_device.ret",
-		.text = "__dma_sync_single_for_device returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 88, 5 },
-	},
-	[116] = {
-		.rule_id = "linux.trace.dma_set_mask.call",
-		.text = "dma_set_mask(dev={dev}, mask={mask})",
-		.arg_names = ddv_margs_116,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 93, 4 },
-	},
-	[117] = {
-		.rule_id = "linux.trace.dma_set_mask.ret",
-		.text = "dma_set_mask returned {ret}",
-		.arg_names = ddv_margs_117,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 93, 4 },
-	},
-	[118] = {
-		.rule_id = "linux.trace.dma_set_coherent_mask.call",
-		.text = "dma_set_coherent_mask(dev={dev}, mask={mask})",
-		.arg_names = ddv_margs_118,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 98, 4 },
-	},
-	[119] = {
-		.rule_id = "linux.trace.dma_set_coherent_mask.ret",
-		.text = "dma_set_coherent_mask returned {ret}",
-		.arg_names = ddv_margs_119,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 98, 4 },
-	},
-	[120] = {
-		.rule_id = "linux.trace.dma_pool_create.call",
-		.text = "dma_pool_create(name={name}, dev={dev}, size={size}, align={align}, boundary={boundary})",
-		.arg_names = ddv_margs_120,
-		.nargs = 5,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 118, 4 },
-	},
-	[121] = {
-		.rule_id = "linux.trace.dma_pool_create.ret",
-		.text = "dma_pool_create returned {ret}",
-		.arg_names = ddv_margs_121,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 118, 4 },
-	},
-	[122] = {
-		.rule_id = "linux.trace.dma_pool_destroy.call",
-		.text = "dma_pool_destroy(pool={pool})",
-		.arg_names = ddv_margs_122,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 128, 4 },
-	},
-	[123] = {
-		.rule_id = "linux.trace.dma_pool_destroy.ret",
-		.text = "dma_pool_destroy returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 128, 4 },
-	},
-	[124] = {
-		.rule_id = "linux.trace.dma_pool_alloc.call",
-		.text = "dma_pool_alloc(pool={pool}, mem_flags={mem_flags}, handle={handle})",
-		.arg_names = ddv_margs_124,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 139, 4 },
-	},
-	[125] = {
-		.rule_id = "linux.trace.dma_pool_alloc.ret",
-		.text = "dma_pool_alloc returned {ret}",
-		.arg_names = ddv_margs_125,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 139, 4 },
-	},
-	[126] = {
-		.rule_id = "linux.trace.dma_pool_free.call",
-		.text = "dma_pool_free(pool={pool}, vaddr={vaddr}, addr={addr})",
-		.arg_names = ddv_margs_126,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 151, 4 },
-	},
-	[127] = {
-		.rule_id = "linux.trace.dma_pool_free.ret",
-		.text = "dma_pool_free returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/dma.ddv", 151, 4 },
-	},
-	[128] = {
-		.rule_id = "linux.trace.request_threaded_irq.call",
-		.text = "request_threaded_irq(irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname}, dev_id={dev_id})",
-		.arg_names = ddv_margs_128,
-		.nargs = 6,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 17, 5 },
-	},
-	[129] = {
-		.rule_id = "linux.trace.request_threaded_irq.ret",
-		.text = "request_threaded_irq returned {ret}",
-		.arg_names = ddv_margs_129,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 17, 5 },
-	},
-	[130] = {
-		.rule_id = "linux.trace.free_irq.call",
-		.text = "free_irq(irq={irq}, dev_id={dev_id})",
-		.arg_names = ddv_margs_130,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 29, 4 },
-	},
-	[131] = {
-		.rule_id = "linux.trace.free_irq.ret",
-		.text = "free_irq returned {ret}",
-		.arg_names = ddv_margs_131,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 29, 4 },
-	},
-	[132] = {
-		.rule_id = "linux.trace.disable_irq.call",
-		.text = "disable_irq(irq={irq})",
-		.arg_names = ddv_margs_132,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 39, 4 },
-	},
-	[133] = {
-		.rule_id = "linux.trace.disable_irq.ret",
-		.text = "disable_irq returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 39, 4 },
-	},
-	[134] = {
-		.rule_id = "linux.trace.disable_irq_nosync.call",
-		.text = "disable_irq_nosync(irq={irq})",
-		.arg_names = ddv_margs_134,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 45, 4 },
-	},
-	[135] = {
-		.rule_id = "linux.trace.disable_irq_nosync.ret",
-		.text = "disable_irq_nosync returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 45, 4 },
-	},
-	[136] = {
-		.rule_id = "linux.trace.disable_hardirq.call",
-		.text = "disable_hardirq(irq={irq})",
-		.arg_names = ddv_margs_136,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 50, 4 },
-	},
-	[137] = {
-		.rule_id = "linux.trace.disable_hardirq.ret",
-		.text = "disable_hardirq returned {ret}",
-		.arg_names = ddv_margs_137,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 50, 4 },
-	},
-	[138] = {
-		.rule_id = "linux.trace.enable_irq.call",
-		.text = "enable_irq(irq={irq})",
-		.arg_names = ddv_margs_138,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 55, 4 },
-	},
-	[139] = {
-		.rule_id = "linux.trace.enable_irq.ret",
-		.text = "enable_irq returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 55, 4 },
-	},
-	[140] = {
-		.rule_id = "linux.trace.synchronize_irq.call",
-		.text = "synchronize_irq(irq={irq})",
-		.arg_names = ddv_margs_140,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 60, 4 },
-	},
-	[141] = {
-		.rule_id = "linux.trace.synchronize_irq.ret",
-		.text = "synchronize_irq returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 60, 4 },
-	},
-	[142] = {
-		.rule_id = "linux.trace.devm_request_threaded_irq.call",
-		.text = "devm_request_threaded_irq(dev={dev}, irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname})",
-		.arg_names = ddv_margs_142,
-		.nargs = 6,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 68, 5 },
-	},
-	[143] = {
-		.rule_id = "linux.trace.devm_request_threaded_irq.ret",
-		.text = "devm_request_threaded_irq returned {ret}",
-		.arg_names = ddv_margs_143,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/irq.ddv", 68, 5 },
-	},
-	[144] = {
-		.rule_id = "linux.trace.init_timer_key.call",
-		.text = "init_timer_key(timer={timer}, func={func}, flags={flags}, name={name}, key={key})",
-		.arg_names = ddv_margs_144,
-		.nargs = 5,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 23, 5 },
-	},
-	[145] = {
-		.rule_id = "linux.trace.init_timer_key.ret",
-		.text = "init_timer_key returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 23, 5 },
-	},
-	[146] = {
-		.rule_id = "linux.trace.mod_timer.call",
-		.text = "mod_timer(timer={timer}, expires={expires})",
-		.arg_names = ddv_margs_146,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 32, 4 },
-	},
-	[147] = {
-		.rule_id = "linux.trace.mod_timer.ret",
-		.text = "mod_timer returned {ret}",
-		.arg_names = ddv_margs_147,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 32, 4 },
-	},
-	[148] = {
-		.rule_id = "linux.trace.add_timer.call",
-		.text = "add_timer(timer={timer})",
-		.arg_names = ddv_margs_148,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 37, 4 },
-	},
-	[149] = {
-		.rule_id = "linux.trace.add_timer.ret",
-		.text = "add_timer returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 37, 4 },
-	},
-	[150] = {
-		.rule_id = "linux.trace.del_timer.call",
-		.text = "del_timer(timer={timer})",
-		.arg_names = ddv_margs_150,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 48, 5 },
-	},
-	[151] = {
-		.rule_id = "linux.trace.del_timer.ret",
-		.text = "del_timer returned {ret}",
-		.arg_names = ddv_margs_151,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 48, 5 },
-	},
-	[152] = {
-		.rule_id = "linux.trace.timer_delete.call",
-		.text = "timer_delete(timer={timer})",
-		.arg_names = ddv_margs_152,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 49, 5 },
-	},
-	[153] = {
-		.rule_id = "linux.trace.timer_delete.ret",
-		.text = "timer_delete returned {ret}",
-		.arg_names = ddv_margs_153,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 49, 5 },
-	},
-	[154] = {
-		.rule_id = "linux.trace.del_timer_sync.call",
-		.text = "del_timer_sync(timer={timer})",
-		.arg_names = ddv_margs_154,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 54, 5 },
-	},
-	[155] = {
-		.rule_id = "linux.trace.del_timer_sync.ret",
-		.text = "del_timer_sync returned {ret}",
-		.arg_names = ddv_margs_155,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 54, 5 },
-	},
-	[156] = {
-		.rule_id = "linux.trace.timer_delete_sync.call",
-		.text = "timer_delete_sync(timer={timer})",
-		.arg_names = ddv_margs_156,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 55, 5 },
-	},
-	[157] = {
-		.rule_id = "linux.trace.timer_delete_sync.ret",
-		.text = "timer_delete_sync returned {ret}",
-		.arg_names = ddv_margs_157,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 55, 5 },
-	},
-	[158] = {
-		.rule_id = "linux.trace.queue_work_on.call",
-		.text = "queue_work_on(cpu={cpu}, wq={wq}, work={work})",
-		.arg_names = ddv_margs_158,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 63, 5 },
-	},
-	[159] = {
-		.rule_id = "linux.trace.queue_work_on.ret",
-		.text = "queue_work_on returned {ret}",
-		.arg_names = ddv_margs_159,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 63, 5 },
-	},
-	[160] = {
-		.rule_id = "linux.trace.queue_delayed_work_on.call",
-		.text = "queue_delayed_work_on(cpu={cpu}, wq={wq}, dwork={dwork}, delay={delay})",
-		.arg_names = ddv_margs_160,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 71, 5 },
-	},
-	[161] = {
-		.rule_id = "linux.trace.queue_delayed_work_on.ret",
-		.text = "queue_delayed_work_on returned {ret}",
-		.arg_names = ddv_margs_161,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 71, 5 },
-	},
-	[162] = {
-		.rule_id = "linux.trace.cancel_work_sync.call",
-		.text = "cancel_work_sync(work={work})",
-		.arg_names = ddv_margs_162,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 78, 4 },
-	},
-	[163] = {
-		.rule_id = "linux.trace.cancel_work_sync.ret",
-		.text = "cancel_work_sync returned {ret}",
-		.arg_names = ddv_margs_163,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 78, 4 },
-	},
-	[164] = {
-		.rule_id = "linux.trace.cancel_delayed_work_sync.call",
-		.text = "cancel_delayed_work_sync(dwork={dwork})",
-		.arg_names = ddv_margs_164,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 83, 4 },
-	},
-	[165] = {
-		.rule_id = "linux.trace.cancel_delayed_work_sync.ret",
-		.text = "cancel_delayed_work_sync returned {ret}",
-		.arg_names = ddv_margs_165,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/timer.ddv", 83, 4 },
-	},
-	[166] = {
-		.rule_id = "linux.trace.alloc_etherdev_mqs.call",
-		.text = "alloc_etherdev_mqs(sizeof_priv={sizeof_priv}, txqs={txqs}, rxqs={rxqs})",
-		.arg_names = ddv_margs_166,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 21, 5 },
-	},
-	[167] = {
-		.rule_id = "linux.trace.alloc_etherdev_mqs.ret",
-		.text = "alloc_etherdev_mqs returned {ret}",
-		.arg_names = ddv_margs_167,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 21, 5 },
-	},
-	[168] = {
-		.rule_id = "linux.trace.free_netdev.call",
-		.text = "free_netdev(dev={dev})",
-		.arg_names = ddv_margs_168,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 34, 4 },
-	},
-	[169] = {
-		.rule_id = "linux.trace.free_netdev.ret",
-		.text = "free_netdev returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 34, 4 },
-	},
-	[170] = {
-		.rule_id = "linux.trace.register_netdev.call",
-		.text = "register_netdev(dev={dev})",
-		.arg_names = ddv_margs_170,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 54, 5 },
-	},
-	[171] = {
-		.rule_id = "linux.trace.register_netdev.ret",
-		.text = "register_netdev returned {ret}",
-		.arg_names = ddv_margs_171,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 54, 5 },
-	},
-	[172] = {
-		.rule_id = "linux.trace.register_netdevice.call",
-		.text = "register_netdevice(dev={dev})",
-		.arg_names = ddv_margs_172,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 55, 5 },
-	},
-	[173] = {
-		.rule_id = "linux.trace.register_netdevice.ret",
-		.text = "register_netdevice returned {ret}",
-		.arg_names = ddv_margs_173,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 55, 5 },
-	},
-	[174] = {
-		.rule_id = "linux.trace.unregister_netdev.call",
-		.text = "unregister_netdev(dev={dev})",
-		.arg_names = ddv_margs_174,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 67, 5 },
-	},
-	[175] = {
-		.rule_id = "linux.trace.unregister_netdev.ret",
-		.text = "unregister_netdev returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 67, 5 },
-	},
-	[176] = {
-		.rule_id = "linux.trace.unregister_netdevice_queue.call",
-		.text = "unregister_netdevice_queue(dev={dev}, head={head})",
-		.arg_names = ddv_margs_176,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 68, 5 },
-	},
-	[177] = {
-		.rule_id = "linux.trace.unregister_netdevice_queue.ret",
-		.text = "unregister_netdevice_queue returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 68, 5 },
-	},
-	[178] = {
-		.rule_id = "linux.trace.__alloc_skb.call",
-		.text = "__alloc_skb(size={size}, priority={priority}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_178,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 76, 4 },
-	},
-	[179] = {
-		.rule_id = "linux.trace.__alloc_skb.ret",
-		.text = "__alloc_skb returned {ret}",
-		.arg_names = ddv_margs_179,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 76, 4 },
-	},
-	[180] = {
-		.rule_id = "linux.trace.__netdev_alloc_skb.call",
-		.text = "__netdev_alloc_skb(dev={dev}, length={length}, gfp_mask={gfp_mask})",
-		.arg_names = ddv_margs_180,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 86, 5 },
-	},
-	[181] = {
-		.rule_id = "linux.trace.__netdev_alloc_skb.ret",
-		.text = "__netdev_alloc_skb returned {ret}",
-		.arg_names = ddv_margs_181,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 86, 5 },
-	},
-	[182] = {
-		.rule_id = "linux.trace.__napi_alloc_skb.call",
-		.text = "__napi_alloc_skb(napi={napi}, length={length}, gfp_mask={gfp_mask})",
-		.arg_names = ddv_margs_182,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 87, 5 },
-	},
-	[183] = {
-		.rule_id = "linux.trace.__napi_alloc_skb.ret",
-		.text = "__napi_alloc_skb returned {ret}",
-		.arg_names = ddv_margs_183,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 87, 5 },
-	},
-	[184] = {
-		.rule_id = "linux.trace.napi_alloc_skb.call",
-		.text = "napi_alloc_skb(napi={napi}, length={length})",
-		.arg_names = ddv_margs_184,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 88, 5 },
-	},
-	[185] = {
-		.rule_id = "linux.trace.napi_alloc_skb.ret",
-		.text = "napi_alloc_skb returned {ret}",
-		.arg_names = ddv_margs_185,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 88, 5 },
-	},
-	[186] = {
-		.rule_id = "linux.trace.napi_build_skb.call",
-		.text = "napi_build_skb(data={data}, frag_size={frag_size})",
-		.arg_names = ddv_margs_186,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 98, 5 },
-	},
-	[187] = {
-		.rule_id = "linux.trace.napi_build_skb.ret",
-		.text = "napi_build_skb returned {ret}",
-		.arg_names = ddv_margs_187,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 98, 5 },
-	},
-	[188] = {
-		.rule_id = "linux.trace.kfree_skb_reason.call",
-		.text = "kfree_skb_reason(skb={skb}, reason={reason})",
-		.arg_names = ddv_margs_188,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 108, 5 },
-	},
-	[189] = {
-		.rule_id = "linux.trace.kfree_skb_reason.ret",
-		.text = "kfree_skb_reason returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 108, 5 },
-	},
-	[190] = {
-		.rule_id = "linux.trace.sk_skb_reason_drop.call",
-		.text = "sk_skb_reason_drop(sk={sk}, skb={skb}, reason={reason})",
-		.arg_names = ddv_margs_190,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 109, 5 },
-	},
-	[191] = {
-		.rule_id = "linux.trace.sk_skb_reason_drop.ret",
-		.text = "sk_skb_reason_drop returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 109, 5 },
-	},
-	[192] = {
-		.rule_id = "linux.trace.consume_skb.call",
-		.text = "consume_skb(skb={skb})",
-		.arg_names = ddv_margs_192,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 110, 5 },
-	},
-	[193] = {
-		.rule_id = "linux.trace.consume_skb.ret",
-		.text = "consume_skb returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 110, 5 },
-	},
-	[194] = {
-		.rule_id = "linux.trace.__dev_kfree_skb_any.call",
-		.text = "__dev_kfree_skb_any(skb={skb}, reason={reason})",
-		.arg_names = ddv_margs_194,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 111, 5 },
-	},
-	[195] = {
-		.rule_id = "linux.trace.__dev_kfree_skb_any.ret",
-		.text = "__dev_kfree_skb_any returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 111, 5 },
-	},
-	[196] = {
-		.rule_id = "linux.trace.dev_kfree_skb_any_reason.call",
-		.text = "dev_kfree_skb_any_reason(skb={skb}, reason={reason})",
-		.arg_names = ddv_margs_196,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 112, 5 },
-	},
-	[197] = {
-		.rule_id = "linux.trace.dev_kfree_skb_any_reason.ret",
-		.text = "dev_kfree_skb_any_reason returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 112, 5 },
-	},
-	[198] = {
-		.rule_id = "linux.trace.napi_consume_skb.call",
-		.text = "napi_consume_skb(skb={skb}, budget={budget})",
-		.arg_names = ddv_margs_198,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 119, 4 },
-	},
-	[199] = {
-		.rule_id = "linux.trace.napi_consume_skb.ret",
-		.text = "napi_consume_skb returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 119, 4 },
-	},
-	[200] = {
-		.rule_id = "linux.trace.napi_gro_receive.call",
-		.text = "napi_gro_receive(napi={napi}, skb={skb})",
-		.arg_names = ddv_margs_200,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 127, 4 },
-	},
-	[201] = {
-		.rule_id = "linux.trace.napi_gro_receive.ret",
-		.text = "napi_gro_receive returned {ret}",
-		.arg_names = ddv_margs_201,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 127, 4 },
-	},
-	[202] = {
-		.rule_id = "linux.trace.netif_receive_skb.call",
-		.text = "netif_receive_skb(skb={skb})",
-		.arg_names = ddv_margs_202,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 132, 4 },
-	},
-	[203] = {
-		.rule_id = "linux.trace.netif_receive_skb.ret",
-		.text = "netif_receive_skb returned {ret}",
-		.arg_names = ddv_margs_203,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 132, 4 },
-	},
-	[204] = {
-		.rule_id = "linux.trace.netif_rx.call",
-		.text = "netif_rx(skb={skb})",
-		.arg_names = ddv_margs_204,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 137, 4 },
-	},
-	[205] = {
-		.rule_id = "linux.trace.netif_rx.ret",
-		.text = "netif_rx returned {ret}",
-		.arg_names = ddv_margs_205,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/net.ddv", 137, 4 },
-	},
-	[206] = {
-		.rule_id = "linux.trace.__pci_register_driver.call",
-		.text = "__pci_register_driver(drv={drv}, owner={owner}, mod_name={mod_name})",
-		.arg_names = ddv_margs_206,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 27, 5 },
-	},
-	[207] = {
-		.rule_id = "linux.trace.__pci_register_driver.ret",
-		.text = "__pci_register_driver returned {ret}",
-		.arg_names = ddv_margs_207,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 27, 5 },
-	},
-	[208] = {
-		.rule_id = "linux.trace.pci_unregister_driver.call",
-		.text = "pci_unregister_driver(drv={drv})",
-		.arg_names = ddv_margs_208,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 36, 4 },
-	},
-	[209] = {
-		.rule_id = "linux.trace.pci_unregister_driver.ret",
-		.text = "pci_unregister_driver returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 36, 4 },
-	},
-	[210] = {
-		.rule_id = "linux.trace.pci_enable_device.call",
-		.text = "pci_enable_device(dev={dev})",
-		.arg_names = ddv_margs_210,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 43, 5 },
-	},
-	[211] = {
-		.rule_id = "linux.trace.pci_enable_device.ret",
-		.text = "pci_enable_device returned {ret}",
-		.arg_names = ddv_margs_211,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 43, 5 },
-	},
-	[212] = {
-		.rule_id = "linux.trace.pci_enable_device_mem.call",
-		.text = "pci_enable_device_mem(dev={dev})",
-		.arg_names = ddv_margs_212,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 44, 5 },
-	},
-	[213] = {
-		.rule_id = "linux.trace.pci_enable_device_mem.ret",
-		.text = "pci_enable_device_mem returned {ret}",
-		.arg_names = ddv_margs_213,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 44, 5 },
-	},
-	[214] = {
-		.rule_id = "linux.trace.pcim_enable_device.call",
-		.text = "pcim_enable_device(pdev={pdev})",
-		.arg_names = ddv_margs_214,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 57, 4 },
-	},
-	[215] = {
-		.rule_id = "linux.trace.pcim_enable_device.ret",
-		.text = "pcim_enable_device returned {ret}",
-		.arg_names = ddv_margs_215,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 57, 4 },
-	},
-	[216] = {
-		.rule_id = "linux.trace.pci_disable_device.call",
-		.text = "pci_disable_device(dev={dev})",
-		.arg_names = ddv_margs_216,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 63, 4 },
-	},
-	[217] = {
-		.rule_id = "linux.trace.pci_disable_device.ret",
-		.text = "pci_disable_device returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 63, 4 },
-	},
-	[218] = {
-		.rule_id = "linux.trace.pci_request_selected_regions.call",
-		.text = "pci_request_selected_regions(pdev={pdev}, bars={bars}, res_name={res_name})",
-		.arg_names = ddv_margs_218,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 78, 5 },
-	},
-	[219] = {
-		.rule_id = "linux.trace.pci_request_selected_regions.ret",
-		.text = "pci_request_selected_regions returned {ret}",
-		.arg_names = ddv_margs_219,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 78, 5 },
-	},
-	[220] = {
-		.rule_id = "linux.trace.pci_request_selected_regions_exclusive.call",
-		.text = "pci_request_selected_regions_exclusive(pdev={pdev}, bars={bars}, res_name={res_name})",
-		.arg_names = ddv_margs_220,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 79, 5 },
-	},
-	[221] = {
-		.rule_id = "linux.trace.pci_request_selected_regions_exclusive.ret",
-		.text = "pci_request_selected_regions_exclusive returned {ret}",
-		.arg_names = ddv_margs_221,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 79, 5 },
-	},
-	[222] = {
-		.rule_id = "linux.trace.pci_request_regions.call",
-		.text = "pci_request_regions(pdev={pdev}, res_name={res_name})",
-		.arg_names = ddv_margs_222,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 89, 5 },
-	},
-	[223] = {
-		.rule_id = "linux.trace.pci_request_regions.ret",
-		.text = "pci_request_regions returned {ret}",
-		.arg_names = ddv_margs_223,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 89, 5 },
-	},
-	[224] = {
-		.rule_id = "linux.trace.pci_request_regions_exclusive.call",
-		.text = "pci_request_regions_exclusive(pdev={pdev}, res_name={res_name})",
-		.arg_names = ddv_margs_224,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 90, 5 },
-	},
-	[225] = {
-		.rule_id = "linux.trace.pci_request_regions_exclusive.ret",
-		.text = "pci_request_regions_exclusive returned {ret}",
-		.arg_names = ddv_margs_225,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 90, 5 },
-	},
-	[226] = {
-		.rule_id = "linux.trace.pci_release_selected_regions.call",
-		.text = "pci_release_selected_regions(pdev={pdev}, bars={bars})",
-		.arg_names = ddv_margs_226,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 99, 4 },
-	},
-	[227] = {
-		.rule_id = "linux.trace.pci_release_selected_regions.ret",
-		.text = "pci_release_selected_regions returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 99, 4 },
-	},
-	[228] = {
-		.rule_id = "linux.trace.pci_release_regions.call",
-		.text = "pci_release_regions(pdev={pdev})",
-		.arg_names = ddv_margs_228,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 108, 4 },
-	},
-	[229] = {
-		.rule_id = "linux.trace.pci_release_regions.ret",
-		.text = "pci_release_regions returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 108, 4 },
-	},
-	[230] = {
-		.rule_id = "linux.trace.pci_ioremap_bar.call",
-		.text = "pci_ioremap_bar(pdev={pdev}, bar={bar})",
-		.arg_names = ddv_margs_230,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 115, 4 },
-	},
-	[231] = {
-		.rule_id = "linux.trace.pci_ioremap_bar.ret",
-		.text = "pci_ioremap_bar returned {ret}",
-		.arg_names = ddv_margs_231,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 115, 4 },
-	},
-	[232] = {
-		.rule_id = "linux.trace.pci_iomap.call",
-		.text = "pci_iomap(dev={dev}, bar={bar}, maxlen={maxlen})",
-		.arg_names = ddv_margs_232,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 124, 4 },
-	},
-	[233] = {
-		.rule_id = "linux.trace.pci_iomap.ret",
-		.text = "pci_iomap returned {ret}",
-		.arg_names = ddv_margs_233,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 124, 4 },
-	},
-	[234] = {
-		.rule_id = "linux.trace.ioremap.call",
-		.text = "ioremap(offset={offset}, size={size})",
-		.arg_names = ddv_margs_234,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 133, 4 },
-	},
-	[235] = {
-		.rule_id = "linux.trace.ioremap.ret",
-		.text = "ioremap returned {ret}",
-		.arg_names = ddv_margs_235,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 133, 4 },
-	},
-	[236] = {
-		.rule_id = "linux.trace.iounmap.call",
-		.text = "iounmap(addr={addr})",
-		.arg_names = ddv_margs_236,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 142, 4 },
-	},
-	[237] = {
-		.rule_id = "linux.trace.iounmap.ret",
-		.text = "iounmap returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 142, 4 },
-	},
-	[238] = {
-		.rule_id = "linux.trace.pci_iounmap.call",
-		.text = "pci_iounmap(dev={dev}, addr={addr})",
-		.arg_names = ddv_margs_238,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 156, 4 },
-	},
-	[239] = {
-		.rule_id = "linux.trace.pci_iounmap.ret",
-		.text = "pci_iounmap returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 156, 4 },
-	},
-	[240] = {
-		.rule_id = "linux.trace.pci_read_config_word.call",
-		.text = "pci_read_config_word(dev={dev}, where={where}, val={val})",
-		.arg_names = ddv_margs_240,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 164, 4 },
-	},
-	[241] = {
-		.rule_id = "linux.trace.pci_read_config_word.ret",
-		.text = "pci_read_config_word returned {ret}",
-		.arg_names = ddv_margs_241,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 164, 4 },
-	},
-	[242] = {
-		.rule_id = "linux.trace.pci_alloc_irq_vectors_affinity.call",
-		.text = "pci_alloc_irq_vectors_affinity(dev={dev}, min_vecs={min_vecs}, max_vecs={max_vecs}, flags={flags}, affd={affd})",
-		.arg_names = ddv_margs_242,
-		.nargs = 5,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 178, 5 },
-	},
-	[243] = {
-		.rule_id = "linux.trace.pci_alloc_irq_vectors_affinity.ret",
-		.text = "pci_alloc_irq_vectors_affinity returned {ret}",
-		.arg_names = ddv_margs_243,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 178, 5 },
-	},
-	[244] = {
-		.rule_id = "linux.trace.pci_alloc_irq_vectors.call",
-		.text = "pci_alloc_irq_vectors(dev={dev}, min_vecs={min_vecs}, max_vecs={max_vecs}, flags={flags})",
-		.arg_names = ddv_margs_244,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 179, 5 },
-	},
-	[245] = {
-		.rule_id = "linux.trace.pci_alloc_irq_vectors.ret",
-		.text = "pci_alloc_irq_vectors returned {ret}",
-		.arg_names = ddv_margs_245,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 179, 5 },
-	},
-	[246] = {
-		.rule_id = "linux.trace.pci_free_irq_vectors.call",
-		.text = "pci_free_irq_vectors(dev={dev})",
-		.arg_names = ddv_margs_246,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 192, 4 },
-	},
-	[247] = {
-		.rule_id = "linux.trace.pci_free_irq_vectors.ret",
-		.text = "pci_free_irq_vectors returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 192, 4 },
-	},
-	[248] = {
-		.rule_id = "linux.trace.pci_enable_msi.call",
-		.text = "pci_enable_msi(dev={dev})",
-		.arg_names = ddv_margs_248,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 200, 4 },
-	},
-	[249] = {
-		.rule_id = "linux.trace.pci_enable_msi.ret",
-		.text = "pci_enable_msi returned {ret}",
-		.arg_names = ddv_margs_249,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 200, 4 },
-	},
-	[250] = {
-		.rule_id = "linux.trace.pci_enable_msix_range.call",
-		.text = "pci_enable_msix_range(dev={dev}, entries={entries}, minvec={minvec}, maxvec={maxvec})",
-		.arg_names = ddv_margs_250,
-		.nargs = 4,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 209, 4 },
-	},
-	[251] = {
-		.rule_id = "linux.trace.pci_enable_msix_range.ret",
-		.text = "pci_enable_msix_range returned {ret}",
-		.arg_names = ddv_margs_251,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 209, 4 },
-	},
-	[252] = {
-		.rule_id = "linux.trace.pci_disable_msi.call",
-		.text = "pci_disable_msi(dev={dev})",
-		.arg_names = ddv_margs_252,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 221, 5 },
-	},
-	[253] = {
-		.rule_id = "linux.trace.pci_disable_msi.ret",
-		.text = "pci_disable_msi returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 221, 5 },
-	},
-	[254] = {
-		.rule_id = "linux.trace.pci_disable_msix.call",
-		.text = "pci_disable_msix(dev={dev})",
-		.arg_names = ddv_margs_254,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 222, 5 },
-	},
-	[255] = {
-		.rule_id = "linux.trace.pci_disable_msix.ret",
-		.text = "pci_disable_msix returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "specs/linux/pci.ddv", 222, 5 },
-	},
-	[256] = {
-		.rule_id = "heap.sleep-in-atomic",
-		.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_256,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 39, 3 },
-	},
-	[257] = {
-		.rule_id = "heap.alloc-live",
-		.text = "kmalloc returned a block that is still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 41, 42 },
-	},
-	[258] = {
-		.rule_id = "heap.node-sleep-in-atomic",
-		.text = "sleeping allocation ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_258,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 60, 3 },
-	},
-	[259] = {
-		.rule_id = "heap.node-alloc-live",
-		.text = "heap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 62, 3 },
-	},
-	[260] = {
-		.rule_id = "heap.krealloc-sleep-in-atomic",
-		.text = "sleeping krealloc ({new_size} bytes) in atomic context",
-		.arg_names = ddv_margs_260,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 75, 3 },
-	},
-	[261] = {
-		.rule_id = "heap.krealloc-unknown",
-		.text = "krealloc of {objp}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_261,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 77, 22 },
-	},
-	[262] = {
-		.rule_id = "heap.krealloc-release",
-		.text = "krealloc released {objp}, which was not live",
-		.arg_names = ddv_margs_262,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 82, 28 },
-	},
-	[263] = {
-		.rule_id = "heap.krealloc-live",
-		.text = "heap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 84, 3 },
-	},
-	[264] = {
-		.rule_id = "heap.kstrdup-sleep-in-atomic",
-		.text = "sleeping kstrdup in atomic context",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 93, 3 },
-	},
-	[265] = {
-		.rule_id = "heap.kstrdup-live",
-		.text = "heap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 95, 3 },
-	},
-	[266] = {
-		.rule_id = "heap.kmemdup-sleep-in-atomic",
-		.text = "sleeping kmemdup ({len} bytes) in atomic context",
-		.arg_names = ddv_margs_266,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 106, 3 },
-	},
-	[267] = {
-		.rule_id = "heap.kmemdup-live",
-		.text = "heap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 108, 3 },
-	},
-	[268] = {
-		.rule_id = "heap.free-pending-timer",
-		.text = "kfree of the block at {objp} while the timer {t} inside it is pending",
-		.arg_names = ddv_margs_268,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 118, 5 },
-	},
-	[269] = {
-		.rule_id = "heap.free-timer",
-		.text = "timer released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 119, 4 },
-	},
-	[270] = {
-		.rule_id = "heap.free-queued-work",
-		.text = "kfree of the block at {objp} while the work item {w} inside it is queued",
-		.arg_names = ddv_margs_270,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 123, 5 },
-	},
-	[271] = {
-		.rule_id = "heap.free-work",
-		.text = "work released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 124, 4 },
-	},
-	[272] = {
-		.rule_id = "heap.kfree-vmalloc",
-		.text = "kfree of vmalloc'ed memory {objp}: use vfree or kvfree",
-		.arg_names = ddv_margs_272,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 129, 4 },
-	},
-	[273] = {
-		.rule_id = "heap.double-free",
-		.text = "kfree of {objp}, which is not a live kmalloc block (double free or never allocated)",
-		.arg_names = ddv_margs_273,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 130, 27 },
-	},
-	[274] = {
-		.rule_id = "heap.devm-sleep-in-atomic",
-		.text = "sleeping devm_kmalloc ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_274,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 159, 3 },
-	},
-	[275] = {
-		.rule_id = "vmem.alloc-live",
-		.text = "vmem created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 170, 3 },
-	},
-	[276] = {
-		.rule_id = "vmem.zalloc-live",
-		.text = "vmem created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 182, 3 },
-	},
-	[277] = {
-		.rule_id = "vmem.kvmalloc-live",
-		.text = "vmem created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 197, 4 },
-	},
-	[278] = {
-		.rule_id = "heap.kvmalloc-live",
-		.text = "heap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 199, 4 },
-	},
-	[279] = {
-		.rule_id = "vmem.vfree-kmalloc",
-		.text = "vfree of kmalloc'ed memory {addr}: use kfree or kvfree",
-		.arg_names = ddv_margs_279,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 208, 23 },
-	},
-	[280] = {
-		.rule_id = "vmem.double-free",
-		.text = "vfree of {addr}, which is not live vmalloc'ed memory (double free or never allocated)",
-		.arg_names = ddv_margs_280,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 209, 27 },
-	},
-	[281] = {
-		.rule_id = "vmem.kvfree-double-free",
-		.text = "kvfree of {addr}, which is not live vmalloc'ed memory",
-		.arg_names = ddv_margs_281,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 217, 28 },
-	},
-	[282] = {
-		.rule_id = "heap.kvfree-double-free",
-		.text = "kvfree of {addr}, which is not a live kmalloc block",
-		.arg_names = ddv_margs_282,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 219, 28 },
-	},
-	[283] = {
-		.rule_id = "pages.order",
-		.text = "__get_free_pages of order {order}, beyond MAX_PAGE_ORDER",
-		.arg_names = ddv_margs_283,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 240, 33 },
-	},
-	[284] = {
-		.rule_id = "pages.order-6.4",
-		.text = "__get_free_pages of order {order}, beyond MAX_ORDER",
-		.arg_names = ddv_margs_284,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 243, 29 },
-	},
-	[285] = {
-		.rule_id = "pages.order-6.1",
-		.text = "__get_free_pages of order {order}, beyond MAX_ORDER",
-		.arg_names = ddv_margs_285,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 245, 28 },
-	},
-	[286] = {
-		.rule_id = "pages.sleep-in-atomic",
-		.text = "sleeping page allocation (order {order}) in atomic context",
-		.arg_names = ddv_margs_286,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 249, 3 },
-	},
-	[287] = {
-		.rule_id = "pages.alloc-live",
-		.text = "pages created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 251, 3 },
-	},
-	[288] = {
-		.rule_id = "pages.zeroed-sleep-in-atomic",
-		.text = "sleeping get_zeroed_page in atomic context",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 262, 3 },
-	},
-	[289] = {
-		.rule_id = "pages.zeroed-live",
-		.text = "pages created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 264, 3 },
-	},
-	[290] = {
-		.rule_id = "pages.double-free",
-		.text = "free_pages of {addr}, which is not a live page allocation (double free or never allocated)",
-		.arg_names = ddv_margs_290,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 272, 23 },
-	},
-	[291] = {
-		.rule_id = "pages.free-order",
-		.text = "free_pages of {addr} with order {order}, not the order it was allocated with",
-		.arg_names = ddv_margs_291,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 273, 36 },
-	},
-	[292] = {
-		.rule_id = "pages.free-release",
-		.text = "pages released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 274, 3 },
-	},
-	[293] = {
-		.rule_id = "pages.alloc-pages-sleep-in-atomic",
-		.text = "sleeping alloc_pages (order {order}) in atomic context",
-		.arg_names = ddv_margs_293,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/heap.ddv", 286, 3 },
-	},
-	[294] = {
-		.rule_id = "dma.alloc-no-handle",
-		.text = "dma_alloc_coherent without a place for the bus address",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 27, 27 },
-	},
-	[295] = {
-		.rule_id = "dma.alloc-sleep-in-atomic",
-		.text = "sleeping dma_alloc_coherent ({size} bytes) in atomic context",
-		.arg_names = ddv_margs_295,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 29, 3 },
-	},
-	[296] = {
-		.rule_id = "dma.alloc-live",
-		.text = "dma_alloc_coherent returned a buffer that is still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 32, 9 },
-	},
-	[297] = {
-		.rule_id = "dma.free-irqs-disabled",
-		.text = "dma_free_coherent with interrupts disabled",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 39, 25 },
-	},
-	[298] = {
-		.rule_id = "dma.double-free",
-		.text = "dma_free_coherent of {cpu_addr}, which is not a live coherent buffer (double free or never allocated)",
-		.arg_names = ddv_margs_298,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 42, 4 },
-	},
-	[299] = {
-		.rule_id = "dma.free-size",
-		.text = "dma_free_coherent size differs from dma_alloc_coherent ({size} bytes freed at {cpu_addr})",
-		.arg_names = ddv_margs_299,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 44, 4 },
-	},
-	[300] = {
-		.rule_id = "dma.free-handle",
-		.text = "dma_free_coherent bus address {dma_handle} differs from the one dma_alloc_coherent gave",
-		.arg_names = ddv_margs_300,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 46, 4 },
-	},
-	[301] = {
-		.rule_id = "dma.free-device",
-		.text = "dma_free_coherent of {cpu_addr} for another device than it was allocated for",
-		.arg_names = ddv_margs_301,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 48, 4 },
-	},
-	[302] = {
-		.rule_id = "dma.free-release",
-		.text = "dma_coherent released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 49, 3 },
-	},
-	[303] = {
-		.rule_id = "dma.map-direction",
-		.text = "dma_map with an invalid direction",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 59, 3 },
-	},
-	[304] = {
-		.rule_id = "dma.map-live",
-		.text = "dma_map returned bus address {ret}, which is still mapped",
-		.arg_names = ddv_margs_304,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 62, 9 },
-	},
-	[305] = {
-		.rule_id = "dma.double-unmap",
-		.text = "dma_unmap of bus address {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_305,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 70, 3 },
-	},
-	[306] = {
-		.rule_id = "dma.unmap-size",
-		.text = "dma_unmap size {size} differs from the size mapped at {addr}",
-		.arg_names = ddv_margs_306,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 72, 3 },
-	},
-	[307] = {
-		.rule_id = "dma.unmap-direction",
-		.text = "dma_unmap direction differs from the one mapped at {addr}",
-		.arg_names = ddv_margs_307,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 74, 3 },
-	},
-	[308] = {
-		.rule_id = "dma.unmap-release",
-		.text = "dma_mapping released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 75, 2 },
-	},
-	[309] = {
-		.rule_id = "dma.sync-cpu-unmapped",
-		.text = "dma_sync_single_for_cpu of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_309,
-		.nargs = 1,
-		.severity = DDV_SEV_WARNING,
-		.pos = { "specs/linux/dma.ddv", 83, 28 },
-	},
-	[310] = {
-		.rule_id = "dma.sync-device-unmapped",
-		.text = "dma_sync_single_for_device of bus address {addr}, which is not mapped",
-		.arg_names = ddv_margs_310,
-		.nargs = 1,
-		.severity = DDV_SEV_WARNING,
-		.pos = { "specs/linux/dma.ddv", 90, 28 },
-	},
-	[311] = {
-		.rule_id = "dma.pool-create-live",
-		.text = "dma_pool created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 124, 3 },
-	},
-	[312] = {
-		.rule_id = "dma.pool-destroy-busy",
-		.text = "dma_pool_destroy of {pool} while blocks taken from it are not given back",
-		.arg_names = ddv_margs_312,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 134, 4 },
-	},
-	[313] = {
-		.rule_id = "dma.pool-double-destroy",
-		.text = "dma_pool_destroy of {pool}, which is not a live pool",
-		.arg_names = ddv_margs_313,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 135, 31 },
-	},
-	[314] = {
-		.rule_id = "dma.pool-alloc-sleep-in-atomic",
-		.text = "sleeping dma_pool_alloc in atomic context",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 144, 3 },
-	},
-	[315] = {
-		.rule_id = "dma.pool-block-live",
-		.text = "dma_pool_block created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 146, 3 },
-	},
-	[316] = {
-		.rule_id = "dma.pool-blocks",
-		.text = "dma_pool.blocks leaves its bounds",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 147, 3 },
-	},
-	[317] = {
-		.rule_id = "dma.pool-double-free",
-		.text = "dma_pool_free of {vaddr}, which is not a live block (double free or never allocated)",
-		.arg_names = ddv_margs_317,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 155, 4 },
-	},
-	[318] = {
-		.rule_id = "dma.pool-free-other-pool",
-		.text = "dma_pool_free of {vaddr} into another pool than it came from",
-		.arg_names = ddv_margs_318,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 156, 44 },
-	},
-	[319] = {
-		.rule_id = "dma.pool-free-handle",
-		.text = "dma_pool_free of {vaddr} with a bus address that differs from dma_pool_alloc's",
-		.arg_names = ddv_margs_319,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 157, 46 },
-	},
-	[320] = {
-		.rule_id = "dma.pool-free-release",
-		.text = "dma_pool_block released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 158, 3 },
-	},
-	[321] = {
-		.rule_id = "dma.pool-free-blocks",
-		.text = "dma_pool.blocks leaves its bounds",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/dma.ddv", 159, 3 },
-	},
-	[322] = {
-		.rule_id = "irq.no-handler",
-		.text = "request_irq of IRQ {irq} without a handler",
-		.arg_names = ddv_margs_322,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 21, 45 },
-	},
-	[323] = {
-		.rule_id = "irq.shared-no-dev",
-		.text = "shared IRQ {irq} requested without a dev_id",
-		.arg_names = ddv_margs_323,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 22, 52 },
-	},
-	[324] = {
-		.rule_id = "irq.request-in-interrupt",
-		.text = "request_irq from interrupt context",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 23, 18 },
-	},
-	[325] = {
-		.rule_id = "irq.request-twice",
-		.text = "IRQ {irq} requested twice by the driver",
-		.arg_names = ddv_margs_325,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 25, 42 },
-	},
-	[326] = {
-		.rule_id = "irq.free-in-interrupt",
-		.text = "free_irq of IRQ {irq} from interrupt context",
-		.arg_names = ddv_margs_326,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 32, 24 },
-	},
-	[327] = {
-		.rule_id = "irq.free-unrequested",
-		.text = "free_irq of IRQ {irq}, which the driver did not request (or freed already)",
-		.arg_names = ddv_margs_327,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 33, 19 },
-	},
-	[328] = {
-		.rule_id = "irq.free-dev",
-		.text = "free_irq of IRQ {irq} with a dev_id that differs from request_irq's",
-		.arg_names = ddv_margs_328,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 34, 31 },
-	},
-	[329] = {
-		.rule_id = "irq.free-release",
-		.text = "irq released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 35, 2 },
-	},
-	[330] = {
-		.rule_id = "irq.disable-depth",
-		.text = "disable_irq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_330,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 42, 50 },
-	},
-	[331] = {
-		.rule_id = "irq.disable-nosync-depth",
-		.text = "disable_irq_nosync of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_331,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 47, 50 },
-	},
-	[332] = {
-		.rule_id = "irq.disable-hardirq-depth",
-		.text = "disable_hardirq of IRQ {irq} nested too deeply",
-		.arg_names = ddv_margs_332,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 52, 50 },
-	},
-	[333] = {
-		.rule_id = "irq.unbalanced-enable",
-		.text = "unbalanced enable_irq of IRQ {irq}: not disabled by the driver",
-		.arg_names = ddv_margs_333,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 57, 51 },
-	},
-	[334] = {
-		.rule_id = "irq.synchronize-in-interrupt",
-		.text = "synchronize_irq of IRQ {irq} from interrupt context (it waits for the handler)",
-		.arg_names = ddv_margs_334,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 63, 18 },
-	},
-	[335] = {
-		.rule_id = "irq.devm-shared-no-dev",
-		.text = "shared IRQ {irq} requested without a dev_id",
-		.arg_names = ddv_margs_335,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/irq.ddv", 72, 52 },
-	},
-	[336] = {
-		.rule_id = "timer.init-armed",
-		.text = "timer {timer} initialised again while armed",
-		.arg_names = ddv_margs_336,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/timer.ddv", 26, 31 },
-	},
-	[337] = {
-		.rule_id = "timer.init-live",
-		.text = "timer created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/timer.ddv", 28, 3 },
-	},
-	[338] = {
-		.rule_id = "timer.mod-uninitialised",
-		.text = "mod_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_338,
-		.nargs = 1,
-		.severity = DDV_SEV_WARNING,
-		.pos = { "specs/linux/timer.ddv", 34, 23 },
-	},
-	[339] = {
-		.rule_id = "timer.add-pending",
-		.text = "add_timer of timer {timer}, which is pending already",
-		.arg_names = ddv_margs_339,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/timer.ddv", 40, 30 },
-	},
-	[340] = {
-		.rule_id = "timer.add-uninitialised",
-		.text = "add_timer of timer {timer}, which was never set up (timer_setup)",
-		.arg_names = ddv_margs_340,
-		.nargs = 1,
-		.severity = DDV_SEV_WARNING,
-		.pos = { "specs/linux/timer.ddv", 41, 23 },
-	},
-	[341] = {
-		.rule_id = "timer.del-sync-in-hardirq",
-		.text = "del_timer_sync of timer {timer} from hardirq context",
-		.arg_names = ddv_margs_341,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/timer.ddv", 59, 3 },
-	},
-	[342] = {
-		.rule_id = "timer.work-live",
-		.text = "work created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/timer.ddv", 66, 3 },
-	},
-	[343] = {
-		.rule_id = "timer.dwork-live",
-		.text = "work created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/timer.ddv", 74, 3 },
-	},
-	[344] = {
-		.rule_id = "net.alloc-no-queue",
-		.text = "alloc_etherdev with no queue",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 26, 31 },
-	},
-	[345] = {
-		.rule_id = "net.alloc-live",
-		.text = "alloc_etherdev returned a net_device that is still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 30, 9 },
-	},
-	[346] = {
-		.rule_id = "net.free-registered",
-		.text = "free_netdev of {dev}, which is still registered (unregister_netdev first)",
-		.arg_names = ddv_margs_346,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 37, 40 },
-	},
-	[347] = {
-		.rule_id = "net.free-pending-timer",
-		.text = "free_netdev of {dev} while the timer {t} in its private area is pending",
-		.arg_names = ddv_margs_347,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 39, 27 },
-	},
-	[348] = {
-		.rule_id = "net.free-timer",
-		.text = "timer released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 40, 3 },
-	},
-	[349] = {
-		.rule_id = "net.free-queued-work",
-		.text = "free_netdev of {dev} while the work item {w} in its private area is queued",
-		.arg_names = ddv_margs_349,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 43, 26 },
-	},
-	[350] = {
-		.rule_id = "net.free-work",
-		.text = "work released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 44, 3 },
-	},
-	[351] = {
-		.rule_id = "net.free-release",
-		.text = "netdev released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 48, 3 },
-	},
-	[352] = {
-		.rule_id = "net.register-twice",
-		.text = "register_netdev of {dev}, which is registered already",
-		.arg_names = ddv_margs_352,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 59, 39 },
-	},
-	[353] = {
-		.rule_id = "net.unregister-unregistered",
-		.text = "unregister_netdev of {dev}, which is not registered",
-		.arg_names = ddv_margs_353,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 71, 40 },
-	},
-	[354] = {
-		.rule_id = "net.alloc-skb-live",
-		.text = "__alloc_skb returned {ret}, which is still live",
-		.arg_names = ddv_margs_354,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 81, 40 },
-	},
-	[355] = {
-		.rule_id = "net.skb-live",
-		.text = "an skb allocation returned {ret}, which is still live",
-		.arg_names = ddv_margs_355,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 93, 42 },
-	},
-	[356] = {
-		.rule_id = "net.build-skb-live",
-		.text = "skb created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 102, 3 },
-	},
-	[357] = {
-		.rule_id = "net.skb-free",
-		.text = "skb released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 115, 3 },
-	},
-	[358] = {
-		.rule_id = "net.napi-consume",
-		.text = "skb released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/net.ddv", 122, 3 },
-	},
-	[359] = {
-		.rule_id = "pci.register-twice",
-		.text = "PCI driver {drv} registered twice",
-		.arg_names = ddv_margs_359,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 32, 31 },
-	},
-	[360] = {
-		.rule_id = "pci.unregister-unregistered",
-		.text = "pci_unregister_driver of {drv}, which is not registered",
-		.arg_names = ddv_margs_360,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 39, 31 },
-	},
-	[361] = {
-		.rule_id = "pci.enable-live",
-		.text = "pci_enabled created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 50, 4 },
-	},
-	[362] = {
-		.rule_id = "pci.enable-depth",
-		.text = "pci_enabled.enabled leaves its bounds",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 52, 3 },
-	},
-	[363] = {
-		.rule_id = "pci.disable-unenabled",
-		.text = "pci_disable_device of {dev}, which the driver did not enable",
-		.arg_names = ddv_margs_363,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 67, 28 },
-	},
-	[364] = {
-		.rule_id = "pci.unbalanced-disable",
-		.text = "unbalanced pci_disable_device of {dev}",
-		.arg_names = ddv_margs_364,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 69, 9 },
-	},
-	[365] = {
-		.rule_id = "pci.disable-release",
-		.text = "pci_enabled released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 71, 4 },
-	},
-	[366] = {
-		.rule_id = "pci.request-twice",
-		.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_366,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 84, 50 },
-	},
-	[367] = {
-		.rule_id = "pci.request-all-twice",
-		.text = "PCI regions of {pdev} requested twice",
-		.arg_names = ddv_margs_367,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 95, 73 },
-	},
-	[368] = {
-		.rule_id = "pci.release-unrequested",
-		.text = "pci_release_selected_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_368,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 102, 29 },
-	},
-	[369] = {
-		.rule_id = "pci.release-bars",
-		.text = "pci_release_selected_regions of {pdev}: BARs {bars} differ from those requested",
-		.arg_names = ddv_margs_369,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 103, 40 },
-	},
-	[370] = {
-		.rule_id = "pci.release",
-		.text = "pci_regions released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 104, 3 },
-	},
-	[371] = {
-		.rule_id = "pci.release-all-unrequested",
-		.text = "pci_release_regions of {pdev}, whose regions are not requested",
-		.arg_names = ddv_margs_371,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 111, 34 },
-	},
-	[372] = {
-		.rule_id = "pci.ioremap-bar-live",
-		.text = "iomap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 120, 3 },
-	},
-	[373] = {
-		.rule_id = "pci.iomap-live",
-		.text = "iomap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 129, 3 },
-	},
-	[374] = {
-		.rule_id = "pci.ioremap-live",
-		.text = "iomap created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 138, 3 },
-	},
-	[375] = {
-		.rule_id = "pci.iounmap-null",
-		.text = "iounmap of NULL: this kernel warns (only older kernels take it as a no-op)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 149, 22 },
-	},
-	[376] = {
-		.rule_id = "pci.double-iounmap",
-		.text = "iounmap of {addr}, which is not mapped (double unmap or never mapped)",
-		.arg_names = ddv_margs_376,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 152, 28 },
-	},
-	[377] = {
-		.rule_id = "pci.double-pci-iounmap",
-		.text = "pci_iounmap of {addr}, which is not mapped",
-		.arg_names = ddv_margs_377,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 159, 28 },
-	},
-	[378] = {
-		.rule_id = "pci.read-config-no-val",
-		.text = "pci_read_config_word of {dev} without a place for the value",
-		.arg_names = ddv_margs_378,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 168, 20 },
-	},
-	[379] = {
-		.rule_id = "pci.vectors-range",
-		.text = "pci_alloc_irq_vectors of {dev} with min_vecs {min_vecs} above max_vecs {max_vecs}",
-		.arg_names = ddv_margs_379,
-		.nargs = 3,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 183, 29 },
-	},
-	[380] = {
-		.rule_id = "pci.vectors-twice",
-		.text = "interrupt vectors of {dev} allocated twice",
-		.arg_names = ddv_margs_380,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 187, 53 },
-	},
-	[381] = {
-		.rule_id = "pci.vectors-free",
-		.text = "pci_irq_vectors released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 196, 3 },
-	},
-	[382] = {
-		.rule_id = "pci.msi-twice",
-		.text = "MSI of {dev} enabled twice",
-		.arg_names = ddv_margs_382,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 205, 51 },
-	},
-	[383] = {
-		.rule_id = "pci.msix-range",
-		.text = "pci_enable_msix_range of {dev} with minvec {minvec} above maxvec {maxvec}",
-		.arg_names = ddv_margs_383,
-		.nargs = 3,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 213, 25 },
-	},
-	[384] = {
-		.rule_id = "pci.msix-twice",
-		.text = "MSI-X of {dev} enabled twice",
-		.arg_names = ddv_margs_384,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 215, 53 },
-	},
-	[385] = {
-		.rule_id = "pci.msi-disable",
-		.text = "pci_irq_vectors released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "specs/linux/pci.ddv", 226, 3 },
-	},
+	/* 0 reserved: no message */
+	[0] = { .nargs = 0 },
+	/* 1 heap.leak, specs/linux/heap.ddv:17:8 */
+	[1] = { .nargs = 2 },
+	/* 2 vmem.leak, specs/linux/heap.ddv:22:8 */
+	[2] = { .nargs = 2 },
+	/* 3 pages.leak, specs/linux/heap.ddv:229:8 */
+	[3] = { .nargs = 2 },
+	/* 4 dma.coherent-leak, specs/linux/dma.ddv:11:8 */
+	[4] = { .nargs = 4 },
+	/* 5 dma.mapping-leak, specs/linux/dma.ddv:17:8 */
+	[5] = { .nargs = 3 },
+	/* 6 dma.pool-leak, specs/linux/dma.ddv:109:8 */
+	[6] = { .nargs = 3 },
+	/* 7 dma.pool-block-leak, specs/linux/dma.ddv:114:8 */
+	[7] = { .nargs = 3 },
+	/* 8 irq.leak, specs/linux/irq.ddv:10:8 */
+	[8] = { .nargs = 3 },
+	/* 9 net.netdev-leak, specs/linux/net.ddv:12:8 */
+	[9] = { .nargs = 2 },
+	/* 10 net.skb-leak, specs/linux/net.ddv:17:8 */
+	[10] = { .nargs = 2 },
+	/* 11 pci.driver-leak, specs/linux/pci.ddv:8:8 */
+	[11] = { .nargs = 1 },
+	/* 12 pci.enable-leak, specs/linux/pci.ddv:13:8 */
+	[12] = { .nargs = 2 },
+	/* 13 pci.regions-leak, specs/linux/pci.ddv:17:8 */
+	[13] = { .nargs = 2 },
+	/* 14 pci.iomap-leak, specs/linux/pci.ddv:20:8 */
+	[14] = { .nargs = 1 },
+	/* 15 pci.vectors-leak, specs/linux/pci.ddv:174:8 */
+	[15] = { .nargs = 2 },
+	/* 16 linux.trace.kmalloc_trace.call, specs/linux/heap.ddv:27:5 */
+	[16] = { .nargs = 3 },
+	/* 17 linux.trace.kmalloc_trace.ret, specs/linux/heap.ddv:27:5 */
+	[17] = { .nargs = 1 },
+	/* 18 linux.trace.__kmalloc.call, specs/linux/heap.ddv:28:5 */
+	[18] = { .nargs = 2 },
+	/* 19 linux.trace.__kmalloc.ret, specs/linux/heap.ddv:28:5 */
+	[19] = { .nargs = 1 },
+	/* 20 linux.trace.kmalloc_large.call, specs/linux/heap.ddv:29:5 */
+	[20] = { .nargs = 2 },
+	/* 21 linux.trace.kmalloc_large.ret, specs/linux/heap.ddv:29:5 */
+	[21] = { .nargs = 1 },
+	/* 22 linux.trace.kmalloc_trace_noprof.call, specs/linux/heap.ddv:30:5 */
+	[22] = { .nargs = 3 },
+	/* 23 linux.trace.kmalloc_trace_noprof.ret, specs/linux/heap.ddv:30:5 */
+	[23] = { .nargs = 1 },
+	/* 24 linux.trace.kmalloc_large_noprof.call, specs/linux/heap.ddv:31:5 */
+	[24] = { .nargs = 2 },
+	/* 25 linux.trace.kmalloc_large_noprof.ret, specs/linux/heap.ddv:31:5 */
+	[25] = { .nargs = 1 },
+	/* 26 linux.trace.__kmalloc_noprof.call, specs/linux/heap.ddv:32:5 */
+	[26] = { .nargs = 2 },
+	/* 27 linux.trace.__kmalloc_noprof.ret, specs/linux/heap.ddv:32:5 */
+	[27] = { .nargs = 1 },
+	/* 28 linux.trace.__kmalloc_cache_noprof.call, specs/linux/heap.ddv:33:5 */
+	[28] = { .nargs = 3 },
+	/* 29 linux.trace.__kmalloc_cache_noprof.ret, specs/linux/heap.ddv:33:5 */
+	[29] = { .nargs = 1 },
+	/* 30 linux.trace.__kmalloc_large_noprof.call, specs/linux/heap.ddv:34:5 */
+	[30] = { .nargs = 2 },
+	/* 31 linux.trace.__kmalloc_large_noprof.ret, specs/linux/heap.ddv:34:5 */
+	[31] = { .nargs = 1 },
+	/* 32 linux.trace.__kmalloc_node.call, specs/linux/heap.ddv:47:5 */
+	[32] = { .nargs = 3 },
+	/* 33 linux.trace.__kmalloc_node.ret, specs/linux/heap.ddv:47:5 */
+	[33] = { .nargs = 1 },
+	/* 34 linux.trace.kmalloc_node_trace.call, specs/linux/heap.ddv:48:5 */
+	[34] = { .nargs = 4 },
+	/* 35 linux.trace.kmalloc_node_trace.ret, specs/linux/heap.ddv:48:5 */
+	[35] = { .nargs = 1 },
+	/* 36 linux.trace.kmalloc_large_node.call, specs/linux/heap.ddv:49:5 */
+	[36] = { .nargs = 3 },
+	/* 37 linux.trace.kmalloc_large_node.ret, specs/linux/heap.ddv:49:5 */
+	[37] = { .nargs = 1 },
+	/* 38 linux.trace.__kmalloc_node_noprof.call, specs/linux/heap.ddv:50:5 */
+	[38] = { .nargs = 3 },
+	/* 39 linux.trace.__kmalloc_node_noprof.ret, specs/linux/heap.ddv:50:5 */
+	[39] = { .nargs = 1 },
+	/* 40 linux.trace.kmalloc_node_trace_noprof.call, specs/linux/heap.ddv:51:5 */
+	[40] = { .nargs = 4 },
+	/* 41 linux.trace.kmalloc_node_trace_noprof.ret, specs/linux/heap.ddv:51:5 */
+	[41] = { .nargs = 1 },
+	/* 42 linux.trace.kmalloc_large_node_noprof.call, specs/linux/heap.ddv:52:5 */
+	[42] = { .nargs = 3 },
+	/* 43 linux.trace.kmalloc_large_node_noprof.ret, specs/linux/heap.ddv:52:5 */
+	[43] = { .nargs = 1 },
+	/* 44 linux.trace.__kmalloc_node_noprof.call, specs/linux/heap.ddv:53:5 */
+	[44] = { .nargs = 4 },
+	/* 45 linux.trace.__kmalloc_node_noprof.ret, specs/linux/heap.ddv:53:5 */
+	[45] = { .nargs = 1 },
+	/* 46 linux.trace.__kmalloc_cache_node_noprof.call, specs/linux/heap.ddv:54:5 */
+	[46] = { .nargs = 4 },
+	/* 47 linux.trace.__kmalloc_cache_node_noprof.ret, specs/linux/heap.ddv:54:5 */
+	[47] = { .nargs = 1 },
+	/* 48 linux.trace.__kmalloc_large_node_noprof.call, specs/linux/heap.ddv:55:5 */
+	[48] = { .nargs = 3 },
+	/* 49 linux.trace.__kmalloc_large_node_noprof.ret, specs/linux/heap.ddv:55:5 */
+	[49] = { .nargs = 1 },
+	/* 50 linux.trace.krealloc.call, specs/linux/heap.ddv:69:5 */
+	[50] = { .nargs = 3 },
+	/* 51 linux.trace.krealloc.ret, specs/linux/heap.ddv:69:5 */
+	[51] = { .nargs = 1 },
+	/* 52 linux.trace.krealloc_noprof.call, specs/linux/heap.ddv:70:5 */
+	[52] = { .nargs = 3 },
+	/* 53 linux.trace.krealloc_noprof.ret, specs/linux/heap.ddv:70:5 */
+	[53] = { .nargs = 1 },
+	/* 54 linux.trace.kstrdup.call, specs/linux/heap.ddv:88:4 */
+	[54] = { .nargs = 2 },
+	/* 55 linux.trace.kstrdup.ret, specs/linux/heap.ddv:88:4 */
+	[55] = { .nargs = 1 },
+	/* 56 linux.trace.kmemdup.call, specs/linux/heap.ddv:100:5 */
+	[56] = { .nargs = 3 },
+	/* 57 linux.trace.kmemdup.ret, specs/linux/heap.ddv:100:5 */
+	[57] = { .nargs = 1 },
+	/* 58 linux.trace.kmemdup_noprof.call, specs/linux/heap.ddv:101:5 */
+	[58] = { .nargs = 3 },
+	/* 59 linux.trace.kmemdup_noprof.ret, specs/linux/heap.ddv:101:5 */
+	[59] = { .nargs = 1 },
+	/* 60 linux.trace.kfree.call, specs/linux/heap.ddv:112:4 */
+	[60] = { .nargs = 1 },
+	/* 61 linux.trace.kfree.ret, specs/linux/heap.ddv:112:4 */
+	[61] = { .nargs = 0 },
+	/* 62 linux.trace.kvfree_call_rcu.call, specs/linux/heap.ddv:138:5 */
+	[62] = { .nargs = 2 },
+	/* 63 linux.trace.kvfree_call_rcu.ret, specs/linux/heap.ddv:138:5 */
+	[63] = { .nargs = 0 },
+	/* 64 linux.trace.kvfree_call_rcu.call, specs/linux/heap.ddv:139:5 */
+	[64] = { .nargs = 2 },
+	/* 65 linux.trace.kvfree_call_rcu.ret, specs/linux/heap.ddv:139:5 */
+	[65] = { .nargs = 0 },
+	/* 66 linux.trace.devm_kmalloc.call, specs/linux/heap.ddv:154:4 */
+	[66] = { .nargs = 3 },
+	/* 67 linux.trace.devm_kmalloc.ret, specs/linux/heap.ddv:154:4 */
+	[67] = { .nargs = 1 },
+	/* 68 linux.trace.vmalloc.call, specs/linux/heap.ddv:163:5 */
+	[68] = { .nargs = 1 },
+	/* 69 linux.trace.vmalloc.ret, specs/linux/heap.ddv:163:5 */
+	[69] = { .nargs = 1 },
+	/* 70 linux.trace.vmalloc_noprof.call, specs/linux/heap.ddv:164:5 */
+	[70] = { .nargs = 1 },
+	/* 71 linux.trace.vmalloc_noprof.ret, specs/linux/heap.ddv:164:5 */
+	[71] = { .nargs = 1 },
+	/* 72 linux.trace.vzalloc.call, specs/linux/heap.ddv:175:5 */
+	[72] = { .nargs = 1 },
+	/* 73 linux.trace.vzalloc.ret, specs/linux/heap.ddv:175:5 */
+	[73] = { .nargs = 1 },
+	/* 74 linux.trace.vzalloc_noprof.call, specs/linux/heap.ddv:176:5 */
+	[74] = { .nargs = 1 },
+	/* 75 linux.trace.vzalloc_noprof.ret, specs/linux/heap.ddv:176:5 */
+	[75] = { .nargs = 1 },
+	/* 76 linux.trace.kvmalloc_node.call, specs/linux/heap.ddv:188:5 */
+	[76] = { .nargs = 3 },
+	/* 77 linux.trace.kvmalloc_node.ret, specs/linux/heap.ddv:188:5 */
+	[77] = { .nargs = 1 },
+	/* 78 linux.trace.kvmalloc_node_noprof.call, specs/linux/heap.ddv:189:5 */
+	[78] = { .nargs = 3 },
+	/* 79 linux.trace.kvmalloc_node_noprof.ret, specs/linux/heap.ddv:189:5 */
+	[79] = { .nargs = 1 },
+	/* 80 linux.trace.__kvmalloc_node_noprof.call, specs/linux/heap.ddv:190:5 */
+	[80] = { .nargs = 4 },
+	/* 81 linux.trace.__kvmalloc_node_noprof.ret, specs/linux/heap.ddv:190:5 */
+	[81] = { .nargs = 1 },
+	/* 82 linux.trace.vfree.call, specs/linux/heap.ddv:204:4 */
+	[82] = { .nargs = 1 },
+	/* 83 linux.trace.vfree.ret, specs/linux/heap.ddv:204:4 */
+	[83] = { .nargs = 0 },
+	/* 84 linux.trace.kvfree.call, specs/linux/heap.ddv:213:4 */
+	[84] = { .nargs = 1 },
+	/* 85 linux.trace.kvfree.ret, specs/linux/heap.ddv:213:4 */
+	[85] = { .nargs = 0 },
+	/* 86 linux.trace.__get_free_pages.call, specs/linux/heap.ddv:233:5 */
+	[86] = { .nargs = 2 },
+	/* 87 linux.trace.__get_free_pages.ret, specs/linux/heap.ddv:233:5 */
+	[87] = { .nargs = 1 },
+	/* 88 linux.trace.get_free_pages_noprof.call, specs/linux/heap.ddv:234:5 */
+	[88] = { .nargs = 2 },
+	/* 89 linux.trace.get_free_pages_noprof.ret, specs/linux/heap.ddv:234:5 */
+	[89] = { .nargs = 1 },
+	/* 90 linux.trace.get_zeroed_page.call, specs/linux/heap.ddv:256:5 */
+	[90] = { .nargs = 1 },
+	/* 91 linux.trace.get_zeroed_page.ret, specs/linux/heap.ddv:256:5 */
+	[91] = { .nargs = 1 },
+	/* 92 linux.trace.get_zeroed_page_noprof.call, specs/linux/heap.ddv:257:5 */
+	[92] = { .nargs = 1 },
+	/* 93 linux.trace.get_zeroed_page_noprof.ret, specs/linux/heap.ddv:257:5 */
+	[93] = { .nargs = 1 },
+	/* 94 linux.trace.free_pages.call, specs/linux/heap.ddv:269:4 */
+	[94] = { .nargs = 2 },
+	/* 95 linux.trace.free_pages.ret, specs/linux/heap.ddv:269:4 */
+	[95] = { .nargs = 0 },
+	/* 96 linux.trace.alloc_pages.call, specs/linux/heap.ddv:280:5 */
+	[96] = { .nargs = 2 },
+	/* 97 linux.trace.alloc_pages.ret, specs/linux/heap.ddv:280:5 */
+	[97] = { .nargs = 1 },
+	/* 98 linux.trace.alloc_pages_noprof.call, specs/linux/heap.ddv:281:5 */
+	[98] = { .nargs = 2 },
+	/* 99 linux.trace.alloc_pages_noprof.ret, specs/linux/heap.ddv:281:5 */
+	[99] = { .nargs = 1 },
+	/* 100 linux.trace.dma_alloc_attrs.call, specs/linux/dma.ddv:23:5 */
+	[100] = { .nargs = 5 },
+	/* 101 linux.trace.dma_alloc_attrs.ret, specs/linux/dma.ddv:23:5 */
+	[101] = { .nargs = 1 },
+	/* 102 linux.trace.dma_free_attrs.call, specs/linux/dma.ddv:37:5 */
+	[102] = { .nargs = 5 },
+	/* 103 linux.trace.dma_free_attrs.ret, specs/linux/dma.ddv:37:5 */
+	[103] = { .nargs = 0 },
+	/* 104 linux.trace.dma_map_page_attrs.call, specs/linux/dma.ddv:55:5 */
+	[104] = { .nargs = 6 },
+	/* 105 linux.trace.dma_map_page_attrs.ret, specs/linux/dma.ddv:55:5 */
+	[105] = { .nargs = 1 },
+	/* 106 linux.trace.dma_unmap_page_attrs.call, specs/linux/dma.ddv:67:5 */
+	[106] = { .nargs = 5 },
+	/* 107 linux.trace.dma_unmap_page_attrs.ret, specs/linux/dma.ddv:67:5 */
+	[107] = { .nargs = 0 },
+	/* 108 linux.trace.dma_sync_single_for_cpu.call, specs/linux/dma.ddv:79:5 */
+	[108] = { .nargs = 4 },
+	/* 109 linux.trace.dma_sync_single_for_cpu.ret, specs/linux/dma.ddv:79:5 */
+	[109] = { .nargs = 0 },
+	/* 110 linux.trace.__dma_sync_single_for_cpu.call, specs/linux/dma.ddv:80:5 */
+	[110] = { .nargs = 4 },
+	/* 111 linux.trace.__dma_sync_single_for_cpu.ret, specs/linux/dma.ddv:80:5 */
+	[111] = { .nargs = 0 },
+	/* 112 linux.trace.dma_sync_single_for_device.call, specs/linux/dma.ddv:87:5 */
+	[112] = { .nargs = 4 },
+	/* 113 linux.trace.dma_sync_single_for_device.ret, specs/linux/dma.ddv:87:5 */
+	[113] = { .nargs = 0 },
+	/* 114 linux.trace.__dma_sync_single_for_device.call, specs/linux/dma.ddv:88:5 */
+	[114] = { .nargs = 4 },
+	/* 115 linux.trace.__dma_sync_single_for_device.ret, specs/linux/dma.ddv:88:5 */
+	[115] = { .nargs = 0 },
+	/* 116 linux.trace.dma_set_mask.call, specs/linux/dma.ddv:93:4 */
+	[116] = { .nargs = 2 },
+	/* 117 linux.trace.dma_set_mask.ret, specs/linux/dma.ddv:93:4 */
+	[117] = { .nargs = 1 },
+	/* 118 linux.trace.dma_set_coherent_mask.call, specs/linux/dma.ddv:98:4 */
+	[118] = { .nargs = 2 },
+	/* 119 linux.trace.dma_set_coherent_mask.ret, specs/linux/dma.ddv:98:4 */
+	[119] = { .nargs = 1 },
+	/* 120 linux.trace.dma_pool_create.call, specs/linux/dma.ddv:118:4 */
+	[120] = { .nargs = 5 },
+	/* 121 linux.trace.dma_pool_create.ret, specs/linux/dma.ddv:118:4 */
+	[121] = { .nargs = 1 },
+	/* 122 linux.trace.dma_pool_destroy.call, specs/linux/dma.ddv:128:4 */
+	[122] = { .nargs = 1 },
+	/* 123 linux.trace.dma_pool_destroy.ret, specs/linux/dma.ddv:128:4 */
+	[123] = { .nargs = 0 },
+	/* 124 linux.trace.dma_pool_alloc.call, specs/linux/dma.ddv:139:4 */
+	[124] = { .nargs = 3 },
+	/* 125 linux.trace.dma_pool_alloc.ret, specs/linux/dma.ddv:139:4 */
+	[125] = { .nargs = 1 },
+	/* 126 linux.trace.dma_pool_free.call, specs/linux/dma.ddv:151:4 */
+	[126] = { .nargs = 3 },
+	/* 127 linux.trace.dma_pool_free.ret, specs/linux/dma.ddv:151:4 */
+	[127] = { .nargs = 0 },
+	/* 128 linux.trace.request_threaded_irq.call, specs/linux/irq.ddv:17:5 */
+	[128] = { .nargs = 6 },
+	/* 129 linux.trace.request_threaded_irq.ret, specs/linux/irq.ddv:17:5 */
+	[129] = { .nargs = 1 },
+	/* 130 linux.trace.free_irq.call, specs/linux/irq.ddv:29:4 */
+	[130] = { .nargs = 2 },
+	/* 131 linux.trace.free_irq.ret, specs/linux/irq.ddv:29:4 */
+	[131] = { .nargs = 1 },
+	/* 132 linux.trace.disable_irq.call, specs/linux/irq.ddv:39:4 */
+	[132] = { .nargs = 1 },
+	/* 133 linux.trace.disable_irq.ret, specs/linux/irq.ddv:39:4 */
+	[133] = { .nargs = 0 },
+	/* 134 linux.trace.disable_irq_nosync.call, specs/linux/irq.ddv:45:4 */
+	[134] = { .nargs = 1 },
+	/* 135 linux.trace.disable_irq_nosync.ret, specs/linux/irq.ddv:45:4 */
+	[135] = { .nargs = 0 },
+	/* 136 linux.trace.disable_hardirq.call, specs/linux/irq.ddv:50:4 */
+	[136] = { .nargs = 1 },
+	/* 137 linux.trace.disable_hardirq.ret, specs/linux/irq.ddv:50:4 */
+	[137] = { .nargs = 1 },
+	/* 138 linux.trace.enable_irq.call, specs/linux/irq.ddv:55:4 */
+	[138] = { .nargs = 1 },
+	/* 139 linux.trace.enable_irq.ret, specs/linux/irq.ddv:55:4 */
+	[139] = { .nargs = 0 },
+	/* 140 linux.trace.synchronize_irq.call, specs/linux/irq.ddv:60:4 */
+	[140] = { .nargs = 1 },
+	/* 141 linux.trace.synchronize_irq.ret, specs/linux/irq.ddv:60:4 */
+	[141] = { .nargs = 0 },
+	/* 142 linux.trace.devm_request_threaded_irq.call, specs/linux/irq.ddv:68:5 */
+	[142] = { .nargs = 6 },
+	/* 143 linux.trace.devm_request_threaded_irq.ret, specs/linux/irq.ddv:68:5 */
+	[143] = { .nargs = 1 },
+	/* 144 linux.trace.init_timer_key.call, specs/linux/timer.ddv:23:5 */
+	[144] = { .nargs = 5 },
+	/* 145 linux.trace.init_timer_key.ret, specs/linux/timer.ddv:23:5 */
+	[145] = { .nargs = 0 },
+	/* 146 linux.trace.mod_timer.call, specs/linux/timer.ddv:32:4 */
+	[146] = { .nargs = 2 },
+	/* 147 linux.trace.mod_timer.ret, specs/linux/timer.ddv:32:4 */
+	[147] = { .nargs = 1 },
+	/* 148 linux.trace.add_timer.call, specs/linux/timer.ddv:37:4 */
+	[148] = { .nargs = 1 },
+	/* 149 linux.trace.add_timer.ret, specs/linux/timer.ddv:37:4 */
+	[149] = { .nargs = 0 },
+	/* 150 linux.trace.del_timer.call, specs/linux/timer.ddv:48:5 */
+	[150] = { .nargs = 1 },
+	/* 151 linux.trace.del_timer.ret, specs/linux/timer.ddv:48:5 */
+	[151] = { .nargs = 1 },
+	/* 152 linux.trace.timer_delete.call, specs/linux/timer.ddv:49:5 */
+	[152] = { .nargs = 1 },
+	/* 153 linux.trace.timer_delete.ret, specs/linux/timer.ddv:49:5 */
+	[153] = { .nargs = 1 },
+	/* 154 linux.trace.del_timer_sync.call, specs/linux/timer.ddv:54:5 */
+	[154] = { .nargs = 1 },
+	/* 155 linux.trace.del_timer_sync.ret, specs/linux/timer.ddv:54:5 */
+	[155] = { .nargs = 1 },
+	/* 156 linux.trace.timer_delete_sync.call, specs/linux/timer.ddv:55:5 */
+	[156] = { .nargs = 1 },
+	/* 157 linux.trace.timer_delete_sync.ret, specs/linux/timer.ddv:55:5 */
+	[157] = { .nargs = 1 },
+	/* 158 linux.trace.queue_work_on.call, specs/linux/timer.ddv:63:5 */
+	[158] = { .nargs = 3 },
+	/* 159 linux.trace.queue_work_on.ret, specs/linux/timer.ddv:63:5 */
+	[159] = { .nargs = 1 },
+	/* 160 linux.trace.queue_delayed_work_on.call, specs/linux/timer.ddv:71:5 */
+	[160] = { .nargs = 4 },
+	/* 161 linux.trace.queue_delayed_work_on.ret, specs/linux/timer.ddv:71:5 */
+	[161] = { .nargs = 1 },
+	/* 162 linux.trace.cancel_work_sync.call, specs/linux/timer.ddv:78:4 */
+	[162] = { .nargs = 1 },
+	/* 163 linux.trace.cancel_work_sync.ret, specs/linux/timer.ddv:78:4 */
+	[163] = { .nargs = 1 },
+	/* 164 linux.trace.cancel_delayed_work_sync.call, specs/linux/timer.ddv:83:4 */
+	[164] = { .nargs = 1 },
+	/* 165 linux.trace.cancel_delayed_work_sync.ret, specs/linux/timer.ddv:83:4 */
+	[165] = { .nargs = 1 },
+	/* 166 linux.trace.alloc_etherdev_mqs.call, specs/linux/net.ddv:21:5 */
+	[166] = { .nargs = 3 },
+	/* 167 linux.trace.alloc_etherdev_mqs.ret, specs/linux/net.ddv:21:5 */
+	[167] = { .nargs = 1 },
+	/* 168 linux.trace.free_netdev.call, specs/linux/net.ddv:34:4 */
+	[168] = { .nargs = 1 },
+	/* 169 linux.trace.free_netdev.ret, specs/linux/net.ddv:34:4 */
+	[169] = { .nargs = 0 },
+	/* 170 linux.trace.register_netdev.call, specs/linux/net.ddv:54:5 */
+	[170] = { .nargs = 1 },
+	/* 171 linux.trace.register_netdev.ret, specs/linux/net.ddv:54:5 */
+	[171] = { .nargs = 1 },
+	/* 172 linux.trace.register_netdevice.call, specs/linux/net.ddv:55:5 */
+	[172] = { .nargs = 1 },
+	/* 173 linux.trace.register_netdevice.ret, specs/linux/net.ddv:55:5 */
+	[173] = { .nargs = 1 },
+	/* 174 linux.trace.unregister_netdev.call, specs/linux/net.ddv:67:5 */
+	[174] = { .nargs = 1 },
+	/* 175 linux.trace.unregister_netdev.ret, specs/linux/net.ddv:67:5 */
+	[175] = { .nargs = 0 },
+	/* 176 linux.trace.unregister_netdevice_queue.call, specs/linux/net.ddv:68:5 */
+	[176] = { .nargs = 2 },
+	/* 177 linux.trace.unregister_netdevice_queue.ret, specs/linux/net.ddv:68:5 */
+	[177] = { .nargs = 0 },
+	/* 178 linux.trace.__alloc_skb.call, specs/linux/net.ddv:76:4 */
+	[178] = { .nargs = 4 },
+	/* 179 linux.trace.__alloc_skb.ret, specs/linux/net.ddv:76:4 */
+	[179] = { .nargs = 1 },
+	/* 180 linux.trace.__netdev_alloc_skb.call, specs/linux/net.ddv:86:5 */
+	[180] = { .nargs = 3 },
+	/* 181 linux.trace.__netdev_alloc_skb.ret, specs/linux/net.ddv:86:5 */
+	[181] = { .nargs = 1 },
+	/* 182 linux.trace.__napi_alloc_skb.call, specs/linux/net.ddv:87:5 */
+	[182] = { .nargs = 3 },
+	/* 183 linux.trace.__napi_alloc_skb.ret, specs/linux/net.ddv:87:5 */
+	[183] = { .nargs = 1 },
+	/* 184 linux.trace.napi_alloc_skb.call, specs/linux/net.ddv:88:5 */
+	[184] = { .nargs = 2 },
+	/* 185 linux.trace.napi_alloc_skb.ret, specs/linux/net.ddv:88:5 */
+	[185] = { .nargs = 1 },
+	/* 186 linux.trace.napi_build_skb.call, specs/linux/net.ddv:98:5 */
+	[186] = { .nargs = 2 },
+	/* 187 linux.trace.napi_build_skb.ret, specs/linux/net.ddv:98:5 */
+	[187] = { .nargs = 1 },
+	/* 188 linux.trace.kfree_skb_reason.call, specs/linux/net.ddv:108:5 */
+	[188] = { .nargs = 2 },
+	/* 189 linux.trace.kfree_skb_reason.ret, specs/linux/net.ddv:108:5 */
+	[189] = { .nargs = 0 },
+	/* 190 linux.trace.sk_skb_reason_drop.call, specs/linux/net.ddv:109:5 */
+	[190] = { .nargs = 3 },
+	/* 191 linux.trace.sk_skb_reason_drop.ret, specs/linux/net.ddv:109:5 */
+	[191] = { .nargs = 0 },
+	/* 192 linux.trace.consume_skb.call, specs/linux/net.ddv:110:5 */
+	[192] = { .nargs = 1 },
+	/* 193 linux.trace.consume_skb.ret, specs/linux/net.ddv:110:5 */
+	[193] = { .nargs = 0 },
+	/* 194 linux.trace.__dev_kfree_skb_any.call, specs/linux/net.ddv:111:5 */
+	[194] = { .nargs = 2 },
+	/* 195 linux.trace.__dev_kfree_skb_any.ret, specs/linux/net.ddv:111:5 */
+	[195] = { .nargs = 0 },
+	/* 196 linux.trace.dev_kfree_skb_any_reason.call, specs/linux/net.ddv:112:5 */
+	[196] = { .nargs = 2 },
+	/* 197 linux.trace.dev_kfree_skb_any_reason.ret, specs/linux/net.ddv:112:5 */
+	[197] = { .nargs = 0 },
+	/* 198 linux.trace.napi_consume_skb.call, specs/linux/net.ddv:119:4 */
+	[198] = { .nargs = 2 },
+	/* 199 linux.trace.napi_consume_skb.ret, specs/linux/net.ddv:119:4 */
+	[199] = { .nargs = 0 },
+	/* 200 linux.trace.napi_gro_receive.call, specs/linux/net.ddv:127:4 */
+	[200] = { .nargs = 2 },
+	/* 201 linux.trace.napi_gro_receive.ret, specs/linux/net.ddv:127:4 */
+	[201] = { .nargs = 1 },
+	/* 202 linux.trace.netif_receive_skb.call, specs/linux/net.ddv:132:4 */
+	[202] = { .nargs = 1 },
+	/* 203 linux.trace.netif_receive_skb.ret, specs/linux/net.ddv:132:4 */
+	[203] = { .nargs = 1 },
+	/* 204 linux.trace.netif_rx.call, specs/linux/net.ddv:137:4 */
+	[204] = { .nargs = 1 },
+	/* 205 linux.trace.netif_rx.ret, specs/linux/net.ddv:137:4 */
+	[205] = { .nargs = 1 },
+	/* 206 linux.trace.__pci_register_driver.call, specs/linux/pci.ddv:27:5 */
+	[206] = { .nargs = 3 },
+	/* 207 linux.trace.__pci_register_driver.ret, specs/linux/pci.ddv:27:5 */
+	[207] = { .nargs = 1 },
+	/* 208 linux.trace.pci_unregister_driver.call, specs/linux/pci.ddv:36:4 */
+	[208] = { .nargs = 1 },
+	/* 209 linux.trace.pci_unregister_driver.ret, specs/linux/pci.ddv:36:4 */
+	[209] = { .nargs = 0 },
+	/* 210 linux.trace.pci_enable_device.call, specs/linux/pci.ddv:43:5 */
+	[210] = { .nargs = 1 },
+	/* 211 linux.trace.pci_enable_device.ret, specs/linux/pci.ddv:43:5 */
+	[211] = { .nargs = 1 },
+	/* 212 linux.trace.pci_enable_device_mem.call, specs/linux/pci.ddv:44:5 */
+	[212] = { .nargs = 1 },
+	/* 213 linux.trace.pci_enable_device_mem.ret, specs/linux/pci.ddv:44:5 */
+	[213] = { .nargs = 1 },
+	/* 214 linux.trace.pcim_enable_device.call, specs/linux/pci.ddv:57:4 */
+	[214] = { .nargs = 1 },
+	/* 215 linux.trace.pcim_enable_device.ret, specs/linux/pci.ddv:57:4 */
+	[215] = { .nargs = 1 },
+	/* 216 linux.trace.pci_disable_device.call, specs/linux/pci.ddv:63:4 */
+	[216] = { .nargs = 1 },
+	/* 217 linux.trace.pci_disable_device.ret, specs/linux/pci.ddv:63:4 */
+	[217] = { .nargs = 0 },
+	/* 218 linux.trace.pci_request_selected_regions.call, specs/linux/pci.ddv:78:5 */
+	[218] = { .nargs = 3 },
+	/* 219 linux.trace.pci_request_selected_regions.ret, specs/linux/pci.ddv:78:5 */
+	[219] = { .nargs = 1 },
+	/* 220 linux.trace.pci_request_selected_regions_exclusive.call, specs/linux/pci.ddv:79:5 */
+	[220] = { .nargs = 3 },
+	/* 221 linux.trace.pci_request_selected_regions_exclusive.ret, specs/linux/pci.ddv:79:5 */
+	[221] = { .nargs = 1 },
+	/* 222 linux.trace.pci_request_regions.call, specs/linux/pci.ddv:89:5 */
+	[222] = { .nargs = 2 },
+	/* 223 linux.trace.pci_request_regions.ret, specs/linux/pci.ddv:89:5 */
+	[223] = { .nargs = 1 },
+	/* 224 linux.trace.pci_request_regions_exclusive.call, specs/linux/pci.ddv:90:5 */
+	[224] = { .nargs = 2 },
+	/* 225 linux.trace.pci_request_regions_exclusive.ret, specs/linux/pci.ddv:90:5 */
+	[225] = { .nargs = 1 },
+	/* 226 linux.trace.pci_release_selected_regions.call, specs/linux/pci.ddv:99:4 */
+	[226] = { .nargs = 2 },
+	/* 227 linux.trace.pci_release_selected_regions.ret, specs/linux/pci.ddv:99:4 */
+	[227] = { .nargs = 0 },
+	/* 228 linux.trace.pci_release_regions.call, specs/linux/pci.ddv:108:4 */
+	[228] = { .nargs = 1 },
+	/* 229 linux.trace.pci_release_regions.ret, specs/linux/pci.ddv:108:4 */
+	[229] = { .nargs = 0 },
+	/* 230 linux.trace.pci_ioremap_bar.call, specs/linux/pci.ddv:115:4 */
+	[230] = { .nargs = 2 },
+	/* 231 linux.trace.pci_ioremap_bar.ret, specs/linux/pci.ddv:115:4 */
+	[231] = { .nargs = 1 },
+	/* 232 linux.trace.pci_iomap.call, specs/linux/pci.ddv:124:4 */
+	[232] = { .nargs = 3 },
+	/* 233 linux.trace.pci_iomap.ret, specs/linux/pci.ddv:124:4 */
+	[233] = { .nargs = 1 },
+	/* 234 linux.trace.ioremap.call, specs/linux/pci.ddv:133:4 */
+	[234] = { .nargs = 2 },
+	/* 235 linux.trace.ioremap.ret, specs/linux/pci.ddv:133:4 */
+	[235] = { .nargs = 1 },
+	/* 236 linux.trace.iounmap.call, specs/linux/pci.ddv:142:4 */
+	[236] = { .nargs = 1 },
+	/* 237 linux.trace.iounmap.ret, specs/linux/pci.ddv:142:4 */
+	[237] = { .nargs = 0 },
+	/* 238 linux.trace.pci_iounmap.call, specs/linux/pci.ddv:156:4 */
+	[238] = { .nargs = 2 },
+	/* 239 linux.trace.pci_iounmap.ret, specs/linux/pci.ddv:156:4 */
+	[239] = { .nargs = 0 },
+	/* 240 linux.trace.pci_read_config_word.call, specs/linux/pci.ddv:164:4 */
+	[240] = { .nargs = 3 },
+	/* 241 linux.trace.pci_read_config_word.ret, specs/linux/pci.ddv:164:4 */
+	[241] = { .nargs = 1 },
+	/* 242 linux.trace.pci_alloc_irq_vectors_affinity.call, specs/linux/pci.ddv:178:5 */
+	[242] = { .nargs = 5 },
+	/* 243 linux.trace.pci_alloc_irq_vectors_affinity.ret, specs/linux/pci.ddv:178:5 */
+	[243] = { .nargs = 1 },
+	/* 244 linux.trace.pci_alloc_irq_vectors.call, specs/linux/pci.ddv:179:5 */
+	[244] = { .nargs = 4 },
+	/* 245 linux.trace.pci_alloc_irq_vectors.ret, specs/linux/pci.ddv:179:5 */
+	[245] = { .nargs = 1 },
+	/* 246 linux.trace.pci_free_irq_vectors.call, specs/linux/pci.ddv:192:4 */
+	[246] = { .nargs = 1 },
+	/* 247 linux.trace.pci_free_irq_vectors.ret, specs/linux/pci.ddv:192:4 */
+	[247] = { .nargs = 0 },
+	/* 248 linux.trace.pci_enable_msi.call, specs/linux/pci.ddv:200:4 */
+	[248] = { .nargs = 1 },
+	/* 249 linux.trace.pci_enable_msi.ret, specs/linux/pci.ddv:200:4 */
+	[249] = { .nargs = 1 },
+	/* 250 linux.trace.pci_enable_msix_range.call, specs/linux/pci.ddv:209:4 */
+	[250] = { .nargs = 4 },
+	/* 251 linux.trace.pci_enable_msix_range.ret, specs/linux/pci.ddv:209:4 */
+	[251] = { .nargs = 1 },
+	/* 252 linux.trace.pci_disable_msi.call, specs/linux/pci.ddv:221:5 */
+	[252] = { .nargs = 1 },
+	/* 253 linux.trace.pci_disable_msi.ret, specs/linux/pci.ddv:221:5 */
+	[253] = { .nargs = 0 },
+	/* 254 linux.trace.pci_disable_msix.call, specs/linux/pci.ddv:222:5 */
+	[254] = { .nargs = 1 },
+	/* 255 linux.trace.pci_disable_msix.ret, specs/linux/pci.ddv:222:5 */
+	[255] = { .nargs = 0 },
+	/* 256 heap.sleep-in-atomic, specs/linux/heap.ddv:39:3 */
+	[256] = { .nargs = 1 },
+	/* 257 heap.alloc-live, specs/linux/heap.ddv:41:42 */
+	[257] = { .nargs = 0 },
+	/* 258 heap.node-sleep-in-atomic, specs/linux/heap.ddv:60:3 */
+	[258] = { .nargs = 1 },
+	/* 259 heap.node-alloc-live, specs/linux/heap.ddv:62:3 */
+	[259] = { .nargs = 0 },
+	/* 260 heap.krealloc-sleep-in-atomic, specs/linux/heap.ddv:75:3 */
+	[260] = { .nargs = 1 },
+	/* 261 heap.krealloc-unknown, specs/linux/heap.ddv:77:22 */
+	[261] = { .nargs = 1 },
+	/* 262 heap.krealloc-release, specs/linux/heap.ddv:82:28 */
+	[262] = { .nargs = 1 },
+	/* 263 heap.krealloc-live, specs/linux/heap.ddv:84:3 */
+	[263] = { .nargs = 0 },
+	/* 264 heap.kstrdup-sleep-in-atomic, specs/linux/heap.ddv:93:3 */
+	[264] = { .nargs = 0 },
+	/* 265 heap.kstrdup-live, specs/linux/heap.ddv:95:3 */
+	[265] = { .nargs = 0 },
+	/* 266 heap.kmemdup-sleep-in-atomic, specs/linux/heap.ddv:106:3 */
+	[266] = { .nargs = 1 },
+	/* 267 heap.kmemdup-live, specs/linux/heap.ddv:108:3 */
+	[267] = { .nargs = 0 },
+	/* 268 heap.free-pending-timer, specs/linux/heap.ddv:118:5 */
+	[268] = { .nargs = 2 },
+	/* 269 heap.free-timer, specs/linux/heap.ddv:119:4 */
+	[269] = { .nargs = 0 },
+	/* 270 heap.free-queued-work, specs/linux/heap.ddv:123:5 */
+	[270] = { .nargs = 2 },
+	/* 271 heap.free-work, specs/linux/heap.ddv:124:4 */
+	[271] = { .nargs = 0 },
+	/* 272 heap.kfree-vmalloc, specs/linux/heap.ddv:129:4 */
+	[272] = { .nargs = 1 },
+	/* 273 heap.double-free, specs/linux/heap.ddv:130:27 */
+	[273] = { .nargs = 1 },
+	/* 274 heap.devm-sleep-in-atomic, specs/linux/heap.ddv:159:3 */
+	[274] = { .nargs = 1 },
+	/* 275 vmem.alloc-live, specs/linux/heap.ddv:170:3 */
+	[275] = { .nargs = 0 },
+	/* 276 vmem.zalloc-live, specs/linux/heap.ddv:182:3 */
+	[276] = { .nargs = 0 },
+	/* 277 vmem.kvmalloc-live, specs/linux/heap.ddv:197:4 */
+	[277] = { .nargs = 0 },
+	/* 278 heap.kvmalloc-live, specs/linux/heap.ddv:199:4 */
+	[278] = { .nargs = 0 },
+	/* 279 vmem.vfree-kmalloc, specs/linux/heap.ddv:208:23 */
+	[279] = { .nargs = 1 },
+	/* 280 vmem.double-free, specs/linux/heap.ddv:209:27 */
+	[280] = { .nargs = 1 },
+	/* 281 vmem.kvfree-double-free, specs/linux/heap.ddv:217:28 */
+	[281] = { .nargs = 1 },
+	/* 282 heap.kvfree-double-free, specs/linux/heap.ddv:219:28 */
+	[282] = { .nargs = 1 },
+	/* 283 pages.order, specs/linux/heap.ddv:240:33 */
+	[283] = { .nargs = 1 },
+	/* 284 pages.order-6.4, specs/linux/heap.ddv:243:29 */
+	[284] = { .nargs = 1 },
+	/* 285 pages.order-6.1, specs/linux/heap.ddv:245:28 */
+	[285] = { .nargs = 1 },
+	/* 286 pages.sleep-in-atomic, specs/linux/heap.ddv:249:3 */
+	[286] = { .nargs = 1 },
+	/* 287 pages.alloc-live, specs/linux/heap.ddv:251:3 */
+	[287] = { .nargs = 0 },
+	/* 288 pages.zeroed-sleep-in-atomic, specs/linux/heap.ddv:262:3 */
+	[288] = { .nargs = 0 },
+	/* 289 pages.zeroed-live, specs/linux/heap.ddv:264:3 */
+	[289] = { .nargs = 0 },
+	/* 290 pages.double-free, specs/linux/heap.ddv:272:23 */
+	[290] = { .nargs = 1 },
+	/* 291 pages.free-order, specs/linux/heap.ddv:273:36 */
+	[291] = { .nargs = 2 },
+	/* 292 pages.free-release, specs/linux/heap.ddv:274:3 */
+	[292] = { .nargs = 0 },
+	/* 293 pages.alloc-pages-sleep-in-atomic, specs/linux/heap.ddv:286:3 */
+	[293] = { .nargs = 1 },
+	/* 294 dma.alloc-no-handle, specs/linux/dma.ddv:27:27 */
+	[294] = { .nargs = 0 },
+	/* 295 dma.alloc-sleep-in-atomic, specs/linux/dma.ddv:29:3 */
+	[295] = { .nargs = 1 },
+	/* 296 dma.alloc-live, specs/linux/dma.ddv:32:9 */
+	[296] = { .nargs = 0 },
+	/* 297 dma.free-irqs-disabled, specs/linux/dma.ddv:39:25 */
+	[297] = { .nargs = 0 },
+	/* 298 dma.double-free, specs/linux/dma.ddv:42:4 */
+	[298] = { .nargs = 1 },
+	/* 299 dma.free-size, specs/linux/dma.ddv:44:4 */
+	[299] = { .nargs = 2 },
+	/* 300 dma.free-handle, specs/linux/dma.ddv:46:4 */
+	[300] = { .nargs = 1 },
+	/* 301 dma.free-device, specs/linux/dma.ddv:48:4 */
+	[301] = { .nargs = 1 },
+	/* 302 dma.free-release, specs/linux/dma.ddv:49:3 */
+	[302] = { .nargs = 0 },
+	/* 303 dma.map-direction, specs/linux/dma.ddv:59:3 */
+	[303] = { .nargs = 0 },
+	/* 304 dma.map-live, specs/linux/dma.ddv:62:9 */
+	[304] = { .nargs = 1 },
+	/* 305 dma.double-unmap, specs/linux/dma.ddv:70:3 */
+	[305] = { .nargs = 1 },
+	/* 306 dma.unmap-size, specs/linux/dma.ddv:72:3 */
+	[306] = { .nargs = 2 },
+	/* 307 dma.unmap-direction, specs/linux/dma.ddv:74:3 */
+	[307] = { .nargs = 1 },
+	/* 308 dma.unmap-release, specs/linux/dma.ddv:75:2 */
+	[308] = { .nargs = 0 },
+	/* 309 dma.sync-cpu-unmapped, specs/linux/dma.ddv:83:28 */
+	[309] = { .nargs = 1 },
+	/* 310 dma.sync-device-unmapped, specs/linux/dma.ddv:90:28 */
+	[310] = { .nargs = 1 },
+	/* 311 dma.pool-create-live, specs/linux/dma.ddv:124:3 */
+	[311] = { .nargs = 0 },
+	/* 312 dma.pool-destroy-busy, specs/linux/dma.ddv:134:4 */
+	[312] = { .nargs = 1 },
+	/* 313 dma.pool-double-destroy, specs/linux/dma.ddv:135:31 */
+	[313] = { .nargs = 1 },
+	/* 314 dma.pool-alloc-sleep-in-atomic, specs/linux/dma.ddv:144:3 */
+	[314] = { .nargs = 0 },
+	/* 315 dma.pool-block-live, specs/linux/dma.ddv:146:3 */
+	[315] = { .nargs = 0 },
+	/* 316 dma.pool-blocks, specs/linux/dma.ddv:147:3 */
+	[316] = { .nargs = 0 },
+	/* 317 dma.pool-double-free, specs/linux/dma.ddv:155:4 */
+	[317] = { .nargs = 1 },
+	/* 318 dma.pool-free-other-pool, specs/linux/dma.ddv:156:44 */
+	[318] = { .nargs = 1 },
+	/* 319 dma.pool-free-handle, specs/linux/dma.ddv:157:46 */
+	[319] = { .nargs = 1 },
+	/* 320 dma.pool-free-release, specs/linux/dma.ddv:158:3 */
+	[320] = { .nargs = 0 },
+	/* 321 dma.pool-free-blocks, specs/linux/dma.ddv:159:3 */
+	[321] = { .nargs = 0 },
+	/* 322 irq.no-handler, specs/linux/irq.ddv:21:45 */
+	[322] = { .nargs = 1 },
+	/* 323 irq.shared-no-dev, specs/linux/irq.ddv:22:52 */
+	[323] = { .nargs = 1 },
+	/* 324 irq.request-in-interrupt, specs/linux/irq.ddv:23:18 */
+	[324] = { .nargs = 0 },
+	/* 325 irq.request-twice, specs/linux/irq.ddv:25:42 */
+	[325] = { .nargs = 1 },
+	/* 326 irq.free-in-interrupt, specs/linux/irq.ddv:32:24 */
+	[326] = { .nargs = 1 },
+	/* 327 irq.free-unrequested, specs/linux/irq.ddv:33:19 */
+	[327] = { .nargs = 1 },
+	/* 328 irq.free-dev, specs/linux/irq.ddv:34:31 */
+	[328] = { .nargs = 1 },
+	/* 329 irq.free-release, specs/linux/irq.ddv:35:2 */
+	[329] = { .nargs = 0 },
+	/* 330 irq.disable-depth, specs/linux/irq.ddv:42:50 */
+	[330] = { .nargs = 1 },
+	/* 331 irq.disable-nosync-depth, specs/linux/irq.ddv:47:50 */
+	[331] = { .nargs = 1 },
+	/* 332 irq.disable-hardirq-depth, specs/linux/irq.ddv:52:50 */
+	[332] = { .nargs = 1 },
+	/* 333 irq.unbalanced-enable, specs/linux/irq.ddv:57:51 */
+	[333] = { .nargs = 1 },
+	/* 334 irq.synchronize-in-interrupt, specs/linux/irq.ddv:63:18 */
+	[334] = { .nargs = 1 },
+	/* 335 irq.devm-shared-no-dev, specs/linux/irq.ddv:72:52 */
+	[335] = { .nargs = 1 },
+	/* 336 timer.init-armed, specs/linux/timer.ddv:26:31 */
+	[336] = { .nargs = 1 },
+	/* 337 timer.init-live, specs/linux/timer.ddv:28:3 */
+	[337] = { .nargs = 0 },
+	/* 338 timer.mod-uninitialised, specs/linux/timer.ddv:34:23 */
+	[338] = { .nargs = 1 },
+	/* 339 timer.add-pending, specs/linux/timer.ddv:40:30 */
+	[339] = { .nargs = 1 },
+	/* 340 timer.add-uninitialised, specs/linux/timer.ddv:41:23 */
+	[340] = { .nargs = 1 },
+	/* 341 timer.del-sync-in-hardirq, specs/linux/timer.ddv:59:3 */
+	[341] = { .nargs = 1 },
+	/* 342 timer.work-live, specs/linux/timer.ddv:66:3 */
+	[342] = { .nargs = 0 },
+	/* 343 timer.dwork-live, specs/linux/timer.ddv:74:3 */
+	[343] = { .nargs = 0 },
+	/* 344 net.alloc-no-queue, specs/linux/net.ddv:26:31 */
+	[344] = { .nargs = 0 },
+	/* 345 net.alloc-live, specs/linux/net.ddv:30:9 */
+	[345] = { .nargs = 0 },
+	/* 346 net.free-registered, specs/linux/net.ddv:37:40 */
+	[346] = { .nargs = 1 },
+	/* 347 net.free-pending-timer, specs/linux/net.ddv:39:27 */
+	[347] = { .nargs = 2 },
+	/* 348 net.free-timer, specs/linux/net.ddv:40:3 */
+	[348] = { .nargs = 0 },
+	/* 349 net.free-queued-work, specs/linux/net.ddv:43:26 */
+	[349] = { .nargs = 2 },
+	/* 350 net.free-work, specs/linux/net.ddv:44:3 */
+	[350] = { .nargs = 0 },
+	/* 351 net.free-release, specs/linux/net.ddv:48:3 */
+	[351] = { .nargs = 0 },
+	/* 352 net.register-twice, specs/linux/net.ddv:59:39 */
+	[352] = { .nargs = 1 },
+	/* 353 net.unregister-unregistered, specs/linux/net.ddv:71:40 */
+	[353] = { .nargs = 1 },
+	/* 354 net.alloc-skb-live, specs/linux/net.ddv:81:40 */
+	[354] = { .nargs = 1 },
+	/* 355 net.skb-live, specs/linux/net.ddv:93:42 */
+	[355] = { .nargs = 1 },
+	/* 356 net.build-skb-live, specs/linux/net.ddv:102:3 */
+	[356] = { .nargs = 0 },
+	/* 357 net.skb-free, specs/linux/net.ddv:115:3 */
+	[357] = { .nargs = 0 },
+	/* 358 net.napi-consume, specs/linux/net.ddv:122:3 */
+	[358] = { .nargs = 0 },
+	/* 359 pci.register-twice, specs/linux/pci.ddv:32:31 */
+	[359] = { .nargs = 1 },
+	/* 360 pci.unregister-unregistered, specs/linux/pci.ddv:39:31 */
+	[360] = { .nargs = 1 },
+	/* 361 pci.enable-live, specs/linux/pci.ddv:50:4 */
+	[361] = { .nargs = 0 },
+	/* 362 pci.enable-depth, specs/linux/pci.ddv:52:3 */
+	[362] = { .nargs = 0 },
+	/* 363 pci.disable-unenabled, specs/linux/pci.ddv:67:28 */
+	[363] = { .nargs = 1 },
+	/* 364 pci.unbalanced-disable, specs/linux/pci.ddv:69:9 */
+	[364] = { .nargs = 1 },
+	/* 365 pci.disable-release, specs/linux/pci.ddv:71:4 */
+	[365] = { .nargs = 0 },
+	/* 366 pci.request-twice, specs/linux/pci.ddv:84:50 */
+	[366] = { .nargs = 1 },
+	/* 367 pci.request-all-twice, specs/linux/pci.ddv:95:73 */
+	[367] = { .nargs = 1 },
+	/* 368 pci.release-unrequested, specs/linux/pci.ddv:102:29 */
+	[368] = { .nargs = 1 },
+	/* 369 pci.release-bars, specs/linux/pci.ddv:103:40 */
+	[369] = { .nargs = 2 },
+	/* 370 pci.release, specs/linux/pci.ddv:104:3 */
+	[370] = { .nargs = 0 },
+	/* 371 pci.release-all-unrequested, specs/linux/pci.ddv:111:34 */
+	[371] = { .nargs = 1 },
+	/* 372 pci.ioremap-bar-live, specs/linux/pci.ddv:120:3 */
+	[372] = { .nargs = 0 },
+	/* 373 pci.iomap-live, specs/linux/pci.ddv:129:3 */
+	[373] = { .nargs = 0 },
+	/* 374 pci.ioremap-live, specs/linux/pci.ddv:138:3 */
+	[374] = { .nargs = 0 },
+	/* 375 pci.iounmap-null, specs/linux/pci.ddv:149:22 */
+	[375] = { .nargs = 0 },
+	/* 376 pci.double-iounmap, specs/linux/pci.ddv:152:28 */
+	[376] = { .nargs = 1 },
+	/* 377 pci.double-pci-iounmap, specs/linux/pci.ddv:159:28 */
+	[377] = { .nargs = 1 },
+	/* 378 pci.read-config-no-val, specs/linux/pci.ddv:168:20 */
+	[378] = { .nargs = 1 },
+	/* 379 pci.vectors-range, specs/linux/pci.ddv:183:29 */
+	[379] = { .nargs = 3 },
+	/* 380 pci.vectors-twice, specs/linux/pci.ddv:187:53 */
+	[380] = { .nargs = 1 },
+	/* 381 pci.vectors-free, specs/linux/pci.ddv:196:3 */
+	[381] = { .nargs = 0 },
+	/* 382 pci.msi-twice, specs/linux/pci.ddv:205:51 */
+	[382] = { .nargs = 1 },
+	/* 383 pci.msix-range, specs/linux/pci.ddv:213:25 */
+	[383] = { .nargs = 3 },
+	/* 384 pci.msix-twice, specs/linux/pci.ddv:215:53 */
+	[384] = { .nargs = 1 },
+	/* 385 pci.msi-disable, specs/linux/pci.ddv:226:3 */
+	[385] = { .nargs = 0 },
 };
 
 static const s64 ddv_fail_kmalloc[] = { (s64)(0) };
@@ -12963,6 +10380,7 @@ static const s64 ddv_fail_pci_enable_msi[] = { (s64)(-(ENOSPC)) };
 static const s64 ddv_fail_pci_enable_msix_range[] = { (s64)(-(ENOSPC)) };
 
 static const struct ddv_func_desc ddv_funcs[120] = {
+	/* 0 kmalloc_trace (kmalloc), specs/linux/heap.ddv:27:5 */
 	[0] = {
 		.symbol = "kmalloc_trace",
 		.api = "kmalloc",
@@ -12977,8 +10395,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 27, 5 },
 	},
+	/* 1 __kmalloc (kmalloc), specs/linux/heap.ddv:28:5 */
 	[1] = {
 		.symbol = "__kmalloc",
 		.api = "kmalloc",
@@ -12993,8 +10411,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 28, 5 },
 	},
+	/* 2 kmalloc_large (kmalloc), specs/linux/heap.ddv:29:5 */
 	[2] = {
 		.symbol = "kmalloc_large",
 		.api = "kmalloc",
@@ -13009,8 +10427,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 29, 5 },
 	},
+	/* 3 kmalloc_trace_noprof (kmalloc), specs/linux/heap.ddv:30:5 */
 	[3] = {
 		.symbol = "kmalloc_trace_noprof",
 		.api = "kmalloc",
@@ -13025,8 +10443,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 30, 5 },
 	},
+	/* 4 kmalloc_large_noprof (kmalloc), specs/linux/heap.ddv:31:5 */
 	[4] = {
 		.symbol = "kmalloc_large_noprof",
 		.api = "kmalloc",
@@ -13041,8 +10459,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 31, 5 },
 	},
+	/* 5 __kmalloc_noprof (kmalloc), specs/linux/heap.ddv:32:5 */
 	[5] = {
 		.symbol = "__kmalloc_noprof",
 		.api = "kmalloc",
@@ -13057,8 +10475,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 32, 5 },
 	},
+	/* 6 __kmalloc_cache_noprof (kmalloc), specs/linux/heap.ddv:33:5 */
 	[6] = {
 		.symbol = "__kmalloc_cache_noprof",
 		.api = "kmalloc",
@@ -13073,8 +10491,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 33, 5 },
 	},
+	/* 7 __kmalloc_large_noprof (kmalloc), specs/linux/heap.ddv:34:5 */
 	[7] = {
 		.symbol = "__kmalloc_large_noprof",
 		.api = "kmalloc",
@@ -13089,8 +10507,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 34, 5 },
 	},
+	/* 8 __kmalloc_node (kmalloc_node), specs/linux/heap.ddv:47:5 */
 	[8] = {
 		.symbol = "__kmalloc_node",
 		.api = "kmalloc_node",
@@ -13105,8 +10523,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 47, 5 },
 	},
+	/* 9 kmalloc_node_trace (kmalloc_node), specs/linux/heap.ddv:48:5 */
 	[9] = {
 		.symbol = "kmalloc_node_trace",
 		.api = "kmalloc_node",
@@ -13121,8 +10539,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 48, 5 },
 	},
+	/* 10 kmalloc_large_node (kmalloc_node), specs/linux/heap.ddv:49:5 */
 	[10] = {
 		.symbol = "kmalloc_large_node",
 		.api = "kmalloc_node",
@@ -13137,8 +10555,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 49, 5 },
 	},
+	/* 11 __kmalloc_node_noprof (kmalloc_node), specs/linux/heap.ddv:50:5 */
 	[11] = {
 		.symbol = "__kmalloc_node_noprof",
 		.api = "kmalloc_node",
@@ -13153,8 +10571,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 50, 5 },
 	},
+	/* 12 kmalloc_node_trace_noprof (kmalloc_node), specs/linux/heap.ddv:51:5 */
 	[12] = {
 		.symbol = "kmalloc_node_trace_noprof",
 		.api = "kmalloc_node",
@@ -13169,8 +10587,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 51, 5 },
 	},
+	/* 13 kmalloc_large_node_noprof (kmalloc_node), specs/linux/heap.ddv:52:5 */
 	[13] = {
 		.symbol = "kmalloc_large_node_noprof",
 		.api = "kmalloc_node",
@@ -13185,8 +10603,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 52, 5 },
 	},
+	/* 14 __kmalloc_node_noprof (kmalloc_node), specs/linux/heap.ddv:53:5 */
 	[14] = {
 		.symbol = "__kmalloc_node_noprof",
 		.api = "kmalloc_node",
@@ -13201,8 +10619,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 53, 5 },
 	},
+	/* 15 __kmalloc_cache_node_noprof (kmalloc_node), specs/linux/heap.ddv:54:5 */
 	[15] = {
 		.symbol = "__kmalloc_cache_node_noprof",
 		.api = "kmalloc_node",
@@ -13217,8 +10635,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 54, 5 },
 	},
+	/* 16 __kmalloc_large_node_noprof (kmalloc_node), specs/linux/heap.ddv:55:5 */
 	[16] = {
 		.symbol = "__kmalloc_large_node_noprof",
 		.api = "kmalloc_node",
@@ -13233,8 +10651,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 55, 5 },
 	},
+	/* 17 krealloc (krealloc), specs/linux/heap.ddv:69:5 */
 	[17] = {
 		.symbol = "krealloc",
 		.api = "krealloc",
@@ -13249,8 +10667,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 69, 5 },
 	},
+	/* 18 krealloc_noprof (krealloc), specs/linux/heap.ddv:70:5 */
 	[18] = {
 		.symbol = "krealloc_noprof",
 		.api = "krealloc",
@@ -13265,8 +10683,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 70, 5 },
 	},
+	/* 19 kstrdup (kstrdup), specs/linux/heap.ddv:88:4 */
 	[19] = {
 		.symbol = "kstrdup",
 		.api = "kstrdup",
@@ -13279,8 +10697,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 88, 4 },
 	},
+	/* 20 kmemdup (kmemdup), specs/linux/heap.ddv:100:5 */
 	[20] = {
 		.symbol = "kmemdup",
 		.api = "kmemdup",
@@ -13295,8 +10713,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 100, 5 },
 	},
+	/* 21 kmemdup_noprof (kmemdup), specs/linux/heap.ddv:101:5 */
 	[21] = {
 		.symbol = "kmemdup_noprof",
 		.api = "kmemdup",
@@ -13311,8 +10729,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 101, 5 },
 	},
+	/* 22 kfree (kfree), specs/linux/heap.ddv:112:4 */
 	[22] = {
 		.symbol = "kfree",
 		.api = "kfree",
@@ -13324,8 +10742,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 112, 4 },
 	},
+	/* 23 kvfree_call_rcu (kvfree_call_rcu), specs/linux/heap.ddv:138:5 */
 	[23] = {
 		.symbol = "kvfree_call_rcu",
 		.api = "kvfree_call_rcu",
@@ -13339,8 +10757,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_OPTIONAL,
-		.pos = { "specs/linux/heap.ddv", 138, 5 },
 	},
+	/* 24 kvfree_call_rcu (kvfree_call_rcu), specs/linux/heap.ddv:139:5 */
 	[24] = {
 		.symbol = "kvfree_call_rcu",
 		.api = "kvfree_call_rcu",
@@ -13354,8 +10772,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_OPTIONAL,
-		.pos = { "specs/linux/heap.ddv", 139, 5 },
 	},
+	/* 25 devm_kmalloc (devm_kmalloc), specs/linux/heap.ddv:154:4 */
 	[25] = {
 		.symbol = "devm_kmalloc",
 		.api = "devm_kmalloc",
@@ -13368,8 +10786,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 154, 4 },
 	},
+	/* 26 vmalloc (vmalloc), specs/linux/heap.ddv:163:5 */
 	[26] = {
 		.symbol = "vmalloc",
 		.api = "vmalloc",
@@ -13384,8 +10802,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 163, 5 },
 	},
+	/* 27 vmalloc_noprof (vmalloc), specs/linux/heap.ddv:164:5 */
 	[27] = {
 		.symbol = "vmalloc_noprof",
 		.api = "vmalloc",
@@ -13400,8 +10818,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 164, 5 },
 	},
+	/* 28 vzalloc (vzalloc), specs/linux/heap.ddv:175:5 */
 	[28] = {
 		.symbol = "vzalloc",
 		.api = "vzalloc",
@@ -13416,8 +10834,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 175, 5 },
 	},
+	/* 29 vzalloc_noprof (vzalloc), specs/linux/heap.ddv:176:5 */
 	[29] = {
 		.symbol = "vzalloc_noprof",
 		.api = "vzalloc",
@@ -13432,8 +10850,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 176, 5 },
 	},
+	/* 30 kvmalloc_node (kvmalloc_node), specs/linux/heap.ddv:188:5 */
 	[30] = {
 		.symbol = "kvmalloc_node",
 		.api = "kvmalloc_node",
@@ -13448,8 +10866,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 188, 5 },
 	},
+	/* 31 kvmalloc_node_noprof (kvmalloc_node), specs/linux/heap.ddv:189:5 */
 	[31] = {
 		.symbol = "kvmalloc_node_noprof",
 		.api = "kvmalloc_node",
@@ -13464,8 +10882,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 189, 5 },
 	},
+	/* 32 __kvmalloc_node_noprof (kvmalloc_node), specs/linux/heap.ddv:190:5 */
 	[32] = {
 		.symbol = "__kvmalloc_node_noprof",
 		.api = "kvmalloc_node",
@@ -13480,8 +10898,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 190, 5 },
 	},
+	/* 33 vfree (vfree), specs/linux/heap.ddv:204:4 */
 	[33] = {
 		.symbol = "vfree",
 		.api = "vfree",
@@ -13493,8 +10911,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/heap.ddv", 204, 4 },
 	},
+	/* 34 kvfree (kvfree), specs/linux/heap.ddv:213:4 */
 	[34] = {
 		.symbol = "kvfree",
 		.api = "kvfree",
@@ -13506,8 +10924,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 213, 4 },
 	},
+	/* 35 __get_free_pages (__get_free_pages), specs/linux/heap.ddv:233:5 */
 	[35] = {
 		.symbol = "__get_free_pages",
 		.api = "__get_free_pages",
@@ -13522,8 +10940,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 233, 5 },
 	},
+	/* 36 get_free_pages_noprof (__get_free_pages), specs/linux/heap.ddv:234:5 */
 	[36] = {
 		.symbol = "get_free_pages_noprof",
 		.api = "__get_free_pages",
@@ -13538,8 +10956,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 234, 5 },
 	},
+	/* 37 get_zeroed_page (get_zeroed_page), specs/linux/heap.ddv:256:5 */
 	[37] = {
 		.symbol = "get_zeroed_page",
 		.api = "get_zeroed_page",
@@ -13554,8 +10972,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 256, 5 },
 	},
+	/* 38 get_zeroed_page_noprof (get_zeroed_page), specs/linux/heap.ddv:257:5 */
 	[38] = {
 		.symbol = "get_zeroed_page_noprof",
 		.api = "get_zeroed_page",
@@ -13570,8 +10988,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 257, 5 },
 	},
+	/* 39 free_pages (free_pages), specs/linux/heap.ddv:269:4 */
 	[39] = {
 		.symbol = "free_pages",
 		.api = "free_pages",
@@ -13583,8 +11001,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/heap.ddv", 269, 4 },
 	},
+	/* 40 alloc_pages (alloc_pages), specs/linux/heap.ddv:280:5 */
 	[40] = {
 		.symbol = "alloc_pages",
 		.api = "alloc_pages",
@@ -13599,8 +11017,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 280, 5 },
 	},
+	/* 41 alloc_pages_noprof (alloc_pages), specs/linux/heap.ddv:281:5 */
 	[41] = {
 		.symbol = "alloc_pages_noprof",
 		.api = "alloc_pages",
@@ -13615,8 +11033,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/heap.ddv", 281, 5 },
 	},
+	/* 42 dma_alloc_attrs (dma_alloc_coherent), specs/linux/dma.ddv:23:5 */
 	[42] = {
 		.symbol = "dma_alloc_attrs",
 		.api = "dma_alloc_coherent",
@@ -13629,8 +11047,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/dma.ddv", 23, 5 },
 	},
+	/* 43 dma_free_attrs (dma_free_coherent), specs/linux/dma.ddv:37:5 */
 	[43] = {
 		.symbol = "dma_free_attrs",
 		.api = "dma_free_coherent",
@@ -13642,8 +11060,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 37, 5 },
 	},
+	/* 44 dma_map_page_attrs (dma_map), specs/linux/dma.ddv:55:5 */
 	[44] = {
 		.symbol = "dma_map_page_attrs",
 		.api = "dma_map",
@@ -13656,8 +11074,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 55, 5 },
 	},
+	/* 45 dma_unmap_page_attrs (dma_unmap), specs/linux/dma.ddv:67:5 */
 	[45] = {
 		.symbol = "dma_unmap_page_attrs",
 		.api = "dma_unmap",
@@ -13669,8 +11087,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 67, 5 },
 	},
+	/* 46 dma_sync_single_for_cpu (dma_sync_for_cpu), specs/linux/dma.ddv:79:5 */
 	[46] = {
 		.symbol = "dma_sync_single_for_cpu",
 		.api = "dma_sync_for_cpu",
@@ -13684,8 +11102,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 79, 5 },
 	},
+	/* 47 __dma_sync_single_for_cpu (dma_sync_for_cpu), specs/linux/dma.ddv:80:5 */
 	[47] = {
 		.symbol = "__dma_sync_single_for_cpu",
 		.api = "dma_sync_for_cpu",
@@ -13699,8 +11117,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 80, 5 },
 	},
+	/* 48 dma_sync_single_for_device (dma_sync_for_device), specs/linux/dma.ddv:87:5 */
 	[48] = {
 		.symbol = "dma_sync_single_for_device",
 		.api = "dma_sync_for_device",
@@ -13714,8 +11132,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 87, 5 },
 	},
+	/* 49 __dma_sync_single_for_device (dma_sync_for_device), specs/linux/dma.ddv:88:5 */
 	[49] = {
 		.symbol = "__dma_sync_single_for_device",
 		.api = "dma_sync_for_device",
@@ -13729,8 +11147,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 88, 5 },
 	},
+	/* 50 dma_set_mask (dma_set_mask), specs/linux/dma.ddv:93:4 */
 	[50] = {
 		.symbol = "dma_set_mask",
 		.api = "dma_set_mask",
@@ -13743,8 +11161,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 93, 4 },
 	},
+	/* 51 dma_set_coherent_mask (dma_set_coherent_mask), specs/linux/dma.ddv:98:4 */
 	[51] = {
 		.symbol = "dma_set_coherent_mask",
 		.api = "dma_set_coherent_mask",
@@ -13757,8 +11175,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 98, 4 },
 	},
+	/* 52 dma_pool_create (dma_pool_create), specs/linux/dma.ddv:118:4 */
 	[52] = {
 		.symbol = "dma_pool_create",
 		.api = "dma_pool_create",
@@ -13771,8 +11189,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/dma.ddv", 118, 4 },
 	},
+	/* 53 dma_pool_destroy (dma_pool_destroy), specs/linux/dma.ddv:128:4 */
 	[53] = {
 		.symbol = "dma_pool_destroy",
 		.api = "dma_pool_destroy",
@@ -13784,8 +11202,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/dma.ddv", 128, 4 },
 	},
+	/* 54 dma_pool_alloc (dma_pool_alloc), specs/linux/dma.ddv:139:4 */
 	[54] = {
 		.symbol = "dma_pool_alloc",
 		.api = "dma_pool_alloc",
@@ -13798,8 +11216,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/dma.ddv", 139, 4 },
 	},
+	/* 55 dma_pool_free (dma_pool_free), specs/linux/dma.ddv:151:4 */
 	[55] = {
 		.symbol = "dma_pool_free",
 		.api = "dma_pool_free",
@@ -13811,8 +11229,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/dma.ddv", 151, 4 },
 	},
+	/* 56 request_threaded_irq (request_irq), specs/linux/irq.ddv:17:5 */
 	[56] = {
 		.symbol = "request_threaded_irq",
 		.api = "request_irq",
@@ -13825,8 +11243,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/irq.ddv", 17, 5 },
 	},
+	/* 57 free_irq (free_irq), specs/linux/irq.ddv:29:4 */
 	[57] = {
 		.symbol = "free_irq",
 		.api = "free_irq",
@@ -13838,8 +11256,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/irq.ddv", 29, 4 },
 	},
+	/* 58 disable_irq (disable_irq), specs/linux/irq.ddv:39:4 */
 	[58] = {
 		.symbol = "disable_irq",
 		.api = "disable_irq",
@@ -13851,8 +11269,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/irq.ddv", 39, 4 },
 	},
+	/* 59 disable_irq_nosync (disable_irq_nosync), specs/linux/irq.ddv:45:4 */
 	[59] = {
 		.symbol = "disable_irq_nosync",
 		.api = "disable_irq_nosync",
@@ -13864,8 +11282,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/irq.ddv", 45, 4 },
 	},
+	/* 60 disable_hardirq (disable_hardirq), specs/linux/irq.ddv:50:4 */
 	[60] = {
 		.symbol = "disable_hardirq",
 		.api = "disable_hardirq",
@@ -13877,8 +11295,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/irq.ddv", 50, 4 },
 	},
+	/* 61 enable_irq (enable_irq), specs/linux/irq.ddv:55:4 */
 	[61] = {
 		.symbol = "enable_irq",
 		.api = "enable_irq",
@@ -13890,8 +11308,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/irq.ddv", 55, 4 },
 	},
+	/* 62 synchronize_irq (synchronize_irq), specs/linux/irq.ddv:60:4 */
 	[62] = {
 		.symbol = "synchronize_irq",
 		.api = "synchronize_irq",
@@ -13903,8 +11321,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/irq.ddv", 60, 4 },
 	},
+	/* 63 devm_request_threaded_irq (devm_request_irq), specs/linux/irq.ddv:68:5 */
 	[63] = {
 		.symbol = "devm_request_threaded_irq",
 		.api = "devm_request_irq",
@@ -13917,8 +11335,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/irq.ddv", 68, 5 },
 	},
+	/* 64 init_timer_key (timer_setup), specs/linux/timer.ddv:23:5 */
 	[64] = {
 		.symbol = "init_timer_key",
 		.api = "timer_setup",
@@ -13930,8 +11348,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 23, 5 },
 	},
+	/* 65 mod_timer (mod_timer), specs/linux/timer.ddv:32:4 */
 	[65] = {
 		.symbol = "mod_timer",
 		.api = "mod_timer",
@@ -13943,8 +11361,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 32, 4 },
 	},
+	/* 66 add_timer (add_timer), specs/linux/timer.ddv:37:4 */
 	[66] = {
 		.symbol = "add_timer",
 		.api = "add_timer",
@@ -13956,8 +11374,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 37, 4 },
 	},
+	/* 67 del_timer (del_timer), specs/linux/timer.ddv:48:5 */
 	[67] = {
 		.symbol = "del_timer",
 		.api = "del_timer",
@@ -13971,8 +11389,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 48, 5 },
 	},
+	/* 68 timer_delete (del_timer), specs/linux/timer.ddv:49:5 */
 	[68] = {
 		.symbol = "timer_delete",
 		.api = "del_timer",
@@ -13986,8 +11404,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 49, 5 },
 	},
+	/* 69 del_timer_sync (del_timer_sync), specs/linux/timer.ddv:54:5 */
 	[69] = {
 		.symbol = "del_timer_sync",
 		.api = "del_timer_sync",
@@ -14001,8 +11419,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 54, 5 },
 	},
+	/* 70 timer_delete_sync (del_timer_sync), specs/linux/timer.ddv:55:5 */
 	[70] = {
 		.symbol = "timer_delete_sync",
 		.api = "del_timer_sync",
@@ -14016,8 +11434,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 55, 5 },
 	},
+	/* 71 queue_work_on (queue_work), specs/linux/timer.ddv:63:5 */
 	[71] = {
 		.symbol = "queue_work_on",
 		.api = "queue_work",
@@ -14029,8 +11447,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 63, 5 },
 	},
+	/* 72 queue_delayed_work_on (queue_delayed_work), specs/linux/timer.ddv:71:5 */
 	[72] = {
 		.symbol = "queue_delayed_work_on",
 		.api = "queue_delayed_work",
@@ -14042,8 +11460,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/timer.ddv", 71, 5 },
 	},
+	/* 73 cancel_work_sync (cancel_work_sync), specs/linux/timer.ddv:78:4 */
 	[73] = {
 		.symbol = "cancel_work_sync",
 		.api = "cancel_work_sync",
@@ -14055,8 +11473,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/timer.ddv", 78, 4 },
 	},
+	/* 74 cancel_delayed_work_sync (cancel_delayed_work_sync), specs/linux/timer.ddv:83:4 */
 	[74] = {
 		.symbol = "cancel_delayed_work_sync",
 		.api = "cancel_delayed_work_sync",
@@ -14068,8 +11486,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/timer.ddv", 83, 4 },
 	},
+	/* 75 alloc_etherdev_mqs (alloc_etherdev), specs/linux/net.ddv:21:5 */
 	[75] = {
 		.symbol = "alloc_etherdev_mqs",
 		.api = "alloc_etherdev",
@@ -14082,8 +11500,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 21, 5 },
 	},
+	/* 76 free_netdev (free_netdev), specs/linux/net.ddv:34:4 */
 	[76] = {
 		.symbol = "free_netdev",
 		.api = "free_netdev",
@@ -14095,8 +11513,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 34, 4 },
 	},
+	/* 77 register_netdev (register_netdev), specs/linux/net.ddv:54:5 */
 	[77] = {
 		.symbol = "register_netdev",
 		.api = "register_netdev",
@@ -14109,8 +11527,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 54, 5 },
 	},
+	/* 78 register_netdevice (register_netdev), specs/linux/net.ddv:55:5 */
 	[78] = {
 		.symbol = "register_netdevice",
 		.api = "register_netdev",
@@ -14123,8 +11541,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 55, 5 },
 	},
+	/* 79 unregister_netdev (unregister_netdev), specs/linux/net.ddv:67:5 */
 	[79] = {
 		.symbol = "unregister_netdev",
 		.api = "unregister_netdev",
@@ -14136,8 +11554,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 67, 5 },
 	},
+	/* 80 unregister_netdevice_queue (unregister_netdev), specs/linux/net.ddv:68:5 */
 	[80] = {
 		.symbol = "unregister_netdevice_queue",
 		.api = "unregister_netdev",
@@ -14149,8 +11567,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/net.ddv", 68, 5 },
 	},
+	/* 81 __alloc_skb (__alloc_skb), specs/linux/net.ddv:76:4 */
 	[81] = {
 		.symbol = "__alloc_skb",
 		.api = "__alloc_skb",
@@ -14163,8 +11581,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 76, 4 },
 	},
+	/* 82 __netdev_alloc_skb (netdev_alloc_skb), specs/linux/net.ddv:86:5 */
 	[82] = {
 		.symbol = "__netdev_alloc_skb",
 		.api = "netdev_alloc_skb",
@@ -14177,8 +11595,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 86, 5 },
 	},
+	/* 83 __napi_alloc_skb (netdev_alloc_skb), specs/linux/net.ddv:87:5 */
 	[83] = {
 		.symbol = "__napi_alloc_skb",
 		.api = "netdev_alloc_skb",
@@ -14193,8 +11611,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 87, 5 },
 	},
+	/* 84 napi_alloc_skb (netdev_alloc_skb), specs/linux/net.ddv:88:5 */
 	[84] = {
 		.symbol = "napi_alloc_skb",
 		.api = "netdev_alloc_skb",
@@ -14209,8 +11627,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 88, 5 },
 	},
+	/* 85 napi_build_skb (build_skb), specs/linux/net.ddv:98:5 */
 	[85] = {
 		.symbol = "napi_build_skb",
 		.api = "build_skb",
@@ -14223,8 +11641,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/net.ddv", 98, 5 },
 	},
+	/* 86 kfree_skb_reason (kfree_skb), specs/linux/net.ddv:108:5 */
 	[86] = {
 		.symbol = "kfree_skb_reason",
 		.api = "kfree_skb",
@@ -14238,8 +11656,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 108, 5 },
 	},
+	/* 87 sk_skb_reason_drop (kfree_skb), specs/linux/net.ddv:109:5 */
 	[87] = {
 		.symbol = "sk_skb_reason_drop",
 		.api = "kfree_skb",
@@ -14253,8 +11671,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 109, 5 },
 	},
+	/* 88 consume_skb (kfree_skb), specs/linux/net.ddv:110:5 */
 	[88] = {
 		.symbol = "consume_skb",
 		.api = "kfree_skb",
@@ -14266,8 +11684,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 110, 5 },
 	},
+	/* 89 __dev_kfree_skb_any (kfree_skb), specs/linux/net.ddv:111:5 */
 	[89] = {
 		.symbol = "__dev_kfree_skb_any",
 		.api = "kfree_skb",
@@ -14281,8 +11699,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 111, 5 },
 	},
+	/* 90 dev_kfree_skb_any_reason (kfree_skb), specs/linux/net.ddv:112:5 */
 	[90] = {
 		.symbol = "dev_kfree_skb_any_reason",
 		.api = "kfree_skb",
@@ -14296,8 +11714,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 112, 5 },
 	},
+	/* 91 napi_consume_skb (napi_consume_skb), specs/linux/net.ddv:119:4 */
 	[91] = {
 		.symbol = "napi_consume_skb",
 		.api = "napi_consume_skb",
@@ -14309,8 +11727,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 119, 4 },
 	},
+	/* 92 napi_gro_receive (napi_gro_receive), specs/linux/net.ddv:127:4 */
 	[92] = {
 		.symbol = "napi_gro_receive",
 		.api = "napi_gro_receive",
@@ -14322,8 +11740,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 127, 4 },
 	},
+	/* 93 netif_receive_skb (netif_receive_skb), specs/linux/net.ddv:132:4 */
 	[93] = {
 		.symbol = "netif_receive_skb",
 		.api = "netif_receive_skb",
@@ -14335,8 +11753,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 132, 4 },
 	},
+	/* 94 netif_rx (netif_rx), specs/linux/net.ddv:137:4 */
 	[94] = {
 		.symbol = "netif_rx",
 		.api = "netif_rx",
@@ -14348,8 +11766,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/net.ddv", 137, 4 },
 	},
+	/* 95 __pci_register_driver (pci_register_driver), specs/linux/pci.ddv:27:5 */
 	[95] = {
 		.symbol = "__pci_register_driver",
 		.api = "pci_register_driver",
@@ -14362,8 +11780,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 27, 5 },
 	},
+	/* 96 pci_unregister_driver (pci_unregister_driver), specs/linux/pci.ddv:36:4 */
 	[96] = {
 		.symbol = "pci_unregister_driver",
 		.api = "pci_unregister_driver",
@@ -14375,8 +11793,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 36, 4 },
 	},
+	/* 97 pci_enable_device (pci_enable_device), specs/linux/pci.ddv:43:5 */
 	[97] = {
 		.symbol = "pci_enable_device",
 		.api = "pci_enable_device",
@@ -14389,8 +11807,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 43, 5 },
 	},
+	/* 98 pci_enable_device_mem (pci_enable_device), specs/linux/pci.ddv:44:5 */
 	[98] = {
 		.symbol = "pci_enable_device_mem",
 		.api = "pci_enable_device",
@@ -14403,8 +11821,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 44, 5 },
 	},
+	/* 99 pcim_enable_device (pcim_enable_device), specs/linux/pci.ddv:57:4 */
 	[99] = {
 		.symbol = "pcim_enable_device",
 		.api = "pcim_enable_device",
@@ -14417,8 +11835,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 57, 4 },
 	},
+	/* 100 pci_disable_device (pci_disable_device), specs/linux/pci.ddv:63:4 */
 	[100] = {
 		.symbol = "pci_disable_device",
 		.api = "pci_disable_device",
@@ -14430,8 +11848,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 63, 4 },
 	},
+	/* 101 pci_request_selected_regions (pci_request_selected_regions), specs/linux/pci.ddv:78:5 */
 	[101] = {
 		.symbol = "pci_request_selected_regions",
 		.api = "pci_request_selected_regions",
@@ -14444,8 +11862,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 78, 5 },
 	},
+	/* 102 pci_request_selected_regions_exclusive (pci_request_selected_regions), specs/linux/pci.ddv:79:5 */
 	[102] = {
 		.symbol = "pci_request_selected_regions_exclusive",
 		.api = "pci_request_selected_regions",
@@ -14458,8 +11876,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 79, 5 },
 	},
+	/* 103 pci_request_regions (pci_request_regions), specs/linux/pci.ddv:89:5 */
 	[103] = {
 		.symbol = "pci_request_regions",
 		.api = "pci_request_regions",
@@ -14472,8 +11890,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 89, 5 },
 	},
+	/* 104 pci_request_regions_exclusive (pci_request_regions), specs/linux/pci.ddv:90:5 */
 	[104] = {
 		.symbol = "pci_request_regions_exclusive",
 		.api = "pci_request_regions",
@@ -14486,8 +11904,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 90, 5 },
 	},
+	/* 105 pci_release_selected_regions (pci_release_selected_regions), specs/linux/pci.ddv:99:4 */
 	[105] = {
 		.symbol = "pci_release_selected_regions",
 		.api = "pci_release_selected_regions",
@@ -14499,8 +11917,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/pci.ddv", 99, 4 },
 	},
+	/* 106 pci_release_regions (pci_release_regions), specs/linux/pci.ddv:108:4 */
 	[106] = {
 		.symbol = "pci_release_regions",
 		.api = "pci_release_regions",
@@ -14512,8 +11930,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/pci.ddv", 108, 4 },
 	},
+	/* 107 pci_ioremap_bar (pci_ioremap_bar), specs/linux/pci.ddv:115:4 */
 	[107] = {
 		.symbol = "pci_ioremap_bar",
 		.api = "pci_ioremap_bar",
@@ -14526,8 +11944,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/pci.ddv", 115, 4 },
 	},
+	/* 108 pci_iomap (pci_iomap), specs/linux/pci.ddv:124:4 */
 	[108] = {
 		.symbol = "pci_iomap",
 		.api = "pci_iomap",
@@ -14540,8 +11958,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/pci.ddv", 124, 4 },
 	},
+	/* 109 ioremap (ioremap), specs/linux/pci.ddv:133:4 */
 	[109] = {
 		.symbol = "ioremap",
 		.api = "ioremap",
@@ -14554,8 +11972,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "specs/linux/pci.ddv", 133, 4 },
 	},
+	/* 110 iounmap (iounmap), specs/linux/pci.ddv:142:4 */
 	[110] = {
 		.symbol = "iounmap",
 		.api = "iounmap",
@@ -14567,8 +11985,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 142, 4 },
 	},
+	/* 111 pci_iounmap (pci_iounmap), specs/linux/pci.ddv:156:4 */
 	[111] = {
 		.symbol = "pci_iounmap",
 		.api = "pci_iounmap",
@@ -14580,8 +11998,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "specs/linux/pci.ddv", 156, 4 },
 	},
+	/* 112 pci_read_config_word (pci_read_config_word), specs/linux/pci.ddv:164:4 */
 	[112] = {
 		.symbol = "pci_read_config_word",
 		.api = "pci_read_config_word",
@@ -14594,8 +12012,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
-		.pos = { "specs/linux/pci.ddv", 164, 4 },
 	},
+	/* 113 pci_alloc_irq_vectors_affinity (pci_alloc_irq_vectors), specs/linux/pci.ddv:178:5 */
 	[113] = {
 		.symbol = "pci_alloc_irq_vectors_affinity",
 		.api = "pci_alloc_irq_vectors",
@@ -14608,8 +12026,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 178, 5 },
 	},
+	/* 114 pci_alloc_irq_vectors (pci_alloc_irq_vectors), specs/linux/pci.ddv:179:5 */
 	[114] = {
 		.symbol = "pci_alloc_irq_vectors",
 		.api = "pci_alloc_irq_vectors",
@@ -14624,8 +12042,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 179, 5 },
 	},
+	/* 115 pci_free_irq_vectors (pci_free_irq_vectors), specs/linux/pci.ddv:192:4 */
 	[115] = {
 		.symbol = "pci_free_irq_vectors",
 		.api = "pci_free_irq_vectors",
@@ -14637,8 +12055,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 192, 4 },
 	},
+	/* 116 pci_enable_msi (pci_enable_msi), specs/linux/pci.ddv:200:4 */
 	[116] = {
 		.symbol = "pci_enable_msi",
 		.api = "pci_enable_msi",
@@ -14651,8 +12069,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 200, 4 },
 	},
+	/* 117 pci_enable_msix_range (pci_enable_msix_range), specs/linux/pci.ddv:209:4 */
 	[117] = {
 		.symbol = "pci_enable_msix_range",
 		.api = "pci_enable_msix_range",
@@ -14665,8 +12083,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 209, 4 },
 	},
+	/* 118 pci_disable_msi (pci_disable_msi), specs/linux/pci.ddv:221:5 */
 	[118] = {
 		.symbol = "pci_disable_msi",
 		.api = "pci_disable_msi",
@@ -14678,8 +12096,8 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 221, 5 },
 	},
+	/* 119 pci_disable_msix (pci_disable_msi), specs/linux/pci.ddv:222:5 */
 	[119] = {
 		.symbol = "pci_disable_msix",
 		.api = "pci_disable_msi",
@@ -14691,14 +12109,543 @@ static const struct ddv_func_desc ddv_funcs[120] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = DDV_FUNC_MAY_SLEEP,
-		.pos = { "specs/linux/pci.ddv", 222, 5 },
 	},
 };
+
+/* The pack's names: its catalog (`ddvc catalog` prints the same text). */
+static const char ddv_catalog[]
+	__attribute__((__section__(".ddv_catalog"), __used__)) =
+	"# ddv message catalog 1\n"
+	"pack linux 1.0+cc35c3f4\n"
+	"type 0 heap fields=size states=-\n"
+	"type 1 vmem fields=size states=-\n"
+	"type 2 pages fields=order states=-\n"
+	"type 3 dma_coherent fields=size,handle,dev states=-\n"
+	"type 4 dma_mapping fields=size,dir states=-\n"
+	"type 5 dma_pool fields=size,blocks states=-\n"
+	"type 6 dma_pool_block fields=pool,handle states=-\n"
+	"type 7 irq fields=dev,disabled states=-\n"
+	"type 8 timer fields=- states=-\n"
+	"type 9 work fields=- states=-\n"
+	"type 10 netdev fields=size states=allocated,registered\n"
+	"type 11 skb fields=len states=-\n"
+	"type 12 pci_driver fields=- states=-\n"
+	"type 13 pci_enabled fields=enabled states=-\n"
+	"type 14 pci_regions fields=bars states=-\n"
+	"type 15 iomap fields=- states=-\n"
+	"type 16 pci_irq_vectors fields=count states=-\n"
+	"func 0 kmalloc_trace kmalloc specs/linux/heap.ddv:27:5 args=s,flags,size ret=ptr\n"
+	"func 1 __kmalloc kmalloc specs/linux/heap.ddv:28:5 args=size,flags ret=ptr\n"
+	"func 2 kmalloc_large kmalloc specs/linux/heap.ddv:29:5 args=size,flags ret=ptr\n"
+	"func 3 kmalloc_trace_noprof kmalloc specs/linux/heap.ddv:30:5 args=s,flags,size ret=ptr\n"
+	"func 4 kmalloc_large_noprof kmalloc specs/linux/heap.ddv:31:5 args=size,flags ret=ptr\n"
+	"func 5 __kmalloc_noprof kmalloc specs/linux/heap.ddv:32:5 args=size,flags ret=ptr\n"
+	"func 6 __kmalloc_cache_noprof kmalloc specs/linux/heap.ddv:33:5 args=s,flags,size ret=ptr\n"
+	"func 7 __kmalloc_large_noprof kmalloc specs/linux/heap.ddv:34:5 args=size,flags ret=ptr\n"
+	"func 8 __kmalloc_node kmalloc_node specs/linux/heap.ddv:47:5 args=size,flags,node ret=ptr\n"
+	"func 9 kmalloc_node_trace kmalloc_node specs/linux/heap.ddv:48:5 args=s,flags,node,size ret=ptr\n"
+	"func 10 kmalloc_large_node kmalloc_node specs/linux/heap.ddv:49:5 args=size,flags,node ret=ptr\n"
+	"func 11 __kmalloc_node_noprof kmalloc_node specs/linux/heap.ddv:50:5 args=size,flags,node ret=ptr\n"
+	"func 12 kmalloc_node_trace_noprof kmalloc_node specs/linux/heap.ddv:51:5 args=s,flags,node,size ret=ptr\n"
+	"func 13 kmalloc_large_node_noprof kmalloc_node specs/linux/heap.ddv:52:5 args=size,flags,node ret=ptr\n"
+	"func 14 __kmalloc_node_noprof kmalloc_node specs/linux/heap.ddv:53:5 args=size,b,flags,node ret=ptr\n"
+	"func 15 __kmalloc_cache_node_noprof kmalloc_node specs/linux/heap.ddv:54:5 args=s,flags,node,size ret=ptr\n"
+	"func 16 __kmalloc_large_node_noprof kmalloc_node specs/linux/heap.ddv:55:5 args=size,flags,node ret=ptr\n"
+	"func 17 krealloc krealloc specs/linux/heap.ddv:69:5 args=objp,new_size,flags ret=ptr\n"
+	"func 18 krealloc_noprof krealloc specs/linux/heap.ddv:70:5 args=objp,new_size,flags ret=ptr\n"
+	"func 19 kstrdup kstrdup specs/linux/heap.ddv:88:4 args=s,gfp ret=ptr\n"
+	"func 20 kmemdup kmemdup specs/linux/heap.ddv:100:5 args=src,len,gfp ret=ptr\n"
+	"func 21 kmemdup_noprof kmemdup specs/linux/heap.ddv:101:5 args=src,len,gfp ret=ptr\n"
+	"func 22 kfree kfree specs/linux/heap.ddv:112:4 args=objp ret=void\n"
+	"func 23 kvfree_call_rcu kvfree_call_rcu specs/linux/heap.ddv:138:5 args=head,func ret=void\n"
+	"func 24 kvfree_call_rcu kvfree_call_rcu specs/linux/heap.ddv:139:5 args=head,func ret=void\n"
+	"func 25 devm_kmalloc devm_kmalloc specs/linux/heap.ddv:154:4 args=dev,size,gfp ret=ptr\n"
+	"func 26 vmalloc vmalloc specs/linux/heap.ddv:163:5 args=size ret=ptr\n"
+	"func 27 vmalloc_noprof vmalloc specs/linux/heap.ddv:164:5 args=size ret=ptr\n"
+	"func 28 vzalloc vzalloc specs/linux/heap.ddv:175:5 args=size ret=ptr\n"
+	"func 29 vzalloc_noprof vzalloc specs/linux/heap.ddv:176:5 args=size ret=ptr\n"
+	"func 30 kvmalloc_node kvmalloc_node specs/linux/heap.ddv:188:5 args=size,flags,node ret=ptr\n"
+	"func 31 kvmalloc_node_noprof kvmalloc_node specs/linux/heap.ddv:189:5 args=size,flags,node ret=ptr\n"
+	"func 32 __kvmalloc_node_noprof kvmalloc_node specs/linux/heap.ddv:190:5 args=size,b,flags,node ret=ptr\n"
+	"func 33 vfree vfree specs/linux/heap.ddv:204:4 args=addr ret=void\n"
+	"func 34 kvfree kvfree specs/linux/heap.ddv:213:4 args=addr ret=void\n"
+	"func 35 __get_free_pages __get_free_pages specs/linux/heap.ddv:233:5 args=gfp_mask,order ret=u64\n"
+	"func 36 get_free_pages_noprof __get_free_pages specs/linux/heap.ddv:234:5 args=gfp_mask,order ret=u64\n"
+	"func 37 get_zeroed_page get_zeroed_page specs/linux/heap.ddv:256:5 args=gfp_mask ret=u64\n"
+	"func 38 get_zeroed_page_noprof get_zeroed_page specs/linux/heap.ddv:257:5 args=gfp_mask ret=u64\n"
+	"func 39 free_pages free_pages specs/linux/heap.ddv:269:4 args=addr,order ret=void\n"
+	"func 40 alloc_pages alloc_pages specs/linux/heap.ddv:280:5 args=gfp,order ret=ptr\n"
+	"func 41 alloc_pages_noprof alloc_pages specs/linux/heap.ddv:281:5 args=gfp,order ret=ptr\n"
+	"func 42 dma_alloc_attrs dma_alloc_coherent specs/linux/dma.ddv:23:5 args=dev,size,dma_handle,flag,attrs ret=ptr\n"
+	"func 43 dma_free_attrs dma_free_coherent specs/linux/dma.ddv:37:5 args=dev,size,cpu_addr,dma_handle,attrs ret=void\n"
+	"func 44 dma_map_page_attrs dma_map specs/linux/dma.ddv:55:5 args=dev,page,offset,size,dir,attrs ret=u64\n"
+	"func 45 dma_unmap_page_attrs dma_unmap specs/linux/dma.ddv:67:5 args=dev,addr,size,dir,attrs ret=void\n"
+	"func 46 dma_sync_single_for_cpu dma_sync_for_cpu specs/linux/dma.ddv:79:5 args=dev,addr,size,dir ret=void\n"
+	"func 47 __dma_sync_single_for_cpu dma_sync_for_cpu specs/linux/dma.ddv:80:5 args=dev,addr,size,dir ret=void\n"
+	"func 48 dma_sync_single_for_device dma_sync_for_device specs/linux/dma.ddv:87:5 args=dev,addr,size,dir ret=void\n"
+	"func 49 __dma_sync_single_for_device dma_sync_for_device specs/linux/dma.ddv:88:5 args=dev,addr,size,dir ret=void\n"
+	"func 50 dma_set_mask dma_set_mask specs/linux/dma.ddv:93:4 args=dev,mask ret=int\n"
+	"func 51 dma_set_coherent_mask dma_set_coherent_mask specs/linux/dma.ddv:98:4 args=dev,mask ret=int\n"
+	"func 52 dma_pool_create dma_pool_create specs/linux/dma.ddv:118:4 args=name,dev,size,align,boundary ret=ptr\n"
+	"func 53 dma_pool_destroy dma_pool_destroy specs/linux/dma.ddv:128:4 args=pool ret=void\n"
+	"func 54 dma_pool_alloc dma_pool_alloc specs/linux/dma.ddv:139:4 args=pool,mem_flags,handle ret=ptr\n"
+	"func 55 dma_pool_free dma_pool_free specs/linux/dma.ddv:151:4 args=pool,vaddr,addr ret=void\n"
+	"func 56 request_threaded_irq request_irq specs/linux/irq.ddv:17:5 args=irq,handler,thread_fn,irqflags,devname,dev_id ret=int\n"
+	"func 57 free_irq free_irq specs/linux/irq.ddv:29:4 args=irq,dev_id ret=ptr\n"
+	"func 58 disable_irq disable_irq specs/linux/irq.ddv:39:4 args=irq ret=void\n"
+	"func 59 disable_irq_nosync disable_irq_nosync specs/linux/irq.ddv:45:4 args=irq ret=void\n"
+	"func 60 disable_hardirq disable_hardirq specs/linux/irq.ddv:50:4 args=irq ret=int\n"
+	"func 61 enable_irq enable_irq specs/linux/irq.ddv:55:4 args=irq ret=void\n"
+	"func 62 synchronize_irq synchronize_irq specs/linux/irq.ddv:60:4 args=irq ret=void\n"
+	"func 63 devm_request_threaded_irq devm_request_irq specs/linux/irq.ddv:68:5 args=dev,irq,handler,thread_fn,irqflags,devname ret=int\n"
+	"func 64 init_timer_key timer_setup specs/linux/timer.ddv:23:5 args=timer,func,flags,name,key ret=void\n"
+	"func 65 mod_timer mod_timer specs/linux/timer.ddv:32:4 args=timer,expires ret=int\n"
+	"func 66 add_timer add_timer specs/linux/timer.ddv:37:4 args=timer ret=void\n"
+	"func 67 del_timer del_timer specs/linux/timer.ddv:48:5 args=timer ret=int\n"
+	"func 68 timer_delete del_timer specs/linux/timer.ddv:49:5 args=timer ret=int\n"
+	"func 69 del_timer_sync del_timer_sync specs/linux/timer.ddv:54:5 args=timer ret=int\n"
+	"func 70 timer_delete_sync del_timer_sync specs/linux/timer.ddv:55:5 args=timer ret=int\n"
+	"func 71 queue_work_on queue_work specs/linux/timer.ddv:63:5 args=cpu,wq,work ret=int\n"
+	"func 72 queue_delayed_work_on queue_delayed_work specs/linux/timer.ddv:71:5 args=cpu,wq,dwork,delay ret=int\n"
+	"func 73 cancel_work_sync cancel_work_sync specs/linux/timer.ddv:78:4 args=work ret=int\n"
+	"func 74 cancel_delayed_work_sync cancel_delayed_work_sync specs/linux/timer.ddv:83:4 args=dwork ret=int\n"
+	"func 75 alloc_etherdev_mqs alloc_etherdev specs/linux/net.ddv:21:5 args=sizeof_priv,txqs,rxqs ret=ptr\n"
+	"func 76 free_netdev free_netdev specs/linux/net.ddv:34:4 args=dev ret=void\n"
+	"func 77 register_netdev register_netdev specs/linux/net.ddv:54:5 args=dev ret=int\n"
+	"func 78 register_netdevice register_netdev specs/linux/net.ddv:55:5 args=dev ret=int\n"
+	"func 79 unregister_netdev unregister_netdev specs/linux/net.ddv:67:5 args=dev ret=void\n"
+	"func 80 unregister_netdevice_queue unregister_netdev specs/linux/net.ddv:68:5 args=dev,head ret=void\n"
+	"func 81 __alloc_skb __alloc_skb specs/linux/net.ddv:76:4 args=size,priority,flags,node ret=ptr\n"
+	"func 82 __netdev_alloc_skb netdev_alloc_skb specs/linux/net.ddv:86:5 args=dev,length,gfp_mask ret=ptr\n"
+	"func 83 __napi_alloc_skb netdev_alloc_skb specs/linux/net.ddv:87:5 args=napi,length,gfp_mask ret=ptr\n"
+	"func 84 napi_alloc_skb netdev_alloc_skb specs/linux/net.ddv:88:5 args=napi,length ret=ptr\n"
+	"func 85 napi_build_skb build_skb specs/linux/net.ddv:98:5 args=data,frag_size ret=ptr\n"
+	"func 86 kfree_skb_reason kfree_skb specs/linux/net.ddv:108:5 args=skb,reason ret=void\n"
+	"func 87 sk_skb_reason_drop kfree_skb specs/linux/net.ddv:109:5 args=sk,skb,reason ret=void\n"
+	"func 88 consume_skb kfree_skb specs/linux/net.ddv:110:5 args=skb ret=void\n"
+	"func 89 __dev_kfree_skb_any kfree_skb specs/linux/net.ddv:111:5 args=skb,reason ret=void\n"
+	"func 90 dev_kfree_skb_any_reason kfree_skb specs/linux/net.ddv:112:5 args=skb,reason ret=void\n"
+	"func 91 napi_consume_skb napi_consume_skb specs/linux/net.ddv:119:4 args=skb,budget ret=void\n"
+	"func 92 napi_gro_receive napi_gro_receive specs/linux/net.ddv:127:4 args=napi,skb ret=int\n"
+	"func 93 netif_receive_skb netif_receive_skb specs/linux/net.ddv:132:4 args=skb ret=int\n"
+	"func 94 netif_rx netif_rx specs/linux/net.ddv:137:4 args=skb ret=int\n"
+	"func 95 __pci_register_driver pci_register_driver specs/linux/pci.ddv:27:5 args=drv,owner,mod_name ret=int\n"
+	"func 96 pci_unregister_driver pci_unregister_driver specs/linux/pci.ddv:36:4 args=drv ret=void\n"
+	"func 97 pci_enable_device pci_enable_device specs/linux/pci.ddv:43:5 args=dev ret=int\n"
+	"func 98 pci_enable_device_mem pci_enable_device specs/linux/pci.ddv:44:5 args=dev ret=int\n"
+	"func 99 pcim_enable_device pcim_enable_device specs/linux/pci.ddv:57:4 args=pdev ret=int\n"
+	"func 100 pci_disable_device pci_disable_device specs/linux/pci.ddv:63:4 args=dev ret=void\n"
+	"func 101 pci_request_selected_regions pci_request_selected_regions specs/linux/pci.ddv:78:5 args=pdev,bars,res_name ret=int\n"
+	"func 102 pci_request_selected_regions_exclusive pci_request_selected_regions specs/linux/pci.ddv:79:5 args=pdev,bars,res_name ret=int\n"
+	"func 103 pci_request_regions pci_request_regions specs/linux/pci.ddv:89:5 args=pdev,res_name ret=int\n"
+	"func 104 pci_request_regions_exclusive pci_request_regions specs/linux/pci.ddv:90:5 args=pdev,res_name ret=int\n"
+	"func 105 pci_release_selected_regions pci_release_selected_regions specs/linux/pci.ddv:99:4 args=pdev,bars ret=void\n"
+	"func 106 pci_release_regions pci_release_regions specs/linux/pci.ddv:108:4 args=pdev ret=void\n"
+	"func 107 pci_ioremap_bar pci_ioremap_bar specs/linux/pci.ddv:115:4 args=pdev,bar ret=ptr\n"
+	"func 108 pci_iomap pci_iomap specs/linux/pci.ddv:124:4 args=dev,bar,maxlen ret=ptr\n"
+	"func 109 ioremap ioremap specs/linux/pci.ddv:133:4 args=offset,size ret=ptr\n"
+	"func 110 iounmap iounmap specs/linux/pci.ddv:142:4 args=addr ret=void\n"
+	"func 111 pci_iounmap pci_iounmap specs/linux/pci.ddv:156:4 args=dev,addr ret=void\n"
+	"func 112 pci_read_config_word pci_read_config_word specs/linux/pci.ddv:164:4 args=dev,where,val ret=int\n"
+	"func 113 pci_alloc_irq_vectors_affinity pci_alloc_irq_vectors specs/linux/pci.ddv:178:5 args=dev,min_vecs,max_vecs,flags,affd ret=int\n"
+	"func 114 pci_alloc_irq_vectors pci_alloc_irq_vectors specs/linux/pci.ddv:179:5 args=dev,min_vecs,max_vecs,flags ret=int\n"
+	"func 115 pci_free_irq_vectors pci_free_irq_vectors specs/linux/pci.ddv:192:4 args=dev ret=void\n"
+	"func 116 pci_enable_msi pci_enable_msi specs/linux/pci.ddv:200:4 args=dev ret=int\n"
+	"func 117 pci_enable_msix_range pci_enable_msix_range specs/linux/pci.ddv:209:4 args=dev,entries,minvec,maxvec ret=int\n"
+	"func 118 pci_disable_msi pci_disable_msi specs/linux/pci.ddv:221:5 args=dev ret=void\n"
+	"func 119 pci_disable_msix pci_disable_msi specs/linux/pci.ddv:222:5 args=dev ret=void\n"
+	"msg 1 heap.leak error specs/linux/heap.ddv:17:8 args=key,size memory allocated here ({size} bytes at {key}) is never freed\n"
+	"msg 2 vmem.leak error specs/linux/heap.ddv:22:8 args=key,size vmalloc'ed memory ({size} bytes at {key}) is never freed\n"
+	"msg 3 pages.leak error specs/linux/heap.ddv:229:8 args=key,order pages at {key} (order {order}) allocated here are never freed\n"
+	"msg 4 dma.coherent-leak error specs/linux/dma.ddv:11:8 args=key,size,handle,dev DMA coherent buffer ({size} bytes at {key}) allocated here is never freed\n"
+	"msg 5 dma.mapping-leak error specs/linux/dma.ddv:17:8 args=key,size,dir DMA mapping ({size} bytes at bus address {key}) made here is never unmapped\n"
+	"msg 6 dma.pool-leak error specs/linux/dma.ddv:109:8 args=key,size,blocks DMA pool {key} ({size}-byte blocks) created here is never destroyed\n"
+	"msg 7 dma.pool-block-leak error specs/linux/dma.ddv:114:8 args=key,pool,handle DMA pool block {key} taken here is never given back\n"
+	"msg 8 irq.leak error specs/linux/irq.ddv:10:8 args=key,dev,disabled IRQ {key} requested here is never freed\n"
+	"msg 9 net.netdev-leak error specs/linux/net.ddv:12:8 args=key,size net_device {key} allocated here is never freed (free_netdev)\n"
+	"msg 10 net.skb-leak error specs/linux/net.ddv:17:8 args=key,len socket buffer {key} ({len} bytes) allocated here is never freed nor passed on\n"
+	"msg 11 pci.driver-leak error specs/linux/pci.ddv:8:8 args=key PCI driver {key} registered here is never unregistered\n"
+	"msg 12 pci.enable-leak error specs/linux/pci.ddv:13:8 args=key,enabled PCI device {key} enabled here is never disabled\n"
+	"msg 13 pci.regions-leak error specs/linux/pci.ddv:17:8 args=key,bars PCI regions of {key} (BARs {bars}) requested here are never released\n"
+	"msg 14 pci.iomap-leak error specs/linux/pci.ddv:20:8 args=key I/O mapping {key} made here is never unmapped\n"
+	"msg 15 pci.vectors-leak error specs/linux/pci.ddv:174:8 args=key,count {count} interrupt vectors of {key} allocated here are never freed (pci_free_irq_vectors)\n"
+	"msg 16 linux.trace.kmalloc_trace.call note specs/linux/heap.ddv:27:5 args=s,flags,size kmalloc_trace(s={s}, flags={flags}, size={size})\n"
+	"msg 17 linux.trace.kmalloc_trace.ret note specs/linux/heap.ddv:27:5 args=ret kmalloc_trace returned {ret}\n"
+	"msg 18 linux.trace.__kmalloc.call note specs/linux/heap.ddv:28:5 args=size,flags __kmalloc(size={size}, flags={flags})\n"
+	"msg 19 linux.trace.__kmalloc.ret note specs/linux/heap.ddv:28:5 args=ret __kmalloc returned {ret}\n"
+	"msg 20 linux.trace.kmalloc_large.call note specs/linux/heap.ddv:29:5 args=size,flags kmalloc_large(size={size}, flags={flags})\n"
+	"msg 21 linux.trace.kmalloc_large.ret note specs/linux/heap.ddv:29:5 args=ret kmalloc_large returned {ret}\n"
+	"msg 22 linux.trace.kmalloc_trace_noprof.call note specs/linux/heap.ddv:30:5 args=s,flags,size kmalloc_trace_noprof(s={s}, flags={flags}, size={size})\n"
+	"msg 23 linux.trace.kmalloc_trace_noprof.ret note specs/linux/heap.ddv:30:5 args=ret kmalloc_trace_noprof returned {ret}\n"
+	"msg 24 linux.trace.kmalloc_large_noprof.call note specs/linux/heap.ddv:31:5 args=size,flags kmalloc_large_noprof(size={size}, flags={flags})\n"
+	"msg 25 linux.trace.kmalloc_large_noprof.ret note specs/linux/heap.ddv:31:5 args=ret kmalloc_large_noprof returned {ret}\n"
+	"msg 26 linux.trace.__kmalloc_noprof.call note specs/linux/heap.ddv:32:5 args=size,flags __kmalloc_noprof(size={size}, flags={flags})\n"
+	"msg 27 linux.trace.__kmalloc_noprof.ret note specs/linux/heap.ddv:32:5 args=ret __kmalloc_noprof returned {ret}\n"
+	"msg 28 linux.trace.__kmalloc_cache_noprof.call note specs/linux/heap.ddv:33:5 args=s,flags,size __kmalloc_cache_noprof(s={s}, flags={flags}, size={size})\n"
+	"msg 29 linux.trace.__kmalloc_cache_noprof.ret note specs/linux/heap.ddv:33:5 args=ret __kmalloc_cache_noprof returned {ret}\n"
+	"msg 30 linux.trace.__kmalloc_large_noprof.call note specs/linux/heap.ddv:34:5 args=size,flags __kmalloc_large_noprof(size={size}, flags={flags})\n"
+	"msg 31 linux.trace.__kmalloc_large_noprof.ret note specs/linux/heap.ddv:34:5 args=ret __kmalloc_large_noprof returned {ret}\n"
+	"msg 32 linux.trace.__kmalloc_node.call note specs/linux/heap.ddv:47:5 args=size,flags,node __kmalloc_node(size={size}, flags={flags}, node={node})\n"
+	"msg 33 linux.trace.__kmalloc_node.ret note specs/linux/heap.ddv:47:5 args=ret __kmalloc_node returned {ret}\n"
+	"msg 34 linux.trace.kmalloc_node_trace.call note specs/linux/heap.ddv:48:5 args=s,flags,node,size kmalloc_node_trace(s={s}, flags={flags}, node={node}, size={size})\n"
+	"msg 35 linux.trace.kmalloc_node_trace.ret note specs/linux/heap.ddv:48:5 args=ret kmalloc_node_trace returned {ret}\n"
+	"msg 36 linux.trace.kmalloc_large_node.call note specs/linux/heap.ddv:49:5 args=size,flags,node kmalloc_large_node(size={size}, flags={flags}, node={node})\n"
+	"msg 37 linux.trace.kmalloc_large_node.ret note specs/linux/heap.ddv:49:5 args=ret kmalloc_large_node returned {ret}\n"
+	"msg 38 linux.trace.__kmalloc_node_noprof.call note specs/linux/heap.ddv:50:5 args=size,flags,node __kmalloc_node_noprof(size={size}, flags={flags}, node={node})\n"
+	"msg 39 linux.trace.__kmalloc_node_noprof.ret note specs/linux/heap.ddv:50:5 args=ret __kmalloc_node_noprof returned {ret}\n"
+	"msg 40 linux.trace.kmalloc_node_trace_noprof.call note specs/linux/heap.ddv:51:5 args=s,flags,node,size kmalloc_node_trace_noprof(s={s}, flags={flags}, node={node}, size={size})\n"
+	"msg 41 linux.trace.kmalloc_node_trace_noprof.ret note specs/linux/heap.ddv:51:5 args=ret kmalloc_node_trace_noprof returned {ret}\n"
+	"msg 42 linux.trace.kmalloc_large_node_noprof.call note specs/linux/heap.ddv:52:5 args=size,flags,node kmalloc_large_node_noprof(size={size}, flags={flags}, node={node})\n"
+	"msg 43 linux.trace.kmalloc_large_node_noprof.ret note specs/linux/heap.ddv:52:5 args=ret kmalloc_large_node_noprof returned {ret}\n"
+	"msg 44 linux.trace.__kmalloc_node_noprof.call note specs/linux/heap.ddv:53:5 args=size,b,flags,node __kmalloc_node_noprof(size={size}, b={b}, flags={flags}, node={node})\n"
+	"msg 45 linux.trace.__kmalloc_node_noprof.ret note specs/linux/heap.ddv:53:5 args=ret __kmalloc_node_noprof returned {ret}\n"
+	"msg 46 linux.trace.__kmalloc_cache_node_noprof.call note specs/linux/heap.ddv:54:5 args=s,flags,node,size __kmalloc_cache_node_noprof(s={s}, flags={flags}, node={node}, size={size})\n"
+	"msg 47 linux.trace.__kmalloc_cache_node_noprof.ret note specs/linux/heap.ddv:54:5 args=ret __kmalloc_cache_node_noprof returned {ret}\n"
+	"msg 48 linux.trace.__kmalloc_large_node_noprof.call note specs/linux/heap.ddv:55:5 args=size,flags,node __kmalloc_large_node_noprof(size={size}, flags={flags}, node={node})\n"
+	"msg 49 linux.trace.__kmalloc_large_node_noprof.ret note specs/linux/heap.ddv:55:5 args=ret __kmalloc_large_node_noprof returned {ret}\n"
+	"msg 50 linux.trace.krealloc.call note specs/linux/heap.ddv:69:5 args=objp,new_size,flags krealloc(objp={objp}, new_size={new_size}, flags={flags})\n"
+	"msg 51 linux.trace.krealloc.ret note specs/linux/heap.ddv:69:5 args=ret krealloc returned {ret}\n"
+	"msg 52 linux.trace.krealloc_noprof.call note specs/linux/heap.ddv:70:5 args=objp,new_size,flags krealloc_noprof(objp={objp}, new_size={new_size}, flags={flags})\n"
+	"msg 53 linux.trace.krealloc_noprof.ret note specs/linux/heap.ddv:70:5 args=ret krealloc_noprof returned {ret}\n"
+	"msg 54 linux.trace.kstrdup.call note specs/linux/heap.ddv:88:4 args=s,gfp kstrdup(s={s}, gfp={gfp})\n"
+	"msg 55 linux.trace.kstrdup.ret note specs/linux/heap.ddv:88:4 args=ret kstrdup returned {ret}\n"
+	"msg 56 linux.trace.kmemdup.call note specs/linux/heap.ddv:100:5 args=src,len,gfp kmemdup(src={src}, len={len}, gfp={gfp})\n"
+	"msg 57 linux.trace.kmemdup.ret note specs/linux/heap.ddv:100:5 args=ret kmemdup returned {ret}\n"
+	"msg 58 linux.trace.kmemdup_noprof.call note specs/linux/heap.ddv:101:5 args=src,len,gfp kmemdup_noprof(src={src}, len={len}, gfp={gfp})\n"
+	"msg 59 linux.trace.kmemdup_noprof.ret note specs/linux/heap.ddv:101:5 args=ret kmemdup_noprof returned {ret}\n"
+	"msg 60 linux.trace.kfree.call note specs/linux/heap.ddv:112:4 args=objp kfree(objp={objp})\n"
+	"msg 61 linux.trace.kfree.ret note specs/linux/heap.ddv:112:4 args=- kfree returned\n"
+	"msg 62 linux.trace.kvfree_call_rcu.call note specs/linux/heap.ddv:138:5 args=head,func kvfree_call_rcu(head={head}, func={func})\n"
+	"msg 63 linux.trace.kvfree_call_rcu.ret note specs/linux/heap.ddv:138:5 args=- kvfree_call_rcu returned\n"
+	"msg 64 linux.trace.kvfree_call_rcu.call note specs/linux/heap.ddv:139:5 args=head,func kvfree_call_rcu(head={head}, func={func})\n"
+	"msg 65 linux.trace.kvfree_call_rcu.ret note specs/linux/heap.ddv:139:5 args=- kvfree_call_rcu returned\n"
+	"msg 66 linux.trace.devm_kmalloc.call note specs/linux/heap.ddv:154:4 args=dev,size,gfp devm_kmalloc(dev={dev}, size={size}, gfp={gfp})\n"
+	"msg 67 linux.trace.devm_kmalloc.ret note specs/linux/heap.ddv:154:4 args=ret devm_kmalloc returned {ret}\n"
+	"msg 68 linux.trace.vmalloc.call note specs/linux/heap.ddv:163:5 args=size vmalloc(size={size})\n"
+	"msg 69 linux.trace.vmalloc.ret note specs/linux/heap.ddv:163:5 args=ret vmalloc returned {ret}\n"
+	"msg 70 linux.trace.vmalloc_noprof.call note specs/linux/heap.ddv:164:5 args=size vmalloc_noprof(size={size})\n"
+	"msg 71 linux.trace.vmalloc_noprof.ret note specs/linux/heap.ddv:164:5 args=ret vmalloc_noprof returned {ret}\n"
+	"msg 72 linux.trace.vzalloc.call note specs/linux/heap.ddv:175:5 args=size vzalloc(size={size})\n"
+	"msg 73 linux.trace.vzalloc.ret note specs/linux/heap.ddv:175:5 args=ret vzalloc returned {ret}\n"
+	"msg 74 linux.trace.vzalloc_noprof.call note specs/linux/heap.ddv:176:5 args=size vzalloc_noprof(size={size})\n"
+	"msg 75 linux.trace.vzalloc_noprof.ret note specs/linux/heap.ddv:176:5 args=ret vzalloc_noprof returned {ret}\n"
+	"msg 76 linux.trace.kvmalloc_node.call note specs/linux/heap.ddv:188:5 args=size,flags,node kvmalloc_node(size={size}, flags={flags}, node={node})\n"
+	"msg 77 linux.trace.kvmalloc_node.ret note specs/linux/heap.ddv:188:5 args=ret kvmalloc_node returned {ret}\n"
+	"msg 78 linux.trace.kvmalloc_node_noprof.call note specs/linux/heap.ddv:189:5 args=size,flags,node kvmalloc_node_noprof(size={size}, flags={flags}, node={node})\n"
+	"msg 79 linux.trace.kvmalloc_node_noprof.ret note specs/linux/heap.ddv:189:5 args=ret kvmalloc_node_noprof returned {ret}\n"
+	"msg 80 linux.trace.__kvmalloc_node_noprof.call note specs/linux/heap.ddv:190:5 args=size,b,flags,node __kvmalloc_node_noprof(size={size}, b={b}, flags={flags}, node={node})\n"
+	"msg 81 linux.trace.__kvmalloc_node_noprof.ret note specs/linux/heap.ddv:190:5 args=ret __kvmalloc_node_noprof returned {ret}\n"
+	"msg 82 linux.trace.vfree.call note specs/linux/heap.ddv:204:4 args=addr vfree(addr={addr})\n"
+	"msg 83 linux.trace.vfree.ret note specs/linux/heap.ddv:204:4 args=- vfree returned\n"
+	"msg 84 linux.trace.kvfree.call note specs/linux/heap.ddv:213:4 args=addr kvfree(addr={addr})\n"
+	"msg 85 linux.trace.kvfree.ret note specs/linux/heap.ddv:213:4 args=- kvfree returned\n"
+	"msg 86 linux.trace.__get_free_pages.call note specs/linux/heap.ddv:233:5 args=gfp_mask,order __get_free_pages(gfp_mask={gfp_mask}, order={order})\n"
+	"msg 87 linux.trace.__get_free_pages.ret note specs/linux/heap.ddv:233:5 args=ret __get_free_pages returned {ret}\n"
+	"msg 88 linux.trace.get_free_pages_noprof.call note specs/linux/heap.ddv:234:5 args=gfp_mask,order get_free_pages_noprof(gfp_mask={gfp_mask}, order={order})\n"
+	"msg 89 linux.trace.get_free_pages_noprof.ret note specs/linux/heap.ddv:234:5 args=ret get_free_pages_noprof returned {ret}\n"
+	"msg 90 linux.trace.get_zeroed_page.call note specs/linux/heap.ddv:256:5 args=gfp_mask get_zeroed_page(gfp_mask={gfp_mask})\n"
+	"msg 91 linux.trace.get_zeroed_page.ret note specs/linux/heap.ddv:256:5 args=ret get_zeroed_page returned {ret}\n"
+	"msg 92 linux.trace.get_zeroed_page_noprof.call note specs/linux/heap.ddv:257:5 args=gfp_mask get_zeroed_page_noprof(gfp_mask={gfp_mask})\n"
+	"msg 93 linux.trace.get_zeroed_page_noprof.ret note specs/linux/heap.ddv:257:5 args=ret get_zeroed_page_noprof returned {ret}\n"
+	"msg 94 linux.trace.free_pages.call note specs/linux/heap.ddv:269:4 args=addr,order free_pages(addr={addr}, order={order})\n"
+	"msg 95 linux.trace.free_pages.ret note specs/linux/heap.ddv:269:4 args=- free_pages returned\n"
+	"msg 96 linux.trace.alloc_pages.call note specs/linux/heap.ddv:280:5 args=gfp,order alloc_pages(gfp={gfp}, order={order})\n"
+	"msg 97 linux.trace.alloc_pages.ret note specs/linux/heap.ddv:280:5 args=ret alloc_pages returned {ret}\n"
+	"msg 98 linux.trace.alloc_pages_noprof.call note specs/linux/heap.ddv:281:5 args=gfp,order alloc_pages_noprof(gfp={gfp}, order={order})\n"
+	"msg 99 linux.trace.alloc_pages_noprof.ret note specs/linux/heap.ddv:281:5 args=ret alloc_pages_noprof returned {ret}\n"
+	"msg 100 linux.trace.dma_alloc_attrs.call note specs/linux/dma.ddv:23:5 args=dev,size,dma_handle,flag,attrs dma_alloc_attrs(dev={dev}, size={size}, dma_handle={dma_handle}, flag={flag}, attrs={attrs})\n"
+	"msg 101 linux.trace.dma_alloc_attrs.ret note specs/linux/dma.ddv:23:5 args=ret dma_alloc_attrs returned {ret}\n"
+	"msg 102 linux.trace.dma_free_attrs.call note specs/linux/dma.ddv:37:5 args=dev,size,cpu_addr,dma_handle,attrs dma_free_attrs(dev={dev}, size={size}, cpu_addr={cpu_addr}, dma_handle={dma_handle}, attrs={attrs})\n"
+	"msg 103 linux.trace.dma_free_attrs.ret note specs/linux/dma.ddv:37:5 args=- dma_free_attrs returned\n"
+	"msg 104 linux.trace.dma_map_page_attrs.call note specs/linux/dma.ddv:55:5 args=dev,page,offset,size,dir,attrs dma_map_page_attrs(dev={dev}, page={page}, offset={offset}, size={size}, dir={dir}, attrs={attrs})\n"
+	"msg 105 linux.trace.dma_map_page_attrs.ret note specs/linux/dma.ddv:55:5 args=ret dma_map_page_attrs returned {ret}\n"
+	"msg 106 linux.trace.dma_unmap_page_attrs.call note specs/linux/dma.ddv:67:5 args=dev,addr,size,dir,attrs dma_unmap_page_attrs(dev={dev}, addr={addr}, size={size}, dir={dir}, attrs={attrs})\n"
+	"msg 107 linux.trace.dma_unmap_page_attrs.ret note specs/linux/dma.ddv:67:5 args=- dma_unmap_page_attrs returned\n"
+	"msg 108 linux.trace.dma_sync_single_for_cpu.call note specs/linux/dma.ddv:79:5 args=dev,addr,size,dir dma_sync_single_for_cpu(dev={dev}, addr={addr}, size={size}, dir={dir})\n"
+	"msg 109 linux.trace.dma_sync_single_for_cpu.ret note specs/linux/dma.ddv:79:5 args=- dma_sync_single_for_cpu returned\n"
+	"msg 110 linux.trace.__dma_sync_single_for_cpu.call note specs/linux/dma.ddv:80:5 args=dev,addr,size,dir __dma_sync_single_for_cpu(dev={dev}, addr={addr}, size={size}, dir={dir})\n"
+	"msg 111 linux.trace.__dma_sync_single_for_cpu.ret note specs/linux/dma.ddv:80:5 args=- __dma_sync_single_for_cpu returned\n"
+	"msg 112 linux.trace.dma_sync_single_for_device.call note specs/linux/dma.ddv:87:5 args=dev,addr,size,dir dma_sync_single_for_device(dev={dev}, addr={addr}, size={size}, dir={dir})\n"
+	"msg 113 linux.trace.dma_sync_single_for_device.ret note specs/linux/dma.ddv:87:5 args=- dma_sync_single_for_device returned\n"
+	"msg 114 linux.trace.__dma_sync_single_for_device.call note specs/linux/dma.ddv:88:5 args=dev,addr,size,dir __dma_sync_single_for_device(dev={dev}, addr={addr}, size={size}, dir={dir})\n"
+	"msg 115 linux.trace.__dma_sync_single_for_device.ret note specs/linux/dma.ddv:88:5 args=- __dma_sync_single_for_device returned\n"
+	"msg 116 linux.trace.dma_set_mask.call note specs/linux/dma.ddv:93:4 args=dev,mask dma_set_mask(dev={dev}, mask={mask})\n"
+	"msg 117 linux.trace.dma_set_mask.ret note specs/linux/dma.ddv:93:4 args=ret dma_set_mask returned {ret}\n"
+	"msg 118 linux.trace.dma_set_coherent_mask.call note specs/linux/dma.ddv:98:4 args=dev,mask dma_set_coherent_mask(dev={dev}, mask={mask})\n"
+	"msg 119 linux.trace.dma_set_coherent_mask.ret note specs/linux/dma.ddv:98:4 args=ret dma_set_coherent_mask returned {ret}\n"
+	"msg 120 linux.trace.dma_pool_create.call note specs/linux/dma.ddv:118:4 args=name,dev,size,align,boundary dma_pool_create(name={name}, dev={dev}, size={size}, align={align}, boundary={boundary})\n"
+	"msg 121 linux.trace.dma_pool_create.ret note specs/linux/dma.ddv:118:4 args=ret dma_pool_create returned {ret}\n"
+	"msg 122 linux.trace.dma_pool_destroy.call note specs/linux/dma.ddv:128:4 args=pool dma_pool_destroy(pool={pool})\n"
+	"msg 123 linux.trace.dma_pool_destroy.ret note specs/linux/dma.ddv:128:4 args=- dma_pool_destroy returned\n"
+	"msg 124 linux.trace.dma_pool_alloc.call note specs/linux/dma.ddv:139:4 args=pool,mem_flags,handle dma_pool_alloc(pool={pool}, mem_flags={mem_flags}, handle={handle})\n"
+	"msg 125 linux.trace.dma_pool_alloc.ret note specs/linux/dma.ddv:139:4 args=ret dma_pool_alloc returned {ret}\n"
+	"msg 126 linux.trace.dma_pool_free.call note specs/linux/dma.ddv:151:4 args=pool,vaddr,addr dma_pool_free(pool={pool}, vaddr={vaddr}, addr={addr})\n"
+	"msg 127 linux.trace.dma_pool_free.ret note specs/linux/dma.ddv:151:4 args=- dma_pool_free returned\n"
+	"msg 128 linux.trace.request_threaded_irq.call note specs/linux/irq.ddv:17:5 args=irq,handler,thread_fn,irqflags,devname,dev_id request_threaded_irq(irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname}, dev_id={dev_id})\n"
+	"msg 129 linux.trace.request_threaded_irq.ret note specs/linux/irq.ddv:17:5 args=ret request_threaded_irq returned {ret}\n"
+	"msg 130 linux.trace.free_irq.call note specs/linux/irq.ddv:29:4 args=irq,dev_id free_irq(irq={irq}, dev_id={dev_id})\n"
+	"msg 131 linux.trace.free_irq.ret note specs/linux/irq.ddv:29:4 args=ret free_irq returned {ret}\n"
+	"msg 132 linux.trace.disable_irq.call note specs/linux/irq.ddv:39:4 args=irq disable_irq(irq={irq})\n"
+	"msg 133 linux.trace.disable_irq.ret note specs/linux/irq.ddv:39:4 args=- disable_irq returned\n"
+	"msg 134 linux.trace.disable_irq_nosync.call note specs/linux/irq.ddv:45:4 args=irq disable_irq_nosync(irq={irq})\n"
+	"msg 135 linux.trace.disable_irq_nosync.ret note specs/linux/irq.ddv:45:4 args=- disable_irq_nosync returned\n"
+	"msg 136 linux.trace.disable_hardirq.call note specs/linux/irq.ddv:50:4 args=irq disable_hardirq(irq={irq})\n"
+	"msg 137 linux.trace.disable_hardirq.ret note specs/linux/irq.ddv:50:4 args=ret disable_hardirq returned {ret}\n"
+	"msg 138 linux.trace.enable_irq.call note specs/linux/irq.ddv:55:4 args=irq enable_irq(irq={irq})\n"
+	"msg 139 linux.trace.enable_irq.ret note specs/linux/irq.ddv:55:4 args=- enable_irq returned\n"
+	"msg 140 linux.trace.synchronize_irq.call note specs/linux/irq.ddv:60:4 args=irq synchronize_irq(irq={irq})\n"
+	"msg 141 linux.trace.synchronize_irq.ret note specs/linux/irq.ddv:60:4 args=- synchronize_irq returned\n"
+	"msg 142 linux.trace.devm_request_threaded_irq.call note specs/linux/irq.ddv:68:5 args=dev,irq,handler,thread_fn,irqflags,devname devm_request_threaded_irq(dev={dev}, irq={irq}, handler={handler}, thread_fn={thread_fn}, irqflags={irqflags}, devname={devname})\n"
+	"msg 143 linux.trace.devm_request_threaded_irq.ret note specs/linux/irq.ddv:68:5 args=ret devm_request_threaded_irq returned {ret}\n"
+	"msg 144 linux.trace.init_timer_key.call note specs/linux/timer.ddv:23:5 args=timer,func,flags,name,key init_timer_key(timer={timer}, func={func}, flags={flags}, name={name}, key={key})\n"
+	"msg 145 linux.trace.init_timer_key.ret note specs/linux/timer.ddv:23:5 args=- init_timer_key returned\n"
+	"msg 146 linux.trace.mod_timer.call note specs/linux/timer.ddv:32:4 args=timer,expires mod_timer(timer={timer}, expires={expires})\n"
+	"msg 147 linux.trace.mod_timer.ret note specs/linux/timer.ddv:32:4 args=ret mod_timer returned {ret}\n"
+	"msg 148 linux.trace.add_timer.call note specs/linux/timer.ddv:37:4 args=timer add_timer(timer={timer})\n"
+	"msg 149 linux.trace.add_timer.ret note specs/linux/timer.ddv:37:4 args=- add_timer returned\n"
+	"msg 150 linux.trace.del_timer.call note specs/linux/timer.ddv:48:5 args=timer del_timer(timer={timer})\n"
+	"msg 151 linux.trace.del_timer.ret note specs/linux/timer.ddv:48:5 args=ret del_timer returned {ret}\n"
+	"msg 152 linux.trace.timer_delete.call note specs/linux/timer.ddv:49:5 args=timer timer_delete(timer={timer})\n"
+	"msg 153 linux.trace.timer_delete.ret note specs/linux/timer.ddv:49:5 args=ret timer_delete returned {ret}\n"
+	"msg 154 linux.trace.del_timer_sync.call note specs/linux/timer.ddv:54:5 args=timer del_timer_sync(timer={timer})\n"
+	"msg 155 linux.trace.del_timer_sync.ret note specs/linux/timer.ddv:54:5 args=ret del_timer_sync returned {ret}\n"
+	"msg 156 linux.trace.timer_delete_sync.call note specs/linux/timer.ddv:55:5 args=timer timer_delete_sync(timer={timer})\n"
+	"msg 157 linux.trace.timer_delete_sync.ret note specs/linux/timer.ddv:55:5 args=ret timer_delete_sync returned {ret}\n"
+	"msg 158 linux.trace.queue_work_on.call note specs/linux/timer.ddv:63:5 args=cpu,wq,work queue_work_on(cpu={cpu}, wq={wq}, work={work})\n"
+	"msg 159 linux.trace.queue_work_on.ret note specs/linux/timer.ddv:63:5 args=ret queue_work_on returned {ret}\n"
+	"msg 160 linux.trace.queue_delayed_work_on.call note specs/linux/timer.ddv:71:5 args=cpu,wq,dwork,delay queue_delayed_work_on(cpu={cpu}, wq={wq}, dwork={dwork}, delay={delay})\n"
+	"msg 161 linux.trace.queue_delayed_work_on.ret note specs/linux/timer.ddv:71:5 args=ret queue_delayed_work_on returned {ret}\n"
+	"msg 162 linux.trace.cancel_work_sync.call note specs/linux/timer.ddv:78:4 args=work cancel_work_sync(work={work})\n"
+	"msg 163 linux.trace.cancel_work_sync.ret note specs/linux/timer.ddv:78:4 args=ret cancel_work_sync returned {ret}\n"
+	"msg 164 linux.trace.cancel_delayed_work_sync.call note specs/linux/timer.ddv:83:4 args=dwork cancel_delayed_work_sync(dwork={dwork})\n"
+	"msg 165 linux.trace.cancel_delayed_work_sync.ret note specs/linux/timer.ddv:83:4 args=ret cancel_delayed_work_sync returned {ret}\n"
+	"msg 166 linux.trace.alloc_etherdev_mqs.call note specs/linux/net.ddv:21:5 args=sizeof_priv,txqs,rxqs alloc_etherdev_mqs(sizeof_priv={sizeof_priv}, txqs={txqs}, rxqs={rxqs})\n"
+	"msg 167 linux.trace.alloc_etherdev_mqs.ret note specs/linux/net.ddv:21:5 args=ret alloc_etherdev_mqs returned {ret}\n"
+	"msg 168 linux.trace.free_netdev.call note specs/linux/net.ddv:34:4 args=dev free_netdev(dev={dev})\n"
+	"msg 169 linux.trace.free_netdev.ret note specs/linux/net.ddv:34:4 args=- free_netdev returned\n"
+	"msg 170 linux.trace.register_netdev.call note specs/linux/net.ddv:54:5 args=dev register_netdev(dev={dev})\n"
+	"msg 171 linux.trace.register_netdev.ret note specs/linux/net.ddv:54:5 args=ret register_netdev returned {ret}\n"
+	"msg 172 linux.trace.register_netdevice.call note specs/linux/net.ddv:55:5 args=dev register_netdevice(dev={dev})\n"
+	"msg 173 linux.trace.register_netdevice.ret note specs/linux/net.ddv:55:5 args=ret register_netdevice returned {ret}\n"
+	"msg 174 linux.trace.unregister_netdev.call note specs/linux/net.ddv:67:5 args=dev unregister_netdev(dev={dev})\n"
+	"msg 175 linux.trace.unregister_netdev.ret note specs/linux/net.ddv:67:5 args=- unregister_netdev returned\n"
+	"msg 176 linux.trace.unregister_netdevice_queue.call note specs/linux/net.ddv:68:5 args=dev,head unregister_netdevice_queue(dev={dev}, head={head})\n"
+	"msg 177 linux.trace.unregister_netdevice_queue.ret note specs/linux/net.ddv:68:5 args=- unregister_netdevice_queue returned\n"
+	"msg 178 linux.trace.__alloc_skb.call note specs/linux/net.ddv:76:4 args=size,priority,flags,node __alloc_skb(size={size}, priority={priority}, flags={flags}, node={node})\n"
+	"msg 179 linux.trace.__alloc_skb.ret note specs/linux/net.ddv:76:4 args=ret __alloc_skb returned {ret}\n"
+	"msg 180 linux.trace.__netdev_alloc_skb.call note specs/linux/net.ddv:86:5 args=dev,length,gfp_mask __netdev_alloc_skb(dev={dev}, length={length}, gfp_mask={gfp_mask})\n"
+	"msg 181 linux.trace.__netdev_alloc_skb.ret note specs/linux/net.ddv:86:5 args=ret __netdev_alloc_skb returned {ret}\n"
+	"msg 182 linux.trace.__napi_alloc_skb.call note specs/linux/net.ddv:87:5 args=napi,length,gfp_mask __napi_alloc_skb(napi={napi}, length={length}, gfp_mask={gfp_mask})\n"
+	"msg 183 linux.trace.__napi_alloc_skb.ret note specs/linux/net.ddv:87:5 args=ret __napi_alloc_skb returned {ret}\n"
+	"msg 184 linux.trace.napi_alloc_skb.call note specs/linux/net.ddv:88:5 args=napi,length napi_alloc_skb(napi={napi}, length={length})\n"
+	"msg 185 linux.trace.napi_alloc_skb.ret note specs/linux/net.ddv:88:5 args=ret napi_alloc_skb returned {ret}\n"
+	"msg 186 linux.trace.napi_build_skb.call note specs/linux/net.ddv:98:5 args=data,frag_size napi_build_skb(data={data}, frag_size={frag_size})\n"
+	"msg 187 linux.trace.napi_build_skb.ret note specs/linux/net.ddv:98:5 args=ret napi_build_skb returned {ret}\n"
+	"msg 188 linux.trace.kfree_skb_reason.call note specs/linux/net.ddv:108:5 args=skb,reason kfree_skb_reason(skb={skb}, reason={reason})\n"
+	"msg 189 linux.trace.kfree_skb_reason.ret note specs/linux/net.ddv:108:5 args=- kfree_skb_reason returned\n"
+	"msg 190 linux.trace.sk_skb_reason_drop.call note specs/linux/net.ddv:109:5 args=sk,skb,reason sk_skb_reason_drop(sk={sk}, skb={skb}, reason={reason})\n"
+	"msg 191 linux.trace.sk_skb_reason_drop.ret note specs/linux/net.ddv:109:5 args=- sk_skb_reason_drop returned\n"
+	"msg 192 linux.trace.consume_skb.call note specs/linux/net.ddv:110:5 args=skb consume_skb(skb={skb})\n"
+	"msg 193 linux.trace.consume_skb.ret note specs/linux/net.ddv:110:5 args=- consume_skb returned\n"
+	"msg 194 linux.trace.__dev_kfree_skb_any.call note specs/linux/net.ddv:111:5 args=skb,reason __dev_kfree_skb_any(skb={skb}, reason={reason})\n"
+	"msg 195 linux.trace.__dev_kfree_skb_any.ret note specs/linux/net.ddv:111:5 args=- __dev_kfree_skb_any returned\n"
+	"msg 196 linux.trace.dev_kfree_skb_any_reason.call note specs/linux/net.ddv:112:5 args=skb,reason dev_kfree_skb_any_reason(skb={skb}, reason={reason})\n"
+	"msg 197 linux.trace.dev_kfree_skb_any_reason.ret note specs/linux/net.ddv:112:5 args=- dev_kfree_skb_any_reason returned\n"
+	"msg 198 linux.trace.napi_consume_skb.call note specs/linux/net.ddv:119:4 args=skb,budget napi_consume_skb(skb={skb}, budget={budget})\n"
+	"msg 199 linux.trace.napi_consume_skb.ret note specs/linux/net.ddv:119:4 args=- napi_consume_skb returned\n"
+	"msg 200 linux.trace.napi_gro_receive.call note specs/linux/net.ddv:127:4 args=napi,skb napi_gro_receive(napi={napi}, skb={skb})\n"
+	"msg 201 linux.trace.napi_gro_receive.ret note specs/linux/net.ddv:127:4 args=ret napi_gro_receive returned {ret}\n"
+	"msg 202 linux.trace.netif_receive_skb.call note specs/linux/net.ddv:132:4 args=skb netif_receive_skb(skb={skb})\n"
+	"msg 203 linux.trace.netif_receive_skb.ret note specs/linux/net.ddv:132:4 args=ret netif_receive_skb returned {ret}\n"
+	"msg 204 linux.trace.netif_rx.call note specs/linux/net.ddv:137:4 args=skb netif_rx(skb={skb})\n"
+	"msg 205 linux.trace.netif_rx.ret note specs/linux/net.ddv:137:4 args=ret netif_rx returned {ret}\n"
+	"msg 206 linux.trace.__pci_register_driver.call note specs/linux/pci.ddv:27:5 args=drv,owner,mod_name __pci_register_driver(drv={drv}, owner={owner}, mod_name={mod_name})\n"
+	"msg 207 linux.trace.__pci_register_driver.ret note specs/linux/pci.ddv:27:5 args=ret __pci_register_driver returned {ret}\n"
+	"msg 208 linux.trace.pci_unregister_driver.call note specs/linux/pci.ddv:36:4 args=drv pci_unregister_driver(drv={drv})\n"
+	"msg 209 linux.trace.pci_unregister_driver.ret note specs/linux/pci.ddv:36:4 args=- pci_unregister_driver returned\n"
+	"msg 210 linux.trace.pci_enable_device.call note specs/linux/pci.ddv:43:5 args=dev pci_enable_device(dev={dev})\n"
+	"msg 211 linux.trace.pci_enable_device.ret note specs/linux/pci.ddv:43:5 args=ret pci_enable_device returned {ret}\n"
+	"msg 212 linux.trace.pci_enable_device_mem.call note specs/linux/pci.ddv:44:5 args=dev pci_enable_device_mem(dev={dev})\n"
+	"msg 213 linux.trace.pci_enable_device_mem.ret note specs/linux/pci.ddv:44:5 args=ret pci_enable_device_mem returned {ret}\n"
+	"msg 214 linux.trace.pcim_enable_device.call note specs/linux/pci.ddv:57:4 args=pdev pcim_enable_device(pdev={pdev})\n"
+	"msg 215 linux.trace.pcim_enable_device.ret note specs/linux/pci.ddv:57:4 args=ret pcim_enable_device returned {ret}\n"
+	"msg 216 linux.trace.pci_disable_device.call note specs/linux/pci.ddv:63:4 args=dev pci_disable_device(dev={dev})\n"
+	"msg 217 linux.trace.pci_disable_device.ret note specs/linux/pci.ddv:63:4 args=- pci_disable_device returned\n"
+	"msg 218 linux.trace.pci_request_selected_regions.call note specs/linux/pci.ddv:78:5 args=pdev,bars,res_name pci_request_selected_regions(pdev={pdev}, bars={bars}, res_name={res_name})\n"
+	"msg 219 linux.trace.pci_request_selected_regions.ret note specs/linux/pci.ddv:78:5 args=ret pci_request_selected_regions returned {ret}\n"
+	"msg 220 linux.trace.pci_request_selected_regions_exclusive.call note specs/linux/pci.ddv:79:5 args=pdev,bars,res_name pci_request_selected_regions_exclusive(pdev={pdev}, bars={bars}, res_name={res_name})\n"
+	"msg 221 linux.trace.pci_request_selected_regions_exclusive.ret note specs/linux/pci.ddv:79:5 args=ret pci_request_selected_regions_exclusive returned {ret}\n"
+	"msg 222 linux.trace.pci_request_regions.call note specs/linux/pci.ddv:89:5 args=pdev,res_name pci_request_regions(pdev={pdev}, res_name={res_name})\n"
+	"msg 223 linux.trace.pci_request_regions.ret note specs/linux/pci.ddv:89:5 args=ret pci_request_regions returned {ret}\n"
+	"msg 224 linux.trace.pci_request_regions_exclusive.call note specs/linux/pci.ddv:90:5 args=pdev,res_name pci_request_regions_exclusive(pdev={pdev}, res_name={res_name})\n"
+	"msg 225 linux.trace.pci_request_regions_exclusive.ret note specs/linux/pci.ddv:90:5 args=ret pci_request_regions_exclusive returned {ret}\n"
+	"msg 226 linux.trace.pci_release_selected_regions.call note specs/linux/pci.ddv:99:4 args=pdev,bars pci_release_selected_regions(pdev={pdev}, bars={bars})\n"
+	"msg 227 linux.trace.pci_release_selected_regions.ret note specs/linux/pci.ddv:99:4 args=- pci_release_selected_regions returned\n"
+	"msg 228 linux.trace.pci_release_regions.call note specs/linux/pci.ddv:108:4 args=pdev pci_release_regions(pdev={pdev})\n"
+	"msg 229 linux.trace.pci_release_regions.ret note specs/linux/pci.ddv:108:4 args=- pci_release_regions returned\n"
+	"msg 230 linux.trace.pci_ioremap_bar.call note specs/linux/pci.ddv:115:4 args=pdev,bar pci_ioremap_bar(pdev={pdev}, bar={bar})\n"
+	"msg 231 linux.trace.pci_ioremap_bar.ret note specs/linux/pci.ddv:115:4 args=ret pci_ioremap_bar returned {ret}\n"
+	"msg 232 linux.trace.pci_iomap.call note specs/linux/pci.ddv:124:4 args=dev,bar,maxlen pci_iomap(dev={dev}, bar={bar}, maxlen={maxlen})\n"
+	"msg 233 linux.trace.pci_iomap.ret note specs/linux/pci.ddv:124:4 args=ret pci_iomap returned {ret}\n"
+	"msg 234 linux.trace.ioremap.call note specs/linux/pci.ddv:133:4 args=offset,size ioremap(offset={offset}, size={size})\n"
+	"msg 235 linux.trace.ioremap.ret note specs/linux/pci.ddv:133:4 args=ret ioremap returned {ret}\n"
+	"msg 236 linux.trace.iounmap.call note specs/linux/pci.ddv:142:4 args=addr iounmap(addr={addr})\n"
+	"msg 237 linux.trace.iounmap.ret note specs/linux/pci.ddv:142:4 args=- iounmap returned\n"
+	"msg 238 linux.trace.pci_iounmap.call note specs/linux/pci.ddv:156:4 args=dev,addr pci_iounmap(dev={dev}, addr={addr})\n"
+	"msg 239 linux.trace.pci_iounmap.ret note specs/linux/pci.ddv:156:4 args=- pci_iounmap returned\n"
+	"msg 240 linux.trace.pci_read_config_word.call note specs/linux/pci.ddv:164:4 args=dev,where,val pci_read_config_word(dev={dev}, where={where}, val={val})\n"
+	"msg 241 linux.trace.pci_read_config_word.ret note specs/linux/pci.ddv:164:4 args=ret pci_read_config_word returned {ret}\n"
+	"msg 242 linux.trace.pci_alloc_irq_vectors_affinity.call note specs/linux/pci.ddv:178:5 args=dev,min_vecs,max_vecs,flags,affd pci_alloc_irq_vectors_affinity(dev={dev}, min_vecs={min_vecs}, max_vecs={max_vecs}, flags={flags}, affd={affd})\n"
+	"msg 243 linux.trace.pci_alloc_irq_vectors_affinity.ret note specs/linux/pci.ddv:178:5 args=ret pci_alloc_irq_vectors_affinity returned {ret}\n"
+	"msg 244 linux.trace.pci_alloc_irq_vectors.call note specs/linux/pci.ddv:179:5 args=dev,min_vecs,max_vecs,flags pci_alloc_irq_vectors(dev={dev}, min_vecs={min_vecs}, max_vecs={max_vecs}, flags={flags})\n"
+	"msg 245 linux.trace.pci_alloc_irq_vectors.ret note specs/linux/pci.ddv:179:5 args=ret pci_alloc_irq_vectors returned {ret}\n"
+	"msg 246 linux.trace.pci_free_irq_vectors.call note specs/linux/pci.ddv:192:4 args=dev pci_free_irq_vectors(dev={dev})\n"
+	"msg 247 linux.trace.pci_free_irq_vectors.ret note specs/linux/pci.ddv:192:4 args=- pci_free_irq_vectors returned\n"
+	"msg 248 linux.trace.pci_enable_msi.call note specs/linux/pci.ddv:200:4 args=dev pci_enable_msi(dev={dev})\n"
+	"msg 249 linux.trace.pci_enable_msi.ret note specs/linux/pci.ddv:200:4 args=ret pci_enable_msi returned {ret}\n"
+	"msg 250 linux.trace.pci_enable_msix_range.call note specs/linux/pci.ddv:209:4 args=dev,entries,minvec,maxvec pci_enable_msix_range(dev={dev}, entries={entries}, minvec={minvec}, maxvec={maxvec})\n"
+	"msg 251 linux.trace.pci_enable_msix_range.ret note specs/linux/pci.ddv:209:4 args=ret pci_enable_msix_range returned {ret}\n"
+	"msg 252 linux.trace.pci_disable_msi.call note specs/linux/pci.ddv:221:5 args=dev pci_disable_msi(dev={dev})\n"
+	"msg 253 linux.trace.pci_disable_msi.ret note specs/linux/pci.ddv:221:5 args=- pci_disable_msi returned\n"
+	"msg 254 linux.trace.pci_disable_msix.call note specs/linux/pci.ddv:222:5 args=dev pci_disable_msix(dev={dev})\n"
+	"msg 255 linux.trace.pci_disable_msix.ret note specs/linux/pci.ddv:222:5 args=- pci_disable_msix returned\n"
+	"msg 256 heap.sleep-in-atomic error specs/linux/heap.ddv:39:3 args=size sleeping allocation ({size} bytes) in atomic context\n"
+	"msg 257 heap.alloc-live error specs/linux/heap.ddv:41:42 args=- kmalloc returned a block that is still live\n"
+	"msg 258 heap.node-sleep-in-atomic error specs/linux/heap.ddv:60:3 args=size sleeping allocation ({size} bytes) in atomic context\n"
+	"msg 259 heap.node-alloc-live error specs/linux/heap.ddv:62:3 args=- heap created again while still live\n"
+	"msg 260 heap.krealloc-sleep-in-atomic error specs/linux/heap.ddv:75:3 args=new_size sleeping krealloc ({new_size} bytes) in atomic context\n"
+	"msg 261 heap.krealloc-unknown error specs/linux/heap.ddv:77:22 args=objp krealloc of {objp}, which is not a live kmalloc block\n"
+	"msg 262 heap.krealloc-release error specs/linux/heap.ddv:82:28 args=objp krealloc released {objp}, which was not live\n"
+	"msg 263 heap.krealloc-live error specs/linux/heap.ddv:84:3 args=- heap created again while still live\n"
+	"msg 264 heap.kstrdup-sleep-in-atomic error specs/linux/heap.ddv:93:3 args=- sleeping kstrdup in atomic context\n"
+	"msg 265 heap.kstrdup-live error specs/linux/heap.ddv:95:3 args=- heap created again while still live\n"
+	"msg 266 heap.kmemdup-sleep-in-atomic error specs/linux/heap.ddv:106:3 args=len sleeping kmemdup ({len} bytes) in atomic context\n"
+	"msg 267 heap.kmemdup-live error specs/linux/heap.ddv:108:3 args=- heap created again while still live\n"
+	"msg 268 heap.free-pending-timer error specs/linux/heap.ddv:118:5 args=objp,t kfree of the block at {objp} while the timer {t} inside it is pending\n"
+	"msg 269 heap.free-timer error specs/linux/heap.ddv:119:4 args=- timer released but not live (never created, or released twice)\n"
+	"msg 270 heap.free-queued-work error specs/linux/heap.ddv:123:5 args=objp,w kfree of the block at {objp} while the work item {w} inside it is queued\n"
+	"msg 271 heap.free-work error specs/linux/heap.ddv:124:4 args=- work released but not live (never created, or released twice)\n"
+	"msg 272 heap.kfree-vmalloc error specs/linux/heap.ddv:129:4 args=objp kfree of vmalloc'ed memory {objp}: use vfree or kvfree\n"
+	"msg 273 heap.double-free error specs/linux/heap.ddv:130:27 args=objp kfree of {objp}, which is not a live kmalloc block (double free or never allocated)\n"
+	"msg 274 heap.devm-sleep-in-atomic error specs/linux/heap.ddv:159:3 args=size sleeping devm_kmalloc ({size} bytes) in atomic context\n"
+	"msg 275 vmem.alloc-live error specs/linux/heap.ddv:170:3 args=- vmem created again while still live\n"
+	"msg 276 vmem.zalloc-live error specs/linux/heap.ddv:182:3 args=- vmem created again while still live\n"
+	"msg 277 vmem.kvmalloc-live error specs/linux/heap.ddv:197:4 args=- vmem created again while still live\n"
+	"msg 278 heap.kvmalloc-live error specs/linux/heap.ddv:199:4 args=- heap created again while still live\n"
+	"msg 279 vmem.vfree-kmalloc error specs/linux/heap.ddv:208:23 args=addr vfree of kmalloc'ed memory {addr}: use kfree or kvfree\n"
+	"msg 280 vmem.double-free error specs/linux/heap.ddv:209:27 args=addr vfree of {addr}, which is not live vmalloc'ed memory (double free or never allocated)\n"
+	"msg 281 vmem.kvfree-double-free error specs/linux/heap.ddv:217:28 args=addr kvfree of {addr}, which is not live vmalloc'ed memory\n"
+	"msg 282 heap.kvfree-double-free error specs/linux/heap.ddv:219:28 args=addr kvfree of {addr}, which is not a live kmalloc block\n"
+	"msg 283 pages.order error specs/linux/heap.ddv:240:33 args=order __get_free_pages of order {order}, beyond MAX_PAGE_ORDER\n"
+	"msg 284 pages.order-6.4 error specs/linux/heap.ddv:243:29 args=order __get_free_pages of order {order}, beyond MAX_ORDER\n"
+	"msg 285 pages.order-6.1 error specs/linux/heap.ddv:245:28 args=order __get_free_pages of order {order}, beyond MAX_ORDER\n"
+	"msg 286 pages.sleep-in-atomic error specs/linux/heap.ddv:249:3 args=order sleeping page allocation (order {order}) in atomic context\n"
+	"msg 287 pages.alloc-live error specs/linux/heap.ddv:251:3 args=- pages created again while still live\n"
+	"msg 288 pages.zeroed-sleep-in-atomic error specs/linux/heap.ddv:262:3 args=- sleeping get_zeroed_page in atomic context\n"
+	"msg 289 pages.zeroed-live error specs/linux/heap.ddv:264:3 args=- pages created again while still live\n"
+	"msg 290 pages.double-free error specs/linux/heap.ddv:272:23 args=addr free_pages of {addr}, which is not a live page allocation (double free or never allocated)\n"
+	"msg 291 pages.free-order error specs/linux/heap.ddv:273:36 args=addr,order free_pages of {addr} with order {order}, not the order it was allocated with\n"
+	"msg 292 pages.free-release error specs/linux/heap.ddv:274:3 args=- pages released but not live (never created, or released twice)\n"
+	"msg 293 pages.alloc-pages-sleep-in-atomic error specs/linux/heap.ddv:286:3 args=order sleeping alloc_pages (order {order}) in atomic context\n"
+	"msg 294 dma.alloc-no-handle error specs/linux/dma.ddv:27:27 args=- dma_alloc_coherent without a place for the bus address\n"
+	"msg 295 dma.alloc-sleep-in-atomic error specs/linux/dma.ddv:29:3 args=size sleeping dma_alloc_coherent ({size} bytes) in atomic context\n"
+	"msg 296 dma.alloc-live error specs/linux/dma.ddv:32:9 args=- dma_alloc_coherent returned a buffer that is still live\n"
+	"msg 297 dma.free-irqs-disabled error specs/linux/dma.ddv:39:25 args=- dma_free_coherent with interrupts disabled\n"
+	"msg 298 dma.double-free error specs/linux/dma.ddv:42:4 args=cpu_addr dma_free_coherent of {cpu_addr}, which is not a live coherent buffer (double free or never allocated)\n"
+	"msg 299 dma.free-size error specs/linux/dma.ddv:44:4 args=size,cpu_addr dma_free_coherent size differs from dma_alloc_coherent ({size} bytes freed at {cpu_addr})\n"
+	"msg 300 dma.free-handle error specs/linux/dma.ddv:46:4 args=dma_handle dma_free_coherent bus address {dma_handle} differs from the one dma_alloc_coherent gave\n"
+	"msg 301 dma.free-device error specs/linux/dma.ddv:48:4 args=cpu_addr dma_free_coherent of {cpu_addr} for another device than it was allocated for\n"
+	"msg 302 dma.free-release error specs/linux/dma.ddv:49:3 args=- dma_coherent released but not live (never created, or released twice)\n"
+	"msg 303 dma.map-direction error specs/linux/dma.ddv:59:3 args=- dma_map with an invalid direction\n"
+	"msg 304 dma.map-live error specs/linux/dma.ddv:62:9 args=ret dma_map returned bus address {ret}, which is still mapped\n"
+	"msg 305 dma.double-unmap error specs/linux/dma.ddv:70:3 args=addr dma_unmap of bus address {addr}, which is not mapped (double unmap or never mapped)\n"
+	"msg 306 dma.unmap-size error specs/linux/dma.ddv:72:3 args=size,addr dma_unmap size {size} differs from the size mapped at {addr}\n"
+	"msg 307 dma.unmap-direction error specs/linux/dma.ddv:74:3 args=addr dma_unmap direction differs from the one mapped at {addr}\n"
+	"msg 308 dma.unmap-release error specs/linux/dma.ddv:75:2 args=- dma_mapping released but not live (never created, or released twice)\n"
+	"msg 309 dma.sync-cpu-unmapped warning specs/linux/dma.ddv:83:28 args=addr dma_sync_single_for_cpu of bus address {addr}, which is not mapped\n"
+	"msg 310 dma.sync-device-unmapped warning specs/linux/dma.ddv:90:28 args=addr dma_sync_single_for_device of bus address {addr}, which is not mapped\n"
+	"msg 311 dma.pool-create-live error specs/linux/dma.ddv:124:3 args=- dma_pool created again while still live\n"
+	"msg 312 dma.pool-destroy-busy error specs/linux/dma.ddv:134:4 args=pool dma_pool_destroy of {pool} while blocks taken from it are not given back\n"
+	"msg 313 dma.pool-double-destroy error specs/linux/dma.ddv:135:31 args=pool dma_pool_destroy of {pool}, which is not a live pool\n"
+	"msg 314 dma.pool-alloc-sleep-in-atomic error specs/linux/dma.ddv:144:3 args=- sleeping dma_pool_alloc in atomic context\n"
+	"msg 315 dma.pool-block-live error specs/linux/dma.ddv:146:3 args=- dma_pool_block created again while still live\n"
+	"msg 316 dma.pool-blocks error specs/linux/dma.ddv:147:3 args=- dma_pool.blocks leaves its bounds\n"
+	"msg 317 dma.pool-double-free error specs/linux/dma.ddv:155:4 args=vaddr dma_pool_free of {vaddr}, which is not a live block (double free or never allocated)\n"
+	"msg 318 dma.pool-free-other-pool error specs/linux/dma.ddv:156:44 args=vaddr dma_pool_free of {vaddr} into another pool than it came from\n"
+	"msg 319 dma.pool-free-handle error specs/linux/dma.ddv:157:46 args=vaddr dma_pool_free of {vaddr} with a bus address that differs from dma_pool_alloc's\n"
+	"msg 320 dma.pool-free-release error specs/linux/dma.ddv:158:3 args=- dma_pool_block released but not live (never created, or released twice)\n"
+	"msg 321 dma.pool-free-blocks error specs/linux/dma.ddv:159:3 args=- dma_pool.blocks leaves its bounds\n"
+	"msg 322 irq.no-handler error specs/linux/irq.ddv:21:45 args=irq request_irq of IRQ {irq} without a handler\n"
+	"msg 323 irq.shared-no-dev error specs/linux/irq.ddv:22:52 args=irq shared IRQ {irq} requested without a dev_id\n"
+	"msg 324 irq.request-in-interrupt error specs/linux/irq.ddv:23:18 args=- request_irq from interrupt context\n"
+	"msg 325 irq.request-twice error specs/linux/irq.ddv:25:42 args=irq IRQ {irq} requested twice by the driver\n"
+	"msg 326 irq.free-in-interrupt error specs/linux/irq.ddv:32:24 args=irq free_irq of IRQ {irq} from interrupt context\n"
+	"msg 327 irq.free-unrequested error specs/linux/irq.ddv:33:19 args=irq free_irq of IRQ {irq}, which the driver did not request (or freed already)\n"
+	"msg 328 irq.free-dev error specs/linux/irq.ddv:34:31 args=irq free_irq of IRQ {irq} with a dev_id that differs from request_irq's\n"
+	"msg 329 irq.free-release error specs/linux/irq.ddv:35:2 args=- irq released but not live (never created, or released twice)\n"
+	"msg 330 irq.disable-depth error specs/linux/irq.ddv:42:50 args=irq disable_irq of IRQ {irq} nested too deeply\n"
+	"msg 331 irq.disable-nosync-depth error specs/linux/irq.ddv:47:50 args=irq disable_irq_nosync of IRQ {irq} nested too deeply\n"
+	"msg 332 irq.disable-hardirq-depth error specs/linux/irq.ddv:52:50 args=irq disable_hardirq of IRQ {irq} nested too deeply\n"
+	"msg 333 irq.unbalanced-enable error specs/linux/irq.ddv:57:51 args=irq unbalanced enable_irq of IRQ {irq}: not disabled by the driver\n"
+	"msg 334 irq.synchronize-in-interrupt error specs/linux/irq.ddv:63:18 args=irq synchronize_irq of IRQ {irq} from interrupt context (it waits for the handler)\n"
+	"msg 335 irq.devm-shared-no-dev error specs/linux/irq.ddv:72:52 args=irq shared IRQ {irq} requested without a dev_id\n"
+	"msg 336 timer.init-armed error specs/linux/timer.ddv:26:31 args=timer timer {timer} initialised again while armed\n"
+	"msg 337 timer.init-live error specs/linux/timer.ddv:28:3 args=- timer created again while still live\n"
+	"msg 338 timer.mod-uninitialised warning specs/linux/timer.ddv:34:23 args=timer mod_timer of timer {timer}, which was never set up (timer_setup)\n"
+	"msg 339 timer.add-pending error specs/linux/timer.ddv:40:30 args=timer add_timer of timer {timer}, which is pending already\n"
+	"msg 340 timer.add-uninitialised warning specs/linux/timer.ddv:41:23 args=timer add_timer of timer {timer}, which was never set up (timer_setup)\n"
+	"msg 341 timer.del-sync-in-hardirq error specs/linux/timer.ddv:59:3 args=timer del_timer_sync of timer {timer} from hardirq context\n"
+	"msg 342 timer.work-live error specs/linux/timer.ddv:66:3 args=- work created again while still live\n"
+	"msg 343 timer.dwork-live error specs/linux/timer.ddv:74:3 args=- work created again while still live\n"
+	"msg 344 net.alloc-no-queue error specs/linux/net.ddv:26:31 args=- alloc_etherdev with no queue\n"
+	"msg 345 net.alloc-live error specs/linux/net.ddv:30:9 args=- alloc_etherdev returned a net_device that is still live\n"
+	"msg 346 net.free-registered error specs/linux/net.ddv:37:40 args=dev free_netdev of {dev}, which is still registered (unregister_netdev first)\n"
+	"msg 347 net.free-pending-timer error specs/linux/net.ddv:39:27 args=dev,t free_netdev of {dev} while the timer {t} in its private area is pending\n"
+	"msg 348 net.free-timer error specs/linux/net.ddv:40:3 args=- timer released but not live (never created, or released twice)\n"
+	"msg 349 net.free-queued-work error specs/linux/net.ddv:43:26 args=dev,w free_netdev of {dev} while the work item {w} in its private area is queued\n"
+	"msg 350 net.free-work error specs/linux/net.ddv:44:3 args=- work released but not live (never created, or released twice)\n"
+	"msg 351 net.free-release error specs/linux/net.ddv:48:3 args=- netdev released but not live (never created, or released twice)\n"
+	"msg 352 net.register-twice error specs/linux/net.ddv:59:39 args=dev register_netdev of {dev}, which is registered already\n"
+	"msg 353 net.unregister-unregistered error specs/linux/net.ddv:71:40 args=dev unregister_netdev of {dev}, which is not registered\n"
+	"msg 354 net.alloc-skb-live error specs/linux/net.ddv:81:40 args=ret __alloc_skb returned {ret}, which is still live\n"
+	"msg 355 net.skb-live error specs/linux/net.ddv:93:42 args=ret an skb allocation returned {ret}, which is still live\n"
+	"msg 356 net.build-skb-live error specs/linux/net.ddv:102:3 args=- skb created again while still live\n"
+	"msg 357 net.skb-free error specs/linux/net.ddv:115:3 args=- skb released but not live (never created, or released twice)\n"
+	"msg 358 net.napi-consume error specs/linux/net.ddv:122:3 args=- skb released but not live (never created, or released twice)\n"
+	"msg 359 pci.register-twice error specs/linux/pci.ddv:32:31 args=drv PCI driver {drv} registered twice\n"
+	"msg 360 pci.unregister-unregistered error specs/linux/pci.ddv:39:31 args=drv pci_unregister_driver of {drv}, which is not registered\n"
+	"msg 361 pci.enable-live error specs/linux/pci.ddv:50:4 args=- pci_enabled created again while still live\n"
+	"msg 362 pci.enable-depth error specs/linux/pci.ddv:52:3 args=- pci_enabled.enabled leaves its bounds\n"
+	"msg 363 pci.disable-unenabled error specs/linux/pci.ddv:67:28 args=dev pci_disable_device of {dev}, which the driver did not enable\n"
+	"msg 364 pci.unbalanced-disable error specs/linux/pci.ddv:69:9 args=dev unbalanced pci_disable_device of {dev}\n"
+	"msg 365 pci.disable-release error specs/linux/pci.ddv:71:4 args=- pci_enabled released but not live (never created, or released twice)\n"
+	"msg 366 pci.request-twice error specs/linux/pci.ddv:84:50 args=pdev PCI regions of {pdev} requested twice\n"
+	"msg 367 pci.request-all-twice error specs/linux/pci.ddv:95:73 args=pdev PCI regions of {pdev} requested twice\n"
+	"msg 368 pci.release-unrequested error specs/linux/pci.ddv:102:29 args=pdev pci_release_selected_regions of {pdev}, whose regions are not requested\n"
+	"msg 369 pci.release-bars error specs/linux/pci.ddv:103:40 args=pdev,bars pci_release_selected_regions of {pdev}: BARs {bars} differ from those requested\n"
+	"msg 370 pci.release error specs/linux/pci.ddv:104:3 args=- pci_regions released but not live (never created, or released twice)\n"
+	"msg 371 pci.release-all-unrequested error specs/linux/pci.ddv:111:34 args=pdev pci_release_regions of {pdev}, whose regions are not requested\n"
+	"msg 372 pci.ioremap-bar-live error specs/linux/pci.ddv:120:3 args=- iomap created again while still live\n"
+	"msg 373 pci.iomap-live error specs/linux/pci.ddv:129:3 args=- iomap created again while still live\n"
+	"msg 374 pci.ioremap-live error specs/linux/pci.ddv:138:3 args=- iomap created again while still live\n"
+	"msg 375 pci.iounmap-null error specs/linux/pci.ddv:149:22 args=- iounmap of NULL: this kernel warns (only older kernels take it as a no-op)\n"
+	"msg 376 pci.double-iounmap error specs/linux/pci.ddv:152:28 args=addr iounmap of {addr}, which is not mapped (double unmap or never mapped)\n"
+	"msg 377 pci.double-pci-iounmap error specs/linux/pci.ddv:159:28 args=addr pci_iounmap of {addr}, which is not mapped\n"
+	"msg 378 pci.read-config-no-val error specs/linux/pci.ddv:168:20 args=dev pci_read_config_word of {dev} without a place for the value\n"
+	"msg 379 pci.vectors-range error specs/linux/pci.ddv:183:29 args=dev,min_vecs,max_vecs pci_alloc_irq_vectors of {dev} with min_vecs {min_vecs} above max_vecs {max_vecs}\n"
+	"msg 380 pci.vectors-twice error specs/linux/pci.ddv:187:53 args=dev interrupt vectors of {dev} allocated twice\n"
+	"msg 381 pci.vectors-free error specs/linux/pci.ddv:196:3 args=- pci_irq_vectors released but not live (never created, or released twice)\n"
+	"msg 382 pci.msi-twice error specs/linux/pci.ddv:205:51 args=dev MSI of {dev} enabled twice\n"
+	"msg 383 pci.msix-range error specs/linux/pci.ddv:213:25 args=dev,minvec,maxvec pci_enable_msix_range of {dev} with minvec {minvec} above maxvec {maxvec}\n"
+	"msg 384 pci.msix-twice error specs/linux/pci.ddv:215:53 args=dev MSI-X of {dev} enabled twice\n"
+	"msg 385 pci.msi-disable error specs/linux/pci.ddv:226:3 args=- pci_irq_vectors released but not live (never created, or released twice)\n";
 
 static struct ddv_pack ddv_pack_linux = {
 	.abi_version = DDV_ABI_VERSION,
 	.name = "linux",
 	.version = "1.0+cc35c3f4",
+	.catalog = ddv_catalog,
+	.catalog_len = sizeof(ddv_catalog) - 1,
 	.types = ddv_types,
 	.msgs = ddv_msgs,
 	.funcs = ddv_funcs,

@@ -174,7 +174,7 @@ Test(ddvc, catalog_lines_follow_the_documented_format)
 	FILE *out = open_memstream(&text, &len);
 
 	cr_assert_eq(diag_error_count(), 0, "%s", diag_text);
-	cr_assert_eq(emit_msgs(s, out), 0);
+	cr_assert_eq(emit_catalog(s, out), 0);
 	fclose(out);
 	cr_assert_str_eq(text,
 		"# ddv message catalog 1\n"

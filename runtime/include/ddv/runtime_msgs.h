@@ -9,7 +9,7 @@
  * Message index 0 is reserved ("no message"), as in every pack: the list starts
  * at 1 through DDV_RT_MSG_NONE_ placed first.
  *
- * severity is one of ERROR, WARNING, NOTE (enum ddv_severity without DDV_SEV_).
+ * severity is one of ERROR, WARNING, NOTE (the catalog's error, warning, note).
  * Arguments are the u64 arguments of the record, in order; text names them in
  * {braces}. Argument conventions the decoder relies on:
  *   dut     driver-under-test id (DDV_OP_TARGET's out[0])

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The emitters run only on clean input, as in ddvc itself. */
 	if (!diag_error_count()) {
 		emit_c(spec, sink);
-		emit_msgs(spec, sink);
+		emit_catalog(spec, sink);
 		emit_doc(spec, sink);
 		emit_kbuild(spec, sink);
 	}

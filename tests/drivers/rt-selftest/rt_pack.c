@@ -39,31 +39,39 @@ static bool bare;
 module_param(bare, bool, 0644);
 MODULE_PARM_DESC(bare, "wrappers only call the original (to measure the redirection alone)");
 
-#define POS(l) { .file = "rt_pack.c", .line = (l), .col = 1 }
+/*
+ * The pack's names: its catalog, in the format ddvc writes (compiler/emit_catalog.c)
+ * and in the module's catalog section, as a generated pack has it. Its positions
+ * name this file's lines.
+ */
+#define RT_AT " rt_pack.c:" __stringify(__LINE__) ":1 "
+static const char rt_catalog[] __attribute__((__section__(DDV_CATALOG_SECTION), __used__)) =
+	"# ddv message catalog " __stringify(DDV_CATALOG_FORMAT) "\n"
+	"pack rtpack 1\n"
+	"type 0 heap fields=size states=-\n"
+	"func 0 " RT_CACHE_NAME " kmalloc" RT_AT "args=cache,flags,size ret=ptr\n"
+	"func 1 " RT_KMALLOC_NAME " kmalloc" RT_AT "args=size,flags ret=ptr\n"
+	"func 2 kfree kfree" RT_AT "args=ptr ret=void\n"
+	"msg 1 rt.leak error" RT_AT "args=ptr,size block {ptr} of {size} bytes never freed\n"
+	"msg 2 rt.zero-size warning" RT_AT "args=size zero-size allocation\n"
+	"msg 3 rt.call." RT_CACHE_NAME " note" RT_AT "args=cache,flags,size "
+		RT_CACHE_NAME "({cache}, {flags}, {size})\n"
+	"msg 4 rt.call." RT_KMALLOC_NAME " note" RT_AT "args=size,flags "
+		RT_KMALLOC_NAME "({size}, {flags})\n"
+	"msg 5 rt.call.kfree note" RT_AT "args=ptr kfree({ptr})\n";
 
-static const char *const heap_fields[] = { "size" };
 static const struct ddv_type_desc rt_types[] = {
-	[T_HEAP] = { .name = "heap", .field_names = heap_fields, .nfields = 1,
-		     .leak_msg = M_LEAK, .size_field = 0, .pos = POS(__LINE__) },
+	[T_HEAP] = { .nfields = 1, .leak_msg = M_LEAK, .size_field = 0 },
 };
 
-static const char *const a_leak[] = { "ptr", "size" };
-static const char *const a_zero[] = { "size" };
-static const char *const a_kmt[] = { "cache", "flags", "size" };
-static const char *const a_km[] = { "size", "flags" };
-static const char *const a_kf[] = { "ptr" };
+/* Argument counts of each record (the names are in the catalog). */
 static const struct ddv_msg_desc rt_msgs[] = {
-	[M_NONE] = { .rule_id = "" },
-	[M_LEAK] = { "rt.leak", "block {ptr} of {size} bytes never freed", a_leak, 2,
-		     DDV_SEV_ERROR, POS(__LINE__) },
-	[M_ZERO] = { "rt.zero-size", "zero-size allocation", a_zero, 1, DDV_SEV_WARNING,
-		     POS(__LINE__) },
-	[M_CALL_KMALLOC_CACHE] = { "rt.call." RT_CACHE_NAME,
-				   RT_CACHE_NAME "({cache}, {flags}, {size})", a_kmt, 3,
-				   DDV_SEV_NOTE, POS(__LINE__) },
-	[M_CALL_KMALLOC] = { "rt.call." RT_KMALLOC_NAME, RT_KMALLOC_NAME "({size}, {flags})",
-			     a_km, 2, DDV_SEV_NOTE, POS(__LINE__) },
-	[M_CALL_KFREE] = { "rt.call.kfree", "kfree({ptr})", a_kf, 1, DDV_SEV_NOTE, POS(__LINE__) },
+	[M_NONE] = { 0 },
+	[M_LEAK] = { 2 },
+	[M_ZERO] = { 1 },
+	[M_CALL_KMALLOC_CACHE] = { 3 },
+	[M_CALL_KMALLOC] = { 2 },
+	[M_CALL_KFREE] = { 1 },
 };
 
 static void *ddv_w_kmalloc_cache(struct kmem_cache *s, gfp_t flags, size_t size);
@@ -74,11 +82,11 @@ static const s64 fail_null[] = { 0 };
 static const struct ddv_func_desc rt_funcs[] = {
 	[F_KMALLOC_CACHE] = { RT_CACHE_NAME, "kmalloc", ddv_w_kmalloc_cache, RT_KMALLOC_CACHE,
 			      fail_null, M_CALL_KMALLOC_CACHE, 0, 3, 1, DDV_FAULT_ALLOC,
-			      DDV_FUNC_RET_PTR, POS(__LINE__) },
+			      DDV_FUNC_RET_PTR },
 	[F_KMALLOC] = { RT_KMALLOC_NAME, "kmalloc", ddv_w_kmalloc, RT_KMALLOC, fail_null,
-			M_CALL_KMALLOC, 0, 2, 1, DDV_FAULT_ALLOC, DDV_FUNC_RET_PTR, POS(__LINE__) },
+			M_CALL_KMALLOC, 0, 2, 1, DDV_FAULT_ALLOC, DDV_FUNC_RET_PTR },
 	[F_KFREE] = { "kfree", "kfree", ddv_w_kfree, kfree, NULL, M_CALL_KFREE, 0, 1, 0,
-		      DDV_FAULT_NONE, 0, POS(__LINE__) },
+		      DDV_FAULT_NONE, 0 },
 };
 
 /* The shared body of the allocators: check, inject, call, track. */
@@ -152,7 +160,9 @@ static void ddv_w_kfree(const void *p)
 static struct ddv_pack rt_pack = {
 	.abi_version = DDV_ABI_VERSION,
 	.name = "rtpack",
-	.version = "1",
+	.version = "1",			/* as in rt_catalog's pack line */
+	.catalog = rt_catalog,
+	.catalog_len = sizeof(rt_catalog) - 1,
 	.types = rt_types,
 	.msgs = rt_msgs,
 	.funcs = rt_funcs,

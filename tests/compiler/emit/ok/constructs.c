@@ -805,344 +805,106 @@ static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_timer), typeof(&demo_timer)),
 	       "constructs.ddv:88:4: the prototype of demo_timer differs from the kernel's");
 
-static const char *const ddv_fields_block[] = { "size", "owner" };
-static const char *const ddv_fields_lock[] = { "depth" };
-static const char *const ddv_states_lock[] = { "free", "held" };
-
 static const struct ddv_type_desc ddv_types[3] = {
+	/* 0 block, constructs.ddv:11:8 */
 	[0] = {
-		.name = "block",
-		.field_names = ddv_fields_block,
-		.state_names = NULL,
 		.nfields = 2,
 		.nstates = 0,
 		.flags = 0,
 		.leak_msg = 1,
 		.size_field = 0,
-		.pos = { "constructs.ddv", 11, 8 },
 	},
+	/* 1 lock, constructs.ddv:16:8 */
 	[1] = {
-		.name = "lock",
-		.field_names = ddv_fields_lock,
-		.state_names = ddv_states_lock,
 		.nfields = 1,
 		.nstates = 2,
 		.flags = 0,
 		.leak_msg = 2,
 		.size_field = -1,
-		.pos = { "constructs.ddv", 16, 8 },
 	},
+	/* 2 tmr, constructs.ddv:21:18 */
 	[2] = {
-		.name = "tmr",
-		.field_names = NULL,
-		.state_names = NULL,
 		.nfields = 0,
 		.nstates = 0,
 		.flags = DDV_TYPE_CONTAINED,
 		.leak_msg = 0,
 		.size_field = -1,
-		.pos = { "constructs.ddv", 21, 18 },
 	},
 };
 
-static const char *const ddv_margs_1[] = { "key", "size", "owner" };
-static const char *const ddv_margs_2[] = { "key", "depth" };
-static const char *const ddv_margs_3[] = { "size", "flags" };
-static const char *const ddv_margs_4[] = { "ret" };
-static const char *const ddv_margs_5[] = { "s", "flags", "size" };
-static const char *const ddv_margs_6[] = { "ret" };
-static const char *const ddv_margs_7[] = { "size", "flags", "node" };
-static const char *const ddv_margs_8[] = { "ret" };
-static const char *const ddv_margs_9[] = { "p" };
-static const char *const ddv_margs_11[] = { "p", "to", "status" };
-static const char *const ddv_margs_12[] = { "ret" };
-static const char *const ddv_margs_13[] = { "l" };
-static const char *const ddv_margs_14[] = { "ret" };
-static const char *const ddv_margs_15[] = { "l" };
-static const char *const ddv_margs_17[] = { "t", "callback" };
-static const char *const ddv_margs_20[] = { "size" };
-static const char *const ddv_margs_21[] = { "size" };
-static const char *const ddv_margs_22[] = { "size" };
-static const char *const ddv_margs_23[] = { "ret" };
-static const char *const ddv_margs_24[] = { "p" };
-static const char *const ddv_margs_25[] = { "p" };
-static const char *const ddv_margs_26[] = { "p" };
-static const char *const ddv_margs_27[] = { "p", "t" };
-static const char *const ddv_margs_31[] = { "l" };
-static const char *const ddv_margs_32[] = { "l" };
-
 static const struct ddv_msg_desc ddv_msgs[36] = {
-	[0] = { .rule_id = "", .text = "" },	/* reserved: no message */
-	[1] = {
-		.rule_id = "demo.block-leak",
-		.text = "block {key} of {size} bytes is never freed",
-		.arg_names = ddv_margs_1,
-		.nargs = 3,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 14, 8 },
-	},
-	[2] = {
-		.rule_id = "demo.lock.leak",
-		.text = "lock {key} is still held",
-		.arg_names = ddv_margs_2,
-		.nargs = 2,
-		.severity = DDV_SEV_WARNING,
-		.pos = { "constructs.ddv", 19, 8 },
-	},
-	[3] = {
-		.rule_id = "demo.trace.demo_alloc_a.call",
-		.text = "demo_alloc_a(size={size}, flags={flags})",
-		.arg_names = ddv_margs_3,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 25, 5 },
-	},
-	[4] = {
-		.rule_id = "demo.trace.demo_alloc_a.ret",
-		.text = "demo_alloc_a returned {ret}",
-		.arg_names = ddv_margs_4,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 25, 5 },
-	},
-	[5] = {
-		.rule_id = "demo.trace.demo_alloc_b.call",
-		.text = "demo_alloc_b(s={s}, flags={flags}, size={size})",
-		.arg_names = ddv_margs_5,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 26, 5 },
-	},
-	[6] = {
-		.rule_id = "demo.trace.demo_alloc_b.ret",
-		.text = "demo_alloc_b returned {ret}",
-		.arg_names = ddv_margs_6,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 26, 5 },
-	},
-	[7] = {
-		.rule_id = "demo.trace.demo_alloc_c.call",
-		.text = "demo_alloc_c(size={size}, flags={flags}, node={node})",
-		.arg_names = ddv_margs_7,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 27, 5 },
-	},
-	[8] = {
-		.rule_id = "demo.trace.demo_alloc_c.ret",
-		.text = "demo_alloc_c returned {ret}",
-		.arg_names = ddv_margs_8,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 27, 5 },
-	},
-	[9] = {
-		.rule_id = "demo.trace.demo_free.call",
-		.text = "demo_free(p={p})",
-		.arg_names = ddv_margs_9,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 44, 4 },
-	},
-	[10] = {
-		.rule_id = "demo.trace.demo_free.ret",
-		.text = "demo_free returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 44, 4 },
-	},
-	[11] = {
-		.rule_id = "demo.trace.demo_give.call",
-		.text = "demo_give(p={p}, to={to}, status={status})",
-		.arg_names = ddv_margs_11,
-		.nargs = 3,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 58, 4 },
-	},
-	[12] = {
-		.rule_id = "demo.trace.demo_give.ret",
-		.text = "demo_give returned {ret}",
-		.arg_names = ddv_margs_12,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 58, 4 },
-	},
-	[13] = {
-		.rule_id = "demo.trace.demo_trylock.call",
-		.text = "demo_trylock(l={l})",
-		.arg_names = ddv_margs_13,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 68, 4 },
-	},
-	[14] = {
-		.rule_id = "demo.trace.demo_trylock.ret",
-		.text = "demo_trylock returned {ret}",
-		.arg_names = ddv_margs_14,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 68, 4 },
-	},
-	[15] = {
-		.rule_id = "demo.trace.demo_unlock.call",
-		.text = "demo_unlock(l={l})",
-		.arg_names = ddv_margs_15,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 81, 4 },
-	},
-	[16] = {
-		.rule_id = "demo.trace.demo_unlock.ret",
-		.text = "demo_unlock returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 81, 4 },
-	},
-	[17] = {
-		.rule_id = "demo.trace.demo_timer.call",
-		.text = "demo_timer(t={t}, callback={callback})",
-		.arg_names = ddv_margs_17,
-		.nargs = 2,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 88, 4 },
-	},
-	[18] = {
-		.rule_id = "demo.trace.demo_timer.ret",
-		.text = "demo_timer returned",
-		.nargs = 0,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 88, 4 },
-	},
-	[19] = {
-		.rule_id = "demo.zero",
-		.text = "zero-sized allocation",
-		.nargs = 0,
-		.severity = DDV_SEV_WARNING,
-		.pos = { "constructs.ddv", 32, 17 },
-	},
-	[20] = {
-		.rule_id = "demo.demo_alloc.1",
-		.text = "sleeping allocation of {size} bytes in atomic context",
-		.arg_names = ddv_margs_20,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 33, 59 },
-	},
-	[21] = {
-		.rule_id = "demo.demo_alloc.2",
-		.text = "allocation of {size} bytes is too large for this kernel",
-		.arg_names = ddv_margs_21,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 35, 26 },
-	},
-	[22] = {
-		.rule_id = "demo.demo_alloc.3",
-		.text = "allocation of {size} bytes is too large for an old kernel",
-		.arg_names = ddv_margs_22,
-		.nargs = 1,
-		.severity = DDV_SEV_NOTE,
-		.pos = { "constructs.ddv", 37, 26 },
-	},
-	[23] = {
-		.rule_id = "demo.twice",
-		.text = "block {ret} returned twice",
-		.arg_names = ddv_margs_23,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 40, 62 },
-	},
-	[24] = {
-		.rule_id = "demo.double-free",
-		.text = "free of {p}, which is not a live block",
-		.arg_names = ddv_margs_24,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 47, 20 },
-	},
-	[25] = {
-		.rule_id = "demo.owned",
-		.text = "free of {p}, which is owned",
-		.arg_names = ddv_margs_25,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 48, 32 },
-	},
-	[26] = {
-		.rule_id = "demo.vmalloc",
-		.text = "free of vmalloc'ed memory {p}",
-		.arg_names = ddv_margs_26,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 49, 28 },
-	},
-	[27] = {
-		.rule_id = "demo.demo_free.1",
-		.text = "free of {p} while timer {t} is pending",
-		.arg_names = ddv_margs_27,
-		.nargs = 2,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 51, 28 },
-	},
-	[28] = {
-		.rule_id = "demo.demo_free.2",
-		.text = "tmr released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 52, 4 },
-	},
-	[29] = {
-		.rule_id = "demo.demo_free.3",
-		.text = "block released but not live (never created, or released twice)",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 54, 3 },
-	},
-	[30] = {
-		.rule_id = "demo.demo_trylock.1",
-		.text = "lock created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 74, 4 },
-	},
-	[31] = {
-		.rule_id = "demo.demo_trylock.2",
-		.text = "lock {l} taken twice",
-		.arg_names = ddv_margs_31,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 77, 46 },
-	},
-	[32] = {
-		.rule_id = "demo.demo_unlock.1",
-		.text = "unlock of {l}, which is not held",
-		.arg_names = ddv_margs_32,
-		.nargs = 1,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 83, 32 },
-	},
-	[33] = {
-		.rule_id = "demo.demo_unlock.2",
-		.text = "lock.depth leaves its bounds",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 84, 2 },
-	},
-	[34] = {
-		.rule_id = "demo.timer",
-		.text = "tmr created again while still live",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 90, 2 },
-	},
-	[35] = {
-		.rule_id = "demo.scope.demo_session",
-		.text = "blocks allocated in a session are not all freed by its end",
-		.nargs = 0,
-		.severity = DDV_SEV_ERROR,
-		.pos = { "constructs.ddv", 97, 3 },
-	},
+	/* 0 reserved: no message */
+	[0] = { .nargs = 0 },
+	/* 1 demo.block-leak, constructs.ddv:14:8 */
+	[1] = { .nargs = 3 },
+	/* 2 demo.lock.leak, constructs.ddv:19:8 */
+	[2] = { .nargs = 2 },
+	/* 3 demo.trace.demo_alloc_a.call, constructs.ddv:25:5 */
+	[3] = { .nargs = 2 },
+	/* 4 demo.trace.demo_alloc_a.ret, constructs.ddv:25:5 */
+	[4] = { .nargs = 1 },
+	/* 5 demo.trace.demo_alloc_b.call, constructs.ddv:26:5 */
+	[5] = { .nargs = 3 },
+	/* 6 demo.trace.demo_alloc_b.ret, constructs.ddv:26:5 */
+	[6] = { .nargs = 1 },
+	/* 7 demo.trace.demo_alloc_c.call, constructs.ddv:27:5 */
+	[7] = { .nargs = 3 },
+	/* 8 demo.trace.demo_alloc_c.ret, constructs.ddv:27:5 */
+	[8] = { .nargs = 1 },
+	/* 9 demo.trace.demo_free.call, constructs.ddv:44:4 */
+	[9] = { .nargs = 1 },
+	/* 10 demo.trace.demo_free.ret, constructs.ddv:44:4 */
+	[10] = { .nargs = 0 },
+	/* 11 demo.trace.demo_give.call, constructs.ddv:58:4 */
+	[11] = { .nargs = 3 },
+	/* 12 demo.trace.demo_give.ret, constructs.ddv:58:4 */
+	[12] = { .nargs = 1 },
+	/* 13 demo.trace.demo_trylock.call, constructs.ddv:68:4 */
+	[13] = { .nargs = 1 },
+	/* 14 demo.trace.demo_trylock.ret, constructs.ddv:68:4 */
+	[14] = { .nargs = 1 },
+	/* 15 demo.trace.demo_unlock.call, constructs.ddv:81:4 */
+	[15] = { .nargs = 1 },
+	/* 16 demo.trace.demo_unlock.ret, constructs.ddv:81:4 */
+	[16] = { .nargs = 0 },
+	/* 17 demo.trace.demo_timer.call, constructs.ddv:88:4 */
+	[17] = { .nargs = 2 },
+	/* 18 demo.trace.demo_timer.ret, constructs.ddv:88:4 */
+	[18] = { .nargs = 0 },
+	/* 19 demo.zero, constructs.ddv:32:17 */
+	[19] = { .nargs = 0 },
+	/* 20 demo.demo_alloc.1, constructs.ddv:33:59 */
+	[20] = { .nargs = 1 },
+	/* 21 demo.demo_alloc.2, constructs.ddv:35:26 */
+	[21] = { .nargs = 1 },
+	/* 22 demo.demo_alloc.3, constructs.ddv:37:26 */
+	[22] = { .nargs = 1 },
+	/* 23 demo.twice, constructs.ddv:40:62 */
+	[23] = { .nargs = 1 },
+	/* 24 demo.double-free, constructs.ddv:47:20 */
+	[24] = { .nargs = 1 },
+	/* 25 demo.owned, constructs.ddv:48:32 */
+	[25] = { .nargs = 1 },
+	/* 26 demo.vmalloc, constructs.ddv:49:28 */
+	[26] = { .nargs = 1 },
+	/* 27 demo.demo_free.1, constructs.ddv:51:28 */
+	[27] = { .nargs = 2 },
+	/* 28 demo.demo_free.2, constructs.ddv:52:4 */
+	[28] = { .nargs = 0 },
+	/* 29 demo.demo_free.3, constructs.ddv:54:3 */
+	[29] = { .nargs = 0 },
+	/* 30 demo.demo_trylock.1, constructs.ddv:74:4 */
+	[30] = { .nargs = 0 },
+	/* 31 demo.demo_trylock.2, constructs.ddv:77:46 */
+	[31] = { .nargs = 1 },
+	/* 32 demo.demo_unlock.1, constructs.ddv:83:32 */
+	[32] = { .nargs = 1 },
+	/* 33 demo.demo_unlock.2, constructs.ddv:84:2 */
+	[33] = { .nargs = 0 },
+	/* 34 demo.timer, constructs.ddv:90:2 */
+	[34] = { .nargs = 0 },
+	/* 35 demo.scope.demo_session, constructs.ddv:97:3 */
+	[35] = { .nargs = 0 },
 };
 
 static const s64 ddv_fail_demo_alloc[] = { (s64)(0), (s64)(-(ENOMEM)) };
@@ -1150,6 +912,7 @@ static const s64 ddv_fail_demo_give[] = { (s64)(-(EBUSY)), (s64)(-(EAGAIN)) };
 static const s64 ddv_fail_demo_trylock[] = { (s64)(0) };
 
 static const struct ddv_func_desc ddv_funcs[8] = {
+	/* 0 demo_alloc_a (demo_alloc), constructs.ddv:25:5 */
 	[0] = {
 		.symbol = "demo_alloc_a",
 		.api = "demo_alloc",
@@ -1162,8 +925,8 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "constructs.ddv", 25, 5 },
 	},
+	/* 1 demo_alloc_b (demo_alloc), constructs.ddv:26:5 */
 	[1] = {
 		.symbol = "demo_alloc_b",
 		.api = "demo_alloc",
@@ -1178,8 +941,8 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_RET_PTR,
-		.pos = { "constructs.ddv", 26, 5 },
 	},
+	/* 2 demo_alloc_c (demo_alloc), constructs.ddv:27:5 */
 	[2] = {
 		.symbol = "demo_alloc_c",
 		.api = "demo_alloc",
@@ -1194,8 +957,8 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_ALLOC,
 		.flags = DDV_FUNC_MAY_SLEEP | DDV_FUNC_OPTIONAL | DDV_FUNC_RET_PTR,
-		.pos = { "constructs.ddv", 27, 5 },
 	},
+	/* 3 demo_free (demo_free), constructs.ddv:44:4 */
 	[3] = {
 		.symbol = "demo_free",
 		.api = "demo_free",
@@ -1207,8 +970,8 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "constructs.ddv", 44, 4 },
 	},
+	/* 4 demo_give (demo_give), constructs.ddv:58:4 */
 	[4] = {
 		.symbol = "demo_give",
 		.api = "demo_give",
@@ -1221,8 +984,8 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 2,
 		.fault_class = DDV_FAULT_GENERIC,
 		.flags = 0,
-		.pos = { "constructs.ddv", 58, 4 },
 	},
+	/* 5 demo_trylock (demo_trylock), constructs.ddv:68:4 */
 	[5] = {
 		.symbol = "demo_trylock",
 		.api = "demo_trylock",
@@ -1235,8 +998,8 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 1,
 		.fault_class = DDV_FAULT_TRYLOCK,
 		.flags = 0,
-		.pos = { "constructs.ddv", 68, 4 },
 	},
+	/* 6 demo_unlock (demo_unlock), constructs.ddv:81:4 */
 	[6] = {
 		.symbol = "demo_unlock",
 		.api = "demo_unlock",
@@ -1248,8 +1011,8 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "constructs.ddv", 81, 4 },
 	},
+	/* 7 demo_timer (demo_timer), constructs.ddv:88:4 */
 	[7] = {
 		.symbol = "demo_timer",
 		.api = "demo_timer",
@@ -1261,25 +1024,77 @@ static const struct ddv_func_desc ddv_funcs[8] = {
 		.nfail = 0,
 		.fault_class = DDV_FAULT_NONE,
 		.flags = 0,
-		.pos = { "constructs.ddv", 88, 4 },
 	},
 };
 
 static const struct ddv_scope_desc ddv_scopes[1] = {
+	/* 0 demo_session, constructs.ddv:93:7 */
 	{
-		.name = "demo_session",
 		.begin_func = 0,
 		.end_func = 3,
 		.type = 0,
 		.msg = 35,
-		.pos = { "constructs.ddv", 93, 7 },
 	},
 };
+
+/* The pack's names: its catalog (`ddvc catalog` prints the same text). */
+static const char ddv_catalog[]
+	__attribute__((__section__(".ddv_catalog"), __used__)) =
+	"# ddv message catalog 1\n"
+	"pack demo 2.1+99434dba\n"
+	"type 0 block fields=size,owner states=-\n"
+	"type 1 lock fields=depth states=free,held\n"
+	"type 2 tmr fields=- states=-\n"
+	"func 0 demo_alloc_a demo_alloc constructs.ddv:25:5 args=size,flags ret=ptr\n"
+	"func 1 demo_alloc_b demo_alloc constructs.ddv:26:5 args=s,flags,size ret=ptr\n"
+	"func 2 demo_alloc_c demo_alloc constructs.ddv:27:5 args=size,flags,node ret=ptr\n"
+	"func 3 demo_free demo_free constructs.ddv:44:4 args=p ret=void\n"
+	"func 4 demo_give demo_give constructs.ddv:58:4 args=p,to,status ret=int\n"
+	"func 5 demo_trylock demo_trylock constructs.ddv:68:4 args=l ret=int\n"
+	"func 6 demo_unlock demo_unlock constructs.ddv:81:4 args=l ret=void\n"
+	"func 7 demo_timer demo_timer constructs.ddv:88:4 args=t,callback ret=void\n"
+	"msg 1 demo.block-leak error constructs.ddv:14:8 args=key,size,owner block {key} of {size} bytes is never freed\n"
+	"msg 2 demo.lock.leak warning constructs.ddv:19:8 args=key,depth lock {key} is still held\n"
+	"msg 3 demo.trace.demo_alloc_a.call note constructs.ddv:25:5 args=size,flags demo_alloc_a(size={size}, flags={flags})\n"
+	"msg 4 demo.trace.demo_alloc_a.ret note constructs.ddv:25:5 args=ret demo_alloc_a returned {ret}\n"
+	"msg 5 demo.trace.demo_alloc_b.call note constructs.ddv:26:5 args=s,flags,size demo_alloc_b(s={s}, flags={flags}, size={size})\n"
+	"msg 6 demo.trace.demo_alloc_b.ret note constructs.ddv:26:5 args=ret demo_alloc_b returned {ret}\n"
+	"msg 7 demo.trace.demo_alloc_c.call note constructs.ddv:27:5 args=size,flags,node demo_alloc_c(size={size}, flags={flags}, node={node})\n"
+	"msg 8 demo.trace.demo_alloc_c.ret note constructs.ddv:27:5 args=ret demo_alloc_c returned {ret}\n"
+	"msg 9 demo.trace.demo_free.call note constructs.ddv:44:4 args=p demo_free(p={p})\n"
+	"msg 10 demo.trace.demo_free.ret note constructs.ddv:44:4 args=- demo_free returned\n"
+	"msg 11 demo.trace.demo_give.call note constructs.ddv:58:4 args=p,to,status demo_give(p={p}, to={to}, status={status})\n"
+	"msg 12 demo.trace.demo_give.ret note constructs.ddv:58:4 args=ret demo_give returned {ret}\n"
+	"msg 13 demo.trace.demo_trylock.call note constructs.ddv:68:4 args=l demo_trylock(l={l})\n"
+	"msg 14 demo.trace.demo_trylock.ret note constructs.ddv:68:4 args=ret demo_trylock returned {ret}\n"
+	"msg 15 demo.trace.demo_unlock.call note constructs.ddv:81:4 args=l demo_unlock(l={l})\n"
+	"msg 16 demo.trace.demo_unlock.ret note constructs.ddv:81:4 args=- demo_unlock returned\n"
+	"msg 17 demo.trace.demo_timer.call note constructs.ddv:88:4 args=t,callback demo_timer(t={t}, callback={callback})\n"
+	"msg 18 demo.trace.demo_timer.ret note constructs.ddv:88:4 args=- demo_timer returned\n"
+	"msg 19 demo.zero warning constructs.ddv:32:17 args=- zero-sized allocation\n"
+	"msg 20 demo.demo_alloc.1 error constructs.ddv:33:59 args=size sleeping allocation of {size} bytes in atomic context\n"
+	"msg 21 demo.demo_alloc.2 note constructs.ddv:35:26 args=size allocation of {size} bytes is too large for this kernel\n"
+	"msg 22 demo.demo_alloc.3 note constructs.ddv:37:26 args=size allocation of {size} bytes is too large for an old kernel\n"
+	"msg 23 demo.twice error constructs.ddv:40:62 args=ret block {ret} returned twice\n"
+	"msg 24 demo.double-free error constructs.ddv:47:20 args=p free of {p}, which is not a live block\n"
+	"msg 25 demo.owned error constructs.ddv:48:32 args=p free of {p}, which is owned\n"
+	"msg 26 demo.vmalloc error constructs.ddv:49:28 args=p free of vmalloc'ed memory {p}\n"
+	"msg 27 demo.demo_free.1 error constructs.ddv:51:28 args=p,t free of {p} while timer {t} is pending\n"
+	"msg 28 demo.demo_free.2 error constructs.ddv:52:4 args=- tmr released but not live (never created, or released twice)\n"
+	"msg 29 demo.demo_free.3 error constructs.ddv:54:3 args=- block released but not live (never created, or released twice)\n"
+	"msg 30 demo.demo_trylock.1 error constructs.ddv:74:4 args=- lock created again while still live\n"
+	"msg 31 demo.demo_trylock.2 error constructs.ddv:77:46 args=l lock {l} taken twice\n"
+	"msg 32 demo.demo_unlock.1 error constructs.ddv:83:32 args=l unlock of {l}, which is not held\n"
+	"msg 33 demo.demo_unlock.2 error constructs.ddv:84:2 args=- lock.depth leaves its bounds\n"
+	"msg 34 demo.timer error constructs.ddv:90:2 args=- tmr created again while still live\n"
+	"msg 35 demo.scope.demo_session error constructs.ddv:97:3 args=- blocks allocated in a session are not all freed by its end\n";
 
 static struct ddv_pack ddv_pack_demo = {
 	.abi_version = DDV_ABI_VERSION,
 	.name = "demo",
 	.version = "2.1+99434dba",
+	.catalog = ddv_catalog,
+	.catalog_len = sizeof(ddv_catalog) - 1,
 	.types = ddv_types,
 	.msgs = ddv_msgs,
 	.funcs = ddv_funcs,

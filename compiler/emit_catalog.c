@@ -1,7 +1,13 @@
-/* emit_msgs.c: writes the pack's message catalog, which the ddv command reads to decode the binary log. */
 /*
+ * emit_catalog.c: writes the pack's catalog, the one home of its names: the
+ * types' fields and states, the functions' arguments, the messages' rule ids,
+ * texts and spec positions. The descriptor tables in the pack module hold
+ * indices and counts only; the ddv command decodes the binary log with this
+ * text. It travels inside the pack module (emit_c.c writes it as ddv_catalog,
+ * section DDV_CATALOG_SECTION), and `ddvc catalog` prints it.
+ *
  * The format, one record a line (the ddv command parses it; change it only
- * with the catalog's version number in the first line):
+ * with DDV_CATALOG_FORMAT, the number in the first line):
  *
  *	# ddv message catalog 1
  *	pack <name> <version>+<digest of the catalog: see seal_version()>
@@ -51,12 +57,12 @@ static void one_line(FILE *out, const char *text)
 	}
 }
 
-int emit_msgs(struct spec *spec, FILE *out)
+int emit_catalog(struct spec *spec, FILE *out)
 {
-	fprintf(out, "# ddv message catalog 1\n");
+	fprintf(out, "# ddv message catalog %d\n", DDV_CATALOG_FORMAT);
 	fprintf(out, "pack %s %s\n", spec->pack, spec->version);
 	for (struct type_decl *t = spec->types; t; t = t->next) {
-		const char *f[DDVC_MAX_FIELDS];
+		const char *f[DDV_MAX_FIELDS];
 		const char **s = tree_alloc((t->nstates + 1) * sizeof(*s));
 
 		for (int i = 0; i < t->nfields; i++)
@@ -69,10 +75,10 @@ int emit_msgs(struct spec *spec, FILE *out)
 		fputc('\n', out);
 	}
 	for (struct fnsig *fn = spec->funcs; fn; fn = fn->next_in_pack) {
-		const char *a[DDVC_MAX_ARGS];
+		const char *a[DDV_MAX_ARGS];
 		int n = 0;
 
-		for (struct param *p = fn->params; p && n < DDVC_MAX_ARGS; p = p->next)
+		for (struct param *p = fn->params; p && n < DDV_MAX_ARGS; p = p->next)
 			a[n++] = p->name;
 		fprintf(out, "func %d %s %s %s", fn->index, fn->symbol, fn->contract->api,
 			pos_text(&fn->pos));
@@ -90,29 +96,44 @@ int emit_msgs(struct spec *spec, FILE *out)
 	return ferror(out) ? EIO : 0;
 }
 
+/* The catalog as one string in the arena, for the digest and the pack module; NULL on failure. */
+const char *catalog_text(struct spec *spec, size_t *len)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&text, &size);
+	const char *copy;
+	int err;
+
+	if (!mem)
+		return NULL;
+	err = emit_catalog(spec, mem);
+	if (fclose(mem) || err) {
+		free(text);
+		return NULL;
+	}
+	copy = tree_strndup(text, size);
+	free(text);
+	*len = size;
+	return copy;
+}
+
 /*
  * Seals the pack's version with a digest of its catalog: "1.0" becomes
- * "1.0+1a2b3c4d" in the pack module and in the catalog alike, so the ddv
+ * "1.0+1a2b3c4d" in the pack's tables and in its catalog alike, so the ddv
  * command can tell a catalog that does not match the loaded module (message
  * indices shift with every spec edit) instead of naming the wrong rules.
  */
 int seal_version(struct spec *spec)
 {
 	uint32_t hash = 2166136261u;	/* FNV-1a */
-	char *text = NULL;
 	size_t size = 0;
-	FILE *mem = open_memstream(&text, &size);
+	const char *text = catalog_text(spec, &size);
 
-	if (!mem)
-		return errno;
-	emit_msgs(spec, mem);
-	if (fclose(mem)) {
-		free(text);
-		return EIO;
-	}
+	if (!text)
+		return errno ? errno : EIO;
 	for (size_t i = 0; i < size; i++)
 		hash = (hash ^ (unsigned char)text[i]) * 16777619u;
-	free(text);
 	spec->version = tree_printf("%s+%08x", spec->version, hash);
 	return 0;
 }

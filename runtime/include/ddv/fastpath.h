@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fastpath.h: the inline fast path that every generated wrapper compiles in,
+ * and the raw globals of ddv.ko it reads. Included by abi.h only, after the
+ * contract it builds on (struct ddv_call, the out-of-line calls); its layout
+ * may change with DDV_ABI_VERSION like the rest, but only ddvc's output and
+ * ddv.ko depend on it.
+ *
+ * After the inline entry the record's fields are constants (pack, func, the
+ * flags, bail set) and two registers (return address, driver): the record
+ * never reaches memory, and the wrapper's own code is the usual path alone,
+ * every rare event a jump to the rare path (DDV_RARE below). The rare path's
+ * record is in memory and every call into ddv.ko takes a copy of it
+ * (DDV_OUT_OF_LINE). A leak scope's begin or end has only the full entry.
+ */
+#ifndef DDV_FASTPATH_H
+#define DDV_FASTPATH_H
+
+#ifndef DDV_ABI_H
+#error "include <ddv/abi.h>, not <ddv/fastpath.h>"
+#endif
+
+#include <ddv/slot.h>
+
+/*
+ * A call into ddv.ko with the call record: on a copy. Taking the record's
+ * own address would make the compiler keep all of it in memory on every call
+ * (a store per field). What ddv.ko may change after the entry is copied back
+ * only where it is read again: the reported and injected flags by the
+ * out-of-line exit, missed by the violations of an attached driver. The site
+ * ddv.ko looked up is not: it looks it up again when it needs it (rarely).
+ * On the inline path fast_exit is 1 and attached 0, constants: no copy back
+ * is left, nothing stays live across the original call for it.
+ */
+#define DDV_COPY_BACK(call, copy) do {					\
+	if (!(call)->fast_exit) {					\
+		(call)->injected = (copy).injected;			\
+		(call)->reported = (copy).reported;			\
+	}								\
+	if ((call)->attached)						\
+		(call)->missed = (copy).missed;				\
+} while (0)
+#define DDV_OUT_OF_LINE(call, fn, ...) ({				\
+	struct ddv_call __ddv_copy = *(call);				\
+	__auto_type __ddv_ret = fn(&__ddv_copy, ##__VA_ARGS__);		\
+	DDV_COPY_BACK(call, __ddv_copy);				\
+	__ddv_ret;							\
+})
+#define DDV_OUT_OF_LINE_VOID(call, fn, ...) do {			\
+	struct ddv_call __ddv_copy = *(call);				\
+	fn(&__ddv_copy, ##__VA_ARGS__);					\
+	DDV_COPY_BACK(call, __ddv_copy);				\
+} while (0)
+
+/*
+ * The rare path. After the inline entry (call->bail set) the wrapper's own
+ * code holds the usual path only: an operation that would call into ddv.ko
+ * answers -EAGAIN instead (DDV_FAIL_RARE for ddv_should_fail()) and does
+ * nothing, and a check that fails reports nothing; the generated code then
+ * restarts the call in a function of its own (before the original is called)
+ * or resumes it there after the original returned, where the same rules run
+ * with bail clear and handle the event in place. So the wrapper keeps no
+ * register and no stack for the cold code. A restart is legal only while
+ * nothing was done, so ddvc clears bail after every change to an object and
+ * sets it again, to the entry's value, after the original call.
+ */
+/* rc first: it may be the operation itself, which must run whatever bail is. */
+#define DDV_RARE(call, rc) unlikely((rc) == -EAGAIN && (call)->bail)
+#define DDV_FAIL_RARE 0xffffffffu
+/* An operation's call into ddv.ko, or with bail -EAGAIN. */
+#define DDV_OUT_OF_LINE_OR_RARE(call, fn, ...) \
+	((call)->bail ? -EAGAIN : DDV_OUT_OF_LINE(call, fn, ##__VA_ARGS__))
+
+/*
+ * Locals of a wrapper that need no zeroing by the kernel's automatic
+ * initialisation of locals (CONFIG_INIT_STACK_ALL_ZERO: a rep stos per
+ * object on every call): ddv_call_enter() sets every field of struct
+ * ddv_call read later, a lookup fills the struct ddv_obj a foreach reads.
+ */
+#if defined(__has_attribute) && __has_attribute(__uninitialized__)
+#define DDV_NOINIT __attribute__((__uninitialized__))
+#else
+#define DDV_NOINIT
+#endif
+#define DDV_CALL_NOINIT DDV_NOINIT
+
+/*
+ * Every generated wrapper: no stack canary (its only arrays are filled at
+ * constant indices, so the canary guards nothing and costs instructions on
+ * every call), and not traced by ftrace (ddv traces it itself).
+ */
+#if defined(__has_attribute) && __has_attribute(__no_stack_protector__)
+#define DDV_WRAPPER notrace __attribute__((__no_stack_protector__))
+#else
+#define DDV_WRAPPER notrace
+#endif
+/* A wrapper's rare path (DDV_RARE): a function of its own, never inlined into it. */
+#define DDV_RARE_PATH noinline DDV_WRAPPER
+
+/*
+ * A byte flag that ddv.ko flips while wrappers run: read plainly, so the
+ * compiler tests it in memory (one cmpb) instead of loading it first, as
+ * READ_ONCE makes it do. A byte cannot tear, no read is moved across the
+ * original call (a call), and a stale value is the value of a moment before.
+ */
+#define DDV_FLAG(x) (x)
+
+/*
+ * The fast entry: while exactly one driver is under test, was loaded by ddv
+ * (not attached live) and no function is traced or switched off (ddv off),
+ * ddv.ko publishes its core text here and the wrapper enters inline: one
+ * range test, one per-CPU increment. Else it points to a record with empty
+ * ranges (never NULL): every call takes __ddv_call_enter(), which answers
+ * false for a function switched off (the wrapper calls the original and
+ * nothing else). A published record never changes but for its init range;
+ * ddv.ko publishes another or the empty one.
+ */
+struct ddv_fast_dut {
+	unsigned long text_lo;		/* the driver's core text */
+	unsigned long text_len;
+	unsigned long init_lo;		/* and its init text while init runs (else 0, 0) */
+	unsigned long init_len;
+	u16 dut;
+};
+extern struct ddv_fast_dut *ddv_fast;
+#ifdef __KERNEL__
+/*
+ * Calls per driver per CPU, entered and returned (in flight: the difference,
+ * summed over the CPUs). Static arrays indexed by the driver's id: one
+ * instruction each, with the id in a register.
+ */
+DECLARE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_calls);
+DECLARE_PER_CPU(u64 [DDV_MAX_DUTS], ddv_returns);
+
+/* The record as the inline entry fills it: constants but for the return address and driver. */
+static __always_inline void ddv_call_fill_inline(struct ddv_call *call, struct ddv_pack *pack,
+						 u16 func, unsigned long ret_ip, u16 dut,
+						 unsigned int nargs, bool bail)
+{
+	/*
+	 * Only tracing reads the arguments, and a traced call never takes
+	 * the inline entry (ddv.ko publishes no driver for it while any
+	 * function is traced): none, so that the wrapper's array of them is
+	 * built on the full entry's path only.
+	 */
+	call->args = NULL;
+	call->pack = pack;
+	call->ret_ip = ret_ip;
+	call->t_enter = 0;
+	call->site = DDV_SITE_LATER;
+	call->func = func;
+	call->dut = dut;
+	call->nargs = nargs < DDV_MAX_ARGS ? nargs : DDV_MAX_ARGS;
+	call->trace = 0;
+	call->injected = 0;
+	call->reported = 0;
+	call->fast_exit = 1;
+	call->missed = 0;
+	call->attached = 0;
+	call->bail = bail;
+}
+
+/*
+ * The inline entry alone: true when it took the call (the record is filled,
+ * bail set), false when the wrapper must take the full entry.
+ */
+static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct ddv_pack *pack,
+						u16 func, unsigned long ret_ip, unsigned int nargs)
+{
+	const struct ddv_fast_dut *fast = READ_ONCE(ddv_fast);
+
+	if (likely(ret_ip - fast->text_lo < fast->text_len ||
+		   ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len))) {
+		ddv_call_fill_inline(call, pack, func, ret_ip, fast->dut, nargs, true);
+		this_cpu_inc(ddv_calls[call->dut]);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The rare path of a call that took the inline entry (its driver is dut):
+ * the record as the inline entry fills it, without counting the call again,
+ * and with no bail, so every rare event is handled in place.
+ */
+static __always_inline void ddv_call_enter_rare(struct ddv_call *call, struct ddv_pack *pack,
+						u16 func, unsigned long ret_ip, u16 dut,
+						unsigned int nargs)
+{
+	ddv_call_fill_inline(call, pack, func, ret_ip, dut, nargs, false);
+}
+
+/* Either entry, for a hand-written wrapper: no bail, rare events in place. */
+static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack,
+					   u16 func, unsigned long ret_ip, const u64 *args,
+					   unsigned int nargs)
+{
+	if (ddv_call_enter_fast(call, pack, func, ret_ip, nargs)) {
+		call->bail = 0;
+		return true;
+	}
+	return __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
+}
+
+static inline void ddv_call_exit(struct ddv_call *call, u64 ret)
+{
+	/* The usual untraced call: one per-CPU increment, no call into ddv.ko. */
+	if (likely(call->fast_exit))
+		this_cpu_inc(ddv_returns[call->dut]);
+	else
+		DDV_OUT_OF_LINE_VOID(call, __ddv_call_exit, ret);
+}
+#endif
+
+extern bool ddv_inject_on;		/* some injection mode is on (set by ddv.ko only) */
+#ifdef __KERNEL__
+static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsigned int flags)
+{
+	/* While nothing is injected (the usual case) no call into ddv.ko. */
+	if (likely(!DDV_FLAG(ddv_inject_on)))
+		return 0;
+	if (call->bail)
+		return DDV_FAIL_RARE;
+	return DDV_OUT_OF_LINE(call, __ddv_should_fail, size, flags);
+}
+#endif
+
+#define ddv_violation(call, msg, ...) \
+	DDV_OUT_OF_LINE_VOID(call, __ddv_violation, msg, ##__VA_ARGS__)
+
+/*
+ * Calling context, for checks: may the caller sleep? preemptible() sees
+ * spinlocks, softirq and hardirq context and interrupts off (Debian's kernels
+ * count preemption: PREEMPT_DYNAMIC); rcu_preempt_depth() sees an RCU
+ * read-side section. Inline: a few loads on every sleeping call.
+ */
+#ifdef __KERNEL__
+static __always_inline bool ddv_can_sleep(void)
+{
+	return preemptible() && !rcu_preempt_depth();
+}
+#endif
+
+/*
+ * For checks: is p in the vmalloc area (is_vmalloc_addr())? On 6.1 that is
+ * a call, and VMALLOC_END a static branch (five-level paging): ddv.ko keeps
+ * the area's bounds, set at its load. Two compares, of which a kmalloc'ed
+ * block (in the direct map, below the area) takes one.
+ */
+extern unsigned long ddv_vmalloc_start, ddv_vmalloc_end;
+static __always_inline bool ddv_is_vmalloc(const void *p)
+{
+	return (unsigned long)p >= ddv_vmalloc_start && (unsigned long)p < ddv_vmalloc_end;
+}
+
+/*
+ * size_field (ddv_obj_create, ddv_obj_destroy): the type's size field, as in
+ * its descriptor, or -1; a constant where ddvc writes the call, so the
+ * memory budget's byte count costs one add. nfields (ddv_obj_create): the
+ * type's number of fields, as in its descriptor; the inline create writes
+ * those only.
+ * The usual create and destroy (an allocation's block) happen inline, on the
+ * store's slots (ddv/slot.h): the type had objects before, is not contained,
+ * no pack declares a leak scope, and the object's home slot is free (create)
+ * or holds it with no probe path crossing it (destroy). Anything else, with
+ * the same result, in __ddv_obj_create and __ddv_obj_destroy.
+ */
+/*
+ * ddv_type_used[]: global types (pack->type_base + type) that ever had an
+ * object: a lookup of a type that never had one (vmem[p] in kfree, most of
+ * the time) answers inline. DDV_TYPE_USED_INLINE: creates and destroys of
+ * the type may be inline (it is not contained, and no driver is attached
+ * live: ddv.ko lowers every type to DDV_TYPE_USED meanwhile, so that it sees
+ * each destroy). Written by ddv.ko only, never cleared.
+ */
+#define DDV_TYPE_USED_INLINE	1
+#define DDV_TYPE_USED		2
+extern u8 ddv_type_used[];
+extern struct ddv_slot *ddv_slots;		/* ddv.ko's store: fixed while it is loaded */
+extern u32 ddv_slots_mask;
+extern u16 ddv_dut_scope[];			/* per driver: the leak scope open now, 0: none */
+#ifdef __KERNEL__
+/* Bytes of objects with a size, made and freed (held: the difference, over the CPUs). */
+DECLARE_PER_CPU(u64, ddv_bytes_made);
+DECLARE_PER_CPU(u64, ddv_bytes_freed);
+
+/*
+ * An object's site: bits 0-31 where it was created, 32-47 the creating
+ * function's global id, 48-63 the leak scope open at creation (0: none).
+ * Where: the call's site id when the entry knew it (a tail-call stub), else
+ * the return address's low half (the site table is searched only when a
+ * report names the object): modules lie in the top 2 GB, so that half has
+ * bit 31 (DDV_SITE_IP) set, which no site id has, and sign-extends back to
+ * the address. The inline create leaves the scope out (ddv_obj_site_here):
+ * while a scope is open for a driver, ddv.ko keeps the inline gate closed.
+ */
+#define DDV_SITE_IP 0x80000000u
+static __always_inline u64 ddv_obj_site_here(const struct ddv_call *call)
+{
+	u32 where = call->site;
+
+	if (where == DDV_SITE_LATER)
+		where = (u32)call->ret_ip;
+	return (u64)(call->pack->func_base + call->func) << 32 | where;
+}
+
+static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
+{
+	return (u64)READ_ONCE(ddv_dut_scope[(unsigned long)call->dut]) << 48 |
+	       ddv_obj_site_here(call);
+}
+
+/*
+ * The gate of the inline create and destroy: one byte. The type is the
+ * generated code's constant, always one of the pack's (ddv.ko checks it on
+ * the out-of-line path).
+ */
+static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type)
+{
+	return likely(DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]) ==
+		      DDV_TYPE_USED_INLINE);
+}
+
+static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
+					  const u64 *fields, struct ddv_obj *old, int size_field,
+					  int nfields)
+{
+	if (!old && ddv_obj_inline(call, type)) {
+		u16 gt = call->pack->type_base + type;
+		u32 hash = ddv_slot_hash(gt, key);
+		struct ddv_slot *e = &ddv_slots[hash & ddv_slots_mask];
+
+		if (likely(ddv_slot_claim(e, hash, gt, key, call->dut, state,
+					  ddv_obj_site_here(call), fields, nfields))) {
+			if (size_field >= 0 && size_field < DDV_MAX_FIELDS && fields)
+				this_cpu_add(ddv_bytes_made, fields[size_field]);
+			return 0;
+		}
+	}
+	if (call->bail)
+		return -EAGAIN;
+	if (fields) {
+		/* A copy: the wrapper's own array stays in registers on the inline path. */
+		u64 f[DDV_MAX_FIELDS] = { fields[0], fields[1], fields[2], fields[3] };
+
+		return DDV_OUT_OF_LINE(call, __ddv_obj_create, type, key, state, f, old);
+	}
+	return DDV_OUT_OF_LINE(call, __ddv_obj_create, type, key, state, NULL, old);
+}
+
+static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key,
+					   struct ddv_obj *old, int size_field)
+{
+	if (!old && ddv_obj_inline(call, type)) {
+		u16 gt = call->pack->type_base + type;
+		u32 hash = ddv_slot_hash(gt, key);
+		u64 size = 0;
+
+		if (likely(ddv_slot_take(&ddv_slots[hash & ddv_slots_mask], gt, key,
+					 size_field, &size))) {
+			if (size_field >= 0 && size_field < DDV_MAX_FIELDS)
+				this_cpu_add(ddv_bytes_freed, size);
+			return 0;
+		}
+	}
+	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_destroy, type, key, old);
+}
+
+static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
+					  struct ddv_obj *out)
+{
+	if (likely(!DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]))) {
+		if (unlikely(call->attached))
+			call->missed = 1;	/* the object may predate the attach */
+		return -ENOENT;
+	}
+	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_lookup, type, key, out);
+}
+#endif
+/* Out of line only. */
+#define ddv_obj_set_state(call, ...) \
+	DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_set_state, __VA_ARGS__)
+#define ddv_obj_set_field(call, ...) \
+	DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_set_field, __VA_ARGS__)
+#define ddv_obj_adjust(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_adjust, __VA_ARGS__)
+#define ddv_obj_disown(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_disown, __VA_ARGS__)
+/* Only after a lookup found the block, which a bail never gets past: no bail here. */
+#define ddv_obj_find_inside(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_find_inside, __VA_ARGS__)
+/*
+ * False when ddv_obj_find_inside() of type would find nothing whatever the
+ * range (no contained object is live): a foreach then skips looking up the
+ * block it walks. True means "maybe" (always, with bail: the lookup
+ * that follows bails). Inline: one load while no object of a
+ * contained type (timer, work item) is live.
+ */
+extern u32 ddv_contained_live;
+#ifdef __KERNEL__
+static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
+{
+	/* A plain read: the two foreach of kfree share one load. A stale 0 is
+	 * as good as one read a moment earlier, before the object was made. */
+	return ddv_contained_live &&
+	       (call->bail || DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type));
+}
+#endif
+
+#endif /* DDV_FASTPATH_H */
