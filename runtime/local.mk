@@ -18,7 +18,8 @@ EXTRA_DIST += scripts/bench-runtime tests/runtime/bench.c tests/runtime/fuzz_log
 # --- is built in a directory of links under runtime/kbuild/ in the build tree.
 # --- Owner: kernel runtime.
 DDV_LINUX_SRCS = runtime/linux/Kbuild runtime/linux/ddv_internal.h runtime/linux/env_kernel.h \
-	runtime/linux/main.c runtime/linux/pack.c runtime/linux/target.c runtime/linux/objects.c \
+	runtime/linux/main.c runtime/linux/pack.c runtime/linux/symbols.c runtime/linux/patch.c \
+	runtime/linux/dut.c runtime/linux/caller.c runtime/linux/objects.c \
 	runtime/linux/log.c runtime/linux/abi.c runtime/linux/scopes.c runtime/linux/scopes.h \
 	runtime/linux/stubs.S \
 	runtime/include/ddv/runtime_msgs.h

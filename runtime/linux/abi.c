@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* abi.c: what generated wrappers call on every probed call (abi.h), and fault injection. */
+/*
+ * abi.c: what generated wrappers call on every probed call (abi.h), fault
+ * injection, and the settings those calls read: DDV_OP_SET_TRACE,
+ * DDV_OP_SET_FUNC_OFF, DDV_OP_RULE_OFF, DDV_OP_INJECT.
+ */
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -74,7 +78,10 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	u32 site = DDV_NO_SITE;
 	u32 id = pack->func_base + func;
 
-	/* As the inline entry fills it (abi.h), no driver yet, the arguments kept, exit out of line. */
+	/*
+	 * As the inline entry fills it (abi.h), no driver yet, the arguments
+	 * kept, exit out of line.
+	 */
 	ddv_call_fill_inline(call, pack, func, ret_ip, 0, nargs, false);
 	call->args = args;
 	call->fast_exit = 0;
@@ -93,7 +100,7 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	call->trace = cfg(CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
 	call->fast_exit = call->trace == DDV_TRACE_OFF;
 	if (ddv_scope_boundary(id))
-		ddv_scope_enter(call, id);	/* ends scopes; a begin takes the out-of-line exit */
+		ddv_scope_enter(call, id);	/* ends scopes; a begin: the out-of-line exit */
 	if (unlikely(call->trace != DDV_TRACE_OFF)) {
 		call->t_enter = local_clock();
 		if (call->trace >= DDV_TRACE_CALLS)
@@ -244,15 +251,69 @@ static bool func_ok(u64 id)
 	return id < DDV_MAX_FUNCS && ddv_funcs[id].pack;
 }
 
-/* DDV_OP_INJECT. Under ddv_mutex (the core's setters want one caller at a time). */
-long ddv_op_inject(const struct ddv_cmd *cmd)
+/* Sets a per-function config property, for one function or (~0) every one. */
+static long set_func_prop(enum config_prop prop, u64 id, u64 value)
+{
+	long ret = 0;
+	u32 i;
+
+	if (id == ~0ull) {
+		for (i = 0; i < DDV_MAX_FUNCS && !ret; i++)
+			if (ddv_funcs[i].pack)
+				ret = value ? config_set(&ddv_config, prop, i, value) :
+					(config_unset(&ddv_config, prop, i), 0);
+	} else if (!func_ok(id)) {
+		ret = -EINVAL;
+	} else if (value) {
+		ret = config_set(&ddv_config, prop, id, value);
+	} else {
+		config_unset(&ddv_config, prop, id);
+	}
+	/* A function traced or switched off: every call takes the full entry (it reads them). */
+	ddv_fast_update();
+	return ret;
+}
+
+/* DDV_OP_SET_TRACE, under ddv_mutex: func id (~0: all), enum ddv_trace_level. */
+long ddv_op_set_trace(struct ddv_cmd *cmd)
+{
+	if (cmd->arg[1] > DDV_TRACE_STACK)
+		return -EINVAL;
+	return set_func_prop(CONFIG_TRACE_LEVEL, cmd->arg[0], cmd->arg[1]);
+}
+
+/* DDV_OP_SET_FUNC_OFF, under ddv_mutex: func id (~0: all), off (1) or on (0). */
+long ddv_op_set_func_off(struct ddv_cmd *cmd)
+{
+	if (cmd->arg[1] > 1)
+		return -EINVAL;
+	return set_func_prop(CONFIG_FUNC_OFF, cmd->arg[0], cmd->arg[1]);
+}
+
+/* DDV_OP_RULE_OFF, under ddv_mutex: pack id, message index, off (1) or on (0). */
+long ddv_op_rule_off(struct ddv_cmd *cmd)
+{
+	u64 pack = cmd->arg[0], msg = cmd->arg[1];
+
+	if (!pack || pack >= DDV_MAX_PACKS || msg > U16_MAX || cmd->arg[2] > 1)
+		return -EINVAL;
+	if (!ddv_packs[pack] || !msg || msg >= ddv_packs[pack]->nmsgs)
+		return -EINVAL;
+	if (cmd->arg[2])
+		return config_set(&ddv_config, CONFIG_RULE_OFF, DDV_MSG_ID(pack, msg), 1);
+	config_unset(&ddv_config, CONFIG_RULE_OFF, DDV_MSG_ID(pack, msg));
+	return 0;
+}
+
+/* DDV_OP_INJECT, under ddv_mutex (the core's setters want one caller at a time). */
+long ddv_op_inject(struct ddv_cmd *cmd)
 {
 	struct ddv_inject_plan u;
 	struct inject_plan plan;
 	u32 id;
 	int ret = 0;
 
-	if (cmd->nargs < 1 || cmd->arg[0] >= DDV_INJECT_COUNT)
+	if (cmd->arg[0] >= DDV_INJECT_COUNT)
 		return -EINVAL;
 	/* Before the mode is set, so that no call can miss it. */
 	if (cmd->arg[0] != DDV_INJECT_OFF)

@@ -93,7 +93,8 @@ struct ddv_dut {
 	bool holds_self;	/* we hold a reference on ddv.ko */
 	u16 pack_refs;		/* bit per pack id we hold a reference on */
 	atomic64_t violations;
-	atomic64_t unknown_before_attach;	/* rules not trusted: objects predating the attach */
+	/* Rules not trusted: the objects were older than the attach. */
+	atomic64_t unknown_before_attach;
 	atomic64_t injected;
 	u32 last_inject_func;
 	u32 last_inject_site;
@@ -115,34 +116,62 @@ struct ddv_func_rt {
 	u8 trace;		/* enum ddv_trace_level */
 };
 
-extern struct mutex ddv_mutex;	/* packs, duts, configuration */
-extern struct ddv_dut ddv_duts[DDV_MAX_DUTS];
+/* main.c: module init/exit, /dev/ddv and its table of ops */
+extern struct mutex ddv_mutex;	/* packs, duts, configuration; every op but VERSION */
+
+/* pack.c: the pack registry; LIST_PACKS, LIST_FUNCS */
 extern struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
 extern struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
-extern atomic64_t ddv_log_drops_reported;
-
-/* pack.c */
 struct ddv_pack *ddv_type_pack(u16 gtype, u16 *local);
 int ddv_find_func(const char *symbol, u32 *gfunc);
-int ddv_list_packs(char *buf, size_t len);
-int ddv_list_funcs(char *buf, size_t len);
+long ddv_op_list_packs(struct ddv_cmd *cmd);
+long ddv_op_list_funcs(struct ddv_cmd *cmd);
 
-/* stubs.S: the tail-call stub pool; target.c */
+/*
+ * symbols.c: other modules as ddv.ko reads them. ddv_sym_index: a module's
+ * symbols sorted by name, so each call site finds its function in O(log n).
+ * mod->kallsyms does not change under us: at COMING the loading task is the
+ * one running the notifier, and an attached module is held by a reference
+ * until its init text (and symbol table) can no longer change.
+ */
+struct ddv_sym_index {
+	const Elf_Sym *syms;
+	const char *strtab;
+	u32 *order;		/* indexes into syms, by name */
+	u32 n;
+};
+
+static inline const char *ddv_sym_name(const struct ddv_sym_index *x, u32 k)
+{
+	return x->strtab + x->syms[x->order[k]].st_name;
+}
+
+static inline unsigned long ddv_sym_value(const struct ddv_sym_index *x, u32 k)
+{
+	return kallsyms_symbol_value(&x->syms[x->order[k]]);
+}
+
+int ddv_sym_index_build(struct ddv_sym_index *x, struct module *mod);
+void ddv_sym_index_free(struct ddv_sym_index *x);
+u32 ddv_sym_first(const struct ddv_sym_index *x, const char *name);
+struct module *ddv_find_loaded(const char *name);
+void ddv_module_text(const struct module *mod, bool init, unsigned long *base,
+		     unsigned long *size);
+bool ddv_in_text(const struct module *mod, bool init, unsigned long a, unsigned int len);
+bool ddv_mod_func_range(struct module *mod, const char *func, u64 *lo, u64 *hi, bool *init);
+
+/* patch.c and stubs.S: call-site redirection, tail-call stubs, the drivers' text */
 extern const char ddv_stub_pool_start[], ddv_stub_pool_end[];
 void ddv_stub_unset(void);
-
-int ddv_target_init(void);
-void ddv_fast_update(void);
-void ddv_target_exit(void);
-long ddv_op_target(const struct ddv_cmd *cmd, struct ddv_cmd *out, bool live);
-long ddv_op_detach(u64 dut_id);
-long ddv_op_leak_check(u64 dut_id);
-long ddv_op_scope(const struct ddv_cmd *cmd, struct ddv_cmd *out);
-/* The injection plan's caller filter by name (target.c: resolved when the module arrives). */
-long ddv_caller_set(const char __user *name, u64 len, struct inject_plan *plan);
-void ddv_caller_forget(void);
-u64 ddv_dut_calls(struct ddv_dut *dut);
 int ddv_stubs_init(void);
+void ddv_stubs_exit(void);
+void ddv_stubs_release(u16 dut);
+int ddv_patch_module(struct ddv_dut *dut, struct module *mod, bool live);
+int ddv_unpatch_module(struct ddv_dut *dut);
+void ddv_ret_table_free(struct ddv_dut *dut);
+void ddv_patch_put_refs(struct ddv_dut *dut);
+void ddv_text_forget(struct ddv_dut *dut);
+void ddv_text_forget_init(struct ddv_dut *dut);
 
 /* The tail-call stubs' owners, and the drivers' text: what the hot path reads. */
 #define DDV_STUB_SIZE 16
@@ -152,6 +181,24 @@ struct ddv_stub_owner {
 };
 extern struct ddv_stub_owner *ddv_stub_owner;
 extern struct ddv_text_range ddv_ranges[DDV_MAX_DUTS];
+
+/* dut.c: drivers under test, their lifecycle; TARGET, ATTACH, DETACH, STATUS, LEAK_CHECK */
+extern struct ddv_dut ddv_duts[DDV_MAX_DUTS];
+int ddv_dut_init(void);
+void ddv_dut_exit(void);
+void ddv_fast_update(void);
+u64 ddv_dut_calls(struct ddv_dut *dut);
+long ddv_op_target(struct ddv_cmd *cmd);
+long ddv_op_attach(struct ddv_cmd *cmd);
+long ddv_op_detach(struct ddv_cmd *cmd);
+long ddv_op_status(struct ddv_cmd *cmd);
+long ddv_op_leak_check(struct ddv_cmd *cmd);
+
+/* caller.c: the injection plan's caller filter by name, resolved when the module arrives */
+long ddv_caller_set(const char __user *name, u64 len, struct inject_plan *plan);
+void ddv_caller_forget(void);
+int ddv_caller_coming(struct module *mod, struct ddv_dut *dut);
+void ddv_caller_leaving(struct module *mod, unsigned long action);
 
 /* Binary search of a call site by return address. */
 static inline u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
@@ -257,12 +304,14 @@ enum ddv_leak_report {
 };
 enum ddv_leak_report ddv_report_leak(struct ddv_dut *dut, const struct store_obj *o);
 
-/* abi.c */
+/* abi.c: the calls' entry and exit, injection; SET_TRACE, SET_FUNC_OFF, RULE_OFF, INJECT */
 int ddv_inject_init(void);
 void ddv_inject_exit(void);
 extern struct inject_state ddv_inject;
-/* Budget accounting: the size field of an object type with one. Inline: every create and destroy. */
-/* Bytes the drivers hold in objects with a size (the budget's measure): abi.h's ddv_bytes_made - freed. */
+/*
+ * Bytes the drivers hold in objects with a size (the budget's measure):
+ * abi.h's ddv_bytes_made - ddv_bytes_freed. Inline: every create and destroy.
+ */
 static __always_inline void ddv_inject_account(s64 delta)
 {
 	if (delta >= 0)
@@ -271,6 +320,12 @@ static __always_inline void ddv_inject_account(s64 delta)
 		this_cpu_add(ddv_bytes_freed, -delta);
 }
 void ddv_inject_status(struct ddv_status *st);
-long ddv_op_inject(const struct ddv_cmd *cmd);
+long ddv_op_set_trace(struct ddv_cmd *cmd);
+long ddv_op_set_func_off(struct ddv_cmd *cmd);
+long ddv_op_rule_off(struct ddv_cmd *cmd);
+long ddv_op_inject(struct ddv_cmd *cmd);
+
+/* scopes.c (more in scopes.h): SCOPE */
+long ddv_op_scope(struct ddv_cmd *cmd);
 
 #endif /* DDV_INTERNAL_H */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* main.c: ddv.ko's entry points: module init/exit and /dev/ddv (control ioctl, log read, poll). */
+/*
+ * main.c: ddv.ko's entry points: module init/exit and /dev/ddv: the control
+ * ioctl (the table of ops), the log's read() and poll().
+ */
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/miscdevice.h>
@@ -50,169 +53,57 @@ static __poll_t ddv_poll(struct file *file, poll_table *wait)
 	return 0;
 }
 
-/* Copies a kernel text listing of at most len bytes to user memory. */
-static long list_to_user(int (*lister)(char *, size_t), u64 ubuf, u64 len, struct ddv_cmd *cmd)
+static long op_version(struct ddv_cmd *cmd)
 {
-	size_t n = min_t(u64, len, 1u << 20);
-	char *buf;
-	int got;
-
-	if (!n)
-		return -EINVAL;
-	buf = kvzalloc(n, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	got = lister(buf, n);
-	if (copy_to_user(u64_to_user_ptr(ubuf), buf, got))
-		got = -EFAULT;
-	kvfree(buf);
-	if (got < 0)
-		return got;
-	cmd->out[0] = got;
+	cmd->out[0] = DDV_UAPI_VERSION;
+	cmd->out[1] = DDV_ABI_VERSION;
 	return 0;
 }
 
-static long op_status(const struct ddv_cmd *cmd)
+/*
+ * The /dev/ddv opcodes. ddv_ioctl() refuses an op with fewer arguments than
+ * min_args (-EINVAL) and takes ddv_mutex around the handler when locked says
+ * so; the handler checks the ranges of its own arguments and fills cmd->out.
+ * Each handler lives beside the state it touches.
+ */
+struct ddv_op_desc {
+	u32 op;				/* enum ddv_op */
+	u8 min_args;
+	bool locked;			/* runs under ddv_mutex */
+	long (*handler)(struct ddv_cmd *cmd);
+};
+
+static const struct ddv_op_desc ddv_ops[] = {
+	{ DDV_OP_VERSION,	0, false, op_version },
+	{ DDV_OP_TARGET,	6, true,  ddv_op_target },	/* dut.c */
+	{ DDV_OP_ATTACH,	6, true,  ddv_op_attach },	/* dut.c */
+	{ DDV_OP_DETACH,	1, true,  ddv_op_detach },	/* dut.c */
+	{ DDV_OP_STATUS,	3, true,  ddv_op_status },	/* dut.c */
+	{ DDV_OP_LIST_PACKS,	2, true,  ddv_op_list_packs },	/* pack.c */
+	{ DDV_OP_LIST_FUNCS,	2, true,  ddv_op_list_funcs },	/* pack.c */
+	{ DDV_OP_SET_TRACE,	2, true,  ddv_op_set_trace },	/* abi.c */
+	{ DDV_OP_SET_FUNC_OFF,	2, true,  ddv_op_set_func_off },/* abi.c */
+	{ DDV_OP_INJECT,	1, true,  ddv_op_inject },	/* abi.c */
+	{ DDV_OP_LEAK_CHECK,	1, true,  ddv_op_leak_check },	/* dut.c */
+	{ DDV_OP_SCOPE,		2, true,  ddv_op_scope },	/* scopes.c */
+	{ DDV_OP_RULE_OFF,	3, true,  ddv_op_rule_off },	/* abi.c */
+};
+
+/* Each op has one entry at most: ddv_ioctl() finds the first. */
+static int __init ddv_ops_check(void)
 {
-	struct ddv_status st = { 0 };
-	u64 id = cmd->arg[0];
+	unsigned int i, j;
 
-	if (cmd->nargs < 3 || id >= DDV_MAX_DUTS)
-		return -EINVAL;
-	ddv_store_status(&st);
-	st.log_drops = ddv_log_drops();
-	mutex_lock(&ddv_mutex);
-	if (id) {
-		struct ddv_dut *dut = &ddv_duts[id];
-
-		if (dut->state == DDV_DUT_FREE) {
-			mutex_unlock(&ddv_mutex);
-			return -ENOENT;
-		}
-		st.calls = ddv_dut_calls(dut);
-		st.violations = atomic64_read(&dut->violations);
-		st.unknown_before_attach = atomic64_read(&dut->unknown_before_attach);
-		st.injected = atomic64_read(&dut->injected);
-		st.sites_patched = dut->sites_patched;
-		st.sites_refused = dut->sites_refused;
-	} else {
-		unsigned int d;
-
-		for (d = 1; d < DDV_MAX_DUTS; d++) {
-			st.calls += ddv_dut_calls(&ddv_duts[d]);
-			st.violations += atomic64_read(&ddv_duts[d].violations);
-			st.unknown_before_attach +=
-				atomic64_read(&ddv_duts[d].unknown_before_attach);
-			st.sites_patched += ddv_duts[d].sites_patched;
-			st.sites_refused += ddv_duts[d].sites_refused;
-		}
-		ddv_inject_status(&st);
-	}
-	mutex_unlock(&ddv_mutex);
-	if (copy_to_user(u64_to_user_ptr(cmd->arg[1]), &st, min_t(u64, cmd->arg[2], sizeof(st))))
-		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(ddv_ops); i++)
+		for (j = 0; j < i; j++)
+			if (WARN_ON(ddv_ops[i].op == ddv_ops[j].op))
+				return -EINVAL;
 	return 0;
-}
-
-static bool func_id_ok(u64 id)
-{
-	return id < DDV_MAX_FUNCS && ddv_funcs[id].pack;
-}
-
-/* Sets a per-function config property, for one function or (~0) every one. */
-static long set_func_prop(enum config_prop prop, u64 id, u64 value)
-{
-	long ret = 0;
-	u32 i;
-
-	mutex_lock(&ddv_mutex);
-	if (id == ~0ull) {
-		for (i = 0; i < DDV_MAX_FUNCS && !ret; i++)
-			if (ddv_funcs[i].pack)
-				ret = value ? config_set(&ddv_config, prop, i, value) :
-					(config_unset(&ddv_config, prop, i), 0);
-	} else if (!func_id_ok(id)) {
-		ret = -EINVAL;
-	} else if (value) {
-		ret = config_set(&ddv_config, prop, id, value);
-	} else {
-		config_unset(&ddv_config, prop, id);
-	}
-	/* A function traced or switched off: every call takes the full entry (it reads them). */
-	ddv_fast_update();
-	mutex_unlock(&ddv_mutex);
-	return ret;
-}
-
-static long ddv_dispatch(struct ddv_cmd *cmd)
-{
-	long ret;
-
-	switch (cmd->op) {
-	case DDV_OP_VERSION:
-		cmd->out[0] = DDV_UAPI_VERSION;
-		cmd->out[1] = DDV_ABI_VERSION;
-		return 0;
-	case DDV_OP_TARGET:
-		return ddv_op_target(cmd, cmd, false);
-	case DDV_OP_ATTACH:
-		return ddv_op_target(cmd, cmd, true);
-	case DDV_OP_DETACH:
-		return cmd->nargs < 1 ? -EINVAL : ddv_op_detach(cmd->arg[0]);
-	case DDV_OP_STATUS:
-		return op_status(cmd);
-	case DDV_OP_LIST_PACKS:
-		return cmd->nargs < 2 ? -EINVAL :
-			list_to_user(ddv_list_packs, cmd->arg[0], cmd->arg[1], cmd);
-	case DDV_OP_LIST_FUNCS:
-		return cmd->nargs < 2 ? -EINVAL :
-			list_to_user(ddv_list_funcs, cmd->arg[0], cmd->arg[1], cmd);
-	case DDV_OP_SET_TRACE:
-		if (cmd->nargs < 2 || cmd->arg[1] > DDV_TRACE_STACK)
-			return -EINVAL;
-		return set_func_prop(CONFIG_TRACE_LEVEL, cmd->arg[0], cmd->arg[1]);
-	case DDV_OP_SET_FUNC_OFF:
-		if (cmd->nargs < 2 || cmd->arg[1] > 1)
-			return -EINVAL;
-		return set_func_prop(CONFIG_FUNC_OFF, cmd->arg[0], cmd->arg[1]);
-	case DDV_OP_INJECT:
-		mutex_lock(&ddv_mutex);
-		ret = ddv_op_inject(cmd);
-		mutex_unlock(&ddv_mutex);
-		return ret;
-	case DDV_OP_LEAK_CHECK:
-		if (cmd->nargs < 1)
-			return -EINVAL;
-		ret = ddv_op_leak_check(cmd->arg[0]);
-		if (ret >= 0) {
-			cmd->out[0] = ret;
-			ret = 0;
-		}
-		return ret;
-	case DDV_OP_RULE_OFF:
-		if (cmd->nargs < 3 || !cmd->arg[0] || cmd->arg[0] >= DDV_MAX_PACKS ||
-		    cmd->arg[1] > U16_MAX || cmd->arg[2] > 1)
-			return -EINVAL;
-		mutex_lock(&ddv_mutex);
-		if (!ddv_packs[cmd->arg[0]] || !cmd->arg[1] ||
-		    cmd->arg[1] >= ddv_packs[cmd->arg[0]]->nmsgs)
-			ret = -EINVAL;
-		else if (cmd->arg[2])
-			ret = config_set(&ddv_config, CONFIG_RULE_OFF,
-					 DDV_MSG_ID(cmd->arg[0], cmd->arg[1]), 1);
-		else
-			ret = (config_unset(&ddv_config, CONFIG_RULE_OFF,
-					    DDV_MSG_ID(cmd->arg[0], cmd->arg[1])), 0);
-		mutex_unlock(&ddv_mutex);
-		return ret;
-	case DDV_OP_SCOPE:
-		return ddv_op_scope(cmd, cmd);
-	}
-	return -EINVAL;
 }
 
 static long ddv_ioctl(struct file *file, unsigned int request, unsigned long arg)
 {
+	const struct ddv_op_desc *d;
 	struct ddv_cmd cmd;
 	long ret;
 
@@ -222,10 +113,18 @@ static long ddv_ioctl(struct file *file, unsigned int request, unsigned long arg
 		return -ENOTTY;
 	if (copy_from_user(&cmd, (void __user *)arg, sizeof(cmd)))
 		return -EFAULT;
-	if (cmd.op >= DDV_OP_COUNT || cmd.nargs > ARRAY_SIZE(cmd.arg))
+	if (cmd.nargs > ARRAY_SIZE(cmd.arg))
+		return -EINVAL;
+	for (d = ddv_ops; d < ddv_ops + ARRAY_SIZE(ddv_ops) && d->op != cmd.op; d++)
+		;
+	if (d == ddv_ops + ARRAY_SIZE(ddv_ops) || cmd.nargs < d->min_args)
 		return -EINVAL;
 	memset(cmd.out, 0, sizeof(cmd.out));
-	ret = ddv_dispatch(&cmd);
+	if (d->locked)
+		mutex_lock(&ddv_mutex);
+	ret = d->handler(&cmd);
+	if (d->locked)
+		mutex_unlock(&ddv_mutex);
 	if (!ret && copy_to_user((void __user *)arg, &cmd, sizeof(cmd)))
 		ret = -EFAULT;
 	return ret;
@@ -261,6 +160,9 @@ static int __init ddv_init(void)
 	/* is_vmalloc_addr(): [VMALLOC_START, VMALLOC_END). */
 	ddv_vmalloc_start = VMALLOC_START;
 	ddv_vmalloc_end = VMALLOC_END;
+	ret = ddv_ops_check();
+	if (ret)
+		return ret;
 	ddv_log_timer_init();
 	ret = ddv_store_init();
 	if (ret)
@@ -271,16 +173,16 @@ static int __init ddv_init(void)
 	ret = ddv_inject_init();
 	if (ret)
 		goto out_log;
-	ret = ddv_target_init();
+	ret = ddv_dut_init();
 	if (ret)
 		goto out_inject;
 	ret = misc_register(&ddv_misc);
 	if (ret)
-		goto out_target;
+		goto out_dut;
 	pr_info("ddv: runtime loaded (ABI %d, control /dev/ddv)\n", DDV_ABI_VERSION);
 	return 0;
-out_target:
-	ddv_target_exit();
+out_dut:
+	ddv_dut_exit();
 out_inject:
 	ddv_inject_exit();
 out_log:
@@ -297,7 +199,7 @@ out_store:
 static void __exit ddv_exit(void)
 {
 	misc_deregister(&ddv_misc);
-	ddv_target_exit();
+	ddv_dut_exit();
 	ddv_inject_exit();
 	ddv_log_exit();
 	ddv_store_exit();

@@ -17,7 +17,8 @@
 
 static unsigned int store_capacity = 65536;
 module_param(store_capacity, uint, 0444);
-MODULE_PARM_DESC(store_capacity, "objects the store can hold, a power of two >= 64 (64 bytes each)");
+MODULE_PARM_DESC(store_capacity,
+		 "objects the store can hold, a power of two >= 64 (64 bytes each)");
 
 struct store ddv_store;
 /* The store's slots, for the wrappers' inline create and destroy (abi.h). */
@@ -62,8 +63,8 @@ static atomic64_t freed_evicted = ATOMIC64_INIT(0);	/* dropped to make room for 
  * Costs the usual path nothing: the inline test is the same byte.
  */
 static DEFINE_RAW_SPINLOCK(inline_gate_lock);
-static unsigned long inline_gate_duts;			/* bit per holder: a driver, or the scopes */
-static bool inline_off;					/* some driver holds it */
+static unsigned long inline_gate_duts;	/* bit per holder: a driver, or the scopes */
+static bool inline_off;			/* some driver holds it */
 
 int ddv_store_init(void)
 {
@@ -256,8 +257,9 @@ static void attached_forget(struct ddv_dut *dut)
 	atomic_sub(n, &freed_live);
 	ddv_obj_inline_hold(dut->id, false);
 	if (atomic64_read(&freed_refused) || atomic64_read(&freed_evicted))
-		pr_info("ddv: %s: frees since the attach not remembered: %lld at the bound of %u, %lld evicted for objects\n",
-			dut->name, (long long)atomic64_read(&freed_refused), freed_max,
+		pr_info("ddv: %s: frees since the attach not remembered: "
+			"%lld at the bound of %u, %lld evicted for objects\n", dut->name,
+			(long long)atomic64_read(&freed_refused), freed_max,
 			(long long)atomic64_read(&freed_evicted));
 }
 
@@ -315,7 +317,10 @@ static noinline void freed_forget(u16 gt, u64 key)
 
 	if (!store_delete(&ddv_store, OBJ_TYPE_FREED, freed_key(gt, key), &o)) {
 		atomic_dec(&freed_live);
-		/* Another key's record, mixed alike: it is forgotten too, which only loses precision. */
+		/*
+		 * Another key's record, mixed alike: it is forgotten too, which
+		 * only loses precision.
+		 */
 	}
 }
 

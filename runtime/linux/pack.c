@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* pack.c: the registry of rule packs: ids, type and function bases, lookups. */
+/*
+ * pack.c: the registry of rule packs: ids, type and function bases, lookups,
+ * and the ops that read it (DDV_OP_LIST_PACKS, DDV_OP_LIST_FUNCS).
+ */
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include "ddv_internal.h"
 #include "scopes.h"
 
@@ -173,12 +178,11 @@ int ddv_find_func(const char *symbol, u32 *gfunc)
 }
 
 /* "id name version\n" per pack; returns the length written (truncated at len). */
-int ddv_list_packs(char *buf, size_t len)
+static int list_packs(char *buf, size_t len)
 {
 	size_t n = 0;
 	int id;
 
-	mutex_lock(&ddv_mutex);
 	for (id = 1; id < DDV_MAX_PACKS; id++) {
 		struct ddv_pack *p = ddv_packs[id];
 
@@ -186,7 +190,6 @@ int ddv_list_packs(char *buf, size_t len)
 			n += scnprintf(buf + n, len - n, "%d %s %s\n", id, p->name,
 				       p->version ? p->version : "-");
 	}
-	mutex_unlock(&ddv_mutex);
 	return n;
 }
 
@@ -209,12 +212,11 @@ static const char *fault_class_name(unsigned int cls)
  * number of failure values let the ddv command tell the calls the runtime
  * may fail (inject_decide's "fallible") without a probe load.
  */
-int ddv_list_funcs(char *buf, size_t len)
+static int list_funcs(char *buf, size_t len)
 {
 	size_t n = 0;
 	int i;
 
-	mutex_lock(&ddv_mutex);
 	for (i = 0; i < DDV_MAX_FUNCS && n < len; i++) {
 		struct ddv_pack *p = ddv_funcs[i].pack;
 		const struct ddv_func_desc *f;
@@ -226,6 +228,39 @@ int ddv_list_funcs(char *buf, size_t len)
 			       f->api ? f->api : f->symbol, fault_class_name(f->fault_class),
 			       f->nfail);
 	}
-	mutex_unlock(&ddv_mutex);
 	return n;
+}
+
+/* Copies a text listing of at most len bytes to user memory; out[0] = its length. */
+static long list_to_user(int (*lister)(char *, size_t), u64 ubuf, u64 len, struct ddv_cmd *cmd)
+{
+	size_t n = min_t(u64, len, 1u << 20);
+	char *buf;
+	int got;
+
+	if (!n)
+		return -EINVAL;
+	buf = kvzalloc(n, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	got = lister(buf, n);
+	if (copy_to_user(u64_to_user_ptr(ubuf), buf, got))
+		got = -EFAULT;
+	kvfree(buf);
+	if (got < 0)
+		return got;
+	cmd->out[0] = got;
+	return 0;
+}
+
+/* DDV_OP_LIST_PACKS, under ddv_mutex. */
+long ddv_op_list_packs(struct ddv_cmd *cmd)
+{
+	return list_to_user(list_packs, cmd->arg[0], cmd->arg[1], cmd);
+}
+
+/* DDV_OP_LIST_FUNCS, under ddv_mutex. */
+long ddv_op_list_funcs(struct ddv_cmd *cmd)
+{
+	return list_to_user(list_funcs, cmd->arg[0], cmd->arg[1], cmd);
 }

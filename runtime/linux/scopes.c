@@ -84,7 +84,7 @@ static unsigned int report_scope(struct ddv_dut *dut, const struct scope_open *s
 		if (!scope_stamp_in(SITE_SCOPE(o.site), s->id, last))
 			continue;
 		if (rule) {
-			/* The key and the fields, when the message names any (ddvc gives it them all). */
+			/* The key and fields, when the message names any (ddvc gives them all). */
 			ddv_report_object(dut, &o, rule_pack, rule->msg,
 					  rule_pack->types[rule->type].nfields);
 		} else if (ddv_report_leak(dut, &o) == DDV_NOT_A_LEAK) {
@@ -259,7 +259,7 @@ void ddv_scopes_unregister(struct ddv_pack *pack)
 }
 
 /* DDV_OP_SCOPE begin (ddv_mutex held): one user scope per driver at a time. */
-int ddv_scope_user_begin(struct ddv_dut *dut, u16 *id)
+static int user_begin(struct ddv_dut *dut, u16 *id)
 {
 	struct dut_scopes *ds = scopes_of(dut);
 	unsigned long flags;
@@ -283,7 +283,7 @@ int ddv_scope_user_begin(struct ddv_dut *dut, u16 *id)
 }
 
 /* DDV_OP_SCOPE end (ddv_mutex held): closes the user's scope, reports what it made, still owned. */
-int ddv_scope_user_end(struct ddv_dut *dut, u16 *id, unsigned int *leaks)
+static int user_end(struct ddv_dut *dut, u16 *id, unsigned int *leaks)
 {
 	struct dut_scopes *ds = scopes_of(dut);
 	struct scope_open closed;
@@ -318,4 +318,37 @@ void ddv_scopes_reset(struct ddv_dut *dut)
 	restamp(dut, ds);
 	spin_unlock_irqrestore(&ds->lock, flags);
 	user_scope_hold(dut, false);
+}
+
+/*
+ * DDV_OP_SCOPE, under ddv_mutex: begin stamps a new scope id on the objects
+ * the driver creates from now; end reports those still live. One user scope
+ * per driver at a time; rule scopes may nest in it and it in them.
+ */
+long ddv_op_scope(struct ddv_cmd *cmd)
+{
+	struct ddv_dut *dut;
+	unsigned int leaks;
+	long ret;
+	u16 scope;
+
+	if (cmd->arg[0] > 1 || !cmd->arg[1] || cmd->arg[1] >= DDV_MAX_DUTS)
+		return -EINVAL;
+	dut = &ddv_duts[cmd->arg[1]];
+	if (dut->state == DDV_DUT_FREE)
+		return -ENOENT;
+	if (cmd->arg[0]) {
+		ret = user_begin(dut, &scope);
+		if (!ret) {
+			ddv_log_rt(DDV_RT_SCOPE_BEGIN, 2, (u64)dut->id, (u64)scope);
+			cmd->out[0] = scope;
+		}
+	} else {
+		ret = user_end(dut, &scope, &leaks);
+		if (!ret) {
+			cmd->out[0] = leaks;
+			ddv_log_rt(DDV_RT_SCOPE_END, 3, (u64)dut->id, (u64)scope, (u64)leaks);
+		}
+	}
+	return ret;
 }

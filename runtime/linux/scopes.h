@@ -50,9 +50,7 @@ const char *ddv_scopes_invalid(const struct ddv_pack *pack);
 void ddv_scopes_register(struct ddv_pack *pack);
 void ddv_scopes_unregister(struct ddv_pack *pack);
 
-/* target.c: DDV_OP_SCOPE, and a driver that goes or is detached. */
-int ddv_scope_user_begin(struct ddv_dut *dut, u16 *id);
-int ddv_scope_user_end(struct ddv_dut *dut, u16 *id, unsigned int *leaks);
+/* dut.c: a driver that goes or is detached. */
 void ddv_scopes_reset(struct ddv_dut *dut);
 
 #endif /* DDV_SCOPES_H */
