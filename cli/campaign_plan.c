@@ -1,0 +1,299 @@
+/*
+ * campaign_plan.c: the campaign's recording pass. A clean recording load
+ * traces every probed call with its site and stack (DDV_TRACE_STACK); the
+ * fault classes the runtime lists (LIST_FUNCS) tell which of the functions
+ * seen can fail; the fallible calls, in order, are the sequence the
+ * runtime's "fail the Nth fallible call" counts, so call k of it is nth-any k
+ * exactly. Loops in that sequence are pruned (prune.c): only their first and
+ * last few repeats fail. The plan goes to the journal.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <ddv/uapi.h>
+
+#include "campaign_cmd.h"
+
+/*
+ * What to suggest when a recording lost records: the runtime's default ring
+ * (4 MiB per CPU) holds about 40,000 traced calls with their stacks.
+ */
+#define LARGER_RING "16M"
+
+struct recorded_call {
+	uint64_t ts;
+	size_t seq;		/* order of decoding: ties of ts keep it */
+	char *symbol;
+	char *name;		/* SYMBOL@func+0xoff */
+	uint64_t key;		/* function, site and stack */
+};
+
+/* A call site of the recording load and its stack: a leak's allocation stack, when it had one. */
+struct site_stack {
+	char *site;		/* func+0xoff */
+	char *stack;		/* the first stack seen there, frames_join()'s key form */
+	bool several;		/* another stack came there too: none is the stack */
+};
+
+struct recording {
+	const char *module;
+	struct recorded_call *calls;
+	size_t ncalls;
+	struct site_stack *stacks;
+	size_t nstacks;
+	uint64_t dropped;
+};
+
+static uint64_t fnv64_mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 1099511628211ull;
+	return h;
+}
+
+static void note_site_stack(struct recording *r, const struct event *ev)
+{
+	struct strbuf site = { 0 }, stack = { 0 };
+	struct frames frames;
+	size_t i;
+
+	sb_printf(&site, "%s+0x%x", ev->site->func, ev->site->func_offset);
+	event_frames(ev, &frames);
+	frames_join(&frames, true, &stack);
+	frames_free(&frames);
+	for (i = 0; i < r->nstacks && strcmp(r->stacks[i].site, site.s); i++)
+		;
+	if (i < r->nstacks) {
+		r->stacks[i].several |= strcmp(r->stacks[i].stack, stack.s) != 0;
+		sb_free(&site);
+		sb_free(&stack);
+		return;
+	}
+	r->stacks = xrealloc(r->stacks, (r->nstacks + 1) * sizeof(*r->stacks));
+	r->stacks[r->nstacks++] = (struct site_stack){ .site = site.s, .stack = stack.s };
+}
+
+/* The journal's "stack" lines: the sites the recording saw with one stack only. */
+static void journal_site_stacks(struct campaign *c, struct recording *r)
+{
+	for (size_t i = 0; i < r->nstacks; i++) {
+		if (!r->stacks[i].several)
+			journal_add(c, "stack %s %s", r->stacks[i].site, r->stacks[i].stack);
+		free(r->stacks[i].site);
+		free(r->stacks[i].stack);
+	}
+	free(r->stacks);
+	r->stacks = NULL;
+	r->nstacks = 0;
+}
+
+static void record_event(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct recording *r = data;
+	struct recorded_call *rc;
+	struct strbuf name = { 0 };
+	uint64_t h = 14695981039346656037ull;
+
+	if (ev->is_drop) {
+		r->dropped += ev->dropped;
+		return;
+	}
+	if (!is_traced_call(ev) || !ev->module || strcmp(ev->module, r->module))
+		return;
+	if (ev->site && ev->nstack)
+		note_site_stack(r, ev);
+	call_name(ev, &name);
+	h = fnv64_mix(h, name.s, name.len);
+	h = fnv64_mix(h, ev->stack, ev->nstack * sizeof(ev->stack[0]));
+	if (!(r->ncalls & (r->ncalls - 1)))
+		r->calls = xrealloc(r->calls, (r->ncalls ? 2 * r->ncalls : 1) * sizeof(*r->calls));
+	rc = &r->calls[r->ncalls];
+	rc->ts = ev->ts;
+	rc->seq = r->ncalls++;
+	rc->symbol = xstrdup(ev->symbol);
+	rc->name = name.s;
+	rc->key = h;
+}
+
+/* Each CPU's ring is drained in turn: a task that moved between CPUs is put back in order. */
+static int compare_calls(const void *a, const void *b)
+{
+	const struct recorded_call *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static const struct cat_func *catalog_func_by_symbol(const struct catalog *cat, const char *sym)
+{
+	for (unsigned int p = 0; p < cat->npacks; p++)
+		for (unsigned int f = 0; f < cat->packs[p]->nfuncs; f++)
+			if (cat->packs[p]->funcs[f].symbol &&
+			    !strcmp(cat->packs[p]->funcs[f].symbol, sym))
+				return &cat->packs[p]->funcs[f];
+	return NULL;
+}
+
+/*
+ * Whether the runtime may fail calls of symbol, from the fault classes it
+ * listed: 1 when one of its functions of that symbol is fallible, 0 when
+ * none is, -1 when it lists none or one with a class unknown here.
+ */
+static int listed_fallible(const struct rt_tables *rt, const char *symbol)
+{
+	bool seen = false, fallible = false;
+
+	for (unsigned int i = 0; i < rt->nfuncs; i++) {
+		int verdict;
+
+		if (strcmp(rt->funcs[i].symbol, symbol))
+			continue;
+		verdict = rt_func_fallible(&rt->funcs[i]);
+		if (verdict < 0)
+			return -1;
+		seen = true;
+		fallible |= verdict;
+	}
+	return seen ? fallible : -1;
+}
+
+static void recording_free(struct recording *r)
+{
+	for (size_t i = 0; i < r->ncalls; i++) {
+		free(r->calls[i].symbol);
+		free(r->calls[i].name);
+	}
+	free(r->calls);
+	r->calls = NULL;
+	r->ncalls = 0;
+}
+
+/* The clean load, every probed call traced with its stack. Returns 0, or an exit status. */
+static int record_clean_load(struct campaign *c, struct judge *j, struct recording *r)
+{
+	int status;
+
+	fprintf(stderr, "campaign %s: recording a clean load\n", c->module);
+	if (inject_off(c) || set_trace(c, ~0ull, DDV_TRACE_STACK)) {
+		ddv_error(0, "campaign: cannot trace the calls of the recording load");
+		return EXIT_ERROR;
+	}
+	status = traced_load(c, j, record_event, r);
+	set_trace(c, ~0ull, DDV_TRACE_OFF);
+	if (status != EXIT_OK) {
+		ddv_error(0, "campaign: the clean load of %s failed (ddv load exited %d): "
+			  "nothing to fail", c->driver, status);
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * A recording that lost records: without the whole sequence nothing can be
+ * pruned, so load N fails call N, one after the other, until a load makes
+ * no call to fail.
+ */
+static void plan_sequential(struct campaign *c, struct recording *r)
+{
+	ddv_warn("campaign: the recording load lost %llu log records: no loop pruning, "
+		 "every fallible call is failed in turn (start the runtime with a larger "
+		 "ring for pruning: ddv stop; ddv start --log-size %s)",
+		 (unsigned long long)r->dropped, LARGER_RING);
+	journal_site_stacks(c, r);
+	journal_add(c, "recording 1");
+	journal_add(c, "sequential");
+}
+
+/*
+ * The recorded symbols that cannot fail, into not_fallible: functions that
+ * return nothing, and those the runtime's fault class and failure count
+ * say cannot (as the injector decides it). Returns 0, or -1 (said) when the
+ * runtime does not tell for one of them.
+ */
+static int settle_fallible(const struct judge *j, const struct recording *r,
+			   struct symset *not_fallible)
+{
+	for (size_t i = 0; i < r->ncalls; i++) {
+		const char *sym = r->calls[i].symbol;
+		const struct cat_func *f = catalog_func_by_symbol(&j->cat, sym);
+
+		if (symset_has(not_fallible, sym))
+			continue;
+		if (f && f->ret && !strcmp(f->ret, "void")) {
+			symset_add(not_fallible, sym);
+			continue;
+		}
+		switch (listed_fallible(&j->rt, sym)) {
+		case 0:
+			symset_add(not_fallible, sym);
+			break;
+		case 1:
+			break;
+		default:
+			ddv_error(0, "campaign: the runtime lists no fault class known here for %s: "
+				  "cannot tell whether it can fail", sym);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The plan: the fallible calls in order (the sequence nth-any counts),
+ * loops pruned unless --no-prune, into the journal with the recording's
+ * stacks and the total.
+ */
+static void plan_loads(struct campaign *c, struct recording *r, struct symset *not_fallible)
+{
+	uint64_t *keys = xmalloc((r->ncalls ? r->ncalls : 1) * sizeof(*keys));
+	size_t *index = xmalloc((r->ncalls ? r->ncalls : 1) * sizeof(*index));
+	size_t *plan, nplan, nfallible = 0;
+
+	for (size_t i = 0; i < r->ncalls; i++) {
+		if (symset_has(not_fallible, r->calls[i].symbol))
+			continue;
+		keys[nfallible] = r->calls[i].key;
+		index[nfallible++] = i;
+	}
+	if (c->prune) {
+		nplan = prune_plan(keys, nfallible, c->keep, &plan);
+	} else {
+		plan = xmalloc((nfallible ? nfallible : 1) * sizeof(*plan));
+		for (nplan = 0; nplan < nfallible; nplan++)
+			plan[nplan] = nplan;
+	}
+	for (size_t p = 0; p < nplan; p++)
+		journal_add(c, "plan %zu %s", plan[p] + 1, r->calls[index[plan[p]]].name);
+	journal_site_stacks(c, r);
+	journal_add(c, "recording 1");
+	journal_add(c, "total %zu", nfallible);
+	fprintf(stderr, "campaign %s: %zu calls traced, %zu fallible; %zu loads planned "
+		"(%zu saved by loop pruning)\n", c->module, r->ncalls, nfallible, nplan,
+		nfallible - nplan);
+	free(plan);
+	free(keys);
+	free(index);
+}
+
+int record_plan(struct campaign *c, struct judge *j)
+{
+	struct recording r = { .module = c->module };
+	struct symset not_fallible = { 0 };
+	int status = record_clean_load(c, j, &r);
+
+	if (!status && r.dropped) {
+		plan_sequential(c, &r);
+	} else if (!status) {
+		qsort(r.calls, r.ncalls, sizeof(*r.calls), compare_calls);
+		if (settle_fallible(j, &r, &not_fallible))
+			status = EXIT_ERROR;
+		else
+			plan_loads(c, &r, &not_fallible);
+	}
+	recording_free(&r);
+	symset_free(&not_fallible);
+	return status;
+}

@@ -1,0 +1,450 @@
+/*
+ * campaign_run.c: the campaign in this machine. Each load and unload is this
+ * program run again ("ddv load", "ddv unload"), so a campaign load is exactly
+ * a user's. Everything learnt goes to the journal (campaign.h) as it is
+ * learnt; --resume goes on after the last fact. An oops or a hang leaves the
+ * module half loaded: no later load of it can work in this boot, so the
+ * campaign records it against the injected call and stops with status 5.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <ddv/uapi.h>
+
+#include "campaign_cmd.h"
+
+/* --- the journal, written ------------------------------------------------ */
+
+void journal_add(struct campaign *c, const char *fmt, ...)
+{
+	struct strbuf line = { 0 };
+	va_list ap;
+	char *buf;
+
+	va_start(ap, fmt);
+	if (vasprintf(&buf, fmt, ap) < 0)
+		buf = NULL;
+	va_end(ap);
+	if (!buf)
+		return;
+	sb_printf(&line, "%s\n", buf);
+	if (write(c->journal_fd, line.s, line.len) != (ssize_t)line.len)
+		ddv_warn("cannot write the campaign journal %s", c->journal_path);
+	fdatasync(c->journal_fd);
+	if (c->echo_fd >= 0) {
+		/* A checksum, because the kernel's own lines may cut through ours. */
+		line.len = 0;
+		journal_echo_line(buf, &line);
+		if (write(c->echo_fd, line.s, line.len) < 0)
+			ddv_warn("cannot echo the journal on the console");
+		tcdrain(c->echo_fd);
+	}
+	sb_free(&line);
+	free(buf);
+}
+
+int journal_load_file(const char *path, struct journal *j)
+{
+	size_t size;
+	char *text;
+	int bad;
+
+	if (read_whole_file(path, (void **)&text, &size))
+		return -ENOENT;
+	bad = journal_parse(j, text, size);
+	free(text);
+	if (bad < 0) {
+		journal_free(j);
+		return -EINVAL;
+	}
+	if (bad)
+		ddv_warn("%s: %d line%s of the journal make no sense: left out", path, bad,
+			 bad == 1 ? "" : "s");
+	return 0;
+}
+
+/* --- running this program again ---------------------------------------- */
+
+/*
+ * Runs this program with args, quietly; with drain_fd >= 0 drains the log
+ * every few milliseconds meanwhile (a traced load writes more than a ring
+ * holds). Returns its exit status, or -SIGNAL when a signal killed it.
+ */
+int run_self(char *const *args, int drain_fd)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return EXIT_ERROR;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	for (;;) {
+		pid_t got = waitpid(pid, &status, drain_fd >= 0 ? WNOHANG : 0);
+
+		if (got == pid)
+			break;
+		if (got < 0 && errno != EINTR)
+			return EXIT_ERROR;
+		if (drain_fd >= 0) {
+			drain_log(drain_fd);
+			usleep(5000);
+		}
+	}
+	if (WIFSIGNALED(status))
+		return -WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_ERROR;
+}
+
+static int run_load(struct campaign *c, int drain_fd)
+{
+	char **args = xcalloc(c->nparams + 6, sizeof(*args));
+	int i = 0, status;
+
+	args[i++] = "ddv";
+	args[i++] = "load";
+	args[i++] = "--timeout";
+	args[i++] = (char *)c->timeout;
+	args[i++] = (char *)c->driver;
+	for (int p = 0; p < c->nparams; p++)
+		args[i++] = c->params[p];
+	status = run_self(args, drain_fd);
+	free(args);
+	return status;
+}
+
+static void run_unload(struct campaign *c)
+{
+	run_self((char *[]){ "ddv", "unload", c->module, NULL }, -1);
+}
+
+/*
+ * Whether a load that ended with status left the module stuck half loaded
+ * (an init that hangs, or an oops that killed the loading task): no load of
+ * it can work again in this boot.
+ */
+static bool module_wedged(struct campaign *c, int status)
+{
+	if (status == EXIT_HANG || status < 0)
+		return true;
+	return status == EXIT_INIT_FAILED && module_stuck_in_init(c->module);
+}
+
+int set_trace(struct campaign *c, uint64_t func, unsigned int level)
+{
+	return ctl_call(c->ctl, DDV_OP_SET_TRACE, 2, (uint64_t[]){ func, level }, NULL);
+}
+
+int inject_off(struct campaign *c)
+{
+	return ctl_call(c->ctl, DDV_OP_INJECT, 1, (uint64_t[]){ DDV_INJECT_OFF }, NULL);
+}
+
+/* One load and unload with the log drained meanwhile, decoded through fn. */
+int traced_load(struct campaign *c, struct judge *j, event_fn fn, void *arg)
+{
+	int status = run_load(c, c->ctl);
+
+	if (status == EXIT_OK)
+		run_unload(c);
+	drain_log(c->ctl);
+	judge_run(j, fn, arg);
+	return status;
+}
+
+/* --- the injected loads -------------------------------------------------- */
+
+struct load_outcome {
+	struct campaign *c;
+	unsigned int injected;
+	struct strbuf fault;	/* the injected call, SYMBOL@func+0xoff */
+	struct journal_finding findings[64];
+	unsigned int nfindings;
+	unsigned int more;	/* findings beyond the array: counted, not kept */
+};
+
+static void judge_event(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct load_outcome *lo = data;
+	const char *module = lo->c->module, *rule;
+	struct strbuf site = { 0 }, stack = { 0 };
+	struct frames frames;
+
+	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected") &&
+	    (!ev->module || !strcmp(ev->module, module))) {
+		lo->injected++;
+		lo->fault.len = 0;
+		call_name(ev, &lo->fault);
+		return;
+	}
+	/* Another driver's records (one stuck in its init still says so) are not this load's. */
+	if (!event_is_finding(ev) || (ev->module && strcmp(ev->module, module)))
+		return;
+	rule = ev->msg ? ev->msg->rule_id : "ddv.log-lost";
+	if (ev->site)
+		sb_printf(&site, "%s+0x%x", ev->site->func, ev->site->func_offset);
+	else
+		sb_puts(&site, "-");
+	event_frames(ev, &frames);
+	/* The driver is gone by now: its frames that nothing names are "?", as in a group key. */
+	frames_join(&frames, true, &stack);
+	if (suppressions_match(&lo->c->supp, rule, site.s, &frames)) {
+		lo->c->suppressed++;
+	} else if (lo->nfindings < sizeof(lo->findings) / sizeof(lo->findings[0])) {
+		lo->findings[lo->nfindings].rule = xstrdup(rule);
+		lo->findings[lo->nfindings].site = xstrdup(site.s);
+		lo->findings[lo->nfindings++].stack = stack.len ? xstrdup(stack.s) : NULL;
+	} else {
+		lo->more++;
+	}
+	frames_free(&frames);
+	sb_free(&stack);
+	sb_free(&site);
+}
+
+/* "load 17/43 ..." on stderr: one line kept up to date on a terminal, else a line per load. */
+static void progress(const struct campaign *c, size_t done, size_t planned, unsigned long n,
+		     const char *expect)
+{
+	char of[32] = "?";
+
+	if (planned)
+		snprintf(of, sizeof(of), "%zu", planned);
+	fprintf(stderr, "%sload %zu/%s: failing call %lu (%s)%s", c->progress_tty ? "\r\033[K" : "",
+		done, of, n, expect ? expect : "the next fallible call", c->progress_tty ? "" : "\n");
+}
+
+/*
+ * Tries one planned load: fail fallible call L->n. Returns its status; a
+ * crash or a hang leaves the module half loaded for the rest of this boot.
+ */
+static enum load_status try_load(struct campaign *c, struct judge *j, struct journal_load *L)
+{
+	struct load_outcome lo = { .c = c };
+	enum load_status st;
+	int err, status;
+
+	journal_add(c, "start %lu", L->n);
+	err = inject_off(c);
+	if (!err)
+		err = ctl_call(c->ctl, DDV_OP_INJECT, 2,
+			       (uint64_t[]){ DDV_INJECT_NTH_ANY, (uint64_t)L->n }, NULL);
+	if (err) {
+		ddv_error(-err, "campaign: inject nth-any %lu", L->n);
+		return LOAD_FAILED;
+	}
+	status = run_load(c, -1);
+	if (status == EXIT_OK) {
+		st = LOAD_OK;
+		run_unload(c);
+	} else if (status == EXIT_HANG) {
+		st = LOAD_HANG;
+	} else if (status < 0) {
+		st = LOAD_CRASH;
+	} else if (status == EXIT_INIT_FAILED) {
+		/* An oops kills the loading task: its init never returned, the module stays. */
+		st = module_wedged(c, status) ? LOAD_CRASH : LOAD_INIT_FAILED;
+	} else {
+		st = LOAD_FAILED;
+	}
+	inject_off(c);
+	drain_log(c->ctl);
+	judge_run(j, judge_event, &lo);
+	for (unsigned int f = 0; f < lo.nfindings; f++)
+		journal_add(c, "finding %lu %s %s%s%s", L->n, lo.findings[f].rule,
+			    lo.findings[f].site, lo.findings[f].stack ? " " : "",
+			    lo.findings[f].stack ? lo.findings[f].stack : "");
+	if (lo.more)
+		journal_add(c, "finding %lu ddv.campaign-more +%u", L->n, lo.more);
+	journal_add(c, "done %lu %s %u %s", L->n, load_status_name(st), lo.injected,
+		    lo.injected ? lo.fault.s : "-");
+	for (unsigned int f = 0; f < lo.nfindings; f++) {
+		free(lo.findings[f].rule);
+		free(lo.findings[f].site);
+		free(lo.findings[f].stack);
+	}
+	sb_free(&lo.fault);
+	return st;
+}
+
+/* --- the campaign in this machine ---------------------------------------- */
+
+static int reload_journal(struct campaign *c, struct journal *jn)
+{
+	journal_free(jn);
+	if (journal_load_file(c->journal_path, jn)) {
+		ddv_error(0, "campaign: cannot read back the journal %s", c->journal_path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens the journal: with --resume, one of this driver that holds a plan is
+ * appended to (*have); any other is started afresh. Returns 0, or an exit
+ * status.
+ */
+static int open_journal(struct campaign *c, bool resume, struct journal *jn, bool *have)
+{
+	*have = false;
+	if (resume && !journal_load_file(c->journal_path, jn)) {
+		if (strcmp(jn->driver, c->driver)) {
+			ddv_error(0, "campaign: the journal %s is about %s, not %s",
+				  c->journal_path, jn->driver, c->driver);
+			return EXIT_USAGE;
+		}
+		/* A recording cut short is started again: its plan may be incomplete. */
+		*have = jn->recorded || jn->sequential;
+	}
+	c->journal_fd = open(c->journal_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+			     (*have ? 0 : O_TRUNC), 0644);
+	if (c->journal_fd < 0) {
+		ddv_error(errno, "campaign: journal %s", c->journal_path);
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * A resumed journal: a load that began and never ended is recorded as lost
+ * (the machine died under it), and the loads done so far are shown again.
+ * Returns 0, or -1 when the journal cannot be read back.
+ */
+static int resume_journal(struct campaign *c, struct journal *jn)
+{
+	for (size_t i = 0; i < jn->nloads; i++)
+		if (jn->loads[i].started && jn->loads[i].status == LOAD_PENDING)
+			journal_add(c, "done %lu lost 0 -", jn->loads[i].n);
+	if (reload_journal(c, jn))
+		return -1;
+	for (size_t i = 0; i < jn->nloads; i++)
+		if (jn->loads[i].status != LOAD_PENDING)
+			print_load_line(&jn->loads[i]);
+	return 0;
+}
+
+/* How a run of loads ends. */
+enum run_end {
+	RUN_ON,		/* not yet: the next load */
+	RUN_DONE,	/* no planned load is left */
+	RUN_REBOOT,	/* the module is stuck half loaded: the rest needs a new boot */
+	RUN_ERROR,
+};
+
+/*
+ * The next planned load (a sequential campaign plans it now), tried, shown
+ * and journalled.
+ */
+static enum run_end run_next_load(struct campaign *c, struct judge *j, struct journal *jn)
+{
+	struct journal_load *L = journal_next(jn);
+	size_t done = 0;
+	enum load_status st;
+	unsigned long n;
+
+	if (!L && jn->sequential && !jn->recorded) {
+		/* Sequential: the next call, until a load makes no call to fail. */
+		journal_add(c, "plan %lu", jn->nloads ? jn->loads[jn->nloads - 1].n + 1 : 1);
+		if (reload_journal(c, jn))
+			return RUN_ERROR;
+		L = journal_next(jn);
+	}
+	if (!L)
+		return RUN_DONE;
+	for (size_t i = 0; i < jn->nloads; i++)
+		done += jn->loads[i].status != LOAD_PENDING;
+	progress(c, done + 1, jn->recorded ? jn->nloads : 0, L->n, L->expect);
+	n = L->n;
+	st = try_load(c, j, L);
+	if (reload_journal(c, jn))
+		return RUN_ERROR;
+	if (c->progress_tty)
+		fprintf(stderr, "\r\033[K");
+	L = journal_find(jn, n);
+	print_load_line(L);
+	if (jn->sequential && !jn->recorded && !L->injected &&
+	    (st == LOAD_OK || st == LOAD_INIT_FAILED)) {
+		/* Call n was never made: the load makes n - 1 fallible calls. */
+		journal_add(c, "total %lu", n - 1);
+		if (reload_journal(c, jn))
+			return RUN_ERROR;
+	}
+	if ((st == LOAD_HANG || st == LOAD_CRASH) && journal_next(jn)) {
+		/* The module is stuck half loaded: no load of it works until a reboot. */
+		printf("campaign stops: %s is stuck in its init; the loads after %lu need a "
+		       "new boot (ddv campaign exhaustive --resume, or --vm on the host)\n",
+		       c->module, n);
+		return RUN_REBOOT;
+	}
+	if (st == LOAD_FAILED) {
+		ddv_error(0, "campaign: ddv load %s failed without its init running: "
+			  "stopping", c->driver);
+		return RUN_ERROR;
+	}
+	return RUN_ON;
+}
+
+int campaign_run(struct campaign *c, bool resume, long max)
+{
+	struct journal jn = { 0 };
+	struct judge judge;
+	enum run_end end = RUN_ON;
+	bool have;
+	int status = open_journal(c, resume, &jn, &have);
+
+	if (!status && (c->ctl = ctl_open()) < 0)
+		status = EXIT_ERROR;
+	if (status) {
+		journal_free(&jn);
+		return status;
+	}
+	drain_log(c->ctl);
+	if (judge_open(&judge, c->ctl)) {
+		close(c->ctl);
+		journal_free(&jn);
+		return EXIT_ERROR;
+	}
+	if (!have) {
+		journal_add(c, "ddv-campaign 1 %s", c->driver);
+		status = record_plan(c, &judge);
+		if (status || reload_journal(c, &jn)) {
+			judge_close(&judge);
+			close(c->ctl);
+			journal_free(&jn);
+			return status ? status : EXIT_ERROR;
+		}
+	} else if (resume_journal(c, &jn)) {
+		end = RUN_ERROR;
+	}
+	for (long tried = 0; end == RUN_ON && tried < max; tried++)
+		end = run_next_load(c, &judge, &jn);
+	set_trace(c, ~0ull, DDV_TRACE_OFF);
+	inject_off(c);
+	close(c->ctl);
+	judge_close(&judge);
+	if ((end == RUN_ON || end == RUN_DONE) && jn.recorded && !journal_next(&jn) && !jn.ended) {
+		journal_add(c, "end");
+		jn.ended = true;
+	}
+	status = summarize(&jn, c, c->suppressed) ? EXIT_FINDINGS : EXIT_OK;
+	if (end == RUN_REBOOT)
+		status = EXIT_HANG;
+	if (end == RUN_ERROR)
+		status = EXIT_ERROR;
+	close(c->journal_fd);
+	journal_free(&jn);
+	return status;
+}

@@ -1,0 +1,220 @@
+/*
+ * campaign_vm.c: "ddv campaign exhaustive --vm": the campaign in the bundled
+ * VM, from the host. The VM boots again and again, with the journal carried
+ * in by --add and back on the serial console (a guest that dies cannot hand
+ * back /out), until every planned load was tried.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "campaign_cmd.h"
+
+#define GUEST_JOURNAL "/root/campaign.journal"
+
+/* The journal lines the guest echoed on its console, checked, appended to the host's. */
+static unsigned int harvest_console(const char *log, int journal_fd, unsigned int *dones)
+{
+	char *text, *line, *save = NULL;
+	unsigned int added = 0;
+	size_t size;
+
+	if (read_whole_file(log, (void **)&text, &size))
+		return 0;
+	text = xrealloc(text, size + 1);
+	text[size] = '\0';
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = journal_unecho_line(line);
+
+		if (!p)
+			continue;	/* none, or cut by a kernel line: lost with it */
+		/* The guest started afresh (no complete recording came in): so does the host. */
+		if (!strncmp(p, "ddv-campaign ", 13) && ftruncate(journal_fd, 0))
+			ddv_warn("cannot truncate the host journal");
+		if (write(journal_fd, p, strlen(p)) < 0 || write(journal_fd, "\n", 1) < 0)
+			ddv_warn("cannot write the host journal");
+		added++;
+		*dones += !strncmp(p, "done ", 5);
+	}
+	free(text);
+	return added;
+}
+
+/* One boot of the VM and what it is given. */
+struct boot {
+	int n;			/* 1, 2... */
+	char *log;		/* its console log */
+	char *out;		/* ddv vm --out */
+	char *add_journal;	/* --add of the host's journal */
+	char *add_driver;	/* --add of a driver given as a file, or NULL */
+	struct strbuf cmd;	/* the guest's campaign, going on from the journal */
+	char **args;		/* the ddv vm command */
+};
+
+/* The ddv vm command of boot b: the host's journal (when it holds anything) and the driver in. */
+static void boot_prepare(struct boot *b, const struct campaign *c, const struct campaign_vm_opts *o,
+			 const char *guest_driver)
+{
+	struct stat stj;
+	int i = 0;
+
+	b->log = xasprintf("%s/console-%d.log", o->out_dir, b->n);
+	b->out = xasprintf("%s/boot-%d", o->out_dir, b->n);
+	b->add_journal = xasprintf("%s:" GUEST_JOURNAL, c->journal_path);
+	b->args = xcalloc(o->nargs + 24, sizeof(*b->args));
+	sb_printf(&b->cmd, "ddv campaign exhaustive --resume --journal " GUEST_JOURNAL
+		  " --echo-journal --timeout %s%s %s", c->timeout, o->guest_opts.s ?
+		  o->guest_opts.s : "", guest_driver);
+	for (int p = 0; p < c->nparams; p++)
+		sb_printf(&b->cmd, " %s", c->params[p]);
+	b->args[i++] = "ddv";
+	b->args[i++] = "vm";
+	b->args[i++] = "--timeout";
+	b->args[i++] = (char *)o->timeout;
+	b->args[i++] = "--out";
+	b->args[i++] = b->out;
+	b->args[i++] = "--log";
+	b->args[i++] = b->log;
+	if (!stat(c->journal_path, &stj) && stj.st_size) {
+		b->args[i++] = "--add";
+		b->args[i++] = b->add_journal;
+	}
+	if (strcmp(guest_driver, c->driver)) {
+		b->add_driver = xasprintf("%s:/root/", c->driver);
+		b->args[i++] = "--add";
+		b->args[i++] = b->add_driver;
+	} else {
+		b->args[i++] = "--module";
+		b->args[i++] = (char *)c->driver;
+	}
+	for (int a = 0; a < o->nargs; a++)
+		b->args[i++] = o->args[a];
+	b->args[i++] = "--";
+	b->args[i++] = "ddv start";
+	b->args[i++] = b->cmd.s;
+}
+
+static void boot_free(struct boot *b)
+{
+	free(b->log);
+	free(b->out);
+	free(b->add_journal);
+	free(b->add_driver);
+	free(b->args);
+	sb_free(&b->cmd);
+}
+
+/*
+ * The loads in flight when the guest died, ended in the host's journal
+ * ("lost" when ddv vm killed a hung guest, 124; else "crash"), so that the
+ * next boot goes on after them. Returns how many.
+ */
+static unsigned int end_dead_loads(const char *journal_path, const struct journal *jn,
+				   int vm_status)
+{
+	unsigned int ended = 0;
+	int fd = open(journal_path, O_WRONLY | O_APPEND);
+
+	for (size_t l = 0; l < jn->nloads && fd >= 0; l++) {
+		const struct journal_load *L = &jn->loads[l];
+		char *line;
+
+		if (!L->started || L->status != LOAD_PENDING)
+			continue;
+		line = xasprintf("done %lu %s 0 -\n", L->n, vm_status == 124 ? "lost" : "crash");
+		if (write(fd, line, strlen(line)) < 0)
+			ddv_warn("cannot write the host journal");
+		free(line);
+		ended++;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ended;
+}
+
+/*
+ * Boots the VM once and takes back the journal lines its console carried,
+ * into *jn. Returns the loads that ended in this boot, or -1 when no
+ * journal came back.
+ */
+static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
+		     const char *guest_driver, int n, struct journal *jn)
+{
+	struct boot b = { .n = n };
+	unsigned int dones = 0, added;
+	time_t t0 = time(NULL);
+	int vm_status, fd;
+
+	boot_prepare(&b, c, o, guest_driver);
+	vm_status = run_self(b.args, -1);
+	fd = open(c->journal_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+	added = fd >= 0 ? harvest_console(b.log, fd, &dones) : 0;
+	if (fd >= 0)
+		close(fd);
+	journal_free(jn);
+	if (journal_load_file(c->journal_path, jn)) {
+		ddv_error(0, "campaign: boot %d: no journal came back (console log %s)", n, b.log);
+		boot_free(&b);
+		return -1;
+	}
+	dones += end_dead_loads(c->journal_path, jn, vm_status);
+	journal_free(jn);
+	journal_load_file(c->journal_path, jn);
+	fprintf(stderr, "campaign %s: boot %d: %ld s, guest status %d, %u journal lines, "
+		"%u loads ended (console: %s)\n", c->module, n, (long)(time(NULL) - t0),
+		vm_status, added, dones, b.log);
+	boot_free(&b);
+	return dones;
+}
+
+int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *o)
+{
+	const char *base = strrchr(c->driver, '/');
+	char *guest_driver = base || strstr(c->driver, ".ko") ?
+			     xasprintf("/root/%s", base ? base + 1 : c->driver) : xstrdup(c->driver);
+	struct journal jn = { 0 };
+	int status = EXIT_ERROR, stuck = 0;
+
+	mkdir_p(o->out_dir, 0755);
+	if (!resume) {
+		int fd = open(c->journal_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0) {
+			ddv_error(errno, "campaign: journal %s", c->journal_path);
+			free(guest_driver);
+			return EXIT_ERROR;
+		}
+		close(fd);
+	}
+	for (int boot = 1; boot <= o->boots; boot++) {
+		int dones = boot_once(c, o, guest_driver, boot, &jn);
+
+		if (dones < 0)
+			break;
+		if (jn.ended) {
+			status = EXIT_OK;
+			break;
+		}
+		/* Two boots in a row that learnt nothing: the guest cannot get on. */
+		stuck = dones ? 0 : stuck + 1;
+		if (stuck >= 2) {
+			ddv_error(0, "campaign: two boots ended no load: stopping (see the console "
+				  "logs in %s)", o->out_dir);
+			break;
+		}
+	}
+	if (jn.driver) {
+		for (size_t i = 0; i < jn.nloads; i++)
+			if (jn.loads[i].status != LOAD_PENDING)
+				print_load_line(&jn.loads[i]);
+		if (summarize(&jn, c, 0) && status == EXIT_OK)
+			status = EXIT_FINDINGS;
+	}
+	journal_free(&jn);
+	free(guest_driver);
+	return status;
+}
