@@ -119,13 +119,14 @@ struct ddv_func_rt {
 /* main.c: module init/exit, /dev/ddv and its table of ops */
 extern struct mutex ddv_mutex;	/* packs, duts, configuration; every op but VERSION */
 
-/* pack.c: the pack registry; LIST_PACKS, LIST_FUNCS */
+/* pack.c: the pack registry; LIST_PACKS, LIST_FUNCS, PACK_CATALOG */
 extern struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
 extern struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
 struct ddv_pack *ddv_type_pack(u16 gtype, u16 *local);
 int ddv_find_func(const char *symbol, u32 *gfunc);
 long ddv_op_list_packs(struct ddv_cmd *cmd);
 long ddv_op_list_funcs(struct ddv_cmd *cmd);
+long ddv_op_pack_catalog(struct ddv_cmd *cmd);
 
 /*
  * symbols.c: other modules as ddv.ko reads them. ddv_sym_index: a module's

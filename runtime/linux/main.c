@@ -87,9 +87,11 @@ static const struct ddv_op_desc ddv_ops[] = {
 	{ DDV_OP_LEAK_CHECK,	1, true,  ddv_op_leak_check },	/* dut.c */
 	{ DDV_OP_SCOPE,		2, true,  ddv_op_scope },	/* scopes.c */
 	{ DDV_OP_RULE_OFF,	3, true,  ddv_op_rule_off },	/* abi.c */
+	{ DDV_OP_PACK_CATALOG,	3, true,  ddv_op_pack_catalog },/* pack.c */
 };
+/* Every op has its entry (each op once: ddv_ops_check() at load). */
+static_assert(ARRAY_SIZE(ddv_ops) == DDV_OP_COUNT);
 
-/* Each op has one entry at most: ddv_ioctl() finds the first. */
 static int __init ddv_ops_check(void)
 {
 	unsigned int i, j;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pack.c: the registry of rule packs: ids, type and function bases, lookups,
- * and the ops that read it (DDV_OP_LIST_PACKS, DDV_OP_LIST_FUNCS).
+ * and the ops that read it (DDV_OP_LIST_PACKS, DDV_OP_LIST_FUNCS,
+ * DDV_OP_PACK_CATALOG).
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -44,6 +45,9 @@ static const char *pack_invalid(const struct ddv_pack *pack)
 	if ((pack->ntypes && !pack->types) || (pack->nfuncs && !pack->funcs) ||
 	    (pack->nmsgs && !pack->msgs) || (pack->nscopes && !pack->scopes))
 		return "a table is missing";
+	/* No catalog at all is fine (a hand-written pack): DDV_OP_PACK_CATALOG says -ENOENT. */
+	if (pack->catalog_len && !pack->catalog)
+		return "a catalog length without its text";
 	for (i = 0; i < pack->nfuncs; i++) {
 		const struct ddv_func_desc *f = &pack->funcs[i];
 
@@ -263,4 +267,26 @@ long ddv_op_list_packs(struct ddv_cmd *cmd)
 long ddv_op_list_funcs(struct ddv_cmd *cmd)
 {
 	return list_to_user(list_funcs, cmd->arg[0], cmd->arg[1], cmd);
+}
+
+/*
+ * DDV_OP_PACK_CATALOG, under ddv_mutex (which keeps the pack, and the text in
+ * its module, from going): copies the catalog as the pack carries it, never
+ * read here; out[0] = its whole length, so a short buffer (or none) asks for it.
+ */
+long ddv_op_pack_catalog(struct ddv_cmd *cmd)
+{
+	const struct ddv_pack *p;
+	u64 n;
+
+	if (!cmd->arg[0] || cmd->arg[0] >= DDV_MAX_PACKS)
+		return -ENOENT;
+	p = ddv_packs[cmd->arg[0]];
+	if (!p || !p->catalog)
+		return -ENOENT;
+	n = min_t(u64, cmd->arg[2], p->catalog_len);
+	if (n && copy_to_user(u64_to_user_ptr(cmd->arg[1]), p->catalog, n))
+		return -EFAULT;
+	cmd->out[0] = p->catalog_len;
+	return 0;
 }

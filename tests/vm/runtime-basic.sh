@@ -43,7 +43,10 @@ fi
 # The versions the runtime must answer: those the CLI and the packs are built against.
 abi=$(sed -n 's/^#define DDV_ABI_VERSION \([0-9]*\).*/\1/p' "$vm_top/runtime/include/ddv/abi.h")
 uapi=$(sed -n 's/^#define DDV_UAPI_VERSION \([0-9]*\).*/\1/p' "$vm_top/runtime/include/ddv/uapi.h")
-echo "ABI=$abi UAPI=$uapi KM=$km" >"$vm_work/rt.job"
+# Does the hand-written pack carry a catalog (DDV_OP_PACK_CATALOG: its text, else ENOENT)?
+rt_cat=0
+grep -q '^[[:space:]]*\.catalog = ' "$vm_top/tests/drivers/rt-selftest/rt_pack.c" && rt_cat=1
+echo "ABI=$abi UAPI=$uapi KM=$km RT_CAT=$rt_cat" >"$vm_work/rt.job"
 cat >>"$vm_work/rt.job" <<'JOB'
 . /root/guest-lib.sh
 DUT=/root/rt_selftest.ko
@@ -90,6 +93,20 @@ check "leak check of a free slot: ENOENT" test "$(errno_of 10 1 5)" = 2
 check "scope of a free slot: ENOENT" test "$(errno_of 11 2 1 5)" = 2
 check "scope of driver 0: EINVAL" test "$(errno_of 11 2 1 0)" = 22
 check "rule off of pack 0: EINVAL" test "$(errno_of 12 3 0 1 1)" = 22
+check "catalog of pack 0 (the runtime): ENOENT" test "$(errno_of 13 3 0 0 0)" = 2
+check "catalog of a free pack id: ENOENT" test "$(errno_of 13 3 5 0 0)" = 2
+check "catalog of pack 99: ENOENT" test "$(errno_of 13 3 99 0 0)" = 2
+check "catalog with too few arguments: EINVAL" test "$(errno_of 13 2 1 0)" = 22
+if [ "$RT_CAT" = 1 ]; then
+	check "the pack's catalog: its length, then its text" \
+		eval "rtctl catalog 1 /root/rt.cat | grep -qE '^len=[1-9][0-9]*$' &&
+		      head -n 1 /root/rt.cat | grep -q '^# ddv message catalog'"
+	check "catalog with no room answers the whole length" \
+		eval "[ \"\$(rtctl raw 13 3 1 0 0)\" = \"ok out=\$(wc -c </root/rt.cat),0\" ]"
+	check "catalog into a bad pointer: EFAULT" test "$(errno_of 13 3 1 16 64)" = 14
+else
+	check "catalog of a pack that carries none: ENOENT" test "$(errno_of 13 3 1 0 0)" = 2
+fi
 check "attach to a module that is not loaded: ENOENT" \
 	eval "rtctl attach $DUT /root/sites.txt 2>&1 | grep -q 'No such file'"
 
@@ -285,7 +302,10 @@ check "kernel sound" kernel_sound
 guest_done
 JOB
 
-echo "KM=$km KM_CACHE=$km_cache" >"$vm_work/pack.job"
+# The generated pack carries its catalog once ddvc writes one into generated/linux.c.
+linux_cat=0
+grep -q '\.catalog = ' "$vm_top/generated/linux.c" && linux_cat=1
+echo "KM=$km KM_CACHE=$km_cache LINUX_CAT=$linux_cat" >"$vm_work/pack.job"
 cat >>"$vm_work/pack.job" <<'JOB'
 . /root/guest-lib.sh
 DUT=/root/rt_selftest.ko
@@ -301,6 +321,13 @@ pack_records() { grep -c 'msg=1:' "$1"; }
 
 check "ddv loads" insmod /root/ddv.ko
 check "the generated pack (ddv-linux.ko) registers" insmod /root/ddv-linux.ko
+if [ "$LINUX_CAT" = 1 ]; then
+	check "its catalog (pack 1): the text ddvc wrote" \
+		eval "rtctl catalog 1 /root/linux.cat | grep -qE '^len=[1-9][0-9]*$' &&
+		      head -n 1 /root/linux.cat | grep -q '^# ddv message catalog'"
+else
+	check "it carries no catalog: ENOENT" eval "rtctl catalog 1 /root/linux.cat | grep -qx errno=2"
+fi
 check "it probes $KM_CACHE, $KM and kfree" \
 	eval "[ \$(rtctl funcs | awk -v a=$KM_CACHE -v b=$KM '\$3 == a || \$3 == b || \$3 == \"kfree\"' | wc -l) = 3 ]"
 rtctl target $DUT /root/sites.txt >/dev/null

@@ -1,8 +1,8 @@
 /*
  * rtctl.c: drives /dev/ddv directly for the runtime's VM tests (the real
  * command is cli/ddv): target, load, attach, detach, status, trace, inject,
- * a plan with a caller filter by name, raw commands, and a dump of the binary
- * log with call sites resolved.
+ * a plan with a caller filter by name, a pack's catalog, raw commands, and a
+ * dump of the binary log with call sites resolved.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -299,7 +299,7 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: rtctl target|attach KO SITES | load KO [PARAMS] | detach ID |\n"
 			"  status ID | trace FUNC LEVEL | off FUNC 0|1 | inject MODE ARGS... |\n"
-			"  plan-caller MODULE:FUNC |\n"
+			"  plan-caller MODULE:FUNC | catalog PACK FILE |\n"
 			"  leaks ID | raw OP NARGS ARGS... | drain FILE | dump FILE [SITES] | funcs |\n"
 			"  as UID COMMAND...\n");
 		return 2;
@@ -347,6 +347,25 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("ok\n");
+		return 0;
+	}
+	/* A pack's catalog into FILE (at most 1 MiB); prints len=N (its whole length) or errno=N. */
+	if (!strcmp(argv[1], "catalog") && argc == 4) {
+		static char buf[1 << 20];
+		uint64_t c[3] = { num(argv[2]), (uintptr_t)buf, sizeof(buf) };
+		FILE *f;
+
+		err = cmd(fd, DDV_OP_PACK_CATALOG, 3, c, out);
+		if (err) {
+			printf("errno=%d\n", -err);
+			return 1;
+		}
+		f = fopen(argv[3], "w");
+		if (!f)
+			die(errno, argv[3]);
+		fwrite(buf, 1, out[0] < sizeof(buf) ? out[0] : sizeof(buf), f);
+		fclose(f);
+		printf("len=%llu\n", (unsigned long long)out[0]);
 		return 0;
 	}
 	/* The rest: an op and numbers; prints the result for the test to judge. */
