@@ -71,3 +71,7 @@ EXTRA_DIST += tests/cli/cli.test
 
 # The fixture drivers the VM scenarios build (tests/drivers/build-fixtures).
 EXTRA_DIST += tests/drivers
+
+# The tree's size limits: files, functions, kernel-side columns (scripts/style-check).
+TESTS += tests/style.test
+EXTRA_DIST += tests/style.test

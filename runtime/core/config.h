@@ -28,14 +28,14 @@ enum config_prop {
 	CONFIG_FAULT_RATE,		/* id: function; random failure rate (inject_rate_*) */
 	CONFIG_FAULT_CONSECUTIVE,	/* id: function; K more failures after a random one */
 	CONFIG_FAULT_NTH,		/* id: function; calls left until the one that fails */
-	CONFIG_FAULT_STREAK,		/* id: function; forced failures left (set by the injector) */
+	CONFIG_FAULT_STREAK,		/* id: function; forced failures left (the injector's) */
 	CONFIG_NPROPS
 };
 
 struct config {
 	struct store *store;
 	struct bloom bloom[CONFIG_NPROPS];
-	s32 nset[CONFIG_NPROPS];	/* ids set per property: 0 lets a caller skip a whole mode */
+	s32 nset[CONFIG_NPROPS];	/* ids set per property: 0 lets a caller skip a mode */
 };
 
 void config_init(struct config *c, struct store *store);

@@ -211,7 +211,8 @@ bool logring_write(struct logring *r, u64 ts, u32 msg, unsigned int nargs, const
 
 	if (unlikely(nargs > DDV_LOG_MAX_ARGS))
 		nargs = DDV_LOG_MAX_ARGS;
-	if (likely(r->size - off >= DDV_LOG_REC_MAX && r->size - (head - tail) >= DDV_LOG_REC_MAX)) {
+	if (likely(r->size - off >= DDV_LOG_REC_MAX &&
+		   r->size - (head - tail) >= DDV_LOG_REC_MAX)) {
 		/* Room for the longest record without wrapping: encode in place. */
 		len = logrec_encode(r->buf + off, r->w_ts, ts, &ref, msg, nargs, args);
 	} else {

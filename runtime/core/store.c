@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* store.c: the single object store: segmented linear probing, lock-free home-slot inserts and deletes, lock-free readers, page index. */
+/*
+ * store.c: the single object store: segmented linear probing, lock-free
+ * home-slot inserts and deletes, lock-free readers, page index.
+ */
 #include "store.h"
 
 /*
@@ -334,7 +337,8 @@ static void index_add(struct store *s, u64 key)
 			u64 fields[DDV_MAX_FIELDS] = { key };
 
 			seg_write_begin(seg);
-			if (seg_insert_locked(s, seg, base, hash, type, page, 0, 0, 0, fields, NULL) == 0) {
+			if (seg_insert_locked(s, seg, base, hash, type, page, 0, 0, 0, fields,
+					      NULL) == 0) {
 				idx = seg_find(s, base, hash, type, page);
 				base[idx].used_mask = 1;
 				seg_write_end(seg);

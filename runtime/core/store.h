@@ -56,8 +56,10 @@ enum store_reserved_type {
 	STORE_TYPE_EMPTY = 0,		/* an empty slot */
 	STORE_TYPE_CONFIG = 1,		/* config values: see config.h */
 	STORE_TYPE_INJECT = 2,		/* fault-injection per-function state: see inject.h */
-	STORE_TYPE_CLAIMED = DDV_SLOT_CLAIMED,	/* taken by a lock-free insert, its key set, the rest being written */
-	STORE_TYPE_HELD = DDV_SLOT_HELD,	/* held by a locked operation (being filled, moved or updated) */
+	/* taken by a lock-free insert, its key set, the rest being written */
+	STORE_TYPE_CLAIMED = DDV_SLOT_CLAIMED,
+	/* held by a locked operation (being filled, moved or updated) */
+	STORE_TYPE_HELD = DDV_SLOT_HELD,
 	STORE_TYPE_INDEX0 = 8,		/* contained-object index, chain link 0 .. */
 	STORE_INDEX_LINKS = 16,		/* .. STORE_TYPE_INDEX0 + STORE_INDEX_LINKS - 1 */
 	STORE_TYPE_FIRST_PACK = 32,	/* first id the runtime hands to pack types */
@@ -82,7 +84,7 @@ struct store_obj {
 
 struct store_segment {
 	env_lock_t lock;	/* serialises the locked operations on the segment */
-	u32 seq;		/* odd while a locked operation moves entries or changes the index */
+	u32 seq;		/* odd while a locked operation moves entries or the index */
 	u32 max_probe;		/* longest probe seen: the table's health */
 	u64 drops;		/* inserts refused because the segment was full */
 	u64 index_drops;	/* contained objects the index could not hold */
@@ -104,7 +106,7 @@ struct store {
 
 struct store_stats {
 	u64 capacity;
-	u64 live;		/* includes the runtime's own entries (config, index); counted by a scan */
+	u64 live;		/* with the runtime's own entries (config, index); by a scan */
 	u64 drops;
 	u64 index_drops;
 	u32 max_probe;

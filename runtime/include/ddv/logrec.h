@@ -80,7 +80,7 @@ enum ddv_rtmsg {
 	DDV_RTMSG_NONE,
 	DDV_RTMSG_STORE_FULL,		/* type, key: an object could not be tracked */
 	DDV_RTMSG_INDEX_FULL,		/* type, key: a contained object is not indexed */
-	DDV_RTMSG_FAULT_INJECTED,	/* func, site, value returned, reason (enum inject_reason) */
+	DDV_RTMSG_FAULT_INJECTED,	/* func, site, value returned, reason (inject_reason) */
 	DDV_RTMSG_LOCK_DELAYED,		/* func, site, delay ns */
 	DDV_RTMSG_CORE_COUNT		/* first id free for the kernel side */
 };

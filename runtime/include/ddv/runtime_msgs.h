@@ -32,10 +32,12 @@
 /* The core's messages first, in the order of enum ddv_rtmsg (ddv/logrec.h). */
 DDV_RT_MSG(NONE_, "ddv.none", NOTE, "", 0)
 DDV_RT_MSG(STORE_FULL, "ddv.store-full", ERROR,
-	   "object store full: object {key} of type {type} not tracked ({drops} dropped so far); findings about that type are incomplete",
+	   "object store full: object {key} of type {type} not tracked ({drops} dropped so "
+	   "far); findings about that type are incomplete",
 	   3, "type", "key", "drops")
 DDV_RT_MSG(INDEX_FULL, "ddv.index-full", WARNING,
-	   "contained object {key} of type {type} not indexed: frees of blocks around it are not checked",
+	   "contained object {key} of type {type} not indexed: frees of blocks around it are "
+	   "not checked",
 	   2, "type", "key")
 DDV_RT_MSG(FAULT_INJECTED, "ddv.fault-injected", NOTE,
 	   "fault injected into {func} at site {site}: returns {value} (reason {reason})",
@@ -78,28 +80,35 @@ DDV_RT_MSG(SITE_REFUSED, "ddv.site-refused", WARNING,
 	   "call site {site} of driver {dut} left alone: {reason} (found {found})",
 	   4, "dut", "site", "reason", "found")
 DDV_RT_MSG(HANG, "ddv.hang", ERROR,
-	   "driver {dut} has been loading for {seconds} s; last fault injected into {func} at site {site}",
+	   "driver {dut} has been loading for {seconds} s; last fault injected into {func} at "
+	   "site {site}",
 	   4, "dut", "seconds", "func", "site")
 DDV_RT_MSG(SCOPE_BEGIN, "ddv.scope-begin", NOTE,
 	   "leak scope {scope} of driver {dut} begins",
 	   2, "dut", "scope")
 DDV_RT_MSG(SCOPE_END, "ddv.scope-end", NOTE,
-	   "leak scope {scope} of driver {dut} ends: {leaks} objects created in it are still live (reported above)",
+	   "leak scope {scope} of driver {dut} ends: {leaks} objects created in it are still "
+	   "live (reported above)",
 	   3, "dut", "scope", "leaks")
 DDV_RT_MSG(LEAK_UNKNOWN_TYPE, "ddv.leak-unknown-type", WARNING,
 	   "object {key} of type {type} owned by driver {dut} at unload, but its pack is gone",
 	   3, "dut", "type", "key")
 DDV_RT_MSG(SCOPE_UNBALANCED, "ddv.scope-unbalanced", NOTE,
-	   "a rule's leak scope of driver {dut} ends at site {site} with {excess} more objects of type {type} than it began with: {named} made in it are still live (reported above)",
+	   "a rule's leak scope of driver {dut} ends at site {site} with {excess} more objects "
+	   "of type {type} than it began with: {named} made in it are still live (reported "
+	   "above)",
 	   6, "dut", "site", "func", "type", "excess", "named")
 DDV_RT_MSG(SCOPE_REFUSED, "ddv.scope-refused", WARNING,
-	   "a rule's leak scope begun at site {site} of driver {dut} not opened: {open} scopes are open already ({refused} refused so far); its end is not checked",
+	   "a rule's leak scope begun at site {site} of driver {dut} not opened: {open} scopes "
+	   "are open already ({refused} refused so far); its end is not checked",
 	   5, "dut", "site", "func", "open", "refused")
 DDV_RT_MSG(CALLER_SET, "ddv.caller-set", NOTE,
-	   "the injection plan's caller filter is set as driver {dut} loads: {size} bytes at {addr}",
+	   "the injection plan's caller filter is set as driver {dut} loads: {size} bytes at "
+	   "{addr}",
 	   3, "dut", "addr", "size")
 DDV_RT_MSG(CALLER_UNKNOWN, "ddv.caller-unknown", WARNING,
-	   "driver {dut} refused: the injection plan's caller filter names a function it does not have (the kernel log names it)",
+	   "driver {dut} refused: the injection plan's caller filter names a function it does "
+	   "not have (the kernel log names it)",
 	   1, "dut")
 #endif /* DDV_RT_MSG */
 
@@ -109,10 +118,10 @@ DDV_RT_MSG(CALLER_UNKNOWN, "ddv.caller-unknown", WARNING,
 /* Why a call site was left alone (the reason argument of ddv.site-refused). */
 enum ddv_refuse_reason {
 	DDV_REFUSE_NO_FUNC = 1,		/* no registered pack probes the called symbol */
-	DDV_REFUSE_NO_SYMBOL,		/* the containing function is not in the module's symbol table */
+	DDV_REFUSE_NO_SYMBOL,		/* the containing function is not in the module's symbols */
 	DDV_REFUSE_OUTSIDE,		/* the address is outside the module's text */
 	DDV_REFUSE_OPCODE,		/* not the call/jmp/jcc the relocation said */
-	DDV_REFUSE_TARGET,		/* the instruction does not call the symbol (found: its target) */
+	DDV_REFUSE_TARGET,		/* the instruction calls another target (found: it) */
 	DDV_REFUSE_RANGE,		/* the wrapper is out of rel32 reach */
 	DDV_REFUSE_INIT_GONE,		/* .init.text site on attach: init text is freed */
 };

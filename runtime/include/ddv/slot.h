@@ -35,12 +35,12 @@ struct ddv_slot {
 	u64 key;
 	u64 site;
 	u64 fields[4];			/* DDV_MAX_FIELDS */
-	u32 hash;			/* cached: backward-shift deletion needs each entry's home */
+	u32 hash;			/* cached: backward-shift deletion needs its home */
 } __attribute__((aligned(64)));
 
 /* Slot states that are not object types (the store's enum store_reserved_type). */
 #define DDV_SLOT_EMPTY		0
-#define DDV_SLOT_CLAIMED	3	/* claimed by a lock-free insert: key set, the rest being written */
+#define DDV_SLOT_CLAIMED	3	/* a lock-free insert's: key set, the rest being written */
 #define DDV_SLOT_HELD		4	/* held by a locked operation */
 
 #define DDV_META(type, owner, state) \
@@ -106,7 +106,8 @@ ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 st
 	 * writes just that: test_store checks it), so the claimed meta is a sum:
 	 * ddv_meta_next_gen(old) | type << 16 | CLAIMED in three instructions.
 	 */
-	if (__builtin_expect(!ddv_cas128(&e->meta, old, old[0] + (DDV_META_GEN_ONE | DDV_SLOT_CLAIMED) +
+	if (__builtin_expect(!ddv_cas128(&e->meta, old,
+					 old[0] + (DDV_META_GEN_ONE | DDV_SLOT_CLAIMED) +
 					 ((u64)type << 16), key), 0))
 		return false;
 	e->site = site;

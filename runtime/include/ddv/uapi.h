@@ -47,15 +47,19 @@ struct ddv_site {
 
 enum ddv_op {
 	DDV_OP_VERSION,		/* out[0] = DDV_UAPI_VERSION, out[1] = DDV_ABI_VERSION */
-	DDV_OP_TARGET,		/* arg: name ptr, name len, sites ptr, nsites, strings ptr, strings len:
-				 * arms the runtime for a driver about to be loaded; out[0] = dut id.
-				 * -EEXIST: the driver is loaded already (attach it) */
-	DDV_OP_ATTACH,		/* arg: same as TARGET, for a driver already loaded: patches live;
-				 * out[0] = dut id, out[1] sites patched, out[2] refused (logged
-				 * one by one as ddv.site-refused), out[3] init-text sites skipped */
+	DDV_OP_TARGET,		/* arg: name ptr, name len, sites ptr, nsites, strings ptr,
+				 * strings len: arms the runtime for a driver about to be
+				 * loaded; out[0] = dut id. -EEXIST: the driver is loaded
+				 * already (attach it) */
+	DDV_OP_ATTACH,		/* arg: same as TARGET, for a driver already loaded: patches
+				 * live; out[0] = dut id, out[1] sites patched, out[2] refused
+				 * (logged one by one as ddv.site-refused), out[3] init-text
+				 * sites skipped */
 	DDV_OP_DETACH,		/* arg: dut id: restores the sites, drains in-flight calls */
-	DDV_OP_STATUS,		/* arg: dut id (0: runtime-wide), buf ptr, buf len: fills struct ddv_status */
-	DDV_OP_LIST_PACKS,	/* arg: buf ptr, buf len: "id name version\n" lines; out[0] = length */
+	DDV_OP_STATUS,		/* arg: dut id (0: runtime-wide), buf ptr, buf len: fills
+				 * struct ddv_status */
+	DDV_OP_LIST_PACKS,	/* arg: buf ptr, buf len: "id name version\n" lines;
+				 * out[0] = length */
 	DDV_OP_LIST_FUNCS,	/* arg: buf ptr, buf len: "id pack symbol api class nfail\n"
 				 * lines; out[0] = length. class: none, generic, alloc,
 				 * trylock, lock (enum ddv_fault_class); nfail: failure

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* bench_kmalloc.c: times kmalloc+kfree pairs at load, for scripts/bench-vm (with and without ddv). */
+/* bench_kmalloc.c: times kmalloc+kfree pairs at load, for scripts/bench-vm (with, without ddv). */
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/ktime.h>
