@@ -191,7 +191,7 @@ int cmd_start(int argc, char **argv)
 	}
 	if (fresh)
 		state_reset();
-	if (state_save_tables(fd) || runtime_tables(fd, &rt))
+	if (runtime_tables(fd, &rt))
 		return EXIT_ERROR;
 	printf("ddv: runtime loaded (state in %s", state_dir());
 	print_log_ring(", log ring ");

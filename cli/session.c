@@ -57,7 +57,8 @@ static int add_pack_catalog(struct catalog *cat, const struct rt_pack *rp)
 	if (!err && (one.npacks != 1 || strcmp(one.packs[0]->name, rp->name) ||
 		     strcmp(one.packs[0]->version, rp->version))) {
 		ddv_error(ESTALE, "pack %s: the runtime has version %s, but its catalog (%s) is %s %s: "
-			  "refusing to name its rules and functions by it (ddv stop; ddv start)",
+			  "refusing to name its rules and functions by it (a pack module carries its "
+			  "own: rebuild the pack with ddvc)",
 			  rp->name, rp->version, path, one.npacks ? one.packs[0]->name : "no pack",
 			  one.npacks ? one.packs[0]->version : "");
 		err = -ESTALE;
