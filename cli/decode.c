@@ -109,49 +109,54 @@ static const struct event_arg *find_arg(const struct event *ev, const char *name
 	return NULL;
 }
 
-static const char *api_of_symbol(const struct decoder *dec, const char *pack, const char *symbol,
-				 const struct cat_func **func)
+/*
+ * The called function of an event, from the runtime's table alone (the
+ * session checked the catalogs against it): by the function id when the
+ * record names one, else by the symbol the site calls, the event's own
+ * pack's function first (two packs may probe one symbol).
+ */
+static void name_call(const struct decoder *dec, struct event *ev, int64_t func)
 {
-	struct cat_pack *p = pack ? catalog_pack(dec->cat, pack) : NULL;
+	const struct rt_func *f = NULL;
 
-	*func = NULL;
-	for (unsigned int i = 0; p && i < p->nfuncs; i++)
-		if (p->funcs[i].symbol && !strcmp(p->funcs[i].symbol, symbol)) {
-			*func = &p->funcs[i];
-			return p->funcs[i].api;
-		}
-	/* Another pack's function, or no catalog: the runtime's table still names it. */
-	for (unsigned int i = 0; dec->rt && i < dec->rt->nfuncs; i++)
-		if (!strcmp(dec->rt->funcs[i].symbol, symbol))
-			return dec->rt->funcs[i].api;
-	return symbol;
+	if (!dec->rt) {
+		ev->api = ev->symbol;
+		return;
+	}
+	if (func >= 0)
+		f = rt_func_by_id(dec->rt, func);
+	for (unsigned int i = 0; !f && ev->symbol && i < dec->rt->nfuncs; i++) {
+		const struct rt_func *c = &dec->rt->funcs[i];
+
+		if (!strcmp(c->symbol, ev->symbol) && ev->pack_id && ev->pack &&
+		    !strcmp(c->pack, ev->pack))
+			f = c;
+	}
+	for (unsigned int i = 0; !f && ev->symbol && i < dec->rt->nfuncs; i++)
+		if (!strcmp(dec->rt->funcs[i].symbol, ev->symbol))
+			f = &dec->rt->funcs[i];
+	if (f) {
+		ev->symbol = f->symbol;
+		ev->api = f->api;
+	} else {
+		ev->api = ev->symbol;
+	}
 }
 
-/* The driver, site and API of an event, from its ddv.at record (or its own arguments). */
+/* The driver, site and function of an event, from its ddv.at record (or its own arguments). */
 static void set_context(struct decoder *dec, struct event *ev, int64_t dut, uint32_t site,
 			int64_t func)
 {
-	const struct cat_func *cf;
-
-	if (dut < 0 || dut >= DECODE_MAX_DUTS)
-		return;
-	ev->dut = dut;
-	ev->module = dec->sites[dut].module;
-	ev->site_id = site;
-	if (site != NO_SITE && site < dec->sites[dut].nsites) {
-		ev->site = &dec->sites[dut].sites[site];
-		ev->symbol = ev->site->symbol;
-	}
-	if (func >= 0 && dec->rt) {
-		const struct rt_func *f = rt_func_by_id(dec->rt, func);
-
-		if (f) {
-			ev->symbol = f->symbol;
-			ev->api = f->api;
+	if (dut >= 0 && dut < DECODE_MAX_DUTS) {
+		ev->dut = dut;
+		ev->module = dec->sites[dut].module;
+		ev->site_id = site;
+		if (site != NO_SITE && site < dec->sites[dut].nsites) {
+			ev->site = &dec->sites[dut].sites[site];
+			ev->symbol = ev->site->symbol;
 		}
 	}
-	if (ev->symbol)
-		ev->api = api_of_symbol(dec, ev->pack_id ? ev->pack : NULL, ev->symbol, &cf);
+	name_call(dec, ev, func);
 }
 
 void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct event *ev)
@@ -217,10 +222,6 @@ void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct eve
 			    f ? (int64_t)f->value : -1);
 	} else if (ev->pack_id == 0 && (a = find_arg(ev, "func"))) {
 		set_context(dec, ev, -1, NO_SITE, a->value);
-		if (dec->rt && rt_func_by_id(dec->rt, a->value)) {
-			ev->api = rt_func_by_id(dec->rt, a->value)->api;
-			ev->symbol = rt_func_by_id(dec->rt, a->value)->symbol;
-		}
 	}
 	track_generation(dec, ev, false);
 }
