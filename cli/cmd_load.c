@@ -353,31 +353,20 @@ static bool init_failed_since(size_t offset, int dut)
 	return dut == -1;
 }
 
-int cmd_load(int argc, char **argv)
+/* The options and the PARAM=VALUE words. Returns -1 to go on, or an exit status. */
+static int parse_load_args(int argc, char **argv, int *timeout_s, struct strbuf *params)
 {
 	static const struct option options[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	int timeout_s = DEFAULT_LOAD_TIMEOUT, opt, fd, module_fd = -1, flags = 0, err, dut;
-	struct symset probed = { 0 };
-	struct strbuf params = { 0 };
-	struct kmod_ctx *kmod = NULL;
-	struct site_table table;
-	char *path = NULL, *what;
-	unsigned int generation;
-	uint64_t out[4];
-	bool compressed;
-	size_t size;
-	void *image;
-	int status = EXIT_ERROR;
-	size_t records_before;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "+t:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 't':
-			timeout_s = atoi(optarg);
+			*timeout_s = atoi(optarg);
 			break;
 		case 'h':
 			printf("usage: ddv load [--timeout S] DRIVER|FILE.ko [PARAM=VALUE...]\n");
@@ -391,10 +380,121 @@ int cmd_load(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (int i = optind + 1; i < argc; i++)
-		sb_printf(&params, "%s%s", i > optind + 1 ? " " : "", argv[i]);
-	if (!params.s)
-		sb_puts(&params, "");
+		sb_printf(params, "%s%s", i > optind + 1 ? " " : "", argv[i]);
+	if (!params->s)
+		sb_puts(params, "");
+	return -1;
+}
 
+/*
+ * The module's bytes for finit_module(): the file, or a memfd of the plain
+ * ELF when the kernel does not decompress it. Returns the fd, or -1.
+ */
+static int module_bytes_fd(const char *path, const void *image, size_t size, bool compressed,
+			   const char *module, int *flags)
+{
+	int module_fd;
+
+	*flags = 0;
+	if (compressed && kernel_decompresses_xz()) {
+		module_fd = open(path, O_RDONLY | O_CLOEXEC);
+		*flags = MODULE_INIT_COMPRESSED_FILE;
+	} else if (compressed) {
+		module_fd = memfd_create(module, MFD_CLOEXEC);
+		if (module_fd >= 0 && write(module_fd, image, size) != (ssize_t)size) {
+			close(module_fd);
+			module_fd = -1;
+		}
+	} else {
+		module_fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return module_fd;
+}
+
+/* Arms the runtime for the driver's sites. Returns its driver id, or -errno (said). */
+static int arm_driver(int fd, struct site_table *table)
+{
+	uint64_t out[4];
+	int dut = send_sites(fd, DDV_OP_TARGET, table, out);
+
+	if (dut == -EBUSY && !module_loaded(table->module) && forget_armed(fd, table->module))
+		dut = send_sites(fd, DDV_OP_TARGET, table, out);
+	if (dut < 0)
+		ddv_error(-dut, "load: arming for %s%s", table->module,
+			  dut == -EEXIST ? " (it is loaded already: ddv attach it, or ddv unload it first)" :
+			  dut == -EBUSY ? " (loaded and under test already: ddv unload it first)" : "");
+	return dut;
+}
+
+/* "ddv: MODULE loaded: ...", with the sites the runtime redirected when it says. */
+static void print_loaded(int fd, int dut, const struct site_table *table)
+{
+	struct ddv_status st = { 0 };
+	uint64_t args[3] = { dut, (uintptr_t)&st, sizeof(st) };
+
+	if (!ctl_call(fd, DDV_OP_STATUS, 3, args, NULL))
+		printf("ddv: %s loaded: %zu call sites, %llu redirected, %llu refused\n",
+		       table->module, table->nsites, (unsigned long long)st.sites_patched,
+		       (unsigned long long)st.sites_refused);
+	else
+		printf("ddv: %s loaded: %zu call sites\n", table->module, table->nsites);
+}
+
+/*
+ * What finit_module()'s answer err means for driver dut: a hang, a crash,
+ * a failed init or a refused module (reported), or a load. Returns the
+ * exit status.
+ */
+static int load_outcome(int fd, int dut, const struct site_table *table, int err, int timeout_s,
+			size_t records_before)
+{
+	if (err == -ETIMEDOUT) {
+		char *what_hang = xasprintf("has not returned after %d s", timeout_s);
+
+		report_stuck(dut, table->module, "ddv.hang", what_hang, timeout_s);
+		free(what_hang);
+		return EXIT_HANG;
+	}
+	if (err == -ECANCELED || (err && module_stuck_in_init(table->module))) {
+		report_stuck(dut, table->module, "ddv.crash",
+			     "crashed: the kernel killed the loading task (oops) and the module "
+			     "is stuck half loaded", -1);
+		return EXIT_INIT_FAILED;
+	}
+	if (err) {
+		uint64_t arg = dut;
+
+		/* A load refused before init leaves the driver armed: forget it. */
+		ctl_call(fd, DDV_OP_DETACH, 1, &arg, NULL);
+		/* The log tells a failed init (ddv.init-failed) from a refused module. */
+		ddv_error(-err, "load %s: %s", table->module,
+			  init_failed_since(records_before, dut) ?
+			  "its init failed" : "the kernel refused the module (finit_module)");
+		return EXIT_INIT_FAILED;
+	}
+	print_loaded(fd, dut, table);
+	return EXIT_OK;
+}
+
+int cmd_load(int argc, char **argv)
+{
+	int timeout_s = DEFAULT_LOAD_TIMEOUT, fd, module_fd = -1, flags, err, dut;
+	struct symset probed = { 0 };
+	struct strbuf params = { 0 };
+	struct kmod_ctx *kmod = NULL;
+	struct site_table table;
+	char *path = NULL;
+	unsigned int generation;
+	bool compressed;
+	size_t size, records_before;
+	void *image;
+	int status = parse_load_args(argc, argv, &timeout_s, &params);
+
+	if (status >= 0) {
+		sb_free(&params);
+		return status;
+	}
+	status = EXIT_ERROR;
 	fd = ctl_open();
 	if (fd < 0)
 		goto out;
@@ -419,22 +519,11 @@ int cmd_load(int argc, char **argv)
 		table.module = xstrdup(argv[optind]);
 	/* Its symbols, so that its frames stay named after it is gone. */
 	modsyms_save(image, size, table.module);
-	if (load_dependencies(kmod, table.depends))
+	if (load_dependencies(kmod, table.depends)) {
+		free(image);
 		goto out_table;
-
-	/* The module's bytes for finit_module(): the file, or a memfd of the plain ELF. */
-	if (compressed && kernel_decompresses_xz()) {
-		module_fd = open(path, O_RDONLY | O_CLOEXEC);
-		flags = MODULE_INIT_COMPRESSED_FILE;
-	} else if (compressed) {
-		module_fd = memfd_create(table.module, MFD_CLOEXEC);
-		if (module_fd >= 0 && write(module_fd, image, size) != (ssize_t)size) {
-			close(module_fd);
-			module_fd = -1;
-		}
-	} else {
-		module_fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
+	module_fd = module_bytes_fd(path, image, size, compressed, table.module, &flags);
 	free(image);
 	if (module_fd < 0) {
 		ddv_error(errno, "%s", path);
@@ -443,54 +532,14 @@ int cmd_load(int argc, char **argv)
 
 	drain_log(fd);
 	records_before = records_size();
-	dut = send_sites(fd, DDV_OP_TARGET, &table, out);
-	if (dut == -EBUSY && !module_loaded(table.module) && forget_armed(fd, table.module))
-		dut = send_sites(fd, DDV_OP_TARGET, &table, out);
-	if (dut < 0) {
-		ddv_error(-dut, "load: arming for %s%s", table.module,
-			  dut == -EEXIST ? " (it is loaded already: ddv attach it, or ddv unload it first)" :
-			  dut == -EBUSY ? " (loaded and under test already: ddv unload it first)" : "");
+	dut = arm_driver(fd, &table);
+	if (dut < 0)
 		goto out_table;
-	}
 	if (state_save_tables(fd) || state_save_sites(dut, &table, &generation))
 		goto out_table;
-
-	what = xasprintf("load %s", table.module);
 	err = finit_with_watchdog(module_fd, params.s, flags, timeout_s);
 	drain_log(fd);
-	if (err == -ETIMEDOUT) {
-		char *what_hang = xasprintf("has not returned after %d s", timeout_s);
-
-		report_stuck(dut, table.module, "ddv.hang", what_hang, timeout_s);
-		free(what_hang);
-		status = EXIT_HANG;
-	} else if (err == -ECANCELED || (err && module_stuck_in_init(table.module))) {
-		report_stuck(dut, table.module, "ddv.crash",
-			     "crashed: the kernel killed the loading task (oops) and the module "
-			     "is stuck half loaded", -1);
-		status = EXIT_INIT_FAILED;
-	} else if (err) {
-		uint64_t arg = dut;
-
-		/* A load refused before init leaves the driver armed: forget it. */
-		ctl_call(fd, DDV_OP_DETACH, 1, &arg, NULL);
-		/* The log tells a failed init (ddv.init-failed) from a refused module. */
-		ddv_error(-err, "%s: %s", what, init_failed_since(records_before, dut) ?
-			  "its init failed" : "the kernel refused the module (finit_module)");
-		status = EXIT_INIT_FAILED;
-	} else {
-		struct ddv_status st = { 0 };
-		uint64_t args[3] = { dut, (uintptr_t)&st, sizeof(st) };
-
-		if (!ctl_call(fd, DDV_OP_STATUS, 3, args, NULL))
-			printf("ddv: %s loaded: %zu call sites, %llu redirected, %llu refused\n",
-			       table.module, table.nsites, (unsigned long long)st.sites_patched,
-			       (unsigned long long)st.sites_refused);
-		else
-			printf("ddv: %s loaded: %zu call sites\n", table.module, table.nsites);
-		status = EXIT_OK;
-	}
-	free(what);
+	status = load_outcome(fd, dut, &table, err, timeout_s, records_before);
 out_table:
 	site_table_free(&table);
 out:

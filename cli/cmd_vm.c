@@ -139,7 +139,17 @@ static int vm_usage(FILE *f)
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
-int cmd_vm(int argc, char **argv)
+/* What the command line asks of the VM. */
+struct vm_opts {
+	const char *timeout;
+	const char *out_dir;
+	struct argvec adds;	/* vm/run's own options: --add, --nic, --smp, --mem, --log */
+	struct strbuf mods;	/* the Debian modules the guest needs, comma-separated */
+	struct strbuf qemu;	/* extra qemu arguments */
+};
+
+/* The options, into o. Returns -1 to go on, or an exit status. */
+static int parse_vm_options(int argc, char **argv, struct vm_opts *o)
 {
 	static const struct option options[] = {
 		{ "nic", required_argument, NULL, 'n' },
@@ -154,51 +164,43 @@ int cmd_vm(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *srcdir = env_or("DDV_SRCDIR", DDV_SRCDIR);
-	const char *builddir = env_or("DDV_BUILDDIR", DDV_BUILDDIR);
-	const char *timeout = "300", *out_dir = "ddv-vm-out";
-	struct strbuf qemu = { 0 }, mods = { 0 }, script = { 0 };
-	struct argvec a = { 0 }, adds = { 0 };
-	char exe[4096], *run, *path, script_path[] = "/tmp/ddv-vm-XXXXXX";
-	int opt, status, fd;
-	ssize_t len;
-	pid_t pid;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "+n:a:m:t:s:M:q:o:l:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			/* vm/run adds the NIC and the Debian modules that drive it. */
-			av_push(&adds, "--nic");
-			av_push(&adds, optarg);
+			av_push(&o->adds, "--nic");
+			av_push(&o->adds, optarg);
 			break;
 		case 'a':
-			av_push(&adds, "--add");
-			av_push(&adds, optarg);
+			av_push(&o->adds, "--add");
+			av_push(&o->adds, optarg);
 			break;
 		case 'm':
-			sb_printf(&mods, "%s%s", mods.len ? "," : "", optarg);
+			sb_printf(&o->mods, "%s%s", o->mods.len ? "," : "", optarg);
 			break;
 		case 't':
-			timeout = optarg;
+			o->timeout = optarg;
 			break;
 		case 's':
-			av_push(&adds, "--smp");
-			av_push(&adds, optarg);
+			av_push(&o->adds, "--smp");
+			av_push(&o->adds, optarg);
 			break;
 		case 'M':
-			av_push(&adds, "--mem");
-			av_push(&adds, optarg);
+			av_push(&o->adds, "--mem");
+			av_push(&o->adds, optarg);
 			break;
 		case 'q':
-			sb_printf(&qemu, "%s%s", qemu.len ? " " : "", optarg);
+			sb_printf(&o->qemu, "%s%s", o->qemu.len ? " " : "", optarg);
 			break;
 		case 'o':
-			out_dir = optarg;
+			o->out_dir = optarg;
 			break;
 		case 'l':
 			/* The serial console, kept: what a guest that died still said. */
-			av_push(&adds, "--log");
-			av_push(&adds, optarg);
+			av_push(&o->adds, "--log");
+			av_push(&o->adds, optarg);
 			break;
 		case 'h':
 			return vm_usage(stdout);
@@ -208,35 +210,47 @@ int cmd_vm(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return vm_usage(stderr);
+	return -1;
+}
 
-	/* The build tree's rig and files first, else the installed ones. */
-	run = xasprintf("%s/vm/run", srcdir);
+/* The rig: the build tree's vm/run first, else the installed one; NULL (said) when neither runs. */
+static char *find_rig(const char *srcdir)
+{
+	char *run = xasprintf("%s/vm/run", srcdir);
+
 	if (access(run, X_OK)) {
 		free(run);
 		run = xasprintf("%s/run", env_or("DDV_VM_DIR", DDV_VMDIR));
 	}
 	if (access(run, X_OK)) {
 		ddv_error(errno, "%s (the VM rig; set DDV_SRCDIR to the ddv source tree)", run);
-		return EXIT_ERROR;
+		free(run);
+		return NULL;
 	}
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len < 0) {
-		ddv_error(errno, "/proc/self/exe");
-		return EXIT_ERROR;
-	}
-	exe[len] = '\0';
+	return run;
+}
 
-	/* The job: the user's lines, then the reports into /out. */
+/*
+ * The guest's job, written to script_path: the user's lines (each echoed
+ * first; the Debian modules they load go to mods), then the reports into
+ * /out. Returns 0, or -1 (said).
+ */
+static int write_job(const char *srcdir, int ncmds, char **cmds, struct strbuf *mods,
+		     char *script_path)
+{
+	struct strbuf script = { 0 };
+	int fd, err = 0;
+
 	sb_printf(&script, "#!/bin/sh\n# written by ddv vm\n"
 		  "export DDV_MODULE_DIR=%s DDV_STATE_DIR=%s\n"
 		  "mkdir -p /out $DDV_STATE_DIR\nstatus=0\n",
 		  GUEST_MODULE_DIR, GUEST_STATE_DIR);
-	for (int i = optind; i < argc; i++) {
-		scan_loads(srcdir, argv[i], &mods);
+	for (int i = 0; i < ncmds; i++) {
+		scan_loads(srcdir, cmds[i], mods);
 		sb_puts(&script, "echo '+ ");
-		for (const char *c = argv[i]; *c; c++)
+		for (const char *c = cmds[i]; *c; c++)
 			sb_puts(&script, *c == '\'' ? "'\\''" : (char[]){ *c, 0 });
-		sb_printf(&script, "'\n%s\nstatus=$?\n", argv[i]);
+		sb_printf(&script, "'\n%s\nstatus=$?\n", cmds[i]);
 	}
 	sb_puts(&script,
 		"ddv report >/out/report.txt 2>&1\n"
@@ -248,66 +262,112 @@ int cmd_vm(int argc, char **argv)
 	fd = mkstemp(script_path);
 	if (fd < 0 || write(fd, script.s, script.len) != (ssize_t)script.len) {
 		ddv_error(errno, "%s", script_path);
-		return EXIT_ERROR;
+		err = -1;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	sb_free(&script);
+	return err;
+}
 
-	av_push(&a, run);
-	av_push(&a, "--script");
-	av_push(&a, script_path);
-	av_push(&a, "--timeout");
-	av_push(&a, timeout);
-	av_push(&a, "--out");
-	av_push(&a, out_dir);
+/* vm/run's command line: the job, this ddv, ddv.ko and the packs, then the user's options. */
+static void rig_args(struct argvec *a, const char *run, const char *script_path, const char *exe,
+		     const char *builddir, const struct vm_opts *o)
+{
+	char *path;
+
+	av_push(a, run);
+	av_push(a, "--script");
+	av_push(a, script_path);
+	av_push(a, "--timeout");
+	av_push(a, o->timeout);
+	av_push(a, "--out");
+	av_push(a, o->out_dir);
 	path = xasprintf("%s:/usr/local/bin/ddv", exe);
-	av_push(&a, "--add");
-	av_push(&a, path);
+	av_push(a, "--add");
+	av_push(a, path);
 	free(path);
 	path = xasprintf("%s/runtime/linux", builddir);
-	if (!add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR) &&
-	    !add_files(&a, module_dir(NULL), "ddv", ".ko", GUEST_MODULE_DIR))
+	if (!add_files(a, path, "ddv", ".ko", GUEST_MODULE_DIR) &&
+	    !add_files(a, module_dir(NULL), "ddv", ".ko", GUEST_MODULE_DIR))
 		ddv_warn("no ddv.ko in %s or %s: build it with 'make modules'", path,
 			 module_dir(NULL));
 	free(path);
 	path = xasprintf("%s/generated", builddir);
-	add_files(&a, path, "ddv", ".ko", GUEST_MODULE_DIR);
+	add_files(a, path, "ddv", ".ko", GUEST_MODULE_DIR);
 	free(path);
-	for (size_t i = 0; i < adds.n; i++)
-		av_push(&a, adds.v[i]);
-	if (mods.len) {
-		av_push(&a, "--modules");
-		av_push(&a, mods.s);
+	for (size_t i = 0; i < o->adds.n; i++)
+		av_push(a, o->adds.v[i]);
+	if (o->mods.len) {
+		av_push(a, "--modules");
+		av_push(a, o->mods.s);
 	}
-	if (qemu.len) {
-		av_push(&a, "--qemu");
-		av_push(&a, qemu.s);
+	if (o->qemu.len) {
+		av_push(a, "--qemu");
+		av_push(a, o->qemu.s);
 	}
+}
 
-	pid = fork();
+/* Runs the rig and says how the guest ended. Returns vm/run's status, or -1 (said). */
+static int run_rig(const char *run, char **args, const struct vm_opts *o)
+{
+	pid_t pid = fork();
+	int status;
+
 	if (pid == 0) {
-		execv(run, a.v);
+		execv(run, args);
 		ddv_error(errno, "%s", run);
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
 		ddv_error(errno, "vm/run");
-		return EXIT_ERROR;
+		return -1;
 	}
-	unlink(script_path);
 	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (status == 124)
-		ddv_error(0, "vm: the guest did not finish in %s s (--timeout)", timeout);
+		ddv_error(0, "vm: the guest did not finish in %s s (--timeout)", o->timeout);
 	else if (status == 125)
 		ddv_error(0, "vm: no status from the guest: it died (kernel panic? see the console "
 			  "log) or vm/run refused to start it (see its message above)");
 	else
 		fprintf(stderr, "ddv vm: reports in %s/ (report.txt, report.json, log.txt, log.json)\n",
-			out_dir);
+			o->out_dir);
+	return status;
+}
+
+int cmd_vm(int argc, char **argv)
+{
+	const char *srcdir = env_or("DDV_SRCDIR", DDV_SRCDIR);
+	const char *builddir = env_or("DDV_BUILDDIR", DDV_BUILDDIR);
+	struct vm_opts o = { .timeout = "300", .out_dir = "ddv-vm-out" };
+	struct argvec a = { 0 };
+	char exe[4096], *run, script_path[] = "/tmp/ddv-vm-XXXXXX";
+	int status = parse_vm_options(argc, argv, &o);
+	ssize_t len;
+
+	if (status >= 0)
+		return status;
+	run = find_rig(srcdir);
+	if (!run)
+		return EXIT_ERROR;
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len < 0) {
+		ddv_error(errno, "/proc/self/exe");
+		return EXIT_ERROR;
+	}
+	exe[len] = '\0';
+	if (write_job(srcdir, argc - optind, argv + optind, &o.mods, script_path))
+		return EXIT_ERROR;
+	rig_args(&a, run, script_path, exe, builddir, &o);
+	status = run_rig(run, a.v, &o);
+	if (status < 0)
+		status = EXIT_ERROR;
+	else
+		unlink(script_path);
 	av_free(&a);
-	av_free(&adds);
-	sb_free(&qemu);
-	sb_free(&mods);
-	sb_free(&script);
+	av_free(&o.adds);
+	sb_free(&o.qemu);
+	sb_free(&o.mods);
 	free(run);
 	return status;
 }
