@@ -443,7 +443,7 @@ extern const struct check checks[];
 extern const size_t nchecks;
 void check_spec(struct spec *spec);
 
-/* writer.c: the one code writer (indentation, C string escaping). */
+/* writer.c: the one code writer (indentation, preprocessor lines, C string escaping). */
 struct writer {
 	FILE *out;
 	int indent;
@@ -457,17 +457,26 @@ void w_open(struct writer *w, const char *fmt, ...) __attribute__((format(printf
 void w_close(struct writer *w, const char *tail);
 void w_blank(struct writer *w);
 void w_block(struct writer *w);
+void w_indent(struct writer *w);
+void w_dedent(struct writer *w);
+void w_label(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void w_nested(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void w_pp(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *mangle(const char *prefix, const char *name);
 const char *pos_text(const struct srcpos *pos);
 
-/* emit_c.c, emit_catalog.c, emit_doc.c: the outputs. Each returns 0 or an errno. */
+/* emit_pack.c, emit_catalog.c, emit_doc.c: the outputs. Each returns 0 or an errno. */
 int emit_c(struct spec *spec, FILE *out);
 int emit_kbuild(struct spec *spec, FILE *out);
 int emit_catalog(struct spec *spec, FILE *out);
 const char *catalog_text(struct spec *spec, size_t *len);	/* in the arena; NULL: failed */
 int seal_version(struct spec *spec);	/* version += "+<digest of the catalog>" */
 int emit_doc(struct spec *spec, FILE *out);
+/* emit_c.c: the wrappers, for emit_pack.c's emit_c(). */
+void emit_wrappers(struct writer *w, struct spec *spec);
 void emit_expr(struct writer *w, const struct expr *e);
+const char *pack_var(const struct spec *spec);		/* "ddv_pack_linux" */
+const char *version_guard(const struct fnsig *f);	/* #if of since/before, or NULL */
 const char *ret_kind_name(enum ret_kind k);
 
 /* driver.c: the driver (main.c's main() and the fuzz harness call it). */

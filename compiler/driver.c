@@ -14,7 +14,7 @@
 enum stage { STAGE_PARSE, STAGE_CHECK, STAGE_EMIT };
 
 static const char usage_text[] =
-	"usage: ddvc compile SPEC... -o DIR   write DIR/<pack>.c (its catalog inside) and DIR/Kbuild\n"
+	"usage: ddvc compile SPEC... -o DIR   write DIR/<pack>.c (catalog inside), DIR/Kbuild\n"
 	"       ddvc check SPEC...            parse and check only\n"
 	"       ddvc catalog SPEC... [-o FILE] write the pack's catalog text (default: stdout)\n"
 	"       ddvc doc SPEC... [-o FILE.md]  write the review document\n"

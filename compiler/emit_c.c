@@ -1,4 +1,8 @@
-/* emit_c.c: writes the pack's kernel C (wrappers, descriptor tables, module init) and its Kbuild. */
+/*
+ * emit_c.c: the wrappers of the pack's kernel C: for each function its rules as
+ * bodies on a call record, the wrapper and its rare path (compiler/README shows
+ * one). emit_pack.c writes the rest of the file around them.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -14,7 +18,19 @@ struct lookups {
 	bool overflow;
 };
 
-static const char *pack_var(const struct spec *spec)
+/* The state of one run of the wrapper emitter. */
+struct emit_ctx {
+	struct writer *w;
+	struct spec *spec;
+	/*
+	 * Where a rare event on the inline path goes (DDV_RARE in ddv/fastpath.h):
+	 * ddv_restart in the rules before the original call, ddv_resume in those
+	 * after it.
+	 */
+	const char *rare_label;
+};
+
+const char *pack_var(const struct spec *spec)
 {
 	return mangle("ddv_pack_", spec->pack);
 }
@@ -74,32 +90,26 @@ static void emit_key(struct writer *w, const struct expr *key)
 	w_printf(w, ")");
 }
 
-/*
- * Where a rare event on the inline path goes (abi.h DDV_RARE): ddv_restart
- * in the rules before the original call, ddv_resume in those after it.
- */
-static const char *rare_label;
-
 /* After "if (COND)\n": "\tgoto ddv_restart;" */
-static void emit_goto_rare(struct writer *w)
+static void emit_goto_rare(struct emit_ctx *cx)
 {
-	w->indent++;
-	w_line(w, "goto %s;", rare_label);
-	w->indent--;
+	w_nested(cx->w, "goto %s;", cx->rare_label);
 }
 
 /*	if (DDV_RARE(ddv_call, ddv_rc))
  *		goto ddv_restart;
  */
-static void emit_rare(struct writer *w, const char *rc)
+static void emit_rare(struct emit_ctx *cx, const char *rc)
 {
-	w_line(w, "if (DDV_RARE(ddv_call, %s))", rc);
-	emit_goto_rare(w);
+	w_line(cx->w, "if (DDV_RARE(ddv_call, %s))", rc);
+	emit_goto_rare(cx);
 }
 
 /* Lookups run in reverse so that a key reading a field finds its object already read. */
-static void emit_lookups(struct writer *w, const struct lookups *l)
+static void emit_lookups(struct emit_ctx *cx, const struct lookups *l)
 {
+	struct writer *w = cx->w;
+
 	for (int i = l->n - 1; i >= 0; i--) {
 		struct expr *o = obj_of(l->e[i]);
 
@@ -109,7 +119,7 @@ static void emit_lookups(struct writer *w, const struct lookups *l)
 			w_printf(w, ", &ddv_o%d);\n", i);
 		else
 			w_printf(w, ", NULL);\n");
-		emit_rare(w, tree_printf("ddv_f%d", i));
+		emit_rare(cx, tree_printf("ddv_f%d", i));
 	}
 }
 
@@ -224,14 +234,13 @@ static void emit_violation(struct writer *w, const struct msg *m)
  *		ddv_violation(...);
  *	}
  */
-static void emit_then_report(struct writer *w, const struct msg *m)
+static void emit_then_report(struct emit_ctx *cx, const struct msg *m)
 {
-	w_printf(w, " {\n");
-	w->indent++;
-	w_line(w, "if (ddv_call->bail)");
-	emit_goto_rare(w);
-	emit_violation(w, m);
-	w_close(w, "");
+	w_open(cx->w, "%s", "");
+	w_line(cx->w, "if (ddv_call->bail)");
+	emit_goto_rare(cx);
+	emit_violation(cx->w, m);
+	w_close(cx->w, "");
 }
 
 /* A change to an object: from here on the call cannot restart (or resume) afresh. */
@@ -245,21 +254,41 @@ static void emit_comment_pos(struct writer *w, const struct srcpos *pos, const c
 	w_line(w, "/* %s: %s */", pos_text(pos), what);
 }
 
-static void emit_stmts(struct writer *w, struct spec *spec, struct stmt *s, int depth);
+static void emit_stmts(struct emit_ctx *cx, struct stmt *s, int depth);
 
-/* #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0) */
+/* "LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)": the one form of a kernel-version test. */
+static const char *version_test(int op, const char *version)
+{
+	return tree_printf("LINUX_VERSION_CODE %s %s", op == TOK_GE ? ">=" : "<",
+			   version_code(version));
+}
+
+/* A function's since/before as one #if condition, or NULL when it has neither. */
+const char *version_guard(const struct fnsig *f)
+{
+	if (f->since && f->before)
+		return tree_printf("%s && %s", version_test(TOK_GE, f->since),
+				   version_test('<', f->before));
+	if (f->since)
+		return version_test(TOK_GE, f->since);
+	if (f->before)
+		return version_test('<', f->before);
+	return NULL;
+}
+
+/* #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0): a rule's "if kernel". */
 static void emit_version_if(struct writer *w, int op, const char *version)
 {
-	fprintf(w->out, "#if LINUX_VERSION_CODE %s %s\n", op == TOK_GE ? ">=" : "<",
-		version_code(version));
+	w_pp(w, "#if %s", version_test(op, version));
 }
 
 /*
  * check: if (ddv_f0 == 0 && !(cond)) report;  -- a check on an absent object does not apply
  * require: if (ddv_f0 || !(cond)) report;     -- a require on an absent object fails
  */
-static void emit_check(struct writer *w, struct stmt *s, const struct lookups *l)
+static void emit_check(struct emit_ctx *cx, struct stmt *s, const struct lookups *l)
 {
+	struct writer *w = cx->w;
 	bool require = s->kind == S_REQUIRE;
 
 	w_printf(w, "if (");
@@ -269,11 +298,13 @@ static void emit_check(struct writer *w, struct stmt *s, const struct lookups *l
 	w_printf(w, "!(");
 	emit_cond(w, s->cond);
 	w_printf(w, "))");
-	emit_then_report(w, s->msg);
+	emit_then_report(cx, s->msg);
 }
 
-static void emit_create(struct writer *w, struct stmt *s)
+static void emit_create(struct emit_ctx *cx, struct stmt *s)
 {
+	struct writer *w = cx->w;
+
 	w_printf(w, "u64 ddv_fv[DDV_MAX_FIELDS] = { ");
 	if (!s->inits)
 		w_printf(w, "0");
@@ -289,14 +320,15 @@ static void emit_create(struct writer *w, struct stmt *s)
 	emit_key(w, s->obj.key);
 	w_printf(w, ", %d, ddv_fv, NULL, %d, %d);\n", s->index < 0 ? 0 : s->index,
 		 s->obj.type->size_field, s->obj.type->nfields);
-	emit_rare(w, "ddv_rc");
+	emit_rare(cx, "ddv_rc");
 	w_printf(w, "if (ddv_rc == -EEXIST)");
-	emit_then_report(w, s->msg);
+	emit_then_report(cx, s->msg);
 	emit_no_bail(w);
 }
 
-static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, int depth)
+static void emit_foreach(struct emit_ctx *cx, struct stmt *s, int depth)
 {
+	struct writer *w = cx->w;
 	struct type_decl *in = s->in.type, *t = s->obj.type;
 
 	/* Exempt from the kernel's zeroing of locals: read only after a lookup fills them. */
@@ -309,10 +341,11 @@ static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, in
 	w_printf(w, "ddv_rc%d = ddv_obj_lookup(ddv_call, %d, ", depth, in->index);
 	emit_key(w, s->in.key);
 	w_printf(w, ", &ddv_in%d);\n", depth);
-	emit_rare(w, tree_printf("ddv_rc%d", depth));
+	emit_rare(cx, tree_printf("ddv_rc%d", depth));
 	w_open(w, "if (!ddv_rc%d)", depth);
 	w_line(w, "ddv_lo%d = ddv_in%d.key;", depth, depth);
-	w_line(w, "ddv_hi%d = ddv_lo%d + ddv_in%d.fields[%d];", depth, depth, depth, in->size_field);
+	w_line(w, "ddv_hi%d = ddv_lo%d + ddv_in%d.fields[%d];", depth, depth, depth,
+	       in->size_field);
 	w_printf(w, "while (ddv_lo%d < ddv_hi%d &&\n", depth, depth);
 	w_open(w, "       !ddv_obj_find_inside(ddv_call, %d, ddv_lo%d, ddv_hi%d, &ddv_it%d))",
 	       t->index, depth, depth, depth);
@@ -320,30 +353,147 @@ static void emit_foreach(struct writer *w, struct spec *spec, struct stmt *s, in
 	       t->key_type[strlen(t->key_type) - 1] == '*' ? "" : " ", s->var, t->key_type, depth);
 	w_blank(w);
 	w_line(w, "ddv_lo%d = ddv_it%d.key + 1;", depth, depth);
-	emit_stmts(w, spec, s->body, depth + 1);
+	emit_stmts(cx, s->body, depth + 1);
 	w_close(w, "");
 	w_close(w, "");
 	w_close(w, "");
 }
 
-static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int depth)
+/* The operation itself, after its lookups: T[k] created, destroyed, changed or given away. */
+static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 {
+	struct writer *w = cx->w;
+	int type = s->obj.type->index;
+
+	switch (s->kind) {
+	case S_DESTROY:
+		w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %d, ", type);
+		emit_key(w, s->obj.key);
+		w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
+		emit_rare(cx, "ddv_rc");
+		w_printf(w, "if (ddv_rc == -ENOENT)");
+		emit_then_report(cx, s->msg);
+		break;
+	case S_SET_STATE:
+		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, %d, ", type);
+		emit_key(w, s->obj.key);
+		w_printf(w, ", %d)))\n", s->index);
+		emit_goto_rare(cx);
+		break;
+	case S_SET_FIELD:
+		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, %d, ", type);
+		emit_key(w, s->obj.key);
+		w_printf(w, ", %d, (u64)(unsigned long)(", s->index);
+		emit_expr(w, s->value);
+		w_printf(w, "))))\n");
+		emit_goto_rare(cx);
+		break;
+	case S_ADJUST:
+		w_printf(w, "ddv_rc = ddv_obj_adjust(ddv_call, %d, ", type);
+		emit_key(w, s->obj.key);
+		w_printf(w, ", %d, ", s->index);
+		emit_expr(w, s->value);
+		w_printf(w, ", ");
+		emit_expr(w, s->lo);
+		w_printf(w, ", ");
+		emit_expr(w, s->hi);
+		w_printf(w, ", &ddv_result);\n");
+		emit_rare(cx, "ddv_rc");
+		w_printf(w, "if (ddv_rc == -ERANGE)");
+		emit_then_report(cx, s->msg);
+		break;
+	default:
+		/*
+		 * transfer: the kernel releases the object where no wrapper
+		 * sees it (devres, RCU, the network stack): a record kept past
+		 * that would turn the next object at the same address into a
+		 * false "created again". So the record goes now.
+		 */
+		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, %d, ", type);
+		emit_key(w, s->obj.key);
+		w_printf(w, ", NULL, %d)))\n", s->obj.type->size_field);
+		emit_goto_rare(cx);
+		break;
+	}
+}
+
+/* create, destroy, T[k].state = S, T[k].f = e, adjust, transfer: a block of its own. */
+static void emit_object_op(struct emit_ctx *cx, struct stmt *s)
+{
+	struct writer *w = cx->w;
 	struct lookups l = { .n = 0 };
+
+	collect(&l, s->obj.key);
+	collect(&l, s->value);
+	collect(&l, s->lo);
+	collect(&l, s->hi);
+	for (struct field_init *i = s->inits; i; i = i->next)
+		collect(&l, i->value);
+	emit_comment_pos(w, &s->pos, s->kind == S_TRANSFER ?
+			 tree_printf("transfer: %s", s->why) : "object operation");
+	w_block(w);
+	emit_lookup_decls(w, &l);
+	if (s->kind == S_ADJUST)
+		w_line(w, "s64 ddv_result;");
+	if (s->kind == S_DESTROY || s->kind == S_ADJUST)
+		w_line(w, "int ddv_rc;");
+	if (s->kind == S_CREATE) {
+		emit_create(cx, s);
+		w_close(w, "");
+		return;
+	}
+	if (l.n || s->kind == S_ADJUST || s->kind == S_DESTROY)
+		w_blank(w);
+	emit_lookups(cx, &l);
+	emit_object_call(cx, s);
+	emit_no_bail(w);
+	w_close(w, "");
+}
+
+/* check, require, after [cond], if: the lookups the condition reads, then the test. */
+static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
+{
+	struct writer *w = cx->w;
+	struct lookups l = { .n = 0 };
+	bool is_check = s->kind == S_CHECK || s->kind == S_REQUIRE;
+
+	collect(&l, s->cond);
+	if (is_check)
+		emit_comment_pos(w, &s->pos, s->kind == S_CHECK ? "check" : "require");
+	else
+		emit_comment_pos(w, &s->pos, s->kind == S_AFTER ? "after" : "if");
+	if (l.n) {
+		w_block(w);
+		emit_lookup_decls(w, &l);
+		w_blank(w);
+		emit_lookups(cx, &l);
+	}
+	if (is_check) {
+		emit_check(cx, s, &l);
+	} else {
+		w_printf(w, "if (");
+		emit_cond(w, s->cond);
+		w_open(w, ")");
+		emit_stmts(cx, s->body, depth);
+		if (s->else_body) {
+			w_close(w, " else {");
+			w_indent(w);
+			emit_stmts(cx, s->else_body, depth);
+		}
+		w_close(w, "");
+	}
+	if (l.n)
+		w_close(w, "");
+}
+
+static void emit_stmt(struct emit_ctx *cx, struct stmt *s, int depth)
+{
+	struct writer *w = cx->w;
 
 	switch (s->kind) {
 	case S_CHECK:
 	case S_REQUIRE:
-		collect(&l, s->cond);
-		emit_comment_pos(w, &s->pos, s->kind == S_CHECK ? "check" : "require");
-		if (l.n) {
-			w_block(w);
-			emit_lookup_decls(w, &l);
-			w_blank(w);
-			emit_lookups(w, &l);
-		}
-		emit_check(w, s, &l);
-		if (l.n)
-			w_close(w, "");
+		emit_conditional(cx, s, depth);
 		break;
 	case S_CREATE:
 	case S_DESTROY:
@@ -351,166 +501,78 @@ static void emit_stmt(struct writer *w, struct spec *spec, struct stmt *s, int d
 	case S_SET_FIELD:
 	case S_ADJUST:
 	case S_TRANSFER:
-		collect(&l, s->obj.key);
-		collect(&l, s->value);
-		collect(&l, s->lo);
-		collect(&l, s->hi);
-		for (struct field_init *i = s->inits; i; i = i->next)
-			collect(&l, i->value);
-		emit_comment_pos(w, &s->pos, s->kind == S_TRANSFER ?
-				 tree_printf("transfer: %s", s->why) : "object operation");
-		w_block(w);
-		emit_lookup_decls(w, &l);
-		if (s->kind == S_ADJUST)
-			w_line(w, "s64 ddv_result;");
-		if (s->kind == S_DESTROY || s->kind == S_ADJUST)
-			w_line(w, "int ddv_rc;");
-		if (s->kind == S_CREATE) {
-			emit_create(w, s);
-			w_close(w, "");
-			break;
-		}
-		if (l.n || s->kind == S_ADJUST || s->kind == S_DESTROY)
-			w_blank(w);
-		emit_lookups(w, &l);
-		if (s->kind == S_DESTROY) {
-			w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %d, ", s->obj.type->index);
-			emit_key(w, s->obj.key);
-			w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
-			emit_rare(w, "ddv_rc");
-			w_printf(w, "if (ddv_rc == -ENOENT)");
-			emit_then_report(w, s->msg);
-		} else if (s->kind == S_SET_STATE) {
-			w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, %d, ",
-				 s->obj.type->index);
-			emit_key(w, s->obj.key);
-			w_printf(w, ", %d)))\n", s->index);
-			emit_goto_rare(w);
-		} else if (s->kind == S_SET_FIELD) {
-			w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, %d, ",
-				 s->obj.type->index);
-			emit_key(w, s->obj.key);
-			w_printf(w, ", %d, (u64)(unsigned long)(", s->index);
-			emit_expr(w, s->value);
-			w_printf(w, "))))\n");
-			emit_goto_rare(w);
-		} else if (s->kind == S_ADJUST) {
-			w_printf(w, "ddv_rc = ddv_obj_adjust(ddv_call, %d, ", s->obj.type->index);
-			emit_key(w, s->obj.key);
-			w_printf(w, ", %d, ", s->index);
-			emit_expr(w, s->value);
-			w_printf(w, ", ");
-			emit_expr(w, s->lo);
-			w_printf(w, ", ");
-			emit_expr(w, s->hi);
-			w_printf(w, ", &ddv_result);\n");
-			emit_rare(w, "ddv_rc");
-			w_printf(w, "if (ddv_rc == -ERANGE)");
-			emit_then_report(w, s->msg);
-		} else {
-			/*
-			 * The kernel releases the object where no wrapper sees it
-			 * (devres, RCU, the network stack): a record kept past
-			 * that would turn the next object at the same address
-			 * into a false "created again". So the record goes now.
-			 */
-			w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, %d, ",
-				 s->obj.type->index);
-			emit_key(w, s->obj.key);
-			w_printf(w, ", NULL, %d)))\n", s->obj.type->size_field);
-			emit_goto_rare(w);
-		}
-		emit_no_bail(w);
-		w_close(w, "");
+		emit_object_op(cx, s);
 		break;
 	case S_AFTER:
 	case S_IF:
-		if (!s->cond) {
-			emit_comment_pos(w, &s->pos, "after");
-			w_block(w);
-			emit_stmts(w, spec, s->body, depth);
-			w_close(w, "");
+		if (s->cond) {
+			emit_conditional(cx, s, depth);
 			break;
 		}
-		collect(&l, s->cond);
-		emit_comment_pos(w, &s->pos, s->kind == S_AFTER ? "after" : "if");
-		if (l.n) {
-			w_block(w);
-			emit_lookup_decls(w, &l);
-			w_blank(w);
-			emit_lookups(w, &l);
-		}
-		w_printf(w, "if (");
-		emit_cond(w, s->cond);
-		w_open(w, ")");
-		emit_stmts(w, spec, s->body, depth);
-		if (s->else_body) {
-			w_close(w, " else {");
-			w->indent++;
-			emit_stmts(w, spec, s->else_body, depth);
-		}
+		emit_comment_pos(w, &s->pos, "after");
+		w_block(w);
+		emit_stmts(cx, s->body, depth);
 		w_close(w, "");
-		if (l.n)
-			w_close(w, "");
 		break;
 	case S_IF_KERNEL:
 		emit_version_if(w, s->kernel_op, s->version);
-		emit_stmts(w, spec, s->body, depth);
+		emit_stmts(cx, s->body, depth);
 		if (s->else_body) {
-			fprintf(w->out, "#else\n");
-			emit_stmts(w, spec, s->else_body, depth);
+			w_pp(w, "#else");
+			emit_stmts(cx, s->else_body, depth);
 		}
-		fprintf(w->out, "#endif\n");
+		w_pp(w, "#endif");
 		break;
 	case S_FOREACH:
 		emit_comment_pos(w, &s->pos, "foreach");
 		w_block(w);
-		emit_foreach(w, spec, s, depth);
+		emit_foreach(cx, s, depth);
 		w_close(w, "");
 		break;
 	}
 }
 
-static void emit_stmts(struct writer *w, struct spec *spec, struct stmt *s, int depth)
+static void emit_stmts(struct emit_ctx *cx, struct stmt *s, int depth)
 {
 	for (; s; s = s->next)
-		emit_stmt(w, spec, s, depth);
+		emit_stmt(cx, s, depth);
 }
 
 static bool phase_has(const struct stmt *s, bool after)
 {
 	for (; s; s = s->next)
-		if (s->kind == S_IF_KERNEL ? phase_has(s->body, after) || phase_has(s->else_body, after) :
+		if (s->kind == S_IF_KERNEL ?
+		    phase_has(s->body, after) || phase_has(s->else_body, after) :
 		    (s->kind == S_AFTER) == after)
 			return true;
 	return false;
 }
 
 /* Top-level statements split into before and after the call; a kernel test keeps its side. */
-static void emit_phase_stmts(struct writer *w, struct spec *spec, struct stmt *s, bool after)
+static void emit_phase_stmts(struct emit_ctx *cx, struct stmt *s, bool after)
 {
 	for (; s; s = s->next) {
 		if (s->kind == S_IF_KERNEL) {
 			if (!phase_has(s->body, after) && !phase_has(s->else_body, after))
 				continue;
-			emit_version_if(w, s->kernel_op, s->version);
-			emit_phase_stmts(w, spec, s->body, after);
+			emit_version_if(cx->w, s->kernel_op, s->version);
+			emit_phase_stmts(cx, s->body, after);
 			if (s->else_body) {
-				fprintf(w->out, "#else\n");
-				emit_phase_stmts(w, spec, s->else_body, after);
+				w_pp(cx->w, "#else");
+				emit_phase_stmts(cx, s->else_body, after);
 			}
-			fprintf(w->out, "#endif\n");
+			w_pp(cx->w, "#endif");
 		} else if ((s->kind == S_AFTER) == after) {
-			emit_stmt(w, spec, s, 0);
+			emit_stmt(cx, s, 0);
 		}
 	}
 }
 
-static void emit_phase(struct writer *w, struct spec *spec, struct stmt *s, bool after)
+static void emit_phase(struct emit_ctx *cx, struct stmt *s, bool after)
 {
-	rare_label = after ? "ddv_resume" : "ddv_restart";
-	emit_phase_stmts(w, spec, s, after);
-	rare_label = NULL;
+	cx->rare_label = after ? "ddv_resume" : "ddv_restart";
+	emit_phase_stmts(cx, s, after);
+	cx->rare_label = NULL;
 }
 
 /* Does the expression (or a message's placeholders) name the parameter? */
@@ -563,7 +625,8 @@ static bool stmts_name(const struct stmt *s, const char *name)
 static bool after_uses(const struct stmt *s, const char *name)
 {
 	for (; s; s = s->next)
-		if (s->kind == S_IF_KERNEL ? after_uses(s->body, name) || after_uses(s->else_body, name) :
+		if (s->kind == S_IF_KERNEL ?
+		    after_uses(s->body, name) || after_uses(s->else_body, name) :
 		    s->kind == S_AFTER && stmt_names(s, name))
 			return true;
 	return false;
@@ -672,25 +735,25 @@ static void emit_exit(struct writer *w, const struct fnsig *f)
 /* The end of a body: where its rare events go (followed by the call to the rare path). */
 static void emit_rare_label(struct writer *w, const char *label)
 {
-	w->indent--;
-	w_line(w, "%s: __attribute__((__cold__, __unused__));", label);
-	w->indent++;
+	w_label(w, "%s: __attribute__((__cold__, __unused__));", label);
 }
 
 /*
  * The rules after the original call, then the exit (ddv_a_kmalloc_trace):
- *	static __always_inline void *ddv_a_kmalloc_trace(struct ddv_call *ddv_call, void *ret, size_t size)
+ *	static __always_inline void *ddv_a_kmalloc_trace(struct ddv_call *ddv_call, void *ret,
+ *							 size_t size)
  *	{ after rules; exit; return ret; ddv_resume: return ddv_p_kmalloc_trace(...); }
  */
-static void emit_after(struct writer *w, struct spec *spec, struct fnsig *f)
+static void emit_after(struct emit_ctx *cx, struct fnsig *f)
 {
+	struct writer *w = cx->w;
 	bool is_void = f->ret_kind == RET_VOID;
 
 	w_line(w, "static __always_inline %s(struct ddv_call *ddv_call%s%s%s)",
 	       ret_decl(f, mangle("ddv_a_", f->symbol)), is_void ? "" : ", ",
 	       is_void ? "" : ret_decl(f, "ret"), arg_decls(f, true));
 	w_block(w);
-	emit_phase(w, spec, f->contract->body, true);
+	emit_phase(cx, f->contract->body, true);
 	emit_exit(w, f);
 	emit_rare_label(w, "ddv_resume");
 	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s%s)",
@@ -704,18 +767,64 @@ static void emit_after(struct writer *w, struct spec *spec, struct fnsig *f)
  * The rules of one function, around the original call (ddv_b_kmalloc_trace):
  * the wrapper inlines it after the inline entry, where the record's fields
  * are constants and registers and a rare event leaves for the rare path
- * (abi.h DDV_RARE), and so does the rare path, where every event is handled
+ * (DDV_RARE), and so does the rare path, where every event is handled
  * in place.
  *	static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, ...)
  *	{ pre-call rules; injected failure or the original; after rules and exit;
  *	  ddv_restart: return ddv_r_kmalloc_trace(...); }
  */
-static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
+/*
+ * An injected failure or the original call:
+ *	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+ *	case DDV_FAIL_RARE: goto ddv_restart;
+ *	case 1: [what the failure writes;] ret = NULL; break;
+ *	default: ret = kmalloc_trace(s, flags, size); break;
+ *	}
+ */
+static void emit_injection(struct writer *w, const struct fnsig *f)
 {
+	const struct contract *c = f->contract;
+	int i = 1;
+
+	w_printf(w, "switch (ddv_should_fail(ddv_call, ");
+	if (c->alloc_size) {
+		w_printf(w, "(u64)(");
+		emit_expr(w, c->alloc_size);
+		w_printf(w, ")");
+	} else {
+		w_printf(w, "0");
+	}
+	w_open(w, ", %s))", c->contig ? "DDV_CONTIG" : "0");
+	w_label(w, "case DDV_FAIL_RARE:");
+	w_line(w, "goto ddv_restart;");
+	for (struct fail_value *fv = c->fails; fv; fv = fv->next, i++) {
+		w_label(w, "case %d:", i);
+		/* What the real function stores when it fails, the injected failure stores too. */
+		for (struct clause *cl = c->clauses; cl; cl = cl->next) {
+			if (cl->kind != CL_WRITES)
+				continue;
+			emit_expr(w, cl->target);
+			w_printf(w, " = ");
+			emit_expr(w, cl->value);
+			w_printf(w, ";\n");
+		}
+		w_printf(w, "ret = ");
+		emit_fail_value(w, fv);
+		w_printf(w, ";\n");
+		w_line(w, "break;");
+	}
+	w_label(w, "default:");
+	emit_call_original(w, f, true);
+	w_line(w, "break;");
+	w_close(w, "");
+}
+
+static void emit_body(struct emit_ctx *cx, struct fnsig *f)
+{
+	struct writer *w = cx->w;
 	struct contract *c = f->contract;
 	bool after = phase_has(c->body, true);
 	bool is_void = f->ret_kind == RET_VOID;
-	int i;
 
 	w_line(w, "static __always_inline %s(struct ddv_call *ddv_call%s%s)",
 	       ret_decl(f, mangle("ddv_b_", f->symbol)), f->nparams ? ", " : "",
@@ -727,49 +836,11 @@ static void emit_body(struct writer *w, struct spec *spec, struct fnsig *f)
 		w_line(w, "%s;", ret_decl(f, "ret"));
 	if (after || !is_void)
 		w_blank(w);
-	emit_phase(w, spec, c->body, false);
-	if (c->fails) {
-		w_printf(w, "switch (ddv_should_fail(ddv_call, ");
-		if (c->alloc_size) {
-			w_printf(w, "(u64)(");
-			emit_expr(w, c->alloc_size);
-			w_printf(w, ")");
-		} else {
-			w_printf(w, "0");
-		}
-		w_open(w, ", %s))", c->contig ? "DDV_CONTIG" : "0");
-		w->indent--;
-		w_line(w, "case DDV_FAIL_RARE:");
-		w->indent++;
-		w_line(w, "goto ddv_restart;");
-		i = 1;
-		for (struct fail_value *fv = c->fails; fv; fv = fv->next, i++) {
-			w->indent--;
-			w_line(w, "case %d:", i);
-			w->indent++;
-			/* What the real function stores when it fails, the injected failure stores too. */
-			for (struct clause *cl = c->clauses; cl; cl = cl->next) {
-				if (cl->kind != CL_WRITES)
-					continue;
-				emit_expr(w, cl->target);
-				w_printf(w, " = ");
-				emit_expr(w, cl->value);
-				w_printf(w, ";\n");
-			}
-			w_printf(w, "ret = ");
-			emit_fail_value(w, fv);
-			w_printf(w, ";\n");
-			w_line(w, "break;");
-		}
-		w->indent--;
-		w_line(w, "default:");
-		w->indent++;
+	emit_phase(cx, c->body, false);
+	if (c->fails)
+		emit_injection(w, f);
+	else
 		emit_call_original(w, f, true);
-		w_line(w, "break;");
-		w_close(w, "");
-	} else {
-		emit_call_original(w, f, true);
-	}
 	if (after) {
 		/* The rules after the call may resume it afresh: nothing of theirs is done yet. */
 		w_line(w, "ddv_call->bail = ddv_inline;");
@@ -796,7 +867,8 @@ static const char *rare_sig(const struct fnsig *f, bool after)
 {
 	bool with_ret = after && f->ret_kind != RET_VOID;
 
-	return tree_printf("static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, unsigned long ddv_dut%s%s%s)",
+	return tree_printf("static DDV_RARE_PATH %s(unsigned long ddv_ret_ip, "
+			   "unsigned long ddv_dut%s%s%s)",
 			   ret_decl(f, mangle(after ? "ddv_p_" : "ddv_r_", f->symbol)),
 			   with_ret ? ", " : "", with_ret ? ret_decl(f, "ret") : "",
 			   arg_decls(f, after));
@@ -808,8 +880,10 @@ static const char *rare_sig(const struct fnsig *f, bool after)
  *	static noinline void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip, u16 ddv_dut, ...)
  *	{ record: rare entry, or full entry (the original alone when switched off); body }
  */
-static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
+static void emit_rare_path(struct emit_ctx *cx, struct fnsig *f)
 {
+	struct writer *w = cx->w;
+	const char *pv = pack_var(cx->spec);
 	int nargs = f->nparams < DDV_MAX_ARGS ? f->nparams : DDV_MAX_ARGS;
 	bool is_void = f->ret_kind == RET_VOID;
 	int i = 0;
@@ -827,11 +901,10 @@ static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 	w_blank(w);
 	w_open(w, "if (ddv_dut)");
 	w_line(w, "ddv_call_enter_rare(&ddv_call, &%s, %d, ddv_ret_ip, ddv_dut, %d);",
-	       pack_var(spec), f->index, nargs);
-	w->indent--;
-	w_line(w, "} else if (!__ddv_call_enter(&ddv_call, &%s, %d, ddv_ret_ip, %s, %d)) {",
-	       pack_var(spec), f->index, nargs ? "ddv_args" : "NULL", nargs);
-	w->indent++;
+	       pv, f->index, nargs);
+	w_close(w, tree_printf(" else if (!__ddv_call_enter(&ddv_call, &%s, %d, ddv_ret_ip, "
+			       "%s, %d)) {", pv, f->index, nargs ? "ddv_args" : "NULL", nargs));
+	w_indent(w);
 	/* Switched off: the original and nothing else. */
 	if (!is_void)
 		w_printf(w, "return ");
@@ -851,7 +924,7 @@ static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 	w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 	w_blank(w);
 	w_line(w, "ddv_call_enter_rare(&ddv_call, &%s, %d, ddv_ret_ip, ddv_dut, %d);",
-	       pack_var(spec), f->index, nargs);
+	       pv, f->index, nargs);
 	emit_last(w, f, tree_printf("%s(&ddv_call%s%s)", mangle("ddv_a_", f->symbol),
 				      is_void ? "" : ", ret", arg_names(f, true)));
 	w_close(w, "");
@@ -859,13 +932,14 @@ static void emit_rare_path(struct writer *w, struct spec *spec, struct fnsig *f)
 }
 
 /*
- * One wrapper; its comment in abi.h shows the shape:
+ * One wrapper (compiler/README shows one in full):
  *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
  *	{ inline entry: body; else the rare path }
  * A leak scope's begin or end takes the full entry only, on the rare path.
  */
-static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
+static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 {
+	struct writer *w = cx->w;
 	int nargs = f->nparams < DDV_MAX_ARGS ? f->nparams : DDV_MAX_ARGS;
 	bool after = phase_has(f->contract->body, true);
 	bool is_void = f->ret_kind == RET_VOID;
@@ -878,29 +952,29 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 		w_line(w, "%s;", rare_sig(f, true));
 	w_blank(w);
 	if (after)
-		emit_after(w, spec, f);
-	emit_body(w, spec, f);
-	emit_rare_path(w, spec, f);
-	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)), param_list(f));
+		emit_after(cx, f);
+	emit_body(cx, f);
+	emit_rare_path(cx, f);
+	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)),
+	       param_list(f));
 	w_block(w);
-	if (!scope_boundary(spec, f)) {
+	if (!scope_boundary(cx->spec, f)) {
+		const char *fast = tree_printf("if (likely(ddv_call_enter_fast(&ddv_call, &%s, "
+					       "%d, _RET_IP_, %d)))", pack_var(cx->spec),
+					       f->index, nargs);
+		const char *body = tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
+					       arg_names(f, false));
+
 		w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 		w_blank(w);
-		w_printf(w, "if (likely(ddv_call_enter_fast(&ddv_call, &%s, %d, _RET_IP_, %d)))",
-			 pack_var(spec), f->index, nargs);
 		if (is_void) {
-			w_printf(w, " {\n");
-			w->indent++;
-		} else {
-			w_printf(w, "\n");
-			w->indent++;
-		}
-		emit_return(w, f, tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
-					      arg_names(f, false)));
-		if (is_void)
+			w_open(w, "%s", fast);
+			emit_return(w, f, body);
 			w_close(w, "");
-		else
-			w->indent--;
+		} else {
+			w_line(w, "%s", fast);
+			w_nested(w, "return %s;", body);
+		}
 	}
 	emit_last(w, f, tree_printf("%s(_RET_IP_, 0%s)", mangle("ddv_r_", f->symbol),
 				    arg_names(f, false)));
@@ -913,254 +987,20 @@ static void emit_wrapper(struct writer *w, struct spec *spec, struct fnsig *f)
 	w_blank(w);
 }
 
-/*
- * Every descriptor is commented with its name and where the spec declares it;
- * the names themselves live in the catalog (ddv_catalog below), not here.
- * ("12 heap.double-free, specs/linux/heap.ddv:42:5" before "[12] = { .nargs = 1 },").
- */
-static void emit_desc_comment(struct writer *w, int index, const char *name,
-			      const struct srcpos *pos)
+/* Every function's wrapper, each under its kernel-version guard. */
+void emit_wrappers(struct writer *w, struct spec *spec)
 {
-	w_line(w, "/* %d %s, %s */", index, name, pos_text(pos));
-}
+	struct emit_ctx cx = { .w = w, .spec = spec, .rare_label = NULL };
 
-static void emit_types(struct writer *w, struct spec *spec)
-{
-	w_open(w, "static const struct ddv_type_desc ddv_types[%d] =", spec->ntypes ? spec->ntypes : 1);
-	for (struct type_decl *t = spec->types; t; t = t->next) {
-		emit_desc_comment(w, t->index, t->name, &t->pos);
-		w_open(w, "[%d] =", t->index);
-		w_line(w, ".nfields = %d,", t->nfields);
-		w_line(w, ".nstates = %d,", t->nstates);
-		w_line(w, ".flags = %s,", t->contained ? "DDV_TYPE_CONTAINED" : "0");
-		w_line(w, ".leak_msg = %d,", t->leak ? t->leak->index : 0);
-		w_line(w, ".size_field = %d,", t->size_field);
-		w_close(w, ",");
-	}
-	w_close(w, ";");
-	w_blank(w);
-}
-
-static void emit_msgs_table(struct writer *w, struct spec *spec)
-{
-	w_open(w, "static const struct ddv_msg_desc ddv_msgs[%d] =", spec->nmsgs + 1);
-	w_line(w, "/* 0 reserved: no message */");
-	w_line(w, "[0] = { .nargs = 0 },");
-	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
-		emit_desc_comment(w, m->index, m->rule_id, &m->pos);
-		w_line(w, "[%d] = { .nargs = %d },", m->index, m->nargs);
-	}
-	w_close(w, ";");
-	w_blank(w);
-}
-
-static void emit_funcs_table(struct writer *w, struct spec *spec)
-{
-	static const char *const cls[] = { "DDV_FAULT_NONE", "DDV_FAULT_GENERIC", "DDV_FAULT_ALLOC",
-					   "DDV_FAULT_TRYLOCK", "DDV_FAULT_LOCK" };
-
-	for (struct contract *c = spec->contracts; c; c = c->next) {
-		if (!c->fails)
-			continue;
-		w_printf(w, "static const s64 %s[] = { ", mangle("ddv_fail_", c->api));
-		for (struct fail_value *f = c->fails; f; f = f->next) {
-			w_printf(w, "(s64)(");
-			if (f->kind == FAIL_NULL)
-				w_printf(w, "0");
-			else
-				emit_expr(w, f->value);
-			w_printf(w, ")");
-			w_printf(w, "%s", f->next ? ", " : "");
-		}
-		w_printf(w, " };\n");
-	}
-	w_blank(w);
-	w_open(w, "static const struct ddv_func_desc ddv_funcs[%d] =", spec->nfuncs ? spec->nfuncs : 1);
 	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
-		struct contract *c = f->contract;
-		int nargs = f->nparams < DDV_MAX_ARGS ? f->nparams : DDV_MAX_ARGS;
-		int cond = (f->since != NULL) + (f->before != NULL);
-		const char *flags = "0";
+		const char *guard = version_guard(f);
 
-		emit_desc_comment(w, f->index, tree_printf("%s (%s)", f->symbol, c->api), &f->pos);
-		w_open(w, "[%d] =", f->index);
-		w_printf(w, ".symbol = ");
-		w_cstring(w, f->symbol);
-		w_printf(w, ",\n.api = ");
-		w_cstring(w, c->api);
-		w_printf(w, ",\n");
-		if (cond) {
-			fprintf(w->out, "#if %s%s%s\n",
-				f->since ? tree_printf("LINUX_VERSION_CODE >= %s", version_code(f->since)) : "",
-				cond == 2 ? " && " : "",
-				f->before ? tree_printf("LINUX_VERSION_CODE < %s", version_code(f->before)) : "");
+		if (guard)
+			w_pp(w, "#if %s", guard);
+		emit_wrapper(&cx, f);
+		if (guard) {
+			w_pp(w, "#endif");
+			w_blank(w);
 		}
-		w_line(w, ".wrapper = %s,", mangle("ddv_w_", f->symbol));
-		w_line(w, ".original = %s,", f->symbol);
-		if (cond)
-			fprintf(w->out, "#endif\n");
-		if (c->fails)
-			w_line(w, ".fail_values = %s,", mangle("ddv_fail_", c->api));
-		w_line(w, ".call_msg = %d,", f->call_msg);
-		w_line(w, ".ret_msg = %d,", f->ret_msg);
-		w_line(w, ".nargs = %d,", nargs);
-		w_line(w, ".nfail = %d,", c->nfails);
-		w_line(w, ".fault_class = %s,", cls[c->fault_class]);
-		if (c->may_sleep)
-			flags = "DDV_FUNC_MAY_SLEEP";
-		if (f->optional)
-			flags = tree_printf("%s%s", strcmp(flags, "0") ? tree_printf("%s | ", flags) : "",
-					    "DDV_FUNC_OPTIONAL");
-		if (f->ret_kind == RET_PTR)
-			flags = tree_printf("%s%s", strcmp(flags, "0") ? tree_printf("%s | ", flags) : "",
-					    "DDV_FUNC_RET_PTR");
-		w_line(w, ".flags = %s,", flags);
-		w_close(w, ",");
 	}
-	w_close(w, ";");
-	w_blank(w);
-}
-
-static void emit_scopes_table(struct writer *w, struct spec *spec)
-{
-	int n = 0;
-
-	for (struct scope *s = spec->scopes; s; s = s->next)
-		n++;
-	if (!n)
-		return;
-	w_open(w, "static const struct ddv_scope_desc ddv_scopes[%d] =", n);
-	n = 0;
-	for (struct scope *s = spec->scopes; s; s = s->next, n++) {
-		emit_desc_comment(w, n, s->name, &s->pos);
-		w_block(w);
-		w_line(w, ".begin_func = %d,", s->begin->index);
-		w_line(w, ".end_func = %d,", s->end->index);
-		w_line(w, ".type = %d,", s->type->index);
-		w_line(w, ".msg = %d,", s->msg->index);
-		w_close(w, ",");
-	}
-	w_close(w, ";");
-	w_blank(w);
-}
-
-/*
- * The catalog, the one home of the pack's names, in the module itself: ddv.ko
- * hands it to the ddv command (DDV_OP_PACK_CATALOG), which also reads it from
- * the .ko file's section. One string literal a line, byte for byte the text
- * `ddvc catalog` prints.
- */
-static int emit_catalog_string(struct writer *w, struct spec *spec)
-{
-	size_t len;
-	const char *text = catalog_text(spec, &len), *p, *nl;
-
-	if (!text)
-		return -1;
-	w_line(w, "/* The pack's names: its catalog (`ddvc catalog` prints the same text). */");
-	w_line(w, "static const char ddv_catalog[]");
-	w_line(w, "\t__attribute__((__section__(\"" DDV_CATALOG_SECTION "\"), __used__)) =");
-	w->indent++;
-	for (p = text; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p) - 1;
-		w_cstring(w, tree_strndup(p, (size_t)(nl - p) + 1));
-		w_printf(w, "%s\n", nl[1] ? "" : ";");
-	}
-	w->indent--;
-	w_blank(w);
-	return 0;
-}
-
-int emit_c(struct spec *spec, FILE *out)
-{
-	struct writer w;
-	const char *pv = pack_var(spec);
-	int nscopes = 0;
-
-	for (struct scope *s = spec->scopes; s; s = s->next)
-		nscopes++;
-	w_init(&w, out);
-	w_line(&w, "// SPDX-License-Identifier: GPL-2.0");
-	w_line(&w, "/* %s.c: the ddv rule pack %s %s, generated by ddvc " PACKAGE_VERSION
-	       " from the specs; do not edit. */", spec->pack, spec->pack, spec->version);
-	w_line(&w, "#include <linux/module.h>");
-	w_line(&w, "#include <linux/version.h>");
-	w_line(&w, "#include <linux/err.h>");
-	w_line(&w, "#include <linux/errno.h>");
-	for (struct include *i = spec->includes; i; i = i->next)
-		w_line(&w, "#include %s", i->header);
-	w_line(&w, "#include <ddv/abi.h>");
-	w_blank(&w);
-	w_line(&w, "static struct ddv_pack %s;", pv);
-	w_blank(&w);
-	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
-		int cond = (f->since != NULL) + (f->before != NULL);
-
-		if (cond)
-			fprintf(out, "#if %s%s%s\n",
-				f->since ? tree_printf("LINUX_VERSION_CODE >= %s", version_code(f->since)) : "",
-				cond == 2 ? " && " : "",
-				f->before ? tree_printf("LINUX_VERSION_CODE < %s", version_code(f->before)) : "");
-		emit_wrapper(&w, spec, f);
-		if (cond)
-			fprintf(out, "#endif\n\n");
-	}
-	emit_types(&w, spec);
-	emit_msgs_table(&w, spec);
-	emit_funcs_table(&w, spec);
-	emit_scopes_table(&w, spec);
-	if (emit_catalog_string(&w, spec))
-		return EIO;
-	w_open(&w, "static struct ddv_pack %s =", pv);
-	w_line(&w, ".abi_version = DDV_ABI_VERSION,");
-	w_printf(&w, ".name = ");
-	w_cstring(&w, spec->pack);
-	w_printf(&w, ",\n.version = ");
-	w_cstring(&w, spec->version);
-	w_printf(&w, ",\n");
-	w_line(&w, ".catalog = ddv_catalog,");
-	w_line(&w, ".catalog_len = sizeof(ddv_catalog) - 1,");
-	w_line(&w, ".types = ddv_types,");
-	w_line(&w, ".msgs = ddv_msgs,");
-	w_line(&w, ".funcs = ddv_funcs,");
-	w_line(&w, ".scopes = %s,", nscopes ? "ddv_scopes" : "NULL");
-	w_line(&w, ".ntypes = %d,", spec->ntypes);
-	w_line(&w, ".nmsgs = %d,", spec->nmsgs + 1);
-	w_line(&w, ".nfuncs = %d,", spec->nfuncs);
-	w_line(&w, ".nscopes = %d,", nscopes);
-	w_close(&w, ";");
-	w_blank(&w);
-	w_line(&w, "static int __init %s_init(void)", pv);
-	w_block(&w);
-	w_line(&w, "return ddv_register_pack(&%s);", pv);
-	w_close(&w, "");
-	w_blank(&w);
-	w_line(&w, "static void __exit %s_exit(void)", pv);
-	w_block(&w);
-	w_line(&w, "ddv_unregister_pack(&%s);", pv);
-	w_close(&w, "");
-	w_blank(&w);
-	w_line(&w, "module_init(%s_init);", pv);
-	w_line(&w, "module_exit(%s_exit);", pv);
-	w_line(&w, "MODULE_LICENSE(\"GPL\");");
-	w_printf(&w, "MODULE_DESCRIPTION(");
-	w_cstring(&w, tree_printf("ddv rule pack %s %s (generated by ddvc)", spec->pack, spec->version));
-	w_printf(&w, ");\n");
-	return ferror(out) ? EIO : 0;
-}
-
-/* Kbuild for the pack module: ddv-<pack>.ko from <pack>.c. */
-int emit_kbuild(struct spec *spec, FILE *out)
-{
-	fprintf(out, "# Kbuild: builds the ddv rule pack %s as ddv-%s.ko; generated by ddvc, do not edit.\n",
-		spec->pack, spec->pack);
-	fprintf(out, "obj-m += ddv-%s.o\n", spec->pack);
-	fprintf(out, "ddv-%s-y := %s.o\n", spec->pack, spec->pack);
-	fprintf(out, "# A wrapper must never tail-call the original: the call would re-enter the redirection.\n");
-	fprintf(out, "# DDV_SRCDIR: the ddv source tree (runtime/local.mk passes it; default: beside generated/).\n");
-	fprintf(out, "DDV_SRCDIR ?= $(src)/..\n");
-	fprintf(out, "ccflags-y += -I$(DDV_SRCDIR)/runtime/include -fno-optimize-sibling-calls\n");
-	return ferror(out) ? EIO : 0;
 }

@@ -1,4 +1,4 @@
-/* main.c: the program's entry point; the driver is driver.c's, so that the fuzz harness calls it too. */
+/* main.c: the program's entry point; the driver is driver.c's, which the fuzz harness calls too. */
 #include "compiler/ddvc.h"
 
 int main(int argc, char **argv)

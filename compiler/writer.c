@@ -1,4 +1,8 @@
-/* writer.c: the one code writer of the emitters: indentation, C strings, name mangling. */
+/*
+ * writer.c: the one code writer of the emitters: indentation, preprocessor
+ * lines, C strings, name mangling. The emitters change the indentation only
+ * through it (w_open, w_close, w_block, w_indent, w_dedent, w_label, w_nested).
+ */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,6 +70,57 @@ void w_blank(struct writer *w)
 {
 	fputc('\n', w->out);
 	w->bol = true;
+}
+
+/* One level deeper, one level up: the writer's indentation changes only through these. */
+void w_indent(struct writer *w)
+{
+	w->indent++;
+}
+
+void w_dedent(struct writer *w)
+{
+	w->indent--;
+}
+
+/* One whole line one level up, newline added: a label, a case. */
+void w_label(struct writer *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	w->indent--;
+	va_start(ap, fmt);
+	w_vprintf(w, fmt, ap);
+	va_end(ap);
+	w_printf(w, "\n");
+	w->indent++;
+}
+
+/* One whole line one level deeper, newline added: the statement of an if without braces. */
+void w_nested(struct writer *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	w->indent++;
+	va_start(ap, fmt);
+	w_vprintf(w, fmt, ap);
+	va_end(ap);
+	w_printf(w, "\n");
+	w->indent--;
+}
+
+/* A preprocessor line (#if, #else, #endif): in column 0 whatever the indentation. */
+void w_pp(struct writer *w, const char *fmt, ...)
+{
+	int indent = w->indent;
+	va_list ap;
+
+	w->indent = 0;
+	va_start(ap, fmt);
+	w_vprintf(w, fmt, ap);
+	va_end(ap);
+	w_printf(w, "\n");
+	w->indent = indent;
 }
 
 /* A bare block: "{" and one level deeper. */
