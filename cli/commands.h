@@ -1,4 +1,17 @@
-/* commands.h: the subcommands of ddv, one cmd_*.c file each. */
+/*
+ * commands.h: the subcommands of ddv, one cmd_*.c file per command family:
+ *
+ *   cmd_start.c    start, stop (the runtime's session)
+ *   cmd_load.c     load, attach, unload (a driver under test)
+ *   cmd_log.c      log, report
+ *   cmd_status.c   status
+ *   cmd_control.c  trace, inject, switch (the runtime's knobs)
+ *   cmd_scope.c    scope
+ *   cmd_campaign.c campaign (with campaign_*.c: campaign_cmd.h)
+ *   cmd_vm.c       vm
+ *   cmd_sites.c    sites
+ *   cmd_config.c   config, run (the YAML configuration)
+ */
 #ifndef DDV_COMMANDS_H
 #define DDV_COMMANDS_H
 
@@ -29,7 +42,7 @@ int cmd_sites(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
-/* The runtime's log ring, for ddv start --log-size and ddv status. */
+/* The runtime's log ring, for ddv start --log-size and ddv status (cmd_start.c, cmd_status.c). */
 int parse_log_size(const char *text, unsigned long long *bytes, const char **why);
 bool print_log_ring(const char *prefix);
 
