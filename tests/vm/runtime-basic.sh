@@ -41,7 +41,7 @@ if [ -z "$km_cache" ] || [ -z "$km" ]; then
 fi
 
 # The versions the runtime must answer: those the CLI and the packs are built against.
-abi=$(sed -n 's/^#define DDV_ABI_VERSION \([0-9]*\).*/\1/p' "$vm_top/runtime/include/ddv/abi.h")
+abi=$(sed -n 's/^#define DDV_ABI_VERSION \([0-9]*\).*/\1/p' "$vm_top"/runtime/include/ddv/*.h)
 uapi=$(sed -n 's/^#define DDV_UAPI_VERSION \([0-9]*\).*/\1/p' "$vm_top/runtime/include/ddv/uapi.h")
 # Does the hand-written pack carry a catalog (DDV_OP_PACK_CATALOG: its text, else ENOENT)?
 rt_cat=0
