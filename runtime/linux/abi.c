@@ -207,7 +207,10 @@ void __ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 }
 EXPORT_SYMBOL_GPL(__ddv_violation);
 
-/* Two counts that only grow, so a free is one add like a make (a subtraction cost a negation). */
+/*
+ * Two counts that only grow, so that a free is one add, like a make: one
+ * signed count would take a negation on every free.
+ */
 DEFINE_PER_CPU(u64, ddv_bytes_made);
 EXPORT_PER_CPU_SYMBOL_GPL(ddv_bytes_made);
 DEFINE_PER_CPU(u64, ddv_bytes_freed);
