@@ -66,7 +66,7 @@ run "ddv off a rule no pack has fails" 1 ddv off heap.no-such-rule
 check "and says so" said "no such rule in the loaded packs, nor function"
 run "ddv sites with the runtime's packs" 0 ddv sites "$e1000"
 check "names e1000's calls of kfree" grep -q '	kfree	' /out/cmd.out
-run "ddv trace a function" 0 ddv trace kfree call
+run "ddv trace a function" 0 ddv trace kfree calls
 run "ddv report" 0 ddv report
 run "ddv stop" 0 ddv stop
 run "ddv report after stop, from the state's copy" 0 ddv report
@@ -78,7 +78,7 @@ refused="pack scopetest: the runtime has version $want_version, but its catalog 
 run "ddv start with the skewed pack" 1 ddv start
 check "says so, naming both versions" said "$refused"
 check "the runtime is there to be stopped" test -e /dev/ddv
-for cmd in "off scopetest.scope.locked" "on scopetest.scope.locked" "trace kmalloc call" "log" \
+for cmd in "off scopetest.scope.locked" "on scopetest.scope.locked" "trace kmalloc calls" "log" \
 	"report" "report --suppress heap.leak" "sites $e1000" "campaign exhaustive --journal /tmp/j $e1000"; do
 	# shellcheck disable=SC2086 # the command's words
 	run "ddv $cmd refuses the catalog" 1 ddv $cmd
