@@ -163,6 +163,59 @@ Test(ddvc, writer_indents_every_line_and_escapes_strings)
 	free(text);
 }
 
+Test(ddvc, writer_keeps_preprocessor_lines_in_column_0_and_labels_one_level_up)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct writer w;
+
+	w_init(&w, out);
+	w_open(&w, "switch (x)");
+	w_label(&w, "case %d:", 1);
+	w_pp(&w, "#if %s", "A");
+	w_line(&w, "if (y)");
+	w_nested(&w, "goto %s;", "out");
+	w_pp(&w, "#endif");
+	w_indent(&w);
+	w_cstring(&w, "z");
+	w_printf(&w, ";\n");
+	w_dedent(&w);
+	w_close(&w, "");
+	fclose(out);
+	cr_assert_str_eq(text, "switch (x) {\ncase 1:\n#if A\n\tif (y)\n\t\tgoto out;\n#endif\n"
+			       "\t\t\"z\";\n}\n");
+	free(text);
+}
+
+/* The module's catalog is the catalog text, a C string literal a line, escapes and all. */
+Test(ddvc, module_carries_the_catalog_in_its_section)
+{
+	struct spec *s = compile_text(
+		"pack p 1.0;\n"
+		"fn f(void *p) -> int fails -EIO { check p != NULL \"a \\\"b\\\" \\\\ {p}\" id \"p.q\"; }\n");
+	char *text = NULL, *cat = NULL;
+	size_t len = 0, catlen;
+	FILE *out = open_memstream(&text, &len);
+
+	cr_assert_eq(diag_error_count(), 0, "%s", diag_text);
+	cat = (char *)catalog_text(s, &catlen);
+	cr_assert_not_null(cat);
+	cr_assert_not_null(strstr(cat, "msg 3 p.q error t.ddv:2:"));
+	cr_assert_not_null(strstr(cat, "args=p a \"b\" \\\\ {p}\n"));
+	cr_assert_eq(emit_c(s, out), 0);
+	fclose(out);
+	cr_assert_not_null(strstr(text, "static const char ddv_catalog[]\n"
+				       "\t__attribute__((__section__(\".ddv_catalog\"), __used__)) =\n"
+				       "\t\"# ddv message catalog 1\\n\"\n"));
+	cr_assert_not_null(strstr(text, "args=p a \\\"b\\\" \\\\\\\\ {p}\\n\";\n"));
+	cr_assert_not_null(strstr(text, ".catalog = ddv_catalog,\n"
+				       "\t.catalog_len = sizeof(ddv_catalog) - 1,\n"));
+	cr_assert_not_null(strstr(text, "\t/* 3 p.q, t.ddv:2:"));
+	cr_assert_null(strstr(text, ".rule_id"));
+	free(text);
+}
+
 Test(ddvc, catalog_lines_follow_the_documented_format)
 {
 	struct spec *s = compile_text(
