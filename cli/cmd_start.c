@@ -84,6 +84,79 @@ int parse_log_size(const char *text, unsigned long long *bytes, const char **why
 	return 0;
 }
 
+/* ddv.ko: in the module directory, else installed beside the kernel's modules; its dir in *mdir. */
+static char *find_runtime(const char **mdir)
+{
+	char *runtime = xasprintf("%s/ddv.ko", *mdir), *found, *slash;
+
+	if (!access(runtime, R_OK))
+		return runtime;
+	found = runtime_from_kmod();
+	if (!found)
+		return runtime;
+	free(runtime);
+	slash = strrchr(found, '/');
+	*mdir = slash ? xstrndup(found, slash - found) : ".";
+	return found;
+}
+
+/* Every pack module of pdir; 0, or -errno with a sentence said. */
+static int insert_packs(const char *pdir)
+{
+	size_t npacks;
+	char **packs = pack_modules(pdir, &npacks);
+	int err = 0;
+
+	if (!npacks)
+		ddv_warn("no pack module (ddv-*.ko) in %s: nothing will be checked", pdir);
+	for (size_t i = 0; i < npacks; i++) {
+		int e = err ? 0 : insert_module(packs[i], NULL);
+
+		if (e && e != -EEXIST) {
+			ddv_error(-e, "start: %s", packs[i]);
+			err = e;
+		}
+		free(packs[i]);
+	}
+	free(packs);
+	return err;
+}
+
+/* The runtime speaks this ddv's control version; 0, or -errno with a sentence said. */
+static int check_control_version(int fd)
+{
+	uint64_t out[4];
+	int err = ctl_call(fd, DDV_OP_VERSION, 0, NULL, out);
+
+	if (err) {
+		ddv_error(-err, "/dev/ddv: version");
+		return err;
+	}
+	if (out[0] != DDV_UAPI_VERSION) {
+		ddv_error(EPROTO, "the runtime speaks control version %llu, this ddv %d",
+			  (unsigned long long)out[0], DDV_UAPI_VERSION);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* "ddv: runtime loaded (state in DIR, log ring ...); pack NAME VERSION: N functions, ..." */
+static void print_started(const struct rt_tables *rt)
+{
+	printf("ddv: runtime loaded (state in %s", state_dir());
+	print_log_ring(", log ring ");
+	printf(")");
+	for (unsigned int i = 0; i < rt->npacks; i++) {
+		unsigned int nfuncs = 0;
+
+		for (unsigned int f = 0; f < rt->nfuncs; f++)
+			nfuncs += !strcmp(rt->funcs[f].pack, rt->packs[i].name);
+		printf("%s pack %s %s: %u functions", i ? "," : ";", rt->packs[i].name,
+		       rt->packs[i].version, nfuncs);
+	}
+	printf("\n");
+}
+
 int cmd_start(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -97,9 +170,7 @@ int cmd_start(int argc, char **argv)
 	struct strbuf params = { 0 };
 	unsigned long long log_size = 0;
 	struct rt_tables rt;
-	uint64_t out[4];
-	char *runtime, **packs;
-	size_t npacks;
+	char *runtime;
 	bool fresh = true;
 	int opt, err, fd;
 
@@ -131,18 +202,8 @@ int cmd_start(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		sb_printf(&params, "%s%s", params.len ? " " : "", argv[i]);
 	mdir = module_dir(mdir);
-	runtime = xasprintf("%s/ddv.ko", mdir);
-	if (access(runtime, R_OK)) {
-		/* Not in the module directory: installed beside the kernel's modules? */
-		char *found = runtime_from_kmod(), *slash;
-
-		if (found) {
-			free(runtime);
-			runtime = found;
-			slash = strrchr(found, '/');
-			mdir = slash ? xstrndup(found, slash - found) : ".";
-		}
-	}
+	runtime = find_runtime(&mdir);
+	/* --packs DIR, else $DDV_PACK_DIR, else where ddv.ko is. */
 	if (!pdir && !(getenv("DDV_PACK_DIR") && *getenv("DDV_PACK_DIR")))
 		pdir = mdir;
 	pdir = pack_dir(pdir);
@@ -153,58 +214,26 @@ int cmd_start(int argc, char **argv)
 		ddv_warn("the runtime is loaded already; parameters not applied");
 	} else if (err) {
 		ddv_error(-err, "start: %s", runtime);
-		free(runtime);
-		sb_free(&params);
-		return EXIT_ERROR;
 	}
 	free(runtime);
 	sb_free(&params);
-
-	packs = pack_modules(pdir, &npacks);
-	if (!npacks)
-		ddv_warn("no pack module (ddv-*.ko) in %s: nothing will be checked", pdir);
-	for (size_t i = 0; i < npacks; i++) {
-		err = insert_module(packs[i], NULL);
-		if (err && err != -EEXIST) {
-			ddv_error(-err, "start: %s", packs[i]);
-			for (; i < npacks; i++)
-				free(packs[i]);
-			free(packs);
-			return EXIT_ERROR;
-		}
-		free(packs[i]);
-	}
-	free(packs);
+	if ((err && err != -EEXIST) || insert_packs(pdir))
+		return EXIT_ERROR;
 
 	fd = ctl_open();
 	if (fd < 0)
 		return EXIT_ERROR;
-	err = ctl_call(fd, DDV_OP_VERSION, 0, NULL, out);
-	if (err) {
-		ddv_error(-err, "/dev/ddv: version");
-		return EXIT_ERROR;
-	}
-	if (out[0] != DDV_UAPI_VERSION) {
-		ddv_error(EPROTO, "the runtime speaks control version %llu, this ddv %d",
-			  (unsigned long long)out[0], DDV_UAPI_VERSION);
+	if (check_control_version(fd)) {
+		close(fd);
 		return EXIT_ERROR;
 	}
 	if (fresh)
 		state_reset();
-	if (runtime_tables(fd, &rt))
+	if (runtime_tables(fd, &rt)) {
+		close(fd);
 		return EXIT_ERROR;
-	printf("ddv: runtime loaded (state in %s", state_dir());
-	print_log_ring(", log ring ");
-	printf(")");
-	for (unsigned int i = 0; i < rt.npacks; i++) {
-		unsigned int nfuncs = 0;
-
-		for (unsigned int f = 0; f < rt.nfuncs; f++)
-			nfuncs += !strcmp(rt.funcs[f].pack, rt.packs[i].name);
-		printf("%s pack %s %s: %u functions", i ? "," : ";", rt.packs[i].name,
-		       rt.packs[i].version, nfuncs);
 	}
-	printf("\n");
+	print_started(&rt);
 	rt_tables_free(&rt);
 	close(fd);
 	return EXIT_OK;
