@@ -6,6 +6,7 @@
 
 #include <yaml.h>
 
+#include "lib/caret.h"
 #include "yamlconf.h"
 
 /*
@@ -1281,9 +1282,15 @@ unsigned int yconf_parse(struct yconf *conf, const char *file, const void *data,
 		qsort(c.diags, c.ndiags, sizeof(*c.diags), diag_cmp);
 	for (size_t i = 0; i < c.ndiags; i++) {
 		/* A file of a thousand mistakes is fixed from its first ones. */
-		if (i < YCONF_MAX_SHOWN)
+		if (i < YCONF_MAX_SHOWN) {
+			conf->error_at = xrealloc(conf->error_at, (conf->nerror_at + 1) *
+						  sizeof(*conf->error_at));
+			conf->error_at[conf->nerror_at++] = (struct yconf_error_at){
+				conf->errors.len, c.diags[i].line, c.diags[i].col
+			};
 			sb_printf(&conf->errors, "%s:%u:%u: error: %s\n", file, c.diags[i].line,
 				  c.diags[i].col, c.diags[i].msg);
+		}
 		free(c.diags[i].msg);
 	}
 	if (c.ndiags > YCONF_MAX_SHOWN)
@@ -1319,57 +1326,24 @@ unsigned int yconf_load(struct yconf *conf, const char *file, const struct catal
 	return n;
 }
 
-/* Line number line (1-based) of data, or NULL; *len: its length without the newline. */
-static const char *source_line(const char *data, size_t size, unsigned int line, size_t *len)
-{
-	const char *p = data, *end = data + size, *nl;
-
-	while (--line && p < end) {
-		nl = memchr(p, '\n', end - p);
-		if (!nl)
-			return NULL;
-		p = nl + 1;
-	}
-	if (line || p > end)
-		return NULL;
-	nl = memchr(p, '\n', end - p);
-	*len = (nl ? nl : end) - p;
-	return p;
-}
-
 void yconf_print_errors(const struct yconf *conf, const void *data, size_t size, FILE *out)
 {
-	size_t prefix = strlen(conf->file);
+	/* Columns count characters; a long line or one with control characters is not shown. */
+	static const struct caret_style style = { .utf8 = true, .hide_control = true,
+						  .max_len = 200, .end_line = true };
 	const char *e = conf->errors.s;
+	size_t next = 0;
 
 	while (e && *e) {
-		const char *eol = strchr(e, '\n'), *src;
-		unsigned int line, col, chars = 0;
-		bool printable = true;
-		size_t len = 0;
+		const char *eol = strchr(e, '\n');
+		const struct yconf_error_at *at = next < conf->nerror_at &&
+			conf->error_at[next].offset == (size_t)(e - conf->errors.s) ?
+			&conf->error_at[next++] : NULL;
 
 		fprintf(out, "%.*s\n", (int)(eol - e), e);
 		/* FILE:LINE:COL: ...: the file's line, then a caret under the column. */
-		if (!data || strncmp(e, conf->file, prefix) ||
-		    sscanf(e + prefix, ":%u:%u:", &line, &col) != 2 ||
-		    !(src = source_line(data, size, line, &len)) || len > 200) {
-			e = eol + 1;
-			continue;
-		}
-		for (size_t i = 0; i < len; i++)
-			if ((unsigned char)src[i] < 0x20 && src[i] != '\t')
-				printable = false;
-		if (printable) {
-			fprintf(out, "%.*s\n", (int)len, src);
-			/* Columns count characters; tabs stay tabs so the caret lines up. */
-			for (size_t i = 0; i < len && chars + 1 < col; i++) {
-				if (((unsigned char)src[i] & 0xc0) == 0x80)
-					continue;
-				fputc(src[i] == '\t' ? '\t' : ' ', out);
-				chars++;
-			}
-			fputs("^\n", out);
-		}
+		if (at && data)
+			caret_print(out, &style, data, size, at->line, at->col, 0);
 		e = eol + 1;
 	}
 }
@@ -1450,5 +1424,6 @@ void yconf_free(struct yconf *conf)
 	free(conf->steps);
 	free_words(conf->suppress, (int)conf->nsuppress);
 	sb_free(&conf->errors);
+	free(conf->error_at);
 	memset(conf, 0, sizeof(*conf));
 }

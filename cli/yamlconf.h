@@ -47,6 +47,12 @@ struct yconf {
 	 * YCONF_MAX_SHOWN, then a line counting the others); nerrors counts all. */
 	struct strbuf errors;
 	unsigned int nerrors;
+	/* Where each diagnostic with a position starts in errors.s, and its position. */
+	struct yconf_error_at {
+		size_t offset;
+		unsigned int line, col;
+	} *error_at;
+	size_t nerror_at;
 };
 
 /*

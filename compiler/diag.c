@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "compiler/ddvc.h"
+#include "lib/caret.h"
 
-#define SHOW_MAX 160	/* a 10 MB line is shown as a window around the error */
+#define SHOW_MAX 160	/* a longer line is shown as a window this wide around the error */
 
 static const char *const diag_names[] = {
 #define X(name, text) text,
@@ -44,55 +45,23 @@ const char *diag_id_name(enum ddvc_diag_id id)
 	return id < DIAG_COUNT ? diag_names[id] : "?";
 }
 
+/*
+ * The source line and a caret range under pos. Columns count bytes (the
+ * lexer's); a 10 MB line is shown as a window around the error.
+ */
 static void show_line(FILE *out, const struct srcpos *pos)
 {
+	static const struct caret_style style = { .window = SHOW_MAX };
 	const struct srcfile *f;
-	const char *p, *end, *line;
-	size_t len, from = 0, col, last;
 
 	for (f = sources; f && f->name != pos->file; f = f->next)
 		;
 	if (!f || pos->first_line < 1)
 		return;
-	p = f->text;
-	end = f->text + f->len;
-	for (int n = 1; n < pos->first_line && p < end; p++)
-		if (*p == '\n')
-			n++;
-	if (p >= end && pos->first_line > 1)
-		return;
-	line = p;
-	while (p < end && *p != '\n')
-		p++;
-	len = (size_t)(p - line);
-	col = pos->first_column > 0 ? (size_t)pos->first_column - 1 : 0;
-	if (col > len)
-		col = len;
-	last = pos->last_line == pos->first_line && pos->last_column >= pos->first_column ?
-	       (size_t)pos->last_column - 1 : col;
-	if (last >= len)
-		last = len ? len - 1 : 0;
-	if (last < col)
-		last = col;
-	if (len > SHOW_MAX) {
-		from = col > SHOW_MAX / 2 ? col - SHOW_MAX / 2 : 0;
-		if (last - from >= SHOW_MAX)
-			last = from + SHOW_MAX - 1;
-	}
-	if (len - from > SHOW_MAX)
-		len = from + SHOW_MAX;
-	for (size_t i = from; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-
-		fputc(c == '\t' || (c >= 0x20 && c < 0x7f) ? c : '?', out);
-	}
-	fputc('\n', out);
-	for (size_t i = from; i < col; i++)
-		fputc(line[i] == '\t' ? '\t' : ' ', out);
-	fputc('^', out);
-	for (size_t i = col + 1; i <= last; i++)
-		fputc('~', out);
-	fputc('\n', out);
+	caret_print(out, &style, f->text, f->len, pos->first_line,
+		    pos->first_column > 0 ? pos->first_column : 0,
+		    pos->last_line == pos->first_line && pos->last_column >= pos->first_column &&
+		    pos->last_column > 0 ? pos->last_column : 0);
 }
 
 void diag_report(enum ddvc_severity sev, const struct srcpos *pos,
