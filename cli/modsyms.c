@@ -52,7 +52,8 @@ struct placement {
 	bool conflicting;	/* two records disagreed: not used */
 };
 
-static struct modfile *files;
+/* One allocation each: placements point at them, and the list grows under them. */
+static struct modfile **files;
 static size_t nfiles;
 static struct placement *placements;
 static size_t nplacements;
@@ -180,11 +181,10 @@ static const struct modfile *modfile_of(const char *module)
 	size_t size;
 
 	for (size_t i = 0; i < nfiles; i++)
-		if (!strcmp(files[i].module, module))
-			return &files[i];
+		if (!strcmp(files[i]->module, module))
+			return files[i];
 	files = xrealloc(files, (nfiles + 1) * sizeof(*files));
-	f = &files[nfiles++];
-	memset(f, 0, sizeof(*f));
+	f = files[nfiles++] = xcalloc(1, sizeof(*f));
 	f->module = xstrdup(module);
 	path = snapshot_name(module);
 	if (read_whole_file(path, (void **)&text, &size)) {

@@ -412,3 +412,84 @@ Test(state, frames_named_from_the_kept_symbols)
 	free(kpath);
 	free(path);
 }
+
+/*
+ * Two drivers' frames: the second driver's kept symbols are read after the
+ * first one's section was placed, and the first one's frames are named
+ * after that (ddv log of mptsas with mptscsih attached died there: the
+ * placements pointed into the list of kept symbols, which grew under them).
+ */
+Test(state, frames_of_two_drivers_named)
+{
+	static const char catalog_text[] =
+		"# ddv message catalog 1\npack linux 1\n"
+		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
+	static const char *const modules[] = { "first", "second" };
+	enum {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
+#include <ddv/runtime_msgs.h>
+#undef DDV_RT_MSG
+	};
+	const u64 base[] = { 0xffffffffc0001000ull, 0xffffffffc0021000ull };
+	static unsigned char mem[8192], frames[16384];
+	struct strbuf text = { 0 };
+	struct logring ring;
+	struct catalog cat;
+	struct rt_tables rt;
+	struct decoder dec;
+	unsigned int gen;
+	size_t n;
+	u64 ts = 1;
+
+	for (unsigned int d = 0; d < 2; d++) {
+		char *path = state_path(d ? "symbols.second" : "symbols.first"), *syms;
+		struct site_table t = { 0 };
+
+		syms = xasprintf("ddv symbols 1\nmodule %s\nsection .text 256\n"
+				 "func .text 0 %s_helper 1\nfunc .text 32 %s_probe 1\n",
+				 modules[d], modules[d], modules[d]);
+		cr_assert_eq(write_whole_file(path, syms, strlen(syms)), 0);
+		free(syms);
+		free(path);
+		t.module = xstrdup(modules[d]);
+		t.nsites = t.cap = 1;
+		t.sites = xcalloc(1, sizeof(*t.sites));
+		t.sites[0] = (struct site){ .func = xasprintf("%s_probe", modules[d]),
+					    .func_offset = 0x10, .symbol = xstrdup("kfree"),
+					    .section = xstrdup(".text"), .section_offset = 0x30,
+					    .opcode = 0xe8 };
+		cr_assert_eq(state_save_sites(d + 1, &t, &gen), 0);
+		site_table_free(&t);
+	}
+	catalog_init(&cat);
+	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
+	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
+	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
+#define RLOG(pack, idx, ...) do {							\
+		u64 args_[] = { __VA_ARGS__ };						\
+		cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(pack, idx),		\
+					sizeof(args_) / sizeof(args_[0]), args_));	\
+	} while (0)
+	RLOG(0, RT_DRIVER_ARMED, 1, 1);
+	RLOG(0, RT_DRIVER_ARMED, 2, 1);
+	/* first's call places its .text; second's reads second's symbols; first's again. */
+	for (unsigned int i = 0; i < 3; i++) {
+		unsigned int d = i == 1;
+
+		RLOG(1, 1, 0xa0 + i);
+		RLOG(0, RT_AT, d + 1, 0, 0);
+		RLOG(0, RT_STACK, base[d] + 0x35, base[d] + 0x8, 0, 0, 0, 0);
+	}
+#undef RLOG
+	n = logring_drain(&ring, frames, sizeof(frames));
+	decoder_init(&dec, &cat, &rt, true);
+	decode_stream(&dec, frames, n, collect_frames, &text);
+	cr_expect_str_eq(text.s,
+			 "first_probe+0x15 [first] | first_helper+0x8 [first]\n"
+			 "second_probe+0x15 [second] | second_helper+0x8 [second]\n"
+			 "first_probe+0x15 [first] | first_helper+0x8 [first]\n");
+	sb_free(&text);
+	decoder_free(&dec);
+	rt_tables_free(&rt);
+	catalog_free(&cat);
+}
