@@ -22,7 +22,13 @@ if ! "$vm_top/tests/drivers/rt-selftest/build" "$st" "$vm_build" >"$vm_work/buil
 	exit 1
 fi
 
-cat >"$vm_work/unpriv.job" <<'JOB'
+# The control version the runtime answers, and every opcode (enum ddv_op, uapi.h).
+uapi=$(sed -n 's/^#define DDV_UAPI_VERSION \([0-9]*\).*/\1/p' "$vm_top/runtime/include/ddv/uapi.h")
+nops=$(awk '/^enum ddv_op \{/ { on = 1; next } on && /DDV_OP_COUNT/ { print n; exit }
+	on && /^\tDDV_OP_[A-Z_]*,/ { n++ }' "$vm_top/runtime/include/ddv/uapi.h")
+{
+echo "uapi=$uapi nops=$nops"
+cat <<'JOB'
 . /root/guest-lib.sh
 # A copy the user may execute, wherever --add put the original.
 cp "$(command -v rtctl)" /tmp/rtctl && chmod 755 /tmp/rtctl
@@ -79,8 +85,8 @@ chmod 600 /dev/ddv
 
 # 3: a descriptor root opened, handed down: each control op checks its caller.
 check "root through an inherited descriptor: version answers" \
-	eval "RTCTL_FD=3 /tmp/rtctl raw 0 0 3<>/dev/ddv | grep -q '^ok out=2,'"
-for op in 0 1 2 3 4 5 6 7 8 9 10 11 12 99; do
+	eval "RTCTL_FD=3 /tmp/rtctl raw 0 0 3<>/dev/ddv | grep -q '^ok out=$uapi,'"
+for op in $(seq 0 $((nops - 1))) 99; do
 	RTCTL_FD=3 /tmp/rtctl as 65534 /tmp/rtctl raw "$op" 0 3<>/dev/ddv >/out/op.$op 2>&1
 	check "inherited descriptor: op $op as the user: EPERM" grep -qx 'errno=1' /out/op.$op
 done
@@ -93,6 +99,7 @@ check "ddv stop" ddv stop
 check "no warning or oops" kernel_sound
 guest_done
 JOB
+} >"$vm_work/unpriv.job"
 # shellcheck disable=SC2046 # one option or path per line, none with blanks
 vm_job unprivileged --timeout 300 $(ddv_vm_options) --add "$st/rtctl" --script "$vm_work/unpriv.job"
 expect_status "unprivileged: the job ran" 0

@@ -78,7 +78,8 @@ enum ddv_op {
 	DDV_OP_PACK_CATALOG,	/* arg: pack id, buf ptr, buf len: the pack's catalog text (the
 				 * names of its rules, functions and types, as ddvc wrote them
 				 * into the pack module); out[0] = its whole length (copies at
-				 * most buf len bytes). -ENOENT: no such pack */
+				 * most buf len bytes). -ENOENT: no such pack, or the pack
+				 * carries no catalog */
 	DDV_OP_COUNT
 };
 
