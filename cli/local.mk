@@ -25,7 +25,8 @@ cli_ddv_LDADD = $(CLI_LIBS)
 dist_man_MANS += man/ddv.8
 
 # The YAML configuration: ddv config, ddv run (man/ddv.yaml.5).
-cli_libddvcli_a_SOURCES += cli/yamlconf.h cli/yamlconf.c lib/caret.h lib/caret.c
+cli_libddvcli_a_SOURCES += cli/yamlconf.h cli/yamlconf_int.h cli/yamlconf.c cli/yamlconf_check.c \
+	lib/caret.h lib/caret.c
 cli_libddvcli_a_CPPFLAGS += $(YAML_CFLAGS)
 CLI_LIBS += $(YAML_LIBS)
 cli_ddv_SOURCES += cli/cmd_config.c
