@@ -431,7 +431,8 @@ struct expr *expr_binary(int op, struct expr *a, struct expr *b, const struct sr
 struct stmt *stmt_new(enum stmt_kind kind, const struct srcpos *pos);
 struct msg *msg_new(const char *text, const struct srcpos *pos, struct msg_opt *opts);
 const char *op_text(int op);
-const char *version_code(const char *version);	/* "6.2" -> "KERNEL_VERSION(6, 2, 0)"; NULL if bad */
+/* "6.2" -> "KERNEL_VERSION(6, 2, 0)"; NULL if bad */
+const char *version_code(const char *version);
 
 /* checks.c: the table of semantic checks; resolves names and numbers the tables. */
 struct check {
