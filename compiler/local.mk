@@ -15,15 +15,13 @@ compiler_ddvc_LDADD = compiler/libddvc.a
 dist_man_MANS += man/ddvc.1 man/ddv-rules.5
 # Files, not directories, where the build tree has a directory of the same name (it would be merged in).
 EXTRA_DIST += specs scripts/bench-ddvc compiler/README runtime/include/ddv/fastpath.h \
-	generated/Kbuild generated/linux.c generated/linux.msgs generated/linux.md
+	generated/Kbuild generated/linux.c generated/linux.md
 
 # generated/ holds ddvc's output for the shipped specs: linux.c (its catalog inside) and Kbuild,
-# with, for review, the catalog alone (linux.msgs, `ddvc catalog`: the same text as in linux.c)
 # and the review document linux.md. `make generated` refreshes it.
 DDV_SPECS = specs/linux/heap.ddv specs/linux/dma.ddv specs/linux/irq.ddv \
 	specs/linux/timer.ddv specs/linux/net.ddv specs/linux/pci.ddv
 generated: compiler/ddvc
 	cd $(top_srcdir) && $(abs_top_builddir)/compiler/ddvc compile $(DDV_SPECS) -o generated && \
-		$(abs_top_builddir)/compiler/ddvc catalog $(DDV_SPECS) -o generated/linux.msgs && \
 		$(abs_top_builddir)/compiler/ddvc doc $(DDV_SPECS) -o generated/linux.md
 .PHONY: generated
