@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ddv/limits.h>
 #include <ddv/runtime_msgs.h>
 
 #include "cli.h"
 
 #define CATALOG_MAGIC "# ddv message catalog "
-#define CATALOG_FORMAT 1
 #define CATALOG_MAX_INDEX 65535	/* indices are u16 in the records */
 
 struct parse_state {
@@ -365,9 +365,9 @@ int catalog_parse(struct catalog *cat, const char *text, const char *source)
 			int format = atoi(line + strlen(CATALOG_MAGIC));
 
 			header = true;
-			if (format != CATALOG_FORMAT) {
+			if (format != DDV_CATALOG_FORMAT) {
 				parse_error(&ps, "catalog format %d, this ddv reads %d", format,
-					    CATALOG_FORMAT);
+					    DDV_CATALOG_FORMAT);
 				free(line);
 				return -EINVAL;
 			}
@@ -375,7 +375,7 @@ int catalog_parse(struct catalog *cat, const char *text, const char *source)
 			/* comment */
 		} else if (!header) {
 			parse_error(&ps, "not a ddv message catalog (no '%s%d' line)",
-				    CATALOG_MAGIC, CATALOG_FORMAT);
+				    CATALOG_MAGIC, DDV_CATALOG_FORMAT);
 			free(line);
 			return -EINVAL;
 		} else if (memchr(line, '\0', line_len)) {

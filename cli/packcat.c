@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include <ddv/limits.h>
 
-#define CATALOG_SECTION ".ddv_catalog"
+#include "cli.h"
 
 static int compare_strings(const void *a, const void *b)
 {
@@ -84,7 +84,7 @@ static int section_text(const void *image, size_t size, const char *what, char *
 		if (!gelf_getshdr(scn, &shdr))
 			continue;
 		name = elf_strptr(elf, shstrndx, shdr.sh_name);
-		if (!name || strcmp(name, CATALOG_SECTION) || shdr.sh_type != SHT_PROGBITS)
+		if (!name || strcmp(name, DDV_CATALOG_SECTION) || shdr.sh_type != SHT_PROGBITS)
 			continue;
 		data = elf_getdata(scn, NULL);
 		if (!data || !data->d_buf)
@@ -112,7 +112,7 @@ int catalog_read_module(const char *path, char **text)
 	free(image);
 	if (err == -ENOENT)
 		ddv_error(ENOENT, "%s: no catalog (section %s): is it a pack module built by ddvc?",
-			  path, CATALOG_SECTION);
+			  path, DDV_CATALOG_SECTION);
 	return err;
 }
 
