@@ -20,8 +20,7 @@ if fixture_build && ddv_pieces; then
 	out=$vm_work/resume
 	journal=$out/hang_loop.journal
 	start=$(date +%s)
-	# 1: one boot: the recording, then load 1 hangs (watchdog 5 s). Fallibility
-	# comes from the runtime's fault classes: no probe load to hang first.
+	# 1: one boot: the recording, then load 1 hangs (watchdog 5 s).
 	campaign first --vm-timeout 120 --timeout 5 --boots 1
 	check_host "first run: stops unfinished after its boot (status 1, got $status)" \
 		test "$status" = 1

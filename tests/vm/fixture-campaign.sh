@@ -133,7 +133,7 @@ if fixture_ddv_vm campaign-oops; then
 	twin_clean oops_null_clean 1
 	fixture_use oops_null
 	# Its one fallible call is the last planned load: the campaign ends (3),
-	# it does not stop half way (5; no probe load oopses before the plan).
+	# it does not stop half way (5).
 	if fixture_expect_campaign oops_null 3; then
 		site=$(site_re oops_null kmalloc_trace)
 		fixture_campaign_says oops_null "records the oops against the injected call" \
