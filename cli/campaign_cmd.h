@@ -41,6 +41,7 @@ struct judge {
 	struct decoder dec;
 	size_t decoded;		/* bytes of the records file decoded so far */
 };
+/* The session's tables and catalogs; 0, or -errno (said). */
 int judge_open(struct judge *j, int ctl_fd);
 /* Decodes the records that came since the last call through fn. */
 void judge_run(struct judge *j, event_fn fn, void *arg);

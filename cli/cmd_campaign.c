@@ -24,8 +24,11 @@ static void ignore_event(struct decoder *dec, const struct event *ev, void *data
 {
 }
 
-/* One decoder for the whole campaign: each load decodes only its own records. */
-/* 0, or -errno with a sentence said (no session, or a catalog not its pack's). */
+/*
+ * One decoder for the whole campaign: each load decodes only its own records.
+ * Returns 0, or -errno with a sentence said (no session, or a catalog not its
+ * pack's).
+ */
 int judge_open(struct judge *j, int ctl_fd)
 {
 	struct session s;
