@@ -1,6 +1,6 @@
 /*
  * caret.h: a diagnostic's source line with a caret under its column, as
- * ddvc (compiler/diag.c) and ddv's YAML loader (cli/yamlconf.c) show it
+ * ddvc (compiler/diag.c) and ddv's YAML loader (cli/lib/yamlconf.c) show it
  * after their "FILE:LINE:COL: error: ..." line:
  *
  *     kmalloc(size, flags) -> ptr p;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "util.h"
 #include "campaign.h"
 
 /* A sequence from a pattern: each letter a call; "A*100" repeats the group before it. */

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "util.h"
+#include "catalog.h"
 
 static const char good[] =
 	"# ddv message catalog 1\n"

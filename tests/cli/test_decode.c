@@ -9,7 +9,11 @@
 #include <ddv/runtime_msgs.h>
 #include "logring.h"
 
-#include "cli.h"
+#include "util.h"
+#include "module.h"
+#include "catalog.h"
+#include "runtime.h"
+#include "decode.h"
 
 enum rt_msg {
 #define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,

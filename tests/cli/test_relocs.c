@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "util.h"
+#include "module.h"
 
 #define E1000 SRCDIR "/tests/cli/data/e1000-6.1.0-56.ko"
 

@@ -9,7 +9,11 @@
 #include <ddv/runtime_msgs.h>
 #include "logring.h"
 
-#include "cli.h"
+#include "util.h"
+#include "module.h"
+#include "catalog.h"
+#include "runtime.h"
+#include "decode.h"
 
 #define E1000 SRCDIR "/tests/cli/data/e1000-6.1.0-56.ko"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "util.h"
 #include "yamlconf.h"
 
 /* The shipped pack's catalog, as ddvc writes it into the pack module. */

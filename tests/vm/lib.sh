@@ -165,7 +165,7 @@ ddv_pieces() {
 }
 
 # ddv_vm_options: prints the vm/run options (one word a line) that put ddv into the guest
-# the way `ddv vm` does (cli/cmd_vm.c): the command in /usr/local/bin, the runtime and the
+# the way `ddv vm` does (cli/cmd/cmd_vm.c): the command in /usr/local/bin, the runtime and the
 # packs in /usr/local/lib/ddv/modules, and the variables that point the command there. Call after ddv_pieces succeeded.
 ddv_vm_options() {
 	local f

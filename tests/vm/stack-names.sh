@@ -3,7 +3,7 @@
 #
 # /proc/kallsyms forgets a module when it goes (and its init text when init
 # ends), so these frames can only be named from what ddv load kept of the
-# module's own symbols (cli/modsyms.c), placed by the records' call sites.
+# module's own symbols (cli/lib/modsyms.c), placed by the records' call sites.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"

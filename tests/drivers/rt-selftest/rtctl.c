@@ -21,7 +21,8 @@
 #include <ddv/uapi.h>
 #include <ddv/logrec.h>
 #include <ddv/runtime_msgs.h>
-#include "cli.h"
+#include "util.h"
+#include "module.h"
 #include "logring.h"
 
 #ifndef MODULE_INIT_COMPRESSED_FILE

@@ -1,0 +1,86 @@
+/*
+ * campaign_cmd.h: the parts of "ddv campaign exhaustive" and what they share.
+ *
+ *   cmd_campaign.c     the command line, and the judge: a load's records decoded
+ *   campaign_plan.c    the recording pass: the plan of loads, into the journal
+ *   campaign_run.c     the campaign in this machine: the journal written, each
+ *                      load and unload run as this program again
+ *   campaign_summary.c the summary, from the journal
+ *   campaign_vm.c      the campaign in the VM, from the host, boot after boot
+ *
+ * The journal's format and its parser are campaign.h's (journal.c).
+ */
+#ifndef DDV_CLI_CAMPAIGN_CMD_H
+#define DDV_CLI_CAMPAIGN_CMD_H
+
+#include "util.h"
+#include "catalog.h"
+#include "runtime.h"
+#include "decode.h"
+#include "campaign.h"
+
+/* One campaign, as the command line sets it up. */
+struct campaign {
+	const char *driver;	/* as given: a name or a .ko path */
+	char *module;
+	const char *timeout;
+	char **params;		/* PARAM=VALUE of the load */
+	int nparams;
+	char *journal_path;
+	int journal_fd;
+	int echo_fd;		/* the console, for --echo-journal; -1 otherwise */
+	int ctl;
+	unsigned int keep;
+	bool prune;
+	bool progress_tty;	/* stderr is a terminal: one progress line kept up to date */
+	struct suppressions supp;	/* report.c's */
+	unsigned int suppressed;
+};
+
+/* cmd_campaign.c: decoding a load's records, one decoder for the whole campaign. */
+struct judge {
+	struct rt_tables rt;
+	struct catalog cat;
+	struct decoder dec;
+	size_t decoded;		/* bytes of the records file decoded so far */
+};
+/* The session's tables and catalogs; 0, or -errno (said). */
+int judge_open(struct judge *j, int ctl_fd);
+/* Decodes the records that came since the last call through fn. */
+void judge_run(struct judge *j, event_fn fn, void *arg);
+void judge_close(struct judge *j);
+/* "SYMBOL@func+0xoff": one word, for the journal and the load lines. */
+void call_name(const struct event *ev, struct strbuf *sb);
+bool is_traced_call(const struct event *ev);
+
+/* campaign_run.c: the journal written, the runtime and this program driven. */
+/* Appends one line and makes it durable; echoes it on the console when asked. */
+void journal_add(struct campaign *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int journal_load_file(const char *path, struct journal *j);
+int run_self(char *const *args, int drain_fd);
+int set_trace(struct campaign *c, uint64_t func, unsigned int level);
+int inject_off(struct campaign *c);
+int traced_load(struct campaign *c, struct judge *j, event_fn fn, void *arg);
+int campaign_run(struct campaign *c, bool resume, long max);
+
+/* campaign_plan.c: the recording pass. Returns 0, or an exit status. */
+int record_plan(struct campaign *c, struct judge *j);
+
+/* campaign_summary.c */
+void print_load_line(const struct journal_load *L);
+/* Prints the summary; returns whether anything was found (findings, hangs, crashes). */
+int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppressed);
+
+/* campaign_vm.c: the campaign in the bundled VM, from the host (--vm). */
+#define DEFAULT_BOOTS 50
+struct campaign_vm_opts {
+	const char *timeout;	/* one boot's, --vm-timeout */
+	int boots;
+	const char *out_dir;
+	struct strbuf guest_opts;	/* the guest campaign's own options */
+	char **args;		/* --vm-arg ARG: to ddv vm */
+	int nargs;
+};
+int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *o);
+
+#endif /* DDV_CLI_CAMPAIGN_CMD_H */

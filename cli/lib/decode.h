@@ -1,0 +1,162 @@
+/*
+ * decode.h: log records to events with names, the findings a report makes
+ * of them, and the suppressions that leave some out.
+ */
+#ifndef DDV_CLI_DECODE_H
+#define DDV_CLI_DECODE_H
+
+#include "catalog.h"
+#include "module.h"
+#include "runtime.h"
+#include "util.h"
+
+/* decode.c: binary log records to events with names, text and JSON. */
+struct event_arg {
+	const char *name;	/* from the catalog, or "argN" */
+	uint64_t value;
+};
+
+struct event {
+	uint64_t ts;
+	unsigned int cpu;
+	unsigned int pack_id;
+	unsigned int index;
+	const char *pack;	/* name, or NULL when unknown */
+	const struct cat_msg *msg;	/* NULL when no catalog explains it */
+	unsigned int nargs;
+	struct event_arg args[8];
+	bool is_drop;
+	uint64_t dropped;
+	/* Context: the driver and the call site the record is about. */
+	int dut;		/* -1: none */
+	const char *module;
+	const struct site *site;	/* NULL when unknown */
+	uint32_t site_id;	/* ~0: none */
+	const char *api;	/* the API function (catalog or runtime table) */
+	const char *symbol;
+	const struct cat_pos *spec;	/* where the rule is written */
+	uint64_t stack[12];	/* from ddv.stack records */
+	unsigned int nstack;
+};
+
+#define DECODE_MAX_DUTS 64
+struct decoder {
+	const struct catalog *cat;
+	const struct rt_tables *rt;
+	/* Each driver id's current site table (the generation advances at each arming). */
+	struct site_table sites[DECODE_MAX_DUTS];
+	unsigned int generation[DECODE_MAX_DUTS];
+	bool table_open[DECODE_MAX_DUTS];	/* a site table is in force */
+	bool table_armed[DECODE_MAX_DUTS];	/* its arming record has been seen */
+	bool attached[DECODE_MAX_DUTS];
+	struct site_table *retired;	/* earlier generations: events may still point into them */
+	unsigned int nretired;
+	bool use_state;		/* load site tables from the state directory */
+	/* Per CPU, the event waiting for its ddv.at and ddv.stack records. */
+	struct event *pending;
+	unsigned int npending;
+	uint64_t records;
+	uint64_t dropped;	/* records the runtime lost (DROP records) */
+	uint64_t garbage;	/* stretches of bytes that were no records */
+	uint64_t unknown;	/* records no catalog explains */
+	bool mismatch_warned;
+};
+
+void decoder_init(struct decoder *dec, const struct catalog *cat, const struct rt_tables *rt,
+		  bool use_state);
+void decoder_free(struct decoder *dec);
+int decoder_set_sites(struct decoder *dec, unsigned int dut, struct site_table *table);
+struct ddv_logrec;
+void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct event *ev);
+void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+void event_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+bool event_is_finding(const struct event *ev);
+
+typedef void (*event_fn)(struct decoder *dec, const struct event *ev, void *data);
+int decode_stream(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data);
+void decode_flush(struct decoder *dec, event_fn fn, void *data);
+int decode_chunk(struct decoder *dec, const void *buf, size_t len, event_fn fn, void *data);
+
+/* suppress.c: what findings are left out, and the stacks they are judged by. */
+
+/* A finding's stack frames, named (innermost first). */
+#define EVENT_MAX_FRAMES 12
+struct frames {
+	char *name[EVENT_MAX_FRAMES];	/* "func+0xoff [module]", or the address */
+	bool known[EVENT_MAX_FRAMES];	/* named: the same on every load of the driver */
+	unsigned int n;
+};
+void event_frames(const struct event *ev, struct frames *f);
+void frames_join(const struct frames *f, bool key, struct strbuf *sb);
+void frames_free(struct frames *f);
+
+/*
+ * Suppressions: findings to leave out, by rule id and stack, all globs:
+ * RULE, RULE@FRAME (the site, "func+0xoff", or any frame of the stack:
+ * "heap.leak@e1000_probe+*"), RULE@FRAME>FRAME... (frames in that order,
+ * innermost first: "heap.double-free@e1000_free_*>e1000_remove*"). A leak's site
+ * is its allocation site. From the command line or a file of them, one a
+ * line, '#' starting a comment.
+ */
+#define SUPPRESSION_MAX_FRAMES EVENT_MAX_FRAMES
+struct suppression {
+	char *text;		/* as written */
+	char *rule;
+	char *frames[SUPPRESSION_MAX_FRAMES];	/* none: any finding of the rule */
+	unsigned int nframes;
+	char *origin;		/* "FILE:LINE", or NULL: the command line */
+	unsigned int hits;	/* findings it left out */
+};
+
+struct suppressions {
+	struct suppression *v;
+	unsigned int n;
+};
+const char *suppression_parse(const char *text, struct suppression *out, char **bad);
+void suppression_free(struct suppression *s);
+void suppression_shell_word(const struct suppression *one, struct strbuf *sb);
+int suppressions_add(struct suppressions *s, const char *arg);
+int suppressions_add_file(struct suppressions *s, const char *path);
+int suppressions_add_text(struct suppressions *s, const char *text, size_t size,
+			  const char *file);
+struct suppression *suppressions_match(struct suppressions *s, const char *rule, const char *site,
+				       const struct frames *frames);
+void suppressions_free(struct suppressions *s);
+
+/* report.c: findings out of events. */
+
+/*
+ * Identical findings: one rule, one driver, one site, one named stack (a
+ * leak: its allocation site; the store keeps no allocation stack).
+ */
+struct report_group {
+	char *key;		/* rule, driver, site, stack */
+	struct strbuf text;	/* the first occurrence */
+	unsigned int count;
+};
+
+struct report {
+	struct report_group *groups;
+	unsigned int ngroups;
+	unsigned int *index;	/* hash slots: group index + 1, 0 = empty */
+	unsigned int index_size;
+	struct strbuf out;
+	bool json;
+	unsigned int findings;
+	unsigned int errors;
+	unsigned int warnings;
+	unsigned int injected;
+	char *hang_seen;	/* modules with a runtime ddv.hang record, ",a,b," */
+	struct suppressions *supp;	/* NULL: none */
+	unsigned int suppressed;
+	/* JSON: each finding's object without its closing brace, and its group. */
+	struct strbuf *json_lines;
+	unsigned int *json_group;
+	unsigned int njson;
+	unsigned int ngroups_total;	/* groups flushed so far */
+};
+void report_event(struct decoder *dec, const struct event *ev, void *data);
+void report_cli_findings(struct report *rep, const char *lines);
+void report_summary(struct report *rep, const struct decoder *dec);
+
+#endif /* DDV_CLI_DECODE_H */

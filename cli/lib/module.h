@@ -1,0 +1,56 @@
+/*
+ * module.h: module files: reading them, their call sites of probed symbols,
+ * and the names of kernel and module addresses.
+ */
+#ifndef DDV_CLI_MODULE_H
+#define DDV_CLI_MODULE_H
+
+#include "util.h"
+
+/* modfile.c: a module file in memory, decompressed when it is a .ko.xz. */
+int modfile_read(const char *path, void **image, size_t *size, bool *compressed);
+int xz_decompress(const void *in, size_t in_size, void **out, size_t *out_size);
+
+/* relocs.c: the call sites of probed symbols in a module, from its relocations. */
+struct site {
+	char *func;		/* the module's function that contains the site */
+	uint32_t func_offset;	/* offset of the site's first byte in func */
+	char *symbol;		/* the called exported symbol */
+	char *section;		/* where the site lies: ".text", ".init.text"... */
+	uint64_t section_offset;
+	uint8_t opcode;		/* 0xe8 call, 0xe9 jmp, 0x0f jcc */
+	uint8_t opcode2;	/* 0x80..0x8f after 0x0f for a jcc, else 0 */
+	bool init;		/* in init text: freed after the module's init */
+};
+
+struct site_table {
+	char *module;		/* the module's name (.modinfo name=, else the file name) */
+	struct site *sites;
+	size_t nsites;
+	size_t cap;
+	size_t naddr_refs;	/* probed symbols whose address is taken, not called: not patchable */
+	size_t nambiguous;	/* sites no function name and offset tell apart: left out */
+	char *depends;		/* .modinfo depends=: modules to load first, comma-separated */
+};
+
+int relocs_read_image(const void *image, size_t size, const char *what,
+		      struct symset *probed, struct site_table *out);
+int relocs_read_file(const char *path, struct symset *probed, struct site_table *out);
+const char *site_kind(const struct site *site);
+void site_table_free(struct site_table *table);
+
+/* ksyms.c: kernel addresses by name (/proc/kallsyms, and modsyms.c for a driver under test). */
+bool ksym_name(uint64_t addr, struct strbuf *sb);
+bool ksym_name_kallsyms(uint64_t addr, struct strbuf *sb);
+bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi);
+
+struct decoder;
+struct event;
+
+/* modsyms.c: a driver's frames named from its own .ko's symbols, also after it is gone. */
+int modsyms_save(const void *image, size_t size, const char *module);
+const void *modsyms_learn(const struct decoder *dec, const struct event *ev);
+void modsyms_use(const void *load);
+bool modsyms_name(uint64_t addr, struct strbuf *sb);
+
+#endif /* DDV_CLI_MODULE_H */
