@@ -41,7 +41,8 @@ tests_runtime_test_scope_table_LDADD = $(RUNTIME_TEST_LIBS)
 
 # --- compiler (tests/compiler/): units, pass-by-pass cases, robustness, generated/ freshness, kbuild.
 # Test scripts find ddvc and the kernel tree here; other parts may append to AM_TESTS_ENVIRONMENT.
-AM_TESTS_ENVIRONMENT = DDVC=$(abs_top_builddir)/compiler/ddvc; KDIR='$(KDIR)'; export DDVC KDIR;
+AM_TESTS_ENVIRONMENT = DDVC=$(abs_top_builddir)/compiler/ddvc; KDIR='$(KDIR)'; \
+	DDV_SPECS='$(DDV_SPECS)'; export DDVC KDIR DDV_SPECS;
 check_PROGRAMS += tests/compiler/test_ddvc
 TESTS += tests/compiler/test_ddvc tests/compiler/cases.test tests/compiler/robust.test \
 	tests/compiler/generated.test tests/compiler/kbuild.test tests/compiler/man.test
