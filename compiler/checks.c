@@ -358,7 +358,8 @@ static void check_params(struct spec *spec, struct fnsig *f)
 		if (!p->name)
 			error_at(&p->pos, PARAM_UNNAMED,
 				 "parameter '%s' has no name; rules refer to parameters by name", p->decl);
-		else if (!strcmp(p->name, "ret") || !strncmp(p->name, "ddv_", 4))
+		else if (!strcmp(p->name, "ret") || !strcmp(p->name, DDVC_CURRENT_TASK) ||
+			 !strncmp(p->name, "ddv_", 4))
 			error_at(&p->pos, RESERVED_NAME,
 				 "parameter name '%s' is reserved for the generated code", p->name);
 		for (struct param *q = f->params; q != p; q = q->next)
@@ -617,6 +618,8 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 		if (!strcmp(e->text, "ret")) {
 			if (resolve_ret(c, &e->pos))
 				e->ref = REF_RET;
+		} else if (!strcmp(e->text, DDVC_CURRENT_TASK)) {
+			e->ref = REF_CURRENT;
 		} else if (var_lookup(c, e->text)) {
 			e->ref = REF_VAR;
 		} else if (param_everywhere(c, e->text, &e->pos, true)) {
@@ -690,6 +693,8 @@ static bool valid_rule_name(void *arg, const char *name)
 
 	if (!strcmp(name, "ret"))
 		return c->after && resolve_ret(c, &c->contract->pos);
+	if (!strcmp(name, DDVC_CURRENT_TASK))
+		return true;
 	return var_lookup(c, name) || param_everywhere(c, name, &c->contract->pos, false);
 }
 
@@ -700,7 +705,8 @@ static void check_msg(struct ctx *c, struct msg *m)
 	if (!m->explicit_id)
 		m->rule_id = tree_printf("%s.%s.%d", c->spec->pack ? c->spec->pack : "", c->contract->api,
 					 ++c->contract->nrules);
-	scan_placeholders(m, valid_rule_name, c, "parameters, 'ret' inside after, foreach variables");
+	scan_placeholders(m, valid_rule_name, c,
+			  "parameters, 'ret' inside after, foreach variables, current_task");
 	add_msg(c->spec, m);
 }
 
@@ -841,6 +847,9 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		if (t && t->size_field < 0)
 			error_at(&s->in.pos, NO_EXTENT,
 				 "'%s' has no extent field: mark its size field 'extent'", t->name);
+		if (!strcmp(s->var, "ret") || !strcmp(s->var, DDVC_CURRENT_TASK))
+			error_at(&s->name_pos, RESERVED_NAME,
+				 "'%s' is a built-in name; choose another foreach variable", s->var);
 		if (c->nvars == DDVC_MAX_DEPTH)
 			break;
 		c->vars[c->nvars] = s->var;

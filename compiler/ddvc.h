@@ -151,7 +151,11 @@ enum name_ref {
 	REF_VAR,	/* a foreach variable */
 	REF_CONST,	/* an upper-case kernel constant or NULL: emitted as written */
 	REF_STATE,	/* a state name compared with type[k].state */
+	REF_CURRENT,	/* current_task: the calling task's pointer as a u64 */
 };
+
+/* The built-in name of the calling task (ddv/fastpath.h ddv_current_task()). */
+#define DDVC_CURRENT_TASK "current_task"
 
 struct type_decl;
 

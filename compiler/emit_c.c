@@ -123,6 +123,31 @@ static void emit_lookups(struct emit_ctx *cx, const struct lookups *l)
 	}
 }
 
+static bool is_current_task(const struct expr *e)
+{
+	return e->kind == E_NAME && e->ref == REF_CURRENT;
+}
+
+/*
+ * One side of a binary operator. current_task is a u64; a field declared as a
+ * pointer (holder : struct task_struct *) compared with it is compared as a
+ * u64 too, so that either declaration works:
+ *	((u64)(unsigned long)(((struct task_struct *)(unsigned long)ddv_o0.fields[0])) == ddv_current_task())
+ */
+static void emit_operand(struct writer *w, const struct expr *bin, const struct expr *e)
+{
+	const struct expr *other = e == bin->a ? bin->b : bin->a;
+	bool compare = bin->op == TOK_EQ || bin->op == TOK_NE;
+
+	if (!compare || !is_current_task(other) || is_current_task(e)) {
+		emit_expr(w, e);
+		return;
+	}
+	w_printf(w, "(u64)(unsigned long)(");
+	emit_expr(w, e);
+	w_printf(w, ")");
+}
+
 /* C for an expression; every compound is parenthesized so the text needs no precedence. */
 void emit_expr(struct writer *w, const struct expr *e)
 {
@@ -136,6 +161,8 @@ void emit_expr(struct writer *w, const struct expr *e)
 	case E_NAME:
 		if (e->ref == REF_STATE)
 			w_printf(w, "%d", e->index);
+		else if (e->ref == REF_CURRENT)
+			w_printf(w, "ddv_current_task()");
 		else
 			w_printf(w, "%s", e->text);
 		break;
@@ -159,9 +186,9 @@ void emit_expr(struct writer *w, const struct expr *e)
 		break;
 	case E_BINARY:
 		w_printf(w, "(");
-		emit_expr(w, e->a);
+		emit_operand(w, e, e->a);
 		w_printf(w, " %s ", op_text(e->op));
-		emit_expr(w, e->b);
+		emit_operand(w, e, e->b);
 		w_printf(w, ")");
 		break;
 	case E_COND:
@@ -211,9 +238,9 @@ static void emit_cond(struct writer *w, const struct expr *e)
 		emit_expr(w, e);
 		return;
 	}
-	emit_expr(w, e->a);
+	emit_operand(w, e, e->a);
 	w_printf(w, " %s ", op_text(e->op));
-	emit_expr(w, e->b);
+	emit_operand(w, e, e->b);
 }
 
 /*	ddv_violation(ddv_call, 3, 1, (u64)(unsigned long)(objp)); */
@@ -221,7 +248,8 @@ static void emit_violation(struct writer *w, const struct msg *m)
 {
 	w_printf(w, "ddv_violation(ddv_call, %d, %d", m->index, m->nargs);
 	for (int i = 0; i < m->nargs; i++)
-		w_printf(w, ", (u64)(unsigned long)(%s)", m->args[i]);
+		w_printf(w, ", (u64)(unsigned long)(%s)", strcmp(m->args[i], DDVC_CURRENT_TASK) ?
+			 m->args[i] : "ddv_current_task()");
 	w_printf(w, ");\n");
 }
 

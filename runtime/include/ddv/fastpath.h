@@ -239,6 +239,16 @@ static __always_inline bool ddv_can_sleep(void)
 {
 	return preemptible() && !rcu_preempt_depth();
 }
+
+/*
+ * current_task in rules (ddv-rules(5)): the calling task as a u64, for an
+ * owner ("held by the current task") and for per-task objects keyed by it.
+ * In interrupt context it is the interrupted task. One load (per-CPU).
+ */
+static __always_inline u64 ddv_current_task(void)
+{
+	return (u64)(unsigned long)current;
+}
 #endif
 
 /*
