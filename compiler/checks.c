@@ -70,8 +70,11 @@ static bool is_constant_name(const char *s)
 	return upper;
 }
 
+static void check_cites(const struct cite *c);
+
 static void add_msg(struct spec *spec, struct msg *m)
 {
+	check_cites(m->cites);
 	if (!spec->msgs_tail)
 		spec->msgs_tail = &spec->msgs;
 	*spec->msgs_tail = m;
@@ -128,6 +131,15 @@ static void scan_placeholders(struct msg *m, bool (*valid)(void *, const char *)
 		}
 		p = end;
 	}
+}
+
+/* A citation names its source: a Documentation/ file and section, or a kerneldoc. */
+static void check_cites(const struct cite *c)
+{
+	for (; c; c = c->next)
+		if (!c->text[strspn(c->text, " \t")])
+			error_at(&c->pos, BAD_CITE,
+				 "an empty citation: cite \"Documentation/FILE.rst: Section\" or \"FILE: function()\"");
 }
 
 static void check_pack(struct spec *spec)
@@ -491,6 +503,15 @@ static void check_functions(struct spec *spec)
 			case CL_MAY_SLEEP:
 				c->may_sleep = true;
 				break;
+			case CL_CITE: {
+				struct cite **pp = &c->cites;
+
+				check_cites(cl->cite);
+				while (*pp)
+					pp = &(*pp)->next;
+				*pp = cl->cite;
+				break;
+			}
 			case CL_FAILS:
 				c->fails = cl->fails;
 				for (struct fail_value *f = c->fails; f; f = f->next) {

@@ -72,7 +72,8 @@
 	X(PARAM_UNNAMED, "check.param-unnamed")				\
 	X(WRITE_TARGET, "check.write-target")				\
 	X(OBJECT_OUTSIDE_RULE, "check.object-outside-rule")		\
-	X(TOO_MANY_LOOKUPS, "check.too-many-lookups")
+	X(TOO_MANY_LOOKUPS, "check.too-many-lookups")			\
+	X(BAD_CITE, "check.bad-cite")
 
 enum ddvc_diag_id {
 #define X(name, text) DIAG_##name,
@@ -175,6 +176,16 @@ struct expr {
 	int slot;		/* E_OBJ, E_FIELD: the lookup in the emitted block */
 };
 
+/*
+ * A citation: the documentation a contract or a rule encodes, for the review
+ * document (`cite "Documentation/locking/mutex-design.rst: Semantics"`).
+ */
+struct cite {
+	struct srcpos pos;
+	const char *text;
+	struct cite *next;
+};
+
 struct msg {
 	struct srcpos pos;
 	const char *text;	/* without quotes, escapes resolved */
@@ -185,10 +196,11 @@ struct msg {
 	const char *args[DDV_MAX_ARGS];	/* placeholders in order of first use */
 	int nargs;
 	int index;		/* in the pack's message table */
+	struct cite *cites;	/* `cite "..."` after the message */
 	struct msg *next_in_pack;
 };
 
-/* An option after a message: `id "x"` or `warning`. */
+/* An option after a message: `id "x"`, `cite "x"` or `warning`. */
 struct msg_opt {
 	struct srcpos pos;
 	const char *word;
@@ -295,7 +307,7 @@ struct class_arg {
 	struct class_arg *next;
 };
 
-enum clause_kind { CL_MAY_SLEEP, CL_FAILS, CL_CLASS, CL_WRITES };
+enum clause_kind { CL_MAY_SLEEP, CL_FAILS, CL_CLASS, CL_WRITES, CL_CITE };
 
 struct clause {
 	enum clause_kind kind;
@@ -304,6 +316,7 @@ struct clause {
 	const char *class_name;
 	struct class_arg *class_args;
 	struct expr *target, *value;	/* CL_WRITES: what an injected failure stores */
+	struct cite *cite;		/* CL_CITE */
 	struct clause *next;
 };
 
@@ -320,6 +333,7 @@ struct contract {
 	int nfails;
 	enum fault_class fault_class;
 	struct clause *writes;		/* CL_WRITES clauses, in order */
+	struct cite *cites;		/* CL_CITE clauses, in order */
 	struct expr *alloc_size;
 	bool contig;
 	int nrules;			/* for derived rule ids */
@@ -434,6 +448,7 @@ struct expr *expr_unary(int op, struct expr *a, const struct srcpos *pos);
 struct expr *expr_binary(int op, struct expr *a, struct expr *b, const struct srcpos *pos);
 struct stmt *stmt_new(enum stmt_kind kind, const struct srcpos *pos);
 struct msg *msg_new(const char *text, const struct srcpos *pos, struct msg_opt *opts);
+struct cite *cite_new(const char *text, const struct srcpos *pos);
 const char *op_text(int op);
 /* "6.2" -> "KERNEL_VERSION(6, 2, 0)"; NULL if bad */
 const char *version_code(const char *version);

@@ -84,12 +84,24 @@ static void doc_obj(FILE *out, const struct objref *r)
 	fputc(']', out);
 }
 
+/* " — cites Documentation/x.rst: Section; kerneldoc of f()" */
+static void doc_cites(FILE *out, const struct cite *c, const char *lead)
+{
+	if (!c)
+		return;
+	fputs(lead, out);
+	for (; c; c = c->next)
+		fprintf(out, "%s%s", c->text, c->next ? "; " : "");
+}
+
 static void doc_msg(FILE *out, const struct msg *m)
 {
 	static const char *const sev[] = { "error", "warning", "note" };
 
-	if (m)
-		fprintf(out, " — %s `%s`: \"%s\"", sev[m->severity], m->rule_id, m->text);
+	if (!m)
+		return;
+	fprintf(out, " — %s `%s`: \"%s\"", sev[m->severity], m->rule_id, m->text);
+	doc_cites(out, m->cites, " — cites ");
 }
 
 static void doc_stmts(FILE *out, const struct stmt *s, int depth)
@@ -197,8 +209,10 @@ int emit_doc(struct spec *spec, FILE *out)
 		for (int i = 0; i < t->nstates; i++)
 			fprintf(out, "%s`%s`", i ? ", " : "", t->states[i]->name);
 		fprintf(out, " | %s | ", t->contained ? "contained" : "");
-		if (t->leak)
+		if (t->leak) {
 			fprintf(out, "`%s`: \"%s\"", t->leak->rule_id, t->leak->text);
+			doc_cites(out, t->leak->cites, " — cites ");
+		}
 		fprintf(out, " | %s |\n", pos_text(&t->pos));
 	}
 	fprintf(out, "\n## Contracts\n");
@@ -218,6 +232,11 @@ int emit_doc(struct spec *spec, FILE *out)
 			if (f->before)
 				fprintf(out, " before %s", f->before);
 			fprintf(out, " (%s)\n", pos_text(&f->pos));
+		}
+		if (c->cites) {
+			fputs("\nCites:\n\n", out);
+			for (const struct cite *ci = c->cites; ci; ci = ci->next)
+				fprintf(out, "- %s (%s)\n", ci->text, pos_text(&ci->pos));
 		}
 		fprintf(out, "\nMay sleep: %s. Injection class: %s.", c->may_sleep ? "yes" : "no",
 			cls[c->fault_class]);
@@ -256,9 +275,12 @@ int emit_doc(struct spec *spec, FILE *out)
 	}
 	if (spec->scopes)
 		fprintf(out, "\n## Leak scopes\n\n");
-	for (struct scope *s = spec->scopes; s; s = s->next)
-		fprintf(out, "- `%s`: objects of `%s` counted from `%s` to `%s`: `%s` \"%s\" (%s)\n",
+	for (struct scope *s = spec->scopes; s; s = s->next) {
+		fprintf(out, "- `%s`: objects of `%s` counted from `%s` to `%s`: `%s` \"%s\"",
 			s->name, s->type->name, s->begin->symbol, s->end->symbol, s->msg->rule_id,
-			s->msg->text, pos_text(&s->pos));
+			s->msg->text);
+		doc_cites(out, s->msg->cites, " — cites ");
+		fprintf(out, " (%s)\n", pos_text(&s->pos));
+	}
 	return ferror(out) ? EIO : 0;
 }

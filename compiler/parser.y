@@ -125,7 +125,7 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 %token <str> TOK_INSIDE "inside" TOK_IF "if" TOK_ELSE "else" TOK_KERNEL "kernel"
 %token <str> TOK_FAILS "fails" TOK_MAY_SLEEP "may_sleep" TOK_CLASS "class"
 %token <str> TOK_OPTIONAL "optional" TOK_SINCE "since" TOK_BEFORE "before"
-%token <str> TOK_SIZEOF "sizeof" TOK_STATE "state" TOK_WRITES "writes"
+%token <str> TOK_SIZEOF "sizeof" TOK_STATE "state" TOK_WRITES "writes" TOK_CITE "cite"
 %token TOK_ARROW "->" TOK_DOTDOT ".." TOK_EQ "==" TOK_NE "!=" TOK_LE "<=" TOK_GE ">="
 %token TOK_AND "&&" TOK_OR "||" TOK_SHL "<<" TOK_SHR ">>"
 
@@ -463,6 +463,13 @@ clause:
 			$$->target = $2;
 			$$->value = $4;
 		}
+	| TOK_CITE TOK_STRING
+		{
+			$$ = tree_alloc(sizeof(*$$));
+			$$->kind = CL_CITE;
+			$$->pos = @$;
+			$$->cite = cite_new($2, &@2);
+		}
 	| TOK_CLASS TOK_IDENT
 		{
 			$$ = tree_alloc(sizeof(*$$));
@@ -703,6 +710,16 @@ msg_opts:
 
 			o->pos = @2;
 			o->word = $2;
+			$$ = $1;
+			APPEND($$, o);
+		}
+	| msg_opts TOK_CITE TOK_STRING
+		{
+			struct msg_opt *o = tree_alloc(sizeof(*o));
+
+			o->pos = @3;
+			o->word = $2;
+			o->value = $3;
 			$$ = $1;
 			APPEND($$, o);
 		}

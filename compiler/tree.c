@@ -188,6 +188,15 @@ struct stmt *stmt_new(enum stmt_kind kind, const struct srcpos *pos)
 }
 
 /* Options after a message text: id "pack.rule" and a severity word. */
+struct cite *cite_new(const char *text, const struct srcpos *pos)
+{
+	struct cite *c = tree_alloc(sizeof(*c));
+
+	c->pos = *pos;
+	c->text = text;
+	return c;
+}
+
 struct msg *msg_new(const char *text, const struct srcpos *pos, struct msg_opt *opts)
 {
 	struct msg *m = tree_alloc(sizeof(*m));
@@ -200,6 +209,12 @@ struct msg *msg_new(const char *text, const struct srcpos *pos, struct msg_opt *
 			m->rule_id = o->value;
 			m->id_pos = o->pos;
 			m->explicit_id = true;
+		} else if (!strcmp(o->word, "cite") && o->value) {
+			struct cite **pp = &m->cites;
+
+			while (*pp)
+				pp = &(*pp)->next;
+			*pp = cite_new(o->value, &o->pos);
 		} else if (!o->value && !strcmp(o->word, "warning")) {
 			m->severity = SEV_WARNING;
 		} else if (!o->value && !strcmp(o->word, "note")) {
@@ -207,8 +222,8 @@ struct msg *msg_new(const char *text, const struct srcpos *pos, struct msg_opt *
 		} else if (!o->value && !strcmp(o->word, "error")) {
 			m->severity = SEV_ERROR;
 		} else if (o->value) {
-			error_at(&o->pos, BAD_ATTRIBUTE, "unknown message option '%s' (known: id \"...\")",
-				 o->word);
+			error_at(&o->pos, BAD_ATTRIBUTE,
+				 "unknown message option '%s' (known: id \"...\", cite \"...\")", o->word);
 		} else {
 			error_at(&o->pos, BAD_SEVERITY,
 				 "unknown severity '%s' (known: error, warning, note)", o->word);
