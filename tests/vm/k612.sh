@@ -25,7 +25,9 @@ set -u
 . "$vm_top/tests/drivers/fixtures.sh"
 
 kver=${DDV_K612_KVER:-$(sed -n 's/^# vm-kernel: *//p' "$0")}
-kdir=/usr/src/linux-headers-$kver
+# The headers are fetched into the VM cache (vm/fetch-kernel --headers), never installed:
+# Debian's headers package would pull the 6.12 image onto the host.
+kdir=$("$vm_top/vm/fetch-kernel" --kver "$kver" --headers --print) || kdir=
 k612=$vm_build/k612
 [ -d "$vm_build" ] && [ -w "$vm_build" ] || k612=$vm_work/k612
 fixture_ko=$k612/fixtures
@@ -50,7 +52,7 @@ build_612() {
 }
 
 if [ ! -f "$kdir/Makefile" ]; then
-	fail "build: the $kver headers are installed" "no $kdir (scripts/setup-debian installs them)"
+	fail "build: the $kver headers are fetched" "vm/fetch-kernel --kver $kver --headers failed"
 	vm_summary
 	exit
 fi

@@ -20,13 +20,15 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 rt_kver=${DDV_K612_KVER:-$(sed -n 's/^# vm-kernel: *//p' "$0")}
-kdir=/usr/src/linux-headers-$rt_kver
+# The headers are fetched into the VM cache (vm/fetch-kernel --headers), never installed:
+# Debian's headers package would pull the 6.12 image onto the host.
+kdir=$("$vm_top/vm/fetch-kernel" --kver "$rt_kver" --headers --print) || kdir=
 rt_module_build=${DDV_K612_BUILD_DIR:-$vm_build/k612}
 [ -n "${DDV_K612_BUILD_DIR:-}" ] || { [ -d "$vm_build" ] && [ -w "$vm_build" ]; } ||
 	rt_module_build=$vm_work/k612
 
 if [ ! -f "$kdir/Makefile" ]; then
-	fail "build: the $rt_kver headers are installed" "no $kdir (scripts/setup-debian installs them)"
+	fail "build: the $rt_kver headers are fetched" "vm/fetch-kernel --kver $rt_kver --headers failed"
 	vm_summary
 	exit 1
 fi

@@ -1,5 +1,6 @@
 #!/bin/sh
 # build.sh: builds the libFuzzer harness of ddvc's front end with clang (ASan + UBSan) into DIR.
+# clang comes with scripts/setup-debian --fuzz.
 # usage: tests/compiler/fuzz/build.sh SRCDIR OUTDIR
 set -e
 src=$(cd "$1" && pwd)
