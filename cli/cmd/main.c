@@ -1,6 +1,15 @@
 /* main.c: the ddv command's entry: finds the subcommand and runs it. */
-#include <string.h>
+#include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ddv/limits.h>
+#include <ddv/uapi.h>
+
+#include "runtime.h"
 #include "util.h"
 #include "commands.h"
 
@@ -28,21 +37,52 @@ static const struct command commands[] = {
 	{ "stop", cmd_stop, "", "unload the packs and the runtime" },
 	{ "vm", cmd_vm, "[--nic MODEL] [--add FILE]... [--timeout S] [--qemu ARGS] -- COMMANDS...",
 	  "run ddv commands in the bundled VM (on the host)" },
-	{ "run", cmd_run, "[--catalog DIR] FILE.yaml",
+	{ "run", cmd_run, "[--pack FILE]... FILE.yaml",
 	  "start ddv, apply a configuration's settings, load its driver (ddv.yaml(5))" },
-	{ "config", cmd_config, "check|plan [--catalog DIR] FILE.yaml",
+	{ "config", cmd_config, "check|plan [--pack FILE]... FILE.yaml",
 	  "check a configuration, or print the commands ddv run would run" },
-	{ "sites", cmd_sites, "MODULE.ko [--symbols LIST] [--catalog DIR]",
+	{ "sites", cmd_sites, "MODULE.ko [--symbols LIST] [--pack FILE]...",
 	  "list the call sites ddv would redirect (any host)" },
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ddv COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(out, "usage: ddv COMMAND [ARGS]    (ddv --version: the versions)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  ddv %s %s\n      %s\n", commands[i].name, commands[i].usage,
 			commands[i].help);
 	fprintf(out, "\nSee ddv(8).\n");
+}
+
+/*
+ * ddv --version: this command's version and what it speaks; with the runtime
+ * loaded (and this user allowed to ask it), the runtime's and each pack's.
+ */
+static int print_version(void)
+{
+	uint64_t out[4];
+	char *packs = NULL;
+	int fd;
+
+	printf("ddv %s (control version %d, pack ABI %d)\n", PACKAGE_VERSION, DDV_UAPI_VERSION,
+	       DDV_ABI_VERSION);
+	if (!runtime_present())
+		return EXIT_OK;
+	fd = ctl_open();
+	if (fd < 0)
+		return EXIT_ERROR;
+	if (ctl_call(fd, DDV_OP_VERSION, 0, NULL, out) || ctl_list(fd, DDV_OP_LIST_PACKS, &packs)) {
+		ddv_error(EIO, "/dev/ddv: the runtime's versions");
+		close(fd);
+		return EXIT_ERROR;
+	}
+	printf("runtime: control version %llu, pack ABI %llu\n", (unsigned long long)out[0],
+	       (unsigned long long)out[1]);
+	for (char *line = strtok(packs, "\n"); line; line = strtok(NULL, "\n"))
+		printf("pack %s\n", strchr(line, ' ') ? strchr(line, ' ') + 1 : line);
+	free(packs);
+	close(fd);
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -55,6 +95,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return print_version();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);

@@ -60,6 +60,9 @@ said() { grep -qF -- "$1" /out/cmd.out; }
 # The shipped pack: its catalog comes from the runtime, and names everything.
 run "ddv start" 0 ddv start
 check "the state keeps the pack's catalog" grep -q '^pack linux ' /run/ddv/catalog.1
+run "ddv --version with the runtime" 0 ddv --version
+check "names the runtime's versions" grep -q '^runtime: control version [0-9]*, pack ABI [0-9]*$' /out/cmd.out
+check "and the pack's" grep -q '^pack linux 1\.0+[0-9a-f]*$' /out/cmd.out
 run "ddv off a rule by its id" 0 ddv off heap.double-free
 run "ddv on it again" 0 ddv on heap.double-free
 run "ddv off a rule no pack has fails" 1 ddv off heap.no-such-rule
