@@ -410,6 +410,44 @@ static void check_fail_values(struct contract *c)
 	}
 }
 
+/*
+ * may_sleep [if EXPR]: the wrapper checks the calling context before the call
+ * and reports <pack>.<api>.sleep-in-atomic, a rule of ddvc's own with the
+ * context's three counts (emit_c.c emit_sleep_check()).
+ */
+static void check_may_sleep(struct spec *spec, struct ctx *x, struct contract *c,
+			    struct clause *cl)
+{
+	static const char *const context[][2] = {
+		{ "preempt_count", "preempt_count()" },
+		{ "irqs_disabled", "irqs_disabled()" },
+		{ "rcu_preempt_depth", "rcu_preempt_depth()" },
+	};
+	struct msg *m;
+
+	if (cl->value) {
+		resolve_expr(x, cl->value);
+		no_objects(cl->value, "a may_sleep condition");
+	}
+	if (c->may_sleep)
+		return;		/* said twice: the first one counts */
+	c->may_sleep = true;
+	c->sleep_cond = cl->value;
+	m = tree_alloc(sizeof(*m));
+	m->pos = cl->pos;
+	m->severity = SEV_ERROR;
+	m->rule_id = tree_printf("%s.%s.sleep-in-atomic", spec->pack ? spec->pack : "", c->api);
+	m->text = tree_printf("%s may sleep but is called in atomic context (preempt_count "
+			      "{preempt_count}, irqs_disabled {irqs_disabled}, rcu_preempt_depth "
+			      "{rcu_preempt_depth})", c->api);
+	for (size_t i = 0; i < sizeof(context) / sizeof(context[0]); i++) {
+		m->args[m->nargs] = context[i][0];
+		m->arg_c[m->nargs++] = context[i][1];
+	}
+	c->sleep_msg = m;
+	add_msg(spec, m);
+}
+
 static void check_class(struct ctx *x, struct contract *c, struct clause *cl)
 {
 	static const struct { const char *name; enum fault_class cls; } classes[] = {
@@ -501,7 +539,7 @@ static void check_functions(struct spec *spec)
 		for (struct clause *cl = c->clauses; cl; cl = cl->next) {
 			switch (cl->kind) {
 			case CL_MAY_SLEEP:
-				c->may_sleep = true;
+				check_may_sleep(spec, &x, c, cl);
 				break;
 			case CL_CITE: {
 				struct cite **pp = &c->cites;

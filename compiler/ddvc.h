@@ -194,6 +194,7 @@ struct msg {
 	bool explicit_id;
 	enum ddvc_severity severity;
 	const char *args[DDV_MAX_ARGS];	/* placeholders in order of first use */
+	const char *arg_c[DDV_MAX_ARGS];	/* ddvc's own messages: each argument's C, or NULL */
 	int nargs;
 	int index;		/* in the pack's message table */
 	struct cite *cites;	/* `cite "..."` after the message */
@@ -315,7 +316,8 @@ struct clause {
 	struct fail_value *fails;
 	const char *class_name;
 	struct class_arg *class_args;
-	struct expr *target, *value;	/* CL_WRITES: what an injected failure stores */
+	struct expr *target, *value;	/* CL_WRITES: what an injected failure stores;
+					 * CL_MAY_SLEEP: value, the condition (NULL: always) */
 	struct cite *cite;		/* CL_CITE */
 	struct clause *next;
 };
@@ -329,6 +331,8 @@ struct contract {
 	struct stmt *body;
 	/* Filled in by checks. */
 	bool may_sleep;
+	struct expr *sleep_cond;	/* may_sleep if EXPR: when it sleeps; NULL: always */
+	struct msg *sleep_msg;		/* <pack>.<api>.sleep-in-atomic, with may_sleep */
 	struct fail_value *fails;
 	int nfails;
 	enum fault_class fault_class;

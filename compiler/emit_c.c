@@ -243,13 +243,22 @@ static void emit_cond(struct writer *w, const struct expr *e)
 	emit_operand(w, e, e->b);
 }
 
+/* The C of a message's argument: the parameter or variable it names, or ddvc's own. */
+static const char *arg_c(const struct msg *m, int i)
+{
+	if (m->arg_c[i])
+		return m->arg_c[i];
+	if (!strcmp(m->args[i], DDVC_CURRENT_TASK))
+		return "ddv_current_task()";
+	return m->args[i];
+}
+
 /*	ddv_violation(ddv_call, 3, 1, (u64)(unsigned long)(objp)); */
 static void emit_violation(struct writer *w, const struct msg *m)
 {
 	w_printf(w, "ddv_violation(ddv_call, %d, %d", m->index, m->nargs);
 	for (int i = 0; i < m->nargs; i++)
-		w_printf(w, ", (u64)(unsigned long)(%s)", strcmp(m->args[i], DDVC_CURRENT_TASK) ?
-			 m->args[i] : "ddv_current_task()");
+		w_printf(w, ", (u64)(unsigned long)(%s)", arg_c(m, i));
 	w_printf(w, ");\n");
 }
 
@@ -847,6 +856,32 @@ static void emit_injection(struct writer *w, const struct fnsig *f)
 	w_close(w, "");
 }
 
+/*
+ * may_sleep [if COND]: the calling context, before the rules (ddv_can_sleep()
+ * in ddv/fastpath.h: hardirq, softirq, interrupts off, preemption off, which
+ * a spinlock implies, an RCU read-side section):
+ *	if ([(COND) && ]!ddv_can_sleep()) {
+ *		if (ddv_call->bail)
+ *			goto ddv_restart;
+ *		ddv_violation(ddv_call, 7, 3, (u64)(unsigned long)(preempt_count()), ...);
+ *	}
+ */
+static void emit_sleep_check(struct emit_ctx *cx, const struct contract *c)
+{
+	struct writer *w = cx->w;
+
+	emit_comment_pos(w, &c->sleep_msg->pos, "may_sleep");
+	w_printf(w, "if (");
+	if (c->sleep_cond) {
+		emit_expr(w, c->sleep_cond);
+		w_printf(w, " && ");
+	}
+	w_printf(w, "!ddv_can_sleep())");
+	cx->rare_label = "ddv_restart";
+	emit_then_report(cx, c->sleep_msg);
+	cx->rare_label = NULL;
+}
+
 static void emit_body(struct emit_ctx *cx, struct fnsig *f)
 {
 	struct writer *w = cx->w;
@@ -864,6 +899,8 @@ static void emit_body(struct emit_ctx *cx, struct fnsig *f)
 		w_line(w, "%s;", ret_decl(f, "ret"));
 	if (after || !is_void)
 		w_blank(w);
+	if (c->may_sleep)
+		emit_sleep_check(cx, c);
 	emit_phase(cx, c->body, false);
 	if (c->fails)
 		emit_injection(w, f);

@@ -238,8 +238,19 @@ int emit_doc(struct spec *spec, FILE *out)
 			for (const struct cite *ci = c->cites; ci; ci = ci->next)
 				fprintf(out, "- %s (%s)\n", ci->text, pos_text(&ci->pos));
 		}
-		fprintf(out, "\nMay sleep: %s. Injection class: %s.", c->may_sleep ? "yes" : "no",
-			cls[c->fault_class]);
+		fputs("\nMay sleep: ", out);
+		if (!c->may_sleep) {
+			fputs("no", out);
+		} else {
+			fputs("yes", out);
+			if (c->sleep_cond) {
+				fputs(", when `", out);
+				doc_expr(out, c->sleep_cond);
+				fputc('`', out);
+			}
+			fprintf(out, " (a call in atomic context is `%s`)", c->sleep_msg->rule_id);
+		}
+		fprintf(out, ". Injection class: %s.", cls[c->fault_class]);
 		if (c->fails) {
 			fputs(" Fails with:", out);
 			for (struct fail_value *v = c->fails; v; v = v->next) {

@@ -442,6 +442,13 @@ clause:
 			$$->kind = CL_MAY_SLEEP;
 			$$->pos = @$;
 		}
+	| TOK_MAY_SLEEP TOK_IF expr
+		{
+			$$ = tree_alloc(sizeof(*$$));
+			$$->kind = CL_MAY_SLEEP;
+			$$->pos = @1;
+			$$->value = $3;
+		}
 	| TOK_FAILS fail_values
 		{
 			$$ = tree_alloc(sizeof(*$$));

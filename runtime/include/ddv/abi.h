@@ -88,7 +88,7 @@ struct ddv_func_desc {
 	u8 fault_class;			/* enum ddv_fault_class */
 	u8 flags;			/* DDV_FUNC_* */
 };
-#define DDV_FUNC_MAY_SLEEP	0x1	/* the runtime reports a call from atomic context */
+#define DDV_FUNC_MAY_SLEEP	0x1	/* may_sleep: the wrapper checks the context (ddvc) */
 #define DDV_FUNC_OPTIONAL	0x2	/* the kernel may lack the symbol */
 #define DDV_FUNC_RET_PTR	0x4	/* returns a pointer (ERR_PTR-aware tracing) */
 
