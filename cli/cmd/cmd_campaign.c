@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -137,30 +138,35 @@ struct campaign_args {
 	struct campaign_vm_opts vm_opts;
 };
 
-/* An option of --vm's: whether opt is one. */
-static bool vm_option(int opt, struct campaign_args *a)
+/* An option of --vm's: 1 when opt is one, 0 when not, -1 for a bad value (said). */
+static int vm_option(int opt, struct campaign_args *a)
 {
 	struct campaign_vm_opts *o = &a->vm_opts;
+	long n;
 
 	switch (opt) {
 	case 'v':
 		a->vm = true;
-		return true;
+		return 1;
 	case 'b':
-		o->boots = atoi(optarg);
-		return true;
+		if (!parse_number_option("--boots", optarg, 1, 100000, &n))
+			return -1;
+		o->boots = n;
+		return 1;
 	case 'T':
+		if (!parse_number_option("--vm-timeout", optarg, 1, 86400, &n))
+			return -1;
 		o->timeout = optarg;
-		return true;
+		return 1;
 	case 'o':
 		o->out_dir = optarg;
-		return true;
+		return 1;
 	case 'a':
 		o->args = xrealloc(o->args, (o->nargs + 1) * sizeof(*o->args));
 		o->args[o->nargs++] = optarg;
-		return true;
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -170,13 +176,17 @@ static bool vm_option(int opt, struct campaign_args *a)
 static int campaign_option(int opt, struct campaign *c, struct campaign_args *a)
 {
 	struct strbuf *guest_opts = &a->vm_opts.guest_opts;
+	long n;
 
 	switch (opt) {
 	case 't':
+		if (!parse_number_option("--timeout", optarg, 1, 86400, &n))
+			return EXIT_USAGE;
 		c->timeout = optarg;
 		break;
 	case 'm':
-		a->max = atol(optarg);
+		if (!parse_number_option("--max", optarg, 1, LONG_MAX, &a->max))
+			return EXIT_USAGE;
 		sb_printf(guest_opts, " --max %ld", a->max);
 		break;
 	case 'r':
@@ -186,7 +196,9 @@ static int campaign_option(int opt, struct campaign *c, struct campaign_args *a)
 		a->journal = optarg;
 		break;
 	case 'k':
-		c->keep = atoi(optarg) > 0 ? atoi(optarg) : 1;
+		if (!parse_number_option("--keep", optarg, 1, 1000000, &n))
+			return EXIT_USAGE;
+		c->keep = n;
 		sb_printf(guest_opts, " --keep %u", c->keep);
 		break;
 	case 'P':
@@ -240,7 +252,10 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 	int opt, status;
 
 	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:Ps:S:evb:T:o:a:h", options, NULL)) != -1) {
-		if (vm_option(opt, a))
+		status = vm_option(opt, a);
+		if (status < 0)
+			return EXIT_USAGE;
+		if (status)
 			continue;
 		status = campaign_option(opt, c, a);
 		if (status >= 0)

@@ -365,12 +365,15 @@ static int parse_load_args(int argc, char **argv, int *timeout_s, struct strbuf 
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	long n;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "+t:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 't':
-			*timeout_s = atoi(optarg);
+			if (!parse_number_option("--timeout", optarg, 1, 86400, &n))
+				return EXIT_USAGE;
+			*timeout_s = n;
 			break;
 		case 'h':
 			printf("usage: ddv load [--timeout S] DRIVER|FILE.ko [PARAM=VALUE...]\n");

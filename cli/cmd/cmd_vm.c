@@ -165,6 +165,7 @@ static int parse_vm_options(int argc, char **argv, struct vm_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	long n;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "+n:a:m:t:s:M:q:o:l:h", options, NULL)) != -1) {
@@ -182,6 +183,8 @@ static int parse_vm_options(int argc, char **argv, struct vm_opts *o)
 			sb_printf(&o->mods, "%s%s", o->mods.len ? "," : "", optarg);
 			break;
 		case 't':
+			if (!parse_number_option("--timeout", optarg, 1, 86400, &n))
+				return EXIT_USAGE;
 			o->timeout = optarg;
 			break;
 		case 's':

@@ -287,3 +287,23 @@ void symset_free(struct symset *set)
 	set->names = NULL;
 	set->n = set->cap = 0;
 }
+
+/*
+ * A numeric option's value: a decimal integer from min to max, nothing after
+ * it. Else says so ("--timeout abc: not a number from 1 to 86400") and
+ * returns false: the command then exits with its usage status.
+ */
+bool parse_number_option(const char *name, const char *arg, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max) {
+		ddv_error(EINVAL, "%s %s: not a number from %ld to %ld", name, arg, min, max);
+		return false;
+	}
+	*out = v;
+	return true;
+}

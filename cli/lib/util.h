@@ -34,6 +34,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int read_whole_file(const char *path, void **data, size_t *size);
 int write_whole_file(const char *path, const void *data, size_t size);
 int mkdir_p(const char *path, unsigned int mode);
+bool parse_number_option(const char *name, const char *arg, long min, long max, long *out);
 
 /* A growable byte buffer, for text and JSON output built in memory. */
 struct strbuf {
