@@ -100,6 +100,22 @@ done
 fails_cleanly oops_null_clean 1
 fails_cleanly double_free 1
 
+# Issue 11's fixtures: each defect is made safe (tests/drivers/README).
+for m in completion_uninit completion_uninit_clean; do
+	load_unload $m "used its completion" "dmesg_has '$m: completion used'"
+done
+check "completion_uninit: the completion was never initialised" \
+	dmesg_has 'completion_uninit: completion used uninitialised'
+for m in completion_timeout completion_timeout_clean hrtimer_misuse_clean; do
+	load_unload $m "is listed while loaded" "module_loaded $m"
+done
+load_unload hrtimer_misuse "initialises its hrtimer again while queued" \
+	"dmesg_has 'hrtimer_misuse: hrtimer initialised again while queued'"
+for m in tasklet_uninit tasklet_uninit_clean; do
+	load_unload $m "ran both tasklets" \
+		"sleep 1; dmesg_has '$m: normal tasklet ran' && dmesg_has '$m: hi tasklet ran'"
+done
+
 # The defects that leave the kernel marked come last, in this order: a
 # warning, an oops, then a load that never returns.
 check "double_free: load fails when a descriptor allocation fails" \
