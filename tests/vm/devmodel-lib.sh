@@ -1,0 +1,53 @@
+# devmodel-lib.sh: what tests/vm/fixture-devmodel*.sh share; source after fixtures.sh.
+# shellcheck shell=bash
+#
+# A scenario sets $devmodel_cases (one case a line: LABEL MODULE LOAD INJECT RULES,
+# INJECT "inject" for $inject or "-", RULES the comma-separated rule ids the report
+# must have and nothing else, "-" for none) and $inject, then calls devmodel_run PREFIX:
+# one VM, one ddv session per case, each judged.
+
+# The firmware the fixtures request (tests/drivers/devmodel.h, DM_FIRMWARE).
+devmodel_firmware='mkdir -p /lib/firmware && echo ddv >/lib/firmware/ddv-fixture.bin
+'
+
+# devmodel_expect_rules PREFIX RULES: the report's findings are exactly the set RULES.
+devmodel_expect_rules() {
+	local rules want
+
+	fixture_report_sound "$1" || return
+	check_host "$1: ddv report exits 3 (findings)" \
+		test "$(cat "$fixture_report_status" 2>/dev/null)" = 3
+	rules=$(fixture_report_rules | sort -u | tr '\n' ' ')
+	want=$(echo "$2" | tr ',' '\n' | sort -u | tr '\n' ' ')
+	if [ "$rules" = "$want" ]; then
+		pass "$1: reported as $2, and nothing else"
+	else
+		fail "$1: reported as $2, and nothing else" "rules: ${rules:-none}"
+	fi
+}
+
+devmodel_run() {
+	local label m load inj rules
+
+	fixture_sessions=$devmodel_firmware
+	while read -r label m load inj rules; do
+		[ -n "$label" ] || continue
+		if [ "$inj" = inject ]; then
+			# shellcheck disable=SC2086 # the words of the inject command
+			fixture_session "$label" "$m" "$load" $inject
+		else
+			fixture_session "$label" "$m" "$load"
+		fi
+	done <<<"$devmodel_cases"
+	fixture_ddv_vm "$1" || return
+	while read -r label m load inj rules; do
+		[ -n "$label" ] || continue
+		fixture_use "$label"
+		[ "$inj" = inject ] && fixture_expect_injected "$label"
+		if [ "$rules" = - ]; then
+			fixture_expect_clean "$label"
+		else
+			devmodel_expect_rules "$label" "$rules"
+		fi
+	done <<<"$devmodel_cases"
+}

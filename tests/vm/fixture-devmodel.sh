@@ -1,0 +1,38 @@
+#!/bin/bash
+# fixture-devmodel.sh: VM test: devices, sysfs, debugfs, firmware, IDs, kobjects and I/O regions (specs/linux/device.ddv): each devmodel fixture's defect reported as its rule and nothing else, the clean twin without findings.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+. "$vm_top/tests/vm/devmodel-lib.sh"
+
+# The firmware request fails by injection: may_sleep's atomic-context check runs before
+# the call, which does not happen (it could sleep with preemption off).
+inject="nth request_firmware 1"
+
+# LABEL MODULE LOAD INJECT RULES. The regions the kernel keeps after a defect
+# (region_size, region_leak) have ports of their own; device_leak leaves its
+# device registered, in heap memory it never frees.
+devmodel_cases='
+clean devmodel_clean ok - -
+clean_nofirmware devmodel_clean ok inject -
+firmware_atomic devmodel_firmware_atomic ok inject linux.request_firmware.sleep-in-atomic
+firmware_leak devmodel_firmware_leak ok - device.firmware-leak
+sysfs_leak devmodel_sysfs_leak ok - device.sysfs-group-leak
+sysfs_uncreated devmodel_sysfs_uncreated ok - device.sysfs-remove-uncreated
+debugfs_leak devmodel_debugfs_leak ok - device.debugfs-leak
+idr_leak devmodel_idr_leak ok - device.idr-leak
+ida_leak devmodel_ida_leak ok - device.ida-leak
+kobject_leak devmodel_kobject_leak ok - device.kobject-leak
+region_twice devmodel_region_twice ok - device.region-release-unheld
+region_size devmodel_region_size ok - device.region-release-size
+region_leak devmodel_region_leak ok - device.region-leak
+device_leak devmodel_device_leak ok - device.ref-leak,heap.leak
+'
+
+if fixture_build; then
+	devmodel_run devmodel
+	fixture_use firmware_leak
+	check_host "firmware_leak: the firmware was there to leak (a request succeeded)" \
+		fixture_report_is 'map(select(.rule == "device.firmware-leak")) | length == 1'
+fi
+vm_summary
