@@ -1,9 +1,8 @@
 # cli/local.mk: the ddv command (included by the top Makefile.am). cli/lib/ is its
 # library (one header per concern), cli/cmd/ its commands (commands.h: one file per family).
 CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli/lib -I$(top_srcdir)/runtime/core -D_GNU_SOURCE \
-	-DDDV_MODULEDIR='"$(pkglibdir)/modules"' \
-	-DDDV_BINDIR='"$(bindir)"' -DDDV_SRCDIR='"$(abs_top_srcdir)"' \
-	-DDDV_BUILDDIR='"$(abs_top_builddir)"' -DDDV_VMDIR='"$(pkglibexecdir)/vm"'
+	-DDDV_MODULEDIR='"$(pkglibdir)/modules"' -DDDV_KERNEL_RELEASE='"$(KERNEL_RELEASE)"' \
+	-DDDV_BINDIR='"$(bindir)"' -DDDV_VMDIR='"$(pkglibexecdir)/vm"'
 
 noinst_LIBRARIES += cli/libddvcli.a
 cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBKMOD_CFLAGS)

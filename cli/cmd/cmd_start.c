@@ -29,7 +29,7 @@ static int insert_module(const char *path, const char *params)
 	return err;
 }
 
-/* ddv.ko as modules.dep knows it (installed under /lib/modules/KVER/extra/), or NULL. */
+/* ddv.ko as modules.dep knows it (e.g. under /lib/modules/KVER/extra/), or NULL. */
 static char *runtime_from_kmod(void)
 {
 	struct kmod_ctx *kmod = kmod_new(NULL, NULL);
@@ -86,7 +86,10 @@ int parse_log_size(const char *text, unsigned long long *bytes, const char **why
 	return 0;
 }
 
-/* ddv.ko: in the module directory, else installed beside the kernel's modules; its dir in *mdir. */
+/*
+ * ddv.ko: in the module directory (by default the installation's for the running
+ * kernel), else as modules.dep knows it; its dir in *mdir.
+ */
 static char *find_runtime(const char **mdir)
 {
 	char *runtime = xasprintf("%s/ddv.ko", *mdir), *found, *slash;
@@ -102,25 +105,35 @@ static char *find_runtime(const char **mdir)
 	return found;
 }
 
-/* Every pack module of pdir; 0, or -errno with a sentence said. */
-static int insert_packs(const char *pdir)
+/*
+ * Every pack module of pdirs, a ':'-separated list of directories (a vendor's
+ * packs beside the installed linux pack); 0, or -errno with a sentence said.
+ */
+static int insert_packs(const char *pdirs)
 {
-	size_t npacks;
-	char **packs = pack_modules(pdir, &npacks);
+	char *list = xstrdup(pdirs), *save = NULL;
+	size_t total = 0;
 	int err = 0;
 
-	if (!npacks)
-		ddv_warn("no pack module (ddv-*.ko) in %s: nothing will be checked", pdir);
-	for (size_t i = 0; i < npacks; i++) {
-		int e = err ? 0 : insert_module(packs[i], NULL);
+	for (char *dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		size_t npacks;
+		char **packs = pack_modules(dir, &npacks);
 
-		if (e && e != -EEXIST) {
-			ddv_error(-e, "start: %s", packs[i]);
-			err = e;
+		total += npacks;
+		for (size_t i = 0; i < npacks; i++) {
+			int e = err ? 0 : insert_module(packs[i], NULL);
+
+			if (e && e != -EEXIST) {
+				ddv_error(-e, "start: %s", packs[i]);
+				err = e;
+			}
+			free(packs[i]);
 		}
-		free(packs[i]);
+		free(packs);
 	}
-	free(packs);
+	if (!total)
+		ddv_warn("no pack module (ddv-*.ko) in %s: nothing will be checked", pdirs);
+	free(list);
 	return err;
 }
 
@@ -191,7 +204,7 @@ int cmd_start(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: ddv start [--modules DIR] [--packs DIR] [--log-size SIZE] "
+			printf("usage: ddv start [--modules DIR] [--packs DIR[:DIR...]] [--log-size SIZE] "
 			       "[PARAM=VALUE...]\n");
 			return EXIT_OK;
 		default:
@@ -205,7 +218,7 @@ int cmd_start(int argc, char **argv)
 		sb_printf(&params, "%s%s", params.len ? " " : "", argv[i]);
 	mdir = module_dir(mdir);
 	runtime = find_runtime(&mdir);
-	/* --packs DIR, else $DDV_PACK_DIR, else where ddv.ko is. */
+	/* --packs DIR[:DIR...], else $DDV_PACK_DIR, else where ddv.ko is. */
 	if (!pdir && !(getenv("DDV_PACK_DIR") && *getenv("DDV_PACK_DIR")))
 		pdir = mdir;
 	pdir = pack_dir(pdir);

@@ -76,7 +76,7 @@ static bool debian_has_module(const char *srcdir, const char *name)
 	bool found = false;
 	glob_t g;
 
-	if (glob(pattern, 0, NULL, &g)) {
+	if (!srcdir || glob(pattern, 0, NULL, &g)) {
 		free(pattern);
 		return true;
 	}
@@ -217,10 +217,10 @@ static int parse_vm_options(int argc, char **argv, struct vm_opts *o)
 	return -1;
 }
 
-/* The rig: the build tree's vm/run first, else the installed one; NULL (said) when neither runs. */
+/* The rig: the source tree's vm/run, else the installed one; NULL (said) when neither runs. */
 static char *find_rig(const char *srcdir)
 {
-	char *run = xasprintf("%s/vm/run", srcdir);
+	char *run = xasprintf("%s/vm/run", srcdir ? srcdir : "/nonexistent");
 
 	if (access(run, X_OK)) {
 		free(run);
@@ -291,14 +291,22 @@ static void rig_args(struct argvec *a, const char *run, const char *script_path,
 	av_push(a, "--add");
 	av_push(a, path);
 	free(path);
-	path = xasprintf("%s/runtime/linux", builddir);
-	if (!add_files(a, path, "ddv", ".ko", GUEST_MODULE_DIR) &&
-	    !add_files(a, module_dir(NULL), "ddv", ".ko", GUEST_MODULE_DIR))
-		ddv_warn("no ddv.ko in %s or %s: build it with 'make modules'", path,
-			 module_dir(NULL));
-	free(path);
-	path = xasprintf("%s/generated", builddir);
-	add_files(a, path, "ddv", ".ko", GUEST_MODULE_DIR);
+	/* The build tree's modules, else $DDV_MODULE_DIR's, else the installed ones for the
+	 * kernel ddv was configured for (the rig's default guest kernel). */
+	path = builddir ? xasprintf("%s/runtime/linux", builddir) : NULL;
+	if (!path || !add_files(a, path, "ddv", ".ko", GUEST_MODULE_DIR)) {
+		char *mdir = getenv("DDV_MODULE_DIR") && *getenv("DDV_MODULE_DIR") ?
+			     xstrdup(module_dir(NULL)) : installed_module_dir(DDV_KERNEL_RELEASE);
+
+		if (!add_files(a, mdir, "ddv", ".ko", GUEST_MODULE_DIR))
+			ddv_warn("no ddv.ko in %s%s%s: build it with 'make modules'",
+				 path ? path : "", path ? " or " : "", mdir);
+		free(mdir);
+	} else {
+		free(path);
+		path = xasprintf("%s/generated", builddir);
+		add_files(a, path, "ddv", ".ko", GUEST_MODULE_DIR);
+	}
 	free(path);
 	for (size_t i = 0; i < o->adds.n; i++)
 		av_push(a, o->adds.v[i]);
@@ -341,8 +349,9 @@ static int run_rig(const char *run, char **args, const struct vm_opts *o)
 
 int cmd_vm(int argc, char **argv)
 {
-	const char *srcdir = env_or("DDV_SRCDIR", DDV_SRCDIR);
-	const char *builddir = env_or("DDV_BUILDDIR", DDV_BUILDDIR);
+	/* Run from a build tree, its trees; installed, none (the rig and modules installed). */
+	const char *srcdir = env_or("DDV_SRCDIR", source_tree());
+	const char *builddir = env_or("DDV_BUILDDIR", build_tree());
 	struct vm_opts o = { .timeout = "300", .out_dir = "ddv-vm-out" };
 	struct argvec a = { 0 };
 	char exe[4096], *run, script_path[] = "/tmp/ddv-vm-XXXXXX";

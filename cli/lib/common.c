@@ -4,6 +4,7 @@
 #include <libkmod.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <ddv/uapi.h>
@@ -45,16 +46,104 @@ int drain_log(int ctl_fd)
 	return err;
 }
 
-/* --modules DIR, else $DDV_MODULE_DIR, else the installation's. */
+/* The directory of this ddv's executable (malloc'ed), or NULL. */
+static char *exe_dir(void)
+{
+	char exe[4096], *slash;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (len <= 0)
+		return NULL;
+	exe[len] = '\0';
+	slash = strrchr(exe, '/');
+	return slash ? xstrndup(exe, slash - exe) : NULL;
+}
+
+/*
+ * The build tree this ddv runs from (BUILD/cli/ddv, BUILD/config.status beside),
+ * or NULL when it runs installed: an installed ddv never looks for a build tree.
+ */
+const char *build_tree(void)
+{
+	static char *tree;
+	static bool known;
+	char *dir, *status;
+
+	if (known)
+		return tree;
+	known = true;
+	dir = exe_dir();
+	if (!dir)
+		return NULL;
+	status = xasprintf("%s/../config.status", dir);
+	if (strlen(dir) > 4 && !strcmp(dir + strlen(dir) - 4, "/cli") && !access(status, R_OK))
+		tree = xstrndup(dir, strlen(dir) - 4);
+	free(status);
+	free(dir);
+	return tree;
+}
+
+/* The source tree of build_tree(): its Makefile's abs_top_srcdir; NULL when installed. */
+const char *source_tree(void)
+{
+	static char *tree;
+	static bool known;
+	char *path, *text, *line;
+	size_t size;
+
+	if (known || !build_tree())
+		return tree;
+	known = true;
+	path = xasprintf("%s/Makefile", build_tree());
+	if (!read_whole_file(path, (void **)&text, &size)) {
+		line = strstr(text, "\nabs_top_srcdir = ");
+		if (line) {
+			line += strlen("\nabs_top_srcdir = ");
+			tree = xstrndup(line, strcspn(line, "\n"));
+		}
+		free(text);
+	}
+	free(path);
+	return tree;
+}
+
+/*
+ * The installation's directory of ddv.ko and the packs for kernel kver:
+ * PREFIX/lib/ddv/modules/KVER beside this ddv's PREFIX/bin (a staged or moved
+ * installation), else the configured one. Malloc'ed.
+ */
+char *installed_module_dir(const char *kver)
+{
+	char *dir = exe_dir(), *path = NULL, *ko;
+	size_t len = dir ? strlen(dir) : 0;
+
+	if (len > 4 && !strcmp(dir + len - 4, "/bin")) {
+		path = xasprintf("%.*s/lib/ddv/modules/%s", (int)(len - 4), dir, kver);
+		ko = xasprintf("%s/ddv.ko", path);
+		if (access(ko, R_OK)) {
+			free(path);
+			path = NULL;
+		}
+		free(ko);
+	}
+	free(dir);
+	return path ? path : xasprintf("%s/%s", DDV_MODULEDIR, kver);
+}
+
+/* --modules DIR, else $DDV_MODULE_DIR, else the installation's for the running kernel. */
 const char *module_dir(const char *override)
 {
 	const char *env = getenv("DDV_MODULE_DIR");
+	static char *installed;
+	struct utsname u;
 
 	if (override)
 		return override;
 	if (env && *env)
 		return env;
-	return DDV_MODULEDIR;
+	if (!installed)
+		installed = installed_module_dir(uname(&u) ? "unknown" : u.release);
+	return installed;
 }
 
 /*

@@ -81,6 +81,9 @@ void session_free(struct session *s);
 int runtime_tables(int ctl_fd, struct rt_tables *rt);
 int drain_log(int ctl_fd);
 const char *module_dir(const char *override);
+char *installed_module_dir(const char *kver);
+const char *build_tree(void);
+const char *source_tree(void);
 /* A module's /sys/module/M/initstate ("live", "coming"...), or NULL when it is gone; free it. */
 char *module_initstate(const char *module);
 bool module_stuck_in_init(const char *module);
