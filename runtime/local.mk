@@ -59,3 +59,49 @@ modules:
 modules-clean:
 endif
 # --- end of kernel modules
+
+# --- install: ddv.ko, the linux pack and ddv.ko's Module.symvers (the pack ABI's exported
+# --- symbols, which modpost needs for a vendor's pack) go to $(pkglibdir)/modules/KVER/,
+# --- where `ddv start` looks for the running kernel's (cli/lib/common.c, module_dir).
+# --- No depmod: ddv loads them by path. `make install` installs them when `make modules`
+# --- built them; `make install-modules` builds them first (it needs the kernel tree).
+# --- The SDK ($(pkgdatadir)/sdk, ddv.pc names its places) is laid out as the source tree
+# --- is for the generated Kbuild: DDV_SRCDIR=SDK finds runtime/include/ddv/ there.
+# --- Owner: install and SDK.
+ddvmoduledir = $(pkglibdir)/modules
+sdkdir = $(pkgdatadir)/sdk
+sdkincdir = $(sdkdir)/runtime/include/ddv
+sdkinc_HEADERS = runtime/include/ddv/abi.h runtime/include/ddv/fastpath.h \
+	runtime/include/ddv/limits.h runtime/include/ddv/logrec.h \
+	runtime/include/ddv/runtime_msgs.h runtime/include/ddv/slot.h runtime/include/ddv/uapi.h
+sdkspecsdir = $(sdkdir)/specs/linux
+sdkspecs_DATA = $(DDV_SPECS)
+DDV_KO_FILES = runtime/linux/ddv.ko $(KBUILD_DIR)/ddv/Module.symvers
+
+.PHONY: install-modules install-ddv-modules uninstall-ddv-modules
+install-data-local: install-ddv-modules
+uninstall-local: uninstall-ddv-modules
+install-modules:
+	$(MAKE) $(AM_MAKEFLAGS) modules
+	$(MAKE) $(AM_MAKEFLAGS) install-ddv-modules
+if HAVE_KERNEL
+install-ddv-modules:
+	@if [ -f runtime/linux/ddv.ko ]; then \
+		echo " installing ddv.ko and the packs in $(DESTDIR)$(ddvmoduledir)/$(KERNEL_RELEASE)"; \
+		$(MKDIR_P) '$(DESTDIR)$(ddvmoduledir)/$(KERNEL_RELEASE)' && \
+		$(INSTALL_DATA) $(DDV_KO_FILES) generated/ddv-*.ko \
+			'$(DESTDIR)$(ddvmoduledir)/$(KERNEL_RELEASE)/'; \
+	else \
+		echo "install: ddv.ko is not built: no kernel modules installed" \
+			"(make install-modules builds and installs them)"; \
+	fi
+uninstall-ddv-modules:
+	rm -f '$(DESTDIR)$(ddvmoduledir)/$(KERNEL_RELEASE)'/ddv.ko \
+		'$(DESTDIR)$(ddvmoduledir)/$(KERNEL_RELEASE)'/ddv-*.ko \
+		'$(DESTDIR)$(ddvmoduledir)/$(KERNEL_RELEASE)'/Module.symvers
+else
+install-ddv-modules:
+	@echo "install: no kernel build tree: no kernel modules installed (configure --with-kernel=DIR)"
+uninstall-ddv-modules:
+endif
+# --- end of install

@@ -1,0 +1,111 @@
+#!/bin/bash
+# vendor-pack.sh: VM test: ddv installed into a staging dir builds the example vendor pack (examples/vendor) from its SDK alone, and the staged ddv finds the vendor driver's seeded channel leak beside the linux pack.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+
+# The vendor's rule (examples/vendor/vendor.ddv): a channel taken and never given back.
+rule=vendor.channel-leak
+stage=$vm_work/stage
+vendor=$vm_work/vendor
+pack=$vm_work/pack
+kdir=$(sed -n 's/^KDIR = //p' "$vm_build/Makefile" 2>/dev/null)
+
+# 1. make install into a staging dir (the build tree's prefix, /usr/local, under DESTDIR).
+if ! ddv_pieces; then
+	fail "$vm_name: ddv is built" "missing:$ddv_missing"
+	vm_summary
+	exit
+fi
+check_host "make install DESTDIR=stage" \
+	make -s -C "$vm_build" install DESTDIR="$stage" >"$vm_work/install.out" 2>&1
+prefix=$stage/usr/local
+kver=$(sed -n 's/^KERNEL_RELEASE = //p' "$vm_build/Makefile")
+check_host "the staged install holds ddv.ko, the linux pack and Module.symvers for $kver" \
+	test -f "$prefix/lib/ddv/modules/$kver/ddv.ko" -a \
+	-f "$prefix/lib/ddv/modules/$kver/ddv-linux.ko" -a \
+	-f "$prefix/lib/ddv/modules/$kver/Module.symvers"
+
+# 2. The vendor's side: its core and driver (its own kbuild), then its pack from the staged
+# SDK alone: the staged ddvc, the SDK and Module.symvers pkg-config names (the prefix moved
+# to the staging dir with --define-variable), the vendor core's Module.symvers.
+cp -r "$vm_top/examples/vendor" "$vendor"
+check_host "the vendor core and driver build" \
+	make -C "$kdir" M="$vendor" modules >"$vm_work/vendor.out" 2>&1
+pc() {
+	PKG_CONFIG_PATH=$prefix/lib/pkgconfig \
+		pkg-config --define-variable=prefix="$prefix" --variable="$1" ddv
+}
+check_host "ddvc compile vendor.ddv (the staged ddvc)" \
+	"$prefix/bin/ddvc" compile "$vendor/vendor.ddv" -o "$pack"
+check_host "the vendor pack builds from the staged SDK ($(pc sdkdir))" \
+	make -C "$kdir" M="$pack" DDV_SRCDIR="$(pc sdkdir)" KCFLAGS="-I$vendor/include" \
+	KBUILD_EXTRA_SYMBOLS="$(pc symvers) $vendor/Module.symvers" modules \
+	>"$vm_work/pack.out" 2>&1 || cat "$vm_work/pack.out" >&2
+check_host "the vendor pack's build names no source or build tree (its .cmd files)" \
+	eval "! grep -l -e '$vm_top/' -e '$vm_build' '$pack'/.*.cmd"
+check_host "the vendor pack's build used the staged SDK (its .cmd files)" \
+	grep -q "$prefix/share/ddv/sdk/runtime/include" "$pack/.vendor.o.cmd"
+
+# 3. The guest: the staged layout alone (no DDV_MODULE_DIR: ddv start finds the runtime and
+# linux where make install put them), the vendor core installed as a vendor installs it
+# (/lib/modules/KVER/extra/, depmod: ddv load finds vdrv's dependency there) and loaded, the
+# vendor pack beside linux.
+job=$vm_work/vendor.job
+cat >"$job" <<'GUEST'
+. /root/guest-lib.sh
+mods=/usr/local/lib/ddv/modules/$(uname -r)
+packs=$mods:/root/pack
+check "the vendor core loads" modprobe vcore
+mkdir -p /out/defect /out/clean
+# The clean path first (the defect leaks channel 0 for good): no injection, the driver loads
+# and unloads, its channels given back.
+check "ddv start --packs finds ddv.ko and loads linux and vendor" ddv start --packs "$packs"
+check "both packs are loaded" eval 'module_loaded ddv_linux && module_loaded ddv_vendor'
+check "ddv load vdrv.ko" ddv load ./vdrv.ko
+ddv status >/out/clean/status.txt 2>&1
+cat /out/clean/status.txt
+check "the vendor pack saw vdrv's calls (ddv status)" \
+	awk '$1 == "driver" { d = 1 } d && $1 == "calls" { c = $2 } END { exit !(c >= 2) }' \
+	/out/clean/status.txt
+check "ddv unload vdrv" ddv unload vdrv
+ddv report --json >/out/clean/report.json 2>/out/clean/report.err
+echo $? >/out/clean/report.status
+check "ddv stop (clean)" ddv stop
+# Then the defect: the second vcore_get_channel fails by injection, init leaks the first.
+check "ddv start (defect)" ddv start --packs "$packs"
+check "ddv inject nth vcore_get_channel 2" ddv inject nth vcore_get_channel 2
+ddv load ./vdrv.ko >/out/defect/load.out 2>&1
+status=$?
+cat /out/defect/load.out
+check "ddv load vdrv.ko fails as injected (status $status)" test "$status" = 4
+check "vdrv is gone after its failed init" module_gone vdrv
+ddv report --json >/out/defect/report.json 2>/out/defect/report.err
+echo $? >/out/defect/report.status
+ddv report
+check "ddv stop (defect)" ddv stop
+check "the vendor core unloads" rmmod vcore
+check "vcore itself says the defect's channel 0 was never given back" \
+	eval 'dmesg | grep -q "vcore: channel 0 still taken at unload"'
+guest_done
+GUEST
+vm_job vendor --timeout 300 \
+	--add "$prefix/bin/ddv:/usr/local/bin/ddv" \
+	--add "$prefix/lib/ddv:/usr/local/lib/ddv" \
+	--add-module "$vendor/vcore.ko" --add "$vendor/vdrv.ko:/root/vdrv.ko" \
+	--add "$pack/ddv-vendor.ko:/root/pack/ddv-vendor.ko" \
+	--env DDV_STATE_DIR=/run/ddv --script "$job"
+expect_status "the job ran" 0
+expect_kernel_sound "the console shows no splat"
+[ "$vm_status" = 0 ] || vm_show_log 60
+
+fixture_use defect
+fixture_expect_injected defect
+fixture_expect_rule defect "$rule"
+site=$("$prefix/bin/ddv" sites "$vendor/vdrv.ko" --pack "$pack/ddv-vendor.ko" |
+	awk '$3 == "vcore_get_channel" { print $1; exit }')
+check_host "defect: the leak names the first vcore_get_channel's site, $site" \
+	test -n "$site" -a "$(fixture_report_site "$rule" allocation_site)" = "$site"
+fixture_use clean
+fixture_expect_clean clean
+vm_summary
