@@ -24,6 +24,9 @@ struct campaign {
 	const char *driver;	/* as given: a name or a .ko path */
 	char *module;
 	const char *timeout;
+	const char *setup;	/* --setup: a shell line run before each load */
+	const char *workload;	/* --workload: a shell line run between load and unload */
+	bool rebind;		/* --rebind: the driver's devices unbound and bound again */
 	char **params;		/* PARAM=VALUE of the load */
 	int nparams;
 	char *journal_path;
@@ -60,14 +63,23 @@ int journal_load_file(const char *path, struct journal *j);
 int run_self(char *const *args, int drain_fd);
 int set_trace(struct campaign *c, uint64_t func, unsigned int level);
 int inject_off(struct campaign *c);
-int traced_load(struct campaign *c, struct judge *j, event_fn fn, void *arg);
+/* The phases of the driver's life in a campaign load, in order (the journal's names). */
+enum life_phase { PHASE_LOAD, PHASE_WORKLOAD, PHASE_REBIND, PHASE_UNLOAD, NPHASES };
+const char *phase_name(enum life_phase p);
+typedef void (*phase_fn)(struct campaign *c, enum life_phase p, void *arg);
+/*
+ * One life of the driver: --setup, the load and, when it loaded, --workload,
+ * --rebind and the unload. after (may be NULL) runs after each phase that ran,
+ * with the log drained when drain_fd >= 0. Returns the load's exit status.
+ */
+int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg);
 int campaign_run(struct campaign *c, bool resume, long max);
 
 /* campaign_plan.c: the recording pass. Returns 0, or an exit status. */
 int record_plan(struct campaign *c, struct judge *j);
 
 /* campaign_summary.c */
-void print_load_line(const struct journal_load *L);
+void print_load_line(const struct journal_load *L, const char *phase);
 /* Prints the summary; returns whether anything was found (findings, hangs, crashes). */
 int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppressed);
 

@@ -1,7 +1,7 @@
 /*
- * campaign_plan.c: the campaign's recording pass. A clean recording load
- * traces every probed call with its site and stack (DDV_TRACE_STACK); the
- * fault classes the runtime lists (LIST_FUNCS) tell which of the functions
+ * campaign_plan.c: the campaign's recording pass. A clean recording life
+ * (load, --workload, --rebind, unload) traces every probed call with its
+ * site, stack and phase (DDV_TRACE_STACK); the fault classes the runtime lists (LIST_FUNCS) tell which of the functions
  * seen can fail; the fallible calls, in order, are the sequence the
  * runtime's "fail the Nth fallible call" counts, so call k of it is nth-any k
  * exactly. Loops in that sequence are pruned (prune.c): only their first and
@@ -26,6 +26,7 @@ struct recorded_call {
 	char *symbol;
 	char *name;		/* SYMBOL@func+0xoff */
 	uint64_t key;		/* function, site and stack */
+	enum life_phase phase;
 };
 
 /* A call site of the recording load and its stack: a leak's allocation stack, when it had one. */
@@ -37,6 +38,8 @@ struct site_stack {
 
 struct recording {
 	const char *module;
+	struct judge *judge;
+	enum life_phase phase;	/* of the records being decoded */
 	struct recorded_call *calls;
 	size_t ncalls;
 	struct site_stack *stacks;
@@ -115,6 +118,7 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 	rc->symbol = xstrdup(ev->symbol);
 	rc->name = name.s;
 	rc->key = h;
+	rc->phase = r->phase;
 }
 
 /* Each CPU's ring is drained in turn: a task that moved between CPUs is put back in order. */
@@ -171,7 +175,20 @@ static void recording_free(struct recording *r)
 	r->ncalls = 0;
 }
 
-/* The clean load, every probed call traced with its stack. Returns 0, or an exit status. */
+/* A phase ended, its records drained: they are its calls. */
+static void record_phase(struct campaign *c, enum life_phase p, void *arg)
+{
+	struct recording *r = arg;
+
+	(void)c;
+	r->phase = p;
+	judge_run(r->judge, record_event, r);
+}
+
+/*
+ * The clean life (load, workload, rebind, unload), every probed call traced
+ * with its stack and its phase. Returns 0, or an exit status.
+ */
 static int record_clean_load(struct campaign *c, struct judge *j, struct recording *r)
 {
 	int status;
@@ -181,7 +198,8 @@ static int record_clean_load(struct campaign *c, struct judge *j, struct recordi
 		ddv_error(0, "campaign: cannot trace the calls of the recording load");
 		return EXIT_ERROR;
 	}
-	status = traced_load(c, j, record_event, r);
+	r->judge = j;
+	status = run_life(c, c->ctl, record_phase, r);
 	set_trace(c, ~0ull, DDV_TRACE_OFF);
 	if (status != EXIT_OK) {
 		ddv_error(0, "campaign: the clean load of %s failed (ddv load exited %d): "
@@ -241,6 +259,24 @@ static int settle_fallible(const struct judge *j, const struct recording *r,
 	return 0;
 }
 
+/* The journal's "phase" lines: which fallible calls each phase of the life made. */
+static void journal_phases(struct campaign *c, const struct recording *r, const size_t *index,
+			   size_t nfallible)
+{
+	size_t first[NPHASES] = { 0 }, last[NPHASES] = { 0 };
+
+	for (size_t k = 0; k < nfallible; k++) {
+		enum life_phase p = r->calls[index[k]].phase;
+
+		if (!first[p])
+			first[p] = k + 1;
+		last[p] = k + 1;
+	}
+	for (int p = 0; p < NPHASES; p++)
+		if (first[p])
+			journal_add(c, "phase %s %zu %zu", phase_name(p), first[p], last[p]);
+}
+
 /*
  * The plan: the fallible calls in order (the sequence nth-any counts),
  * loops pruned unless --no-prune, into the journal with the recording's
@@ -267,6 +303,7 @@ static void plan_loads(struct campaign *c, struct recording *r, struct symset *n
 	}
 	for (size_t p = 0; p < nplan; p++)
 		journal_add(c, "plan %zu %s", plan[p] + 1, r->calls[index[plan[p]]].name);
+	journal_phases(c, r, index, nfallible);
 	journal_site_stacks(c, r);
 	journal_add(c, "recording 1");
 	journal_add(c, "total %zu", nfallible);

@@ -6,10 +6,13 @@
  * module half loaded: no later load of it can work in this boot, so the
  * campaign records it against the injected call and stops with status 5.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -71,12 +74,15 @@ int journal_load_file(const char *path, struct journal *j)
 /* --- running this program again ---------------------------------------- */
 
 /*
- * Runs this program with args, quietly; with drain_fd >= 0 drains the log
- * every few milliseconds meanwhile (a traced load writes more than a ring
- * holds). Returns its exit status, or -SIGNAL when a signal killed it.
+ * Runs path with args, quietly, in a process group of its own; with drain_fd
+ * >= 0 drains the log every few milliseconds meanwhile (a traced load writes
+ * more than a ring holds); after timeout_s seconds (0: none) kills the group.
+ * Returns its exit status, -SIGNAL when a signal killed it, or EXIT_HANG when
+ * the time ran out.
  */
-int run_self(char *const *args, int drain_fd)
+static int run_program(const char *path, char *const *args, int drain_fd, int timeout_s)
 {
+	long waited_ms = 0;
 	pid_t pid = fork();
 	int status;
 
@@ -85,28 +91,136 @@ int run_self(char *const *args, int drain_fd)
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 
+		setpgid(0, 0);
 		if (null >= 0) {
 			dup2(null, STDOUT_FILENO);
 			dup2(null, STDERR_FILENO);
 		}
-		execv("/proc/self/exe", args);
+		execv(path, args);
 		_exit(127);
 	}
 	for (;;) {
-		pid_t got = waitpid(pid, &status, drain_fd >= 0 ? WNOHANG : 0);
+		bool poll = drain_fd >= 0 || timeout_s > 0;
+		pid_t got = waitpid(pid, &status, poll ? WNOHANG : 0);
 
 		if (got == pid)
 			break;
 		if (got < 0 && errno != EINTR)
 			return EXIT_ERROR;
-		if (drain_fd >= 0) {
-			drain_log(drain_fd);
-			usleep(5000);
+		if (timeout_s > 0 && waited_ms >= timeout_s * 1000L) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return EXIT_HANG;
 		}
+		if (drain_fd >= 0)
+			drain_log(drain_fd);
+		usleep(5000);
+		waited_ms += 5;
 	}
 	if (WIFSIGNALED(status))
 		return -WTERMSIG(status);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_ERROR;
+}
+
+/* This program again, with args. */
+int run_self(char *const *args, int drain_fd)
+{
+	return run_program("/proc/self/exe", args, drain_fd, 0);
+}
+
+/* A shell line of the user's (--setup, --workload), bounded by the load's timeout. */
+static void run_shell(struct campaign *c, const char *what, const char *line, int drain_fd)
+{
+	int status = run_program("/bin/sh", (char *[]){ "sh", "-c", (char *)line, NULL }, drain_fd,
+				 atoi(c->timeout));
+
+	if (status == EXIT_HANG)
+		ddv_warn("campaign: %s did not end in %s s: killed", what, c->timeout);
+}
+
+/* Whether dir/name is a symbolic link. */
+static bool is_symlink(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	struct stat st;
+	bool link = !lstat(path, &st) && S_ISLNK(st.st_mode);
+
+	free(path);
+	return link;
+}
+
+/* Writes word to a sysfs attribute (in place: no temporary file there); 0 or -errno. */
+static int sysfs_write(const char *path, const char *word)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, word, strlen(word)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Each device bound to the driver of sysfs directory drv, unbound and bound
+ * again (the names taken first: unbinding and binding change the directory).
+ * A bind that fails is a probe that failed, as a campaign load may make it.
+ */
+static unsigned int rebind_driver(const char *drv)
+{
+	char *unbind = xasprintf("%s/unbind", drv), *bind = xasprintf("%s/bind", drv);
+	struct symset devices = { 0 };
+	DIR *d = opendir(drv);
+	struct dirent *dev;
+	unsigned int n = 0;
+
+	/* The devices are the links in it; "module" is the one link that is not a device. */
+	while (d && (dev = readdir(d)))
+		if (dev->d_name[0] != '.' && strcmp(dev->d_name, "module") &&
+		    is_symlink(drv, dev->d_name))
+			symset_add(&devices, dev->d_name);
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < devices.n; i++) {
+		int err = sysfs_write(unbind, devices.names[i]);
+
+		if (err) {
+			ddv_warn("campaign: --rebind: %s: unbind: %s", devices.names[i], strerror(-err));
+			continue;
+		}
+		sysfs_write(bind, devices.names[i]);
+		n++;
+	}
+	symset_free(&devices);
+	free(unbind);
+	free(bind);
+	return n;
+}
+
+/*
+ * --rebind: the devices bound to the module's drivers (/sys/module/M/drivers/:
+ * links to each bus's driver directory) unbound and bound again, so that
+ * their remove and probe run without an unload. Returns how many were.
+ */
+static unsigned int rebind_devices(const char *module)
+{
+	char *dir = xasprintf("/sys/module/%s/drivers", module);
+	DIR *drivers = opendir(dir);
+	unsigned int n = 0;
+	struct dirent *de;
+
+	while (drivers && (de = readdir(drivers))) {
+		char *drv = xasprintf("%s/%s", dir, de->d_name);
+
+		if (de->d_name[0] != '.')
+			n += rebind_driver(drv);
+		free(drv);
+	}
+	if (drivers)
+		closedir(drivers);
+	free(dir);
+	return n;
 }
 
 static int run_load(struct campaign *c, int drain_fd)
@@ -131,6 +245,49 @@ static void run_unload(struct campaign *c)
 	run_self((char *[]){ "ddv", "unload", c->module, NULL }, -1);
 }
 
+const char *phase_name(enum life_phase p)
+{
+	static const char *const names[NPHASES] = {
+		[PHASE_LOAD] = "load", [PHASE_WORKLOAD] = "workload",
+		[PHASE_REBIND] = "rebind", [PHASE_UNLOAD] = "unload",
+	};
+
+	return p < NPHASES ? names[p] : "?";
+}
+
+static void phase_done(struct campaign *c, int drain_fd, enum life_phase p, phase_fn after,
+		       void *arg)
+{
+	if (drain_fd >= 0)
+		drain_log(drain_fd);
+	if (after)
+		after(c, p, arg);
+}
+
+int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg)
+{
+	int status;
+
+	if (c->setup)
+		run_shell(c, "--setup", c->setup, -1);
+	status = run_load(c, drain_fd);
+	phase_done(c, drain_fd, PHASE_LOAD, after, arg);
+	if (status != EXIT_OK)
+		return status;
+	if (c->workload) {
+		run_shell(c, "--workload", c->workload, drain_fd);
+		phase_done(c, drain_fd, PHASE_WORKLOAD, after, arg);
+	}
+	if (c->rebind) {
+		if (!rebind_devices(c->module))
+			ddv_warn("campaign: --rebind: no device is bound to %s", c->module);
+		phase_done(c, drain_fd, PHASE_REBIND, after, arg);
+	}
+	run_unload(c);
+	phase_done(c, drain_fd, PHASE_UNLOAD, after, arg);
+	return status;
+}
+
 /*
  * Whether a load that ended with status left the module stuck half loaded
  * (an init that hangs, or an oops that killed the loading task): no load of
@@ -151,18 +308,6 @@ int set_trace(struct campaign *c, uint64_t func, unsigned int level)
 int inject_off(struct campaign *c)
 {
 	return ctl_call(c->ctl, DDV_OP_INJECT, 1, (uint64_t[]){ DDV_INJECT_OFF }, NULL);
-}
-
-/* One load and unload with the log drained meanwhile, decoded through fn. */
-int traced_load(struct campaign *c, struct judge *j, event_fn fn, void *arg)
-{
-	int status = run_load(c, c->ctl);
-
-	if (status == EXIT_OK)
-		run_unload(c);
-	drain_log(c->ctl);
-	judge_run(j, fn, arg);
-	return status;
 }
 
 /* --- the injected loads -------------------------------------------------- */
@@ -246,10 +391,9 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 		ddv_error(-err, "campaign: inject nth-any %lu", L->n);
 		return LOAD_FAILED;
 	}
-	status = run_load(c, -1);
+	status = run_life(c, -1, NULL, NULL);
 	if (status == EXIT_OK) {
 		st = LOAD_OK;
-		run_unload(c);
 	} else if (status == EXIT_HANG) {
 		st = LOAD_HANG;
 	} else if (status < 0) {
@@ -332,7 +476,7 @@ static int resume_journal(struct campaign *c, struct journal *jn)
 		return -1;
 	for (size_t i = 0; i < jn->nloads; i++)
 		if (jn->loads[i].status != LOAD_PENDING)
-			print_load_line(&jn->loads[i]);
+			print_load_line(&jn->loads[i], journal_phase_of(jn, jn->loads[i].n));
 	return 0;
 }
 
@@ -374,7 +518,7 @@ static enum run_end run_next_load(struct campaign *c, struct judge *j, struct jo
 	if (c->progress_tty)
 		fprintf(stderr, "\r\033[K");
 	L = journal_find(jn, n);
-	print_load_line(L);
+	print_load_line(L, journal_phase_of(jn, n));
 	if (jn->sequential && !jn->recorded && !L->injected &&
 	    (st == LOAD_OK || st == LOAD_INIT_FAILED)) {
 		/* Call n was never made: the load makes n - 1 fallible calls. */

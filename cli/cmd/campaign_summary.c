@@ -39,12 +39,18 @@ static const char *status_text(enum load_status s)
 	}
 }
 
-/* The line "ddv campaign" prints for each load, from the journal. */
-void print_load_line(const struct journal_load *L)
+/*
+ * The line "ddv campaign" prints for each load, from the journal; phase:
+ * where the recording made call n, named unless it is the load itself.
+ */
+void print_load_line(const struct journal_load *L, const char *phase)
 {
 	unsigned int nf = L->nfindings;
 
-	printf("load %lu: %s%s, %s, %u finding%s", L->n,
+	if (phase && !strcmp(phase, "load"))
+		phase = NULL;
+	printf("load %lu%s%s%s: %s%s, %s, %u finding%s", L->n, phase ? " (" : "",
+	       phase ? phase : "", phase ? ")" : "",
 	       L->injected ? "fault in " : "no fault injected", L->injected ? L->fault : "",
 	       status_text(L->status), nf, nf == 1 ? "" : "s");
 	if (L->expect && (!L->fault || strcmp(L->expect, L->fault)))
@@ -111,24 +117,39 @@ static void tally_loads(const struct journal *jn, struct tally *t)
 	}
 }
 
+/* How to reproduce load n: before, the inject and load, then after. */
+struct reproducer {
+	const char *before;	/* --setup's line and "; ", or "" */
+	const char *driver;
+	const char *after;	/* the load's words, then the rest of the life */
+};
+
+static void print_reproducer(const struct reproducer *r, unsigned long n)
+{
+	printf("    reproduce: %sddv inject nth-any %lu; ddv load %s%s\n", r->before, n, r->driver,
+	       r->after);
+}
+
 /* Each group of findings with its stack and the command that reproduces it. */
-static void print_groups(const struct journal *jn, const struct tally *t, const char *driver,
-			 const char *params)
+static void print_groups(const struct journal *jn, const struct tally *t,
+			 const struct reproducer *r)
 {
 	if (t->ngroups)
 		printf("findings by rule, site and stack (a leak: its allocation site):\n");
 	for (size_t g = 0; g < t->ngroups; g++) {
 		const struct finding_group *G = &t->groups[g];
 
-		printf("  %s at %s: %u load%s, first load %lu (fault in %s)\n", G->rule, G->site,
-		       G->loads, G->loads == 1 ? "" : "s", G->first, G->fault ? G->fault : "none");
+		const char *phase = journal_phase_of(jn, G->first);
+
+		printf("  %s at %s: %u load%s, first load %lu (fault in %s%s%s)\n", G->rule, G->site,
+		       G->loads, G->loads == 1 ? "" : "s", G->first, G->fault ? G->fault : "none",
+		       phase ? ", phase " : "", phase ? phase : "");
 		if (G->stack)
 			printf("    stack: %s\n", G->stack);
 		else if (journal_site_stack(jn, G->site))
 			printf("    allocation stack (the clean load's only one there): %s\n",
 			       journal_site_stack(jn, G->site));
-		printf("    reproduce: ddv inject nth-any %lu; ddv load %s%s\n", G->first, driver,
-		       params);
+		print_reproducer(r, G->first);
 		if (G->nload_ns > 1) {
 			printf("    also on loads (ddv inject nth-any N):");
 			for (unsigned int i = 1; i < G->nload_ns && i <= GROUP_LOADS_SHOWN; i++)
@@ -141,19 +162,19 @@ static void print_groups(const struct journal *jn, const struct tally *t, const 
 }
 
 /* The hangs, crashes and lost machines, each with the command that reproduces it. */
-static void print_stops(const struct journal *jn, const char *driver, const char *params)
+static void print_stops(const struct journal *jn, const struct reproducer *r)
 {
 	for (size_t i = 0; i < jn->nloads; i++) {
 		const struct journal_load *L = &jn->loads[i];
 
-		if (L->status == LOAD_HANG || L->status == LOAD_CRASH || L->status == LOAD_LOST)
-			printf("  %s on load %lu (fault in %s)\n"
-			       "    reproduce: ddv inject nth-any %lu; ddv load %s%s\n",
-			       L->status == LOAD_HANG ? "ddv.hang: init never returned" :
-			       L->status == LOAD_CRASH ? "ddv.crash: the kernel oopsed" :
-			       "ddv.machine-lost: the VM stopped answering",
-			       L->n, L->fault ? L->fault : L->expect ? L->expect : "?", L->n, driver,
-			       params);
+		if (L->status != LOAD_HANG && L->status != LOAD_CRASH && L->status != LOAD_LOST)
+			continue;
+		printf("  %s on load %lu (fault in %s)\n",
+		       L->status == LOAD_HANG ? "ddv.hang: init never returned" :
+		       L->status == LOAD_CRASH ? "ddv.crash: the kernel oopsed" :
+		       "ddv.machine-lost: the VM stopped answering",
+		       L->n, L->fault ? L->fault : L->expect ? L->expect : "?");
+		print_reproducer(r, L->n);
 	}
 }
 
@@ -217,22 +238,34 @@ static void print_table(const struct journal *jn, const struct tally *t,
  */
 int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppressed)
 {
-	struct strbuf param_words = { 0 };
+	struct strbuf before = { 0 }, after = { 0 };
+	struct reproducer r;
 	struct tally t = { 0 };
 	int found;
 
-	/* The load's own PARAM=VALUE words: the reproducing command is exactly the campaign's load. */
+	/* Exactly the campaign's life: its setup, the load's own PARAM=VALUE words, the rest. */
+	if (c->setup)
+		sb_printf(&before, "%s; ", c->setup);
 	for (int i = 0; i < c->nparams; i++)
-		sb_printf(&param_words, " %s", c->params[i]);
+		sb_printf(&after, " %s", c->params[i]);
+	if (c->workload)
+		sb_printf(&after, "; %s", c->workload);
+	if (c->rebind)
+		sb_printf(&after, "; (unbind and bind %s's devices in sysfs)", c->module);
+	if (c->workload || c->rebind)
+		sb_printf(&after, "; ddv unload %s", c->module);
+	r = (struct reproducer){ .before = before.s ? before.s : "", .driver = c->driver,
+				 .after = after.s ? after.s : "" };
 	tally_loads(jn, &t);
-	print_groups(jn, &t, c->driver, param_words.s ? param_words.s : "");
-	print_stops(jn, c->driver, param_words.s ? param_words.s : "");
+	print_groups(jn, &t, &r);
+	print_stops(jn, &r);
 	print_table(jn, &t, c, nsuppressed);
 	found = t.findings || t.by_status[LOAD_HANG] || t.by_status[LOAD_CRASH] ||
 		t.by_status[LOAD_LOST];
 	for (size_t g = 0; g < t.ngroups; g++)
 		free(t.groups[g].load_ns);
 	free(t.groups);
-	sb_free(&param_words);
+	sb_free(&before);
+	sb_free(&after);
 	return found;
 }

@@ -118,6 +118,11 @@ static void usage(FILE *f)
 		"  --journal FILE    the journal (default: campaign.journal in the state directory)\n"
 		"  --keep K          repeats of a loop failed at each end (default %d)\n"
 		"  --no-prune        fail every fallible call, loops included\n"
+		"  --setup CMD       a shell line run before each load (modprobe a bus driver)\n"
+		"  --workload CMD    a shell line run after each load and before its unload:\n"
+		"                    its calls are recorded and failed in turn too\n"
+		"  --rebind          unbind and bind the driver's devices (sysfs) before unload:\n"
+		"                    remove and probe run again\n"
 		"  --suppress RULE[@FRAME[>FRAME...]] | FILE   leave such findings out (globs:\n"
 		"                    the rule, then the site or stack frames, innermost\n"
 		"                    first); repeatable\n"
@@ -205,6 +210,20 @@ static int campaign_option(int opt, struct campaign *c, struct campaign_args *a)
 		c->prune = false;
 		sb_puts(guest_opts, " --no-prune");
 		break;
+	case 'U':
+		c->setup = optarg;
+		sb_puts(guest_opts, " --setup ");
+		sb_shell_word(guest_opts, optarg);
+		break;
+	case 'W':
+		c->workload = optarg;
+		sb_puts(guest_opts, " --workload ");
+		sb_shell_word(guest_opts, optarg);
+		break;
+	case 'R':
+		c->rebind = true;
+		sb_puts(guest_opts, " --rebind");
+		break;
 	case 's':
 		if (suppressions_add(&c->supp, optarg))
 			return EXIT_USAGE;
@@ -238,6 +257,9 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 		{ "journal", required_argument, NULL, 'j' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "no-prune", no_argument, NULL, 'P' },
+		{ "setup", required_argument, NULL, 'U' },
+		{ "workload", required_argument, NULL, 'W' },
+		{ "rebind", no_argument, NULL, 'R' },
 		{ "suppress", required_argument, NULL, 's' },
 		{ "suppressions", required_argument, NULL, 'S' },
 		{ "echo-journal", no_argument, NULL, 'e' },
@@ -251,7 +273,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 	};
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:Ps:S:evb:T:o:a:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:Rs:S:evb:T:o:a:h", options, NULL)) != -1) {
 		status = vm_option(opt, a);
 		if (status < 0)
 			return EXIT_USAGE;
@@ -302,7 +324,7 @@ int cmd_campaign(int argc, char **argv)
 	/* The guest gets the patterns themselves: a file of them stays on the host. */
 	for (unsigned int i = 0; i < c.supp.n; i++) {
 		sb_puts(&o->guest_opts, " --suppress ");
-		suppression_shell_word(&c.supp.v[i], &o->guest_opts);
+		sb_shell_word(&o->guest_opts, c.supp.v[i].text);
 	}
 	if (a.vm) {
 		c.journal_path = a.journal ? xstrdup(a.journal) :

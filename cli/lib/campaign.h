@@ -38,6 +38,9 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
  *                                whole guest); FAULT the injected call or -
  *   stack SITE STACK             the one stack the clean load made calls
  *                                at SITE with (a leak's allocation stack)
+ *   phase NAME FIRST LAST        the recording's fallible calls FIRST..LAST
+ *                                were made in phase NAME of the driver's life
+ *                                (load, workload, rebind, unload)
  *   finding N RULE SITE [STACK]  a finding of load N; STACK: its frames,
  *                                innermost first, " > " between them, "?"
  *                                for a frame nothing could name
@@ -77,8 +80,17 @@ struct journal_stack {
 	char *stack;
 };
 
+/* A phase of the driver's life and the recording's fallible calls made in it. */
+struct journal_phase {
+	char *name;
+	unsigned long first;
+	unsigned long last;
+};
+
 struct journal {
 	char *driver;
+	struct journal_phase *phases;	/* in order; none in a journal of load and unload only */
+	size_t nphases;
 	struct journal_stack *stacks;
 	size_t nstacks;
 	bool recorded;		/* "total" seen: the plan is complete */
@@ -96,6 +108,8 @@ void journal_free(struct journal *j);
 struct journal_load *journal_find(struct journal *j, unsigned long n);
 /* The stack the recording saw at site ("func+0xoff"), or NULL. */
 const char *journal_site_stack(const struct journal *j, const char *site);
+/* The phase in which the recording made fallible call n, or NULL. */
+const char *journal_phase_of(const struct journal *j, unsigned long n);
 /* The first planned load not yet done (started ones included), or NULL. */
 struct journal_load *journal_next(struct journal *j);
 

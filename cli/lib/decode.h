@@ -114,7 +114,6 @@ struct suppressions {
 };
 const char *suppression_parse(const char *text, struct suppression *out, char **bad);
 void suppression_free(struct suppression *s);
-void suppression_shell_word(const struct suppression *one, struct strbuf *sb);
 int suppressions_add(struct suppressions *s, const char *arg);
 int suppressions_add_file(struct suppressions *s, const char *path);
 int suppressions_add_text(struct suppressions *s, const char *text, size_t size,

@@ -71,6 +71,31 @@ static void load_clear_result(struct journal_load *l)
 	l->injected = 0;
 }
 
+/* "phase NAME FIRST LAST": a recording made again says it again, and the last word goes. */
+static bool parse_phase(struct journal *j, char **words, unsigned int nw)
+{
+	unsigned long first, last;
+	char *end1, *end2;
+
+	if (nw != 4)
+		return false;
+	first = strtoul(words[2], &end1, 10);
+	last = strtoul(words[3], &end2, 10);
+	if (*end1 || *end2 || !first || last < first)
+		return false;
+	for (size_t i = 0; i < j->nphases; i++)
+		if (!strcmp(j->phases[i].name, words[1])) {
+			j->phases[i].first = first;
+			j->phases[i].last = last;
+			return true;
+		}
+	j->phases = xrealloc(j->phases, (j->nphases + 1) * sizeof(*j->phases));
+	j->phases[j->nphases++] = (struct journal_phase){
+		.name = xstrdup(words[1]), .first = first, .last = last,
+	};
+	return true;
+}
+
 /* One complete line; false when it is not one the journal writes. */
 static bool parse_line(struct journal *j, char *line)
 {
@@ -115,6 +140,8 @@ static bool parse_line(struct journal *j, char *line)
 	}
 	if (nw < 2)
 		return false;
+	if (!strcmp(words[0], "phase"))
+		return parse_phase(j, words, nw);
 	if (!strcmp(words[0], "stack")) {
 		if (nw != 2 || !rest || !*rest)
 			return false;
@@ -261,5 +288,16 @@ void journal_free(struct journal *j)
 		free(j->stacks[i].stack);
 	}
 	free(j->stacks);
+	for (size_t i = 0; i < j->nphases; i++)
+		free(j->phases[i].name);
+	free(j->phases);
 	memset(j, 0, sizeof(*j));
+}
+
+const char *journal_phase_of(const struct journal *j, unsigned long n)
+{
+	for (size_t i = 0; i < j->nphases; i++)
+		if (n >= j->phases[i].first && n <= j->phases[i].last)
+			return j->phases[i].name;
+	return NULL;
 }

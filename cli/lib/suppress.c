@@ -338,12 +338,3 @@ void suppressions_free(struct suppressions *s)
 	s->v = NULL;
 	s->n = 0;
 }
-
-/* The pattern as a shell word in single quotes (for the campaign's guest command line). */
-void suppression_shell_word(const struct suppression *one, struct strbuf *sb)
-{
-	sb_puts(sb, "'");
-	for (const char *p = one->text; *p; p++)
-		sb_puts(sb, *p == '\'' ? "'\\''" : (char[2]){ *p, 0 });
-	sb_puts(sb, "'");
-}

@@ -307,3 +307,12 @@ bool parse_number_option(const char *name, const char *arg, long min, long max, 
 	*out = v;
 	return true;
 }
+
+/* s as one shell word, in single quotes (a command line for a guest or a reproducer). */
+void sb_shell_word(struct strbuf *sb, const char *s)
+{
+	sb_puts(sb, "'");
+	for (const char *p = s; *p; p++)
+		sb_puts(sb, *p == '\'' ? "'\\''" : (char[2]){ *p, 0 });
+	sb_puts(sb, "'");
+}

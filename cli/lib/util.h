@@ -46,6 +46,7 @@ void sb_add(struct strbuf *sb, const char *s, size_t n);
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_json_str(struct strbuf *sb, const char *s);
+void sb_shell_word(struct strbuf *sb, const char *s);
 void sb_free(struct strbuf *sb);
 
 /* A sorted set of names (the exported symbols the loaded packs probe). */

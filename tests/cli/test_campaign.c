@@ -393,3 +393,32 @@ Test(journal, sequential_plan_grows_until_total)
 	journal_free(&j);
 	free(more);
 }
+
+/* The phases of the driver's life: which fallible calls each made; a bad line is left out. */
+Test(journal, phases)
+{
+	static const char text[] =
+		"ddv-campaign 1 drv\n"
+		"plan 1 kmalloc_trace@drv_init+0x10\n"
+		"plan 5 kmalloc_trace@act_set+0x20\n"
+		"phase load 1 3\n"
+		"phase workload 4 5\n"
+		"phase unload 6 6\n"
+		"phase rebind 9 7\n"
+		"phase load 0 2\n"
+		"phase load x 2\n"
+		"recording 1\n"
+		"total 6\n";
+	struct journal j = { 0 };
+
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 3, "three bad phase lines");
+	cr_expect_eq(j.nphases, 3);
+	cr_expect_str_eq(journal_phase_of(&j, 1), "load");
+	cr_expect_str_eq(journal_phase_of(&j, 3), "load");
+	cr_expect_str_eq(journal_phase_of(&j, 4), "workload");
+	cr_expect_str_eq(journal_phase_of(&j, 5), "workload");
+	cr_expect_str_eq(journal_phase_of(&j, 6), "unload");
+	cr_expect_null(journal_phase_of(&j, 7));
+	journal_free(&j);
+	cr_expect_eq(j.nphases, 0);
+}

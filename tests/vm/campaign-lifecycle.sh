@@ -1,0 +1,71 @@
+#!/bin/bash
+# campaign-lifecycle.sh: VM test: campaigns across the driver's whole life: --workload's calls are recorded and failed in turn, each finding names its phase and a reproducer that runs the workload; --setup runs before each load; --rebind unbinds and binds the driver's devices, whose probe's calls are failed in the rebind phase.
+#
+# workload_leak's defect lies on an error path of its use (writing its act
+# parameter), never of its load: a campaign of load and unload alone plans no
+# load at all, one with --workload finds the leak on the load that fails the
+# second allocation of the workload, and the clean twin gives nothing. Then
+# e1000 (qemu's NIC) with --rebind: its remove and probe run again between load
+# and unload, and the recording puts their fallible calls in a phase of their own.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+
+job=$vm_work/lifecycle.job
+cat >"$job" <<'JOB'
+. /root/guest-lib.sh
+. /root/guest-fixture.sh
+# lifecycle LABEL MODULE OPTIONS...: a campaign of MODULE; its output, status and journal in /out/LABEL.
+lifecycle() {
+	label=$1 m=$2
+	shift 2
+	mkdir -p /out/$label
+	check "$label: ddv start" ddv start
+	ddv campaign exhaustive --journal /out/$label/journal "$@" "$m" >/out/$label/campaign.txt 2>&1
+	echo $? >/out/$label/status
+	cat /out/$label/campaign.txt
+	ddv stop
+}
+wl='echo 1 >/sys/module/workload_leak/parameters/act'
+wlc='echo 1 >/sys/module/workload_leak_clean/parameters/act'
+lifecycle alone workload_leak
+lifecycle workload workload_leak --setup 'echo set >>/out/setup.log' --workload "$wl"
+lifecycle clean workload_leak_clean --workload "$wlc"
+lifecycle rebind e1000 --rebind --max 2
+guest_done
+JOB
+
+if fixture_build && fixture_ddv_job lifecycle "$job" --nic e1000; then
+	out=$vm_out
+	check_host "alone: load and unload make no fallible call: no load planned, exit 0" \
+		eval "[ \"\$(cat '$out/alone/status')\" = 0 ] &&
+			grep -q '^  loads planned  *0 ' '$out/alone/campaign.txt'"
+	check_host "workload: the campaign finds the leak (exit 3)" \
+		test "$(cat "$out/workload/status" 2>/dev/null)" = 3
+	check_host "workload: the workload's two allocations are the plan, in its phase" \
+		grep -qx 'phase workload 1 2' "$out/workload/journal"
+	check_host "workload: load 2 fails the buffer's allocation in the workload, 1 finding" \
+		grep -q '^load 2 (workload): fault in kmalloc_trace@act_set+0x[0-9a-f]*, loaded and unloaded, 1 finding$' \
+		"$out/workload/campaign.txt"
+	check_host "workload: load 1 fails the request's allocation: nothing leaks" \
+		grep -q '^load 1 (workload): fault in kmalloc_trace@act_set+0x[0-9a-f]*, loaded and unloaded, 0 findings$' \
+		"$out/workload/campaign.txt"
+	check_host "workload: the leak's group names the workload phase" \
+		grep -q '^  heap.leak at act_set+0x[0-9a-f]*: 1 load, first load 2 (fault in kmalloc_trace@act_set+0x[0-9a-f]*, phase workload)$' \
+		"$out/workload/campaign.txt"
+	check_host "workload: the reproducer runs the setup, the workload and the unload" \
+		grep -qF "    reproduce: echo set >>/out/setup.log; ddv inject nth-any 2; ddv load workload_leak; echo 1 >/sys/module/workload_leak/parameters/act; ddv unload workload_leak" \
+		"$out/workload/campaign.txt"
+	check_host "workload: --setup ran before the recording and each load (3 times)" \
+		test "$(grep -c '^set$' "$out/setup.log" 2>/dev/null)" = 3
+	check_host "clean: the twin's workload is failed twice, no finding (exit 0)" \
+		eval "[ \"\$(cat '$out/clean/status')\" = 0 ] &&
+			grep -q '^campaign workload_leak_clean: 2 loads, 2 faults injected, .* 0 findings$' \
+				'$out/clean/campaign.txt'"
+	check_host "rebind: e1000's probe runs again between load and unload: a rebind phase" \
+		grep -qE '^phase rebind [0-9]+ [0-9]+$' "$out/rebind/journal"
+	check_host "rebind: the load's and the rebind's calls are both planned, load's first" \
+		eval "awk '/^phase load /{l=\$4} /^phase rebind /{r=\$3} END{exit !(l && r == l + 1)}' \
+			'$out/rebind/journal'"
+fi
+vm_summary
