@@ -1,24 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vdrv.c: an example driver of the vendor core, with one seeded defect: when
- * its second channel cannot be taken, init returns without giving the first
- * back. The channels are always free in a fresh system, so the error path runs
- * only when ddv fails the second vcore_get_channel() by injection
- * (ddv inject nth vcore_get_channel 2); without it, the driver is clean.
+ * vdrv.c: an example driver of the vendor core, with two seeded defects.
+ * When its second channel cannot be taken, init returns without giving the
+ * first back: the channels are free in a fresh system, so that error path
+ * runs only when ddv fails the second vcore_get_channel() by injection
+ * (ddv inject nth vcore_get_channel 2). With put_twice=1, exit gives its
+ * first channel back twice. Loaded and unloaded plainly, the driver is clean.
  */
 #include <linux/module.h>
 #include <vcore.h>
+
+static bool put_twice;
+module_param(put_twice, bool, 0444);
+MODULE_PARM_DESC(put_twice, "the second defect: give the rx channel back twice at exit");
+
+static int base;
+module_param(base, int, 0444);
+MODULE_PARM_DESC(base, "the rx channel's number (tx is the next one)");
 
 static struct vcore_channel *vdrv_rx, *vdrv_tx;
 
 static int __init vdrv_init(void)
 {
-	vdrv_rx = vcore_get_channel(0);
+	vdrv_rx = vcore_get_channel(base);
 	if (!vdrv_rx)
 		return -EBUSY;
-	vdrv_tx = vcore_get_channel(1);
+	vdrv_tx = vcore_get_channel(base + 1);
 	if (!vdrv_tx)
-		return -EBUSY;	/* the defect: vdrv_rx is never put back */
+		return -EBUSY;	/* the defect: vdrv_rx is never given back */
 	return 0;
 }
 module_init(vdrv_init);
@@ -27,8 +36,10 @@ static void __exit vdrv_exit(void)
 {
 	vcore_put_channel(vdrv_tx);
 	vcore_put_channel(vdrv_rx);
+	if (put_twice)
+		vcore_put_channel(vdrv_rx);	/* the second defect */
 }
 module_exit(vdrv_exit);
 
-MODULE_DESCRIPTION("ddv example: a driver of the vendor core, leaking a channel on an error path");
+MODULE_DESCRIPTION("ddv example: a driver of the vendor core, with seeded defects");
 MODULE_LICENSE("GPL");

@@ -57,7 +57,7 @@ cat >"$job" <<'GUEST'
 mods=/usr/local/lib/ddv/modules/$(uname -r)
 packs=$mods:/root/pack
 check "the vendor core loads" modprobe vcore
-mkdir -p /out/defect /out/clean
+mkdir -p /out/defect /out/clean /out/twice
 # The clean path first (the defect leaks channel 0 for good): no injection, the driver loads
 # and unloads, its channels given back.
 check "ddv start --packs finds ddv.ko and loads linux and vendor" ddv start --packs "$packs"
@@ -84,6 +84,17 @@ ddv report --json >/out/defect/report.json 2>/out/defect/report.err
 echo $? >/out/defect/report.status
 ddv report
 check "ddv stop (defect)" ddv stop
+# The second defect: put_twice=1 gives the rx channel back twice at exit. The first
+# session's leaked channel 0 stays taken, so this one takes 2 and 3 (base=2).
+check "ddv start (twice)" ddv start --packs "$packs"
+check "ddv load vdrv.ko put_twice=1 base=2" ddv load ./vdrv.ko put_twice=1 base=2
+check "ddv unload vdrv (twice)" ddv unload vdrv
+ddv report --json >/out/twice/report.json 2>/out/twice/report.err
+echo $? >/out/twice/report.status
+ddv report
+check "vcore itself says channel 2 was given back twice" \
+	eval 'dmesg | grep -q "vcore: channel 2 given back but not taken"'
+check "ddv stop (twice)" ddv stop
 check "the vendor core unloads" rmmod vcore
 check "vcore itself says the defect's channel 0 was never given back" \
 	eval 'dmesg | grep -q "vcore: channel 0 still taken at unload"'
@@ -108,4 +119,10 @@ check_host "defect: the leak names the first vcore_get_channel's site, $site" \
 	test -n "$site" -a "$(fixture_report_site "$rule" allocation_site)" = "$site"
 fixture_use clean
 fixture_expect_clean clean
+fixture_use twice
+fixture_expect_rule twice vendor.channel-put-unheld
+site=$("$prefix/bin/ddv" sites "$vendor/vdrv.ko" --pack "$pack/ddv-vendor.ko" |
+	awk '$3 == "vcore_put_channel" { last = $1 } END { print last }')
+check_host "twice: the finding names the last vcore_put_channel's site, $site" \
+	test -n "$site" -a "$(fixture_report_site vendor.channel-put-unheld site)" = "$site"
 vm_summary
