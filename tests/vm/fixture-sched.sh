@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-sched.sh: VM test: ddv reports misused completions, hrtimers and tasklets and an injected completion timeout's leak, and nothing for the twins.
+# fixture-sched.sh: VM test: ddv reports misused completions, hrtimers and tasklets, waits in atomic context and an injected timeout's leak, and nothing for the twins.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -28,6 +28,15 @@ completion_rules="sched.complete-uninitialised sched.complete-all-uninitialised
 	sched.wait-uninitialised sched.wait-timeout-uninitialised
 	sched.wait-interruptible-uninitialised sched.wait-interruptible-timeout-uninitialised
 	sched.try-wait-uninitialised sched.done-uninitialised"
+# may_sleep (ddv-rules(5)): each call of wait_atomic made with preemption off.
+atomic_rules="linux.wait_for_completion.sleep-in-atomic
+	linux.wait_for_completion_timeout.sleep-in-atomic
+	linux.wait_for_completion_interruptible.sleep-in-atomic
+	linux.wait_for_completion_interruptible_timeout.sleep-in-atomic
+	linux.flush_work.sleep-in-atomic linux.flush_delayed_work.sleep-in-atomic
+	linux.cancel_work_sync.sleep-in-atomic linux.cancel_delayed_work_sync.sleep-in-atomic
+	linux.tasklet_kill.sleep-in-atomic linux.__flush_workqueue.sleep-in-atomic
+	linux.drain_workqueue.sleep-in-atomic"
 # A timeout, injected: wait_for_completion_timeout fails with 0.
 timeout_inject="nth wait_for_completion_timeout 1"
 
@@ -42,6 +51,8 @@ if fixture_build; then
 	fixture_session hrtimer_misuse_clean hrtimer_misuse_clean ok
 	fixture_session tasklet_uninit tasklet_uninit ok
 	fixture_session tasklet_uninit_clean tasklet_uninit_clean ok
+	fixture_session wait_atomic wait_atomic ok
+	fixture_session wait_atomic_clean wait_atomic_clean ok
 	if fixture_ddv_vm sched; then
 		expect_kernel_sound "sched: the console shows no splat"
 		fixture_use completion_uninit
@@ -67,6 +78,12 @@ if fixture_build; then
 			tasklet.hi-schedule-uninitialised
 		fixture_use tasklet_uninit_clean
 		fixture_expect_clean tasklet_uninit_clean
+
+		fixture_use wait_atomic
+		# shellcheck disable=SC2086 # one rule id a word
+		fixture_expect_rules wait_atomic $atomic_rules
+		fixture_use wait_atomic_clean
+		fixture_expect_clean wait_atomic_clean
 	fi
 fi
 vm_summary

@@ -106,7 +106,8 @@ for m in completion_uninit completion_uninit_clean; do
 done
 check "completion_uninit: the completion was never initialised" \
 	dmesg_has 'completion_uninit: completion used uninitialised'
-for m in completion_timeout completion_timeout_clean hrtimer_misuse_clean; do
+for m in completion_timeout completion_timeout_clean hrtimer_misuse_clean \
+	wait_atomic wait_atomic_clean; do
 	load_unload $m "is listed while loaded" "module_loaded $m"
 done
 load_unload hrtimer_misuse "initialises its hrtimer again while queued" \
