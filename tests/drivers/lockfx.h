@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lockfx.h: the lock fixtures (specs/linux/locks.ddv), one module per rule.
+ *
+ * Each lk_*.c defines the LKFX_* case it breaks and includes this file; its
+ * lk_*_clean.c twin defines FIXTURE_CLEAN too and includes lk_*.c. A defect
+ * that would hang or corrupt the kernel for real (a lock taken twice by its
+ * holder, a lock word never released) is undone behind ddv's back, with calls
+ * ddv does not redirect: a function pointer in data (ddv redirects call
+ * instructions only), the lock word written from another CPU, a preemption
+ * count handed over with the inline preempt_disable()/preempt_enable(). What
+ * ddv sees is the driver's calls exactly as the defect makes them.
+ */
+#ifndef DDV_LOCKFX_H
+#define DDV_LOCKFX_H
+
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/rwlock.h>
+#include <linux/semaphore.h>
+#include <linux/rcupdate.h>
+#include <linux/srcu.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/smp.h>
+#include <linux/sched.h>
+
+/* Each case uses some of these. */
+static __maybe_unused DEFINE_MUTEX(lkfx_mutex);
+static __maybe_unused DEFINE_SPINLOCK(lkfx_spin);
+static __maybe_unused DEFINE_RWLOCK(lkfx_rw);
+static struct semaphore lkfx_sem __maybe_unused;
+static struct srcu_struct lkfx_srcu __maybe_unused;
+static struct mutex lkfx_dyn_mutex __maybe_unused;
+
+/* The real mutex_unlock, called where ddv does not redirect (volatile: never folded). */
+static void (*volatile lkfx_hidden_mutex_unlock)(struct mutex *lock) __maybe_unused = mutex_unlock;
+
+#if defined(LKFX_MUTEX_TWICE) || defined(LKFX_MUTEXK_TWICE) || defined(LKFX_MUTEX_OTHER) || \
+	defined(LKFX_SPIN_OTHER)
+static DECLARE_COMPLETION(lkfx_done);
+static struct task_struct *lkfx_task;
+
+/* A second task for the cases that need one; it waits for kthread_stop() at the end. */
+static int lkfx_thread_body(void);
+
+static int lkfx_thread(void *unused)
+{
+	lkfx_thread_body();
+	complete(&lkfx_done);
+	while (!kthread_should_stop())
+		msleep(5);
+	return 0;
+}
+
+static int lkfx_start_thread(void)
+{
+	lkfx_task = kthread_run(lkfx_thread, NULL, "lkfx");
+	return PTR_ERR_OR_ZERO(lkfx_task);
+}
+
+static void lkfx_join_thread(void)
+{
+	wait_for_completion(&lkfx_done);
+	kthread_stop(lkfx_task);
+}
+#endif
+
+#if defined(LKFX_MUTEX_TWICE) || defined(LKFX_MUTEXK_TWICE)
+/* The thread takes the mutex twice; the defect blocks until init frees it unseen. */
+static int lkfx_thread_body(void)
+{
+	mutex_lock(&lkfx_mutex);
+#ifdef FIXTURE_CLEAN
+	mutex_unlock(&lkfx_mutex);
+#endif
+#ifdef LKFX_MUTEX_TWICE
+	mutex_lock(&lkfx_mutex);
+#else
+	if (mutex_lock_killable(&lkfx_mutex))
+		return -EINTR;
+#endif
+	mutex_unlock(&lkfx_mutex);
+	return 0;
+}
+
+static int lkfx_case(void)
+{
+	int err = lkfx_start_thread();
+
+	if (err)
+		return err;
+#ifndef FIXTURE_CLEAN
+	/* Wait until the thread sleeps on its own mutex, then release it unseen. */
+	while (list_empty_careful(&lkfx_mutex.wait_list))
+		msleep(5);
+	lkfx_hidden_mutex_unlock(&lkfx_mutex);
+#endif
+	lkfx_join_thread();
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_ATOMIC) || defined(LKFX_MUTEXK_ATOMIC)
+/* The mutex is free: the fast path takes it without sleeping, preemption off or not. */
+static int lkfx_case(void)
+{
+#ifndef FIXTURE_CLEAN
+	preempt_disable();
+#endif
+#ifdef LKFX_MUTEX_ATOMIC
+	mutex_lock(&lkfx_mutex);
+#else
+	if (mutex_lock_killable(&lkfx_mutex))
+		return -EINTR;
+#endif
+#ifndef FIXTURE_CLEAN
+	preempt_enable();
+#endif
+	mutex_unlock(&lkfx_mutex);
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_OTHER)
+/* Init locks, the thread unlocks (the clean twin: each its own lock and unlock). */
+static int lkfx_thread_body(void)
+{
+#ifdef FIXTURE_CLEAN
+	mutex_lock(&lkfx_mutex);
+#endif
+	mutex_unlock(&lkfx_mutex);
+	return 0;
+}
+
+static int lkfx_case(void)
+{
+	int err;
+
+	mutex_lock(&lkfx_mutex);
+#ifdef FIXTURE_CLEAN
+	mutex_unlock(&lkfx_mutex);
+#endif
+	err = lkfx_start_thread();
+	if (err)
+		return err;
+	lkfx_join_thread();
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_TRYLOCK)
+/* Reached by injection: a failed mutex_trylock() taken for a success. */
+static int lkfx_case(void)
+{
+	if (!mutex_trylock(&lkfx_mutex)) {
+#ifdef FIXTURE_CLEAN
+		return -EBUSY;
+#endif
+		pr_info("%s: mutex busy, going on\n", KBUILD_MODNAME);
+	}
+	mutex_unlock(&lkfx_mutex);
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_HELD)
+/*
+ * Locked in init and never unlocked; the twin unlocks it before init returns (not in
+ * exit: rmmod's task is not insmod's, and only the owner may unlock a mutex).
+ */
+static int lkfx_case(void)
+{
+	mutex_lock(&lkfx_mutex);
+#ifdef FIXTURE_CLEAN
+	mutex_unlock(&lkfx_mutex);
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_REINIT)
+static int lkfx_case(void)
+{
+	mutex_init(&lkfx_dyn_mutex);
+	mutex_lock(&lkfx_dyn_mutex);
+#ifdef FIXTURE_CLEAN
+	mutex_unlock(&lkfx_dyn_mutex);
+#endif
+	mutex_init(&lkfx_dyn_mutex);
+	return 0;
+}
+
+#elif defined(LKFX_SPIN_TWICE) || defined(LKFX_WRITE_TWICE)
+#ifdef LKFX_SPIN_TWICE
+/*
+ * On another CPU: clear the lock byte. Before the second lock, that lock finds the lock
+ * free; during it, the waiter (queued, pending or, under a hypervisor, virt_spin_lock's
+ * test-and-set loop) takes it. Never after: the lock is not free until then.
+ */
+static void __maybe_unused lkfx_release_behind(void *unused)
+{
+	smp_store_release(&lkfx_spin.rlock.raw_lock.locked, 0);
+}
+#define lkfx_lock() spin_lock(&lkfx_spin)
+#define lkfx_unlock() spin_unlock(&lkfx_spin)
+#else
+/* The same for the rwlock's write byte (a waiting writer's _QW_WAITING stays). */
+static void __maybe_unused lkfx_release_behind(void *unused)
+{
+	smp_store_release(&lkfx_rw.raw_lock.wlocked, 0);
+}
+#define lkfx_lock() write_lock(&lkfx_rw)
+#define lkfx_unlock() write_unlock(&lkfx_rw)
+#endif
+
+static int lkfx_case(void)
+{
+	lkfx_lock();
+#ifndef FIXTURE_CLEAN
+	{
+		unsigned int other = cpumask_any_but(cpu_online_mask, smp_processor_id());
+
+		if (other >= nr_cpu_ids) {
+			lkfx_unlock();
+			return -ENODEV;
+		}
+		smp_call_function_single(other, lkfx_release_behind, NULL, 0);
+	}
+#else
+	lkfx_unlock();
+#endif
+	lkfx_lock();
+	lkfx_unlock();
+	return 0;
+}
+
+#elif defined(LKFX_SPIN_UNLOCKED)
+static int lkfx_case(void)
+{
+	spin_lock(&lkfx_spin);
+	spin_unlock(&lkfx_spin);
+#ifndef FIXTURE_CLEAN
+	/* The unlock's preempt_enable() needs its disable: only the lock word is wrong. */
+	preempt_disable();
+	spin_unlock(&lkfx_spin);
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_SPIN_OTHER)
+/* Init locks, the thread unlocks; the preemption count goes with the lock, inline. */
+static int lkfx_thread_body(void)
+{
+#ifdef FIXTURE_CLEAN
+	spin_lock(&lkfx_spin);
+#else
+	preempt_disable();
+#endif
+	spin_unlock(&lkfx_spin);
+	return 0;
+}
+
+static int lkfx_case(void)
+{
+	int err;
+
+	spin_lock(&lkfx_spin);
+#ifdef FIXTURE_CLEAN
+	spin_unlock(&lkfx_spin);
+#else
+	preempt_enable();
+#endif
+	err = lkfx_start_thread();
+	if (err)
+		return err;
+	lkfx_join_thread();
+	return 0;
+}
+
+#elif defined(LKFX_DOWN_ATOMIC)
+/* The semaphore is free: down() takes it without sleeping. */
+static int lkfx_case(void)
+{
+	sema_init(&lkfx_sem, 1);
+#ifndef FIXTURE_CLEAN
+	preempt_disable();
+#endif
+	down(&lkfx_sem);
+#ifndef FIXTURE_CLEAN
+	preempt_enable();
+#endif
+	up(&lkfx_sem);
+	return 0;
+}
+
+#elif defined(LKFX_RCU_UNBALANCED)
+static int lkfx_case(void)
+{
+	rcu_read_lock();
+	rcu_read_unlock();
+#ifndef FIXTURE_CLEAN
+	preempt_disable();
+	rcu_read_unlock();
+	/* Put back the nesting the extra unlock took (-1), before anything reads it. */
+	WRITE_ONCE(current->rcu_read_lock_nesting, current->rcu_read_lock_nesting + 1);
+	preempt_enable();
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_RCU_SYNC_ATOMIC) || defined(LKFX_SRCU_SYNC_ATOMIC)
+/* Interrupts off: the wait schedules and turns them back on; nothing else notices. */
+static int lkfx_case(void)
+{
+#ifdef LKFX_SRCU_SYNC_ATOMIC
+	int err = init_srcu_struct(&lkfx_srcu);
+
+	if (err)
+		return err;
+#endif
+#ifndef FIXTURE_CLEAN
+	local_irq_disable();
+#endif
+#ifdef LKFX_SRCU_SYNC_ATOMIC
+	synchronize_srcu(&lkfx_srcu);
+	cleanup_srcu_struct(&lkfx_srcu);
+#else
+	synchronize_rcu();
+#endif
+#ifndef FIXTURE_CLEAN
+	local_irq_enable();
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_SRCU_LEAK)
+static int lkfx_case(void)
+{
+	return init_srcu_struct(&lkfx_srcu);
+}
+
+static void lkfx_exit_case(void)
+{
+#ifdef FIXTURE_CLEAN
+	cleanup_srcu_struct(&lkfx_srcu);
+#endif
+}
+#define LKFX_HAS_EXIT
+
+#elif defined(LKFX_SRCU_REINIT)
+static int lkfx_case(void)
+{
+	int err = init_srcu_struct(&lkfx_srcu);
+
+	if (err)
+		return err;
+#ifdef FIXTURE_CLEAN
+	cleanup_srcu_struct(&lkfx_srcu);
+#endif
+	err = init_srcu_struct(&lkfx_srcu);
+	if (err)
+		return err;
+	cleanup_srcu_struct(&lkfx_srcu);
+	return 0;
+}
+
+#else
+#error "lockfx.h: define one LKFX_* case"
+#endif
+
+#ifndef LKFX_HAS_EXIT
+static void lkfx_exit_case(void)
+{
+}
+#endif
+
+static int __init lkfx_init(void)
+{
+	return lkfx_case();
+}
+
+static void __exit lkfx_exit(void)
+{
+	lkfx_exit_case();
+}
+
+module_init(lkfx_init);
+module_exit(lkfx_exit);
+MODULE_DESCRIPTION("ddv lock fixture (specs/linux/locks.ddv)");
+MODULE_LICENSE("GPL");
+
+#endif /* DDV_LOCKFX_H */
