@@ -58,6 +58,9 @@ mods=/usr/local/lib/ddv/modules/$(uname -r)
 packs=$mods:/root/pack
 check "the vendor core loads" modprobe vcore
 mkdir -p /out/defect /out/clean /out/twice
+check "ddv start with no options finds the installed runtime and linux" \
+	eval 'ddv start && module_loaded ddv && module_loaded ddv_linux'
+check "ddv stop (no options)" ddv stop
 # The clean path first (the defect leaks channel 0 for good): no injection, the driver loads
 # and unloads, its channels given back.
 check "ddv start --packs finds ddv.ko and loads linux and vendor" ddv start --packs "$packs"
