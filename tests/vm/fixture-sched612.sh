@@ -1,0 +1,86 @@
+#!/bin/bash
+# fixture-sched612.sh: VM test: fixture-sched's fixtures and twins on Debian's 6.12, with ddv and its pack built for 6.12 (the symbols of both kernels under one API).
+#
+# The 6.12 build tree is k612.sh's (DDV_BUILD_DIR/k612, configured once, lib.sh
+# vm_kernel_tree); the fixtures are built here against the same headers and
+# judged by fixture-sched.sh's expectations, read from that file.
+# scripts/test-vm fetches the kernel named here before the scenarios start:
+# vm-kernel: 6.12.107+deb12-amd64
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+
+kver=${DDV_K612_KVER:-$(sed -n 's/^# vm-kernel: *//p' "$0")}
+kdir=$("$vm_top/vm/fetch-kernel" --kver "$kver" --headers --print) || kdir=
+k612=$vm_build/k612
+[ -d "$vm_build" ] && [ -w "$vm_build" ] || k612=$vm_work/k612
+fixture_ko=$k612/sched-fixtures
+fixtures="completion_uninit completion_uninit_clean completion_timeout completion_timeout_clean
+	hrtimer_misuse hrtimer_misuse_clean tasklet_uninit tasklet_uninit_clean
+	wait_atomic wait_atomic_clean"
+
+build_612() {
+	local f
+
+	{
+		vm_kernel_tree "$k612" "$kdir" || return 1
+		rm -rf "$fixture_ko" && mkdir -p "$fixture_ko" || return 1
+		for f in $fixtures; do
+			cp "$vm_top/tests/drivers/$f.c" "$fixture_ko/"
+		done
+		cp "$vm_top"/tests/drivers/*.h "$fixture_ko/"
+		# shellcheck disable=SC2086 # one module a word
+		echo "obj-m := $(printf '%s.o ' $fixtures)" >"$fixture_ko/Kbuild"
+		make -s -C "$kdir" M="$fixture_ko" -j2 modules >"$fixture_ko/build.log" 2>&1 ||
+			{ tail -n 40 "$fixture_ko/build.log"; return 1; }
+	} >"$vm_work/build-612.out" 2>&1
+}
+
+if [ ! -f "$kdir/Makefile" ] || ! build_612; then
+	cat "$vm_work/build-612.out" >&2 2>/dev/null
+	fail "build: ddv and the fixtures build against $kver"
+	vm_summary
+	exit
+fi
+pass "build: ddv and the fixtures build against $kver"
+
+# The command from the main tree, the modules from the 6.12 tree.
+ddv_pieces() {
+	ddv_missing=
+	ddv_cli=$vm_build/cli/ddv
+	[ -x "$ddv_cli" ] || ddv_missing="$ddv_missing $ddv_cli"
+	ddv_ko=$k612/runtime/linux/ddv.ko
+	[ -f "$ddv_ko" ] || ddv_missing="$ddv_missing $ddv_ko"
+	ddv_packs=$(ls "$k612"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
+	[ -n "$ddv_packs" ] || ddv_missing="$ddv_missing $k612/generated/ddv-<pack>.ko"
+	[ -z "$ddv_missing" ]
+}
+# fixtures.sh's fixture_ddv_vm, booting $kver.
+fixture_ddv_vm() {
+	local job=$vm_work/$1.job
+
+	if ! ddv_pieces; then
+		fail "$1: ddv is built" "missing:$ddv_missing"
+		return 1
+	fi
+	{
+		echo ". /root/guest-lib.sh"
+		echo ". /root/guest-fixture.sh"
+		echo "check \"the guest runs $kver\" test \"\$(uname -r)\" = \"$kver\""
+		echo "$fixture_guest_session"
+		echo "$fixture_sessions"
+		echo "guest_done"
+	} >"$job"
+	fixture_sessions=
+	# shellcheck disable=SC2046 # one option or path per line, none with blanks
+	vm_job "$1" --kver "$kver" --smp 2 --timeout 600 \
+		$(ddv_vm_options) $(fixture_vm_options) --script "$job"
+	[ "$vm_status" = 0 ] || vm_show_log 60
+	return 0
+}
+# fixture_build: done above, for 6.12.
+fixture_build() { return 0; }
+
+# fixture-sched.sh's sessions and judging, on this kernel.
+# shellcheck source=fixture-sched.sh
+. <(sed -n '/^fixture_expect_rules()/,$p' "$vm_top/tests/vm/fixture-sched.sh" | sed 's/fixture_ddv_vm sched/fixture_ddv_vm sched612/')
