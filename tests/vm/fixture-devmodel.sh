@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-devmodel.sh: VM test: devices, sysfs, debugfs, firmware, IDs, kobjects and I/O regions (specs/linux/device.ddv): each devmodel fixture's defect reported as its rule and nothing else, the clean twin without findings.
+# fixture-devmodel.sh: VM test: devices, sysfs, debugfs, firmware, IDs, kobjects and I/O regions (specs/linux/device.ddv), one PCI BAR and bus mastering (pci.ddv): each devmodel fixture's defect reported as its rule and nothing else, the clean twin without findings.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -9,10 +9,15 @@ set -u
 # the call, which does not happen (it could sleep with preemption off).
 inject="nth request_firmware 1"
 
-# LABEL MODULE LOAD INJECT RULES. The regions the kernel keeps after a defect
-# (region_size, region_leak) have ports of their own; device_leak leaves its
-# device registered, in heap memory it never frees.
+# LABEL MODULE LOAD INJECT RULES. The pcibar fixtures bind the PIIX3 IDE function
+# in turn: pci_region_leak, which leaves its BAR requested, comes last of them.
+# The regions the kernel keeps after a defect (region_size, region_leak) have ports
+# of their own; device_leak leaves its device registered, in heap memory it never frees.
 devmodel_cases='
+pci_clean pcibar_clean ok - -
+pci_master pcibar_master ok - pci.master-unenabled
+pci_region_twice pcibar_region_twice ok - pci.release-region-unrequested
+pci_region_leak pcibar_region_leak ok - pci.regions-leak
 clean devmodel_clean ok - -
 clean_nofirmware devmodel_clean ok inject -
 firmware_atomic devmodel_firmware_atomic ok inject linux.request_firmware.sleep-in-atomic
