@@ -162,20 +162,6 @@ static int lkfx_case(void)
 	return 0;
 }
 
-#elif defined(LKFX_MUTEX_HELD)
-/*
- * Locked in init and never unlocked; the twin unlocks it before init returns (not in
- * exit: rmmod's task is not insmod's, and only the owner may unlock a mutex).
- */
-static int lkfx_case(void)
-{
-	mutex_lock(&lkfx_mutex);
-#ifdef FIXTURE_CLEAN
-	mutex_unlock(&lkfx_mutex);
-#endif
-	return 0;
-}
-
 #elif defined(LKFX_MUTEX_REINIT)
 static int lkfx_case(void)
 {

@@ -1,4 +1,0 @@
-// SPDX-License-Identifier: GPL-2.0
-/* Clean twin of lk_mutex_held. */
-#define FIXTURE_CLEAN
-#include "lk_mutex_held.c"
