@@ -49,9 +49,17 @@ struct judge {
 };
 /* The session's tables and catalogs; 0, or -errno (said). */
 int judge_open(struct judge *j, int ctl_fd);
-/* Decodes the records that came since the last call through fn. */
+/* Decodes the records that came since the last call through fn (up to byte end: _to). */
 void judge_run(struct judge *j, event_fn fn, void *arg);
+void judge_run_to(struct judge *j, size_t end, event_fn fn, void *arg);
+/* Bytes of records the state holds now. */
+size_t judge_records_size(void);
 void judge_close(struct judge *j);
+/*
+ * A finding of the campaign's driver in ev, as the journal keeps it (rule,
+ * site, stack: malloc'ed), unless a suppression leaves it out (counted).
+ */
+bool judge_finding(struct campaign *c, const struct event *ev, struct journal_finding *out);
 /* "SYMBOL@func+0xoff": one word, for the journal and the load lines. */
 void call_name(const struct event *ev, struct strbuf *sb);
 bool is_traced_call(const struct event *ev);

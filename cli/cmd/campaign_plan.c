@@ -38,8 +38,11 @@ struct site_stack {
 
 struct recording {
 	const char *module;
-	struct judge *judge;
+	struct campaign *c;
+	struct journal_finding *findings;	/* of the clean life itself */
+	size_t nfindings;
 	enum life_phase phase;	/* of the records being decoded */
+	size_t phase_end[NPHASES];	/* where each phase's records end in the state's; 0: not run */
 	struct recorded_call *calls;
 	size_t ncalls;
 	struct site_stack *stacks;
@@ -103,6 +106,12 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 		r->dropped += ev->dropped;
 		return;
 	}
+	if (judge_finding(r->c, ev, &r->findings[r->nfindings])) {
+		r->nfindings++;
+		if (!(r->nfindings & (r->nfindings - 1)))
+			r->findings = xrealloc(r->findings, 2 * r->nfindings * sizeof(*r->findings));
+		return;
+	}
 	if (!is_traced_call(ev) || !ev->module || strcmp(ev->module, r->module))
 		return;
 	if (ev->site && ev->nstack)
@@ -164,6 +173,17 @@ static int listed_fallible(const struct rt_tables *rt, const char *symbol)
 	return seen ? fallible : -1;
 }
 
+/* The clean life's own findings, load 0's in the journal: nothing was injected. */
+static void journal_recording_findings(struct campaign *c, struct recording *r)
+{
+	for (size_t i = 0; i < r->nfindings; i++) {
+		struct journal_finding *f = &r->findings[i];
+
+		journal_add(c, "finding 0 %s %s%s%s", f->rule, f->site, f->stack ? " " : "",
+			    f->stack ? f->stack : "");
+	}
+}
+
 static void recording_free(struct recording *r)
 {
 	for (size_t i = 0; i < r->ncalls; i++) {
@@ -173,16 +193,26 @@ static void recording_free(struct recording *r)
 	free(r->calls);
 	r->calls = NULL;
 	r->ncalls = 0;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		free(r->findings[i].rule);
+		free(r->findings[i].site);
+		free(r->findings[i].stack);
+	}
+	free(r->findings);
+	r->findings = NULL;
 }
 
-/* A phase ended, its records drained: they are its calls. */
+/*
+ * A phase ended, its records drained: where they end. They are decoded once
+ * the life is over, as every campaign load's are, so that the driver's
+ * frames are named (and its stacks compared) the same way in both.
+ */
 static void record_phase(struct campaign *c, enum life_phase p, void *arg)
 {
 	struct recording *r = arg;
 
 	(void)c;
-	r->phase = p;
-	judge_run(r->judge, record_event, r);
+	r->phase_end[p] = judge_records_size();
 }
 
 /*
@@ -198,8 +228,14 @@ static int record_clean_load(struct campaign *c, struct judge *j, struct recordi
 		ddv_error(0, "campaign: cannot trace the calls of the recording load");
 		return EXIT_ERROR;
 	}
-	r->judge = j;
 	status = run_life(c, c->ctl, record_phase, r);
+	for (int p = 0; p < NPHASES; p++) {
+		if (!r->phase_end[p])
+			continue;
+		r->phase = p;
+		judge_run_to(j, r->phase_end[p], record_event, r);
+	}
+	judge_run(j, record_event, r);
 	set_trace(c, ~0ull, DDV_TRACE_OFF);
 	if (status != EXIT_OK) {
 		ddv_error(0, "campaign: the clean load of %s failed (ddv load exited %d): "
@@ -317,7 +353,8 @@ static void plan_loads(struct campaign *c, struct recording *r, struct symset *n
 
 int record_plan(struct campaign *c, struct judge *j)
 {
-	struct recording r = { .module = c->module };
+	struct recording r = { .module = c->module, .c = c,
+			       .findings = xmalloc(sizeof(*r.findings)) };
 	struct symset not_fallible = { 0 };
 	int status = record_clean_load(c, j, &r);
 
@@ -330,6 +367,7 @@ int record_plan(struct campaign *c, struct judge *j)
 		else
 			plan_loads(c, &r, &not_fallible);
 	}
+	journal_recording_findings(c, &r);
 	recording_free(&r);
 	symset_free(&not_fallible);
 	return status;

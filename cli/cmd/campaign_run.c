@@ -324,40 +324,25 @@ struct load_outcome {
 static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct load_outcome *lo = data;
-	const char *module = lo->c->module, *rule;
-	struct strbuf site = { 0 }, stack = { 0 };
-	struct frames frames;
+	struct journal_finding f;
 
 	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected") &&
-	    (!ev->module || !strcmp(ev->module, module))) {
+	    (!ev->module || !strcmp(ev->module, lo->c->module))) {
 		lo->injected++;
 		lo->fault.len = 0;
 		call_name(ev, &lo->fault);
 		return;
 	}
-	/* Another driver's records (one stuck in its init still says so) are not this load's. */
-	if (!event_is_finding(ev) || (ev->module && strcmp(ev->module, module)))
+	if (!judge_finding(lo->c, ev, &f))
 		return;
-	rule = ev->msg ? ev->msg->rule_id : "ddv.log-lost";
-	if (ev->site)
-		sb_printf(&site, "%s+0x%x", ev->site->func, ev->site->func_offset);
-	else
-		sb_puts(&site, "-");
-	event_frames(ev, &frames);
-	/* The driver is gone by now: its frames that nothing names are "?", as in a group key. */
-	frames_join(&frames, true, &stack);
-	if (suppressions_match(&lo->c->supp, rule, site.s, &frames)) {
-		lo->c->suppressed++;
-	} else if (lo->nfindings < sizeof(lo->findings) / sizeof(lo->findings[0])) {
-		lo->findings[lo->nfindings].rule = xstrdup(rule);
-		lo->findings[lo->nfindings].site = xstrdup(site.s);
-		lo->findings[lo->nfindings++].stack = stack.len ? xstrdup(stack.s) : NULL;
+	if (lo->nfindings < sizeof(lo->findings) / sizeof(lo->findings[0])) {
+		lo->findings[lo->nfindings++] = f;
 	} else {
+		free(f.rule);
+		free(f.site);
+		free(f.stack);
 		lo->more++;
 	}
-	frames_free(&frames);
-	sb_free(&stack);
-	sb_free(&site);
 }
 
 /* "load 17/43 ..." on stderr: one line kept up to date on a terminal, else a line per load. */

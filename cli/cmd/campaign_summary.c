@@ -99,6 +99,11 @@ static void group_finding(struct tally *t, const struct journal_load *L,
 
 static void tally_loads(const struct journal *jn, struct tally *t)
 {
+	/* The clean recording life's own findings count: no fault was needed for them. */
+	for (unsigned int f = 0; f < jn->recording.nfindings; f++) {
+		t->findings++;
+		group_finding(t, &jn->recording, &jn->recording.findings[f]);
+	}
 	for (size_t i = 0; i < jn->nloads; i++) {
 		const struct journal_load *L = &jn->loads[i];
 
@@ -126,8 +131,11 @@ struct reproducer {
 
 static void print_reproducer(const struct reproducer *r, unsigned long n)
 {
-	printf("    reproduce: %sddv inject nth-any %lu; ddv load %s%s\n", r->before, n, r->driver,
-	       r->after);
+	if (!n)
+		printf("    reproduce: %sddv load %s%s\n", r->before, r->driver, r->after);
+	else
+		printf("    reproduce: %sddv inject nth-any %lu; ddv load %s%s\n", r->before, n,
+		       r->driver, r->after);
 }
 
 /* Each group of findings with its stack and the command that reproduces it. */
@@ -141,9 +149,14 @@ static void print_groups(const struct journal *jn, const struct tally *t,
 
 		const char *phase = journal_phase_of(jn, G->first);
 
-		printf("  %s at %s: %u load%s, first load %lu (fault in %s%s%s)\n", G->rule, G->site,
-		       G->loads, G->loads == 1 ? "" : "s", G->first, G->fault ? G->fault : "none",
-		       phase ? ", phase " : "", phase ? phase : "");
+		if (!G->first)
+			printf("  %s at %s: %u load%s, first the clean recording (no fault injected)\n",
+			       G->rule, G->site, G->loads, G->loads == 1 ? "" : "s");
+		else
+			printf("  %s at %s: %u load%s, first load %lu (fault in %s%s%s)\n", G->rule,
+			       G->site, G->loads, G->loads == 1 ? "" : "s", G->first,
+			       G->fault ? G->fault : "none", phase ? ", phase " : "",
+			       phase ? phase : "");
 		if (G->stack)
 			printf("    stack: %s\n", G->stack);
 		else if (journal_site_stack(jn, G->site))

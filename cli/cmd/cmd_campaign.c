@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,17 +53,34 @@ int judge_open(struct judge *j, int ctl_fd)
 	return 0;
 }
 
-void judge_run(struct judge *j, event_fn fn, void *arg)
+void judge_run_to(struct judge *j, size_t end, event_fn fn, void *arg)
 {
 	size_t size;
 	void *data;
 
 	if (state_read_records(&data, &size))
 		return;
+	if (end < size)
+		size = end;
 	if (size > j->decoded)
 		decode_stream(&j->dec, (char *)data + j->decoded, size - j->decoded, fn, arg);
 	j->decoded = size;
 	free(data);
+}
+
+void judge_run(struct judge *j, event_fn fn, void *arg)
+{
+	judge_run_to(j, SIZE_MAX, fn, arg);
+}
+
+size_t judge_records_size(void)
+{
+	size_t size = 0;
+	void *data;
+
+	if (!state_read_records(&data, &size))
+		free(data);
+	return size;
 }
 
 void judge_close(struct judge *j)
@@ -70,6 +88,36 @@ void judge_close(struct judge *j)
 	decoder_free(&j->dec);
 	rt_tables_free(&j->rt);
 	catalog_free(&j->cat);
+}
+
+bool judge_finding(struct campaign *c, const struct event *ev, struct journal_finding *out)
+{
+	struct strbuf site = { 0 }, stack = { 0 };
+	struct frames frames;
+	const char *rule;
+	bool kept;
+
+	/* Another driver's records (one stuck in its init still says so) are not this load's. */
+	if (!event_is_finding(ev) || (ev->module && strcmp(ev->module, c->module)))
+		return false;
+	rule = ev->msg ? ev->msg->rule_id : "ddv.log-lost";
+	if (ev->site)
+		sb_printf(&site, "%s+0x%x", ev->site->func, ev->site->func_offset);
+	else
+		sb_puts(&site, "-");
+	event_frames(ev, &frames);
+	/* The driver is gone by now: its frames that nothing names are "?", as in a group key. */
+	frames_join(&frames, true, &stack);
+	kept = !suppressions_match(&c->supp, rule, site.s, &frames);
+	if (kept)
+		*out = (struct journal_finding){ .rule = xstrdup(rule), .site = xstrdup(site.s),
+						 .stack = stack.len ? xstrdup(stack.s) : NULL };
+	else
+		c->suppressed++;
+	frames_free(&frames);
+	sb_free(&stack);
+	sb_free(&site);
+	return kept;
 }
 
 void call_name(const struct event *ev, struct strbuf *sb)

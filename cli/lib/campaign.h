@@ -41,7 +41,8 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
  *   phase NAME FIRST LAST        the recording's fallible calls FIRST..LAST
  *                                were made in phase NAME of the driver's life
  *                                (load, workload, rebind, unload)
- *   finding N RULE SITE [STACK]  a finding of load N; STACK: its frames,
+ *   finding N RULE SITE [STACK]  a finding of load N (0: the clean
+ *                                recording life, no fault injected); STACK: its frames,
  *                                innermost first, " > " between them, "?"
  *                                for a frame nothing could name
  *   end                          every planned load was tried
@@ -97,6 +98,7 @@ struct journal {
 	bool sequential;	/* no recording: one call after the other */
 	unsigned long recording_loads;	/* the clean recording load */
 	unsigned long total;
+	struct journal_load recording;	/* n 0: the findings of the clean recording life */
 	struct journal_load *loads;	/* in plan order */
 	size_t nloads;
 	bool ended;

@@ -96,6 +96,19 @@ static bool parse_phase(struct journal *j, char **words, unsigned int nw)
 	return true;
 }
 
+/* "finding N RULE SITE [STACK]" of load l. */
+static bool add_finding(struct journal_load *l, char **words, unsigned int nw, const char *rest)
+{
+	if (nw != 4)
+		return false;
+	l->findings = xrealloc(l->findings, (l->nfindings + 1) * sizeof(*l->findings));
+	l->findings[l->nfindings].rule = xstrdup(words[2]);
+	l->findings[l->nfindings].site = xstrdup(words[3]);
+	l->findings[l->nfindings].stack = rest && *rest ? xstrdup(rest) : NULL;
+	l->nfindings++;
+	return true;
+}
+
 /* One complete line; false when it is not one the journal writes. */
 static bool parse_line(struct journal *j, char *line)
 {
@@ -169,6 +182,8 @@ static bool parse_line(struct journal *j, char *line)
 		j->recorded = true;
 		return true;
 	}
+	if (!n && !strcmp(words[0], "finding"))
+		return add_finding(&j->recording, words, nw, rest);
 	if (!n)
 		return false;
 	if (!strcmp(words[0], "plan")) {
@@ -203,16 +218,8 @@ static bool parse_line(struct journal *j, char *line)
 		l->fault = strcmp(words[4], "-") ? xstrdup(words[4]) : NULL;
 		return true;
 	}
-	if (!strcmp(words[0], "finding")) {
-		if (nw != 4)
-			return false;
-		l->findings = xrealloc(l->findings, (l->nfindings + 1) * sizeof(*l->findings));
-		l->findings[l->nfindings].rule = xstrdup(words[2]);
-		l->findings[l->nfindings].site = xstrdup(words[3]);
-		l->findings[l->nfindings].stack = rest && *rest ? xstrdup(rest) : NULL;
-		l->nfindings++;
-		return true;
-	}
+	if (!strcmp(words[0], "finding"))
+		return add_finding(l, words, nw, rest);
 	return false;
 }
 
@@ -282,6 +289,7 @@ void journal_free(struct journal *j)
 		free(j->loads[i].expect);
 	}
 	free(j->loads);
+	load_clear_result(&j->recording);
 	free(j->driver);
 	for (size_t i = 0; i < j->nstacks; i++) {
 		free(j->stacks[i].site);

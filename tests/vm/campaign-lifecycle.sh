@@ -7,6 +7,8 @@
 # second allocation of the workload, and the clean twin gives nothing. Then
 # e1000 (qemu's NIC) with --rebind: its remove and probe run again between load
 # and unload, and the recording puts their fallible calls in a phase of their own.
+# Last, timer_reinit, whose clean load breaks a rule: the campaign counts that
+# finding of its recording (no fault needed) and exits 3.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -32,6 +34,7 @@ lifecycle alone workload_leak
 lifecycle workload workload_leak --setup 'echo set >>/out/setup.log' --workload "$wl"
 lifecycle clean workload_leak_clean --workload "$wlc"
 lifecycle rebind e1000 --rebind --max 2
+lifecycle recorded timer_reinit
 guest_done
 JOB
 
@@ -67,5 +70,12 @@ if fixture_build && fixture_ddv_job lifecycle "$job" --nic e1000; then
 	check_host "rebind: the load's and the rebind's calls are both planned, load's first" \
 		eval "awk '/^phase load /{l=\$4} /^phase rebind /{r=\$3} END{exit !(l && r == l + 1)}' \
 			'$out/rebind/journal'"
+	check_host "recorded: the clean life's own finding counts: exit 3" \
+		test "$(cat "$out/recorded/status" 2>/dev/null)" = 3
+	check_host "recorded: its group says the recording found it, with no fault" \
+		grep -q '^  timer.init-armed at timer_reinit_init+0x[0-9a-f]*: [0-9]* loads\?, first the clean recording (no fault injected)$' \
+		"$out/recorded/campaign.txt"
+	check_host "recorded: its reproducer is the plain load" \
+		grep -qx '    reproduce: ddv load timer_reinit' "$out/recorded/campaign.txt"
 fi
 vm_summary
