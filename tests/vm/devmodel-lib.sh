@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # A scenario sets $devmodel_cases (one case a line: LABEL MODULE LOAD INJECT RULES,
-# INJECT "inject" for $inject or "-", RULES the comma-separated rule ids the report
+# INJECT "inject" for $inject, "random" for every fallible call failed, or "-", RULES the comma-separated rule ids the report
 # must have and nothing else, "-" for none) and $inject, then calls devmodel_run PREFIX:
 # one VM, one ddv session per case, each judged.
 
@@ -32,18 +32,25 @@ devmodel_run() {
 	fixture_sessions=$devmodel_firmware
 	while read -r label m load inj rules; do
 		[ -n "$label" ] || continue
-		if [ "$inj" = inject ]; then
+		case $inj in
+		inject)
 			# shellcheck disable=SC2086 # the words of the inject command
-			fixture_session "$label" "$m" "$load" $inject
-		else
-			fixture_session "$label" "$m" "$load"
-		fi
+			fixture_session "$label" "$m" "$load" $inject ;;
+		random) fixture_session "$label" "$m" "$load" random all 100 ;;
+		*) fixture_session "$label" "$m" "$load" ;;
+		esac
 	done <<<"$devmodel_cases"
+	fixture_sessions="${fixture_sessions}dmesg >/out/dmesg.txt
+"
 	fixture_ddv_vm "$1" || return
+	# The defects the kernel WARNs about (a misc device or a sysfs group never
+	# registered) may taint it; none may oops it or sleep in atomic context.
+	check_host "$1: the kernel never oopsed nor slept in atomic context" \
+		sh -c "[ -s '$vm_out/dmesg.txt' ] && ! grep -E 'Oops|general protection|scheduling while atomic|sleeping function called from invalid' '$vm_out/dmesg.txt'"
 	while read -r label m load inj rules; do
 		[ -n "$label" ] || continue
 		fixture_use "$label"
-		[ "$inj" = inject ] && fixture_expect_injected "$label"
+		[ "$inj" != - ] && fixture_expect_injected "$label"
 		if [ "$rules" = - ]; then
 			fixture_expect_clean "$label"
 		else
