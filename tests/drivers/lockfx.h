@@ -317,6 +317,24 @@ static int lkfx_case(void)
 	return 0;
 }
 
+#elif defined(LKFX_SRCU_CLEANUP_ATOMIC)
+/* Nothing was queued: cleanup_srcu_struct() flushes and frees without sleeping. */
+static int lkfx_case(void)
+{
+	int err = init_srcu_struct(&lkfx_srcu);
+
+	if (err)
+		return err;
+#ifndef FIXTURE_CLEAN
+	local_irq_disable();
+#endif
+	cleanup_srcu_struct(&lkfx_srcu);
+#ifndef FIXTURE_CLEAN
+	local_irq_enable();
+#endif
+	return 0;
+}
+
 #elif defined(LKFX_SRCU_LEAK)
 static int lkfx_case(void)
 {

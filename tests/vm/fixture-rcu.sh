@@ -9,6 +9,7 @@ cases="
 lk_rcu_unbalanced rcu.unlock-unbalanced
 lk_rcu_sync_atomic linux.synchronize_rcu.sleep-in-atomic
 lk_srcu_sync_atomic linux.synchronize_srcu.sleep-in-atomic
+lk_srcu_cleanup_atomic linux.cleanup_srcu_struct.sleep-in-atomic
 lk_srcu_leak rcu.srcu-leak
 lk_srcu_reinit rcu.srcu-init-live
 "
