@@ -11,11 +11,15 @@
 struct ctx {
 	struct spec *spec;
 	struct contract *contract;
+	struct type_decl *type;	/* a type's active condition: its key and fields */
 	bool after;		/* inside after { }: ret is known */
 	int nvars;
 	const char *vars[DDVC_MAX_DEPTH];
 	struct type_decl *var_types[DDVC_MAX_DEPTH];
 };
+
+static void resolve_expr(struct ctx *c, struct expr *e);
+static void no_objects(const struct expr *e, const char *where);
 
 static struct type_decl *find_type(struct spec *spec, const char *name)
 {
@@ -159,6 +163,72 @@ static bool valid_leak_name(void *arg, const char *name)
 	return !strcmp(name, "key") || find_field(t, name) >= 0;
 }
 
+static bool valid_active_name(void *arg, const char *name)
+{
+	return !strcmp(name, "block") || valid_leak_name(arg, name);
+}
+
+/* The condition's text, for a default message: "timer_pending(key)". */
+static const char *expr_text(const struct expr *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *text;
+
+	if (!f)
+		abort();
+	doc_expr(f, e);
+	fclose(f);
+	text = tree_strdup(buf ? buf : "");
+	free(buf);
+	return text;
+}
+
+/*
+ * active EXPR [MESSAGE]: EXPR over the object's key and fields (ddvc writes
+ * it as a function ddv.ko calls). A contained type's message is reported by
+ * ddv.ko when memory that holds an active object of the type is freed, by any
+ * free path: its arguments are the object's key, the freed block and the
+ * object's fields, whatever the text names.
+ */
+static void check_active(struct spec *spec, struct type_decl *t)
+{
+	struct active_clause *a = t->active;
+	struct ctx x = { .spec = spec, .type = t };
+	struct msg *m = a->msg;
+
+	resolve_expr(&x, a->cond);
+	no_objects(a->cond, "an active condition");
+	if (m && !t->contained) {
+		error_at(&m->pos, NOT_CONTAINED,
+			 "'%s' is not contained: no memory is freed around it, so 'active' takes no message",
+			 t->name);
+		return;
+	}
+	if (!t->contained)
+		return;
+	if (!m) {
+		const char *cond = expr_text(a->cond);
+
+		m = a->msg = tree_alloc(sizeof(*m));
+		m->pos = a->pos;
+		m->severity = SEV_ERROR;
+		m->text = tree_printf("memory at {block} freed while the %s {key} inside it is "
+				      "active %s%s%s", t->name, cond[0] == '(' ? "" : "(", cond,
+				      cond[0] == '(' ? "" : ")");
+	}
+	if (!m->explicit_id)
+		m->rule_id = tree_printf("%s.%s.freed-active", spec->pack ? spec->pack : "", t->name);
+	scan_placeholders(m, valid_active_name, t, "the key, the block and the fields");
+	m->nargs = 0;
+	add_arg(m, "key");
+	add_arg(m, "block");
+	for (int i = 0; i < t->nfields; i++)
+		add_arg(m, t->fields[i]->name);
+	add_msg(spec, m);
+}
+
 static void check_types(struct spec *spec)
 {
 	for (struct type_decl *t = spec->types; t; t = t->next) {
@@ -236,6 +306,8 @@ static void check_types(struct spec *spec)
 			free(t->states);
 			t->states = copy;
 		}
+		if (t->active)
+			check_active(spec, t);
 		if (t->leak) {
 			if (!t->leak->explicit_id)
 				t->leak->rule_id = tree_printf("%s.%s.leak", spec->pack ? spec->pack : "",
@@ -323,8 +395,6 @@ static void check_version(const char *v, const struct srcpos *pos)
 	if (v && !version_code(v))
 		error_at(pos, BAD_VERSION, "'%s' is not a kernel version (write 6.2 or 6.2.7)", v);
 }
-
-static void resolve_expr(struct ctx *c, struct expr *e);
 
 /* Objects read by an expression (each costs one store lookup in the generated rule). */
 static int count_objects(const struct expr *e, const struct expr **first)
@@ -608,6 +678,8 @@ static bool param_everywhere(struct ctx *c, const char *name, const struct srcpo
 {
 	bool somewhere = false;
 
+	if (!c->contract)
+		return false;
 	for (struct fnsig *f = c->contract->fns; f; f = f->next)
 		somewhere |= param_of(f, name);
 	if (!somewhere)
@@ -674,7 +746,13 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 	case E_NAME:
 		if (e->ref == REF_STATE)
 			break;
-		if (!strcmp(e->text, "ret")) {
+		if (c->type && !strcmp(e->text, "key")) {
+			e->ref = REF_KEY;
+			e->type = c->type;
+		} else if (c->type && (e->index = find_field(c->type, e->text)) >= 0) {
+			e->ref = REF_FIELD;
+			e->type = c->type;
+		} else if (!strcmp(e->text, "ret")) {
 			if (resolve_ret(c, &e->pos))
 				e->ref = REF_RET;
 		} else if (!strcmp(e->text, DDVC_CURRENT_TASK)) {

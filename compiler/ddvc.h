@@ -153,6 +153,8 @@ enum name_ref {
 	REF_CONST,	/* an upper-case kernel constant or NULL: emitted as written */
 	REF_STATE,	/* a state name compared with type[k].state */
 	REF_CURRENT,	/* current_task: the calling task's pointer as a u64 */
+	REF_KEY,	/* a type's active condition: the object's key (type: the type) */
+	REF_FIELD,	/* a type's active condition: a field of the object (index) */
 };
 
 /* The built-in name of the calling task (ddv/fastpath.h ddv_current_task()). */
@@ -359,6 +361,17 @@ struct state_name {
 	struct state_name *next;
 };
 
+/*
+ * `active EXPR [MESSAGE]` after a type's body: the object is in use while
+ * EXPR (over its key and fields) holds. Memory freed while it holds an active
+ * contained object is reported with msg; a leak is one only while active.
+ */
+struct active_clause {
+	struct srcpos pos;
+	struct expr *cond;
+	struct msg *msg;	/* as written, or ddvc's default (contained types) */
+};
+
 /* An attribute after a type or field: `contained`, `extent`. */
 struct attr {
 	struct srcpos pos;
@@ -380,6 +393,7 @@ struct type_decl {
 	const char *key_type;
 	struct attr *attrs;
 	struct member *members;
+	struct active_clause *active;
 	struct msg *leak;
 	/* Filled in by checks. */
 	struct field *fields[DDV_MAX_FIELDS];
@@ -496,6 +510,7 @@ int emit_catalog(struct spec *spec, FILE *out);
 const char *catalog_text(struct spec *spec, size_t *len);	/* in the arena; NULL: failed */
 int seal_version(struct spec *spec);	/* version += "+<digest of the catalog>" */
 int emit_doc(struct spec *spec, FILE *out);
+void doc_expr(FILE *out, const struct expr *e);
 /* emit_c.c: the wrappers, for emit_pack.c's emit_c(). */
 void emit_wrappers(struct writer *w, struct spec *spec);
 void emit_expr(struct writer *w, const struct expr *e);

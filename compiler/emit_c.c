@@ -163,6 +163,13 @@ void emit_expr(struct writer *w, const struct expr *e)
 			w_printf(w, "%d", e->index);
 		else if (e->ref == REF_CURRENT)
 			w_printf(w, "ddv_current_task()");
+		else if (e->ref == REF_KEY)
+			w_printf(w, "((%s)(unsigned long)ddv_key)", e->type->key_type);
+		else if (e->ref == REF_FIELD && e->type->fields[e->index]->counter)
+			w_printf(w, "((s64)ddv_fields[%d])", e->index);
+		else if (e->ref == REF_FIELD)
+			w_printf(w, "((%s)(unsigned long)ddv_fields[%d])",
+				 e->type->fields[e->index]->ctype, e->index);
 		else
 			w_printf(w, "%s", e->text);
 		break;

@@ -7,7 +7,7 @@
 #include "compiler/parser.h"
 
 /* Expressions back in the spec's own syntax. */
-static void doc_expr(FILE *out, const struct expr *e)
+void doc_expr(FILE *out, const struct expr *e)
 {
 	switch (e->kind) {
 	case E_NUM:
@@ -208,9 +208,22 @@ int emit_doc(struct spec *spec, FILE *out)
 		fputs(" | ", out);
 		for (int i = 0; i < t->nstates; i++)
 			fprintf(out, "%s`%s`", i ? ", " : "", t->states[i]->name);
-		fprintf(out, " | %s | ", t->contained ? "contained" : "");
+		fprintf(out, " | %s", t->contained ? "contained" : "");
+		if (t->active) {
+			fprintf(out, "%sactive while `", t->contained ? ", " : "");
+			doc_expr(out, t->active->cond);
+			fputc('`', out);
+			if (t->active->msg) {
+				fprintf(out, " (freed while active: `%s`: \"%s\"",
+					t->active->msg->rule_id, t->active->msg->text);
+				doc_cites(out, t->active->msg->cites, " — cites ");
+				fputc(')', out);
+			}
+		}
+		fputs(" | ", out);
 		if (t->leak) {
-			fprintf(out, "`%s`: \"%s\"", t->leak->rule_id, t->leak->text);
+			fprintf(out, "`%s`: \"%s\"%s", t->leak->rule_id, t->leak->text,
+				t->active ? " (only while active)" : "");
 			doc_cites(out, t->leak->cites, " — cites ");
 		}
 		fprintf(out, " | %s |\n", pos_text(&t->pos));

@@ -20,8 +20,35 @@ static void emit_desc_comment(struct writer *w, int index, const char *name,
 	w_line(w, "/* %d %s, %s */", index, name, pos_text(pos));
 }
 
+/*
+ * A type's active condition, which ddv.ko calls (struct ddv_type_desc's
+ * active) on an object of the type found in memory being freed, and on one
+ * still owned at unload:
+ *	static notrace bool ddv_active_timer(u64 ddv_key, const u64 *ddv_fields)
+ *	{
+ *		return timer_pending(((struct timer_list *)(unsigned long)ddv_key));
+ *	}
+ */
+static void emit_active_funcs(struct writer *w, struct spec *spec)
+{
+	for (struct type_decl *t = spec->types; t; t = t->next) {
+		if (!t->active)
+			continue;
+		w_line(w, "/* %s: %s, while active */", pos_text(&t->active->pos), t->name);
+		w_line(w, "static notrace bool %s(u64 ddv_key, const u64 *ddv_fields)",
+		       mangle("ddv_active_", t->name));
+		w_block(w);
+		w_printf(w, "return ");
+		emit_expr(w, t->active->cond);
+		w_printf(w, ";\n");
+		w_close(w, "");
+		w_blank(w);
+	}
+}
+
 static void emit_types(struct writer *w, struct spec *spec)
 {
+	emit_active_funcs(w, spec);
 	w_open(w, "static const struct ddv_type_desc ddv_types[%d] =",
 	       spec->ntypes ? spec->ntypes : 1);
 	for (struct type_decl *t = spec->types; t; t = t->next) {
@@ -32,6 +59,10 @@ static void emit_types(struct writer *w, struct spec *spec)
 		w_line(w, ".flags = %s,", t->contained ? "DDV_TYPE_CONTAINED" : "0");
 		w_line(w, ".leak_msg = %d,", t->leak ? t->leak->index : 0);
 		w_line(w, ".size_field = %d,", t->size_field);
+		if (t->active) {
+			w_line(w, ".active = %s,", mangle("ddv_active_", t->name));
+			w_line(w, ".active_msg = %d,", t->active->msg ? t->active->msg->index : 0);
+		}
 		w_close(w, ",");
 	}
 	w_close(w, ";");

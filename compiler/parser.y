@@ -111,6 +111,7 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 	struct state_name *state;
 	struct attr *attr;
 	struct scope_item *scope_item;
+	struct active_clause *active;
 	struct { const char *decl; const char *last; } ptoks;
 	int op;
 }
@@ -126,6 +127,7 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 %token <str> TOK_FAILS "fails" TOK_MAY_SLEEP "may_sleep" TOK_CLASS "class"
 %token <str> TOK_OPTIONAL "optional" TOK_SINCE "since" TOK_BEFORE "before"
 %token <str> TOK_SIZEOF "sizeof" TOK_STATE "state" TOK_WRITES "writes" TOK_CITE "cite"
+%token <str> TOK_ACTIVE "active"
 %token TOK_ARROW "->" TOK_DOTDOT ".." TOK_EQ "==" TOK_NE "!=" TOK_LE "<=" TOK_GE ">="
 %token TOK_AND "&&" TOK_OR "||" TOK_SHL "<<" TOK_SHR ">>"
 
@@ -146,6 +148,7 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 %type <expr> expr primary args args1 fail_values
 %type <stmt> stmts stmt block else_opt
 %type <msg> message leak_opt
+%type <active> active_opt
 %type <msg_opt> msg_opts
 %type <objref> objref
 %type <init> inits inits_opt init
@@ -190,7 +193,7 @@ item:
 			inc->header = $2;
 			APPEND(spec->includes, inc);
 		}
-	| attrs TOK_OBJECT TOK_IDENT ':' ctype '{' members '}' leak_opt ';'
+	| attrs TOK_OBJECT TOK_IDENT ':' ctype '{' members '}' active_opt leak_opt ';'
 		{
 			struct type_decl *t = tree_alloc(sizeof(*t));
 
@@ -199,7 +202,8 @@ item:
 			t->key_type = $5;
 			t->attrs = $1;
 			t->members = $7;
-			t->leak = $9;
+			t->active = $9;
+			t->leak = $10;
 			APPEND(spec->types, t);
 		}
 	| TOK_PREDICATE TOK_IDENT '(' proto_toks ')' ';'
@@ -268,6 +272,23 @@ attrs:
 leak_opt:
 	  %empty		{ $$ = NULL; }
 	| TOK_LEAK message	{ $$ = $2; }
+	;
+
+active_opt:
+	  %empty		{ $$ = NULL; }
+	| TOK_ACTIVE expr
+		{
+			$$ = tree_alloc(sizeof(*$$));
+			$$->pos = @1;
+			$$->cond = $2;
+		}
+	| TOK_ACTIVE expr message
+		{
+			$$ = tree_alloc(sizeof(*$$));
+			$$->pos = @1;
+			$$->cond = $2;
+			$$->msg = $3;
+		}
 	;
 
 members:

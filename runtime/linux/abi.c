@@ -175,15 +175,17 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 }
 EXPORT_SYMBOL_GPL(__ddv_should_fail);
 
-void __ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
+/*
+ * Message msg of pack (the call's own, or the pack of a type whose rule ddv.ko
+ * applies in the call: objects.c contained_freed) fired in call, with nargs
+ * arguments.
+ */
+void ddv_violation_of(struct ddv_call *call, const struct ddv_pack *pack, u16 msg,
+		      unsigned int nargs, const u64 *args)
 {
-	u64 args[DDV_MAX_ARGS];
-	unsigned int i;
-	va_list ap;
-
-	if (!call->dut || !msg || msg >= call->pack->nmsgs)
+	if (!call->dut || !msg || msg >= pack->nmsgs)
 		return;
-	if (cfg(CONFIG_RULE_OFF, DDV_MSG_ID(call->pack->pack_id, msg), 0))
+	if (cfg(CONFIG_RULE_OFF, DDV_MSG_ID(pack->pack_id, msg), 0))
 		return;
 	/*
 	 * The object may predate a live attach: unknown, not a violation. (A
@@ -193,17 +195,26 @@ void __ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
 		atomic64_inc(&ddv_duts[call->dut].unknown_before_attach);
 		return;
 	}
-	va_start(ap, nargs);
-	for (i = 0; i < nargs && i < DDV_MAX_ARGS; i++)
-		args[i] = va_arg(ap, u64);
-	va_end(ap);
 	atomic64_inc(&ddv_duts[call->dut].violations);
 	if (call->trace == DDV_TRACE_ON_VIOLATION && !call->reported)
 		log_call(call, false);
 	call->reported = 1;
 	ddv_call_site(call);
-	ddv_log_at(call->pack->pack_id, msg, i, args, call->dut, call->site, gfunc(call),
-		   call->ret_ip, true);
+	ddv_log_at(pack->pack_id, msg, min_t(unsigned int, nargs, DDV_MAX_ARGS), args, call->dut,
+		   call->site, gfunc(call), call->ret_ip, true);
+}
+
+void __ddv_violation(struct ddv_call *call, u16 msg, unsigned int nargs, ...)
+{
+	u64 args[DDV_MAX_ARGS];
+	unsigned int i;
+	va_list ap;
+
+	va_start(ap, nargs);
+	for (i = 0; i < nargs && i < DDV_MAX_ARGS; i++)
+		args[i] = va_arg(ap, u64);
+	va_end(ap);
+	ddv_violation_of(call, call->pack, msg, i, args);
 }
 EXPORT_SYMBOL_GPL(__ddv_violation);
 

@@ -159,6 +159,7 @@ struct module *ddv_find_loaded(const char *name);
 void ddv_module_text(const struct module *mod, bool init, unsigned long *base,
 		     unsigned long *size);
 bool ddv_in_text(const struct module *mod, bool init, unsigned long a, unsigned int len);
+void ddv_module_data(const struct module *mod, unsigned long *base, unsigned long *size);
 bool ddv_mod_func_range(struct module *mod, const char *func, u64 *lo, u64 *hi, bool *init);
 
 /* patch.c and stubs.S: call-site redirection, tail-call stubs, the drivers' text */
@@ -324,6 +325,8 @@ void ddv_inject_status(struct ddv_status *st);
 long ddv_op_set_trace(struct ddv_cmd *cmd);
 long ddv_op_set_func_off(struct ddv_cmd *cmd);
 long ddv_op_rule_off(struct ddv_cmd *cmd);
+void ddv_violation_of(struct ddv_call *call, const struct ddv_pack *pack, u16 msg,
+		      unsigned int nargs, const u64 *args);
 long ddv_op_inject(struct ddv_cmd *cmd);
 
 /* scopes.c (more in scopes.h): SCOPE */

@@ -2,6 +2,7 @@
 /* objects.c: the object store in ddv.ko: the ddv_obj_* ABI, leak sweeps, counters. */
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/log2.h>
 #include "ddv_internal.h"
@@ -398,6 +399,103 @@ static __always_inline u64 size_of(const struct ddv_type_desc *t, const u64 *fie
 }
 
 /*
+ * The global ids of the packs' contained types, for the walk of freed memory
+ * (store_find_inside looks for one type at a time). Appended at pack
+ * registration under ddv_mutex, read anywhere without a lock; an id stays
+ * when its pack goes (a search then finds nothing of it).
+ */
+#define MAX_CONTAINED_TYPES 64
+static u16 contained_types[MAX_CONTAINED_TYPES];
+static unsigned int ncontained_types;
+
+static void contained_type_add(u16 gt)
+{
+	unsigned int i, n = ncontained_types;
+
+	for (i = 0; i < n; i++)
+		if (contained_types[i] == gt)
+			return;
+	if (n == MAX_CONTAINED_TYPES) {
+		pr_warn("ddv: more than %d contained types: type %u is not looked for in freed memory\n",
+			MAX_CONTAINED_TYPES, gt);
+		return;
+	}
+	WRITE_ONCE(contained_types[n], gt);
+	smp_store_release(&ncontained_types, n + 1);
+}
+
+/* The descriptor of a global type and its pack (*pack), or NULL when no pack has it. */
+static const struct ddv_type_desc *type_desc(u16 gt, const struct ddv_pack **pack)
+{
+	u16 local;
+
+	*pack = ddv_type_pack(gt, &local);
+	return *pack ? &(*pack)->types[local] : NULL;
+}
+
+/* An active contained object's arguments: its key, the memory that holds it, its fields. */
+static unsigned int active_args(const struct ddv_type_desc *t, const struct store_obj *c,
+				u64 block, u64 *args)
+{
+	unsigned int i;
+
+	args[0] = c->key;
+	args[1] = block;
+	for (i = 0; i < t->nfields && i + 2 < DDV_MAX_ARGS; i++)
+		args[i + 2] = c->fields[i];
+	return i + 2;
+}
+
+/*
+ * Memory [lo, lo + size) is freed by call (the destroy of an object with a
+ * size: kfree, vfree, free_netdev, a transfer to RCU...): every object of a
+ * contained type inside goes with it, and each active one (its type's active
+ * condition: a timer pending) is a violation of its type's rule, reported in
+ * the freeing call. One of a type without that condition but with a leak
+ * message can never be released now (an SRCU domain never cleaned up): its
+ * leak, reported now rather than lost. store_find_inside finds any one of those left in the
+ * range, not the lowest: each is deleted before the next search, so none is
+ * passed over. Out of line: only while contained objects are live.
+ */
+static noinline void contained_freed(struct ddv_call *call, u64 lo, u64 size)
+{
+	unsigned int i, n = smp_load_acquire(&ncontained_types);
+	u64 hi = lo + size;
+
+	if (hi <= lo)
+		return;
+	for (i = 0; i < n; i++) {
+		u16 gt = READ_ONCE(contained_types[i]);
+		struct store_obj c;
+
+		while (READ_ONCE(ddv_contained_live) &&
+		       !store_find_inside(&ddv_store, gt, lo, hi, &c)) {
+			const struct ddv_pack *pack;
+			const struct ddv_type_desc *t = type_desc(gt, &pack);
+			u64 args[DDV_MAX_ARGS];
+
+			if (t && t->active && t->active_msg && t->active(c.key, c.fields)) {
+				ddv_violation_of(call, pack, t->active_msg,
+						 min_t(unsigned int, active_args(t, &c, lo, args),
+						       pack->msgs[t->active_msg].nargs), args);
+			} else if (t && !t->active && t->leak_msg && c.owner &&
+				   c.owner < DDV_MAX_DUTS) {
+				ddv_report_object(&ddv_duts[c.owner], &c, pack, t->leak_msg,
+						  t->nfields);
+				atomic64_inc(&ddv_duts[c.owner].violations);
+			}
+			/* Destroyed meanwhile by its own call: it is gone either way. */
+			if (store_delete(&ddv_store, gt, c.key, &c))
+				continue;
+			if (t)
+				obj_counted(t, size_of(t, c.fields), -1);
+			else
+				__atomic_add_fetch(&ddv_contained_live, -1, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+/*
  * Every create but the usual one (abi.h ddv_obj_create, inline in the
  * wrappers): an out-of-range type, a caller that wants the live object on
  * -EEXIST, a type's first object, a contained type, a pack with scopes, an
@@ -473,6 +571,9 @@ int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *
 			ddv_scope_count(call, type, -1);
 		if (old)
 			to_obj(call, &o, old);
+		/* Memory freed: what lies inside it goes too (abi.h ddv_obj_destroy). */
+		if (t->size_field >= 0 && READ_ONCE(ddv_contained_live))
+			contained_freed(call, key, size_of(t, o.fields));
 	}
 out:
 	if (unlikely(call->attached)) {
@@ -579,6 +680,7 @@ void ddv_store_pack_types(struct ddv_pack *pack)
 		if (!(pack->types[i].flags & DDV_TYPE_CONTAINED))
 			continue;
 		store_set_contained(&ddv_store, gt);
+		contained_type_add(gt);
 		/* An id an earlier pack's plain type used: no longer inline. */
 		if (READ_ONCE(ddv_type_used[gt]))
 			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
@@ -614,8 +716,149 @@ enum ddv_leak_report ddv_report_leak(struct ddv_dut *dut, const struct store_obj
 	t = &pack->types[local];
 	if (!t->leak_msg)
 		return DDV_NOT_A_LEAK;
+	/*
+	 * A type with an active condition leaks only while active; a contained
+	 * one's memory may be gone where no wrapper saw it: only the unload's
+	 * sweep, which knows where its memory is, reads it (sweep_contained).
+	 */
+	if (t->active && ((t->flags & DDV_TYPE_CONTAINED) || !t->active(o->key, o->fields)))
+		return DDV_NOT_A_LEAK;
 	ddv_report_object(dut, o, pack, t->leak_msg, t->nfields);
 	return DDV_LEAK_REPORTED;
+}
+
+/* Logs msg of pack for an active contained object c held by block, at c's site. */
+static void report_active_object(struct ddv_dut *dut, const struct store_obj *c,
+				 const struct ddv_pack *pack, const struct ddv_type_desc *t,
+				 u16 msg, u64 block)
+{
+	u64 args[DDV_MAX_ARGS];
+	unsigned int n = active_args(t, c, block, args);
+
+	ddv_log_at(pack->pack_id, msg, min_t(unsigned int, pack->msgs[msg].nargs, n), args,
+		   dut->id, ddv_obj_site_id(dut, c->site), SITE_FUNC(c->site), 0, false);
+	atomic64_inc(&dut->violations);
+}
+
+/*
+ * The memory the driver still owns when it goes ([lo, lo + size): a block
+ * it leaked, reported as such): an active contained object inside outlives
+ * the driver's code (a pending timer whose function was in the module), a
+ * leak of its type while active. The objects of types with an active
+ * condition go once judged (the sweep forgets the driver's objects next
+ * anyway); the others stay for the sweep's plain leak check. Returns the
+ * leaks reported.
+ */
+static unsigned int leaked_holds(struct ddv_dut *dut, u64 lo, u64 size)
+{
+	unsigned int i, n = smp_load_acquire(&ncontained_types), leaks = 0;
+
+	for (i = 0; i < n && lo + size > lo; i++) {
+		u16 gt = READ_ONCE(contained_types[i]);
+		const struct ddv_pack *pack;
+		const struct ddv_type_desc *t = type_desc(gt, &pack);
+		struct store_obj c;
+
+		if (!t || !t->active)
+			continue;
+		while (!store_find_inside(&ddv_store, gt, lo, lo + size, &c)) {
+			if (t->leak_msg && t->active(c.key, c.fields)) {
+				report_active_object(dut, &c, pack, t, t->leak_msg, lo);
+				leaks++;
+			}
+			if (!store_delete(&ddv_store, gt, c.key, &c))
+				obj_counted(t, size_of(t, c.fields), -1);
+		}
+	}
+	return leaks;
+}
+
+/* Blocks a gone driver leaked, collected for sweep_contained. */
+struct leaked_blocks {
+	struct { u64 key, size; } *b;
+	unsigned int n, cap;
+};
+
+/* False when there is no room (the block is then not looked into: its holds go unreported). */
+static bool leaked_blocks_add(struct leaked_blocks *l, u64 key, u64 size)
+{
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? 2 * l->cap : 64;
+		void *more = krealloc_array(l->b, cap, sizeof(*l->b), GFP_KERNEL);
+
+		if (!more)
+			return false;
+		l->b = more;
+		l->cap = cap;
+	}
+	l->b[l->n].key = key;
+	l->b[l->n++].size = size;
+	return true;
+}
+
+/*
+ * The driver is gone (unloaded, or its init failed) and its module's memory
+ * goes next: its objects of contained types with an active condition, where
+ * their memory is known. One in the module's own data (a static timer) is
+ * freed with it: reported with its type's active message, the module's data
+ * as the block. One in a block the driver leaked (a type with a leak
+ * message, still owned): leaked_holds. One elsewhere lies in memory freed
+ * where no wrapper saw it (devres at unbind, a helper module), which is not
+ * read. Blocks are collected first, then walked: the walk deletes, which
+ * must not move objects under store_next. Returns the findings reported.
+ */
+static unsigned int sweep_contained(struct ddv_dut *dut, const struct store_filter *f)
+{
+	unsigned long base = 0, size = 0;
+	struct leaked_blocks leaked = { 0 };
+	unsigned int found = 0, i;
+	struct store_obj o;
+	u64 cursor = 0;
+
+	if (!READ_ONCE(ddv_contained_live))
+		return 0;
+	if (dut->mod)
+		ddv_module_data(dut->mod, &base, &size);
+	while (store_next(&ddv_store, &cursor, f, &o)) {
+		const struct ddv_pack *pack;
+		const struct ddv_type_desc *t = type_desc(o.type, &pack);
+
+		if (!t)
+			continue;
+		if (t->size_field >= 0 && size_of(t, o.fields) && t->leak_msg) {
+			leaked_blocks_add(&leaked, o.key, size_of(t, o.fields));
+		} else if ((t->flags & DDV_TYPE_CONTAINED) && t->active && t->active_msg &&
+			   o.key - base < size && t->active(o.key, o.fields)) {
+			report_active_object(dut, &o, pack, t, t->active_msg, base);
+			found++;
+		}
+	}
+	for (i = 0; i < leaked.n; i++)
+		found += leaked_holds(dut, leaked.b[i].key, leaked.b[i].size);
+	kfree(leaked.b);
+	return found;
+}
+
+/*
+ * store_purge() that keeps ddv_contained_live right: the objects of contained
+ * types it deletes count down, else the inline destroy of every block would
+ * take the out-of-line walk for good once a driver went with a timer set up.
+ */
+static u64 obj_purge(const struct store_filter *f)
+{
+	struct store_obj o;
+	u64 cursor = 0, n = 0;
+
+	while (store_next(&ddv_store, &cursor, f, &o)) {
+		if (store_delete(&ddv_store, o.type, o.key, NULL) == 0) {
+			n++;
+			if (store_is_contained(&ddv_store, o.type))
+				__atomic_add_fetch(&ddv_contained_live, -1, __ATOMIC_RELAXED);
+		}
+		/* The deletion may have shifted the next entry into this slot. */
+		cursor--;
+	}
+	return n;
 }
 
 /*
@@ -634,6 +877,9 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 	unsigned int leaks = 0;
 	u64 cursor = 0;
 
+	/* Gone: the memory that held its active objects is freed, or leaks. */
+	if (report && forget)
+		leaks += sweep_contained(dut, &f);
 	while (report && store_next(&ddv_store, &cursor, &f, &o)) {
 		enum ddv_leak_report r = ddv_report_leak(dut, &o);
 
@@ -644,7 +890,7 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 		leaks++;
 	}
 	if (forget) {
-		store_purge(&ddv_store, &f);
+		obj_purge(&f);
 		attached_forget(dut);
 	}
 	return leaks;
@@ -660,7 +906,7 @@ void ddv_store_forget_types(u16 first, u16 count)
 	};
 
 	if (count) {
-		store_purge(&ddv_store, &f);
+		obj_purge(&f);
 		/* Records name types by id: all go, which only loses precision. */
 		f.type_lo = OBJ_TYPE_FREED;
 		f.type_hi = OBJ_TYPE_FREED + 1;

@@ -65,6 +65,8 @@ static const char *pack_invalid(const struct ddv_pack *pack)
 			return "a leak message out of range";
 		if (pack->types[i].size_field >= DDV_MAX_FIELDS)
 			return "a size field out of range";
+		if (pack->types[i].active_msg >= pack->nmsgs)
+			return "an active message out of range";
 	}
 	return ddv_scopes_invalid(pack);
 }

@@ -63,6 +63,26 @@ void ddv_module_text(const struct module *mod, bool init, unsigned long *base,
 #endif
 }
 
+/*
+ * A module's writable core data (.data, .bss: where its static timers live) as
+ * [*base, *base + *size). On 6.1 it ends the core layout, after the text, the
+ * rodata and the data that turns read-only after init.
+ */
+void ddv_module_data(const struct module *mod, unsigned long *base, unsigned long *size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	const struct module_memory *m = &mod->mem[MOD_DATA];
+
+	*base = (unsigned long)m->base;
+	*size = m->base ? m->size : 0;
+#else
+	const struct module_layout *l = &mod->core_layout;
+
+	*base = (unsigned long)l->base + l->ro_after_init_size;
+	*size = l->base ? l->size - l->ro_after_init_size : 0;
+#endif
+}
+
 bool ddv_in_text(const struct module *mod, bool init, unsigned long a, unsigned int len)
 {
 	unsigned long base, size;

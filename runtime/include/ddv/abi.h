@@ -53,6 +53,17 @@ struct ddv_type_desc {
 	u16 flags;			/* DDV_TYPE_* */
 	u16 leak_msg;			/* per object still owned at unload; 0: never a leak */
 	s8 size_field;			/* field that holds the object's size, or -1 */
+	/*
+	 * The spec's `active EXPR`: is the object in use (a timer pending)?
+	 * NULL: the type has no such condition. With it, a leak at unload is
+	 * one only while active, and an active object of a contained type in
+	 * memory that any destroy frees (a block with a size field) is
+	 * reported with active_msg (args: key, the block, the fields). Called
+	 * by ddv.ko in the freeing call's context, or at unload, on memory
+	 * still mapped.
+	 */
+	bool (*active)(u64 key, const u64 *fields);
+	u16 active_msg;
 };
 /* may live inside a heap block: indexed for ddv_obj_find_inside() */
 #define DDV_TYPE_CONTAINED	0x1

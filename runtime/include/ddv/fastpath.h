@@ -289,6 +289,7 @@ extern u8 ddv_type_used[];
 extern struct ddv_slot *ddv_slots;		/* ddv.ko's store: fixed while it is loaded */
 extern u32 ddv_slots_mask;
 extern u16 ddv_dut_scope[];			/* per driver: the leak scope open now, 0: none */
+extern u32 ddv_contained_live;			/* live objects of contained types */
 #ifdef __KERNEL__
 /* Bytes of objects with a size, made and freed (held: the difference, over the CPUs). */
 DECLARE_PER_CPU(u64, ddv_bytes_made);
@@ -358,10 +359,17 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 	return DDV_OUT_OF_LINE(call, __ddv_obj_create, type, key, state, NULL, old);
 }
 
+/*
+ * While objects of contained types (timers, work items...) are live
+ * (ddv_contained_live, above), a destroy of memory (a type with a size field)
+ * goes out of line, where ddv.ko looks for active ones inside it (struct
+ * ddv_type_desc's active): one plain load, for types with a size field only
+ * (size_field is ddvc's constant).
+ */
 static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key,
 					   struct ddv_obj *old, int size_field)
 {
-	if (!old && ddv_obj_inline(call, type)) {
+	if (!old && ddv_obj_inline(call, type) && !(size_field >= 0 && ddv_contained_live)) {
 		u16 gt = call->pack->type_base + type;
 		u32 hash = ddv_slot_hash(gt, key);
 		u64 size = 0;
@@ -403,7 +411,6 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
  * that follows bails). Inline: one load while no object of a
  * contained type (timer, work item) is live.
  */
-extern u32 ddv_contained_live;
 #ifdef __KERNEL__
 static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {
