@@ -446,6 +446,20 @@ static unsigned int active_args(const struct ddv_type_desc *t, const struct stor
 	return i + 2;
 }
 
+/* A contained object of global type gt (t: its descriptor, if any) goes with its memory. */
+static void contained_gone(u16 gt, const struct ddv_type_desc *t, u64 key)
+{
+	struct store_obj c;
+
+	/* Destroyed meanwhile by its own call: it is gone either way. */
+	if (store_delete(&ddv_store, gt, key, &c))
+		return;
+	if (t)
+		obj_counted(t, size_of(t, c.fields), -1);
+	else
+		__atomic_add_fetch(&ddv_contained_live, -1, __ATOMIC_RELAXED);
+}
+
 /*
  * Memory [lo, lo + size) is freed by call (the destroy of an object with a
  * size: kfree, vfree, free_netdev, a transfer to RCU...): every object of a
@@ -484,13 +498,7 @@ static noinline void contained_freed(struct ddv_call *call, u64 lo, u64 size)
 						  t->nfields);
 				atomic64_inc(&ddv_duts[c.owner].violations);
 			}
-			/* Destroyed meanwhile by its own call: it is gone either way. */
-			if (store_delete(&ddv_store, gt, c.key, &c))
-				continue;
-			if (t)
-				obj_counted(t, size_of(t, c.fields), -1);
-			else
-				__atomic_add_fetch(&ddv_contained_live, -1, __ATOMIC_RELAXED);
+			contained_gone(gt, t, c.key);
 		}
 	}
 }
@@ -766,8 +774,7 @@ static unsigned int leaked_holds(struct ddv_dut *dut, u64 lo, u64 size)
 				report_active_object(dut, &c, pack, t, t->leak_msg, lo);
 				leaks++;
 			}
-			if (!store_delete(&ddv_store, gt, c.key, &c))
-				obj_counted(t, size_of(t, c.fields), -1);
+			contained_gone(gt, t, c.key);
 		}
 	}
 	return leaks;
