@@ -53,6 +53,8 @@ if fixture_build; then
 	fixture_session tasklet_uninit_clean tasklet_uninit_clean ok
 	fixture_session wait_atomic wait_atomic ok
 	fixture_session wait_atomic_clean wait_atomic_clean ok
+	fixture_session deferred_unload deferred_unload ok
+	fixture_session deferred_unload_clean deferred_unload_clean ok
 	if fixture_ddv_vm sched; then
 		expect_kernel_sound "sched: the console shows no splat"
 		fixture_use completion_uninit
@@ -84,6 +86,13 @@ if fixture_build; then
 		fixture_expect_rules wait_atomic $atomic_rules
 		fixture_use wait_atomic_clean
 		fixture_expect_clean wait_atomic_clean
+
+		fixture_use deferred_unload
+		fixture_expect_rules deferred_unload timer.freed-pending timer.freed-queued \
+			hrtimer.freed-queued heap.leak timer.pending-at-unload timer.queued-at-unload \
+			hrtimer.queued-at-unload
+		fixture_use deferred_unload_clean
+		fixture_expect_clean deferred_unload_clean
 	fi
 fi
 vm_summary

@@ -17,7 +17,7 @@ k612=$vm_build/k612
 fixture_ko=$k612/sched-fixtures
 fixtures="completion_uninit completion_uninit_clean completion_timeout completion_timeout_clean
 	hrtimer_misuse hrtimer_misuse_clean tasklet_uninit tasklet_uninit_clean
-	wait_atomic wait_atomic_clean"
+	wait_atomic wait_atomic_clean deferred_unload deferred_unload_clean"
 
 build_612() {
 	local f

@@ -107,7 +107,7 @@ done
 check "completion_uninit: the completion was never initialised" \
 	dmesg_has 'completion_uninit: completion used uninitialised'
 for m in completion_timeout completion_timeout_clean hrtimer_misuse_clean \
-	wait_atomic wait_atomic_clean; do
+	wait_atomic wait_atomic_clean deferred_unload deferred_unload_clean; do
 	load_unload $m "is listed while loaded" "module_loaded $m"
 done
 load_unload hrtimer_misuse "initialises its hrtimer again while queued" \
