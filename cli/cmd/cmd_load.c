@@ -205,8 +205,10 @@ static bool kernel_decompresses_xz(void)
  * finit_module() in a child process, so that an init that never returns
  * leaves this command free to report it: a thread stuck in the kernel would
  * keep the whole process (and the shell waiting for it) from exiting.
- * Returns 0 or the init's -errno, or -ETIMEDOUT.
+ * Returns 0 or the init's -errno (-ETIMEDOUT too: an init may return it),
+ * or INIT_HUNG when the watchdog expired.
  */
+#define INIT_HUNG 1
 static int finit_with_watchdog(int module_fd, const char *params, int flags, int timeout_s)
 {
 	int pipefd[2], wstatus, result = -EIO;
@@ -237,7 +239,7 @@ static int finit_with_watchdog(int module_fd, const char *params, int flags, int
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0) {
-			result = -ETIMEDOUT;
+			result = INIT_HUNG;
 			break;	/* the child stays in the kernel; nobody waits for it */
 		}
 		if (read(pipefd[0], &err, sizeof(err)) == sizeof(err))
@@ -455,7 +457,7 @@ static void print_loaded(int fd, int dut, const struct site_table *table)
 static int load_outcome(int fd, int dut, const struct site_table *table, int err, int timeout_s,
 			size_t records_before)
 {
-	if (err == -ETIMEDOUT) {
+	if (err == INIT_HUNG) {
 		char *what_hang = xasprintf("has not returned after %d s", timeout_s);
 
 		report_stuck(dut, table->module, "ddv.hang", what_hang, timeout_s);

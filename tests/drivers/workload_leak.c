@@ -39,9 +39,14 @@ static const struct kernel_param_ops act_ops = { .set = act_set };
 module_param_cb(act, &act_ops, NULL, 0200);
 MODULE_PARM_DESC(act, "write anything: allocate a request and its buffer");
 
+/* What init returns: -ETIMEDOUT (-110) is an init's own error, not a watchdog's hang. */
+static int init_err;
+module_param(init_err, int, 0444);
+MODULE_PARM_DESC(init_err, "the error init returns (0: it loads)");
+
 static int __init workload_leak_init(void)
 {
-	return 0;
+	return init_err;
 }
 
 static void __exit workload_leak_exit(void)

@@ -35,6 +35,12 @@ lifecycle workload workload_leak --setup 'echo set >>/out/setup.log' --workload 
 lifecycle clean workload_leak_clean --workload "$wlc"
 lifecycle rebind e1000 --rebind --max 2
 lifecycle recorded timer_reinit
+# An init that returns -ETIMEDOUT itself failed; it did not hang.
+check "timedout: ddv start" ddv start
+ddv load workload_leak init_err=-110 >/out/timedout.txt 2>&1
+echo $? >/out/timedout.status
+ddv report >>/out/timedout.txt 2>&1
+ddv stop
 guest_done
 JOB
 
@@ -77,5 +83,7 @@ if fixture_build && fixture_ddv_job lifecycle "$job" --nic e1000; then
 		"$out/recorded/campaign.txt"
 	check_host "recorded: its reproducer is the plain load" \
 		grep -qx '    reproduce: ddv load timer_reinit' "$out/recorded/campaign.txt"
+	check_host "timedout: an init returning -ETIMEDOUT is a failed init (exit 4), no hang" \
+		eval "[ \"\$(cat '$out/timedout.status')\" = 4 ] && ! grep -q 'ddv.hang' '$out/timedout.txt'"
 fi
 vm_summary
