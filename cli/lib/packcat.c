@@ -139,7 +139,8 @@ int catalog_add_file(struct catalog *cat, const char *path)
 
 /*
  * For a command that needs names but not the runtime: the catalogs of the
- * packs the runtime has loaded when it is there, else those of the --pack
+ * packs the runtime has loaded when it is there and this user may ask it
+ * (any user may list a module's sites), else those of the --pack
  * files, else those of the pack modules in the pack directory. Returns 0,
  * or -errno with a sentence said; -ENOENT unsaid when there is nothing to
  * read and names are not required.
@@ -151,7 +152,7 @@ int catalog_offline(struct catalog *cat, char *const *files, size_t nfiles, bool
 	size_t nmods = 0;
 	int err = 0;
 
-	if (!nfiles && runtime_present()) {
+	if (!nfiles && runtime_usable()) {
 		int fd = ctl_open();
 
 		err = fd < 0 ? fd : session_load(&s, fd);

@@ -74,6 +74,7 @@ struct session {
 	struct catalog cat;
 };
 bool runtime_present(void);
+bool runtime_usable(void);
 int session_load(struct session *s, int ctl_fd);
 void session_free(struct session *s);
 

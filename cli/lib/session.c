@@ -26,6 +26,14 @@ bool runtime_present(void)
 	return !access(dev && *dev ? dev : DDV_DEVICE, F_OK);
 }
 
+/* May this user open it (root's: CAP_SYS_ADMIN; the node is 0600)? */
+bool runtime_usable(void)
+{
+	const char *dev = getenv("DDV_DEVICE");
+
+	return !access(dev && *dev ? dev : DDV_DEVICE, R_OK | W_OK);
+}
+
 /* Moves the one pack of one into cat. */
 static void take_pack(struct catalog *cat, struct catalog *one)
 {

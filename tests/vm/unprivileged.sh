@@ -50,6 +50,12 @@ check "the user is uid 65534 with no capabilities" \
 	eval "grep -qE '^Uid:\s+65534\s+65534\s+65534' /out/stdout &&
 		grep -qE '^CapEff:\s+0+$' /out/stdout && grep -qE '^CapPrm:\s+0+$' /out/stdout"
 
+# Any user lists a module's call sites, the runtime loaded or not: the names come
+# from the pack modules then (ddv.ko itself is a module with calls to list).
+user ddv sites /usr/local/lib/ddv/modules/ddv.ko
+check "a user lists a module's sites with the runtime loaded (from the pack modules)" \
+	eval "[ $st = 0 ] && grep -q '^ddv: [0-9]* sites' /out/stdout"
+
 # 1: the node's mode.
 user ddv status
 check "mode 0600: ddv status refused, errno and sentence" \
