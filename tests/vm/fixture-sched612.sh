@@ -19,24 +19,9 @@ fixtures="completion_uninit completion_uninit_clean completion_timeout completio
 	hrtimer_misuse hrtimer_misuse_clean tasklet_uninit tasklet_uninit_clean
 	wait_atomic wait_atomic_clean deferred_unload deferred_unload_clean"
 
-build_612() {
-	local f
-
-	{
-		vm_kernel_tree "$k612" "$kdir" || return 1
-		rm -rf "$fixture_ko" && mkdir -p "$fixture_ko" || return 1
-		for f in $fixtures; do
-			cp "$vm_top/tests/drivers/$f.c" "$fixture_ko/"
-		done
-		cp "$vm_top"/tests/drivers/*.h "$fixture_ko/"
-		# shellcheck disable=SC2086 # one module a word
-		echo "obj-m := $(printf '%s.o ' $fixtures)" >"$fixture_ko/Kbuild"
-		make -s -C "$kdir" M="$fixture_ko" -j2 modules >"$fixture_ko/build.log" 2>&1 ||
-			{ tail -n 40 "$fixture_ko/build.log"; return 1; }
-	} >"$vm_work/build-612.out" 2>&1
-}
-
-if [ ! -f "$kdir/Makefile" ] || ! build_612; then
+# shellcheck disable=SC2086 # one module a word
+if [ ! -f "$kdir/Makefile" ] ||
+	! vm_kernel_fixtures "$k612" "$kdir" "$fixture_ko" $fixtures >"$vm_work/build-612.out" 2>&1; then
 	cat "$vm_work/build-612.out" >&2 2>/dev/null
 	fail "build: ddv and the fixtures build against $kver"
 	vm_summary
@@ -44,22 +29,11 @@ if [ ! -f "$kdir/Makefile" ] || ! build_612; then
 fi
 pass "build: ddv and the fixtures build against $kver"
 
-# The command from the main tree, the modules from the 6.12 tree.
-ddv_pieces() {
-	ddv_missing=
-	ddv_cli=$vm_build/cli/ddv
-	[ -x "$ddv_cli" ] || ddv_missing="$ddv_missing $ddv_cli"
-	ddv_ko=$k612/runtime/linux/ddv.ko
-	[ -f "$ddv_ko" ] || ddv_missing="$ddv_missing $ddv_ko"
-	ddv_packs=$(ls "$k612"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
-	[ -n "$ddv_packs" ] || ddv_missing="$ddv_missing $k612/generated/ddv-<pack>.ko"
-	[ -z "$ddv_missing" ]
-}
 # fixtures.sh's fixture_ddv_vm, booting $kver.
 fixture_ddv_vm() {
 	local job=$vm_work/$1.job
 
-	if ! ddv_pieces; then
+	if ! ddv_pieces "$k612"; then
 		fail "$1: ddv is built" "missing:$ddv_missing"
 		return 1
 	fi

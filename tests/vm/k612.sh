@@ -33,30 +33,14 @@ k612=$vm_build/k612
 fixture_ko=$k612/fixtures
 fixtures="dma_size dma_size_clean timer_reinit timer_reinit_clean"
 
-# build_612: ddv for 6.12 in $k612 (lib.sh vm_kernel_tree), then the fixtures this
-# scenario loads, with a Kbuild of their own.
-build_612() {
-	local f
-
-	{
-		vm_kernel_tree "$k612" "$kdir" || return 1
-		mkdir -p "$fixture_ko" || return 1
-		for f in $fixtures; do
-			cp "$vm_top/tests/drivers/$f.c" "$fixture_ko/"
-		done
-		cp "$vm_top"/tests/drivers/*.h "$fixture_ko/"
-		echo "obj-m := $(printf '%s.o ' $fixtures)" >"$fixture_ko/Kbuild"
-		make -s -C "$kdir" M="$fixture_ko" -j2 modules >"$fixture_ko/build.log" 2>&1 ||
-			{ tail -n 40 "$fixture_ko/build.log"; return 1; }
-	} >"$vm_work/build-612.out" 2>&1
-}
 
 if [ ! -f "$kdir/Makefile" ]; then
 	fail "build: the $kver headers are fetched" "vm/fetch-kernel --kver $kver --headers failed"
 	vm_summary
 	exit
 fi
-if ! build_612; then
+# shellcheck disable=SC2086 # one module a word
+if ! vm_kernel_fixtures "$k612" "$kdir" "$fixture_ko" $fixtures >"$vm_work/build-612.out" 2>&1; then
 	cat "$vm_work/build-612.out" >&2
 	fail "build: ddv.ko, ddv-linux.ko and the fixtures build against $kver"
 	vm_summary
@@ -70,14 +54,12 @@ done
 check_host "build: ddv.ko is built for $kver" \
 	sh -c "modinfo -F vermagic '$k612/runtime/linux/ddv.ko' | grep -q '^$kver '"
 
-if ! ddv_pieces; then
+# The command from the main tree, the modules (the packs carry their catalogs) from the 6.12 tree.
+if ! ddv_pieces "$k612"; then
 	fail "build: ddv is built" "missing:$ddv_missing"
 	vm_summary
 	exit
 fi
-# The command and catalogs from the main tree, the modules from the 6.12 tree.
-ddv_ko=$k612/runtime/linux/ddv.ko
-ddv_packs=$(ls "$k612"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
 
 cat >"$vm_work/guest-e1000.sh" <<'EOF'
 # status_sound FILE: `ddv status` says the driver's calls were seen, its sites

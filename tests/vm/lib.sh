@@ -150,17 +150,21 @@ expect_file() {
 	fi
 }
 
-# ddv_pieces: sets ddv_cli, ddv_ko and ddv_packs (space-separated .ko paths: each pack
-# module carries its own catalog) from the build tree (as `make` and `make modules` leave
-# them), or returns 1 naming what is missing in ddv_missing.
+# ddv_pieces [MODULE_TREE]: sets ddv_cli from the build tree, and ddv_ko and ddv_packs
+# (space-separated .ko paths: each pack module carries its own catalog) from MODULE_TREE,
+# default the build tree (another kernel's: vm_kernel_fixtures; user space is the same for
+# every kernel), as `make` and `make modules` leave them; or returns 1 naming what is
+# missing in ddv_missing.
 ddv_pieces() {
+	local mods=${1:-$vm_build}
+
 	ddv_missing=
 	ddv_cli=$vm_build/cli/ddv
 	[ -x "$ddv_cli" ] || ddv_missing="$ddv_missing $ddv_cli"
-	ddv_ko=$vm_build/runtime/linux/ddv.ko
+	ddv_ko=$mods/runtime/linux/ddv.ko
 	[ -f "$ddv_ko" ] || ddv_missing="$ddv_missing $ddv_ko"
-	ddv_packs=$(ls "$vm_build"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
-	[ -n "$ddv_packs" ] || ddv_missing="$ddv_missing $vm_build/generated/ddv-<pack>.ko"
+	ddv_packs=$(ls "$mods"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
+	[ -n "$ddv_packs" ] || ddv_missing="$ddv_missing $mods/generated/ddv-<pack>.ko"
 	[ -z "$ddv_missing" ]
 }
 
@@ -175,6 +179,24 @@ ddv_vm_options() {
 	done
 	printf -- '--env\nDDV_MODULE_DIR=/usr/local/lib/ddv/modules\n'
 	printf -- '--env\nDDV_STATE_DIR=/run/ddv\n'
+}
+
+# vm_kernel_fixtures TREE KDIR DIR FIXTURE...: ddv for the kernel headers KDIR in TREE
+# (vm_kernel_tree), then the named fixture drivers, afresh in DIR, with a Kbuild of their
+# own against the same headers. Says what failed on stdout.
+vm_kernel_fixtures() {
+	local tree=$1 kdir=$2 dir=$3 f
+	shift 3
+
+	vm_kernel_tree "$tree" "$kdir" || return 1
+	rm -rf "$dir" && mkdir -p "$dir" || return 1
+	for f in "$@"; do
+		cp "$vm_top/tests/drivers/$f.c" "$dir/"
+	done
+	cp "$vm_top"/tests/drivers/*.h "$dir/"
+	echo "obj-m := $(printf '%s.o ' "$@")" >"$dir/Kbuild"
+	make -s -C "$kdir" M="$dir" -j2 modules >"$dir/build.log" 2>&1 ||
+		{ tail -n 40 "$dir/build.log"; return 1; }
 }
 
 # vm_kernel_tree DIR KDIR: configures the build tree DIR for the kernel headers KDIR
