@@ -65,56 +65,12 @@ modules=e1000,e1000e,8139cp,8139too,ne2k-pci,pcnet32,e100,tulip,vmxnet3,virtio_n
 modules=$modules,nvme,megaraid_sas,mptsas,vmw_pvscsi,sym53c8xx,ahci,sd_mod
 modules=$modules,snd-hda-intel,snd-hda-codec-generic,i6300esb
 vm_opts=(--mem 1G --modules "$modules" --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" "${ddv_opts[@]}"
-	--add "$vm_work/guest-corpus.sh:/root/guest-corpus.sh")
-
-cat >"$vm_work/guest-corpus.sh" <<'EOF'
-warnings() { dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection'; }
-
-# What appeared since snap: network interfaces, block devices.
-# (busybox grep -v -f with an empty pattern file prints nothing: each list has a line.)
-snap() {
-	{ echo /; ls /sys/class/net; } >/tmp/net.before
-	{ echo /; ls /sys/block; } >/tmp/blk.before
-	{ echo /; ls /sys/class/scsi_host; } >/tmp/host.before
-}
-new_entries() { ls "$1" | grep -vxF -f "$2"; }
-have_new() { [ -n "$(new_entries "$1" "$2")" ]; }
-
-# use_driver KIND: a little of what the driver is for.
-use_driver() {
-	case $1 in
-	net)
-		wait_for 10 have_new /sys/class/net /tmp/net.before || return 1
-		for i in $(new_entries /sys/class/net /tmp/net.before); do
-			ip link set "$i" up || return 1
-			sleep 1
-			ip link set "$i" down || return 1
-		done ;;
-	blk)
-		wait_for 20 have_new /sys/block /tmp/blk.before || return 1
-		for b in $(new_entries /sys/block /tmp/blk.before); do
-			dd if="/dev/$b" of=/dev/null bs=4096 count=64 2>/dev/null || return 1
-		done ;;
-	host)
-		wait_for 10 have_new /sys/class/scsi_host /tmp/host.before || return 1
-		for h in $(new_entries /sys/class/scsi_host /tmp/host.before); do
-			echo "- - -" >"/sys/class/scsi_host/$h/scan" || return 1
-		done ;;
-	wdt)
-		# Opening starts the watchdog; the magic 'V' lets the close stop it.
-		wait_for 5 test -c /dev/watchdog0 || return 1
-		printf V >/dev/watchdog0 ;;
-	snd)
-		wait_for 10 grep -q '^ *[0-9]' /proc/asound/cards ;;
-	none) ;;
-	esac
-}
-EOF
+	--add "$vm_top/tests/vm/guest-drivers-lib.sh:/root/guest-drivers-lib.sh")
 
 # 1. The clean lives, the known defect, the live attach.
 cat >"$vm_work/clean.job" <<'JOB'
 . /root/guest-lib.sh
-. /root/guest-corpus.sh
+. /root/guest-drivers-lib.sh
 modprobe virtio_pci
 modprobe sd_mod
 for spec in $CLEAN_DRIVERS; do
@@ -192,7 +148,7 @@ echo "corpus: clean lives took ${vm_elapsed} s" >&2
 # 2. Each fallible call of each load failed once, each in a fresh ddv session.
 cat >"$vm_work/nth.job" <<'JOB'
 . /root/guest-lib.sh
-. /root/guest-corpus.sh
+. /root/guest-drivers-lib.sh
 modprobe virtio_pci
 for d in $NTH_DRIVERS; do
 	n=1

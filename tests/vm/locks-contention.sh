@@ -28,29 +28,7 @@ qemu_devices="-netdev user,id=n1 -device virtio-net-pci,netdev=n1
 
 cat >"$vm_work/contention.job" <<'JOB'
 . /root/guest-lib.sh
-warnings() { dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection'; }
-snap() {
-	{ echo /; ls /sys/class/net; } >/tmp/net.before
-	{ echo /; ls /sys/block; } >/tmp/blk.before
-}
-new_entries() { ls "$1" | grep -vxF -f "$2"; }
-have_new() { [ -n "$(new_entries "$1" "$2")" ]; }
-use_driver() {
-	case $1 in
-	net)
-		wait_for 10 have_new /sys/class/net /tmp/net.before || return 1
-		for i in $(new_entries /sys/class/net /tmp/net.before); do
-			ip link set "$i" up || return 1
-			sleep 1
-			ip link set "$i" down || return 1
-		done ;;
-	blk)
-		wait_for 20 have_new /sys/block /tmp/blk.before || return 1
-		for b in $(new_entries /sys/block /tmp/blk.before); do
-			dd if="/dev/$b" of=/dev/null bs=4096 count=64 2>/dev/null || return 1
-		done ;;
-	esac
-}
+. /root/guest-drivers-lib.sh
 modprobe virtio_pci
 modprobe sd_mod
 for spec in $DRIVERS; do
@@ -77,6 +55,7 @@ JOB
 vm_job contention --timeout 600 --mem 1G --nic e1000 \
 	--modules e1000,e1000e,virtio_net,virtio_pci,nvme,ahci,sd_mod \
 	--qemu "$(tr '\n' ' ' <<<"$qemu_devices")" "${ddv_opts[@]}" \
+	--add "$vm_top/tests/vm/guest-drivers-lib.sh:/root/guest-drivers-lib.sh" \
 	--env "DRIVERS=$drivers" --env "PLAN=$plan" --script "$vm_work/contention.job"
 expect_status "contention: the job ran" 0
 expect_kernel_sound "contention: the console shows no splat"
