@@ -75,6 +75,32 @@ fixture_campaign() {
 "
 }
 
+# fixture_twins_queue CASES: a plain-load session for each fixture of CASES (lines
+# "MODULE RULE") and for its twin MODULE_clean.
+fixture_twins_queue() {
+	local m rule
+
+	while read -r m rule; do
+		[ -n "$m" ] || continue
+		fixture_session "$m" "$m" ok
+		fixture_session "${m}_clean" "${m}_clean" ok
+	done <<<"$1"
+}
+
+# fixture_twins_judge CASES: after fixture_ddv_vm, each fixture of CASES was reported
+# with exactly its RULE, and its twin with nothing.
+fixture_twins_judge() {
+	local m rule
+
+	while read -r m rule; do
+		[ -n "$m" ] || continue
+		fixture_use "$m"
+		fixture_expect_rule "$m" "$rule"
+		fixture_use "${m}_clean"
+		fixture_expect_clean "${m}_clean"
+	done <<<"$1"
+}
+
 # The guest's side of fixture_session; its cases are named after LABEL.
 # shellcheck disable=SC2016 # the guest expands it
 fixture_guest_session='

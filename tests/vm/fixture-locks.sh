@@ -20,23 +20,13 @@ lk_down_atomic linux.down.sleep-in-atomic
 "
 
 if fixture_build; then
-	while read -r m rule; do
-		[ -n "$m" ] || continue
-		fixture_session "$m" "$m" ok
-		fixture_session "${m}_clean" "${m}_clean" ok
-	done <<<"$cases"
+	fixture_twins_queue "$cases"
 	# A failed mutex_trylock (injected contention: class trylock, fails 0) that the
 	# defect takes for a success, unlocking a mutex nobody holds; the twin gives up.
 	fixture_session lk_mutex_trylock lk_mutex_trylock ok nth mutex_trylock 1
 	fixture_session lk_mutex_trylock_clean lk_mutex_trylock_clean fails nth mutex_trylock 1
 	if fixture_ddv_vm locks; then
-		while read -r m rule; do
-			[ -n "$m" ] || continue
-			fixture_use "$m"
-			fixture_expect_rule "$m" "$rule"
-			fixture_use "${m}_clean"
-			fixture_expect_clean "${m}_clean"
-		done <<<"$cases"
+		fixture_twins_judge "$cases"
 		fixture_use lk_mutex_trylock
 		fixture_expect_injected lk_mutex_trylock
 		fixture_expect_rule lk_mutex_trylock lock.mutex-unlock-unlocked

@@ -15,19 +15,9 @@ lk_srcu_reinit rcu.srcu-init-live
 "
 
 if fixture_build; then
-	while read -r m rule; do
-		[ -n "$m" ] || continue
-		fixture_session "$m" "$m" ok
-		fixture_session "${m}_clean" "${m}_clean" ok
-	done <<<"$cases"
+	fixture_twins_queue "$cases"
 	if fixture_ddv_vm rcu; then
-		while read -r m rule; do
-			[ -n "$m" ] || continue
-			fixture_use "$m"
-			fixture_expect_rule "$m" "$rule"
-			fixture_use "${m}_clean"
-			fixture_expect_clean "${m}_clean"
-		done <<<"$cases"
+		fixture_twins_judge "$cases"
 	fi
 fi
 vm_summary
