@@ -952,6 +952,10 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 	case S_TRANSFER:
 		resolve_stmt_obj(c, &s->obj);
 		break;
+	case S_MANAGED:
+		resolve_stmt_obj(c, &s->obj);
+		resolve_expr(c, s->value);
+		break;
 	case S_AFTER:
 		if (!top || c->after) {
 			error_at(&s->pos, AFTER_NESTED,

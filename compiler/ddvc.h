@@ -235,6 +235,7 @@ enum stmt_kind {
 	S_SET_FIELD,	/* T[k].f = e */
 	S_ADJUST,	/* adjust T[k].f by e within lo..hi else "msg" */
 	S_TRANSFER,	/* transfer T[k] "why" */
+	S_MANAGED,	/* managed T[k] by dev: devres of dev ends it */
 	S_AFTER,	/* after [cond] { ... }: runs once the original returned */
 	S_IF,		/* if cond { ... } else { ... } */
 	S_IF_KERNEL,	/* if kernel >= 6.2 { ... } else { ... }: compile time */

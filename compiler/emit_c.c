@@ -418,6 +418,15 @@ static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 		w_printf(w, "if (ddv_rc == -ENOENT)");
 		emit_then_report(cx, s->msg);
 		break;
+	case S_MANAGED:
+		/* The device's devres ends the record (runtime/linux/devres.c). */
+		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_managed(ddv_call, %d, ", type);
+		emit_key(w, s->obj.key);
+		w_printf(w, ", (const void *)(");
+		emit_expr(w, s->value);
+		w_printf(w, "))))\n");
+		emit_goto_rare(cx);
+		break;
 	case S_SET_STATE:
 		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, %d, ", type);
 		emit_key(w, s->obj.key);
@@ -545,6 +554,7 @@ static void emit_stmt(struct emit_ctx *cx, struct stmt *s, int depth)
 	case S_SET_FIELD:
 	case S_ADJUST:
 	case S_TRANSFER:
+	case S_MANAGED:
 		emit_object_op(cx, s);
 		break;
 	case S_AFTER:

@@ -154,6 +154,13 @@ static void doc_stmts(FILE *out, const struct stmt *s, int depth)
 			doc_expr(out, s->hi);
 			fputc('`', out);
 			break;
+		case S_MANAGED:
+			fputs("managed `", out);
+			doc_obj(out, &s->obj);
+			fputs("` by `", out);
+			doc_expr(out, s->value);
+			fputs("` (devres releases it with the device's resources)", out);
+			break;
 		case S_TRANSFER:
 			fputs("transfer `", out);
 			doc_obj(out, &s->obj);

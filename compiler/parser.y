@@ -123,6 +123,7 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 %token <str> TOK_SCOPE "scope" TOK_CHECK "check" TOK_REQUIRE "require" TOK_CREATE "create"
 %token <str> TOK_DESTROY "destroy" TOK_ADJUST "adjust" TOK_BY "by" TOK_WITHIN "within"
 %token <str> TOK_TRANSFER "transfer" TOK_AFTER "after" TOK_FOREACH "foreach"
+%token <str> TOK_MANAGED "managed"
 %token <str> TOK_INSIDE "inside" TOK_IF "if" TOK_ELSE "else" TOK_KERNEL "kernel"
 %token <str> TOK_FAILS "fails" TOK_MAY_SLEEP "may_sleep" TOK_CLASS "class"
 %token <str> TOK_OPTIONAL "optional" TOK_SINCE "since" TOK_BEFORE "before"
@@ -625,6 +626,12 @@ stmt:
 			$$->lo = $8;
 			$$->hi = $10;
 			$$->msg = $11;
+		}
+	| TOK_MANAGED objref TOK_BY expr ';'
+		{
+			$$ = stmt_new(S_MANAGED, &@$);
+			$$->obj = $2;
+			$$->value = $4;
 		}
 	| TOK_TRANSFER objref TOK_STRING ';'
 		{

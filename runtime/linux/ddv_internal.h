@@ -261,6 +261,9 @@ static inline u32 ddv_call_site(struct ddv_call *call)
 	return call->site;
 }
 
+/* devres.c: objects a device's managed resources own */
+void ddv_managed_forget(u16 dut);
+
 /* log.c: records, over the core's per-CPU rings */
 int ddv_log_init(void);
 void ddv_log_timer_init(void);

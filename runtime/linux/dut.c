@@ -244,6 +244,7 @@ static void dut_going(struct ddv_dut *dut)
 	clear_tables(dut);
 	synchronize_rcu();
 	/* Before the return-address table goes: objects may name their site by address. */
+	ddv_managed_forget(dut->id);
 	leaks = ddv_store_sweep(dut, true, true);
 	ddv_ret_table_free(dut);
 	ddv_log_rt(DDV_RT_DRIVER_GOING, 3, (u64)dut->id, (u64)leaks,
@@ -480,6 +481,7 @@ long ddv_op_detach(struct ddv_cmd *cmd)
 		}
 		clear_tables(dut);
 		drain(dut);
+		ddv_managed_forget(dut->id);
 		ddv_store_sweep(dut, false, true);
 		ddv_log_rt(DDV_RT_DETACHED, 2, (u64)dut->id, (u64)ret);
 		pr_info("ddv: detached from %s: %ld call sites restored\n", dut->name, ret);

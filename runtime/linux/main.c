@@ -202,6 +202,7 @@ static void __exit ddv_exit(void)
 {
 	misc_deregister(&ddv_misc);
 	ddv_dut_exit();
+	ddv_managed_forget(0);
 	ddv_inject_exit();
 	ddv_log_exit();
 	ddv_store_exit();

@@ -219,6 +219,12 @@ int __ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int fiel
 		     s64 delta, s64 min, s64 max, s64 *result);
 /* Ownership transfer: the object stays live but is no longer the driver's to free. */
 int __ddv_obj_disown(struct ddv_call *call, u16 type, u64 key);
+/*
+ * The object is a resource of device (a struct device *) managed by devres:
+ * its record ends when devres releases it (unbind, a failed probe, a group's
+ * release). -ENOMEM: not followed, the record stays until destroyed.
+ */
+int __ddv_obj_managed(struct ddv_call *call, u16 type, u64 key, const void *device);
 /* Finds a live object of type whose key lies in [lo, hi); 0 and *out, or -ENOENT. */
 int __ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out);
 /* False when no object of a contained type is live: find_inside would find nothing. */

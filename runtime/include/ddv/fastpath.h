@@ -402,6 +402,7 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 	DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_set_field, __VA_ARGS__)
 #define ddv_obj_adjust(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_adjust, __VA_ARGS__)
 #define ddv_obj_disown(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_disown, __VA_ARGS__)
+#define ddv_obj_managed(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_managed, __VA_ARGS__)
 /* Only after a lookup found the block, which a bail never gets past: no bail here. */
 #define ddv_obj_find_inside(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_find_inside, __VA_ARGS__)
 /*

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * managed.h: body of the managed_* fixtures: a platform driver bound to a platform device of
+ * its own, whose probe takes device-managed (devm) memory. Each defect defines one macro:
+ *   MG_KFREE        probe kfree()s a devm block: devres frees it again at unbind
+ *   MG_TIMER_LEFT   remove leaves the timer of its devm state pending: devres frees it at unbind
+ *   MG_PROBE_FAILS  probe fails with that timer pending: devres frees it after the failed probe
+ * Their clean twins (FIXTURE_CLEAN) undo each thing in place: devm_kfree, the timer stopped.
+ *
+ * The blocks are larger than kmalloc's caches, so they come from the page allocator and the
+ * fixture can hold a page reference on them: the free devres repeats, or a timer left in freed
+ * memory, then corrupts nothing, and exit stops the timer and drops the reference.
+ */
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/timer.h>
+#include <linux/mm.h>
+
+#define MG_SIZE (3 * PAGE_SIZE)
+
+struct mg_state {
+	struct timer_list timer;
+	char room[MG_SIZE - sizeof(struct timer_list)];
+};
+
+static struct platform_device *mg_pdev;
+static struct mg_state *mg_pinned;
+
+static void mg_timer_fn(struct timer_list *t)
+{
+}
+
+/* The block stays mapped and unused by anyone else until exit, whatever frees it before. */
+static void mg_pin(void *block)
+{
+	get_page(virt_to_page(block));
+}
+
+static int mg_probe(struct platform_device *pdev)
+{
+	struct mg_state *st, *spare;
+
+	st = devm_kzalloc(&pdev->dev, sizeof(*st), GFP_KERNEL);
+	spare = devm_kzalloc(&pdev->dev, sizeof(*spare), GFP_KERNEL);
+	if (!st || !spare)
+		return -ENOMEM;
+#if defined(MG_KFREE) && !defined(FIXTURE_CLEAN)
+	mg_pin(spare);
+	kfree(spare);
+#else
+	devm_kfree(&pdev->dev, spare);
+#endif
+	timer_setup(&st->timer, mg_timer_fn, 0);
+	mod_timer(&st->timer, jiffies + 1000 * HZ);
+	mg_pin(st);
+	mg_pinned = st;
+	platform_set_drvdata(pdev, st);
+#ifdef MG_PROBE_FAILS
+#ifdef FIXTURE_CLEAN
+	del_timer_sync(&st->timer);
+#endif
+	return -ENODEV;
+#endif
+	return 0;
+}
+
+static int mg_remove(struct platform_device *pdev)
+{
+#if !defined(MG_TIMER_LEFT) || defined(FIXTURE_CLEAN)
+	struct mg_state *st = platform_get_drvdata(pdev);
+
+	del_timer_sync(&st->timer);
+#endif
+	return 0;
+}
+
+static struct platform_driver mg_driver = {
+	.probe = mg_probe,
+	.remove = mg_remove,
+	.driver = { .name = KBUILD_MODNAME },
+};
+
+static int __init mg_init(void)
+{
+	int err = platform_driver_register(&mg_driver);
+
+	if (err)
+		return err;
+	mg_pdev = platform_device_register_simple(KBUILD_MODNAME, -1, NULL, 0);
+	if (IS_ERR(mg_pdev)) {
+		platform_driver_unregister(&mg_driver);
+		return PTR_ERR(mg_pdev);
+	}
+	return 0;
+}
+
+static void __exit mg_exit(void)
+{
+	platform_device_unregister(mg_pdev);
+	platform_driver_unregister(&mg_driver);
+	/* Freed by devres by now, and pinned: the timer may still be pending in it. */
+	if (mg_pinned) {
+		del_timer_sync(&mg_pinned->timer);
+		put_page(virt_to_page(mg_pinned));
+	}
+}
+
+module_init(mg_init);
+module_exit(mg_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ddv fixture: device-managed memory");

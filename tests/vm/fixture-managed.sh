@@ -1,0 +1,23 @@
+#!/bin/bash
+# fixture-managed.sh: VM test: device-managed (devm) memory: ddv follows devres's release at unbind and after a failed probe (a timer left pending inside is reported there), and kfree() of devm memory; the clean twins without findings.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+. "$vm_top/tests/vm/devmodel-lib.sh"
+
+inject=
+# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). Without devres's release
+# seen (runtime/linux/devres.c), managed_timer and managed_probe report nothing.
+devmodel_cases='
+kfree managed_kfree ok - heap.kfree-devm
+kfree_clean managed_kfree_clean ok - -
+timer managed_timer ok - timer.freed-pending
+timer_clean managed_timer_clean ok - -
+probe managed_probe ok - timer.freed-pending
+probe_clean managed_probe_clean ok - -
+'
+
+if fixture_build; then
+	devmodel_run managed
+fi
+vm_summary
