@@ -68,7 +68,7 @@ int __ddv_obj_managed(struct ddv_call *call, u16 type, u64 key, const void *devi
 
 	if (!dev || type >= call->pack->ntypes)
 		return -EINVAL;
-	/* Any context the driver calls from; a node that cannot be had leaves the record as before. */
+	/* Any context the driver calls from; without a node the record stays as before. */
 	n = devres_alloc(managed_release, sizeof(*n), GFP_ATOMIC | __GFP_NOWARN);
 	if (!n) {
 		pr_warn_ratelimited("ddv: no memory to follow a managed object: its record stays\n");

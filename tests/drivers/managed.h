@@ -5,6 +5,8 @@
  *   MG_KFREE        probe kfree()s a devm block: devres frees it again at unbind
  *   MG_TIMER_LEFT   remove leaves the timer of its devm state pending: devres frees it at unbind
  *   MG_PROBE_FAILS  probe fails with that timer pending: devres frees it after the failed probe
+ *   MG_FREE_IRQ     probe free_irq()s its devm IRQ: devres frees it again at unbind
+ * The others leave the IRQ (shared line 9, as irq_leak's) and a devm_kstrdup() name to devres.
  * Their clean twins (FIXTURE_CLEAN) undo each thing in place: devm_kfree, the timer stopped.
  *
  * The blocks are larger than kmalloc's caches, so they come from the page allocator and the
@@ -16,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/mm.h>
+#include <linux/interrupt.h>
 
 #define MG_SIZE (3 * PAGE_SIZE)
 
@@ -27,8 +30,15 @@ struct mg_state {
 static struct platform_device *mg_pdev;
 static struct mg_state *mg_pinned;
 
+static unsigned int mg_irq = 9;
+
 static void mg_timer_fn(struct timer_list *t)
 {
+}
+
+static irqreturn_t mg_irq_handler(int line, void *dev_id)
+{
+	return IRQ_NONE;
 }
 
 /* The block stays mapped and unused by anyone else until exit, whatever frees it before. */
@@ -40,11 +50,24 @@ static void mg_pin(void *block)
 static int mg_probe(struct platform_device *pdev)
 {
 	struct mg_state *st, *spare;
+	const char *name;
+	int err;
 
 	st = devm_kzalloc(&pdev->dev, sizeof(*st), GFP_KERNEL);
 	spare = devm_kzalloc(&pdev->dev, sizeof(*spare), GFP_KERNEL);
-	if (!st || !spare)
+	name = devm_kstrdup(&pdev->dev, KBUILD_MODNAME, GFP_KERNEL);
+	if (!st || !spare || !name)
 		return -ENOMEM;
+	err = devm_request_irq(&pdev->dev, mg_irq, mg_irq_handler, IRQF_SHARED, name, st);
+	if (err)
+		return err;
+#ifdef MG_FREE_IRQ
+#ifdef FIXTURE_CLEAN
+	devm_free_irq(&pdev->dev, mg_irq, st);
+#else
+	free_irq(mg_irq, st);
+#endif
+#endif
 #if defined(MG_KFREE) && !defined(FIXTURE_CLEAN)
 	mg_pin(spare);
 	kfree(spare);

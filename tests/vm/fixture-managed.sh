@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-managed.sh: VM test: device-managed (devm) memory: ddv follows devres's release at unbind and after a failed probe (a timer left pending inside is reported there), and kfree() of devm memory; the clean twins without findings.
+# fixture-managed.sh: VM test: device-managed (devm) memory: ddv follows devres's release at unbind and after a failed probe (a timer left pending inside is reported there), kfree() of devm memory and free_irq() of a devm IRQ; the clean twins without findings.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -15,6 +15,8 @@ timer managed_timer ok - timer.freed-pending
 timer_clean managed_timer_clean ok - -
 probe managed_probe ok - timer.freed-pending
 probe_clean managed_probe_clean ok - -
+irq managed_irq ok - irq.free-devm
+irq_clean managed_irq_clean ok - -
 '
 
 if fixture_build; then
