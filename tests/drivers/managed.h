@@ -6,6 +6,7 @@
  *   MG_TIMER_LEFT   remove leaves the timer of its devm state pending: devres frees it at unbind
  *   MG_PROBE_FAILS  probe fails with that timer pending: devres frees it after the failed probe
  *   MG_FREE_IRQ     probe free_irq()s its devm IRQ: devres frees it again at unbind
+ *   MG_IRQ_TWICE    probe devm_free_irq()s its IRQ twice
  * The others leave the IRQ (shared line 9, as irq_leak's) and a devm_kstrdup() name to devres.
  * Their clean twins (FIXTURE_CLEAN) undo each thing in place: devm_kfree, the timer stopped.
  *
@@ -66,6 +67,12 @@ static int mg_probe(struct platform_device *pdev)
 	devm_free_irq(&pdev->dev, mg_irq, st);
 #else
 	free_irq(mg_irq, st);
+#endif
+#endif
+#ifdef MG_IRQ_TWICE
+	devm_free_irq(&pdev->dev, mg_irq, st);
+#ifndef FIXTURE_CLEAN
+	devm_free_irq(&pdev->dev, mg_irq, st);
 #endif
 #endif
 #if defined(MG_KFREE) && !defined(FIXTURE_CLEAN)

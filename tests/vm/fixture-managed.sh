@@ -17,6 +17,8 @@ probe managed_probe ok - timer.freed-pending
 probe_clean managed_probe_clean ok - -
 irq managed_irq ok - irq.free-devm
 irq_clean managed_irq_clean ok - -
+irq_twice managed_irq_twice ok - irq.devm-free-unrequested
+irq_twice_clean managed_irq_twice_clean ok - -
 '
 
 if fixture_build; then
