@@ -7,7 +7,10 @@
  *   MG_PROBE_FAILS  probe fails with that timer pending: devres frees it after the failed probe
  *   MG_FREE_IRQ     probe free_irq()s its devm IRQ: devres frees it again at unbind
  *   MG_IRQ_TWICE    probe devm_free_irq()s its IRQ twice
- * The others leave the IRQ (shared line 9, as irq_leak's) and a devm_kstrdup() name to devres.
+ *   MG_FREE_DMAM    probe dma_free_coherent()s a dmam buffer: devres frees it again at unbind
+ *   MG_DMAM_SIZE    probe dmam_free_coherent()s it with half its size (devres keeps it too)
+ * The others leave the IRQ (shared line 9, as irq_leak's), a devm_kstrdup() name and a dmam
+ * buffer (one page: a platform device has a 32-bit DMA mask) to devres.
  * Their clean twins (FIXTURE_CLEAN) undo each thing in place: devm_kfree, the timer stopped.
  *
  * The blocks are larger than kmalloc's caches, so they come from the page allocator and the
@@ -20,6 +23,7 @@
 #include <linux/timer.h>
 #include <linux/mm.h>
 #include <linux/interrupt.h>
+#include <linux/dma-mapping.h>
 
 #define MG_SIZE (3 * PAGE_SIZE)
 
@@ -52,6 +56,8 @@ static int mg_probe(struct platform_device *pdev)
 {
 	struct mg_state *st, *spare;
 	const char *name;
+	dma_addr_t handle;
+	void *buf;
 	int err;
 
 	st = devm_kzalloc(&pdev->dev, sizeof(*st), GFP_KERNEL);
@@ -67,6 +73,27 @@ static int mg_probe(struct platform_device *pdev)
 	devm_free_irq(&pdev->dev, mg_irq, st);
 #else
 	free_irq(mg_irq, st);
+#endif
+#endif
+	buf = dmam_alloc_coherent(&pdev->dev, PAGE_SIZE, &handle, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+#if (defined(MG_FREE_DMAM) || defined(MG_DMAM_SIZE)) && !defined(FIXTURE_CLEAN)
+	/* An order-0 page: the reference makes the kernel's first free a put. */
+	mg_pin(buf);
+#endif
+#ifdef MG_FREE_DMAM
+#ifdef FIXTURE_CLEAN
+	dmam_free_coherent(&pdev->dev, PAGE_SIZE, buf, handle);
+#else
+	dma_free_coherent(&pdev->dev, PAGE_SIZE, buf, handle);
+#endif
+#endif
+#ifdef MG_DMAM_SIZE
+#ifdef FIXTURE_CLEAN
+	dmam_free_coherent(&pdev->dev, PAGE_SIZE, buf, handle);
+#else
+	dmam_free_coherent(&pdev->dev, PAGE_SIZE / 2, buf, handle);
 #endif
 #endif
 #ifdef MG_IRQ_TWICE

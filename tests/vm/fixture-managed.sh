@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-managed.sh: VM test: device-managed (devm) memory: ddv follows devres's release at unbind and after a failed probe (a timer left pending inside is reported there), kfree() of devm memory and free_irq() of a devm IRQ; the clean twins without findings.
+# fixture-managed.sh: VM test: device-managed (devm) memory: ddv follows devres's release at unbind and after a failed probe (a timer left pending inside is reported there), kfree() of devm memory, free_irq() of a devm IRQ, dma_free_coherent() of a dmam buffer; the clean twins without findings.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -19,6 +19,10 @@ irq managed_irq ok - irq.free-devm
 irq_clean managed_irq_clean ok - -
 irq_twice managed_irq_twice ok - irq.devm-free-unrequested
 irq_twice_clean managed_irq_twice_clean ok - -
+dmam_free managed_dmam_free ok - dma.free-dmam
+dmam_free_clean managed_dmam_free_clean ok - -
+dmam_size managed_dmam_size ok - dma.dmam-free-size
+dmam_size_clean managed_dmam_size_clean ok - -
 '
 
 if fixture_build; then
