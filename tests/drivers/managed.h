@@ -9,6 +9,7 @@
  *   MG_IRQ_TWICE    probe devm_free_irq()s its IRQ twice
  *   MG_FREE_DMAM    probe dma_free_coherent()s a dmam buffer: devres frees it again at unbind
  *   MG_DMAM_SIZE    probe dmam_free_coherent()s it with half its size (devres keeps it too)
+ *   MG_DMAM_TWICE   probe dmam_free_coherent()s it twice
  * The others leave the IRQ (shared line 9, as irq_leak's), a devm_kstrdup() name and a dmam
  * buffer (one page: a platform device has a 32-bit DMA mask) to devres.
  * Their clean twins (FIXTURE_CLEAN) undo each thing in place: devm_kfree, the timer stopped.
@@ -78,7 +79,8 @@ static int mg_probe(struct platform_device *pdev)
 	buf = dmam_alloc_coherent(&pdev->dev, PAGE_SIZE, &handle, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-#if (defined(MG_FREE_DMAM) || defined(MG_DMAM_SIZE)) && !defined(FIXTURE_CLEAN)
+#if (defined(MG_FREE_DMAM) || defined(MG_DMAM_SIZE) || defined(MG_DMAM_TWICE)) && \
+	!defined(FIXTURE_CLEAN)
 	/* An order-0 page: the reference makes the kernel's first free a put. */
 	mg_pin(buf);
 #endif
@@ -94,6 +96,12 @@ static int mg_probe(struct platform_device *pdev)
 	dmam_free_coherent(&pdev->dev, PAGE_SIZE, buf, handle);
 #else
 	dmam_free_coherent(&pdev->dev, PAGE_SIZE / 2, buf, handle);
+#endif
+#endif
+#ifdef MG_DMAM_TWICE
+	dmam_free_coherent(&pdev->dev, PAGE_SIZE, buf, handle);
+#ifndef FIXTURE_CLEAN
+	dmam_free_coherent(&pdev->dev, PAGE_SIZE, buf, handle);
 #endif
 #endif
 #ifdef MG_IRQ_TWICE

@@ -23,6 +23,8 @@ dmam_free managed_dmam_free ok - dma.free-dmam
 dmam_free_clean managed_dmam_free_clean ok - -
 dmam_size managed_dmam_size ok - dma.dmam-free-size
 dmam_size_clean managed_dmam_size_clean ok - -
+dmam_twice managed_dmam_twice ok - dma.dmam-free-unrequested
+dmam_twice_clean managed_dmam_twice_clean ok - -
 '
 
 if fixture_build; then
