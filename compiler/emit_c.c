@@ -874,6 +874,18 @@ static void emit_injection(struct writer *w, const struct fnsig *f)
 }
 
 /*
+ * A blocking lock (class lock, nothing to fail): lock-contention mode may
+ * delay it in ddv.ko before the original takes the lock.
+ *	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+ *		goto ddv_restart;
+ */
+static void emit_contention(struct writer *w)
+{
+	w_line(w, "if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)");
+	w_nested(w, "goto ddv_restart;");
+}
+
+/*
  * may_sleep [if COND]: the calling context, before the rules (ddv_can_sleep()
  * in ddv/fastpath.h: hardirq, softirq, interrupts off, preemption off, which
  * a spinlock implies, an RCU read-side section):
@@ -919,10 +931,13 @@ static void emit_body(struct emit_ctx *cx, struct fnsig *f)
 	if (c->may_sleep)
 		emit_sleep_check(cx, c);
 	emit_phase(cx, c->body, false);
-	if (c->fails)
+	if (c->fails) {
 		emit_injection(w, f);
-	else
+	} else {
+		if (c->fault_class == CLASS_LOCK)
+			emit_contention(w);
 		emit_call_original(w, f, true);
+	}
 	if (after) {
 		/* The rules after the call may resume it afresh: nothing of theirs is done yet. */
 		w_line(w, "ddv_call->bail = ddv_inline;");

@@ -16674,6 +16674,8 @@ static __always_inline void ddv_b_mutex_lock(struct ddv_call *ddv_call, struct m
 			goto ddv_restart;
 		ddv_violation(ddv_call, 868, 1, (u64)(unsigned long)(lock));
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	mutex_lock(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -16727,6 +16729,8 @@ static __always_inline int ddv_b_mutex_lock_interruptible(struct ddv_call *ddv_c
 			goto ddv_restart;
 		ddv_violation(ddv_call, 869, 1, (u64)(unsigned long)(lock));
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	ret = mutex_lock_interruptible(lock);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -16777,6 +16781,8 @@ static __always_inline int ddv_b_mutex_lock_killable(struct ddv_call *ddv_call, 
 			goto ddv_restart;
 		ddv_violation(ddv_call, 869, 1, (u64)(unsigned long)(lock));
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	ret = mutex_lock_killable(lock);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -16926,6 +16932,8 @@ static __always_inline void ddv_b__raw_spin_lock(struct ddv_call *ddv_call, raw_
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_spin_lock(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -16980,6 +16988,8 @@ static __always_inline void ddv_b__raw_spin_lock_bh(struct ddv_call *ddv_call, r
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_spin_lock_bh(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -17034,6 +17044,8 @@ static __always_inline void ddv_b__raw_spin_lock_irq(struct ddv_call *ddv_call, 
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_spin_lock_irq(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -17090,6 +17102,8 @@ static __always_inline unsigned long ddv_b__raw_spin_lock_irqsave(struct ddv_cal
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	ret = _raw_spin_lock_irqsave(lock);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -17544,6 +17558,8 @@ static DDV_RARE_PATH void ddv_r__raw_read_lock(unsigned long ddv_ret_ip, unsigne
 
 static __always_inline void ddv_b__raw_read_lock(struct ddv_call *ddv_call, rwlock_t *lock)
 {
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_read_lock(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -17583,6 +17599,8 @@ static DDV_RARE_PATH void ddv_r__raw_read_lock_bh(unsigned long ddv_ret_ip, unsi
 
 static __always_inline void ddv_b__raw_read_lock_bh(struct ddv_call *ddv_call, rwlock_t *lock)
 {
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_read_lock_bh(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -17622,6 +17640,8 @@ static DDV_RARE_PATH void ddv_r__raw_read_lock_irq(unsigned long ddv_ret_ip, uns
 
 static __always_inline void ddv_b__raw_read_lock_irq(struct ddv_call *ddv_call, rwlock_t *lock)
 {
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_read_lock_irq(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -17663,6 +17683,8 @@ static __always_inline unsigned long ddv_b__raw_read_lock_irqsave(struct ddv_cal
 {
 	unsigned long ret;
 
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	ret = _raw_read_lock_irqsave(lock);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -17917,6 +17939,8 @@ static __always_inline void ddv_b__raw_write_lock(struct ddv_call *ddv_call, rwl
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_write_lock(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -17971,6 +17995,8 @@ static __always_inline void ddv_b__raw_write_lock_bh(struct ddv_call *ddv_call, 
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_write_lock_bh(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -18025,6 +18051,8 @@ static __always_inline void ddv_b__raw_write_lock_irq(struct ddv_call *ddv_call,
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	_raw_write_lock_irq(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -18081,6 +18109,8 @@ static __always_inline unsigned long ddv_b__raw_write_lock_irqsave(struct ddv_ca
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	ret = _raw_write_lock_irqsave(lock);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -18458,6 +18488,8 @@ static __always_inline void ddv_b_down(struct ddv_call *ddv_call, struct semapho
 			goto ddv_restart;
 		ddv_violation(ddv_call, 644, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	down(sem);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -18505,6 +18537,8 @@ static __always_inline int ddv_b_down_interruptible(struct ddv_call *ddv_call, s
 			goto ddv_restart;
 		ddv_violation(ddv_call, 644, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	ret = down_interruptible(sem);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -18549,6 +18583,8 @@ static __always_inline int ddv_b_down_killable(struct ddv_call *ddv_call, struct
 			goto ddv_restart;
 		ddv_violation(ddv_call, 644, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	ret = down_killable(sem);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -18593,6 +18629,8 @@ static __always_inline int ddv_b_down_timeout(struct ddv_call *ddv_call, struct 
 			goto ddv_restart;
 		ddv_violation(ddv_call, 644, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+		goto ddv_restart;
 	ret = down_timeout(sem, timeout);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;

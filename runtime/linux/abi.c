@@ -154,11 +154,20 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 	preempt_enable();
 	ddv_call_site(call);
 	if (v.delay_ns && !v.fail) {
-		/* A blocking lock: the caller may sleep, so a delay is legal here. */
+		/*
+		 * A blocking lock, not taken yet: a context that may sleep waits
+		 * as a contended mutex would; an atomic one (a spinlock taken in
+		 * an interrupt or under another lock) spins, as a contended
+		 * spinlock does, at most DDV_LOCK_SPIN_MAX_US.
+		 */
 		ddv_log_at(0, DDV_RT_LOCK_DELAYED, 3, (u64[]){ facts.func, call->site, v.delay_ns },
 			   call->dut, call->site, facts.func, call->ret_ip, false);
-		if (ddv_can_sleep() && !oops_in_progress)
+		if (oops_in_progress)
+			return 0;
+		if (ddv_can_sleep())
 			fsleep(div_u64(v.delay_ns, 1000));
+		else
+			udelay(min_t(u64, div_u64(v.delay_ns, 1000), DDV_LOCK_SPIN_MAX_US));
 		return 0;
 	}
 	if (!v.fail || v.value_index >= f->nfail)

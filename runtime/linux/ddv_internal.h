@@ -21,6 +21,7 @@
 #define DDV_MAX_TYPES	1024	/* global type ids over all packs; 0 unused */
 #define DDV_MAX_SITES	65536	/* per driver */
 #define DDV_NO_SITE	0xffffffffu
+#define DDV_LOCK_SPIN_MAX_US 1000	/* a lock delay in atomic context spins this long at most */
 
 /*
  * A local the code fills before reading: exempt from the kernel's automatic

@@ -13,5 +13,6 @@ void demo_free(const void *p);
 int demo_give(const void *p, void *to, int *status);
 void *demo_devm_alloc(struct device *dev, size_t size);
 int demo_trylock(spinlock_t *l);
+void demo_lock(spinlock_t *l);
 void demo_unlock(spinlock_t *l);
 void demo_timer(struct timer_list *t, void (*callback)(struct timer_list *));
