@@ -18,6 +18,8 @@ cli_libddvcli_a_SOURCES += cli/lib/runtime.h cli/lib/control.c cli/lib/state.c c
 	cli/lib/common.c
 # decode.h: records to events, reports, suppressions.
 cli_libddvcli_a_SOURCES += cli/lib/decode.h cli/lib/decode.c cli/lib/report.c cli/lib/suppress.c
+# cireport.h: results as CI reads them, KTAP and JUnit XML.
+cli_libddvcli_a_SOURCES += cli/lib/cireport.h cli/lib/cireport.c
 # campaign.h: a campaign's journal and its pruning.
 cli_libddvcli_a_SOURCES += cli/lib/campaign.h cli/lib/prune.c cli/lib/journal.c
 
@@ -34,6 +36,8 @@ cli_ddv_SOURCES += cli/cmd/campaign_cmd.h cli/cmd/campaign_plan.c cli/cmd/campai
 cli_ddv_LDADD = $(CLI_LIBS)
 
 dist_man_MANS += man/ddv.8
+# The schema of the command's JSON (man ddv(8), JSON OUTPUT).
+dist_pkgdata_DATA = cli/ddv.schema.json
 
 # The YAML configuration: ddv config, ddv run (man/ddv.yaml.5).
 cli_libddvcli_a_SOURCES += cli/lib/yamlconf.h cli/lib/yamlconf_int.h cli/lib/yamlconf.c \

@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "runtime.h"
 #include "decode.h"
+#include "cireport.h"
 #include "campaign.h"
 
 /* One campaign, as the command line sets it up. */
@@ -38,6 +39,8 @@ struct campaign {
 	bool progress_tty;	/* stderr is a terminal: one progress line kept up to date */
 	struct suppressions supp;	/* report.c's */
 	unsigned int suppressed;
+	unsigned int shard, nshards;	/* --shard K/N; 0/0: the whole campaign */
+	enum ci_format format;	/* --format: text, ktap, junit */
 };
 
 /* cmd_campaign.c: decoding a load's records, one decoder for the whole campaign. */
@@ -87,7 +90,9 @@ int campaign_run(struct campaign *c, bool resume, long max);
 int record_plan(struct campaign *c, struct judge *j);
 
 /* campaign_summary.c */
-void print_load_line(const struct journal_load *L, const char *phase);
+void print_load_line(const struct campaign *c, const struct journal_load *L, const char *phase);
+/* Where the load lines go: stdout, or stderr when stdout is for KTAP or JUnit. */
+FILE *campaign_lines(const struct campaign *c);
 /* Prints the summary; returns whether anything was found (findings, hangs, crashes). */
 int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppressed);
 

@@ -435,6 +435,11 @@ static int open_journal(struct campaign *c, bool resume, struct journal *jn, boo
 				  c->journal_path, jn->driver, c->driver);
 			return EXIT_USAGE;
 		}
+		if (c->nshards != jn->nshards || c->shard != jn->shard) {
+			ddv_error(0, "campaign: the journal %s is of shard %u/%u, not %u/%u (--shard)",
+				  c->journal_path, jn->shard, jn->nshards, c->shard, c->nshards);
+			return EXIT_USAGE;
+		}
 		/* A recording cut short is started again: its plan may be incomplete. */
 		*have = jn->recorded || jn->sequential;
 	}
@@ -445,6 +450,22 @@ static int open_journal(struct campaign *c, bool resume, struct journal *jn, boo
 		return EXIT_ERROR;
 	}
 	return 0;
+}
+
+/* A new journal's first lines: the driver, the shard, the life each load runs. */
+static void journal_add_head(struct campaign *c)
+{
+	journal_add(c, "ddv-campaign 1 %s", c->driver);
+	if (c->nshards)
+		journal_add(c, "shard %u %u", c->shard, c->nshards);
+	if (c->setup)
+		journal_add(c, "setup %s", c->setup);
+	if (c->workload)
+		journal_add(c, "workload %s", c->workload);
+	if (c->rebind)
+		journal_add(c, "rebind");
+	for (int i = 0; i < c->nparams; i++)
+		journal_add(c, "param %s", c->params[i]);
 }
 
 /*
@@ -461,7 +482,7 @@ static int resume_journal(struct campaign *c, struct journal *jn)
 		return -1;
 	for (size_t i = 0; i < jn->nloads; i++)
 		if (jn->loads[i].status != LOAD_PENDING)
-			print_load_line(&jn->loads[i], journal_phase_of(jn, jn->loads[i].n));
+			print_load_line(c, &jn->loads[i], journal_phase_of(jn, jn->loads[i].n));
 	return 0;
 }
 
@@ -486,7 +507,10 @@ static enum run_end run_next_load(struct campaign *c, struct judge *j, struct jo
 
 	if (!L && jn->sequential && !jn->recorded) {
 		/* Sequential: the next call, until a load makes no call to fail. */
-		journal_add(c, "plan %lu", jn->nloads ? jn->loads[jn->nloads - 1].n + 1 : 1);
+		n = jn->nloads ? jn->loads[jn->nloads - 1].n + 1 : 1;
+		while (!journal_owns(jn, n))
+			n++;	/* another shard's */
+		journal_add(c, "plan %lu", n);
 		if (reload_journal(c, jn))
 			return RUN_ERROR;
 		L = journal_next(jn);
@@ -495,7 +519,7 @@ static enum run_end run_next_load(struct campaign *c, struct judge *j, struct jo
 		return RUN_DONE;
 	for (size_t i = 0; i < jn->nloads; i++)
 		done += jn->loads[i].status != LOAD_PENDING;
-	progress(c, done + 1, jn->recorded ? jn->nloads : 0, L->n, L->expect);
+	progress(c, done + 1, jn->recorded ? journal_planned(jn) : 0, L->n, L->expect);
 	n = L->n;
 	st = try_load(c, j, L);
 	if (reload_journal(c, jn))
@@ -503,7 +527,7 @@ static enum run_end run_next_load(struct campaign *c, struct judge *j, struct jo
 	if (c->progress_tty)
 		fprintf(stderr, "\r\033[K");
 	L = journal_find(jn, n);
-	print_load_line(L, journal_phase_of(jn, n));
+	print_load_line(c, L, journal_phase_of(jn, n));
 	if (jn->sequential && !jn->recorded && !L->injected &&
 	    (st == LOAD_OK || st == LOAD_INIT_FAILED)) {
 		/* Call n was never made: the load makes n - 1 fallible calls. */
@@ -513,9 +537,9 @@ static enum run_end run_next_load(struct campaign *c, struct judge *j, struct jo
 	}
 	if ((st == LOAD_HANG || st == LOAD_CRASH) && journal_next(jn)) {
 		/* The module is stuck half loaded: no load of it works until a reboot. */
-		printf("campaign stops: %s is stuck in its init; the loads after %lu need a "
-		       "new boot (ddv campaign exhaustive --resume, or --vm on the host)\n",
-		       c->module, n);
+		fprintf(campaign_lines(c), "campaign stops: %s is stuck in its init; the loads "
+			"after %lu need a new boot (ddv campaign exhaustive --resume, or --vm on "
+			"the host)\n", c->module, n);
 		return RUN_REBOOT;
 	}
 	if (st == LOAD_FAILED) {
@@ -547,7 +571,7 @@ int campaign_run(struct campaign *c, bool resume, long max)
 		return EXIT_ERROR;
 	}
 	if (!have) {
-		journal_add(c, "ddv-campaign 1 %s", c->driver);
+		journal_add_head(c);
 		status = record_plan(c, &judge);
 		if (status || reload_journal(c, &jn)) {
 			judge_close(&judge);

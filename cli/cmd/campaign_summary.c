@@ -1,4 +1,8 @@
-/* campaign_summary.c: what "ddv campaign" prints for each load and at the end, from the journal. */
+/*
+ * campaign_summary.c: what "ddv campaign" prints for each load and at the
+ * end, from the journal: as text, or for CI as KTAP or JUnit (cireport.h).
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,20 +47,27 @@ static const char *status_text(enum load_status s)
  * The line "ddv campaign" prints for each load, from the journal; phase:
  * where the recording made call n, named unless it is the load itself.
  */
-void print_load_line(const struct journal_load *L, const char *phase)
+void print_load_line(const struct campaign *c, const struct journal_load *L, const char *phase)
 {
+	FILE *out = campaign_lines(c);
 	unsigned int nf = L->nfindings;
 
 	if (phase && !strcmp(phase, "load"))
 		phase = NULL;
-	printf("load %lu%s%s%s: %s%s, %s, %u finding%s", L->n, phase ? " (" : "",
-	       phase ? phase : "", phase ? ")" : "",
-	       L->injected ? "fault in " : "no fault injected", L->injected ? L->fault : "",
-	       status_text(L->status), nf, nf == 1 ? "" : "s");
+	fprintf(out, "load %lu%s%s%s: %s%s, %s, %u finding%s", L->n, phase ? " (" : "",
+		phase ? phase : "", phase ? ")" : "",
+		L->injected ? "fault in " : "no fault injected", L->injected ? L->fault : "",
+		status_text(L->status), nf, nf == 1 ? "" : "s");
 	if (L->expect && (!L->fault || strcmp(L->expect, L->fault)))
-		printf(" (planned: %s: the call sequence differs from the recording)", L->expect);
-	putchar('\n');
-	fflush(stdout);
+		fprintf(out, " (planned: %s: the call sequence differs from the recording)",
+			L->expect);
+	fputc('\n', out);
+	fflush(out);
+}
+
+FILE *campaign_lines(const struct campaign *c)
+{
+	return c->format == CI_TEXT ? stdout : stderr;
 }
 
 /* What the journal's loads add up to. */
@@ -109,7 +120,7 @@ static void tally_loads(const struct journal *jn, struct tally *t)
 
 		t->by_status[L->status]++;
 		if (L->status == LOAD_PENDING)
-			continue;
+			continue;	/* another shard's too */
 		t->tried++;
 		t->faults += L->injected;
 		if (L->expect && (!L->fault || strcmp(L->expect, L->fault)) &&
@@ -129,66 +140,102 @@ struct reproducer {
 	const char *after;	/* the load's words, then the rest of the life */
 };
 
-static void print_reproducer(const struct reproducer *r, unsigned long n)
+static void add_reproducer(struct strbuf *sb, const struct reproducer *r, unsigned long n)
 {
 	if (!n)
-		printf("    reproduce: %sddv load %s%s\n", r->before, r->driver, r->after);
+		sb_printf(sb, "    reproduce: %sddv load %s%s\n", r->before, r->driver, r->after);
 	else
-		printf("    reproduce: %sddv inject nth-any %lu; ddv load %s%s\n", r->before, n,
-		       r->driver, r->after);
+		sb_printf(sb, "    reproduce: %sddv inject nth-any %lu; ddv load %s%s\n", r->before,
+			  n, r->driver, r->after);
 }
 
-/* Each group of findings with its stack and the command that reproduces it. */
+/* A group of findings: its first line, then its stack, reproducer and other loads. */
+static void group_text(struct strbuf *sb, const struct journal *jn,
+		       const struct finding_group *G, const struct reproducer *r)
+{
+	const char *phase = journal_phase_of(jn, G->first);
+
+	if (!G->first)
+		sb_printf(sb, "%s at %s: %u load%s, first the clean recording (no fault injected)\n",
+			  G->rule, G->site, G->loads, G->loads == 1 ? "" : "s");
+	else
+		sb_printf(sb, "%s at %s: %u load%s, first load %lu (fault in %s%s%s)\n", G->rule,
+			  G->site, G->loads, G->loads == 1 ? "" : "s", G->first,
+			  G->fault ? G->fault : "none", phase ? ", phase " : "", phase ? phase : "");
+	if (G->stack)
+		sb_printf(sb, "    stack: %s\n", G->stack);
+	else if (journal_site_stack(jn, G->site))
+		sb_printf(sb, "    allocation stack (the clean load's only one there): %s\n",
+			  journal_site_stack(jn, G->site));
+	add_reproducer(sb, r, G->first);
+	if (G->nload_ns > 1) {
+		sb_puts(sb, "    also on loads (ddv inject nth-any N):");
+		for (unsigned int i = 1; i < G->nload_ns && i <= GROUP_LOADS_SHOWN; i++)
+			sb_printf(sb, " %lu", G->load_ns[i]);
+		if (G->nload_ns > GROUP_LOADS_SHOWN + 1)
+			sb_printf(sb, " and %u more", G->nload_ns - GROUP_LOADS_SHOWN - 1);
+		sb_puts(sb, "\n");
+	}
+}
+
+static bool is_stop(const struct journal_load *L)
+{
+	return L->status == LOAD_HANG || L->status == LOAD_CRASH || L->status == LOAD_LOST;
+}
+
+static const char *stop_rule(const struct journal_load *L)
+{
+	return L->status == LOAD_HANG ? "ddv.hang" : L->status == LOAD_CRASH ? "ddv.crash" :
+	       "ddv.machine-lost";
+}
+
+/* A hang, crash or lost machine, and the command that reproduces it. */
+static void stop_text(struct strbuf *sb, const struct journal_load *L, const struct reproducer *r)
+{
+	sb_printf(sb, "%s: %s on load %lu (fault in %s)\n", stop_rule(L),
+		  L->status == LOAD_HANG ? "init never returned" :
+		  L->status == LOAD_CRASH ? "the kernel oopsed" : "the VM stopped answering",
+		  L->n, L->fault ? L->fault : L->expect ? L->expect : "?");
+	add_reproducer(sb, r, L->n);
+}
+
+/* Each group of findings, then each stop, as text. */
 static void print_groups(const struct journal *jn, const struct tally *t,
 			 const struct reproducer *r)
 {
+	struct strbuf sb = { 0 };
+
 	if (t->ngroups)
-		printf("findings by rule, site and stack (a leak: its allocation site):\n");
+		sb_puts(&sb, "findings by rule, site and stack (a leak: its allocation site):\n");
 	for (size_t g = 0; g < t->ngroups; g++) {
-		const struct finding_group *G = &t->groups[g];
-
-		const char *phase = journal_phase_of(jn, G->first);
-
-		if (!G->first)
-			printf("  %s at %s: %u load%s, first the clean recording (no fault injected)\n",
-			       G->rule, G->site, G->loads, G->loads == 1 ? "" : "s");
-		else
-			printf("  %s at %s: %u load%s, first load %lu (fault in %s%s%s)\n", G->rule,
-			       G->site, G->loads, G->loads == 1 ? "" : "s", G->first,
-			       G->fault ? G->fault : "none", phase ? ", phase " : "",
-			       phase ? phase : "");
-		if (G->stack)
-			printf("    stack: %s\n", G->stack);
-		else if (journal_site_stack(jn, G->site))
-			printf("    allocation stack (the clean load's only one there): %s\n",
-			       journal_site_stack(jn, G->site));
-		print_reproducer(r, G->first);
-		if (G->nload_ns > 1) {
-			printf("    also on loads (ddv inject nth-any N):");
-			for (unsigned int i = 1; i < G->nload_ns && i <= GROUP_LOADS_SHOWN; i++)
-				printf(" %lu", G->load_ns[i]);
-			if (G->nload_ns > GROUP_LOADS_SHOWN + 1)
-				printf(" and %u more", G->nload_ns - GROUP_LOADS_SHOWN - 1);
-			putchar('\n');
-		}
+		sb_puts(&sb, "  ");
+		group_text(&sb, jn, &t->groups[g], r);
 	}
+	for (size_t i = 0; i < jn->nloads; i++)
+		if (is_stop(&jn->loads[i])) {
+			sb_puts(&sb, "  ");
+			stop_text(&sb, &jn->loads[i], r);
+		}
+	if (sb.s)
+		fputs(sb.s, stdout);
+	sb_free(&sb);
 }
 
-/* The hangs, crashes and lost machines, each with the command that reproduces it. */
-static void print_stops(const struct journal *jn, const struct reproducer *r)
+/* " (shard K/N)", or "" for a whole campaign. */
+static const char *shard_name(const struct journal *jn)
 {
-	for (size_t i = 0; i < jn->nloads; i++) {
-		const struct journal_load *L = &jn->loads[i];
+	static char name[48];
 
-		if (L->status != LOAD_HANG && L->status != LOAD_CRASH && L->status != LOAD_LOST)
-			continue;
-		printf("  %s on load %lu (fault in %s)\n",
-		       L->status == LOAD_HANG ? "ddv.hang: init never returned" :
-		       L->status == LOAD_CRASH ? "ddv.crash: the kernel oopsed" :
-		       "ddv.machine-lost: the VM stopped answering",
-		       L->n, L->fault ? L->fault : L->expect ? L->expect : "?");
-		print_reproducer(r, L->n);
-	}
+	if (!jn->nshards)
+		return "";
+	snprintf(name, sizeof(name), " (shard %u/%u)", jn->shard, jn->nshards);
+	return name;
+}
+
+/* Whether loads of the plan (this shard's) were left untried, or no plan was made. */
+static bool campaign_stopped(const struct journal *jn, const struct tally *t)
+{
+	return t->tried < journal_planned(jn) || !jn->recorded;
 }
 
 /* The findings of each rule, over its groups, in the order the rules came. */
@@ -209,10 +256,23 @@ static void print_rule_counts(const struct tally *t)
 	}
 }
 
+/* The summary's last line: "campaign M: N loads, ...". */
+static void last_line(struct strbuf *sb, const struct journal *jn, const struct tally *t,
+		      const struct campaign *c)
+{
+	sb_printf(sb, "campaign %s%s: %zu loads, %u faults injected, %u failed inits, %u finding%s%s",
+		  c->module, shard_name(jn), t->tried, t->faults, t->by_status[LOAD_INIT_FAILED],
+		  t->findings, t->findings == 1 ? "" : "s",
+		  campaign_stopped(jn, t) ? " (stopped: not every planned load was tried)" : "");
+}
+
 /* The summary's table and its last line. */
 static void print_table(const struct journal *jn, const struct tally *t,
 			const struct campaign *c, unsigned int nsuppressed)
 {
+	struct strbuf line = { 0 };
+	size_t planned = journal_planned(jn);
+
 	printf("campaign %s summary:\n", c->module);
 	if (jn->recorded)
 		printf("  %-34s %lu%s\n", "fallible calls in a clean load", jn->total,
@@ -222,7 +282,11 @@ static void print_table(const struct journal *jn, const struct tally *t,
 		       "fallible calls in a clean load");
 	printf("  %-34s %zu (%lu saved by loop pruning)\n", "loads planned", jn->nloads,
 	       jn->total > jn->nloads ? (unsigned long)(jn->total - jn->nloads) : 0ul);
-	printf("  %-34s %zu of %zu\n", "loads tried", t->tried, jn->nloads);
+	if (jn->nshards)
+		printf("  %-34s %zu (shard %u of %u: load n when (n - 1) mod %u = %u)\n",
+		       "loads of this shard", planned, jn->shard, jn->nshards, jn->nshards,
+		       jn->shard - 1);
+	printf("  %-34s %zu of %zu\n", "loads tried", t->tried, planned);
 	printf("  %-34s %lu\n", "recording loads", jn->recording_loads);
 	printf("  %-34s %u\n", "faults injected", t->faults);
 	printf("  %-34s %u\n", "inits failed", t->by_status[LOAD_INIT_FAILED]);
@@ -238,13 +302,62 @@ static void print_table(const struct journal *jn, const struct tally *t,
 	for (unsigned int i = 0; nsuppressed && i < c->supp.n; i++)
 		if (c->supp.v[i].hits)
 			printf("    %-32s %u\n", c->supp.v[i].text, c->supp.v[i].hits);
-	printf("campaign %s: %zu loads, %u faults injected, %u failed inits, %u finding%s%s\n",
-	       c->module, t->tried, t->faults, t->by_status[LOAD_INIT_FAILED], t->findings,
-	       t->findings == 1 ? "" : "s",
-	       t->tried < jn->nloads || !jn->recorded ?
-	       " (stopped: not every planned load was tried)" : "");
+	last_line(&line, jn, t, c);
+	printf("%s\n", line.s);
+	sb_free(&line);
 }
 
+/* A failing case: its text's first line the message, the whole text the detail. */
+static void add_case(struct ci_result *ci, const char *rule, const char *name, const char *text)
+{
+	char *message = xstrndup(text, strcspn(text, "\n"));
+
+	ci_add(ci, CI_FAIL, rule, name, message, text);
+	free(message);
+}
+
+/*
+ * The campaign for CI (cireport.h): a failing case per group of findings and
+ * per stop, then the case "campaign": an error when nothing was planned nor
+ * tried, skipped when loads of the plan were not tried.
+ */
+static void print_ci(const struct journal *jn, const struct tally *t, const struct campaign *c,
+		     const struct reproducer *r)
+{
+	struct ci_result ci = { .title = xasprintf("ddv campaign %s", c->module) };
+	struct strbuf text = { 0 }, name = { 0 }, out = { 0 };
+
+	for (size_t g = 0; g < t->ngroups; g++) {
+		const struct finding_group *G = &t->groups[g];
+
+		text.len = name.len = 0;
+		group_text(&text, jn, G, r);
+		sb_printf(&name, "%s: %s, first load %lu", c->module, G->site, G->first);
+		add_case(&ci, G->rule, name.s, text.s);
+	}
+	for (size_t i = 0; i < jn->nloads; i++)
+		if (is_stop(&jn->loads[i])) {
+			text.len = name.len = 0;
+			stop_text(&text, &jn->loads[i], r);
+			sb_printf(&name, "%s: load %lu", c->module, jn->loads[i].n);
+			add_case(&ci, stop_rule(&jn->loads[i]), name.s, text.s);
+		}
+	text.len = 0;
+	last_line(&text, jn, t, c);
+	ci.summary = xstrdup(text.s);
+	if (!jn->recorded && !t->tried)
+		ci_add(&ci, CI_ERROR, "ddv", "campaign",
+		       "nothing was checked: no plan was made and no load was tried", NULL);
+	else
+		ci_add(&ci, campaign_stopped(jn, t) ? CI_SKIP : CI_PASS, "ddv", "campaign",
+		       text.s, NULL);
+	ci_write(&ci, c->format, &out);
+	fputs(out.s, stdout);
+	ci_free(&ci);
+	sb_free(&out);
+	sb_free(&text);
+	sb_free(&name);
+}
 /*
  * The summary, from the journal. nsuppressed: the findings this run left
  * out (the host of a --vm campaign does not see the guest's).
@@ -270,9 +383,12 @@ int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppre
 	r = (struct reproducer){ .before = before.s ? before.s : "", .driver = c->driver,
 				 .after = after.s ? after.s : "" };
 	tally_loads(jn, &t);
-	print_groups(jn, &t, &r);
-	print_stops(jn, &r);
-	print_table(jn, &t, c, nsuppressed);
+	if (c->format == CI_KTAP || c->format == CI_JUNIT) {
+		print_ci(jn, &t, c, &r);
+	} else {
+		print_groups(jn, &t, &r);
+		print_table(jn, &t, c, nsuppressed);
+	}
 	found = t.findings || t.by_status[LOAD_HANG] || t.by_status[LOAD_CRASH] ||
 		t.by_status[LOAD_LOST];
 	for (size_t g = 0; g < t.ngroups; g++)

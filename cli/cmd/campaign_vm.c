@@ -210,7 +210,7 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 	if (jn.driver) {
 		for (size_t i = 0; i < jn.nloads; i++)
 			if (jn.loads[i].status != LOAD_PENDING)
-				print_load_line(&jn.loads[i], journal_phase_of(&jn, jn.loads[i].n));
+				print_load_line(c, &jn.loads[i], journal_phase_of(&jn, jn.loads[i].n));
 		if (summarize(&jn, c, 0) && status == EXIT_OK)
 			status = EXIT_FINDINGS;
 	}

@@ -160,6 +160,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ddv campaign exhaustive [OPTIONS] DRIVER|FILE.ko [PARAM=VALUE...]\n"
+		"       ddv campaign merge [--journal FILE] [--format FMT] JOURNAL...\n"
 		"  --timeout S       a load's watchdog (default 60)\n"
 		"  --max N           try at most N loads in this run\n"
 		"  --resume          go on from the journal\n"
@@ -175,6 +176,10 @@ static void usage(FILE *f)
 		"                    the rule, then the site or stack frames, innermost\n"
 		"                    first); repeatable\n"
 		"  --suppressions FILE   the same, one a line ('#' comments); repeatable\n"
+		"  --shard K/N       try only shard K of N of the plan: load n when\n"
+		"                    (n - 1) mod N = K - 1 (ddv campaign merge joins them)\n"
+		"  --format FMT      the summary as text (default), ktap or junit (for CI;\n"
+		"                    the load lines then go to stderr)\n"
 		"  --echo-journal    copy each journal line to /dev/console\n"
 		"  --vm              run in the bundled VM from the host, booting it again after\n"
 		"                    a crash or hang: --boots N (default %d), --vm-timeout S\n"
@@ -218,6 +223,34 @@ static int vm_option(int opt, struct campaign_args *a)
 		o->args = xrealloc(o->args, (o->nargs + 1) * sizeof(*o->args));
 		o->args[o->nargs++] = optarg;
 		return 1;
+	}
+	return 0;
+}
+
+/* --shard K/N: 0, or -1 (said). */
+static int parse_shard(const char *arg, struct campaign *c)
+{
+	unsigned int k, n;
+	char end;
+
+	if (sscanf(arg, "%u/%u%c", &k, &n, &end) != 2 || !k || k > n || n > 100000) {
+		ddv_error(EINVAL, "--shard %s: expected K/N, 1 <= K <= N", arg);
+		return -1;
+	}
+	c->shard = k;
+	c->nshards = n;
+	return 0;
+}
+
+/* --format of a campaign: text, ktap or junit (its JSON is the journal). */
+static int parse_campaign_format(const char *arg, enum ci_format *format)
+{
+	if (ci_format_parse(arg, format))
+		return -1;
+	if (*format == CI_JSON) {
+		ddv_error(0, "--format json: a campaign has no JSON; its journal is its record "
+			  "(ddv(8): campaign)");
+		return -1;
 	}
 	return 0;
 }
@@ -280,6 +313,15 @@ static int campaign_option(int opt, struct campaign *c, struct campaign_args *a)
 		if (suppressions_add_file(&c->supp, optarg))
 			return EXIT_USAGE;
 		break;
+	case 'K':
+		if (parse_shard(optarg, c))
+			return EXIT_USAGE;
+		sb_printf(guest_opts, " --shard %u/%u", c->shard, c->nshards);
+		break;
+	case 'F':
+		if (parse_campaign_format(optarg, &c->format))
+			return EXIT_USAGE;
+		break;
 	case 'e':
 		c->echo_fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 		if (c->echo_fd < 0)
@@ -310,6 +352,8 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 		{ "rebind", no_argument, NULL, 'R' },
 		{ "suppress", required_argument, NULL, 's' },
 		{ "suppressions", required_argument, NULL, 'S' },
+		{ "shard", required_argument, NULL, 'K' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "echo-journal", no_argument, NULL, 'e' },
 		{ "vm", no_argument, NULL, 'v' },
 		{ "boots", required_argument, NULL, 'b' },
@@ -321,7 +365,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 	};
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:Rs:S:evb:T:o:a:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:Rs:S:K:F:evb:T:o:a:h", options, NULL)) != -1) {
 		status = vm_option(opt, a);
 		if (status < 0)
 			return EXIT_USAGE;
@@ -338,6 +382,89 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 	return -1;
 }
 
+/* The campaign a journal describes, for its summary (the driver's module: its name). */
+static void campaign_of_journal(struct campaign *c, const struct journal *jn)
+{
+	const char *base = strrchr(jn->driver, '/');
+
+	c->driver = jn->driver;
+	c->module = xstrndup(base ? base + 1 : jn->driver,
+			     strcspn(base ? base + 1 : jn->driver, "."));
+	c->setup = jn->setup;
+	c->workload = jn->workload;
+	c->rebind = jn->rebind;
+	c->params = jn->params;
+	c->nparams = jn->nparams;
+}
+
+/*
+ * ddv campaign merge [--journal FILE] [--format FMT] JOURNAL...: the shards'
+ * journals as one campaign's, summed up as that campaign would have been
+ * (and written to FILE).
+ */
+static int campaign_merge(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "journal", required_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct campaign c = { .format = CI_TEXT };
+	struct journal *shards, whole;
+	struct strbuf text = { 0 };
+	const char *out = NULL;
+	int opt, status = EXIT_ERROR, n;
+	char *why = NULL;
+
+	while ((opt = getopt_long(argc, argv, "j:F:h", options, NULL)) != -1) {
+		if (opt == 'j') {
+			out = optarg;
+		} else if (opt == 'F') {
+			if (parse_campaign_format(optarg, &c.format))
+				return EXIT_USAGE;
+		} else {
+			usage(opt == 'h' ? stdout : stderr);
+			return opt == 'h' ? EXIT_OK : EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		ddv_error(0, "campaign merge: which journals?");
+		return EXIT_USAGE;
+	}
+	n = argc - optind;
+	shards = xcalloc(n, sizeof(*shards));
+	for (int i = 0; i < n; i++)
+		if (journal_load_file(argv[optind + i], &shards[i])) {
+			ddv_error(ENOENT, "campaign merge: %s: no journal", argv[optind + i]);
+			goto out;
+		}
+	if (journal_merge(shards, n, &text, &why)) {
+		ddv_error(0, "campaign merge: %s", why);
+		goto out;
+	}
+	if (out && write_whole_file(out, text.s, text.len)) {
+		ddv_error(errno, "campaign merge: %s", out);
+		goto out;
+	}
+	if (journal_parse(&whole, text.s, text.len)) {
+		ddv_error(0, "campaign merge: the merged journal does not read back");
+		journal_free(&whole);
+		goto out;
+	}
+	campaign_of_journal(&c, &whole);
+	status = summarize(&whole, &c, 0) ? EXIT_FINDINGS : EXIT_OK;
+	free(c.module);
+	journal_free(&whole);
+out:
+	for (int i = 0; i < n; i++)
+		journal_free(&shards[i]);
+	free(shards);
+	free(why);
+	sb_free(&text);
+	return status;
+}
+
 int cmd_campaign(int argc, char **argv)
 {
 	struct campaign c = { .timeout = "60", .keep = PRUNE_KEEP, .prune = true, .echo_fd = -1,
@@ -349,12 +476,15 @@ int cmd_campaign(int argc, char **argv)
 	struct campaign_vm_opts *o = &a.vm_opts;
 	int status;
 
+	if (argc >= 2 && !strcmp(argv[1], "merge"))
+		return campaign_merge(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "exhaustive")) {
 		if (argc >= 2 && !strcmp(argv[1], "--help")) {
 			usage(stdout);
 			return EXIT_OK;
 		}
-		ddv_error(0, "campaign: expected 'exhaustive DRIVER' (ddv campaign --help)");
+		ddv_error(0, "campaign: expected 'exhaustive DRIVER' or 'merge JOURNAL...' "
+			  "(ddv campaign --help)");
 		return EXIT_USAGE;
 	}
 	argc--;

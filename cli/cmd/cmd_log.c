@@ -1,4 +1,7 @@
-/* cmd_log.c: "ddv log" prints every record, "ddv report" the findings, as text or JSON. */
+/*
+ * cmd_log.c: "ddv log" prints every record, "ddv report" the findings, as text
+ * or JSON, or for CI as KTAP or JUnit XML (cireport.h).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -128,12 +131,13 @@ static int state_suppressions(struct suppressions *supp)
 	return err;
 }
 
-/* 0: go on; 1: help printed; -1: bad usage. */
-static int parse_view_options(int argc, char **argv, const char *usage, bool *json,
+/* 0: go on; 1: help printed; -1: bad usage. --format is ddv report's (follow_flag NULL). */
+static int parse_view_options(int argc, char **argv, const char *usage, enum ci_format *format,
 			      bool *follow_flag, struct suppressions *supp)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "suppress", required_argument, NULL, 's' },
 		{ "suppressions", required_argument, NULL, 'S' },
 		{ "follow", no_argument, NULL, 'f' },
@@ -142,7 +146,7 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "jfs:S:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jfs:S:F:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			if (!supp || suppressions_add(supp, optarg))
@@ -153,7 +157,11 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 				return -1;
 			break;
 		case 'j':
-			*json = true;
+			*format = CI_JSON;
+			break;
+		case 'F':
+			if (follow_flag || ci_format_parse(optarg, format))
+				return -1;
 			break;
 		case 'f':
 			if (!follow_flag)
@@ -176,17 +184,18 @@ static int parse_view_options(int argc, char **argv, const char *usage, bool *js
 
 int cmd_log(int argc, char **argv)
 {
-	bool json = false, follow_flag = false;
+	enum ci_format format = CI_TEXT;
+	bool follow_flag = false;
 	struct view v;
 	size_t size;
 	void *data;
 	int r, status = EXIT_OK;
 
-	r = parse_view_options(argc, argv, "ddv log [--follow] [--json]", &json,
+	r = parse_view_options(argc, argv, "ddv log [--follow] [--json]", &format,
 			       &follow_flag, NULL);
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
-	if (view_open(&v, json))
+	if (view_open(&v, format == CI_JSON))
 		return EXIT_ERROR;
 	if (state_read_records(&data, &size)) {
 		ddv_error(errno, "reading the kept records");
@@ -207,18 +216,19 @@ int cmd_report(int argc, char **argv)
 {
 	struct report rep = { 0 };
 	struct suppressions supp = { 0 };
+	struct ci_result ci = { 0 };
+	enum ci_format format = CI_TEXT;
 	char *cli_findings;
-	bool json = false;
 	struct view v;
 	size_t size;
 	void *data;
 	int r;
 
 	r = parse_view_options(argc, argv,
-			       "ddv report [--json]\n"
+			       "ddv report [--json | --format text|json|ktap|junit]\n"
 			       "                  [--suppress RULE[@FRAME[>FRAME...]]|FILE]...\n"
 			       "                  [--suppressions FILE]...",
-			       &json, NULL, &supp);
+			       &format, NULL, &supp);
 	if (!r)
 		r = state_suppressions(&supp);
 	if (r) {
@@ -227,11 +237,15 @@ int cmd_report(int argc, char **argv)
 	}
 	if (supp.n)
 		rep.supp = &supp;
-	if (view_open(&v, json)) {
+	if (view_open(&v, format == CI_JSON)) {
 		suppressions_free(&supp);
 		return EXIT_ERROR;
 	}
-	rep.json = json;
+	rep.json = format == CI_JSON;
+	if (format == CI_KTAP || format == CI_JUNIT) {
+		rep.ci = &ci;
+		rep.ci_format = format;
+	}
 	if (state_read_records(&data, &size)) {
 		ddv_error(errno, "reading the kept records");
 		view_close(&v);
@@ -247,7 +261,13 @@ int cmd_report(int argc, char **argv)
 	fputs(rep.out.s, stdout);
 	sb_free(&rep.out);
 	free(rep.hang_seen);
+	ci_free(&ci);
 	suppressions_free(&supp);
 	view_close(&v);
+	if (report_nothing_checked(&rep)) {
+		/* A CI job must not read "0 findings" as a pass when no driver ran. */
+		ddv_error(0, "%s (state in %s)", REPORT_NOTHING_CHECKED, state_dir());
+		return EXIT_ERROR;
+	}
 	return rep.findings ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -25,6 +25,11 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
  * line being written (a last line without its newline is ignored).
  *
  *   ddv-campaign 1 DRIVER        the first line
+ *   shard K N                    this journal tries shard K of N alone: load n
+ *                                when (n - 1) mod N = K - 1 (journal_owns)
+ *   setup CMD, workload CMD,     the life each load ran (--setup, --workload,
+ *   rebind, param WORD           --rebind, the load's PARAM=VALUE words), for
+ *                                the reproducers of ddv campaign merge
  *   recording L                  the recording took L loads (1)
  *   sequential                   the recording lost records: no plan; "plan N"
  *                                lines come one by one until a load fails
@@ -90,6 +95,11 @@ struct journal_phase {
 
 struct journal {
 	char *driver;
+	unsigned int shard, nshards;	/* shard K of N; 0 of 0: the whole campaign */
+	char *setup, *workload;	/* the life: NULL when not given */
+	bool rebind;
+	char **params;
+	unsigned int nparams;
 	struct journal_phase *phases;	/* in order; none in a journal of load and unload only */
 	size_t nphases;
 	struct journal_stack *stacks;
@@ -112,8 +122,20 @@ struct journal_load *journal_find(struct journal *j, unsigned long n);
 const char *journal_site_stack(const struct journal *j, const char *site);
 /* The phase in which the recording made fallible call n, or NULL. */
 const char *journal_phase_of(const struct journal *j, unsigned long n);
-/* The first planned load not yet done (started ones included), or NULL. */
+/* The first planned load of its shard not yet done (started ones included), or NULL. */
 struct journal_load *journal_next(struct journal *j);
+/* Whether load n is this journal's to try (its shard's); always, without a shard. */
+bool journal_owns(const struct journal *j, unsigned long n);
+/* The planned loads this journal tries (its shard's). */
+size_t journal_planned(const struct journal *j);
+/*
+ * ddv campaign merge: the journal of the whole campaign out of the journals
+ * of its shards 1..N, each given once, recorded alike (the same driver, total
+ * and plan; the first's recording findings, stacks and phases stand for all).
+ * Returns 0 with the merged journal's text in *out, or -1 with why in *why
+ * (malloc'ed).
+ */
+int journal_merge(const struct journal *shards, size_t n, struct strbuf *out, char **why);
 
 /*
  * A journal line as the guest copies it to the serial console, where the

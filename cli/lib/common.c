@@ -107,26 +107,35 @@ const char *source_tree(void)
 	return tree;
 }
 
+/* path (malloc'ed) when it holds ddv.ko, else NULL (path freed). */
+static char *with_ddv_ko(char *path)
+{
+	char *ko = xasprintf("%s/ddv.ko", path);
+	bool there = !access(ko, R_OK);
+
+	free(ko);
+	if (!there)
+		free(path);
+	return there ? path : NULL;
+}
+
 /*
  * The installation's directory of ddv.ko and the packs for kernel kver:
  * PREFIX/lib/ddv/modules/KVER beside this ddv's PREFIX/bin (a staged or moved
- * installation), else the configured one. Malloc'ed.
+ * installation), else where DKMS installs them on Debian
+ * (/lib/modules/KVER/updates/dkms: dkms/dkms.conf), else the configured one.
+ * Malloc'ed.
  */
 char *installed_module_dir(const char *kver)
 {
-	char *dir = exe_dir(), *path = NULL, *ko;
+	char *dir = exe_dir(), *path = NULL;
 	size_t len = dir ? strlen(dir) : 0;
 
-	if (len > 4 && !strcmp(dir + len - 4, "/bin")) {
-		path = xasprintf("%.*s/lib/ddv/modules/%s", (int)(len - 4), dir, kver);
-		ko = xasprintf("%s/ddv.ko", path);
-		if (access(ko, R_OK)) {
-			free(path);
-			path = NULL;
-		}
-		free(ko);
-	}
+	if (len > 4 && !strcmp(dir + len - 4, "/bin"))
+		path = with_ddv_ko(xasprintf("%.*s/lib/ddv/modules/%s", (int)(len - 4), dir, kver));
 	free(dir);
+	if (!path)
+		path = with_ddv_ko(xasprintf("/lib/modules/%s/updates/dkms", kver));
 	return path ? path : xasprintf("%s/%s", DDV_MODULEDIR, kver);
 }
 

@@ -400,7 +400,7 @@ static void json_value(struct strbuf *sb, uint64_t v)
 
 /*
  * One JSON object (man ddv(8), JSON OUTPUT):
- * {"ts":..,"cpu":..,"rule":..,"severity":..,"message":..,"spec":..,
+ * {"version":..,"ts":..,"cpu":..,"rule":..,"severity":..,"message":..,"spec":..,
  *  "driver":..,"api":..,"symbol":..,"site":{"function":..,"offset":..,"kind":..},
  *  "args":{..}}
  */
@@ -409,7 +409,8 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 	struct strbuf msg = { 0 };
 	bool leak;
 
-	sb_printf(sb, "{\"ts\":%" PRIu64 ",\"cpu\":%u,", ev->ts, ev->cpu);
+	sb_json_open(sb);
+	sb_printf(sb, "\"ts\":%" PRIu64 ",\"cpu\":%u,", ev->ts, ev->cpu);
 	if (ev->is_drop) {
 		sb_printf(sb, "\"rule\":\"ddv.log-lost\",\"severity\":\"error\",\"lost\":%" PRIu64
 			  "}\n", ev->dropped);

@@ -6,6 +6,7 @@
 #define DDV_CLI_DECODE_H
 
 #include "catalog.h"
+#include "cireport.h"
 #include "module.h"
 #include "runtime.h"
 #include "util.h"
@@ -132,6 +133,7 @@ struct report_group {
 	char *key;		/* rule, driver, site, stack */
 	struct strbuf text;	/* the first occurrence */
 	unsigned int count;
+	char *rule, *where;	/* for a CI report's case */
 };
 
 struct report {
@@ -141,10 +143,13 @@ struct report {
 	unsigned int index_size;
 	struct strbuf out;
 	bool json;
+	struct ci_result *ci;	/* not NULL: KTAP or JUnit, the groups collected there */
+	enum ci_format ci_format;
 	unsigned int findings;
 	unsigned int errors;
 	unsigned int warnings;
 	unsigned int injected;
+	unsigned int drivers;	/* driver lives the records show (loads, attaches): 0, nothing ran */
 	char *hang_seen;	/* modules with a runtime ddv.hang record, ",a,b," */
 	struct suppressions *supp;	/* NULL: none */
 	unsigned int suppressed;
@@ -157,5 +162,9 @@ struct report {
 void report_event(struct decoder *dec, const struct event *ev, void *data);
 void report_cli_findings(struct report *rep, const char *lines);
 void report_summary(struct report *rep, const struct decoder *dec);
+/* No finding, and no driver loaded or attached: a report that must not pass. */
+#define REPORT_NOTHING_CHECKED \
+	"nothing was checked: no driver was loaded or attached in this session"
+bool report_nothing_checked(const struct report *rep);
 
 #endif /* DDV_CLI_DECODE_H */

@@ -48,10 +48,24 @@ const char *journal_site_stack(const struct journal *j, const char *site)
 	return NULL;
 }
 
+bool journal_owns(const struct journal *j, unsigned long n)
+{
+	return !j->nshards || (n - 1) % j->nshards == j->shard - 1;
+}
+
+size_t journal_planned(const struct journal *j)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < j->nloads; i++)
+		n += journal_owns(j, j->loads[i].n);
+	return n;
+}
+
 struct journal_load *journal_next(struct journal *j)
 {
 	for (size_t i = 0; i < j->nloads; i++)
-		if (j->loads[i].status == LOAD_PENDING)
+		if (j->loads[i].status == LOAD_PENDING && journal_owns(j, j->loads[i].n))
 			return &j->loads[i];
 	return NULL;
 }
@@ -109,6 +123,42 @@ static bool add_finding(struct journal_load *l, char **words, unsigned int nw, c
 	return true;
 }
 
+/* "setup CMD", "workload CMD": the rest of the line, once. */
+static bool parse_life_command(struct journal *j, const char *line)
+{
+	char **cmd = line[0] == 's' ? &j->setup : &j->workload;
+
+	if (*cmd)
+		return false;
+	*cmd = xstrdup(strchr(line, ' ') + 1);
+	return true;
+}
+
+/* "rebind", "param WORD", "shard K N". */
+static bool parse_setting(struct journal *j, char **words, unsigned int nw)
+{
+	unsigned long k, n;
+
+	if (!strcmp(words[0], "rebind")) {
+		j->rebind = true;
+		return nw == 1;
+	}
+	if (!strcmp(words[0], "param")) {
+		if (nw != 2)
+			return false;
+		j->params = xrealloc(j->params, (j->nparams + 1) * sizeof(*j->params));
+		j->params[j->nparams++] = xstrdup(words[1]);
+		return true;
+	}
+	k = nw == 3 ? strtoul(words[1], NULL, 10) : 0;
+	n = nw == 3 ? strtoul(words[2], NULL, 10) : 0;
+	if (j->nshards || !k || k > n || n > 100000)
+		return false;
+	j->shard = k;
+	j->nshards = n;
+	return true;
+}
+
 /* One complete line; false when it is not one the journal writes. */
 static bool parse_line(struct journal *j, char *line)
 {
@@ -118,6 +168,8 @@ static bool parse_line(struct journal *j, char *line)
 	unsigned long n;
 	char *end;
 
+	if (j->driver && (!strncmp(line, "setup ", 6) || !strncmp(line, "workload ", 9)))
+		return parse_life_command(j, line);
 	/* A finding's stack is the rest of its line, blanks and all; so is a site's. */
 	if (!strncmp(line, "finding ", 8) || !strncmp(line, "stack ", 6)) {
 		char *p = line;
@@ -143,6 +195,9 @@ static bool parse_line(struct journal *j, char *line)
 	}
 	if (!j->driver)
 		return false;	/* nothing before the first line */
+	if (!strcmp(words[0], "rebind") || !strcmp(words[0], "param") ||
+	    !strcmp(words[0], "shard"))
+		return parse_setting(j, words, nw);
 	if (!strcmp(words[0], "sequential")) {
 		j->sequential = true;
 		return true;
@@ -299,6 +354,11 @@ void journal_free(struct journal *j)
 	for (size_t i = 0; i < j->nphases; i++)
 		free(j->phases[i].name);
 	free(j->phases);
+	free(j->setup);
+	free(j->workload);
+	for (unsigned int i = 0; i < j->nparams; i++)
+		free(j->params[i]);
+	free(j->params);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -308,4 +368,172 @@ const char *journal_phase_of(const struct journal *j, unsigned long n)
 		if (n >= j->phases[i].first && n <= j->phases[i].last)
 			return j->phases[i].name;
 	return NULL;
+}
+
+/* --- ddv campaign merge ------------------------------------------------- */
+
+static int cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether the shards are 1..N of one N, each once, of one driver, each with its plan. */
+static int merge_check(const struct journal *shards, size_t n, char **why)
+{
+	const struct journal *first = &shards[0];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct journal *j = &shards[i];
+
+		if (!j->nshards) {
+			*why = xasprintf("journal %zu is of a whole campaign, not of a shard (--shard)",
+					 i + 1);
+			return -1;
+		}
+		if (j->nshards != first->nshards || strcmp(j->driver, first->driver)) {
+			*why = xasprintf("journal %zu is shard %u/%u of %s, journal 1 shard %u/%u of %s",
+					 i + 1, j->shard, j->nshards, j->driver, first->shard,
+					 first->nshards, first->driver);
+			return -1;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (shards[k].shard == j->shard) {
+				*why = xasprintf("journals %zu and %zu are both shard %u/%u", k + 1,
+						 i + 1, j->shard, j->nshards);
+				return -1;
+			}
+		if (!j->recorded) {
+			*why = xasprintf("shard %u/%u has no plan yet: its recording did not end",
+					 j->shard, j->nshards);
+			return -1;
+		}
+		/* A plan made from a recording is the same on every machine, or the shards do not add up. */
+		if (!j->sequential && (j->total != first->total || j->nloads != first->nloads)) {
+			*why = xasprintf("shard %u/%u planned %zu loads of %lu calls, shard %u/%u %zu of "
+					 "%lu: their recordings differ", j->shard, j->nshards, j->nloads,
+					 j->total, first->shard, first->nshards, first->nloads,
+					 first->total);
+			return -1;
+		}
+		for (size_t l = 0; !j->sequential && l < j->nloads; l++)
+			if (j->loads[l].n != first->loads[l].n) {
+				*why = xasprintf("shard %u/%u's plan differs from shard %u/%u's at load "
+						 "%zu: their recordings differ", j->shard, j->nshards,
+						 first->shard, first->nshards, l + 1);
+				return -1;
+			}
+	}
+	if (n != first->nshards) {
+		*why = xasprintf("%zu journals given for %u shards: every shard's journal is needed",
+				 n, first->nshards);
+		return -1;
+	}
+	return 0;
+}
+
+static void merge_finding(struct strbuf *out, unsigned long n, const struct journal_finding *f)
+{
+	sb_printf(out, "finding %lu %s %s%s%s\n", n, f->rule, f->site, f->stack ? " " : "",
+		  f->stack ? f->stack : "");
+}
+
+/* A load's result as its shard's journal has it. */
+static void merge_load(struct strbuf *out, const struct journal_load *l)
+{
+	if (!l->started && l->status == LOAD_PENDING)
+		return;
+	sb_printf(out, "start %lu\n", l->n);
+	for (unsigned int f = 0; f < l->nfindings; f++)
+		merge_finding(out, l->n, &l->findings[f]);
+	if (l->status != LOAD_PENDING)
+		sb_printf(out, "done %lu %s %u %s\n", l->n, load_status_name(l->status),
+			  l->injected, l->fault ? l->fault : "-");
+}
+
+/* The life, the recording and its findings, as the first shard's journal has them. */
+static void merge_head(const struct journal *j, struct strbuf *out)
+{
+	sb_printf(out, "ddv-campaign 1 %s\n", j->driver);
+	if (j->setup)
+		sb_printf(out, "setup %s\n", j->setup);
+	if (j->workload)
+		sb_printf(out, "workload %s\n", j->workload);
+	if (j->rebind)
+		sb_puts(out, "rebind\n");
+	for (unsigned int i = 0; i < j->nparams; i++)
+		sb_printf(out, "param %s\n", j->params[i]);
+	for (size_t i = 0; i < j->nstacks; i++)
+		sb_printf(out, "stack %s %s\n", j->stacks[i].site, j->stacks[i].stack);
+	for (size_t i = 0; i < j->nphases; i++)
+		sb_printf(out, "phase %s %lu %lu\n", j->phases[i].name, j->phases[i].first,
+			  j->phases[i].last);
+	for (unsigned int f = 0; f < j->recording.nfindings; f++)
+		merge_finding(out, 0, &j->recording.findings[f]);
+	sb_printf(out, "recording %lu\n", j->recording_loads);
+	if (j->sequential)
+		sb_puts(out, "sequential\n");
+}
+
+/* Load call of the shard that tries it, or NULL. */
+static const struct journal_load *owner_load(const struct journal *shards, size_t n,
+					     unsigned long call)
+{
+	for (size_t i = 0; i < n; i++)
+		if (journal_owns(&shards[i], call))
+			return journal_find((struct journal *)&shards[i], call);
+	return NULL;
+}
+
+int journal_merge(const struct journal *shards, size_t n, struct strbuf *out, char **why)
+{
+	unsigned long *plan = NULL, total = 0;
+	size_t nplan = 0;
+	bool all_done = true;
+
+	*why = NULL;
+	if (!n) {
+		*why = xstrdup("no journal given");
+		return -1;
+	}
+	if (merge_check(shards, n, why))
+		return -1;
+	/* The plan: one shard's (all alike), or a sequential campaign's loads, all of them. */
+	for (size_t i = 0; i < n; i++) {
+		const struct journal *j = &shards[i];
+
+		if (!i || j->total < total)
+			total = j->total;	/* sequential: the shard that ran out first knows best */
+		for (size_t l = 0; l < j->nloads; l++)
+			if (!i || j->sequential) {
+				plan = xrealloc(plan, (nplan + 1) * sizeof(*plan));
+				plan[nplan++] = j->loads[l].n;
+			}
+	}
+	qsort(plan, nplan, sizeof(*plan), cmp_ulong);
+	merge_head(&shards[0], out);
+	for (size_t p = 0; p < nplan; p++) {
+		const struct journal_load *l = owner_load(shards, n, plan[p]);
+
+		/* A sequential shard may have gone past the end another one found. */
+		if ((p && plan[p] == plan[p - 1]) || (shards[0].sequential && plan[p] > total + 1))
+			continue;
+		sb_printf(out, "plan %lu%s%s\n", plan[p], l && l->expect ? " " : "",
+			  l && l->expect ? l->expect : "");
+	}
+	sb_printf(out, "total %lu\n", total);
+	for (size_t p = 0; p < nplan; p++) {
+		const struct journal_load *l = owner_load(shards, n, plan[p]);
+
+		if ((p && plan[p] == plan[p - 1]) || (shards[0].sequential && plan[p] > total + 1))
+			continue;
+		if (l)
+			merge_load(out, l);
+		all_done &= l && l->status != LOAD_PENDING;
+	}
+	if (all_done)
+		sb_puts(out, "end\n");
+	free(plan);
+	return 0;
 }

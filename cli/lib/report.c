@@ -11,6 +11,17 @@
 static void group_finding(struct decoder *dec, const struct event *ev, const struct frames *frames,
 			  struct report *rep);
 
+/* A CI case's name: where the finding is, "DRIVER: FUNC+0xOFF API", one line. */
+static char *case_name(const struct event *ev)
+{
+	if (ev->is_drop)
+		return xasprintf("cpu%u", ev->cpu);
+	if (ev->module && ev->site)
+		return xasprintf("%s: %s+0x%x %s", ev->module, ev->site->func,
+				 ev->site->func_offset, ev->api ? ev->api : ev->site->symbol);
+	return xstrdup(ev->module ? ev->module : ev->api ? ev->api : "-");
+}
+
 /* FNV-1a. */
 static unsigned int hash_key(const char *s)
 {
@@ -28,6 +39,9 @@ void report_event(struct decoder *dec, const struct event *ev, void *data)
 
 	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected"))
 		rep->injected++;
+	if (ev->msg && (!strcmp(ev->msg->rule_id, "ddv.driver-coming") ||
+			!strcmp(ev->msg->rule_id, "ddv.attached")))
+		rep->drivers++;
 	if (!event_is_finding(ev))
 		return;
 	event_frames(ev, &frames);
@@ -112,6 +126,10 @@ static void group_finding(struct decoder *dec, const struct event *ev, const str
 		g->count = 1;
 		if (!rep->json)
 			event_text(dec, ev, &g->text);
+		if (rep->ci) {
+			g->rule = xstrdup(ev->msg ? ev->msg->rule_id : "ddv.log-lost");
+			g->where = case_name(ev);
+		}
 	}
 	if (rep->json) {
 		struct strbuf *line;
@@ -130,6 +148,28 @@ static void group_finding(struct decoder *dec, const struct event *ev, const str
 	}
 }
 
+/*
+ * A group's case: its text's first line without the time and CPU is the
+ * message; the text (stack included) and how many there were the detail.
+ */
+static void group_case(struct ci_result *ci, const struct report_group *g)
+{
+	const char *text = g->text.s ? g->text.s : "";
+	const char *msg = strstr(text, "] cpu");
+	struct strbuf detail = { 0 };
+	char *message;
+
+	msg = msg ? msg + strcspn(msg + 2, " ") + 3 : text;
+	message = xstrndup(msg, strcspn(msg, "\n"));
+	if (g->count > 1)
+		sb_printf(&detail, "%u identical findings (rule, driver, site, stack); the first:\n",
+			  g->count);
+	sb_puts(&detail, text);
+	ci_add(ci, CI_FAIL, g->rule, g->where, message, detail.s);
+	free(message);
+	sb_free(&detail);
+}
+
 /* Moves the grouped findings to the output, in the order they first came. */
 static void flush_groups(struct report *rep)
 {
@@ -145,7 +185,9 @@ static void flush_groups(struct report *rep)
 	for (unsigned int i = 0; i < rep->ngroups; i++) {
 		struct report_group *g = &rep->groups[i];
 
-		if (g->text.s) {
+		if (rep->ci) {
+			group_case(rep->ci, g);
+		} else if (g->text.s) {
 			size_t first_line = strcspn(g->text.s, "\n");
 
 			sb_add(&rep->out, g->text.s, first_line);
@@ -155,6 +197,8 @@ static void flush_groups(struct report *rep)
 		}
 		sb_free(&g->text);
 		free(g->key);
+		free(g->rule);
+		free(g->where);
 	}
 	rep->ngroups_total += rep->ngroups;
 	free(rep->json_lines);
@@ -187,6 +231,33 @@ static bool cli_finding_suppressed(const struct report *rep, const char *text)
 }
 
 /*
+ * A kept finding's JSON (ddv load writes "{"rule":..}"), with the version
+ * first and its group (its own) last, as every finding's.
+ */
+static void cli_finding_json(struct report *rep, const char *json)
+{
+	size_t len = strlen(json);
+
+	if (json[0] != '{' || len < 2 || json[len - 1] != '}') {
+		sb_printf(&rep->out, "%s\n", json);	/* not ours: as it is */
+		return;
+	}
+	sb_json_open(&rep->out);
+	sb_printf(&rep->out, "%.*s,\"group\":%u,\"count\":1}\n", (int)len - 2, json + 1,
+		  rep->ngroups_total);
+}
+
+/* A kept finding's case, its rule from its text ("SEVERITY RULE: ..."). */
+static void cli_finding_case(struct ci_result *ci, const char *module, const char *text)
+{
+	const char *rule = strchr(text, ' ');
+	char *id = rule ? xstrndup(rule + 1, strcspn(rule + 1, ": ")) : xstrdup("ddv.finding");
+
+	ci_add(ci, CI_FAIL, id, module, text, text);
+	free(id);
+}
+
+/*
  * The command's own findings (a load that hangs), one per line as
  * "module<TAB>text<TAB>json". A hang the runtime reported too is not repeated.
  */
@@ -210,18 +281,15 @@ void report_cli_findings(struct report *rep, const char *lines)
 			if (cli_finding_suppressed(rep, text)) {
 				rep->suppressed++;
 			} else if (!rep->hang_seen || !strstr(rep->hang_seen, key)) {
-				size_t len = strlen(json);
-
 				rep->findings++;
 				rep->errors++;
 				rep->ngroups_total++;
-				if (!rep->json)
+				if (rep->ci)
+					cli_finding_case(rep->ci, copy, text);
+				else if (!rep->json)
 					sb_printf(&rep->out, "%s\n", text);
-				else if (len && json[len - 1] == '}')
-					sb_printf(&rep->out, "%.*s,\"group\":%u,\"count\":1}\n",
-						  (int)len - 1, json, rep->ngroups_total);
 				else
-					sb_printf(&rep->out, "%s\n", json);
+					cli_finding_json(rep, json);
 			}
 			free(key);
 		}
@@ -230,16 +298,26 @@ void report_cli_findings(struct report *rep, const char *lines)
 	}
 }
 
+bool report_nothing_checked(const struct report *rep)
+{
+	return !rep->findings && !rep->suppressed && !rep->drivers;
+}
+
 /* "N findings", and what makes them incomplete: records lost, garbage, unknown messages. */
 void report_summary(struct report *rep, const struct decoder *dec)
 {
+	struct strbuf text = { 0 };
+	size_t summary_at;
+
 	flush_groups(rep);
 	if (rep->json) {
-		sb_printf(&rep->out, "{\"summary\":{\"findings\":%u,\"errors\":%u,\"warnings\":%u,"
-			  "\"faults_injected\":%u,\"records\":%" PRIu64 ",\"records_lost\":%" PRIu64
-			  ",\"garbage\":%" PRIu64 ",\"unknown_messages\":%" PRIu64 ",\"groups\":%u,"
-			  "\"suppressed\":%u}}\n",
-			  rep->findings, rep->errors, rep->warnings, rep->injected, dec->records,
+		sb_json_open(&rep->out);
+		sb_printf(&rep->out, "\"summary\":{\"findings\":%u,\"errors\":%u,\"warnings\":%u,"
+			  "\"faults_injected\":%u,\"drivers\":%u,\"records\":%" PRIu64
+			  ",\"records_lost\":%" PRIu64 ",\"garbage\":%" PRIu64
+			  ",\"unknown_messages\":%" PRIu64 ",\"groups\":%u,\"suppressed\":%u}}\n",
+			  rep->findings, rep->errors, rep->warnings, rep->injected, rep->drivers,
+			  dec->records,
 			  dec->dropped, dec->garbage, dec->unknown, rep->ngroups_total,
 			  rep->suppressed);
 		/* Each pattern's count goes before the summary's two closing braces. */
@@ -266,24 +344,42 @@ void report_summary(struct report *rep, const struct decoder *dec)
 		const struct suppression *one = &rep->supp->v[i];
 
 		if (one->hits)
-			sb_printf(&rep->out, "suppressed %u by %s%s%s%s\n", one->hits, one->text,
+			sb_printf(&text, "suppressed %u by %s%s%s%s\n", one->hits, one->text,
 				  one->origin ? " (" : "", one->origin ? one->origin : "",
 				  one->origin ? ")" : "");
 	}
-	sb_printf(&rep->out, "%u finding%s (%u error%s, %u warning%s), %u fault%s injected",
+	summary_at = text.len;
+	sb_printf(&text, "%u finding%s (%u error%s, %u warning%s), %u fault%s injected",
 		  rep->findings, rep->findings == 1 ? "" : "s", rep->errors,
 		  rep->errors == 1 ? "" : "s", rep->warnings, rep->warnings == 1 ? "" : "s",
 		  rep->injected, rep->injected == 1 ? "" : "s");
 	if (rep->findings)
-		sb_printf(&rep->out, ", %u distinct", rep->ngroups_total);
+		sb_printf(&text, ", %u distinct", rep->ngroups_total);
 	if (rep->suppressed)
-		sb_printf(&rep->out, ", %u suppressed", rep->suppressed);
+		sb_printf(&text, ", %u suppressed", rep->suppressed);
 	if (dec->dropped)
-		sb_printf(&rep->out, ", %" PRIu64 " log records LOST: findings may be missing",
+		sb_printf(&text, ", %" PRIu64 " log records LOST: findings may be missing",
 			  dec->dropped);
 	if (dec->garbage)
-		sb_printf(&rep->out, ", %" PRIu64 " stretches of garbage skipped", dec->garbage);
+		sb_printf(&text, ", %" PRIu64 " stretches of garbage skipped", dec->garbage);
 	if (dec->unknown)
-		sb_printf(&rep->out, ", %" PRIu64 " records no catalog explains", dec->unknown);
-	sb_puts(&rep->out, "\n");
+		sb_printf(&text, ", %" PRIu64 " records no catalog explains", dec->unknown);
+	if (!rep->ci) {
+		sb_printf(&rep->out, "%s\n", text.s);
+		sb_free(&text);
+		return;
+	}
+	/* A CI report: the summary above, and one case that says whether anything was checked. */
+	rep->ci->title = xstrdup("ddv report");
+	rep->ci->summary = xasprintf("ddv report: %s; %u driver li%s checked", text.s + summary_at,
+				     rep->drivers, rep->drivers == 1 ? "fe" : "ves");
+	text.s[summary_at] = '\0';
+	if (report_nothing_checked(rep))
+		ci_add(rep->ci, CI_ERROR, "ddv", "session", REPORT_NOTHING_CHECKED,
+		       *text.s ? text.s : NULL);
+	else
+		ci_add(rep->ci, CI_PASS, "ddv", "session", rep->ci->summary,
+		       *text.s ? text.s : NULL);
+	ci_write(rep->ci, rep->ci_format, &rep->out);
+	sb_free(&text);
 }

@@ -218,6 +218,11 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 }
 
 /* A JSON string literal: quotes, backslashes and control bytes escaped. */
+void sb_json_open(struct strbuf *sb)
+{
+	sb_printf(sb, "{\"version\":%d,", DDV_JSON_VERSION);
+}
+
 void sb_json_str(struct strbuf *sb, const char *s)
 {
 	sb_add(sb, "\"", 1);

@@ -46,6 +46,15 @@ void sb_add(struct strbuf *sb, const char *s, size_t n);
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_json_str(struct strbuf *sb, const char *s);
+/*
+ * The format version of the command's JSON (man ddv(8), JSON OUTPUT, and the
+ * schema installed as PKGDATADIR/ddv.schema.json): the first member of every
+ * object it prints, "version". Raised when a field changes meaning or goes;
+ * new fields keep it.
+ */
+#define DDV_JSON_VERSION 1
+/* Opens an object with its version: {"version":N, (a member must follow). */
+void sb_json_open(struct strbuf *sb);
 void sb_shell_word(struct strbuf *sb, const char *s);
 void sb_free(struct strbuf *sb);
 

@@ -422,3 +422,165 @@ Test(journal, phases)
 	journal_free(&j);
 	cr_expect_eq(j.nphases, 0);
 }
+
+/* --- shards and their merge ----------------------------------------------- */
+
+/* Every load belongs to exactly one shard of N, and the shards are within one load of even. */
+Test(shard, partition_is_disjoint_and_whole)
+{
+	for (unsigned int nshards = 1; nshards <= 7; nshards++) {
+		size_t per[8] = { 0 };
+
+		for (unsigned long n = 1; n <= 1000; n++) {
+			unsigned int owners = 0;
+
+			for (unsigned int k = 1; k <= nshards; k++) {
+				struct journal j = { .shard = k, .nshards = nshards };
+
+				if (journal_owns(&j, n)) {
+					owners++;
+					per[k]++;
+				}
+			}
+			cr_assert_eq(owners, 1, "load %lu of %u shards: %u owners", n, nshards, owners);
+		}
+		for (unsigned int k = 1; k <= nshards; k++)
+			cr_assert(per[k] >= 1000 / nshards && per[k] <= 1000 / nshards + 1,
+				  "shard %u/%u has %zu loads", k, nshards, per[k]);
+	}
+}
+
+/* A campaign of five planned loads; its life, recording and results. */
+static const char whole_head[] =
+	"ddv-campaign 1 /root/irq_leak.ko\n";
+static const char whole_life[] =
+	"workload echo 1 > /sys/module/irq_leak/parameters/act\n"
+	"param act=0\n"
+	"stack irq_leak_init+0x16 irq_leak_init+0x1b [irq_leak] > do_one_initcall+0x46\n"
+	"phase load 1 4\n"
+	"phase workload 5 5\n"
+	"finding 0 heap.warn-only irq_leak_init+0x20\n"
+	"recording 1\n"
+	"plan 1 kmalloc_trace@irq_leak_init+0x16\n"
+	"plan 2 request_threaded_irq@irq_leak_init+0x30\n"
+	"plan 3 kmalloc_trace@irq_leak_init+0x40\n"
+	"plan 7 kmalloc_trace@irq_leak_init+0x50\n"
+	"plan 8 kmalloc_trace@irq_leak_act+0x10\n"
+	"total 8\n";
+/* Each load's result, by its number. */
+static const char *const whole_loads[] = {
+	"start 1\ndone 1 init-failed 1 kmalloc_trace@irq_leak_init+0x16\n",
+	"start 2\nfinding 2 heap.leak irq_leak_init+0x16\n"
+	"done 2 init-failed 1 request_threaded_irq@irq_leak_init+0x30\n",
+	"start 3\ndone 3 ok 1 kmalloc_trace@irq_leak_init+0x40\n",
+	"start 7\nfinding 7 irq.free-unrequested irq_leak_exit+0x9 irq_leak_exit+0xe [irq_leak]\n"
+	"done 7 ok 1 kmalloc_trace@irq_leak_init+0x50\n",
+	"start 8\ndone 8 hang 1 kmalloc_trace@irq_leak_act+0x10\n",
+};
+static const unsigned long whole_ns[] = { 1, 2, 3, 7, 8 };
+
+/* Shard k of n's journal, as that machine writes it: the same plan, its own loads only. */
+static void shard_journal(unsigned int k, unsigned int n, struct journal *j)
+{
+	struct strbuf sb = { 0 };
+
+	sb_printf(&sb, "%sshard %u %u\n%s", whole_head, k, n, whole_life);
+	for (size_t i = 0; i < 5; i++)
+		if ((whole_ns[i] - 1) % n == k - 1)
+			sb_puts(&sb, whole_loads[i]);
+	sb_puts(&sb, "end\n");
+	cr_assert_eq(journal_parse(j, sb.s, sb.len), 0, "%s", sb.s);
+	sb_free(&sb);
+}
+
+Test(shard, next_load_is_the_shards_own)
+{
+	struct journal j;
+	struct strbuf sb = { 0 };
+
+	sb_printf(&sb, "%sshard 2 3\n%s", whole_head, whole_life);
+	cr_assert_eq(journal_parse(&j, sb.s, sb.len), 0);
+	cr_assert_eq(j.shard, 2);
+	cr_assert_eq(j.nshards, 3);
+	cr_assert_str_eq(j.workload, "echo 1 > /sys/module/irq_leak/parameters/act");
+	cr_assert_eq(j.nparams, 1);
+	cr_assert_str_eq(j.params[0], "act=0");
+	/* Loads 2 and 8 are shard 2/3's: (n - 1) mod 3 = 1. */
+	cr_assert_eq(journal_planned(&j), 2);
+	cr_assert_eq(journal_next(&j)->n, 2);
+	j.loads[1].status = LOAD_OK;
+	cr_assert_eq(journal_next(&j)->n, 8);
+	j.loads[4].status = LOAD_OK;
+	cr_assert_null(journal_next(&j));
+	journal_free(&j);
+	sb_free(&sb);
+}
+
+/* The shards merged are the whole campaign: every load's result, once, and the end. */
+Test(shard, merge_gives_the_whole)
+{
+	for (unsigned int n = 1; n <= 4; n++) {
+		struct journal shards[4], merged;
+		struct strbuf text = { 0 }, want = { 0 };
+		char *why;
+
+		/* Given in any order: last first. */
+		for (unsigned int k = 1; k <= n; k++)
+			shard_journal(n + 1 - k, n, &shards[k - 1]);
+		cr_assert_eq(journal_merge(shards, n, &text, &why), 0, "%u shards: %s", n, why);
+		sb_puts(&want, whole_head);
+		sb_puts(&want, whole_life);
+		for (size_t i = 0; i < 5; i++)
+			sb_puts(&want, whole_loads[i]);
+		sb_puts(&want, "end\n");
+		cr_assert_str_eq(text.s, want.s, "%u shards", n);
+		cr_assert_eq(journal_parse(&merged, text.s, text.len), 0);
+		cr_assert(merged.ended);
+		cr_assert_eq(merged.nshards, 0);
+		cr_assert_null(journal_next(&merged));
+		cr_assert_eq(merged.recording.nfindings, 1);
+		journal_free(&merged);
+		for (unsigned int k = 0; k < n; k++)
+			journal_free(&shards[k]);
+		sb_free(&text);
+		sb_free(&want);
+	}
+}
+
+Test(shard, merge_refuses_what_does_not_add_up)
+{
+	struct journal shards[3], whole;
+	struct strbuf text = { 0 }, sb = { 0 };
+	char *why;
+
+	shard_journal(1, 3, &shards[0]);
+	shard_journal(3, 3, &shards[1]);
+	cr_assert_eq(journal_merge(shards, 2, &text, &why), -1);
+	cr_assert_str_eq(why, "2 journals given for 3 shards: every shard's journal is needed");
+	free(why);
+	shard_journal(3, 3, &shards[2]);
+	cr_assert_eq(journal_merge(shards, 3, &text, &why), -1);
+	cr_assert_str_eq(why, "journals 2 and 3 are both shard 3/3");
+	free(why);
+	journal_free(&shards[2]);
+	/* Another recording: another plan. */
+	sb_printf(&sb, "%sshard 2 3\n%s", whole_head, whole_life);
+	sb.len -= strlen("total 8\n");
+	sb_puts(&sb, "plan 9 kfree@irq_leak_exit+0x4\ntotal 9\n");
+	cr_assert_eq(journal_parse(&shards[2], sb.s, sb.len), 0);
+	cr_assert_eq(journal_merge(shards, 3, &text, &why), -1);
+	cr_assert(strstr(why, "their recordings differ"), "%s", why);
+	free(why);
+	/* A whole campaign's journal is no shard. */
+	sb.len = 0;
+	sb_printf(&sb, "%s%s", whole_head, whole_life);
+	cr_assert_eq(journal_parse(&whole, sb.s, sb.len), 0);
+	cr_assert_eq(journal_merge(&whole, 1, &text, &why), -1);
+	cr_assert(strstr(why, "not of a shard"), "%s", why);
+	free(why);
+	journal_free(&whole);
+	for (unsigned int k = 0; k < 3; k++)
+		journal_free(&shards[k]);
+	sb_free(&sb);
+	sb_free(&text);
+}

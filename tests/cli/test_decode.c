@@ -377,7 +377,7 @@ Test(decode, report_json_and_summary)
 	report_summary(&rep, &fx.dec);
 	cr_expect_eq(rep.findings, 2);
 	cr_expect_eq(check_json_lines(rep.out.s), 3);
-	cr_expect(strstr(rep.out.s, "{\"summary\":{\"findings\":2,\"errors\":2,\"warnings\":0,"),
+	cr_expect(strstr(rep.out.s, "{\"version\":1,\"summary\":{\"findings\":2,\"errors\":2,\"warnings\":0,"),
 		  "%s", rep.out.s);
 	sb_free(&rep.out);
 }

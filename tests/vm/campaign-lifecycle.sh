@@ -7,8 +7,10 @@
 # second allocation of the workload, and the clean twin gives nothing. Then
 # e1000 (qemu's NIC) with --rebind: its remove and probe run again between load
 # and unload, and the recording puts their fallible calls in a phase of their own.
-# Last, timer_reinit, whose clean load breaks a rule: the campaign counts that
-# finding of its recording (no fault needed) and exits 3.
+# The workload campaign again in two shards, each printing KTAP or JUnit, merged on
+# the host into the whole campaign's findings. Last, timer_reinit, whose clean load
+# breaks a rule: the campaign counts that finding of its recording (no fault needed)
+# and exits 3.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -30,8 +32,24 @@ lifecycle() {
 }
 wl='echo 1 >/sys/module/workload_leak/parameters/act'
 wlc='echo 1 >/sys/module/workload_leak_clean/parameters/act'
+# shard LABEL FORMAT OPTIONS...: a campaign of workload_leak with --format; stdout (the
+# CI document) and stderr (the load lines) apart.
+shard() {
+	label=$1 fmt=$2
+	shift 2
+	mkdir -p /out/$label
+	check "$label: ddv start" ddv start
+	ddv campaign exhaustive --journal /out/$label/journal --format "$fmt" "$@" workload_leak \
+		>/out/$label/out 2>/out/$label/err
+	echo $? >/out/$label/status
+	cat /out/$label/out /out/$label/err
+	ddv stop
+}
 lifecycle alone workload_leak
 lifecycle workload workload_leak --setup 'echo set >>/out/setup.log' --workload "$wl"
+# The same campaign in two shards (two machines' worth), for CI: merged on the host.
+shard shard1 junit --workload "$wl" --shard 1/2
+shard shard2 ktap --workload "$wl" --shard 2/2
 lifecycle clean workload_leak_clean --workload "$wlc"
 lifecycle rebind e1000 --rebind --max 2
 lifecycle recorded timer_reinit
@@ -71,6 +89,33 @@ if fixture_build && fixture_ddv_job lifecycle "$job" --nic e1000; then
 		eval "[ \"\$(cat '$out/clean/status')\" = 0 ] &&
 			grep -q '^campaign workload_leak_clean: 2 loads, 2 faults injected, .* 0 findings$' \
 				'$out/clean/campaign.txt'"
+	# Shards: load n is shard ((n - 1) mod 2) + 1's; merged they are the whole campaign.
+	check_host "shard 1/2: tries load 1 alone, no finding (exit 0)" \
+		eval "[ \"\$(cat '$out/shard1/status')\" = 0 ] && grep -q '^load 1 (workload): ' '$out/shard1/err' &&
+			! grep -q '^load 2' '$out/shard1/err'"
+	check_host "shard 1/2: its JUnit has one passing case, the campaign" \
+		eval "python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot();
+sys.exit(not (r.get(\"tests\") == \"1\" and r.get(\"failures\") == \"0\"))' '$out/shard1/out'"
+	check_host "shard 2/2: tries load 2 alone and finds the leak (exit 3)" \
+		eval "[ \"\$(cat '$out/shard2/status')\" = 3 ] && grep -q '^load 2 (workload): ' '$out/shard2/err'"
+	"$vm_top/tests/cli/kunit/ktap-tree" <"$out/shard2/out" >"$vm_work/shard2.tree" 2>/dev/null
+	check_host "shard 2/2: the kernel's KTAP parser reads the leak as a failing case" \
+		grep -qx '1 FAILURE workload_leak: act_set+0x[0-9a-f]*, first load 2' "$vm_work/shard2.tree"
+	check_host "shard 2/2: no KTAP parse error" grep -qx 'errors 0' "$vm_work/shard2.tree"
+	"$vm_build/cli/ddv" campaign merge --journal "$vm_work/merged.journal" \
+		"$out/shard2/journal" "$out/shard1/journal" >"$vm_work/merged.txt" 2>&1
+	check_host "merge: the shards' findings exit 3" test $? = 3
+	check_host "merge: the same groups as the whole campaign" \
+		eval "diff <(grep '^  [a-z]' '$out/workload/campaign.txt' | grep -v reproduce) \
+			<(grep '^  [a-z]' '$vm_work/merged.txt' | grep -v reproduce)"
+	check_host "merge: the same last line as the whole campaign" \
+		eval "diff <(tail -n 1 '$out/workload/campaign.txt') <(tail -n 1 '$vm_work/merged.txt')"
+	check_host "merge: its reproducer runs the workload" \
+		grep -qF "ddv inject nth-any 2; ddv load workload_leak; echo 1 >/sys/module/workload_leak/parameters/act; ddv unload workload_leak" \
+		"$vm_work/merged.txt"
+	check_host "merge: the merged journal has every load and the end" \
+		eval "grep -qx 'done 1 ok .*' '$vm_work/merged.journal' && grep -qx 'done 2 ok .*' '$vm_work/merged.journal' &&
+			grep -qx end '$vm_work/merged.journal'"
 	check_host "rebind: e1000's probe runs again between load and unload: a rebind phase" \
 		grep -qE '^phase rebind [0-9]+ [0-9]+$' "$out/rebind/journal"
 	check_host "rebind: the load's and the rebind's calls are both planned, load's first" \

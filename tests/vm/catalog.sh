@@ -70,9 +70,11 @@ check "and says so" said "no such rule in the loaded packs, nor function"
 run "ddv sites with the runtime's packs" 0 ddv sites "$e1000"
 check "names e1000's calls of kfree" grep -q '	kfree	' /out/cmd.out
 run "ddv trace a function" 0 ddv trace kfree calls
-run "ddv report" 0 ddv report
+# No driver ran: the report fails rather than pass with "0 findings" (exit 1).
+run "ddv report" 1 ddv report
+check "says nothing was checked" said "nothing was checked: no driver was loaded or attached"
 run "ddv stop" 0 ddv stop
-run "ddv report after stop, from the state's copy" 0 ddv report
+run "ddv report after stop, from the state's copy" 1 ddv report
 check "counts nothing" said "0 findings"
 
 # A pack whose catalog is of another version: refused wherever names are used.
