@@ -49,7 +49,8 @@ TESTS += tests/compiler/test_ddvc tests/compiler/cases.test tests/compiler/robus
 tests_compiler_test_ddvc_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
 tests_compiler_test_ddvc_LDADD = compiler/libddvc.a $(CRITERION_LIBS)
 # The case directories exist only in the source tree; the scripts are listed one by one.
-EXTRA_DIST += tests/compiler/parse tests/compiler/check tests/compiler/emit tests/compiler/fuzz \
+EXTRA_DIST += tests/compiler/parse tests/compiler/check tests/compiler/emit tests/compiler/fuzz/corpus \
+	tests/compiler/fuzz/build.sh tests/compiler/fuzz/ddv.dict \
 	tests/compiler/cases.test tests/compiler/robust.test tests/compiler/generated.test \
 	tests/compiler/kbuild.test tests/compiler/man.test
 # --- end of compiler
@@ -79,3 +80,37 @@ EXTRA_DIST += tests/drivers
 # The tree's size limits: files, functions, kernel-side columns (scripts/style-check).
 TESTS += tests/style.test
 EXTRA_DIST += tests/style.test
+
+# The fuzzers' corpora and crashes, replayed through each harness's entry without clang
+# (tests/fuzz/README): a plain main() (tests/fuzz/replay.c) per harness, the code under test
+# compiled again with ASan and UBSan when the compiler has them (configure: FUZZ_REPLAY_CFLAGS).
+check_LIBRARIES = tests/fuzz/libreplay_cli.a tests/fuzz/libreplay_ddvc.a
+tests_fuzz_libreplay_cli_a_SOURCES = $(cli_libddvcli_a_SOURCES) $(runtime_core_libddvcore_a_SOURCES) \
+	cli/cmd/cmd_log.c
+tests_fuzz_libreplay_cli_a_CPPFLAGS = $(cli_libddvcli_a_CPPFLAGS)
+tests_fuzz_libreplay_cli_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_REPLAY_CFLAGS)
+# ddvc's C files, the parser and lexer as compiler/libddvc.a's rules generate them.
+tests_fuzz_libreplay_ddvc_a_SOURCES = compiler/tree.c compiler/diag.c compiler/checks.c \
+	compiler/writer.c compiler/emit_c.c compiler/emit_pack.c compiler/emit_catalog.c \
+	compiler/emit_doc.c compiler/driver.c lib/caret.c
+nodist_tests_fuzz_libreplay_ddvc_a_SOURCES = compiler/parser.c compiler/lexer.c
+tests_fuzz_libreplay_ddvc_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_REPLAY_CFLAGS)
+REPLAY_CLI_LIBS = tests/fuzz/libreplay_cli.a $(YAML_LIBS) $(LIBELF_LIBS) $(LIBKMOD_LIBS) \
+	$(LZMA_LIBS) -lpthread
+check_PROGRAMS += tests/fuzz/replay_decode tests/fuzz/replay_yaml tests/fuzz/replay_frontend
+tests_fuzz_replay_decode_SOURCES = tests/fuzz/replay.c tests/cli/fuzz/fuzz_decode.c
+tests_fuzz_replay_decode_CPPFLAGS = $(CLI_CPPFLAGS) -I$(top_srcdir)/cli/cmd
+tests_fuzz_replay_decode_CFLAGS = $(AM_CFLAGS) $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_decode_LDADD = $(REPLAY_CLI_LIBS)
+tests_fuzz_replay_yaml_SOURCES = tests/fuzz/replay.c tests/cli/fuzz/fuzz_yaml.c
+tests_fuzz_replay_yaml_CPPFLAGS = $(CLI_CPPFLAGS)
+tests_fuzz_replay_yaml_CFLAGS = $(AM_CFLAGS) $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_yaml_LDADD = $(REPLAY_CLI_LIBS)
+tests_fuzz_replay_frontend_SOURCES = tests/fuzz/replay.c tests/compiler/fuzz/fuzz_frontend.c
+tests_fuzz_replay_frontend_CFLAGS = $(AM_CFLAGS) $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_frontend_LDADD = tests/fuzz/libreplay_ddvc.a
+TESTS += tests/fuzz/replay.test
+# Files and the corpus directories: tests/cli/fuzz/ also holds objects in the build tree.
+EXTRA_DIST += tests/fuzz/replay.test tests/fuzz/README tests/cli/fuzz/build.sh \
+	tests/cli/fuzz/seeds_decode.c tests/cli/fuzz/decode.dict tests/cli/fuzz/yaml.dict \
+	tests/cli/fuzz/corpus-decode tests/cli/fuzz/crashes-decode tests/cli/fuzz/corpus-yaml

@@ -615,7 +615,8 @@ static int by_time(const void *a, const void *b)
 static void take_window(struct decoder *dec, struct ordered_rec *recs, size_t n, event_fn fn,
 			void *data)
 {
-	qsort(recs, n, sizeof(*recs), by_time);
+	if (n)		/* recs is NULL when the piece held no record */
+		qsort(recs, n, sizeof(*recs), by_time);
 	for (size_t i = 0; i < n; i++)
 		take_record(dec, &recs[i].rec, fn, data);
 }

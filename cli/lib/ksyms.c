@@ -51,7 +51,19 @@ static void ksyms_load(void)
 		nksyms++;
 	}
 	free(text);
-	qsort(ksyms, nksyms, sizeof(*ksyms), compare_ksyms);
+	if (nksyms)	/* ksyms is NULL when no line was a text symbol */
+		qsort(ksyms, nksyms, sizeof(*ksyms), compare_ksyms);
+}
+
+/* Forgets the symbols read: the next lookup reads $DDV_KALLSYMS again (tests/cli/fuzz/). */
+void ksyms_reset(void)
+{
+	for (size_t i = 0; i < nksyms; i++)
+		free(ksyms[i].name);
+	free(ksyms);
+	ksyms = NULL;
+	nksyms = 0;
+	loaded = false;
 }
 
 /*

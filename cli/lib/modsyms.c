@@ -215,10 +215,18 @@ static const struct modfile *modfile_of(const char *module)
 		}
 	}
 	free(text);
+	/* qsort's array must not be NULL, even empty: a section with no function has none. */
 	for (size_t i = 0; i < f->nsections; i++)
-		qsort(f->sections[i].syms, f->sections[i].nsyms, sizeof(struct modsym),
-		      compare_modsyms);
+		if (f->sections[i].nsyms)
+			qsort(f->sections[i].syms, f->sections[i].nsyms, sizeof(struct modsym),
+			      compare_modsyms);
 	return f;
+}
+
+/* An empty table has no sites array: NULL + 0 is no pointer to compare with. */
+static bool in_table(const struct site_table *t, const struct site *site)
+{
+	return t->nsites && site >= t->sites && site < t->sites + t->nsites;
 }
 
 /*
@@ -235,13 +243,13 @@ static const struct site_table *table_of(const struct decoder *dec, const struct
 	if (ev->dut < 0 || ev->dut >= DECODE_MAX_DUTS)
 		return NULL;
 	t = &dec->sites[ev->dut];
-	if (ev->site && ev->site >= t->sites && ev->site < t->sites + t->nsites)
+	if (ev->site && in_table(t, ev->site))
 		return t;
 	if (!ev->site)
 		return dec->table_open[ev->dut] ? t : NULL;
 	for (unsigned int i = 0; i < dec->nretired; i++) {
 		t = &dec->retired[i];
-		if (ev->site >= t->sites && ev->site < t->sites + t->nsites)
+		if (in_table(t, ev->site))
 			return t;
 	}
 	return NULL;
@@ -313,6 +321,34 @@ const void *modsyms_learn(const struct decoder *dec, const struct event *ev)
 void modsyms_use(const void *load)
 {
 	current_load = load;
+}
+
+/*
+ * Forgets every snapshot and placement: the next decoder (of another state
+ * directory, or the same one rewritten) reads them afresh. The fuzz harness
+ * decodes many sessions in one process (tests/cli/fuzz/).
+ */
+void modsyms_reset(void)
+{
+	for (size_t i = 0; i < nfiles; i++) {
+		for (size_t j = 0; j < files[i]->nsections; j++) {
+			struct modsection *sec = &files[i]->sections[j];
+
+			for (size_t k = 0; k < sec->nsyms; k++)
+				free(sec->syms[k].name);
+			free(sec->syms);
+			free(sec->name);
+		}
+		free(files[i]->sections);
+		free(files[i]->module);
+		free(files[i]);
+	}
+	free(files);
+	free(placements);
+	files = NULL;
+	placements = NULL;
+	nfiles = nplacements = 0;
+	current_load = NULL;
 }
 
 /* "func+0xoff [module]" for an address in a placed section of the current event's load. */

@@ -43,6 +43,7 @@ void site_table_free(struct site_table *table);
 bool ksym_name(uint64_t addr, struct strbuf *sb);
 bool ksym_name_kallsyms(uint64_t addr, struct strbuf *sb);
 bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi);
+void ksyms_reset(void);
 
 struct decoder;
 struct event;
@@ -52,5 +53,6 @@ int modsyms_save(const void *image, size_t size, const char *module);
 const void *modsyms_learn(const struct decoder *dec, const struct event *ev);
 void modsyms_use(const void *load);
 bool modsyms_name(uint64_t addr, struct strbuf *sb);
+void modsyms_reset(void);
 
 #endif /* DDV_CLI_MODULE_H */

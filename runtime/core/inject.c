@@ -47,7 +47,9 @@ void inject_arm(struct inject_state *st, const struct inject_plan *plan, u64 now
 	ENV_WRITE(st->armed, 0);
 	ENV_WMB();
 	st->plan = *plan;
-	st->start_at = plan->start_delay_ns ? now + plan->start_delay_ns : 0;
+	/* A delay past the clock's end saturates: never, not a sum that wraps to the past. */
+	st->start_at = !plan->start_delay_ns ? 0 :
+		plan->start_delay_ns > ~0ull - now ? ~0ull : now + plan->start_delay_ns;
 	ENV_WRITE(st->nth_any_left, (s64)plan->nth_any);
 	ENV_STORE_RELEASE(st->armed, 1);
 }

@@ -390,6 +390,11 @@ long ddv_op_inject(struct ddv_cmd *cmd)
 			return -EFAULT;
 		if (u.phase > INJECT_PHASE_AFTER_INIT || u.consecutive > U32_MAX)
 			return -EINVAL;
+		/* Rates in parts per million, as DDV_INJECT_RANDOM's; a lock waits 1 s at most. */
+		if (u.rate_ppm > 1000000 || u.mem_rate_ppm > 1000000 ||
+		    u.mem_contig_rate_ppm > 1000000 || u.trylock_rate_ppm > 1000000 ||
+		    u.lock_delay_rate_ppm > 1000000 || u.lock_delay_max_ns > NSEC_PER_SEC)
+			return -EINVAL;
 		/* The caller filter is by address or by name, not both. */
 		if (cmd->nargs >= 5 && cmd->arg[4] && (u.caller_lo || u.caller_hi))
 			return -EINVAL;

@@ -295,6 +295,13 @@ Test(inject, filters)
 	cr_assert(!fails(f, NULL));
 	f.now = 1005000000;
 	cr_assert(fails(f, NULL));
+	/* A delay past the clock's end is never, not a sum that wraps to the past. */
+	plan.start_delay_ns = ~0ull - 1000;
+	inject_arm(&st, &plan, 1000000000);
+	f.now = 1000000001;
+	cr_assert(!fails(f, NULL));
+	f.now = ~0ull - 1;
+	cr_assert(!fails(f, NULL));
 
 	/* Filters also hold back the Nth counters: a filtered call is not counted. */
 	plan = (struct inject_plan){ .nth_any = 2, .task = 5 };

@@ -102,7 +102,10 @@ enum ddv_inject_mode {
 	DDV_INJECT_COUNT
 };
 
-/* The whole-driver plan (DDV_INJECT_PLAN); 0 means off; rates in parts per million. */
+/*
+ * The whole-driver plan (DDV_INJECT_PLAN); 0 means off; rates in parts per million (at
+ * most 1000000), lock_delay_max_ns at most 1 s: -EINVAL past either.
+ */
 struct ddv_inject_plan {
 	__u64 rate_ppm;		/* every fallible function without a rate of its own */
 	__u64 consecutive;
