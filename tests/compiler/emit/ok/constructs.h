@@ -3,6 +3,7 @@
 #include <linux/gfp.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/device.h>
 
 struct kmem_cache;
 void *demo_alloc_a(size_t size, gfp_t flags);
@@ -13,3 +14,4 @@ int demo_give(const void *p, void *to, int *status);
 int demo_trylock(spinlock_t *l);
 void demo_unlock(spinlock_t *l);
 void demo_timer(struct timer_list *t, void (*callback)(struct timer_list *));
+int demo_name(struct class *class, const char *fmt, ...);
