@@ -436,6 +436,11 @@ static void check_params(struct spec *spec, struct fnsig *f)
 		return;
 	}
 	for (; p; p = p->next) {
+		/* "...", last by the grammar: the wrapper forwards DDVC_VA_WORDS words of it. */
+		if (p->next && !strcmp(p->next->decl, "...")) {
+			f->variadic = true;
+			p->next = NULL;
+		}
 		f->nparams++;
 		if (!p->name)
 			error_at(&p->pos, PARAM_UNNAMED,

@@ -13,6 +13,11 @@
 #define DDVC_MAX_DEPTH 200	/* nesting of expressions and blocks */
 #define DDVC_MAX_ERRORS 50	/* after that, stop reading: the rest is noise */
 #define DDVC_MAX_LOOKUPS 64	/* objects one rule may read */
+/*
+ * A variadic function's wrapper forwards this many words of its variadic part
+ * (x86-64: a printf-style callee reads as many as its format names, no more).
+ */
+#define DDVC_VA_WORDS 8
 
 /*
  * Every diagnostic has a stable id (the text in brackets after the message);
@@ -281,6 +286,7 @@ struct fnsig {
 	const char *symbol;
 	struct param *params;
 	int nparams;
+	bool variadic;			/* "..." after the parameters */
 	const char *ret_type;
 	enum ret_kind ret_kind;
 	bool optional;

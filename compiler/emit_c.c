@@ -693,6 +693,19 @@ static const char *ret_decl(const struct fnsig *f, const char *name)
 	return tree_printf("%s%s%s", t, t[strlen(t) - 1] == '*' ? "" : " ", name);
 }
 
+/*
+ * A variadic function's words: ", ddv_va[0], ..., ddv_va[7]" (decls: ", unsigned long
+ * ddv_va0, ..."), read from its "..." by the wrapper, passed down to the original.
+ */
+static const char *va_words(const struct fnsig *f, bool decls)
+{
+	const char *s = "";
+
+	for (int i = 0; f->variadic && i < DDVC_VA_WORDS; i++)
+		s = tree_printf("%s, %sddv_va%d", s, decls ? "unsigned long " : "", i);
+	return s;
+}
+
 static void emit_call_original(struct writer *w, const struct fnsig *f, bool assign)
 {
 	if (assign && f->ret_kind != RET_VOID)
@@ -700,10 +713,11 @@ static void emit_call_original(struct writer *w, const struct fnsig *f, bool ass
 	w_printf(w, "%s(", f->symbol);
 	for (struct param *p = f->params; p; p = p->next)
 		w_printf(w, "%s%s", p->name, p->next ? ", " : "");
-	w_printf(w, ");\n");
+	w_printf(w, "%s);\n", va_words(f, false));
 }
 
-static const char *param_list(const struct fnsig *f)
+/* The prototype's parameters: with "..." for the wrapper, with the words for the rest. */
+static const char *param_list(const struct fnsig *f, bool wrapper)
 {
 	const char *s = "";
 
@@ -711,7 +725,9 @@ static const char *param_list(const struct fnsig *f)
 		return "void";
 	for (struct param *p = f->params; p; p = p->next)
 		s = tree_printf("%s%s%s", s, p->decl, p->next ? ", " : "");
-	return s;
+	if (wrapper)
+		return f->variadic ? tree_printf("%s, ...", s) : s;
+	return tree_printf("%s%s", s, va_words(f, true));
 }
 
 static void emit_fail_value(struct writer *w, const struct fail_value *f)
@@ -745,7 +761,7 @@ static bool scope_boundary(const struct spec *spec, const struct fnsig *f)
 
 /*
  * ", size, flags", or with decls ", size_t size, gfp_t flags": the parameters
- * (with after, only those the rules after the call read).
+ * (with after, only those the rules after the call read, never the variadic words).
  */
 static const char *arg_list(const struct fnsig *f, bool after, bool decls)
 {
@@ -754,7 +770,7 @@ static const char *arg_list(const struct fnsig *f, bool after, bool decls)
 	for (struct param *p = f->params; p; p = p->next)
 		if (!after || after_uses(f->contract->body, p->name))
 			s = tree_printf("%s, %s", s, decls ? p->decl : p->name);
-	return s;
+	return after ? s : tree_printf("%s%s", s, va_words(f, decls));
 }
 
 #define arg_names(f, after) arg_list(f, after, false)
@@ -920,7 +936,7 @@ static void emit_body(struct emit_ctx *cx, struct fnsig *f)
 
 	w_line(w, "static __always_inline %s(struct ddv_call *ddv_call%s%s)",
 	       ret_decl(f, mangle("ddv_b_", f->symbol)), f->nparams ? ", " : "",
-	       f->nparams ? param_list(f) : "");
+	       f->nparams ? param_list(f, false) : "");
 	w_block(w);
 	if (after)
 		w_line(w, "const u8 ddv_inline = ddv_call->bail;");
@@ -1029,6 +1045,36 @@ static void emit_rare_path(struct emit_ctx *cx, struct fnsig *f)
 }
 
 /*
+ * A variadic wrapper reads DDVC_VA_WORDS words of its "...", whatever the caller
+ * passed: on x86-64 va_arg reads the register save area, then the caller's frame.
+ * The original reads as many as its format names (ddv-rules(5): Variadic functions).
+ *	unsigned long ddv_va0, ..., ddv_va7;
+ *	va_list ddv_ap;
+ *
+ *	va_start(ddv_ap, fmt);
+ *	ddv_va0 = va_arg(ddv_ap, unsigned long);
+ *	...
+ *	va_end(ddv_ap);
+ */
+static void emit_va_decls(struct writer *w, const struct fnsig *f)
+{
+	w_line(w, "unsigned long %s;", va_words(f, false) + 2);
+	w_line(w, "va_list ddv_ap;");
+}
+
+static void emit_va_reads(struct writer *w, const struct fnsig *f)
+{
+	const struct param *last = f->params;
+
+	while (last->next)
+		last = last->next;
+	w_line(w, "va_start(ddv_ap, %s);", last->name);
+	for (int i = 0; i < DDVC_VA_WORDS; i++)
+		w_line(w, "ddv_va%d = va_arg(ddv_ap, unsigned long);", i);
+	w_line(w, "va_end(ddv_ap);");
+}
+
+/*
  * One wrapper (compiler/README shows one in full):
  *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
  *	{ inline entry: body; else the rare path }
@@ -1042,7 +1088,7 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 	bool is_void = f->ret_kind == RET_VOID;
 
 	if (f->optional)
-		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f));
+		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f, true));
 	w_line(w, "/* %s: %s -> %s */", pos_text(&f->pos), f->contract->api, f->symbol);
 	w_line(w, "%s;", rare_sig(f, false));
 	if (after)
@@ -1053,8 +1099,14 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 	emit_body(cx, f);
 	emit_rare_path(cx, f);
 	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)),
-	       param_list(f));
+	       param_list(f, true));
 	w_block(w);
+	if (f->variadic)
+		emit_va_decls(w, f);
+	if (scope_boundary(cx->spec, f) && f->variadic) {
+		w_blank(w);
+		emit_va_reads(w, f);
+	}
 	if (!scope_boundary(cx->spec, f)) {
 		const char *fast = tree_printf("if (likely(ddv_call_enter_fast(&ddv_call, &%s, "
 					       "%d, _RET_IP_, %d)))", pack_var(cx->spec),
@@ -1064,6 +1116,8 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 
 		w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 		w_blank(w);
+		if (f->variadic)
+			emit_va_reads(w, f);
 		if (is_void) {
 			w_open(w, "%s", fast);
 			emit_return(w, f, body);

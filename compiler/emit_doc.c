@@ -246,7 +246,7 @@ int emit_doc(struct spec *spec, FILE *out)
 				fputs("void", out);
 			for (struct param *p = f->params; p; p = p->next)
 				fprintf(out, "%s%s", p->decl, p->next ? ", " : "");
-			fprintf(out, ")`%s", f->optional ? " optional" : "");
+			fprintf(out, "%s)`%s", f->variadic ? ", ..." : "", f->optional ? " optional" : "");
 			if (f->since)
 				fprintf(out, " since %s", f->since);
 			if (f->before)

@@ -128,8 +128,8 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 %token <str> TOK_FAILS "fails" TOK_MAY_SLEEP "may_sleep" TOK_CLASS "class"
 %token <str> TOK_OPTIONAL "optional" TOK_SINCE "since" TOK_BEFORE "before"
 %token <str> TOK_SIZEOF "sizeof" TOK_STATE "state" TOK_WRITES "writes" TOK_CITE "cite"
-%token <str> TOK_ACTIVE "active"
-%token TOK_ARROW "->" TOK_DOTDOT ".." TOK_EQ "==" TOK_NE "!=" TOK_LE "<=" TOK_GE ">="
+%token <str> TOK_ACTIVE "active" TOK_TAG "struct, union or enum"
+%token TOK_ARROW "->" TOK_DOTDOT ".." TOK_ELLIPSIS "..." TOK_EQ "==" TOK_NE "!=" TOK_LE "<=" TOK_GE ">="
 %token TOK_AND "&&" TOK_OR "||" TOK_SHL "<<" TOK_SHR ">>"
 
 %right '?' ':'
@@ -145,7 +145,7 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 %left '*' '/' '%'
 %precedence UNARY
 
-%type <str> ctype ctword cast_type word
+%type <str> ctype ctword cast_type word name any_name keyword tagged
 %type <expr> expr primary args args1 fail_values
 %type <stmt> stmts stmt block else_opt
 %type <msg> message leak_opt
@@ -194,7 +194,7 @@ item:
 			inc->header = $2;
 			APPEND(spec->includes, inc);
 		}
-	| attrs TOK_OBJECT TOK_IDENT ':' ctype '{' members '}' active_opt leak_opt ';'
+	| attrs TOK_OBJECT name ':' ctype '{' members '}' active_opt leak_opt ';'
 		{
 			struct type_decl *t = tree_alloc(sizeof(*t));
 
@@ -207,7 +207,7 @@ item:
 			t->leak = $10;
 			APPEND(spec->types, t);
 		}
-	| TOK_PREDICATE TOK_IDENT '(' proto_toks ')' ';'
+	| TOK_PREDICATE any_name '(' proto_toks ')' ';'
 		{
 			struct predicate *p = tree_alloc(sizeof(*p));
 
@@ -216,7 +216,7 @@ item:
 			p->proto = $4;
 			APPEND(spec->predicates, p);
 		}
-	| TOK_API TOK_IDENT fnsigs clauses block opt_semi
+	| TOK_API any_name fnsigs clauses block opt_semi
 		{
 			struct contract *c = tree_alloc(sizeof(*c));
 
@@ -382,8 +382,13 @@ ctype:
 ctword:
 	  TOK_IDENT		{ $$ = $1; }
 	| TOK_TYPENAME		{ $$ = $1; }
-	| TOK_STATE		{ $$ = $1; }
+	| tagged		{ $$ = $1; }
 	| '*'			{ $$ = "*"; }
+	;
+
+/* "struct class": a tag is a name, a keyword or not. */
+tagged:
+	  TOK_TAG any_name	{ $$ = tree_printf("%s %s", $1, $2); }
 	;
 
 proto_toks:
@@ -392,8 +397,9 @@ proto_toks:
 	;
 
 proto_tok:
-	  TOK_IDENT		{ $$ = $1; }
+	  any_name		{ $$ = $1; }
 	| TOK_TYPENAME		{ $$ = $1; }
+	| tagged		{ $$ = $1; }
 	| '*'			{ $$ = "*"; }
 	| ','			{ $$ = ","; }
 	;
@@ -404,7 +410,7 @@ fnsigs:
 	;
 
 fnsig:
-	  TOK_FN TOK_IDENT '(' params ')' TOK_ARROW ctype
+	  TOK_FN any_name '(' params ')' TOK_ARROW ctype
 		{
 			$$ = tree_alloc(sizeof(*$$));
 			$$->pos = @2;
@@ -420,6 +426,17 @@ fnsig:
 params:
 	  %empty		{ $$ = NULL; }
 	| params1		{ $$ = $1; }
+	| params1 ',' TOK_ELLIPSIS
+		{
+			struct param *p = tree_alloc(sizeof(*p));
+
+			/* The variadic part: a marker the checks take off the list. */
+			p->pos = @3;
+			p->decl = "...";
+			p->ctype = "...";
+			$$ = $1;
+			APPEND($$, p);
+		}
 	;
 
 params1:
@@ -429,7 +446,7 @@ params1:
 
 param:
 	  ptoks			{ $$ = make_param($1.decl, $1.last, &@$); }
-	| ptoks '(' '*' TOK_IDENT ')' '(' params ')'
+	| ptoks '(' '*' any_name ')' '(' params ')'
 		{
 			const char *inner = "";
 
@@ -446,7 +463,11 @@ param:
 
 ptoks:
 	  ctword		{ $$.decl = $1; $$.last = NULL; }
-	| ptoks ctword		{ $$.decl = join($1.decl, $2); $$.last = strcmp($2, "*") ? $2 : NULL; }
+	| ptoks ctword		{ $$.decl = join($1.decl, $2); $$.last = strcmp($2, "*") && !strchr($2, ' ') ? $2 : NULL; }
+	| ptoks keyword		{ $$.decl = join($1.decl, $2); $$.last = $2; }
+	| ptoks TOK_KERNEL	{ $$.decl = join($1.decl, $2); $$.last = $2; }
+	| ptoks TOK_ELSE	{ $$.decl = join($1.decl, $2); $$.last = $2; }
+	| ptoks TOK_SIZEOF	{ $$.decl = join($1.decl, $2); $$.last = $2; }
 	| ptoks '[' ']'		{ $$.decl = join($1.decl, "[]"); $$.last = NULL; }
 	| ptoks '[' TOK_NUMBER ']'
 				{ $$.decl = join($1.decl, tree_printf("[%s]", $3)); $$.last = NULL; }
@@ -548,7 +569,7 @@ scope_items:
 	;
 
 scope_item:
-	  word TOK_IDENT ';'
+	  word any_name ';'
 		{
 			$$ = tree_alloc(sizeof(*$$));
 			$$->pos = @1;
@@ -666,7 +687,7 @@ stmt:
 			$$->body = $5;
 			$$->else_body = $6;
 		}
-	| TOK_FOREACH TOK_IDENT '[' TOK_IDENT ']' TOK_INSIDE objref block
+	| TOK_FOREACH name '[' TOK_IDENT ']' TOK_INSIDE objref block
 		{
 			$$ = stmt_new(S_FOREACH, &@1);
 			$$->obj = make_objref($2, NULL, &@2);
@@ -720,7 +741,7 @@ init:
 	;
 
 objref:
-	  TOK_IDENT '[' expr ']'	{ $$ = make_objref($1, $3, &@$); }
+	  name '[' expr ']'	{ $$ = make_objref($1, $3, &@$); }
 	;
 
 message:
@@ -762,6 +783,7 @@ msg_opts:
 
 cast_type:
 	  TOK_TYPENAME		{ $$ = $1; }
+	| tagged		{ $$ = $1; }
 	| cast_type ctword	{ $$ = join($1, $2); }
 	;
 
@@ -814,9 +836,8 @@ expr:
 primary:
 	  TOK_NUMBER		{ $$ = expr_new(E_NUM, &@$); $$->text = $1; }
 	| TOK_STRING		{ $$ = expr_new(E_STR, &@$); $$->text = $1; }
-	| TOK_IDENT		{ $$ = expr_new(E_NAME, &@$); $$->text = $1; }
-	| TOK_STATE		{ $$ = expr_new(E_NAME, &@$); $$->text = $1; }
-	| TOK_IDENT '(' args ')'
+	| name			{ $$ = expr_new(E_NAME, &@$); $$->text = $1; }
+	| name '(' args ')'
 		{
 			$$ = expr_new(E_CALL, &@$);
 			$$->text = $1;
@@ -825,31 +846,52 @@ primary:
 				if (a->depth + 1 > $$->depth)
 					$$->depth = a->depth + 1;
 		}
-	| TOK_IDENT '[' expr ']'
+	| name '[' expr ']'
 		{
 			$$ = expr_unary(0, $3, &@$);
 			$$->kind = E_OBJ;
 			$$->text = $1;
 		}
-	| primary '.' TOK_IDENT
+	| primary '.' any_name
 		{
 			$$ = expr_unary('.', $1, &@$);
 			$$->kind = $1->kind == E_OBJ ? E_FIELD : E_MEMBER;
 			$$->text = $3;
 		}
-	| primary '.' TOK_STATE
-		{
-			$$ = expr_unary('.', $1, &@$);
-			$$->kind = $1->kind == E_OBJ ? E_FIELD : E_MEMBER;
-			$$->text = $3;
-		}
-	| primary TOK_ARROW TOK_IDENT
+	| primary TOK_ARROW any_name
 		{
 			$$ = expr_unary(TOK_ARROW, $1, &@$);
 			$$->kind = E_MEMBER;
 			$$->text = $3;
 		}
 	| '(' expr ')'		{ $$ = $2; }
+	;
+
+/*
+ * Keywords are contextual: where the grammar expects a name and no keyword can
+ * stand, a keyword is a name ("dev->class", "struct class *class", "fn check").
+ * kernel and sizeof start constructs of expressions and else follows a block,
+ * so they are names only where neither can stand (any_name); include switches
+ * the lexer.
+ */
+keyword:
+	  TOK_PACK | TOK_OBJECT | TOK_STATES | TOK_LEAK | TOK_API | TOK_FN | TOK_PREDICATE
+	| TOK_SCOPE | TOK_CHECK | TOK_REQUIRE | TOK_CREATE | TOK_DESTROY | TOK_ADJUST
+	| TOK_BY | TOK_WITHIN | TOK_TRANSFER | TOK_AFTER | TOK_FOREACH | TOK_INSIDE
+	| TOK_IF | TOK_FAILS | TOK_MAY_SLEEP | TOK_CLASS | TOK_OPTIONAL
+	| TOK_SINCE | TOK_BEFORE | TOK_STATE | TOK_WRITES | TOK_CITE | TOK_ACTIVE | TOK_MANAGED
+	;
+
+name:
+	  TOK_IDENT
+	| keyword
+	;
+
+any_name:
+	  name
+	| TOK_KERNEL
+	| TOK_SIZEOF
+	| TOK_ELSE
 	;
 
 args:

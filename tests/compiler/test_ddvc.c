@@ -273,3 +273,75 @@ Test(ddvc, usage_errors_exit_2)
 	cr_assert_eq(ddvc_main(3, no_out), 2);
 	cr_assert_eq(ddvc_main(4, bad_stage), 2);
 }
+
+Test(ddvc, keywords_are_names_where_no_keyword_can_stand)
+{
+	struct spec *s = compile_text(
+		"pack p 1.0;\n"
+		"include <linux/device.h>;\n"
+		"predicate check(const struct class *class);\n"
+		"object class : struct class * { n : counter; };\n"
+		"api class\n"
+		"\tfn state(struct class *class, int kernel, void (*create)(struct device *)) -> struct class *\n"
+		"\tcite \"d\"\n"
+		"{\n"
+		"\tcheck class->state != 0 && class->class.state == 1 \"{class}\";\n"
+		"\tcheck check(class) && sizeof(struct class) > 0 \"{class}\";\n"
+		"\tif kernel >= 6.4 { create class[class]; } else { destroy class[class]; }\n"
+		"\tafter ret != NULL { class[ret].n = (struct class *)ret != NULL; }\n"
+		"}\n");
+
+	cr_assert_eq(diag_error_count(), 0, "%s", diag_text);
+	cr_assert_str_eq(s->contracts->api, "class");
+	cr_assert_str_eq(s->funcs->symbol, "state");
+	cr_assert_str_eq(s->funcs->ret_type, "struct class *");
+	cr_assert_str_eq(s->funcs->params->name, "class");
+	cr_assert_str_eq(s->funcs->params->ctype, "struct class *");
+	cr_assert_str_eq(s->funcs->params->next->name, "kernel");
+	cr_assert_str_eq(s->funcs->params->next->next->name, "create");
+	cr_assert_str_eq(s->types->name, "class");
+}
+
+Test(ddvc, a_keyword_where_a_keyword_stands_stays_one)
+{
+	/* "if kernel" is the version test, not a parameter named kernel. */
+	compile_text("pack p 1.0;\nfn f(int kernel) -> int { if kernel >= 6.2 { check kernel \"m\"; } }\n");
+	cr_assert_eq(diag_error_count(), 1, "%s", diag_text);
+	cr_assert(strstr(diag_text, "t.ddv:2:52: error: "), "%s", diag_text);
+}
+
+Test(ddvc, variadic_functions_forward_their_words)
+{
+	struct spec *s = compile_text(
+		"pack p 1.0;\n"
+		"fn dc(void *cls, const char *fmt, ...) -> void * fails NULL { check fmt != NULL \"m\"; }\n"
+		"fn ok(int a) -> int { }\n");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	cr_assert_eq(diag_error_count(), 0, "%s", diag_text);
+	cr_assert(s->funcs->variadic);
+	cr_assert_eq(s->funcs->nparams, 2);
+	cr_assert_not(s->funcs->next_in_pack->variadic);
+	out = open_memstream(&text, &len);
+	emit_c(s, out);
+	fclose(out);
+	cr_assert(strstr(text, "static DDV_WRAPPER void *ddv_w_dc(void *cls, const char *fmt, ...)\n"),
+		  "%s", text);
+	cr_assert(strstr(text, "\tva_start(ddv_ap, fmt);\n"));
+	cr_assert(strstr(text, tree_printf("\tddv_va%d = va_arg(ddv_ap, unsigned long);\n",
+					   DDVC_VA_WORDS - 1)));
+	cr_assert_null(strstr(text, tree_printf("ddv_va%d ", DDVC_VA_WORDS)));
+	cr_assert(strstr(text, tree_printf("ret = dc(cls, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, "
+					   "ddv_va4, ddv_va5, ddv_va6, ddv_va7);\n")));
+	cr_assert(strstr(text, "ret = ok(a);\n"));
+	free(text);
+}
+
+Test(ddvc, ellipsis_only_last)
+{
+	compile_text("pack p 1.0;\nfn f(const char *fmt, ..., int a) -> int { }\n");
+	cr_assert_eq(diag_error_count(), 1, "%s", diag_text);
+	cr_assert(strstr(diag_text, "t.ddv:2:26: error: syntax error"), "%s", diag_text);
+}

@@ -3,6 +3,7 @@
 #include <linux/gfp.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/device.h>
 
 struct kmem_cache;
 struct device;
@@ -16,3 +17,4 @@ int demo_trylock(spinlock_t *l);
 void demo_lock(spinlock_t *l);
 void demo_unlock(spinlock_t *l);
 void demo_timer(struct timer_list *t, void (*callback)(struct timer_list *));
+int demo_name(struct class *class, const char *fmt, ...);

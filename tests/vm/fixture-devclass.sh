@@ -1,0 +1,39 @@
+#!/bin/bash
+# fixture-devclass.sh: VM test: classes, class devices, kobjects, workqueues and threads made by variadic calls (specs/linux/device.ddv, timer.ddv, sched.ddv): the names their 8 forwarded arguments make read back by init, each devclass fixture's defect reported as its rule and nothing else, the clean twin without findings, loaded plainly and with init failed by injection.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+. "$vm_top/tests/vm/devmodel-lib.sh"
+
+# kthread_create is init's last fallible call: failing it sends init down its whole
+# error path.
+inject="nth kthread_create_on_node 1"
+
+# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). Every load that must end ok
+# also shows the forwarding: init fails when a name differs from its arguments'.
+devmodel_cases='
+clean devclass_clean ok - -
+clean_failed devclass_clean fails inject -
+class_leak devclass_class_leak ok - device.class-leak
+unwind_leak devclass_unwind_leak fails inject device.class-leak,timer.workqueue-leak
+class_dead devclass_class_dead ok - device.class-destroy-dead
+device_uncreated devclass_device_uncreated ok - device.destroy-uncreated
+kobject_leak devclass_kobject_leak ok - device.kobject-leak,heap.leak
+wq_dead devclass_wq_dead ok - timer.workqueue-destroy-dead
+wq_atomic devclass_wq_atomic ok - linux.destroy_workqueue.sleep-in-atomic
+kthread_leak devclass_kthread_leak ok - sched.kthread-leak
+wq_leak devclass_wq_leak ok - timer.workqueue-leak
+device_leak devclass_device_leak ok - device.class-device-leak,device.class-leak
+'
+
+if fixture_build; then
+	devmodel_run devclass
+	# The leaks after the failed init name the calls that made them.
+	fixture_use unwind_leak
+	for api in alloc_workqueue:timer.workqueue-leak __class_create:device.class-leak; do
+		site=$(fixture_site devclass_unwind_leak "${api%%:*}")
+		check_host "unwind_leak: ${api#*:} names ${api%%:*}'s site, $site" \
+			test "$(fixture_report_site "${api#*:}" allocation_site)" = "$site"
+	done
+fi
+vm_summary
