@@ -191,6 +191,10 @@ session() {
 }
 '
 
+# More vm/run options for the next fixture_ddv_vm, one word an element (a qemu device, a
+# Debian module the job loads); it empties them.
+fixture_vm_args=()
+
 # fixture_ddv_vm PREFIX: runs the queued sessions in one VM.
 fixture_ddv_vm() {
 	local job=$vm_work/$1.job
@@ -210,7 +214,9 @@ fixture_ddv_vm() {
 	fixture_sessions=
 	# shellcheck disable=SC2046 # one option or path per line, none with blanks
 	vm_job "$1" --smp 2 --timeout "${FIXTURE_VM_TIMEOUT:-600}" \
-		$(ddv_vm_options) $(fixture_vm_options) --script "$job"
+		$(ddv_vm_options) $(fixture_vm_options) ${fixture_vm_args[@]+"${fixture_vm_args[@]}"} \
+		--script "$job"
+	fixture_vm_args=()
 	[ "$vm_status" = 0 ] || vm_show_log 60
 	return 0
 }

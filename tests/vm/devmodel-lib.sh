@@ -2,9 +2,11 @@
 # shellcheck shell=bash
 #
 # A scenario sets $devmodel_cases (one case a line: LABEL MODULE LOAD INJECT RULES,
-# INJECT "inject" for $inject, "random" for every fallible call failed, or "-", RULES the comma-separated rule ids the report
-# must have and nothing else, "-" for none) and $inject, then calls devmodel_run PREFIX:
-# one VM, one ddv session per case, each judged.
+# INJECT "inject" for $inject, "random" for every fallible call failed, the words of a
+# `ddv inject` joined by "+" (plan+caller=M:F+rate=100), or "-", RULES the comma-separated rule
+# ids the report must have and nothing else, "-" for none) and $inject, then calls
+# devmodel_run PREFIX: one VM, one ddv session per case, each judged. Guest commands queued in
+# $fixture_sessions before (a module to load first) run before the sessions.
 
 # The firmware the fixtures request (tests/drivers/devmodel.h, DM_FIRMWARE).
 devmodel_firmware='mkdir -p /lib/firmware && echo ddv >/lib/firmware/ddv-fixture.bin
@@ -29,7 +31,7 @@ devmodel_expect_rules() {
 devmodel_run() {
 	local label m load inj rules
 
-	fixture_sessions=$devmodel_firmware
+	fixture_sessions=$fixture_sessions$devmodel_firmware
 	while read -r label m load inj rules; do
 		[ -n "$label" ] || continue
 		case $inj in
@@ -37,6 +39,9 @@ devmodel_run() {
 			# shellcheck disable=SC2086 # the words of the inject command
 			fixture_session "$label" "$m" "$load" $inject ;;
 		random) fixture_session "$label" "$m" "$load" random all 100 ;;
+		*+*)
+			# shellcheck disable=SC2046 # the words of the inject command
+			fixture_session "$label" "$m" "$load" $(echo "$inj" | tr + ' ') ;;
 		*) fixture_session "$label" "$m" "$load" ;;
 		esac
 	done <<<"$devmodel_cases"

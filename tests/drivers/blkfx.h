@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The body of the block fixtures (specs/linux/block.ddv): a null-blk-like driver. Its init
+ * registers a major, allocates a blk-mq tag set, a queue of its own (blk_mq_init_queue, as SCSI
+ * has), a blk-mq disk that it adds and a bio-based disk that it never adds, then sends one
+ * driver request (REQ_OP_DRV_IN) through the added disk's queue, which its queue_rq() starts
+ * and ends. Exit undoes each. blkfx_clean.c is that; each blkfx_NAME.c defines one BF_* defect
+ * and includes this file, so that a module differs from the clean one only in the lines under
+ * its macro.
+ *
+ * What keeps them safe in the test VM: the disk has no partitions (GENHD_FL_NO_PART) and nothing
+ * else reads it, so the fixture's own driver request is the only one; it has an end_io of the
+ * fixture's that keeps the request (RQ_END_IO_NONE) until the fixture frees it, so a second end
+ * (BF_END_TWICE) frees nothing twice, and the fixture waits for both ends before it frees the
+ * request; a request ended without a start has no timer to fire. The releases ddv must report
+ * are ones the kernel refuses with a WARN (a major unregistered twice, a disk deleted that was
+ * never added). What a defect leaks (a major, a tag set's requests, a queue, a disk that was
+ * never added) is kernel memory nothing walks once the fixture is gone.
+ */
+#include <linux/module.h>
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+#include <linux/completion.h>
+#include <linux/numa.h>
+#include <linux/version.h>
+
+#define BF_SECTORS 2048
+
+static int bf_major;
+static struct blk_mq_tag_set bf_set;
+static struct request_queue *bf_queue;
+static struct gendisk *bf_disk, *bf_bio_disk;
+static DECLARE_COMPLETION(bf_done);
+
+static const struct block_device_operations bf_fops = { .owner = THIS_MODULE };
+
+static blk_status_t bf_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk_mq_queue_data *bd)
+{
+	struct request *rq = bd->rq;
+
+	/* The defects touch the fixture's own driver request alone. */
+#ifdef BF_END_UNSTARTED
+	if (req_op(rq) != REQ_OP_DRV_IN)
+#endif
+		blk_mq_start_request(rq);
+	blk_mq_end_request(rq, BLK_STS_OK);
+#ifdef BF_END_TWICE
+	if (req_op(rq) == REQ_OP_DRV_IN)
+		blk_mq_end_request(rq, BLK_STS_OK);
+#endif
+	return BLK_STS_OK;
+}
+
+static const struct blk_mq_ops bf_ops = { .queue_rq = bf_queue_rq };
+
+static enum rq_end_io_ret bf_end_io(struct request *rq, blk_status_t error)
+{
+	complete(&bf_done);
+	return RQ_END_IO_NONE;
+}
+
+/* One driver request through the disk's queue, waited for, then freed. */
+static int bf_request(struct request_queue *q)
+{
+	struct request *rq = blk_mq_alloc_request(q, REQ_OP_DRV_IN, 0);
+
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	rq->end_io = bf_end_io;
+	reinit_completion(&bf_done);
+	blk_execute_rq_nowait(rq, false);
+	wait_for_completion(&bf_done);
+#ifdef BF_END_TWICE
+	wait_for_completion(&bf_done);
+#endif
+	blk_mq_free_request(rq);
+	return 0;
+}
+
+static int __init bf_init(void)
+{
+	int err;
+
+	bf_major = register_blkdev(0, KBUILD_MODNAME);
+	if (bf_major < 0)
+		return bf_major;
+	bf_set.ops = &bf_ops;
+	bf_set.nr_hw_queues = 1;
+	bf_set.queue_depth = 4;
+	bf_set.numa_node = NUMA_NO_NODE;
+	err = blk_mq_alloc_tag_set(&bf_set);
+	if (err)
+		goto blkdev;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	bf_queue = blk_mq_alloc_queue(&bf_set, NULL, NULL);
+#else
+	bf_queue = blk_mq_init_queue(&bf_set);
+#endif
+	if (IS_ERR(bf_queue)) {
+		err = PTR_ERR(bf_queue);
+		goto set;
+	}
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	bf_disk = blk_mq_alloc_disk(&bf_set, NULL, NULL);
+#else
+	bf_disk = blk_mq_alloc_disk(&bf_set, NULL);
+#endif
+	if (IS_ERR(bf_disk)) {
+		err = PTR_ERR(bf_disk);
+		goto queue;
+	}
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	bf_bio_disk = blk_alloc_disk(NULL, NUMA_NO_NODE);
+#else
+	bf_bio_disk = blk_alloc_disk(NUMA_NO_NODE);
+#endif
+	if (IS_ERR_OR_NULL(bf_bio_disk)) {
+		err = bf_bio_disk ? PTR_ERR(bf_bio_disk) : -ENOMEM;
+		bf_bio_disk = NULL;
+		goto mq_disk;
+	}
+	bf_disk->major = bf_major;
+	bf_disk->first_minor = 0;
+	bf_disk->minors = 1;
+	bf_disk->fops = &bf_fops;
+	bf_disk->flags |= GENHD_FL_NO_PART;
+	snprintf(bf_disk->disk_name, sizeof(bf_disk->disk_name), "%s", KBUILD_MODNAME);
+	set_capacity(bf_disk, BF_SECTORS);
+	err = add_disk(bf_disk);
+	if (err)
+		goto bio_disk;
+	err = bf_request(bf_disk->queue);
+	if (err)
+		goto del;
+	return 0;
+
+del:
+	del_gendisk(bf_disk);
+bio_disk:
+	put_disk(bf_bio_disk);
+mq_disk:
+#ifndef BF_DISK_LEAK
+	/* BF_DISK_LEAK's defect: a disk whose add failed is forgotten. */
+	put_disk(bf_disk);
+#endif
+queue:
+	blk_mq_destroy_queue(bf_queue);
+	blk_put_queue(bf_queue);
+set:
+	blk_mq_free_tag_set(&bf_set);
+blkdev:
+	unregister_blkdev(bf_major, KBUILD_MODNAME);
+	return err;
+}
+
+static void __exit bf_exit(void)
+{
+	del_gendisk(bf_disk);
+	put_disk(bf_disk);
+#ifdef BF_DEL_UNADDED
+	del_gendisk(bf_bio_disk);
+#endif
+	put_disk(bf_bio_disk);
+#ifndef BF_QUEUE_LEAK
+	blk_mq_destroy_queue(bf_queue);
+	blk_put_queue(bf_queue);
+#endif
+#ifndef BF_TAG_SET_LEAK
+	blk_mq_free_tag_set(&bf_set);
+#endif
+#ifndef BF_BLKDEV_LEAK
+	unregister_blkdev(bf_major, KBUILD_MODNAME);
+#endif
+#ifdef BF_BLKDEV_TWICE
+	unregister_blkdev(bf_major, KBUILD_MODNAME);
+#endif
+}
+
+module_init(bf_init);
+module_exit(bf_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ddv fixture: a null-blk-like block driver");

@@ -1,0 +1,29 @@
+#!/bin/bash
+# fixture-block.sh: VM test: block drivers (specs/linux/block.ddv): each blkfx fixture's defect reported as its rule and nothing else, the clean twin without findings, loaded plainly and with add_disk failed by injection.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+. "$vm_top/tests/vm/devmodel-lib.sh"
+
+# disk_leak's defect is on init's error path, which a failed add_disk reaches.
+inject="nth device_add_disk 1"
+
+# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). Each fixture's disk and major
+# are named after it, so a leaked one never meets the next fixture's.
+devmodel_cases='
+clean blkfx_clean ok - -
+clean_addfail blkfx_clean fails inject -
+disk_leak blkfx_disk_leak fails inject block.disk-leak
+blkdev_leak blkfx_blkdev_leak ok - block.blkdev-leak
+blkdev_twice blkfx_blkdev_twice ok - block.unregister-blkdev-unheld
+tag_set_leak blkfx_tag_set_leak ok - block.tag-set-leak
+queue_leak blkfx_queue_leak ok - block.queue-leak
+del_unadded blkfx_del_unadded ok - block.del-unadded
+end_unstarted blkfx_end_unstarted ok - block.end-unstarted
+end_twice blkfx_end_twice ok - block.end-twice
+'
+
+if fixture_build; then
+	devmodel_run block
+fi
+vm_summary
