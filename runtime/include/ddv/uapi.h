@@ -61,7 +61,7 @@ enum ddv_op {
 	DDV_OP_LIST_PACKS,	/* arg: buf ptr, buf len: "id name version\n" lines;
 				 * out[0] = length */
 	DDV_OP_LIST_FUNCS,	/* arg: buf ptr, buf len: "id pack symbol api class nfail\n"
-				 * lines; out[0] = length. class: none, generic, alloc,
+				 * lines, of the functions this kernel has; out[0] = length. class: none, generic, alloc,
 				 * trylock, lock (enum ddv_fault_class); nfail: failure
 				 * values. The runtime may fail a call when nfail > 0 and
 				 * class is generic, alloc or trylock. Readers take the
