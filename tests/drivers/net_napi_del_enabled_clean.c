@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Clean twin of net_napi_del_enabled. */
+#define FIXTURE_CLEAN
+#include "net_napi_del_enabled.c"
