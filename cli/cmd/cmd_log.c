@@ -160,7 +160,11 @@ static int parse_view_options(int argc, char **argv, const char *usage, enum ci_
 			*format = CI_JSON;
 			break;
 		case 'F':
-			if (follow_flag || ci_format_parse(optarg, format))
+			if (follow_flag) {
+				ddv_error(0, "log: --format is ddv report's (ddv log takes --json)");
+				return -1;
+			}
+			if (ci_format_parse(optarg, format))
 				return -1;
 			break;
 		case 'f':

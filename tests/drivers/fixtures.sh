@@ -183,6 +183,8 @@ session() {
 	ddv report --json >"$out/report.json" 2>"$out/report.err"
 	echo $? >"$out/report.status"
 	cat "$out/report.json" "$out/report.err"
+	ddv report --format ktap >"$out/report.ktap" 2>/dev/null
+	echo $? >"$out/report.ktap.status"
 	case $load in
 	ok | fails)
 		check "$label: ddv stop" ddv stop
@@ -327,6 +329,24 @@ fixture_report_is() {
 	echo "--- $vm_name: the report that fails '$1':" >&2
 	cat "$fixture_report" >&2
 	return 1
+}
+
+# fixture_expect_ktap LABEL: the session's `ddv report --format ktap` as the kernel's
+# KTAP parser reads it (tests/cli/kunit): no parse error, the JSON report's exit status,
+# a failing test for each rule the JSON report has, the session's test passing.
+fixture_expect_ktap() {
+	local tree=$vm_work/$1.ktap-tree rule
+
+	"$vm_top/tests/cli/kunit/ktap-tree" <"$vm_out/$1/report.ktap" >"$tree" 2>/dev/null
+	check_host "$1: KTAP: kunit_parser reads it without error" grep -qx 'errors 0' "$tree"
+	check_host "$1: KTAP: the report's exit status" \
+		test "$(cat "$vm_out/$1/report.ktap.status" 2>/dev/null)" = \
+		"$(cat "$fixture_report_status" 2>/dev/null)"
+	for rule in $(fixture_report_rules | sort -u); do
+		check_host "$1: KTAP: $rule is a failing test" grep -qx "0 FAILURE $rule" "$tree"
+	done
+	check_host "$1: KTAP: the session test passes (a driver ran)" \
+		grep -qx '1 SUCCESS session' "$tree"
 }
 
 # fixture_report_rules: the rule ids of the last report's findings, one a line.
