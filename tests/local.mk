@@ -45,14 +45,15 @@ AM_TESTS_ENVIRONMENT = DDVC=$(abs_top_builddir)/compiler/ddvc; KDIR='$(KDIR)'; \
 	DDV_SPECS='$(DDV_SPECS)'; export DDVC KDIR DDV_SPECS;
 check_PROGRAMS += tests/compiler/test_ddvc
 TESTS += tests/compiler/test_ddvc tests/compiler/cases.test tests/compiler/robust.test \
-	tests/compiler/generated.test tests/compiler/kbuild.test tests/compiler/man.test
+	tests/compiler/generated.test tests/compiler/kbuild.test tests/compiler/man.test \
+	tests/compiler/coverage.test
 tests_compiler_test_ddvc_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
 tests_compiler_test_ddvc_LDADD = compiler/libddvc.a $(CRITERION_LIBS)
 # The case directories exist only in the source tree; the scripts are listed one by one.
 EXTRA_DIST += tests/compiler/parse tests/compiler/check tests/compiler/emit tests/compiler/fuzz/corpus \
 	tests/compiler/fuzz/build.sh tests/compiler/fuzz/ddv.dict \
 	tests/compiler/cases.test tests/compiler/robust.test tests/compiler/generated.test \
-	tests/compiler/kbuild.test tests/compiler/man.test
+	tests/compiler/kbuild.test tests/compiler/man.test tests/compiler/coverage.test docs
 # --- end of compiler
 check_PROGRAMS += tests/cli/test_state
 TESTS += tests/cli/test_state
