@@ -214,9 +214,12 @@ static const char *fault_class_name(unsigned int cls)
 }
 
 /*
- * "id pack symbol api class nfail\n" per function: the fault class and the
- * number of failure values let the ddv command tell the calls the runtime
- * may fail (inject_decide's "fallible") without a probe load.
+ * "id pack symbol api class nfail\n" per function this kernel has: the fault
+ * class and the number of failure values let the ddv command tell the calls
+ * the runtime may fail (inject_decide's "fallible") without a probe load. A
+ * function absent here (its version range, or an optional symbol of a module
+ * not loaded before the pack: scsi_mod's) is not listed, so that the ddv
+ * command does not send its call sites, which nothing would redirect.
  */
 static int list_funcs(char *buf, size_t len)
 {
@@ -230,6 +233,8 @@ static int list_funcs(char *buf, size_t len)
 		if (!p)
 			continue;
 		f = &p->funcs[ddv_funcs[i].idx];
+		if (!f->original)
+			continue;
 		n += scnprintf(buf + n, len - n, "%d %s %s %s %s %u\n", i, p->name, f->symbol,
 			       f->api ? f->api : f->symbol, fault_class_name(f->fault_class),
 			       f->nfail);

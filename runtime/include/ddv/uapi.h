@@ -61,11 +61,12 @@ enum ddv_op {
 	DDV_OP_LIST_PACKS,	/* arg: buf ptr, buf len: "id name version\n" lines;
 				 * out[0] = length */
 	DDV_OP_LIST_FUNCS,	/* arg: buf ptr, buf len: "id pack symbol api class nfail\n"
-				 * lines; out[0] = length. class: none, generic, alloc,
-				 * trylock, lock (enum ddv_fault_class); nfail: failure
-				 * values. The runtime may fail a call when nfail > 0 and
-				 * class is generic, alloc or trylock. Readers take the
-				 * first four words and the rest when present. */
+				 * lines, of the functions this kernel has; out[0] =
+				 * length. class: none, generic, alloc, trylock, lock
+				 * (enum ddv_fault_class); nfail: failure values. The
+				 * runtime may fail a call when nfail > 0 and class is
+				 * generic, alloc or trylock. Readers take the first
+				 * four words and the rest when present. */
 	DDV_OP_SET_TRACE,	/* arg: func id (~0: all), level (enum ddv_trace_level) */
 	DDV_OP_SET_FUNC_OFF,	/* arg: func id, off (1) / on (0) */
 	DDV_OP_INJECT,		/* arg: enum ddv_inject_mode, then mode arguments (below) */
