@@ -24,6 +24,8 @@
 #   defect: vmw_pvscsi with its BAR mapping failed (ddv inject nth pci_iomap 1) frees an
 #           IRQ it never requested: ddv reports irq.free-unrequested in
 #           pvscsi_shutdown_intr, the kernel warns "Trying to free already-free IRQ".
+#   defect: megaraid_sas with its scsi_add_host failed (scsi.ddv's injection; scsi_mod is
+#           loaded before ddv start) leaks the controller's DMA buffers and reply map.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -150,6 +152,8 @@ cat >"$vm_work/nth.job" <<'JOB'
 . /root/guest-lib.sh
 . /root/guest-drivers-lib.sh
 modprobe virtio_pci
+# scsi.ddv's functions are scsi_mod's: probed when it is there before ddv start.
+modprobe scsi_mod
 for d in $NTH_DRIVERS; do
 	n=1
 	reached_end=0
@@ -215,6 +219,23 @@ check "vmw_pvscsi: every finding is that free_irq" \
 check "vmw_pvscsi: the kernel warns about it too" \
 	sh -c "dmesg | grep -q 'Trying to free already-free IRQ'"
 check "vmw_pvscsi: ddv stop" ddv stop
+
+# Another (Debian's 6.1.192): when megasas_probe_one fails at scsi_add_host (in
+# megasas_io_attach), after megasas_init_fw allocated the controller's DMA buffers
+# (megasas_alloc_ctrl_dma_buffers) and reply map (megasas_alloc_ctrl_mem), fail_io_attach
+# frees neither; megasas_init_fw's own error path and megasas_detach_one do
+# (megasas_free_ctrl_dma_buffers, megasas_free_ctrl_mem).
+echo "=== megaraid_sas, its scsi_add_host failed"
+defect_load /out/mega.json megaraid_sas nth scsi_add_host 1
+check "megaraid_sas: the injected scsi_add_host failure" \
+	test "$(summary_field /out/mega.json faults_injected)" = 1
+check "megaraid_sas: ddv reports DMA buffers of megasas_probe_one never freed" \
+	grep -q '"rule":"dma.coherent-leak".*"allocation_site":{"function":"megasas_probe_one' \
+	/out/mega.json
+check "megaraid_sas: every finding is a leak" \
+	sh -c '! grep "\"rule\"" /out/mega.json | grep -v "\"summary\"" |
+		grep -vE "\"rule\":\"(dma.coherent-leak|heap.leak)\""'
+check "megaraid_sas: ddv stop" ddv stop
 
 # Another (Debian's 6.1.192): when nvme_probe fails after nvme_init_ctrl (here its 4th
 # fallible call, pci_request_selected_regions), out_uninit_ctrl drops only one of the
