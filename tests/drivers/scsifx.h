@@ -31,7 +31,8 @@ static struct Scsi_Host *scsifx_host;
 
 /* The real functions, called where ddv does not redirect (volatile: never folded). */
 static int (*volatile scsifx_hidden_add)(struct Scsi_Host *shost, struct device *dev,
-					 struct device *dma_dev) __maybe_unused = scsi_add_host_with_dma;
+					 struct device *dma_dev)
+	__maybe_unused = scsi_add_host_with_dma;
 static void (*volatile scsifx_hidden_remove)(struct Scsi_Host *shost)
 	__maybe_unused = scsi_remove_host;
 static struct Scsi_Host *(*volatile scsifx_hidden_get)(struct Scsi_Host *shost)
