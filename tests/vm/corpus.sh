@@ -1,8 +1,8 @@
 #!/bin/bash
 # corpus.sh: VM test: real in-tree drivers that qemu emulates, each under ddv: a clean life and failures at load, with no false finding.
 #
-# One VM boots with every device of the corpus at once (NICs, NVMe, virtio, SCSI HBAs with a
-# disk each, AHCI, HDA audio, a watchdog); one ddv session a driver:
+# One VM boots with every device of the corpus at once (NICs, NVMe, virtio, SCSI HBAs and
+# virtio-scsi with a disk each, AHCI, HDA audio, a watchdog); one ddv session a driver:
 #   clean:  ddv start; ddv load D; use it (link up and down, read its disk, open the
 #           watchdog); ddv unload D; ddv report: zero findings, nothing lost, no new
 #           kernel warning. Drivers whose objects a helper module frees (mptsas: mptscsih
@@ -41,10 +41,10 @@ mapfile -t ddv_opts < <(ddv_vm_options)
 # 8139too binds nothing here: it leaves qemu's RTL8139C+ (revision 0x20) to 8139cp.
 clean_drivers="e1000e:net 8139cp:net 8139too:none ne2k-pci:net pcnet32:net e100:net tulip:net
 vmxnet3:net virtio_net:net nvme:blk virtio_blk:blk megaraid_sas:blk mptsas:host:mptbase,mptscsih
-vmw_pvscsi:blk ahci:blk snd_hda_intel:snd i6300esb:wdt"
-nth_drivers="8139cp ne2k_pci tulip virtio_net"
+vmw_pvscsi:blk virtio_scsi:blk ahci:blk snd_hda_intel:snd i6300esb:wdt"
+nth_drivers="8139cp ne2k_pci tulip virtio_net virtio_scsi"
 
-for d in nvme vblk lsi mega mpt pvs ahci; do
+for d in nvme vblk lsi mega mpt pvs vscsi ahci; do
 	truncate -s 4M "$vm_work/$d.img"
 done
 # NICs as -netdev/-device pairs: qemu has only 8 slots for -nic.
@@ -61,10 +61,11 @@ qemu_devices="$qemu_devices
 -device megasas,id=mega -drive if=none,id=dm,file=$vm_work/mega.img,format=raw -device scsi-hd,drive=dm,bus=mega.0
 -device mptsas1068,id=mpt -drive if=none,id=dp,file=$vm_work/mpt.img,format=raw -device scsi-hd,drive=dp,bus=mpt.0
 -device pvscsi,id=pvs -drive if=none,id=ds,file=$vm_work/pvs.img,format=raw -device scsi-hd,drive=ds,bus=pvs.0
+-device virtio-scsi-pci,id=vscsi -drive if=none,id=dvs,file=$vm_work/vscsi.img,format=raw -device scsi-hd,drive=dvs,bus=vscsi.0
 -device ahci,id=ahci -drive if=none,id=da,file=$vm_work/ahci.img,format=raw -device ide-hd,drive=da,bus=ahci.0
 -device intel-hda -device hda-duplex -device i6300esb"
 modules=e1000,e1000e,8139cp,8139too,ne2k-pci,pcnet32,e100,tulip,vmxnet3,virtio_net,virtio_blk,virtio_pci
-modules=$modules,nvme,megaraid_sas,mptsas,vmw_pvscsi,sym53c8xx,ahci,sd_mod
+modules=$modules,nvme,megaraid_sas,mptsas,vmw_pvscsi,virtio_scsi,sym53c8xx,ahci,sd_mod
 modules=$modules,snd-hda-intel,snd-hda-codec-generic,i6300esb
 vm_opts=(--mem 1G --modules "$modules" --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" "${ddv_opts[@]}"
 	--add "$vm_top/tests/vm/guest-drivers-lib.sh:/root/guest-drivers-lib.sh")
