@@ -18,6 +18,7 @@
 #include "runtime.h"
 #include "decode.h"
 #include "campaign.h"
+#include "kernlog.h"
 
 /* One campaign, as the command line sets it up. */
 struct campaign {
@@ -38,6 +39,7 @@ struct campaign {
 	bool progress_tty;	/* stderr is a terminal: one progress line kept up to date */
 	struct suppressions supp;	/* report.c's */
 	unsigned int suppressed;
+	uint64_t kernel_seen;	/* the kernel log's first record not judged yet */
 };
 
 /* cmd_campaign.c: decoding a load's records, one decoder for the whole campaign. */
@@ -62,6 +64,14 @@ void judge_close(struct judge *j);
 bool judge_finding(struct campaign *c, const struct event *ev, struct journal_finding *out);
 /* "SYMBOL@func+0xoff": one word, for the journal and the load lines. */
 void call_name(const struct event *ev, struct strbuf *sb);
+/*
+ * The kernel's complaints (kernlog.h) since the last call as findings, up to
+ * max into out: rule ddv.kernel-warning or ddv.kernel-bug, the RIP as the
+ * site, the driver's frames as the stack; identical ones once, and none that
+ * came from the call of a finding in have (that finding tells it).
+ */
+unsigned int judge_kernel(struct campaign *c, const struct journal_finding *have,
+			  unsigned int nhave, struct journal_finding *out, unsigned int max);
 bool is_traced_call(const struct event *ev);
 
 /* campaign_run.c: the journal written, the runtime and this program driven. */

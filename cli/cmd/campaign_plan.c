@@ -176,6 +176,13 @@ static int listed_fallible(const struct rt_tables *rt, const char *symbol)
 /* The clean life's own findings, load 0's in the journal: nothing was injected. */
 static void journal_recording_findings(struct campaign *c, struct recording *r)
 {
+	struct journal_finding kernel[16];
+	unsigned int nk = judge_kernel(c, r->findings, r->nfindings, kernel,
+				       sizeof(kernel) / sizeof(kernel[0]));
+
+	r->findings = xrealloc(r->findings, (r->nfindings + nk + 1) * sizeof(*r->findings));
+	for (unsigned int k = 0; k < nk; k++)
+		r->findings[r->nfindings++] = kernel[k];
 	for (size_t i = 0; i < r->nfindings; i++) {
 		struct journal_finding *f = &r->findings[i];
 

@@ -392,6 +392,8 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 	inject_off(c);
 	drain_log(c->ctl);
 	judge_run(j, judge_event, &lo);
+	lo.nfindings += judge_kernel(c, lo.findings, lo.nfindings, lo.findings + lo.nfindings,
+				     sizeof(lo.findings) / sizeof(lo.findings[0]) - lo.nfindings);
 	for (unsigned int f = 0; f < lo.nfindings; f++)
 		journal_add(c, "finding %lu %s %s%s%s", L->n, lo.findings[f].rule,
 			    lo.findings[f].site, lo.findings[f].stack ? " " : "",
@@ -541,6 +543,10 @@ int campaign_run(struct campaign *c, bool resume, long max)
 		return status;
 	}
 	drain_log(c->ctl);
+	/* The kernel's complaints count from here: none before the campaign is its. */
+	if (!kernlog_started())
+		kernlog_mark_start();
+	judge_kernel(c, NULL, 0, NULL, 0);
 	if (judge_open(&judge, c->ctl)) {
 		close(c->ctl);
 		journal_free(&jn);

@@ -120,6 +120,65 @@ bool judge_finding(struct campaign *c, const struct event *ev, struct journal_fi
 	return kept;
 }
 
+/* Whether a finding of the load came from the call the complaint came from. */
+static bool complaint_explained(const struct kcomplaint *k, const struct journal_finding *have,
+				unsigned int nhave)
+{
+	for (unsigned int f = 0; f < nhave; f++) {
+		size_t len;
+
+		if (!have[f].stack)
+			continue;
+		len = strcspn(have[f].stack, ">");
+		while (len && have[f].stack[len - 1] == ' ')
+			len--;
+		for (unsigned int i = 0; i < k->nframes; i++)
+			if (strlen(k->frames[i]) == len && !strncmp(k->frames[i], have[f].stack, len))
+				return true;
+	}
+	return false;
+}
+
+unsigned int judge_kernel(struct campaign *c, const struct journal_finding *have,
+			  unsigned int nhave, struct journal_finding *out, unsigned int max)
+{
+	struct kcomplaints kc = { 0 };
+	unsigned int n = 0;
+
+	kernlog_read(&kc);
+	for (size_t i = 0; i < kc.n; i++) {
+		const struct kcomplaint *k = &kc.v[i];
+		struct strbuf stack = { 0 };
+		const char *rule = k->kind == KC_WARNING ? "ddv.kernel-warning" : "ddv.kernel-bug";
+		char *site;
+		bool dup = false;
+
+		if (k->seq < c->kernel_seen)
+			continue;
+		if (complaint_explained(k, have, nhave))
+			continue;
+		site = xstrndup(k->where ? k->where : "-", strcspn(k->where ? k->where : "-", " "));
+		for (unsigned int f = 0; f < k->nframes; f++)
+			if (kernlog_driver_frame(k->frames[f], NULL, NULL))
+				sb_printf(&stack, "%s%s", stack.len ? " > " : "", k->frames[f]);
+		for (unsigned int f = 0; f < n && !dup; f++)
+			dup = !strcmp(out[f].rule, rule) && !strcmp(out[f].site, site) &&
+			      !strcmp(out[f].stack ? out[f].stack : "", stack.s ? stack.s : "");
+		if (dup || n >= max) {
+			free(site);
+			sb_free(&stack);
+			continue;
+		}
+		out[n++] = (struct journal_finding){ .rule = xstrdup(rule), .site = site,
+						     .stack = stack.s };
+	}
+	for (size_t i = 0; i < kc.n; i++)
+		if (kc.v[i].seq >= c->kernel_seen)
+			c->kernel_seen = kc.v[i].seq + 1;
+	kernlog_free(&kc);
+	return n;
+}
+
 void call_name(const struct event *ev, struct strbuf *sb)
 {
 	sb_printf(sb, "%s", ev->symbol ? ev->symbol : ev->api ? ev->api : "?");

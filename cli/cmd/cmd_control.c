@@ -12,6 +12,7 @@
 #include "module.h"
 #include "catalog.h"
 #include "runtime.h"
+#include "kernlog.h"
 #include "commands.h"
 
 #define ALL_FUNCS 0xffffffffffffffffULL
@@ -355,6 +356,7 @@ int cmd_inject(int argc, char **argv)
 		return inject_usage(stderr);
 	}
 	close(fd);
+	kernlog_harvest();	/* what came before the fault is not its doing */
 	if (err) {
 		ddv_error(-err, "inject %s", mode);
 		return EXIT_ERROR;

@@ -11,6 +11,7 @@
 
 #include "util.h"
 #include "runtime.h"
+#include "kernlog.h"
 #include "decode.h"
 #include "commands.h"
 
@@ -206,6 +207,7 @@ int cmd_log(int argc, char **argv)
 int cmd_report(int argc, char **argv)
 {
 	struct report rep = { 0 };
+	struct kcomplaints kernel = { 0 };
 	struct suppressions supp = { 0 };
 	char *cli_findings;
 	bool json = false;
@@ -239,7 +241,13 @@ int cmd_report(int argc, char **argv)
 	}
 	decode_stream(&v.dec, data, size, report_event, &rep);
 	free(data);
-	if (!state_read_findings(&cli_findings)) {
+	if (state_read_findings(&cli_findings))
+		cli_findings = NULL;
+	/* Without /dev/kmsg (no root, a container) the report has the runtime's findings alone. */
+	kernlog_read(&kernel);
+	report_kernel(&rep, &kernel, cli_findings);
+	kernlog_free(&kernel);
+	if (cli_findings) {
 		report_cli_findings(&rep, cli_findings);
 		free(cli_findings);
 	}
@@ -247,6 +255,7 @@ int cmd_report(int argc, char **argv)
 	fputs(rep.out.s, stdout);
 	sb_free(&rep.out);
 	free(rep.hang_seen);
+	free(rep.modules);
 	suppressions_free(&supp);
 	view_close(&v);
 	return rep.findings ? EXIT_FINDINGS : EXIT_OK;
