@@ -28,6 +28,10 @@ struct campaign {
 	const char *setup;	/* --setup: a shell line run before each load */
 	const char *workload;	/* --workload: a shell line run between load and unload */
 	bool rebind;		/* --rebind: the driver's devices unbound and bound again */
+	bool systematic;	/* ddv campaign systematic: each distinct call stack failed */
+	bool dry_run;		/* --dry-run: the recording and the plan, no load tried */
+	char **exclude;		/* --exclude GLOB: calls of such a function or site never failed */
+	int nexclude;
 	char **params;		/* PARAM=VALUE of the load */
 	int nparams;
 	char *journal_path;

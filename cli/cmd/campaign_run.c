@@ -369,11 +369,14 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 
 	journal_add(c, "start %lu", L->n);
 	err = inject_off(c);
-	if (!err)
+	if (!err && L->stack_id)
+		err = ctl_call(c->ctl, DDV_OP_INJECT, 3,
+			       (uint64_t[]){ DDV_INJECT_STACK, L->stack_id, L->stack_nth }, NULL);
+	else if (!err)
 		err = ctl_call(c->ctl, DDV_OP_INJECT, 2,
 			       (uint64_t[]){ DDV_INJECT_NTH_ANY, (uint64_t)L->n }, NULL);
 	if (err) {
-		ddv_error(-err, "campaign: inject nth-any %lu", L->n);
+		ddv_error(-err, "campaign: inject for load %lu", L->n);
 		return LOAD_FAILED;
 	}
 	status = run_life(c, -1, NULL, NULL);
@@ -409,6 +412,23 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 	}
 	sb_free(&lo.fault);
 	return st;
+}
+
+/* --dry-run: what the loads would fail, one a line, and no load tried. */
+static void print_plan(const struct journal *jn)
+{
+	for (size_t i = 0; i < jn->nloads; i++) {
+		const struct journal_load *L = &jn->loads[i];
+		const char *phase = journal_phase_of(jn, L->n);
+
+		printf("would fail call %lu, %s%s%s", L->n, L->expect ? L->expect : "?",
+		       phase ? " in phase " : "", phase ? phase : "");
+		if (L->stack_id)
+			printf(" (stack %#llx, its call %lu)", (unsigned long long)L->stack_id,
+			       L->stack_nth);
+		putchar('\n');
+	}
+	printf("%zu loads planned of %lu fallible calls\n", jn->nloads, jn->total);
 }
 
 /* --- the campaign in this machine ---------------------------------------- */
@@ -554,6 +574,8 @@ int campaign_run(struct campaign *c, bool resume, long max)
 	}
 	if (!have) {
 		journal_add(c, "ddv-campaign 1 %s", c->driver);
+		if (c->systematic)
+			journal_add(c, "mode systematic");
 		status = record_plan(c, &judge);
 		if (status || reload_journal(c, &jn)) {
 			judge_close(&judge);
@@ -563,6 +585,14 @@ int campaign_run(struct campaign *c, bool resume, long max)
 		}
 	} else if (resume_journal(c, &jn)) {
 		end = RUN_ERROR;
+	} else if (jn.systematic != c->systematic) {
+		ddv_error(0, "campaign: the journal %s is of a%s campaign", c->journal_path,
+			  jn.systematic ? " systematic" : "n exhaustive");
+		end = RUN_ERROR;
+	}
+	if (c->dry_run && end == RUN_ON) {
+		print_plan(&jn);
+		max = 0;
 	}
 	for (long tried = 0; end == RUN_ON && tried < max; tried++)
 		end = run_next_load(c, &judge, &jn);
@@ -574,7 +604,11 @@ int campaign_run(struct campaign *c, bool resume, long max)
 		journal_add(c, "end");
 		jn.ended = true;
 	}
-	status = summarize(&jn, c, c->suppressed) ? EXIT_FINDINGS : EXIT_OK;
+	/* A dry run's journal keeps its plan: --resume tries the loads. */
+	if (c->dry_run)
+		status = EXIT_OK;
+	else
+		status = summarize(&jn, c, c->suppressed) ? EXIT_FINDINGS : EXIT_OK;
 	if (end == RUN_REBOOT)
 		status = EXIT_HANG;
 	if (end == RUN_ERROR)

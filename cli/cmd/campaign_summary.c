@@ -129,10 +129,16 @@ struct reproducer {
 	const char *after;	/* the load's words, then the rest of the life */
 };
 
-static void print_reproducer(const struct reproducer *r, unsigned long n)
+static void print_reproducer(const struct journal *jn, const struct reproducer *r,
+			     unsigned long n)
 {
+	const struct journal_load *L = n ? journal_find((struct journal *)jn, n) : NULL;
+
 	if (!n)
 		printf("    reproduce: %sddv load %s%s\n", r->before, r->driver, r->after);
+	else if (L && L->stack_id)
+		printf("    reproduce: %sddv inject stack %#llx %lu; ddv load %s%s\n", r->before,
+		       (unsigned long long)L->stack_id, L->stack_nth, r->driver, r->after);
 	else
 		printf("    reproduce: %sddv inject nth-any %lu; ddv load %s%s\n", r->before, n,
 		       r->driver, r->after);
@@ -162,9 +168,9 @@ static void print_groups(const struct journal *jn, const struct tally *t,
 		else if (journal_site_stack(jn, G->site))
 			printf("    allocation stack (the clean load's only one there): %s\n",
 			       journal_site_stack(jn, G->site));
-		print_reproducer(r, G->first);
+		print_reproducer(jn, r, G->first);
 		if (G->nload_ns > 1) {
-			printf("    also on loads (ddv inject nth-any N):");
+			printf("    also on loads%s:", jn->systematic ? "" : " (ddv inject nth-any N)");
 			for (unsigned int i = 1; i < G->nload_ns && i <= GROUP_LOADS_SHOWN; i++)
 				printf(" %lu", G->load_ns[i]);
 			if (G->nload_ns > GROUP_LOADS_SHOWN + 1)
@@ -187,7 +193,7 @@ static void print_stops(const struct journal *jn, const struct reproducer *r)
 		       L->status == LOAD_CRASH ? "ddv.crash: the kernel oopsed" :
 		       "ddv.machine-lost: the VM stopped answering",
 		       L->n, L->fault ? L->fault : L->expect ? L->expect : "?");
-		print_reproducer(r, L->n);
+		print_reproducer(jn, r, L->n);
 	}
 }
 
@@ -220,8 +226,9 @@ static void print_table(const struct journal *jn, const struct tally *t,
 	else
 		printf("  %-34s not known yet (no recording: one call after the other)\n",
 		       "fallible calls in a clean load");
-	printf("  %-34s %zu (%lu saved by loop pruning)\n", "loads planned", jn->nloads,
-	       jn->total > jn->nloads ? (unsigned long)(jn->total - jn->nloads) : 0ul);
+	printf("  %-34s %zu (%lu saved by %s)\n", "loads planned", jn->nloads,
+	       jn->total > jn->nloads ? (unsigned long)(jn->total - jn->nloads) : 0ul,
+	       jn->systematic ? "failing each distinct stack" : "loop pruning");
 	printf("  %-34s %zu of %zu\n", "loads tried", t->tried, jn->nloads);
 	printf("  %-34s %lu\n", "recording loads", jn->recording_loads);
 	printf("  %-34s %u\n", "faults injected", t->faults);

@@ -66,8 +66,9 @@ static void boot_prepare(struct boot *b, const struct campaign *c, const struct 
 	b->out = xasprintf("%s/boot-%d", o->out_dir, b->n);
 	b->add_journal = xasprintf("%s:" GUEST_JOURNAL, c->journal_path);
 	b->args = xcalloc(o->nargs + 24, sizeof(*b->args));
-	sb_printf(&b->cmd, "ddv campaign exhaustive --resume --journal " GUEST_JOURNAL
-		  " --echo-journal --timeout %s%s %s", c->timeout, o->guest_opts.s ?
+	sb_printf(&b->cmd, "ddv campaign %s --resume --journal " GUEST_JOURNAL
+		  " --echo-journal --timeout %s%s %s", c->systematic ? "systematic" : "exhaustive",
+		  c->timeout, o->guest_opts.s ?
 		  o->guest_opts.s : "", guest_driver);
 	for (int p = 0; p < c->nparams; p++)
 		sb_printf(&b->cmd, " %s", c->params[p]);

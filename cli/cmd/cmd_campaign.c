@@ -218,7 +218,10 @@ static char *driver_module_name(const char *driver)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ddv campaign exhaustive [OPTIONS] DRIVER|FILE.ko [PARAM=VALUE...]\n"
+		"usage: ddv campaign exhaustive|systematic [OPTIONS] DRIVER|FILE.ko [PARAM=VALUE...]\n"
+		"  exhaustive: fail each fallible call of the recorded life in turn (loops pruned)\n"
+		"  systematic: fail each distinct call stack once, and its second call when it\n"
+		"              repeats\n"
 		"  --timeout S       a load's watchdog (default 60)\n"
 		"  --max N           try at most N loads in this run\n"
 		"  --resume          go on from the journal\n"
@@ -230,6 +233,9 @@ static void usage(FILE *f)
 		"                    its calls are recorded and failed in turn too\n"
 		"  --rebind          unbind and bind the driver's devices (sysfs) before unload:\n"
 		"                    remove and probe run again\n"
+		"  --dry-run         record and plan, print what the loads would fail, try none\n"
+		"  --exclude GLOB    never fail a call of such a function (kmalloc*), site\n"
+		"                    (func+0xoff) or driver function; repeatable\n"
 		"  --suppress RULE[@FRAME[>FRAME...]] | FILE   leave such findings out (globs:\n"
 		"                    the rule, then the site or stack frames, innermost\n"
 		"                    first); repeatable\n"
@@ -331,6 +337,16 @@ static int campaign_option(int opt, struct campaign *c, struct campaign_args *a)
 		c->rebind = true;
 		sb_puts(guest_opts, " --rebind");
 		break;
+	case 'D':
+		c->dry_run = true;
+		sb_puts(guest_opts, " --dry-run");
+		break;
+	case 'X':
+		c->exclude = xrealloc(c->exclude, (c->nexclude + 1) * sizeof(*c->exclude));
+		c->exclude[c->nexclude++] = optarg;
+		sb_puts(guest_opts, " --exclude ");
+		sb_shell_word(guest_opts, optarg);
+		break;
 	case 's':
 		if (suppressions_add(&c->supp, optarg))
 			return EXIT_USAGE;
@@ -367,6 +383,8 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 		{ "setup", required_argument, NULL, 'U' },
 		{ "workload", required_argument, NULL, 'W' },
 		{ "rebind", no_argument, NULL, 'R' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "exclude", required_argument, NULL, 'X' },
 		{ "suppress", required_argument, NULL, 's' },
 		{ "suppressions", required_argument, NULL, 'S' },
 		{ "echo-journal", no_argument, NULL, 'e' },
@@ -380,7 +398,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 	};
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:Rs:S:evb:T:o:a:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:RDX:s:S:evb:T:o:a:h", options, NULL)) != -1) {
 		status = vm_option(opt, a);
 		if (status < 0)
 			return EXIT_USAGE;
@@ -391,7 +409,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 			return status;
 	}
 	if (optind >= argc) {
-		ddv_error(0, "campaign exhaustive: which driver?");
+		ddv_error(0, "campaign: which driver?");
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -408,14 +426,16 @@ int cmd_campaign(int argc, char **argv)
 	struct campaign_vm_opts *o = &a.vm_opts;
 	int status;
 
-	if (argc < 2 || strcmp(argv[1], "exhaustive")) {
+	if (argc < 2 || (strcmp(argv[1], "exhaustive") && strcmp(argv[1], "systematic"))) {
 		if (argc >= 2 && !strcmp(argv[1], "--help")) {
 			usage(stdout);
 			return EXIT_OK;
 		}
-		ddv_error(0, "campaign: expected 'exhaustive DRIVER' (ddv campaign --help)");
+		ddv_error(0, "campaign: expected 'exhaustive DRIVER' or 'systematic DRIVER' "
+			  "(ddv campaign --help)");
 		return EXIT_USAGE;
 	}
+	c.systematic = !strcmp(argv[1], "systematic");
 	argc--;
 	argv++;
 	status = parse_options(argc, argv, &c, &a);
@@ -443,6 +463,7 @@ int cmd_campaign(int argc, char **argv)
 		status = campaign_run(&c, a.resume, a.max);
 	}
 	suppressions_free(&c.supp);
+	free(c.exclude);
 	free(o->args);
 	sb_free(&o->guest_opts);
 	free(c.journal_path);

@@ -109,6 +109,31 @@ static bool add_finding(struct journal_load *l, char **words, unsigned int nw, c
 	return true;
 }
 
+/* "plan N [CALL [ID K]]": a load to try. */
+static bool add_plan(struct journal *j, unsigned long n, char **words, unsigned int nw)
+{
+	struct journal_load *l;
+	char *end;
+
+	if (j->recorded || journal_find(j, n))
+		return false;
+	j->loads = xrealloc(j->loads, (j->nloads + 1) * sizeof(*j->loads));
+	l = &j->loads[j->nloads++];
+	memset(l, 0, sizeof(*l));
+	l->n = n;
+	l->expect = nw > 2 ? xstrdup(words[2]) : NULL;
+	if (nw > 3) {
+		/* A systematic load: the stack identity and which of its calls. */
+		l->stack_id = strtoull(words[3], &end, 16);
+		if (*end || !l->stack_id)
+			return false;
+		l->stack_nth = nw > 4 ? strtoul(words[4], &end, 10) : 1;
+		if (nw > 4 && (*end || !l->stack_nth))
+			return false;
+	}
+	return true;
+}
+
 /* One complete line; false when it is not one the journal writes. */
 static bool parse_line(struct journal *j, char *line)
 {
@@ -155,6 +180,12 @@ static bool parse_line(struct journal *j, char *line)
 		return false;
 	if (!strcmp(words[0], "phase"))
 		return parse_phase(j, words, nw);
+	if (!strcmp(words[0], "mode")) {
+		if (nw != 2 || strcmp(words[1], "systematic"))
+			return false;
+		j->systematic = true;
+		return true;
+	}
 	if (!strcmp(words[0], "stack")) {
 		if (nw != 2 || !rest || !*rest)
 			return false;
@@ -186,16 +217,8 @@ static bool parse_line(struct journal *j, char *line)
 		return add_finding(&j->recording, words, nw, rest);
 	if (!n)
 		return false;
-	if (!strcmp(words[0], "plan")) {
-		if (j->recorded || journal_find(j, n))
-			return false;
-		j->loads = xrealloc(j->loads, (j->nloads + 1) * sizeof(*j->loads));
-		l = &j->loads[j->nloads++];
-		memset(l, 0, sizeof(*l));
-		l->n = n;
-		l->expect = nw > 2 ? xstrdup(words[2]) : NULL;
-		return true;
-	}
+	if (!strcmp(words[0], "plan"))
+		return add_plan(j, n, words, nw);
 	l = journal_find(j, n);
 	if (!l)
 		return false;

@@ -14,6 +14,7 @@ static const char *const reason_names[INJECT_NREASONS] = {
 	[INJECT_TRYLOCK] = "trylock",
 	[INJECT_LOCK_DELAY] = "lock-delay",
 	[INJECT_RANDOM] = "random",
+	[INJECT_STACK] = "stack",
 };
 
 const char *inject_reason_name(unsigned int reason)
@@ -49,6 +50,8 @@ void inject_arm(struct inject_state *st, const struct inject_plan *plan, u64 now
 	st->plan = *plan;
 	st->start_at = plan->start_delay_ns ? now + plan->start_delay_ns : 0;
 	ENV_WRITE(st->nth_any_left, (s64)plan->nth_any);
+	ENV_WRITE(st->stack_left,
+		  plan->stack_id ? (s64)(plan->stack_nth ? plan->stack_nth : 1) : 0);
 	ENV_STORE_RELEASE(st->armed, 1);
 }
 
@@ -56,6 +59,7 @@ void inject_disarm(struct inject_state *st)
 {
 	ENV_WRITE(st->armed, 0);
 	ENV_WRITE(st->nth_any_left, 0);
+	ENV_WRITE(st->stack_left, 0);
 	ENV_WMB();
 	memset(&st->plan, 0, sizeof(st->plan));
 	st->start_at = 0;
@@ -120,7 +124,7 @@ bool inject_decide(struct inject_state *st, const struct inject_facts *f,
 	struct config *cfg = st->config;
 	unsigned int reason = INJECT_NONE;
 	bool armed = ENV_LOAD_ACQUIRE(st->armed);
-	bool nth_func = false, nth_any = false, fallible;
+	bool nth_func = false, nth_any = false, stack = false, fallible;
 	s64 left;
 
 	v->fail = false;
@@ -173,6 +177,17 @@ bool inject_decide(struct inject_state *st, const struct inject_facts *f,
 				break;
 			}
 		}
+		/* Once: two CPUs may bring calls of the same stack at once. */
+		/* The Nth call of the plan's stack identity, once, from any CPU. */
+		if (p->stack_id && f->stack_id == p->stack_id) {
+			left = ENV_READ(st->stack_left);
+			while (left > 0) {
+				if (ENV_CAS(st->stack_left, left, left - 1)) {
+					stack = left == 1;
+					break;
+				}
+			}
+		}
 	}
 
 	if (counter_hits(cfg, CONFIG_FAULT_STREAK, f->func, true))
@@ -181,6 +196,8 @@ bool inject_decide(struct inject_state *st, const struct inject_facts *f,
 		reason = INJECT_NTH_FUNC;
 	else if (nth_any)
 		reason = INJECT_NTH_ANY;
+	else if (stack)
+		reason = INJECT_STACK;
 	else if (armed && f->fault_class == DDV_FAULT_ALLOC &&
 		 p->mem_size_min && f->size >= p->mem_size_min)
 		reason = INJECT_MEM_SIZE;

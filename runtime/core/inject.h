@@ -17,9 +17,10 @@
  * - Order of the modes, first match wins: filters (none pass: nothing
  *   happens, not even counting), an ongoing streak of consecutive failures,
  *   the Nth call of this function, the Nth fallible call of any function,
- *   memory pressure (allocations: size, budget, contiguity, chance), lock
- *   contention (trylock failure; a delay for a blocking lock), the random
- *   rate (per function, else the plan's). A random failure with K > 0
+ *   the Nth call with the plan's stack identity, memory pressure
+ *   (allocations: size, budget, contiguity, chance), lock contention
+ *   (trylock failure; a delay for a blocking lock), the random rate (per
+ *   function, else the plan's). A random failure with K > 0
  *   consecutive failures starts a streak: the next K calls of that function
  *   fail too. Nth modes fail once and disarm; their counters count every
  *   fallible call that passes the filters, even one failed by another mode
@@ -68,6 +69,7 @@ enum inject_reason {
 	INJECT_TRYLOCK,		/* trylock, by chance */
 	INJECT_LOCK_DELAY,	/* blocking lock delayed (not a failure) */
 	INJECT_RANDOM,		/* the random rate of the function or the plan */
+	INJECT_STACK,		/* the Nth call with the plan's stack identity */
 	INJECT_NREASONS
 };
 
@@ -92,6 +94,8 @@ struct inject_plan {
 	u64 caller_hi;		/* 0: any caller */
 	u64 task;		/* only this task id; 0: any */
 	u64 start_delay_ns;	/* nothing before this long after arming */
+	u64 stack_id;		/* fail a fallible call whose facts' stack_id is this: */
+	u64 stack_nth;		/* the Nth such from arming (0 and 1: the first) */
 };
 
 struct inject_cpu {
@@ -107,6 +111,7 @@ struct inject_state {
 	u32 armed;		/* the plan applies */
 	u64 start_at;		/* env time before which nothing is injected */
 	s64 nth_any_left;	/* fallible calls until the one that fails; 0: off */
+	s64 stack_left;		/* calls of the plan's stack_id until the one that fails */
 	u64 injected;		/* failures injected */
 	u64 delayed;		/* locks delayed */
 	u64 by_reason[INJECT_NREASONS];
@@ -130,6 +135,7 @@ struct inject_facts {
 	u64 caller;		/* return address in the driver */
 	u64 task;		/* task id */
 	u64 now;		/* env_now_ns() */
+	u64 stack_id;		/* the call's stack identity, when the plan has a stack_id */
 };
 
 struct inject_verdict {

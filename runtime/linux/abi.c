@@ -26,6 +26,9 @@ static struct inject_cpu *inject_cpus;
  */
 bool ddv_inject_on;
 EXPORT_SYMBOL_GPL(ddv_inject_on);
+/* DDV_INJECT_STACK: each fallible call's stack identity is taken (and logged, when recording). */
+enum { STACK_OFF, STACK_RECORD, STACK_MATCH };
+static int ddv_stack_mode;
 
 static inline u32 gfunc(const struct ddv_call *call)
 {
@@ -148,6 +151,17 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 	facts.task = in_task() ? current->pid : 0;
 	/* The clock is read only for the plan's start delay. */
 	facts.now = READ_ONCE(ddv_inject.start_at) ? local_clock() : 0;
+	facts.stack_id = 0;
+	if (unlikely(READ_ONCE(ddv_stack_mode)) && f->nfail && f->fault_class != DDV_FAULT_LOCK) {
+		facts.stack_id = ddv_stack_id(call->dut, call->ret_ip);
+		if (READ_ONCE(ddv_stack_mode) == STACK_RECORD) {
+			ddv_call_site(call);
+			ddv_log_at(0, DDV_RT_STACK_ID, 3,
+				   (u64[]){ facts.func, call->site, facts.stack_id },
+				   call->dut, call->site, facts.func, call->ret_ip, false);
+			return 0;
+		}
+	}
 	preempt_disable();
 	facts.cpu = raw_smp_processor_id();
 	inject_decide(&ddv_inject, &facts, &v);
@@ -335,6 +349,7 @@ long ddv_op_inject(struct ddv_cmd *cmd)
 	switch (cmd->arg[0]) {
 	case DDV_INJECT_OFF:
 		WRITE_ONCE(ddv_inject_on, false);
+		WRITE_ONCE(ddv_stack_mode, STACK_OFF);
 		inject_disarm(&ddv_inject);
 		ddv_caller_forget();
 		config_reset(&ddv_config, CONFIG_FAULT_RATE);
@@ -350,6 +365,15 @@ long ddv_op_inject(struct ddv_cmd *cmd)
 		plan = ddv_inject.plan;
 		plan.nth_any = cmd->arg[1];
 		inject_arm(&ddv_inject, &plan, local_clock());
+		return 0;
+	case DDV_INJECT_STACK:
+		if (cmd->nargs < 2)
+			return -EINVAL;
+		plan = ddv_inject.plan;
+		plan.stack_id = cmd->arg[1];
+		plan.stack_nth = cmd->nargs >= 3 ? cmd->arg[2] : 1;
+		inject_arm(&ddv_inject, &plan, local_clock());
+		WRITE_ONCE(ddv_stack_mode, cmd->arg[1] ? STACK_MATCH : STACK_RECORD);
 		return 0;
 	case DDV_INJECT_RANDOM:
 		if (cmd->nargs < 4 || cmd->arg[2] > 1000000 || cmd->arg[3] > U32_MAX)

@@ -7,6 +7,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/stacktrace.h>
+#include <linux/kallsyms.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/timer.h>
@@ -153,6 +154,57 @@ static unsigned int driver_stack(unsigned long ret_ip, unsigned long *out, unsig
 		n = max;
 	memcpy(out, all + i, n * sizeof(*out));
 	return n;
+}
+
+static u64 fnv64(u64 h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 1099511628211ull;
+	return h;
+}
+
+/*
+ * The identity of a call's stack (DDV_INJECT_STACK), the same on another load
+ * of the driver and another boot: its frames from the driver's (ret_ip) up to
+ * the driver's outermost one and the frame that called into it, each as an
+ * offset into the driver's core or init text, or as symbol+offset elsewhere
+ * (the kernel moves under KASLR, other modules at their loads). The frames
+ * beyond (the syscall, the interrupt and whatever it interrupted) vary from
+ * call to call of the same path and are left out. Never 0.
+ */
+u64 ddv_stack_id(u16 dut, unsigned long ret_ip)
+{
+	const struct ddv_text_range *r = &ddv_ranges[dut];
+	unsigned long core_lo = READ_ONCE(r->core_lo), core_hi = READ_ONCE(r->core_hi);
+	unsigned long init_lo = READ_ONCE(r->init_lo), init_hi = READ_ONCE(r->init_hi);
+	unsigned long st[12];
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int n = driver_stack(ret_ip, st, ARRAY_SIZE(st)), i, end = 0;
+	u64 h = 14695981039346656037ull;
+
+	for (i = 0; i < n; i++)
+		if ((st[i] >= core_lo && st[i] < core_hi) || (st[i] >= init_lo && st[i] < init_hi))
+			end = i + 1;
+	if (end < n)
+		end++;
+	for (i = 0; i < end; i++) {
+		u64 v[2] = { 0, 0 };
+
+		if (st[i] >= core_lo && st[i] < core_hi) {
+			v[0] = 1;
+			v[1] = st[i] - core_lo;
+		} else if (st[i] >= init_lo && st[i] < init_hi) {
+			v[0] = 2;
+			v[1] = st[i] - init_lo;
+		} else {
+			sprint_symbol(name, st[i]);
+			h = fnv64(h, name, strlen(name));
+		}
+		h = fnv64(h, v, sizeof(v));
+	}
+	return h ? h : 1;
 }
 
 /* A record of pack (0: the runtime) without call context. */

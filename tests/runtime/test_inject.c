@@ -167,6 +167,34 @@ Test(inject, nth_fallible_call_of_any_function_fails_once)
 	cr_assert_eq(nfailed, 0);
 }
 
+Test(inject, nth_call_of_a_stack_identity_fails_once)
+{
+	struct inject_plan plan = { .stack_id = 0xabc, .stack_nth = 2 };
+	struct inject_facts f = call(7, DDV_FAULT_ALLOC), other = call(7, DDV_FAULT_ALLOC);
+	unsigned int i, nfailed = 0;
+	u8 reason;
+
+	f.stack_id = 0xabc;
+	other.stack_id = 0xdef;
+	inject_arm(&st, &plan, 0);
+	/* Another stack of the same function and site is not counted. */
+	for (i = 0; i < 10; i++)
+		cr_assert(!fails(other, NULL));
+	cr_assert(!fails(f, NULL));
+	cr_assert(fails(f, &reason));
+	cr_assert_eq(reason, INJECT_STACK);
+	cr_assert_str_eq(inject_reason_name(reason), "stack");
+	for (i = 0; i < 1000; i++)
+		nfailed += fails(i % 2 ? f : other, NULL);
+	cr_assert_eq(nfailed, 0);
+	/* Armed again: counts from the arming, and stack_nth 0 is the first. */
+	plan.stack_nth = 0;
+	inject_arm(&st, &plan, 0);
+	cr_assert(fails(f, NULL));
+	inject_disarm(&st);
+	cr_assert(!fails(f, NULL));
+}
+
 Test(inject, memory_pressure)
 {
 	struct inject_plan plan = { .mem_size_min = 8192 };
