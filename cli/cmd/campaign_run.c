@@ -76,11 +76,13 @@ int journal_load_file(const char *path, struct journal *j)
 /*
  * Runs path with args, quietly, in a process group of its own; with drain_fd
  * >= 0 drains the log every few milliseconds meanwhile (a traced load writes
- * more than a ring holds); after timeout_s seconds (0: none) kills the group.
+ * more than a ring holds); calls tick (when not NULL) every half second;
+ * after timeout_s seconds (0: none) kills the group.
  * Returns its exit status, -SIGNAL when a signal killed it, or EXIT_HANG when
  * the time ran out.
  */
-static int run_program(const char *path, char *const *args, int drain_fd, int timeout_s)
+static int run_program(const char *path, char *const *args, int drain_fd, int timeout_s,
+		       void (*tick)(void *), void *tick_arg)
 {
 	long waited_ms = 0;
 	pid_t pid = fork();
@@ -100,7 +102,7 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 		_exit(127);
 	}
 	for (;;) {
-		bool poll = drain_fd >= 0 || timeout_s > 0;
+		bool poll = drain_fd >= 0 || timeout_s > 0 || tick;
 		pid_t got = waitpid(pid, &status, poll ? WNOHANG : 0);
 
 		if (got == pid)
@@ -114,6 +116,8 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 		}
 		if (drain_fd >= 0)
 			drain_log(drain_fd);
+		if (tick && waited_ms % 500 == 0)
+			tick(tick_arg);
 		usleep(5000);
 		waited_ms += 5;
 	}
@@ -125,14 +129,19 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 /* This program again, with args. */
 int run_self(char *const *args, int drain_fd)
 {
-	return run_program("/proc/self/exe", args, drain_fd, 0);
+	return run_program("/proc/self/exe", args, drain_fd, 0, NULL, NULL);
+}
+
+int run_self_ticking(char *const *args, void (*tick)(void *), void *arg)
+{
+	return run_program("/proc/self/exe", args, -1, 0, tick, arg);
 }
 
 /* A shell line of the user's (--setup, --workload), bounded by the load's timeout. */
 static void run_shell(struct campaign *c, const char *what, const char *line, int drain_fd)
 {
 	int status = run_program("/bin/sh", (char *[]){ "sh", "-c", (char *)line, NULL }, drain_fd,
-				 atoi(c->timeout));
+				 atoi(c->timeout), NULL, NULL);
 
 	if (status == EXIT_HANG)
 		ddv_warn("campaign: %s did not end in %s s: killed", what, c->timeout);
