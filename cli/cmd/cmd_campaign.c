@@ -109,11 +109,15 @@ bool judge_finding(struct campaign *c, const struct event *ev, struct journal_fi
 	/* The driver is gone by now: its frames that nothing names are "?", as in a group key. */
 	frames_join(&frames, true, &stack);
 	kept = !suppressions_match(&c->supp, rule, site.s, &frames);
-	if (kept)
+	if (kept) {
 		*out = (struct journal_finding){ .rule = xstrdup(rule), .site = xstrdup(site.s),
 						 .stack = stack.len ? xstrdup(stack.s) : NULL };
-	else
+	} else {
 		c->suppressed++;
+		/* The kernel's complaints from its call go with it (judge_kernel). */
+		if (frames.n && frames.known[0])
+			symset_add(&c->suppressed_calls, frames.name[0]);
+	}
 	frames_free(&frames);
 	sb_free(&stack);
 	sb_free(&site);
@@ -157,6 +161,10 @@ unsigned int judge_kernel(struct campaign *c, const struct journal_finding *have
 			continue;
 		if (complaint_explained(k, have, nhave))
 			continue;
+		for (unsigned int f = 0; f < k->nframes && !dup; f++)
+			dup = symset_has(&c->suppressed_calls, k->frames[f]);
+		if (dup)
+			continue;
 		site = xstrndup(k->where ? k->where : "-", strcspn(k->where ? k->where : "-", " "));
 		for (unsigned int f = 0; f < k->nframes; f++)
 			if (kernlog_driver_frame(k->frames[f], NULL, NULL))
@@ -176,6 +184,7 @@ unsigned int judge_kernel(struct campaign *c, const struct journal_finding *have
 		if (kc.v[i].seq >= c->kernel_seen)
 			c->kernel_seen = kc.v[i].seq + 1;
 	kernlog_free(&kc);
+	symset_free(&c->suppressed_calls);
 	return n;
 }
 

@@ -12,6 +12,28 @@
 static void group_finding(struct decoder *dec, const struct event *ev, const struct frames *frames,
 			  struct report *rep);
 
+/*
+ * A finding's call for the kernel's complaints it explains: its return
+ * address (the stack's first frame: after a call, the site's; after a tail
+ * call, its caller's), named as the kernel's call trace names it. group ~0:
+ * a suppressed finding, whose complaints go with it.
+ */
+static void add_mark(struct report *rep, const struct event *ev, const struct frames *frames,
+		     unsigned int group, int json_line)
+{
+	struct report_mark *m;
+
+	if (!frames->n || !frames->known[0])
+		return;
+	rep->marks = xrealloc(rep->marks, (rep->nmarks + 1) * sizeof(*rep->marks));
+	m = &rep->marks[rep->nmarks++];
+	memset(m, 0, sizeof(*m));
+	m->ts = ev->ts;
+	m->frame = xstrdup(frames->name[0]);
+	m->group = group;
+	m->json_line = json_line;
+}
+
 /* FNV-1a. */
 static unsigned int hash_key(const char *s)
 {
@@ -98,6 +120,7 @@ void report_event(struct decoder *dec, const struct event *ev, void *data)
 		if (suppressions_match(rep->supp, ev->msg ? ev->msg->rule_id : "ddv.log-lost",
 				       site, &frames)) {
 			rep->suppressed++;
+			add_mark(rep, ev, &frames, ~0u, -1);
 			frames_free(&frames);
 			return;
 		}
@@ -184,19 +207,7 @@ static void group_finding(struct decoder *dec, const struct event *ev, const str
 			line->len -= 2;
 		rep->json_group[rep->njson++] = group;
 	}
-	/* The call's return address, as the kernel's call trace names it: e8 rel32, five bytes. */
-	if (ev->site && ev->module && ev->site->opcode == 0xe8) {
-		struct report_mark *m;
-
-		rep->marks = xrealloc(rep->marks, (rep->nmarks + 1) * sizeof(*rep->marks));
-		m = &rep->marks[rep->nmarks++];
-		memset(m, 0, sizeof(*m));
-		m->ts = ev->ts;
-		m->frame = xasprintf("%s+%#x [%s]", ev->site->func, ev->site->func_offset + 5,
-				     ev->module);
-		m->group = group;
-		m->json_line = rep->json ? (int)rep->njson - 1 : -1;
-	}
+	add_mark(rep, ev, frames, group, rep->json ? (int)rep->njson - 1 : -1);
 }
 
 /* Moves the grouped findings to the output, in the order they first came. */

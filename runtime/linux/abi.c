@@ -190,6 +190,54 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 EXPORT_SYMBOL_GPL(__ddv_should_fail);
 
 /*
+ * One wrong call, one finding: a free of an object that is not live breaks
+ * the contract's require (free_irq of an IRQ never requested:
+ * irq.free-unrequested) and then its destroy (irq.free-release), which
+ * finds nothing to destroy. Each CPU remembers the last violation (its
+ * call, by task and return address, and its arguments); a destroy that
+ * finds no object whose key a violation of the same call just named
+ * (ddv_fold_destroy_miss) drops the destroy's own report, the next
+ * violation of that call without arguments. A migration in between only
+ * loses the fold.
+ */
+struct ddv_fold {
+	const struct task_struct *task;
+	unsigned long ret_ip;
+	u64 args[DDV_MAX_ARGS];
+	u8 nargs;
+	u8 fold;
+};
+static DEFINE_PER_CPU(struct ddv_fold, ddv_fold);
+
+void ddv_fold_destroy_miss(const struct ddv_call *call, u64 key)
+{
+	struct ddv_fold *f = get_cpu_ptr(&ddv_fold);
+	unsigned int i;
+
+	if (f->task == current && f->ret_ip == call->ret_ip)
+		for (i = 0; i < f->nargs; i++)
+			f->fold |= f->args[i] == key;
+	put_cpu_ptr(&ddv_fold);
+}
+
+/* Whether this violation is a destroy's report of what a rule of its call said already. */
+static bool folded(const struct ddv_call *call, unsigned int nargs, const u64 *args)
+{
+	struct ddv_fold *f = get_cpu_ptr(&ddv_fold);
+	bool drop = f->task == current && f->ret_ip == call->ret_ip && f->fold && !nargs;
+
+	if (!drop) {
+		f->task = current;
+		f->ret_ip = call->ret_ip;
+		f->nargs = min_t(unsigned int, nargs, DDV_MAX_ARGS);
+		memcpy(f->args, args, f->nargs * sizeof(*args));
+	}
+	f->fold = 0;
+	put_cpu_ptr(&ddv_fold);
+	return drop;
+}
+
+/*
  * Message msg of pack (the call's own, or the pack of a type whose rule ddv.ko
  * applies in the call: objects.c contained_freed) fired in call, with nargs
  * arguments.
@@ -209,6 +257,8 @@ void ddv_violation_of(struct ddv_call *call, const struct ddv_pack *pack, u16 ms
 		atomic64_inc(&ddv_duts[call->dut].unknown_before_attach);
 		return;
 	}
+	if (folded(call, nargs, args))
+		return;
 	atomic64_inc(&ddv_duts[call->dut].violations);
 	if (call->trace == DDV_TRACE_ON_VIOLATION && !call->reported)
 		log_call(call, false);

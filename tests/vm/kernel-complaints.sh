@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernel-complaints.sh: VM test: the kernel's own WARNINGs and oopses during a session are findings tied to the fault injected before them: warn_alloc's five identical warnings are one ddv.kernel-warning with a count, its twin none; a campaign journals them per load; oops_null's oops is told with its ddv.crash, not twice.
+# kernel-complaints.sh: VM test: the kernel's own WARNINGs and oopses during a session are findings tied to the fault injected before them: warn_alloc's five identical warnings are one ddv.kernel-warning with a count, its twin none; a campaign journals them per load; one wrong free_irq (irq_unrequested) is one finding, its kernel warning told with it; oops_null's oops is told with its ddv.crash, not twice.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -41,6 +41,10 @@ one clean warn_alloc_clean nth kmalloc 2
 ddv stop
 campaign cwarn warn_alloc
 campaign cclean warn_alloc_clean
+one irqfree irq_unrequested nth kmalloc 2
+ddv stop
+one irqclean irq_unrequested_clean nth kmalloc 2
+ddv stop
 # Last: the oops leaves oops_null half loaded.
 one oops oops_null nth kmalloc 1
 guest_done
@@ -94,6 +98,13 @@ if fixture_build && ddv_pieces; then
 		eval "[ \"\$(cat '$vm_out/cclean/status')\" = 0 ] &&
 			grep -q '^campaign warn_alloc_clean: 4 loads, 4 faults injected, .* 0 findings$' \
 			'$vm_out/cclean/campaign.txt'"
+	check_host "irqfree: the one wrong free_irq is one finding, irq.free-unrequested" \
+		rep irqfree '[.[] | select(.rule)] | length == 1 and .[0].rule == "irq.free-unrequested"'
+	check_host "irqfree: the kernel's warning in that call is told with it, not apart" \
+		rep irqfree '.[] | select(.rule) | .kernel | test("^WARNING at kernel/irq/manage.c:[0-9]+ (__)?free_irq\\+0x")'
+	check_host "irqclean: the twin's failed init frees nothing it did not request: clean" \
+		eval "[ \"\$(cat '$vm_out/irqclean/report.status')\" = 0 ] &&
+			rep irqclean 'map(select(.summary))[0].summary | .findings == 0 and .faults_injected >= 1'"
 	check_host "oops: the crash finding quotes the kernel's report of the oops" \
 		rep oops '[.[] | select(.rule == "ddv.crash")] | length == 1 and
 			(.[0].message | test("the kernel: BUG: kernel NULL pointer dereference at [a-z_]+\\+0x[0-9a-f]+, from oops_null_init\\+0x[0-9a-f]+ \\[oops_null\\]"))'
