@@ -22,6 +22,51 @@ const char *inject_reason_name(unsigned int reason)
 	return reason < INJECT_NREASONS ? reason_names[reason] : "unknown";
 }
 
+static u64 fnv64(u64 h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 1099511628211ull;
+	return h;
+}
+
+static unsigned int text_of(const struct inject_text *t, unsigned long a)
+{
+	if (a >= t->core_lo && a < t->core_hi)
+		return 1;
+	return a >= t->init_lo && a < t->init_hi ? 2 : 0;
+}
+
+u64 inject_stack_id(const unsigned long *frames, unsigned int n, const struct inject_text *t,
+		    void (*name)(unsigned long addr, char *buf, unsigned int len),
+		    char *buf, unsigned int len)
+{
+	u64 h = 14695981039346656037ull;
+	unsigned int i, end = 0;
+
+	for (i = 0; i < n; i++)
+		if (text_of(t, frames[i]))
+			end = i + 1;
+	if (end < n)
+		end++;
+	for (i = 0; i < end; i++) {
+		unsigned int in = text_of(t, frames[i]);
+		u64 v[2] = { in, 0 };
+
+		if (in) {
+			v[1] = frames[i] - (in == 1 ? t->core_lo : t->init_lo);
+		} else if (len) {
+			buf[0] = '\0';
+			name(frames[i], buf, len);
+			buf[len - 1] = '\0';
+			h = fnv64(h, buf, strlen(buf));
+		}
+		h = fnv64(h, v, sizeof(v));
+	}
+	return h ? h : 1;
+}
+
 void inject_init(struct inject_state *st, struct config *config,
 		 struct inject_cpu *cpus, unsigned int ncpus, u64 seed)
 {

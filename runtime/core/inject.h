@@ -181,4 +181,24 @@ static inline u64 inject_random(struct inject_cpu *c)
 
 const char *inject_reason_name(unsigned int reason);
 
+/* The driver's text for inject_stack_id(): its core and init text, [lo, hi). */
+struct inject_text {
+	u64 core_lo, core_hi;
+	u64 init_lo, init_hi;
+};
+
+/*
+ * The identity of a call's stack (DDV_INJECT_STACK), the same on another load
+ * of the driver and another boot: frames[0..n) innermost first, the driver's
+ * own first, up to its outermost frame in the driver's text and the one that
+ * called into it, each as an offset into the driver's core or init text, or
+ * as name(frame) elsewhere (symbol+offset: the kernel moves under KASLR,
+ * other modules at their loads), written into buf (len bytes). The frames
+ * beyond (the syscall, an interrupt and what it interrupted) vary from call
+ * to call of one path and are left out. Never 0.
+ */
+u64 inject_stack_id(const unsigned long *frames, unsigned int n, const struct inject_text *t,
+		    void (*name)(unsigned long addr, char *buf, unsigned int len),
+		    char *buf, unsigned int len);
+
 #endif /* DDV_CORE_INJECT_H */

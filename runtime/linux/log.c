@@ -13,6 +13,7 @@
 #include <linux/timer.h>
 #include "ddv_internal.h"
 #include "logring.h"
+#include "inject.h"
 
 /*
  * 0: sized at load (log_ring_default). Read back through sysfs, it is the
@@ -156,55 +157,25 @@ static unsigned int driver_stack(unsigned long ret_ip, unsigned long *out, unsig
 	return n;
 }
 
-static u64 fnv64(u64 h, const void *p, size_t n)
+static void frame_name(unsigned long addr, char *buf, unsigned int len)
 {
-	const unsigned char *b = p;
-
-	while (n--)
-		h = (h ^ *b++) * 1099511628211ull;
-	return h;
+	if (len >= KSYM_SYMBOL_LEN)
+		sprint_symbol(buf, addr);
 }
 
-/*
- * The identity of a call's stack (DDV_INJECT_STACK), the same on another load
- * of the driver and another boot: its frames from the driver's (ret_ip) up to
- * the driver's outermost one and the frame that called into it, each as an
- * offset into the driver's core or init text, or as symbol+offset elsewhere
- * (the kernel moves under KASLR, other modules at their loads). The frames
- * beyond (the syscall, the interrupt and whatever it interrupted) vary from
- * call to call of the same path and are left out. Never 0.
- */
+/* DDV_INJECT_STACK's identity of a call (inject.h inject_stack_id). */
 u64 ddv_stack_id(u16 dut, unsigned long ret_ip)
 {
 	const struct ddv_text_range *r = &ddv_ranges[dut];
-	unsigned long core_lo = READ_ONCE(r->core_lo), core_hi = READ_ONCE(r->core_hi);
-	unsigned long init_lo = READ_ONCE(r->init_lo), init_hi = READ_ONCE(r->init_hi);
+	struct inject_text t = {
+		.core_lo = READ_ONCE(r->core_lo), .core_hi = READ_ONCE(r->core_hi),
+		.init_lo = READ_ONCE(r->init_lo), .init_hi = READ_ONCE(r->init_hi),
+	};
 	unsigned long st[12];
 	char name[KSYM_SYMBOL_LEN];
-	unsigned int n = driver_stack(ret_ip, st, ARRAY_SIZE(st)), i, end = 0;
-	u64 h = 14695981039346656037ull;
+	unsigned int n = driver_stack(ret_ip, st, ARRAY_SIZE(st));
 
-	for (i = 0; i < n; i++)
-		if ((st[i] >= core_lo && st[i] < core_hi) || (st[i] >= init_lo && st[i] < init_hi))
-			end = i + 1;
-	if (end < n)
-		end++;
-	for (i = 0; i < end; i++) {
-		u64 v[2] = { 0, 0 };
-
-		if (st[i] >= core_lo && st[i] < core_hi) {
-			v[0] = 1;
-			v[1] = st[i] - core_lo;
-		} else if (st[i] >= init_lo && st[i] < init_hi) {
-			v[0] = 2;
-			v[1] = st[i] - init_lo;
-		} else {
-			sprint_symbol(name, st[i]);
-			h = fnv64(h, name, strlen(name));
-		}
-		h = fnv64(h, v, sizeof(v));
-	}
-	return h ? h : 1;
+	return inject_stack_id(st, n, &t, frame_name, name, sizeof(name));
 }
 
 /* A record of pack (0: the runtime) without call context. */
