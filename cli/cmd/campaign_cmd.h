@@ -99,6 +99,8 @@ typedef void (*phase_fn)(struct campaign *c, enum life_phase p, void *arg);
  */
 int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg);
 int campaign_run(struct campaign *c, bool resume, long max);
+/* --dry-run: what the planned loads would fail, one a line. */
+void print_plan(const struct journal *jn);
 
 /* campaign_plan.c: the recording pass. Returns 0, or an exit status. */
 int record_plan(struct campaign *c, struct judge *j);

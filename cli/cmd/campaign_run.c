@@ -423,8 +423,7 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 	return st;
 }
 
-/* --dry-run: what the loads would fail, one a line, and no load tried. */
-static void print_plan(const struct journal *jn)
+void print_plan(const struct journal *jn)
 {
 	for (size_t i = 0; i < jn->nloads; i++) {
 		const struct journal_load *L = &jn->loads[i];

@@ -260,6 +260,15 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 
 		if (dones < 0)
 			break;
+		/* A dry run records and plans in one boot, and tries nothing. */
+		if (c->dry_run) {
+			if (jn.recorded)
+				print_plan(&jn);
+			status = jn.recorded ? EXIT_OK : EXIT_ERROR;
+			journal_free(&jn);
+			free(guest_driver);
+			return status;
+		}
 		if (jn.ended) {
 			status = EXIT_OK;
 			break;

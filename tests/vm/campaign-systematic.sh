@@ -1,5 +1,5 @@
 #!/bin/bash
-# campaign-systematic.sh: VM test: ddv campaign systematic fails each distinct call stack (its first call, and its second when it repeats): alloc_loop's 10,000 allocations from one stack take two loads and its leak is found, the twin stays clean; the stack identity fails the same call on a later plain load (the reproducer); --dry-run plans without loading; --exclude leaves calls out; --workload's calls are failed too.
+# campaign-systematic.sh: VM test: ddv campaign systematic fails each distinct call stack (its first call, and its second when it repeats): alloc_loop's 10,000 allocations from one stack take two loads and its leak is found, the twin stays clean; the stack identity fails the same call on a later plain load (the reproducer); --dry-run plans without loading, in the guest and from the host (--vm); --exclude leaves calls out; --workload's calls are failed too.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -85,5 +85,16 @@ if fixture_build && fixture_ddv_job systematic "$job"; then
 			[ \"\$(cat '$out/repro/load.status')\" = 4 ] &&
 			jq -s -e '[.[] | select(.rule == \"heap.leak\")] | length == 1' '$out/repro/report.json' >/dev/null"
 	echo "note: alloc_loop systematic: $(cat "$out/loop/seconds" 2>/dev/null) s in the guest"
+	# From the host: --vm --dry-run records and plans in one boot and tries nothing.
+	status=0
+	"$ddv_cli" campaign systematic --vm --dry-run --out "$vm_work/dryvm" --vm-timeout 120 \
+		"$fixture_ko/oops_null.ko" >"$vm_work/dryvm.txt" 2>"$vm_work/dryvm.err" || status=$?
+	cat "$vm_work/dryvm.txt"
+	check_host "dryvm: --vm --dry-run plans oops_null's one call in one boot (exit 0, got $status)" \
+		eval "[ $status = 0 ] &&
+			grep -qE '^would fail call 1, kmalloc_trace@oops_null_init\\+0x[0-9a-f]+ in phase load \\(stack 0x[0-9a-f]+, its call 1\\)$' '$vm_work/dryvm.txt' &&
+			grep -qx '1 loads planned of 1 fallible calls' '$vm_work/dryvm.txt' &&
+			grep -q '^campaign oops_null: boot 1: ' '$vm_work/dryvm.err' &&
+			! grep -q 'boot 2: ' '$vm_work/dryvm.err' && ! grep -q '^load ' '$vm_work/dryvm.txt'"
 fi
 vm_summary
