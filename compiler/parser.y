@@ -864,6 +864,13 @@ primary:
 			$$->kind = E_MEMBER;
 			$$->text = $3;
 		}
+	/* A kernel member named like the keyword (struct scsi_cmnd's state). */
+	| primary TOK_ARROW TOK_STATE
+		{
+			$$ = expr_unary(TOK_ARROW, $1, &@$);
+			$$->kind = E_MEMBER;
+			$$->text = $3;
+		}
 	| '(' expr ')'		{ $$ = $2; }
 	;
 

@@ -19,6 +19,7 @@
 #include "decode.h"
 #include "cireport.h"
 #include "campaign.h"
+#include "kernlog.h"
 
 /* One campaign, as the command line sets it up. */
 struct campaign {
@@ -28,6 +29,10 @@ struct campaign {
 	const char *setup;	/* --setup: a shell line run before each load */
 	const char *workload;	/* --workload: a shell line run between load and unload */
 	bool rebind;		/* --rebind: the driver's devices unbound and bound again */
+	bool systematic;	/* ddv campaign systematic: each distinct call stack failed */
+	bool dry_run;		/* --dry-run: the recording and the plan, no load tried */
+	char **exclude;		/* --exclude GLOB: calls of such a function or site never failed */
+	int nexclude;
 	char **params;		/* PARAM=VALUE of the load */
 	int nparams;
 	char *journal_path;
@@ -41,6 +46,8 @@ struct campaign {
 	unsigned int suppressed;
 	unsigned int shard, nshards;	/* --shard K/N; 0/0: the whole campaign */
 	enum ci_format format;	/* --format: text, ktap, junit */
+	uint64_t kernel_seen;	/* the kernel log's first record not judged yet */
+	struct symset suppressed_calls;	/* this load's suppressed findings' calls (first frames) */
 };
 
 /* cmd_campaign.c: decoding a load's records, one decoder for the whole campaign. */
@@ -65,6 +72,14 @@ void judge_close(struct judge *j);
 bool judge_finding(struct campaign *c, const struct event *ev, struct journal_finding *out);
 /* "SYMBOL@func+0xoff": one word, for the journal and the load lines. */
 void call_name(const struct event *ev, struct strbuf *sb);
+/*
+ * The kernel's complaints (kernlog.h) since the last call as findings, up to
+ * max into out: rule ddv.kernel-warning or ddv.kernel-bug, the RIP as the
+ * site, the driver's frames as the stack; identical ones once, and none that
+ * came from the call of a finding in have (that finding tells it).
+ */
+unsigned int judge_kernel(struct campaign *c, const struct journal_finding *have,
+			  unsigned int nhave, struct journal_finding *out, unsigned int max);
 bool is_traced_call(const struct event *ev);
 
 /* campaign_run.c: the journal written, the runtime and this program driven. */
@@ -72,6 +87,8 @@ bool is_traced_call(const struct event *ev);
 void journal_add(struct campaign *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int journal_load_file(const char *path, struct journal *j);
 int run_self(char *const *args, int drain_fd);
+/* run_self() without draining, calling tick(arg) every half second until it ends. */
+int run_self_ticking(char *const *args, void (*tick)(void *), void *arg);
 int set_trace(struct campaign *c, uint64_t func, unsigned int level);
 int inject_off(struct campaign *c);
 /* The phases of the driver's life in a campaign load, in order (the journal's names). */
@@ -85,6 +102,8 @@ typedef void (*phase_fn)(struct campaign *c, enum life_phase p, void *arg);
  */
 int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg);
 int campaign_run(struct campaign *c, bool resume, long max);
+/* --dry-run: what the planned loads would fail, one a line. */
+void print_plan(const struct journal *jn);
 
 /* campaign_plan.c: the recording pass. Returns 0, or an exit status. */
 int record_plan(struct campaign *c, struct judge *j);

@@ -7,6 +7,8 @@
  * exactly. Loops in that sequence are pruned (prune.c): only their first and
  * last few repeats fail. The plan goes to the journal.
  */
+#include <fnmatch.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,16 @@ struct recorded_call {
 	enum life_phase phase;
 };
 
+/* A fallible call of the recording life and its stack identity (ddv.stack-id: systematic). */
+struct stack_call {
+	uint64_t ts;
+	size_t seq;
+	uint64_t id;
+	char *name;		/* SYMBOL@func+0xoff */
+	char *api;		/* the API (kmalloc), or NULL */
+	enum life_phase phase;
+};
+
 /* A call site of the recording load and its stack: a leak's allocation stack, when it had one. */
 struct site_stack {
 	char *site;		/* func+0xoff */
@@ -47,6 +59,8 @@ struct recording {
 	size_t ncalls;
 	struct site_stack *stacks;
 	size_t nstacks;
+	struct stack_call *ids;	/* systematic: the fallible calls with their stack identity */
+	size_t nids;
 	uint64_t dropped;
 };
 
@@ -95,6 +109,24 @@ static void journal_site_stacks(struct campaign *c, struct recording *r)
 	r->nstacks = 0;
 }
 
+static void note_stack_id(struct recording *r, const struct event *ev)
+{
+	struct stack_call *sc;
+	struct strbuf name = { 0 };
+	uint64_t id = 0;
+
+	for (unsigned int a = 0; a < ev->nargs; a++)
+		if (!strcmp(ev->args[a].name, "id"))
+			id = ev->args[a].value;
+	if (!(r->nids & (r->nids - 1)))
+		r->ids = xrealloc(r->ids, (r->nids ? 2 * r->nids : 1) * sizeof(*r->ids));
+	call_name(ev, &name);
+	sc = &r->ids[r->nids];
+	*sc = (struct stack_call){ .ts = ev->ts, .seq = r->nids, .id = id, .name = name.s,
+				   .api = ev->api ? xstrdup(ev->api) : NULL, .phase = r->phase };
+	r->nids++;
+}
+
 static void record_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct recording *r = data;
@@ -112,7 +144,13 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 			r->findings = xrealloc(r->findings, 2 * r->nfindings * sizeof(*r->findings));
 		return;
 	}
-	if (!is_traced_call(ev) || !ev->module || strcmp(ev->module, r->module))
+	if (!ev->module || strcmp(ev->module, r->module))
+		return;
+	if (ev->pack_id == 0 && ev->msg && !strcmp(ev->msg->rule_id, "ddv.stack-id")) {
+		note_stack_id(r, ev);
+		return;
+	}
+	if (!is_traced_call(ev))
 		return;
 	if (ev->site && ev->nstack)
 		note_site_stack(r, ev);
@@ -128,6 +166,15 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 	rc->name = name.s;
 	rc->key = h;
 	rc->phase = r->phase;
+}
+
+static int compare_stack_calls(const void *a, const void *b)
+{
+	const struct stack_call *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Each CPU's ring is drained in turn: a task that moved between CPUs is put back in order. */
@@ -176,6 +223,13 @@ static int listed_fallible(const struct rt_tables *rt, const char *symbol)
 /* The clean life's own findings, load 0's in the journal: nothing was injected. */
 static void journal_recording_findings(struct campaign *c, struct recording *r)
 {
+	struct journal_finding kernel[16];
+	unsigned int nk = judge_kernel(c, r->findings, r->nfindings, kernel,
+				       sizeof(kernel) / sizeof(kernel[0]));
+
+	r->findings = xrealloc(r->findings, (r->nfindings + nk + 1) * sizeof(*r->findings));
+	for (unsigned int k = 0; k < nk; k++)
+		r->findings[r->nfindings++] = kernel[k];
 	for (size_t i = 0; i < r->nfindings; i++) {
 		struct journal_finding *f = &r->findings[i];
 
@@ -186,6 +240,13 @@ static void journal_recording_findings(struct campaign *c, struct recording *r)
 
 static void recording_free(struct recording *r)
 {
+	for (size_t i = 0; i < r->nids; i++) {
+		free(r->ids[i].name);
+		free(r->ids[i].api);
+	}
+	free(r->ids);
+	r->ids = NULL;
+	r->nids = 0;
 	for (size_t i = 0; i < r->ncalls; i++) {
 		free(r->calls[i].symbol);
 		free(r->calls[i].name);
@@ -228,6 +289,13 @@ static int record_clean_load(struct campaign *c, struct judge *j, struct recordi
 		ddv_error(0, "campaign: cannot trace the calls of the recording load");
 		return EXIT_ERROR;
 	}
+	/* Systematic: each fallible call's stack identity, nothing failed. */
+	if (c->systematic && ctl_call(c->ctl, DDV_OP_INJECT, 2,
+				      (uint64_t[]){ DDV_INJECT_STACK, 0 }, NULL)) {
+		ddv_error(0, "campaign: the runtime cannot tell the calls' stacks apart "
+			  "(DDV_INJECT_STACK: a ddv.ko older than this ddv?)");
+		return EXIT_ERROR;
+	}
 	status = run_life(c, c->ctl, record_phase, r);
 	for (int p = 0; p < NPHASES; p++) {
 		if (!r->phase_end[p])
@@ -237,6 +305,7 @@ static int record_clean_load(struct campaign *c, struct judge *j, struct recordi
 	}
 	judge_run(j, record_event, r);
 	set_trace(c, ~0ull, DDV_TRACE_OFF);
+	inject_off(c);
 	if (status != EXIT_OK) {
 		ddv_error(0, "campaign: the clean load of %s failed (ddv load exited %d): "
 			  "nothing to fail", c->driver, status);
@@ -313,6 +382,25 @@ static void journal_phases(struct campaign *c, const struct recording *r, const 
 			journal_add(c, "phase %s %zu %zu", phase_name(p), first[p], last[p]);
 }
 
+/* Whether --exclude leaves a call out (name SYMBOL@func+0xoff): its symbol, API, site or function. */
+static bool excluded(const struct campaign *c, const char *name, const char *api)
+{
+	const char *at = strchr(name, '@');
+	char *symbol = xstrndup(name, at ? (size_t)(at - name) : strlen(name));
+	char *func = at ? xstrndup(at + 1, strcspn(at + 1, "+")) : NULL;
+	bool out = false;
+
+	for (int i = 0; i < c->nexclude && !out; i++) {
+		const char *glob = c->exclude[i];
+
+		out = !fnmatch(glob, symbol, 0) || (api && !fnmatch(glob, api, 0)) ||
+		      (at && !fnmatch(glob, at + 1, 0)) || (func && !fnmatch(glob, func, 0));
+	}
+	free(symbol);
+	free(func);
+	return out;
+}
+
 /*
  * The plan: the fallible calls in order (the sequence nth-any counts),
  * loops pruned unless --no-prune, into the journal with the recording's
@@ -338,7 +426,8 @@ static void plan_loads(struct campaign *c, struct recording *r, struct symset *n
 			plan[nplan] = nplan;
 	}
 	for (size_t p = 0; p < nplan; p++)
-		journal_add(c, "plan %zu %s", plan[p] + 1, r->calls[index[plan[p]]].name);
+		if (!excluded(c, r->calls[index[plan[p]]].name, NULL))
+			journal_add(c, "plan %zu %s", plan[p] + 1, r->calls[index[plan[p]]].name);
 	journal_phases(c, r, index, nfallible);
 	journal_site_stacks(c, r);
 	journal_add(c, "recording 1");
@@ -351,6 +440,47 @@ static void plan_loads(struct campaign *c, struct recording *r, struct symset *n
 	free(index);
 }
 
+/*
+ * The systematic plan (prune.c's systematic_plan): each distinct stack
+ * identity of the fallible calls at its first call and at its second, the
+ * calls --exclude names left out, with the phase lines and the total.
+ */
+static void plan_systematic(struct campaign *c, struct recording *r)
+{
+	uint64_t *ids = xmalloc((r->nids ? r->nids : 1) * sizeof(*ids));
+	bool *skip = xcalloc(r->nids ? r->nids : 1, sizeof(*skip));
+	size_t first[NPHASES] = { 0 }, last[NPHASES] = { 0 }, nexcluded = 0, ndistinct, npicks;
+	struct systematic_pick *picks;
+
+	qsort(r->ids, r->nids, sizeof(*r->ids), compare_stack_calls);
+	for (size_t k = 0; k < r->nids; k++) {
+		ids[k] = r->ids[k].id;
+		skip[k] = excluded(c, r->ids[k].name, r->ids[k].api);
+		nexcluded += skip[k];
+		if (!first[r->ids[k].phase])
+			first[r->ids[k].phase] = k + 1;
+		last[r->ids[k].phase] = k + 1;
+	}
+	npicks = systematic_plan(ids, skip, r->nids, &picks, &ndistinct);
+	for (size_t p = 0; p < npicks; p++) {
+		const struct stack_call *sc = &r->ids[picks[p].index];
+
+		journal_add(c, "plan %zu %s %#" PRIx64 " %u", picks[p].index + 1, sc->name, sc->id,
+			    picks[p].nth);
+	}
+	for (int p = 0; p < NPHASES; p++)
+		if (first[p])
+			journal_add(c, "phase %s %zu %zu", phase_name(p), first[p], last[p]);
+	journal_site_stacks(c, r);
+	journal_add(c, "recording 1");
+	journal_add(c, "total %zu", r->nids);
+	fprintf(stderr, "campaign %s: %zu fallible calls from %zu distinct stacks (%zu calls "
+		"excluded); %zu loads planned\n", c->module, r->nids, ndistinct, nexcluded, npicks);
+	free(picks);
+	free(skip);
+	free(ids);
+}
+
 int record_plan(struct campaign *c, struct judge *j)
 {
 	struct recording r = { .module = c->module, .c = c,
@@ -358,8 +488,15 @@ int record_plan(struct campaign *c, struct judge *j)
 	struct symset not_fallible = { 0 };
 	int status = record_clean_load(c, j, &r);
 
-	if (!status && r.dropped) {
+	if (!status && r.dropped && c->systematic) {
+		ddv_error(0, "campaign: the recording lost %llu log records: no systematic plan "
+			  "without every call's stack (ddv stop; ddv start --log-size %s)",
+			  (unsigned long long)r.dropped, LARGER_RING);
+		status = EXIT_ERROR;
+	} else if (!status && r.dropped) {
 		plan_sequential(c, &r);
+	} else if (!status && c->systematic) {
+		plan_systematic(c, &r);
 	} else if (!status) {
 		qsort(r.calls, r.ncalls, sizeof(*r.calls), compare_calls);
 		if (settle_fallible(j, &r, &not_fallible))

@@ -76,11 +76,13 @@ int journal_load_file(const char *path, struct journal *j)
 /*
  * Runs path with args, quietly, in a process group of its own; with drain_fd
  * >= 0 drains the log every few milliseconds meanwhile (a traced load writes
- * more than a ring holds); after timeout_s seconds (0: none) kills the group.
+ * more than a ring holds); calls tick (when not NULL) every half second;
+ * after timeout_s seconds (0: none) kills the group.
  * Returns its exit status, -SIGNAL when a signal killed it, or EXIT_HANG when
  * the time ran out.
  */
-static int run_program(const char *path, char *const *args, int drain_fd, int timeout_s)
+static int run_program(const char *path, char *const *args, int drain_fd, int timeout_s,
+		       void (*tick)(void *), void *tick_arg)
 {
 	long waited_ms = 0;
 	pid_t pid = fork();
@@ -100,7 +102,7 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 		_exit(127);
 	}
 	for (;;) {
-		bool poll = drain_fd >= 0 || timeout_s > 0;
+		bool poll = drain_fd >= 0 || timeout_s > 0 || tick;
 		pid_t got = waitpid(pid, &status, poll ? WNOHANG : 0);
 
 		if (got == pid)
@@ -114,6 +116,8 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 		}
 		if (drain_fd >= 0)
 			drain_log(drain_fd);
+		if (tick && waited_ms % 500 == 0)
+			tick(tick_arg);
 		usleep(5000);
 		waited_ms += 5;
 	}
@@ -125,14 +129,19 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 /* This program again, with args. */
 int run_self(char *const *args, int drain_fd)
 {
-	return run_program("/proc/self/exe", args, drain_fd, 0);
+	return run_program("/proc/self/exe", args, drain_fd, 0, NULL, NULL);
+}
+
+int run_self_ticking(char *const *args, void (*tick)(void *), void *arg)
+{
+	return run_program("/proc/self/exe", args, -1, 0, tick, arg);
 }
 
 /* A shell line of the user's (--setup, --workload), bounded by the load's timeout. */
 static void run_shell(struct campaign *c, const char *what, const char *line, int drain_fd)
 {
 	int status = run_program("/bin/sh", (char *[]){ "sh", "-c", (char *)line, NULL }, drain_fd,
-				 atoi(c->timeout));
+				 atoi(c->timeout), NULL, NULL);
 
 	if (status == EXIT_HANG)
 		ddv_warn("campaign: %s did not end in %s s: killed", what, c->timeout);
@@ -369,11 +378,14 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 
 	journal_add(c, "start %lu", L->n);
 	err = inject_off(c);
-	if (!err)
+	if (!err && L->stack_id)
+		err = ctl_call(c->ctl, DDV_OP_INJECT, 3,
+			       (uint64_t[]){ DDV_INJECT_STACK, L->stack_id, L->stack_nth }, NULL);
+	else if (!err)
 		err = ctl_call(c->ctl, DDV_OP_INJECT, 2,
 			       (uint64_t[]){ DDV_INJECT_NTH_ANY, (uint64_t)L->n }, NULL);
 	if (err) {
-		ddv_error(-err, "campaign: inject nth-any %lu", L->n);
+		ddv_error(-err, "campaign: inject for load %lu", L->n);
 		return LOAD_FAILED;
 	}
 	status = run_life(c, -1, NULL, NULL);
@@ -392,6 +404,8 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 	inject_off(c);
 	drain_log(c->ctl);
 	judge_run(j, judge_event, &lo);
+	lo.nfindings += judge_kernel(c, lo.findings, lo.nfindings, lo.findings + lo.nfindings,
+				     sizeof(lo.findings) / sizeof(lo.findings[0]) - lo.nfindings);
 	for (unsigned int f = 0; f < lo.nfindings; f++)
 		journal_add(c, "finding %lu %s %s%s%s", L->n, lo.findings[f].rule,
 			    lo.findings[f].site, lo.findings[f].stack ? " " : "",
@@ -407,6 +421,22 @@ static enum load_status try_load(struct campaign *c, struct judge *j, struct jou
 	}
 	sb_free(&lo.fault);
 	return st;
+}
+
+void print_plan(const struct journal *jn)
+{
+	for (size_t i = 0; i < jn->nloads; i++) {
+		const struct journal_load *L = &jn->loads[i];
+		const char *phase = journal_phase_of(jn, L->n);
+
+		printf("would fail call %lu, %s%s%s", L->n, L->expect ? L->expect : "?",
+		       phase ? " in phase " : "", phase ? phase : "");
+		if (L->stack_id)
+			printf(" (stack %#llx, its call %lu)", (unsigned long long)L->stack_id,
+			       L->stack_nth);
+		putchar('\n');
+	}
+	printf("%zu loads planned of %lu fallible calls\n", jn->nloads, jn->total);
 }
 
 /* --- the campaign in this machine ---------------------------------------- */
@@ -456,6 +486,8 @@ static int open_journal(struct campaign *c, bool resume, struct journal *jn, boo
 static void journal_add_head(struct campaign *c)
 {
 	journal_add(c, "ddv-campaign 1 %s", c->driver);
+	if (c->systematic)
+		journal_add(c, "mode systematic");
 	if (c->nshards)
 		journal_add(c, "shard %u %u", c->shard, c->nshards);
 	if (c->setup)
@@ -565,6 +597,10 @@ int campaign_run(struct campaign *c, bool resume, long max)
 		return status;
 	}
 	drain_log(c->ctl);
+	/* The kernel's complaints count from here: none before the campaign is its. */
+	if (!kernlog_started())
+		kernlog_mark_start();
+	judge_kernel(c, NULL, 0, NULL, 0);
 	if (judge_open(&judge, c->ctl)) {
 		close(c->ctl);
 		journal_free(&jn);
@@ -581,6 +617,14 @@ int campaign_run(struct campaign *c, bool resume, long max)
 		}
 	} else if (resume_journal(c, &jn)) {
 		end = RUN_ERROR;
+	} else if (jn.systematic != c->systematic) {
+		ddv_error(0, "campaign: the journal %s is of a%s campaign", c->journal_path,
+			  jn.systematic ? " systematic" : "n exhaustive");
+		end = RUN_ERROR;
+	}
+	if (c->dry_run && end == RUN_ON) {
+		print_plan(&jn);
+		max = 0;
 	}
 	for (long tried = 0; end == RUN_ON && tried < max; tried++)
 		end = run_next_load(c, &judge, &jn);
@@ -592,7 +636,11 @@ int campaign_run(struct campaign *c, bool resume, long max)
 		journal_add(c, "end");
 		jn.ended = true;
 	}
-	status = summarize(&jn, c, c->suppressed) ? EXIT_FINDINGS : EXIT_OK;
+	/* A dry run's journal keeps its plan: --resume tries the loads. */
+	if (c->dry_run)
+		status = EXIT_OK;
+	else
+		status = summarize(&jn, c, c->suppressed) ? EXIT_FINDINGS : EXIT_OK;
 	if (end == RUN_REBOOT)
 		status = EXIT_HANG;
 	if (end == RUN_ERROR)

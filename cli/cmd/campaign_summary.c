@@ -140,10 +140,16 @@ struct reproducer {
 	const char *after;	/* the load's words, then the rest of the life */
 };
 
-static void add_reproducer(struct strbuf *sb, const struct reproducer *r, unsigned long n)
+static void add_reproducer(struct strbuf *sb, const struct journal *jn,
+			   const struct reproducer *r, unsigned long n)
 {
+	const struct journal_load *L = n ? journal_find((struct journal *)jn, n) : NULL;
+
 	if (!n)
 		sb_printf(sb, "    reproduce: %sddv load %s%s\n", r->before, r->driver, r->after);
+	else if (L && L->stack_id)
+		sb_printf(sb, "    reproduce: %sddv inject stack %#llx %lu; ddv load %s%s\n", r->before,
+			  (unsigned long long)L->stack_id, L->stack_nth, r->driver, r->after);
 	else
 		sb_printf(sb, "    reproduce: %sddv inject nth-any %lu; ddv load %s%s\n", r->before,
 			  n, r->driver, r->after);
@@ -167,9 +173,9 @@ static void group_text(struct strbuf *sb, const struct journal *jn,
 	else if (journal_site_stack(jn, G->site))
 		sb_printf(sb, "    allocation stack (the clean load's only one there): %s\n",
 			  journal_site_stack(jn, G->site));
-	add_reproducer(sb, r, G->first);
+	add_reproducer(sb, jn, r, G->first);
 	if (G->nload_ns > 1) {
-		sb_puts(sb, "    also on loads (ddv inject nth-any N):");
+		sb_printf(sb, "    also on loads%s:", jn->systematic ? "" : " (ddv inject nth-any N)");
 		for (unsigned int i = 1; i < G->nload_ns && i <= GROUP_LOADS_SHOWN; i++)
 			sb_printf(sb, " %lu", G->load_ns[i]);
 		if (G->nload_ns > GROUP_LOADS_SHOWN + 1)
@@ -190,13 +196,14 @@ static const char *stop_rule(const struct journal_load *L)
 }
 
 /* A hang, crash or lost machine, and the command that reproduces it. */
-static void stop_text(struct strbuf *sb, const struct journal_load *L, const struct reproducer *r)
+static void stop_text(struct strbuf *sb, const struct journal *jn, const struct journal_load *L,
+		      const struct reproducer *r)
 {
 	sb_printf(sb, "%s: %s on load %lu (fault in %s)\n", stop_rule(L),
 		  L->status == LOAD_HANG ? "init never returned" :
 		  L->status == LOAD_CRASH ? "the kernel oopsed" : "the VM stopped answering",
 		  L->n, L->fault ? L->fault : L->expect ? L->expect : "?");
-	add_reproducer(sb, r, L->n);
+	add_reproducer(sb, jn, r, L->n);
 }
 
 /* Each group of findings, then each stop, as text. */
@@ -214,7 +221,7 @@ static void print_groups(const struct journal *jn, const struct tally *t,
 	for (size_t i = 0; i < jn->nloads; i++)
 		if (is_stop(&jn->loads[i])) {
 			sb_puts(&sb, "  ");
-			stop_text(&sb, &jn->loads[i], r);
+			stop_text(&sb, jn, &jn->loads[i], r);
 		}
 	if (sb.s)
 		fputs(sb.s, stdout);
@@ -280,8 +287,9 @@ static void print_table(const struct journal *jn, const struct tally *t,
 	else
 		printf("  %-34s not known yet (no recording: one call after the other)\n",
 		       "fallible calls in a clean load");
-	printf("  %-34s %zu (%lu saved by loop pruning)\n", "loads planned", jn->nloads,
-	       jn->total > jn->nloads ? (unsigned long)(jn->total - jn->nloads) : 0ul);
+	printf("  %-34s %zu (%lu saved by %s)\n", "loads planned", jn->nloads,
+	       jn->total > jn->nloads ? (unsigned long)(jn->total - jn->nloads) : 0ul,
+	       jn->systematic ? "failing each distinct stack" : "loop pruning");
 	if (jn->nshards)
 		printf("  %-34s %zu (shard %u of %u: load n when (n - 1) mod %u = %u)\n",
 		       "loads of this shard", planned, jn->shard, jn->nshards, jn->nshards,
@@ -338,7 +346,7 @@ static void print_ci(const struct journal *jn, const struct tally *t, const stru
 	for (size_t i = 0; i < jn->nloads; i++)
 		if (is_stop(&jn->loads[i])) {
 			text.len = name.len = 0;
-			stop_text(&text, &jn->loads[i], r);
+			stop_text(&text, jn, &jn->loads[i], r);
 			sb_printf(&name, "%s: load %lu", c->module, jn->loads[i].n);
 			add_case(&ci, stop_rule(&jn->loads[i]), name.s, text.s);
 		}

@@ -44,6 +44,64 @@ static unsigned int harvest_console(const char *log, int journal_fd, unsigned in
 	return added;
 }
 
+/*
+ * The guest's journal as its console brings it, while the VM runs: a line on
+ * the host's standard error for each load that ends (the journal itself is
+ * taken from the whole log once the VM is gone).
+ */
+struct console_follow {
+	const struct campaign *c;
+	int boot;
+	const char *log;
+	off_t offset;		/* read so far */
+	struct strbuf partial;	/* a line not yet ended */
+	unsigned int planned;
+};
+
+static void follow_line(struct console_follow *f, char *line)
+{
+	char *p = journal_unecho_line(line), status[16], fault[256];
+	unsigned long n;
+	unsigned int injected;
+
+	if (!p)
+		return;
+	if (!strncmp(p, "plan ", 5))
+		f->planned++;
+	else if (!strncmp(p, "total ", 6))
+		fprintf(stderr, "campaign %s: boot %d: recorded, %u loads planned\n", f->c->module,
+			f->boot, f->planned);
+	else if (sscanf(p, "done %lu %15s %u %255s", &n, status, &injected, fault) == 4)
+		fprintf(stderr, "campaign %s: boot %d: load %lu %s, %u injected (%s)\n",
+			f->c->module, f->boot, n, status, injected, fault);
+}
+
+static void follow_console(void *arg)
+{
+	struct console_follow *f = arg;
+	char buf[65536];
+	ssize_t got;
+	int fd = open(f->log, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while ((got = pread(fd, buf, sizeof(buf), f->offset)) > 0) {
+		f->offset += got;
+		for (ssize_t i = 0; i < got; i++) {
+			if (buf[i] != '\n') {
+				sb_add(&f->partial, buf + i, 1);
+				continue;
+			}
+			if (f->partial.s) {
+				follow_line(f, f->partial.s);
+				f->partial.len = 0;
+				f->partial.s[0] = '\0';
+			}
+		}
+	}
+	close(fd);
+}
+
 /* One boot of the VM and what it is given. */
 struct boot {
 	int n;			/* 1, 2... */
@@ -66,8 +124,9 @@ static void boot_prepare(struct boot *b, const struct campaign *c, const struct 
 	b->out = xasprintf("%s/boot-%d", o->out_dir, b->n);
 	b->add_journal = xasprintf("%s:" GUEST_JOURNAL, c->journal_path);
 	b->args = xcalloc(o->nargs + 24, sizeof(*b->args));
-	sb_printf(&b->cmd, "ddv campaign exhaustive --resume --journal " GUEST_JOURNAL
-		  " --echo-journal --timeout %s%s %s", c->timeout, o->guest_opts.s ?
+	sb_printf(&b->cmd, "ddv campaign %s --resume --journal " GUEST_JOURNAL
+		  " --echo-journal --timeout %s%s %s", c->systematic ? "systematic" : "exhaustive",
+		  c->timeout, o->guest_opts.s ?
 		  o->guest_opts.s : "", guest_driver);
 	for (int p = 0; p < c->nparams; p++)
 		sb_printf(&b->cmd, " %s", c->params[p]);
@@ -149,8 +208,14 @@ static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 	time_t t0 = time(NULL);
 	int vm_status, fd;
 
+	struct console_follow follow = { .c = c, .boot = n };
+
 	boot_prepare(&b, c, o, guest_driver);
-	vm_status = run_self(b.args, -1);
+	follow.log = b.log;
+	unlink(b.log);		/* a log of an earlier campaign is not this boot's */
+	vm_status = run_self_ticking(b.args, follow_console, &follow);
+	follow_console(&follow);
+	sb_free(&follow.partial);
 	fd = open(c->journal_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
 	added = fd >= 0 ? harvest_console(b.log, fd, &dones) : 0;
 	if (fd >= 0)
@@ -195,6 +260,15 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 
 		if (dones < 0)
 			break;
+		/* A dry run records and plans in one boot, and tries nothing. */
+		if (c->dry_run) {
+			if (jn.recorded)
+				print_plan(&jn);
+			status = jn.recorded ? EXIT_OK : EXIT_ERROR;
+			journal_free(&jn);
+			free(guest_driver);
+			return status;
+		}
 		if (jn.ended) {
 			status = EXIT_OK;
 			break;

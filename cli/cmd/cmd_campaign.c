@@ -109,15 +109,83 @@ bool judge_finding(struct campaign *c, const struct event *ev, struct journal_fi
 	/* The driver is gone by now: its frames that nothing names are "?", as in a group key. */
 	frames_join(&frames, true, &stack);
 	kept = !suppressions_match(&c->supp, rule, site.s, &frames);
-	if (kept)
+	if (kept) {
 		*out = (struct journal_finding){ .rule = xstrdup(rule), .site = xstrdup(site.s),
 						 .stack = stack.len ? xstrdup(stack.s) : NULL };
-	else
+	} else {
 		c->suppressed++;
+		/* The kernel's complaints from its call go with it (judge_kernel). */
+		if (frames.n && frames.known[0])
+			symset_add(&c->suppressed_calls, frames.name[0]);
+	}
 	frames_free(&frames);
 	sb_free(&stack);
 	sb_free(&site);
 	return kept;
+}
+
+/* Whether a finding of the load came from the call the complaint came from. */
+static bool complaint_explained(const struct kcomplaint *k, const struct journal_finding *have,
+				unsigned int nhave)
+{
+	for (unsigned int f = 0; f < nhave; f++) {
+		size_t len;
+
+		if (!have[f].stack)
+			continue;
+		len = strcspn(have[f].stack, ">");
+		while (len && have[f].stack[len - 1] == ' ')
+			len--;
+		for (unsigned int i = 0; i < k->nframes; i++)
+			if (strlen(k->frames[i]) == len && !strncmp(k->frames[i], have[f].stack, len))
+				return true;
+	}
+	return false;
+}
+
+unsigned int judge_kernel(struct campaign *c, const struct journal_finding *have,
+			  unsigned int nhave, struct journal_finding *out, unsigned int max)
+{
+	struct kcomplaints kc = { 0 };
+	unsigned int n = 0;
+
+	kernlog_read(&kc);
+	for (size_t i = 0; i < kc.n; i++) {
+		const struct kcomplaint *k = &kc.v[i];
+		struct strbuf stack = { 0 };
+		const char *rule = k->kind == KC_WARNING ? "ddv.kernel-warning" : "ddv.kernel-bug";
+		char *site;
+		bool dup = false;
+
+		if (k->seq < c->kernel_seen)
+			continue;
+		if (complaint_explained(k, have, nhave))
+			continue;
+		for (unsigned int f = 0; f < k->nframes && !dup; f++)
+			dup = symset_has(&c->suppressed_calls, k->frames[f]);
+		if (dup)
+			continue;
+		site = xstrndup(k->where ? k->where : "-", strcspn(k->where ? k->where : "-", " "));
+		for (unsigned int f = 0; f < k->nframes; f++)
+			if (kernlog_driver_frame(k->frames[f], NULL, NULL))
+				sb_printf(&stack, "%s%s", stack.len ? " > " : "", k->frames[f]);
+		for (unsigned int f = 0; f < n && !dup; f++)
+			dup = !strcmp(out[f].rule, rule) && !strcmp(out[f].site, site) &&
+			      !strcmp(out[f].stack ? out[f].stack : "", stack.s ? stack.s : "");
+		if (dup || n >= max) {
+			free(site);
+			sb_free(&stack);
+			continue;
+		}
+		out[n++] = (struct journal_finding){ .rule = xstrdup(rule), .site = site,
+						     .stack = stack.s };
+	}
+	for (size_t i = 0; i < kc.n; i++)
+		if (kc.v[i].seq >= c->kernel_seen)
+			c->kernel_seen = kc.v[i].seq + 1;
+	kernlog_free(&kc);
+	symset_free(&c->suppressed_calls);
+	return n;
 }
 
 void call_name(const struct event *ev, struct strbuf *sb)
@@ -159,8 +227,11 @@ static char *driver_module_name(const char *driver)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ddv campaign exhaustive [OPTIONS] DRIVER|FILE.ko [PARAM=VALUE...]\n"
+		"usage: ddv campaign exhaustive|systematic [OPTIONS] DRIVER|FILE.ko [PARAM=VALUE...]\n"
 		"       ddv campaign merge [--journal FILE] [--format FMT] JOURNAL...\n"
+		"  exhaustive: fail each fallible call of the recorded life in turn (loops pruned)\n"
+		"  systematic: fail each distinct call stack once, and its second call when it\n"
+		"              repeats\n"
 		"  --timeout S       a load's watchdog (default 60)\n"
 		"  --max N           try at most N loads in this run\n"
 		"  --resume          go on from the journal\n"
@@ -172,6 +243,9 @@ static void usage(FILE *f)
 		"                    its calls are recorded and failed in turn too\n"
 		"  --rebind          unbind and bind the driver's devices (sysfs) before unload:\n"
 		"                    remove and probe run again\n"
+		"  --dry-run         record and plan, print what the loads would fail, try none\n"
+		"  --exclude GLOB    never fail a call of such a function (kmalloc*), site\n"
+		"                    (func+0xoff) or driver function; repeatable\n"
 		"  --suppress RULE[@FRAME[>FRAME...]] | FILE   leave such findings out (globs:\n"
 		"                    the rule, then the site or stack frames, innermost\n"
 		"                    first); repeatable\n"
@@ -305,6 +379,16 @@ static int campaign_option(int opt, struct campaign *c, struct campaign_args *a)
 		c->rebind = true;
 		sb_puts(guest_opts, " --rebind");
 		break;
+	case 'D':
+		c->dry_run = true;
+		sb_puts(guest_opts, " --dry-run");
+		break;
+	case 'X':
+		c->exclude = xrealloc(c->exclude, (c->nexclude + 1) * sizeof(*c->exclude));
+		c->exclude[c->nexclude++] = optarg;
+		sb_puts(guest_opts, " --exclude ");
+		sb_shell_word(guest_opts, optarg);
+		break;
 	case 's':
 		if (suppressions_add(&c->supp, optarg))
 			return EXIT_USAGE;
@@ -350,6 +434,8 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 		{ "setup", required_argument, NULL, 'U' },
 		{ "workload", required_argument, NULL, 'W' },
 		{ "rebind", no_argument, NULL, 'R' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "exclude", required_argument, NULL, 'X' },
 		{ "suppress", required_argument, NULL, 's' },
 		{ "suppressions", required_argument, NULL, 'S' },
 		{ "shard", required_argument, NULL, 'K' },
@@ -365,7 +451,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 	};
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:Rs:S:K:F:evb:T:o:a:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:RDX:s:S:K:F:evb:T:o:a:h", options, NULL)) != -1) {
 		status = vm_option(opt, a);
 		if (status < 0)
 			return EXIT_USAGE;
@@ -376,7 +462,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 			return status;
 	}
 	if (optind >= argc) {
-		ddv_error(0, "campaign exhaustive: which driver?");
+		ddv_error(0, "campaign: which driver?");
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -478,15 +564,17 @@ int cmd_campaign(int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "merge"))
 		return campaign_merge(argc - 1, argv + 1);
-	if (argc < 2 || strcmp(argv[1], "exhaustive")) {
+	if (argc < 2 || (strcmp(argv[1], "exhaustive") && strcmp(argv[1], "systematic"))) {
 		if (argc >= 2 && !strcmp(argv[1], "--help")) {
 			usage(stdout);
 			return EXIT_OK;
 		}
-		ddv_error(0, "campaign: expected 'exhaustive DRIVER' or 'merge JOURNAL...' "
+		ddv_error(0, "campaign: expected 'exhaustive DRIVER', 'systematic DRIVER' or "
+			  "'merge JOURNAL...' "
 			  "(ddv campaign --help)");
 		return EXIT_USAGE;
 	}
+	c.systematic = !strcmp(argv[1], "systematic");
 	argc--;
 	argv++;
 	status = parse_options(argc, argv, &c, &a);
@@ -514,6 +602,7 @@ int cmd_campaign(int argc, char **argv)
 		status = campaign_run(&c, a.resume, a.max);
 	}
 	suppressions_free(&c.supp);
+	free(c.exclude);
 	free(o->args);
 	sb_free(&o->guest_opts);
 	free(c.journal_path);

@@ -12,6 +12,7 @@
 #include "module.h"
 #include "catalog.h"
 #include "runtime.h"
+#include "kernlog.h"
 #include "commands.h"
 
 #define ALL_FUNCS 0xffffffffffffffffULL
@@ -96,6 +97,7 @@ static int inject_usage(FILE *f)
 {
 	fprintf(f, "usage: ddv inject nth FUNC N\n"
 		   "       ddv inject nth-any N\n"
+		   "       ddv inject stack ID [N]   (a systematic campaign's stack identity, hex)\n"
 		   "       ddv inject random FUNC|all PERCENT [--consecutive K]\n"
 		   "       ddv inject plan KEY=VALUE...\n"
 		   "       ddv inject off\n"
@@ -299,6 +301,7 @@ int cmd_inject(int argc, char **argv)
 	/* A malformed command is a usage error, runtime or not. */
 	if (!(!strcmp(mode, "off") && argc == 2) && !(!strcmp(mode, "nth") && argc == 4) &&
 	    !(!strcmp(mode, "nth-any") && argc == 3) && !(!strcmp(mode, "plan") && argc >= 3) &&
+	    !(!strcmp(mode, "stack") && (argc == 3 || argc == 4)) &&
 	    !(!strcmp(mode, "random") && (argc == 4 || argc == 6)))
 		return inject_usage(stderr);
 	if (!strcmp(mode, "plan"))
@@ -334,6 +337,18 @@ int cmd_inject(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		err = ctl_call(fd, DDV_OP_INJECT, 2, (uint64_t[]){ DDV_INJECT_NTH_ANY, n }, NULL);
+	} else if (!strcmp(mode, "stack")) {
+		char *end;
+		uint64_t id = strtoull(argv[2], &end, 16);
+
+		n = 1;
+		if (*end || !id || (argc == 4 && (!parse_u64(argv[3], &n) || !n))) {
+			ddv_error(0, "inject stack: ID must be a stack identity in hex (not 0), "
+				  "N a number from 1");
+			close(fd);
+			return EXIT_USAGE;
+		}
+		err = ctl_call(fd, DDV_OP_INJECT, 3, (uint64_t[]){ DDV_INJECT_STACK, id, n }, NULL);
 	} else if (!strcmp(mode, "random") && (argc == 4 || argc == 6)) {
 		uint64_t ppm;
 
@@ -355,6 +370,7 @@ int cmd_inject(int argc, char **argv)
 		return inject_usage(stderr);
 	}
 	close(fd);
+	kernlog_harvest();	/* what came before the fault is not its doing */
 	if (err) {
 		ddv_error(-err, "inject %s", mode);
 		return EXIT_ERROR;

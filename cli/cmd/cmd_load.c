@@ -29,6 +29,7 @@
 #include "module.h"
 #include "catalog.h"
 #include "runtime.h"
+#include "kernlog.h"
 #include "decode.h"
 #include "commands.h"
 
@@ -270,6 +271,31 @@ static void remember_fault(struct decoder *dec, const struct event *ev, void *da
 		sb_printf(&lf->where, " at %s+0x%x", ev->site->func, ev->site->func_offset);
 }
 
+/* The kernel's report of the oops that killed the loader, when its log has it. */
+static void kernel_says(const char *module, struct strbuf *text)
+{
+	struct kcomplaints kc = { 0 };
+	const struct kcomplaint *last = NULL;
+
+	kernlog_read(&kc);
+	for (size_t i = 0; i < kc.n; i++)
+		if (kc.v[i].kind == KC_BUG && kernlog_names_module(&kc.v[i], module))
+			last = &kc.v[i];
+	if (last) {
+		sb_printf(text, "; the kernel: %s%s%s", last->title, last->where ? " at " : "",
+			  last->where ? last->where : "");
+		/* The driver's frame that led there, when the RIP is the kernel's. */
+		for (unsigned int i = 0; i < last->nframes; i++) {
+			if (!kernlog_driver_frame(last->frames[i], NULL, NULL))
+				continue;
+			if (i)
+				sb_printf(text, ", from %s", last->frames[i]);
+			break;
+		}
+	}
+	kernlog_free(&kc);
+}
+
 /*
  * A load that never came back: its init hangs (ddv.hang) or an oops killed the
  * loading task (ddv.crash). The finding names the last fault injected, the
@@ -298,6 +324,7 @@ static void report_stuck(int dut, const char *module, const char *rule, const ch
 	}
 	sb_printf(&text, "the init of %s %s; last fault injected: %s", module, what,
 		  lf.where.len ? lf.where.s : "none");
+	kernel_says(module, &text);
 	sb_printf(&json, "{\"rule\":\"%s\",\"severity\":\"error\",\"message\":", rule);
 	sb_json_str(&json, text.s);
 	sb_puts(&json, ",\"driver\":");
@@ -548,6 +575,7 @@ int cmd_load(int argc, char **argv)
 		goto out_table;
 	err = finit_with_watchdog(module_fd, params.s, flags, timeout_s);
 	drain_log(fd);
+	kernlog_harvest();
 	status = load_outcome(fd, dut, &table, err, timeout_s, records_before);
 out_table:
 	site_table_free(&table);
@@ -653,5 +681,6 @@ int cmd_unload(int argc, char **argv)
 		drain_log(fd);
 		close(fd);
 	}
+	kernlog_harvest();
 	return EXIT_OK;
 }

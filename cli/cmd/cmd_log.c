@@ -14,6 +14,7 @@
 
 #include "util.h"
 #include "runtime.h"
+#include "kernlog.h"
 #include "decode.h"
 #include "commands.h"
 
@@ -219,6 +220,7 @@ int cmd_log(int argc, char **argv)
 int cmd_report(int argc, char **argv)
 {
 	struct report rep = { 0 };
+	struct kcomplaints kernel = { 0 };
 	struct suppressions supp = { 0 };
 	struct ci_result ci = { 0 };
 	enum ci_format format = CI_TEXT;
@@ -257,7 +259,13 @@ int cmd_report(int argc, char **argv)
 	}
 	decode_stream(&v.dec, data, size, report_event, &rep);
 	free(data);
-	if (!state_read_findings(&cli_findings)) {
+	if (state_read_findings(&cli_findings))
+		cli_findings = NULL;
+	/* Without /dev/kmsg (no root, a container) the report has the runtime's findings alone. */
+	kernlog_read(&kernel);
+	report_kernel(&rep, &kernel, cli_findings);
+	kernlog_free(&kernel);
+	if (cli_findings) {
 		report_cli_findings(&rep, cli_findings);
 		free(cli_findings);
 	}
@@ -266,6 +274,7 @@ int cmd_report(int argc, char **argv)
 	sb_free(&rep.out);
 	free(rep.hang_seen);
 	ci_free(&ci);
+	free(rep.modules);
 	suppressions_free(&supp);
 	view_close(&v);
 	if (report_nothing_checked(&rep)) {

@@ -13,6 +13,7 @@
 #include "util.h"
 #include "catalog.h"
 #include "runtime.h"
+#include "kernlog.h"
 #include "commands.h"
 
 /* finit_module() of one file; 0, or -errno (EEXIST: loaded already). */
@@ -244,6 +245,8 @@ int cmd_start(int argc, char **argv)
 	}
 	if (fresh)
 		state_reset();
+	if (fresh || !kernlog_started())
+		kernlog_mark_start();	/* the kernel's complaints count from here */
 	if (runtime_tables(fd, &rt)) {
 		close(fd);
 		return EXIT_ERROR;
@@ -311,6 +314,7 @@ int cmd_stop(int argc, char **argv)
 	if (fd >= 0) {
 		state_save_tables(fd);
 		drain_log(fd);
+		kernlog_harvest();
 		close(fd);
 	}
 	users = runtime_users(&n, &refs);

@@ -20,6 +20,24 @@
 size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **out);
 
 /*
+ * prune.c: the systematic plan. ids[i] is the stack identity of the i-th
+ * fallible call of a clean life (the runtime's, DDV_INJECT_STACK): equal ids
+ * are the same call site reached through the same frames. Each identity is
+ * picked at its first call and, when the life made more, at its second (the
+ * first with an earlier one to unwind: a loop's error path), however many
+ * calls it made; calls with skip[i] set (--exclude) are never picked.
+ * Returns the number of picks, in increasing index order, written to *out
+ * (malloc'ed); *ndistinct: the distinct identities.
+ */
+#define SYSTEMATIC_CALLS 2
+struct systematic_pick {
+	size_t index;		/* the call, 0-based */
+	unsigned int nth;	/* which call of its identity: 1 or 2 */
+};
+size_t systematic_plan(const uint64_t *ids, const bool *skip, size_t n,
+		       struct systematic_pick **out, size_t *ndistinct);
+
+/*
  * journal.c: what a campaign has learnt, one line per fact, appended and
  * flushed as it is learnt, so that a crash of the machine loses at most the
  * line being written (a last line without its newline is ignored).
@@ -35,7 +53,11 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
  *                                lines come one by one until a load fails
  *                                nothing, then "total N-1"
  *   total M                      fallible calls of the clean recording load
+ *   mode systematic              a systematic campaign: its loads fail stacks
  *   plan N [FUNC@SITE]           a load to try: fail fallible call N (1-based)
+ *   plan N FUNC@SITE ID K        a systematic load: fail the Kth call whose
+ *                                stack identity is ID (hex; DDV_INJECT_STACK),
+ *                                which the recording saw as fallible call N
  *   start N                      load N began
  *   done N STATUS INJECTED FAULT  it ended: STATUS is ok, init-failed, hang,
  *                                load-failed, crash (the machine died) or
@@ -72,6 +94,8 @@ struct journal_finding {
 struct journal_load {
 	unsigned long n;	/* the fallible call failed (nth-any) */
 	char *expect;		/* the call the recording saw there, or NULL */
+	uint64_t stack_id;	/* systematic: the stack identity failed, else 0 */
+	unsigned long stack_nth;	/* systematic: which call of it */
 	bool started;
 	enum load_status status;
 	unsigned int injected;
@@ -106,6 +130,7 @@ struct journal {
 	size_t nstacks;
 	bool recorded;		/* "total" seen: the plan is complete */
 	bool sequential;	/* no recording: one call after the other */
+	bool systematic;	/* "mode systematic": loads fail stack identities */
 	unsigned long recording_loads;	/* the clean recording load */
 	unsigned long total;
 	struct journal_load recording;	/* n 0: the findings of the clean recording life */

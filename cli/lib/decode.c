@@ -239,7 +239,7 @@ static bool is_rule(const struct event *ev, const char *rule_id)
 static bool wants_context(const struct event *ev)
 {
 	return !ev->is_drop && (ev->pack_id != 0 || is_rule(ev, "ddv.fault-injected") ||
-				is_rule(ev, "ddv.lock-delayed"));
+				is_rule(ev, "ddv.lock-delayed") || is_rule(ev, "ddv.stack-id"));
 }
 
 bool event_is_finding(const struct event *ev)

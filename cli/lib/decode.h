@@ -158,8 +158,43 @@ struct report {
 	unsigned int *json_group;
 	unsigned int njson;
 	unsigned int ngroups_total;	/* groups flushed so far */
+	/* For the kernel's complaints (report_kernel): what came before them. */
+	struct report_fault *faults;	/* the faults injected, in order */
+	unsigned int nfaults;
+	struct report_mark *marks;	/* the findings' call sites as the kernel names them */
+	unsigned int nmarks;
+	char *modules;		/* the drivers under test seen, ",a,b," */
+	unsigned char dut_phase[DECODE_MAX_DUTS];	/* enum report_phase */
+	unsigned int kernel_folded;	/* complaints told with the finding of their call */
+	uint64_t kernel_lost;	/* kernel log records overwritten before they were read */
 };
+
+/* An injected fault, as a kernel complaint names it for its likely cause. */
+struct report_fault {
+	uint64_t ts;
+	char *what;		/* "kmalloc_trace at f+0x1a [mod] (init)" */
+};
+
+/* A finding's call, "func+0xoff [module]" (its return address), for the complaints it explains. */
+struct report_mark {
+	uint64_t ts;
+	char *frame;
+	unsigned int group;	/* its group, to add the kernel's complaint to */
+	int json_line;		/* its JSON line, or -1 */
+	unsigned int kernel;	/* complaints told with it */
+	char *kernel_title;
+};
+
 void report_event(struct decoder *dec, const struct event *ev, void *data);
+struct kcomplaints;
+/*
+ * The kernel's complaints of the session (kernlog.h) as findings: those that
+ * name a driver under test or come after an injected fault, grouped (one
+ * finding with a count for identical ones), each with the faults injected
+ * before it. One that came from a call already reported is told with that
+ * finding instead; an oops behind a ddv.crash of cli_findings likewise.
+ */
+void report_kernel(struct report *rep, const struct kcomplaints *kc, const char *cli_findings);
 void report_cli_findings(struct report *rep, const char *lines);
 void report_summary(struct report *rep, const struct decoder *dec);
 /* No finding, and no driver loaded or attached: a report that must not pass. */

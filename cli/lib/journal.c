@@ -159,6 +159,31 @@ static bool parse_setting(struct journal *j, char **words, unsigned int nw)
 	return true;
 }
 
+/* "plan N [CALL [ID K]]": a load to try. */
+static bool add_plan(struct journal *j, unsigned long n, char **words, unsigned int nw)
+{
+	struct journal_load *l;
+	char *end;
+
+	if (j->recorded || journal_find(j, n))
+		return false;
+	j->loads = xrealloc(j->loads, (j->nloads + 1) * sizeof(*j->loads));
+	l = &j->loads[j->nloads++];
+	memset(l, 0, sizeof(*l));
+	l->n = n;
+	l->expect = nw > 2 ? xstrdup(words[2]) : NULL;
+	if (nw > 3) {
+		/* A systematic load: the stack identity and which of its calls. */
+		l->stack_id = strtoull(words[3], &end, 16);
+		if (*end || !l->stack_id)
+			return false;
+		l->stack_nth = nw > 4 ? strtoul(words[4], &end, 10) : 1;
+		if (nw > 4 && (*end || !l->stack_nth))
+			return false;
+	}
+	return true;
+}
+
 /* One complete line; false when it is not one the journal writes. */
 static bool parse_line(struct journal *j, char *line)
 {
@@ -210,6 +235,12 @@ static bool parse_line(struct journal *j, char *line)
 		return false;
 	if (!strcmp(words[0], "phase"))
 		return parse_phase(j, words, nw);
+	if (!strcmp(words[0], "mode")) {
+		if (nw != 2 || strcmp(words[1], "systematic"))
+			return false;
+		j->systematic = true;
+		return true;
+	}
 	if (!strcmp(words[0], "stack")) {
 		if (nw != 2 || !rest || !*rest)
 			return false;
@@ -241,16 +272,8 @@ static bool parse_line(struct journal *j, char *line)
 		return add_finding(&j->recording, words, nw, rest);
 	if (!n)
 		return false;
-	if (!strcmp(words[0], "plan")) {
-		if (j->recorded || journal_find(j, n))
-			return false;
-		j->loads = xrealloc(j->loads, (j->nloads + 1) * sizeof(*j->loads));
-		l = &j->loads[j->nloads++];
-		memset(l, 0, sizeof(*l));
-		l->n = n;
-		l->expect = nw > 2 ? xstrdup(words[2]) : NULL;
-		return true;
-	}
+	if (!strcmp(words[0], "plan"))
+		return add_plan(j, n, words, nw);
 	l = journal_find(j, n);
 	if (!l)
 		return false;
@@ -392,7 +415,8 @@ static int merge_check(const struct journal *shards, size_t n, char **why)
 					 i + 1);
 			return -1;
 		}
-		if (j->nshards != first->nshards || strcmp(j->driver, first->driver)) {
+		if (j->nshards != first->nshards || strcmp(j->driver, first->driver) ||
+		    j->systematic != first->systematic) {
 			*why = xasprintf("journal %zu is shard %u/%u of %s, journal 1 shard %u/%u of %s",
 					 i + 1, j->shard, j->nshards, j->driver, first->shard,
 					 first->nshards, first->driver);
@@ -418,7 +442,9 @@ static int merge_check(const struct journal *shards, size_t n, char **why)
 			return -1;
 		}
 		for (size_t l = 0; !j->sequential && l < j->nloads; l++)
-			if (j->loads[l].n != first->loads[l].n) {
+			if (j->loads[l].n != first->loads[l].n ||
+			    j->loads[l].stack_id != first->loads[l].stack_id ||
+			    j->loads[l].stack_nth != first->loads[l].stack_nth) {
 				*why = xasprintf("shard %u/%u's plan differs from shard %u/%u's at load "
 						 "%zu: their recordings differ", j->shard, j->nshards,
 						 first->shard, first->nshards, l + 1);
@@ -456,6 +482,8 @@ static void merge_load(struct strbuf *out, const struct journal_load *l)
 static void merge_head(const struct journal *j, struct strbuf *out)
 {
 	sb_printf(out, "ddv-campaign 1 %s\n", j->driver);
+	if (j->systematic)
+		sb_puts(out, "mode systematic\n");
 	if (j->setup)
 		sb_printf(out, "setup %s\n", j->setup);
 	if (j->workload)
@@ -519,8 +547,11 @@ int journal_merge(const struct journal *shards, size_t n, struct strbuf *out, ch
 		/* A sequential shard may have gone past the end another one found. */
 		if ((p && plan[p] == plan[p - 1]) || (shards[0].sequential && plan[p] > total + 1))
 			continue;
-		sb_printf(out, "plan %lu%s%s\n", plan[p], l && l->expect ? " " : "",
+		sb_printf(out, "plan %lu%s%s", plan[p], l && l->expect ? " " : "",
 			  l && l->expect ? l->expect : "");
+		if (l && l->stack_id)
+			sb_printf(out, " %#llx %u", (unsigned long long)l->stack_id, l->stack_nth);
+		sb_puts(out, "\n");
 	}
 	sb_printf(out, "total %lu\n", total);
 	for (size_t p = 0; p < nplan; p++) {

@@ -11,6 +11,7 @@
  * is linear outside loops: a non-repeating call costs a few comparisons.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 #include "campaign.h"
@@ -108,4 +109,38 @@ size_t prune_plan(const uint64_t *keys, size_t n, unsigned int keep, size_t **ou
 	free(pr.next);
 	*out = pr.out;
 	return pr.nout;
+}
+
+static int compare_id(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t systematic_plan(const uint64_t *ids, const bool *skip, size_t n,
+		       struct systematic_pick **out, size_t *ndistinct)
+{
+	uint64_t *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+	unsigned int *seen;
+	size_t distinct = 0, npicks = 0;
+
+	memcpy(sorted, ids, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), compare_id);
+	for (size_t k = 0; k < n; k++)
+		if (!k || sorted[k] != sorted[distinct - 1])
+			sorted[distinct++] = sorted[k];
+	seen = xcalloc(distinct ? distinct : 1, sizeof(*seen));
+	*out = xmalloc((distinct ? 2 * distinct : 1) * sizeof(**out));
+	for (size_t k = 0; k < n; k++) {
+		uint64_t *slot = bsearch(&ids[k], sorted, distinct, sizeof(*sorted), compare_id);
+		unsigned int nth = ++seen[slot - sorted];
+
+		if (nth <= SYSTEMATIC_CALLS && !skip[k])
+			(*out)[npicks++] = (struct systematic_pick){ .index = k, .nth = nth };
+	}
+	*ndistinct = distinct;
+	free(seen);
+	free(sorted);
+	return npicks;
 }

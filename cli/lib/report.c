@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "kernlog.h"
 #include "util.h"
 #include "catalog.h"
 
@@ -22,6 +23,28 @@ static char *case_name(const struct event *ev)
 	return xstrdup(ev->module ? ev->module : ev->api ? ev->api : "-");
 }
 
+/*
+ * A finding's call for the kernel's complaints it explains: its return
+ * address (the stack's first frame: after a call, the site's; after a tail
+ * call, its caller's), named as the kernel's call trace names it. group ~0:
+ * a suppressed finding, whose complaints go with it.
+ */
+static void add_mark(struct report *rep, const struct event *ev, const struct frames *frames,
+		     unsigned int group, int json_line)
+{
+	struct report_mark *m;
+
+	if (!frames->n || !frames->known[0])
+		return;
+	rep->marks = xrealloc(rep->marks, (rep->nmarks + 1) * sizeof(*rep->marks));
+	m = &rep->marks[rep->nmarks++];
+	memset(m, 0, sizeof(*m));
+	m->ts = ev->ts;
+	m->frame = xstrdup(frames->name[0]);
+	m->group = group;
+	m->json_line = json_line;
+}
+
 /* FNV-1a. */
 static unsigned int hash_key(const char *s)
 {
@@ -32,13 +55,68 @@ static unsigned int hash_key(const char *s)
 	return h;
 }
 
+/* Where a driver is in its life, as its records tell: for the phase of a fault. */
+enum report_phase { PHASE_NONE, PHASE_INIT, PHASE_AFTER_INIT };
+
+static bool rule_is(const struct event *ev, const char *rule)
+{
+	return ev->msg && !strcmp(ev->msg->rule_id, rule);
+}
+
+static void note_life(struct report *rep, const struct event *ev)
+{
+	static const struct { const char *rule; enum report_phase phase; } life[] = {
+		{ "ddv.driver-coming", PHASE_INIT }, { "ddv.driver-live", PHASE_AFTER_INIT },
+		{ "ddv.init-failed", PHASE_NONE }, { "ddv.driver-going", PHASE_NONE },
+		{ "ddv.attached", PHASE_AFTER_INIT },
+	};
+
+	for (unsigned int i = 0; i < sizeof(life) / sizeof(life[0]); i++) {
+		if (!rule_is(ev, life[i].rule))
+			continue;
+		for (unsigned int a = 0; a < ev->nargs; a++)
+			if (!strcmp(ev->args[a].name, "dut") && ev->args[a].value < DECODE_MAX_DUTS)
+				rep->dut_phase[ev->args[a].value] = life[i].phase;
+	}
+	if (ev->module && ev->dut >= 0) {
+		char *key = xasprintf(",%s,", ev->module);
+
+		if (!rep->modules || !strstr(rep->modules, key)) {
+			char *more = xasprintf("%s%s,", rep->modules ? rep->modules : ",", ev->module);
+
+			free(rep->modules);
+			rep->modules = more;
+		}
+		free(key);
+	}
+}
+
+/* An injected fault, kept to name the likely cause of a kernel complaint after it. */
+static void note_fault(struct report *rep, const struct event *ev)
+{
+	struct strbuf sb = { 0 };
+	unsigned char phase = ev->dut >= 0 && ev->dut < DECODE_MAX_DUTS ? rep->dut_phase[ev->dut] : 0;
+
+	sb_puts(&sb, ev->api ? ev->api : "?");
+	if (ev->site)
+		sb_printf(&sb, " at %s+0x%x [%s]", ev->site->func, ev->site->func_offset,
+			  ev->module ? ev->module : "?");
+	if (phase)
+		sb_puts(&sb, phase == PHASE_INIT ? " (in init)" : " (after init)");
+	rep->faults = xrealloc(rep->faults, (rep->nfaults + 1) * sizeof(*rep->faults));
+	rep->faults[rep->nfaults++] = (struct report_fault){ .ts = ev->ts, .what = sb.s };
+}
+
 void report_event(struct decoder *dec, const struct event *ev, void *data)
 {
 	struct report *rep = data;
 	struct frames frames;
 
-	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected"))
+	note_life(rep, ev);
+	if (rule_is(ev, "ddv.fault-injected")) {
 		rep->injected++;
+		note_fault(rep, ev);
+	}
 	if (ev->msg && (!strcmp(ev->msg->rule_id, "ddv.driver-coming") ||
 			!strcmp(ev->msg->rule_id, "ddv.attached")))
 		rep->drivers++;
@@ -56,6 +134,7 @@ void report_event(struct decoder *dec, const struct event *ev, void *data)
 		if (suppressions_match(rep->supp, ev->msg ? ev->msg->rule_id : "ddv.log-lost",
 				       site, &frames)) {
 			rep->suppressed++;
+			add_mark(rep, ev, &frames, ~0u, -1);
 			frames_free(&frames);
 			return;
 		}
@@ -146,6 +225,7 @@ static void group_finding(struct decoder *dec, const struct event *ev, const str
 			line->len -= 2;
 		rep->json_group[rep->njson++] = group;
 	}
+	add_mark(rep, ev, frames, group, rep->json ? (int)rep->njson - 1 : -1);
 }
 
 /*
@@ -212,6 +292,268 @@ static void flush_groups(struct report *rep)
 	rep->index = NULL;
 	rep->ngroups = 0;
 	rep->index_size = 0;
+}
+
+/* --- the kernel's complaints --------------------------------------------- */
+
+/* A complaint's frames as a suppression reads a stack (innermost first). */
+static void complaint_frames(const struct kcomplaint *c, struct frames *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (unsigned int i = 0; i < c->nframes && f->n < EVENT_MAX_FRAMES; i++) {
+		f->name[f->n] = xstrdup(c->frames[i]);
+		f->known[f->n++] = true;
+	}
+}
+
+static bool complaint_suppressed(struct report *rep, const struct kcomplaint *c, const char *rule)
+{
+	struct frames f;
+	char *site;
+	bool match;
+
+	if (!rep->supp || !rep->supp->n)
+		return false;
+	site = xstrndup(c->where ? c->where : "-", strcspn(c->where ? c->where : "-", " "));
+	complaint_frames(c, &f);
+	match = suppressions_match(rep->supp, rule, site, &f) != NULL;
+	frames_free(&f);
+	free(site);
+	return match;
+}
+
+/* The finding whose call the complaint came from (its frame in the trace), or NULL. */
+static struct report_mark *complaint_mark(struct report *rep, const struct kcomplaint *c)
+{
+	/* Record times are ns, the kernel log's us, one clock; a second of slack. */
+	uint64_t at = c->ts_us * 1000 + 1000000000ull;
+
+	for (unsigned int m = 0; m < rep->nmarks; m++) {
+		if (rep->marks[m].ts > at)
+			continue;
+		for (unsigned int i = 0; i < c->nframes; i++)
+			if (!strcmp(c->frames[i], rep->marks[m].frame))
+				return &rep->marks[m];
+	}
+	return NULL;
+}
+
+/* Whether a ddv.crash line of cli_findings is about a module the complaint names. */
+static bool behind_crash(const struct kcomplaint *c, const char *cli_findings)
+{
+	for (const char *line = cli_findings; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = strcspn(line, "\t\n");
+		bool crash = strstr(line, "\terror ddv.crash:") &&
+			     (!nl || strstr(line, "\terror ddv.crash:") < nl);
+
+		if (crash && len) {
+			char *module = xstrndup(line, len);
+			bool named = kernlog_names_module(c, module);
+
+			free(module);
+			if (named)
+				return true;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* Whether the complaint names a driver under test, or came after a fault was injected. */
+static bool complaint_relevant(const struct report *rep, const struct kcomplaint *c)
+{
+	if (rep->nfaults && rep->faults[0].ts <= c->ts_us * 1000)
+		return true;
+	for (const char *m = rep->modules; m && *m && m[1];) {
+		const char *comma = strchr(m + 1, ',');
+		char *name = xstrndup(m + 1, comma ? (size_t)(comma - m - 1) : strlen(m + 1));
+		bool named = *name && kernlog_names_module(c, name);
+
+		free(name);
+		if (named)
+			return true;
+		m = comma;
+	}
+	return false;
+}
+
+/* The faults injected before time ts (ns): how many, and the last three, newest last. */
+static unsigned int faults_before(const struct report *rep, uint64_t ts, unsigned int *first)
+{
+	unsigned int n = 0;
+
+	while (n < rep->nfaults && rep->faults[n].ts <= ts)
+		n++;
+	*first = n > 3 ? n - 3 : 0;
+	return n;
+}
+
+struct kernel_group {
+	char *key;
+	const struct kcomplaint *first;
+	unsigned int count;
+};
+
+static void kernel_finding_text(const struct report *rep, const struct kernel_group *g,
+				const char *rule, struct strbuf *out)
+{
+	const struct kcomplaint *c = g->first;
+	uint64_t ts = c->ts_us * 1000;
+	unsigned int first, n = faults_before(rep, ts, &first), driver = 0;
+
+	sb_printf(out, "[%6" PRIu64 ".%06" PRIu64 "] kernel error %s: the kernel %s: %s",
+		  c->ts_us / 1000000, c->ts_us % 1000000, rule,
+		  c->kind == KC_WARNING ? "warned" : "reported a bug", c->title);
+	if (g->count > 1)
+		sb_printf(out, " [%u times]", g->count);
+	sb_puts(out, "\n");
+	if (c->where)
+		sb_printf(out, "    at %s\n", c->where);
+	for (unsigned int i = 0; i < c->nframes; i++) {
+		if (!kernlog_driver_frame(c->frames[i], NULL, NULL))
+			continue;
+		sb_puts(out, driver++ ? " > " : "    driver frames: ");
+		sb_puts(out, c->frames[i]);
+	}
+	if (driver)
+		sb_puts(out, "\n");
+	if (!n) {
+		sb_puts(out, "    no fault had been injected before it\n");
+		return;
+	}
+	sb_printf(out, "    likely cause: %u fault%s injected before it; the last:", n,
+		  n == 1 ? "" : "s");
+	for (unsigned int i = first; i < n; i++)
+		sb_printf(out, "%s %s", i > first ? ";" : "", rep->faults[i].what);
+	sb_printf(out, " (%.3f s before)\n", (double)(ts - rep->faults[n - 1].ts) / 1e9);
+}
+
+static void kernel_finding_json(const struct report *rep, const struct kernel_group *g,
+				const char *rule, struct strbuf *out)
+{
+	const struct kcomplaint *c = g->first;
+	uint64_t ts = c->ts_us * 1000;
+	unsigned int first, n = faults_before(rep, ts, &first);
+	const char *module = NULL;
+	size_t len = 0;
+	bool any = false;
+
+	sb_json_open(out);
+	sb_printf(out, "\"ts\":%" PRIu64 ",\"rule\":\"%s\",\"severity\":\"error\",\"message\":",
+		  ts, rule);
+	sb_json_str(out, c->title);
+	sb_puts(out, ",\"where\":");
+	if (c->where)
+		sb_json_str(out, c->where);
+	else
+		sb_puts(out, "null");
+	sb_puts(out, ",\"frames\":[");
+	for (unsigned int i = 0; i < c->nframes; i++) {
+		sb_puts(out, i ? "," : "");
+		sb_json_str(out, c->frames[i]);
+		if (!module)
+			kernlog_driver_frame(c->frames[i], &module, &len);
+	}
+	sb_puts(out, "],\"driver\":");
+	if (module) {
+		char *name = xstrndup(module, len);
+
+		sb_json_str(out, name);
+		free(name);
+	} else {
+		sb_puts(out, "null");
+	}
+	sb_printf(out, ",\"kernel_log_seq\":%" PRIu64 ",\"faults_before\":%u,\"last_faults\":[",
+		  c->seq, n);
+	for (unsigned int i = first; i < n; i++) {
+		sb_puts(out, any ? "," : "");
+		sb_json_str(out, rep->faults[i].what);
+		any = true;
+	}
+	sb_printf(out, "],\"group\":%u,\"count\":%u}\n", rep->ngroups_total + 1, g->count);
+}
+
+/* The complaints a finding's call explains, told with it. */
+static void fold_into_findings(struct report *rep)
+{
+	for (unsigned int m = 0; m < rep->nmarks; m++) {
+		struct report_mark *mk = &rep->marks[m];
+
+		if (mk->kernel && mk->group < rep->ngroups && rep->groups[mk->group].text.s)
+			sb_printf(&rep->groups[mk->group].text,
+				  "    the kernel complained in this call%s: %s\n",
+				  mk->kernel > 1 ? " (more than once)" : "", mk->kernel_title);
+		if (mk->kernel && mk->json_line >= 0 && (unsigned int)mk->json_line < rep->njson) {
+			sb_puts(&rep->json_lines[mk->json_line], ",\"kernel\":");
+			sb_json_str(&rep->json_lines[mk->json_line], mk->kernel_title);
+		}
+		free(mk->frame);
+		free(mk->kernel_title);
+	}
+	free(rep->marks);
+	rep->marks = NULL;
+	rep->nmarks = 0;
+}
+
+void report_kernel(struct report *rep, const struct kcomplaints *kc, const char *cli_findings)
+{
+	struct kernel_group *groups = NULL;
+	unsigned int ngroups = 0;
+
+	for (size_t i = 0; i < kc->n; i++) {
+		const struct kcomplaint *c = &kc->v[i];
+		struct report_mark *mk;
+		unsigned int g;
+		char *key;
+
+		if (!complaint_relevant(rep, c))
+			continue;
+		mk = complaint_mark(rep, c);
+		if (mk || (c->kind == KC_BUG && behind_crash(c, cli_findings))) {
+			if (mk && !mk->kernel++)
+				mk->kernel_title = xstrdup(c->title);
+			rep->kernel_folded++;
+			continue;
+		}
+		if (complaint_suppressed(rep, c, c->kind == KC_WARNING ? "ddv.kernel-warning" :
+					 "ddv.kernel-bug")) {
+			rep->suppressed++;
+			continue;
+		}
+		kernlog_key(c, true, &key);
+		for (g = 0; g < ngroups && strcmp(groups[g].key, key); g++)
+			;
+		if (g < ngroups) {
+			groups[g].count++;
+			free(key);
+			continue;
+		}
+		groups = xrealloc(groups, (ngroups + 1) * sizeof(*groups));
+		groups[ngroups++] = (struct kernel_group){ .key = key, .first = c, .count = 1 };
+	}
+	fold_into_findings(rep);
+	flush_groups(rep);
+	for (unsigned int g = 0; g < ngroups; g++) {
+		const char *rule = groups[g].first->kind == KC_WARNING ? "ddv.kernel-warning" :
+				   "ddv.kernel-bug";
+
+		rep->findings += groups[g].count;
+		rep->errors += groups[g].count;
+		if (rep->json)
+			kernel_finding_json(rep, &groups[g], rule, &rep->out);
+		else
+			kernel_finding_text(rep, &groups[g], rule, &rep->out);
+		rep->ngroups_total++;
+		free(groups[g].key);
+	}
+	free(groups);
+	rep->kernel_lost = kc->lost;
+	for (unsigned int f = 0; f < rep->nfaults; f++)
+		free(rep->faults[f].what);
+	free(rep->faults);
+	rep->faults = NULL;
+	rep->nfaults = 0;
 }
 
 /* A kept finding's text is "SEVERITY RULE: ...": it has no site. */
@@ -315,10 +657,11 @@ void report_summary(struct report *rep, const struct decoder *dec)
 		sb_printf(&rep->out, "\"summary\":{\"findings\":%u,\"errors\":%u,\"warnings\":%u,"
 			  "\"faults_injected\":%u,\"drivers\":%u,\"records\":%" PRIu64
 			  ",\"records_lost\":%" PRIu64 ",\"garbage\":%" PRIu64
+			  ",\"kernel_log_lost\":%" PRIu64
 			  ",\"unknown_messages\":%" PRIu64 ",\"groups\":%u,\"suppressed\":%u}}\n",
 			  rep->findings, rep->errors, rep->warnings, rep->injected, rep->drivers,
-			  dec->records,
-			  dec->dropped, dec->garbage, dec->unknown, rep->ngroups_total,
+			  dec->records, dec->dropped, dec->garbage, rep->kernel_lost, dec->unknown,
+			  rep->ngroups_total,
 			  rep->suppressed);
 		/* Each pattern's count goes before the summary's two closing braces. */
 		if (rep->supp && rep->supp->n) {
@@ -362,6 +705,9 @@ void report_summary(struct report *rep, const struct decoder *dec)
 			  dec->dropped);
 	if (dec->garbage)
 		sb_printf(&text, ", %" PRIu64 " stretches of garbage skipped", dec->garbage);
+	if (rep->kernel_lost)
+		sb_printf(&text, ", %" PRIu64 " kernel log records overwritten before ddv read "
+			  "them: kernel complaints may be missing or undercounted", rep->kernel_lost);
 	if (dec->unknown)
 		sb_printf(&text, ", %" PRIu64 " records no catalog explains", dec->unknown);
 	if (!rep->ci) {

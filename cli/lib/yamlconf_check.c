@@ -922,7 +922,8 @@ static void check_inject(struct ctx *c, const struct ynode *node)
 static bool known_rule(struct ctx *c, const char *rule)
 {
 	static const char *const cli_rules[] = { "ddv.hang", "ddv.crash", "ddv.log-lost",
-						 "ddv.unknown-message" };
+						 "ddv.unknown-message", "ddv.kernel-warning",
+						 "ddv.kernel-bug" };
 	const struct cat_pack *rt = c->cat ? catalog_pack(c->cat, CATALOG_RUNTIME_PACK) : NULL;
 
 	for (size_t k = 0; k < c->rules.n; k++)

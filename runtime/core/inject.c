@@ -14,11 +14,57 @@ static const char *const reason_names[INJECT_NREASONS] = {
 	[INJECT_TRYLOCK] = "trylock",
 	[INJECT_LOCK_DELAY] = "lock-delay",
 	[INJECT_RANDOM] = "random",
+	[INJECT_STACK] = "stack",
 };
 
 const char *inject_reason_name(unsigned int reason)
 {
 	return reason < INJECT_NREASONS ? reason_names[reason] : "unknown";
+}
+
+static u64 fnv64(u64 h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 1099511628211ull;
+	return h;
+}
+
+static unsigned int text_of(const struct inject_text *t, unsigned long a)
+{
+	if (a >= t->core_lo && a < t->core_hi)
+		return 1;
+	return a >= t->init_lo && a < t->init_hi ? 2 : 0;
+}
+
+u64 inject_stack_id(const unsigned long *frames, unsigned int n, const struct inject_text *t,
+		    void (*name)(unsigned long addr, char *buf, unsigned int len),
+		    char *buf, unsigned int len)
+{
+	u64 h = 14695981039346656037ull;
+	unsigned int i, end = 0;
+
+	for (i = 0; i < n; i++)
+		if (text_of(t, frames[i]))
+			end = i + 1;
+	if (end < n)
+		end++;
+	for (i = 0; i < end; i++) {
+		unsigned int in = text_of(t, frames[i]);
+		u64 v[2] = { in, 0 };
+
+		if (in) {
+			v[1] = frames[i] - (in == 1 ? t->core_lo : t->init_lo);
+		} else if (len) {
+			buf[0] = '\0';
+			name(frames[i], buf, len);
+			buf[len - 1] = '\0';
+			h = fnv64(h, buf, strlen(buf));
+		}
+		h = fnv64(h, v, sizeof(v));
+	}
+	return h ? h : 1;
 }
 
 void inject_init(struct inject_state *st, struct config *config,
@@ -51,6 +97,8 @@ void inject_arm(struct inject_state *st, const struct inject_plan *plan, u64 now
 	st->start_at = !plan->start_delay_ns ? 0 :
 		plan->start_delay_ns > ~0ull - now ? ~0ull : now + plan->start_delay_ns;
 	ENV_WRITE(st->nth_any_left, (s64)plan->nth_any);
+	ENV_WRITE(st->stack_left,
+		  plan->stack_id ? (s64)(plan->stack_nth ? plan->stack_nth : 1) : 0);
 	ENV_STORE_RELEASE(st->armed, 1);
 }
 
@@ -58,6 +106,7 @@ void inject_disarm(struct inject_state *st)
 {
 	ENV_WRITE(st->armed, 0);
 	ENV_WRITE(st->nth_any_left, 0);
+	ENV_WRITE(st->stack_left, 0);
 	ENV_WMB();
 	memset(&st->plan, 0, sizeof(st->plan));
 	st->start_at = 0;
@@ -122,7 +171,7 @@ bool inject_decide(struct inject_state *st, const struct inject_facts *f,
 	struct config *cfg = st->config;
 	unsigned int reason = INJECT_NONE;
 	bool armed = ENV_LOAD_ACQUIRE(st->armed);
-	bool nth_func = false, nth_any = false, fallible;
+	bool nth_func = false, nth_any = false, stack = false, fallible;
 	s64 left;
 
 	v->fail = false;
@@ -175,6 +224,17 @@ bool inject_decide(struct inject_state *st, const struct inject_facts *f,
 				break;
 			}
 		}
+		/* Once: two CPUs may bring calls of the same stack at once. */
+		/* The Nth call of the plan's stack identity, once, from any CPU. */
+		if (p->stack_id && f->stack_id == p->stack_id) {
+			left = ENV_READ(st->stack_left);
+			while (left > 0) {
+				if (ENV_CAS(st->stack_left, left, left - 1)) {
+					stack = left == 1;
+					break;
+				}
+			}
+		}
 	}
 
 	if (counter_hits(cfg, CONFIG_FAULT_STREAK, f->func, true))
@@ -183,6 +243,8 @@ bool inject_decide(struct inject_state *st, const struct inject_facts *f,
 		reason = INJECT_NTH_FUNC;
 	else if (nth_any)
 		reason = INJECT_NTH_ANY;
+	else if (stack)
+		reason = INJECT_STACK;
 	else if (armed && f->fault_class == DDV_FAULT_ALLOC &&
 		 p->mem_size_min && f->size >= p->mem_size_min)
 		reason = INJECT_MEM_SIZE;

@@ -17,9 +17,10 @@
  * - Order of the modes, first match wins: filters (none pass: nothing
  *   happens, not even counting), an ongoing streak of consecutive failures,
  *   the Nth call of this function, the Nth fallible call of any function,
- *   memory pressure (allocations: size, budget, contiguity, chance), lock
- *   contention (trylock failure; a delay for a blocking lock), the random
- *   rate (per function, else the plan's). A random failure with K > 0
+ *   the Nth call with the plan's stack identity, memory pressure
+ *   (allocations: size, budget, contiguity, chance), lock contention
+ *   (trylock failure; a delay for a blocking lock), the random rate (per
+ *   function, else the plan's). A random failure with K > 0
  *   consecutive failures starts a streak: the next K calls of that function
  *   fail too. Nth modes fail once and disarm; their counters count every
  *   fallible call that passes the filters, even one failed by another mode
@@ -68,6 +69,7 @@ enum inject_reason {
 	INJECT_TRYLOCK,		/* trylock, by chance */
 	INJECT_LOCK_DELAY,	/* blocking lock delayed (not a failure) */
 	INJECT_RANDOM,		/* the random rate of the function or the plan */
+	INJECT_STACK,		/* the Nth call with the plan's stack identity */
 	INJECT_NREASONS
 };
 
@@ -92,6 +94,8 @@ struct inject_plan {
 	u64 caller_hi;		/* 0: any caller */
 	u64 task;		/* only this task id; 0: any */
 	u64 start_delay_ns;	/* nothing before this long after arming */
+	u64 stack_id;		/* fail a fallible call whose facts' stack_id is this: */
+	u64 stack_nth;		/* the Nth such from arming (0 and 1: the first) */
 };
 
 struct inject_cpu {
@@ -107,6 +111,7 @@ struct inject_state {
 	u32 armed;		/* the plan applies */
 	u64 start_at;		/* env time before which nothing is injected */
 	s64 nth_any_left;	/* fallible calls until the one that fails; 0: off */
+	s64 stack_left;		/* calls of the plan's stack_id until the one that fails */
 	u64 injected;		/* failures injected */
 	u64 delayed;		/* locks delayed */
 	u64 by_reason[INJECT_NREASONS];
@@ -130,6 +135,7 @@ struct inject_facts {
 	u64 caller;		/* return address in the driver */
 	u64 task;		/* task id */
 	u64 now;		/* env_now_ns() */
+	u64 stack_id;		/* the call's stack identity, when the plan has a stack_id */
 };
 
 struct inject_verdict {
@@ -174,5 +180,25 @@ static inline u64 inject_random(struct inject_cpu *c)
 }
 
 const char *inject_reason_name(unsigned int reason);
+
+/* The driver's text for inject_stack_id(): its core and init text, [lo, hi). */
+struct inject_text {
+	u64 core_lo, core_hi;
+	u64 init_lo, init_hi;
+};
+
+/*
+ * The identity of a call's stack (DDV_INJECT_STACK), the same on another load
+ * of the driver and another boot: frames[0..n) innermost first, the driver's
+ * own first, up to its outermost frame in the driver's text and the one that
+ * called into it, each as an offset into the driver's core or init text, or
+ * as name(frame) elsewhere (symbol+offset: the kernel moves under KASLR,
+ * other modules at their loads), written into buf (len bytes). The frames
+ * beyond (the syscall, an interrupt and what it interrupted) vary from call
+ * to call of one path and are left out. Never 0.
+ */
+u64 inject_stack_id(const unsigned long *frames, unsigned int n, const struct inject_text *t,
+		    void (*name)(unsigned long addr, char *buf, unsigned int len),
+		    char *buf, unsigned int len);
 
 #endif /* DDV_CORE_INJECT_H */

@@ -26,6 +26,9 @@ static struct inject_cpu *inject_cpus;
  */
 bool ddv_inject_on;
 EXPORT_SYMBOL_GPL(ddv_inject_on);
+/* DDV_INJECT_STACK: each fallible call's stack identity is taken (and logged, when recording). */
+enum { STACK_OFF, STACK_RECORD, STACK_MATCH };
+static int ddv_stack_mode;
 
 static inline u32 gfunc(const struct ddv_call *call)
 {
@@ -148,6 +151,17 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 	facts.task = in_task() ? current->pid : 0;
 	/* The clock is read only for the plan's start delay. */
 	facts.now = READ_ONCE(ddv_inject.start_at) ? local_clock() : 0;
+	facts.stack_id = 0;
+	if (unlikely(READ_ONCE(ddv_stack_mode)) && f->nfail && f->fault_class != DDV_FAULT_LOCK) {
+		facts.stack_id = ddv_stack_id(call->dut, call->ret_ip);
+		if (READ_ONCE(ddv_stack_mode) == STACK_RECORD) {
+			ddv_call_site(call);
+			ddv_log_at(0, DDV_RT_STACK_ID, 3,
+				   (u64[]){ facts.func, call->site, facts.stack_id },
+				   call->dut, call->site, facts.func, call->ret_ip, false);
+			return 0;
+		}
+	}
 	preempt_disable();
 	facts.cpu = raw_smp_processor_id();
 	inject_decide(&ddv_inject, &facts, &v);
@@ -185,6 +199,54 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 EXPORT_SYMBOL_GPL(__ddv_should_fail);
 
 /*
+ * One wrong call, one finding: a free of an object that is not live breaks
+ * the contract's require (free_irq of an IRQ never requested:
+ * irq.free-unrequested) and then its destroy (irq.free-release), which
+ * finds nothing to destroy. Each CPU remembers the last violation (its
+ * call, by task and return address, and its arguments); a destroy that
+ * finds no object whose key a violation of the same call just named
+ * (ddv_fold_destroy_miss) drops the destroy's own report, the next
+ * violation of that call without arguments. A migration in between only
+ * loses the fold.
+ */
+struct ddv_fold {
+	const struct task_struct *task;
+	unsigned long ret_ip;
+	u64 args[DDV_MAX_ARGS];
+	u8 nargs;
+	u8 fold;
+};
+static DEFINE_PER_CPU(struct ddv_fold, ddv_fold);
+
+void ddv_fold_destroy_miss(const struct ddv_call *call, u64 key)
+{
+	struct ddv_fold *f = get_cpu_ptr(&ddv_fold);
+	unsigned int i;
+
+	if (f->task == current && f->ret_ip == call->ret_ip)
+		for (i = 0; i < f->nargs; i++)
+			f->fold |= f->args[i] == key;
+	put_cpu_ptr(&ddv_fold);
+}
+
+/* Whether this violation is a destroy's report of what a rule of its call said already. */
+static bool folded(const struct ddv_call *call, unsigned int nargs, const u64 *args)
+{
+	struct ddv_fold *f = get_cpu_ptr(&ddv_fold);
+	bool drop = f->task == current && f->ret_ip == call->ret_ip && f->fold && !nargs;
+
+	if (!drop) {
+		f->task = current;
+		f->ret_ip = call->ret_ip;
+		f->nargs = min_t(unsigned int, nargs, DDV_MAX_ARGS);
+		memcpy(f->args, args, f->nargs * sizeof(*args));
+	}
+	f->fold = 0;
+	put_cpu_ptr(&ddv_fold);
+	return drop;
+}
+
+/*
  * Message msg of pack (the call's own, or the pack of a type whose rule ddv.ko
  * applies in the call: objects.c contained_freed) fired in call, with nargs
  * arguments.
@@ -204,6 +266,8 @@ void ddv_violation_of(struct ddv_call *call, const struct ddv_pack *pack, u16 ms
 		atomic64_inc(&ddv_duts[call->dut].unknown_before_attach);
 		return;
 	}
+	if (folded(call, nargs, args))
+		return;
 	atomic64_inc(&ddv_duts[call->dut].violations);
 	if (call->trace == DDV_TRACE_ON_VIOLATION && !call->reported)
 		log_call(call, false);
@@ -344,6 +408,7 @@ long ddv_op_inject(struct ddv_cmd *cmd)
 	switch (cmd->arg[0]) {
 	case DDV_INJECT_OFF:
 		WRITE_ONCE(ddv_inject_on, false);
+		WRITE_ONCE(ddv_stack_mode, STACK_OFF);
 		inject_disarm(&ddv_inject);
 		ddv_caller_forget();
 		config_reset(&ddv_config, CONFIG_FAULT_RATE);
@@ -359,6 +424,15 @@ long ddv_op_inject(struct ddv_cmd *cmd)
 		plan = ddv_inject.plan;
 		plan.nth_any = cmd->arg[1];
 		inject_arm(&ddv_inject, &plan, local_clock());
+		return 0;
+	case DDV_INJECT_STACK:
+		if (cmd->nargs < 2)
+			return -EINVAL;
+		plan = ddv_inject.plan;
+		plan.stack_id = cmd->arg[1];
+		plan.stack_nth = cmd->nargs >= 3 ? cmd->arg[2] : 1;
+		inject_arm(&ddv_inject, &plan, local_clock());
+		WRITE_ONCE(ddv_stack_mode, cmd->arg[1] ? STACK_MATCH : STACK_RECORD);
 		return 0;
 	case DDV_INJECT_RANDOM:
 		if (cmd->nargs < 4 || cmd->arg[2] > 1000000 || cmd->arg[3] > U32_MAX)

@@ -270,6 +270,9 @@ int ddv_log_init(void);
 void ddv_log_timer_init(void);
 void ddv_log_exit(void);
 void ddv_log(u32 pack, u32 msg, unsigned int nargs, const u64 *args);
+u64 ddv_stack_id(u16 dut, unsigned long ret_ip);
+/* abi.c: a destroy found no object of key: the report of it may be one a rule made already. */
+void ddv_fold_destroy_miss(const struct ddv_call *call, u64 key);
 void ddv_log_at(u32 pack, u32 msg, unsigned int nargs, const u64 *args, u16 dut, u32 site,
 		u32 func, unsigned long ret_ip, bool stack);
 void ddv_log_rt(u32 msg, unsigned int nargs, ...);

@@ -7,11 +7,13 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/stacktrace.h>
+#include <linux/kallsyms.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/timer.h>
 #include "ddv_internal.h"
 #include "logring.h"
+#include "inject.h"
 
 /*
  * 0: sized at load (log_ring_default). Read back through sysfs, it is the
@@ -153,6 +155,27 @@ static unsigned int driver_stack(unsigned long ret_ip, unsigned long *out, unsig
 		n = max;
 	memcpy(out, all + i, n * sizeof(*out));
 	return n;
+}
+
+static void frame_name(unsigned long addr, char *buf, unsigned int len)
+{
+	if (len >= KSYM_SYMBOL_LEN)
+		sprint_symbol(buf, addr);
+}
+
+/* DDV_INJECT_STACK's identity of a call (inject.h inject_stack_id). */
+u64 ddv_stack_id(u16 dut, unsigned long ret_ip)
+{
+	const struct ddv_text_range *r = &ddv_ranges[dut];
+	struct inject_text t = {
+		.core_lo = READ_ONCE(r->core_lo), .core_hi = READ_ONCE(r->core_hi),
+		.init_lo = READ_ONCE(r->init_lo), .init_hi = READ_ONCE(r->init_hi),
+	};
+	unsigned long st[12];
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int n = driver_stack(ret_ip, st, ARRAY_SIZE(st));
+
+	return inject_stack_id(st, n, &t, frame_name, name, sizeof(name));
 }
 
 /* A record of pack (0: the runtime) without call context. */

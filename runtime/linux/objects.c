@@ -584,6 +584,8 @@ int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *
 			contained_freed(call, key, size_of(t, o.fields));
 	}
 out:
+	if (ret == -ENOENT)
+		ddv_fold_destroy_miss(call, key);
 	if (unlikely(call->attached)) {
 		note_missing(call, gtype(call, type), key, ret);
 		/* Freed or not known: either way not live from now on. */

@@ -584,3 +584,115 @@ Test(shard, merge_refuses_what_does_not_add_up)
 	sb_free(&sb);
 	sb_free(&text);
 }
+
+/* --- the systematic plan ------------------------------------------------ */
+
+static size_t sys_plan(const uint64_t *ids, const bool *skip, size_t n,
+		       struct systematic_pick **out, size_t *distinct)
+{
+	bool *none = calloc(n ? n : 1, sizeof(*none));
+	size_t np = systematic_plan(ids, skip ? skip : none, n, out, distinct);
+
+	free(none);
+	return np;
+}
+
+Test(systematic, each_stack_at_its_first_and_second_call)
+{
+	/* A B A A C B A: A three times more, B once more, C once. */
+	const uint64_t ids[] = { 0xa, 0xb, 0xa, 0xa, 0xc, 0xb, 0xa };
+	struct systematic_pick *p;
+	size_t distinct, n = sys_plan(ids, NULL, 7, &p, &distinct);
+
+	cr_assert_eq(distinct, 3);
+	cr_assert_eq(n, 5);
+	cr_assert_eq(p[0].index, 0);
+	cr_assert_eq(p[0].nth, 1);
+	cr_assert_eq(p[1].index, 1);
+	cr_assert_eq(p[1].nth, 1);
+	cr_assert_eq(p[2].index, 2);
+	cr_assert_eq(p[2].nth, 2);
+	cr_assert_eq(p[3].index, 4);
+	cr_assert_eq(p[3].nth, 1);
+	cr_assert_eq(p[4].index, 5);
+	cr_assert_eq(p[4].nth, 2);
+	free(p);
+}
+
+Test(systematic, a_long_loop_takes_two_loads)
+{
+	/* alloc_loop: 10,000 calls of one stack between two others, interleaved with frees. */
+	size_t n = 10002, distinct, np;
+	uint64_t *ids = malloc(n * sizeof(*ids));
+	struct systematic_pick *p;
+
+	ids[0] = 1;
+	for (size_t i = 1; i <= 10000; i++)
+		ids[i] = 0x5eed;
+	ids[n - 1] = 2;
+	np = sys_plan(ids, NULL, n, &p, &distinct);
+	cr_assert_eq(distinct, 3);
+	cr_assert_eq(np, 4);
+	cr_assert_eq(p[1].index, 1);
+	cr_assert_eq(p[2].index, 2);
+	cr_assert_eq(p[2].nth, 2);
+	cr_assert_eq(p[3].index, n - 1);
+	free(p);
+	free(ids);
+}
+
+Test(systematic, excluded_calls_are_never_picked)
+{
+	const uint64_t ids[] = { 0xa, 0xb, 0xa, 0xb };
+	const bool skip[] = { true, false, true, false };
+	struct systematic_pick *p;
+	size_t distinct, n = sys_plan(ids, skip, 4, &p, &distinct);
+
+	cr_assert_eq(distinct, 2);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(p[0].index, 1);
+	cr_assert_eq(p[1].index, 3);
+	cr_assert_eq(p[1].nth, 2);
+	free(p);
+}
+
+Test(systematic, empty)
+{
+	struct systematic_pick *p;
+	size_t distinct, n = sys_plan(NULL, NULL, 0, &p, &distinct);
+
+	cr_assert_eq(n, 0);
+	cr_assert_eq(distinct, 0);
+	free(p);
+}
+
+Test(journal, systematic_plan_lines)
+{
+	static const char text[] =
+		"ddv-campaign 1 alloc_loop\n"
+		"mode systematic\n"
+		"plan 1 __kmalloc@alloc_loop_init+0x2d 0x8c1f00d2e1a07b31 1\n"
+		"plan 2 __kmalloc@alloc_loop_init+0x2d 0x8c1f00d2e1a07b31 2\n"
+		"recording 1\n"
+		"total 10000\n"
+		"start 2\n"
+		"finding 2 heap.leak alloc_loop_init+0x2d\n"
+		"done 2 init-failed 1 __kmalloc@alloc_loop_init+0x2d\n";
+	struct journal j;
+
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 0);
+	cr_assert(j.systematic);
+	cr_assert_eq(j.nloads, 2);
+	cr_assert_eq(j.loads[0].stack_id, 0x8c1f00d2e1a07b31ull);
+	cr_assert_eq(j.loads[0].stack_nth, 1);
+	cr_assert_eq(j.loads[1].stack_nth, 2);
+	cr_assert_eq(j.loads[1].nfindings, 1);
+	journal_free(&j);
+	/* An identity that is no hex number, or 0, is no plan line. */
+	cr_assert_eq(journal_parse(&j, "ddv-campaign 1 x\nplan 1 f@g+0x1 0xzz 1\n", strlen("ddv-campaign 1 x\nplan 1 f@g+0x1 0xzz 1\n")), 1);
+	journal_free(&j);
+	cr_assert_eq(journal_parse(&j, "ddv-campaign 1 x\nplan 1 f@g+0x1 0 1\n", strlen("ddv-campaign 1 x\nplan 1 f@g+0x1 0 1\n")), 1);
+	journal_free(&j);
+	cr_assert_eq(journal_parse(&j, "ddv-campaign 1 x\nmode random\n", strlen("ddv-campaign 1 x\nmode random\n")), 1);
+	journal_free(&j);
+}

@@ -9,13 +9,15 @@
  * its macro.
  *
  * What keeps them safe in the test VM: the disk has no partitions (GENHD_FL_NO_PART) and nothing
- * else reads it, so the fixture's own driver request is the only one; it has an end_io of the
- * fixture's that keeps the request (RQ_END_IO_NONE) until the fixture frees it, so a second end
- * (BF_END_TWICE) frees nothing twice, and the fixture waits for both ends before it frees the
- * request; a request ended without a start has no timer to fire. The releases ddv must report
- * are ones the kernel refuses with a WARN (a major unregistered twice, a disk deleted that was
- * never added). What a defect leaks (a major, a tag set's requests, a queue, a disk that was
- * never added) is kernel memory nothing walks once the fixture is gone.
+ * else reads it, so the fixture's own driver request is the only one, sent and waited for one
+ * at a time: queue_rq signals the fixture once it has ended it. Its end frees it (no end_io);
+ * a second end (BF_END_TWICE) drops a reference already dropped, which the kernel WARNs about
+ * and takes to -1, not 0, so nothing is freed twice, and no other request can take its tag in
+ * between. A request ended without a start has no timer to fire, and one started twice
+ * (BF_START_TWICE, which the kernel WARNs about) has its timer set again. The releases ddv must
+ * report are ones the kernel refuses with a WARN (a major unregistered twice, a disk deleted
+ * that was never added). What a defect leaks (a major, a tag set's requests, a queue, a disk
+ * that was never added) is kernel memory nothing walks once the fixture is gone.
  */
 #include <linux/module.h>
 #include <linux/blkdev.h>
@@ -43,37 +45,32 @@ static blk_status_t bf_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk_mq_
 	if (req_op(rq) != REQ_OP_DRV_IN)
 #endif
 		blk_mq_start_request(rq);
-	blk_mq_end_request(rq, BLK_STS_OK);
-#ifdef BF_END_TWICE
+#ifdef BF_START_TWICE
 	if (req_op(rq) == REQ_OP_DRV_IN)
+		blk_mq_start_request(rq);
+#endif
+	blk_mq_end_request(rq, BLK_STS_OK);
+	if (req_op(rq) == REQ_OP_DRV_IN) {
+#ifdef BF_END_TWICE
 		blk_mq_end_request(rq, BLK_STS_OK);
 #endif
+		complete(&bf_done);
+	}
 	return BLK_STS_OK;
 }
 
 static const struct blk_mq_ops bf_ops = { .queue_rq = bf_queue_rq };
 
-static enum rq_end_io_ret bf_end_io(struct request *rq, blk_status_t error)
-{
-	complete(&bf_done);
-	return RQ_END_IO_NONE;
-}
-
-/* One driver request through the disk's queue, waited for, then freed. */
+/* One driver request through the disk's queue, waited for; its end frees it. */
 static int bf_request(struct request_queue *q)
 {
 	struct request *rq = blk_mq_alloc_request(q, REQ_OP_DRV_IN, 0);
 
 	if (IS_ERR(rq))
 		return PTR_ERR(rq);
-	rq->end_io = bf_end_io;
 	reinit_completion(&bf_done);
 	blk_execute_rq_nowait(rq, false);
 	wait_for_completion(&bf_done);
-#ifdef BF_END_TWICE
-	wait_for_completion(&bf_done);
-#endif
-	blk_mq_free_request(rq);
 	return 0;
 }
 

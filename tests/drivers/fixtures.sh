@@ -197,12 +197,14 @@ session() {
 # Debian module the job loads); it empties them.
 fixture_vm_args=()
 
-# fixture_ddv_vm PREFIX: runs the queued sessions in one VM.
+# fixture_ddv_vm PREFIX [vm/run options...]: runs the queued sessions in one VM.
 fixture_ddv_vm() {
-	local job=$vm_work/$1.job
+	local prefix=$1 job=$vm_work/$1.job
+
+	shift
 
 	if ! ddv_pieces; then
-		fail "$1: ddv is built" "missing:$ddv_missing"
+		fail "$prefix: ddv is built" "missing:$ddv_missing"
 		fixture_sessions=
 		return 1
 	fi
@@ -215,9 +217,9 @@ fixture_ddv_vm() {
 	} >"$job"
 	fixture_sessions=
 	# shellcheck disable=SC2046 # one option or path per line, none with blanks
-	vm_job "$1" --smp 2 --timeout "${FIXTURE_VM_TIMEOUT:-600}" \
+	vm_job "$prefix" --smp 2 --timeout "${FIXTURE_VM_TIMEOUT:-600}" \
 		$(ddv_vm_options) $(fixture_vm_options) ${fixture_vm_args[@]+"${fixture_vm_args[@]}"} \
-		--script "$job"
+		"$@" --script "$job"
 	fixture_vm_args=()
 	[ "$vm_status" = 0 ] || vm_show_log 60
 	return 0

@@ -2,6 +2,7 @@
 /* test_inject.c: every fault-injection mode, filter and the Nth counters across threads. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "inject.h"
 
@@ -165,6 +166,34 @@ Test(inject, nth_fallible_call_of_any_function_fails_once)
 	for (i = 0; i < 1000; i++)
 		nfailed += fails(call(i % 5, DDV_FAULT_GENERIC), NULL);
 	cr_assert_eq(nfailed, 0);
+}
+
+Test(inject, nth_call_of_a_stack_identity_fails_once)
+{
+	struct inject_plan plan = { .stack_id = 0xabc, .stack_nth = 2 };
+	struct inject_facts f = call(7, DDV_FAULT_ALLOC), other = call(7, DDV_FAULT_ALLOC);
+	unsigned int i, nfailed = 0;
+	u8 reason;
+
+	f.stack_id = 0xabc;
+	other.stack_id = 0xdef;
+	inject_arm(&st, &plan, 0);
+	/* Another stack of the same function and site is not counted. */
+	for (i = 0; i < 10; i++)
+		cr_assert(!fails(other, NULL));
+	cr_assert(!fails(f, NULL));
+	cr_assert(fails(f, &reason));
+	cr_assert_eq(reason, INJECT_STACK);
+	cr_assert_str_eq(inject_reason_name(reason), "stack");
+	for (i = 0; i < 1000; i++)
+		nfailed += fails(i % 2 ? f : other, NULL);
+	cr_assert_eq(nfailed, 0);
+	/* Armed again: counts from the arming, and stack_nth 0 is the first. */
+	plan.stack_nth = 0;
+	inject_arm(&st, &plan, 0);
+	cr_assert(fails(f, NULL));
+	inject_disarm(&st);
+	cr_assert(!fails(f, NULL));
 }
 
 Test(inject, memory_pressure)
@@ -371,4 +400,78 @@ Test(inject, nth_counters_exact_across_threads, .timeout = 60)
 	/* 800,000 calls: the 300,000th of any and the 250,000th of function 71, once each. */
 	cr_assert_eq(total, 2);
 	cr_assert_eq(st.by_reason[INJECT_NTH_ANY] + st.by_reason[INJECT_NTH_FUNC], 2);
+}
+
+/* --- the stack identity of DDV_INJECT_STACK -------------------------------- */
+
+/* Names as kallsyms would: a kernel at base (KASLR moves it) with functions every 0x1000. */
+static unsigned long kernel_base;
+
+static void name_frame(unsigned long addr, char *buf, unsigned int len)
+{
+	unsigned long off = addr - kernel_base;
+
+	snprintf(buf, len, "func%lu+0x%lx", off / 0x1000, off % 0x1000);
+}
+
+static u64 id_of(const unsigned long *frames, unsigned int n, const struct inject_text *t)
+{
+	char buf[128];
+
+	return inject_stack_id(frames, n, t, name_frame, buf, sizeof(buf));
+}
+
+Test(stack_id, same_path_same_identity_across_loads_and_boots)
+{
+	/* Driver frames (core and init text), the kernel's frame that called it, then noise. */
+	struct inject_text load1 = { 0xc0100000, 0xc0110000, 0xc0200000, 0xc0201000 };
+	struct inject_text load2 = { 0xc0500000, 0xc0510000, 0xc0700000, 0xc0701000 };
+	unsigned long a[5], b[5];
+	u64 id;
+
+	kernel_base = 0xffffffff81000000;
+	a[0] = load1.core_lo + 0x123;
+	a[1] = load1.init_lo + 0x45;
+	a[2] = kernel_base + 0x3010;	/* do_one_initcall, say */
+	a[3] = kernel_base + 0x7777;	/* the syscall path: not part of it */
+	a[4] = kernel_base + 0x9999;
+	id = id_of(a, 5, &load1);
+	cr_assert_neq(id, 0);
+	/* Another load elsewhere, another boot with the kernel elsewhere, other outer frames. */
+	kernel_base = 0xffffffff9a000000;
+	b[0] = load2.core_lo + 0x123;
+	b[1] = load2.init_lo + 0x45;
+	b[2] = kernel_base + 0x3010;
+	b[3] = kernel_base + 0x1234;	/* an interrupt came in elsewhere */
+	cr_assert_eq(id_of(b, 4, &load2), id);
+	/* Another call site in the driver, or another caller into it: another identity. */
+	b[0] = load2.core_lo + 0x128;
+	cr_assert_neq(id_of(b, 4, &load2), id);
+	b[0] = load2.core_lo + 0x123;
+	b[2] = kernel_base + 0x4010;
+	cr_assert_neq(id_of(b, 4, &load2), id);
+	/* Core and init text at the same offset are not the same frame. */
+	b[2] = kernel_base + 0x3010;
+	b[1] = load2.core_lo + 0x45;
+	cr_assert_neq(id_of(b, 4, &load2), id);
+}
+
+Test(stack_id, a_driver_entered_twice_keeps_the_frames_between)
+{
+	struct inject_text t = { 0xc0100000, 0xc0110000, 0, 0 };
+	unsigned long a[5] = { 0xc0100010, 0xffffffff81001000, 0xc0100020, 0xffffffff81002000,
+			       0xffffffff81003000 };
+	u64 id;
+
+	kernel_base = 0xffffffff81000000;
+	id = id_of(a, 5, &t);
+	/* The kernel frame between the driver's two frames counts... */
+	a[1] = 0xffffffff81005000;
+	cr_assert_neq(id_of(a, 5, &t), id);
+	/* ...the one past the outermost driver frame's caller does not. */
+	a[1] = 0xffffffff81001000;
+	a[4] = 0xffffffff81008000;
+	cr_assert_eq(id_of(a, 5, &t), id);
+	/* No frame at all: still an identity, never 0. */
+	cr_assert_neq(id_of(a, 0, &t), 0);
 }

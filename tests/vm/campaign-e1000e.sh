@@ -6,7 +6,8 @@
 # without freeing the ones it took; e1000_request_irq() then disables MSI-X under them
 # and falls back to MSI, whose request ddv sees as a request of a line still held
 # (irq.request-twice: the same defect seen once more). The reproducer printed is the
-# exact command line.
+# exact command line. The kernel warns too, at the unload of those loads (remove_proc_entry
+# of the leaked IRQ's /proc/irq/N directory): ddv.kernel-warning.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ifup-campaign-lib.sh"
@@ -16,9 +17,14 @@ if ddv_pieces; then
 	check_host "e1000e: the tx vector's IRQ leaks when the third request_irq fails" \
 		grep -qE '^  irq\.leak at e1000_request_irq\+0x[0-9a-f]+: [0-9]+ loads?, first load [0-9]+ \(fault in request_threaded_irq@e1000_request_irq\+0x[0-9a-f]+, phase workload\)$' \
 		"$vm_work/e1000e.txt"
-	check_host "e1000e: the findings are that defect's alone (irq.leak, irq.request-twice)" \
+	# The leaked IRQ keeps its /proc/irq/N directory: at unload the kernel warns
+	# (remove_proc_entry: removing non-empty directory), on the defect's loads.
+	check_host "e1000e: the findings are that defect's alone (irq.leak, irq.request-twice, the kernel's warning)" \
 		eval "sed -n 's/^  \\([a-z.-]*\\) at .*/\\1/p' '$vm_work/e1000e.txt' | sort -u | tr '\\n' ' ' |
-			grep -qx 'irq.leak irq.request-twice '"
+			grep -qx 'ddv.kernel-warning irq.leak irq.request-twice '"
+	check_host "e1000e: the kernel's warning is the leaked IRQ's /proc entry, from the defect's load" \
+		grep -qE '^  ddv\.kernel-warning at remove_proc_entry\+0x[0-9a-f]+: [0-9]+ loads?, first load [0-9]+ \(fault in request_threaded_irq@e1000_request_irq\+0x[0-9a-f]+, phase workload\)$' \
+		"$vm_work/e1000e.txt"
 else
 	fail "campaign-e1000e: ddv is built" "missing:$ddv_missing"
 fi

@@ -29,6 +29,8 @@ if fixture_build && ddv_pieces; then
 	check_host "oops_null: one boot ended the campaign (the oops was its last load)" \
 		eval "grep -q '^campaign oops_null: boot 1: .* 1 loads ended' '$vm_work/oops.err' &&
 			! grep -q 'boot 2: ' '$vm_work/oops.err'"
+	check_host "oops_null: the host showed the guest's progress while it ran (the recording)" \
+		grep -qx 'campaign oops_null: boot 1: recorded, 1 loads planned' "$vm_work/oops.err"
 	check_host "oops_null: the host journal says the campaign ended" \
 		grep -qx end "$out/oops_null.journal"
 	echo "note: the campaign took $took s on the host"

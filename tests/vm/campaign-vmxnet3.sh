@@ -16,9 +16,21 @@ if ddv_pieces; then
 	check_host "vmxnet3: the IRQ of the first request_threaded_irq leaks when a later one fails" \
 		grep -qE '^  irq\.leak at vmxnet3_activate_dev\+0x[0-9a-f]+: [0-9]+ loads?, first load [0-9]+ \(fault in request_threaded_irq@vmxnet3_activate_dev\+0x[0-9a-f]+, phase workload\)$' \
 		"$vm_work/vmxnet3.txt"
-	check_host "vmxnet3: that is the only finding" \
-		grep -q '^campaign vmxnet3: [0-9]* loads, [0-9]* faults injected, [0-9]* failed inits, 1 finding$' \
-		"$vm_work/vmxnet3.txt"
+	# The leaked IRQ keeps its /proc/irq/N directory: at unload the kernel warns
+	# (remove_proc_entry: removing non-empty directory), a finding of the same load.
+	leak_load=$(sed -n 's/^  irq\.leak at [^:]*: [0-9]* loads*, first load \([0-9]*\) .*/\1/p' "$vm_work/vmxnet3.txt")
+	warn_load=$(sed -n 's/^  ddv\.kernel-warning at remove_proc_entry+0x[0-9a-f]*: [0-9]* loads*, first load \([0-9]*\) .*/\1/p' \
+		"$vm_work/vmxnet3.txt")
+	check_host "vmxnet3: the kernel's own warning about the leaked IRQ comes in that load" \
+		test -n "$leak_load" -a "$leak_load" = "$warn_load"
+	# A failed rx-buffer allocation makes the kernel WARN in vmxnet3_rq_rx_complete
+	# (issue 14's example) when traffic comes in the second the interface is up.
+	check_host "vmxnet3: no other finding (but the rx path's WARNING when traffic came)" \
+		eval "! grep -E '^  [a-z0-9_.-]+ at [^ ]+: [0-9]+ loads?, ' '$vm_work/vmxnet3.txt' |
+			grep -vE '^  (irq\\.leak at vmxnet3_activate_dev|ddv\\.kernel-warning at (remove_proc_entry|vmxnet3_rq_rx_complete))\\+'"
+	if grep -q '^  ddv\.kernel-warning at vmxnet3_rq_rx_complete+' "$vm_work/vmxnet3.txt"; then
+		echo "note: vmxnet3: the rx path's WARNING came (a failed rx buffer, traffic in that second)"
+	fi
 else
 	fail "campaign-vmxnet3: ddv is built" "missing:$ddv_missing"
 fi

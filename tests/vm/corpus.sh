@@ -1,8 +1,8 @@
 #!/bin/bash
 # corpus.sh: VM test: real in-tree drivers that qemu emulates, each under ddv: a clean life and failures at load, with no false finding.
 #
-# One VM boots with every device of the corpus at once (NICs, NVMe, virtio, SCSI HBAs with a
-# disk each, AHCI, HDA audio, a watchdog); one ddv session a driver:
+# One VM boots with every device of the corpus at once (NICs, NVMe, virtio, SCSI HBAs and
+# virtio-scsi with a disk each, AHCI, HDA audio, a watchdog); one ddv session a driver:
 #   clean:  ddv start; ddv load D; use it (link up and down, read its disk, open the
 #           watchdog); ddv unload D; ddv report: zero findings, nothing lost, no new
 #           kernel warning. Drivers whose objects a helper module frees (mptsas: mptscsih
@@ -24,6 +24,8 @@
 #   defect: vmw_pvscsi with its BAR mapping failed (ddv inject nth pci_iomap 1) frees an
 #           IRQ it never requested: ddv reports irq.free-unrequested in
 #           pvscsi_shutdown_intr, the kernel warns "Trying to free already-free IRQ".
+#   defect: megaraid_sas with its scsi_add_host failed (scsi.ddv's injection; scsi_mod is
+#           loaded before ddv start) leaks the controller's DMA buffers and reply map.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -39,10 +41,10 @@ mapfile -t ddv_opts < <(ddv_vm_options)
 # 8139too binds nothing here: it leaves qemu's RTL8139C+ (revision 0x20) to 8139cp.
 clean_drivers="e1000e:net 8139cp:net 8139too:none ne2k-pci:net pcnet32:net e100:net tulip:net
 vmxnet3:net virtio_net:net nvme:blk virtio_blk:blk megaraid_sas:blk mptsas:host:mptbase,mptscsih
-vmw_pvscsi:blk ahci:blk snd_hda_intel:snd i6300esb:wdt"
-nth_drivers="8139cp ne2k_pci tulip virtio_net"
+vmw_pvscsi:blk virtio_scsi:blk ahci:blk snd_hda_intel:snd i6300esb:wdt"
+nth_drivers="8139cp ne2k_pci tulip virtio_net virtio_scsi"
 
-for d in nvme vblk lsi mega mpt pvs ahci; do
+for d in nvme vblk lsi mega mpt pvs vscsi ahci; do
 	truncate -s 4M "$vm_work/$d.img"
 done
 # NICs as -netdev/-device pairs: qemu has only 8 slots for -nic.
@@ -59,10 +61,11 @@ qemu_devices="$qemu_devices
 -device megasas,id=mega -drive if=none,id=dm,file=$vm_work/mega.img,format=raw -device scsi-hd,drive=dm,bus=mega.0
 -device mptsas1068,id=mpt -drive if=none,id=dp,file=$vm_work/mpt.img,format=raw -device scsi-hd,drive=dp,bus=mpt.0
 -device pvscsi,id=pvs -drive if=none,id=ds,file=$vm_work/pvs.img,format=raw -device scsi-hd,drive=ds,bus=pvs.0
+-device virtio-scsi-pci,id=vscsi -drive if=none,id=dvs,file=$vm_work/vscsi.img,format=raw -device scsi-hd,drive=dvs,bus=vscsi.0
 -device ahci,id=ahci -drive if=none,id=da,file=$vm_work/ahci.img,format=raw -device ide-hd,drive=da,bus=ahci.0
 -device intel-hda -device hda-duplex -device i6300esb"
 modules=e1000,e1000e,8139cp,8139too,ne2k-pci,pcnet32,e100,tulip,vmxnet3,virtio_net,virtio_blk,virtio_pci
-modules=$modules,nvme,megaraid_sas,mptsas,vmw_pvscsi,sym53c8xx,ahci,sd_mod
+modules=$modules,nvme,megaraid_sas,mptsas,vmw_pvscsi,virtio_scsi,sym53c8xx,ahci,sd_mod
 modules=$modules,snd-hda-intel,snd-hda-codec-generic,i6300esb
 vm_opts=(--mem 1G --modules "$modules" --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" "${ddv_opts[@]}"
 	--add "$vm_top/tests/vm/guest-drivers-lib.sh:/root/guest-drivers-lib.sh")
@@ -150,6 +153,8 @@ cat >"$vm_work/nth.job" <<'JOB'
 . /root/guest-lib.sh
 . /root/guest-drivers-lib.sh
 modprobe virtio_pci
+# scsi.ddv's functions are scsi_mod's: probed when it is there before ddv start.
+modprobe scsi_mod
 for d in $NTH_DRIVERS; do
 	n=1
 	reached_end=0
@@ -215,6 +220,23 @@ check "vmw_pvscsi: every finding is that free_irq" \
 check "vmw_pvscsi: the kernel warns about it too" \
 	sh -c "dmesg | grep -q 'Trying to free already-free IRQ'"
 check "vmw_pvscsi: ddv stop" ddv stop
+
+# Another (Debian's 6.1.192): when megasas_probe_one fails at scsi_add_host (in
+# megasas_io_attach), after megasas_init_fw allocated the controller's DMA buffers
+# (megasas_alloc_ctrl_dma_buffers) and reply map (megasas_alloc_ctrl_mem), fail_io_attach
+# frees neither; megasas_init_fw's own error path and megasas_detach_one do
+# (megasas_free_ctrl_dma_buffers, megasas_free_ctrl_mem).
+echo "=== megaraid_sas, its scsi_add_host failed"
+defect_load /out/mega.json megaraid_sas nth scsi_add_host 1
+check "megaraid_sas: the injected scsi_add_host failure" \
+	test "$(summary_field /out/mega.json faults_injected)" = 1
+check "megaraid_sas: ddv reports DMA buffers of megasas_probe_one never freed" \
+	grep -q '"rule":"dma.coherent-leak".*"allocation_site":{"function":"megasas_probe_one' \
+	/out/mega.json
+check "megaraid_sas: every finding is a leak" \
+	sh -c '! grep "\"rule\"" /out/mega.json | grep -v "\"summary\"" |
+		grep -vE "\"rule\":\"(dma.coherent-leak|heap.leak)\""'
+check "megaraid_sas: ddv stop" ddv stop
 
 # Another (Debian's 6.1.192): when nvme_probe fails after nvme_init_ctrl (here its 4th
 # fallible call, pci_request_selected_regions), out_uninit_ctrl drops only one of the

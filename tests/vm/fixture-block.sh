@@ -8,9 +8,15 @@ set -u
 # disk_leak's defect is on init's error path, which a failed add_disk reaches.
 inject="nth device_add_disk 1"
 
+# blkfx_atomic's calls, every one failed by injection so that none runs (with preemption off):
+# each contract's sleep-in-atomic rule once.
+atomic_rules=linux.register_blkdev.sleep-in-atomic,linux.blk_mq_alloc_tag_set.sleep-in-atomic
+atomic_rules=$atomic_rules,linux.blk_mq_init_queue.sleep-in-atomic,linux.blk_mq_alloc_disk.sleep-in-atomic
+atomic_rules=$atomic_rules,linux.blk_mq_alloc_disk_for_queue.sleep-in-atomic,linux.device_add_disk.sleep-in-atomic
+
 # LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). Each fixture's disk and major
 # are named after it, so a leaked one never meets the next fixture's.
-devmodel_cases='
+devmodel_cases="
 clean blkfx_clean ok - -
 clean_addfail blkfx_clean fails inject -
 disk_leak blkfx_disk_leak fails inject block.disk-leak
@@ -20,8 +26,11 @@ tag_set_leak blkfx_tag_set_leak ok - block.tag-set-leak
 queue_leak blkfx_queue_leak ok - block.queue-leak
 del_unadded blkfx_del_unadded ok - block.del-unadded
 end_unstarted blkfx_end_unstarted ok - block.end-unstarted
-end_twice blkfx_end_twice ok - block.end-twice
-'
+end_twice blkfx_end_twice ok - block.end-unstarted
+start_twice blkfx_start_twice ok - block.start-twice
+atomic blkfx_atomic ok random $atomic_rules
+atomic_clean blkfx_atomic_clean ok random -
+"
 
 if fixture_build; then
 	devmodel_run block

@@ -89,8 +89,9 @@ if fixture_build; then
 
 		fixture_use deferred_unload
 		fixture_expect_rules deferred_unload timer.freed-pending timer.freed-queued \
-			hrtimer.freed-queued heap.leak timer.pending-at-unload timer.queued-at-unload \
-			hrtimer.queued-at-unload
+			hrtimer.freed-queued tasklet.freed-scheduled heap.leak timer.pending-at-unload \
+			timer.queued-at-unload hrtimer.queued-at-unload tasklet.scheduled-at-unload \
+			tasklet.setup-scheduled tasklet.init-scheduled
 		fixture_use deferred_unload_clean
 		fixture_expect_clean deferred_unload_clean
 	fi

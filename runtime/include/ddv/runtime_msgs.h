@@ -110,6 +110,9 @@ DDV_RT_MSG(CALLER_UNKNOWN, "ddv.caller-unknown", WARNING,
 	   "driver {dut} refused: the injection plan's caller filter names a function it does "
 	   "not have (the kernel log names it)",
 	   1, "dut")
+DDV_RT_MSG(STACK_ID, "ddv.stack-id", NOTE,
+	   "fallible call of {func} at site {site}: stack identity {id}",
+	   3, "func", "site", "id")
 #endif /* DDV_RT_MSG */
 
 #ifndef DDV_RUNTIME_MSGS_H

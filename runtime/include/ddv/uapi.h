@@ -101,6 +101,14 @@ enum ddv_inject_mode {
 				 * load; until then, and once it goes, no call passes the
 				 * filter. A driver under test without FUNC is refused at its
 				 * load (-ENOENT, logged as ddv.caller-unknown). */
+	DDV_INJECT_STACK,	/* id[, n]: fail the nth (default 1) fallible call whose stack
+				 * identity is id, once (the systematic campaign); id 0: fail
+				 * nothing, log each
+				 * fallible call's identity (ddv.stack-id). The identity: the
+				 * call's frames from the driver's up to the one that called
+				 * into the driver, as offsets into the driver's text and
+				 * symbol+offset elsewhere, so another load of the same .ko
+				 * or another boot of the same kernel gives it again */
 	DDV_INJECT_COUNT
 };
 
