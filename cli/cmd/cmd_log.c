@@ -88,6 +88,10 @@ static int follow(struct view *v)
 	free(path);
 	if (fd < 0 || out < 0) {
 		ddv_error(errno, "log --follow");
+		if (fd >= 0)
+			close(fd);
+		if (out >= 0)
+			close(out);	/* it was left open when the device was not there */
 		free(buf);
 		return EXIT_ERROR;
 	}

@@ -14,7 +14,9 @@
  * dropped: files are named relative to the state directory). Without args,
  * both `ddv log` and `ddv report --json` run. The state directory lives in
  * /dev/shm (memory) and is emptied before each input; the commands read it
- * through the same code as on a real system, with /dev/ddv absent.
+ * through the same code as on a real system, with /dev/ddv absent. Besides
+ * what the sanitizers catch, a command must exit with one of its statuses and
+ * leave no descriptor open.
  * DDV_FUZZ_SHOW=1 keeps their output (tests/fuzz/replay.c runs one input).
  */
 #include <ctype.h>
@@ -110,9 +112,19 @@ static int split_args(const char *text, size_t len, char *buf, char **argv)
 	return argc;
 }
 
+/* The lowest free descriptor: a command that leaked one leaves it higher. */
+static int free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
 static void run(int argc, char **argv)
 {
-	int status;
+	int status, fd = free_fd();
 
 	optind = 0;	/* glibc: start getopt afresh */
 	/* -S FILE names a file of the state directory. */
@@ -122,7 +134,7 @@ static void run(int argc, char **argv)
 	fflush(stdout);
 	if (fchdir(home))
 		abort();
-	if (status < EXIT_OK || status > EXIT_FINDINGS)
+	if (status < EXIT_OK || status > EXIT_FINDINGS || free_fd() != fd)
 		abort();
 	modsyms_reset();
 	ksyms_reset();
