@@ -28,5 +28,8 @@ gpio_twice clkfx_gpio_twice ok - gpio.put-unheld
 
 if fixture_build; then
 	devmodel_run clk
+	# A fixture whose probe failed would report nothing: all bound but the injected one.
+	check_host "clk: every probe bound but clean_getfail's" \
+		test "$(grep -c 'probe of clkfx_.* failed' "$vm_out/dmesg.txt" 2>/dev/null)" = 1
 fi
 vm_summary
