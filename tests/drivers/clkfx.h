@@ -16,6 +16,7 @@
  *   CF_DISABLE_TWICE      remove disables the clk_get handle twice
  *   CF_UNPREPARE_ENABLED  remove unprepares the clk_get handle before it disables it
  *   CF_UNPREPARE_TWICE    remove unprepares the clk_get handle twice
+ *   CF_ENABLE_UNPREPARED  remove enables the clk_get handle again once it is unprepared
  *   CF_REG_LEAK           remove disables the regulator and never regulator_put()s it
  *   CF_REG_ENABLED        remove neither disables nor puts the regulator
  *   CF_REG_DISABLE_TWICE  remove disables the regulator twice
@@ -24,7 +25,8 @@
  *
  * What keeps them safe in the test VM: the clock is the fixture's own, with no parent and no
  * operations but the fixed rate's (in vmlinux), and nothing else uses it. A disable or unprepare
- * of a clock that no handle has enabled or prepared, and a regulator disable of a handle with no
+ * of a clock that no handle has enabled or prepared, an enable of one no handle has prepared
+ * (the devm handle is undone first), and a regulator disable of a handle with no
  * enable, are refused by the kernel with a WARN. The GPIO chip has no operation at all (the line
  * is got as is, GPIOD_ASIS); a second gpiod_put finds the line no longer requested and does
  * nothing. What a defect leaves (a handle, a clock core
@@ -158,6 +160,9 @@ static void cf_undo(void)
 	clk_unprepare(cf.clk);
 #ifdef CF_UNPREPARE_TWICE
 	clk_unprepare(cf.clk);
+#endif
+#ifdef CF_ENABLE_UNPREPARED
+	clk_enable(cf.clk);
 #endif
 #endif
 #ifndef CF_LEAK

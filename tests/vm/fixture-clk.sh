@@ -19,6 +19,7 @@ held clkfx_held ok - clk.held-at-unload
 disable_twice clkfx_disable_twice ok - clk.disable-unenabled
 unprepare_enabled clkfx_unprepare_enabled ok - clk.unprepare-enabled
 unprepare_twice clkfx_unprepare_twice ok - clk.unprepare-unprepared
+enable_unprepared clkfx_enable_unprepared ok - clk.enable-unprepared
 reg_leak clkfx_reg_leak ok - regulator.leak
 reg_enabled clkfx_reg_enabled ok - regulator.enabled-at-unload
 reg_disable_twice clkfx_reg_disable_twice ok - regulator.disable-unenabled
