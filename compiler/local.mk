@@ -22,7 +22,7 @@ EXTRA_DIST += specs scripts/bench-ddvc compiler/README runtime/include/ddv/fastp
 DDV_SPECS = specs/linux/heap.ddv specs/linux/dma.ddv specs/linux/irq.ddv \
 	specs/linux/timer.ddv specs/linux/net.ddv specs/linux/pci.ddv specs/linux/sched.ddv \
 	specs/linux/device.ddv specs/linux/locks.ddv specs/linux/usb.ddv specs/linux/block.ddv \
-	specs/linux/scsi.ddv
+	specs/linux/scsi.ddv specs/linux/clk.ddv
 generated: compiler/ddvc
 	cd $(top_srcdir) && $(abs_top_builddir)/compiler/ddvc compile $(DDV_SPECS) -o generated && \
 		$(abs_top_builddir)/compiler/ddvc doc $(DDV_SPECS) -o generated/linux.md
