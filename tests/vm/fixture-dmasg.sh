@@ -1,0 +1,30 @@
+#!/bin/bash
+# fixture-dmasg.sh: VM test: scatterlists mapped for DMA (specs/linux/dma.ddv: dma_map_sg, dma_map_sgtable, dma_unmap_sg, dma_sync_sg_for_*): each defect its rule and nothing else, each twin clean.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$vm_top/tests/drivers/fixtures.sh"
+. "$vm_top/tests/vm/devmodel-lib.sh"
+
+inject=
+# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh).
+devmodel_cases='
+nents dmasg_nents ok - dma.unmap-sg-nents
+nents_clean dmasg_nents_clean ok - -
+dir dmasg_dir ok - dma.unmap-sg-direction
+dir_clean dmasg_dir_clean ok - -
+twice dmasg_twice ok - dma.unmap-sg-unmapped
+twice_clean dmasg_twice_clean ok - -
+leak dmasg_leak ok - dma.sg-leak
+leak_clean dmasg_leak_clean ok - -
+sync_dir dmasg_sync_dir ok - dma.sync-sg-cpu-direction
+sync_dir_clean dmasg_sync_dir_clean ok - -
+sync_unmapped dmasg_sync_unmapped ok - dma.sync-sg-device-unmapped
+sync_unmapped_clean dmasg_sync_unmapped_clean ok - -
+table_leak dmasg_table_leak ok - dma.sg-leak
+table_leak_clean dmasg_table_leak_clean ok - -
+'
+
+if fixture_build; then
+	devmodel_run dmasg
+fi
+vm_summary
