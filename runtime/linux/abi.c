@@ -333,9 +333,12 @@ static u64 ppm(u64 v)
 	return v ? inject_rate_ppm(v) : 0;
 }
 
+/* A function of a pack that this kernel has: the ones DDV_OP_LIST_FUNCS lists. */
 static bool func_ok(u64 id)
 {
-	return id < DDV_MAX_FUNCS && ddv_funcs[id].pack;
+	const struct ddv_pack *p = id < DDV_MAX_FUNCS ? ddv_funcs[id].pack : NULL;
+
+	return p && p->funcs[ddv_funcs[id].idx].original;
 }
 
 /* Sets a per-function config property, for one function or (~0) every one. */

@@ -401,6 +401,12 @@ static bool inject_cmd(struct ddv_cmd *cmd)
 		       (cmd->arg[1] != ~0ull && !func_known(cmd->arg[1]));
 	case DDV_INJECT_PLAN:
 		return plan_cmd(cmd);
+	case DDV_INJECT_STACK:
+		/* Any identity (0: record only) and any n are taken; the identity must be there. */
+		cmd->nargs = chance(90) ? 2 + below(2) : below(2);
+		cmd->arg[1] = chance(50) ? 0 : wild();
+		cmd->arg[2] = chance(80) ? 1 + below(3) : wild();
+		return cmd->nargs < 2;
 	default:
 		cmd->nargs = 1 + below(10);
 		return true;
@@ -478,8 +484,11 @@ static bool op_cmd(struct ddv_cmd *cmd, unsigned int op)
 	default:
 		break;
 	}
-	/* Fewer arguments than the op reads. */
-	if (chance(3) && cmd->nargs) {
+	/*
+	 * Fewer arguments than the op reads. Only a good command is cut: cutting a bad
+	 * one may drop what made it bad (a caller filter by name beside one by address).
+	 */
+	if (!bad && chance(3) && cmd->nargs) {
 		cmd->nargs = below(cmd->nargs);
 		bad |= cmd->nargs < min_args[op];
 	}

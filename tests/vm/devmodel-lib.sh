@@ -25,6 +25,8 @@ devmodel_expect_rules() {
 		pass "$1: reported as $2, and nothing else"
 	else
 		fail "$1: reported as $2, and nothing else" "rules: ${rules:-none}"
+		# What was reported, for the log (the failing scenario's stderr).
+		jq -c 'select(.rule)' "$fixture_report" >&2
 	fi
 }
 
