@@ -117,5 +117,6 @@ tests_fuzz_replay_frontend_LDADD = tests/fuzz/libreplay_ddvc.a
 TESTS += tests/fuzz/replay.test
 # Files and the corpus directories: tests/cli/fuzz/ also holds objects in the build tree.
 EXTRA_DIST += tests/fuzz/replay.test tests/fuzz/README tests/cli/fuzz/build.sh \
+	tests/cli/heap_catalog.h \
 	tests/cli/fuzz/seeds_decode.c tests/cli/fuzz/decode.dict tests/cli/fuzz/yaml.dict \
 	tests/cli/fuzz/corpus-decode tests/cli/fuzz/crashes-decode tests/cli/fuzz/corpus-yaml

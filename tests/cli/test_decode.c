@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "runtime.h"
 #include "decode.h"
+#include "heap_catalog.h"
 
 enum rt_msg {
 #define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
@@ -22,14 +23,7 @@ enum rt_msg {
 };
 
 static const char catalog_text[] =
-	"# ddv message catalog 1\n"
-	"pack linux 1.0\n"
-	"type 0 heap fields=size states=-\n"
-	"func 0 kmalloc_trace kmalloc specs/linux/heap.ddv:30:1 args=s,flags,size ret=ptr\n"
-	"func 1 kfree kfree specs/linux/heap.ddv:50:1 args=p ret=void\n"
-	"msg 1 heap.double-free error specs/linux/heap.ddv:52:5 args=p double free of {p}\n"
-	"msg 2 heap.leak error specs/linux/heap.ddv:31:9 args=key,size leaked {size} bytes at {key}\n"
-	"msg 3 heap.trace-call note specs/linux/heap.ddv:30:1 args=size kmalloc({size})\n"
+	HEAP_CATALOG_LINES
 	"msg 4 heap.quote warning specs/linux/heap.ddv:60:2 args=- a \"quoted\"\\ \ttab\n";
 
 struct fixture {

@@ -17,6 +17,7 @@
 #include <ddv/logrec.h>
 #include <ddv/runtime_msgs.h>
 #include "logring.h"
+#include "../heap_catalog.h"
 
 enum rt_msg {
 #define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
@@ -31,14 +32,7 @@ static const char funcs[] =
 	"2 linux request_threaded_irq request_irq generic 1\n"
 	"3 extra kfree kfree none 0\n";
 static const char catalog1[] =
-	"# ddv message catalog 1\n"
-	"pack linux 1.0\n"
-	"type 0 heap fields=size states=-\n"
-	"func 0 kmalloc_trace kmalloc specs/linux/heap.ddv:30:1 args=s,flags,size ret=ptr\n"
-	"func 1 kfree kfree specs/linux/heap.ddv:50:1 args=p ret=void\n"
-	"msg 1 heap.double-free error specs/linux/heap.ddv:52:5 args=p double free of {p}\n"
-	"msg 2 heap.leak error specs/linux/heap.ddv:31:9 args=key,size leaked {size} bytes at {key}\n"
-	"msg 3 heap.trace-call note specs/linux/heap.ddv:30:1 args=size kmalloc({size})\n"
+	HEAP_CATALOG_LINES
 	"msg 4 linux.scope.probe warning specs/linux/heap.ddv:70:2 args=key still live {key}\n";
 static const char catalog2[] =
 	"# ddv message catalog 1\n"
