@@ -15,7 +15,7 @@ struct finding_group {
 	const char *stack;	/* NULL: none */
 	unsigned long first;	/* the first load that showed it */
 	const char *fault;
-	unsigned int loads;	/* findings, over all loads */
+	unsigned int findings;	/* over all loads: a load may show several */
 	unsigned long *load_ns;	/* the loads that showed it, each once */
 	unsigned int nload_ns;
 };
@@ -101,7 +101,7 @@ static void group_finding(struct tally *t, const struct journal_load *L,
 		};
 	}
 	G = &t->groups[g];
-	G->loads++;
+	G->findings++;
 	if (!G->nload_ns || G->load_ns[G->nload_ns - 1] != L->n) {
 		G->load_ns = xrealloc(G->load_ns, (G->nload_ns + 1) * sizeof(*G->load_ns));
 		G->load_ns[G->nload_ns++] = L->n;
@@ -163,11 +163,13 @@ static void group_text(struct strbuf *sb, const struct journal *jn,
 
 	if (!G->first)
 		sb_printf(sb, "%s at %s: %u load%s, first the clean recording (no fault injected)\n",
-			  G->rule, G->site, G->loads, G->loads == 1 ? "" : "s");
+			  G->rule, G->site, G->nload_ns, G->nload_ns == 1 ? "" : "s");
 	else
 		sb_printf(sb, "%s at %s: %u load%s, first load %lu (fault in %s%s%s)\n", G->rule,
-			  G->site, G->loads, G->loads == 1 ? "" : "s", G->first,
+			  G->site, G->nload_ns, G->nload_ns == 1 ? "" : "s", G->first,
 			  G->fault ? G->fault : "none", phase ? ", phase " : "", phase ? phase : "");
+	if (G->findings > G->nload_ns)
+		sb_printf(sb, "    %u findings in those loads (several in one load)\n", G->findings);
 	if (G->stack)
 		sb_printf(sb, "    stack: %s\n", G->stack);
 	else if (journal_site_stack(jn, G->site))
@@ -258,7 +260,7 @@ static void print_rule_counts(const struct tally *t)
 			continue;
 		for (size_t h = g; h < t->ngroups; h++)
 			if (!strcmp(t->groups[h].rule, t->groups[g].rule))
-				n += t->groups[h].loads;
+				n += t->groups[h].findings;
 		printf("    %-32s %u\n", t->groups[g].rule, n);
 	}
 }
