@@ -110,19 +110,29 @@ static struct srcpos placeholder_pos(const struct msg *m, const char *at, size_t
 
 /*
  * Collects the {name} placeholders of a message into its arguments; valid()
- * says which names the message may use where it stands.
+ * says which names the message may use where it stands. {name:x} shows the
+ * value in hex whatever its size (a DMA address below 4 GiB); the decoder
+ * reads the format, the record carries the value alone.
  */
 static void scan_placeholders(struct msg *m, bool (*valid)(void *, const char *), void *arg,
 			      const char *known)
 {
 	for (const char *p = m->text; (p = strchr(p, '{')); p++) {
 		const char *end = strchr(p, '}');
+		const char *colon;
 		char *name;
 
 		if (!end)
 			break;
-		name = tree_strndup(p + 1, (size_t)(end - p - 1));
-		if (!valid(arg, name)) {
+		colon = memchr(p, ':', (size_t)(end - p));
+		name = tree_strndup(p + 1, (size_t)((colon ? colon : end) - p - 1));
+		if (colon && (end - colon != 2 || colon[1] != 'x')) {
+			struct srcpos pos = placeholder_pos(m, p, (size_t)(end - p - 1));
+
+			error_at(&pos, PLACEHOLDER_FORMAT,
+				 "'{%.*s}': the one format is ':x' (hex), as in '{%s:x}'",
+				 (int)(end - p - 1), p + 1, name);
+		} else if (!valid(arg, name)) {
 			struct srcpos pos = placeholder_pos(m, p, strlen(name));
 
 			error_at(&pos, UNKNOWN_PLACEHOLDER, "'{%s}' names nothing known here (%s)",

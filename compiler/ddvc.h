@@ -52,6 +52,7 @@
 	X(UNKNOWN_NAME, "check.unknown-name")				\
 	X(UNKNOWN_FUNCTION, "check.unknown-function")			\
 	X(UNKNOWN_PLACEHOLDER, "check.unknown-placeholder")		\
+	X(PLACEHOLDER_FORMAT, "check.placeholder-format")		\
 	X(UNKNOWN_CLASS, "check.unknown-class")				\
 	X(UNKNOWN_SYMBOL, "check.unknown-symbol")			\
 	X(UNKNOWN_SCOPE_ITEM, "check.unknown-scope-item")		\

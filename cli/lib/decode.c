@@ -338,6 +338,8 @@ static void render_message(const struct decoder *dec, const struct event *ev, st
 	for (p = ev->msg->text; *p;) {
 		const char *open = strchr(p, '{'), *close;
 		const struct event_arg *a = NULL;
+		size_t len;
+		bool hex;
 
 		if (!open) {
 			sb_puts(sb, p);
@@ -349,11 +351,15 @@ static void render_message(const struct decoder *dec, const struct event *ev, st
 			sb_puts(sb, open);
 			break;
 		}
+		/* {name:x}: hex, whatever the value (ddvc allows no other format). */
+		hex = close - open > 2 && !strncmp(close - 2, ":x", 2);
+		len = (size_t)(close - open - 1) - (hex ? 2 : 0);
 		for (unsigned int i = 0; i < ev->nargs; i++)
-			if (strlen(ev->args[i].name) == (size_t)(close - open - 1) &&
-			    !strncmp(ev->args[i].name, open + 1, close - open - 1))
+			if (strlen(ev->args[i].name) == len && !strncmp(ev->args[i].name, open + 1, len))
 				a = &ev->args[i];
-		if (a)
+		if (a && hex)
+			sb_printf(sb, "%#" PRIx64, a->value);
+		else if (a)
 			format_arg(dec, ev, a, sb);
 		else
 			sb_puts(sb, "?");	/* the record lacks it: never show a raw {name} */

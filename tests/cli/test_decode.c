@@ -24,7 +24,8 @@ enum rt_msg {
 
 static const char catalog_text[] =
 	HEAP_CATALOG_LINES
-	"msg 4 heap.quote warning specs/linux/heap.ddv:60:2 args=- a \"quoted\"\\ \ttab\n";
+	"msg 4 heap.quote warning specs/linux/heap.ddv:60:2 args=- a \"quoted\"\\ \ttab\n"
+	"msg 5 heap.hex warning specs/linux/heap.ddv:61:2 args=h,n handle {h:x} of {n} {h}\n";
 
 struct fixture {
 	struct catalog cat;
@@ -279,6 +280,19 @@ Test(decode, runtime_messages)
 				   "the instruction does not call the symbol (found 0xffffffff81234567)"),
 		  "%s", c.text.s);
 	cr_expect_eq(check_json_lines(c.json.s), 3);
+	sb_free(&c.text);
+	sb_free(&c.json);
+}
+
+Test(decode, placeholder_in_hex)
+{
+	struct collected c = { 0 };
+	u64 args[2] = { 0xfff000, 4096 };
+
+	log_rec(1, 5, 2, args);
+	drain();
+	decode_stream(&fx.dec, fx.frames, fx.nframes, collect, &c);
+	cr_expect(strstr(c.text.s, "handle 0xfff000 of 4096 16773120"), "%s", c.text.s);
 	sb_free(&c.text);
 	sb_free(&c.json);
 }
