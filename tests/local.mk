@@ -82,9 +82,9 @@ EXTRA_DIST += tests/cli/ci.test tests/cli/schema-check tests/cli/kunit
 # The fixture drivers the VM scenarios build (tests/drivers/build-fixtures).
 EXTRA_DIST += tests/drivers
 
-# The tree's size limits: files, functions, kernel-side columns (scripts/style-check).
-TESTS += tests/style.test
-EXTRA_DIST += tests/style.test
+# The tree's size limits (scripts/style-check); docs/findings.md against the suite.
+TESTS += tests/style.test tests/findings.test
+EXTRA_DIST += tests/style.test tests/findings.test tests/vm
 
 # The fuzzers' corpora and crashes, replayed through each harness's entry without clang
 # (tests/fuzz/README): a plain main() (tests/fuzz/replay.c) per harness, the code under test
