@@ -26,6 +26,8 @@
 #           pvscsi_shutdown_intr, the kernel warns "Trying to free already-free IRQ".
 #   defect: megaraid_sas with its scsi_add_host failed (scsi.ddv's injection; scsi_mod is
 #           loaded before ddv start) leaks the controller's DMA buffers and reply map.
+#   defect: sym53c8xx with the DMA cluster allocations of ___get_dma_mem_cluster failed
+#           leaks the mp0 page holding the VTOB entry it never gives back.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -251,6 +253,22 @@ check "nvme: ddv reports nvme_dev (3560 bytes, nvme_probe+0x2d) never freed" \
 	grep -q '"rule":"heap.leak".*"allocation_site":{"function":"nvme_probe","offset":45,.*"size":3560' \
 	/out/nvme.json
 check "nvme: ddv stop" ddv stop
+
+# Another (Debian's 6.1.192, still in 6.12.118): ___get_dma_mem_cluster takes a VTOB entry
+# from the driver's own pool mp0, and when dma_alloc_coherent then fails it returns NULL
+# without giving the entry back, so the mp0 page that holds it (__get_free_pages in
+# ___mp0_get_mem_cluster) is never freed. Every cluster allocation of that function fails
+# here: the first (the HCB's, in probe) makes the probe give up.
+echo "=== sym53c8xx, its first DMA cluster not allocated"
+defect_load /out/symmp0.json sym53c8xx plan caller=sym53c8xx:___get_dma_mem_cluster rate=100
+check "sym53c8xx mp0: the injected dma_alloc_coherent failure" \
+	test "$(summary_field /out/symmp0.json faults_injected)" = 1
+check "sym53c8xx mp0: ddv reports the mp0 page never freed" \
+	grep -q '"rule":"pages.leak".*"allocation_site":{"function":"___mp0_get_mem_cluster"' \
+	/out/symmp0.json
+check "sym53c8xx mp0: every finding is that page" \
+	sh -c '! grep "\"rule\"" /out/symmp0.json | grep -v "\"summary\"" | grep -v "\"rule\":\"pages.leak\""'
+check "sym53c8xx mp0: ddv stop" ddv stop
 guest_done
 JOB
 vm_job nth --timeout 600 "${vm_opts[@]}" --env "NTH_DRIVERS=$nth_drivers" \
