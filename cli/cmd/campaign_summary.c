@@ -8,11 +8,18 @@
 
 #include "campaign_cmd.h"
 
-/* Identical findings: one rule, one site, one stack (a leak: its allocation site). */
+/*
+ * Findings of one rule at one site (a leak: its allocation site). The stacks
+ * that reach the site are counted, not grouped apart: the driver's outer
+ * paths (unbind or unload, each caller of a shared free helper) would split
+ * one defect into many groups.
+ */
 struct finding_group {
 	const char *rule;
 	const char *site;
-	const char *stack;	/* NULL: none */
+	const char *stack;	/* the first load's, NULL: none */
+	const char **stacks;	/* the distinct stacks seen, the first included */
+	unsigned int nstacks;
 	unsigned long first;	/* the first load that showed it */
 	const char *fault;
 	unsigned int findings;	/* over all loads: a load may show several */
@@ -89,9 +96,7 @@ static void group_finding(struct tally *t, const struct journal_load *L,
 	size_t g;
 
 	for (g = 0; g < t->ngroups; g++)
-		if (!strcmp(t->groups[g].rule, F->rule) && !strcmp(t->groups[g].site, F->site) &&
-		    !strcmp(t->groups[g].stack ? t->groups[g].stack : "",
-			    F->stack ? F->stack : ""))
+		if (!strcmp(t->groups[g].rule, F->rule) && !strcmp(t->groups[g].site, F->site))
 			break;
 	if (g == t->ngroups) {
 		t->groups = xrealloc(t->groups, (t->ngroups + 1) * sizeof(*t->groups));
@@ -102,6 +107,19 @@ static void group_finding(struct tally *t, const struct journal_load *L,
 	}
 	G = &t->groups[g];
 	G->findings++;
+	if (F->stack) {
+		unsigned int i = 0;
+
+		if (!G->stack)
+			G->stack = F->stack;
+
+		while (i < G->nstacks && strcmp(G->stacks[i], F->stack))
+			i++;
+		if (i == G->nstacks) {
+			G->stacks = xrealloc(G->stacks, (G->nstacks + 1) * sizeof(*G->stacks));
+			G->stacks[G->nstacks++] = F->stack;
+		}
+	}
 	if (!G->nload_ns || G->load_ns[G->nload_ns - 1] != L->n) {
 		G->load_ns = xrealloc(G->load_ns, (G->nload_ns + 1) * sizeof(*G->load_ns));
 		G->load_ns[G->nload_ns++] = L->n;
@@ -170,7 +188,10 @@ static void group_text(struct strbuf *sb, const struct journal *jn,
 			  G->fault ? G->fault : "none", phase ? ", phase " : "", phase ? phase : "");
 	if (G->findings > G->nload_ns)
 		sb_printf(sb, "    %u findings in those loads (several in one load)\n", G->findings);
-	if (G->stack)
+	if (G->stack && G->nstacks > 1)
+		sb_printf(sb, "    stack (the first load's; %u distinct stacks reach the site): %s\n",
+			  G->nstacks, G->stack);
+	else if (G->stack)
 		sb_printf(sb, "    stack: %s\n", G->stack);
 	else if (journal_site_stack(jn, G->site))
 		sb_printf(sb, "    allocation stack (the clean load's only one there): %s\n",
@@ -215,7 +236,7 @@ static void print_groups(const struct journal *jn, const struct tally *t,
 	struct strbuf sb = { 0 };
 
 	if (t->ngroups)
-		sb_puts(&sb, "findings by rule, site and stack (a leak: its allocation site):\n");
+		sb_puts(&sb, "findings by rule and site (a leak: its allocation site):\n");
 	for (size_t g = 0; g < t->ngroups; g++) {
 		sb_puts(&sb, "  ");
 		group_text(&sb, jn, &t->groups[g], r);
@@ -305,7 +326,7 @@ static void print_table(const struct journal *jn, const struct tally *t,
 	printf("  %-34s %u\n", "machine lost (VM hung or killed)", t->by_status[LOAD_LOST]);
 	printf("  %-34s %u\n", "loads off the recorded sequence", t->diverged);
 	printf("  %-34s %u\n", "findings", t->findings);
-	printf("  %-34s %zu\n", "distinct (rule, site and stack)", t->ngroups);
+	printf("  %-34s %zu\n", "distinct (rule and site)", t->ngroups);
 	print_rule_counts(t);
 	if (nsuppressed)
 		printf("  %-34s %u (this run)\n", "findings suppressed", nsuppressed);
@@ -401,8 +422,10 @@ int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppre
 	}
 	found = t.findings || t.by_status[LOAD_HANG] || t.by_status[LOAD_CRASH] ||
 		t.by_status[LOAD_LOST];
-	for (size_t g = 0; g < t.ngroups; g++)
+	for (size_t g = 0; g < t.ngroups; g++) {
 		free(t.groups[g].load_ns);
+		free(t.groups[g].stacks);
+	}
 	free(t.groups);
 	sb_free(&before);
 	sb_free(&after);

@@ -146,7 +146,7 @@ if fixture_build; then
 			fixture_campaign_says double_free_campaign "the other loads that show it" \
 				'^    also on loads \(ddv inject nth-any N\): 4 6 8$'
 			fixture_campaign_says double_free_campaign "one distinct finding" \
-				'^  distinct \(rule, site and stack\) +1$'
+				'^  distinct \(rule and site\) +1$'
 		fi
 		fixture_use double_free_supp
 		if fixture_expect_campaign double_free_supp 0; then
