@@ -152,8 +152,8 @@ fixture_expect_clean clean
 fixture_use twice
 fixture_expect_rule twice vendor.channel-put-unheld
 site=$("$prefix/bin/ddv" sites "$vendor/vdrv.ko" --pack "$pack/ddv-vendor.ko" |
-	awk '$3 == "vcore_put_channel" { last = $1 } END { print last }')
-check_host "twice: the finding names the last vcore_put_channel's site, $site" \
+	awk '$3 == "vcore_put_channel" && $1 ~ /^vdrv_exit\+/ { last = $1 } END { print last }')
+check_host "twice: the finding names vdrv_exit's last vcore_put_channel site, $site" \
 	test -n "$site" -a "$(fixture_report_site vendor.channel-put-unheld site)" = "$site"
 fixture_use ring
 fixture_expect_rule ring heap.leak

@@ -329,7 +329,8 @@ static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
  */
 static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type)
 {
-	return !(type & DDV_TYPE_IMPORT) && likely(DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]) ==
+	return !(type & DDV_TYPE_IMPORT) &&
+	       likely(DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]) ==
 		      DDV_TYPE_USED_INLINE);
 }
 
