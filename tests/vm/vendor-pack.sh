@@ -1,5 +1,5 @@
 #!/bin/bash
-# vendor-pack.sh: VM test: ddv installed into a staging dir builds the example vendor pack (examples/vendor) from its SDK alone, and the staged ddv finds the vendor driver's seeded channel leak beside the linux pack, and its ring buffer leak through linux's heap type, which the vendor pack imports.
+# vendor-pack.sh: VM test: the README's commands for the running kernel run from a staged install; ddv installed into a staging dir builds the example vendor pack (examples/vendor) from its SDK alone, and the staged ddv finds the vendor driver's seeded channel leak beside the linux pack, and its ring buffer leak through linux's heap type, which the vendor pack imports.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -51,6 +51,15 @@ check_host "the vendor pack's build names no source or build tree (its .cmd file
 check_host "the vendor pack's build used the staged SDK (its .cmd files)" \
 	grep -q "$prefix/share/ddv/sdk/runtime/include" "$pack/.vendor.o.cmd"
 
+# The README's commands for the running kernel (its section "On the running kernel"), as
+# written there: run first in the guest, on e1000, from the staged layout.
+sed -n '/^On the running kernel$/,/^What ddv is$/p' "$vm_top/README" |
+	sed -n 's/^    \([^ ].*\)/\1/p' | sed 's/ *#.*//' >"$vm_work/readme.cmds"
+check_host "the README's block: ddv start, load, unload, report, stop ($(wc -l <"$vm_work/readme.cmds") commands)" \
+	eval "grep -qx 'ddv start' '$vm_work/readme.cmds' && grep -qx 'ddv report' '$vm_work/readme.cmds' &&
+	      grep -qx 'ddv stop' '$vm_work/readme.cmds' && grep -q '^ddv load ' '$vm_work/readme.cmds' &&
+	      grep -q '^ddv unload ' '$vm_work/readme.cmds'"
+
 # 3. The guest: the staged layout alone (no DDV_MODULE_DIR: ddv start finds the runtime and
 # linux where make install put them), the vendor core installed as a vendor installs it
 # (/lib/modules/KVER/extra/, depmod: ddv load finds vdrv's dependency there) and loaded, the
@@ -60,6 +69,11 @@ cat >"$job" <<'GUEST'
 . /root/guest-lib.sh
 mods=/usr/local/lib/ddv/modules/$(uname -r)
 packs=$mods:/root/pack
+# The README's block, one command at a time, each one must succeed (ddv report: 0, no finding).
+while IFS= read -r line; do
+	check "README: $line" sh -c "$line"
+done </root/readme.cmds
+check "README: e1000 is gone and so is ddv" eval '! module_loaded e1000 && ! module_loaded ddv'
 check "the vendor core loads" modprobe vcore
 mkdir -p /out/defect /out/clean /out/twice /out/ring
 check "ddv start with no options finds the installed runtime and linux" \
@@ -130,7 +144,7 @@ check "vcore itself says the defect's channel 0 was never given back" \
 	eval 'dmesg | grep -q "vcore: channel 0 still taken at unload"'
 guest_done
 GUEST
-vm_job vendor --timeout 300 \
+vm_job vendor --timeout 300 --nic e1000 --add "$vm_work/readme.cmds:/root/readme.cmds" \
 	--add "$prefix/bin/ddv:/usr/local/bin/ddv" \
 	--add "$prefix/lib/ddv:/usr/local/lib/ddv" \
 	--add-module "$vendor/vcore.ko" --add "$vendor/vdrv.ko:/root/vdrv.ko" \
