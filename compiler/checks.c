@@ -21,12 +21,38 @@ struct ctx {
 static void resolve_expr(struct ctx *c, struct expr *e);
 static void no_objects(const struct expr *e, const char *where);
 
-static struct type_decl *find_type(struct spec *spec, const char *name)
+static struct type_decl *find_own_type(struct spec *spec, const char *name)
 {
 	for (struct type_decl *t = spec->types; t; t = t->next)
 		if (!strcmp(t->name, name))
 			return t;
 	return NULL;
+}
+
+static struct type_decl *find_imported_type(struct spec *spec, const char *name)
+{
+	for (struct import *i = spec->imports; i; i = i->next)
+		for (struct type_decl *t = i->spec ? i->spec->types : NULL; t; t = t->next)
+			if (!strcmp(t->name, name))
+				return t;
+	return NULL;
+}
+
+/* The pack's type of that name, or an imported one: its first use gives it a table entry. */
+static struct type_decl *find_type(struct spec *spec, const char *name)
+{
+	struct type_decl *t = find_own_type(spec, name);
+	struct type_decl **more;
+
+	if (t || !(t = find_imported_type(spec, name)) || t->import_index >= 0)
+		return t;
+	more = tree_alloc((spec->nimported + 1) * sizeof(*more));
+	if (spec->nimported)
+		memcpy(more, spec->imported, spec->nimported * sizeof(*more));
+	spec->imported = more;
+	t->import_index = spec->nimported;
+	spec->imported[spec->nimported++] = t;
+	return t;
 }
 
 static int find_field(const struct type_decl *t, const char *name)
@@ -242,13 +268,16 @@ static void check_active(struct spec *spec, struct type_decl *t)
 static void check_types(struct spec *spec)
 {
 	for (struct type_decl *t = spec->types; t; t = t->next) {
-		struct type_decl *o = find_type(spec, t->name);
+		struct type_decl *o = find_own_type(spec, t->name), *imp;
 
 		t->size_field = -1;
 		t->index = spec->ntypes++;
 		if (o != t)
 			error_at(&t->pos, DUP_TYPE, "object type '%s' already declared at %s",
 				 t->name, pos_text(&o->pos));
+		else if ((imp = find_imported_type(spec, t->name)))
+			error_at(&t->pos, DUP_TYPE, "object type '%s' is pack %s's, imported at %s",
+				 t->name, imp->from->pack, pos_text(&imp->from->pos));
 		for (struct attr *a = t->attrs; a; a = a->next) {
 			if (!strcmp(a->name, "contained"))
 				t->contained = true;
@@ -1050,8 +1079,12 @@ static void check_scopes(struct spec *spec)
 				else
 					s->end = f;
 			} else if (!strcmp(i->word, "count")) {
-				s->type = find_type(spec, i->value);
-				if (!s->type)
+				s->type = find_own_type(spec, i->value);
+				if (!s->type && find_imported_type(spec, i->value))
+					error_at(&i->value_pos, IMPORT_SCOPE,
+						 "a scope counts the pack's own types: '%s' is pack %s's",
+						 i->value, find_imported_type(spec, i->value)->from->pack);
+				else if (!s->type)
 					error_at(&i->value_pos, UNKNOWN_TYPE, "unknown object type '%s'",
 						 i->value);
 			} else {

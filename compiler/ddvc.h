@@ -79,7 +79,10 @@
 	X(WRITE_TARGET, "check.write-target")				\
 	X(OBJECT_OUTSIDE_RULE, "check.object-outside-rule")		\
 	X(TOO_MANY_LOOKUPS, "check.too-many-lookups")			\
-	X(BAD_CITE, "check.bad-cite")
+	X(BAD_CITE, "check.bad-cite")					\
+	X(IMPORT_NOT_FOUND, "check.import-not-found")			\
+	X(IMPORT_MISMATCH, "check.import-mismatch")			\
+	X(IMPORT_SCOPE, "check.import-scope")
 
 enum ddvc_diag_id {
 #define X(name, text) DIAG_##name,
@@ -411,6 +414,9 @@ struct type_decl {
 	bool contained;
 	int size_field;
 	int index;
+	/* Another pack's type, imported: the import, and its index in the import table (or -1). */
+	struct import *from;
+	int import_index;
 	struct type_decl *next;
 };
 
@@ -446,11 +452,24 @@ struct include {
 	struct include *next;
 };
 
+/*
+ * `import PACK;`: another pack's object types, read from its specs (the
+ * directory PACK/ on the import path, driver.c). Its functions stay its own.
+ */
+struct import {
+	struct srcpos pos;
+	const char *pack;
+	const char *dir;	/* where its specs were found */
+	struct spec *spec;	/* parsed and checked */
+	struct import *next;
+};
+
 /* Every spec file of one run adds to one pack. */
 struct spec {
 	const char *pack, *version;
 	struct srcpos pack_pos;
 	struct include *includes;
+	struct import *imports;
 	struct type_decl *types;
 	struct predicate *predicates;
 	struct contract *contracts;
@@ -462,10 +481,14 @@ struct spec {
 	struct msg **msgs_tail;
 	struct strmap symbols;		/* symbol -> struct fnsig */
 	struct contract **contracts_tail;
+	struct type_decl **imported;	/* the imported types the rules use, in table order */
+	int nimported;
 };
 
 /* lexer.l + parser.y: parse one file into spec. Returns false on errors. */
 bool parse_file(struct spec *spec, struct srcfile *file);
+/* The type's argument to the object operations: "3", or "DDV_IMPORTED(0)" (abi.h). */
+const char *type_ref(const struct type_decl *t);
 
 /* tree.c: list helpers used by the parser. */
 struct spec *spec_new(void);

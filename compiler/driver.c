@@ -1,6 +1,7 @@
 /* driver.c: the ddvc driver: read, parse, check, emit, in a straight line. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ static const char usage_text[] =
 	"       ddvc doc SPEC... [-o FILE.md]  write the review document\n"
 	"options:\n"
 	"  -o, --output=PATH         output directory (compile) or file (catalog, doc)\n"
+	"  -I, --import-path=DIR     look for imported packs' specs (DIR/PACK/*.ddv) here first\n"
 	"      --stop-after=STAGE    parse, check or emit\n"
 	"  -h, --help                this text\n"
 	"  -V, --version             the version\n"
@@ -84,6 +86,138 @@ static struct srcfile *read_source(const char *name)
 	return f;
 }
 
+/* The directory part of path, "." when it has none. */
+static const char *dir_of(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? tree_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : ".";
+}
+
+/*
+ * The import path, in order: each -I DIR, the importing file's directory,
+ * the SDK's specs beside this ddvc (PREFIX/bin/ddvc: PREFIX/share/ddv/sdk/specs,
+ * a staged or moved installation), the configured SDK's. NULL-terminated.
+ */
+static const char **import_path(const char **dirs, int ndirs, const char *file)
+{
+	const char **path = tree_alloc((ndirs + 4) * sizeof(*path));
+	char exe[4096];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int n = 0;
+
+	for (int i = 0; i < ndirs; i++)
+		path[n++] = dirs[i];
+	path[n++] = dir_of(file);
+	if (len > 0) {
+		const char *bin;
+
+		exe[len] = '\0';
+		bin = dir_of(exe);
+		if (strlen(bin) > 4 && !strcmp(bin + strlen(bin) - 4, "/bin"))
+			path[n++] = tree_printf("%.*s/share/ddv/sdk/specs", (int)strlen(bin) - 4, bin);
+	}
+	path[n++] = DDV_SPECSDIR;
+	return path;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.ddv files of dir, sorted, in the arena; NULL when there are none. */
+static const char **spec_files(const char *dir, int *n)
+{
+	DIR *d = opendir(dir);
+	const char **files = NULL;
+	struct dirent *e;
+	int cap = 0;
+
+	*n = 0;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".ddv"))
+			continue;
+		if (*n == cap) {
+			const char **more = tree_alloc((cap = cap ? 2 * cap : 16) * sizeof(*more));
+
+			if (*n)
+				memcpy(more, files, *n * sizeof(*more));
+			files = more;
+		}
+		files[(*n)++] = tree_printf("%s/%s", dir, e->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (*n)
+		qsort(files, *n, sizeof(*files), by_name);
+	return *n ? files : NULL;
+}
+
+static struct srcfile *read_source(const char *name);
+
+/*
+ * Reads each `import PACK;` of spec: the specs of PACK/ on the import path,
+ * parsed and checked as a pack of their own (their diagnostics name their
+ * files); their types become names the rules may use (checks.c find_type).
+ */
+static void load_imports(struct spec *spec, const char **dirs, int ndirs)
+{
+	for (struct import *imp = spec->imports; imp; imp = imp->next) {
+		const char **path = import_path(dirs, ndirs, imp->pos.file), **files = NULL;
+		int nfiles = 0;
+
+		for (struct import *o = spec->imports; o != imp; o = o->next)
+			if (!strcmp(o->pack, imp->pack))
+				imp->spec = o->spec;	/* imported twice: the first one's */
+		if (imp->spec)
+			continue;
+		if (spec->pack && !strcmp(imp->pack, spec->pack)) {
+			error_at(&imp->pos, IMPORT_MISMATCH, "pack %s cannot import itself", imp->pack);
+			continue;
+		}
+		for (int i = 0; path[i] && !files; i++) {
+			imp->dir = tree_printf("%s/%s", path[i], imp->pack);
+			files = spec_files(imp->dir, &nfiles);
+		}
+		if (!files) {
+			error_at(&imp->pos, IMPORT_NOT_FOUND,
+				 "import %s: no %s/*.ddv in the import path (-I DIR, the spec's own "
+				 "directory, the SDK's specs)", imp->pack, imp->pack);
+			continue;
+		}
+		imp->spec = spec_new();
+		for (int i = 0; i < nfiles; i++) {
+			struct srcfile *f = read_source(files[i]);
+
+			if (f)
+				parse_file(imp->spec, f);
+		}
+		if (diag_error_count())
+			return;
+		if (imp->spec->imports) {
+			error_at(&imp->spec->imports->pos, IMPORT_MISMATCH,
+				 "an imported pack (%s) cannot import another", imp->pack);
+			return;
+		}
+		if (imp->spec->pack && strcmp(imp->spec->pack, imp->pack)) {
+			error_at(&imp->spec->pack_pos, IMPORT_MISMATCH,
+				 "the specs in %s are pack %s, not pack %s", imp->dir,
+				 imp->spec->pack, imp->pack);
+			return;
+		}
+		check_spec(imp->spec);
+		if (diag_error_count())
+			return;
+		for (struct type_decl *t = imp->spec->types; t; t = t->next) {
+			t->from = imp;
+			t->import_index = -1;
+		}
+	}
+}
+
 /* Writes one output through a temporary name, so a failed run leaves nothing half written. */
 static int write_output(const char *path, struct spec *spec, int (*emit)(struct spec *, FILE *))
 {
@@ -107,7 +241,7 @@ static int write_output(const char *path, struct spec *spec, int (*emit)(struct 
 }
 
 static int run(const char *command, char **files, int nfiles, const char *output,
-	       enum stage stop)
+	       enum stage stop, const char **dirs, int ndirs)
 {
 	struct spec *spec = spec_new();
 	bool compile = !strcmp(command, "compile");
@@ -122,6 +256,9 @@ static int run(const char *command, char **files, int nfiles, const char *output
 	}
 	if (diag_error_count() || stop == STAGE_PARSE)
 		return diag_error_count() ? 1 : 0;
+	load_imports(spec, dirs, ndirs);
+	if (diag_error_count())
+		return 1;
 	check_spec(spec);
 	if (diag_error_count() || stop == STAGE_CHECK || !strcmp(command, "check"))
 		return diag_error_count() ? 1 : 0;
@@ -164,6 +301,7 @@ int ddvc_main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "import-path", required_argument, NULL, 'I' },
 		{ "stop-after", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -174,15 +312,19 @@ int ddvc_main(int argc, char **argv)
 	const char *output = NULL, *command = NULL;
 	enum stage stop = STAGE_EMIT;
 	char **files = calloc((size_t)argc + 1, sizeof(*files));
-	int c, rc = 2, nfiles = 0;
+	const char **dirs = calloc((size_t)argc + 1, sizeof(*dirs));
+	int c, rc = 2, nfiles = 0, ndirs = 0;
 
-	if (!files)
+	if (!files || !dirs) {
+		free(files);
+		free(dirs);
 		return 1;
+	}
 	optind = 0;	/* glibc: start over (the fuzz harness calls us many times) */
 	opterr = 0;
 	diag_reset();
 	/* "-" in front: operands come back in order as option 1, options may stand anywhere. */
-	while ((c = getopt_long(argc, argv, "-o:hV", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-o:I:hV", options, NULL)) != -1) {
 		switch (c) {
 		case 1:
 			if (!command)
@@ -192,6 +334,9 @@ int ddvc_main(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'I':
+			dirs[ndirs++] = optarg;
 			break;
 		case 's':
 			if (parse_stage(optarg, &stop))
@@ -231,9 +376,10 @@ int ddvc_main(int argc, char **argv)
 	else if (!strcmp(command, "compile") && !output)
 		usage_error("%s", "compile: say where with -o DIR");
 	else
-		rc = run(command, files, nfiles, output, stop);
+		rc = run(command, files, nfiles, output, stop, dirs, ndirs);
 out:
 	free(files);
+	free(dirs);
 	tree_free_all();
 	return rc;
 }

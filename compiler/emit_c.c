@@ -113,7 +113,7 @@ static void emit_lookups(struct emit_ctx *cx, const struct lookups *l)
 	for (int i = l->n - 1; i >= 0; i--) {
 		struct expr *o = obj_of(l->e[i]);
 
-		w_printf(w, "ddv_f%d = ddv_obj_lookup(ddv_call, %d, ", i, o->type->index);
+		w_printf(w, "ddv_f%d = ddv_obj_lookup(ddv_call, %s, ", i, type_ref(o->type));
 		emit_key(w, o->a);
 		if (l->e[i]->kind == E_FIELD)
 			w_printf(w, ", &ddv_o%d);\n", i);
@@ -345,6 +345,12 @@ static void emit_check(struct emit_ctx *cx, struct stmt *s, const struct lookups
 	emit_then_report(cx, s->msg);
 }
 
+const char *type_ref(const struct type_decl *t)
+{
+	return t->from ? tree_printf("DDV_IMPORTED(%d)", t->import_index) :
+	       tree_printf("%d", t->index);
+}
+
 static void emit_create(struct emit_ctx *cx, struct stmt *s)
 {
 	struct writer *w = cx->w;
@@ -360,7 +366,7 @@ static void emit_create(struct emit_ctx *cx, struct stmt *s)
 	w_printf(w, " };\n");
 	w_line(w, "int ddv_rc;");
 	w_blank(w);
-	w_printf(w, "ddv_rc = ddv_obj_create(ddv_call, %d, ", s->obj.type->index);
+	w_printf(w, "ddv_rc = ddv_obj_create(ddv_call, %s, ", type_ref(s->obj.type));
 	emit_key(w, s->obj.key);
 	w_printf(w, ", %d, ddv_fv, NULL, %d, %d);\n", s->index < 0 ? 0 : s->index,
 		 s->obj.type->size_field, s->obj.type->nfields);
@@ -381,8 +387,8 @@ static void emit_foreach(struct emit_ctx *cx, struct stmt *s, int depth)
 	w_line(w, "int ddv_rc%d;", depth);
 	w_blank(w);
 	/* Nothing of t live anywhere (the usual case): no need to read the block. */
-	w_open(w, "if (ddv_obj_any_inside(ddv_call, %d))", t->index);
-	w_printf(w, "ddv_rc%d = ddv_obj_lookup(ddv_call, %d, ", depth, in->index);
+	w_open(w, "if (ddv_obj_any_inside(ddv_call, %s))", type_ref(t));
+	w_printf(w, "ddv_rc%d = ddv_obj_lookup(ddv_call, %s, ", depth, type_ref(in));
 	emit_key(w, s->in.key);
 	w_printf(w, ", &ddv_in%d);\n", depth);
 	emit_rare(cx, tree_printf("ddv_rc%d", depth));
@@ -391,8 +397,8 @@ static void emit_foreach(struct emit_ctx *cx, struct stmt *s, int depth)
 	w_line(w, "ddv_hi%d = ddv_lo%d + ddv_in%d.fields[%d];", depth, depth, depth,
 	       in->size_field);
 	w_printf(w, "while (ddv_lo%d < ddv_hi%d &&\n", depth, depth);
-	w_open(w, "       !ddv_obj_find_inside(ddv_call, %d, ddv_lo%d, ddv_hi%d, &ddv_it%d))",
-	       t->index, depth, depth, depth);
+	w_open(w, "       !ddv_obj_find_inside(ddv_call, %s, ddv_lo%d, ddv_hi%d, &ddv_it%d))",
+	       type_ref(t), depth, depth, depth);
 	w_line(w, "%s%s%s = (%s)(unsigned long)ddv_it%d.key;", t->key_type,
 	       t->key_type[strlen(t->key_type) - 1] == '*' ? "" : " ", s->var, t->key_type, depth);
 	w_blank(w);
@@ -407,11 +413,11 @@ static void emit_foreach(struct emit_ctx *cx, struct stmt *s, int depth)
 static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 {
 	struct writer *w = cx->w;
-	int type = s->obj.type->index;
+	const char *type = type_ref(s->obj.type);
 
 	switch (s->kind) {
 	case S_DESTROY:
-		w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %d, ", type);
+		w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %s, ", type);
 		emit_key(w, s->obj.key);
 		w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
 		emit_rare(cx, "ddv_rc");
@@ -420,7 +426,7 @@ static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 		break;
 	case S_MANAGED:
 		/* The device's devres ends the record (runtime/linux/devres.c). */
-		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_managed(ddv_call, %d, ", type);
+		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_managed(ddv_call, %s, ", type);
 		emit_key(w, s->obj.key);
 		w_printf(w, ", (const void *)(");
 		emit_expr(w, s->value);
@@ -428,13 +434,13 @@ static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 		emit_goto_rare(cx);
 		break;
 	case S_SET_STATE:
-		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, %d, ", type);
+		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, %s, ", type);
 		emit_key(w, s->obj.key);
 		w_printf(w, ", %d)))\n", s->index);
 		emit_goto_rare(cx);
 		break;
 	case S_SET_FIELD:
-		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, %d, ", type);
+		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, %s, ", type);
 		emit_key(w, s->obj.key);
 		w_printf(w, ", %d, (u64)(unsigned long)(", s->index);
 		emit_expr(w, s->value);
@@ -442,7 +448,7 @@ static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 		emit_goto_rare(cx);
 		break;
 	case S_ADJUST:
-		w_printf(w, "ddv_rc = ddv_obj_adjust(ddv_call, %d, ", type);
+		w_printf(w, "ddv_rc = ddv_obj_adjust(ddv_call, %s, ", type);
 		emit_key(w, s->obj.key);
 		w_printf(w, ", %d, ", s->index);
 		emit_expr(w, s->value);
@@ -462,7 +468,7 @@ static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 		 * that would turn the next object at the same address into a
 		 * false "created again". So the record goes now.
 		 */
-		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, %d, ", type);
+		w_printf(w, "if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, %s, ", type);
 		emit_key(w, s->obj.key);
 		w_printf(w, ", NULL, %d)))\n", s->obj.type->size_field);
 		emit_goto_rare(cx);

@@ -194,6 +194,17 @@ static void doc_stmts(FILE *out, const struct stmt *s, int depth)
 	}
 }
 
+/* The other packs' types the rules use (`import PACK;`). */
+static void doc_imported(FILE *out, const struct spec *spec)
+{
+	if (spec->nimported)
+		fprintf(out, "\nImported (their rules and leak messages are their packs'):");
+	for (int i = 0; i < spec->nimported; i++)
+		fprintf(out, " `%s` of pack %s (%s)%s", spec->imported[i]->name,
+			spec->imported[i]->from->pack, pos_text(&spec->imported[i]->pos),
+			i + 1 < spec->nimported ? "," : "\n");
+}
+
 int emit_doc(struct spec *spec, FILE *out)
 {
 	static const char *const cls[] = { "none (never injected)", "generic", "allocation",
@@ -235,6 +246,7 @@ int emit_doc(struct spec *spec, FILE *out)
 		}
 		fprintf(out, " | %s |\n", pos_text(&t->pos));
 	}
+	doc_imported(out, spec);
 	fprintf(out, "\n## Contracts\n");
 	for (struct contract *c = spec->contracts; c; c = c->next) {
 		fprintf(out, "\n### %s\n\n", c->api);

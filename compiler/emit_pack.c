@@ -202,6 +202,36 @@ static int emit_catalog_string(struct writer *w, struct spec *spec)
 	return 0;
 }
 
+/*
+ * The types of other packs the rules use (`import PACK;`): each one's pack and
+ * catalog line after "type N ", which ddv.ko finds in that pack at registration.
+ */
+static void emit_imports_table(struct writer *w, struct spec *spec)
+{
+	if (!spec->nimported)
+		return;
+	w_open(w, "static struct ddv_import ddv_imports[%d] =", spec->nimported);
+	for (int i = 0; i < spec->nimported; i++) {
+		const struct type_decl *t = spec->imported[i];
+		char *line = tree_printf("%s fields=", t->name);
+
+		for (int f = 0; f < t->nfields; f++)
+			line = tree_printf("%s%s%s", line, f ? "," : "", t->fields[f]->name);
+		line = tree_printf("%s%s states=", line, t->nfields ? "" : "-");
+		for (int n = 0; n < t->nstates; n++)
+			line = tree_printf("%s%s%s", line, n ? "," : "", t->states[n]->name);
+		line = tree_printf("%s%s", line, t->nstates ? "" : "-");
+		emit_desc_comment(w, i, tree_printf("%s.%s", t->from->pack, t->name), &t->pos);
+		w_printf(w, "[%d] = { .pack = ", i);
+		w_cstring(w, t->from->pack);
+		w_printf(w, ", .type = ");
+		w_cstring(w, line);
+		w_printf(w, " },\n");
+	}
+	w_close(w, ";");
+	w_blank(w);
+}
+
 int emit_c(struct spec *spec, FILE *out)
 {
 	struct writer w;
@@ -229,6 +259,7 @@ int emit_c(struct spec *spec, FILE *out)
 	emit_msgs_table(&w, spec);
 	emit_funcs_table(&w, spec);
 	emit_scopes_table(&w, spec);
+	emit_imports_table(&w, spec);
 	if (emit_catalog_string(&w, spec))
 		return EIO;
 	w_open(&w, "static struct ddv_pack %s =", pv);
@@ -244,10 +275,14 @@ int emit_c(struct spec *spec, FILE *out)
 	w_line(&w, ".msgs = ddv_msgs,");
 	w_line(&w, ".funcs = ddv_funcs,");
 	w_line(&w, ".scopes = %s,", nscopes ? "ddv_scopes" : "NULL");
+	if (spec->nimported)
+		w_line(&w, ".imports = ddv_imports,");
 	w_line(&w, ".ntypes = %d,", spec->ntypes);
 	w_line(&w, ".nmsgs = %d,", spec->nmsgs + 1);
 	w_line(&w, ".nfuncs = %d,", spec->nfuncs);
 	w_line(&w, ".nscopes = %d,", nscopes);
+	if (spec->nimported)
+		w_line(&w, ".nimports = %d,", spec->nimported);
 	w_close(&w, ";");
 	w_blank(&w);
 	w_line(&w, "static int __init %s_init(void)", pv);

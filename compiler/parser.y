@@ -119,6 +119,7 @@ static struct param *make_param(const char *decl, const char *name_word, const Y
 %token <str> TOK_IDENT "identifier" TOK_TYPENAME "type name" TOK_NUMBER "number"
 %token <str> TOK_STRING "string" TOK_HEADER "header name"
 %token <str> TOK_PACK "pack" TOK_INCLUDE "include" TOK_OBJECT "object" TOK_STATES "states"
+%token <str> TOK_IMPORT "import"
 %token <str> TOK_LEAK "leak" TOK_API "api" TOK_FN "fn" TOK_PREDICATE "predicate"
 %token <str> TOK_SCOPE "scope" TOK_CHECK "check" TOK_REQUIRE "require" TOK_CREATE "create"
 %token <str> TOK_DESTROY "destroy" TOK_ADJUST "adjust" TOK_BY "by" TOK_WITHIN "within"
@@ -193,6 +194,14 @@ item:
 			inc->pos = @2;
 			inc->header = $2;
 			APPEND(spec->includes, inc);
+		}
+	| TOK_IMPORT name ';'
+		{
+			struct import *imp = tree_alloc(sizeof(*imp));
+
+			imp->pos = @2;
+			imp->pack = $2;
+			APPEND(spec->imports, imp);
 		}
 	| attrs TOK_OBJECT name ':' ctype '{' members '}' active_opt leak_opt ';'
 		{
@@ -882,7 +891,7 @@ primary:
  * the lexer.
  */
 keyword:
-	  TOK_PACK | TOK_OBJECT | TOK_STATES | TOK_LEAK | TOK_API | TOK_FN | TOK_PREDICATE
+	  TOK_PACK | TOK_IMPORT | TOK_OBJECT | TOK_STATES | TOK_LEAK | TOK_API | TOK_FN | TOK_PREDICATE
 	| TOK_SCOPE | TOK_CHECK | TOK_REQUIRE | TOK_CREATE | TOK_DESTROY | TOK_ADJUST
 	| TOK_BY | TOK_WITHIN | TOK_TRANSFER | TOK_AFTER | TOK_FOREACH | TOK_INSIDE
 	| TOK_IF | TOK_FAILS | TOK_MAY_SLEEP | TOK_CLASS | TOK_OPTIONAL

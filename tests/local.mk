@@ -76,8 +76,8 @@ tests_cli_test_campaign_LDADD = $(CLI_TEST_LIBS)
 TESTS += tests/cli/cli.test
 EXTRA_DIST += tests/cli/cli.test
 # What CI reads: JSON against its schema, KTAP through the kernel's parser, JUnit.
-TESTS += tests/cli/ci.test
-EXTRA_DIST += tests/cli/ci.test tests/cli/schema-check tests/cli/kunit
+TESTS += tests/cli/ci.test tests/cli/lava.test
+EXTRA_DIST += tests/cli/ci.test tests/cli/lava.test tests/cli/schema-check tests/cli/kunit
 
 # The fixture drivers the VM scenarios build (tests/drivers/build-fixtures).
 EXTRA_DIST += tests/drivers

@@ -112,28 +112,55 @@ static char *find_runtime(const char **mdir)
  */
 static int insert_packs(const char *pdirs)
 {
-	char *list = xstrdup(pdirs), *save = NULL;
-	size_t total = 0;
+	char *list = xstrdup(pdirs), *save = NULL, **all = NULL;
+	size_t total = 0, left;
 	int err = 0;
 
 	for (char *dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		size_t npacks;
 		char **packs = pack_modules(dir, &npacks);
 
+		all = xrealloc(all, (total + npacks + 1) * sizeof(*all));
+		memcpy(all + total, packs, npacks * sizeof(*all));
 		total += npacks;
-		for (size_t i = 0; i < npacks; i++) {
-			int e = err ? 0 : insert_module(packs[i], NULL);
-
-			if (e && e != -EEXIST) {
-				ddv_error(-e, "start: %s", packs[i]);
-				err = e;
-			}
-			free(packs[i]);
-		}
 		free(packs);
 	}
 	if (!total)
 		ddv_warn("no pack module (ddv-*.ko) in %s: nothing will be checked", pdirs);
+	/*
+	 * In order; a pack that imports another's types (ddv-rules(5), IMPORTS) is
+	 * refused with ENOENT until that one is registered: it is tried again after
+	 * the others, as long as a round loads any.
+	 */
+	for (left = total; left && !err;) {
+		size_t before = left;
+
+		left = 0;
+		for (size_t i = 0; i < total; i++) {
+			int e = all[i] ? insert_module(all[i], NULL) : 0;
+
+			if (e == -ENOENT) {
+				left++;
+				continue;
+			}
+			if (e && e != -EEXIST) {
+				ddv_error(-e, "start: %s", all[i]);
+				err = e;
+			}
+			free(all[i]);
+			all[i] = NULL;
+		}
+		if (left == before) {
+			for (size_t i = 0; i < total; i++)
+				if (all[i])
+					ddv_error(ENOENT, "start: %s: refused (a pack it imports is "
+						  "not loaded? the kernel log says)", all[i]);
+			err = -ENOENT;
+		}
+	}
+	for (size_t i = 0; i < total; i++)
+		free(all[i]);
+	free(all);
 	free(list);
 	return err;
 }
@@ -328,13 +355,35 @@ int cmd_stop(int argc, char **argv)
 		free(users);
 		return EXIT_ERROR;
 	}
-	for (size_t i = 0; i < n; i++) {
-		err = remove_module(users[i]);
-		if (err) {
-			ddv_error(-err, "stop: unloading %s", users[i]);
-			status = EXIT_ERROR;
+	/*
+	 * A pack that imports another's types holds that one's module (a reference
+	 * /proc/modules does not list): a pack busy now goes in a later round.
+	 */
+	for (size_t left = n, before = 0; left && left != before;) {
+		before = left;
+		left = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!users[i])
+				continue;
+			err = remove_module(users[i]);
+			if ((err == -EBUSY || err == -EAGAIN) && before > 1) {
+				left++;
+				continue;
+			}
+			if (err) {
+				ddv_error(-err, "stop: unloading %s", users[i]);
+				status = EXIT_ERROR;
+			}
+			free(users[i]);
+			users[i] = NULL;
 		}
-		free(users[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (users[i]) {
+			ddv_error(EBUSY, "stop: unloading %s", users[i]);
+			status = EXIT_ERROR;
+			free(users[i]);
+		}
 	}
 	free(users);
 	err = remove_module("ddv");

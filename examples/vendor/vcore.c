@@ -2,12 +2,14 @@
 /*
  * vcore.c: the example vendor core. It exports a small channel API
  * (include/vcore.h) that the vendor's drivers use and that the vendor's pack
- * (vendor.ddv) checks: a channel a driver takes it must give back, once.
+ * (vendor.ddv) checks: a channel a driver takes it must give back, once;
+ * a ring buffer is heap memory the driver frees (pack linux's heap rules).
  * The channels are static, so a channel given back twice is said, not a
  * double free: the example's defects stay harmless to the kernel.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <vcore.h>
 
 struct vcore_channel {
@@ -45,6 +47,18 @@ void vcore_put_channel(struct vcore_channel *ch)
 	mutex_unlock(&vcore_lock);
 }
 EXPORT_SYMBOL_GPL(vcore_put_channel);
+
+void *vcore_alloc_buf(size_t size)
+{
+	return kzalloc(size, GFP_KERNEL);
+}
+EXPORT_SYMBOL_GPL(vcore_alloc_buf);
+
+void vcore_free_buf(void *buf)
+{
+	kfree(buf);
+}
+EXPORT_SYMBOL_GPL(vcore_free_buf);
 
 static void __exit vcore_exit(void)
 {

@@ -285,6 +285,7 @@ extern wait_queue_head_t ddv_log_wait;
 /* objects.c: the object store */
 int ddv_store_init(void);
 void ddv_store_pack_types(struct ddv_pack *pack);
+const struct ddv_type_desc *ddv_call_type(const struct ddv_call *call, u16 type, u16 *gt);
 extern struct store ddv_store;
 extern struct config ddv_config;
 void ddv_store_exit(void);

@@ -65,8 +65,9 @@ int __ddv_obj_managed(struct ddv_call *call, u16 type, u64 key, const void *devi
 	struct device *dev = (struct device *)device;
 	struct managed_node *n;
 	unsigned long flags;
+	u16 gt;
 
-	if (!dev || type >= call->pack->ntypes)
+	if (!dev || !ddv_call_type(call, type, &gt))
 		return -EINVAL;
 	/* Any context the driver calls from; without a node the record stays as before. */
 	n = devres_alloc(managed_release, sizeof(*n), GFP_ATOMIC | __GFP_NOWARN);

@@ -122,9 +122,26 @@ void ddv_store_status(struct ddv_status *st)
 	st->store_drops = s.drops;
 }
 
-static inline bool type_ok(const struct ddv_call *call, u16 type)
+/*
+ * A type of call->pack (abi.h): its own (local index) or an import
+ * (DDV_IMPORTED(i)). Its descriptor, and its global id in *gt; NULL when out
+ * of range.
+ */
+const struct ddv_type_desc *ddv_call_type(const struct ddv_call *call, u16 type, u16 *gt)
 {
-	return type < call->pack->ntypes;
+	const struct ddv_pack *p = call->pack;
+
+	if (type & DDV_TYPE_IMPORT) {
+		type &= ~DDV_TYPE_IMPORT;
+		if (type >= p->nimports || !p->imports[type].desc)
+			return NULL;
+		*gt = p->imports[type].gtype;
+		return p->imports[type].desc;
+	}
+	if (type >= p->ntypes)
+		return NULL;
+	*gt = p->type_base + type;
+	return &p->types[type];
 }
 
 /* The site id of an object of dut (DDV_NO_SITE when unknown). */
@@ -137,10 +154,6 @@ u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site)
 	return where;
 }
 
-static inline u16 gtype(const struct ddv_call *call, u16 type)
-{
-	return call->pack->type_base + type;
-}
 
 /*
  * Global types that ever had an object created: a lookup of a type with none
@@ -363,7 +376,7 @@ static void to_obj(const struct ddv_call *call, const struct store_obj *o, struc
 	out->key = o->key;
 	memcpy(out->fields, o->fields, sizeof(out->fields));
 	out->site = o->site;
-	out->type = o->type - call->pack->type_base;
+	out->type = o->type - call->pack->type_base;	/* an import's: not read */
 	out->dut = o->owner;
 	out->state = o->state;
 }
@@ -514,28 +527,28 @@ int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 {
 	const struct ddv_type_desc *t;
 	struct store_obj o;
+	u16 gt;
 	int ret;
 
-	if (unlikely(!type_ok(call, type)))
+	t = ddv_call_type(call, type, &gt);
+	if (unlikely(!t))
 		return -EINVAL;
-	t = &call->pack->types[type];
-	type_mark_used(gtype(call, type), t);
-	ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state, ddv_obj_site(call),
+	type_mark_used(gt, t);
+	ret = store_insert(&ddv_store, gt, key, call->dut, state, ddv_obj_site(call),
 			   fields, old ? &o : NULL);
-	if (unlikely(ret == -ENOSPC) && atomic_read(&freed_live) &&
-	    freed_evict(gtype(call, type), key))
-		ret = store_insert(&ddv_store, gtype(call, type), key, call->dut, state,
+	if (unlikely(ret == -ENOSPC) && atomic_read(&freed_live) && freed_evict(gt, key))
+		ret = store_insert(&ddv_store, gt, key, call->dut, state,
 				   ddv_obj_site(call), fields, old ? &o : NULL);
 	if (!ret) {
 		obj_counted(t, size_of(t, fields), 1);
 		if (ddv_scope_counting(call->dut))
-			ddv_scope_count(call, type, 1);
+			ddv_scope_count(call, gt, 1);
 		if (unlikely(atomic_read(&freed_live)))
-			freed_forget(gtype(call, type), key);
+			freed_forget(gt, key);
 	} else if (ret == -EEXIST && old) {
 		to_obj(call, &o, old);
 	} else if (ret == -ENOSPC) {
-		store_full(call, gtype(call, type), key);
+		store_full(call, gt, key);
 	}
 	return ret;
 }
@@ -563,20 +576,21 @@ int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *
 {
 	const struct ddv_type_desc *t;
 	struct store_obj o;
+	u16 gt;
 	int ret;
 
-	if (unlikely(!type_ok(call, type)))
+	t = ddv_call_type(call, type, &gt);
+	if (unlikely(!t))
 		return -EINVAL;
-	if (type_never_used(gtype(call, type))) {
+	if (type_never_used(gt)) {
 		ret = -ENOENT;
 		goto out;
 	}
-	t = &call->pack->types[type];
-	ret = store_delete(&ddv_store, gtype(call, type), key, &o);
+	ret = store_delete(&ddv_store, gt, key, &o);
 	if (!ret) {
 		obj_counted(t, size_of(t, o.fields), -1);
 		if (ddv_scope_counting(call->dut) && o.owner == call->dut)
-			ddv_scope_count(call, type, -1);
+			ddv_scope_count(call, gt, -1);
 		if (old)
 			to_obj(call, &o, old);
 		/* Memory freed: what lies inside it goes too (abi.h ddv_obj_destroy). */
@@ -587,12 +601,12 @@ out:
 	if (ret == -ENOENT)
 		ddv_fold_destroy_miss(call, key);
 	if (unlikely(call->attached)) {
-		note_missing(call, gtype(call, type), key, ret);
+		note_missing(call, gt, key, ret);
 		/* Freed or not known: either way not live from now on. */
 		if (!ret || ret == -ENOENT) {
 			/* A lookup of the type then asks here, where the record is seen. */
-			type_mark_used(gtype(call, type), &call->pack->types[type]);
-			note_freed(call, gtype(call, type), key);
+			type_mark_used(gt, t);
+			note_freed(call, gt, key);
 		}
 	}
 	return ret;
@@ -604,57 +618,64 @@ EXPORT_SYMBOL_GPL(__ddv_obj_destroy);
 int __ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *out)
 {
 	struct store_obj o;
+	u16 gt;
 	int ret;
 
-	if (!type_ok(call, type))
+	if (!ddv_call_type(call, type, &gt))
 		return -EINVAL;
-	if (type_never_used(gtype(call, type)))
-		return note_missing(call, gtype(call, type), key, -ENOENT);
+	if (type_never_used(gt))
+		return note_missing(call, gt, key, -ENOENT);
 	/* Asked only whether it is live: copy nothing. */
 	if (!out)
-		return note_missing(call, gtype(call, type), key,
-				    store_lookup(&ddv_store, gtype(call, type), key, NULL));
-	ret = store_lookup(&ddv_store, gtype(call, type), key, &o);
+		return note_missing(call, gt, key, store_lookup(&ddv_store, gt, key, NULL));
+	ret = store_lookup(&ddv_store, gt, key, &o);
 	if (!ret)
 		to_obj(call, &o, out);
-	return note_missing(call, gtype(call, type), key, ret);
+	return note_missing(call, gt, key, ret);
 }
 EXPORT_SYMBOL_GPL(__ddv_obj_lookup);
 
 int __ddv_obj_set_state(struct ddv_call *call, u16 type, u64 key, u8 state)
 {
-	if (!type_ok(call, type))
+	u16 gt;
+
+	if (!ddv_call_type(call, type, &gt))
 		return -EINVAL;
-	return store_set_state(&ddv_store, gtype(call, type), key, state);
+	return store_set_state(&ddv_store, gt, key, state);
 }
 EXPORT_SYMBOL_GPL(__ddv_obj_set_state);
 
 int __ddv_obj_set_field(struct ddv_call *call, u16 type, u64 key, unsigned int field, u64 value)
 {
-	if (!type_ok(call, type))
+	u16 gt;
+
+	if (!ddv_call_type(call, type, &gt))
 		return -EINVAL;
-	return store_set_field(&ddv_store, gtype(call, type), key, field, value, NULL);
+	return store_set_field(&ddv_store, gt, key, field, value, NULL);
 }
 EXPORT_SYMBOL_GPL(__ddv_obj_set_field);
 
 int __ddv_obj_adjust(struct ddv_call *call, u16 type, u64 key, unsigned int field,
 		   s64 delta, s64 min, s64 max, s64 *result)
 {
-	if (!type_ok(call, type))
+	u16 gt;
+
+	if (!ddv_call_type(call, type, &gt))
 		return -EINVAL;
-	return store_adjust(&ddv_store, gtype(call, type), key, field, delta, min, max, result);
+	return store_adjust(&ddv_store, gt, key, field, delta, min, max, result);
 }
 EXPORT_SYMBOL_GPL(__ddv_obj_adjust);
 
 int __ddv_obj_disown(struct ddv_call *call, u16 type, u64 key)
 {
+	u16 gt;
 	int ret;
 
-	if (!type_ok(call, type))
+	if (!ddv_call_type(call, type, &gt))
 		return -EINVAL;
-	ret = store_disown(&ddv_store, gtype(call, type), key);
+	ret = store_disown(&ddv_store, gt, key);
 	if (!ret && ddv_scope_counting(call->dut))
-		ddv_scope_count(call, type, -1);
+		ddv_scope_count(call, gt, -1);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(__ddv_obj_disown);
@@ -662,11 +683,12 @@ EXPORT_SYMBOL_GPL(__ddv_obj_disown);
 int __ddv_obj_find_inside(struct ddv_call *call, u16 type, u64 lo, u64 hi, struct ddv_obj *out)
 {
 	struct store_obj o;
+	u16 gt;
 	int ret;
 
-	if (!type_ok(call, type))
+	if (!ddv_call_type(call, type, &gt))
 		return -EINVAL;
-	ret = store_find_inside(&ddv_store, gtype(call, type), lo, hi, &o);
+	ret = store_find_inside(&ddv_store, gt, lo, hi, &o);
 	if (!ret && out)
 		to_obj(call, &o, out);
 	return ret;
@@ -675,7 +697,9 @@ EXPORT_SYMBOL_GPL(__ddv_obj_find_inside);
 
 bool __ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {
-	return type_ok(call, type) && store_any_inside(&ddv_store, gtype(call, type));
+	u16 gt;
+
+	return ddv_call_type(call, type, &gt) && store_any_inside(&ddv_store, gt);
 }
 EXPORT_SYMBOL_GPL(__ddv_obj_any_inside);
 

@@ -4,6 +4,7 @@
  * and the ops that read it (DDV_OP_LIST_PACKS, DDV_OP_LIST_FUNCS,
  * DDV_OP_PACK_CATALOG).
  */
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -68,7 +69,79 @@ static const char *pack_invalid(const struct ddv_pack *pack)
 		if (pack->types[i].active_msg >= pack->nmsgs)
 			return "an active message out of range";
 	}
+	if (pack->nimports && !pack->imports)
+		return "an import count without its table";
+	for (i = 0; i < pack->nimports; i++)
+		if (!pack->imports[i].pack || !pack->imports[i].type)
+			return "an import without its pack or type";
 	return ddv_scopes_invalid(pack);
+}
+
+/*
+ * The global id of pack p's type whose catalog line is "type N " + line, or
+ * -ENOENT: the catalog is the one home of the other pack's type names (its
+ * descriptors hold none), one record a line.
+ */
+static int catalog_type(const struct ddv_pack *p, const char *line)
+{
+	const char *c = p->catalog, *end = c + (c ? p->catalog_len : 0);
+	size_t n = strlen(line);
+
+	while (c < end) {
+		const char *eol = memchr(c, '\n', end - c), *q = c + 5;
+		unsigned int idx = 0;
+
+		if (!eol)
+			break;
+		if (eol - c > 5 && !memcmp(c, "type ", 5)) {
+			while (q < eol && isdigit(*q) && idx < DDV_MAX_TYPES)
+				idx = idx * 10 + (*q++ - '0');
+			if (q > c + 5 && q < eol && *q == ' ' && eol - q - 1 == n &&
+			    !memcmp(q + 1, line, n) && idx < p->ntypes)
+				return p->type_base + idx;
+		}
+		c = eol + 1;
+	}
+	return -ENOENT;
+}
+
+/* Puts back the references on the imports' packs [0, n). */
+static void imports_put(struct ddv_pack *pack, unsigned int n)
+{
+	while (n--) {
+		module_put(pack->imports[n].from->owner);
+		pack->imports[n].from = NULL;
+	}
+}
+
+/* Finds pack's imports among the packs registered and holds them. Under ddv_mutex. */
+static int imports_resolve(struct ddv_pack *pack)
+{
+	unsigned int i;
+	int id, gt;
+
+	for (i = 0; i < pack->nimports; i++) {
+		struct ddv_import *imp = &pack->imports[i];
+		struct ddv_pack *from = NULL;
+
+		for (id = 1; id < DDV_MAX_PACKS && !from; id++)
+			if (ddv_packs[id] && !strcmp(ddv_packs[id]->name, imp->pack))
+				from = ddv_packs[id];
+		gt = from ? catalog_type(from, imp->type) : -ENOENT;
+		if (!from || gt < 0 || !try_module_get(from->owner)) {
+			pr_err("ddv: pack %s refused: it imports type '%s' of pack %s, %s\n",
+			       pack->name, imp->type, imp->pack,
+			       !from ? "which is not registered (load it first)" :
+			       gt < 0 ? "which has no such type (rebuild against its specs)" :
+			       "which is going");
+			imports_put(pack, i);
+			return -ENOENT;
+		}
+		imp->from = from;
+		imp->gtype = gt;
+		imp->desc = &from->types[gt - from->type_base];
+	}
+	return 0;
 }
 
 int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
@@ -88,6 +161,9 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 			goto out;
 		}
 	}
+	ret = imports_resolve(pack);
+	if (ret)
+		goto out;
 	for (id = 1; id < DDV_MAX_PACKS && ddv_packs[id]; id++)
 		;
 	fbase = free_range((void *const *)&ddv_funcs[0].pack, sizeof(ddv_funcs[0]), 0,
@@ -95,6 +171,7 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	tbase = free_range((void *const *)ddv_types, sizeof(ddv_types[0]),
 			   STORE_TYPE_FIRST_PACK, DDV_MAX_TYPES, pack->ntypes);
 	if (id == DDV_MAX_PACKS || fbase < 0 || tbase < 0) {
+		imports_put(pack, pack->nimports);
 		ret = -ENOSPC;
 		goto out;
 	}
@@ -113,9 +190,9 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	ddv_store_pack_types(pack);
 	ddv_scopes_register(pack);
 	WRITE_ONCE(ddv_packs[id], pack);
-	pr_info("ddv: pack %s %s registered: id %d, %u functions from %d, %u types from %d\n",
+	pr_info("ddv: pack %s %s registered: id %d, %u functions from %d, %u types from %d, %u imported\n",
 		pack->name, pack->version ? pack->version : "", id, pack->nfuncs, fbase,
-		pack->ntypes, tbase);
+		pack->ntypes, tbase, pack->nimports);
 out:
 	mutex_unlock(&ddv_mutex);
 	if (ret)
@@ -144,6 +221,7 @@ void ddv_unregister_pack(struct ddv_pack *pack)
 	ddv_store_forget_types(pack->type_base, pack->ntypes);
 	for (i = 0; i < pack->ntypes; i++)
 		ddv_types[pack->type_base + i] = NULL;
+	imports_put(pack, pack->nimports);
 	pack->pack_id = 0;
 	mutex_unlock(&ddv_mutex);
 	pr_info("ddv: pack %s unregistered\n", pack->name);

@@ -180,14 +180,14 @@ void ddv_scope_enter(struct ddv_call *call, u32 id)
 	}
 }
 
-/* The driver created (+1), destroyed or handed over (-1) an object of type: count it. */
-void ddv_scope_count(struct ddv_call *call, u16 type, long delta)
+/* The driver created (+1), destroyed or handed over (-1) an object of global type gt: count it. */
+void ddv_scope_count(struct ddv_call *call, u16 gt, long delta)
 {
 	struct dut_scopes *ds = &dut_scopes[call->dut];
 	unsigned long flags;
 
 	spin_lock_irqsave(&ds->lock, flags);
-	scope_count(&ds->table, call->pack->type_base + type, delta);
+	scope_count(&ds->table, gt, delta);
 	spin_unlock_irqrestore(&ds->lock, flags);
 }
 

@@ -43,7 +43,7 @@ static __always_inline bool ddv_scope_counting(u16 dut)
 /* Hooks: abi.c (__ddv_call_enter, __ddv_call_exit), objects.c (create, destroy, disown). */
 void ddv_scope_enter(struct ddv_call *call, u32 id);
 void ddv_scope_exit(struct ddv_call *call, u64 ret);
-void ddv_scope_count(struct ddv_call *call, u16 type, long delta);
+void ddv_scope_count(struct ddv_call *call, u16 gt, long delta);
 
 /* pack.c: checked, marked and forgotten with the pack (under ddv_mutex). */
 const char *ddv_scopes_invalid(const struct ddv_pack *pack);

@@ -24,6 +24,8 @@
  *
  * Indices (type, message, function) are local to the pack; the runtime adds the
  * pack's bases. Message 0 of every pack is reserved (means "no message").
+ * A type may also be another pack's, imported (`import linux;` in the spec):
+ * DDV_IMPORTED(i) names entry i of the pack's import table (struct ddv_import).
  * The runtime is built with -fno-optimize-sibling-calls and so must packs be:
  * a wrapper must never tail-call the original.
  */
@@ -103,6 +105,27 @@ struct ddv_func_desc {
 #define DDV_FUNC_OPTIONAL	0x2	/* the kernel may lack the symbol */
 #define DDV_FUNC_RET_PTR	0x4	/* returns a pointer (ERR_PTR-aware tracing) */
 
+/*
+ * A type of another pack that this pack's rules create, destroy or read: its
+ * objects are that pack's (its leak rule, size, active condition apply), in
+ * the one store. ddv.ko finds it at registration by its catalog line ("type
+ * N " then type, as ddvc read it in the other pack's specs): the fields and
+ * states the generated code numbers must be the ones the other pack has, or
+ * the pack is refused. The pack registered holds a reference on the other
+ * one's module until it goes.
+ */
+struct ddv_import {
+	const char *pack;		/* the other pack's name: "linux" */
+	const char *type;		/* "heap fields=size states=-": its catalog line's tail */
+	/* Filled in by ddv_register_pack(). */
+	u16 gtype;			/* the global type id */
+	const struct ddv_type_desc *desc;
+	struct ddv_pack *from;		/* the other pack, held while this one is registered */
+};
+/* Type argument of the object operations for import i (a bit no pack's own type has). */
+#define DDV_TYPE_IMPORT		0x8000
+#define DDV_IMPORTED(i)		(DDV_TYPE_IMPORT | (i))
+
 /* A leak scope between two calls: counts of a type must match between them. */
 struct ddv_scope_desc {
 	u16 begin_func;			/* scope opens after this function returns successfully */
@@ -121,10 +144,12 @@ struct ddv_pack {
 	const struct ddv_msg_desc *msgs;
 	const struct ddv_func_desc *funcs;
 	const struct ddv_scope_desc *scopes;
+	struct ddv_import *imports;
 	u16 ntypes;
 	u16 nmsgs;
 	u16 nfuncs;
 	u16 nscopes;
+	u16 nimports;
 	/* Filled in by ddv_register_pack(). */
 	u16 pack_id;
 	u16 type_base;
@@ -199,7 +224,7 @@ struct ddv_obj {
 };
 
 /*
- * State operations. Types are local to call->pack. Each returns 0 or a
+ * State operations. Types are local to call->pack, or DDV_IMPORTED(i). Each returns 0 or a
  * negative errno, never reports by itself: the generated code reports the
  * rule's own message, so every finding names the rule that was broken.
  *   -EEXIST  create: the key is live already (old, if given, receives it)

@@ -323,12 +323,14 @@ static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
 
 /*
  * The gate of the inline create and destroy: one byte. The type is the
- * generated code's constant, always one of the pack's (ddv.ko checks it on
- * the out-of-line path).
+ * generated code's constant, one of the pack's (ddv.ko checks it on the
+ * out-of-line path) or an import, which is always out of line (its global id
+ * is known at registration only): the test folds away.
  */
 static __always_inline bool ddv_obj_inline(const struct ddv_call *call, u16 type)
 {
-	return likely(DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]) ==
+	return !(type & DDV_TYPE_IMPORT) &&
+	       likely(DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]) ==
 		      DDV_TYPE_USED_INLINE);
 }
 
@@ -387,7 +389,8 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
 					  struct ddv_obj *out)
 {
-	if (likely(!DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]))) {
+	if (!(type & DDV_TYPE_IMPORT) &&
+	    likely(!DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]))) {
 		if (unlikely(call->attached))
 			call->missed = 1;	/* the object may predate the attach */
 		return -ENOENT;
