@@ -640,7 +640,7 @@ int campaign_run(struct campaign *c, bool resume, long max)
 	if (c->dry_run)
 		status = EXIT_OK;
 	else
-		status = summarize(&jn, c, c->suppressed) ? EXIT_FINDINGS : EXIT_OK;
+		status = summary_status(summarize(&jn, c, c->suppressed));
 	if (end == RUN_REBOOT)
 		status = EXIT_HANG;
 	if (end == RUN_ERROR)

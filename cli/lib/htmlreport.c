@@ -60,7 +60,7 @@ struct html_finding *html_add_finding(struct html_page *p, const char *rule, con
 	f = &p->findings[p->nfindings++];
 	memset(f, 0, sizeof(*f));
 	f->rule = xstrdup(rule);
-	f->severity = xstrdup(severity);
+	f->severity = severity ? xstrdup(severity) : NULL;
 	f->message = message ? xstrdup(message) : NULL;
 	f->count = 1;
 	return f;
@@ -396,7 +396,7 @@ static void write_findings(const struct html_page *p, struct strbuf *out)
 		sb_printf(out, "<tr><td><a href=\"#rule-%zu\"><code>", r + 1);
 		esc(out, f0->rule);
 		sb_puts(out, "</code></a></td>");
-		elem(out, "td", NULL, f0->severity);
+		elem(out, "td", NULL, f0->severity ? f0->severity : "");
 		sb_printf(out, "<td>%u</td><td>%u</td></tr>\n", n, sites);
 	}
 	sb_puts(out, "</table>\n");

@@ -17,7 +17,7 @@
 
 /* A group of identical findings; every string malloc'ed, NULL when not known. */
 struct html_finding {
-	char *rule, *severity, *message;
+	char *rule, *severity, *message;	/* severity: NULL when not known (a journal's) */
 	char *driver;
 	char *site;		/* "func+0xoff" */
 	char *call;		/* what is called there: "call kmalloc" */
@@ -75,7 +75,7 @@ void html_fact(struct html_page *p, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void html_count(struct html_page *p, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* A new finding group (zeroed, count 1) with its rule, severity and message copied. */
+/* A new finding group (zeroed, count 1), its rule, severity and message copied (NULL: none). */
 struct html_finding *html_add_finding(struct html_page *p, const char *rule, const char *severity,
 				      const char *message);
 void html_add_frame(struct html_finding *f, const char *frame);
