@@ -248,7 +248,9 @@ static const char style[] =
 	"height:14px;background:#9ccc9f;display:inline-block}\n"
 	".strip .s-find{background:#c62828}.strip .s-stop{background:#000}"
 	".strip .s-none{background:#cfd8dc}\n"
-	"tr.bad td{font-weight:600}.muted{color:#69747e}\n";
+	"tr.bad td{font-weight:600}.muted{color:#69747e}\n"
+	".loads pre{margin:0;padding:0 .3em;white-space:pre;word-break:normal}\n"
+	"@media print{body{font-size:11px;padding:0;max-width:none}.finding{break-inside:avoid}}\n";
 
 static void write_head(const struct html_page *p, struct strbuf *out)
 {
