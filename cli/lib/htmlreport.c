@@ -119,25 +119,21 @@ void html_sort_marks(struct html_page *p)
 	}
 }
 
-/* A spec file's path as the catalog gives it, relative to the source tree or the SDK. */
+/* A spec file's path as the catalog gives it, relative to the source tree or the installed SDK. */
 static char *read_spec(const char *file, size_t *size)
 {
-	const char *roots[] = { source_tree(), getenv("DDV_SDK_DIR") };
-	char *text;
+	char *sdk = installed_sdk_dir(), *text = NULL;
+	const char *roots[] = { source_tree(), sdk };
 
-	for (unsigned int i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		char *path;
-		int err;
+	for (unsigned int i = 0; !text && file[0] != '/' && i < 2; i++) {
+		char *path = roots[i] ? xasprintf("%s/%s", roots[i], file) : NULL;
 
-		if (!roots[i] || file[0] == '/')
-			continue;
-		path = xasprintf("%s/%s", roots[i], file);
-		err = read_whole_file(path, (void **)&text, size);
+		if (path && read_whole_file(path, (void **)&text, size))
+			text = NULL;
 		free(path);
-		if (!err)
-			return text;
 	}
-	return file[0] == '/' && !read_whole_file(file, (void **)&text, size) ? text : NULL;
+	free(sdk);
+	return text;
 }
 
 /*
