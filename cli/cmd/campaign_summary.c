@@ -491,7 +491,7 @@ static int write_html(const struct journal *jn, const struct tally *t, const str
 	html_fact(&p, "driver", "%s", c->driver);
 	html_fact(&p, "campaign", "%s", jn->systematic ? "systematic (each distinct call stack)" :
 		  "exhaustive (each fallible call, loops pruned)");
-	html_common_facts(&p);
+	html_common_facts(&p, jn->kernel ? jn->kernel : "not in the journal (of an earlier ddv)");
 	html_count(&p, "fallible calls in a clean load", "%lu", jn->total);
 	html_count(&p, "loads planned", "%zu", journal_planned(jn));
 	html_count(&p, "loads tried", "%zu", t->tried);

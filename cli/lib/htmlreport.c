@@ -500,7 +500,7 @@ int html_write_file(const struct html_page *p, const char *path)
 	return err ? -1 : 0;
 }
 
-void html_common_facts(struct html_page *p)
+void html_common_facts(struct html_page *p, const char *known)
 {
 	char *path = state_path("kernel"), *kernel = NULL, stamp[64];
 	struct utsname u;
@@ -508,7 +508,9 @@ void html_common_facts(struct html_page *p)
 	time_t now = time(NULL);
 
 	html_fact(p, "ddv", "%s", PACKAGE_VERSION);
-	if (!read_whole_file(path, (void **)&kernel, &size) && size) {
+	if (known) {
+		html_fact(p, "kernel", "%s", known);
+	} else if (!read_whole_file(path, (void **)&kernel, &size) && size) {
 		kernel[strcspn(kernel, "\n")] = '\0';
 		html_fact(p, "kernel", "%s", kernel);
 	} else if (!uname(&u)) {

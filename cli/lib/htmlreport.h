@@ -94,8 +94,11 @@ char *html_spec_line(const char *pos, const char *rule, const char *message);
 void html_write(const struct html_page *p, struct strbuf *out);
 /* Writes the page to path; 0, or -1 with a sentence said. */
 int html_write_file(const struct html_page *p, const char *path);
-/* The facts every page starts with: the ddv version, the kernel, the time. */
-void html_common_facts(struct html_page *p);
+/*
+ * The facts every page has: the ddv version, the kernel (kernel, else the
+ * session's in the state directory, else this machine's, named so), the time.
+ */
+void html_common_facts(struct html_page *p, const char *kernel);
 void html_free(struct html_page *p);
 
 #endif /* DDV_CLI_HTMLREPORT_H */

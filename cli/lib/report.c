@@ -881,7 +881,7 @@ void report_html(struct report *rep, const struct decoder *dec)
 		m = comma;
 	}
 	html_fact(p, "drivers", "%s", drivers.s ? drivers.s : "none");
-	html_common_facts(p);
+	html_common_facts(p, NULL);
 	html_fact(p, "state directory", "%s", state_dir());
 	sb_free(&drivers);
 	html_count(p, "findings", "%u", rep->findings);
