@@ -547,6 +547,24 @@ static void kernel_finding_json(const struct report *rep, const struct kernel_gr
 	sb_printf(out, "],\"group\":%u,\"count\":%u}\n", rep->ngroups_total + 1, g->count);
 }
 
+/* A kernel complaint's group as a CI case: its text's first line the message, named by its RIP. */
+static void kernel_finding_case(struct report *rep, const struct kernel_group *g, const char *rule)
+{
+	struct strbuf text = { 0 };
+	const char *msg;
+	char *message, *name;
+
+	kernel_finding_text(rep, g, rule, &text);
+	msg = strstr(text.s, ": the kernel ");
+	msg = msg ? msg + 2 : text.s;
+	message = xstrndup(msg, strcspn(msg, "\n"));
+	name = xstrdup(g->first->where ? g->first->where : "kernel");
+	ci_add(rep->ci, CI_FAIL, rule, name, message, text.s);
+	free(message);
+	free(name);
+	sb_free(&text);
+}
+
 /* A kernel complaint's group on the HTML page, and its point on the timeline. */
 static void kernel_finding_html(const struct report *rep, const struct kernel_group *g,
 				const char *rule)
@@ -657,6 +675,8 @@ void report_kernel(struct report *rep, const struct kcomplaints *kc, const char 
 		rep->errors += groups[g].count;
 		if (rep->json)
 			kernel_finding_json(rep, &groups[g], rule, &rep->out);
+		else if (rep->ci)
+			kernel_finding_case(rep, &groups[g], rule);
 		else
 			kernel_finding_text(rep, &groups[g], rule, &rep->out);
 		if (rep->html)
