@@ -20,6 +20,8 @@ cli_libddvcli_a_SOURCES += cli/lib/runtime.h cli/lib/control.c cli/lib/state.c c
 cli_libddvcli_a_SOURCES += cli/lib/decode.h cli/lib/decode.c cli/lib/report.c cli/lib/suppress.c
 # cireport.h: results as CI reads them, KTAP and JUnit XML.
 cli_libddvcli_a_SOURCES += cli/lib/cireport.h cli/lib/cireport.c
+# htmlreport.h: a report or campaign as one self-contained HTML page.
+cli_libddvcli_a_SOURCES += cli/lib/htmlreport.h cli/lib/htmlreport.c
 # kernlog.h: the kernel's own complaints in the session's kernel log.
 cli_libddvcli_a_SOURCES += cli/lib/kernlog.h cli/lib/kernlog.c
 # campaign.h: a campaign's journal and its pruning.

@@ -78,6 +78,10 @@ EXTRA_DIST += tests/cli/cli.test
 # What CI reads: JSON against its schema, KTAP through the kernel's parser, JUnit.
 TESTS += tests/cli/ci.test tests/cli/lava.test
 EXTRA_DIST += tests/cli/ci.test tests/cli/lava.test tests/cli/schema-check tests/cli/kunit
+# ddv report --html and campaign --html: the page's structure and escaping (html-shape parses
+# it), and what a reader sees of it in headless Chromium (browser.test).
+TESTS += tests/cli/html.test tests/cli/browser.test
+EXTRA_DIST += tests/cli/html.test tests/cli/html-shape tests/cli/browser.test
 
 # The fixture drivers the VM scenarios build (tests/drivers/build-fixtures).
 EXTRA_DIST += tests/drivers

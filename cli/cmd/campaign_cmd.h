@@ -18,6 +18,7 @@
 #include "runtime.h"
 #include "decode.h"
 #include "cireport.h"
+#include "htmlreport.h"
 #include "campaign.h"
 #include "kernlog.h"
 
@@ -46,6 +47,7 @@ struct campaign {
 	unsigned int suppressed;
 	unsigned int shard, nshards;	/* --shard K/N; 0/0: the whole campaign */
 	enum ci_format format;	/* --format: text, ktap, junit */
+	const char *html;	/* --html FILE: the summary's page too (htmlreport.h) */
 	uint64_t kernel_seen;	/* the kernel log's first record not judged yet */
 	struct symset suppressed_calls;	/* this load's suppressed findings' calls (first frames) */
 };
@@ -112,8 +114,16 @@ int record_plan(struct campaign *c, struct judge *j);
 void print_load_line(const struct campaign *c, const struct journal_load *L, const char *phase);
 /* Where the load lines go: stdout, or stderr when stdout is for KTAP or JUnit. */
 FILE *campaign_lines(const struct campaign *c);
-/* Prints the summary; returns whether anything was found (findings, hangs, crashes). */
+/*
+ * Prints the summary (and writes the --html page); returns whether anything
+ * was found (findings, hangs, crashes): 1 or 0, or -1 when the page could not
+ * be written (said).
+ */
 int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppressed);
+static inline int summary_status(int found)
+{
+	return found < 0 ? EXIT_ERROR : found ? EXIT_FINDINGS : EXIT_OK;
+}
 
 /* campaign_vm.c: the campaign in the bundled VM, from the host (--vm). */
 #define DEFAULT_BOOTS 50

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -485,9 +486,13 @@ static int open_journal(struct campaign *c, bool resume, struct journal *jn, boo
 /* A new journal's first lines: the driver, the shard, the life each load runs. */
 static void journal_add_head(struct campaign *c)
 {
+	struct utsname u;
+
 	journal_add(c, "ddv-campaign 1 %s", c->driver);
 	if (c->systematic)
 		journal_add(c, "mode systematic");
+	if (!uname(&u))
+		journal_add(c, "kernel %s", u.release);
 	if (c->nshards)
 		journal_add(c, "shard %u %u", c->shard, c->nshards);
 	if (c->setup)
@@ -640,7 +645,7 @@ int campaign_run(struct campaign *c, bool resume, long max)
 	if (c->dry_run)
 		status = EXIT_OK;
 	else
-		status = summarize(&jn, c, c->suppressed) ? EXIT_FINDINGS : EXIT_OK;
+		status = summary_status(summarize(&jn, c, c->suppressed));
 	if (end == RUN_REBOOT)
 		status = EXIT_HANG;
 	if (end == RUN_ERROR)

@@ -158,19 +158,28 @@ struct reproducer {
 	const char *after;	/* the load's words, then the rest of the life */
 };
 
-static void add_reproducer(struct strbuf *sb, const struct journal *jn,
-			   const struct reproducer *r, unsigned long n)
+/* The commands that make load n again (0: the clean recording life). */
+static void reproducer_command(struct strbuf *sb, const struct journal *jn,
+			       const struct reproducer *r, unsigned long n)
 {
 	const struct journal_load *L = n ? journal_find((struct journal *)jn, n) : NULL;
 
 	if (!n)
-		sb_printf(sb, "    reproduce: %sddv load %s%s\n", r->before, r->driver, r->after);
+		sb_printf(sb, "%sddv load %s%s", r->before, r->driver, r->after);
 	else if (L && L->stack_id)
-		sb_printf(sb, "    reproduce: %sddv inject stack %#llx %lu; ddv load %s%s\n", r->before,
+		sb_printf(sb, "%sddv inject stack %#llx %lu; ddv load %s%s", r->before,
 			  (unsigned long long)L->stack_id, L->stack_nth, r->driver, r->after);
 	else
-		sb_printf(sb, "    reproduce: %sddv inject nth-any %lu; ddv load %s%s\n", r->before,
-			  n, r->driver, r->after);
+		sb_printf(sb, "%sddv inject nth-any %lu; ddv load %s%s", r->before, n, r->driver,
+			  r->after);
+}
+
+static void add_reproducer(struct strbuf *sb, const struct journal *jn,
+			   const struct reproducer *r, unsigned long n)
+{
+	sb_puts(sb, "    reproduce: ");
+	reproducer_command(sb, jn, r, n);
+	sb_puts(sb, "\n");
 }
 
 /* A group of findings: its first line, then its stack, reproducer and other loads. */
@@ -389,9 +398,153 @@ static void print_ci(const struct journal *jn, const struct tally *t, const stru
 	sb_free(&text);
 	sb_free(&name);
 }
+/* A stack as the journal keeps it, " > " between frames, as the page's frames. */
+static void html_frames(struct html_finding *f, const char *stack)
+{
+	while (stack && *stack) {
+		const char *sep = strstr(stack, " > ");
+		char *frame = xstrndup(stack, sep ? (size_t)(sep - stack) : strlen(stack));
+
+		html_add_frame(f, frame);
+		free(frame);
+		stack = sep ? sep + 3 : NULL;
+	}
+}
+
+/* Each group of findings, then each stop, on the page (group_text's and stop_text's facts). */
+static void html_findings(struct html_page *p, const struct journal *jn, const struct tally *t,
+			  const struct campaign *c, const struct reproducer *r)
+{
+	struct strbuf sb = { 0 };
+
+	for (size_t g = 0; g < t->ngroups; g++) {
+		const struct finding_group *G = &t->groups[g];
+		const char *phase = journal_phase_of(jn, G->first);
+		struct html_finding *f;
+
+		sb.len = 0;
+		sb_printf(&sb, "%u load%s, %u finding%s, ", G->nload_ns, G->nload_ns == 1 ? "" : "s",
+			  G->findings, G->findings == 1 ? "" : "s");
+		if (G->first)
+			sb_printf(&sb, "first on load %lu", G->first);
+		else
+			sb_puts(&sb, "first in the clean recording life");
+		if (G->nstacks > 1)
+			sb_printf(&sb, "; %u distinct stacks reach the site, the first load's shown",
+				  G->nstacks);
+		f = html_add_finding(p, G->rule, NULL, sb.s);
+		f->count = G->findings;
+		f->driver = xstrdup(c->module);
+		f->site = xstrdup(G->site);
+		html_frames(f, G->stack ? G->stack : journal_site_stack(jn, G->site));
+		if (!G->stack && journal_site_stack(jn, G->site))
+			f->call = xstrdup("(stack: the clean load's only one at this allocation site)");
+		if (G->first)
+			f->fault = xasprintf("%s%s%s", G->fault ? G->fault : "none",
+					     phase ? ", phase " : "", phase ? phase : "");
+		sb.len = 0;
+		reproducer_command(&sb, jn, r, G->first);
+		f->reproducer = xstrdup(sb.s);
+		if (G->nload_ns > 1) {
+			sb.len = 0;
+			sb_puts(&sb, "also on loads");
+			for (unsigned int i = 1; i < G->nload_ns && i <= GROUP_LOADS_SHOWN; i++)
+				sb_printf(&sb, " %lu", G->load_ns[i]);
+			if (G->nload_ns > GROUP_LOADS_SHOWN + 1)
+				sb_printf(&sb, " and %u more", G->nload_ns - GROUP_LOADS_SHOWN - 1);
+			f->note = xstrdup(sb.s);
+		}
+	}
+	for (size_t i = 0; i < jn->nloads; i++) {
+		const struct journal_load *L = &jn->loads[i];
+		struct html_finding *f;
+
+		if (!is_stop(L))
+			continue;
+		sb.len = 0;
+		stop_text(&sb, jn, L, r);
+		sb.s[strcspn(sb.s, "\n")] = '\0';
+		f = html_add_finding(p, stop_rule(L), "error", strchr(sb.s, ' ') + 1);
+		f->driver = xstrdup(c->module);
+		f->fault = xstrdup(L->fault ? L->fault : L->expect ? L->expect : "?");
+		sb.len = 0;
+		reproducer_command(&sb, jn, r, L->n);
+		f->reproducer = xstrdup(sb.s);
+	}
+	sb_free(&sb);
+}
+
+/* One load's row and its points on the timeline. */
+static void html_load(struct html_page *p, const struct journal *jn, const struct journal_load *L)
+{
+	struct html_load *row = html_add_load(p, L->n);
+	const char *phase = journal_phase_of(jn, L->n);
+	struct strbuf sb = { 0 };
+
+	row->phase = phase ? xstrdup(phase) : NULL;
+	row->fault = L->injected && L->fault ? xstrdup(L->fault) : NULL;
+	row->outcome = xstrdup(L->n ? status_text(L->status) : "clean recording life");
+	row->bad = is_stop(L);
+	if (row->fault)
+		html_add_mark(p, L->n, MARK_FAULT, "%s", L->fault);
+	for (unsigned int f = 0; f < L->nfindings; f++) {
+		sb_printf(&sb, "%s at %s\n", L->findings[f].rule, L->findings[f].site);
+		html_add_mark(p, L->n, MARK_FINDING, "%s at %s", L->findings[f].rule,
+			      L->findings[f].site);
+	}
+	if (row->bad)
+		html_add_mark(p, L->n, MARK_STOP, "%s: %s", stop_rule(L), status_text(L->status));
+	if (sb.len)
+		sb.s[--sb.len] = '\0';
+	row->findings = sb.s;
+}
+
+/* The page of the campaign (--html FILE): 0, or -1 when it could not be written (said). */
+static int write_html(const struct journal *jn, const struct tally *t, const struct campaign *c,
+		      const struct reproducer *r, unsigned int nsuppressed)
+{
+	struct html_page p = { .campaign = true };
+	struct strbuf line = { 0 };
+	int err;
+
+	p.title = xasprintf("ddv campaign %s%s", c->module, shard_name(jn));
+	last_line(&line, jn, t, c);
+	p.verdict = line.s;
+	p.outcome = !jn->recorded && !t->tried ? VERDICT_NOTHING :
+		    t->findings || t->ngroups || t->by_status[LOAD_HANG] ||
+		    t->by_status[LOAD_CRASH] || t->by_status[LOAD_LOST] ? VERDICT_FINDINGS :
+		    VERDICT_CLEAN;
+	html_fact(&p, "driver", "%s", c->driver);
+	html_fact(&p, "campaign", "%s", jn->systematic ? "systematic (each distinct call stack)" :
+		  "exhaustive (each fallible call, loops pruned)");
+	html_common_facts(&p, jn->kernel ? jn->kernel : "not in the journal (of an earlier ddv)");
+	html_count(&p, "fallible calls in a clean load", "%lu", jn->total);
+	html_count(&p, "loads planned", "%zu", journal_planned(jn));
+	html_count(&p, "loads tried", "%zu", t->tried);
+	html_count(&p, "faults injected", "%u", t->faults);
+	html_count(&p, "inits failed", "%u", t->by_status[LOAD_INIT_FAILED]);
+	html_count(&p, "hangs", "%u", t->by_status[LOAD_HANG]);
+	html_count(&p, "crashes (oops)", "%u", t->by_status[LOAD_CRASH]);
+	html_count(&p, "machine lost", "%u", t->by_status[LOAD_LOST]);
+	html_count(&p, "loads off the recorded sequence", "%u", t->diverged);
+	html_count(&p, "findings", "%u", t->findings);
+	html_count(&p, "distinct (rule, site, stack)", "%zu", t->ngroups);
+	html_count(&p, "findings suppressed", "%u", nsuppressed);
+	html_findings(&p, jn, t, c, r);
+	if (jn->recording.nfindings)
+		html_load(&p, jn, &jn->recording);
+	for (size_t i = 0; i < jn->nloads; i++)
+		if (jn->loads[i].status != LOAD_PENDING)
+			html_load(&p, jn, &jn->loads[i]);
+	err = html_write_file(&p, c->html);
+	html_free(&p);
+	return err;
+}
+
 /*
- * The summary, from the journal. nsuppressed: the findings this run left
- * out (the host of a --vm campaign does not see the guest's).
+ * The summary, from the journal, and the page when c->html names one.
+ * nsuppressed: the findings this run left out (the host of a --vm campaign
+ * does not see the guest's).
  */
 int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppressed)
 {
@@ -422,6 +575,8 @@ int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppre
 	}
 	found = t.findings || t.by_status[LOAD_HANG] || t.by_status[LOAD_CRASH] ||
 		t.by_status[LOAD_LOST];
+	if (c->html && write_html(jn, &t, c, &r, nsuppressed))
+		found = -1;
 	for (size_t g = 0; g < t.ngroups; g++) {
 		free(t.groups[g].load_ns);
 		free(t.groups[g].stacks);

@@ -285,7 +285,11 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 		for (size_t i = 0; i < jn.nloads; i++)
 			if (jn.loads[i].status != LOAD_PENDING)
 				print_load_line(c, &jn.loads[i], journal_phase_of(&jn, jn.loads[i].n));
-		if (summarize(&jn, c, 0) && status == EXIT_OK)
+		int found = summarize(&jn, c, 0);
+
+		if (found < 0)
+			status = EXIT_ERROR;
+		else if (found && status == EXIT_OK)
 			status = EXIT_FINDINGS;
 	}
 	journal_free(&jn);

@@ -228,7 +228,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ddv campaign exhaustive|systematic [OPTIONS] DRIVER|FILE.ko [PARAM=VALUE...]\n"
-		"       ddv campaign merge [--journal FILE] [--format FMT] JOURNAL...\n"
+		"       ddv campaign merge [--journal FILE] [--format FMT] [--html FILE] JOURNAL...\n"
 		"  exhaustive: fail each fallible call of the recorded life in turn (loops pruned)\n"
 		"  systematic: fail each distinct call stack once, and its second call when it\n"
 		"              repeats\n"
@@ -254,6 +254,7 @@ static void usage(FILE *f)
 		"                    (n - 1) mod N = K - 1 (ddv campaign merge joins them)\n"
 		"  --format FMT      the summary as text (default), ktap or junit (for CI;\n"
 		"                    the load lines then go to stderr)\n"
+		"  --html FILE       the summary as a page too: findings, loads, timeline\n"
 		"  --echo-journal    copy each journal line to /dev/console\n"
 		"  --vm              run in the bundled VM from the host, booting it again after\n"
 		"                    a crash or hang: --boots N (default %d), --vm-timeout S\n"
@@ -406,6 +407,9 @@ static int campaign_option(int opt, struct campaign *c, struct campaign_args *a)
 		if (parse_campaign_format(optarg, &c->format))
 			return EXIT_USAGE;
 		break;
+	case 'H':
+		c->html = optarg;	/* the host's, with --vm: the guest's summary is not kept */
+		break;
 	case 'e':
 		c->echo_fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 		if (c->echo_fd < 0)
@@ -440,6 +444,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 		{ "suppressions", required_argument, NULL, 'S' },
 		{ "shard", required_argument, NULL, 'K' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "echo-journal", no_argument, NULL, 'e' },
 		{ "vm", no_argument, NULL, 'v' },
 		{ "boots", required_argument, NULL, 'b' },
@@ -451,7 +456,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 	};
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:RDX:s:S:K:F:evb:T:o:a:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:RDX:s:S:K:F:H:evb:T:o:a:h", options, NULL)) != -1) {
 		status = vm_option(opt, a);
 		if (status < 0)
 			return EXIT_USAGE;
@@ -484,15 +489,16 @@ static void campaign_of_journal(struct campaign *c, const struct journal *jn)
 }
 
 /*
- * ddv campaign merge [--journal FILE] [--format FMT] JOURNAL...: the shards'
- * journals as one campaign's, summed up as that campaign would have been
- * (and written to FILE).
+ * ddv campaign merge [--journal FILE] [--format FMT] [--html FILE] JOURNAL...:
+ * the shards' journals as one campaign's, summed up as that campaign would
+ * have been (and written to FILE).
  */
 static int campaign_merge(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "journal", required_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -503,9 +509,11 @@ static int campaign_merge(int argc, char **argv)
 	int opt, status = EXIT_ERROR, n;
 	char *why = NULL;
 
-	while ((opt = getopt_long(argc, argv, "j:F:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:F:H:h", options, NULL)) != -1) {
 		if (opt == 'j') {
 			out = optarg;
+		} else if (opt == 'H') {
+			c.html = optarg;
 		} else if (opt == 'F') {
 			if (parse_campaign_format(optarg, &c.format))
 				return EXIT_USAGE;
@@ -539,7 +547,7 @@ static int campaign_merge(int argc, char **argv)
 		goto out;
 	}
 	campaign_of_journal(&c, &whole);
-	status = summarize(&whole, &c, 0) ? EXIT_FINDINGS : EXIT_OK;
+	status = summary_status(summarize(&whole, &c, 0));
 	free(c.module);
 	journal_free(&whole);
 out:

@@ -1,6 +1,6 @@
 /*
  * cmd_log.c: "ddv log" prints every record, "ddv report" the findings, as text
- * or JSON, or for CI as KTAP or JUnit XML (cireport.h).
+ * or JSON, or for CI as KTAP or JUnit XML (cireport.h); --html a page (htmlreport.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -136,9 +136,12 @@ static int state_suppressions(struct suppressions *supp)
 	return err;
 }
 
-/* 0: go on; 1: help printed; -1: bad usage. --format is ddv report's (follow_flag NULL). */
+/*
+ * 0: go on; 1: help printed; -1: bad usage. --format and --html are ddv
+ * report's (follow_flag NULL, html not NULL).
+ */
 static int parse_view_options(int argc, char **argv, const char *usage, enum ci_format *format,
-			      bool *follow_flag, struct suppressions *supp)
+			      bool *follow_flag, struct suppressions *supp, const char **html)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -146,13 +149,21 @@ static int parse_view_options(int argc, char **argv, const char *usage, enum ci_
 		{ "suppress", required_argument, NULL, 's' },
 		{ "suppressions", required_argument, NULL, 'S' },
 		{ "follow", no_argument, NULL, 'f' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "jfs:S:F:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jfs:S:F:H:h", options, NULL)) != -1) {
 		switch (opt) {
+		case 'H':
+			if (!html) {
+				ddv_error(0, "log: --html is ddv report's");
+				return -1;
+			}
+			*html = optarg;
+			break;
 		case 's':
 			if (!supp || suppressions_add(supp, optarg))
 				return -1;
@@ -201,7 +212,7 @@ int cmd_log(int argc, char **argv)
 	int r, status = EXIT_OK;
 
 	r = parse_view_options(argc, argv, "ddv log [--follow] [--json]", &format,
-			       &follow_flag, NULL);
+			       &follow_flag, NULL, NULL);
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
 	if (view_open(&v, format == CI_JSON))
@@ -227,7 +238,9 @@ int cmd_report(int argc, char **argv)
 	struct kcomplaints kernel = { 0 };
 	struct suppressions supp = { 0 };
 	struct ci_result ci = { 0 };
+	struct html_page page = { 0 };
 	enum ci_format format = CI_TEXT;
+	const char *html = NULL;
 	char *cli_findings;
 	struct view v;
 	size_t size;
@@ -235,10 +248,10 @@ int cmd_report(int argc, char **argv)
 	int r;
 
 	r = parse_view_options(argc, argv,
-			       "ddv report [--json | --format text|json|ktap|junit]\n"
+			       "ddv report [--json | --format text|json|ktap|junit] [--html FILE]\n"
 			       "                  [--suppress RULE[@FRAME[>FRAME...]]|FILE]...\n"
 			       "                  [--suppressions FILE]...",
-			       &format, NULL, &supp);
+			       &format, NULL, &supp, &html);
 	if (!r)
 		r = state_suppressions(&supp);
 	if (r) {
@@ -256,6 +269,8 @@ int cmd_report(int argc, char **argv)
 		rep.ci = &ci;
 		rep.ci_format = format;
 	}
+	if (html)
+		rep.html = &page;
 	if (state_read_records(&data, &size)) {
 		ddv_error(errno, "reading the kept records");
 		view_close(&v);
@@ -274,6 +289,11 @@ int cmd_report(int argc, char **argv)
 		free(cli_findings);
 	}
 	report_summary(&rep, &v.dec);
+	if (html) {
+		report_html(&rep, &v.dec);
+		r = html_write_file(&page, html);
+		html_free(&page);
+	}
 	fputs(rep.out.s, stdout);
 	sb_free(&rep.out);
 	free(rep.hang_seen);
@@ -281,6 +301,8 @@ int cmd_report(int argc, char **argv)
 	free(rep.modules);
 	suppressions_free(&supp);
 	view_close(&v);
+	if (r)
+		return EXIT_ERROR;	/* the page was asked for and is not there */
 	if (report_nothing_checked(&rep)) {
 		/* A CI job must not read "0 findings" as a pass when no driver ran. */
 		ddv_error(0, "%s (state in %s)", REPORT_NOTHING_CHECKED, state_dir());

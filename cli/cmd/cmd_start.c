@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 
 #include <ddv/uapi.h>
 
@@ -270,8 +271,16 @@ int cmd_start(int argc, char **argv)
 		close(fd);
 		return EXIT_ERROR;
 	}
-	if (fresh)
+	if (fresh) {
+		struct utsname u;
+		char *path = state_path("kernel");
+
 		state_reset();
+		/* The session's kernel, for a report made elsewhere (htmlreport.c). */
+		if (!uname(&u))
+			write_whole_file(path, u.release, strlen(u.release));
+		free(path);
+	}
 	if (fresh || !kernlog_started())
 		kernlog_mark_start();	/* the kernel's complaints count from here */
 	if (runtime_tables(fd, &rt)) {

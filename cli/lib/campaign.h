@@ -45,6 +45,7 @@ size_t systematic_plan(const uint64_t *ids, const bool *skip, size_t n,
  *   ddv-campaign 1 DRIVER        the first line
  *   shard K N                    this journal tries shard K of N alone: load n
  *                                when (n - 1) mod N = K - 1 (journal_owns)
+ *   kernel RELEASE               the kernel the campaign ran on (uname -r)
  *   setup CMD, workload CMD,     the life each load ran (--setup, --workload,
  *   rebind, param WORD           --rebind, the load's PARAM=VALUE words), for
  *                                the reproducers of ddv campaign merge
@@ -120,6 +121,7 @@ struct journal_phase {
 struct journal {
 	char *driver;
 	unsigned int shard, nshards;	/* shard K of N; 0 of 0: the whole campaign */
+	char *kernel;		/* the kernel it ran on, or NULL: not said (an older journal) */
 	char *setup, *workload;	/* the life: NULL when not given */
 	bool rebind;
 	char **params;

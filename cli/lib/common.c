@@ -139,6 +139,18 @@ char *installed_module_dir(const char *kver)
 	return path ? path : xasprintf("%s/%s", DDV_MODULEDIR, kver);
 }
 
+/* The installed SDK (specs, headers) beside this ddv: PREFIX/share/ddv/sdk, malloc'ed, or NULL. */
+char *installed_sdk_dir(void)
+{
+	char *dir = exe_dir(), *path = NULL;
+	size_t len = dir ? strlen(dir) : 0;
+
+	if (len > 4 && !strcmp(dir + len - 4, "/bin"))
+		path = xasprintf("%.*s/share/ddv/sdk", (int)(len - 4), dir);
+	free(dir);
+	return path;
+}
+
 /* --modules DIR, else $DDV_MODULE_DIR, else the installation's for the running kernel. */
 const char *module_dir(const char *override)
 {

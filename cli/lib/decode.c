@@ -322,7 +322,7 @@ static void format_arg(const struct decoder *dec, const struct event *ev,
 }
 
 /* The message with its {placeholders} filled in. */
-static void render_message(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
+void event_message(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
 {
 	const char *p;
 
@@ -367,6 +367,13 @@ static void render_message(const struct decoder *dec, const struct event *ev, st
 	}
 }
 
+void event_arg_text(const struct decoder *dec, const struct event *ev, unsigned int i,
+		    struct strbuf *sb)
+{
+	if (i < ev->nargs)
+		format_arg(dec, ev, &ev->args[i], sb);
+}
+
 void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
 {
 	sb_printf(sb, "[%6" PRIu64 ".%06" PRIu64 "] cpu%u ", ev->ts / 1000000000,
@@ -378,7 +385,7 @@ void event_text(const struct decoder *dec, const struct event *ev, struct strbuf
 	}
 	sb_printf(sb, "%s %s: ", ev->msg ? cat_severity_name(ev->msg->severity) : "error",
 		  ev->msg ? ev->msg->rule_id : "ddv.unknown-message");
-	render_message(dec, ev, sb);
+	event_message(dec, ev, sb);
 	if (ev->module && ev->site && ev->pack_id) {
 		sb_printf(sb, " [%s: %s+0x%x, %s %s]", ev->module, ev->site->func,
 			  ev->site->func_offset, site_kind(ev->site), ev->api);
@@ -426,7 +433,7 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 	sb_json_str(sb, ev->msg ? ev->msg->rule_id : "ddv.unknown-message");
 	sb_puts(sb, ",\"severity\":");
 	sb_json_str(sb, ev->msg ? cat_severity_name(ev->msg->severity) : "error");
-	render_message(dec, ev, &msg);
+	event_message(dec, ev, &msg);
 	sb_puts(sb, ",\"message\":");
 	sb_json_str(sb, msg.s ? msg.s : "");
 	sb_free(&msg);

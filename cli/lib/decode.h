@@ -7,6 +7,7 @@
 
 #include "catalog.h"
 #include "cireport.h"
+#include "htmlreport.h"
 #include "module.h"
 #include "runtime.h"
 #include "util.h"
@@ -71,6 +72,10 @@ struct ddv_logrec;
 void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct event *ev);
 void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
 void event_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+/* The message with its arguments in; one argument as the message shows it (ids named). */
+void event_message(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+void event_arg_text(const struct decoder *dec, const struct event *ev, unsigned int i,
+		    struct strbuf *sb);
 bool event_is_finding(const struct event *ev);
 
 typedef void (*event_fn)(struct decoder *dec, const struct event *ev, void *data);
@@ -134,6 +139,7 @@ struct report_group {
 	struct strbuf text;	/* the first occurrence */
 	unsigned int count;
 	char *rule, *where;	/* for a CI report's case */
+	int html;		/* its finding in the HTML page, or -1 */
 };
 
 struct report {
@@ -144,6 +150,7 @@ struct report {
 	struct strbuf out;
 	bool json;
 	struct ci_result *ci;	/* not NULL: KTAP or JUnit, the groups collected there */
+	struct html_page *html;	/* not NULL: the groups also go to this page (htmlreport.h) */
 	enum ci_format ci_format;
 	unsigned int findings;
 	unsigned int errors;
@@ -165,6 +172,7 @@ struct report {
 	unsigned int nmarks;
 	char *modules;		/* the drivers under test seen, ",a,b," */
 	unsigned char dut_phase[DECODE_MAX_DUTS];	/* enum report_phase */
+	uint64_t dut_born[DECODE_MAX_DUTS];	/* when each driver id's life began */
 	unsigned int kernel_folded;	/* complaints told with the finding of their call */
 	uint64_t kernel_lost;	/* kernel log records overwritten before they were read */
 };
@@ -172,6 +180,7 @@ struct report {
 /* An injected fault, as a kernel complaint names it for its likely cause. */
 struct report_fault {
 	uint64_t ts;
+	int dut;
 	char *what;		/* "kmalloc_trace at f+0x1a [mod] (init)" */
 };
 
@@ -201,5 +210,7 @@ void report_summary(struct report *rep, const struct decoder *dec);
 #define REPORT_NOTHING_CHECKED \
 	"nothing was checked: no driver was loaded or attached in this session"
 bool report_nothing_checked(const struct report *rep);
+/* After report_summary: the page's header, counts and verdict. */
+void report_html(struct report *rep, const struct decoder *dec);
 
 #endif /* DDV_CLI_DECODE_H */

@@ -195,6 +195,10 @@ static bool parse_line(struct journal *j, char *line)
 
 	if (j->driver && (!strncmp(line, "setup ", 6) || !strncmp(line, "workload ", 9)))
 		return parse_life_command(j, line);
+	if (j->driver && !j->kernel && !strncmp(line, "kernel ", 7) && line[7]) {
+		j->kernel = xstrdup(line + 7);
+		return true;
+	}
 	/* A finding's stack is the rest of its line, blanks and all; so is a site's. */
 	if (!strncmp(line, "finding ", 8) || !strncmp(line, "stack ", 6)) {
 		char *p = line;
@@ -378,6 +382,7 @@ void journal_free(struct journal *j)
 		free(j->phases[i].name);
 	free(j->phases);
 	free(j->setup);
+	free(j->kernel);
 	free(j->workload);
 	for (unsigned int i = 0; i < j->nparams; i++)
 		free(j->params[i]);
@@ -484,6 +489,8 @@ static void merge_head(const struct journal *j, struct strbuf *out)
 	sb_printf(out, "ddv-campaign 1 %s\n", j->driver);
 	if (j->systematic)
 		sb_puts(out, "mode systematic\n");
+	if (j->kernel)
+		sb_printf(out, "kernel %s\n", j->kernel);
 	if (j->setup)
 		sb_printf(out, "setup %s\n", j->setup);
 	if (j->workload)
@@ -550,7 +557,7 @@ int journal_merge(const struct journal *shards, size_t n, struct strbuf *out, ch
 		sb_printf(out, "plan %lu%s%s", plan[p], l && l->expect ? " " : "",
 			  l && l->expect ? l->expect : "");
 		if (l && l->stack_id)
-			sb_printf(out, " %#llx %u", (unsigned long long)l->stack_id, l->stack_nth);
+			sb_printf(out, " %#llx %lu", (unsigned long long)l->stack_id, l->stack_nth);
 		sb_puts(out, "\n");
 	}
 	sb_printf(out, "total %lu\n", total);

@@ -74,9 +74,13 @@ static void note_life(struct report *rep, const struct event *ev)
 	for (unsigned int i = 0; i < sizeof(life) / sizeof(life[0]); i++) {
 		if (!rule_is(ev, life[i].rule))
 			continue;
-		for (unsigned int a = 0; a < ev->nargs; a++)
-			if (!strcmp(ev->args[a].name, "dut") && ev->args[a].value < DECODE_MAX_DUTS)
-				rep->dut_phase[ev->args[a].value] = life[i].phase;
+		for (unsigned int a = 0; a < ev->nargs; a++) {
+			if (strcmp(ev->args[a].name, "dut") || ev->args[a].value >= DECODE_MAX_DUTS)
+				continue;
+			rep->dut_phase[ev->args[a].value] = life[i].phase;
+			if (i == 0 || i == 4)	/* coming, attached: a life begins */
+				rep->dut_born[ev->args[a].value] = ev->ts;
+		}
 	}
 	if (ev->module && ev->dut >= 0) {
 		char *key = xasprintf(",%s,", ev->module);
@@ -104,7 +108,10 @@ static void note_fault(struct report *rep, const struct event *ev)
 	if (phase)
 		sb_puts(&sb, phase == PHASE_INIT ? " (in init)" : " (after init)");
 	rep->faults = xrealloc(rep->faults, (rep->nfaults + 1) * sizeof(*rep->faults));
-	rep->faults[rep->nfaults++] = (struct report_fault){ .ts = ev->ts, .what = sb.s };
+	rep->faults[rep->nfaults++] = (struct report_fault){ .ts = ev->ts, .dut = ev->dut,
+							     .what = sb.s };
+	if (rep->html)
+		html_add_mark(rep->html, ev->ts, MARK_FAULT, "%s", sb.s);
 }
 
 void report_event(struct decoder *dec, const struct event *ev, void *data)
@@ -146,12 +153,75 @@ void report_event(struct decoder *dec, const struct event *ev, void *data)
 		rep->hang_seen = seen;
 	}
 	rep->findings++;
+	if (rep->html) {
+		char *where = case_name(ev);
+
+		html_add_mark(rep->html, ev->ts, MARK_FINDING, "%s: %s",
+			      ev->msg ? ev->msg->rule_id : "ddv.log-lost", where);
+		free(where);
+	}
 	if (!ev->msg || ev->msg->severity == CAT_ERROR)
 		rep->errors++;
 	else
 		rep->warnings++;
 	group_finding(dec, ev, &frames, rep);
 	frames_free(&frames);
+}
+
+/* The fault injected last in the finding's driver life, before it; NULL: none. */
+static const char *fault_before(const struct report *rep, const struct event *ev)
+{
+	for (unsigned int i = rep->nfaults; ev->dut >= 0 && ev->dut < DECODE_MAX_DUTS && i--;) {
+		const struct report_fault *f = &rep->faults[i];
+
+		if (f->ts < rep->dut_born[ev->dut])
+			break;
+		if (f->dut == ev->dut && f->ts <= ev->ts)
+			return f->what;
+	}
+	return NULL;
+}
+
+/* A new group's finding on the HTML page: its index there. */
+static int html_group(struct decoder *dec, const struct event *ev, const struct frames *frames,
+		      struct report *rep)
+{
+	struct strbuf sb = { 0 };
+	struct html_finding *f;
+	const char *fault = fault_before(rep, ev);
+
+	if (ev->is_drop)
+		sb_printf(&sb, "%" PRIu64 " records lost on cpu%u (ring full)", ev->dropped, ev->cpu);
+	else
+		event_message(dec, ev, &sb);
+	f = html_add_finding(rep->html, ev->msg ? ev->msg->rule_id : ev->is_drop ?
+			     "ddv.log-lost" : "ddv.unknown-message",
+			     ev->msg ? cat_severity_name(ev->msg->severity) : "error", sb.s);
+	sb_free(&sb);
+	if (ev->module)
+		f->driver = xstrdup(ev->module);
+	if (ev->site) {
+		f->site = xasprintf("%s+0x%x", ev->site->func, ev->site->func_offset);
+		/* A leak's site is where the object was made, as in the JSON (allocation_site). */
+		f->call = xasprintf("%s%s %s", ev->msg && (strstr(ev->msg->rule_id, "leak") ||
+							   strstr(ev->msg->rule_id, ".scope.")) ?
+				    "allocated by " : "", site_kind(ev->site),
+				    ev->api ? ev->api : "?");
+	}
+	if (ev->spec && ev->pack_id) {
+		f->spec = xasprintf("%s:%u:%u", ev->spec->file, ev->spec->line, ev->spec->col);
+		f->spec_line = html_spec_line(f->spec, ev->msg->rule_id, ev->msg->text);
+	}
+	for (unsigned int i = 0; i < frames->n; i++)
+		html_add_frame(f, frames->name[i]);
+	for (unsigned int i = 0; ev->pack_id && i < ev->nargs; i++) {
+		event_arg_text(dec, ev, i, &sb);
+		html_add_object(f, ev->args[i].name, sb.s ? sb.s : "");
+		sb_free(&sb);
+	}
+	if (fault)
+		f->fault = xstrdup(fault);
+	return (int)rep->html->nfindings - 1;
 }
 
 /*
@@ -209,6 +279,7 @@ static void group_finding(struct decoder *dec, const struct event *ev, const str
 			g->rule = xstrdup(ev->msg ? ev->msg->rule_id : "ddv.log-lost");
 			g->where = case_name(ev);
 		}
+		g->html = rep->html ? html_group(dec, ev, frames, rep) : -1;
 	}
 	if (rep->json) {
 		struct strbuf *line;
@@ -265,6 +336,8 @@ static void flush_groups(struct report *rep)
 	for (unsigned int i = 0; i < rep->ngroups; i++) {
 		struct report_group *g = &rep->groups[i];
 
+		if (g->html >= 0)
+			rep->html->findings[g->html].count = g->count;
 		if (rep->ci) {
 			group_case(rep->ci, g);
 		} else if (g->text.s) {
@@ -474,6 +547,58 @@ static void kernel_finding_json(const struct report *rep, const struct kernel_gr
 	sb_printf(out, "],\"group\":%u,\"count\":%u}\n", rep->ngroups_total + 1, g->count);
 }
 
+/* A kernel complaint's group as a CI case: its text's first line the message, named by its RIP. */
+static void kernel_finding_case(struct report *rep, const struct kernel_group *g, const char *rule)
+{
+	struct strbuf text = { 0 };
+	const char *msg;
+	char *message, *name;
+
+	kernel_finding_text(rep, g, rule, &text);
+	msg = strstr(text.s, ": the kernel ");
+	msg = msg ? msg + 2 : text.s;
+	message = xstrndup(msg, strcspn(msg, "\n"));
+	name = xstrdup(g->first->where ? g->first->where : "kernel");
+	ci_add(rep->ci, CI_FAIL, rule, name, message, text.s);
+	free(message);
+	free(name);
+	sb_free(&text);
+}
+
+/* A kernel complaint's group on the HTML page, and its point on the timeline. */
+static void kernel_finding_html(const struct report *rep, const struct kernel_group *g,
+				const char *rule)
+{
+	const struct kcomplaint *c = g->first;
+	unsigned int first, n = faults_before(rep, c->ts_us * 1000, &first);
+	const char *module = NULL;
+	struct html_finding *f;
+	struct strbuf sb = { 0 };
+	size_t len = 0;
+
+	sb_printf(&sb, "the kernel %s: %s", c->kind == KC_WARNING ? "warned" : "reported a bug",
+		  c->title);
+	f = html_add_finding(rep->html, rule, "error", sb.s);
+	sb_free(&sb);
+	f->count = g->count;
+	if (c->where)
+		f->site = xstrdup(c->where);
+	for (unsigned int i = 0; i < c->nframes; i++) {
+		html_add_frame(f, c->frames[i]);
+		if (!module)
+			kernlog_driver_frame(c->frames[i], &module, &len);
+	}
+	if (module)
+		f->driver = xstrndup(module, len);
+	for (unsigned int i = first; i < n; i++)
+		sb_printf(&sb, "%s%s", i > first ? "; " : "", rep->faults[i].what);
+	if (n)
+		f->fault = xasprintf("%u fault%s injected before it; the last: %s", n,
+				     n == 1 ? "" : "s", sb.s);
+	sb_free(&sb);
+	html_add_mark(rep->html, c->ts_us * 1000, MARK_KERNEL, "%s: %s", rule, c->title);
+}
+
 /* The complaints a finding's call explains, told with it. */
 static void fold_into_findings(struct report *rep)
 {
@@ -484,6 +609,14 @@ static void fold_into_findings(struct report *rep)
 			sb_printf(&rep->groups[mk->group].text,
 				  "    the kernel complained in this call%s: %s\n",
 				  mk->kernel > 1 ? " (more than once)" : "", mk->kernel_title);
+		if (mk->kernel && mk->group < rep->ngroups && rep->groups[mk->group].html >= 0) {
+			struct html_finding *f = &rep->html->findings[rep->groups[mk->group].html];
+
+			free(f->note);
+			f->note = xasprintf("the kernel complained in this call%s: %s",
+					    mk->kernel > 1 ? " (more than once)" : "",
+					    mk->kernel_title);
+		}
 		if (mk->kernel && mk->json_line >= 0 && (unsigned int)mk->json_line < rep->njson) {
 			sb_puts(&rep->json_lines[mk->json_line], ",\"kernel\":");
 			sb_json_str(&rep->json_lines[mk->json_line], mk->kernel_title);
@@ -542,8 +675,12 @@ void report_kernel(struct report *rep, const struct kcomplaints *kc, const char 
 		rep->errors += groups[g].count;
 		if (rep->json)
 			kernel_finding_json(rep, &groups[g], rule, &rep->out);
+		else if (rep->ci)
+			kernel_finding_case(rep, &groups[g], rule);
 		else
 			kernel_finding_text(rep, &groups[g], rule, &rep->out);
+		if (rep->html)
+			kernel_finding_html(rep, &groups[g], rule);
 		rep->ngroups_total++;
 		free(groups[g].key);
 	}
@@ -599,6 +736,24 @@ static void cli_finding_case(struct ci_result *ci, const char *module, const cha
 	free(id);
 }
 
+/* A kept finding on the HTML page: its text "SEVERITY RULE: MESSAGE", its JSON's last fault. */
+static void cli_finding_html(struct html_page *page, const char *module, const char *text,
+			     const char *json)
+{
+	const char *rule = strchr(text, ' '), *fault = strstr(json, "\"last_fault\":\"");
+	char *id = rule ? xstrndup(rule + 1, strcspn(rule + 1, ": ")) : xstrdup("ddv.finding");
+	const char *message = strstr(text, ": ");
+	struct html_finding *f = html_add_finding(page, id, "error", message ? message + 2 : text);
+
+	f->driver = xstrdup(module);
+	if (fault) {
+		fault += strlen("\"last_fault\":\"");
+		f->fault = xstrndup(fault, strcspn(fault, "\""));
+	}
+	html_add_mark(page, ~0ull, MARK_STOP, "%s: %s", id, module);
+	free(id);
+}
+
 /*
  * The command's own findings (a load that hangs), one per line as
  * "module<TAB>text<TAB>json". A hang the runtime reported too is not repeated.
@@ -626,6 +781,8 @@ void report_cli_findings(struct report *rep, const char *lines)
 				rep->findings++;
 				rep->errors++;
 				rep->ngroups_total++;
+				if (rep->html)
+					cli_finding_html(rep->html, copy, text, json);
 				if (rep->ci)
 					cli_finding_case(rep->ci, copy, text);
 				else if (!rep->json)
@@ -728,4 +885,54 @@ void report_summary(struct report *rep, const struct decoder *dec)
 		       *text.s ? text.s : NULL);
 	ci_write(rep->ci, rep->ci_format, &rep->out);
 	sb_free(&text);
+}
+
+void report_html(struct report *rep, const struct decoder *dec)
+{
+	struct html_page *p = rep->html;
+	struct strbuf drivers = { 0 };
+
+	p->title = xstrdup("ddv report");
+	for (const char *m = rep->modules; m && *m && m[1];) {
+		const char *comma = strchr(m + 1, ',');
+		size_t len = comma ? (size_t)(comma - m - 1) : strlen(m + 1);
+
+		sb_printf(&drivers, "%s%.*s", drivers.len ? ", " : "", (int)len, m + 1);
+		m = comma;
+	}
+	html_fact(p, "drivers", "%s", drivers.s ? drivers.s : "none");
+	html_common_facts(p, NULL);
+	html_fact(p, "state directory", "%s", state_dir());
+	sb_free(&drivers);
+	html_count(p, "findings", "%u", rep->findings);
+	html_count(p, "errors", "%u", rep->errors);
+	html_count(p, "warnings", "%u", rep->warnings);
+	html_count(p, "distinct (rule, driver, site, stack)", "%u", rep->ngroups_total);
+	html_count(p, "faults injected", "%u", rep->injected);
+	html_count(p, "driver lives checked", "%u", rep->drivers);
+	html_count(p, "suppressed", "%u", rep->suppressed);
+	html_count(p, "records", "%" PRIu64, dec->records);
+	html_count(p, "records lost", "%" PRIu64 "%s", dec->dropped,
+		   dec->dropped ? ": findings may be missing" : "");
+	html_count(p, "kernel log records lost", "%" PRIu64, rep->kernel_lost);
+	html_count(p, "records no catalog explains", "%" PRIu64, dec->unknown);
+	if (report_nothing_checked(rep)) {
+		p->outcome = VERDICT_NOTHING;
+		p->verdict = xstrdup(REPORT_NOTHING_CHECKED);
+	} else if (rep->findings) {
+		p->outcome = VERDICT_FINDINGS;
+		p->verdict = xasprintf("%u finding%s (%u error%s, %u warning%s) in %u driver "
+				       "li%s, %u fault%s injected", rep->findings,
+				       rep->findings == 1 ? "" : "s", rep->errors,
+				       rep->errors == 1 ? "" : "s", rep->warnings,
+				       rep->warnings == 1 ? "" : "s", rep->drivers,
+				       rep->drivers == 1 ? "fe" : "ves", rep->injected,
+				       rep->injected == 1 ? "" : "s");
+	} else {
+		p->outcome = VERDICT_CLEAN;
+		p->verdict = xasprintf("no finding in %u driver li%s, %u fault%s injected",
+				       rep->drivers, rep->drivers == 1 ? "fe" : "ves", rep->injected,
+				       rep->injected == 1 ? "" : "s");
+	}
+	html_sort_marks(p);
 }

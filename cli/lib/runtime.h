@@ -83,6 +83,7 @@ int runtime_tables(int ctl_fd, struct rt_tables *rt);
 int drain_log(int ctl_fd);
 const char *module_dir(const char *override);
 char *installed_module_dir(const char *kver);
+char *installed_sdk_dir(void);
 const char *build_tree(void);
 const char *source_tree(void);
 /* A module's /sys/module/M/initstate ("live", "coming"...), or NULL when it is gone; free it. */

@@ -185,6 +185,8 @@ session() {
 	cat "$out/report.json" "$out/report.err"
 	ddv report --format ktap >"$out/report.ktap" 2>/dev/null
 	echo $? >"$out/report.ktap.status"
+	ddv report --html "$out/report.html" >/dev/null 2>&1
+	echo $? >"$out/report.html.status"
 	case $load in
 	ok | fails)
 		check "$label: ddv stop" ddv stop
@@ -349,6 +351,25 @@ fixture_expect_ktap() {
 	done
 	check_host "$1: KTAP: the session test passes (a driver ran)" \
 		grep -qx '1 SUCCESS session' "$tree"
+}
+
+# fixture_expect_html LABEL: the session's `ddv report --html` page as tests/cli/html-shape
+# parses it: well formed, the JSON report's exit status, a section for each rule the JSON
+# report has, the session's kernel (the build's, which the VM boots) in its header.
+fixture_expect_html() {
+	local shape=$vm_work/$1.html-shape rule kver
+
+	kver=$(sed -n 's/^KERNEL_RELEASE = //p' "$vm_build/Makefile")
+	python3 "$vm_top/tests/cli/html-shape" "$vm_out/$1/report.html" >"$shape" 2>&1
+	check_host "$1: HTML: the page parses, nothing out of itself" grep -qx 'well-formed' "$shape"
+	check_host "$1: HTML: the report's exit status" \
+		test "$(cat "$vm_out/$1/report.html.status" 2>/dev/null)" = \
+		"$(cat "$fixture_report_status" 2>/dev/null)"
+	for rule in $(fixture_report_rules | sort -u); do
+		check_host "$1: HTML: a section for $rule" grep -qx "rule $rule" "$shape"
+	done
+	check_host "$1: HTML: the header names the session's kernel ($kver)" \
+		grep -qx "fact kernel: $kver" "$shape"
 }
 
 # fixture_report_rules: the rule ids of the last report's findings, one a line.

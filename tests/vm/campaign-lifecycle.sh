@@ -103,8 +103,18 @@ sys.exit(not (r.get(\"tests\") == \"1\" and r.get(\"failures\") == \"0\"))' '$ou
 		grep -qx '1 FAILURE workload_leak: act_set+0x[0-9a-f]*, first load 2' "$vm_work/shard2.tree"
 	check_host "shard 2/2: no KTAP parse error" grep -qx 'errors 0' "$vm_work/shard2.tree"
 	"$vm_build/cli/ddv" campaign merge --journal "$vm_work/merged.journal" \
+		--html "$vm_work/merged.html" \
 		"$out/shard2/journal" "$out/shard1/journal" >"$vm_work/merged.txt" 2>&1
 	check_host "merge: the shards' findings exit 3" test $? = 3
+	python3 "$vm_top/tests/cli/html-shape" "$vm_work/merged.html" >"$vm_work/merged.shape" 2>&1
+	check_host "merge --html: the page parses, nothing out of itself" \
+		grep -qx 'well-formed' "$vm_work/merged.shape"
+	check_host "merge --html: load 2's row: the workload's fault and the leak it provoked" \
+		grep -q '^load 2 workload kmalloc_trace@act_set+0x[0-9a-f]* loaded and unloaded heap.leak at act_set+0x[0-9a-f]*$' \
+		"$vm_work/merged.shape"
+	check_host "merge --html: the leak's reproducer runs the workload" \
+		grep -qF "reproduce heap.leak: ddv inject nth-any 2; ddv load workload_leak; echo 1 >/sys/module/workload_leak/parameters/act; ddv unload workload_leak" \
+		"$vm_work/merged.shape"
 	check_host "merge: the same groups as the whole campaign" \
 		eval "diff <(grep '^  [a-z]' '$out/workload/campaign.txt' | grep -v reproduce) \
 			<(grep '^  [a-z]' '$vm_work/merged.txt' | grep -v reproduce)"
