@@ -1,0 +1,285 @@
+/*
+ * test_srcline.c: source lines of a module's code from its DWARF (srcline.c),
+ * on a relocatable object cc -g builds here: a call's line, the chain of an
+ * inlined helper, a section other than .text; then a report's frames and
+ * site named with them through the whole decode (modsyms.c, decode.c).
+ */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ddv/logrec.h>
+#include <ddv/runtime_msgs.h>
+#include "logring.h"
+
+#include "util.h"
+#include "module.h"
+#include "catalog.h"
+#include "runtime.h"
+#include "decode.h"
+
+/* The lines the tests name are these: keep them where they are. */
+static const char source[] =
+	"extern void *ext_alloc(unsigned long n);\n"			/* 1 */
+	"extern int ext_use(void *p);\n"				/* 2 */
+	"static inline __attribute__((always_inline)) void *helper(unsigned long n)\n"
+	"{\n"								/* 4 */
+	"	return ext_alloc(n * 2);\n"				/* 5: inlined call */
+	"}\n"
+	"int entry(unsigned long n)\n"					/* 7 */
+	"{\n"
+	"	void *p = helper(n);\n"					/* 9: helper's call */
+	"	return ext_use(p) + 1;\n"				/* 10 */
+	"}\n"
+	"__attribute__((section(\".init.text\"))) int init_entry(void)\n"
+	"{\n"
+	"	return ext_use((void *)0) + 2;\n"			/* 14: in .init.text */
+	"}\n";
+
+static char dir[] = "/tmp/ddv-srcline-XXXXXX";
+static char *obj;
+
+/* Builds srcfx.o (optimised, as modules are) and the module's call sites of ext_alloc and ext_use. */
+static void build(struct site_table *t)
+{
+	char *src, *cmd;
+	struct symset probed = { 0 };
+
+	cr_assert_not_null(mkdtemp(dir));
+	src = xasprintf("%s/srcfx.c", dir);
+	obj = xasprintf("%s/srcfx.o", dir);
+	cr_assert_eq(write_whole_file(src, source, strlen(source)), 0);
+	/* Linked as kbuild links a module: ld -r, with a build id. */
+	cmd = xasprintf("cc -g -O2 -fno-pic -mcmodel=kernel -c -o %s.tmp %s && "
+			"ld -r --build-id=sha1 -o %s %s.tmp", obj, src, obj, obj);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	free(src);
+	symset_add(&probed, "ext_alloc");
+	symset_add(&probed, "ext_use");
+	cr_assert_eq(relocs_read_file(obj, &probed, t), 0);
+	symset_free(&probed);
+	free(t->module);
+	t->module = xstrdup("srcfx");
+}
+
+static void cleanup(void)
+{
+	char *cmd = xasprintf("rm -rf %s", dir);
+
+	cr_expect_eq(system(cmd), 0);
+	free(cmd);
+	free(obj);
+	srcline_reset();
+	modsyms_reset();
+}
+
+static const struct site *site_of(const struct site_table *t, const char *func, const char *sym)
+{
+	for (size_t i = 0; i < t->nsites; i++)
+		if (!strcmp(t->sites[i].func, func) && !strcmp(t->sites[i].symbol, sym))
+			return &t->sites[i];
+	cr_assert_fail("no site of %s in %s", sym, func);
+	return NULL;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && !strcmp(s + n - m, tail);
+}
+
+Test(srcline, call_lines_and_inline_chain)
+{
+	struct site_table t;
+	const struct site *s;
+	struct srcloc loc;
+	struct strbuf sb = { 0 };
+
+	build(&t);
+	/* The call in the inlined helper: its own line, then entry's line that calls the helper. */
+	s = site_of(&t, "entry", "ext_alloc");
+	cr_assert_str_eq(s->section, ".text");
+	cr_assert(srcline_at("srcfx", obj, NULL, s->section, s->section_offset, &loc));
+	cr_expect(ends_with(loc.file, "srcfx.c"), "%s", loc.file);
+	cr_expect_eq(loc.line, 5);
+	cr_expect_str_eq(loc.function, "helper");
+	cr_assert_eq(loc.ninlined, 1);
+	cr_expect_str_eq(loc.inlined[0].function, "entry");
+	cr_expect(ends_with(loc.inlined[0].file, "srcfx.c"), "%s", loc.inlined[0].file);
+	cr_expect_eq(loc.inlined[0].line, 9);
+	srcloc_text(&loc, &sb);
+	cr_expect(strstr(sb.s, "helper at ") && strstr(sb.s, "srcfx.c:5 inlined into entry at ") &&
+		  ends_with(sb.s, "srcfx.c:9"), "%s", sb.s);
+	sb_free(&sb);
+	srcloc_free(&loc);
+
+	/* A call of entry's own: no chain. */
+	s = site_of(&t, "entry", "ext_use");
+	cr_assert(srcline_at("srcfx", obj, NULL, s->section, s->section_offset, &loc));
+	cr_expect_eq(loc.line, 10);
+	cr_expect_str_eq(loc.function, "entry");
+	cr_expect_eq(loc.ninlined, 0);
+	srcloc_text(&loc, &sb);
+	cr_expect(ends_with(sb.s, "srcfx.c:10") && !strstr(sb.s, " at "), "%s", sb.s);
+	sb_free(&sb);
+	srcloc_free(&loc);
+
+	/* .init.text's offsets are its own, not .text's. */
+	s = site_of(&t, "init_entry", "ext_use");
+	cr_assert_str_eq(s->section, ".init.text");
+	cr_assert(srcline_at("srcfx", obj, NULL, s->section, s->section_offset, &loc));
+	cr_expect_eq(loc.line, 14);
+	cr_expect_str_eq(loc.function, "init_entry");
+	srcloc_free(&loc);
+
+	/* Past the section's end, or a section it does not have: nothing. */
+	cr_expect_not(srcline_at("srcfx", obj, NULL, ".text", 1 << 20, &loc));
+	cr_expect_not(srcline_at("srcfx", obj, NULL, ".exit.text", 0, &loc));
+	site_table_free(&t);
+	cleanup();
+}
+
+/* A module without DWARF (Debian's stripped e1000), or a file of another build: no source. */
+Test(srcline, none_without_dwarf)
+{
+	struct site_table t;
+	struct srcloc loc;
+
+	cr_expect_not(srcline_at("e1000", SRCDIR "/tests/cli/data/e1000-6.1.0-56.ko", NULL,
+				 ".text", 0x100, &loc));
+	build(&t);
+	cr_expect_not(srcline_at("srcfx2", obj, "00112233445566778899aabbccddeeff00112233",
+				 ".text", t.sites[0].section_offset, &loc));
+	/* Found by the module's name in $DDV_DEBUG_PATH when the recorded file is gone. */
+	setenv("DDV_DEBUG_PATH", dir, 1);
+	cr_expect(srcline_at("srcfx", "/nonexistent/srcfx.o", NULL, ".text",
+			     site_of(&t, "entry", "ext_use")->section_offset, &loc));
+	cr_expect_eq(loc.line, 10);
+	srcloc_free(&loc);
+	unsetenv("DDV_DEBUG_PATH");
+	site_table_free(&t);
+	cleanup();
+}
+
+/* ---- through the decoder: a report's site and frames ---- */
+
+enum rt_msg {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
+#include <ddv/runtime_msgs.h>
+#undef DDV_RT_MSG
+};
+
+static const char catalog_text[] =
+	"# ddv message catalog 1\n"
+	"pack linux 1.0\n"
+	"type 0 heap fields=size states=-\n"
+	"func 0 ext_alloc ext_alloc specs/linux/heap.ddv:30:1 args=size ret=ptr\n"
+	"func 1 ext_use ext_use specs/linux/heap.ddv:50:1 args=p ret=int\n"
+	"msg 1 heap.double-free error specs/linux/heap.ddv:52:5 args=p double free of {p}\n";
+
+struct collected {
+	struct strbuf text, json;
+};
+
+static void collect(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct collected *c = data;
+
+	event_text(dec, ev, &c->text);
+	event_json(dec, ev, &c->json);
+}
+
+static void decode_one(const struct site_table *t, uint32_t site, const uint64_t *stack,
+		       struct collected *c)
+{
+	static unsigned char mem[1 << 14], frames[1 << 15];
+	struct catalog cat;
+	struct rt_tables rt = { 0 };
+	struct decoder dec;
+	struct logring ring;
+	struct site_table copy = { 0 };
+	u64 p = 0xffff888004a3c000ULL, at[3] = { 1, site, 1 };
+	size_t n;
+
+	catalog_init(&cat);
+	cr_assert_eq(catalog_parse(&cat, catalog_text, "linux.msgs"), 0);
+	rt_tables_parse(&rt, "1 linux 1.0\n", "0 linux ext_alloc ext_alloc\n1 linux ext_use ext_use\n");
+	decoder_init(&dec, &cat, &rt, false);
+	copy.module = xstrdup(t->module);
+	copy.nsites = copy.cap = t->nsites;
+	copy.sites = xcalloc(t->nsites, sizeof(*copy.sites));
+	for (size_t i = 0; i < t->nsites; i++) {
+		copy.sites[i] = t->sites[i];
+		copy.sites[i].func = xstrdup(t->sites[i].func);
+		copy.sites[i].symbol = xstrdup(t->sites[i].symbol);
+		copy.sites[i].section = xstrdup(t->sites[i].section);
+	}
+	cr_assert_eq(decoder_set_sites(&dec, 1, &copy), 0);
+	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
+	cr_assert(logring_write(&ring, 5000000000ULL, DDV_MSG_ID(1, 1), 1, &p));
+	cr_assert(logring_write(&ring, 5000001000ULL, DDV_MSG_ID(0, RT_AT), 3, at));
+	cr_assert(logring_write(&ring, 5000002000ULL, DDV_MSG_ID(0, RT_STACK), 6, stack));
+	n = logring_drain(&ring, frames, sizeof(frames));
+	cr_assert_eq(decode_stream(&dec, frames, n, collect, c), 0);
+	decoder_free(&dec);
+	rt_tables_free(&rt);
+	catalog_free(&cat);
+}
+
+Test(srcline, report_frames, .init = cr_redirect_stderr)
+{
+	struct site_table t;
+	struct collected c = { 0 };
+	const struct site *s;
+	uint64_t base = 0xffffffffc0a00000ULL, stack[6] = { 0 };
+	uint32_t id;
+	bool compressed;
+	void *image;
+	size_t size;
+
+	build(&t);
+	setenv("DDV_STATE_DIR", dir, 1);
+	setenv("DDV_KALLSYMS", SRCDIR "/tests/cli/data/kallsyms", 1);
+	cr_assert_eq(modfile_read(obj, &image, &size, &compressed), 0);
+	cr_assert_eq(modsyms_save(image, size, "srcfx", obj), 0);
+	free(image);
+	/* The runtime's stack: the inlined call's return address, then one past ext_use's call. */
+	s = site_of(&t, "entry", "ext_alloc");
+	id = s - t.sites;
+	stack[0] = base + s->section_offset + 5;
+	stack[1] = base + site_of(&t, "entry", "ext_use")->section_offset + 5;
+	stack[2] = 0xffffffff80000010ULL;
+	decode_one(&t, id, stack, &c);
+	cr_expect(strstr(c.text.s, "    site: helper at "), "%s", c.text.s);
+	cr_expect(strstr(c.text.s, "srcfx.c:5 inlined into entry at "), "%s", c.text.s);
+	cr_expect(strstr(c.text.s, " [srcfx] helper at "), "%s", c.text.s);
+	cr_expect(strstr(c.text.s, "srcfx.c:10\n    #2 0xffffffff80000010 _stext+0x10\n"), "%s",
+		  c.text.s);
+	cr_expect(strstr(c.json.s, "\"source\":{\"function\":\"helper\",\"file\":"), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"line\":5,\"inlined\":[{\"function\":\"entry\",\"file\":"),
+		  "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"line\":9}]}"), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"stack_source\":[{\"function\":\"helper\""), "%s", c.json.s);
+	cr_expect(strstr(c.json.s, "\"line\":10,\"inlined\":[]},null]"), "%s", c.json.s);
+	sb_free(&c.text);
+	sb_free(&c.json);
+
+	/* The same report from a .ko without DWARF: today's lines, no source anywhere. */
+	unlink(obj);
+	srcline_reset();
+	modsyms_reset();
+	c = (struct collected){ 0 };
+	decode_one(&t, id, stack, &c);
+	cr_expect(strstr(c.text.s, " [srcfx]\n"), "%s", c.text.s);
+	cr_expect_not(strstr(c.text.s, "site:") || strstr(c.text.s, "srcfx.c"), "%s", c.text.s);
+	cr_expect_not(strstr(c.json.s, "source"), "%s", c.json.s);
+	sb_free(&c.text);
+	sb_free(&c.json);
+	unsetenv("DDV_STATE_DIR");
+	site_table_free(&t);
+	cleanup();
+}
