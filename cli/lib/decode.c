@@ -368,9 +368,9 @@ static bool site_is_allocation(const struct event *ev)
 }
 
 /* The source line of the event's call site, from the driver's DWARF (srcline.c). */
-static bool site_source(const struct event *ev, struct srcloc *loc)
+static bool site_source(const struct decoder *dec, const struct event *ev, struct srcloc *loc)
 {
-	return ev->module && ev->site && ev->pack_id && ev->site->section &&
+	return dec->sources && ev->module && ev->site && ev->pack_id && ev->site->section &&
 	       modsyms_section_source(ev->module, ev->site->section, ev->site->section_offset, loc);
 }
 
@@ -397,7 +397,7 @@ void event_text(const struct decoder *dec, const struct event *ev, struct strbuf
 	if (ev->spec && ev->pack_id)
 		sb_printf(sb, " (%s:%u:%u)", ev->spec->file, ev->spec->line, ev->spec->col);
 	sb_puts(sb, "\n");
-	if (site_source(ev, &loc)) {
+	if (site_source(dec, ev, &loc)) {
 		sb_printf(sb, "    %s: ", site_is_allocation(ev) ? "allocation site" : "site");
 		srcloc_text(&loc, sb);
 		sb_puts(sb, "\n");
@@ -406,7 +406,7 @@ void event_text(const struct decoder *dec, const struct event *ev, struct strbuf
 	for (unsigned int i = 0; i < ev->nstack; i++) {
 		sb_printf(sb, "    #%u %#" PRIx64 " ", i, ev->stack[i]);
 		ksym_name(ev->stack[i], sb);
-		if (modsyms_source(ev->stack[i], &loc)) {
+		if (dec->sources && modsyms_source(ev->stack[i], &loc)) {
 			sb_puts(sb, " ");
 			srcloc_text(&loc, sb);
 			srcloc_free(&loc);
@@ -428,7 +428,7 @@ static void json_value(struct strbuf *sb, uint64_t v)
  * The stack's addresses, their names, and (when the driver's DWARF gives any)
  * their source lines: "stack_source", null for a frame it does not cover.
  */
-static void stack_json(const struct event *ev, struct strbuf *sb)
+static void stack_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
 {
 	struct srcloc loc[EVENT_MAX_FRAMES];
 	bool any = false, known[EVENT_MAX_FRAMES];
@@ -447,7 +447,7 @@ static void stack_json(const struct event *ev, struct strbuf *sb)
 		else
 			sb_puts(sb, "null");
 		sb_free(&name);
-		known[i] = i < EVENT_MAX_FRAMES && modsyms_source(ev->stack[i], &loc[i]);
+		known[i] = dec->sources && modsyms_source(ev->stack[i], &loc[i]);
 		any |= known[i];
 	}
 	sb_puts(sb, "]");
@@ -525,7 +525,7 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 		sb_printf(sb, ",\"offset\":%u,\"kind\":\"%s\",\"section\":", ev->site->func_offset,
 			  site_kind(ev->site));
 		sb_json_str(sb, ev->site->section);
-		if (site_source(ev, &loc)) {
+		if (site_source(dec, ev, &loc)) {
 			sb_puts(sb, ",\"source\":{");
 			srcloc_json(&loc, sb);
 			sb_puts(sb, "}");
@@ -534,7 +534,7 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 		sb_puts(sb, "}");
 	}
 	if (ev->nstack)
-		stack_json(ev, sb);
+		stack_json(dec, ev, sb);
 	sb_puts(sb, ",\"args\":{");
 	for (unsigned int i = 0; i < ev->nargs; i++) {
 		if (i)

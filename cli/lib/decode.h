@@ -53,6 +53,7 @@ struct decoder {
 	struct site_table *retired;	/* earlier generations: events may still point into them */
 	unsigned int nretired;
 	bool use_state;		/* load site tables from the state directory */
+	bool sources;		/* name the driver's source lines from its DWARF (ddv report) */
 	/* Per CPU, the event waiting for its ddv.at and ddv.stack records. */
 	struct event *pending;
 	unsigned int npending;

@@ -42,6 +42,16 @@ struct dwmod {
 static struct dwmod *mods;
 static size_t nmods;
 
+/* Lookups made, by module and address: a report asks for the same frames again and again. */
+struct cached {
+	size_t mod;		/* index in mods, + 1; 0: an empty slot */
+	Dwarf_Addr addr;
+	bool found;
+	struct srcloc loc;
+};
+static struct cached *cache;
+static size_t ncached, cache_size;
+
 static char *debuginfo_path;	/* NULL: libdwfl's default, "-:.debug:/usr/lib/debug" */
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_debuginfo = dwfl_standard_find_debuginfo,
@@ -313,25 +323,26 @@ static void inline_chain(Dwarf_Die *cu, Dwarf_Addr pc, struct srcloc *out)
 	free(scopes);
 }
 
-/*
- * The source of the byte at section+offset of module's code: its file and
- * line and the functions it was inlined through. path and build_id are
- * what ddv load read (either may be NULL). False when no DWARF says.
- */
-bool srcline_at(const char *module, const char *path, const char *build_id, const char *section,
-		uint64_t offset, struct srcloc *out)
+static void srcloc_copy(struct srcloc *to, const struct srcloc *from)
 {
-	struct dwmod *m = dwmod_of(module, path, build_id);
-	Dwarf_Addr addr, bias;
+	*to = (struct srcloc){ .function = xstrdup(from->function), .file = xstrdup(from->file),
+			       .line = from->line, .ninlined = from->ninlined };
+	if (from->ninlined)
+		to->inlined = xcalloc(from->ninlined, sizeof(*to->inlined));
+	for (unsigned int i = 0; i < from->ninlined; i++)
+		to->inlined[i] = (struct srcframe){ .function = xstrdup(from->inlined[i].function),
+						    .file = xstrdup(from->inlined[i].file),
+						    .line = from->inlined[i].line };
+}
+
+static bool lookup(struct dwmod *m, Dwarf_Addr addr, struct srcloc *out)
+{
+	Dwarf_Addr bias;
 	Dwarf_Die *cu;
-	Dwfl_Line *line;
+	Dwfl_Line *line = dwfl_module_getsrc(m->mod, addr);
 	const char *file;
 	int lineno = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (!m || !section_address(m, section, offset, &addr))
-		return false;
-	line = dwfl_module_getsrc(m->mod, addr);
 	file = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;
 	cu = dwfl_module_addrdie(m->mod, addr, &bias);
 	if (!file || !cu || lineno <= 0)
@@ -342,6 +353,60 @@ bool srcline_at(const char *module, const char *path, const char *build_id, cons
 	if (!out->function)
 		out->function = xstrdup("?");
 	return true;
+}
+
+static struct cached *cache_slot(size_t mod, Dwarf_Addr addr)
+{
+	size_t h = (mod * 0x9e3779b97f4a7c15ull) ^ (addr * 0xff51afd7ed558ccdull), i;
+
+	for (i = h & (cache_size - 1); cache[i].mod; i = (i + 1) & (cache_size - 1))
+		if (cache[i].mod == mod && cache[i].addr == addr)
+			break;
+	return &cache[i];
+}
+
+/* A lookup from the cache, made and kept the first time. */
+static bool cached_lookup(struct dwmod *m, Dwarf_Addr addr, struct srcloc *out)
+{
+	size_t mod = (size_t)(m - mods) + 1;
+	struct cached *c;
+
+	if (2 * (ncached + 1) > cache_size) {
+		struct cached *old = cache;
+		size_t old_size = cache_size;
+
+		cache_size = cache_size ? 2 * cache_size : 256;
+		cache = xcalloc(cache_size, sizeof(*cache));
+		for (size_t i = 0; i < old_size; i++)
+			if (old[i].mod)
+				*cache_slot(old[i].mod, old[i].addr) = old[i];
+		free(old);
+	}
+	c = cache_slot(mod, addr);
+	if (!c->mod) {
+		c->mod = mod;
+		c->addr = addr;
+		c->found = lookup(m, addr, &c->loc);
+		ncached++;
+	}
+	if (c->found)
+		srcloc_copy(out, &c->loc);
+	return c->found;
+}
+
+/*
+ * The source of the byte at section+offset of module's code: its file and
+ * line and the functions it was inlined through. path and build_id are
+ * what ddv load read (either may be NULL). False when no DWARF says.
+ */
+bool srcline_at(const char *module, const char *path, const char *build_id, const char *section,
+		uint64_t offset, struct srcloc *out)
+{
+	struct dwmod *m = dwmod_of(module, path, build_id);
+	Dwarf_Addr addr;
+
+	memset(out, 0, sizeof(*out));
+	return m && section_address(m, section, offset, &addr) && cached_lookup(m, addr, out);
 }
 
 void srcloc_free(struct srcloc *loc)
@@ -400,4 +465,10 @@ void srcline_reset(void)
 	free(mods);
 	mods = NULL;
 	nmods = 0;
+	for (size_t i = 0; i < cache_size; i++)
+		if (cache[i].mod)
+			srcloc_free(&cache[i].loc);
+	free(cache);
+	cache = NULL;
+	ncached = cache_size = 0;
 }

@@ -165,6 +165,54 @@ Test(srcline, none_without_dwarf)
 	cleanup();
 }
 
+/*
+ * A separate debug file (objcopy --only-keep-debug: its code sections are
+ * NOBITS) under DIR/.build-id/, the layout of /usr/lib/debug that Debian's
+ * -dbg packages fill, found by the build id ddv load recorded.
+ */
+Test(srcline, separate_debug_file_by_build_id)
+{
+	struct site_table t;
+	struct srcloc loc;
+	bool compressed;
+	void *image;
+	size_t size;
+	char *id, *debug, *cmd;
+
+	build(&t);
+	cr_assert_eq(modfile_read(obj, &image, &size, &compressed), 0);
+	id = srcline_build_id(image, size);
+	free(image);
+	cr_assert_not_null(id);
+	cr_assert_eq(strlen(id), 40);
+	debug = xasprintf("%s/debug/.build-id/%.2s/%s.debug", dir, id, id + 2);
+	cmd = xasprintf("mkdir -p %s/debug/.build-id/%.2s && objcopy --only-keep-debug %s %s && "
+			"strip --strip-debug %s", dir, id, obj, debug, obj);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	/* The stripped module alone has no DWARF. */
+	cr_expect_not(srcline_at("srcfx", obj, id, ".text",
+				 site_of(&t, "entry", "ext_use")->section_offset, &loc));
+	srcline_reset();
+	cmd = xasprintf("%s/debug", dir);
+	setenv("DDV_DEBUG_PATH", cmd, 1);
+	free(cmd);
+	cr_assert(srcline_at("srcfx", obj, id, ".text",
+			     site_of(&t, "entry", "ext_alloc")->section_offset, &loc));
+	cr_expect_eq(loc.line, 5);
+	cr_expect_eq(loc.ninlined, 1);
+	srcloc_free(&loc);
+	cr_assert(srcline_at("srcfx", obj, id, ".init.text",
+			     site_of(&t, "init_entry", "ext_use")->section_offset, &loc));
+	cr_expect_eq(loc.line, 14);
+	srcloc_free(&loc);
+	unsetenv("DDV_DEBUG_PATH");
+	free(debug);
+	free(id);
+	site_table_free(&t);
+	cleanup();
+}
+
 /* ---- through the decoder: a report's site and frames ---- */
 
 enum rt_msg {
@@ -209,6 +257,7 @@ static void decode_one(const struct site_table *t, uint32_t site, const uint64_t
 	cr_assert_eq(catalog_parse(&cat, catalog_text, "linux.msgs"), 0);
 	rt_tables_parse(&rt, "1 linux 1.0\n", "0 linux ext_alloc ext_alloc\n1 linux ext_use ext_use\n");
 	decoder_init(&dec, &cat, &rt, false);
+	dec.sources = true;
 	copy.module = xstrdup(t->module);
 	copy.nsites = copy.cap = t->nsites;
 	copy.sites = xcalloc(t->nsites, sizeof(*copy.sites));
