@@ -144,6 +144,7 @@ struct report {
 	unsigned int index_size;
 	struct strbuf out;
 	bool json;
+	bool sources;		/* the kernel's complaints' driver frames with their source lines */
 	struct ci_result *ci;	/* not NULL: KTAP or JUnit, the groups collected there */
 	enum ci_format ci_format;
 	unsigned int findings;

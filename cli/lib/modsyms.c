@@ -433,3 +433,28 @@ bool modsyms_section_source(const char *module, const char *section, uint64_t of
 
 	return srcline_at(module, f->path, f->build_id, section, offset, out);
 }
+
+/*
+ * The source line of a frame as the kernel's log names it, "func+0xoff
+ * [module]", from the module's kept symbols: a return address's (the byte
+ * before it) unless exact (a RIP).
+ */
+bool modsyms_frame_source(const char *frame, bool exact, struct srcloc *out)
+{
+	char func[256], module[256];
+	unsigned long long off;
+	const struct modfile *f;
+
+	if (sscanf(frame, "%255[^+]+%llx [%255[^]]]", func, &off, module) != 3 || (!off && !exact))
+		return false;
+	f = modfile_of(module);
+	for (size_t i = 0; i < f->nsections; i++) {
+		const struct modsection *sec = &f->sections[i];
+
+		for (size_t k = 0; k < sec->nsyms; k++)
+			if (!strcmp(sec->syms[k].name, func))
+				return srcline_at(module, f->path, f->build_id, sec->name,
+						  sec->syms[k].value + off - !exact, out);
+	}
+	return false;
+}

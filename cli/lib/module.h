@@ -57,6 +57,7 @@ struct srcloc;
 bool modsyms_source(uint64_t addr, struct srcloc *out);
 bool modsyms_section_source(const char *module, const char *section, uint64_t offset,
 			    struct srcloc *out);
+bool modsyms_frame_source(const char *frame, bool exact, struct srcloc *out);
 void modsyms_reset(void);
 
 /* srcline.c: source lines of a module's code, from its DWARF (libdwfl). */

@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "runtime.h"
 #include "decode.h"
+#include "kernlog.h"
 
 /* The lines the tests name are these: keep them where they are. */
 static const char source[] =
@@ -316,6 +317,62 @@ Test(srcline, report_frames, .init = cr_redirect_stderr)
 	cr_expect(strstr(c.json.s, "\"line\":10,\"inlined\":[]},null]"), "%s", c.json.s);
 	sb_free(&c.text);
 	sb_free(&c.json);
+
+	/* A frame of the kernel's log, "func+0xoff [module]": a return address, or the RIP. */
+	{
+		struct srcloc loc;
+		char *frame = xasprintf("entry+%#x [srcfx]",
+					site_of(&t, "entry", "ext_use")->func_offset + 5);
+
+		cr_assert(modsyms_frame_source(frame, false, &loc), "%s", frame);
+		cr_expect_eq(loc.line, 10);
+		srcloc_free(&loc);
+		free(frame);
+		frame = xasprintf("entry+%#x [srcfx]", site_of(&t, "entry", "ext_alloc")->func_offset);
+		cr_assert(modsyms_frame_source(frame, true, &loc), "%s", frame);
+		cr_expect_eq(loc.line, 5);
+		cr_expect_eq(loc.ninlined, 1);
+		srcloc_free(&loc);
+		free(frame);
+		cr_expect_not(modsyms_frame_source("nosuch+0x4 [srcfx]", false, &loc));
+		cr_expect_not(modsyms_frame_source("entry+0x4 [other]", false, &loc));
+	}
+
+	/* The kernel's complaint with the driver in its trace: its frames' lines too. */
+	{
+		struct kcomplaints kc = { 0 };
+		struct report rep = { .sources = true };
+		struct strbuf log = { 0 };
+		unsigned int rip = site_of(&t, "entry", "ext_alloc")->func_offset;
+		unsigned int ret = site_of(&t, "entry", "ext_use")->func_offset + 5;
+
+		sb_printf(&log, "4,1,6000000,-;WARNING: CPU: 0 PID: 1 at srcfx.c:5 "
+			  "entry+%#x/0x40 [srcfx]\n4,2,6000001,-;RIP: 0010:entry+%#x/0x40 [srcfx]\n"
+			  "4,3,6000002,-;Call Trace:\n4,4,6000003,-; <TASK>\n"
+			  "4,5,6000004,-; entry+%#x/0x40 [srcfx]\n"
+			  "4,6,6000005,-; do_one_initcall+0x44/0x200\n4,7,6000006,-; </TASK>\n"
+			  "4,8,6000007,-;---[ end trace 0000000000000000 ]---\n", rip, rip, ret);
+		kernlog_parse(log.s, log.len, &kc);
+		cr_assert_eq(kc.n, 1);
+		rep.modules = xstrdup(",srcfx,");
+		report_kernel(&rep, &kc, NULL);
+		cr_expect(strstr(rep.out.s, "    at entry+") &&
+			  strstr(rep.out.s, " [srcfx] helper at "), "%s", rep.out.s);
+		cr_expect(strstr(rep.out.s, "    driver frames: entry+"), "%s", rep.out.s);
+		cr_expect(strstr(rep.out.s, "srcfx.c:10\n"), "%s", rep.out.s);
+		sb_free(&rep.out);
+		rep = (struct report){ .sources = true, .json = true, .modules = rep.modules };
+		report_kernel(&rep, &kc, NULL);
+		cr_expect(strstr(rep.out.s, "\"where_source\":{\"function\":\"helper\""), "%s",
+			  rep.out.s);
+		cr_expect(strstr(rep.out.s, "\"frames_source\":[{\"function\":\"helper\""), "%s",
+			  rep.out.s);
+		cr_expect(strstr(rep.out.s, "\"line\":10,\"inlined\":[]},null]"), "%s", rep.out.s);
+		sb_free(&rep.out);
+		free(rep.modules);
+		kernlog_free(&kc);
+		sb_free(&log);
+	}
 
 	/* The same report from a .ko without DWARF: today's lines, no source anywhere. */
 	unlink(obj);
