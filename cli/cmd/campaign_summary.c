@@ -138,6 +138,7 @@ struct reproducer {
 	const char *before;	/* --setup's line and "; ", or "" */
 	const char *driver;
 	const char *after;	/* the load's words, then the rest of the life */
+	const char *module;	/* the driver's kernel name when its source lines can be named */
 };
 
 static void add_reproducer(struct strbuf *sb, const struct journal *jn,
@@ -155,6 +156,25 @@ static void add_reproducer(struct strbuf *sb, const struct journal *jn,
 			  n, r->driver, r->after);
 }
 
+/* "    source: PLACE" of a group's site (a call's first byte, or a RIP), from the driver's DWARF. */
+static void group_source(struct strbuf *sb, const struct finding_group *G,
+			 const struct reproducer *r)
+{
+	struct srcloc loc;
+	char *frame;
+
+	if (!r->module || !G->site || !strcmp(G->site, "-"))
+		return;
+	frame = xasprintf("%s [%s]", G->site, r->module);
+	if (modsyms_frame_source(frame, true, &loc)) {
+		sb_puts(sb, "    source: ");
+		srcloc_text(&loc, sb);
+		sb_puts(sb, "\n");
+		srcloc_free(&loc);
+	}
+	free(frame);
+}
+
 /* A group of findings: its first line, then its stack, reproducer and other loads. */
 static void group_text(struct strbuf *sb, const struct journal *jn,
 		       const struct finding_group *G, const struct reproducer *r)
@@ -168,6 +188,7 @@ static void group_text(struct strbuf *sb, const struct journal *jn,
 		sb_printf(sb, "%s at %s: %u load%s, first load %lu (fault in %s%s%s)\n", G->rule,
 			  G->site, G->loads, G->loads == 1 ? "" : "s", G->first,
 			  G->fault ? G->fault : "none", phase ? ", phase " : "", phase ? phase : "");
+	group_source(sb, G, r);
 	if (G->stack)
 		sb_printf(sb, "    stack: %s\n", G->stack);
 	else if (journal_site_stack(jn, G->site))
@@ -389,7 +410,8 @@ int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppre
 	if (c->workload || c->rebind)
 		sb_printf(&after, "; ddv unload %s", c->module);
 	r = (struct reproducer){ .before = before.s ? before.s : "", .driver = c->driver,
-				 .after = after.s ? after.s : "" };
+				 .after = after.s ? after.s : "",
+				 .module = c->sources ? c->module : NULL };
 	tally_loads(jn, &t);
 	if (c->format == CI_KTAP || c->format == CI_JUNIT) {
 		print_ci(jn, &t, c, &r);
