@@ -374,9 +374,37 @@ static bool site_source(const struct decoder *dec, const struct event *ev, struc
 	       modsyms_section_source(ev->module, ev->site->section, ev->site->section_offset, loc);
 }
 
-void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
+/*
+ * The source of the event's site, or of its stack's frame i, as text
+ * (srcloc_text): false, sb untouched, when the driver's DWARF does not say
+ * or the decoder was not asked (dec->sources). For every view of a report.
+ */
+bool event_site_source(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
 {
 	struct srcloc loc;
+
+	if (!site_source(dec, ev, &loc))
+		return false;
+	srcloc_text(&loc, sb);
+	srcloc_free(&loc);
+	return true;
+}
+
+bool event_frame_source(const struct decoder *dec, const struct event *ev, unsigned int i,
+			struct strbuf *sb)
+{
+	struct srcloc loc;
+
+	if (!dec->sources || i >= ev->nstack || !modsyms_source(ev->stack[i], &loc))
+		return false;
+	srcloc_text(&loc, sb);
+	srcloc_free(&loc);
+	return true;
+}
+
+void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
+{
+	struct strbuf place = { 0 };
 
 	sb_printf(sb, "[%6" PRIu64 ".%06" PRIu64 "] cpu%u ", ev->ts / 1000000000,
 		  ev->ts / 1000 % 1000000, ev->cpu);
@@ -397,19 +425,17 @@ void event_text(const struct decoder *dec, const struct event *ev, struct strbuf
 	if (ev->spec && ev->pack_id)
 		sb_printf(sb, " (%s:%u:%u)", ev->spec->file, ev->spec->line, ev->spec->col);
 	sb_puts(sb, "\n");
-	if (site_source(dec, ev, &loc)) {
-		sb_printf(sb, "    %s: ", site_is_allocation(ev) ? "allocation site" : "site");
-		srcloc_text(&loc, sb);
-		sb_puts(sb, "\n");
-		srcloc_free(&loc);
+	if (event_site_source(dec, ev, &place)) {
+		sb_printf(sb, "    %s: %s\n", site_is_allocation(ev) ? "allocation site" : "site",
+			  place.s);
+		sb_free(&place);
 	}
 	for (unsigned int i = 0; i < ev->nstack; i++) {
 		sb_printf(sb, "    #%u %#" PRIx64 " ", i, ev->stack[i]);
 		ksym_name(ev->stack[i], sb);
-		if (dec->sources && modsyms_source(ev->stack[i], &loc)) {
-			sb_puts(sb, " ");
-			srcloc_text(&loc, sb);
-			srcloc_free(&loc);
+		if (event_frame_source(dec, ev, i, &place)) {
+			sb_printf(sb, " %s", place.s);
+			sb_free(&place);
 		}
 		sb_puts(sb, "\n");
 	}

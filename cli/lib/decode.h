@@ -72,6 +72,10 @@ struct ddv_logrec;
 void decode_record(struct decoder *dec, const struct ddv_logrec *rec, struct event *ev);
 void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
 void event_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+/* Source lines from the driver's DWARF (srcline.c), when dec->sources: appended as text. */
+bool event_site_source(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+bool event_frame_source(const struct decoder *dec, const struct event *ev, unsigned int i,
+			struct strbuf *sb);
 bool event_is_finding(const struct event *ev);
 
 typedef void (*event_fn)(struct decoder *dec, const struct event *ev, void *data);

@@ -10,11 +10,13 @@
  * sh_addr(S) + O in that layout.
  *
  * Where the DWARF comes from (the first that holds it): the directories of
- * $DDV_DEBUG_PATH; the .ko ddv load read; /usr/lib/debug/.build-id/; the
- * .ko's path under /usr/lib/debug (linux-image-*-dbg's layout:
- * /usr/lib/debug/lib/modules/KVER/kernel/...); then libdwfl's own search of
- * the .ko's .gnu_debuglink and build id. A file whose build id is not the
- * loaded module's is never used: it would name the wrong lines.
+ * $DDV_DEBUG_PATH; the .ko ddv load read, or the debug file libdwfl's own
+ * search finds for it (its .gnu_debuglink, its build id under
+ * /usr/lib/debug); when that .ko is gone, the build id under
+ * /usr/lib/debug/.build-id/; the .ko's path under /usr/lib/debug
+ * (linux-image-*-dbg's layout: /usr/lib/debug/lib/modules/KVER/kernel/...).
+ * A file whose build id is not the loaded module's is never used: it would
+ * name the wrong lines.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -193,9 +195,6 @@ static void find_dwarf(struct dwmod *m, const char *path)
 		}
 		free(p);
 	}
-	if (getenv("DDV_DEBUG") && *getenv("DDV_DEBUG"))
-		ddv_warn("%s: no DWARF found (%s): frames without source lines", m->module,
-			 path ? path : "no .ko recorded");
 }
 
 /* The module's DWARF, looked for once: NULL when there is none. */
