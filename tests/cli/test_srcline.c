@@ -37,6 +37,10 @@ static const char source[] =
 	"__attribute__((section(\".init.text\"))) int init_entry(void)\n"
 	"{\n"
 	"	return ext_use((void *)0) + 2;\n"			/* 14: in .init.text */
+	"}\n"
+	"__attribute__((cold)) int cold_entry(void)\n"		/* 16: .text.unlikely */
+	"{\n"
+	"	return ext_use((void *)1) + 3;\n"			/* 18 */
 	"}\n";
 
 static char dir[] = "/tmp/ddv-srcline-XXXXXX";
@@ -135,6 +139,14 @@ Test(srcline, call_lines_and_inline_chain)
 	cr_assert(srcline_at("srcfx", obj, NULL, s->section, s->section_offset, &loc));
 	cr_expect_eq(loc.line, 14);
 	cr_expect_str_eq(loc.function, "init_entry");
+	srcloc_free(&loc);
+
+	/* A cold function's code, where .cold parts lie: .text.unlikely. */
+	s = site_of(&t, "cold_entry", "ext_use");
+	cr_assert_str_eq(s->section, ".text.unlikely");
+	cr_assert(srcline_at("srcfx", obj, NULL, s->section, s->section_offset, &loc));
+	cr_expect_eq(loc.line, 18);
+	cr_expect_str_eq(loc.function, "cold_entry");
 	srcloc_free(&loc);
 
 	/* Past the section's end, or a section it does not have: nothing. */
