@@ -482,14 +482,11 @@ static void kernel_finding_text(const struct report *rep, const struct kernel_gr
 static void kernel_sources_json(const struct report *rep, const struct kcomplaint *c,
 				struct strbuf *out)
 {
-	struct strbuf frames = { 0 };
-	size_t at = out->len;
+	struct strbuf where = { 0 }, frames = { 0 };
 	bool any = false;
 
-	sb_puts(out, ",\"where_source\":");
-	if (!frame_source_json(rep, c->where, true, out))
-		out->len = at;
-	any = out->len > at;
+	if (frame_source_json(rep, c->where, true, &where))
+		sb_printf(out, ",\"where_source\":%s", where.s);
 	for (unsigned int i = 0; i < c->nframes; i++) {
 		sb_puts(&frames, i ? "," : ",\"frames_source\":[");
 		if (frame_source_json(rep, c->frames[i], rip_frame(c, i), &frames))
@@ -497,10 +494,9 @@ static void kernel_sources_json(const struct report *rep, const struct kcomplain
 		else
 			sb_puts(&frames, "null");
 	}
-	if (any && frames.s && strstr(frames.s, "{"))
+	if (any)
 		sb_printf(out, "%s]", frames.s);
-	if (out->s)
-		out->s[out->len] = '\0';
+	sb_free(&where);
 	sb_free(&frames);
 }
 
