@@ -497,7 +497,8 @@ static void stack_json(const struct decoder *dec, const struct event *ev, struct
 /*
  * One JSON object (man ddv(8), JSON OUTPUT):
  * {"version":..,"ts":..,"cpu":..,"rule":..,"severity":..,"message":..,"spec":..,
- *  "driver":..,"api":..,"symbol":..,"site":{"function":..,"offset":..,"kind":..},
+ *  "driver":..,"api":..,"symbol":..,"site":{"function":..,"offset":..,"kind":..,
+ *  "section":..,"source":{..}},"stack":[..],"stack_symbols":[..],"stack_source":[..],
  *  "args":{..}}
  */
 void event_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
