@@ -5,12 +5,12 @@ CLI_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli/lib -I$(top_srcdir)/runtime/co
 	-DDDV_BINDIR='"$(bindir)"' -DDDV_VMDIR='"$(pkglibexecdir)/vm"'
 
 noinst_LIBRARIES += cli/libddvcli.a
-cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBKMOD_CFLAGS)
+cli_libddvcli_a_CPPFLAGS = $(CLI_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBDW_CFLAGS) $(LIBKMOD_CFLAGS)
 # util.h: diagnostics, memory, strings, buffers.
 cli_libddvcli_a_SOURCES = cli/lib/util.h cli/lib/util.c
 # module.h: module files, their call sites, names of addresses.
 cli_libddvcli_a_SOURCES += cli/lib/module.h cli/lib/modfile.c cli/lib/relocs.c cli/lib/ksyms.c \
-	cli/lib/modsyms.c
+	cli/lib/modsyms.c cli/lib/srcline.c
 # catalog.h: the packs' names, from the pack modules.
 cli_libddvcli_a_SOURCES += cli/lib/catalog.h cli/lib/catalog.c cli/lib/packcat.c
 # runtime.h: the control device, the state directory, the session, shared steps.
@@ -27,7 +27,7 @@ cli_libddvcli_a_SOURCES += cli/lib/kernlog.h cli/lib/kernlog.c
 # campaign.h: a campaign's journal and its pruning.
 cli_libddvcli_a_SOURCES += cli/lib/campaign.h cli/lib/prune.c cli/lib/journal.c
 
-CLI_LIBS = cli/libddvcli.a runtime/core/libddvcore.a $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
+CLI_LIBS = cli/libddvcli.a runtime/core/libddvcore.a $(LIBDW_LIBS) $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
 
 bin_PROGRAMS += cli/ddv
 cli_ddv_CPPFLAGS = $(CLI_CPPFLAGS)

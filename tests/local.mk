@@ -16,6 +16,11 @@ check_PROGRAMS += tests/cli/test_decode
 TESTS += tests/cli/test_decode
 tests_cli_test_decode_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_decode_LDADD = $(CLI_TEST_LIBS)
+# Source lines from a module's DWARF: an object cc -g builds in the test.
+check_PROGRAMS += tests/cli/test_srcline
+TESTS += tests/cli/test_srcline
+tests_cli_test_srcline_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
+tests_cli_test_srcline_LDADD = $(CLI_TEST_LIBS)
 
 # --- runtime core units (tests/runtime/): store, config/Bloom, log codec and rings, injection.
 RUNTIME_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
@@ -104,7 +109,7 @@ tests_fuzz_libreplay_ddvc_a_SOURCES = compiler/tree.c compiler/diag.c compiler/c
 	compiler/emit_doc.c compiler/driver.c lib/caret.c
 nodist_tests_fuzz_libreplay_ddvc_a_SOURCES = compiler/parser.c compiler/lexer.c
 tests_fuzz_libreplay_ddvc_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_REPLAY_CFLAGS)
-REPLAY_CLI_LIBS = tests/fuzz/libreplay_cli.a $(YAML_LIBS) $(LIBELF_LIBS) $(LIBKMOD_LIBS) \
+REPLAY_CLI_LIBS = tests/fuzz/libreplay_cli.a $(YAML_LIBS) $(LIBDW_LIBS) $(LIBELF_LIBS) $(LIBKMOD_LIBS) \
 	$(LZMA_LIBS) -lpthread
 check_PROGRAMS += tests/fuzz/replay_decode tests/fuzz/replay_yaml tests/fuzz/replay_frontend
 tests_fuzz_replay_decode_SOURCES = tests/fuzz/replay.c tests/cli/fuzz/fuzz_decode.c

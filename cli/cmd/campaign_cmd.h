@@ -32,6 +32,7 @@ struct campaign {
 	bool rebind;		/* --rebind: the driver's devices unbound and bound again */
 	bool systematic;	/* ddv campaign systematic: each distinct call stack failed */
 	bool dry_run;		/* --dry-run: the recording and the plan, no load tried */
+	bool sources;		/* the summary names source lines (where ddv load kept the .ko's) */
 	char **exclude;		/* --exclude GLOB: calls of such a function or site never failed */
 	int nexclude;
 	char **params;		/* PARAM=VALUE of the load */

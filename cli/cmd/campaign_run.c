@@ -642,10 +642,12 @@ int campaign_run(struct campaign *c, bool resume, long max)
 		jn.ended = true;
 	}
 	/* A dry run's journal keeps its plan: --resume tries the loads. */
-	if (c->dry_run)
+	if (c->dry_run) {
 		status = EXIT_OK;
-	else
+	} else {
+		c->sources = true;	/* this machine loaded the driver: ddv load kept its .ko's place */
 		status = summary_status(summarize(&jn, c, c->suppressed));
+	}
 	if (end == RUN_REBOOT)
 		status = EXIT_HANG;
 	if (end == RUN_ERROR)

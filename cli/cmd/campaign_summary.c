@@ -156,6 +156,7 @@ struct reproducer {
 	const char *before;	/* --setup's line and "; ", or "" */
 	const char *driver;
 	const char *after;	/* the load's words, then the rest of the life */
+	const char *module;	/* the driver's kernel name when its source lines can be named */
 };
 
 /* The commands that make load n again (0: the clean recording life). */
@@ -182,6 +183,25 @@ static void add_reproducer(struct strbuf *sb, const struct journal *jn,
 	sb_puts(sb, "\n");
 }
 
+/* "    source: PLACE" of a group's site (a call's first byte, or a RIP), from the driver's DWARF. */
+static void group_source(struct strbuf *sb, const struct finding_group *G,
+			 const struct reproducer *r)
+{
+	struct srcloc loc;
+	char *frame;
+
+	if (!r->module || !G->site || !strcmp(G->site, "-"))
+		return;
+	frame = xasprintf("%s [%s]", G->site, r->module);
+	if (modsyms_frame_source(frame, true, &loc)) {
+		sb_puts(sb, "    source: ");
+		srcloc_text(&loc, sb);
+		sb_puts(sb, "\n");
+		srcloc_free(&loc);
+	}
+	free(frame);
+}
+
 /* A group of findings: its first line, then its stack, reproducer and other loads. */
 static void group_text(struct strbuf *sb, const struct journal *jn,
 		       const struct finding_group *G, const struct reproducer *r)
@@ -197,6 +217,7 @@ static void group_text(struct strbuf *sb, const struct journal *jn,
 			  G->fault ? G->fault : "none", phase ? ", phase " : "", phase ? phase : "");
 	if (G->findings > G->nload_ns)
 		sb_printf(sb, "    %u findings in those loads (several in one load)\n", G->findings);
+	group_source(sb, G, r);
 	if (G->stack && G->nstacks > 1)
 		sb_printf(sb, "    stack (the first load's; %u distinct stacks reach the site): %s\n",
 			  G->nstacks, G->stack);
@@ -565,7 +586,8 @@ int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppre
 	if (c->workload || c->rebind)
 		sb_printf(&after, "; ddv unload %s", c->module);
 	r = (struct reproducer){ .before = before.s ? before.s : "", .driver = c->driver,
-				 .after = after.s ? after.s : "" };
+				 .after = after.s ? after.s : "",
+				 .module = c->sources ? c->module : NULL };
 	tally_loads(jn, &t);
 	if (c->format == CI_KTAP || c->format == CI_JUNIT) {
 		print_ci(jn, &t, c, &r);

@@ -554,7 +554,7 @@ int cmd_load(int argc, char **argv)
 	if (!table.module)
 		table.module = xstrdup(argv[optind]);
 	/* Its symbols, so that its frames stay named after it is gone. */
-	modsyms_save(image, size, table.module);
+	modsyms_save(image, size, table.module, path);
 	if (load_dependencies(kmod, table.depends)) {
 		free(image);
 		goto out_table;
@@ -627,7 +627,7 @@ int cmd_attach(int argc, char **argv)
 	free(table.module);
 	table.module = xstrdup(name);
 	if (!modfile_read(path, &image, &size, &compressed)) {
-		modsyms_save(image, size, name);
+		modsyms_save(image, size, name, path);
 		free(image);
 	}
 	drain_log(fd);

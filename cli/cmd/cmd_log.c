@@ -264,6 +264,7 @@ int cmd_report(int argc, char **argv)
 		suppressions_free(&supp);
 		return EXIT_ERROR;
 	}
+	v.dec.sources = rep.sources = true;
 	rep.json = format == CI_JSON;
 	if (format == CI_KTAP || format == CI_JUNIT) {
 		rep.ci = &ci;

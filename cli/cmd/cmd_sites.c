@@ -24,6 +24,7 @@ int cmd_sites(int argc, char **argv)
 	static const struct option options[] = {
 		{ "symbols", required_argument, NULL, 's' },
 		{ "pack", required_argument, NULL, 'p' },
+		{ "source", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -31,10 +32,10 @@ int cmd_sites(int argc, char **argv)
 	char **packs = NULL;
 	size_t npacks = 0;
 	struct site_table table;
-	bool given = false;
+	bool given = false, source = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "s:p:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:p:Sh", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			add_symbol_list(&probed, optarg);
@@ -44,8 +45,12 @@ int cmd_sites(int argc, char **argv)
 			packs = xrealloc(packs, (npacks + 1) * sizeof(*packs));
 			packs[npacks++] = optarg;
 			break;
+		case 'S':
+			source = true;
+			break;
 		case 'h':
-			printf("usage: ddv sites MODULE.ko [--symbols SYM,SYM...] [--pack FILE]...\n");
+			printf("usage: ddv sites MODULE.ko [--symbols SYM,SYM...] [--pack FILE]... "
+			       "[--source]\n");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -78,10 +83,20 @@ int cmd_sites(int argc, char **argv)
 		return EXIT_ERROR;
 	for (size_t i = 0; i < table.nsites; i++) {
 		const struct site *s = &table.sites[i];
+		struct strbuf where = { 0 };
+		struct srcloc loc;
 
-		printf("%s+0x%x\t%s\t%s\t%s+0x%llx%s\n", s->func, s->func_offset, site_kind(s),
+		/* --source: the call's line from the module's DWARF (srcline.c), "-" when none. */
+		if (source && srcline_at(table.module, argv[optind], NULL, s->section,
+					 s->section_offset, &loc)) {
+			srcloc_text(&loc, &where);
+			srcloc_free(&loc);
+		}
+		printf("%s+0x%x\t%s\t%s\t%s+0x%llx%s%s%s\n", s->func, s->func_offset, site_kind(s),
 		       s->symbol, s->section, (unsigned long long)s->section_offset,
-		       s->init ? "\tinit" : "");
+		       s->init ? "\tinit" : source ? "\t-" : "", source ? "\t" : "",
+		       source ? (where.s ? where.s : "-") : "");
+		sb_free(&where);
 	}
 	printf("%s: %zu sites", table.module, table.nsites);
 	if (table.naddr_refs)

@@ -374,8 +374,51 @@ void event_arg_text(const struct decoder *dec, const struct event *ev, unsigned 
 		format_arg(dec, ev, &ev->args[i], sb);
 }
 
+/* A leak's site is where the object was created; so is a leak scope's (PACK.scope.NAME). */
+static bool site_is_allocation(const struct event *ev)
+{
+	return ev->msg && (strstr(ev->msg->rule_id, "leak") || strstr(ev->msg->rule_id, ".scope."));
+}
+
+/* The source line of the event's call site, from the driver's DWARF (srcline.c). */
+static bool site_source(const struct decoder *dec, const struct event *ev, struct srcloc *loc)
+{
+	return dec->sources && ev->module && ev->site && ev->pack_id && ev->site->section &&
+	       modsyms_section_source(ev->module, ev->site->section, ev->site->section_offset, loc);
+}
+
+/*
+ * The source of the event's site, or of its stack's frame i, as text
+ * (srcloc_text): false, sb untouched, when the driver's DWARF does not say
+ * or the decoder was not asked (dec->sources). For every view of a report.
+ */
+bool event_site_source(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
+{
+	struct srcloc loc;
+
+	if (!site_source(dec, ev, &loc))
+		return false;
+	srcloc_text(&loc, sb);
+	srcloc_free(&loc);
+	return true;
+}
+
+bool event_frame_source(const struct decoder *dec, const struct event *ev, unsigned int i,
+			struct strbuf *sb)
+{
+	struct srcloc loc;
+
+	if (!dec->sources || i >= ev->nstack || !modsyms_source(ev->stack[i], &loc))
+		return false;
+	srcloc_text(&loc, sb);
+	srcloc_free(&loc);
+	return true;
+}
+
 void event_text(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
 {
+	struct strbuf place = { 0 };
+
 	sb_printf(sb, "[%6" PRIu64 ".%06" PRIu64 "] cpu%u ", ev->ts / 1000000000,
 		  ev->ts / 1000 % 1000000, ev->cpu);
 	if (ev->is_drop) {
@@ -395,9 +438,18 @@ void event_text(const struct decoder *dec, const struct event *ev, struct strbuf
 	if (ev->spec && ev->pack_id)
 		sb_printf(sb, " (%s:%u:%u)", ev->spec->file, ev->spec->line, ev->spec->col);
 	sb_puts(sb, "\n");
+	if (event_site_source(dec, ev, &place)) {
+		sb_printf(sb, "    %s: %s\n", site_is_allocation(ev) ? "allocation site" : "site",
+			  place.s);
+		sb_free(&place);
+	}
 	for (unsigned int i = 0; i < ev->nstack; i++) {
 		sb_printf(sb, "    #%u %#" PRIx64 " ", i, ev->stack[i]);
 		ksym_name(ev->stack[i], sb);
+		if (event_frame_source(dec, ev, i, &place)) {
+			sb_printf(sb, " %s", place.s);
+			sb_free(&place);
+		}
 		sb_puts(sb, "\n");
 	}
 }
@@ -412,15 +464,60 @@ static void json_value(struct strbuf *sb, uint64_t v)
 }
 
 /*
+ * The stack's addresses, their names, and (when the driver's DWARF gives any)
+ * their source lines: "stack_source", null for a frame it does not cover.
+ */
+static void stack_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
+{
+	struct srcloc loc[EVENT_MAX_FRAMES];
+	bool any = false, known[EVENT_MAX_FRAMES];
+
+	sb_puts(sb, ",\"stack\":[");
+	for (unsigned int i = 0; i < ev->nstack; i++)
+		sb_printf(sb, "%s\"%#" PRIx64 "\"", i ? "," : "", ev->stack[i]);
+	sb_puts(sb, "],\"stack_symbols\":[");
+	for (unsigned int i = 0; i < ev->nstack; i++) {
+		struct strbuf name = { 0 };
+
+		if (i)
+			sb_puts(sb, ",");
+		if (ksym_name(ev->stack[i], &name))
+			sb_json_str(sb, name.s);
+		else
+			sb_puts(sb, "null");
+		sb_free(&name);
+		known[i] = dec->sources && modsyms_source(ev->stack[i], &loc[i]);
+		any |= known[i];
+	}
+	sb_puts(sb, "]");
+	if (!any)
+		return;
+	sb_puts(sb, ",\"stack_source\":[");
+	for (unsigned int i = 0; i < ev->nstack; i++) {
+		sb_puts(sb, i ? "," : "");
+		if (!known[i]) {
+			sb_puts(sb, "null");
+			continue;
+		}
+		sb_puts(sb, "{");
+		srcloc_json(&loc[i], sb);
+		sb_puts(sb, "}");
+		srcloc_free(&loc[i]);
+	}
+	sb_puts(sb, "]");
+}
+
+/*
  * One JSON object (man ddv(8), JSON OUTPUT):
  * {"version":..,"ts":..,"cpu":..,"rule":..,"severity":..,"message":..,"spec":..,
- *  "driver":..,"api":..,"symbol":..,"site":{"function":..,"offset":..,"kind":..},
+ *  "driver":..,"api":..,"symbol":..,"site":{"function":..,"offset":..,"kind":..,
+ *  "section":..,"source":{..}},"stack":[..],"stack_symbols":[..],"stack_source":[..],
  *  "args":{..}}
  */
 void event_json(const struct decoder *dec, const struct event *ev, struct strbuf *sb)
 {
 	struct strbuf msg = { 0 };
-	bool leak;
+	struct srcloc loc;
 
 	sb_json_open(sb);
 	sb_printf(sb, "\"ts\":%" PRIu64 ",\"cpu\":%u,", ev->ts, ev->cpu);
@@ -462,34 +559,22 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 		sb_json_str(sb, ev->symbol);
 	}
 	if (ev->site) {
-		/* A leak's site is where the object was created; so is a leak scope's (PACK.scope.NAME). */
-		leak = ev->msg && (strstr(ev->msg->rule_id, "leak") ||
-				   strstr(ev->msg->rule_id, ".scope."));
-		sb_printf(sb, ",\"%s\":{\"function\":", leak ? "allocation_site" : "site");
+		sb_printf(sb, ",\"%s\":{\"function\":",
+			  site_is_allocation(ev) ? "allocation_site" : "site");
 		sb_json_str(sb, ev->site->func);
 		sb_printf(sb, ",\"offset\":%u,\"kind\":\"%s\",\"section\":", ev->site->func_offset,
 			  site_kind(ev->site));
 		sb_json_str(sb, ev->site->section);
+		if (site_source(dec, ev, &loc)) {
+			sb_puts(sb, ",\"source\":{");
+			srcloc_json(&loc, sb);
+			sb_puts(sb, "}");
+			srcloc_free(&loc);
+		}
 		sb_puts(sb, "}");
 	}
-	if (ev->nstack) {
-		sb_puts(sb, ",\"stack\":[");
-		for (unsigned int i = 0; i < ev->nstack; i++)
-			sb_printf(sb, "%s\"%#" PRIx64 "\"", i ? "," : "", ev->stack[i]);
-		sb_puts(sb, "],\"stack_symbols\":[");
-		for (unsigned int i = 0; i < ev->nstack; i++) {
-			struct strbuf name = { 0 };
-
-			if (i)
-				sb_puts(sb, ",");
-			if (ksym_name(ev->stack[i], &name))
-				sb_json_str(sb, name.s);
-			else
-				sb_puts(sb, "null");
-			sb_free(&name);
-		}
-		sb_puts(sb, "]");
-	}
+	if (ev->nstack)
+		stack_json(dec, ev, sb);
 	sb_puts(sb, ",\"args\":{");
 	for (unsigned int i = 0; i < ev->nargs; i++) {
 		if (i)

@@ -54,6 +54,7 @@ struct decoder {
 	struct site_table *retired;	/* earlier generations: events may still point into them */
 	unsigned int nretired;
 	bool use_state;		/* load site tables from the state directory */
+	bool sources;		/* name the driver's source lines from its DWARF (ddv report) */
 	/* Per CPU, the event waiting for its ddv.at and ddv.stack records. */
 	struct event *pending;
 	unsigned int npending;
@@ -76,6 +77,10 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 void event_message(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
 void event_arg_text(const struct decoder *dec, const struct event *ev, unsigned int i,
 		    struct strbuf *sb);
+/* Source lines from the driver's DWARF (srcline.c), when dec->sources: appended as text. */
+bool event_site_source(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
+bool event_frame_source(const struct decoder *dec, const struct event *ev, unsigned int i,
+			struct strbuf *sb);
 bool event_is_finding(const struct event *ev);
 
 typedef void (*event_fn)(struct decoder *dec, const struct event *ev, void *data);
@@ -149,6 +154,7 @@ struct report {
 	unsigned int index_size;
 	struct strbuf out;
 	bool json;
+	bool sources;		/* the kernel's complaints' driver frames with their source lines */
 	struct ci_result *ci;	/* not NULL: KTAP or JUnit, the groups collected there */
 	struct html_page *html;	/* not NULL: the groups also go to this page (htmlreport.h) */
 	enum ci_format ci_format;

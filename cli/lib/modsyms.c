@@ -42,6 +42,8 @@ struct modsection {
 
 struct modfile {
 	char *module;
+	char *path;		/* the .ko ddv load read, or NULL */
+	char *build_id;		/* its GNU build id, or NULL */
 	struct modsection *sections;	/* NULL with none: no snapshot kept */
 	size_t nsections;
 };
@@ -90,10 +92,12 @@ static int compare_modsyms(const void *a, const void *b)
 /*
  * Keeps the function symbols of a module's ELF image in the state directory:
  *   ddv symbols 1 / module NAME / section NAME SIZE / func SECTION VALUE NAME LOCAL
+ * and where the image came from, for its DWARF (srcline.c): path FILE, build-id HEX.
  * Only executable sections: stacks are return addresses.
  */
-int modsyms_save(const void *image, size_t size, const char *module)
+int modsyms_save(const void *image, size_t size, const char *module, const char *file)
 {
+	char *build_id = srcline_build_id(image, size), *real = file ? realpath(file, NULL) : NULL;
 	struct strbuf sb = { 0 };
 	Elf_Scn *scn = NULL, *symtab = NULL;
 	size_t shstrndx, nsections;
@@ -114,6 +118,12 @@ int modsyms_save(const void *image, size_t size, const char *module)
 	text = xmalloc((nsections ? nsections : 1) * sizeof(*text));
 	memset(text, 0, (nsections ? nsections : 1) * sizeof(*text));
 	sb_printf(&sb, "ddv symbols 1\nmodule %s\n", module);
+	if (real && !strchr(real, '\n'))
+		sb_printf(&sb, "path %s\n", real);
+	if (build_id)
+		sb_printf(&sb, "build-id %s\n", build_id);
+	free(real);
+	free(build_id);
 	while ((scn = elf_nextscn(elf, scn))) {
 		const char *name;
 		GElf_Shdr shdr;
@@ -201,7 +211,12 @@ static const struct modfile *modfile_of(const char *module)
 		struct modsection *s;
 		int local = 0;
 
-		if (sscanf(line, "section %255s %llu", section, &a) == 2 && !find_section(f, section)) {
+		if (!strncmp(line, "path ", 5) && !f->path) {
+			f->path = xstrdup(line + 5);
+		} else if (sscanf(line, "build-id %255s", name) == 1 && !f->build_id) {
+			f->build_id = xstrdup(name);
+		} else if (sscanf(line, "section %255s %llu", section, &a) == 2 &&
+			   !find_section(f, section)) {
 			f->sections = xrealloc(f->sections, (f->nsections + 1) * sizeof(*f->sections));
 			f->sections[f->nsections++] = (struct modsection){
 				.name = xstrdup(section), .size = a,
@@ -341,40 +356,105 @@ void modsyms_reset(void)
 		}
 		free(files[i]->sections);
 		free(files[i]->module);
+		free(files[i]->path);
+		free(files[i]->build_id);
 		free(files[i]);
 	}
 	free(files);
 	free(placements);
 	files = NULL;
 	placements = NULL;
+	srcline_reset();
 	nfiles = nplacements = 0;
 	current_load = NULL;
+}
+
+/* The placement of the current event's load that holds addr, its offset in *off; or NULL. */
+static const struct placement *placed(uint64_t addr, uint64_t *off)
+{
+	for (size_t i = 0; current_load && i < nplacements; i++) {
+		const struct placement *p = &placements[i];
+
+		*off = addr - p->base;
+		if (p->load != current_load || p->conflicting || addr < p->base ||
+		    *off >= p->section->size)
+			continue;
+		return p;
+	}
+	return NULL;
 }
 
 /* "func+0xoff [module]" for an address in a placed section of the current event's load. */
 bool modsyms_name(uint64_t addr, struct strbuf *sb)
 {
-	for (size_t i = 0; current_load && i < nplacements; i++) {
-		const struct placement *p = &placements[i];
-		const struct modsection *sec = p->section;
-		uint64_t off = addr - p->base;
-		size_t lo = 0, hi = sec->nsyms;
+	uint64_t off;
+	const struct placement *p = placed(addr, &off);
+	const struct modsection *sec;
+	size_t lo = 0, hi;
 
-		if (p->load != current_load || p->conflicting || addr < p->base || off >= sec->size)
-			continue;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
+	if (!p)
+		return false;
+	sec = p->section;
+	hi = sec->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-			if (sec->syms[mid].value <= off)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (!lo)
-			return false;
-		sb_printf(sb, "%s+%#" PRIx64 " [%s]", sec->syms[lo - 1].name,
-			  off - sec->syms[lo - 1].value, p->file->module);
-		return true;
+		if (sec->syms[mid].value <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;
+	sb_printf(sb, "%s+%#" PRIx64 " [%s]", sec->syms[lo - 1].name,
+		  off - sec->syms[lo - 1].value, p->file->module);
+	return true;
+}
+
+/*
+ * The source line of a return address in a placed section of the current
+ * event's load: the call's, the byte before it (a call that ends its
+ * function returns past the function's end).
+ */
+bool modsyms_source(uint64_t addr, struct srcloc *out)
+{
+	uint64_t off;
+	const struct placement *p = placed(addr - 1, &off);
+
+	return p && srcline_at(p->file->module, p->file->path, p->file->build_id,
+			       p->section->name, off, out);
+}
+
+/* The source line of a module's section+offset (a call site's first byte). */
+bool modsyms_section_source(const char *module, const char *section, uint64_t offset,
+			    struct srcloc *out)
+{
+	const struct modfile *f = modfile_of(module);
+
+	return srcline_at(module, f->path, f->build_id, section, offset, out);
+}
+
+/*
+ * The source line of a frame as the kernel's log names it, "func+0xoff
+ * [module]", from the module's kept symbols: a return address's (the byte
+ * before it) unless exact (a RIP).
+ */
+bool modsyms_frame_source(const char *frame, bool exact, struct srcloc *out)
+{
+	char func[256], module[256];
+	unsigned long long off;
+	const struct modfile *f;
+
+	if (sscanf(frame, "%255[^+]+%llx [%255[^]]]", func, &off, module) != 3 || (!off && !exact))
+		return false;
+	f = modfile_of(module);
+	for (size_t i = 0; i < f->nsections; i++) {
+		const struct modsection *sec = &f->sections[i];
+
+		for (size_t k = 0; k < sec->nsyms; k++)
+			if (!strcmp(sec->syms[k].name, func))
+				return srcline_at(module, f->path, f->build_id, sec->name,
+						  sec->syms[k].value + off - !exact, out);
 	}
 	return false;
 }

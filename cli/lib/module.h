@@ -49,10 +49,38 @@ struct decoder;
 struct event;
 
 /* modsyms.c: a driver's frames named from its own .ko's symbols, also after it is gone. */
-int modsyms_save(const void *image, size_t size, const char *module);
+int modsyms_save(const void *image, size_t size, const char *module, const char *file);
 const void *modsyms_learn(const struct decoder *dec, const struct event *ev);
 void modsyms_use(const void *load);
 bool modsyms_name(uint64_t addr, struct strbuf *sb);
+struct srcloc;
+bool modsyms_source(uint64_t addr, struct srcloc *out);
+bool modsyms_section_source(const char *module, const char *section, uint64_t offset,
+			    struct srcloc *out);
+bool modsyms_frame_source(const char *frame, bool exact, struct srcloc *out);
 void modsyms_reset(void);
+
+/* srcline.c: source lines of a module's code, from its DWARF (libdwfl). */
+struct srcframe {
+	char *function;
+	char *file;
+	unsigned int line;
+};
+
+struct srcloc {
+	char *function;		/* the code's own function (an inlined one's name when inlined) */
+	char *file;
+	unsigned int line;
+	struct srcframe *inlined;	/* the callers it was inlined into, innermost first, */
+	unsigned int ninlined;		/* each with its line of the call */
+};
+
+char *srcline_build_id(const void *image, size_t size);
+bool srcline_at(const char *module, const char *path, const char *build_id, const char *section,
+		uint64_t offset, struct srcloc *out);
+void srcloc_free(struct srcloc *loc);
+void srcloc_text(const struct srcloc *loc, struct strbuf *sb);
+void srcloc_json(const struct srcloc *loc, struct strbuf *sb);
+void srcline_reset(void);
 
 #endif /* DDV_CLI_MODULE_H */

@@ -468,6 +468,43 @@ struct kernel_group {
 	unsigned int count;
 };
 
+/* The trace's first frame is the RIP itself (an oops), not a return address. */
+static bool rip_frame(const struct kcomplaint *c, unsigned int i)
+{
+	return !i && c->where && !strcmp(c->frames[0], c->where);
+}
+
+/* " PLACE" for a driver's frame of the kernel's log, when its DWARF gives it (ddv report). */
+static bool frame_source_text(const struct report *rep, const char *frame, bool exact,
+			      struct strbuf *out)
+{
+	struct srcloc loc;
+
+	if (!rep->sources || !kernlog_driver_frame(frame, NULL, NULL) ||
+	    !modsyms_frame_source(frame, exact, &loc))
+		return false;
+	sb_puts(out, " ");
+	srcloc_text(&loc, out);
+	srcloc_free(&loc);
+	return true;
+}
+
+/* ,"KEY":{source} for a driver's frame of the kernel's log, when its DWARF gives it. */
+static bool frame_source_json(const struct report *rep, const char *frame, bool exact,
+			      struct strbuf *out)
+{
+	struct srcloc loc;
+
+	if (!rep->sources || !frame || !kernlog_driver_frame(frame, NULL, NULL) ||
+	    !modsyms_frame_source(frame, exact, &loc))
+		return false;
+	sb_puts(out, "{");
+	srcloc_json(&loc, out);
+	sb_puts(out, "}");
+	srcloc_free(&loc);
+	return true;
+}
+
 static void kernel_finding_text(const struct report *rep, const struct kernel_group *g,
 				const char *rule, struct strbuf *out)
 {
@@ -481,8 +518,11 @@ static void kernel_finding_text(const struct report *rep, const struct kernel_gr
 	if (g->count > 1)
 		sb_printf(out, " [%u times]", g->count);
 	sb_puts(out, "\n");
-	if (c->where)
-		sb_printf(out, "    at %s\n", c->where);
+	if (c->where) {
+		sb_printf(out, "    at %s", c->where);
+		frame_source_text(rep, c->where, true, out);
+		sb_puts(out, "\n");
+	}
 	for (unsigned int i = 0; i < c->nframes; i++) {
 		if (!kernlog_driver_frame(c->frames[i], NULL, NULL))
 			continue;
@@ -491,6 +531,15 @@ static void kernel_finding_text(const struct report *rep, const struct kernel_gr
 	}
 	if (driver)
 		sb_puts(out, "\n");
+	/* Then each driver frame the module's DWARF places, one a line. */
+	for (unsigned int i = 0; i < c->nframes; i++) {
+		struct strbuf place = { 0 };
+
+		if (kernlog_driver_frame(c->frames[i], NULL, NULL) &&
+		    frame_source_text(rep, c->frames[i], rip_frame(c, i), &place))
+			sb_printf(out, "      %s%s\n", c->frames[i], place.s);
+		sb_free(&place);
+	}
 	if (!n) {
 		sb_puts(out, "    no fault had been injected before it\n");
 		return;
@@ -500,6 +549,28 @@ static void kernel_finding_text(const struct report *rep, const struct kernel_gr
 	for (unsigned int i = first; i < n; i++)
 		sb_printf(out, "%s %s", i > first ? ";" : "", rep->faults[i].what);
 	sb_printf(out, " (%.3f s before)\n", (double)(ts - rep->faults[n - 1].ts) / 1e9);
+}
+
+/* "where_source" and "frames_source" (null for a frame it does not place), when any is known. */
+static void kernel_sources_json(const struct report *rep, const struct kcomplaint *c,
+				struct strbuf *out)
+{
+	struct strbuf where = { 0 }, frames = { 0 };
+	bool any = false;
+
+	if (frame_source_json(rep, c->where, true, &where))
+		sb_printf(out, ",\"where_source\":%s", where.s);
+	for (unsigned int i = 0; i < c->nframes; i++) {
+		sb_puts(&frames, i ? "," : ",\"frames_source\":[");
+		if (frame_source_json(rep, c->frames[i], rip_frame(c, i), &frames))
+			any = true;
+		else
+			sb_puts(&frames, "null");
+	}
+	if (any)
+		sb_printf(out, "%s]", frames.s);
+	sb_free(&where);
+	sb_free(&frames);
 }
 
 static void kernel_finding_json(const struct report *rep, const struct kernel_group *g,
@@ -528,7 +599,9 @@ static void kernel_finding_json(const struct report *rep, const struct kernel_gr
 		if (!module)
 			kernlog_driver_frame(c->frames[i], &module, &len);
 	}
-	sb_puts(out, "],\"driver\":");
+	sb_puts(out, "]");
+	kernel_sources_json(rep, c, out);
+	sb_puts(out, ",\"driver\":");
 	if (module) {
 		char *name = xstrndup(module, len);
 

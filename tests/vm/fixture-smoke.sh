@@ -112,6 +112,9 @@ for m in completion_timeout completion_timeout_clean hrtimer_misuse_clean \
 done
 load_unload hrtimer_misuse "initialises its hrtimer again while queued" \
 	"dmesg_has 'hrtimer_misuse: hrtimer initialised again while queued'"
+for m in srcline_leak srcline_leak_clean; do
+	load_unload $m "is listed while loaded" "module_loaded $m"
+done
 for m in tasklet_uninit tasklet_uninit_clean; do
 	load_unload $m "ran both tasklets" \
 		"sleep 1; dmesg_has '$m: normal tasklet ran' && dmesg_has '$m: hi tasklet ran'"

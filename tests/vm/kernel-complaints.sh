@@ -76,6 +76,18 @@ if fixture_build && ddv_pieces; then
 			and (.message | test("^WARNING at .*warn_alloc.c:[0-9]+ warn_alloc_refill\\+0x"))
 			and .driver == "warn_alloc"
 			and any(.frames[]; startswith("warn_alloc_init+0x"))'
+	# Source lines from the fixture's DWARF: the WARN_ON's line, and init's call of the refill.
+	warn_line=$(grep -n 'WARN_ON(!ring\[i\])' "$vm_top/tests/drivers/warn_alloc.c" | cut -d: -f1)
+	call_line=$(grep -n 'full = warn_alloc_refill();' "$vm_top/tests/drivers/warn_alloc.c" |
+		cut -d: -f1)
+	check_host "warn: its RIP is warn_alloc.c:$warn_line, init's frame warn_alloc.c:$call_line" \
+		rep warn ".[] | select(.rule) |
+			(.where_source | (.file | endswith(\"/warn_alloc.c\")) and .line == $warn_line) and
+			any(.frames_source[]; . != null and .function == \"warn_alloc_init\" and
+				.line == $call_line)"
+	check_host "warn: the text report has init's frame with its line" \
+		grep -qE "^      warn_alloc_init\+0x[0-9a-f]+ \[warn_alloc\] [^ ]*/warn_alloc.c:$call_line\$" \
+		"$vm_out/warn/report.txt"
 	check_host "warn: its likely cause is the fault injected at $site, in init" \
 		rep warn ".[] | select(.rule) | .faults_before == 1 and
 			.last_faults[0] == \"kmalloc at $site [warn_alloc] (in init)\""
@@ -91,6 +103,8 @@ if fixture_build && ddv_pieces; then
 		eval "[ \"\$(cat '$vm_out/cwarn/status')\" = 3 ] &&
 			grep -q '^  ddv.kernel-warning at warn_alloc_refill+0x[0-9a-f]*: 4 loads, first load 1 (fault in kmalloc_trace@' \
 			'$vm_out/cwarn/campaign.txt'"
+	check_host "cwarn: the campaign's summary names the warning's line, warn_alloc.c:$warn_line" \
+		grep -qE "^    source: [^ ]*/warn_alloc.c:$warn_line\$" "$vm_out/cwarn/campaign.txt"
 	check_host "cwarn: the journal keeps it with the driver's frames" \
 		grep -qE '^finding 1 ddv.kernel-warning warn_alloc_refill\+0x[0-9a-f]+ warn_alloc_refill\+0x[0-9a-f]+ \[warn_alloc\] > warn_alloc_init\+0x[0-9a-f]+ \[warn_alloc\]' \
 		"$vm_out/cwarn/journal"

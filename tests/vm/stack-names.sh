@@ -1,5 +1,5 @@
 #!/bin/bash
-# stack-names.sh: VM test: stacks in ddv report and ddv log name the driver's frames (function+offset [module]) after the driver is gone: timer_reinit's violation reported after ddv unload, double_free's double free and alloc_loop's injected fault and leak after a failed init, and double_free attached live (ddv attach) and poked to double-free, reported and logged after ddv unload; without the symbols ddv load or ddv attach kept, the same frames are numbers.
+# stack-names.sh: VM test: stacks in ddv report and ddv log name the driver's frames (function+offset [module]) after the driver is gone: timer_reinit's violation reported after ddv unload, double_free's double free and alloc_loop's injected fault and leak after a failed init, and double_free attached live (ddv attach) and poked to double-free, reported and logged after ddv unload; without the symbols ddv load or ddv attach kept, the same frames are numbers; source lines from the fixtures' DWARF (a frame's, and srcline_leak's leak allocated in an inlined helper, in the guest and on the host).
 #
 # /proc/kallsyms forgets a module when it goes (and its init text when init
 # ends), so these frames can only be named from what ddv load kept of the
@@ -64,6 +64,19 @@ ddv log >/out/at-log.txt 2>&1
 mv /run/ddv/symbols.double_free /run/ddv/kept.double_free
 ddv report --json >/out/at-nosyms.json 2>&1
 check "ddv stop a fourth time" eval "ddv stop >/dev/null"
+# Source lines: a leak allocated in an inlined helper, and its clean twin;
+# the state kept for a report on the host.
+for m in srcline_leak srcline_leak_clean; do
+	check "$m: ddv start" eval "ddv start >/dev/null"
+	check "$m: ddv load" eval "ddv load $m >/dev/null"
+	check "$m: ddv unload" eval "ddv unload $m >/dev/null"
+	ddv report --json >/out/$m.json 2>/out/$m.err
+	echo $? >/out/$m.status
+	ddv report >/out/$m.txt 2>&1
+	ddv report --format ktap >/out/$m.ktap 2>&1
+	cp -r /run/ddv /out/$m-state
+	check "$m: ddv stop" eval "ddv stop >/dev/null"
+done
 check "no oops" eval "! dmesg | grep -qE 'BUG:|Oops|general protection'"
 guest_done
 JOB
@@ -148,4 +161,55 @@ check_host "attach: ddv log (text) names frame 0, $want" \
 got=$(first_frames "$vm_out/at-nosyms.json" vmem.double-free)
 check_host "attach: without the kept symbols, frame 0 is a number (null)" \
 	test "${got%% | *}" = null
+
+# Source lines from the fixtures' DWARF (they are built with -g: Debian's
+# kernel config has CONFIG_DEBUG_INFO). mark_line FILE MARK: the line of
+# FILE's "SRCLINE: MARK" comment.
+mark_line() { grep -n "SRCLINE: $2" "$vm_top/tests/drivers/$1" | cut -d: -f1; }
+# double_free's frame 0 (rings_cleanup's vfree, placed from the records) is its source line.
+line=$(grep -n 'vfree(ring_buf\[i\]);' "$vm_top/tests/drivers/double_free.c" | head -n 1 | cut -d: -f1)
+check_host "double_free: frame 0 of vmem.double-free is double_free.c:$line (rings_cleanup)" \
+	jq -se --argjson line "$line" 'map(select(.rule == "vmem.double-free"))[0].stack_source[0] |
+		(.file | endswith("/double_free.c")) and .line == $line and
+		.function == "rings_cleanup"' "$vm_out/df.json"
+check_host "double_free: without the kept symbols, no source either" \
+	jq -se 'map(select(.rule == "vmem.double-free"))[0] | has("stack_source") | not' \
+	"$vm_out/df-nosyms.json"
+# srcline_leak: the leaked block's call is in srcline_get, inlined into init.
+helper=$(mark_line srcline_leak.c "helper's call")
+caller=$(mark_line srcline_leak.c "init calls the helper")
+fixture_report=$vm_out/srcline_leak.json fixture_report_status=$vm_out/srcline_leak.status
+fixture_expect_rule srcline_leak heap.leak
+fixture_report=$vm_out/srcline_leak_clean.json
+fixture_report_status=$vm_out/srcline_leak_clean.status
+fixture_expect_clean srcline_leak_clean
+# has_chain FILE: the leak's allocation site is srcline_leak.c:$helper in
+# srcline_get, inlined into srcline_leak_init at srcline_leak.c:$caller.
+has_chain() {
+	jq -se --argjson h "$helper" --argjson c "$caller" '
+		map(select(.rule == "heap.leak"))[0].allocation_site.source.inlined |
+		map(select(.file | endswith("/srcline_leak.c"))) |
+		. == [{function: "srcline_get", file: .[0].file, line: $h},
+		      {function: "srcline_leak_init", file: .[0].file, line: $c}]' "$1"
+}
+check_host "srcline_leak: JSON: the leak's call is srcline_leak.c:$helper inlined into init at :$caller" \
+	has_chain "$vm_out/srcline_leak.json"
+check_host "srcline_leak: the report is valid against ddv.schema.json" \
+	eval "grep -v '^#' '$vm_out/srcline_leak.json' | '$vm_top/tests/cli/schema-check' '$vm_top/cli/ddv.schema.json'"
+want="inlined into srcline_get at [^ ]*/srcline_leak.c:$helper inlined into srcline_leak_init at [^ ]*/srcline_leak.c:$caller\$"
+check_host "srcline_leak: text: the allocation site line names both lines" \
+	grep -qE "^    allocation site: .*$want" "$vm_out/srcline_leak.txt"
+check_host "srcline_leak: KTAP: the case's detail names them too" \
+	grep -qE "allocation site: .*$want" "$vm_out/srcline_leak.ktap"
+# On the host, from the guest's state: the guest's .ko path is not here; the
+# build tree's .ko is, by $DDV_DEBUG_PATH (checked by build id).
+DDV_STATE_DIR=$vm_out/srcline_leak-state DDV_DEBUG_PATH=$fixture_ko \
+	"$ddv_cli" report --json >"$vm_work/host.json" 2>"$vm_work/host.err"
+check_host "srcline_leak: ddv report on the host names the same lines (DDV_DEBUG_PATH)" \
+	has_chain "$vm_work/host.json"
+DDV_STATE_DIR=$vm_out/srcline_leak-state DDV_DEBUG_PATH= \
+	"$ddv_cli" report --json >"$vm_work/host-none.json" 2>&1
+check_host "srcline_leak: without it, the host has no DWARF: no source, the leak still reported" \
+	jq -se 'map(select(.rule == "heap.leak")) | length == 1 and
+		(.[0].allocation_site | has("source") | not)' "$vm_work/host-none.json"
 vm_summary
