@@ -19,7 +19,7 @@
 struct html_finding {
 	char *rule, *severity, *message;	/* severity: NULL when not known (a journal's) */
 	char *driver;
-	char *site;		/* "func+0xoff" */
+	char *site;		/* "func+0xoff", " at FILE:LINE..." when the DWARF says */
 	char *call;		/* what is called there: "call kmalloc" */
 	char *spec;		/* where the rule is written: "specs/linux/heap.ddv:17:8" */
 	char *spec_line;	/* the clause's lines, when the spec is at hand */

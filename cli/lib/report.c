@@ -201,7 +201,15 @@ static int html_group(struct decoder *dec, const struct event *ev, const struct 
 	if (ev->module)
 		f->driver = xstrdup(ev->module);
 	if (ev->site) {
-		f->site = xasprintf("%s+0x%x", ev->site->func, ev->site->func_offset);
+		struct strbuf src = { 0 };
+
+		/* The source line from the driver's DWARF, where it has some (srcline.c). */
+		if (event_site_source(dec, ev, &src))
+			f->site = xasprintf("%s+0x%x at %s", ev->site->func, ev->site->func_offset,
+					    src.s);
+		else
+			f->site = xasprintf("%s+0x%x", ev->site->func, ev->site->func_offset);
+		sb_free(&src);
 		/* A leak's site is where the object was made, as in the JSON (allocation_site). */
 		f->call = xasprintf("%s%s %s", ev->msg && (strstr(ev->msg->rule_id, "leak") ||
 							   strstr(ev->msg->rule_id, ".scope.")) ?
@@ -212,8 +220,17 @@ static int html_group(struct decoder *dec, const struct event *ev, const struct 
 		f->spec = xasprintf("%s:%u:%u", ev->spec->file, ev->spec->line, ev->spec->col);
 		f->spec_line = html_spec_line(f->spec, ev->msg->rule_id, ev->msg->text);
 	}
-	for (unsigned int i = 0; i < frames->n; i++)
-		html_add_frame(f, frames->name[i]);
+	for (unsigned int i = 0; i < frames->n; i++) {
+		if (event_frame_source(dec, ev, i, &sb)) {
+			char *frame = xasprintf("%s at %s", frames->name[i], sb.s);
+
+			html_add_frame(f, frame);
+			free(frame);
+			sb_free(&sb);
+		} else {
+			html_add_frame(f, frames->name[i]);
+		}
+	}
 	for (unsigned int i = 0; ev->pack_id && i < ev->nargs; i++) {
 		event_arg_text(dec, ev, i, &sb);
 		html_add_object(f, ev->args[i].name, sb.s ? sb.s : "");

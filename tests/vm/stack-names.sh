@@ -207,6 +207,11 @@ DDV_STATE_DIR=$vm_out/srcline_leak-state DDV_DEBUG_PATH=$fixture_ko \
 	"$ddv_cli" report --json >"$vm_work/host.json" 2>"$vm_work/host.err"
 check_host "srcline_leak: ddv report on the host names the same lines (DDV_DEBUG_PATH)" \
 	has_chain "$vm_work/host.json"
+DDV_STATE_DIR=$vm_out/srcline_leak-state DDV_DEBUG_PATH=$fixture_ko \
+	"$ddv_cli" report --html "$vm_work/host.html" >/dev/null 2>&1
+check_host "srcline_leak: the HTML page names the helper's line beside the site" \
+	grep -qE "srcline_leak_init\+0x[0-9a-f]+ at .*inlined into srcline_get at [^ <]*/srcline_leak.c:$helper inlined into" \
+	"$vm_work/host.html"
 DDV_STATE_DIR=$vm_out/srcline_leak-state DDV_DEBUG_PATH= \
 	"$ddv_cli" report --json >"$vm_work/host-none.json" 2>&1
 check_host "srcline_leak: without it, the host has no DWARF: no source, the leak still reported" \
