@@ -13,6 +13,9 @@
  *   MG_IOUNMAP      probe iounmap()s a devm_ioremap() mapping: devres unmaps it again at unbind
  *   MG_DEVM_IOUNMAP probe devm_iounmap()s an ioremap() mapping (the kernel WARNs)
  *   MG_ACTION       probe adds a devm action of its own on platform_bus, which outlives it
+ *   MG_ATOMIC       probe makes the sleeping managed calls with preemption off: the fallible
+ *                   ones fail by injection (inject plan caller=managed_atomic:mg_atomic
+ *                   rate=100), so none runs; devm_iounmap of NULL runs (a WARN, no unmap)
  * The others leave the IRQ (shared line 9, as irq_leak's), a devm_kstrdup() name and a dmam
  * buffer (one page: a platform device has a 32-bit DMA mask) to devres.
  * Their clean twins (FIXTURE_CLEAN) undo each thing in place: devm_kfree, the timer stopped.
@@ -29,6 +32,7 @@
 #include <linux/interrupt.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
+#include <linux/clk.h>
 
 #define MG_SIZE (3 * PAGE_SIZE)
 
@@ -63,6 +67,26 @@ static void mg_pin(void *block)
 {
 	get_page(virt_to_page(block));
 }
+
+#ifdef MG_ATOMIC
+static noinline void mg_atomic(struct platform_device *pdev)
+{
+	struct resource res = DEFINE_RES_MEM(MG_MMIO, PAGE_SIZE);
+
+#ifndef FIXTURE_CLEAN
+	preempt_disable();
+#endif
+	devm_ioremap(&pdev->dev, MG_MMIO, PAGE_SIZE);
+	devm_ioremap_resource(&pdev->dev, &res);
+	devm_platform_ioremap_resource(pdev, 0);
+	devm_clk_get_enabled(&pdev->dev, NULL);
+	devm_add_action(&pdev->dev, mg_action, pdev);
+#ifndef FIXTURE_CLEAN
+	devm_iounmap(&pdev->dev, NULL);
+	preempt_enable();
+#endif
+}
+#endif
 
 static int mg_probe(struct platform_device *pdev)
 {
@@ -162,6 +186,9 @@ static int mg_probe(struct platform_device *pdev)
 #endif
 	if (err)
 		return err;
+#endif
+#ifdef MG_ATOMIC
+	mg_atomic(pdev);
 #endif
 	timer_setup(&st->timer, mg_timer_fn, 0);
 	mod_timer(&st->timer, jiffies + 1000 * HZ);

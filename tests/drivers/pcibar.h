@@ -5,7 +5,7 @@
  * (ata_piix is a module there, never loaded): probe enables it, requests its bus-master
  * BAR (4) alone, sets bus mastering; remove undoes it all. pcibar_clean.c is the twin;
  * each pcibar_NAME.c defines one PB_* defect and includes this file. PB_PCIM is the managed
- * driver (pcibar_pcim_iounmap, pcibar_pcim_unmapped and their twins).
+ * driver (pcibar_pcim_iounmap, pcibar_pcim_unmapped, pcibar_pcim_atomic and their twins).
  *
  * Safe in the VM: the kernel takes bus mastering on a device not enabled, and a second
  * release of the BAR's ports with a "Trying to free nonexistent resource" warning; a BAR
@@ -17,6 +17,21 @@
 #define PB_BAR 4
 
 #ifdef PB_PCIM
+#ifdef PB_PCIM_ATOMIC
+/* The sleeping pcim calls with preemption off, failed by injection (caller pb_atomic). */
+static noinline void pb_atomic(struct pci_dev *pdev)
+{
+#ifndef FIXTURE_CLEAN
+	preempt_disable();
+#endif
+	pcim_iomap(pdev, PB_BAR, 0);
+	pcim_iomap_regions(pdev, 1 << PB_BAR, KBUILD_MODNAME);
+#ifndef FIXTURE_CLEAN
+	preempt_enable();
+#endif
+}
+#endif
+
 /*
  * The managed driver (PB_PCIM): pcim_enable_device, the BAR requested and mapped by
  * pcim_iomap_regions; devres undoes them at unbind. The defect unmaps the BAR with
@@ -29,6 +44,10 @@ static int pb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	if (err)
 		return err;
+#ifdef PB_PCIM_ATOMIC
+	pb_atomic(pdev);
+	return 0;
+#endif
 #ifdef PB_PCIM_UNMAPPED
 	/* The defect: pcim_iounmap of a pci_iomap mapping (the kernel unmaps it, then WARNs). */
 	regs = pci_iomap(pdev, PB_BAR, 0);

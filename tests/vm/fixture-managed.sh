@@ -6,13 +6,19 @@ set -u
 . "$vm_top/tests/vm/devmodel-lib.sh"
 
 inject=
+# managed_atomic's sleeping calls with preemption off, failed by injection but devm_iounmap
+# (of NULL: the kernel WARNs that it is no devres entry, and unmaps nothing).
+atomic_rules=linux.devm_ioremap.sleep-in-atomic,linux.devm_ioremap_resource.sleep-in-atomic
+atomic_rules=$atomic_rules,linux.devm_platform_ioremap_resource.sleep-in-atomic
+atomic_rules=$atomic_rules,linux.devm_clk_get_enabled.sleep-in-atomic,linux.devm_add_action.sleep-in-atomic
+atomic_rules=$atomic_rules,linux.devm_iounmap.sleep-in-atomic,pci.devm-iounmap-unmapped,ddv.kernel-warning
 # LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). Without devres's release
 # seen (runtime/linux/devres.c), managed_timer and managed_probe report nothing. The kernel
 # warns of managed_irq's defect at unbind itself (ddv.kernel-warning): devres frees the IRQ
 # the driver freed already, and of devm_iounmap's and pcim_iounmap's (a mapping that is no
 # devres entry). The pcibar_pcim fixtures bind the PIIX3 IDE function (tests/drivers/pcibar.h)
 # as a managed driver (pcim_enable_device, pcim_iomap_regions).
-devmodel_cases='
+devmodel_cases="
 kfree managed_kfree ok - heap.kfree-devm
 kfree_clean managed_kfree_clean ok - -
 timer managed_timer ok - timer.freed-pending
@@ -39,7 +45,11 @@ pcim_iounmap pcibar_pcim_iounmap ok - pci.iounmap-pcim
 pcim_iounmap_clean pcibar_pcim_iounmap_clean ok - -
 pcim_unmapped pcibar_pcim_unmapped ok - pci.pcim-iounmap-unmapped,ddv.kernel-warning
 pcim_unmapped_clean pcibar_pcim_unmapped_clean ok - -
-'
+atomic managed_atomic ok plan+caller=managed_atomic:mg_atomic+rate=100 $atomic_rules
+atomic_clean managed_atomic_clean ok plan+caller=managed_atomic_clean:mg_atomic+rate=100 -
+pcim_atomic pcibar_pcim_atomic ok plan+caller=pcibar_pcim_atomic:pb_atomic+rate=100 linux.pcim_iomap.sleep-in-atomic,linux.pcim_iomap_regions.sleep-in-atomic
+pcim_atomic_clean pcibar_pcim_atomic_clean ok plan+caller=pcibar_pcim_atomic_clean:pb_atomic+rate=100 -
+"
 
 if fixture_build; then
 	devmodel_run managed
