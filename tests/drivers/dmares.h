@@ -8,8 +8,8 @@
  *   DR_DIR        it is unmapped with another direction                dma.unmap-resource-direction
  *   DR_TWICE      it is unmapped twice                                 dma.unmap-resource-unmapped
  *   DR_LIVE       it is mapped a second time while mapped              dma.map-resource-live
- *   DR_SYNC_SIZE  the buffer is synced past its mapping's end          dma.sync-cpu-size, -device-size
- *   DR_SYNC_DIR   it is synced with another direction                  dma.sync-cpu-direction, -device-direction
+ *   DR_SYNC_SIZE  the buffer is synced past its mapping's end    dma.sync-cpu-size, -device-size
+ *   DR_SYNC_DIR   it is synced with another direction            dma.sync-cpu-, -device-direction
  * Their clean twins (FIXTURE_CLEAN) do the same calls rightly.
  *
  * What keeps the defects safe: the mapping is direct (no IOMMU, memory below 4 GiB, x86

@@ -7,8 +7,8 @@
  *   KL_SOCK_UNOWNED   release_sock() of a socket nobody locked         net.release-sock-unowned
  *   KL_NET_ATOMIC     rtnl_lock, rtnl_unlock, lock_sock, preemption off  linux.API.sleep-in-atomic
  *   KL_BH_UNBALANCED  local_bh_enable() outside a bh-disabled section  lock.bh-enable-unbalanced
- *   KL_RCU_BH_SLEEP   mutex_lock() inside rcu_read_lock_bh()           linux.mutex_lock.sleep-in-atomic
- *   KL_RCU_SCHED_SLEEP  mutex_lock() inside rcu_read_lock_sched()      linux.mutex_lock.sleep-in-atomic
+ *   KL_RCU_BH_SLEEP   mutex_lock() inside rcu_read_lock_bh()      linux.mutex_lock.sleep-in-atomic
+ *   KL_RCU_SCHED_SLEEP  mutex_lock() in rcu_read_lock_sched()    linux.mutex_lock.sleep-in-atomic
  *   KL_FIND_BIT       find_next_bit() from past the bitmap's end       lib.find-bit-offset
  * Their clean twins (FIXTURE_CLEAN) make the same calls rightly.
  *
