@@ -22,6 +22,10 @@
  *   CF_REG_DISABLE_TWICE  remove disables the regulator twice
  *   CF_GPIO_LEAK          remove never gpiod_put()s the GPIO
  *   CF_GPIO_TWICE         remove gpiod_put()s it twice
+ *   CF_DEVM_DISABLED      probe gets a third handle with devm_clk_get_enabled, whose prepare and
+ *                         enable are devres's; remove disables and unprepares it (devres undoes
+ *                         them again at unbind: the kernel WARNs); clkfx_devm_disabled_clean.c
+ *                         is its own twin
  *
  * What keeps them safe in the test VM: the clock is the fixture's own, with no parent and no
  * operations but the fixed rate's (in vmlinux), and nothing else uses it. A disable or unprepare
@@ -68,7 +72,7 @@ static struct gpiod_lookup_table cf_gpio_lookup = {
 };
 
 struct cf_state {
-	struct clk *clk, *devm_clk;
+	struct clk *clk, *devm_clk, *enabled_clk;
 	struct regulator *reg;
 	struct gpio_desc *gpio, *absent;
 };
@@ -87,6 +91,14 @@ static int cf_probe(struct platform_device *pdev)
 		err = PTR_ERR(cf.devm_clk);
 		goto put_clk;
 	}
+#ifdef CF_DEVM_DISABLED
+	/* Prepared and enabled, and undone at unbind, by devres. */
+	cf.enabled_clk = devm_clk_get_enabled(&pdev->dev, "ddv");
+	if (IS_ERR(cf.enabled_clk)) {
+		err = PTR_ERR(cf.enabled_clk);
+		goto put_clk;
+	}
+#endif
 	err = clk_prepare_enable(cf.clk);
 	if (err)
 		goto put_clk;
@@ -130,6 +142,9 @@ put_clk:
 
 static void cf_undo(void)
 {
+#if defined(CF_DEVM_DISABLED) && !defined(FIXTURE_CLEAN)
+	clk_disable_unprepare(cf.enabled_clk);
+#endif
 	gpiod_put(cf.absent);
 #ifndef CF_GPIO_LEAK
 	gpiod_put(cf.gpio);

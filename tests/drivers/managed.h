@@ -10,6 +10,12 @@
  *   MG_FREE_DMAM    probe dma_free_coherent()s a dmam buffer: devres frees it again at unbind
  *   MG_DMAM_SIZE    probe dmam_free_coherent()s it with half its size (devres keeps it too)
  *   MG_DMAM_TWICE   probe dmam_free_coherent()s it twice
+ *   MG_IOUNMAP      probe iounmap()s a devm_ioremap() mapping: devres unmaps it again at unbind
+ *   MG_DEVM_IOUNMAP probe devm_iounmap()s an ioremap() mapping (the kernel WARNs)
+ *   MG_ACTION       probe adds a devm action of its own on platform_bus, which outlives it
+ *   MG_ATOMIC       probe makes the sleeping managed calls with preemption off: the fallible
+ *                   ones fail by injection (inject plan caller=managed_atomic:mg_atomic
+ *                   rate=100), so none runs; devm_iounmap of NULL runs (a WARN, no unmap)
  * The others leave the IRQ (shared line 9, as irq_leak's), a devm_kstrdup() name and a dmam
  * buffer (one page: a platform device has a 32-bit DMA mask) to devres.
  * Their clean twins (FIXTURE_CLEAN) undo each thing in place: devm_kfree, the timer stopped.
@@ -25,6 +31,8 @@
 #include <linux/mm.h>
 #include <linux/interrupt.h>
 #include <linux/dma-mapping.h>
+#include <linux/io.h>
+#include <linux/clk.h>
 
 #define MG_SIZE (3 * PAGE_SIZE)
 
@@ -33,12 +41,19 @@ struct mg_state {
 	char room[MG_SIZE - sizeof(struct timer_list)];
 };
 
+/* A page of MMIO every x86 machine has (the HPET's); mapping it twice is harmless. */
+#define MG_MMIO 0xfed00000
+
 static struct platform_device *mg_pdev;
 static struct mg_state *mg_pinned;
 
 static unsigned int mg_irq = 9;
 
 static void mg_timer_fn(struct timer_list *t)
+{
+}
+
+static void __maybe_unused mg_action(void *data)
 {
 }
 
@@ -52,6 +67,26 @@ static void mg_pin(void *block)
 {
 	get_page(virt_to_page(block));
 }
+
+#ifdef MG_ATOMIC
+static noinline void mg_atomic(struct platform_device *pdev)
+{
+	struct resource res = DEFINE_RES_MEM(MG_MMIO, PAGE_SIZE);
+
+#ifndef FIXTURE_CLEAN
+	preempt_disable();
+#endif
+	devm_ioremap(&pdev->dev, MG_MMIO, PAGE_SIZE);
+	devm_ioremap_resource(&pdev->dev, &res);
+	devm_platform_ioremap_resource(pdev, 0);
+	devm_clk_get_enabled(&pdev->dev, NULL);
+	devm_add_action(&pdev->dev, mg_action, pdev);
+#ifndef FIXTURE_CLEAN
+	devm_iounmap(&pdev->dev, NULL);
+	preempt_enable();
+#endif
+}
+#endif
 
 static int mg_probe(struct platform_device *pdev)
 {
@@ -115,6 +150,45 @@ static int mg_probe(struct platform_device *pdev)
 	kfree(spare);
 #else
 	devm_kfree(&pdev->dev, spare);
+#endif
+#ifdef MG_IOUNMAP
+	{
+		void __iomem *regs = devm_ioremap(&pdev->dev, MG_MMIO, PAGE_SIZE);
+
+		if (!regs)
+			return -ENOMEM;
+#ifndef FIXTURE_CLEAN
+		iounmap(regs);
+#endif
+		/* Devres's own unmap now, not at unbind, when the area could be another's. */
+		devm_iounmap(&pdev->dev, regs);
+	}
+#endif
+#ifdef MG_DEVM_IOUNMAP
+	{
+		void __iomem *regs = ioremap(MG_MMIO, PAGE_SIZE);
+
+		if (!regs)
+			return -ENOMEM;
+#ifdef FIXTURE_CLEAN
+		iounmap(regs);
+#else
+		devm_iounmap(&pdev->dev, regs);
+#endif
+	}
+#endif
+#ifdef MG_ACTION
+	/* platform_bus is never released: its devres never calls the action, the module gone. */
+#ifdef FIXTURE_CLEAN
+	err = devm_add_action(&pdev->dev, mg_action, st);
+#else
+	err = devm_add_action(&platform_bus, mg_action, st);
+#endif
+	if (err)
+		return err;
+#endif
+#ifdef MG_ATOMIC
+	mg_atomic(pdev);
 #endif
 	timer_setup(&st->timer, mg_timer_fn, 0);
 	mod_timer(&st->timer, jiffies + 1000 * HZ);

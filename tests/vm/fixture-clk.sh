@@ -10,7 +10,9 @@ set -u
 inject="nth devm_clk_get 1"
 
 # LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). Each fixture's clock is named after
-# it, so a clock or GPIO chip a defect leaves behind never meets the next fixture's.
+# it, so a clock or GPIO chip a defect leaves behind never meets the next fixture's. The kernel
+# warns of devm_disabled's defect at unbind itself: devres disables and unprepares the clock
+# the driver did already.
 devmodel_cases='
 clean clkfx_clean ok - -
 clean_getfail clkfx_clean ok inject -
@@ -25,6 +27,8 @@ reg_enabled clkfx_reg_enabled ok - regulator.enabled-at-unload
 reg_disable_twice clkfx_reg_disable_twice ok - regulator.disable-unenabled
 gpio_leak clkfx_gpio_leak ok - gpio.leak
 gpio_twice clkfx_gpio_twice ok - gpio.put-unheld
+devm_disabled clkfx_devm_disabled ok - clk.disable-unenabled,clk.unprepare-unprepared,ddv.kernel-warning
+devm_disabled_clean clkfx_devm_disabled_clean ok - -
 '
 
 if fixture_build; then

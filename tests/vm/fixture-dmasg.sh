@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-dmasg.sh: VM test: scatterlists mapped for DMA (specs/linux/dma.ddv: dma_map_sg, dma_map_sgtable, dma_unmap_sg, dma_sync_sg_for_*): each defect its rule and nothing else, each twin clean.
+# fixture-dmasg.sh: VM test: scatterlists mapped for DMA (specs/linux/dma.ddv: dma_map_sg, dma_map_sgtable, dma_unmap_sg, dma_sync_sg_for_*), MMIO resources (dma_map_resource) and single mappings' syncs (dmares.h): each defect its rule and nothing else, each twin clean.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -22,6 +22,20 @@ sync_unmapped dmasg_sync_unmapped ok - dma.sync-sg-device-unmapped
 sync_unmapped_clean dmasg_sync_unmapped_clean ok - -
 table_leak dmasg_table_leak ok - dma.sg-leak
 table_leak_clean dmasg_table_leak_clean ok - -
+res_leak dmares_leak ok - dma.resource-leak
+res_leak_clean dmares_leak_clean ok - -
+res_size dmares_size ok - dma.unmap-resource-size
+res_size_clean dmares_size_clean ok - -
+res_dir dmares_dir ok - dma.unmap-resource-direction
+res_dir_clean dmares_dir_clean ok - -
+res_twice dmares_twice ok - dma.unmap-resource-unmapped
+res_twice_clean dmares_twice_clean ok - -
+res_live dmares_live ok - dma.map-resource-live
+res_live_clean dmares_live_clean ok - -
+sync_size dmares_sync_size ok - dma.sync-cpu-size,dma.sync-device-size
+sync_size_clean dmares_sync_size_clean ok - -
+sync_single_dir dmares_sync_dir ok - dma.sync-cpu-direction,dma.sync-device-direction
+sync_single_dir_clean dmares_sync_dir_clean ok - -
 '
 
 if fixture_build; then

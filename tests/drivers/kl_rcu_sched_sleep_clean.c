@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Clean twin of kl_rcu_sched_sleep */
+#define FIXTURE_CLEAN
+#include "kl_rcu_sched_sleep.c"

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Clean twin of kl_rtnl_unheld */
+#define FIXTURE_CLEAN
+#include "kl_rtnl_unheld.c"

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Clean twin of pcibar_pcim_atomic */
+#define FIXTURE_CLEAN
+#include "pcibar_pcim_atomic.c"
