@@ -651,6 +651,42 @@ out:
 	return status;
 }
 
+/*
+ * Stops checking a driver without unloading it: its sites are restored (the
+ * runtime drains its calls in flight first), its objects forgotten without a
+ * leak report, as after an attach.
+ */
+int cmd_detach(int argc, char **argv)
+{
+	char *name;
+	int fd, n;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		printf("usage: ddv detach NAME\n");
+		return argc == 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
+	}
+	name = xstrdup(argv[1]);
+	for (char *c = name; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	fd = ctl_open();
+	if (fd < 0) {
+		free(name);
+		return EXIT_ERROR;
+	}
+	n = forget_armed(fd, name);
+	drain_log(fd);
+	close(fd);
+	if (!n) {
+		ddv_error(ENOENT, "detach %s (not under test)", argv[1]);
+		free(name);
+		return EXIT_ERROR;
+	}
+	printf("ddv: detached from %s\n", name);
+	free(name);
+	return EXIT_OK;
+}
+
 int cmd_unload(int argc, char **argv)
 {
 	char *name;

@@ -122,6 +122,18 @@ void ddv_store_status(struct ddv_status *st)
 	st->store_drops = s.drops;
 }
 
+/* The objects of the packs' types that driver owner holds now (a walk of the store). */
+u64 ddv_store_owned(u16 owner)
+{
+	struct store_filter f = { .type_lo = STORE_TYPE_FIRST_PACK, .owner = owner };
+	struct store_obj o;
+	u64 cursor = 0, n = 0;
+
+	while (store_next(&ddv_store, &cursor, &f, &o))
+		n++;
+	return n;
+}
+
 static inline bool type_ok(const struct ddv_call *call, u16 type)
 {
 	return type < call->pack->ntypes;
