@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ddv/limits.h>
 #include <ddv/uapi.h>
 
 #include "util.h"
@@ -447,6 +448,13 @@ static int module_bytes_fd(const char *path, const void *image, size_t size, boo
 	return module_fd;
 }
 
+/* The sentence of a refused arm or attach: the runtime holds DDV_MAX_DUTS - 1 drivers. */
+static void say_full(void)
+{
+	fprintf(stderr, "ddv: %d drivers are under test or armed (the runtime's limit): "
+		"ddv detach one (ddv status lists them)\n", DDV_MAX_DUTS - 1);
+}
+
 /* Arms the runtime for the driver's sites. Returns its driver id, or -errno (said). */
 static int arm_driver(int fd, struct site_table *table)
 {
@@ -459,6 +467,8 @@ static int arm_driver(int fd, struct site_table *table)
 		ddv_error(-dut, "load: arming for %s%s", table->module,
 			  dut == -EEXIST ? " (it is loaded already: ddv attach it, or ddv unload it first)" :
 			  dut == -EBUSY ? " (loaded and under test already: ddv unload it first)" : "");
+	if (dut == -ENOSPC)
+		say_full();
 	return dut;
 }
 
@@ -634,6 +644,8 @@ int cmd_attach(int argc, char **argv)
 	dut = send_sites(fd, DDV_OP_ATTACH, &table, out);
 	if (dut < 0) {
 		ddv_error(-dut, "attach %s%s", name, dut == -ENOENT ? " (not loaded: ddv load it)" : "");
+		if (dut == -ENOSPC)
+			say_full();
 	} else if (!state_save_tables(fd) && !state_save_sites(dut, &table, &generation)) {
 		/* Init text is gone once a module is live: those sites cannot be redirected. */
 		printf("ddv: attached to %s: %zu call sites, %llu redirected, %llu refused\n", name,
