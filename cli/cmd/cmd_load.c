@@ -62,6 +62,8 @@ static char *find_module_path(struct kmod_ctx *kmod, const char *name)
 	return path;
 }
 
+static bool module_loaded(const char *name);
+
 /* Loads the modules the driver needs (.modinfo depends=) with libkmod. */
 static int load_dependencies(struct kmod_ctx *kmod, const char *depends)
 {
@@ -73,10 +75,22 @@ static int load_dependencies(struct kmod_ctx *kmod, const char *depends)
 	copy = xstrdup(depends);
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		struct kmod_list *list = NULL, *l;
-		int err = kmod_module_new_from_lookup(kmod, name, &list);
+		int err;
 
+		char *kname = xstrdup(name);
+		bool loaded;
+
+		/* Loaded already (an insmod of a module modules.dep does not know): done. */
+		for (char *c = kname; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		loaded = module_loaded(kname);
+		free(kname);
+		if (loaded)
+			continue;
+		err = kmod_module_new_from_lookup(kmod, name, &list);
 		if (err < 0 || !list) {
-			ddv_error(err < 0 ? -err : ENOENT, "dependency %s", name);
+			ddv_error(err < 0 ? -err : ENOENT, "dependency %s (not loaded, not in modules.dep)", name);
 			status = -ENOENT;
 			continue;
 		}
