@@ -137,6 +137,7 @@ guest_done
 JOB
 vm_job fuzz --timeout 300 --smp 2 --nic e1000 --modules dummy --append "slub_debug=U" \
 	"${ddv_opts[@]}" --add "$vm_work/control-fuzz:/usr/local/bin/control-fuzz" \
+	--add "$vm_top/tests/vm/guest-memory-lib.sh:/root/guest-memory-lib.sh" \
 	--script "$vm_work/fuzz.job"
 expect_status "the job ran" 0
 expect_kernel_sound "the console shows no splat"
