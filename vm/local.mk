@@ -3,5 +3,5 @@
 vmdir = $(pkglibexecdir)/vm
 dist_vm_SCRIPTS = vm/run vm/fetch-kernel
 dist_vm_DATA = vm/guest-init
-EXTRA_DIST += vm/README
+EXTRA_DIST += vm/README vm/ddv-pieces.sh
 EXTRA_DIST += tests/vm

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ddv/limits.h>
 #include <ddv/uapi.h>
 
 #include "util.h"
@@ -61,6 +62,8 @@ static char *find_module_path(struct kmod_ctx *kmod, const char *name)
 	return path;
 }
 
+static bool module_loaded(const char *name);
+
 /* Loads the modules the driver needs (.modinfo depends=) with libkmod. */
 static int load_dependencies(struct kmod_ctx *kmod, const char *depends)
 {
@@ -72,10 +75,22 @@ static int load_dependencies(struct kmod_ctx *kmod, const char *depends)
 	copy = xstrdup(depends);
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		struct kmod_list *list = NULL, *l;
-		int err = kmod_module_new_from_lookup(kmod, name, &list);
+		int err;
 
+		char *kname = xstrdup(name);
+		bool loaded;
+
+		/* Loaded already (an insmod of a module modules.dep does not know): done. */
+		for (char *c = kname; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		loaded = module_loaded(kname);
+		free(kname);
+		if (loaded)
+			continue;
+		err = kmod_module_new_from_lookup(kmod, name, &list);
 		if (err < 0 || !list) {
-			ddv_error(err < 0 ? -err : ENOENT, "dependency %s", name);
+			ddv_error(err < 0 ? -err : ENOENT, "dependency %s (not loaded, not in modules.dep)", name);
 			status = -ENOENT;
 			continue;
 		}
@@ -447,6 +462,13 @@ static int module_bytes_fd(const char *path, const void *image, size_t size, boo
 	return module_fd;
 }
 
+/* The sentence of a refused arm or attach: the runtime holds DDV_MAX_DUTS - 1 drivers. */
+static void say_full(void)
+{
+	fprintf(stderr, "ddv: %d drivers are under test or armed (the runtime's limit): "
+		"ddv detach one (ddv status lists them)\n", DDV_MAX_DUTS - 1);
+}
+
 /* Arms the runtime for the driver's sites. Returns its driver id, or -errno (said). */
 static int arm_driver(int fd, struct site_table *table)
 {
@@ -459,6 +481,8 @@ static int arm_driver(int fd, struct site_table *table)
 		ddv_error(-dut, "load: arming for %s%s", table->module,
 			  dut == -EEXIST ? " (it is loaded already: ddv attach it, or ddv unload it first)" :
 			  dut == -EBUSY ? " (loaded and under test already: ddv unload it first)" : "");
+	if (dut == -ENOSPC)
+		say_full();
 	return dut;
 }
 
@@ -634,6 +658,8 @@ int cmd_attach(int argc, char **argv)
 	dut = send_sites(fd, DDV_OP_ATTACH, &table, out);
 	if (dut < 0) {
 		ddv_error(-dut, "attach %s%s", name, dut == -ENOENT ? " (not loaded: ddv load it)" : "");
+		if (dut == -ENOSPC)
+			say_full();
 	} else if (!state_save_tables(fd) && !state_save_sites(dut, &table, &generation)) {
 		/* Init text is gone once a module is live: those sites cannot be redirected. */
 		printf("ddv: attached to %s: %zu call sites, %llu redirected, %llu refused\n", name,
@@ -649,6 +675,42 @@ out:
 	free(path);
 	close(fd);
 	return status;
+}
+
+/*
+ * Stops checking a driver without unloading it: its sites are restored (the
+ * runtime drains its calls in flight first), its objects forgotten without a
+ * leak report, as after an attach.
+ */
+int cmd_detach(int argc, char **argv)
+{
+	char *name;
+	int fd, n;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		printf("usage: ddv detach NAME\n");
+		return argc == 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
+	}
+	name = xstrdup(argv[1]);
+	for (char *c = name; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	fd = ctl_open();
+	if (fd < 0) {
+		free(name);
+		return EXIT_ERROR;
+	}
+	n = forget_armed(fd, name);
+	drain_log(fd);
+	close(fd);
+	if (!n) {
+		ddv_error(ENOENT, "detach %s (not under test)", argv[1]);
+		free(name);
+		return EXIT_ERROR;
+	}
+	printf("ddv: detached from %s\n", name);
+	free(name);
+	return EXIT_OK;
 }
 
 int cmd_unload(int argc, char **argv)

@@ -45,7 +45,7 @@ static void print_status(const char *who, const struct ddv_status *st)
 	printf("  violations       %llu\n", (unsigned long long)st->violations);
 	printf("  faults injected  %llu\n", (unsigned long long)st->injected);
 	if (st->unknown_before_attach)
-		printf("  unknown before attach %llu  (rules not checked: objects made before ddv attach)\n",
+		printf("  unknown before attach %llu  (rules not checked: objects made before ddv attach or dropped by the full store)\n",
 		       (unsigned long long)st->unknown_before_attach);
 	printf("  sites            %llu redirected, %llu refused\n",
 	       (unsigned long long)st->sites_patched, (unsigned long long)st->sites_refused);

@@ -29,6 +29,7 @@ int cmd_stop(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);

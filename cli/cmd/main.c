@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	  "arm ddv for a driver, then load it (finit_module only)" },
 	{ "attach", cmd_attach, "NAME [--path FILE.ko]", "redirect a driver that is loaded already" },
 	{ "unload", cmd_unload, "NAME", "unload a driver (its leak check runs)" },
+	{ "detach", cmd_detach, "NAME", "stop checking a driver, leave it loaded" },
 	{ "log", cmd_log, "[--follow] [--json]", "print every log record" },
 	{ "report", cmd_report, "[--json | --format text|json|ktap|junit]",
 	  "print the findings and a summary (ktap, junit: for CI)" },

@@ -229,6 +229,39 @@ void ddv_fold_destroy_miss(const struct ddv_call *call, u64 key)
 	put_cpu_ptr(&ddv_fold);
 }
 
+/*
+ * A miss on a type the full store refused objects of (objects.c note_missing):
+ * the key may be one it dropped, so the violation that follows in the same
+ * call (task and return address, on this CPU) is counted as not checked,
+ * like an attached driver's miss. The wrapper's missed flag cannot carry it:
+ * ddv.ko's copy of the record is copied back for attached drivers only.
+ */
+struct ddv_uncertain {
+	const struct task_struct *task;
+	unsigned long ret_ip;
+};
+static DEFINE_PER_CPU(struct ddv_uncertain, ddv_uncertain);
+
+void ddv_note_uncertain(const struct ddv_call *call)
+{
+	struct ddv_uncertain *u = get_cpu_ptr(&ddv_uncertain);
+
+	u->task = current;
+	u->ret_ip = call->ret_ip;
+	put_cpu_ptr(&ddv_uncertain);
+}
+
+static bool uncertain_taken(const struct ddv_call *call)
+{
+	struct ddv_uncertain *u = get_cpu_ptr(&ddv_uncertain);
+	bool hit = u->task == current && u->ret_ip == call->ret_ip;
+
+	if (hit)
+		u->task = NULL;
+	put_cpu_ptr(&ddv_uncertain);
+	return hit;
+}
+
 /* Whether this violation is a destroy's report of what a rule of its call said already. */
 static bool folded(const struct ddv_call *call, unsigned int nargs, const u64 *args)
 {
@@ -262,7 +295,7 @@ void ddv_violation_of(struct ddv_call *call, const struct ddv_pack *pack, u16 ms
 	 * The object may predate a live attach: unknown, not a violation. (A
 	 * key destroyed since the attach is known: objects.c note_missing.)
 	 */
-	if (unlikely(call->missed)) {
+	if (unlikely(call->missed) || unlikely(uncertain_taken(call))) {
 		atomic64_inc(&ddv_duts[call->dut].unknown_before_attach);
 		return;
 	}

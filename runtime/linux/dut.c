@@ -506,6 +506,7 @@ long ddv_op_status(struct ddv_cmd *cmd)
 
 		if (dut->state == DDV_DUT_FREE)
 			return -ENOENT;
+		st.store_live = ddv_store_owned(id);
 		st.calls = ddv_dut_calls(dut);
 		st.violations = atomic64_read(&dut->violations);
 		st.unknown_before_attach = atomic64_read(&dut->unknown_before_attach);

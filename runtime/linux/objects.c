@@ -122,6 +122,18 @@ void ddv_store_status(struct ddv_status *st)
 	st->store_drops = s.drops;
 }
 
+/* The objects of the packs' types that driver owner holds now (a walk of the store). */
+u64 ddv_store_owned(u16 owner)
+{
+	struct store_filter f = { .type_lo = STORE_TYPE_FIRST_PACK, .owner = owner };
+	struct store_obj o;
+	u64 cursor = 0, n = 0;
+
+	while (store_next(&ddv_store, &cursor, &f, &o))
+		n++;
+	return n;
+}
+
 /*
  * A type of call->pack (abi.h): its own (local index) or an import
  * (DDV_IMPORTED(i)). Its descriptor, and its global id in *gt; NULL when out
@@ -172,6 +184,12 @@ EXPORT_SYMBOL_GPL(ddv_type_used);
  */
 u32 ddv_contained_live;
 EXPORT_SYMBOL_GPL(ddv_contained_live);
+
+/*
+ * Types of which the full store refused an object (until ddv.ko goes): a miss
+ * on one is uncertain (note_missing), as one on an attached driver's.
+ */
+static u8 type_dropped[DDV_MAX_TYPES];
 
 static inline bool type_never_used(u16 gt)
 {
@@ -390,6 +408,8 @@ static noinline void store_full(struct ddv_call *call, u16 type, u64 key)
 	static atomic64_t drops = ATOMIC64_INIT(0);
 	u64 n = atomic64_inc_return(&drops);
 
+	WRITE_ONCE(type_dropped[type], 1);
+
 	if (is_power_of_2(n))
 		ddv_log_at(0, DDV_RT_STORE_FULL, 3, (u64[]){ type, key, n }, call->dut,
 			   ddv_call_site(call),
@@ -562,12 +582,18 @@ EXPORT_SYMBOL_GPL(__ddv_obj_create);
  * attach (a record, above): then the miss is certain, and since the rule that
  * fires next rests on it (an earlier miss's rule has fired already: vfree's
  * require !heap[addr] before its destroy vmem[addr]), it clears the flag.
+ * The same holds for a type the full store refused objects of: the key may be
+ * one of them (a free of a block never tracked is no double free).
  * Returns ret.
  */
 static inline int note_missing(struct ddv_call *call, u16 gt, u64 key, int ret)
 {
-	if (unlikely(ret == -ENOENT) && call->attached)
+	if (likely(ret != -ENOENT))
+		return ret;
+	if (call->attached)
 		call->missed = !freed_since_attach(gt, key);
+	else if (unlikely(READ_ONCE(type_dropped[gt])))
+		ddv_note_uncertain(call);	/* missed is not copied back: abi.c keeps it */
 	return ret;
 }
 
@@ -600,8 +626,8 @@ int __ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key, struct ddv_obj *
 out:
 	if (ret == -ENOENT)
 		ddv_fold_destroy_miss(call, key);
+	note_missing(call, gt, key, ret);
 	if (unlikely(call->attached)) {
-		note_missing(call, gt, key, ret);
 		/* Freed or not known: either way not live from now on. */
 		if (!ret || ret == -ENOENT) {
 			/* A lookup of the type then asks here, where the record is seen. */

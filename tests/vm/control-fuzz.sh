@@ -5,13 +5,10 @@
 # ddv checks e1000 with traffic through it and dummy loaded (a second module to attach to);
 # two control-fuzz processes (seeds CTL_FUZZ_SEED and +1, printed; the same seed sends the
 # same commands) send random and mutated commands for CTL_FUZZ_SECONDS each, at most
-# CTL_FUZZ_COUNT, counting the answers by errno. Memory of ddv.ko (Debian's kernels have
-# no kmemleak: CONFIG_DEBUG_KMEMLEAK is off): the live slab objects whose allocation stack
-# has a frame of ddv.ko (debugfs slab/*/alloc_traces) and the vmalloc areas it made
-# (vmallocinfo; kvmalloc's are named kvmalloc_node, counted apart) are the same after the
-# fuzz as before it; once ddv is stopped, none is left with a frame in the old text of
-# ddv.ko or its pack. A vmap_area outlives its vunmap until the kernel's lazy purge: those
-# slab objects are left out, vmallocinfo says whether the area itself is still there.
+# CTL_FUZZ_COUNT, counting the answers by errno. Memory of ddv.ko (guest-memory-lib.sh:
+# slab objects with a frame of ddv.ko, vmalloc areas it made) is the same after the fuzz as
+# before it; once ddv is stopped, none is left with a frame in the old text of ddv.ko or
+# its pack.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -38,25 +35,8 @@ SEED=$seed SECONDS_EACH=$seconds COUNT=$count
 JOB
 cat >>"$vm_work/fuzz.job" <<'JOB'
 . /root/guest-lib.sh
+. /root/guest-memory-lib.sh
 carrier() { [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ]; }
-# Slab objects live now whose allocation stack has a frame matching the awk regex $1:
-# alloc_traces lists "COUNT CALLER age=..." then the stack, one frame a line.
-slab_objects() {
-	cat /sys/kernel/debug/slab/*/alloc_traces 2>/dev/null | awk -v re="$1" '
-		function flush() { if (hit && !lazy) total += n; hit = 0; n = 0 }
-		/^ *[0-9]+ / { flush(); n = $1; lazy = $2 ~ /^alloc_vmap_area/ }
-		$0 ~ re { hit = 1 }
-		END { flush(); print total + 0 }'
-}
-# The alloc_traces entries (count, caller, stack) with a frame of ddv.ko: to tell which differ.
-slab_entries() {
-	cat /sys/kernel/debug/slab/*/alloc_traces 2>/dev/null | awk '
-		function flush() { if (hit && !lazy) printf "%s", entry; hit = 0; entry = "" }
-		/^ *[0-9]+ / { flush(); lazy = $2 ~ /^alloc_vmap_area/; sub(/ age=.*/, "") }
-		/\[ddv\]/ { hit = 1 }
-		{ entry = entry $0 "\n" }
-		END { flush() }'
-}
 # After ddv stop: the slab objects and the vmalloc areas whose stack or caller has an
 # address in the text of the gone modules ("SIZE 0xBASE" lines in $1): %pS prints such an
 # address bare (0x and 16 hex digits). Modules lie in 0xffffffffc0000000-0xffffffffff000000:
@@ -95,17 +75,6 @@ left_behind() {
 		part == 2 && gone($0) { areas++; print >"/out/left.txt" }
 		END { flush(); print objects + 0, areas + 0 }'
 }
-# Live vmalloc areas whose caller matches $1, and their bytes.
-vmalloc_areas() {
-	awk -v re="$1" '$0 ~ re { n++; bytes += $2 } END { print n + 0, bytes + 0 }' /proc/vmallocinfo
-}
-# ddv.ko's own: frames of the pack (ddv_linux) are its wrappers, in the stacks of every
-# object the driver allocates; ddv.ko's frames are the runtime's allocations.
-memory() {
-	echo "slab $(slab_objects '\\[ddv\\]') vmalloc $(vmalloc_areas '\\[ddv\\]')" \
-		"kvmalloc $(vmalloc_areas kvmalloc_node)"
-}
-
 at() { echo "at $(cut -d' ' -f1 /proc/uptime) s: $*"; }
 check "slab allocation stacks are kept (slub_debug=U)" \
 	test -n "$(cat /sys/kernel/debug/slab/kmalloc-64/alloc_traces 2>/dev/null | head -c 1)"
@@ -123,7 +92,7 @@ pinger=$!
 at "fuzz starts"
 ddv status >/out/status.before
 slab_entries >/out/slab.before
-before=$(memory)
+before=$(ddv_memory)
 echo "ddv.ko memory before the fuzz: $before"
 control-fuzz --seed "$SEED" --count "$COUNT" --seconds "$SECONDS_EACH" --keep "$dut" \
 	>/out/fuzz.1 2>&1 &
@@ -146,7 +115,7 @@ check "ping through e1000 after" ping -c 3 -W 3 10.0.2.2
 ddv status >/out/status.after
 cat /out/status.before /out/status.after
 slab_entries >/out/slab.after
-after=$(memory)
+after=$(ddv_memory)
 echo "ddv.ko memory after the fuzz: $after"
 echo "$before" >/out/memory.before
 echo "$after" >/out/memory.after
@@ -168,6 +137,7 @@ guest_done
 JOB
 vm_job fuzz --timeout 300 --smp 2 --nic e1000 --modules dummy --append "slub_debug=U" \
 	"${ddv_opts[@]}" --add "$vm_work/control-fuzz:/usr/local/bin/control-fuzz" \
+	--add "$vm_top/tests/vm/guest-memory-lib.sh:/root/guest-memory-lib.sh" \
 	--script "$vm_work/fuzz.job"
 expect_status "the job ran" 0
 expect_kernel_sound "the console shows no splat"

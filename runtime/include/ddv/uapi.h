@@ -147,7 +147,7 @@ struct ddv_status {
 	__u64 calls;
 	__u64 violations;
 	__u64 injected;
-	__u64 store_live;
+	__u64 store_live;	/* of a driver (id): the objects it holds */
 	__u64 store_capacity;
 	__u64 store_drops;	/* creates refused because the store was full */
 	__u64 log_drops;	/* records lost because a ring was full */

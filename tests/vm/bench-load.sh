@@ -1,0 +1,34 @@
+#!/bin/bash
+# bench-load.sh: VM test: scripts/bench-load's short run (one round, e1000 and nvme): both ratio lines with sane figures, the checked path taken, no finding, no kernel warning.
+#
+# Not a measurement (one round of a few thousand operations): the figures' bounds are wide
+# (ratio 0.3-1.5); what fails is a line missing, a ddv round that never went through the
+# wrappers (0 calls per operation), a finding or a splat.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+if ! ddv_pieces; then
+	fail "$vm_name: ddv is built" "missing:$ddv_missing"
+	vm_summary
+	exit
+fi
+status=0
+"$vm_top/scripts/bench-load" --rounds 1 --packets 5000 --mbytes 4 >"$vm_work/bench.out" 2>&1 || status=$?
+sed 's/^/bench-load: /' "$vm_work/bench.out" >&2
+check_host "bench-load exits 0" test "$status" = 0
+# ratio_ok KIND: the KIND line is there, with wrapper calls per operation above 0 and a ratio in 0.3-1.5.
+ratio_ok() {
+	awk -v k="$1:" '$1 == k {
+		seen = 1
+		if (!match($0, /\(([0-9.]+) wrapper calls\)/)) exit 1
+		calls = substr($0, RSTART + 1) + 0
+		r = $NF + 0
+		ok = calls > 0 && r >= 0.3 && r <= 1.5 && $(NF - 1) == "ratio"
+	} END { exit !(seen && ok) }' "$vm_work/bench.out"
+}
+check_host "net: ratio line, through the wrappers, sane ratio" ratio_ok net
+check_host "blk: ratio line, through the wrappers, sane ratio" ratio_ok blk
+check_host "figures are guest instructions (-icount)" grep -q 'guest instructions (-icount)' "$vm_work/bench.out"
+check_host "no finding in the ddv rounds" grep -qx 'ddv rounds with findings: 0' "$vm_work/bench.out"
+check_host "no kernel warning or oops" grep -qx 'kernel warnings or oopses: none' "$vm_work/bench.out"
+vm_summary

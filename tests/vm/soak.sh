@@ -1,0 +1,35 @@
+#!/bin/bash
+# soak.sh: VM test: scripts/soak for 5 minutes (e1000 and nvme under traffic, faults, tracing, attach/detach, a reload a minute): every figure of its line holds.
+#
+# scripts/soak judges its own figures (its exit status); each is checked here again from
+# the line, so that a failure names the figure. SOAK_MINUTES changes the length.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+minutes=${SOAK_MINUTES:-5}
+if ! ddv_pieces; then
+	fail "$vm_name: ddv is built" "missing:$ddv_missing"
+	vm_summary
+	exit
+fi
+status=0
+# Its own limit, below test-vm's: the guest's vm/run has one too (minutes + 400 s).
+timeout -k 10 $((minutes * 60 + 500)) "$vm_top/scripts/soak" --minutes "$minutes" \
+	--out "$vm_work/soak" >"$vm_work/soak.out" 2>&1 || status=$?
+sed 's/^/soak: /' "$vm_work/soak.out" >&2
+line=$(grep '^soak: [0-9]* min,' "$vm_work/soak.out" | tail -n 1)
+# field REGEX: the number the extended REGEX's group 1 holds in the line.
+field() { sed -nE "s/.*$1.*/\\1/p" <<<"$line"; }
+check_host "soak exits 0" test "$status" = 0
+check_host "soak prints its line" test -n "$line"
+check_host "a reload every minute" test "$(field ' ([0-9]+) reloads')" -ge "$minutes"
+injected=$(field ' ([0-9]+) faults injected')
+check_host "faults were injected" test "${injected:-0}" -gt 0
+check_host "every injected fault is in the log" test "$(field ', ([0-9]+) in the log')" = "$injected"
+check_host "every record lost is counted" \
+	test "$(field ' ([0-9]+) records lost')" = "$(field ' ([0-9]+) counted')"
+check_host "no object live after an unload" test "$(field 'live after unload ([0-9]+)')" = 0
+check_host "ddv.ko's memory back to its start" \
+	test "$(field 'memory start \(([^)]*)\)')" = "$(field ' end \(([^)]*)\)')"
+check_host "no kernel complaint" grep -q 'kernel sound' <<<"$line"
+vm_summary

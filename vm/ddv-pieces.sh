@@ -1,0 +1,35 @@
+# ddv-pieces.sh: sourced by the VM scenarios (tests/vm/lib.sh) and the scripts that boot ddv in the VM (scripts/bench-load, scripts/soak): where this build's ddv pieces are and the vm/run options that put them into the guest.
+# shellcheck shell=bash disable=SC2034 # ddv_cli, ddv_ko, ddv_packs are for the caller
+#
+# vm_build names the configured build tree (the caller sets it).
+
+# ddv_pieces [MODULE_TREE]: sets ddv_cli from the build tree, and ddv_ko and ddv_packs
+# (space-separated .ko paths: each pack module carries its own catalog) from MODULE_TREE,
+# default the build tree (another kernel's: vm_kernel_fixtures; user space is the same for
+# every kernel), as `make` and `make modules` leave them; or returns 1 naming what is
+# missing in ddv_missing.
+ddv_pieces() {
+	local mods=${1:-$vm_build}
+
+	ddv_missing=
+	ddv_cli=$vm_build/cli/ddv
+	[ -x "$ddv_cli" ] || ddv_missing="$ddv_missing $ddv_cli"
+	ddv_ko=$mods/runtime/linux/ddv.ko
+	[ -f "$ddv_ko" ] || ddv_missing="$ddv_missing $ddv_ko"
+	ddv_packs=$(ls "$mods"/generated/ddv*.ko 2>/dev/null | tr '\n' ' ')
+	[ -n "$ddv_packs" ] || ddv_missing="$ddv_missing $mods/generated/ddv-<pack>.ko"
+	[ -z "$ddv_missing" ]
+}
+
+# ddv_vm_options: prints the vm/run options (one word a line) that put ddv into the guest
+# the way `ddv vm` does (cli/cmd/cmd_vm.c): the command in /usr/local/bin, the runtime and the
+# packs in /usr/local/lib/ddv/modules, and the variables that point the command there. Call after ddv_pieces succeeded.
+ddv_vm_options() {
+	local f
+	printf -- '--add\n%s:/usr/local/bin/ddv\n' "$ddv_cli"
+	for f in $ddv_ko $ddv_packs; do
+		printf -- '--add\n%s:/usr/local/lib/ddv/modules/\n' "$f"
+	done
+	printf -- '--env\nDDV_MODULE_DIR=/usr/local/lib/ddv/modules\n'
+	printf -- '--env\nDDV_STATE_DIR=/run/ddv\n'
+}
