@@ -16,6 +16,7 @@ struct ctx {
 	int nvars;
 	const char *vars[DDVC_MAX_DEPTH];
 	struct type_decl *var_types[DDVC_MAX_DEPTH];
+	struct guards guards;	/* what the enclosing ifs prove */
 };
 
 static void resolve_expr(struct ctx *c, struct expr *e);
@@ -878,6 +879,41 @@ static struct type_decl *resolve_stmt_obj(struct ctx *c, struct objref *r)
 
 static void check_stmts(struct ctx *c, struct stmt *s, bool top);
 
+/* The body of an 'if' or 'after', knowing what its condition proves. */
+static void check_branch(struct ctx *c, const struct stmt *by, struct stmt *body, bool holds)
+{
+	int n = c->guards.n;
+
+	if (by->cond)
+		guards_add(&c->guards, by, by->cond, holds);
+	check_stmts(c, body, false);
+	c->guards.n = n;
+}
+
+/*
+ * A create of an object proven absent, or a destroy of one proven live, cannot
+ * fail: it gets no rule, and a message or id written on it is an error.
+ */
+static void prove(struct ctx *c, struct stmt *s)
+{
+	const struct fact *f = guards_find(&c->guards, &s->obj, s->kind == S_DESTROY);
+	const struct msg *m = s->msg;
+
+	if (!f)
+		return;
+	s->proven_by = f->by;
+	if (!m) {
+		c->contract->nrules++;	/* the rules after it keep their derived ids */
+		return;
+	}
+	error_at(m->explicit_id && !m->text ? &m->id_pos : &m->pos, CANNOT_FAIL,
+		 "%s on a %s that cannot fail here: the enclosing '%s' at %d:%d proves %s[%s] %s",
+		 m->text ? "a message" : tree_printf("rule id '%s'", m->rule_id),
+		 s->kind == S_CREATE ? "create" : "destroy", f->by->kind == S_AFTER ? "after" : "if",
+		 f->by->pos.first_line, f->by->pos.first_column, s->obj.type_name,
+		 expr_text(s->obj.key), f->live ? "live" : "absent");
+}
+
 static void check_lookups(const struct stmt *s)
 {
 	int n = count_objects(s->cond, NULL) + count_objects(s->obj.key, NULL) +
@@ -916,6 +952,9 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 				error_at(&s->name_pos, UNKNOWN_STATE, "'%s' has no state '%s'", t->name,
 					 s->name);
 		}
+		prove(c, s);
+		if (s->proven_by)
+			break;
 		if (!s->msg || !s->msg->text)
 			s->msg = default_msg(s, tree_printf("%s created again while still live",
 							    s->obj.type_name));
@@ -923,6 +962,9 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		break;
 	case S_DESTROY:
 		resolve_stmt_obj(c, &s->obj);
+		prove(c, s);
+		if (s->proven_by)
+			break;
 		if (!s->msg || !s->msg->text)
 			s->msg = default_msg(s, tree_printf("%s released but not live (never created, or released twice)",
 							    s->obj.type_name));
@@ -968,13 +1010,13 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		}
 		c->after = true;
 		resolve_expr(c, s->cond);
-		check_stmts(c, s->body, false);
+		check_branch(c, s, s->body, true);
 		c->after = false;
 		break;
 	case S_IF:
 		resolve_expr(c, s->cond);
-		check_stmts(c, s->body, false);
-		check_stmts(c, s->else_body, false);
+		check_branch(c, s, s->body, true);
+		check_branch(c, s, s->else_body, false);
 		break;
 	case S_IF_KERNEL:
 		check_version(s->version, &s->name_pos);
@@ -1008,8 +1050,10 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 
 static void check_stmts(struct ctx *c, struct stmt *s, bool top)
 {
-	for (; s; s = s->next)
+	for (; s; s = s->next) {
 		check_stmt(c, s, top);
+		guards_kill(&c->guards, s);
+	}
 }
 
 static void check_rules(struct spec *spec)

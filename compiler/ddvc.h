@@ -78,7 +78,8 @@
 	X(WRITE_TARGET, "check.write-target")				\
 	X(OBJECT_OUTSIDE_RULE, "check.object-outside-rule")		\
 	X(TOO_MANY_LOOKUPS, "check.too-many-lookups")			\
-	X(BAD_CITE, "check.bad-cite")
+	X(BAD_CITE, "check.bad-cite")					\
+	X(CANNOT_FAIL, "check.cannot-fail")
 
 enum ddvc_diag_id {
 #define X(name, text) DIAG_##name,
@@ -264,6 +265,11 @@ struct stmt {
 	int kernel_op;		/* S_IF_KERNEL */
 	const char *version;
 	struct stmt *body, *else_body;
+	/*
+	 * create or destroy: the enclosing 'if' (or 'after') here proves the
+	 * object absent (create) or live (destroy), so it cannot fail: no rule.
+	 */
+	const struct stmt *proven_by;
 	struct stmt *next;
 };
 
@@ -487,6 +493,28 @@ struct check {
 extern const struct check checks[];
 extern const size_t nchecks;
 void check_spec(struct spec *spec);
+
+/*
+ * guards.c: what an enclosing 'if' (or 'after') proves of an object: T[k] is
+ * live, or absent, from its condition's test to the first rule that could
+ * change it. checks.c keeps one set per contract body as it walks it.
+ */
+struct fact {
+	const struct type_decl *type;
+	const struct expr *key;
+	bool live;
+	bool killed;		/* a rule since then may have changed it */
+	const struct stmt *by;	/* the 'if' */
+};
+struct guards {
+	int n;
+	struct fact facts[DDVC_MAX_DEPTH];
+};
+/* What holds where COND (by's) is true (holds) or false; the caller restores n. */
+void guards_add(struct guards *g, const struct stmt *by, const struct expr *cond, bool holds);
+const struct fact *guards_find(const struct guards *g, const struct objref *r, bool live);
+/* After statement s (and whatever its blocks do): what it may have changed is proven no more. */
+void guards_kill(struct guards *g, const struct stmt *s);
 
 /* writer.c: the one code writer (indentation, preprocessor lines, C string escaping). */
 struct writer {
