@@ -891,27 +891,36 @@ static void check_branch(struct ctx *c, const struct stmt *by, struct stmt *body
 }
 
 /*
- * A create of an object proven absent, or a destroy of one proven live, cannot
- * fail: it gets no rule, and a message or id written on it is an error.
+ * A create of an object proven absent, a destroy of one proven live, an adjust
+ * proven to stay within its bounds, cannot fail: it gets no rule, and a
+ * message or id written on it is an error. Returns whether it was proven.
  */
-static void prove(struct ctx *c, struct stmt *s)
+static bool prove(struct ctx *c, struct stmt *s)
 {
-	const struct fact *f = guards_find(&c->guards, &s->obj, s->kind == S_DESTROY);
+	static const char *const kind[] = { [S_CREATE] = "a create", [S_DESTROY] = "a destroy",
+					    [S_ADJUST] = "an adjust" };
+	long long lo, hi;
+	const struct fact *f = s->kind == S_ADJUST ? guards_adjust(&c->guards, s, &lo, &hi) :
+			       guards_find(&c->guards, &s->obj, s->kind == S_DESTROY);
 	const struct msg *m = s->msg;
+	const char *what;
 
 	if (!f)
-		return;
+		return false;
 	s->proven_by = f->by;
 	if (!m) {
 		c->contract->nrules++;	/* the rules after it keep their derived ids */
-		return;
+		return true;
 	}
+	what = tree_printf("%s[%s]", s->obj.type_name, expr_text(s->obj.key));
+	what = s->kind == S_ADJUST ? tree_printf("%s.%s ends in %lld..%lld", what, s->name, lo, hi) :
+	       tree_printf("%s %s", what, f->live ? "live" : "absent");
 	error_at(m->explicit_id && !m->text ? &m->id_pos : &m->pos, CANNOT_FAIL,
-		 "%s on a %s that cannot fail here: the enclosing '%s' at %d:%d proves %s[%s] %s",
-		 m->text ? "a message" : tree_printf("rule id '%s'", m->rule_id),
-		 s->kind == S_CREATE ? "create" : "destroy", f->by->kind == S_AFTER ? "after" : "if",
-		 f->by->pos.first_line, f->by->pos.first_column, s->obj.type_name,
-		 expr_text(s->obj.key), f->live ? "live" : "absent");
+		 "%s on %s that cannot fail here: the enclosing '%s' at %d:%d proves %s",
+		 m->text ? "a message" : tree_printf("rule id '%s'", m->rule_id), kind[s->kind],
+		 f->by->kind == S_AFTER ? "after" : "if", f->by->pos.first_line,
+		 f->by->pos.first_column, what);
+	return true;
 }
 
 static void check_lookups(const struct stmt *s)
@@ -952,8 +961,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 				error_at(&s->name_pos, UNKNOWN_STATE, "'%s' has no state '%s'", t->name,
 					 s->name);
 		}
-		prove(c, s);
-		if (s->proven_by)
+		if (prove(c, s))
 			break;
 		if (!s->msg || !s->msg->text)
 			s->msg = default_msg(s, tree_printf("%s created again while still live",
@@ -962,8 +970,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		break;
 	case S_DESTROY:
 		resolve_stmt_obj(c, &s->obj);
-		prove(c, s);
-		if (s->proven_by)
+		if (prove(c, s))
 			break;
 		if (!s->msg || !s->msg->text)
 			s->msg = default_msg(s, tree_printf("%s released but not live (never created, or released twice)",
@@ -990,6 +997,8 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 				 "'%s.%s' is not a counter: declare it '%s : counter;'", t->name, s->name,
 				 s->name);
 		if (s->kind == S_ADJUST) {
+			if (prove(c, s))
+				break;
 			if (!s->msg || !s->msg->text)
 				s->msg = default_msg(s, tree_printf("%s.%s leaves its bounds",
 								    s->obj.type_name, s->name));
@@ -1058,6 +1067,7 @@ static void check_stmts(struct ctx *c, struct stmt *s, bool top)
 
 static void check_rules(struct spec *spec)
 {
+	guards_bounds(spec);
 	for (struct contract *c = spec->contracts; c; c = c->next) {
 		struct ctx x = { .spec = spec, .contract = c };
 

@@ -266,8 +266,9 @@ struct stmt {
 	const char *version;
 	struct stmt *body, *else_body;
 	/*
-	 * create or destroy: the enclosing 'if' (or 'after') here proves the
-	 * object absent (create) or live (destroy), so it cannot fail: no rule.
+	 * create, destroy or adjust: the enclosing 'if' (or 'after') here proves
+	 * the object absent (create) or live (destroy), or the counter's result
+	 * within its bounds (adjust), so it cannot fail: no rule.
 	 */
 	const struct stmt *proven_by;
 	struct stmt *next;
@@ -365,6 +366,9 @@ struct field {
 	const char *ctype;
 	bool counter;
 	bool extent;
+	/* A counter every rule of the pack keeps in min..max (guards_bounds()). */
+	bool bounded;
+	long long min, max;
 	struct field *next;
 };
 
@@ -503,6 +507,8 @@ struct fact {
 	const struct type_decl *type;
 	const struct expr *key;
 	bool live;
+	int field;		/* >= 0: of a live object, the counter lies in lo..hi */
+	long long lo, hi;
 	bool killed;		/* a rule since then may have changed it */
 	const struct stmt *by;	/* the 'if' */
 };
@@ -515,6 +521,11 @@ void guards_add(struct guards *g, const struct stmt *by, const struct expr *cond
 const struct fact *guards_find(const struct guards *g, const struct objref *r, bool live);
 /* After statement s (and whatever its blocks do): what it may have changed is proven no more. */
 void guards_kill(struct guards *g, const struct stmt *s);
+/* Each counter's bounds over every rule of the pack, where all its writes are constants. */
+void guards_bounds(struct spec *spec);
+/* The fact that proves adjust s stays within its bounds (its result written to *lo..*hi), or NULL. */
+const struct fact *guards_adjust(const struct guards *g, const struct stmt *s, long long *lo,
+				 long long *hi);
 
 /* writer.c: the one code writer (indentation, preprocessor lines, C string escaping). */
 struct writer {
