@@ -22,6 +22,21 @@
  *   CF_REG_DISABLE_TWICE  remove disables the regulator twice
  *   CF_GPIO_LEAK          remove never gpiod_put()s the GPIO
  *   CF_GPIO_TWICE         remove gpiod_put()s it twice
+ *   CF_AGAIN              remove first puts each handle and gets it again: clk_get, devm_clk_get
+ *                         (devm_clk_put), regulator_get, and the GPIO by gpiod_get,
+ *                         gpiod_get_optional, gpiod_get_index and gpiod_get_index_optional; with
+ *                         CF_UNSEEN each put goes through a function pointer, which ddv does not
+ *                         redirect, so the handle comes back at an address ddv still holds live
+ *                         (clk.get-live...): SLUB gives the last object freed of a size first,
+ *                         and a GPIO descriptor is its line's own. clkfx_again is the twin
+ *                         (direct puts), clkfx_again_unseen the defect.
+ *   CF_DEEP               remove first prepares and enables the clk_get handle and enables the
+ *                         regulator CF_DEEP more times, then undoes them: past the rules'
+ *                         bound of 1,000,000 (clk.prepare-depth, clk.enable-depth,
+ *                         regulator.enable-depth) at CF_DEEP 1000000 (clkfx_deep), one short of
+ *                         it at 999999 (clkfx_deep_clean). The one call past the bound is
+ *                         undone through a function pointer, so that the kernel's counts end
+ *                         balanced where ddv's stopped at the bound.
  *
  * What keeps them safe in the test VM: the clock is the fixture's own, with no parent and no
  * operations but the fixed rate's (in vmlinux), and nothing else uses it. A disable or unprepare
@@ -128,8 +143,92 @@ put_clk:
 	return err;
 }
 
-static void cf_undo(void)
+#if defined(CF_AGAIN) || defined(CF_DEEP)
+/*
+ * The real functions, called where ddv does not redirect (it patches the driver's direct call
+ * sites only; volatile: never folded back into a direct call).
+ */
+#define CF_POINTER(fn) static typeof(&fn) volatile __maybe_unused cf_hidden_##fn = fn
+CF_POINTER(clk_put);
+CF_POINTER(devm_clk_put);
+CF_POINTER(regulator_put);
+CF_POINTER(gpiod_put);
+CF_POINTER(regulator_disable);
+CF_POINTER(clk_disable);
+CF_POINTER(clk_unprepare);
+#ifdef CF_UNSEEN
+#define CF_HIDDEN(fn) cf_hidden_##fn
+#else
+#define CF_HIDDEN(fn) fn
+#endif
+#endif
+
+#ifdef CF_AGAIN
+/* Each handle put (as ddv sees it or not, CF_UNSEEN) and got again; a failed get keeps it NULL. */
+static void cf_again(struct device *dev)
 {
+	CF_HIDDEN(clk_put)(cf.clk);
+	cf.clk = clk_get(dev, "ddv");
+	CF_HIDDEN(devm_clk_put)(dev, cf.devm_clk);
+	cf.devm_clk = devm_clk_get(dev, "ddv");
+	CF_HIDDEN(regulator_put)(cf.reg);
+	cf.reg = regulator_get(NULL, "regulator-dummy");
+	CF_HIDDEN(gpiod_put)(cf.gpio);
+	cf.gpio = gpiod_get_optional(dev, "ddv", GPIOD_ASIS);
+	CF_HIDDEN(gpiod_put)(cf.gpio);
+	cf.gpio = gpiod_get_index(dev, "ddv", 0, GPIOD_ASIS);
+	CF_HIDDEN(gpiod_put)(cf.gpio);
+	cf.gpio = gpiod_get_index_optional(dev, "ddv", 0, GPIOD_ASIS);
+	CF_HIDDEN(gpiod_put)(cf.gpio);
+	cf.gpio = gpiod_get(dev, "ddv", GPIOD_ASIS);
+}
+
+/* The handles are got again unprepared and disabled: as probe left them. */
+static void cf_again_setup(struct device *dev)
+{
+	clk_disable_unprepare(cf.clk);
+	clk_disable_unprepare(cf.devm_clk);
+	regulator_disable(cf.reg);
+	cf_again(dev);
+	if (IS_ERR(cf.clk) || IS_ERR(cf.devm_clk) || IS_ERR(cf.reg) || IS_ERR(cf.gpio))
+		panic("clkfx: a handle could not be got again");
+	WARN_ON(clk_prepare_enable(cf.clk) || clk_prepare_enable(cf.devm_clk) ||
+		regulator_enable(cf.reg));
+}
+#endif
+
+#ifdef CF_DEEP
+/* CF_DEEP more prepares, enables and regulator enables, each undone; the last through a pointer. */
+static void cf_deep(void)
+{
+	int i;
+
+	for (i = 0; i < CF_DEEP; i++)
+		WARN_ON(clk_prepare(cf.clk));
+	for (i = 0; i < CF_DEEP; i++)
+		WARN_ON(clk_enable(cf.clk));
+	for (i = 0; i < CF_DEEP; i++)
+		WARN_ON(regulator_enable(cf.reg));
+	for (i = 0; i < CF_DEEP - 1; i++)
+		regulator_disable(cf.reg);
+	CF_HIDDEN(regulator_disable)(cf.reg);
+	for (i = 0; i < CF_DEEP - 1; i++)
+		clk_disable(cf.clk);
+	CF_HIDDEN(clk_disable)(cf.clk);
+	for (i = 0; i < CF_DEEP - 1; i++)
+		clk_unprepare(cf.clk);
+	CF_HIDDEN(clk_unprepare)(cf.clk);
+}
+#endif
+
+static void cf_undo(struct device *dev)
+{
+#ifdef CF_AGAIN
+	cf_again_setup(dev);
+#endif
+#ifdef CF_DEEP
+	cf_deep();
+#endif
 	gpiod_put(cf.absent);
 #ifndef CF_GPIO_LEAK
 	gpiod_put(cf.gpio);
@@ -174,12 +273,12 @@ static void cf_undo(void)
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 static void cf_remove(struct platform_device *pdev)
 {
-	cf_undo();
+	cf_undo(&pdev->dev);
 }
 #else
 static int cf_remove(struct platform_device *pdev)
 {
-	cf_undo();
+	cf_undo(&pdev->dev);
 	return 0;
 }
 #endif

@@ -20,6 +20,13 @@
  * to ddv that is a release of an object never made, the rule that finds the
  * second release. DC_KTHREAD_LEAK stops its thread the same unseen way.
  * DC_WQ_ATOMIC destroys an idle workqueue of no flags, which does not sleep.
+ *
+ * DC_AGAIN (devclass_again, the twin; devclass_again_unseen with DC_UNSEEN): exit first stops
+ * the thread and destroys the plain workqueue, the device and the class, each unseen by ddv
+ * with DC_UNSEEN (through a function pointer), and makes each again, with what it had: the
+ * device number is the same, and the kernel gives the freed memory back (the slab's last freed
+ * object first; an RCU grace period lets the workqueue and the thread's task go, one CPU).
+ * ddv, which holds them live still, reports each new one as made again while live.
  */
 #include <linux/module.h>
 #include <linux/kdev_t.h>
@@ -200,8 +207,43 @@ class:
 	return err;
 }
 
+#ifdef DC_AGAIN
+#ifdef DC_UNSEEN
+/* The real functions, called where ddv does not redirect (volatile: never folded). */
+#define DC_POINTER(fn) static typeof(&fn) volatile dc_hidden_##fn = fn
+DC_POINTER(kthread_stop);
+DC_POINTER(destroy_workqueue);
+DC_POINTER(device_destroy);
+DC_POINTER(class_destroy);
+#define DC_HIDDEN(fn) dc_hidden_##fn
+#else
+#define DC_HIDDEN(fn) fn
+#endif
+
+/* Each object released (seen or not) and made again where the kernel freed it. */
+static void dc_again(void)
+{
+	DC_HIDDEN(kthread_stop)(dc_task);
+	DC_HIDDEN(destroy_workqueue)(dc_wq_plain);
+	rcu_barrier();	/* the workqueue and the task are freed after a grace period */
+	dc_wq_plain = alloc_workqueue("%s_plain", 0, 0, KBUILD_MODNAME);
+	dc_task = kthread_run(dc_thread, NULL, "t%d%d%d%d%d%d%d%d", 1, 2, 3, 4, 5, 6, 7, 8);
+	DC_HIDDEN(device_destroy)(dc_class, DC_DEVT);
+	DC_HIDDEN(class_destroy)(dc_class);
+	dc_class = dc_class_create();
+	if (IS_ERR(dc_class) || !dc_wq_plain || IS_ERR(dc_task))
+		panic("%s: an object could not be made again", KBUILD_MODNAME);
+	dc_dev = device_create(dc_class, NULL, DC_DEVT, NULL, "fx-again");
+	if (IS_ERR(dc_dev))
+		panic("%s: the device could not be made again", KBUILD_MODNAME);
+}
+#endif
+
 static void __exit dc_exit(void)
 {
+#ifdef DC_AGAIN
+	dc_again();
+#endif
 #ifdef DC_KTHREAD_LEAK
 	dc_unseen_kthread_stop(dc_task);
 #else
