@@ -879,12 +879,14 @@ static struct type_decl *resolve_stmt_obj(struct ctx *c, struct objref *r)
 
 static void check_stmts(struct ctx *c, struct stmt *s, bool top);
 
-/* The body of an 'if' or 'after', knowing what its condition proves. */
+/* The body of an 'if', 'after' or 'foreach', knowing what it proves. */
 static void check_branch(struct ctx *c, const struct stmt *by, struct stmt *body, bool holds)
 {
 	int n = c->guards.n;
 
-	if (by->cond)
+	if (by->kind == S_FOREACH)
+		guards_visit(&c->guards, by);
+	else if (by->cond)
 		guards_add(&c->guards, by, by->cond, holds);
 	check_stmts(c, body, false);
 	c->guards.n = n;
@@ -918,7 +920,8 @@ static bool prove(struct ctx *c, struct stmt *s)
 	error_at(m->explicit_id && !m->text ? &m->id_pos : &m->pos, CANNOT_FAIL,
 		 "%s on %s that cannot fail here: the enclosing '%s' at %d:%d proves %s",
 		 m->text ? "a message" : tree_printf("rule id '%s'", m->rule_id), kind[s->kind],
-		 f->by->kind == S_AFTER ? "after" : "if", f->by->pos.first_line,
+		 f->by->kind == S_AFTER ? "after" : f->by->kind == S_FOREACH ? "foreach" : "if",
+		 f->by->pos.first_line,
 		 f->by->pos.first_column, what);
 	return true;
 }
@@ -1051,7 +1054,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 			break;
 		c->vars[c->nvars] = s->var;
 		c->var_types[c->nvars++] = s->obj.type;
-		check_stmts(c, s->body, false);
+		check_branch(c, s, s->body, true);
 		c->nvars--;
 		break;
 	}

@@ -518,6 +518,8 @@ struct guards {
 };
 /* What holds where COND (by's) is true (holds) or false; the caller restores n. */
 void guards_add(struct guards *g, const struct stmt *by, const struct expr *cond, bool holds);
+/* Inside foreach s: the object it visits is live. */
+void guards_visit(struct guards *g, const struct stmt *s);
 const struct fact *guards_find(const struct guards *g, const struct objref *r, bool live);
 /* After statement s (and whatever its blocks do): what it may have changed is proven no more. */
 void guards_kill(struct guards *g, const struct stmt *s);

@@ -118,6 +118,17 @@ void guards_add(struct guards *g, const struct stmt *by, const struct expr *e, b
 	}
 }
 
+/* A foreach visits live objects: inside, T[VAR] is live until a rule changes it. */
+void guards_visit(struct guards *g, const struct stmt *s)
+{
+	struct expr *var = expr_new(E_NAME, &s->name_pos), *obj = expr_new(E_OBJ, &s->obj.pos);
+
+	var->text = s->var;
+	obj->type = s->obj.type;
+	obj->a = var;
+	guards_add(g, s, obj, true);
+}
+
 const struct fact *guards_find(const struct guards *g, const struct objref *r, bool live)
 {
 	for (int i = g->n - 1; i >= 0; i--) {
