@@ -22,9 +22,10 @@
  *   CF_REG_DISABLE_TWICE  remove disables the regulator twice
  *   CF_GPIO_LEAK          remove never gpiod_put()s the GPIO
  *   CF_GPIO_TWICE         remove gpiod_put()s it twice
- *   CF_AGAIN              remove first puts each handle and gets it again: clk_get, devm_clk_get
- *                         (devm_clk_put), regulator_get, and the GPIO by gpiod_get,
- *                         gpiod_get_optional, gpiod_get_index and gpiod_get_index_optional; with
+ *   CF_AGAIN              remove first gets a fresh handle, puts it and gets it again: clk_get,
+ *                         devm_clk_get (devm_clk_put), regulator_get; and puts the GPIO and gets
+ *                         it by gpiod_get_optional, gpiod_get_index, gpiod_get_index_optional
+ *                         and gpiod_get; with
  *                         CF_UNSEEN each put goes through a function pointer, which ddv does not
  *                         redirect, so the handle comes back at an address ddv still holds live
  *                         (clk.get-live...): SLUB gives the last object freed of a size first,
@@ -164,15 +165,39 @@ CF_POINTER(clk_unprepare);
 #endif
 
 #ifdef CF_AGAIN
-/* Each handle put (as ddv sees it or not, CF_UNSEEN) and got again; a failed get keeps it NULL. */
+/*
+ * A fresh handle of each kind put (as ddv sees it or not, CF_UNSEEN) and got again at once, on
+ * one CPU: SLUB gives the object freed last back only from the CPU's own slab, whose page an
+ * object made long before has left. Then the probe's GPIO, its line's own descriptor.
+ */
 static void cf_again(struct device *dev)
 {
-	CF_HIDDEN(clk_put)(cf.clk);
-	cf.clk = clk_get(dev, "ddv");
-	CF_HIDDEN(devm_clk_put)(dev, cf.devm_clk);
-	cf.devm_clk = devm_clk_get(dev, "ddv");
-	CF_HIDDEN(regulator_put)(cf.reg);
-	cf.reg = regulator_get(NULL, "regulator-dummy");
+	struct regulator *reg;
+	struct clk *clk;
+
+	migrate_disable();
+	clk = clk_get(dev, "ddv");
+	if (!IS_ERR(clk)) {
+		CF_HIDDEN(clk_put)(clk);
+		clk = clk_get(dev, "ddv");
+		if (!IS_ERR(clk))
+			clk_put(clk);
+	}
+	clk = devm_clk_get(dev, "ddv");
+	if (!IS_ERR(clk)) {
+		CF_HIDDEN(devm_clk_put)(dev, clk);
+		clk = devm_clk_get(dev, "ddv");
+		if (!IS_ERR(clk))
+			devm_clk_put(dev, clk);
+	}
+	reg = regulator_get(NULL, "regulator-dummy");
+	if (!IS_ERR(reg)) {
+		CF_HIDDEN(regulator_put)(reg);
+		reg = regulator_get(NULL, "regulator-dummy");
+		if (!IS_ERR(reg))
+			regulator_put(reg);
+	}
+	migrate_enable();
 	CF_HIDDEN(gpiod_put)(cf.gpio);
 	cf.gpio = gpiod_get_optional(dev, "ddv", GPIOD_ASIS);
 	CF_HIDDEN(gpiod_put)(cf.gpio);
@@ -181,19 +206,8 @@ static void cf_again(struct device *dev)
 	cf.gpio = gpiod_get_index_optional(dev, "ddv", 0, GPIOD_ASIS);
 	CF_HIDDEN(gpiod_put)(cf.gpio);
 	cf.gpio = gpiod_get(dev, "ddv", GPIOD_ASIS);
-}
-
-/* The handles are got again unprepared and disabled: as probe left them. */
-static void cf_again_setup(struct device *dev)
-{
-	clk_disable_unprepare(cf.clk);
-	clk_disable_unprepare(cf.devm_clk);
-	regulator_disable(cf.reg);
-	cf_again(dev);
-	if (IS_ERR(cf.clk) || IS_ERR(cf.devm_clk) || IS_ERR(cf.reg) || IS_ERR(cf.gpio))
-		panic("clkfx: a handle could not be got again");
-	WARN_ON(clk_prepare_enable(cf.clk) || clk_prepare_enable(cf.devm_clk) ||
-		regulator_enable(cf.reg));
+	if (IS_ERR(cf.gpio))
+		panic("clkfx: the GPIO could not be got again");
 }
 #endif
 
@@ -224,7 +238,7 @@ static void cf_deep(void)
 static void cf_undo(struct device *dev)
 {
 #ifdef CF_AGAIN
-	cf_again_setup(dev);
+	cf_again(dev);
 #endif
 #ifdef CF_DEEP
 	cf_deep();

@@ -21,12 +21,11 @@
  * second release. DC_KTHREAD_LEAK stops its thread the same unseen way.
  * DC_WQ_ATOMIC destroys an idle workqueue of no flags, which does not sleep.
  *
- * DC_AGAIN (devclass_again, the twin; devclass_again_unseen with DC_UNSEEN): exit first stops
- * the thread and destroys the plain workqueue, the device and the class, each unseen by ddv
- * with DC_UNSEEN (through a function pointer), and makes each again, with what it had: the
- * device number is the same, and the kernel gives the freed memory back (the slab's last freed
- * object first; an RCU grace period lets the workqueue and the thread's task go, one CPU).
- * ddv, which holds them live still, reports each new one as made again while live.
+ * DC_AGAIN (devclass_again, the twin; devclass_again_unseen with DC_UNSEEN): exit first makes a
+ * workqueue, a thread and a class and releases each, unseen by ddv with DC_UNSEEN (through a
+ * function pointer), and makes it again at once, where the kernel gives the freed memory back;
+ * and destroys the device so and makes it again with the same number. ddv, which holds them
+ * live still, reports each new one as made again while live.
  */
 #include <linux/module.h>
 #include <linux/kdev_t.h>
@@ -220,19 +219,62 @@ DC_POINTER(class_destroy);
 #define DC_HIDDEN(fn) fn
 #endif
 
-/* Each object released (seen or not) and made again where the kernel freed it. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define dc_again_class() class_create(THIS_MODULE, KBUILD_MODNAME "_again")
+#else
+#define dc_again_class() class_create(KBUILD_MODNAME "_again")
+#endif
+
+/* A thread of its own, bound to this CPU, whose task is freed there once it is stopped. */
+static struct task_struct *dc_again_thread(void)
+{
+	struct task_struct *t = kthread_create(dc_thread, NULL, "%s_again", KBUILD_MODNAME);
+
+	if (!IS_ERR(t)) {
+		kthread_bind(t, smp_processor_id());
+		wake_up_process(t);
+	}
+	return t;
+}
+
+/*
+ * Fresh objects released (seen or not, DC_UNSEEN) and made again at once, on one CPU: SLUB gives
+ * the object freed last back only from the CPU's own slab (an RCU grace period first for a
+ * workqueue or a task, whose callback runs on the CPU that queued it). The device is known by
+ * its number. The objects made again are released with direct calls.
+ */
 static void dc_again(void)
 {
-	DC_HIDDEN(kthread_stop)(dc_task);
-	DC_HIDDEN(destroy_workqueue)(dc_wq_plain);
-	rcu_barrier();	/* the workqueue and the task are freed after a grace period */
-	dc_wq_plain = alloc_workqueue("%s_plain", 0, 0, KBUILD_MODNAME);
-	dc_task = kthread_run(dc_thread, NULL, "t%d%d%d%d%d%d%d%d", 1, 2, 3, 4, 5, 6, 7, 8);
+	struct workqueue_struct *wq;
+	struct task_struct *t;
+	struct class *cls;
+
+	migrate_disable();
+	wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
+	if (wq) {
+		DC_HIDDEN(destroy_workqueue)(wq);
+		rcu_barrier();
+		wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
+		if (wq)
+			destroy_workqueue(wq);
+	}
+	t = dc_again_thread();
+	if (!IS_ERR(t)) {
+		DC_HIDDEN(kthread_stop)(t);
+		rcu_barrier();
+		t = dc_again_thread();
+		if (!IS_ERR(t))
+			kthread_stop(t);
+	}
+	cls = dc_again_class();
+	if (!IS_ERR(cls)) {
+		DC_HIDDEN(class_destroy)(cls);
+		cls = dc_again_class();
+		if (!IS_ERR(cls))
+			class_destroy(cls);
+	}
+	migrate_enable();
 	DC_HIDDEN(device_destroy)(dc_class, DC_DEVT);
-	DC_HIDDEN(class_destroy)(dc_class);
-	dc_class = dc_class_create();
-	if (IS_ERR(dc_class) || !dc_wq_plain || IS_ERR(dc_task))
-		panic("%s: an object could not be made again", KBUILD_MODNAME);
 	dc_dev = device_create(dc_class, NULL, DC_DEVT, NULL, "fx-again");
 	if (IS_ERR(dc_dev))
 		panic("%s: the device could not be made again", KBUILD_MODNAME);
