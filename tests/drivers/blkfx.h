@@ -19,12 +19,14 @@
  * that was never added). What a defect leaks (a major, a tag set's requests, a queue, a disk
  * that was never added) is kernel memory nothing walks once the fixture is gone.
  *
- * BF_AGAIN (blkfx_again, the twin; blkfx_again_unseen with BF_UNSEEN): init releases each
- * object as soon as it has it and makes it again, unseen by ddv with BF_UNSEEN (the release
- * through a function pointer). The major is the same (the highest free one), the tag set the
- * fixture's own, and a queue or disk comes back where the kernel freed it (after an RCU grace
- * period: rcu_barrier; the slab's last freed object first). ddv, which holds each live still,
- * reports the new one as made again while live. A disk for the queue is made and put there too.
+ * BF_AGAIN (blkfx_again, the twin; blkfx_unseen with BF_UNSEEN, a name short enough for a
+ * major, of which the kernel keeps 15 characters and unregister_blkdev compares them): init
+ * releases each object as soon as it has it and makes it again, unseen by ddv with BF_UNSEEN
+ * (the release through a function pointer). The major is the same (the highest free one), the
+ * tag set the fixture's own, and a queue or disk comes back where the kernel freed it (after an
+ * RCU grace period: rcu_barrier; the slab's last freed object first, on one CPU). ddv, which
+ * holds each live still, reports the new one as made again while live. A disk for the queue is
+ * made and put there too.
  */
 #include <linux/module.h>
 #include <linux/blkdev.h>
@@ -123,6 +125,9 @@ BF_POINTER(put_disk);
 #define BF_HIDDEN(fn) fn
 #endif
 
+#define BF_AGAIN_DO(release, make) \
+	do { migrate_disable(); release; rcu_barrier(); make; migrate_enable(); } while (0)
+
 /* A disk for the fixture's queue, put (seen or not) and made again; then put. */
 static int bf_disk_for_queue(void)
 {
@@ -130,15 +135,12 @@ static int bf_disk_for_queue(void)
 
 	if (!disk)
 		return -ENOMEM;
-	BF_HIDDEN(put_disk)(disk);
-	rcu_barrier();
-	disk = blk_mq_alloc_disk_for_queue(bf_queue, NULL);
+	BF_AGAIN_DO(BF_HIDDEN(put_disk)(disk), disk = blk_mq_alloc_disk_for_queue(bf_queue, NULL));
 	if (!disk)
 		return -ENOMEM;
 	put_disk(disk);
 	return 0;
 }
-#define BF_AGAIN_DO(release, make) do { release; rcu_barrier(); make; } while (0)
 #else
 #define BF_AGAIN_DO(release, make) do { } while (0)
 #endif

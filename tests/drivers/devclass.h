@@ -22,7 +22,7 @@
  * DC_WQ_ATOMIC destroys an idle workqueue of no flags, which does not sleep.
  *
  * DC_AGAIN (devclass_again, the twin; devclass_again_unseen with DC_UNSEEN): exit first makes a
- * workqueue, a thread and a class and releases each, unseen by ddv with DC_UNSEEN (through a
+ * workqueue and a class and releases each, unseen by ddv with DC_UNSEEN (through a
  * function pointer), and makes it again at once, where the kernel gives the freed memory back;
  * and destroys the device so and makes it again with the same number. ddv, which holds them
  * live still, reports each new one as made again while live.
@@ -210,7 +210,6 @@ class:
 #ifdef DC_UNSEEN
 /* The real functions, called where ddv does not redirect (volatile: never folded). */
 #define DC_POINTER(fn) static typeof(&fn) volatile dc_hidden_##fn = fn
-DC_POINTER(kthread_stop);
 DC_POINTER(destroy_workqueue);
 DC_POINTER(device_destroy);
 DC_POINTER(class_destroy);
@@ -225,28 +224,16 @@ DC_POINTER(class_destroy);
 #define dc_again_class() class_create(KBUILD_MODNAME "_again")
 #endif
 
-/* A thread of its own, bound to this CPU, whose task is freed there once it is stopped. */
-static struct task_struct *dc_again_thread(void)
-{
-	struct task_struct *t = kthread_create(dc_thread, NULL, "%s_again", KBUILD_MODNAME);
-
-	if (!IS_ERR(t)) {
-		kthread_bind(t, smp_processor_id());
-		wake_up_process(t);
-	}
-	return t;
-}
-
 /*
  * Fresh objects released (seen or not, DC_UNSEEN) and made again at once, on one CPU: SLUB gives
  * the object freed last back only from the CPU's own slab (an RCU grace period first for a
- * workqueue or a task, whose callback runs on the CPU that queued it). The device is known by
- * its number. The objects made again are released with direct calls.
+ * workqueue, whose callback runs on the CPU that queued it). The device is known by its number.
+ * The objects made again are released with direct calls. Not a thread: kthreadd allocates its
+ * task, on a CPU of its own, so a stopped thread's task is not reliably the next one.
  */
 static void dc_again(void)
 {
 	struct workqueue_struct *wq;
-	struct task_struct *t;
 	struct class *cls;
 
 	migrate_disable();
@@ -257,14 +244,6 @@ static void dc_again(void)
 		wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
 		if (wq)
 			destroy_workqueue(wq);
-	}
-	t = dc_again_thread();
-	if (!IS_ERR(t)) {
-		DC_HIDDEN(kthread_stop)(t);
-		rcu_barrier();
-		t = dc_again_thread();
-		if (!IS_ERR(t))
-			kthread_stop(t);
 	}
 	cls = dc_again_class();
 	if (!IS_ERR(cls)) {
