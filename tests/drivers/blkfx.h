@@ -26,7 +26,8 @@
  * tag set the fixture's own, and a queue or disk comes back where the kernel freed it (after an
  * RCU grace period: rcu_barrier; the slab's last freed object first, on one CPU). ddv, which
  * holds each live still, reports the new one as made again while live. A disk for the queue is
- * made and put there too.
+ * made and put there too. Not the blk-mq disk: __blk_mq_alloc_disk makes its queue first, whose
+ * own allocations take the freed disk's memory, so the disk comes back elsewhere.
  */
 #include <linux/module.h>
 #include <linux/blkdev.h>
@@ -91,15 +92,6 @@ static struct request_queue *bf_init_queue(void)
 	return blk_mq_alloc_queue(&bf_set, NULL, NULL);
 #else
 	return blk_mq_init_queue(&bf_set);
-#endif
-}
-
-static struct gendisk *bf_mq_disk(void)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
-	return blk_mq_alloc_disk(&bf_set, NULL, NULL);
-#else
-	return blk_mq_alloc_disk(&bf_set, NULL);
 #endif
 }
 
@@ -191,7 +183,6 @@ static int __init bf_init(void)
 #else
 	bf_disk = blk_mq_alloc_disk(&bf_set, NULL);
 #endif
-	BF_AGAIN_DO(BF_HIDDEN(put_disk)(bf_disk), bf_disk = bf_mq_disk());
 	if (IS_ERR(bf_disk)) {
 		err = PTR_ERR(bf_disk);
 		goto queue;
