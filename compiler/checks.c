@@ -16,6 +16,7 @@ struct ctx {
 	int nvars;
 	const char *vars[DDVC_MAX_DEPTH];
 	struct type_decl *var_types[DDVC_MAX_DEPTH];
+	struct guards guards;	/* what the enclosing ifs prove */
 };
 
 static void resolve_expr(struct ctx *c, struct expr *e);
@@ -100,88 +101,6 @@ static bool is_constant_name(const char *s)
 	return upper;
 }
 
-static void check_cites(const struct cite *c);
-
-static void add_msg(struct spec *spec, struct msg *m)
-{
-	check_cites(m->cites);
-	if (!spec->msgs_tail)
-		spec->msgs_tail = &spec->msgs;
-	*spec->msgs_tail = m;
-	spec->msgs_tail = &m->next_in_pack;
-	m->index = ++spec->nmsgs;
-}
-
-static bool add_arg(struct msg *m, const char *name)
-{
-	for (int i = 0; i < m->nargs; i++)
-		if (!strcmp(m->args[i], name))
-			return true;
-	if (m->nargs == DDV_MAX_ARGS)
-		return false;
-	m->args[m->nargs++] = name;
-	return true;
-}
-
-/* Position of a placeholder inside a message, for the caret. */
-static struct srcpos placeholder_pos(const struct msg *m, const char *at, size_t len)
-{
-	struct srcpos p = m->pos;
-
-	p.first_column += 1 + (int)(at - m->text);
-	p.last_line = p.first_line;
-	p.last_column = p.first_column + (int)len + 1;
-	return p;
-}
-
-/*
- * Collects the {name} placeholders of a message into its arguments; valid()
- * says which names the message may use where it stands. {name:x} shows the
- * value in hex whatever its size (a DMA address below 4 GiB); the decoder
- * reads the format, the record carries the value alone.
- */
-static void scan_placeholders(struct msg *m, bool (*valid)(void *, const char *), void *arg,
-			      const char *known)
-{
-	for (const char *p = m->text; (p = strchr(p, '{')); p++) {
-		const char *end = strchr(p, '}');
-		const char *colon;
-		char *name;
-
-		if (!end)
-			break;
-		colon = memchr(p, ':', (size_t)(end - p));
-		name = tree_strndup(p + 1, (size_t)((colon ? colon : end) - p - 1));
-		if (colon && (end - colon != 2 || colon[1] != 'x')) {
-			struct srcpos pos = placeholder_pos(m, p, (size_t)(end - p - 1));
-
-			error_at(&pos, PLACEHOLDER_FORMAT,
-				 "'{%.*s}': the one format is ':x' (hex), as in '{%s:x}'",
-				 (int)(end - p - 1), p + 1, name);
-		} else if (!valid(arg, name)) {
-			struct srcpos pos = placeholder_pos(m, p, strlen(name));
-
-			error_at(&pos, UNKNOWN_PLACEHOLDER, "'{%s}' names nothing known here (%s)",
-				 name, known);
-		} else if (!add_arg(m, name)) {
-			struct srcpos pos = placeholder_pos(m, p, strlen(name));
-
-			error_at(&pos, TOO_MANY_ARGS, "a message carries at most %d values",
-				 DDV_MAX_ARGS);
-		}
-		p = end;
-	}
-}
-
-/* A citation names its source: a Documentation/ file and section, or a kerneldoc. */
-static void check_cites(const struct cite *c)
-{
-	for (; c; c = c->next)
-		if (!c->text[strspn(c->text, " \t")])
-			error_at(&c->pos, BAD_CITE,
-				 "an empty citation: cite \"Documentation/FILE.rst: Section\" or \"FILE: function()\"");
-}
-
 static void check_pack(struct spec *spec)
 {
 	if (!spec->pack) {
@@ -256,13 +175,13 @@ static void check_active(struct spec *spec, struct type_decl *t)
 	}
 	if (!m->explicit_id)
 		m->rule_id = tree_printf("%s.%s.freed-active", spec->pack ? spec->pack : "", t->name);
-	scan_placeholders(m, valid_active_name, t, "the key, the block and the fields");
+	msg_placeholders(m, valid_active_name, t, "the key, the block and the fields");
 	m->nargs = 0;
-	add_arg(m, "key");
-	add_arg(m, "block");
+	msg_add_arg(m, "key");
+	msg_add_arg(m, "block");
 	for (int i = 0; i < t->nfields; i++)
-		add_arg(m, t->fields[i]->name);
-	add_msg(spec, m);
+		msg_add_arg(m, t->fields[i]->name);
+	msg_add(spec, m);
 }
 
 static void check_types(struct spec *spec)
@@ -351,13 +270,13 @@ static void check_types(struct spec *spec)
 			if (!t->leak->explicit_id)
 				t->leak->rule_id = tree_printf("%s.%s.leak", spec->pack ? spec->pack : "",
 							       t->name);
-			scan_placeholders(t->leak, valid_leak_name, t, "the key and the fields");
+			msg_placeholders(t->leak, valid_leak_name, t, "the key and the fields");
 			/* The runtime passes the key and every field, whatever the text uses. */
 			t->leak->nargs = 0;
-			add_arg(t->leak, "key");
+			msg_add_arg(t->leak, "key");
 			for (int i = 0; i < t->nfields; i++)
-				add_arg(t->leak, t->fields[i]->name);
-			add_msg(spec, t->leak);
+				msg_add_arg(t->leak, t->fields[i]->name);
+			msg_add(spec, t->leak);
 		}
 	}
 }
@@ -413,19 +332,19 @@ static struct msg *trace_msg(struct spec *spec, struct fnsig *f, bool ret)
 		text = tree_printf("%s returned", f->symbol);
 		if (f->ret_kind != RET_VOID) {
 			text = tree_printf("%s {ret}", text);
-			add_arg(m, "ret");
+			msg_add_arg(m, "ret");
 		}
 	} else {
 		text = tree_printf("%s(", f->symbol);
 		for (struct param *p = f->params; p; p = p->next) {
-			if (!p->name || !add_arg(m, p->name))
+			if (!p->name || !msg_add_arg(m, p->name))
 				continue;
 			text = tree_printf("%s%s%s={%s}", text, m->nargs > 1 ? ", " : "", p->name, p->name);
 		}
 		text = tree_printf("%s)", text);
 	}
 	m->text = text;
-	add_msg(spec, m);
+	msg_add(spec, m);
 	return m;
 }
 
@@ -559,7 +478,7 @@ static void check_may_sleep(struct spec *spec, struct ctx *x, struct contract *c
 		m->arg_c[m->nargs++] = context[i][1];
 	}
 	c->sleep_msg = m;
-	add_msg(spec, m);
+	msg_add(spec, m);
 }
 
 static void check_class(struct ctx *x, struct contract *c, struct clause *cl)
@@ -886,9 +805,9 @@ static void check_msg(struct ctx *c, struct msg *m)
 	if (!m->explicit_id)
 		m->rule_id = tree_printf("%s.%s.%d", c->spec->pack ? c->spec->pack : "", c->contract->api,
 					 ++c->contract->nrules);
-	scan_placeholders(m, valid_rule_name, c,
+	msg_placeholders(m, valid_rule_name, c,
 			  "parameters, 'ret' inside after, foreach variables, current_task");
-	add_msg(c->spec, m);
+	msg_add(c->spec, m);
 }
 
 static struct msg *default_msg(struct stmt *s, const char *text)
@@ -916,6 +835,53 @@ static struct type_decl *resolve_stmt_obj(struct ctx *c, struct objref *r)
 }
 
 static void check_stmts(struct ctx *c, struct stmt *s, bool top);
+
+/* The body of an 'if', 'after' or 'foreach', knowing what it proves. */
+static void check_branch(struct ctx *c, const struct stmt *by, struct stmt *body, bool holds)
+{
+	int n = c->guards.n;
+
+	if (by->kind == S_FOREACH)
+		guards_visit(&c->guards, by);
+	else if (by->cond)
+		guards_add(&c->guards, by, by->cond, holds);
+	check_stmts(c, body, false);
+	c->guards.n = n;
+}
+
+/*
+ * A create of an object proven absent, a destroy of one proven live, an adjust
+ * proven to stay within its bounds, cannot fail: it gets no rule, and a
+ * message or id written on it is an error. Returns whether it was proven.
+ */
+static bool prove(struct ctx *c, struct stmt *s)
+{
+	static const char *const kind[] = { [S_CREATE] = "a create", [S_DESTROY] = "a destroy",
+					    [S_ADJUST] = "an adjust" };
+	long long lo, hi;
+	const struct fact *f = s->kind == S_ADJUST ? guards_adjust(&c->guards, s, &lo, &hi) :
+			       guards_find(&c->guards, &s->obj, s->kind == S_DESTROY);
+	const struct msg *m = s->msg;
+	const char *what;
+
+	if (!f)
+		return false;
+	s->proven_by = f->by;
+	if (!m) {
+		c->contract->nrules++;	/* the rules after it keep their derived ids */
+		return true;
+	}
+	what = tree_printf("%s[%s]", s->obj.type_name, expr_text(s->obj.key));
+	what = s->kind == S_ADJUST ? tree_printf("%s.%s ends in %lld..%lld", what, s->name, lo, hi) :
+	       tree_printf("%s %s", what, f->live ? "live" : "absent");
+	error_at(m->explicit_id && !m->text ? &m->id_pos : &m->pos, CANNOT_FAIL,
+		 "%s on %s that cannot fail here: the enclosing '%s' at %d:%d proves %s",
+		 m->text ? "a message" : tree_printf("rule id '%s'", m->rule_id), kind[s->kind],
+		 f->by->kind == S_AFTER ? "after" : f->by->kind == S_FOREACH ? "foreach" : "if",
+		 f->by->pos.first_line,
+		 f->by->pos.first_column, what);
+	return true;
+}
 
 static void check_lookups(const struct stmt *s)
 {
@@ -955,6 +921,8 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 				error_at(&s->name_pos, UNKNOWN_STATE, "'%s' has no state '%s'", t->name,
 					 s->name);
 		}
+		if (prove(c, s))
+			break;
 		if (!s->msg || !s->msg->text)
 			s->msg = default_msg(s, tree_printf("%s created again while still live",
 							    s->obj.type_name));
@@ -962,6 +930,8 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		break;
 	case S_DESTROY:
 		resolve_stmt_obj(c, &s->obj);
+		if (prove(c, s))
+			break;
 		if (!s->msg || !s->msg->text)
 			s->msg = default_msg(s, tree_printf("%s released but not live (never created, or released twice)",
 							    s->obj.type_name));
@@ -987,6 +957,8 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 				 "'%s.%s' is not a counter: declare it '%s : counter;'", t->name, s->name,
 				 s->name);
 		if (s->kind == S_ADJUST) {
+			if (prove(c, s))
+				break;
 			if (!s->msg || !s->msg->text)
 				s->msg = default_msg(s, tree_printf("%s.%s leaves its bounds",
 								    s->obj.type_name, s->name));
@@ -1007,13 +979,13 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		}
 		c->after = true;
 		resolve_expr(c, s->cond);
-		check_stmts(c, s->body, false);
+		check_branch(c, s, s->body, true);
 		c->after = false;
 		break;
 	case S_IF:
 		resolve_expr(c, s->cond);
-		check_stmts(c, s->body, false);
-		check_stmts(c, s->else_body, false);
+		check_branch(c, s, s->body, true);
+		check_branch(c, s, s->else_body, false);
 		break;
 	case S_IF_KERNEL:
 		check_version(s->version, &s->name_pos);
@@ -1039,7 +1011,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 			break;
 		c->vars[c->nvars] = s->var;
 		c->var_types[c->nvars++] = s->obj.type;
-		check_stmts(c, s->body, false);
+		check_branch(c, s, s->body, true);
 		c->nvars--;
 		break;
 	}
@@ -1047,12 +1019,15 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 
 static void check_stmts(struct ctx *c, struct stmt *s, bool top)
 {
-	for (; s; s = s->next)
+	for (; s; s = s->next) {
 		check_stmt(c, s, top);
+		guards_kill(&c->guards, s);
+	}
 }
 
 static void check_rules(struct spec *spec)
 {
+	guards_bounds(spec);
 	for (struct contract *c = spec->contracts; c; c = c->next) {
 		struct ctx x = { .spec = spec, .contract = c };
 
@@ -1108,7 +1083,7 @@ static void check_scopes(struct spec *spec)
 		if (!s->msg->explicit_id)
 			s->msg->rule_id = tree_printf("%s.scope.%s", spec->pack ? spec->pack : "", s->name);
 		if (s->type) {
-			scan_placeholders(s->msg, valid_leak_name, s->type,
+			msg_placeholders(s->msg, valid_leak_name, s->type,
 					  "the key and the fields of the counted type");
 			/*
 			 * Each object named at the scope's end comes with its key and
@@ -1116,46 +1091,12 @@ static void check_scopes(struct spec *spec)
 			 */
 			if (s->msg->nargs) {
 				s->msg->nargs = 0;
-				add_arg(s->msg, "key");
+				msg_add_arg(s->msg, "key");
 				for (int i = 0; i < s->type->nfields; i++)
-					add_arg(s->msg, s->type->fields[i]->name);
+					msg_add_arg(s->msg, s->type->fields[i]->name);
 			}
 		}
-		add_msg(spec, s->msg);
-	}
-}
-
-static void check_rule_ids(struct spec *spec)
-{
-	struct strmap ids = { 0 };
-
-	/* Explicit ids first, in order: a derived id that collides is reported on the explicit one. */
-	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
-		struct msg *o;
-
-		if (!m->explicit_id)
-			continue;
-		if (!*m->rule_id || strspn(m->rule_id, "abcdefghijklmnopqrstuvwxyz0123456789_.-") !=
-		    strlen(m->rule_id))
-			error_at(&m->id_pos, BAD_RULE_ID,
-				 "rule id '%s': use lower-case letters, digits, '.', '-' and '_'",
-				 m->rule_id);
-		o = strmap_put(&ids, m->rule_id, m);
-		if (o)
-			error_at(&m->id_pos, DUP_RULE_ID, "rule id '%s' already used at %s",
-				 m->rule_id, pos_text(&o->pos));
-	}
-	for (struct msg *m = spec->msgs; m; m = m->next_in_pack) {
-		struct msg *o;
-
-		if (m->explicit_id)
-			continue;
-		/* Two derived ids collide only with a duplicate symbol, API or scope: reported already. */
-		o = strmap_put(&ids, m->rule_id, m);
-		if (o && o->explicit_id)
-			error_at(&o->id_pos, DUP_RULE_ID,
-				 "rule id '%s' is also the derived id of the rule at %s",
-				 m->rule_id, pos_text(&m->pos));
+		msg_add(spec, s->msg);
 	}
 }
 

@@ -82,7 +82,8 @@
 	X(BAD_CITE, "check.bad-cite")					\
 	X(IMPORT_NOT_FOUND, "check.import-not-found")			\
 	X(IMPORT_MISMATCH, "check.import-mismatch")			\
-	X(IMPORT_SCOPE, "check.import-scope")
+	X(IMPORT_SCOPE, "check.import-scope")			\
+	X(CANNOT_FAIL, "check.cannot-fail")
 
 enum ddvc_diag_id {
 #define X(name, text) DIAG_##name,
@@ -268,6 +269,12 @@ struct stmt {
 	int kernel_op;		/* S_IF_KERNEL */
 	const char *version;
 	struct stmt *body, *else_body;
+	/*
+	 * create, destroy or adjust: the enclosing 'if' (or 'after') here proves
+	 * the object absent (create) or live (destroy), or the counter's result
+	 * within its bounds (adjust), so it cannot fail: no rule.
+	 */
+	const struct stmt *proven_by;
 	struct stmt *next;
 };
 
@@ -363,6 +370,9 @@ struct field {
 	const char *ctype;
 	bool counter;
 	bool extent;
+	/* A counter every rule of the pack keeps in min..max (guards_bounds()). */
+	bool bounded;
+	long long min, max;
 	struct field *next;
 };
 
@@ -511,6 +521,45 @@ struct check {
 extern const struct check checks[];
 extern const size_t nchecks;
 void check_spec(struct spec *spec);
+
+/* messages.c: the check pass's part for messages (checks.c calls them). */
+void msg_add(struct spec *spec, struct msg *m);
+bool msg_add_arg(struct msg *m, const char *name);
+void msg_placeholders(struct msg *m, bool (*valid)(void *, const char *), void *arg,
+		      const char *known);
+void check_cites(const struct cite *c);
+void check_rule_ids(struct spec *spec);
+
+/*
+ * guards.c: what an enclosing 'if' (or 'after') proves of an object: T[k] is
+ * live, or absent, from its condition's test to the first rule that could
+ * change it. checks.c keeps one set per contract body as it walks it.
+ */
+struct fact {
+	const struct type_decl *type;
+	const struct expr *key;
+	bool live;
+	int field;		/* >= 0: of a live object, the counter lies in lo..hi */
+	long long lo, hi;
+	bool killed;		/* a rule since then may have changed it */
+	const struct stmt *by;	/* the 'if' */
+};
+struct guards {
+	int n;
+	struct fact facts[DDVC_MAX_DEPTH];
+};
+/* What holds where COND (by's) is true (holds) or false; the caller restores n. */
+void guards_add(struct guards *g, const struct stmt *by, const struct expr *cond, bool holds);
+/* Inside foreach s: the object it visits is live. */
+void guards_visit(struct guards *g, const struct stmt *s);
+const struct fact *guards_find(const struct guards *g, const struct objref *r, bool live);
+/* After statement s (and whatever its blocks do): what it may have changed is proven no more. */
+void guards_kill(struct guards *g, const struct stmt *s);
+/* Each counter's bounds over every rule of the pack, where all its writes are constants. */
+void guards_bounds(struct spec *spec);
+/* The fact that proves adjust s stays within its bounds (its result written to *lo..*hi), or NULL. */
+const struct fact *guards_adjust(const struct guards *g, const struct stmt *s, long long *lo,
+				 long long *hi);
 
 /* writer.c: the one code writer (indentation, preprocessor lines, C string escaping). */
 struct writer {

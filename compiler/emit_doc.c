@@ -185,6 +185,11 @@ static void doc_stmts(FILE *out, const struct stmt *s, int depth)
 			break;
 		}
 		doc_msg(out, s->msg);
+		if (s->proven_by)
+			fprintf(out, " — cannot fail: the %s at %d:%d proves it",
+				s->proven_by->kind == S_AFTER ? "`after`" :
+				s->proven_by->kind == S_FOREACH ? "`foreach`" : "`if`",
+				s->proven_by->pos.first_line, s->proven_by->pos.first_column);
 		fprintf(out, " (%s)\n", pos_text(&s->pos));
 		doc_stmts(out, s->body, depth + 1);
 		if (s->else_body) {

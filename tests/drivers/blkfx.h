@@ -18,6 +18,16 @@
  * report are ones the kernel refuses with a WARN (a major unregistered twice, a disk deleted
  * that was never added). What a defect leaks (a major, a tag set's requests, a queue, a disk
  * that was never added) is kernel memory nothing walks once the fixture is gone.
+ *
+ * BF_AGAIN (blkfx_again, the twin; blkfx_unseen with BF_UNSEEN, a name short enough for a
+ * major, of which the kernel keeps 15 characters and unregister_blkdev compares them): init
+ * releases each object as soon as it has it and makes it again, unseen by ddv with BF_UNSEEN
+ * (the release through a function pointer). The major is the same (the highest free one), the
+ * tag set the fixture's own, and a queue or disk comes back where the kernel freed it (after an
+ * RCU grace period: rcu_barrier; the slab's last freed object first, on one CPU). ddv, which
+ * holds each live still, reports the new one as made again while live. A disk for the queue is
+ * made and put there too. Not the blk-mq disk: __blk_mq_alloc_disk makes its queue first, whose
+ * own allocations take the freed disk's memory, so the disk comes back elsewhere.
  */
 #include <linux/module.h>
 #include <linux/blkdev.h>
@@ -74,6 +84,59 @@ static int bf_request(struct request_queue *q)
 	return 0;
 }
 
+#ifdef BF_AGAIN
+/* The versioned calls of init, once more. */
+static struct request_queue *bf_init_queue(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	return blk_mq_alloc_queue(&bf_set, NULL, NULL);
+#else
+	return blk_mq_init_queue(&bf_set);
+#endif
+}
+
+static struct gendisk *bf_bio_alloc(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	return blk_alloc_disk(NULL, NUMA_NO_NODE);
+#else
+	return blk_alloc_disk(NUMA_NO_NODE);
+#endif
+}
+
+#ifdef BF_UNSEEN
+/* The real functions, called where ddv does not redirect (volatile: never folded). */
+#define BF_POINTER(fn) static typeof(&fn) volatile bf_hidden_##fn = fn
+BF_POINTER(unregister_blkdev);
+BF_POINTER(blk_mq_free_tag_set);
+BF_POINTER(blk_mq_destroy_queue);
+BF_POINTER(blk_put_queue);
+BF_POINTER(put_disk);
+#define BF_HIDDEN(fn) bf_hidden_##fn
+#else
+#define BF_HIDDEN(fn) fn
+#endif
+
+#define BF_AGAIN_DO(release, make) \
+	do { migrate_disable(); release; rcu_barrier(); make; migrate_enable(); } while (0)
+
+/* A disk for the fixture's queue, put (seen or not) and made again; then put. */
+static int bf_disk_for_queue(void)
+{
+	struct gendisk *disk = blk_mq_alloc_disk_for_queue(bf_queue, NULL);
+
+	if (!disk)
+		return -ENOMEM;
+	BF_AGAIN_DO(BF_HIDDEN(put_disk)(disk), disk = blk_mq_alloc_disk_for_queue(bf_queue, NULL));
+	if (!disk)
+		return -ENOMEM;
+	put_disk(disk);
+	return 0;
+}
+#else
+#define BF_AGAIN_DO(release, make) do { } while (0)
+#endif
+
 static int __init bf_init(void)
 {
 	int err;
@@ -81,11 +144,18 @@ static int __init bf_init(void)
 	bf_major = register_blkdev(0, KBUILD_MODNAME);
 	if (bf_major < 0)
 		return bf_major;
+	BF_AGAIN_DO(BF_HIDDEN(unregister_blkdev)(bf_major, KBUILD_MODNAME),
+		    bf_major = register_blkdev(0, KBUILD_MODNAME));
+	if (bf_major < 0)
+		return bf_major;
 	bf_set.ops = &bf_ops;
 	bf_set.nr_hw_queues = 1;
 	bf_set.queue_depth = 4;
 	bf_set.numa_node = NUMA_NO_NODE;
 	err = blk_mq_alloc_tag_set(&bf_set);
+	if (err)
+		goto blkdev;
+	BF_AGAIN_DO(BF_HIDDEN(blk_mq_free_tag_set)(&bf_set), err = blk_mq_alloc_tag_set(&bf_set));
 	if (err)
 		goto blkdev;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
@@ -97,6 +167,17 @@ static int __init bf_init(void)
 		err = PTR_ERR(bf_queue);
 		goto set;
 	}
+#ifdef BF_AGAIN
+	BF_HIDDEN(blk_mq_destroy_queue)(bf_queue);
+	BF_AGAIN_DO(BF_HIDDEN(blk_put_queue)(bf_queue), bf_queue = bf_init_queue());
+	if (IS_ERR(bf_queue)) {
+		err = PTR_ERR(bf_queue);
+		goto set;
+	}
+	err = bf_disk_for_queue();
+	if (err)
+		goto queue;
+#endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 	bf_disk = blk_mq_alloc_disk(&bf_set, NULL, NULL);
 #else
@@ -111,6 +192,7 @@ static int __init bf_init(void)
 #else
 	bf_bio_disk = blk_alloc_disk(NUMA_NO_NODE);
 #endif
+	BF_AGAIN_DO(BF_HIDDEN(put_disk)(bf_bio_disk), bf_bio_disk = bf_bio_alloc());
 	if (IS_ERR_OR_NULL(bf_bio_disk)) {
 		err = bf_bio_disk ? PTR_ERR(bf_bio_disk) : -ENOMEM;
 		bf_bio_disk = NULL;

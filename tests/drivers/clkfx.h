@@ -26,6 +26,22 @@
  *                         enable are devres's; remove disables and unprepares it (devres undoes
  *                         them again at unbind: the kernel WARNs); clkfx_devm_disabled_clean.c
  *                         is its own twin
+ *   CF_AGAIN              remove first gets a fresh handle, puts it and gets it again: clk_get,
+ *                         devm_clk_get (devm_clk_put), regulator_get; and puts the GPIO and gets
+ *                         it by gpiod_get_optional, gpiod_get_index, gpiod_get_index_optional
+ *                         and gpiod_get; with
+ *                         CF_UNSEEN each put goes through a function pointer, which ddv does not
+ *                         redirect, so the handle comes back at an address ddv still holds live
+ *                         (clk.get-live...): SLUB gives the last object freed of a size first,
+ *                         and a GPIO descriptor is its line's own. clkfx_again is the twin
+ *                         (direct puts), clkfx_again_unseen the defect.
+ *   CF_DEEP               remove first prepares and enables the clk_get handle and enables the
+ *                         regulator CF_DEEP more times, then undoes them: past the rules'
+ *                         bound of 1,000,000 (clk.prepare-depth, clk.enable-depth,
+ *                         regulator.enable-depth) at CF_DEEP 1000000 (clkfx_deep), one short of
+ *                         it at 999999 (clkfx_deep_clean). The one call past the bound is
+ *                         undone through a function pointer, so that the kernel's counts end
+ *                         balanced where ddv's stopped at the bound.
  *
  * What keeps them safe in the test VM: the clock is the fixture's own, with no parent and no
  * operations but the fixed rate's (in vmlinux), and nothing else uses it. A disable or unprepare
@@ -140,10 +156,107 @@ put_clk:
 	return err;
 }
 
-static void cf_undo(void)
+#if defined(CF_AGAIN) || defined(CF_DEEP)
+/*
+ * The real functions, called where ddv does not redirect (it patches the driver's direct call
+ * sites only; volatile: never folded back into a direct call).
+ */
+#define CF_POINTER(fn) static typeof(&fn) volatile __maybe_unused cf_hidden_##fn = fn
+CF_POINTER(clk_put);
+CF_POINTER(devm_clk_put);
+CF_POINTER(regulator_put);
+CF_POINTER(gpiod_put);
+CF_POINTER(regulator_disable);
+CF_POINTER(clk_disable);
+CF_POINTER(clk_unprepare);
+#ifdef CF_UNSEEN
+#define CF_HIDDEN(fn) cf_hidden_##fn
+#else
+#define CF_HIDDEN(fn) fn
+#endif
+#endif
+
+#ifdef CF_AGAIN
+/*
+ * A fresh handle of each kind put (as ddv sees it or not, CF_UNSEEN) and got again at once, on
+ * one CPU: SLUB gives the object freed last back only from the CPU's own slab, whose page an
+ * object made long before has left. Then the probe's GPIO, its line's own descriptor.
+ */
+static void cf_again(struct device *dev)
+{
+	struct regulator *reg;
+	struct clk *clk;
+
+	migrate_disable();
+	clk = clk_get(dev, "ddv");
+	if (!IS_ERR(clk)) {
+		CF_HIDDEN(clk_put)(clk);
+		clk = clk_get(dev, "ddv");
+		if (!IS_ERR(clk))
+			clk_put(clk);
+	}
+	clk = devm_clk_get(dev, "ddv");
+	if (!IS_ERR(clk)) {
+		CF_HIDDEN(devm_clk_put)(dev, clk);
+		clk = devm_clk_get(dev, "ddv");
+		if (!IS_ERR(clk))
+			devm_clk_put(dev, clk);
+	}
+	reg = regulator_get(NULL, "regulator-dummy");
+	if (!IS_ERR(reg)) {
+		CF_HIDDEN(regulator_put)(reg);
+		reg = regulator_get(NULL, "regulator-dummy");
+		if (!IS_ERR(reg))
+			regulator_put(reg);
+	}
+	migrate_enable();
+	CF_HIDDEN(gpiod_put)(cf.gpio);
+	cf.gpio = gpiod_get_optional(dev, "ddv", GPIOD_ASIS);
+	CF_HIDDEN(gpiod_put)(cf.gpio);
+	cf.gpio = gpiod_get_index(dev, "ddv", 0, GPIOD_ASIS);
+	CF_HIDDEN(gpiod_put)(cf.gpio);
+	cf.gpio = gpiod_get_index_optional(dev, "ddv", 0, GPIOD_ASIS);
+	CF_HIDDEN(gpiod_put)(cf.gpio);
+	cf.gpio = gpiod_get(dev, "ddv", GPIOD_ASIS);
+	if (IS_ERR(cf.gpio))
+		panic("clkfx: the GPIO could not be got again");
+}
+#endif
+
+#ifdef CF_DEEP
+/* CF_DEEP more prepares, enables and regulator enables, each undone; the last through a pointer. */
+static void cf_deep(void)
+{
+	int i;
+
+	for (i = 0; i < CF_DEEP; i++)
+		WARN_ON(clk_prepare(cf.clk));
+	for (i = 0; i < CF_DEEP; i++)
+		WARN_ON(clk_enable(cf.clk));
+	for (i = 0; i < CF_DEEP; i++)
+		WARN_ON(regulator_enable(cf.reg));
+	for (i = 0; i < CF_DEEP - 1; i++)
+		regulator_disable(cf.reg);
+	CF_HIDDEN(regulator_disable)(cf.reg);
+	for (i = 0; i < CF_DEEP - 1; i++)
+		clk_disable(cf.clk);
+	CF_HIDDEN(clk_disable)(cf.clk);
+	for (i = 0; i < CF_DEEP - 1; i++)
+		clk_unprepare(cf.clk);
+	CF_HIDDEN(clk_unprepare)(cf.clk);
+}
+#endif
+
+static void cf_undo(struct device *dev)
 {
 #if defined(CF_DEVM_DISABLED) && !defined(FIXTURE_CLEAN)
 	clk_disable_unprepare(cf.enabled_clk);
+#endif
+#ifdef CF_AGAIN
+	cf_again(dev);
+#endif
+#ifdef CF_DEEP
+	cf_deep();
 #endif
 	gpiod_put(cf.absent);
 #ifndef CF_GPIO_LEAK
@@ -189,12 +302,12 @@ static void cf_undo(void)
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 static void cf_remove(struct platform_device *pdev)
 {
-	cf_undo();
+	cf_undo(&pdev->dev);
 }
 #else
 static int cf_remove(struct platform_device *pdev)
 {
-	cf_undo();
+	cf_undo(&pdev->dev);
 	return 0;
 }
 #endif

@@ -20,6 +20,12 @@
  * to ddv that is a release of an object never made, the rule that finds the
  * second release. DC_KTHREAD_LEAK stops its thread the same unseen way.
  * DC_WQ_ATOMIC destroys an idle workqueue of no flags, which does not sleep.
+ *
+ * DC_AGAIN (devclass_again, the twin; devclass_again_unseen with DC_UNSEEN): exit first makes a
+ * workqueue and a class and releases each, unseen by ddv with DC_UNSEEN (through a
+ * function pointer), and makes it again at once, where the kernel gives the freed memory back;
+ * and destroys the device so and makes it again with the same number. ddv, which holds them
+ * live still, reports each new one as made again while live.
  */
 #include <linux/module.h>
 #include <linux/kdev_t.h>
@@ -200,8 +206,65 @@ class:
 	return err;
 }
 
+#ifdef DC_AGAIN
+#ifdef DC_UNSEEN
+/* The real functions, called where ddv does not redirect (volatile: never folded). */
+#define DC_POINTER(fn) static typeof(&fn) volatile dc_hidden_##fn = fn
+DC_POINTER(destroy_workqueue);
+DC_POINTER(device_destroy);
+DC_POINTER(class_destroy);
+#define DC_HIDDEN(fn) dc_hidden_##fn
+#else
+#define DC_HIDDEN(fn) fn
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define dc_again_class() class_create(THIS_MODULE, KBUILD_MODNAME "_again")
+#else
+#define dc_again_class() class_create(KBUILD_MODNAME "_again")
+#endif
+
+/*
+ * Fresh objects released (seen or not, DC_UNSEEN) and made again at once, on one CPU: SLUB gives
+ * the object freed last back only from the CPU's own slab (an RCU grace period first for a
+ * workqueue, whose callback runs on the CPU that queued it). The device is known by its number.
+ * The objects made again are released with direct calls. Not a thread: kthreadd allocates its
+ * task, on a CPU of its own, so a stopped thread's task is not reliably the next one.
+ */
+static void dc_again(void)
+{
+	struct workqueue_struct *wq;
+	struct class *cls;
+
+	migrate_disable();
+	wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
+	if (wq) {
+		DC_HIDDEN(destroy_workqueue)(wq);
+		rcu_barrier();
+		wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
+		if (wq)
+			destroy_workqueue(wq);
+	}
+	cls = dc_again_class();
+	if (!IS_ERR(cls)) {
+		DC_HIDDEN(class_destroy)(cls);
+		cls = dc_again_class();
+		if (!IS_ERR(cls))
+			class_destroy(cls);
+	}
+	migrate_enable();
+	DC_HIDDEN(device_destroy)(dc_class, DC_DEVT);
+	dc_dev = device_create(dc_class, NULL, DC_DEVT, NULL, "fx-again");
+	if (IS_ERR(dc_dev))
+		panic("%s: the device could not be made again", KBUILD_MODNAME);
+}
+#endif
+
 static void __exit dc_exit(void)
 {
+#ifdef DC_AGAIN
+	dc_again();
+#endif
 #ifdef DC_KTHREAD_LEAK
 	dc_unseen_kthread_stop(dc_task);
 #else

@@ -10,7 +10,17 @@
  *   SG_SYNC_DIR     a sync for the CPU with another direction
  *   SG_SYNC_UNMAPPED  a sync for the device after the unmap
  *   SG_TABLE_LEAK   a table mapped with dma_map_sgtable is never unmapped
- * Their clean twins (FIXTURE_CLEAN) do the same calls rightly.
+ *   SG_SYNC_DEV_DIR   a sync for the device with another direction
+ *   SG_SYNC_CPU_UNMAPPED  a sync for the CPU after the unmap
+ *   SG_AGAIN        the list and the table are each unmapped where ddv does not see it (through
+ *                   a function pointer: ddv redirects direct call sites only) and mapped again,
+ *                   while ddv holds them mapped
+ *   SG_MAP_DIR      the list is mapped with DMA_NONE
+ *   SG_DMAM_NO_HANDLE  dmam_alloc_coherent is given no place for the bus address
+ * Their clean twins (FIXTURE_CLEAN) do the same calls rightly (SG_AGAIN's unmap a direct call).
+ * SG_MAP_DIR and SG_DMAM_NO_HANDLE run only with their call failed by injection (fixture-dmasg.sh
+ * fails it, so init fails): the kernel BUGs on an invalid direction and writes the bus address
+ * through the pointer.
  *
  * What keeps the defects safe: the VM's memory lies below 4 GiB and x86 is cache-coherent,
  * so the mapping is direct (no IOMMU, no bounce buffer): an unmap or sync with a wrong count
@@ -35,6 +45,14 @@ static struct sg_table sg_table;
 #define SG_DEFECT(x) x
 #endif
 
+#if defined(SG_AGAIN) && !defined(FIXTURE_CLEAN)
+/* The real unmap, called where ddv does not redirect (volatile: never folded). */
+static void (*volatile sg_unmap)(struct device *, struct scatterlist *, int,
+				 enum dma_data_direction, unsigned long) = dma_unmap_sg_attrs;
+#else
+#define sg_unmap dma_unmap_sg_attrs
+#endif
+
 static int sg_map_list(struct device *dev)
 {
 	int i;
@@ -42,14 +60,36 @@ static int sg_map_list(struct device *dev)
 	sg_init_table(sg_list, SG_N);
 	for (i = 0; i < SG_N; i++)
 		sg_set_buf(&sg_list[i], (void *)sg_pages[i], PAGE_SIZE);
+#if defined(SG_DMAM_NO_HANDLE)
+	{
+		dma_addr_t bus;
+
+		if (!dmam_alloc_coherent(dev, PAGE_SIZE, SG_DEFECT(1) ? NULL : &bus, GFP_KERNEL))
+			return -ENOMEM;
+	}
+#endif
+#if defined(SG_MAP_DIR)
+	if (!dma_map_sg(dev, sg_list, SG_N, SG_DEFECT(1) ? DMA_NONE : DMA_TO_DEVICE))
+		return -EIO;
+#else
 	if (!dma_map_sg(dev, sg_list, SG_N, DMA_TO_DEVICE))
 		return -EIO;
+#endif
+#if defined(SG_AGAIN)
+	sg_unmap(dev, sg_list, SG_N, DMA_TO_DEVICE, 0);
+	if (!dma_map_sg(dev, sg_list, SG_N, DMA_TO_DEVICE))
+		return -EIO;
+#endif
 #if defined(SG_SYNC_DIR)
 	dma_sync_sg_for_cpu(dev, sg_list, SG_N, SG_DEFECT(1) ? DMA_FROM_DEVICE : DMA_TO_DEVICE);
 #else
 	dma_sync_sg_for_cpu(dev, sg_list, SG_N, DMA_TO_DEVICE);
 #endif
+#if defined(SG_SYNC_DEV_DIR)
+	dma_sync_sg_for_device(dev, sg_list, SG_N, SG_DEFECT(1) ? DMA_FROM_DEVICE : DMA_TO_DEVICE);
+#else
 	dma_sync_sg_for_device(dev, sg_list, SG_N, DMA_TO_DEVICE);
+#endif
 #if defined(SG_LEAK) && !defined(FIXTURE_CLEAN)
 	return 0;
 #endif
@@ -66,6 +106,9 @@ static int sg_map_list(struct device *dev)
 #if defined(SG_SYNC_UNMAPPED) && !defined(FIXTURE_CLEAN)
 	dma_sync_sg_for_device(dev, sg_list, SG_N, DMA_TO_DEVICE);
 #endif
+#if defined(SG_SYNC_CPU_UNMAPPED) && !defined(FIXTURE_CLEAN)
+	dma_sync_sg_for_cpu(dev, sg_list, SG_N, DMA_TO_DEVICE);
+#endif
 	return 0;
 }
 
@@ -80,6 +123,12 @@ static int sg_map_table(struct device *dev)
 	for_each_sgtable_sg(&sg_table, sg, i)
 		sg_set_buf(sg, (void *)sg_pages[i], PAGE_SIZE);
 	err = dma_map_sgtable(dev, &sg_table, DMA_BIDIRECTIONAL, 0);
+#if defined(SG_AGAIN)
+	if (!err) {
+		sg_unmap(dev, sg_table.sgl, sg_table.orig_nents, DMA_BIDIRECTIONAL, 0);
+		err = dma_map_sgtable(dev, &sg_table, DMA_BIDIRECTIONAL, 0);
+	}
+#endif
 	if (err) {
 		sg_free_table(&sg_table);
 		return err;

@@ -273,6 +273,49 @@ static int netfx_case(void)
 	return 0;
 }
 
+#elif defined(NETFX_NO_QUEUE)
+/* alloc_netdev_mqs with no TX queue, which the kernel refuses (NULL); the twin asks for one. */
+static int netfx_case(void)
+{
+#ifdef FIXTURE_CLEAN
+	unsigned int txqs = 1;
+#else
+	unsigned int txqs = 0;
+#endif
+	struct net_device *dev = alloc_netdev_mqs(sizeof(struct netfx_priv), "ddvfx%d",
+						  NET_NAME_ENUM, ether_setup, txqs, 1);
+
+	if (dev)
+		free_netdev(dev);
+	return 0;
+}
+
+#elif defined(NETFX_AGAIN)
+/*
+ * A device freed and allocated again: the slab gives the block freed last. The defect frees it
+ * where ddv does not see it (the real free_netdev through a pointer), so the new device comes
+ * back at an address ddv holds live.
+ */
+#ifdef FIXTURE_CLEAN
+#define netfx_free_again free_netdev
+#else
+static void (*volatile netfx_free_again)(struct net_device *dev) = free_netdev;
+#endif
+
+static int netfx_case(void)
+{
+	struct net_device *dev = alloc_netdev(sizeof(struct netfx_priv), "ddvfx%d", NET_NAME_ENUM,
+					      ether_setup);
+
+	if (!dev)
+		return -ENOMEM;
+	netfx_free_again(dev);
+	dev = alloc_netdev(sizeof(struct netfx_priv), "ddvfx%d", NET_NAME_ENUM, ether_setup);
+	if (dev)
+		free_netdev(dev);
+	return 0;
+}
+
 #else
 #error "netfx.h: define one NETFX_* case"
 #endif

@@ -14,6 +14,12 @@
  * the driver's calls exactly as the defect makes them; the put while added is
  * real, and the kernel's host state says so (an unseen reference keeps the
  * host, removed after).
+ *
+ * Two cases for the rules a missed release or a bound reaches: SCSIFX_AGAIN allocates a host
+ * and puts it before the host it keeps (the defect's put unseen, through the pointer): the kept
+ * host comes at the freed address (the slab's last freed block first), which ddv holds live.
+ * SCSIFX_DEEP takes SCSIFX_DEEP more references to the added host and drops them (the drop past
+ * ddv's count unseen): past the rule's bound of 1,000,000 at 1000000, at it with 999999.
  */
 #ifndef DDV_SCSIFX_H
 #define DDV_SCSIFX_H
@@ -116,6 +122,24 @@ static int scsifx_init_case(struct device *dev)
 	return 0;
 }
 
+#ifdef SCSIFX_DEEP
+#ifdef FIXTURE_CLEAN
+#define scsifx_put_last scsi_host_put
+#else
+#define scsifx_put_last scsifx_hidden_put
+#endif
+static void scsifx_deep(void)
+{
+	int i;
+
+	for (i = 0; i < SCSIFX_DEEP; i++)
+		WARN_ON(!scsi_host_get(scsifx_host));
+	for (i = 0; i < SCSIFX_DEEP - 1; i++)
+		scsi_host_put(scsifx_host);
+	scsifx_put_last(scsifx_host);
+}
+#endif
+
 static int __init scsifx_init(void)
 {
 	struct platform_device_info info = {
@@ -128,6 +152,16 @@ static int __init scsifx_init(void)
 	scsifx_pdev = platform_device_register_full(&info);
 	if (IS_ERR(scsifx_pdev))
 		return PTR_ERR(scsifx_pdev);
+#ifdef SCSIFX_AGAIN
+	scsifx_host = scsi_host_alloc(&scsifx_template, 0);
+	if (scsifx_host) {
+#ifdef FIXTURE_CLEAN
+		scsi_host_put(scsifx_host);
+#else
+		scsifx_hidden_put(scsifx_host);
+#endif
+	}
+#endif
 	scsifx_host = scsi_host_alloc(&scsifx_template, 0);
 	if (!scsifx_host) {
 		platform_device_unregister(scsifx_pdev);
@@ -137,6 +171,10 @@ static int __init scsifx_init(void)
 	scsifx_host->max_lun = 1;
 	scsifx_host->max_channel = 0;
 	err = scsifx_init_case(&scsifx_pdev->dev);
+#ifdef SCSIFX_DEEP
+	if (!err)
+		scsifx_deep();
+#endif
 	if (err) {
 		scsi_host_put(scsifx_host);
 		platform_device_unregister(scsifx_pdev);

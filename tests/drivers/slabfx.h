@@ -11,6 +11,9 @@
  *   SF_SENSITIVE       kfree_sensitive() of a block ddv never saw allocated
  *   SF_KASPRINTF_LEAK  a kasprintf() string never freed
  *   SF_ATOMIC          kasprintf and kmem_cache_alloc with GFP_KERNEL, preemption off
+ *   SF_AGAIN           an object freed where ddv does not see it (kmem_cache_free through a
+ *                      function pointer) and allocated again: SLUB gives the object freed
+ *                      last, which ddv holds live; its count keeps the cache busy to ddv
  * Every one also makes and destroys two caches of one size without a constructor, which SLUB
  * merges: the second create gives back the first cache (no finding may come of it).
  * Their clean twins (FIXTURE_CLEAN) do the same calls rightly. Without contracts for the
@@ -86,6 +89,13 @@ static int sf_merged(void)
 	return a && b && obj ? 0 : -ENOMEM;
 }
 
+#if defined(SF_AGAIN) && !defined(FIXTURE_CLEAN)
+/* The real free, called where ddv does not redirect (volatile: never folded). */
+static void (*volatile sf_free_again)(struct kmem_cache *, void *) = kmem_cache_free;
+#else
+#define sf_free_again kmem_cache_free
+#endif
+
 static int sf_caches(void)
 {
 	void *obj, *spare;
@@ -116,6 +126,16 @@ static int sf_caches(void)
 #else
 	kmem_cache_free(sf_cache, spare);
 #endif
+#endif
+#ifdef SF_AGAIN
+	obj = kmem_cache_alloc(sf_cache, GFP_KERNEL);
+	if (!obj)
+		return -ENOMEM;
+	sf_free_again(sf_cache, obj);
+	obj = kmem_cache_alloc(sf_cache, GFP_KERNEL);
+	if (!obj)
+		return -ENOMEM;
+	kmem_cache_free(sf_cache, obj);
 #endif
 #ifdef SF_CACHE_BUSY
 	spare = kmem_cache_alloc(sf_other, GFP_KERNEL);

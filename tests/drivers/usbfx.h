@@ -19,6 +19,19 @@
  * an URB in flight, which usbcore refuses with -EBUSY and a WARN; usb_deregister_dev of an
  * interface without a minor, which it ignores; a coherent buffer freed with a size that rounds
  * to the same pool (64 and 100 bytes: the 128-byte pool).
+ *
+ * Two more, each with its twin, for the rules that fire only when ddv missed a release or
+ * counted past a bound:
+ *   UF_AGAIN   an URB and a coherent buffer freed, the class device and the driver deregistered,
+ *              each made again at once (the slab and the DMA pool give the block freed last;
+ *              a minor and a driver are the interface's and the module's own). With
+ *              UF_UNSEEN each release goes through a function pointer, which ddv does not
+ *              redirect: ddv holds the object live when it comes back (usbfx_again_unseen);
+ *              without, direct calls (usbfx_again, the twin).
+ *   UF_DEEP    UF_DEEP more references to the device, the interface and the interrupt URB, each
+ *              dropped again: past the rules' bound of 1,000,000 at 1000000 (usbfx_deep), at
+ *              it with 999999 (usbfx_deep_clean). The one drop past ddv's count goes through a
+ *              pointer (UF_UNSEEN), so that the kernel's counts end balanced.
  */
 #include <linux/module.h>
 #include <linux/usb.h>
@@ -61,6 +74,70 @@ static struct usb_driver *uf_spare_driver;
 static void uf_complete(struct urb *urb)
 {
 }
+
+#if defined(UF_AGAIN) || defined(UF_DEEP)
+/*
+ * The real functions, called where ddv does not redirect (it patches the driver's direct call
+ * sites only; volatile: never folded back into a direct call).
+ */
+#define UF_POINTER(fn) static typeof(&fn) volatile __maybe_unused uf_hidden_##fn = fn
+UF_POINTER(usb_free_urb);
+UF_POINTER(usb_free_coherent);
+UF_POINTER(usb_deregister_dev);
+UF_POINTER(usb_deregister);
+UF_POINTER(usb_put_dev);
+UF_POINTER(usb_put_intf);
+#ifdef UF_UNSEEN
+#define UF_HIDDEN(fn) uf_hidden_##fn
+#else
+#define UF_HIDDEN(fn) fn
+#endif
+#endif
+
+#ifdef UF_AGAIN
+/* An URB and a coherent buffer freed (seen or not, UF_UNSEEN) and allocated again, then freed. */
+static void uf_again(struct uf_dev *uf)
+{
+	struct urb *urb = usb_alloc_urb(0, GFP_KERNEL);
+	dma_addr_t dma;
+	void *coh;
+
+	if (urb) {
+		UF_HIDDEN(usb_free_urb)(urb);
+		urb = usb_alloc_urb(0, GFP_KERNEL);
+		usb_free_urb(urb);
+	}
+	coh = usb_alloc_coherent(uf->udev, UF_COHERENT, GFP_KERNEL, &dma);
+	if (coh) {
+		UF_HIDDEN(usb_free_coherent)(uf->udev, UF_COHERENT, coh, dma);
+		coh = usb_alloc_coherent(uf->udev, UF_COHERENT, GFP_KERNEL, &dma);
+		if (coh)
+			usb_free_coherent(uf->udev, UF_COHERENT, coh, dma);
+	}
+}
+#endif
+
+#ifdef UF_DEEP
+/* UF_DEEP more references each, dropped again; the last drop through a pointer. */
+static void uf_deep(struct uf_dev *uf)
+{
+	int i;
+
+	for (i = 0; i < UF_DEEP; i++) {
+		usb_get_dev(uf->udev);
+		usb_get_intf(uf->intf);
+		usb_get_urb(uf->urb);
+	}
+	for (i = 0; i < UF_DEEP - 1; i++) {
+		usb_put_dev(uf->udev);
+		usb_put_intf(uf->intf);
+		usb_free_urb(uf->urb);
+	}
+	UF_HIDDEN(usb_put_dev)(uf->udev);
+	UF_HIDDEN(usb_put_intf)(uf->intf);
+	UF_HIDDEN(usb_free_urb)(uf->urb);
+}
+#endif
 
 static const struct file_operations uf_fops = { .owner = THIS_MODULE };
 static struct usb_class_driver uf_class = {
@@ -171,6 +248,16 @@ static int uf_probe(struct usb_interface *intf, const struct usb_device_id *id)
 		goto kill;
 	}
 	err = usb_register_dev(intf, &uf_class);
+#ifdef UF_AGAIN
+	if (!err) {
+		UF_HIDDEN(usb_deregister_dev)(intf, &uf_class);
+		err = usb_register_dev(intf, &uf_class);
+	}
+	uf_again(uf);
+#endif
+#ifdef UF_DEEP
+	uf_deep(uf);
+#endif
 	if (err)
 		goto anchored;
 	usb_set_intfdata(intf, uf);
@@ -273,6 +360,13 @@ static int __init uf_init(void)
 	err = usb_register(&uf_driver);
 	if (err)
 		return err;
+#ifdef UF_AGAIN
+	/* Probe runs twice: bound, unbound by the deregistration, bound again. */
+	UF_HIDDEN(usb_deregister)(&uf_driver);
+	err = usb_register(&uf_driver);
+	if (err)
+		return err;
+#endif
 	pr_info("%s: %d synchronous messages went through\n", KBUILD_MODNAME, uf_calls);
 	return 0;
 }

@@ -29,6 +29,10 @@ gpio_leak clkfx_gpio_leak ok - gpio.leak
 gpio_twice clkfx_gpio_twice ok - gpio.put-unheld
 devm_disabled clkfx_devm_disabled ok - clk.disable-unenabled,clk.unprepare-unprepared,ddv.kernel-warning
 devm_disabled_clean clkfx_devm_disabled_clean ok - -
+again clkfx_again ok - -
+again_unseen clkfx_again_unseen ok - clk.get-live,clk.devm-get-live,regulator.get-live,gpio.get-live,gpio.get-optional-live,gpio.get-index-live,gpio.get-index-optional-live
+deep clkfx_deep ok - clk.prepare-depth,clk.enable-depth,regulator.enable-depth
+deep_clean clkfx_deep_clean ok - -
 '
 
 if fixture_build; then

@@ -25,6 +25,8 @@ kthread_leak devclass_kthread_leak ok - sched.kthread-leak
 wq_leak devclass_wq_leak ok - timer.workqueue-leak
 atomic devclass_atomic ok random linux.class_create.sleep-in-atomic,linux.device_create.sleep-in-atomic,linux.alloc_workqueue.sleep-in-atomic,linux.kthread_create_on_node.sleep-in-atomic,linux.class_destroy.sleep-in-atomic,linux.device_destroy.sleep-in-atomic
 atomic_clean devclass_atomic_clean ok random -
+again devclass_again ok - -
+again_unseen devclass_again_unseen ok - timer.workqueue-alloc-live,device.class-device-live,device.class-create-live
 device_leak devclass_device_leak ok - device.class-device-leak,device.class-leak
 '
 

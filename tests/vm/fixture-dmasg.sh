@@ -6,7 +6,8 @@ set -u
 . "$vm_top/tests/vm/devmodel-lib.sh"
 
 inject=
-# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh).
+# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). map_dir and dmam_no_handle run
+# with their call failed (the kernel would BUG on DMA_NONE, write through NULL): init fails.
 devmodel_cases='
 nents dmasg_nents ok - dma.unmap-sg-nents
 nents_clean dmasg_nents_clean ok - -
@@ -36,6 +37,16 @@ sync_size dmares_sync_size ok - dma.sync-cpu-size,dma.sync-device-size
 sync_size_clean dmares_sync_size_clean ok - -
 sync_single_dir dmares_sync_dir ok - dma.sync-cpu-direction,dma.sync-device-direction
 sync_single_dir_clean dmares_sync_dir_clean ok - -
+sync_dev_dir dmasg_sync_dev_dir ok - dma.sync-sg-device-direction
+sync_dev_dir_clean dmasg_sync_dev_dir_clean ok - -
+sync_cpu_unmapped dmasg_sync_cpu_unmapped ok - dma.sync-sg-cpu-unmapped
+sync_cpu_unmapped_clean dmasg_sync_cpu_unmapped_clean ok - -
+again dmasg_again ok - dma.map-sg-live,dma.map-sgtable-live
+again_clean dmasg_again_clean ok - -
+map_dir dmasg_map_dir fails nth+dma_map_sg_attrs+1 dma.map-sg-direction
+map_dir_clean dmasg_map_dir_clean fails nth+dma_map_sg_attrs+1 -
+dmam_no_handle dmasg_dmam_no_handle fails nth+dmam_alloc_attrs+1 dma.dmam-alloc-no-handle
+dmam_no_handle_clean dmasg_dmam_no_handle_clean fails nth+dmam_alloc_attrs+1 -
 '
 
 if fixture_build; then

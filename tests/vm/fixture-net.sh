@@ -14,6 +14,8 @@ net_napi_disable_twice net.napi-disable-twice
 net_free_registered net.free-registered
 net_kfree_skb_irq net.kfree-skb-in-irq
 net_skb_leak net.skb-leak
+net_no_queue net.alloc-netdev-no-queue
+net_again net.alloc-netdev-live
 "
 
 if fixture_build; then

@@ -15,6 +15,8 @@ scsi_unblock_unblocked scsi.unblock-unblocked
 scsi_done_twice scsi.done-twice
 scsi_dma_leak scsi.dma-map-leak
 scsi_dma_twice scsi.dma-map-twice
+scsi_again scsi.host-alloc-live
+scsi_deep scsi.host-get
 "
 
 if fixture_build; then

@@ -23,6 +23,8 @@ sensitive slabfx_sensitive ok - heap.sensitive-double-free
 sensitive_clean slabfx_sensitive_clean ok - -
 kasprintf_leak slabfx_kasprintf_leak ok - heap.leak
 kasprintf_leak_clean slabfx_kasprintf_leak_clean ok - -
+again slabfx_again ok - heap.slab-live,heap.cache-destroy-busy
+again_clean slabfx_again_clean ok - -
 atomic slabfx_atomic ok plan+caller=slabfx_atomic:sf_atomic+rate=100 $atomic_rules
 atomic_clean slabfx_atomic_clean ok plan+caller=slabfx_atomic_clean:sf_atomic+rate=100 -
 "

@@ -31,6 +31,10 @@ intf_ref_leak usbfx_intf_ref_leak ok - usb.intf-ref-leak
 put_dev_unheld usbfx_put_dev_unheld ok - usb.put-dev-unheld
 put_intf_unheld usbfx_put_intf_unheld ok - usb.put-intf-unheld
 class_twice usbfx_class_twice ok - usb.deregister-dev-unregistered
+again usbfx_again ok - -
+again_unseen usbfx_again_unseen ok - usb.alloc-urb-live,usb.alloc-coherent-live,usb.register-dev-live,usb.register-driver-live
+deep usbfx_deep ok - usb.get-dev-depth,usb.get-intf-depth,usb.get-urb-depth
+deep_clean usbfx_deep_clean ok - -
 anchor_busy usbfx_anchor_busy ok - usb.anchor-freed-busy
 urb_in_flight usbfx_urb_in_flight ok - usb.urb-in-flight-at-unload,usb.urb-leak
 class_leak usbfx_class_leak ok - usb.class-dev-leak

@@ -11,6 +11,7 @@ void *demo_alloc_a(size_t size, gfp_t flags);
 void *demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size);
 void *demo_alloc_c(size_t size, gfp_t flags, int node);
 void demo_free(const void *p);
+void demo_put(const void *p, struct timer_list *t);
 int demo_give(const void *p, void *to, int *status);
 void *demo_devm_alloc(struct device *dev, size_t size);
 int demo_trylock(spinlock_t *l);
