@@ -35,6 +35,11 @@ const char *pack_var(const struct spec *spec)
 	return mangle("ddv_pack_", spec->pack);
 }
 
+const char *pcpu_var(const struct type_decl *t)
+{
+	return mangle("ddv_pcpu_", t->name);
+}
+
 static void collect(struct lookups *l, struct expr *e)
 {
 	if (!e)
@@ -113,6 +118,14 @@ static void emit_lookups(struct emit_ctx *cx, const struct lookups *l)
 	for (int i = l->n - 1; i >= 0; i--) {
 		struct expr *o = obj_of(l->e[i]);
 
+		if (o->type->percpu) {
+			/* In this CPU's set: no store, no rare path (ddv/fastpath.h). */
+			w_printf(w, "ddv_f%d = ddv_pcpu_lookup(ddv_call, &%s, ", i,
+				 pcpu_var(o->type));
+			emit_key(w, o->a);
+			w_printf(w, ");\n");
+			continue;
+		}
 		w_printf(w, "ddv_f%d = ddv_obj_lookup(ddv_call, %d, ", i, o->type->index);
 		emit_key(w, o->a);
 		if (l->e[i]->kind == E_FIELD)
@@ -349,6 +362,18 @@ static void emit_create(struct emit_ctx *cx, struct stmt *s)
 {
 	struct writer *w = cx->w;
 
+	if (s->obj.type->percpu) {
+		w_line(w, "int ddv_rc;");
+		w_blank(w);
+		w_printf(w, "ddv_rc = ddv_pcpu_create(ddv_call, &%s, ", pcpu_var(s->obj.type));
+		emit_key(w, s->obj.key);
+		w_printf(w, ");\n");
+		w_printf(w, "if (ddv_rc == -EEXIST)");
+		emit_then_report(cx, s->msg);
+		emit_no_bail(w);
+		return;
+	}
+
 	w_printf(w, "u64 ddv_fv[DDV_MAX_FIELDS] = { ");
 	if (!s->inits)
 		w_printf(w, "0");
@@ -411,10 +436,17 @@ static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 
 	switch (s->kind) {
 	case S_DESTROY:
-		w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %d, ", type);
-		emit_key(w, s->obj.key);
-		w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
-		emit_rare(cx, "ddv_rc");
+		if (s->obj.type->percpu) {
+			w_printf(w, "ddv_rc = ddv_pcpu_destroy(ddv_call, &%s, ",
+				 pcpu_var(s->obj.type));
+			emit_key(w, s->obj.key);
+			w_printf(w, ");\n");
+		} else {
+			w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %d, ", type);
+			emit_key(w, s->obj.key);
+			w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
+			emit_rare(cx, "ddv_rc");
+		}
 		w_printf(w, "if (ddv_rc == -ENOENT)");
 		emit_then_report(cx, s->msg);
 		break;
@@ -1142,6 +1174,17 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 void emit_wrappers(struct writer *w, struct spec *spec)
 {
 	struct emit_ctx cx = { .w = w, .spec = spec, .rare_label = NULL };
+	bool percpu = false;
+
+	/* The sets of the per-CPU types, which the wrappers and the descriptors name. */
+	for (struct type_decl *t = spec->types; t; t = t->next) {
+		if (!t->percpu)
+			continue;
+		w_line(w, "static DEFINE_PER_CPU(struct ddv_pcpu_set, %s);", pcpu_var(t));
+		percpu = true;
+	}
+	if (percpu)
+		w_blank(w);
 
 	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
 		const char *guard = version_guard(f);
