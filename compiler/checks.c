@@ -310,9 +310,9 @@ static void check_types(struct spec *spec)
 			t->states = copy;
 		}
 		/* A per-CPU set holds keys and where they were made, nothing else. */
-		if (t->percpu && (t->contained || t->nfields || t->nstates || t->active))
+		if (t->percpu && (t->contained || t->nfields || t->nstates))
 			error_at(&t->pos, PERCPU_TYPE,
-				 "'%s' is percpu: a key alone (no fields, states, active or contained)",
+				 "'%s' is percpu: a key alone (no fields, states or contained)",
 				 t->name);
 		if (t->active)
 			check_active(spec, t);

@@ -908,7 +908,8 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 /*
  * One CPU's set s of per-CPU type td when dut's init returned (going false:
  * the entries of the init's task) or when dut went (the entries made in its
- * text): each is reported with the type's leak message at its site, once.
+ * text): each still active (the type's `active`, if any: the lock word still
+ * set) is reported with the type's leak message at its site, once.
  * Returns the entries reported.
  */
 static unsigned int pcpu_sweep_set(struct ddv_dut *dut, const struct ddv_pack *pack,
@@ -919,12 +920,17 @@ static unsigned int pcpu_sweep_set(struct ddv_dut *dut, const struct ddv_pack *p
 	unsigned int found = 0;
 
 	for (i = 0; i < n; i++) {
-		u64 key = READ_ONCE(s->e[i].key);
+		u64 key = READ_ONCE(s->e[i].key), none[DDV_MAX_FIELDS] = { 0 };
 		unsigned long ip = READ_ONCE(s->e[i].ret_ip);
+		u8 byte;
 		u32 site;
 
 		if (!key || !within_module(ip, dut->mod) ||
 		    (!going && READ_ONCE(s->e[i].task) != (u64)(unsigned long)current))
+			continue;
+		/* Still in use (a lock word still set), read only where memory is mapped. */
+		if (td->active && (copy_from_kernel_nofault(&byte, (void *)(unsigned long)key, 1) ||
+				   !td->active(key, none)))
 			continue;
 		found++;
 		atomic64_inc(&dut->violations);

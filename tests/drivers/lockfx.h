@@ -368,9 +368,6 @@ static int lkfx_case(void)
 
 #elif defined(LKFX_SPIN_HELD)
 #include <linux/slab.h>
-/* The real _raw_spin_unlock, called where ddv does not redirect. */
-static void (*volatile lkfx_hidden_spin_unlock)(raw_spinlock_t *lock) = _raw_spin_unlock;
-
 /* An error path that returns with the lock held: reached when kmalloc fails (injected). */
 static int lkfx_case(void)
 {
@@ -382,8 +379,11 @@ static int lkfx_case(void)
 #ifdef FIXTURE_CLEAN
 		spin_unlock(&lkfx_spin);
 #else
-		/* The defect leaves it held; released behind ddv's back, so the kernel lives on. */
-		lkfx_hidden_spin_unlock(&lkfx_spin.rlock);
+		/*
+		 * The defect leaves it held. The preemption count goes back inline, so the
+		 * kernel lives on; the lock word, in the module's data, goes with the module.
+		 */
+		preempt_enable();
 #endif
 		return -ENOMEM;
 	}
@@ -393,16 +393,17 @@ static int lkfx_case(void)
 }
 
 #elif defined(LKFX_WRITE_HELD)
-static void (*volatile lkfx_hidden_write_unlock)(rwlock_t *lock) = _raw_write_unlock;
-
-/* Init returns 0 with the write side held (the unlock forgotten on the success path). */
+/*
+ * Init returns 0 with the write side held (the unlock forgotten on the success path). The
+ * preemption count goes back inline; nothing takes the lock again.
+ */
 static int lkfx_case(void)
 {
 	write_lock(&lkfx_rw);
 #ifdef FIXTURE_CLEAN
 	write_unlock(&lkfx_rw);
 #else
-	lkfx_hidden_write_unlock(&lkfx_rw);
+	preempt_enable();
 #endif
 	return 0;
 }

@@ -18,7 +18,7 @@ lk_spin_unlocked lock.spin-unlock-unlocked
 lk_spin_other lock.spin-unlock-other
 lk_down_atomic linux.down.sleep-in-atomic
 lk_write_held lock.write-held-at-return
-lk_mutex_unload lock.mutex-locked-at-unload
+lk_mutex_unload lock.mutex-freed-locked
 "
 
 if fixture_build; then
