@@ -404,11 +404,11 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
  * set operation is a few per-CPU loads and stores (each one instruction, so
  * an interrupt between two of them finds a consistent set). Keys are zero
  * past n, so a key read between a push's count and its store matches
- * nothing. Each entry keeps the return address of the call that made it
- * (its site) and the task, for ddv.ko's report of one still held when the
- * driver's init or exit returns. A create that finds the
- * set full counts itself in lost, and as many destroys that find nothing
- * succeed.
+ * nothing. Each entry keeps the task that made it (a key matches for that
+ * task only) and the return address of the call (its site), for ddv.ko's
+ * report of one still held when the driver's init or exit returns. A create
+ * that finds the set full counts itself in lost, and as many destroys that
+ * find nothing succeed.
  */
 #define DDV_PCPU_KEYS	8
 struct ddv_pcpu_set {
@@ -422,13 +422,19 @@ struct ddv_pcpu_set {
 };
 
 #ifdef __KERNEL__
-/* The index of key in this CPU's set s, or -1. */
+/*
+ * The index of key in this CPU's set s, made by the current task, or -1. The
+ * task (ddv_current_task(): in an interrupt, the interrupted one) keeps what
+ * another task recorded on this CPU apart: a lock handed over with the
+ * preemption count, or left by a task that slept holding it.
+ */
 static __always_inline int ddv_pcpu_find(struct ddv_pcpu_set __percpu *s, u64 key)
 {
 	u32 i, n = this_cpu_read(s->n);
 
 	for (i = 0; i < n && i < DDV_PCPU_KEYS; i++)
-		if (this_cpu_read(s->e[i].key) == key)
+		if (this_cpu_read(s->e[i].key) == key &&
+		    this_cpu_read(s->e[i].task) == ddv_current_task())
 			return i;
 	return -1;
 }
