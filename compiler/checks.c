@@ -906,6 +906,18 @@ static void percpu_only_exists(struct type_decl *t, const struct srcpos *pos, co
 			 "and 'if %s[k]' do)", t->name, what, t->name);
 }
 
+/* A per-CPU set is a stack (nested holds push twice): a create always adds. */
+static bool percpu_create(const struct type_decl *t, struct stmt *s)
+{
+	if (!t || !t->percpu)
+		return false;
+	if (s->msg || s->inits || s->name)
+		error_at(&s->pos, PERCPU_TYPE, "'%s' is percpu: a create always adds its key "
+			 "(look it up before), so it takes no else, id or fields", t->name);
+	s->msg = NULL;
+	return true;
+}
+
 static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 {
 	struct type_decl *t;
@@ -932,6 +944,8 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 				error_at(&s->name_pos, UNKNOWN_STATE, "'%s' has no state '%s'", t->name,
 					 s->name);
 		}
+		if (percpu_create(t, s))
+			break;
 		if (!s->msg || !s->msg->text)
 			s->msg = default_msg(s, tree_printf("%s created again while still live",
 							    s->obj.type_name));

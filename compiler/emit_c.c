@@ -363,13 +363,9 @@ static void emit_create(struct emit_ctx *cx, struct stmt *s)
 	struct writer *w = cx->w;
 
 	if (s->obj.type->percpu) {
-		w_line(w, "int ddv_rc;");
-		w_blank(w);
-		w_printf(w, "ddv_rc = ddv_pcpu_create(ddv_call, &%s, ", pcpu_var(s->obj.type));
+		w_printf(w, "ddv_pcpu_create(ddv_call, &%s, ", pcpu_var(s->obj.type));
 		emit_key(w, s->obj.key);
 		w_printf(w, ");\n");
-		w_printf(w, "if (ddv_rc == -EEXIST)");
-		emit_then_report(cx, s->msg);
 		emit_no_bail(w);
 		return;
 	}

@@ -450,23 +450,20 @@ static __always_inline int ddv_pcpu_lookup(struct ddv_call *call, struct ddv_pcp
 	return -ENOENT;
 }
 
-static __always_inline int ddv_pcpu_create(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
-					   u64 key)
+/* A push, whether the key is held already or not (a nested hold: a stack, as lockdep's). */
+static __always_inline void ddv_pcpu_create(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
+					    u64 key)
 {
-	u32 i;
+	u32 i = this_cpu_inc_return(s->n) - 1;
 
-	if (ddv_pcpu_find(s, key) >= 0)
-		return -EEXIST;
-	i = this_cpu_inc_return(s->n) - 1;
 	if (unlikely(i >= DDV_PCPU_KEYS)) {
 		this_cpu_dec(s->n);
 		this_cpu_inc(s->lost);
-		return 0;
+		return;
 	}
 	this_cpu_write(s->e[i].ret_ip, call->ret_ip);
 	this_cpu_write(s->e[i].task, ddv_current_task());
 	this_cpu_write(s->e[i].key, key);
-	return 0;
 }
 
 static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
