@@ -200,9 +200,12 @@ static void check_types(struct spec *spec)
 		for (struct attr *a = t->attrs; a; a = a->next) {
 			if (!strcmp(a->name, "contained"))
 				t->contained = true;
+			else if (!strcmp(a->name, "percpu"))
+				t->percpu = true;
 			else
 				error_at(&a->pos, BAD_ATTRIBUTE,
-					 "unknown object attribute '%s' (known: contained)", a->name);
+					 "unknown object attribute '%s' (known: contained, percpu)",
+					 a->name);
 		}
 		for (struct member *m = t->members; m; m = m->next) {
 			struct field *f = m->field;
@@ -264,6 +267,11 @@ static void check_types(struct spec *spec)
 			free(t->states);
 			t->states = copy;
 		}
+		/* A per-CPU set holds keys and where they were made, nothing else. */
+		if (t->percpu && (t->contained || t->nfields || t->nstates))
+			error_at(&t->pos, PERCPU_TYPE,
+				 "'%s' is percpu: a key alone (no fields, states or contained)",
+				 t->name);
 		if (t->active)
 			check_active(spec, t);
 		if (t->leak) {
@@ -895,6 +903,26 @@ static void check_lookups(const struct stmt *s)
 			 DDVC_MAX_LOOKUPS);
 }
 
+/* A per-CPU type's objects are created, destroyed and looked up, nothing else. */
+static void percpu_only_exists(struct type_decl *t, const struct srcpos *pos, const char *what)
+{
+	if (t && t->percpu)
+		error_at(pos, PERCPU_TYPE, "'%s' is percpu: %s does not apply (create, destroy "
+			 "and 'if %s[k]' do)", t->name, what, t->name);
+}
+
+/* A per-CPU set is a stack (nested holds push twice): a create always adds. */
+static bool percpu_create(const struct type_decl *t, struct stmt *s)
+{
+	if (!t || !t->percpu)
+		return false;
+	if (s->msg || s->inits || s->name)
+		error_at(&s->pos, PERCPU_TYPE, "'%s' is percpu: a create always adds its key "
+			 "(look it up before), so it takes no else, id or fields", t->name);
+	s->msg = NULL;
+	return true;
+}
+
 static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 {
 	struct type_decl *t;
@@ -921,7 +949,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 				error_at(&s->name_pos, UNKNOWN_STATE, "'%s' has no state '%s'", t->name,
 					 s->name);
 		}
-		if (prove(c, s))
+		if (percpu_create(t, s) || prove(c, s))
 			break;
 		if (!s->msg || !s->msg->text)
 			s->msg = default_msg(s, tree_printf("%s created again while still live",
@@ -939,6 +967,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		break;
 	case S_SET_STATE:
 		t = resolve_stmt_obj(c, &s->obj);
+		percpu_only_exists(t, &s->pos, "a state change");
 		if (t && !t->nstates)
 			error_at(&s->name_pos, NO_STATES, "'%s' has no states", t->name);
 		else if (t && (s->index = find_state(t, s->name)) < 0)
@@ -947,6 +976,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 	case S_SET_FIELD:
 	case S_ADJUST:
 		t = resolve_stmt_obj(c, &s->obj);
+		percpu_only_exists(t, &s->pos, "a field write");
 		resolve_expr(c, s->value);
 		resolve_expr(c, s->lo);
 		resolve_expr(c, s->hi);
@@ -966,10 +996,10 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		}
 		break;
 	case S_TRANSFER:
-		resolve_stmt_obj(c, &s->obj);
+		percpu_only_exists(resolve_stmt_obj(c, &s->obj), &s->pos, "transfer");
 		break;
 	case S_MANAGED:
-		resolve_stmt_obj(c, &s->obj);
+		percpu_only_exists(resolve_stmt_obj(c, &s->obj), &s->pos, "managed");
 		resolve_expr(c, s->value);
 		break;
 	case S_AFTER:

@@ -67,6 +67,7 @@
 	X(NOT_COUNTER, "check.not-counter")				\
 	X(NO_EXTENT, "check.no-extent")					\
 	X(NOT_CONTAINED, "check.not-contained")				\
+	X(PERCPU_TYPE, "check.percpu-type")				\
 	X(TOO_MANY_ARGS, "check.too-many-args")				\
 	X(AFTER_NESTED, "check.after-nested")				\
 	X(BAD_VERSION, "check.bad-version")				\
@@ -393,7 +394,7 @@ struct active_clause {
 	struct msg *msg;	/* as written, or ddvc's default (contained types) */
 };
 
-/* An attribute after a type or field: `contained`, `extent`. */
+/* An attribute before a type or field: `contained`, `percpu`, `extent`. */
 struct attr {
 	struct srcpos pos;
 	const char *name;
@@ -422,6 +423,7 @@ struct type_decl {
 	struct state_name **states;
 	int nstates;
 	bool contained;
+	bool percpu;		/* held by the current CPU's context: ddv/fastpath.h */
 	int size_field;
 	int index;
 	/* Another pack's type, imported: the import, and its index in the import table (or -1). */
@@ -522,6 +524,14 @@ extern const struct check checks[];
 extern const size_t nchecks;
 void check_spec(struct spec *spec);
 
+/*
+ * tree.c: does an expression, a statement or a list of them (messages'
+ * placeholders included) name the parameter?
+ */
+bool expr_names(const struct expr *e, const char *name);
+bool stmt_names(const struct stmt *s, const char *name);
+bool stmts_name(const struct stmt *s, const char *name);
+
 /* messages.c: the check pass's part for messages (checks.c calls them). */
 void msg_add(struct spec *spec, struct msg *m);
 bool msg_add_arg(struct msg *m, const char *name);
@@ -595,6 +605,7 @@ void doc_expr(FILE *out, const struct expr *e);
 void emit_wrappers(struct writer *w, struct spec *spec);
 void emit_expr(struct writer *w, const struct expr *e);
 const char *pack_var(const struct spec *spec);		/* "ddv_pack_linux" */
+const char *pcpu_var(const struct type_decl *t);	/* "ddv_pcpu_spin_held" */
 const char *version_guard(const struct fnsig *f);	/* #if of since/before, or NULL */
 const char *ret_kind_name(enum ret_kind k);
 

@@ -35,6 +35,11 @@ const char *pack_var(const struct spec *spec)
 	return mangle("ddv_pack_", spec->pack);
 }
 
+const char *pcpu_var(const struct type_decl *t)
+{
+	return mangle("ddv_pcpu_", t->name);
+}
+
 static void collect(struct lookups *l, struct expr *e)
 {
 	if (!e)
@@ -113,6 +118,14 @@ static void emit_lookups(struct emit_ctx *cx, const struct lookups *l)
 	for (int i = l->n - 1; i >= 0; i--) {
 		struct expr *o = obj_of(l->e[i]);
 
+		if (o->type->percpu) {
+			/* In this CPU's set: no store, no rare path (ddv/fastpath.h). */
+			w_printf(w, "ddv_f%d = ddv_pcpu_lookup(ddv_call, &%s, ", i,
+				 pcpu_var(o->type));
+			emit_key(w, o->a);
+			w_printf(w, ");\n");
+			continue;
+		}
 		w_printf(w, "ddv_f%d = ddv_obj_lookup(ddv_call, %s, ", i, type_ref(o->type));
 		emit_key(w, o->a);
 		if (l->e[i]->kind == E_FIELD)
@@ -355,6 +368,14 @@ static void emit_create(struct emit_ctx *cx, struct stmt *s)
 {
 	struct writer *w = cx->w;
 
+	if (s->obj.type->percpu) {
+		w_printf(w, "ddv_pcpu_create(ddv_call, &%s, ", pcpu_var(s->obj.type));
+		emit_key(w, s->obj.key);
+		w_printf(w, ");\n");
+		emit_no_bail(w);
+		return;
+	}
+
 	w_printf(w, "u64 ddv_fv[DDV_MAX_FIELDS] = { ");
 	if (!s->inits)
 		w_printf(w, "0");
@@ -420,10 +441,17 @@ static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 
 	switch (s->kind) {
 	case S_DESTROY:
-		w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %s, ", type);
-		emit_key(w, s->obj.key);
-		w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
-		emit_rare(cx, "ddv_rc");
+		if (s->obj.type->percpu) {
+			w_printf(w, "ddv_rc = ddv_pcpu_destroy(ddv_call, &%s, ",
+				 pcpu_var(s->obj.type));
+			emit_key(w, s->obj.key);
+			w_printf(w, ");\n");
+		} else {
+			w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %s, ", type);
+			emit_key(w, s->obj.key);
+			w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
+			emit_rare(cx, "ddv_rc");
+		}
 		if (!s->proven_by) {	/* else proven live by its 'if': no rule */
 			w_printf(w, "if (ddv_rc == -ENOENT)");
 			emit_then_report(cx, s->msg);
@@ -640,52 +668,6 @@ static void emit_phase(struct emit_ctx *cx, struct stmt *s, bool after)
 	cx->rare_label = after ? "ddv_resume" : "ddv_restart";
 	emit_phase_stmts(cx, s, after);
 	cx->rare_label = NULL;
-}
-
-/* Does the expression (or a message's placeholders) name the parameter? */
-static bool expr_names(const struct expr *e, const char *name)
-{
-	if (!e)
-		return false;
-	if (e->kind == E_NAME && e->ref != REF_STATE && strcmp(e->text, name) == 0)
-		return true;
-	if (expr_names(e->a, name) || expr_names(e->b, name) || expr_names(e->c, name))
-		return true;
-	for (const struct expr *a = e->args; a; a = a->next)
-		if (expr_names(a, name))
-			return true;
-	return false;
-}
-
-static bool msg_names(const struct msg *m, const char *name)
-{
-	for (int i = 0; m && i < m->nargs; i++)
-		if (strcmp(m->args[i], name) == 0)
-			return true;
-	return false;
-}
-
-static bool stmts_name(const struct stmt *s, const char *name);
-
-static bool stmt_names(const struct stmt *s, const char *name)
-{
-	if (expr_names(s->cond, name) || expr_names(s->obj.key, name) ||
-	    expr_names(s->value, name) || expr_names(s->lo, name) || expr_names(s->hi, name) ||
-	    expr_names(s->in.key, name) || msg_names(s->msg, name) ||
-	    stmts_name(s->body, name) || stmts_name(s->else_body, name))
-		return true;
-	for (const struct field_init *i = s->inits; i; i = i->next)
-		if (expr_names(i->value, name))
-			return true;
-	return false;
-}
-
-static bool stmts_name(const struct stmt *s, const char *name)
-{
-	for (; s; s = s->next)
-		if (stmt_names(s, name))
-			return true;
-	return false;
 }
 
 /* A parameter that the rules after the call read (the resumed call needs it). */
@@ -1155,6 +1137,17 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 void emit_wrappers(struct writer *w, struct spec *spec)
 {
 	struct emit_ctx cx = { .w = w, .spec = spec, .rare_label = NULL };
+	bool percpu = false;
+
+	/* The sets of the per-CPU types, which the wrappers and the descriptors name. */
+	for (struct type_decl *t = spec->types; t; t = t->next) {
+		if (!t->percpu)
+			continue;
+		w_line(w, "static DEFINE_PER_CPU(struct ddv_pcpu_set, %s);", pcpu_var(t));
+		percpu = true;
+	}
+	if (percpu)
+		w_blank(w);
 
 	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
 		const char *guard = version_guard(f);

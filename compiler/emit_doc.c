@@ -231,7 +231,7 @@ int emit_doc(struct spec *spec, FILE *out)
 		fputs(" | ", out);
 		for (int i = 0; i < t->nstates; i++)
 			fprintf(out, "%s`%s`", i ? ", " : "", t->states[i]->name);
-		fprintf(out, " | %s", t->contained ? "contained" : "");
+		fprintf(out, " | %s", t->contained ? "contained" : t->percpu ? "percpu" : "");
 		if (t->active) {
 			fprintf(out, "%sactive while `", t->contained ? ", " : "");
 			doc_expr(out, t->active->cond);

@@ -56,13 +56,16 @@ static void emit_types(struct writer *w, struct spec *spec)
 		w_open(w, "[%d] =", t->index);
 		w_line(w, ".nfields = %d,", t->nfields);
 		w_line(w, ".nstates = %d,", t->nstates);
-		w_line(w, ".flags = %s,", t->contained ? "DDV_TYPE_CONTAINED" : "0");
+		w_line(w, ".flags = %s,", t->contained ? "DDV_TYPE_CONTAINED" :
+		       t->percpu ? "DDV_TYPE_PERCPU" : "0");
 		w_line(w, ".leak_msg = %d,", t->leak ? t->leak->index : 0);
 		w_line(w, ".size_field = %d,", t->size_field);
 		if (t->active) {
 			w_line(w, ".active = %s,", mangle("ddv_active_", t->name));
 			w_line(w, ".active_msg = %d,", t->active->msg ? t->active->msg->index : 0);
 		}
+		if (t->percpu)
+			w_line(w, ".pcpu = &%s,", pcpu_var(t));
 		w_close(w, ",");
 	}
 	w_close(w, ";");

@@ -277,3 +277,47 @@ const char *version_code(const char *v)
 		return NULL;
 	return tree_printf("KERNEL_VERSION(%lu, %lu, %lu)", part[0], part[1], part[2]);
 }
+
+/* Does the expression (or a message's placeholders) name the parameter? */
+bool expr_names(const struct expr *e, const char *name)
+{
+	if (!e)
+		return false;
+	if (e->kind == E_NAME && e->ref != REF_STATE && strcmp(e->text, name) == 0)
+		return true;
+	if (expr_names(e->a, name) || expr_names(e->b, name) || expr_names(e->c, name))
+		return true;
+	for (const struct expr *a = e->args; a; a = a->next)
+		if (expr_names(a, name))
+			return true;
+	return false;
+}
+
+static bool msg_names(const struct msg *m, const char *name)
+{
+	for (int i = 0; m && i < m->nargs; i++)
+		if (strcmp(m->args[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool stmt_names(const struct stmt *s, const char *name)
+{
+	if (expr_names(s->cond, name) || expr_names(s->obj.key, name) ||
+	    expr_names(s->value, name) || expr_names(s->lo, name) || expr_names(s->hi, name) ||
+	    expr_names(s->in.key, name) || msg_names(s->msg, name) ||
+	    stmts_name(s->body, name) || stmts_name(s->else_body, name))
+		return true;
+	for (const struct field_init *i = s->inits; i; i = i->next)
+		if (expr_names(i->value, name))
+			return true;
+	return false;
+}
+
+bool stmts_name(const struct stmt *s, const char *name)
+{
+	for (; s; s = s->next)
+		if (stmt_names(s, name))
+			return true;
+	return false;
+}

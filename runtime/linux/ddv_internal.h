@@ -293,6 +293,7 @@ void ddv_store_status(struct ddv_status *st);
 u64 ddv_store_owned(u16 owner);
 void ddv_note_uncertain(const struct ddv_call *call);	/* abi.c */
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
+unsigned int ddv_pcpu_sweep(struct ddv_dut *dut, bool going);
 void ddv_store_forget_types(u16 first, u16 count);
 /* The gate of the inline create and destroy: holders are attached drivers and the scopes. */
 #define DDV_INLINE_HOLDER_SCOPES 0

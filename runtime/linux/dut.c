@@ -216,6 +216,8 @@ static void dut_coming(struct ddv_dut *dut, struct module *mod)
 /* Init returned 0 (MODULE_STATE_LIVE). */
 static void dut_live(struct ddv_dut *dut)
 {
+	/* A spinlock the init's task still holds (before its init text goes). */
+	ddv_pcpu_sweep(dut, false);
 	/* Init text is freed next: no return address can lie there. */
 	ddv_text_forget_init(dut);
 	ddv_fast_update();
@@ -246,6 +248,7 @@ static void dut_going(struct ddv_dut *dut)
 	/* Before the return-address table goes: objects may name their site by address. */
 	ddv_managed_forget(dut->id);
 	leaks = ddv_store_sweep(dut, true, true);
+	leaks += ddv_pcpu_sweep(dut, true);
 	ddv_ret_table_free(dut);
 	ddv_log_rt(DDV_RT_DRIVER_GOING, 3, (u64)dut->id, (u64)leaks,
 		   ddv_dut_calls(dut));

@@ -955,6 +955,89 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 	return leaks;
 }
 
+/*
+ * One CPU's set s of per-CPU type td when dut's init returned (going false:
+ * the entries of the init's task) or when dut went (the entries made in its
+ * text): each still active (the type's `active`, if any: the lock word still
+ * set) is reported with the type's leak message at its site, once.
+ * Returns the entries reported.
+ */
+static unsigned int pcpu_sweep_set(struct ddv_dut *dut, const struct ddv_pack *pack,
+				   const struct ddv_type_desc *td, struct ddv_pcpu_set *s,
+				   bool going)
+{
+	u32 i, n = min_t(u32, READ_ONCE(s->n), DDV_PCPU_KEYS);
+	unsigned int found = 0;
+
+	for (i = 0; i < n; i++) {
+		u64 key = READ_ONCE(s->e[i].key), none[DDV_MAX_FIELDS] = { 0 };
+		unsigned long ip = READ_ONCE(s->e[i].ret_ip);
+		u8 byte;
+		u32 site;
+
+		if (!key || !within_module(ip, dut->mod) ||
+		    (!going && READ_ONCE(s->e[i].task) != (u64)(unsigned long)current))
+			continue;
+		/* Still in use (a lock word still set), read only where memory is mapped. */
+		if (td->active && (copy_from_kernel_nofault(&byte, (void *)(unsigned long)key, 1) ||
+				   !td->active(key, none)))
+			continue;
+		found++;
+		atomic64_inc(&dut->violations);
+		site = site_of_ret(dut, ip);
+		if (td->leak_msg)
+			ddv_log_at(pack->pack_id, td->leak_msg, 1, &key, dut->id, site,
+				   site < dut->nsites ? dut->sites[site].func : 0, ip, false);
+		/*
+		 * Reported once: a hole (key 0, never a lock) that the set keeps
+		 * until the driver goes; a racing destroy of the key by the set's
+		 * CPU leaves the exchange undone.
+		 */
+		if (!going)
+			cmpxchg64(&s->e[i].key, key, 0);
+	}
+	return found;
+}
+
+/*
+ * The per-CPU sets (DDV_TYPE_PERCPU: a spinlock the current context holds)
+ * when dut's init returned or when it went (pcpu_sweep_set). When it went and
+ * no other driver is under test (no wrapper can run), the sets are emptied;
+ * else the other driver's entries stay, and so do this one's (a set is only
+ * changed by its own CPU). Called under ddv_mutex. Returns the entries
+ * reported.
+ */
+unsigned int ddv_pcpu_sweep(struct ddv_dut *dut, bool going)
+{
+	bool alone = true;
+	unsigned int found = 0, p, t, d, cpu;
+
+	if (!dut->mod)
+		return 0;
+	for (d = 1; d < DDV_MAX_DUTS; d++)
+		if (&ddv_duts[d] != dut && (ddv_duts[d].state == DDV_DUT_COMING ||
+					   ddv_duts[d].state == DDV_DUT_LIVE))
+			alone = false;
+	for (p = 1; p < DDV_MAX_PACKS; p++) {
+		struct ddv_pack *pack = ddv_packs[p];
+
+		for (t = 0; pack && t < pack->ntypes; t++) {
+			const struct ddv_type_desc *td = &pack->types[t];
+
+			if (!(td->flags & DDV_TYPE_PERCPU) || !td->pcpu)
+				continue;
+			for_each_possible_cpu(cpu) {
+				struct ddv_pcpu_set *s = per_cpu_ptr(td->pcpu, cpu);
+
+				found += pcpu_sweep_set(dut, pack, td, s, going);
+				if (going && alone)
+					memset(s, 0, sizeof(*s));
+			}
+		}
+	}
+	return found;
+}
+
 /* A pack is going: its objects' types are about to mean nothing. */
 void ddv_store_forget_types(u16 first, u16 count)
 {

@@ -366,6 +366,90 @@ static int lkfx_case(void)
 	return 0;
 }
 
+#elif defined(LKFX_SPIN_HELD)
+#include <linux/slab.h>
+/* An error path that returns with the lock held: reached when kmalloc fails (injected). */
+static int lkfx_case(void)
+{
+	void *p;
+
+	spin_lock(&lkfx_spin);
+	p = kmalloc(64, GFP_ATOMIC);
+	if (!p) {
+#ifdef FIXTURE_CLEAN
+		spin_unlock(&lkfx_spin);
+#else
+		/*
+		 * The defect leaves it held. The preemption count goes back inline, so the
+		 * kernel lives on; the lock word, in the module's data, goes with the module.
+		 */
+		preempt_enable();
+#endif
+		return -ENOMEM;
+	}
+	kfree(p);
+	spin_unlock(&lkfx_spin);
+	return 0;
+}
+
+#elif defined(LKFX_WRITE_HELD)
+/*
+ * Init returns 0 with the write side held (the unlock forgotten on the success path). The
+ * preemption count goes back inline; nothing takes the lock again.
+ */
+static int lkfx_case(void)
+{
+	write_lock(&lkfx_rw);
+#ifdef FIXTURE_CLEAN
+	write_unlock(&lkfx_rw);
+#else
+	preempt_enable();
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_FREED)
+#include <linux/slab.h>
+struct lkfx_dev {
+	struct mutex lock;
+	void *buf;
+};
+
+/* The error path frees the device with its mutex locked: reached when kmalloc #2 fails. */
+static int lkfx_case(void)
+{
+	struct lkfx_dev *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return -ENOMEM;
+	mutex_init(&d->lock);
+	mutex_lock(&d->lock);
+	d->buf = kmalloc(64, GFP_KERNEL);
+	if (!d->buf) {
+#ifdef FIXTURE_CLEAN
+		mutex_unlock(&d->lock);
+#endif
+		kfree(d);
+		return -ENOMEM;
+	}
+	mutex_unlock(&d->lock);
+	kfree(d->buf);
+	kfree(d);
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_UNLOAD)
+/* Init returns with the module's own mutex locked; it is still locked when the module goes. */
+static int lkfx_case(void)
+{
+	mutex_init(&lkfx_dyn_mutex);
+	mutex_lock(&lkfx_dyn_mutex);
+#ifdef FIXTURE_CLEAN
+	mutex_unlock(&lkfx_dyn_mutex);
+#endif
+	return 0;
+}
+
 #else
 #error "lockfx.h: define one LKFX_* case"
 #endif

@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-locks.sh: VM test: ddv reports each mutex, spinlock, rwlock and semaphore rule of specs/linux/locks.ddv on its fixture, and nothing for the twins.
+# fixture-locks.sh: VM test: ddv reports each mutex, spinlock, rwlock and semaphore rule of specs/linux/locks.ddv on its fixture (those on an error path reached by injection), and nothing for the twins.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -17,6 +17,8 @@ lk_write_twice lock.write-twice
 lk_spin_unlocked lock.spin-unlock-unlocked
 lk_spin_other lock.spin-unlock-other
 lk_down_atomic linux.down.sleep-in-atomic
+lk_write_held lock.write-held-at-return
+lk_mutex_unload lock.mutex-freed-locked
 "
 
 if fixture_build; then
@@ -25,6 +27,12 @@ if fixture_build; then
 	# defect takes for a success, unlocking a mutex nobody holds; the twin gives up.
 	fixture_session lk_mutex_trylock lk_mutex_trylock ok nth mutex_trylock 1
 	fixture_session lk_mutex_trylock_clean lk_mutex_trylock_clean fails nth mutex_trylock 1
+	# Init fails with the spinlock held when kmalloc fails (injected); the twin unlocks.
+	fixture_session lk_spin_held lk_spin_held fails nth kmalloc 1
+	fixture_session lk_spin_held_clean lk_spin_held_clean fails nth kmalloc 1
+	# The error path frees a block whose mutex is locked when kmalloc #2 fails.
+	fixture_session lk_mutex_freed lk_mutex_freed fails nth kmalloc 2
+	fixture_session lk_mutex_freed_clean lk_mutex_freed_clean fails nth kmalloc 2
 	if fixture_ddv_vm locks; then
 		fixture_twins_judge "$cases"
 		fixture_use lk_mutex_trylock
@@ -33,6 +41,17 @@ if fixture_build; then
 		fixture_use lk_mutex_trylock_clean
 		fixture_expect_injected lk_mutex_trylock_clean
 		fixture_expect_clean lk_mutex_trylock_clean
+		for f in lk_spin_held lk_mutex_freed; do
+			fixture_use $f
+			fixture_expect_injected $f
+			fixture_use ${f}_clean
+			fixture_expect_injected ${f}_clean
+			fixture_expect_clean ${f}_clean
+		done
+		fixture_use lk_spin_held
+		fixture_expect_rule lk_spin_held lock.spin-held-at-return
+		fixture_use lk_mutex_freed
+		fixture_expect_rule lk_mutex_freed lock.mutex-freed-locked
 	fi
 fi
 vm_summary

@@ -47,6 +47,7 @@
 #include <ddv/limits.h>
 
 struct module;
+struct ddv_pcpu_set;
 
 /* An object type: a key, up to DDV_MAX_FIELDS fields, an optional small state. */
 struct ddv_type_desc {
@@ -66,9 +67,17 @@ struct ddv_type_desc {
 	 */
 	bool (*active)(u64 key, const u64 *fields);
 	u16 active_msg;
+	/*
+	 * A per-CPU type's set (DDV_TYPE_PERCPU, ddv/fastpath.h), which the
+	 * pack defines: ddv.ko reports what a driver leaves in it (leak_msg)
+	 * and empties it when the driver goes. NULL for every other type.
+	 */
+	struct ddv_pcpu_set __percpu *pcpu;
 };
 /* may live inside a heap block: indexed for ddv_obj_find_inside() */
 #define DDV_TYPE_CONTAINED	0x1
+/* held by the current CPU's context, in a per-CPU set, not in the store */
+#define DDV_TYPE_PERCPU		0x2
 
 /* One message: a rule's diagnostic, or a trace record's layout (its text is in the catalog). */
 struct ddv_msg_desc {

@@ -398,6 +398,105 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_lookup, type, key, out);
 }
 #endif
+/*
+ * Per-CPU object types (`percpu object` in ddv-rules(5)): a key held by the
+ * current CPU's context, such as a spinlock, whose holder cannot migrate
+ * (spin_lock disables preemption). A small per-CPU set the pack owns (its
+ * type descriptor's pcpu), nested contexts on top of the task's: an interrupt
+ * pushes and pops its own keys before it returns. No store, no atomics: a
+ * set operation is a few per-CPU loads and stores (each one instruction, so
+ * an interrupt between two of them finds a consistent set). Keys are zero
+ * past n, so a key read between a push's count and its store matches
+ * nothing. Each entry keeps the task that made it (a key matches for that
+ * task only) and the return address of the call (its site), for ddv.ko's
+ * report of one still held when the driver's init or exit returns. A create
+ * that finds the set full counts itself in lost, and as many destroys that
+ * find nothing succeed.
+ */
+#define DDV_PCPU_KEYS	8
+struct ddv_pcpu_set {
+	u32 n;
+	u32 lost;
+	struct {
+		u64 key;
+		u64 ret_ip;
+		u64 task;
+	} e[DDV_PCPU_KEYS];
+};
+
+#ifdef __KERNEL__
+/*
+ * The index of key in this CPU's set s, made by the current task, or -1. The
+ * task (ddv_current_task(): in an interrupt, the interrupted one) keeps what
+ * another task recorded on this CPU apart: a lock handed over with the
+ * preemption count, or left by a task that slept holding it.
+ */
+static __always_inline int ddv_pcpu_find(struct ddv_pcpu_set __percpu *s, u64 key)
+{
+	u32 i, n = this_cpu_read(s->n);
+
+	for (i = 0; i < n && i < DDV_PCPU_KEYS; i++)
+		if (this_cpu_read(s->e[i].key) == key &&
+		    this_cpu_read(s->e[i].task) == ddv_current_task())
+			return i;
+	return -1;
+}
+
+/* A lookup (`if T[k]`): 0 when held, -ENOENT. */
+static __always_inline int ddv_pcpu_lookup(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
+					   u64 key)
+{
+	if (ddv_pcpu_find(s, key) >= 0)
+		return 0;
+	if (unlikely(call->attached))
+		call->missed = 1;	/* may have been taken before the attach */
+	return -ENOENT;
+}
+
+/* A push, whether the key is held already or not (a nested hold: a stack, as lockdep's). */
+static __always_inline void ddv_pcpu_create(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
+					    u64 key)
+{
+	u32 i = this_cpu_inc_return(s->n) - 1;
+
+	if (unlikely(i >= DDV_PCPU_KEYS)) {
+		this_cpu_dec(s->n);
+		this_cpu_inc(s->lost);
+		return;
+	}
+	this_cpu_write(s->e[i].ret_ip, call->ret_ip);
+	this_cpu_write(s->e[i].task, ddv_current_task());
+	this_cpu_write(s->e[i].key, key);
+}
+
+static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
+					    u64 key)
+{
+	int i = ddv_pcpu_find(s, key);
+	u32 last;
+
+	if (unlikely(i < 0)) {
+		if (this_cpu_read(s->lost)) {
+			this_cpu_dec(s->lost);
+			return 0;
+		}
+		if (unlikely(call->attached))
+			call->missed = 1;
+		return -ENOENT;
+	}
+	/* The last entry fills the hole; an interrupt meanwhile sees it twice, never lost. */
+	last = this_cpu_read(s->n) - 1;
+	if (i != last) {
+		this_cpu_write(s->e[i].key, this_cpu_read(s->e[last].key));
+		this_cpu_write(s->e[i].ret_ip, this_cpu_read(s->e[last].ret_ip));
+		this_cpu_write(s->e[i].task, this_cpu_read(s->e[last].task));
+	}
+	this_cpu_write(s->e[last].key, 0);
+	this_cpu_dec(s->n);
+	return 0;
+}
+#endif
+
 /* Out of line only. */
 #define ddv_obj_set_state(call, ...) \
 	DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_set_state, __VA_ARGS__)

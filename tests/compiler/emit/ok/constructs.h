@@ -17,5 +17,7 @@ void *demo_devm_alloc(struct device *dev, size_t size);
 int demo_trylock(spinlock_t *l);
 void demo_lock(spinlock_t *l);
 void demo_unlock(spinlock_t *l);
+void demo_raw_lock(raw_spinlock_t *l);
+void demo_raw_unlock(raw_spinlock_t *l);
 void demo_timer(struct timer_list *t, void (*callback)(struct timer_list *));
 int demo_name(struct class *class, const char *fmt, ...);
