@@ -158,6 +158,8 @@ static void set_context(struct decoder *dec, struct event *ev, int64_t dut, uint
 		if (site != NO_SITE && site < dec->sites[dut].nsites) {
 			ev->site = &dec->sites[dut].sites[site];
 			ev->symbol = ev->site->symbol;
+			/* A family's finding names the member whose site made the call. */
+			ev->module = site_module(&dec->sites[dut], ev->site);
 		}
 	}
 	name_call(dec, ev, func);

@@ -826,8 +826,10 @@ static unsigned int sweep_contained(struct ddv_dut *dut, const struct store_filt
 
 	if (!READ_ONCE(ddv_contained_live))
 		return 0;
-	if (dut->mod)
-		ddv_module_data(dut->mod, &base, &size);
+	/* The module going last (a family's others went before: their data is gone). */
+	for (i = 0; i < dut->nmembers && !size; i++)
+		if (dut->members[i].mod)
+			ddv_module_data(dut->members[i].mod, &base, &size);
 	while (store_next(&ddv_store, &cursor, f, &o)) {
 		const struct ddv_pack *pack;
 		const struct ddv_type_desc *t = type_desc(o.type, &pack);
