@@ -248,11 +248,12 @@ static int family_sites(struct kmod_ctx *kmod, struct symset *probed, struct sit
 
 /*
  * Removes a family's members (the driver went first), each once nothing
- * uses it: in passes, since one may use another. Says which stay loaded.
+ * uses it: in passes, since one may use another. Says which stay loaded;
+ * returns whether any did.
  */
-static void unload_members(const struct site_table *t)
+static bool unload_members(const struct site_table *t)
 {
-	bool removed = true;
+	bool removed = true, stay = false;
 
 	while (removed) {
 		removed = false;
@@ -261,16 +262,23 @@ static void unload_members(const struct site_table *t)
 			    !syscall(SYS_delete_module, t->members[k], O_NONBLOCK))
 				removed = true;
 	}
-	for (size_t k = 0; k < t->nmembers; k++)
-		if (module_loaded(t->members[k]))
-			ddv_warn("%s (of %s's family) stays loaded (in use): the family is checked "
-				 "for leaks when it goes", t->members[k], t->module);
+	for (size_t k = 0; k < t->nmembers; k++) {
+		if (module_loaded(t->members[k])) {
+			ddv_warn("%s (of %s's family) stays loaded (in use by another module): "
+				 "detached, what it made is not judged", t->members[k], t->module);
+			stay = true;
+		}
+	}
+	return stay;
 }
 
-/* The members of the family of the driver name, from the state's newest site table of it. */
-static bool family_of(const char *name, struct site_table *out)
+/*
+ * The family of the driver name, from the state's newest site table of it:
+ * its driver id, or 0 when it has no members.
+ */
+static unsigned int family_of(const char *name, struct site_table *out)
 {
-	bool found = false;
+	unsigned int found = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (unsigned int dut = 1; dut < 64; dut++) {
@@ -280,13 +288,13 @@ static bool family_of(const char *name, struct site_table *out)
 			if (!strcmp(t.module, name)) {
 				site_table_free(out);
 				*out = t;
-				found = true;
+				found = dut;
 			} else {
 				site_table_free(&t);
 			}
 		}
 	}
-	return found && out->nmembers;
+	return out->nmembers ? found : 0;
 }
 
 /*
@@ -847,6 +855,7 @@ out:
 int cmd_unload(int argc, char **argv)
 {
 	struct site_table family;
+	unsigned int dut;
 	char *name;
 	int fd, err = 0;
 
@@ -865,9 +874,19 @@ int cmd_unload(int argc, char **argv)
 		free(name);
 		return EXIT_ERROR;
 	}
-	/* Its family goes with it: the leak check runs when the last member goes. */
-	if (family_of(name, &family))
-		unload_members(&family);
+	/*
+	 * Its family goes with it; a member another module uses stays, detached
+	 * (its objects forgotten), so that nothing of ddv's is left patched.
+	 */
+	dut = family_of(name, &family);
+	if (dut && unload_members(&family)) {
+		fd = ctl_open();
+		if (fd >= 0) {
+			drain_log(fd);
+			ctl_call(fd, DDV_OP_DETACH, 1, (uint64_t[]){ dut }, NULL);
+			close(fd);
+		}
+	}
 	site_table_free(&family);
 	free(name);
 	/* The leak check ran at GOING: keep its records. */

@@ -333,6 +333,7 @@ extern struct config ddv_config;
 void ddv_store_exit(void);
 void ddv_store_status(struct ddv_status *st);
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
+unsigned int ddv_store_sweep_member(struct ddv_dut *dut, unsigned int k);
 void ddv_store_forget_types(u16 first, u16 count);
 /* The gate of the inline create and destroy: holders are attached drivers and the scopes. */
 #define DDV_INLINE_HOLDER_SCOPES 0

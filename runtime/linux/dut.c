@@ -295,7 +295,8 @@ static void dut_live(struct ddv_dut *dut, unsigned int k)
 /*
  * The last module of the driver or its family went: leak check, then
  * re-arm. A family's objects are one space: an object one member made and
- * another freed is no leak, and what is left is judged once all are gone.
+ * another freed is no leak. Each module's objects are judged when it goes
+ * (dut_going), what is left (contained objects above all) once all are gone.
  */
 static void family_end(struct ddv_dut *dut)
 {
@@ -343,8 +344,13 @@ static void dut_going(struct ddv_dut *dut, unsigned int k)
 	ddv_fast_update();
 	m->mod = NULL;
 	if (family_loaded(dut)) {
-		pr_info("ddv: %s gone; %s's family is checked for leaks when its last module goes\n",
-			m->name, dut->name);
+		unsigned int leaks;
+
+		/* What it made and still owns leaks; the others' objects wait for them. */
+		synchronize_rcu();
+		leaks = ddv_store_sweep_member(dut, k);
+		pr_info("ddv: %s (of %s's family) gone: %u leaked objects made at its sites\n",
+			m->name, dut->name, leaks);
 		return;
 	}
 	/* The family's last module: the sweep reads its data (contained objects). */
