@@ -342,7 +342,7 @@ static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 	struct journal_finding f;
 
 	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected") &&
-	    (!ev->module || !strcmp(ev->module, lo->c->module))) {
+	    (!ev->driver || !strcmp(ev->driver, lo->c->module))) {
 		lo->injected++;
 		lo->fault.len = 0;
 		call_name(ev, &lo->fault);

@@ -98,7 +98,7 @@ bool judge_finding(struct campaign *c, const struct event *ev, struct journal_fi
 	bool kept;
 
 	/* Another driver's records (one stuck in its init still says so) are not this load's. */
-	if (!event_is_finding(ev) || (ev->module && strcmp(ev->module, c->module)))
+	if (!event_is_finding(ev) || (ev->driver && strcmp(ev->driver, c->module)))
 		return false;
 	rule = ev->msg ? ev->msg->rule_id : "ddv.log-lost";
 	if (ev->site)

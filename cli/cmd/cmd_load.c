@@ -67,8 +67,12 @@ static char *find_module_path(struct kmod_ctx *kmod, const char *name)
 	return path;
 }
 
-/* Loads the modules the driver needs (.modinfo depends=) with libkmod. */
-static int load_dependencies(struct kmod_ctx *kmod, const char *depends)
+/*
+ * Loads the modules the driver needs (.modinfo depends=) with libkmod. A
+ * family's members stop at the first that fails (its init failed: the
+ * next would load it again, its failure lost).
+ */
+static int load_dependencies(struct kmod_ctx *kmod, const char *depends, bool first_error)
 {
 	char *copy, *save = NULL;
 	int status = 0;
@@ -76,7 +80,8 @@ static int load_dependencies(struct kmod_ctx *kmod, const char *depends)
 	if (!depends || !*depends)
 		return 0;
 	copy = xstrdup(depends);
-	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	for (char *name = strtok_r(copy, ",", &save); name && !(first_error && status);
+	     name = strtok_r(NULL, ",", &save)) {
 		struct kmod_list *list = NULL, *l;
 		int err = kmod_module_new_from_lookup(kmod, name, &list);
 
@@ -297,13 +302,29 @@ static unsigned int family_of(const char *name, struct site_table *out)
 	return out->nmembers ? found : 0;
 }
 
+/* Does a module of family a (driver and members) belong to family b? */
+static bool families_meet(const struct site_table *a, const struct site_table *b)
+{
+	for (size_t i = 0; i <= a->nmembers; i++) {
+		const char *m = i ? a->members[i - 1] : a->module;
+
+		if (!strcmp(m, b->module))
+			return true;
+		for (size_t j = 0; j < b->nmembers; j++)
+			if (!strcmp(m, b->members[j]))
+				return true;
+	}
+	return false;
+}
+
 /*
  * After an unload the runtime keeps a driver armed, so that a load by any
  * means is checked again. 'ddv load' sends a fresh site table instead (the
- * file may have changed): the armed driver of that name, found through the
- * state's site tables, is forgotten first. Returns how many were.
+ * file may have changed): the armed driver of a module of this family (its
+ * driver or a member), found through the state's site tables, is forgotten
+ * first. Returns how many were.
  */
-static int forget_armed(int fd, const char *name)
+static int forget_armed(int fd, const struct site_table *family)
 {
 	int forgotten = 0;
 
@@ -313,7 +334,10 @@ static int forget_armed(int fd, const char *name)
 		bool match = false;
 
 		for (gen = 1; !state_load_sites(dut, gen, &t); gen++) {
-			match = !strcmp(t.module, name);
+			/* Armed, not loaded: none of its modules is there. */
+			match = families_meet(family, &t) && !module_loaded(t.module);
+			for (size_t k = 0; match && k < t.nmembers; k++)
+				match = !module_loaded(t.members[k]);
 			site_table_free(&t);
 		}
 		if (match && !ctl_call(fd, DDV_OP_DETACH, 1, (uint64_t[]){ dut }, NULL))
@@ -623,7 +647,7 @@ static int arm_driver(int fd, struct site_table *table)
 	uint64_t out[4];
 	int dut = send_sites(fd, DDV_OP_TARGET, table, out);
 
-	if (dut == -EBUSY && !module_loaded(table->module) && forget_armed(fd, table->module))
+	if (dut == -EBUSY && !module_loaded(table->module) && forget_armed(fd, table))
 		dut = send_sites(fd, DDV_OP_TARGET, table, out);
 	if (dut < 0)
 		ddv_error(-dut, "load: arming for %s%s", table->module,
@@ -736,7 +760,7 @@ int cmd_load(int argc, char **argv)
 	modsyms_save(image, size, table.module);
 	family_choose(&table, a.with, a.alone);
 	if (family_sites(kmod, &probed, &table) ||
-	    (!table.nmembers && load_dependencies(kmod, table.depends))) {
+	    (!table.nmembers && load_dependencies(kmod, table.depends, false))) {
 		free(image);
 		goto out_table;
 	}
@@ -760,9 +784,9 @@ int cmd_load(int argc, char **argv)
 
 		for (size_t k = 0; k < table.nmembers; k++)
 			sb_printf(&members, "%s%s", k ? "," : "", table.members[k]);
-		err = load_dependencies(kmod, members.s);
+		err = load_dependencies(kmod, members.s, true);
 		if (!err)
-			err = load_dependencies(kmod, table.depends);
+			err = load_dependencies(kmod, table.depends, true);
 		sb_free(&members);
 		if (err) {
 			unload_members(&table);

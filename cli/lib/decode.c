@@ -154,6 +154,7 @@ static void set_context(struct decoder *dec, struct event *ev, int64_t dut, uint
 	if (dut >= 0 && dut < DECODE_MAX_DUTS) {
 		ev->dut = dut;
 		ev->module = dec->sites[dut].module;
+		ev->driver = ev->module;
 		ev->site_id = site;
 		if (site != NO_SITE && site < dec->sites[dut].nsites) {
 			ev->site = &dec->sites[dut].sites[site];

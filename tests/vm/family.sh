@@ -4,10 +4,11 @@
 # One VM with the fixtures, qemu's SAS1068 (mptsas) and an NE2000 (ne2k_pci):
 #   famfx_leak_clean: its family (famfx_helper, its dependency) loads and unloads with it;
 #           the helper frees the driver's block and the driver the helper's: no finding.
-#   --alone: the same driver alone reports the false heap.leak the family removes (the
-#           block the helper frees, out of ddv's sight), at the driver's own site.
+#   --alone: the same driver alone reports the two false findings the family removes: a
+#           heap.leak of the block the helper frees out of ddv's sight, and a heap.double-free
+#           of the helper's block, which ddv never saw made.
 #   famfx_leak: the helper's block leaked: heap.leak named by the helper (famfx_get).
-#   ne2k_pci: its family (8390) made its netdev (alloc_ei_netdev's alloc_etherdev_mqs,
+#   ne2k_pci: its family (8390) made its netdev (alloc_ei_netdev's alloc_netdev_mqs,
 #           traced: named by 8390's site); link up and down; unloaded with it: no finding.
 #   mptsas: ddv campaign exhaustive over its family (mptscsih, mptbase, scsi_transport_sas;
 #           mptscsih frees the ScsiLookup array mptsas_probe allocates): no finding, the
@@ -62,7 +63,7 @@ snap
 w0=$(warnings)
 mkdir -p /out/ne2k
 check "ne2k: ddv start" ddv start
-check "ne2k: trace alloc_etherdev_mqs" ddv trace alloc_etherdev_mqs calls
+check "ne2k: trace alloc_netdev_mqs" ddv trace alloc_netdev_mqs calls
 ddv load ne2k_pci >/out/ne2k/load.out 2>&1
 check "ne2k: ddv load ne2k_pci" test $? = 0
 cat /out/ne2k/load.out
@@ -74,7 +75,7 @@ ddv log >/out/ne2k/log.txt 2>&1
 ddv report --json >/out/ne2k/report.json 2>"/out/ne2k/report.err"
 echo $? >/out/ne2k/report.status
 ddv report
-grep alloc_etherdev_mqs /out/ne2k/log.txt
+grep alloc_netdev_mqs /out/ne2k/log.txt
 check "ne2k: the netdev was made at 8390's site (alloc_ei_netdev)" \
 	grep -qE '8390: [_a-z]*alloc_ei_netdev\+0x[0-9a-f]+' /out/ne2k/log.txt
 check "ne2k: no kernel warning" test "$(warnings)" = "$w0"
@@ -109,10 +110,13 @@ if fixture_build; then
 	fixture_use fam_with
 	fixture_expect_clean fam_with
 	fixture_use fam_alone
-	fixture_expect_rule fam_alone heap.leak
-	check_host "fam_alone: the false leak is the driver's block the helper frees (40 bytes)" \
+	fixture_expect_rule fam_alone "heap.double-free heap.leak"
+	check_host "fam_alone: the false leak is the driver's block the helper frees" \
 		fixture_report_is 'map(select(.rule == "heap.leak")) | length == 1 and
 			(.[0].driver == "famfx_leak_clean") and (.[0].allocation_site.function == "famfx_init")'
+	check_host "fam_alone: the false double free is the driver's kfree of the helper's block" \
+		fixture_report_is 'map(select(.rule == "heap.double-free")) | length == 1 and
+			(.[0].driver == "famfx_leak_clean") and (.[0].site.function | test("famfx_exit|cleanup_module"))'
 	fixture_use fam_leak
 	fixture_expect_rule fam_leak heap.leak
 	check_host "fam_leak: the leak is named by the helper's site (famfx_helper: famfx_get)" \
