@@ -126,6 +126,12 @@ if fixture_build; then
 	fixture_expect_clean ne2k
 	fixture_use mpt
 	fixture_expect_campaign mpt 0
+	fixture_campaign_says mpt "the loads failed the family's calls (faults injected)" \
+		'[0-9]+ loads, [1-9][0-9]* faults injected'
+	# The members load first: the first load fails one of their calls, not mptsas's own.
+	check_host "mpt: the plan fails the members' calls first" \
+		sh -c "grep -E '^load 1/[0-9]+: failing call 1 ' '$vm_out/mpt/campaign.txt' |
+			grep -qv '@mptsas_'"
 	fixture_campaign_says mpt "no finding over the family's loads" ' 0 findings'
 	fixture_expect_clean mpt
 	echo "family: mptsas campaign: $(grep -E '^campaign ' "$vm_out/mpt/campaign.txt" | tail -n 1)" >&2
