@@ -19,8 +19,9 @@
 # nth-any N, N = 1, 2, ... until a load makes fewer than N such calls), as e1000.sh does:
 # every load cleans up after itself, ddv reports nothing (the guest checks the kernel stayed
 # sound before its last case). Then two more known defects, nvme's after vmw_pvscsi's:
-#   defect: nvme whose probe fails after nvme_init_ctrl (nth-any 4) leaks nvme_dev and
-#           its queue array: the error path puts one controller reference of two.
+#   defect: nvme whose probe fails after nvme_init_ctrl (its pci_request_selected_regions
+#           failed) leaks nvme_dev and its queue array: the error path puts one controller
+#           reference of two.
 #   defect: vmw_pvscsi with its BAR mapping failed (ddv inject nth pci_iomap 1) frees an
 #           IRQ it never requested: ddv reports irq.free-unrequested in
 #           pvscsi_shutdown_intr, the kernel warns "Trying to free already-free IRQ".
@@ -229,13 +230,14 @@ check "megaraid_sas: every finding is a leak" \
 		grep -vE "\"rule\":\"(dma.coherent-leak|heap.leak)\""'
 check "megaraid_sas: ddv stop" ddv stop
 
-# Another (Debian's 6.1.192): when nvme_probe fails after nvme_init_ctrl (here its 4th
-# fallible call, pci_request_selected_regions), out_uninit_ctrl drops only one of the
+# Another (Debian's 6.1.192): when nvme_probe fails after nvme_init_ctrl (here at
+# pci_request_selected_regions, its 4th fallible call; failed by name, since the calls of
+# its family, nvme_core's init first, come before), out_uninit_ctrl drops only one of the
 # controller's two references, so nvme_pci_free_ctrl never frees nvme_dev (3560 bytes,
 # allocated at nvme_probe+0x2d) nor its queue array. Upstream puts the second one
 # (out_put_ctrl: nvme_put_ctrl); the 6.1 backport of 2e87570be9d2 lost it.
 echo "=== nvme, its probe failed after nvme_init_ctrl"
-defect_load /out/nvme.json nvme nth-any 4
+defect_load /out/nvme.json nvme nth pci_request_selected_regions 1
 check "nvme: the injected failure" \
 	test "$(summary_field /out/nvme.json faults_injected)" = 1
 check "nvme: ddv reports nvme_dev (3560 bytes, nvme_probe+0x2d) never freed" \
