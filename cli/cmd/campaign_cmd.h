@@ -28,6 +28,8 @@ struct campaign {
 	char *module;
 	const char *timeout;
 	const char *setup;	/* --setup: a shell line run before each load */
+	const char *with;	/* --with MOD,...: the driver's family (ddv load --with) */
+	bool alone;		/* --alone: no family (ddv load --alone) */
 	const char *workload;	/* --workload: a shell line run between load and unload */
 	bool rebind;		/* --rebind: the driver's devices unbound and bound again */
 	bool systematic;	/* ddv campaign systematic: each distinct call stack failed */

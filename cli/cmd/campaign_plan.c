@@ -144,7 +144,7 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 			r->findings = xrealloc(r->findings, 2 * r->nfindings * sizeof(*r->findings));
 		return;
 	}
-	if (!ev->module || strcmp(ev->module, r->module))
+	if (!ev->driver || strcmp(ev->driver, r->module))
 		return;
 	if (ev->pack_id == 0 && ev->msg && !strcmp(ev->msg->rule_id, "ddv.stack-id")) {
 		note_stack_id(r, ev);

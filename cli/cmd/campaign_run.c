@@ -235,13 +235,19 @@ static unsigned int rebind_devices(const char *module)
 
 static int run_load(struct campaign *c, int drain_fd)
 {
-	char **args = xcalloc(c->nparams + 6, sizeof(*args));
+	char **args = xcalloc(c->nparams + 9, sizeof(*args));
 	int i = 0, status;
 
 	args[i++] = "ddv";
 	args[i++] = "load";
 	args[i++] = "--timeout";
 	args[i++] = (char *)c->timeout;
+	if (c->with) {
+		args[i++] = "--with";
+		args[i++] = (char *)c->with;
+	} else if (c->alone) {
+		args[i++] = "--alone";
+	}
 	args[i++] = (char *)c->driver;
 	for (int p = 0; p < c->nparams; p++)
 		args[i++] = c->params[p];
@@ -337,7 +343,7 @@ static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 	struct journal_finding f;
 
 	if (ev->msg && !strcmp(ev->msg->rule_id, "ddv.fault-injected") &&
-	    (!ev->module || !strcmp(ev->module, lo->c->module))) {
+	    (!ev->driver || !strcmp(ev->driver, lo->c->module))) {
 		lo->injected++;
 		lo->fault.len = 0;
 		call_name(ev, &lo->fault);

@@ -98,7 +98,7 @@ bool judge_finding(struct campaign *c, const struct event *ev, struct journal_fi
 	bool kept;
 
 	/* Another driver's records (one stuck in its init still says so) are not this load's. */
-	if (!event_is_finding(ev) || (ev->module && strcmp(ev->module, c->module)))
+	if (!event_is_finding(ev) || (ev->driver && strcmp(ev->driver, c->module)))
 		return false;
 	rule = ev->msg ? ev->msg->rule_id : "ddv.log-lost";
 	if (ev->site)
@@ -239,6 +239,8 @@ static void usage(FILE *f)
 		"  --keep K          repeats of a loop failed at each end (default %d)\n"
 		"  --no-prune        fail every fallible call, loops included\n"
 		"  --setup CMD       a shell line run before each load (modprobe a bus driver)\n"
+		"  --with MOD,...    the driver's family, loaded and checked with it (default:\n"
+		"                    its dependencies not loaded yet); --alone: none\n"
 		"  --workload CMD    a shell line run after each load and before its unload:\n"
 		"                    its calls are recorded and failed in turn too\n"
 		"  --rebind          unbind and bind the driver's devices (sysfs) before unload:\n"
@@ -371,6 +373,15 @@ static int campaign_option(int opt, struct campaign *c, struct campaign_args *a)
 		sb_puts(guest_opts, " --setup ");
 		sb_shell_word(guest_opts, optarg);
 		break;
+	case 'w':
+		c->with = optarg;
+		sb_puts(guest_opts, " --with ");
+		sb_shell_word(guest_opts, optarg);
+		break;
+	case 'A':
+		c->alone = true;
+		sb_puts(guest_opts, " --alone");
+		break;
 	case 'W':
 		c->workload = optarg;
 		sb_puts(guest_opts, " --workload ");
@@ -436,6 +447,8 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 		{ "keep", required_argument, NULL, 'k' },
 		{ "no-prune", no_argument, NULL, 'P' },
 		{ "setup", required_argument, NULL, 'U' },
+		{ "with", required_argument, NULL, 'w' },
+		{ "alone", no_argument, NULL, 'A' },
 		{ "workload", required_argument, NULL, 'W' },
 		{ "rebind", no_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'D' },
@@ -456,7 +469,7 @@ static int parse_options(int argc, char **argv, struct campaign *c, struct campa
 	};
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:W:RDX:s:S:K:F:H:evb:T:o:a:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:m:rj:k:PU:w:AW:RDX:s:S:K:F:H:evb:T:o:a:h", options, NULL)) != -1) {
 		status = vm_option(opt, a);
 		if (status < 0)
 			return EXIT_USAGE;

@@ -320,12 +320,18 @@ int cmd_run(int argc, char **argv)
 	if (status == EXIT_OK) {
 		/* ddv load [--timeout S] DRIVER [PARAM=VALUE...]: its exit status is ours. */
 		n = 0;
-		words = xcalloc(5 + conf.ndriver_params, sizeof(*words));
+		words = xcalloc(7 + conf.ndriver_params, sizeof(*words));
 		words[n++] = "load";
 		if (conf.load_timeout) {
 			snprintf(buf, sizeof(buf), "%lu", conf.load_timeout);
 			words[n++] = "--timeout";
 			words[n++] = buf;
+		}
+		if (conf.driver_with && *conf.driver_with) {
+			words[n++] = "--with";
+			words[n++] = conf.driver_with;
+		} else if (conf.driver_with) {
+			words[n++] = "--alone";
 		}
 		words[n++] = conf.driver;
 		for (int i = 0; i < conf.ndriver_params; i++)

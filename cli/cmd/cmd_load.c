@@ -7,6 +7,12 @@
  * retries with init_module() when finit_module() fails, so a failing init
  * would run twice. Its dependencies are loaded first through libkmod, the
  * driver never.
+ *
+ * A driver family (--with, by default the dependencies not loaded yet) is
+ * one driver under test: the members' sites go in the driver's table, each
+ * marked with its member, the runtime is armed for all, then the members
+ * load (libkmod), then the driver; "ddv unload" removes the driver, then
+ * the members, and the family's leak check runs when the last one goes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,8 +70,12 @@ static char *find_module_path(struct kmod_ctx *kmod, const char *name)
 
 static bool module_loaded(const char *name);
 
-/* Loads the modules the driver needs (.modinfo depends=) with libkmod. */
-static int load_dependencies(struct kmod_ctx *kmod, const char *depends)
+/*
+ * Loads the modules the driver needs (.modinfo depends=) with libkmod. A
+ * family's members stop at the first that fails (its init failed: the
+ * next would load it again, its failure lost).
+ */
+static int load_dependencies(struct kmod_ctx *kmod, const char *depends, bool first_error)
 {
 	char *copy, *save = NULL;
 	int status = 0;
@@ -73,7 +83,8 @@ static int load_dependencies(struct kmod_ctx *kmod, const char *depends)
 	if (!depends || !*depends)
 		return 0;
 	copy = xstrdup(depends);
-	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	for (char *name = strtok_r(copy, ",", &save); name && !(first_error && status);
+	     name = strtok_r(NULL, ",", &save)) {
 		struct kmod_list *list = NULL, *l;
 		int err;
 
@@ -132,6 +143,7 @@ static void wire_sites_build(struct wire_sites *w, const struct site_table *t)
 		sb_add(&w->strings, s->symbol, strlen(s->symbol) + 1);
 		w->sites[i].opcode = s->opcode;
 		w->sites[i].init = s->init;
+		w->sites[i].member = s->member;
 	}
 }
 
@@ -139,19 +151,25 @@ static void wire_sites_build(struct wire_sites *w, const struct site_table *t)
 static int send_sites(int fd, unsigned int op, const struct site_table *t, uint64_t *out)
 {
 	struct wire_sites w;
-	uint64_t args[6];
+	struct strbuf members = { 0 };
+	uint64_t args[8];
 	int err;
 
 	wire_sites_build(&w, t);
+	for (size_t i = 0; i < t->nmembers; i++)
+		sb_add(&members, t->members[i], strlen(t->members[i]) + 1);
 	args[0] = (uintptr_t)t->module;
 	args[1] = strlen(t->module);
 	args[2] = (uintptr_t)w.sites;
 	args[3] = t->nsites;
 	args[4] = (uintptr_t)w.strings.s;
 	args[5] = w.strings.len;
-	err = ctl_call(fd, op, 6, args, out);
+	args[6] = (uintptr_t)members.s;
+	args[7] = members.len;
+	err = ctl_call(fd, op, t->nmembers ? 8 : 6, args, out);
 	free(w.sites);
 	sb_free(&w.strings);
+	sb_free(&members);
 	return err ? err : (int)out[0];
 }
 
@@ -163,13 +181,166 @@ static bool module_loaded(const char *name)
 	return state != NULL;
 }
 
+/* The kernel's name of a module: '-' as '_' (ne2k-pci.ko is ne2k_pci). */
+static char *kernel_name(const char *name)
+{
+	char *k = xstrdup(name);
+
+	for (char *c = k; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	return k;
+}
+
+/*
+ * The family's other modules into table->members: --with's list (with),
+ * else the driver's dependencies that are not loaded yet (loaded ones serve
+ * other drivers too); none with --alone. The first DDV_MAX_MEMBERS - 1 only.
+ */
+static void family_choose(struct site_table *table, const char *with, bool alone)
+{
+	const char *list = with ? with : table->depends;
+	char *copy, *save = NULL;
+
+	if (alone || !list || !*list)
+		return;
+	copy = xstrdup(list);
+	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+		char *name = kernel_name(w);
+		bool dup = !strcmp(name, table->module);
+
+		for (size_t i = 0; i < table->nmembers && !dup; i++)
+			dup = !strcmp(table->members[i], name);
+		if (dup || (!with && module_loaded(name)) ||
+		    table->nmembers + 1 >= DDV_MAX_MEMBERS) {
+			if (!dup && table->nmembers + 1 >= DDV_MAX_MEMBERS)
+				ddv_warn("load: %s left out of the family (at most %d modules)", name,
+					 DDV_MAX_MEMBERS);
+			free(name);
+			continue;
+		}
+		table->members = xrealloc(table->members,
+					  (table->nmembers + 1) * sizeof(*table->members));
+		table->members[table->nmembers++] = name;
+	}
+	free(copy);
+}
+
+/* Each member's sites into the driver's table, marked with their member. Returns 0 or -errno. */
+static int family_sites(struct kmod_ctx *kmod, struct symset *probed, struct site_table *table)
+{
+	for (size_t k = 0; k < table->nmembers; k++) {
+		const char *name = table->members[k];
+		char *path = find_module_path(kmod, name);
+		struct site_table mt;
+		void *image = NULL;
+		bool compressed;
+		size_t size;
+		int err;
+
+		if (!path)
+			return -ENOENT;
+		err = modfile_read(path, &image, &size, &compressed);
+		if (!err)
+			err = relocs_read_image(image, size, path, probed, &mt);
+		if (err) {
+			free(image);
+			free(path);
+			return err < 0 ? err : -EIO;
+		}
+		/* Its symbols, so that its frames stay named after it is gone. */
+		modsyms_save(image, size, name, path);
+		free(image);
+		free(path);
+		if (table->nsites + mt.nsites > table->cap) {
+			table->cap = table->nsites + mt.nsites;
+			table->sites = xrealloc(table->sites, table->cap * sizeof(*table->sites));
+		}
+		for (size_t i = 0; i < mt.nsites; i++) {
+			table->sites[table->nsites] = mt.sites[i];
+			table->sites[table->nsites++].member = k + 1;
+		}
+		mt.nsites = 0;	/* the sites' strings moved */
+		site_table_free(&mt);
+	}
+	return 0;
+}
+
+/*
+ * Removes a family's members (the driver went first), each once nothing
+ * uses it: in passes, since one may use another. Says which stay loaded;
+ * returns whether any did.
+ */
+static bool unload_members(const struct site_table *t)
+{
+	bool removed = true, stay = false;
+
+	while (removed) {
+		removed = false;
+		for (size_t k = t->nmembers; k-- > 0;)
+			if (module_loaded(t->members[k]) &&
+			    !syscall(SYS_delete_module, t->members[k], O_NONBLOCK))
+				removed = true;
+	}
+	for (size_t k = 0; k < t->nmembers; k++) {
+		if (module_loaded(t->members[k])) {
+			ddv_warn("%s (of %s's family) stays loaded (in use by another module): "
+				 "detached, what it made is not judged", t->members[k], t->module);
+			stay = true;
+		}
+	}
+	return stay;
+}
+
+/*
+ * The family of the driver name, from the state's newest site table of it:
+ * its driver id, or 0 when it has no members.
+ */
+static unsigned int family_of(const char *name, struct site_table *out)
+{
+	unsigned int found = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned int dut = 1; dut < 64; dut++) {
+		struct site_table t;
+
+		for (unsigned int gen = 1; !state_load_sites(dut, gen, &t); gen++) {
+			if (!strcmp(t.module, name)) {
+				site_table_free(out);
+				*out = t;
+				found = dut;
+			} else {
+				site_table_free(&t);
+			}
+		}
+	}
+	return out->nmembers ? found : 0;
+}
+
+/* Does a module of family a (driver and members) belong to family b? */
+static bool families_meet(const struct site_table *a, const struct site_table *b)
+{
+	for (size_t i = 0; i <= a->nmembers; i++) {
+		const char *m = i ? a->members[i - 1] : a->module;
+
+		if (!strcmp(m, b->module))
+			return true;
+		for (size_t j = 0; j < b->nmembers; j++)
+			if (!strcmp(m, b->members[j]))
+				return true;
+	}
+	return false;
+}
+
 /*
  * After an unload the runtime keeps a driver armed, so that a load by any
  * means is checked again. 'ddv load' sends a fresh site table instead (the
- * file may have changed): the armed driver of that name, found through the
- * state's site tables, is forgotten first. Returns how many were.
+ * file may have changed): the armed driver of a module of this family (its
+ * driver or a member), found through the state's site tables, is forgotten
+ * first (armed_only: none of its modules loaded). 'ddv detach' forgets the
+ * driver of its name loaded or not. Returns how many were.
  */
-static int forget_armed(int fd, const char *name)
+static int forget_armed(int fd, const struct site_table *family, bool armed_only)
 {
 	int forgotten = 0;
 
@@ -179,7 +350,10 @@ static int forget_armed(int fd, const char *name)
 		bool match = false;
 
 		for (gen = 1; !state_load_sites(dut, gen, &t); gen++) {
-			match = !strcmp(t.module, name);
+			/* Armed, not loaded: none of its modules is there. */
+			match = families_meet(family, &t) && (!armed_only || !module_loaded(t.module));
+			for (size_t k = 0; match && armed_only && k < t.nmembers; k++)
+				match = !module_loaded(t.members[k]);
 			site_table_free(&t);
 		}
 		if (match && !ctl_call(fd, DDV_OP_DETACH, 1, (uint64_t[]){ dut }, NULL))
@@ -402,25 +576,42 @@ static bool init_failed_since(size_t offset, int dut)
 }
 
 /* The options and the PARAM=VALUE words. Returns -1 to go on, or an exit status. */
-static int parse_load_args(int argc, char **argv, int *timeout_s, struct strbuf *params)
+struct load_args {
+	int timeout_s;
+	const char *with;	/* --with MOD,...: the family's other modules */
+	bool alone;		/* --alone: no family */
+	struct strbuf params;
+};
+
+static int parse_load_args(int argc, char **argv, struct load_args *a)
 {
 	static const struct option options[] = {
 		{ "timeout", required_argument, NULL, 't' },
+		{ "with", required_argument, NULL, 'w' },
+		{ "alone", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	struct strbuf *params = &a->params;
 	long n;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+t:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:w:Ah", options, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (!parse_number_option("--timeout", optarg, 1, 86400, &n))
 				return EXIT_USAGE;
-			*timeout_s = n;
+			a->timeout_s = n;
+			break;
+		case 'w':
+			a->with = optarg;
+			break;
+		case 'A':
+			a->alone = true;
 			break;
 		case 'h':
-			printf("usage: ddv load [--timeout S] DRIVER|FILE.ko [PARAM=VALUE...]\n");
+			printf("usage: ddv load [--timeout S] [--with MOD,...|--alone] DRIVER|FILE.ko "
+			       "[PARAM=VALUE...]\n");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -428,6 +619,10 @@ static int parse_load_args(int argc, char **argv, int *timeout_s, struct strbuf 
 	}
 	if (optind >= argc) {
 		ddv_error(0, "load: which driver? (ddv load DRIVER [PARAM=VALUE...])");
+		return EXIT_USAGE;
+	}
+	if (a->with && a->alone) {
+		ddv_error(EINVAL, "load: --with and --alone together");
 		return EXIT_USAGE;
 	}
 	for (int i = optind + 1; i < argc; i++)
@@ -475,10 +670,13 @@ static int arm_driver(int fd, struct site_table *table)
 	uint64_t out[4];
 	int dut = send_sites(fd, DDV_OP_TARGET, table, out);
 
-	if (dut == -EBUSY && !module_loaded(table->module) && forget_armed(fd, table->module))
+	if (dut == -EBUSY && !module_loaded(table->module) && forget_armed(fd, table, true))
 		dut = send_sites(fd, DDV_OP_TARGET, table, out);
 	if (dut < 0)
 		ddv_error(-dut, "load: arming for %s%s", table->module,
+			  dut == -EEXIST && table->nmembers ?
+			  " (it or a member of its family is loaded already: unload it first, or "
+			  "leave it out with --with or --alone)" :
 			  dut == -EEXIST ? " (it is loaded already: ddv attach it, or ddv unload it first)" :
 			  dut == -EBUSY ? " (loaded and under test already: ddv unload it first)" : "");
 	if (dut == -ENOSPC)
@@ -498,6 +696,9 @@ static void print_loaded(int fd, int dut, const struct site_table *table)
 		       (unsigned long long)st.sites_refused);
 	else
 		printf("ddv: %s loaded: %zu call sites\n", table->module, table->nsites);
+	for (size_t k = 0; k < table->nmembers; k++)
+		printf("%s%s%s", k ? ", " : "ddv: its family: ", table->members[k],
+		       k + 1 == table->nmembers ? " (ddv unload removes them with it)\n" : "");
 }
 
 /*
@@ -524,6 +725,9 @@ static int load_outcome(int fd, int dut, const struct site_table *table, int err
 	if (err) {
 		uint64_t arg = dut;
 
+		/* The family's leak check runs when its last module goes. */
+		unload_members(table);
+		drain_log(fd);
 		/* A load refused before init leaves the driver armed: forget it. */
 		ctl_call(fd, DDV_OP_DETACH, 1, &arg, NULL);
 		/* The log tells a failed init (ddv.init-failed) from a refused module. */
@@ -538,9 +742,9 @@ static int load_outcome(int fd, int dut, const struct site_table *table, int err
 
 int cmd_load(int argc, char **argv)
 {
-	int timeout_s = DEFAULT_LOAD_TIMEOUT, fd, module_fd = -1, flags, err, dut;
+	struct load_args a = { .timeout_s = DEFAULT_LOAD_TIMEOUT };
+	int fd, module_fd = -1, flags, err, dut;
 	struct symset probed = { 0 };
-	struct strbuf params = { 0 };
 	struct kmod_ctx *kmod = NULL;
 	struct site_table table;
 	char *path = NULL;
@@ -548,10 +752,10 @@ int cmd_load(int argc, char **argv)
 	bool compressed;
 	size_t size, records_before;
 	void *image;
-	int status = parse_load_args(argc, argv, &timeout_s, &params);
+	int status = parse_load_args(argc, argv, &a);
 
 	if (status >= 0) {
-		sb_free(&params);
+		sb_free(&a.params);
 		return status;
 	}
 	status = EXIT_ERROR;
@@ -579,7 +783,9 @@ int cmd_load(int argc, char **argv)
 		table.module = xstrdup(argv[optind]);
 	/* Its symbols, so that its frames stay named after it is gone. */
 	modsyms_save(image, size, table.module, path);
-	if (load_dependencies(kmod, table.depends)) {
+	family_choose(&table, a.with, a.alone);
+	if (family_sites(kmod, &probed, &table) ||
+	    (!table.nmembers && load_dependencies(kmod, table.depends, false))) {
 		free(image);
 		goto out_table;
 	}
@@ -597,10 +803,30 @@ int cmd_load(int argc, char **argv)
 		goto out_table;
 	if (state_save_tables(fd) || state_save_sites(dut, &table, &generation))
 		goto out_table;
-	err = finit_with_watchdog(module_fd, params.s, flags, timeout_s);
+	if (table.nmembers) {
+		/* Armed first, so that the members' init is checked too. */
+		struct strbuf members = { 0 };
+
+		for (size_t k = 0; k < table.nmembers; k++)
+			sb_printf(&members, "%s%s", k ? "," : "", table.members[k]);
+		err = load_dependencies(kmod, members.s, true);
+		if (!err)
+			err = load_dependencies(kmod, table.depends, true);
+		sb_free(&members);
+		if (err) {
+			unload_members(&table);
+			drain_log(fd);
+			ctl_call(fd, DDV_OP_DETACH, 1, (uint64_t[]){ dut }, NULL);
+			kernlog_harvest();
+			ddv_error(-err, "load %s: a module of its family did not load", table.module);
+			status = err == -ENOENT ? EXIT_ERROR : EXIT_INIT_FAILED;
+			goto out_table;
+		}
+	}
+	err = finit_with_watchdog(module_fd, a.params.s, flags, a.timeout_s);
 	drain_log(fd);
 	kernlog_harvest();
-	status = load_outcome(fd, dut, &table, err, timeout_s, records_before);
+	status = load_outcome(fd, dut, &table, err, a.timeout_s, records_before);
 out_table:
 	site_table_free(&table);
 out:
@@ -609,7 +835,7 @@ out:
 	if (kmod)
 		kmod_unref(kmod);
 	symset_free(&probed);
-	sb_free(&params);
+	sb_free(&a.params);
 	free(path);
 	return status;
 }
@@ -700,7 +926,7 @@ int cmd_detach(int argc, char **argv)
 		free(name);
 		return EXIT_ERROR;
 	}
-	n = forget_armed(fd, name);
+	n = forget_armed(fd, &(struct site_table){ .module = name }, false);
 	drain_log(fd);
 	close(fd);
 	if (!n) {
@@ -715,6 +941,8 @@ int cmd_detach(int argc, char **argv)
 
 int cmd_unload(int argc, char **argv)
 {
+	struct site_table family;
+	unsigned int dut;
 	char *name;
 	int fd, err = 0;
 
@@ -723,19 +951,31 @@ int cmd_unload(int argc, char **argv)
 		return argc == 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
 	}
 	/* The kernel names modules with '_' where files say '-' (ne2k-pci.ko is ne2k_pci). */
-	name = xstrdup(argv[1]);
-	for (char *c = name; *c; c++)
-		if (*c == '-')
-			*c = '_';
+	name = kernel_name(argv[1]);
 	if (syscall(SYS_delete_module, name, O_NONBLOCK))
 		err = errno;
-	free(name);
 	if (err) {
 		ddv_error(err, "unload %s%s", argv[1],
 			  err == EWOULDBLOCK || err == EBUSY ? " (in use)" :
 			  err == ENOENT ? " (not loaded)" : "");
+		free(name);
 		return EXIT_ERROR;
 	}
+	/*
+	 * Its family goes with it; a member another module uses stays, detached
+	 * (its objects forgotten), so that nothing of ddv's is left patched.
+	 */
+	dut = family_of(name, &family);
+	if (dut && unload_members(&family)) {
+		fd = ctl_open();
+		if (fd >= 0) {
+			drain_log(fd);
+			ctl_call(fd, DDV_OP_DETACH, 1, (uint64_t[]){ dut }, NULL);
+			close(fd);
+		}
+	}
+	site_table_free(&family);
+	free(name);
 	/* The leak check ran at GOING: keep its records. */
 	fd = open(getenv("DDV_DEVICE") && *getenv("DDV_DEVICE") ? getenv("DDV_DEVICE") : DDV_DEVICE,
 		  O_RDONLY | O_CLOEXEC);

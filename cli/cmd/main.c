@@ -16,10 +16,10 @@
 static const struct command commands[] = {
 	{ "start", cmd_start, "[--modules DIR] [--packs DIR] [--log-size SIZE] [PARAM=VALUE...]",
 	  "load the runtime (ddv.ko) and the pack modules" },
-	{ "load", cmd_load, "[--timeout S] DRIVER|FILE.ko [PARAM=VALUE...]",
-	  "arm ddv for a driver, then load it (finit_module only)" },
+	{ "load", cmd_load, "[--timeout S] [--with MOD,...|--alone] DRIVER|FILE.ko [PARAM=VALUE...]",
+	  "arm ddv for a driver and its family, then load them (finit_module only)" },
 	{ "attach", cmd_attach, "NAME [--path FILE.ko]", "redirect a driver that is loaded already" },
-	{ "unload", cmd_unload, "NAME", "unload a driver (its leak check runs)" },
+	{ "unload", cmd_unload, "NAME", "unload a driver and its family (the leak check runs)" },
 	{ "detach", cmd_detach, "NAME", "stop checking a driver, leave it loaded" },
 	{ "log", cmd_log, "[--follow] [--json]", "print every log record" },
 	{ "report", cmd_report, "[--json | --format text|json|ktap|junit]",

@@ -154,10 +154,13 @@ static void set_context(struct decoder *dec, struct event *ev, int64_t dut, uint
 	if (dut >= 0 && dut < DECODE_MAX_DUTS) {
 		ev->dut = dut;
 		ev->module = dec->sites[dut].module;
+		ev->driver = ev->module;
 		ev->site_id = site;
 		if (site != NO_SITE && site < dec->sites[dut].nsites) {
 			ev->site = &dec->sites[dut].sites[site];
 			ev->symbol = ev->site->symbol;
+			/* A family's finding names the member whose site made the call. */
+			ev->module = site_module(&dec->sites[dut], ev->site);
 		}
 	}
 	name_call(dec, ev, func);

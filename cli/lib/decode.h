@@ -32,6 +32,7 @@ struct event {
 	/* Context: the driver and the call site the record is about. */
 	int dut;		/* -1: none */
 	const char *module;
+	const char *driver;	/* the driver under test: the family's, module its member's */
 	const struct site *site;	/* NULL when unknown */
 	uint32_t site_id;	/* ~0: none */
 	const char *api;	/* the API function (catalog or runtime table) */

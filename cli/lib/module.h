@@ -21,6 +21,7 @@ struct site {
 	uint8_t opcode;		/* 0xe8 call, 0xe9 jmp, 0x0f jcc */
 	uint8_t opcode2;	/* 0x80..0x8f after 0x0f for a jcc, else 0 */
 	bool init;		/* in init text: freed after the module's init */
+	uint8_t member;		/* its module in a family: 0 the driver, k members[k - 1] */
 };
 
 struct site_table {
@@ -31,7 +32,15 @@ struct site_table {
 	size_t naddr_refs;	/* probed symbols whose address is taken, not called: not patchable */
 	size_t nambiguous;	/* sites no function name and offset tell apart: left out */
 	char *depends;		/* .modinfo depends=: modules to load first, comma-separated */
+	char **members;		/* a family's other modules (ddv load --with), or none */
+	size_t nmembers;
 };
+
+/* The module whose .ko holds site s of table t: the driver's, or a family member's. */
+static inline const char *site_module(const struct site_table *t, const struct site *s)
+{
+	return s->member && s->member <= t->nmembers ? t->members[s->member - 1] : t->module;
+}
 
 int relocs_read_image(const void *image, size_t size, const char *what,
 		      struct symset *probed, struct site_table *out);

@@ -434,5 +434,8 @@ void site_table_free(struct site_table *table)
 	free(table->sites);
 	free(table->module);
 	free(table->depends);
+	for (size_t i = 0; i < table->nmembers; i++)
+		free(table->members[i]);
+	free(table->members);
 	memset(table, 0, sizeof(*table));
 }

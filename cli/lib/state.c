@@ -231,12 +231,16 @@ int state_save_sites(unsigned int dut, const struct site_table *table, unsigned 
 		free(path);
 	}
 	sb_printf(&sb, "ddv sites 1\nmodule %s\n", table->module);
+	for (size_t i = 0; i < table->nmembers; i++)
+		sb_printf(&sb, "member %s\n", table->members[i]);
 	for (size_t i = 0; i < table->nsites; i++) {
 		const struct site *s = &table->sites[i];
 
-		sb_printf(&sb, "%zu %s %u %s %u %u %s %llu %d\n", i, s->func, s->func_offset,
+		/* A family member's site carries its member number last. */
+		sb_printf(&sb, "%zu %s %u %s %u %u %s %llu %d", i, s->func, s->func_offset,
 			  s->symbol, s->opcode, s->opcode2, s->section,
 			  (unsigned long long)s->section_offset, s->init);
+		sb_printf(&sb, s->member ? " %u\n" : "\n", s->member);
 	}
 	err = write_whole_file(path, sb.s, sb.len);
 	if (err)
@@ -263,17 +267,24 @@ int state_load_sites(unsigned int dut, unsigned int generation, struct site_tabl
 		return err;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char func[256], symbol[256], section[64];
-		unsigned int id, off, op, op2;
+		unsigned int id, off, op, op2, member = 0;
 		unsigned long long secoff;
-		int init;
+		int init, n;
 
 		if (!strncmp(line, "module ", 7)) {
 			free(table->module);
 			table->module = xstrdup(line + 7);
 			continue;
 		}
-		if (sscanf(line, "%u %255s %u %255s %u %u %63s %llu %d", &id, func, &off, symbol,
-			   &op, &op2, section, &secoff, &init) != 9 || id != table->nsites)
+		if (!strncmp(line, "member ", 7)) {
+			table->members = xrealloc(table->members,
+						  (table->nmembers + 1) * sizeof(*table->members));
+			table->members[table->nmembers++] = xstrdup(line + 7);
+			continue;
+		}
+		n = sscanf(line, "%u %255s %u %255s %u %u %63s %llu %d %u", &id, func, &off, symbol,
+			   &op, &op2, section, &secoff, &init, &member);
+		if (n < 9 || id != table->nsites || member > table->nmembers)
 			continue;
 		if (table->nsites == table->cap) {
 			table->cap = table->cap ? table->cap * 2 : 64;
@@ -282,7 +293,7 @@ int state_load_sites(unsigned int dut, unsigned int generation, struct site_tabl
 		table->sites[table->nsites++] = (struct site){
 			.func = xstrdup(func), .func_offset = off, .symbol = xstrdup(symbol),
 			.section = xstrdup(section), .section_offset = secoff,
-			.opcode = op, .opcode2 = op2, .init = init,
+			.opcode = op, .opcode2 = op2, .init = init, .member = member,
 		};
 	}
 	free(text);

@@ -348,6 +348,12 @@ void yconf_plan_text(const struct yconf *conf, struct strbuf *out)
 	sb_puts(out, "ddv load");
 	if (conf->load_timeout)
 		sb_printf(out, " --timeout %lu", conf->load_timeout);
+	if (conf->driver_with && *conf->driver_with) {
+		sb_puts(out, " --with");
+		shell_word(out, conf->driver_with);
+	} else if (conf->driver_with) {
+		sb_puts(out, " --alone");
+	}
 	shell_word(out, conf->driver ? conf->driver : "?");
 	for (int i = 0; i < conf->ndriver_params; i++)
 		shell_word(out, conf->driver_params[i]);
@@ -371,6 +377,7 @@ void yconf_free(struct yconf *conf)
 	free(conf->file);
 	free(conf->driver);
 	free_words(conf->driver_params, conf->ndriver_params);
+	free(conf->driver_with);
 	free(conf->modules_dir);
 	free_words(conf->runtime_params, conf->nruntime_params);
 	free_words(conf->packs, (int)conf->npacks);

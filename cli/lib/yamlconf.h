@@ -31,6 +31,7 @@ struct yconf {
 	char **driver_params;	/* PARAM=VALUE words for ddv load */
 	int ndriver_params;
 	unsigned long load_timeout;	/* seconds; 0: ddv load's default */
+	char *driver_with;	/* target.with: the family, comma-separated; "": none; NULL: default */
 	/* runtime: */
 	char *modules_dir;
 	char **runtime_params;

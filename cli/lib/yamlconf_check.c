@@ -432,11 +432,13 @@ static void plan_u64(struct ctx *c, const struct ynode *at, const char *key, uin
 
 static void check_target(struct ctx *c, const struct ynode *node)
 {
-	static const char *const keys[] = { "driver", "params", "timeout" };
+	static const char *const keys[] = { "driver", "params", "timeout", "with" };
 	const struct ynode *v[NKEYS(keys)];
 	struct yconf *conf = c->conf;
 	uint64_t timeout;
 	char *driver;
+	char **with = NULL;
+	int nwith = 0;
 
 	if (node->kind == Y_SCALAR) {
 		if (get_string(c, node, "target", &driver))
@@ -454,6 +456,19 @@ static void check_target(struct ctx *c, const struct ynode *node)
 		get_params(c, v[1], "target.params", &conf->driver_params, &conf->ndriver_params);
 	if (v[2] && get_u64(c, v[2], "target.timeout", false, 1, 86400, &timeout))
 		conf->load_timeout = timeout;
+	/* The driver's family (ddv load --with); an empty list: none (--alone). */
+	if (v[3] && ((v[3]->kind == Y_SEQ && !v[3]->n) ||
+		     get_params(c, v[3], "target.with", &with, &nwith))) {
+		struct strbuf sb = { 0 };
+
+		sb_puts(&sb, "");
+		for (int i = 0; i < nwith; i++)
+			sb_printf(&sb, "%s%s", i ? "," : "", with[i]);
+		conf->driver_with = sb.s;
+	}
+	for (int i = 0; i < nwith; i++)
+		free(with[i]);
+	free(with);
 }
 
 static void check_runtime(struct ctx *c, const struct ynode *node)

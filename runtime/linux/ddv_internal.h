@@ -65,6 +65,7 @@ struct ddv_site_rt {
 	u8 len;			/* instruction length: 5 or 6 */
 	u8 init;		/* in .init.text */
 	u8 patched;
+	u8 member;		/* index in the driver's members[] */
 };
 
 /* Text ranges that return addresses are looked up in; 0..0 when none. */
@@ -72,21 +73,35 @@ struct ddv_text_range {
 	unsigned long core_lo, core_hi, init_lo, init_hi;
 };
 
+/*
+ * A module of a driver under test. A driver family (several modules: the
+ * driver and the helpers it calls, ddv-load --with) is one driver under
+ * test: one id, one owner of objects, one leak check; each member has its
+ * own module, text and sites. members[0] is the driver itself.
+ */
+struct ddv_member {
+	char name[MODULE_NAME_LEN];
+	struct module *mod;	/* loaded and patched; NULL while armed or gone */
+	bool coming;		/* its init runs */
+	bool saw_live;		/* its init returned 0 */
+	struct ddv_text_range text;
+	/* Its call sites sorted by return address (addr + len), for attribution. */
+	unsigned long *ret_addrs;
+	u32 *ret_sites;
+	u32 nret;
+};
+
 struct ddv_dut {
-	enum ddv_dut_state state;
+	enum ddv_dut_state state;	/* the driver's (members[0]) */
 	u16 id;
 	bool attached;		/* patched live; detach restores */
-	bool saw_live;		/* init returned 0 */
-	char name[MODULE_NAME_LEN];
-	struct module *mod;
+	u8 nmembers;		/* 1: a driver alone */
+	char name[MODULE_NAME_LEN];	/* members[0].name */
+	struct ddv_member members[DDV_MAX_MEMBERS];
 	struct ddv_site_rt *sites;	/* indexed by the CLI's site id */
 	u32 nsites;
 	char *strings;
 	u32 strings_len;
-	/* Call sites sorted by return address (addr + len), for attribution. */
-	unsigned long *ret_addrs;
-	u32 *ret_sites;
-	u32 nret;
 	u32 sites_patched;
 	u32 sites_refused;
 	u32 sites_init_skipped;	/* attach: sites in the freed init text */
@@ -169,12 +184,12 @@ void ddv_stub_unset(void);
 int ddv_stubs_init(void);
 void ddv_stubs_exit(void);
 void ddv_stubs_release(u16 dut);
-int ddv_patch_module(struct ddv_dut *dut, struct module *mod, bool live);
+int ddv_patch_module(struct ddv_dut *dut, unsigned int k, struct module *mod, bool live);
 int ddv_unpatch_module(struct ddv_dut *dut);
 void ddv_ret_table_free(struct ddv_dut *dut);
 void ddv_patch_put_refs(struct ddv_dut *dut);
-void ddv_text_forget(struct ddv_dut *dut);
-void ddv_text_forget_init(struct ddv_dut *dut);
+void ddv_text_forget(struct ddv_dut *dut, unsigned int k);
+void ddv_text_forget_init(struct ddv_dut *dut, unsigned int k);
 
 /* The tail-call stubs' owners, and the drivers' text: what the hot path reads. */
 #define DDV_STUB_SIZE 16
@@ -203,11 +218,11 @@ void ddv_caller_forget(void);
 int ddv_caller_coming(struct module *mod, struct ddv_dut *dut);
 void ddv_caller_leaving(struct module *mod, unsigned long action);
 
-/* Binary search of a call site by return address. */
-static inline u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
+/* Binary search of a call site by return address, in one member's table. */
+static inline u32 member_site_of_ret(const struct ddv_member *m, unsigned long ip)
 {
-	const unsigned long *rets = READ_ONCE(dut->ret_addrs);
-	u32 lo = 0, hi = READ_ONCE(dut->nret);
+	const unsigned long *rets = READ_ONCE(m->ret_addrs);
+	u32 lo = 0, hi = READ_ONCE(m->nret);
 
 	if (!rets)
 		return DDV_NO_SITE;
@@ -215,7 +230,7 @@ static inline u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
 		u32 mid = lo + (hi - lo) / 2;
 
 		if (rets[mid] == ip)
-			return dut->ret_sites[mid];
+			return m->ret_sites[mid];
 		if (rets[mid] < ip)
 			lo = mid + 1;
 		else
@@ -224,13 +239,35 @@ static inline u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
 	return DDV_NO_SITE;
 }
 
+/* The site of a return address in any member's table (return addresses are unique). */
+static inline u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
+{
+	unsigned int k;
+
+	for (k = 0; k < READ_ONCE(dut->nmembers); k++) {
+		u32 site = member_site_of_ret(&dut->members[k], ip);
+
+		if (site != DDV_NO_SITE)
+			return site;
+	}
+	return DDV_NO_SITE;
+}
+
+static __always_inline bool ddv_in_range(const struct ddv_text_range *r, unsigned long ip)
+{
+	return (ip >= READ_ONCE(r->core_lo) && ip < READ_ONCE(r->core_hi)) ||
+	       (ip >= READ_ONCE(r->init_lo) && ip < READ_ONCE(r->init_hi));
+}
+
 /*
  * The driver under test that made the call returning to ip, and the call's
- * site id (DDV_NO_SITE when unknown). Any context; reads only.
+ * site id (DDV_NO_SITE when unknown). Any context; reads only. ddv_ranges[]
+ * holds each driver's text, for a family the hull of its members' (patch.c),
+ * which other modules' text may lie in: a family's members are tested too.
  */
 static __always_inline struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site)
 {
-	unsigned int d;
+	unsigned int d, k;
 
 	if (ip >= (unsigned long)ddv_stub_pool_start && ip < (unsigned long)ddv_stub_pool_end) {
 		unsigned int i = (ip - (unsigned long)ddv_stub_pool_start) / DDV_STUB_SIZE;
@@ -242,14 +279,20 @@ static __always_inline struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site
 		return &ddv_duts[owner];
 	}
 	for (d = 1; d < DDV_MAX_DUTS; d++) {
-		const struct ddv_text_range *r = &ddv_ranges[d];
+		const struct ddv_dut *dut = &ddv_duts[d];
 
-		if ((ip >= READ_ONCE(r->core_lo) && ip < READ_ONCE(r->core_hi)) ||
-		    (ip >= READ_ONCE(r->init_lo) && ip < READ_ONCE(r->init_hi))) {
-			/* Most calls never need it: searched when first asked for. */
-			*site = DDV_SITE_LATER;
-			return &ddv_duts[d];
+		if (!ddv_in_range(&ddv_ranges[d], ip))
+			continue;
+		if (READ_ONCE(dut->nmembers) > 1) {
+			for (k = 0; k < dut->nmembers; k++)
+				if (ddv_in_range(&dut->members[k].text, ip))
+					break;
+			if (k == dut->nmembers)
+				continue;
 		}
+		/* Most calls never need it: searched when first asked for. */
+		*site = DDV_SITE_LATER;
+		return &ddv_duts[d];
 	}
 	return NULL;
 }
@@ -294,6 +337,7 @@ u64 ddv_store_owned(u16 owner);
 void ddv_note_uncertain(const struct ddv_call *call);	/* abi.c */
 unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget);
 unsigned int ddv_pcpu_sweep(struct ddv_dut *dut, bool going);
+unsigned int ddv_store_sweep_member(struct ddv_dut *dut, unsigned int k);
 void ddv_store_forget_types(u16 first, u16 count);
 /* The gate of the inline create and destroy: holders are attached drivers and the scopes. */
 #define DDV_INLINE_HOLDER_SCOPES 0

@@ -53,7 +53,7 @@ void ddv_fast_update(void)
 
 	lockdep_assert_held(&ddv_mutex);
 	for (d = 1; d < DDV_MAX_DUTS; d++) {
-		if (ddv_ranges[d].core_hi) {
+		if (ddv_ranges[d].core_hi || ddv_ranges[d].init_hi) {
 			only = &ddv_duts[d];
 			n++;
 		}
@@ -65,14 +65,32 @@ void ddv_fast_update(void)
 	}
 	f = &fast_duts[only->id];
 	r = &ddv_ranges[only->id];
-	if (READ_ONCE(ddv_fast) == f && f->text_lo == r->core_lo) {
+	/*
+	 * A family's text is the hull of its members' (patch.c), which other
+	 * modules' text may lie in: harmless, since only the driver's own
+	 * patched sites call the wrappers, but for the tail-call stubs in our
+	 * own text, whose calls need the full entry to name their site.
+	 */
+	if ((unsigned long)ddv_stub_pool_end > r->core_lo &&
+	    (unsigned long)ddv_stub_pool_start < r->core_hi) {
+		WRITE_ONCE(ddv_fast, &fast_none);
+		return;
+	}
+	if (READ_ONCE(ddv_fast) == f) {
 		/*
-		 * Init returned: its text is about to go (a reader may see
-		 * either pair: both are safe).
+		 * The same driver, whose text changed: its init returned, or
+		 * a member of its family came or went. Each range is emptied
+		 * first; a reader may still pair one bound with the other's
+		 * older value, a range of this driver's text all the same.
 		 */
 		WRITE_ONCE(f->init_len, 0);
+		WRITE_ONCE(f->text_len, 0);
+		smp_wmb();
 		WRITE_ONCE(f->init_lo, r->init_lo);
+		WRITE_ONCE(f->text_lo, r->core_lo);
+		smp_wmb();
 		WRITE_ONCE(f->init_len, r->init_hi - r->init_lo);
+		WRITE_ONCE(f->text_len, r->core_hi - r->core_lo);
 		return;
 	}
 	WRITE_ONCE(ddv_fast, &fast_none);
@@ -88,7 +106,7 @@ void ddv_fast_update(void)
 /* No call is attributed to dut any more: its text, the fast entry's record, its stubs. */
 static void clear_tables(struct ddv_dut *dut)
 {
-	ddv_text_forget(dut);
+	ddv_text_forget(dut, DDV_MAX_MEMBERS);
 	ddv_fast_update();
 	ddv_stubs_release(dut->id);
 }
@@ -163,6 +181,28 @@ static void free_sites(struct ddv_dut *dut)
 	dut->strings = NULL;
 }
 
+static void forget_members(struct ddv_dut *dut)
+{
+	unsigned int k;
+
+	for (k = 0; k < dut->nmembers; k++) {
+		dut->members[k].mod = NULL;
+		dut->members[k].coming = false;
+		dut->members[k].saw_live = false;
+	}
+}
+
+/* Has the family a module loaded (and patched)? */
+static bool family_loaded(const struct ddv_dut *dut)
+{
+	unsigned int k;
+
+	for (k = 0; k < dut->nmembers; k++)
+		if (dut->members[k].mod)
+			return true;
+	return false;
+}
+
 static void dut_free(struct ddv_dut *dut)
 {
 	cancel_delayed_work_sync(&dut->hang_work);
@@ -171,7 +211,7 @@ static void dut_free(struct ddv_dut *dut)
 	ddv_ret_table_free(dut);
 	ddv_patch_put_refs(dut);
 	free_sites(dut);
-	dut->mod = NULL;
+	forget_members(dut);
 	dut->state = DDV_DUT_FREE;
 }
 
@@ -188,12 +228,9 @@ static void hang_check(struct work_struct *work)
 	schedule_delayed_work(&dut->hang_work, hang_seconds * HZ);
 }
 
-static void dut_coming(struct ddv_dut *dut, struct module *mod)
+/* The first module of the driver (or of its family) arrives: its counts start again. */
+static void family_start(struct ddv_dut *dut)
 {
-	int n;
-
-	dut->mod = mod;
-	dut->saw_live = false;
 	dut->attached = false;
 	reset_calls(dut);
 	atomic64_set(&dut->violations, 0);
@@ -201,7 +238,34 @@ static void dut_coming(struct ddv_dut *dut, struct module *mod)
 	atomic64_set(&dut->injected, 0);
 	dut->last_inject_func = ~0u;
 	dut->last_inject_site = DDV_NO_SITE;
-	n = ddv_patch_module(dut, mod, false);
+	dut->sites_patched = 0;
+	dut->sites_refused = 0;
+	dut->sites_init_skipped = 0;
+}
+
+/* A member of the family (not the driver itself) arrives: patched before its init runs. */
+static void member_coming(struct ddv_dut *dut, unsigned int k, struct module *mod)
+{
+	struct ddv_member *m = &dut->members[k];
+	int n;
+
+	m->mod = mod;
+	m->saw_live = false;
+	m->coming = true;
+	n = ddv_patch_module(dut, k, mod, false);
+	ddv_fast_update();
+	pr_info("ddv: %s loading as a member of %s's family: %d call sites redirected\n",
+		m->name, dut->name, n);
+}
+
+static void dut_coming(struct ddv_dut *dut, struct module *mod)
+{
+	int n;
+
+	dut->members[0].mod = mod;
+	dut->members[0].saw_live = false;
+	dut->members[0].coming = true;
+	n = ddv_patch_module(dut, 0, mod, false);
 	dut->state = DDV_DUT_COMING;
 	ddv_fast_update();
 	dut->coming_jiffies = jiffies;
@@ -213,39 +277,42 @@ static void dut_coming(struct ddv_dut *dut, struct module *mod)
 		schedule_delayed_work(&dut->hang_work, hang_seconds * HZ);
 }
 
-/* Init returned 0 (MODULE_STATE_LIVE). */
-static void dut_live(struct ddv_dut *dut)
+/* Member k's init returned 0 (MODULE_STATE_LIVE). */
+static void dut_live(struct ddv_dut *dut, unsigned int k)
 {
 	/* A spinlock the init's task still holds (before its init text goes). */
 	ddv_pcpu_sweep(dut, false);
 	/* Init text is freed next: no return address can lie there. */
-	ddv_text_forget_init(dut);
+	ddv_text_forget_init(dut, k);
 	ddv_fast_update();
-	dut->saw_live = true;
+	dut->members[k].saw_live = true;
+	dut->members[k].coming = false;
+	if (k)
+		return;
 	WRITE_ONCE(dut->state, DDV_DUT_LIVE);
 	cancel_delayed_work(&dut->hang_work);
 	ddv_log_rt(DDV_RT_DRIVER_LIVE, 1, (u64)dut->id);
 }
 
-/* The driver went (after exit(), or after a failed init): leak check, then re-arm. */
-static void dut_going(struct ddv_dut *dut)
+/*
+ * The last module of the driver or its family went: leak check, then
+ * re-arm. A family's objects are one space: an object one member made and
+ * another freed is no leak. Each module's objects are judged when it goes
+ * (dut_going), what is left (contained objects above all) once all are gone.
+ */
+static void family_end(struct ddv_dut *dut)
 {
 	unsigned int leaks;
-	bool failed_init = dut->state == DDV_DUT_COMING;
 
-	WRITE_ONCE(dut->state, DDV_DUT_ARMED);
 	ddv_scopes_reset(dut);
-	cancel_delayed_work_sync(&dut->hang_work);
-	if (failed_init)
-		ddv_log_rt(DDV_RT_INIT_FAILED, 1, (u64)dut->id);
 	/*
-	 * The module's code has finished (exit returned or init failed) and is
-	 * about to be freed: nothing to restore; calls its timers or interrupts
-	 * might still make would be the driver's own use-after-free.
+	 * The modules' code has finished (exit returned or init failed) and
+	 * is about to be freed: nothing to restore; calls their timers or
+	 * interrupts might still make would be the driver's own use-after-free.
 	 */
 	clear_tables(dut);
 	synchronize_rcu();
-	/* Before the return-address table goes: objects may name their site by address. */
+	/* Before the return-address tables go: objects may name their site by address. */
 	ddv_managed_forget(dut->id);
 	leaks = ddv_store_sweep(dut, true, true);
 	leaks += ddv_pcpu_sweep(dut, true);
@@ -254,7 +321,7 @@ static void dut_going(struct ddv_dut *dut)
 		   ddv_dut_calls(dut));
 	pr_info("ddv: %s gone: %u leaked objects\n", dut->name, leaks);
 	ddv_patch_put_refs(dut);
-	dut->mod = NULL;
+	forget_members(dut);
 	if (dut->attached) {
 		/* Attached drivers are not re-armed: a new load needs a new target. */
 		free_sites(dut);
@@ -262,11 +329,58 @@ static void dut_going(struct ddv_dut *dut)
 	}
 }
 
+/* Member k went (after exit(), or after a failed init). */
+static void dut_going(struct ddv_dut *dut, unsigned int k)
+{
+	struct ddv_member *m = &dut->members[k];
+	struct module *mod = m->mod;
+	bool failed_init = m->coming;
+
+	m->coming = false;
+	if (!k) {
+		WRITE_ONCE(dut->state, DDV_DUT_ARMED);
+		cancel_delayed_work_sync(&dut->hang_work);
+	}
+	if (failed_init)
+		ddv_log_rt(DDV_RT_INIT_FAILED, 1, (u64)dut->id);
+	ddv_text_forget(dut, k);
+	ddv_fast_update();
+	m->mod = NULL;
+	if (family_loaded(dut)) {
+		unsigned int leaks;
+
+		/* What it made and still owns leaks; the others' objects wait for them. */
+		synchronize_rcu();
+		leaks = ddv_store_sweep_member(dut, k);
+		pr_info("ddv: %s (of %s's family) gone: %u leaked objects made at its sites\n",
+			m->name, dut->name, leaks);
+		return;
+	}
+	/* The family's last module: the sweep reads its data (contained objects). */
+	m->mod = mod;
+	family_end(dut);
+}
+
+/* The member of dut that mod is (by name while armed, by module once loaded), or -1. */
+static int member_of(const struct ddv_dut *dut, const struct module *mod, bool coming)
+{
+	unsigned int k;
+
+	for (k = 0; k < dut->nmembers; k++) {
+		const struct ddv_member *m = &dut->members[k];
+
+		if (coming ? !m->mod && !strcmp(m->name, mod->name) : m->mod == mod)
+			return k;
+	}
+	return -1;
+}
+
 static int ddv_module_notify(struct notifier_block *nb, unsigned long action, void *data)
 {
 	struct module *mod = data;
+	bool coming = action == MODULE_STATE_COMING;
 	unsigned int d;
-	int err = 0;
+	int err = 0, k = -1;
 
 	mutex_lock(&ddv_mutex);
 	if (action == MODULE_STATE_LIVE || action == MODULE_STATE_GOING)
@@ -274,25 +388,32 @@ static int ddv_module_notify(struct notifier_block *nb, unsigned long action, vo
 	for (d = 1; d < DDV_MAX_DUTS; d++) {
 		struct ddv_dut *dut = &ddv_duts[d];
 
-		if (dut->state == DDV_DUT_FREE)
+		if (dut->state == DDV_DUT_FREE || (coming && dut->attached))
 			continue;
-		if (action == MODULE_STATE_COMING && dut->state == DDV_DUT_ARMED &&
-		    !strcmp(dut->name, mod->name)) {
+		k = member_of(dut, mod, coming);
+		if (k < 0 || (coming && !k && dut->state != DDV_DUT_ARMED)) {
+			k = -1;
+			continue;
+		}
+		if (coming) {
 			/* Before any text is patched: a refusal leaves nothing to undo. */
 			err = ddv_caller_coming(mod, dut);
-			if (!err)
+			if (err)
+				break;
+			if (!family_loaded(dut))
+				family_start(dut);
+			if (k)
+				member_coming(dut, k, mod);
+			else
 				dut_coming(dut, mod);
-			break;
+		} else if (action == MODULE_STATE_LIVE) {
+			dut_live(dut, k);
+		} else if (action == MODULE_STATE_GOING) {
+			dut_going(dut, k);
 		}
-		if (dut->mod != mod)
-			continue;
-		if (action == MODULE_STATE_LIVE)
-			dut_live(dut);
-		else if (action == MODULE_STATE_GOING)
-			dut_going(dut);
 		break;
 	}
-	if (action == MODULE_STATE_COMING && d == DDV_MAX_DUTS)
+	if (coming && k < 0)
 		ddv_caller_coming(mod, NULL);
 	mutex_unlock(&ddv_mutex);
 	/* A refused COMING: the kernel fails the load, and sends us no GOING for it. */
@@ -338,13 +459,15 @@ static long load_sites(struct ddv_dut *dut, const struct ddv_cmd *cmd)
 		if (copy_from_user(&u, u64_to_user_ptr(cmd->arg[2]) + i * sizeof(u), sizeof(u)))
 			return -EFAULT;
 		if (u.id != i || u.func_name >= slen || u.api_name >= slen ||
-		    (u.opcode != 0xe8 && u.opcode != 0xe9 && u.opcode != 0x0f) || u.init > 1)
+		    (u.opcode != 0xe8 && u.opcode != 0xe9 && u.opcode != 0x0f) || u.init > 1 ||
+		    u.member >= dut->nmembers)
 			return -EINVAL;
 		s->name_off = u.func_name;
 		s->func_offset = u.func_offset;
 		s->api_off = u.api_name;
 		s->opcode = u.opcode;
 		s->init = u.init;
+		s->member = u.member;
 		s->stub = -1;
 	}
 	return 0;
@@ -355,10 +478,10 @@ static long attach_now(struct ddv_dut *dut, struct module *mod)
 {
 	long ret;
 
-	dut->mod = mod;
+	dut->members[0].mod = mod;
 	dut->attached = true;
-	dut->saw_live = true;
-	ret = ddv_patch_module(dut, mod, true);
+	dut->members[0].saw_live = true;
+	ret = ddv_patch_module(dut, 0, mod, true);
 	if (ret < 0) {
 		dut_free(dut);
 		return ret;
@@ -372,10 +495,80 @@ static long attach_now(struct ddv_dut *dut, struct module *mod)
 	return 0;
 }
 
+/* Is a module of this name under test already, alone or in a family? */
+static bool name_taken(const char *name)
+{
+	unsigned int d, k;
+
+	for (d = 1; d < DDV_MAX_DUTS; d++)
+		for (k = 0; ddv_duts[d].state != DDV_DUT_FREE && k < ddv_duts[d].nmembers; k++)
+			if (!strcmp(ddv_duts[d].members[k].name, name))
+				return true;
+	return false;
+}
+
 /*
- * DDV_OP_TARGET (live false): arms for a driver that is about to load.
+ * The family's other modules (args 6 and 7: names each ending in NUL) into
+ * dut->members[1...]. Each must be free and not loaded: a member is loaded
+ * with the family, so that its init is checked and its objects are all known.
+ */
+static long load_members(struct ddv_dut *dut, const struct ddv_cmd *cmd)
+{
+	u64 len = cmd->nargs >= 8 ? cmd->arg[7] : 0;
+	char *blob, *p;
+	long ret = 0;
+
+	if (!len)
+		return 0;
+	if (len > DDV_MAX_MEMBERS * MODULE_NAME_LEN)
+		return -EINVAL;
+	blob = kmalloc(len, GFP_KERNEL);
+	if (!blob)
+		return -ENOMEM;
+	if (copy_from_user(blob, u64_to_user_ptr(cmd->arg[6]), len)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if (blob[len - 1]) {
+		ret = -EINVAL;
+		goto out;
+	}
+	for (p = blob; p < blob + len; p += strlen(p) + 1) {
+		struct module *mod;
+		unsigned int k;
+
+		if (!*p || strlen(p) >= MODULE_NAME_LEN || dut->nmembers == DDV_MAX_MEMBERS) {
+			ret = -EINVAL;
+			goto out;
+		}
+		for (k = 0; k < dut->nmembers; k++)
+			if (!strcmp(dut->members[k].name, p)) {
+				ret = -EINVAL;
+				goto out;
+			}
+		if (name_taken(p)) {
+			ret = -EBUSY;
+			goto out;
+		}
+		mod = ddv_find_loaded(p);
+		if (mod) {
+			module_put(mod);
+			ret = -EEXIST;
+			goto out;
+		}
+		strscpy(dut->members[dut->nmembers++].name, p, MODULE_NAME_LEN);
+	}
+out:
+	kfree(blob);
+	return ret;
+}
+
+/*
+ * DDV_OP_TARGET (live false): arms for a driver that is about to load, and
+ * its family's other modules (loaded with it).
  * DDV_OP_ATTACH (live true): patches a driver that is loaded.
- * args: name ptr, name len, sites ptr, nsites, strings ptr, strings len.
+ * args: name ptr, name len, sites ptr, nsites, strings ptr, strings len
+ * [, members ptr, members len].
  */
 static long target(struct ddv_cmd *cmd, bool live)
 {
@@ -392,14 +585,15 @@ static long target(struct ddv_cmd *cmd, bool live)
 	name[cmd->arg[1]] = 0;
 	if (strlen(name) != cmd->arg[1])
 		return -EINVAL;
-	for (d = 1; d < DDV_MAX_DUTS; d++) {
-		if (ddv_duts[d].state != DDV_DUT_FREE && !strcmp(ddv_duts[d].name, name))
-			return -EBUSY;
-		if (!dut && ddv_duts[d].state == DDV_DUT_FREE)
+	if (name_taken(name))
+		return -EBUSY;
+	for (d = 1; d < DDV_MAX_DUTS && !dut; d++)
+		if (ddv_duts[d].state == DDV_DUT_FREE)
 			dut = &ddv_duts[d];
-	}
 	if (!dut)
 		return -ENOSPC;
+	if (live && cmd->nargs >= 8 && cmd->arg[7])
+		return -EINVAL;		/* a family is loaded, not attached */
 	mod = ddv_find_loaded(name);
 	if (live && !mod)
 		return -ENOENT;
@@ -415,9 +609,14 @@ static long target(struct ddv_cmd *cmd, bool live)
 	memset(dut, 0, offsetof(struct ddv_dut, hang_work));
 	dut->id = dut - ddv_duts;
 	strscpy(dut->name, name, sizeof(dut->name));
-	ret = load_sites(dut, cmd);
+	strscpy(dut->members[0].name, name, sizeof(dut->members[0].name));
+	dut->nmembers = 1;
+	ret = load_members(dut, cmd);
+	if (!ret)
+		ret = load_sites(dut, cmd);
 	if (ret) {
 		free_sites(dut);
+		dut->nmembers = 0;
 		goto out;
 	}
 	dut->state = DDV_DUT_ARMED;
@@ -462,6 +661,7 @@ long ddv_op_detach(struct ddv_cmd *cmd)
 {
 	u64 id = cmd->arg[0];
 	struct ddv_dut *dut;
+	unsigned int k;
 	long ret;
 
 	if (!id || id >= DDV_MAX_DUTS)
@@ -469,26 +669,37 @@ long ddv_op_detach(struct ddv_cmd *cmd)
 	dut = &ddv_duts[id];
 	if (dut->state == DDV_DUT_FREE)
 		return -ENOENT;
-	if (dut->state == DDV_DUT_COMING) {
-		/* Its init is running code we patched without stop_machine's help. */
-		return -EBUSY;
-	}
-	if (dut->mod) {
-		/* Keep the module from going while we restore its text. */
-		if (!try_module_get(dut->mod))
+	for (k = 0; k < dut->nmembers; k++) {
+		/* An init is running code we patched without stop_machine's help. */
+		if (dut->members[k].coming)
 			return -EBUSY;
-		ret = ddv_unpatch_module(dut);
-		if (ret < 0) {
-			module_put(dut->mod);
-			return ret;
+	}
+	if (family_loaded(dut)) {
+		/* Keep the modules from going while we restore their text. */
+		for (k = 0; k < dut->nmembers; k++) {
+			struct module *mod = dut->members[k].mod;
+
+			if (mod && !try_module_get(mod)) {
+				while (k--)
+					if (dut->members[k].mod)
+						module_put(dut->members[k].mod);
+				return -EBUSY;
+			}
 		}
-		clear_tables(dut);
-		drain(dut);
-		ddv_managed_forget(dut->id);
-		ddv_store_sweep(dut, false, true);
-		ddv_log_rt(DDV_RT_DETACHED, 2, (u64)dut->id, (u64)ret);
-		pr_info("ddv: detached from %s: %ld call sites restored\n", dut->name, ret);
-		module_put(dut->mod);
+		ret = ddv_unpatch_module(dut);
+		if (ret >= 0) {
+			clear_tables(dut);
+			drain(dut);
+			ddv_managed_forget(dut->id);
+			ddv_store_sweep(dut, false, true);
+			ddv_log_rt(DDV_RT_DETACHED, 2, (u64)dut->id, (u64)ret);
+			pr_info("ddv: detached from %s: %ld call sites restored\n", dut->name, ret);
+		}
+		for (k = 0; k < dut->nmembers; k++)
+			if (dut->members[k].mod)
+				module_put(dut->members[k].mod);
+		if (ret < 0)
+			return ret;
 	}
 	dut_free(dut);
 	return 0;

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/stop_machine.h>
+#include <linux/rcupdate_wait.h>
 #include <asm/sync_core.h>
 #include "ddv_internal.h"
 
@@ -314,23 +315,28 @@ static int cmp_ret(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Builds the table of patched call sites sorted by return address. */
-static int build_ret_table(struct ddv_dut *dut)
+/* Builds member k's table of patched call sites sorted by return address. */
+static int build_ret_table(struct ddv_dut *dut, unsigned int k)
 {
+	struct ddv_member *m = &dut->members[k];
 	struct ret_pair *pairs;
+	unsigned long *rets;
+	u32 *sites;
 	u32 i, n = 0;
 
 	pairs = kvmalloc_array(dut->nsites + 1, sizeof(*pairs), GFP_KERNEL);
-	dut->ret_addrs = kvmalloc_array(dut->nsites + 1, sizeof(unsigned long), GFP_KERNEL);
-	dut->ret_sites = kvmalloc_array(dut->nsites + 1, sizeof(u32), GFP_KERNEL);
-	if (!pairs || !dut->ret_addrs || !dut->ret_sites) {
+	rets = kvmalloc_array(dut->nsites + 1, sizeof(unsigned long), GFP_KERNEL);
+	sites = kvmalloc_array(dut->nsites + 1, sizeof(u32), GFP_KERNEL);
+	if (!pairs || !rets || !sites) {
 		kvfree(pairs);
+		kvfree(rets);
+		kvfree(sites);
 		return -ENOMEM;
 	}
 	for (i = 0; i < dut->nsites; i++) {
 		struct ddv_site_rt *s = &dut->sites[i];
 
-		if (!s->patched || s->stub >= 0)
+		if (s->member != k || !s->patched || s->stub >= 0)
 			continue;
 		pairs[n].ret = s->addr + s->len;
 		pairs[n].site = i;
@@ -338,23 +344,50 @@ static int build_ret_table(struct ddv_dut *dut)
 	}
 	sort(pairs, n, sizeof(*pairs), cmp_ret, NULL);
 	for (i = 0; i < n; i++) {
-		dut->ret_addrs[i] = pairs[i].ret;
-		dut->ret_sites[i] = pairs[i].site;
+		rets[i] = pairs[i].ret;
+		sites[i] = pairs[i].site;
 	}
 	kvfree(pairs);
-	dut->nret = n;
+	if (m->ret_addrs) {
+		/*
+		 * A member loaded again while its family lives (a helper that
+		 * is no dependency of the driver): the old table goes, once
+		 * no reader can be inside it. Its objects' sites go unnamed.
+		 */
+		unsigned long *old = m->ret_addrs;
+		u32 *old_sites = m->ret_sites;
+
+		WRITE_ONCE(m->ret_addrs, NULL);
+		synchronize_rcu_tasks();
+		kvfree(old);
+		kvfree(old_sites);
+	}
+	m->ret_sites = sites;
+	WRITE_ONCE(m->nret, 0);
+	smp_store_release(&m->ret_addrs, rets);
+	smp_wmb();
+	WRITE_ONCE(m->nret, n);
 	return 0;
 }
 
+/*
+ * Every member's table: kept after a member goes, until the family's leak
+ * check has named its objects' sites (objects keep return addresses).
+ */
 void ddv_ret_table_free(struct ddv_dut *dut)
 {
-	unsigned long *rets = dut->ret_addrs;
+	unsigned int k;
 
-	WRITE_ONCE(dut->ret_addrs, NULL);
-	WRITE_ONCE(dut->nret, 0);
-	kvfree(rets);
-	kvfree(dut->ret_sites);
-	dut->ret_sites = NULL;
+	for (k = 0; k < DDV_MAX_MEMBERS; k++) {
+		struct ddv_member *m = &dut->members[k];
+		unsigned long *rets = m->ret_addrs;
+
+		WRITE_ONCE(m->ret_addrs, NULL);
+		WRITE_ONCE(m->nret, 0);
+		kvfree(rets);
+		kvfree(m->ret_sites);
+		m->ret_sites = NULL;
+	}
 }
 
 /* The references patching took: on each pack whose wrappers a site calls, and on ddv.ko. */
@@ -375,10 +408,47 @@ void ddv_patch_put_refs(struct ddv_dut *dut)
 	}
 }
 
-/* The driver's text, for ddv_dut_of_ip() (init text only before the module runs). */
-static void publish_text(struct ddv_dut *dut, struct module *mod, bool live)
+/*
+ * ddv_ranges[dut]: the driver's text, for ddv_dut_of_ip() and the fast entry;
+ * for a family the hull of its members' core text, and the init text of the
+ * member whose init runs (of the first, should two run at once: the others'
+ * calls then take the full entry, which finds them by their own ranges).
+ */
+static void publish_hull(struct ddv_dut *dut)
 {
 	struct ddv_text_range *r = &ddv_ranges[dut->id];
+	unsigned long lo = ULONG_MAX, hi = 0, ilo = 0, ihi = 0;
+	unsigned int k;
+
+	for (k = 0; k < dut->nmembers; k++) {
+		const struct ddv_text_range *t = &dut->members[k].text;
+
+		if (t->core_hi) {
+			lo = min(lo, t->core_lo);
+			hi = max(hi, t->core_hi);
+		}
+		if (t->init_hi && !ihi) {
+			ilo = t->init_lo;
+			ihi = t->init_hi;
+		}
+	}
+	if (!hi)
+		lo = 0;
+	/* Empty first, so that a reader never sees a range wider than both. */
+	WRITE_ONCE(r->core_hi, 0);
+	WRITE_ONCE(r->init_hi, 0);
+	smp_wmb();
+	WRITE_ONCE(r->core_lo, lo);
+	WRITE_ONCE(r->init_lo, ilo);
+	smp_wmb();
+	WRITE_ONCE(r->core_hi, hi);
+	WRITE_ONCE(r->init_hi, ihi);
+}
+
+/* Member k's text (init text only before the module runs). */
+static void publish_text(struct ddv_dut *dut, unsigned int k, struct module *mod, bool live)
+{
+	struct ddv_text_range *r = &dut->members[k].text;
 	unsigned long core, core_size, init, init_size;
 
 	ddv_module_text(mod, false, &core, &core_size);
@@ -389,21 +459,33 @@ static void publish_text(struct ddv_dut *dut, struct module *mod, bool live)
 		WRITE_ONCE(r->init_lo, init);
 		WRITE_ONCE(r->init_hi, init + init_size);
 	}
+	publish_hull(dut);
 }
 
-void ddv_text_forget(struct ddv_dut *dut)
+/* Member k's text is gone (k == DDV_MAX_MEMBERS: every member's). */
+void ddv_text_forget(struct ddv_dut *dut, unsigned int k)
 {
-	WRITE_ONCE(ddv_ranges[dut->id].core_lo, 0);
-	WRITE_ONCE(ddv_ranges[dut->id].core_hi, 0);
-	WRITE_ONCE(ddv_ranges[dut->id].init_lo, 0);
-	WRITE_ONCE(ddv_ranges[dut->id].init_hi, 0);
+	unsigned int i;
+
+	for (i = 0; i < DDV_MAX_MEMBERS; i++) {
+		struct ddv_text_range *r = &dut->members[i].text;
+
+		if (k != DDV_MAX_MEMBERS && i != k)
+			continue;
+		WRITE_ONCE(r->core_lo, 0);
+		WRITE_ONCE(r->core_hi, 0);
+		WRITE_ONCE(r->init_lo, 0);
+		WRITE_ONCE(r->init_hi, 0);
+	}
+	publish_hull(dut);
 }
 
-/* Init returned (MODULE_STATE_LIVE): its text is freed next, no return address lies there. */
-void ddv_text_forget_init(struct ddv_dut *dut)
+/* Member k's init returned (MODULE_STATE_LIVE): its init text is freed next. */
+void ddv_text_forget_init(struct ddv_dut *dut, unsigned int k)
 {
-	WRITE_ONCE(ddv_ranges[dut->id].init_lo, 0);
-	WRITE_ONCE(ddv_ranges[dut->id].init_hi, 0);
+	WRITE_ONCE(dut->members[k].text.init_lo, 0);
+	WRITE_ONCE(dut->members[k].text.init_hi, 0);
+	publish_hull(dut);
 }
 
 /*
@@ -411,8 +493,8 @@ void ddv_text_forget_init(struct ddv_dut *dut)
  * redirect those that check out (a stub's call of the wrapper before its
  * site); returns their number. Refused sites are logged one by one.
  */
-static u32 plan_pokes(struct ddv_dut *dut, struct module *mod, const struct ddv_sym_index *syms,
-		      bool live, struct ddv_poke *pokes)
+static u32 plan_pokes(struct ddv_dut *dut, unsigned int k, struct module *mod,
+		      const struct ddv_sym_index *syms, bool live, struct ddv_poke *pokes)
 {
 	u32 i, n = 0;
 
@@ -422,6 +504,8 @@ static u32 plan_pokes(struct ddv_dut *dut, struct module *mod, const struct ddv_
 		u64 found;
 		int why;
 
+		if (s->member != k)
+			continue;
 		s->patched = 0;
 		if (live && s->init) {
 			/* Init text is freed once a module is live: nothing to patch. */
@@ -456,25 +540,22 @@ static u32 plan_pokes(struct ddv_dut *dut, struct module *mod, const struct ddv_
 }
 
 /*
- * Resolves, checks and patches every site of dut in mod. live: the module is
- * running (attach). Returns the number of sites patched.
+ * Resolves, checks and patches every site of member k of dut in mod. live:
+ * the module is running (attach). Returns the number of sites patched.
  */
-int ddv_patch_module(struct ddv_dut *dut, struct module *mod, bool live)
+int ddv_patch_module(struct ddv_dut *dut, unsigned int k, struct module *mod, bool live)
 {
 	struct ddv_sym_index syms;
 	struct ddv_poke *pokes;
-	u32 i, n;
+	u32 i, n, before = dut->sites_patched;
 	int ret;
 
-	dut->sites_patched = 0;
-	dut->sites_refused = 0;
-	dut->sites_init_skipped = 0;
 	pokes = kvmalloc_array(dut->nsites + nstubs + 1, sizeof(*pokes), GFP_KERNEL);
 	if (!pokes || ddv_sym_index_build(&syms, mod)) {
 		kvfree(pokes);
 		return -ENOMEM;
 	}
-	n = plan_pokes(dut, mod, &syms, live, pokes);
+	n = plan_pokes(dut, k, mod, &syms, live, pokes);
 	/* Stubs are in our own text: point them before any site can reach them. */
 	ret = 0;
 	if (n) {
@@ -482,22 +563,24 @@ int ddv_patch_module(struct ddv_dut *dut, struct module *mod, bool live)
 			__module_get(THIS_MODULE);
 			dut->holds_self = true;
 		}
-		ret = build_ret_table(dut);
+		ret = build_ret_table(dut, k);
 		if (!ret) {
-			publish_text(dut, mod, live);
+			publish_text(dut, k, mod, live);
 			ret = poke_text(pokes, n, live);
 		}
 	}
 	kvfree(pokes);
 	ddv_sym_index_free(&syms);
 	if (ret) {
-		pr_err("ddv: %s: patching failed (%d); no site redirected\n", dut->name, ret);
+		pr_err("ddv: %s: patching failed (%d); no site redirected\n",
+		       dut->members[k].name, ret);
 		for (i = 0; i < dut->nsites; i++)
-			dut->sites[i].patched = 0;
-		dut->sites_patched = 0;
+			if (dut->sites[i].member == k)
+				dut->sites[i].patched = 0;
+		dut->sites_patched = before;
 		return ret;
 	}
-	return dut->sites_patched;
+	return dut->sites_patched - before;
 }
 
 /* Restores every patched site of a running module (detach). */
@@ -513,7 +596,8 @@ int ddv_unpatch_module(struct ddv_dut *dut)
 	for (i = 0; i < dut->nsites; i++) {
 		struct ddv_site_rt *s = &dut->sites[i];
 
-		if (!s->patched || (s->init && dut->saw_live))
+		if (!s->patched || (s->init && dut->members[s->member].saw_live) ||
+		    !dut->members[s->member].mod)
 			continue;
 		pokes[n].where = (void *)(s->addr + s->len - 4);
 		rel32_to(s->addr, s->len, s->original, &pokes[n].value);

@@ -66,6 +66,39 @@ Test(state, site_table_round_trip)
 	symset_free(&probed);
 }
 
+/* A family's table keeps its members and each site's member; a site names its module. */
+Test(state, family_round_trip)
+{
+	struct site_table t = { 0 }, back;
+	unsigned int gen;
+
+	t.module = xstrdup("mptsas");
+	t.nmembers = 2;
+	t.members = xcalloc(2, sizeof(*t.members));
+	t.members[0] = xstrdup("mptscsih");
+	t.members[1] = xstrdup("mptbase");
+	t.nsites = t.cap = 3;
+	t.sites = xcalloc(3, sizeof(*t.sites));
+	for (unsigned int i = 0; i < 3; i++)
+		t.sites[i] = (struct site){ .func = xstrdup(i ? "mpt_attach" : "mptsas_probe"),
+					    .func_offset = 0x10 * i, .symbol = xstrdup("kfree"),
+					    .section = xstrdup(".text"), .opcode = 0xe8,
+					    .member = i };
+	cr_assert_eq(state_save_sites(5, &t, &gen), 0);
+	cr_assert_eq(state_load_sites(5, gen, &back), 0);
+	cr_assert_eq(back.nmembers, 2);
+	cr_expect_str_eq(back.members[0], "mptscsih");
+	cr_expect_str_eq(back.members[1], "mptbase");
+	cr_assert_eq(back.nsites, 3);
+	for (unsigned int i = 0; i < 3; i++)
+		cr_expect_eq(back.sites[i].member, i);
+	cr_expect_str_eq(site_module(&back, &back.sites[0]), "mptsas");
+	cr_expect_str_eq(site_module(&back, &back.sites[1]), "mptscsih");
+	cr_expect_str_eq(site_module(&back, &back.sites[2]), "mptbase");
+	site_table_free(&t);
+	site_table_free(&back);
+}
+
 Test(state, findings_and_records)
 {
 	char *text;

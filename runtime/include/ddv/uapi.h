@@ -42,15 +42,22 @@ struct ddv_site {
 	__u32 api_name;		/* offset of the called exported symbol's name in the string blob */
 	__u8 opcode;		/* 0xe8 call, 0xe9 jmp, 0x0f jcc (then 0x8x follows) */
 	__u8 init;		/* in .init.text: patched at load only, never on attach */
-	__u16 pad;
+	__u8 member;		/* the family member whose .ko holds it: 0 the driver, k the
+				 * k-th name of TARGET's members */
+	__u8 pad;
 };
+
+/* A driver family: the driver and up to this many modules less one (ddv-load --with). */
+#define DDV_MAX_MEMBERS 8
 
 enum ddv_op {
 	DDV_OP_VERSION,		/* out[0] = DDV_UAPI_VERSION, out[1] = DDV_ABI_VERSION */
 	DDV_OP_TARGET,		/* arg: name ptr, name len, sites ptr, nsites, strings ptr,
-				 * strings len: arms the runtime for a driver about to be
-				 * loaded; out[0] = dut id. -EEXIST: the driver is loaded
-				 * already (attach it) */
+				 * strings len[, members ptr, members len]: arms the runtime
+				 * for a driver about to be loaded; out[0] = dut id. -EEXIST:
+				 * the driver (or a member) is loaded already (attach it).
+				 * members: the family's other modules, names each ending
+				 * in NUL, armed with the driver: one driver under test */
 	DDV_OP_ATTACH,		/* arg: same as TARGET, for a driver already loaded: patches
 				 * live; out[0] = dut id, out[1] sites patched, out[2] refused
 				 * (logged one by one as ddv.site-refused), out[3] init-text

@@ -99,7 +99,9 @@ static int target(int fd, const char *ko, const char *sites_file, int op)
 	struct ddv_site *sites;
 	char *blob = NULL;
 	size_t blen = 0, i;
-	uint64_t a[6], out[4];
+	/* RTCTL_FAMILY=LEADER: KO is the one member of LEADER's family (bench-vm's (e)). */
+	const char *leader = getenv("RTCTL_FAMILY");
+	uint64_t a[8], out[4];
 	FILE *f;
 	int err;
 
@@ -128,17 +130,20 @@ static int target(int fd, const char *ko, const char *sites_file, int op)
 							 atoi(getenv("RTCTL_SKEW")) : 0);
 		sites[i].opcode = s->opcode;
 		sites[i].init = s->init;
+		sites[i].member = leader ? 1 : 0;
 		fprintf(f, "%zu %s+0x%x %s %s\n", i, s->func, s->func_offset, s->symbol,
 			site_kind(s));
 	}
 	fclose(f);
-	a[0] = (uintptr_t)t.module;
-	a[1] = strlen(t.module);
+	a[0] = (uintptr_t)(leader ? leader : t.module);
+	a[1] = strlen(leader ? leader : t.module);
 	a[2] = (uintptr_t)sites;
 	a[3] = t.nsites;
 	a[4] = (uintptr_t)blob;
 	a[5] = blen;
-	err = cmd(fd, op, 6, a, out);
+	a[6] = (uintptr_t)t.module;
+	a[7] = strlen(t.module) + 1;
+	err = cmd(fd, op, leader ? 8 : 6, a, out);
 	if (err)
 		die(err, op == DDV_OP_TARGET ? "target" : "attach");
 	printf("dut %llu sites %zu patched %llu refused %llu\n", (unsigned long long)out[0],
