@@ -957,6 +957,15 @@ unsigned int ddv_store_sweep(struct ddv_dut *dut, bool report, bool forget)
 	return leaks;
 }
 
+/* Whether ip lies in the text of a module of dut (its driver or a family member). */
+static bool in_dut_text(const struct ddv_dut *dut, unsigned long ip)
+{
+	for (unsigned int k = 0; k < dut->nmembers; k++)
+		if (dut->members[k].mod && within_module(ip, dut->members[k].mod))
+			return true;
+	return false;
+}
+
 /*
  * One CPU's set s of per-CPU type td when dut's init returned (going false:
  * the entries of the init's task) or when dut went (the entries made in its
@@ -977,7 +986,7 @@ static unsigned int pcpu_sweep_set(struct ddv_dut *dut, const struct ddv_pack *p
 		u8 byte;
 		u32 site;
 
-		if (!key || !within_module(ip, dut->mod) ||
+		if (!key || !in_dut_text(dut, ip) ||
 		    (!going && READ_ONCE(s->e[i].task) != (u64)(unsigned long)current))
 			continue;
 		/* Still in use (a lock word still set), read only where memory is mapped. */
@@ -1014,8 +1023,10 @@ unsigned int ddv_pcpu_sweep(struct ddv_dut *dut, bool going)
 	bool alone = true;
 	unsigned int found = 0, p, t, d, cpu;
 
-	if (!dut->mod)
-		return 0;
+	for (d = 0; d < dut->nmembers && !dut->members[d].mod; d++)
+		;
+	if (d == dut->nmembers)
+		return 0;	/* no module of it is there: none of its text can hold a lock */
 	for (d = 1; d < DDV_MAX_DUTS; d++)
 		if (&ddv_duts[d] != dut && (ddv_duts[d].state == DDV_DUT_COMING ||
 					   ddv_duts[d].state == DDV_DUT_LIVE))
