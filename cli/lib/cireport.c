@@ -146,29 +146,6 @@ static void write_ktap(const struct ci_result *r, struct strbuf *out)
 	free(first);
 }
 
-/* Text for XML: the five entities escaped; control characters XML 1.0 refuses become '?'. */
-static void xml_text(struct strbuf *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '&')
-			sb_puts(out, "&amp;");
-		else if (c == '<')
-			sb_puts(out, "&lt;");
-		else if (c == '>')
-			sb_puts(out, "&gt;");
-		else if (c == '"')
-			sb_puts(out, "&quot;");
-		else if (c == '\'')
-			sb_puts(out, "&apos;");
-		else if (c < 0x20 && c != '\n' && c != '\t')
-			sb_puts(out, "?");
-		else
-			sb_add(out, s, 1);
-	}
-}
-
 static void junit_counts(struct strbuf *out, const struct ci_result *r, const char *suite)
 {
 	size_t n[4] = { 0 }, tests = 0;
@@ -187,23 +164,23 @@ static void junit_case(struct strbuf *out, const struct ci_case *c)
 	static const char *const element[] = { NULL, "failure", "error", "skipped" };
 
 	sb_puts(out, "    <testcase classname=\"");
-	xml_text(out, c->suite);
+	sb_markup_text(out, c->suite);
 	sb_puts(out, "\" name=\"");
-	xml_text(out, c->name);
+	sb_markup_text(out, c->name);
 	sb_puts(out, "\">\n");
 	if (c->outcome != CI_PASS) {
 		sb_printf(out, "      <%s", element[c->outcome]);
 		if (c->outcome != CI_SKIP) {
 			sb_puts(out, " type=\"");
-			xml_text(out, c->suite);
+			sb_markup_text(out, c->suite);
 			sb_puts(out, "\"");
 		}
 		sb_puts(out, " message=\"");
-		xml_text(out, c->message ? c->message : c->name);
+		sb_markup_text(out, c->message ? c->message : c->name);
 		sb_puts(out, "\"");
 		if (c->detail && c->outcome != CI_SKIP) {
 			sb_puts(out, ">");
-			xml_text(out, c->detail);
+			sb_markup_text(out, c->detail);
 			sb_printf(out, "</%s>\n", element[c->outcome]);
 		} else {
 			sb_puts(out, "/>\n");
@@ -211,7 +188,7 @@ static void junit_case(struct strbuf *out, const struct ci_case *c)
 	}
 	if (c->detail && (c->outcome == CI_PASS || c->outcome == CI_SKIP)) {
 		sb_puts(out, "      <system-out>");
-		xml_text(out, c->detail);
+		sb_markup_text(out, c->detail);
 		sb_puts(out, "</system-out>\n");
 	}
 	sb_puts(out, "    </testcase>\n");
@@ -223,7 +200,7 @@ static void write_junit(const struct ci_result *r, struct strbuf *out)
 	size_t *first, nsuites = suites_of(r, &first);
 
 	sb_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
-	xml_text(out, r->title);
+	sb_markup_text(out, r->title);
 	sb_puts(out, "\"");
 	junit_counts(out, r, NULL);
 	sb_puts(out, ">\n");
@@ -231,7 +208,7 @@ static void write_junit(const struct ci_result *r, struct strbuf *out)
 		const char *suite = r->cases[first[s]].suite;
 
 		sb_puts(out, "  <testsuite name=\"");
-		xml_text(out, suite);
+		sb_markup_text(out, suite);
 		sb_puts(out, "\"");
 		junit_counts(out, r, suite);
 		sb_puts(out, ">\n");

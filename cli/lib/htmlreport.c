@@ -184,34 +184,11 @@ char *html_spec_line(const char *pos, const char *rule, const char *message)
 	return found;
 }
 
-/* Text for HTML: the five markup characters as entities, control characters as '?'. */
-static void esc(struct strbuf *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '&')
-			sb_puts(out, "&amp;");
-		else if (c == '<')
-			sb_puts(out, "&lt;");
-		else if (c == '>')
-			sb_puts(out, "&gt;");
-		else if (c == '"')
-			sb_puts(out, "&quot;");
-		else if (c == '\'')
-			sb_puts(out, "&#39;");
-		else if (c < 0x20 && c != '\n' && c != '\t')
-			sb_puts(out, "?");
-		else
-			sb_add(out, s, 1);
-	}
-}
-
 /* <TAG class="CLASS">escaped text</TAG>. */
 static void elem(struct strbuf *out, const char *tag, const char *cls, const char *text)
 {
 	sb_printf(out, "<%s%s%s%s>", tag, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
-	esc(out, text);
+	sb_markup_text(out, text);
 	sb_printf(out, "</%s>", tag);
 }
 
@@ -254,11 +231,11 @@ static void write_head(const struct html_page *p, struct strbuf *out)
 
 	sb_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width\">\n<title>");
-	esc(out, p->title);
+	sb_markup_text(out, p->title);
 	sb_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
 	elem(out, "h1", NULL, p->title);
 	sb_printf(out, "<p class=\"verdict %s\">", cls[p->outcome]);
-	esc(out, p->verdict);
+	sb_markup_text(out, p->verdict);
 	sb_puts(out, "</p>\n<div class=\"grid\">\n<table class=\"facts\">\n");
 	for (unsigned int i = 0; i + 1 < p->nfacts; i += 2) {
 		sb_puts(out, "<tr>");
@@ -329,13 +306,13 @@ static void write_finding(struct strbuf *out, const struct html_finding *f)
 	sb_printf(out, "<div class=\"finding %s\">\n<h3>",
 		  f->severity && !strcmp(f->severity, "warning") ? "warning" : "error");
 	if (f->driver) {
-		esc(out, f->driver);
+		sb_markup_text(out, f->driver);
 		sb_puts(out, ": ");
 	}
 	elem(out, "code", NULL, f->site ? f->site : "(no call site)");
 	if (f->call) {
 		sb_puts(out, " <span class=\"muted\">");
-		esc(out, f->call);
+		sb_markup_text(out, f->call);
 		sb_puts(out, "</span>");
 	}
 	sb_printf(out, "<span class=\"count\">%u&times;</span></h3>\n", f->count);
@@ -392,7 +369,7 @@ static void write_findings(const struct html_page *p, struct strbuf *out)
 				sites++;
 			}
 		sb_printf(out, "<tr><td><a href=\"#rule-%zu\"><code>", r + 1);
-		esc(out, f0->rule);
+		sb_markup_text(out, f0->rule);
 		sb_puts(out, "</code></a></td>");
 		elem(out, "td", NULL, f0->severity ? f0->severity : "");
 		sb_printf(out, "<td>%u</td><td>%u</td></tr>\n", n, sites);
@@ -420,7 +397,7 @@ static void write_loads(const struct html_page *p, struct strbuf *out)
 		sb_printf(out, "<span class=\"%s\" title=\"load %lu: ",
 			  L->bad ? "s-stop" : L->findings ? "s-find" : L->fault ? "s-ok" : "s-none",
 			  L->n);
-		esc(out, L->outcome);
+		sb_markup_text(out, L->outcome);
 		sb_puts(out, "\"></span>");
 	}
 	sb_puts(out, "</div>\n<table class=\"loads\">\n<tr><th>load</th><th>phase</th>"

@@ -313,6 +313,32 @@ bool parse_number_option(const char *name, const char *arg, long min, long max, 
 	return true;
 }
 
+/*
+ * s as text of XML or HTML: the five markup characters as entities (&#39;
+ * reads the same in both), control characters the formats refuse as '?'.
+ */
+void sb_markup_text(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '&')
+			sb_puts(sb, "&amp;");
+		else if (c == '<')
+			sb_puts(sb, "&lt;");
+		else if (c == '>')
+			sb_puts(sb, "&gt;");
+		else if (c == '"')
+			sb_puts(sb, "&quot;");
+		else if (c == '\'')
+			sb_puts(sb, "&#39;");
+		else if (c < 0x20 && c != '\n' && c != '\t')
+			sb_puts(sb, "?");
+		else
+			sb_add(sb, s, 1);
+	}
+}
+
 /* s as one shell word, in single quotes (a command line for a guest or a reproducer). */
 void sb_shell_word(struct strbuf *sb, const char *s)
 {

@@ -56,6 +56,7 @@ void sb_json_str(struct strbuf *sb, const char *s);
 /* Opens an object with its version: {"version":N, (a member must follow). */
 void sb_json_open(struct strbuf *sb);
 void sb_shell_word(struct strbuf *sb, const char *s);
+void sb_markup_text(struct strbuf *sb, const char *s);
 void sb_free(struct strbuf *sb);
 
 /* A sorted set of names (the exported symbols the loaded packs probe). */
