@@ -22,6 +22,7 @@ struct command {
 	int (*run)(int argc, char **argv);	/* argv[0] is the subcommand's name */
 	const char *usage;
 	const char *help;
+	bool kept;	/* a step of a reproducer: kept in the session (state_add_command) */
 };
 
 int cmd_start(int argc, char **argv);

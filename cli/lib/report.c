@@ -977,6 +977,29 @@ void report_summary(struct report *rep, const struct decoder *dec)
 	sb_free(&text);
 }
 
+/*
+ * Every finding's reproducer: the session's ddv commands, as ddv start kept
+ * them (state_add_command). What ran between them (a workload) is not known.
+ */
+static void html_session_reproducer(struct html_page *p)
+{
+	char *path = state_path(STATE_COMMANDS), *cmds = NULL;
+	struct strbuf text = { 0 };
+	size_t size;
+
+	if (!read_whole_file(path, (void **)&cmds, &size) && size) {
+		sb_puts(&text, "ddv start\n");
+		sb_add(&text, cmds, size);
+		sb_puts(&text, "(and what ran between them, which ddv does not keep)");
+		for (unsigned int i = 0; i < p->nfindings; i++)
+			if (!p->findings[i].reproducer)
+				p->findings[i].reproducer = xstrdup(text.s);
+	}
+	sb_free(&text);
+	free(cmds);
+	free(path);
+}
+
 void report_html(struct report *rep, const struct decoder *dec)
 {
 	struct html_page *p = rep->html;
@@ -992,6 +1015,7 @@ void report_html(struct report *rep, const struct decoder *dec)
 	}
 	html_fact(p, "drivers", "%s", drivers.s ? drivers.s : "none");
 	html_common_facts(p, NULL);
+	html_session_reproducer(p);
 	html_fact(p, "state directory", "%s", state_dir());
 	sb_free(&drivers);
 	html_count(p, "findings", "%u", rep->findings);

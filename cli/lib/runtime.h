@@ -66,6 +66,9 @@ int state_add_finding(const char *line);
 int state_read_findings(char **text);
 /* The suppressions ddv run keeps for ddv report (one pattern a line). */
 #define STATE_SUPPRESSIONS "suppressions"
+/* The session's ddv commands, one a line (state_add_command): a report's reproducer. */
+#define STATE_COMMANDS "commands"
+void state_add_command(int argc, char **argv);
 int state_find_dut(const char *module);
 
 /* session.c: the runtime's tables and its packs' catalogs, one snapshot, checked. */

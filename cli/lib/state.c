@@ -384,6 +384,41 @@ int state_add_finding(const char *line)
 	return err;
 }
 
+/*
+ * The session's ddv commands that change what runs (load, inject, trace...),
+ * one a line as typed, for a report's reproducer. Kept only in a session
+ * (after ddv start): the state directory has the runtime's tables.
+ */
+void state_add_command(int argc, char **argv)
+{
+	struct strbuf line = { 0 };
+	char *path;
+	int fd;
+
+	if (!state_has_tables())
+		return;
+	sb_puts(&line, "ddv");
+	for (int i = 0; i < argc; i++) {
+		bool plain = argv[i][0] && strspn(argv[i], "abcdefghijklmnopqrstuvwxyz"
+					     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=.,:/@%") ==
+					     strlen(argv[i]);
+
+		sb_puts(&line, " ");
+		if (plain)
+			sb_puts(&line, argv[i]);
+		else
+			sb_shell_word(&line, argv[i]);
+	}
+	path = state_path(STATE_COMMANDS);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || dprintf(fd, "%s\n", line.s) < 0)
+		ddv_warn("%s: the session's commands are not kept: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	sb_free(&line);
+}
+
 int state_read_findings(char **text)
 {
 	char *path = state_path("findings");

@@ -27,6 +27,9 @@ if fixture_build; then
 			"$vm_work/dma_size.html-shape"
 		check_host "dma_size: HTML: the size freed among the objects" \
 			grep -q "^objects $rule: size=2048 " "$vm_work/dma_size.html-shape"
+		check_host "dma_size: HTML: the reproducer is the session's commands, its load and unload" \
+			sh -c "tr '\n' '|' <'$vm_out/dma_size/report.html' |
+				grep -q '<pre>ddv start|.*ddv load [^|]*dma_size[^|]*|ddv unload dma_size|'"
 		# What a reader sees: Chromium prints the page, pdftotext reads it back.
 		chromium --headless --no-sandbox --disable-gpu --no-first-run --no-pdf-header-footer \
 			--user-data-dir="$vm_work/chromium" --print-to-pdf="$vm_work/dma_size.pdf" \
