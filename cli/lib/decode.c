@@ -378,7 +378,7 @@ void event_arg_text(const struct decoder *dec, const struct event *ev, unsigned 
 }
 
 /* A leak's site is where the object was created; so is a leak scope's (PACK.scope.NAME). */
-static bool site_is_allocation(const struct event *ev)
+bool event_site_is_allocation(const struct event *ev)
 {
 	return ev->msg && (strstr(ev->msg->rule_id, "leak") || strstr(ev->msg->rule_id, ".scope."));
 }
@@ -442,7 +442,7 @@ void event_text(const struct decoder *dec, const struct event *ev, struct strbuf
 		sb_printf(sb, " (%s:%u:%u)", ev->spec->file, ev->spec->line, ev->spec->col);
 	sb_puts(sb, "\n");
 	if (event_site_source(dec, ev, &place)) {
-		sb_printf(sb, "    %s: %s\n", site_is_allocation(ev) ? "allocation site" : "site",
+		sb_printf(sb, "    %s: %s\n", event_site_is_allocation(ev) ? "allocation site" : "site",
 			  place.s);
 		sb_free(&place);
 	}
@@ -563,7 +563,7 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 	}
 	if (ev->site) {
 		sb_printf(sb, ",\"%s\":{\"function\":",
-			  site_is_allocation(ev) ? "allocation_site" : "site");
+			  event_site_is_allocation(ev) ? "allocation_site" : "site");
 		sb_json_str(sb, ev->site->func);
 		sb_printf(sb, ",\"offset\":%u,\"kind\":\"%s\",\"section\":", ev->site->func_offset,
 			  site_kind(ev->site));

@@ -78,6 +78,8 @@ void event_json(const struct decoder *dec, const struct event *ev, struct strbuf
 void event_message(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
 void event_arg_text(const struct decoder *dec, const struct event *ev, unsigned int i,
 		    struct strbuf *sb);
+/* A leak's (or leak scope's) site is where its object was made: the allocation site. */
+bool event_site_is_allocation(const struct event *ev);
 /* Source lines from the driver's DWARF (srcline.c), when dec->sources: appended as text. */
 bool event_site_source(const struct decoder *dec, const struct event *ev, struct strbuf *sb);
 bool event_frame_source(const struct decoder *dec, const struct event *ev, unsigned int i,

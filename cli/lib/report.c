@@ -211,9 +211,8 @@ static int html_group(struct decoder *dec, const struct event *ev, const struct 
 			f->site = xasprintf("%s+0x%x", ev->site->func, ev->site->func_offset);
 		sb_free(&src);
 		/* A leak's site is where the object was made, as in the JSON (allocation_site). */
-		f->call = xasprintf("%s%s %s", ev->msg && (strstr(ev->msg->rule_id, "leak") ||
-							   strstr(ev->msg->rule_id, ".scope.")) ?
-				    "allocated by " : "", site_kind(ev->site),
+		f->call = xasprintf("%s%s %s", event_site_is_allocation(ev) ? "allocated by " : "",
+				    site_kind(ev->site),
 				    ev->api ? ev->api : "?");
 	}
 	if (ev->spec && ev->pack_id) {
