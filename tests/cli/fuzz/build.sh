@@ -12,9 +12,9 @@ printf '#define PACKAGE_VERSION "fuzz"\n' > "$out/config.h"
 printf '#define DDV_%s "/nonexistent"\n' MODULEDIR KERNEL_RELEASE BINDIR VMDIR > "$out/paths.h"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
 	-include $out/paths.h
-	-I$src -I$src/runtime/include -I$src/runtime/core -I$src/cli/lib -I$src/cli/cmd -I$out
-	$(pkg-config --cflags libelf libkmod yaml-0.1)"
-LIBS="$(pkg-config --libs libelf libkmod yaml-0.1) -llzma -lpthread"
+	-I$out -I$src -I$src/runtime/include -I$src/runtime/core -I$src/cli/lib -I$src/cli/cmd
+	$(pkg-config --cflags libelf libdw libkmod yaml-0.1)"
+LIBS="$(pkg-config --libs libelf libdw libkmod yaml-0.1) -llzma -lpthread"
 # The library as the ddv command links it, instrumented: cli/lib, lib/caret.c, the runtime core.
 for f in "$src"/cli/lib/*.c "$src"/lib/caret.c "$src"/runtime/core/env_user.c "$src"/runtime/core/store.c \
 	 "$src"/runtime/core/config.c "$src"/runtime/core/logring.c "$src"/runtime/core/inject.c \

@@ -8,11 +8,13 @@
  * findings. Built and run by build.sh (not part of make check).
  * usage: seeds_decode DIR
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ddv/logrec.h>
 #include <ddv/runtime_msgs.h>
@@ -109,8 +111,10 @@ static void write_seed(const char *dir, const char *name, const char *args, bool
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "w");
-	if (!f)
-		abort();
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
 	if (args)
 		fprintf(f, "%%%% args\n%s\n", args);
 	fprintf(f, "%%%% packs\n%s%%%% funcs\n%s%%%% catalog.1\n%s", packs, funcs, catalog1);
@@ -193,6 +197,10 @@ int main(int argc, char **argv)
 	if (argc != 2) {
 		fprintf(stderr, "usage: seeds_decode DIR\n");
 		return 2;
+	}
+	if (mkdir(argv[1], 0755) && errno != EEXIST) {
+		perror(argv[1]);
+		return 1;
 	}
 	session_load();
 	write_seed(argv[1], "load", NULL, true, 0);

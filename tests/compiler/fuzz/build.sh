@@ -8,7 +8,7 @@ out=$2
 mkdir -p "$out/compiler"
 flex -o "$out/compiler/lexer.c" "$src/compiler/lexer.l"
 bison -d -Wno-yacc -o "$out/compiler/parser.c" "$src/compiler/parser.y"
-printf '#define PACKAGE_VERSION "fuzz"\n' > "$out/config.h"
+printf '#define PACKAGE_VERSION "fuzz"\n#define DDV_SPECSDIR "/nonexistent"\n' > "$out/config.h"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$src -I$src/runtime/include -I$out"
 for f in "$out/compiler/lexer.c" "$out/compiler/parser.c" "$src"/compiler/tree.c "$src"/compiler/diag.c \
 	 "$src"/compiler/checks.c "$src"/compiler/messages.c "$src"/compiler/guards.c \
