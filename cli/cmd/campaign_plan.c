@@ -8,6 +8,7 @@
  * last few repeats fail. The plan goes to the journal.
  */
 #include <fnmatch.h>
+#include <libkmod.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <ddv/uapi.h>
 
 #include "campaign_cmd.h"
+#include "module.h"
 
 /*
  * What to suggest when a recording lost records: the runtime's default ring
@@ -481,6 +483,45 @@ static void plan_systematic(struct campaign *c, struct recording *r)
 	free(ids);
 }
 
+/*
+ * What the campaign cannot fail: the imported functions the driver calls
+ * whose names look fallible and that no loaded pack has a contract for,
+ * from its .ko's relocations (a clean result says what it did not cover).
+ */
+static void journal_uncovered(struct campaign *c, struct judge *j)
+{
+	struct kmod_ctx *kmod = NULL;
+	struct symset probed = { 0 };
+	struct site_table t;
+	char *path = NULL;
+
+	if (strchr(c->driver, '/') || strstr(c->driver, ".ko")) {
+		path = xstrdup(c->driver);
+	} else {
+		kmod = kmod_new(NULL, NULL);
+		if (kmod)
+			module_path_lookup(kmod, c->module, &path);
+	}
+	if (!path) {
+		ddv_warn("campaign: %s: no .ko found: the calls it makes with no contract "
+			 "are not listed", c->driver);
+		kmod_unref(kmod);
+		return;
+	}
+	for (unsigned int i = 0; i < j->rt.nfuncs; i++)
+		symset_add(&probed, j->rt.funcs[i].symbol);
+	if (!relocs_read_file(path, &probed, &t)) {
+		symset_has(&t.uncovered, "");	/* sorts */
+		for (size_t i = 0; i < t.uncovered.n; i++)
+			if (symbol_looks_fallible(t.uncovered.names[i]))
+				journal_add(c, "uncovered %s", t.uncovered.names[i]);
+		site_table_free(&t);
+	}
+	symset_free(&probed);
+	free(path);
+	kmod_unref(kmod);
+}
+
 int record_plan(struct campaign *c, struct judge *j)
 {
 	struct recording r = { .module = c->module, .c = c,
@@ -504,6 +545,8 @@ int record_plan(struct campaign *c, struct judge *j)
 		else
 			plan_loads(c, &r, &not_fallible);
 	}
+	if (!status)
+		journal_uncovered(c, j);
 	journal_recording_findings(c, &r);
 	recording_free(&r);
 	symset_free(&not_fallible);

@@ -363,6 +363,10 @@ static void print_table(const struct journal *jn, const struct tally *t,
 	for (unsigned int i = 0; nsuppressed && i < c->supp.n; i++)
 		if (c->supp.v[i].hits)
 			printf("    %-32s %u\n", c->supp.v[i].text, c->supp.v[i].hits);
+	if (jn->recorded)
+		printf("  %-34s %zu\n", "called with no contract", jn->nuncovered);
+	for (size_t i = 0; i < jn->nuncovered; i++)
+		printf("    %s\n", jn->uncovered[i]);
 	last_line(&line, jn, t, c);
 	printf("%s\n", line.s);
 	sb_free(&line);
@@ -551,6 +555,15 @@ static int write_html(const struct journal *jn, const struct tally *t, const str
 	html_count(&p, "findings", "%u", t->findings);
 	html_count(&p, "distinct (rule, site, stack)", "%zu", t->ngroups);
 	html_count(&p, "findings suppressed", "%u", nsuppressed);
+	html_count(&p, "called with no contract", "%zu", jn->nuncovered);
+	if (jn->nuncovered) {
+		struct strbuf names = { 0 };
+
+		for (size_t i = 0; i < jn->nuncovered; i++)
+			sb_printf(&names, "%s%s", i ? ", " : "", jn->uncovered[i]);
+		html_fact(&p, "no contract for", "%s", names.s);
+		sb_free(&names);
+	}
 	html_findings(&p, jn, t, c, r);
 	if (jn->recording.nfindings)
 		html_load(&p, jn, &jn->recording);

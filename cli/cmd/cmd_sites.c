@@ -19,12 +19,29 @@ static void add_symbol_list(struct symset *set, const char *list)
 	free(copy);
 }
 
+/* --uncovered: the imported functions the module calls that no pack probes. */
+static void print_uncovered(struct site_table *t)
+{
+	size_t nfallible = 0;
+
+	symset_has(&t->uncovered, "");	/* sorts */
+	for (size_t i = 0; i < t->uncovered.n; i++) {
+		bool fallible = symbol_looks_fallible(t->uncovered.names[i]);
+
+		nfallible += fallible;
+		printf("%s\t%s\n", t->uncovered.names[i], fallible ? "fallible" : "-");
+	}
+	printf("%s: %zu imported functions called with no contract, %zu of them look fallible\n",
+	       t->module, t->uncovered.n, nfallible);
+}
+
 int cmd_sites(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "symbols", required_argument, NULL, 's' },
 		{ "pack", required_argument, NULL, 'p' },
 		{ "source", no_argument, NULL, 'S' },
+		{ "uncovered", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -32,10 +49,10 @@ int cmd_sites(int argc, char **argv)
 	char **packs = NULL;
 	size_t npacks = 0;
 	struct site_table table;
-	bool given = false, source = false;
+	bool given = false, source = false, uncovered = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "s:p:Sh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:p:Suh", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			add_symbol_list(&probed, optarg);
@@ -48,9 +65,12 @@ int cmd_sites(int argc, char **argv)
 		case 'S':
 			source = true;
 			break;
+		case 'u':
+			uncovered = true;
+			break;
 		case 'h':
 			printf("usage: ddv sites MODULE.ko [--symbols SYM,SYM...] [--pack FILE]... "
-			       "[--source]\n");
+			       "[--source | --uncovered]\n");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -81,6 +101,12 @@ int cmd_sites(int argc, char **argv)
 	free(packs);
 	if (relocs_read_file(argv[optind], &probed, &table))
 		return EXIT_ERROR;
+	if (uncovered) {
+		print_uncovered(&table);
+		site_table_free(&table);
+		symset_free(&probed);
+		return EXIT_OK;
+	}
 	for (size_t i = 0; i < table.nsites; i++) {
 		const struct site *s = &table.sites[i];
 		struct strbuf where = { 0 };

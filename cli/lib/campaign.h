@@ -68,6 +68,8 @@ size_t systematic_plan(const uint64_t *ids, const bool *skip, size_t n,
  *                                at SITE with (a leak's allocation stack)
  *   phase NAME FIRST LAST        the recording's fallible calls FIRST..LAST
  *                                were made in phase NAME of the driver's life
+ *   uncovered SYMBOL             the driver calls SYMBOL, whose name looks
+ *                                fallible, and no pack has a contract for it
  *                                (load, workload, rebind, unload)
  *   finding N RULE SITE [STACK]  a finding of load N (0: the clean
  *                                recording life, no fault injected); STACK: its frames,
@@ -138,6 +140,8 @@ struct journal {
 	struct journal_load recording;	/* n 0: the findings of the clean recording life */
 	struct journal_load *loads;	/* in plan order */
 	size_t nloads;
+	char **uncovered;	/* fallible-looking imports the driver calls with no contract */
+	size_t nuncovered;
 	bool ended;
 };
 

@@ -184,6 +184,32 @@ static bool add_plan(struct journal *j, unsigned long n, char **words, unsigned 
 	return true;
 }
 
+/* "uncovered SYMBOL": a recording made again says it again. */
+static bool add_uncovered(struct journal *j, const char *symbol)
+{
+	for (size_t i = 0; i < j->nuncovered; i++)
+		if (!strcmp(j->uncovered[i], symbol))
+			return true;
+	j->uncovered = xrealloc(j->uncovered, (j->nuncovered + 1) * sizeof(*j->uncovered));
+	j->uncovered[j->nuncovered++] = xstrdup(symbol);
+	return true;
+}
+
+/* "stack SITE STACK": a recording made again says it again, the last word goes. */
+static bool add_site_stack(struct journal *j, const char *site, const char *stack)
+{
+	for (size_t i = 0; i < j->nstacks; i++)
+		if (!strcmp(j->stacks[i].site, site)) {
+			free(j->stacks[i].stack);
+			j->stacks[i].stack = xstrdup(stack);
+			return true;
+		}
+	j->stacks = xrealloc(j->stacks, (j->nstacks + 1) * sizeof(*j->stacks));
+	j->stacks[j->nstacks].site = xstrdup(site);
+	j->stacks[j->nstacks++].stack = xstrdup(stack);
+	return true;
+}
+
 /* One complete line; false when it is not one the journal writes. */
 static bool parse_line(struct journal *j, char *line)
 {
@@ -245,21 +271,10 @@ static bool parse_line(struct journal *j, char *line)
 		j->systematic = true;
 		return true;
 	}
-	if (!strcmp(words[0], "stack")) {
-		if (nw != 2 || !rest || !*rest)
-			return false;
-		/* A recording made again says it again: the last word goes. */
-		for (size_t i = 0; i < j->nstacks; i++)
-			if (!strcmp(j->stacks[i].site, words[1])) {
-				free(j->stacks[i].stack);
-				j->stacks[i].stack = xstrdup(rest);
-				return true;
-			}
-		j->stacks = xrealloc(j->stacks, (j->nstacks + 1) * sizeof(*j->stacks));
-		j->stacks[j->nstacks].site = xstrdup(words[1]);
-		j->stacks[j->nstacks++].stack = xstrdup(rest);
-		return true;
-	}
+	if (!strcmp(words[0], "uncovered"))
+		return nw == 2 && add_uncovered(j, words[1]);
+	if (!strcmp(words[0], "stack"))
+		return nw == 2 && rest && *rest && add_site_stack(j, words[1], rest);
 	n = strtoul(words[1], &end, 10);
 	if (*end)
 		return false;
@@ -378,6 +393,9 @@ void journal_free(struct journal *j)
 		free(j->stacks[i].stack);
 	}
 	free(j->stacks);
+	for (size_t i = 0; i < j->nuncovered; i++)
+		free(j->uncovered[i]);
+	free(j->uncovered);
 	for (size_t i = 0; i < j->nphases; i++)
 		free(j->phases[i].name);
 	free(j->phases);
@@ -501,6 +519,8 @@ static void merge_head(const struct journal *j, struct strbuf *out)
 		sb_printf(out, "param %s\n", j->params[i]);
 	for (size_t i = 0; i < j->nstacks; i++)
 		sb_printf(out, "stack %s %s\n", j->stacks[i].site, j->stacks[i].stack);
+	for (size_t i = 0; i < j->nuncovered; i++)
+		sb_printf(out, "uncovered %s\n", j->uncovered[i]);
 	for (size_t i = 0; i < j->nphases; i++)
 		sb_printf(out, "phase %s %lu %lu\n", j->phases[i].name, j->phases[i].first,
 			  j->phases[i].last);

@@ -34,6 +34,7 @@ struct site_table {
 	char *depends;		/* .modinfo depends=: modules to load first, comma-separated */
 	char **members;		/* a family's other modules (ddv load --with), or none */
 	size_t nmembers;
+	struct symset uncovered;	/* imported functions it calls that no pack probes */
 };
 
 /* The module whose .ko holds site s of table t: the driver's, or a family member's. */
@@ -46,6 +47,8 @@ int relocs_read_image(const void *image, size_t size, const char *what,
 		      struct symset *probed, struct site_table *out);
 int relocs_read_file(const char *path, struct symset *probed, struct site_table *out);
 const char *site_kind(const struct site *site);
+/* Whether an imported function's name looks like one that can fail (alloc, register...). */
+bool symbol_looks_fallible(const char *name);
 void site_table_free(struct site_table *table);
 
 /* ksyms.c: kernel addresses by name (/proc/kallsyms, and modsyms.c for a driver under test). */

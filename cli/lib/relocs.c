@@ -182,9 +182,16 @@ static int scan_rela(struct relocs_ctx *ctx, Elf_Scn *rela_scn, GElf_Shdr *rela_
 		if (sym.st_shndx != SHN_UNDEF)
 			continue;
 		name = elf_strptr(ctx->elf, ctx->strtab, sym.st_name);
-		if (!name || !symset_has(probed, name))
+		if (!name)
 			continue;
 		off = rela.r_offset;
+		if (!symset_has(probed, name)) {
+			if (off >= 1 && off + 4 <= text_data->d_size && rela.r_addend == -4 &&
+			    (text[off - 1] == 0xe8 || text[off - 1] == 0xe9) &&
+			    !symset_has(&out->uncovered, name))
+				symset_add(&out->uncovered, name);
+			continue;
+		}
 		if (off + 4 > text_data->d_size || off < 1) {
 			ddv_warn("%s: relocation of %s outside %s", ctx->what, name, text_name);
 			continue;
@@ -424,6 +431,43 @@ const char *site_kind(const struct site *site)
 	}
 }
 
+/*
+ * A name's words ('_'-separated) against the verbs of calls that can fail and
+ * of calls that give back: a guess from the name alone, which is all a .ko
+ * tells of an imported function. It says what a campaign did not cover.
+ */
+bool symbol_looks_fallible(const char *name)
+{
+	static const char *const gives_back[] = {
+		"put", "free", "release", "unregister", "unmap", "destroy", "remove", "del",
+		"disable", "stop", "exit", "cleanup", "deinit", "unlock", "kill", "cancel",
+		"flush", "complete", "printk", "dbg", "err", "warn", "info", "notice", "trace",
+		"fentry", "thunk", "chk", "param", "fortify", "panic", "SCT", "valid", "is", "has",
+		NULL
+	};
+	static const char *const can_fail[] = {
+		"alloc", "kmalloc", "kzalloc", "kcalloc", "vmalloc", "vzalloc", "kvmalloc",
+		"create", "register", "request", "get", "map", "iomap", "ioremap", "init", "add",
+		"enable", "start", "submit", "setup", "open", "attach", "probe", "new", "dup",
+		"kstrdup", "kmemdup", "reserve", "acquire", "claim", "bind", "connect", "load",
+		"lookup", "find", "trylock", "interruptible", "killable", "populate", "install", NULL
+	};
+	bool fallible = false;
+
+	for (const char *w = name; *w;) {
+		size_t len = strcspn(w, "_");
+
+		for (int i = 0; gives_back[i]; i++)
+			if (strlen(gives_back[i]) == len && !strncmp(w, gives_back[i], len))
+				return false;
+		for (int i = 0; can_fail[i] && !fallible; i++)
+			fallible = strlen(can_fail[i]) == len && !strncmp(w, can_fail[i], len);
+		w += len;
+		w += strspn(w, "_");
+	}
+	return fallible;
+}
+
 void site_table_free(struct site_table *table)
 {
 	for (size_t i = 0; i < table->nsites; i++) {
@@ -437,5 +481,6 @@ void site_table_free(struct site_table *table)
 	for (size_t i = 0; i < table->nmembers; i++)
 		free(table->members[i]);
 	free(table->members);
+	symset_free(&table->uncovered);
 	memset(table, 0, sizeof(*table));
 }

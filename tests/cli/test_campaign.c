@@ -457,6 +457,8 @@ static const char whole_life[] =
 	"workload echo 1 > /sys/module/irq_leak/parameters/act\n"
 	"param act=0\n"
 	"stack irq_leak_init+0x16 irq_leak_init+0x1b [irq_leak] > do_one_initcall+0x46\n"
+	"uncovered alloc_chrdev_region\n"
+	"uncovered misc_register\n"
 	"phase load 1 4\n"
 	"phase workload 5 5\n"
 	"finding 0 heap.warn-only irq_leak_init+0x20\n"
@@ -539,6 +541,8 @@ Test(shard, merge_gives_the_whole)
 		cr_assert_eq(merged.nshards, 0);
 		cr_assert_null(journal_next(&merged));
 		cr_assert_eq(merged.recording.nfindings, 1);
+		cr_assert_eq(merged.nuncovered, 2);
+		cr_expect_str_eq(merged.uncovered[1], "misc_register");
 		journal_free(&merged);
 		for (unsigned int k = 0; k < n; k++)
 			journal_free(&shards[k]);

@@ -75,6 +75,36 @@ Test(relocs, e1000_sites)
 }
 
 /* The init function calls the PCI core, not the heap: an .init.text site shows up when probed. */
+/* What a campaign says it did not cover: called imports no pack probes, by a guess from their names. */
+Test(relocs, uncovered_imports)
+{
+	static const char *const fallible[] = {
+		"snd_card_new", "__alloc_skb", "pcim_iomap_regions", "misc_register",
+		"alloc_chrdev_region", "mutex_lock_interruptible", "acpi_get_handle", NULL
+	};
+	static const char *const not_fallible[] = {
+		"kfree", "pci_unregister_driver", "_dev_err", "__x86_indirect_thunk_rax",
+		"is_vmalloc_addr", "memcpy", "cancel_work_sync", "dma_unmap_page_attrs", NULL
+	};
+	struct symset probed = { 0 };
+	struct site_table t;
+
+	for (int i = 0; fallible[i]; i++)
+		cr_expect(symbol_looks_fallible(fallible[i]), "%s", fallible[i]);
+	for (int i = 0; not_fallible[i]; i++)
+		cr_expect(!symbol_looks_fallible(not_fallible[i]), "%s", not_fallible[i]);
+
+	probed_set(&probed);
+	cr_assert_eq(relocs_read_file(E1000, &probed, &t), 0);
+	cr_expect(symset_has(&t.uncovered, "netif_device_attach"));
+	cr_expect(symset_has(&t.uncovered, "_dev_err"));
+	cr_expect(!symset_has(&t.uncovered, "kfree"), "probed: a site, not uncovered");
+	for (size_t i = 0; i < t.uncovered.n; i++)
+		cr_expect(!symset_has(&probed, t.uncovered.names[i]), "%s", t.uncovered.names[i]);
+	site_table_free(&t);
+	symset_free(&probed);
+}
+
 Test(relocs, init_text_site)
 {
 	struct symset probed = { 0 };

@@ -22,6 +22,13 @@ if ddv_pieces; then
 		grep -q '^  loads off the recorded sequence  *0$' "$vm_work/e1000.txt"
 	check_host "e1000: the probe's register_netdev failure is among them" \
 		grep -q '^load [0-9]*: fault in register_netdev@e1000_probe+' "$vm_work/e1000.txt"
+	# What it could not fail: e1000's fallible-looking calls no contract covers (ddv sites --uncovered).
+	check_host "e1000: the summary says which of its calls have no contract" \
+		grep -q '^  called with no contract  *[1-9][0-9]*$' "$vm_work/e1000.txt"
+	check_host "e1000: netif_device_attach is one of them" \
+		grep -qx '    netif_device_attach' "$vm_work/e1000.txt"
+	check_host "e1000: the journal keeps the list (ddv campaign merge shows it)" \
+		grep -qx 'uncovered netif_device_attach' "$out/e1000.journal"
 	echo "note: the campaign took $(($(date +%s) - start)) s on the host"
 else
 	fail "campaign-e1000: ddv is built" "missing:$ddv_missing"
