@@ -21,7 +21,8 @@ set -u
 max=${FAMILY_MAX:-10}
 truncate -s 4M "$vm_work/mpt.img"
 qemu_devices="-device mptsas1068,id=mpt -drive if=none,id=dp,file=$vm_work/mpt.img,format=raw
--device scsi-hd,drive=dp,bus=mpt.0 -netdev user,id=n1 -device ne2k_pci,netdev=n1"
+-device scsi-hd,drive=dp,bus=mpt.0 -netdev user,id=n1 -device ne2k_pci,netdev=n1
+-device intel-hda -device hda-duplex"
 
 cat >"$vm_work/family.job" <<'JOB'
 . /root/guest-lib.sh
@@ -29,6 +30,7 @@ cat >"$vm_work/family.job" <<'JOB'
 . /root/guest-drivers-lib.sh
 
 # life LABEL LOAD-ARGS...: ddv start, ddv load, ddv unload, the report in /out/LABEL.
+# With INJECT set, ddv inject $INJECT before the load.
 life() {
 	label=$1
 	shift
@@ -36,6 +38,10 @@ life() {
 	mkdir -p "$out"
 	eval m=\${$#}
 	check "$label: ddv start" ddv start
+	if [ -n "${INJECT:-}" ]; then
+		# shellcheck disable=SC2086
+		check "$label: ddv inject $INJECT" ddv inject $INJECT
+	fi
 	ddv load "$@" >"$out/load.out" 2>&1
 	check "$label: ddv load $*" test $? = 0
 	cat "$out/load.out"
@@ -44,6 +50,7 @@ life() {
 	ddv report --json >"$out/report.json" 2>"$out/report.err"
 	echo $? >"$out/report.status"
 	ddv report
+	ddv log >"$out/log.txt" 2>&1
 	check "$label: ddv stop" ddv stop
 }
 
@@ -81,6 +88,21 @@ check "ne2k: the netdev was made at 8390's site (alloc_ei_netdev)" \
 check "ne2k: no kernel warning" test "$(warnings)" = "$w0"
 check "ne2k: ddv stop" ddv stop
 
+# mptsas's family (scsi_mod in it: no SCSI loaded yet) with one call failed.
+# scsi_host_alloc's kthread_run: the host, never added, goes with shost_dev's name freed by
+# hand and shost_dev never put (hosts.c's design, no finding).
+INJECT="nth kthread_create_on_node 1" life mpt_kthread mptsas
+check "mpt_kthread: scsi_host_alloc's kthread_run failed" \
+	sh -c "dmesg | grep -q 'error handler thread failed to spawn'"
+# PrimeIocFifos's first dma_alloc_coherent: mptbase leaks its chain buffer arrays (a defect).
+INJECT="nth dma_alloc_coherent 1" life mpt_chain mptsas
+check "mpt_chain: PrimeIocFifos's allocation failed" \
+	sh -c "dmesg | grep -q 'Unable to allocate Reply, Request, Chain Buffers'"
+
+# snd_hda_intel with its family (snd_hda_core adds sysfs groups on its widget kobjects).
+life hda snd_hda_intel
+check "hda: snd_hda_core loaded in its family" grep -q 'snd_hda_core' /out/hda/load.out
+
 # mptsas's family under an exhaustive campaign.
 mkdir -p /out/mpt
 check "mpt: ddv start" ddv start
@@ -102,7 +124,7 @@ JOB
 
 if fixture_build; then
 	fixture_ddv_job family "$vm_work/family.job" --mem 1G --smp 2 --timeout "${FAMILY_TIMEOUT:-1500}" \
-		--modules mptsas,ne2k-pci --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" \
+		--modules mptsas,ne2k-pci,snd-hda-intel,snd-hda-codec-generic --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" \
 		--env "FAMILY_MAX=$max" \
 		--add "$vm_top/tests/vm/guest-drivers-lib.sh:/root/guest-drivers-lib.sh"
 	fixture_use fam_clean
@@ -124,6 +146,15 @@ if fixture_build; then
 			(.[0].driver == "famfx_helper") and (.[0].allocation_site.function == "famfx_get")'
 	fixture_use ne2k
 	fixture_expect_clean ne2k
+	fixture_use mpt_kthread
+	fixture_expect_clean mpt_kthread
+	fixture_use mpt_chain
+	fixture_expect_rule mpt_chain heap.leak
+	check_host "mpt_chain: mptbase's three chain arrays, made in PrimeIocFifos, leaked" \
+		fixture_report_is 'map(select(.rule == "heap.leak")) | length == 3 and
+			all(.driver == "mptbase" and (.allocation_site.function | test("PrimeIocFifos|initChainBuffers")))'
+	fixture_use hda
+	fixture_expect_clean hda
 	fixture_use mpt
 	fixture_expect_campaign mpt 0
 	fixture_campaign_says mpt "the loads failed the family's calls (faults injected)" \
