@@ -1,7 +1,7 @@
 #!/bin/bash
 # family.sh: VM test: driver families (ddv load --with, by default the dependencies not loaded): one driver under test over several modules, no false leak, findings named by the member whose site made the call.
 #
-# One VM with the fixtures, qemu's SAS1068 (mptsas) and an NE2000 (ne2k_pci):
+# One VM with the fixtures, qemu's SAS1068 (mptsas), an NE2000 (ne2k_pci) and an HDA codec:
 #   famfx_leak_clean: its family (famfx_helper, its dependency) loads and unloads with it;
 #           the helper frees the driver's block and the driver the helper's: no finding.
 #   --alone: the same driver alone reports the two false findings the family removes: a
@@ -10,6 +10,13 @@
 #   famfx_leak: the helper's block leaked: heap.leak named by the helper (famfx_get).
 #   ne2k_pci: its family (8390) made its netdev (alloc_ei_netdev's alloc_netdev_mqs,
 #           traced: named by 8390's site); link up and down; unloaded with it: no finding.
+#   mpt_kthread: mptsas's family (scsi_mod in it) with scsi_host_alloc's kthread_run failed:
+#           the host never added goes as hosts.c means (its shost_dev's name kfree()d, the
+#           device never put): no finding.
+#   mpt_chain: the family's first dma_alloc_coherent (PrimeIocFifos') failed: mptbase's three
+#           chain arrays leak (a real defect, docs/findings.md): three heap.leak by mptbase.
+#   hda: snd_hda_intel with its family (snd_hda_core's sysfs groups), two lives in one
+#           session: no finding.
 #   mptsas: ddv campaign exhaustive over its family (mptscsih, mptbase, scsi_transport_sas;
 #           mptscsih frees the ScsiLookup array mptsas_probe allocates): no finding, the
 #           family's leak check clean after every load. Bounded here (--max, FAMILY_MAX,
@@ -21,7 +28,8 @@ set -u
 max=${FAMILY_MAX:-10}
 truncate -s 4M "$vm_work/mpt.img"
 qemu_devices="-device mptsas1068,id=mpt -drive if=none,id=dp,file=$vm_work/mpt.img,format=raw
--device scsi-hd,drive=dp,bus=mpt.0 -netdev user,id=n1 -device ne2k_pci,netdev=n1"
+-device scsi-hd,drive=dp,bus=mpt.0 -netdev user,id=n1 -device ne2k_pci,netdev=n1
+-device intel-hda -device hda-duplex"
 
 cat >"$vm_work/family.job" <<'JOB'
 . /root/guest-lib.sh
@@ -29,6 +37,7 @@ cat >"$vm_work/family.job" <<'JOB'
 . /root/guest-drivers-lib.sh
 
 # life LABEL LOAD-ARGS...: ddv start, ddv load, ddv unload, the report in /out/LABEL.
+# With INJECT set, ddv inject $INJECT before the load.
 life() {
 	label=$1
 	shift
@@ -36,6 +45,10 @@ life() {
 	mkdir -p "$out"
 	eval m=\${$#}
 	check "$label: ddv start" ddv start
+	if [ -n "${INJECT:-}" ]; then
+		# shellcheck disable=SC2086
+		check "$label: ddv inject $INJECT" ddv inject $INJECT
+	fi
 	ddv load "$@" >"$out/load.out" 2>&1
 	check "$label: ddv load $*" test $? = 0
 	cat "$out/load.out"
@@ -44,6 +57,7 @@ life() {
 	ddv report --json >"$out/report.json" 2>"$out/report.err"
 	echo $? >"$out/report.status"
 	ddv report
+	ddv log >"$out/log.txt" 2>&1
 	check "$label: ddv stop" ddv stop
 }
 
@@ -81,6 +95,35 @@ check "ne2k: the netdev was made at 8390's site (alloc_ei_netdev)" \
 check "ne2k: no kernel warning" test "$(warnings)" = "$w0"
 check "ne2k: ddv stop" ddv stop
 
+# mptsas's family (scsi_mod in it: no SCSI loaded yet) with one call failed.
+# scsi_host_alloc's kthread_run: the host, never added, goes with shost_dev's name freed by
+# hand and shost_dev never put (hosts.c's design, no finding).
+INJECT="nth kthread_create_on_node 1" life mpt_kthread mptsas
+check "mpt_kthread: scsi_host_alloc's kthread_run failed" \
+	sh -c "dmesg | grep -q 'error handler thread failed to spawn'"
+# PrimeIocFifos's first dma_alloc_coherent: mptbase leaks its chain buffer arrays (a defect).
+INJECT="nth dma_alloc_coherent 1" life mpt_chain mptsas
+check "mpt_chain: PrimeIocFifos's allocation failed" \
+	sh -c "dmesg | grep -q 'Unable to allocate Reply, Request, Chain Buffers'"
+
+# snd_hda_intel with its family (snd_hda_core adds sysfs groups on its widget kobjects),
+# two lives in one session: the second's kobjects may lie where the first's were.
+mkdir -p /out/hda
+check "hda: ddv start" ddv start
+for n in 1 2; do
+	ddv load snd_hda_intel >/out/hda/load$n.out 2>&1
+	check "hda: ddv load snd_hda_intel ($n)" test $? = 0
+	cat /out/hda/load$n.out
+	check "hda: a sound card ($n)" use_driver snd
+	check "hda: ddv unload snd_hda_intel ($n)" ddv unload snd_hda_intel
+done
+check "hda: snd_hda_core loaded in its family" grep -q 'snd_hda_core' /out/hda/load1.out
+ddv report --json >/out/hda/report.json 2>/out/hda/report.err
+echo $? >/out/hda/report.status
+ddv report
+ddv log >/out/hda/log.txt 2>&1
+check "hda: ddv stop" ddv stop
+
 # mptsas's family under an exhaustive campaign.
 mkdir -p /out/mpt
 check "mpt: ddv start" ddv start
@@ -102,7 +145,7 @@ JOB
 
 if fixture_build; then
 	fixture_ddv_job family "$vm_work/family.job" --mem 1G --smp 2 --timeout "${FAMILY_TIMEOUT:-1500}" \
-		--modules mptsas,ne2k-pci --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" \
+		--modules mptsas,ne2k-pci,snd-hda-intel,snd-hda-codec-generic --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" \
 		--env "FAMILY_MAX=$max" \
 		--add "$vm_top/tests/vm/guest-drivers-lib.sh:/root/guest-drivers-lib.sh"
 	fixture_use fam_clean
@@ -124,6 +167,15 @@ if fixture_build; then
 			(.[0].driver == "famfx_helper") and (.[0].allocation_site.function == "famfx_get")'
 	fixture_use ne2k
 	fixture_expect_clean ne2k
+	fixture_use mpt_kthread
+	fixture_expect_clean mpt_kthread
+	fixture_use mpt_chain
+	fixture_expect_rule mpt_chain heap.leak
+	check_host "mpt_chain: mptbase's three chain arrays, made in PrimeIocFifos, leaked" \
+		fixture_report_is 'map(select(.rule == "heap.leak")) | length == 3 and
+			all(.driver == "mptbase" and (.allocation_site.function | test("PrimeIocFifos|initChainBuffers")))'
+	fixture_use hda
+	fixture_expect_clean hda
 	fixture_use mpt
 	fixture_expect_campaign mpt 0
 	fixture_campaign_says mpt "the loads failed the family's calls (faults injected)" \
