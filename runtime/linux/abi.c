@@ -437,7 +437,8 @@ static bool func_fallible(u64 id)
 		return false;
 	f = &ddv_funcs[id].pack->funcs[ddv_funcs[id].idx];
 	return f->nfail && (f->fault_class == DDV_FAULT_GENERIC ||
-			    f->fault_class == DDV_FAULT_ALLOC || f->fault_class == DDV_FAULT_TRYLOCK);
+			    f->fault_class == DDV_FAULT_ALLOC ||
+			    f->fault_class == DDV_FAULT_TRYLOCK);
 }
 
 /* Sets a per-function config property, for one function or (~0) every one. */
@@ -494,6 +495,28 @@ long ddv_op_rule_off(struct ddv_cmd *cmd)
 	return 0;
 }
 
+/* DDV_INJECT_TRIGGER: one more trigger; out[0] its number (from 1). */
+static long trigger_set(struct ddv_cmd *cmd)
+{
+	struct trigger t = {
+		.func = cmd->arg[1], .nth = cmd->arg[2], .arg = cmd->arg[3] >> 8,
+		.cmp = cmd->arg[3] & 0xff, .value = cmd->arg[4], .phase = cmd->arg[5],
+		.action = cmd->arg[6], .target = cmd->arg[7], .amount = cmd->arg[8],
+	};
+	int ret;
+
+	if (cmd->nargs < 9 || cmd->arg[3] >> 16 || cmd->arg[5] > 0xff || cmd->arg[6] > 0xff ||
+	    !func_ok(cmd->arg[1]) || (t.action == TRIGGER_FAIL && !func_fallible(cmd->arg[7])))
+		return -EINVAL;
+	ret = trigger_add(&ddv_triggers, &t);
+	if (ret < 0)
+		return ret;
+	cmd->out[0] = ret + 1;
+	/* The full entry from now: the inline one does not read arguments. */
+	ddv_fast_update();
+	return 0;
+}
+
 /* DDV_OP_INJECT, under ddv_mutex (the core's setters want one caller at a time). */
 long ddv_op_inject(struct ddv_cmd *cmd)
 {
@@ -520,24 +543,8 @@ long ddv_op_inject(struct ddv_cmd *cmd)
 		config_reset(&ddv_config, CONFIG_FAULT_RATE);
 		config_reset(&ddv_config, CONFIG_FAULT_CONSECUTIVE);
 		return 0;
-	case DDV_INJECT_TRIGGER: {
-		struct trigger t = {
-			.func = cmd->arg[1], .nth = cmd->arg[2], .arg = cmd->arg[3] >> 8,
-			.cmp = cmd->arg[3] & 0xff, .value = cmd->arg[4], .phase = cmd->arg[5],
-			.action = cmd->arg[6], .target = cmd->arg[7], .amount = cmd->arg[8],
-		};
-
-		if (cmd->nargs < 9 || cmd->arg[3] >> 16 || cmd->arg[5] > 0xff ||
-		    cmd->arg[6] > 0xff || !func_ok(cmd->arg[1]) ||
-		    (t.action == TRIGGER_FAIL && !func_fallible(cmd->arg[7])))
-			return -EINVAL;
-		ret = trigger_add(&ddv_triggers, &t);
-		if (ret < 0)
-			return ret;
-		cmd->out[0] = ret + 1;
-		ddv_fast_update();
-		return 0;
-	}
+	case DDV_INJECT_TRIGGER:
+		return trigger_set(cmd);
 	case DDV_INJECT_NTH_FUNC:
 		if (cmd->nargs < 3 || !func_ok(cmd->arg[1]))
 			return -EINVAL;
