@@ -26,6 +26,8 @@ cli_libddvcli_a_SOURCES += cli/lib/htmlreport.h cli/lib/htmlreport.c
 cli_libddvcli_a_SOURCES += cli/lib/kernlog.h cli/lib/kernlog.c
 # campaign.h: a campaign's journal and its pruning.
 cli_libddvcli_a_SOURCES += cli/lib/campaign.h cli/lib/prune.c cli/lib/journal.c
+# trigger.h: event injection's triggers, parsed, set, their commands run.
+cli_libddvcli_a_SOURCES += cli/lib/trigger.h cli/lib/trigger.c
 
 CLI_LIBS = cli/libddvcli.a runtime/core/libddvcore.a $(LIBDW_LIBS) $(LIBELF_LIBS) $(LIBKMOD_LIBS) $(LZMA_LIBS) -lpthread
 

@@ -4,6 +4,7 @@
 # --- compiles; the ddv command and the tests link it. Owner: runtime core.
 DDVCORE_HDRS = runtime/core/env.h runtime/core/store.h runtime/core/bloom.h \
 	runtime/core/config.h runtime/core/logring.h runtime/core/inject.h runtime/core/scope_table.h \
+	runtime/core/trigger_table.h \
 	runtime/include/ddv/logrec.h runtime/include/ddv/abi.h runtime/include/ddv/uapi.h
 noinst_LIBRARIES += runtime/core/libddvcore.a
 runtime_core_libddvcore_a_CFLAGS = $(AM_CFLAGS) -O2

@@ -42,6 +42,11 @@ check_PROGRAMS += tests/runtime/test_scope_table
 TESTS += tests/runtime/test_scope_table
 tests_runtime_test_scope_table_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
 tests_runtime_test_scope_table_LDADD = $(RUNTIME_TEST_LIBS)
+# Triggers of event injection (runtime/core/trigger_table.h, header only).
+check_PROGRAMS += tests/runtime/test_trigger
+TESTS += tests/runtime/test_trigger
+tests_runtime_test_trigger_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_trigger_LDADD = $(RUNTIME_TEST_LIBS)
 # --- end of runtime core units
 
 # --- compiler (tests/compiler/): units, pass-by-pass cases, robustness, generated/ freshness, kbuild.
@@ -74,6 +79,10 @@ check_PROGRAMS += tests/cli/test_kernlog
 TESTS += tests/cli/test_kernlog
 tests_cli_test_kernlog_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_kernlog_LDADD = $(CLI_TEST_LIBS)
+check_PROGRAMS += tests/cli/test_trigger
+TESTS += tests/cli/test_trigger
+tests_cli_test_trigger_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
+tests_cli_test_trigger_LDADD = $(CLI_TEST_LIBS)
 check_PROGRAMS += tests/cli/test_campaign
 TESTS += tests/cli/test_campaign
 tests_cli_test_campaign_CPPFLAGS = $(CLI_TEST_CPPFLAGS)

@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "runtime.h"
 #include "kernlog.h"
+#include "trigger.h"
 #include "commands.h"
 
 #define ALL_FUNCS 0xffffffffffffffffULL
@@ -100,6 +101,8 @@ static int inject_usage(FILE *f)
 		   "       ddv inject stack ID [N]   (a systematic campaign's stack identity, hex)\n"
 		   "       ddv inject random FUNC|all PERCENT [--consecutive K]\n"
 		   "       ddv inject plan KEY=VALUE...\n"
+		   "       ddv inject on FUNC[:N] [if argI OP VALUE] [in load|live|unload]\n"
+		   "                 fail FUNC2 [K] | delay US | run CMD\n"
 		   "       ddv inject off\n"
 		   "plan keys (rates in percent, 0 = off): rate, consecutive, nth-any, mem-rate,\n"
 		   "  mem-size-min, mem-budget, mem-contig-rate, mem-contig-min, trylock-rate,\n"
@@ -286,6 +289,27 @@ static int inject_plan(int nwords, char **words)
 	return err ? EXIT_ERROR : EXIT_OK;
 }
 
+/* "ddv inject on ...": a trigger (trigger.h), its words checked before the runtime is asked. */
+static int inject_on(int nwords, char **words)
+{
+	struct trigger_spec spec;
+	int fd, err;
+
+	if (trigger_parse(nwords, words, &spec))
+		return EXIT_USAGE;
+	fd = ctl_open();
+	if (fd < 0) {
+		trigger_spec_free(&spec);
+		return EXIT_ERROR;
+	}
+	err = trigger_set(fd, &spec);
+	close(fd);
+	trigger_spec_free(&spec);
+	if (!err)
+		kernlog_harvest();
+	return err == -EINVAL ? EXIT_USAGE : err ? EXIT_ERROR : EXIT_OK;
+}
+
 int cmd_inject(int argc, char **argv)
 {
 	uint64_t ids[MAX_IDS], n, k = 0;
@@ -302,10 +326,13 @@ int cmd_inject(int argc, char **argv)
 	if (!(!strcmp(mode, "off") && argc == 2) && !(!strcmp(mode, "nth") && argc == 4) &&
 	    !(!strcmp(mode, "nth-any") && argc == 3) && !(!strcmp(mode, "plan") && argc >= 3) &&
 	    !(!strcmp(mode, "stack") && (argc == 3 || argc == 4)) &&
-	    !(!strcmp(mode, "random") && (argc == 4 || argc == 6)))
+	    !(!strcmp(mode, "random") && (argc == 4 || argc == 6)) &&
+	    !(!strcmp(mode, "on") && argc >= 4))
 		return inject_usage(stderr);
 	if (!strcmp(mode, "plan"))
 		return inject_plan(argc - 2, argv + 2);
+	if (!strcmp(mode, "on"))
+		return inject_on(argc - 2, argv + 2);
 	fd = ctl_open();
 	if (fd < 0)
 		return EXIT_ERROR;
@@ -313,6 +340,8 @@ int cmd_inject(int argc, char **argv)
 		uint64_t args[1] = { DDV_INJECT_OFF };
 
 		err = ctl_call(fd, DDV_OP_INJECT, 1, args, NULL);
+		if (!err)
+			trigger_forget();
 	} else if (!strcmp(mode, "nth") && argc == 4) {
 		if (!parse_u64(argv[3], &n) || !n) {
 			ddv_error(0, "inject nth: N must be a number from 1");

@@ -16,6 +16,7 @@
 #include "runtime.h"
 #include "kernlog.h"
 #include "decode.h"
+#include "trigger.h"
 #include "commands.h"
 
 struct view {
@@ -112,6 +113,7 @@ static int follow(struct view *v)
 			break;
 		if (write(out, buf, n) != n)
 			ddv_warn("log: cannot keep records in the state directory");
+		trigger_act(buf, n);
 		decode_chunk(&v->dec, buf, n, print_event, v);
 	}
 	decode_flush(&v->dec, print_event, v);

@@ -11,6 +11,7 @@
 
 #include <ddv/logrec.h>
 #include <ddv/runtime_msgs.h>
+#include <ddv/uapi.h>
 #include "logring.h"
 #include "inject.h"
 
@@ -313,6 +314,22 @@ static void format_arg(const struct decoder *dec, const struct event *ev,
 		sb_puts(sb, refuse_reason(a->value));
 	} else if (!strcmp(a->name, "reason") && is_rule(ev, "ddv.fault-injected")) {
 		sb_puts(sb, inject_reason_name(a->value));
+	} else if (!strcmp(a->name, "action") && is_rule(ev, "ddv.trigger-fired") &&
+		   a->value >= DDV_TRIGGER_FAIL && a->value <= DDV_TRIGGER_RUN) {
+		static const char *const actions[] = { "", "fail", "delay (us)", "run command" };
+
+		sb_puts(sb, actions[a->value]);
+	} else if (!strcmp(a->name, "target") && is_rule(ev, "ddv.trigger-fired")) {
+		/* The function failed; the other actions have none. */
+		const struct event_arg *act = find_arg(ev, "action");
+		const struct rt_func *f = dec->rt ? rt_func_by_id(dec->rt, a->value) : NULL;
+
+		if (act && act->value != DDV_TRIGGER_FAIL)
+			sb_puts(sb, "-");
+		else if (f)
+			sb_puts(sb, f->symbol);
+		else
+			sb_printf(sb, "%" PRIu64, a->value);
 	} else if (!strcmp(a->name, "errno") && a->value && a->value < 4096) {
 		sb_puts(sb, strerror(a->value));
 	} else if (sv < 0 && sv > -4096) {

@@ -21,6 +21,7 @@
 #include "runtime.h"
 #include "util.h"
 #include "module.h"
+#include "trigger.h"
 
 static char *dir;
 
@@ -345,6 +346,7 @@ int state_drain(int dev_fd, size_t *bytes)
 			ddv_error(errno, "%s", path);
 			break;
 		}
+		trigger_act(buf, n);	/* whoever reads a trigger's record runs its command */
 		*bytes += n;
 	}
 	close(out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "trigger.h"
 #include "yamlconf_int.h"
 
 /* ---- checking values ---- */
@@ -410,6 +411,22 @@ static void add_step(struct ctx *c, const struct ynode *at, ...)
 	step->argv[step->argc] = NULL;
 }
 
+/* A step of n words. */
+static void add_step_words(struct ctx *c, const struct ynode *at, unsigned int n,
+			   const char *const *words)
+{
+	struct yconf *conf = c->conf;
+	struct yconf_step *step;
+
+	conf->steps = xrealloc(conf->steps, (conf->nsteps + 1) * sizeof(*conf->steps));
+	step = &conf->steps[conf->nsteps++];
+	*step = (struct yconf_step){ .line = at->line, .col = at->col, .argc = n };
+	step->argv = xmalloc((n + 1) * sizeof(*step->argv));
+	for (unsigned int i = 0; i < n; i++)
+		step->argv[i] = xstrdup(words[i]);
+	step->argv[n] = NULL;
+}
+
 /* "ddv inject plan" words: KEY=VALUE, space-separated, split when the step is made. */
 static void plan_word(struct ctx *c, const struct ynode *at, const char *key, const char *value)
 {
@@ -629,7 +646,8 @@ static void check_functions(struct ctx *c, const struct ynode *node)
 
 /* Each inject entry is one mode, or the filter. */
 enum inject_kind { IK_NTH, IK_NTH_ANY, IK_RANDOM, IK_MEMORY, IK_LOCKS, IK_FILTER };
-static const char *const inject_modes[] = { "nth", "nth-any", "random", "memory", "locks" };
+static const char *const inject_modes[] = { "nth", "nth-any", "random", "memory", "locks",
+					    "trigger" };
 
 /* Only one entry may set each part of the one whole-driver plan. */
 static bool plan_part(struct ctx *c, const struct ynode *item, const char *where, int part,
@@ -854,6 +872,99 @@ static void check_mode(struct ctx *c, const struct ynode *item, const char *wher
 	}
 }
 
+/*
+ * { mode: trigger, on: FUNC, n: N, if: COND, phase: P, fail: FUNC2, count: K,
+ * delay-us: US, run: CMD }: "ddv inject on" (one action of fail, delay-us, run).
+ */
+static void check_trigger(struct ctx *c, const struct ynode *item, const char *where)
+{
+	static const char *const keys[] = { "mode", "on", "n", "if", "phase", "fail", "count",
+					     "delay-us", "run" };
+	static const char *const phases[] = { "load", "live", "unload" };
+	const struct ynode *v[NKEYS(keys)];
+	char w[96], nbuf[48], kbuf[32], *func, *text;
+	const char *words[12], *phase;
+	struct trigger_spec spec = { 0 };
+	unsigned int n = 0, actions;
+	uint64_t num;
+
+	check_map(c, item, where, keys, NKEYS(keys), v);
+	actions = !!v[5] + !!v[7] + !!v[8];
+	if (!v[1] || actions != 1) {
+		diag(c, item, "%s: mode trigger needs %s", where,
+		     !v[1] ? "on (the function whose call fires it)" :
+		     "one action: fail, delay-us or run");
+		return;
+	}
+	if (v[6] && !v[5]) {
+		diag(c, v[6], "%s.count: goes with fail", where);
+		return;
+	}
+	snprintf(w, sizeof(w), "%s.on", where);
+	if (!get_function(c, v[1], w, false, &func))
+		return;
+	words[n++] = "inject";
+	words[n++] = "on";
+	snprintf(nbuf, sizeof(nbuf), "%s", func);
+	snprintf(w, sizeof(w), "%s.n", where);
+	if (v[2]) {
+		if (!get_u64(c, v[2], w, false, 1, UINT64_MAX >> 1, &num))
+			return;
+		snprintf(nbuf, sizeof(nbuf), "%s:%" PRIu64, func, num);
+	}
+	words[n++] = nbuf;
+	if (v[3]) {
+		snprintf(w, sizeof(w), "%s.if", where);
+		if (!get_string(c, v[3], w, &text))
+			return;
+		if (trigger_parse_cond(text, &spec)) {
+			diag(c, v[3], "%s: '%s': %s", w, text, TRIGGER_COND_FORM);
+			return;
+		}
+		words[n++] = "if";
+		words[n++] = text;
+	}
+	if (v[4]) {
+		snprintf(w, sizeof(w), "%s.phase", where);
+		if (!get_word(c, v[4], w, "phase", phases, NKEYS(phases), &phase))
+			return;
+		words[n++] = "in";
+		words[n++] = phase;
+	}
+	if (v[5]) {
+		snprintf(w, sizeof(w), "%s.fail", where);
+		if (!get_function(c, v[5], w, false, &func))
+			return;
+		words[n++] = "fail";
+		words[n++] = func;
+		snprintf(kbuf, sizeof(kbuf), "1");
+		snprintf(w, sizeof(w), "%s.count", where);
+		if (v[6] && !get_u64(c, v[6], w, false, 1, 1000, &num))
+			return;
+		if (v[6])
+			snprintf(kbuf, sizeof(kbuf), "%" PRIu64, num);
+		words[n++] = kbuf;
+	} else if (v[7]) {
+		snprintf(w, sizeof(w), "%s.delay-us", where);
+		if (!get_u64(c, v[7], w, false, 1, 1000000, &num))
+			return;
+		snprintf(kbuf, sizeof(kbuf), "%" PRIu64, num);
+		words[n++] = "delay";
+		words[n++] = kbuf;
+	} else {
+		snprintf(w, sizeof(w), "%s.run", where);
+		if (!get_string(c, v[8], w, &text))
+			return;
+		if (!*text || strchr(text, '\n')) {
+			diag(c, v[8], "%s: one shell line", w);
+			return;
+		}
+		words[n++] = "run";
+		words[n++] = text;
+	}
+	add_step_words(c, item, n, words);
+}
+
 static void check_inject(struct ctx *c, const struct ynode *node)
 {
 	struct yconf *conf = c->conf;
@@ -896,7 +1007,7 @@ static void check_inject(struct ctx *c, const struct ynode *node)
 			continue;
 		}
 		if (!mode) {
-			diag(c, item, "%s: missing 'mode' (nth, nth-any, random, memory, locks) "
+			diag(c, item, "%s: missing 'mode' (nth, nth-any, random, memory, locks, trigger) "
 			     "or 'filter'", where);
 			continue;
 		}
@@ -907,6 +1018,8 @@ static void check_inject(struct ctx *c, const struct ynode *node)
 			check_memory(c, item, where);
 		else if (!strcmp(name, "locks"))
 			check_locks(c, item, where);
+		else if (!strcmp(name, "trigger"))
+			check_trigger(c, item, where);
 		else
 			check_mode(c, item, where, !strcmp(name, "nth") ? IK_NTH :
 				   !strcmp(name, "nth-any") ? IK_NTH_ANY : IK_RANDOM);

@@ -19,6 +19,8 @@
 #include "scopes.h"
 
 struct inject_state ddv_inject;
+/* Event injection's triggers (core/trigger_table.h): set under ddv_mutex, read by any call. */
+struct trigger_table ddv_triggers;
 static struct inject_cpu *inject_cpus;
 /*
  * Some mode of injection is on (set by every DDV_OP_INJECT but OFF): while
@@ -74,6 +76,56 @@ static void log_call(struct ddv_call *call, bool stack)
 			   call->dut, call->site, gfunc(call), call->ret_ip, stack);
 }
 
+/* The driver's phase for a trigger: its init, its exit, or live between. */
+static u8 trigger_phase(struct ddv_dut *dut)
+{
+	struct module *mod = READ_ONCE(dut->members[0].mod);
+
+	if (READ_ONCE(dut->state) == DDV_DUT_COMING)
+		return TRIGGER_PHASE_LOAD;
+	/* delete_module() marks the module going before it calls the exit. */
+	if (mod && READ_ONCE(mod->state) == MODULE_STATE_GOING)
+		return TRIGGER_PHASE_UNLOAD;
+	return TRIGGER_PHASE_LIVE;
+}
+
+/*
+ * The triggers this call fires (ddv inject on): each is logged with its
+ * call, then acted on. No allocation, no lock: a fault is the injector's
+ * streak on the target (as a random failure's consecutive ones), a delay
+ * sleeps where the caller may sleep and spins at most DDV_LOCK_SPIN_MAX_US
+ * where it may not, a command is the record alone (the ddv command runs it).
+ */
+static noinline void trigger_fire(struct ddv_call *call, struct ddv_dut *dut, u32 id)
+{
+	u32 fired = trigger_match(&ddv_triggers, id, call->args, call->nargs,
+				  trigger_phase(dut));
+
+	while (fired) {
+		unsigned int i = __ffs(fired);
+		const struct trigger *t = &ddv_triggers.t[i];
+
+		fired &= fired - 1;
+		ddv_call_site(call);
+		ddv_log_at(0, DDV_RT_TRIGGER_FIRED, 6,
+			   (u64[]){ i + 1, id, call->site, t->action, t->target, t->amount },
+			   call->dut, call->site, id, call->ret_ip, true);
+		switch (t->action) {
+		case TRIGGER_FAIL:
+			config_set(&ddv_config, CONFIG_FAULT_STREAK, t->target, t->amount);
+			break;
+		case TRIGGER_DELAY:
+			if (oops_in_progress)
+				break;
+			if (ddv_can_sleep())
+				fsleep(t->amount);
+			else
+				udelay(min_t(u64, t->amount, DDV_LOCK_SPIN_MAX_US));
+			break;
+		}
+	}
+}
+
 bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		      unsigned long ret_ip, const u64 *args, unsigned int nargs)
 {
@@ -104,6 +156,8 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	call->fast_exit = call->trace == DDV_TRACE_OFF;
 	if (ddv_scope_boundary(id))
 		ddv_scope_enter(call, id);	/* ends scopes; a begin: the out-of-line exit */
+	if (unlikely(READ_ONCE(ddv_triggers.n)))
+		trigger_fire(call, dut, id);
 	if (unlikely(call->trace != DDV_TRACE_OFF)) {
 		call->t_enter = local_clock();
 		if (call->trace >= DDV_TRACE_CALLS)
@@ -374,6 +428,19 @@ static bool func_ok(u64 id)
 	return p && p->funcs[ddv_funcs[id].idx].original;
 }
 
+/* The injector may fail its calls (inject.h: "fallible"). */
+static bool func_fallible(u64 id)
+{
+	const struct ddv_func_desc *f;
+
+	if (!func_ok(id))
+		return false;
+	f = &ddv_funcs[id].pack->funcs[ddv_funcs[id].idx];
+	return f->nfail && (f->fault_class == DDV_FAULT_GENERIC ||
+			    f->fault_class == DDV_FAULT_ALLOC ||
+			    f->fault_class == DDV_FAULT_TRYLOCK);
+}
+
 /* Sets a per-function config property, for one function or (~0) every one. */
 static long set_func_prop(enum config_prop prop, u64 id, u64 value)
 {
@@ -428,6 +495,28 @@ long ddv_op_rule_off(struct ddv_cmd *cmd)
 	return 0;
 }
 
+/* DDV_INJECT_TRIGGER: one more trigger; out[0] its number (from 1). */
+static long trigger_set(struct ddv_cmd *cmd)
+{
+	struct trigger t = {
+		.func = cmd->arg[1], .nth = cmd->arg[2], .arg = cmd->arg[3] >> 8,
+		.cmp = cmd->arg[3] & 0xff, .value = cmd->arg[4], .phase = cmd->arg[5],
+		.action = cmd->arg[6], .target = cmd->arg[7], .amount = cmd->arg[8],
+	};
+	int ret;
+
+	if (cmd->nargs < 9 || cmd->arg[3] >> 16 || cmd->arg[5] > 0xff || cmd->arg[6] > 0xff ||
+	    !func_ok(cmd->arg[1]) || (t.action == TRIGGER_FAIL && !func_fallible(cmd->arg[7])))
+		return -EINVAL;
+	ret = trigger_add(&ddv_triggers, &t);
+	if (ret < 0)
+		return ret;
+	cmd->out[0] = ret + 1;
+	/* The full entry from now: the inline one does not read arguments. */
+	ddv_fast_update();
+	return 0;
+}
+
 /* DDV_OP_INJECT, under ddv_mutex (the core's setters want one caller at a time). */
 long ddv_op_inject(struct ddv_cmd *cmd)
 {
@@ -447,9 +536,15 @@ long ddv_op_inject(struct ddv_cmd *cmd)
 		WRITE_ONCE(ddv_stack_mode, STACK_OFF);
 		inject_disarm(&ddv_inject);
 		ddv_caller_forget();
+		if (READ_ONCE(ddv_triggers.n)) {
+			trigger_clear(&ddv_triggers);
+			ddv_fast_update();
+		}
 		config_reset(&ddv_config, CONFIG_FAULT_RATE);
 		config_reset(&ddv_config, CONFIG_FAULT_CONSECUTIVE);
 		return 0;
+	case DDV_INJECT_TRIGGER:
+		return trigger_set(cmd);
 	case DDV_INJECT_NTH_FUNC:
 		if (cmd->nargs < 3 || !func_ok(cmd->arg[1]))
 			return -EINVAL;

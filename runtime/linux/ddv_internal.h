@@ -13,6 +13,7 @@
 #include <ddv/runtime_msgs.h>
 #include <ddv/logrec.h>
 #include "store.h"
+#include "trigger_table.h"
 #include "config.h"
 #include "inject.h"
 
@@ -365,6 +366,7 @@ enum ddv_leak_report ddv_report_leak(struct ddv_dut *dut, const struct store_obj
 int ddv_inject_init(void);
 void ddv_inject_exit(void);
 extern struct inject_state ddv_inject;
+extern struct trigger_table ddv_triggers;
 /*
  * Bytes the drivers hold in objects with a size (the budget's measure):
  * abi.h's ddv_bytes_made - ddv_bytes_freed. Inline: every create and destroy.

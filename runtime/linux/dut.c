@@ -58,8 +58,9 @@ void ddv_fast_update(void)
 			n++;
 		}
 	}
+	/* A trigger reads the arguments of the calls it watches: the full entry's. */
 	if (n != 1 || only->attached || config_count(&ddv_config, CONFIG_TRACE_LEVEL) ||
-	    config_count(&ddv_config, CONFIG_FUNC_OFF)) {
+	    config_count(&ddv_config, CONFIG_FUNC_OFF) || READ_ONCE(ddv_triggers.n)) {
 		WRITE_ONCE(ddv_fast, &fast_none);
 		return;
 	}

@@ -207,8 +207,28 @@ ERRORS(inject_item_not_mapping, "target: e1000\ninject: [nth]\n",
        "t.yaml:2:10: error: inject[0]: expected a mapping with 'mode' or 'filter', found a "
        "scalar\n")
 ERRORS(inject_missing_mode, "target: e1000\ninject: [ { n: 3 } ]\n",
-       "t.yaml:2:11: error: inject[0]: missing 'mode' (nth, nth-any, random, memory, locks) "
-       "or 'filter'\n")
+       "t.yaml:2:11: error: inject[0]: missing 'mode' (nth, nth-any, random, memory, locks, "
+       "trigger) or 'filter'\n")
+ERRORS(trigger_needs_on, "target: e1000\ninject: [ { mode: trigger, fail: kmalloc } ]\n",
+       "t.yaml:2:11: error: inject[0]: mode trigger needs on (the function whose call fires "
+       "it)\n")
+ERRORS(trigger_needs_one_action,
+       "target: e1000\ninject: [ { mode: trigger, on: kmalloc, fail: kmalloc, delay-us: 5 } ]\n",
+       "t.yaml:2:11: error: inject[0]: mode trigger needs one action: fail, delay-us or run\n")
+ERRORS(trigger_bad_condition,
+       "target: e1000\ninject: [ { mode: trigger, on: kmalloc, if: size > 3, run: ls } ]\n",
+       "t.yaml:2:45: error: inject[0].if: 'size > 3': expected argI OP VALUE (I from 1 to 6, "
+       "OP one of == != < <= > >= &)\n")
+ERRORS(trigger_bad_phase,
+       "target: e1000\ninject: [ { mode: trigger, on: kmalloc, phase: init, run: ls } ]\n",
+       "t.yaml:2:48: error: inject[0].phase: unknown phase 'init'\n")
+ERRORS(trigger_count_without_fail,
+       "target: e1000\ninject: [ { mode: trigger, on: kmalloc, count: 2, run: ls } ]\n",
+       "t.yaml:2:48: error: inject[0].count: goes with fail\n")
+ERRORS(trigger_unknown_function,
+       "target: e1000\ninject: [ { mode: trigger, on: kmallok, delay-us: 10 } ]\n",
+       "t.yaml:2:32: error: inject[0].on: no pack probes a function 'kmallok' (did you mean "
+       "'kmalloc'?)\n")
 ERRORS(inject_mode_and_filter, "target: e1000\ninject: [ { mode: nth, filter: {} } ]\n",
        "t.yaml:2:11: error: inject[0]: 'mode' or 'filter', not both (the filter applies to "
        "every mode)\n")
@@ -364,6 +384,24 @@ Test(yamlconf, random_all_percent_with_decimals_and_hex)
 			 "ddv inject random all 12.5\n"
 			 "ddv inject nth-any 16\n"
 			 "ddv load e1000 a=1 'b='\\''x' 'y'\\'''\n");
+}
+
+Test(yamlconf, triggers_as_ddv_inject_on)
+{
+	cr_assert_str_eq(plan_of("target: e1000\n"
+				 "inject:\n"
+				 "  - { mode: trigger, on: request_irq, n: 2, if: \"arg2 >= 0x20\",\n"
+				 "      phase: live, fail: kmalloc, count: 3 }\n"
+				 "  - { mode: trigger, on: kmalloc, delay-us: 250 }\n"
+				 "  - { mode: trigger, on: dma_map_sgtable, phase: unload,\n"
+				 "      run: \"echo 1 >/sys/class/scsi_host/host0/scan\" }\n", &cat),
+			 "ddv start\n"
+			 "ddv inject off\n"
+			 "ddv inject on request_irq:2 if 'arg2 >= 0x20' in live fail kmalloc 3\n"
+			 "ddv inject on kmalloc delay 250\n"
+			 "ddv inject on dma_map_sgtable in unload run "
+			 "'echo 1 >/sys/class/scsi_host/host0/scan'\n"
+			 "ddv load e1000\n");
 }
 
 /*

@@ -113,6 +113,10 @@ DDV_RT_MSG(CALLER_UNKNOWN, "ddv.caller-unknown", WARNING,
 DDV_RT_MSG(STACK_ID, "ddv.stack-id", NOTE,
 	   "fallible call of {func} at site {site}: stack identity {id}",
 	   3, "func", "site", "id")
+DDV_RT_MSG(TRIGGER_FIRED, "ddv.trigger-fired", NOTE,
+	   "trigger {trigger} fired on the call of {func} at site {site}: {action} {target} "
+	   "{amount}",
+	   6, "trigger", "func", "site", "action", "target", "amount")
 #endif /* DDV_RT_MSG */
 
 #ifndef DDV_RUNTIME_MSGS_H

@@ -116,7 +116,31 @@ enum ddv_inject_mode {
 				 * into the driver, as offsets into the driver's text and
 				 * symbol+offset elsewhere, so another load of the same .ko
 				 * or another boot of the same kernel gives it again */
+	DDV_INJECT_TRIGGER,	/* func, nth, arg << 8 | cmp, value, phase, action, target,
+				 * amount: a trigger (core/trigger_table.h; at most 16, cleared by
+				 * OFF): the nth call of func by the driver (from 1) whose
+				 * argument arg (1..6; 0 with cmp 0: any call) compares with
+				 * value (cmp: enum ddv_trigger_cmp), in phase (0 any, 1 its
+				 * init, 2 live, 3 its exit), fires action once
+				 * (enum ddv_trigger_action), logged as ddv.trigger-fired;
+				 * out[0] = its number. -ENOSPC: 16 set already */
 	DDV_INJECT_COUNT
+};
+
+/* DDV_INJECT_TRIGGER: argument comparisons (core/trigger_table.h enum trigger_cmp). */
+enum ddv_trigger_cmp {
+	DDV_TRIGGER_ANY, DDV_TRIGGER_EQ, DDV_TRIGGER_NE, DDV_TRIGGER_LT, DDV_TRIGGER_LE,
+	DDV_TRIGGER_GT, DDV_TRIGGER_GE,
+	DDV_TRIGGER_AND,	/* arg & value != 0 */
+};
+
+/* DDV_INJECT_TRIGGER: actions (core/trigger_table.h enum trigger_action). */
+enum ddv_trigger_action {
+	DDV_TRIGGER_FAIL = 1,	/* fail the next amount (1..1000) calls of function target */
+	DDV_TRIGGER_DELAY,	/* wait amount us (1..1000000) before the call (atomic: spin
+				 * at most 1000 us) */
+	DDV_TRIGGER_RUN,	/* nothing in the kernel: the record asks the ddv command to
+				 * run its command number amount */
 };
 
 /*
