@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* dmafx fixture: sleeping coherent and pool allocations with preemption off (dma.alloc-sleep-in-atomic, dma.pool-alloc-sleep-in-atomic) */
+#define DF_ATOMIC
+#include "dmafx.h"

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pcifx fixture: regions, mappings, vectors, MSI and the driver released unseen and made again (pci.*-twice, pci.*-live) */
+#define PF_AGAIN
+#include "pcifx.h"
