@@ -25,8 +25,10 @@
  *                       where the kernel made them before, while ddv holds them live:
  *                       pci.request-all-twice, .request-twice, .ioremap-bar-live, .ioremap-live,
  *                       .iomap-live, .vectors-twice, .msi-twice, .register-twice
- * pcifx_clean is the twin of all but PF_DEEP (pcifx_deep_clean: 255 enables) and PF_AGAIN
- * (pcifx_again_clean: direct releases).
+ *   PF_MSIX             binds qemu's e1000e instead (MSI-X, which edu lacks): MSI-X enabled,
+ *                       disabled unseen and enabled again                     pci.msix-twice
+ * pcifx_clean is the twin of all but PF_DEEP (pcifx_deep_clean: 255 enables), PF_AGAIN
+ * (pcifx_again_clean: direct releases) and PF_MSIX (pcifx_msix_clean: a direct disable).
  *
  * What keeps them safe in the VM: what the kernel must not see twice it sees once, behind ddv's
  * back (an extra enable or a registration through the pointer, a release through it). A
@@ -41,8 +43,14 @@
 #include <linux/io.h>
 #include <linux/vmalloc.h>
 
+#ifdef PF_MSIX
+/* qemu's e1000e (82574L), for its MSI-X; the VM has no driver of it loaded. */
+#define PF_VENDOR PCI_VENDOR_ID_INTEL
+#define PF_DEVICE 0x10d3
+#else
 #define PF_VENDOR 0x1234
 #define PF_DEVICE 0x11e8
+#endif
 
 #if defined(FIXTURE_CLEAN)
 #define PF_DEFECT 0
@@ -66,6 +74,7 @@ PF_POINTER(iounmap);
 PF_POINTER(pci_iounmap);
 PF_POINTER(pci_free_irq_vectors);
 PF_POINTER(pci_disable_msi);
+PF_POINTER(pci_disable_msix);
 PF_POINTER(__pci_register_driver);
 PF_POINTER(pci_unregister_driver);
 
@@ -147,6 +156,17 @@ static int pf_vectors(struct pci_dev *pdev)
 	struct msix_entry entry = { .entry = 0 };
 	int nvec;
 
+#ifdef PF_MSIX
+	/* e1000e's MSI-X, enabled, disabled (unseen in the defect) and enabled again. */
+	if (pci_enable_msix_range(pdev, &entry, 1, 1) < 0)
+		return -ENOSPC;
+	if (PF_DEFECT)
+		pf_hidden_pci_disable_msix(pdev);
+	else
+		pci_disable_msix(pdev);
+	nvec = pci_enable_msix_range(pdev, &entry, 1, 1);
+	return nvec < 0 ? nvec : 0;
+#endif
 #ifdef PF_RANGES
 	if (PF_DEFECT) {
 		pci_enable_msix_range(pdev, &entry, 2, 1);

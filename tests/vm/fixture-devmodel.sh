@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-devmodel.sh: VM test: devices, sysfs, debugfs, firmware, IDs, kobjects and I/O regions (specs/linux/device.ddv), one PCI BAR and bus mastering, and a PCI driver's enables, regions, mappings and vectors (pci.ddv, on qemu's edu device): each devmodel fixture's defect reported as its rule and nothing else, the clean twin without findings.
+# fixture-devmodel.sh: VM test: devices, sysfs, debugfs, firmware, IDs, kobjects and I/O regions (specs/linux/device.ddv), one PCI BAR and bus mastering, and a PCI driver's enables, regions, mappings and vectors (pci.ddv, on qemu's edu and e1000e devices): each devmodel fixture's defect reported as its rule and nothing else, the clean twin without findings.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -39,6 +39,8 @@ pf_ranges pcifx_ranges ok - pci.vectors-range,pci.msix-range
 pf_config_no_val pcifx_config_no_val ok - pci.read-config-no-val
 pf_again pcifx_again ok - $pf_again
 pf_again_clean pcifx_again_clean ok - -
+pf_msix pcifx_msix ok - pci.msix-twice
+pf_msix_clean pcifx_msix_clean ok - -
 clean devmodel_clean ok - -
 clean_nofirmware devmodel_clean ok inject -
 firmware_atomic devmodel_firmware_atomic ok inject linux.request_firmware.sleep-in-atomic
@@ -56,8 +58,9 @@ device_leak devmodel_device_leak ok - device.ref-leak,heap.leak
 "
 
 if fixture_build; then
-	# The pcifx fixtures bind qemu's edu device (memory BAR, MSI), which no driver claims.
-	fixture_vm_args=(--qemu "-device edu")
+	# The pcifx fixtures bind qemu's edu device (memory BAR, MSI), pcifx_msix its e1000e
+	# (MSI-X): no driver of the VM claims either.
+	fixture_vm_args=(--qemu "-device edu -device e1000e")
 	devmodel_run devmodel
 	fixture_use firmware_leak
 	check_host "firmware_leak: the firmware was there to leak (a request succeeded)" \
