@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * block fixture: a blk-mq disk put unseen (put_disk through a function pointer: ddv redirects
- * direct call sites only), then blk-mq disks made until one comes where the kernel freed the
- * first, which ddv holds live still (block.mq-alloc-disk-live).
+ * direct call sites only), then a blk-mq disk made where the kernel freed the first, which ddv
+ * holds live still (block.mq-alloc-disk-live).
  *
- * __blk_mq_alloc_disk makes the disk's queue first, whose own allocations may take the freed
- * disk's memory (blkfx.h), so the disks made are kept until one has its address, at most
- * BM_TRIES, then all put with direct calls. blkfx_mq_again_clean puts the first disk directly
- * and makes the same disks. No disk is ever added: nothing reads them.
+ * __blk_mq_alloc_disk makes the disk's queue first, whose own allocations of the disk's size
+ * take the freed disk's memory (blkfx.h). So, on one CPU (the slab hands out the object freed
+ * last first): a calibration disk, made after BM_SPARES spare blocks of the disk's size were
+ * freed, shows how many the queue takes (the spare it lands on); after the unseen put, spare
+ * blocks are taken until one is the freed disk, which goes back first, under as many spares
+ * as the queue takes; the disk made next is at the first one's address. blkfx_mq_again_clean
+ * puts the first disk directly and does the same. No disk is ever added: nothing reads them.
  */
 #include <linux/module.h>
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 #include <linux/numa.h>
 #include <linux/version.h>
-
-#define BM_TRIES 16
+#include <linux/slab.h>
 
 static void (*volatile bm_unseen_put)(struct gendisk *) = put_disk;
 
@@ -43,11 +45,47 @@ static struct gendisk *bm_alloc(void)
 #endif
 }
 
+#define BM_SPARES 16
+
+static void *bm_spare[BM_SPARES], *bm_addr[BM_SPARES];
+
+/* Frees the spares from..to-1, the last one on top. */
+static void bm_free_spares(int from, int to)
+{
+	for (; from < to; from++) {
+		kfree(bm_spare[from]);
+		bm_spare[from] = NULL;
+	}
+}
+
+/* How many blocks of the disk's size the disk's queue takes (-1: not seen). */
+static int bm_calibrate(void)
+{
+	struct gendisk *disk;
+	int n, i, taken = -1;
+
+	for (n = 0; n < BM_SPARES; n++) {
+		bm_spare[n] = kmalloc(sizeof(struct gendisk), GFP_KERNEL);
+		bm_addr[n] = bm_spare[n];
+		if (!bm_spare[n])
+			break;
+	}
+	bm_free_spares(0, n);
+	disk = bm_alloc();
+	if (IS_ERR(disk))
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((void *)disk == bm_addr[i])
+			taken = n - 1 - i;
+	put_disk(disk);
+	rcu_barrier();
+	return taken;
+}
+
 static int __init bm_init(void)
 {
-	static struct gendisk *made[BM_TRIES];
-	struct gendisk *first;
-	int err, n, i;
+	struct gendisk *first, *disk = NULL;
+	int err, taken, n;
 
 	bm_set.ops = &bm_ops;
 	bm_set.nr_hw_queues = 1;
@@ -56,25 +94,34 @@ static int __init bm_init(void)
 	err = blk_mq_alloc_tag_set(&bm_set);
 	if (err)
 		return err;
+	migrate_disable();
+	taken = bm_calibrate();
 	first = bm_alloc();
 	if (IS_ERR(first)) {
 		err = PTR_ERR(first);
-		goto set;
+		goto out;
 	}
 	BM_PUT(first);
 	/* The disk is freed with its inode, after an RCU grace period. */
 	rcu_barrier();
-	for (n = 0; n < BM_TRIES; n++) {
-		made[n] = bm_alloc();
-		if (IS_ERR(made[n]) || made[n] == first)
+	/* The freed disk taken as a spare, then given back under the queue's share of spares. */
+	for (n = 0; n < BM_SPARES; n++) {
+		bm_spare[n] = kmalloc(sizeof(struct gendisk), GFP_KERNEL);
+		if (!bm_spare[n] || bm_spare[n] == (void *)first)
 			break;
 	}
-	/* No disk at its address (the defect's stale record then shows as a leak): no error. */
-	for (i = 0; i <= n && i < BM_TRIES; i++)
-		if (!IS_ERR(made[i]))
-			put_disk(made[i]);
-set:
+	if (n < BM_SPARES && bm_spare[n] && taken >= 0 && taken <= n) {
+		bm_free_spares(n, n + 1);
+		bm_free_spares(n - taken, n);
+		disk = bm_alloc();
+		if (!IS_ERR(disk))
+			put_disk(disk);
+	}
+	bm_free_spares(0, BM_SPARES);
+out:
+	migrate_enable();
 	blk_mq_free_tag_set(&bm_set);
+	pr_info("%s: queue takes %d, first %px, disk %px\n", KBUILD_MODNAME, taken, first, disk);
 	return err;
 }
 
