@@ -22,8 +22,9 @@
  *   DF_SYNC_UNMAPPED it is synced for the CPU and the device after the unmap
  *                                          dma.sync-cpu-unmapped, .sync-device-unmapped
  *   DF_POOL_LEAK     a pool is never destroyed                                 dma.pool-leak
- *   DF_POOL_BUSY     a pool is destroyed with a block taken   dma.pool-destroy-busy, .pool-block-leak
- *   DF_POOL_TWICE    a pool is destroyed twice                                 dma.pool-double-destroy
+ *   DF_POOL_BUSY     a pool is destroyed with a block taken
+ *                                          dma.pool-destroy-busy, .pool-block-leak
+ *   DF_POOL_TWICE    a pool is destroyed twice                         dma.pool-double-destroy
  *   DF_POOL_DOUBLE_FREE  a block is freed twice                                dma.pool-double-free
  *   DF_POOL_OTHER    a block is freed into the other pool (which the kernel refuses, so its own
  *                    pool is destroyed busy)          dma.pool-free-other-pool, .pool-destroy-busy
@@ -265,7 +266,7 @@ out_a:
 	dma_pool_destroy(a);
 #ifdef DF_POOL_TWICE
 	{
-		/* A pool made unseen at a's address, which the second destroy ends for the kernel. */
+		/* A pool made unseen at a's address: the second destroy ends it for the kernel. */
 		struct dma_pool *again;
 
 		migrate_disable();

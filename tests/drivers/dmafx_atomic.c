@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* dmafx fixture: sleeping coherent and pool allocations with preemption off (dma.alloc-sleep-in-atomic, dma.pool-alloc-sleep-in-atomic) */
+/*
+ * dmafx fixture: GFP_KERNEL coherent and pool allocations, preemption off
+ * (dma.alloc-sleep-in-atomic, dma.pool-alloc-sleep-in-atomic)
+ */
 #define DF_ATOMIC
 #include "dmafx.h"

@@ -7,9 +7,10 @@
  * two, reads a config word, tries MSI-X (which edu lacks) and allocates an MSI vector; remove
  * undoes the rest. Each defect defines one macro:
  *   PF_ENABLE_LEAK      the device is left enabled (disabled unseen)            pci.enable-leak
- *   PF_DISABLE_TWICE    it is disabled twice (the kernel's extra enable unseen) pci.disable-unenabled
+ *   PF_DISABLE_TWICE    it is disabled twice (the kernel's extra enable unseen)
+ *                                                                    pci.disable-unenabled
  *   PF_DEEP             256 enables, one past the bound (undone unseen)         pci.enable-depth
- *   PF_RELEASE_TWICE    BAR 0 released twice                                    pci.release-unrequested
+ *   PF_RELEASE_TWICE    BAR 0 released twice                          pci.release-unrequested
  *   PF_RELEASE_BARS     BAR 0 released as BARs 0 and 1 (1 has no length)        pci.release-bars
  *   PF_RELEASE_ALL_TWICE  all regions released twice                    pci.release-all-unrequested
  *   PF_DOUBLE_IOUNMAP   the pci_ioremap_bar mapping iounmap()ed twice           pci.double-iounmap
@@ -138,7 +139,8 @@ static int pf_maps(struct pci_dev *pdev)
 	regs = ioremap(pci_resource_start(pdev, 0), PAGE_SIZE);
 	if (!regs)
 		return -ENOMEM;
-	PF_AGAIN_DO(PF_UNSEEN(iounmap)(regs), regs = ioremap(pci_resource_start(pdev, 0), PAGE_SIZE));
+	PF_AGAIN_DO(PF_UNSEEN(iounmap)(regs),
+		    regs = ioremap(pci_resource_start(pdev, 0), PAGE_SIZE));
 	if (!regs)
 		return -ENOMEM;
 	iounmap(regs);
