@@ -28,6 +28,8 @@ atomic_clean devclass_atomic_clean ok random -
 again devclass_again ok - -
 again_unseen devclass_again_unseen ok - timer.workqueue-alloc-live,device.class-device-live,device.class-create-live
 device_leak devclass_device_leak ok - device.class-device-leak,device.class-leak
+kthread_again devclass_kthread_again ok - sched.kthread-create-live
+kthread_again_clean devclass_kthread_again_clean ok - -
 '
 
 if fixture_build; then
