@@ -980,7 +980,7 @@ static unsigned int pcpu_sweep_set(struct ddv_dut *dut, const struct ddv_pack *p
 	u32 i, n = min_t(u32, READ_ONCE(s->n), DDV_PCPU_KEYS);
 	unsigned int found = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 1; i <= n; i++) {
 		u64 key = READ_ONCE(s->key[i]), none[DDV_MAX_FIELDS] = { 0 };
 		unsigned long ip = READ_ONCE(s->ret_ip[i]);
 		u8 byte;
