@@ -677,11 +677,23 @@ static bool resolve_ret(struct ctx *c, const struct srcpos *pos)
 	return true;
 }
 
+/*
+ * A percpu type's set is a per-CPU variable of its own pack's module, which
+ * the pack does not export: another pack's code cannot reach it.
+ */
+static void imported_percpu(const struct type_decl *t, const struct srcpos *pos)
+{
+	if (t && t->from && t->percpu)
+		error_at(pos, PERCPU_TYPE, "'%s' is a percpu type of pack %s: its per-CPU set "
+			 "is that pack's own and cannot be imported", t->name, t->from->pack);
+}
+
 static void resolve_objref(struct ctx *c, struct expr *e)
 {
 	e->type = find_type(c->spec, e->text);
 	if (!e->type)
 		error_at(&e->pos, UNKNOWN_TYPE, "unknown object type '%s'", e->text);
+	imported_percpu(e->type, &e->pos);
 	resolve_expr(c, e->a);
 }
 
@@ -838,6 +850,7 @@ static struct type_decl *resolve_stmt_obj(struct ctx *c, struct objref *r)
 	r->type = find_type(c->spec, r->type_name);
 	if (!r->type)
 		error_at(&r->pos, UNKNOWN_TYPE, "unknown object type '%s'", r->type_name);
+	imported_percpu(r->type, &r->pos);
 	resolve_expr(c, r->key);
 	return r->type;
 }

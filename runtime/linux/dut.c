@@ -44,8 +44,14 @@ static struct ddv_fast_dut fast_none;
 struct ddv_fast_dut *ddv_fast = &fast_none;
 EXPORT_SYMBOL_GPL(ddv_fast);
 
+static bool covers_stubs(unsigned long lo, unsigned long hi)
+{
+	return (unsigned long)ddv_stub_pool_end > lo && (unsigned long)ddv_stub_pool_start < hi;
+}
+
 void ddv_fast_update(void)
 {
+	unsigned long core_lo, core_hi, init_lo, init_hi;
 	struct ddv_dut *only = NULL;
 	const struct ddv_text_range *r;
 	struct ddv_fast_dut *f;
@@ -72,10 +78,24 @@ void ddv_fast_update(void)
 	 * patched sites call the wrappers, but for the tail-call stubs in our
 	 * own text, whose calls need the full entry to name their site.
 	 */
-	if ((unsigned long)ddv_stub_pool_end > r->core_lo &&
-	    (unsigned long)ddv_stub_pool_start < r->core_hi) {
+	if (covers_stubs(r->core_lo, r->core_hi)) {
 		WRITE_ONCE(ddv_fast, &fast_none);
 		return;
+	}
+	/*
+	 * For the same reason, while the init text is there the first range
+	 * is the hull of both, so that init's calls pass the wrapper's first
+	 * test too (the second costs 6 instructions a call); the second
+	 * range holds the init text only when the hull would cover the stubs.
+	 */
+	core_lo = r->core_lo;
+	core_hi = r->core_hi;
+	init_lo = r->init_lo;
+	init_hi = r->init_hi;
+	if (init_hi && core_hi && !covers_stubs(min(core_lo, init_lo), max(core_hi, init_hi))) {
+		core_lo = min(core_lo, init_lo);
+		core_hi = max(core_hi, init_hi);
+		init_lo = init_hi = 0;
 	}
 	if (READ_ONCE(ddv_fast) == f) {
 		/*
@@ -87,18 +107,18 @@ void ddv_fast_update(void)
 		WRITE_ONCE(f->init_len, 0);
 		WRITE_ONCE(f->text_len, 0);
 		smp_wmb();
-		WRITE_ONCE(f->init_lo, r->init_lo);
-		WRITE_ONCE(f->text_lo, r->core_lo);
+		WRITE_ONCE(f->init_lo, init_lo);
+		WRITE_ONCE(f->text_lo, core_lo);
 		smp_wmb();
-		WRITE_ONCE(f->init_len, r->init_hi - r->init_lo);
-		WRITE_ONCE(f->text_len, r->core_hi - r->core_lo);
+		WRITE_ONCE(f->init_len, init_hi - init_lo);
+		WRITE_ONCE(f->text_len, core_hi - core_lo);
 		return;
 	}
 	WRITE_ONCE(ddv_fast, &fast_none);
-	f->text_lo = r->core_lo;
-	f->text_len = r->core_hi - r->core_lo;
-	f->init_lo = r->init_lo;
-	f->init_len = r->init_hi - r->init_lo;
+	f->text_lo = core_lo;
+	f->text_len = core_hi - core_lo;
+	f->init_lo = init_lo;
+	f->init_len = init_hi - init_lo;
 	f->dut = only->id;
 	/* The record is whole before anyone can see it. */
 	smp_store_release(&ddv_fast, f);

@@ -980,14 +980,14 @@ static unsigned int pcpu_sweep_set(struct ddv_dut *dut, const struct ddv_pack *p
 	u32 i, n = min_t(u32, READ_ONCE(s->n), DDV_PCPU_KEYS);
 	unsigned int found = 0;
 
-	for (i = 0; i < n; i++) {
-		u64 key = READ_ONCE(s->e[i].key), none[DDV_MAX_FIELDS] = { 0 };
-		unsigned long ip = READ_ONCE(s->e[i].ret_ip);
+	for (i = 1; i <= n; i++) {
+		u64 key = READ_ONCE(s->key[i]), none[DDV_MAX_FIELDS] = { 0 };
+		unsigned long ip = READ_ONCE(s->ret_ip[i]);
 		u8 byte;
 		u32 site;
 
 		if (!key || !in_dut_text(dut, ip) ||
-		    (!going && READ_ONCE(s->e[i].task) != (u64)(unsigned long)current))
+		    (!going && READ_ONCE(s->task[i]) != (u64)(unsigned long)current))
 			continue;
 		/* Still in use (a lock word still set), read only where memory is mapped. */
 		if (td->active && (copy_from_kernel_nofault(&byte, (void *)(unsigned long)key, 1) ||
@@ -1005,7 +1005,7 @@ static unsigned int pcpu_sweep_set(struct ddv_dut *dut, const struct ddv_pack *p
 		 * CPU leaves the exchange undone.
 		 */
 		if (!going)
-			cmpxchg64(&s->e[i].key, key, 0);
+			cmpxchg64(&s->key[i], key, 0);
 	}
 	return found;
 }

@@ -37,6 +37,8 @@ static struct mutex lkfx_dyn_mutex __maybe_unused;
 
 /* The real mutex_unlock, called where ddv does not redirect (volatile: never folded). */
 static void (*volatile lkfx_hidden_mutex_unlock)(struct mutex *lock) __maybe_unused = mutex_unlock;
+/* The real read_lock, likewise. */
+static void (*volatile lkfx_hidden_read_lock)(rwlock_t *lock) __maybe_unused = _raw_read_lock;
 
 #if defined(LKFX_MUTEX_TWICE) || defined(LKFX_MUTEXK_TWICE) || defined(LKFX_MUTEX_OTHER) || \
 	defined(LKFX_SPIN_OTHER)
@@ -446,6 +448,73 @@ static int lkfx_case(void)
 	mutex_lock(&lkfx_dyn_mutex);
 #ifdef FIXTURE_CLEAN
 	mutex_unlock(&lkfx_dyn_mutex);
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_READ_OTHER)
+/*
+ * The read lock is taken where ddv does not see it (as the kernel might take one for the
+ * driver); the driver's read_unlock balances the lock word but not its own reads.
+ */
+static int lkfx_case(void)
+{
+#ifdef FIXTURE_CLEAN
+	read_lock(&lkfx_rw);
+#else
+	lkfx_hidden_read_lock(&lkfx_rw);
+#endif
+	read_unlock(&lkfx_rw);
+	return 0;
+}
+
+#elif defined(LKFX_READ_HELD)
+/*
+ * Init returns 0 with a read lock held (nested: the inner one is released). The preemption
+ * count goes back inline; nothing takes the lock for writing again.
+ */
+static int lkfx_case(void)
+{
+	read_lock(&lkfx_rw);
+	read_lock(&lkfx_rw);
+	read_unlock(&lkfx_rw);
+#ifdef FIXTURE_CLEAN
+	read_unlock(&lkfx_rw);
+#else
+	preempt_enable();
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_SEM_UP)
+/* A semaphore of one holder, released twice: its count goes to 2. */
+static int lkfx_case(void)
+{
+	sema_init(&lkfx_sem, 1);
+	down(&lkfx_sem);
+	up(&lkfx_sem);
+#ifndef FIXTURE_CLEAN
+	up(&lkfx_sem);
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_SEM_HELD)
+/*
+ * Init returns with the module's semaphore downed; it is still held when the module goes.
+ * The twin's second semaphore is a completion in disguise (count 0, up() before down()).
+ */
+static struct semaphore lkfx_sem0;
+
+static int lkfx_case(void)
+{
+	sema_init(&lkfx_sem, 1);
+	sema_init(&lkfx_sem0, 0);
+	down(&lkfx_sem);
+	up(&lkfx_sem0);
+	down(&lkfx_sem0);
+#ifdef FIXTURE_CLEAN
+	up(&lkfx_sem);
 #endif
 	return 0;
 }

@@ -19,6 +19,10 @@ lk_spin_other lock.spin-unlock-other
 lk_down_atomic linux.down.sleep-in-atomic
 lk_write_held lock.write-held-at-return
 lk_mutex_unload lock.mutex-freed-locked
+lk_read_other lock.read-unlock-other
+lk_read_held lock.read-held-at-return
+lk_sem_up lock.sem-up-unbalanced
+lk_sem_held lock.sem-freed-held
 "
 
 if fixture_build; then

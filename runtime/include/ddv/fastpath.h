@@ -411,42 +411,65 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
  * task only) and the return address of the call (its site), for ddv.ko's
  * report of one still held when the driver's init or exit returns. A create
  * that finds the set full counts itself in lost, and as many destroys that
- * find nothing succeed.
+ * find nothing succeed. The fields are arrays of their own, so that an entry's
+ * index is an address's scale (no multiply), and a destroy tries the top of
+ * the stack first: locks are released in the reverse order, as a rule.
  */
 #define DDV_PCPU_KEYS	8
 struct ddv_pcpu_set {
-	u32 n;
-	u32 lost;
-	struct {
-		u64 key;
-		u64 ret_ip;
-		u64 task;
-	} e[DDV_PCPU_KEYS];
+	/*
+	 * Entries 1 to n; key[0] stays 0 and matches nothing, so that the top,
+	 * key[n], needs no test of an empty set. key first: key[n] is the
+	 * set's address + 8 n, an index at its scale, no offset to add.
+	 */
+	u64 key[DDV_PCPU_KEYS + 1];
+	u64 task[DDV_PCPU_KEYS + 1];
+	u64 ret_ip[DDV_PCPU_KEYS + 1];
+	u64 n;		/* 64 bits: a push's index needs no zero extension */
+	u64 lost;
 };
 
 #ifdef __KERNEL__
 /*
- * The index of key in this CPU's set s, made by the current task, or -1. The
- * task (ddv_current_task(): in an interrupt, the interrupted one) keeps what
- * another task recorded on this CPU apart: a lock handed over with the
- * preemption count, or left by a task that slept holding it.
+ * ddv_current_task() for the sets: a volatile per-CPU read, which the
+ * compiler leaves where it is written instead of hoisting it above the test
+ * of an empty set (the usual lock), where it would cost the lock a load.
  */
-static __always_inline int ddv_pcpu_find(struct ddv_pcpu_set __percpu *s, u64 key)
+static __always_inline u64 ddv_pcpu_task(void)
 {
-	u32 i, n = this_cpu_read(s->n);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return (u64)(unsigned long)this_cpu_read(pcpu_hot.current_task);
+#else
+	return (u64)(unsigned long)this_cpu_read(current_task);
+#endif
+}
 
-	for (i = 0; i < n && i < DDV_PCPU_KEYS; i++)
-		if (this_cpu_read(s->e[i].key) == key &&
-		    this_cpu_read(s->e[i].task) == ddv_current_task())
+/*
+ * The index of key in this CPU's set s, made by the current task, or 0,
+ * from the top down. The task (ddv_current_task(): in an interrupt, the
+ * interrupted one) keeps what another task recorded on this CPU apart: a lock
+ * handed over with the preemption count, or left by a task that slept
+ * holding it.
+ */
+static __always_inline u64 ddv_pcpu_find(struct ddv_pcpu_set __percpu *s, u64 key)
+{
+	u64 i = this_cpu_read(s->n);
+
+	if (likely(!i))
+		return 0;	/* the usual lock: none held */
+	if (unlikely(i > DDV_PCPU_KEYS))
+		i = DDV_PCPU_KEYS;	/* a full set's create, undoing its count */
+	for (; i; i--)
+		if (this_cpu_read(s->key[i]) == key && this_cpu_read(s->task[i]) == ddv_pcpu_task())
 			return i;
-	return -1;
+	return 0;
 }
 
 /* A lookup (`if T[k]`): 0 when held, -ENOENT. */
 static __always_inline int ddv_pcpu_lookup(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
 					   u64 key)
 {
-	if (ddv_pcpu_find(s, key) >= 0)
+	if (ddv_pcpu_find(s, key))
 		return 0;
 	if (unlikely(call->attached))
 		call->missed = 1;	/* may have been taken before the attach */
@@ -457,25 +480,28 @@ static __always_inline int ddv_pcpu_lookup(struct ddv_call *call, struct ddv_pcp
 static __always_inline void ddv_pcpu_create(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
 					    u64 key)
 {
-	u32 i = this_cpu_inc_return(s->n) - 1;
+	unsigned long i = this_cpu_inc_return(s->n) - 1;	/* the new entry is i + 1 */
 
 	if (unlikely(i >= DDV_PCPU_KEYS)) {
 		this_cpu_dec(s->n);
 		this_cpu_inc(s->lost);
 		return;
 	}
-	this_cpu_write(s->e[i].ret_ip, call->ret_ip);
-	this_cpu_write(s->e[i].task, ddv_current_task());
-	this_cpu_write(s->e[i].key, key);
+	/* Each store indexed by i itself (the compiler would derive one address from another). */
+	this_cpu_write(s->ret_ip[i + 1], call->ret_ip);
+	OPTIMIZER_HIDE_VAR(i);
+	this_cpu_write(s->task[i + 1], ddv_pcpu_task());
+	OPTIMIZER_HIDE_VAR(i);
+	this_cpu_write(s->key[i + 1], key);
 }
 
-static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
-					    u64 key)
+/* A destroy below the top: the last entry fills the hole. */
+static __always_inline int ddv_pcpu_destroy_below(struct ddv_call *call,
+						  struct ddv_pcpu_set __percpu *s, u64 key)
 {
-	int i = ddv_pcpu_find(s, key);
-	u32 last;
+	u64 i = ddv_pcpu_find(s, key), last;
 
-	if (unlikely(i < 0)) {
+	if (unlikely(!i)) {
 		if (this_cpu_read(s->lost)) {
 			this_cpu_dec(s->lost);
 			return 0;
@@ -484,16 +510,31 @@ static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pc
 			call->missed = 1;
 		return -ENOENT;
 	}
-	/* The last entry fills the hole; an interrupt meanwhile sees it twice, never lost. */
-	last = this_cpu_read(s->n) - 1;
+	/* An interrupt meanwhile sees the last entry twice, never lost. */
+	last = this_cpu_read(s->n);
 	if (i != last) {
-		this_cpu_write(s->e[i].key, this_cpu_read(s->e[last].key));
-		this_cpu_write(s->e[i].ret_ip, this_cpu_read(s->e[last].ret_ip));
-		this_cpu_write(s->e[i].task, this_cpu_read(s->e[last].task));
+		this_cpu_write(s->key[i], this_cpu_read(s->key[last]));
+		this_cpu_write(s->ret_ip[i], this_cpu_read(s->ret_ip[last]));
+		this_cpu_write(s->task[i], this_cpu_read(s->task[last]));
 	}
-	this_cpu_write(s->e[last].key, 0);
+	this_cpu_write(s->key[last], 0);
 	this_cpu_dec(s->n);
 	return 0;
+}
+
+static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pcpu_set __percpu *s,
+					    u64 key)
+{
+	u64 top = this_cpu_read(s->n);
+
+	/* The usual unlock: of the lock taken last (an empty set's top: key[0], 0). */
+	if (likely(top <= DDV_PCPU_KEYS && this_cpu_read(s->key[top]) == key &&
+		   this_cpu_read(s->task[top]) == ddv_pcpu_task())) {
+		this_cpu_write(s->key[top], 0);
+		this_cpu_dec(s->n);
+		return 0;
+	}
+	return ddv_pcpu_destroy_below(call, s, key);
 }
 #endif
 
