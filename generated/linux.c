@@ -2187,6 +2187,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 			int ddv_rc0;
 
 			if (ddv_obj_any_inside(ddv_call, 15)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0);
 				if (DDV_RARE(ddv_call, ddv_rc0))
 					goto ddv_restart;
@@ -2224,6 +2226,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 			int ddv_rc0;
 
 			if (ddv_obj_any_inside(ddv_call, 16)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0);
 				if (DDV_RARE(ddv_call, ddv_rc0))
 					goto ddv_restart;
@@ -5849,11 +5853,12 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 {
 	/* specs/linux/heap.ddv:533:2: if */
 	if (addr != 0) {
-		/* specs/linux/heap.ddv:534:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), NULL);
+			/* specs/linux/heap.ddv:534:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -5861,15 +5866,7 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1091, 1, (u64)(unsigned long)(addr));
 			}
-		}
-		/* specs/linux/heap.ddv:535:3: check */
-		{
-			struct ddv_obj ddv_o0 = { 0 };
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/heap.ddv:535:3: check */
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
@@ -6179,11 +6176,12 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 		} else {
 			/* specs/linux/dma.ddv:52:3: if */
 			if (cpu_addr != NULL) {
-				/* specs/linux/dma.ddv:53:4: require */
 				{
+					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), NULL);
+					/* specs/linux/dma.ddv:53:4: require */
+					ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (!((ddv_f0 == 0))) {
@@ -6191,43 +6189,19 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 							goto ddv_restart;
 						ddv_violation(ddv_call, 1100, 1, (u64)(unsigned long)(cpu_addr));
 					}
-				}
-				/* specs/linux/dma.ddv:55:4: check */
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
-						goto ddv_restart;
+					/* specs/linux/dma.ddv:55:4: check */
 					if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
 						if (ddv_call->bail)
 							goto ddv_restart;
 						ddv_violation(ddv_call, 1101, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
 					}
-				}
-				/* specs/linux/dma.ddv:57:4: check */
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
-						goto ddv_restart;
+					/* specs/linux/dma.ddv:57:4: check */
 					if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle)) {
 						if (ddv_call->bail)
 							goto ddv_restart;
 						ddv_violation(ddv_call, 1102, 1, (u64)(unsigned long)(dma_handle));
 					}
-				}
-				/* specs/linux/dma.ddv:59:4: check */
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
-						goto ddv_restart;
+					/* specs/linux/dma.ddv:59:4: check */
 					if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev)) {
 						if (ddv_call->bail)
 							goto ddv_restart;
@@ -6575,11 +6549,12 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, u
 
 static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
-	/* specs/linux/dma.ddv:113:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(addr), NULL);
+		/* specs/linux/dma.ddv:113:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(addr), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -6587,29 +6562,13 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1111, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:115:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:115:2: check */
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1112, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:117:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:117:2: check */
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
@@ -6865,11 +6824,11 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/dma.ddv:163:3: check */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
+				/* specs/linux/dma.ddv:163:3: check */
 				ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(sg), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
@@ -6878,15 +6837,7 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1119, 2, (u64)(unsigned long)(sg), (u64)(unsigned long)(nents));
 				}
-			}
-			/* specs/linux/dma.ddv:166:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(sg), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
+				/* specs/linux/dma.ddv:166:3: check */
 				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
 					if (ddv_call->bail)
 						goto ddv_restart;
@@ -7727,11 +7678,11 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/dma.ddv:262:3: check */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
+				/* specs/linux/dma.ddv:262:3: check */
 				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(addr), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
@@ -7740,15 +7691,7 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1133, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 				}
-			}
-			/* specs/linux/dma.ddv:264:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(addr), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
+				/* specs/linux/dma.ddv:264:3: check */
 				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
 					if (ddv_call->bail)
 						goto ddv_restart;
@@ -8170,11 +8113,12 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 {
 	/* specs/linux/dma.ddv:330:2: if */
 	if (vaddr != NULL) {
-		/* specs/linux/dma.ddv:331:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(vaddr), NULL);
+			/* specs/linux/dma.ddv:331:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -8182,29 +8126,13 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1141, 1, (u64)(unsigned long)(vaddr));
 			}
-		}
-		/* specs/linux/dma.ddv:333:3: check */
-		{
-			struct ddv_obj ddv_o0 = { 0 };
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(vaddr), &ddv_o0);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/dma.ddv:333:3: check */
 			if (ddv_f0 == 0 && !(((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1142, 1, (u64)(unsigned long)(vaddr));
 			}
-		}
-		/* specs/linux/dma.ddv:334:3: check */
-		{
-			struct ddv_obj ddv_o0 = { 0 };
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(vaddr), &ddv_o0);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/dma.ddv:334:3: check */
 			if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
@@ -8438,11 +8366,12 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 				ddv_call->bail = 0;
 			}
 		} else {
-			/* specs/linux/irq.ddv:45:3: require */
 			{
+				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(irq), NULL);
+				/* specs/linux/irq.ddv:45:3: require */
+				ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(irq), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (!((ddv_f0 == 0))) {
@@ -8450,15 +8379,7 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1152, 1, (u64)(unsigned long)(irq));
 				}
-			}
-			/* specs/linux/irq.ddv:46:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(irq), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
+				/* specs/linux/irq.ddv:46:3: check */
 				if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id)) {
 					if (ddv_call->bail)
 						goto ddv_restart;
@@ -10724,6 +10645,8 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		int ddv_rc0;
 
 		if (ddv_obj_any_inside(ddv_call, 15)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_rc0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(dev), &ddv_in0);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
@@ -10761,6 +10684,8 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		int ddv_rc0;
 
 		if (ddv_obj_any_inside(ddv_call, 16)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_rc0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(dev), &ddv_in0);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
@@ -10798,6 +10723,8 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		int ddv_rc0;
 
 		if (ddv_obj_any_inside(ddv_call, 22)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_rc0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(dev), &ddv_in0);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
@@ -13850,18 +13777,15 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 {
 	/* specs/linux/pci.ddv:126:2: if */
 	if (!(pci_is_managed(pdev)) && (pci_resource_len(pdev, bar) != 0)) {
-		/* specs/linux/pci.ddv:127:3: require */
 		{
-			struct ddv_obj ddv_o1 = { 0 };
-			int ddv_f0, ddv_f1;
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
 
-			ddv_f1 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), &ddv_o1);
-			if (DDV_RARE(ddv_call, ddv_f1))
-				goto ddv_restart;
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), NULL);
+			/* specs/linux/pci.ddv:127:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
-			if (ddv_f1 || !((ddv_f0 == 0) && (((u64)(unsigned long)ddv_o1.fields[0]) & (1 << bar)))) {
+			if (ddv_f0 || !((ddv_f0 == 0) && (((u64)(unsigned long)ddv_o0.fields[0]) & (1 << bar)))) {
 				if (ddv_call->bail)
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1202, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bar));
@@ -14055,11 +13979,12 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 {
 	/* specs/linux/pci.ddv:152:2: if */
 	if (!(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:153:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), NULL);
+			/* specs/linux/pci.ddv:153:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -14067,15 +13992,7 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1204, 1, (u64)(unsigned long)(pdev));
 			}
-		}
-		/* specs/linux/pci.ddv:154:3: check */
-		{
-			struct ddv_obj ddv_o0 = { 0 };
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), &ddv_o0);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/pci.ddv:154:3: check */
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
@@ -29189,11 +29106,11 @@ static __always_inline void ddv_b_scsi_remove_host(struct ddv_call *ddv_call, st
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1022, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
-	/* specs/linux/scsi.ddv:95:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
+		/* specs/linux/scsi.ddv:95:2: check */
 		ddv_f0 = ddv_obj_lookup(ddv_call, 64, (u64)(unsigned long)(shost), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
@@ -29202,15 +29119,7 @@ static __always_inline void ddv_b_scsi_remove_host(struct ddv_call *ddv_call, st
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1305, 1, (u64)(unsigned long)(shost));
 		}
-	}
-	/* specs/linux/scsi.ddv:96:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 64, (u64)(unsigned long)(shost), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/scsi.ddv:96:2: check */
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == 0)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
@@ -30784,19 +30693,15 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((clk != NULL) && (ddv_f0 == 0)) {
-			/* specs/linux/clk.ddv:144:3: check */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
-				struct ddv_obj ddv_o1 = { 0 };
-				int ddv_f0, ddv_f1;
+				int ddv_f0;
 
-				ddv_f1 = ddv_obj_lookup(ddv_call, 66, (u64)(unsigned long)(clk), &ddv_o1);
-				if (DDV_RARE(ddv_call, ddv_f1))
-					goto ddv_restart;
+				/* specs/linux/clk.ddv:144:3: check */
 				ddv_f0 = ddv_obj_lookup(ddv_call, 66, (u64)(unsigned long)(clk), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
-				if (ddv_f0 == 0 && ddv_f1 == 0 && !((((s64)ddv_o0.fields[1]) == 0) || (((s64)ddv_o1.fields[0]) > 1))) {
+				if (ddv_f0 == 0 && !((((s64)ddv_o0.fields[1]) == 0) || (((s64)ddv_o0.fields[0]) > 1))) {
 					if (ddv_call->bail)
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1316, 1, (u64)(unsigned long)(clk));
