@@ -603,7 +603,11 @@ int emit_doc(struct spec *spec, FILE *out);
 void doc_expr(FILE *out, const struct expr *e);
 /* emit_c.c: the wrappers, for emit_pack.c's emit_c(). */
 void emit_wrappers(struct writer *w, struct spec *spec);
+/* emit_expr.c: the C of expressions. */
 void emit_expr(struct writer *w, const struct expr *e);
+void emit_cond(struct writer *w, const struct expr *e);	/* no parentheses around a comparison */
+char *expr_c(const struct expr *e);			/* malloc'ed; NULL: no memory */
+bool key_shareable(const struct expr *e);		/* no predicate call, no stored field */
 const char *pack_var(const struct spec *spec);		/* "ddv_pack_linux" */
 const char *pcpu_var(const struct type_decl *t);	/* "ddv_pcpu_spin_held" */
 const char *version_guard(const struct fnsig *f);	/* #if of since/before, or NULL */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler/ddvc.h"
@@ -28,6 +29,24 @@ struct emit_ctx {
 	 * after it.
 	 */
 	const char *rare_label;
+	/* In a run of checks that read the same objects: their one lookup each (emit_check_run). */
+	struct shared_lookups *shared;
+};
+
+/*
+ * The objects a run of checks and requires reads, each looked up once: the
+ * statements change no object, so a second lookup of the same type and key
+ * in the same call would answer what the first did. Only keys of plain C
+ * (no predicate call, no stored field) are shared; key is the key's C.
+ */
+struct shared_lookups {
+	struct {
+		const struct type_decl *type;
+		char *key;
+		bool copy;	/* some statement reads a field: the lookup copies the object */
+		bool done;	/* emitted already, by an earlier statement of the run */
+	} o[DDVC_MAX_LOOKUPS];
+	int n;
 };
 
 const char *pack_var(const struct spec *spec)
@@ -95,6 +114,36 @@ static void emit_key(struct writer *w, const struct expr *key)
 	w_printf(w, ")");
 }
 
+/* The shared lookup of object expression o (E_OBJ or E_FIELD), added if new; -1: none. */
+static int shared_slot(struct shared_lookups *sh, const struct expr *e, bool add)
+{
+	const struct expr *o = obj_of((struct expr *)e);
+	char *key;
+	int i;
+
+	if (!key_shareable(o->a) || !(key = expr_c(o->a)))
+		return -1;
+	for (i = 0; i < sh->n; i++)
+		if (sh->o[i].type == o->type && !strcmp(sh->o[i].key, key))
+			break;
+	if (i == sh->n) {
+		if (!add || sh->n == DDVC_MAX_LOOKUPS) {
+			free(key);
+			return -1;
+		}
+		sh->o[sh->n].type = o->type;
+		sh->o[sh->n].key = key;
+		sh->o[sh->n].copy = false;
+		sh->o[sh->n].done = false;
+		sh->n++;
+	} else {
+		free(key);
+	}
+	if (e->kind == E_FIELD)
+		sh->o[i].copy = true;
+	return i;
+}
+
 /* After "if (COND)\n": "\tgoto ddv_restart;" */
 static void emit_goto_rare(struct emit_ctx *cx)
 {
@@ -117,150 +166,31 @@ static void emit_lookups(struct emit_ctx *cx, const struct lookups *l)
 
 	for (int i = l->n - 1; i >= 0; i--) {
 		struct expr *o = obj_of(l->e[i]);
+		int slot = l->e[i]->slot;
+		bool copy = l->e[i]->kind == E_FIELD;
 
+		if (cx->shared) {
+			if (cx->shared->o[slot].done)
+				continue;
+			cx->shared->o[slot].done = true;
+			copy = cx->shared->o[slot].copy;
+		}
 		if (o->type->percpu) {
 			/* In this CPU's set: no store, no rare path (ddv/fastpath.h). */
-			w_printf(w, "ddv_f%d = ddv_pcpu_lookup(ddv_call, &%s, ", i,
+			w_printf(w, "ddv_f%d = ddv_pcpu_lookup(ddv_call, &%s, ", slot,
 				 pcpu_var(o->type));
 			emit_key(w, o->a);
 			w_printf(w, ");\n");
 			continue;
 		}
-		w_printf(w, "ddv_f%d = ddv_obj_lookup(ddv_call, %s, ", i, type_ref(o->type));
+		w_printf(w, "ddv_f%d = ddv_obj_lookup(ddv_call, %s, ", slot, type_ref(o->type));
 		emit_key(w, o->a);
-		if (l->e[i]->kind == E_FIELD)
-			w_printf(w, ", &ddv_o%d);\n", i);
+		if (copy)
+			w_printf(w, ", &ddv_o%d);\n", slot);
 		else
 			w_printf(w, ", NULL);\n");
-		emit_rare(cx, tree_printf("ddv_f%d", i));
+		emit_rare(cx, tree_printf("ddv_f%d", slot));
 	}
-}
-
-static bool is_current_task(const struct expr *e)
-{
-	return e->kind == E_NAME && e->ref == REF_CURRENT;
-}
-
-/*
- * One side of a binary operator. current_task is a u64; a field declared as a
- * pointer (holder : struct task_struct *) compared with it is compared as a
- * u64 too, so that either declaration works:
- *	((u64)(unsigned long)(((struct task_struct *)(unsigned long)ddv_o0.fields[0])) == ddv_current_task())
- */
-static void emit_operand(struct writer *w, const struct expr *bin, const struct expr *e)
-{
-	const struct expr *other = e == bin->a ? bin->b : bin->a;
-	bool compare = bin->op == TOK_EQ || bin->op == TOK_NE;
-
-	if (!compare || !is_current_task(other) || is_current_task(e)) {
-		emit_expr(w, e);
-		return;
-	}
-	w_printf(w, "(u64)(unsigned long)(");
-	emit_expr(w, e);
-	w_printf(w, ")");
-}
-
-/* C for an expression; every compound is parenthesized so the text needs no precedence. */
-void emit_expr(struct writer *w, const struct expr *e)
-{
-	switch (e->kind) {
-	case E_NUM:
-		w_printf(w, "%s", e->text);
-		break;
-	case E_STR:
-		w_cstring(w, e->text);
-		break;
-	case E_NAME:
-		if (e->ref == REF_STATE)
-			w_printf(w, "%d", e->index);
-		else if (e->ref == REF_CURRENT)
-			w_printf(w, "ddv_current_task()");
-		else if (e->ref == REF_KEY)
-			w_printf(w, "((%s)(unsigned long)ddv_key)", e->type->key_type);
-		else if (e->ref == REF_FIELD && e->type->fields[e->index]->counter)
-			w_printf(w, "((s64)ddv_fields[%d])", e->index);
-		else if (e->ref == REF_FIELD)
-			w_printf(w, "((%s)(unsigned long)ddv_fields[%d])",
-				 e->type->fields[e->index]->ctype, e->index);
-		else
-			w_printf(w, "%s", e->text);
-		break;
-	case E_CALL:
-		w_printf(w, "%s(", e->text);
-		for (struct expr *a = e->args; a; a = a->next) {
-			emit_expr(w, a);
-			if (a->next)
-				w_printf(w, ", ");
-		}
-		w_printf(w, ")");
-		break;
-	case E_UNARY:
-		w_printf(w, "%s(", op_text(e->op));
-		emit_expr(w, e->a);
-		w_printf(w, ")");
-		break;
-	case E_POSTFIX:
-		emit_expr(w, e->a);
-		w_printf(w, "%s", op_text(e->op));
-		break;
-	case E_BINARY:
-		w_printf(w, "(");
-		emit_operand(w, e, e->a);
-		w_printf(w, " %s ", op_text(e->op));
-		emit_operand(w, e, e->b);
-		w_printf(w, ")");
-		break;
-	case E_COND:
-		w_printf(w, "(");
-		emit_expr(w, e->a);
-		w_printf(w, " ? ");
-		emit_expr(w, e->b);
-		w_printf(w, " : ");
-		emit_expr(w, e->c);
-		w_printf(w, ")");
-		break;
-	case E_CAST:
-		w_printf(w, "((%s)(", e->text);
-		emit_expr(w, e->a);
-		w_printf(w, "))");
-		break;
-	case E_MEMBER:
-		w_printf(w, "(");
-		emit_expr(w, e->a);
-		w_printf(w, ")%s%s", e->op == TOK_ARROW ? "->" : ".", e->text);
-		break;
-	case E_SIZEOF:
-		w_printf(w, "sizeof(%s)", e->text);
-		break;
-	case E_OBJ:
-		w_printf(w, "(ddv_f%d == 0)", e->slot);
-		break;
-	case E_FIELD:
-		if (e->index < 0)
-			w_printf(w, "ddv_o%d.state", e->slot);
-		else if (e->type->fields[e->index]->counter)
-			w_printf(w, "((s64)ddv_o%d.fields[%d])", e->slot, e->index);
-		else
-			w_printf(w, "((%s)(unsigned long)ddv_o%d.fields[%d])",
-				 e->type->fields[e->index]->ctype, e->slot, e->index);
-		break;
-	case E_ERROR:
-		w_printf(w, "0");
-		break;
-	}
-}
-
-/* A condition stands in its own parentheses already: no second pair around a comparison. */
-static void emit_cond(struct writer *w, const struct expr *e)
-{
-	if (e->kind != E_BINARY) {
-		emit_expr(w, e);
-		return;
-	}
-	emit_operand(w, e, e->a);
-	w_printf(w, " %s ", op_text(e->op));
-	emit_operand(w, e, e->b);
 }
 
 /* The C of a message's argument: the parameter or variable it names, or ddvc's own. */
@@ -349,9 +279,14 @@ static void emit_check(struct emit_ctx *cx, struct stmt *s, const struct lookups
 	bool require = s->kind == S_REQUIRE;
 
 	w_printf(w, "if (");
-	for (int i = 0; i < l->n; i++)
-		if (l->e[i]->kind == E_FIELD)
-			w_printf(w, require ? "ddv_f%d || " : "ddv_f%d == 0 && ", i);
+	for (int i = 0; i < l->n; i++) {
+		bool again = false;
+
+		for (int j = 0; j < i; j++)
+			again |= l->e[j]->kind == E_FIELD && l->e[j]->slot == l->e[i]->slot;
+		if (l->e[i]->kind == E_FIELD && !again)
+			w_printf(w, require ? "ddv_f%d || " : "ddv_f%d == 0 && ", l->e[i]->slot);
+	}
 	w_printf(w, "!(");
 	emit_cond(w, s->cond);
 	w_printf(w, "))");
@@ -412,6 +347,9 @@ static void emit_foreach(struct emit_ctx *cx, struct stmt *s, int depth)
 	w_blank(w);
 	/* Nothing of t live anywhere (the usual case): no need to read the block. */
 	w_open(w, "if (ddv_obj_any_inside(ddv_call, %s))", type_ref(t));
+	/* Rare on the inline path: the walk calls into ddv.ko (the block's lookup may not). */
+	w_line(w, "if (ddv_call->bail)");
+	emit_goto_rare(cx);
 	w_printf(w, "ddv_rc%d = ddv_obj_lookup(ddv_call, %s, ", depth, type_ref(in));
 	emit_key(w, s->in.key);
 	w_printf(w, ", &ddv_in%d);\n", depth);
@@ -556,6 +494,14 @@ static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 		emit_comment_pos(w, &s->pos, s->kind == S_CHECK ? "check" : "require");
 	else
 		emit_comment_pos(w, &s->pos, s->kind == S_AFTER ? "after" : "if");
+	if (cx->shared) {
+		/* A check of a run: its lookups are the run's (emit_check_run). */
+		for (int i = 0; i < l.n; i++)
+			l.e[i]->slot = shared_slot(cx->shared, l.e[i], false);
+		emit_lookups(cx, &l);
+		emit_check(cx, s, &l);
+		return;
+	}
 	if (l.n) {
 		w_block(w);
 		emit_lookup_decls(w, &l);
@@ -627,10 +573,91 @@ static void emit_stmt(struct emit_ctx *cx, struct stmt *s, int depth)
 	}
 }
 
+static bool is_check_stmt(const struct stmt *s)
+{
+	return s && (s->kind == S_CHECK || s->kind == S_REQUIRE);
+}
+
+/*
+ * The checks and requires from s on whose every lookup can be shared, in sh;
+ * the statement after them. NULL: no object is read twice (no run).
+ */
+static struct stmt *check_run(struct stmt *s, struct shared_lookups *sh)
+{
+	int reads = 0;
+
+	sh->n = 0;
+	for (; is_check_stmt(s); s = s->next) {
+		struct lookups l = { .n = 0 };
+		int i;
+
+		collect(&l, s->cond);
+		for (i = 0; i < l.n && !l.overflow; i++)
+			if (!key_shareable(obj_of(l.e[i])->a))
+				break;
+		if (i < l.n || l.overflow)
+			break;
+		for (i = 0; i < l.n; i++)
+			if (shared_slot(sh, l.e[i], true) < 0)
+				return NULL;
+		reads += l.n;
+	}
+	return reads > sh->n ? s : NULL;
+}
+
+/*
+ * A run of checks reading the same objects (dma_unmap's require and its two
+ * checks of the mapping): one block, one lookup per object, made where the
+ * first statement that reads it stands.
+ *	{
+ *		struct ddv_obj ddv_o0 = { 0 };
+ *		int ddv_f0;
+ *
+ *		(each statement, its new lookups first)
+ *	}
+ */
+static struct stmt *emit_check_run(struct emit_ctx *cx, struct stmt *s, int depth)
+{
+	struct shared_lookups sh;
+	struct writer *w = cx->w;
+	struct stmt *end = check_run(s, &sh);
+
+	if (!end) {
+		for (int i = 0; i < sh.n; i++)
+			free(sh.o[i].key);
+		return NULL;
+	}
+	w_block(w);
+	for (int i = 0; i < sh.n; i++)
+		if (sh.o[i].copy)
+			w_line(w, "struct ddv_obj ddv_o%d = { 0 };", i);
+	w_printf(w, "int ");
+	for (int i = 0; i < sh.n; i++)
+		w_printf(w, "%sddv_f%d", i ? ", " : "", i);
+	w_printf(w, ";\n");
+	w_blank(w);
+	cx->shared = &sh;
+	for (; s != end; s = s->next)
+		emit_stmt(cx, s, depth);
+	cx->shared = NULL;
+	w_close(w, "");
+	for (int i = 0; i < sh.n; i++)
+		free(sh.o[i].key);
+	return end;
+}
+
 static void emit_stmts(struct emit_ctx *cx, struct stmt *s, int depth)
 {
-	for (; s; s = s->next)
+	while (s) {
+		struct stmt *end = is_check_stmt(s) ? emit_check_run(cx, s, depth) : NULL;
+
+		if (end) {
+			s = end;
+			continue;
+		}
 		emit_stmt(cx, s, depth);
+		s = s->next;
+	}
 }
 
 static bool phase_has(const struct stmt *s, bool after)
@@ -658,6 +685,14 @@ static void emit_phase_stmts(struct emit_ctx *cx, struct stmt *s, bool after)
 			}
 			w_pp(cx->w, "#endif");
 		} else if ((s->kind == S_AFTER) == after) {
+			struct stmt *end = is_check_stmt(s) ? emit_check_run(cx, s, 0) : NULL;
+
+			if (end) {
+				/* The run's last statement: the loop's step goes on after it. */
+				while (s->next != end)
+					s = s->next;
+				continue;
+			}
 			emit_stmt(cx, s, 0);
 		}
 	}

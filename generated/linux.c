@@ -2188,6 +2188,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 			int ddv_rc0;
 
 			if (ddv_obj_any_inside(ddv_call, 15)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0);
 				if (DDV_RARE(ddv_call, ddv_rc0))
 					goto ddv_restart;
@@ -2225,6 +2227,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 			int ddv_rc0;
 
 			if (ddv_obj_any_inside(ddv_call, 16)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0);
 				if (DDV_RARE(ddv_call, ddv_rc0))
 					goto ddv_restart;
@@ -5906,11 +5910,12 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 {
 	/* specs/linux/heap.ddv:542:2: if */
 	if (addr != 0) {
-		/* specs/linux/heap.ddv:543:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), NULL);
+			/* specs/linux/heap.ddv:543:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -5918,15 +5923,7 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1096, 1, (u64)(unsigned long)(addr));
 			}
-		}
-		/* specs/linux/heap.ddv:544:3: check */
-		{
-			struct ddv_obj ddv_o0 = { 0 };
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/heap.ddv:544:3: check */
 			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
@@ -6257,11 +6254,11 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if ((ddv_f0 == 0)) {
-						/* specs/linux/dma.ddv:56:5: check */
 						{
 							struct ddv_obj ddv_o0 = { 0 };
 							int ddv_f0;
 
+							/* specs/linux/dma.ddv:56:5: check */
 							ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 							if (DDV_RARE(ddv_call, ddv_f0))
 								goto ddv_restart;
@@ -6270,29 +6267,13 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 									goto ddv_restart;
 								ddv_violation(ddv_call, 1106, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
 							}
-						}
-						/* specs/linux/dma.ddv:58:5: check */
-						{
-							struct ddv_obj ddv_o0 = { 0 };
-							int ddv_f0;
-
-							ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-							if (DDV_RARE(ddv_call, ddv_f0))
-								goto ddv_restart;
+							/* specs/linux/dma.ddv:58:5: check */
 							if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle)) {
 								if (ddv_call->bail)
 									goto ddv_restart;
 								ddv_violation(ddv_call, 1107, 1, (u64)(unsigned long)(dma_handle));
 							}
-						}
-						/* specs/linux/dma.ddv:60:5: check */
-						{
-							struct ddv_obj ddv_o0 = { 0 };
-							int ddv_f0;
-
-							ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-							if (DDV_RARE(ddv_call, ddv_f0))
-								goto ddv_restart;
+							/* specs/linux/dma.ddv:60:5: check */
 							if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev)) {
 								if (ddv_call->bail)
 									goto ddv_restart;
@@ -6658,11 +6639,11 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/dma.ddv:118:3: check */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
+				/* specs/linux/dma.ddv:118:3: check */
 				ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(addr), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
@@ -6671,15 +6652,7 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1116, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 				}
-			}
-			/* specs/linux/dma.ddv:120:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(addr), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
+				/* specs/linux/dma.ddv:120:3: check */
 				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
 					if (ddv_call->bail)
 						goto ddv_restart;
@@ -6932,11 +6905,11 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/dma.ddv:167:3: check */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
+				/* specs/linux/dma.ddv:167:3: check */
 				ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(sg), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
@@ -6945,15 +6918,7 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1122, 2, (u64)(unsigned long)(sg), (u64)(unsigned long)(nents));
 				}
-			}
-			/* specs/linux/dma.ddv:170:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(sg), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
+				/* specs/linux/dma.ddv:170:3: check */
 				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
 					if (ddv_call->bail)
 						goto ddv_restart;
@@ -7794,11 +7759,11 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
-			/* specs/linux/dma.ddv:266:3: check */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
+				/* specs/linux/dma.ddv:266:3: check */
 				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(addr), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
@@ -7807,15 +7772,7 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1136, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 				}
-			}
-			/* specs/linux/dma.ddv:268:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(addr), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
+				/* specs/linux/dma.ddv:268:3: check */
 				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
 					if (ddv_call->bail)
 						goto ddv_restart;
@@ -8283,11 +8240,11 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if ((ddv_f0 == 0)) {
-				/* specs/linux/dma.ddv:353:4: check */
 				{
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
+					/* specs/linux/dma.ddv:353:4: check */
 					ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(vaddr), &ddv_o0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
@@ -8296,15 +8253,7 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 							goto ddv_restart;
 						ddv_violation(ddv_call, 1144, 1, (u64)(unsigned long)(vaddr));
 					}
-				}
-				/* specs/linux/dma.ddv:354:4: check */
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(vaddr), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
-						goto ddv_restart;
+					/* specs/linux/dma.ddv:354:4: check */
 					if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr)) {
 						if (ddv_call->bail)
 							goto ddv_restart;
@@ -8552,11 +8501,12 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 				ddv_call->bail = 0;
 			}
 		} else {
-			/* specs/linux/irq.ddv:45:3: require */
 			{
+				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(irq), NULL);
+				/* specs/linux/irq.ddv:45:3: require */
+				ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(irq), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (!((ddv_f0 == 0))) {
@@ -8564,15 +8514,7 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1152, 1, (u64)(unsigned long)(irq));
 				}
-			}
-			/* specs/linux/irq.ddv:46:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(irq), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
+				/* specs/linux/irq.ddv:46:3: check */
 				if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[0]) == dev_id)) {
 					if (ddv_call->bail)
 						goto ddv_restart;
@@ -10838,6 +10780,8 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		int ddv_rc0;
 
 		if (ddv_obj_any_inside(ddv_call, 15)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_rc0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(dev), &ddv_in0);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
@@ -10875,6 +10819,8 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		int ddv_rc0;
 
 		if (ddv_obj_any_inside(ddv_call, 16)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_rc0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(dev), &ddv_in0);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
@@ -10912,6 +10858,8 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		int ddv_rc0;
 
 		if (ddv_obj_any_inside(ddv_call, 22)) {
+			if (ddv_call->bail)
+				goto ddv_restart;
 			ddv_rc0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(dev), &ddv_in0);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
@@ -13965,18 +13913,15 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 {
 	/* specs/linux/pci.ddv:129:2: if */
 	if (!(pci_is_managed(pdev)) && (pci_resource_len(pdev, bar) != 0)) {
-		/* specs/linux/pci.ddv:130:3: require */
 		{
-			struct ddv_obj ddv_o1 = { 0 };
-			int ddv_f0, ddv_f1;
+			struct ddv_obj ddv_o0 = { 0 };
+			int ddv_f0;
 
-			ddv_f1 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), &ddv_o1);
-			if (DDV_RARE(ddv_call, ddv_f1))
-				goto ddv_restart;
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), NULL);
+			/* specs/linux/pci.ddv:130:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
-			if (ddv_f1 || !((ddv_f0 == 0) && (((u64)(unsigned long)ddv_o1.fields[0]) & (1 << bar)))) {
+			if (ddv_f0 || !((ddv_f0 == 0) && (((u64)(unsigned long)ddv_o0.fields[0]) & (1 << bar)))) {
 				if (ddv_call->bail)
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1200, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bar));
@@ -29736,11 +29681,11 @@ static __always_inline void ddv_b_scsi_remove_host(struct ddv_call *ddv_call, st
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1026, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
-	/* specs/linux/scsi.ddv:95:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
+		/* specs/linux/scsi.ddv:95:2: check */
 		ddv_f0 = ddv_obj_lookup(ddv_call, 67, (u64)(unsigned long)(shost), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
@@ -29749,15 +29694,7 @@ static __always_inline void ddv_b_scsi_remove_host(struct ddv_call *ddv_call, st
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1305, 1, (u64)(unsigned long)(shost));
 		}
-	}
-	/* specs/linux/scsi.ddv:96:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 67, (u64)(unsigned long)(shost), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/scsi.ddv:96:2: check */
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == 0)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
@@ -31331,19 +31268,15 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((clk != NULL) && (ddv_f0 == 0)) {
-			/* specs/linux/clk.ddv:144:3: check */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
-				struct ddv_obj ddv_o1 = { 0 };
-				int ddv_f0, ddv_f1;
+				int ddv_f0;
 
-				ddv_f1 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(clk), &ddv_o1);
-				if (DDV_RARE(ddv_call, ddv_f1))
-					goto ddv_restart;
+				/* specs/linux/clk.ddv:144:3: check */
 				ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(clk), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
-				if (ddv_f0 == 0 && ddv_f1 == 0 && !((((s64)ddv_o0.fields[1]) == 0) || (((s64)ddv_o1.fields[0]) > 1))) {
+				if (ddv_f0 == 0 && !((((s64)ddv_o0.fields[1]) == 0) || (((s64)ddv_o0.fields[0]) > 1))) {
 					if (ddv_call->bail)
 						goto ddv_restart;
 					ddv_violation(ddv_call, 1316, 1, (u64)(unsigned long)(clk));

@@ -242,8 +242,24 @@ static void inline_gate_open(void)
 	smp_mb();
 	for (gt = STORE_TYPE_FIRST_PACK; gt < DDV_MAX_TYPES; gt++)
 		if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED &&
-		    !store_is_contained(&ddv_store, gt))
+		    !store_is_contained(&ddv_store, gt) && !READ_ONCE(type_dropped[gt]))
 			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED_INLINE);
+}
+
+/*
+ * The store refused an object of gt: from now on a miss of the type is
+ * uncertain (note_missing), which only ddv.ko's lookup says, so the type
+ * leaves the inline path for good (an inline lookup answers a miss itself).
+ */
+static void type_drop_mark(u16 gt)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&inline_gate_lock, flags);
+	WRITE_ONCE(type_dropped[gt], 1);
+	if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED_INLINE)
+		WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
+	raw_spin_unlock_irqrestore(&inline_gate_lock, flags);
 }
 
 /*
@@ -408,7 +424,8 @@ static noinline void store_full(struct ddv_call *call, u16 type, u64 key)
 	static atomic64_t drops = ATOMIC64_INIT(0);
 	u64 n = atomic64_inc_return(&drops);
 
-	WRITE_ONCE(type_dropped[type], 1);
+	if (!READ_ONCE(type_dropped[type]))
+		type_drop_mark(type);
 
 	if (is_power_of_2(n))
 		ddv_log_at(0, DDV_RT_STORE_FULL, 3, (u64[]){ type, key, n }, call->dut,

@@ -278,10 +278,11 @@ static __always_inline bool ddv_is_vmalloc(const void *p)
 /*
  * ddv_type_used[]: global types (pack->type_base + type) that ever had an
  * object: a lookup of a type that never had one (vmem[p] in kfree, most of
- * the time) answers inline. DDV_TYPE_USED_INLINE: creates and destroys of
- * the type may be inline (it is not contained, and no driver is attached
- * live: ddv.ko lowers every type to DDV_TYPE_USED meanwhile, so that it sees
- * each destroy). Written by ddv.ko only, never cleared.
+ * the time) answers inline. DDV_TYPE_USED_INLINE: creates, destroys and
+ * lookups of the type may be inline (it is not contained, no driver is
+ * attached live: ddv.ko lowers every type to DDV_TYPE_USED meanwhile, so that
+ * it sees each destroy and miss; and the full store never refused one of it,
+ * which makes a miss uncertain). Written by ddv.ko only, never cleared.
  */
 #define DDV_TYPE_USED_INLINE	1
 #define DDV_TYPE_USED		2
@@ -386,14 +387,49 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_destroy, type, key, old);
 }
 
+/*
+ * A lookup: inline while the type never had an object (-ENOENT), and while
+ * its gate is open (DDV_TYPE_USED_INLINE: not contained, no driver attached,
+ * the store never refused one of it) when the object's home slot answers
+ * (ddv/slot.h ddv_slot_read: the object is there, or the slot is empty).
+ * Otherwise, the same answer from ddv.ko, which probes past the home slot.
+ * out (may be NULL) receives the object; fields nobody reads are dead loads.
+ */
 static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
 					  struct ddv_obj *out)
 {
-	if (!(type & DDV_TYPE_IMPORT) &&
-	    likely(!DDV_FLAG(ddv_type_used[(unsigned long)call->pack->type_base + type]))) {
-		if (unlikely(call->attached))
-			call->missed = 1;	/* the object may predate the attach */
-		return -ENOENT;
+	if (!(type & DDV_TYPE_IMPORT)) {
+		/* Not a u16 sum: the index would be truncated (two more instructions). */
+		unsigned long gt = (unsigned long)call->pack->type_base + type;
+
+		/* Two reads of the byte: the first one a cmpb, the usual answer. */
+		if (likely(!DDV_FLAG(ddv_type_used[gt]))) {
+			if (unlikely(call->attached))
+				call->missed = 1;	/* the object may predate the attach */
+			return -ENOENT;
+		}
+		/*
+		 * The type's id read again here: else the compiler computes
+		 * it before the test above, on the usual path (one more lea).
+		 */
+		gt = (unsigned long)READ_ONCE(call->pack->type_base) + type;
+		if (likely(READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED_INLINE &&
+			   !call->attached)) {
+			u32 hash = ddv_slot_hash(gt, key);
+			u64 meta, site;
+			int rc = ddv_slot_read(&ddv_slots[hash & ddv_slots_mask], gt, key, &meta,
+					       &site, out ? out->fields : NULL);
+
+			if (rc == 0 && out) {
+				out->key = key;
+				out->site = site;
+				out->type = type;
+				out->dut = (u16)(meta >> 16);
+				out->state = (u8)(meta >> 32);
+			}
+			if (likely(rc != -EAGAIN))
+				return rc;
+		}
 	}
 	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_lookup, type, key, out);
 }
@@ -546,7 +582,7 @@ static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pc
 #define ddv_obj_adjust(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_adjust, __VA_ARGS__)
 #define ddv_obj_disown(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_disown, __VA_ARGS__)
 #define ddv_obj_managed(call, ...) DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_managed, __VA_ARGS__)
-/* Only after a lookup found the block, which a bail never gets past: no bail here. */
+/* Only in a foreach, which a bail never enters (ddvc leaves for the rare path): no bail here. */
 #define ddv_obj_find_inside(call, ...) DDV_OUT_OF_LINE(call, __ddv_obj_find_inside, __VA_ARGS__)
 /*
  * False when ddv_obj_find_inside() of type would find nothing whatever the

@@ -143,4 +143,38 @@ ddv_slot_take(struct ddv_slot *e, u16 type, u64 key, int field, u64 *field_value
 							    __ATOMIC_RELAXED), 1);
 }
 
+/*
+ * Reads slot e, the home slot of (type, key), without a lock:
+ *   0        it holds the object: *meta, *site and fields[0..3] (if fields) receive it
+ *            (the meta read before and after them is the same: a claim, a
+ *            hold and a take all change it, so the copy is one object's);
+ *   -ENOENT  it is empty: the object is nowhere (an insert fills the first
+ *            empty slot from the home one on, a delete shifts the entries
+ *            after it back, holding each slot it moves through, so no live
+ *            object lies beyond an empty home slot);
+ *   -EAGAIN  anything else (another object, a slot being written or held,
+ *            a change while it read): the caller asks the store, which probes.
+ * Every read is volatile, so that the compiler keeps their order, which x86
+ * keeps for loads: no fence, which would keep the caller's copy in memory.
+ */
+#define DDV_SLOT_READ(x) (*(const volatile u64 *)&(x))
+static inline __attribute__((__always_inline__)) int
+ddv_slot_read(const struct ddv_slot *e, u16 type, u64 key, u64 *meta, u64 *site, u64 *fields)
+{
+	u64 m = __atomic_load_n(&e->meta, __ATOMIC_ACQUIRE);
+	int f;
+
+	if ((u16)m == DDV_SLOT_EMPTY)
+		return -ENOENT;
+	if ((u16)m != type || e->key != key)
+		return -EAGAIN;
+	*site = DDV_SLOT_READ(e->site);
+	for (f = 0; fields && f < 4; f++)
+		fields[f] = DDV_SLOT_READ(e->fields[f]);
+	if (__builtin_expect(DDV_SLOT_READ(e->meta) != m, 0))
+		return -EAGAIN;
+	*meta = m;
+	return 0;
+}
+
 #endif /* DDV_SLOT_H */

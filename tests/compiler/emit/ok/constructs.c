@@ -380,11 +380,12 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 {
 	/* constructs.ddv:63:2: if */
 	if (p != NULL) {
-		/* constructs.ddv:64:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), NULL);
+			/* constructs.ddv:64:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -392,26 +393,18 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 					goto ddv_restart;
 				ddv_violation(ddv_call, 42, 1, (u64)(unsigned long)(p));
 			}
-		}
-		/* constructs.ddv:66:3: check */
-		{
-			struct ddv_obj ddv_o0 = { 0 };
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_o0);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* constructs.ddv:66:3: check */
 			if (ddv_f0 == 0 && !(((void *)(unsigned long)ddv_o0.fields[1]) == NULL)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
 				ddv_violation(ddv_call, 43, 1, (u64)(unsigned long)(p));
 			}
-		}
-		/* constructs.ddv:67:3: check */
-		if (!(!(ddv_is_vmalloc(p)))) {
-			if (ddv_call->bail)
-				goto ddv_restart;
-			ddv_violation(ddv_call, 44, 1, (u64)(unsigned long)(p));
+			/* constructs.ddv:67:3: check */
+			if (!(!(ddv_is_vmalloc(p)))) {
+				if (ddv_call->bail)
+					goto ddv_restart;
+				ddv_violation(ddv_call, 44, 1, (u64)(unsigned long)(p));
+			}
 		}
 		/* constructs.ddv:68:3: foreach */
 		{
@@ -420,6 +413,8 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 			int ddv_rc0;
 
 			if (ddv_obj_any_inside(ddv_call, 3)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
 				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_in0);
 				if (DDV_RARE(ddv_call, ddv_rc0))
 					goto ddv_restart;
@@ -860,11 +855,11 @@ static DDV_RARE_PATH void ddv_r_demo_unlock(unsigned long ddv_ret_ip, unsigned l
 
 static __always_inline void ddv_b_demo_unlock(struct ddv_call *ddv_call, spinlock_t *l)
 {
-	/* constructs.ddv:122:2: require */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
+		/* constructs.ddv:122:2: require */
 		ddv_f0 = ddv_obj_lookup(ddv_call, 1, (u64)(unsigned long)(l), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
@@ -873,15 +868,7 @@ static __always_inline void ddv_b_demo_unlock(struct ddv_call *ddv_call, spinloc
 				goto ddv_restart;
 			ddv_violation(ddv_call, 50, 1, (u64)(unsigned long)(l));
 		}
-	}
-	/* constructs.ddv:123:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 1, (u64)(unsigned long)(l), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* constructs.ddv:123:2: check */
 		if (ddv_f0 == 0 && !((u64)(unsigned long)(((struct task_struct *)(unsigned long)ddv_o0.fields[1])) == ddv_current_task())) {
 			if (ddv_call->bail)
 				goto ddv_restart;

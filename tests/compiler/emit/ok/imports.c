@@ -133,18 +133,15 @@ static __always_inline int ddv_b_demo_open(struct ddv_call *ddv_call, const stru
 	const u8 ddv_inline = ddv_call->bail;
 	int ret;
 
-	/* imports.ddv:24:2: require */
 	{
-		struct ddv_obj ddv_o1 = { 0 };
-		int ddv_f0, ddv_f1;
+		struct ddv_obj ddv_o0 = { 0 };
+		int ddv_f0;
 
-		ddv_f1 = ddv_obj_lookup(ddv_call, DDV_IMPORTED(1), (u64)(unsigned long)(port), &ddv_o1);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
-		ddv_f0 = ddv_obj_lookup(ddv_call, DDV_IMPORTED(1), (u64)(unsigned long)(port), NULL);
+		/* imports.ddv:24:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, DDV_IMPORTED(1), (u64)(unsigned long)(port), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
-		if (ddv_f1 || !(!((ddv_f0 == 0)) || (ddv_o1.state == 0))) {
+		if (ddv_f0 || !(!((ddv_f0 == 0)) || (ddv_o0.state == 0))) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 11, 1, (u64)(unsigned long)(port));
