@@ -363,7 +363,7 @@ static void print_table(const struct journal *jn, const struct tally *t,
 	for (unsigned int i = 0; nsuppressed && i < c->supp.n; i++)
 		if (c->supp.v[i].hits)
 			printf("    %-32s %u\n", c->supp.v[i].text, c->supp.v[i].hits);
-	if (jn->recorded)
+	if (jn->nuncovered)
 		printf("  %-34s %zu\n", "called with no contract", jn->nuncovered);
 	for (size_t i = 0; i < jn->nuncovered; i++)
 		printf("    %s\n", jn->uncovered[i]);
@@ -555,12 +555,12 @@ static int write_html(const struct journal *jn, const struct tally *t, const str
 	html_count(&p, "findings", "%u", t->findings);
 	html_count(&p, "distinct (rule, site, stack)", "%zu", t->ngroups);
 	html_count(&p, "findings suppressed", "%u", nsuppressed);
-	html_count(&p, "called with no contract", "%zu", jn->nuncovered);
 	if (jn->nuncovered) {
 		struct strbuf names = { 0 };
 
 		for (size_t i = 0; i < jn->nuncovered; i++)
 			sb_printf(&names, "%s%s", i ? ", " : "", jn->uncovered[i]);
+		html_count(&p, "called with no contract", "%zu", jn->nuncovered);
 		html_fact(&p, "no contract for", "%s", names.s);
 		sb_free(&names);
 	}
