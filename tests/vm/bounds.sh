@@ -137,8 +137,9 @@ check_host "the generated fixtures build" \
 	make -s -C "$kdir" M="$fx" -j2 modules >"$vm_work/fx.out" 2>&1 || tail -n 30 "$vm_work/fx.out" >&2
 check_host "ddvc compile of the 1,000-function spec" \
 	"$vm_build/compiler/ddvc" compile "$vm_work/bnd.ddv" -o "$pack"
+# Without debug info (no one reads the pack's): 2.3 MB of C, -20% of its compile's CPU.
 check_host "the 1,000-function pack builds" \
-	make -s -C "$kdir" M="$pack" DDV_SRCDIR="$vm_top" KCFLAGS="-I$fx" \
+	make -s -C "$kdir" M="$pack" DDV_SRCDIR="$vm_top" KCFLAGS="-I$fx -g0" \
 	KBUILD_EXTRA_SYMBOLS="$vm_build/runtime/kbuild/ddv/Module.symvers $fx/Module.symvers" \
 	modules >"$vm_work/pack.out" 2>&1 || tail -n 30 "$vm_work/pack.out" >&2
 check_host "bnd_sites has 10,000 call sites ddv would redirect" \
