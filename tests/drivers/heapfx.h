@@ -33,6 +33,11 @@
 #include <linux/platform_device.h>
 
 static struct platform_device *hf_pdev;
+/*
+ * kvmalloc() tries kmalloc first, which gives up to KMALLOC_MAX_SIZE (4 MiB on x86-64):
+ * past it, the block is vmalloc'ed.
+ */
+#define HF_KVBIG (KMALLOC_MAX_SIZE + PAGE_SIZE)
 static const char hf_bytes[24] __maybe_unused = KBUILD_MODNAME;
 
 #ifdef HF_ATOMIC
@@ -130,7 +135,6 @@ static int hf_case(void)
 #define hf_devm(p) devm_kfree(&hf_pdev->dev, p)
 #define hf_devm_hidden(p) HF_HIDE(devm_kfree)(&hf_pdev->dev, p)
 
-/* The large kvmalloc() is vmalloc'ed, the small one kmalloc'ed. */
 #define HF_VSIZE (64 * PAGE_SIZE)
 
 static int hf_case(void)
@@ -150,7 +154,7 @@ static int hf_case(void)
 	HF_AGAIN_ONE(unsigned long, get_zeroed_page(GFP_KERNEL), hf_page, hf_page_hidden, );
 	HF_AGAIN_ONE(void *, vmalloc(HF_VSIZE), hf_vfree, hf_vfree_hidden, vm_unmap_aliases());
 	HF_AGAIN_ONE(void *, vzalloc(HF_VSIZE), hf_vfree, hf_vfree_hidden, vm_unmap_aliases());
-	HF_AGAIN_ONE(void *, kvmalloc(HF_VSIZE, GFP_KERNEL), hf_kvfree, hf_kvfree_hidden,
+	HF_AGAIN_ONE(void *, kvmalloc(HF_KVBIG, GFP_KERNEL), hf_kvfree, hf_kvfree_hidden,
 		     vm_unmap_aliases());
 	return 0;
 }
@@ -170,12 +174,12 @@ static int hf_case(void)
 	km = __kmalloc;
 	gp = __get_free_pages;
 	small = kvmalloc(96, GFP_KERNEL);
-	big = kvmalloc(16 * PAGE_SIZE, GFP_KERNEL);
+	big = kvmalloc(HF_KVBIG, GFP_KERNEL);
 	pg = __get_free_pages(GFP_KERNEL, 0);
 	grown = kmalloc(32, GFP_KERNEL);
 #else
 	small = kv(96, GFP_KERNEL, NUMA_NO_NODE);
-	big = kv(16 * PAGE_SIZE, GFP_KERNEL, NUMA_NO_NODE);
+	big = kv(HF_KVBIG, GFP_KERNEL, NUMA_NO_NODE);
 	pg = gp(GFP_KERNEL, 0);
 	grown = km(32, GFP_KERNEL);
 #endif
