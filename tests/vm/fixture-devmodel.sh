@@ -55,6 +55,10 @@ region_twice devmodel_region_twice ok - device.region-release-unheld
 region_size devmodel_region_size ok - device.region-release-size
 region_leak devmodel_region_leak ok - device.region-leak
 device_leak devmodel_device_leak ok - device.ref-leak,heap.leak
+again devagain ok - device.chrdev-alloc-live,device.chrdev-register-live,device.chrdev-live,device.cdev-device-add-live,device.misc-register-live,device.region-live,device.firmware-live,device.debugfs-create-live
+again_clean devagain_clean ok - -
+deep devdeep ok - device.get-depth,device.kobject-get,device.module-get,device.module-get2
+deep_clean devdeep_clean ok - -
 "
 
 if fixture_build; then

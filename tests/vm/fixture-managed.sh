@@ -17,6 +17,7 @@ atomic_rules=$atomic_rules,linux.devm_iounmap.sleep-in-atomic,pci.devm-iounmap-u
 # warns of managed_irq's defect at unbind itself (ddv.kernel-warning): devres frees the IRQ
 # the driver freed already. devm_iounmap and pcim_iounmap warn of a mapping that is no devres
 # entry within the call ddv reports: the warning is that finding's (one call, one finding).
+# The irqfx fixtures (tests/drivers/irqfx.h) request the shared line 9 of a platform device.
 # The pcibar_pcim fixtures bind the PIIX3 IDE function (tests/drivers/pcibar.h)
 # as a managed driver (pcim_enable_device, pcim_iomap_regions).
 devmodel_cases="
@@ -50,6 +51,10 @@ atomic managed_atomic ok plan+caller=managed_atomic:mg_atomic+rate=100 $atomic_r
 atomic_clean managed_atomic_clean ok plan+caller=managed_atomic_clean:mg_atomic+rate=100 -
 pcim_atomic pcibar_pcim_atomic ok plan+caller=pcibar_pcim_atomic:pb_atomic+rate=100 linux.pcim_iomap.sleep-in-atomic,linux.pcim_iomap_regions.sleep-in-atomic
 pcim_atomic_clean pcibar_pcim_atomic_clean ok plan+caller=pcibar_pcim_atomic_clean:pb_atomic+rate=100 -
+irq_request irqfx_request ok - irq.no-handler,irq.shared-no-dev,irq.devm-shared-no-dev
+irq_request_clean irqfx_request_clean ok - -
+irq_depth irqfx_depth ok - irq.disable-depth,irq.disable-nosync-depth,irq.disable-hardirq-depth,irq.unbalanced-enable
+irq_depth_clean irqfx_depth_clean ok - -
 "
 
 if fixture_build; then

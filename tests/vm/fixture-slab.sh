@@ -6,6 +6,14 @@ set -u
 . "$vm_top/tests/vm/devmodel-lib.sh"
 
 atomic_rules=heap.kasprintf-sleep-in-atomic,heap.cache-alloc-sleep-in-atomic
+# heapfx (tests/drivers/heapfx.h): each allocator's check of its GFP flags in atomic context,
+# and each one's block allocated again at an address ddv holds live.
+heap_atomic_rules=heap.sleep-in-atomic,heap.node-sleep-in-atomic,heap.krealloc-sleep-in-atomic,\
+heap.kstrdup-sleep-in-atomic,heap.kmemdup-sleep-in-atomic,heap.devm-sleep-in-atomic,\
+pages.sleep-in-atomic,pages.zeroed-sleep-in-atomic,pages.alloc-pages-sleep-in-atomic
+heap_again_rules=heap.alloc-live,heap.node-alloc-live,heap.krealloc-live,heap.kstrdup-live,\
+heap.kmemdup-live,heap.kvmalloc-live,pages.alloc-live,pages.zeroed-live,\
+vmem.alloc-live,vmem.zalloc-live,vmem.kvmalloc-live
 
 # LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh).
 devmodel_cases="
@@ -27,6 +35,18 @@ again slabfx_again ok - heap.slab-live,heap.cache-destroy-busy
 again_clean slabfx_again_clean ok - -
 atomic slabfx_atomic ok plan+caller=slabfx_atomic:sf_atomic+rate=100 $atomic_rules
 atomic_clean slabfx_atomic_clean ok plan+caller=slabfx_atomic_clean:sf_atomic+rate=100 -
+heap_atomic heapfx_atomic ok plan+caller=heapfx_atomic:hf_atomic+rate=100 $heap_atomic_rules
+heap_atomic_clean heapfx_atomic_clean ok plan+caller=heapfx_atomic_clean:hf_atomic+rate=100 -
+heap_again heapfx_again ok - $heap_again_rules
+heap_again_clean heapfx_again_clean ok - -
+heap_unseen heapfx_unseen ok - heap.kvfree-double-free,vmem.kvfree-double-free,pages.double-free,heap.krealloc-unknown
+heap_unseen_clean heapfx_unseen_clean ok - -
+heap_order heapfx_order ok - pages.free-order,pages.order
+heap_order_clean heapfx_order_clean ok - -
+heap_queued heapfx_queued ok - heap.free-queued-work
+heap_queued_clean heapfx_queued_clean ok - -
+heap_vleak heapfx_vleak fails nth+kmalloc+1 vmem.leak
+heap_vleak_clean heapfx_vleak_clean fails nth+kmalloc+1 -
 "
 
 if fixture_build; then

@@ -1,11 +1,16 @@
 #!/bin/bash
-# fixture-timer_reinit.sh: VM test: ddv reports a timer initialised again while armed, and nothing for the twin that stops it first.
+# fixture-timer_reinit.sh: VM test: ddv reports a timer initialised again while armed, added while pending or never set up, deleted with del_timer_sync in hardirq context, and nothing for the twins.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
 
 # The rule: specs/linux/timer.ddv, init_timer_key (timer_setup).
 rule=timer.init-armed
+timerfx_cases="
+timerfx_add_pending timer.add-pending
+timerfx_add_uninit timer.add-uninitialised
+timerfx_hardirq timer.del-sync-in-hardirq
+"
 
 if fixture_build; then
 	fixture_session timer_reinit timer_reinit ok
@@ -17,6 +22,8 @@ if fixture_build; then
 	# apart one by one): kfree off changes nothing.
 	fixture_session timer_reinit_off timer_reinit ok --off init_timer_key
 	fixture_session timer_reinit_kfree_off timer_reinit ok --off kfree
+	# timerfx (tests/drivers/timerfx.h): add_timer misused, del_timer_sync in hardirq context.
+	fixture_twins_queue "$timerfx_cases"
 	if fixture_ddv_vm timer; then
 		fixture_use timer_reinit
 		fixture_expect_rule timer_reinit "$rule"
@@ -29,6 +36,7 @@ if fixture_build; then
 		fixture_expect_rule timer_reinit_off timer.mod-uninitialised
 		fixture_use timer_reinit_kfree_off
 		fixture_expect_rule timer_reinit_kfree_off "$rule"
+		fixture_twins_judge "$timerfx_cases"
 	fi
 fi
 vm_summary

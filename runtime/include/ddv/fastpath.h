@@ -251,6 +251,21 @@ static __always_inline u64 ddv_current_task(void)
 }
 #endif
 
+#ifdef __KERNEL__
+/*
+ * For checks (heap.ddv's pages.order): the largest order the page allocator gives. MAX_ORDER
+ * was one past it until 6.4 made it that order; 6.8 renamed it MAX_PAGE_ORDER.
+ */
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define DDV_MAX_PAGE_ORDER MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define DDV_MAX_PAGE_ORDER MAX_ORDER
+#else
+#define DDV_MAX_PAGE_ORDER (MAX_ORDER - 1)
+#endif
+#endif
+
 /*
  * For checks: is p in the vmalloc area (is_vmalloc_addr())? On 6.1 that is
  * a call, and VMALLOC_END a static branch (five-level paging): ddv.ko keeps

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Clean twin of timerfx_add_pending */
+#define FIXTURE_CLEAN
+#include "timerfx_add_pending.c"
