@@ -208,7 +208,22 @@ bool is_traced_call(const struct event *ev)
 
 /* --- the command line ------------------------------------------------------ */
 
-/* The module name of a driver given by name or by path (.modinfo name=). */
+/* The kernel's name of module NAME (of length len): its dashes are underscores. */
+static char *module_name_of(const char *name, size_t len)
+{
+	char *m = xstrndup(name, len);
+
+	for (char *p = m; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return m;
+}
+
+/*
+ * The module name of a driver given by name or by path (.modinfo name=): the
+ * runtime knows snd-ens1370 as snd_ens1370, and tracing or injecting for the
+ * other spelling would see no call.
+ */
 static char *driver_module_name(const char *driver)
 {
 	struct symset none = { 0 };
@@ -216,7 +231,7 @@ static char *driver_module_name(const char *driver)
 	char *name;
 
 	if (!strchr(driver, '/') && !strstr(driver, ".ko"))
-		return xstrdup(driver);
+		return module_name_of(driver, strlen(driver));
 	if (relocs_read_file(driver, &none, &t))
 		return NULL;
 	name = xstrdup(t.module);
@@ -492,8 +507,8 @@ static void campaign_of_journal(struct campaign *c, const struct journal *jn)
 	const char *base = strrchr(jn->driver, '/');
 
 	c->driver = jn->driver;
-	c->module = xstrndup(base ? base + 1 : jn->driver,
-			     strcspn(base ? base + 1 : jn->driver, "."));
+	c->module = module_name_of(base ? base + 1 : jn->driver,
+				   strcspn(base ? base + 1 : jn->driver, "."));
 	c->setup = jn->setup;
 	c->workload = jn->workload;
 	c->rebind = jn->rebind;
