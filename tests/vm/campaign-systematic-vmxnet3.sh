@@ -10,7 +10,7 @@ if ddv_pieces; then
 	start=$(date +%s)
 	"$ddv_cli" campaign systematic --vm --out "$out" --vm-timeout 600 --timeout 30 \
 		--vm-arg --nic --vm-arg "$d" \
-		--workload 'ip link set eth0 up; sleep 0.2; ip link set eth0 down' "$d" \
+		--workload 'ip link set eth0 up; sleep 1; ip link set eth0 down' "$d" \
 		>"$vm_work/$d.txt" 2>"$vm_work/$d.err" || status=$?
 	took=$(($(date +%s) - start))
 	cat "$vm_work/$d.txt"
@@ -22,7 +22,7 @@ if ddv_pieces; then
 		grep -qE '^  irq\.leak at vmxnet3_activate_dev\+0x[0-9a-f]+: [0-9]+ loads?, first load [0-9]+ \(fault in request_threaded_irq@vmxnet3_activate_dev\+0x[0-9a-f]+, phase workload\)$' \
 		"$vm_work/$d.txt"
 	check_host "$d: its reproducer arms the stack and brings the interface up" \
-		grep -qE "^    reproduce: ddv inject stack 0x[0-9a-f]+ [12]; ddv load $d; ip link set eth0 up; sleep 0.2; ip link set eth0 down; ddv unload $d\$" \
+		grep -qE "^    reproduce: ddv inject stack 0x[0-9a-f]+ [12]; ddv load $d; ip link set eth0 up; sleep 1; ip link set eth0 down; ddv unload $d\$" \
 		"$vm_work/$d.txt"
 	loads=$(sed -n "s/^campaign $d: \([0-9]*\) loads,.*/\1/p" "$vm_work/$d.txt")
 	total=$(sed -n 's/^total //p' "$out/$d.journal")

@@ -11,7 +11,7 @@ ifup_campaign() {
 
 	"$ddv_cli" campaign exhaustive --vm --out "$out" --vm-timeout 600 --timeout 30 \
 		--vm-arg --nic --vm-arg "$d" \
-		--workload 'ip link set eth0 up; sleep 0.2; ip link set eth0 down' "$d" \
+		--workload 'ip link set eth0 up; sleep 1; ip link set eth0 down' "$d" \
 		>"$vm_work/$d.txt" 2>"$vm_work/$d.err" || status=$?
 	cat "$vm_work/$d.txt"
 	sed 's/^/stderr: /' "$vm_work/$d.err"
@@ -20,7 +20,7 @@ ifup_campaign() {
 	check_host "$d: the workload (ifup) made most of the fallible calls" \
 		grep -qE '^phase workload [0-9]+ [0-9]{3,}$' "$out/$d.journal"
 	check_host "$d: the reproducer brings the interface up" \
-		grep -qE "^    reproduce: ddv inject nth-any [0-9]+; ddv load $d; ip link set eth0 up; sleep 0.2; ip link set eth0 down; ddv unload $d\$" \
+		grep -qE "^    reproduce: ddv inject nth-any [0-9]+; ddv load $d; ip link set eth0 up; sleep 1; ip link set eth0 down; ddv unload $d\$" \
 		"$vm_work/$d.txt"
 	check_host "$d: every load failed the call the recording planned" \
 		grep -q '^  loads off the recorded sequence  *0$' "$vm_work/$d.txt"
