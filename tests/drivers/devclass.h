@@ -233,18 +233,26 @@ DC_POINTER(class_destroy);
  */
 static void dc_again(void)
 {
-	struct workqueue_struct *wq;
 	struct class *cls;
 
 	migrate_disable();
-	wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
-	if (wq) {
-		DC_HIDDEN(destroy_workqueue)(wq);
-		rcu_barrier();
-		wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
-		if (wq)
-			destroy_workqueue(wq);
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+	/*
+	 * 6.12 frees a workqueue from pwq_release_worker's thread, on its CPU, and
+	 * only then through RCU: no wait here brings it back to this CPU's slab.
+	 */
+	{
+		struct workqueue_struct *wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
+
+		if (wq) {
+			DC_HIDDEN(destroy_workqueue)(wq);
+			rcu_barrier();
+			wq = alloc_workqueue("%s_again", 0, 0, KBUILD_MODNAME);
+			if (wq)
+				destroy_workqueue(wq);
+		}
 	}
+#endif
 	cls = dc_again_class();
 	if (!IS_ERR(cls)) {
 		DC_HIDDEN(class_destroy)(cls);

@@ -19,4 +19,6 @@ class_create=class_create
 
 # fixture-devclass.sh's cases and judging, on this kernel.
 # shellcheck source=fixture-devclass.sh
-. <(sed -n '/^inject=/,$p' "$vm_top/tests/vm/fixture-devclass.sh" | sed 's/devmodel_run devclass$/devmodel_run devclass612/')
+# again_unseen makes no workqueue again here (devclass.h: 6.12 frees it on another CPU).
+. <(sed -n '/^inject=/,$p' "$vm_top/tests/vm/fixture-devclass.sh" | sed 's/devmodel_run devclass$/devmodel_run devclass612/' |
+	sed 's/^\(again_unseen devclass_again_unseen ok - \)timer\.workqueue-alloc-live,/\1/')
