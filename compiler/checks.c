@@ -22,6 +22,13 @@ struct ctx {
 static void resolve_expr(struct ctx *c, struct expr *e);
 static void no_objects(const struct expr *e, const char *where);
 
+/* The names rules use built in: no parameter or foreach variable may take one. */
+static bool builtin_name(const char *name)
+{
+	return !strcmp(name, "ret") || !strcmp(name, DDVC_CURRENT_TASK) ||
+	       !strcmp(name, DDVC_CURRENT_DRIVER);
+}
+
 static struct type_decl *find_own_type(struct spec *spec, const char *name)
 {
 	for (struct type_decl *t = spec->types; t; t = t->next)
@@ -411,8 +418,7 @@ static void check_params(struct spec *spec, struct fnsig *f)
 		if (!p->name)
 			error_at(&p->pos, PARAM_UNNAMED,
 				 "parameter '%s' has no name; rules refer to parameters by name", p->decl);
-		else if (!strcmp(p->name, "ret") || !strcmp(p->name, DDVC_CURRENT_TASK) ||
-			 !strcmp(p->name, DDVC_CURRENT_DRIVER) || !strncmp(p->name, "ddv_", 4))
+		else if (builtin_name(p->name) || !strncmp(p->name, "ddv_", 4))
 			error_at(&p->pos, RESERVED_NAME,
 				 "parameter name '%s' is reserved for the generated code", p->name);
 		for (struct param *q = f->params; q != p; q = q->next)
@@ -1067,8 +1073,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		if (t && t->size_field < 0)
 			error_at(&s->in.pos, NO_EXTENT,
 				 "'%s' has no extent field: mark its size field 'extent'", t->name);
-		if (!strcmp(s->var, "ret") || !strcmp(s->var, DDVC_CURRENT_TASK) ||
-		    !strcmp(s->var, DDVC_CURRENT_DRIVER))
+		if (builtin_name(s->var))
 			error_at(&s->name_pos, RESERVED_NAME,
 				 "'%s' is a built-in name; choose another foreach variable", s->var);
 		if (c->nvars == DDVC_MAX_DEPTH)
