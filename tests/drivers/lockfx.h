@@ -527,7 +527,7 @@ static void lkfx_exit_case(void)
 #elif defined(LKFX_RCU_MODULE_CB)
 #include <linux/rcupdate_wait.h>
 /* wakeme_after_rcu() (kernel/rcu/update.c), but in the module's text. */
-static void lkfx_wakeme(struct rcu_head *head)
+static void __maybe_unused lkfx_wakeme(struct rcu_head *head)
 {
 	complete(&container_of(head, struct rcu_synchronize, head)->completion);
 }
