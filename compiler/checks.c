@@ -22,6 +22,13 @@ struct ctx {
 static void resolve_expr(struct ctx *c, struct expr *e);
 static void no_objects(const struct expr *e, const char *where);
 
+/* The names rules use built in: no parameter or foreach variable may take one. */
+static bool builtin_name(const char *name)
+{
+	return !strcmp(name, "ret") || !strcmp(name, DDVC_CURRENT_TASK) ||
+	       !strcmp(name, DDVC_CURRENT_DRIVER);
+}
+
 static struct type_decl *find_own_type(struct spec *spec, const char *name)
 {
 	for (struct type_decl *t = spec->types; t; t = t->next)
@@ -411,8 +418,7 @@ static void check_params(struct spec *spec, struct fnsig *f)
 		if (!p->name)
 			error_at(&p->pos, PARAM_UNNAMED,
 				 "parameter '%s' has no name; rules refer to parameters by name", p->decl);
-		else if (!strcmp(p->name, "ret") || !strcmp(p->name, DDVC_CURRENT_TASK) ||
-			 !strncmp(p->name, "ddv_", 4))
+		else if (builtin_name(p->name) || !strncmp(p->name, "ddv_", 4))
 			error_at(&p->pos, RESERVED_NAME,
 				 "parameter name '%s' is reserved for the generated code", p->name);
 		for (struct param *q = f->params; q != p; q = q->next)
@@ -716,6 +722,15 @@ static void resolve_state_compare(struct ctx *c, struct expr *field, struct expr
 		other->ref = REF_STATE;
 }
 
+/* current_driver and ddv_in_driver() are the calling driver's: in a contract's rules only. */
+static void no_call_context(const struct ctx *c, const struct expr *e)
+{
+	if (c->type)
+		error_at(&e->pos, CALL_CONTEXT,
+			 "'%s' needs the calling driver: not in an active condition, which ddv.ko "
+			 "evaluates outside any call", e->text);
+}
+
 static void resolve_expr(struct ctx *c, struct expr *e)
 {
 	if (!e)
@@ -740,6 +755,9 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 				e->ref = REF_RET;
 		} else if (!strcmp(e->text, DDVC_CURRENT_TASK)) {
 			e->ref = REF_CURRENT;
+		} else if (!strcmp(e->text, DDVC_CURRENT_DRIVER)) {
+			e->ref = REF_DRIVER;
+			no_call_context(c, e);
 		} else if (var_lookup(c, e->text)) {
 			e->ref = REF_VAR;
 		} else if (param_everywhere(c, e->text, &e->pos, true)) {
@@ -754,6 +772,14 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 	case E_CALL: {
 		bool known = is_constant_name(e->text) || !strcmp(e->text, "ddv_can_sleep") ||
 			     !strcmp(e->text, "ddv_is_vmalloc");
+
+		if (!strcmp(e->text, DDVC_IN_DRIVER)) {
+			known = true;
+			no_call_context(c, e);
+			if (!e->args || e->args->next)
+				error_at(&e->pos, BUILTIN_ARGS,
+					 "'%s' takes one argument, an address", e->text);
+		}
 
 		for (struct predicate *p = c->spec->predicates; p && !known; p = p->next)
 			known = !strcmp(p->name, e->text);
@@ -1047,7 +1073,7 @@ static void check_stmt(struct ctx *c, struct stmt *s, bool top)
 		if (t && t->size_field < 0)
 			error_at(&s->in.pos, NO_EXTENT,
 				 "'%s' has no extent field: mark its size field 'extent'", t->name);
-		if (!strcmp(s->var, "ret") || !strcmp(s->var, DDVC_CURRENT_TASK))
+		if (builtin_name(s->var))
 			error_at(&s->name_pos, RESERVED_NAME,
 				 "'%s' is a built-in name; choose another foreach variable", s->var);
 		if (c->nvars == DDVC_MAX_DEPTH)

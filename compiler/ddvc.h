@@ -84,7 +84,9 @@
 	X(IMPORT_NOT_FOUND, "check.import-not-found")			\
 	X(IMPORT_MISMATCH, "check.import-mismatch")			\
 	X(IMPORT_SCOPE, "check.import-scope")			\
-	X(CANNOT_FAIL, "check.cannot-fail")
+	X(CANNOT_FAIL, "check.cannot-fail")				\
+	X(CALL_CONTEXT, "check.call-context")				\
+	X(BUILTIN_ARGS, "check.builtin-args")
 
 enum ddvc_diag_id {
 #define X(name, text) DIAG_##name,
@@ -164,12 +166,16 @@ enum name_ref {
 	REF_CONST,	/* an upper-case kernel constant or NULL: emitted as written */
 	REF_STATE,	/* a state name compared with type[k].state */
 	REF_CURRENT,	/* current_task: the calling task's pointer as a u64 */
+	REF_DRIVER,	/* current_driver: the calling driver's id as a u64 */
 	REF_KEY,	/* a type's active condition: the object's key (type: the type) */
 	REF_FIELD,	/* a type's active condition: a field of the object (index) */
 };
 
 /* The built-in name of the calling task (ddv/fastpath.h ddv_current_task()). */
 #define DDVC_CURRENT_TASK "current_task"
+/* The calling driver under test, and whether an address lies in its modules (ddv/fastpath.h). */
+#define DDVC_CURRENT_DRIVER "current_driver"
+#define DDVC_IN_DRIVER "ddv_in_driver"
 
 struct type_decl;
 

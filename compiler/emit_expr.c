@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "compiler/ddvc.h"
 #include "compiler/parser.h"
@@ -52,6 +53,8 @@ void emit_expr(struct writer *w, const struct expr *e)
 			w_printf(w, "%d", e->index);
 		else if (e->ref == REF_CURRENT)
 			w_printf(w, "ddv_current_task()");
+		else if (e->ref == REF_DRIVER)
+			w_printf(w, "ddv_current_driver(ddv_call)");
 		else if (e->ref == REF_KEY)
 			w_printf(w, "((%s)(unsigned long)ddv_key)", e->type->key_type);
 		else if (e->ref == REF_FIELD && e->type->fields[e->index]->counter)
@@ -63,6 +66,13 @@ void emit_expr(struct writer *w, const struct expr *e)
 			w_printf(w, "%s", e->text);
 		break;
 	case E_CALL:
+		/* A built-in that asks the call record: ddv_in_driver(ddv_call, (u64)(unsigned long)(p)) */
+		if (!strcmp(e->text, DDVC_IN_DRIVER) && e->args) {
+			w_printf(w, "%s(ddv_call, (u64)(unsigned long)(", e->text);
+			emit_expr(w, e->args);
+			w_printf(w, "))");
+			break;
+		}
 		w_printf(w, "%s(", e->text);
 		for (struct expr *a = e->args; a; a = a->next) {
 			emit_expr(w, a);

@@ -177,6 +177,8 @@ void ddv_module_text(const struct module *mod, bool init, unsigned long *base,
 		     unsigned long *size);
 bool ddv_in_text(const struct module *mod, bool init, unsigned long a, unsigned int len);
 void ddv_module_data(const struct module *mod, unsigned long *base, unsigned long *size);
+void ddv_module_area(const struct module *mod, bool init, unsigned long *lo,
+		     unsigned long *hi, bool *exact);
 bool ddv_mod_func_range(struct module *mod, const char *func, u64 *lo, u64 *hi, bool *init);
 
 /* patch.c and stubs.S: call-site redirection, tail-call stubs, the drivers' text */

@@ -200,12 +200,13 @@ static inline void type_mark_used(u16 gt, const struct ddv_type_desc *t)
 {
 	if (unlikely(!READ_ONCE(ddv_type_used[gt]))) {
 		/*
-		 * A contained type's objects are indexed: never created inline;
-		 * nor anything while a driver is attached live.
+		 * A contained type's objects are indexed: never created inline,
+		 * only looked up; nothing inline while a driver is attached live.
 		 */
 		WRITE_ONCE(ddv_type_used[gt],
-			   (t && t->flags & DDV_TYPE_CONTAINED) || READ_ONCE(inline_off) ?
-			   DDV_TYPE_USED : DDV_TYPE_USED_INLINE);
+			   READ_ONCE(inline_off) ? DDV_TYPE_USED :
+			   t && t->flags & DDV_TYPE_CONTAINED ? DDV_TYPE_USED_LOOKUP :
+			   DDV_TYPE_USED_INLINE);
 		/*
 		 * Whoever can find the object sees the mark. And either an
 		 * attach turning the gate on meanwhile sees the mark (and
@@ -225,7 +226,7 @@ static void inline_gate_close(void)
 	WRITE_ONCE(inline_off, true);
 	smp_mb();	/* pairs with type_mark_used() */
 	for (gt = STORE_TYPE_FIRST_PACK; gt < DDV_MAX_TYPES; gt++)
-		if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED_INLINE)
+		if (READ_ONCE(ddv_type_used[gt]) & 1)
 			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
 }
 
@@ -241,9 +242,9 @@ static void inline_gate_open(void)
 	WRITE_ONCE(inline_off, false);
 	smp_mb();
 	for (gt = STORE_TYPE_FIRST_PACK; gt < DDV_MAX_TYPES; gt++)
-		if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED &&
-		    !store_is_contained(&ddv_store, gt) && !READ_ONCE(type_dropped[gt]))
-			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED_INLINE);
+		if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED && !READ_ONCE(type_dropped[gt]))
+			WRITE_ONCE(ddv_type_used[gt], store_is_contained(&ddv_store, gt) ?
+				   DDV_TYPE_USED_LOOKUP : DDV_TYPE_USED_INLINE);
 }
 
 /*
@@ -257,7 +258,7 @@ static void type_drop_mark(u16 gt)
 
 	raw_spin_lock_irqsave(&inline_gate_lock, flags);
 	WRITE_ONCE(type_dropped[gt], 1);
-	if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED_INLINE)
+	if (READ_ONCE(ddv_type_used[gt]) & 1)
 		WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
 	raw_spin_unlock_irqrestore(&inline_gate_lock, flags);
 }
@@ -758,9 +759,9 @@ void ddv_store_pack_types(struct ddv_pack *pack)
 			continue;
 		store_set_contained(&ddv_store, gt);
 		contained_type_add(gt);
-		/* An id an earlier pack's plain type used: no longer inline. */
-		if (READ_ONCE(ddv_type_used[gt]))
-			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED);
+		/* An id an earlier pack's plain type used: no longer created inline. */
+		if (READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED_INLINE)
+			WRITE_ONCE(ddv_type_used[gt], DDV_TYPE_USED_LOOKUP);
 	}
 }
 

@@ -22,6 +22,10 @@
  */
 struct ddv_text_range ddv_ranges[DDV_MAX_DUTS] ____cacheline_aligned;
 
+/* Each driver's modules' memory, for ddv_in_driver() (ddv/fastpath.h). */
+struct ddv_dut_area ddv_dut_areas[DDV_MAX_DUTS] ____cacheline_aligned;
+EXPORT_SYMBOL_GPL(ddv_dut_areas);
+
 /*
  * Tail-call stubs (stubs.S): a jmp or jcc site that tail-calls an API is sent
  * to a stub that calls the wrapper and returns, so the wrapper's return
@@ -409,6 +413,65 @@ void ddv_patch_put_refs(struct ddv_dut *dut)
 }
 
 /*
+ * ddv_dut_areas[dut]: the hull of the loaded members' core memory and of
+ * their init memory (while their init text is known), exact for one module
+ * whose each hull is one allocation. Emptied first, as publish_hull does.
+ */
+static void publish_area(struct ddv_dut *dut)
+{
+	struct ddv_dut_area *a = &ddv_dut_areas[dut->id];
+	unsigned long lo[2] = { ULONG_MAX, ULONG_MAX }, hi[2] = { 0, 0 };
+	unsigned int k, i, n = 0;
+	bool exact = true;
+
+	for (k = 0; k < dut->nmembers; k++) {
+		const struct ddv_member *m = &dut->members[k];
+
+		if (!m->mod || !m->text.core_hi)
+			continue;
+		n++;
+		for (i = 0; i < 2; i++) {
+			unsigned long l, h;
+			bool e;
+
+			if (i && !m->text.init_hi)
+				continue;
+			ddv_module_area(m->mod, i, &l, &h, &e);
+			if (!h)
+				continue;
+			exact &= e;
+			lo[i] = min(lo[i], l);
+			hi[i] = max(hi[i], h);
+		}
+	}
+	WRITE_ONCE(a->core_len, 0);
+	WRITE_ONCE(a->init_len, 0);
+	smp_wmb();
+	WRITE_ONCE(a->exact, exact && n == 1);
+	WRITE_ONCE(a->core_lo, lo[0]);
+	WRITE_ONCE(a->init_lo, lo[1]);
+	smp_wmb();
+	WRITE_ONCE(a->core_len, hi[0] ? hi[0] - lo[0] : 0);
+	WRITE_ONCE(a->init_len, hi[1] ? hi[1] - lo[1] : 0);
+}
+
+/* ddv_in_driver() for an address in dut's hull: in one of its modules? Any context. */
+bool __ddv_in_driver(u16 dut, unsigned long addr)
+{
+	const struct ddv_dut *d = &ddv_duts[dut < DDV_MAX_DUTS ? dut : 0];
+	unsigned int k;
+
+	for (k = 0; k < READ_ONCE(d->nmembers); k++) {
+		struct module *mod = READ_ONCE(d->members[k].mod);
+
+		if (mod && within_module(addr, mod))
+			return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_GPL(__ddv_in_driver);
+
+/*
  * ddv_ranges[dut]: the driver's text, for ddv_dut_of_ip() and the fast entry;
  * for a family the hull of its members' core text, and the init text of the
  * member whose init runs (of the first, should two run at once: the others'
@@ -443,6 +506,7 @@ static void publish_hull(struct ddv_dut *dut)
 	smp_wmb();
 	WRITE_ONCE(r->core_hi, hi);
 	WRITE_ONCE(r->init_hi, ihi);
+	publish_area(dut);
 }
 
 /* Member k's text (init text only before the module runs). */

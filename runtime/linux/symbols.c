@@ -83,6 +83,40 @@ void ddv_module_data(const struct module *mod, unsigned long *base, unsigned lon
 #endif
 }
 
+/*
+ * The hull of a module's core or init memory (text, rodata, data) as
+ * [*lo, *hi); *exact when it is one allocation (6.1's layout), which holds
+ * nothing of another module.
+ */
+void ddv_module_area(const struct module *mod, bool init, unsigned long *lo,
+		     unsigned long *hi, bool *exact)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	unsigned int n = 0;
+
+	*lo = ULONG_MAX;
+	*hi = 0;
+	for_each_mod_mem_type(t) {
+		const struct module_memory *m = &mod->mem[t];
+
+		if (mod_mem_type_is_init(t) != init || !m->base || !m->size)
+			continue;
+		*lo = min(*lo, (unsigned long)m->base);
+		*hi = max(*hi, (unsigned long)m->base + m->size);
+		n++;
+	}
+	if (!n)
+		*lo = 0;
+	*exact = n <= 1;
+#else
+	const struct module_layout *l = init ? &mod->init_layout : &mod->core_layout;
+
+	*lo = (unsigned long)l->base;
+	*hi = l->base ? *lo + l->size : 0;
+	*exact = true;
+#endif
+}
+
 bool ddv_in_text(const struct module *mod, bool init, unsigned long a, unsigned int len)
 {
 	unsigned long base, size;

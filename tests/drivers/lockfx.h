@@ -35,6 +35,8 @@ static struct semaphore lkfx_sem __maybe_unused;
 static struct srcu_struct lkfx_srcu __maybe_unused;
 static struct mutex lkfx_dyn_mutex __maybe_unused;
 
+/* The real rcu_barrier, likewise: a defect's callbacks must not outlive the module for real. */
+static void (*volatile lkfx_hidden_rcu_barrier)(void) __maybe_unused = rcu_barrier;
 /* The real mutex_unlock, called where ddv does not redirect (volatile: never folded). */
 static void (*volatile lkfx_hidden_mutex_unlock)(struct mutex *lock) __maybe_unused = mutex_unlock;
 /* The real read_lock, likewise. */
@@ -449,6 +451,108 @@ static int lkfx_case(void)
 #ifdef FIXTURE_CLEAN
 	mutex_unlock(&lkfx_dyn_mutex);
 #endif
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_STATIC)
+/* Init returns with the module's DEFINE_MUTEX locked (first seen at this lock). */
+static int lkfx_case(void)
+{
+	mutex_lock(&lkfx_mutex);
+#ifdef FIXTURE_CLEAN
+	mutex_unlock(&lkfx_mutex);
+#endif
+	return 0;
+}
+
+#elif defined(LKFX_MUTEX_STATIC_FAILED)
+#include <linux/slab.h>
+static void *lkfx_buf;
+
+/* The error path returns with the module's DEFINE_MUTEX locked: when kmalloc #1 fails. */
+static int lkfx_case(void)
+{
+	if (mutex_lock_interruptible(&lkfx_mutex))
+		return -EINTR;
+	lkfx_buf = kmalloc(64, GFP_KERNEL);
+	if (!lkfx_buf) {
+#ifdef FIXTURE_CLEAN
+		mutex_unlock(&lkfx_mutex);
+#endif
+		return -ENOMEM;
+	}
+	mutex_unlock(&lkfx_mutex);
+	return 0;
+}
+
+static void lkfx_exit_case(void)
+{
+	kfree(lkfx_buf);
+}
+#define LKFX_HAS_EXIT
+
+#elif defined(LKFX_RCU_UNBARRIERED)
+#include <linux/slab.h>
+struct lkfx_obj {
+	struct rcu_head rcu;
+	int v;
+};
+
+static void lkfx_rcu_free(struct rcu_head *head)
+{
+	kfree(container_of(head, struct lkfx_obj, rcu));
+}
+
+/* Init frees a block through a callback of the module; exit must wait for it (rcu_barrier). */
+static int lkfx_case(void)
+{
+	struct lkfx_obj *o = kzalloc(sizeof(*o), GFP_KERNEL);
+
+	if (!o)
+		return -ENOMEM;
+	call_rcu(&o->rcu, lkfx_rcu_free);
+	return 0;
+}
+
+static void lkfx_exit_case(void)
+{
+#ifdef FIXTURE_CLEAN
+	rcu_barrier();
+#else
+	lkfx_hidden_rcu_barrier();
+#endif
+}
+#define LKFX_HAS_EXIT
+
+#elif defined(LKFX_RCU_MODULE_CB)
+#include <linux/rcupdate_wait.h>
+/* wakeme_after_rcu() (kernel/rcu/update.c), but in the module's text. */
+static void __maybe_unused lkfx_wakeme(struct rcu_head *head)
+{
+	complete(&container_of(head, struct rcu_synchronize, head)->completion);
+}
+
+/*
+ * Waits for a grace period through call_rcu() and a completion. The defect's callback is
+ * the module's, and no rcu_barrier() waits for it to return; the twin's is the kernel's
+ * own wakeme_after_rcu(), which needs no barrier.
+ */
+static int lkfx_case(void)
+{
+	struct rcu_synchronize rs;
+
+	init_rcu_head_on_stack(&rs.head);
+	init_completion(&rs.completion);
+#ifdef FIXTURE_CLEAN
+	call_rcu(&rs.head, wakeme_after_rcu);
+#else
+	call_rcu(&rs.head, lkfx_wakeme);
+#endif
+	wait_for_completion(&rs.completion);
+#ifndef FIXTURE_CLEAN
+	lkfx_hidden_rcu_barrier();
+#endif
+	destroy_rcu_head_on_stack(&rs.head);
 	return 0;
 }
 

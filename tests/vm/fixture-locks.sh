@@ -19,6 +19,7 @@ lk_spin_other lock.spin-unlock-other
 lk_down_atomic linux.down.sleep-in-atomic
 lk_write_held lock.write-held-at-return
 lk_mutex_unload lock.mutex-freed-locked
+lk_mutex_static lock.mutex-freed-locked
 lk_read_other lock.read-unlock-other
 lk_read_held lock.read-held-at-return
 lk_sem_up lock.sem-up-unbalanced
@@ -37,6 +38,9 @@ if fixture_build; then
 	# The error path frees a block whose mutex is locked when kmalloc #2 fails.
 	fixture_session lk_mutex_freed lk_mutex_freed fails nth kmalloc 2
 	fixture_session lk_mutex_freed_clean lk_mutex_freed_clean fails nth kmalloc 2
+	# Init fails with its DEFINE_MUTEX (first seen at its lock) held when kmalloc fails.
+	fixture_session lk_mutex_static_failed lk_mutex_static_failed fails nth kmalloc 1
+	fixture_session lk_mutex_static_failed_clean lk_mutex_static_failed_clean fails nth kmalloc 1
 	if fixture_ddv_vm locks; then
 		fixture_twins_judge "$cases"
 		fixture_use lk_mutex_trylock
@@ -45,7 +49,7 @@ if fixture_build; then
 		fixture_use lk_mutex_trylock_clean
 		fixture_expect_injected lk_mutex_trylock_clean
 		fixture_expect_clean lk_mutex_trylock_clean
-		for f in lk_spin_held lk_mutex_freed; do
+		for f in lk_spin_held lk_mutex_freed lk_mutex_static_failed; do
 			fixture_use $f
 			fixture_expect_injected $f
 			fixture_use ${f}_clean
@@ -56,6 +60,8 @@ if fixture_build; then
 		fixture_expect_rule lk_spin_held lock.spin-held-at-return
 		fixture_use lk_mutex_freed
 		fixture_expect_rule lk_mutex_freed lock.mutex-freed-locked
+		fixture_use lk_mutex_static_failed
+		fixture_expect_rule lk_mutex_static_failed lock.mutex-freed-locked
 	fi
 fi
 vm_summary

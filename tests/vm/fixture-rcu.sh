@@ -12,6 +12,8 @@ lk_srcu_sync_atomic linux.synchronize_srcu.sleep-in-atomic
 lk_srcu_cleanup_atomic linux.cleanup_srcu_struct.sleep-in-atomic
 lk_srcu_leak rcu.srcu-leak
 lk_srcu_reinit rcu.srcu-init-live
+lk_rcu_unbarriered rcu.callback-unbarriered
+lk_rcu_module_cb rcu.callback-unbarriered
 "
 
 if fixture_build; then

@@ -251,6 +251,42 @@ static __always_inline u64 ddv_current_task(void)
 }
 #endif
 
+/*
+ * ddv_in_driver(p) in rules (ddv-rules(5)): does p lie in a module of the
+ * calling driver (its text, read-only data or data, core or init; a family's
+ * members)? ddv.ko publishes per driver two ranges, its modules' core memory
+ * and their init memory (the hull of each), and exact when they hold nothing
+ * else (6.1's layouts: one allocation each, one module). An address outside
+ * both (the heap, the kernel's text and data, a struct device's lock) costs
+ * two compares; one inside asks ddv.ko (each module's within_module) unless
+ * exact. ddv_current_driver(): current_driver in rules, the driver's id, a
+ * key for per-driver state.
+ */
+struct ddv_dut_area {
+	unsigned long core_lo, core_len, init_lo, init_len;
+	bool exact;
+};
+extern struct ddv_dut_area ddv_dut_areas[DDV_MAX_DUTS];
+bool __ddv_in_driver(u16 dut, unsigned long addr);
+
+#ifdef __KERNEL__
+static __always_inline bool ddv_in_driver(const struct ddv_call *call, u64 addr)
+{
+	const struct ddv_dut_area *a = &ddv_dut_areas[call->dut];
+	unsigned long p = (unsigned long)addr;
+
+	if (likely(p - READ_ONCE(a->core_lo) >= READ_ONCE(a->core_len) &&
+		   p - READ_ONCE(a->init_lo) >= READ_ONCE(a->init_len)))
+		return false;
+	return READ_ONCE(a->exact) || __ddv_in_driver(call->dut, p);
+}
+
+static __always_inline u64 ddv_current_driver(const struct ddv_call *call)
+{
+	return call->dut;
+}
+#endif
+
 #ifdef __KERNEL__
 /*
  * For checks (heap.ddv's pages.order): the largest order the page allocator gives. MAX_ORDER
@@ -301,6 +337,12 @@ static __always_inline bool ddv_is_vmalloc(const void *p)
  */
 #define DDV_TYPE_USED_INLINE	1
 #define DDV_TYPE_USED		2
+/*
+ * A contained type with its gate open: lookups inline, creates and destroys
+ * (which keep its address index) in ddv.ko. Odd, as DDV_TYPE_USED_INLINE:
+ * the lookup tests one bit.
+ */
+#define DDV_TYPE_USED_LOOKUP	3
 extern u8 ddv_type_used[];
 extern struct ddv_slot *ddv_slots;		/* ddv.ko's store: fixed while it is loaded */
 extern u32 ddv_slots_mask;
@@ -404,8 +446,8 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 
 /*
  * A lookup: inline while the type never had an object (-ENOENT), and while
- * its gate is open (DDV_TYPE_USED_INLINE: not contained, no driver attached,
- * the store never refused one of it) when the object's home slot answers
+ * its gate is open (DDV_TYPE_USED_INLINE or _LOOKUP: no driver attached, the
+ * store never refused one of it) when the object's home slot answers
  * (ddv/slot.h ddv_slot_read: the object is there, or the slot is empty).
  * Otherwise, the same answer from ddv.ko, which probes past the home slot.
  * out (may be NULL) receives the object; fields nobody reads are dead loads.
@@ -428,8 +470,7 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 		 * it before the test above, on the usual path (one more lea).
 		 */
 		gt = (unsigned long)READ_ONCE(call->pack->type_base) + type;
-		if (likely(READ_ONCE(ddv_type_used[gt]) == DDV_TYPE_USED_INLINE &&
-			   !call->attached)) {
+		if (likely((READ_ONCE(ddv_type_used[gt]) & 1) && !call->attached)) {
 			u32 hash = ddv_slot_hash(gt, key);
 			u64 meta, site;
 			int rc = ddv_slot_read(&ddv_slots[hash & ddv_slots_mask], gt, key, &meta,
