@@ -298,7 +298,7 @@ static void phase_done(struct campaign *c, int drain_fd, enum life_phase p, phas
 
 int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg)
 {
-	int status;
+	int status, unload;
 
 	if (c->setup)
 		run_shell(c, "--setup", c->setup, -1);
@@ -315,9 +315,13 @@ int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg)
 			ddv_warn("campaign: --rebind: no device is bound to %s", c->module);
 		phase_done(c, drain_fd, PHASE_REBIND, after, arg);
 	}
-	/* A module whose unload hangs is stuck as one whose init does. */
-	if (run_unload(c) == EXIT_HANG)
-		status = EXIT_HANG;
+	/*
+	 * A module whose unload hangs, or oopses (its exit killed ddv unload:
+	 * the module stays, going), is stuck as one whose init does.
+	 */
+	unload = run_unload(c);
+	if (unload == EXIT_HANG || unload < 0)
+		status = unload;
 	phase_done(c, drain_fd, PHASE_UNLOAD, after, arg);
 	return status;
 }
