@@ -373,6 +373,15 @@ static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 	}
 	if (!judge_finding(lo->c, ev, &f))
 		return;
+	/* The runtime says a stuck init again every hang_seconds: one hang, one finding. */
+	for (unsigned int i = 0; i < lo->nfindings && !strcmp(f.rule, "ddv.hang"); i++) {
+		if (!strcmp(lo->findings[i].rule, f.rule) && !strcmp(lo->findings[i].site, f.site)) {
+			free(f.rule);
+			free(f.site);
+			free(f.stack);
+			return;
+		}
+	}
 	if (lo->nfindings < sizeof(lo->findings) / sizeof(lo->findings[0])) {
 		lo->findings[lo->nfindings++] = f;
 	} else {

@@ -48,8 +48,8 @@ if fixture_build && ddv_pieces; then
 	site=$(fixture_site oops_probe kmalloc_trace)
 	check_host "oops_probe: the campaign ends with findings (status 3, got $status)" \
 		test "$status" = 3
-	check_host "oops_probe: the load that failed $site, in the probe, crashed" \
-		grep -qE "^load [0-9]+: fault in kmalloc_trace@$site, CRASHED" "$vm_work/probe.txt"
+	check_host "oops_probe: load 1, which failed $site in the probe, crashed" \
+		grep -q "^load 1: fault in kmalloc_trace@$site, CRASHED" "$vm_work/probe.txt"
 	check_host "oops_probe: the crash is reported with the kernel's complaint" \
 		grep -q "^  ddv.crash: the kernel oopsed on load [0-9]* (fault in kmalloc_trace@$site)" \
 			"$vm_work/probe.txt"
