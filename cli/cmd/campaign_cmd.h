@@ -92,8 +92,11 @@ bool is_traced_call(const struct event *ev);
 void journal_add(struct campaign *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int journal_load_file(const char *path, struct journal *j);
 int run_self(char *const *args, int drain_fd);
-/* run_self() without draining, calling tick(arg) every half second until it ends. */
-int run_self_ticking(char *const *args, void (*tick)(void *), void *arg);
+/*
+ * run_self() without draining, calling tick(arg) every half second until it
+ * ends; when tick says true, ends it (EXIT_HANG).
+ */
+int run_self_ticking(char *const *args, bool (*tick)(void *), void *arg);
 int set_trace(struct campaign *c, uint64_t func, unsigned int level);
 int inject_off(struct campaign *c);
 /* The phases of the driver's life in a campaign load, in order (the journal's names). */

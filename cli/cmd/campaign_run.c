@@ -77,13 +77,14 @@ int journal_load_file(const char *path, struct journal *j)
 /*
  * Runs path with args, quietly, in a process group of its own; with drain_fd
  * >= 0 drains the log every few milliseconds meanwhile (a traced load writes
- * more than a ring holds); calls tick (when not NULL) every half second;
+ * more than a ring holds); calls tick (when not NULL) every half second, and
+ * ends the group (SIGTERM, then SIGKILL 10 s on) when it says so;
  * after timeout_s seconds (0: none) kills the group.
  * Returns its exit status, -SIGNAL when a signal killed it, or EXIT_HANG when
  * the time ran out.
  */
 static int run_program(const char *path, char *const *args, int drain_fd, int timeout_s,
-		       void (*tick)(void *), void *tick_arg)
+		       bool (*tick)(void *), void *tick_arg)
 {
 	long waited_ms = 0;
 	pid_t pid = fork();
@@ -112,13 +113,26 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 			return EXIT_ERROR;
 		if (timeout_s > 0 && waited_ms >= timeout_s * 1000L) {
 			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
+			/*
+			 * A child stuck in the kernel (an uninterruptible wait: a
+			 * remove that never returns) dies only when it leaves: give it
+			 * a few seconds, then leave it there rather than wait with it.
+			 */
+			for (int i = 0; i < 500 && !waitpid(pid, &status, WNOHANG); i++)
+				usleep(10000);
 			return EXIT_HANG;
 		}
 		if (drain_fd >= 0)
 			drain_log(drain_fd);
-		if (tick && waited_ms % 500 == 0)
-			tick(tick_arg);
+		if (tick && waited_ms % 500 == 0 && tick(tick_arg)) {
+			/* TERM first: vm/run's trap then stops its qemu, in a group of its own. */
+			kill(-pid, SIGTERM);
+			for (int i = 0; i < 1000 && !waitpid(pid, &status, WNOHANG); i++)
+				usleep(10000);
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, WNOHANG);
+			return EXIT_HANG;
+		}
 		usleep(5000);
 		waited_ms += 5;
 	}
@@ -133,7 +147,7 @@ int run_self(char *const *args, int drain_fd)
 	return run_program("/proc/self/exe", args, drain_fd, 0, NULL, NULL);
 }
 
-int run_self_ticking(char *const *args, void (*tick)(void *), void *arg)
+int run_self_ticking(char *const *args, bool (*tick)(void *), void *arg)
 {
 	return run_program("/proc/self/exe", args, -1, 0, tick, arg);
 }
@@ -256,9 +270,11 @@ static int run_load(struct campaign *c, int drain_fd)
 	return status;
 }
 
-static void run_unload(struct campaign *c)
+/* The unload, bounded by the load's timeout: EXIT_HANG when it never returned. */
+static int run_unload(struct campaign *c)
 {
-	run_self((char *[]){ "ddv", "unload", c->module, NULL }, -1);
+	return run_program("/proc/self/exe", (char *[]){ "ddv", "unload", c->module, NULL }, -1,
+			   atoi(c->timeout), NULL, NULL);
 }
 
 const char *phase_name(enum life_phase p)
@@ -282,7 +298,7 @@ static void phase_done(struct campaign *c, int drain_fd, enum life_phase p, phas
 
 int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg)
 {
-	int status;
+	int status, unload;
 
 	if (c->setup)
 		run_shell(c, "--setup", c->setup, -1);
@@ -299,7 +315,13 @@ int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg)
 			ddv_warn("campaign: --rebind: no device is bound to %s", c->module);
 		phase_done(c, drain_fd, PHASE_REBIND, after, arg);
 	}
-	run_unload(c);
+	/*
+	 * A module whose unload hangs, or oopses (its exit killed ddv unload:
+	 * the module stays, going), is stuck as one whose init does.
+	 */
+	unload = run_unload(c);
+	if (unload == EXIT_HANG || unload < 0)
+		status = unload;
 	phase_done(c, drain_fd, PHASE_UNLOAD, after, arg);
 	return status;
 }
@@ -351,6 +373,15 @@ static void judge_event(struct decoder *dec, const struct event *ev, void *data)
 	}
 	if (!judge_finding(lo->c, ev, &f))
 		return;
+	/* The runtime says a stuck init again every hang_seconds: one hang, one finding. */
+	for (unsigned int i = 0; i < lo->nfindings && !strcmp(f.rule, "ddv.hang"); i++) {
+		if (!strcmp(lo->findings[i].rule, f.rule) && !strcmp(lo->findings[i].site, f.site)) {
+			free(f.rule);
+			free(f.site);
+			free(f.stack);
+			return;
+		}
+	}
 	if (lo->nfindings < sizeof(lo->findings) / sizeof(lo->findings[0])) {
 		lo->findings[lo->nfindings++] = f;
 	} else {
@@ -580,7 +611,7 @@ static enum run_end run_next_load(struct campaign *c, struct judge *j, struct jo
 	}
 	if ((st == LOAD_HANG || st == LOAD_CRASH) && journal_next(jn)) {
 		/* The module is stuck half loaded: no load of it works until a reboot. */
-		fprintf(campaign_lines(c), "campaign stops: %s is stuck in its init; the loads "
+		fprintf(campaign_lines(c), "campaign stops: %s is stuck in its init or unload; the loads "
 			"after %lu need a new boot (ddv campaign exhaustive --resume, or --vm on "
 			"the host)\n", c->module, n);
 		return RUN_REBOOT;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,9 +55,29 @@ struct console_follow {
 	int boot;
 	const char *log;
 	off_t offset;		/* read so far */
+	off_t crs;		/* the \r among them (vm/run takes them out at the end) */
+	ino_t ino;		/* the log read, 0 before it is there */
 	struct strbuf partial;	/* a line not yet ended */
 	unsigned int planned;
+	time_t load_start;	/* when the load in flight began (its "start"), or 0 */
+	unsigned long load;	/* that load */
+	long bound;		/* a life's bound, s (life_bound()) */
+	bool killed;		/* the boot was ended: its load overran the bound */
 };
+
+/*
+ * The longest a life of the driver may take in the guest before the host
+ * gives up on the VM: each phase's watchdog (--timeout) and a minute for
+ * the judging and the kernel's complaints. A guest that stops answering
+ * under one load (every CPU spinning, a deadlock) then costs this, not the
+ * whole --vm-timeout.
+ */
+static long life_bound(const struct campaign *c)
+{
+	int phases = 2 + !!c->setup + !!c->workload + !!c->rebind;
+
+	return phases * atol(c->timeout) + 60;
+}
 
 static void follow_line(struct console_follow *f, char *line)
 {
@@ -68,26 +89,43 @@ static void follow_line(struct console_follow *f, char *line)
 		return;
 	if (!strncmp(p, "plan ", 5))
 		f->planned++;
+	else if (sscanf(p, "start %lu", &n) == 1)
+		f->load_start = time(NULL), f->load = n;
 	else if (!strncmp(p, "total ", 6))
 		fprintf(stderr, "campaign %s: boot %d: recorded, %u loads planned\n", f->c->module,
 			f->boot, f->planned);
-	else if (sscanf(p, "done %lu %15s %u %255s", &n, status, &injected, fault) == 4)
+	else if (sscanf(p, "done %lu %15s %u %255s", &n, status, &injected, fault) == 4) {
+		f->load_start = 0;
 		fprintf(stderr, "campaign %s: boot %d: load %lu %s, %u injected (%s)\n",
 			f->c->module, f->boot, n, status, injected, fault);
+	}
 }
 
-static void follow_console(void *arg)
+static bool follow_console(void *arg)
 {
 	struct console_follow *f = arg;
 	char buf[65536];
 	ssize_t got;
+	struct stat st;
 	int fd = open(f->log, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return;
+		return false;
+	/* vm/run put the log without its \r in its place: the same text, shorter by them. */
+	if (!fstat(fd, &st) && st.st_ino != f->ino) {
+		if (f->ino) {
+			f->offset -= f->crs;
+			f->crs = 0;
+		}
+		f->ino = st.st_ino;
+	}
 	while ((got = pread(fd, buf, sizeof(buf), f->offset)) > 0) {
 		f->offset += got;
 		for (ssize_t i = 0; i < got; i++) {
+			if (buf[i] == '\r') {
+				f->crs++;
+				continue;
+			}
 			if (buf[i] != '\n') {
 				sb_add(&f->partial, buf + i, 1);
 				continue;
@@ -100,6 +138,13 @@ static void follow_console(void *arg)
 		}
 	}
 	close(fd);
+	if (f->load_start && time(NULL) - f->load_start > f->bound) {
+		fprintf(stderr, "campaign %s: boot %d: load %lu has not ended in %ld s: the guest "
+			"is stopped\n", f->c->module, f->boot, f->load, f->bound);
+		f->killed = true;
+		return true;
+	}
+	return false;
 }
 
 /* One boot of the VM and what it is given. */
@@ -153,6 +198,13 @@ static void boot_prepare(struct boot *b, const struct campaign *c, const struct 
 	for (int a = 0; a < o->nargs; a++)
 		b->args[i++] = o->args[a];
 	b->args[i++] = "--";
+	/*
+	 * A CPU stuck in the kernel (a soft lockup) or an RCU stall panics the
+	 * guest, which ends the boot at once: its load is recorded and the next
+	 * boot goes on, long before the life's bound or --vm-timeout.
+	 */
+	b->args[i++] = "echo 1 >/proc/sys/kernel/softlockup_panic; "
+		       "echo 1 >/proc/sys/kernel/panic_on_rcu_stall";
 	b->args[i++] = "ddv start";
 	b->args[i++] = b->cmd.s;
 }
@@ -169,11 +221,12 @@ static void boot_free(struct boot *b)
 
 /*
  * The loads in flight when the guest died, ended in the host's journal
- * ("lost" when ddv vm killed a hung guest, 124; else "crash"), so that the
+ * ("lost" when the guest was killed, hung: by ddv vm at --vm-timeout, or by
+ * the host at a life's bound; else "crash"), so that the
  * next boot goes on after them. Returns how many.
  */
 static unsigned int end_dead_loads(const char *journal_path, const struct journal *jn,
-				   int vm_status)
+				   bool hung)
 {
 	unsigned int ended = 0;
 	int fd = open(journal_path, O_WRONLY | O_APPEND);
@@ -184,7 +237,7 @@ static unsigned int end_dead_loads(const char *journal_path, const struct journa
 
 		if (!L->started || L->status != LOAD_PENDING)
 			continue;
-		line = xasprintf("done %lu %s 0 -\n", L->n, vm_status == 124 ? "lost" : "crash");
+		line = xasprintf("done %lu %s 0 -\n", L->n, hung ? "lost" : "crash");
 		if (write(fd, line, strlen(line)) < 0)
 			ddv_warn("cannot write the host journal");
 		free(line);
@@ -208,12 +261,13 @@ static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 	time_t t0 = time(NULL);
 	int vm_status, fd;
 
-	struct console_follow follow = { .c = c, .boot = n };
+	struct console_follow follow = { .c = c, .boot = n, .bound = life_bound(c) };
 
 	boot_prepare(&b, c, o, guest_driver);
 	follow.log = b.log;
 	unlink(b.log);		/* a log of an earlier campaign is not this boot's */
 	vm_status = run_self_ticking(b.args, follow_console, &follow);
+	follow.bound = LONG_MAX;	/* the rest of the console, the VM gone: read, not judged */
 	follow_console(&follow);
 	sb_free(&follow.partial);
 	fd = open(c->journal_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
@@ -226,7 +280,7 @@ static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 		boot_free(&b);
 		return -1;
 	}
-	dones += end_dead_loads(c->journal_path, jn, vm_status);
+	dones += end_dead_loads(c->journal_path, jn, vm_status == 124 || follow.killed);
 	journal_free(jn);
 	journal_load_file(c->journal_path, jn);
 	fprintf(stderr, "campaign %s: boot %d: %ld s, guest status %d, %u journal lines, "

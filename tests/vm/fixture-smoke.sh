@@ -100,6 +100,17 @@ done
 fails_cleanly oops_null_clean 1
 fails_cleanly double_free 1
 
+# oops_probe's probe allocates (its oops, under the device lock, is campaign-oops.sh's).
+for m in oops_probe oops_probe_clean; do
+	load_unload $m "binds its platform device" "[ -e /sys/bus/platform/drivers/$m/$m ]"
+done
+check "oops_probe_clean: loads with its probe's allocation failed" \
+	insmod /root/oops_probe_clean.ko fail_nth=1
+check "oops_probe_clean: its device stays unbound" \
+	eval "[ ! -e /sys/bus/platform/drivers/oops_probe_clean/oops_probe_clean ]"
+check "oops_probe_clean: unloads" rmmod oops_probe_clean
+check "oops_probe_clean: kernel sound after the failed probe" kernel_sound
+
 # Issue 11's fixtures: each defect is made safe (tests/drivers/README).
 for m in completion_uninit completion_uninit_clean; do
 	load_unload $m "used its completion" "dmesg_has '$m: completion used'"
