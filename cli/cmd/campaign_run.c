@@ -536,6 +536,10 @@ static void journal_add_head(struct campaign *c)
 		journal_add(c, "setup %s", c->setup);
 	if (c->workload)
 		journal_add(c, "workload %s", c->workload);
+	if (c->with)
+		journal_add(c, "with %s", c->with);
+	if (c->alone)
+		journal_add(c, "alone");
 	if (c->rebind)
 		journal_add(c, "rebind");
 	for (int i = 0; i < c->nparams; i++)

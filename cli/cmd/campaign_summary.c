@@ -154,6 +154,7 @@ static void tally_loads(const struct journal *jn, struct tally *t)
 /* How to reproduce load n: before, the inject and load, then after. */
 struct reproducer {
 	const char *before;	/* --setup's line and "; ", or "" */
+	const char *family;	/* "--with MOD,... ", "--alone " or "": ddv load's options */
 	const char *driver;
 	const char *after;	/* the load's words, then the rest of the life */
 	const char *module;	/* the driver's kernel name when its source lines can be named */
@@ -166,13 +167,14 @@ static void reproducer_command(struct strbuf *sb, const struct journal *jn,
 	const struct journal_load *L = n ? journal_find((struct journal *)jn, n) : NULL;
 
 	if (!n)
-		sb_printf(sb, "%sddv load %s%s", r->before, r->driver, r->after);
+		sb_printf(sb, "%sddv load %s%s%s", r->before, r->family, r->driver, r->after);
 	else if (L && L->stack_id)
-		sb_printf(sb, "%sddv inject stack %#llx %lu; ddv load %s%s", r->before,
-			  (unsigned long long)L->stack_id, L->stack_nth, r->driver, r->after);
-	else
-		sb_printf(sb, "%sddv inject nth-any %lu; ddv load %s%s", r->before, n, r->driver,
+		sb_printf(sb, "%sddv inject stack %#llx %lu; ddv load %s%s%s", r->before,
+			  (unsigned long long)L->stack_id, L->stack_nth, r->family, r->driver,
 			  r->after);
+	else
+		sb_printf(sb, "%sddv inject nth-any %lu; ddv load %s%s%s", r->before, n, r->family,
+			  r->driver, r->after);
 }
 
 static void add_reproducer(struct strbuf *sb, const struct journal *jn,
@@ -582,14 +584,18 @@ static int write_html(const struct journal *jn, const struct tally *t, const str
  */
 int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppressed)
 {
-	struct strbuf before = { 0 }, after = { 0 };
+	struct strbuf before = { 0 }, family = { 0 }, after = { 0 };
 	struct reproducer r;
 	struct tally t = { 0 };
 	int found;
 
-	/* Exactly the campaign's life: its setup, the load's own PARAM=VALUE words, the rest. */
+	/* Exactly the campaign's life: its setup, the load's family and PARAM=VALUE words, the rest. */
 	if (c->setup)
 		sb_printf(&before, "%s; ", c->setup);
+	if (c->with)
+		sb_printf(&family, "--with %s ", c->with);
+	else if (c->alone)
+		sb_puts(&family, "--alone ");
 	for (int i = 0; i < c->nparams; i++)
 		sb_printf(&after, " %s", c->params[i]);
 	if (c->workload)
@@ -598,7 +604,8 @@ int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppre
 		sb_printf(&after, "; (unbind and bind %s's devices in sysfs)", c->module);
 	if (c->workload || c->rebind)
 		sb_printf(&after, "; ddv unload %s", c->module);
-	r = (struct reproducer){ .before = before.s ? before.s : "", .driver = c->driver,
+	r = (struct reproducer){ .before = before.s ? before.s : "",
+				 .family = family.s ? family.s : "", .driver = c->driver,
 				 .after = after.s ? after.s : "",
 				 .module = c->sources ? c->module : NULL };
 	tally_loads(jn, &t);
@@ -618,6 +625,7 @@ int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppre
 	}
 	free(t.groups);
 	sb_free(&before);
+	sb_free(&family);
 	sb_free(&after);
 	return found;
 }

@@ -511,6 +511,8 @@ static void campaign_of_journal(struct campaign *c, const struct journal *jn)
 				   strcspn(base ? base + 1 : jn->driver, "."));
 	c->setup = jn->setup;
 	c->workload = jn->workload;
+	c->with = jn->with;
+	c->alone = jn->alone;
 	c->rebind = jn->rebind;
 	c->params = jn->params;
 	c->nparams = jn->nparams;

@@ -47,8 +47,9 @@ size_t systematic_plan(const uint64_t *ids, const bool *skip, size_t n,
  *                                when (n - 1) mod N = K - 1 (journal_owns)
  *   kernel RELEASE               the kernel the campaign ran on (uname -r)
  *   setup CMD, workload CMD,     the life each load ran (--setup, --workload,
- *   rebind, param WORD           --rebind, the load's PARAM=VALUE words), for
- *                                the reproducers of ddv campaign merge
+ *   rebind, param WORD,          --rebind, the load's PARAM=VALUE words,
+ *   with MOD,..., alone          --with, --alone), for the reproducers of
+ *                                ddv campaign merge
  *   recording L                  the recording took L loads (1)
  *   sequential                   the recording lost records: no plan; "plan N"
  *                                lines come one by one until a load fails
@@ -125,6 +126,8 @@ struct journal {
 	unsigned int shard, nshards;	/* shard K of N; 0 of 0: the whole campaign */
 	char *kernel;		/* the kernel it ran on, or NULL: not said (an older journal) */
 	char *setup, *workload;	/* the life: NULL when not given */
+	char *with;		/* --with's MOD,..., or NULL */
+	bool alone;		/* --alone */
 	bool rebind;
 	char **params;
 	unsigned int nparams;

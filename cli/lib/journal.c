@@ -134,7 +134,7 @@ static bool parse_life_command(struct journal *j, const char *line)
 	return true;
 }
 
-/* "rebind", "param WORD", "shard K N". */
+/* "rebind", "alone", "with MOD,...", "param WORD", "shard K N". */
 static bool parse_setting(struct journal *j, char **words, unsigned int nw)
 {
 	unsigned long k, n;
@@ -142,6 +142,16 @@ static bool parse_setting(struct journal *j, char **words, unsigned int nw)
 	if (!strcmp(words[0], "rebind")) {
 		j->rebind = true;
 		return nw == 1;
+	}
+	if (!strcmp(words[0], "alone")) {
+		j->alone = true;
+		return nw == 1 && !j->with;
+	}
+	if (!strcmp(words[0], "with")) {
+		if (nw != 2 || j->with || j->alone)
+			return false;
+		j->with = xstrdup(words[1]);
+		return true;
 	}
 	if (!strcmp(words[0], "param")) {
 		if (nw != 2)
@@ -251,7 +261,7 @@ static bool parse_line(struct journal *j, char *line)
 	if (!j->driver)
 		return false;	/* nothing before the first line */
 	if (!strcmp(words[0], "rebind") || !strcmp(words[0], "param") ||
-	    !strcmp(words[0], "shard"))
+	    !strcmp(words[0], "shard") || !strcmp(words[0], "with") || !strcmp(words[0], "alone"))
 		return parse_setting(j, words, nw);
 	if (!strcmp(words[0], "sequential")) {
 		j->sequential = true;
@@ -402,6 +412,7 @@ void journal_free(struct journal *j)
 	free(j->setup);
 	free(j->kernel);
 	free(j->workload);
+	free(j->with);
 	for (unsigned int i = 0; i < j->nparams; i++)
 		free(j->params[i]);
 	free(j->params);
@@ -513,6 +524,10 @@ static void merge_head(const struct journal *j, struct strbuf *out)
 		sb_printf(out, "setup %s\n", j->setup);
 	if (j->workload)
 		sb_printf(out, "workload %s\n", j->workload);
+	if (j->with)
+		sb_printf(out, "with %s\n", j->with);
+	if (j->alone)
+		sb_puts(out, "alone\n");
 	if (j->rebind)
 		sb_puts(out, "rebind\n");
 	for (unsigned int i = 0; i < j->nparams; i++)

@@ -273,9 +273,16 @@ static const struct site_table *table_of(const struct decoder *dec, const struct
 /*
  * A call site's record with a stack places the site's section: frame 0 is
  * the return address, 5 bytes past the site. Not when /proc/kallsyms names
- * that address in another module or in the kernel (the runtime's stack may
- * not start at the driver's frame), nor past the section's end.
+ * that address in the kernel or in ddv's own modules (the runtime's stack may
+ * not start at the driver's frame), nor past the section's end. Another
+ * module there may have come since the driver went (the next load of a
+ * campaign, another driver): its names are not the record's.
  */
+static bool ddv_own_module(const char *name, size_t len)
+{
+	return len >= 3 && !strncmp(name, "ddv", 3) && (len == 3 || name[3] == '_');
+}
+
 static void learn_placement(const struct site_table *table, const struct event *ev)
 {
 	const struct site *s = ev->site;
@@ -297,8 +304,7 @@ static void learn_placement(const struct site_table *table, const struct event *
 	if (ksym_name_kallsyms(ev->stack[0], &other)) {
 		const char *mod = strchr(other.s, '[');
 
-		foreign = !mod || strncmp(mod + 1, table->module, strlen(table->module)) ||
-			  mod[1 + strlen(table->module)] != ']';
+		foreign = !mod || ddv_own_module(mod + 1, strcspn(mod + 1, "]"));
 		sb_free(&other);
 		if (foreign)
 			return;

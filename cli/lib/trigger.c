@@ -121,7 +121,11 @@ int trigger_parse(int nwords, char **words, struct trigger_spec *s)
 			if (!strcmp(words[i], phase_names[s->phase]))
 				break;
 		if (s->phase == 4) {
-			ddv_error(0, "inject on: phase '%s': load, live or unload", words[i]);
+			/* A campaign's workload and rebind run while the driver is live. */
+			bool campaign = !strcmp(words[i], "workload") || !strcmp(words[i], "rebind");
+
+			ddv_error(0, "inject on: phase '%s': load, live or unload%s", words[i],
+				  campaign ? " (a campaign's workload and rebind phases are 'live')" : "");
 			goto fail;
 		}
 		i++;

@@ -31,32 +31,43 @@ static u64 fnv64(u64 h, const void *p, size_t n)
 	return h;
 }
 
-static unsigned int text_of(const struct inject_text *t, unsigned long a)
+/* Where a lies: 2k + 1 in module k's core text, 2k + 2 in its init text, *off into it; or 0. */
+static unsigned int text_of(const struct inject_text *t, unsigned int ntexts, unsigned long a,
+			    u64 *off)
 {
-	if (a >= t->core_lo && a < t->core_hi)
-		return 1;
-	return a >= t->init_lo && a < t->init_hi ? 2 : 0;
+	unsigned int k;
+
+	for (k = 0; k < ntexts; k++) {
+		if (a >= t[k].core_lo && a < t[k].core_hi) {
+			*off = a - t[k].core_lo;
+			return 2 * k + 1;
+		}
+		if (a >= t[k].init_lo && a < t[k].init_hi) {
+			*off = a - t[k].init_lo;
+			return 2 * k + 2;
+		}
+	}
+	return 0;
 }
 
 u64 inject_stack_id(const unsigned long *frames, unsigned int n, const struct inject_text *t,
+		    unsigned int ntexts,
 		    void (*name)(unsigned long addr, char *buf, unsigned int len),
 		    char *buf, unsigned int len)
 {
-	u64 h = 14695981039346656037ull;
+	u64 h = 14695981039346656037ull, off;
 	unsigned int i, end = 0;
 
 	for (i = 0; i < n; i++)
-		if (text_of(t, frames[i]))
+		if (text_of(t, ntexts, frames[i], &off))
 			end = i + 1;
 	if (end < n)
 		end++;
 	for (i = 0; i < end; i++) {
-		unsigned int in = text_of(t, frames[i]);
-		u64 v[2] = { in, 0 };
+		u64 v[2] = { 0, 0 };
 
-		if (in) {
-			v[1] = frames[i] - (in == 1 ? t->core_lo : t->init_lo);
-		} else if (len) {
+		v[0] = text_of(t, ntexts, frames[i], &v[1]);
+		if (!v[0] && len) {
 			buf[0] = '\0';
 			name(frames[i], buf, len);
 			buf[len - 1] = '\0';

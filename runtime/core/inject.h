@@ -181,7 +181,11 @@ static inline u64 inject_random(struct inject_cpu *c)
 
 const char *inject_reason_name(unsigned int reason);
 
-/* The driver's text for inject_stack_id(): its core and init text, [lo, hi). */
+/*
+ * A module of the driver for inject_stack_id(): its core and init text,
+ * [lo, hi). A family (ddv load --with) has one per member, in the family's
+ * order (the driver first).
+ */
 struct inject_text {
 	u64 core_lo, core_hi;
 	u64 init_lo, init_hi;
@@ -191,13 +195,16 @@ struct inject_text {
  * The identity of a call's stack (DDV_INJECT_STACK), the same on another load
  * of the driver and another boot: frames[0..n) innermost first, the driver's
  * own first, up to its outermost frame in the driver's text and the one that
- * called into it, each as an offset into the driver's core or init text, or
- * as name(frame) elsewhere (symbol+offset: the kernel moves under KASLR,
- * other modules at their loads), written into buf (len bytes). The frames
+ * called into it, each as its module's index in t[0..ntexts) and an offset
+ * into that module's own core or init text, or as name(frame) elsewhere
+ * (symbol+offset: the kernel moves under KASLR, other modules at their loads),
+ * written into buf (len bytes). Each module of a family moves on its own from
+ * load to load, so an offset from their hull would not stay. The frames
  * beyond (the syscall, an interrupt and what it interrupted) vary from call
  * to call of one path and are left out. Never 0.
  */
 u64 inject_stack_id(const unsigned long *frames, unsigned int n, const struct inject_text *t,
+		    unsigned int ntexts,
 		    void (*name)(unsigned long addr, char *buf, unsigned int len),
 		    char *buf, unsigned int len);
 

@@ -163,19 +163,28 @@ static void frame_name(unsigned long addr, char *buf, unsigned int len)
 		sprint_symbol(buf, addr);
 }
 
-/* DDV_INJECT_STACK's identity of a call (inject.h inject_stack_id). */
+/*
+ * DDV_INJECT_STACK's identity of a call (inject.h inject_stack_id): each
+ * member's own text, not the hull ddv_ranges[] holds for a family.
+ */
 u64 ddv_stack_id(u16 dut, unsigned long ret_ip)
 {
-	const struct ddv_text_range *r = &ddv_ranges[dut];
-	struct inject_text t = {
-		.core_lo = READ_ONCE(r->core_lo), .core_hi = READ_ONCE(r->core_hi),
-		.init_lo = READ_ONCE(r->init_lo), .init_hi = READ_ONCE(r->init_hi),
-	};
+	const struct ddv_dut *d = &ddv_duts[dut];
+	struct inject_text t[DDV_MAX_MEMBERS];
+	unsigned int k, nt = min_t(unsigned int, READ_ONCE(d->nmembers), DDV_MAX_MEMBERS);
 	unsigned long st[12];
 	char name[KSYM_SYMBOL_LEN];
 	unsigned int n = driver_stack(ret_ip, st, ARRAY_SIZE(st));
 
-	return inject_stack_id(st, n, &t, frame_name, name, sizeof(name));
+	for (k = 0; k < nt; k++) {
+		const struct ddv_text_range *r = &d->members[k].text;
+
+		t[k] = (struct inject_text){
+			.core_lo = READ_ONCE(r->core_lo), .core_hi = READ_ONCE(r->core_hi),
+			.init_lo = READ_ONCE(r->init_lo), .init_hi = READ_ONCE(r->init_hi),
+		};
+	}
+	return inject_stack_id(st, n, t, nt, frame_name, name, sizeof(name));
 }
 
 /* A record of pack (0: the runtime) without call context. */

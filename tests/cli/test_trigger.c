@@ -148,6 +148,17 @@ Test(trigger_parse, malformed_words_are_refused, .init = cr_redirect_stderr)
 	}
 }
 
+/* A campaign's phase names: refused, saying which of the trigger's phases holds them. */
+Test(trigger_parse, a_campaigns_phase_names_its_trigger_phase, .init = cr_redirect_stderr)
+{
+	struct trigger_spec s;
+
+	cr_assert_eq(parse("kmalloc in rebind fail kzalloc", &s), -EINVAL);
+	fflush(stderr);
+	cr_expect_stderr_eq_str("ddv: inject on: phase 'rebind': load, live or unload "
+				"(a campaign's workload and rebind phases are 'live')\n");
+}
+
 /* A frame of one ddv.trigger-fired record (and one of another message). */
 static size_t frame(uint8_t *buf, uint64_t trigger, uint64_t action, uint64_t command)
 {

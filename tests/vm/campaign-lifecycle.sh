@@ -10,7 +10,8 @@
 # The workload campaign again in two shards, each printing KTAP or JUnit, merged on
 # the host into the whole campaign's findings. Last, timer_reinit, whose clean load
 # breaks a rule: the campaign counts that finding of its recording (no fault needed)
-# and exits 3.
+# and exits 3. Then the phases of ddv inject on's triggers against a campaign's: in live
+# covers the workload and the rebind, in unload the unload's remove alone.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -53,6 +54,28 @@ shard shard2 ktap --workload "$wl" --shard 2/2
 lifecycle clean workload_leak_clean --workload "$wlc"
 lifecycle rebind e1000 --rebind --max 2
 lifecycle recorded timer_reinit
+# Trigger phases against the campaign's: e1000's life by hand (load, the workload's
+# ifup, the rebind's unbind and bind, unload), a trigger of each phase on the probe's,
+# the open's and the remove's calls; the log says which fired (a delay of 1 us each).
+mkdir -p /out/phases
+check "phases: ddv start" ddv start
+n=0
+for t in 'pci_request_selected_regions in load' 'pci_request_selected_regions in live' \
+	'request_irq in live' 'request_irq in load' 'request_irq in unload' \
+	'pci_release_selected_regions in live' 'pci_release_selected_regions in unload'; do
+	n=$((n + 1))
+	# The numbers it prints (an API of two symbols takes two) into set.N.
+	check "phases: trigger $n: $t" sh -c "ddv inject on $t delay 1 >/out/phases/set.$n"
+done
+check "phases: ddv load e1000" ddv load e1000
+ip link set eth0 up
+ip link set eth0 down
+dev=$(basename "$(readlink /sys/class/net/eth0/device)")
+echo "$dev" >/sys/bus/pci/drivers/e1000/unbind
+echo "$dev" >/sys/bus/pci/drivers/e1000/bind
+check "phases: ddv unload e1000" ddv unload e1000
+ddv log >/out/phases/log.txt 2>&1
+ddv stop
 # An init that returns -ETIMEDOUT itself failed; it did not hang.
 check "timedout: ddv start" ddv start
 ddv load workload_leak init_err=-110 >/out/timedout.txt 2>&1
@@ -64,6 +87,20 @@ JOB
 
 if fixture_build && fixture_ddv_job lifecycle "$job" --nic e1000; then
 	out=$vm_out
+	# fired N [FUNC]: the N-th trigger set (each of its table entries) fired, once on FUNC.
+	fired() {
+		local nums want=0
+		[ -z "${2:-}" ] || want=1
+		nums=$(sed -n 's/^ddv: trigger \([0-9]*\) set$/\1/p' "$out/phases/set.$1" | paste -sd'|')
+		[ -n "$nums" ] && [ "$(grep -cE "trigger ($nums) fired on the call of ${2:-[^ ]*} " \
+			"$out/phases/log.txt")" = $want ]
+	}
+	check_host "phases: in load: the load's probe (trigger 1), never the ifup (4)" \
+		eval "fired 1 pci_request_selected_regions && fired 4"
+	check_host "phases: in live: the rebind's probe (2) and the workload's ifup (3)" \
+		eval "fired 2 pci_request_selected_regions && fired 3 'request_(threaded_)?irq'"
+	check_host "phases: in live: the rebind's remove (6); in unload: the unload's (7), never the ifup (5)" \
+		eval "fired 6 pci_release_selected_regions && fired 7 pci_release_selected_regions && fired 5"
 	check_host "alone: load and unload make no fallible call: no load planned, exit 0" \
 		eval "[ \"\$(cat '$out/alone/status')\" = 0 ] &&
 			grep -q '^  loads planned  *0 ' '$out/alone/campaign.txt'"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# campaign-systematic.sh: VM test: ddv campaign systematic fails each distinct call stack (its first call, and its second when it repeats): alloc_loop's 10,000 allocations from one stack take two loads and its leak is found, the twin stays clean; the stack identity fails the same call on a later plain load (the reproducer); --dry-run plans without loading, in the guest and from the host (--vm); --exclude leaves calls out; --workload's calls are failed too.
+# campaign-systematic.sh: VM test: ddv campaign systematic fails each distinct call stack (its first call, and its second when it repeats): alloc_loop's 10,000 allocations from one stack take two loads and its leak is found, the twin stays clean; the stack identity fails the same call on a later plain load (the reproducer); --dry-run plans without loading, in the guest and from the host (--vm); --exclude leaves calls out; --workload's calls are failed too; a family's (--with) helper's stack is failed too, and the reproducer keeps --with.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -28,6 +28,8 @@ sys clean alloc_loop_clean
 sys excluded alloc_loop --dry-run --exclude 'kmalloc*'
 sys workload workload_leak --workload "$wl"
 sys wlexcl workload_leak --dry-run --workload "$wl" --exclude act_set
+# A family: the helper's frames are named in its own text, wherever it lies from load to load.
+sys family famfx_leak --with famfx_helper
 # The reproducer of the loop's leak, run by hand: the identity names the same call again.
 repro=$(sed -n 's/^    reproduce: \(ddv inject stack [0-9a-fx]* [0-9]*\); ddv load alloc_loop$/\1/p' \
 	/out/loop/campaign.txt | head -n 1)
@@ -78,6 +80,12 @@ if fixture_build && fixture_ddv_job systematic "$job"; then
 	check_host "workload: the reproducer arms the stack and runs the workload" \
 		grep -qE '^    reproduce: ddv inject stack 0x[0-9a-f]+ 1; ddv load workload_leak; echo 1 >/sys/module/workload_leak/parameters/act; ddv unload workload_leak$' \
 		"$out/workload/campaign.txt"
+	check_host "family: both stacks (the helper's kzalloc, the driver's) are failed, none missed" \
+		eval "grep -q '^campaign famfx_leak: 2 loads, 2 faults injected, 2 failed inits, ' '$out/family/campaign.txt' &&
+			grep -qE '^  loads off the recorded sequence +0$' '$out/family/campaign.txt' &&
+			grep -q '^load [0-9]*: fault in [a-z_]*@famfx_get+0x[0-9a-f]*, init failed' '$out/family/campaign.txt'"
+	check_host "family: the reproducer of the clean life's leak loads the driver --with its helper" \
+		grep -qx '    reproduce: ddv load --with famfx_helper famfx_leak' "$out/family/campaign.txt"
 	check_host "wlexcl: --exclude act_set leaves the workload's calls out" \
 		grep -qx '0 loads planned of 2 fallible calls' "$out/wlexcl/campaign.txt"
 	check_host "repro: the reproducer's identity fails the loop's second call again: the leak" \
