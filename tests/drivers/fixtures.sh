@@ -66,6 +66,14 @@ fixture_session() {
 "
 }
 
+# fixture_report_formats: the sessions queued after it also keep `ddv report --format ktap`
+# and `ddv report --html` (for fixture_expect_ktap and fixture_expect_html); the others
+# keep only the JSON report the judging reads (two runs of ddv report a session saved).
+fixture_report_formats() {
+	fixture_sessions="${fixture_sessions}report_formats=1
+"
+}
+
 # fixture_campaign LABEL MODULE [OPTION...]: one ddv session in the VM that
 # runs `ddv campaign exhaustive OPTION... MODULE`, keeps its output and exit
 # status, then ddv report --json and ddv stop (which may fail after a hang or
@@ -183,10 +191,12 @@ session() {
 	ddv report --json >"$out/report.json" 2>"$out/report.err"
 	echo $? >"$out/report.status"
 	cat "$out/report.json" "$out/report.err"
-	ddv report --format ktap >"$out/report.ktap" 2>/dev/null
-	echo $? >"$out/report.ktap.status"
-	ddv report --html "$out/report.html" >/dev/null 2>&1
-	echo $? >"$out/report.html.status"
+	if [ -n "${report_formats:-}" ]; then
+		ddv report --format ktap >"$out/report.ktap" 2>/dev/null
+		echo $? >"$out/report.ktap.status"
+		ddv report --html "$out/report.html" >/dev/null 2>&1
+		echo $? >"$out/report.html.status"
+	fi
 	case $load in
 	ok | fails)
 		check "$label: ddv stop" ddv stop

@@ -9,6 +9,7 @@ set -u
 rule=dma.free-size
 
 if fixture_build; then
+	fixture_report_formats
 	fixture_session dma_size dma_size ok
 	fixture_session dma_size_clean dma_size_clean ok
 	if fixture_ddv_vm dma; then
