@@ -91,6 +91,8 @@ static void follow_line(struct console_follow *f, char *line)
 		f->planned++;
 	else if (sscanf(p, "start %lu", &n) == 1)
 		f->load_start = time(NULL), f->load = n;
+	else if (!strcmp(p, "end"))
+		f->load_start = 0;	/* its last "done" may have been cut by a kernel line */
 	else if (!strncmp(p, "total ", 6))
 		fprintf(stderr, "campaign %s: boot %d: recorded, %u loads planned\n", f->c->module,
 			f->boot, f->planned);
