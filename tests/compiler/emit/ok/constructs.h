@@ -21,3 +21,5 @@ void demo_raw_lock(raw_spinlock_t *l);
 void demo_raw_unlock(raw_spinlock_t *l);
 void demo_timer(struct timer_list *t, void (*callback)(struct timer_list *));
 int demo_name(struct class *class, const char *fmt, ...);
+void demo_defer(struct rcu_head *head, rcu_callback_t func);
+void demo_barrier(void);
