@@ -1285,6 +1285,8 @@ static __always_inline void ddv_b_demo_defer(struct ddv_call *ddv_call, struct r
 {
 	/* constructs.ddv:183:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(func))) {
+		if (ddv_call->bail)
+			goto ddv_restart;
 		/* constructs.ddv:184:3: if */
 		{
 			int ddv_f0;
