@@ -612,6 +612,7 @@ void emit_wrappers(struct writer *w, struct spec *spec);
 /* emit_expr.c: the C of expressions. */
 void emit_expr(struct writer *w, const struct expr *e);
 void emit_cond(struct writer *w, const struct expr *e);	/* no parentheses around a comparison */
+bool asks_in_driver(const struct expr *e);		/* does it call ddv_in_driver()? */
 char *expr_c(const struct expr *e);			/* malloc'ed; NULL: no memory */
 bool key_shareable(const struct expr *e);		/* no predicate call, no stored field */
 const char *pack_var(const struct spec *spec);		/* "ddv_pack_linux" */

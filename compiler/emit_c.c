@@ -483,19 +483,6 @@ static void emit_object_op(struct emit_ctx *cx, struct stmt *s)
 }
 
 /* check, require, after [cond], if: the lookups the condition reads, then the test. */
-/* Does the expression ask ddv_in_driver()? */
-static bool asks_in_driver(const struct expr *e)
-{
-	if (!e)
-		return false;
-	if (e->kind == E_CALL && !strcmp(e->text, DDVC_IN_DRIVER))
-		return true;
-	for (const struct expr *a = e->args; a; a = a->next)
-		if (asks_in_driver(a))
-			return true;
-	return asks_in_driver(e->a) || asks_in_driver(e->b) || asks_in_driver(e->c);
-}
-
 static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 {
 	struct writer *w = cx->w;
@@ -527,15 +514,8 @@ static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 		w_printf(w, "if (");
 		emit_cond(w, s->cond);
 		w_open(w, ")");
-		/*
-		 * The driver's own memory (a DEFINE_MUTEX, a callback in its text) is rare on
-		 * the inline path: its rules go out of line, and the wrapper keeps only the
-		 * compares (the lookups they would inline cost every other call registers).
-		 */
-		if (s->body && cx->rare_label && asks_in_driver(s->cond)) {
-			w_line(w, "if (ddv_call->bail)");
-			emit_goto_rare(cx);
-		}
+		if (s->body && cx->rare_label && asks_in_driver(s->cond))
+			emit_rare(cx, "-EAGAIN");	/* the driver's own memory: lookups out of line */
 		emit_stmts(cx, s->body, depth);
 		if (s->else_body) {
 			w_close(w, " else {");

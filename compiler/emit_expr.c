@@ -174,3 +174,15 @@ bool key_shareable(const struct expr *e)
 		return false;
 	return key_shareable(e->a) && key_shareable(e->b) && key_shareable(e->c);
 }
+
+bool asks_in_driver(const struct expr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == E_CALL && !strcmp(e->text, DDVC_IN_DRIVER))
+		return true;
+	for (const struct expr *a = e->args; a; a = a->next)
+		if (asks_in_driver(a))
+			return true;
+	return asks_in_driver(e->a) || asks_in_driver(e->b) || asks_in_driver(e->c);
+}

@@ -23214,7 +23214,7 @@ static __always_inline void ddv_b_mutex_lock(struct ddv_call *ddv_call, struct m
 	}
 	/* specs/linux/locks.ddv:138:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(lock))) {
-		if (ddv_call->bail)
+		if (DDV_RARE(ddv_call, -EAGAIN))
 			goto ddv_restart;
 		/* specs/linux/locks.ddv:139:3: if */
 		{
@@ -23294,7 +23294,7 @@ static __always_inline int ddv_b_mutex_lock_interruptible(struct ddv_call *ddv_c
 	}
 	/* specs/linux/locks.ddv:157:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(lock))) {
-		if (ddv_call->bail)
+		if (DDV_RARE(ddv_call, -EAGAIN))
 			goto ddv_restart;
 		/* specs/linux/locks.ddv:158:3: if */
 		{
@@ -23371,7 +23371,7 @@ static __always_inline int ddv_b_mutex_lock_killable(struct ddv_call *ddv_call, 
 	}
 	/* specs/linux/locks.ddv:157:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(lock))) {
-		if (ddv_call->bail)
+		if (DDV_RARE(ddv_call, -EAGAIN))
 			goto ddv_restart;
 		/* specs/linux/locks.ddv:158:3: if */
 		{
@@ -23436,7 +23436,7 @@ static __always_inline int ddv_b_mutex_trylock(struct ddv_call *ddv_call, struct
 
 	/* specs/linux/locks.ddv:172:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(lock))) {
-		if (ddv_call->bail)
+		if (DDV_RARE(ddv_call, -EAGAIN))
 			goto ddv_restart;
 		/* specs/linux/locks.ddv:173:3: if */
 		{
@@ -25999,7 +25999,7 @@ static __always_inline void ddv_b_call_rcu(struct ddv_call *ddv_call, struct rcu
 {
 	/* specs/linux/locks.ddv:426:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(func))) {
-		if (ddv_call->bail)
+		if (DDV_RARE(ddv_call, -EAGAIN))
 			goto ddv_restart;
 		/* specs/linux/locks.ddv:427:3: if */
 		{
@@ -26064,7 +26064,7 @@ static __always_inline void ddv_b_call_rcu_hurry(struct ddv_call *ddv_call, stru
 {
 	/* specs/linux/locks.ddv:426:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(func))) {
-		if (ddv_call->bail)
+		if (DDV_RARE(ddv_call, -EAGAIN))
 			goto ddv_restart;
 		/* specs/linux/locks.ddv:427:3: if */
 		{

@@ -1285,7 +1285,7 @@ static __always_inline void ddv_b_demo_defer(struct ddv_call *ddv_call, struct r
 {
 	/* constructs.ddv:183:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(func))) {
-		if (ddv_call->bail)
+		if (DDV_RARE(ddv_call, -EAGAIN))
 			goto ddv_restart;
 		/* constructs.ddv:184:3: if */
 		{
