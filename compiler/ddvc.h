@@ -609,6 +609,19 @@ int emit_doc(struct spec *spec, FILE *out);
 void doc_expr(FILE *out, const struct expr *e);
 /* emit_c.c: the wrappers, for emit_pack.c's emit_c(). */
 void emit_wrappers(struct writer *w, struct spec *spec);
+/* emit_sig.c: a probed function's signature and calls, in C (emit_c.c's). */
+const char *ret_decl(const struct fnsig *f, const char *name);	/* "void *ddv_w_kfree" */
+const char *va_words(const struct fnsig *f, bool decls);
+void emit_call_original(struct writer *w, const struct fnsig *f, bool assign);
+const char *param_list(const struct fnsig *f, bool wrapper);
+const char *arg_list(const struct fnsig *f, bool after, bool decls);
+#define arg_names(f, after) arg_list(f, after, false)
+#define arg_decls(f, after) arg_list(f, after, true)
+void emit_return(struct writer *w, const struct fnsig *f, const char *what);
+void emit_last(struct writer *w, const struct fnsig *f, const char *what);
+void emit_exit(struct writer *w, const struct fnsig *f);
+void emit_va_decls(struct writer *w, const struct fnsig *f);
+void emit_va_reads(struct writer *w, const struct fnsig *f);
 /* emit_expr.c: the C of expressions. */
 void emit_expr(struct writer *w, const struct expr *e);
 void emit_cond(struct writer *w, const struct expr *e);	/* no parentheses around a comparison */

@@ -482,6 +482,91 @@ static void emit_object_op(struct emit_ctx *cx, struct stmt *s)
 	w_close(w, "");
 }
 
+/* The operands of a chain of &&, left to right, into c; their number (0: too many). */
+static int conjuncts(struct expr *e, struct expr **c, int max)
+{
+	int n;
+
+	if (e->kind != E_BINARY || e->op != TOK_AND) {
+		if (max < 1)
+			return 0;
+		c[0] = e;
+		return 1;
+	}
+	n = conjuncts(e->a, c, max);
+	if (!n)
+		return 0;
+	max = conjuncts(e->b, c + n, max - n);
+	return max ? n + max : 0;
+}
+
+/*
+ * The condition of an if or after that is a chain of && whose later operands
+ * read objects: each operand's lookups only once those before it held, as C
+ * evaluates them (kfree's `device_name[objp] && !heap[objp]` reads the heap
+ * slot only for a device's name). A lookup has no effect that outlives its
+ * answer but an attached driver's missed flag, which only a violation reads:
+ * one that would not decide the condition decides nothing. Opens a block with
+ * ddv_if, the condition's value, and returns true; false (nothing written)
+ * when no operand after the first reads an object.
+ *	{
+ *		int ddv_f0, ddv_f1;
+ *		bool ddv_if;
+ *
+ *		(the first operand's lookups)
+ *		ddv_if = (the first operand);
+ *		if (ddv_if) {
+ *			(the second's lookups)
+ *			ddv_if = (the second);
+ *		}
+ *		...
+ */
+static bool emit_lazy_cond(struct emit_ctx *cx, struct expr *cond, struct lookups *l)
+{
+	struct expr *c[DDVC_MAX_LOOKUPS];
+	int start[DDVC_MAX_LOOKUPS + 1];
+	struct writer *w = cx->w;
+	int n = conjuncts(cond, c, DDVC_MAX_LOOKUPS), k, later = 0;
+
+	if (n < 2 || l->overflow)
+		return false;
+	/* The whole condition's slots, collected operand by operand. */
+	l->n = 0;
+	for (k = 0; k < n; k++) {
+		start[k] = l->n;
+		collect(l, c[k]);
+		later += k && l->n > start[k];
+	}
+	start[n] = l->n;
+	if (!later || l->overflow)
+		return false;
+	w_block(w);
+	emit_lookup_decls(w, l);
+	w_line(w, "bool ddv_if;");
+	w_blank(w);
+	for (k = 0; k < n; k++) {
+		struct lookups part = { .n = start[k + 1] - start[k] };
+		/* An operand without lookups joins the test of the one before. */
+		bool opens = k && part.n;
+
+		memcpy(part.e, l->e + start[k], part.n * sizeof(part.e[0]));
+		if (opens)
+			w_open(w, "if (ddv_if)");
+		emit_lookups(cx, &part);
+		if (k && !opens) {
+			w_printf(w, "ddv_if = ddv_if && ");
+			emit_expr(w, c[k]);	/* a binary operand in parentheses */
+		} else {
+			w_printf(w, "ddv_if = ");
+			emit_cond(w, c[k]);
+		}
+		w_printf(w, ";\n");
+		if (opens)
+			w_close(w, "");
+	}
+	return true;
+}
+
 /* check, require, after [cond], if: the lookups the condition reads, then the test. */
 static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 {
@@ -500,6 +585,18 @@ static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 			l.e[i]->slot = shared_slot(cx->shared, l.e[i], false);
 		emit_lookups(cx, &l);
 		emit_check(cx, s, &l);
+		return;
+	}
+	if (!is_check && emit_lazy_cond(cx, s->cond, &l)) {
+		w_open(w, "if (ddv_if)");
+		emit_stmts(cx, s->body, depth);
+		if (s->else_body) {
+			w_close(w, " else {");
+			w_indent(w);
+			emit_stmts(cx, s->else_body, depth);
+		}
+		w_close(w, "");
+		w_close(w, "");
 		return;
 	}
 	if (l.n) {
@@ -707,61 +804,6 @@ static void emit_phase(struct emit_ctx *cx, struct stmt *s, bool after)
 	cx->rare_label = NULL;
 }
 
-/* A parameter that the rules after the call read (the resumed call needs it). */
-static bool after_uses(const struct stmt *s, const char *name)
-{
-	for (; s; s = s->next)
-		if (s->kind == S_IF_KERNEL ?
-		    after_uses(s->body, name) || after_uses(s->else_body, name) :
-		    s->kind == S_AFTER && stmt_names(s, name))
-			return true;
-	return false;
-}
-
-static const char *ret_decl(const struct fnsig *f, const char *name)
-{
-	const char *t = f->ret_type;
-
-	return tree_printf("%s%s%s", t, t[strlen(t) - 1] == '*' ? "" : " ", name);
-}
-
-/*
- * A variadic function's words: ", ddv_va[0], ..., ddv_va[7]" (decls: ", unsigned long
- * ddv_va0, ..."), read from its "..." by the wrapper, passed down to the original.
- */
-static const char *va_words(const struct fnsig *f, bool decls)
-{
-	const char *s = "";
-
-	for (int i = 0; f->variadic && i < DDVC_VA_WORDS; i++)
-		s = tree_printf("%s, %sddv_va%d", s, decls ? "unsigned long " : "", i);
-	return s;
-}
-
-static void emit_call_original(struct writer *w, const struct fnsig *f, bool assign)
-{
-	if (assign && f->ret_kind != RET_VOID)
-		w_printf(w, "ret = ");
-	w_printf(w, "%s(", f->symbol);
-	for (struct param *p = f->params; p; p = p->next)
-		w_printf(w, "%s%s", p->name, p->next ? ", " : "");
-	w_printf(w, "%s);\n", va_words(f, false));
-}
-
-/* The prototype's parameters: with "..." for the wrapper, with the words for the rest. */
-static const char *param_list(const struct fnsig *f, bool wrapper)
-{
-	const char *s = "";
-
-	if (!f->params)
-		return "void";
-	for (struct param *p = f->params; p; p = p->next)
-		s = tree_printf("%s%s%s", s, p->decl, p->next ? ", " : "");
-	if (wrapper)
-		return f->variadic ? tree_printf("%s, ...", s) : s;
-	return tree_printf("%s%s", s, va_words(f, true));
-}
-
 static void emit_fail_value(struct writer *w, const struct fail_value *f)
 {
 	switch (f->kind) {
@@ -789,49 +831,6 @@ static bool scope_boundary(const struct spec *spec, const struct fnsig *f)
 		if (s->begin == f || s->end == f)
 			return true;
 	return false;
-}
-
-/*
- * ", size, flags", or with decls ", size_t size, gfp_t flags": the parameters
- * (with after, only those the rules after the call read, never the variadic words).
- */
-static const char *arg_list(const struct fnsig *f, bool after, bool decls)
-{
-	const char *s = "";
-
-	for (struct param *p = f->params; p; p = p->next)
-		if (!after || after_uses(f->contract->body, p->name))
-			s = tree_printf("%s, %s", s, decls ? p->decl : p->name);
-	return after ? s : tree_printf("%s%s", s, va_words(f, decls));
-}
-
-#define arg_names(f, after) arg_list(f, after, false)
-#define arg_decls(f, after) arg_list(f, after, true)
-
-/* "return X;", or for a void function "X;\n return;" */
-static void emit_return(struct writer *w, const struct fnsig *f, const char *what)
-{
-	if (f->ret_kind == RET_VOID) {
-		w_line(w, "%s;", what);
-		w_line(w, "return;");
-	} else {
-		w_line(w, "return %s;", what);
-	}
-}
-
-/* A function's last statement: "return X;", or for a void function "X;". */
-static void emit_last(struct writer *w, const struct fnsig *f, const char *what)
-{
-	w_line(w, "%s%s;", f->ret_kind == RET_VOID ? "" : "return ", what);
-}
-
-/* "ddv_call_exit(ddv_call, (u64)(unsigned long)ret);\n return ret;" (void: 0, "return;") */
-static void emit_exit(struct writer *w, const struct fnsig *f)
-{
-	bool is_void = f->ret_kind == RET_VOID;
-
-	w_line(w, "ddv_call_exit(ddv_call, %s);", is_void ? "0" : "(u64)(unsigned long)ret");
-	w_line(w, is_void ? "return;" : "return ret;");
 }
 
 /* The end of a body: where its rare events go (followed by the call to the rare path). */
@@ -1077,47 +1076,40 @@ static void emit_rare_path(struct emit_ctx *cx, struct fnsig *f)
 }
 
 /*
- * A variadic wrapper reads DDVC_VA_WORDS words of its "...", whatever the caller
- * passed: on x86-64 va_arg reads the register save area, then the caller's frame.
- * The original reads as many as its format names (ddv-rules(5): Variadic functions).
- *	unsigned long ddv_va0, ..., ddv_va7;
- *	va_list ddv_ap;
- *
- *	va_start(ddv_ap, fmt);
- *	ddv_va0 = va_arg(ddv_ap, unsigned long);
- *	...
- *	va_end(ddv_ap);
+ *	if (likely(ENTRY(&ddv_call, &ddv_pack_linux, 0, RET_IP, 3)))
+ *		return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
  */
-static void emit_va_decls(struct writer *w, const struct fnsig *f)
+static void emit_inline_entry(struct emit_ctx *cx, struct fnsig *f, const char *entry,
+			      const char *ret_ip)
 {
-	w_line(w, "unsigned long %s;", va_words(f, false) + 2);
-	w_line(w, "va_list ddv_ap;");
-}
+	struct writer *w = cx->w;
+	int nargs = f->nparams < DDV_MAX_ARGS ? f->nparams : DDV_MAX_ARGS;
+	const char *test = tree_printf("if (likely(%s(&ddv_call, &%s, %d, %s, %d)))", entry,
+				       pack_var(cx->spec), f->index, ret_ip, nargs);
+	const char *body = tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
+				       arg_names(f, false));
 
-static void emit_va_reads(struct writer *w, const struct fnsig *f)
-{
-	const struct param *last = f->params;
-
-	while (last->next)
-		last = last->next;
-	w_line(w, "va_start(ddv_ap, %s);", last->name);
-	for (int i = 0; i < DDVC_VA_WORDS; i++)
-		w_line(w, "ddv_va%d = va_arg(ddv_ap, unsigned long);", i);
-	w_line(w, "va_end(ddv_ap);");
+	if (f->ret_kind == RET_VOID) {
+		w_open(w, "%s", test);
+		emit_return(w, f, body);
+		w_close(w, "");
+	} else {
+		w_line(w, "%s", test);
+		w_nested(w, "return %s;", body);
+	}
 }
 
 /*
  * One wrapper (compiler/README shows one in full):
  *	static void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
  *	{ inline entry: body; else the rare path }
- * A leak scope's begin or end takes the full entry only, on the rare path.
+ * A leak scope's begin or end takes the full entry only, on the rare path; any other
+ * call the inline entry, its second chance (ddv_q_*) or the full entry.
  */
 static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 {
 	struct writer *w = cx->w;
-	int nargs = f->nparams < DDV_MAX_ARGS ? f->nparams : DDV_MAX_ARGS;
 	bool after = phase_has(f->contract->body, true);
-	bool is_void = f->ret_kind == RET_VOID;
 
 	if (f->optional)
 		w_line(w, "extern %s(%s) __weak;", ret_decl(f, f->symbol), param_list(f, true));
@@ -1130,6 +1122,19 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 		emit_after(cx, f);
 	emit_body(cx, f);
 	emit_rare_path(cx, f);
+	if (!scope_boundary(cx->spec, f)) {
+		/* The inline entry's second chance (ddv_call_enter_dut), else the full entry. */
+		w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip%s)",
+		       ret_decl(f, mangle("ddv_q_", f->symbol)), arg_decls(f, false));
+		w_block(w);
+		w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
+		w_blank(w);
+		emit_inline_entry(cx, f, "ddv_call_enter_dut", "ddv_ret_ip");
+		emit_last(w, f, tree_printf("%s(ddv_ret_ip, 0%s)", mangle("ddv_r_", f->symbol),
+					    arg_names(f, false)));
+		w_close(w, "");
+		w_blank(w);
+	}
 	w_line(w, "static DDV_WRAPPER %s(%s)", ret_decl(f, mangle("ddv_w_", f->symbol)),
 	       param_list(f, true));
 	w_block(w);
@@ -1140,27 +1145,17 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 		emit_va_reads(w, f);
 	}
 	if (!scope_boundary(cx->spec, f)) {
-		const char *fast = tree_printf("if (likely(ddv_call_enter_fast(&ddv_call, &%s, "
-					       "%d, _RET_IP_, %d)))", pack_var(cx->spec),
-					       f->index, nargs);
-		const char *body = tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
-					       arg_names(f, false));
-
 		w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 		w_blank(w);
 		if (f->variadic)
 			emit_va_reads(w, f);
-		if (is_void) {
-			w_open(w, "%s", fast);
-			emit_return(w, f, body);
-			w_close(w, "");
-		} else {
-			w_line(w, "%s", fast);
-			w_nested(w, "return %s;", body);
-		}
+		emit_inline_entry(cx, f, "ddv_call_enter_fast", "_RET_IP_");
+		emit_last(w, f, tree_printf("%s(_RET_IP_%s)", mangle("ddv_q_", f->symbol),
+					    arg_names(f, false)));
+	} else {
+		emit_last(w, f, tree_printf("%s(_RET_IP_, 0%s)", mangle("ddv_r_", f->symbol),
+					    arg_names(f, false)));
 	}
-	emit_last(w, f, tree_printf("%s(_RET_IP_, 0%s)", mangle("ddv_r_", f->symbol),
-				    arg_names(f, false)));
 	w_close(w, "");
 	/* A spec prototype that differs from the kernel's is a build error, not a crash. */
 	w_line(w, "_Static_assert(__builtin_types_compatible_p(typeof(&%s), typeof(&%s)),",

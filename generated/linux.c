@@ -146,13 +146,22 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_trace(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_kmalloc_trace(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmalloc_trace(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 0, ddv_ret_ip, 3)))
+		return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
+	return ddv_r_kmalloc_trace(ddv_ret_ip, 0, s, flags, size);
+}
+
 static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, 3)))
 		return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
-	return ddv_r_kmalloc_trace(_RET_IP_, 0, s, flags, size);
+	return ddv_q_kmalloc_trace(_RET_IP_, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof(&kmalloc_trace)),
 	       "specs/linux/heap.ddv:31:5: the prototype of kmalloc_trace differs from the kernel's");
@@ -238,13 +247,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc(unsigned long ddv_ret_ip, unsigned lo
 	return ddv_a___kmalloc(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 1, ddv_ret_ip, 2)))
+		return ddv_b___kmalloc(&ddv_call, size, flags);
+	return ddv_r___kmalloc(ddv_ret_ip, 0, size, flags);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, 2)))
 		return ddv_b___kmalloc(&ddv_call, size, flags);
-	return ddv_r___kmalloc(_RET_IP_, 0, size, flags);
+	return ddv_q___kmalloc(_RET_IP_, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__kmalloc)),
 	       "specs/linux/heap.ddv:32:5: the prototype of __kmalloc differs from the kernel's");
@@ -330,13 +348,22 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_large(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_kmalloc_large(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmalloc_large(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 2, ddv_ret_ip, 2)))
+		return ddv_b_kmalloc_large(&ddv_call, size, flags);
+	return ddv_r_kmalloc_large(ddv_ret_ip, 0, size, flags);
+}
+
 static DDV_WRAPPER void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, 2)))
 		return ddv_b_kmalloc_large(&ddv_call, size, flags);
-	return ddv_r_kmalloc_large(_RET_IP_, 0, size, flags);
+	return ddv_q_kmalloc_large(_RET_IP_, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof(&kmalloc_large)),
 	       "specs/linux/heap.ddv:33:5: the prototype of kmalloc_large differs from the kernel's");
@@ -422,13 +449,22 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_trace_noprof(unsigned long ddv_ret_ip, 
 	return ddv_a_kmalloc_trace_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmalloc_trace_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 3, ddv_ret_ip, 3)))
+		return ddv_b_kmalloc_trace_noprof(&ddv_call, s, flags, size);
+	return ddv_r_kmalloc_trace_noprof(ddv_ret_ip, 0, s, flags, size);
+}
+
 static DDV_WRAPPER void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, 3)))
 		return ddv_b_kmalloc_trace_noprof(&ddv_call, s, flags, size);
-	return ddv_r_kmalloc_trace_noprof(_RET_IP_, 0, s, flags, size);
+	return ddv_q_kmalloc_trace_noprof(_RET_IP_, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof), typeof(&kmalloc_trace_noprof)),
 	       "specs/linux/heap.ddv:34:5: the prototype of kmalloc_trace_noprof differs from the kernel's");
@@ -514,13 +550,22 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_large_noprof(unsigned long ddv_ret_ip, 
 	return ddv_a_kmalloc_large_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmalloc_large_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 4, ddv_ret_ip, 2)))
+		return ddv_b_kmalloc_large_noprof(&ddv_call, size, flags);
+	return ddv_r_kmalloc_large_noprof(ddv_ret_ip, 0, size, flags);
+}
+
 static DDV_WRAPPER void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, 2)))
 		return ddv_b_kmalloc_large_noprof(&ddv_call, size, flags);
-	return ddv_r_kmalloc_large_noprof(_RET_IP_, 0, size, flags);
+	return ddv_q_kmalloc_large_noprof(_RET_IP_, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof), typeof(&kmalloc_large_noprof)),
 	       "specs/linux/heap.ddv:35:5: the prototype of kmalloc_large_noprof differs from the kernel's");
@@ -606,13 +651,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_noprof(unsigned long ddv_ret_ip, unsi
 	return ddv_a___kmalloc_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 5, ddv_ret_ip, 2)))
+		return ddv_b___kmalloc_noprof(&ddv_call, size, flags);
+	return ddv_r___kmalloc_noprof(ddv_ret_ip, 0, size, flags);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, 2)))
 		return ddv_b___kmalloc_noprof(&ddv_call, size, flags);
-	return ddv_r___kmalloc_noprof(_RET_IP_, 0, size, flags);
+	return ddv_q___kmalloc_noprof(_RET_IP_, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typeof(&__kmalloc_noprof)),
 	       "specs/linux/heap.ddv:36:5: the prototype of __kmalloc_noprof differs from the kernel's");
@@ -698,13 +752,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_cache_noprof(unsigned long ddv_ret_ip
 	return ddv_a___kmalloc_cache_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc_cache_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 6, ddv_ret_ip, 3)))
+		return ddv_b___kmalloc_cache_noprof(&ddv_call, s, flags, size);
+	return ddv_r___kmalloc_cache_noprof(ddv_ret_ip, 0, s, flags, size);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, 3)))
 		return ddv_b___kmalloc_cache_noprof(&ddv_call, s, flags, size);
-	return ddv_r___kmalloc_cache_noprof(_RET_IP_, 0, s, flags, size);
+	return ddv_q___kmalloc_cache_noprof(_RET_IP_, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof), typeof(&__kmalloc_cache_noprof)),
 	       "specs/linux/heap.ddv:37:5: the prototype of __kmalloc_cache_noprof differs from the kernel's");
@@ -790,13 +853,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_large_noprof(unsigned long ddv_ret_ip
 	return ddv_a___kmalloc_large_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc_large_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 7, ddv_ret_ip, 2)))
+		return ddv_b___kmalloc_large_noprof(&ddv_call, size, flags);
+	return ddv_r___kmalloc_large_noprof(ddv_ret_ip, 0, size, flags);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, 2)))
 		return ddv_b___kmalloc_large_noprof(&ddv_call, size, flags);
-	return ddv_r___kmalloc_large_noprof(_RET_IP_, 0, size, flags);
+	return ddv_q___kmalloc_large_noprof(_RET_IP_, size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof), typeof(&__kmalloc_large_noprof)),
 	       "specs/linux/heap.ddv:38:5: the prototype of __kmalloc_large_noprof differs from the kernel's");
@@ -882,13 +954,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node(unsigned long ddv_ret_ip, unsign
 	return ddv_a___kmalloc_node(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc_node(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 8, ddv_ret_ip, 3)))
+		return ddv_b___kmalloc_node(&ddv_call, size, flags, node);
+	return ddv_r___kmalloc_node(ddv_ret_ip, 0, size, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, 3)))
 		return ddv_b___kmalloc_node(&ddv_call, size, flags, node);
-	return ddv_r___kmalloc_node(_RET_IP_, 0, size, flags, node);
+	return ddv_q___kmalloc_node(_RET_IP_, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeof(&__kmalloc_node)),
 	       "specs/linux/heap.ddv:54:5: the prototype of __kmalloc_node differs from the kernel's");
@@ -974,13 +1055,22 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_node_trace(unsigned long ddv_ret_ip, un
 	return ddv_a_kmalloc_node_trace(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmalloc_node_trace(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 9, ddv_ret_ip, 4)))
+		return ddv_b_kmalloc_node_trace(&ddv_call, s, flags, node, size);
+	return ddv_r_kmalloc_node_trace(ddv_ret_ip, 0, s, flags, node, size);
+}
+
 static DDV_WRAPPER void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, 4)))
 		return ddv_b_kmalloc_node_trace(&ddv_call, s, flags, node, size);
-	return ddv_r_kmalloc_node_trace(_RET_IP_, 0, s, flags, node, size);
+	return ddv_q_kmalloc_node_trace(_RET_IP_, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), typeof(&kmalloc_node_trace)),
 	       "specs/linux/heap.ddv:55:5: the prototype of kmalloc_node_trace differs from the kernel's");
@@ -1066,13 +1156,22 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_large_node(unsigned long ddv_ret_ip, un
 	return ddv_a_kmalloc_large_node(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmalloc_large_node(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 10, ddv_ret_ip, 3)))
+		return ddv_b_kmalloc_large_node(&ddv_call, size, flags, node);
+	return ddv_r_kmalloc_large_node(ddv_ret_ip, 0, size, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, 3)))
 		return ddv_b_kmalloc_large_node(&ddv_call, size, flags, node);
-	return ddv_r_kmalloc_large_node(_RET_IP_, 0, size, flags, node);
+	return ddv_q_kmalloc_large_node(_RET_IP_, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), typeof(&kmalloc_large_node)),
 	       "specs/linux/heap.ddv:56:5: the prototype of kmalloc_large_node differs from the kernel's");
@@ -1158,13 +1257,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node_noprof(unsigned long ddv_ret_ip,
 	return ddv_a___kmalloc_node_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc_node_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 11, ddv_ret_ip, 3)))
+		return ddv_b___kmalloc_node_noprof(&ddv_call, size, flags, node);
+	return ddv_r___kmalloc_node_noprof(ddv_ret_ip, 0, size, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, 3)))
 		return ddv_b___kmalloc_node_noprof(&ddv_call, size, flags, node);
-	return ddv_r___kmalloc_node_noprof(_RET_IP_, 0, size, flags, node);
+	return ddv_q___kmalloc_node_noprof(_RET_IP_, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:57:5: the prototype of __kmalloc_node_noprof differs from the kernel's");
@@ -1250,13 +1358,22 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_node_trace_noprof(unsigned long ddv_ret
 	return ddv_a_kmalloc_node_trace_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmalloc_node_trace_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 12, ddv_ret_ip, 4)))
+		return ddv_b_kmalloc_node_trace_noprof(&ddv_call, s, flags, node, size);
+	return ddv_r_kmalloc_node_trace_noprof(ddv_ret_ip, 0, s, flags, node, size);
+}
+
 static DDV_WRAPPER void *ddv_w_kmalloc_node_trace_noprof(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, 4)))
 		return ddv_b_kmalloc_node_trace_noprof(&ddv_call, s, flags, node, size);
-	return ddv_r_kmalloc_node_trace_noprof(_RET_IP_, 0, s, flags, node, size);
+	return ddv_q_kmalloc_node_trace_noprof(_RET_IP_, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace_noprof), typeof(&kmalloc_node_trace_noprof)),
 	       "specs/linux/heap.ddv:58:5: the prototype of kmalloc_node_trace_noprof differs from the kernel's");
@@ -1342,13 +1459,22 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_large_node_noprof(unsigned long ddv_ret
 	return ddv_a_kmalloc_large_node_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmalloc_large_node_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 13, ddv_ret_ip, 3)))
+		return ddv_b_kmalloc_large_node_noprof(&ddv_call, size, flags, node);
+	return ddv_r_kmalloc_large_node_noprof(ddv_ret_ip, 0, size, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w_kmalloc_large_node_noprof(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, 3)))
 		return ddv_b_kmalloc_large_node_noprof(&ddv_call, size, flags, node);
-	return ddv_r_kmalloc_large_node_noprof(_RET_IP_, 0, size, flags, node);
+	return ddv_q_kmalloc_large_node_noprof(_RET_IP_, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node_noprof), typeof(&kmalloc_large_node_noprof)),
 	       "specs/linux/heap.ddv:59:5: the prototype of kmalloc_large_node_noprof differs from the kernel's");
@@ -1434,13 +1560,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node_noprof(unsigned long ddv_ret_ip,
 	return ddv_a___kmalloc_node_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc_node_noprof(unsigned long ddv_ret_ip, size_t size, kmem_buckets *b, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 14, ddv_ret_ip, 4)))
+		return ddv_b___kmalloc_node_noprof(&ddv_call, size, b, flags, node);
+	return ddv_r___kmalloc_node_noprof(ddv_ret_ip, 0, size, b, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, 4)))
 		return ddv_b___kmalloc_node_noprof(&ddv_call, size, b, flags, node);
-	return ddv_r___kmalloc_node_noprof(_RET_IP_, 0, size, b, flags, node);
+	return ddv_q___kmalloc_node_noprof(_RET_IP_, size, b, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:60:5: the prototype of __kmalloc_node_noprof differs from the kernel's");
@@ -1526,13 +1661,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_cache_node_noprof(unsigned long ddv_r
 	return ddv_a___kmalloc_cache_node_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc_cache_node_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 15, ddv_ret_ip, 4)))
+		return ddv_b___kmalloc_cache_node_noprof(&ddv_call, s, flags, node, size);
+	return ddv_r___kmalloc_cache_node_noprof(ddv_ret_ip, 0, s, flags, node, size);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc_cache_node_noprof(struct kmem_cache *s, gfp_t flags, int node, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, 4)))
 		return ddv_b___kmalloc_cache_node_noprof(&ddv_call, s, flags, node, size);
-	return ddv_r___kmalloc_cache_node_noprof(_RET_IP_, 0, s, flags, node, size);
+	return ddv_q___kmalloc_cache_node_noprof(_RET_IP_, s, flags, node, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_node_noprof), typeof(&__kmalloc_cache_node_noprof)),
 	       "specs/linux/heap.ddv:61:5: the prototype of __kmalloc_cache_node_noprof differs from the kernel's");
@@ -1618,13 +1762,22 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_large_node_noprof(unsigned long ddv_r
 	return ddv_a___kmalloc_large_node_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kmalloc_large_node_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 16, ddv_ret_ip, 3)))
+		return ddv_b___kmalloc_large_node_noprof(&ddv_call, size, flags, node);
+	return ddv_r___kmalloc_large_node_noprof(ddv_ret_ip, 0, size, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w___kmalloc_large_node_noprof(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, 3)))
 		return ddv_b___kmalloc_large_node_noprof(&ddv_call, size, flags, node);
-	return ddv_r___kmalloc_large_node_noprof(_RET_IP_, 0, size, flags, node);
+	return ddv_q___kmalloc_large_node_noprof(_RET_IP_, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_node_noprof), typeof(&__kmalloc_large_node_noprof)),
 	       "specs/linux/heap.ddv:62:5: the prototype of __kmalloc_large_node_noprof differs from the kernel's");
@@ -1645,11 +1798,16 @@ static __always_inline void *ddv_a_krealloc(struct ddv_call *ddv_call, void *ret
 			/* specs/linux/heap.ddv:94:4: if */
 			{
 				int ddv_f0;
+				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_resume;
-				if (!(ZERO_OR_NULL_PTR(objp)) && (ddv_f0 == 0)) {
+				ddv_if = !(ZERO_OR_NULL_PTR(objp));
+				if (ddv_if) {
+					ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+					if (DDV_RARE(ddv_call, ddv_f0))
+						goto ddv_resume;
+					ddv_if = (ddv_f0 == 0);
+				}
+				if (ddv_if) {
 					/* specs/linux/heap.ddv:95:5: object operation */
 					{
 						int ddv_rc;
@@ -1755,13 +1913,22 @@ static DDV_RARE_PATH void *ddv_p_krealloc(unsigned long ddv_ret_ip, unsigned lon
 	return ddv_a_krealloc(&ddv_call, ret, objp, new_size);
 }
 
+static DDV_RARE_PATH void *ddv_q_krealloc(unsigned long ddv_ret_ip, const void *objp, size_t new_size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 17, ddv_ret_ip, 3)))
+		return ddv_b_krealloc(&ddv_call, objp, new_size, flags);
+	return ddv_r_krealloc(ddv_ret_ip, 0, objp, new_size, flags);
+}
+
 static DDV_WRAPPER void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, 3)))
 		return ddv_b_krealloc(&ddv_call, objp, new_size, flags);
-	return ddv_r_krealloc(_RET_IP_, 0, objp, new_size, flags);
+	return ddv_q_krealloc(_RET_IP_, objp, new_size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&krealloc)),
 	       "specs/linux/heap.ddv:78:5: the prototype of krealloc differs from the kernel's");
@@ -1782,11 +1949,16 @@ static __always_inline void *ddv_a_krealloc_noprof(struct ddv_call *ddv_call, vo
 			/* specs/linux/heap.ddv:94:4: if */
 			{
 				int ddv_f0;
+				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_resume;
-				if (!(ZERO_OR_NULL_PTR(objp)) && (ddv_f0 == 0)) {
+				ddv_if = !(ZERO_OR_NULL_PTR(objp));
+				if (ddv_if) {
+					ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+					if (DDV_RARE(ddv_call, ddv_f0))
+						goto ddv_resume;
+					ddv_if = (ddv_f0 == 0);
+				}
+				if (ddv_if) {
 					/* specs/linux/heap.ddv:95:5: object operation */
 					{
 						int ddv_rc;
@@ -1892,13 +2064,22 @@ static DDV_RARE_PATH void *ddv_p_krealloc_noprof(unsigned long ddv_ret_ip, unsig
 	return ddv_a_krealloc_noprof(&ddv_call, ret, objp, new_size);
 }
 
+static DDV_RARE_PATH void *ddv_q_krealloc_noprof(unsigned long ddv_ret_ip, const void *objp, size_t new_size, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 18, ddv_ret_ip, 3)))
+		return ddv_b_krealloc_noprof(&ddv_call, objp, new_size, flags);
+	return ddv_r_krealloc_noprof(ddv_ret_ip, 0, objp, new_size, flags);
+}
+
 static DDV_WRAPPER void *ddv_w_krealloc_noprof(const void *objp, size_t new_size, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, 3)))
 		return ddv_b_krealloc_noprof(&ddv_call, objp, new_size, flags);
-	return ddv_r_krealloc_noprof(_RET_IP_, 0, objp, new_size, flags);
+	return ddv_q_krealloc_noprof(_RET_IP_, objp, new_size, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc_noprof), typeof(&krealloc_noprof)),
 	       "specs/linux/heap.ddv:79:5: the prototype of krealloc_noprof differs from the kernel's");
@@ -1983,13 +2164,22 @@ static DDV_RARE_PATH char *ddv_p_kstrdup(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_kstrdup(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH char *ddv_q_kstrdup(unsigned long ddv_ret_ip, const char *s, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 19, ddv_ret_ip, 2)))
+		return ddv_b_kstrdup(&ddv_call, s, gfp);
+	return ddv_r_kstrdup(ddv_ret_ip, 0, s, gfp);
+}
+
 static DDV_WRAPPER char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, 2)))
 		return ddv_b_kstrdup(&ddv_call, s, gfp);
-	return ddv_r_kstrdup(_RET_IP_, 0, s, gfp);
+	return ddv_q_kstrdup(_RET_IP_, s, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup), typeof(&kstrdup)),
 	       "specs/linux/heap.ddv:104:4: the prototype of kstrdup differs from the kernel's");
@@ -2073,13 +2263,22 @@ static DDV_RARE_PATH void *ddv_p_kmemdup(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_kmemdup(&ddv_call, ret, len);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmemdup(unsigned long ddv_ret_ip, const void *src, size_t len, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 20, ddv_ret_ip, 3)))
+		return ddv_b_kmemdup(&ddv_call, src, len, gfp);
+	return ddv_r_kmemdup(ddv_ret_ip, 0, src, len, gfp);
+}
+
 static DDV_WRAPPER void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, 3)))
 		return ddv_b_kmemdup(&ddv_call, src, len, gfp);
-	return ddv_r_kmemdup(_RET_IP_, 0, src, len, gfp);
+	return ddv_q_kmemdup(_RET_IP_, src, len, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmemdup)),
 	       "specs/linux/heap.ddv:117:5: the prototype of kmemdup differs from the kernel's");
@@ -2165,13 +2364,22 @@ static DDV_RARE_PATH void *ddv_p_kmemdup_noprof(unsigned long ddv_ret_ip, unsign
 	return ddv_a_kmemdup_noprof(&ddv_call, ret, len);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmemdup_noprof(unsigned long ddv_ret_ip, const void *src, size_t len, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 21, ddv_ret_ip, 3)))
+		return ddv_b_kmemdup_noprof(&ddv_call, src, len, gfp);
+	return ddv_r_kmemdup_noprof(ddv_ret_ip, 0, src, len, gfp);
+}
+
 static DDV_WRAPPER void *ddv_w_kmemdup_noprof(const void *src, size_t len, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, 3)))
 		return ddv_b_kmemdup_noprof(&ddv_call, src, len, gfp);
-	return ddv_r_kmemdup_noprof(_RET_IP_, 0, src, len, gfp);
+	return ddv_q_kmemdup_noprof(_RET_IP_, src, len, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup_noprof), typeof(&kmemdup_noprof)),
 	       "specs/linux/heap.ddv:118:5: the prototype of kmemdup_noprof differs from the kernel's");
@@ -2341,14 +2549,19 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 						/* specs/linux/heap.ddv:165:5: if */
 						{
 							int ddv_f0, ddv_f1;
+							bool ddv_if;
 
-							ddv_f1 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
-							if (DDV_RARE(ddv_call, ddv_f1))
-								goto ddv_restart;
 							ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(objp), NULL);
 							if (DDV_RARE(ddv_call, ddv_f0))
 								goto ddv_restart;
-							if ((ddv_f0 == 0) && !((ddv_f1 == 0))) {
+							ddv_if = (ddv_f0 == 0);
+							if (ddv_if) {
+								ddv_f1 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+								if (DDV_RARE(ddv_call, ddv_f1))
+									goto ddv_restart;
+								ddv_if = !((ddv_f1 == 0));
+							}
+							if (ddv_if) {
 								/* specs/linux/heap.ddv:166:6: if */
 								{
 									struct ddv_obj ddv_o1 = { 0 };
@@ -2434,6 +2647,17 @@ static DDV_RARE_PATH void ddv_r_kfree(unsigned long ddv_ret_ip, unsigned long dd
 	ddv_b_kfree(&ddv_call, objp);
 }
 
+static DDV_RARE_PATH void ddv_q_kfree(unsigned long ddv_ret_ip, const void *objp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 22, ddv_ret_ip, 1))) {
+		ddv_b_kfree(&ddv_call, objp);
+		return;
+	}
+	ddv_r_kfree(ddv_ret_ip, 0, objp);
+}
+
 static DDV_WRAPPER void ddv_w_kfree(const void *objp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -2442,7 +2666,7 @@ static DDV_WRAPPER void ddv_w_kfree(const void *objp)
 		ddv_b_kfree(&ddv_call, objp);
 		return;
 	}
-	ddv_r_kfree(_RET_IP_, 0, objp);
+	ddv_q_kfree(_RET_IP_, objp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)),
 	       "specs/linux/heap.ddv:130:4: the prototype of kfree differs from the kernel's");
@@ -2490,6 +2714,17 @@ static DDV_RARE_PATH void ddv_r_kfree_sensitive(unsigned long ddv_ret_ip, unsign
 	ddv_b_kfree_sensitive(&ddv_call, objp);
 }
 
+static DDV_RARE_PATH void ddv_q_kfree_sensitive(unsigned long ddv_ret_ip, const void *objp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 23, ddv_ret_ip, 1))) {
+		ddv_b_kfree_sensitive(&ddv_call, objp);
+		return;
+	}
+	ddv_r_kfree_sensitive(ddv_ret_ip, 0, objp);
+}
+
 static DDV_WRAPPER void ddv_w_kfree_sensitive(const void *objp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -2498,7 +2733,7 @@ static DDV_WRAPPER void ddv_w_kfree_sensitive(const void *objp)
 		ddv_b_kfree_sensitive(&ddv_call, objp);
 		return;
 	}
-	ddv_r_kfree_sensitive(_RET_IP_, 0, objp);
+	ddv_q_kfree_sensitive(_RET_IP_, objp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_sensitive), typeof(&kfree_sensitive)),
 	       "specs/linux/heap.ddv:179:4: the prototype of kfree_sensitive differs from the kernel's");
@@ -2581,6 +2816,15 @@ static DDV_RARE_PATH char *ddv_p_kasprintf(unsigned long ddv_ret_ip, unsigned lo
 	return ddv_a_kasprintf(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH char *ddv_q_kasprintf(unsigned long ddv_ret_ip, gfp_t gfp, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 24, ddv_ret_ip, 2)))
+		return ddv_b_kasprintf(&ddv_call, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kasprintf(ddv_ret_ip, 0, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+}
+
 static DDV_WRAPPER char *ddv_w_kasprintf(gfp_t gfp, const char *fmt, ...)
 {
 	unsigned long ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7;
@@ -2599,7 +2843,7 @@ static DDV_WRAPPER char *ddv_w_kasprintf(gfp_t gfp, const char *fmt, ...)
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, 2)))
 		return ddv_b_kasprintf(&ddv_call, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_r_kasprintf(_RET_IP_, 0, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_kasprintf(_RET_IP_, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kasprintf), typeof(&kasprintf)),
 	       "specs/linux/heap.ddv:189:4: the prototype of kasprintf differs from the kernel's");
@@ -2676,13 +2920,22 @@ static DDV_RARE_PATH char *ddv_p_kvasprintf(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_kvasprintf(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH char *ddv_q_kvasprintf(unsigned long ddv_ret_ip, gfp_t gfp, const char *fmt, va_list ap)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 25, ddv_ret_ip, 3)))
+		return ddv_b_kvasprintf(&ddv_call, gfp, fmt, ap);
+	return ddv_r_kvasprintf(ddv_ret_ip, 0, gfp, fmt, ap);
+}
+
 static DDV_WRAPPER char *ddv_w_kvasprintf(gfp_t gfp, const char *fmt, va_list ap)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 25, _RET_IP_, 3)))
 		return ddv_b_kvasprintf(&ddv_call, gfp, fmt, ap);
-	return ddv_r_kvasprintf(_RET_IP_, 0, gfp, fmt, ap);
+	return ddv_q_kvasprintf(_RET_IP_, gfp, fmt, ap);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvasprintf), typeof(&kvasprintf)),
 	       "specs/linux/heap.ddv:201:4: the prototype of kvasprintf differs from the kernel's");
@@ -2759,13 +3012,22 @@ static DDV_RARE_PATH char *ddv_p_kstrndup(unsigned long ddv_ret_ip, unsigned lon
 	return ddv_a_kstrndup(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH char *ddv_q_kstrndup(unsigned long ddv_ret_ip, const char *s, size_t max, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 26, ddv_ret_ip, 3)))
+		return ddv_b_kstrndup(&ddv_call, s, max, gfp);
+	return ddv_r_kstrndup(ddv_ret_ip, 0, s, max, gfp);
+}
+
 static DDV_WRAPPER char *ddv_w_kstrndup(const char *s, size_t max, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 26, _RET_IP_, 3)))
 		return ddv_b_kstrndup(&ddv_call, s, max, gfp);
-	return ddv_r_kstrndup(_RET_IP_, 0, s, max, gfp);
+	return ddv_q_kstrndup(_RET_IP_, s, max, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrndup), typeof(&kstrndup)),
 	       "specs/linux/heap.ddv:211:4: the prototype of kstrndup differs from the kernel's");
@@ -2842,13 +3104,22 @@ static DDV_RARE_PATH const char *ddv_p_kstrdup_const(unsigned long ddv_ret_ip, u
 	return ddv_a_kstrdup_const(&ddv_call, ret, s);
 }
 
+static DDV_RARE_PATH const char *ddv_q_kstrdup_const(unsigned long ddv_ret_ip, const char *s, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 27, ddv_ret_ip, 2)))
+		return ddv_b_kstrdup_const(&ddv_call, s, gfp);
+	return ddv_r_kstrdup_const(ddv_ret_ip, 0, s, gfp);
+}
+
 static DDV_WRAPPER const char *ddv_w_kstrdup_const(const char *s, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, 2)))
 		return ddv_b_kstrdup_const(&ddv_call, s, gfp);
-	return ddv_r_kstrdup_const(_RET_IP_, 0, s, gfp);
+	return ddv_q_kstrdup_const(_RET_IP_, s, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup_const), typeof(&kstrdup_const)),
 	       "specs/linux/heap.ddv:224:4: the prototype of kstrdup_const differs from the kernel's");
@@ -2898,6 +3169,17 @@ static DDV_RARE_PATH void ddv_r_kfree_const(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_kfree_const(&ddv_call, x);
 }
 
+static DDV_RARE_PATH void ddv_q_kfree_const(unsigned long ddv_ret_ip, const void *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 28, ddv_ret_ip, 1))) {
+		ddv_b_kfree_const(&ddv_call, x);
+		return;
+	}
+	ddv_r_kfree_const(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER void ddv_w_kfree_const(const void *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -2906,7 +3188,7 @@ static DDV_WRAPPER void ddv_w_kfree_const(const void *x)
 		ddv_b_kfree_const(&ddv_call, x);
 		return;
 	}
-	ddv_r_kfree_const(_RET_IP_, 0, x);
+	ddv_q_kfree_const(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_const), typeof(&kfree_const)),
 	       "specs/linux/heap.ddv:234:4: the prototype of kfree_const differs from the kernel's");
@@ -3011,13 +3293,22 @@ static DDV_RARE_PATH struct kmem_cache *ddv_p_kmem_cache_create(unsigned long dd
 	return ddv_a_kmem_cache_create(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct kmem_cache *ddv_q_kmem_cache_create(unsigned long ddv_ret_ip, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *))
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 29, ddv_ret_ip, 5)))
+		return ddv_b_kmem_cache_create(&ddv_call, name, size, align, flags, ctor);
+	return ddv_r_kmem_cache_create(ddv_ret_ip, 0, name, size, align, flags, ctor);
+}
+
 static DDV_WRAPPER struct kmem_cache *ddv_w_kmem_cache_create(const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *))
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, 5)))
 		return ddv_b_kmem_cache_create(&ddv_call, name, size, align, flags, ctor);
-	return ddv_r_kmem_cache_create(_RET_IP_, 0, name, size, align, flags, ctor);
+	return ddv_q_kmem_cache_create(_RET_IP_, name, size, align, flags, ctor);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_create), typeof(&kmem_cache_create)),
 	       "specs/linux/heap.ddv:263:5: the prototype of kmem_cache_create differs from the kernel's");
@@ -3124,13 +3415,22 @@ static DDV_RARE_PATH struct kmem_cache *ddv_p_kmem_cache_create_usercopy(unsigne
 	return ddv_a_kmem_cache_create_usercopy(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct kmem_cache *ddv_q_kmem_cache_create_usercopy(unsigned long ddv_ret_ip, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, unsigned int useroffset, unsigned int usersize, void (*ctor)(void *))
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 30, ddv_ret_ip, 6)))
+		return ddv_b_kmem_cache_create_usercopy(&ddv_call, name, size, align, flags, useroffset, usersize, ctor);
+	return ddv_r_kmem_cache_create_usercopy(ddv_ret_ip, 0, name, size, align, flags, useroffset, usersize, ctor);
+}
+
 static DDV_WRAPPER struct kmem_cache *ddv_w_kmem_cache_create_usercopy(const char *name, unsigned int size, unsigned int align, slab_flags_t flags, unsigned int useroffset, unsigned int usersize, void (*ctor)(void *))
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, 6)))
 		return ddv_b_kmem_cache_create_usercopy(&ddv_call, name, size, align, flags, useroffset, usersize, ctor);
-	return ddv_r_kmem_cache_create_usercopy(_RET_IP_, 0, name, size, align, flags, useroffset, usersize, ctor);
+	return ddv_q_kmem_cache_create_usercopy(_RET_IP_, name, size, align, flags, useroffset, usersize, ctor);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_create_usercopy), typeof(&kmem_cache_create_usercopy)),
 	       "specs/linux/heap.ddv:264:5: the prototype of kmem_cache_create_usercopy differs from the kernel's");
@@ -3237,13 +3537,22 @@ static DDV_RARE_PATH struct kmem_cache *ddv_p___kmem_cache_create_args(unsigned 
 	return ddv_a___kmem_cache_create_args(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct kmem_cache *ddv_q___kmem_cache_create_args(unsigned long ddv_ret_ip, const char *name, unsigned int object_size, struct kmem_cache_args *args, slab_flags_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 31, ddv_ret_ip, 4)))
+		return ddv_b___kmem_cache_create_args(&ddv_call, name, object_size, args, flags);
+	return ddv_r___kmem_cache_create_args(ddv_ret_ip, 0, name, object_size, args, flags);
+}
+
 static DDV_WRAPPER struct kmem_cache *ddv_w___kmem_cache_create_args(const char *name, unsigned int object_size, struct kmem_cache_args *args, slab_flags_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 31, _RET_IP_, 4)))
 		return ddv_b___kmem_cache_create_args(&ddv_call, name, object_size, args, flags);
-	return ddv_r___kmem_cache_create_args(_RET_IP_, 0, name, object_size, args, flags);
+	return ddv_q___kmem_cache_create_args(_RET_IP_, name, object_size, args, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmem_cache_create_args), typeof(&__kmem_cache_create_args)),
 	       "specs/linux/heap.ddv:265:5: the prototype of __kmem_cache_create_args differs from the kernel's");
@@ -3353,6 +3662,17 @@ static DDV_RARE_PATH void ddv_r_kmem_cache_destroy(unsigned long ddv_ret_ip, uns
 	ddv_b_kmem_cache_destroy(&ddv_call, s);
 }
 
+static DDV_RARE_PATH void ddv_q_kmem_cache_destroy(unsigned long ddv_ret_ip, struct kmem_cache *s)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 32, ddv_ret_ip, 1))) {
+		ddv_b_kmem_cache_destroy(&ddv_call, s);
+		return;
+	}
+	ddv_r_kmem_cache_destroy(ddv_ret_ip, 0, s);
+}
+
 static DDV_WRAPPER void ddv_w_kmem_cache_destroy(struct kmem_cache *s)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -3361,7 +3681,7 @@ static DDV_WRAPPER void ddv_w_kmem_cache_destroy(struct kmem_cache *s)
 		ddv_b_kmem_cache_destroy(&ddv_call, s);
 		return;
 	}
-	ddv_r_kmem_cache_destroy(_RET_IP_, 0, s);
+	ddv_q_kmem_cache_destroy(_RET_IP_, s);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_destroy), typeof(&kmem_cache_destroy)),
 	       "specs/linux/heap.ddv:279:4: the prototype of kmem_cache_destroy differs from the kernel's");
@@ -3460,13 +3780,22 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc(unsigned long ddv_ret_ip, unsi
 	return ddv_a_kmem_cache_alloc(&ddv_call, ret, s);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 33, ddv_ret_ip, 2)))
+		return ddv_b_kmem_cache_alloc(&ddv_call, s, flags);
+	return ddv_r_kmem_cache_alloc(ddv_ret_ip, 0, s, flags);
+}
+
 static DDV_WRAPPER void *ddv_w_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, 2)))
 		return ddv_b_kmem_cache_alloc(&ddv_call, s, flags);
-	return ddv_r_kmem_cache_alloc(_RET_IP_, 0, s, flags);
+	return ddv_q_kmem_cache_alloc(_RET_IP_, s, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc), typeof(&kmem_cache_alloc)),
 	       "specs/linux/heap.ddv:301:5: the prototype of kmem_cache_alloc differs from the kernel's");
@@ -3567,13 +3896,22 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_noprof(unsigned long ddv_ret_i
 	return ddv_a_kmem_cache_alloc_noprof(&ddv_call, ret, s);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 34, ddv_ret_ip, 2)))
+		return ddv_b_kmem_cache_alloc_noprof(&ddv_call, s, flags);
+	return ddv_r_kmem_cache_alloc_noprof(ddv_ret_ip, 0, s, flags);
+}
+
 static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, 2)))
 		return ddv_b_kmem_cache_alloc_noprof(&ddv_call, s, flags);
-	return ddv_r_kmem_cache_alloc_noprof(_RET_IP_, 0, s, flags);
+	return ddv_q_kmem_cache_alloc_noprof(_RET_IP_, s, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_noprof), typeof(&kmem_cache_alloc_noprof)),
 	       "specs/linux/heap.ddv:302:5: the prototype of kmem_cache_alloc_noprof differs from the kernel's");
@@ -3674,13 +4012,22 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_lru(unsigned long ddv_ret_ip, 
 	return ddv_a_kmem_cache_alloc_lru(&ddv_call, ret, s);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_lru(unsigned long ddv_ret_ip, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 35, ddv_ret_ip, 3)))
+		return ddv_b_kmem_cache_alloc_lru(&ddv_call, s, lru, flags);
+	return ddv_r_kmem_cache_alloc_lru(ddv_ret_ip, 0, s, lru, flags);
+}
+
 static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_lru(struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 35, _RET_IP_, 3)))
 		return ddv_b_kmem_cache_alloc_lru(&ddv_call, s, lru, flags);
-	return ddv_r_kmem_cache_alloc_lru(_RET_IP_, 0, s, lru, flags);
+	return ddv_q_kmem_cache_alloc_lru(_RET_IP_, s, lru, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_lru), typeof(&kmem_cache_alloc_lru)),
 	       "specs/linux/heap.ddv:303:5: the prototype of kmem_cache_alloc_lru differs from the kernel's");
@@ -3781,13 +4128,22 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_lru_noprof(unsigned long ddv_r
 	return ddv_a_kmem_cache_alloc_lru_noprof(&ddv_call, ret, s);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_lru_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 36, ddv_ret_ip, 3)))
+		return ddv_b_kmem_cache_alloc_lru_noprof(&ddv_call, s, lru, flags);
+	return ddv_r_kmem_cache_alloc_lru_noprof(ddv_ret_ip, 0, s, lru, flags);
+}
+
 static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_lru_noprof(struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, 3)))
 		return ddv_b_kmem_cache_alloc_lru_noprof(&ddv_call, s, lru, flags);
-	return ddv_r_kmem_cache_alloc_lru_noprof(_RET_IP_, 0, s, lru, flags);
+	return ddv_q_kmem_cache_alloc_lru_noprof(_RET_IP_, s, lru, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_lru_noprof), typeof(&kmem_cache_alloc_lru_noprof)),
 	       "specs/linux/heap.ddv:304:5: the prototype of kmem_cache_alloc_lru_noprof differs from the kernel's");
@@ -3888,13 +4244,22 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_node(unsigned long ddv_ret_ip,
 	return ddv_a_kmem_cache_alloc_node(&ddv_call, ret, s);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_node(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 37, ddv_ret_ip, 3)))
+		return ddv_b_kmem_cache_alloc_node(&ddv_call, s, flags, node);
+	return ddv_r_kmem_cache_alloc_node(ddv_ret_ip, 0, s, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, 3)))
 		return ddv_b_kmem_cache_alloc_node(&ddv_call, s, flags, node);
-	return ddv_r_kmem_cache_alloc_node(_RET_IP_, 0, s, flags, node);
+	return ddv_q_kmem_cache_alloc_node(_RET_IP_, s, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_node), typeof(&kmem_cache_alloc_node)),
 	       "specs/linux/heap.ddv:305:5: the prototype of kmem_cache_alloc_node differs from the kernel's");
@@ -3995,13 +4360,22 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_node_noprof(unsigned long ddv_
 	return ddv_a_kmem_cache_alloc_node_noprof(&ddv_call, ret, s);
 }
 
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_node_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 38, ddv_ret_ip, 3)))
+		return ddv_b_kmem_cache_alloc_node_noprof(&ddv_call, s, flags, node);
+	return ddv_r_kmem_cache_alloc_node_noprof(ddv_ret_ip, 0, s, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_node_noprof(struct kmem_cache *s, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, 3)))
 		return ddv_b_kmem_cache_alloc_node_noprof(&ddv_call, s, flags, node);
-	return ddv_r_kmem_cache_alloc_node_noprof(_RET_IP_, 0, s, flags, node);
+	return ddv_q_kmem_cache_alloc_node_noprof(_RET_IP_, s, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_node_noprof), typeof(&kmem_cache_alloc_node_noprof)),
 	       "specs/linux/heap.ddv:306:5: the prototype of kmem_cache_alloc_node_noprof differs from the kernel's");
@@ -4103,6 +4477,17 @@ static DDV_RARE_PATH void ddv_r_kmem_cache_free(unsigned long ddv_ret_ip, unsign
 	ddv_b_kmem_cache_free(&ddv_call, s, objp);
 }
 
+static DDV_RARE_PATH void ddv_q_kmem_cache_free(unsigned long ddv_ret_ip, struct kmem_cache *s, void *objp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 39, ddv_ret_ip, 2))) {
+		ddv_b_kmem_cache_free(&ddv_call, s, objp);
+		return;
+	}
+	ddv_r_kmem_cache_free(ddv_ret_ip, 0, s, objp);
+}
+
 static DDV_WRAPPER void ddv_w_kmem_cache_free(struct kmem_cache *s, void *objp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -4111,7 +4496,7 @@ static DDV_WRAPPER void ddv_w_kmem_cache_free(struct kmem_cache *s, void *objp)
 		ddv_b_kmem_cache_free(&ddv_call, s, objp);
 		return;
 	}
-	ddv_r_kmem_cache_free(_RET_IP_, 0, s, objp);
+	ddv_q_kmem_cache_free(_RET_IP_, s, objp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_free), typeof(&kmem_cache_free)),
 	       "specs/linux/heap.ddv:319:4: the prototype of kmem_cache_free differs from the kernel's");
@@ -4171,6 +4556,17 @@ static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsign
 	ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 }
 
+static DDV_RARE_PATH void ddv_q_kvfree_call_rcu(unsigned long ddv_ret_ip, struct rcu_head *head, rcu_callback_t func)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 40, ddv_ret_ip, 2))) {
+		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
+		return;
+	}
+	ddv_r_kvfree_call_rcu(ddv_ret_ip, 0, head, func);
+}
+
 static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -4179,7 +4575,7 @@ static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callbac
 		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 		return;
 	}
-	ddv_r_kvfree_call_rcu(_RET_IP_, 0, head, func);
+	ddv_q_kvfree_call_rcu(_RET_IP_, head, func);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:338:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -4241,6 +4637,17 @@ static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsign
 	ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 }
 
+static DDV_RARE_PATH void ddv_q_kvfree_call_rcu(unsigned long ddv_ret_ip, struct rcu_head *head, void *func)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 41, ddv_ret_ip, 2))) {
+		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
+		return;
+	}
+	ddv_r_kvfree_call_rcu(ddv_ret_ip, 0, head, func);
+}
+
 static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, void *func)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -4249,7 +4656,7 @@ static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, void *func)
 		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 		return;
 	}
-	ddv_r_kvfree_call_rcu(_RET_IP_, 0, head, func);
+	ddv_q_kvfree_call_rcu(_RET_IP_, head, func);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:339:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -4361,13 +4768,22 @@ static DDV_RARE_PATH void *ddv_p_devm_kmalloc(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_devm_kmalloc(&ddv_call, ret, dev, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_devm_kmalloc(unsigned long ddv_ret_ip, struct device *dev, size_t size, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 42, ddv_ret_ip, 3)))
+		return ddv_b_devm_kmalloc(&ddv_call, dev, size, gfp);
+	return ddv_r_devm_kmalloc(ddv_ret_ip, 0, dev, size, gfp);
+}
+
 static DDV_WRAPPER void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 42, _RET_IP_, 3)))
 		return ddv_b_devm_kmalloc(&ddv_call, dev, size, gfp);
-	return ddv_r_devm_kmalloc(_RET_IP_, 0, dev, size, gfp);
+	return ddv_q_devm_kmalloc(_RET_IP_, dev, size, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(&devm_kmalloc)),
 	       "specs/linux/heap.ddv:362:4: the prototype of devm_kmalloc differs from the kernel's");
@@ -4471,13 +4887,22 @@ static DDV_RARE_PATH char *ddv_p_devm_kstrdup(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_devm_kstrdup(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH char *ddv_q_devm_kstrdup(unsigned long ddv_ret_ip, struct device *dev, const char *s, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 43, ddv_ret_ip, 3)))
+		return ddv_b_devm_kstrdup(&ddv_call, dev, s, gfp);
+	return ddv_r_devm_kstrdup(ddv_ret_ip, 0, dev, s, gfp);
+}
+
 static DDV_WRAPPER char *ddv_w_devm_kstrdup(struct device *dev, const char *s, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 43, _RET_IP_, 3)))
 		return ddv_b_devm_kstrdup(&ddv_call, dev, s, gfp);
-	return ddv_r_devm_kstrdup(_RET_IP_, 0, dev, s, gfp);
+	return ddv_q_devm_kstrdup(_RET_IP_, dev, s, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kstrdup), typeof(&devm_kstrdup)),
 	       "specs/linux/heap.ddv:385:4: the prototype of devm_kstrdup differs from the kernel's");
@@ -4581,13 +5006,22 @@ static DDV_RARE_PATH void *ddv_p_devm_kmemdup(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_devm_kmemdup(&ddv_call, ret, dev, len);
 }
 
+static DDV_RARE_PATH void *ddv_q_devm_kmemdup(unsigned long ddv_ret_ip, struct device *dev, const void *src, size_t len, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 44, ddv_ret_ip, 4)))
+		return ddv_b_devm_kmemdup(&ddv_call, dev, src, len, gfp);
+	return ddv_r_devm_kmemdup(ddv_ret_ip, 0, dev, src, len, gfp);
+}
+
 static DDV_WRAPPER void *ddv_w_devm_kmemdup(struct device *dev, const void *src, size_t len, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 44, _RET_IP_, 4)))
 		return ddv_b_devm_kmemdup(&ddv_call, dev, src, len, gfp);
-	return ddv_r_devm_kmemdup(_RET_IP_, 0, dev, src, len, gfp);
+	return ddv_q_devm_kmemdup(_RET_IP_, dev, src, len, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmemdup), typeof(&devm_kmemdup)),
 	       "specs/linux/heap.ddv:401:4: the prototype of devm_kmemdup differs from the kernel's");
@@ -4600,11 +5034,16 @@ static __always_inline void ddv_b_devm_kfree(struct ddv_call *ddv_call, struct d
 	/* specs/linux/heap.ddv:423:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(p), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (!(ZERO_OR_NULL_PTR(p)) && (ddv_f0 == 0)) {
+		ddv_if = !(ZERO_OR_NULL_PTR(p));
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(p), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/heap.ddv:424:3: object operation */
 			{
 				int ddv_rc;
@@ -4637,6 +5076,17 @@ static DDV_RARE_PATH void ddv_r_devm_kfree(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_devm_kfree(&ddv_call, dev, p);
 }
 
+static DDV_RARE_PATH void ddv_q_devm_kfree(unsigned long ddv_ret_ip, struct device *dev, const void *p)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 45, ddv_ret_ip, 2))) {
+		ddv_b_devm_kfree(&ddv_call, dev, p);
+		return;
+	}
+	ddv_r_devm_kfree(ddv_ret_ip, 0, dev, p);
+}
+
 static DDV_WRAPPER void ddv_w_devm_kfree(struct device *dev, const void *p)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -4645,7 +5095,7 @@ static DDV_WRAPPER void ddv_w_devm_kfree(struct device *dev, const void *p)
 		ddv_b_devm_kfree(&ddv_call, dev, p);
 		return;
 	}
-	ddv_r_devm_kfree(_RET_IP_, 0, dev, p);
+	ddv_q_devm_kfree(_RET_IP_, dev, p);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kfree), typeof(&devm_kfree)),
 	       "specs/linux/heap.ddv:420:4: the prototype of devm_kfree differs from the kernel's");
@@ -4729,13 +5179,22 @@ static DDV_RARE_PATH void *ddv_p_vmalloc(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_vmalloc(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_vmalloc(unsigned long ddv_ret_ip, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 46, ddv_ret_ip, 1)))
+		return ddv_b_vmalloc(&ddv_call, size);
+	return ddv_r_vmalloc(ddv_ret_ip, 0, size);
+}
+
 static DDV_WRAPPER void *ddv_w_vmalloc(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, 1)))
 		return ddv_b_vmalloc(&ddv_call, size);
-	return ddv_r_vmalloc(_RET_IP_, 0, size);
+	return ddv_q_vmalloc(_RET_IP_, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmalloc)),
 	       "specs/linux/heap.ddv:429:5: the prototype of vmalloc differs from the kernel's");
@@ -4821,13 +5280,22 @@ static DDV_RARE_PATH void *ddv_p_vmalloc_noprof(unsigned long ddv_ret_ip, unsign
 	return ddv_a_vmalloc_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_vmalloc_noprof(unsigned long ddv_ret_ip, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 47, ddv_ret_ip, 1)))
+		return ddv_b_vmalloc_noprof(&ddv_call, size);
+	return ddv_r_vmalloc_noprof(ddv_ret_ip, 0, size);
+}
+
 static DDV_WRAPPER void *ddv_w_vmalloc_noprof(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, 1)))
 		return ddv_b_vmalloc_noprof(&ddv_call, size);
-	return ddv_r_vmalloc_noprof(_RET_IP_, 0, size);
+	return ddv_q_vmalloc_noprof(_RET_IP_, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc_noprof), typeof(&vmalloc_noprof)),
 	       "specs/linux/heap.ddv:430:5: the prototype of vmalloc_noprof differs from the kernel's");
@@ -4913,13 +5381,22 @@ static DDV_RARE_PATH void *ddv_p_vzalloc(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_vzalloc(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_vzalloc(unsigned long ddv_ret_ip, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 48, ddv_ret_ip, 1)))
+		return ddv_b_vzalloc(&ddv_call, size);
+	return ddv_r_vzalloc(ddv_ret_ip, 0, size);
+}
+
 static DDV_WRAPPER void *ddv_w_vzalloc(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 48, _RET_IP_, 1)))
 		return ddv_b_vzalloc(&ddv_call, size);
-	return ddv_r_vzalloc(_RET_IP_, 0, size);
+	return ddv_q_vzalloc(_RET_IP_, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzalloc)),
 	       "specs/linux/heap.ddv:443:5: the prototype of vzalloc differs from the kernel's");
@@ -5005,13 +5482,22 @@ static DDV_RARE_PATH void *ddv_p_vzalloc_noprof(unsigned long ddv_ret_ip, unsign
 	return ddv_a_vzalloc_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_vzalloc_noprof(unsigned long ddv_ret_ip, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 49, ddv_ret_ip, 1)))
+		return ddv_b_vzalloc_noprof(&ddv_call, size);
+	return ddv_r_vzalloc_noprof(ddv_ret_ip, 0, size);
+}
+
 static DDV_WRAPPER void *ddv_w_vzalloc_noprof(unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 49, _RET_IP_, 1)))
 		return ddv_b_vzalloc_noprof(&ddv_call, size);
-	return ddv_r_vzalloc_noprof(_RET_IP_, 0, size);
+	return ddv_q_vzalloc_noprof(_RET_IP_, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc_noprof), typeof(&vzalloc_noprof)),
 	       "specs/linux/heap.ddv:444:5: the prototype of vzalloc_noprof differs from the kernel's");
@@ -5116,13 +5602,22 @@ static DDV_RARE_PATH void *ddv_p_kvmalloc_node(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_kvmalloc_node(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kvmalloc_node(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 50, ddv_ret_ip, 3)))
+		return ddv_b_kvmalloc_node(&ddv_call, size, flags, node);
+	return ddv_r_kvmalloc_node(ddv_ret_ip, 0, size, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, 3)))
 		return ddv_b_kvmalloc_node(&ddv_call, size, flags, node);
-	return ddv_r_kvmalloc_node(_RET_IP_, 0, size, flags, node);
+	return ddv_q_kvmalloc_node(_RET_IP_, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof(&kvmalloc_node)),
 	       "specs/linux/heap.ddv:457:5: the prototype of kvmalloc_node differs from the kernel's");
@@ -5227,13 +5722,22 @@ static DDV_RARE_PATH void *ddv_p_kvmalloc_node_noprof(unsigned long ddv_ret_ip, 
 	return ddv_a_kvmalloc_node_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_kvmalloc_node_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 51, ddv_ret_ip, 3)))
+		return ddv_b_kvmalloc_node_noprof(&ddv_call, size, flags, node);
+	return ddv_r_kvmalloc_node_noprof(ddv_ret_ip, 0, size, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w_kvmalloc_node_noprof(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, 3)))
 		return ddv_b_kvmalloc_node_noprof(&ddv_call, size, flags, node);
-	return ddv_r_kvmalloc_node_noprof(_RET_IP_, 0, size, flags, node);
+	return ddv_q_kvmalloc_node_noprof(_RET_IP_, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node_noprof), typeof(&kvmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:458:5: the prototype of kvmalloc_node_noprof differs from the kernel's");
@@ -5338,13 +5842,22 @@ static DDV_RARE_PATH void *ddv_p___kvmalloc_node_noprof(unsigned long ddv_ret_ip
 	return ddv_a___kvmalloc_node_noprof(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q___kvmalloc_node_noprof(unsigned long ddv_ret_ip, size_t size, kmem_buckets *b, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 52, ddv_ret_ip, 4)))
+		return ddv_b___kvmalloc_node_noprof(&ddv_call, size, b, flags, node);
+	return ddv_r___kvmalloc_node_noprof(ddv_ret_ip, 0, size, b, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w___kvmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, 4)))
 		return ddv_b___kvmalloc_node_noprof(&ddv_call, size, b, flags, node);
-	return ddv_r___kvmalloc_node_noprof(_RET_IP_, 0, size, b, flags, node);
+	return ddv_q___kvmalloc_node_noprof(_RET_IP_, size, b, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kvmalloc_node_noprof), typeof(&__kvmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:459:5: the prototype of __kvmalloc_node_noprof differs from the kernel's");
@@ -5413,6 +5926,17 @@ static DDV_RARE_PATH void ddv_r_vfree(unsigned long ddv_ret_ip, unsigned long dd
 	ddv_b_vfree(&ddv_call, addr);
 }
 
+static DDV_RARE_PATH void ddv_q_vfree(unsigned long ddv_ret_ip, const void *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 53, ddv_ret_ip, 1))) {
+		ddv_b_vfree(&ddv_call, addr);
+		return;
+	}
+	ddv_r_vfree(ddv_ret_ip, 0, addr);
+}
+
 static DDV_WRAPPER void ddv_w_vfree(const void *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -5421,7 +5945,7 @@ static DDV_WRAPPER void ddv_w_vfree(const void *addr)
 		ddv_b_vfree(&ddv_call, addr);
 		return;
 	}
-	ddv_r_vfree(_RET_IP_, 0, addr);
+	ddv_q_vfree(_RET_IP_, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)),
 	       "specs/linux/heap.ddv:477:4: the prototype of vfree differs from the kernel's");
@@ -5493,6 +6017,17 @@ static DDV_RARE_PATH void ddv_r_kvfree(unsigned long ddv_ret_ip, unsigned long d
 	ddv_b_kvfree(&ddv_call, addr);
 }
 
+static DDV_RARE_PATH void ddv_q_kvfree(unsigned long ddv_ret_ip, const void *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 54, ddv_ret_ip, 1))) {
+		ddv_b_kvfree(&ddv_call, addr);
+		return;
+	}
+	ddv_r_kvfree(ddv_ret_ip, 0, addr);
+}
+
 static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -5501,7 +6036,7 @@ static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
 		ddv_b_kvfree(&ddv_call, addr);
 		return;
 	}
-	ddv_r_kvfree(_RET_IP_, 0, addr);
+	ddv_q_kvfree(_RET_IP_, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfree)),
 	       "specs/linux/heap.ddv:489:4: the prototype of kvfree differs from the kernel's");
@@ -5591,13 +6126,22 @@ static DDV_RARE_PATH unsigned long ddv_p___get_free_pages(unsigned long ddv_ret_
 	return ddv_a___get_free_pages(&ddv_call, ret, order);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q___get_free_pages(unsigned long ddv_ret_ip, gfp_t gfp_mask, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 55, ddv_ret_ip, 2)))
+		return ddv_b___get_free_pages(&ddv_call, gfp_mask, order);
+	return ddv_r___get_free_pages(ddv_ret_ip, 0, gfp_mask, order);
+}
+
 static DDV_WRAPPER unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 55, _RET_IP_, 2)))
 		return ddv_b___get_free_pages(&ddv_call, gfp_mask, order);
-	return ddv_r___get_free_pages(_RET_IP_, 0, gfp_mask, order);
+	return ddv_q___get_free_pages(_RET_IP_, gfp_mask, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typeof(&__get_free_pages)),
 	       "specs/linux/heap.ddv:512:5: the prototype of __get_free_pages differs from the kernel's");
@@ -5689,13 +6233,22 @@ static DDV_RARE_PATH unsigned long ddv_p_get_free_pages_noprof(unsigned long ddv
 	return ddv_a_get_free_pages_noprof(&ddv_call, ret, order);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q_get_free_pages_noprof(unsigned long ddv_ret_ip, gfp_t gfp_mask, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 56, ddv_ret_ip, 2)))
+		return ddv_b_get_free_pages_noprof(&ddv_call, gfp_mask, order);
+	return ddv_r_get_free_pages_noprof(ddv_ret_ip, 0, gfp_mask, order);
+}
+
 static DDV_WRAPPER unsigned long ddv_w_get_free_pages_noprof(gfp_t gfp_mask, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, 2)))
 		return ddv_b_get_free_pages_noprof(&ddv_call, gfp_mask, order);
-	return ddv_r_get_free_pages_noprof(_RET_IP_, 0, gfp_mask, order);
+	return ddv_q_get_free_pages_noprof(_RET_IP_, gfp_mask, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_free_pages_noprof), typeof(&get_free_pages_noprof)),
 	       "specs/linux/heap.ddv:513:5: the prototype of get_free_pages_noprof differs from the kernel's");
@@ -5781,13 +6334,22 @@ static DDV_RARE_PATH unsigned long ddv_p_get_zeroed_page(unsigned long ddv_ret_i
 	return ddv_a_get_zeroed_page(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q_get_zeroed_page(unsigned long ddv_ret_ip, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 57, ddv_ret_ip, 1)))
+		return ddv_b_get_zeroed_page(&ddv_call, gfp_mask);
+	return ddv_r_get_zeroed_page(ddv_ret_ip, 0, gfp_mask);
+}
+
 static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, 1)))
 		return ddv_b_get_zeroed_page(&ddv_call, gfp_mask);
-	return ddv_r_get_zeroed_page(_RET_IP_, 0, gfp_mask);
+	return ddv_q_get_zeroed_page(_RET_IP_, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), typeof(&get_zeroed_page)),
 	       "specs/linux/heap.ddv:530:5: the prototype of get_zeroed_page differs from the kernel's");
@@ -5873,13 +6435,22 @@ static DDV_RARE_PATH unsigned long ddv_p_get_zeroed_page_noprof(unsigned long dd
 	return ddv_a_get_zeroed_page_noprof(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q_get_zeroed_page_noprof(unsigned long ddv_ret_ip, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 58, ddv_ret_ip, 1)))
+		return ddv_b_get_zeroed_page_noprof(&ddv_call, gfp_mask);
+	return ddv_r_get_zeroed_page_noprof(ddv_ret_ip, 0, gfp_mask);
+}
+
 static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page_noprof(gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, 1)))
 		return ddv_b_get_zeroed_page_noprof(&ddv_call, gfp_mask);
-	return ddv_r_get_zeroed_page_noprof(_RET_IP_, 0, gfp_mask);
+	return ddv_q_get_zeroed_page_noprof(_RET_IP_, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page_noprof), typeof(&get_zeroed_page_noprof)),
 	       "specs/linux/heap.ddv:531:5: the prototype of get_zeroed_page_noprof differs from the kernel's");
@@ -5961,6 +6532,17 @@ static DDV_RARE_PATH void ddv_r_free_pages(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_free_pages(&ddv_call, addr, order);
 }
 
+static DDV_RARE_PATH void ddv_q_free_pages(unsigned long ddv_ret_ip, unsigned long addr, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 59, ddv_ret_ip, 2))) {
+		ddv_b_free_pages(&ddv_call, addr, order);
+		return;
+	}
+	ddv_r_free_pages(ddv_ret_ip, 0, addr, order);
+}
+
 static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -5969,7 +6551,7 @@ static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
 		ddv_b_free_pages(&ddv_call, addr, order);
 		return;
 	}
-	ddv_r_free_pages(_RET_IP_, 0, addr, order);
+	ddv_q_free_pages(_RET_IP_, addr, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages), typeof(&free_pages)),
 	       "specs/linux/heap.ddv:544:4: the prototype of free_pages differs from the kernel's");
@@ -6017,13 +6599,22 @@ static DDV_RARE_PATH struct page *ddv_r_alloc_pages(unsigned long ddv_ret_ip, un
 	return ddv_b_alloc_pages(&ddv_call, gfp, order);
 }
 
+static DDV_RARE_PATH struct page *ddv_q_alloc_pages(unsigned long ddv_ret_ip, gfp_t gfp, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 60, ddv_ret_ip, 2)))
+		return ddv_b_alloc_pages(&ddv_call, gfp, order);
+	return ddv_r_alloc_pages(ddv_ret_ip, 0, gfp, order);
+}
+
 static DDV_WRAPPER struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, 2)))
 		return ddv_b_alloc_pages(&ddv_call, gfp, order);
-	return ddv_r_alloc_pages(_RET_IP_, 0, gfp, order);
+	return ddv_q_alloc_pages(_RET_IP_, gfp, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&alloc_pages)),
 	       "specs/linux/heap.ddv:559:5: the prototype of alloc_pages differs from the kernel's");
@@ -6073,13 +6664,22 @@ static DDV_RARE_PATH struct page *ddv_r_alloc_pages_noprof(unsigned long ddv_ret
 	return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
 }
 
+static DDV_RARE_PATH struct page *ddv_q_alloc_pages_noprof(unsigned long ddv_ret_ip, gfp_t gfp, unsigned int order)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 61, ddv_ret_ip, 2)))
+		return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
+	return ddv_r_alloc_pages_noprof(ddv_ret_ip, 0, gfp, order);
+}
+
 static DDV_WRAPPER struct page *ddv_w_alloc_pages_noprof(gfp_t gfp, unsigned int order)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, 2)))
 		return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
-	return ddv_r_alloc_pages_noprof(_RET_IP_, 0, gfp, order);
+	return ddv_q_alloc_pages_noprof(_RET_IP_, gfp, order);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_noprof), typeof(&alloc_pages_noprof)),
 	       "specs/linux/heap.ddv:560:5: the prototype of alloc_pages_noprof differs from the kernel's");
@@ -6170,13 +6770,22 @@ static DDV_RARE_PATH void *ddv_p_dma_alloc_attrs(unsigned long ddv_ret_ip, unsig
 	return ddv_a_dma_alloc_attrs(&ddv_call, ret, dev, size, dma_handle);
 }
 
+static DDV_RARE_PATH void *ddv_q_dma_alloc_attrs(unsigned long ddv_ret_ip, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 62, ddv_ret_ip, 5)))
+		return ddv_b_dma_alloc_attrs(&ddv_call, dev, size, dma_handle, flag, attrs);
+	return ddv_r_dma_alloc_attrs(ddv_ret_ip, 0, dev, size, dma_handle, flag, attrs);
+}
+
 static DDV_WRAPPER void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, 5)))
 		return ddv_b_dma_alloc_attrs(&ddv_call, dev, size, dma_handle, flag, attrs);
-	return ddv_r_dma_alloc_attrs(_RET_IP_, 0, dev, size, dma_handle, flag, attrs);
+	return ddv_q_dma_alloc_attrs(_RET_IP_, dev, size, dma_handle, flag, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_alloc_attrs), typeof(&dma_alloc_attrs)),
 	       "specs/linux/dma.ddv:28:5: the prototype of dma_alloc_attrs differs from the kernel's");
@@ -6195,14 +6804,19 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 	/* specs/linux/dma.ddv:45:2: if */
 	{
 		int ddv_f0, ddv_f1;
+		bool ddv_if;
 
-		ddv_f1 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), NULL);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
 		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(cpu_addr), NULL);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
-		if ((ddv_f0 == 0) && !((ddv_f1 == 0))) {
+		ddv_if = (ddv_f0 == 0);
+		if (ddv_if) {
+			ddv_f1 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(cpu_addr), NULL);
+			if (DDV_RARE(ddv_call, ddv_f1))
+				goto ddv_restart;
+			ddv_if = !((ddv_f1 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/dma.ddv:46:3: check */
 			{
 				int ddv_f0;
@@ -6310,6 +6924,17 @@ static DDV_RARE_PATH void ddv_r_dma_free_attrs(unsigned long ddv_ret_ip, unsigne
 	ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_free_attrs(unsigned long ddv_ret_ip, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 63, ddv_ret_ip, 5))) {
+		ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
+		return;
+	}
+	ddv_r_dma_free_attrs(ddv_ret_ip, 0, dev, size, cpu_addr, dma_handle, attrs);
+}
+
 static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -6318,7 +6943,7 @@ static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, vo
 		ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
 		return;
 	}
-	ddv_r_dma_free_attrs(_RET_IP_, 0, dev, size, cpu_addr, dma_handle, attrs);
+	ddv_q_dma_free_attrs(_RET_IP_, dev, size, cpu_addr, dma_handle, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_free_attrs), typeof(&dma_free_attrs)),
 	       "specs/linux/dma.ddv:42:5: the prototype of dma_free_attrs differs from the kernel's");
@@ -6423,13 +7048,22 @@ static DDV_RARE_PATH void *ddv_p_dmam_alloc_attrs(unsigned long ddv_ret_ip, unsi
 	return ddv_a_dmam_alloc_attrs(&ddv_call, ret, dev, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_dmam_alloc_attrs(unsigned long ddv_ret_ip, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 64, ddv_ret_ip, 5)))
+		return ddv_b_dmam_alloc_attrs(&ddv_call, dev, size, dma_handle, gfp, attrs);
+	return ddv_r_dmam_alloc_attrs(ddv_ret_ip, 0, dev, size, dma_handle, gfp, attrs);
+}
+
 static DDV_WRAPPER void *ddv_w_dmam_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, 5)))
 		return ddv_b_dmam_alloc_attrs(&ddv_call, dev, size, dma_handle, gfp, attrs);
-	return ddv_r_dmam_alloc_attrs(_RET_IP_, 0, dev, size, dma_handle, gfp, attrs);
+	return ddv_q_dmam_alloc_attrs(_RET_IP_, dev, size, dma_handle, gfp, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dmam_alloc_attrs), typeof(&dmam_alloc_attrs)),
 	       "specs/linux/dma.ddv:70:5: the prototype of dmam_alloc_attrs differs from the kernel's");
@@ -6506,6 +7140,17 @@ static DDV_RARE_PATH void ddv_r_dmam_free_coherent(unsigned long ddv_ret_ip, uns
 	ddv_b_dmam_free_coherent(&ddv_call, dev, size, vaddr, dma_handle);
 }
 
+static DDV_RARE_PATH void ddv_q_dmam_free_coherent(unsigned long ddv_ret_ip, struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 65, ddv_ret_ip, 4))) {
+		ddv_b_dmam_free_coherent(&ddv_call, dev, size, vaddr, dma_handle);
+		return;
+	}
+	ddv_r_dmam_free_coherent(ddv_ret_ip, 0, dev, size, vaddr, dma_handle);
+}
+
 static DDV_WRAPPER void ddv_w_dmam_free_coherent(struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -6514,7 +7159,7 @@ static DDV_WRAPPER void ddv_w_dmam_free_coherent(struct device *dev, size_t size
 		ddv_b_dmam_free_coherent(&ddv_call, dev, size, vaddr, dma_handle);
 		return;
 	}
-	ddv_r_dmam_free_coherent(_RET_IP_, 0, dev, size, vaddr, dma_handle);
+	ddv_q_dmam_free_coherent(_RET_IP_, dev, size, vaddr, dma_handle);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dmam_free_coherent), typeof(&dmam_free_coherent)),
 	       "specs/linux/dma.ddv:85:4: the prototype of dmam_free_coherent differs from the kernel's");
@@ -6597,13 +7242,22 @@ static DDV_RARE_PATH dma_addr_t ddv_p_dma_map_page_attrs(unsigned long ddv_ret_i
 	return ddv_a_dma_map_page_attrs(&ddv_call, ret, dev, size, dir);
 }
 
+static DDV_RARE_PATH dma_addr_t ddv_q_dma_map_page_attrs(unsigned long ddv_ret_ip, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 66, ddv_ret_ip, 6)))
+		return ddv_b_dma_map_page_attrs(&ddv_call, dev, page, offset, size, dir, attrs);
+	return ddv_r_dma_map_page_attrs(ddv_ret_ip, 0, dev, page, offset, size, dir, attrs);
+}
+
 static DDV_WRAPPER dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 66, _RET_IP_, 6)))
 		return ddv_b_dma_map_page_attrs(&ddv_call, dev, page, offset, size, dir, attrs);
-	return ddv_r_dma_map_page_attrs(_RET_IP_, 0, dev, page, offset, size, dir, attrs);
+	return ddv_q_dma_map_page_attrs(_RET_IP_, dev, page, offset, size, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_page_attrs), typeof(&dma_map_page_attrs)),
 	       "specs/linux/dma.ddv:101:5: the prototype of dma_map_page_attrs differs from the kernel's");
@@ -6686,6 +7340,17 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, u
 	ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_unmap_page_attrs(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 67, ddv_ret_ip, 5))) {
+		ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
+		return;
+	}
+	ddv_r_dma_unmap_page_attrs(ddv_ret_ip, 0, dev, addr, size, dir, attrs);
+}
+
 static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -6694,7 +7359,7 @@ static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_
 		ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
 		return;
 	}
-	ddv_r_dma_unmap_page_attrs(_RET_IP_, 0, dev, addr, size, dir, attrs);
+	ddv_q_dma_unmap_page_attrs(_RET_IP_, dev, addr, size, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_page_attrs), typeof(&dma_unmap_page_attrs)),
 	       "specs/linux/dma.ddv:113:5: the prototype of dma_unmap_page_attrs differs from the kernel's");
@@ -6777,13 +7442,22 @@ static DDV_RARE_PATH unsigned int ddv_p_dma_map_sg_attrs(unsigned long ddv_ret_i
 	return ddv_a_dma_map_sg_attrs(&ddv_call, ret, sg, nents, dir);
 }
 
+static DDV_RARE_PATH unsigned int ddv_q_dma_map_sg_attrs(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 68, ddv_ret_ip, 5)))
+		return ddv_b_dma_map_sg_attrs(&ddv_call, dev, sg, nents, dir, attrs);
+	return ddv_r_dma_map_sg_attrs(ddv_ret_ip, 0, dev, sg, nents, dir, attrs);
+}
+
 static DDV_WRAPPER unsigned int ddv_w_dma_map_sg_attrs(struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 68, _RET_IP_, 5)))
 		return ddv_b_dma_map_sg_attrs(&ddv_call, dev, sg, nents, dir, attrs);
-	return ddv_r_dma_map_sg_attrs(_RET_IP_, 0, dev, sg, nents, dir, attrs);
+	return ddv_q_dma_map_sg_attrs(_RET_IP_, dev, sg, nents, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_sg_attrs), typeof(&dma_map_sg_attrs)),
 	       "specs/linux/dma.ddv:135:4: the prototype of dma_map_sg_attrs differs from the kernel's");
@@ -6863,13 +7537,22 @@ static DDV_RARE_PATH int ddv_p_dma_map_sgtable(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_dma_map_sgtable(&ddv_call, ret, sgt, dir);
 }
 
+static DDV_RARE_PATH int ddv_q_dma_map_sgtable(unsigned long ddv_ret_ip, struct device *dev, struct sg_table *sgt, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 69, ddv_ret_ip, 4)))
+		return ddv_b_dma_map_sgtable(&ddv_call, dev, sgt, dir, attrs);
+	return ddv_r_dma_map_sgtable(ddv_ret_ip, 0, dev, sgt, dir, attrs);
+}
+
 static DDV_WRAPPER int ddv_w_dma_map_sgtable(struct device *dev, struct sg_table *sgt, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, 4)))
 		return ddv_b_dma_map_sgtable(&ddv_call, dev, sgt, dir, attrs);
-	return ddv_r_dma_map_sgtable(_RET_IP_, 0, dev, sgt, dir, attrs);
+	return ddv_q_dma_map_sgtable(_RET_IP_, dev, sgt, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_sgtable), typeof(&dma_map_sgtable)),
 	       "specs/linux/dma.ddv:149:4: the prototype of dma_map_sgtable differs from the kernel's");
@@ -6952,6 +7635,17 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_sg_attrs(unsigned long ddv_ret_ip, uns
 	ddv_b_dma_unmap_sg_attrs(&ddv_call, dev, sg, nents, dir, attrs);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_unmap_sg_attrs(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 70, ddv_ret_ip, 5))) {
+		ddv_b_dma_unmap_sg_attrs(&ddv_call, dev, sg, nents, dir, attrs);
+		return;
+	}
+	ddv_r_dma_unmap_sg_attrs(ddv_ret_ip, 0, dev, sg, nents, dir, attrs);
+}
+
 static DDV_WRAPPER void ddv_w_dma_unmap_sg_attrs(struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -6960,7 +7654,7 @@ static DDV_WRAPPER void ddv_w_dma_unmap_sg_attrs(struct device *dev, struct scat
 		ddv_b_dma_unmap_sg_attrs(&ddv_call, dev, sg, nents, dir, attrs);
 		return;
 	}
-	ddv_r_dma_unmap_sg_attrs(_RET_IP_, 0, dev, sg, nents, dir, attrs);
+	ddv_q_dma_unmap_sg_attrs(_RET_IP_, dev, sg, nents, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_sg_attrs), typeof(&dma_unmap_sg_attrs)),
 	       "specs/linux/dma.ddv:160:4: the prototype of dma_unmap_sg_attrs differs from the kernel's");
@@ -7033,6 +7727,17 @@ static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, un
 	ddv_b_dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 71, ddv_ret_ip, 4))) {
+		ddv_b_dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
+		return;
+	}
+	ddv_r_dma_sync_sg_for_cpu(ddv_ret_ip, 0, dev, sg, nelems, dir);
+}
+
 static DDV_WRAPPER void ddv_w_dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7041,7 +7746,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_sg_for_cpu(struct device *dev, struct sca
 		ddv_b_dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
 		return;
 	}
-	ddv_r_dma_sync_sg_for_cpu(_RET_IP_, 0, dev, sg, nelems, dir);
+	ddv_q_dma_sync_sg_for_cpu(_RET_IP_, dev, sg, nelems, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_sg_for_cpu), typeof(&dma_sync_sg_for_cpu)),
 	       "specs/linux/dma.ddv:178:5: the prototype of dma_sync_sg_for_cpu differs from the kernel's");
@@ -7116,6 +7821,17 @@ static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, 
 	ddv_b___dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
 }
 
+static DDV_RARE_PATH void ddv_q___dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 72, ddv_ret_ip, 4))) {
+		ddv_b___dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
+		return;
+	}
+	ddv_r___dma_sync_sg_for_cpu(ddv_ret_ip, 0, dev, sg, nelems, dir);
+}
+
 static DDV_WRAPPER void ddv_w___dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7124,7 +7840,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_sg_for_cpu(struct device *dev, struct s
 		ddv_b___dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
 		return;
 	}
-	ddv_r___dma_sync_sg_for_cpu(_RET_IP_, 0, dev, sg, nelems, dir);
+	ddv_q___dma_sync_sg_for_cpu(_RET_IP_, dev, sg, nelems, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_sg_for_cpu), typeof(&__dma_sync_sg_for_cpu)),
 	       "specs/linux/dma.ddv:179:5: the prototype of __dma_sync_sg_for_cpu differs from the kernel's");
@@ -7199,6 +7915,17 @@ static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_device(unsigned long ddv_ret_ip,
 	ddv_b_dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_sync_sg_for_device(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 73, ddv_ret_ip, 4))) {
+		ddv_b_dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
+		return;
+	}
+	ddv_r_dma_sync_sg_for_device(ddv_ret_ip, 0, dev, sg, nelems, dir);
+}
+
 static DDV_WRAPPER void ddv_w_dma_sync_sg_for_device(struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7207,7 +7934,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_sg_for_device(struct device *dev, struct 
 		ddv_b_dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
 		return;
 	}
-	ddv_r_dma_sync_sg_for_device(_RET_IP_, 0, dev, sg, nelems, dir);
+	ddv_q_dma_sync_sg_for_device(_RET_IP_, dev, sg, nelems, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_sg_for_device), typeof(&dma_sync_sg_for_device)),
 	       "specs/linux/dma.ddv:190:5: the prototype of dma_sync_sg_for_device differs from the kernel's");
@@ -7282,6 +8009,17 @@ static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_device(unsigned long ddv_ret_i
 	ddv_b___dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
 }
 
+static DDV_RARE_PATH void ddv_q___dma_sync_sg_for_device(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 74, ddv_ret_ip, 4))) {
+		ddv_b___dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
+		return;
+	}
+	ddv_r___dma_sync_sg_for_device(ddv_ret_ip, 0, dev, sg, nelems, dir);
+}
+
 static DDV_WRAPPER void ddv_w___dma_sync_sg_for_device(struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7290,7 +8028,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_sg_for_device(struct device *dev, struc
 		ddv_b___dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
 		return;
 	}
-	ddv_r___dma_sync_sg_for_device(_RET_IP_, 0, dev, sg, nelems, dir);
+	ddv_q___dma_sync_sg_for_device(_RET_IP_, dev, sg, nelems, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_sg_for_device), typeof(&__dma_sync_sg_for_device)),
 	       "specs/linux/dma.ddv:191:5: the prototype of __dma_sync_sg_for_device differs from the kernel's");
@@ -7369,6 +8107,17 @@ static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip
 	ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_sync_single_for_cpu(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 75, ddv_ret_ip, 4))) {
+		ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
+		return;
+	}
+	ddv_r_dma_sync_single_for_cpu(ddv_ret_ip, 0, dev, addr, size, dir);
+}
+
 static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7377,7 +8126,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_ad
 		ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	ddv_r_dma_sync_single_for_cpu(_RET_IP_, 0, dev, addr, size, dir);
+	ddv_q_dma_sync_single_for_cpu(_RET_IP_, dev, addr, size, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cpu), typeof(&dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:210:5: the prototype of dma_sync_single_for_cpu differs from the kernel's");
@@ -7456,6 +8205,17 @@ static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_
 	ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 }
 
+static DDV_RARE_PATH void ddv_q___dma_sync_single_for_cpu(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 76, ddv_ret_ip, 4))) {
+		ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
+		return;
+	}
+	ddv_r___dma_sync_single_for_cpu(ddv_ret_ip, 0, dev, addr, size, dir);
+}
+
 static DDV_WRAPPER void ddv_w___dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7464,7 +8224,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_single_for_cpu(struct device *dev, dma_
 		ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	ddv_r___dma_sync_single_for_cpu(_RET_IP_, 0, dev, addr, size, dir);
+	ddv_q___dma_sync_single_for_cpu(_RET_IP_, dev, addr, size, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_cpu), typeof(&__dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:211:5: the prototype of __dma_sync_single_for_cpu differs from the kernel's");
@@ -7543,6 +8303,17 @@ static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret
 	ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_sync_single_for_device(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 77, ddv_ret_ip, 4))) {
+		ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
+		return;
+	}
+	ddv_r_dma_sync_single_for_device(ddv_ret_ip, 0, dev, addr, size, dir);
+}
+
 static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7551,7 +8322,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma
 		ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	ddv_r_dma_sync_single_for_device(_RET_IP_, 0, dev, addr, size, dir);
+	ddv_q_dma_sync_single_for_device(_RET_IP_, dev, addr, size, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_device), typeof(&dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:225:5: the prototype of dma_sync_single_for_device differs from the kernel's");
@@ -7630,6 +8401,17 @@ static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_r
 	ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 }
 
+static DDV_RARE_PATH void ddv_q___dma_sync_single_for_device(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 78, ddv_ret_ip, 4))) {
+		ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
+		return;
+	}
+	ddv_r___dma_sync_single_for_device(ddv_ret_ip, 0, dev, addr, size, dir);
+}
+
 static DDV_WRAPPER void ddv_w___dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7638,7 +8420,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_single_for_device(struct device *dev, d
 		ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	ddv_r___dma_sync_single_for_device(_RET_IP_, 0, dev, addr, size, dir);
+	ddv_q___dma_sync_single_for_device(_RET_IP_, dev, addr, size, dir);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_device), typeof(&__dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:226:5: the prototype of __dma_sync_single_for_device differs from the kernel's");
@@ -7717,13 +8499,22 @@ static DDV_RARE_PATH dma_addr_t ddv_p_dma_map_resource(unsigned long ddv_ret_ip,
 	return ddv_a_dma_map_resource(&ddv_call, ret, dev, size, dir);
 }
 
+static DDV_RARE_PATH dma_addr_t ddv_q_dma_map_resource(unsigned long ddv_ret_ip, struct device *dev, phys_addr_t phys_addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 79, ddv_ret_ip, 5)))
+		return ddv_b_dma_map_resource(&ddv_call, dev, phys_addr, size, dir, attrs);
+	return ddv_r_dma_map_resource(ddv_ret_ip, 0, dev, phys_addr, size, dir, attrs);
+}
+
 static DDV_WRAPPER dma_addr_t ddv_w_dma_map_resource(struct device *dev, phys_addr_t phys_addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 79, _RET_IP_, 5)))
 		return ddv_b_dma_map_resource(&ddv_call, dev, phys_addr, size, dir, attrs);
-	return ddv_r_dma_map_resource(_RET_IP_, 0, dev, phys_addr, size, dir, attrs);
+	return ddv_q_dma_map_resource(_RET_IP_, dev, phys_addr, size, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_resource), typeof(&dma_map_resource)),
 	       "specs/linux/dma.ddv:248:4: the prototype of dma_map_resource differs from the kernel's");
@@ -7806,6 +8597,17 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_resource(unsigned long ddv_ret_ip, uns
 	ddv_b_dma_unmap_resource(&ddv_call, dev, addr, size, dir, attrs);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_unmap_resource(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 80, ddv_ret_ip, 5))) {
+		ddv_b_dma_unmap_resource(&ddv_call, dev, addr, size, dir, attrs);
+		return;
+	}
+	ddv_r_dma_unmap_resource(ddv_ret_ip, 0, dev, addr, size, dir, attrs);
+}
+
 static DDV_WRAPPER void ddv_w_dma_unmap_resource(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -7814,7 +8616,7 @@ static DDV_WRAPPER void ddv_w_dma_unmap_resource(struct device *dev, dma_addr_t 
 		ddv_b_dma_unmap_resource(&ddv_call, dev, addr, size, dir, attrs);
 		return;
 	}
-	ddv_r_dma_unmap_resource(_RET_IP_, 0, dev, addr, size, dir, attrs);
+	ddv_q_dma_unmap_resource(_RET_IP_, dev, addr, size, dir, attrs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_resource), typeof(&dma_unmap_resource)),
 	       "specs/linux/dma.ddv:259:4: the prototype of dma_unmap_resource differs from the kernel's");
@@ -7855,13 +8657,22 @@ static DDV_RARE_PATH int ddv_r_dma_set_mask(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_dma_set_mask(&ddv_call, dev, mask);
 }
 
+static DDV_RARE_PATH int ddv_q_dma_set_mask(unsigned long ddv_ret_ip, struct device *dev, u64 mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 81, ddv_ret_ip, 2)))
+		return ddv_b_dma_set_mask(&ddv_call, dev, mask);
+	return ddv_r_dma_set_mask(ddv_ret_ip, 0, dev, mask);
+}
+
 static DDV_WRAPPER int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 81, _RET_IP_, 2)))
 		return ddv_b_dma_set_mask(&ddv_call, dev, mask);
-	return ddv_r_dma_set_mask(_RET_IP_, 0, dev, mask);
+	return ddv_q_dma_set_mask(_RET_IP_, dev, mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_mask), typeof(&dma_set_mask)),
 	       "specs/linux/dma.ddv:274:4: the prototype of dma_set_mask differs from the kernel's");
@@ -7902,13 +8713,22 @@ static DDV_RARE_PATH int ddv_r_dma_set_coherent_mask(unsigned long ddv_ret_ip, u
 	return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
 }
 
+static DDV_RARE_PATH int ddv_q_dma_set_coherent_mask(unsigned long ddv_ret_ip, struct device *dev, u64 mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 82, ddv_ret_ip, 2)))
+		return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
+	return ddv_r_dma_set_coherent_mask(ddv_ret_ip, 0, dev, mask);
+}
+
 static DDV_WRAPPER int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, 2)))
 		return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
-	return ddv_r_dma_set_coherent_mask(_RET_IP_, 0, dev, mask);
+	return ddv_q_dma_set_coherent_mask(_RET_IP_, dev, mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_coherent_mask), typeof(&dma_set_coherent_mask)),
 	       "specs/linux/dma.ddv:279:4: the prototype of dma_set_coherent_mask differs from the kernel's");
@@ -7991,13 +8811,22 @@ static DDV_RARE_PATH struct dma_pool *ddv_p_dma_pool_create(unsigned long ddv_re
 	return ddv_a_dma_pool_create(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH struct dma_pool *ddv_q_dma_pool_create(unsigned long ddv_ret_ip, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 83, ddv_ret_ip, 5)))
+		return ddv_b_dma_pool_create(&ddv_call, name, dev, size, align, boundary);
+	return ddv_r_dma_pool_create(ddv_ret_ip, 0, name, dev, size, align, boundary);
+}
+
 static DDV_WRAPPER struct dma_pool *ddv_w_dma_pool_create(const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 83, _RET_IP_, 5)))
 		return ddv_b_dma_pool_create(&ddv_call, name, dev, size, align, boundary);
-	return ddv_r_dma_pool_create(_RET_IP_, 0, name, dev, size, align, boundary);
+	return ddv_q_dma_pool_create(_RET_IP_, name, dev, size, align, boundary);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_create), typeof(&dma_pool_create)),
 	       "specs/linux/dma.ddv:300:4: the prototype of dma_pool_create differs from the kernel's");
@@ -8065,6 +8894,17 @@ static DDV_RARE_PATH void ddv_r_dma_pool_destroy(unsigned long ddv_ret_ip, unsig
 	ddv_b_dma_pool_destroy(&ddv_call, pool);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_pool_destroy(unsigned long ddv_ret_ip, struct dma_pool *pool)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 84, ddv_ret_ip, 1))) {
+		ddv_b_dma_pool_destroy(&ddv_call, pool);
+		return;
+	}
+	ddv_r_dma_pool_destroy(ddv_ret_ip, 0, pool);
+}
+
 static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -8073,7 +8913,7 @@ static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 		ddv_b_dma_pool_destroy(&ddv_call, pool);
 		return;
 	}
-	ddv_r_dma_pool_destroy(_RET_IP_, 0, pool);
+	ddv_q_dma_pool_destroy(_RET_IP_, pool);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_destroy), typeof(&dma_pool_destroy)),
 	       "specs/linux/dma.ddv:310:4: the prototype of dma_pool_destroy differs from the kernel's");
@@ -8196,13 +9036,22 @@ static DDV_RARE_PATH void *ddv_p_dma_pool_alloc(unsigned long ddv_ret_ip, unsign
 	return ddv_a_dma_pool_alloc(&ddv_call, ret, pool, handle);
 }
 
+static DDV_RARE_PATH void *ddv_q_dma_pool_alloc(unsigned long ddv_ret_ip, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 85, ddv_ret_ip, 3)))
+		return ddv_b_dma_pool_alloc(&ddv_call, pool, mem_flags, handle);
+	return ddv_r_dma_pool_alloc(ddv_ret_ip, 0, pool, mem_flags, handle);
+}
+
 static DDV_WRAPPER void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 85, _RET_IP_, 3)))
 		return ddv_b_dma_pool_alloc(&ddv_call, pool, mem_flags, handle);
-	return ddv_r_dma_pool_alloc(_RET_IP_, 0, pool, mem_flags, handle);
+	return ddv_q_dma_pool_alloc(_RET_IP_, pool, mem_flags, handle);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_alloc), typeof(&dma_pool_alloc)),
 	       "specs/linux/dma.ddv:324:4: the prototype of dma_pool_alloc differs from the kernel's");
@@ -8320,6 +9169,17 @@ static DDV_RARE_PATH void ddv_r_dma_pool_free(unsigned long ddv_ret_ip, unsigned
 	ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
 }
 
+static DDV_RARE_PATH void ddv_q_dma_pool_free(unsigned long ddv_ret_ip, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 86, ddv_ret_ip, 3))) {
+		ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
+		return;
+	}
+	ddv_r_dma_pool_free(ddv_ret_ip, 0, pool, vaddr, addr);
+}
+
 static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -8328,7 +9188,7 @@ static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, 
 		ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
 		return;
 	}
-	ddv_r_dma_pool_free(_RET_IP_, 0, pool, vaddr, addr);
+	ddv_q_dma_pool_free(_RET_IP_, pool, vaddr, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_free), typeof(&dma_pool_free)),
 	       "specs/linux/dma.ddv:346:4: the prototype of dma_pool_free differs from the kernel's");
@@ -8426,13 +9286,22 @@ static DDV_RARE_PATH int ddv_p_request_threaded_irq(unsigned long ddv_ret_ip, un
 	return ddv_a_request_threaded_irq(&ddv_call, ret, irq, dev_id);
 }
 
+static DDV_RARE_PATH int ddv_q_request_threaded_irq(unsigned long ddv_ret_ip, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 87, ddv_ret_ip, 6)))
+		return ddv_b_request_threaded_irq(&ddv_call, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_r_request_threaded_irq(ddv_ret_ip, 0, irq, handler, thread_fn, irqflags, devname, dev_id);
+}
+
 static DDV_WRAPPER int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, 6)))
 		return ddv_b_request_threaded_irq(&ddv_call, irq, handler, thread_fn, irqflags, devname, dev_id);
-	return ddv_r_request_threaded_irq(_RET_IP_, 0, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_q_request_threaded_irq(_RET_IP_, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_threaded_irq), typeof(&request_threaded_irq)),
 	       "specs/linux/irq.ddv:22:5: the prototype of request_threaded_irq differs from the kernel's");
@@ -8453,14 +9322,19 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 	/* specs/linux/irq.ddv:36:2: if */
 	{
 		int ddv_f0, ddv_f1;
+		bool ddv_if;
 
-		ddv_f1 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(irq), NULL);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
 		ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(irq), NULL);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
-		if ((ddv_f0 == 0) && !((ddv_f1 == 0))) {
+		ddv_if = (ddv_f0 == 0);
+		if (ddv_if) {
+			ddv_f1 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(irq), NULL);
+			if (DDV_RARE(ddv_call, ddv_f1))
+				goto ddv_restart;
+			ddv_if = !((ddv_f1 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/irq.ddv:37:3: check */
 			{
 				int ddv_f0;
@@ -8540,13 +9414,22 @@ static DDV_RARE_PATH const void *ddv_r_free_irq(unsigned long ddv_ret_ip, unsign
 	return ddv_b_free_irq(&ddv_call, irq, dev_id);
 }
 
+static DDV_RARE_PATH const void *ddv_q_free_irq(unsigned long ddv_ret_ip, unsigned int irq, void *dev_id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 88, ddv_ret_ip, 2)))
+		return ddv_b_free_irq(&ddv_call, irq, dev_id);
+	return ddv_r_free_irq(ddv_ret_ip, 0, irq, dev_id);
+}
+
 static DDV_WRAPPER const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 88, _RET_IP_, 2)))
 		return ddv_b_free_irq(&ddv_call, irq, dev_id);
-	return ddv_r_free_irq(_RET_IP_, 0, irq, dev_id);
+	return ddv_q_free_irq(_RET_IP_, irq, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_irq), typeof(&free_irq)),
 	       "specs/linux/irq.ddv:33:4: the prototype of free_irq differs from the kernel's");
@@ -8598,6 +9481,17 @@ static DDV_RARE_PATH void ddv_r_disable_irq(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_disable_irq(&ddv_call, irq);
 }
 
+static DDV_RARE_PATH void ddv_q_disable_irq(unsigned long ddv_ret_ip, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 89, ddv_ret_ip, 1))) {
+		ddv_b_disable_irq(&ddv_call, irq);
+		return;
+	}
+	ddv_r_disable_irq(ddv_ret_ip, 0, irq);
+}
+
 static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -8606,7 +9500,7 @@ static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
 		ddv_b_disable_irq(&ddv_call, irq);
 		return;
 	}
-	ddv_r_disable_irq(_RET_IP_, 0, irq);
+	ddv_q_disable_irq(_RET_IP_, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq), typeof(&disable_irq)),
 	       "specs/linux/irq.ddv:50:4: the prototype of disable_irq differs from the kernel's");
@@ -8652,6 +9546,17 @@ static DDV_RARE_PATH void ddv_r_disable_irq_nosync(unsigned long ddv_ret_ip, uns
 	ddv_b_disable_irq_nosync(&ddv_call, irq);
 }
 
+static DDV_RARE_PATH void ddv_q_disable_irq_nosync(unsigned long ddv_ret_ip, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 90, ddv_ret_ip, 1))) {
+		ddv_b_disable_irq_nosync(&ddv_call, irq);
+		return;
+	}
+	ddv_r_disable_irq_nosync(ddv_ret_ip, 0, irq);
+}
+
 static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -8660,7 +9565,7 @@ static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
 		ddv_b_disable_irq_nosync(&ddv_call, irq);
 		return;
 	}
-	ddv_r_disable_irq_nosync(_RET_IP_, 0, irq);
+	ddv_q_disable_irq_nosync(_RET_IP_, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq_nosync), typeof(&disable_irq_nosync)),
 	       "specs/linux/irq.ddv:56:4: the prototype of disable_irq_nosync differs from the kernel's");
@@ -8707,13 +9612,22 @@ static DDV_RARE_PATH bool ddv_r_disable_hardirq(unsigned long ddv_ret_ip, unsign
 	return ddv_b_disable_hardirq(&ddv_call, irq);
 }
 
+static DDV_RARE_PATH bool ddv_q_disable_hardirq(unsigned long ddv_ret_ip, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 91, ddv_ret_ip, 1)))
+		return ddv_b_disable_hardirq(&ddv_call, irq);
+	return ddv_r_disable_hardirq(ddv_ret_ip, 0, irq);
+}
+
 static DDV_WRAPPER bool ddv_w_disable_hardirq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 91, _RET_IP_, 1)))
 		return ddv_b_disable_hardirq(&ddv_call, irq);
-	return ddv_r_disable_hardirq(_RET_IP_, 0, irq);
+	return ddv_q_disable_hardirq(_RET_IP_, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_hardirq), typeof(&disable_hardirq)),
 	       "specs/linux/irq.ddv:61:4: the prototype of disable_hardirq differs from the kernel's");
@@ -8759,6 +9673,17 @@ static DDV_RARE_PATH void ddv_r_enable_irq(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_enable_irq(&ddv_call, irq);
 }
 
+static DDV_RARE_PATH void ddv_q_enable_irq(unsigned long ddv_ret_ip, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 92, ddv_ret_ip, 1))) {
+		ddv_b_enable_irq(&ddv_call, irq);
+		return;
+	}
+	ddv_r_enable_irq(ddv_ret_ip, 0, irq);
+}
+
 static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -8767,7 +9692,7 @@ static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
 		ddv_b_enable_irq(&ddv_call, irq);
 		return;
 	}
-	ddv_r_enable_irq(_RET_IP_, 0, irq);
+	ddv_q_enable_irq(_RET_IP_, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_enable_irq), typeof(&enable_irq)),
 	       "specs/linux/irq.ddv:66:4: the prototype of enable_irq differs from the kernel's");
@@ -8804,6 +9729,17 @@ static DDV_RARE_PATH void ddv_r_synchronize_irq(unsigned long ddv_ret_ip, unsign
 	ddv_b_synchronize_irq(&ddv_call, irq);
 }
 
+static DDV_RARE_PATH void ddv_q_synchronize_irq(unsigned long ddv_ret_ip, unsigned int irq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 93, ddv_ret_ip, 1))) {
+		ddv_b_synchronize_irq(&ddv_call, irq);
+		return;
+	}
+	ddv_r_synchronize_irq(ddv_ret_ip, 0, irq);
+}
+
 static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -8812,7 +9748,7 @@ static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
 		ddv_b_synchronize_irq(&ddv_call, irq);
 		return;
 	}
-	ddv_r_synchronize_irq(_RET_IP_, 0, irq);
+	ddv_q_synchronize_irq(_RET_IP_, irq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), typeof(&synchronize_irq)),
 	       "specs/linux/irq.ddv:71:4: the prototype of synchronize_irq differs from the kernel's");
@@ -8915,13 +9851,22 @@ static DDV_RARE_PATH int ddv_p_devm_request_threaded_irq(unsigned long ddv_ret_i
 	return ddv_a_devm_request_threaded_irq(&ddv_call, ret, dev, irq, dev_id);
 }
 
+static DDV_RARE_PATH int ddv_q_devm_request_threaded_irq(unsigned long ddv_ret_ip, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 94, ddv_ret_ip, 6)))
+		return ddv_b_devm_request_threaded_irq(&ddv_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_r_devm_request_threaded_irq(ddv_ret_ip, 0, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+}
+
 static DDV_WRAPPER int ddv_w_devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 94, _RET_IP_, 6)))
 		return ddv_b_devm_request_threaded_irq(&ddv_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
-	return ddv_r_devm_request_threaded_irq(_RET_IP_, 0, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_q_devm_request_threaded_irq(_RET_IP_, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_request_threaded_irq), typeof(&devm_request_threaded_irq)),
 	       "specs/linux/irq.ddv:78:5: the prototype of devm_request_threaded_irq differs from the kernel's");
@@ -8990,6 +9935,17 @@ static DDV_RARE_PATH void ddv_r_devm_free_irq(unsigned long ddv_ret_ip, unsigned
 	ddv_b_devm_free_irq(&ddv_call, dev, irq, dev_id);
 }
 
+static DDV_RARE_PATH void ddv_q_devm_free_irq(unsigned long ddv_ret_ip, struct device *dev, unsigned int irq, void *dev_id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 95, ddv_ret_ip, 3))) {
+		ddv_b_devm_free_irq(&ddv_call, dev, irq, dev_id);
+		return;
+	}
+	ddv_r_devm_free_irq(ddv_ret_ip, 0, dev, irq, dev_id);
+}
+
 static DDV_WRAPPER void ddv_w_devm_free_irq(struct device *dev, unsigned int irq, void *dev_id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -8998,7 +9954,7 @@ static DDV_WRAPPER void ddv_w_devm_free_irq(struct device *dev, unsigned int irq
 		ddv_b_devm_free_irq(&ddv_call, dev, irq, dev_id);
 		return;
 	}
-	ddv_r_devm_free_irq(_RET_IP_, 0, dev, irq, dev_id);
+	ddv_q_devm_free_irq(_RET_IP_, dev, irq, dev_id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_free_irq), typeof(&devm_free_irq)),
 	       "specs/linux/irq.ddv:92:4: the prototype of devm_free_irq differs from the kernel's");
@@ -9056,6 +10012,17 @@ static DDV_RARE_PATH void ddv_r_init_timer_key(unsigned long ddv_ret_ip, unsigne
 	ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
 }
 
+static DDV_RARE_PATH void ddv_q_init_timer_key(unsigned long ddv_ret_ip, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 96, ddv_ret_ip, 5))) {
+		ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
+		return;
+	}
+	ddv_r_init_timer_key(ddv_ret_ip, 0, timer, func, flags, name, key);
+}
+
 static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -9064,7 +10031,7 @@ static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*fu
 		ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
 		return;
 	}
-	ddv_r_init_timer_key(_RET_IP_, 0, timer, func, flags, name, key);
+	ddv_q_init_timer_key(_RET_IP_, timer, func, flags, name, key);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_timer_key), typeof(&init_timer_key)),
 	       "specs/linux/timer.ddv:39:5: the prototype of init_timer_key differs from the kernel's");
@@ -9109,13 +10076,22 @@ static DDV_RARE_PATH int ddv_r_mod_timer(unsigned long ddv_ret_ip, unsigned long
 	return ddv_b_mod_timer(&ddv_call, timer, expires);
 }
 
+static DDV_RARE_PATH int ddv_q_mod_timer(unsigned long ddv_ret_ip, struct timer_list *timer, unsigned long expires)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 97, ddv_ret_ip, 2)))
+		return ddv_b_mod_timer(&ddv_call, timer, expires);
+	return ddv_r_mod_timer(ddv_ret_ip, 0, timer, expires);
+}
+
 static DDV_WRAPPER int ddv_w_mod_timer(struct timer_list *timer, unsigned long expires)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 97, _RET_IP_, 2)))
 		return ddv_b_mod_timer(&ddv_call, timer, expires);
-	return ddv_r_mod_timer(_RET_IP_, 0, timer, expires);
+	return ddv_q_mod_timer(_RET_IP_, timer, expires);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_timer), typeof(&mod_timer)),
 	       "specs/linux/timer.ddv:48:4: the prototype of mod_timer differs from the kernel's");
@@ -9165,6 +10141,17 @@ static DDV_RARE_PATH void ddv_r_add_timer(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_add_timer(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH void ddv_q_add_timer(unsigned long ddv_ret_ip, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 98, ddv_ret_ip, 1))) {
+		ddv_b_add_timer(&ddv_call, timer);
+		return;
+	}
+	ddv_r_add_timer(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -9173,7 +10160,7 @@ static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
 		ddv_b_add_timer(&ddv_call, timer);
 		return;
 	}
-	ddv_r_add_timer(_RET_IP_, 0, timer);
+	ddv_q_add_timer(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_add_timer), typeof(&add_timer)),
 	       "specs/linux/timer.ddv:53:4: the prototype of add_timer differs from the kernel's");
@@ -9206,13 +10193,22 @@ static DDV_RARE_PATH int ddv_r_del_timer(unsigned long ddv_ret_ip, unsigned long
 	return ddv_b_del_timer(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH int ddv_q_del_timer(unsigned long ddv_ret_ip, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 99, ddv_ret_ip, 1)))
+		return ddv_b_del_timer(&ddv_call, timer);
+	return ddv_r_del_timer(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER int ddv_w_del_timer(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 99, _RET_IP_, 1)))
 		return ddv_b_del_timer(&ddv_call, timer);
-	return ddv_r_del_timer(_RET_IP_, 0, timer);
+	return ddv_q_del_timer(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&del_timer)),
 	       "specs/linux/timer.ddv:64:5: the prototype of del_timer differs from the kernel's");
@@ -9247,13 +10243,22 @@ static DDV_RARE_PATH int ddv_r_timer_delete(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_timer_delete(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH int ddv_q_timer_delete(unsigned long ddv_ret_ip, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 100, ddv_ret_ip, 1)))
+		return ddv_b_timer_delete(&ddv_call, timer);
+	return ddv_r_timer_delete(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER int ddv_w_timer_delete(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 100, _RET_IP_, 1)))
 		return ddv_b_timer_delete(&ddv_call, timer);
-	return ddv_r_timer_delete(_RET_IP_, 0, timer);
+	return ddv_q_timer_delete(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete), typeof(&timer_delete)),
 	       "specs/linux/timer.ddv:65:5: the prototype of timer_delete differs from the kernel's");
@@ -9294,13 +10299,22 @@ static DDV_RARE_PATH int ddv_r_del_timer_sync(unsigned long ddv_ret_ip, unsigned
 	return ddv_b_del_timer_sync(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH int ddv_q_del_timer_sync(unsigned long ddv_ret_ip, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 101, ddv_ret_ip, 1)))
+		return ddv_b_del_timer_sync(&ddv_call, timer);
+	return ddv_r_del_timer_sync(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER int ddv_w_del_timer_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 101, _RET_IP_, 1)))
 		return ddv_b_del_timer_sync(&ddv_call, timer);
-	return ddv_r_del_timer_sync(_RET_IP_, 0, timer);
+	return ddv_q_del_timer_sync(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeof(&del_timer_sync)),
 	       "specs/linux/timer.ddv:70:5: the prototype of del_timer_sync differs from the kernel's");
@@ -9341,13 +10355,22 @@ static DDV_RARE_PATH int ddv_r_timer_delete_sync(unsigned long ddv_ret_ip, unsig
 	return ddv_b_timer_delete_sync(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH int ddv_q_timer_delete_sync(unsigned long ddv_ret_ip, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 102, ddv_ret_ip, 1)))
+		return ddv_b_timer_delete_sync(&ddv_call, timer);
+	return ddv_r_timer_delete_sync(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER int ddv_w_timer_delete_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 102, _RET_IP_, 1)))
 		return ddv_b_timer_delete_sync(&ddv_call, timer);
-	return ddv_r_timer_delete_sync(_RET_IP_, 0, timer);
+	return ddv_q_timer_delete_sync(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete_sync), typeof(&timer_delete_sync)),
 	       "specs/linux/timer.ddv:71:5: the prototype of timer_delete_sync differs from the kernel's");
@@ -9401,13 +10424,22 @@ static DDV_RARE_PATH bool ddv_r_queue_work_on(unsigned long ddv_ret_ip, unsigned
 	return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
 }
 
+static DDV_RARE_PATH bool ddv_q_queue_work_on(unsigned long ddv_ret_ip, int cpu, struct workqueue_struct *wq, struct work_struct *work)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 103, ddv_ret_ip, 3)))
+		return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
+	return ddv_r_queue_work_on(ddv_ret_ip, 0, cpu, wq, work);
+}
+
 static DDV_WRAPPER bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 103, _RET_IP_, 3)))
 		return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
-	return ddv_r_queue_work_on(_RET_IP_, 0, cpu, wq, work);
+	return ddv_q_queue_work_on(_RET_IP_, cpu, wq, work);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_work_on), typeof(&queue_work_on)),
 	       "specs/linux/timer.ddv:79:5: the prototype of queue_work_on differs from the kernel's");
@@ -9459,13 +10491,22 @@ static DDV_RARE_PATH bool ddv_r_queue_delayed_work_on(unsigned long ddv_ret_ip, 
 	return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
 }
 
+static DDV_RARE_PATH bool ddv_q_queue_delayed_work_on(unsigned long ddv_ret_ip, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 104, ddv_ret_ip, 4)))
+		return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
+	return ddv_r_queue_delayed_work_on(ddv_ret_ip, 0, cpu, wq, dwork, delay);
+}
+
 static DDV_WRAPPER bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 104, _RET_IP_, 4)))
 		return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
-	return ddv_r_queue_delayed_work_on(_RET_IP_, 0, cpu, wq, dwork, delay);
+	return ddv_q_queue_delayed_work_on(_RET_IP_, cpu, wq, dwork, delay);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_delayed_work_on), typeof(&queue_delayed_work_on)),
 	       "specs/linux/timer.ddv:87:5: the prototype of queue_delayed_work_on differs from the kernel's");
@@ -9503,13 +10544,22 @@ static DDV_RARE_PATH bool ddv_r_cancel_work_sync(unsigned long ddv_ret_ip, unsig
 	return ddv_b_cancel_work_sync(&ddv_call, work);
 }
 
+static DDV_RARE_PATH bool ddv_q_cancel_work_sync(unsigned long ddv_ret_ip, struct work_struct *work)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 105, ddv_ret_ip, 1)))
+		return ddv_b_cancel_work_sync(&ddv_call, work);
+	return ddv_r_cancel_work_sync(ddv_ret_ip, 0, work);
+}
+
 static DDV_WRAPPER bool ddv_w_cancel_work_sync(struct work_struct *work)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 105, _RET_IP_, 1)))
 		return ddv_b_cancel_work_sync(&ddv_call, work);
-	return ddv_r_cancel_work_sync(_RET_IP_, 0, work);
+	return ddv_q_cancel_work_sync(_RET_IP_, work);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_work_sync), typeof(&cancel_work_sync)),
 	       "specs/linux/timer.ddv:94:4: the prototype of cancel_work_sync differs from the kernel's");
@@ -9547,13 +10597,22 @@ static DDV_RARE_PATH bool ddv_r_cancel_delayed_work_sync(unsigned long ddv_ret_i
 	return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
 }
 
+static DDV_RARE_PATH bool ddv_q_cancel_delayed_work_sync(unsigned long ddv_ret_ip, struct delayed_work *dwork)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 106, ddv_ret_ip, 1)))
+		return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
+	return ddv_r_cancel_delayed_work_sync(ddv_ret_ip, 0, dwork);
+}
+
 static DDV_WRAPPER bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwork)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 106, _RET_IP_, 1)))
 		return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
-	return ddv_r_cancel_delayed_work_sync(_RET_IP_, 0, dwork);
+	return ddv_q_cancel_delayed_work_sync(_RET_IP_, dwork);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work_sync), typeof(&cancel_delayed_work_sync)),
 	       "specs/linux/timer.ddv:99:4: the prototype of cancel_delayed_work_sync differs from the kernel's");
@@ -9586,13 +10645,22 @@ static DDV_RARE_PATH int ddv_r_timer_shutdown_sync(unsigned long ddv_ret_ip, uns
 	return ddv_b_timer_shutdown_sync(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH int ddv_q_timer_shutdown_sync(unsigned long ddv_ret_ip, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 107, ddv_ret_ip, 1)))
+		return ddv_b_timer_shutdown_sync(&ddv_call, timer);
+	return ddv_r_timer_shutdown_sync(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER int ddv_w_timer_shutdown_sync(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 107, _RET_IP_, 1)))
 		return ddv_b_timer_shutdown_sync(&ddv_call, timer);
-	return ddv_r_timer_shutdown_sync(_RET_IP_, 0, timer);
+	return ddv_q_timer_shutdown_sync(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_shutdown_sync), typeof(&timer_shutdown_sync)),
 	       "specs/linux/timer.ddv:106:4: the prototype of timer_shutdown_sync differs from the kernel's");
@@ -9627,13 +10695,22 @@ static DDV_RARE_PATH int ddv_r_timer_shutdown(unsigned long ddv_ret_ip, unsigned
 	return ddv_b_timer_shutdown(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH int ddv_q_timer_shutdown(unsigned long ddv_ret_ip, struct timer_list *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 108, ddv_ret_ip, 1)))
+		return ddv_b_timer_shutdown(&ddv_call, timer);
+	return ddv_r_timer_shutdown(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER int ddv_w_timer_shutdown(struct timer_list *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 108, _RET_IP_, 1)))
 		return ddv_b_timer_shutdown(&ddv_call, timer);
-	return ddv_r_timer_shutdown(_RET_IP_, 0, timer);
+	return ddv_q_timer_shutdown(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_shutdown), typeof(&timer_shutdown)),
 	       "specs/linux/timer.ddv:111:4: the prototype of timer_shutdown differs from the kernel's");
@@ -9718,6 +10795,15 @@ static DDV_RARE_PATH struct workqueue_struct *ddv_p_alloc_workqueue(unsigned lon
 	return ddv_a_alloc_workqueue(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct workqueue_struct *ddv_q_alloc_workqueue(unsigned long ddv_ret_ip, const char *fmt, unsigned int flags, int max_active, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 109, ddv_ret_ip, 3)))
+		return ddv_b_alloc_workqueue(&ddv_call, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_alloc_workqueue(ddv_ret_ip, 0, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+}
+
 static DDV_WRAPPER struct workqueue_struct *ddv_w_alloc_workqueue(const char *fmt, unsigned int flags, int max_active, ...)
 {
 	unsigned long ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7;
@@ -9736,7 +10822,7 @@ static DDV_WRAPPER struct workqueue_struct *ddv_w_alloc_workqueue(const char *fm
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 109, _RET_IP_, 3)))
 		return ddv_b_alloc_workqueue(&ddv_call, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_r_alloc_workqueue(_RET_IP_, 0, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_alloc_workqueue(_RET_IP_, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_workqueue), typeof(&alloc_workqueue)),
 	       "specs/linux/timer.ddv:129:4: the prototype of alloc_workqueue differs from the kernel's");
@@ -9788,13 +10874,22 @@ static DDV_RARE_PATH bool ddv_r_mod_delayed_work_on(unsigned long ddv_ret_ip, un
 	return ddv_b_mod_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
 }
 
+static DDV_RARE_PATH bool ddv_q_mod_delayed_work_on(unsigned long ddv_ret_ip, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 110, ddv_ret_ip, 4)))
+		return ddv_b_mod_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
+	return ddv_r_mod_delayed_work_on(ddv_ret_ip, 0, cpu, wq, dwork, delay);
+}
+
 static DDV_WRAPPER bool ddv_w_mod_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 110, _RET_IP_, 4)))
 		return ddv_b_mod_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
-	return ddv_r_mod_delayed_work_on(_RET_IP_, 0, cpu, wq, dwork, delay);
+	return ddv_q_mod_delayed_work_on(_RET_IP_, cpu, wq, dwork, delay);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_delayed_work_on), typeof(&mod_delayed_work_on)),
 	       "specs/linux/timer.ddv:140:4: the prototype of mod_delayed_work_on differs from the kernel's");
@@ -9826,13 +10921,22 @@ static DDV_RARE_PATH bool ddv_r_cancel_delayed_work(unsigned long ddv_ret_ip, un
 	return ddv_b_cancel_delayed_work(&ddv_call, dwork);
 }
 
+static DDV_RARE_PATH bool ddv_q_cancel_delayed_work(unsigned long ddv_ret_ip, struct delayed_work *dwork)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 111, ddv_ret_ip, 1)))
+		return ddv_b_cancel_delayed_work(&ddv_call, dwork);
+	return ddv_r_cancel_delayed_work(ddv_ret_ip, 0, dwork);
+}
+
 static DDV_WRAPPER bool ddv_w_cancel_delayed_work(struct delayed_work *dwork)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 111, _RET_IP_, 1)))
 		return ddv_b_cancel_delayed_work(&ddv_call, dwork);
-	return ddv_r_cancel_delayed_work(_RET_IP_, 0, dwork);
+	return ddv_q_cancel_delayed_work(_RET_IP_, dwork);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work), typeof(&cancel_delayed_work)),
 	       "specs/linux/timer.ddv:149:4: the prototype of cancel_delayed_work differs from the kernel's");
@@ -9870,13 +10974,22 @@ static DDV_RARE_PATH bool ddv_r_flush_work(unsigned long ddv_ret_ip, unsigned lo
 	return ddv_b_flush_work(&ddv_call, work);
 }
 
+static DDV_RARE_PATH bool ddv_q_flush_work(unsigned long ddv_ret_ip, struct work_struct *work)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 112, ddv_ret_ip, 1)))
+		return ddv_b_flush_work(&ddv_call, work);
+	return ddv_r_flush_work(ddv_ret_ip, 0, work);
+}
+
 static DDV_WRAPPER bool ddv_w_flush_work(struct work_struct *work)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 112, _RET_IP_, 1)))
 		return ddv_b_flush_work(&ddv_call, work);
-	return ddv_r_flush_work(_RET_IP_, 0, work);
+	return ddv_q_flush_work(_RET_IP_, work);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_flush_work), typeof(&flush_work)),
 	       "specs/linux/timer.ddv:155:4: the prototype of flush_work differs from the kernel's");
@@ -9914,13 +11027,22 @@ static DDV_RARE_PATH bool ddv_r_flush_delayed_work(unsigned long ddv_ret_ip, uns
 	return ddv_b_flush_delayed_work(&ddv_call, dwork);
 }
 
+static DDV_RARE_PATH bool ddv_q_flush_delayed_work(unsigned long ddv_ret_ip, struct delayed_work *dwork)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 113, ddv_ret_ip, 1)))
+		return ddv_b_flush_delayed_work(&ddv_call, dwork);
+	return ddv_r_flush_delayed_work(ddv_ret_ip, 0, dwork);
+}
+
 static DDV_WRAPPER bool ddv_w_flush_delayed_work(struct delayed_work *dwork)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 113, _RET_IP_, 1)))
 		return ddv_b_flush_delayed_work(&ddv_call, dwork);
-	return ddv_r_flush_delayed_work(_RET_IP_, 0, dwork);
+	return ddv_q_flush_delayed_work(_RET_IP_, dwork);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_flush_delayed_work), typeof(&flush_delayed_work)),
 	       "specs/linux/timer.ddv:161:4: the prototype of flush_delayed_work differs from the kernel's");
@@ -9957,6 +11079,17 @@ static DDV_RARE_PATH void ddv_r___flush_workqueue(unsigned long ddv_ret_ip, unsi
 	ddv_b___flush_workqueue(&ddv_call, wq);
 }
 
+static DDV_RARE_PATH void ddv_q___flush_workqueue(unsigned long ddv_ret_ip, struct workqueue_struct *wq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 114, ddv_ret_ip, 1))) {
+		ddv_b___flush_workqueue(&ddv_call, wq);
+		return;
+	}
+	ddv_r___flush_workqueue(ddv_ret_ip, 0, wq);
+}
+
 static DDV_WRAPPER void ddv_w___flush_workqueue(struct workqueue_struct *wq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -9965,7 +11098,7 @@ static DDV_WRAPPER void ddv_w___flush_workqueue(struct workqueue_struct *wq)
 		ddv_b___flush_workqueue(&ddv_call, wq);
 		return;
 	}
-	ddv_r___flush_workqueue(_RET_IP_, 0, wq);
+	ddv_q___flush_workqueue(_RET_IP_, wq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___flush_workqueue), typeof(&__flush_workqueue)),
 	       "specs/linux/timer.ddv:168:4: the prototype of __flush_workqueue differs from the kernel's");
@@ -10002,6 +11135,17 @@ static DDV_RARE_PATH void ddv_r_drain_workqueue(unsigned long ddv_ret_ip, unsign
 	ddv_b_drain_workqueue(&ddv_call, wq);
 }
 
+static DDV_RARE_PATH void ddv_q_drain_workqueue(unsigned long ddv_ret_ip, struct workqueue_struct *wq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 115, ddv_ret_ip, 1))) {
+		ddv_b_drain_workqueue(&ddv_call, wq);
+		return;
+	}
+	ddv_r_drain_workqueue(ddv_ret_ip, 0, wq);
+}
+
 static DDV_WRAPPER void ddv_w_drain_workqueue(struct workqueue_struct *wq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10010,7 +11154,7 @@ static DDV_WRAPPER void ddv_w_drain_workqueue(struct workqueue_struct *wq)
 		ddv_b_drain_workqueue(&ddv_call, wq);
 		return;
 	}
-	ddv_r_drain_workqueue(_RET_IP_, 0, wq);
+	ddv_q_drain_workqueue(_RET_IP_, wq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_drain_workqueue), typeof(&drain_workqueue)),
 	       "specs/linux/timer.ddv:174:4: the prototype of drain_workqueue differs from the kernel's");
@@ -10061,6 +11205,17 @@ static DDV_RARE_PATH void ddv_r_destroy_workqueue(unsigned long ddv_ret_ip, unsi
 	ddv_b_destroy_workqueue(&ddv_call, wq);
 }
 
+static DDV_RARE_PATH void ddv_q_destroy_workqueue(unsigned long ddv_ret_ip, struct workqueue_struct *wq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 116, ddv_ret_ip, 1))) {
+		ddv_b_destroy_workqueue(&ddv_call, wq);
+		return;
+	}
+	ddv_r_destroy_workqueue(ddv_ret_ip, 0, wq);
+}
+
 static DDV_WRAPPER void ddv_w_destroy_workqueue(struct workqueue_struct *wq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10069,7 +11224,7 @@ static DDV_WRAPPER void ddv_w_destroy_workqueue(struct workqueue_struct *wq)
 		ddv_b_destroy_workqueue(&ddv_call, wq);
 		return;
 	}
-	ddv_r_destroy_workqueue(_RET_IP_, 0, wq);
+	ddv_q_destroy_workqueue(_RET_IP_, wq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_destroy_workqueue), typeof(&destroy_workqueue)),
 	       "specs/linux/timer.ddv:181:4: the prototype of destroy_workqueue differs from the kernel's");
@@ -10127,6 +11282,17 @@ static DDV_RARE_PATH void ddv_r_tasklet_init(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_tasklet_init(&ddv_call, t, func, data);
 }
 
+static DDV_RARE_PATH void ddv_q_tasklet_init(unsigned long ddv_ret_ip, struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 117, ddv_ret_ip, 3))) {
+		ddv_b_tasklet_init(&ddv_call, t, func, data);
+		return;
+	}
+	ddv_r_tasklet_init(ddv_ret_ip, 0, t, func, data);
+}
+
 static DDV_WRAPPER void ddv_w_tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10135,7 +11301,7 @@ static DDV_WRAPPER void ddv_w_tasklet_init(struct tasklet_struct *t, void (*func
 		ddv_b_tasklet_init(&ddv_call, t, func, data);
 		return;
 	}
-	ddv_r_tasklet_init(_RET_IP_, 0, t, func, data);
+	ddv_q_tasklet_init(_RET_IP_, t, func, data);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_tasklet_init), typeof(&tasklet_init)),
 	       "specs/linux/timer.ddv:202:4: the prototype of tasklet_init differs from the kernel's");
@@ -10193,6 +11359,17 @@ static DDV_RARE_PATH void ddv_r_tasklet_setup(unsigned long ddv_ret_ip, unsigned
 	ddv_b_tasklet_setup(&ddv_call, t, callback);
 }
 
+static DDV_RARE_PATH void ddv_q_tasklet_setup(unsigned long ddv_ret_ip, struct tasklet_struct *t, void (*callback)(struct tasklet_struct *))
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 118, ddv_ret_ip, 2))) {
+		ddv_b_tasklet_setup(&ddv_call, t, callback);
+		return;
+	}
+	ddv_r_tasklet_setup(ddv_ret_ip, 0, t, callback);
+}
+
 static DDV_WRAPPER void ddv_w_tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *))
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10201,7 +11378,7 @@ static DDV_WRAPPER void ddv_w_tasklet_setup(struct tasklet_struct *t, void (*cal
 		ddv_b_tasklet_setup(&ddv_call, t, callback);
 		return;
 	}
-	ddv_r_tasklet_setup(_RET_IP_, 0, t, callback);
+	ddv_q_tasklet_setup(_RET_IP_, t, callback);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_tasklet_setup), typeof(&tasklet_setup)),
 	       "specs/linux/timer.ddv:214:4: the prototype of tasklet_setup differs from the kernel's");
@@ -10238,6 +11415,17 @@ static DDV_RARE_PATH void ddv_r___tasklet_schedule(unsigned long ddv_ret_ip, uns
 	ddv_b___tasklet_schedule(&ddv_call, t);
 }
 
+static DDV_RARE_PATH void ddv_q___tasklet_schedule(unsigned long ddv_ret_ip, struct tasklet_struct *t)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 119, ddv_ret_ip, 1))) {
+		ddv_b___tasklet_schedule(&ddv_call, t);
+		return;
+	}
+	ddv_r___tasklet_schedule(ddv_ret_ip, 0, t);
+}
+
 static DDV_WRAPPER void ddv_w___tasklet_schedule(struct tasklet_struct *t)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10246,7 +11434,7 @@ static DDV_WRAPPER void ddv_w___tasklet_schedule(struct tasklet_struct *t)
 		ddv_b___tasklet_schedule(&ddv_call, t);
 		return;
 	}
-	ddv_r___tasklet_schedule(_RET_IP_, 0, t);
+	ddv_q___tasklet_schedule(_RET_IP_, t);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___tasklet_schedule), typeof(&__tasklet_schedule)),
 	       "specs/linux/timer.ddv:230:5: the prototype of __tasklet_schedule differs from the kernel's");
@@ -10283,6 +11471,17 @@ static DDV_RARE_PATH void ddv_r___tasklet_hi_schedule(unsigned long ddv_ret_ip, 
 	ddv_b___tasklet_hi_schedule(&ddv_call, t);
 }
 
+static DDV_RARE_PATH void ddv_q___tasklet_hi_schedule(unsigned long ddv_ret_ip, struct tasklet_struct *t)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 120, ddv_ret_ip, 1))) {
+		ddv_b___tasklet_hi_schedule(&ddv_call, t);
+		return;
+	}
+	ddv_r___tasklet_hi_schedule(ddv_ret_ip, 0, t);
+}
+
 static DDV_WRAPPER void ddv_w___tasklet_hi_schedule(struct tasklet_struct *t)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10291,7 +11490,7 @@ static DDV_WRAPPER void ddv_w___tasklet_hi_schedule(struct tasklet_struct *t)
 		ddv_b___tasklet_hi_schedule(&ddv_call, t);
 		return;
 	}
-	ddv_r___tasklet_hi_schedule(_RET_IP_, 0, t);
+	ddv_q___tasklet_hi_schedule(_RET_IP_, t);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___tasklet_hi_schedule), typeof(&__tasklet_hi_schedule)),
 	       "specs/linux/timer.ddv:239:5: the prototype of __tasklet_hi_schedule differs from the kernel's");
@@ -10328,6 +11527,17 @@ static DDV_RARE_PATH void ddv_r_tasklet_kill(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_tasklet_kill(&ddv_call, t);
 }
 
+static DDV_RARE_PATH void ddv_q_tasklet_kill(unsigned long ddv_ret_ip, struct tasklet_struct *t)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 121, ddv_ret_ip, 1))) {
+		ddv_b_tasklet_kill(&ddv_call, t);
+		return;
+	}
+	ddv_r_tasklet_kill(ddv_ret_ip, 0, t);
+}
+
 static DDV_WRAPPER void ddv_w_tasklet_kill(struct tasklet_struct *t)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10336,7 +11546,7 @@ static DDV_WRAPPER void ddv_w_tasklet_kill(struct tasklet_struct *t)
 		ddv_b_tasklet_kill(&ddv_call, t);
 		return;
 	}
-	ddv_r_tasklet_kill(_RET_IP_, 0, t);
+	ddv_q_tasklet_kill(_RET_IP_, t);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_tasklet_kill), typeof(&tasklet_kill)),
 	       "specs/linux/timer.ddv:249:4: the prototype of tasklet_kill differs from the kernel's");
@@ -10394,6 +11604,17 @@ static DDV_RARE_PATH void ddv_r_hrtimer_init(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_hrtimer_init(&ddv_call, timer, clock_id, mode);
 }
 
+static DDV_RARE_PATH void ddv_q_hrtimer_init(unsigned long ddv_ret_ip, struct hrtimer *timer, clockid_t clock_id, enum hrtimer_mode mode)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 122, ddv_ret_ip, 3))) {
+		ddv_b_hrtimer_init(&ddv_call, timer, clock_id, mode);
+		return;
+	}
+	ddv_r_hrtimer_init(ddv_ret_ip, 0, timer, clock_id, mode);
+}
+
 static DDV_WRAPPER void ddv_w_hrtimer_init(struct hrtimer *timer, clockid_t clock_id, enum hrtimer_mode mode)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10402,7 +11623,7 @@ static DDV_WRAPPER void ddv_w_hrtimer_init(struct hrtimer *timer, clockid_t cloc
 		ddv_b_hrtimer_init(&ddv_call, timer, clock_id, mode);
 		return;
 	}
-	ddv_r_hrtimer_init(_RET_IP_, 0, timer, clock_id, mode);
+	ddv_q_hrtimer_init(_RET_IP_, timer, clock_id, mode);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hrtimer_init), typeof(&hrtimer_init)),
 	       "specs/linux/timer.ddv:269:4: the prototype of hrtimer_init differs from the kernel's");
@@ -10446,6 +11667,17 @@ static DDV_RARE_PATH void ddv_r_hrtimer_start_range_ns(unsigned long ddv_ret_ip,
 	ddv_b_hrtimer_start_range_ns(&ddv_call, timer, tim, delta_ns, mode);
 }
 
+static DDV_RARE_PATH void ddv_q_hrtimer_start_range_ns(unsigned long ddv_ret_ip, struct hrtimer *timer, ktime_t tim, u64 delta_ns, const enum hrtimer_mode mode)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 123, ddv_ret_ip, 4))) {
+		ddv_b_hrtimer_start_range_ns(&ddv_call, timer, tim, delta_ns, mode);
+		return;
+	}
+	ddv_r_hrtimer_start_range_ns(ddv_ret_ip, 0, timer, tim, delta_ns, mode);
+}
+
 static DDV_WRAPPER void ddv_w_hrtimer_start_range_ns(struct hrtimer *timer, ktime_t tim, u64 delta_ns, const enum hrtimer_mode mode)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10454,7 +11686,7 @@ static DDV_WRAPPER void ddv_w_hrtimer_start_range_ns(struct hrtimer *timer, ktim
 		ddv_b_hrtimer_start_range_ns(&ddv_call, timer, tim, delta_ns, mode);
 		return;
 	}
-	ddv_r_hrtimer_start_range_ns(_RET_IP_, 0, timer, tim, delta_ns, mode);
+	ddv_q_hrtimer_start_range_ns(_RET_IP_, timer, tim, delta_ns, mode);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hrtimer_start_range_ns), typeof(&hrtimer_start_range_ns)),
 	       "specs/linux/timer.ddv:284:4: the prototype of hrtimer_start_range_ns differs from the kernel's");
@@ -10486,13 +11718,22 @@ static DDV_RARE_PATH int ddv_r_hrtimer_cancel(unsigned long ddv_ret_ip, unsigned
 	return ddv_b_hrtimer_cancel(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH int ddv_q_hrtimer_cancel(unsigned long ddv_ret_ip, struct hrtimer *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 124, ddv_ret_ip, 1)))
+		return ddv_b_hrtimer_cancel(&ddv_call, timer);
+	return ddv_r_hrtimer_cancel(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER int ddv_w_hrtimer_cancel(struct hrtimer *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 124, _RET_IP_, 1)))
 		return ddv_b_hrtimer_cancel(&ddv_call, timer);
-	return ddv_r_hrtimer_cancel(_RET_IP_, 0, timer);
+	return ddv_q_hrtimer_cancel(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hrtimer_cancel), typeof(&hrtimer_cancel)),
 	       "specs/linux/timer.ddv:293:4: the prototype of hrtimer_cancel differs from the kernel's");
@@ -10524,13 +11765,22 @@ static DDV_RARE_PATH int ddv_r_hrtimer_try_to_cancel(unsigned long ddv_ret_ip, u
 	return ddv_b_hrtimer_try_to_cancel(&ddv_call, timer);
 }
 
+static DDV_RARE_PATH int ddv_q_hrtimer_try_to_cancel(unsigned long ddv_ret_ip, struct hrtimer *timer)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 125, ddv_ret_ip, 1)))
+		return ddv_b_hrtimer_try_to_cancel(&ddv_call, timer);
+	return ddv_r_hrtimer_try_to_cancel(ddv_ret_ip, 0, timer);
+}
+
 static DDV_WRAPPER int ddv_w_hrtimer_try_to_cancel(struct hrtimer *timer)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 125, _RET_IP_, 1)))
 		return ddv_b_hrtimer_try_to_cancel(&ddv_call, timer);
-	return ddv_r_hrtimer_try_to_cancel(_RET_IP_, 0, timer);
+	return ddv_q_hrtimer_try_to_cancel(_RET_IP_, timer);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hrtimer_try_to_cancel), typeof(&hrtimer_try_to_cancel)),
 	       "specs/linux/timer.ddv:298:4: the prototype of hrtimer_try_to_cancel differs from the kernel's");
@@ -10619,13 +11869,22 @@ static DDV_RARE_PATH struct net_device *ddv_p_alloc_etherdev_mqs(unsigned long d
 	return ddv_a_alloc_etherdev_mqs(&ddv_call, ret, sizeof_priv);
 }
 
+static DDV_RARE_PATH struct net_device *ddv_q_alloc_etherdev_mqs(unsigned long ddv_ret_ip, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 126, ddv_ret_ip, 3)))
+		return ddv_b_alloc_etherdev_mqs(&ddv_call, sizeof_priv, txqs, rxqs);
+	return ddv_r_alloc_etherdev_mqs(ddv_ret_ip, 0, sizeof_priv, txqs, rxqs);
+}
+
 static DDV_WRAPPER struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 126, _RET_IP_, 3)))
 		return ddv_b_alloc_etherdev_mqs(&ddv_call, sizeof_priv, txqs, rxqs);
-	return ddv_r_alloc_etherdev_mqs(_RET_IP_, 0, sizeof_priv, txqs, rxqs);
+	return ddv_q_alloc_etherdev_mqs(_RET_IP_, sizeof_priv, txqs, rxqs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_etherdev_mqs), typeof(&alloc_etherdev_mqs)),
 	       "specs/linux/net.ddv:51:5: the prototype of alloc_etherdev_mqs differs from the kernel's");
@@ -10714,13 +11973,22 @@ static DDV_RARE_PATH struct net_device *ddv_p_alloc_netdev_mqs(unsigned long ddv
 	return ddv_a_alloc_netdev_mqs(&ddv_call, ret, sizeof_priv);
 }
 
+static DDV_RARE_PATH struct net_device *ddv_q_alloc_netdev_mqs(unsigned long ddv_ret_ip, int sizeof_priv, const char *name, unsigned char name_assign_type, void (*setup)(struct net_device *), unsigned int txqs, unsigned int rxqs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 127, ddv_ret_ip, 6)))
+		return ddv_b_alloc_netdev_mqs(&ddv_call, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
+	return ddv_r_alloc_netdev_mqs(ddv_ret_ip, 0, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
+}
+
 static DDV_WRAPPER struct net_device *ddv_w_alloc_netdev_mqs(int sizeof_priv, const char *name, unsigned char name_assign_type, void (*setup)(struct net_device *), unsigned int txqs, unsigned int rxqs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 127, _RET_IP_, 6)))
 		return ddv_b_alloc_netdev_mqs(&ddv_call, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
-	return ddv_r_alloc_netdev_mqs(_RET_IP_, 0, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
+	return ddv_q_alloc_netdev_mqs(_RET_IP_, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_netdev_mqs), typeof(&alloc_netdev_mqs)),
 	       "specs/linux/net.ddv:70:5: the prototype of alloc_netdev_mqs differs from the kernel's");
@@ -10915,6 +12183,17 @@ static DDV_RARE_PATH void ddv_r_free_netdev(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_free_netdev(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_free_netdev(unsigned long ddv_ret_ip, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 128, ddv_ret_ip, 1))) {
+		ddv_b_free_netdev(&ddv_call, dev);
+		return;
+	}
+	ddv_r_free_netdev(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -10923,7 +12202,7 @@ static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
 		ddv_b_free_netdev(&ddv_call, dev);
 		return;
 	}
-	ddv_r_free_netdev(_RET_IP_, 0, dev);
+	ddv_q_free_netdev(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&free_netdev)),
 	       "specs/linux/net.ddv:88:4: the prototype of free_netdev differs from the kernel's");
@@ -11014,13 +12293,22 @@ static DDV_RARE_PATH int ddv_p_register_netdev(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_register_netdev(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_register_netdev(unsigned long ddv_ret_ip, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 129, ddv_ret_ip, 1)))
+		return ddv_b_register_netdev(&ddv_call, dev);
+	return ddv_r_register_netdev(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER int ddv_w_register_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 129, _RET_IP_, 1)))
 		return ddv_b_register_netdev(&ddv_call, dev);
-	return ddv_r_register_netdev(_RET_IP_, 0, dev);
+	return ddv_q_register_netdev(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), typeof(&register_netdev)),
 	       "specs/linux/net.ddv:117:5: the prototype of register_netdev differs from the kernel's");
@@ -11111,13 +12399,22 @@ static DDV_RARE_PATH int ddv_p_register_netdevice(unsigned long ddv_ret_ip, unsi
 	return ddv_a_register_netdevice(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_register_netdevice(unsigned long ddv_ret_ip, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 130, ddv_ret_ip, 1)))
+		return ddv_b_register_netdevice(&ddv_call, dev);
+	return ddv_r_register_netdevice(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER int ddv_w_register_netdevice(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 130, _RET_IP_, 1)))
 		return ddv_b_register_netdevice(&ddv_call, dev);
-	return ddv_r_register_netdevice(_RET_IP_, 0, dev);
+	return ddv_q_register_netdevice(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdevice), typeof(&register_netdevice)),
 	       "specs/linux/net.ddv:118:5: the prototype of register_netdevice differs from the kernel's");
@@ -11174,6 +12471,17 @@ static DDV_RARE_PATH void ddv_r_unregister_netdev(unsigned long ddv_ret_ip, unsi
 	ddv_b_unregister_netdev(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_unregister_netdev(unsigned long ddv_ret_ip, struct net_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 131, ddv_ret_ip, 1))) {
+		ddv_b_unregister_netdev(&ddv_call, dev);
+		return;
+	}
+	ddv_r_unregister_netdev(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -11182,7 +12490,7 @@ static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
 		ddv_b_unregister_netdev(&ddv_call, dev);
 		return;
 	}
-	ddv_r_unregister_netdev(_RET_IP_, 0, dev);
+	ddv_q_unregister_netdev(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), typeof(&unregister_netdev)),
 	       "specs/linux/net.ddv:133:5: the prototype of unregister_netdev differs from the kernel's");
@@ -11239,6 +12547,17 @@ static DDV_RARE_PATH void ddv_r_unregister_netdevice_queue(unsigned long ddv_ret
 	ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
 }
 
+static DDV_RARE_PATH void ddv_q_unregister_netdevice_queue(unsigned long ddv_ret_ip, struct net_device *dev, struct list_head *head)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 132, ddv_ret_ip, 2))) {
+		ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
+		return;
+	}
+	ddv_r_unregister_netdevice_queue(ddv_ret_ip, 0, dev, head);
+}
+
 static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev, struct list_head *head)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -11247,7 +12566,7 @@ static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev,
 		ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
 		return;
 	}
-	ddv_r_unregister_netdevice_queue(_RET_IP_, 0, dev, head);
+	ddv_q_unregister_netdevice_queue(_RET_IP_, dev, head);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdevice_queue), typeof(&unregister_netdevice_queue)),
 	       "specs/linux/net.ddv:134:5: the prototype of unregister_netdevice_queue differs from the kernel's");
@@ -11311,6 +12630,17 @@ static DDV_RARE_PATH void ddv_r_netif_napi_add_weight(unsigned long ddv_ret_ip, 
 	ddv_b_netif_napi_add_weight(&ddv_call, dev, napi, poll, weight);
 }
 
+static DDV_RARE_PATH void ddv_q_netif_napi_add_weight(unsigned long ddv_ret_ip, struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int), int weight)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 133, ddv_ret_ip, 4))) {
+		ddv_b_netif_napi_add_weight(&ddv_call, dev, napi, poll, weight);
+		return;
+	}
+	ddv_r_netif_napi_add_weight(ddv_ret_ip, 0, dev, napi, poll, weight);
+}
+
 static DDV_WRAPPER void ddv_w_netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int), int weight)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -11319,7 +12649,7 @@ static DDV_WRAPPER void ddv_w_netif_napi_add_weight(struct net_device *dev, stru
 		ddv_b_netif_napi_add_weight(&ddv_call, dev, napi, poll, weight);
 		return;
 	}
-	ddv_r_netif_napi_add_weight(_RET_IP_, 0, dev, napi, poll, weight);
+	ddv_q_netif_napi_add_weight(_RET_IP_, dev, napi, poll, weight);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_napi_add_weight), typeof(&netif_napi_add_weight)),
 	       "specs/linux/net.ddv:151:5: the prototype of netif_napi_add_weight differs from the kernel's");
@@ -11389,6 +12719,17 @@ static DDV_RARE_PATH void ddv_r___netif_napi_del(unsigned long ddv_ret_ip, unsig
 	ddv_b___netif_napi_del(&ddv_call, napi);
 }
 
+static DDV_RARE_PATH void ddv_q___netif_napi_del(unsigned long ddv_ret_ip, struct napi_struct *napi)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 134, ddv_ret_ip, 1))) {
+		ddv_b___netif_napi_del(&ddv_call, napi);
+		return;
+	}
+	ddv_r___netif_napi_del(ddv_ret_ip, 0, napi);
+}
+
 static DDV_WRAPPER void ddv_w___netif_napi_del(struct napi_struct *napi)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -11397,7 +12738,7 @@ static DDV_WRAPPER void ddv_w___netif_napi_del(struct napi_struct *napi)
 		ddv_b___netif_napi_del(&ddv_call, napi);
 		return;
 	}
-	ddv_r___netif_napi_del(_RET_IP_, 0, napi);
+	ddv_q___netif_napi_del(_RET_IP_, napi);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netif_napi_del), typeof(&__netif_napi_del)),
 	       "specs/linux/net.ddv:166:5: the prototype of __netif_napi_del differs from the kernel's");
@@ -11447,6 +12788,17 @@ static DDV_RARE_PATH void ddv_r_napi_enable(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_napi_enable(&ddv_call, n);
 }
 
+static DDV_RARE_PATH void ddv_q_napi_enable(unsigned long ddv_ret_ip, struct napi_struct *n)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 135, ddv_ret_ip, 1))) {
+		ddv_b_napi_enable(&ddv_call, n);
+		return;
+	}
+	ddv_r_napi_enable(ddv_ret_ip, 0, n);
+}
+
 static DDV_WRAPPER void ddv_w_napi_enable(struct napi_struct *n)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -11455,7 +12807,7 @@ static DDV_WRAPPER void ddv_w_napi_enable(struct napi_struct *n)
 		ddv_b_napi_enable(&ddv_call, n);
 		return;
 	}
-	ddv_r_napi_enable(_RET_IP_, 0, n);
+	ddv_q_napi_enable(_RET_IP_, n);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_enable), typeof(&napi_enable)),
 	       "specs/linux/net.ddv:179:4: the prototype of napi_enable differs from the kernel's");
@@ -11512,6 +12864,17 @@ static DDV_RARE_PATH void ddv_r_napi_disable(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_napi_disable(&ddv_call, n);
 }
 
+static DDV_RARE_PATH void ddv_q_napi_disable(unsigned long ddv_ret_ip, struct napi_struct *n)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 136, ddv_ret_ip, 1))) {
+		ddv_b_napi_disable(&ddv_call, n);
+		return;
+	}
+	ddv_r_napi_disable(ddv_ret_ip, 0, n);
+}
+
 static DDV_WRAPPER void ddv_w_napi_disable(struct napi_struct *n)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -11520,7 +12883,7 @@ static DDV_WRAPPER void ddv_w_napi_disable(struct napi_struct *n)
 		ddv_b_napi_disable(&ddv_call, n);
 		return;
 	}
-	ddv_r_napi_disable(_RET_IP_, 0, n);
+	ddv_q_napi_disable(_RET_IP_, n);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_disable), typeof(&napi_disable)),
 	       "specs/linux/net.ddv:190:4: the prototype of napi_disable differs from the kernel's");
@@ -11597,13 +12960,22 @@ static DDV_RARE_PATH struct sk_buff *ddv_p___alloc_skb(unsigned long ddv_ret_ip,
 	return ddv_a___alloc_skb(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH struct sk_buff *ddv_q___alloc_skb(unsigned long ddv_ret_ip, unsigned int size, gfp_t priority, int flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 137, ddv_ret_ip, 4)))
+		return ddv_b___alloc_skb(&ddv_call, size, priority, flags, node);
+	return ddv_r___alloc_skb(ddv_ret_ip, 0, size, priority, flags, node);
+}
+
 static DDV_WRAPPER struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t priority, int flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 137, _RET_IP_, 4)))
 		return ddv_b___alloc_skb(&ddv_call, size, priority, flags, node);
-	return ddv_r___alloc_skb(_RET_IP_, 0, size, priority, flags, node);
+	return ddv_q___alloc_skb(_RET_IP_, size, priority, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&__alloc_skb)),
 	       "specs/linux/net.ddv:202:4: the prototype of __alloc_skb differs from the kernel's");
@@ -11680,13 +13052,22 @@ static DDV_RARE_PATH struct sk_buff *ddv_p___netdev_alloc_skb(unsigned long ddv_
 	return ddv_a___netdev_alloc_skb(&ddv_call, ret, length);
 }
 
+static DDV_RARE_PATH struct sk_buff *ddv_q___netdev_alloc_skb(unsigned long ddv_ret_ip, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 138, ddv_ret_ip, 3)))
+		return ddv_b___netdev_alloc_skb(&ddv_call, dev, length, gfp_mask);
+	return ddv_r___netdev_alloc_skb(ddv_ret_ip, 0, dev, length, gfp_mask);
+}
+
 static DDV_WRAPPER struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 138, _RET_IP_, 3)))
 		return ddv_b___netdev_alloc_skb(&ddv_call, dev, length, gfp_mask);
-	return ddv_r___netdev_alloc_skb(_RET_IP_, 0, dev, length, gfp_mask);
+	return ddv_q___netdev_alloc_skb(_RET_IP_, dev, length, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), typeof(&__netdev_alloc_skb)),
 	       "specs/linux/net.ddv:213:5: the prototype of __netdev_alloc_skb differs from the kernel's");
@@ -11764,13 +13145,22 @@ static DDV_RARE_PATH struct sk_buff *ddv_p___napi_alloc_skb(unsigned long ddv_re
 	return ddv_a___napi_alloc_skb(&ddv_call, ret, length);
 }
 
+static DDV_RARE_PATH struct sk_buff *ddv_q___napi_alloc_skb(unsigned long ddv_ret_ip, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 139, ddv_ret_ip, 3)))
+		return ddv_b___napi_alloc_skb(&ddv_call, napi, length, gfp_mask);
+	return ddv_r___napi_alloc_skb(ddv_ret_ip, 0, napi, length, gfp_mask);
+}
+
 static DDV_WRAPPER struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 139, _RET_IP_, 3)))
 		return ddv_b___napi_alloc_skb(&ddv_call, napi, length, gfp_mask);
-	return ddv_r___napi_alloc_skb(_RET_IP_, 0, napi, length, gfp_mask);
+	return ddv_q___napi_alloc_skb(_RET_IP_, napi, length, gfp_mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typeof(&__napi_alloc_skb)),
 	       "specs/linux/net.ddv:214:5: the prototype of __napi_alloc_skb differs from the kernel's");
@@ -11850,13 +13240,22 @@ static DDV_RARE_PATH struct sk_buff *ddv_p_napi_alloc_skb(unsigned long ddv_ret_
 	return ddv_a_napi_alloc_skb(&ddv_call, ret, length);
 }
 
+static DDV_RARE_PATH struct sk_buff *ddv_q_napi_alloc_skb(unsigned long ddv_ret_ip, struct napi_struct *napi, unsigned int length)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 140, ddv_ret_ip, 2)))
+		return ddv_b_napi_alloc_skb(&ddv_call, napi, length);
+	return ddv_r_napi_alloc_skb(ddv_ret_ip, 0, napi, length);
+}
+
 static DDV_WRAPPER struct sk_buff *ddv_w_napi_alloc_skb(struct napi_struct *napi, unsigned int length)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 140, _RET_IP_, 2)))
 		return ddv_b_napi_alloc_skb(&ddv_call, napi, length);
-	return ddv_r_napi_alloc_skb(_RET_IP_, 0, napi, length);
+	return ddv_q_napi_alloc_skb(_RET_IP_, napi, length);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_alloc_skb), typeof(&napi_alloc_skb)),
 	       "specs/linux/net.ddv:215:5: the prototype of napi_alloc_skb differs from the kernel's");
@@ -11935,13 +13334,22 @@ static DDV_RARE_PATH struct sk_buff *ddv_p_napi_build_skb(unsigned long ddv_ret_
 	return ddv_a_napi_build_skb(&ddv_call, ret, frag_size);
 }
 
+static DDV_RARE_PATH struct sk_buff *ddv_q_napi_build_skb(unsigned long ddv_ret_ip, void *data, unsigned int frag_size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 141, ddv_ret_ip, 2)))
+		return ddv_b_napi_build_skb(&ddv_call, data, frag_size);
+	return ddv_r_napi_build_skb(ddv_ret_ip, 0, data, frag_size);
+}
+
 static DDV_WRAPPER struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int frag_size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 141, _RET_IP_, 2)))
 		return ddv_b_napi_build_skb(&ddv_call, data, frag_size);
-	return ddv_r_napi_build_skb(_RET_IP_, 0, data, frag_size);
+	return ddv_q_napi_build_skb(_RET_IP_, data, frag_size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeof(&napi_build_skb)),
 	       "specs/linux/net.ddv:227:5: the prototype of napi_build_skb differs from the kernel's");
@@ -11961,11 +13369,16 @@ static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, st
 	/* specs/linux/net.ddv:251:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((skb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = skb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:252:3: object operation */
 			{
 				int ddv_rc;
@@ -11998,6 +13411,17 @@ static DDV_RARE_PATH void ddv_r_kfree_skb_reason(unsigned long ddv_ret_ip, unsig
 	ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
 }
 
+static DDV_RARE_PATH void ddv_q_kfree_skb_reason(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 142, ddv_ret_ip, 2))) {
+		ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
+		return;
+	}
+	ddv_r_kfree_skb_reason(ddv_ret_ip, 0, skb, reason);
+}
+
 static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12006,7 +13430,7 @@ static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_dro
 		ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_r_kfree_skb_reason(_RET_IP_, 0, skb, reason);
+	ddv_q_kfree_skb_reason(_RET_IP_, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typeof(&kfree_skb_reason)),
 	       "specs/linux/net.ddv:241:5: the prototype of kfree_skb_reason differs from the kernel's");
@@ -12028,11 +13452,16 @@ static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, 
 	/* specs/linux/net.ddv:251:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((skb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = skb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:252:3: object operation */
 			{
 				int ddv_rc;
@@ -12065,6 +13494,17 @@ static DDV_RARE_PATH void ddv_r_sk_skb_reason_drop(unsigned long ddv_ret_ip, uns
 	ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
 }
 
+static DDV_RARE_PATH void ddv_q_sk_skb_reason_drop(unsigned long ddv_ret_ip, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 143, ddv_ret_ip, 3))) {
+		ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
+		return;
+	}
+	ddv_r_sk_skb_reason_drop(ddv_ret_ip, 0, sk, skb, reason);
+}
+
 static DDV_WRAPPER void ddv_w_sk_skb_reason_drop(struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12073,7 +13513,7 @@ static DDV_WRAPPER void ddv_w_sk_skb_reason_drop(struct sock *sk, struct sk_buff
 		ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
 		return;
 	}
-	ddv_r_sk_skb_reason_drop(_RET_IP_, 0, sk, skb, reason);
+	ddv_q_sk_skb_reason_drop(_RET_IP_, sk, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sk_skb_reason_drop), typeof(&sk_skb_reason_drop)),
 	       "specs/linux/net.ddv:242:5: the prototype of sk_skb_reason_drop differs from the kernel's");
@@ -12094,11 +13534,16 @@ static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct 
 	/* specs/linux/net.ddv:251:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((skb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = skb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:252:3: object operation */
 			{
 				int ddv_rc;
@@ -12131,6 +13576,17 @@ static DDV_RARE_PATH void ddv_r_consume_skb(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_consume_skb(&ddv_call, skb);
 }
 
+static DDV_RARE_PATH void ddv_q_consume_skb(unsigned long ddv_ret_ip, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 144, ddv_ret_ip, 1))) {
+		ddv_b_consume_skb(&ddv_call, skb);
+		return;
+	}
+	ddv_r_consume_skb(ddv_ret_ip, 0, skb);
+}
+
 static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12139,7 +13595,7 @@ static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
 		ddv_b_consume_skb(&ddv_call, skb);
 		return;
 	}
-	ddv_r_consume_skb(_RET_IP_, 0, skb);
+	ddv_q_consume_skb(_RET_IP_, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&consume_skb)),
 	       "specs/linux/net.ddv:243:5: the prototype of consume_skb differs from the kernel's");
@@ -12153,11 +13609,16 @@ static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call,
 	/* specs/linux/net.ddv:262:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((skb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = skb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:263:3: object operation */
 			{
 				int ddv_rc;
@@ -12190,6 +13651,17 @@ static DDV_RARE_PATH void ddv_r___dev_kfree_skb_any(unsigned long ddv_ret_ip, un
 	ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
 }
 
+static DDV_RARE_PATH void ddv_q___dev_kfree_skb_any(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_free_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 145, ddv_ret_ip, 2))) {
+		ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
+		return;
+	}
+	ddv_r___dev_kfree_skb_any(ddv_ret_ip, 0, skb, reason);
+}
+
 static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12198,7 +13670,7 @@ static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_
 		ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_r___dev_kfree_skb_any(_RET_IP_, 0, skb, reason);
+	ddv_q___dev_kfree_skb_any(_RET_IP_, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), typeof(&__dev_kfree_skb_any)),
 	       "specs/linux/net.ddv:258:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
@@ -12214,11 +13686,16 @@ static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_
 	/* specs/linux/net.ddv:262:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((skb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = skb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:263:3: object operation */
 			{
 				int ddv_rc;
@@ -12251,6 +13728,17 @@ static DDV_RARE_PATH void ddv_r_dev_kfree_skb_any_reason(unsigned long ddv_ret_i
 	ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
 }
 
+static DDV_RARE_PATH void ddv_q_dev_kfree_skb_any_reason(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 146, ddv_ret_ip, 2))) {
+		ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
+		return;
+	}
+	ddv_r_dev_kfree_skb_any_reason(ddv_ret_ip, 0, skb, reason);
+}
+
 static DDV_WRAPPER void ddv_w_dev_kfree_skb_any_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12259,7 +13747,7 @@ static DDV_WRAPPER void ddv_w_dev_kfree_skb_any_reason(struct sk_buff *skb, enum
 		ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_r_dev_kfree_skb_any_reason(_RET_IP_, 0, skb, reason);
+	ddv_q_dev_kfree_skb_any_reason(_RET_IP_, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_any_reason), typeof(&dev_kfree_skb_any_reason)),
 	       "specs/linux/net.ddv:259:5: the prototype of dev_kfree_skb_any_reason differs from the kernel's");
@@ -12275,11 +13763,16 @@ static __always_inline void ddv_b___dev_kfree_skb_irq(struct ddv_call *ddv_call,
 	/* specs/linux/net.ddv:274:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((skb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = skb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:275:3: object operation */
 			{
 				int ddv_rc;
@@ -12312,6 +13805,17 @@ static DDV_RARE_PATH void ddv_r___dev_kfree_skb_irq(unsigned long ddv_ret_ip, un
 	ddv_b___dev_kfree_skb_irq(&ddv_call, skb, reason);
 }
 
+static DDV_RARE_PATH void ddv_q___dev_kfree_skb_irq(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_free_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 147, ddv_ret_ip, 2))) {
+		ddv_b___dev_kfree_skb_irq(&ddv_call, skb, reason);
+		return;
+	}
+	ddv_r___dev_kfree_skb_irq(ddv_ret_ip, 0, skb, reason);
+}
+
 static DDV_WRAPPER void ddv_w___dev_kfree_skb_irq(struct sk_buff *skb, enum skb_free_reason reason)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12320,7 +13824,7 @@ static DDV_WRAPPER void ddv_w___dev_kfree_skb_irq(struct sk_buff *skb, enum skb_
 		ddv_b___dev_kfree_skb_irq(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_r___dev_kfree_skb_irq(_RET_IP_, 0, skb, reason);
+	ddv_q___dev_kfree_skb_irq(_RET_IP_, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_irq), typeof(&__dev_kfree_skb_irq)),
 	       "specs/linux/net.ddv:270:5: the prototype of __dev_kfree_skb_irq differs from the kernel's");
@@ -12336,11 +13840,16 @@ static __always_inline void ddv_b_dev_kfree_skb_irq_reason(struct ddv_call *ddv_
 	/* specs/linux/net.ddv:274:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((skb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = skb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:275:3: object operation */
 			{
 				int ddv_rc;
@@ -12373,6 +13882,17 @@ static DDV_RARE_PATH void ddv_r_dev_kfree_skb_irq_reason(unsigned long ddv_ret_i
 	ddv_b_dev_kfree_skb_irq_reason(&ddv_call, skb, reason);
 }
 
+static DDV_RARE_PATH void ddv_q_dev_kfree_skb_irq_reason(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 148, ddv_ret_ip, 2))) {
+		ddv_b_dev_kfree_skb_irq_reason(&ddv_call, skb, reason);
+		return;
+	}
+	ddv_r_dev_kfree_skb_irq_reason(ddv_ret_ip, 0, skb, reason);
+}
+
 static DDV_WRAPPER void ddv_w_dev_kfree_skb_irq_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12381,7 +13901,7 @@ static DDV_WRAPPER void ddv_w_dev_kfree_skb_irq_reason(struct sk_buff *skb, enum
 		ddv_b_dev_kfree_skb_irq_reason(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_r_dev_kfree_skb_irq_reason(_RET_IP_, 0, skb, reason);
+	ddv_q_dev_kfree_skb_irq_reason(_RET_IP_, skb, reason);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_irq_reason), typeof(&dev_kfree_skb_irq_reason)),
 	       "specs/linux/net.ddv:271:5: the prototype of dev_kfree_skb_irq_reason differs from the kernel's");
@@ -12396,11 +13916,16 @@ static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, st
 	/* specs/linux/net.ddv:282:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((skb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = skb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(skb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:283:3: object operation */
 			{
 				int ddv_rc;
@@ -12433,6 +13958,17 @@ static DDV_RARE_PATH void ddv_r_napi_consume_skb(unsigned long ddv_ret_ip, unsig
 	ddv_b_napi_consume_skb(&ddv_call, skb, budget);
 }
 
+static DDV_RARE_PATH void ddv_q_napi_consume_skb(unsigned long ddv_ret_ip, struct sk_buff *skb, int budget)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 149, ddv_ret_ip, 2))) {
+		ddv_b_napi_consume_skb(&ddv_call, skb, budget);
+		return;
+	}
+	ddv_r_napi_consume_skb(ddv_ret_ip, 0, skb, budget);
+}
+
 static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12441,7 +13977,7 @@ static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 		ddv_b_napi_consume_skb(&ddv_call, skb, budget);
 		return;
 	}
-	ddv_r_napi_consume_skb(_RET_IP_, 0, skb, budget);
+	ddv_q_napi_consume_skb(_RET_IP_, skb, budget);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typeof(&napi_consume_skb)),
 	       "specs/linux/net.ddv:279:4: the prototype of napi_consume_skb differs from the kernel's");
@@ -12479,13 +14015,22 @@ static DDV_RARE_PATH gro_result_t ddv_r_napi_gro_receive(unsigned long ddv_ret_i
 	return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
 }
 
+static DDV_RARE_PATH gro_result_t ddv_q_napi_gro_receive(unsigned long ddv_ret_ip, struct napi_struct *napi, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 150, ddv_ret_ip, 2)))
+		return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
+	return ddv_r_napi_gro_receive(ddv_ret_ip, 0, napi, skb);
+}
+
 static DDV_WRAPPER gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 150, _RET_IP_, 2)))
 		return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
-	return ddv_r_napi_gro_receive(_RET_IP_, 0, napi, skb);
+	return ddv_q_napi_gro_receive(_RET_IP_, napi, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typeof(&napi_gro_receive)),
 	       "specs/linux/net.ddv:288:4: the prototype of napi_gro_receive differs from the kernel's");
@@ -12523,13 +14068,22 @@ static DDV_RARE_PATH int ddv_r_netif_receive_skb(unsigned long ddv_ret_ip, unsig
 	return ddv_b_netif_receive_skb(&ddv_call, skb);
 }
 
+static DDV_RARE_PATH int ddv_q_netif_receive_skb(unsigned long ddv_ret_ip, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 151, ddv_ret_ip, 1)))
+		return ddv_b_netif_receive_skb(&ddv_call, skb);
+	return ddv_r_netif_receive_skb(ddv_ret_ip, 0, skb);
+}
+
 static DDV_WRAPPER int ddv_w_netif_receive_skb(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 151, _RET_IP_, 1)))
 		return ddv_b_netif_receive_skb(&ddv_call, skb);
-	return ddv_r_netif_receive_skb(_RET_IP_, 0, skb);
+	return ddv_q_netif_receive_skb(_RET_IP_, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), typeof(&netif_receive_skb)),
 	       "specs/linux/net.ddv:294:4: the prototype of netif_receive_skb differs from the kernel's");
@@ -12567,13 +14121,22 @@ static DDV_RARE_PATH int ddv_r_netif_rx(unsigned long ddv_ret_ip, unsigned long 
 	return ddv_b_netif_rx(&ddv_call, skb);
 }
 
+static DDV_RARE_PATH int ddv_q_netif_rx(unsigned long ddv_ret_ip, struct sk_buff *skb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 152, ddv_ret_ip, 1)))
+		return ddv_b_netif_rx(&ddv_call, skb);
+	return ddv_r_netif_rx(ddv_ret_ip, 0, skb);
+}
+
 static DDV_WRAPPER int ddv_w_netif_rx(struct sk_buff *skb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 152, _RET_IP_, 1)))
 		return ddv_b_netif_rx(&ddv_call, skb);
-	return ddv_r_netif_rx(_RET_IP_, 0, skb);
+	return ddv_q_netif_rx(_RET_IP_, skb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&netif_rx)),
 	       "specs/linux/net.ddv:300:4: the prototype of netif_rx differs from the kernel's");
@@ -12652,6 +14215,17 @@ static DDV_RARE_PATH void ddv_p_rtnl_lock(unsigned long ddv_ret_ip, unsigned lon
 	ddv_a_rtnl_lock(&ddv_call);
 }
 
+static DDV_RARE_PATH void ddv_q_rtnl_lock(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 153, ddv_ret_ip, 0))) {
+		ddv_b_rtnl_lock(&ddv_call);
+		return;
+	}
+	ddv_r_rtnl_lock(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER void ddv_w_rtnl_lock(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12660,7 +14234,7 @@ static DDV_WRAPPER void ddv_w_rtnl_lock(void)
 		ddv_b_rtnl_lock(&ddv_call);
 		return;
 	}
-	ddv_r_rtnl_lock(_RET_IP_, 0);
+	ddv_q_rtnl_lock(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_rtnl_lock), typeof(&rtnl_lock)),
 	       "specs/linux/net.ddv:320:4: the prototype of rtnl_lock differs from the kernel's");
@@ -12674,11 +14248,16 @@ static __always_inline int ddv_a_rtnl_trylock(struct ddv_call *ddv_call, int ret
 	/* specs/linux/net.ddv:335:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(1), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if ((ret != 0) && !((ddv_f0 == 0))) {
+		ddv_if = ret != 0;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(1), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = !((ddv_f0 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/net.ddv:336:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -12729,13 +14308,22 @@ static DDV_RARE_PATH int ddv_p_rtnl_trylock(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_rtnl_trylock(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH int ddv_q_rtnl_trylock(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 154, ddv_ret_ip, 0)))
+		return ddv_b_rtnl_trylock(&ddv_call);
+	return ddv_r_rtnl_trylock(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER int ddv_w_rtnl_trylock(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 154, _RET_IP_, 0)))
 		return ddv_b_rtnl_trylock(&ddv_call);
-	return ddv_r_rtnl_trylock(_RET_IP_, 0);
+	return ddv_q_rtnl_trylock(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_rtnl_trylock), typeof(&rtnl_trylock)),
 	       "specs/linux/net.ddv:332:4: the prototype of rtnl_trylock differs from the kernel's");
@@ -12796,6 +14384,17 @@ static DDV_RARE_PATH void ddv_r_rtnl_unlock(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_rtnl_unlock(&ddv_call);
 }
 
+static DDV_RARE_PATH void ddv_q_rtnl_unlock(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 155, ddv_ret_ip, 0))) {
+		ddv_b_rtnl_unlock(&ddv_call);
+		return;
+	}
+	ddv_r_rtnl_unlock(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER void ddv_w_rtnl_unlock(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12804,7 +14403,7 @@ static DDV_WRAPPER void ddv_w_rtnl_unlock(void)
 		ddv_b_rtnl_unlock(&ddv_call);
 		return;
 	}
-	ddv_r_rtnl_unlock(_RET_IP_, 0);
+	ddv_q_rtnl_unlock(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_rtnl_unlock), typeof(&rtnl_unlock)),
 	       "specs/linux/net.ddv:342:4: the prototype of rtnl_unlock differs from the kernel's");
@@ -12841,6 +14440,17 @@ static DDV_RARE_PATH void ddv_r_lock_sock_nested(unsigned long ddv_ret_ip, unsig
 	ddv_b_lock_sock_nested(&ddv_call, sk, subclass);
 }
 
+static DDV_RARE_PATH void ddv_q_lock_sock_nested(unsigned long ddv_ret_ip, struct sock *sk, int subclass)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 156, ddv_ret_ip, 2))) {
+		ddv_b_lock_sock_nested(&ddv_call, sk, subclass);
+		return;
+	}
+	ddv_r_lock_sock_nested(ddv_ret_ip, 0, sk, subclass);
+}
+
 static DDV_WRAPPER void ddv_w_lock_sock_nested(struct sock *sk, int subclass)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12849,7 +14459,7 @@ static DDV_WRAPPER void ddv_w_lock_sock_nested(struct sock *sk, int subclass)
 		ddv_b_lock_sock_nested(&ddv_call, sk, subclass);
 		return;
 	}
-	ddv_r_lock_sock_nested(_RET_IP_, 0, sk, subclass);
+	ddv_q_lock_sock_nested(_RET_IP_, sk, subclass);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_lock_sock_nested), typeof(&lock_sock_nested)),
 	       "specs/linux/net.ddv:359:5: the prototype of lock_sock_nested differs from the kernel's");
@@ -12886,6 +14496,17 @@ static DDV_RARE_PATH void ddv_r_release_sock(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_release_sock(&ddv_call, sk);
 }
 
+static DDV_RARE_PATH void ddv_q_release_sock(unsigned long ddv_ret_ip, struct sock *sk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 157, ddv_ret_ip, 1))) {
+		ddv_b_release_sock(&ddv_call, sk);
+		return;
+	}
+	ddv_r_release_sock(ddv_ret_ip, 0, sk);
+}
+
 static DDV_WRAPPER void ddv_w_release_sock(struct sock *sk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -12894,7 +14515,7 @@ static DDV_WRAPPER void ddv_w_release_sock(struct sock *sk)
 		ddv_b_release_sock(&ddv_call, sk);
 		return;
 	}
-	ddv_r_release_sock(_RET_IP_, 0, sk);
+	ddv_q_release_sock(_RET_IP_, sk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_release_sock), typeof(&release_sock)),
 	       "specs/linux/net.ddv:365:4: the prototype of release_sock differs from the kernel's");
@@ -12977,13 +14598,22 @@ static DDV_RARE_PATH int ddv_p___pci_register_driver(unsigned long ddv_ret_ip, u
 	return ddv_a___pci_register_driver(&ddv_call, ret, drv);
 }
 
+static DDV_RARE_PATH int ddv_q___pci_register_driver(unsigned long ddv_ret_ip, struct pci_driver *drv, struct module *owner, const char *mod_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 158, ddv_ret_ip, 3)))
+		return ddv_b___pci_register_driver(&ddv_call, drv, owner, mod_name);
+	return ddv_r___pci_register_driver(ddv_ret_ip, 0, drv, owner, mod_name);
+}
+
 static DDV_WRAPPER int ddv_w___pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 158, _RET_IP_, 3)))
 		return ddv_b___pci_register_driver(&ddv_call, drv, owner, mod_name);
-	return ddv_r___pci_register_driver(_RET_IP_, 0, drv, owner, mod_name);
+	return ddv_q___pci_register_driver(_RET_IP_, drv, owner, mod_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___pci_register_driver), typeof(&__pci_register_driver)),
 	       "specs/linux/pci.ddv:30:5: the prototype of __pci_register_driver differs from the kernel's");
@@ -13034,6 +14664,17 @@ static DDV_RARE_PATH void ddv_r_pci_unregister_driver(unsigned long ddv_ret_ip, 
 	ddv_b_pci_unregister_driver(&ddv_call, drv);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_unregister_driver(unsigned long ddv_ret_ip, struct pci_driver *drv)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 159, ddv_ret_ip, 1))) {
+		ddv_b_pci_unregister_driver(&ddv_call, drv);
+		return;
+	}
+	ddv_r_pci_unregister_driver(ddv_ret_ip, 0, drv);
+}
+
 static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -13042,7 +14683,7 @@ static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 		ddv_b_pci_unregister_driver(&ddv_call, drv);
 		return;
 	}
-	ddv_r_pci_unregister_driver(_RET_IP_, 0, drv);
+	ddv_q_pci_unregister_driver(_RET_IP_, drv);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_unregister_driver), typeof(&pci_unregister_driver)),
 	       "specs/linux/pci.ddv:39:4: the prototype of pci_unregister_driver differs from the kernel's");
@@ -13145,13 +14786,22 @@ static DDV_RARE_PATH int ddv_p_pci_enable_device(unsigned long ddv_ret_ip, unsig
 	return ddv_a_pci_enable_device(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_enable_device(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 160, ddv_ret_ip, 1)))
+		return ddv_b_pci_enable_device(&ddv_call, dev);
+	return ddv_r_pci_enable_device(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER int ddv_w_pci_enable_device(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 160, _RET_IP_, 1)))
 		return ddv_b_pci_enable_device(&ddv_call, dev);
-	return ddv_r_pci_enable_device(_RET_IP_, 0, dev);
+	return ddv_q_pci_enable_device(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), typeof(&pci_enable_device)),
 	       "specs/linux/pci.ddv:46:5: the prototype of pci_enable_device differs from the kernel's");
@@ -13254,13 +14904,22 @@ static DDV_RARE_PATH int ddv_p_pci_enable_device_mem(unsigned long ddv_ret_ip, u
 	return ddv_a_pci_enable_device_mem(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_enable_device_mem(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 161, ddv_ret_ip, 1)))
+		return ddv_b_pci_enable_device_mem(&ddv_call, dev);
+	return ddv_r_pci_enable_device_mem(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 161, _RET_IP_, 1)))
 		return ddv_b_pci_enable_device_mem(&ddv_call, dev);
-	return ddv_r_pci_enable_device_mem(_RET_IP_, 0, dev);
+	return ddv_q_pci_enable_device_mem(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device_mem), typeof(&pci_enable_device_mem)),
 	       "specs/linux/pci.ddv:47:5: the prototype of pci_enable_device_mem differs from the kernel's");
@@ -13307,13 +14966,22 @@ static DDV_RARE_PATH int ddv_r_pcim_enable_device(unsigned long ddv_ret_ip, unsi
 	return ddv_b_pcim_enable_device(&ddv_call, pdev);
 }
 
+static DDV_RARE_PATH int ddv_q_pcim_enable_device(unsigned long ddv_ret_ip, struct pci_dev *pdev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 162, ddv_ret_ip, 1)))
+		return ddv_b_pcim_enable_device(&ddv_call, pdev);
+	return ddv_r_pcim_enable_device(ddv_ret_ip, 0, pdev);
+}
+
 static DDV_WRAPPER int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 162, _RET_IP_, 1)))
 		return ddv_b_pcim_enable_device(&ddv_call, pdev);
-	return ddv_r_pcim_enable_device(_RET_IP_, 0, pdev);
+	return ddv_q_pcim_enable_device(_RET_IP_, pdev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_enable_device), typeof(&pcim_enable_device)),
 	       "specs/linux/pci.ddv:61:4: the prototype of pcim_enable_device differs from the kernel's");
@@ -13407,6 +15075,17 @@ static DDV_RARE_PATH void ddv_r_pci_disable_device(unsigned long ddv_ret_ip, uns
 	ddv_b_pci_disable_device(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_disable_device(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 163, ddv_ret_ip, 1))) {
+		ddv_b_pci_disable_device(&ddv_call, dev);
+		return;
+	}
+	ddv_r_pci_disable_device(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -13415,7 +15094,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
 		ddv_b_pci_disable_device(&ddv_call, dev);
 		return;
 	}
-	ddv_r_pci_disable_device(_RET_IP_, 0, dev);
+	ddv_q_pci_disable_device(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), typeof(&pci_disable_device)),
 	       "specs/linux/pci.ddv:68:4: the prototype of pci_disable_device differs from the kernel's");
@@ -13498,13 +15177,22 @@ static DDV_RARE_PATH int ddv_p_pci_request_selected_regions(unsigned long ddv_re
 	return ddv_a_pci_request_selected_regions(&ddv_call, ret, pdev, bars);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_request_selected_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bars, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 164, ddv_ret_ip, 3)))
+		return ddv_b_pci_request_selected_regions(&ddv_call, pdev, bars, res_name);
+	return ddv_r_pci_request_selected_regions(ddv_ret_ip, 0, pdev, bars, res_name);
+}
+
 static DDV_WRAPPER int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, int bars, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 164, _RET_IP_, 3)))
 		return ddv_b_pci_request_selected_regions(&ddv_call, pdev, bars, res_name);
-	return ddv_r_pci_request_selected_regions(_RET_IP_, 0, pdev, bars, res_name);
+	return ddv_q_pci_request_selected_regions(_RET_IP_, pdev, bars, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions), typeof(&pci_request_selected_regions)),
 	       "specs/linux/pci.ddv:86:5: the prototype of pci_request_selected_regions differs from the kernel's");
@@ -13587,13 +15275,22 @@ static DDV_RARE_PATH int ddv_p_pci_request_selected_regions_exclusive(unsigned l
 	return ddv_a_pci_request_selected_regions_exclusive(&ddv_call, ret, pdev, bars);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_request_selected_regions_exclusive(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bars, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 165, ddv_ret_ip, 3)))
+		return ddv_b_pci_request_selected_regions_exclusive(&ddv_call, pdev, bars, res_name);
+	return ddv_r_pci_request_selected_regions_exclusive(ddv_ret_ip, 0, pdev, bars, res_name);
+}
+
 static DDV_WRAPPER int ddv_w_pci_request_selected_regions_exclusive(struct pci_dev *pdev, int bars, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 165, _RET_IP_, 3)))
 		return ddv_b_pci_request_selected_regions_exclusive(&ddv_call, pdev, bars, res_name);
-	return ddv_r_pci_request_selected_regions_exclusive(_RET_IP_, 0, pdev, bars, res_name);
+	return ddv_q_pci_request_selected_regions_exclusive(_RET_IP_, pdev, bars, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions_exclusive), typeof(&pci_request_selected_regions_exclusive)),
 	       "specs/linux/pci.ddv:87:5: the prototype of pci_request_selected_regions_exclusive differs from the kernel's");
@@ -13676,13 +15373,22 @@ static DDV_RARE_PATH int ddv_p_pci_request_regions(unsigned long ddv_ret_ip, uns
 	return ddv_a_pci_request_regions(&ddv_call, ret, pdev);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_request_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 166, ddv_ret_ip, 2)))
+		return ddv_b_pci_request_regions(&ddv_call, pdev, res_name);
+	return ddv_r_pci_request_regions(ddv_ret_ip, 0, pdev, res_name);
+}
+
 static DDV_WRAPPER int ddv_w_pci_request_regions(struct pci_dev *pdev, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 166, _RET_IP_, 2)))
 		return ddv_b_pci_request_regions(&ddv_call, pdev, res_name);
-	return ddv_r_pci_request_regions(_RET_IP_, 0, pdev, res_name);
+	return ddv_q_pci_request_regions(_RET_IP_, pdev, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), typeof(&pci_request_regions)),
 	       "specs/linux/pci.ddv:97:5: the prototype of pci_request_regions differs from the kernel's");
@@ -13765,13 +15471,22 @@ static DDV_RARE_PATH int ddv_p_pci_request_regions_exclusive(unsigned long ddv_r
 	return ddv_a_pci_request_regions_exclusive(&ddv_call, ret, pdev);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_request_regions_exclusive(unsigned long ddv_ret_ip, struct pci_dev *pdev, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 167, ddv_ret_ip, 2)))
+		return ddv_b_pci_request_regions_exclusive(&ddv_call, pdev, res_name);
+	return ddv_r_pci_request_regions_exclusive(ddv_ret_ip, 0, pdev, res_name);
+}
+
 static DDV_WRAPPER int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 167, _RET_IP_, 2)))
 		return ddv_b_pci_request_regions_exclusive(&ddv_call, pdev, res_name);
-	return ddv_r_pci_request_regions_exclusive(_RET_IP_, 0, pdev, res_name);
+	return ddv_q_pci_request_regions_exclusive(_RET_IP_, pdev, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions_exclusive), typeof(&pci_request_regions_exclusive)),
 	       "specs/linux/pci.ddv:98:5: the prototype of pci_request_regions_exclusive differs from the kernel's");
@@ -13872,13 +15587,22 @@ static DDV_RARE_PATH int ddv_p_pci_request_region(unsigned long ddv_ret_ip, unsi
 	return ddv_a_pci_request_region(&ddv_call, ret, pdev, bar);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_request_region(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bar, const char *res_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 168, ddv_ret_ip, 3)))
+		return ddv_b_pci_request_region(&ddv_call, pdev, bar, res_name);
+	return ddv_r_pci_request_region(ddv_ret_ip, 0, pdev, bar, res_name);
+}
+
 static DDV_WRAPPER int ddv_w_pci_request_region(struct pci_dev *pdev, int bar, const char *res_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 168, _RET_IP_, 3)))
 		return ddv_b_pci_request_region(&ddv_call, pdev, bar, res_name);
-	return ddv_r_pci_request_region(_RET_IP_, 0, pdev, bar, res_name);
+	return ddv_q_pci_request_region(_RET_IP_, pdev, bar, res_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_region), typeof(&pci_request_region)),
 	       "specs/linux/pci.ddv:109:4: the prototype of pci_request_region differs from the kernel's");
@@ -13908,14 +15632,19 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 		{
 			struct ddv_obj ddv_o1 = { 0 };
 			int ddv_f0, ddv_f1;
+			bool ddv_if;
 
-			ddv_f1 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), &ddv_o1);
-			if (DDV_RARE(ddv_call, ddv_f1))
-				goto ddv_restart;
 			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), NULL);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
-			if ((ddv_f0 == 0) && (((u64)(unsigned long)ddv_o1.fields[0]) == (1 << bar))) {
+			ddv_if = (ddv_f0 == 0);
+			if (ddv_if) {
+				ddv_f1 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(pdev), &ddv_o1);
+				if (DDV_RARE(ddv_call, ddv_f1))
+					goto ddv_restart;
+				ddv_if = ((u64)(unsigned long)ddv_o1.fields[0]) == (1 << bar);
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:133:4: object operation */
 				{
 					int ddv_rc;
@@ -13962,6 +15691,17 @@ static DDV_RARE_PATH void ddv_r_pci_release_region(unsigned long ddv_ret_ip, uns
 	ddv_b_pci_release_region(&ddv_call, pdev, bar);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_release_region(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bar)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 169, ddv_ret_ip, 2))) {
+		ddv_b_pci_release_region(&ddv_call, pdev, bar);
+		return;
+	}
+	ddv_r_pci_release_region(ddv_ret_ip, 0, pdev, bar);
+}
+
 static DDV_WRAPPER void ddv_w_pci_release_region(struct pci_dev *pdev, int bar)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -13970,7 +15710,7 @@ static DDV_WRAPPER void ddv_w_pci_release_region(struct pci_dev *pdev, int bar)
 		ddv_b_pci_release_region(&ddv_call, pdev, bar);
 		return;
 	}
-	ddv_r_pci_release_region(_RET_IP_, 0, pdev, bar);
+	ddv_q_pci_release_region(_RET_IP_, pdev, bar);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_region), typeof(&pci_release_region)),
 	       "specs/linux/pci.ddv:126:4: the prototype of pci_release_region differs from the kernel's");
@@ -14017,6 +15757,17 @@ static DDV_RARE_PATH void ddv_r_pci_set_master(unsigned long ddv_ret_ip, unsigne
 	ddv_b_pci_set_master(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_set_master(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 170, ddv_ret_ip, 1))) {
+		ddv_b_pci_set_master(&ddv_call, dev);
+		return;
+	}
+	ddv_r_pci_set_master(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_pci_set_master(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -14025,7 +15776,7 @@ static DDV_WRAPPER void ddv_w_pci_set_master(struct pci_dev *dev)
 		ddv_b_pci_set_master(&ddv_call, dev);
 		return;
 	}
-	ddv_r_pci_set_master(_RET_IP_, 0, dev);
+	ddv_q_pci_set_master(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_set_master), typeof(&pci_set_master)),
 	       "specs/linux/pci.ddv:143:5: the prototype of pci_set_master differs from the kernel's");
@@ -14072,6 +15823,17 @@ static DDV_RARE_PATH void ddv_r_pci_clear_master(unsigned long ddv_ret_ip, unsig
 	ddv_b_pci_clear_master(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_clear_master(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 171, ddv_ret_ip, 1))) {
+		ddv_b_pci_clear_master(&ddv_call, dev);
+		return;
+	}
+	ddv_r_pci_clear_master(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_pci_clear_master(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -14080,7 +15842,7 @@ static DDV_WRAPPER void ddv_w_pci_clear_master(struct pci_dev *dev)
 		ddv_b_pci_clear_master(&ddv_call, dev);
 		return;
 	}
-	ddv_r_pci_clear_master(_RET_IP_, 0, dev);
+	ddv_q_pci_clear_master(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_clear_master), typeof(&pci_clear_master)),
 	       "specs/linux/pci.ddv:144:5: the prototype of pci_clear_master differs from the kernel's");
@@ -14160,6 +15922,17 @@ static DDV_RARE_PATH void ddv_r_pci_release_selected_regions(unsigned long ddv_r
 	ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_release_selected_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bars)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 172, ddv_ret_ip, 2))) {
+		ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
+		return;
+	}
+	ddv_r_pci_release_selected_regions(ddv_ret_ip, 0, pdev, bars);
+}
+
 static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev, int bars)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -14168,7 +15941,7 @@ static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev,
 		ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
 		return;
 	}
-	ddv_r_pci_release_selected_regions(_RET_IP_, 0, pdev, bars);
+	ddv_q_pci_release_selected_regions(_RET_IP_, pdev, bars);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_regions), typeof(&pci_release_selected_regions)),
 	       "specs/linux/pci.ddv:153:4: the prototype of pci_release_selected_regions differs from the kernel's");
@@ -14216,6 +15989,17 @@ static DDV_RARE_PATH void ddv_r_pci_release_regions(unsigned long ddv_ret_ip, un
 	ddv_b_pci_release_regions(&ddv_call, pdev);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_release_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 173, ddv_ret_ip, 1))) {
+		ddv_b_pci_release_regions(&ddv_call, pdev);
+		return;
+	}
+	ddv_r_pci_release_regions(ddv_ret_ip, 0, pdev);
+}
+
 static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -14224,7 +16008,7 @@ static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
 		ddv_b_pci_release_regions(&ddv_call, pdev);
 		return;
 	}
-	ddv_r_pci_release_regions(_RET_IP_, 0, pdev);
+	ddv_q_pci_release_regions(_RET_IP_, pdev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), typeof(&pci_release_regions)),
 	       "specs/linux/pci.ddv:164:4: the prototype of pci_release_regions differs from the kernel's");
@@ -14307,13 +16091,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_pci_ioremap_bar(unsigned long ddv_ret_i
 	return ddv_a_pci_ioremap_bar(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_pci_ioremap_bar(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bar)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 174, ddv_ret_ip, 2)))
+		return ddv_b_pci_ioremap_bar(&ddv_call, pdev, bar);
+	return ddv_r_pci_ioremap_bar(ddv_ret_ip, 0, pdev, bar);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int bar)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 174, _RET_IP_, 2)))
 		return ddv_b_pci_ioremap_bar(&ddv_call, pdev, bar);
-	return ddv_r_pci_ioremap_bar(_RET_IP_, 0, pdev, bar);
+	return ddv_q_pci_ioremap_bar(_RET_IP_, pdev, bar);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), typeof(&pci_ioremap_bar)),
 	       "specs/linux/pci.ddv:171:4: the prototype of pci_ioremap_bar differs from the kernel's");
@@ -14396,13 +16189,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_pci_iomap(unsigned long ddv_ret_ip, uns
 	return ddv_a_pci_iomap(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_pci_iomap(unsigned long ddv_ret_ip, struct pci_dev *dev, int bar, unsigned long maxlen)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 175, ddv_ret_ip, 3)))
+		return ddv_b_pci_iomap(&ddv_call, dev, bar, maxlen);
+	return ddv_r_pci_iomap(ddv_ret_ip, 0, dev, bar, maxlen);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 175, _RET_IP_, 3)))
 		return ddv_b_pci_iomap(&ddv_call, dev, bar, maxlen);
-	return ddv_r_pci_iomap(_RET_IP_, 0, dev, bar, maxlen);
+	return ddv_q_pci_iomap(_RET_IP_, dev, bar, maxlen);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pci_iomap)),
 	       "specs/linux/pci.ddv:180:4: the prototype of pci_iomap differs from the kernel's");
@@ -14485,13 +16287,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_ioremap(unsigned long ddv_ret_ip, unsig
 	return ddv_a_ioremap(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_ioremap(unsigned long ddv_ret_ip, resource_size_t offset, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 176, ddv_ret_ip, 2)))
+		return ddv_b_ioremap(&ddv_call, offset, size);
+	return ddv_r_ioremap(ddv_ret_ip, 0, offset, size);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 176, _RET_IP_, 2)))
 		return ddv_b_ioremap(&ddv_call, offset, size);
-	return ddv_r_ioremap(_RET_IP_, 0, offset, size);
+	return ddv_q_ioremap(_RET_IP_, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&ioremap)),
 	       "specs/linux/pci.ddv:191:5: the prototype of ioremap differs from the kernel's");
@@ -14574,13 +16385,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_ioremap_wc(unsigned long ddv_ret_ip, un
 	return ddv_a_ioremap_wc(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_ioremap_wc(unsigned long ddv_ret_ip, resource_size_t offset, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 177, ddv_ret_ip, 2)))
+		return ddv_b_ioremap_wc(&ddv_call, offset, size);
+	return ddv_r_ioremap_wc(ddv_ret_ip, 0, offset, size);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_ioremap_wc(resource_size_t offset, unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 177, _RET_IP_, 2)))
 		return ddv_b_ioremap_wc(&ddv_call, offset, size);
-	return ddv_r_ioremap_wc(_RET_IP_, 0, offset, size);
+	return ddv_q_ioremap_wc(_RET_IP_, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap_wc), typeof(&ioremap_wc)),
 	       "specs/linux/pci.ddv:192:5: the prototype of ioremap_wc differs from the kernel's");
@@ -14663,13 +16483,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_ioremap_uc(unsigned long ddv_ret_ip, un
 	return ddv_a_ioremap_uc(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_ioremap_uc(unsigned long ddv_ret_ip, resource_size_t offset, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 178, ddv_ret_ip, 2)))
+		return ddv_b_ioremap_uc(&ddv_call, offset, size);
+	return ddv_r_ioremap_uc(ddv_ret_ip, 0, offset, size);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_ioremap_uc(resource_size_t offset, unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 178, _RET_IP_, 2)))
 		return ddv_b_ioremap_uc(&ddv_call, offset, size);
-	return ddv_r_ioremap_uc(_RET_IP_, 0, offset, size);
+	return ddv_q_ioremap_uc(_RET_IP_, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap_uc), typeof(&ioremap_uc)),
 	       "specs/linux/pci.ddv:193:5: the prototype of ioremap_uc differs from the kernel's");
@@ -14752,13 +16581,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_ioremap_cache(unsigned long ddv_ret_ip,
 	return ddv_a_ioremap_cache(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_ioremap_cache(unsigned long ddv_ret_ip, resource_size_t offset, unsigned long size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 179, ddv_ret_ip, 2)))
+		return ddv_b_ioremap_cache(&ddv_call, offset, size);
+	return ddv_r_ioremap_cache(ddv_ret_ip, 0, offset, size);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_ioremap_cache(resource_size_t offset, unsigned long size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 179, _RET_IP_, 2)))
 		return ddv_b_ioremap_cache(&ddv_call, offset, size);
-	return ddv_r_ioremap_cache(_RET_IP_, 0, offset, size);
+	return ddv_q_ioremap_cache(_RET_IP_, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap_cache), typeof(&ioremap_cache)),
 	       "specs/linux/pci.ddv:194:5: the prototype of ioremap_cache differs from the kernel's");
@@ -14850,6 +16688,17 @@ static DDV_RARE_PATH void ddv_r_iounmap(unsigned long ddv_ret_ip, unsigned long 
 	ddv_b_iounmap(&ddv_call, addr);
 }
 
+static DDV_RARE_PATH void ddv_q_iounmap(unsigned long ddv_ret_ip, volatile void __iomem *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 180, ddv_ret_ip, 1))) {
+		ddv_b_iounmap(&ddv_call, addr);
+		return;
+	}
+	ddv_r_iounmap(ddv_ret_ip, 0, addr);
+}
+
 static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -14858,7 +16707,7 @@ static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
 		ddv_b_iounmap(&ddv_call, addr);
 		return;
 	}
-	ddv_r_iounmap(_RET_IP_, 0, addr);
+	ddv_q_iounmap(_RET_IP_, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&iounmap)),
 	       "specs/linux/pci.ddv:205:4: the prototype of iounmap differs from the kernel's");
@@ -14930,6 +16779,17 @@ static DDV_RARE_PATH void ddv_r_pci_iounmap(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_pci_iounmap(&ddv_call, dev, addr);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_iounmap(unsigned long ddv_ret_ip, struct pci_dev *dev, void __iomem *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 181, ddv_ret_ip, 2))) {
+		ddv_b_pci_iounmap(&ddv_call, dev, addr);
+		return;
+	}
+	ddv_r_pci_iounmap(ddv_ret_ip, 0, dev, addr);
+}
+
 static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -14938,7 +16798,7 @@ static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *add
 		ddv_b_pci_iounmap(&ddv_call, dev, addr);
 		return;
 	}
-	ddv_r_pci_iounmap(_RET_IP_, 0, dev, addr);
+	ddv_q_pci_iounmap(_RET_IP_, dev, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&pci_iounmap)),
 	       "specs/linux/pci.ddv:226:4: the prototype of pci_iounmap differs from the kernel's");
@@ -15043,13 +16903,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_ioremap(unsigned long ddv_ret_ip, 
 	return ddv_a_devm_ioremap(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap(unsigned long ddv_ret_ip, struct device *dev, resource_size_t offset, resource_size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 182, ddv_ret_ip, 3)))
+		return ddv_b_devm_ioremap(&ddv_call, dev, offset, size);
+	return ddv_r_devm_ioremap(ddv_ret_ip, 0, dev, offset, size);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_devm_ioremap(struct device *dev, resource_size_t offset, resource_size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 182, _RET_IP_, 3)))
 		return ddv_b_devm_ioremap(&ddv_call, dev, offset, size);
-	return ddv_r_devm_ioremap(_RET_IP_, 0, dev, offset, size);
+	return ddv_q_devm_ioremap(_RET_IP_, dev, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_ioremap), typeof(&devm_ioremap)),
 	       "specs/linux/pci.ddv:251:5: the prototype of devm_ioremap differs from the kernel's");
@@ -15154,13 +17023,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_ioremap_uc(unsigned long ddv_ret_i
 	return ddv_a_devm_ioremap_uc(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_uc(unsigned long ddv_ret_ip, struct device *dev, resource_size_t offset, resource_size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 183, ddv_ret_ip, 3)))
+		return ddv_b_devm_ioremap_uc(&ddv_call, dev, offset, size);
+	return ddv_r_devm_ioremap_uc(ddv_ret_ip, 0, dev, offset, size);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_devm_ioremap_uc(struct device *dev, resource_size_t offset, resource_size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 183, _RET_IP_, 3)))
 		return ddv_b_devm_ioremap_uc(&ddv_call, dev, offset, size);
-	return ddv_r_devm_ioremap_uc(_RET_IP_, 0, dev, offset, size);
+	return ddv_q_devm_ioremap_uc(_RET_IP_, dev, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_ioremap_uc), typeof(&devm_ioremap_uc)),
 	       "specs/linux/pci.ddv:252:5: the prototype of devm_ioremap_uc differs from the kernel's");
@@ -15265,13 +17143,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_ioremap_wc(unsigned long ddv_ret_i
 	return ddv_a_devm_ioremap_wc(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_wc(unsigned long ddv_ret_ip, struct device *dev, resource_size_t offset, resource_size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 184, ddv_ret_ip, 3)))
+		return ddv_b_devm_ioremap_wc(&ddv_call, dev, offset, size);
+	return ddv_r_devm_ioremap_wc(ddv_ret_ip, 0, dev, offset, size);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_devm_ioremap_wc(struct device *dev, resource_size_t offset, resource_size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 184, _RET_IP_, 3)))
 		return ddv_b_devm_ioremap_wc(&ddv_call, dev, offset, size);
-	return ddv_r_devm_ioremap_wc(_RET_IP_, 0, dev, offset, size);
+	return ddv_q_devm_ioremap_wc(_RET_IP_, dev, offset, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_ioremap_wc), typeof(&devm_ioremap_wc)),
 	       "specs/linux/pci.ddv:253:5: the prototype of devm_ioremap_wc differs from the kernel's");
@@ -15376,13 +17263,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_ioremap_resource(unsigned long ddv
 	return ddv_a_devm_ioremap_resource(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_resource(unsigned long ddv_ret_ip, struct device *dev, const struct resource *res)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 185, ddv_ret_ip, 2)))
+		return ddv_b_devm_ioremap_resource(&ddv_call, dev, res);
+	return ddv_r_devm_ioremap_resource(ddv_ret_ip, 0, dev, res);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_devm_ioremap_resource(struct device *dev, const struct resource *res)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 185, _RET_IP_, 2)))
 		return ddv_b_devm_ioremap_resource(&ddv_call, dev, res);
-	return ddv_r_devm_ioremap_resource(_RET_IP_, 0, dev, res);
+	return ddv_q_devm_ioremap_resource(_RET_IP_, dev, res);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_ioremap_resource), typeof(&devm_ioremap_resource)),
 	       "specs/linux/pci.ddv:269:4: the prototype of devm_ioremap_resource differs from the kernel's");
@@ -15487,13 +17383,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_platform_ioremap_resource(unsigned
 	return ddv_a_devm_platform_ioremap_resource(&ddv_call, ret, pdev);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_devm_platform_ioremap_resource(unsigned long ddv_ret_ip, struct platform_device *pdev, unsigned int index)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 186, ddv_ret_ip, 2)))
+		return ddv_b_devm_platform_ioremap_resource(&ddv_call, pdev, index);
+	return ddv_r_devm_platform_ioremap_resource(ddv_ret_ip, 0, pdev, index);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_devm_platform_ioremap_resource(struct platform_device *pdev, unsigned int index)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 186, _RET_IP_, 2)))
 		return ddv_b_devm_platform_ioremap_resource(&ddv_call, pdev, index);
-	return ddv_r_devm_platform_ioremap_resource(_RET_IP_, 0, pdev, index);
+	return ddv_q_devm_platform_ioremap_resource(_RET_IP_, pdev, index);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_platform_ioremap_resource), typeof(&devm_platform_ioremap_resource)),
 	       "specs/linux/pci.ddv:284:4: the prototype of devm_platform_ioremap_resource differs from the kernel's");
@@ -15582,6 +17487,17 @@ static DDV_RARE_PATH void ddv_r_devm_iounmap(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_devm_iounmap(&ddv_call, dev, addr);
 }
 
+static DDV_RARE_PATH void ddv_q_devm_iounmap(unsigned long ddv_ret_ip, struct device *dev, void __iomem *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 187, ddv_ret_ip, 2))) {
+		ddv_b_devm_iounmap(&ddv_call, dev, addr);
+		return;
+	}
+	ddv_r_devm_iounmap(ddv_ret_ip, 0, dev, addr);
+}
+
 static DDV_WRAPPER void ddv_w_devm_iounmap(struct device *dev, void __iomem *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -15590,7 +17506,7 @@ static DDV_WRAPPER void ddv_w_devm_iounmap(struct device *dev, void __iomem *add
 		ddv_b_devm_iounmap(&ddv_call, dev, addr);
 		return;
 	}
-	ddv_r_devm_iounmap(_RET_IP_, 0, dev, addr);
+	ddv_q_devm_iounmap(_RET_IP_, dev, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_iounmap), typeof(&devm_iounmap)),
 	       "specs/linux/pci.ddv:300:4: the prototype of devm_iounmap differs from the kernel's");
@@ -15695,13 +17611,22 @@ static DDV_RARE_PATH void __iomem *ddv_p_pcim_iomap(unsigned long ddv_ret_ip, un
 	return ddv_a_pcim_iomap(&ddv_call, ret, pdev);
 }
 
+static DDV_RARE_PATH void __iomem *ddv_q_pcim_iomap(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bar, unsigned long maxlen)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 188, ddv_ret_ip, 3)))
+		return ddv_b_pcim_iomap(&ddv_call, pdev, bar, maxlen);
+	return ddv_r_pcim_iomap(ddv_ret_ip, 0, pdev, bar, maxlen);
+}
+
 static DDV_WRAPPER void __iomem *ddv_w_pcim_iomap(struct pci_dev *pdev, int bar, unsigned long maxlen)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 188, _RET_IP_, 3)))
 		return ddv_b_pcim_iomap(&ddv_call, pdev, bar, maxlen);
-	return ddv_r_pcim_iomap(_RET_IP_, 0, pdev, bar, maxlen);
+	return ddv_q_pcim_iomap(_RET_IP_, pdev, bar, maxlen);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iomap), typeof(&pcim_iomap)),
 	       "specs/linux/pci.ddv:318:4: the prototype of pcim_iomap differs from the kernel's");
@@ -15786,6 +17711,17 @@ static DDV_RARE_PATH void ddv_r_pcim_iounmap(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_pcim_iounmap(&ddv_call, pdev, addr);
 }
 
+static DDV_RARE_PATH void ddv_q_pcim_iounmap(unsigned long ddv_ret_ip, struct pci_dev *pdev, void __iomem *addr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 189, ddv_ret_ip, 2))) {
+		ddv_b_pcim_iounmap(&ddv_call, pdev, addr);
+		return;
+	}
+	ddv_r_pcim_iounmap(ddv_ret_ip, 0, pdev, addr);
+}
+
 static DDV_WRAPPER void ddv_w_pcim_iounmap(struct pci_dev *pdev, void __iomem *addr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -15794,7 +17730,7 @@ static DDV_WRAPPER void ddv_w_pcim_iounmap(struct pci_dev *pdev, void __iomem *a
 		ddv_b_pcim_iounmap(&ddv_call, pdev, addr);
 		return;
 	}
-	ddv_r_pcim_iounmap(_RET_IP_, 0, pdev, addr);
+	ddv_q_pcim_iounmap(_RET_IP_, pdev, addr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iounmap), typeof(&pcim_iounmap)),
 	       "specs/linux/pci.ddv:336:4: the prototype of pcim_iounmap differs from the kernel's");
@@ -15810,11 +17746,18 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 		/* specs/linux/pci.ddv:367:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 1) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 0))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 1;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 0));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:368:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -15836,11 +17779,18 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 		/* specs/linux/pci.ddv:371:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 2) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 1))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 2;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 1));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:372:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -15862,11 +17812,18 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 		/* specs/linux/pci.ddv:375:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 4) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 2))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 4;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 2));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:376:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -15888,11 +17845,18 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 		/* specs/linux/pci.ddv:379:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 8) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 3))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 8;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 3));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:380:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -15914,11 +17878,18 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 		/* specs/linux/pci.ddv:383:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 16) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 4))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 16;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 4));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:384:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -15940,11 +17911,18 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 		/* specs/linux/pci.ddv:387:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 32) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 5))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 32;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 5));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:388:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -16018,13 +17996,22 @@ static DDV_RARE_PATH int ddv_p_pcim_iomap_regions(unsigned long ddv_ret_ip, unsi
 	return ddv_a_pcim_iomap_regions(&ddv_call, ret, pdev, mask);
 }
 
+static DDV_RARE_PATH int ddv_q_pcim_iomap_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, int mask, const char *name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 190, ddv_ret_ip, 3)))
+		return ddv_b_pcim_iomap_regions(&ddv_call, pdev, mask, name);
+	return ddv_r_pcim_iomap_regions(ddv_ret_ip, 0, pdev, mask, name);
+}
+
 static DDV_WRAPPER int ddv_w_pcim_iomap_regions(struct pci_dev *pdev, int mask, const char *name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 190, _RET_IP_, 3)))
 		return ddv_b_pcim_iomap_regions(&ddv_call, pdev, mask, name);
-	return ddv_r_pcim_iomap_regions(_RET_IP_, 0, pdev, mask, name);
+	return ddv_q_pcim_iomap_regions(_RET_IP_, pdev, mask, name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iomap_regions), typeof(&pcim_iomap_regions)),
 	       "specs/linux/pci.ddv:360:5: the prototype of pcim_iomap_regions differs from the kernel's");
@@ -16040,11 +18027,18 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 		/* specs/linux/pci.ddv:367:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 1) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 0))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 1;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 0));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:368:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -16066,11 +18060,18 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 		/* specs/linux/pci.ddv:371:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 2) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 1))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 2;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 1));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:372:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -16092,11 +18093,18 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 		/* specs/linux/pci.ddv:375:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 4) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 2))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 4;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 2));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:376:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -16118,11 +18126,18 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 		/* specs/linux/pci.ddv:379:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 8) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 3))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 8;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 3));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:380:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -16144,11 +18159,18 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 		/* specs/linux/pci.ddv:383:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 16) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 4))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 16;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 4));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:384:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -16170,11 +18192,18 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 		/* specs/linux/pci.ddv:387:3: if */
 		{
 			int ddv_f0;
+			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_resume;
-			if ((((mask & 32) && pcim_iomap_table(pdev)) && *((pcim_iomap_table(pdev) + 5))) && !((ddv_f0 == 0))) {
+			ddv_if = mask & 32;
+			ddv_if = ddv_if && pcim_iomap_table(pdev);
+			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 5));
+			if (ddv_if) {
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
+				if (DDV_RARE(ddv_call, ddv_f0))
+					goto ddv_resume;
+				ddv_if = !((ddv_f0 == 0));
+			}
+			if (ddv_if) {
 				/* specs/linux/pci.ddv:388:4: object operation */
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -16248,13 +18277,22 @@ static DDV_RARE_PATH int ddv_p_pcim_iomap_regions_request_all(unsigned long ddv_
 	return ddv_a_pcim_iomap_regions_request_all(&ddv_call, ret, pdev, mask);
 }
 
+static DDV_RARE_PATH int ddv_q_pcim_iomap_regions_request_all(unsigned long ddv_ret_ip, struct pci_dev *pdev, int mask, const char *name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 191, ddv_ret_ip, 3)))
+		return ddv_b_pcim_iomap_regions_request_all(&ddv_call, pdev, mask, name);
+	return ddv_r_pcim_iomap_regions_request_all(ddv_ret_ip, 0, pdev, mask, name);
+}
+
 static DDV_WRAPPER int ddv_w_pcim_iomap_regions_request_all(struct pci_dev *pdev, int mask, const char *name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 191, _RET_IP_, 3)))
 		return ddv_b_pcim_iomap_regions_request_all(&ddv_call, pdev, mask, name);
-	return ddv_r_pcim_iomap_regions_request_all(_RET_IP_, 0, pdev, mask, name);
+	return ddv_q_pcim_iomap_regions_request_all(_RET_IP_, pdev, mask, name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iomap_regions_request_all), typeof(&pcim_iomap_regions_request_all)),
 	       "specs/linux/pci.ddv:361:5: the prototype of pcim_iomap_regions_request_all differs from the kernel's");
@@ -16267,11 +18305,17 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 	/* specs/linux/pci.ddv:398:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (((mask & 1) && pcim_iomap_table(pdev)) && (ddv_f0 == 0)) {
+		ddv_if = mask & 1;
+		ddv_if = ddv_if && pcim_iomap_table(pdev);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/pci.ddv:399:3: object operation */
 			{
 				int ddv_rc;
@@ -16286,11 +18330,17 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 	/* specs/linux/pci.ddv:401:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (((mask & 2) && pcim_iomap_table(pdev)) && (ddv_f0 == 0)) {
+		ddv_if = mask & 2;
+		ddv_if = ddv_if && pcim_iomap_table(pdev);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/pci.ddv:402:3: object operation */
 			{
 				int ddv_rc;
@@ -16305,11 +18355,17 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 	/* specs/linux/pci.ddv:404:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (((mask & 4) && pcim_iomap_table(pdev)) && (ddv_f0 == 0)) {
+		ddv_if = mask & 4;
+		ddv_if = ddv_if && pcim_iomap_table(pdev);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/pci.ddv:405:3: object operation */
 			{
 				int ddv_rc;
@@ -16324,11 +18380,17 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 	/* specs/linux/pci.ddv:407:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (((mask & 8) && pcim_iomap_table(pdev)) && (ddv_f0 == 0)) {
+		ddv_if = mask & 8;
+		ddv_if = ddv_if && pcim_iomap_table(pdev);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/pci.ddv:408:3: object operation */
 			{
 				int ddv_rc;
@@ -16343,11 +18405,17 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 	/* specs/linux/pci.ddv:410:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (((mask & 16) && pcim_iomap_table(pdev)) && (ddv_f0 == 0)) {
+		ddv_if = mask & 16;
+		ddv_if = ddv_if && pcim_iomap_table(pdev);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/pci.ddv:411:3: object operation */
 			{
 				int ddv_rc;
@@ -16362,11 +18430,17 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 	/* specs/linux/pci.ddv:413:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (((mask & 32) && pcim_iomap_table(pdev)) && (ddv_f0 == 0)) {
+		ddv_if = mask & 32;
+		ddv_if = ddv_if && pcim_iomap_table(pdev);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/pci.ddv:414:3: object operation */
 			{
 				int ddv_rc;
@@ -16399,6 +18473,17 @@ static DDV_RARE_PATH void ddv_r_pcim_iounmap_regions(unsigned long ddv_ret_ip, u
 	ddv_b_pcim_iounmap_regions(&ddv_call, pdev, mask);
 }
 
+static DDV_RARE_PATH void ddv_q_pcim_iounmap_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, int mask)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 192, ddv_ret_ip, 2))) {
+		ddv_b_pcim_iounmap_regions(&ddv_call, pdev, mask);
+		return;
+	}
+	ddv_r_pcim_iounmap_regions(ddv_ret_ip, 0, pdev, mask);
+}
+
 static DDV_WRAPPER void ddv_w_pcim_iounmap_regions(struct pci_dev *pdev, int mask)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -16407,7 +18492,7 @@ static DDV_WRAPPER void ddv_w_pcim_iounmap_regions(struct pci_dev *pdev, int mas
 		ddv_b_pcim_iounmap_regions(&ddv_call, pdev, mask);
 		return;
 	}
-	ddv_r_pcim_iounmap_regions(_RET_IP_, 0, pdev, mask);
+	ddv_q_pcim_iounmap_regions(_RET_IP_, pdev, mask);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iounmap_regions), typeof(&pcim_iounmap_regions)),
 	       "specs/linux/pci.ddv:395:4: the prototype of pcim_iounmap_regions differs from the kernel's");
@@ -16455,13 +18540,22 @@ static DDV_RARE_PATH int ddv_r_pci_read_config_word(unsigned long ddv_ret_ip, un
 	return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_read_config_word(unsigned long ddv_ret_ip, const struct pci_dev *dev, int where, u16 *val)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 193, ddv_ret_ip, 3)))
+		return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
+	return ddv_r_pci_read_config_word(ddv_ret_ip, 0, dev, where, val);
+}
+
 static DDV_WRAPPER int ddv_w_pci_read_config_word(const struct pci_dev *dev, int where, u16 *val)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 193, _RET_IP_, 3)))
 		return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
-	return ddv_r_pci_read_config_word(_RET_IP_, 0, dev, where, val);
+	return ddv_q_pci_read_config_word(_RET_IP_, dev, where, val);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word), typeof(&pci_read_config_word)),
 	       "specs/linux/pci.ddv:419:4: the prototype of pci_read_config_word differs from the kernel's");
@@ -16550,13 +18644,22 @@ static DDV_RARE_PATH int ddv_p_pci_alloc_irq_vectors_affinity(unsigned long ddv_
 	return ddv_a_pci_alloc_irq_vectors_affinity(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_alloc_irq_vectors_affinity(unsigned long ddv_ret_ip, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 194, ddv_ret_ip, 5)))
+		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_call, dev, min_vecs, max_vecs, flags, affd);
+	return ddv_r_pci_alloc_irq_vectors_affinity(ddv_ret_ip, 0, dev, min_vecs, max_vecs, flags, affd);
+}
+
 static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 194, _RET_IP_, 5)))
 		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_call, dev, min_vecs, max_vecs, flags, affd);
-	return ddv_r_pci_alloc_irq_vectors_affinity(_RET_IP_, 0, dev, min_vecs, max_vecs, flags, affd);
+	return ddv_q_pci_alloc_irq_vectors_affinity(_RET_IP_, dev, min_vecs, max_vecs, flags, affd);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_affinity), typeof(&pci_alloc_irq_vectors_affinity)),
 	       "specs/linux/pci.ddv:433:5: the prototype of pci_alloc_irq_vectors_affinity differs from the kernel's");
@@ -16646,13 +18749,22 @@ static DDV_RARE_PATH int ddv_p_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, u
 	return ddv_a_pci_alloc_irq_vectors(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 195, ddv_ret_ip, 4)))
+		return ddv_b_pci_alloc_irq_vectors(&ddv_call, dev, min_vecs, max_vecs, flags);
+	return ddv_r_pci_alloc_irq_vectors(ddv_ret_ip, 0, dev, min_vecs, max_vecs, flags);
+}
+
 static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 195, _RET_IP_, 4)))
 		return ddv_b_pci_alloc_irq_vectors(&ddv_call, dev, min_vecs, max_vecs, flags);
-	return ddv_r_pci_alloc_irq_vectors(_RET_IP_, 0, dev, min_vecs, max_vecs, flags);
+	return ddv_q_pci_alloc_irq_vectors(_RET_IP_, dev, min_vecs, max_vecs, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors), typeof(&pci_alloc_irq_vectors)),
 	       "specs/linux/pci.ddv:434:5: the prototype of pci_alloc_irq_vectors differs from the kernel's");
@@ -16710,6 +18822,17 @@ static DDV_RARE_PATH void ddv_r_pci_free_irq_vectors(unsigned long ddv_ret_ip, u
 	ddv_b_pci_free_irq_vectors(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_free_irq_vectors(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 196, ddv_ret_ip, 1))) {
+		ddv_b_pci_free_irq_vectors(&ddv_call, dev);
+		return;
+	}
+	ddv_r_pci_free_irq_vectors(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -16718,7 +18841,7 @@ static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 		ddv_b_pci_free_irq_vectors(&ddv_call, dev);
 		return;
 	}
-	ddv_r_pci_free_irq_vectors(_RET_IP_, 0, dev);
+	ddv_q_pci_free_irq_vectors(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors), typeof(&pci_free_irq_vectors)),
 	       "specs/linux/pci.ddv:447:4: the prototype of pci_free_irq_vectors differs from the kernel's");
@@ -16801,13 +18924,22 @@ static DDV_RARE_PATH int ddv_p_pci_enable_msi(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_pci_enable_msi(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_enable_msi(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 197, ddv_ret_ip, 1)))
+		return ddv_b_pci_enable_msi(&ddv_call, dev);
+	return ddv_r_pci_enable_msi(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER int ddv_w_pci_enable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 197, _RET_IP_, 1)))
 		return ddv_b_pci_enable_msi(&ddv_call, dev);
-	return ddv_r_pci_enable_msi(_RET_IP_, 0, dev);
+	return ddv_q_pci_enable_msi(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeof(&pci_enable_msi)),
 	       "specs/linux/pci.ddv:455:4: the prototype of pci_enable_msi differs from the kernel's");
@@ -16896,13 +19028,22 @@ static DDV_RARE_PATH int ddv_p_pci_enable_msix_range(unsigned long ddv_ret_ip, u
 	return ddv_a_pci_enable_msix_range(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_pci_enable_msix_range(unsigned long ddv_ret_ip, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 198, ddv_ret_ip, 4)))
+		return ddv_b_pci_enable_msix_range(&ddv_call, dev, entries, minvec, maxvec);
+	return ddv_r_pci_enable_msix_range(ddv_ret_ip, 0, dev, entries, minvec, maxvec);
+}
+
 static DDV_WRAPPER int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 198, _RET_IP_, 4)))
 		return ddv_b_pci_enable_msix_range(&ddv_call, dev, entries, minvec, maxvec);
-	return ddv_r_pci_enable_msix_range(_RET_IP_, 0, dev, entries, minvec, maxvec);
+	return ddv_q_pci_enable_msix_range(_RET_IP_, dev, entries, minvec, maxvec);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range), typeof(&pci_enable_msix_range)),
 	       "specs/linux/pci.ddv:464:4: the prototype of pci_enable_msix_range differs from the kernel's");
@@ -16958,6 +19099,17 @@ static DDV_RARE_PATH void ddv_r_pci_disable_msi(unsigned long ddv_ret_ip, unsign
 	ddv_b_pci_disable_msi(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_disable_msi(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 199, ddv_ret_ip, 1))) {
+		ddv_b_pci_disable_msi(&ddv_call, dev);
+		return;
+	}
+	ddv_r_pci_disable_msi(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -16966,7 +19118,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
 		ddv_b_pci_disable_msi(&ddv_call, dev);
 		return;
 	}
-	ddv_r_pci_disable_msi(_RET_IP_, 0, dev);
+	ddv_q_pci_disable_msi(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), typeof(&pci_disable_msi)),
 	       "specs/linux/pci.ddv:476:5: the prototype of pci_disable_msi differs from the kernel's");
@@ -17022,6 +19174,17 @@ static DDV_RARE_PATH void ddv_r_pci_disable_msix(unsigned long ddv_ret_ip, unsig
 	ddv_b_pci_disable_msix(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_pci_disable_msix(unsigned long ddv_ret_ip, struct pci_dev *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 200, ddv_ret_ip, 1))) {
+		ddv_b_pci_disable_msix(&ddv_call, dev);
+		return;
+	}
+	ddv_r_pci_disable_msix(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -17030,7 +19193,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 		ddv_b_pci_disable_msix(&ddv_call, dev);
 		return;
 	}
-	ddv_r_pci_disable_msix(_RET_IP_, 0, dev);
+	ddv_q_pci_disable_msix(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
 	       "specs/linux/pci.ddv:477:5: the prototype of pci_disable_msix differs from the kernel's");
@@ -17067,6 +19230,17 @@ static DDV_RARE_PATH void ddv_r_complete(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_complete(&ddv_call, x);
 }
 
+static DDV_RARE_PATH void ddv_q_complete(unsigned long ddv_ret_ip, struct completion *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 201, ddv_ret_ip, 1))) {
+		ddv_b_complete(&ddv_call, x);
+		return;
+	}
+	ddv_r_complete(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER void ddv_w_complete(struct completion *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -17075,7 +19249,7 @@ static DDV_WRAPPER void ddv_w_complete(struct completion *x)
 		ddv_b_complete(&ddv_call, x);
 		return;
 	}
-	ddv_r_complete(_RET_IP_, 0, x);
+	ddv_q_complete(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_complete), typeof(&complete)),
 	       "specs/linux/sched.ddv:17:4: the prototype of complete differs from the kernel's");
@@ -17112,6 +19286,17 @@ static DDV_RARE_PATH void ddv_r_complete_all(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_complete_all(&ddv_call, x);
 }
 
+static DDV_RARE_PATH void ddv_q_complete_all(unsigned long ddv_ret_ip, struct completion *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 202, ddv_ret_ip, 1))) {
+		ddv_b_complete_all(&ddv_call, x);
+		return;
+	}
+	ddv_r_complete_all(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER void ddv_w_complete_all(struct completion *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -17120,7 +19305,7 @@ static DDV_WRAPPER void ddv_w_complete_all(struct completion *x)
 		ddv_b_complete_all(&ddv_call, x);
 		return;
 	}
-	ddv_r_complete_all(_RET_IP_, 0, x);
+	ddv_q_complete_all(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_complete_all), typeof(&complete_all)),
 	       "specs/linux/sched.ddv:27:4: the prototype of complete_all differs from the kernel's");
@@ -17163,6 +19348,17 @@ static DDV_RARE_PATH void ddv_r_wait_for_completion(unsigned long ddv_ret_ip, un
 	ddv_b_wait_for_completion(&ddv_call, x);
 }
 
+static DDV_RARE_PATH void ddv_q_wait_for_completion(unsigned long ddv_ret_ip, struct completion *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 203, ddv_ret_ip, 1))) {
+		ddv_b_wait_for_completion(&ddv_call, x);
+		return;
+	}
+	ddv_r_wait_for_completion(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER void ddv_w_wait_for_completion(struct completion *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -17171,7 +19367,7 @@ static DDV_WRAPPER void ddv_w_wait_for_completion(struct completion *x)
 		ddv_b_wait_for_completion(&ddv_call, x);
 		return;
 	}
-	ddv_r_wait_for_completion(_RET_IP_, 0, x);
+	ddv_q_wait_for_completion(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion), typeof(&wait_for_completion)),
 	       "specs/linux/sched.ddv:40:5: the prototype of wait_for_completion differs from the kernel's");
@@ -17214,6 +19410,17 @@ static DDV_RARE_PATH void ddv_r_wait_for_completion_io(unsigned long ddv_ret_ip,
 	ddv_b_wait_for_completion_io(&ddv_call, x);
 }
 
+static DDV_RARE_PATH void ddv_q_wait_for_completion_io(unsigned long ddv_ret_ip, struct completion *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 204, ddv_ret_ip, 1))) {
+		ddv_b_wait_for_completion_io(&ddv_call, x);
+		return;
+	}
+	ddv_r_wait_for_completion_io(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER void ddv_w_wait_for_completion_io(struct completion *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -17222,7 +19429,7 @@ static DDV_WRAPPER void ddv_w_wait_for_completion_io(struct completion *x)
 		ddv_b_wait_for_completion_io(&ddv_call, x);
 		return;
 	}
-	ddv_r_wait_for_completion_io(_RET_IP_, 0, x);
+	ddv_q_wait_for_completion_io(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_io), typeof(&wait_for_completion_io)),
 	       "specs/linux/sched.ddv:41:5: the prototype of wait_for_completion_io differs from the kernel's");
@@ -17275,13 +19482,22 @@ static DDV_RARE_PATH unsigned long ddv_r_wait_for_completion_timeout(unsigned lo
 	return ddv_b_wait_for_completion_timeout(&ddv_call, x, timeout);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q_wait_for_completion_timeout(unsigned long ddv_ret_ip, struct completion *x, unsigned long timeout)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 205, ddv_ret_ip, 2)))
+		return ddv_b_wait_for_completion_timeout(&ddv_call, x, timeout);
+	return ddv_r_wait_for_completion_timeout(ddv_ret_ip, 0, x, timeout);
+}
+
 static DDV_WRAPPER unsigned long ddv_w_wait_for_completion_timeout(struct completion *x, unsigned long timeout)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 205, _RET_IP_, 2)))
 		return ddv_b_wait_for_completion_timeout(&ddv_call, x, timeout);
-	return ddv_r_wait_for_completion_timeout(_RET_IP_, 0, x, timeout);
+	return ddv_q_wait_for_completion_timeout(_RET_IP_, x, timeout);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_timeout), typeof(&wait_for_completion_timeout)),
 	       "specs/linux/sched.ddv:54:5: the prototype of wait_for_completion_timeout differs from the kernel's");
@@ -17334,13 +19550,22 @@ static DDV_RARE_PATH unsigned long ddv_r_wait_for_completion_io_timeout(unsigned
 	return ddv_b_wait_for_completion_io_timeout(&ddv_call, x, timeout);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q_wait_for_completion_io_timeout(unsigned long ddv_ret_ip, struct completion *x, unsigned long timeout)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 206, ddv_ret_ip, 2)))
+		return ddv_b_wait_for_completion_io_timeout(&ddv_call, x, timeout);
+	return ddv_r_wait_for_completion_io_timeout(ddv_ret_ip, 0, x, timeout);
+}
+
 static DDV_WRAPPER unsigned long ddv_w_wait_for_completion_io_timeout(struct completion *x, unsigned long timeout)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 206, _RET_IP_, 2)))
 		return ddv_b_wait_for_completion_io_timeout(&ddv_call, x, timeout);
-	return ddv_r_wait_for_completion_io_timeout(_RET_IP_, 0, x, timeout);
+	return ddv_q_wait_for_completion_io_timeout(_RET_IP_, x, timeout);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_io_timeout), typeof(&wait_for_completion_io_timeout)),
 	       "specs/linux/sched.ddv:55:5: the prototype of wait_for_completion_io_timeout differs from the kernel's");
@@ -17393,13 +19618,22 @@ static DDV_RARE_PATH int ddv_r_wait_for_completion_interruptible(unsigned long d
 	return ddv_b_wait_for_completion_interruptible(&ddv_call, x);
 }
 
+static DDV_RARE_PATH int ddv_q_wait_for_completion_interruptible(unsigned long ddv_ret_ip, struct completion *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 207, ddv_ret_ip, 1)))
+		return ddv_b_wait_for_completion_interruptible(&ddv_call, x);
+	return ddv_r_wait_for_completion_interruptible(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER int ddv_w_wait_for_completion_interruptible(struct completion *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 207, _RET_IP_, 1)))
 		return ddv_b_wait_for_completion_interruptible(&ddv_call, x);
-	return ddv_r_wait_for_completion_interruptible(_RET_IP_, 0, x);
+	return ddv_q_wait_for_completion_interruptible(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_interruptible), typeof(&wait_for_completion_interruptible)),
 	       "specs/linux/sched.ddv:69:5: the prototype of wait_for_completion_interruptible differs from the kernel's");
@@ -17452,13 +19686,22 @@ static DDV_RARE_PATH int ddv_r_wait_for_completion_killable(unsigned long ddv_re
 	return ddv_b_wait_for_completion_killable(&ddv_call, x);
 }
 
+static DDV_RARE_PATH int ddv_q_wait_for_completion_killable(unsigned long ddv_ret_ip, struct completion *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 208, ddv_ret_ip, 1)))
+		return ddv_b_wait_for_completion_killable(&ddv_call, x);
+	return ddv_r_wait_for_completion_killable(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER int ddv_w_wait_for_completion_killable(struct completion *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 208, _RET_IP_, 1)))
 		return ddv_b_wait_for_completion_killable(&ddv_call, x);
-	return ddv_r_wait_for_completion_killable(_RET_IP_, 0, x);
+	return ddv_q_wait_for_completion_killable(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_killable), typeof(&wait_for_completion_killable)),
 	       "specs/linux/sched.ddv:70:5: the prototype of wait_for_completion_killable differs from the kernel's");
@@ -17514,13 +19757,22 @@ static DDV_RARE_PATH long ddv_r_wait_for_completion_interruptible_timeout(unsign
 	return ddv_b_wait_for_completion_interruptible_timeout(&ddv_call, x, timeout);
 }
 
+static DDV_RARE_PATH long ddv_q_wait_for_completion_interruptible_timeout(unsigned long ddv_ret_ip, struct completion *x, unsigned long timeout)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 209, ddv_ret_ip, 2)))
+		return ddv_b_wait_for_completion_interruptible_timeout(&ddv_call, x, timeout);
+	return ddv_r_wait_for_completion_interruptible_timeout(ddv_ret_ip, 0, x, timeout);
+}
+
 static DDV_WRAPPER long ddv_w_wait_for_completion_interruptible_timeout(struct completion *x, unsigned long timeout)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 209, _RET_IP_, 2)))
 		return ddv_b_wait_for_completion_interruptible_timeout(&ddv_call, x, timeout);
-	return ddv_r_wait_for_completion_interruptible_timeout(_RET_IP_, 0, x, timeout);
+	return ddv_q_wait_for_completion_interruptible_timeout(_RET_IP_, x, timeout);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_interruptible_timeout), typeof(&wait_for_completion_interruptible_timeout)),
 	       "specs/linux/sched.ddv:84:5: the prototype of wait_for_completion_interruptible_timeout differs from the kernel's");
@@ -17576,13 +19828,22 @@ static DDV_RARE_PATH long ddv_r_wait_for_completion_killable_timeout(unsigned lo
 	return ddv_b_wait_for_completion_killable_timeout(&ddv_call, x, timeout);
 }
 
+static DDV_RARE_PATH long ddv_q_wait_for_completion_killable_timeout(unsigned long ddv_ret_ip, struct completion *x, unsigned long timeout)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 210, ddv_ret_ip, 2)))
+		return ddv_b_wait_for_completion_killable_timeout(&ddv_call, x, timeout);
+	return ddv_r_wait_for_completion_killable_timeout(ddv_ret_ip, 0, x, timeout);
+}
+
 static DDV_WRAPPER long ddv_w_wait_for_completion_killable_timeout(struct completion *x, unsigned long timeout)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 210, _RET_IP_, 2)))
 		return ddv_b_wait_for_completion_killable_timeout(&ddv_call, x, timeout);
-	return ddv_r_wait_for_completion_killable_timeout(_RET_IP_, 0, x, timeout);
+	return ddv_q_wait_for_completion_killable_timeout(_RET_IP_, x, timeout);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_killable_timeout), typeof(&wait_for_completion_killable_timeout)),
 	       "specs/linux/sched.ddv:85:5: the prototype of wait_for_completion_killable_timeout differs from the kernel's");
@@ -17620,13 +19881,22 @@ static DDV_RARE_PATH bool ddv_r_try_wait_for_completion(unsigned long ddv_ret_ip
 	return ddv_b_try_wait_for_completion(&ddv_call, x);
 }
 
+static DDV_RARE_PATH bool ddv_q_try_wait_for_completion(unsigned long ddv_ret_ip, struct completion *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 211, ddv_ret_ip, 1)))
+		return ddv_b_try_wait_for_completion(&ddv_call, x);
+	return ddv_r_try_wait_for_completion(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER bool ddv_w_try_wait_for_completion(struct completion *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 211, _RET_IP_, 1)))
 		return ddv_b_try_wait_for_completion(&ddv_call, x);
-	return ddv_r_try_wait_for_completion(_RET_IP_, 0, x);
+	return ddv_q_try_wait_for_completion(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_try_wait_for_completion), typeof(&try_wait_for_completion)),
 	       "specs/linux/sched.ddv:98:4: the prototype of try_wait_for_completion differs from the kernel's");
@@ -17664,13 +19934,22 @@ static DDV_RARE_PATH bool ddv_r_completion_done(unsigned long ddv_ret_ip, unsign
 	return ddv_b_completion_done(&ddv_call, x);
 }
 
+static DDV_RARE_PATH bool ddv_q_completion_done(unsigned long ddv_ret_ip, struct completion *x)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 212, ddv_ret_ip, 1)))
+		return ddv_b_completion_done(&ddv_call, x);
+	return ddv_r_completion_done(ddv_ret_ip, 0, x);
+}
+
 static DDV_WRAPPER bool ddv_w_completion_done(struct completion *x)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 212, _RET_IP_, 1)))
 		return ddv_b_completion_done(&ddv_call, x);
-	return ddv_r_completion_done(_RET_IP_, 0, x);
+	return ddv_q_completion_done(_RET_IP_, x);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_completion_done), typeof(&completion_done)),
 	       "specs/linux/sched.ddv:108:4: the prototype of completion_done differs from the kernel's");
@@ -17753,6 +20032,15 @@ static DDV_RARE_PATH struct task_struct *ddv_p_kthread_create_on_node(unsigned l
 	return ddv_a_kthread_create_on_node(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct task_struct *ddv_q_kthread_create_on_node(unsigned long ddv_ret_ip, int (*threadfn)(void *data), void *data, int node, const char *namefmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 213, ddv_ret_ip, 4)))
+		return ddv_b_kthread_create_on_node(&ddv_call, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kthread_create_on_node(ddv_ret_ip, 0, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+}
+
 static DDV_WRAPPER struct task_struct *ddv_w_kthread_create_on_node(int (*threadfn)(void *data), void *data, int node, const char *namefmt, ...)
 {
 	unsigned long ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7;
@@ -17771,7 +20059,7 @@ static DDV_WRAPPER struct task_struct *ddv_w_kthread_create_on_node(int (*thread
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 213, _RET_IP_, 4)))
 		return ddv_b_kthread_create_on_node(&ddv_call, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_r_kthread_create_on_node(_RET_IP_, 0, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_kthread_create_on_node(_RET_IP_, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kthread_create_on_node), typeof(&kthread_create_on_node)),
 	       "specs/linux/sched.ddv:131:4: the prototype of kthread_create_on_node differs from the kernel's");
@@ -17828,13 +20116,22 @@ static DDV_RARE_PATH int ddv_r_kthread_stop(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_kthread_stop(&ddv_call, k);
 }
 
+static DDV_RARE_PATH int ddv_q_kthread_stop(unsigned long ddv_ret_ip, struct task_struct *k)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 214, ddv_ret_ip, 1)))
+		return ddv_b_kthread_stop(&ddv_call, k);
+	return ddv_r_kthread_stop(ddv_ret_ip, 0, k);
+}
+
 static DDV_WRAPPER int ddv_w_kthread_stop(struct task_struct *k)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 214, _RET_IP_, 1)))
 		return ddv_b_kthread_stop(&ddv_call, k);
-	return ddv_r_kthread_stop(_RET_IP_, 0, k);
+	return ddv_q_kthread_stop(_RET_IP_, k);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kthread_stop), typeof(&kthread_stop)),
 	       "specs/linux/sched.ddv:141:4: the prototype of kthread_stop differs from the kernel's");
@@ -17866,13 +20163,22 @@ static DDV_RARE_PATH int ddv_r_wake_up_process(unsigned long ddv_ret_ip, unsigne
 	return ddv_b_wake_up_process(&ddv_call, p);
 }
 
+static DDV_RARE_PATH int ddv_q_wake_up_process(unsigned long ddv_ret_ip, struct task_struct *p)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 215, ddv_ret_ip, 1)))
+		return ddv_b_wake_up_process(&ddv_call, p);
+	return ddv_r_wake_up_process(ddv_ret_ip, 0, p);
+}
+
 static DDV_WRAPPER int ddv_w_wake_up_process(struct task_struct *p)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 215, _RET_IP_, 1)))
 		return ddv_b_wake_up_process(&ddv_call, p);
-	return ddv_r_wake_up_process(_RET_IP_, 0, p);
+	return ddv_q_wake_up_process(_RET_IP_, p);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wake_up_process), typeof(&wake_up_process)),
 	       "specs/linux/sched.ddv:150:4: the prototype of wake_up_process differs from the kernel's");
@@ -17909,6 +20215,17 @@ static DDV_RARE_PATH void ddv_r_usleep_range_state(unsigned long ddv_ret_ip, uns
 	ddv_b_usleep_range_state(&ddv_call, min, max, state);
 }
 
+static DDV_RARE_PATH void ddv_q_usleep_range_state(unsigned long ddv_ret_ip, unsigned long min, unsigned long max, unsigned int state)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 216, ddv_ret_ip, 3))) {
+		ddv_b_usleep_range_state(&ddv_call, min, max, state);
+		return;
+	}
+	ddv_r_usleep_range_state(ddv_ret_ip, 0, min, max, state);
+}
+
 static DDV_WRAPPER void ddv_w_usleep_range_state(unsigned long min, unsigned long max, unsigned int state)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -17917,7 +20234,7 @@ static DDV_WRAPPER void ddv_w_usleep_range_state(unsigned long min, unsigned lon
 		ddv_b_usleep_range_state(&ddv_call, min, max, state);
 		return;
 	}
-	ddv_r_usleep_range_state(_RET_IP_, 0, min, max, state);
+	ddv_q_usleep_range_state(_RET_IP_, min, max, state);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usleep_range_state), typeof(&usleep_range_state)),
 	       "specs/linux/sched.ddv:156:4: the prototype of usleep_range_state differs from the kernel's");
@@ -17954,6 +20271,17 @@ static DDV_RARE_PATH void ddv_r_msleep(unsigned long ddv_ret_ip, unsigned long d
 	ddv_b_msleep(&ddv_call, msecs);
 }
 
+static DDV_RARE_PATH void ddv_q_msleep(unsigned long ddv_ret_ip, unsigned int msecs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 217, ddv_ret_ip, 1))) {
+		ddv_b_msleep(&ddv_call, msecs);
+		return;
+	}
+	ddv_r_msleep(ddv_ret_ip, 0, msecs);
+}
+
 static DDV_WRAPPER void ddv_w_msleep(unsigned int msecs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -17962,7 +20290,7 @@ static DDV_WRAPPER void ddv_w_msleep(unsigned int msecs)
 		ddv_b_msleep(&ddv_call, msecs);
 		return;
 	}
-	ddv_r_msleep(_RET_IP_, 0, msecs);
+	ddv_q_msleep(_RET_IP_, msecs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_msleep), typeof(&msleep)),
 	       "specs/linux/sched.ddv:163:4: the prototype of msleep differs from the kernel's");
@@ -18000,13 +20328,22 @@ static DDV_RARE_PATH unsigned long ddv_r_msleep_interruptible(unsigned long ddv_
 	return ddv_b_msleep_interruptible(&ddv_call, msecs);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q_msleep_interruptible(unsigned long ddv_ret_ip, unsigned int msecs)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 218, ddv_ret_ip, 1)))
+		return ddv_b_msleep_interruptible(&ddv_call, msecs);
+	return ddv_r_msleep_interruptible(ddv_ret_ip, 0, msecs);
+}
+
 static DDV_WRAPPER unsigned long ddv_w_msleep_interruptible(unsigned int msecs)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 218, _RET_IP_, 1)))
 		return ddv_b_msleep_interruptible(&ddv_call, msecs);
-	return ddv_r_msleep_interruptible(_RET_IP_, 0, msecs);
+	return ddv_q_msleep_interruptible(_RET_IP_, msecs);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_msleep_interruptible), typeof(&msleep_interruptible)),
 	       "specs/linux/sched.ddv:170:4: the prototype of msleep_interruptible differs from the kernel's");
@@ -18092,13 +20429,22 @@ static DDV_RARE_PATH int ddv_p_alloc_chrdev_region(unsigned long ddv_ret_ip, uns
 	return ddv_a_alloc_chrdev_region(&ddv_call, ret, dev, count);
 }
 
+static DDV_RARE_PATH int ddv_q_alloc_chrdev_region(unsigned long ddv_ret_ip, dev_t *dev, unsigned baseminor, unsigned count, const char *name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 219, ddv_ret_ip, 4)))
+		return ddv_b_alloc_chrdev_region(&ddv_call, dev, baseminor, count, name);
+	return ddv_r_alloc_chrdev_region(ddv_ret_ip, 0, dev, baseminor, count, name);
+}
+
 static DDV_WRAPPER int ddv_w_alloc_chrdev_region(dev_t *dev, unsigned baseminor, unsigned count, const char *name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 219, _RET_IP_, 4)))
 		return ddv_b_alloc_chrdev_region(&ddv_call, dev, baseminor, count, name);
-	return ddv_r_alloc_chrdev_region(_RET_IP_, 0, dev, baseminor, count, name);
+	return ddv_q_alloc_chrdev_region(_RET_IP_, dev, baseminor, count, name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_chrdev_region), typeof(&alloc_chrdev_region)),
 	       "specs/linux/device.ddv:57:4: the prototype of alloc_chrdev_region differs from the kernel's");
@@ -18181,13 +20527,22 @@ static DDV_RARE_PATH int ddv_p_register_chrdev_region(unsigned long ddv_ret_ip, 
 	return ddv_a_register_chrdev_region(&ddv_call, ret, from, count);
 }
 
+static DDV_RARE_PATH int ddv_q_register_chrdev_region(unsigned long ddv_ret_ip, dev_t from, unsigned count, const char *name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 220, ddv_ret_ip, 3)))
+		return ddv_b_register_chrdev_region(&ddv_call, from, count, name);
+	return ddv_r_register_chrdev_region(ddv_ret_ip, 0, from, count, name);
+}
+
 static DDV_WRAPPER int ddv_w_register_chrdev_region(dev_t from, unsigned count, const char *name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 220, _RET_IP_, 3)))
 		return ddv_b_register_chrdev_region(&ddv_call, from, count, name);
-	return ddv_r_register_chrdev_region(_RET_IP_, 0, from, count, name);
+	return ddv_q_register_chrdev_region(_RET_IP_, from, count, name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_chrdev_region), typeof(&register_chrdev_region)),
 	       "specs/linux/device.ddv:70:4: the prototype of register_chrdev_region differs from the kernel's");
@@ -18252,6 +20607,17 @@ static DDV_RARE_PATH void ddv_r_unregister_chrdev_region(unsigned long ddv_ret_i
 	ddv_b_unregister_chrdev_region(&ddv_call, from, count);
 }
 
+static DDV_RARE_PATH void ddv_q_unregister_chrdev_region(unsigned long ddv_ret_ip, dev_t from, unsigned count)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 221, ddv_ret_ip, 2))) {
+		ddv_b_unregister_chrdev_region(&ddv_call, from, count);
+		return;
+	}
+	ddv_r_unregister_chrdev_region(ddv_ret_ip, 0, from, count);
+}
+
 static DDV_WRAPPER void ddv_w_unregister_chrdev_region(dev_t from, unsigned count)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -18260,7 +20626,7 @@ static DDV_WRAPPER void ddv_w_unregister_chrdev_region(dev_t from, unsigned coun
 		ddv_b_unregister_chrdev_region(&ddv_call, from, count);
 		return;
 	}
-	ddv_r_unregister_chrdev_region(_RET_IP_, 0, from, count);
+	ddv_q_unregister_chrdev_region(_RET_IP_, from, count);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_chrdev_region), typeof(&unregister_chrdev_region)),
 	       "specs/linux/device.ddv:84:4: the prototype of unregister_chrdev_region differs from the kernel's");
@@ -18346,13 +20712,22 @@ static DDV_RARE_PATH int ddv_p___register_chrdev(unsigned long ddv_ret_ip, unsig
 	return ddv_a___register_chrdev(&ddv_call, ret, major, baseminor, count);
 }
 
+static DDV_RARE_PATH int ddv_q___register_chrdev(unsigned long ddv_ret_ip, unsigned int major, unsigned int baseminor, unsigned int count, const char *name, const struct file_operations *fops)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 222, ddv_ret_ip, 5)))
+		return ddv_b___register_chrdev(&ddv_call, major, baseminor, count, name, fops);
+	return ddv_r___register_chrdev(ddv_ret_ip, 0, major, baseminor, count, name, fops);
+}
+
 static DDV_WRAPPER int ddv_w___register_chrdev(unsigned int major, unsigned int baseminor, unsigned int count, const char *name, const struct file_operations *fops)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 222, _RET_IP_, 5)))
 		return ddv_b___register_chrdev(&ddv_call, major, baseminor, count, name, fops);
-	return ddv_r___register_chrdev(_RET_IP_, 0, major, baseminor, count, name, fops);
+	return ddv_q___register_chrdev(_RET_IP_, major, baseminor, count, name, fops);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___register_chrdev), typeof(&__register_chrdev)),
 	       "specs/linux/device.ddv:96:5: the prototype of __register_chrdev differs from the kernel's");
@@ -18403,6 +20778,17 @@ static DDV_RARE_PATH void ddv_r___unregister_chrdev(unsigned long ddv_ret_ip, un
 	ddv_b___unregister_chrdev(&ddv_call, major, baseminor, count, name);
 }
 
+static DDV_RARE_PATH void ddv_q___unregister_chrdev(unsigned long ddv_ret_ip, unsigned int major, unsigned int baseminor, unsigned int count, const char *name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 223, ddv_ret_ip, 4))) {
+		ddv_b___unregister_chrdev(&ddv_call, major, baseminor, count, name);
+		return;
+	}
+	ddv_r___unregister_chrdev(ddv_ret_ip, 0, major, baseminor, count, name);
+}
+
 static DDV_WRAPPER void ddv_w___unregister_chrdev(unsigned int major, unsigned int baseminor, unsigned int count, const char *name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -18411,7 +20797,7 @@ static DDV_WRAPPER void ddv_w___unregister_chrdev(unsigned int major, unsigned i
 		ddv_b___unregister_chrdev(&ddv_call, major, baseminor, count, name);
 		return;
 	}
-	ddv_r___unregister_chrdev(_RET_IP_, 0, major, baseminor, count, name);
+	ddv_q___unregister_chrdev(_RET_IP_, major, baseminor, count, name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___unregister_chrdev), typeof(&__unregister_chrdev)),
 	       "specs/linux/device.ddv:108:5: the prototype of __unregister_chrdev differs from the kernel's");
@@ -18442,6 +20828,17 @@ static DDV_RARE_PATH void ddv_r_cdev_init(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_cdev_init(&ddv_call, cdev, fops);
 }
 
+static DDV_RARE_PATH void ddv_q_cdev_init(unsigned long ddv_ret_ip, struct cdev *cdev, const struct file_operations *fops)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 224, ddv_ret_ip, 2))) {
+		ddv_b_cdev_init(&ddv_call, cdev, fops);
+		return;
+	}
+	ddv_r_cdev_init(ddv_ret_ip, 0, cdev, fops);
+}
+
 static DDV_WRAPPER void ddv_w_cdev_init(struct cdev *cdev, const struct file_operations *fops)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -18450,7 +20847,7 @@ static DDV_WRAPPER void ddv_w_cdev_init(struct cdev *cdev, const struct file_ope
 		ddv_b_cdev_init(&ddv_call, cdev, fops);
 		return;
 	}
-	ddv_r_cdev_init(_RET_IP_, 0, cdev, fops);
+	ddv_q_cdev_init(_RET_IP_, cdev, fops);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_init), typeof(&cdev_init)),
 	       "specs/linux/device.ddv:117:4: the prototype of cdev_init differs from the kernel's");
@@ -18464,11 +20861,16 @@ static __always_inline struct cdev *ddv_a_cdev_alloc(struct ddv_call *ddv_call, 
 	/* specs/linux/device.ddv:130:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(&((ret)->kobj)), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if ((ret != NULL) && !((ddv_f0 == 0))) {
+		ddv_if = ret != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(&((ret)->kobj)), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = !((ddv_f0 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:131:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(1) };
@@ -18528,13 +20930,22 @@ static DDV_RARE_PATH struct cdev *ddv_p_cdev_alloc(unsigned long ddv_ret_ip, uns
 	return ddv_a_cdev_alloc(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct cdev *ddv_q_cdev_alloc(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 225, ddv_ret_ip, 0)))
+		return ddv_b_cdev_alloc(&ddv_call);
+	return ddv_r_cdev_alloc(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER struct cdev *ddv_w_cdev_alloc(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 225, _RET_IP_, 0)))
 		return ddv_b_cdev_alloc(&ddv_call);
-	return ddv_r_cdev_alloc(_RET_IP_, 0);
+	return ddv_q_cdev_alloc(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_alloc), typeof(&cdev_alloc)),
 	       "specs/linux/device.ddv:125:4: the prototype of cdev_alloc differs from the kernel's");
@@ -18548,11 +20959,16 @@ static __always_inline int ddv_a_cdev_add(struct ddv_call *ddv_call, int ret, st
 	/* specs/linux/device.ddv:144:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 34, (u64)(unsigned long)(p), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if ((ret == 0) && !((ddv_f0 == 0))) {
+		ddv_if = ret == 0;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 34, (u64)(unsigned long)(p), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = !((ddv_f0 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:145:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(dev) };
@@ -18632,13 +21048,22 @@ static DDV_RARE_PATH int ddv_p_cdev_add(unsigned long ddv_ret_ip, unsigned long 
 	return ddv_a_cdev_add(&ddv_call, ret, p, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_cdev_add(unsigned long ddv_ret_ip, struct cdev *p, dev_t dev, unsigned count)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 226, ddv_ret_ip, 3)))
+		return ddv_b_cdev_add(&ddv_call, p, dev, count);
+	return ddv_r_cdev_add(ddv_ret_ip, 0, p, dev, count);
+}
+
 static DDV_WRAPPER int ddv_w_cdev_add(struct cdev *p, dev_t dev, unsigned count)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 226, _RET_IP_, 3)))
 		return ddv_b_cdev_add(&ddv_call, p, dev, count);
-	return ddv_r_cdev_add(_RET_IP_, 0, p, dev, count);
+	return ddv_q_cdev_add(_RET_IP_, p, dev, count);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_add), typeof(&cdev_add)),
 	       "specs/linux/device.ddv:138:4: the prototype of cdev_add differs from the kernel's");
@@ -18721,13 +21146,22 @@ static DDV_RARE_PATH int ddv_p_cdev_device_add(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_cdev_device_add(&ddv_call, ret, cdev, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_cdev_device_add(unsigned long ddv_ret_ip, struct cdev *cdev, struct device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 227, ddv_ret_ip, 2)))
+		return ddv_b_cdev_device_add(&ddv_call, cdev, dev);
+	return ddv_r_cdev_device_add(ddv_ret_ip, 0, cdev, dev);
+}
+
 static DDV_WRAPPER int ddv_w_cdev_device_add(struct cdev *cdev, struct device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 227, _RET_IP_, 2)))
 		return ddv_b_cdev_device_add(&ddv_call, cdev, dev);
-	return ddv_r_cdev_device_add(_RET_IP_, 0, cdev, dev);
+	return ddv_q_cdev_device_add(_RET_IP_, cdev, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_device_add), typeof(&cdev_device_add)),
 	       "specs/linux/device.ddv:151:4: the prototype of cdev_device_add differs from the kernel's");
@@ -18746,11 +21180,16 @@ static __always_inline void ddv_b_cdev_device_del(struct ddv_call *ddv_call, str
 	/* specs/linux/device.ddv:167:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 34, (u64)(unsigned long)(cdev), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((dev)->devt && (ddv_f0 == 0)) {
+		ddv_if = (dev)->devt;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 34, (u64)(unsigned long)(cdev), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:168:3: object operation */
 			{
 				int ddv_rc;
@@ -18783,6 +21222,17 @@ static DDV_RARE_PATH void ddv_r_cdev_device_del(unsigned long ddv_ret_ip, unsign
 	ddv_b_cdev_device_del(&ddv_call, cdev, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_cdev_device_del(unsigned long ddv_ret_ip, struct cdev *cdev, struct device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 228, ddv_ret_ip, 2))) {
+		ddv_b_cdev_device_del(&ddv_call, cdev, dev);
+		return;
+	}
+	ddv_r_cdev_device_del(ddv_ret_ip, 0, cdev, dev);
+}
+
 static DDV_WRAPPER void ddv_w_cdev_device_del(struct cdev *cdev, struct device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -18791,7 +21241,7 @@ static DDV_WRAPPER void ddv_w_cdev_device_del(struct cdev *cdev, struct device *
 		ddv_b_cdev_device_del(&ddv_call, cdev, dev);
 		return;
 	}
-	ddv_r_cdev_device_del(_RET_IP_, 0, cdev, dev);
+	ddv_q_cdev_device_del(_RET_IP_, cdev, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_device_del), typeof(&cdev_device_del)),
 	       "specs/linux/device.ddv:161:4: the prototype of cdev_device_del differs from the kernel's");
@@ -18903,6 +21353,17 @@ static DDV_RARE_PATH void ddv_r_cdev_del(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_cdev_del(&ddv_call, p);
 }
 
+static DDV_RARE_PATH void ddv_q_cdev_del(unsigned long ddv_ret_ip, struct cdev *p)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 229, ddv_ret_ip, 1))) {
+		ddv_b_cdev_del(&ddv_call, p);
+		return;
+	}
+	ddv_r_cdev_del(ddv_ret_ip, 0, p);
+}
+
 static DDV_WRAPPER void ddv_w_cdev_del(struct cdev *p)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -18911,7 +21372,7 @@ static DDV_WRAPPER void ddv_w_cdev_del(struct cdev *p)
 		ddv_b_cdev_del(&ddv_call, p);
 		return;
 	}
-	ddv_r_cdev_del(_RET_IP_, 0, p);
+	ddv_q_cdev_del(_RET_IP_, p);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_del), typeof(&cdev_del)),
 	       "specs/linux/device.ddv:176:4: the prototype of cdev_del differs from the kernel's");
@@ -18997,13 +21458,22 @@ static DDV_RARE_PATH int ddv_p_misc_register(unsigned long ddv_ret_ip, unsigned 
 	return ddv_a_misc_register(&ddv_call, ret, misc);
 }
 
+static DDV_RARE_PATH int ddv_q_misc_register(unsigned long ddv_ret_ip, struct miscdevice *misc)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 230, ddv_ret_ip, 1)))
+		return ddv_b_misc_register(&ddv_call, misc);
+	return ddv_r_misc_register(ddv_ret_ip, 0, misc);
+}
+
 static DDV_WRAPPER int ddv_w_misc_register(struct miscdevice *misc)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 230, _RET_IP_, 1)))
 		return ddv_b_misc_register(&ddv_call, misc);
-	return ddv_r_misc_register(_RET_IP_, 0, misc);
+	return ddv_q_misc_register(_RET_IP_, misc);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_misc_register), typeof(&misc_register)),
 	       "specs/linux/device.ddv:197:4: the prototype of misc_register differs from the kernel's");
@@ -19054,6 +21524,17 @@ static DDV_RARE_PATH void ddv_r_misc_deregister(unsigned long ddv_ret_ip, unsign
 	ddv_b_misc_deregister(&ddv_call, misc);
 }
 
+static DDV_RARE_PATH void ddv_q_misc_deregister(unsigned long ddv_ret_ip, struct miscdevice *misc)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 231, ddv_ret_ip, 1))) {
+		ddv_b_misc_deregister(&ddv_call, misc);
+		return;
+	}
+	ddv_r_misc_deregister(ddv_ret_ip, 0, misc);
+}
+
 static DDV_WRAPPER void ddv_w_misc_deregister(struct miscdevice *misc)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -19062,7 +21543,7 @@ static DDV_WRAPPER void ddv_w_misc_deregister(struct miscdevice *misc)
 		ddv_b_misc_deregister(&ddv_call, misc);
 		return;
 	}
-	ddv_r_misc_deregister(_RET_IP_, 0, misc);
+	ddv_q_misc_deregister(_RET_IP_, misc);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_misc_deregister), typeof(&misc_deregister)),
 	       "specs/linux/device.ddv:209:4: the prototype of misc_deregister differs from the kernel's");
@@ -19146,13 +21627,22 @@ static DDV_RARE_PATH struct class *ddv_p___class_create(unsigned long ddv_ret_ip
 	return ddv_a___class_create(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct class *ddv_q___class_create(unsigned long ddv_ret_ip, struct module *owner, const char *name, struct lock_class_key *key)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 232, ddv_ret_ip, 3)))
+		return ddv_b___class_create(&ddv_call, owner, name, key);
+	return ddv_r___class_create(ddv_ret_ip, 0, owner, name, key);
+}
+
 static DDV_WRAPPER struct class *ddv_w___class_create(struct module *owner, const char *name, struct lock_class_key *key)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 232, _RET_IP_, 3)))
 		return ddv_b___class_create(&ddv_call, owner, name, key);
-	return ddv_r___class_create(_RET_IP_, 0, owner, name, key);
+	return ddv_q___class_create(_RET_IP_, owner, name, key);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___class_create), typeof(&__class_create)),
 	       "specs/linux/device.ddv:227:5: the prototype of __class_create differs from the kernel's");
@@ -19238,13 +21728,22 @@ static DDV_RARE_PATH struct class *ddv_p_class_create(unsigned long ddv_ret_ip, 
 	return ddv_a_class_create(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct class *ddv_q_class_create(unsigned long ddv_ret_ip, const char *name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 233, ddv_ret_ip, 1)))
+		return ddv_b_class_create(&ddv_call, name);
+	return ddv_r_class_create(ddv_ret_ip, 0, name);
+}
+
 static DDV_WRAPPER struct class *ddv_w_class_create(const char *name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 233, _RET_IP_, 1)))
 		return ddv_b_class_create(&ddv_call, name);
-	return ddv_r_class_create(_RET_IP_, 0, name);
+	return ddv_q_class_create(_RET_IP_, name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_class_create), typeof(&class_create)),
 	       "specs/linux/device.ddv:228:5: the prototype of class_create differs from the kernel's");
@@ -19301,6 +21800,17 @@ static DDV_RARE_PATH void ddv_r_class_destroy(unsigned long ddv_ret_ip, unsigned
 	ddv_b_class_destroy(&ddv_call, class);
 }
 
+static DDV_RARE_PATH void ddv_q_class_destroy(unsigned long ddv_ret_ip, struct class *class)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 234, ddv_ret_ip, 1))) {
+		ddv_b_class_destroy(&ddv_call, class);
+		return;
+	}
+	ddv_r_class_destroy(ddv_ret_ip, 0, class);
+}
+
 static DDV_WRAPPER void ddv_w_class_destroy(struct class *class)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -19309,7 +21819,7 @@ static DDV_WRAPPER void ddv_w_class_destroy(struct class *class)
 		ddv_b_class_destroy(&ddv_call, class);
 		return;
 	}
-	ddv_r_class_destroy(_RET_IP_, 0, class);
+	ddv_q_class_destroy(_RET_IP_, class);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_class_destroy), typeof(&class_destroy)),
 	       "specs/linux/device.ddv:241:5: the prototype of class_destroy differs from the kernel's");
@@ -19366,6 +21876,17 @@ static DDV_RARE_PATH void ddv_r_class_destroy(unsigned long ddv_ret_ip, unsigned
 	ddv_b_class_destroy(&ddv_call, class);
 }
 
+static DDV_RARE_PATH void ddv_q_class_destroy(unsigned long ddv_ret_ip, const struct class *class)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 235, ddv_ret_ip, 1))) {
+		ddv_b_class_destroy(&ddv_call, class);
+		return;
+	}
+	ddv_r_class_destroy(ddv_ret_ip, 0, class);
+}
+
 static DDV_WRAPPER void ddv_w_class_destroy(const struct class *class)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -19374,7 +21895,7 @@ static DDV_WRAPPER void ddv_w_class_destroy(const struct class *class)
 		ddv_b_class_destroy(&ddv_call, class);
 		return;
 	}
-	ddv_r_class_destroy(_RET_IP_, 0, class);
+	ddv_q_class_destroy(_RET_IP_, class);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_class_destroy), typeof(&class_destroy)),
 	       "specs/linux/device.ddv:242:5: the prototype of class_destroy differs from the kernel's");
@@ -19460,6 +21981,15 @@ static DDV_RARE_PATH struct device *ddv_p_device_create(unsigned long ddv_ret_ip
 	return ddv_a_device_create(&ddv_call, ret, devt);
 }
 
+static DDV_RARE_PATH struct device *ddv_q_device_create(unsigned long ddv_ret_ip, struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 236, ddv_ret_ip, 5)))
+		return ddv_b_device_create(&ddv_call, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_device_create(ddv_ret_ip, 0, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+}
+
 static DDV_WRAPPER struct device *ddv_w_device_create(struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, ...)
 {
 	unsigned long ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7;
@@ -19478,7 +22008,7 @@ static DDV_WRAPPER struct device *ddv_w_device_create(struct class *class, struc
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 236, _RET_IP_, 5)))
 		return ddv_b_device_create(&ddv_call, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_r_device_create(_RET_IP_, 0, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_device_create(_RET_IP_, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_create), typeof(&device_create)),
 	       "specs/linux/device.ddv:259:5: the prototype of device_create differs from the kernel's");
@@ -19564,6 +22094,15 @@ static DDV_RARE_PATH struct device *ddv_p_device_create(unsigned long ddv_ret_ip
 	return ddv_a_device_create(&ddv_call, ret, devt);
 }
 
+static DDV_RARE_PATH struct device *ddv_q_device_create(unsigned long ddv_ret_ip, const struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 237, ddv_ret_ip, 5)))
+		return ddv_b_device_create(&ddv_call, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_device_create(ddv_ret_ip, 0, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+}
+
 static DDV_WRAPPER struct device *ddv_w_device_create(const struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, ...)
 {
 	unsigned long ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7;
@@ -19582,7 +22121,7 @@ static DDV_WRAPPER struct device *ddv_w_device_create(const struct class *class,
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 237, _RET_IP_, 5)))
 		return ddv_b_device_create(&ddv_call, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_r_device_create(_RET_IP_, 0, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_device_create(_RET_IP_, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_create), typeof(&device_create)),
 	       "specs/linux/device.ddv:260:5: the prototype of device_create differs from the kernel's");
@@ -19639,6 +22178,17 @@ static DDV_RARE_PATH void ddv_r_device_destroy(unsigned long ddv_ret_ip, unsigne
 	ddv_b_device_destroy(&ddv_call, class, devt);
 }
 
+static DDV_RARE_PATH void ddv_q_device_destroy(unsigned long ddv_ret_ip, struct class *class, dev_t devt)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 238, ddv_ret_ip, 2))) {
+		ddv_b_device_destroy(&ddv_call, class, devt);
+		return;
+	}
+	ddv_r_device_destroy(ddv_ret_ip, 0, class, devt);
+}
+
 static DDV_WRAPPER void ddv_w_device_destroy(struct class *class, dev_t devt)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -19647,7 +22197,7 @@ static DDV_WRAPPER void ddv_w_device_destroy(struct class *class, dev_t devt)
 		ddv_b_device_destroy(&ddv_call, class, devt);
 		return;
 	}
-	ddv_r_device_destroy(_RET_IP_, 0, class, devt);
+	ddv_q_device_destroy(_RET_IP_, class, devt);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_destroy), typeof(&device_destroy)),
 	       "specs/linux/device.ddv:273:5: the prototype of device_destroy differs from the kernel's");
@@ -19704,6 +22254,17 @@ static DDV_RARE_PATH void ddv_r_device_destroy(unsigned long ddv_ret_ip, unsigne
 	ddv_b_device_destroy(&ddv_call, class, devt);
 }
 
+static DDV_RARE_PATH void ddv_q_device_destroy(unsigned long ddv_ret_ip, const struct class *class, dev_t devt)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 239, ddv_ret_ip, 2))) {
+		ddv_b_device_destroy(&ddv_call, class, devt);
+		return;
+	}
+	ddv_r_device_destroy(ddv_ret_ip, 0, class, devt);
+}
+
 static DDV_WRAPPER void ddv_w_device_destroy(const struct class *class, dev_t devt)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -19712,7 +22273,7 @@ static DDV_WRAPPER void ddv_w_device_destroy(const struct class *class, dev_t de
 		ddv_b_device_destroy(&ddv_call, class, devt);
 		return;
 	}
-	ddv_r_device_destroy(_RET_IP_, 0, class, devt);
+	ddv_q_device_destroy(_RET_IP_, class, devt);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_destroy), typeof(&device_destroy)),
 	       "specs/linux/device.ddv:274:5: the prototype of device_destroy differs from the kernel's");
@@ -19765,6 +22326,17 @@ static DDV_RARE_PATH void ddv_r_device_initialize(unsigned long ddv_ret_ip, unsi
 	ddv_b_device_initialize(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_device_initialize(unsigned long ddv_ret_ip, struct device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 240, ddv_ret_ip, 1))) {
+		ddv_b_device_initialize(&ddv_call, dev);
+		return;
+	}
+	ddv_r_device_initialize(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_device_initialize(struct device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -19773,7 +22345,7 @@ static DDV_WRAPPER void ddv_w_device_initialize(struct device *dev)
 		ddv_b_device_initialize(&ddv_call, dev);
 		return;
 	}
-	ddv_r_device_initialize(_RET_IP_, 0, dev);
+	ddv_q_device_initialize(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_initialize), typeof(&device_initialize)),
 	       "specs/linux/device.ddv:292:4: the prototype of device_initialize differs from the kernel's");
@@ -19860,6 +22432,15 @@ static DDV_RARE_PATH int ddv_p_dev_set_name(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_dev_set_name(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_dev_set_name(unsigned long ddv_ret_ip, struct device *dev, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 241, ddv_ret_ip, 2)))
+		return ddv_b_dev_set_name(&ddv_call, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_dev_set_name(ddv_ret_ip, 0, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+}
+
 static DDV_WRAPPER int ddv_w_dev_set_name(struct device *dev, const char *fmt, ...)
 {
 	unsigned long ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7;
@@ -19878,7 +22459,7 @@ static DDV_WRAPPER int ddv_w_dev_set_name(struct device *dev, const char *fmt, .
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 241, _RET_IP_, 2)))
 		return ddv_b_dev_set_name(&ddv_call, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_r_dev_set_name(_RET_IP_, 0, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_dev_set_name(_RET_IP_, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_set_name), typeof(&dev_set_name)),
 	       "specs/linux/device.ddv:312:4: the prototype of dev_set_name differs from the kernel's");
@@ -19957,13 +22538,22 @@ static DDV_RARE_PATH int ddv_p_device_register(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_device_register(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH int ddv_q_device_register(unsigned long ddv_ret_ip, struct device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 242, ddv_ret_ip, 1)))
+		return ddv_b_device_register(&ddv_call, dev);
+	return ddv_r_device_register(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER int ddv_w_device_register(struct device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 242, _RET_IP_, 1)))
 		return ddv_b_device_register(&ddv_call, dev);
-	return ddv_r_device_register(_RET_IP_, 0, dev);
+	return ddv_q_device_register(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_register), typeof(&device_register)),
 	       "specs/linux/device.ddv:326:4: the prototype of device_register differs from the kernel's");
@@ -19978,11 +22568,16 @@ static __always_inline struct device *ddv_b_get_device(struct ddv_call *ddv_call
 	/* specs/linux/device.ddv:341:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(dev), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((dev != NULL) && (ddv_f0 == 0)) {
+		ddv_if = dev != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(dev), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:342:3: object operation */
 			{
 				s64 ddv_result;
@@ -20020,13 +22615,22 @@ static DDV_RARE_PATH struct device *ddv_r_get_device(unsigned long ddv_ret_ip, u
 	return ddv_b_get_device(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH struct device *ddv_q_get_device(unsigned long ddv_ret_ip, struct device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 243, ddv_ret_ip, 1)))
+		return ddv_b_get_device(&ddv_call, dev);
+	return ddv_r_get_device(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER struct device *ddv_w_get_device(struct device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 243, _RET_IP_, 1)))
 		return ddv_b_get_device(&ddv_call, dev);
-	return ddv_r_get_device(_RET_IP_, 0, dev);
+	return ddv_q_get_device(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_device), typeof(&get_device)),
 	       "specs/linux/device.ddv:338:4: the prototype of get_device differs from the kernel's");
@@ -20039,11 +22643,16 @@ static __always_inline void ddv_b_put_device(struct ddv_call *ddv_call, struct d
 	/* specs/linux/device.ddv:349:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(dev), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((dev != NULL) && (ddv_f0 == 0)) {
+		ddv_if = dev != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(dev), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:350:3: if */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
@@ -20098,6 +22707,17 @@ static DDV_RARE_PATH void ddv_r_put_device(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_put_device(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_put_device(unsigned long ddv_ret_ip, struct device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 244, ddv_ret_ip, 1))) {
+		ddv_b_put_device(&ddv_call, dev);
+		return;
+	}
+	ddv_r_put_device(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_put_device(struct device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -20106,7 +22726,7 @@ static DDV_WRAPPER void ddv_w_put_device(struct device *dev)
 		ddv_b_put_device(&ddv_call, dev);
 		return;
 	}
-	ddv_r_put_device(_RET_IP_, 0, dev);
+	ddv_q_put_device(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_put_device), typeof(&put_device)),
 	       "specs/linux/device.ddv:346:4: the prototype of put_device differs from the kernel's");
@@ -20125,11 +22745,18 @@ static __always_inline void ddv_b_device_unregister(struct ddv_call *ddv_call, s
 	/* specs/linux/device.ddv:365:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 37, (u64)(unsigned long)((dev)->devt), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((((dev != NULL) && ((dev)->class != NULL)) && ((dev)->devt != 0)) && (ddv_f0 == 0)) {
+		ddv_if = dev != NULL;
+		ddv_if = ddv_if && ((dev)->class != NULL);
+		ddv_if = ddv_if && ((dev)->devt != 0);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 37, (u64)(unsigned long)((dev)->devt), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:366:3: object operation */
 			{
 				int ddv_rc;
@@ -20203,6 +22830,17 @@ static DDV_RARE_PATH void ddv_r_device_unregister(unsigned long ddv_ret_ip, unsi
 	ddv_b_device_unregister(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_device_unregister(unsigned long ddv_ret_ip, struct device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 245, ddv_ret_ip, 1))) {
+		ddv_b_device_unregister(&ddv_call, dev);
+		return;
+	}
+	ddv_r_device_unregister(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_device_unregister(struct device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -20211,7 +22849,7 @@ static DDV_WRAPPER void ddv_w_device_unregister(struct device *dev)
 		ddv_b_device_unregister(&ddv_call, dev);
 		return;
 	}
-	ddv_r_device_unregister(_RET_IP_, 0, dev);
+	ddv_q_device_unregister(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_unregister), typeof(&device_unregister)),
 	       "specs/linux/device.ddv:359:4: the prototype of device_unregister differs from the kernel's");
@@ -20225,11 +22863,17 @@ static __always_inline int ddv_a_sysfs_create_group(struct ddv_call *ddv_call, i
 	/* specs/linux/device.ddv:397:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if (((ret == 0) && (grp != NULL)) && !((ddv_f0 == 0))) {
+		ddv_if = ret == 0;
+		ddv_if = ddv_if && (grp != NULL);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = !((ddv_f0 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:398:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(kobj), [1] = (u64)(unsigned long)(grp) };
@@ -20301,13 +22945,22 @@ static DDV_RARE_PATH int ddv_p_sysfs_create_group(unsigned long ddv_ret_ip, unsi
 	return ddv_a_sysfs_create_group(&ddv_call, ret, kobj, grp);
 }
 
+static DDV_RARE_PATH int ddv_q_sysfs_create_group(unsigned long ddv_ret_ip, struct kobject *kobj, const struct attribute_group *grp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 246, ddv_ret_ip, 2)))
+		return ddv_b_sysfs_create_group(&ddv_call, kobj, grp);
+	return ddv_r_sysfs_create_group(ddv_ret_ip, 0, kobj, grp);
+}
+
 static DDV_WRAPPER int ddv_w_sysfs_create_group(struct kobject *kobj, const struct attribute_group *grp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 246, _RET_IP_, 2)))
 		return ddv_b_sysfs_create_group(&ddv_call, kobj, grp);
-	return ddv_r_sysfs_create_group(_RET_IP_, 0, kobj, grp);
+	return ddv_q_sysfs_create_group(_RET_IP_, kobj, grp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sysfs_create_group), typeof(&sysfs_create_group)),
 	       "specs/linux/device.ddv:390:5: the prototype of sysfs_create_group differs from the kernel's");
@@ -20321,11 +22974,17 @@ static __always_inline int ddv_a_sysfs_create_groups(struct ddv_call *ddv_call, 
 	/* specs/linux/device.ddv:397:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if (((ret == 0) && (grp != NULL)) && !((ddv_f0 == 0))) {
+		ddv_if = ret == 0;
+		ddv_if = ddv_if && (grp != NULL);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = !((ddv_f0 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:398:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(kobj), [1] = (u64)(unsigned long)(grp) };
@@ -20397,13 +23056,22 @@ static DDV_RARE_PATH int ddv_p_sysfs_create_groups(unsigned long ddv_ret_ip, uns
 	return ddv_a_sysfs_create_groups(&ddv_call, ret, kobj, grp);
 }
 
+static DDV_RARE_PATH int ddv_q_sysfs_create_groups(unsigned long ddv_ret_ip, struct kobject *kobj, const struct attribute_group **grp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 247, ddv_ret_ip, 2)))
+		return ddv_b_sysfs_create_groups(&ddv_call, kobj, grp);
+	return ddv_r_sysfs_create_groups(ddv_ret_ip, 0, kobj, grp);
+}
+
 static DDV_WRAPPER int ddv_w_sysfs_create_groups(struct kobject *kobj, const struct attribute_group **grp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 247, _RET_IP_, 2)))
 		return ddv_b_sysfs_create_groups(&ddv_call, kobj, grp);
-	return ddv_r_sysfs_create_groups(_RET_IP_, 0, kobj, grp);
+	return ddv_q_sysfs_create_groups(_RET_IP_, kobj, grp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sysfs_create_groups), typeof(&sysfs_create_groups)),
 	       "specs/linux/device.ddv:391:5: the prototype of sysfs_create_groups differs from the kernel's");
@@ -20422,11 +23090,16 @@ static __always_inline void ddv_b_sysfs_remove_group(struct ddv_call *ddv_call, 
 	/* specs/linux/device.ddv:409:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((grp != NULL) && !((ddv_f0 == 0))) {
+		ddv_if = grp != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = !((ddv_f0 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:410:3: if */
 			{
 				int ddv_f0;
@@ -20474,6 +23147,17 @@ static DDV_RARE_PATH void ddv_r_sysfs_remove_group(unsigned long ddv_ret_ip, uns
 	ddv_b_sysfs_remove_group(&ddv_call, kobj, grp);
 }
 
+static DDV_RARE_PATH void ddv_q_sysfs_remove_group(unsigned long ddv_ret_ip, struct kobject *kobj, const struct attribute_group *grp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 248, ddv_ret_ip, 2))) {
+		ddv_b_sysfs_remove_group(&ddv_call, kobj, grp);
+		return;
+	}
+	ddv_r_sysfs_remove_group(ddv_ret_ip, 0, kobj, grp);
+}
+
 static DDV_WRAPPER void ddv_w_sysfs_remove_group(struct kobject *kobj, const struct attribute_group *grp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -20482,7 +23166,7 @@ static DDV_WRAPPER void ddv_w_sysfs_remove_group(struct kobject *kobj, const str
 		ddv_b_sysfs_remove_group(&ddv_call, kobj, grp);
 		return;
 	}
-	ddv_r_sysfs_remove_group(_RET_IP_, 0, kobj, grp);
+	ddv_q_sysfs_remove_group(_RET_IP_, kobj, grp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sysfs_remove_group), typeof(&sysfs_remove_group)),
 	       "specs/linux/device.ddv:405:4: the prototype of sysfs_remove_group differs from the kernel's");
@@ -20501,14 +23185,22 @@ static __always_inline void ddv_b_sysfs_remove_groups(struct ddv_call *ddv_call,
 	/* specs/linux/device.ddv:422:2: if */
 	{
 		int ddv_f0, ddv_f1;
+		bool ddv_if;
 
-		ddv_f1 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)((((unsigned long)(kobj)) ^ ((unsigned long)(grp)))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
-		ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (((grp != NULL) && !((ddv_f0 == 0))) && (ddv_f1 == 0)) {
+		ddv_if = grp != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = !((ddv_f0 == 0));
+		}
+		if (ddv_if) {
+			ddv_f1 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)((((unsigned long)(kobj)) ^ ((unsigned long)(grp)))), NULL);
+			if (DDV_RARE(ddv_call, ddv_f1))
+				goto ddv_restart;
+			ddv_if = (ddv_f1 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:423:3: object operation */
 			{
 				int ddv_rc;
@@ -20541,6 +23233,17 @@ static DDV_RARE_PATH void ddv_r_sysfs_remove_groups(unsigned long ddv_ret_ip, un
 	ddv_b_sysfs_remove_groups(&ddv_call, kobj, grp);
 }
 
+static DDV_RARE_PATH void ddv_q_sysfs_remove_groups(unsigned long ddv_ret_ip, struct kobject *kobj, const struct attribute_group **grp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 249, ddv_ret_ip, 2))) {
+		ddv_b_sysfs_remove_groups(&ddv_call, kobj, grp);
+		return;
+	}
+	ddv_r_sysfs_remove_groups(ddv_ret_ip, 0, kobj, grp);
+}
+
 static DDV_WRAPPER void ddv_w_sysfs_remove_groups(struct kobject *kobj, const struct attribute_group **grp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -20549,7 +23252,7 @@ static DDV_WRAPPER void ddv_w_sysfs_remove_groups(struct kobject *kobj, const st
 		ddv_b_sysfs_remove_groups(&ddv_call, kobj, grp);
 		return;
 	}
-	ddv_r_sysfs_remove_groups(_RET_IP_, 0, kobj, grp);
+	ddv_q_sysfs_remove_groups(_RET_IP_, kobj, grp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sysfs_remove_groups), typeof(&sysfs_remove_groups)),
 	       "specs/linux/device.ddv:418:4: the prototype of sysfs_remove_groups differs from the kernel's");
@@ -20596,13 +23299,22 @@ static DDV_RARE_PATH int ddv_r_device_create_file(unsigned long ddv_ret_ip, unsi
 	return ddv_b_device_create_file(&ddv_call, dev, attr);
 }
 
+static DDV_RARE_PATH int ddv_q_device_create_file(unsigned long ddv_ret_ip, struct device *dev, const struct device_attribute *attr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 250, ddv_ret_ip, 2)))
+		return ddv_b_device_create_file(&ddv_call, dev, attr);
+	return ddv_r_device_create_file(ddv_ret_ip, 0, dev, attr);
+}
+
 static DDV_WRAPPER int ddv_w_device_create_file(struct device *dev, const struct device_attribute *attr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 250, _RET_IP_, 2)))
 		return ddv_b_device_create_file(&ddv_call, dev, attr);
-	return ddv_r_device_create_file(_RET_IP_, 0, dev, attr);
+	return ddv_q_device_create_file(_RET_IP_, dev, attr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_create_file), typeof(&device_create_file)),
 	       "specs/linux/device.ddv:429:4: the prototype of device_create_file differs from the kernel's");
@@ -20639,6 +23351,17 @@ static DDV_RARE_PATH void ddv_r_device_remove_file(unsigned long ddv_ret_ip, uns
 	ddv_b_device_remove_file(&ddv_call, dev, attr);
 }
 
+static DDV_RARE_PATH void ddv_q_device_remove_file(unsigned long ddv_ret_ip, struct device *dev, const struct device_attribute *attr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 251, ddv_ret_ip, 2))) {
+		ddv_b_device_remove_file(&ddv_call, dev, attr);
+		return;
+	}
+	ddv_r_device_remove_file(ddv_ret_ip, 0, dev, attr);
+}
+
 static DDV_WRAPPER void ddv_w_device_remove_file(struct device *dev, const struct device_attribute *attr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -20647,7 +23370,7 @@ static DDV_WRAPPER void ddv_w_device_remove_file(struct device *dev, const struc
 		ddv_b_device_remove_file(&ddv_call, dev, attr);
 		return;
 	}
-	ddv_r_device_remove_file(_RET_IP_, 0, dev, attr);
+	ddv_q_device_remove_file(_RET_IP_, dev, attr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_remove_file), typeof(&device_remove_file)),
 	       "specs/linux/device.ddv:437:4: the prototype of device_remove_file differs from the kernel's");
@@ -20730,13 +23453,22 @@ static DDV_RARE_PATH struct dentry *ddv_p_debugfs_create_dir(unsigned long ddv_r
 	return ddv_a_debugfs_create_dir(&ddv_call, ret, parent);
 }
 
+static DDV_RARE_PATH struct dentry *ddv_q_debugfs_create_dir(unsigned long ddv_ret_ip, const char *name, struct dentry *parent)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 252, ddv_ret_ip, 2)))
+		return ddv_b_debugfs_create_dir(&ddv_call, name, parent);
+	return ddv_r_debugfs_create_dir(ddv_ret_ip, 0, name, parent);
+}
+
 static DDV_WRAPPER struct dentry *ddv_w_debugfs_create_dir(const char *name, struct dentry *parent)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 252, _RET_IP_, 2)))
 		return ddv_b_debugfs_create_dir(&ddv_call, name, parent);
-	return ddv_r_debugfs_create_dir(_RET_IP_, 0, name, parent);
+	return ddv_q_debugfs_create_dir(_RET_IP_, name, parent);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_debugfs_create_dir), typeof(&debugfs_create_dir)),
 	       "specs/linux/device.ddv:450:4: the prototype of debugfs_create_dir differs from the kernel's");
@@ -20755,11 +23487,16 @@ static __always_inline void ddv_b_debugfs_remove(struct ddv_call *ddv_call, stru
 	/* specs/linux/device.ddv:467:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 41, (u64)(unsigned long)(dentry), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (!(IS_ERR_OR_NULL(dentry)) && (ddv_f0 == 0)) {
+		ddv_if = !(IS_ERR_OR_NULL(dentry));
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 41, (u64)(unsigned long)(dentry), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:468:3: object operation */
 			{
 				int ddv_rc;
@@ -20792,6 +23529,17 @@ static DDV_RARE_PATH void ddv_r_debugfs_remove(unsigned long ddv_ret_ip, unsigne
 	ddv_b_debugfs_remove(&ddv_call, dentry);
 }
 
+static DDV_RARE_PATH void ddv_q_debugfs_remove(unsigned long ddv_ret_ip, struct dentry *dentry)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 253, ddv_ret_ip, 1))) {
+		ddv_b_debugfs_remove(&ddv_call, dentry);
+		return;
+	}
+	ddv_r_debugfs_remove(ddv_ret_ip, 0, dentry);
+}
+
 static DDV_WRAPPER void ddv_w_debugfs_remove(struct dentry *dentry)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -20800,7 +23548,7 @@ static DDV_WRAPPER void ddv_w_debugfs_remove(struct dentry *dentry)
 		ddv_b_debugfs_remove(&ddv_call, dentry);
 		return;
 	}
-	ddv_r_debugfs_remove(_RET_IP_, 0, dentry);
+	ddv_q_debugfs_remove(_RET_IP_, dentry);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_debugfs_remove), typeof(&debugfs_remove)),
 	       "specs/linux/device.ddv:463:5: the prototype of debugfs_remove differs from the kernel's");
@@ -20888,13 +23636,22 @@ static DDV_RARE_PATH int ddv_p_request_firmware(unsigned long ddv_ret_ip, unsign
 	return ddv_a_request_firmware(&ddv_call, ret, fw);
 }
 
+static DDV_RARE_PATH int ddv_q_request_firmware(unsigned long ddv_ret_ip, const struct firmware **fw, const char *name, struct device *device)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 254, ddv_ret_ip, 3)))
+		return ddv_b_request_firmware(&ddv_call, fw, name, device);
+	return ddv_r_request_firmware(ddv_ret_ip, 0, fw, name, device);
+}
+
 static DDV_WRAPPER int ddv_w_request_firmware(const struct firmware **fw, const char *name, struct device *device)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 254, _RET_IP_, 3)))
 		return ddv_b_request_firmware(&ddv_call, fw, name, device);
-	return ddv_r_request_firmware(_RET_IP_, 0, fw, name, device);
+	return ddv_q_request_firmware(_RET_IP_, fw, name, device);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_firmware), typeof(&request_firmware)),
 	       "specs/linux/device.ddv:481:5: the prototype of request_firmware differs from the kernel's");
@@ -20982,13 +23739,22 @@ static DDV_RARE_PATH int ddv_p_firmware_request_nowarn(unsigned long ddv_ret_ip,
 	return ddv_a_firmware_request_nowarn(&ddv_call, ret, fw);
 }
 
+static DDV_RARE_PATH int ddv_q_firmware_request_nowarn(unsigned long ddv_ret_ip, const struct firmware **fw, const char *name, struct device *device)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 255, ddv_ret_ip, 3)))
+		return ddv_b_firmware_request_nowarn(&ddv_call, fw, name, device);
+	return ddv_r_firmware_request_nowarn(ddv_ret_ip, 0, fw, name, device);
+}
+
 static DDV_WRAPPER int ddv_w_firmware_request_nowarn(const struct firmware **fw, const char *name, struct device *device)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 255, _RET_IP_, 3)))
 		return ddv_b_firmware_request_nowarn(&ddv_call, fw, name, device);
-	return ddv_r_firmware_request_nowarn(_RET_IP_, 0, fw, name, device);
+	return ddv_q_firmware_request_nowarn(_RET_IP_, fw, name, device);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_firmware_request_nowarn), typeof(&firmware_request_nowarn)),
 	       "specs/linux/device.ddv:482:5: the prototype of firmware_request_nowarn differs from the kernel's");
@@ -21076,13 +23842,22 @@ static DDV_RARE_PATH int ddv_p_request_firmware_direct(unsigned long ddv_ret_ip,
 	return ddv_a_request_firmware_direct(&ddv_call, ret, fw);
 }
 
+static DDV_RARE_PATH int ddv_q_request_firmware_direct(unsigned long ddv_ret_ip, const struct firmware **fw, const char *name, struct device *device)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 256, ddv_ret_ip, 3)))
+		return ddv_b_request_firmware_direct(&ddv_call, fw, name, device);
+	return ddv_r_request_firmware_direct(ddv_ret_ip, 0, fw, name, device);
+}
+
 static DDV_WRAPPER int ddv_w_request_firmware_direct(const struct firmware **fw, const char *name, struct device *device)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 256, _RET_IP_, 3)))
 		return ddv_b_request_firmware_direct(&ddv_call, fw, name, device);
-	return ddv_r_request_firmware_direct(_RET_IP_, 0, fw, name, device);
+	return ddv_q_request_firmware_direct(_RET_IP_, fw, name, device);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_firmware_direct), typeof(&request_firmware_direct)),
 	       "specs/linux/device.ddv:483:5: the prototype of request_firmware_direct differs from the kernel's");
@@ -21129,13 +23904,22 @@ static DDV_RARE_PATH int ddv_r_request_firmware_nowait(unsigned long ddv_ret_ip,
 	return ddv_b_request_firmware_nowait(&ddv_call, module, uevent, name, device, gfp, context, cont);
 }
 
+static DDV_RARE_PATH int ddv_q_request_firmware_nowait(unsigned long ddv_ret_ip, struct module *module, bool uevent, const char *name, struct device *device, gfp_t gfp, void *context, void (*cont)(const struct firmware *fw, void *context))
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 257, ddv_ret_ip, 6)))
+		return ddv_b_request_firmware_nowait(&ddv_call, module, uevent, name, device, gfp, context, cont);
+	return ddv_r_request_firmware_nowait(ddv_ret_ip, 0, module, uevent, name, device, gfp, context, cont);
+}
+
 static DDV_WRAPPER int ddv_w_request_firmware_nowait(struct module *module, bool uevent, const char *name, struct device *device, gfp_t gfp, void *context, void (*cont)(const struct firmware *fw, void *context))
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 257, _RET_IP_, 6)))
 		return ddv_b_request_firmware_nowait(&ddv_call, module, uevent, name, device, gfp, context, cont);
-	return ddv_r_request_firmware_nowait(_RET_IP_, 0, module, uevent, name, device, gfp, context, cont);
+	return ddv_q_request_firmware_nowait(_RET_IP_, module, uevent, name, device, gfp, context, cont);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_firmware_nowait), typeof(&request_firmware_nowait)),
 	       "specs/linux/device.ddv:498:4: the prototype of request_firmware_nowait differs from the kernel's");
@@ -21148,11 +23932,16 @@ static __always_inline void ddv_b_release_firmware(struct ddv_call *ddv_call, co
 	/* specs/linux/device.ddv:511:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 42, (u64)(unsigned long)(fw), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((fw != NULL) && (ddv_f0 == 0)) {
+		ddv_if = fw != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 42, (u64)(unsigned long)(fw), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:512:3: object operation */
 			{
 				int ddv_rc;
@@ -21185,6 +23974,17 @@ static DDV_RARE_PATH void ddv_r_release_firmware(unsigned long ddv_ret_ip, unsig
 	ddv_b_release_firmware(&ddv_call, fw);
 }
 
+static DDV_RARE_PATH void ddv_q_release_firmware(unsigned long ddv_ret_ip, const struct firmware *fw)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 258, ddv_ret_ip, 1))) {
+		ddv_b_release_firmware(&ddv_call, fw);
+		return;
+	}
+	ddv_r_release_firmware(ddv_ret_ip, 0, fw);
+}
+
 static DDV_WRAPPER void ddv_w_release_firmware(const struct firmware *fw)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -21193,7 +23993,7 @@ static DDV_WRAPPER void ddv_w_release_firmware(const struct firmware *fw)
 		ddv_b_release_firmware(&ddv_call, fw);
 		return;
 	}
-	ddv_r_release_firmware(_RET_IP_, 0, fw);
+	ddv_q_release_firmware(_RET_IP_, fw);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_release_firmware), typeof(&release_firmware)),
 	       "specs/linux/device.ddv:508:4: the prototype of release_firmware differs from the kernel's");
@@ -21299,13 +24099,22 @@ static DDV_RARE_PATH int ddv_p_idr_alloc(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_idr_alloc(&ddv_call, ret, idr);
 }
 
+static DDV_RARE_PATH int ddv_q_idr_alloc(unsigned long ddv_ret_ip, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 259, ddv_ret_ip, 5)))
+		return ddv_b_idr_alloc(&ddv_call, idr, ptr, start, end, gfp);
+	return ddv_r_idr_alloc(ddv_ret_ip, 0, idr, ptr, start, end, gfp);
+}
+
 static DDV_WRAPPER int ddv_w_idr_alloc(struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 259, _RET_IP_, 5)))
 		return ddv_b_idr_alloc(&ddv_call, idr, ptr, start, end, gfp);
-	return ddv_r_idr_alloc(_RET_IP_, 0, idr, ptr, start, end, gfp);
+	return ddv_q_idr_alloc(_RET_IP_, idr, ptr, start, end, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_alloc), typeof(&idr_alloc)),
 	       "specs/linux/device.ddv:533:5: the prototype of idr_alloc differs from the kernel's");
@@ -21411,13 +24220,22 @@ static DDV_RARE_PATH int ddv_p_idr_alloc_cyclic(unsigned long ddv_ret_ip, unsign
 	return ddv_a_idr_alloc_cyclic(&ddv_call, ret, idr);
 }
 
+static DDV_RARE_PATH int ddv_q_idr_alloc_cyclic(unsigned long ddv_ret_ip, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 260, ddv_ret_ip, 5)))
+		return ddv_b_idr_alloc_cyclic(&ddv_call, idr, ptr, start, end, gfp);
+	return ddv_r_idr_alloc_cyclic(ddv_ret_ip, 0, idr, ptr, start, end, gfp);
+}
+
 static DDV_WRAPPER int ddv_w_idr_alloc_cyclic(struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 260, _RET_IP_, 5)))
 		return ddv_b_idr_alloc_cyclic(&ddv_call, idr, ptr, start, end, gfp);
-	return ddv_r_idr_alloc_cyclic(_RET_IP_, 0, idr, ptr, start, end, gfp);
+	return ddv_q_idr_alloc_cyclic(_RET_IP_, idr, ptr, start, end, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_alloc_cyclic), typeof(&idr_alloc_cyclic)),
 	       "specs/linux/device.ddv:534:5: the prototype of idr_alloc_cyclic differs from the kernel's");
@@ -21523,13 +24341,22 @@ static DDV_RARE_PATH int ddv_p_idr_alloc_u32(unsigned long ddv_ret_ip, unsigned 
 	return ddv_a_idr_alloc_u32(&ddv_call, ret, idr);
 }
 
+static DDV_RARE_PATH int ddv_q_idr_alloc_u32(unsigned long ddv_ret_ip, struct idr *idr, void *ptr, u32 *nextid, unsigned long max, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 261, ddv_ret_ip, 5)))
+		return ddv_b_idr_alloc_u32(&ddv_call, idr, ptr, nextid, max, gfp);
+	return ddv_r_idr_alloc_u32(ddv_ret_ip, 0, idr, ptr, nextid, max, gfp);
+}
+
 static DDV_WRAPPER int ddv_w_idr_alloc_u32(struct idr *idr, void *ptr, u32 *nextid, unsigned long max, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 261, _RET_IP_, 5)))
 		return ddv_b_idr_alloc_u32(&ddv_call, idr, ptr, nextid, max, gfp);
-	return ddv_r_idr_alloc_u32(_RET_IP_, 0, idr, ptr, nextid, max, gfp);
+	return ddv_q_idr_alloc_u32(_RET_IP_, idr, ptr, nextid, max, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_alloc_u32), typeof(&idr_alloc_u32)),
 	       "specs/linux/device.ddv:550:4: the prototype of idr_alloc_u32 differs from the kernel's");
@@ -21543,11 +24370,16 @@ static __always_inline void *ddv_a_idr_remove(struct ddv_call *ddv_call, void *r
 	/* specs/linux/device.ddv:569:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 43, (u64)(unsigned long)(idr), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if ((ret != NULL) && (ddv_f0 == 0)) {
+		ddv_if = ret != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 43, (u64)(unsigned long)(idr), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:570:3: if */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
@@ -21620,13 +24452,22 @@ static DDV_RARE_PATH void *ddv_p_idr_remove(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_idr_remove(&ddv_call, ret, idr);
 }
 
+static DDV_RARE_PATH void *ddv_q_idr_remove(unsigned long ddv_ret_ip, struct idr *idr, unsigned long id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 262, ddv_ret_ip, 2)))
+		return ddv_b_idr_remove(&ddv_call, idr, id);
+	return ddv_r_idr_remove(ddv_ret_ip, 0, idr, id);
+}
+
 static DDV_WRAPPER void *ddv_w_idr_remove(struct idr *idr, unsigned long id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 262, _RET_IP_, 2)))
 		return ddv_b_idr_remove(&ddv_call, idr, id);
-	return ddv_r_idr_remove(_RET_IP_, 0, idr, id);
+	return ddv_q_idr_remove(_RET_IP_, idr, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_remove), typeof(&idr_remove)),
 	       "specs/linux/device.ddv:566:4: the prototype of idr_remove differs from the kernel's");
@@ -21676,6 +24517,17 @@ static DDV_RARE_PATH void ddv_r_idr_destroy(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_idr_destroy(&ddv_call, idr);
 }
 
+static DDV_RARE_PATH void ddv_q_idr_destroy(unsigned long ddv_ret_ip, struct idr *idr)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 263, ddv_ret_ip, 1))) {
+		ddv_b_idr_destroy(&ddv_call, idr);
+		return;
+	}
+	ddv_r_idr_destroy(ddv_ret_ip, 0, idr);
+}
+
 static DDV_WRAPPER void ddv_w_idr_destroy(struct idr *idr)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -21684,7 +24536,7 @@ static DDV_WRAPPER void ddv_w_idr_destroy(struct idr *idr)
 		ddv_b_idr_destroy(&ddv_call, idr);
 		return;
 	}
-	ddv_r_idr_destroy(_RET_IP_, 0, idr);
+	ddv_q_idr_destroy(_RET_IP_, idr);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_destroy), typeof(&idr_destroy)),
 	       "specs/linux/device.ddv:578:4: the prototype of idr_destroy differs from the kernel's");
@@ -21790,13 +24642,22 @@ static DDV_RARE_PATH int ddv_p_ida_alloc_range(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_ida_alloc_range(&ddv_call, ret, ida);
 }
 
+static DDV_RARE_PATH int ddv_q_ida_alloc_range(unsigned long ddv_ret_ip, struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 264, ddv_ret_ip, 4)))
+		return ddv_b_ida_alloc_range(&ddv_call, ida, min, max, gfp);
+	return ddv_r_ida_alloc_range(ddv_ret_ip, 0, ida, min, max, gfp);
+}
+
 static DDV_WRAPPER int ddv_w_ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 264, _RET_IP_, 4)))
 		return ddv_b_ida_alloc_range(&ddv_call, ida, min, max, gfp);
-	return ddv_r_ida_alloc_range(_RET_IP_, 0, ida, min, max, gfp);
+	return ddv_q_ida_alloc_range(_RET_IP_, ida, min, max, gfp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ida_alloc_range), typeof(&ida_alloc_range)),
 	       "specs/linux/device.ddv:590:5: the prototype of ida_alloc_range differs from the kernel's");
@@ -21868,6 +24729,17 @@ static DDV_RARE_PATH void ddv_r_ida_free(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_ida_free(&ddv_call, ida, id);
 }
 
+static DDV_RARE_PATH void ddv_q_ida_free(unsigned long ddv_ret_ip, struct ida *ida, unsigned int id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 265, ddv_ret_ip, 2))) {
+		ddv_b_ida_free(&ddv_call, ida, id);
+		return;
+	}
+	ddv_r_ida_free(ddv_ret_ip, 0, ida, id);
+}
+
 static DDV_WRAPPER void ddv_w_ida_free(struct ida *ida, unsigned int id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -21876,7 +24748,7 @@ static DDV_WRAPPER void ddv_w_ida_free(struct ida *ida, unsigned int id)
 		ddv_b_ida_free(&ddv_call, ida, id);
 		return;
 	}
-	ddv_r_ida_free(_RET_IP_, 0, ida, id);
+	ddv_q_ida_free(_RET_IP_, ida, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ida_free), typeof(&ida_free)),
 	       "specs/linux/device.ddv:606:4: the prototype of ida_free differs from the kernel's");
@@ -21926,6 +24798,17 @@ static DDV_RARE_PATH void ddv_r_ida_destroy(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_ida_destroy(&ddv_call, ida);
 }
 
+static DDV_RARE_PATH void ddv_q_ida_destroy(unsigned long ddv_ret_ip, struct ida *ida)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 266, ddv_ret_ip, 1))) {
+		ddv_b_ida_destroy(&ddv_call, ida);
+		return;
+	}
+	ddv_r_ida_destroy(ddv_ret_ip, 0, ida);
+}
+
 static DDV_WRAPPER void ddv_w_ida_destroy(struct ida *ida)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -21934,7 +24817,7 @@ static DDV_WRAPPER void ddv_w_ida_destroy(struct ida *ida)
 		ddv_b_ida_destroy(&ddv_call, ida);
 		return;
 	}
-	ddv_r_ida_destroy(_RET_IP_, 0, ida);
+	ddv_q_ida_destroy(_RET_IP_, ida);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ida_destroy), typeof(&ida_destroy)),
 	       "specs/linux/device.ddv:618:4: the prototype of ida_destroy differs from the kernel's");
@@ -22031,13 +24914,22 @@ static DDV_RARE_PATH bool ddv_p_try_module_get(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_try_module_get(&ddv_call, ret, module);
 }
 
+static DDV_RARE_PATH bool ddv_q_try_module_get(unsigned long ddv_ret_ip, struct module *module)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 267, ddv_ret_ip, 1)))
+		return ddv_b_try_module_get(&ddv_call, module);
+	return ddv_r_try_module_get(ddv_ret_ip, 0, module);
+}
+
 static DDV_WRAPPER bool ddv_w_try_module_get(struct module *module)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 267, _RET_IP_, 1)))
 		return ddv_b_try_module_get(&ddv_call, module);
-	return ddv_r_try_module_get(_RET_IP_, 0, module);
+	return ddv_q_try_module_get(_RET_IP_, module);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_try_module_get), typeof(&try_module_get)),
 	       "specs/linux/device.ddv:635:4: the prototype of try_module_get differs from the kernel's");
@@ -22106,6 +24998,17 @@ static DDV_RARE_PATH void ddv_r___module_get(unsigned long ddv_ret_ip, unsigned 
 	ddv_b___module_get(&ddv_call, module);
 }
 
+static DDV_RARE_PATH void ddv_q___module_get(unsigned long ddv_ret_ip, struct module *module)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 268, ddv_ret_ip, 1))) {
+		ddv_b___module_get(&ddv_call, module);
+		return;
+	}
+	ddv_r___module_get(ddv_ret_ip, 0, module);
+}
+
 static DDV_WRAPPER void ddv_w___module_get(struct module *module)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -22114,7 +25017,7 @@ static DDV_WRAPPER void ddv_w___module_get(struct module *module)
 		ddv_b___module_get(&ddv_call, module);
 		return;
 	}
-	ddv_r___module_get(_RET_IP_, 0, module);
+	ddv_q___module_get(_RET_IP_, module);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___module_get), typeof(&__module_get)),
 	       "specs/linux/device.ddv:647:4: the prototype of __module_get differs from the kernel's");
@@ -22127,11 +25030,16 @@ static __always_inline void ddv_b_module_put(struct ddv_call *ddv_call, struct m
 	/* specs/linux/device.ddv:662:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(module), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((module != NULL) && (ddv_f0 == 0)) {
+		ddv_if = module != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(module), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:663:3: if */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
@@ -22186,6 +25094,17 @@ static DDV_RARE_PATH void ddv_r_module_put(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_module_put(&ddv_call, module);
 }
 
+static DDV_RARE_PATH void ddv_q_module_put(unsigned long ddv_ret_ip, struct module *module)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 269, ddv_ret_ip, 1))) {
+		ddv_b_module_put(&ddv_call, module);
+		return;
+	}
+	ddv_r_module_put(ddv_ret_ip, 0, module);
+}
+
 static DDV_WRAPPER void ddv_w_module_put(struct module *module)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -22194,7 +25113,7 @@ static DDV_WRAPPER void ddv_w_module_put(struct module *module)
 		ddv_b_module_put(&ddv_call, module);
 		return;
 	}
-	ddv_r_module_put(_RET_IP_, 0, module);
+	ddv_q_module_put(_RET_IP_, module);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_module_put), typeof(&module_put)),
 	       "specs/linux/device.ddv:659:4: the prototype of module_put differs from the kernel's");
@@ -22245,6 +25164,17 @@ static DDV_RARE_PATH void ddv_r_kobject_init(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_kobject_init(&ddv_call, kobj, ktype);
 }
 
+static DDV_RARE_PATH void ddv_q_kobject_init(unsigned long ddv_ret_ip, struct kobject *kobj, const struct kobj_type *ktype)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 270, ddv_ret_ip, 2))) {
+		ddv_b_kobject_init(&ddv_call, kobj, ktype);
+		return;
+	}
+	ddv_r_kobject_init(ddv_ret_ip, 0, kobj, ktype);
+}
+
 static DDV_WRAPPER void ddv_w_kobject_init(struct kobject *kobj, const struct kobj_type *ktype)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -22253,7 +25183,7 @@ static DDV_WRAPPER void ddv_w_kobject_init(struct kobject *kobj, const struct ko
 		ddv_b_kobject_init(&ddv_call, kobj, ktype);
 		return;
 	}
-	ddv_r_kobject_init(_RET_IP_, 0, kobj, ktype);
+	ddv_q_kobject_init(_RET_IP_, kobj, ktype);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kobject_init), typeof(&kobject_init)),
 	       "specs/linux/device.ddv:678:4: the prototype of kobject_init differs from the kernel's");
@@ -22332,6 +25262,15 @@ static DDV_RARE_PATH int ddv_p_kobject_init_and_add(unsigned long ddv_ret_ip, un
 	return ddv_a_kobject_init_and_add(&ddv_call, ret, kobj);
 }
 
+static DDV_RARE_PATH int ddv_q_kobject_init_and_add(unsigned long ddv_ret_ip, struct kobject *kobj, const struct kobj_type *ktype, struct kobject *parent, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 271, ddv_ret_ip, 4)))
+		return ddv_b_kobject_init_and_add(&ddv_call, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kobject_init_and_add(ddv_ret_ip, 0, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+}
+
 static DDV_WRAPPER int ddv_w_kobject_init_and_add(struct kobject *kobj, const struct kobj_type *ktype, struct kobject *parent, const char *fmt, ...)
 {
 	unsigned long ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7;
@@ -22350,7 +25289,7 @@ static DDV_WRAPPER int ddv_w_kobject_init_and_add(struct kobject *kobj, const st
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 271, _RET_IP_, 4)))
 		return ddv_b_kobject_init_and_add(&ddv_call, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_r_kobject_init_and_add(_RET_IP_, 0, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_kobject_init_and_add(_RET_IP_, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kobject_init_and_add), typeof(&kobject_init_and_add)),
 	       "specs/linux/device.ddv:690:4: the prototype of kobject_init_and_add differs from the kernel's");
@@ -22365,11 +25304,16 @@ static __always_inline struct kobject *ddv_b_kobject_get(struct ddv_call *ddv_ca
 	/* specs/linux/device.ddv:705:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(kobj), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((kobj != NULL) && (ddv_f0 == 0)) {
+		ddv_if = kobj != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(kobj), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:706:3: object operation */
 			{
 				s64 ddv_result;
@@ -22407,13 +25351,22 @@ static DDV_RARE_PATH struct kobject *ddv_r_kobject_get(unsigned long ddv_ret_ip,
 	return ddv_b_kobject_get(&ddv_call, kobj);
 }
 
+static DDV_RARE_PATH struct kobject *ddv_q_kobject_get(unsigned long ddv_ret_ip, struct kobject *kobj)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 272, ddv_ret_ip, 1)))
+		return ddv_b_kobject_get(&ddv_call, kobj);
+	return ddv_r_kobject_get(ddv_ret_ip, 0, kobj);
+}
+
 static DDV_WRAPPER struct kobject *ddv_w_kobject_get(struct kobject *kobj)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 272, _RET_IP_, 1)))
 		return ddv_b_kobject_get(&ddv_call, kobj);
-	return ddv_r_kobject_get(_RET_IP_, 0, kobj);
+	return ddv_q_kobject_get(_RET_IP_, kobj);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kobject_get), typeof(&kobject_get)),
 	       "specs/linux/device.ddv:702:4: the prototype of kobject_get differs from the kernel's");
@@ -22426,11 +25379,16 @@ static __always_inline void ddv_b_kobject_put(struct ddv_call *ddv_call, struct 
 	/* specs/linux/device.ddv:714:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(kobj), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((kobj != NULL) && (ddv_f0 == 0)) {
+		ddv_if = kobj != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(kobj), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/device.ddv:715:3: if */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
@@ -22485,6 +25443,17 @@ static DDV_RARE_PATH void ddv_r_kobject_put(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_kobject_put(&ddv_call, kobj);
 }
 
+static DDV_RARE_PATH void ddv_q_kobject_put(unsigned long ddv_ret_ip, struct kobject *kobj)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 273, ddv_ret_ip, 1))) {
+		ddv_b_kobject_put(&ddv_call, kobj);
+		return;
+	}
+	ddv_r_kobject_put(ddv_ret_ip, 0, kobj);
+}
+
 static DDV_WRAPPER void ddv_w_kobject_put(struct kobject *kobj)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -22493,7 +25462,7 @@ static DDV_WRAPPER void ddv_w_kobject_put(struct kobject *kobj)
 		ddv_b_kobject_put(&ddv_call, kobj);
 		return;
 	}
-	ddv_r_kobject_put(_RET_IP_, 0, kobj);
+	ddv_q_kobject_put(_RET_IP_, kobj);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kobject_put), typeof(&kobject_put)),
 	       "specs/linux/device.ddv:710:4: the prototype of kobject_put differs from the kernel's");
@@ -22576,13 +25545,22 @@ static DDV_RARE_PATH struct resource *ddv_p___request_region(unsigned long ddv_r
 	return ddv_a___request_region(&ddv_call, ret, parent, start, n);
 }
 
+static DDV_RARE_PATH struct resource *ddv_q___request_region(unsigned long ddv_ret_ip, struct resource *parent, resource_size_t start, resource_size_t n, const char *name, int flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 274, ddv_ret_ip, 5)))
+		return ddv_b___request_region(&ddv_call, parent, start, n, name, flags);
+	return ddv_r___request_region(ddv_ret_ip, 0, parent, start, n, name, flags);
+}
+
 static DDV_WRAPPER struct resource *ddv_w___request_region(struct resource *parent, resource_size_t start, resource_size_t n, const char *name, int flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 274, _RET_IP_, 5)))
 		return ddv_b___request_region(&ddv_call, parent, start, n, name, flags);
-	return ddv_r___request_region(_RET_IP_, 0, parent, start, n, name, flags);
+	return ddv_q___request_region(_RET_IP_, parent, start, n, name, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___request_region), typeof(&__request_region)),
 	       "specs/linux/device.ddv:735:5: the prototype of __request_region differs from the kernel's");
@@ -22641,6 +25619,17 @@ static DDV_RARE_PATH void ddv_r___release_region(unsigned long ddv_ret_ip, unsig
 	ddv_b___release_region(&ddv_call, parent, start, n);
 }
 
+static DDV_RARE_PATH void ddv_q___release_region(unsigned long ddv_ret_ip, struct resource *parent, resource_size_t start, resource_size_t n)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 275, ddv_ret_ip, 3))) {
+		ddv_b___release_region(&ddv_call, parent, start, n);
+		return;
+	}
+	ddv_r___release_region(ddv_ret_ip, 0, parent, start, n);
+}
+
 static DDV_WRAPPER void ddv_w___release_region(struct resource *parent, resource_size_t start, resource_size_t n)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -22649,7 +25638,7 @@ static DDV_WRAPPER void ddv_w___release_region(struct resource *parent, resource
 		ddv_b___release_region(&ddv_call, parent, start, n);
 		return;
 	}
-	ddv_r___release_region(_RET_IP_, 0, parent, start, n);
+	ddv_q___release_region(_RET_IP_, parent, start, n);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___release_region), typeof(&__release_region)),
 	       "specs/linux/device.ddv:750:5: the prototype of __release_region differs from the kernel's");
@@ -22755,13 +25744,22 @@ static DDV_RARE_PATH int ddv_p_devm_add_action(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_devm_add_action(&ddv_call, ret, dev, action, data);
 }
 
+static DDV_RARE_PATH int ddv_q_devm_add_action(unsigned long ddv_ret_ip, struct device *dev, void (*action)(void *), void *data)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 276, ddv_ret_ip, 3)))
+		return ddv_b_devm_add_action(&ddv_call, dev, action, data);
+	return ddv_r_devm_add_action(ddv_ret_ip, 0, dev, action, data);
+}
+
 static DDV_WRAPPER int ddv_w_devm_add_action(struct device *dev, void (*action)(void *), void *data)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 276, _RET_IP_, 3)))
 		return ddv_b_devm_add_action(&ddv_call, dev, action, data);
-	return ddv_r_devm_add_action(_RET_IP_, 0, dev, action, data);
+	return ddv_q_devm_add_action(_RET_IP_, dev, action, data);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_add_action), typeof(&devm_add_action)),
 	       "specs/linux/device.ddv:776:5: the prototype of devm_add_action differs from the kernel's");
@@ -22869,13 +25867,22 @@ static DDV_RARE_PATH int ddv_p___devm_add_action(unsigned long ddv_ret_ip, unsig
 	return ddv_a___devm_add_action(&ddv_call, ret, dev, action, data);
 }
 
+static DDV_RARE_PATH int ddv_q___devm_add_action(unsigned long ddv_ret_ip, struct device *dev, void (*action)(void *), void *data, const char *name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 277, ddv_ret_ip, 4)))
+		return ddv_b___devm_add_action(&ddv_call, dev, action, data, name);
+	return ddv_r___devm_add_action(ddv_ret_ip, 0, dev, action, data, name);
+}
+
 static DDV_WRAPPER int ddv_w___devm_add_action(struct device *dev, void (*action)(void *), void *data, const char *name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 277, _RET_IP_, 4)))
 		return ddv_b___devm_add_action(&ddv_call, dev, action, data, name);
-	return ddv_r___devm_add_action(_RET_IP_, 0, dev, action, data, name);
+	return ddv_q___devm_add_action(_RET_IP_, dev, action, data, name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___devm_add_action), typeof(&__devm_add_action)),
 	       "specs/linux/device.ddv:777:5: the prototype of __devm_add_action differs from the kernel's");
@@ -22927,6 +25934,17 @@ static DDV_RARE_PATH void ddv_r_devm_remove_action(unsigned long ddv_ret_ip, uns
 	ddv_b_devm_remove_action(&ddv_call, dev, action, data);
 }
 
+static DDV_RARE_PATH void ddv_q_devm_remove_action(unsigned long ddv_ret_ip, struct device *dev, void (*action)(void *), void *data)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 278, ddv_ret_ip, 3))) {
+		ddv_b_devm_remove_action(&ddv_call, dev, action, data);
+		return;
+	}
+	ddv_r_devm_remove_action(ddv_ret_ip, 0, dev, action, data);
+}
+
 static DDV_WRAPPER void ddv_w_devm_remove_action(struct device *dev, void (*action)(void *), void *data)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -22935,7 +25953,7 @@ static DDV_WRAPPER void ddv_w_devm_remove_action(struct device *dev, void (*acti
 		ddv_b_devm_remove_action(&ddv_call, dev, action, data);
 		return;
 	}
-	ddv_r_devm_remove_action(_RET_IP_, 0, dev, action, data);
+	ddv_q_devm_remove_action(_RET_IP_, dev, action, data);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_remove_action), typeof(&devm_remove_action)),
 	       "specs/linux/device.ddv:793:5: the prototype of devm_remove_action differs from the kernel's");
@@ -22985,6 +26003,17 @@ static DDV_RARE_PATH void ddv_r_devm_release_action(unsigned long ddv_ret_ip, un
 	ddv_b_devm_release_action(&ddv_call, dev, action, data);
 }
 
+static DDV_RARE_PATH void ddv_q_devm_release_action(unsigned long ddv_ret_ip, struct device *dev, void (*action)(void *), void *data)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 279, ddv_ret_ip, 3))) {
+		ddv_b_devm_release_action(&ddv_call, dev, action, data);
+		return;
+	}
+	ddv_r_devm_release_action(ddv_ret_ip, 0, dev, action, data);
+}
+
 static DDV_WRAPPER void ddv_w_devm_release_action(struct device *dev, void (*action)(void *), void *data)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -22993,7 +26022,7 @@ static DDV_WRAPPER void ddv_w_devm_release_action(struct device *dev, void (*act
 		ddv_b_devm_release_action(&ddv_call, dev, action, data);
 		return;
 	}
-	ddv_r_devm_release_action(_RET_IP_, 0, dev, action, data);
+	ddv_q_devm_release_action(_RET_IP_, dev, action, data);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_release_action), typeof(&devm_release_action)),
 	       "specs/linux/device.ddv:794:5: the prototype of devm_release_action differs from the kernel's");
@@ -23031,13 +26060,22 @@ static DDV_RARE_PATH unsigned long ddv_r__find_next_bit(unsigned long ddv_ret_ip
 	return ddv_b__find_next_bit(&ddv_call, addr1, nbits, start);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q__find_next_bit(unsigned long ddv_ret_ip, const unsigned long *addr1, unsigned long nbits, unsigned long start)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 280, ddv_ret_ip, 3)))
+		return ddv_b__find_next_bit(&ddv_call, addr1, nbits, start);
+	return ddv_r__find_next_bit(ddv_ret_ip, 0, addr1, nbits, start);
+}
+
 static DDV_WRAPPER unsigned long ddv_w__find_next_bit(const unsigned long *addr1, unsigned long nbits, unsigned long start)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 280, _RET_IP_, 3)))
 		return ddv_b__find_next_bit(&ddv_call, addr1, nbits, start);
-	return ddv_r__find_next_bit(_RET_IP_, 0, addr1, nbits, start);
+	return ddv_q__find_next_bit(_RET_IP_, addr1, nbits, start);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__find_next_bit), typeof(&_find_next_bit)),
 	       "specs/linux/device.ddv:806:5: the prototype of _find_next_bit differs from the kernel's");
@@ -23075,13 +26113,22 @@ static DDV_RARE_PATH unsigned long ddv_r__find_next_zero_bit(unsigned long ddv_r
 	return ddv_b__find_next_zero_bit(&ddv_call, addr, nbits, start);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q__find_next_zero_bit(unsigned long ddv_ret_ip, const unsigned long *addr, unsigned long nbits, unsigned long start)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 281, ddv_ret_ip, 3)))
+		return ddv_b__find_next_zero_bit(&ddv_call, addr, nbits, start);
+	return ddv_r__find_next_zero_bit(ddv_ret_ip, 0, addr, nbits, start);
+}
+
 static DDV_WRAPPER unsigned long ddv_w__find_next_zero_bit(const unsigned long *addr, unsigned long nbits, unsigned long start)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 281, _RET_IP_, 3)))
 		return ddv_b__find_next_zero_bit(&ddv_call, addr, nbits, start);
-	return ddv_r__find_next_zero_bit(_RET_IP_, 0, addr, nbits, start);
+	return ddv_q__find_next_zero_bit(_RET_IP_, addr, nbits, start);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__find_next_zero_bit), typeof(&_find_next_zero_bit)),
 	       "specs/linux/device.ddv:807:5: the prototype of _find_next_zero_bit differs from the kernel's");
@@ -23119,13 +26166,22 @@ static DDV_RARE_PATH unsigned long ddv_r__find_next_and_bit(unsigned long ddv_re
 	return ddv_b__find_next_and_bit(&ddv_call, addr1, addr2, nbits, start);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q__find_next_and_bit(unsigned long ddv_ret_ip, const unsigned long *addr1, const unsigned long *addr2, unsigned long nbits, unsigned long start)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 282, ddv_ret_ip, 4)))
+		return ddv_b__find_next_and_bit(&ddv_call, addr1, addr2, nbits, start);
+	return ddv_r__find_next_and_bit(ddv_ret_ip, 0, addr1, addr2, nbits, start);
+}
+
 static DDV_WRAPPER unsigned long ddv_w__find_next_and_bit(const unsigned long *addr1, const unsigned long *addr2, unsigned long nbits, unsigned long start)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 282, _RET_IP_, 4)))
 		return ddv_b__find_next_and_bit(&ddv_call, addr1, addr2, nbits, start);
-	return ddv_r__find_next_and_bit(_RET_IP_, 0, addr1, addr2, nbits, start);
+	return ddv_q__find_next_and_bit(_RET_IP_, addr1, addr2, nbits, start);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__find_next_and_bit), typeof(&_find_next_and_bit)),
 	       "specs/linux/device.ddv:808:5: the prototype of _find_next_and_bit differs from the kernel's");
@@ -23182,6 +26238,17 @@ static DDV_RARE_PATH void ddv_r___mutex_init(unsigned long ddv_ret_ip, unsigned 
 	ddv_b___mutex_init(&ddv_call, lock, name, key);
 }
 
+static DDV_RARE_PATH void ddv_q___mutex_init(unsigned long ddv_ret_ip, struct mutex *lock, const char *name, struct lock_class_key *key)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 283, ddv_ret_ip, 3))) {
+		ddv_b___mutex_init(&ddv_call, lock, name, key);
+		return;
+	}
+	ddv_r___mutex_init(ddv_ret_ip, 0, lock, name, key);
+}
+
 static DDV_WRAPPER void ddv_w___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -23190,7 +26257,7 @@ static DDV_WRAPPER void ddv_w___mutex_init(struct mutex *lock, const char *name,
 		ddv_b___mutex_init(&ddv_call, lock, name, key);
 		return;
 	}
-	ddv_r___mutex_init(_RET_IP_, 0, lock, name, key);
+	ddv_q___mutex_init(_RET_IP_, lock, name, key);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___mutex_init), typeof(&__mutex_init)),
 	       "specs/linux/locks.ddv:114:5: the prototype of __mutex_init differs from the kernel's");
@@ -23260,6 +26327,17 @@ static DDV_RARE_PATH void ddv_r_mutex_lock(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_mutex_lock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q_mutex_lock(unsigned long ddv_ret_ip, struct mutex *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 284, ddv_ret_ip, 1))) {
+		ddv_b_mutex_lock(&ddv_call, lock);
+		return;
+	}
+	ddv_r_mutex_lock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w_mutex_lock(struct mutex *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -23268,7 +26346,7 @@ static DDV_WRAPPER void ddv_w_mutex_lock(struct mutex *lock)
 		ddv_b_mutex_lock(&ddv_call, lock);
 		return;
 	}
-	ddv_r_mutex_lock(_RET_IP_, 0, lock);
+	ddv_q_mutex_lock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_lock), typeof(&mutex_lock)),
 	       "specs/linux/locks.ddv:128:4: the prototype of mutex_lock differs from the kernel's");
@@ -23339,13 +26417,22 @@ static DDV_RARE_PATH int ddv_r_mutex_lock_interruptible(unsigned long ddv_ret_ip
 	return ddv_b_mutex_lock_interruptible(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH int ddv_q_mutex_lock_interruptible(unsigned long ddv_ret_ip, struct mutex *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 285, ddv_ret_ip, 1)))
+		return ddv_b_mutex_lock_interruptible(&ddv_call, lock);
+	return ddv_r_mutex_lock_interruptible(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER int ddv_w_mutex_lock_interruptible(struct mutex *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 285, _RET_IP_, 1)))
 		return ddv_b_mutex_lock_interruptible(&ddv_call, lock);
-	return ddv_r_mutex_lock_interruptible(_RET_IP_, 0, lock);
+	return ddv_q_mutex_lock_interruptible(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_lock_interruptible), typeof(&mutex_lock_interruptible)),
 	       "specs/linux/locks.ddv:146:5: the prototype of mutex_lock_interruptible differs from the kernel's");
@@ -23416,13 +26503,22 @@ static DDV_RARE_PATH int ddv_r_mutex_lock_killable(unsigned long ddv_ret_ip, uns
 	return ddv_b_mutex_lock_killable(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH int ddv_q_mutex_lock_killable(unsigned long ddv_ret_ip, struct mutex *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 286, ddv_ret_ip, 1)))
+		return ddv_b_mutex_lock_killable(&ddv_call, lock);
+	return ddv_r_mutex_lock_killable(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER int ddv_w_mutex_lock_killable(struct mutex *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 286, _RET_IP_, 1)))
 		return ddv_b_mutex_lock_killable(&ddv_call, lock);
-	return ddv_r_mutex_lock_killable(_RET_IP_, 0, lock);
+	return ddv_q_mutex_lock_killable(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_lock_killable), typeof(&mutex_lock_killable)),
 	       "specs/linux/locks.ddv:147:5: the prototype of mutex_lock_killable differs from the kernel's");
@@ -23488,13 +26584,22 @@ static DDV_RARE_PATH int ddv_r_mutex_trylock(unsigned long ddv_ret_ip, unsigned 
 	return ddv_b_mutex_trylock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH int ddv_q_mutex_trylock(unsigned long ddv_ret_ip, struct mutex *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 287, ddv_ret_ip, 1)))
+		return ddv_b_mutex_trylock(&ddv_call, lock);
+	return ddv_r_mutex_trylock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER int ddv_w_mutex_trylock(struct mutex *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 287, _RET_IP_, 1)))
 		return ddv_b_mutex_trylock(&ddv_call, lock);
-	return ddv_r_mutex_trylock(_RET_IP_, 0, lock);
+	return ddv_q_mutex_trylock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_trylock), typeof(&mutex_trylock)),
 	       "specs/linux/locks.ddv:166:4: the prototype of mutex_trylock differs from the kernel's");
@@ -23537,6 +26642,17 @@ static DDV_RARE_PATH void ddv_r_mutex_unlock(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_mutex_unlock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q_mutex_unlock(unsigned long ddv_ret_ip, struct mutex *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 288, ddv_ret_ip, 1))) {
+		ddv_b_mutex_unlock(&ddv_call, lock);
+		return;
+	}
+	ddv_r_mutex_unlock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w_mutex_unlock(struct mutex *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -23545,7 +26661,7 @@ static DDV_WRAPPER void ddv_w_mutex_unlock(struct mutex *lock)
 		ddv_b_mutex_unlock(&ddv_call, lock);
 		return;
 	}
-	ddv_r_mutex_unlock(_RET_IP_, 0, lock);
+	ddv_q_mutex_unlock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_unlock), typeof(&mutex_unlock)),
 	       "specs/linux/locks.ddv:179:4: the prototype of mutex_unlock differs from the kernel's");
@@ -23617,6 +26733,17 @@ static DDV_RARE_PATH void ddv_p__raw_spin_lock(unsigned long ddv_ret_ip, unsigne
 	ddv_a__raw_spin_lock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_spin_lock(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 289, ddv_ret_ip, 1))) {
+		ddv_b__raw_spin_lock(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_spin_lock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_spin_lock(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -23625,7 +26752,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_lock(raw_spinlock_t *lock)
 		ddv_b__raw_spin_lock(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_spin_lock(_RET_IP_, 0, lock);
+	ddv_q__raw_spin_lock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_lock), typeof(&_raw_spin_lock)),
 	       "specs/linux/locks.ddv:198:5: the prototype of _raw_spin_lock differs from the kernel's");
@@ -23697,6 +26824,17 @@ static DDV_RARE_PATH void ddv_p__raw_spin_lock_bh(unsigned long ddv_ret_ip, unsi
 	ddv_a__raw_spin_lock_bh(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_spin_lock_bh(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 290, ddv_ret_ip, 1))) {
+		ddv_b__raw_spin_lock_bh(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_spin_lock_bh(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_spin_lock_bh(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -23705,7 +26843,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_lock_bh(raw_spinlock_t *lock)
 		ddv_b__raw_spin_lock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_spin_lock_bh(_RET_IP_, 0, lock);
+	ddv_q__raw_spin_lock_bh(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_lock_bh), typeof(&_raw_spin_lock_bh)),
 	       "specs/linux/locks.ddv:199:5: the prototype of _raw_spin_lock_bh differs from the kernel's");
@@ -23777,6 +26915,17 @@ static DDV_RARE_PATH void ddv_p__raw_spin_lock_irq(unsigned long ddv_ret_ip, uns
 	ddv_a__raw_spin_lock_irq(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_spin_lock_irq(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 291, ddv_ret_ip, 1))) {
+		ddv_b__raw_spin_lock_irq(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_spin_lock_irq(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_spin_lock_irq(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -23785,7 +26934,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_lock_irq(raw_spinlock_t *lock)
 		ddv_b__raw_spin_lock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_spin_lock_irq(_RET_IP_, 0, lock);
+	ddv_q__raw_spin_lock_irq(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_lock_irq), typeof(&_raw_spin_lock_irq)),
 	       "specs/linux/locks.ddv:200:5: the prototype of _raw_spin_lock_irq differs from the kernel's");
@@ -23856,13 +27005,22 @@ static DDV_RARE_PATH unsigned long ddv_p__raw_spin_lock_irqsave(unsigned long dd
 	return ddv_a__raw_spin_lock_irqsave(&ddv_call, ret, lock);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q__raw_spin_lock_irqsave(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 292, ddv_ret_ip, 1)))
+		return ddv_b__raw_spin_lock_irqsave(&ddv_call, lock);
+	return ddv_r__raw_spin_lock_irqsave(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER unsigned long ddv_w__raw_spin_lock_irqsave(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 292, _RET_IP_, 1)))
 		return ddv_b__raw_spin_lock_irqsave(&ddv_call, lock);
-	return ddv_r__raw_spin_lock_irqsave(_RET_IP_, 0, lock);
+	return ddv_q__raw_spin_lock_irqsave(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_lock_irqsave), typeof(&_raw_spin_lock_irqsave)),
 	       "specs/linux/locks.ddv:201:5: the prototype of _raw_spin_lock_irqsave differs from the kernel's");
@@ -23929,13 +27087,22 @@ static DDV_RARE_PATH int ddv_p__raw_spin_trylock(unsigned long ddv_ret_ip, unsig
 	return ddv_a__raw_spin_trylock(&ddv_call, ret, lock);
 }
 
+static DDV_RARE_PATH int ddv_q__raw_spin_trylock(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 293, ddv_ret_ip, 1)))
+		return ddv_b__raw_spin_trylock(&ddv_call, lock);
+	return ddv_r__raw_spin_trylock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER int ddv_w__raw_spin_trylock(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 293, _RET_IP_, 1)))
 		return ddv_b__raw_spin_trylock(&ddv_call, lock);
-	return ddv_r__raw_spin_trylock(_RET_IP_, 0, lock);
+	return ddv_q__raw_spin_trylock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_trylock), typeof(&_raw_spin_trylock)),
 	       "specs/linux/locks.ddv:219:5: the prototype of _raw_spin_trylock differs from the kernel's");
@@ -24002,13 +27169,22 @@ static DDV_RARE_PATH int ddv_p__raw_spin_trylock_bh(unsigned long ddv_ret_ip, un
 	return ddv_a__raw_spin_trylock_bh(&ddv_call, ret, lock);
 }
 
+static DDV_RARE_PATH int ddv_q__raw_spin_trylock_bh(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 294, ddv_ret_ip, 1)))
+		return ddv_b__raw_spin_trylock_bh(&ddv_call, lock);
+	return ddv_r__raw_spin_trylock_bh(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER int ddv_w__raw_spin_trylock_bh(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 294, _RET_IP_, 1)))
 		return ddv_b__raw_spin_trylock_bh(&ddv_call, lock);
-	return ddv_r__raw_spin_trylock_bh(_RET_IP_, 0, lock);
+	return ddv_q__raw_spin_trylock_bh(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_trylock_bh), typeof(&_raw_spin_trylock_bh)),
 	       "specs/linux/locks.ddv:220:5: the prototype of _raw_spin_trylock_bh differs from the kernel's");
@@ -24061,6 +27237,17 @@ static DDV_RARE_PATH void ddv_r__raw_spin_unlock(unsigned long ddv_ret_ip, unsig
 	ddv_b__raw_spin_unlock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_spin_unlock(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 295, ddv_ret_ip, 1))) {
+		ddv_b__raw_spin_unlock(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_spin_unlock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_spin_unlock(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24069,7 +27256,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_unlock(raw_spinlock_t *lock)
 		ddv_b__raw_spin_unlock(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_spin_unlock(_RET_IP_, 0, lock);
+	ddv_q__raw_spin_unlock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_unlock), typeof(&_raw_spin_unlock)),
 	       "specs/linux/locks.ddv:232:5: the prototype of _raw_spin_unlock differs from the kernel's");
@@ -24122,6 +27309,17 @@ static DDV_RARE_PATH void ddv_r__raw_spin_unlock_bh(unsigned long ddv_ret_ip, un
 	ddv_b__raw_spin_unlock_bh(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_spin_unlock_bh(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 296, ddv_ret_ip, 1))) {
+		ddv_b__raw_spin_unlock_bh(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_spin_unlock_bh(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_spin_unlock_bh(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24130,7 +27328,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_unlock_bh(raw_spinlock_t *lock)
 		ddv_b__raw_spin_unlock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_spin_unlock_bh(_RET_IP_, 0, lock);
+	ddv_q__raw_spin_unlock_bh(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_unlock_bh), typeof(&_raw_spin_unlock_bh)),
 	       "specs/linux/locks.ddv:233:5: the prototype of _raw_spin_unlock_bh differs from the kernel's");
@@ -24183,6 +27381,17 @@ static DDV_RARE_PATH void ddv_r__raw_spin_unlock_irq(unsigned long ddv_ret_ip, u
 	ddv_b__raw_spin_unlock_irq(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_spin_unlock_irq(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 297, ddv_ret_ip, 1))) {
+		ddv_b__raw_spin_unlock_irq(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_spin_unlock_irq(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_spin_unlock_irq(raw_spinlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24191,7 +27400,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_unlock_irq(raw_spinlock_t *lock)
 		ddv_b__raw_spin_unlock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_spin_unlock_irq(_RET_IP_, 0, lock);
+	ddv_q__raw_spin_unlock_irq(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_unlock_irq), typeof(&_raw_spin_unlock_irq)),
 	       "specs/linux/locks.ddv:234:5: the prototype of _raw_spin_unlock_irq differs from the kernel's");
@@ -24244,6 +27453,17 @@ static DDV_RARE_PATH void ddv_r__raw_spin_unlock_irqrestore(unsigned long ddv_re
 	ddv_b__raw_spin_unlock_irqrestore(&ddv_call, lock, flags);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_spin_unlock_irqrestore(unsigned long ddv_ret_ip, raw_spinlock_t *lock, unsigned long flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 298, ddv_ret_ip, 2))) {
+		ddv_b__raw_spin_unlock_irqrestore(&ddv_call, lock, flags);
+		return;
+	}
+	ddv_r__raw_spin_unlock_irqrestore(ddv_ret_ip, 0, lock, flags);
+}
+
 static DDV_WRAPPER void ddv_w__raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24252,7 +27472,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_unlock_irqrestore(raw_spinlock_t *lock, 
 		ddv_b__raw_spin_unlock_irqrestore(&ddv_call, lock, flags);
 		return;
 	}
-	ddv_r__raw_spin_unlock_irqrestore(_RET_IP_, 0, lock, flags);
+	ddv_q__raw_spin_unlock_irqrestore(_RET_IP_, lock, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_unlock_irqrestore), typeof(&_raw_spin_unlock_irqrestore)),
 	       "specs/linux/locks.ddv:235:5: the prototype of _raw_spin_unlock_irqrestore differs from the kernel's");
@@ -24313,6 +27533,17 @@ static DDV_RARE_PATH void ddv_p__raw_read_lock(unsigned long ddv_ret_ip, unsigne
 	ddv_a__raw_read_lock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_read_lock(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 299, ddv_ret_ip, 1))) {
+		ddv_b__raw_read_lock(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_read_lock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_read_lock(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24321,7 +27552,7 @@ static DDV_WRAPPER void ddv_w__raw_read_lock(rwlock_t *lock)
 		ddv_b__raw_read_lock(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_read_lock(_RET_IP_, 0, lock);
+	ddv_q__raw_read_lock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_lock), typeof(&_raw_read_lock)),
 	       "specs/linux/locks.ddv:252:5: the prototype of _raw_read_lock differs from the kernel's");
@@ -24382,6 +27613,17 @@ static DDV_RARE_PATH void ddv_p__raw_read_lock_bh(unsigned long ddv_ret_ip, unsi
 	ddv_a__raw_read_lock_bh(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_read_lock_bh(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 300, ddv_ret_ip, 1))) {
+		ddv_b__raw_read_lock_bh(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_read_lock_bh(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_read_lock_bh(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24390,7 +27632,7 @@ static DDV_WRAPPER void ddv_w__raw_read_lock_bh(rwlock_t *lock)
 		ddv_b__raw_read_lock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_read_lock_bh(_RET_IP_, 0, lock);
+	ddv_q__raw_read_lock_bh(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_lock_bh), typeof(&_raw_read_lock_bh)),
 	       "specs/linux/locks.ddv:253:5: the prototype of _raw_read_lock_bh differs from the kernel's");
@@ -24451,6 +27693,17 @@ static DDV_RARE_PATH void ddv_p__raw_read_lock_irq(unsigned long ddv_ret_ip, uns
 	ddv_a__raw_read_lock_irq(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_read_lock_irq(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 301, ddv_ret_ip, 1))) {
+		ddv_b__raw_read_lock_irq(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_read_lock_irq(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_read_lock_irq(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24459,7 +27712,7 @@ static DDV_WRAPPER void ddv_w__raw_read_lock_irq(rwlock_t *lock)
 		ddv_b__raw_read_lock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_read_lock_irq(_RET_IP_, 0, lock);
+	ddv_q__raw_read_lock_irq(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_lock_irq), typeof(&_raw_read_lock_irq)),
 	       "specs/linux/locks.ddv:254:5: the prototype of _raw_read_lock_irq differs from the kernel's");
@@ -24519,13 +27772,22 @@ static DDV_RARE_PATH unsigned long ddv_p__raw_read_lock_irqsave(unsigned long dd
 	return ddv_a__raw_read_lock_irqsave(&ddv_call, ret, lock);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q__raw_read_lock_irqsave(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 302, ddv_ret_ip, 1)))
+		return ddv_b__raw_read_lock_irqsave(&ddv_call, lock);
+	return ddv_r__raw_read_lock_irqsave(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER unsigned long ddv_w__raw_read_lock_irqsave(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 302, _RET_IP_, 1)))
 		return ddv_b__raw_read_lock_irqsave(&ddv_call, lock);
-	return ddv_r__raw_read_lock_irqsave(_RET_IP_, 0, lock);
+	return ddv_q__raw_read_lock_irqsave(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_lock_irqsave), typeof(&_raw_read_lock_irqsave)),
 	       "specs/linux/locks.ddv:255:5: the prototype of _raw_read_lock_irqsave differs from the kernel's");
@@ -24592,13 +27854,22 @@ static DDV_RARE_PATH int ddv_p__raw_read_trylock(unsigned long ddv_ret_ip, unsig
 	return ddv_a__raw_read_trylock(&ddv_call, ret, lock);
 }
 
+static DDV_RARE_PATH int ddv_q__raw_read_trylock(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 303, ddv_ret_ip, 1)))
+		return ddv_b__raw_read_trylock(&ddv_call, lock);
+	return ddv_r__raw_read_trylock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER int ddv_w__raw_read_trylock(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 303, _RET_IP_, 1)))
 		return ddv_b__raw_read_trylock(&ddv_call, lock);
-	return ddv_r__raw_read_trylock(_RET_IP_, 0, lock);
+	return ddv_q__raw_read_trylock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_trylock), typeof(&_raw_read_trylock)),
 	       "specs/linux/locks.ddv:265:5: the prototype of _raw_read_trylock differs from the kernel's");
@@ -24641,6 +27912,17 @@ static DDV_RARE_PATH void ddv_r__raw_read_unlock(unsigned long ddv_ret_ip, unsig
 	ddv_b__raw_read_unlock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_read_unlock(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 304, ddv_ret_ip, 1))) {
+		ddv_b__raw_read_unlock(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_read_unlock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_read_unlock(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24649,7 +27931,7 @@ static DDV_WRAPPER void ddv_w__raw_read_unlock(rwlock_t *lock)
 		ddv_b__raw_read_unlock(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_read_unlock(_RET_IP_, 0, lock);
+	ddv_q__raw_read_unlock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_unlock), typeof(&_raw_read_unlock)),
 	       "specs/linux/locks.ddv:278:5: the prototype of _raw_read_unlock differs from the kernel's");
@@ -24692,6 +27974,17 @@ static DDV_RARE_PATH void ddv_r__raw_read_unlock_bh(unsigned long ddv_ret_ip, un
 	ddv_b__raw_read_unlock_bh(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_read_unlock_bh(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 305, ddv_ret_ip, 1))) {
+		ddv_b__raw_read_unlock_bh(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_read_unlock_bh(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_read_unlock_bh(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24700,7 +27993,7 @@ static DDV_WRAPPER void ddv_w__raw_read_unlock_bh(rwlock_t *lock)
 		ddv_b__raw_read_unlock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_read_unlock_bh(_RET_IP_, 0, lock);
+	ddv_q__raw_read_unlock_bh(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_unlock_bh), typeof(&_raw_read_unlock_bh)),
 	       "specs/linux/locks.ddv:279:5: the prototype of _raw_read_unlock_bh differs from the kernel's");
@@ -24743,6 +28036,17 @@ static DDV_RARE_PATH void ddv_r__raw_read_unlock_irq(unsigned long ddv_ret_ip, u
 	ddv_b__raw_read_unlock_irq(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_read_unlock_irq(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 306, ddv_ret_ip, 1))) {
+		ddv_b__raw_read_unlock_irq(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_read_unlock_irq(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_read_unlock_irq(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24751,7 +28055,7 @@ static DDV_WRAPPER void ddv_w__raw_read_unlock_irq(rwlock_t *lock)
 		ddv_b__raw_read_unlock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_read_unlock_irq(_RET_IP_, 0, lock);
+	ddv_q__raw_read_unlock_irq(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_unlock_irq), typeof(&_raw_read_unlock_irq)),
 	       "specs/linux/locks.ddv:280:5: the prototype of _raw_read_unlock_irq differs from the kernel's");
@@ -24794,6 +28098,17 @@ static DDV_RARE_PATH void ddv_r__raw_read_unlock_irqrestore(unsigned long ddv_re
 	ddv_b__raw_read_unlock_irqrestore(&ddv_call, lock, flags);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_read_unlock_irqrestore(unsigned long ddv_ret_ip, rwlock_t *lock, unsigned long flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 307, ddv_ret_ip, 2))) {
+		ddv_b__raw_read_unlock_irqrestore(&ddv_call, lock, flags);
+		return;
+	}
+	ddv_r__raw_read_unlock_irqrestore(ddv_ret_ip, 0, lock, flags);
+}
+
 static DDV_WRAPPER void ddv_w__raw_read_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24802,7 +28117,7 @@ static DDV_WRAPPER void ddv_w__raw_read_unlock_irqrestore(rwlock_t *lock, unsign
 		ddv_b__raw_read_unlock_irqrestore(&ddv_call, lock, flags);
 		return;
 	}
-	ddv_r__raw_read_unlock_irqrestore(_RET_IP_, 0, lock, flags);
+	ddv_q__raw_read_unlock_irqrestore(_RET_IP_, lock, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_unlock_irqrestore), typeof(&_raw_read_unlock_irqrestore)),
 	       "specs/linux/locks.ddv:281:5: the prototype of _raw_read_unlock_irqrestore differs from the kernel's");
@@ -24874,6 +28189,17 @@ static DDV_RARE_PATH void ddv_p__raw_write_lock(unsigned long ddv_ret_ip, unsign
 	ddv_a__raw_write_lock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_write_lock(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 308, ddv_ret_ip, 1))) {
+		ddv_b__raw_write_lock(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_write_lock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_write_lock(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24882,7 +28208,7 @@ static DDV_WRAPPER void ddv_w__raw_write_lock(rwlock_t *lock)
 		ddv_b__raw_write_lock(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_write_lock(_RET_IP_, 0, lock);
+	ddv_q__raw_write_lock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_lock), typeof(&_raw_write_lock)),
 	       "specs/linux/locks.ddv:292:5: the prototype of _raw_write_lock differs from the kernel's");
@@ -24954,6 +28280,17 @@ static DDV_RARE_PATH void ddv_p__raw_write_lock_bh(unsigned long ddv_ret_ip, uns
 	ddv_a__raw_write_lock_bh(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_write_lock_bh(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 309, ddv_ret_ip, 1))) {
+		ddv_b__raw_write_lock_bh(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_write_lock_bh(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_write_lock_bh(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -24962,7 +28299,7 @@ static DDV_WRAPPER void ddv_w__raw_write_lock_bh(rwlock_t *lock)
 		ddv_b__raw_write_lock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_write_lock_bh(_RET_IP_, 0, lock);
+	ddv_q__raw_write_lock_bh(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_lock_bh), typeof(&_raw_write_lock_bh)),
 	       "specs/linux/locks.ddv:293:5: the prototype of _raw_write_lock_bh differs from the kernel's");
@@ -25034,6 +28371,17 @@ static DDV_RARE_PATH void ddv_p__raw_write_lock_irq(unsigned long ddv_ret_ip, un
 	ddv_a__raw_write_lock_irq(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_write_lock_irq(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 310, ddv_ret_ip, 1))) {
+		ddv_b__raw_write_lock_irq(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_write_lock_irq(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_write_lock_irq(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25042,7 +28390,7 @@ static DDV_WRAPPER void ddv_w__raw_write_lock_irq(rwlock_t *lock)
 		ddv_b__raw_write_lock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_write_lock_irq(_RET_IP_, 0, lock);
+	ddv_q__raw_write_lock_irq(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_lock_irq), typeof(&_raw_write_lock_irq)),
 	       "specs/linux/locks.ddv:294:5: the prototype of _raw_write_lock_irq differs from the kernel's");
@@ -25113,13 +28461,22 @@ static DDV_RARE_PATH unsigned long ddv_p__raw_write_lock_irqsave(unsigned long d
 	return ddv_a__raw_write_lock_irqsave(&ddv_call, ret, lock);
 }
 
+static DDV_RARE_PATH unsigned long ddv_q__raw_write_lock_irqsave(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 311, ddv_ret_ip, 1)))
+		return ddv_b__raw_write_lock_irqsave(&ddv_call, lock);
+	return ddv_r__raw_write_lock_irqsave(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER unsigned long ddv_w__raw_write_lock_irqsave(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 311, _RET_IP_, 1)))
 		return ddv_b__raw_write_lock_irqsave(&ddv_call, lock);
-	return ddv_r__raw_write_lock_irqsave(_RET_IP_, 0, lock);
+	return ddv_q__raw_write_lock_irqsave(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_lock_irqsave), typeof(&_raw_write_lock_irqsave)),
 	       "specs/linux/locks.ddv:295:5: the prototype of _raw_write_lock_irqsave differs from the kernel's");
@@ -25186,13 +28543,22 @@ static DDV_RARE_PATH int ddv_p__raw_write_trylock(unsigned long ddv_ret_ip, unsi
 	return ddv_a__raw_write_trylock(&ddv_call, ret, lock);
 }
 
+static DDV_RARE_PATH int ddv_q__raw_write_trylock(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 312, ddv_ret_ip, 1)))
+		return ddv_b__raw_write_trylock(&ddv_call, lock);
+	return ddv_r__raw_write_trylock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER int ddv_w__raw_write_trylock(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 312, _RET_IP_, 1)))
 		return ddv_b__raw_write_trylock(&ddv_call, lock);
-	return ddv_r__raw_write_trylock(_RET_IP_, 0, lock);
+	return ddv_q__raw_write_trylock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_trylock), typeof(&_raw_write_trylock)),
 	       "specs/linux/locks.ddv:307:5: the prototype of _raw_write_trylock differs from the kernel's");
@@ -25238,6 +28604,17 @@ static DDV_RARE_PATH void ddv_r__raw_write_unlock(unsigned long ddv_ret_ip, unsi
 	ddv_b__raw_write_unlock(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_write_unlock(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 313, ddv_ret_ip, 1))) {
+		ddv_b__raw_write_unlock(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_write_unlock(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_write_unlock(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25246,7 +28623,7 @@ static DDV_WRAPPER void ddv_w__raw_write_unlock(rwlock_t *lock)
 		ddv_b__raw_write_unlock(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_write_unlock(_RET_IP_, 0, lock);
+	ddv_q__raw_write_unlock(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_unlock), typeof(&_raw_write_unlock)),
 	       "specs/linux/locks.ddv:320:5: the prototype of _raw_write_unlock differs from the kernel's");
@@ -25292,6 +28669,17 @@ static DDV_RARE_PATH void ddv_r__raw_write_unlock_bh(unsigned long ddv_ret_ip, u
 	ddv_b__raw_write_unlock_bh(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_write_unlock_bh(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 314, ddv_ret_ip, 1))) {
+		ddv_b__raw_write_unlock_bh(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_write_unlock_bh(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_write_unlock_bh(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25300,7 +28688,7 @@ static DDV_WRAPPER void ddv_w__raw_write_unlock_bh(rwlock_t *lock)
 		ddv_b__raw_write_unlock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_write_unlock_bh(_RET_IP_, 0, lock);
+	ddv_q__raw_write_unlock_bh(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_unlock_bh), typeof(&_raw_write_unlock_bh)),
 	       "specs/linux/locks.ddv:321:5: the prototype of _raw_write_unlock_bh differs from the kernel's");
@@ -25346,6 +28734,17 @@ static DDV_RARE_PATH void ddv_r__raw_write_unlock_irq(unsigned long ddv_ret_ip, 
 	ddv_b__raw_write_unlock_irq(&ddv_call, lock);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_write_unlock_irq(unsigned long ddv_ret_ip, rwlock_t *lock)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 315, ddv_ret_ip, 1))) {
+		ddv_b__raw_write_unlock_irq(&ddv_call, lock);
+		return;
+	}
+	ddv_r__raw_write_unlock_irq(ddv_ret_ip, 0, lock);
+}
+
 static DDV_WRAPPER void ddv_w__raw_write_unlock_irq(rwlock_t *lock)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25354,7 +28753,7 @@ static DDV_WRAPPER void ddv_w__raw_write_unlock_irq(rwlock_t *lock)
 		ddv_b__raw_write_unlock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_r__raw_write_unlock_irq(_RET_IP_, 0, lock);
+	ddv_q__raw_write_unlock_irq(_RET_IP_, lock);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_unlock_irq), typeof(&_raw_write_unlock_irq)),
 	       "specs/linux/locks.ddv:322:5: the prototype of _raw_write_unlock_irq differs from the kernel's");
@@ -25400,6 +28799,17 @@ static DDV_RARE_PATH void ddv_r__raw_write_unlock_irqrestore(unsigned long ddv_r
 	ddv_b__raw_write_unlock_irqrestore(&ddv_call, lock, flags);
 }
 
+static DDV_RARE_PATH void ddv_q__raw_write_unlock_irqrestore(unsigned long ddv_ret_ip, rwlock_t *lock, unsigned long flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 316, ddv_ret_ip, 2))) {
+		ddv_b__raw_write_unlock_irqrestore(&ddv_call, lock, flags);
+		return;
+	}
+	ddv_r__raw_write_unlock_irqrestore(ddv_ret_ip, 0, lock, flags);
+}
+
 static DDV_WRAPPER void ddv_w__raw_write_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25408,7 +28818,7 @@ static DDV_WRAPPER void ddv_w__raw_write_unlock_irqrestore(rwlock_t *lock, unsig
 		ddv_b__raw_write_unlock_irqrestore(&ddv_call, lock, flags);
 		return;
 	}
-	ddv_r__raw_write_unlock_irqrestore(_RET_IP_, 0, lock, flags);
+	ddv_q__raw_write_unlock_irqrestore(_RET_IP_, lock, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_unlock_irqrestore), typeof(&_raw_write_unlock_irqrestore)),
 	       "specs/linux/locks.ddv:323:5: the prototype of _raw_write_unlock_irqrestore differs from the kernel's");
@@ -25467,6 +28877,17 @@ static DDV_RARE_PATH void ddv_r_down(unsigned long ddv_ret_ip, unsigned long ddv
 	ddv_b_down(&ddv_call, sem);
 }
 
+static DDV_RARE_PATH void ddv_q_down(unsigned long ddv_ret_ip, struct semaphore *sem)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 317, ddv_ret_ip, 1))) {
+		ddv_b_down(&ddv_call, sem);
+		return;
+	}
+	ddv_r_down(ddv_ret_ip, 0, sem);
+}
+
 static DDV_WRAPPER void ddv_w_down(struct semaphore *sem)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25475,7 +28896,7 @@ static DDV_WRAPPER void ddv_w_down(struct semaphore *sem)
 		ddv_b_down(&ddv_call, sem);
 		return;
 	}
-	ddv_r_down(_RET_IP_, 0, sem);
+	ddv_q_down(_RET_IP_, sem);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down), typeof(&down)),
 	       "specs/linux/locks.ddv:336:5: the prototype of down differs from the kernel's");
@@ -25535,13 +28956,22 @@ static DDV_RARE_PATH int ddv_r_down_interruptible(unsigned long ddv_ret_ip, unsi
 	return ddv_b_down_interruptible(&ddv_call, sem);
 }
 
+static DDV_RARE_PATH int ddv_q_down_interruptible(unsigned long ddv_ret_ip, struct semaphore *sem)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 318, ddv_ret_ip, 1)))
+		return ddv_b_down_interruptible(&ddv_call, sem);
+	return ddv_r_down_interruptible(ddv_ret_ip, 0, sem);
+}
+
 static DDV_WRAPPER int ddv_w_down_interruptible(struct semaphore *sem)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 318, _RET_IP_, 1)))
 		return ddv_b_down_interruptible(&ddv_call, sem);
-	return ddv_r_down_interruptible(_RET_IP_, 0, sem);
+	return ddv_q_down_interruptible(_RET_IP_, sem);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down_interruptible), typeof(&down_interruptible)),
 	       "specs/linux/locks.ddv:337:5: the prototype of down_interruptible differs from the kernel's");
@@ -25601,13 +29031,22 @@ static DDV_RARE_PATH int ddv_r_down_killable(unsigned long ddv_ret_ip, unsigned 
 	return ddv_b_down_killable(&ddv_call, sem);
 }
 
+static DDV_RARE_PATH int ddv_q_down_killable(unsigned long ddv_ret_ip, struct semaphore *sem)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 319, ddv_ret_ip, 1)))
+		return ddv_b_down_killable(&ddv_call, sem);
+	return ddv_r_down_killable(ddv_ret_ip, 0, sem);
+}
+
 static DDV_WRAPPER int ddv_w_down_killable(struct semaphore *sem)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 319, _RET_IP_, 1)))
 		return ddv_b_down_killable(&ddv_call, sem);
-	return ddv_r_down_killable(_RET_IP_, 0, sem);
+	return ddv_q_down_killable(_RET_IP_, sem);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down_killable), typeof(&down_killable)),
 	       "specs/linux/locks.ddv:338:5: the prototype of down_killable differs from the kernel's");
@@ -25667,13 +29106,22 @@ static DDV_RARE_PATH int ddv_r_down_timeout(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_down_timeout(&ddv_call, sem, timeout);
 }
 
+static DDV_RARE_PATH int ddv_q_down_timeout(unsigned long ddv_ret_ip, struct semaphore *sem, long timeout)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 320, ddv_ret_ip, 2)))
+		return ddv_b_down_timeout(&ddv_call, sem, timeout);
+	return ddv_r_down_timeout(ddv_ret_ip, 0, sem, timeout);
+}
+
 static DDV_WRAPPER int ddv_w_down_timeout(struct semaphore *sem, long timeout)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 320, _RET_IP_, 2)))
 		return ddv_b_down_timeout(&ddv_call, sem, timeout);
-	return ddv_r_down_timeout(_RET_IP_, 0, sem, timeout);
+	return ddv_q_down_timeout(_RET_IP_, sem, timeout);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down_timeout), typeof(&down_timeout)),
 	       "specs/linux/locks.ddv:339:5: the prototype of down_timeout differs from the kernel's");
@@ -25734,13 +29182,22 @@ static DDV_RARE_PATH int ddv_r_down_trylock(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_down_trylock(&ddv_call, sem);
 }
 
+static DDV_RARE_PATH int ddv_q_down_trylock(unsigned long ddv_ret_ip, struct semaphore *sem)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 321, ddv_ret_ip, 1)))
+		return ddv_b_down_trylock(&ddv_call, sem);
+	return ddv_r_down_trylock(ddv_ret_ip, 0, sem);
+}
+
 static DDV_WRAPPER int ddv_w_down_trylock(struct semaphore *sem)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 321, _RET_IP_, 1)))
 		return ddv_b_down_trylock(&ddv_call, sem);
-	return ddv_r_down_trylock(_RET_IP_, 0, sem);
+	return ddv_q_down_trylock(_RET_IP_, sem);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down_trylock), typeof(&down_trylock)),
 	       "specs/linux/locks.ddv:353:4: the prototype of down_trylock differs from the kernel's");
@@ -25809,6 +29266,17 @@ static DDV_RARE_PATH void ddv_r_up(unsigned long ddv_ret_ip, unsigned long ddv_d
 	ddv_b_up(&ddv_call, sem);
 }
 
+static DDV_RARE_PATH void ddv_q_up(unsigned long ddv_ret_ip, struct semaphore *sem)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 322, ddv_ret_ip, 1))) {
+		ddv_b_up(&ddv_call, sem);
+		return;
+	}
+	ddv_r_up(ddv_ret_ip, 0, sem);
+}
+
 static DDV_WRAPPER void ddv_w_up(struct semaphore *sem)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25817,7 +29285,7 @@ static DDV_WRAPPER void ddv_w_up(struct semaphore *sem)
 		ddv_b_up(&ddv_call, sem);
 		return;
 	}
-	ddv_r_up(_RET_IP_, 0, sem);
+	ddv_q_up(_RET_IP_, sem);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_up), typeof(&up)),
 	       "specs/linux/locks.ddv:367:4: the prototype of up differs from the kernel's");
@@ -25847,6 +29315,17 @@ static DDV_RARE_PATH void ddv_r___rcu_read_lock(unsigned long ddv_ret_ip, unsign
 	ddv_b___rcu_read_lock(&ddv_call);
 }
 
+static DDV_RARE_PATH void ddv_q___rcu_read_lock(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 323, ddv_ret_ip, 0))) {
+		ddv_b___rcu_read_lock(&ddv_call);
+		return;
+	}
+	ddv_r___rcu_read_lock(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER void ddv_w___rcu_read_lock(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25855,7 +29334,7 @@ static DDV_WRAPPER void ddv_w___rcu_read_lock(void)
 		ddv_b___rcu_read_lock(&ddv_call);
 		return;
 	}
-	ddv_r___rcu_read_lock(_RET_IP_, 0);
+	ddv_q___rcu_read_lock(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___rcu_read_lock), typeof(&__rcu_read_lock)),
 	       "specs/linux/locks.ddv:384:4: the prototype of __rcu_read_lock differs from the kernel's");
@@ -25891,6 +29370,17 @@ static DDV_RARE_PATH void ddv_r___rcu_read_unlock(unsigned long ddv_ret_ip, unsi
 	ddv_b___rcu_read_unlock(&ddv_call);
 }
 
+static DDV_RARE_PATH void ddv_q___rcu_read_unlock(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 324, ddv_ret_ip, 0))) {
+		ddv_b___rcu_read_unlock(&ddv_call);
+		return;
+	}
+	ddv_r___rcu_read_unlock(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER void ddv_w___rcu_read_unlock(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25899,7 +29389,7 @@ static DDV_WRAPPER void ddv_w___rcu_read_unlock(void)
 		ddv_b___rcu_read_unlock(&ddv_call);
 		return;
 	}
-	ddv_r___rcu_read_unlock(_RET_IP_, 0);
+	ddv_q___rcu_read_unlock(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___rcu_read_unlock), typeof(&__rcu_read_unlock)),
 	       "specs/linux/locks.ddv:389:4: the prototype of __rcu_read_unlock differs from the kernel's");
@@ -25935,6 +29425,17 @@ static DDV_RARE_PATH void ddv_r_synchronize_rcu(unsigned long ddv_ret_ip, unsign
 	ddv_b_synchronize_rcu(&ddv_call);
 }
 
+static DDV_RARE_PATH void ddv_q_synchronize_rcu(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 325, ddv_ret_ip, 0))) {
+		ddv_b_synchronize_rcu(&ddv_call);
+		return;
+	}
+	ddv_r_synchronize_rcu(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER void ddv_w_synchronize_rcu(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25943,7 +29444,7 @@ static DDV_WRAPPER void ddv_w_synchronize_rcu(void)
 		ddv_b_synchronize_rcu(&ddv_call);
 		return;
 	}
-	ddv_r_synchronize_rcu(_RET_IP_, 0);
+	ddv_q_synchronize_rcu(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_rcu), typeof(&synchronize_rcu)),
 	       "specs/linux/locks.ddv:398:5: the prototype of synchronize_rcu differs from the kernel's");
@@ -25979,6 +29480,17 @@ static DDV_RARE_PATH void ddv_r_synchronize_rcu_expedited(unsigned long ddv_ret_
 	ddv_b_synchronize_rcu_expedited(&ddv_call);
 }
 
+static DDV_RARE_PATH void ddv_q_synchronize_rcu_expedited(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 326, ddv_ret_ip, 0))) {
+		ddv_b_synchronize_rcu_expedited(&ddv_call);
+		return;
+	}
+	ddv_r_synchronize_rcu_expedited(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER void ddv_w_synchronize_rcu_expedited(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -25987,7 +29499,7 @@ static DDV_WRAPPER void ddv_w_synchronize_rcu_expedited(void)
 		ddv_b_synchronize_rcu_expedited(&ddv_call);
 		return;
 	}
-	ddv_r_synchronize_rcu_expedited(_RET_IP_, 0);
+	ddv_q_synchronize_rcu_expedited(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_rcu_expedited), typeof(&synchronize_rcu_expedited)),
 	       "specs/linux/locks.ddv:399:5: the prototype of synchronize_rcu_expedited differs from the kernel's");
@@ -26043,6 +29555,17 @@ static DDV_RARE_PATH void ddv_r_call_rcu(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_call_rcu(&ddv_call, head, func);
 }
 
+static DDV_RARE_PATH void ddv_q_call_rcu(unsigned long ddv_ret_ip, struct rcu_head *head, rcu_callback_t func)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 327, ddv_ret_ip, 2))) {
+		ddv_b_call_rcu(&ddv_call, head, func);
+		return;
+	}
+	ddv_r_call_rcu(ddv_ret_ip, 0, head, func);
+}
+
 static DDV_WRAPPER void ddv_w_call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26051,7 +29574,7 @@ static DDV_WRAPPER void ddv_w_call_rcu(struct rcu_head *head, rcu_callback_t fun
 		ddv_b_call_rcu(&ddv_call, head, func);
 		return;
 	}
-	ddv_r_call_rcu(_RET_IP_, 0, head, func);
+	ddv_q_call_rcu(_RET_IP_, head, func);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_call_rcu), typeof(&call_rcu)),
 	       "specs/linux/locks.ddv:422:5: the prototype of call_rcu differs from the kernel's");
@@ -26108,6 +29631,17 @@ static DDV_RARE_PATH void ddv_r_call_rcu_hurry(unsigned long ddv_ret_ip, unsigne
 	ddv_b_call_rcu_hurry(&ddv_call, head, func);
 }
 
+static DDV_RARE_PATH void ddv_q_call_rcu_hurry(unsigned long ddv_ret_ip, struct rcu_head *head, rcu_callback_t func)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 328, ddv_ret_ip, 2))) {
+		ddv_b_call_rcu_hurry(&ddv_call, head, func);
+		return;
+	}
+	ddv_r_call_rcu_hurry(ddv_ret_ip, 0, head, func);
+}
+
 static DDV_WRAPPER void ddv_w_call_rcu_hurry(struct rcu_head *head, rcu_callback_t func)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26116,7 +29650,7 @@ static DDV_WRAPPER void ddv_w_call_rcu_hurry(struct rcu_head *head, rcu_callback
 		ddv_b_call_rcu_hurry(&ddv_call, head, func);
 		return;
 	}
-	ddv_r_call_rcu_hurry(_RET_IP_, 0, head, func);
+	ddv_q_call_rcu_hurry(_RET_IP_, head, func);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_call_rcu_hurry), typeof(&call_rcu_hurry)),
 	       "specs/linux/locks.ddv:423:5: the prototype of call_rcu_hurry differs from the kernel's");
@@ -26173,6 +29707,17 @@ static DDV_RARE_PATH void ddv_r_rcu_barrier(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_rcu_barrier(&ddv_call);
 }
 
+static DDV_RARE_PATH void ddv_q_rcu_barrier(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 329, ddv_ret_ip, 0))) {
+		ddv_b_rcu_barrier(&ddv_call);
+		return;
+	}
+	ddv_r_rcu_barrier(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER void ddv_w_rcu_barrier(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26181,7 +29726,7 @@ static DDV_WRAPPER void ddv_w_rcu_barrier(void)
 		ddv_b_rcu_barrier(&ddv_call);
 		return;
 	}
-	ddv_r_rcu_barrier(_RET_IP_, 0);
+	ddv_q_rcu_barrier(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_rcu_barrier), typeof(&rcu_barrier)),
 	       "specs/linux/locks.ddv:435:4: the prototype of rcu_barrier differs from the kernel's");
@@ -26218,6 +29763,17 @@ static DDV_RARE_PATH void ddv_r___local_bh_enable_ip(unsigned long ddv_ret_ip, u
 	ddv_b___local_bh_enable_ip(&ddv_call, ip, cnt);
 }
 
+static DDV_RARE_PATH void ddv_q___local_bh_enable_ip(unsigned long ddv_ret_ip, unsigned long ip, unsigned int cnt)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 330, ddv_ret_ip, 2))) {
+		ddv_b___local_bh_enable_ip(&ddv_call, ip, cnt);
+		return;
+	}
+	ddv_r___local_bh_enable_ip(ddv_ret_ip, 0, ip, cnt);
+}
+
 static DDV_WRAPPER void ddv_w___local_bh_enable_ip(unsigned long ip, unsigned int cnt)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26226,7 +29782,7 @@ static DDV_WRAPPER void ddv_w___local_bh_enable_ip(unsigned long ip, unsigned in
 		ddv_b___local_bh_enable_ip(&ddv_call, ip, cnt);
 		return;
 	}
-	ddv_r___local_bh_enable_ip(_RET_IP_, 0, ip, cnt);
+	ddv_q___local_bh_enable_ip(_RET_IP_, ip, cnt);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___local_bh_enable_ip), typeof(&__local_bh_enable_ip)),
 	       "specs/linux/locks.ddv:456:5: the prototype of __local_bh_enable_ip differs from the kernel's");
@@ -26303,13 +29859,22 @@ static DDV_RARE_PATH int ddv_p_init_srcu_struct(unsigned long ddv_ret_ip, unsign
 	return ddv_a_init_srcu_struct(&ddv_call, ret, ssp);
 }
 
+static DDV_RARE_PATH int ddv_q_init_srcu_struct(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 331, ddv_ret_ip, 1)))
+		return ddv_b_init_srcu_struct(&ddv_call, ssp);
+	return ddv_r_init_srcu_struct(ddv_ret_ip, 0, ssp);
+}
+
 static DDV_WRAPPER int ddv_w_init_srcu_struct(struct srcu_struct *ssp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 331, _RET_IP_, 1)))
 		return ddv_b_init_srcu_struct(&ddv_call, ssp);
-	return ddv_r_init_srcu_struct(_RET_IP_, 0, ssp);
+	return ddv_q_init_srcu_struct(_RET_IP_, ssp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_srcu_struct), typeof(&init_srcu_struct)),
 	       "specs/linux/locks.ddv:469:4: the prototype of init_srcu_struct differs from the kernel's");
@@ -26365,6 +29930,17 @@ static DDV_RARE_PATH void ddv_r_cleanup_srcu_struct(unsigned long ddv_ret_ip, un
 	ddv_b_cleanup_srcu_struct(&ddv_call, ssp);
 }
 
+static DDV_RARE_PATH void ddv_q_cleanup_srcu_struct(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 332, ddv_ret_ip, 1))) {
+		ddv_b_cleanup_srcu_struct(&ddv_call, ssp);
+		return;
+	}
+	ddv_r_cleanup_srcu_struct(ddv_ret_ip, 0, ssp);
+}
+
 static DDV_WRAPPER void ddv_w_cleanup_srcu_struct(struct srcu_struct *ssp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26373,7 +29949,7 @@ static DDV_WRAPPER void ddv_w_cleanup_srcu_struct(struct srcu_struct *ssp)
 		ddv_b_cleanup_srcu_struct(&ddv_call, ssp);
 		return;
 	}
-	ddv_r_cleanup_srcu_struct(_RET_IP_, 0, ssp);
+	ddv_q_cleanup_srcu_struct(_RET_IP_, ssp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cleanup_srcu_struct), typeof(&cleanup_srcu_struct)),
 	       "specs/linux/locks.ddv:478:4: the prototype of cleanup_srcu_struct differs from the kernel's");
@@ -26405,13 +29981,22 @@ static DDV_RARE_PATH int ddv_r___srcu_read_lock(unsigned long ddv_ret_ip, unsign
 	return ddv_b___srcu_read_lock(&ddv_call, ssp);
 }
 
+static DDV_RARE_PATH int ddv_q___srcu_read_lock(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 333, ddv_ret_ip, 1)))
+		return ddv_b___srcu_read_lock(&ddv_call, ssp);
+	return ddv_r___srcu_read_lock(ddv_ret_ip, 0, ssp);
+}
+
 static DDV_WRAPPER int ddv_w___srcu_read_lock(struct srcu_struct *ssp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 333, _RET_IP_, 1)))
 		return ddv_b___srcu_read_lock(&ddv_call, ssp);
-	return ddv_r___srcu_read_lock(_RET_IP_, 0, ssp);
+	return ddv_q___srcu_read_lock(_RET_IP_, ssp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___srcu_read_lock), typeof(&__srcu_read_lock)),
 	       "specs/linux/locks.ddv:491:4: the prototype of __srcu_read_lock differs from the kernel's");
@@ -26442,6 +30027,17 @@ static DDV_RARE_PATH void ddv_r___srcu_read_unlock(unsigned long ddv_ret_ip, uns
 	ddv_b___srcu_read_unlock(&ddv_call, ssp, idx);
 }
 
+static DDV_RARE_PATH void ddv_q___srcu_read_unlock(unsigned long ddv_ret_ip, struct srcu_struct *ssp, int idx)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 334, ddv_ret_ip, 2))) {
+		ddv_b___srcu_read_unlock(&ddv_call, ssp, idx);
+		return;
+	}
+	ddv_r___srcu_read_unlock(ddv_ret_ip, 0, ssp, idx);
+}
+
 static DDV_WRAPPER void ddv_w___srcu_read_unlock(struct srcu_struct *ssp, int idx)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26450,7 +30046,7 @@ static DDV_WRAPPER void ddv_w___srcu_read_unlock(struct srcu_struct *ssp, int id
 		ddv_b___srcu_read_unlock(&ddv_call, ssp, idx);
 		return;
 	}
-	ddv_r___srcu_read_unlock(_RET_IP_, 0, ssp, idx);
+	ddv_q___srcu_read_unlock(_RET_IP_, ssp, idx);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___srcu_read_unlock), typeof(&__srcu_read_unlock)),
 	       "specs/linux/locks.ddv:496:4: the prototype of __srcu_read_unlock differs from the kernel's");
@@ -26487,6 +30083,17 @@ static DDV_RARE_PATH void ddv_r_synchronize_srcu(unsigned long ddv_ret_ip, unsig
 	ddv_b_synchronize_srcu(&ddv_call, ssp);
 }
 
+static DDV_RARE_PATH void ddv_q_synchronize_srcu(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 335, ddv_ret_ip, 1))) {
+		ddv_b_synchronize_srcu(&ddv_call, ssp);
+		return;
+	}
+	ddv_r_synchronize_srcu(ddv_ret_ip, 0, ssp);
+}
+
 static DDV_WRAPPER void ddv_w_synchronize_srcu(struct srcu_struct *ssp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26495,7 +30102,7 @@ static DDV_WRAPPER void ddv_w_synchronize_srcu(struct srcu_struct *ssp)
 		ddv_b_synchronize_srcu(&ddv_call, ssp);
 		return;
 	}
-	ddv_r_synchronize_srcu(_RET_IP_, 0, ssp);
+	ddv_q_synchronize_srcu(_RET_IP_, ssp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_srcu), typeof(&synchronize_srcu)),
 	       "specs/linux/locks.ddv:502:5: the prototype of synchronize_srcu differs from the kernel's");
@@ -26532,6 +30139,17 @@ static DDV_RARE_PATH void ddv_r_synchronize_srcu_expedited(unsigned long ddv_ret
 	ddv_b_synchronize_srcu_expedited(&ddv_call, ssp);
 }
 
+static DDV_RARE_PATH void ddv_q_synchronize_srcu_expedited(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 336, ddv_ret_ip, 1))) {
+		ddv_b_synchronize_srcu_expedited(&ddv_call, ssp);
+		return;
+	}
+	ddv_r_synchronize_srcu_expedited(ddv_ret_ip, 0, ssp);
+}
+
 static DDV_WRAPPER void ddv_w_synchronize_srcu_expedited(struct srcu_struct *ssp)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26540,7 +30158,7 @@ static DDV_WRAPPER void ddv_w_synchronize_srcu_expedited(struct srcu_struct *ssp
 		ddv_b_synchronize_srcu_expedited(&ddv_call, ssp);
 		return;
 	}
-	ddv_r_synchronize_srcu_expedited(_RET_IP_, 0, ssp);
+	ddv_q_synchronize_srcu_expedited(_RET_IP_, ssp);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_srcu_expedited), typeof(&synchronize_srcu_expedited)),
 	       "specs/linux/locks.ddv:503:5: the prototype of synchronize_srcu_expedited differs from the kernel's");
@@ -26627,13 +30245,22 @@ static DDV_RARE_PATH int ddv_p_usb_register_driver(unsigned long ddv_ret_ip, uns
 	return ddv_a_usb_register_driver(&ddv_call, ret, new_driver);
 }
 
+static DDV_RARE_PATH int ddv_q_usb_register_driver(unsigned long ddv_ret_ip, struct usb_driver *new_driver, struct module *owner, const char *mod_name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 337, ddv_ret_ip, 3)))
+		return ddv_b_usb_register_driver(&ddv_call, new_driver, owner, mod_name);
+	return ddv_r_usb_register_driver(ddv_ret_ip, 0, new_driver, owner, mod_name);
+}
+
 static DDV_WRAPPER int ddv_w_usb_register_driver(struct usb_driver *new_driver, struct module *owner, const char *mod_name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 337, _RET_IP_, 3)))
 		return ddv_b_usb_register_driver(&ddv_call, new_driver, owner, mod_name);
-	return ddv_r_usb_register_driver(_RET_IP_, 0, new_driver, owner, mod_name);
+	return ddv_q_usb_register_driver(_RET_IP_, new_driver, owner, mod_name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_register_driver), typeof(&usb_register_driver)),
 	       "specs/linux/usb.ddv:44:4: the prototype of usb_register_driver differs from the kernel's");
@@ -26690,6 +30317,17 @@ static DDV_RARE_PATH void ddv_r_usb_deregister(unsigned long ddv_ret_ip, unsigne
 	ddv_b_usb_deregister(&ddv_call, driver);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_deregister(unsigned long ddv_ret_ip, struct usb_driver *driver)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 338, ddv_ret_ip, 1))) {
+		ddv_b_usb_deregister(&ddv_call, driver);
+		return;
+	}
+	ddv_r_usb_deregister(ddv_ret_ip, 0, driver);
+}
+
 static DDV_WRAPPER void ddv_w_usb_deregister(struct usb_driver *driver)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26698,7 +30336,7 @@ static DDV_WRAPPER void ddv_w_usb_deregister(struct usb_driver *driver)
 		ddv_b_usb_deregister(&ddv_call, driver);
 		return;
 	}
-	ddv_r_usb_deregister(_RET_IP_, 0, driver);
+	ddv_q_usb_deregister(_RET_IP_, driver);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_deregister), typeof(&usb_deregister)),
 	       "specs/linux/usb.ddv:57:4: the prototype of usb_deregister differs from the kernel's");
@@ -26782,13 +30420,22 @@ static DDV_RARE_PATH struct urb *ddv_p_usb_alloc_urb(unsigned long ddv_ret_ip, u
 	return ddv_a_usb_alloc_urb(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct urb *ddv_q_usb_alloc_urb(unsigned long ddv_ret_ip, int iso_packets, gfp_t mem_flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 339, ddv_ret_ip, 2)))
+		return ddv_b_usb_alloc_urb(&ddv_call, iso_packets, mem_flags);
+	return ddv_r_usb_alloc_urb(ddv_ret_ip, 0, iso_packets, mem_flags);
+}
+
 static DDV_WRAPPER struct urb *ddv_w_usb_alloc_urb(int iso_packets, gfp_t mem_flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 339, _RET_IP_, 2)))
 		return ddv_b_usb_alloc_urb(&ddv_call, iso_packets, mem_flags);
-	return ddv_r_usb_alloc_urb(_RET_IP_, 0, iso_packets, mem_flags);
+	return ddv_q_usb_alloc_urb(_RET_IP_, iso_packets, mem_flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_alloc_urb), typeof(&usb_alloc_urb)),
 	       "specs/linux/usb.ddv:83:4: the prototype of usb_alloc_urb differs from the kernel's");
@@ -26804,11 +30451,16 @@ static __always_inline struct urb *ddv_b_usb_get_urb(struct ddv_call *ddv_call, 
 	/* specs/linux/usb.ddv:99:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 57, (u64)(unsigned long)(urb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((urb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = urb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 57, (u64)(unsigned long)(urb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/usb.ddv:100:3: object operation */
 			{
 				s64 ddv_result;
@@ -26846,13 +30498,22 @@ static DDV_RARE_PATH struct urb *ddv_r_usb_get_urb(unsigned long ddv_ret_ip, uns
 	return ddv_b_usb_get_urb(&ddv_call, urb);
 }
 
+static DDV_RARE_PATH struct urb *ddv_q_usb_get_urb(unsigned long ddv_ret_ip, struct urb *urb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 340, ddv_ret_ip, 1)))
+		return ddv_b_usb_get_urb(&ddv_call, urb);
+	return ddv_r_usb_get_urb(ddv_ret_ip, 0, urb);
+}
+
 static DDV_WRAPPER struct urb *ddv_w_usb_get_urb(struct urb *urb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 340, _RET_IP_, 1)))
 		return ddv_b_usb_get_urb(&ddv_call, urb);
-	return ddv_r_usb_get_urb(_RET_IP_, 0, urb);
+	return ddv_q_usb_get_urb(_RET_IP_, urb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_get_urb), typeof(&usb_get_urb)),
 	       "specs/linux/usb.ddv:95:4: the prototype of usb_get_urb differs from the kernel's");
@@ -26960,6 +30621,17 @@ static DDV_RARE_PATH void ddv_r_usb_free_urb(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_usb_free_urb(&ddv_call, urb);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_free_urb(unsigned long ddv_ret_ip, struct urb *urb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 341, ddv_ret_ip, 1))) {
+		ddv_b_usb_free_urb(&ddv_call, urb);
+		return;
+	}
+	ddv_r_usb_free_urb(ddv_ret_ip, 0, urb);
+}
+
 static DDV_WRAPPER void ddv_w_usb_free_urb(struct urb *urb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -26968,7 +30640,7 @@ static DDV_WRAPPER void ddv_w_usb_free_urb(struct urb *urb)
 		ddv_b_usb_free_urb(&ddv_call, urb);
 		return;
 	}
-	ddv_r_usb_free_urb(_RET_IP_, 0, urb);
+	ddv_q_usb_free_urb(_RET_IP_, urb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_free_urb), typeof(&usb_free_urb)),
 	       "specs/linux/usb.ddv:106:4: the prototype of usb_free_urb differs from the kernel's");
@@ -27028,14 +30700,23 @@ static __always_inline int ddv_b_usb_submit_urb(struct ddv_call *ddv_call, struc
 	/* specs/linux/usb.ddv:138:2: if */
 	{
 		int ddv_f0, ddv_f1;
+		bool ddv_if;
 
-		ddv_f1 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
-		ddv_f0 = ddv_obj_lookup(ddv_call, 57, (u64)(unsigned long)(urb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((((urb != NULL) && (ddv_f0 == 0)) && ((urb)->anchor == NULL)) && !((ddv_f1 == 0))) {
+		ddv_if = urb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 57, (u64)(unsigned long)(urb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		ddv_if = ddv_if && ((urb)->anchor == NULL);
+		if (ddv_if) {
+			ddv_f1 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f1))
+				goto ddv_restart;
+			ddv_if = !((ddv_f1 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/usb.ddv:139:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
@@ -27088,13 +30769,22 @@ static DDV_RARE_PATH int ddv_p_usb_submit_urb(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_usb_submit_urb(&ddv_call, ret, urb);
 }
 
+static DDV_RARE_PATH int ddv_q_usb_submit_urb(unsigned long ddv_ret_ip, struct urb *urb, gfp_t mem_flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 342, ddv_ret_ip, 2)))
+		return ddv_b_usb_submit_urb(&ddv_call, urb, mem_flags);
+	return ddv_r_usb_submit_urb(ddv_ret_ip, 0, urb, mem_flags);
+}
+
 static DDV_WRAPPER int ddv_w_usb_submit_urb(struct urb *urb, gfp_t mem_flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 342, _RET_IP_, 2)))
 		return ddv_b_usb_submit_urb(&ddv_call, urb, mem_flags);
-	return ddv_r_usb_submit_urb(_RET_IP_, 0, urb, mem_flags);
+	return ddv_q_usb_submit_urb(_RET_IP_, urb, mem_flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_submit_urb), typeof(&usb_submit_urb)),
 	       "specs/linux/usb.ddv:130:4: the prototype of usb_submit_urb differs from the kernel's");
@@ -27114,11 +30804,16 @@ static __always_inline void ddv_b_usb_kill_urb(struct ddv_call *ddv_call, struct
 	/* specs/linux/usb.ddv:154:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((urb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = urb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/usb.ddv:155:3: object operation */
 			{
 				int ddv_rc;
@@ -27151,6 +30846,17 @@ static DDV_RARE_PATH void ddv_r_usb_kill_urb(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_usb_kill_urb(&ddv_call, urb);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_kill_urb(unsigned long ddv_ret_ip, struct urb *urb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 343, ddv_ret_ip, 1))) {
+		ddv_b_usb_kill_urb(&ddv_call, urb);
+		return;
+	}
+	ddv_r_usb_kill_urb(ddv_ret_ip, 0, urb);
+}
+
 static DDV_WRAPPER void ddv_w_usb_kill_urb(struct urb *urb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -27159,7 +30865,7 @@ static DDV_WRAPPER void ddv_w_usb_kill_urb(struct urb *urb)
 		ddv_b_usb_kill_urb(&ddv_call, urb);
 		return;
 	}
-	ddv_r_usb_kill_urb(_RET_IP_, 0, urb);
+	ddv_q_usb_kill_urb(_RET_IP_, urb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_kill_urb), typeof(&usb_kill_urb)),
 	       "specs/linux/usb.ddv:149:4: the prototype of usb_kill_urb differs from the kernel's");
@@ -27179,11 +30885,16 @@ static __always_inline void ddv_b_usb_poison_urb(struct ddv_call *ddv_call, stru
 	/* specs/linux/usb.ddv:163:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((urb != NULL) && (ddv_f0 == 0)) {
+		ddv_if = urb != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/usb.ddv:164:3: object operation */
 			{
 				int ddv_rc;
@@ -27216,6 +30927,17 @@ static DDV_RARE_PATH void ddv_r_usb_poison_urb(unsigned long ddv_ret_ip, unsigne
 	ddv_b_usb_poison_urb(&ddv_call, urb);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_poison_urb(unsigned long ddv_ret_ip, struct urb *urb)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 344, ddv_ret_ip, 1))) {
+		ddv_b_usb_poison_urb(&ddv_call, urb);
+		return;
+	}
+	ddv_r_usb_poison_urb(ddv_ret_ip, 0, urb);
+}
+
 static DDV_WRAPPER void ddv_w_usb_poison_urb(struct urb *urb)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -27224,7 +30946,7 @@ static DDV_WRAPPER void ddv_w_usb_poison_urb(struct urb *urb)
 		ddv_b_usb_poison_urb(&ddv_call, urb);
 		return;
 	}
-	ddv_r_usb_poison_urb(_RET_IP_, 0, urb);
+	ddv_q_usb_poison_urb(_RET_IP_, urb);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_poison_urb), typeof(&usb_poison_urb)),
 	       "specs/linux/usb.ddv:159:4: the prototype of usb_poison_urb differs from the kernel's");
@@ -27276,6 +30998,17 @@ static DDV_RARE_PATH void ddv_r_usb_anchor_urb(unsigned long ddv_ret_ip, unsigne
 	ddv_b_usb_anchor_urb(&ddv_call, urb, anchor);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_anchor_urb(unsigned long ddv_ret_ip, struct urb *urb, struct usb_anchor *anchor)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 345, ddv_ret_ip, 2))) {
+		ddv_b_usb_anchor_urb(&ddv_call, urb, anchor);
+		return;
+	}
+	ddv_r_usb_anchor_urb(ddv_ret_ip, 0, urb, anchor);
+}
+
 static DDV_WRAPPER void ddv_w_usb_anchor_urb(struct urb *urb, struct usb_anchor *anchor)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -27284,7 +31017,7 @@ static DDV_WRAPPER void ddv_w_usb_anchor_urb(struct urb *urb, struct usb_anchor 
 		ddv_b_usb_anchor_urb(&ddv_call, urb, anchor);
 		return;
 	}
-	ddv_r_usb_anchor_urb(_RET_IP_, 0, urb, anchor);
+	ddv_q_usb_anchor_urb(_RET_IP_, urb, anchor);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_anchor_urb), typeof(&usb_anchor_urb)),
 	       "specs/linux/usb.ddv:178:4: the prototype of usb_anchor_urb differs from the kernel's");
@@ -27322,6 +31055,17 @@ static DDV_RARE_PATH void ddv_r_usb_kill_anchored_urbs(unsigned long ddv_ret_ip,
 	ddv_b_usb_kill_anchored_urbs(&ddv_call, anchor);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_kill_anchored_urbs(unsigned long ddv_ret_ip, struct usb_anchor *anchor)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 346, ddv_ret_ip, 1))) {
+		ddv_b_usb_kill_anchored_urbs(&ddv_call, anchor);
+		return;
+	}
+	ddv_r_usb_kill_anchored_urbs(ddv_ret_ip, 0, anchor);
+}
+
 static DDV_WRAPPER void ddv_w_usb_kill_anchored_urbs(struct usb_anchor *anchor)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -27330,7 +31074,7 @@ static DDV_WRAPPER void ddv_w_usb_kill_anchored_urbs(struct usb_anchor *anchor)
 		ddv_b_usb_kill_anchored_urbs(&ddv_call, anchor);
 		return;
 	}
-	ddv_r_usb_kill_anchored_urbs(_RET_IP_, 0, anchor);
+	ddv_q_usb_kill_anchored_urbs(_RET_IP_, anchor);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_kill_anchored_urbs), typeof(&usb_kill_anchored_urbs)),
 	       "specs/linux/usb.ddv:187:4: the prototype of usb_kill_anchored_urbs differs from the kernel's");
@@ -27368,6 +31112,17 @@ static DDV_RARE_PATH void ddv_r_usb_poison_anchored_urbs(unsigned long ddv_ret_i
 	ddv_b_usb_poison_anchored_urbs(&ddv_call, anchor);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_poison_anchored_urbs(unsigned long ddv_ret_ip, struct usb_anchor *anchor)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 347, ddv_ret_ip, 1))) {
+		ddv_b_usb_poison_anchored_urbs(&ddv_call, anchor);
+		return;
+	}
+	ddv_r_usb_poison_anchored_urbs(ddv_ret_ip, 0, anchor);
+}
+
 static DDV_WRAPPER void ddv_w_usb_poison_anchored_urbs(struct usb_anchor *anchor)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -27376,7 +31131,7 @@ static DDV_WRAPPER void ddv_w_usb_poison_anchored_urbs(struct usb_anchor *anchor
 		ddv_b_usb_poison_anchored_urbs(&ddv_call, anchor);
 		return;
 	}
-	ddv_r_usb_poison_anchored_urbs(_RET_IP_, 0, anchor);
+	ddv_q_usb_poison_anchored_urbs(_RET_IP_, anchor);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_poison_anchored_urbs), typeof(&usb_poison_anchored_urbs)),
 	       "specs/linux/usb.ddv:194:4: the prototype of usb_poison_anchored_urbs differs from the kernel's");
@@ -27460,13 +31215,22 @@ static DDV_RARE_PATH void *ddv_p_usb_alloc_coherent(unsigned long ddv_ret_ip, un
 	return ddv_a_usb_alloc_coherent(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_usb_alloc_coherent(unsigned long ddv_ret_ip, struct usb_device *dev, size_t size, gfp_t mem_flags, dma_addr_t *dma)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 348, ddv_ret_ip, 4)))
+		return ddv_b_usb_alloc_coherent(&ddv_call, dev, size, mem_flags, dma);
+	return ddv_r_usb_alloc_coherent(ddv_ret_ip, 0, dev, size, mem_flags, dma);
+}
+
 static DDV_WRAPPER void *ddv_w_usb_alloc_coherent(struct usb_device *dev, size_t size, gfp_t mem_flags, dma_addr_t *dma)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 348, _RET_IP_, 4)))
 		return ddv_b_usb_alloc_coherent(&ddv_call, dev, size, mem_flags, dma);
-	return ddv_r_usb_alloc_coherent(_RET_IP_, 0, dev, size, mem_flags, dma);
+	return ddv_q_usb_alloc_coherent(_RET_IP_, dev, size, mem_flags, dma);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_alloc_coherent), typeof(&usb_alloc_coherent)),
 	       "specs/linux/usb.ddv:208:4: the prototype of usb_alloc_coherent differs from the kernel's");
@@ -27494,11 +31258,16 @@ static __always_inline void ddv_b_usb_free_coherent(struct ddv_call *ddv_call, s
 	/* specs/linux/usb.ddv:226:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 60, (u64)(unsigned long)(addr), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((addr != NULL) && (ddv_f0 == 0)) {
+		ddv_if = addr != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 60, (u64)(unsigned long)(addr), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/usb.ddv:227:3: object operation */
 			{
 				int ddv_rc;
@@ -27531,6 +31300,17 @@ static DDV_RARE_PATH void ddv_r_usb_free_coherent(unsigned long ddv_ret_ip, unsi
 	ddv_b_usb_free_coherent(&ddv_call, dev, size, addr, dma);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_free_coherent(unsigned long ddv_ret_ip, struct usb_device *dev, size_t size, void *addr, dma_addr_t dma)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 349, ddv_ret_ip, 4))) {
+		ddv_b_usb_free_coherent(&ddv_call, dev, size, addr, dma);
+		return;
+	}
+	ddv_r_usb_free_coherent(ddv_ret_ip, 0, dev, size, addr, dma);
+}
+
 static DDV_WRAPPER void ddv_w_usb_free_coherent(struct usb_device *dev, size_t size, void *addr, dma_addr_t dma)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -27539,7 +31319,7 @@ static DDV_WRAPPER void ddv_w_usb_free_coherent(struct usb_device *dev, size_t s
 		ddv_b_usb_free_coherent(&ddv_call, dev, size, addr, dma);
 		return;
 	}
-	ddv_r_usb_free_coherent(_RET_IP_, 0, dev, size, addr, dma);
+	ddv_q_usb_free_coherent(_RET_IP_, dev, size, addr, dma);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_free_coherent), typeof(&usb_free_coherent)),
 	       "specs/linux/usb.ddv:220:4: the prototype of usb_free_coherent differs from the kernel's");
@@ -27611,13 +31391,22 @@ static DDV_RARE_PATH struct usb_device *ddv_r_usb_get_dev(unsigned long ddv_ret_
 	return ddv_b_usb_get_dev(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH struct usb_device *ddv_q_usb_get_dev(unsigned long ddv_ret_ip, struct usb_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 350, ddv_ret_ip, 1)))
+		return ddv_b_usb_get_dev(&ddv_call, dev);
+	return ddv_r_usb_get_dev(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER struct usb_device *ddv_w_usb_get_dev(struct usb_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 350, _RET_IP_, 1)))
 		return ddv_b_usb_get_dev(&ddv_call, dev);
-	return ddv_r_usb_get_dev(_RET_IP_, 0, dev);
+	return ddv_q_usb_get_dev(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_get_dev), typeof(&usb_get_dev)),
 	       "specs/linux/usb.ddv:246:4: the prototype of usb_get_dev differs from the kernel's");
@@ -27706,6 +31495,17 @@ static DDV_RARE_PATH void ddv_r_usb_put_dev(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_usb_put_dev(&ddv_call, dev);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_put_dev(unsigned long ddv_ret_ip, struct usb_device *dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 351, ddv_ret_ip, 1))) {
+		ddv_b_usb_put_dev(&ddv_call, dev);
+		return;
+	}
+	ddv_r_usb_put_dev(ddv_ret_ip, 0, dev);
+}
+
 static DDV_WRAPPER void ddv_w_usb_put_dev(struct usb_device *dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -27714,7 +31514,7 @@ static DDV_WRAPPER void ddv_w_usb_put_dev(struct usb_device *dev)
 		ddv_b_usb_put_dev(&ddv_call, dev);
 		return;
 	}
-	ddv_r_usb_put_dev(_RET_IP_, 0, dev);
+	ddv_q_usb_put_dev(_RET_IP_, dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_put_dev), typeof(&usb_put_dev)),
 	       "specs/linux/usb.ddv:259:4: the prototype of usb_put_dev differs from the kernel's");
@@ -27786,13 +31586,22 @@ static DDV_RARE_PATH struct usb_interface *ddv_r_usb_get_intf(unsigned long ddv_
 	return ddv_b_usb_get_intf(&ddv_call, intf);
 }
 
+static DDV_RARE_PATH struct usb_interface *ddv_q_usb_get_intf(unsigned long ddv_ret_ip, struct usb_interface *intf)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 352, ddv_ret_ip, 1)))
+		return ddv_b_usb_get_intf(&ddv_call, intf);
+	return ddv_r_usb_get_intf(ddv_ret_ip, 0, intf);
+}
+
 static DDV_WRAPPER struct usb_interface *ddv_w_usb_get_intf(struct usb_interface *intf)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 352, _RET_IP_, 1)))
 		return ddv_b_usb_get_intf(&ddv_call, intf);
-	return ddv_r_usb_get_intf(_RET_IP_, 0, intf);
+	return ddv_q_usb_get_intf(_RET_IP_, intf);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_get_intf), typeof(&usb_get_intf)),
 	       "specs/linux/usb.ddv:275:4: the prototype of usb_get_intf differs from the kernel's");
@@ -27881,6 +31690,17 @@ static DDV_RARE_PATH void ddv_r_usb_put_intf(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_usb_put_intf(&ddv_call, intf);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_put_intf(unsigned long ddv_ret_ip, struct usb_interface *intf)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 353, ddv_ret_ip, 1))) {
+		ddv_b_usb_put_intf(&ddv_call, intf);
+		return;
+	}
+	ddv_r_usb_put_intf(ddv_ret_ip, 0, intf);
+}
+
 static DDV_WRAPPER void ddv_w_usb_put_intf(struct usb_interface *intf)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -27889,7 +31709,7 @@ static DDV_WRAPPER void ddv_w_usb_put_intf(struct usb_interface *intf)
 		ddv_b_usb_put_intf(&ddv_call, intf);
 		return;
 	}
-	ddv_r_usb_put_intf(_RET_IP_, 0, intf);
+	ddv_q_usb_put_intf(_RET_IP_, intf);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_put_intf), typeof(&usb_put_intf)),
 	       "specs/linux/usb.ddv:287:4: the prototype of usb_put_intf differs from the kernel's");
@@ -27940,13 +31760,22 @@ static DDV_RARE_PATH int ddv_r_usb_control_msg(unsigned long ddv_ret_ip, unsigne
 	return ddv_b_usb_control_msg(&ddv_call, dev, pipe, request, requesttype, value, index, data, size, timeout);
 }
 
+static DDV_RARE_PATH int ddv_q_usb_control_msg(unsigned long ddv_ret_ip, struct usb_device *dev, unsigned int pipe, __u8 request, __u8 requesttype, __u16 value, __u16 index, void *data, __u16 size, int timeout)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 354, ddv_ret_ip, 6)))
+		return ddv_b_usb_control_msg(&ddv_call, dev, pipe, request, requesttype, value, index, data, size, timeout);
+	return ddv_r_usb_control_msg(ddv_ret_ip, 0, dev, pipe, request, requesttype, value, index, data, size, timeout);
+}
+
 static DDV_WRAPPER int ddv_w_usb_control_msg(struct usb_device *dev, unsigned int pipe, __u8 request, __u8 requesttype, __u16 value, __u16 index, void *data, __u16 size, int timeout)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 354, _RET_IP_, 6)))
 		return ddv_b_usb_control_msg(&ddv_call, dev, pipe, request, requesttype, value, index, data, size, timeout);
-	return ddv_r_usb_control_msg(_RET_IP_, 0, dev, pipe, request, requesttype, value, index, data, size, timeout);
+	return ddv_q_usb_control_msg(_RET_IP_, dev, pipe, request, requesttype, value, index, data, size, timeout);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_control_msg), typeof(&usb_control_msg)),
 	       "specs/linux/usb.ddv:305:4: the prototype of usb_control_msg differs from the kernel's");
@@ -27997,13 +31826,22 @@ static DDV_RARE_PATH int ddv_r_usb_interrupt_msg(unsigned long ddv_ret_ip, unsig
 	return ddv_b_usb_interrupt_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
 }
 
+static DDV_RARE_PATH int ddv_q_usb_interrupt_msg(unsigned long ddv_ret_ip, struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 355, ddv_ret_ip, 6)))
+		return ddv_b_usb_interrupt_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_r_usb_interrupt_msg(ddv_ret_ip, 0, usb_dev, pipe, data, len, actual_length, timeout);
+}
+
 static DDV_WRAPPER int ddv_w_usb_interrupt_msg(struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 355, _RET_IP_, 6)))
 		return ddv_b_usb_interrupt_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
-	return ddv_r_usb_interrupt_msg(_RET_IP_, 0, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_q_usb_interrupt_msg(_RET_IP_, usb_dev, pipe, data, len, actual_length, timeout);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_interrupt_msg), typeof(&usb_interrupt_msg)),
 	       "specs/linux/usb.ddv:312:4: the prototype of usb_interrupt_msg differs from the kernel's");
@@ -28054,13 +31892,22 @@ static DDV_RARE_PATH int ddv_r_usb_bulk_msg(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_usb_bulk_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
 }
 
+static DDV_RARE_PATH int ddv_q_usb_bulk_msg(unsigned long ddv_ret_ip, struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 356, ddv_ret_ip, 6)))
+		return ddv_b_usb_bulk_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_r_usb_bulk_msg(ddv_ret_ip, 0, usb_dev, pipe, data, len, actual_length, timeout);
+}
+
 static DDV_WRAPPER int ddv_w_usb_bulk_msg(struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 356, _RET_IP_, 6)))
 		return ddv_b_usb_bulk_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
-	return ddv_r_usb_bulk_msg(_RET_IP_, 0, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_q_usb_bulk_msg(_RET_IP_, usb_dev, pipe, data, len, actual_length, timeout);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_bulk_msg), typeof(&usb_bulk_msg)),
 	       "specs/linux/usb.ddv:319:4: the prototype of usb_bulk_msg differs from the kernel's");
@@ -28147,13 +31994,22 @@ static DDV_RARE_PATH int ddv_p_usb_register_dev(unsigned long ddv_ret_ip, unsign
 	return ddv_a_usb_register_dev(&ddv_call, ret, intf);
 }
 
+static DDV_RARE_PATH int ddv_q_usb_register_dev(unsigned long ddv_ret_ip, struct usb_interface *intf, struct usb_class_driver *class_driver)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 357, ddv_ret_ip, 2)))
+		return ddv_b_usb_register_dev(&ddv_call, intf, class_driver);
+	return ddv_r_usb_register_dev(ddv_ret_ip, 0, intf, class_driver);
+}
+
 static DDV_WRAPPER int ddv_w_usb_register_dev(struct usb_interface *intf, struct usb_class_driver *class_driver)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 357, _RET_IP_, 2)))
 		return ddv_b_usb_register_dev(&ddv_call, intf, class_driver);
-	return ddv_r_usb_register_dev(_RET_IP_, 0, intf, class_driver);
+	return ddv_q_usb_register_dev(_RET_IP_, intf, class_driver);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_register_dev), typeof(&usb_register_dev)),
 	       "specs/linux/usb.ddv:335:4: the prototype of usb_register_dev differs from the kernel's");
@@ -28205,6 +32061,17 @@ static DDV_RARE_PATH void ddv_r_usb_deregister_dev(unsigned long ddv_ret_ip, uns
 	ddv_b_usb_deregister_dev(&ddv_call, intf, class_driver);
 }
 
+static DDV_RARE_PATH void ddv_q_usb_deregister_dev(unsigned long ddv_ret_ip, struct usb_interface *intf, struct usb_class_driver *class_driver)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 358, ddv_ret_ip, 2))) {
+		ddv_b_usb_deregister_dev(&ddv_call, intf, class_driver);
+		return;
+	}
+	ddv_r_usb_deregister_dev(ddv_ret_ip, 0, intf, class_driver);
+}
+
 static DDV_WRAPPER void ddv_w_usb_deregister_dev(struct usb_interface *intf, struct usb_class_driver *class_driver)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -28213,7 +32080,7 @@ static DDV_WRAPPER void ddv_w_usb_deregister_dev(struct usb_interface *intf, str
 		ddv_b_usb_deregister_dev(&ddv_call, intf, class_driver);
 		return;
 	}
-	ddv_r_usb_deregister_dev(_RET_IP_, 0, intf, class_driver);
+	ddv_q_usb_deregister_dev(_RET_IP_, intf, class_driver);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_deregister_dev), typeof(&usb_deregister_dev)),
 	       "specs/linux/usb.ddv:346:4: the prototype of usb_deregister_dev differs from the kernel's");
@@ -28299,13 +32166,22 @@ static DDV_RARE_PATH int ddv_p___register_blkdev(unsigned long ddv_ret_ip, unsig
 	return ddv_a___register_blkdev(&ddv_call, ret, major);
 }
 
+static DDV_RARE_PATH int ddv_q___register_blkdev(unsigned long ddv_ret_ip, unsigned int major, const char *name, void (*probe)(dev_t devt))
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 359, ddv_ret_ip, 3)))
+		return ddv_b___register_blkdev(&ddv_call, major, name, probe);
+	return ddv_r___register_blkdev(ddv_ret_ip, 0, major, name, probe);
+}
+
 static DDV_WRAPPER int ddv_w___register_blkdev(unsigned int major, const char *name, void (*probe)(dev_t devt))
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 359, _RET_IP_, 3)))
 		return ddv_b___register_blkdev(&ddv_call, major, name, probe);
-	return ddv_r___register_blkdev(_RET_IP_, 0, major, name, probe);
+	return ddv_q___register_blkdev(_RET_IP_, major, name, probe);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___register_blkdev), typeof(&__register_blkdev)),
 	       "specs/linux/block.ddv:29:5: the prototype of __register_blkdev differs from the kernel's");
@@ -28356,6 +32232,17 @@ static DDV_RARE_PATH void ddv_r_unregister_blkdev(unsigned long ddv_ret_ip, unsi
 	ddv_b_unregister_blkdev(&ddv_call, major, name);
 }
 
+static DDV_RARE_PATH void ddv_q_unregister_blkdev(unsigned long ddv_ret_ip, unsigned int major, const char *name)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 360, ddv_ret_ip, 2))) {
+		ddv_b_unregister_blkdev(&ddv_call, major, name);
+		return;
+	}
+	ddv_r_unregister_blkdev(ddv_ret_ip, 0, major, name);
+}
+
 static DDV_WRAPPER void ddv_w_unregister_blkdev(unsigned int major, const char *name)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -28364,7 +32251,7 @@ static DDV_WRAPPER void ddv_w_unregister_blkdev(unsigned int major, const char *
 		ddv_b_unregister_blkdev(&ddv_call, major, name);
 		return;
 	}
-	ddv_r_unregister_blkdev(_RET_IP_, 0, major, name);
+	ddv_q_unregister_blkdev(_RET_IP_, major, name);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_blkdev), typeof(&unregister_blkdev)),
 	       "specs/linux/block.ddv:40:4: the prototype of unregister_blkdev differs from the kernel's");
@@ -28450,13 +32337,22 @@ static DDV_RARE_PATH int ddv_p_blk_mq_alloc_tag_set(unsigned long ddv_ret_ip, un
 	return ddv_a_blk_mq_alloc_tag_set(&ddv_call, ret, set);
 }
 
+static DDV_RARE_PATH int ddv_q_blk_mq_alloc_tag_set(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 361, ddv_ret_ip, 1)))
+		return ddv_b_blk_mq_alloc_tag_set(&ddv_call, set);
+	return ddv_r_blk_mq_alloc_tag_set(ddv_ret_ip, 0, set);
+}
+
 static DDV_WRAPPER int ddv_w_blk_mq_alloc_tag_set(struct blk_mq_tag_set *set)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 361, _RET_IP_, 1)))
 		return ddv_b_blk_mq_alloc_tag_set(&ddv_call, set);
-	return ddv_r_blk_mq_alloc_tag_set(_RET_IP_, 0, set);
+	return ddv_q_blk_mq_alloc_tag_set(_RET_IP_, set);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_alloc_tag_set), typeof(&blk_mq_alloc_tag_set)),
 	       "specs/linux/block.ddv:55:5: the prototype of blk_mq_alloc_tag_set differs from the kernel's");
@@ -28542,13 +32438,22 @@ static DDV_RARE_PATH int ddv_p_blk_mq_alloc_sq_tag_set(unsigned long ddv_ret_ip,
 	return ddv_a_blk_mq_alloc_sq_tag_set(&ddv_call, ret, set);
 }
 
+static DDV_RARE_PATH int ddv_q_blk_mq_alloc_sq_tag_set(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set, const struct blk_mq_ops *ops, unsigned int queue_depth, unsigned int set_flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 362, ddv_ret_ip, 4)))
+		return ddv_b_blk_mq_alloc_sq_tag_set(&ddv_call, set, ops, queue_depth, set_flags);
+	return ddv_r_blk_mq_alloc_sq_tag_set(ddv_ret_ip, 0, set, ops, queue_depth, set_flags);
+}
+
 static DDV_WRAPPER int ddv_w_blk_mq_alloc_sq_tag_set(struct blk_mq_tag_set *set, const struct blk_mq_ops *ops, unsigned int queue_depth, unsigned int set_flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 362, _RET_IP_, 4)))
 		return ddv_b_blk_mq_alloc_sq_tag_set(&ddv_call, set, ops, queue_depth, set_flags);
-	return ddv_r_blk_mq_alloc_sq_tag_set(_RET_IP_, 0, set, ops, queue_depth, set_flags);
+	return ddv_q_blk_mq_alloc_sq_tag_set(_RET_IP_, set, ops, queue_depth, set_flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_alloc_sq_tag_set), typeof(&blk_mq_alloc_sq_tag_set)),
 	       "specs/linux/block.ddv:56:5: the prototype of blk_mq_alloc_sq_tag_set differs from the kernel's");
@@ -28604,6 +32509,17 @@ static DDV_RARE_PATH void ddv_r_blk_mq_free_tag_set(unsigned long ddv_ret_ip, un
 	ddv_b_blk_mq_free_tag_set(&ddv_call, set);
 }
 
+static DDV_RARE_PATH void ddv_q_blk_mq_free_tag_set(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 363, ddv_ret_ip, 1))) {
+		ddv_b_blk_mq_free_tag_set(&ddv_call, set);
+		return;
+	}
+	ddv_r_blk_mq_free_tag_set(ddv_ret_ip, 0, set);
+}
+
 static DDV_WRAPPER void ddv_w_blk_mq_free_tag_set(struct blk_mq_tag_set *set)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -28612,7 +32528,7 @@ static DDV_WRAPPER void ddv_w_blk_mq_free_tag_set(struct blk_mq_tag_set *set)
 		ddv_b_blk_mq_free_tag_set(&ddv_call, set);
 		return;
 	}
-	ddv_r_blk_mq_free_tag_set(_RET_IP_, 0, set);
+	ddv_q_blk_mq_free_tag_set(_RET_IP_, set);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_free_tag_set), typeof(&blk_mq_free_tag_set)),
 	       "specs/linux/block.ddv:67:4: the prototype of blk_mq_free_tag_set differs from the kernel's");
@@ -28696,13 +32612,22 @@ static DDV_RARE_PATH struct request_queue *ddv_p_blk_mq_init_queue(unsigned long
 	return ddv_a_blk_mq_init_queue(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct request_queue *ddv_q_blk_mq_init_queue(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 364, ddv_ret_ip, 1)))
+		return ddv_b_blk_mq_init_queue(&ddv_call, set);
+	return ddv_r_blk_mq_init_queue(ddv_ret_ip, 0, set);
+}
+
 static DDV_WRAPPER struct request_queue *ddv_w_blk_mq_init_queue(struct blk_mq_tag_set *set)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 364, _RET_IP_, 1)))
 		return ddv_b_blk_mq_init_queue(&ddv_call, set);
-	return ddv_r_blk_mq_init_queue(_RET_IP_, 0, set);
+	return ddv_q_blk_mq_init_queue(_RET_IP_, set);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_init_queue), typeof(&blk_mq_init_queue)),
 	       "specs/linux/block.ddv:85:5: the prototype of blk_mq_init_queue differs from the kernel's");
@@ -28788,13 +32713,22 @@ static DDV_RARE_PATH struct request_queue *ddv_p_blk_mq_alloc_queue(unsigned lon
 	return ddv_a_blk_mq_alloc_queue(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct request_queue *ddv_q_blk_mq_alloc_queue(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 365, ddv_ret_ip, 3)))
+		return ddv_b_blk_mq_alloc_queue(&ddv_call, set, lim, queuedata);
+	return ddv_r_blk_mq_alloc_queue(ddv_ret_ip, 0, set, lim, queuedata);
+}
+
 static DDV_WRAPPER struct request_queue *ddv_w_blk_mq_alloc_queue(struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 365, _RET_IP_, 3)))
 		return ddv_b_blk_mq_alloc_queue(&ddv_call, set, lim, queuedata);
-	return ddv_r_blk_mq_alloc_queue(_RET_IP_, 0, set, lim, queuedata);
+	return ddv_q_blk_mq_alloc_queue(_RET_IP_, set, lim, queuedata);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_alloc_queue), typeof(&blk_mq_alloc_queue)),
 	       "specs/linux/block.ddv:86:5: the prototype of blk_mq_alloc_queue differs from the kernel's");
@@ -28849,6 +32783,17 @@ static DDV_RARE_PATH void ddv_r_blk_mq_destroy_queue(unsigned long ddv_ret_ip, u
 	ddv_b_blk_mq_destroy_queue(&ddv_call, q);
 }
 
+static DDV_RARE_PATH void ddv_q_blk_mq_destroy_queue(unsigned long ddv_ret_ip, struct request_queue *q)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 366, ddv_ret_ip, 1))) {
+		ddv_b_blk_mq_destroy_queue(&ddv_call, q);
+		return;
+	}
+	ddv_r_blk_mq_destroy_queue(ddv_ret_ip, 0, q);
+}
+
 static DDV_WRAPPER void ddv_w_blk_mq_destroy_queue(struct request_queue *q)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -28857,7 +32802,7 @@ static DDV_WRAPPER void ddv_w_blk_mq_destroy_queue(struct request_queue *q)
 		ddv_b_blk_mq_destroy_queue(&ddv_call, q);
 		return;
 	}
-	ddv_r_blk_mq_destroy_queue(_RET_IP_, 0, q);
+	ddv_q_blk_mq_destroy_queue(_RET_IP_, q);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_destroy_queue), typeof(&blk_mq_destroy_queue)),
 	       "specs/linux/block.ddv:99:4: the prototype of blk_mq_destroy_queue differs from the kernel's");
@@ -28913,6 +32858,17 @@ static DDV_RARE_PATH void ddv_r_blk_put_queue(unsigned long ddv_ret_ip, unsigned
 	ddv_b_blk_put_queue(&ddv_call, q);
 }
 
+static DDV_RARE_PATH void ddv_q_blk_put_queue(unsigned long ddv_ret_ip, struct request_queue *q)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 367, ddv_ret_ip, 1))) {
+		ddv_b_blk_put_queue(&ddv_call, q);
+		return;
+	}
+	ddv_r_blk_put_queue(ddv_ret_ip, 0, q);
+}
+
 static DDV_WRAPPER void ddv_w_blk_put_queue(struct request_queue *q)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -28921,7 +32877,7 @@ static DDV_WRAPPER void ddv_w_blk_put_queue(struct request_queue *q)
 		ddv_b_blk_put_queue(&ddv_call, q);
 		return;
 	}
-	ddv_r_blk_put_queue(_RET_IP_, 0, q);
+	ddv_q_blk_put_queue(_RET_IP_, q);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_put_queue), typeof(&blk_put_queue)),
 	       "specs/linux/block.ddv:109:4: the prototype of blk_put_queue differs from the kernel's");
@@ -29005,13 +32961,22 @@ static DDV_RARE_PATH struct gendisk *ddv_p___blk_mq_alloc_disk(unsigned long ddv
 	return ddv_a___blk_mq_alloc_disk(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gendisk *ddv_q___blk_mq_alloc_disk(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set, void *queuedata, struct lock_class_key *lkclass)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 368, ddv_ret_ip, 3)))
+		return ddv_b___blk_mq_alloc_disk(&ddv_call, set, queuedata, lkclass);
+	return ddv_r___blk_mq_alloc_disk(ddv_ret_ip, 0, set, queuedata, lkclass);
+}
+
 static DDV_WRAPPER struct gendisk *ddv_w___blk_mq_alloc_disk(struct blk_mq_tag_set *set, void *queuedata, struct lock_class_key *lkclass)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 368, _RET_IP_, 3)))
 		return ddv_b___blk_mq_alloc_disk(&ddv_call, set, queuedata, lkclass);
-	return ddv_r___blk_mq_alloc_disk(_RET_IP_, 0, set, queuedata, lkclass);
+	return ddv_q___blk_mq_alloc_disk(_RET_IP_, set, queuedata, lkclass);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___blk_mq_alloc_disk), typeof(&__blk_mq_alloc_disk)),
 	       "specs/linux/block.ddv:129:5: the prototype of __blk_mq_alloc_disk differs from the kernel's");
@@ -29097,13 +33062,22 @@ static DDV_RARE_PATH struct gendisk *ddv_p___blk_mq_alloc_disk(unsigned long ddv
 	return ddv_a___blk_mq_alloc_disk(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gendisk *ddv_q___blk_mq_alloc_disk(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, struct lock_class_key *lkclass)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 369, ddv_ret_ip, 4)))
+		return ddv_b___blk_mq_alloc_disk(&ddv_call, set, lim, queuedata, lkclass);
+	return ddv_r___blk_mq_alloc_disk(ddv_ret_ip, 0, set, lim, queuedata, lkclass);
+}
+
 static DDV_WRAPPER struct gendisk *ddv_w___blk_mq_alloc_disk(struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, struct lock_class_key *lkclass)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 369, _RET_IP_, 4)))
 		return ddv_b___blk_mq_alloc_disk(&ddv_call, set, lim, queuedata, lkclass);
-	return ddv_r___blk_mq_alloc_disk(_RET_IP_, 0, set, lim, queuedata, lkclass);
+	return ddv_q___blk_mq_alloc_disk(_RET_IP_, set, lim, queuedata, lkclass);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___blk_mq_alloc_disk), typeof(&__blk_mq_alloc_disk)),
 	       "specs/linux/block.ddv:130:5: the prototype of __blk_mq_alloc_disk differs from the kernel's");
@@ -29188,13 +33162,22 @@ static DDV_RARE_PATH struct gendisk *ddv_p_blk_mq_alloc_disk_for_queue(unsigned 
 	return ddv_a_blk_mq_alloc_disk_for_queue(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gendisk *ddv_q_blk_mq_alloc_disk_for_queue(unsigned long ddv_ret_ip, struct request_queue *q, struct lock_class_key *lkclass)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 370, ddv_ret_ip, 2)))
+		return ddv_b_blk_mq_alloc_disk_for_queue(&ddv_call, q, lkclass);
+	return ddv_r_blk_mq_alloc_disk_for_queue(ddv_ret_ip, 0, q, lkclass);
+}
+
 static DDV_WRAPPER struct gendisk *ddv_w_blk_mq_alloc_disk_for_queue(struct request_queue *q, struct lock_class_key *lkclass)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 370, _RET_IP_, 2)))
 		return ddv_b_blk_mq_alloc_disk_for_queue(&ddv_call, q, lkclass);
-	return ddv_r_blk_mq_alloc_disk_for_queue(_RET_IP_, 0, q, lkclass);
+	return ddv_q_blk_mq_alloc_disk_for_queue(_RET_IP_, q, lkclass);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_alloc_disk_for_queue), typeof(&blk_mq_alloc_disk_for_queue)),
 	       "specs/linux/block.ddv:140:4: the prototype of blk_mq_alloc_disk_for_queue differs from the kernel's");
@@ -29269,13 +33252,22 @@ static DDV_RARE_PATH struct gendisk *ddv_p___blk_alloc_disk(unsigned long ddv_re
 	return ddv_a___blk_alloc_disk(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gendisk *ddv_q___blk_alloc_disk(unsigned long ddv_ret_ip, int node, struct lock_class_key *lkclass)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 371, ddv_ret_ip, 2)))
+		return ddv_b___blk_alloc_disk(&ddv_call, node, lkclass);
+	return ddv_r___blk_alloc_disk(ddv_ret_ip, 0, node, lkclass);
+}
+
 static DDV_WRAPPER struct gendisk *ddv_w___blk_alloc_disk(int node, struct lock_class_key *lkclass)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 371, _RET_IP_, 2)))
 		return ddv_b___blk_alloc_disk(&ddv_call, node, lkclass);
-	return ddv_r___blk_alloc_disk(_RET_IP_, 0, node, lkclass);
+	return ddv_q___blk_alloc_disk(_RET_IP_, node, lkclass);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___blk_alloc_disk), typeof(&__blk_alloc_disk)),
 	       "specs/linux/block.ddv:154:5: the prototype of __blk_alloc_disk differs from the kernel's");
@@ -29352,13 +33344,22 @@ static DDV_RARE_PATH struct gendisk *ddv_p___blk_alloc_disk(unsigned long ddv_re
 	return ddv_a___blk_alloc_disk(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gendisk *ddv_q___blk_alloc_disk(unsigned long ddv_ret_ip, struct queue_limits *lim, int node, struct lock_class_key *lkclass)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 372, ddv_ret_ip, 3)))
+		return ddv_b___blk_alloc_disk(&ddv_call, lim, node, lkclass);
+	return ddv_r___blk_alloc_disk(ddv_ret_ip, 0, lim, node, lkclass);
+}
+
 static DDV_WRAPPER struct gendisk *ddv_w___blk_alloc_disk(struct queue_limits *lim, int node, struct lock_class_key *lkclass)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 372, _RET_IP_, 3)))
 		return ddv_b___blk_alloc_disk(&ddv_call, lim, node, lkclass);
-	return ddv_r___blk_alloc_disk(_RET_IP_, 0, lim, node, lkclass);
+	return ddv_q___blk_alloc_disk(_RET_IP_, lim, node, lkclass);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___blk_alloc_disk), typeof(&__blk_alloc_disk)),
 	       "specs/linux/block.ddv:155:5: the prototype of __blk_alloc_disk differs from the kernel's");
@@ -29437,13 +33438,22 @@ static DDV_RARE_PATH int ddv_p_device_add_disk(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_device_add_disk(&ddv_call, ret, disk);
 }
 
+static DDV_RARE_PATH int ddv_q_device_add_disk(unsigned long ddv_ret_ip, struct device *parent, struct gendisk *disk, const struct attribute_group **groups)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 373, ddv_ret_ip, 3)))
+		return ddv_b_device_add_disk(&ddv_call, parent, disk, groups);
+	return ddv_r_device_add_disk(ddv_ret_ip, 0, parent, disk, groups);
+}
+
 static DDV_WRAPPER int ddv_w_device_add_disk(struct device *parent, struct gendisk *disk, const struct attribute_group **groups)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 373, _RET_IP_, 3)))
 		return ddv_b_device_add_disk(&ddv_call, parent, disk, groups);
-	return ddv_r_device_add_disk(_RET_IP_, 0, parent, disk, groups);
+	return ddv_q_device_add_disk(_RET_IP_, parent, disk, groups);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_add_disk), typeof(&device_add_disk)),
 	       "specs/linux/block.ddv:166:4: the prototype of device_add_disk differs from the kernel's");
@@ -29500,6 +33510,17 @@ static DDV_RARE_PATH void ddv_r_del_gendisk(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_del_gendisk(&ddv_call, disk);
 }
 
+static DDV_RARE_PATH void ddv_q_del_gendisk(unsigned long ddv_ret_ip, struct gendisk *disk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 374, ddv_ret_ip, 1))) {
+		ddv_b_del_gendisk(&ddv_call, disk);
+		return;
+	}
+	ddv_r_del_gendisk(ddv_ret_ip, 0, disk);
+}
+
 static DDV_WRAPPER void ddv_w_del_gendisk(struct gendisk *disk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -29508,7 +33529,7 @@ static DDV_WRAPPER void ddv_w_del_gendisk(struct gendisk *disk)
 		ddv_b_del_gendisk(&ddv_call, disk);
 		return;
 	}
-	ddv_r_del_gendisk(_RET_IP_, 0, disk);
+	ddv_q_del_gendisk(_RET_IP_, disk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_gendisk), typeof(&del_gendisk)),
 	       "specs/linux/block.ddv:178:4: the prototype of del_gendisk differs from the kernel's");
@@ -29521,11 +33542,16 @@ static __always_inline void ddv_b_put_disk(struct ddv_call *ddv_call, struct gen
 	/* specs/linux/block.ddv:193:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 67, (u64)(unsigned long)(disk), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((disk != NULL) && (ddv_f0 == 0)) {
+		ddv_if = disk != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 67, (u64)(unsigned long)(disk), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/block.ddv:194:3: object operation */
 			{
 				int ddv_rc;
@@ -29558,6 +33584,17 @@ static DDV_RARE_PATH void ddv_r_put_disk(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_put_disk(&ddv_call, disk);
 }
 
+static DDV_RARE_PATH void ddv_q_put_disk(unsigned long ddv_ret_ip, struct gendisk *disk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 375, ddv_ret_ip, 1))) {
+		ddv_b_put_disk(&ddv_call, disk);
+		return;
+	}
+	ddv_r_put_disk(ddv_ret_ip, 0, disk);
+}
+
 static DDV_WRAPPER void ddv_w_put_disk(struct gendisk *disk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -29566,7 +33603,7 @@ static DDV_WRAPPER void ddv_w_put_disk(struct gendisk *disk)
 		ddv_b_put_disk(&ddv_call, disk);
 		return;
 	}
-	ddv_r_put_disk(_RET_IP_, 0, disk);
+	ddv_q_put_disk(_RET_IP_, disk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_put_disk), typeof(&put_disk)),
 	       "specs/linux/block.ddv:190:4: the prototype of put_disk differs from the kernel's");
@@ -29603,6 +33640,17 @@ static DDV_RARE_PATH void ddv_r_blk_mq_start_request(unsigned long ddv_ret_ip, u
 	ddv_b_blk_mq_start_request(&ddv_call, rq);
 }
 
+static DDV_RARE_PATH void ddv_q_blk_mq_start_request(unsigned long ddv_ret_ip, struct request *rq)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 376, ddv_ret_ip, 1))) {
+		ddv_b_blk_mq_start_request(&ddv_call, rq);
+		return;
+	}
+	ddv_r_blk_mq_start_request(ddv_ret_ip, 0, rq);
+}
+
 static DDV_WRAPPER void ddv_w_blk_mq_start_request(struct request *rq)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -29611,7 +33659,7 @@ static DDV_WRAPPER void ddv_w_blk_mq_start_request(struct request *rq)
 		ddv_b_blk_mq_start_request(&ddv_call, rq);
 		return;
 	}
-	ddv_r_blk_mq_start_request(_RET_IP_, 0, rq);
+	ddv_q_blk_mq_start_request(_RET_IP_, rq);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_start_request), typeof(&blk_mq_start_request)),
 	       "specs/linux/block.ddv:206:4: the prototype of blk_mq_start_request differs from the kernel's");
@@ -29648,6 +33696,17 @@ static DDV_RARE_PATH void ddv_r_blk_mq_end_request(unsigned long ddv_ret_ip, uns
 	ddv_b_blk_mq_end_request(&ddv_call, rq, error);
 }
 
+static DDV_RARE_PATH void ddv_q_blk_mq_end_request(unsigned long ddv_ret_ip, struct request *rq, blk_status_t error)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 377, ddv_ret_ip, 2))) {
+		ddv_b_blk_mq_end_request(&ddv_call, rq, error);
+		return;
+	}
+	ddv_r_blk_mq_end_request(ddv_ret_ip, 0, rq, error);
+}
+
 static DDV_WRAPPER void ddv_w_blk_mq_end_request(struct request *rq, blk_status_t error)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -29656,7 +33715,7 @@ static DDV_WRAPPER void ddv_w_blk_mq_end_request(struct request *rq, blk_status_
 		ddv_b_blk_mq_end_request(&ddv_call, rq, error);
 		return;
 	}
-	ddv_r_blk_mq_end_request(_RET_IP_, 0, rq, error);
+	ddv_q_blk_mq_end_request(_RET_IP_, rq, error);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_end_request), typeof(&blk_mq_end_request)),
 	       "specs/linux/block.ddv:215:4: the prototype of blk_mq_end_request differs from the kernel's");
@@ -29741,13 +33800,22 @@ static DDV_RARE_PATH struct Scsi_Host *ddv_p_scsi_host_alloc(unsigned long ddv_r
 	return ddv_a_scsi_host_alloc(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_alloc(unsigned long ddv_ret_ip, struct scsi_host_template *sht, int privsize)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 378, ddv_ret_ip, 2)))
+		return ddv_b_scsi_host_alloc(&ddv_call, sht, privsize);
+	return ddv_r_scsi_host_alloc(ddv_ret_ip, 0, sht, privsize);
+}
+
 static DDV_WRAPPER struct Scsi_Host *ddv_w_scsi_host_alloc(struct scsi_host_template *sht, int privsize)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 378, _RET_IP_, 2)))
 		return ddv_b_scsi_host_alloc(&ddv_call, sht, privsize);
-	return ddv_r_scsi_host_alloc(_RET_IP_, 0, sht, privsize);
+	return ddv_q_scsi_host_alloc(_RET_IP_, sht, privsize);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_host_alloc), typeof(&scsi_host_alloc)),
 	       "specs/linux/scsi.ddv:48:5: the prototype of scsi_host_alloc differs from the kernel's");
@@ -29834,13 +33902,22 @@ static DDV_RARE_PATH struct Scsi_Host *ddv_p_scsi_host_alloc(unsigned long ddv_r
 	return ddv_a_scsi_host_alloc(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_alloc(unsigned long ddv_ret_ip, const struct scsi_host_template *sht, int privsize)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 379, ddv_ret_ip, 2)))
+		return ddv_b_scsi_host_alloc(&ddv_call, sht, privsize);
+	return ddv_r_scsi_host_alloc(ddv_ret_ip, 0, sht, privsize);
+}
+
 static DDV_WRAPPER struct Scsi_Host *ddv_w_scsi_host_alloc(const struct scsi_host_template *sht, int privsize)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 379, _RET_IP_, 2)))
 		return ddv_b_scsi_host_alloc(&ddv_call, sht, privsize);
-	return ddv_r_scsi_host_alloc(_RET_IP_, 0, sht, privsize);
+	return ddv_q_scsi_host_alloc(_RET_IP_, sht, privsize);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_host_alloc), typeof(&scsi_host_alloc)),
 	       "specs/linux/scsi.ddv:49:5: the prototype of scsi_host_alloc differs from the kernel's");
@@ -29917,13 +33994,22 @@ static DDV_RARE_PATH int ddv_p_scsi_add_host_with_dma(unsigned long ddv_ret_ip, 
 	return ddv_a_scsi_add_host_with_dma(&ddv_call, ret, shost);
 }
 
+static DDV_RARE_PATH int ddv_q_scsi_add_host_with_dma(unsigned long ddv_ret_ip, struct Scsi_Host *shost, struct device *dev, struct device *dma_dev)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 380, ddv_ret_ip, 3)))
+		return ddv_b_scsi_add_host_with_dma(&ddv_call, shost, dev, dma_dev);
+	return ddv_r_scsi_add_host_with_dma(ddv_ret_ip, 0, shost, dev, dma_dev);
+}
+
 static DDV_WRAPPER int ddv_w_scsi_add_host_with_dma(struct Scsi_Host *shost, struct device *dev, struct device *dma_dev)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 380, _RET_IP_, 3)))
 		return ddv_b_scsi_add_host_with_dma(&ddv_call, shost, dev, dma_dev);
-	return ddv_r_scsi_add_host_with_dma(_RET_IP_, 0, shost, dev, dma_dev);
+	return ddv_q_scsi_add_host_with_dma(_RET_IP_, shost, dev, dma_dev);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_add_host_with_dma), typeof(&scsi_add_host_with_dma)),
 	       "specs/linux/scsi.ddv:65:5: the prototype of scsi_add_host_with_dma differs from the kernel's");
@@ -29975,6 +34061,17 @@ static DDV_RARE_PATH void ddv_r_scsi_scan_host(unsigned long ddv_ret_ip, unsigne
 	ddv_b_scsi_scan_host(&ddv_call, shost);
 }
 
+static DDV_RARE_PATH void ddv_q_scsi_scan_host(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 381, ddv_ret_ip, 1))) {
+		ddv_b_scsi_scan_host(&ddv_call, shost);
+		return;
+	}
+	ddv_r_scsi_scan_host(ddv_ret_ip, 0, shost);
+}
+
 static DDV_WRAPPER void ddv_w_scsi_scan_host(struct Scsi_Host *shost)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -29983,7 +34080,7 @@ static DDV_WRAPPER void ddv_w_scsi_scan_host(struct Scsi_Host *shost)
 		ddv_b_scsi_scan_host(&ddv_call, shost);
 		return;
 	}
-	ddv_r_scsi_scan_host(_RET_IP_, 0, shost);
+	ddv_q_scsi_scan_host(_RET_IP_, shost);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_scan_host), typeof(&scsi_scan_host)),
 	       "specs/linux/scsi.ddv:78:4: the prototype of scsi_scan_host differs from the kernel's");
@@ -30047,6 +34144,17 @@ static DDV_RARE_PATH void ddv_r_scsi_remove_host(unsigned long ddv_ret_ip, unsig
 	ddv_b_scsi_remove_host(&ddv_call, shost);
 }
 
+static DDV_RARE_PATH void ddv_q_scsi_remove_host(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 382, ddv_ret_ip, 1))) {
+		ddv_b_scsi_remove_host(&ddv_call, shost);
+		return;
+	}
+	ddv_r_scsi_remove_host(ddv_ret_ip, 0, shost);
+}
+
 static DDV_WRAPPER void ddv_w_scsi_remove_host(struct Scsi_Host *shost)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -30055,7 +34163,7 @@ static DDV_WRAPPER void ddv_w_scsi_remove_host(struct Scsi_Host *shost)
 		ddv_b_scsi_remove_host(&ddv_call, shost);
 		return;
 	}
-	ddv_r_scsi_remove_host(_RET_IP_, 0, shost);
+	ddv_q_scsi_remove_host(_RET_IP_, shost);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_remove_host), typeof(&scsi_remove_host)),
 	       "specs/linux/scsi.ddv:90:4: the prototype of scsi_remove_host differs from the kernel's");
@@ -30070,11 +34178,16 @@ static __always_inline struct Scsi_Host *ddv_a_scsi_host_get(struct ddv_call *dd
 	/* specs/linux/scsi.ddv:104:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 68, (u64)(unsigned long)(shost), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if ((ret != NULL) && (ddv_f0 == 0)) {
+		ddv_if = ret != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 68, (u64)(unsigned long)(shost), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/scsi.ddv:105:3: object operation */
 			{
 				s64 ddv_result;
@@ -30131,13 +34244,22 @@ static DDV_RARE_PATH struct Scsi_Host *ddv_p_scsi_host_get(unsigned long ddv_ret
 	return ddv_a_scsi_host_get(&ddv_call, ret, shost);
 }
 
+static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_get(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 383, ddv_ret_ip, 1)))
+		return ddv_b_scsi_host_get(&ddv_call, shost);
+	return ddv_r_scsi_host_get(ddv_ret_ip, 0, shost);
+}
+
 static DDV_WRAPPER struct Scsi_Host *ddv_w_scsi_host_get(struct Scsi_Host *shost)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 383, _RET_IP_, 1)))
 		return ddv_b_scsi_host_get(&ddv_call, shost);
-	return ddv_r_scsi_host_get(_RET_IP_, 0, shost);
+	return ddv_q_scsi_host_get(_RET_IP_, shost);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_host_get), typeof(&scsi_host_get)),
 	       "specs/linux/scsi.ddv:101:4: the prototype of scsi_host_get differs from the kernel's");
@@ -30216,6 +34338,17 @@ static DDV_RARE_PATH void ddv_r_scsi_host_put(unsigned long ddv_ret_ip, unsigned
 	ddv_b_scsi_host_put(&ddv_call, shost);
 }
 
+static DDV_RARE_PATH void ddv_q_scsi_host_put(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 384, ddv_ret_ip, 1))) {
+		ddv_b_scsi_host_put(&ddv_call, shost);
+		return;
+	}
+	ddv_r_scsi_host_put(ddv_ret_ip, 0, shost);
+}
+
 static DDV_WRAPPER void ddv_w_scsi_host_put(struct Scsi_Host *shost)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -30224,7 +34357,7 @@ static DDV_WRAPPER void ddv_w_scsi_host_put(struct Scsi_Host *shost)
 		ddv_b_scsi_host_put(&ddv_call, shost);
 		return;
 	}
-	ddv_r_scsi_host_put(_RET_IP_, 0, shost);
+	ddv_q_scsi_host_put(_RET_IP_, shost);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_host_put), typeof(&scsi_host_put)),
 	       "specs/linux/scsi.ddv:114:4: the prototype of scsi_host_put differs from the kernel's");
@@ -30262,6 +34395,17 @@ static DDV_RARE_PATH void ddv_r_scsi_block_requests(unsigned long ddv_ret_ip, un
 	ddv_b_scsi_block_requests(&ddv_call, shost);
 }
 
+static DDV_RARE_PATH void ddv_q_scsi_block_requests(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 385, ddv_ret_ip, 1))) {
+		ddv_b_scsi_block_requests(&ddv_call, shost);
+		return;
+	}
+	ddv_r_scsi_block_requests(ddv_ret_ip, 0, shost);
+}
+
 static DDV_WRAPPER void ddv_w_scsi_block_requests(struct Scsi_Host *shost)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -30270,7 +34414,7 @@ static DDV_WRAPPER void ddv_w_scsi_block_requests(struct Scsi_Host *shost)
 		ddv_b_scsi_block_requests(&ddv_call, shost);
 		return;
 	}
-	ddv_r_scsi_block_requests(_RET_IP_, 0, shost);
+	ddv_q_scsi_block_requests(_RET_IP_, shost);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_block_requests), typeof(&scsi_block_requests)),
 	       "specs/linux/scsi.ddv:133:4: the prototype of scsi_block_requests differs from the kernel's");
@@ -30322,6 +34466,17 @@ static DDV_RARE_PATH void ddv_r_scsi_unblock_requests(unsigned long ddv_ret_ip, 
 	ddv_b_scsi_unblock_requests(&ddv_call, shost);
 }
 
+static DDV_RARE_PATH void ddv_q_scsi_unblock_requests(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 386, ddv_ret_ip, 1))) {
+		ddv_b_scsi_unblock_requests(&ddv_call, shost);
+		return;
+	}
+	ddv_r_scsi_unblock_requests(ddv_ret_ip, 0, shost);
+}
+
 static DDV_WRAPPER void ddv_w_scsi_unblock_requests(struct Scsi_Host *shost)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -30330,7 +34485,7 @@ static DDV_WRAPPER void ddv_w_scsi_unblock_requests(struct Scsi_Host *shost)
 		ddv_b_scsi_unblock_requests(&ddv_call, shost);
 		return;
 	}
-	ddv_r_scsi_unblock_requests(_RET_IP_, 0, shost);
+	ddv_q_scsi_unblock_requests(_RET_IP_, shost);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_unblock_requests), typeof(&scsi_unblock_requests)),
 	       "specs/linux/scsi.ddv:139:4: the prototype of scsi_unblock_requests differs from the kernel's");
@@ -30345,11 +34500,16 @@ static __always_inline int ddv_a_scsi_dma_map(struct ddv_call *ddv_call, int ret
 	/* specs/linux/scsi.ddv:154:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(cmd), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if ((ret > 0) && !((ddv_f0 == 0))) {
+		ddv_if = ret > 0;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(cmd), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = !((ddv_f0 == 0));
+		}
+		if (ddv_if) {
 			/* specs/linux/scsi.ddv:155:3: object operation */
 			{
 				u64 ddv_fv[DDV_MAX_FIELDS] = { [0] = (u64)(unsigned long)(ret) };
@@ -30423,13 +34583,22 @@ static DDV_RARE_PATH int ddv_p_scsi_dma_map(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_scsi_dma_map(&ddv_call, ret, cmd);
 }
 
+static DDV_RARE_PATH int ddv_q_scsi_dma_map(unsigned long ddv_ret_ip, struct scsi_cmnd *cmd)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 387, ddv_ret_ip, 1)))
+		return ddv_b_scsi_dma_map(&ddv_call, cmd);
+	return ddv_r_scsi_dma_map(ddv_ret_ip, 0, cmd);
+}
+
 static DDV_WRAPPER int ddv_w_scsi_dma_map(struct scsi_cmnd *cmd)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 387, _RET_IP_, 1)))
 		return ddv_b_scsi_dma_map(&ddv_call, cmd);
-	return ddv_r_scsi_dma_map(_RET_IP_, 0, cmd);
+	return ddv_q_scsi_dma_map(_RET_IP_, cmd);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_dma_map), typeof(&scsi_dma_map)),
 	       "specs/linux/scsi.ddv:149:4: the prototype of scsi_dma_map differs from the kernel's");
@@ -30480,6 +34649,17 @@ static DDV_RARE_PATH void ddv_r_scsi_dma_unmap(unsigned long ddv_ret_ip, unsigne
 	ddv_b_scsi_dma_unmap(&ddv_call, cmd);
 }
 
+static DDV_RARE_PATH void ddv_q_scsi_dma_unmap(unsigned long ddv_ret_ip, struct scsi_cmnd *cmd)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 388, ddv_ret_ip, 1))) {
+		ddv_b_scsi_dma_unmap(&ddv_call, cmd);
+		return;
+	}
+	ddv_r_scsi_dma_unmap(ddv_ret_ip, 0, cmd);
+}
+
 static DDV_WRAPPER void ddv_w_scsi_dma_unmap(struct scsi_cmnd *cmd)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -30488,7 +34668,7 @@ static DDV_WRAPPER void ddv_w_scsi_dma_unmap(struct scsi_cmnd *cmd)
 		ddv_b_scsi_dma_unmap(&ddv_call, cmd);
 		return;
 	}
-	ddv_r_scsi_dma_unmap(_RET_IP_, 0, cmd);
+	ddv_q_scsi_dma_unmap(_RET_IP_, cmd);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_dma_unmap), typeof(&scsi_dma_unmap)),
 	       "specs/linux/scsi.ddv:159:4: the prototype of scsi_dma_unmap differs from the kernel's");
@@ -30526,6 +34706,17 @@ static DDV_RARE_PATH void ddv_r_scsi_done(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_scsi_done(&ddv_call, cmd);
 }
 
+static DDV_RARE_PATH void ddv_q_scsi_done(unsigned long ddv_ret_ip, struct scsi_cmnd *cmd)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 389, ddv_ret_ip, 1))) {
+		ddv_b_scsi_done(&ddv_call, cmd);
+		return;
+	}
+	ddv_r_scsi_done(ddv_ret_ip, 0, cmd);
+}
+
 static DDV_WRAPPER void ddv_w_scsi_done(struct scsi_cmnd *cmd)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -30534,7 +34725,7 @@ static DDV_WRAPPER void ddv_w_scsi_done(struct scsi_cmnd *cmd)
 		ddv_b_scsi_done(&ddv_call, cmd);
 		return;
 	}
-	ddv_r_scsi_done(_RET_IP_, 0, cmd);
+	ddv_q_scsi_done(_RET_IP_, cmd);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_done), typeof(&scsi_done)),
 	       "specs/linux/scsi.ddv:170:5: the prototype of scsi_done differs from the kernel's");
@@ -30572,6 +34763,17 @@ static DDV_RARE_PATH void ddv_r_scsi_done_direct(unsigned long ddv_ret_ip, unsig
 	ddv_b_scsi_done_direct(&ddv_call, cmd);
 }
 
+static DDV_RARE_PATH void ddv_q_scsi_done_direct(unsigned long ddv_ret_ip, struct scsi_cmnd *cmd)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 390, ddv_ret_ip, 1))) {
+		ddv_b_scsi_done_direct(&ddv_call, cmd);
+		return;
+	}
+	ddv_r_scsi_done_direct(ddv_ret_ip, 0, cmd);
+}
+
 static DDV_WRAPPER void ddv_w_scsi_done_direct(struct scsi_cmnd *cmd)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -30580,7 +34782,7 @@ static DDV_WRAPPER void ddv_w_scsi_done_direct(struct scsi_cmnd *cmd)
 		ddv_b_scsi_done_direct(&ddv_call, cmd);
 		return;
 	}
-	ddv_r_scsi_done_direct(_RET_IP_, 0, cmd);
+	ddv_q_scsi_done_direct(_RET_IP_, cmd);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_done_direct), typeof(&scsi_done_direct)),
 	       "specs/linux/scsi.ddv:171:5: the prototype of scsi_done_direct differs from the kernel's");
@@ -30663,13 +34865,22 @@ static DDV_RARE_PATH struct clk *ddv_p_clk_get(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_clk_get(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct clk *ddv_q_clk_get(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 391, ddv_ret_ip, 2)))
+		return ddv_b_clk_get(&ddv_call, dev, id);
+	return ddv_r_clk_get(ddv_ret_ip, 0, dev, id);
+}
+
 static DDV_WRAPPER struct clk *ddv_w_clk_get(struct device *dev, const char *id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 391, _RET_IP_, 2)))
 		return ddv_b_clk_get(&ddv_call, dev, id);
-	return ddv_r_clk_get(_RET_IP_, 0, dev, id);
+	return ddv_q_clk_get(_RET_IP_, dev, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_get), typeof(&clk_get)),
 	       "specs/linux/clk.ddv:51:4: the prototype of clk_get differs from the kernel's");
@@ -30758,13 +34969,22 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get(unsigned long ddv_ret_ip, un
 	return ddv_a_devm_clk_get(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 392, ddv_ret_ip, 2)))
+		return ddv_b_devm_clk_get(&ddv_call, dev, id);
+	return ddv_r_devm_clk_get(ddv_ret_ip, 0, dev, id);
+}
+
 static DDV_WRAPPER struct clk *ddv_w_devm_clk_get(struct device *dev, const char *id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 392, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get(&ddv_call, dev, id);
-	return ddv_r_devm_clk_get(_RET_IP_, 0, dev, id);
+	return ddv_q_devm_clk_get(_RET_IP_, dev, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get), typeof(&devm_clk_get)),
 	       "specs/linux/clk.ddv:63:4: the prototype of devm_clk_get differs from the kernel's");
@@ -30869,13 +35089,22 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_enabled(unsigned long ddv_re
 	return ddv_a_devm_clk_get_enabled(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_enabled(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 393, ddv_ret_ip, 2)))
+		return ddv_b_devm_clk_get_enabled(&ddv_call, dev, id);
+	return ddv_r_devm_clk_get_enabled(ddv_ret_ip, 0, dev, id);
+}
+
 static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_enabled(struct device *dev, const char *id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 393, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_enabled(&ddv_call, dev, id);
-	return ddv_r_devm_clk_get_enabled(_RET_IP_, 0, dev, id);
+	return ddv_q_devm_clk_get_enabled(_RET_IP_, dev, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_enabled), typeof(&devm_clk_get_enabled)),
 	       "specs/linux/clk.ddv:81:5: the prototype of devm_clk_get_enabled differs from the kernel's");
@@ -30980,13 +35209,22 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_prepared(unsigned long ddv_r
 	return ddv_a_devm_clk_get_prepared(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_prepared(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 394, ddv_ret_ip, 2)))
+		return ddv_b_devm_clk_get_prepared(&ddv_call, dev, id);
+	return ddv_r_devm_clk_get_prepared(ddv_ret_ip, 0, dev, id);
+}
+
 static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_prepared(struct device *dev, const char *id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 394, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_prepared(&ddv_call, dev, id);
-	return ddv_r_devm_clk_get_prepared(_RET_IP_, 0, dev, id);
+	return ddv_q_devm_clk_get_prepared(_RET_IP_, dev, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_prepared), typeof(&devm_clk_get_prepared)),
 	       "specs/linux/clk.ddv:82:5: the prototype of devm_clk_get_prepared differs from the kernel's");
@@ -31091,13 +35329,22 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_optional(unsigned long ddv_r
 	return ddv_a_devm_clk_get_optional(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 395, ddv_ret_ip, 2)))
+		return ddv_b_devm_clk_get_optional(&ddv_call, dev, id);
+	return ddv_r_devm_clk_get_optional(ddv_ret_ip, 0, dev, id);
+}
+
 static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_optional(struct device *dev, const char *id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 395, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_optional(&ddv_call, dev, id);
-	return ddv_r_devm_clk_get_optional(_RET_IP_, 0, dev, id);
+	return ddv_q_devm_clk_get_optional(_RET_IP_, dev, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_optional), typeof(&devm_clk_get_optional)),
 	       "specs/linux/clk.ddv:83:5: the prototype of devm_clk_get_optional differs from the kernel's");
@@ -31202,13 +35449,22 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_optional_enabled(unsigned lo
 	return ddv_a_devm_clk_get_optional_enabled(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional_enabled(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 396, ddv_ret_ip, 2)))
+		return ddv_b_devm_clk_get_optional_enabled(&ddv_call, dev, id);
+	return ddv_r_devm_clk_get_optional_enabled(ddv_ret_ip, 0, dev, id);
+}
+
 static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_optional_enabled(struct device *dev, const char *id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 396, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_optional_enabled(&ddv_call, dev, id);
-	return ddv_r_devm_clk_get_optional_enabled(_RET_IP_, 0, dev, id);
+	return ddv_q_devm_clk_get_optional_enabled(_RET_IP_, dev, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_optional_enabled), typeof(&devm_clk_get_optional_enabled)),
 	       "specs/linux/clk.ddv:84:5: the prototype of devm_clk_get_optional_enabled differs from the kernel's");
@@ -31313,13 +35569,22 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_optional_prepared(unsigned l
 	return ddv_a_devm_clk_get_optional_prepared(&ddv_call, ret, dev);
 }
 
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional_prepared(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 397, ddv_ret_ip, 2)))
+		return ddv_b_devm_clk_get_optional_prepared(&ddv_call, dev, id);
+	return ddv_r_devm_clk_get_optional_prepared(ddv_ret_ip, 0, dev, id);
+}
+
 static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_optional_prepared(struct device *dev, const char *id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 397, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_optional_prepared(&ddv_call, dev, id);
-	return ddv_r_devm_clk_get_optional_prepared(_RET_IP_, 0, dev, id);
+	return ddv_q_devm_clk_get_optional_prepared(_RET_IP_, dev, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_optional_prepared), typeof(&devm_clk_get_optional_prepared)),
 	       "specs/linux/clk.ddv:85:5: the prototype of devm_clk_get_optional_prepared differs from the kernel's");
@@ -31338,11 +35603,16 @@ static __always_inline void ddv_b_devm_clk_put(struct ddv_call *ddv_call, struct
 	/* specs/linux/clk.ddv:106:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (!(IS_ERR_OR_NULL(clk)) && (ddv_f0 == 0)) {
+		ddv_if = !(IS_ERR_OR_NULL(clk));
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/clk.ddv:107:3: object operation */
 			{
 				int ddv_rc;
@@ -31375,6 +35645,17 @@ static DDV_RARE_PATH void ddv_r_devm_clk_put(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_devm_clk_put(&ddv_call, dev, clk);
 }
 
+static DDV_RARE_PATH void ddv_q_devm_clk_put(unsigned long ddv_ret_ip, struct device *dev, struct clk *clk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 398, ddv_ret_ip, 2))) {
+		ddv_b_devm_clk_put(&ddv_call, dev, clk);
+		return;
+	}
+	ddv_r_devm_clk_put(ddv_ret_ip, 0, dev, clk);
+}
+
 static DDV_WRAPPER void ddv_w_devm_clk_put(struct device *dev, struct clk *clk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -31383,7 +35664,7 @@ static DDV_WRAPPER void ddv_w_devm_clk_put(struct device *dev, struct clk *clk)
 		ddv_b_devm_clk_put(&ddv_call, dev, clk);
 		return;
 	}
-	ddv_r_devm_clk_put(_RET_IP_, 0, dev, clk);
+	ddv_q_devm_clk_put(_RET_IP_, dev, clk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_put), typeof(&devm_clk_put)),
 	       "specs/linux/clk.ddv:102:4: the prototype of devm_clk_put differs from the kernel's");
@@ -31402,11 +35683,16 @@ static __always_inline void ddv_b_clk_put(struct ddv_call *ddv_call, struct clk 
 	/* specs/linux/clk.ddv:118:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (!(IS_ERR_OR_NULL(clk)) && (ddv_f0 == 0)) {
+		ddv_if = !(IS_ERR_OR_NULL(clk));
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/clk.ddv:119:3: object operation */
 			{
 				int ddv_rc;
@@ -31439,6 +35725,17 @@ static DDV_RARE_PATH void ddv_r_clk_put(unsigned long ddv_ret_ip, unsigned long 
 	ddv_b_clk_put(&ddv_call, clk);
 }
 
+static DDV_RARE_PATH void ddv_q_clk_put(unsigned long ddv_ret_ip, struct clk *clk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 399, ddv_ret_ip, 1))) {
+		ddv_b_clk_put(&ddv_call, clk);
+		return;
+	}
+	ddv_r_clk_put(ddv_ret_ip, 0, clk);
+}
+
 static DDV_WRAPPER void ddv_w_clk_put(struct clk *clk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -31447,7 +35744,7 @@ static DDV_WRAPPER void ddv_w_clk_put(struct clk *clk)
 		ddv_b_clk_put(&ddv_call, clk);
 		return;
 	}
-	ddv_r_clk_put(_RET_IP_, 0, clk);
+	ddv_q_clk_put(_RET_IP_, clk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_put), typeof(&clk_put)),
 	       "specs/linux/clk.ddv:114:4: the prototype of clk_put differs from the kernel's");
@@ -31461,11 +35758,17 @@ static __always_inline int ddv_a_clk_prepare(struct ddv_call *ddv_call, int ret,
 	/* specs/linux/clk.ddv:128:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if (((ret == 0) && (clk != NULL)) && (ddv_f0 == 0)) {
+		ddv_if = ret == 0;
+		ddv_if = ddv_if && (clk != NULL);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/clk.ddv:129:3: object operation */
 			{
 				s64 ddv_result;
@@ -31557,13 +35860,22 @@ static DDV_RARE_PATH int ddv_p_clk_prepare(unsigned long ddv_ret_ip, unsigned lo
 	return ddv_a_clk_prepare(&ddv_call, ret, clk);
 }
 
+static DDV_RARE_PATH int ddv_q_clk_prepare(unsigned long ddv_ret_ip, struct clk *clk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 400, ddv_ret_ip, 1)))
+		return ddv_b_clk_prepare(&ddv_call, clk);
+	return ddv_r_clk_prepare(ddv_ret_ip, 0, clk);
+}
+
 static DDV_WRAPPER int ddv_w_clk_prepare(struct clk *clk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 400, _RET_IP_, 1)))
 		return ddv_b_clk_prepare(&ddv_call, clk);
-	return ddv_r_clk_prepare(_RET_IP_, 0, clk);
+	return ddv_q_clk_prepare(_RET_IP_, clk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_prepare), typeof(&clk_prepare)),
 	       "specs/linux/clk.ddv:123:4: the prototype of clk_prepare differs from the kernel's");
@@ -31582,11 +35894,16 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 	/* specs/linux/clk.ddv:143:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((clk != NULL) && (ddv_f0 == 0)) {
+		ddv_if = clk != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			{
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
@@ -31621,17 +35938,25 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 				struct ddv_obj ddv_o0 = { 0 };
 				struct ddv_obj ddv_o1 = { 0 };
 				int ddv_f0, ddv_f1, ddv_f2;
+				bool ddv_if;
 
-				ddv_f2 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
-				if (DDV_RARE(ddv_call, ddv_f2))
-					goto ddv_restart;
-				ddv_f1 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), &ddv_o1);
-				if (DDV_RARE(ddv_call, ddv_f1))
-					goto ddv_restart;
 				ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
-				if (((((s64)ddv_o0.fields[0]) == 0) && (((s64)ddv_o1.fields[1]) == 0)) && (ddv_f2 == 0)) {
+				ddv_if = ((s64)ddv_o0.fields[0]) == 0;
+				if (ddv_if) {
+					ddv_f1 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), &ddv_o1);
+					if (DDV_RARE(ddv_call, ddv_f1))
+						goto ddv_restart;
+					ddv_if = ((s64)ddv_o1.fields[1]) == 0;
+				}
+				if (ddv_if) {
+					ddv_f2 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+					if (DDV_RARE(ddv_call, ddv_f2))
+						goto ddv_restart;
+					ddv_if = (ddv_f2 == 0);
+				}
+				if (ddv_if) {
 					/* specs/linux/clk.ddv:151:4: object operation */
 					{
 						int ddv_rc;
@@ -31666,6 +35991,17 @@ static DDV_RARE_PATH void ddv_r_clk_unprepare(unsigned long ddv_ret_ip, unsigned
 	ddv_b_clk_unprepare(&ddv_call, clk);
 }
 
+static DDV_RARE_PATH void ddv_q_clk_unprepare(unsigned long ddv_ret_ip, struct clk *clk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 401, ddv_ret_ip, 1))) {
+		ddv_b_clk_unprepare(&ddv_call, clk);
+		return;
+	}
+	ddv_r_clk_unprepare(ddv_ret_ip, 0, clk);
+}
+
 static DDV_WRAPPER void ddv_w_clk_unprepare(struct clk *clk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -31674,7 +36010,7 @@ static DDV_WRAPPER void ddv_w_clk_unprepare(struct clk *clk)
 		ddv_b_clk_unprepare(&ddv_call, clk);
 		return;
 	}
-	ddv_r_clk_unprepare(_RET_IP_, 0, clk);
+	ddv_q_clk_unprepare(_RET_IP_, clk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_unprepare), typeof(&clk_unprepare)),
 	       "specs/linux/clk.ddv:139:4: the prototype of clk_unprepare differs from the kernel's");
@@ -31688,11 +36024,17 @@ static __always_inline int ddv_a_clk_enable(struct ddv_call *ddv_call, int ret, 
 	/* specs/linux/clk.ddv:169:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if (((ret == 0) && (clk != NULL)) && (ddv_f0 == 0)) {
+		ddv_if = ret == 0;
+		ddv_if = ddv_if && (clk != NULL);
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/clk.ddv:170:3: object operation */
 			{
 				s64 ddv_result;
@@ -31744,11 +36086,16 @@ static __always_inline int ddv_b_clk_enable(struct ddv_call *ddv_call, struct cl
 	/* specs/linux/clk.ddv:163:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((clk != NULL) && (ddv_f0 == 0)) {
+		ddv_if = clk != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/clk.ddv:164:3: check */
 			{
 				struct ddv_obj ddv_o0 = { 0 };
@@ -31802,13 +36149,22 @@ static DDV_RARE_PATH int ddv_p_clk_enable(unsigned long ddv_ret_ip, unsigned lon
 	return ddv_a_clk_enable(&ddv_call, ret, clk);
 }
 
+static DDV_RARE_PATH int ddv_q_clk_enable(unsigned long ddv_ret_ip, struct clk *clk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 402, ddv_ret_ip, 1)))
+		return ddv_b_clk_enable(&ddv_call, clk);
+	return ddv_r_clk_enable(ddv_ret_ip, 0, clk);
+}
+
 static DDV_WRAPPER int ddv_w_clk_enable(struct clk *clk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 402, _RET_IP_, 1)))
 		return ddv_b_clk_enable(&ddv_call, clk);
-	return ddv_r_clk_enable(_RET_IP_, 0, clk);
+	return ddv_q_clk_enable(_RET_IP_, clk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_enable), typeof(&clk_enable)),
 	       "specs/linux/clk.ddv:159:4: the prototype of clk_enable differs from the kernel's");
@@ -31821,11 +36177,16 @@ static __always_inline void ddv_b_clk_disable(struct ddv_call *ddv_call, struct 
 	/* specs/linux/clk.ddv:183:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((clk != NULL) && (ddv_f0 == 0)) {
+		ddv_if = clk != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/clk.ddv:184:3: object operation */
 			{
 				s64 ddv_result;
@@ -31846,17 +36207,25 @@ static __always_inline void ddv_b_clk_disable(struct ddv_call *ddv_call, struct 
 				struct ddv_obj ddv_o0 = { 0 };
 				struct ddv_obj ddv_o1 = { 0 };
 				int ddv_f0, ddv_f1, ddv_f2;
+				bool ddv_if;
 
-				ddv_f2 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
-				if (DDV_RARE(ddv_call, ddv_f2))
-					goto ddv_restart;
-				ddv_f1 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), &ddv_o1);
-				if (DDV_RARE(ddv_call, ddv_f1))
-					goto ddv_restart;
 				ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
-				if (((((s64)ddv_o0.fields[0]) == 0) && (((s64)ddv_o1.fields[1]) == 0)) && (ddv_f2 == 0)) {
+				ddv_if = ((s64)ddv_o0.fields[0]) == 0;
+				if (ddv_if) {
+					ddv_f1 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(clk), &ddv_o1);
+					if (DDV_RARE(ddv_call, ddv_f1))
+						goto ddv_restart;
+					ddv_if = ((s64)ddv_o1.fields[1]) == 0;
+				}
+				if (ddv_if) {
+					ddv_f2 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+					if (DDV_RARE(ddv_call, ddv_f2))
+						goto ddv_restart;
+					ddv_if = (ddv_f2 == 0);
+				}
+				if (ddv_if) {
 					/* specs/linux/clk.ddv:188:4: object operation */
 					{
 						int ddv_rc;
@@ -31891,6 +36260,17 @@ static DDV_RARE_PATH void ddv_r_clk_disable(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_clk_disable(&ddv_call, clk);
 }
 
+static DDV_RARE_PATH void ddv_q_clk_disable(unsigned long ddv_ret_ip, struct clk *clk)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 403, ddv_ret_ip, 1))) {
+		ddv_b_clk_disable(&ddv_call, clk);
+		return;
+	}
+	ddv_r_clk_disable(ddv_ret_ip, 0, clk);
+}
+
 static DDV_WRAPPER void ddv_w_clk_disable(struct clk *clk)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -31899,7 +36279,7 @@ static DDV_WRAPPER void ddv_w_clk_disable(struct clk *clk)
 		ddv_b_clk_disable(&ddv_call, clk);
 		return;
 	}
-	ddv_r_clk_disable(_RET_IP_, 0, clk);
+	ddv_q_clk_disable(_RET_IP_, clk);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_disable), typeof(&clk_disable)),
 	       "specs/linux/clk.ddv:180:4: the prototype of clk_disable differs from the kernel's");
@@ -31982,13 +36362,22 @@ static DDV_RARE_PATH struct regulator *ddv_p_regulator_get(unsigned long ddv_ret
 	return ddv_a_regulator_get(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct regulator *ddv_q_regulator_get(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 404, ddv_ret_ip, 2)))
+		return ddv_b_regulator_get(&ddv_call, dev, id);
+	return ddv_r_regulator_get(ddv_ret_ip, 0, dev, id);
+}
+
 static DDV_WRAPPER struct regulator *ddv_w_regulator_get(struct device *dev, const char *id)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 404, _RET_IP_, 2)))
 		return ddv_b_regulator_get(&ddv_call, dev, id);
-	return ddv_r_regulator_get(_RET_IP_, 0, dev, id);
+	return ddv_q_regulator_get(_RET_IP_, dev, id);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_regulator_get), typeof(&regulator_get)),
 	       "specs/linux/clk.ddv:209:4: the prototype of regulator_get differs from the kernel's");
@@ -32007,11 +36396,16 @@ static __always_inline void ddv_b_regulator_put(struct ddv_call *ddv_call, struc
 	/* specs/linux/clk.ddv:227:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(regulator), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (!(IS_ERR_OR_NULL(regulator)) && (ddv_f0 == 0)) {
+		ddv_if = !(IS_ERR_OR_NULL(regulator));
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(regulator), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/clk.ddv:228:3: object operation */
 			{
 				int ddv_rc;
@@ -32044,6 +36438,17 @@ static DDV_RARE_PATH void ddv_r_regulator_put(unsigned long ddv_ret_ip, unsigned
 	ddv_b_regulator_put(&ddv_call, regulator);
 }
 
+static DDV_RARE_PATH void ddv_q_regulator_put(unsigned long ddv_ret_ip, struct regulator *regulator)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 405, ddv_ret_ip, 1))) {
+		ddv_b_regulator_put(&ddv_call, regulator);
+		return;
+	}
+	ddv_r_regulator_put(ddv_ret_ip, 0, regulator);
+}
+
 static DDV_WRAPPER void ddv_w_regulator_put(struct regulator *regulator)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -32052,7 +36457,7 @@ static DDV_WRAPPER void ddv_w_regulator_put(struct regulator *regulator)
 		ddv_b_regulator_put(&ddv_call, regulator);
 		return;
 	}
-	ddv_r_regulator_put(_RET_IP_, 0, regulator);
+	ddv_q_regulator_put(_RET_IP_, regulator);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_regulator_put), typeof(&regulator_put)),
 	       "specs/linux/clk.ddv:222:4: the prototype of regulator_put differs from the kernel's");
@@ -32066,11 +36471,16 @@ static __always_inline int ddv_a_regulator_enable(struct ddv_call *ddv_call, int
 	/* specs/linux/clk.ddv:239:2: after */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(regulator), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_resume;
-		if ((ret == 0) && (ddv_f0 == 0)) {
+		ddv_if = ret == 0;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(regulator), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_resume;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* specs/linux/clk.ddv:240:3: object operation */
 			{
 				s64 ddv_result;
@@ -32162,13 +36572,22 @@ static DDV_RARE_PATH int ddv_p_regulator_enable(unsigned long ddv_ret_ip, unsign
 	return ddv_a_regulator_enable(&ddv_call, ret, regulator);
 }
 
+static DDV_RARE_PATH int ddv_q_regulator_enable(unsigned long ddv_ret_ip, struct regulator *regulator)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 406, ddv_ret_ip, 1)))
+		return ddv_b_regulator_enable(&ddv_call, regulator);
+	return ddv_r_regulator_enable(ddv_ret_ip, 0, regulator);
+}
+
 static DDV_WRAPPER int ddv_w_regulator_enable(struct regulator *regulator)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 406, _RET_IP_, 1)))
 		return ddv_b_regulator_enable(&ddv_call, regulator);
-	return ddv_r_regulator_enable(_RET_IP_, 0, regulator);
+	return ddv_q_regulator_enable(_RET_IP_, regulator);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_regulator_enable), typeof(&regulator_enable)),
 	       "specs/linux/clk.ddv:233:4: the prototype of regulator_enable differs from the kernel's");
@@ -32213,14 +36632,19 @@ static __always_inline int ddv_b_regulator_disable(struct ddv_call *ddv_call, st
 			{
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0, ddv_f1;
+				bool ddv_if;
 
-				ddv_f1 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), NULL);
-				if (DDV_RARE(ddv_call, ddv_f1))
-					goto ddv_restart;
 				ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(regulator), &ddv_o0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
-				if ((((s64)ddv_o0.fields[0]) == 0) && (ddv_f1 == 0)) {
+				ddv_if = ((s64)ddv_o0.fields[0]) == 0;
+				if (ddv_if) {
+					ddv_f1 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), NULL);
+					if (DDV_RARE(ddv_call, ddv_f1))
+						goto ddv_restart;
+					ddv_if = (ddv_f1 == 0);
+				}
+				if (ddv_if) {
 					/* specs/linux/clk.ddv:258:4: object operation */
 					{
 						int ddv_rc;
@@ -32254,13 +36678,22 @@ static DDV_RARE_PATH int ddv_r_regulator_disable(unsigned long ddv_ret_ip, unsig
 	return ddv_b_regulator_disable(&ddv_call, regulator);
 }
 
+static DDV_RARE_PATH int ddv_q_regulator_disable(unsigned long ddv_ret_ip, struct regulator *regulator)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 407, ddv_ret_ip, 1)))
+		return ddv_b_regulator_disable(&ddv_call, regulator);
+	return ddv_r_regulator_disable(ddv_ret_ip, 0, regulator);
+}
+
 static DDV_WRAPPER int ddv_w_regulator_disable(struct regulator *regulator)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 407, _RET_IP_, 1)))
 		return ddv_b_regulator_disable(&ddv_call, regulator);
-	return ddv_r_regulator_disable(_RET_IP_, 0, regulator);
+	return ddv_q_regulator_disable(_RET_IP_, regulator);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_regulator_disable), typeof(&regulator_disable)),
 	       "specs/linux/clk.ddv:248:4: the prototype of regulator_disable differs from the kernel's");
@@ -32343,13 +36776,22 @@ static DDV_RARE_PATH struct gpio_desc *ddv_p_gpiod_get(unsigned long ddv_ret_ip,
 	return ddv_a_gpiod_get(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get(unsigned long ddv_ret_ip, struct device *dev, const char *con_id, enum gpiod_flags flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 408, ddv_ret_ip, 3)))
+		return ddv_b_gpiod_get(&ddv_call, dev, con_id, flags);
+	return ddv_r_gpiod_get(ddv_ret_ip, 0, dev, con_id, flags);
+}
+
 static DDV_WRAPPER struct gpio_desc *ddv_w_gpiod_get(struct device *dev, const char *con_id, enum gpiod_flags flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 408, _RET_IP_, 3)))
 		return ddv_b_gpiod_get(&ddv_call, dev, con_id, flags);
-	return ddv_r_gpiod_get(_RET_IP_, 0, dev, con_id, flags);
+	return ddv_q_gpiod_get(_RET_IP_, dev, con_id, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_get), typeof(&gpiod_get)),
 	       "specs/linux/clk.ddv:272:4: the prototype of gpiod_get differs from the kernel's");
@@ -32432,13 +36874,22 @@ static DDV_RARE_PATH struct gpio_desc *ddv_p_gpiod_get_optional(unsigned long dd
 	return ddv_a_gpiod_get_optional(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_optional(unsigned long ddv_ret_ip, struct device *dev, const char *con_id, enum gpiod_flags flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 409, ddv_ret_ip, 3)))
+		return ddv_b_gpiod_get_optional(&ddv_call, dev, con_id, flags);
+	return ddv_r_gpiod_get_optional(ddv_ret_ip, 0, dev, con_id, flags);
+}
+
 static DDV_WRAPPER struct gpio_desc *ddv_w_gpiod_get_optional(struct device *dev, const char *con_id, enum gpiod_flags flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 409, _RET_IP_, 3)))
 		return ddv_b_gpiod_get_optional(&ddv_call, dev, con_id, flags);
-	return ddv_r_gpiod_get_optional(_RET_IP_, 0, dev, con_id, flags);
+	return ddv_q_gpiod_get_optional(_RET_IP_, dev, con_id, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_get_optional), typeof(&gpiod_get_optional)),
 	       "specs/linux/clk.ddv:283:4: the prototype of gpiod_get_optional differs from the kernel's");
@@ -32521,13 +36972,22 @@ static DDV_RARE_PATH struct gpio_desc *ddv_p_gpiod_get_index(unsigned long ddv_r
 	return ddv_a_gpiod_get_index(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_index(unsigned long ddv_ret_ip, struct device *dev, const char *con_id, unsigned int idx, enum gpiod_flags flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 410, ddv_ret_ip, 4)))
+		return ddv_b_gpiod_get_index(&ddv_call, dev, con_id, idx, flags);
+	return ddv_r_gpiod_get_index(ddv_ret_ip, 0, dev, con_id, idx, flags);
+}
+
 static DDV_WRAPPER struct gpio_desc *ddv_w_gpiod_get_index(struct device *dev, const char *con_id, unsigned int idx, enum gpiod_flags flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 410, _RET_IP_, 4)))
 		return ddv_b_gpiod_get_index(&ddv_call, dev, con_id, idx, flags);
-	return ddv_r_gpiod_get_index(_RET_IP_, 0, dev, con_id, idx, flags);
+	return ddv_q_gpiod_get_index(_RET_IP_, dev, con_id, idx, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_get_index), typeof(&gpiod_get_index)),
 	       "specs/linux/clk.ddv:294:4: the prototype of gpiod_get_index differs from the kernel's");
@@ -32610,13 +37070,22 @@ static DDV_RARE_PATH struct gpio_desc *ddv_p_gpiod_get_index_optional(unsigned l
 	return ddv_a_gpiod_get_index_optional(&ddv_call, ret);
 }
 
+static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_index_optional(unsigned long ddv_ret_ip, struct device *dev, const char *con_id, unsigned int index, enum gpiod_flags flags)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 411, ddv_ret_ip, 4)))
+		return ddv_b_gpiod_get_index_optional(&ddv_call, dev, con_id, index, flags);
+	return ddv_r_gpiod_get_index_optional(ddv_ret_ip, 0, dev, con_id, index, flags);
+}
+
 static DDV_WRAPPER struct gpio_desc *ddv_w_gpiod_get_index_optional(struct device *dev, const char *con_id, unsigned int index, enum gpiod_flags flags)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 411, _RET_IP_, 4)))
 		return ddv_b_gpiod_get_index_optional(&ddv_call, dev, con_id, index, flags);
-	return ddv_r_gpiod_get_index_optional(_RET_IP_, 0, dev, con_id, index, flags);
+	return ddv_q_gpiod_get_index_optional(_RET_IP_, dev, con_id, index, flags);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_get_index_optional), typeof(&gpiod_get_index_optional)),
 	       "specs/linux/clk.ddv:305:4: the prototype of gpiod_get_index_optional differs from the kernel's");
@@ -32670,6 +37139,17 @@ static DDV_RARE_PATH void ddv_r_gpiod_put(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_gpiod_put(&ddv_call, desc);
 }
 
+static DDV_RARE_PATH void ddv_q_gpiod_put(unsigned long ddv_ret_ip, struct gpio_desc *desc)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_linux, 412, ddv_ret_ip, 1))) {
+		ddv_b_gpiod_put(&ddv_call, desc);
+		return;
+	}
+	ddv_r_gpiod_put(ddv_ret_ip, 0, desc);
+}
+
 static DDV_WRAPPER void ddv_w_gpiod_put(struct gpio_desc *desc)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -32678,7 +37158,7 @@ static DDV_WRAPPER void ddv_w_gpiod_put(struct gpio_desc *desc)
 		ddv_b_gpiod_put(&ddv_call, desc);
 		return;
 	}
-	ddv_r_gpiod_put(_RET_IP_, 0, desc);
+	ddv_q_gpiod_put(_RET_IP_, desc);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_put), typeof(&gpiod_put)),
 	       "specs/linux/clk.ddv:319:4: the prototype of gpiod_put differs from the kernel's");

@@ -126,12 +126,37 @@ static noinline void trigger_fire(struct ddv_call *call, struct ddv_dut *dut, u3
 	}
 }
 
+notrace u16 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long ret_ip)
+{
+	u32 site = DDV_NO_SITE;
+	u32 id = pack->func_base + func;
+	struct ddv_dut *dut;
+
+	/*
+	 * What the inline entry's record says, and the full entry would
+	 * conclude too: the function neither traced nor off, no scope's
+	 * boundary, no trigger (it reads arguments), and a driver that was
+	 * not attached live (whose lookups may miss) called from its text
+	 * (a tail-call stub's call names its site: the full entry's).
+	 */
+	if (unlikely(READ_ONCE(ddv_funcs[id].mode)) || ddv_scope_boundary(id) ||
+	    unlikely(READ_ONCE(ddv_triggers.n)))
+		return 0;
+	dut = ddv_dut_of_ip(ret_ip, &site);
+	if (unlikely(!dut) || unlikely(site != DDV_SITE_LATER) || unlikely(dut->attached))
+		return 0;
+	this_cpu_inc(ddv_calls[dut->id]);
+	return dut->id;
+}
+EXPORT_SYMBOL_GPL(__ddv_call_enter_dut);
+
 bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		      unsigned long ret_ip, const u64 *args, unsigned int nargs)
 {
 	struct ddv_dut *dut;
 	u32 site = DDV_NO_SITE;
 	u32 id = pack->func_base + func;
+	u8 mode;
 
 	/*
 	 * As the inline entry fills it (abi.h), no driver yet, the arguments
@@ -143,8 +168,9 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	BUILD_BUG_ON(DDV_TRACE_OFF != 0);
 	dut = ddv_dut_of_ip(ret_ip, &site);
 	call->site = site;
+	mode = READ_ONCE(ddv_funcs[id].mode);
 	/* Not a driver under test (its sites were restored meanwhile), or switched off. */
-	if (unlikely(!dut) || cfg(CONFIG_FUNC_OFF, id, 0))
+	if (unlikely(!dut) || unlikely(mode & DDV_FUNC_MODE_OFF))
 		return false;
 	call->dut = dut->id;
 	call->attached = dut->attached;
@@ -152,7 +178,7 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	if (unlikely(call->attached))
 		ddv_obj_inline_hold(dut->id, true);
 	this_cpu_inc(ddv_calls[dut->id]);
-	call->trace = cfg(CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
+	call->trace = mode & DDV_FUNC_MODE_TRACE;
 	call->fast_exit = call->trace == DDV_TRACE_OFF;
 	if (ddv_scope_boundary(id))
 		ddv_scope_enter(call, id);	/* ends scopes; a begin: the out-of-line exit */
@@ -441,6 +467,18 @@ static bool func_fallible(u64 id)
 			    f->fault_class == DDV_FAULT_TRYLOCK);
 }
 
+/* ddv_funcs[id].mode from the configuration (under ddv_mutex). */
+void ddv_func_mode_update(u32 id)
+{
+	u64 trace = config_get(&ddv_config, CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
+
+	BUILD_BUG_ON(DDV_TRACE_STACK > DDV_FUNC_MODE_TRACE);
+	lockdep_assert_held(&ddv_mutex);
+	WRITE_ONCE(ddv_funcs[id].mode,
+		   min_t(u64, trace, DDV_TRACE_STACK) |
+		   (config_get(&ddv_config, CONFIG_FUNC_OFF, id, 0) ? DDV_FUNC_MODE_OFF : 0));
+}
+
 /* Sets a per-function config property, for one function or (~0) every one. */
 static long set_func_prop(enum config_prop prop, u64 id, u64 value)
 {
@@ -448,16 +486,21 @@ static long set_func_prop(enum config_prop prop, u64 id, u64 value)
 	u32 i;
 
 	if (id == ~0ull) {
-		for (i = 0; i < DDV_MAX_FUNCS && !ret; i++)
-			if (ddv_funcs[i].pack)
-				ret = value ? config_set(&ddv_config, prop, i, value) :
-					(config_unset(&ddv_config, prop, i), 0);
+		for (i = 0; i < DDV_MAX_FUNCS && !ret; i++) {
+			if (!ddv_funcs[i].pack)
+				continue;
+			ret = value ? config_set(&ddv_config, prop, i, value) :
+				(config_unset(&ddv_config, prop, i), 0);
+			ddv_func_mode_update(i);
+		}
 	} else if (!func_ok(id)) {
 		ret = -EINVAL;
-	} else if (value) {
-		ret = config_set(&ddv_config, prop, id, value);
 	} else {
-		config_unset(&ddv_config, prop, id);
+		if (value)
+			ret = config_set(&ddv_config, prop, id, value);
+		else
+			config_unset(&ddv_config, prop, id);
+		ddv_func_mode_update(id);
 	}
 	/* A function traced or switched off: every call takes the full entry (it reads them). */
 	ddv_fast_update();

@@ -129,9 +129,18 @@ struct ddv_dut {
 struct ddv_func_rt {
 	struct ddv_pack *pack;	/* NULL: free id */
 	u16 idx;		/* index in pack->funcs */
-	u8 off;			/* switched off: wrapper calls the original only */
-	u8 trace;		/* enum ddv_trace_level */
+	/*
+	 * What the full entry reads of the function's settings, one byte: its
+	 * trace level (enum ddv_trace_level), DDV_FUNC_MODE_OFF when switched
+	 * off. A copy of ddv_config's, which the control path keeps
+	 * (ddv_func_mode_update, under ddv_mutex): the config is a Bloom test
+	 * and a hash on every call once any function is traced.
+	 */
+	u8 mode;
 };
+#define DDV_FUNC_MODE_TRACE	0x3
+#define DDV_FUNC_MODE_OFF	0x80
+void ddv_func_mode_update(u32 id);
 
 /* main.c: module init/exit, /dev/ddv and its table of ops */
 extern struct mutex ddv_mutex;	/* packs, duts, configuration; every op but VERSION */
@@ -256,10 +265,11 @@ static inline u32 site_of_ret(const struct ddv_dut *dut, unsigned long ip)
 	return DDV_NO_SITE;
 }
 
+/* The upper bounds first: an empty range (a driver armed, not loaded) fails at once. */
 static __always_inline bool ddv_in_range(const struct ddv_text_range *r, unsigned long ip)
 {
-	return (ip >= READ_ONCE(r->core_lo) && ip < READ_ONCE(r->core_hi)) ||
-	       (ip >= READ_ONCE(r->init_lo) && ip < READ_ONCE(r->init_hi));
+	return (ip < READ_ONCE(r->core_hi) && ip >= READ_ONCE(r->core_lo)) ||
+	       (ip < READ_ONCE(r->init_hi) && ip >= READ_ONCE(r->init_lo));
 }
 
 /*

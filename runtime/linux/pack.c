@@ -181,8 +181,7 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	pack->owner = owner;
 	for (i = 0; i < pack->nfuncs; i++) {
 		ddv_funcs[fbase + i].idx = i;
-		ddv_funcs[fbase + i].off = 0;
-		ddv_funcs[fbase + i].trace = DDV_TRACE_OFF;
+		ddv_func_mode_update(fbase + i);
 		WRITE_ONCE(ddv_funcs[fbase + i].pack, pack);
 	}
 	for (i = 0; i < pack->ntypes; i++)

@@ -237,13 +237,22 @@ static DDV_RARE_PATH void *ddv_p_demo_alloc_b(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_demo_alloc_b(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_demo_alloc_b(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 1, ddv_ret_ip, 3)))
+		return ddv_b_demo_alloc_b(&ddv_call, s, flags, size);
+	return ddv_r_demo_alloc_b(ddv_ret_ip, 0, s, flags, size);
+}
+
 static DDV_WRAPPER void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, 3)))
 		return ddv_b_demo_alloc_b(&ddv_call, s, flags, size);
-	return ddv_r_demo_alloc_b(_RET_IP_, 0, s, flags, size);
+	return ddv_q_demo_alloc_b(_RET_IP_, s, flags, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_b), typeof(&demo_alloc_b)),
 	       "constructs.ddv:45:5: the prototype of demo_alloc_b differs from the kernel's");
@@ -360,13 +369,22 @@ static DDV_RARE_PATH void *ddv_p_demo_alloc_c(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_demo_alloc_c(&ddv_call, ret, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_demo_alloc_c(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 2, ddv_ret_ip, 3)))
+		return ddv_b_demo_alloc_c(&ddv_call, size, flags, node);
+	return ddv_r_demo_alloc_c(ddv_ret_ip, 0, size, flags, node);
+}
+
 static DDV_WRAPPER void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 2, _RET_IP_, 3)))
 		return ddv_b_demo_alloc_c(&ddv_call, size, flags, node);
-	return ddv_r_demo_alloc_c(_RET_IP_, 0, size, flags, node);
+	return ddv_q_demo_alloc_c(_RET_IP_, size, flags, node);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_c), typeof(&demo_alloc_c)),
 	       "constructs.ddv:46:5: the prototype of demo_alloc_c differs from the kernel's");
@@ -568,13 +586,22 @@ static DDV_RARE_PATH int ddv_p_demo_give(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_demo_give(&ddv_call, ret, p);
 }
 
+static DDV_RARE_PATH int ddv_q_demo_give(unsigned long ddv_ret_ip, const void *p, void *to, int *status)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 4, ddv_ret_ip, 3)))
+		return ddv_b_demo_give(&ddv_call, p, to, status);
+	return ddv_r_demo_give(ddv_ret_ip, 0, p, to, status);
+}
+
 static DDV_WRAPPER int ddv_w_demo_give(const void *p, void *to, int *status)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, 3)))
 		return ddv_b_demo_give(&ddv_call, p, to, status);
-	return ddv_r_demo_give(_RET_IP_, 0, p, to, status);
+	return ddv_q_demo_give(_RET_IP_, p, to, status);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_give), typeof(&demo_give)),
 	       "constructs.ddv:80:4: the prototype of demo_give differs from the kernel's");
@@ -648,13 +675,22 @@ static DDV_RARE_PATH void *ddv_p_demo_devm_alloc(unsigned long ddv_ret_ip, unsig
 	return ddv_a_demo_devm_alloc(&ddv_call, ret, dev, size);
 }
 
+static DDV_RARE_PATH void *ddv_q_demo_devm_alloc(unsigned long ddv_ret_ip, struct device *dev, size_t size)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 5, ddv_ret_ip, 2)))
+		return ddv_b_demo_devm_alloc(&ddv_call, dev, size);
+	return ddv_r_demo_devm_alloc(ddv_ret_ip, 0, dev, size);
+}
+
 static DDV_WRAPPER void *ddv_w_demo_devm_alloc(struct device *dev, size_t size)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 5, _RET_IP_, 2)))
 		return ddv_b_demo_devm_alloc(&ddv_call, dev, size);
-	return ddv_r_demo_devm_alloc(_RET_IP_, 0, dev, size);
+	return ddv_q_demo_devm_alloc(_RET_IP_, dev, size);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_devm_alloc), typeof(&demo_devm_alloc)),
 	       "constructs.ddv:92:4: the prototype of demo_devm_alloc differs from the kernel's");
@@ -798,13 +834,22 @@ static DDV_RARE_PATH int ddv_p_demo_trylock(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_demo_trylock(&ddv_call, ret, l);
 }
 
+static DDV_RARE_PATH int ddv_q_demo_trylock(unsigned long ddv_ret_ip, spinlock_t *l)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 6, ddv_ret_ip, 1)))
+		return ddv_b_demo_trylock(&ddv_call, l);
+	return ddv_r_demo_trylock(ddv_ret_ip, 0, l);
+}
+
 static DDV_WRAPPER int ddv_w_demo_trylock(spinlock_t *l)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 6, _RET_IP_, 1)))
 		return ddv_b_demo_trylock(&ddv_call, l);
-	return ddv_r_demo_trylock(_RET_IP_, 0, l);
+	return ddv_q_demo_trylock(_RET_IP_, l);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_trylock), typeof(&demo_trylock)),
 	       "constructs.ddv:100:4: the prototype of demo_trylock differs from the kernel's");
@@ -837,6 +882,17 @@ static DDV_RARE_PATH void ddv_r_demo_lock(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_demo_lock(&ddv_call, l);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_lock(unsigned long ddv_ret_ip, spinlock_t *l)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 7, ddv_ret_ip, 1))) {
+		ddv_b_demo_lock(&ddv_call, l);
+		return;
+	}
+	ddv_r_demo_lock(ddv_ret_ip, 0, l);
+}
+
 static DDV_WRAPPER void ddv_w_demo_lock(spinlock_t *l)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -845,7 +901,7 @@ static DDV_WRAPPER void ddv_w_demo_lock(spinlock_t *l)
 		ddv_b_demo_lock(&ddv_call, l);
 		return;
 	}
-	ddv_r_demo_lock(_RET_IP_, 0, l);
+	ddv_q_demo_lock(_RET_IP_, l);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_lock), typeof(&demo_lock)),
 	       "constructs.ddv:119:4: the prototype of demo_lock differs from the kernel's");
@@ -932,6 +988,17 @@ static DDV_RARE_PATH void ddv_r_demo_unlock(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_demo_unlock(&ddv_call, l);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_unlock(unsigned long ddv_ret_ip, spinlock_t *l)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 8, ddv_ret_ip, 1))) {
+		ddv_b_demo_unlock(&ddv_call, l);
+		return;
+	}
+	ddv_r_demo_unlock(ddv_ret_ip, 0, l);
+}
+
 static DDV_WRAPPER void ddv_w_demo_unlock(spinlock_t *l)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -940,7 +1007,7 @@ static DDV_WRAPPER void ddv_w_demo_unlock(spinlock_t *l)
 		ddv_b_demo_unlock(&ddv_call, l);
 		return;
 	}
-	ddv_r_demo_unlock(_RET_IP_, 0, l);
+	ddv_q_demo_unlock(_RET_IP_, l);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_unlock), typeof(&demo_unlock)),
 	       "constructs.ddv:124:4: the prototype of demo_unlock differs from the kernel's");
@@ -953,11 +1020,16 @@ static __always_inline void ddv_b_demo_put(struct ddv_call *ddv_call, const void
 	/* constructs.ddv:137:2: if */
 	{
 		int ddv_f0;
+		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if ((p != NULL) && (ddv_f0 == 0)) {
+		ddv_if = p != NULL;
+		if (ddv_if) {
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), NULL);
+			if (DDV_RARE(ddv_call, ddv_f0))
+				goto ddv_restart;
+			ddv_if = (ddv_f0 == 0);
+		}
+		if (ddv_if) {
 			/* constructs.ddv:138:3: object operation */
 			{
 				int ddv_rc;
@@ -1017,6 +1089,17 @@ static DDV_RARE_PATH void ddv_r_demo_put(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_demo_put(&ddv_call, p, t);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_put(unsigned long ddv_ret_ip, const void *p, struct timer_list *t)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 9, ddv_ret_ip, 2))) {
+		ddv_b_demo_put(&ddv_call, p, t);
+		return;
+	}
+	ddv_r_demo_put(ddv_ret_ip, 0, p, t);
+}
+
 static DDV_WRAPPER void ddv_w_demo_put(const void *p, struct timer_list *t)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -1025,7 +1108,7 @@ static DDV_WRAPPER void ddv_w_demo_put(const void *p, struct timer_list *t)
 		ddv_b_demo_put(&ddv_call, p, t);
 		return;
 	}
-	ddv_r_demo_put(_RET_IP_, 0, p, t);
+	ddv_q_demo_put(_RET_IP_, p, t);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_put), typeof(&demo_put)),
 	       "constructs.ddv:135:4: the prototype of demo_put differs from the kernel's");
@@ -1071,6 +1154,17 @@ static DDV_RARE_PATH void ddv_r_demo_timer(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_demo_timer(&ddv_call, t, callback);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_timer(unsigned long ddv_ret_ip, struct timer_list *t, void (*callback)(struct timer_list *))
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 10, ddv_ret_ip, 2))) {
+		ddv_b_demo_timer(&ddv_call, t, callback);
+		return;
+	}
+	ddv_r_demo_timer(ddv_ret_ip, 0, t, callback);
+}
+
 static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *))
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -1079,7 +1173,7 @@ static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(
 		ddv_b_demo_timer(&ddv_call, t, callback);
 		return;
 	}
-	ddv_r_demo_timer(_RET_IP_, 0, t, callback);
+	ddv_q_demo_timer(_RET_IP_, t, callback);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_timer), typeof(&demo_timer)),
 	       "constructs.ddv:147:4: the prototype of demo_timer differs from the kernel's");
@@ -1149,6 +1243,17 @@ static DDV_RARE_PATH void ddv_p_demo_raw_lock(unsigned long ddv_ret_ip, unsigned
 	ddv_a_demo_raw_lock(&ddv_call, l);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_raw_lock(unsigned long ddv_ret_ip, raw_spinlock_t *l)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 11, ddv_ret_ip, 1))) {
+		ddv_b_demo_raw_lock(&ddv_call, l);
+		return;
+	}
+	ddv_r_demo_raw_lock(ddv_ret_ip, 0, l);
+}
+
 static DDV_WRAPPER void ddv_w_demo_raw_lock(raw_spinlock_t *l)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -1157,7 +1262,7 @@ static DDV_WRAPPER void ddv_w_demo_raw_lock(raw_spinlock_t *l)
 		ddv_b_demo_raw_lock(&ddv_call, l);
 		return;
 	}
-	ddv_r_demo_raw_lock(_RET_IP_, 0, l);
+	ddv_q_demo_raw_lock(_RET_IP_, l);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_raw_lock), typeof(&demo_raw_lock)),
 	       "constructs.ddv:159:4: the prototype of demo_raw_lock differs from the kernel's");
@@ -1200,6 +1305,17 @@ static DDV_RARE_PATH void ddv_r_demo_raw_unlock(unsigned long ddv_ret_ip, unsign
 	ddv_b_demo_raw_unlock(&ddv_call, l);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_raw_unlock(unsigned long ddv_ret_ip, raw_spinlock_t *l)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 12, ddv_ret_ip, 1))) {
+		ddv_b_demo_raw_unlock(&ddv_call, l);
+		return;
+	}
+	ddv_r_demo_raw_unlock(ddv_ret_ip, 0, l);
+}
+
 static DDV_WRAPPER void ddv_w_demo_raw_unlock(raw_spinlock_t *l)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -1208,7 +1324,7 @@ static DDV_WRAPPER void ddv_w_demo_raw_unlock(raw_spinlock_t *l)
 		ddv_b_demo_raw_unlock(&ddv_call, l);
 		return;
 	}
-	ddv_r_demo_raw_unlock(_RET_IP_, 0, l);
+	ddv_q_demo_raw_unlock(_RET_IP_, l);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_raw_unlock), typeof(&demo_raw_unlock)),
 	       "constructs.ddv:167:4: the prototype of demo_raw_unlock differs from the kernel's");
@@ -1255,6 +1371,15 @@ static DDV_RARE_PATH int ddv_r_demo_name(unsigned long ddv_ret_ip, unsigned long
 	return ddv_b_demo_name(&ddv_call, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
+static DDV_RARE_PATH int ddv_q_demo_name(unsigned long ddv_ret_ip, struct class *class, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 13, ddv_ret_ip, 2)))
+		return ddv_b_demo_name(&ddv_call, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_demo_name(ddv_ret_ip, 0, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+}
+
 static DDV_WRAPPER int ddv_w_demo_name(struct class *class, const char *fmt, ...)
 {
 	unsigned long ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7;
@@ -1273,7 +1398,7 @@ static DDV_WRAPPER int ddv_w_demo_name(struct class *class, const char *fmt, ...
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 13, _RET_IP_, 2)))
 		return ddv_b_demo_name(&ddv_call, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_r_demo_name(_RET_IP_, 0, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_demo_name(_RET_IP_, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_name), typeof(&demo_name)),
 	       "constructs.ddv:174:4: the prototype of demo_name differs from the kernel's");
@@ -1329,6 +1454,17 @@ static DDV_RARE_PATH void ddv_r_demo_defer(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_demo_defer(&ddv_call, head, func);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_defer(unsigned long ddv_ret_ip, struct rcu_head *head, rcu_callback_t func)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 14, ddv_ret_ip, 2))) {
+		ddv_b_demo_defer(&ddv_call, head, func);
+		return;
+	}
+	ddv_r_demo_defer(ddv_ret_ip, 0, head, func);
+}
+
 static DDV_WRAPPER void ddv_w_demo_defer(struct rcu_head *head, rcu_callback_t func)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -1337,7 +1473,7 @@ static DDV_WRAPPER void ddv_w_demo_defer(struct rcu_head *head, rcu_callback_t f
 		ddv_b_demo_defer(&ddv_call, head, func);
 		return;
 	}
-	ddv_r_demo_defer(_RET_IP_, 0, head, func);
+	ddv_q_demo_defer(_RET_IP_, head, func);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_defer), typeof(&demo_defer)),
 	       "constructs.ddv:181:4: the prototype of demo_defer differs from the kernel's");
@@ -1386,6 +1522,17 @@ static DDV_RARE_PATH void ddv_r_demo_barrier(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_demo_barrier(&ddv_call);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_barrier(unsigned long ddv_ret_ip)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 15, ddv_ret_ip, 0))) {
+		ddv_b_demo_barrier(&ddv_call);
+		return;
+	}
+	ddv_r_demo_barrier(ddv_ret_ip, 0);
+}
+
 static DDV_WRAPPER void ddv_w_demo_barrier(void)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -1394,7 +1541,7 @@ static DDV_WRAPPER void ddv_w_demo_barrier(void)
 		ddv_b_demo_barrier(&ddv_call);
 		return;
 	}
-	ddv_r_demo_barrier(_RET_IP_, 0);
+	ddv_q_demo_barrier(_RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_barrier), typeof(&demo_barrier)),
 	       "constructs.ddv:190:4: the prototype of demo_barrier differs from the kernel's");

@@ -81,13 +81,22 @@ static DDV_RARE_PATH void *ddv_p_demo_buf(unsigned long ddv_ret_ip, unsigned lon
 	return ddv_a_demo_buf(&ddv_call, ret, n);
 }
 
+static DDV_RARE_PATH void *ddv_q_demo_buf(unsigned long ddv_ret_ip, size_t n)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 0, ddv_ret_ip, 1)))
+		return ddv_b_demo_buf(&ddv_call, n);
+	return ddv_r_demo_buf(ddv_ret_ip, 0, n);
+}
+
 static DDV_WRAPPER void *ddv_w_demo_buf(size_t n)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 0, _RET_IP_, 1)))
 		return ddv_b_demo_buf(&ddv_call, n);
-	return ddv_r_demo_buf(_RET_IP_, 0, n);
+	return ddv_q_demo_buf(_RET_IP_, n);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_buf), typeof(&demo_buf)),
 	       "imports.ddv:13:4: the prototype of demo_buf differs from the kernel's");
@@ -184,13 +193,22 @@ static DDV_RARE_PATH int ddv_p_demo_open(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_demo_open(&ddv_call, ret, d, port);
 }
 
+static DDV_RARE_PATH int ddv_q_demo_open(unsigned long ddv_ret_ip, const struct demo_dev *d, int port)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 1, ddv_ret_ip, 2)))
+		return ddv_b_demo_open(&ddv_call, d, port);
+	return ddv_r_demo_open(ddv_ret_ip, 0, d, port);
+}
+
 static DDV_WRAPPER int ddv_w_demo_open(const struct demo_dev *d, int port)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, 2)))
 		return ddv_b_demo_open(&ddv_call, d, port);
-	return ddv_r_demo_open(_RET_IP_, 0, d, port);
+	return ddv_q_demo_open(_RET_IP_, d, port);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_open), typeof(&demo_open)),
 	       "imports.ddv:21:4: the prototype of demo_open differs from the kernel's");
@@ -260,6 +278,17 @@ static DDV_RARE_PATH void ddv_r_demo_close(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_demo_close(&ddv_call, d);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_close(unsigned long ddv_ret_ip, const struct demo_dev *d)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 2, ddv_ret_ip, 1))) {
+		ddv_b_demo_close(&ddv_call, d);
+		return;
+	}
+	ddv_r_demo_close(ddv_ret_ip, 0, d);
+}
+
 static DDV_WRAPPER void ddv_w_demo_close(const struct demo_dev *d)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -268,7 +297,7 @@ static DDV_WRAPPER void ddv_w_demo_close(const struct demo_dev *d)
 		ddv_b_demo_close(&ddv_call, d);
 		return;
 	}
-	ddv_r_demo_close(_RET_IP_, 0, d);
+	ddv_q_demo_close(_RET_IP_, d);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_close), typeof(&demo_close)),
 	       "imports.ddv:31:4: the prototype of demo_close differs from the kernel's");
@@ -313,6 +342,17 @@ static DDV_RARE_PATH void ddv_r_demo_release(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_demo_release(&ddv_call, p);
 }
 
+static DDV_RARE_PATH void ddv_q_demo_release(unsigned long ddv_ret_ip, void *p)
+{
+	struct ddv_call ddv_call DDV_CALL_NOINIT;
+
+	if (likely(ddv_call_enter_dut(&ddv_call, &ddv_pack_demo, 3, ddv_ret_ip, 1))) {
+		ddv_b_demo_release(&ddv_call, p);
+		return;
+	}
+	ddv_r_demo_release(ddv_ret_ip, 0, p);
+}
+
 static DDV_WRAPPER void ddv_w_demo_release(void *p)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
@@ -321,7 +361,7 @@ static DDV_WRAPPER void ddv_w_demo_release(void *p)
 		ddv_b_demo_release(&ddv_call, p);
 		return;
 	}
-	ddv_r_demo_release(_RET_IP_, 0, p);
+	ddv_q_demo_release(_RET_IP_, p);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_release), typeof(&demo_release)),
 	       "imports.ddv:38:4: the prototype of demo_release differs from the kernel's");
