@@ -22,12 +22,17 @@
  * BF_AGAIN (blkfx_again, the twin; blkfx_unseen with BF_UNSEEN, a name short enough for a
  * major, of which the kernel keeps 15 characters and unregister_blkdev compares them): init
  * releases each object as soon as it has it and makes it again, unseen by ddv with BF_UNSEEN
- * (the release through a function pointer). The major is the same (the highest free one), the
- * tag set the fixture's own, and a queue or disk comes back where the kernel freed it (after an
- * RCU grace period: rcu_barrier; the slab's last freed object first, on one CPU). ddv, which
- * holds each live still, reports the new one as made again while live. A disk for the queue is
- * made and put there too. Not the blk-mq disk: __blk_mq_alloc_disk makes its queue first, whose
- * own allocations take the freed disk's memory, so the disk comes back elsewhere.
+ * (the release through a function pointer). ddv, which holds each live still, reports the new
+ * one as made again while live. The major is the same (the highest free one) and the tag set
+ * the fixture's own. A queue or disk must come back where the kernel freed it (after an RCU
+ * grace period: rcu_barrier), which the slab does not promise: the freed block goes back to the
+ * CPU's freelist only if its slab is the CPU's current one, and __blk_mq_alloc_disk makes its
+ * queue first, whose own allocations take the freed disk's memory (on 6.1 the poll statistics'
+ * buckets, 640 bytes, kmalloc-1k as the gendisk's 672, freed by RCU before it). So init makes it
+ * again until it is there (BF_AGAIN_AT), on one CPU, releasing (seen, waiting for RCU) every
+ * other try and holding the rest until then: a release gives the queue's block back (the disk
+ * and it swap places), a hold moves the slab on to the next. Besides the added disk, a blk-mq
+ * disk and a disk for the queue are made, put and made again for this alone.
  */
 #include <linux/module.h>
 #include <linux/blkdev.h>
@@ -120,6 +125,49 @@ BF_POINTER(put_disk);
 #define BF_AGAIN_DO(release, make) \
 	do { migrate_disable(); release; rcu_barrier(); make; migrate_enable(); } while (0)
 
+#define BF_TRIES 64
+
+/*
+ * release (VAR), then VAR = make until VAR is at its old address, an error or BF_TRIES tries:
+ * each other try put (seen), the others held and put at the end.
+ */
+#define BF_AGAIN_AT(var, release, make, put) do { \
+	typeof(var) bf_old = (var), bf_held[BF_TRIES / 2]; \
+	int bf_i, bf_n = 0; \
+	migrate_disable(); \
+	release; \
+	rcu_barrier(); \
+	for (bf_i = 0; bf_i < BF_TRIES; bf_i++) { \
+		(var) = make; \
+		if (IS_ERR_OR_NULL(var) || (var) == bf_old || bf_i == BF_TRIES - 1) \
+			break; \
+		if (bf_i % 2) { \
+			bf_held[bf_n++] = (var); \
+		} else { \
+			put(var); \
+			rcu_barrier(); \
+		} \
+	} \
+	while (bf_n) \
+		put(bf_held[--bf_n]); \
+	migrate_enable(); \
+} while (0)
+
+static void bf_queue_put(struct request_queue *q)
+{
+	blk_mq_destroy_queue(q);
+	blk_put_queue(q);
+}
+
+static struct gendisk *bf_mq_alloc(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	return blk_mq_alloc_disk(&bf_set, NULL, NULL);
+#else
+	return blk_mq_alloc_disk(&bf_set, NULL);
+#endif
+}
+
 /* A disk for the fixture's queue, put (seen or not) and made again; then put. */
 static int bf_disk_for_queue(void)
 {
@@ -127,9 +175,24 @@ static int bf_disk_for_queue(void)
 
 	if (!disk)
 		return -ENOMEM;
-	BF_AGAIN_DO(BF_HIDDEN(put_disk)(disk), disk = blk_mq_alloc_disk_for_queue(bf_queue, NULL));
+	BF_AGAIN_AT(disk, BF_HIDDEN(put_disk)(disk), blk_mq_alloc_disk_for_queue(bf_queue, NULL),
+		    put_disk);
 	if (!disk)
 		return -ENOMEM;
+	put_disk(disk);
+	return 0;
+}
+
+/* A blk-mq disk (its own queue), the same way. */
+static int bf_mq_disk(void)
+{
+	struct gendisk *disk = bf_mq_alloc();
+
+	if (IS_ERR(disk))
+		return PTR_ERR(disk);
+	BF_AGAIN_AT(disk, BF_HIDDEN(put_disk)(disk), bf_mq_alloc(), put_disk);
+	if (IS_ERR(disk))
+		return PTR_ERR(disk);
 	put_disk(disk);
 	return 0;
 }
@@ -169,12 +232,14 @@ static int __init bf_init(void)
 	}
 #ifdef BF_AGAIN
 	BF_HIDDEN(blk_mq_destroy_queue)(bf_queue);
-	BF_AGAIN_DO(BF_HIDDEN(blk_put_queue)(bf_queue), bf_queue = bf_init_queue());
+	BF_AGAIN_AT(bf_queue, BF_HIDDEN(blk_put_queue)(bf_queue), bf_init_queue(), bf_queue_put);
 	if (IS_ERR(bf_queue)) {
 		err = PTR_ERR(bf_queue);
 		goto set;
 	}
 	err = bf_disk_for_queue();
+	if (!err)
+		err = bf_mq_disk();
 	if (err)
 		goto queue;
 #endif
@@ -192,7 +257,10 @@ static int __init bf_init(void)
 #else
 	bf_bio_disk = blk_alloc_disk(NUMA_NO_NODE);
 #endif
-	BF_AGAIN_DO(BF_HIDDEN(put_disk)(bf_bio_disk), bf_bio_disk = bf_bio_alloc());
+#ifdef BF_AGAIN
+	if (!IS_ERR_OR_NULL(bf_bio_disk))
+		BF_AGAIN_AT(bf_bio_disk, BF_HIDDEN(put_disk)(bf_bio_disk), bf_bio_alloc(), put_disk);
+#endif
 	if (IS_ERR_OR_NULL(bf_bio_disk)) {
 		err = bf_bio_disk ? PTR_ERR(bf_bio_disk) : -ENOMEM;
 		bf_bio_disk = NULL;

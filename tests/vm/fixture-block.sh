@@ -31,7 +31,7 @@ end_unstarted blkfx_end_unstarted ok - block.end-unstarted
 end_twice blkfx_end_twice ok - block.end-unstarted,ddv.kernel-warning
 start_twice blkfx_start_twice ok - block.start-twice
 again blkfx_again ok - -
-again_unseen blkfx_unseen ok - block.register-blkdev-live,block.alloc-tag-set-live,block.init-queue-live,block.alloc-disk-for-queue-live,block.alloc-disk-live
+again_unseen blkfx_unseen ok - block.register-blkdev-live,block.alloc-tag-set-live,block.init-queue-live,block.alloc-disk-for-queue-live,block.alloc-disk-live,block.mq-alloc-disk-live
 atomic blkfx_atomic ok random $atomic_rules
 atomic_clean blkfx_atomic_clean ok random -
 "
