@@ -259,7 +259,8 @@ static int __init bf_init(void)
 #endif
 #ifdef BF_AGAIN
 	if (!IS_ERR_OR_NULL(bf_bio_disk))
-		BF_AGAIN_AT(bf_bio_disk, BF_HIDDEN(put_disk)(bf_bio_disk), bf_bio_alloc(), put_disk);
+		BF_AGAIN_AT(bf_bio_disk, BF_HIDDEN(put_disk)(bf_bio_disk), bf_bio_alloc(),
+			    put_disk);
 #endif
 	if (IS_ERR_OR_NULL(bf_bio_disk)) {
 		err = bf_bio_disk ? PTR_ERR(bf_bio_disk) : -ENOMEM;
