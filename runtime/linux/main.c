@@ -12,6 +12,9 @@
 #include <linux/capability.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
+#include <linux/interrupt.h>
 #include "ddv_internal.h"
 
 DEFINE_MUTEX(ddv_mutex);
@@ -154,6 +157,29 @@ unsigned long ddv_vmalloc_start __ro_after_init;
 EXPORT_SYMBOL_GPL(ddv_vmalloc_start);
 unsigned long ddv_vmalloc_end __ro_after_init;
 EXPORT_SYMBOL_GPL(ddv_vmalloc_end);
+
+/*
+ * abi.h ddv_irq_requested(): does the kernel hold an action of IRQ irq for dev_id, whoever
+ * requested it? Under the descriptor's lock, as __free_irq() walks the list.
+ */
+bool ddv_irq_requested(unsigned int irq, void *dev_id)
+{
+	struct irq_data *data = irq_get_irq_data(irq);
+	struct irqaction *action;
+	struct irq_desc *desc;
+	unsigned long flags;
+	bool found = false;
+
+	if (!data)
+		return false;
+	desc = irq_data_to_desc(data);
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	for (action = desc->action; action && !found; action = action->next)
+		found = action->dev_id == dev_id;
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+	return found;
+}
+EXPORT_SYMBOL_GPL(ddv_irq_requested);
 
 static int __init ddv_init(void)
 {

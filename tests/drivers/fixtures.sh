@@ -55,7 +55,9 @@ fixture_sessions=
 
 # fixture_session LABEL MODULE LOAD [--off FUNC] [INJECT...]: one ddv session in
 # the VM: ddv start, `ddv off FUNC` and `ddv inject INJECT...` when given, ddv load MODULE, ddv status
-# and ddv unload when the load succeeded, ddv report --json, ddv stop. LOAD
+# and ddv unload when the load succeeded, ddv report --json, ddv stop. The guest's
+# variables load_opts (ddv load's options) and use (a shell line run after a load that
+# succeeded, checked), set in $fixture_sessions before it, shape a real driver's life. LOAD
 # says how the load must end: ok; fails (the injected failure makes init fail,
 # ddv load exits 4); hangs (init never returns; ddv load exits 5 through its
 # watchdog); oopses (the kernel oopses in init and kills the loader). A
@@ -144,7 +146,8 @@ session() {
 	if [ "$load" = hangs ]; then
 		ddv load --timeout "$hang_timeout" "$m" >"$out/load.out" 2>&1
 	else
-		ddv load "$m" >"$out/load.out" 2>&1
+		# shellcheck disable=SC2086 # the words of the load options
+		ddv load ${load_opts:-} "$m" >"$out/load.out" 2>&1
 	fi
 	status=$?
 	took=$(($(date +%s) - start))
@@ -161,6 +164,9 @@ session() {
 				driver && $1 == "sites" { sites = $2; refused = $4 }
 				END { exit !(calls > 0 && sites > 0 && refused == 0) }'"'"' \
 			"$out/status.txt"
+		if [ -n "${use:-}" ]; then
+			check "$label: used ($use)" sh -c "$use"
+		fi
 		check "$label: ddv unload $m" ddv unload "$m"
 		check "$label: $m is gone after ddv unload" module_gone "$m"
 		;;

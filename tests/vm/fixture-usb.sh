@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-usb.sh: VM test: USB interface drivers (specs/linux/usb.ddv) on qemu's usb-kbd behind a qemu-xhci controller: each usbfx fixture's defect reported as its rule and nothing else, the clean twin without findings, plainly and with its synchronous messages failed by injection.
+# fixture-usb.sh: VM test: USB interface drivers (specs/linux/usb.ddv) on qemu's usb-kbd behind a qemu-xhci controller: each usbfx fixture's defect reported as its rule and nothing else, the clean twin without findings, plainly and with its synchronous messages failed by injection; real USB drivers' clean lives (usbhid, ohci_pci, cdc_ether, ftdi_sio, snd_usb_audio) without findings.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -50,10 +50,53 @@ while [ ! -e /sys/bus/usb/devices/1-1:1.0 ] && [ $i -lt 200 ]; do sleep 0.1; i=$
 check "the usb-kbd is enumerated" test -e /sys/bus/usb/devices/1-1:1.0
 '
 
+# Real drivers' clean lives before the fixtures (LABEL LOAD-OPTIONS MODULE USE, one a line,
+# "-" for no option): each bound to its qemu device, used, unloaded: no finding. usbhid and
+# ohci_pci with their families (hid; ohci_hcd: usb_add_hcd, usbcore's, requests the line that
+# ohci_stop frees), cdc_ether (usbnet: its interrupt buffer goes with its URB,
+# URB_FREE_BUFFER), ftdi_sio (usbserial); snd_usb_audio alone (its family is nine modules,
+# more than ddv load takes). The USB core stays out: the setup loads it.
+# shellcheck disable=SC2016 # the guest expands them
+usb_lives='
+usbhid - usbhid ls /sys/class/input | grep -q input
+ohci - ohci_pci for i in $(seq 100); do ls /sys/bus/pci/drivers/ohci-pci/*/usb*/*-1/product && exit 0; sleep 0.1; done; exit 1
+cdc_ether - cdc_ether n=$(ls /sys/class/net | grep -v "^lo$" | head -n 1); ip link set "$n" up && sleep 1 && ip link set "$n" down
+ftdi_sio - ftdi_sio echo hello >/dev/ttyUSB0
+snd_usb_audio --alone snd_usb_audio cat /proc/asound/cards; ls /dev/snd | grep -q pcm
+'
+
 if fixture_build; then
-	fixture_vm_args=(--modules xhci_pci --qemu "-device qemu-xhci,id=xhci -device usb-kbd,bus=xhci.0")
+	fixture_vm_args=(--modules xhci_pci,usbhid,ohci_pci,cdc_ether,ftdi_sio,snd_usb_audio --qemu
+		"-device qemu-xhci,id=xhci -device usb-kbd,bus=xhci.0 -netdev user,id=un
+		-device usb-net,bus=xhci.0,netdev=un -chardev null,id=us -device usb-serial,bus=xhci.0,chardev=us
+		-audiodev none,id=ua -device usb-audio,bus=xhci.0,audiodev=ua
+		-device pci-ohci,id=ohci -device usb-kbd,bus=ohci.0")
 	fixture_sessions=$usb_setup
+	while read -r label opts m use; do
+		[ -n "$label" ] || continue
+		[ "$opts" = - ] && opts=
+		fixture_sessions="${fixture_sessions}load_opts='$opts' use='$use'
+"
+		fixture_session "$label" "$m" ok
+	done <<<"$usb_lives"
+	fixture_sessions="${fixture_sessions}load_opts= use=
+"
+	# ohci_hcd's defect (docs/findings.md): ohci_init's first dma_pool_create failed, its
+	# ohci_stop frees IRQ 0, which no one requested: the kernel holds no such line (its
+	# WARN is the finding's, in the same call).
+	fixture_session ohci_pool_failed ohci_pci ok nth dma_pool_create 1
 	devmodel_run usb
+	fixture_use ohci_pool_failed
+	fixture_expect_injected ohci_pool_failed
+	devmodel_expect_rules ohci_pool_failed irq.free-unrequested
+	while read -r label opts m use; do
+		[ -n "$label" ] || continue
+		fixture_use "$label"
+		fixture_expect_clean "$label"
+		# What a real driver's life reported, for the log.
+		jq -c 'select(.rule) | {rule, message, driver, site, allocation_site}' \
+			"$fixture_report" >&2
+	done <<<"$usb_lives"
 	# Each probe ran: the clean run bound the keyboard, and its messages went through.
 	check_host "clean: probe bound the keyboard's interface" \
 		grep -q 'usbfx_clean: bound' "$vm_out/dmesg.txt"

@@ -334,6 +334,12 @@ static __always_inline bool ddv_is_vmalloc(const void *p)
 }
 
 /*
+ * For checks: does the kernel hold IRQ irq for dev_id (an action on its line), requested by
+ * the driver or by a module for it (usb_add_hcd for a host controller driver)? In ddv.ko.
+ */
+bool ddv_irq_requested(unsigned int irq, void *dev_id);
+
+/*
  * size_field (ddv_obj_create, ddv_obj_destroy): the type's size field, as in
  * its descriptor, or -1; a constant where ddvc writes the call, so the
  * memory budget's byte count costs one add. nfields (ddv_obj_create): the
