@@ -294,8 +294,8 @@ static __always_inline bool ddv_in_driver(const struct ddv_call *call, u64 addr)
 	const struct ddv_dut_area *a = &ddv_dut_areas[call->dut];
 	unsigned long p = (unsigned long)addr;
 
-	/* Modules live in the module area: the heap and the kernel's data fail one compare. */
-	if (likely(p - MODULES_VADDR >= MODULES_LEN))
+	/* Modules lie above the kernel's image and the direct map: the heap fails one compare. */
+	if (likely(p < MODULES_VADDR))
 		return false;
 	if (likely(p - READ_ONCE(a->core_lo) >= READ_ONCE(a->core_len) &&
 		   p - READ_ONCE(a->init_lo) >= READ_ONCE(a->init_len)))
