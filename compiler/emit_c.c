@@ -568,6 +568,20 @@ static bool emit_lazy_cond(struct emit_ctx *cx, struct expr *cond, struct lookup
 }
 
 /* check, require, after [cond], if: the lookups the condition reads, then the test. */
+/* After "if (COND) {": the then branch, the else branch, the closing brace. */
+static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
+{
+	if (s->body && cx->rare_label && asks_in_driver(s->cond))
+		emit_rare(cx, "-EAGAIN");	/* the driver's own memory: lookups out of line */
+	emit_stmts(cx, s->body, depth);
+	if (s->else_body) {
+		w_close(cx->w, " else {");
+		w_indent(cx->w);
+		emit_stmts(cx, s->else_body, depth);
+	}
+	w_close(cx->w, "");
+}
+
 static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 {
 	struct writer *w = cx->w;
@@ -589,13 +603,7 @@ static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 	}
 	if (!is_check && emit_lazy_cond(cx, s->cond, &l)) {
 		w_open(w, "if (ddv_if)");
-		emit_stmts(cx, s->body, depth);
-		if (s->else_body) {
-			w_close(w, " else {");
-			w_indent(w);
-			emit_stmts(cx, s->else_body, depth);
-		}
-		w_close(w, "");
+		emit_branches(cx, s, depth);
 		w_close(w, "");
 		return;
 	}
@@ -611,15 +619,7 @@ static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 		w_printf(w, "if (");
 		emit_cond(w, s->cond);
 		w_open(w, ")");
-		if (s->body && cx->rare_label && asks_in_driver(s->cond))
-			emit_rare(cx, "-EAGAIN");	/* the driver's own memory: lookups out of line */
-		emit_stmts(cx, s->body, depth);
-		if (s->else_body) {
-			w_close(w, " else {");
-			w_indent(w);
-			emit_stmts(cx, s->else_body, depth);
-		}
-		w_close(w, "");
+		emit_branches(cx, s, depth);
 	}
 	if (l.n)
 		w_close(w, "");
