@@ -40,6 +40,16 @@ again slabfx_again ok - heap.slab-live,heap.cache-destroy-busy
 again_clean slabfx_again_clean ok - -
 atomic slabfx_atomic ok plan+caller=slabfx_atomic:sf_atomic+rate=100 $atomic_rules
 atomic_clean slabfx_atomic_clean ok plan+caller=slabfx_atomic_clean:sf_atomic+rate=100 -
+alloc_leak allocfx_leak fails nth+kmalloc+1 pages.exact-leak,vmem.leak
+alloc_leak_clean allocfx_leak_clean fails nth+kmalloc+1 -
+alloc_size allocfx_size ok - pages.exact-free-size
+alloc_size_clean allocfx_size_clean ok - -
+alloc_unseen allocfx_unseen ok - $alloc_unseen_rules
+alloc_unseen_clean allocfx_unseen_clean ok - -
+alloc_atomic allocfx_atomic ok plan+caller=allocfx_atomic:af_atomic+rate=100 $alloc_atomic_rules
+alloc_atomic_clean allocfx_atomic_clean ok plan+caller=allocfx_atomic_clean:af_atomic+rate=100 -
+alloc_again allocfx_again ok - pages.exact-live,vmem.vcalloc-live
+alloc_again_clean allocfx_again_clean ok - -
 heap_atomic heapfx_atomic ok plan+caller=heapfx_atomic:hf_atomic+rate=100 $heap_atomic_rules
 heap_atomic_clean heapfx_atomic_clean ok plan+caller=heapfx_atomic_clean:hf_atomic+rate=100 -
 heap_again heapfx_again ok - $heap_again_rules
@@ -52,16 +62,6 @@ heap_queued heapfx_queued ok - heap.free-queued-work
 heap_queued_clean heapfx_queued_clean ok - -
 heap_vleak heapfx_vleak fails nth+kmalloc+1 vmem.leak
 heap_vleak_clean heapfx_vleak_clean fails nth+kmalloc+1 -
-alloc_leak allocfx_leak fails nth+kmalloc+1 pages.exact-leak,vmem.leak
-alloc_leak_clean allocfx_leak_clean fails nth+kmalloc+1 -
-alloc_size allocfx_size ok - pages.exact-free-size
-alloc_size_clean allocfx_size_clean ok - -
-alloc_unseen allocfx_unseen ok - $alloc_unseen_rules
-alloc_unseen_clean allocfx_unseen_clean ok - -
-alloc_atomic allocfx_atomic ok plan+caller=allocfx_atomic:af_atomic+rate=100 $alloc_atomic_rules
-alloc_atomic_clean allocfx_atomic_clean ok plan+caller=allocfx_atomic_clean:af_atomic+rate=100 -
-alloc_again allocfx_again ok - pages.exact-live,vmem.vcalloc-live
-alloc_again_clean allocfx_again_clean ok - -
 "
 
 if fixture_build; then
