@@ -7,7 +7,8 @@
  *              after them fails (inject nth kmalloc 1)
  *   AF_SIZE    free_pages_exact with fewer pages than alloc_pages_exact gave
  *   AF_UNSEEN  free_pages_exact and kvfree_sensitive (a kmalloc'ed and a vmalloc'ed block)
- *              of memory made where ddv does not see it
+ *              of memory made where ddv does not see it; both twins also free_pages_exact
+ *              NULL of one page, which frees nothing
  *   AF_ATOMIC  alloc_pages_exact with GFP_KERNEL, vcalloc, and kvfree_sensitive of vmalloc'ed
  *              memory, preemption off (the allocations fail by injection: inject plan
  *              caller=...:af_atomic rate=100)
@@ -100,6 +101,8 @@ static int af_case(void)
 	kvfree_sensitive(big, AF_KVBIG);
 	if (pages)
 		free_pages_exact(pages, AF_EXACT);
+	/* One page of NULL is free_page(0), nothing: no finding (more would be one). */
+	free_pages_exact(NULL, PAGE_SIZE);
 	return small && big && pages ? 0 : -ENOMEM;
 }
 #endif
