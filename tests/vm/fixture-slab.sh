@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-slab.sh: VM test: slab caches (a cache leaked, destroyed busy, an object freed to another cache or never allocated from one) and the kernel's string allocators (kasprintf, kvasprintf, kstrndup, kstrdup_const, kfree_sensitive: blocks the driver frees, made inside the kernel); each defect its rule and nothing else, each twin clean.
+# fixture-slab.sh: VM test: slab caches (a cache leaked, destroyed busy, an object freed to another cache or never allocated from one) and the kernel's string allocators (kasprintf, kvasprintf, kstrndup, kstrdup_const, kfree_sensitive: blocks the driver frees, made inside the kernel) and the rest of the small allocators (vcalloc, alloc_pages_exact, kvfree_sensitive); each defect its rule and nothing else, each twin clean.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -14,6 +14,11 @@ pages.sleep-in-atomic,pages.zeroed-sleep-in-atomic,pages.alloc-pages-sleep-in-at
 heap_again_rules=heap.alloc-live,heap.node-alloc-live,heap.krealloc-live,heap.kstrdup-live,\
 heap.kmemdup-live,heap.kvmalloc-live,pages.alloc-live,pages.zeroed-live,\
 vmem.alloc-live,vmem.zalloc-live,vmem.kvmalloc-live
+# allocfx (tests/drivers/allocfx.h): vcalloc, alloc_pages_exact and kvfree_sensitive.
+alloc_atomic_rules=pages.exact-sleep-in-atomic,linux.vcalloc.sleep-in-atomic,\
+linux.kvfree_sensitive.sleep-in-atomic
+alloc_unseen_rules=pages.exact-double-free,heap.kvfree-sensitive-double-free,\
+vmem.kvfree-sensitive-double-free
 
 # LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh).
 devmodel_cases="
@@ -35,6 +40,16 @@ again slabfx_again ok - heap.slab-live,heap.cache-destroy-busy
 again_clean slabfx_again_clean ok - -
 atomic slabfx_atomic ok plan+caller=slabfx_atomic:sf_atomic+rate=100 $atomic_rules
 atomic_clean slabfx_atomic_clean ok plan+caller=slabfx_atomic_clean:sf_atomic+rate=100 -
+alloc_leak allocfx_leak fails nth+kmalloc+1 pages.exact-leak,vmem.leak
+alloc_leak_clean allocfx_leak_clean fails nth+kmalloc+1 -
+alloc_size allocfx_size ok - pages.exact-free-size
+alloc_size_clean allocfx_size_clean ok - -
+alloc_unseen allocfx_unseen ok - $alloc_unseen_rules
+alloc_unseen_clean allocfx_unseen_clean ok - -
+alloc_atomic allocfx_atomic ok plan+caller=allocfx_atomic:af_atomic+rate=100 $alloc_atomic_rules
+alloc_atomic_clean allocfx_atomic_clean ok plan+caller=allocfx_atomic_clean:af_atomic+rate=100 -
+alloc_again allocfx_again ok - pages.exact-live,vmem.vcalloc-live
+alloc_again_clean allocfx_again_clean ok - -
 heap_atomic heapfx_atomic ok plan+caller=heapfx_atomic:hf_atomic+rate=100 $heap_atomic_rules
 heap_atomic_clean heapfx_atomic_clean ok plan+caller=heapfx_atomic_clean:hf_atomic+rate=100 -
 heap_again heapfx_again ok - $heap_again_rules
