@@ -242,6 +242,9 @@ static int bf_mq_disk(void)
 		return PTR_ERR(disk);
 	BF_AGAIN_AT("blk-mq disk", disk, BF_HIDDEN(put_disk)(disk),
 		    (bf_mq_old = bf_old, bf_mq_block = bf_take(bf_old)), bf_mq_alloc(), put_disk);
+	/* A make that failed before its init_hctx left the block held. */
+	kfree(bf_mq_block);
+	bf_mq_old = bf_mq_block = NULL;
 	if (IS_ERR(disk))
 		return PTR_ERR(disk);
 	put_disk(disk);
