@@ -771,7 +771,8 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 		break;
 	case E_CALL: {
 		bool known = is_constant_name(e->text) || !strcmp(e->text, "ddv_can_sleep") ||
-			     !strcmp(e->text, "ddv_is_vmalloc") || !strcmp(e->text, "ddv_irq_requested");
+			     !strcmp(e->text, "ddv_is_vmalloc") || !strcmp(e->text, "ddv_irq_requested") ||
+			     !strcmp(e->text, "ddv_in_devnode");
 
 		if (!strcmp(e->text, DDVC_IN_DRIVER)) {
 			known = true;

@@ -15,6 +15,8 @@
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
 #include <linux/interrupt.h>
+#include <linux/kallsyms.h>
+#include <linux/stacktrace.h>
 #include "ddv_internal.h"
 
 DEFINE_MUTEX(ddv_mutex);
@@ -180,6 +182,29 @@ bool ddv_irq_requested(unsigned int irq, void *dev_id)
 	return found;
 }
 EXPORT_SYMBOL_GPL(ddv_irq_requested);
+
+/*
+ * abi.h ddv_in_devnode(): is the current call made in a devnode callback (a device type's or
+ * class's), whose name the driver core's device_get_devnode() returns to dev_uevent() or
+ * devtmpfs, which kfree() it? True when the first kernel function on the stack above the
+ * modules' frames (ddv.ko's, the pack's, the callback's module's) is device_get_devnode. The
+ * stack and its symbols cost some microseconds: for rare calls (kasprintf) only.
+ */
+bool ddv_in_devnode(void)
+{
+	unsigned long entries[16];
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned int n = stack_trace_save(entries, ARRAY_SIZE(entries), 0), i;
+
+	for (i = 0; i < n; i++) {
+		sprint_symbol_no_offset(sym, entries[i]);
+		/* A module's function reads "name [module]". */
+		if (!strchr(sym, '['))
+			return !strcmp(sym, "device_get_devnode");
+	}
+	return false;
+}
+EXPORT_SYMBOL_GPL(ddv_in_devnode);
 
 static int __init ddv_init(void)
 {

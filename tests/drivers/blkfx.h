@@ -22,13 +22,20 @@
  * BF_AGAIN (blkfx_again, the twin; blkfx_unseen with BF_UNSEEN, a name short enough for a
  * major, of which the kernel keeps 15 characters and unregister_blkdev compares them): init
  * releases each object as soon as it has it and makes it again, unseen by ddv with BF_UNSEEN
- * (the release through a function pointer). The major is the same (the highest free one), the
- * tag set the fixture's own, and a queue or disk comes back where the kernel freed it (after an
- * RCU grace period: rcu_barrier; the slab's last freed object first, on one CPU). ddv, which
- * holds each live still, reports the new one as made again while live. A disk for the queue is
- * made and put there too. Not the blk-mq disk: __blk_mq_alloc_disk makes its queue first, whose
- * own allocations take the freed disk's memory, so the disk comes back elsewhere.
+ * (the release through a function pointer). ddv, which holds each live still, reports the new
+ * one as made again while live. The major is the same (the highest free one) and the tag set
+ * the fixture's own. A queue or disk must come back where the kernel freed it (after an RCU
+ * grace period: rcu_barrier), on one CPU. SLUB gives a freed block back first only if its slab
+ * was the CPU's current one when it was freed and nothing took it since, which nothing promises
+ * for a disk freed by RCU while the task slept; and __blk_mq_alloc_disk's queue takes the first
+ * gendisk-sized block itself (on 6.1 the poll statistics' 640 bytes, kmalloc-1k as the gendisk's
+ * 672). So the fixture takes the disk's block back with kmallocs of a gendisk's size and frees
+ * it last, the next such block: before the make, or for a blk-mq disk in its queue's init_hctx,
+ * after the queue's own blocks (bf_take). A queue (a cache of its own) is made again until it is
+ * at its address, the misses held. Each again prints whether it got its address back, which
+ * tests/vm/fixture-block.sh reads: a rule whose object did not come back could not fire.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
@@ -69,7 +76,13 @@ static blk_status_t bf_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk_mq_
 	return BLK_STS_OK;
 }
 
-static const struct blk_mq_ops bf_ops = { .queue_rq = bf_queue_rq };
+#ifdef BF_AGAIN
+static int bf_init_hctx(struct blk_mq_hw_ctx *hctx, void *data, unsigned int index);
+#else
+#define bf_init_hctx NULL
+#endif
+
+static const struct blk_mq_ops bf_ops = { .queue_rq = bf_queue_rq, .init_hctx = bf_init_hctx };
 
 /* One driver request through the disk's queue, waited for; its end frees it. */
 static int bf_request(struct request_queue *q)
@@ -120,6 +133,91 @@ BF_POINTER(put_disk);
 #define BF_AGAIN_DO(release, make) \
 	do { migrate_disable(); release; rcu_barrier(); make; migrate_enable(); } while (0)
 
+#define BF_TRIES 1024
+static void *bf_held[BF_TRIES];
+
+/*
+ * The block at OLD, a gendisk's size, taken back: kmallocs of that size until one is OLD (the
+ * others freed), or NULL after BF_TRIES. Freed again at once, it is the next block of its cache
+ * on this CPU: its slab is the current one, as that of any block just allocated.
+ */
+static void *bf_take(const void *old)
+{
+	void *p = NULL;
+	int n = 0;
+
+	while (n < BF_TRIES) {
+		p = kmalloc(sizeof(struct gendisk), GFP_KERNEL);
+		if (!p || p == old)
+			break;
+		bf_held[n++] = p;
+	}
+	while (n)
+		kfree(bf_held[--n]);
+	return p == old ? p : NULL;
+}
+
+static void bf_free_last(const void *old)
+{
+	kfree(bf_take(old));
+}
+
+/* The old blk-mq disk, held by bf_take until its queue has its own blocks (bf_init_hctx). */
+static const void *bf_mq_old;
+static void *bf_mq_block;
+
+static int bf_init_hctx(struct blk_mq_hw_ctx *hctx, void *data, unsigned int index)
+{
+	if (bf_mq_old) {
+		kfree(bf_mq_block);
+		bf_free_last(bf_mq_old);
+		bf_mq_old = bf_mq_block = NULL;
+	}
+	return 0;
+}
+
+/*
+ * release (VAR), then VAR = make (prepare first) until VAR is at its old address, an error or
+ * BF_MISSES misses, which are held (a queue's block stays taken) and put at the end; on one CPU.
+ */
+#define BF_MISSES 64
+static void *bf_misses[BF_MISSES];
+
+#define BF_AGAIN_AT(what, var, release, prepare, make, put) do { \
+	typeof(var) bf_old = (var); \
+	int bf_n = 0; \
+	migrate_disable(); \
+	release; \
+	rcu_barrier(); \
+	for (;;) { \
+		prepare; \
+		(var) = make; \
+		if (IS_ERR_OR_NULL(var) || (var) == bf_old || bf_n == BF_MISSES) \
+			break; \
+		bf_misses[bf_n++] = (var); \
+	} \
+	while (bf_n) \
+		put(bf_misses[--bf_n]); \
+	migrate_enable(); \
+	pr_info("%s made again %s\n", what, \
+		(var) == bf_old ? "at its old address" : "elsewhere, not at its old address"); \
+} while (0)
+
+static void bf_queue_put(struct request_queue *q)
+{
+	blk_mq_destroy_queue(q);
+	blk_put_queue(q);
+}
+
+static struct gendisk *bf_mq_alloc(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	return blk_mq_alloc_disk(&bf_set, NULL, NULL);
+#else
+	return blk_mq_alloc_disk(&bf_set, NULL);
+#endif
+}
+
 /* A disk for the fixture's queue, put (seen or not) and made again; then put. */
 static int bf_disk_for_queue(void)
 {
@@ -127,9 +225,28 @@ static int bf_disk_for_queue(void)
 
 	if (!disk)
 		return -ENOMEM;
-	BF_AGAIN_DO(BF_HIDDEN(put_disk)(disk), disk = blk_mq_alloc_disk_for_queue(bf_queue, NULL));
+	BF_AGAIN_AT("disk for queue", disk, BF_HIDDEN(put_disk)(disk), bf_free_last(bf_old),
+		    blk_mq_alloc_disk_for_queue(bf_queue, NULL), put_disk);
 	if (!disk)
 		return -ENOMEM;
+	put_disk(disk);
+	return 0;
+}
+
+/* A blk-mq disk (its own queue), the same way. */
+static int bf_mq_disk(void)
+{
+	struct gendisk *disk = bf_mq_alloc();
+
+	if (IS_ERR(disk))
+		return PTR_ERR(disk);
+	BF_AGAIN_AT("blk-mq disk", disk, BF_HIDDEN(put_disk)(disk),
+		    (bf_mq_old = bf_old, bf_mq_block = bf_take(bf_old)), bf_mq_alloc(), put_disk);
+	/* A make that failed before its init_hctx left the block held. */
+	kfree(bf_mq_block);
+	bf_mq_old = bf_mq_block = NULL;
+	if (IS_ERR(disk))
+		return PTR_ERR(disk);
 	put_disk(disk);
 	return 0;
 }
@@ -169,12 +286,15 @@ static int __init bf_init(void)
 	}
 #ifdef BF_AGAIN
 	BF_HIDDEN(blk_mq_destroy_queue)(bf_queue);
-	BF_AGAIN_DO(BF_HIDDEN(blk_put_queue)(bf_queue), bf_queue = bf_init_queue());
+	BF_AGAIN_AT("queue", bf_queue, BF_HIDDEN(blk_put_queue)(bf_queue), , bf_init_queue(),
+		    bf_queue_put);
 	if (IS_ERR(bf_queue)) {
 		err = PTR_ERR(bf_queue);
 		goto set;
 	}
 	err = bf_disk_for_queue();
+	if (!err)
+		err = bf_mq_disk();
 	if (err)
 		goto queue;
 #endif
@@ -192,7 +312,11 @@ static int __init bf_init(void)
 #else
 	bf_bio_disk = blk_alloc_disk(NUMA_NO_NODE);
 #endif
-	BF_AGAIN_DO(BF_HIDDEN(put_disk)(bf_bio_disk), bf_bio_disk = bf_bio_alloc());
+#ifdef BF_AGAIN
+	if (!IS_ERR_OR_NULL(bf_bio_disk))
+		BF_AGAIN_AT("bio disk", bf_bio_disk, BF_HIDDEN(put_disk)(bf_bio_disk),
+			    bf_free_last(bf_old), bf_bio_alloc(), put_disk);
+#endif
 	if (IS_ERR_OR_NULL(bf_bio_disk)) {
 		err = bf_bio_disk ? PTR_ERR(bf_bio_disk) : -ENOMEM;
 		bf_bio_disk = NULL;

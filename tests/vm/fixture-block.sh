@@ -31,12 +31,18 @@ end_unstarted blkfx_end_unstarted ok - block.end-unstarted
 end_twice blkfx_end_twice ok - block.end-unstarted,ddv.kernel-warning
 start_twice blkfx_start_twice ok - block.start-twice
 again blkfx_again ok - -
-again_unseen blkfx_unseen ok - block.register-blkdev-live,block.alloc-tag-set-live,block.init-queue-live,block.alloc-disk-for-queue-live,block.alloc-disk-live
+again_unseen blkfx_unseen ok - block.register-blkdev-live,block.alloc-tag-set-live,block.init-queue-live,block.alloc-disk-for-queue-live,block.alloc-disk-live,block.mq-alloc-disk-live
 atomic blkfx_atomic ok random $atomic_rules
 atomic_clean blkfx_atomic_clean ok random -
 "
 
 if fixture_build; then
 	devmodel_run block
+	# The again fixtures say whether each queue and disk came back at its old address
+	# (tests/drivers/blkfx.h), without which a rule made-again-while-live could not fire.
+	for m in blkfx_again blkfx_unseen; do
+		check_host "block: $m's queue and 3 disks made again at their old addresses" \
+			test "$(grep -c "$m: .* made again at its old address" "$vm_out/dmesg.txt")" = 4
+	done
 fi
 vm_summary

@@ -343,6 +343,12 @@ static __always_inline bool ddv_is_vmalloc(const void *p)
 bool ddv_irq_requested(unsigned int irq, void *dev_id);
 
 /*
+ * For rules: is the current call made in a devnode callback, whose result the driver core
+ * kfree()s (device_get_devnode's callers)? In ddv.ko; it reads the stack, for rare calls.
+ */
+bool ddv_in_devnode(void);
+
+/*
  * size_field (ddv_obj_create, ddv_obj_destroy): the type's size field, as in
  * its descriptor, or -1; a constant where ddvc writes the call, so the
  * memory budget's byte count costs one add. nfields (ddv_obj_create): the
