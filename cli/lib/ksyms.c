@@ -12,11 +12,13 @@
 
 struct ksym {
 	uint64_t addr;
-	char *name;		/* "func" or "func [module]" */
+	const char *name;	/* "func", in text */
+	const char *module;	/* "module", in text, or NULL for the kernel's own */
 };
 
 static struct ksym *ksyms;
 static size_t nksyms;
+static char *text;		/* the file, its names cut out in place */
 static bool loaded;
 
 static int compare_ksyms(const void *a, const void *b)
@@ -26,42 +28,78 @@ static int compare_ksyms(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * The text symbols of a kallsyms line "ADDR TYPE NAME[\t[MODULE]]", cut in place;
+ * false for another line. By hand, not sscanf: the file has ~100,000 lines, every
+ * report reads it, and in a TCG guest sscanf's time was most of a report's.
+ */
+static bool parse_line(char *line, char *end, struct ksym *k)
+{
+	uint64_t addr = 0;
+	char *p = line, *name;
+	int d;
+
+	for (; p < end && (d = hex_digit(*p)) >= 0; p++)
+		addr = addr << 4 | (unsigned int)d;
+	if (p == line || p == end || *p != ' ' || end - p < 4 || p[2] != ' ' ||
+	    (p[1] != 't' && p[1] != 'T') || !addr)
+		return false;
+	name = p + 3;
+	for (p = name; p < end && *p != '\t' && *p != ' '; p++)
+		;
+	if (p == name)
+		return false;
+	k->addr = addr;
+	k->name = name;
+	k->module = NULL;
+	if (p < end && p + 2 < end && p[1] == '[' && end[-1] == ']') {
+		k->module = p + 2;
+		end[-1] = '\0';
+	}
+	*p = '\0';
+	return true;
+}
+
 static void ksyms_load(void)
 {
 	const char *path = getenv("DDV_KALLSYMS");
-	char *text, *line, *save = NULL;
 	size_t size, cap = 0;
+	bool sorted = true;
+	char *line, *end;
 
 	loaded = true;
 	if (read_whole_file(path && *path ? path : "/proc/kallsyms", (void **)&text, &size))
 		return;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char type, name[256], module[128] = "";
-		unsigned long long addr;
-		int n = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, module);
-
-		if (n < 3 || !addr || (type != 't' && type != 'T'))
-			continue;
+	for (line = text; line < text + size; line = end + 1) {
+		end = memchr(line, '\n', text + size - line);
+		if (!end)
+			end = text + size;
 		if (nksyms == cap) {
 			cap = cap ? cap * 2 : 65536;
 			ksyms = xrealloc(ksyms, cap * sizeof(*ksyms));
 		}
-		ksyms[nksyms].addr = addr;
-		ksyms[nksyms].name = n == 4 ? xasprintf("%s [%s]", name, module) : xstrdup(name);
+		if (!parse_line(line, end, &ksyms[nksyms]))
+			continue;
+		sorted &= !nksyms || ksyms[nksyms - 1].addr <= ksyms[nksyms].addr;
 		nksyms++;
 	}
-	free(text);
-	if (nksyms)	/* ksyms is NULL when no line was a text symbol */
+	if (!sorted)
 		qsort(ksyms, nksyms, sizeof(*ksyms), compare_ksyms);
 }
 
 /* Forgets the symbols read: the next lookup reads $DDV_KALLSYMS again (tests/cli/fuzz/). */
 void ksyms_reset(void)
 {
-	for (size_t i = 0; i < nksyms; i++)
-		free(ksyms[i].name);
 	free(ksyms);
+	free(text);
 	ksyms = NULL;
+	text = NULL;
 	nksyms = 0;
 	loaded = false;
 }
@@ -81,7 +119,6 @@ bool ksym_name_kallsyms(uint64_t addr, struct strbuf *sb)
 {
 	size_t lo = 0, hi;
 	const struct ksym *k;
-	const char *module;
 
 	if (!loaded)
 		ksyms_load();
@@ -97,38 +134,28 @@ bool ksym_name_kallsyms(uint64_t addr, struct strbuf *sb)
 	if (!lo)
 		return false;
 	k = &ksyms[lo - 1];
-	module = strchr(k->name, ' ');
 	/*
 	 * Far past the last symbol is no function of it. A module's functions are
 	 * small; an address 64 KiB past one is most likely in a module that has
 	 * gone since (a report made after the driver's unload): left numeric
 	 * rather than named wrongly.
 	 */
-	if (addr - k->addr > (module ? (1u << 16) : (1u << 20)))
+	if (addr - k->addr > (k->module ? (1u << 16) : (1u << 20)))
 		return false;
-	if (module)
-		sb_printf(sb, "%.*s+%#" PRIx64 "%s", (int)(module - k->name), k->name,
-			  addr - k->addr, module);
-	else
-		sb_printf(sb, "%s+%#" PRIx64, k->name, addr - k->addr);
+	sb_printf(sb, "%s+%#" PRIx64, k->name, addr - k->addr);
+	if (k->module)
+		sb_printf(sb, " [%s]", k->module);
 	return true;
 }
 
 /* The text range [lo, hi) of function name (of module, when given): to the next symbol. */
 bool ksym_range(const char *name, const char *module, uint64_t *lo, uint64_t *hi)
 {
-	size_t len = strlen(name);
-
 	if (!loaded)
 		ksyms_load();
 	for (size_t i = 0; i < nksyms; i++) {
-		const char *n = ksyms[i].name, *mod = strchr(n, ' ');
-		size_t nlen = mod ? (size_t)(mod - n) : strlen(n);
-
-		if (nlen != len || strncmp(n, name, len))
-			continue;
-		if (module && (!mod || strncmp(mod + 2, module, strlen(module)) ||
-			       mod[2 + strlen(module)] != ']'))
+		if (strcmp(ksyms[i].name, name) ||
+		    (module && (!ksyms[i].module || strcmp(ksyms[i].module, module))))
 			continue;
 		*lo = ksyms[i].addr;
 		*hi = i + 1 < nksyms ? ksyms[i + 1].addr : *lo + 1;
