@@ -28,8 +28,24 @@ ddv_vm_options() {
 	local f
 	printf -- '--add\n%s:/usr/local/bin/ddv\n' "$ddv_cli"
 	for f in $ddv_ko $ddv_packs; do
-		printf -- '--add\n%s:/usr/local/lib/ddv/modules/\n' "$f"
+		printf -- '--add\n%s:/usr/local/lib/ddv/modules/\n' "$(ddv_vm_stripped "$f")"
 	done
 	printf -- '--env\nDDV_MODULE_DIR=/usr/local/lib/ddv/modules\n'
 	printf -- '--env\nDDV_STATE_DIR=/run/ddv\n'
+}
+
+# ddv_vm_stripped MODULE: a copy of MODULE without its debug info (.vm/ beside it, made once
+# per build of it), or MODULE itself where that cannot be written. The guest reads none of
+# it, and the linux pack's is 17 of its 19 MB: each boot's initramfs carried it, and each
+# `ddv start` read it into the kernel (0.69 s a start in a TCG guest, 0.60 s stripped).
+ddv_vm_stripped() {
+	local dir=${1%/*}/.vm copy
+
+	copy=$dir/${1##*/}
+	if [ ! -f "$copy" ] || [ "$1" -nt "$copy" ]; then
+		mkdir -p "$dir" 2>/dev/null &&
+			strip --strip-debug -o "$copy.$$" "$1" 2>/dev/null &&
+			mv -f "$copy.$$" "$copy" || { rm -f "$copy.$$"; echo "$1"; return; }
+	fi
+	echo "$copy"
 }
