@@ -771,8 +771,7 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 		break;
 	case E_CALL: {
 		bool known = is_constant_name(e->text) || !strcmp(e->text, "ddv_can_sleep") ||
-			     !strcmp(e->text, "ddv_is_vmalloc") || !strcmp(e->text, "ddv_irq_requested") ||
-			     !strcmp(e->text, "ddv_in_devnode");
+			     !strcmp(e->text, "ddv_is_vmalloc") || !strcmp(e->text, "ddv_irq_requested");
 
 		if (!strcmp(e->text, DDVC_IN_DRIVER)) {
 			known = true;
@@ -780,6 +779,13 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 			if (!e->args || e->args->next)
 				error_at(&e->pos, BUILTIN_ARGS,
 					 "'%s' takes one argument, an address", e->text);
+		}
+		if (!strcmp(e->text, DDVC_KERNEL_CALLER)) {
+			known = true;
+			if (!e->args || e->args->next || e->args->kind != E_STR)
+				error_at(&e->pos, BUILTIN_ARGS,
+					 "'%s' takes one argument, a kernel function's name in quotes",
+					 e->text);
 		}
 
 		for (struct predicate *p = c->spec->predicates; p && !known; p = p->next)

@@ -176,6 +176,8 @@ enum name_ref {
 /* The calling driver under test, and whether an address lies in its modules (ddv/fastpath.h). */
 #define DDVC_CURRENT_DRIVER "current_driver"
 #define DDVC_IN_DRIVER "ddv_in_driver"
+/* Is the kernel function that called into the modules the one named (ddv/fastpath.h)? */
+#define DDVC_KERNEL_CALLER "ddv_kernel_caller_is"
 
 struct type_decl;
 

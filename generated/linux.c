@@ -2762,7 +2762,7 @@ static __always_inline char *ddv_a_kasprintf(struct ddv_call *ddv_call, char *re
 			ddv_call->bail = 0;
 		}
 		/* specs/linux/heap.ddv:201:3: if */
-		if (ddv_in_devnode()) {
+		if (ddv_kernel_caller_is("device_get_devnode")) {
 			/* specs/linux/heap.ddv:202:4: transfer: a devnode callback's name: the driver core kfrees it */
 			{
 				if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(ret), NULL, 0)))
@@ -2881,7 +2881,7 @@ static __always_inline char *ddv_a_kvasprintf(struct ddv_call *ddv_call, char *r
 			ddv_call->bail = 0;
 		}
 		/* specs/linux/heap.ddv:215:3: if */
-		if (ddv_in_devnode()) {
+		if (ddv_kernel_caller_is("device_get_devnode")) {
 			/* specs/linux/heap.ddv:216:4: transfer: a devnode callback's name: the driver core kfrees it */
 			{
 				if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(ret), NULL, 0)))

@@ -184,13 +184,12 @@ bool ddv_irq_requested(unsigned int irq, void *dev_id)
 EXPORT_SYMBOL_GPL(ddv_irq_requested);
 
 /*
- * abi.h ddv_in_devnode(): is the current call made in a devnode callback (a device type's or
- * class's), whose name the driver core's device_get_devnode() returns to dev_uevent() or
- * devtmpfs, which kfree() it? True when the first kernel function on the stack above the
- * modules' frames (ddv.ko's, the pack's, the callback's module's) is device_get_devnode. The
- * stack and its symbols cost some microseconds: for rare calls (kasprintf) only.
+ * fastpath.h ddv_kernel_caller_is(): is func the first kernel function on the stack above the
+ * modules' frames (ddv.ko's, the pack's, the driver's)? heap.ddv asks it of kasprintf:
+ * device_get_devnode() calls a devnode callback (usbcore's usb_devnode) for a name its
+ * callers kfree(). The stack and its symbols cost some microseconds: for rare calls only.
  */
-bool ddv_in_devnode(void)
+bool ddv_kernel_caller_is(const char *func)
 {
 	unsigned long entries[16];
 	char sym[KSYM_SYMBOL_LEN];
@@ -200,11 +199,11 @@ bool ddv_in_devnode(void)
 		sprint_symbol_no_offset(sym, entries[i]);
 		/* A module's function reads "name [module]". */
 		if (!strchr(sym, '['))
-			return !strcmp(sym, "device_get_devnode");
+			return !strcmp(sym, func);
 	}
 	return false;
 }
-EXPORT_SYMBOL_GPL(ddv_in_devnode);
+EXPORT_SYMBOL_GPL(ddv_kernel_caller_is);
 
 static int __init ddv_init(void)
 {

@@ -343,10 +343,11 @@ static __always_inline bool ddv_is_vmalloc(const void *p)
 bool ddv_irq_requested(unsigned int irq, void *dev_id);
 
 /*
- * For rules: is the current call made in a devnode callback, whose result the driver core
- * kfree()s (device_get_devnode's callers)? In ddv.ko; it reads the stack, for rare calls.
+ * For rules: is func the kernel function that called into the modules on the current stack
+ * (the first frame above theirs)? In ddv.ko; it reads the stack and names its frames: for
+ * rare calls.
  */
-bool ddv_in_devnode(void);
+bool ddv_kernel_caller_is(const char *func);
 
 /*
  * size_field (ddv_obj_create, ddv_obj_destroy): the type's size field, as in
