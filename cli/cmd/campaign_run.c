@@ -270,11 +270,28 @@ static int run_load(struct campaign *c, int drain_fd)
 	return status;
 }
 
-/* The unload, bounded by the load's timeout: EXIT_HANG when it never returned. */
+/*
+ * The unload, bounded by the load's timeout: EXIT_HANG when it never returned.
+ * A module in use a moment after its rebind (the new disk still being scanned)
+ * refuses to go: tried again, every 100 ms for up to the timeout, so that the
+ * next load does not find it loaded.
+ */
 static int run_unload(struct campaign *c)
 {
-	return run_program("/proc/self/exe", (char *[]){ "ddv", "unload", c->module, NULL }, -1,
-			   atoi(c->timeout), NULL, NULL);
+	int status, tries = 10 * atoi(c->timeout);
+	char *state;
+
+	for (;;) {
+		status = run_program("/proc/self/exe", (char *[]){ "ddv", "unload", c->module, NULL },
+				     -1, atoi(c->timeout), NULL, NULL);
+		if (status == EXIT_OK || status == EXIT_HANG || status < 0 || tries-- <= 0)
+			return status;
+		state = module_initstate(c->module);
+		free(state);
+		if (!state)
+			return status;
+		usleep(100 * 1000);
+	}
 }
 
 const char *phase_name(enum life_phase p)

@@ -207,6 +207,12 @@ static void boot_prepare(struct boot *b, const struct campaign *c, const struct 
 	 */
 	b->args[i++] = "echo 1 >/proc/sys/kernel/softlockup_panic; "
 		       "echo 1 >/proc/sys/kernel/panic_on_rcu_stall";
+	/*
+	 * The setup once before ddv start too: a pack probes the functions of
+	 * another module (usbcore's, scsi_mod's) only when it is loaded then.
+	 */
+	if (c->setup)
+		b->args[i++] = (char *)c->setup;
 	b->args[i++] = "ddv start";
 	b->args[i++] = b->cmd.s;
 }

@@ -29,6 +29,11 @@
 #           loaded before ddv start) leaks the controller's DMA buffers and reply map.
 #   defect: sym53c8xx with the DMA cluster allocations of ___get_dma_mem_cluster failed
 #           leaks the mp0 page holding the VTOB entry it never gives back.
+#   defect: tulip, a receive buffer's dma_map_single failed at ifup, unmaps the error
+#           handle at ifdown; virtio_blk, its probe failed after its virtqueues were set
+#           up, leaves them enabled and no later probe works; libata's ata_init, its
+#           transport template not allocated, leaks its force table; am53c974's
+#           esp_scsi never frees its pooled command entries (a clean life).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -51,7 +56,7 @@ vmxnet3:net virtio_net:net nvme:blk virtio_blk:blk megaraid_sas:blk mptsas:host
 vmw_pvscsi:blk virtio_scsi:blk ahci:blk snd_hda_intel:snd:--alone i6300esb:wdt"
 nth_drivers="8139cp ne2k_pci tulip virtio_net virtio_scsi"
 
-for d in nvme vblk lsi mega mpt pvs vscsi ahci; do
+for d in nvme vblk lsi mega mpt pvs vscsi ahci esp; do
 	truncate -s 4M "$vm_work/$d.img"
 done
 # NICs as -netdev/-device pairs: qemu has only 8 slots for -nic.
@@ -70,9 +75,10 @@ qemu_devices="$qemu_devices
 -device pvscsi,id=pvs -drive if=none,id=ds,file=$vm_work/pvs.img,format=raw -device scsi-hd,drive=ds,bus=pvs.0
 -device virtio-scsi-pci,id=vscsi -drive if=none,id=dvs,file=$vm_work/vscsi.img,format=raw -device scsi-hd,drive=dvs,bus=vscsi.0
 -device ahci,id=ahci -drive if=none,id=da,file=$vm_work/ahci.img,format=raw -device ide-hd,drive=da,bus=ahci.0
+-device am53c974,id=esp -drive if=none,id=de,file=$vm_work/esp.img,format=raw -device scsi-hd,drive=de,bus=esp.0
 -device intel-hda -device hda-duplex -device i6300esb"
 modules=e1000,e1000e,8139cp,8139too,ne2k-pci,pcnet32,e100,tulip,vmxnet3,virtio_net,virtio_blk,virtio_pci
-modules=$modules,nvme,megaraid_sas,mptsas,vmw_pvscsi,virtio_scsi,sym53c8xx,ahci,sd_mod
+modules=$modules,nvme,megaraid_sas,mptsas,vmw_pvscsi,virtio_scsi,sym53c8xx,ahci,sd_mod,am53c974
 modules=$modules,snd-hda-intel,snd-hda-codec-generic,i6300esb
 vm_opts=(--mem 1G --modules "$modules" --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" "${ddv_opts[@]}"
 	--add "$vm_top/tests/vm/guest-drivers-lib.sh:/root/guest-drivers-lib.sh")
@@ -268,6 +274,59 @@ check "sym53c8xx mp0: ddv reports the mp0 page never freed" \
 check "sym53c8xx mp0: every finding is that page" \
 	sh -c '! grep "\"rule\"" /out/symmp0.json | grep -v "\"summary\"" | grep -v "\"rule\":\"pages.leak\""'
 check "sym53c8xx mp0: ddv stop" ddv stop
+
+# Another (Debian's 6.1.192, found by scripts/corpus): tulip_init_ring never checks
+# dma_map_single, so a failed map of a receive buffer at ifup stays in the ring, and the
+# ifdown's tulip_free_ring (or tulip_poll, when a frame came there) unmaps the error handle.
+echo "=== tulip, a receive buffer's mapping failed at ifup"
+ddv start >/dev/null
+ddv load tulip
+nic=$(ls /sys/bus/pci/drivers/tulip/*/net 2>/dev/null | head -n 1)
+ddv inject nth dma_map_page_attrs 2
+ip link set "$nic" up
+ip link set "$nic" down
+ddv inject off
+ddv unload tulip
+ddv report --json >/out/tulip.json 2>&1
+ddv report
+check "tulip: the injected dma_map_single failure ($nic)" \
+	test "$(summary_field /out/tulip.json faults_injected)" = 1
+check "tulip: ddv reports the unmap of the failed mapping (tulip_free_ring, or tulip_poll for a frame received there)" \
+	grep -qE '"rule":"dma.double-unmap".*tulip_(free_ring|poll)' /out/tulip.json
+check "tulip: ddv stop" ddv stop
+
+# Another (found by scripts/corpus): virtblk_probe's error path deletes the virtqueues
+# without resetting the device, whose queues stay enabled: every later probe fails -ENOENT.
+echo "=== virtio_blk, its tag set not allocated, then loaded again"
+ddv start >/dev/null
+ddv inject nth blk_mq_alloc_tag_set 1
+ddv load virtio_blk
+ddv inject off
+module_loaded virtio_blk && ddv unload virtio_blk
+ddv stop
+modprobe virtio_blk
+check "virtio_blk: the probe after the failed one fails with -ENOENT (queues left enabled)" \
+	sh -c "dmesg | grep -q 'virtio_blk: probe of virtio[0-9]* failed with error -2'"
+rmmod virtio_blk
+
+# Another (found by scripts/corpus): esp_scsi keeps finished command entries on
+# esp_cmd_pool and never frees them: the host's scan leaves some, its removal leaks them.
+echo "=== am53c974, a clean life"
+defect_load /out/esp.json am53c974 off
+check "am53c974: ddv reports esp_scsi's pooled command entries never freed" \
+	grep -q '"rule":"heap.leak".*"allocation_site":{"function":"esp_queuecommand"' /out/esp.json
+check "am53c974: every finding is such a leak" \
+	sh -c '! grep "\"rule\"" /out/esp.json | grep -v "\"summary\"" | grep -v "\"rule\":\"heap.leak\""'
+check "am53c974: ddv stop" ddv stop
+
+# Another (found by scripts/corpus): libata's ata_init, its ata_attach_transport failed
+# (the 3rd fallible call of ahci's family, libata's init first), leaks ata_force_tbl and
+# leaves the transport classes registered. Last: libata must not be loaded again here.
+echo "=== libata, its transport template not allocated"
+defect_load /out/libata.json ahci nth-any 3
+check "libata: ddv reports ata_force_tbl never freed" \
+	grep -q '"rule":"heap.leak".*"allocation_site":{"function":"ata_init"' /out/libata.json
+check "libata: ddv stop" ddv stop
 guest_done
 JOB
 vm_job nth --timeout 600 "${vm_opts[@]}" --env "NTH_DRIVERS=$nth_drivers" \
