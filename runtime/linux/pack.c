@@ -15,6 +15,7 @@
 
 struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
 struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
+u8 ddv_func_mode[DDV_MAX_FUNCS];
 /* Owner pack of each global type id; ids below STORE_TYPE_FIRST_PACK are the store's own. */
 static struct ddv_pack *ddv_types[DDV_MAX_TYPES];
 
