@@ -13,6 +13,7 @@
 #include <ddv/runtime_msgs.h>
 #include <ddv/logrec.h>
 #include "store.h"
+#include "stubs.h"
 #include "trigger_table.h"
 #include "config.h"
 #include "inject.h"
@@ -133,13 +134,16 @@ struct ddv_func_rt {
 /*
  * What the entries read of a function's settings, one byte per global
  * function (an array of its own: the entry's index needs no scale): its
- * trace level (enum ddv_trace_level), DDV_FUNC_MODE_OFF when switched off.
- * A copy of ddv_config's, which the control path keeps (ddv_func_mode_update,
- * under ddv_mutex): the config is a Bloom test and a hash on every call once
- * any function is traced.
+ * trace level (enum ddv_trace_level), DDV_FUNC_MODE_OFF when switched off,
+ * DDV_FUNC_MODE_FULL when its calls need the full entry for another reason
+ * (a leak scope's boundary, a trigger set), so that the second chance tests
+ * one byte. Kept by the control path (ddv_func_mode_update, under
+ * ddv_mutex) from ddv_config, the scope roles and the triggers: the config
+ * is a Bloom test and a hash on every call once any function is traced.
  */
 extern u8 ddv_func_mode[DDV_MAX_FUNCS];
 #define DDV_FUNC_MODE_TRACE	0x3
+#define DDV_FUNC_MODE_FULL	0x40
 #define DDV_FUNC_MODE_OFF	0x80
 void ddv_func_mode_update(u32 id);
 
@@ -205,7 +209,6 @@ void ddv_text_forget(struct ddv_dut *dut, unsigned int k);
 void ddv_text_forget_init(struct ddv_dut *dut, unsigned int k);
 
 /* The tail-call stubs' owners, and the drivers' text: what the hot path reads. */
-#define DDV_STUB_SIZE 16
 struct ddv_stub_owner {
 	u16 dut;		/* 0: free */
 	u32 site;
@@ -290,8 +293,7 @@ static __always_inline bool ddv_stub_of_ip(unsigned long ip, u16 *owner, u32 *si
 {
 	unsigned int i;
 
-	if (likely(ip - (unsigned long)ddv_stub_pool_start >=
-		   (unsigned long)(ddv_stub_pool_end - ddv_stub_pool_start)))
+	if (likely(ip - (unsigned long)ddv_stub_pool_start >= DDV_STUB_POOL_BYTES))
 		return false;
 	i = (ip - (unsigned long)ddv_stub_pool_start) / DDV_STUB_SIZE;
 	*owner = READ_ONCE(ddv_stub_owner[i].dut);
