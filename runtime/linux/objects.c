@@ -573,7 +573,7 @@ int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 	if (unlikely(!t))
 		return -EINVAL;
 	type_mark_used(gt, t);
-	/* A tail-call stub's call on the rare path: the object keeps the stub's site, not its address. */
+	/* A tail-call stub's call on the rare path: the object keeps the stub's site. */
 	if (unlikely(call->site == DDV_SITE_LATER) && ddv_stub_of_ip(call->ret_ip, &owner, &site))
 		ddv_call_site(call);
 	ret = store_insert(&ddv_store, gt, key, call->dut, state, ddv_obj_site(call),
