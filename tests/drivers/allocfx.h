@@ -143,12 +143,8 @@ static int af_case(void)
 #endif
 
 #ifdef AF_AGAIN
-/*
- * The page allocator's per-CPU lists give back the page freed last; vmalloc the lowest free
- * range once the lazily freed ones are purged (vm_unmap_aliases). Another CPU may take it
- * first: allocate again, keeping the blocks that differ, until it comes back (AF_TRIES at
- * most: else ddv's record stays live and is reported as a leak, a failure of the test).
- */
+#include "again.h"
+/* again.h's loop, 32 tries at most. */
 #define AF_TRIES 32
 #define AF_VN 4
 
@@ -166,26 +162,7 @@ static int af_case(void)
 #define af_vfree_hidden(p) AF_UNSEEN_FREE(vfree)(p)
 
 #define AF_AGAIN_ONE(ALLOC, FREE, HIDDEN_FREE, PURGE)					\
-	do {										\
-		void *old = ALLOC;							\
-		void *af_keep[AF_TRIES];						\
-		void *af_new;								\
-		int af_n = 0;								\
-											\
-		if (!old)								\
-			return -ENOMEM;							\
-		HIDDEN_FREE(old);							\
-		PURGE;									\
-		while ((af_new = ALLOC)) {						\
-			if (af_new == old || af_n == AF_TRIES) {			\
-				FREE(af_new);						\
-				break;							\
-			}								\
-			af_keep[af_n++] = af_new;					\
-		}									\
-		while (af_n)								\
-			FREE(af_keep[--af_n]);						\
-	} while (0)
+	FX_AGAIN(void *, AF_TRIES, ALLOC, FREE, HIDDEN_FREE, PURGE)
 
 static int af_case(void)
 {

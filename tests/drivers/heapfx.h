@@ -85,17 +85,11 @@ static int hf_case(void)
 #endif
 
 #ifdef HF_AGAIN
+#include "again.h"
 /*
- * Each allocator gives back the block freed last, as a rule: SLUB's per-CPU freelist, the
- * page allocator's per-CPU lists, vmalloc's lowest free range once the lazily freed ranges
- * are purged (vm_unmap_aliases). Purge before the first allocation too: else the ranges that
- * earlier sessions freed lazily come back with the block's own, lower, and fill first.
- * Another CPU may take it first: allocate again, keeping the blocks that differ, until it
- * comes back (TRIES at most: else ddv's record of it stays live and is reported as a leak,
- * a failure of the test). The 4 MiB kvmalloc tries fewer times: 64 of them held at once
- * would take half the guest's 512 MiB, and the OOM killer then kills the test's job.
+ * again.h's loop. The 4 MiB kvmalloc tries fewer times: 64 of them held at once would take
+ * half the guest's 512 MiB, and the OOM killer then kills the test's job.
  */
-#define HF_TRIES 64
 #define HF_BIG_TRIES 8
 
 #ifdef FIXTURE_CLEAN
@@ -105,35 +99,8 @@ static int hf_case(void)
 #define HF_HIDE(fn) ({ typeof(&fn) volatile hf_p = fn; hf_p; })
 #endif
 
-/* ALLOC an expression; FREE and HIDDEN_FREE take the block. */
-#define HF_AGAIN_TRIES(type, TRIES, ALLOC, FREE, HIDDEN_FREE, PURGE)			\
-	do {										\
-		type old;								\
-		type hf_new;								\
-		type hf_keep[HF_TRIES];							\
-		int hf_n = 0;								\
-											\
-		PURGE;									\
-		old = ALLOC;								\
-		if (!old)								\
-			return -ENOMEM;							\
-		HIDDEN_FREE(old);							\
-		PURGE;									\
-		while ((hf_new = ALLOC)) {						\
-			if (hf_new == old || hf_n == (TRIES)) {				\
-				FREE(hf_new);						\
-				break;							\
-			}								\
-			hf_keep[hf_n++] = hf_new;					\
-		}									\
-		pr_info("%s: heapfx.h:%d: %lx %s after %d other blocks\n",		\
-			KBUILD_MODNAME, __LINE__, (unsigned long)old,			\
-			hf_new == old ? "came back" : "did not come back", hf_n);	\
-		while (hf_n)								\
-			FREE(hf_keep[--hf_n]);						\
-	} while (0)
 #define HF_AGAIN_ONE(type, ALLOC, FREE, HIDDEN_FREE, PURGE)				\
-	HF_AGAIN_TRIES(type, HF_TRIES, ALLOC, FREE, HIDDEN_FREE, PURGE)
+	FX_AGAIN(type, FX_AGAIN_MAX, ALLOC, FREE, HIDDEN_FREE, PURGE)
 
 #define hf_kfree(p) kfree(p)
 #define hf_kfree_hidden(p) HF_HIDE(kfree)(p)
@@ -165,7 +132,7 @@ static int hf_case(void)
 	HF_AGAIN_ONE(unsigned long, get_zeroed_page(GFP_KERNEL), hf_page, hf_page_hidden, );
 	HF_AGAIN_ONE(void *, vmalloc(HF_VSIZE), hf_vfree, hf_vfree_hidden, vm_unmap_aliases());
 	HF_AGAIN_ONE(void *, vzalloc(HF_VSIZE), hf_vfree, hf_vfree_hidden, vm_unmap_aliases());
-	HF_AGAIN_TRIES(void *, HF_BIG_TRIES, kvmalloc(HF_KVBIG, GFP_KERNEL), hf_kvfree,
+	FX_AGAIN(void *, HF_BIG_TRIES, kvmalloc(HF_KVBIG, GFP_KERNEL), hf_kvfree,
 		       hf_kvfree_hidden, vm_unmap_aliases());
 	return 0;
 }

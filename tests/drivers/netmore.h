@@ -67,6 +67,7 @@ static int nm_case(void)
 #endif
 
 #ifdef NM_AGAIN
+#include "again.h"
 #define NM_TRIES 64
 #ifdef FIXTURE_CLEAN
 #define NM_HIDE(fn) fn
@@ -74,27 +75,9 @@ static int nm_case(void)
 #define NM_HIDE(fn) ({ typeof(&fn) volatile nm_p = fn; nm_p; })
 #endif
 
-/* Allocated again until the allocator gives back the address freed (see heapfx.h). */
+/* Allocated again until the allocator gives back the address freed (again.h). */
 #define NM_AGAIN_ONE(type, ALLOC, FREE, HIDDEN_FREE)					\
-	do {										\
-		type old = ALLOC;							\
-		type nm_keep[NM_TRIES];							\
-		type nm_new;								\
-		int nm_n = 0;								\
-											\
-		if (!old)								\
-			return -ENOMEM;							\
-		HIDDEN_FREE(old);							\
-		while ((nm_new = ALLOC)) {						\
-			if (nm_new == old || nm_n == NM_TRIES) {			\
-				FREE(nm_new);						\
-				break;							\
-			}								\
-			nm_keep[nm_n++] = nm_new;					\
-		}									\
-		while (nm_n)								\
-			FREE(nm_keep[--nm_n]);						\
-	} while (0)
+	FX_AGAIN(type, NM_TRIES, ALLOC, FREE, HIDDEN_FREE, )
 
 #define nm_free_netdev(d) free_netdev(d)
 #define nm_free_netdev_hidden(d) NM_HIDE(free_netdev)(d)
