@@ -194,17 +194,19 @@ static char *kernel_name(const char *name)
 
 /*
  * The family's other modules into table->members: --with's list (with),
- * else the driver's dependencies that are not loaded yet (loaded ones serve
- * other drivers too); none with --alone. The first DDV_MAX_MEMBERS - 1 only.
+ * else the driver's dependencies, through all levels, that are not loaded
+ * yet (loaded ones serve other drivers too; one left out would keep the
+ * modules it needs loaded after the family's unload); none with --alone.
+ * The first DDV_MAX_MEMBERS - 1 only.
  */
-static void family_choose(struct site_table *table, const char *with, bool alone)
+static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const char *with,
+			  bool alone)
 {
-	const char *list = with ? with : table->depends;
 	char *copy, *save = NULL;
 
-	if (alone || !list || !*list)
+	if (alone)
 		return;
-	copy = xstrdup(list);
+	copy = with ? xstrdup(with) : module_depends_all(kmod, table->depends);
 	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
 		char *name = kernel_name(w);
 		bool dup = !strcmp(name, table->module);
@@ -783,7 +785,7 @@ int cmd_load(int argc, char **argv)
 		table.module = xstrdup(argv[optind]);
 	/* Its symbols, so that its frames stay named after it is gone. */
 	modsyms_save(image, size, table.module, path);
-	family_choose(&table, a.with, a.alone);
+	family_choose(kmod, &table, a.with, a.alone);
 	if (family_sites(kmod, &probed, &table) ||
 	    (!table.nmembers && load_dependencies(kmod, table.depends, false))) {
 		free(image);

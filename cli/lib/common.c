@@ -211,6 +211,41 @@ bool module_stuck_in_init(const char *module)
 	return stuck;
 }
 
+/*
+ * The modules a driver needs, through all levels: depends (a .modinfo
+ * depends= list) first, then what modules.dep says each of them needs in
+ * turn, so that a cut of the list drops the farthest. A comma list to free,
+ * with repeats; a name modules.dep does not know stays, alone.
+ */
+char *module_depends_all(struct kmod_ctx *kmod, const char *depends)
+{
+	struct strbuf all = { 0 };
+	char *copy, *save = NULL;
+
+	if (!depends || !*depends)
+		return xstrdup("");
+	sb_puts(&all, depends);
+	copy = xstrdup(depends);
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		struct kmod_module *mod = NULL;
+		struct kmod_list *deps, *l;
+
+		if (kmod_module_new_from_name(kmod, name, &mod) < 0)
+			continue;
+		deps = kmod_module_get_dependencies(mod);
+		kmod_list_foreach(l, deps) {
+			struct kmod_module *dep = kmod_module_get_module(l);
+
+			sb_printf(&all, ",%s", kmod_module_get_name(dep));
+			kmod_module_unref(dep);
+		}
+		kmod_module_unref_list(deps);
+		kmod_module_unref(mod);
+	}
+	free(copy);
+	return all.s;
+}
+
 /* The .ko of a module name, from modules.dep through libkmod: 0 and *path (NULL: none), or -errno. */
 int module_path_lookup(struct kmod_ctx *kmod, const char *name, char **path)
 {

@@ -94,6 +94,7 @@ char *module_initstate(const char *module);
 bool module_stuck_in_init(const char *module);
 struct kmod_ctx;
 int module_path_lookup(struct kmod_ctx *kmod, const char *name, char **path);
+char *module_depends_all(struct kmod_ctx *kmod, const char *depends);
 int find_funcs(const struct rt_tables *rt, const char *name, unsigned int *ids, unsigned int max);
 
 #endif /* DDV_CLI_RUNTIME_H */

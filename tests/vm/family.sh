@@ -122,6 +122,10 @@ for n in 1 2; do
 	check "hda: ddv unload snd_hda_intel ($n)" ddv unload snd_hda_intel
 done
 check "hda: snd_hda_core loaded in its family" grep -q 'snd_hda_core' /out/hda/load1.out
+# snd_timer: not in snd_hda_intel's depends=, but snd_pcm's (modules.dep); in the family,
+# its unload leaves snd free to go too.
+check "hda: snd_timer, a dependency's dependency, in its family" \
+	grep -q '^ddv: its family: .*snd_timer' /out/hda/load1.out
 ddv report --json >/out/hda/report.json 2>/out/hda/report.err
 echo $? >/out/hda/report.status
 ddv report
