@@ -212,13 +212,15 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		      unsigned long ret_ip, const u64 *args, unsigned int nargs);
 /*
  * The second chance of the inline entry (ddv/fastpath.h), for a call from a
- * driver whose text ddv_fast does not hold (several drivers under test, or a
- * function traced, switched off or watched by a trigger): its driver when the
- * call may go on as the inline entry's would (counted), else 0 (the full
- * entry: its function traced or off, a scope's boundary, a trigger set, a
- * driver attached live, a tail-call stub's call, or no driver under test).
+ * driver whose text ddv_fast does not hold (several drivers under test, a
+ * function traced, switched off or watched by a trigger, a tail-call stub's
+ * call): when the call may go on as the inline entry's would (counted), its
+ * driver in bits 0-15 and its site in bits 32-63 (DDV_SITE_LATER, or the
+ * stub's site); else 0 (the full entry: its function traced or off, a
+ * scope's boundary, a trigger set, a driver attached live, or no driver
+ * under test).
  */
-u16 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long ret_ip);
+u64 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long ret_ip);
 /* Ends a call: logs the return when traced. */
 void __ddv_call_exit(struct ddv_call *call, u64 ret);
 

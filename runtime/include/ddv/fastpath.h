@@ -181,19 +181,20 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 /*
  * The inline entry's second chance, for a call that ddv_fast does not take
  * (several drivers under test; a function traced, switched off or watched
- * by a trigger): ddv.ko names its driver (__ddv_call_enter_dut) and the call
- * goes on as the inline entry's, in a function of the wrapper's own
- * (ddv_q_*, the same body), so that the wrapper's usual path keeps its
- * registers. False: the full entry.
+ * by a trigger; a tail-call stub's call): ddv.ko names its driver and site
+ * (__ddv_call_enter_dut) and the call goes on as the inline entry's, in a
+ * function of the wrapper's own (ddv_q_*, the same body), so that the
+ * wrapper's usual path keeps its registers. False: the full entry.
  */
 static __always_inline bool ddv_call_enter_dut(struct ddv_call *call, struct ddv_pack *pack,
 					       u16 func, unsigned long ret_ip, unsigned int nargs)
 {
-	u16 dut = __ddv_call_enter_dut(pack, func, ret_ip);
+	u64 r = __ddv_call_enter_dut(pack, func, ret_ip);
 
-	if (unlikely(!dut))
+	if (unlikely(!r))
 		return false;
-	ddv_call_fill_inline(call, pack, func, ret_ip, dut, nargs, true);
+	ddv_call_fill_inline(call, pack, func, ret_ip, (u16)r, nargs, true);
+	call->site = r >> 32;
 	return true;
 }
 
