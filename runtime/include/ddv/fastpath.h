@@ -390,8 +390,9 @@ DECLARE_PER_CPU(u64, ddv_bytes_made);
 DECLARE_PER_CPU(u64, ddv_bytes_freed);
 
 /*
- * An object's site: bits 0-31 where it was created, 32-47 the creating
- * function's global id, 48-63 the leak scope open at creation (0: none).
+ * An object's site: bits 0-31 where it was created, 48-63 the leak scope open
+ * at creation (0: none); bits 32-47 are 0: the creating function is the
+ * site's, which ddv.ko's site table knows (a report looks it up there).
  * Where: the call's site id when the entry knew it (a tail-call stub), else
  * the return address's low half (the site table is searched only when a
  * report names the object): modules lie in the top 2 GB, so that half has
@@ -406,7 +407,7 @@ static __always_inline u64 ddv_obj_site_here(const struct ddv_call *call)
 
 	if (where == DDV_SITE_LATER)
 		where = (u32)call->ret_ip;
-	return (u64)(call->pack->func_base + call->func) << 32 | where;
+	return where;
 }
 
 static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
