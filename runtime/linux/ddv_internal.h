@@ -391,13 +391,17 @@ void ddv_store_forget_types(u16 first, u16 count);
 #define DDV_INLINE_HOLDER_STAMP DDV_MAX_DUTS	/* + the driver's id */
 void ddv_obj_inline_hold(unsigned int holder, bool on);
 /*
- * An object's site word (objects.c obj_site()): bits 0-31 where it was made
- * (ddv_obj_site_id() gives the site id), 32-47 the creating function's global
- * id, 48-63 the leak scope open at creation (0: none).
+ * An object's site word (ddv/fastpath.h ddv_obj_site()): bits 0-31 where it
+ * was made (ddv_obj_site_id() gives the site id), 48-63 the leak scope open
+ * at creation (0: none). The creating function is the site's (site_func()).
  */
-#define SITE_FUNC(site) ((u32)((site) >> 32) & 0xffff)
 #define SITE_SCOPE(site) ((u16)((site) >> 48))
 u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site);
+/* The global id of the function called at site id site of dut (0 when unknown). */
+static inline u32 site_func(const struct ddv_dut *dut, u32 site)
+{
+	return site < dut->nsites ? dut->sites[site].func : 0;
+}
 /* Logs message msg of pack for object o of dut: its key and fields as arguments, its site. */
 void ddv_report_object(struct ddv_dut *dut, const struct store_obj *o,
 		       const struct ddv_pack *pack, u16 msg, unsigned int nfields);

@@ -198,6 +198,7 @@ struct ddv_call {
 	u8 missed;			/* attached live: an object lookup found nothing */
 	u8 attached;			/* the driver was attached live (lookups may miss) */
 	u8 bail;			/* inline entry: rare events leave (DDV_RARE) */
+	u8 no_contained;		/* a foreach read ddv_contained_live 0 (ddv/fastpath.h) */
 	const u64 *args;		/* for tracing; NULL after the inline entry */
 };
 /* call->site: not searched yet, the runtime finds it when needed */

@@ -158,6 +158,7 @@ static __always_inline void ddv_call_fill_inline(struct ddv_call *call, struct d
 	call->missed = 0;
 	call->attached = 0;
 	call->bail = bail;
+	call->no_contained = 0;
 }
 
 /*
@@ -390,8 +391,9 @@ DECLARE_PER_CPU(u64, ddv_bytes_made);
 DECLARE_PER_CPU(u64, ddv_bytes_freed);
 
 /*
- * An object's site: bits 0-31 where it was created, 32-47 the creating
- * function's global id, 48-63 the leak scope open at creation (0: none).
+ * An object's site: bits 0-31 where it was created, 48-63 the leak scope open
+ * at creation (0: none); bits 32-47 are 0: the creating function is the
+ * site's, which ddv.ko's site table knows (a report looks it up there).
  * Where: the call's site id when the entry knew it (a tail-call stub), else
  * the return address's low half (the site table is searched only when a
  * report names the object): modules lie in the top 2 GB, so that half has
@@ -406,7 +408,7 @@ static __always_inline u64 ddv_obj_site_here(const struct ddv_call *call)
 
 	if (where == DDV_SITE_LATER)
 		where = (u32)call->ret_ip;
-	return (u64)(call->pack->func_base + call->func) << 32 | where;
+	return where;
 }
 
 static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
@@ -460,12 +462,15 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
  * (ddv_contained_live, above), a destroy of memory (a type with a size field)
  * goes out of line, where ddv.ko looks for active ones inside it (struct
  * ddv_type_desc's active): one plain load, for types with a size field only
- * (size_field is ddvc's constant).
+ * (size_field is ddvc's constant), and none after a foreach of the call read
+ * it 0 (no_contained, ddv_obj_any_inside: a lookup's acquire load between
+ * them would make the compiler load it again).
  */
 static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key,
 					   struct ddv_obj *old, int size_field)
 {
-	if (!old && ddv_obj_inline(call, type) && !(size_field >= 0 && ddv_contained_live)) {
+	if (!old && ddv_obj_inline(call, type) &&
+	    !(size_field >= 0 && !call->no_contained && ddv_contained_live)) {
 		u16 gt = call->pack->type_base + type;
 		u32 hash = ddv_slot_hash(gt, key);
 		u64 size = 0;
@@ -687,9 +692,13 @@ static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pc
 static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {
 	/* A plain read: the two foreach of kfree share one load. A stale 0 is
-	 * as good as one read a moment earlier, before the object was made. */
-	return ddv_contained_live &&
-	       (call->bail || DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type));
+	 * as good as one read a moment earlier, before the object was made;
+	 * the call's destroy of the block takes it too (no_contained). */
+	if (!ddv_contained_live) {
+		call->no_contained = 1;
+		return false;
+	}
+	return call->bail || DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type);
 }
 #endif
 
