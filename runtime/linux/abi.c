@@ -149,6 +149,14 @@ notrace u64 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long 
 }
 EXPORT_SYMBOL_GPL(__ddv_call_enter_dut);
 
+notrace u32 __ddv_call_site_rare(u16 dut, unsigned long ret_ip)
+{
+	u32 site;
+
+	return ddv_stub_site(dut, ret_ip, &site) ? site : DDV_SITE_LATER;
+}
+EXPORT_SYMBOL_GPL(__ddv_call_site_rare);
+
 bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		      unsigned long ret_ip, const u64 *args, unsigned int nargs)
 {

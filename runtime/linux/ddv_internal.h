@@ -333,21 +333,31 @@ static __always_inline struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site
 }
 
 /*
- * The call's site id (DDV_NO_SITE when unknown), searched on first use. A
- * call through a tail-call stub that left the inline entry's second chance
- * for the rare path names it by the stub (its owner holds it while the call
- * is in flight).
+ * A tail-call stub's call (ip in the pool) by driver dut: its site, DDV_NO_SITE
+ * when the stub is no longer dut's (its owner holds it while the call is in
+ * flight). False when ip is no stub's.
+ */
+static __always_inline bool ddv_stub_site(u16 dut, unsigned long ip, u32 *site)
+{
+	u16 owner;
+
+	if (likely(!ddv_stub_of_ip(ip, &owner, site)))
+		return false;
+	if (owner != dut)
+		*site = DDV_NO_SITE;
+	return true;
+}
+
+/*
+ * The call's site id (DDV_NO_SITE when unknown), searched on first use. The
+ * entries name a tail-call stub's site at once (the return address in the
+ * stub is no site's): the test here is for a record that missed it.
  */
 static inline u32 ddv_call_site(struct ddv_call *call)
 {
-	u16 owner;
-	u32 site;
-
 	if (likely(call->site != DDV_SITE_LATER))
 		return call->site;
-	if (unlikely(ddv_stub_of_ip(call->ret_ip, &owner, &site)))
-		call->site = owner == call->dut ? site : DDV_NO_SITE;
-	else
+	if (!ddv_stub_site(call->dut, call->ret_ip, &call->site))
 		call->site = site_of_ret(&ddv_duts[call->dut], call->ret_ip);
 	return call->site;
 }

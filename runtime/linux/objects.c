@@ -565,17 +565,13 @@ int __ddv_obj_create(struct ddv_call *call, u16 type, u64 key, u8 state,
 {
 	const struct ddv_type_desc *t;
 	struct store_obj o;
-	u16 gt, owner;
-	u32 site;
+	u16 gt;
 	int ret;
 
 	t = ddv_call_type(call, type, &gt);
 	if (unlikely(!t))
 		return -EINVAL;
 	type_mark_used(gt, t);
-	/* A tail-call stub's call on the rare path: the object keeps the stub's site. */
-	if (unlikely(call->site == DDV_SITE_LATER) && ddv_stub_of_ip(call->ret_ip, &owner, &site))
-		ddv_call_site(call);
 	ret = store_insert(&ddv_store, gt, key, call->dut, state, ddv_obj_site(call),
 			   fields, old ? &o : NULL);
 	if (unlikely(ret == -ENOSPC) && atomic_read(&freed_live) && freed_evict(gt, key))

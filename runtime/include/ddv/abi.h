@@ -222,6 +222,12 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
  * under test).
  */
 u64 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long ret_ip);
+/*
+ * The site of a call of driver dut on the rare path (ddv/fastpath.h
+ * ddv_call_enter_rare): a tail-call stub's (DDV_NO_SITE when the stub is no
+ * longer dut's), else DDV_SITE_LATER.
+ */
+u32 __ddv_call_site_rare(u16 dut, unsigned long ret_ip);
 /* Ends a call: logs the return when traced. */
 void __ddv_call_exit(struct ddv_call *call, u64 ret);
 

@@ -202,13 +202,17 @@ static __always_inline bool ddv_call_enter_dut(struct ddv_call *call, struct ddv
 /*
  * The rare path of a call that took the inline entry (its driver is dut):
  * the record as the inline entry fills it, without counting the call again,
- * and with no bail, so every rare event is handled in place.
+ * and with no bail, so every rare event is handled in place. Its site is
+ * asked again: the second chance named a tail-call stub's, which the return
+ * address (in the stub) cannot name later, and the rare path gets the driver
+ * alone (an inline create here stores the site: ddv_obj_site_here).
  */
 static __always_inline void ddv_call_enter_rare(struct ddv_call *call, struct ddv_pack *pack,
 						u16 func, unsigned long ret_ip, u16 dut,
 						unsigned int nargs)
 {
 	ddv_call_fill_inline(call, pack, func, ret_ip, dut, nargs, false);
+	call->site = __ddv_call_site_rare(dut, ret_ip);
 }
 
 /* Either entry, for a hand-written wrapper: no bail, rare events in place. */
