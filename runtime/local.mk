@@ -23,7 +23,7 @@ DDV_LINUX_SRCS = runtime/linux/Kbuild runtime/linux/ddv_internal.h runtime/linux
 	runtime/linux/dut.c runtime/linux/caller.c runtime/linux/objects.c \
 	runtime/linux/log.c runtime/linux/abi.c runtime/linux/scopes.c runtime/linux/scopes.h \
 	runtime/linux/devres.c \
-	runtime/linux/stubs.S \
+	runtime/linux/stubs.S runtime/linux/stubs.h \
 	runtime/include/ddv/runtime_msgs.h
 EXTRA_DIST += $(DDV_LINUX_SRCS) runtime/linux/README tests/vm/runtime-basic.sh \
 	tests/drivers/rt-selftest/Kbuild tests/drivers/rt-selftest/build \

@@ -126,7 +126,7 @@ static noinline void trigger_fire(struct ddv_call *call, struct ddv_dut *dut, u3
 	}
 }
 
-notrace u16 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long ret_ip)
+notrace u64 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long ret_ip)
 {
 	u32 site = DDV_NO_SITE;
 	u32 id = pack->func_base + func;
@@ -135,20 +135,27 @@ notrace u16 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long 
 	/*
 	 * What the inline entry's record says, and the full entry would
 	 * conclude too: the function neither traced nor off, no scope's
-	 * boundary, no trigger (it reads arguments), and a driver that was
-	 * not attached live (whose lookups may miss) called from its text
-	 * (a tail-call stub's call names its site: the full entry's).
+	 * boundary, no trigger (it reads arguments: the mode byte says all
+	 * three), and a driver that was not attached live (whose lookups may
+	 * miss); the site when a tail-call stub's call names it.
 	 */
-	if (unlikely(READ_ONCE(ddv_funcs[id].mode)) || ddv_scope_boundary(id) ||
-	    unlikely(READ_ONCE(ddv_triggers.n)))
+	if (unlikely(READ_ONCE(ddv_func_mode[id])))
 		return 0;
 	dut = ddv_dut_of_ip(ret_ip, &site);
-	if (unlikely(!dut) || unlikely(site != DDV_SITE_LATER) || unlikely(dut->attached))
+	if (unlikely(!dut) || unlikely(dut->attached))
 		return 0;
 	this_cpu_inc(ddv_calls[dut->id]);
-	return dut->id;
+	return (u64)site << 32 | dut->id;
 }
 EXPORT_SYMBOL_GPL(__ddv_call_enter_dut);
+
+notrace u32 __ddv_call_site_rare(u16 dut, unsigned long ret_ip)
+{
+	u32 site;
+
+	return ddv_stub_site(dut, ret_ip, &site) ? site : DDV_SITE_LATER;
+}
+EXPORT_SYMBOL_GPL(__ddv_call_site_rare);
 
 bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		      unsigned long ret_ip, const u64 *args, unsigned int nargs)
@@ -168,7 +175,7 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 	BUILD_BUG_ON(DDV_TRACE_OFF != 0);
 	dut = ddv_dut_of_ip(ret_ip, &site);
 	call->site = site;
-	mode = READ_ONCE(ddv_funcs[id].mode);
+	mode = READ_ONCE(ddv_func_mode[id]);
 	/* Not a driver under test (its sites were restored meanwhile), or switched off. */
 	if (unlikely(!dut) || unlikely(mode & DDV_FUNC_MODE_OFF))
 		return false;
@@ -467,16 +474,27 @@ static bool func_fallible(u64 id)
 			    f->fault_class == DDV_FAULT_TRYLOCK);
 }
 
-/* ddv_funcs[id].mode from the configuration (under ddv_mutex). */
+/* ddv_func_mode[id] from the configuration, the scope roles and the triggers (under ddv_mutex). */
 void ddv_func_mode_update(u32 id)
 {
 	u64 trace = config_get(&ddv_config, CONFIG_TRACE_LEVEL, id, DDV_TRACE_OFF);
 
 	BUILD_BUG_ON(DDV_TRACE_STACK > DDV_FUNC_MODE_TRACE);
 	lockdep_assert_held(&ddv_mutex);
-	WRITE_ONCE(ddv_funcs[id].mode,
+	WRITE_ONCE(ddv_func_mode[id],
 		   min_t(u64, trace, DDV_TRACE_STACK) |
-		   (config_get(&ddv_config, CONFIG_FUNC_OFF, id, 0) ? DDV_FUNC_MODE_OFF : 0));
+		   (config_get(&ddv_config, CONFIG_FUNC_OFF, id, 0) ? DDV_FUNC_MODE_OFF : 0) |
+		   (ddv_scope_role[id] || ddv_triggers.n ? DDV_FUNC_MODE_FULL : 0));
+}
+
+/* Every registered function's mode: a trigger was set or cleared. */
+static void func_modes_update(void)
+{
+	u32 i;
+
+	for (i = 0; i < DDV_MAX_FUNCS; i++)
+		if (ddv_funcs[i].pack)
+			ddv_func_mode_update(i);
 }
 
 /* Sets a per-function config property, for one function or (~0) every one. */
@@ -556,6 +574,7 @@ static long trigger_set(struct ddv_cmd *cmd)
 		return ret;
 	cmd->out[0] = ret + 1;
 	/* The full entry from now: the inline one does not read arguments. */
+	func_modes_update();
 	ddv_fast_update();
 	return 0;
 }
@@ -581,6 +600,7 @@ long ddv_op_inject(struct ddv_cmd *cmd)
 		ddv_caller_forget();
 		if (READ_ONCE(ddv_triggers.n)) {
 			trigger_clear(&ddv_triggers);
+			func_modes_update();
 			ddv_fast_update();
 		}
 		config_reset(&ddv_config, CONFIG_FAULT_RATE);

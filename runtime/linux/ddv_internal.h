@@ -13,6 +13,7 @@
 #include <ddv/runtime_msgs.h>
 #include <ddv/logrec.h>
 #include "store.h"
+#include "stubs.h"
 #include "trigger_table.h"
 #include "config.h"
 #include "inject.h"
@@ -129,16 +130,20 @@ struct ddv_dut {
 struct ddv_func_rt {
 	struct ddv_pack *pack;	/* NULL: free id */
 	u16 idx;		/* index in pack->funcs */
-	/*
-	 * What the full entry reads of the function's settings, one byte: its
-	 * trace level (enum ddv_trace_level), DDV_FUNC_MODE_OFF when switched
-	 * off. A copy of ddv_config's, which the control path keeps
-	 * (ddv_func_mode_update, under ddv_mutex): the config is a Bloom test
-	 * and a hash on every call once any function is traced.
-	 */
-	u8 mode;
 };
+/*
+ * What the entries read of a function's settings, one byte per global
+ * function (an array of its own: the entry's index needs no scale): its
+ * trace level (enum ddv_trace_level), DDV_FUNC_MODE_OFF when switched off,
+ * DDV_FUNC_MODE_FULL when its calls need the full entry for another reason
+ * (a leak scope's boundary, a trigger set), so that the second chance tests
+ * one byte. Kept by the control path (ddv_func_mode_update, under
+ * ddv_mutex) from ddv_config, the scope roles and the triggers: the config
+ * is a Bloom test and a hash on every call once any function is traced.
+ */
+extern u8 ddv_func_mode[DDV_MAX_FUNCS];
 #define DDV_FUNC_MODE_TRACE	0x3
+#define DDV_FUNC_MODE_FULL	0x40
 #define DDV_FUNC_MODE_OFF	0x80
 void ddv_func_mode_update(u32 id);
 
@@ -204,13 +209,18 @@ void ddv_text_forget(struct ddv_dut *dut, unsigned int k);
 void ddv_text_forget_init(struct ddv_dut *dut, unsigned int k);
 
 /* The tail-call stubs' owners, and the drivers' text: what the hot path reads. */
-#define DDV_STUB_SIZE 16
 struct ddv_stub_owner {
 	u16 dut;		/* 0: free */
 	u32 site;
 };
 extern struct ddv_stub_owner *ddv_stub_owner;
 extern struct ddv_text_range ddv_ranges[DDV_MAX_DUTS];
+/*
+ * Bit d: ddv_ranges[d] may hold text (set before a range is published,
+ * cleared once both are empty), so that a search visits the drivers loaded
+ * and skips the empty slots (drivers armed, not loaded).
+ */
+extern unsigned long ddv_ranges_live;
 
 /* dut.c: drivers under test, their lifecycle; TARGET, ATTACH, DETACH, STATUS, LEAK_CHECK */
 extern struct ddv_dut ddv_duts[DDV_MAX_DUTS];
@@ -278,22 +288,34 @@ static __always_inline bool ddv_in_range(const struct ddv_text_range *r, unsigne
  * holds each driver's text, for a family the hull of its members' (patch.c),
  * which other modules' text may lie in: a family's members are tested too.
  */
+/* A tail-call stub's call (ip in the pool): its owner and site (the owner 0: none). */
+static __always_inline bool ddv_stub_of_ip(unsigned long ip, u16 *owner, u32 *site)
+{
+	unsigned int i;
+
+	if (likely(ip - (unsigned long)ddv_stub_pool_start >= DDV_STUB_POOL_BYTES))
+		return false;
+	i = (ip - (unsigned long)ddv_stub_pool_start) / DDV_STUB_SIZE;
+	*owner = READ_ONCE(ddv_stub_owner[i].dut);
+	*site = ddv_stub_owner[i].site;
+	if (*owner >= DDV_MAX_DUTS)
+		*owner = 0;
+	return true;
+}
+
 static __always_inline struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site)
 {
+	unsigned long live;
 	unsigned int d, k;
+	u16 owner;
 
-	if (ip >= (unsigned long)ddv_stub_pool_start && ip < (unsigned long)ddv_stub_pool_end) {
-		unsigned int i = (ip - (unsigned long)ddv_stub_pool_start) / DDV_STUB_SIZE;
-		u16 owner = READ_ONCE(ddv_stub_owner[i].dut);
+	if (unlikely(ddv_stub_of_ip(ip, &owner, site)))
+		return owner ? &ddv_duts[owner] : NULL;
+	for (live = READ_ONCE(ddv_ranges_live); live; live &= live - 1) {
+		const struct ddv_dut *dut;
 
-		if (!owner || owner >= DDV_MAX_DUTS)
-			return NULL;
-		*site = ddv_stub_owner[i].site;
-		return &ddv_duts[owner];
-	}
-	for (d = 1; d < DDV_MAX_DUTS; d++) {
-		const struct ddv_dut *dut = &ddv_duts[d];
-
+		d = __ffs(live);
+		dut = &ddv_duts[d];
 		if (!ddv_in_range(&ddv_ranges[d], ip))
 			continue;
 		if (READ_ONCE(dut->nmembers) > 1) {
@@ -310,10 +332,32 @@ static __always_inline struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site
 	return NULL;
 }
 
-/* The call's site id (DDV_NO_SITE when unknown), searched on first use. */
+/*
+ * A tail-call stub's call (ip in the pool) by driver dut: its site, DDV_NO_SITE
+ * when the stub is no longer dut's (its owner holds it while the call is in
+ * flight). False when ip is no stub's.
+ */
+static __always_inline bool ddv_stub_site(u16 dut, unsigned long ip, u32 *site)
+{
+	u16 owner;
+
+	if (likely(!ddv_stub_of_ip(ip, &owner, site)))
+		return false;
+	if (owner != dut)
+		*site = DDV_NO_SITE;
+	return true;
+}
+
+/*
+ * The call's site id (DDV_NO_SITE when unknown), searched on first use. The
+ * entries name a tail-call stub's site at once (the return address in the
+ * stub is no site's): the test here is for a record that missed it.
+ */
 static inline u32 ddv_call_site(struct ddv_call *call)
 {
-	if (unlikely(call->site == DDV_SITE_LATER))
+	if (likely(call->site != DDV_SITE_LATER))
+		return call->site;
+	if (!ddv_stub_site(call->dut, call->ret_ip, &call->site))
 		call->site = site_of_ret(&ddv_duts[call->dut], call->ret_ip);
 	return call->site;
 }
@@ -357,13 +401,17 @@ void ddv_store_forget_types(u16 first, u16 count);
 #define DDV_INLINE_HOLDER_STAMP DDV_MAX_DUTS	/* + the driver's id */
 void ddv_obj_inline_hold(unsigned int holder, bool on);
 /*
- * An object's site word (objects.c obj_site()): bits 0-31 where it was made
- * (ddv_obj_site_id() gives the site id), 32-47 the creating function's global
- * id, 48-63 the leak scope open at creation (0: none).
+ * An object's site word (ddv/fastpath.h ddv_obj_site()): bits 0-31 where it
+ * was made (ddv_obj_site_id() gives the site id), 48-63 the leak scope open
+ * at creation (0: none). The creating function is the site's (site_func()).
  */
-#define SITE_FUNC(site) ((u32)((site) >> 32) & 0xffff)
 #define SITE_SCOPE(site) ((u16)((site) >> 48))
 u32 ddv_obj_site_id(const struct ddv_dut *dut, u64 site);
+/* The global id of the function called at site id site of dut (0 when unknown). */
+static inline u32 site_func(const struct ddv_dut *dut, u32 site)
+{
+	return site < dut->nsites ? dut->sites[site].func : 0;
+}
 /* Logs message msg of pack for object o of dut: its key and fields as arguments, its site. */
 void ddv_report_object(struct ddv_dut *dut, const struct store_obj *o,
 		       const struct ddv_pack *pack, u16 msg, unsigned int nfields);

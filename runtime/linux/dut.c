@@ -76,7 +76,7 @@ void ddv_fast_update(void)
 	 * A family's text is the hull of its members' (patch.c), which other
 	 * modules' text may lie in: harmless, since only the driver's own
 	 * patched sites call the wrappers, but for the tail-call stubs in our
-	 * own text, whose calls need the full entry to name their site.
+	 * own text, whose calls need the second chance to name their site.
 	 */
 	if (covers_stubs(r->core_lo, r->core_hi)) {
 		WRITE_ONCE(ddv_fast, &fast_none);

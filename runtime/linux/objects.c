@@ -768,6 +768,7 @@ void ddv_store_pack_types(struct ddv_pack *pack)
 void ddv_report_object(struct ddv_dut *dut, const struct store_obj *o,
 		       const struct ddv_pack *pack, u16 msg, unsigned int nfields)
 {
+	u32 site = ddv_obj_site_id(dut, o->site);
 	u64 args[DDV_MAX_ARGS];
 	unsigned int i;
 
@@ -775,7 +776,7 @@ void ddv_report_object(struct ddv_dut *dut, const struct store_obj *o,
 	for (i = 0; i < nfields && i + 1 < DDV_MAX_ARGS; i++)
 		args[i + 1] = o->fields[i];
 	ddv_log_at(pack->pack_id, msg, min_t(unsigned int, pack->msgs[msg].nargs, i + 1), args,
-		   dut->id, ddv_obj_site_id(dut, o->site), SITE_FUNC(o->site), 0, false);
+		   dut->id, site, site_func(dut, site), 0, false);
 }
 
 /* An object left over, at unload or at the end of the user's scope. */
@@ -787,8 +788,10 @@ enum ddv_leak_report ddv_report_leak(struct ddv_dut *dut, const struct store_obj
 
 	pack = ddv_type_pack(o->type, &local);
 	if (!pack) {
+		u32 site = ddv_obj_site_id(dut, o->site);
+
 		ddv_log_at(0, DDV_RT_LEAK_UNKNOWN_TYPE, 3, (u64[]){ dut->id, o->type, o->key },
-			   dut->id, ddv_obj_site_id(dut, o->site), SITE_FUNC(o->site), 0, false);
+			   dut->id, site, site_func(dut, site), 0, false);
 		return DDV_LEAK_TYPE_UNKNOWN;
 	}
 	t = &pack->types[local];
@@ -810,11 +813,12 @@ static void report_active_object(struct ddv_dut *dut, const struct store_obj *c,
 				 const struct ddv_pack *pack, const struct ddv_type_desc *t,
 				 u16 msg, u64 block)
 {
+	u32 site = ddv_obj_site_id(dut, c->site);
 	u64 args[DDV_MAX_ARGS];
 	unsigned int n = active_args(t, c, block, args);
 
 	ddv_log_at(pack->pack_id, msg, min_t(unsigned int, pack->msgs[msg].nargs, n), args,
-		   dut->id, ddv_obj_site_id(dut, c->site), SITE_FUNC(c->site), 0, false);
+		   dut->id, site, site_func(dut, site), 0, false);
 	atomic64_inc(&dut->violations);
 }
 
@@ -1016,7 +1020,7 @@ static unsigned int pcpu_sweep_set(struct ddv_dut *dut, const struct ddv_pack *p
 		site = site_of_ret(dut, ip);
 		if (td->leak_msg)
 			ddv_log_at(pack->pack_id, td->leak_msg, 1, &key, dut->id, site,
-				   site < dut->nsites ? dut->sites[site].func : 0, ip, false);
+				   site_func(dut, site), ip, false);
 		/*
 		 * Reported once: a hole (key 0, never a lock) that the set keeps
 		 * until the driver goes; a racing destroy of the key by the set's

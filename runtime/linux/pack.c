@@ -15,6 +15,7 @@
 
 struct ddv_pack *ddv_packs[DDV_MAX_PACKS];
 struct ddv_func_rt ddv_funcs[DDV_MAX_FUNCS];
+u8 ddv_func_mode[DDV_MAX_FUNCS];
 /* Owner pack of each global type id; ids below STORE_TYPE_FIRST_PACK are the store's own. */
 static struct ddv_pack *ddv_types[DDV_MAX_TYPES];
 
@@ -179,6 +180,8 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	pack->func_base = fbase;
 	pack->type_base = tbase;
 	pack->owner = owner;
+	/* The scope roles first: a boundary's mode says so (the full entry). */
+	ddv_scopes_register(pack);
 	for (i = 0; i < pack->nfuncs; i++) {
 		ddv_funcs[fbase + i].idx = i;
 		ddv_func_mode_update(fbase + i);
@@ -187,7 +190,6 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	for (i = 0; i < pack->ntypes; i++)
 		ddv_types[tbase + i] = pack;
 	ddv_store_pack_types(pack);
-	ddv_scopes_register(pack);
 	WRITE_ONCE(ddv_packs[id], pack);
 	pr_info("ddv: pack %s %s registered: id %d, %u functions from %d, %u types from %d, %u imported\n",
 		pack->name, pack->version ? pack->version : "", id, pack->nfuncs, fbase,

@@ -21,6 +21,7 @@
  * ddv_dut structures: the hot path scans a few cache lines, not eight.
  */
 struct ddv_text_range ddv_ranges[DDV_MAX_DUTS] ____cacheline_aligned;
+unsigned long ddv_ranges_live;
 
 /* Each driver's modules' memory, for ddv_in_driver() (ddv/fastpath.h). */
 struct ddv_dut_area ddv_dut_areas[DDV_MAX_DUTS] ____cacheline_aligned;
@@ -140,8 +141,9 @@ int ddv_stubs_init(void)
 {
 	size_t bytes = ddv_stub_pool_end - ddv_stub_pool_start;
 
+	/* The hot path tests addresses against the pool's size as a constant. */
 	nstubs = bytes / DDV_STUB_SIZE;
-	if (bytes % DDV_STUB_SIZE || !nstubs)
+	if (bytes != DDV_STUB_POOL_BYTES)
 		return -EINVAL;
 	ddv_stub_owner = kcalloc(nstubs, sizeof(*ddv_stub_owner), GFP_KERNEL);
 	return ddv_stub_owner ? 0 : -ENOMEM;
@@ -497,6 +499,11 @@ static void publish_hull(struct ddv_dut *dut)
 	}
 	if (!hi)
 		lo = 0;
+	/* The slot is searched before its text can be seen, and after it is gone. */
+	if (hi || ihi) {
+		set_bit(dut->id, &ddv_ranges_live);
+		smp_mb__after_atomic();
+	}
 	/* Empty first, so that a reader never sees a range wider than both. */
 	WRITE_ONCE(r->core_hi, 0);
 	WRITE_ONCE(r->init_hi, 0);
@@ -506,6 +513,10 @@ static void publish_hull(struct ddv_dut *dut)
 	smp_wmb();
 	WRITE_ONCE(r->core_hi, hi);
 	WRITE_ONCE(r->init_hi, ihi);
+	if (!hi && !ihi) {
+		smp_mb__before_atomic();
+		clear_bit(dut->id, &ddv_ranges_live);
+	}
 	publish_area(dut);
 }
 

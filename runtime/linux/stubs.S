@@ -4,15 +4,14 @@
  * is redirected to a stub; the stub calls the wrapper and returns, so the
  * wrapper's return address (inside the stub) names the site exactly. Each
  * stub's call target is set at run time (target.c); until then it calls
- * ddv_stub_unset. Every stub is DDV_STUB_SIZE (16) bytes, so stub i lies at
+ * ddv_stub_unset. Every stub is DDV_STUB_SIZE (16) bytes (stubs.h), so stub i lies at
  * ddv_stub_pool_start + 16 * i. Only patched direct jumps reach a stub, never
  * an indirect branch: with IBT (6.12's X86_KERNEL_IBT) they need no ENDBR, and
  * ANNOTATE_NOENDBR tells objtool so.
  */
 #include <linux/linkage.h>
 #include <linux/objtool.h>
-
-#define DDV_NSTUBS 256
+#include "stubs.h"
 
 	.altmacro
 	.macro DDV_STUB n

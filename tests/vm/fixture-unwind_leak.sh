@@ -26,6 +26,12 @@ if fixture_build; then
 		check_host "unwind_leak_3: the leak is the second block, 128 bytes" \
 			fixture_report_is "[.[] | select(.rule == \"$rule\")] |
 				length == 1 and .[0].args.size == 128"
+		# Their one site is a tail call (kzalloc.constprop.0's jmp to the
+		# allocator), whose stub's site the rare path (injection is armed)
+		# must keep for the object.
+		site=$(fixture_site unwind_leak __kmalloc)
+		check_host "unwind_leak_3: the leak names its allocation site, the tail call ${site:-?}" \
+			test "$(fixture_report_site "$rule" allocation_site)" = "${site:-?}"
 		fixture_use unwind_leak_clean_3
 		fixture_expect_injected unwind_leak_clean_3
 		fixture_expect_clean unwind_leak_clean_3

@@ -198,6 +198,7 @@ struct ddv_call {
 	u8 missed;			/* attached live: an object lookup found nothing */
 	u8 attached;			/* the driver was attached live (lookups may miss) */
 	u8 bail;			/* inline entry: rare events leave (DDV_RARE) */
+	u8 no_contained;		/* a foreach read ddv_contained_live 0 (ddv/fastpath.h) */
 	const u64 *args;		/* for tracing; NULL after the inline entry */
 };
 /* call->site: not searched yet, the runtime finds it when needed */
@@ -212,13 +213,21 @@ bool __ddv_call_enter(struct ddv_call *call, struct ddv_pack *pack, u16 func,
 		      unsigned long ret_ip, const u64 *args, unsigned int nargs);
 /*
  * The second chance of the inline entry (ddv/fastpath.h), for a call from a
- * driver whose text ddv_fast does not hold (several drivers under test, or a
- * function traced, switched off or watched by a trigger): its driver when the
- * call may go on as the inline entry's would (counted), else 0 (the full
- * entry: its function traced or off, a scope's boundary, a trigger set, a
- * driver attached live, a tail-call stub's call, or no driver under test).
+ * driver whose text ddv_fast does not hold (several drivers under test, a
+ * function traced, switched off or watched by a trigger, a tail-call stub's
+ * call): when the call may go on as the inline entry's would (counted), its
+ * driver in bits 0-15 and its site in bits 32-63 (DDV_SITE_LATER, or the
+ * stub's site); else 0 (the full entry: its function traced or off, a
+ * scope's boundary, a trigger set, a driver attached live, or no driver
+ * under test).
  */
-u16 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long ret_ip);
+u64 __ddv_call_enter_dut(struct ddv_pack *pack, u16 func, unsigned long ret_ip);
+/*
+ * The site of a call of driver dut on the rare path (ddv/fastpath.h
+ * ddv_call_enter_rare): a tail-call stub's (DDV_NO_SITE when the stub is no
+ * longer dut's), else DDV_SITE_LATER.
+ */
+u32 __ddv_call_site_rare(u16 dut, unsigned long ret_ip);
 /* Ends a call: logs the return when traced. */
 void __ddv_call_exit(struct ddv_call *call, u64 ret);
 

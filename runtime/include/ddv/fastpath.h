@@ -158,6 +158,7 @@ static __always_inline void ddv_call_fill_inline(struct ddv_call *call, struct d
 	call->missed = 0;
 	call->attached = 0;
 	call->bail = bail;
+	call->no_contained = 0;
 }
 
 /*
@@ -181,32 +182,37 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 /*
  * The inline entry's second chance, for a call that ddv_fast does not take
  * (several drivers under test; a function traced, switched off or watched
- * by a trigger): ddv.ko names its driver (__ddv_call_enter_dut) and the call
- * goes on as the inline entry's, in a function of the wrapper's own
- * (ddv_q_*, the same body), so that the wrapper's usual path keeps its
- * registers. False: the full entry.
+ * by a trigger; a tail-call stub's call): ddv.ko names its driver and site
+ * (__ddv_call_enter_dut) and the call goes on as the inline entry's, in a
+ * function of the wrapper's own (ddv_q_*, the same body), so that the
+ * wrapper's usual path keeps its registers. False: the full entry.
  */
 static __always_inline bool ddv_call_enter_dut(struct ddv_call *call, struct ddv_pack *pack,
 					       u16 func, unsigned long ret_ip, unsigned int nargs)
 {
-	u16 dut = __ddv_call_enter_dut(pack, func, ret_ip);
+	u64 r = __ddv_call_enter_dut(pack, func, ret_ip);
 
-	if (unlikely(!dut))
+	if (unlikely(!r))
 		return false;
-	ddv_call_fill_inline(call, pack, func, ret_ip, dut, nargs, true);
+	ddv_call_fill_inline(call, pack, func, ret_ip, (u16)r, nargs, true);
+	call->site = r >> 32;
 	return true;
 }
 
 /*
  * The rare path of a call that took the inline entry (its driver is dut):
  * the record as the inline entry fills it, without counting the call again,
- * and with no bail, so every rare event is handled in place.
+ * and with no bail, so every rare event is handled in place. Its site is
+ * asked again: the second chance named a tail-call stub's, which the return
+ * address (in the stub) cannot name later, and the rare path gets the driver
+ * alone (an inline create here stores the site: ddv_obj_site_here).
  */
 static __always_inline void ddv_call_enter_rare(struct ddv_call *call, struct ddv_pack *pack,
 						u16 func, unsigned long ret_ip, u16 dut,
 						unsigned int nargs)
 {
 	ddv_call_fill_inline(call, pack, func, ret_ip, dut, nargs, false);
+	call->site = __ddv_call_site_rare(dut, ret_ip);
 }
 
 /* Either entry, for a hand-written wrapper: no bail, rare events in place. */
@@ -389,8 +395,9 @@ DECLARE_PER_CPU(u64, ddv_bytes_made);
 DECLARE_PER_CPU(u64, ddv_bytes_freed);
 
 /*
- * An object's site: bits 0-31 where it was created, 32-47 the creating
- * function's global id, 48-63 the leak scope open at creation (0: none).
+ * An object's site: bits 0-31 where it was created, 48-63 the leak scope open
+ * at creation (0: none); bits 32-47 are 0: the creating function is the
+ * site's, which ddv.ko's site table knows (a report looks it up there).
  * Where: the call's site id when the entry knew it (a tail-call stub), else
  * the return address's low half (the site table is searched only when a
  * report names the object): modules lie in the top 2 GB, so that half has
@@ -405,7 +412,7 @@ static __always_inline u64 ddv_obj_site_here(const struct ddv_call *call)
 
 	if (where == DDV_SITE_LATER)
 		where = (u32)call->ret_ip;
-	return (u64)(call->pack->func_base + call->func) << 32 | where;
+	return where;
 }
 
 static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
@@ -459,12 +466,15 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
  * (ddv_contained_live, above), a destroy of memory (a type with a size field)
  * goes out of line, where ddv.ko looks for active ones inside it (struct
  * ddv_type_desc's active): one plain load, for types with a size field only
- * (size_field is ddvc's constant).
+ * (size_field is ddvc's constant), and none after a foreach of the call read
+ * it 0 (no_contained, ddv_obj_any_inside: a lookup's acquire load between
+ * them would make the compiler load it again).
  */
 static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 key,
 					   struct ddv_obj *old, int size_field)
 {
-	if (!old && ddv_obj_inline(call, type) && !(size_field >= 0 && ddv_contained_live)) {
+	if (!old && ddv_obj_inline(call, type) &&
+	    !(size_field >= 0 && !call->no_contained && ddv_contained_live)) {
 		u16 gt = call->pack->type_base + type;
 		u32 hash = ddv_slot_hash(gt, key);
 		u64 size = 0;
@@ -686,9 +696,13 @@ static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pc
 static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {
 	/* A plain read: the two foreach of kfree share one load. A stale 0 is
-	 * as good as one read a moment earlier, before the object was made. */
-	return ddv_contained_live &&
-	       (call->bail || DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type));
+	 * as good as one read a moment earlier, before the object was made;
+	 * the call's destroy of the block takes it too (no_contained). */
+	if (!ddv_contained_live) {
+		call->no_contained = 1;
+		return false;
+	}
+	return call->bail || DDV_OUT_OF_LINE(call, __ddv_obj_any_inside, type);
 }
 #endif
 
