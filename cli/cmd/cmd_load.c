@@ -8,7 +8,7 @@
  * would run twice. Its dependencies are loaded first through libkmod, the
  * driver never.
  *
- * A driver family (--with, by default the dependencies not loaded yet) is
+ * A driver family (--with, by default the dependencies, theirs too, not loaded yet) is
  * one driver under test: the members' sites go in the driver's table, each
  * marked with its member, the runtime is armed for all, then the members
  * load (libkmod), then the driver; "ddv unload" removes the driver, then
@@ -192,12 +192,35 @@ static char *kernel_name(const char *name)
 	return k;
 }
 
+/* Adds name (the kernel's form) to table->members unless it is the driver or a member already. */
+static void family_add(struct site_table *table, char *name)
+{
+	bool dup = !strcmp(name, table->module);
+
+	for (size_t i = 0; i < table->nmembers && !dup; i++)
+		dup = !strcmp(table->members[i], name);
+	if (dup || table->nmembers + 1 >= DDV_MAX_MEMBERS) {
+		if (!dup)
+			ddv_warn("load: %s left out of the family (at most %d modules)", name,
+				 DDV_MAX_MEMBERS);
+		free(name);
+		return;
+	}
+	table->members = xrealloc(table->members, (table->nmembers + 1) * sizeof(*table->members));
+	table->members[table->nmembers++] = name;
+}
+
 /*
  * The family's other modules into table->members: --with's list (with),
- * else the driver's dependencies that are not loaded yet (loaded ones serve
- * other drivers too); none with --alone. The first DDV_MAX_MEMBERS - 1 only.
+ * else the modules the load brings in, the driver's dependencies and theirs
+ * (modules.dep) that are not loaded yet (loaded ones serve other drivers
+ * too); none with --alone. The first DDV_MAX_MEMBERS - 1 only. The closure,
+ * not the direct dependencies alone: one of theirs left out (ttm, which
+ * uses drm, under bochs) would keep a member loaded at the unload, detached,
+ * and every later load would run without its init and unwatched.
  */
-static void family_choose(struct site_table *table, const char *with, bool alone)
+static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const char *with,
+			  bool alone)
 {
 	const char *list = with ? with : table->depends;
 	char *copy, *save = NULL;
@@ -206,22 +229,38 @@ static void family_choose(struct site_table *table, const char *with, bool alone
 		return;
 	copy = xstrdup(list);
 	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+		struct kmod_list *mods = NULL, *l;
 		char *name = kernel_name(w);
-		bool dup = !strcmp(name, table->module);
 
-		for (size_t i = 0; i < table->nmembers && !dup; i++)
-			dup = !strcmp(table->members[i], name);
-		if (dup || (!with && module_loaded(name)) ||
-		    table->nmembers + 1 >= DDV_MAX_MEMBERS) {
-			if (!dup && table->nmembers + 1 >= DDV_MAX_MEMBERS)
-				ddv_warn("load: %s left out of the family (at most %d modules)", name,
-					 DDV_MAX_MEMBERS);
+		if (with) {
+			family_add(table, name);
+			continue;
+		}
+		if (module_loaded(name)) {
 			free(name);
 			continue;
 		}
-		table->members = xrealloc(table->members,
-					  (table->nmembers + 1) * sizeof(*table->members));
-		table->members[table->nmembers++] = name;
+		family_add(table, name);
+		if (kmod_module_new_from_lookup(kmod, w, &mods) < 0)
+			continue;
+		kmod_list_foreach(l, mods) {
+			struct kmod_module *mod = kmod_module_get_module(l);
+			struct kmod_list *deps = kmod_module_get_dependencies(mod), *d;
+
+			kmod_list_foreach(d, deps) {
+				struct kmod_module *dep = kmod_module_get_module(d);
+				char *dname = kernel_name(kmod_module_get_name(dep));
+
+				if (module_loaded(dname))
+					free(dname);
+				else
+					family_add(table, dname);
+				kmod_module_unref(dep);
+			}
+			kmod_module_unref_list(deps);
+			kmod_module_unref(mod);
+		}
+		kmod_module_unref_list(mods);
 	}
 	free(copy);
 }
@@ -783,7 +822,7 @@ int cmd_load(int argc, char **argv)
 		table.module = xstrdup(argv[optind]);
 	/* Its symbols, so that its frames stay named after it is gone. */
 	modsyms_save(image, size, table.module, path);
-	family_choose(&table, a.with, a.alone);
+	family_choose(kmod, &table, a.with, a.alone);
 	if (family_sites(kmod, &probed, &table) ||
 	    (!table.nmembers && load_dependencies(kmod, table.depends, false))) {
 		free(image);
