@@ -94,9 +94,10 @@ int journal_load_file(const char *path, struct journal *j);
 int run_self(char *const *args, int drain_fd);
 /*
  * run_self() without draining, calling tick(arg) every half second until it
- * ends; when tick says true, ends it (EXIT_HANG).
+ * ends; when tick says true, ends it (EXIT_HANG). Its standard error goes
+ * into the file err_path.
  */
-int run_self_ticking(char *const *args, bool (*tick)(void *), void *arg);
+int run_self_ticking(char *const *args, bool (*tick)(void *), void *arg, const char *err_path);
 int set_trace(struct campaign *c, uint64_t func, unsigned int level);
 int inject_off(struct campaign *c);
 /* The phases of the driver's life in a campaign load, in order (the journal's names). */

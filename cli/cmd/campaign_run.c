@@ -75,7 +75,8 @@ int journal_load_file(const char *path, struct journal *j)
 /* --- running this program again ---------------------------------------- */
 
 /*
- * Runs path with args, quietly, in a process group of its own; with drain_fd
+ * Runs path with args, quietly (its standard error into the file err_path
+ * when not NULL), in a process group of its own; with drain_fd
  * >= 0 drains the log every few milliseconds meanwhile (a traced load writes
  * more than a ring holds); calls tick (when not NULL) every half second, and
  * ends the group (SIGTERM, then SIGKILL 10 s on) when it says so;
@@ -84,7 +85,7 @@ int journal_load_file(const char *path, struct journal *j)
  * the time ran out.
  */
 static int run_program(const char *path, char *const *args, int drain_fd, int timeout_s,
-		       bool (*tick)(void *), void *tick_arg)
+		       bool (*tick)(void *), void *tick_arg, const char *err_path)
 {
 	long waited_ms = 0;
 	pid_t pid = fork();
@@ -94,11 +95,12 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 		return EXIT_ERROR;
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
+		int err = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
 
 		setpgid(0, 0);
 		if (null >= 0) {
 			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
+			dup2(err >= 0 ? err : null, STDERR_FILENO);
 		}
 		execv(path, args);
 		_exit(127);
@@ -144,19 +146,19 @@ static int run_program(const char *path, char *const *args, int drain_fd, int ti
 /* This program again, with args. */
 int run_self(char *const *args, int drain_fd)
 {
-	return run_program("/proc/self/exe", args, drain_fd, 0, NULL, NULL);
+	return run_program("/proc/self/exe", args, drain_fd, 0, NULL, NULL, NULL);
 }
 
-int run_self_ticking(char *const *args, bool (*tick)(void *), void *arg)
+int run_self_ticking(char *const *args, bool (*tick)(void *), void *arg, const char *err_path)
 {
-	return run_program("/proc/self/exe", args, -1, 0, tick, arg);
+	return run_program("/proc/self/exe", args, -1, 0, tick, arg, err_path);
 }
 
 /* A shell line of the user's (--setup, --workload), bounded by the load's timeout. */
 static void run_shell(struct campaign *c, const char *what, const char *line, int drain_fd)
 {
 	int status = run_program("/bin/sh", (char *[]){ "sh", "-c", (char *)line, NULL }, drain_fd,
-				 atoi(c->timeout), NULL, NULL);
+				 atoi(c->timeout), NULL, NULL, NULL);
 
 	if (status == EXIT_HANG)
 		ddv_warn("campaign: %s did not end in %s s: killed", what, c->timeout);
@@ -283,7 +285,7 @@ static int run_unload(struct campaign *c)
 
 	for (;;) {
 		status = run_program("/proc/self/exe", (char *[]){ "ddv", "unload", c->module, NULL },
-				     -1, atoi(c->timeout), NULL, NULL);
+				     -1, atoi(c->timeout), NULL, NULL, NULL);
 		if (status == EXIT_OK || status == EXIT_HANG || status < 0 || tries-- <= 0)
 			return status;
 		state = module_initstate(c->module);

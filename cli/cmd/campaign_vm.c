@@ -153,6 +153,7 @@ static bool follow_console(void *arg)
 struct boot {
 	int n;			/* 1, 2... */
 	char *log;		/* its console log */
+	char *err;		/* ddv vm's standard error */
 	char *out;		/* ddv vm --out */
 	char *add_journal;	/* --add of the host's journal */
 	char *add_driver;	/* --add of a driver given as a file, or NULL */
@@ -168,6 +169,7 @@ static void boot_prepare(struct boot *b, const struct campaign *c, const struct 
 	int i = 0;
 
 	b->log = xasprintf("%s/console-%d.log", o->out_dir, b->n);
+	b->err = xasprintf("%s/vm-%d.err", o->out_dir, b->n);
 	b->out = xasprintf("%s/boot-%d", o->out_dir, b->n);
 	b->add_journal = xasprintf("%s:" GUEST_JOURNAL, c->journal_path);
 	b->args = xcalloc(o->nargs + 24, sizeof(*b->args));
@@ -220,6 +222,7 @@ static void boot_prepare(struct boot *b, const struct campaign *c, const struct 
 static void boot_free(struct boot *b)
 {
 	free(b->log);
+	free(b->err);
 	free(b->out);
 	free(b->add_journal);
 	free(b->add_driver);
@@ -257,6 +260,29 @@ static unsigned int end_dead_loads(const char *journal_path, const struct journa
 }
 
 /*
+ * qemu's own errors in what ddv vm said (vm/run gives each line of qemu's
+ * standard error as "vm/run: qemu: ..."; its warnings left out), joined by
+ * "; ", or NULL when there is none.
+ */
+static char *qemu_errors(const char *err_path)
+{
+	struct strbuf sb = { 0 };
+	char *text, *save = NULL;
+	size_t size;
+
+	if (read_whole_file(err_path, (void **)&text, &size))
+		return NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *q = strstr(line, ": qemu: ");
+
+		if (q && !strstr(q, "warning:"))
+			sb_printf(&sb, "%s%s", sb.len ? "; " : "", q + strlen(": qemu: "));
+	}
+	free(text);
+	return sb.s;
+}
+
+/*
  * Boots the VM once and takes back the journal lines its console carried,
  * into *jn. Returns the loads that ended in this boot, or -1 when no
  * journal came back.
@@ -266,6 +292,7 @@ static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 {
 	struct boot b = { .n = n };
 	unsigned int dones = 0, added;
+	char *qemu;
 	time_t t0 = time(NULL);
 	int vm_status, fd;
 
@@ -274,7 +301,7 @@ static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 	boot_prepare(&b, c, o, guest_driver);
 	follow.log = b.log;
 	unlink(b.log);		/* a log of an earlier campaign is not this boot's */
-	vm_status = run_self_ticking(b.args, follow_console, &follow);
+	vm_status = run_self_ticking(b.args, follow_console, &follow, b.err);
 	follow.bound = LONG_MAX;	/* the rest of the console, the VM gone: read, not judged */
 	follow_console(&follow);
 	sb_free(&follow.partial);
@@ -283,8 +310,17 @@ static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 	if (fd >= 0)
 		close(fd);
 	journal_free(jn);
+	/* qemu that refused to start gave no guest: it would refuse the next boot too. */
+	qemu = added ? NULL : qemu_errors(b.err);
+	if (qemu) {
+		ddv_error(EINVAL, "campaign: boot %d: qemu did not start the guest: %s", n, qemu);
+		free(qemu);
+		boot_free(&b);
+		return -1;
+	}
 	if (journal_load_file(c->journal_path, jn)) {
-		ddv_error(0, "campaign: boot %d: no journal came back (console log %s)", n, b.log);
+		ddv_error(0, "campaign: boot %d: no journal came back (console log %s, ddv vm's "
+			  "messages %s)", n, b.log, b.err);
 		boot_free(&b);
 		return -1;
 	}

@@ -12,6 +12,10 @@
 #           off (sym_hcb_free -> __sym_mfree_dma -> ___free_dma_mem_cluster ->
 #           dma_free_coherent): ddv must report exactly dma.free-irqs-disabled there, and
 #           the kernel's own WARN_ON(irqs_disabled()) in dma_free_attrs agrees.
+#   drm:    bochs with its family, the modules its load brings in (drm, drm_kms_helper,
+#           ttm...; ttm uses drm, so with the direct dependencies alone drm stayed loaded),
+#           rebound: the fbdev emulation's apertures, kfree()d by framebuffer_release in the
+#           kernel, are no leak nor a block "made again while live"; zero findings.
 #   attach: e1000 loaded without ddv, link up, then ddv attach, traffic, ddv unload: the
 #           frees of objects made before the attach are counted as unknown (ddv status),
 #           not reported.
@@ -76,10 +80,10 @@ qemu_devices="$qemu_devices
 -device virtio-scsi-pci,id=vscsi -drive if=none,id=dvs,file=$vm_work/vscsi.img,format=raw -device scsi-hd,drive=dvs,bus=vscsi.0
 -device ahci,id=ahci -drive if=none,id=da,file=$vm_work/ahci.img,format=raw -device ide-hd,drive=da,bus=ahci.0
 -device am53c974,id=esp -drive if=none,id=de,file=$vm_work/esp.img,format=raw -device scsi-hd,drive=de,bus=esp.0
--device intel-hda -device hda-duplex -device i6300esb"
+-device intel-hda -device hda-duplex -device i6300esb -device bochs-display"
 modules=e1000,e1000e,8139cp,8139too,ne2k-pci,pcnet32,e100,tulip,vmxnet3,virtio_net,virtio_blk,virtio_pci
 modules=$modules,nvme,megaraid_sas,mptsas,vmw_pvscsi,virtio_scsi,sym53c8xx,ahci,sd_mod,am53c974
-modules=$modules,snd-hda-intel,snd-hda-codec-generic,i6300esb
+modules=$modules,snd-hda-intel,snd-hda-codec-generic,i6300esb,bochs
 vm_opts=(--mem 1G --modules "$modules" --qemu "$(tr '\n' ' ' <<<"$qemu_devices")" "${ddv_opts[@]}"
 	--add "$vm_top/tests/vm/guest-drivers-lib.sh:/root/guest-drivers-lib.sh")
 
@@ -124,6 +128,27 @@ check "sym53c8xx: ddv reports it" \
 check "sym53c8xx: the kernel warns about it too (dma_free_attrs)" \
 	sh -c "test \$(dmesg | grep -c 'WARNING:.*dma_free_attrs') -gt 0 && test \$(dmesg | grep -cE 'WARNING:|BUG:|Oops') -gt $w0"
 check "sym53c8xx: ddv stop" ddv stop
+
+# bochs with the DRM core in its family, rebound: zero findings.
+echo "=== bochs (the DRM core in its family), rebound"
+w0=$(warnings)
+ddv start >/dev/null
+check "bochs: ddv load" sh -c 'ddv load bochs >/out/bochs.load 2>&1'
+cat /out/bochs.load
+check "bochs: ttm (drm's user, no direct dependency) in its family" \
+	grep -q "its family: .*ttm" /out/bochs.load
+check "bochs: a DRM card" wait_for 10 sh -c 'ls /sys/class/drm | grep -q card'
+dev=$(basename "$(readlink -f /sys/bus/pci/drivers/bochs-drm/0000*)")
+echo "$dev" >/sys/bus/pci/drivers/bochs-drm/unbind
+echo "$dev" >/sys/bus/pci/drivers/bochs-drm/bind
+check "bochs: bound again" wait_for 10 sh -c 'ls /sys/class/drm | grep -q card'
+check "bochs: ddv unload" ddv unload bochs
+check "bochs: drm unloaded with its family" module_gone drm
+ddv report --json >/out/bochs.json 2>&1
+ddv report
+check "bochs: zero findings, nothing lost" report_clean /out/bochs.json
+check "bochs: no kernel warning" test "$(warnings)" = "$w0"
+check "bochs: ddv stop" ddv stop
 
 # Live attach: objects made before it are unknown, never violations.
 echo "=== e1000 attached live"
