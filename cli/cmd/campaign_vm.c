@@ -215,7 +215,12 @@ static void boot_prepare(struct boot *b, const struct campaign *c, const struct 
 	 */
 	if (c->setup)
 		b->args[i++] = (char *)c->setup;
-	b->args[i++] = "ddv start";
+	/*
+	 * A runtime or pack that does not load (a pack linking a symbol of a
+	 * module not loaded) would leave every load unchecked: a "clean" campaign
+	 * of nothing. The job stops instead, and the host finds no journal.
+	 */
+	b->args[i++] = "ddv start || exit 1";
 	b->args[i++] = b->cmd.s;
 }
 
