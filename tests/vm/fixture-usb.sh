@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-usb.sh: VM test: USB interface drivers (specs/linux/usb.ddv) on qemu's usb-kbd behind a qemu-xhci controller: each usbfx fixture's defect reported as its rule and nothing else, the clean twin without findings, plainly and with its synchronous messages failed by injection; real USB drivers' clean lives (uhci_hcd with usbcore in its family, usbhid, ohci_pci, cdc_ether, ftdi_sio, snd_usb_audio) without findings.
+# fixture-usb.sh: VM test: USB interface drivers (specs/linux/usb.ddv) on qemu's usb-kbd behind a qemu-xhci controller: each usbfx fixture's defect reported as its rule and nothing else, the clean twin without findings, refrace's references put on two CPUs at once without findings, plainly and with its synchronous messages failed by injection; real USB drivers' clean lives (uhci_hcd with usbcore in its family, usbhid, ohci_pci, cdc_ether, ftdi_sio, snd_usb_audio) without findings.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -13,10 +13,13 @@ atomic_rules=linux.usb_control_msg.sleep-in-atomic,linux.usb_bulk_msg.sleep-in-a
 atomic_rules=$atomic_rules,linux.usb_interrupt_msg.sleep-in-atomic,linux.usb_alloc_urb.sleep-in-atomic
 atomic_rules=$atomic_rules,linux.usb_alloc_coherent.sleep-in-atomic,linux.usb_submit_urb.sleep-in-atomic
 
-# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). Each fixture binds the keyboard's
+# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). refrace puts two references of
+# each of its URBs and kobjects on the two CPUs at once: a put that reads and then writes the
+# count loses one (a false usb.urb-leak in cdc_ether's life). Each usbfx fixture binds the keyboard's
 # interface in turn. The last three leave what the next ones would meet: URBs queued on the
 # keyboard's endpoint, which never complete (no key is pressed), and a minor on its interface.
 devmodel_cases="
+refrace refrace ok - -
 clean usbfx_clean ok - -
 clean_sync_failed usbfx_clean ok $(sync_fail usbfx_clean) -
 atomic usbfx_atomic ok $(sync_fail usbfx_atomic) $atomic_rules
@@ -97,6 +100,8 @@ $usb_setup"
 	# WARN is the finding's, in the same call).
 	fixture_session ohci_pool_failed ohci_pci ok nth dma_pool_create 1
 	devmodel_run usb
+	check_host "refrace: its two threads put on two CPUs" \
+		grep -q 'refrace: 2000 URBs and 2000 kobjects put on CPUs 0 and 1 at once' "$vm_out/dmesg.txt"
 	fixture_use ohci_pool_failed
 	fixture_expect_injected ohci_pool_failed
 	devmodel_expect_rules ohci_pool_failed irq.free-unrequested
