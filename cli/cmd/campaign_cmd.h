@@ -110,6 +110,11 @@ typedef void (*phase_fn)(struct campaign *c, enum life_phase p, void *arg);
  * with the log drained when drain_fd >= 0. Returns the load's exit status.
  */
 int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg);
+/*
+ * Whether a life that ended with status left the module stuck half loaded
+ * (a hang, or an oops that killed the loading task): a crash or a hang.
+ */
+bool module_wedged(struct campaign *c, int status);
 int campaign_run(struct campaign *c, bool resume, long max);
 /* --dry-run: what the planned loads would fail, one a line. */
 void print_plan(const struct journal *jn);

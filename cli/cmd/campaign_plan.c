@@ -309,6 +309,9 @@ static int record_clean_load(struct campaign *c, struct judge *j, struct recordi
 	set_trace(c, ~0ull, DDV_TRACE_OFF);
 	inject_off(c);
 	if (status != EXIT_OK) {
+		/* An oops or a hang with nothing injected: the recording's own (campaign.h). */
+		if (module_wedged(c, status))
+			journal_add(c, "done 0 %s 0 -", status == EXIT_HANG ? "hang" : "crash");
 		ddv_error(0, "campaign: the clean load of %s failed (ddv load exited %d): "
 			  "nothing to fail", c->driver, status);
 		return EXIT_ERROR;

@@ -345,12 +345,8 @@ int run_life(struct campaign *c, int drain_fd, phase_fn after, void *arg)
 	return status;
 }
 
-/*
- * Whether a load that ended with status left the module stuck half loaded
- * (an init that hangs, or an oops that killed the loading task): no load of
- * it can work again in this boot.
- */
-static bool module_wedged(struct campaign *c, int status)
+/* No load of a module stuck half loaded can work again in this boot. */
+bool module_wedged(struct campaign *c, int status)
 {
 	if (status == EXIT_HANG || status < 0)
 		return true;
@@ -574,7 +570,7 @@ static int resume_journal(struct campaign *c, struct journal *jn)
 {
 	for (size_t i = 0; i < jn->nloads; i++)
 		if (jn->loads[i].started && jn->loads[i].status == LOAD_PENDING)
-			journal_add(c, "done %lu lost 0 -", jn->loads[i].n);
+			journal_add(c, "done %lu lost ? -", jn->loads[i].n);	/* injected: not said */
 	if (reload_journal(c, jn))
 		return -1;
 	for (size_t i = 0; i < jn->nloads; i++)

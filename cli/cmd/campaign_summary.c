@@ -50,9 +50,16 @@ static const char *status_text(enum load_status s)
 	}
 }
 
+/* Whether load L ran a call sequence other than the recording's: it failed another call. */
+static bool diverged(const struct journal_load *L)
+{
+	return L->expect && !L->injected_unknown && (!L->fault || strcmp(L->expect, L->fault));
+}
+
 /*
- * The line "ddv campaign" prints for each load, from the journal; phase:
- * where the recording made call n, named unless it is the load itself.
+ * The line "ddv campaign" prints for each load (and for the clean recording
+ * life when it died), from the journal; phase: where the recording made call
+ * n, named unless it is the load itself.
  */
 void print_load_line(const struct campaign *c, const struct journal_load *L, const char *phase)
 {
@@ -61,13 +68,21 @@ void print_load_line(const struct campaign *c, const struct journal_load *L, con
 
 	if (phase && !strcmp(phase, "load"))
 		phase = NULL;
-	fprintf(out, "load %lu%s%s%s: %s%s, %s, %u finding%s", L->n, phase ? " (" : "",
-		phase ? phase : "", phase ? ")" : "",
+	if (L->n)
+		fprintf(out, "load %lu%s%s%s: ", L->n, phase ? " (" : "", phase ? phase : "",
+			phase ? ")" : "");
+	else
+		fputs("the clean recording life: ", out);
+	/* A load whose machine died before its verdict: whether it injected is not known. */
+	fprintf(out, "%s%s, %s, %u finding%s",
+		L->injected_unknown ? "fault unknown (the machine died before saying)" :
 		L->injected ? "fault in " : "no fault injected", L->injected ? L->fault : "",
 		status_text(L->status), nf, nf == 1 ? "" : "s");
-	if (L->expect && (!L->fault || strcmp(L->expect, L->fault)))
+	if (diverged(L))
 		fprintf(out, " (planned: %s: the call sequence differs from the recording)",
 			L->expect);
+	else if (L->expect && L->injected_unknown)
+		fprintf(out, " (planned: %s)", L->expect);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -81,6 +96,7 @@ FILE *campaign_lines(const struct campaign *c)
 struct tally {
 	unsigned int by_status[LOAD_NSTATUS];
 	unsigned int faults;	/* injected */
+	unsigned int unknown;	/* loads whose machine died before saying whether they injected */
 	unsigned int findings;
 	unsigned int diverged;	/* loads off the recorded sequence */
 	size_t tried;
@@ -129,6 +145,8 @@ static void group_finding(struct tally *t, const struct journal_load *L,
 static void tally_loads(const struct journal *jn, struct tally *t)
 {
 	/* The clean recording life's own findings count: no fault was needed for them. */
+	if (jn->recording.status != LOAD_PENDING)
+		t->by_status[jn->recording.status]++;	/* it died: a crash of its own */
 	for (unsigned int f = 0; f < jn->recording.nfindings; f++) {
 		t->findings++;
 		group_finding(t, &jn->recording, &jn->recording.findings[f]);
@@ -141,8 +159,8 @@ static void tally_loads(const struct journal *jn, struct tally *t)
 			continue;	/* another shard's too */
 		t->tried++;
 		t->faults += L->injected;
-		if (L->expect && (!L->fault || strcmp(L->expect, L->fault)) &&
-		    L->status != LOAD_CRASH && L->status != LOAD_LOST)
+		t->unknown += L->injected_unknown;
+		if (diverged(L) && L->status != LOAD_CRASH && L->status != LOAD_LOST)
 			t->diverged++;
 		for (unsigned int f = 0; f < L->nfindings; f++) {
 			t->findings++;
@@ -254,11 +272,26 @@ static const char *stop_rule(const struct journal_load *L)
 static void stop_text(struct strbuf *sb, const struct journal *jn, const struct journal_load *L,
 		      const struct reproducer *r)
 {
-	sb_printf(sb, "%s: %s on load %lu (fault in %s)\n", stop_rule(L),
+	sb_printf(sb, "%s: %s ", stop_rule(L),
 		  L->status == LOAD_HANG ? "init never returned" :
-		  L->status == LOAD_CRASH ? "the kernel oopsed" : "the VM stopped answering",
-		  L->n, L->fault ? L->fault : L->expect ? L->expect : "?");
+		  L->status == LOAD_CRASH ? "the kernel oopsed" : "the VM stopped answering");
+	if (!L->n)
+		sb_puts(sb, "in the clean recording life (no fault injected)\n");
+	else if (L->injected_unknown)
+		sb_printf(sb, "on load %lu (fault unknown: the machine died before saying; planned: "
+			  "%s)\n", L->n, L->expect ? L->expect : "?");
+	else
+		sb_printf(sb, "on load %lu (fault in %s)\n", L->n,
+			  L->fault ? L->fault : L->expect ? L->expect : "?");
 	add_reproducer(sb, jn, r, L->n);
+}
+
+/* The i-th stop (0: the recording's, when it died), or NULL when it is none. */
+static const struct journal_load *stop_at(const struct journal *jn, size_t i)
+{
+	const struct journal_load *L = i ? &jn->loads[i - 1] : &jn->recording;
+
+	return is_stop(L) ? L : NULL;
 }
 
 /* Each group of findings, then each stop, as text. */
@@ -273,10 +306,10 @@ static void print_groups(const struct journal *jn, const struct tally *t,
 		sb_puts(&sb, "  ");
 		group_text(&sb, jn, &t->groups[g], r);
 	}
-	for (size_t i = 0; i < jn->nloads; i++)
-		if (is_stop(&jn->loads[i])) {
+	for (size_t i = 0; i <= jn->nloads; i++)
+		if (stop_at(jn, i)) {
 			sb_puts(&sb, "  ");
-			stop_text(&sb, jn, &jn->loads[i], r);
+			stop_text(&sb, jn, stop_at(jn, i), r);
 		}
 	if (sb.s)
 		fputs(sb.s, stdout);
@@ -322,10 +355,13 @@ static void print_rule_counts(const struct tally *t)
 static void last_line(struct strbuf *sb, const struct journal *jn, const struct tally *t,
 		      const struct campaign *c)
 {
-	sb_printf(sb, "campaign %s%s: %zu loads, %u faults injected, %u failed inits, %u finding%s%s",
+	sb_printf(sb, "campaign %s%s: %zu loads, %u faults injected, %u failed inits, %u finding%s",
 		  c->module, shard_name(jn), t->tried, t->faults, t->by_status[LOAD_INIT_FAILED],
-		  t->findings, t->findings == 1 ? "" : "s",
-		  campaign_stopped(jn, t) ? " (stopped: not every planned load was tried)" : "");
+		  t->findings, t->findings == 1 ? "" : "s");
+	if (is_stop(&jn->recording))
+		sb_printf(sb, ", the clean recording life died (%s)", stop_rule(&jn->recording));
+	if (campaign_stopped(jn, t))
+		sb_puts(sb, " (stopped: not every planned load was tried)");
 }
 
 /* The summary's table and its last line. */
@@ -352,9 +388,12 @@ static void print_table(const struct journal *jn, const struct tally *t,
 	printf("  %-34s %zu of %zu\n", "loads tried", t->tried, planned);
 	printf("  %-34s %lu\n", "recording loads", jn->recording_loads);
 	printf("  %-34s %u\n", "faults injected", t->faults);
+	if (t->unknown)
+		printf("  %-34s %u\n", "fault unknown (machine died first)", t->unknown);
 	printf("  %-34s %u\n", "inits failed", t->by_status[LOAD_INIT_FAILED]);
 	printf("  %-34s %u\n", "hangs", t->by_status[LOAD_HANG]);
-	printf("  %-34s %u\n", "crashes (oops)", t->by_status[LOAD_CRASH]);
+	printf("  %-34s %u%s\n", "crashes (oops)", t->by_status[LOAD_CRASH],
+	       jn->recording.status == LOAD_CRASH ? " (the clean recording life's included)" : "");
 	printf("  %-34s %u\n", "machine lost (VM hung or killed)", t->by_status[LOAD_LOST]);
 	printf("  %-34s %u\n", "loads off the recorded sequence", t->diverged);
 	printf("  %-34s %u\n", "findings", t->findings);
@@ -402,13 +441,19 @@ static void print_ci(const struct journal *jn, const struct tally *t, const stru
 		sb_printf(&name, "%s: %s, first load %lu", c->module, G->site, G->first);
 		add_case(&ci, G->rule, name.s, text.s);
 	}
-	for (size_t i = 0; i < jn->nloads; i++)
-		if (is_stop(&jn->loads[i])) {
-			text.len = name.len = 0;
-			stop_text(&text, jn, &jn->loads[i], r);
-			sb_printf(&name, "%s: load %lu", c->module, jn->loads[i].n);
-			add_case(&ci, stop_rule(&jn->loads[i]), name.s, text.s);
-		}
+	for (size_t i = 0; i <= jn->nloads; i++) {
+		const struct journal_load *L = stop_at(jn, i);
+
+		if (!L)
+			continue;
+		text.len = name.len = 0;
+		stop_text(&text, jn, L, r);
+		if (L->n)
+			sb_printf(&name, "%s: load %lu", c->module, L->n);
+		else
+			sb_printf(&name, "%s: the clean recording life", c->module);
+		add_case(&ci, stop_rule(L), name.s, text.s);
+	}
 	text.len = 0;
 	last_line(&text, jn, t, c);
 	ci.summary = xstrdup(text.s);
@@ -482,18 +527,20 @@ static void html_findings(struct html_page *p, const struct journal *jn, const s
 			f->note = xstrdup(sb.s);
 		}
 	}
-	for (size_t i = 0; i < jn->nloads; i++) {
-		const struct journal_load *L = &jn->loads[i];
+	for (size_t i = 0; i <= jn->nloads; i++) {
+		const struct journal_load *L = stop_at(jn, i);
 		struct html_finding *f;
 
-		if (!is_stop(L))
+		if (!L)
 			continue;
 		sb.len = 0;
 		stop_text(&sb, jn, L, r);
 		sb.s[strcspn(sb.s, "\n")] = '\0';
 		f = html_add_finding(p, stop_rule(L), "error", strchr(sb.s, ' ') + 1);
 		f->driver = xstrdup(c->module);
-		f->fault = xstrdup(L->fault ? L->fault : L->expect ? L->expect : "?");
+		f->fault = xstrdup(!L->n ? "none (the clean recording life)" :
+				   L->injected_unknown ? "unknown (the machine died before saying)" :
+				   L->fault ? L->fault : L->expect ? L->expect : "?");
 		sb.len = 0;
 		reproducer_command(&sb, jn, r, L->n);
 		f->reproducer = xstrdup(sb.s);
@@ -509,10 +556,11 @@ static void html_load(struct html_page *p, const struct journal *jn, const struc
 	struct strbuf sb = { 0 };
 
 	row->phase = phase ? xstrdup(phase) : NULL;
-	row->fault = L->injected && L->fault ? xstrdup(L->fault) : NULL;
+	row->fault = L->injected && L->fault ? xstrdup(L->fault) :
+		     L->injected_unknown ? xstrdup("unknown (the machine died before saying)") : NULL;
 	row->outcome = xstrdup(L->n ? status_text(L->status) : "clean recording life");
 	row->bad = is_stop(L);
-	if (row->fault)
+	if (L->injected && L->fault)
 		html_add_mark(p, L->n, MARK_FAULT, "%s", L->fault);
 	for (unsigned int f = 0; f < L->nfindings; f++) {
 		sb_printf(&sb, "%s at %s\n", L->findings[f].rule, L->findings[f].site);
@@ -567,7 +615,7 @@ static int write_html(const struct journal *jn, const struct tally *t, const str
 		sb_free(&names);
 	}
 	html_findings(&p, jn, t, c, r);
-	if (jn->recording.nfindings)
+	if (jn->recording.nfindings || is_stop(&jn->recording))
 		html_load(&p, jn, &jn->recording);
 	for (size_t i = 0; i < jn->nloads; i++)
 		if (jn->loads[i].status != LOAD_PENDING)

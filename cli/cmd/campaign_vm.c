@@ -253,7 +253,8 @@ static unsigned int end_dead_loads(const char *journal_path, const struct journa
 
 		if (!L->started || L->status != LOAD_PENDING)
 			continue;
-		line = xasprintf("done %lu %s 0 -\n", L->n, hung ? "lost" : "crash");
+		/* Whether it injected died with the guest: "?", not 0 (campaign.h). */
+		line = xasprintf("done %lu %s ? -\n", L->n, hung ? "lost" : "crash");
 		if (write(fd, line, strlen(line)) < 0)
 			ddv_warn("cannot write the host journal");
 		free(line);
@@ -262,6 +263,37 @@ static unsigned int end_dead_loads(const char *journal_path, const struct journa
 	if (fd >= 0)
 		close(fd);
 	return ended;
+}
+
+/*
+ * The clean recording life, when it died: the guest died or hung (vm_status
+ * 125, 124, or killed) while the journal had no plan yet, or an earlier
+ * boot's did (*died, not LOAD_PENDING: a recording made again forgot it).
+ * Its "done 0" line goes into the host's journal, so that the summary counts
+ * it (campaign.h); *died keeps it for the next boots.
+ */
+static void end_dead_recording(const char *journal_path, const struct journal *jn,
+			       int vm_status, bool killed, enum load_status *died)
+{
+	int fd;
+	char *line;
+
+	if (jn->recording.status != LOAD_PENDING) {
+		*died = jn->recording.status;	/* the guest's own word (its loader killed) */
+		return;
+	}
+	if (!jn->recorded && !jn->sequential && (vm_status == 124 || vm_status == 125 || killed))
+		*died = vm_status == 125 ? LOAD_CRASH : LOAD_LOST;
+	if (*died == LOAD_PENDING)
+		return;
+	fd = open(journal_path, O_WRONLY | O_APPEND);
+	if (fd < 0)
+		return;
+	line = xasprintf("done 0 %s 0 -\n", load_status_name(*died));
+	if (write(fd, line, strlen(line)) < 0)
+		ddv_warn("cannot write the host journal");
+	free(line);
+	close(fd);
 }
 
 /*
@@ -293,7 +325,8 @@ static char *qemu_errors(const char *err_path)
  * journal came back.
  */
 static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
-		     const char *guest_driver, int n, struct journal *jn)
+		     const char *guest_driver, int n, struct journal *jn,
+		     enum load_status *recording_died)
 {
 	struct boot b = { .n = n };
 	unsigned int dones = 0, added;
@@ -330,8 +363,12 @@ static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 		return -1;
 	}
 	dones += end_dead_loads(c->journal_path, jn, vm_status == 124 || follow.killed);
+	end_dead_recording(c->journal_path, jn, vm_status, follow.killed, recording_died);
 	journal_free(jn);
 	journal_load_file(c->journal_path, jn);
+	if (jn->recording.status != LOAD_PENDING && !jn->recorded && !jn->sequential)
+		fprintf(stderr, "campaign %s: boot %d: the clean recording life died (%s): no "
+			"plan\n", c->module, n, load_status_name(jn->recording.status));
 	fprintf(stderr, "campaign %s: boot %d: %ld s, guest status %d, %u journal lines, "
 		"%u loads ended (console: %s)\n", c->module, n, (long)(time(NULL) - t0),
 		vm_status, added, dones, b.log);
@@ -345,6 +382,7 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 	char *guest_driver = base || strstr(c->driver, ".ko") ?
 			     xasprintf("/root/%s", base ? base + 1 : c->driver) : xstrdup(c->driver);
 	struct journal jn = { 0 };
+	enum load_status recording_died = LOAD_PENDING;
 	int status = EXIT_ERROR, stuck = 0;
 
 	mkdir_p(o->out_dir, 0755);
@@ -359,7 +397,7 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 		close(fd);
 	}
 	for (int boot = 1; boot <= o->boots; boot++) {
-		int dones = boot_once(c, o, guest_driver, boot, &jn);
+		int dones = boot_once(c, o, guest_driver, boot, &jn, &recording_died);
 
 		if (dones < 0)
 			break;
@@ -385,6 +423,8 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 		}
 	}
 	if (jn.driver) {
+		if (jn.recording.status != LOAD_PENDING)
+			print_load_line(c, &jn.recording, NULL);
 		for (size_t i = 0; i < jn.nloads; i++)
 			if (jn.loads[i].status != LOAD_PENDING)
 				print_load_line(c, &jn.loads[i], journal_phase_of(&jn, jn.loads[i].n));

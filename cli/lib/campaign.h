@@ -64,7 +64,11 @@ size_t systematic_plan(const uint64_t *ids, const bool *skip, size_t n,
  *   done N STATUS INJECTED FAULT  it ended: STATUS is ok, init-failed, hang,
  *                                load-failed, crash (the machine died) or
  *                                lost (the machine was killed: a hang of the
- *                                whole guest); FAULT the injected call or -
+ *                                whole guest); FAULT the injected call or -;
+ *                                INJECTED ? when the machine died before the
+ *                                load said (a line written for it afterwards)
+ *   done 0 STATUS 0 -            the clean recording life died (crash, lost):
+ *                                no plan came of it
  *   stack SITE STACK             the one stack the clean load made calls
  *                                at SITE with (a leak's allocation stack)
  *   phase NAME FIRST LAST        the recording's fallible calls FIRST..LAST
@@ -103,6 +107,7 @@ struct journal_load {
 	bool started;
 	enum load_status status;
 	unsigned int injected;
+	bool injected_unknown;	/* "done N STATUS ? -": the machine died before saying */
 	char *fault;		/* the injected call, or NULL */
 	struct journal_finding *findings;
 	unsigned int nfindings;
@@ -140,7 +145,8 @@ struct journal {
 	bool systematic;	/* "mode systematic": loads fail stack identities */
 	unsigned long recording_loads;	/* the clean recording load */
 	unsigned long total;
-	struct journal_load recording;	/* n 0: the findings of the clean recording life */
+	struct journal_load recording;	/* n 0: the clean recording life's findings, and
+					 * its status when it died (else pending) */
 	struct journal_load *loads;	/* in plan order */
 	size_t nloads;
 	char **uncovered;	/* fallible-looking imports the driver calls with no contract */

@@ -83,6 +83,24 @@ static void load_clear_result(struct journal_load *l)
 	l->nfindings = 0;
 	l->fault = NULL;
 	l->injected = 0;
+	l->injected_unknown = false;
+}
+
+/* "done N STATUS INJECTED FAULT" of load l (INJECTED "?": not known). */
+static bool parse_done(struct journal_load *l, char **words, unsigned int nw)
+{
+	enum load_status s;
+	char *end;
+
+	if (nw != 5 || (s = status_by_name(words[2])) == LOAD_NSTATUS)
+		return false;
+	/* Its findings came before it; a later verdict replaces the fault only. */
+	free(l->fault);
+	l->status = s;
+	l->injected_unknown = !strcmp(words[3], "?");
+	l->injected = l->injected_unknown ? 0 : strtoul(words[3], &end, 10);
+	l->fault = strcmp(words[4], "-") ? xstrdup(words[4]) : NULL;
+	return l->injected_unknown || !*end;
 }
 
 /* "phase NAME FIRST LAST": a recording made again says it again, and the last word goes. */
@@ -299,6 +317,8 @@ static bool parse_line(struct journal *j, char *line)
 	}
 	if (!n && !strcmp(words[0], "finding"))
 		return add_finding(&j->recording, words, nw, rest);
+	if (!n && !strcmp(words[0], "done"))
+		return parse_done(&j->recording, words, nw);
 	if (!n)
 		return false;
 	if (!strcmp(words[0], "plan"))
@@ -313,18 +333,8 @@ static bool parse_line(struct journal *j, char *line)
 		l->started = true;
 		return true;
 	}
-	if (!strcmp(words[0], "done")) {
-		enum load_status s;
-
-		if (nw != 5 || (s = status_by_name(words[2])) == LOAD_NSTATUS)
-			return false;
-		/* Its findings came before it; a later verdict replaces the fault only. */
-		free(l->fault);
-		l->status = s;
-		l->injected = strtoul(words[3], NULL, 10);
-		l->fault = strcmp(words[4], "-") ? xstrdup(words[4]) : NULL;
-		return true;
-	}
+	if (!strcmp(words[0], "done"))
+		return parse_done(l, words, nw);
 	if (!strcmp(words[0], "finding"))
 		return add_finding(l, words, nw, rest);
 	return false;
@@ -499,6 +509,19 @@ static void merge_finding(struct strbuf *out, unsigned long n, const struct jour
 		  f->stack ? f->stack : "");
 }
 
+/* A load's "done" line, when it has one. */
+static void merge_done(struct strbuf *out, const struct journal_load *l)
+{
+	if (l->status == LOAD_PENDING)
+		return;
+	sb_printf(out, "done %lu %s ", l->n, load_status_name(l->status));
+	if (l->injected_unknown)
+		sb_puts(out, "?");
+	else
+		sb_printf(out, "%u", l->injected);
+	sb_printf(out, " %s\n", l->fault ? l->fault : "-");
+}
+
 /* A load's result as its shard's journal has it. */
 static void merge_load(struct strbuf *out, const struct journal_load *l)
 {
@@ -507,9 +530,7 @@ static void merge_load(struct strbuf *out, const struct journal_load *l)
 	sb_printf(out, "start %lu\n", l->n);
 	for (unsigned int f = 0; f < l->nfindings; f++)
 		merge_finding(out, l->n, &l->findings[f]);
-	if (l->status != LOAD_PENDING)
-		sb_printf(out, "done %lu %s %u %s\n", l->n, load_status_name(l->status),
-			  l->injected, l->fault ? l->fault : "-");
+	merge_done(out, l);
 }
 
 /* The life, the recording and its findings, as the first shard's journal has them. */
@@ -541,6 +562,7 @@ static void merge_head(const struct journal *j, struct strbuf *out)
 			  j->phases[i].last);
 	for (unsigned int f = 0; f < j->recording.nfindings; f++)
 		merge_finding(out, 0, &j->recording.findings[f]);
+	merge_done(out, &j->recording);
 	sb_printf(out, "recording %lu\n", j->recording_loads);
 	if (j->sequential)
 		sb_puts(out, "sequential\n");
