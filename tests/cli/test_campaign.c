@@ -320,6 +320,41 @@ Test(journal, resume_appends_a_later_verdict)
 	free(text);
 }
 
+Test(journal, a_death_before_the_verdict)
+{
+	const char *died = "ddv-campaign 1 x\nrebind\ndone 0 crash 0 -\n";
+	const char *many = "ddv-campaign 1 x\nplan 1\nstart 1\ndone 1 crash many -\n";
+	struct journal j;
+	char *text;
+
+	/* The host's line for a load whose guest died before its "done": injected unknown. */
+	text = xasprintf("%sdone 10000 crash ? -\n", journal_text);
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 0);
+	cr_assert_eq(j.loads[2].status, LOAD_CRASH);
+	cr_assert(j.loads[2].injected_unknown);
+	cr_assert_eq(j.loads[2].injected, 0);
+	cr_assert(!j.loads[1].injected_unknown);
+	journal_free(&j);
+	free(text);
+	/* A later try that said it is known again. */
+	text = xasprintf("%sdone 10000 crash ? -\nstart 10000\ndone 10000 ok 1 k@x+0x1\n",
+			 journal_text);
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 0);
+	cr_assert(!j.loads[2].injected_unknown);
+	cr_assert_eq(j.loads[2].injected, 1);
+	journal_free(&j);
+	free(text);
+	/* The clean recording life died: its own status, no load's. */
+	cr_assert_eq(journal_parse(&j, died, strlen(died)), 0);
+	cr_assert_eq(j.recording.status, LOAD_CRASH);
+	cr_assert(!j.recorded);
+	cr_assert_eq(j.nloads, 0);
+	journal_free(&j);
+	/* An injected count that is neither a number nor "?" makes no sense. */
+	cr_assert_eq(journal_parse(&j, many, strlen(many)), 1);
+	journal_free(&j);
+}
+
 Test(journal, nonsense)
 {
 	struct journal j;
@@ -477,7 +512,8 @@ static const char *const whole_loads[] = {
 	"start 3\ndone 3 ok 1 kmalloc_trace@irq_leak_init+0x40\n",
 	"start 7\nfinding 7 irq.free-unrequested irq_leak_exit+0x9 irq_leak_exit+0xe [irq_leak]\n"
 	"done 7 ok 1 kmalloc_trace@irq_leak_init+0x50\n",
-	"start 8\ndone 8 hang 1 kmalloc_trace@irq_leak_act+0x10\n",
+	/* The guest died under load 8 before saying whether it injected. */
+	"start 8\ndone 8 crash ? -\n",
 };
 static const unsigned long whole_ns[] = { 1, 2, 3, 7, 8 };
 
