@@ -83,6 +83,8 @@ void print_load_line(const struct campaign *c, const struct journal_load *L, con
 			L->expect);
 	else if (L->expect && L->injected_unknown)
 		fprintf(out, " (planned: %s)", L->expect);
+	if (L->console)
+		fprintf(out, " (console: %s)", L->console);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -283,6 +285,8 @@ static void stop_text(struct strbuf *sb, const struct journal *jn, const struct 
 	else
 		sb_printf(sb, "on load %lu (fault in %s)\n", L->n,
 			  L->fault ? L->fault : L->expect ? L->expect : "?");
+	if (L->console)
+		sb_printf(sb, "    console: %s\n", L->console);
 	add_reproducer(sb, jn, r, L->n);
 }
 

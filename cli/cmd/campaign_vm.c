@@ -236,28 +236,83 @@ static void boot_free(struct boot *b)
 }
 
 /*
+ * The kernel's first report (BUG, oops, WARNING: kernlog.h's; else its
+ * panic line) on the console after the guest's last journal line: what the
+ * guest died of, or NULL.
+ */
+static char *console_report(const char *log)
+{
+	struct strbuf records = { 0 };
+	struct kcomplaints kc = { 0 };
+	char *text, *line, *save = NULL, *panic = NULL, *report = NULL;
+	size_t size;
+
+	if (read_whole_file(log, (void **)&text, &size))
+		return NULL;
+	text = xrealloc(text, size + 1);
+	text[size] = '\0';
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *m = line;
+
+		if (strstr(line, JOURNAL_ECHO_TAG)) {
+			records.len = 0;	/* what came before a journal line is not the death's */
+			panic = NULL;
+			continue;
+		}
+		line[strcspn(line, "\r")] = '\0';
+		if (*m == '[' && strchr(m, ']'))
+			m = strchr(m, ']') + 1;
+		m += strspn(m, " ");
+		if (!panic && !strncmp(m, "Kernel panic - not syncing: ", 28))
+			panic = m;
+		/* As /dev/kmsg records, for kernlog's parser. */
+		sb_printf(&records, "4,0,0,-;%s\n", m);
+	}
+	if (records.len)
+		kernlog_parse(records.s, records.len, &kc);
+	if (kc.n)
+		report = xstrdup(kc.v[0].title);
+	else if (panic)
+		report = xstrdup(panic);
+	kernlog_free(&kc);
+	sb_free(&records);
+	free(text);
+	return report;
+}
+
+/* Load n's "console" line (when report says something) and its "done" line, into fd. */
+static void write_death(int fd, unsigned long n, const char *status, const char *injected,
+			const char *report)
+{
+	struct strbuf sb = { 0 };
+
+	if (report)
+		sb_printf(&sb, "console %lu %s\n", n, report);
+	sb_printf(&sb, "done %lu %s %s -\n", n, status, injected);
+	if (write(fd, sb.s, sb.len) < 0)
+		ddv_warn("cannot write the host journal");
+	sb_free(&sb);
+}
+
+/*
  * The loads in flight when the guest died, ended in the host's journal
  * ("lost" when the guest was killed, hung: by ddv vm at --vm-timeout, or by
- * the host at a life's bound; else "crash"), so that the
- * next boot goes on after them. Returns how many.
+ * the host at a life's bound; else "crash"), with what the console says it
+ * died of, so that the next boot goes on after them. Returns how many.
  */
 static unsigned int end_dead_loads(const char *journal_path, const struct journal *jn,
-				   bool hung)
+				   bool hung, const char *report)
 {
 	unsigned int ended = 0;
 	int fd = open(journal_path, O_WRONLY | O_APPEND);
 
 	for (size_t l = 0; l < jn->nloads && fd >= 0; l++) {
 		const struct journal_load *L = &jn->loads[l];
-		char *line;
 
 		if (!L->started || L->status != LOAD_PENDING)
 			continue;
 		/* Whether it injected died with the guest: "?", not 0 (campaign.h). */
-		line = xasprintf("done %lu %s ? -\n", L->n, hung ? "lost" : "crash");
-		if (write(fd, line, strlen(line)) < 0)
-			ddv_warn("cannot write the host journal");
-		free(line);
+		write_death(fd, L->n, hung ? "lost" : "crash", "?", report);
 		ended++;
 	}
 	if (fd >= 0)
@@ -265,34 +320,42 @@ static unsigned int end_dead_loads(const char *journal_path, const struct journa
 	return ended;
 }
 
+/* How the clean recording life died, kept over the boots: a recording made again forgets it. */
+struct recording_death {
+	enum load_status status;	/* LOAD_PENDING: it did not */
+	char *report;			/* the console's word on it, or NULL */
+};
+
 /*
  * The clean recording life, when it died: the guest died or hung (vm_status
  * 125, 124, or killed) while the journal had no plan yet, or an earlier
- * boot's did (*died, not LOAD_PENDING: a recording made again forgot it).
- * Its "done 0" line goes into the host's journal, so that the summary counts
- * it (campaign.h); *died keeps it for the next boots.
+ * boot's did (d). Its "done 0" line goes into the host's journal, so that the
+ * summary counts it (campaign.h).
  */
 static void end_dead_recording(const char *journal_path, const struct journal *jn,
-			       int vm_status, bool killed, enum load_status *died)
+			       int vm_status, bool killed, const char *report,
+			       struct recording_death *d)
 {
 	int fd;
-	char *line;
 
 	if (jn->recording.status != LOAD_PENDING) {
-		*died = jn->recording.status;	/* the guest's own word (its loader killed) */
+		/* The guest's own word (its loader killed), or this boot's host's. */
+		d->status = jn->recording.status;
+		if (jn->recording.console && !d->report)
+			d->report = xstrdup(jn->recording.console);
 		return;
 	}
-	if (!jn->recorded && !jn->sequential && (vm_status == 124 || vm_status == 125 || killed))
-		*died = vm_status == 125 ? LOAD_CRASH : LOAD_LOST;
-	if (*died == LOAD_PENDING)
+	if (!jn->recorded && !jn->sequential && (vm_status == 124 || vm_status == 125 || killed)) {
+		d->status = vm_status == 125 ? LOAD_CRASH : LOAD_LOST;
+		free(d->report);
+		d->report = report ? xstrdup(report) : NULL;
+	}
+	if (d->status == LOAD_PENDING)
 		return;
 	fd = open(journal_path, O_WRONLY | O_APPEND);
 	if (fd < 0)
 		return;
-	line = xasprintf("done 0 %s 0 -\n", load_status_name(*died));
-	if (write(fd, line, strlen(line)) < 0)
-		ddv_warn("cannot write the host journal");
-	free(line);
+	write_death(fd, 0, load_status_name(d->status), "0", d->report);
 	close(fd);
 }
 
@@ -326,11 +389,11 @@ static char *qemu_errors(const char *err_path)
  */
 static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 		     const char *guest_driver, int n, struct journal *jn,
-		     enum load_status *recording_died)
+		     struct recording_death *recording_died)
 {
 	struct boot b = { .n = n };
 	unsigned int dones = 0, added;
-	char *qemu;
+	char *qemu, *report;
 	time_t t0 = time(NULL);
 	int vm_status, fd;
 
@@ -362,8 +425,12 @@ static int boot_once(struct campaign *c, const struct campaign_vm_opts *o,
 		boot_free(&b);
 		return -1;
 	}
-	dones += end_dead_loads(c->journal_path, jn, vm_status == 124 || follow.killed);
-	end_dead_recording(c->journal_path, jn, vm_status, follow.killed, recording_died);
+	/* What a guest that died (or was killed) said of it on the console. */
+	report = vm_status == 124 || vm_status == 125 || follow.killed ? console_report(b.log) :
+		 NULL;
+	dones += end_dead_loads(c->journal_path, jn, vm_status == 124 || follow.killed, report);
+	end_dead_recording(c->journal_path, jn, vm_status, follow.killed, report, recording_died);
+	free(report);
 	journal_free(jn);
 	journal_load_file(c->journal_path, jn);
 	if (jn->recording.status != LOAD_PENDING && !jn->recorded && !jn->sequential)
@@ -382,7 +449,7 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 	char *guest_driver = base || strstr(c->driver, ".ko") ?
 			     xasprintf("/root/%s", base ? base + 1 : c->driver) : xstrdup(c->driver);
 	struct journal jn = { 0 };
-	enum load_status recording_died = LOAD_PENDING;
+	struct recording_death recording_died = { .status = LOAD_PENDING };
 	int status = EXIT_ERROR, stuck = 0;
 
 	mkdir_p(o->out_dir, 0755);
@@ -407,6 +474,7 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 				print_plan(&jn);
 			status = jn.recorded ? EXIT_OK : EXIT_ERROR;
 			journal_free(&jn);
+			free(recording_died.report);
 			free(guest_driver);
 			return status;
 		}
@@ -436,6 +504,7 @@ int campaign_vm(struct campaign *c, bool resume, const struct campaign_vm_opts *
 			status = EXIT_FINDINGS;
 	}
 	journal_free(&jn);
+	free(recording_died.report);
 	free(guest_driver);
 	return status;
 }

@@ -69,6 +69,9 @@ size_t systematic_plan(const uint64_t *ids, const bool *skip, size_t n,
  *                                load said (a line written for it afterwards)
  *   done 0 STATUS 0 -            the clean recording life died (crash, lost):
  *                                no plan came of it
+ *   console N TEXT               what load N's machine died of: the kernel's
+ *                                first report on the console (written with
+ *                                the "done N" line the host writes for it)
  *   stack SITE STACK             the one stack the clean load made calls
  *                                at SITE with (a leak's allocation stack)
  *   phase NAME FIRST LAST        the recording's fallible calls FIRST..LAST
@@ -109,6 +112,7 @@ struct journal_load {
 	unsigned int injected;
 	bool injected_unknown;	/* "done N STATUS ? -": the machine died before saying */
 	char *fault;		/* the injected call, or NULL */
+	char *console;		/* "console N TEXT"'s TEXT, or NULL */
 	struct journal_finding *findings;
 	unsigned int nfindings;
 };

@@ -79,6 +79,8 @@ static void load_clear_result(struct journal_load *l)
 	}
 	free(l->findings);
 	free(l->fault);
+	free(l->console);
+	l->console = NULL;
 	l->findings = NULL;
 	l->nfindings = 0;
 	l->fault = NULL;
@@ -125,6 +127,16 @@ static bool parse_phase(struct journal *j, char **words, unsigned int nw)
 	j->phases[j->nphases++] = (struct journal_phase){
 		.name = xstrdup(words[1]), .first = first, .last = last,
 	};
+	return true;
+}
+
+/* "console N TEXT" of load l: the last word goes. */
+static bool parse_console(struct journal_load *l, unsigned int nw, const char *rest)
+{
+	if (nw != 2 || !rest || !*rest)
+		return false;
+	free(l->console);
+	l->console = xstrdup(rest);
 	return true;
 }
 
@@ -253,8 +265,9 @@ static bool parse_line(struct journal *j, char *line)
 		j->kernel = xstrdup(line + 7);
 		return true;
 	}
-	/* A finding's stack is the rest of its line, blanks and all; so is a site's. */
-	if (!strncmp(line, "finding ", 8) || !strncmp(line, "stack ", 6)) {
+	/* A finding's stack is the rest of its line, blanks and all; so is a site's, a console's. */
+	if (!strncmp(line, "finding ", 8) || !strncmp(line, "stack ", 6) ||
+	    !strncmp(line, "console ", 8)) {
 		char *p = line;
 
 		for (int w = 0; w < (line[0] == 'f' ? 4 : 2) && p; w++) {
@@ -319,6 +332,8 @@ static bool parse_line(struct journal *j, char *line)
 		return add_finding(&j->recording, words, nw, rest);
 	if (!n && !strcmp(words[0], "done"))
 		return parse_done(&j->recording, words, nw);
+	if (!n && !strcmp(words[0], "console"))
+		return parse_console(&j->recording, nw, rest);
 	if (!n)
 		return false;
 	if (!strcmp(words[0], "plan"))
@@ -335,6 +350,8 @@ static bool parse_line(struct journal *j, char *line)
 	}
 	if (!strcmp(words[0], "done"))
 		return parse_done(l, words, nw);
+	if (!strcmp(words[0], "console"))
+		return parse_console(l, nw, rest);
 	if (!strcmp(words[0], "finding"))
 		return add_finding(l, words, nw, rest);
 	return false;
@@ -514,6 +531,8 @@ static void merge_done(struct strbuf *out, const struct journal_load *l)
 {
 	if (l->status == LOAD_PENDING)
 		return;
+	if (l->console)
+		sb_printf(out, "console %lu %s\n", l->n, l->console);
 	sb_printf(out, "done %lu %s ", l->n, load_status_name(l->status));
 	if (l->injected_unknown)
 		sb_puts(out, "?");

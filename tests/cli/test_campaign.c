@@ -322,7 +322,7 @@ Test(journal, resume_appends_a_later_verdict)
 
 Test(journal, a_death_before_the_verdict)
 {
-	const char *died = "ddv-campaign 1 x\nrebind\ndone 0 crash 0 -\n";
+	const char *died = "ddv-campaign 1 x\nrebind\nconsole 0 BUG: x\ndone 0 crash 0 -\n";
 	const char *many = "ddv-campaign 1 x\nplan 1\nstart 1\ndone 1 crash many -\n";
 	struct journal j;
 	char *text;
@@ -334,6 +334,14 @@ Test(journal, a_death_before_the_verdict)
 	cr_assert(j.loads[2].injected_unknown);
 	cr_assert_eq(j.loads[2].injected, 0);
 	cr_assert(!j.loads[1].injected_unknown);
+	cr_assert_null(j.loads[2].console);
+	journal_free(&j);
+	free(text);
+	/* With what the console said it died of: the rest of the line. */
+	text = xasprintf("%sconsole 10000 Kernel panic - not syncing: Fatal exception\n"
+			 "done 10000 crash ? -\n", journal_text);
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 0);
+	cr_assert_str_eq(j.loads[2].console, "Kernel panic - not syncing: Fatal exception");
 	journal_free(&j);
 	free(text);
 	/* A later try that said it is known again. */
@@ -347,6 +355,7 @@ Test(journal, a_death_before_the_verdict)
 	/* The clean recording life died: its own status, no load's. */
 	cr_assert_eq(journal_parse(&j, died, strlen(died)), 0);
 	cr_assert_eq(j.recording.status, LOAD_CRASH);
+	cr_assert_str_eq(j.recording.console, "BUG: x");
 	cr_assert(!j.recorded);
 	cr_assert_eq(j.nloads, 0);
 	journal_free(&j);
@@ -513,7 +522,7 @@ static const char *const whole_loads[] = {
 	"start 7\nfinding 7 irq.free-unrequested irq_leak_exit+0x9 irq_leak_exit+0xe [irq_leak]\n"
 	"done 7 ok 1 kmalloc_trace@irq_leak_init+0x50\n",
 	/* The guest died under load 8 before saying whether it injected. */
-	"start 8\ndone 8 crash ? -\n",
+	"start 8\nconsole 8 BUG: kernel NULL pointer dereference\ndone 8 crash ? -\n",
 };
 static const unsigned long whole_ns[] = { 1, 2, 3, 7, 8 };
 
