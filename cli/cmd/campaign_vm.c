@@ -281,14 +281,14 @@ static char *console_report(const char *log)
 }
 
 /* Load n's "console" line (when report says something) and its "done" line, into fd. */
-static void write_death(int fd, unsigned long n, const char *status, const char *injected,
+static void write_death(int fd, unsigned long n, enum load_status status, bool injected_unknown,
 			const char *report)
 {
+	struct journal_load l = { .n = n, .status = status, .injected_unknown = injected_unknown,
+				  .console = (char *)report };
 	struct strbuf sb = { 0 };
 
-	if (report)
-		sb_printf(&sb, "console %lu %s\n", n, report);
-	sb_printf(&sb, "done %lu %s %s -\n", n, status, injected);
+	journal_done_lines(&sb, &l);
 	if (write(fd, sb.s, sb.len) < 0)
 		ddv_warn("cannot write the host journal");
 	sb_free(&sb);
@@ -312,7 +312,7 @@ static unsigned int end_dead_loads(const char *journal_path, const struct journa
 		if (!L->started || L->status != LOAD_PENDING)
 			continue;
 		/* Whether it injected died with the guest: "?", not 0 (campaign.h). */
-		write_death(fd, L->n, hung ? "lost" : "crash", "?", report);
+		write_death(fd, L->n, hung ? LOAD_LOST : LOAD_CRASH, true, report);
 		ended++;
 	}
 	if (fd >= 0)
@@ -355,7 +355,7 @@ static void end_dead_recording(const char *journal_path, const struct journal *j
 	fd = open(journal_path, O_WRONLY | O_APPEND);
 	if (fd < 0)
 		return;
-	write_death(fd, 0, load_status_name(d->status), "0", d->report);
+	write_death(fd, 0, d->status, false, d->report);
 	close(fd);
 }
 

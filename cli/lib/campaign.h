@@ -180,6 +180,8 @@ size_t journal_planned(const struct journal *j);
  * (malloc'ed).
  */
 int journal_merge(const struct journal *shards, size_t n, struct strbuf *out, char **why);
+/* Load l's verdict as journal lines ("console N TEXT" when known, "done N ..."), if it has one. */
+void journal_done_lines(struct strbuf *out, const struct journal_load *l);
 
 /*
  * A journal line as the guest copies it to the serial console, where the

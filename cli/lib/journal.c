@@ -526,8 +526,8 @@ static void merge_finding(struct strbuf *out, unsigned long n, const struct jour
 		  f->stack ? f->stack : "");
 }
 
-/* A load's "done" line, when it has one. */
-static void merge_done(struct strbuf *out, const struct journal_load *l)
+/* Load l's verdict as journal lines ("console N", then "done N"), when it has one. */
+void journal_done_lines(struct strbuf *out, const struct journal_load *l)
 {
 	if (l->status == LOAD_PENDING)
 		return;
@@ -549,7 +549,7 @@ static void merge_load(struct strbuf *out, const struct journal_load *l)
 	sb_printf(out, "start %lu\n", l->n);
 	for (unsigned int f = 0; f < l->nfindings; f++)
 		merge_finding(out, l->n, &l->findings[f]);
-	merge_done(out, l);
+	journal_done_lines(out, l);
 }
 
 /* The life, the recording and its findings, as the first shard's journal has them. */
@@ -581,7 +581,7 @@ static void merge_head(const struct journal *j, struct strbuf *out)
 			  j->phases[i].last);
 	for (unsigned int f = 0; f < j->recording.nfindings; f++)
 		merge_finding(out, 0, &j->recording.findings[f]);
-	merge_done(out, &j->recording);
+	journal_done_lines(out, &j->recording);
 	sb_printf(out, "recording %lu\n", j->recording_loads);
 	if (j->sequential)
 		sb_puts(out, "sequential\n");
