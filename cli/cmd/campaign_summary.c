@@ -50,6 +50,9 @@ static const char *status_text(enum load_status s)
 	}
 }
 
+/* A load's fault when its machine died before the guest said whether it injected. */
+#define FAULT_UNKNOWN "unknown (the machine died before saying)"
+
 /* Whether load L ran a call sequence other than the recording's: it failed another call. */
 static bool diverged(const struct journal_load *L)
 {
@@ -75,7 +78,7 @@ void print_load_line(const struct campaign *c, const struct journal_load *L, con
 		fputs("the clean recording life: ", out);
 	/* A load whose machine died before its verdict: whether it injected is not known. */
 	fprintf(out, "%s%s, %s, %u finding%s",
-		L->injected_unknown ? "fault unknown (the machine died before saying)" :
+		L->injected_unknown ? "fault " FAULT_UNKNOWN :
 		L->injected ? "fault in " : "no fault injected", L->injected ? L->fault : "",
 		status_text(L->status), nf, nf == 1 ? "" : "s");
 	if (diverged(L))
@@ -543,7 +546,7 @@ static void html_findings(struct html_page *p, const struct journal *jn, const s
 		f = html_add_finding(p, stop_rule(L), "error", strchr(sb.s, ' ') + 1);
 		f->driver = xstrdup(c->module);
 		f->fault = xstrdup(!L->n ? "none (the clean recording life)" :
-				   L->injected_unknown ? "unknown (the machine died before saying)" :
+				   L->injected_unknown ? FAULT_UNKNOWN :
 				   L->fault ? L->fault : L->expect ? L->expect : "?");
 		sb.len = 0;
 		reproducer_command(&sb, jn, r, L->n);
@@ -561,7 +564,7 @@ static void html_load(struct html_page *p, const struct journal *jn, const struc
 
 	row->phase = phase ? xstrdup(phase) : NULL;
 	row->fault = L->injected && L->fault ? xstrdup(L->fault) :
-		     L->injected_unknown ? xstrdup("unknown (the machine died before saying)") : NULL;
+		     L->injected_unknown ? xstrdup(FAULT_UNKNOWN) : NULL;
 	row->outcome = xstrdup(L->n ? status_text(L->status) : "clean recording life");
 	row->bad = is_stop(L);
 	if (L->injected && L->fault)
