@@ -780,6 +780,12 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 				error_at(&e->pos, BUILTIN_ARGS,
 					 "'%s' takes one argument, an address", e->text);
 		}
+		if (!strcmp(e->text, DDVC_PAIR_KEY)) {
+			known = true;
+			if (!e->args || !e->args->next || e->args->next->next)
+				error_at(&e->pos, BUILTIN_ARGS, "'%s' takes two arguments, an object's two words",
+					 e->text);
+		}
 		if (!strcmp(e->text, DDVC_KERNEL_CALLER)) {
 			known = true;
 			if (!e->args || e->args->next || e->args->kind != E_STR)

@@ -178,6 +178,8 @@ enum name_ref {
 #define DDVC_IN_DRIVER "ddv_in_driver"
 /* Is the kernel function that called into the modules the one named (ddv/fastpath.h)? */
 #define DDVC_KERNEL_CALLER "ddv_kernel_caller_is"
+/* One store key for an object named by two words (ddv/fastpath.h ddv_key()). */
+#define DDVC_PAIR_KEY "ddv_key"
 
 struct type_decl;
 

@@ -75,7 +75,14 @@ void emit_expr(struct writer *w, const struct expr *e)
 		}
 		w_printf(w, "%s(", e->text);
 		for (struct expr *a = e->args; a; a = a->next) {
-			emit_expr(w, a);
+			/* ddv_key() takes words: pointers or integers, as a key does */
+			if (!strcmp(e->text, DDVC_PAIR_KEY)) {
+				w_printf(w, "(u64)(unsigned long)(");
+				emit_expr(w, a);
+				w_printf(w, ")");
+			} else {
+				emit_expr(w, a);
+			}
 			if (a->next)
 				w_printf(w, ", ");
 		}
@@ -170,6 +177,8 @@ bool key_shareable(const struct expr *e)
 {
 	if (!e)
 		return true;
+	if (e->kind == E_CALL && !strcmp(e->text, DDVC_PAIR_KEY))
+		return key_shareable(e->args) && key_shareable(e->args->next);
 	if (e->kind == E_CALL || e->kind == E_OBJ || e->kind == E_FIELD || e->kind == E_ERROR)
 		return false;
 	return key_shareable(e->a) && key_shareable(e->b) && key_shareable(e->c);

@@ -651,3 +651,31 @@ Test(store, find_inside_threads, .timeout = 120)
 	store_get_stats(s, &st);
 	cr_assert_eq(st.live, 2 * INSIDE_PAGES);
 }
+
+/*
+ * ddv_key() (ddv/fastpath.h), the key of an object two words name: snd_hda_core's two widget
+ * groups lie 0xc0 apart in its rodata, and its widget kobjects in one kmalloc-64 page. Every
+ * (kobject, group) pair of that page has its own key; kobj ^ grp, the key it replaced, gave
+ * live pairs one key (a false device.sysfs-group-live).
+ */
+Test(store, pair_keys_of_one_slab_page_differ)
+{
+	const u64 page = 0xffff888004a3c000ull, rodata = 0xffffffffc0a61000ull;
+	const u64 groups[2] = { rodata + 0x240, rodata + 0x280 };
+	u64 keys[128];
+	unsigned int n = 0, xor_shared = 0;
+
+	for (unsigned int slot = 0; slot < 64; slot++)
+		for (unsigned int g = 0; g < 2; g++)
+			keys[n++] = ddv_key(page + slot * 64, groups[g]);
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int j = i + 1; j < n; j++)
+			cr_assert_neq(keys[i], keys[j], "pairs %u and %u share key %#llx", i, j,
+				      (unsigned long long)keys[i]);
+	for (unsigned int a = 0; a < 64; a++)
+		for (unsigned int b = 0; b < 64; b++)
+			xor_shared += ((page + a * 64) ^ groups[0]) == ((page + b * 64) ^ groups[1]);
+	cr_assert_gt(xor_shared, 0, "kobj ^ grp no longer folds this page's pairs alike");
+	/* A bijection of the second word: the same kobject with two groups never collides. */
+	cr_assert_neq(ddv_key(page, groups[0]), ddv_key(page, groups[1]));
+}

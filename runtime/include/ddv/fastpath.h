@@ -343,6 +343,23 @@ static __always_inline bool ddv_is_vmalloc(const void *p)
 }
 
 /*
+ * For rules: one store key for an object two words name (a sysfs group: its kobject and
+ * its attribute_group). a ^ b folds pairs alike: snd_hda_core's two widget groups lie 0xc0
+ * apart in its rodata, as two kobjects of one kmalloc-64 slab may. b goes through
+ * murmur3's 64-bit finaliser (a bijection) first: pairs that share a word never share a
+ * key, and two others do only if the mixed words differ as their other words do.
+ */
+static __always_inline u64 ddv_key(u64 a, u64 b)
+{
+	b ^= b >> 33;
+	b *= 0xff51afd7ed558ccdULL;
+	b ^= b >> 33;
+	b *= 0xc4ceb9fe1a85ec53ULL;
+	b ^= b >> 33;
+	return a ^ b;
+}
+
+/*
  * For checks: does the kernel hold IRQ irq for dev_id (an action on its line), requested by
  * the driver or by a module for it (usb_add_hcd for a host controller driver)? In ddv.ko.
  */
