@@ -178,6 +178,8 @@ enum name_ref {
 #define DDVC_IN_DRIVER "ddv_in_driver"
 /* Is the kernel function that called into the modules the one named (ddv/fastpath.h)? */
 #define DDVC_KERNEL_CALLER "ddv_kernel_caller_is"
+/* Is an address the start of the kernel or module function named (ddv/fastpath.h)? */
+#define DDVC_SYMBOL_IS "ddv_symbol_is"
 
 struct type_decl;
 
