@@ -786,12 +786,15 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 				error_at(&e->pos, BUILTIN_ARGS, "'%s' takes two arguments, an object's two words",
 					 e->text);
 		}
-		if (!strcmp(e->text, DDVC_KERNEL_CALLER)) {
+		if (!strcmp(e->text, DDVC_KERNEL_CALLER) || !strcmp(e->text, DDVC_SYMBOL_IS)) {
+			/* A function's name in quotes, last: ddv_symbol_is takes an address first. */
+			bool addr = !strcmp(e->text, DDVC_SYMBOL_IS);
+			const struct expr *name = addr && e->args ? e->args->next : e->args;
+
 			known = true;
-			if (!e->args || e->args->next || e->args->kind != E_STR)
-				error_at(&e->pos, BUILTIN_ARGS,
-					 "'%s' takes one argument, a kernel function's name in quotes",
-					 e->text);
+			if (!name || name->next || name->kind != E_STR)
+				error_at(&e->pos, BUILTIN_ARGS, "'%s' takes %s a function's name in quotes",
+					 e->text, addr ? "an address and" : "one argument,");
 		}
 
 		for (struct predicate *p = c->spec->predicates; p && !known; p = p->next)

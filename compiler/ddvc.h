@@ -180,6 +180,8 @@ enum name_ref {
 #define DDVC_KERNEL_CALLER "ddv_kernel_caller_is"
 /* One store key for an object named by two words (ddv/fastpath.h ddv_key()). */
 #define DDVC_PAIR_KEY "ddv_key"
+/* Is an address the start of the kernel or module function named (ddv/fastpath.h)? */
+#define DDVC_SYMBOL_IS "ddv_symbol_is"
 
 struct type_decl;
 

@@ -205,6 +205,24 @@ bool ddv_kernel_caller_is(const char *func)
 }
 EXPORT_SYMBOL_GPL(ddv_kernel_caller_is);
 
+/*
+ * fastpath.h ddv_symbol_is(): is p the start of the function func? heap.ddv asks it of a
+ * DRM plane's destroy callback: drm_plane_helper_destroy() kfree()s the plane, which
+ * drm_plane_cleanup() does not, and both lie outside the driver. sprint_symbol() writes
+ * "name+0x0/0xsize [module]" for a function's first byte.
+ */
+bool ddv_symbol_is(const void *p, const char *func)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	size_t n = strlen(func);
+
+	if (!p)
+		return false;
+	sprint_symbol(sym, (unsigned long)p);
+	return !strncmp(sym, func, n) && !strncmp(sym + n, "+0x0/", 5);
+}
+EXPORT_SYMBOL_GPL(ddv_symbol_is);
+
 static int __init ddv_init(void)
 {
 	int ret;

@@ -57,6 +57,7 @@ static DEFINE_IDR(dm_idr);
 static DEFINE_IDA(dm_ida);
 static int dm_id, dm_ida_id;
 static struct kobject dm_kobj;
+static struct resource *dm_region;
 
 static const struct file_operations dm_fops = { .owner = THIS_MODULE };
 
@@ -187,7 +188,8 @@ static int __init dm_init(void)
 		goto idr;
 	}
 	kobject_init(&dm_kobj, &dm_ktype);
-	if (!request_region(DM_PORT, DM_PORTS, KBUILD_MODNAME)) {
+	dm_region = request_region(DM_PORT, DM_PORTS, KBUILD_MODNAME);
+	if (!dm_region) {
 		err = -EBUSY;
 		goto kobject;
 	}
@@ -221,7 +223,13 @@ put:
 static void __exit dm_exit(void)
 {
 #ifndef DM_REGION_LEAK
-#ifdef DM_REGION_SIZE
+#if defined(DM_REGION_RESOURCE) || defined(DM_REGION_RES_LEAK)
+	/* The other legal end of a region: out of the tree, then kfree()d by hand. */
+	release_resource(dm_region);
+#ifndef DM_REGION_RES_LEAK
+	kfree(dm_region);
+#endif
+#elif defined(DM_REGION_SIZE)
 	release_region(DM_PORT, DM_PORTS / 2);
 #else
 	release_region(DM_PORT, DM_PORTS);

@@ -54,6 +54,8 @@ kobject_leak devmodel_kobject_leak ok - device.kobject-leak
 region_twice devmodel_region_twice ok - device.region-release-unheld
 region_size devmodel_region_size ok - device.region-release-size
 region_leak devmodel_region_leak ok - device.region-leak
+region_resource devmodel_region_resource ok - -
+region_res_leak devmodel_region_res_leak ok - heap.leak
 device_leak devmodel_device_leak ok - device.ref-leak,heap.leak
 again devagain ok - device.chrdev-alloc-live,device.chrdev-register-live,device.chrdev-live,device.cdev-device-add-live,device.misc-register-live,device.region-live,device.firmware-live,device.debugfs-create-live
 again_clean devagain_clean ok - -

@@ -373,6 +373,13 @@ bool ddv_irq_requested(unsigned int irq, void *dev_id);
 bool ddv_kernel_caller_is(const char *func);
 
 /*
+ * For rules: is p the start of the function named func, the kernel's or a module's (a
+ * callback the driver hands over: drm_plane_helper_destroy)? In ddv.ko; it names p from the
+ * symbol tables: for rare calls.
+ */
+bool ddv_symbol_is(const void *p, const char *func);
+
+/*
  * size_field (ddv_obj_create, ddv_obj_destroy): the type's size field, as in
  * its descriptor, or -1; a constant where ddvc writes the call, so the
  * memory budget's byte count costs one add. nfields (ddv_obj_create): the
