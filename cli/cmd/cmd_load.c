@@ -144,6 +144,7 @@ static void wire_sites_build(struct wire_sites *w, const struct site_table *t)
 		w->sites[i].opcode = s->opcode;
 		w->sites[i].init = s->init;
 		w->sites[i].member = s->member;
+		w->sites[i].flags = s->no_fault ? DDV_SITE_NO_FAULT : 0;
 	}
 }
 
@@ -226,6 +227,34 @@ static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const
 		table->members[table->nmembers++] = name;
 	}
 	free(copy);
+}
+
+/*
+ * --exclude: the sites whose calls the runtime never fails (nor counts), by
+ * the called symbol, its API name (the packs' name for it), the site or the
+ * driver function that makes the call. Returns how many, or -errno.
+ */
+static int mark_excluded(int fd, struct site_table *t, char *const *globs, int nglobs)
+{
+	struct rt_tables rt;
+	int n = 0;
+
+	if (!nglobs)
+		return 0;
+	if (runtime_tables(fd, &rt))
+		return -EIO;
+	for (size_t i = 0; i < t->nsites; i++) {
+		struct site *s = &t->sites[i];
+
+		s->no_fault = call_excluded(globs, nglobs, s->symbol, NULL, s->func, s->func_offset);
+		for (unsigned int f = 0; f < rt.nfuncs && !s->no_fault; f++)
+			s->no_fault = !strcmp(rt.funcs[f].symbol, s->symbol) &&
+				      call_excluded(globs, nglobs, s->symbol, rt.funcs[f].api,
+						    s->func, s->func_offset);
+		n += s->no_fault;
+	}
+	rt_tables_free(&rt);
+	return n;
 }
 
 /* Each member's sites into the driver's table, marked with their member. Returns 0 or -errno. */
@@ -582,6 +611,8 @@ struct load_args {
 	int timeout_s;
 	const char *with;	/* --with MOD,...: the family's other modules */
 	bool alone;		/* --alone: no family */
+	char **exclude;		/* --exclude GLOB: calls never failed */
+	int nexclude;
 	struct strbuf params;
 };
 
@@ -591,6 +622,7 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "with", required_argument, NULL, 'w' },
 		{ "alone", no_argument, NULL, 'A' },
+		{ "exclude", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -598,7 +630,7 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 	long n;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+t:w:Ah", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:w:AX:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (!parse_number_option("--timeout", optarg, 1, 86400, &n))
@@ -611,9 +643,13 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		case 'A':
 			a->alone = true;
 			break;
+		case 'X':
+			a->exclude = xrealloc(a->exclude, (a->nexclude + 1) * sizeof(*a->exclude));
+			a->exclude[a->nexclude++] = optarg;
+			break;
 		case 'h':
-			printf("usage: ddv load [--timeout S] [--with MOD,...|--alone] DRIVER|FILE.ko "
-			       "[PARAM=VALUE...]\n");
+			printf("usage: ddv load [--timeout S] [--with MOD,...|--alone] [--exclude GLOB]... "
+			       "DRIVER|FILE.ko [PARAM=VALUE...]\n");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -745,7 +781,7 @@ static int load_outcome(int fd, int dut, const struct site_table *table, int err
 int cmd_load(int argc, char **argv)
 {
 	struct load_args a = { .timeout_s = DEFAULT_LOAD_TIMEOUT };
-	int fd, module_fd = -1, flags, err, dut;
+	int fd, module_fd = -1, flags, err, dut, nexcluded;
 	struct symset probed = { 0 };
 	struct kmod_ctx *kmod = NULL;
 	struct site_table table;
@@ -758,6 +794,7 @@ int cmd_load(int argc, char **argv)
 
 	if (status >= 0) {
 		sb_free(&a.params);
+		free(a.exclude);
 		return status;
 	}
 	status = EXIT_ERROR;
@@ -791,6 +828,14 @@ int cmd_load(int argc, char **argv)
 		free(image);
 		goto out_table;
 	}
+	nexcluded = mark_excluded(fd, &table, a.exclude, a.nexclude);
+	if (nexcluded < 0) {
+		free(image);
+		goto out_table;
+	}
+	if (a.nexclude)
+		printf("ddv: %d call sites of %zu never failed (--exclude)\n", nexcluded,
+		       table.nsites);
 	module_fd = module_bytes_fd(path, image, size, compressed, table.module, &flags);
 	free(image);
 	if (module_fd < 0) {
@@ -838,6 +883,7 @@ out:
 		kmod_unref(kmod);
 	symset_free(&probed);
 	sb_free(&a.params);
+	free(a.exclude);
 	free(path);
 	return status;
 }

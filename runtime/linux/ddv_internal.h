@@ -68,6 +68,7 @@ struct ddv_site_rt {
 	u8 init;		/* in .init.text */
 	u8 patched;
 	u8 member;		/* index in the driver's members[] */
+	u8 no_fault;		/* DDV_SITE_NO_FAULT: never failed, not counted */
 };
 
 /* Text ranges that return addresses are looked up in; 0..0 when none. */

@@ -19,7 +19,7 @@
 #endif
 
 #define DDV_DEVICE "/dev/ddv"
-#define DDV_UAPI_VERSION 3
+#define DDV_UAPI_VERSION 4
 
 struct ddv_cmd {
 	__u32 op;		/* enum ddv_op */
@@ -44,8 +44,14 @@ struct ddv_site {
 	__u8 init;		/* in .init.text: patched at load only, never on attach */
 	__u8 member;		/* the family member whose .ko holds it: 0 the driver, k the
 				 * k-th name of TARGET's members */
-	__u8 pad;
+	__u8 flags;		/* DDV_SITE_* */
 };
+
+/*
+ * A call never failed (ddv load --exclude): no mode of DDV_OP_INJECT fails,
+ * delays or counts it, so "the Nth fallible call" is the Nth of the others.
+ */
+#define DDV_SITE_NO_FAULT 0x01
 
 /* A driver family: the driver and up to this many modules less one (ddv-load --with). */
 #define DDV_MAX_MEMBERS 8
