@@ -193,20 +193,32 @@ static char *kernel_name(const char *name)
 	return k;
 }
 
+/* A family past DDV_MAX_MEMBERS: its size, and the modules past the limit. */
+static void family_too_big(const char *driver, size_t nmodules, const char *over)
+{
+	ddv_error(0, "load %s: a family of %zu modules, ddv takes %d: %s would load "
+		  "unchecked and stay after the unload (name the family with --with MOD,..., "
+		  "or --alone)", driver, nmodules, DDV_MAX_MEMBERS, over);
+}
+
 /*
  * The family's other modules into table->members: --with's list (with),
  * else the driver's dependencies, through all levels, that are not loaded
  * yet (loaded ones serve other drivers too; one left out would keep the
  * modules it needs loaded after the family's unload); none with --alone.
- * The first DDV_MAX_MEMBERS - 1 only.
+ * A family of more than DDV_MAX_MEMBERS modules is refused, the modules
+ * past the limit named: left out, they would load untested and stay after
+ * the unload. Returns 0, or -E2BIG (said).
  */
-static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const char *with,
-			  bool alone)
+static int family_choose(struct kmod_ctx *kmod, struct site_table *table, const char *with,
+			 bool alone)
 {
+	struct strbuf over = { 0 };
 	char *copy, *save = NULL;
+	size_t nover = 0;
 
 	if (alone)
-		return;
+		return 0;
 	copy = with ? xstrdup(with) : module_depends_all(kmod, table->depends);
 	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
 		char *name = kernel_name(w);
@@ -214,11 +226,12 @@ static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const
 
 		for (size_t i = 0; i < table->nmembers && !dup; i++)
 			dup = !strcmp(table->members[i], name);
-		if (dup || (!with && module_loaded(name)) ||
+		if (!dup && !(!with && module_loaded(name)) &&
 		    table->nmembers + 1 >= DDV_MAX_MEMBERS) {
-			if (!dup && table->nmembers + 1 >= DDV_MAX_MEMBERS)
-				ddv_warn("load: %s left out of the family (at most %d modules)", name,
-					 DDV_MAX_MEMBERS);
+			sb_printf(&over, "%s%s", nover++ ? ", " : "", name);
+			dup = true;
+		}
+		if (dup || (!with && module_loaded(name))) {
 			free(name);
 			continue;
 		}
@@ -227,6 +240,10 @@ static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const
 		table->members[table->nmembers++] = name;
 	}
 	free(copy);
+	if (nover)
+		family_too_big(table->module, table->nmembers + 1 + nover, over.s);
+	sb_free(&over);
+	return nover ? -E2BIG : 0;
 }
 
 /*
@@ -663,6 +680,22 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		ddv_error(EINVAL, "load: --with and --alone together");
 		return EXIT_USAGE;
 	}
+	if (a->with) {
+		/* Said before the runtime is asked anything: family_choose() says it for a closure. */
+		char *copy = xstrdup(a->with), *save = NULL;
+		struct strbuf over = { 0 };
+		int n = 0;
+
+		for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save))
+			if (++n >= DDV_MAX_MEMBERS)
+				sb_printf(&over, "%s%s", over.len ? ", " : "", w);
+		if (over.len)
+			family_too_big(argv[optind], n + 1, over.s);
+		free(copy);
+		sb_free(&over);
+		if (n >= DDV_MAX_MEMBERS)
+			return EXIT_USAGE;
+	}
 	for (int i = optind + 1; i < argc; i++)
 		sb_printf(params, "%s%s", i > optind + 1 ? " " : "", argv[i]);
 	if (!params->s)
@@ -822,8 +855,8 @@ int cmd_load(int argc, char **argv)
 		table.module = xstrdup(argv[optind]);
 	/* Its symbols, so that its frames stay named after it is gone. */
 	modsyms_save(image, size, table.module, path);
-	family_choose(kmod, &table, a.with, a.alone);
-	if (family_sites(kmod, &probed, &table) ||
+	if (family_choose(kmod, &table, a.with, a.alone) ||
+	    family_sites(kmod, &probed, &table) ||
 	    (!table.nmembers && load_dependencies(kmod, table.depends, false))) {
 		free(image);
 		goto out_table;

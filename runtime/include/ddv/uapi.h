@@ -53,8 +53,14 @@ struct ddv_site {
  */
 #define DDV_SITE_NO_FAULT 0x01
 
-/* A driver family: the driver and up to this many modules less one (ddv-load --with). */
-#define DDV_MAX_MEMBERS 8
+/*
+ * A driver family: the driver and up to this many modules less one (ddv load
+ * --with, or its dependencies' closure). Debian 6.1's largest closure is 25
+ * modules (snd-sof-pci-intel-*; amdgpu and nouveau 12, btusb 11): 32 takes
+ * every one. A member slot costs 128 bytes in each of ddv.ko's 8 driver slots
+ * (1 KiB), used or not; a call scans only its own family's members' ranges.
+ */
+#define DDV_MAX_MEMBERS 32
 
 enum ddv_op {
 	DDV_OP_VERSION,		/* out[0] = DDV_UAPI_VERSION, out[1] = DDV_ABI_VERSION */
