@@ -75,7 +75,7 @@ fault_sites() {
 }
 
 built=0
-if fixture_build; then
+if fixture_build && ddv_pieces; then
 	built=1
 	site_a=$(fixture_site_in workload_leak act_set kmalloc_trace 1)
 	site_b=$(fixture_site_in workload_leak act_set kmalloc_trace 2)
