@@ -439,9 +439,12 @@ static void plan_loads(struct campaign *c, struct recording *r, struct symset *n
 	journal_site_stacks(c, r);
 	journal_add(c, "recording 1");
 	journal_add(c, "total %zu", nfallible);
-	fprintf(stderr, "campaign %s: %zu calls traced, %zu fallible (%zu more excluded); "
-		"%zu loads planned (%zu saved by loop pruning)\n", c->module, r->ncalls,
-		nfallible, nexcluded, nplan, nfallible - nplan);
+	fprintf(stderr, "campaign %s: %zu calls traced, %zu fallible", c->module, r->ncalls,
+		nfallible);
+	if (nexcluded)
+		fprintf(stderr, " (%zu more excluded)", nexcluded);
+	fprintf(stderr, "; %zu loads planned (%zu saved by loop pruning)\n", nplan,
+		nfallible - nplan);
 	free(plan);
 	free(keys);
 	free(index);
