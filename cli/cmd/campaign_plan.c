@@ -7,7 +7,6 @@
  * exactly. Loops in that sequence are pruned (prune.c): only their first and
  * last few repeats fail. The plan goes to the journal.
  */
-#include <fnmatch.h>
 #include <libkmod.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@ struct recorded_call {
 	size_t seq;		/* order of decoding: ties of ts keep it */
 	char *symbol;
 	char *name;		/* SYMBOL@func+0xoff */
+	char *api;		/* the API (kmalloc), or NULL */
 	uint64_t key;		/* function, site and stack */
 	enum life_phase phase;
 };
@@ -166,6 +166,7 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 	rc->seq = r->ncalls++;
 	rc->symbol = xstrdup(ev->symbol);
 	rc->name = name.s;
+	rc->api = ev->api ? xstrdup(ev->api) : NULL;
 	rc->key = h;
 	rc->phase = r->phase;
 }
@@ -252,6 +253,7 @@ static void recording_free(struct recording *r)
 	for (size_t i = 0; i < r->ncalls; i++) {
 		free(r->calls[i].symbol);
 		free(r->calls[i].name);
+		free(r->calls[i].api);
 	}
 	free(r->calls);
 	r->calls = NULL;
@@ -387,20 +389,16 @@ static void journal_phases(struct campaign *c, const struct recording *r, const 
 			journal_add(c, "phase %s %zu %zu", phase_name(p), first[p], last[p]);
 }
 
-/* Whether --exclude leaves a call out (name SYMBOL@func+0xoff): its symbol, API, site or function. */
+/* Whether --exclude leaves a call out (name SYMBOL@func+0xoff): util.h's call_excluded(). */
 static bool excluded(const struct campaign *c, const char *name, const char *api)
 {
 	const char *at = strchr(name, '@');
 	char *symbol = xstrndup(name, at ? (size_t)(at - name) : strlen(name));
 	char *func = at ? xstrndup(at + 1, strcspn(at + 1, "+")) : NULL;
-	bool out = false;
+	const char *off = at ? strstr(at + 1, "+0x") : NULL;
+	bool out = call_excluded(c->exclude, c->nexclude, symbol, api, func,
+				 off ? (unsigned int)strtoul(off + 3, NULL, 16) : 0);
 
-	for (int i = 0; i < c->nexclude && !out; i++) {
-		const char *glob = c->exclude[i];
-
-		out = !fnmatch(glob, symbol, 0) || (api && !fnmatch(glob, api, 0)) ||
-		      (at && !fnmatch(glob, at + 1, 0)) || (func && !fnmatch(glob, func, 0));
-	}
 	free(symbol);
 	free(func);
 	return out;
@@ -409,17 +407,22 @@ static bool excluded(const struct campaign *c, const char *name, const char *api
 /*
  * The plan: the fallible calls in order (the sequence nth-any counts),
  * loops pruned unless --no-prune, into the journal with the recording's
- * stacks and the total.
+ * stacks and the total. The calls --exclude names are not in the sequence:
+ * ddv load --exclude marks their sites, and the runtime neither fails nor
+ * counts them, on a load that follows the recording or not.
  */
 static void plan_loads(struct campaign *c, struct recording *r, struct symset *not_fallible)
 {
 	uint64_t *keys = xmalloc((r->ncalls ? r->ncalls : 1) * sizeof(*keys));
 	size_t *index = xmalloc((r->ncalls ? r->ncalls : 1) * sizeof(*index));
-	size_t *plan, nplan, nfallible = 0;
+	size_t *plan, nplan, nfallible = 0, nexcluded = 0;
 
 	for (size_t i = 0; i < r->ncalls; i++) {
-		if (symset_has(not_fallible, r->calls[i].symbol))
+		if (symset_has(not_fallible, r->calls[i].symbol) ||
+		    excluded(c, r->calls[i].name, r->calls[i].api)) {
+			nexcluded += !symset_has(not_fallible, r->calls[i].symbol);
 			continue;
+		}
 		keys[nfallible] = r->calls[i].key;
 		index[nfallible++] = i;
 	}
@@ -431,14 +434,16 @@ static void plan_loads(struct campaign *c, struct recording *r, struct symset *n
 			plan[nplan] = nplan;
 	}
 	for (size_t p = 0; p < nplan; p++)
-		if (!excluded(c, r->calls[index[plan[p]]].name, NULL))
-			journal_add(c, "plan %zu %s", plan[p] + 1, r->calls[index[plan[p]]].name);
+		journal_add(c, "plan %zu %s", plan[p] + 1, r->calls[index[plan[p]]].name);
 	journal_phases(c, r, index, nfallible);
 	journal_site_stacks(c, r);
 	journal_add(c, "recording 1");
 	journal_add(c, "total %zu", nfallible);
-	fprintf(stderr, "campaign %s: %zu calls traced, %zu fallible; %zu loads planned "
-		"(%zu saved by loop pruning)\n", c->module, r->ncalls, nfallible, nplan,
+	fprintf(stderr, "campaign %s: %zu calls traced, %zu fallible", c->module, r->ncalls,
+		nfallible);
+	if (nexcluded)
+		fprintf(stderr, " (%zu more excluded)", nexcluded);
+	fprintf(stderr, "; %zu loads planned (%zu saved by loop pruning)\n", nplan,
 		nfallible - nplan);
 	free(plan);
 	free(keys);

@@ -251,7 +251,7 @@ static unsigned int rebind_devices(const char *module)
 
 static int run_load(struct campaign *c, int drain_fd)
 {
-	char **args = xcalloc(c->nparams + 9, sizeof(*args));
+	char **args = xcalloc(c->nparams + 2 * c->nexclude + 9, sizeof(*args));
 	int i = 0, status;
 
 	args[i++] = "ddv";
@@ -263,6 +263,11 @@ static int run_load(struct campaign *c, int drain_fd)
 		args[i++] = (char *)c->with;
 	} else if (c->alone) {
 		args[i++] = "--alone";
+	}
+	/* The runtime neither fails nor counts these calls, whatever order the load makes them in. */
+	for (int e = 0; e < c->nexclude; e++) {
+		args[i++] = "--exclude";
+		args[i++] = c->exclude[e];
 	}
 	args[i++] = (char *)c->driver;
 	for (int p = 0; p < c->nparams; p++)
@@ -559,6 +564,8 @@ static void journal_add_head(struct campaign *c)
 		journal_add(c, "rebind");
 	for (int i = 0; i < c->nparams; i++)
 		journal_add(c, "param %s", c->params[i]);
+	for (int i = 0; i < c->nexclude; i++)
+		journal_add(c, "exclude %s", c->exclude[i]);
 }
 
 /*

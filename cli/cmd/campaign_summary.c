@@ -177,7 +177,7 @@ static void tally_loads(const struct journal *jn, struct tally *t)
 /* How to reproduce load n: before, the inject and load, then after. */
 struct reproducer {
 	const char *before;	/* --setup's line and "; ", or "" */
-	const char *family;	/* "--with MOD,... ", "--alone " or "": ddv load's options */
+	const char *family;	/* ddv load's options: "--with MOD,... " or "--alone ", --exclude's */
 	const char *driver;
 	const char *after;	/* the load's words, then the rest of the life */
 	const char *module;	/* the driver's kernel name when its source lines can be named */
@@ -651,6 +651,9 @@ int summarize(struct journal *jn, const struct campaign *c, unsigned int nsuppre
 		sb_printf(&family, "--with %s ", c->with);
 	else if (c->alone)
 		sb_puts(&family, "--alone ");
+	for (int i = 0; i < c->nexclude; i++)
+		sb_printf(&family, strpbrk(c->exclude[i], "*?[] \"$;&|<>()") ?
+			  "--exclude '%s' " : "--exclude %s ", c->exclude[i]);
 	for (int i = 0; i < c->nparams; i++)
 		sb_printf(&after, " %s", c->params[i]);
 	if (c->workload)

@@ -517,6 +517,8 @@ static void campaign_of_journal(struct campaign *c, const struct journal *jn)
 	c->rebind = jn->rebind;
 	c->params = jn->params;
 	c->nparams = jn->nparams;
+	c->exclude = jn->excludes;
+	c->nexclude = jn->nexcludes;
 }
 
 /*

@@ -144,6 +144,7 @@ static void wire_sites_build(struct wire_sites *w, const struct site_table *t)
 		w->sites[i].opcode = s->opcode;
 		w->sites[i].init = s->init;
 		w->sites[i].member = s->member;
+		w->sites[i].flags = s->no_fault ? DDV_SITE_NO_FAULT : 0;
 	}
 }
 
@@ -192,20 +193,32 @@ static char *kernel_name(const char *name)
 	return k;
 }
 
+/* A family past DDV_MAX_MEMBERS: its size, and the modules past the limit. */
+static void family_too_big(const char *driver, size_t nmodules, const char *over)
+{
+	ddv_error(0, "load %s: a family of %zu modules, ddv takes %d: %s would load "
+		  "unchecked and stay after the unload (name the family with --with MOD,..., "
+		  "or --alone)", driver, nmodules, DDV_MAX_MEMBERS, over);
+}
+
 /*
  * The family's other modules into table->members: --with's list (with),
  * else the driver's dependencies, through all levels, that are not loaded
  * yet (loaded ones serve other drivers too; one left out would keep the
  * modules it needs loaded after the family's unload); none with --alone.
- * The first DDV_MAX_MEMBERS - 1 only.
+ * A family of more than DDV_MAX_MEMBERS modules is refused, the modules
+ * past the limit named: left out, they would load untested and stay after
+ * the unload. Returns 0, or -E2BIG (said).
  */
-static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const char *with,
-			  bool alone)
+static int family_choose(struct kmod_ctx *kmod, struct site_table *table, const char *with,
+			 bool alone)
 {
+	struct strbuf over = { 0 };
 	char *copy, *save = NULL;
+	size_t nover = 0;
 
 	if (alone)
-		return;
+		return 0;
 	copy = with ? xstrdup(with) : module_depends_all(kmod, table->depends);
 	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
 		char *name = kernel_name(w);
@@ -213,11 +226,12 @@ static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const
 
 		for (size_t i = 0; i < table->nmembers && !dup; i++)
 			dup = !strcmp(table->members[i], name);
-		if (dup || (!with && module_loaded(name)) ||
+		if (!dup && !(!with && module_loaded(name)) &&
 		    table->nmembers + 1 >= DDV_MAX_MEMBERS) {
-			if (!dup && table->nmembers + 1 >= DDV_MAX_MEMBERS)
-				ddv_warn("load: %s left out of the family (at most %d modules)", name,
-					 DDV_MAX_MEMBERS);
+			sb_printf(&over, "%s%s", nover++ ? ", " : "", name);
+			dup = true;
+		}
+		if (dup || (!with && module_loaded(name))) {
 			free(name);
 			continue;
 		}
@@ -226,6 +240,38 @@ static void family_choose(struct kmod_ctx *kmod, struct site_table *table, const
 		table->members[table->nmembers++] = name;
 	}
 	free(copy);
+	if (nover)
+		family_too_big(table->module, table->nmembers + 1 + nover, over.s);
+	sb_free(&over);
+	return nover ? -E2BIG : 0;
+}
+
+/*
+ * --exclude: the sites whose calls the runtime never fails (nor counts), by
+ * the called symbol, its API name (the packs' name for it), the site or the
+ * driver function that makes the call. Returns how many, or -errno.
+ */
+static int mark_excluded(int fd, struct site_table *t, char *const *globs, int nglobs)
+{
+	struct rt_tables rt;
+	int n = 0;
+
+	if (!nglobs)
+		return 0;
+	if (runtime_tables(fd, &rt))
+		return -EIO;
+	for (size_t i = 0; i < t->nsites; i++) {
+		struct site *s = &t->sites[i];
+
+		s->no_fault = call_excluded(globs, nglobs, s->symbol, NULL, s->func, s->func_offset);
+		for (unsigned int f = 0; f < rt.nfuncs && !s->no_fault; f++)
+			s->no_fault = !strcmp(rt.funcs[f].symbol, s->symbol) &&
+				      call_excluded(globs, nglobs, s->symbol, rt.funcs[f].api,
+						    s->func, s->func_offset);
+		n += s->no_fault;
+	}
+	rt_tables_free(&rt);
+	return n;
 }
 
 /* Each member's sites into the driver's table, marked with their member. Returns 0 or -errno. */
@@ -582,6 +628,8 @@ struct load_args {
 	int timeout_s;
 	const char *with;	/* --with MOD,...: the family's other modules */
 	bool alone;		/* --alone: no family */
+	char **exclude;		/* --exclude GLOB: calls never failed */
+	int nexclude;
 	struct strbuf params;
 };
 
@@ -591,6 +639,7 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "with", required_argument, NULL, 'w' },
 		{ "alone", no_argument, NULL, 'A' },
+		{ "exclude", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -598,7 +647,7 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 	long n;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+t:w:Ah", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:w:AX:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (!parse_number_option("--timeout", optarg, 1, 86400, &n))
@@ -611,9 +660,13 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		case 'A':
 			a->alone = true;
 			break;
+		case 'X':
+			a->exclude = xrealloc(a->exclude, (a->nexclude + 1) * sizeof(*a->exclude));
+			a->exclude[a->nexclude++] = optarg;
+			break;
 		case 'h':
-			printf("usage: ddv load [--timeout S] [--with MOD,...|--alone] DRIVER|FILE.ko "
-			       "[PARAM=VALUE...]\n");
+			printf("usage: ddv load [--timeout S] [--with MOD,...|--alone] [--exclude GLOB]... "
+			       "DRIVER|FILE.ko [PARAM=VALUE...]\n");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -626,6 +679,22 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 	if (a->with && a->alone) {
 		ddv_error(EINVAL, "load: --with and --alone together");
 		return EXIT_USAGE;
+	}
+	if (a->with) {
+		/* Said before the runtime is asked anything: family_choose() says it for a closure. */
+		char *copy = xstrdup(a->with), *save = NULL;
+		struct strbuf over = { 0 };
+		int n = 0;
+
+		for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save))
+			if (++n >= DDV_MAX_MEMBERS)
+				sb_printf(&over, "%s%s", over.len ? ", " : "", w);
+		if (over.len)
+			family_too_big(argv[optind], n + 1, over.s);
+		free(copy);
+		sb_free(&over);
+		if (n >= DDV_MAX_MEMBERS)
+			return EXIT_USAGE;
 	}
 	for (int i = optind + 1; i < argc; i++)
 		sb_printf(params, "%s%s", i > optind + 1 ? " " : "", argv[i]);
@@ -745,7 +814,7 @@ static int load_outcome(int fd, int dut, const struct site_table *table, int err
 int cmd_load(int argc, char **argv)
 {
 	struct load_args a = { .timeout_s = DEFAULT_LOAD_TIMEOUT };
-	int fd, module_fd = -1, flags, err, dut;
+	int fd, module_fd = -1, flags, err, dut, nexcluded;
 	struct symset probed = { 0 };
 	struct kmod_ctx *kmod = NULL;
 	struct site_table table;
@@ -758,6 +827,7 @@ int cmd_load(int argc, char **argv)
 
 	if (status >= 0) {
 		sb_free(&a.params);
+		free(a.exclude);
 		return status;
 	}
 	status = EXIT_ERROR;
@@ -785,12 +855,20 @@ int cmd_load(int argc, char **argv)
 		table.module = xstrdup(argv[optind]);
 	/* Its symbols, so that its frames stay named after it is gone. */
 	modsyms_save(image, size, table.module, path);
-	family_choose(kmod, &table, a.with, a.alone);
-	if (family_sites(kmod, &probed, &table) ||
+	if (family_choose(kmod, &table, a.with, a.alone) ||
+	    family_sites(kmod, &probed, &table) ||
 	    (!table.nmembers && load_dependencies(kmod, table.depends, false))) {
 		free(image);
 		goto out_table;
 	}
+	nexcluded = mark_excluded(fd, &table, a.exclude, a.nexclude);
+	if (nexcluded < 0) {
+		free(image);
+		goto out_table;
+	}
+	if (a.nexclude)
+		printf("ddv: %d call sites of %zu never failed (--exclude)\n", nexcluded,
+		       table.nsites);
 	module_fd = module_bytes_fd(path, image, size, compressed, table.module, &flags);
 	free(image);
 	if (module_fd < 0) {
@@ -838,6 +916,7 @@ out:
 		kmod_unref(kmod);
 	symset_free(&probed);
 	sb_free(&a.params);
+	free(a.exclude);
 	free(path);
 	return status;
 }

@@ -48,7 +48,8 @@ size_t systematic_plan(const uint64_t *ids, const bool *skip, size_t n,
  *   kernel RELEASE               the kernel the campaign ran on (uname -r)
  *   setup CMD, workload CMD,     the life each load ran (--setup, --workload,
  *   rebind, param WORD,          --rebind, the load's PARAM=VALUE words,
- *   with MOD,..., alone          --with, --alone), for the reproducers of
+ *   with MOD,..., alone,         --with, --alone, --exclude: the loads'
+ *   exclude GLOB                 ddv load --exclude), for the reproducers of
  *                                ddv campaign merge
  *   recording L                  the recording took L loads (1)
  *   sequential                   the recording lost records: no plan; "plan N"
@@ -140,6 +141,8 @@ struct journal {
 	bool rebind;
 	char **params;
 	unsigned int nparams;
+	char **excludes;	/* --exclude's GLOBs */
+	unsigned int nexcludes;
 	struct journal_phase *phases;	/* in order; none in a journal of load and unload only */
 	size_t nphases;
 	struct journal_stack *stacks;

@@ -164,7 +164,7 @@ static bool parse_life_command(struct journal *j, const char *line)
 	return true;
 }
 
-/* "rebind", "alone", "with MOD,...", "param WORD", "shard K N". */
+/* "rebind", "alone", "with MOD,...", "param WORD", "exclude GLOB", "shard K N". */
 static bool parse_setting(struct journal *j, char **words, unsigned int nw)
 {
 	unsigned long k, n;
@@ -188,6 +188,13 @@ static bool parse_setting(struct journal *j, char **words, unsigned int nw)
 			return false;
 		j->params = xrealloc(j->params, (j->nparams + 1) * sizeof(*j->params));
 		j->params[j->nparams++] = xstrdup(words[1]);
+		return true;
+	}
+	if (!strcmp(words[0], "exclude")) {
+		if (nw != 2)
+			return false;
+		j->excludes = xrealloc(j->excludes, (j->nexcludes + 1) * sizeof(*j->excludes));
+		j->excludes[j->nexcludes++] = xstrdup(words[1]);
 		return true;
 	}
 	k = nw == 3 ? strtoul(words[1], NULL, 10) : 0;
@@ -292,6 +299,7 @@ static bool parse_line(struct journal *j, char *line)
 	if (!j->driver)
 		return false;	/* nothing before the first line */
 	if (!strcmp(words[0], "rebind") || !strcmp(words[0], "param") ||
+	    !strcmp(words[0], "exclude") ||
 	    !strcmp(words[0], "shard") || !strcmp(words[0], "with") || !strcmp(words[0], "alone"))
 		return parse_setting(j, words, nw);
 	if (!strcmp(words[0], "sequential")) {
@@ -443,6 +451,9 @@ void journal_free(struct journal *j)
 	for (unsigned int i = 0; i < j->nparams; i++)
 		free(j->params[i]);
 	free(j->params);
+	for (unsigned int i = 0; i < j->nexcludes; i++)
+		free(j->excludes[i]);
+	free(j->excludes);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -572,6 +583,8 @@ static void merge_head(const struct journal *j, struct strbuf *out)
 		sb_puts(out, "rebind\n");
 	for (unsigned int i = 0; i < j->nparams; i++)
 		sb_printf(out, "param %s\n", j->params[i]);
+	for (unsigned int i = 0; i < j->nexcludes; i++)
+		sb_printf(out, "exclude %s\n", j->excludes[i]);
 	for (size_t i = 0; i < j->nstacks; i++)
 		sb_printf(out, "stack %s %s\n", j->stacks[i].site, j->stacks[i].stack);
 	for (size_t i = 0; i < j->nuncovered; i++)

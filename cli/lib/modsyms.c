@@ -272,7 +272,9 @@ static const struct site_table *table_of(const struct decoder *dec, const struct
 
 /*
  * A call site's record with a stack places the site's section: frame 0 is
- * the return address, 5 bytes past the site. Not when /proc/kallsyms names
+ * the return address, 5 bytes past the site. The section is of the module
+ * whose .ko holds the site: in a family, a member's site places the
+ * member's section (the driver's of the same name lies elsewhere). Not when /proc/kallsyms names
  * that address in the kernel or in ddv's own modules (the runtime's stack may
  * not start at the driver's frame), nor past the section's end. Another
  * module there may have come since the driver went (the next load of a
@@ -294,7 +296,7 @@ static void learn_placement(const struct site_table *table, const struct event *
 
 	if (!s || s->opcode != 0xe8 || !ev->nstack || !table->module)
 		return;
-	f = modfile_of(table->module);
+	f = modfile_of(site_module(table, s));
 	sec = find_section((struct modfile *)f, s->section);
 	if (!sec || ev->stack[0] < s->section_offset + 5)
 		return;

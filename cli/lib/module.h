@@ -22,6 +22,7 @@ struct site {
 	uint8_t opcode2;	/* 0x80..0x8f after 0x0f for a jcc, else 0 */
 	bool init;		/* in init text: freed after the module's init */
 	uint8_t member;		/* its module in a family: 0 the driver, k members[k - 1] */
+	bool no_fault;		/* never failed (ddv load --exclude): DDV_SITE_NO_FAULT */
 };
 
 struct site_table {

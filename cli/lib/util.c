@@ -1,6 +1,7 @@
 /* util.c: diagnostics, checked allocation, files and small containers for the ddv command. */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -346,4 +347,20 @@ void sb_shell_word(struct strbuf *sb, const char *s)
 	for (const char *p = s; *p; p++)
 		sb_puts(sb, *p == '\'' ? "'\\''" : (char[2]){ *p, 0 });
 	sb_puts(sb, "'");
+}
+
+bool call_excluded(char *const *globs, int nglobs, const char *symbol, const char *api,
+		   const char *func, unsigned int func_offset)
+{
+	char site[512];
+	bool out = false;
+
+	snprintf(site, sizeof(site), "%s+0x%x", func ? func : "", func_offset);
+	for (int i = 0; i < nglobs && !out; i++) {
+		const char *glob = globs[i];
+
+		out = (symbol && !fnmatch(glob, symbol, 0)) || (api && !fnmatch(glob, api, 0)) ||
+		      (func && (!fnmatch(glob, site, 0) || !fnmatch(glob, func, 0)));
+	}
+	return out;
 }

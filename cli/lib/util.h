@@ -70,4 +70,14 @@ void symset_add(struct symset *set, const char *name);
 bool symset_has(struct symset *set, const char *name);
 void symset_free(struct symset *set);
 
+/*
+ * --exclude GLOB (ddv load, the campaigns): whether a call is one never to
+ * fail, as fnmatch(3) globs over the called symbol, its API name (may be
+ * NULL), its site (func+0xoff) or the driver function that makes it. One
+ * test for the campaign's plan and the load's site table, so that the
+ * calls the plan numbers are the ones the runtime counts.
+ */
+bool call_excluded(char *const *globs, int nglobs, const char *symbol, const char *api,
+		   const char *func, unsigned int func_offset);
+
 #endif /* DDV_CLI_UTIL_H */

@@ -249,11 +249,18 @@ unsigned int __ddv_should_fail(struct ddv_call *call, u64 size, unsigned int fla
 			return 0;
 		}
 	}
+	/*
+	 * A call ddv load --exclude named: before the injector, which would
+	 * count it towards an Nth, so that the Nth fallible call is the Nth of
+	 * the others whatever order the driver makes its calls in.
+	 */
+	ddv_call_site(call);
+	if (unlikely(call->site < dut->nsites && dut->sites[call->site].no_fault))
+		return 0;
 	preempt_disable();
 	facts.cpu = raw_smp_processor_id();
 	inject_decide(&ddv_inject, &facts, &v);
 	preempt_enable();
-	ddv_call_site(call);
 	if (v.delay_ns && !v.fail) {
 		/*
 		 * A blocking lock, not taken yet: a context that may sleep waits

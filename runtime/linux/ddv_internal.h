@@ -68,6 +68,7 @@ struct ddv_site_rt {
 	u8 init;		/* in .init.text */
 	u8 patched;
 	u8 member;		/* index in the driver's members[] */
+	u8 no_fault;		/* DDV_SITE_NO_FAULT: never failed, not counted */
 };
 
 /* Text ranges that return addresses are looked up in; 0..0 when none. */
@@ -86,7 +87,6 @@ struct ddv_member {
 	struct module *mod;	/* loaded and patched; NULL while armed or gone */
 	bool coming;		/* its init runs */
 	bool saw_live;		/* its init returned 0 */
-	struct ddv_text_range text;
 	/* Its call sites sorted by return address (addr + len), for attribution. */
 	unsigned long *ret_addrs;
 	u32 *ret_sites;
@@ -100,6 +100,12 @@ struct ddv_dut {
 	u8 nmembers;		/* 1: a driver alone */
 	char name[MODULE_NAME_LEN];	/* members[0].name */
 	struct ddv_member members[DDV_MAX_MEMBERS];
+	/*
+	 * members[k]'s text: apart and dense, so that a family's call scans
+	 * two ranges a cache line (ddv_dut_of_ip), and a stack's identity
+	 * reads them in place (log.c ddv_stack_id).
+	 */
+	struct ddv_text_range texts[DDV_MAX_MEMBERS];
 	struct ddv_site_rt *sites;	/* indexed by the CLI's site id */
 	u32 nsites;
 	char *strings;
@@ -320,7 +326,7 @@ static __always_inline struct ddv_dut *ddv_dut_of_ip(unsigned long ip, u32 *site
 			continue;
 		if (READ_ONCE(dut->nmembers) > 1) {
 			for (k = 0; k < dut->nmembers; k++)
-				if (ddv_in_range(&dut->members[k].text, ip))
+				if (ddv_in_range(&dut->texts[k], ip))
 					break;
 			if (k == dut->nmembers)
 				continue;

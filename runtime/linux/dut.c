@@ -481,7 +481,7 @@ static long load_sites(struct ddv_dut *dut, const struct ddv_cmd *cmd)
 			return -EFAULT;
 		if (u.id != i || u.func_name >= slen || u.api_name >= slen ||
 		    (u.opcode != 0xe8 && u.opcode != 0xe9 && u.opcode != 0x0f) || u.init > 1 ||
-		    u.member >= dut->nmembers)
+		    u.member >= dut->nmembers || (u.flags & ~DDV_SITE_NO_FAULT))
 			return -EINVAL;
 		s->name_off = u.func_name;
 		s->func_offset = u.func_offset;
@@ -489,6 +489,7 @@ static long load_sites(struct ddv_dut *dut, const struct ddv_cmd *cmd)
 		s->opcode = u.opcode;
 		s->init = u.init;
 		s->member = u.member;
+		s->no_fault = !!(u.flags & DDV_SITE_NO_FAULT);
 		s->stub = -1;
 	}
 	return 0;

@@ -165,26 +165,25 @@ static void frame_name(unsigned long addr, char *buf, unsigned int len)
 
 /*
  * DDV_INJECT_STACK's identity of a call (inject.h inject_stack_id): each
- * member's own text, not the hull ddv_ranges[] holds for a family.
+ * member's own text, not the hull ddv_ranges[] holds for a family, read in
+ * place (a copy would cost the stack DDV_MAX_MEMBERS ranges): the
+ * calling member's text stays while its call runs, another's may change
+ * under a load or unload, as it would between two calls.
  */
 u64 ddv_stack_id(u16 dut, unsigned long ret_ip)
 {
 	const struct ddv_dut *d = &ddv_duts[dut];
-	struct inject_text t[DDV_MAX_MEMBERS];
-	unsigned int k, nt = min_t(unsigned int, READ_ONCE(d->nmembers), DDV_MAX_MEMBERS);
+	unsigned int nt = min_t(unsigned int, READ_ONCE(d->nmembers), DDV_MAX_MEMBERS);
 	unsigned long st[12];
 	char name[KSYM_SYMBOL_LEN];
 	unsigned int n = driver_stack(ret_ip, st, ARRAY_SIZE(st));
 
-	for (k = 0; k < nt; k++) {
-		const struct ddv_text_range *r = &d->members[k].text;
-
-		t[k] = (struct inject_text){
-			.core_lo = READ_ONCE(r->core_lo), .core_hi = READ_ONCE(r->core_hi),
-			.init_lo = READ_ONCE(r->init_lo), .init_hi = READ_ONCE(r->init_hi),
-		};
-	}
-	return inject_stack_id(st, n, t, nt, frame_name, name, sizeof(name));
+	BUILD_BUG_ON(sizeof(struct ddv_text_range) != sizeof(struct inject_text) ||
+		     offsetof(struct ddv_text_range, init_hi) !=
+		     offsetof(struct inject_text, init_hi) ||
+		     sizeof(unsigned long) != sizeof(u64));
+	return inject_stack_id(st, n, (const struct inject_text *)d->texts, nt, frame_name, name,
+			       sizeof(name));
 }
 
 /* A record of pack (0: the runtime) without call context. */

@@ -429,14 +429,14 @@ static void publish_area(struct ddv_dut *dut)
 	for (k = 0; k < dut->nmembers; k++) {
 		const struct ddv_member *m = &dut->members[k];
 
-		if (!m->mod || !m->text.core_hi)
+		if (!m->mod || !dut->texts[k].core_hi)
 			continue;
 		n++;
 		for (i = 0; i < 2; i++) {
 			unsigned long l, h;
 			bool e;
 
-			if (i && !m->text.init_hi)
+			if (i && !dut->texts[k].init_hi)
 				continue;
 			ddv_module_area(m->mod, i, &l, &h, &e);
 			if (!h)
@@ -486,7 +486,7 @@ static void publish_hull(struct ddv_dut *dut)
 	unsigned int k;
 
 	for (k = 0; k < dut->nmembers; k++) {
-		const struct ddv_text_range *t = &dut->members[k].text;
+		const struct ddv_text_range *t = &dut->texts[k];
 
 		if (t->core_hi) {
 			lo = min(lo, t->core_lo);
@@ -523,7 +523,7 @@ static void publish_hull(struct ddv_dut *dut)
 /* Member k's text (init text only before the module runs). */
 static void publish_text(struct ddv_dut *dut, unsigned int k, struct module *mod, bool live)
 {
-	struct ddv_text_range *r = &dut->members[k].text;
+	struct ddv_text_range *r = &dut->texts[k];
 	unsigned long core, core_size, init, init_size;
 
 	ddv_module_text(mod, false, &core, &core_size);
@@ -543,7 +543,7 @@ void ddv_text_forget(struct ddv_dut *dut, unsigned int k)
 	unsigned int i;
 
 	for (i = 0; i < DDV_MAX_MEMBERS; i++) {
-		struct ddv_text_range *r = &dut->members[i].text;
+		struct ddv_text_range *r = &dut->texts[i];
 
 		if (k != DDV_MAX_MEMBERS && i != k)
 			continue;
@@ -558,8 +558,8 @@ void ddv_text_forget(struct ddv_dut *dut, unsigned int k)
 /* Member k's init returned (MODULE_STATE_LIVE): its init text is freed next. */
 void ddv_text_forget_init(struct ddv_dut *dut, unsigned int k)
 {
-	WRITE_ONCE(dut->members[k].text.init_lo, 0);
-	WRITE_ONCE(dut->members[k].text.init_hi, 0);
+	WRITE_ONCE(dut->texts[k].init_lo, 0);
+	WRITE_ONCE(dut->texts[k].init_hi, 0);
 	publish_hull(dut);
 }
 

@@ -745,3 +745,36 @@ Test(journal, systematic_plan_lines)
 	cr_assert_eq(journal_parse(&j, "ddv-campaign 1 x\nmode random\n", strlen("ddv-campaign 1 x\nmode random\n")), 1);
 	journal_free(&j);
 }
+
+/* --- --exclude: one test for the plan and for ddv load's site table ---------- */
+
+Test(exclude, symbol_api_site_and_function)
+{
+	char *globs[] = { "kmalloc*", "probe_one", "rings_init+0x4?" };
+
+	/* The symbol, or the API the packs name it by. */
+	cr_assert(call_excluded(globs, 1, "kmalloc_trace", NULL, "f", 0x10));
+	cr_assert(call_excluded(globs, 1, "__kmalloc", "kmalloc", "f", 0x10));
+	cr_assert(!call_excluded(globs, 1, "__kmalloc", NULL, "f", 0x10));
+	/* Every call the driver function makes, and no other function's. */
+	cr_assert(call_excluded(globs, 2, "vmalloc", NULL, "probe_one", 0x2d));
+	cr_assert(!call_excluded(globs, 2, "vmalloc", NULL, "probe_one_more", 0x2d));
+	/* One site, as func+0xoff in hex. */
+	cr_assert(call_excluded(globs, 3, "vmalloc", NULL, "rings_init", 0x45));
+	cr_assert(!call_excluded(globs, 3, "vmalloc", NULL, "rings_init", 0x145));
+	/* No glob: nothing is left out. */
+	cr_assert(!call_excluded(globs, 0, "kmalloc_trace", "kmalloc", "probe_one", 0));
+}
+
+Test(journal, exclude_lines)
+{
+	static const char text[] = "ddv-campaign 1 d\nexclude kmalloc*\nexclude probe_one\n"
+				   "plan 1 vmalloc@f+0x1\ntotal 1\n";
+	struct journal j;
+
+	cr_assert_eq(journal_parse(&j, text, strlen(text)), 0);
+	cr_assert_eq(j.nexcludes, 2);
+	cr_assert_str_eq(j.excludes[0], "kmalloc*");
+	cr_assert_str_eq(j.excludes[1], "probe_one");
+	journal_free(&j);
+}

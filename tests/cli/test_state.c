@@ -598,3 +598,103 @@ Test(state, frames_of_two_drivers_named)
 	rt_tables_free(&rt);
 	catalog_free(&cat);
 }
+
+/*
+ * A family (ddv load with its members): a member's call site places the
+ * member's section, not the driver's section of that name. ipmi_ssif's
+ * log named its frames "cleanup_module+0xd69a [ipmi_msghandler]": the
+ * member's sites placed ipmi_ssif's .text elsewhere, the two places
+ * disagreed, none was used, and /proc/kallsyms named the gone driver's
+ * text after the member loaded before it.
+ */
+Test(state, a_family_members_frames_named_after_their_own_module)
+{
+	static const char catalog_text[] =
+		"# ddv message catalog 1\npack linux 1\n"
+		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
+	static const char drv_symbols[] =
+		"ddv symbols 1\nmodule drv\nsection .text 256\n"
+		"func .text 0 drv_helper 1\nfunc .text 32 drv_probe 1\n";
+	static const char member_symbols[] =
+		"ddv symbols 1\nmodule member\nsection .text 512\n"
+		"func .text 0 member_alloc 1\nfunc .text 64 member_send 1\n"
+		"func .text 256 cleanup_module 0\n";
+	/* The driver is gone, the member still loaded, its text just below the driver's. */
+	static const char kallsyms[] =
+		"ffffffff81000000 T _stext\nffffffffc0000000 t member_alloc\t[member]\n"
+		"ffffffffc0000040 t member_send\t[member]\n"
+		"ffffffffc0000100 t cleanup_module\t[member]\n";
+	enum {
+#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
+#include <ddv/runtime_msgs.h>
+#undef DDV_RT_MSG
+	};
+	const u64 drv = 0xffffffffc0001000ull, member = 0xffffffffc0000000ull;
+	static unsigned char mem[8192], frames[16384];
+	struct strbuf text = { 0 };
+	struct site_table t = { 0 };
+	char *path = state_path("symbols.drv"), *mpath = state_path("symbols.member");
+	char *kpath = state_path("kallsyms");
+	struct logring ring;
+	struct catalog cat;
+	struct rt_tables rt;
+	struct decoder dec;
+	unsigned int gen;
+	size_t n;
+	u64 ts = 1;
+
+	cr_assert_eq(write_whole_file(path, drv_symbols, strlen(drv_symbols)), 0);
+	cr_assert_eq(write_whole_file(mpath, member_symbols, strlen(member_symbols)), 0);
+	cr_assert_eq(write_whole_file(kpath, kallsyms, strlen(kallsyms)), 0);
+	setenv("DDV_KALLSYMS", kpath, 1);
+	/* Site 0: the driver's, drv_probe+0x10 (.text+0x30); site 1: the member's, member_send+0x8. */
+	t.module = xstrdup("drv");
+	t.members = xcalloc(1, sizeof(*t.members));
+	t.members[0] = xstrdup("member");
+	t.nmembers = 1;
+	t.nsites = t.cap = 2;
+	t.sites = xcalloc(2, sizeof(*t.sites));
+	t.sites[0] = (struct site){ .func = xstrdup("drv_probe"), .func_offset = 0x10,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
+				    .section_offset = 0x30, .opcode = 0xe8 };
+	t.sites[1] = (struct site){ .func = xstrdup("member_send"), .func_offset = 0x8,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
+				    .section_offset = 0x48, .opcode = 0xe8, .member = 1 };
+	cr_assert_eq(state_save_sites(1, &t, &gen), 0);
+	site_table_free(&t);
+	catalog_init(&cat);
+	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
+	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
+	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
+#define RLOG(pack, idx, ...) do {							\
+		u64 args_[] = { __VA_ARGS__ };						\
+		cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(pack, idx),		\
+					sizeof(args_) / sizeof(args_[0]), args_));	\
+	} while (0)
+	RLOG(0, RT_DRIVER_ARMED, 1, gen);
+	/* The driver's call from drv_probe; the member's, called by the driver's helper. */
+	RLOG(1, 1, 0xa1);
+	RLOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_STACK, drv + 0x35, drv + 0x8, 0xffffffff81000010ull, 0, 0, 0);
+	RLOG(1, 1, 0xa2);
+	RLOG(0, RT_AT, 1, 1, 0);
+	RLOG(0, RT_STACK, member + 0x4d, drv + 0x8, 0, 0, 0, 0);
+#undef RLOG
+	n = logring_drain(&ring, frames, sizeof(frames));
+	decoder_init(&dec, &cat, &rt, true);
+	decode_stream(&dec, frames, n, collect_frames, &text);
+	cr_expect_str_eq(text.s,
+			 "drv_probe+0x15 [drv] | drv_helper+0x8 [drv] | _stext+0x10\n"
+			 "member_send+0xd [member] | drv_helper+0x8 [drv]\n");
+	sb_free(&text);
+	decoder_free(&dec);
+	rt_tables_free(&rt);
+	catalog_free(&cat);
+	unsetenv("DDV_KALLSYMS");
+	unlink(kpath);
+	unlink(mpath);
+	unlink(path);
+	free(kpath);
+	free(mpath);
+	free(path);
+}

@@ -1,5 +1,5 @@
 #!/bin/bash
-# campaign-systematic.sh: VM test: ddv campaign systematic fails each distinct call stack (its first call, and its second when it repeats): alloc_loop's 10,000 allocations from one stack take two loads and its leak is found, the twin stays clean; the stack identity fails the same call on a later plain load (the reproducer); --dry-run plans without loading, in the guest and from the host (--vm); --exclude leaves calls out; --workload's calls are failed too; a family's (--with) helper's stack is failed too, and the reproducer keeps --with.
+# campaign-systematic.sh: VM test: ddv campaign systematic fails each distinct call stack (its first call, and its second when it repeats): alloc_loop's 10,000 allocations from one stack take two loads and its leak is found, the twin stays clean; the stack identity fails the same call on a later plain load (the reproducer); --dry-run plans without loading, in the guest and from the host (--vm); --exclude leaves calls out; --workload's calls are failed too; a family's (--with) helper's stack is failed too, and the reproducer keeps --with; an excluded call is never failed nor counted, by ddv inject nth-any after ddv load --exclude, nor by an exhaustive campaign whose recording lost records (its loads off any plan).
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -41,11 +41,59 @@ ddv load alloc_loop >/out/repro/load.txt 2>&1
 echo $? >/out/repro/load.status
 ddv report --json >/out/repro/report.json 2>&1
 ddv stop
-guest_done
 JOB
 
-if fixture_build && fixture_ddv_job systematic "$job"; then
+# exclrt: act_set's first kmalloc excluded, nth-any 1 fails its second.
+# seqexcl: a 1 KiB ring loses the recording's records: load N fails call N,
+# planned by no recording, and must still never fail an excluded call.
+excl_job() {
+	cat <<JOB
+mkdir -p /out/exclrt /out/seqexcl
+check "exclrt: ddv start" ddv start
+ddv load --exclude '$1' workload_leak >/out/exclrt/load.txt 2>&1
+check "exclrt: ddv inject nth-any 1" ddv inject nth-any 1
+echo 1 >/sys/module/workload_leak/parameters/act 2>/out/exclrt/act.err
+echo \$? >/out/exclrt/act.status
+ddv inject off
+ddv unload workload_leak
+ddv log --json >/out/exclrt/log.json 2>&1
+ddv stop
+check "seqexcl: ddv start --log-size 1K" ddv start --log-size 1K
+ddv campaign exhaustive --journal /out/seqexcl/journal --max 3 --exclude 'kmalloc*' alloc_loop \
+	>/out/seqexcl/campaign.txt 2>&1
+echo \$? >/out/seqexcl/status
+cat /out/seqexcl/campaign.txt
+ddv stop
+guest_done
+JOB
+}
+
+# fault_sites LOG: the sites of the faults injected in ddv log --json's LOG, func+0xoff, one a line.
+fault_sites() {
+	jq -r 'select(.rule == "ddv.fault-injected") | .site | "\(.function) \(.offset)"' "$1" |
+		while read -r f o; do printf '%s+%#x\n' "$f" "$o"; done
+}
+
+built=0
+if fixture_build && ddv_pieces; then
+	built=1
+	site_a=$(fixture_site_in workload_leak act_set kmalloc_trace 1)
+	site_b=$(fixture_site_in workload_leak act_set kmalloc_trace 2)
+	excl_job "$site_a" >>"$job"
+fi
+if [ "$built" = 1 ] && fixture_ddv_job systematic "$job"; then
 	out=$vm_out
+	check_host "exclrt: ddv load --exclude $site_a marks one site" \
+		grep -q '^ddv: 1 call sites of [0-9]* never failed (--exclude)$' "$out/exclrt/load.txt"
+	check_host "exclrt: nth-any 1 failed $site_b, the first call not excluded, and nothing else" \
+		test "$(fault_sites "$out/exclrt/log.json")" = "$site_b"
+	check_host "exclrt: the workload's write failed (its second allocation)" \
+		test "$(cat "$out/exclrt/act.status")" != 0
+	check_host "seqexcl: the recording lost records, the loads came one by one" \
+		grep -qx sequential "$out/seqexcl/journal"
+	check_host "seqexcl: no load failed an excluded call (one load, nothing to fail)" \
+		eval "[ \"\$(grep -c '^done ' '$out/seqexcl/journal')\" = 1 ] &&
+			grep -qx 'done 1 ok 0 -' '$out/seqexcl/journal' && grep -qx 'total 0' '$out/seqexcl/journal'"
 	check_host "dry: the plan is two loads of 10,000 fallible calls, none tried (exit 0)" \
 		eval "[ \"\$(cat '$out/dry/status')\" = 0 ] &&
 			grep -qx '2 loads planned of 10000 fallible calls' '$out/dry/campaign.txt' &&

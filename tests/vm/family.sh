@@ -122,6 +122,12 @@ for n in 1 2; do
 	check "hda: ddv unload snd_hda_intel ($n)" ddv unload snd_hda_intel
 done
 check "hda: snd_hda_core loaded in its family" grep -q 'snd_hda_core' /out/hda/load1.out
+# Its closure is 9 modules, 10 with the driver: every one in the family, none left out.
+check "hda: its whole closure in its family (soundcore, snd_hwdep, 9 modules)" \
+	eval "grep '^ddv: its family: ' /out/hda/load1.out | grep -q soundcore &&
+		grep '^ddv: its family: ' /out/hda/load1.out | grep -q snd_hwdep &&
+		[ \$(grep '^ddv: its family: ' /out/hda/load1.out | tr ',' '\n' | wc -l) = 9 ] &&
+		! grep -q 'left out' /out/hda/load1.out"
 # snd_timer: not in snd_hda_intel's depends=, but snd_pcm's (modules.dep); in the family,
 # its unload leaves snd free to go too.
 check "hda: snd_timer, a dependency's dependency, in its family" \

@@ -19,7 +19,7 @@
 #endif
 
 #define DDV_DEVICE "/dev/ddv"
-#define DDV_UAPI_VERSION 3
+#define DDV_UAPI_VERSION 4
 
 struct ddv_cmd {
 	__u32 op;		/* enum ddv_op */
@@ -44,11 +44,23 @@ struct ddv_site {
 	__u8 init;		/* in .init.text: patched at load only, never on attach */
 	__u8 member;		/* the family member whose .ko holds it: 0 the driver, k the
 				 * k-th name of TARGET's members */
-	__u8 pad;
+	__u8 flags;		/* DDV_SITE_* */
 };
 
-/* A driver family: the driver and up to this many modules less one (ddv-load --with). */
-#define DDV_MAX_MEMBERS 8
+/*
+ * A call never failed (ddv load --exclude): no mode of DDV_OP_INJECT fails,
+ * delays or counts it, so "the Nth fallible call" is the Nth of the others.
+ */
+#define DDV_SITE_NO_FAULT 0x01
+
+/*
+ * A driver family: the driver and up to this many modules less one (ddv load
+ * --with, or its dependencies' closure). Debian 6.1's largest closure is 25
+ * modules (snd-sof-pci-intel-*; amdgpu and nouveau 12, btusb 11): 32 takes
+ * every one. A member slot costs 128 bytes in each of ddv.ko's 8 driver slots
+ * (1 KiB), used or not; a call scans only its own family's members' ranges.
+ */
+#define DDV_MAX_MEMBERS 32
 
 enum ddv_op {
 	DDV_OP_VERSION,		/* out[0] = DDV_UAPI_VERSION, out[1] = DDV_ABI_VERSION */
