@@ -11,13 +11,7 @@
 
 #include "compiler/ddvc.h"
 #include "compiler/parser.h"
-
-/* The lookups one statement needs, numbered in the order the expression walk meets them. */
-struct lookups {
-	struct expr *e[DDVC_MAX_LOOKUPS];
-	int n;
-	bool overflow;
-};
+#include "compiler/emit_lookups.h"
 
 /* The state of one run of the wrapper emitter. */
 struct emit_ctx {
@@ -33,22 +27,6 @@ struct emit_ctx {
 	struct shared_lookups *shared;
 };
 
-/*
- * The objects a run of checks and requires reads, each looked up once: the
- * statements change no object, so a second lookup of the same type and key
- * in the same call would answer what the first did. Only keys of plain C
- * (no predicate call, no stored field) are shared; key is the key's C.
- */
-struct shared_lookups {
-	struct {
-		const struct type_decl *type;
-		char *key;
-		bool copy;	/* some statement reads a field: the lookup copies the object */
-		bool done;	/* emitted already, by an earlier statement of the run */
-	} o[DDVC_MAX_LOOKUPS];
-	int n;
-};
-
 const char *pack_var(const struct spec *spec)
 {
 	return mangle("ddv_pack_", spec->pack);
@@ -57,33 +35,6 @@ const char *pack_var(const struct spec *spec)
 const char *pcpu_var(const struct type_decl *t)
 {
 	return mangle("ddv_pcpu_", t->name);
-}
-
-static void collect(struct lookups *l, struct expr *e)
-{
-	if (!e)
-		return;
-	if (e->kind == E_OBJ || e->kind == E_FIELD) {
-		if (l->n == (int)(sizeof(l->e) / sizeof(l->e[0]))) {
-			l->overflow = true;
-			return;
-		}
-		e->slot = l->n;
-		l->e[l->n++] = e;
-		/* The key of the object may itself read stored fields. */
-		collect(l, e->kind == E_FIELD ? e->a->a : e->a);
-		return;
-	}
-	collect(l, e->a);
-	collect(l, e->b);
-	collect(l, e->c);
-	for (struct expr *a = e->args; a; a = a->next)
-		collect(l, a);
-}
-
-static struct expr *obj_of(struct expr *e)
-{
-	return e->kind == E_FIELD ? e->a : e;
 }
 
 /*
@@ -112,36 +63,6 @@ static void emit_key(struct writer *w, const struct expr *key)
 	w_printf(w, "(u64)(unsigned long)(");
 	emit_expr(w, key);
 	w_printf(w, ")");
-}
-
-/* The shared lookup of object expression o (E_OBJ or E_FIELD), added if new; -1: none. */
-static int shared_slot(struct shared_lookups *sh, const struct expr *e, bool add)
-{
-	const struct expr *o = obj_of((struct expr *)e);
-	char *key;
-	int i;
-
-	if (!key_shareable(o->a) || !(key = expr_c(o->a)))
-		return -1;
-	for (i = 0; i < sh->n; i++)
-		if (sh->o[i].type == o->type && !strcmp(sh->o[i].key, key))
-			break;
-	if (i == sh->n) {
-		if (!add || sh->n == DDVC_MAX_LOOKUPS) {
-			free(key);
-			return -1;
-		}
-		sh->o[sh->n].type = o->type;
-		sh->o[sh->n].key = key;
-		sh->o[sh->n].copy = false;
-		sh->o[sh->n].done = false;
-		sh->n++;
-	} else {
-		free(key);
-	}
-	if (e->kind == E_FIELD)
-		sh->o[i].copy = true;
-	return i;
 }
 
 /* After "if (COND)\n": "\tgoto ddv_restart;" */
@@ -672,36 +593,42 @@ static void emit_stmt(struct emit_ctx *cx, struct stmt *s, int depth)
 	}
 }
 
-static bool is_check_stmt(const struct stmt *s)
-{
-	return s && (s->kind == S_CHECK || s->kind == S_REQUIRE);
-}
-
 /*
  * The checks and requires from s on whose every lookup can be shared, in sh;
  * the statement after them. NULL: no object is read twice (no run).
  */
-static struct stmt *check_run(struct stmt *s, struct shared_lookups *sh)
+/*
+ * The if that ends a run (check_run): its test on the run's lookup, the
+ * checks that open its body on theirs, the rest of it as usual.
+ *	if ((ddv_f0 == 0)) {
+ *		(the body's checks, their new lookups first)
+ *		(the rest of the body)
+ *	} [else { ... }]
+ */
+static void emit_run_if(struct emit_ctx *cx, struct shared_lookups *sh, int depth)
 {
-	int reads = 0;
+	struct stmt *s = sh->if_stmt;
+	struct writer *w = cx->w;
+	struct lookups l = { .n = 0 };
 
-	sh->n = 0;
-	for (; is_check_stmt(s); s = s->next) {
-		struct lookups l = { .n = 0 };
-		int i;
-
-		collect(&l, s->cond);
-		for (i = 0; i < l.n && !l.overflow; i++)
-			if (!key_shareable(obj_of(l.e[i])->a))
-				break;
-		if (i < l.n || l.overflow)
-			break;
-		for (i = 0; i < l.n; i++)
-			if (shared_slot(sh, l.e[i], true) < 0)
-				return NULL;
-		reads += l.n;
+	collect(&l, s->cond);
+	emit_comment_pos(w, &s->pos, "if");
+	for (int i = 0; i < l.n; i++)
+		l.e[i]->slot = shared_slot(sh, l.e[i], false);
+	emit_lookups(cx, &l);
+	w_printf(w, "if (");
+	emit_cond(w, s->cond);
+	w_open(w, ")");
+	for (struct stmt *b = s->body; b != sh->body_rest; b = b->next)
+		emit_stmt(cx, b, depth);
+	cx->shared = NULL;
+	emit_stmts(cx, sh->body_rest, depth);
+	if (s->else_body) {
+		w_close(w, " else {");
+		w_indent(w);
+		emit_stmts(cx, s->else_body, depth);
 	}
-	return reads > sh->n ? s : NULL;
+	w_close(w, "");
 }
 
 /*
@@ -715,16 +642,16 @@ static struct stmt *check_run(struct stmt *s, struct shared_lookups *sh)
  *		(each statement, its new lookups first)
  *	}
  */
-static struct stmt *emit_check_run(struct emit_ctx *cx, struct stmt *s, int depth)
+static bool emit_check_run(struct emit_ctx *cx, struct stmt *s, int depth, struct stmt **next)
 {
-	struct shared_lookups sh;
+	struct shared_lookups sh = { .n = 0 };
 	struct writer *w = cx->w;
-	struct stmt *end = check_run(s, &sh);
+	struct stmt *end;
 
-	if (!end) {
+	if (!is_check_stmt(s) || !check_run(s, &sh, &end)) {
 		for (int i = 0; i < sh.n; i++)
 			free(sh.o[i].key);
-		return NULL;
+		return false;
 	}
 	w_block(w);
 	for (int i = 0; i < sh.n; i++)
@@ -736,21 +663,24 @@ static struct stmt *emit_check_run(struct emit_ctx *cx, struct stmt *s, int dept
 	w_printf(w, ";\n");
 	w_blank(w);
 	cx->shared = &sh;
-	for (; s != end; s = s->next)
+	for (; s != end && s != sh.if_stmt; s = s->next)
 		emit_stmt(cx, s, depth);
+	if (sh.if_stmt)
+		emit_run_if(cx, &sh, depth);
 	cx->shared = NULL;
 	w_close(w, "");
 	for (int i = 0; i < sh.n; i++)
 		free(sh.o[i].key);
-	return end;
+	*next = end;
+	return true;
 }
 
 static void emit_stmts(struct emit_ctx *cx, struct stmt *s, int depth)
 {
 	while (s) {
-		struct stmt *end = is_check_stmt(s) ? emit_check_run(cx, s, depth) : NULL;
+		struct stmt *end;
 
-		if (end) {
+		if (emit_check_run(cx, s, depth, &end)) {
 			s = end;
 			continue;
 		}
@@ -784,9 +714,9 @@ static void emit_phase_stmts(struct emit_ctx *cx, struct stmt *s, bool after)
 			}
 			w_pp(cx->w, "#endif");
 		} else if ((s->kind == S_AFTER) == after) {
-			struct stmt *end = is_check_stmt(s) ? emit_check_run(cx, s, 0) : NULL;
+			struct stmt *end;
 
-			if (end) {
+			if (emit_check_run(cx, s, 0, &end)) {
 				/* The run's last statement: the loop's step goes on after it. */
 				while (s->next != end)
 					s = s->next;

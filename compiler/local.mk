@@ -2,7 +2,7 @@
 noinst_LIBRARIES += compiler/libddvc.a
 compiler_libddvc_a_SOURCES = compiler/ddvc.h compiler/lexer_extra.h \
 	compiler/parser.y compiler/lexer.l compiler/tree.c compiler/diag.c \
-	compiler/checks.c compiler/messages.c compiler/guards.c compiler/writer.c compiler/emit_c.c compiler/emit_sig.c compiler/emit_expr.c compiler/emit_pack.c compiler/emit_catalog.c \
+	compiler/checks.c compiler/messages.c compiler/guards.c compiler/writer.c compiler/emit_c.c compiler/emit_lookups.h compiler/emit_lookups.c compiler/emit_sig.c compiler/emit_expr.c compiler/emit_pack.c compiler/emit_catalog.c \
 	compiler/emit_doc.c compiler/driver.c \
 	runtime/include/ddv/limits.h lib/caret.h lib/caret.c
 AM_YFLAGS = -d -Wall -Wno-yacc

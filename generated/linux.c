@@ -3902,10 +3902,10 @@ static __always_inline void ddv_b_kmem_cache_destroy(struct ddv_call *ddv_call, 
 	}
 	/* specs/linux/heap.ddv:297:2: if */
 	if (s != NULL) {
-		/* specs/linux/heap.ddv:298:3: require */
 		{
 			int ddv_f0;
 
+			/* specs/linux/heap.ddv:298:3: require */
 			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(s), NULL);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
@@ -3914,14 +3914,7 @@ static __always_inline void ddv_b_kmem_cache_destroy(struct ddv_call *ddv_call, 
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1123, 1, (u64)(unsigned long)(s));
 			}
-		}
-		/* specs/linux/heap.ddv:300:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(s), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/heap.ddv:300:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/heap.ddv:301:4: if */
 				{
@@ -4719,11 +4712,12 @@ static __always_inline void ddv_b_kmem_cache_free(struct ddv_call *ddv_call, str
 {
 	/* specs/linux/heap.ddv:336:2: if */
 	if (objp != NULL) {
-		/* specs/linux/heap.ddv:337:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), NULL);
+			/* specs/linux/heap.ddv:337:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -4731,28 +4725,13 @@ static __always_inline void ddv_b_kmem_cache_free(struct ddv_call *ddv_call, str
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1128, 1, (u64)(unsigned long)(objp));
 			}
-		}
-		/* specs/linux/heap.ddv:339:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/heap.ddv:339:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/heap.ddv:340:4: check */
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
+				if (ddv_f0 == 0 && !(((struct kmem_cache *)(unsigned long)ddv_o0.fields[1]) == s)) {
+					if (ddv_call->bail)
 						goto ddv_restart;
-					if (ddv_f0 == 0 && !(((struct kmem_cache *)(unsigned long)ddv_o0.fields[1]) == s)) {
-						if (ddv_call->bail)
-							goto ddv_restart;
-						ddv_violation(ddv_call, 1129, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(s));
-					}
+					ddv_violation(ddv_call, 1129, 2, (u64)(unsigned long)(objp), (u64)(unsigned long)(s));
 				}
 				/* specs/linux/heap.ddv:342:4: object operation */
 				{
@@ -7727,11 +7706,12 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 {
 	/* specs/linux/heap.ddv:708:2: if */
 	if (addr != 0) {
-		/* specs/linux/heap.ddv:709:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), NULL);
+			/* specs/linux/heap.ddv:709:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -7739,28 +7719,13 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1152, 1, (u64)(unsigned long)(addr));
 			}
-		}
-		/* specs/linux/heap.ddv:711:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/heap.ddv:711:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/heap.ddv:712:4: check */
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
+				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order)) {
+					if (ddv_call->bail)
 						goto ddv_restart;
-					if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == order)) {
-						if (ddv_call->bail)
-							goto ddv_restart;
-						ddv_violation(ddv_call, 1153, 2, (u64)(unsigned long)(addr), (u64)(unsigned long)(order));
-					}
+					ddv_violation(ddv_call, 1153, 2, (u64)(unsigned long)(addr), (u64)(unsigned long)(order));
 				}
 				/* specs/linux/heap.ddv:713:4: object operation */
 				{
@@ -8158,11 +8123,12 @@ static __always_inline void ddv_b_free_pages_exact(struct ddv_call *ddv_call, vo
 {
 	/* specs/linux/heap.ddv:758:2: if */
 	if ((virt != NULL) || (size > PAGE_SIZE)) {
-		/* specs/linux/heap.ddv:759:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(virt), NULL);
+			/* specs/linux/heap.ddv:759:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(virt), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -8170,28 +8136,13 @@ static __always_inline void ddv_b_free_pages_exact(struct ddv_call *ddv_call, vo
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1157, 1, (u64)(unsigned long)(virt));
 			}
-		}
-		/* specs/linux/heap.ddv:762:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(virt), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/heap.ddv:762:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/heap.ddv:763:4: check */
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(virt), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
+				if (ddv_f0 == 0 && !(PAGE_ALIGN(size) == PAGE_ALIGN(((u64)(unsigned long)ddv_o0.fields[0])))) {
+					if (ddv_call->bail)
 						goto ddv_restart;
-					if (ddv_f0 == 0 && !(PAGE_ALIGN(size) == PAGE_ALIGN(((u64)(unsigned long)ddv_o0.fields[0])))) {
-						if (ddv_call->bail)
-							goto ddv_restart;
-						ddv_violation(ddv_call, 1158, 2, (u64)(unsigned long)(virt), (u64)(unsigned long)(size));
-					}
+					ddv_violation(ddv_call, 1158, 2, (u64)(unsigned long)(virt), (u64)(unsigned long)(size));
 				}
 				/* specs/linux/heap.ddv:766:4: object operation */
 				{
@@ -8484,11 +8435,12 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 		} else {
 			/* specs/linux/dma.ddv:52:3: if */
 			if (cpu_addr != NULL) {
-				/* specs/linux/dma.ddv:53:4: require */
 				{
+					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(cpu_addr), NULL);
+					/* specs/linux/dma.ddv:53:4: require */
+					ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(cpu_addr), &ddv_o0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (!((ddv_f0 == 0))) {
@@ -8496,40 +8448,25 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 							goto ddv_restart;
 						ddv_violation(ddv_call, 1164, 1, (u64)(unsigned long)(cpu_addr));
 					}
-				}
-				/* specs/linux/dma.ddv:55:4: if */
-				{
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(cpu_addr), NULL);
-					if (DDV_RARE(ddv_call, ddv_f0))
-						goto ddv_restart;
+					/* specs/linux/dma.ddv:55:4: if */
 					if ((ddv_f0 == 0)) {
-						{
-							struct ddv_obj ddv_o0 = { 0 };
-							int ddv_f0;
-
-							/* specs/linux/dma.ddv:56:5: check */
-							ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(cpu_addr), &ddv_o0);
-							if (DDV_RARE(ddv_call, ddv_f0))
+						/* specs/linux/dma.ddv:56:5: check */
+						if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
+							if (ddv_call->bail)
 								goto ddv_restart;
-							if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
-								if (ddv_call->bail)
-									goto ddv_restart;
-								ddv_violation(ddv_call, 1165, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
-							}
-							/* specs/linux/dma.ddv:58:5: check */
-							if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle)) {
-								if (ddv_call->bail)
-									goto ddv_restart;
-								ddv_violation(ddv_call, 1166, 1, (u64)(unsigned long)(dma_handle));
-							}
-							/* specs/linux/dma.ddv:60:5: check */
-							if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev)) {
-								if (ddv_call->bail)
-									goto ddv_restart;
-								ddv_violation(ddv_call, 1167, 1, (u64)(unsigned long)(cpu_addr));
-							}
+							ddv_violation(ddv_call, 1165, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(cpu_addr));
+						}
+						/* specs/linux/dma.ddv:58:5: check */
+						if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == dma_handle)) {
+							if (ddv_call->bail)
+								goto ddv_restart;
+							ddv_violation(ddv_call, 1166, 1, (u64)(unsigned long)(dma_handle));
+						}
+						/* specs/linux/dma.ddv:60:5: check */
+						if (ddv_f0 == 0 && !(((struct device *)(unsigned long)ddv_o0.fields[2]) == dev)) {
+							if (ddv_call->bail)
+								goto ddv_restart;
+							ddv_violation(ddv_call, 1167, 1, (u64)(unsigned long)(cpu_addr));
 						}
 						/* specs/linux/dma.ddv:62:5: object operation */
 						{
@@ -8715,11 +8652,12 @@ static DDV_RARE_PATH void ddv_r_dmam_free_coherent(unsigned long ddv_ret_ip, uns
 
 static __always_inline void ddv_b_dmam_free_coherent(struct ddv_call *ddv_call, struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle)
 {
-	/* specs/linux/dma.ddv:88:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(vaddr), NULL);
+		/* specs/linux/dma.ddv:88:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(vaddr), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -8727,28 +8665,13 @@ static __always_inline void ddv_b_dmam_free_coherent(struct ddv_call *ddv_call, 
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1170, 1, (u64)(unsigned long)(vaddr));
 		}
-	}
-	/* specs/linux/dma.ddv:91:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(vaddr), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:91:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/dma.ddv:92:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(vaddr), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
+				if (ddv_call->bail)
 					goto ddv_restart;
-				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1171, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(vaddr));
-				}
+				ddv_violation(ddv_call, 1171, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(vaddr));
 			}
 			/* specs/linux/dma.ddv:95:3: object operation */
 			{
@@ -8909,11 +8832,12 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, u
 
 static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
-	/* specs/linux/dma.ddv:115:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), NULL);
+		/* specs/linux/dma.ddv:115:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -8921,34 +8845,19 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1174, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:117:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:117:2: if */
 		if ((ddv_f0 == 0)) {
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				/* specs/linux/dma.ddv:118:3: check */
-				ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
+			/* specs/linux/dma.ddv:118:3: check */
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
+				if (ddv_call->bail)
 					goto ddv_restart;
-				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1175, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
-				}
-				/* specs/linux/dma.ddv:120:3: check */
-				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1176, 1, (u64)(unsigned long)(addr));
-				}
+				ddv_violation(ddv_call, 1175, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+			}
+			/* specs/linux/dma.ddv:120:3: check */
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
+				ddv_violation(ddv_call, 1176, 1, (u64)(unsigned long)(addr));
 			}
 			/* specs/linux/dma.ddv:122:3: object operation */
 			{
@@ -9204,11 +9113,12 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_sg_attrs(unsigned long ddv_ret_ip, uns
 
 static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
 {
-	/* specs/linux/dma.ddv:163:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
+		/* specs/linux/dma.ddv:163:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9216,34 +9126,19 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1180, 1, (u64)(unsigned long)(sg));
 		}
-	}
-	/* specs/linux/dma.ddv:166:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:166:2: if */
 		if ((ddv_f0 == 0)) {
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				/* specs/linux/dma.ddv:167:3: check */
-				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
+			/* specs/linux/dma.ddv:167:3: check */
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == nents)) {
+				if (ddv_call->bail)
 					goto ddv_restart;
-				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == nents)) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1181, 2, (u64)(unsigned long)(sg), (u64)(unsigned long)(nents));
-				}
-				/* specs/linux/dma.ddv:170:3: check */
-				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1182, 1, (u64)(unsigned long)(sg));
-				}
+				ddv_violation(ddv_call, 1181, 2, (u64)(unsigned long)(sg), (u64)(unsigned long)(nents));
+			}
+			/* specs/linux/dma.ddv:170:3: check */
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
+				ddv_violation(ddv_call, 1182, 1, (u64)(unsigned long)(sg));
 			}
 			/* specs/linux/dma.ddv:172:3: object operation */
 			{
@@ -9307,11 +9202,12 @@ static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, un
 
 static __always_inline void ddv_b_dma_sync_sg_for_cpu(struct ddv_call *ddv_call, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
 {
-	/* specs/linux/dma.ddv:182:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
+		/* specs/linux/dma.ddv:182:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9319,32 +9215,13 @@ static __always_inline void ddv_b_dma_sync_sg_for_cpu(struct ddv_call *ddv_call,
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1183, 1, (u64)(unsigned long)(sg));
 		}
-	}
-	/* specs/linux/dma.ddv:183:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:183:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/dma.ddv:184:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				struct ddv_obj ddv_o1 = { 0 };
-				int ddv_f0, ddv_f1;
-
-				ddv_f1 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o1);
-				if (DDV_RARE(ddv_call, ddv_f1))
+			if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o0.fields[1]) == dir))) {
+				if (ddv_call->bail)
 					goto ddv_restart;
-				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
-				if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o1.fields[1]) == dir))) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1184, 1, (u64)(unsigned long)(sg));
-				}
+				ddv_violation(ddv_call, 1184, 1, (u64)(unsigned long)(sg));
 			}
 		}
 	}
@@ -9401,11 +9278,12 @@ static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, 
 
 static __always_inline void ddv_b___dma_sync_sg_for_cpu(struct ddv_call *ddv_call, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
 {
-	/* specs/linux/dma.ddv:182:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
+		/* specs/linux/dma.ddv:182:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9413,32 +9291,13 @@ static __always_inline void ddv_b___dma_sync_sg_for_cpu(struct ddv_call *ddv_cal
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1183, 1, (u64)(unsigned long)(sg));
 		}
-	}
-	/* specs/linux/dma.ddv:183:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:183:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/dma.ddv:184:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				struct ddv_obj ddv_o1 = { 0 };
-				int ddv_f0, ddv_f1;
-
-				ddv_f1 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o1);
-				if (DDV_RARE(ddv_call, ddv_f1))
+			if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o0.fields[1]) == dir))) {
+				if (ddv_call->bail)
 					goto ddv_restart;
-				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
-				if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o1.fields[1]) == dir))) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1184, 1, (u64)(unsigned long)(sg));
-				}
+				ddv_violation(ddv_call, 1184, 1, (u64)(unsigned long)(sg));
 			}
 		}
 	}
@@ -9495,11 +9354,12 @@ static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_device(unsigned long ddv_ret_ip,
 
 static __always_inline void ddv_b_dma_sync_sg_for_device(struct ddv_call *ddv_call, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
 {
-	/* specs/linux/dma.ddv:194:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
+		/* specs/linux/dma.ddv:194:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9507,32 +9367,13 @@ static __always_inline void ddv_b_dma_sync_sg_for_device(struct ddv_call *ddv_ca
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1185, 1, (u64)(unsigned long)(sg));
 		}
-	}
-	/* specs/linux/dma.ddv:195:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:195:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/dma.ddv:196:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				struct ddv_obj ddv_o1 = { 0 };
-				int ddv_f0, ddv_f1;
-
-				ddv_f1 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o1);
-				if (DDV_RARE(ddv_call, ddv_f1))
+			if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o0.fields[1]) == dir))) {
+				if (ddv_call->bail)
 					goto ddv_restart;
-				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
-				if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o1.fields[1]) == dir))) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1186, 1, (u64)(unsigned long)(sg));
-				}
+				ddv_violation(ddv_call, 1186, 1, (u64)(unsigned long)(sg));
 			}
 		}
 	}
@@ -9589,11 +9430,12 @@ static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_device(unsigned long ddv_ret_i
 
 static __always_inline void ddv_b___dma_sync_sg_for_device(struct ddv_call *ddv_call, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
 {
-	/* specs/linux/dma.ddv:194:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
+		/* specs/linux/dma.ddv:194:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9601,32 +9443,13 @@ static __always_inline void ddv_b___dma_sync_sg_for_device(struct ddv_call *ddv_
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1185, 1, (u64)(unsigned long)(sg));
 		}
-	}
-	/* specs/linux/dma.ddv:195:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:195:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/dma.ddv:196:3: check */
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				struct ddv_obj ddv_o1 = { 0 };
-				int ddv_f0, ddv_f1;
-
-				ddv_f1 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o1);
-				if (DDV_RARE(ddv_call, ddv_f1))
+			if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o0.fields[1]) == dir))) {
+				if (ddv_call->bail)
 					goto ddv_restart;
-				ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
-					goto ddv_restart;
-				if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o1.fields[1]) == dir))) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1186, 1, (u64)(unsigned long)(sg));
-				}
+				ddv_violation(ddv_call, 1186, 1, (u64)(unsigned long)(sg));
 			}
 		}
 	}
@@ -9683,11 +9506,12 @@ static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip
 
 static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	/* specs/linux/dma.ddv:214:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), NULL);
+		/* specs/linux/dma.ddv:214:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9695,34 +9519,14 @@ static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_c
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1187, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:215:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:215:2: check */
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) >= size)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1188, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:219:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		struct ddv_obj ddv_o1 = { 0 };
-		int ddv_f0, ddv_f1;
-
-		ddv_f1 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o1);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o1.fields[1]) == dir))) {
+		/* specs/linux/dma.ddv:219:2: check */
+		if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o0.fields[1]) == dir))) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1189, 1, (u64)(unsigned long)(addr));
@@ -9781,11 +9585,12 @@ static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_
 
 static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	/* specs/linux/dma.ddv:214:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), NULL);
+		/* specs/linux/dma.ddv:214:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9793,34 +9598,14 @@ static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1187, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:215:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:215:2: check */
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) >= size)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1188, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:219:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		struct ddv_obj ddv_o1 = { 0 };
-		int ddv_f0, ddv_f1;
-
-		ddv_f1 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o1);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o1.fields[1]) == dir))) {
+		/* specs/linux/dma.ddv:219:2: check */
+		if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o0.fields[1]) == dir))) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1189, 1, (u64)(unsigned long)(addr));
@@ -9879,11 +9664,12 @@ static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret
 
 static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	/* specs/linux/dma.ddv:229:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), NULL);
+		/* specs/linux/dma.ddv:229:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9891,34 +9677,14 @@ static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *dd
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1190, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:230:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:230:2: check */
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) >= size)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1191, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:234:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		struct ddv_obj ddv_o1 = { 0 };
-		int ddv_f0, ddv_f1;
-
-		ddv_f1 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o1);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o1.fields[1]) == dir))) {
+		/* specs/linux/dma.ddv:234:2: check */
+		if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o0.fields[1]) == dir))) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1192, 1, (u64)(unsigned long)(addr));
@@ -9977,11 +9743,12 @@ static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_r
 
 static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
-	/* specs/linux/dma.ddv:229:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), NULL);
+		/* specs/linux/dma.ddv:229:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9989,34 +9756,14 @@ static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1190, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:230:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:230:2: check */
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) >= size)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1191, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:234:2: check */
-	{
-		struct ddv_obj ddv_o0 = { 0 };
-		struct ddv_obj ddv_o1 = { 0 };
-		int ddv_f0, ddv_f1;
-
-		ddv_f1 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o1);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
-		if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o1.fields[1]) == dir))) {
+		/* specs/linux/dma.ddv:234:2: check */
+		if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == DMA_BIDIRECTIONAL) || (((u64)(unsigned long)ddv_o0.fields[1]) == dir))) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1192, 1, (u64)(unsigned long)(addr));
@@ -10166,11 +9913,12 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_resource(unsigned long ddv_ret_ip, uns
 
 static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
 {
-	/* specs/linux/dma.ddv:262:2: require */
 	{
+		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(addr), NULL);
+		/* specs/linux/dma.ddv:262:2: require */
+		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(addr), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -10178,34 +9926,19 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1194, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/dma.ddv:265:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(addr), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/dma.ddv:265:2: if */
 		if ((ddv_f0 == 0)) {
-			{
-				struct ddv_obj ddv_o0 = { 0 };
-				int ddv_f0;
-
-				/* specs/linux/dma.ddv:266:3: check */
-				ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(addr), &ddv_o0);
-				if (DDV_RARE(ddv_call, ddv_f0))
+			/* specs/linux/dma.ddv:266:3: check */
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
+				if (ddv_call->bail)
 					goto ddv_restart;
-				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1195, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
-				}
-				/* specs/linux/dma.ddv:268:3: check */
-				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
-					if (ddv_call->bail)
-						goto ddv_restart;
-					ddv_violation(ddv_call, 1196, 1, (u64)(unsigned long)(addr));
-				}
+				ddv_violation(ddv_call, 1195, 2, (u64)(unsigned long)(size), (u64)(unsigned long)(addr));
+			}
+			/* specs/linux/dma.ddv:268:3: check */
+			if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == dir)) {
+				if (ddv_call->bail)
+					goto ddv_restart;
+				ddv_violation(ddv_call, 1196, 1, (u64)(unsigned long)(addr));
 			}
 			/* specs/linux/dma.ddv:270:3: object operation */
 			{
@@ -10705,11 +10438,12 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 {
 	/* specs/linux/dma.ddv:349:2: if */
 	if (vaddr != NULL) {
-		/* specs/linux/dma.ddv:350:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(vaddr), NULL);
+			/* specs/linux/dma.ddv:350:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(vaddr), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -10717,34 +10451,19 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1202, 1, (u64)(unsigned long)(vaddr));
 			}
-		}
-		/* specs/linux/dma.ddv:352:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(vaddr), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/dma.ddv:352:3: if */
 			if ((ddv_f0 == 0)) {
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					/* specs/linux/dma.ddv:353:4: check */
-					ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(vaddr), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
+				/* specs/linux/dma.ddv:353:4: check */
+				if (ddv_f0 == 0 && !(((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool)) {
+					if (ddv_call->bail)
 						goto ddv_restart;
-					if (ddv_f0 == 0 && !(((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool)) {
-						if (ddv_call->bail)
-							goto ddv_restart;
-						ddv_violation(ddv_call, 1203, 1, (u64)(unsigned long)(vaddr));
-					}
-					/* specs/linux/dma.ddv:354:4: check */
-					if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr)) {
-						if (ddv_call->bail)
-							goto ddv_restart;
-						ddv_violation(ddv_call, 1204, 1, (u64)(unsigned long)(vaddr));
-					}
+					ddv_violation(ddv_call, 1203, 1, (u64)(unsigned long)(vaddr));
+				}
+				/* specs/linux/dma.ddv:354:4: check */
+				if (ddv_f0 == 0 && !(((dma_addr_t)(unsigned long)ddv_o0.fields[1]) == addr)) {
+					if (ddv_call->bail)
+						goto ddv_restart;
+					ddv_violation(ddv_call, 1204, 1, (u64)(unsigned long)(vaddr));
 				}
 				/* specs/linux/dma.ddv:355:4: if */
 				{
@@ -11534,10 +11253,10 @@ static __always_inline void ddv_b_devm_free_irq(struct ddv_call *ddv_call, struc
 			goto ddv_restart;
 		ddv_violation(ddv_call, 961, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
-	/* specs/linux/irq.ddv:102:2: require */
 	{
 		int ddv_f0;
 
+		/* specs/linux/irq.ddv:102:2: require */
 		ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
@@ -11546,14 +11265,7 @@ static __always_inline void ddv_b_devm_free_irq(struct ddv_call *ddv_call, struc
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1217, 1, (u64)(unsigned long)(irq));
 		}
-	}
-	/* specs/linux/irq.ddv:105:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/irq.ddv:105:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/irq.ddv:106:3: object operation */
 			{
@@ -14317,11 +14029,11 @@ static __always_inline void ddv_b___netif_napi_del(struct ddv_call *ddv_call, st
 			goto ddv_restart;
 		ddv_violation(ddv_call, 976, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
-	/* specs/linux/net.ddv:171:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
+		/* specs/linux/net.ddv:171:2: check */
 		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(napi), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
@@ -14330,14 +14042,7 @@ static __always_inline void ddv_b___netif_napi_del(struct ddv_call *ddv_call, st
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1241, 1, (u64)(unsigned long)(napi));
 		}
-	}
-	/* specs/linux/net.ddv:172:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(napi), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/net.ddv:172:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/net.ddv:173:3: object operation */
 			{
@@ -16651,10 +16356,10 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 	}
 	/* specs/linux/pci.ddv:72:2: if */
 	if (!(pci_is_managed(dev))) {
-		/* specs/linux/pci.ddv:73:3: require */
 		{
 			int ddv_f0;
 
+			/* specs/linux/pci.ddv:73:3: require */
 			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
@@ -16663,14 +16368,7 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1253, 1, (u64)(unsigned long)(dev));
 			}
-		}
-		/* specs/linux/pci.ddv:74:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/pci.ddv:74:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/pci.ddv:75:4: if */
 				{
@@ -17506,11 +17204,12 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 {
 	/* specs/linux/pci.ddv:155:2: if */
 	if (!(pci_is_managed(pdev))) {
-		/* specs/linux/pci.ddv:156:3: require */
 		{
+			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), NULL);
+			/* specs/linux/pci.ddv:156:3: require */
+			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -17518,28 +17217,13 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1258, 1, (u64)(unsigned long)(pdev));
 			}
-		}
-		/* specs/linux/pci.ddv:157:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/pci.ddv:157:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/pci.ddv:158:4: check */
-				{
-					struct ddv_obj ddv_o0 = { 0 };
-					int ddv_f0;
-
-					ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0);
-					if (DDV_RARE(ddv_call, ddv_f0))
+				if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars)) {
+					if (ddv_call->bail)
 						goto ddv_restart;
-					if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == bars)) {
-						if (ddv_call->bail)
-							goto ddv_restart;
-						ddv_violation(ddv_call, 1259, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
-					}
+					ddv_violation(ddv_call, 1259, 2, (u64)(unsigned long)(pdev), (u64)(unsigned long)(bars));
 				}
 				/* specs/linux/pci.ddv:159:4: object operation */
 				{
@@ -19066,10 +18750,10 @@ static __always_inline void ddv_b_devm_iounmap(struct ddv_call *ddv_call, struct
 			goto ddv_restart;
 		ddv_violation(ddv_call, 996, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
-	/* specs/linux/pci.ddv:304:2: require */
 	{
 		int ddv_f0;
 
+		/* specs/linux/pci.ddv:304:2: require */
 		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(addr), NULL);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
@@ -19078,14 +18762,7 @@ static __always_inline void ddv_b_devm_iounmap(struct ddv_call *ddv_call, struct
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1272, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/pci.ddv:307:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(addr), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/pci.ddv:307:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:308:3: object operation */
 			{
@@ -19288,10 +18965,10 @@ static DDV_RARE_PATH void ddv_r_pcim_iounmap(unsigned long ddv_ret_ip, unsigned 
 
 static __always_inline void ddv_b_pcim_iounmap(struct ddv_call *ddv_call, struct pci_dev *pdev, void __iomem *addr)
 {
-	/* specs/linux/pci.ddv:339:2: require */
 	{
 		int ddv_f0;
 
+		/* specs/linux/pci.ddv:339:2: require */
 		ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
@@ -19300,14 +18977,7 @@ static __always_inline void ddv_b_pcim_iounmap(struct ddv_call *ddv_call, struct
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1274, 1, (u64)(unsigned long)(addr));
 		}
-	}
-	/* specs/linux/pci.ddv:342:2: if */
-	{
-		int ddv_f0;
-
-		ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL);
-		if (DDV_RARE(ddv_call, ddv_f0))
-			goto ddv_restart;
+		/* specs/linux/pci.ddv:342:2: if */
 		if ((ddv_f0 == 0)) {
 			/* specs/linux/pci.ddv:343:3: object operation */
 			{
@@ -31223,19 +30893,15 @@ static __always_inline void ddv_b_up(struct ddv_call *ddv_call, struct semaphore
 			}
 		}
 	}
-	/* specs/linux/locks.ddv:373:2: check */
 	{
 		struct ddv_obj ddv_o0 = { 0 };
-		struct ddv_obj ddv_o1 = { 0 };
-		int ddv_f0, ddv_f1;
+		int ddv_f0;
 
-		ddv_f1 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), &ddv_o1);
-		if (DDV_RARE(ddv_call, ddv_f1))
-			goto ddv_restart;
+		/* specs/linux/locks.ddv:373:2: check */
 		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), &ddv_o0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
-		if (ddv_f0 == 0 && ddv_f1 == 0 && !((((u64)(unsigned long)ddv_o0.fields[0]) == 0) || ((sem)->count < ((u64)(unsigned long)ddv_o1.fields[0])))) {
+		if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[0]) == 0) || ((sem)->count < ((u64)(unsigned long)ddv_o0.fields[0])))) {
 			if (ddv_call->bail)
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1330, 1, (u64)(unsigned long)(sem));
@@ -32522,10 +32188,10 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 {
 	/* specs/linux/usb.ddv:110:2: if */
 	if (urb != NULL) {
-		/* specs/linux/usb.ddv:111:3: require */
 		{
 			int ddv_f0;
 
+			/* specs/linux/usb.ddv:111:3: require */
 			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
@@ -32534,14 +32200,7 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1337, 1, (u64)(unsigned long)(urb));
 			}
-		}
-		/* specs/linux/usb.ddv:113:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/usb.ddv:113:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/usb.ddv:118:4: if */
 				{
@@ -33454,10 +33113,10 @@ static __always_inline void ddv_b_usb_put_dev(struct ddv_call *ddv_call, struct 
 {
 	/* specs/linux/usb.ddv:271:2: if */
 	if (dev != NULL) {
-		/* specs/linux/usb.ddv:272:3: require */
 		{
 			int ddv_f0;
 
+			/* specs/linux/usb.ddv:272:3: require */
 			ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), NULL);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
@@ -33466,14 +33125,7 @@ static __always_inline void ddv_b_usb_put_dev(struct ddv_call *ddv_call, struct 
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1342, 1, (u64)(unsigned long)(dev));
 			}
-		}
-		/* specs/linux/usb.ddv:274:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/usb.ddv:274:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/usb.ddv:275:4: if */
 				{
@@ -33667,10 +33319,10 @@ static __always_inline void ddv_b_usb_put_intf(struct ddv_call *ddv_call, struct
 {
 	/* specs/linux/usb.ddv:300:2: if */
 	if (intf != NULL) {
-		/* specs/linux/usb.ddv:301:3: require */
 		{
 			int ddv_f0;
 
+			/* specs/linux/usb.ddv:301:3: require */
 			ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), NULL);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
@@ -33679,14 +33331,7 @@ static __always_inline void ddv_b_usb_put_intf(struct ddv_call *ddv_call, struct
 					goto ddv_restart;
 				ddv_violation(ddv_call, 1344, 1, (u64)(unsigned long)(intf));
 			}
-		}
-		/* specs/linux/usb.ddv:303:3: if */
-		{
-			int ddv_f0;
-
-			ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), NULL);
-			if (DDV_RARE(ddv_call, ddv_f0))
-				goto ddv_restart;
+			/* specs/linux/usb.ddv:303:3: if */
 			if ((ddv_f0 == 0)) {
 				/* specs/linux/usb.ddv:304:4: if */
 				{

@@ -116,7 +116,7 @@ tests_fuzz_libreplay_cli_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_REPLAY_CFLAGS)
 # ddvc's C files, the parser and lexer as compiler/libddvc.a's rules generate them.
 tests_fuzz_libreplay_ddvc_a_SOURCES = compiler/tree.c compiler/diag.c compiler/checks.c compiler/messages.c \
 	compiler/guards.c \
-	compiler/writer.c compiler/emit_c.c compiler/emit_sig.c compiler/emit_expr.c compiler/emit_pack.c compiler/emit_catalog.c \
+	compiler/writer.c compiler/emit_c.c compiler/emit_lookups.h compiler/emit_lookups.c compiler/emit_sig.c compiler/emit_expr.c compiler/emit_pack.c compiler/emit_catalog.c \
 	compiler/emit_doc.c compiler/driver.c lib/caret.c
 nodist_tests_fuzz_libreplay_ddvc_a_SOURCES = compiler/parser.c compiler/lexer.c
 tests_fuzz_libreplay_ddvc_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_REPLAY_CFLAGS)
