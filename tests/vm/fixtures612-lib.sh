@@ -1,5 +1,5 @@
-# fixtures612-lib.sh: what the 6.12 fixture scenarios share (fixture-sched612.sh,
-# fixture-devclass612.sh); source after fixtures.sh. The scenario names its kernel on a
+# fixtures612-lib.sh: what the 6.12 fixture scenario fixtures612.sh needs; source after
+# fixtures.sh. The scenario names its kernel on a
 # line "# vm-kernel: VERSION" (scripts/test-vm fetches it first).
 # shellcheck shell=bash
 #
