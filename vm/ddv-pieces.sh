@@ -1,4 +1,4 @@
-# ddv-pieces.sh: sourced by the VM scenarios (tests/vm/lib.sh) and the scripts that boot ddv in the VM (scripts/bench-load, scripts/soak): where this build's ddv pieces are and the vm/run options that put them into the guest.
+# ddv-pieces.sh: sourced by the VM scenarios (tests/vm/lib.sh) and the scripts that boot ddv in the VM (scripts/bench-load, scripts/soak, scripts/corpus): where this build's ddv pieces are and the vm/run options that put them into the guest.
 # shellcheck shell=bash disable=SC2034 # ddv_cli, ddv_ko, ddv_packs are for the caller
 #
 # vm_build names the configured build tree (the caller sets it).
@@ -48,4 +48,35 @@ ddv_vm_stripped() {
 			mv -f "$copy.$$" "$copy" || { rm -f "$copy.$$"; echo "$1"; return; }
 	fi
 	echo "$copy"
+}
+
+# The source tree this file is in (vm/ of it), for vm_kernel_tree.
+ddv_src_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# vm_kernel_tree DIR KDIR: configures the build tree DIR for the kernel headers KDIR
+# (once) and runs `make modules` there, so ddv.ko and the packs are built for that kernel
+# (from a source tree: its configure, runtime/ and generated/).
+# One builder at a time per tree: scenarios sharing it (k612, runtime-612, the 6.12
+# fixtures) wait their turn. `make modules` rebuilds everything (~30 s of CPU, the pack's
+# 1.7 MB of C): it runs again only when a source of the modules (runtime/, generated/) or
+# the configuration is newer than the last build's stamp.
+vm_kernel_tree() {
+	mkdir -p "$1" || return 1
+	(
+		flock 9
+		cd "$1" || exit 1
+		if [ ! -f Makefile ] || ! grep -qx "KDIR = $2" Makefile; then
+			"$ddv_src_top/configure" --with-kernel="$2" >configure.out 2>&1 ||
+				{ tail -n 20 configure.out; exit 1; }
+		fi
+		if [ -f .modules-built ] && [ -f runtime/linux/ddv.ko ] &&
+			[ -z "$(find Makefile "$ddv_src_top/runtime" "$ddv_src_top/generated" -newer .modules-built \
+				-print -quit 2>/dev/null)" ]; then
+			exit 0
+		fi
+		rm -f .modules-built
+		touch .modules-building
+		make modules >modules.out 2>&1 || { tail -n 40 modules.out; exit 1; }
+		mv .modules-building .modules-built
+	) 9>"$1/.lock"
 }

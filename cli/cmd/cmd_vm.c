@@ -134,7 +134,7 @@ static int vm_usage(FILE *f)
 {
 	fprintf(f, "usage: ddv vm [--nic MODEL] [--add FILE]... [--module NAME]... [--timeout S]\n"
 		   "              [--smp N] [--mem SIZE] [--qemu ARGS] [--out DIR] [--log FILE]\n"
-		   "              -- COMMAND...\n"
+		   "              [--kver KVER] -- COMMAND...\n"
 		   "Each COMMAND is a shell line run in the guest, e.g.\n"
 		   "  ddv vm --nic e1000 -- 'ddv start; ddv load e1000; ddv unload e1000; ddv report'\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
@@ -144,6 +144,7 @@ static int vm_usage(FILE *f)
 struct vm_opts {
 	const char *timeout;
 	const char *out_dir;
+	const char *kver;	/* the guest kernel (vm/run --kver), NULL for the rig's default */
 	struct argvec adds;	/* vm/run's own options: --add, --nic, --smp, --mem, --log */
 	struct strbuf mods;	/* the Debian modules the guest needs, comma-separated */
 	struct strbuf qemu;	/* extra qemu arguments */
@@ -162,13 +163,14 @@ static int parse_vm_options(int argc, char **argv, struct vm_opts *o)
 		{ "qemu", required_argument, NULL, 'q' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "kver", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	long n;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+n:a:m:t:s:M:q:o:l:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+n:a:m:t:s:M:q:o:l:k:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			/* vm/run adds the NIC and the Debian modules that drive it. */
@@ -204,6 +206,11 @@ static int parse_vm_options(int argc, char **argv, struct vm_opts *o)
 		case 'l':
 			/* The serial console, kept: what a guest that died still said. */
 			av_push(&o->adds, "--log");
+			av_push(&o->adds, optarg);
+			break;
+		case 'k':
+			o->kver = optarg;
+			av_push(&o->adds, "--kver");
 			av_push(&o->adds, optarg);
 			break;
 		case 'h':
@@ -274,6 +281,28 @@ static int write_job(const char *srcdir, int ncmds, char **cmds, struct strbuf *
 	return err;
 }
 
+/*
+ * Whether the build tree's modules are for kernel kver: its Makefile's KERNEL_RELEASE
+ * (configure --with-kernel), the release the modules were built against.
+ */
+static bool built_for(const char *builddir, const char *kver)
+{
+	char *path = xasprintf("%s/Makefile", builddir), *text, *line;
+	size_t size, len = strlen(kver);
+	bool same = false;
+
+	if (!read_whole_file(path, (void **)&text, &size)) {
+		line = strstr(text, "\nKERNEL_RELEASE = ");
+		if (line) {
+			line += strlen("\nKERNEL_RELEASE = ");
+			same = !strncmp(line, kver, len) && (line[len] == '\n' || !line[len]);
+		}
+		free(text);
+	}
+	free(path);
+	return same;
+}
+
 /* vm/run's command line: the job, this ddv, ddv.ko and the packs, then the user's options. */
 static void rig_args(struct argvec *a, const char *run, const char *script_path, const char *exe,
 		     const char *builddir, const struct vm_opts *o)
@@ -291,12 +320,15 @@ static void rig_args(struct argvec *a, const char *run, const char *script_path,
 	av_push(a, "--add");
 	av_push(a, path);
 	free(path);
-	/* The build tree's modules, else $DDV_MODULE_DIR's, else the installed ones for the
-	 * kernel ddv was configured for (the rig's default guest kernel). */
-	path = builddir ? xasprintf("%s/runtime/linux", builddir) : NULL;
+	/* The build tree's modules (with --kver, only when built for that kernel), else
+	 * $DDV_MODULE_DIR's, else the installed ones for the guest's kernel (without --kver
+	 * the one ddv was configured for, the rig's default). */
+	path = builddir && (!o->kver || built_for(builddir, o->kver)) ?
+	       xasprintf("%s/runtime/linux", builddir) : NULL;
 	if (!path || !add_files(a, path, "ddv", ".ko", GUEST_MODULE_DIR)) {
 		char *mdir = getenv("DDV_MODULE_DIR") && *getenv("DDV_MODULE_DIR") ?
-			     xstrdup(module_dir(NULL)) : installed_module_dir(DDV_KERNEL_RELEASE);
+			     xstrdup(module_dir(NULL)) :
+			     installed_module_dir(o->kver ? o->kver : DDV_KERNEL_RELEASE);
 
 		if (!add_files(a, mdir, "ddv", ".ko", GUEST_MODULE_DIR))
 			ddv_warn("no ddv.ko in %s%s%s: build it with 'make modules'",

@@ -6,7 +6,9 @@
 # `ddv inject` joined by "+" (plan+caller=M:F+rate=100), or "-", RULES the comma-separated rule
 # ids the report must have and nothing else, "-" for none) and $inject, then calls
 # devmodel_run PREFIX: one VM, one ddv session per case, each judged. Guest commands queued in
-# $fixture_sessions before (a module to load first) run before the sessions.
+# $fixture_sessions before (a module to load first) run before the sessions. A scenario that
+# boots several sets of cases at once (fixtures612.sh) calls the three steps itself:
+# devmodel_queue for each set, fixture_ddv_vm, devmodel_judge for each set, devmodel_sound.
 
 # The firmware the fixtures request (tests/drivers/devmodel.h, DM_FIRMWARE).
 devmodel_firmware='mkdir -p /lib/firmware && echo ddv >/lib/firmware/ddv-fixture.bin
@@ -30,7 +32,8 @@ devmodel_expect_rules() {
 	fi
 }
 
-devmodel_run() {
+# devmodel_queue: the sessions of $devmodel_cases, with $inject, queued.
+devmodel_queue() {
 	local label m load inj rules
 
 	fixture_sessions=$fixture_sessions$devmodel_firmware
@@ -47,13 +50,22 @@ devmodel_run() {
 		*) fixture_session "$label" "$m" "$load" ;;
 		esac
 	done <<<"$devmodel_cases"
-	fixture_sessions="${fixture_sessions}dmesg >/out/dmesg.txt
-"
-	fixture_ddv_vm "$1" || return
-	# The defects the kernel WARNs about (a misc device or a sysfs group never
-	# registered) may taint it; none may oops it or sleep in atomic context.
+}
+
+# devmodel_sound PREFIX: the guest's dmesg, queued last (devmodel_dmesg) and brought back:
+# the defects the kernel WARNs about (a misc device or a sysfs group never registered) may
+# taint it; none may oops it or sleep in atomic context.
+devmodel_dmesg='dmesg >/out/dmesg.txt
+'
+devmodel_sound() {
 	check_host "$1: the kernel never oopsed nor slept in atomic context" \
 		sh -c "[ -s '$vm_out/dmesg.txt' ] && ! grep -E 'Oops|general protection|scheduling while atomic|sleeping function called from invalid' '$vm_out/dmesg.txt'"
+}
+
+# devmodel_judge: each case of $devmodel_cases judged from its report.
+devmodel_judge() {
+	local label m load inj rules
+
 	while read -r label m load inj rules; do
 		[ -n "$label" ] || continue
 		fixture_use "$label"
@@ -64,4 +76,12 @@ devmodel_run() {
 			devmodel_expect_rules "$label" "$rules"
 		fi
 	done <<<"$devmodel_cases"
+}
+
+devmodel_run() {
+	devmodel_queue
+	fixture_sessions=$fixture_sessions$devmodel_dmesg
+	fixture_ddv_vm "$1" || return
+	devmodel_sound "$1"
+	devmodel_judge
 }

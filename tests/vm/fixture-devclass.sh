@@ -4,43 +4,13 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
 . "$vm_top/tests/vm/devmodel-lib.sh"
+. "$vm_top/tests/vm/devclass-lib.sh"
 
-# kthread_create is init's last fallible call: failing it sends init down its whole
-# error path.
-inject="nth kthread_create_on_node 1"
-
-# LABEL MODULE LOAD INJECT RULES (tests/vm/devmodel-lib.sh). Every load that must end ok
-# also shows the forwarding: init fails when a name differs from its arguments'.
-devmodel_cases='
-clean devclass_clean ok - -
-clean_failed devclass_clean fails inject -
-class_leak devclass_class_leak ok - device.class-leak
-unwind_leak devclass_unwind_leak fails inject device.class-leak,timer.workqueue-leak
-class_dead devclass_class_dead ok - device.class-destroy-dead
-device_uncreated devclass_device_uncreated ok - device.destroy-uncreated
-kobject_leak devclass_kobject_leak ok - device.kobject-leak,heap.leak
-wq_dead devclass_wq_dead ok - timer.workqueue-destroy-dead
-wq_atomic devclass_wq_atomic ok - linux.destroy_workqueue.sleep-in-atomic
-kthread_leak devclass_kthread_leak ok - sched.kthread-leak
-wq_leak devclass_wq_leak ok - timer.workqueue-leak
-atomic devclass_atomic ok random linux.class_create.sleep-in-atomic,linux.device_create.sleep-in-atomic,linux.alloc_workqueue.sleep-in-atomic,linux.kthread_create_on_node.sleep-in-atomic,linux.class_destroy.sleep-in-atomic,linux.device_destroy.sleep-in-atomic
-atomic_clean devclass_atomic_clean ok random -
-again devclass_again ok - -
-again_unseen devclass_again_unseen ok - timer.workqueue-alloc-live,device.class-device-live,device.class-create-live
-device_leak devclass_device_leak ok - device.class-device-leak,device.class-leak
-kthread_again devclass_kthread_again ok - sched.kthread-create-live
-kthread_again_clean devclass_kthread_again_clean ok - -
-'
-
+inject=$devclass_inject
+devmodel_cases=$devclass_cases
 if fixture_build; then
 	devmodel_run devclass
-	# The leaks after the failed init name the calls that made them.
-	fixture_use unwind_leak
-	# shellcheck disable=SC2154 # set by fixture-devclass612.sh for 6.12's class_create
-	for api in alloc_workqueue:timer.workqueue-leak ${class_create:-__class_create}:device.class-leak; do
-		site=$(fixture_site devclass_unwind_leak "${api%%:*}")
-		check_host "unwind_leak: ${api#*:} names ${api%%:*}'s site, $site" \
-			test "$(fixture_report_site "${api#*:}" allocation_site)" = "$site"
-	done
+	# 6.1 exports __class_create (6.4 made class_create the exported symbol).
+	devclass_judge_sites __class_create
 fi
 vm_summary

@@ -1,10 +1,10 @@
-# fixtures612-lib.sh: what the 6.12 fixture scenarios share (fixture-sched612.sh,
-# fixture-devclass612.sh); source after fixtures.sh. The scenario names its kernel on a
-# line "# vm-kernel: VERSION" (scripts/test-vm fetches it first).
+# fixtures612-lib.sh: what the 6.12 fixture scenario fixtures612.sh needs; source after
+# fixtures.sh. The scenario names its kernel on a line "# vm-kernel: VERSION"
+# (scripts/test-vm fetches it first).
 # shellcheck shell=bash
 #
-# The 6.12 build tree is k612.sh's (DDV_BUILD_DIR/k612, configured once, lib.sh
-# vm_kernel_tree); the fixtures are built against the same headers, and fixtures.sh's
+# The 6.12 build tree is k612.sh's (DDV_BUILD_DIR/k612, configured once, vm_kernel_tree
+# of vm/ddv-pieces.sh); the fixtures are built against the same headers, and fixtures.sh's
 # fixture_ddv_vm boots that kernel.
 
 kver=${DDV_K612_KVER:-$(sed -n 's/^# vm-kernel: *//p' "$0")}

@@ -171,32 +171,7 @@ vm_kernel_fixtures() {
 		{ tail -n 40 "$dir/build.log"; return 1; }
 }
 
-# vm_kernel_tree DIR KDIR: configures the build tree DIR for the kernel headers KDIR
-# (once) and runs `make modules` there, so ddv.ko and the packs are built for that kernel.
-# One builder at a time per tree: scenarios sharing it (k612, runtime-612, the 6.12
-# fixtures) wait their turn. `make modules` rebuilds everything (~30 s of CPU, the pack's
-# 1.7 MB of C): it runs again only when a source of the modules (runtime/, generated/) or
-# the configuration is newer than the last build's stamp.
-vm_kernel_tree() {
-	mkdir -p "$1" || return 1
-	(
-		flock 9
-		cd "$1" || exit 1
-		if [ ! -f Makefile ] || ! grep -qx "KDIR = $2" Makefile; then
-			"$vm_top/configure" --with-kernel="$2" >configure.out 2>&1 ||
-				{ tail -n 20 configure.out; exit 1; }
-		fi
-		if [ -f .modules-built ] && [ -f runtime/linux/ddv.ko ] &&
-			[ -z "$(find Makefile "$vm_top/runtime" "$vm_top/generated" -newer .modules-built \
-				-print -quit 2>/dev/null)" ]; then
-			exit 0
-		fi
-		rm -f .modules-built
-		touch .modules-building
-		make modules >modules.out 2>&1 || { tail -n 40 modules.out; exit 1; }
-		mv .modules-building .modules-built
-	) 9>"$1/.lock"
-}
+# vm_kernel_tree DIR KDIR: vm/ddv-pieces.sh's (scripts/corpus --kver builds its tree too).
 
 # vm_summary: the scenario's last line; its status says whether every case passed.
 vm_summary() {
