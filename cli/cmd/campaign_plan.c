@@ -31,6 +31,7 @@ struct recorded_call {
 	char *name;		/* SYMBOL@func+0xoff */
 	uint64_t key;		/* function, site and stack */
 	enum life_phase phase;
+	bool fallible;		/* ddv.stack-id said it reached the injector */
 };
 
 /* A fallible call of the recording life and its stack identity (ddv.stack-id: systematic). */
@@ -61,8 +62,9 @@ struct recording {
 	size_t ncalls;
 	struct site_stack *stacks;
 	size_t nstacks;
-	struct stack_call *ids;	/* systematic: the fallible calls with their stack identity */
+	struct stack_call *ids;	/* the fallible calls with their stack identity */
 	size_t nids;
+	bool ids_recorded;	/* the runtime logged them (DDV_INJECT_STACK) */
 	uint64_t dropped;
 };
 
@@ -168,6 +170,7 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 	rc->name = name.s;
 	rc->key = h;
 	rc->phase = r->phase;
+	rc->fallible = false;
 }
 
 static int compare_stack_calls(const void *a, const void *b)
@@ -291,9 +294,15 @@ static int record_clean_load(struct campaign *c, struct judge *j, struct recordi
 		ddv_error(0, "campaign: cannot trace the calls of the recording load");
 		return EXIT_ERROR;
 	}
-	/* Systematic: each fallible call's stack identity, nothing failed. */
-	if (c->systematic && ctl_call(c->ctl, DDV_OP_INJECT, 2,
-				      (uint64_t[]){ DDV_INJECT_STACK, 0 }, NULL)) {
+	/*
+	 * Each fallible call's stack identity, nothing failed: systematic plans on
+	 * them; exhaustive keeps the calls that had one, so that a call whose failure
+	 * mode's condition was false (fails NULL if !(flags & __GFP_NOFAIL)), which
+	 * nth-any does not count, is not planned either.
+	 */
+	r->ids_recorded = !ctl_call(c->ctl, DDV_OP_INJECT, 2,
+				    (uint64_t[]){ DDV_INJECT_STACK, 0 }, NULL);
+	if (c->systematic && !r->ids_recorded) {
 		ddv_error(0, "campaign: the runtime cannot tell the calls' stacks apart "
 			  "(DDV_INJECT_STACK: a ddv.ko older than this ddv?)");
 		return EXIT_ERROR;
@@ -369,6 +378,65 @@ static int settle_fallible(const struct judge *j, const struct recording *r,
 	return 0;
 }
 
+/* Calls in order of their name, then of time (mark_fallible). */
+static int compare_call_names(const void *a, const void *b)
+{
+	const struct recorded_call *x = *(struct recorded_call *const *)a;
+	const struct recorded_call *y = *(struct recorded_call *const *)b;
+	int d = strcmp(x->name, y->name);
+
+	if (d)
+		return d;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int compare_id_names(const void *a, const void *b)
+{
+	const struct stack_call *x = a, *y = b;
+	int d = strcmp(x->name, y->name);
+
+	return d ? d : compare_stack_calls(a, b);
+}
+
+/*
+ * Each ddv.stack-id marks its call fallible: at the same site, the last call
+ * not later than it (logged in the call's entry, the identity in the injector's
+ * ask after it), else the next one (a task that moved to a CPU whose clock is
+ * behind).
+ */
+static void mark_fallible(struct recording *r)
+{
+	struct recorded_call **by_name = xmalloc((r->ncalls ? r->ncalls : 1) * sizeof(*by_name));
+	struct stack_call *ids = xmalloc((r->nids ? r->nids : 1) * sizeof(*ids));
+	size_t j = 0;
+
+	for (size_t i = 0; i < r->ncalls; i++)
+		by_name[i] = &r->calls[i];
+	qsort(by_name, r->ncalls, sizeof(*by_name), compare_call_names);
+	memcpy(ids, r->ids, r->nids * sizeof(*ids));
+	qsort(ids, r->nids, sizeof(*ids), compare_id_names);
+	for (size_t k = 0; k < r->nids; k++) {
+		struct recorded_call *last = NULL;
+		int d;
+
+		/* The calls of earlier names, then this name's up to the identity's time. */
+		while (j < r->ncalls && ((d = strcmp(by_name[j]->name, ids[k].name)) < 0 ||
+					 (!d && by_name[j]->ts <= ids[k].ts))) {
+			if (!d && !by_name[j]->fallible)
+				last = by_name[j];
+			j++;
+		}
+		if (!last && j < r->ncalls && !strcmp(by_name[j]->name, ids[k].name))
+			last = by_name[j++];
+		if (last)
+			last->fallible = true;
+	}
+	free(ids);
+	free(by_name);
+}
+
 /* The journal's "phase" lines: which fallible calls each phase of the life made. */
 static void journal_phases(struct campaign *c, const struct recording *r, const size_t *index,
 			   size_t nfallible)
@@ -418,7 +486,8 @@ static void plan_loads(struct campaign *c, struct recording *r, struct symset *n
 	size_t *plan, nplan, nfallible = 0;
 
 	for (size_t i = 0; i < r->ncalls; i++) {
-		if (symset_has(not_fallible, r->calls[i].symbol))
+		if (symset_has(not_fallible, r->calls[i].symbol) ||
+		    (r->ids_recorded && !r->calls[i].fallible))
 			continue;
 		keys[nfallible] = r->calls[i].key;
 		index[nfallible++] = i;
@@ -543,6 +612,8 @@ int record_plan(struct campaign *c, struct judge *j)
 		plan_systematic(c, &r);
 	} else if (!status) {
 		qsort(r.calls, r.ncalls, sizeof(*r.calls), compare_calls);
+		if (r.ids_recorded)
+			mark_fallible(&r);
 		if (settle_fallible(j, &r, &not_fallible))
 			status = EXIT_ERROR;
 		else
