@@ -401,37 +401,54 @@ static int compare_id_names(const void *a, const void *b)
 }
 
 /*
- * Each ddv.stack-id marks its call fallible: at the same site, the last call
- * not later than it (logged in the call's entry, the identity in the injector's
- * ask after it), else the next one (a task that moved to a CPU whose clock is
- * behind).
+ * Each ddv.stack-id marks a call fallible. At a site with as many identities as
+ * calls, every call; at one with fewer (a condition false for some), each
+ * identity marks the last call there not later than it (the call is logged at
+ * its entry, the identity at the injector's ask after it), else the next one.
  */
+static void mark_site(struct recorded_call **calls, size_t ncalls, const struct stack_call *ids,
+		      size_t nids)
+{
+	size_t j = 0;
+
+	for (size_t k = 0; k < nids; k++) {
+		struct recorded_call *last = NULL;
+
+		for (; j < ncalls && calls[j]->ts <= ids[k].ts; j++)
+			last = calls[j];
+		if (!last && j < ncalls)
+			last = calls[j++];
+		if (last)
+			last->fallible = true;
+	}
+}
+
 static void mark_fallible(struct recording *r)
 {
 	struct recorded_call **by_name = xmalloc((r->ncalls ? r->ncalls : 1) * sizeof(*by_name));
 	struct stack_call *ids = xmalloc((r->nids ? r->nids : 1) * sizeof(*ids));
-	size_t j = 0;
+	size_t i = 0, k = 0;
 
-	for (size_t i = 0; i < r->ncalls; i++)
-		by_name[i] = &r->calls[i];
+	for (size_t c = 0; c < r->ncalls; c++)
+		by_name[c] = &r->calls[c];
 	qsort(by_name, r->ncalls, sizeof(*by_name), compare_call_names);
 	memcpy(ids, r->ids, r->nids * sizeof(*ids));
 	qsort(ids, r->nids, sizeof(*ids), compare_id_names);
-	for (size_t k = 0; k < r->nids; k++) {
-		struct recorded_call *last = NULL;
-		int d;
+	while (i < r->ncalls) {
+		const char *name = by_name[i]->name;
+		size_t ci = i, ki;
 
-		/* The calls of earlier names, then this name's up to the identity's time. */
-		while (j < r->ncalls && ((d = strcmp(by_name[j]->name, ids[k].name)) < 0 ||
-					 (!d && by_name[j]->ts <= ids[k].ts))) {
-			if (!d && !by_name[j]->fallible)
-				last = by_name[j];
-			j++;
-		}
-		if (!last && j < r->ncalls && !strcmp(by_name[j]->name, ids[k].name))
-			last = by_name[j++];
-		if (last)
-			last->fallible = true;
+		while (i < r->ncalls && !strcmp(by_name[i]->name, name))
+			i++;
+		while (k < r->nids && strcmp(ids[k].name, name) < 0)
+			k++;
+		for (ki = k; k < r->nids && !strcmp(ids[k].name, name); k++)
+			;
+		if (k - ki >= i - ci)
+			for (size_t c = ci; c < i; c++)
+				by_name[c]->fallible = true;
+		else
+			mark_site(by_name + ci, i - ci, ids + ki, k - ki);
 	}
 	free(ids);
 	free(by_name);
