@@ -13,6 +13,7 @@ struct ctx {
 	struct contract *contract;
 	struct type_decl *type;	/* a type's active condition: its key and fields */
 	bool after;		/* inside after { }: ret is known */
+	const char *before;	/* a clause read before the call: ret is not known there */
 	int nvars;
 	const char *vars[DDVC_MAX_DEPTH];
 	struct type_decl *var_types[DDVC_MAX_DEPTH];
@@ -526,27 +527,6 @@ static void check_class(struct ctx *x, struct contract *c, struct clause *cl)
 	}
 }
 
-/* A kernel version as one ordered number (6.2.7 -> 0x060207); 0 when absent. */
-static unsigned long version_number(const char *v)
-{
-	unsigned int major = 0, minor = 0, patch = 0;
-
-	if (!v || sscanf(v, "%u.%u.%u", &major, &minor, &patch) < 1)
-		return 0;
-	return (unsigned long)major << 16 | minor << 8 | patch;
-}
-
-/*
- * One symbol may have two prototypes when no kernel has both (kvfree_call_rcu's
- * second argument became a pointer in 6.3): the wrappers share a name but are
- * compiled under exclusive LINUX_VERSION_CODE conditions.
- */
-static bool versions_disjoint(const struct fnsig *a, const struct fnsig *b)
-{
-	return (a->before && b->since && version_number(a->before) <= version_number(b->since)) ||
-	       (b->before && a->since && version_number(b->before) <= version_number(a->since));
-}
-
 static void check_functions(struct spec *spec)
 {
 	struct fnsig **tail = &spec->funcs;
@@ -599,9 +579,16 @@ static void check_functions(struct spec *spec)
 			}
 			case CL_FAILS:
 				c->fails = cl->fails;
+				c->fail_cond = cl->value;
 				for (struct fail_value *f = c->fails; f; f = f->next) {
 					resolve_expr(&x, f->value);
 					no_objects(f->value, "a failure value");
+				}
+				if (cl->value) {
+					x.before = "a failure condition";
+					resolve_expr(&x, cl->value);
+					x.before = NULL;
+					no_objects(cl->value, "a failure condition");
 				}
 				break;
 			case CL_CLASS:
@@ -670,6 +657,11 @@ static bool param_everywhere(struct ctx *c, const char *name, const struct srcpo
 
 static bool resolve_ret(struct ctx *c, const struct srcpos *pos)
 {
+	if (c->before) {
+		error_at(pos, RET_BEFORE_CALL,
+			 "%s is read before the call: 'ret' is not known there", c->before);
+		return false;
+	}
 	if (!c->after) {
 		error_at(pos, RET_BEFORE_CALL,
 			 "'ret' is known only once the function returned: use it inside 'after'");
@@ -771,6 +763,7 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 		break;
 	case E_CALL: {
 		bool known = is_constant_name(e->text) || !strcmp(e->text, "ddv_can_sleep") ||
+			     !strcmp(e->text, DDVC_CAN_BE_SIGNALLED) ||
 			     !strcmp(e->text, "ddv_is_vmalloc") || !strcmp(e->text, "ddv_irq_requested");
 
 		if (!strcmp(e->text, DDVC_IN_DRIVER)) {
@@ -780,6 +773,9 @@ static void resolve_expr(struct ctx *c, struct expr *e)
 				error_at(&e->pos, BUILTIN_ARGS,
 					 "'%s' takes one argument, an address", e->text);
 		}
+		if (!strcmp(e->text, DDVC_CAN_BE_SIGNALLED) && e->args)
+			error_at(&e->pos, BUILTIN_ARGS, "'%s' takes no argument: it asks of the "
+				 "calling task", e->text);
 		if (!strcmp(e->text, DDVC_PAIR_KEY)) {
 			known = true;
 			if (!e->args || !e->args->next || e->args->next->next)

@@ -182,6 +182,8 @@ enum name_ref {
 #define DDVC_PAIR_KEY "ddv_key"
 /* Is an address the start of the kernel or module function named (ddv/fastpath.h)? */
 #define DDVC_SYMBOL_IS "ddv_symbol_is"
+/* Can a signal interrupt the calling task's sleep (ddv/fastpath.h)? */
+#define DDVC_CAN_BE_SIGNALLED "ddv_can_be_signalled"
 
 struct type_decl;
 
@@ -350,7 +352,8 @@ struct clause {
 	const char *class_name;
 	struct class_arg *class_args;
 	struct expr *target, *value;	/* CL_WRITES: what an injected failure stores;
-					 * CL_MAY_SLEEP: value, the condition (NULL: always) */
+					 * CL_MAY_SLEEP, CL_FAILS: value, the condition
+					 * (NULL: always) */
 	struct cite *cite;		/* CL_CITE */
 	struct clause *next;
 };
@@ -367,6 +370,7 @@ struct contract {
 	struct expr *sleep_cond;	/* may_sleep if EXPR: when it sleeps; NULL: always */
 	struct msg *sleep_msg;		/* <pack>.<api>.sleep-in-atomic, with may_sleep */
 	struct fail_value *fails;
+	struct expr *fail_cond;		/* fails ... if EXPR: when it can fail; NULL: always */
 	int nfails;
 	enum fault_class fault_class;
 	struct clause *writes;		/* CL_WRITES clauses, in order */
@@ -525,6 +529,8 @@ struct cite *cite_new(const char *text, const struct srcpos *pos);
 const char *op_text(int op);
 /* "6.2" -> "KERNEL_VERSION(6, 2, 0)"; NULL if bad */
 const char *version_code(const char *version);
+/* Does no kernel have both symbols (one's before <= the other's since)? */
+bool versions_disjoint(const struct fnsig *a, const struct fnsig *b);
 
 /* checks.c: the table of semantic checks; resolves names and numbers the tables. */
 struct check {

@@ -805,7 +805,7 @@ static void emit_after(struct emit_ctx *cx, struct fnsig *f)
  *	  ddv_restart: return ddv_r_kmalloc_trace(...); }
  */
 /*
- * An injected failure or the original call:
+ * An injected failure or the original call (fails ... if COND: ddv_should_fail_if):
  *	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
  *	case DDV_FAIL_RARE: goto ddv_restart;
  *	case 1: [what the failure writes;] ret = NULL; break;
@@ -817,7 +817,11 @@ static void emit_injection(struct writer *w, const struct fnsig *f)
 	const struct contract *c = f->contract;
 	int i = 1;
 
-	w_printf(w, "switch (ddv_should_fail(ddv_call, ");
+	w_printf(w, "switch (ddv_should_fail%s(ddv_call, ", c->fail_cond ? "_if" : "");
+	if (c->fail_cond) {
+		emit_expr(w, c->fail_cond);
+		w_printf(w, ", ");
+	}
 	if (c->alloc_size) {
 		w_printf(w, "(u64)(");
 		emit_expr(w, c->alloc_size);

@@ -200,6 +200,28 @@ static void doc_stmts(FILE *out, const struct stmt *s, int depth)
 }
 
 /* The other packs' types the rules use (`import PACK;`). */
+/* " Fails with: `NULL` `ERR_PTR(-ENOMEM)`[, only when `COND`]." */
+static void doc_fails(FILE *out, const struct contract *c)
+{
+	fputs(" Fails with:", out);
+	for (struct fail_value *v = c->fails; v; v = v->next) {
+		fputs(" `", out);
+		if (v->kind == FAIL_NULL)
+			fputs("NULL", out);
+		else if (v->kind == FAIL_ERR_PTR)
+			fputs("ERR_PTR(", out);
+		if (v->kind != FAIL_NULL)
+			doc_expr(out, v->value);
+		fputs(v->kind == FAIL_ERR_PTR ? ")`" : "`", out);
+	}
+	if (c->fail_cond) {
+		fputs(", only when `", out);
+		doc_expr(out, c->fail_cond);
+		fputc('`', out);
+	}
+	fputc('.', out);
+}
+
 static void doc_imported(FILE *out, const struct spec *spec)
 {
 	if (spec->nimported)
@@ -288,20 +310,8 @@ int emit_doc(struct spec *spec, FILE *out)
 			fprintf(out, " (a call in atomic context is `%s`)", c->sleep_msg->rule_id);
 		}
 		fprintf(out, ". Injection class: %s.", cls[c->fault_class]);
-		if (c->fails) {
-			fputs(" Fails with:", out);
-			for (struct fail_value *v = c->fails; v; v = v->next) {
-				fputs(" `", out);
-				if (v->kind == FAIL_NULL)
-					fputs("NULL", out);
-				else if (v->kind == FAIL_ERR_PTR)
-					fputs("ERR_PTR(", out);
-				if (v->kind != FAIL_NULL)
-					doc_expr(out, v->value);
-				fputs(v->kind == FAIL_ERR_PTR ? ")`" : "`", out);
-			}
-			fputc('.', out);
-		}
+		if (c->fails)
+			doc_fails(out, c);
 		for (struct clause *cl = c->clauses; cl; cl = cl->next) {
 			if (cl->kind != CL_WRITES)
 				continue;

@@ -71,6 +71,24 @@ static struct objref make_objref(const char *type, struct expr *key, const YYLTY
 	return r;
 }
 
+/* fails V, V... [if COND]: COND, when given, is when the function can fail at all. */
+static struct clause *fails_clause(struct expr *values, const YYLTYPE *pos, struct expr *cond)
+{
+	struct clause *cl = tree_alloc(sizeof(*cl));
+
+	cl->kind = CL_FAILS;
+	cl->pos = *pos;
+	cl->value = cond;
+	for (struct expr *e = values; e; e = e->next) {
+		struct fail_value *f = tree_alloc(sizeof(*f));
+
+		f->pos = e->pos;
+		f->value = e;
+		APPEND(cl->fails, f);
+	}
+	return cl;
+}
+
 /* The last word of a parameter's tokens is its name; the rest is its type. */
 static struct param *make_param(const char *decl, const char *name_word, const YYLTYPE *pos)
 {
@@ -505,16 +523,11 @@ clause:
 		}
 	| TOK_FAILS fail_values
 		{
-			$$ = tree_alloc(sizeof(*$$));
-			$$->kind = CL_FAILS;
-			$$->pos = @$;
-			for (struct expr *e = $2; e; e = e->next) {
-				struct fail_value *f = tree_alloc(sizeof(*f));
-
-				f->pos = e->pos;
-				f->value = e;
-				APPEND($$->fails, f);
-			}
+			$$ = fails_clause($2, &@$, NULL);
+		}
+	| TOK_FAILS fail_values TOK_IF expr
+		{
+			$$ = fails_clause($2, &@$, $4);
 		}
 	| TOK_WRITES expr '=' expr
 		{

@@ -321,3 +321,24 @@ bool stmts_name(const struct stmt *s, const char *name)
 			return true;
 	return false;
 }
+
+/* A kernel version as one ordered number (6.2.7 -> 0x060207); 0 when absent. */
+static unsigned long version_number(const char *v)
+{
+	unsigned int major = 0, minor = 0, patch = 0;
+
+	if (!v || sscanf(v, "%u.%u.%u", &major, &minor, &patch) < 1)
+		return 0;
+	return (unsigned long)major << 16 | minor << 8 | patch;
+}
+
+/*
+ * One symbol may have two prototypes when no kernel has both (kvfree_call_rcu's
+ * second argument became a pointer in 6.3): the wrappers share a name but are
+ * compiled under exclusive LINUX_VERSION_CODE conditions.
+ */
+bool versions_disjoint(const struct fnsig *a, const struct fnsig *b)
+{
+	return (a->before && b->since && version_number(a->before) <= version_number(b->since)) ||
+	       (b->before && a->since && version_number(b->before) <= version_number(a->since));
+}

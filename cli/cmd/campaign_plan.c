@@ -31,6 +31,7 @@ struct recorded_call {
 	char *api;		/* the API (kmalloc), or NULL */
 	uint64_t key;		/* function, site and stack */
 	enum life_phase phase;
+	bool fallible;		/* ddv.stack-id said it reached the injector */
 };
 
 /* A fallible call of the recording life and its stack identity (ddv.stack-id: systematic). */
@@ -61,8 +62,9 @@ struct recording {
 	size_t ncalls;
 	struct site_stack *stacks;
 	size_t nstacks;
-	struct stack_call *ids;	/* systematic: the fallible calls with their stack identity */
+	struct stack_call *ids;	/* the fallible calls with their stack identity */
 	size_t nids;
+	bool ids_recorded;	/* the runtime logged them (DDV_INJECT_STACK) */
 	uint64_t dropped;
 };
 
@@ -169,6 +171,7 @@ static void record_event(struct decoder *dec, const struct event *ev, void *data
 	rc->api = ev->api ? xstrdup(ev->api) : NULL;
 	rc->key = h;
 	rc->phase = r->phase;
+	rc->fallible = false;
 }
 
 static int compare_stack_calls(const void *a, const void *b)
@@ -293,9 +296,15 @@ static int record_clean_load(struct campaign *c, struct judge *j, struct recordi
 		ddv_error(0, "campaign: cannot trace the calls of the recording load");
 		return EXIT_ERROR;
 	}
-	/* Systematic: each fallible call's stack identity, nothing failed. */
-	if (c->systematic && ctl_call(c->ctl, DDV_OP_INJECT, 2,
-				      (uint64_t[]){ DDV_INJECT_STACK, 0 }, NULL)) {
+	/*
+	 * Each fallible call's stack identity, nothing failed: systematic plans on
+	 * them; exhaustive keeps the calls that had one, so that a call whose failure
+	 * mode's condition was false (fails NULL if !(flags & __GFP_NOFAIL)), which
+	 * nth-any does not count, is not planned either.
+	 */
+	r->ids_recorded = !ctl_call(c->ctl, DDV_OP_INJECT, 2,
+				    (uint64_t[]){ DDV_INJECT_STACK, 0 }, NULL);
+	if (c->systematic && !r->ids_recorded) {
 		ddv_error(0, "campaign: the runtime cannot tell the calls' stacks apart "
 			  "(DDV_INJECT_STACK: a ddv.ko older than this ddv?)");
 		return EXIT_ERROR;
@@ -371,6 +380,82 @@ static int settle_fallible(const struct judge *j, const struct recording *r,
 	return 0;
 }
 
+/* Calls in order of their name, then of time (mark_fallible). */
+static int compare_call_names(const void *a, const void *b)
+{
+	const struct recorded_call *x = *(struct recorded_call *const *)a;
+	const struct recorded_call *y = *(struct recorded_call *const *)b;
+	int d = strcmp(x->name, y->name);
+
+	if (d)
+		return d;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int compare_id_names(const void *a, const void *b)
+{
+	const struct stack_call *x = a, *y = b;
+	int d = strcmp(x->name, y->name);
+
+	return d ? d : compare_stack_calls(a, b);
+}
+
+/*
+ * Each ddv.stack-id marks a call fallible. At a site with as many identities as
+ * calls, every call; at one with fewer (a condition false for some), each
+ * identity marks the last call there not later than it (the call is logged at
+ * its entry, the identity at the injector's ask after it), else the next one.
+ */
+static void mark_site(struct recorded_call **calls, size_t ncalls, const struct stack_call *ids,
+		      size_t nids)
+{
+	size_t j = 0;
+
+	for (size_t k = 0; k < nids; k++) {
+		struct recorded_call *last = NULL;
+
+		for (; j < ncalls && calls[j]->ts <= ids[k].ts; j++)
+			last = calls[j];
+		if (!last && j < ncalls)
+			last = calls[j++];
+		if (last)
+			last->fallible = true;
+	}
+}
+
+static void mark_fallible(struct recording *r)
+{
+	struct recorded_call **by_name = xmalloc((r->ncalls ? r->ncalls : 1) * sizeof(*by_name));
+	struct stack_call *ids = xmalloc((r->nids ? r->nids : 1) * sizeof(*ids));
+	size_t i = 0, k = 0;
+
+	for (size_t c = 0; c < r->ncalls; c++)
+		by_name[c] = &r->calls[c];
+	qsort(by_name, r->ncalls, sizeof(*by_name), compare_call_names);
+	memcpy(ids, r->ids, r->nids * sizeof(*ids));
+	qsort(ids, r->nids, sizeof(*ids), compare_id_names);
+	while (i < r->ncalls) {
+		const char *name = by_name[i]->name;
+		size_t ci = i, ki;
+
+		while (i < r->ncalls && !strcmp(by_name[i]->name, name))
+			i++;
+		while (k < r->nids && strcmp(ids[k].name, name) < 0)
+			k++;
+		for (ki = k; k < r->nids && !strcmp(ids[k].name, name); k++)
+			;
+		if (k - ki >= i - ci)
+			for (size_t c = ci; c < i; c++)
+				by_name[c]->fallible = true;
+		else
+			mark_site(by_name + ci, i - ci, ids + ki, k - ki);
+	}
+	free(ids);
+	free(by_name);
+}
+
 /* The journal's "phase" lines: which fallible calls each phase of the life made. */
 static void journal_phases(struct campaign *c, const struct recording *r, const size_t *index,
 			   size_t nfallible)
@@ -418,11 +503,15 @@ static void plan_loads(struct campaign *c, struct recording *r, struct symset *n
 	size_t *plan, nplan, nfallible = 0, nexcluded = 0;
 
 	for (size_t i = 0; i < r->ncalls; i++) {
-		if (symset_has(not_fallible, r->calls[i].symbol) ||
-		    excluded(c, r->calls[i].name, r->calls[i].api)) {
-			nexcluded += !symset_has(not_fallible, r->calls[i].symbol);
+		bool fallible = !symset_has(not_fallible, r->calls[i].symbol);
+
+		/* Excluded sites never reach the injector: no stack identity to ask. */
+		if (fallible && excluded(c, r->calls[i].name, r->calls[i].api)) {
+			nexcluded++;
 			continue;
 		}
+		if (!fallible || (r->ids_recorded && !r->calls[i].fallible))
+			continue;
 		keys[nfallible] = r->calls[i].key;
 		index[nfallible++] = i;
 	}
@@ -548,6 +637,8 @@ int record_plan(struct campaign *c, struct judge *j)
 		plan_systematic(c, &r);
 	} else if (!status) {
 		qsort(r.calls, r.ncalls, sizeof(*r.calls), compare_calls);
+		if (r.ids_recorded)
+			mark_fallible(&r);
 		if (settle_fallible(j, &r, &not_fallible))
 			status = EXIT_ERROR;
 		else

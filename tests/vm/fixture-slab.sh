@@ -1,5 +1,5 @@
 #!/bin/bash
-# fixture-slab.sh: VM test: slab caches (a cache leaked, destroyed busy, an object freed to another cache or never allocated from one) and the kernel's string allocators (kasprintf, kvasprintf, kstrndup, kstrdup_const, kfree_sensitive: blocks the driver frees, made inside the kernel) and the rest of the small allocators (vcalloc, alloc_pages_exact, kvfree_sensitive); each defect its rule and nothing else, each twin clean.
+# fixture-slab.sh: VM test: slab caches (a cache leaked, destroyed busy, an object freed to another cache or never allocated from one) and the kernel's string allocators (kasprintf, kvasprintf, kstrndup, kstrdup_const, kfree_sensitive: blocks the driver frees, made inside the kernel) and the rest of the small allocators (vcalloc, alloc_pages_exact, kvfree_sensitive); each defect its rule and nothing else, each twin clean; a __GFP_NOFAIL allocation and a kthread's interruptible wait are never failed, nor planned by a campaign.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$vm_top/tests/drivers/fixtures.sh"
@@ -62,9 +62,33 @@ heap_queued heapfx_queued ok - heap.free-queued-work
 heap_queued_clean heapfx_queued_clean ok - -
 heap_vleak heapfx_vleak fails nth+kmalloc+1 vmem.leak
 heap_vleak_clean heapfx_vleak_clean fails nth+kmalloc+1 -
+nofail slabfx_nofail fails random heap.leak
+nofail_clean slabfx_nofail_clean fails random -
+kwait slabfx_kwait ok plan+caller=slabfx_kwait:sf_wait+rate=100 -
 "
 
+# slabfx_nofail: fails only the kmalloc without __GFP_NOFAIL (fails NULL if !(flags &
+# __GFP_NOFAIL), specs/linux/heap.ddv): its recording has one fallible call, not two.
+nofail_campaign() {
+	fixture_use slabfx_nofail
+	fixture_expect_campaign slabfx_nofail 3 || return
+	fixture_campaign_says slabfx_nofail "the recording lists the one call that can fail" \
+		'^campaign slabfx_nofail: [0-9]+ calls traced, 1 fallible; 1 loads planned'
+	fixture_campaign_says slabfx_nofail "the trusted __GFP_NOFAIL block leaks there, heap.leak" \
+		'^  heap\.leak at .*: 1 load, first load 1 '
+}
+
 if fixture_build; then
+	fixture_campaign slabfx_nofail slabfx_nofail
 	devmodel_run slab
+	nofail_campaign
+	for label in nofail nofail_clean; do
+		fixture_use $label
+		check_host "$label: one fault injected of two allocations, not the __GFP_NOFAIL one" \
+			fixture_report_is 'map(select(.summary))[0].summary.faults_injected == 1'
+	done
+	# -ERESTARTSYS (-512) for the loader, a user task; the kthread lets no signal in.
+	check_host "kwait: the kthread's interruptible wait is not failed, the loader's is" \
+		grep -q 'slabfx_kwait: kthread wait 0, loader wait -512' "$vm_out/dmesg.txt"
 fi
 vm_summary

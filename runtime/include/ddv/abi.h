@@ -38,6 +38,7 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/version.h>
 #include <linux/rcupdate.h>
 #include <linux/printk.h>

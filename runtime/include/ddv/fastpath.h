@@ -248,6 +248,14 @@ static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsi
 		return DDV_FAIL_RARE;
 	return DDV_OUT_OF_LINE(call, __ddv_should_fail, size, flags);
 }
+
+/*
+ * fails ... if COND (ddv-rules(5)): a call is fallible only where COND holds,
+ * read only while injecting; where it does not, ddv.ko never hears of the
+ * call (neither failed, nor counted by the Nth modes, nor recorded).
+ */
+#define ddv_should_fail_if(call, cond, size, flags)				\
+	(likely(!DDV_FLAG(ddv_inject_on)) || !(cond) ? 0 : ddv_should_fail(call, size, flags))
 #endif
 
 #define ddv_violation(call, msg, ...) \
@@ -263,6 +271,35 @@ static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsi
 static __always_inline bool ddv_can_sleep(void)
 {
 	return preemptible() && !rcu_preempt_depth();
+}
+
+/*
+ * ddv_can_be_signalled() in rules (ddv-rules(5)): can a signal end the
+ * calling task's interruptible sleep (-ERESTARTSYS, -EINTR)? A user task:
+ * yes (SIGKILL cannot be ignored). A kernel thread inherits kthreadd's
+ * handlers, every one SIG_IGN (kernel/kthread.c kthreadd(): ignore_signals(),
+ * kernel/signal.c), and prepare_signal() drops a signal whose handler ignores
+ * it (kernel/signal.c sig_task_ignored(), sig_handler_ignored()); only
+ * allow_signal() or allow_kernel_signal() (include/linux/signal.h) opens one.
+ * The freezer and livepatch wake a kthread without a fake signal
+ * (kernel/freezer.c freeze_task(), kernel/livepatch/transition.c). So a
+ * kthread can be signalled when some handler does not ignore its signal, or
+ * something is pending already. Read while injecting only (a loop of _NSIG).
+ */
+static inline bool ddv_can_be_signalled(void)
+{
+	struct task_struct *t = current;
+	int sig;
+
+	if (!(READ_ONCE(t->flags) & PF_KTHREAD) || signal_pending(t))
+		return true;
+	for (sig = 1; sig <= _NSIG; sig++) {
+		__sighandler_t h = READ_ONCE(t->sighand->action[sig - 1].sa.sa_handler);
+
+		if (h != SIG_IGN && !(h == SIG_DFL && sig_kernel_ignore(sig)))
+			return true;
+	}
+	return false;
 }
 
 /*

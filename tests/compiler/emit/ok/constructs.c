@@ -81,7 +81,7 @@ static __always_inline void *ddv_b_demo_alloc_a(struct ddv_call *ddv_call, size_
 		ddv_violation(ddv_call, 45, 1, (u64)(unsigned long)(size));
 	}
 #endif
-	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	switch (ddv_should_fail_if(ddv_call, !((flags & __GFP_NOFAIL)), (u64)(size), DDV_CONTIG)) {
 	case DDV_FAIL_RARE:
 		goto ddv_restart;
 	case 1:
@@ -197,7 +197,7 @@ static __always_inline void *ddv_b_demo_alloc_b(struct ddv_call *ddv_call, struc
 		ddv_violation(ddv_call, 45, 1, (u64)(unsigned long)(size));
 	}
 #endif
-	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	switch (ddv_should_fail_if(ddv_call, !((flags & __GFP_NOFAIL)), (u64)(size), DDV_CONTIG)) {
 	case DDV_FAIL_RARE:
 		goto ddv_restart;
 	case 1:
@@ -329,7 +329,7 @@ static __always_inline void *ddv_b_demo_alloc_c(struct ddv_call *ddv_call, size_
 		ddv_violation(ddv_call, 45, 1, (u64)(unsigned long)(size));
 	}
 #endif
-	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+	switch (ddv_should_fail_if(ddv_call, !((flags & __GFP_NOFAIL)), (u64)(size), DDV_CONTIG)) {
 	case DDV_FAIL_RARE:
 		goto ddv_restart;
 	case 1:
@@ -544,7 +544,7 @@ static __always_inline int ddv_b_demo_give(struct ddv_call *ddv_call, const void
 			goto ddv_restart;
 		ddv_call->bail = 0;
 	}
-	switch (ddv_should_fail(ddv_call, 0, 0)) {
+	switch (ddv_should_fail_if(ddv_call, ((to == NULL) || ddv_can_be_signalled()), 0, 0)) {
 	case DDV_FAIL_RARE:
 		goto ddv_restart;
 	case 1:
