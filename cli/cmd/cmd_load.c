@@ -222,16 +222,16 @@ static int family_choose(struct kmod_ctx *kmod, struct site_table *table, const 
 	copy = with ? xstrdup(with) : module_depends_all(kmod, table->depends);
 	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
 		char *name = kernel_name(w);
-		bool dup = !strcmp(name, table->module);
+		bool skip = !strcmp(name, table->module);
 
-		for (size_t i = 0; i < table->nmembers && !dup; i++)
-			dup = !strcmp(table->members[i], name);
-		if (!dup && !(!with && module_loaded(name)) &&
-		    table->nmembers + 1 >= DDV_MAX_MEMBERS) {
+		for (size_t i = 0; i < table->nmembers && !skip; i++)
+			skip = !strcmp(table->members[i], name);
+		skip = skip || (!with && module_loaded(name));
+		if (!skip && table->nmembers + 1 >= DDV_MAX_MEMBERS) {
 			sb_printf(&over, "%s%s", nover++ ? ", " : "", name);
-			dup = true;
+			skip = true;
 		}
-		if (dup || (!with && module_loaded(name))) {
+		if (skip) {
 			free(name);
 			continue;
 		}
