@@ -696,3 +696,60 @@ Test(state, a_family_members_frames_named_after_their_own_module)
 	decoder_free(&dec);
 	family_free(&f);
 }
+
+static void collect_keys(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct frames frames;
+
+	(void)dec;
+	if (!event_is_finding(ev))
+		return;
+	event_frames(ev, &frames);
+	frames_join(&frames, true, data);
+	sb_puts(data, "\n");
+	frames_free(&frames);
+}
+
+/*
+ * A family's group keys (and a campaign's journal stacks) name the frames of
+ * every module of the family, whichever module's site the finding is at: a
+ * member's finding called from the driver, a driver's called from a member.
+ * A suppression written from such a key leaves the finding out.
+ */
+Test(state, a_familys_keys_name_all_its_modules)
+{
+	static struct family f;
+	struct strbuf keys = { 0 };
+	struct suppressions supp = { 0 };
+	struct report rep = { .json = false, .supp = &supp };
+	struct decoder dec;
+	size_t n;
+
+	family_setup(&f);
+	n = family_log(&f);
+	decoder_init(&dec, &f.cat, &f.rt, true);
+	decode_stream(&dec, f.frames, n, collect_keys, &keys);
+	cr_expect_str_eq(keys.s,
+			 "drv_probe+0x15 [drv] > drv_helper+0x8 [drv] > _stext+0x10\n"
+			 "member_send+0xd [member] > drv_helper+0x8 [drv]\n"
+			 "drv_probe+0x15 [drv] > member_alloc+0x10 [member]\n");
+	decoder_free(&dec);
+	/* The second and third keys as patterns (brackets quoted: ddv(8) SUPPRESSIONS). */
+	cr_assert_eq(suppressions_add(&supp, "heap.double-free@member_send+0xd \\[member\\] > "
+					     "drv_helper+0x8 \\[drv\\]"), 0);
+	cr_assert_eq(suppressions_add(&supp, "heap.double-free@drv_probe+0x15 \\[drv\\] > "
+					     "member_alloc+0x10 \\[member\\]"), 0);
+	decoder_init(&dec, &f.cat, &f.rt, true);
+	decode_stream(&dec, f.frames, n, report_event, &rep);
+	report_summary(&rep, &dec);
+	cr_expect_eq(rep.findings, 1, "%s", rep.out.s);
+	cr_expect_eq(rep.suppressed, 2, "%s", rep.out.s);
+	cr_expect_eq(supp.v[0].hits, 1);
+	cr_expect_eq(supp.v[1].hits, 1);
+	cr_expect(strstr(rep.out.s, "drv_helper+0x8 [drv]"), "%s", rep.out.s);
+	sb_free(&rep.out);
+	sb_free(&keys);
+	suppressions_free(&supp);
+	decoder_free(&dec);
+	family_free(&f);
+}
