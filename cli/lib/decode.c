@@ -156,6 +156,8 @@ static void set_context(struct decoder *dec, struct event *ev, int64_t dut, uint
 		ev->dut = dut;
 		ev->module = dec->sites[dut].module;
 		ev->driver = ev->module;
+		ev->members = dec->sites[dut].members;
+		ev->nmembers = dec->sites[dut].nmembers;
 		ev->site_id = site;
 		if (site != NO_SITE && site < dec->sites[dut].nsites) {
 			ev->site = &dec->sites[dut].sites[site];

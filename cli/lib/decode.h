@@ -33,6 +33,8 @@ struct event {
 	int dut;		/* -1: none */
 	const char *module;
 	const char *driver;	/* the driver under test: the family's, module its member's */
+	char *const *members;	/* the family's other modules (its site table's), or none */
+	size_t nmembers;
 	const struct site *site;	/* NULL when unknown */
 	uint32_t site_id;	/* ~0: none */
 	const char *api;	/* the API function (catalog or runtime table) */

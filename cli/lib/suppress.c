@@ -38,6 +38,20 @@ static bool frame_in_module(const char *frame, const char *module)
 	return mod && module && len == strlen(module) && !strncmp(mod, module, len);
 }
 
+/* Whether a named frame lies in the finding's driver or a module of its family. */
+static bool frame_in_family(const char *frame, const struct event *ev)
+{
+	size_t len;
+
+	if (!frame_module(frame, &len) || !ev->driver || frame_in_module(frame, ev->driver) ||
+	    frame_in_module(frame, ev->module))
+		return true;
+	for (size_t i = 0; i < ev->nmembers; i++)
+		if (frame_in_module(frame, ev->members[i]))
+			return true;
+	return false;
+}
+
 /*
  * The frames of a finding, innermost first, as suppressions and groups see
  * them, named from kallsyms. A campaign judges a load after its unload, when
@@ -45,9 +59,11 @@ static bool frame_in_module(const char *frame, const char *module)
  * site is the return address right after that call, so the site names it
  * (unless the runtime's own frame stands there: the stack was taken without
  * finding the driver's frame). For the key, frames that nothing names, or
- * that name another module than the driver's, are "?": the driver's next
- * load lies elsewhere, and its gone text may lie right past another
- * module's last symbol (the pack's), which would name it wrongly.
+ * that name a module outside the driver's family (the driver and its
+ * members: a member's finding has the driver's frames and the other
+ * members' too), are "?": the driver's next load lies elsewhere, and its
+ * gone text may lie right past another module's last symbol (the pack's),
+ * which would name it wrongly.
  */
 void event_frames(const struct event *ev, struct frames *f)
 {
@@ -64,10 +80,7 @@ void event_frames(const struct event *ev, struct frames *f)
 				  ev->module);
 			f->known[i] = true;
 		} else if (named) {
-			size_t len;
-
-			f->known[i] = !frame_module(sb.s, &len) || !ev->module ||
-				      frame_in_module(sb.s, ev->module);
+			f->known[i] = frame_in_family(sb.s, ev);
 		} else {
 			sb_printf(&sb, "%#" PRIx64, ev->stack[i]);
 		}

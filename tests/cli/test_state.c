@@ -187,6 +187,9 @@ static void two_drivers_setup(struct catalog *cat, struct rt_tables *rt)
 		(ts) += (step);								\
 	} while (0)
 
+/* One record into the test's ring (a struct logring), its ts advancing by 1. */
+#define RLOG(pack, idx, ...) LOG_AT(ring, ts, 1, pack, idx, __VA_ARGS__)
+
 /*
  * Driver id 1 is first "first" (loaded, unloaded: kept armed, same table),
  * then detached, then "second" attached: its refused sites come before
@@ -203,21 +206,19 @@ Test(state, site_tables_follow_the_records)
 	size_t n;
 	u64 ts = 1;
 
-#define LOG(pack, idx, ...) LOG_AT(ring, ts, 1, pack, idx, __VA_ARGS__)
-
 	two_drivers_setup(&cat, &rt);
 	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
-	LOG(0, RT_DRIVER_ARMED, 1, 1);
-	LOG(1, 1, 0xa1);
-	LOG(0, RT_AT, 1, 0, 0);
-	LOG(0, RT_DRIVER_GOING, 1, 0, 5);
-	LOG(1, 1, 0xa2);
-	LOG(0, RT_AT, 1, 0, 0);
-	LOG(0, RT_DETACHED, 1, 0);
-	LOG(0, RT_SITE_REFUSED, 1, 0, DDV_REFUSE_INIT_GONE, 0);
-	LOG(0, RT_ATTACHED, 1, 0, 1);
-	LOG(1, 1, 0xa3);
-	LOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_DRIVER_ARMED, 1, 1);
+	RLOG(1, 1, 0xa1);
+	RLOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_DRIVER_GOING, 1, 0, 5);
+	RLOG(1, 1, 0xa2);
+	RLOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_DETACHED, 1, 0);
+	RLOG(0, RT_SITE_REFUSED, 1, 0, DDV_REFUSE_INIT_GONE, 0);
+	RLOG(0, RT_ATTACHED, 1, 0, 1);
+	RLOG(1, 1, 0xa3);
+	RLOG(0, RT_AT, 1, 0, 0);
 	n = logring_drain(&ring, frames, sizeof(frames));
 	decoder_init(&dec, &cat, &rt, true);
 	decode_stream(&dec, frames, n, collect_text, &text);
@@ -361,15 +362,10 @@ Test(state, frames_named_from_the_kept_symbols)
 		"func .text 32 first_probe 1\nfunc .init.text 0 first_init 1\n";
 	static const char kallsyms[] =
 		"ffffffff81000000 T _stext\nffffffffc0100000 t other_fn\t[ddv_linux]\n";
-	enum {
-#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
-#include <ddv/runtime_msgs.h>
-#undef DDV_RT_MSG
-	};
 	const u64 base = 0xffffffffc0001000ull, init = 0xffffffffc0009000ull;
 	const u64 base2 = 0xffffffffc0021000ull;
 	static unsigned char mem0[4096], mem1[4096], frames[16384];
-	struct logring ring0, ring1, *ring;
+	struct logring ring;
 	struct strbuf text = { 0 };
 	struct site_table t = { 0 };
 	char *path = state_path("symbols.first"), *kpath = state_path("kallsyms");
@@ -399,20 +395,13 @@ Test(state, frames_named_from_the_kept_symbols)
 	catalog_init(&cat);
 	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
 	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
-	cr_assert_eq(logring_init(&ring0, mem0, sizeof(mem0), 0), 0);
-	cr_assert_eq(logring_init(&ring1, mem1, sizeof(mem1), 1), 0);
-
-#define RLOG(pack, idx, ...) do {							\
-		u64 args_[] = { __VA_ARGS__ };						\
-		cr_assert(logring_write(ring, ts++, DDV_MSG_ID(pack, idx),		\
-					sizeof(args_) / sizeof(args_[0]), args_));	\
-	} while (0)
 	/*
 	 * Load 1. CPU 0: the .text record, whose frame 1 lies in init text; the
-	 * record placing init text comes on CPU 1, drained after CPU 0's ring.
-	 * Then a record whose frame 0 kallsyms gives to ddv's pack module.
+	 * record placing init text comes on CPU 1, drained after CPU 0's ring
+	 * (the one ring, drained, then made CPU 1's). Then a record whose frame
+	 * 0 kallsyms gives to ddv's pack module.
 	 */
-	ring = &ring0;
+	cr_assert_eq(logring_init(&ring, mem0, sizeof(mem0), 0), 0);
 	RLOG(0, RT_DRIVER_ARMED, 1, 2);
 	RLOG(1, 1, 0xa1);
 	RLOG(0, RT_AT, 1, 0, 0);
@@ -420,7 +409,8 @@ Test(state, frames_named_from_the_kept_symbols)
 	RLOG(1, 1, 0xa2);
 	RLOG(0, RT_AT, 1, 1, 0);
 	RLOG(0, RT_STACK, 0xffffffffc0100005ull, base + 0x35, 0, 0, 0, 0);
-	ring = &ring1;
+	n = logring_drain(&ring, frames, sizeof(frames));
+	cr_assert_eq(logring_init(&ring, mem1, sizeof(mem1), 1), 0);
 	RLOG(1, 1, 0xa3);
 	RLOG(0, RT_AT, 1, 1, 0);
 	RLOG(0, RT_STACK, init + 0xd, 0xffffffff81000020ull, 0, 0, 0, 0);
@@ -429,9 +419,7 @@ Test(state, frames_named_from_the_kept_symbols)
 	RLOG(1, 1, 0xa4);
 	RLOG(0, RT_AT, 1, 0, 0);
 	RLOG(0, RT_STACK, base2 + 0x35, init + 0x20, 0, 0, 0, 0);
-#undef RLOG
-	n = logring_drain(&ring0, frames, sizeof(frames));
-	n += logring_drain(&ring1, frames + n, sizeof(frames) - n);
+	n += logring_drain(&ring, frames + n, sizeof(frames) - n);
 	decoder_init(&dec, &cat, &rt, true);
 	decode_stream(&dec, frames, n, collect_frames, &text);
 	cr_expect_str_eq(text.s,
@@ -466,11 +454,6 @@ Test(state, a_gone_drivers_frames_not_named_by_the_module_there_now)
 	/* next_fn [next] lies where first's .text lay. */
 	static const char kallsyms[] =
 		"ffffffff81000000 T _stext\nffffffffc0001000 t next_fn\t[next]\n";
-	enum {
-#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
-#include <ddv/runtime_msgs.h>
-#undef DDV_RT_MSG
-	};
 	const u64 base = 0xffffffffc0001000ull;
 	static unsigned char mem[4096], frames[8192];
 	struct logring ring;
@@ -499,11 +482,10 @@ Test(state, a_gone_drivers_frames_not_named_by_the_module_there_now)
 	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
 	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
 	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
-	cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(0, RT_DRIVER_ARMED), 2, (u64[]){ 1, gen }));
-	cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(1, 1), 1, (u64[]){ 0xa1 }));
-	cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(0, RT_AT), 3, (u64[]){ 1, 0, 0 }));
-	cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(0, RT_STACK), 6,
-				(u64[]){ base + 0x35, base + 0x8, 0xffffffff81000010ull, 0, 0, 0 }));
+	RLOG(0, RT_DRIVER_ARMED, 1, gen);
+	RLOG(1, 1, 0xa1);
+	RLOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_STACK, base + 0x35, base + 0x8, 0xffffffff81000010ull, 0, 0, 0);
 	n = logring_drain(&ring, frames, sizeof(frames));
 	decoder_init(&dec, &cat, &rt, true);
 	decode_stream(&dec, frames, n, collect_frames, &text);
@@ -530,11 +512,6 @@ Test(state, frames_of_two_drivers_named)
 		"# ddv message catalog 1\npack linux 1\n"
 		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
 	static const char *const modules[] = { "first", "second" };
-	enum {
-#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
-#include <ddv/runtime_msgs.h>
-#undef DDV_RT_MSG
-	};
 	const u64 base[] = { 0xffffffffc0001000ull, 0xffffffffc0021000ull };
 	static unsigned char mem[8192], frames[16384];
 	struct strbuf text = { 0 };
@@ -570,11 +547,6 @@ Test(state, frames_of_two_drivers_named)
 	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
 	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
 	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
-#define RLOG(pack, idx, ...) do {							\
-		u64 args_[] = { __VA_ARGS__ };						\
-		cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(pack, idx),		\
-					sizeof(args_) / sizeof(args_[0]), args_));	\
-	} while (0)
 	RLOG(0, RT_DRIVER_ARMED, 1, 1);
 	RLOG(0, RT_DRIVER_ARMED, 2, 1);
 	/* first's call places its .text; second's reads second's symbols; first's again. */
@@ -585,7 +557,6 @@ Test(state, frames_of_two_drivers_named)
 		RLOG(0, RT_AT, d + 1, 0, 0);
 		RLOG(0, RT_STACK, base[d] + 0x35, base[d] + 0x8, 0, 0, 0, 0);
 	}
-#undef RLOG
 	n = logring_drain(&ring, frames, sizeof(frames));
 	decoder_init(&dec, &cat, &rt, true);
 	decode_stream(&dec, frames, n, collect_frames, &text);
@@ -600,54 +571,43 @@ Test(state, frames_of_two_drivers_named)
 }
 
 /*
- * A family (ddv load with its members): a member's call site places the
- * member's section, not the driver's section of that name. ipmi_ssif's
- * log named its frames "cleanup_module+0xd69a [ipmi_msghandler]": the
- * member's sites placed ipmi_ssif's .text elsewhere, the two places
- * disagreed, none was used, and /proc/kallsyms named the gone driver's
- * text after the member loaded before it.
+ * A family: driver "drv" with one member, "member", still loaded, its text
+ * just below the driver's. Site 0 is the driver's, drv_probe+0x10
+ * (.text+0x30); site 1 the member's, member_send+0x8 (.text+0x48).
  */
-Test(state, a_family_members_frames_named_after_their_own_module)
-{
-	static const char catalog_text[] =
-		"# ddv message catalog 1\npack linux 1\n"
-		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
-	static const char drv_symbols[] =
-		"ddv symbols 1\nmodule drv\nsection .text 256\n"
-		"func .text 0 drv_helper 1\nfunc .text 32 drv_probe 1\n";
-	static const char member_symbols[] =
-		"ddv symbols 1\nmodule member\nsection .text 512\n"
-		"func .text 0 member_alloc 1\nfunc .text 64 member_send 1\n"
-		"func .text 256 cleanup_module 0\n";
-	/* The driver is gone, the member still loaded, its text just below the driver's. */
-	static const char kallsyms[] =
-		"ffffffff81000000 T _stext\nffffffffc0000000 t member_alloc\t[member]\n"
-		"ffffffffc0000040 t member_send\t[member]\n"
-		"ffffffffc0000100 t cleanup_module\t[member]\n";
-	enum {
-#define DDV_RT_MSG(name, rule, sev, text, nargs, ...) RT_##name,
-#include <ddv/runtime_msgs.h>
-#undef DDV_RT_MSG
-	};
-	const u64 drv = 0xffffffffc0001000ull, member = 0xffffffffc0000000ull;
-	static unsigned char mem[8192], frames[16384];
-	struct strbuf text = { 0 };
-	struct site_table t = { 0 };
-	char *path = state_path("symbols.drv"), *mpath = state_path("symbols.member");
-	char *kpath = state_path("kallsyms");
-	struct logring ring;
+static const char family_catalog[] =
+	"# ddv message catalog 1\npack linux 1\n"
+	"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
+static const u64 family_drv = 0xffffffffc0001000ull, family_member = 0xffffffffc0000000ull;
+
+struct family {
 	struct catalog cat;
 	struct rt_tables rt;
-	struct decoder dec;
+	unsigned char mem[8192];
+	unsigned char frames[16384];
 	unsigned int gen;
-	size_t n;
-	u64 ts = 1;
+	char *path[3];
+};
 
-	cr_assert_eq(write_whole_file(path, drv_symbols, strlen(drv_symbols)), 0);
-	cr_assert_eq(write_whole_file(mpath, member_symbols, strlen(member_symbols)), 0);
-	cr_assert_eq(write_whole_file(kpath, kallsyms, strlen(kallsyms)), 0);
-	setenv("DDV_KALLSYMS", kpath, 1);
-	/* Site 0: the driver's, drv_probe+0x10 (.text+0x30); site 1: the member's, member_send+0x8. */
+static void family_setup(struct family *f)
+{
+	static const char *const files[3][2] = {
+		{ "symbols.drv", "ddv symbols 1\nmodule drv\nsection .text 256\n"
+				 "func .text 0 drv_helper 1\nfunc .text 32 drv_probe 1\n" },
+		{ "symbols.member", "ddv symbols 1\nmodule member\nsection .text 512\n"
+				    "func .text 0 member_alloc 1\nfunc .text 64 member_send 1\n"
+				    "func .text 256 cleanup_module 0\n" },
+		{ "kallsyms", "ffffffff81000000 T _stext\nffffffffc0000000 t member_alloc\t[member]\n"
+			      "ffffffffc0000040 t member_send\t[member]\n"
+			      "ffffffffc0000100 t cleanup_module\t[member]\n" },
+	};
+	struct site_table t = { 0 };
+
+	for (unsigned int i = 0; i < 3; i++) {
+		f->path[i] = state_path(files[i][0]);
+		cr_assert_eq(write_whole_file(f->path[i], files[i][1], strlen(files[i][1])), 0);
+	}
+	setenv("DDV_KALLSYMS", f->path[2], 1);
 	t.module = xstrdup("drv");
 	t.members = xcalloc(1, sizeof(*t.members));
 	t.members[0] = xstrdup("member");
@@ -660,41 +620,136 @@ Test(state, a_family_members_frames_named_after_their_own_module)
 	t.sites[1] = (struct site){ .func = xstrdup("member_send"), .func_offset = 0x8,
 				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
 				    .section_offset = 0x48, .opcode = 0xe8, .member = 1 };
-	cr_assert_eq(state_save_sites(1, &t, &gen), 0);
+	cr_assert_eq(state_save_sites(1, &t, &f->gen), 0);
 	site_table_free(&t);
-	catalog_init(&cat);
-	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
-	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
-	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
-#define RLOG(pack, idx, ...) do {							\
-		u64 args_[] = { __VA_ARGS__ };						\
-		cr_assert(logring_write(&ring, ts++, DDV_MSG_ID(pack, idx),		\
-					sizeof(args_) / sizeof(args_[0]), args_));	\
-	} while (0)
-	RLOG(0, RT_DRIVER_ARMED, 1, gen);
-	/* The driver's call from drv_probe; the member's, called by the driver's helper. */
+	catalog_init(&f->cat);
+	cr_assert_eq(catalog_parse(&f->cat, family_catalog, "t.msgs"), 0);
+	rt_tables_parse(&f->rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
+}
+
+static void family_free(struct family *f)
+{
+	rt_tables_free(&f->rt);
+	catalog_free(&f->cat);
+	unsetenv("DDV_KALLSYMS");
+	for (unsigned int i = 0; i < 3; i++) {
+		unlink(f->path[i]);
+		free(f->path[i]);
+	}
+}
+
+/*
+ * The family's findings: the driver's call from drv_probe; the member's,
+ * called by the driver's helper; the driver's call from drv_probe again,
+ * called back by the member's member_alloc.
+ */
+static size_t family_log(struct family *f)
+{
+	struct logring ring;
+	u64 ts = 1;
+
+	cr_assert_eq(logring_init(&ring, f->mem, sizeof(f->mem), 0), 0);
+	RLOG(0, RT_DRIVER_ARMED, 1, f->gen);
 	RLOG(1, 1, 0xa1);
 	RLOG(0, RT_AT, 1, 0, 0);
-	RLOG(0, RT_STACK, drv + 0x35, drv + 0x8, 0xffffffff81000010ull, 0, 0, 0);
+	RLOG(0, RT_STACK, family_drv + 0x35, family_drv + 0x8, 0xffffffff81000010ull, 0, 0, 0);
 	RLOG(1, 1, 0xa2);
 	RLOG(0, RT_AT, 1, 1, 0);
-	RLOG(0, RT_STACK, member + 0x4d, drv + 0x8, 0, 0, 0, 0);
-#undef RLOG
-	n = logring_drain(&ring, frames, sizeof(frames));
-	decoder_init(&dec, &cat, &rt, true);
-	decode_stream(&dec, frames, n, collect_frames, &text);
+	RLOG(0, RT_STACK, family_member + 0x4d, family_drv + 0x8, 0, 0, 0, 0);
+	RLOG(1, 1, 0xa3);
+	RLOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_STACK, family_drv + 0x35, family_member + 0x10, 0, 0, 0, 0);
+	return logring_drain(&ring, f->frames, sizeof(f->frames));
+}
+/*
+ * A family (ddv load with its members): a member's call site places the
+ * member's section, not the driver's section of that name. ipmi_ssif's
+ * log named its frames "cleanup_module+0xd69a [ipmi_msghandler]": the
+ * member's sites placed ipmi_ssif's .text elsewhere, the two places
+ * disagreed, none was used, and /proc/kallsyms named the gone driver's
+ * text after the member loaded before it.
+ */
+/*
+ * A family (ddv load with its members): a member's call site places the
+ * member's section, not the driver's section of that name. ipmi_ssif's
+ * log named its frames "cleanup_module+0xd69a [ipmi_msghandler]": the
+ * member's sites placed ipmi_ssif's .text elsewhere, the two places
+ * disagreed, none was used, and /proc/kallsyms named the gone driver's
+ * text after the member loaded before it.
+ */
+Test(state, a_family_members_frames_named_after_their_own_module)
+{
+	static struct family f;
+	struct strbuf text = { 0 };
+	struct decoder dec;
+	size_t n;
+
+	family_setup(&f);
+	n = family_log(&f);
+	decoder_init(&dec, &f.cat, &f.rt, true);
+	decode_stream(&dec, f.frames, n, collect_frames, &text);
 	cr_expect_str_eq(text.s,
 			 "drv_probe+0x15 [drv] | drv_helper+0x8 [drv] | _stext+0x10\n"
-			 "member_send+0xd [member] | drv_helper+0x8 [drv]\n");
+			 "member_send+0xd [member] | drv_helper+0x8 [drv]\n"
+			 "drv_probe+0x15 [drv] | member_alloc+0x10 [member]\n");
 	sb_free(&text);
 	decoder_free(&dec);
-	rt_tables_free(&rt);
-	catalog_free(&cat);
-	unsetenv("DDV_KALLSYMS");
-	unlink(kpath);
-	unlink(mpath);
-	unlink(path);
-	free(kpath);
-	free(mpath);
-	free(path);
+	family_free(&f);
+}
+
+static void collect_keys(struct decoder *dec, const struct event *ev, void *data)
+{
+	struct frames frames;
+
+	(void)dec;
+	if (!event_is_finding(ev))
+		return;
+	event_frames(ev, &frames);
+	frames_join(&frames, true, data);
+	sb_puts(data, "\n");
+	frames_free(&frames);
+}
+
+/*
+ * A family's group keys (and a campaign's journal stacks) name the frames of
+ * every module of the family, whichever module's site the finding is at: a
+ * member's finding called from the driver, a driver's called from a member.
+ * A suppression written from such a key leaves the finding out.
+ */
+Test(state, a_familys_keys_name_all_its_modules)
+{
+	static struct family f;
+	struct strbuf keys = { 0 };
+	struct suppressions supp = { 0 };
+	struct report rep = { .json = false, .supp = &supp };
+	struct decoder dec;
+	size_t n;
+
+	family_setup(&f);
+	n = family_log(&f);
+	decoder_init(&dec, &f.cat, &f.rt, true);
+	decode_stream(&dec, f.frames, n, collect_keys, &keys);
+	cr_expect_str_eq(keys.s,
+			 "drv_probe+0x15 [drv] > drv_helper+0x8 [drv] > _stext+0x10\n"
+			 "member_send+0xd [member] > drv_helper+0x8 [drv]\n"
+			 "drv_probe+0x15 [drv] > member_alloc+0x10 [member]\n");
+	decoder_free(&dec);
+	/* The second and third keys as patterns (brackets quoted: ddv(8) SUPPRESSIONS). */
+	cr_assert_eq(suppressions_add(&supp, "heap.double-free@member_send+0xd \\[member\\] > "
+					     "drv_helper+0x8 \\[drv\\]"), 0);
+	cr_assert_eq(suppressions_add(&supp, "heap.double-free@drv_probe+0x15 \\[drv\\] > "
+					     "member_alloc+0x10 \\[member\\]"), 0);
+	decoder_init(&dec, &f.cat, &f.rt, true);
+	decode_stream(&dec, f.frames, n, report_event, &rep);
+	report_summary(&rep, &dec);
+	cr_expect_eq(rep.findings, 1, "%s", rep.out.s);
+	cr_expect_eq(rep.suppressed, 2, "%s", rep.out.s);
+	cr_expect_eq(supp.v[0].hits, 1);
+	cr_expect_eq(supp.v[1].hits, 1);
+	cr_expect(strstr(rep.out.s, "drv_helper+0x8 [drv]"), "%s", rep.out.s);
+	sb_free(&rep.out);
+	sb_free(&keys);
+	suppressions_free(&supp);
+	decoder_free(&dec);
+	family_free(&f);
 }

@@ -2,7 +2,7 @@
 /*
  * ddv fixture: device-model objects released where ddv does not see it and made again at the
  * key ddv holds live (device.chrdev-alloc-live, .chrdev-register-live, .chrdev-live,
- * .cdev-device-add-live, .misc-register-live, .region-live, .firmware-live,
- * .debugfs-create-live): see devagain.h.
+ * .cdev-device-add-live, .misc-register-live, .region-live, .release-resource-live,
+ * .firmware-live, .debugfs-create-live): see devagain.h.
  */
 #include "devagain.h"

@@ -4,15 +4,17 @@
  * where ddv does not see it and made again, so that the kernel gives back the key ddv holds
  * live (specs/linux/device.ddv's *-live rules): a char device region allocated and one
  * registered, a char device registered whole, a cdev added with its device, a misc device,
- * an I/O port region, a firmware image and a debugfs directory. The release ddv must not see
- * is the real function through a pointer (ddv redirects call instructions only); the twin
- * makes the same calls with the release ddv sees.
+ * an I/O port region, a region's resource taken out of the tree, a firmware image and a
+ * debugfs directory. The release ddv must not see is the real function through a pointer
+ * (ddv redirects call instructions only); the twin makes the same calls with the release
+ * ddv sees.
  *
  * A dynamic major is the highest free one, a fixed region or misc device the same struct, an
- * I/O region its start: those come back at once. A firmware image (kmalloc'ed) and a debugfs
- * directory (a dentry, freed after an RCU grace period: rcu_barrier) come back as the slab
- * gives them: made again, keeping the ones that differ, until the key comes back (DA_TRIES
- * at most; else ddv's stale record is reported as a leak, a failure of the test).
+ * I/O region its start: those come back at once. A region's resource and a firmware image
+ * (kmalloc'ed) and a debugfs directory (a dentry, freed after an RCU grace period:
+ * rcu_barrier) come back as the slab gives them: made again, keeping the ones that differ,
+ * until the key comes back (DA_TRIES at most; else ddv's stale record is reported as a leak,
+ * a failure of the test).
  */
 #include <linux/module.h>
 #include <linux/fs.h>
@@ -161,6 +163,42 @@ static int da_region_again(void)
 	return 0;
 }
 
+/*
+ * A region's resource taken out of the tree by release_resource() (from there a heap block of
+ * the driver's) and kfree()d unseen; then regions requested, in a tree of the fixture's own
+ * (no device's ports in the way), until the kernel's kzalloc() gives that block back, and
+ * its resource taken out again: ddv still holds the block (device.release-resource-live).
+ */
+static struct resource da_root = DEFINE_RES_IO_NAMED(0, (DA_TRIES + 1) * DA_PORTS, KBUILD_MODNAME);
+
+static int da_resource_again(void)
+{
+	struct resource *old, *res, *keep[DA_TRIES];
+	int n = 0;
+
+	old = __request_region(&da_root, 0, DA_PORTS, KBUILD_MODNAME, 0);
+	if (!old)
+		return -EBUSY;
+	release_resource(old);
+	DA_HIDE(kfree)(old);
+	for (;;) {
+		res = __request_region(&da_root, n * DA_PORTS, DA_PORTS, KBUILD_MODNAME, 0);
+		if (!res)
+			break;
+		if (res == old || n == DA_TRIES) {
+			release_resource(res);
+			kfree(res);
+			break;
+		}
+		keep[n++] = res;
+	}
+	while (n) {
+		release_resource(keep[--n]);
+		kfree(keep[n]);
+	}
+	return res ? 0 : -EBUSY;
+}
+
 static int da_firmware_again(void)
 {
 	const struct firmware *old, *fw, *keep[DA_TRIES];
@@ -220,6 +258,8 @@ static int __init da_init(void)
 		err = da_misc_again();
 	if (!err)
 		err = da_region_again();
+	if (!err)
+		err = da_resource_again();
 	if (!err)
 		err = da_firmware_again();
 	if (!err)

@@ -226,6 +226,11 @@ static void __exit dm_exit(void)
 #if defined(DM_REGION_RESOURCE) || defined(DM_REGION_RES_LEAK)
 	/* The other legal end of a region: out of the tree, then kfree()d by hand. */
 	release_resource(dm_region);
+#ifdef DM_REGION_REINSERT
+	/* Back into the tree as a resource of the driver's own, and out again: no region. */
+	if (!request_resource(&ioport_resource, dm_region))
+		release_resource(dm_region);
+#endif
 #ifndef DM_REGION_RES_LEAK
 	kfree(dm_region);
 #endif

@@ -56,8 +56,10 @@ region_size devmodel_region_size ok - device.region-release-size
 region_leak devmodel_region_leak ok - device.region-leak
 region_resource devmodel_region_resource ok - -
 region_res_leak devmodel_region_res_leak ok - heap.leak
+region_reinsert devmodel_region_reinsert ok - heap.leak
+region_reinsert_clean devmodel_region_reinsert_clean ok - -
 device_leak devmodel_device_leak ok - device.ref-leak,heap.leak
-again devagain ok - device.chrdev-alloc-live,device.chrdev-register-live,device.chrdev-live,device.cdev-device-add-live,device.misc-register-live,device.region-live,device.firmware-live,device.debugfs-create-live
+again devagain ok - device.chrdev-alloc-live,device.chrdev-register-live,device.chrdev-live,device.cdev-device-add-live,device.misc-register-live,device.region-live,device.release-resource-live,device.firmware-live,device.debugfs-create-live
 again_clean devagain_clean ok - -
 deep devdeep ok - device.get-depth,device.kobject-get,device.module-get,device.module-get2
 deep_clean devdeep_clean ok - -
