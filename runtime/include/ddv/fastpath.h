@@ -233,16 +233,21 @@ static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pac
  * the wrapper then tail-calls (one jmp: no register kept across a call, no
  * frame left after it). The in-flight count (ddv.ko's drain) covers the
  * wrapper's code, which the call leaves but for that jmp, and the RCU-tasks
- * wait after it covers the jmp as it does an epilogue. Not for a call that
- * came through a tail-call stub (its site known: ddv_call_enter_dut): the
- * original would return into the stub, ddv.ko's text, while the count says
- * nothing is in flight (an original that sleeps outlives drain's RCU-tasks
- * wait). On the inline entry both tests are constants. False: the exit is
+ * wait after it covers the jmp as it does an epilogue. Only on the inline
+ * entry, where both tests are constants: never for a call that came through
+ * a tail-call stub (its site known: ddv_call_enter_dut), whose original
+ * would return into the stub, ddv.ko's text, while the count says nothing
+ * is in flight (an original that sleeps outlives drain's RCU-tasks wait);
+ * and the second chance and the rare path, where the site is not known
+ * before the entry, keep the registers they had (a test of the site kept it
+ * live across the call: 6 instructions a kfree). False: the exit is
  * ddv_call_exit after the original.
  */
 static __always_inline bool ddv_call_exit_before(struct ddv_call *call)
 {
-	if (likely(call->fast_exit && call->site == DDV_SITE_LATER)) {
+	bool inline_entry = call->fast_exit && call->site == DDV_SITE_LATER;
+
+	if (__builtin_constant_p(inline_entry) && inline_entry) {
 		this_cpu_inc(ddv_returns[call->dut]);
 		return true;
 	}
