@@ -25,6 +25,12 @@ struct emit_ctx {
 	const char *rare_label;
 	/* In a run of checks that read the same objects: their one lookup each (emit_check_run). */
 	struct shared_lookups *shared;
+	/*
+	 * In the rest of the body of the if that ends a run (emit_run_if): the
+	 * run's lookups, whose copies a destroy of the same object hands over
+	 * (ddv_obj_destroy_found).
+	 */
+	struct shared_lookups *found;
 };
 
 const char *pack_var(const struct spec *spec)
@@ -107,9 +113,9 @@ static void emit_lookups(struct emit_ctx *cx, const struct lookups *l)
 		w_printf(w, "ddv_f%d = ddv_obj_lookup(ddv_call, %s, ", slot, type_ref(o->type));
 		emit_key(w, o->a);
 		if (copy)
-			w_printf(w, ", &ddv_o%d);\n", slot);
+			w_printf(w, ", &ddv_o%d, %d);\n", slot, o->type->nfields);
 		else
-			w_printf(w, ", NULL);\n");
+			w_printf(w, ", NULL, 0);\n");
 		emit_rare(cx, tree_printf("ddv_f%d", slot));
 	}
 }
@@ -273,7 +279,7 @@ static void emit_foreach(struct emit_ctx *cx, struct stmt *s, int depth)
 	emit_goto_rare(cx);
 	w_printf(w, "ddv_rc%d = ddv_obj_lookup(ddv_call, %s, ", depth, type_ref(in));
 	emit_key(w, s->in.key);
-	w_printf(w, ", &ddv_in%d);\n", depth);
+	w_printf(w, ", &ddv_in%d, %d);\n", depth, in->nfields);
 	emit_rare(cx, tree_printf("ddv_rc%d", depth));
 	w_open(w, "if (!ddv_rc%d)", depth);
 	w_line(w, "ddv_lo%d = ddv_in%d.key;", depth, depth);
@@ -292,6 +298,25 @@ static void emit_foreach(struct emit_ctx *cx, struct stmt *s, int depth)
 	w_close(w, "");
 }
 
+/*
+ * The run's lookup (cx->found) that copied the object s destroys, its index;
+ * -1: none. The copy names the slot the object was read in.
+ */
+static int found_copy(const struct emit_ctx *cx, const struct stmt *s)
+{
+	const struct shared_lookups *sh = cx->found;
+	char *key;
+	int i;
+
+	if (!sh || !key_shareable(s->obj.key) || !(key = expr_c(s->obj.key)))
+		return -1;
+	for (i = 0; i < sh->n; i++)
+		if (sh->o[i].type == s->obj.type && sh->o[i].copy && !strcmp(sh->o[i].key, key))
+			break;
+	free(key);
+	return i < sh->n ? i : -1;
+}
+
 /* The operation itself, after its lookups: T[k] created, destroyed, changed or given away. */
 static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 {
@@ -306,9 +331,15 @@ static void emit_object_call(struct emit_ctx *cx, struct stmt *s)
 			emit_key(w, s->obj.key);
 			w_printf(w, ");\n");
 		} else {
-			w_printf(w, "ddv_rc = ddv_obj_destroy(ddv_call, %s, ", type);
+			int found = found_copy(cx, s);
+
+			w_printf(w, "ddv_rc = ddv_obj_destroy%s(ddv_call, %s, ",
+				 found >= 0 ? "_found" : "", type);
 			emit_key(w, s->obj.key);
-			w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
+			if (found >= 0)
+				w_printf(w, ", &ddv_o%d, %d);\n", found, s->obj.type->size_field);
+			else
+				w_printf(w, ", NULL, %d);\n", s->obj.type->size_field);
 			emit_rare(cx, "ddv_rc");
 		}
 		if (!s->proven_by) {	/* else proven live by its 'if': no rule */
@@ -492,6 +523,10 @@ static bool emit_lazy_cond(struct emit_ctx *cx, struct expr *cond, struct lookup
 /* After "if (COND) {": the then branch, the else branch, the closing brace. */
 static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
 {
+	/* Its own lookups' copies may shadow a run's: no hand-over inside. */
+	struct shared_lookups *found = cx->found;
+
+	cx->found = NULL;
 	if (s->body && cx->rare_label && asks_in_driver(s->cond))
 		emit_rare(cx, "-EAGAIN");	/* the driver's own memory: lookups out of line */
 	emit_stmts(cx, s->body, depth);
@@ -501,6 +536,7 @@ static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
 		emit_stmts(cx, s->else_body, depth);
 	}
 	w_close(cx->w, "");
+	cx->found = found;
 }
 
 static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
@@ -622,7 +658,9 @@ static void emit_run_if(struct emit_ctx *cx, struct shared_lookups *sh, int dept
 	for (struct stmt *b = s->body; b != sh->body_rest; b = b->next)
 		emit_stmt(cx, b, depth);
 	cx->shared = NULL;
+	cx->found = sh;
 	emit_stmts(cx, sh->body_rest, depth);
+	cx->found = NULL;
 	if (s->else_body) {
 		w_close(w, " else {");
 		w_indent(w);
@@ -644,7 +682,7 @@ static void emit_run_if(struct emit_ctx *cx, struct shared_lookups *sh, int dept
  */
 static bool emit_check_run(struct emit_ctx *cx, struct stmt *s, int depth, struct stmt **next)
 {
-	struct shared_lookups sh = { .n = 0 };
+	struct shared_lookups sh = { .n = 0 }, *found;
 	struct writer *w = cx->w;
 	struct stmt *end;
 
@@ -663,11 +701,14 @@ static bool emit_check_run(struct emit_ctx *cx, struct stmt *s, int depth, struc
 	w_printf(w, ";\n");
 	w_blank(w);
 	cx->shared = &sh;
+	found = cx->found;	/* its copies shadow an enclosing run's */
+	cx->found = NULL;
 	for (; s != end && s != sh.if_stmt; s = s->next)
 		emit_stmt(cx, s, depth);
 	if (sh.if_stmt)
 		emit_run_if(cx, &sh, depth);
 	cx->shared = NULL;
+	cx->found = found;
 	w_close(w, "");
 	for (int i = 0; i < sh.n; i++)
 		free(sh.o[i].key);
@@ -917,6 +958,20 @@ static void emit_body(struct emit_ctx *cx, struct fnsig *f)
 	} else {
 		if (c->fault_class == CLASS_LOCK)
 			emit_contention(w);
+		if (!after) {
+			/*
+			 * Nothing after the call: an untraced call counts its
+			 * return first and ends in the original, a tail call
+			 * (no register kept across it, no frame to leave).
+			 */
+			w_open(w, "if (ddv_call_exit_before(ddv_call))");
+			if (!is_void)
+				w_printf(w, "return ");
+			emit_call_original(w, f, false);
+			if (is_void)
+				w_line(w, "return;");
+			w_close(w, "");
+		}
 		emit_call_original(w, f, true);
 	}
 	if (after) {

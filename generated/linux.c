@@ -2114,7 +2114,7 @@ static __always_inline void *ddv_a_krealloc(struct ddv_call *ddv_call, void *ret
 
 				ddv_if = !(ZERO_OR_NULL_PTR(objp));
 				if (ddv_if) {
-					ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_resume;
 					ddv_if = (ddv_f0 == 0);
@@ -2178,7 +2178,7 @@ static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const voi
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -2265,7 +2265,7 @@ static __always_inline void *ddv_a_krealloc_noprof(struct ddv_call *ddv_call, vo
 
 				ddv_if = !(ZERO_OR_NULL_PTR(objp));
 				if (ddv_if) {
-					ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_resume;
 					ddv_if = (ddv_f0 == 0);
@@ -2329,7 +2329,7 @@ static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, co
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -2714,7 +2714,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 			if (ddv_obj_any_inside(ddv_call, 16)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
-				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0);
+				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0, 1);
 				if (DDV_RARE(ddv_call, ddv_rc0))
 					goto ddv_restart;
 				if (!ddv_rc0) {
@@ -2753,7 +2753,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 			if (ddv_obj_any_inside(ddv_call, 17)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
-				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0);
+				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), &ddv_in0, 1);
 				if (DDV_RARE(ddv_call, ddv_rc0))
 					goto ddv_restart;
 				if (!ddv_rc0) {
@@ -2793,7 +2793,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(objp), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(objp), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if ((ddv_f0 == 0)) {
@@ -2801,7 +2801,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 				{
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(objp), NULL);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(objp), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (!(!((ddv_f0 == 0)))) {
@@ -2824,7 +2824,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 				{
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), NULL);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if ((ddv_f0 == 0)) {
@@ -2835,7 +2835,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 							s64 ddv_result;
 							int ddv_rc;
 
-							ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0);
+							ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0, 2);
 							if (DDV_RARE(ddv_call, ddv_f0))
 								goto ddv_restart;
 							ddv_rc = ddv_obj_adjust(ddv_call, 2, (u64)(unsigned long)(((struct kmem_cache *)(unsigned long)ddv_o0.fields[1])), 1, -(1), 0, 0x7fffffff, &ddv_result);
@@ -2863,12 +2863,12 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 							int ddv_f0, ddv_f1;
 							bool ddv_if;
 
-							ddv_f0 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)(objp), NULL);
+							ddv_f0 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)(objp), NULL, 0);
 							if (DDV_RARE(ddv_call, ddv_f0))
 								goto ddv_restart;
 							ddv_if = (ddv_f0 == 0);
 							if (ddv_if) {
-								ddv_f1 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL);
+								ddv_f1 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(objp), NULL, 0);
 								if (DDV_RARE(ddv_call, ddv_f1))
 									goto ddv_restart;
 								ddv_if = !((ddv_f1 == 0));
@@ -2879,10 +2879,10 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 									struct ddv_obj ddv_o1 = { 0 };
 									int ddv_f0, ddv_f1;
 
-									ddv_f1 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)(objp), &ddv_o1);
+									ddv_f1 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)(objp), &ddv_o1, 1);
 									if (DDV_RARE(ddv_call, ddv_f1))
 										goto ddv_restart;
-									ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(unsigned long)ddv_o1.fields[0])), NULL);
+									ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(unsigned long)ddv_o1.fields[0])), NULL, 0);
 									if (DDV_RARE(ddv_call, ddv_f0))
 										goto ddv_restart;
 									if ((ddv_f0 == 0)) {
@@ -2892,7 +2892,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 											int ddv_f0;
 											int ddv_rc;
 
-											ddv_f0 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)(objp), &ddv_o0);
+											ddv_f0 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)(objp), &ddv_o0, 1);
 											if (DDV_RARE(ddv_call, ddv_f0))
 												goto ddv_restart;
 											ddv_rc = ddv_obj_destroy(ddv_call, 39, (u64)(unsigned long)(((struct device *)(unsigned long)ddv_o0.fields[0])), NULL, -1);
@@ -2937,6 +2937,10 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kfree(objp);
+		return;
 	}
 	kfree(objp);
 	ddv_call_exit(ddv_call, 0);
@@ -3004,6 +3008,10 @@ static __always_inline void ddv_b_kfree_sensitive(struct ddv_call *ddv_call, con
 			}
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kfree_sensitive(objp);
+		return;
 	}
 	kfree_sensitive(objp);
 	ddv_call_exit(ddv_call, 0);
@@ -3463,7 +3471,7 @@ static __always_inline void ddv_b_kfree_const(struct ddv_call *ddv_call, const v
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(x), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(x), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -3477,6 +3485,10 @@ static __always_inline void ddv_b_kfree_const(struct ddv_call *ddv_call, const v
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kfree_const(x);
+		return;
 	}
 	kfree_const(x);
 	ddv_call_exit(ddv_call, 0);
@@ -3536,7 +3548,7 @@ static __always_inline struct kmem_cache *ddv_a_kmem_cache_create(struct ddv_cal
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -3658,7 +3670,7 @@ static __always_inline struct kmem_cache *ddv_a_kmem_cache_create_usercopy(struc
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -3780,7 +3792,7 @@ static __always_inline struct kmem_cache *ddv_a___kmem_cache_create_args(struct 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -3906,7 +3918,7 @@ static __always_inline void ddv_b_kmem_cache_destroy(struct ddv_call *ddv_call, 
 			int ddv_f0;
 
 			/* specs/linux/heap.ddv:303:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(s), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(s), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -3921,7 +3933,7 @@ static __always_inline void ddv_b_kmem_cache_destroy(struct ddv_call *ddv_call, 
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(s), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(s), &ddv_o0, 2);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (((s64)ddv_o0.fields[0]) > 1) {
@@ -3941,7 +3953,7 @@ static __always_inline void ddv_b_kmem_cache_destroy(struct ddv_call *ddv_call, 
 							struct ddv_obj ddv_o0 = { 0 };
 							int ddv_f0;
 
-							ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(s), &ddv_o0);
+							ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(s), &ddv_o0, 2);
 							if (DDV_RARE(ddv_call, ddv_f0))
 								goto ddv_restart;
 							if (ddv_f0 == 0 && !(((s64)ddv_o0.fields[1]) == 0)) {
@@ -3963,6 +3975,10 @@ static __always_inline void ddv_b_kmem_cache_destroy(struct ddv_call *ddv_call, 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kmem_cache_destroy(s);
+		return;
 	}
 	kmem_cache_destroy(s);
 	ddv_call_exit(ddv_call, 0);
@@ -4717,7 +4733,7 @@ static __always_inline void ddv_b_kmem_cache_free(struct ddv_call *ddv_call, str
 			int ddv_f0;
 
 			/* specs/linux/heap.ddv:342:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0, 2);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -4740,7 +4756,7 @@ static __always_inline void ddv_b_kmem_cache_free(struct ddv_call *ddv_call, str
 					s64 ddv_result;
 					int ddv_rc;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0, 2);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					ddv_rc = ddv_obj_adjust(ddv_call, 2, (u64)(unsigned long)(((struct kmem_cache *)(unsigned long)ddv_o0.fields[1])), 1, -(1), 0, 0x7fffffff, &ddv_result);
@@ -4757,13 +4773,17 @@ static __always_inline void ddv_b_kmem_cache_free(struct ddv_call *ddv_call, str
 				{
 					int ddv_rc;
 
-					ddv_rc = ddv_obj_destroy(ddv_call, 3, (u64)(unsigned long)(objp), NULL, 0);
+					ddv_rc = ddv_obj_destroy_found(ddv_call, 3, (u64)(unsigned long)(objp), &ddv_o0, 0);
 					if (DDV_RARE(ddv_call, ddv_rc))
 						goto ddv_restart;
 					ddv_call->bail = 0;
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kmem_cache_free(s, objp);
+		return;
 	}
 	kmem_cache_free(s, objp);
 	ddv_call_exit(ddv_call, 0);
@@ -4844,6 +4864,10 @@ static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, str
 		ddv_call->bail = 0;
 	}
 #endif
+	if (ddv_call_exit_before(ddv_call)) {
+		kvfree_call_rcu(head, func);
+		return;
+	}
 	kvfree_call_rcu(head, func);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -4925,6 +4949,10 @@ static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, str
 		ddv_call->bail = 0;
 	}
 #endif
+	if (ddv_call_exit_before(ddv_call)) {
+		kvfree_call_rcu(head, func);
+		return;
+	}
 	kvfree_call_rcu(head, func);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -4985,6 +5013,10 @@ static __always_inline void ddv_b_dma_fence_release(struct ddv_call *ddv_call, s
 				goto ddv_restart;
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_fence_release(kref);
+		return;
 	}
 	dma_fence_release(kref);
 	ddv_call_exit(ddv_call, 0);
@@ -5218,6 +5250,10 @@ static __always_inline void ddv_b___drm_atomic_helper_plane_duplicate_state(stru
 			ddv_call->bail = 0;
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__drm_atomic_helper_plane_duplicate_state(plane, state);
+		return;
+	}
 	__drm_atomic_helper_plane_duplicate_state(plane, state);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -5274,6 +5310,10 @@ static __always_inline void ddv_b_drm_gem_shmem_free(struct ddv_call *ddv_call, 
 		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(shmem))), NULL, 0)))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		drm_gem_shmem_free(shmem);
+		return;
 	}
 	drm_gem_shmem_free(shmem);
 	ddv_call_exit(ddv_call, 0);
@@ -5512,7 +5552,7 @@ static __always_inline void *ddv_a_devm_kmalloc(struct ddv_call *ddv_call, void 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -5528,7 +5568,7 @@ static __always_inline void *ddv_a_devm_kmalloc(struct ddv_call *ddv_call, void 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -5637,7 +5677,7 @@ static __always_inline char *ddv_a_devm_kstrdup(struct ddv_call *ddv_call, char 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -5653,7 +5693,7 @@ static __always_inline char *ddv_a_devm_kstrdup(struct ddv_call *ddv_call, char 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -5756,7 +5796,7 @@ static __always_inline void *ddv_a_devm_kmemdup(struct ddv_call *ddv_call, void 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -5772,7 +5812,7 @@ static __always_inline void *ddv_a_devm_kmemdup(struct ddv_call *ddv_call, void 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -5875,7 +5915,7 @@ static __always_inline void ddv_b_devm_kfree(struct ddv_call *ddv_call, struct d
 
 		ddv_if = !(ZERO_OR_NULL_PTR(p));
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(p), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(p), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -5891,6 +5931,10 @@ static __always_inline void ddv_b_devm_kfree(struct ddv_call *ddv_call, struct d
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		devm_kfree(dev, p);
+		return;
 	}
 	devm_kfree(dev, p);
 	ddv_call_exit(ddv_call, 0);
@@ -6920,7 +6964,7 @@ static __always_inline void ddv_b_vfree(struct ddv_call *ddv_call, const void *a
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(addr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(addr), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!(!((ddv_f0 == 0)))) {
@@ -6943,6 +6987,10 @@ static __always_inline void ddv_b_vfree(struct ddv_call *ddv_call, const void *a
 			}
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		vfree(addr);
+		return;
 	}
 	vfree(addr);
 	ddv_call_exit(ddv_call, 0);
@@ -7034,6 +7082,10 @@ static __always_inline void ddv_b_kvfree(struct ddv_call *ddv_call, const void *
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kvfree(addr);
+		return;
 	}
 	kvfree(addr);
 	ddv_call_exit(ddv_call, 0);
@@ -7237,6 +7289,10 @@ static __always_inline void ddv_b_kvfree_sensitive(struct ddv_call *ddv_call, co
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kvfree_sensitive(addr, len);
+		return;
 	}
 	kvfree_sensitive(addr, len);
 	ddv_call_exit(ddv_call, 0);
@@ -7711,7 +7767,7 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 			int ddv_f0;
 
 			/* specs/linux/heap.ddv:714:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0, 1);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -7731,13 +7787,17 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 				{
 					int ddv_rc;
 
-					ddv_rc = ddv_obj_destroy(ddv_call, 5, (u64)(unsigned long)(addr), NULL, -1);
+					ddv_rc = ddv_obj_destroy_found(ddv_call, 5, (u64)(unsigned long)(addr), &ddv_o0, -1);
 					if (DDV_RARE(ddv_call, ddv_rc))
 						goto ddv_restart;
 					ddv_call->bail = 0;
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		free_pages(addr, order);
+		return;
 	}
 	free_pages(addr, order);
 	ddv_call_exit(ddv_call, 0);
@@ -8128,7 +8188,7 @@ static __always_inline void ddv_b_free_pages_exact(struct ddv_call *ddv_call, vo
 			int ddv_f0;
 
 			/* specs/linux/heap.ddv:764:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(virt), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 6, (u64)(unsigned long)(virt), &ddv_o0, 1);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -8148,13 +8208,17 @@ static __always_inline void ddv_b_free_pages_exact(struct ddv_call *ddv_call, vo
 				{
 					int ddv_rc;
 
-					ddv_rc = ddv_obj_destroy(ddv_call, 6, (u64)(unsigned long)(virt), NULL, 0);
+					ddv_rc = ddv_obj_destroy_found(ddv_call, 6, (u64)(unsigned long)(virt), &ddv_o0, 0);
 					if (DDV_RARE(ddv_call, ddv_rc))
 						goto ddv_restart;
 					ddv_call->bail = 0;
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		free_pages_exact(virt, size);
+		return;
 	}
 	free_pages_exact(virt, size);
 	ddv_call_exit(ddv_call, 0);
@@ -8215,7 +8279,7 @@ static __always_inline void ddv_b_framebuffer_release(struct ddv_call *ddv_call,
 		ddv_if = info;
 		ddv_if = ddv_if && (info)->apertures;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)((info)->apertures), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)((info)->apertures), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -8231,6 +8295,10 @@ static __always_inline void ddv_b_framebuffer_release(struct ddv_call *ddv_call,
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		framebuffer_release(info);
+		return;
 	}
 	framebuffer_release(info);
 	ddv_call_exit(ddv_call, 0);
@@ -8399,12 +8467,12 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 		int ddv_f0, ddv_f1;
 		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(cpu_addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(cpu_addr), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		ddv_if = (ddv_f0 == 0);
 		if (ddv_if) {
-			ddv_f1 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(cpu_addr), NULL);
+			ddv_f1 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(cpu_addr), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f1))
 				goto ddv_restart;
 			ddv_if = !((ddv_f1 == 0));
@@ -8414,7 +8482,7 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(cpu_addr), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(cpu_addr), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (!(!((ddv_f0 == 0)))) {
@@ -8440,7 +8508,7 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 					int ddv_f0;
 
 					/* specs/linux/dma.ddv:53:4: require */
-					ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(cpu_addr), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 7, (u64)(unsigned long)(cpu_addr), &ddv_o0, 3);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (!((ddv_f0 == 0))) {
@@ -8472,7 +8540,7 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 						{
 							int ddv_rc;
 
-							ddv_rc = ddv_obj_destroy(ddv_call, 7, (u64)(unsigned long)(cpu_addr), NULL, 0);
+							ddv_rc = ddv_obj_destroy_found(ddv_call, 7, (u64)(unsigned long)(cpu_addr), &ddv_o0, 0);
 							if (DDV_RARE(ddv_call, ddv_rc))
 								goto ddv_restart;
 							ddv_call->bail = 0;
@@ -8481,6 +8549,10 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
+		return;
 	}
 	dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs);
 	ddv_call_exit(ddv_call, 0);
@@ -8539,7 +8611,7 @@ static __always_inline void *ddv_a_dmam_alloc_attrs(struct ddv_call *ddv_call, v
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -8657,7 +8729,7 @@ static __always_inline void ddv_b_dmam_free_coherent(struct ddv_call *ddv_call, 
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:88:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(vaddr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 9, (u64)(unsigned long)(vaddr), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -8677,12 +8749,16 @@ static __always_inline void ddv_b_dmam_free_coherent(struct ddv_call *ddv_call, 
 			{
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_destroy(ddv_call, 9, (u64)(unsigned long)(vaddr), NULL, 0);
+				ddv_rc = ddv_obj_destroy_found(ddv_call, 9, (u64)(unsigned long)(vaddr), &ddv_o0, 0);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dmam_free_coherent(dev, size, vaddr, dma_handle);
+		return;
 	}
 	dmam_free_coherent(dev, size, vaddr, dma_handle);
 	ddv_call_exit(ddv_call, 0);
@@ -8837,7 +8913,7 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:115:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -8863,12 +8939,16 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 			{
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_destroy(ddv_call, 8, (u64)(unsigned long)(addr), NULL, -1);
+				ddv_rc = ddv_obj_destroy_found(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0, -1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+		return;
 	}
 	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
 	ddv_call_exit(ddv_call, 0);
@@ -9118,7 +9198,7 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:163:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9144,12 +9224,16 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 			{
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_destroy(ddv_call, 10, (u64)(unsigned long)(sg), NULL, -1);
+				ddv_rc = ddv_obj_destroy_found(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0, -1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_unmap_sg_attrs(dev, sg, nents, dir, attrs);
+		return;
 	}
 	dma_unmap_sg_attrs(dev, sg, nents, dir, attrs);
 	ddv_call_exit(ddv_call, 0);
@@ -9207,7 +9291,7 @@ static __always_inline void ddv_b_dma_sync_sg_for_cpu(struct ddv_call *ddv_call,
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:182:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9224,6 +9308,10 @@ static __always_inline void ddv_b_dma_sync_sg_for_cpu(struct ddv_call *ddv_call,
 				ddv_violation(ddv_call, 1184, 1, (u64)(unsigned long)(sg));
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_sync_sg_for_cpu(dev, sg, nelems, dir);
+		return;
 	}
 	dma_sync_sg_for_cpu(dev, sg, nelems, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -9283,7 +9371,7 @@ static __always_inline void ddv_b___dma_sync_sg_for_cpu(struct ddv_call *ddv_cal
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:182:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9300,6 +9388,10 @@ static __always_inline void ddv_b___dma_sync_sg_for_cpu(struct ddv_call *ddv_cal
 				ddv_violation(ddv_call, 1184, 1, (u64)(unsigned long)(sg));
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__dma_sync_sg_for_cpu(dev, sg, nelems, dir);
+		return;
 	}
 	__dma_sync_sg_for_cpu(dev, sg, nelems, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -9359,7 +9451,7 @@ static __always_inline void ddv_b_dma_sync_sg_for_device(struct ddv_call *ddv_ca
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:194:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9376,6 +9468,10 @@ static __always_inline void ddv_b_dma_sync_sg_for_device(struct ddv_call *ddv_ca
 				ddv_violation(ddv_call, 1186, 1, (u64)(unsigned long)(sg));
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_sync_sg_for_device(dev, sg, nelems, dir);
+		return;
 	}
 	dma_sync_sg_for_device(dev, sg, nelems, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -9435,7 +9531,7 @@ static __always_inline void ddv_b___dma_sync_sg_for_device(struct ddv_call *ddv_
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:194:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 10, (u64)(unsigned long)(sg), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9452,6 +9548,10 @@ static __always_inline void ddv_b___dma_sync_sg_for_device(struct ddv_call *ddv_
 				ddv_violation(ddv_call, 1186, 1, (u64)(unsigned long)(sg));
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__dma_sync_sg_for_device(dev, sg, nelems, dir);
+		return;
 	}
 	__dma_sync_sg_for_device(dev, sg, nelems, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -9511,7 +9611,7 @@ static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_c
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:214:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9531,6 +9631,10 @@ static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_c
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1189, 1, (u64)(unsigned long)(addr));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_sync_single_for_cpu(dev, addr, size, dir);
+		return;
 	}
 	dma_sync_single_for_cpu(dev, addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -9590,7 +9694,7 @@ static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:214:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9610,6 +9714,10 @@ static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1189, 1, (u64)(unsigned long)(addr));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__dma_sync_single_for_cpu(dev, addr, size, dir);
+		return;
 	}
 	__dma_sync_single_for_cpu(dev, addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -9669,7 +9777,7 @@ static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *dd
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:229:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9689,6 +9797,10 @@ static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *dd
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1192, 1, (u64)(unsigned long)(addr));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_sync_single_for_device(dev, addr, size, dir);
+		return;
 	}
 	dma_sync_single_for_device(dev, addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -9748,7 +9860,7 @@ static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:229:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 8, (u64)(unsigned long)(addr), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9768,6 +9880,10 @@ static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1192, 1, (u64)(unsigned long)(addr));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__dma_sync_single_for_device(dev, addr, size, dir);
+		return;
 	}
 	__dma_sync_single_for_device(dev, addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -9918,7 +10034,7 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 		int ddv_f0;
 
 		/* specs/linux/dma.ddv:262:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 11, (u64)(unsigned long)(addr), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -9944,12 +10060,16 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 			{
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_destroy(ddv_call, 11, (u64)(unsigned long)(addr), NULL, -1);
+				ddv_rc = ddv_obj_destroy_found(ddv_call, 11, (u64)(unsigned long)(addr), &ddv_o0, -1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_unmap_resource(dev, addr, size, dir, attrs);
+		return;
 	}
 	dma_unmap_resource(dev, addr, size, dir, attrs);
 	ddv_call_exit(ddv_call, 0);
@@ -10224,7 +10344,7 @@ static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call *ddv_call, st
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(pool), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(pool), &ddv_o0, 2);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (ddv_f0 == 0 && !(((s64)ddv_o0.fields[1]) == 0)) {
@@ -10247,6 +10367,10 @@ static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call *ddv_call, st
 			}
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_pool_destroy(pool);
+		return;
 	}
 	dma_pool_destroy(pool);
 	ddv_call_exit(ddv_call, 0);
@@ -10305,7 +10429,7 @@ static __always_inline void *ddv_a_dma_pool_alloc(struct ddv_call *ddv_call, voi
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -10313,7 +10437,7 @@ static __always_inline void *ddv_a_dma_pool_alloc(struct ddv_call *ddv_call, voi
 				{
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(ret), NULL);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(ret), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_resume;
 					if (!(!((ddv_f0 == 0)))) {
@@ -10338,7 +10462,7 @@ static __always_inline void *ddv_a_dma_pool_alloc(struct ddv_call *ddv_call, voi
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(pool), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(pool), &ddv_o0, 2);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_resume;
 					if (((s64)ddv_o0.fields[1]) < 1000000000) {
@@ -10443,7 +10567,7 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 			int ddv_f0;
 
 			/* specs/linux/dma.ddv:350:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(vaddr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(vaddr), &ddv_o0, 2);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -10470,7 +10594,7 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(vaddr), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 13, (u64)(unsigned long)(vaddr), &ddv_o0, 2);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (((struct dma_pool *)(unsigned long)ddv_o0.fields[0]) == pool) {
@@ -10479,7 +10603,7 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 							struct ddv_obj ddv_o0 = { 0 };
 							int ddv_f0;
 
-							ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(pool), &ddv_o0);
+							ddv_f0 = ddv_obj_lookup(ddv_call, 12, (u64)(unsigned long)(pool), &ddv_o0, 2);
 							if (DDV_RARE(ddv_call, ddv_f0))
 								goto ddv_restart;
 							if (((s64)ddv_o0.fields[1]) > 0) {
@@ -10501,13 +10625,17 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 				{
 					int ddv_rc;
 
-					ddv_rc = ddv_obj_destroy(ddv_call, 13, (u64)(unsigned long)(vaddr), NULL, -1);
+					ddv_rc = ddv_obj_destroy_found(ddv_call, 13, (u64)(unsigned long)(vaddr), &ddv_o0, -1);
 					if (DDV_RARE(ddv_call, ddv_rc))
 						goto ddv_restart;
 					ddv_call->bail = 0;
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dma_pool_free(pool, vaddr, addr);
+		return;
 	}
 	dma_pool_free(pool, vaddr, addr);
 	ddv_call_exit(ddv_call, 0);
@@ -10685,12 +10813,12 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 		int ddv_f0, ddv_f1;
 		bool ddv_if;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		ddv_if = (ddv_f0 == 0);
 		if (ddv_if) {
-			ddv_f1 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(irq), NULL);
+			ddv_f1 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(irq), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f1))
 				goto ddv_restart;
 			ddv_if = !((ddv_f1 == 0));
@@ -10700,7 +10828,7 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (!(!((ddv_f0 == 0)))) {
@@ -10723,7 +10851,7 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(irq), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(irq), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if ((ddv_f0 == 0) || !(ddv_irq_requested(irq, dev_id))) {
@@ -10732,7 +10860,7 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 						int ddv_f0;
 
 						/* specs/linux/irq.ddv:48:4: require */
-						ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(irq), &ddv_o0);
+						ddv_f0 = ddv_obj_lookup(ddv_call, 14, (u64)(unsigned long)(irq), &ddv_o0, 2);
 						if (DDV_RARE(ddv_call, ddv_f0))
 							goto ddv_restart;
 						if (!((ddv_f0 == 0))) {
@@ -10764,6 +10892,9 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return free_irq(irq, dev_id);
 	}
 	ret = free_irq(irq, dev_id);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -10831,6 +10962,10 @@ static __always_inline void ddv_b_disable_irq(struct ddv_call *ddv_call, unsigne
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		disable_irq(irq);
+		return;
+	}
 	disable_irq(irq);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -10895,6 +11030,10 @@ static __always_inline void ddv_b_disable_irq_nosync(struct ddv_call *ddv_call, 
 			ddv_violation(ddv_call, 1213, 1, (u64)(unsigned long)(irq));
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		disable_irq_nosync(irq);
+		return;
 	}
 	disable_irq_nosync(irq);
 	ddv_call_exit(ddv_call, 0);
@@ -10963,6 +11102,9 @@ static __always_inline bool ddv_b_disable_hardirq(struct ddv_call *ddv_call, uns
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return disable_hardirq(irq);
+	}
 	ret = disable_hardirq(irq);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -11023,6 +11165,10 @@ static __always_inline void ddv_b_enable_irq(struct ddv_call *ddv_call, unsigned
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		enable_irq(irq);
+		return;
+	}
 	enable_irq(irq);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -11078,6 +11224,10 @@ static __always_inline void ddv_b_synchronize_irq(struct ddv_call *ddv_call, uns
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 959, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		synchronize_irq(irq);
+		return;
 	}
 	synchronize_irq(irq);
 	ddv_call_exit(ddv_call, 0);
@@ -11136,7 +11286,7 @@ static __always_inline int ddv_a_devm_request_threaded_irq(struct ddv_call *ddv_
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -11257,7 +11407,7 @@ static __always_inline void ddv_b_devm_free_irq(struct ddv_call *ddv_call, struc
 		int ddv_f0;
 
 		/* specs/linux/irq.ddv:102:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 15, (u64)(unsigned long)(irq), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -11277,6 +11427,10 @@ static __always_inline void ddv_b_devm_free_irq(struct ddv_call *ddv_call, struc
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		devm_free_irq(dev, irq, dev_id);
+		return;
 	}
 	devm_free_irq(dev, irq, dev_id);
 	ddv_call_exit(ddv_call, 0);
@@ -11332,7 +11486,7 @@ static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, stru
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(timer), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(timer), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -11354,6 +11508,10 @@ static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, stru
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		init_timer_key(timer, func, flags, name, key);
+		return;
 	}
 	init_timer_key(timer, func, flags, name, key);
 	ddv_call_exit(ddv_call, 0);
@@ -11411,7 +11569,7 @@ static __always_inline int ddv_b_mod_timer(struct ddv_call *ddv_call, struct tim
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(timer), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(timer), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -11419,6 +11577,9 @@ static __always_inline int ddv_b_mod_timer(struct ddv_call *ddv_call, struct tim
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1219, 1, (u64)(unsigned long)(timer));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return mod_timer(timer, expires);
 	}
 	ret = mod_timer(timer, expires);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -11475,7 +11636,7 @@ static __always_inline void ddv_b_add_timer(struct ddv_call *ddv_call, struct ti
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(timer), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 16, (u64)(unsigned long)(timer), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -11483,6 +11644,10 @@ static __always_inline void ddv_b_add_timer(struct ddv_call *ddv_call, struct ti
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1221, 1, (u64)(unsigned long)(timer));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		add_timer(timer);
+		return;
 	}
 	add_timer(timer);
 	ddv_call_exit(ddv_call, 0);
@@ -11537,6 +11702,9 @@ static __always_inline int ddv_b_del_timer(struct ddv_call *ddv_call, struct tim
 {
 	int ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return del_timer(timer);
+	}
 	ret = del_timer(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -11587,6 +11755,9 @@ static __always_inline int ddv_b_timer_delete(struct ddv_call *ddv_call, struct 
 {
 	int ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return timer_delete(timer);
+	}
 	ret = timer_delete(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -11642,6 +11813,9 @@ static __always_inline int ddv_b_del_timer_sync(struct ddv_call *ddv_call, struc
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1222, 1, (u64)(unsigned long)(timer));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return del_timer_sync(timer);
 	}
 	ret = del_timer_sync(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -11699,6 +11873,9 @@ static __always_inline int ddv_b_timer_delete_sync(struct ddv_call *ddv_call, st
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1222, 1, (u64)(unsigned long)(timer));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return timer_delete_sync(timer);
+	}
 	ret = timer_delete_sync(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -11752,7 +11929,7 @@ static __always_inline bool ddv_b_queue_work_on(struct ddv_call *ddv_call, int c
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 17, (u64)(unsigned long)(work), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 17, (u64)(unsigned long)(work), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -11767,6 +11944,9 @@ static __always_inline bool ddv_b_queue_work_on(struct ddv_call *ddv_call, int c
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return queue_work_on(cpu, wq, work);
 	}
 	ret = queue_work_on(cpu, wq, work);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -11819,7 +11999,7 @@ static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call *ddv_cal
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 17, (u64)(unsigned long)(&((dwork)->work)), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 17, (u64)(unsigned long)(&((dwork)->work)), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -11834,6 +12014,9 @@ static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call *ddv_cal
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return queue_delayed_work_on(cpu, wq, dwork, delay);
 	}
 	ret = queue_delayed_work_on(cpu, wq, dwork, delay);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -11888,6 +12071,9 @@ static __always_inline bool ddv_b_cancel_work_sync(struct ddv_call *ddv_call, st
 			goto ddv_restart;
 		ddv_violation(ddv_call, 962, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return cancel_work_sync(work);
+	}
 	ret = cancel_work_sync(work);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -11941,6 +12127,9 @@ static __always_inline bool ddv_b_cancel_delayed_work_sync(struct ddv_call *ddv_
 			goto ddv_restart;
 		ddv_violation(ddv_call, 963, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return cancel_delayed_work_sync(dwork);
+	}
 	ret = cancel_delayed_work_sync(dwork);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -11989,6 +12178,9 @@ static __always_inline int ddv_b_timer_shutdown_sync(struct ddv_call *ddv_call, 
 {
 	int ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return timer_shutdown_sync(timer);
+	}
 	ret = timer_shutdown_sync(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -12039,6 +12231,9 @@ static __always_inline int ddv_b_timer_shutdown(struct ddv_call *ddv_call, struc
 {
 	int ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return timer_shutdown(timer);
+	}
 	ret = timer_shutdown(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -12202,7 +12397,7 @@ static __always_inline bool ddv_b_mod_delayed_work_on(struct ddv_call *ddv_call,
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 17, (u64)(unsigned long)(&((dwork)->work)), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 17, (u64)(unsigned long)(&((dwork)->work)), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -12217,6 +12412,9 @@ static __always_inline bool ddv_b_mod_delayed_work_on(struct ddv_call *ddv_call,
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return mod_delayed_work_on(cpu, wq, dwork, delay);
 	}
 	ret = mod_delayed_work_on(cpu, wq, dwork, delay);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -12265,6 +12463,9 @@ static __always_inline bool ddv_b_cancel_delayed_work(struct ddv_call *ddv_call,
 {
 	bool ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return cancel_delayed_work(dwork);
+	}
 	ret = cancel_delayed_work(dwork);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -12317,6 +12518,9 @@ static __always_inline bool ddv_b_flush_work(struct ddv_call *ddv_call, struct w
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 965, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return flush_work(work);
 	}
 	ret = flush_work(work);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -12371,6 +12575,9 @@ static __always_inline bool ddv_b_flush_delayed_work(struct ddv_call *ddv_call, 
 			goto ddv_restart;
 		ddv_violation(ddv_call, 966, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return flush_delayed_work(dwork);
+	}
 	ret = flush_delayed_work(dwork);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -12421,6 +12628,10 @@ static __always_inline void ddv_b___flush_workqueue(struct ddv_call *ddv_call, s
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 967, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__flush_workqueue(wq);
+		return;
 	}
 	__flush_workqueue(wq);
 	ddv_call_exit(ddv_call, 0);
@@ -12477,6 +12688,10 @@ static __always_inline void ddv_b_drain_workqueue(struct ddv_call *ddv_call, str
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 968, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		drain_workqueue(wq);
+		return;
 	}
 	drain_workqueue(wq);
 	ddv_call_exit(ddv_call, 0);
@@ -12548,6 +12763,10 @@ static __always_inline void ddv_b_destroy_workqueue(struct ddv_call *ddv_call, s
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		destroy_workqueue(wq);
+		return;
+	}
 	destroy_workqueue(wq);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -12602,7 +12821,7 @@ static __always_inline void ddv_b_tasklet_init(struct ddv_call *ddv_call, struct
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 19, (u64)(unsigned long)(t), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 19, (u64)(unsigned long)(t), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -12624,6 +12843,10 @@ static __always_inline void ddv_b_tasklet_init(struct ddv_call *ddv_call, struct
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		tasklet_init(t, func, data);
+		return;
 	}
 	tasklet_init(t, func, data);
 	ddv_call_exit(ddv_call, 0);
@@ -12679,7 +12902,7 @@ static __always_inline void ddv_b_tasklet_setup(struct ddv_call *ddv_call, struc
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 19, (u64)(unsigned long)(t), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 19, (u64)(unsigned long)(t), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -12701,6 +12924,10 @@ static __always_inline void ddv_b_tasklet_setup(struct ddv_call *ddv_call, struc
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		tasklet_setup(t, callback);
+		return;
 	}
 	tasklet_setup(t, callback);
 	ddv_call_exit(ddv_call, 0);
@@ -12758,6 +12985,10 @@ static __always_inline void ddv_b___tasklet_schedule(struct ddv_call *ddv_call, 
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1227, 1, (u64)(unsigned long)(t));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__tasklet_schedule(t);
+		return;
+	}
 	__tasklet_schedule(t);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -12813,6 +13044,10 @@ static __always_inline void ddv_b___tasklet_hi_schedule(struct ddv_call *ddv_cal
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1228, 1, (u64)(unsigned long)(t));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__tasklet_hi_schedule(t);
+		return;
 	}
 	__tasklet_hi_schedule(t);
 	ddv_call_exit(ddv_call, 0);
@@ -12870,6 +13105,10 @@ static __always_inline void ddv_b_tasklet_kill(struct ddv_call *ddv_call, struct
 			goto ddv_restart;
 		ddv_violation(ddv_call, 970, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		tasklet_kill(t);
+		return;
+	}
 	tasklet_kill(t);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -12924,7 +13163,7 @@ static __always_inline void ddv_b_hrtimer_init(struct ddv_call *ddv_call, struct
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(timer), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(timer), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -12946,6 +13185,10 @@ static __always_inline void ddv_b_hrtimer_init(struct ddv_call *ddv_call, struct
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		hrtimer_init(timer, clock_id, mode);
+		return;
 	}
 	hrtimer_init(timer, clock_id, mode);
 	ddv_call_exit(ddv_call, 0);
@@ -13001,7 +13244,7 @@ static __always_inline void ddv_b_hrtimer_start_range_ns(struct ddv_call *ddv_ca
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(timer), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 20, (u64)(unsigned long)(timer), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -13009,6 +13252,10 @@ static __always_inline void ddv_b_hrtimer_start_range_ns(struct ddv_call *ddv_ca
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1230, 1, (u64)(unsigned long)(timer));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		hrtimer_start_range_ns(timer, tim, delta_ns, mode);
+		return;
 	}
 	hrtimer_start_range_ns(timer, tim, delta_ns, mode);
 	ddv_call_exit(ddv_call, 0);
@@ -13062,6 +13309,9 @@ static __always_inline int ddv_b_hrtimer_cancel(struct ddv_call *ddv_call, struc
 {
 	int ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return hrtimer_cancel(timer);
+	}
 	ret = hrtimer_cancel(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -13109,6 +13359,9 @@ static __always_inline int ddv_b_hrtimer_try_to_cancel(struct ddv_call *ddv_call
 {
 	int ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return hrtimer_try_to_cancel(timer);
+	}
 	ret = hrtimer_try_to_cancel(timer);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -13373,7 +13626,7 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(ddv_o0.state != 1)) {
@@ -13391,7 +13644,7 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		if (ddv_obj_any_inside(ddv_call, 16)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
-			ddv_rc0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_in0);
+			ddv_rc0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_in0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
 			if (!ddv_rc0) {
@@ -13430,7 +13683,7 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		if (ddv_obj_any_inside(ddv_call, 17)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
-			ddv_rc0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_in0);
+			ddv_rc0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_in0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
 			if (!ddv_rc0) {
@@ -13469,7 +13722,7 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 		if (ddv_obj_any_inside(ddv_call, 23)) {
 			if (ddv_call->bail)
 				goto ddv_restart;
-			ddv_rc0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_in0);
+			ddv_rc0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_in0, 1);
 			if (DDV_RARE(ddv_call, ddv_rc0))
 				goto ddv_restart;
 			if (!ddv_rc0) {
@@ -13485,7 +13738,7 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 						struct ddv_obj ddv_o0 = { 0 };
 						int ddv_f0;
 
-						ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(n), &ddv_o0);
+						ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(n), &ddv_o0, 2);
 						if (DDV_RARE(ddv_call, ddv_f0))
 							goto ddv_restart;
 						if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == 0)) {
@@ -13511,7 +13764,7 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -13525,6 +13778,10 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		free_netdev(dev);
+		return;
 	}
 	free_netdev(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -13608,7 +13865,7 @@ static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, stru
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(ddv_o0.state == 0)) {
@@ -13714,7 +13971,7 @@ static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, s
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(ddv_o0.state == 0)) {
@@ -13799,7 +14056,7 @@ static __always_inline void ddv_b_unregister_netdev(struct ddv_call *ddv_call, s
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1)) {
@@ -13813,6 +14070,10 @@ static __always_inline void ddv_b_unregister_netdev(struct ddv_call *ddv_call, s
 		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 21, (u64)(unsigned long)(dev), 0)))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		unregister_netdev(dev);
+		return;
 	}
 	unregister_netdev(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -13875,7 +14136,7 @@ static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call *dd
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 21, (u64)(unsigned long)(dev), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1)) {
@@ -13889,6 +14150,10 @@ static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call *dd
 		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 21, (u64)(unsigned long)(dev), 0)))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		unregister_netdevice_queue(dev, head);
+		return;
 	}
 	unregister_netdevice_queue(dev, head);
 	ddv_call_exit(ddv_call, 0);
@@ -13944,7 +14209,7 @@ static __always_inline void ddv_b_netif_napi_add_weight(struct ddv_call *ddv_cal
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(napi), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(napi), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -13972,6 +14237,10 @@ static __always_inline void ddv_b_netif_napi_add_weight(struct ddv_call *ddv_cal
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		netif_napi_add_weight(dev, napi, poll, weight);
+		return;
 	}
 	netif_napi_add_weight(dev, napi, poll, weight);
 	ddv_call_exit(ddv_call, 0);
@@ -14034,7 +14303,7 @@ static __always_inline void ddv_b___netif_napi_del(struct ddv_call *ddv_call, st
 		int ddv_f0;
 
 		/* specs/linux/net.ddv:171:2: check */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(napi), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(napi), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) == 0)) {
@@ -14048,12 +14317,16 @@ static __always_inline void ddv_b___netif_napi_del(struct ddv_call *ddv_call, st
 			{
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_destroy(ddv_call, 23, (u64)(unsigned long)(napi), NULL, -1);
+				ddv_rc = ddv_obj_destroy_found(ddv_call, 23, (u64)(unsigned long)(napi), &ddv_o0, -1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__netif_napi_del(napi);
+		return;
 	}
 	__netif_napi_del(napi);
 	ddv_call_exit(ddv_call, 0);
@@ -14109,7 +14382,7 @@ static __always_inline void ddv_b_napi_enable(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(n), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(n), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -14123,6 +14396,10 @@ static __always_inline void ddv_b_napi_enable(struct ddv_call *ddv_call, struct 
 		if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, 23, (u64)(unsigned long)(n), 1, (u64)(unsigned long)(1))))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		napi_enable(n);
+		return;
 	}
 	napi_enable(n);
 	ddv_call_exit(ddv_call, 0);
@@ -14185,7 +14462,7 @@ static __always_inline void ddv_b_napi_disable(struct ddv_call *ddv_call, struct
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(n), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 23, (u64)(unsigned long)(n), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) != 0)) {
@@ -14199,6 +14476,10 @@ static __always_inline void ddv_b_napi_disable(struct ddv_call *ddv_call, struct
 		if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, 23, (u64)(unsigned long)(n), 1, (u64)(unsigned long)(0))))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		napi_disable(n);
+		return;
 	}
 	napi_disable(n);
 	ddv_call_exit(ddv_call, 0);
@@ -14730,7 +15011,7 @@ static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, st
 
 		ddv_if = skb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -14746,6 +15027,10 @@ static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, st
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kfree_skb_reason(skb, reason);
+		return;
 	}
 	kfree_skb_reason(skb, reason);
 	ddv_call_exit(ddv_call, 0);
@@ -14813,7 +15098,7 @@ static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, 
 
 		ddv_if = skb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -14829,6 +15114,10 @@ static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		sk_skb_reason_drop(sk, skb, reason);
+		return;
 	}
 	sk_skb_reason_drop(sk, skb, reason);
 	ddv_call_exit(ddv_call, 0);
@@ -14895,7 +15184,7 @@ static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct 
 
 		ddv_if = skb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -14911,6 +15200,10 @@ static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		consume_skb(skb);
+		return;
 	}
 	consume_skb(skb);
 	ddv_call_exit(ddv_call, 0);
@@ -14970,7 +15263,7 @@ static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call,
 
 		ddv_if = skb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -14986,6 +15279,10 @@ static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call,
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__dev_kfree_skb_any(skb, reason);
+		return;
 	}
 	__dev_kfree_skb_any(skb, reason);
 	ddv_call_exit(ddv_call, 0);
@@ -15047,7 +15344,7 @@ static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_
 
 		ddv_if = skb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -15063,6 +15360,10 @@ static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dev_kfree_skb_any_reason(skb, reason);
+		return;
 	}
 	dev_kfree_skb_any_reason(skb, reason);
 	ddv_call_exit(ddv_call, 0);
@@ -15124,7 +15425,7 @@ static __always_inline void ddv_b___dev_kfree_skb_irq(struct ddv_call *ddv_call,
 
 		ddv_if = skb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -15140,6 +15441,10 @@ static __always_inline void ddv_b___dev_kfree_skb_irq(struct ddv_call *ddv_call,
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__dev_kfree_skb_irq(skb, reason);
+		return;
 	}
 	__dev_kfree_skb_irq(skb, reason);
 	ddv_call_exit(ddv_call, 0);
@@ -15201,7 +15506,7 @@ static __always_inline void ddv_b_dev_kfree_skb_irq_reason(struct ddv_call *ddv_
 
 		ddv_if = skb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -15217,6 +15522,10 @@ static __always_inline void ddv_b_dev_kfree_skb_irq_reason(struct ddv_call *ddv_
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		dev_kfree_skb_irq_reason(skb, reason);
+		return;
 	}
 	dev_kfree_skb_irq_reason(skb, reason);
 	ddv_call_exit(ddv_call, 0);
@@ -15277,7 +15586,7 @@ static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, st
 
 		ddv_if = skb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 22, (u64)(unsigned long)(skb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -15293,6 +15602,10 @@ static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, st
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		napi_consume_skb(skb, budget);
+		return;
 	}
 	napi_consume_skb(skb, budget);
 	ddv_call_exit(ddv_call, 0);
@@ -15352,6 +15665,9 @@ static __always_inline gro_result_t ddv_b_napi_gro_receive(struct ddv_call *ddv_
 			goto ddv_restart;
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return napi_gro_receive(napi, skb);
+	}
 	ret = napi_gro_receive(napi, skb);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -15404,6 +15720,9 @@ static __always_inline int ddv_b_netif_receive_skb(struct ddv_call *ddv_call, st
 		if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 22, (u64)(unsigned long)(skb), NULL, -1)))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return netif_receive_skb(skb);
 	}
 	ret = netif_receive_skb(skb);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -15458,6 +15777,9 @@ static __always_inline int ddv_b_netif_rx(struct ddv_call *ddv_call, struct sk_b
 			goto ddv_restart;
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return netif_rx(skb);
+	}
 	ret = netif_rx(skb);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -15510,7 +15832,7 @@ static __always_inline void ddv_a_rtnl_lock(struct ddv_call *ddv_call)
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 24, (u64)(unsigned long)(1), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 24, (u64)(unsigned long)(1), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -15609,7 +15931,7 @@ static __always_inline int ddv_a_rtnl_trylock(struct ddv_call *ddv_call, int ret
 
 		ddv_if = ret != 0;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 24, (u64)(unsigned long)(1), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 24, (u64)(unsigned long)(1), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = !((ddv_f0 == 0));
@@ -15706,7 +16028,7 @@ static __always_inline void ddv_b_rtnl_unlock(struct ddv_call *ddv_call)
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 24, (u64)(unsigned long)(1), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 24, (u64)(unsigned long)(1), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -15720,6 +16042,10 @@ static __always_inline void ddv_b_rtnl_unlock(struct ddv_call *ddv_call)
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		rtnl_unlock();
+		return;
 	}
 	rtnl_unlock();
 	ddv_call_exit(ddv_call, 0);
@@ -15776,6 +16102,10 @@ static __always_inline void ddv_b_lock_sock_nested(struct ddv_call *ddv_call, st
 			goto ddv_restart;
 		ddv_violation(ddv_call, 980, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		lock_sock_nested(sk, subclass);
+		return;
+	}
 	lock_sock_nested(sk, subclass);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -15831,6 +16161,10 @@ static __always_inline void ddv_b_release_sock(struct ddv_call *ddv_call, struct
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1249, 1, (u64)(unsigned long)(sk));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		release_sock(sk);
+		return;
 	}
 	release_sock(sk);
 	ddv_call_exit(ddv_call, 0);
@@ -16000,6 +16334,10 @@ static __always_inline void ddv_b_pci_unregister_driver(struct ddv_call *ddv_cal
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_unregister_driver(drv);
+		return;
+	}
 	pci_unregister_driver(drv);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -16057,7 +16395,7 @@ static __always_inline int ddv_a_pci_enable_device(struct ddv_call *ddv_call, in
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -16175,7 +16513,7 @@ static __always_inline int ddv_a_pci_enable_device_mem(struct ddv_call *ddv_call
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -16360,7 +16698,7 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 			int ddv_f0;
 
 			/* specs/linux/pci.ddv:73:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -16375,7 +16713,7 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), &ddv_o0, 1);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (((s64)ddv_o0.fields[0]) > 1) {
@@ -16403,6 +16741,10 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_disable_device(dev);
+		return;
 	}
 	pci_disable_device(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -16853,7 +17195,7 @@ static __always_inline int ddv_a_pci_request_region(struct ddv_call *ddv_call, i
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -16862,7 +17204,7 @@ static __always_inline int ddv_a_pci_request_region(struct ddv_call *ddv_call, i
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0, 1);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_resume;
 					if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, 27, (u64)(unsigned long)(pdev), 0, (u64)(unsigned long)((((u64)(unsigned long)ddv_o0.fields[0]) | (1 << bar))))))
@@ -16969,7 +17311,7 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 			int ddv_f0;
 
 			/* specs/linux/pci.ddv:130:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0, 1);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (ddv_f0 || !((ddv_f0 == 0) && (((u64)(unsigned long)ddv_o0.fields[0]) & (1 << bar)))) {
@@ -16984,12 +17326,12 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 			int ddv_f0, ddv_f1;
 			bool ddv_if;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
 			if (ddv_if) {
-				ddv_f1 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o1);
+				ddv_f1 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o1, 1);
 				if (DDV_RARE(ddv_call, ddv_f1))
 					goto ddv_restart;
 				ddv_if = ((u64)(unsigned long)ddv_o1.fields[0]) == (1 << bar);
@@ -17010,7 +17352,7 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0, 1);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, 27, (u64)(unsigned long)(pdev), 0, (u64)(unsigned long)((((u64)(unsigned long)ddv_o0.fields[0]) & ~((1 << bar)))))))
@@ -17019,6 +17361,10 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_release_region(pdev, bar);
+		return;
 	}
 	pci_release_region(pdev, bar);
 	ddv_call_exit(ddv_call, 0);
@@ -17076,7 +17422,7 @@ static __always_inline void ddv_b_pci_set_master(struct ddv_call *ddv_call, stru
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -17085,6 +17431,10 @@ static __always_inline void ddv_b_pci_set_master(struct ddv_call *ddv_call, stru
 				ddv_violation(ddv_call, 1257, 1, (u64)(unsigned long)(dev));
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_set_master(dev);
+		return;
 	}
 	pci_set_master(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -17142,7 +17492,7 @@ static __always_inline void ddv_b_pci_clear_master(struct ddv_call *ddv_call, st
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 26, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -17151,6 +17501,10 @@ static __always_inline void ddv_b_pci_clear_master(struct ddv_call *ddv_call, st
 				ddv_violation(ddv_call, 1257, 1, (u64)(unsigned long)(dev));
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_clear_master(dev);
+		return;
 	}
 	pci_clear_master(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -17209,7 +17563,7 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 			int ddv_f0;
 
 			/* specs/linux/pci.ddv:156:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0, 1);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -17229,13 +17583,17 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 				{
 					int ddv_rc;
 
-					ddv_rc = ddv_obj_destroy(ddv_call, 27, (u64)(unsigned long)(pdev), NULL, -1);
+					ddv_rc = ddv_obj_destroy_found(ddv_call, 27, (u64)(unsigned long)(pdev), &ddv_o0, -1);
 					if (DDV_RARE(ddv_call, ddv_rc))
 						goto ddv_restart;
 					ddv_call->bail = 0;
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_release_selected_regions(pdev, bars);
+		return;
 	}
 	pci_release_selected_regions(pdev, bars);
 	ddv_call_exit(ddv_call, 0);
@@ -17303,6 +17661,10 @@ static __always_inline void ddv_b_pci_release_regions(struct ddv_call *ddv_call,
 			}
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_release_regions(pdev);
+		return;
 	}
 	pci_release_regions(pdev);
 	ddv_call_exit(ddv_call, 0);
@@ -17960,10 +18322,10 @@ static __always_inline void ddv_b_iounmap(struct ddv_call *ddv_call, volatile vo
 	{
 		int ddv_f0, ddv_f1;
 
-		ddv_f1 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL);
+		ddv_f1 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f1))
 			goto ddv_restart;
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(addr), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0) || (ddv_f1 == 0)) {
@@ -17971,10 +18333,10 @@ static __always_inline void ddv_b_iounmap(struct ddv_call *ddv_call, volatile vo
 			{
 				int ddv_f0, ddv_f1;
 
-				ddv_f1 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL);
+				ddv_f1 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f1))
 					goto ddv_restart;
-				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(addr), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(addr), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (!(!((ddv_f0 == 0)) && !((ddv_f1 == 0)))) {
@@ -18002,6 +18364,10 @@ static __always_inline void ddv_b_iounmap(struct ddv_call *ddv_call, volatile vo
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		iounmap(addr);
+		return;
 	}
 	iounmap(addr);
 	ddv_call_exit(ddv_call, 0);
@@ -18057,7 +18423,7 @@ static __always_inline void ddv_b_pci_iounmap(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -18065,7 +18431,7 @@ static __always_inline void ddv_b_pci_iounmap(struct ddv_call *ddv_call, struct 
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (!(!((ddv_f0 == 0)))) {
@@ -18093,6 +18459,10 @@ static __always_inline void ddv_b_pci_iounmap(struct ddv_call *ddv_call, struct 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_iounmap(dev, addr);
+		return;
 	}
 	pci_iounmap(dev, addr);
 	ddv_call_exit(ddv_call, 0);
@@ -18151,7 +18521,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap(struct ddv_call *ddv_cal
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -18271,7 +18641,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_uc(struct ddv_call *ddv_
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -18391,7 +18761,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_wc(struct ddv_call *ddv_
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -18511,7 +18881,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_resource(struct ddv_call
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -18631,7 +19001,7 @@ static __always_inline void __iomem *ddv_a_devm_platform_ioremap_resource(struct
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -18754,7 +19124,7 @@ static __always_inline void ddv_b_devm_iounmap(struct ddv_call *ddv_call, struct
 		int ddv_f0;
 
 		/* specs/linux/pci.ddv:304:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 29, (u64)(unsigned long)(addr), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -18778,7 +19148,7 @@ static __always_inline void ddv_b_devm_iounmap(struct ddv_call *ddv_call, struct
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 28, (u64)(unsigned long)(addr), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 28, (u64)(unsigned long)(addr), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if ((ddv_f0 == 0)) {
@@ -18794,6 +19164,10 @@ static __always_inline void ddv_b_devm_iounmap(struct ddv_call *ddv_call, struct
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		devm_iounmap(dev, addr);
+		return;
 	}
 	devm_iounmap(dev, addr);
 	ddv_call_exit(ddv_call, 0);
@@ -18852,7 +19226,7 @@ static __always_inline void __iomem *ddv_a_pcim_iomap(struct ddv_call *ddv_call,
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -18969,7 +19343,7 @@ static __always_inline void ddv_b_pcim_iounmap(struct ddv_call *ddv_call, struct
 		int ddv_f0;
 
 		/* specs/linux/pci.ddv:339:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(addr), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -18994,7 +19368,7 @@ static __always_inline void ddv_b_pcim_iounmap(struct ddv_call *ddv_call, struct
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 28, (u64)(unsigned long)(addr), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 28, (u64)(unsigned long)(addr), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if ((ddv_f0 == 0)) {
@@ -19011,6 +19385,10 @@ static __always_inline void ddv_b_pcim_iounmap(struct ddv_call *ddv_call, struct
 			}
 #endif
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pcim_iounmap(pdev, addr);
+		return;
 	}
 	pcim_iounmap(pdev, addr);
 	ddv_call_exit(ddv_call, 0);
@@ -19074,7 +19452,7 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 0));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19107,7 +19485,7 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 1));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19140,7 +19518,7 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 2));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19173,7 +19551,7 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 3));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19206,7 +19584,7 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 4));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19239,7 +19617,7 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 5));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19355,7 +19733,7 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 0));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19388,7 +19766,7 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 1));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19421,7 +19799,7 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 2));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19454,7 +19832,7 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 3));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19487,7 +19865,7 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 4));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19520,7 +19898,7 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 			ddv_if = ddv_if && pcim_iomap_table(pdev);
 			ddv_if = ddv_if && *((pcim_iomap_table(pdev) + 5));
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = !((ddv_f0 == 0));
@@ -19632,7 +20010,7 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 		ddv_if = mask & 1;
 		ddv_if = ddv_if && pcim_iomap_table(pdev);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 0))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -19657,7 +20035,7 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 		ddv_if = mask & 2;
 		ddv_if = ddv_if && pcim_iomap_table(pdev);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 1))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -19682,7 +20060,7 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 		ddv_if = mask & 4;
 		ddv_if = ddv_if && pcim_iomap_table(pdev);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 2))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -19707,7 +20085,7 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 		ddv_if = mask & 8;
 		ddv_if = ddv_if && pcim_iomap_table(pdev);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 3))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -19732,7 +20110,7 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 		ddv_if = mask & 16;
 		ddv_if = ddv_if && pcim_iomap_table(pdev);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 4))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -19757,7 +20135,7 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 		ddv_if = mask & 32;
 		ddv_if = ddv_if && pcim_iomap_table(pdev);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 30, (u64)(unsigned long)(*((pcim_iomap_table(pdev) + 5))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -19773,6 +20151,10 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pcim_iounmap_regions(pdev, mask);
+		return;
 	}
 	pcim_iounmap_regions(pdev, mask);
 	ddv_call_exit(ddv_call, 0);
@@ -20108,7 +20490,7 @@ static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call *ddv_call
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 31, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 31, (u64)(unsigned long)(dev), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -20122,6 +20504,10 @@ static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call *ddv_call
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_free_irq_vectors(dev);
+		return;
 	}
 	pci_free_irq_vectors(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -20385,7 +20771,7 @@ static __always_inline void ddv_b_pci_disable_msi(struct ddv_call *ddv_call, str
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 31, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 31, (u64)(unsigned long)(dev), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -20399,6 +20785,10 @@ static __always_inline void ddv_b_pci_disable_msi(struct ddv_call *ddv_call, str
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_disable_msi(dev);
+		return;
 	}
 	pci_disable_msi(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -20460,7 +20850,7 @@ static __always_inline void ddv_b_pci_disable_msix(struct ddv_call *ddv_call, st
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 31, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 31, (u64)(unsigned long)(dev), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -20474,6 +20864,10 @@ static __always_inline void ddv_b_pci_disable_msix(struct ddv_call *ddv_call, st
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		pci_disable_msix(dev);
+		return;
 	}
 	pci_disable_msix(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -20531,6 +20925,10 @@ static __always_inline void ddv_b_complete(struct ddv_call *ddv_call, struct com
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1281, 1, (u64)(unsigned long)(x));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		complete(x);
+		return;
+	}
 	complete(x);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -20586,6 +20984,10 @@ static __always_inline void ddv_b_complete_all(struct ddv_call *ddv_call, struct
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1282, 1, (u64)(unsigned long)(x));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		complete_all(x);
+		return;
 	}
 	complete_all(x);
 	ddv_call_exit(ddv_call, 0);
@@ -20649,6 +21051,10 @@ static __always_inline void ddv_b_wait_for_completion(struct ddv_call *ddv_call,
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1283, 1, (u64)(unsigned long)(x));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		wait_for_completion(x);
+		return;
+	}
 	wait_for_completion(x);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -20710,6 +21116,10 @@ static __always_inline void ddv_b_wait_for_completion_io(struct ddv_call *ddv_ca
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1283, 1, (u64)(unsigned long)(x));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		wait_for_completion_io(x);
+		return;
 	}
 	wait_for_completion_io(x);
 	ddv_call_exit(ddv_call, 0);
@@ -21183,6 +21593,9 @@ static __always_inline bool ddv_b_try_wait_for_completion(struct ddv_call *ddv_c
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1287, 1, (u64)(unsigned long)(x));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return try_wait_for_completion(x);
+	}
 	ret = try_wait_for_completion(x);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -21235,6 +21648,9 @@ static __always_inline bool ddv_b_completion_done(struct ddv_call *ddv_call, str
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1288, 1, (u64)(unsigned long)(x));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return completion_done(x);
 	}
 	ret = completion_done(x);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -21403,7 +21819,7 @@ static __always_inline int ddv_b_kthread_stop(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 32, (u64)(unsigned long)(k), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 32, (u64)(unsigned long)(k), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -21417,6 +21833,9 @@ static __always_inline int ddv_b_kthread_stop(struct ddv_call *ddv_call, struct 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return kthread_stop(k);
 	}
 	ret = kthread_stop(k);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -21465,6 +21884,9 @@ static __always_inline int ddv_b_wake_up_process(struct ddv_call *ddv_call, stru
 {
 	int ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return wake_up_process(p);
+	}
 	ret = wake_up_process(p);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -21515,6 +21937,10 @@ static __always_inline void ddv_b_usleep_range_state(struct ddv_call *ddv_call, 
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1010, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usleep_range_state(min, max, state);
+		return;
 	}
 	usleep_range_state(min, max, state);
 	ddv_call_exit(ddv_call, 0);
@@ -21571,6 +21997,10 @@ static __always_inline void ddv_b_msleep(struct ddv_call *ddv_call, unsigned int
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1011, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		msleep(msecs);
+		return;
 	}
 	msleep(msecs);
 	ddv_call_exit(ddv_call, 0);
@@ -21629,6 +22059,9 @@ static __always_inline unsigned long ddv_b_msleep_interruptible(struct ddv_call 
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1012, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return msleep_interruptible(msecs);
 	}
 	ret = msleep_interruptible(msecs);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -21885,7 +22318,7 @@ static __always_inline void ddv_b_unregister_chrdev_region(struct ddv_call *ddv_
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 33, (u64)(unsigned long)(from), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 33, (u64)(unsigned long)(from), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == count)) {
@@ -21907,6 +22340,10 @@ static __always_inline void ddv_b_unregister_chrdev_region(struct ddv_call *ddv_
 			ddv_violation(ddv_call, 1293, 1, (u64)(unsigned long)(from));
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		unregister_chrdev_region(from, count);
+		return;
 	}
 	unregister_chrdev_region(from, count);
 	ddv_call_exit(ddv_call, 0);
@@ -22079,6 +22516,10 @@ static __always_inline void ddv_b___unregister_chrdev(struct ddv_call *ddv_call,
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__unregister_chrdev(major, baseminor, count, name);
+		return;
+	}
 	__unregister_chrdev(major, baseminor, count, name);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -22129,6 +22570,10 @@ static DDV_RARE_PATH void ddv_r_cdev_init(unsigned long ddv_ret_ip, unsigned lon
 
 static __always_inline void ddv_b_cdev_init(struct ddv_call *ddv_call, struct cdev *cdev, const struct file_operations *fops)
 {
+	if (ddv_call_exit_before(ddv_call)) {
+		cdev_init(cdev, fops);
+		return;
+	}
 	cdev_init(cdev, fops);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -22187,7 +22632,7 @@ static __always_inline struct cdev *ddv_a_cdev_alloc(struct ddv_call *ddv_call, 
 
 		ddv_if = ret != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((ret)->kobj)), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((ret)->kobj)), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = !((ddv_f0 == 0));
@@ -22285,7 +22730,7 @@ static __always_inline int ddv_a_cdev_add(struct ddv_call *ddv_call, int ret, st
 
 		ddv_if = ret == 0;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 35, (u64)(unsigned long)(p), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 35, (u64)(unsigned long)(p), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = !((ddv_f0 == 0));
@@ -22324,7 +22769,7 @@ static __always_inline int ddv_b_cdev_add(struct ddv_call *ddv_call, struct cdev
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 35, (u64)(unsigned long)(p), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 35, (u64)(unsigned long)(p), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!(!((ddv_f0 == 0)))) {
@@ -22506,7 +22951,7 @@ static __always_inline void ddv_b_cdev_device_del(struct ddv_call *ddv_call, str
 
 		ddv_if = (dev)->devt;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 35, (u64)(unsigned long)(cdev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 35, (u64)(unsigned long)(cdev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -22522,6 +22967,10 @@ static __always_inline void ddv_b_cdev_device_del(struct ddv_call *ddv_call, str
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		cdev_device_del(cdev, dev);
+		return;
 	}
 	cdev_device_del(cdev, dev);
 	ddv_call_exit(ddv_call, 0);
@@ -22583,7 +23032,7 @@ static __always_inline void ddv_b_cdev_del(struct ddv_call *ddv_call, struct cde
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((p)->kobj)), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((p)->kobj)), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -22606,7 +23055,7 @@ static __always_inline void ddv_b_cdev_del(struct ddv_call *ddv_call, struct cde
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 35, (u64)(unsigned long)(p), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 35, (u64)(unsigned long)(p), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if ((ddv_f0 == 0)) {
@@ -22626,7 +23075,7 @@ static __always_inline void ddv_b_cdev_del(struct ddv_call *ddv_call, struct cde
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((p)->kobj)), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((p)->kobj)), &ddv_o0, 1);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -22648,12 +23097,12 @@ static __always_inline void ddv_b_cdev_del(struct ddv_call *ddv_call, struct cde
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((p)->kobj)), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((p)->kobj)), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = (ddv_f0 == 0);
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((p)->kobj)), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(&((p)->kobj)), &ddv_o1, 1);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -22671,6 +23120,10 @@ static __always_inline void ddv_b_cdev_del(struct ddv_call *ddv_call, struct cde
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		cdev_del(p);
+		return;
 	}
 	cdev_del(p);
 	ddv_call_exit(ddv_call, 0);
@@ -22842,6 +23295,10 @@ static __always_inline void ddv_b_misc_deregister(struct ddv_call *ddv_call, str
 			ddv_violation(ddv_call, 1300, 1, (u64)(unsigned long)(misc));
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		misc_deregister(misc);
+		return;
 	}
 	misc_deregister(misc);
 	ddv_call_exit(ddv_call, 0);
@@ -23119,6 +23576,10 @@ static __always_inline void ddv_b_class_destroy(struct ddv_call *ddv_call, struc
 			ddv_call->bail = 0;
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		class_destroy(class);
+		return;
+	}
 	class_destroy(class);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -23194,6 +23655,10 @@ static __always_inline void ddv_b_class_destroy(struct ddv_call *ddv_call, const
 			}
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		class_destroy(class);
+		return;
 	}
 	class_destroy(class);
 	ddv_call_exit(ddv_call, 0);
@@ -23497,6 +23962,10 @@ static __always_inline void ddv_b_device_destroy(struct ddv_call *ddv_call, stru
 			ddv_call->bail = 0;
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		device_destroy(class, devt);
+		return;
+	}
 	device_destroy(class, devt);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -23573,6 +24042,10 @@ static __always_inline void ddv_b_device_destroy(struct ddv_call *ddv_call, cons
 			ddv_call->bail = 0;
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		device_destroy(class, devt);
+		return;
+	}
 	device_destroy(class, devt);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -23629,7 +24102,7 @@ static __always_inline void ddv_b_device_initialize(struct ddv_call *ddv_call, s
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -23644,6 +24117,10 @@ static __always_inline void ddv_b_device_initialize(struct ddv_call *ddv_call, s
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		device_initialize(dev);
+		return;
 	}
 	device_initialize(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -23702,7 +24179,7 @@ static __always_inline int ddv_a_dev_set_name(struct ddv_call *ddv_call, int ret
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)(((dev)->kobj).name), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 40, (u64)(unsigned long)(((dev)->kobj).name), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -23816,7 +24293,7 @@ static __always_inline int ddv_a_device_register(struct ddv_call *ddv_call, int 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -23912,7 +24389,7 @@ static __always_inline struct device *ddv_b_get_device(struct ddv_call *ddv_call
 
 		ddv_if = dev != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -23934,6 +24411,9 @@ static __always_inline struct device *ddv_b_get_device(struct ddv_call *ddv_call
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return get_device(dev);
 	}
 	ret = get_device(dev);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -23987,7 +24467,7 @@ static __always_inline void ddv_b_put_device(struct ddv_call *ddv_call, struct d
 
 		ddv_if = dev != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -23998,7 +24478,7 @@ static __always_inline void ddv_b_put_device(struct ddv_call *ddv_call, struct d
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), &ddv_o0, 1);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -24020,12 +24500,12 @@ static __always_inline void ddv_b_put_device(struct ddv_call *ddv_call, struct d
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = (ddv_f0 == 0);
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), &ddv_o1, 1);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -24043,6 +24523,10 @@ static __always_inline void ddv_b_put_device(struct ddv_call *ddv_call, struct d
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		put_device(dev);
+		return;
 	}
 	put_device(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -24109,7 +24593,7 @@ static __always_inline void ddv_b_device_unregister(struct ddv_call *ddv_call, s
 		ddv_if = ddv_if && ((dev)->class != NULL);
 		ddv_if = ddv_if && ((dev)->devt != 0);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)((dev)->devt), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 38, (u64)(unsigned long)((dev)->devt), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -24130,7 +24614,7 @@ static __always_inline void ddv_b_device_unregister(struct ddv_call *ddv_call, s
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -24139,7 +24623,7 @@ static __always_inline void ddv_b_device_unregister(struct ddv_call *ddv_call, s
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), &ddv_o0, 1);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -24161,12 +24645,12 @@ static __always_inline void ddv_b_device_unregister(struct ddv_call *ddv_call, s
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = (ddv_f0 == 0);
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(dev), &ddv_o1, 1);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -24184,6 +24668,10 @@ static __always_inline void ddv_b_device_unregister(struct ddv_call *ddv_call, s
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		device_unregister(dev);
+		return;
 	}
 	device_unregister(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -24244,7 +24732,7 @@ static __always_inline int ddv_a_sysfs_create_group(struct ddv_call *ddv_call, i
 		ddv_if = ret == 0;
 		ddv_if = ddv_if && (grp != NULL);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(kobj))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = !((ddv_f0 == 0));
@@ -24355,7 +24843,7 @@ static __always_inline int ddv_a_sysfs_create_groups(struct ddv_call *ddv_call, 
 		ddv_if = ret == 0;
 		ddv_if = ddv_if && (grp != NULL);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(kobj))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = !((ddv_f0 == 0));
@@ -24470,7 +24958,7 @@ static __always_inline void ddv_b_sysfs_remove_group(struct ddv_call *ddv_call, 
 
 		ddv_if = grp != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(kobj))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = !((ddv_f0 == 0));
@@ -24480,7 +24968,7 @@ static __always_inline void ddv_b_sysfs_remove_group(struct ddv_call *ddv_call, 
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 41, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(kobj), (u64)(unsigned long)(grp))), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 41, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(kobj), (u64)(unsigned long)(grp))), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if ((ddv_f0 == 0) || ((grp)->name != NULL)) {
@@ -24501,6 +24989,10 @@ static __always_inline void ddv_b_sysfs_remove_group(struct ddv_call *ddv_call, 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		sysfs_remove_group(kobj, grp);
+		return;
 	}
 	sysfs_remove_group(kobj, grp);
 	ddv_call_exit(ddv_call, 0);
@@ -24565,13 +25057,13 @@ static __always_inline void ddv_b_sysfs_remove_groups(struct ddv_call *ddv_call,
 
 		ddv_if = grp != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(kobj))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 39, (u64)(unsigned long)(((struct device *)(kobj))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = !((ddv_f0 == 0));
 		}
 		if (ddv_if) {
-			ddv_f1 = ddv_obj_lookup(ddv_call, 41, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(kobj), (u64)(unsigned long)(grp))), NULL);
+			ddv_f1 = ddv_obj_lookup(ddv_call, 41, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(kobj), (u64)(unsigned long)(grp))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f1))
 				goto ddv_restart;
 			ddv_if = (ddv_f1 == 0);
@@ -24587,6 +25079,10 @@ static __always_inline void ddv_b_sysfs_remove_groups(struct ddv_call *ddv_call,
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		sysfs_remove_groups(kobj, grp);
+		return;
 	}
 	sysfs_remove_groups(kobj, grp);
 	ddv_call_exit(ddv_call, 0);
@@ -24705,6 +25201,10 @@ static __always_inline void ddv_b_device_remove_file(struct ddv_call *ddv_call, 
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1034, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		device_remove_file(dev, attr);
+		return;
 	}
 	device_remove_file(dev, attr);
 	ddv_call_exit(ddv_call, 0);
@@ -24867,7 +25367,7 @@ static __always_inline void ddv_b_debugfs_remove(struct ddv_call *ddv_call, stru
 
 		ddv_if = !(IS_ERR_OR_NULL(dentry));
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 42, (u64)(unsigned long)(dentry), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 42, (u64)(unsigned long)(dentry), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -24883,6 +25383,10 @@ static __always_inline void ddv_b_debugfs_remove(struct ddv_call *ddv_call, stru
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		debugfs_remove(dentry);
+		return;
 	}
 	debugfs_remove(dentry);
 	ddv_call_exit(ddv_call, 0);
@@ -25312,7 +25816,7 @@ static __always_inline void ddv_b_release_firmware(struct ddv_call *ddv_call, co
 
 		ddv_if = fw != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 43, (u64)(unsigned long)(fw), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 43, (u64)(unsigned long)(fw), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -25328,6 +25832,10 @@ static __always_inline void ddv_b_release_firmware(struct ddv_call *ddv_call, co
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		release_firmware(fw);
+		return;
 	}
 	release_firmware(fw);
 	ddv_call_exit(ddv_call, 0);
@@ -25386,7 +25894,7 @@ static __always_inline int ddv_a_idr_alloc(struct ddv_call *ddv_call, int ret, s
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -25407,7 +25915,7 @@ static __always_inline int ddv_a_idr_alloc(struct ddv_call *ddv_call, int ret, s
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o0, 1);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (((s64)ddv_o0.fields[0]) < 2147483647) {
@@ -25507,7 +26015,7 @@ static __always_inline int ddv_a_idr_alloc_cyclic(struct ddv_call *ddv_call, int
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -25528,7 +26036,7 @@ static __always_inline int ddv_a_idr_alloc_cyclic(struct ddv_call *ddv_call, int
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o0, 1);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (((s64)ddv_o0.fields[0]) < 2147483647) {
@@ -25628,7 +26136,7 @@ static __always_inline int ddv_a_idr_alloc_u32(struct ddv_call *ddv_call, int re
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -25649,7 +26157,7 @@ static __always_inline int ddv_a_idr_alloc_u32(struct ddv_call *ddv_call, int re
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o0, 1);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (((s64)ddv_o0.fields[0]) < 2147483647) {
@@ -25750,7 +26258,7 @@ static __always_inline void *ddv_a_idr_remove(struct ddv_call *ddv_call, void *r
 
 		ddv_if = ret != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = (ddv_f0 == 0);
@@ -25761,7 +26269,7 @@ static __always_inline void *ddv_a_idr_remove(struct ddv_call *ddv_call, void *r
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o0, 1);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -25783,12 +26291,12 @@ static __always_inline void *ddv_a_idr_remove(struct ddv_call *ddv_call, void *r
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = (ddv_f0 == 0);
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), &ddv_o1, 1);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_resume;
 					ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -25875,7 +26383,7 @@ static __always_inline void ddv_b_idr_destroy(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 44, (u64)(unsigned long)(idr), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -25889,6 +26397,10 @@ static __always_inline void ddv_b_idr_destroy(struct ddv_call *ddv_call, struct 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		idr_destroy(idr);
+		return;
 	}
 	idr_destroy(idr);
 	ddv_call_exit(ddv_call, 0);
@@ -25947,7 +26459,7 @@ static __always_inline int ddv_a_ida_alloc_range(struct ddv_call *ddv_call, int 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -25968,7 +26480,7 @@ static __always_inline int ddv_a_ida_alloc_range(struct ddv_call *ddv_call, int 
 			struct ddv_obj ddv_o0 = { 0 };
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), &ddv_o0, 1);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (((s64)ddv_o0.fields[0]) < 2147483647) {
@@ -26065,7 +26577,7 @@ static __always_inline void ddv_b_ida_free(struct ddv_call *ddv_call, struct ida
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -26074,7 +26586,7 @@ static __always_inline void ddv_b_ida_free(struct ddv_call *ddv_call, struct ida
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), &ddv_o0, 1);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -26096,12 +26608,12 @@ static __always_inline void ddv_b_ida_free(struct ddv_call *ddv_call, struct ida
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = (ddv_f0 == 0);
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), &ddv_o1, 1);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -26119,6 +26631,10 @@ static __always_inline void ddv_b_ida_free(struct ddv_call *ddv_call, struct ida
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		ida_free(ida, id);
+		return;
 	}
 	ida_free(ida, id);
 	ddv_call_exit(ddv_call, 0);
@@ -26174,7 +26690,7 @@ static __always_inline void ddv_b_ida_destroy(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 45, (u64)(unsigned long)(ida), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -26188,6 +26704,10 @@ static __always_inline void ddv_b_ida_destroy(struct ddv_call *ddv_call, struct 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		ida_destroy(ida);
+		return;
 	}
 	ida_destroy(ida);
 	ddv_call_exit(ddv_call, 0);
@@ -26246,7 +26766,7 @@ static __always_inline bool ddv_a_try_module_get(struct ddv_call *ddv_call, bool
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -26357,7 +26877,7 @@ static __always_inline void ddv_b___module_get(struct ddv_call *ddv_call, struct
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -26388,6 +26908,10 @@ static __always_inline void ddv_b___module_get(struct ddv_call *ddv_call, struct
 			}
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__module_get(module);
+		return;
 	}
 	__module_get(module);
 	ddv_call_exit(ddv_call, 0);
@@ -26446,7 +26970,7 @@ static __always_inline void ddv_b_module_put(struct ddv_call *ddv_call, struct m
 
 		ddv_if = module != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -26457,7 +26981,7 @@ static __always_inline void ddv_b_module_put(struct ddv_call *ddv_call, struct m
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), &ddv_o0, 1);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -26479,12 +27003,12 @@ static __always_inline void ddv_b_module_put(struct ddv_call *ddv_call, struct m
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = (ddv_f0 == 0);
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 46, (u64)(unsigned long)(module), &ddv_o1, 1);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -26502,6 +27026,10 @@ static __always_inline void ddv_b_module_put(struct ddv_call *ddv_call, struct m
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		module_put(module);
+		return;
 	}
 	module_put(module);
 	ddv_call_exit(ddv_call, 0);
@@ -26557,7 +27085,7 @@ static __always_inline void ddv_b_kobject_init(struct ddv_call *ddv_call, struct
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -26572,6 +27100,10 @@ static __always_inline void ddv_b_kobject_init(struct ddv_call *ddv_call, struct
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kobject_init(kobj, ktype);
+		return;
 	}
 	kobject_init(kobj, ktype);
 	ddv_call_exit(ddv_call, 0);
@@ -26630,7 +27162,7 @@ static __always_inline int ddv_a_kobject_init_and_add(struct ddv_call *ddv_call,
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -26738,7 +27270,7 @@ static __always_inline struct kobject *ddv_b_kobject_get(struct ddv_call *ddv_ca
 
 		ddv_if = kobj != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -26760,6 +27292,9 @@ static __always_inline struct kobject *ddv_b_kobject_get(struct ddv_call *ddv_ca
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return kobject_get(kobj);
 	}
 	ret = kobject_get(kobj);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -26813,7 +27348,7 @@ static __always_inline void ddv_b_kobject_put(struct ddv_call *ddv_call, struct 
 
 		ddv_if = kobj != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -26824,7 +27359,7 @@ static __always_inline void ddv_b_kobject_put(struct ddv_call *ddv_call, struct 
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), &ddv_o0, 1);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -26846,12 +27381,12 @@ static __always_inline void ddv_b_kobject_put(struct ddv_call *ddv_call, struct 
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = (ddv_f0 == 0);
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 47, (u64)(unsigned long)(kobj), &ddv_o1, 1);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -26869,6 +27404,10 @@ static __always_inline void ddv_b_kobject_put(struct ddv_call *ddv_call, struct 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		kobject_put(kobj);
+		return;
 	}
 	kobject_put(kobj);
 	ddv_call_exit(ddv_call, 0);
@@ -26930,7 +27469,7 @@ static __always_inline void ddv_a_kset_unregister(struct ddv_call *ddv_call, str
 
 			ddv_if = k != NULL;
 			if (ddv_if) {
-				ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(k), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(k), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				ddv_if = (ddv_f0 == 0);
@@ -27126,7 +27665,7 @@ static __always_inline void ddv_b___release_region(struct ddv_call *ddv_call, st
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 48, (u64)(unsigned long)(start), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 48, (u64)(unsigned long)(start), &ddv_o0, 3);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == n)) {
@@ -27148,6 +27687,10 @@ static __always_inline void ddv_b___release_region(struct ddv_call *ddv_call, st
 			ddv_violation(ddv_call, 1316, 1, (u64)(unsigned long)(start));
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__release_region(parent, start, n);
+		return;
 	}
 	__release_region(parent, start, n);
 	ddv_call_exit(ddv_call, 0);
@@ -27207,7 +27750,7 @@ static __always_inline int ddv_a_release_resource(struct ddv_call *ddv_call, int
 
 		ddv_if = ret == 0;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 48, (u64)(unsigned long)((old)->start), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 48, (u64)(unsigned long)((old)->start), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = (ddv_f0 == 0);
@@ -27218,7 +27761,7 @@ static __always_inline int ddv_a_release_resource(struct ddv_call *ddv_call, int
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 48, (u64)(unsigned long)((old)->start), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 48, (u64)(unsigned long)((old)->start), &ddv_o0, 3);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				if (((struct resource *)(unsigned long)ddv_o0.fields[2]) == old) {
@@ -27322,7 +27865,7 @@ static __always_inline int ddv_a_devm_add_action(struct ddv_call *ddv_call, int 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 49, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(ddv_key((u64)(unsigned long)(dev), (u64)(unsigned long)(action))), (u64)(unsigned long)(data))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 49, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(ddv_key((u64)(unsigned long)(dev), (u64)(unsigned long)(action))), (u64)(unsigned long)(data))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -27445,7 +27988,7 @@ static __always_inline int ddv_a___devm_add_action(struct ddv_call *ddv_call, in
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 49, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(ddv_key((u64)(unsigned long)(dev), (u64)(unsigned long)(action))), (u64)(unsigned long)(data))), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 49, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(ddv_key((u64)(unsigned long)(dev), (u64)(unsigned long)(action))), (u64)(unsigned long)(data))), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -27564,7 +28107,7 @@ static __always_inline void ddv_b_devm_remove_action(struct ddv_call *ddv_call, 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 49, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(ddv_key((u64)(unsigned long)(dev), (u64)(unsigned long)(action))), (u64)(unsigned long)(data))), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 49, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(ddv_key((u64)(unsigned long)(dev), (u64)(unsigned long)(action))), (u64)(unsigned long)(data))), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -27578,6 +28121,10 @@ static __always_inline void ddv_b_devm_remove_action(struct ddv_call *ddv_call, 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		devm_remove_action(dev, action, data);
+		return;
 	}
 	devm_remove_action(dev, action, data);
 	ddv_call_exit(ddv_call, 0);
@@ -27633,7 +28180,7 @@ static __always_inline void ddv_b_devm_release_action(struct ddv_call *ddv_call,
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 49, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(ddv_key((u64)(unsigned long)(dev), (u64)(unsigned long)(action))), (u64)(unsigned long)(data))), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 49, (u64)(unsigned long)(ddv_key((u64)(unsigned long)(ddv_key((u64)(unsigned long)(dev), (u64)(unsigned long)(action))), (u64)(unsigned long)(data))), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -27647,6 +28194,10 @@ static __always_inline void ddv_b_devm_release_action(struct ddv_call *ddv_call,
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		devm_release_action(dev, action, data);
+		return;
 	}
 	devm_release_action(dev, action, data);
 	ddv_call_exit(ddv_call, 0);
@@ -27706,6 +28257,9 @@ static __always_inline unsigned long ddv_b__find_next_bit(struct ddv_call *ddv_c
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1319, 2, (u64)(unsigned long)(start), (u64)(unsigned long)(nbits));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return _find_next_bit(addr1, nbits, start);
+	}
 	ret = _find_next_bit(addr1, nbits, start);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -27759,6 +28313,9 @@ static __always_inline unsigned long ddv_b__find_next_zero_bit(struct ddv_call *
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1319, 2, (u64)(unsigned long)(start), (u64)(unsigned long)(nbits));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return _find_next_zero_bit(addr, nbits, start);
+	}
 	ret = _find_next_zero_bit(addr, nbits, start);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -27811,6 +28368,9 @@ static __always_inline unsigned long ddv_b__find_next_and_bit(struct ddv_call *d
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1319, 2, (u64)(unsigned long)(start), (u64)(unsigned long)(nbits));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return _find_next_and_bit(addr1, addr2, nbits, start);
 	}
 	ret = _find_next_and_bit(addr1, addr2, nbits, start);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -27867,7 +28427,7 @@ static __always_inline void ddv_b___mutex_init(struct ddv_call *ddv_call, struct
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -27882,6 +28442,10 @@ static __always_inline void ddv_b___mutex_init(struct ddv_call *ddv_call, struct
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__mutex_init(lock, name, key);
+		return;
 	}
 	__mutex_init(lock, name, key);
 	ddv_call_exit(ddv_call, 0);
@@ -27953,7 +28517,7 @@ static __always_inline void ddv_b_mutex_lock(struct ddv_call *ddv_call, struct m
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -27972,6 +28536,10 @@ static __always_inline void ddv_b_mutex_lock(struct ddv_call *ddv_call, struct m
 	}
 	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
 		goto ddv_restart;
+	if (ddv_call_exit_before(ddv_call)) {
+		mutex_lock(lock);
+		return;
+	}
 	mutex_lock(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -28044,7 +28612,7 @@ static __always_inline int ddv_b_mutex_lock_interruptible(struct ddv_call *ddv_c
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -28063,6 +28631,9 @@ static __always_inline int ddv_b_mutex_lock_interruptible(struct ddv_call *ddv_c
 	}
 	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
 		goto ddv_restart;
+	if (ddv_call_exit_before(ddv_call)) {
+		return mutex_lock_interruptible(lock);
+	}
 	ret = mutex_lock_interruptible(lock);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -28130,7 +28701,7 @@ static __always_inline int ddv_b_mutex_lock_killable(struct ddv_call *ddv_call, 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -28149,6 +28720,9 @@ static __always_inline int ddv_b_mutex_lock_killable(struct ddv_call *ddv_call, 
 	}
 	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
 		goto ddv_restart;
+	if (ddv_call_exit_before(ddv_call)) {
+		return mutex_lock_killable(lock);
+	}
 	ret = mutex_lock_killable(lock);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -28204,7 +28778,7 @@ static __always_inline int ddv_b_mutex_trylock(struct ddv_call *ddv_call, struct
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 55, (u64)(unsigned long)(lock), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -28286,6 +28860,10 @@ static __always_inline void ddv_b_mutex_unlock(struct ddv_call *ddv_call, struct
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1324, 1, (u64)(unsigned long)(lock));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		mutex_unlock(lock);
+		return;
 	}
 	mutex_unlock(lock);
 	ddv_call_exit(ddv_call, 0);
@@ -28882,6 +29460,10 @@ static __always_inline void ddv_b__raw_spin_unlock(struct ddv_call *ddv_call, ra
 			ddv_violation(ddv_call, 1327, 1, (u64)(unsigned long)(lock));
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_spin_unlock(lock);
+		return;
+	}
 	_raw_spin_unlock(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -28953,6 +29535,10 @@ static __always_inline void ddv_b__raw_spin_unlock_bh(struct ddv_call *ddv_call,
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1327, 1, (u64)(unsigned long)(lock));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_spin_unlock_bh(lock);
+		return;
 	}
 	_raw_spin_unlock_bh(lock);
 	ddv_call_exit(ddv_call, 0);
@@ -29026,6 +29612,10 @@ static __always_inline void ddv_b__raw_spin_unlock_irq(struct ddv_call *ddv_call
 			ddv_violation(ddv_call, 1327, 1, (u64)(unsigned long)(lock));
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_spin_unlock_irq(lock);
+		return;
+	}
 	_raw_spin_unlock_irq(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -29097,6 +29687,10 @@ static __always_inline void ddv_b__raw_spin_unlock_irqrestore(struct ddv_call *d
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1327, 1, (u64)(unsigned long)(lock));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_spin_unlock_irqrestore(lock, flags);
+		return;
 	}
 	_raw_spin_unlock_irqrestore(lock, flags);
 	ddv_call_exit(ddv_call, 0);
@@ -29557,6 +30151,10 @@ static __always_inline void ddv_b__raw_read_unlock(struct ddv_call *ddv_call, rw
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_read_unlock(lock);
+		return;
+	}
 	_raw_read_unlock(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -29618,6 +30216,10 @@ static __always_inline void ddv_b__raw_read_unlock_bh(struct ddv_call *ddv_call,
 			ddv_violation(ddv_call, 1328, 1, (u64)(unsigned long)(lock));
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_read_unlock_bh(lock);
+		return;
 	}
 	_raw_read_unlock_bh(lock);
 	ddv_call_exit(ddv_call, 0);
@@ -29681,6 +30283,10 @@ static __always_inline void ddv_b__raw_read_unlock_irq(struct ddv_call *ddv_call
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_read_unlock_irq(lock);
+		return;
+	}
 	_raw_read_unlock_irq(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -29742,6 +30348,10 @@ static __always_inline void ddv_b__raw_read_unlock_irqrestore(struct ddv_call *d
 			ddv_violation(ddv_call, 1328, 1, (u64)(unsigned long)(lock));
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_read_unlock_irqrestore(lock, flags);
+		return;
 	}
 	_raw_read_unlock_irqrestore(lock, flags);
 	ddv_call_exit(ddv_call, 0);
@@ -30249,6 +30859,10 @@ static __always_inline void ddv_b__raw_write_unlock(struct ddv_call *ddv_call, r
 			}
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_write_unlock(lock);
+		return;
+	}
 	_raw_write_unlock(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -30313,6 +30927,10 @@ static __always_inline void ddv_b__raw_write_unlock_bh(struct ddv_call *ddv_call
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_write_unlock_bh(lock);
+		return;
 	}
 	_raw_write_unlock_bh(lock);
 	ddv_call_exit(ddv_call, 0);
@@ -30379,6 +30997,10 @@ static __always_inline void ddv_b__raw_write_unlock_irq(struct ddv_call *ddv_cal
 			}
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_write_unlock_irq(lock);
+		return;
+	}
 	_raw_write_unlock_irq(lock);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -30444,6 +31066,10 @@ static __always_inline void ddv_b__raw_write_unlock_irqrestore(struct ddv_call *
 			}
 		}
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		_raw_write_unlock_irqrestore(lock, flags);
+		return;
+	}
 	_raw_write_unlock_irqrestore(lock, flags);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -30504,7 +31130,7 @@ static __always_inline void ddv_b_down(struct ddv_call *ddv_call, struct semapho
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -30522,6 +31148,10 @@ static __always_inline void ddv_b_down(struct ddv_call *ddv_call, struct semapho
 	}
 	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
 		goto ddv_restart;
+	if (ddv_call_exit_before(ddv_call)) {
+		down(sem);
+		return;
+	}
 	down(sem);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -30584,7 +31214,7 @@ static __always_inline int ddv_b_down_interruptible(struct ddv_call *ddv_call, s
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -30602,6 +31232,9 @@ static __always_inline int ddv_b_down_interruptible(struct ddv_call *ddv_call, s
 	}
 	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
 		goto ddv_restart;
+	if (ddv_call_exit_before(ddv_call)) {
+		return down_interruptible(sem);
+	}
 	ret = down_interruptible(sem);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -30659,7 +31292,7 @@ static __always_inline int ddv_b_down_killable(struct ddv_call *ddv_call, struct
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -30677,6 +31310,9 @@ static __always_inline int ddv_b_down_killable(struct ddv_call *ddv_call, struct
 	}
 	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
 		goto ddv_restart;
+	if (ddv_call_exit_before(ddv_call)) {
+		return down_killable(sem);
+	}
 	ret = down_killable(sem);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -30734,7 +31370,7 @@ static __always_inline int ddv_b_down_timeout(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -30752,6 +31388,9 @@ static __always_inline int ddv_b_down_timeout(struct ddv_call *ddv_call, struct 
 	}
 	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
 		goto ddv_restart;
+	if (ddv_call_exit_before(ddv_call)) {
+		return down_timeout(sem, timeout);
+	}
 	ret = down_timeout(sem, timeout);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -30803,7 +31442,7 @@ static __always_inline int ddv_b_down_trylock(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -30877,7 +31516,7 @@ static __always_inline void ddv_b_up(struct ddv_call *ddv_call, struct semaphore
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -30898,7 +31537,7 @@ static __always_inline void ddv_b_up(struct ddv_call *ddv_call, struct semaphore
 		int ddv_f0;
 
 		/* specs/linux/locks.ddv:373:2: check */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 53, (u64)(unsigned long)(sem), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[0]) == 0) || ((sem)->count < ((u64)(unsigned long)ddv_o0.fields[0])))) {
@@ -30906,6 +31545,10 @@ static __always_inline void ddv_b_up(struct ddv_call *ddv_call, struct semaphore
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1330, 1, (u64)(unsigned long)(sem));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		up(sem);
+		return;
 	}
 	up(sem);
 	ddv_call_exit(ddv_call, 0);
@@ -30957,6 +31600,10 @@ static DDV_RARE_PATH void ddv_r___rcu_read_lock(unsigned long ddv_ret_ip, unsign
 
 static __always_inline void ddv_b___rcu_read_lock(struct ddv_call *ddv_call)
 {
+	if (ddv_call_exit_before(ddv_call)) {
+		__rcu_read_lock();
+		return;
+	}
 	__rcu_read_lock();
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -31011,6 +31658,10 @@ static __always_inline void ddv_b___rcu_read_unlock(struct ddv_call *ddv_call)
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1331, 0);
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__rcu_read_unlock();
+		return;
 	}
 	__rcu_read_unlock();
 	ddv_call_exit(ddv_call, 0);
@@ -31067,6 +31718,10 @@ static __always_inline void ddv_b_synchronize_rcu(struct ddv_call *ddv_call)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1046, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		synchronize_rcu();
+		return;
+	}
 	synchronize_rcu();
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -31121,6 +31776,10 @@ static __always_inline void ddv_b_synchronize_rcu_expedited(struct ddv_call *ddv
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1046, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		synchronize_rcu_expedited();
+		return;
 	}
 	synchronize_rcu_expedited();
 	ddv_call_exit(ddv_call, 0);
@@ -31179,7 +31838,7 @@ static __always_inline void ddv_b_call_rcu(struct ddv_call *ddv_call, struct rcu
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 56, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 56, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -31195,6 +31854,10 @@ static __always_inline void ddv_b_call_rcu(struct ddv_call *ddv_call, struct rcu
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		call_rcu(head, func);
+		return;
 	}
 	call_rcu(head, func);
 	ddv_call_exit(ddv_call, 0);
@@ -31255,7 +31918,7 @@ static __always_inline void ddv_b_call_rcu_hurry(struct ddv_call *ddv_call, stru
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 56, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 56, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -31271,6 +31934,10 @@ static __always_inline void ddv_b_call_rcu_hurry(struct ddv_call *ddv_call, stru
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		call_rcu_hurry(head, func);
+		return;
 	}
 	call_rcu_hurry(head, func);
 	ddv_call_exit(ddv_call, 0);
@@ -31334,7 +32001,7 @@ static __always_inline void ddv_b_rcu_barrier(struct ddv_call *ddv_call)
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 56, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 56, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -31348,6 +32015,10 @@ static __always_inline void ddv_b_rcu_barrier(struct ddv_call *ddv_call)
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		rcu_barrier();
+		return;
 	}
 	rcu_barrier();
 	ddv_call_exit(ddv_call, 0);
@@ -31403,6 +32074,10 @@ static __always_inline void ddv_b___local_bh_enable_ip(struct ddv_call *ddv_call
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1332, 0);
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		__local_bh_enable_ip(ip, cnt);
+		return;
 	}
 	__local_bh_enable_ip(ip, cnt);
 	ddv_call_exit(ddv_call, 0);
@@ -31556,7 +32231,7 @@ static __always_inline void ddv_b_cleanup_srcu_struct(struct ddv_call *ddv_call,
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 54, (u64)(unsigned long)(ssp), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 54, (u64)(unsigned long)(ssp), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -31570,6 +32245,10 @@ static __always_inline void ddv_b_cleanup_srcu_struct(struct ddv_call *ddv_call,
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		cleanup_srcu_struct(ssp);
+		return;
 	}
 	cleanup_srcu_struct(ssp);
 	ddv_call_exit(ddv_call, 0);
@@ -31623,6 +32302,9 @@ static __always_inline int ddv_b___srcu_read_lock(struct ddv_call *ddv_call, str
 {
 	int ret;
 
+	if (ddv_call_exit_before(ddv_call)) {
+		return __srcu_read_lock(ssp);
+	}
 	ret = __srcu_read_lock(ssp);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
@@ -31668,6 +32350,10 @@ static DDV_RARE_PATH void ddv_r___srcu_read_unlock(unsigned long ddv_ret_ip, uns
 
 static __always_inline void ddv_b___srcu_read_unlock(struct ddv_call *ddv_call, struct srcu_struct *ssp, int idx)
 {
+	if (ddv_call_exit_before(ddv_call)) {
+		__srcu_read_unlock(ssp, idx);
+		return;
+	}
 	__srcu_read_unlock(ssp, idx);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -31724,6 +32410,10 @@ static __always_inline void ddv_b_synchronize_srcu(struct ddv_call *ddv_call, st
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1049, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		synchronize_srcu(ssp);
+		return;
+	}
 	synchronize_srcu(ssp);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -31779,6 +32469,10 @@ static __always_inline void ddv_b_synchronize_srcu_expedited(struct ddv_call *dd
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1049, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		synchronize_srcu_expedited(ssp);
+		return;
 	}
 	synchronize_srcu_expedited(ssp);
 	ddv_call_exit(ddv_call, 0);
@@ -31943,7 +32637,7 @@ static __always_inline void ddv_b_usb_deregister(struct ddv_call *ddv_call, stru
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 57, (u64)(unsigned long)(driver), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 57, (u64)(unsigned long)(driver), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -31957,6 +32651,10 @@ static __always_inline void ddv_b_usb_deregister(struct ddv_call *ddv_call, stru
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_deregister(driver);
+		return;
 	}
 	usb_deregister(driver);
 	ddv_call_exit(ddv_call, 0);
@@ -32117,7 +32815,7 @@ static __always_inline struct urb *ddv_b_usb_get_urb(struct ddv_call *ddv_call, 
 
 		ddv_if = urb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -32139,6 +32837,9 @@ static __always_inline struct urb *ddv_b_usb_get_urb(struct ddv_call *ddv_call, 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return usb_get_urb(urb);
 	}
 	ret = usb_get_urb(urb);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -32192,7 +32893,7 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 			int ddv_f0;
 
 			/* specs/linux/usb.ddv:111:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -32207,7 +32908,7 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), &ddv_o0, 1);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -32229,12 +32930,12 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 					int ddv_f0, ddv_f1;
 					bool ddv_if;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					ddv_if = (ddv_f0 == 0);
 					if (ddv_if) {
-						ddv_f1 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), &ddv_o1);
+						ddv_f1 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), &ddv_o1, 1);
 						if (DDV_RARE(ddv_call, ddv_f1))
 							goto ddv_restart;
 						ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -32247,7 +32948,7 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 
 							ddv_if = (urb)->transfer_flags & URB_FREE_BUFFER;
 							if (ddv_if) {
-								ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)((urb)->transfer_buffer), NULL);
+								ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)((urb)->transfer_buffer), NULL, 0);
 								if (DDV_RARE(ddv_call, ddv_f0))
 									goto ddv_restart;
 								ddv_if = (ddv_f0 == 0);
@@ -32274,7 +32975,7 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 						{
 							int ddv_f0;
 
-							ddv_f0 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL);
+							ddv_f0 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL, 0);
 							if (DDV_RARE(ddv_call, ddv_f0))
 								goto ddv_restart;
 							if ((ddv_f0 == 0)) {
@@ -32293,6 +32994,10 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_free_urb(urb);
+		return;
 	}
 	usb_free_urb(urb);
 	ddv_call_exit(ddv_call, 0);
@@ -32352,7 +33057,7 @@ static __always_inline int ddv_a_usb_submit_urb(struct ddv_call *ddv_call, int r
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0) && (atomic_read(&((urb)->use_count)) == 0)) {
@@ -32398,14 +33103,14 @@ static __always_inline int ddv_b_usb_submit_urb(struct ddv_call *ddv_call, struc
 
 		ddv_if = urb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 58, (u64)(unsigned long)(urb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
 		}
 		ddv_if = ddv_if && ((urb)->anchor == NULL);
 		if (ddv_if) {
-			ddv_f1 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL);
+			ddv_f1 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f1))
 				goto ddv_restart;
 			ddv_if = !((ddv_f1 == 0));
@@ -32502,7 +33207,7 @@ static __always_inline void ddv_b_usb_kill_urb(struct ddv_call *ddv_call, struct
 
 		ddv_if = urb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -32518,6 +33223,10 @@ static __always_inline void ddv_b_usb_kill_urb(struct ddv_call *ddv_call, struct
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_kill_urb(urb);
+		return;
 	}
 	usb_kill_urb(urb);
 	ddv_call_exit(ddv_call, 0);
@@ -32583,7 +33292,7 @@ static __always_inline void ddv_b_usb_poison_urb(struct ddv_call *ddv_call, stru
 
 		ddv_if = urb != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 59, (u64)(unsigned long)(urb), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -32599,6 +33308,10 @@ static __always_inline void ddv_b_usb_poison_urb(struct ddv_call *ddv_call, stru
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_poison_urb(urb);
+		return;
 	}
 	usb_poison_urb(urb);
 	ddv_call_exit(ddv_call, 0);
@@ -32655,7 +33368,7 @@ static __always_inline void ddv_b_usb_anchor_urb(struct ddv_call *ddv_call, stru
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 60, (u64)(unsigned long)(anchor), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 60, (u64)(unsigned long)(anchor), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -32670,6 +33383,10 @@ static __always_inline void ddv_b_usb_anchor_urb(struct ddv_call *ddv_call, stru
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_anchor_urb(urb, anchor);
+		return;
 	}
 	usb_anchor_urb(urb, anchor);
 	ddv_call_exit(ddv_call, 0);
@@ -32728,6 +33445,10 @@ static __always_inline void ddv_b_usb_kill_anchored_urbs(struct ddv_call *ddv_ca
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1056, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_kill_anchored_urbs(anchor);
+		return;
+	}
 	usb_kill_anchored_urbs(anchor);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -32784,6 +33505,10 @@ static __always_inline void ddv_b_usb_poison_anchored_urbs(struct ddv_call *ddv_
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1057, 3, (u64)(unsigned long)(preempt_count()), (u64)(unsigned long)(irqs_disabled()), (u64)(unsigned long)(rcu_preempt_depth()));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_poison_anchored_urbs(anchor);
+		return;
 	}
 	usb_poison_anchored_urbs(anchor);
 	ddv_call_exit(ddv_call, 0);
@@ -32940,7 +33665,7 @@ static __always_inline void ddv_b_usb_free_coherent(struct ddv_call *ddv_call, s
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 61, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 61, (u64)(unsigned long)(addr), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[0]) == size)) {
@@ -32956,7 +33681,7 @@ static __always_inline void ddv_b_usb_free_coherent(struct ddv_call *ddv_call, s
 
 		ddv_if = addr != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 61, (u64)(unsigned long)(addr), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 61, (u64)(unsigned long)(addr), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -32972,6 +33697,10 @@ static __always_inline void ddv_b_usb_free_coherent(struct ddv_call *ddv_call, s
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_free_coherent(dev, size, addr, dma);
+		return;
 	}
 	usb_free_coherent(dev, size, addr, dma);
 	ddv_call_exit(ddv_call, 0);
@@ -33032,7 +33761,7 @@ static __always_inline struct usb_device *ddv_b_usb_get_dev(struct ddv_call *ddv
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if ((ddv_f0 == 0)) {
@@ -33064,6 +33793,9 @@ static __always_inline struct usb_device *ddv_b_usb_get_dev(struct ddv_call *ddv
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return usb_get_dev(dev);
 	}
 	ret = usb_get_dev(dev);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -33117,7 +33849,7 @@ static __always_inline void ddv_b_usb_put_dev(struct ddv_call *ddv_call, struct 
 			int ddv_f0;
 
 			/* specs/linux/usb.ddv:272:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -33132,7 +33864,7 @@ static __always_inline void ddv_b_usb_put_dev(struct ddv_call *ddv_call, struct 
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), &ddv_o0, 1);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -33154,12 +33886,12 @@ static __always_inline void ddv_b_usb_put_dev(struct ddv_call *ddv_call, struct 
 					int ddv_f0, ddv_f1;
 					bool ddv_if;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), NULL);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					ddv_if = (ddv_f0 == 0);
 					if (ddv_if) {
-						ddv_f1 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), &ddv_o1);
+						ddv_f1 = ddv_obj_lookup(ddv_call, 62, (u64)(unsigned long)(dev), &ddv_o1, 1);
 						if (DDV_RARE(ddv_call, ddv_f1))
 							goto ddv_restart;
 						ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -33178,6 +33910,10 @@ static __always_inline void ddv_b_usb_put_dev(struct ddv_call *ddv_call, struct 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_put_dev(dev);
+		return;
 	}
 	usb_put_dev(dev);
 	ddv_call_exit(ddv_call, 0);
@@ -33238,7 +33974,7 @@ static __always_inline struct usb_interface *ddv_b_usb_get_intf(struct ddv_call 
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if ((ddv_f0 == 0)) {
@@ -33270,6 +34006,9 @@ static __always_inline struct usb_interface *ddv_b_usb_get_intf(struct ddv_call 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return usb_get_intf(intf);
 	}
 	ret = usb_get_intf(intf);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -33323,7 +34062,7 @@ static __always_inline void ddv_b_usb_put_intf(struct ddv_call *ddv_call, struct
 			int ddv_f0;
 
 			/* specs/linux/usb.ddv:301:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -33338,7 +34077,7 @@ static __always_inline void ddv_b_usb_put_intf(struct ddv_call *ddv_call, struct
 					struct ddv_obj ddv_o0 = { 0 };
 					int ddv_f0;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), &ddv_o0);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), &ddv_o0, 1);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -33360,12 +34099,12 @@ static __always_inline void ddv_b_usb_put_intf(struct ddv_call *ddv_call, struct
 					int ddv_f0, ddv_f1;
 					bool ddv_if;
 
-					ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), NULL);
+					ddv_f0 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					ddv_if = (ddv_f0 == 0);
 					if (ddv_if) {
-						ddv_f1 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), &ddv_o1);
+						ddv_f1 = ddv_obj_lookup(ddv_call, 63, (u64)(unsigned long)(intf), &ddv_o1, 1);
 						if (DDV_RARE(ddv_call, ddv_f1))
 							goto ddv_restart;
 						ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -33384,6 +34123,10 @@ static __always_inline void ddv_b_usb_put_intf(struct ddv_call *ddv_call, struct
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_put_intf(intf);
+		return;
 	}
 	usb_put_intf(intf);
 	ddv_call_exit(ddv_call, 0);
@@ -33756,6 +34499,10 @@ static __always_inline void ddv_b_usb_deregister_dev(struct ddv_call *ddv_call, 
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		usb_deregister_dev(intf, class_driver);
+		return;
+	}
 	usb_deregister_dev(intf, class_driver);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -33926,6 +34673,10 @@ static __always_inline void ddv_b_unregister_blkdev(struct ddv_call *ddv_call, u
 			ddv_violation(ddv_call, 1348, 1, (u64)(unsigned long)(major));
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		unregister_blkdev(major, name);
+		return;
 	}
 	unregister_blkdev(major, name);
 	ddv_call_exit(ddv_call, 0);
@@ -34189,7 +34940,7 @@ static __always_inline void ddv_b_blk_mq_free_tag_set(struct ddv_call *ddv_call,
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 66, (u64)(unsigned long)(set), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 66, (u64)(unsigned long)(set), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -34203,6 +34954,10 @@ static __always_inline void ddv_b_blk_mq_free_tag_set(struct ddv_call *ddv_call,
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		blk_mq_free_tag_set(set);
+		return;
 	}
 	blk_mq_free_tag_set(set);
 	ddv_call_exit(ddv_call, 0);
@@ -34466,7 +35221,7 @@ static __always_inline void ddv_b_blk_mq_destroy_queue(struct ddv_call *ddv_call
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 67, (u64)(unsigned long)(q), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 67, (u64)(unsigned long)(q), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -34477,6 +35232,10 @@ static __always_inline void ddv_b_blk_mq_destroy_queue(struct ddv_call *ddv_call
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		blk_mq_destroy_queue(q);
+		return;
 	}
 	blk_mq_destroy_queue(q);
 	ddv_call_exit(ddv_call, 0);
@@ -34538,7 +35297,7 @@ static __always_inline void ddv_b_blk_put_queue(struct ddv_call *ddv_call, struc
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 67, (u64)(unsigned long)(q), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 67, (u64)(unsigned long)(q), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -34552,6 +35311,10 @@ static __always_inline void ddv_b_blk_put_queue(struct ddv_call *ddv_call, struc
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		blk_put_queue(q);
+		return;
 	}
 	blk_put_queue(q);
 	ddv_call_exit(ddv_call, 0);
@@ -35190,7 +35953,7 @@ static __always_inline void ddv_b_del_gendisk(struct ddv_call *ddv_call, struct 
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 68, (u64)(unsigned long)(disk), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 68, (u64)(unsigned long)(disk), &ddv_o0, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1)) {
@@ -35204,6 +35967,10 @@ static __always_inline void ddv_b_del_gendisk(struct ddv_call *ddv_call, struct 
 		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 68, (u64)(unsigned long)(disk), 0)))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		del_gendisk(disk);
+		return;
 	}
 	del_gendisk(disk);
 	ddv_call_exit(ddv_call, 0);
@@ -35262,7 +36029,7 @@ static __always_inline void ddv_b_put_disk(struct ddv_call *ddv_call, struct gen
 
 		ddv_if = disk != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 68, (u64)(unsigned long)(disk), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 68, (u64)(unsigned long)(disk), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -35278,6 +36045,10 @@ static __always_inline void ddv_b_put_disk(struct ddv_call *ddv_call, struct gen
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		put_disk(disk);
+		return;
 	}
 	put_disk(disk);
 	ddv_call_exit(ddv_call, 0);
@@ -35335,6 +36106,10 @@ static __always_inline void ddv_b_blk_mq_start_request(struct ddv_call *ddv_call
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1355, 1, (u64)(unsigned long)(rq));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		blk_mq_start_request(rq);
+		return;
+	}
 	blk_mq_start_request(rq);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -35390,6 +36165,10 @@ static __always_inline void ddv_b_blk_mq_end_request(struct ddv_call *ddv_call, 
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1356, 1, (u64)(unsigned long)(rq));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		blk_mq_end_request(rq, error);
+		return;
 	}
 	blk_mq_end_request(rq, error);
 	ddv_call_exit(ddv_call, 0);
@@ -35873,7 +36652,7 @@ static __always_inline void ddv_b_scsi_scan_host(struct ddv_call *ddv_call, stru
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1)) {
@@ -35881,6 +36660,10 @@ static __always_inline void ddv_b_scsi_scan_host(struct ddv_call *ddv_call, stru
 				goto ddv_restart;
 			ddv_violation(ddv_call, 1358, 1, (u64)(unsigned long)(shost));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		scsi_scan_host(shost);
+		return;
 	}
 	scsi_scan_host(shost);
 	ddv_call_exit(ddv_call, 0);
@@ -35944,7 +36727,7 @@ static __always_inline void ddv_b_scsi_remove_host(struct ddv_call *ddv_call, st
 		int ddv_f0;
 
 		/* specs/linux/scsi.ddv:95:2: check */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(ddv_o0.state == 1)) {
@@ -35964,6 +36747,10 @@ static __always_inline void ddv_b_scsi_remove_host(struct ddv_call *ddv_call, st
 		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 69, (u64)(unsigned long)(shost), 2)))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		scsi_remove_host(shost);
+		return;
 	}
 	scsi_remove_host(shost);
 	ddv_call_exit(ddv_call, 0);
@@ -36024,7 +36811,7 @@ static __always_inline struct Scsi_Host *ddv_a_scsi_host_get(struct ddv_call *dd
 
 		ddv_if = ret != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = (ddv_f0 == 0);
@@ -36116,7 +36903,7 @@ static __always_inline void ddv_b_scsi_host_put(struct ddv_call *ddv_call, struc
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -36125,7 +36912,7 @@ static __always_inline void ddv_b_scsi_host_put(struct ddv_call *ddv_call, struc
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o0, 2);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (((s64)ddv_o0.fields[0]) >= 1) {
@@ -36147,12 +36934,12 @@ static __always_inline void ddv_b_scsi_host_put(struct ddv_call *ddv_call, struc
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = (ddv_f0 == 0);
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o1, 2);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[0]) == 0;
@@ -36176,6 +36963,10 @@ static __always_inline void ddv_b_scsi_host_put(struct ddv_call *ddv_call, struc
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		scsi_host_put(shost);
+		return;
 	}
 	scsi_host_put(shost);
 	ddv_call_exit(ddv_call, 0);
@@ -36234,6 +37025,10 @@ static __always_inline void ddv_b_scsi_block_requests(struct ddv_call *ddv_call,
 			goto ddv_restart;
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		scsi_block_requests(shost);
+		return;
+	}
 	scsi_block_requests(shost);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -36290,7 +37085,7 @@ static __always_inline void ddv_b_scsi_unblock_requests(struct ddv_call *ddv_cal
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 69, (u64)(unsigned long)(shost), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !(((u64)(unsigned long)ddv_o0.fields[1]) != 0)) {
@@ -36304,6 +37099,10 @@ static __always_inline void ddv_b_scsi_unblock_requests(struct ddv_call *ddv_cal
 		if (DDV_RARE(ddv_call, ddv_obj_set_field(ddv_call, 69, (u64)(unsigned long)(shost), 1, (u64)(unsigned long)(0))))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		scsi_unblock_requests(shost);
+		return;
 	}
 	scsi_unblock_requests(shost);
 	ddv_call_exit(ddv_call, 0);
@@ -36364,7 +37163,7 @@ static __always_inline int ddv_a_scsi_dma_map(struct ddv_call *ddv_call, int ret
 
 		ddv_if = ret > 0;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(cmd), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(cmd), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = !((ddv_f0 == 0));
@@ -36397,7 +37196,7 @@ static __always_inline int ddv_b_scsi_dma_map(struct ddv_call *ddv_call, struct 
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(cmd), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(cmd), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!(!((ddv_f0 == 0)))) {
@@ -36473,7 +37272,7 @@ static __always_inline void ddv_b_scsi_dma_unmap(struct ddv_call *ddv_call, stru
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(cmd), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 70, (u64)(unsigned long)(cmd), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -36487,6 +37286,10 @@ static __always_inline void ddv_b_scsi_dma_unmap(struct ddv_call *ddv_call, stru
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		scsi_dma_unmap(cmd);
+		return;
 	}
 	scsi_dma_unmap(cmd);
 	ddv_call_exit(ddv_call, 0);
@@ -36545,6 +37348,10 @@ static __always_inline void ddv_b_scsi_done(struct ddv_call *ddv_call, struct sc
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1365, 1, (u64)(unsigned long)(cmd));
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		scsi_done(cmd);
+		return;
+	}
 	scsi_done(cmd);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -36601,6 +37408,10 @@ static __always_inline void ddv_b_scsi_done_direct(struct ddv_call *ddv_call, st
 		if (ddv_call->bail)
 			goto ddv_restart;
 		ddv_violation(ddv_call, 1365, 1, (u64)(unsigned long)(cmd));
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		scsi_done_direct(cmd);
+		return;
 	}
 	scsi_done_direct(cmd);
 	ddv_call_exit(ddv_call, 0);
@@ -36861,7 +37672,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_enabled(struct ddv_call *d
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -36981,7 +37792,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_prepared(struct ddv_call *
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -37101,7 +37912,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional(struct ddv_call *
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -37221,7 +38032,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional_enabled(struct dd
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -37341,7 +38152,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional_prepared(struct d
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(ret), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if ((ddv_f0 == 0)) {
@@ -37467,7 +38278,7 @@ static __always_inline void ddv_b_devm_clk_put(struct ddv_call *ddv_call, struct
 
 		ddv_if = !(IS_ERR_OR_NULL(clk));
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -37483,6 +38294,10 @@ static __always_inline void ddv_b_devm_clk_put(struct ddv_call *ddv_call, struct
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		devm_clk_put(dev, clk);
+		return;
 	}
 	devm_clk_put(dev, clk);
 	ddv_call_exit(ddv_call, 0);
@@ -37547,7 +38362,7 @@ static __always_inline void ddv_b_clk_put(struct ddv_call *ddv_call, struct clk 
 
 		ddv_if = !(IS_ERR_OR_NULL(clk));
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -37563,6 +38378,10 @@ static __always_inline void ddv_b_clk_put(struct ddv_call *ddv_call, struct clk 
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		clk_put(clk);
+		return;
 	}
 	clk_put(clk);
 	ddv_call_exit(ddv_call, 0);
@@ -37623,7 +38442,7 @@ static __always_inline int ddv_a_clk_prepare(struct ddv_call *ddv_call, int ret,
 		ddv_if = ret == 0;
 		ddv_if = ddv_if && (clk != NULL);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = (ddv_f0 == 0);
@@ -37648,7 +38467,7 @@ static __always_inline int ddv_a_clk_prepare(struct ddv_call *ddv_call, int ret,
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(clk), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(clk), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				if (!((ddv_f0 == 0))) {
@@ -37758,7 +38577,7 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 
 		ddv_if = clk != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -37769,7 +38588,7 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 				int ddv_f0;
 
 				/* specs/linux/clk.ddv:144:3: check */
-				ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o0, 2);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (ddv_f0 == 0 && !((((s64)ddv_o0.fields[1]) == 0) || (((s64)ddv_o0.fields[0]) > 1))) {
@@ -37800,18 +38619,18 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 				int ddv_f0, ddv_f1, ddv_f2;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o0, 2);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = ((s64)ddv_o0.fields[0]) == 0;
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o1, 2);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[1]) == 0;
 				}
 				if (ddv_if) {
-					ddv_f2 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(clk), NULL);
+					ddv_f2 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(clk), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f2))
 						goto ddv_restart;
 					ddv_if = (ddv_f2 == 0);
@@ -37829,6 +38648,10 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		clk_unprepare(clk);
+		return;
 	}
 	clk_unprepare(clk);
 	ddv_call_exit(ddv_call, 0);
@@ -37889,7 +38712,7 @@ static __always_inline int ddv_a_clk_enable(struct ddv_call *ddv_call, int ret, 
 		ddv_if = ret == 0;
 		ddv_if = ddv_if && (clk != NULL);
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = (ddv_f0 == 0);
@@ -37914,7 +38737,7 @@ static __always_inline int ddv_a_clk_enable(struct ddv_call *ddv_call, int ret, 
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(clk), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(clk), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				if (!((ddv_f0 == 0))) {
@@ -37950,7 +38773,7 @@ static __always_inline int ddv_b_clk_enable(struct ddv_call *ddv_call, struct cl
 
 		ddv_if = clk != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -37961,7 +38784,7 @@ static __always_inline int ddv_b_clk_enable(struct ddv_call *ddv_call, struct cl
 				struct ddv_obj ddv_o0 = { 0 };
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o0, 2);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				if (ddv_f0 == 0 && !(((s64)ddv_o0.fields[0]) > 0)) {
@@ -38041,7 +38864,7 @@ static __always_inline void ddv_b_clk_disable(struct ddv_call *ddv_call, struct 
 
 		ddv_if = clk != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -38069,18 +38892,18 @@ static __always_inline void ddv_b_clk_disable(struct ddv_call *ddv_call, struct 
 				int ddv_f0, ddv_f1, ddv_f2;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o0, 2);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = ((s64)ddv_o0.fields[0]) == 0;
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o1);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 71, (u64)(unsigned long)(clk), &ddv_o1, 2);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = ((s64)ddv_o1.fields[1]) == 0;
 				}
 				if (ddv_if) {
-					ddv_f2 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(clk), NULL);
+					ddv_f2 = ddv_obj_lookup(ddv_call, 72, (u64)(unsigned long)(clk), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f2))
 						goto ddv_restart;
 					ddv_if = (ddv_f2 == 0);
@@ -38098,6 +38921,10 @@ static __always_inline void ddv_b_clk_disable(struct ddv_call *ddv_call, struct 
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		clk_disable(clk);
+		return;
 	}
 	clk_disable(clk);
 	ddv_call_exit(ddv_call, 0);
@@ -38260,7 +39087,7 @@ static __always_inline void ddv_b_regulator_put(struct ddv_call *ddv_call, struc
 
 		ddv_if = !(IS_ERR_OR_NULL(regulator));
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -38276,6 +39103,10 @@ static __always_inline void ddv_b_regulator_put(struct ddv_call *ddv_call, struc
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		regulator_put(regulator);
+		return;
 	}
 	regulator_put(regulator);
 	ddv_call_exit(ddv_call, 0);
@@ -38335,7 +39166,7 @@ static __always_inline int ddv_a_regulator_enable(struct ddv_call *ddv_call, int
 
 		ddv_if = ret == 0;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			ddv_if = (ddv_f0 == 0);
@@ -38360,7 +39191,7 @@ static __always_inline int ddv_a_regulator_enable(struct ddv_call *ddv_call, int
 			{
 				int ddv_f0;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 74, (u64)(unsigned long)(regulator), NULL);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 74, (u64)(unsigned long)(regulator), NULL, 0);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_resume;
 				if (!((ddv_f0 == 0))) {
@@ -38469,7 +39300,7 @@ static __always_inline int ddv_b_regulator_disable(struct ddv_call *ddv_call, st
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -38494,12 +39325,12 @@ static __always_inline int ddv_b_regulator_disable(struct ddv_call *ddv_call, st
 				int ddv_f0, ddv_f1;
 				bool ddv_if;
 
-				ddv_f0 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), &ddv_o0);
+				ddv_f0 = ddv_obj_lookup(ddv_call, 73, (u64)(unsigned long)(regulator), &ddv_o0, 1);
 				if (DDV_RARE(ddv_call, ddv_f0))
 					goto ddv_restart;
 				ddv_if = ((s64)ddv_o0.fields[0]) == 0;
 				if (ddv_if) {
-					ddv_f1 = ddv_obj_lookup(ddv_call, 74, (u64)(unsigned long)(regulator), NULL);
+					ddv_f1 = ddv_obj_lookup(ddv_call, 74, (u64)(unsigned long)(regulator), NULL, 0);
 					if (DDV_RARE(ddv_call, ddv_f1))
 						goto ddv_restart;
 					ddv_if = (ddv_f1 == 0);
@@ -38517,6 +39348,9 @@ static __always_inline int ddv_b_regulator_disable(struct ddv_call *ddv_call, st
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		return regulator_disable(regulator);
 	}
 	ret = regulator_disable(regulator);
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
@@ -38977,6 +39811,10 @@ static __always_inline void ddv_b_gpiod_put(struct ddv_call *ddv_call, struct gp
 			}
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		gpiod_put(desc);
+		return;
 	}
 	gpiod_put(desc);
 	ddv_call_exit(ddv_call, 0);

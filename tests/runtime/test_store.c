@@ -679,3 +679,58 @@ Test(store, pair_keys_of_one_slab_page_differ)
 	/* A bijection of the second word: the same kobject with two groups never collides. */
 	cr_assert_neq(ddv_key(page, groups[0]), ddv_key(page, groups[1]));
 }
+
+/*
+ * The destroy after a lookup in one call (ddv/slot.h ddv_slot_take_seen,
+ * fastpath.h ddv_obj_destroy_found): it empties the slot from the meta the
+ * lookup's read saw, and only while that is still the slot's meta. An object
+ * taken and made again at the same key meanwhile (another CPU's unmap and
+ * map of the same bus address) is another object: it must stay.
+ */
+static struct ddv_slot *home_of(struct store *s, u16 type, u64 key)
+{
+	return &s->slots[ddv_slot_hash(type, key) & s->cap_mask];
+}
+
+Test(store, take_seen_only_the_object_read)
+{
+	struct store *s = new_store(1024);
+	u64 f[DDV_MAX_FIELDS] = { 4096, 1, 0, 0 }, g[DDV_MAX_FIELDS], m, m2, v;
+	struct ddv_slot *e = home_of(s, 40, 0xabc000);
+	struct store_obj o;
+
+	/* Read, then taken from what was read: gone, generation kept. */
+	cr_assert_eq(store_insert(s, 40, 0xabc000, 1, 0, 0x80001234u, f, NULL), 0);
+	cr_assert_eq(ddv_slot_read(e, 40, 0xabc000, &m, g, 2), 0);
+	cr_assert_eq(g[0], 4096);
+	cr_assert_eq(g[1], 1);
+	cr_assert(ddv_slot_take_seen(e, m));
+	cr_assert_eq(store_lookup(s, 40, 0xabc000, NULL), -ENOENT);
+	cr_assert_eq(e->meta, m & DDV_META_GEN);
+
+	/* Read; taken and made again at the same key by someone else; the stale take fails. */
+	cr_assert_eq(store_insert(s, 40, 0xabc000, 1, 0, 0x80001234u, f, NULL), 0);
+	cr_assert_eq(ddv_slot_read(e, 40, 0xabc000, &m, g, 2), 0);
+	cr_assert_eq(store_delete(s, 40, 0xabc000, NULL), 0);
+	f[0] = 8192;
+	cr_assert_eq(store_insert(s, 40, 0xabc000, 2, 0, 0x80005678u, f, NULL), 0);
+	cr_assert_eq(ddv_slot_read(e, 40, 0xabc000, &m2, g, 2), 0);
+	cr_assert_eq((u16)m2, (u16)m, "the same type in the same slot");
+	cr_assert_eq(e->key, 0xabc000);
+	cr_assert_not(ddv_slot_take_seen(e, m), "the new object was taken through the old read");
+	cr_assert_eq(store_lookup(s, 40, 0xabc000, &o), 0);
+	cr_assert_eq(o.owner, 2);
+	cr_assert_eq(o.fields[0], 8192);
+
+	/* A field changed under the lock since the read (a hold and release): refused too. */
+	cr_assert_eq(store_set_field(s, 40, 0xabc000, 0, 16384, &v), 0);
+	cr_assert_not(ddv_slot_take_seen(e, m2), "taken after a locked update it did not see");
+	cr_assert_eq(store_lookup(s, 40, 0xabc000, &o), 0);
+	cr_assert_eq(o.fields[0], 16384);
+
+	/* PASSED in what was read (a probe path crosses it): the locked path's. */
+	cr_assert_eq(ddv_slot_read(e, 40, 0xabc000, &m, g, 2), 0);
+	cr_assert_not(ddv_slot_take_seen(e, m | DDV_META_PASSED));
+	cr_assert(ddv_slot_take_seen(e, m));
+	cr_assert_eq(store_lookup(s, 40, 0xabc000, NULL), -ENOENT);
+}

@@ -26,8 +26,11 @@
  * pack's bases. Message 0 of every pack is reserved (means "no message").
  * A type may also be another pack's, imported (`import linux;` in the spec):
  * DDV_IMPORTED(i) names entry i of the pack's import table (struct ddv_import).
- * The runtime is built with -fno-optimize-sibling-calls and so must packs be:
- * a wrapper must never tail-call the original.
+ * The runtime is built with -fno-optimize-sibling-calls; packs are not: a
+ * wrapper with nothing to do after the original (no rule after it, its exit
+ * counted first: ddv_call_exit_before) ends in a jmp to it, and the original
+ * returns to the driver. Call sites are redirected in the driver's text only,
+ * so the jmp re-enters nothing.
  */
 #ifndef DDV_ABI_H
 #define DDV_ABI_H
@@ -250,6 +253,12 @@ struct ddv_obj {
 	u16 type;			/* local to the pack */
 	u16 dut;			/* owning driver; 0: nobody's (ownership transferred) */
 	u8 state;
+	/*
+	 * The inline lookup's: the home slot it read the object in and that
+	 * slot's meta then (ddv_obj_destroy_found); slot NULL otherwise.
+	 */
+	struct ddv_slot *slot;
+	u64 meta;
 };
 
 /*

@@ -227,7 +227,34 @@ static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pac
 	return __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
 }
 
-static inline void ddv_call_exit(struct ddv_call *call, u64 ret)
+/*
+ * The exit of a call with nothing left to do after the original (no rule
+ * after it): an untraced call counts its return before the original, which
+ * the wrapper then tail-calls (one jmp: no register kept across a call, no
+ * frame left after it). The in-flight count (ddv.ko's drain) covers the
+ * wrapper's code, which the call leaves but for that jmp, and the RCU-tasks
+ * wait after it covers the jmp as it does an epilogue. Only on the inline
+ * entry, where both tests are constants: never for a call that came through
+ * a tail-call stub (its site known: ddv_call_enter_dut), whose original
+ * would return into the stub, ddv.ko's text, while the count says nothing
+ * is in flight (an original that sleeps outlives drain's RCU-tasks wait);
+ * and the second chance and the rare path, where the site is not known
+ * before the entry, keep the registers they had (a test of the site kept it
+ * live across the call: 6 instructions a kfree). False: the exit is
+ * ddv_call_exit after the original.
+ */
+static __always_inline bool ddv_call_exit_before(struct ddv_call *call)
+{
+	bool inline_entry = call->fast_exit && call->site == DDV_SITE_LATER;
+
+	if (__builtin_constant_p(inline_entry) && inline_entry) {
+		this_cpu_inc(ddv_returns[call->dut]);
+		return true;
+	}
+	return false;
+}
+
+static __always_inline void ddv_call_exit(struct ddv_call *call, u64 ret)
 {
 	/* The usual untraced call: one per-CPU increment, no call into ddv.ko. */
 	if (likely(call->fast_exit))
@@ -556,10 +583,13 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
  * store never refused one of it) when the object's home slot answers
  * (ddv/slot.h ddv_slot_read: the object is there, or the slot is empty).
  * Otherwise, the same answer from ddv.ko, which probes past the home slot.
- * out (may be NULL) receives the object; fields nobody reads are dead loads.
+ * out (may be NULL) receives the object: inline, its first nfields fields
+ * (the type's count, ddvc's constant: the slot's others are not read) and
+ * no site (0; no rule reads it), with the slot and meta it was read in
+ * (ddv_obj_destroy_found).
  */
 static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 key,
-					  struct ddv_obj *out)
+					  struct ddv_obj *out, int nfields)
 {
 	if (!(type & DDV_TYPE_IMPORT)) {
 		/* Not a u16 sum: the index would be truncated (two more instructions). */
@@ -578,22 +608,55 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 		gt = (unsigned long)READ_ONCE(call->pack->type_base) + type;
 		if (likely((READ_ONCE(ddv_type_used[gt]) & 1) && !call->attached)) {
 			u32 hash = ddv_slot_hash(gt, key);
-			u64 meta, site;
-			int rc = ddv_slot_read(&ddv_slots[hash & ddv_slots_mask], gt, key, &meta,
-					       &site, out ? out->fields : NULL);
+			struct ddv_slot *e = &ddv_slots[hash & ddv_slots_mask];
+			u64 meta;
+
+			/* The store is there while a gate is open: found->slot needs no test. */
+			if (!e)
+				__builtin_unreachable();
+			int rc = ddv_slot_read(e, gt, key, &meta, out ? out->fields : NULL,
+					       nfields);
 
 			if (rc == 0 && out) {
 				out->key = key;
-				out->site = site;
+				out->site = 0;
 				out->type = type;
 				out->dut = (u16)(meta >> 16);
 				out->state = (u8)(meta >> 32);
+				out->slot = e;
+				out->meta = meta;
 			}
 			if (likely(rc != -EAGAIN))
 				return rc;
 		}
 	}
+	if (out)
+		out->slot = NULL;
 	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_lookup, type, key, out);
+}
+
+/*
+ * The destroy of the object that found, a lookup of this call, copied
+ * (ddvc passes it when the destroy's object is its run's lookup: dma_unmap's
+ * mapping): while the object is still in the slot the inline lookup read it
+ * in, one cmpxchg from the meta read then (ddv/slot.h ddv_slot_take_seen),
+ * with no second hash and read of the slot. The type and key are tested
+ * (constants the compiler folds when found is that lookup), the gate and
+ * ddv_contained_live as ddv_obj_destroy tests them; else, or when the slot
+ * changed meanwhile, ddv_obj_destroy.
+ */
+static __always_inline int ddv_obj_destroy_found(struct ddv_call *call, u16 type, u64 key,
+						 const struct ddv_obj *found, int size_field)
+{
+	if (found->slot && found->type == type && found->key == key &&
+	    ddv_obj_inline(call, type) &&
+	    !(size_field >= 0 && !call->no_contained && ddv_contained_live) &&
+	    likely(ddv_slot_take_seen(found->slot, found->meta))) {
+		if (size_field >= 0 && size_field < DDV_MAX_FIELDS)
+			this_cpu_add(ddv_bytes_freed, found->fields[size_field]);
+		return 0;
+	}
+	return ddv_obj_destroy(call, type, key, NULL, size_field);
 }
 #endif
 /*

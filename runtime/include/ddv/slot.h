@@ -13,7 +13,8 @@
  *   the rest is written; one atomic add turns the meta into the live one,
  *   keeping PASSED, which a locked insert going past may set meanwhile.
  * - take: a live slot of (type, key) without PASSED (no other entry's probe
- *   path crosses it) is emptied by one cmpxchg of meta.
+ *   path crosses it) is emptied by one cmpxchg of meta; after a read, by one
+ *   cmpxchg from the meta the read saw (ddv_slot_take_seen).
  * Everything else is the store's locked path.
  *
  * The includer provides u8..u64 (linux/types.h, or core/env.h in user space).
@@ -144,8 +145,27 @@ ddv_slot_take(struct ddv_slot *e, u16 type, u64 key, int field, u64 *field_value
 }
 
 /*
+ * Empties slot e, which held an object with meta m when ddv_slot_read()
+ * copied it, if it still holds that object and no probe path crosses it:
+ * the destroy after a lookup in one call, without hashing and reading the
+ * slot again. Every change of a slot changes its meta (a take its type, a
+ * claim, a hold and a release its generation; PASSED is in m), so an
+ * unchanged meta is the same object, as ddv_slot_take's is. False: the
+ * caller destroys it the usual way.
+ */
+static inline __attribute__((__always_inline__)) bool
+ddv_slot_take_seen(struct ddv_slot *e, u64 m)
+{
+	if (m & DDV_META_PASSED)
+		return false;
+	return __builtin_expect(__atomic_compare_exchange_n(&e->meta, &m, m & DDV_META_GEN,
+							    false, __ATOMIC_SEQ_CST,
+							    __ATOMIC_RELAXED), 1);
+}
+
+/*
  * Reads slot e, the home slot of (type, key), without a lock:
- *   0        it holds the object: *meta, *site and fields[0..3] (if fields) receive it
+ *   0        it holds the object: *meta and fields[0..nfields-1] receive it
  *            (the meta read before and after them is the same: a claim, a
  *            hold and a take all change it, so the copy is one object's);
  *   -ENOENT  it is empty: the object is nowhere (an insert fills the first
@@ -156,10 +176,12 @@ ddv_slot_take(struct ddv_slot *e, u16 type, u64 key, int field, u64 *field_value
  *            a change while it read): the caller asks the store, which probes.
  * Every read is volatile, so that the compiler keeps their order, which x86
  * keeps for loads: no fence, which would keep the caller's copy in memory.
+ * So only what the caller reads is read: nfields is the type's own count
+ * (a constant), and the site is not copied (no rule reads it).
  */
 #define DDV_SLOT_READ(x) (*(const volatile u64 *)&(x))
 static inline __attribute__((__always_inline__)) int
-ddv_slot_read(const struct ddv_slot *e, u16 type, u64 key, u64 *meta, u64 *site, u64 *fields)
+ddv_slot_read(const struct ddv_slot *e, u16 type, u64 key, u64 *meta, u64 *fields, int nfields)
 {
 	u64 m = __atomic_load_n(&e->meta, __ATOMIC_ACQUIRE);
 	int f;
@@ -168,8 +190,7 @@ ddv_slot_read(const struct ddv_slot *e, u16 type, u64 key, u64 *meta, u64 *site,
 		return -ENOENT;
 	if ((u16)m != type || e->key != key)
 		return -EAGAIN;
-	*site = DDV_SLOT_READ(e->site);
-	for (f = 0; fields && f < 4; f++)
+	for (f = 0; fields && f < 4 && f < nfields; f++)
 		fields[f] = DDV_SLOT_READ(e->fields[f]);
 	if (__builtin_expect(DDV_SLOT_READ(e->meta) != m, 0))
 		return -EAGAIN;

@@ -403,7 +403,7 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 			int ddv_f0;
 
 			/* constructs.ddv:68:3: require */
-			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_o0);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_o0, 2);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -433,7 +433,7 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 			if (ddv_obj_any_inside(ddv_call, 3)) {
 				if (ddv_call->bail)
 					goto ddv_restart;
-				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_in0);
+				ddv_rc0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), &ddv_in0, 2);
 				if (DDV_RARE(ddv_call, ddv_rc0))
 					goto ddv_restart;
 				if (!ddv_rc0) {
@@ -477,6 +477,10 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 			}
 			ddv_call->bail = 0;
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_free(p);
+		return;
 	}
 	demo_free(p);
 	ddv_call_exit(ddv_call, 0);
@@ -707,7 +711,7 @@ static __always_inline int ddv_a_demo_trylock(struct ddv_call *ddv_call, int ret
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 1, (u64)(unsigned long)(l), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 1, (u64)(unsigned long)(l), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -754,7 +758,7 @@ static __always_inline int ddv_a_demo_trylock(struct ddv_call *ddv_call, int ret
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(ddv_current_task()), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 2, (u64)(unsigned long)(ddv_current_task()), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_resume;
 			if (!((ddv_f0 == 0))) {
@@ -861,6 +865,10 @@ static __always_inline void ddv_b_demo_lock(struct ddv_call *ddv_call, spinlock_
 {
 	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
 		goto ddv_restart;
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_lock(l);
+		return;
+	}
 	demo_lock(l);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -916,7 +924,7 @@ static __always_inline void ddv_b_demo_unlock(struct ddv_call *ddv_call, spinloc
 		int ddv_f0;
 
 		/* constructs.ddv:126:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 1, (u64)(unsigned long)(l), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 1, (u64)(unsigned long)(l), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 || !(ddv_o0.state == 1)) {
@@ -966,6 +974,10 @@ static __always_inline void ddv_b_demo_unlock(struct ddv_call *ddv_call, spinloc
 		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, 1, (u64)(unsigned long)(l), 0)))
 			goto ddv_restart;
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_unlock(l);
+		return;
 	}
 	demo_unlock(l);
 	ddv_call_exit(ddv_call, 0);
@@ -1024,7 +1036,7 @@ static __always_inline void ddv_b_demo_put(struct ddv_call *ddv_call, const void
 
 		ddv_if = p != NULL;
 		if (ddv_if) {
-			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(p), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			ddv_if = (ddv_f0 == 0);
@@ -1045,7 +1057,7 @@ static __always_inline void ddv_b_demo_put(struct ddv_call *ddv_call, const void
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(t), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 3, (u64)(unsigned long)(t), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -1067,6 +1079,10 @@ static __always_inline void ddv_b_demo_put(struct ddv_call *ddv_call, const void
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_put(p, t);
+		return;
 	}
 	demo_put(p, t);
 	ddv_call_exit(ddv_call, 0);
@@ -1132,6 +1148,10 @@ static __always_inline void ddv_b_demo_timer(struct ddv_call *ddv_call, struct t
 			ddv_violation(ddv_call, 60, 0);
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_timer(t, callback);
+		return;
 	}
 	demo_timer(t, callback);
 	ddv_call_exit(ddv_call, 0);
@@ -1284,6 +1304,10 @@ static __always_inline void ddv_b_demo_raw_unlock(struct ddv_call *ddv_call, raw
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_raw_unlock(l);
+		return;
+	}
 	demo_raw_unlock(l);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -1416,7 +1440,7 @@ static __always_inline void ddv_b_demo_defer(struct ddv_call *ddv_call, struct r
 		{
 			int ddv_f0;
 
-			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL);
+			ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL, 0);
 			if (DDV_RARE(ddv_call, ddv_f0))
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
@@ -1432,6 +1456,10 @@ static __always_inline void ddv_b_demo_defer(struct ddv_call *ddv_call, struct r
 				}
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_defer(head, func);
+		return;
 	}
 	demo_defer(head, func);
 	ddv_call_exit(ddv_call, 0);
@@ -1487,7 +1515,7 @@ static __always_inline void ddv_b_demo_barrier(struct ddv_call *ddv_call)
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 4, (u64)(unsigned long)(ddv_current_driver(ddv_call)), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if ((ddv_f0 == 0)) {
@@ -1501,6 +1529,10 @@ static __always_inline void ddv_b_demo_barrier(struct ddv_call *ddv_call)
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_barrier();
+		return;
 	}
 	demo_barrier();
 	ddv_call_exit(ddv_call, 0);

@@ -147,7 +147,7 @@ static __always_inline int ddv_b_demo_open(struct ddv_call *ddv_call, const stru
 		int ddv_f0;
 
 		/* imports.ddv:24:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, DDV_IMPORTED(1), (u64)(unsigned long)(port), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, DDV_IMPORTED(1), (u64)(unsigned long)(port), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 || !(!((ddv_f0 == 0)) || (ddv_o0.state == 0))) {
@@ -222,7 +222,7 @@ static __always_inline void ddv_b_demo_close(struct ddv_call *ddv_call, const st
 	{
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(d), NULL);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(d), NULL, 0);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -236,7 +236,7 @@ static __always_inline void ddv_b_demo_close(struct ddv_call *ddv_call, const st
 		struct ddv_obj ddv_o0 = { 0 };
 		int ddv_f0;
 
-		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(d), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(d), &ddv_o0, 1);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (DDV_RARE(ddv_call, ddv_obj_set_state(ddv_call, DDV_IMPORTED(1), (u64)(unsigned long)(((int)(unsigned long)ddv_o0.fields[0])), 0)))
@@ -256,6 +256,10 @@ static __always_inline void ddv_b_demo_close(struct ddv_call *ddv_call, const st
 			ddv_violation(ddv_call, 14, 0);
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_close(d);
+		return;
 	}
 	demo_close(d);
 	ddv_call_exit(ddv_call, 0);
@@ -320,6 +324,10 @@ static __always_inline void ddv_b_demo_release(struct ddv_call *ddv_call, void *
 			ddv_violation(ddv_call, 15, 1, (u64)(unsigned long)(p));
 		}
 		ddv_call->bail = 0;
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		demo_release(p);
+		return;
 	}
 	demo_release(p);
 	ddv_call_exit(ddv_call, 0);

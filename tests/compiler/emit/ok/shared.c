@@ -29,6 +29,10 @@ static __always_inline void ddv_b_shared_map(struct ddv_call *ddv_call, dma_addr
 		}
 		ddv_call->bail = 0;
 	}
+	if (ddv_call_exit_before(ddv_call)) {
+		shared_map(addr, size, dir);
+		return;
+	}
 	shared_map(addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
 	return;
@@ -84,7 +88,7 @@ static __always_inline void ddv_b_shared_unmap(struct ddv_call *ddv_call, dma_ad
 		int ddv_f0;
 
 		/* shared.ddv:19:2: require */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (!((ddv_f0 == 0))) {
@@ -110,12 +114,16 @@ static __always_inline void ddv_b_shared_unmap(struct ddv_call *ddv_call, dma_ad
 			{
 				int ddv_rc;
 
-				ddv_rc = ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(addr), NULL, -1);
+				ddv_rc = ddv_obj_destroy_found(ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0, -1);
 				if (DDV_RARE(ddv_call, ddv_rc))
 					goto ddv_restart;
 				ddv_call->bail = 0;
 			}
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		shared_unmap(addr, size, dir);
+		return;
 	}
 	shared_unmap(addr, size, dir);
 	ddv_call_exit(ddv_call, 0);
@@ -172,7 +180,7 @@ static __always_inline void ddv_b_shared_sync(struct ddv_call *ddv_call, dma_add
 		int ddv_f0;
 
 		/* shared.ddv:30:2: check */
-		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0);
+		ddv_f0 = ddv_obj_lookup(ddv_call, 0, (u64)(unsigned long)(addr), &ddv_o0, 2);
 		if (DDV_RARE(ddv_call, ddv_f0))
 			goto ddv_restart;
 		if (ddv_f0 == 0 && !((((u64)(unsigned long)ddv_o0.fields[1]) == dir) || (((u64)(unsigned long)ddv_o0.fields[1]) == 0))) {
@@ -180,6 +188,10 @@ static __always_inline void ddv_b_shared_sync(struct ddv_call *ddv_call, dma_add
 				goto ddv_restart;
 			ddv_violation(ddv_call, 12, 1, (u64)(unsigned long)(addr));
 		}
+	}
+	if (ddv_call_exit_before(ddv_call)) {
+		shared_sync(addr, dir);
+		return;
 	}
 	shared_sync(addr, dir);
 	ddv_call_exit(ddv_call, 0);
