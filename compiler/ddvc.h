@@ -440,6 +440,7 @@ struct type_decl {
 	int nstates;
 	bool contained;
 	bool percpu;		/* held by the current CPU's context: ddv/fastpath.h */
+	bool chained;		/* its lookup starts a link of a chain of ifs (emit_c.c chain_len) */
 	int size_field;
 	int index;
 	/* Another pack's type, imported: the import, and its index in the import table (or -1). */

@@ -25,7 +25,13 @@ struct emit_ctx {
 	const char *rare_label;
 	/* In a run of checks that read the same objects: their one lookup each (emit_check_run). */
 	struct shared_lookups *shared;
+	/* In a chain of ifs (chain_len): its last link, whose else takes chain_label. */
+	const struct stmt *chain_last;
+	int chain_label;
 };
+
+/* The guard of the pack's chains of ifs (ddv/fastpath.h DDV_CHAIN_CLOSED). */
+#define CHAIN_GUARD "ddv_chain_guard"
 
 const char *pack_var(const struct spec *spec)
 {
@@ -495,12 +501,38 @@ static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
 	if (s->body && cx->rare_label && asks_in_driver(s->cond))
 		emit_rare(cx, "-EAGAIN");	/* the driver's own memory: lookups out of line */
 	emit_stmts(cx, s->body, depth);
-	if (s->else_body) {
+	if (s == cx->chain_last) {
+		/* Where the chain's guard goes while none of its types had an object. */
+		cx->chain_last = NULL;
+		w_close(cx->w, " else {");
+		w_indent(cx->w);
+		w_label(cx->w, "ddv_chain%d: ;", cx->chain_label);
+		emit_stmts(cx, s->else_body, depth);
+	} else if (s->else_body) {
 		w_close(cx->w, " else {");
 		w_indent(cx->w);
 		emit_stmts(cx, s->else_body, depth);
 	}
 	w_close(cx->w, "");
+}
+
+/* Before the first if of a chain (chain_len): its guard's test. */
+static void emit_chain_guard(struct emit_ctx *cx, struct stmt *s)
+{
+	static int labels;
+	const struct stmt *last = NULL;
+
+	int n = cx->chain_last ? 0 : chain_len(s, &last);
+
+	if (n < 2)
+		return;
+	/* Their descriptors name the guard (emit_types, after the wrappers). */
+	for (const struct stmt *l = s; n--; l = l->else_body)
+		chain_link(l)->chained = true;
+	cx->chain_last = last;
+	cx->chain_label = labels++;
+	w_line(cx->w, "if (DDV_CHAIN_CLOSED(ddv_call, " CHAIN_GUARD "))");
+	w_line(cx->w, "\tgoto ddv_chain%d;", cx->chain_label);
 }
 
 static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
@@ -514,6 +546,8 @@ static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 		emit_comment_pos(w, &s->pos, s->kind == S_CHECK ? "check" : "require");
 	else
 		emit_comment_pos(w, &s->pos, s->kind == S_AFTER ? "after" : "if");
+	if (!cx->shared)
+		emit_chain_guard(cx, s);
 	if (cx->shared) {
 		/* A check of a run: its lookups are the run's (emit_check_run). */
 		for (int i = 0; i < l.n; i++)
@@ -787,7 +821,7 @@ static void emit_after(struct emit_ctx *cx, struct fnsig *f)
 	emit_phase(cx, f->contract->body, true);
 	emit_exit(w, f);
 	emit_rare_label(w, "ddv_resume");
-	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s%s)",
+	emit_last(w, f, tree_printf("%s(ddv_call_ret_ip(ddv_call), ddv_call->dut%s%s)",
 				      mangle("ddv_p_", f->symbol), is_void ? "" : ", ret",
 				      arg_names(f, true)));
 	w_close(w, "");
@@ -928,7 +962,7 @@ static void emit_body(struct emit_ctx *cx, struct fnsig *f)
 		emit_exit(w, f);
 	}
 	emit_rare_label(w, "ddv_restart");
-	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s)",
+	emit_last(w, f, tree_printf("%s(ddv_call_ret_ip(ddv_call), ddv_call->dut%s)",
 				      mangle("ddv_r_", f->symbol), arg_names(f, false)));
 	w_close(w, "");
 	w_blank(w);
@@ -1114,6 +1148,16 @@ void emit_wrappers(struct writer *w, struct spec *spec)
 	}
 	if (percpu)
 		w_blank(w);
+	/* The guard of the chains of ifs, which the wrappers and the descriptors name. */
+	bool chains = false;
+
+	for (struct contract *c = spec->contracts; c; c = c->next)
+		chains |= chains_any(c->body);
+	if (chains) {
+		/* Unused when every chain is the if of a run of checks (emit_run_if). */
+		w_line(w, "static u8 " CHAIN_GUARD " __maybe_unused;");
+		w_blank(w);
+	}
 
 	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
 		const char *guard = version_guard(f);

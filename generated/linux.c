@@ -76,6 +76,8 @@ static DEFINE_PER_CPU(struct ddv_pcpu_set, ddv_pcpu_spin_held);
 static DEFINE_PER_CPU(struct ddv_pcpu_set, ddv_pcpu_write_held);
 static DEFINE_PER_CPU(struct ddv_pcpu_set, ddv_pcpu_read_held);
 
+static u8 ddv_chain_guard __maybe_unused;
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:36:5: kmalloc -> kmalloc_trace */
 static DDV_RARE_PATH void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size);
@@ -104,7 +106,7 @@ static __always_inline void *ddv_a_kmalloc_trace(struct ddv_call *ddv_call, void
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_trace(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_trace(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -131,7 +133,7 @@ static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_trace(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_trace(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+	return ddv_r_kmalloc_trace(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -205,7 +207,7 @@ static __always_inline void *ddv_a___kmalloc(struct ddv_call *ddv_call, void *re
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -232,7 +234,7 @@ static __always_inline void *ddv_b___kmalloc(struct ddv_call *ddv_call, size_t s
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r___kmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -306,7 +308,7 @@ static __always_inline void *ddv_a_kmalloc_large(struct ddv_call *ddv_call, void
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_large(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_large(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_large(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -333,7 +335,7 @@ static __always_inline void *ddv_b_kmalloc_large(struct ddv_call *ddv_call, size
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_large(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_large(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r_kmalloc_large(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_large(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -407,7 +409,7 @@ static __always_inline void *ddv_a_kmalloc_trace_noprof(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_trace_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_trace_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -434,7 +436,7 @@ static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_trace_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_trace_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+	return ddv_r_kmalloc_trace_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -508,7 +510,7 @@ static __always_inline void *ddv_a_kmalloc_large_noprof(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_large_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -535,7 +537,7 @@ static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_large_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r_kmalloc_large_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -609,7 +611,7 @@ static __always_inline void *ddv_a___kmalloc_noprof(struct ddv_call *ddv_call, v
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -636,7 +638,7 @@ static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r___kmalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -710,7 +712,7 @@ static __always_inline void *ddv_a___kmalloc_cache_noprof(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_cache_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_cache_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -737,7 +739,7 @@ static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_cache_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_cache_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+	return ddv_r___kmalloc_cache_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, size);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_cache_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -811,7 +813,7 @@ static __always_inline void *ddv_a___kmalloc_large_noprof(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_large_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -838,7 +840,7 @@ static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_large_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r___kmalloc_large_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -912,7 +914,7 @@ static __always_inline void *ddv_a___kmalloc_node(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -939,7 +941,7 @@ static __always_inline void *ddv_b___kmalloc_node(struct ddv_call *ddv_call, siz
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r___kmalloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1013,7 +1015,7 @@ static __always_inline void *ddv_a_kmalloc_node_trace(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_node_trace(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_node_trace(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1040,7 +1042,7 @@ static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_node_trace(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_node_trace(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+	return ddv_r_kmalloc_node_trace(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_node_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1114,7 +1116,7 @@ static __always_inline void *ddv_a_kmalloc_large_node(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_large_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_large_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -1141,7 +1143,7 @@ static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_large_node(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_large_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_kmalloc_large_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_large_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1215,7 +1217,7 @@ static __always_inline void *ddv_a___kmalloc_node_noprof(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -1242,7 +1244,7 @@ static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r___kmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1316,7 +1318,7 @@ static __always_inline void *ddv_a_kmalloc_node_trace_noprof(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_node_trace_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_node_trace_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1343,7 +1345,7 @@ static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call *dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_node_trace_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_node_trace_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+	return ddv_r_kmalloc_node_trace_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_node_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1417,7 +1419,7 @@ static __always_inline void *ddv_a_kmalloc_large_node_noprof(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_large_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -1444,7 +1446,7 @@ static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call *dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_large_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_kmalloc_large_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1518,7 +1520,7 @@ static __always_inline void *ddv_a___kmalloc_node_noprof(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
@@ -1545,7 +1547,7 @@ static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, b, flags, node);
+	return ddv_r___kmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, b, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node)
@@ -1619,7 +1621,7 @@ static __always_inline void *ddv_a___kmalloc_cache_node_noprof(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_cache_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_cache_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1646,7 +1648,7 @@ static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_cache_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_cache_node_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+	return ddv_r___kmalloc_cache_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node, size);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_cache_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1720,7 +1722,7 @@ static __always_inline void *ddv_a___kmalloc_large_node_noprof(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_large_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -1747,7 +1749,7 @@ static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_large_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r___kmalloc_large_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1821,7 +1823,7 @@ static __always_inline void *ddv_a___kmalloc_node_track_caller(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_track_caller(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_track_caller(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_track_caller(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node, unsigned long caller)
@@ -1848,7 +1850,7 @@ static __always_inline void *ddv_b___kmalloc_node_track_caller(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_track_caller(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_track_caller(ddv_call->ret_ip, ddv_call->dut, size, flags, node, caller);
+	return ddv_r___kmalloc_node_track_caller(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node, caller);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_track_caller(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node, unsigned long caller)
@@ -1922,7 +1924,7 @@ static __always_inline void *ddv_a___kmalloc_node_track_caller_noprof(struct ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_track_caller_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_track_caller_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_track_caller_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node, unsigned long caller)
@@ -1949,7 +1951,7 @@ static __always_inline void *ddv_b___kmalloc_node_track_caller_noprof(struct ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_track_caller_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_track_caller_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node, caller);
+	return ddv_r___kmalloc_node_track_caller_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node, caller);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_track_caller_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node, unsigned long caller)
@@ -2023,7 +2025,7 @@ static __always_inline void *ddv_a___kmalloc_node_track_caller_noprof(struct ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_track_caller_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_track_caller_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_track_caller_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node, unsigned long caller)
@@ -2050,7 +2052,7 @@ static __always_inline void *ddv_b___kmalloc_node_track_caller_noprof(struct ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_track_caller_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_track_caller_noprof(ddv_call->ret_ip, ddv_call->dut, size, b, flags, node, caller);
+	return ddv_r___kmalloc_node_track_caller_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, b, flags, node, caller);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_track_caller_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node, unsigned long caller)
@@ -2158,7 +2160,7 @@ static __always_inline void *ddv_a_krealloc(struct ddv_call *ddv_call, void *ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_krealloc(ddv_call->ret_ip, ddv_call->dut, ret, objp, new_size);
+	return ddv_p_krealloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, objp, new_size);
 }
 
 static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const void *objp, size_t new_size, gfp_t flags)
@@ -2201,7 +2203,7 @@ static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const voi
 	ddv_call->bail = ddv_inline;
 	return ddv_a_krealloc(ddv_call, ret, objp, new_size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_krealloc(ddv_call->ret_ip, ddv_call->dut, objp, new_size, flags);
+	return ddv_r_krealloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, objp, new_size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_krealloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp, size_t new_size, gfp_t flags)
@@ -2309,7 +2311,7 @@ static __always_inline void *ddv_a_krealloc_noprof(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_krealloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, objp, new_size);
+	return ddv_p_krealloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, objp, new_size);
 }
 
 static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, const void *objp, size_t new_size, gfp_t flags)
@@ -2352,7 +2354,7 @@ static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, co
 	ddv_call->bail = ddv_inline;
 	return ddv_a_krealloc_noprof(ddv_call, ret, objp, new_size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_krealloc_noprof(ddv_call->ret_ip, ddv_call->dut, objp, new_size, flags);
+	return ddv_r_krealloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, objp, new_size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_krealloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp, size_t new_size, gfp_t flags)
@@ -2425,7 +2427,7 @@ static __always_inline char *ddv_a_kstrdup(struct ddv_call *ddv_call, char *ret)
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kstrdup(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kstrdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline char *ddv_b_kstrdup(struct ddv_call *ddv_call, const char *s, gfp_t gfp)
@@ -2452,7 +2454,7 @@ static __always_inline char *ddv_b_kstrdup(struct ddv_call *ddv_call, const char
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kstrdup(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kstrdup(ddv_call->ret_ip, ddv_call->dut, s, gfp);
+	return ddv_r_kstrdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, gfp);
 }
 
 static DDV_RARE_PATH char *ddv_r_kstrdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *s, gfp_t gfp)
@@ -2524,7 +2526,7 @@ static __always_inline void *ddv_a_kmemdup(struct ddv_call *ddv_call, void *ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmemdup(ddv_call->ret_ip, ddv_call->dut, ret, len);
+	return ddv_p_kmemdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, len);
 }
 
 static __always_inline void *ddv_b_kmemdup(struct ddv_call *ddv_call, const void *src, size_t len, gfp_t gfp)
@@ -2551,7 +2553,7 @@ static __always_inline void *ddv_b_kmemdup(struct ddv_call *ddv_call, const void
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmemdup(ddv_call, ret, len);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmemdup(ddv_call->ret_ip, ddv_call->dut, src, len, gfp);
+	return ddv_r_kmemdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, src, len, gfp);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmemdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *src, size_t len, gfp_t gfp)
@@ -2625,7 +2627,7 @@ static __always_inline void *ddv_a_kmemdup_noprof(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmemdup_noprof(ddv_call->ret_ip, ddv_call->dut, ret, len);
+	return ddv_p_kmemdup_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, len);
 }
 
 static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call *ddv_call, const void *src, size_t len, gfp_t gfp)
@@ -2652,7 +2654,7 @@ static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call *ddv_call, con
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmemdup_noprof(ddv_call, ret, len);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmemdup_noprof(ddv_call->ret_ip, ddv_call->dut, src, len, gfp);
+	return ddv_r_kmemdup_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, src, len, gfp);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmemdup_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *src, size_t len, gfp_t gfp)
@@ -2790,6 +2792,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 			ddv_violation(ddv_call, 1111, 1, (u64)(unsigned long)(objp));
 		}
 		/* specs/linux/heap.ddv:160:3: if */
+		if (DDV_CHAIN_CLOSED(ddv_call, ddv_chain_guard))
+			goto ddv_chain0;
 		{
 			int ddv_f0;
 
@@ -2917,6 +2921,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 									ddv_call->bail = 0;
 								}
 							} else {
+							ddv_chain0: ;
 								/* specs/linux/heap.ddv:180:6: object operation */
 								{
 									int ddv_rc;
@@ -2942,7 +2947,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kfree(ddv_call->ret_ip, ddv_call->dut, objp);
+	ddv_r_kfree(ddv_call_ret_ip(ddv_call), ddv_call->dut, objp);
 }
 
 static DDV_RARE_PATH void ddv_r_kfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp)
@@ -3009,7 +3014,7 @@ static __always_inline void ddv_b_kfree_sensitive(struct ddv_call *ddv_call, con
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kfree_sensitive(ddv_call->ret_ip, ddv_call->dut, objp);
+	ddv_r_kfree_sensitive(ddv_call_ret_ip(ddv_call), ddv_call->dut, objp);
 }
 
 static DDV_RARE_PATH void ddv_r_kfree_sensitive(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp)
@@ -3086,7 +3091,7 @@ static __always_inline char *ddv_a_kasprintf(struct ddv_call *ddv_call, char *re
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kasprintf(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kasprintf(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline char *ddv_b_kasprintf(struct ddv_call *ddv_call, gfp_t gfp, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -3113,7 +3118,7 @@ static __always_inline char *ddv_b_kasprintf(struct ddv_call *ddv_call, gfp_t gf
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kasprintf(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kasprintf(ddv_call->ret_ip, ddv_call->dut, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kasprintf(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH char *ddv_r_kasprintf(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -3205,7 +3210,7 @@ static __always_inline char *ddv_a_kvasprintf(struct ddv_call *ddv_call, char *r
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kvasprintf(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kvasprintf(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline char *ddv_b_kvasprintf(struct ddv_call *ddv_call, gfp_t gfp, const char *fmt, va_list ap)
@@ -3226,7 +3231,7 @@ static __always_inline char *ddv_b_kvasprintf(struct ddv_call *ddv_call, gfp_t g
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kvasprintf(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kvasprintf(ddv_call->ret_ip, ddv_call->dut, gfp, fmt, ap);
+	return ddv_r_kvasprintf(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp, fmt, ap);
 }
 
 static DDV_RARE_PATH char *ddv_r_kvasprintf(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, const char *fmt, va_list ap)
@@ -3297,7 +3302,7 @@ static __always_inline char *ddv_a_kstrndup(struct ddv_call *ddv_call, char *ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kstrndup(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kstrndup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline char *ddv_b_kstrndup(struct ddv_call *ddv_call, const char *s, size_t max, gfp_t gfp)
@@ -3318,7 +3323,7 @@ static __always_inline char *ddv_b_kstrndup(struct ddv_call *ddv_call, const cha
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kstrndup(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kstrndup(ddv_call->ret_ip, ddv_call->dut, s, max, gfp);
+	return ddv_r_kstrndup(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, max, gfp);
 }
 
 static DDV_RARE_PATH char *ddv_r_kstrndup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *s, size_t max, gfp_t gfp)
@@ -3389,7 +3394,7 @@ static __always_inline const char *ddv_a_kstrdup_const(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kstrdup_const(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kstrdup_const(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline const char *ddv_b_kstrdup_const(struct ddv_call *ddv_call, const char *s, gfp_t gfp)
@@ -3410,7 +3415,7 @@ static __always_inline const char *ddv_b_kstrdup_const(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kstrdup_const(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kstrdup_const(ddv_call->ret_ip, ddv_call->dut, s, gfp);
+	return ddv_r_kstrdup_const(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, gfp);
 }
 
 static DDV_RARE_PATH const char *ddv_r_kstrdup_const(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *s, gfp_t gfp)
@@ -3482,7 +3487,7 @@ static __always_inline void ddv_b_kfree_const(struct ddv_call *ddv_call, const v
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kfree_const(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_kfree_const(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_kfree_const(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *x)
@@ -3572,7 +3577,7 @@ static __always_inline struct kmem_cache *ddv_a_kmem_cache_create(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_create(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kmem_cache_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct kmem_cache *ddv_b_kmem_cache_create(struct ddv_call *ddv_call, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *))
@@ -3599,7 +3604,7 @@ static __always_inline struct kmem_cache *ddv_b_kmem_cache_create(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_create(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_create(ddv_call->ret_ip, ddv_call->dut, name, size, align, flags, ctor);
+	return ddv_r_kmem_cache_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, size, align, flags, ctor);
 }
 
 static DDV_RARE_PATH struct kmem_cache *ddv_r_kmem_cache_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *))
@@ -3694,7 +3699,7 @@ static __always_inline struct kmem_cache *ddv_a_kmem_cache_create_usercopy(struc
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_create_usercopy(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kmem_cache_create_usercopy(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct kmem_cache *ddv_b_kmem_cache_create_usercopy(struct ddv_call *ddv_call, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, unsigned int useroffset, unsigned int usersize, void (*ctor)(void *))
@@ -3721,7 +3726,7 @@ static __always_inline struct kmem_cache *ddv_b_kmem_cache_create_usercopy(struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_create_usercopy(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_create_usercopy(ddv_call->ret_ip, ddv_call->dut, name, size, align, flags, useroffset, usersize, ctor);
+	return ddv_r_kmem_cache_create_usercopy(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, size, align, flags, useroffset, usersize, ctor);
 }
 
 static DDV_RARE_PATH struct kmem_cache *ddv_r_kmem_cache_create_usercopy(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, unsigned int useroffset, unsigned int usersize, void (*ctor)(void *))
@@ -3816,7 +3821,7 @@ static __always_inline struct kmem_cache *ddv_a___kmem_cache_create_args(struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmem_cache_create_args(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___kmem_cache_create_args(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct kmem_cache *ddv_b___kmem_cache_create_args(struct ddv_call *ddv_call, const char *name, unsigned int object_size, struct kmem_cache_args *args, slab_flags_t flags)
@@ -3843,7 +3848,7 @@ static __always_inline struct kmem_cache *ddv_b___kmem_cache_create_args(struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmem_cache_create_args(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmem_cache_create_args(ddv_call->ret_ip, ddv_call->dut, name, object_size, args, flags);
+	return ddv_r___kmem_cache_create_args(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, object_size, args, flags);
 }
 
 static DDV_RARE_PATH struct kmem_cache *ddv_r___kmem_cache_create_args(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, unsigned int object_size, struct kmem_cache_args *args, slab_flags_t flags)
@@ -3968,7 +3973,7 @@ static __always_inline void ddv_b_kmem_cache_destroy(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kmem_cache_destroy(ddv_call->ret_ip, ddv_call->dut, s);
+	ddv_r_kmem_cache_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, s);
 }
 
 static DDV_RARE_PATH void ddv_r_kmem_cache_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s)
@@ -4052,7 +4057,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc(struct ddv_call *ddv_call, v
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags)
@@ -4079,7 +4084,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc(ddv_call->ret_ip, ddv_call->dut, s, flags);
+	return ddv_r_kmem_cache_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags)
@@ -4168,7 +4173,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_noprof(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags)
@@ -4195,7 +4200,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_noprof(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_noprof(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags);
+	return ddv_r_kmem_cache_alloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags)
@@ -4284,7 +4289,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_lru(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_lru(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_lru(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_lru(struct ddv_call *ddv_call, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
@@ -4311,7 +4316,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_lru(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_lru(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_lru(ddv_call->ret_ip, ddv_call->dut, s, lru, flags);
+	return ddv_r_kmem_cache_alloc_lru(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, lru, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_lru(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
@@ -4400,7 +4405,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_lru_noprof(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_lru_noprof(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_lru_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_lru_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
@@ -4427,7 +4432,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_lru_noprof(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_lru_noprof(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_lru_noprof(ddv_call->ret_ip, ddv_call->dut, s, lru, flags);
+	return ddv_r_kmem_cache_alloc_lru_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, lru, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_lru_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
@@ -4516,7 +4521,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_node(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_node(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_node(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node)
@@ -4543,7 +4548,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_node(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_node(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_node(ddv_call->ret_ip, ddv_call->dut, s, flags, node);
+	return ddv_r_kmem_cache_alloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node)
@@ -4632,7 +4637,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_node_noprof(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_node_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node)
@@ -4659,7 +4664,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_node_noprof(struct ddv_call 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_node_noprof(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, node);
+	return ddv_r_kmem_cache_alloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node)
@@ -4769,7 +4774,7 @@ static __always_inline void ddv_b_kmem_cache_free(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kmem_cache_free(ddv_call->ret_ip, ddv_call->dut, s, objp);
+	ddv_r_kmem_cache_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, objp);
 }
 
 static DDV_RARE_PATH void ddv_r_kmem_cache_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, void *objp)
@@ -4848,7 +4853,7 @@ static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kvfree_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_kvfree_call_rcu(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
@@ -4929,7 +4934,7 @@ static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kvfree_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_kvfree_call_rcu(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, void *func)
@@ -4990,7 +4995,7 @@ static __always_inline void ddv_b_dma_fence_release(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_fence_release(ddv_call->ret_ip, ddv_call->dut, kref);
+	ddv_r_dma_fence_release(ddv_call_ret_ip(ddv_call), ddv_call->dut, kref);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_fence_release(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kref *kref)
@@ -5055,7 +5060,7 @@ static __always_inline int ddv_a_drm_framebuffer_init(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_drm_framebuffer_init(ddv_call->ret_ip, ddv_call->dut, ret, fb, funcs);
+	return ddv_p_drm_framebuffer_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, fb, funcs);
 }
 
 static __always_inline int ddv_b_drm_framebuffer_init(struct ddv_call *ddv_call, struct drm_device *dev, struct drm_framebuffer *fb, const struct drm_framebuffer_funcs *funcs)
@@ -5067,7 +5072,7 @@ static __always_inline int ddv_b_drm_framebuffer_init(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_drm_framebuffer_init(ddv_call, ret, fb, funcs);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_drm_framebuffer_init(ddv_call->ret_ip, ddv_call->dut, dev, fb, funcs);
+	return ddv_r_drm_framebuffer_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, fb, funcs);
 }
 
 static DDV_RARE_PATH int ddv_r_drm_framebuffer_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_device *dev, struct drm_framebuffer *fb, const struct drm_framebuffer_funcs *funcs)
@@ -5133,7 +5138,7 @@ static __always_inline int ddv_a_drm_universal_plane_init(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_drm_universal_plane_init(ddv_call->ret_ip, ddv_call->dut, ret, plane, funcs);
+	return ddv_p_drm_universal_plane_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, plane, funcs);
 }
 
 static __always_inline int ddv_b_drm_universal_plane_init(struct ddv_call *ddv_call, struct drm_device *dev, struct drm_plane *plane, uint32_t possible_crtcs, const struct drm_plane_funcs *funcs, const uint32_t *formats, unsigned int format_count, const uint64_t *format_modifiers, enum drm_plane_type type, const char *name, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -5145,7 +5150,7 @@ static __always_inline int ddv_b_drm_universal_plane_init(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_drm_universal_plane_init(ddv_call, ret, plane, funcs);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_drm_universal_plane_init(ddv_call->ret_ip, ddv_call->dut, dev, plane, possible_crtcs, funcs, formats, format_count, format_modifiers, type, name, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_drm_universal_plane_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, plane, possible_crtcs, funcs, formats, format_count, format_modifiers, type, name, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH int ddv_r_drm_universal_plane_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_device *dev, struct drm_plane *plane, uint32_t possible_crtcs, const struct drm_plane_funcs *funcs, const uint32_t *formats, unsigned int format_count, const uint64_t *format_modifiers, enum drm_plane_type type, const char *name, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -5222,7 +5227,7 @@ static __always_inline void ddv_b___drm_atomic_helper_plane_duplicate_state(stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___drm_atomic_helper_plane_duplicate_state(ddv_call->ret_ip, ddv_call->dut, plane, state);
+	ddv_r___drm_atomic_helper_plane_duplicate_state(ddv_call_ret_ip(ddv_call), ddv_call->dut, plane, state);
 }
 
 static DDV_RARE_PATH void ddv_r___drm_atomic_helper_plane_duplicate_state(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_plane *plane, struct drm_plane_state *state)
@@ -5279,7 +5284,7 @@ static __always_inline void ddv_b_drm_gem_shmem_free(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_drm_gem_shmem_free(ddv_call->ret_ip, ddv_call->dut, shmem);
+	ddv_r_drm_gem_shmem_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, shmem);
 }
 
 static DDV_RARE_PATH void ddv_r_drm_gem_shmem_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_gem_shmem_object *shmem)
@@ -5349,7 +5354,7 @@ static __always_inline struct edid *ddv_a_drm_do_get_edid(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_drm_do_get_edid(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_drm_do_get_edid(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct edid *ddv_b_drm_do_get_edid(struct ddv_call *ddv_call, struct drm_connector *connector, int (*get_edid_block)(void *data, u8 *buf, unsigned int block, size_t len), void *data)
@@ -5361,7 +5366,7 @@ static __always_inline struct edid *ddv_b_drm_do_get_edid(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_drm_do_get_edid(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_drm_do_get_edid(ddv_call->ret_ip, ddv_call->dut, connector, get_edid_block, data);
+	return ddv_r_drm_do_get_edid(ddv_call_ret_ip(ddv_call), ddv_call->dut, connector, get_edid_block, data);
 }
 
 static DDV_RARE_PATH struct edid *ddv_r_drm_do_get_edid(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_connector *connector, int (*get_edid_block)(void *data, u8 *buf, unsigned int block, size_t len), void *data)
@@ -5435,7 +5440,7 @@ static __always_inline u8 *ddv_a_hid_alloc_report_buf(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_hid_alloc_report_buf(ddv_call->ret_ip, ddv_call->dut, ret, report);
+	return ddv_p_hid_alloc_report_buf(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, report);
 }
 
 static __always_inline u8 *ddv_b_hid_alloc_report_buf(struct ddv_call *ddv_call, struct hid_report *report, gfp_t flags)
@@ -5456,7 +5461,7 @@ static __always_inline u8 *ddv_b_hid_alloc_report_buf(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_hid_alloc_report_buf(ddv_call, ret, report);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_hid_alloc_report_buf(ddv_call->ret_ip, ddv_call->dut, report, flags);
+	return ddv_r_hid_alloc_report_buf(ddv_call_ret_ip(ddv_call), ddv_call->dut, report, flags);
 }
 
 static DDV_RARE_PATH u8 *ddv_r_hid_alloc_report_buf(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hid_report *report, gfp_t flags)
@@ -5554,7 +5559,7 @@ static __always_inline void *ddv_a_devm_kmalloc(struct ddv_call *ddv_call, void 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_kmalloc(ddv_call->ret_ip, ddv_call->dut, ret, dev, size);
+	return ddv_p_devm_kmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size);
 }
 
 static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call *ddv_call, struct device *dev, size_t size, gfp_t gfp)
@@ -5581,7 +5586,7 @@ static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_kmalloc(ddv_call, ret, dev, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_kmalloc(ddv_call->ret_ip, ddv_call->dut, dev, size, gfp);
+	return ddv_r_devm_kmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, gfp);
 }
 
 static DDV_RARE_PATH void *ddv_r_devm_kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, gfp_t gfp)
@@ -5679,7 +5684,7 @@ static __always_inline char *ddv_a_devm_kstrdup(struct ddv_call *ddv_call, char 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_kstrdup(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_kstrdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline char *ddv_b_devm_kstrdup(struct ddv_call *ddv_call, struct device *dev, const char *s, gfp_t gfp)
@@ -5700,7 +5705,7 @@ static __always_inline char *ddv_b_devm_kstrdup(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_kstrdup(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_kstrdup(ddv_call->ret_ip, ddv_call->dut, dev, s, gfp);
+	return ddv_r_devm_kstrdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, s, gfp);
 }
 
 static DDV_RARE_PATH char *ddv_r_devm_kstrdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *s, gfp_t gfp)
@@ -5798,7 +5803,7 @@ static __always_inline void *ddv_a_devm_kmemdup(struct ddv_call *ddv_call, void 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_kmemdup(ddv_call->ret_ip, ddv_call->dut, ret, dev, len);
+	return ddv_p_devm_kmemdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, len);
 }
 
 static __always_inline void *ddv_b_devm_kmemdup(struct ddv_call *ddv_call, struct device *dev, const void *src, size_t len, gfp_t gfp)
@@ -5819,7 +5824,7 @@ static __always_inline void *ddv_b_devm_kmemdup(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_kmemdup(ddv_call, ret, dev, len);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_kmemdup(ddv_call->ret_ip, ddv_call->dut, dev, src, len, gfp);
+	return ddv_r_devm_kmemdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, src, len, gfp);
 }
 
 static DDV_RARE_PATH void *ddv_r_devm_kmemdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const void *src, size_t len, gfp_t gfp)
@@ -5896,7 +5901,7 @@ static __always_inline void ddv_b_devm_kfree(struct ddv_call *ddv_call, struct d
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_kfree(ddv_call->ret_ip, ddv_call->dut, dev, p);
+	ddv_r_devm_kfree(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, p);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_kfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const void *p)
@@ -5965,7 +5970,7 @@ static __always_inline void *ddv_a_vmalloc(struct ddv_call *ddv_call, void *ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vmalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_vmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_vmalloc(struct ddv_call *ddv_call, unsigned long size)
@@ -5992,7 +5997,7 @@ static __always_inline void *ddv_b_vmalloc(struct ddv_call *ddv_call, unsigned l
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vmalloc(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vmalloc(ddv_call->ret_ip, ddv_call->dut, size);
+	return ddv_r_vmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
@@ -6066,7 +6071,7 @@ static __always_inline void *ddv_a_vmalloc_noprof(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_vmalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call *ddv_call, unsigned long size)
@@ -6093,7 +6098,7 @@ static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call *ddv_call, uns
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vmalloc_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size);
+	return ddv_r_vmalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
@@ -6167,7 +6172,7 @@ static __always_inline void *ddv_a_vzalloc(struct ddv_call *ddv_call, void *ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vzalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_vzalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_vzalloc(struct ddv_call *ddv_call, unsigned long size)
@@ -6194,7 +6199,7 @@ static __always_inline void *ddv_b_vzalloc(struct ddv_call *ddv_call, unsigned l
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vzalloc(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vzalloc(ddv_call->ret_ip, ddv_call->dut, size);
+	return ddv_r_vzalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vzalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
@@ -6268,7 +6273,7 @@ static __always_inline void *ddv_a_vzalloc_noprof(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vzalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_vzalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call *ddv_call, unsigned long size)
@@ -6295,7 +6300,7 @@ static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call *ddv_call, uns
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vzalloc_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vzalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size);
+	return ddv_r_vzalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vzalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
@@ -6369,7 +6374,7 @@ static __always_inline void *ddv_a_vcalloc(struct ddv_call *ddv_call, void *ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vcalloc(ddv_call->ret_ip, ddv_call->dut, ret, n, size);
+	return ddv_p_vcalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, n, size);
 }
 
 static __always_inline void *ddv_b_vcalloc(struct ddv_call *ddv_call, size_t n, size_t size)
@@ -6396,7 +6401,7 @@ static __always_inline void *ddv_b_vcalloc(struct ddv_call *ddv_call, size_t n, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vcalloc(ddv_call, ret, n, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vcalloc(ddv_call->ret_ip, ddv_call->dut, n, size);
+	return ddv_r_vcalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, n, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vcalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t n, size_t size)
@@ -6470,7 +6475,7 @@ static __always_inline void *ddv_a_vcalloc_noprof(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vcalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, n, size);
+	return ddv_p_vcalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, n, size);
 }
 
 static __always_inline void *ddv_b_vcalloc_noprof(struct ddv_call *ddv_call, size_t n, size_t size)
@@ -6497,7 +6502,7 @@ static __always_inline void *ddv_b_vcalloc_noprof(struct ddv_call *ddv_call, siz
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vcalloc_noprof(ddv_call, ret, n, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vcalloc_noprof(ddv_call->ret_ip, ddv_call->dut, n, size);
+	return ddv_r_vcalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, n, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vcalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t n, size_t size)
@@ -6590,7 +6595,7 @@ static __always_inline void *ddv_a_kvmalloc_node(struct ddv_call *ddv_call, void
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kvmalloc_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kvmalloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -6617,7 +6622,7 @@ static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call *ddv_call, size
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kvmalloc_node(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kvmalloc_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_kvmalloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kvmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -6710,7 +6715,7 @@ static __always_inline void *ddv_a_kvmalloc_node_noprof(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kvmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -6737,7 +6742,7 @@ static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kvmalloc_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_kvmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -6830,7 +6835,7 @@ static __always_inline void *ddv_a___kvmalloc_node_noprof(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kvmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
@@ -6857,7 +6862,7 @@ static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kvmalloc_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, b, flags, node);
+	return ddv_r___kvmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, b, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node)
@@ -6948,7 +6953,7 @@ static __always_inline void ddv_b_vfree(struct ddv_call *ddv_call, const void *a
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_vfree(ddv_call->ret_ip, ddv_call->dut, addr);
+	ddv_r_vfree(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_vfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr)
@@ -7039,7 +7044,7 @@ static __always_inline void ddv_b_kvfree(struct ddv_call *ddv_call, const void *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kvfree(ddv_call->ret_ip, ddv_call->dut, addr);
+	ddv_r_kvfree(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr)
@@ -7126,7 +7131,7 @@ static __always_inline ssize_t ddv_a_iov_iter_get_pages_alloc2(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_iov_iter_get_pages_alloc2(ddv_call->ret_ip, ddv_call->dut, ret, pages, start);
+	return ddv_p_iov_iter_get_pages_alloc2(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pages, start);
 }
 
 static __always_inline ssize_t ddv_b_iov_iter_get_pages_alloc2(struct ddv_call *ddv_call, struct iov_iter *i, struct page ***pages, size_t maxsize, size_t *start)
@@ -7148,7 +7153,7 @@ static __always_inline ssize_t ddv_b_iov_iter_get_pages_alloc2(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_iov_iter_get_pages_alloc2(ddv_call, ret, pages, start);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_iov_iter_get_pages_alloc2(ddv_call->ret_ip, ddv_call->dut, i, pages, maxsize, start);
+	return ddv_r_iov_iter_get_pages_alloc2(ddv_call_ret_ip(ddv_call), ddv_call->dut, i, pages, maxsize, start);
 }
 
 static DDV_RARE_PATH ssize_t ddv_r_iov_iter_get_pages_alloc2(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct iov_iter *i, struct page ***pages, size_t maxsize, size_t *start)
@@ -7242,7 +7247,7 @@ static __always_inline void ddv_b_kvfree_sensitive(struct ddv_call *ddv_call, co
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kvfree_sensitive(ddv_call->ret_ip, ddv_call->dut, addr, len);
+	ddv_r_kvfree_sensitive(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, len);
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree_sensitive(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr, size_t len)
@@ -7311,7 +7316,7 @@ static __always_inline unsigned long ddv_a___get_free_pages(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___get_free_pages(ddv_call->ret_ip, ddv_call->dut, ret, order);
+	return ddv_p___get_free_pages(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, order);
 }
 
 static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call *ddv_call, gfp_t gfp_mask, unsigned int order)
@@ -7344,7 +7349,7 @@ static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call *ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a___get_free_pages(ddv_call, ret, order);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___get_free_pages(ddv_call->ret_ip, ddv_call->dut, gfp_mask, order);
+	return ddv_r___get_free_pages(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp_mask, order);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r___get_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask, unsigned int order)
@@ -7418,7 +7423,7 @@ static __always_inline unsigned long ddv_a_get_free_pages_noprof(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_get_free_pages_noprof(ddv_call->ret_ip, ddv_call->dut, ret, order);
+	return ddv_p_get_free_pages_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, order);
 }
 
 static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call *ddv_call, gfp_t gfp_mask, unsigned int order)
@@ -7451,7 +7456,7 @@ static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_get_free_pages_noprof(ddv_call, ret, order);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_get_free_pages_noprof(ddv_call->ret_ip, ddv_call->dut, gfp_mask, order);
+	return ddv_r_get_free_pages_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp_mask, order);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_get_free_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask, unsigned int order)
@@ -7525,7 +7530,7 @@ static __always_inline unsigned long ddv_a_get_zeroed_page(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_get_zeroed_page(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_get_zeroed_page(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call *ddv_call, gfp_t gfp_mask)
@@ -7552,7 +7557,7 @@ static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_get_zeroed_page(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_get_zeroed_page(ddv_call->ret_ip, ddv_call->dut, gfp_mask);
+	return ddv_r_get_zeroed_page(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp_mask);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_get_zeroed_page(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask)
@@ -7626,7 +7631,7 @@ static __always_inline unsigned long ddv_a_get_zeroed_page_noprof(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_get_zeroed_page_noprof(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_get_zeroed_page_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_call *ddv_call, gfp_t gfp_mask)
@@ -7653,7 +7658,7 @@ static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_get_zeroed_page_noprof(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_get_zeroed_page_noprof(ddv_call->ret_ip, ddv_call->dut, gfp_mask);
+	return ddv_r_get_zeroed_page_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp_mask);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_get_zeroed_page_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask)
@@ -7743,7 +7748,7 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_free_pages(ddv_call->ret_ip, ddv_call->dut, addr, order);
+	ddv_r_free_pages(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, order);
 }
 
 static DDV_RARE_PATH void ddv_r_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long addr, unsigned int order)
@@ -7811,7 +7816,7 @@ static __always_inline struct page *ddv_b_alloc_pages(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_pages(ddv_call->ret_ip, ddv_call->dut, gfp, order);
+	return ddv_r_alloc_pages(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp, order);
 }
 
 static DDV_RARE_PATH struct page *ddv_r_alloc_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, unsigned int order)
@@ -7876,7 +7881,7 @@ static __always_inline struct page *ddv_b_alloc_pages_noprof(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_pages_noprof(ddv_call->ret_ip, ddv_call->dut, gfp, order);
+	return ddv_r_alloc_pages_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp, order);
 }
 
 static DDV_RARE_PATH struct page *ddv_r_alloc_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, unsigned int order)
@@ -7942,7 +7947,7 @@ static __always_inline void *ddv_a_alloc_pages_exact(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_pages_exact(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_alloc_pages_exact(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_alloc_pages_exact(struct ddv_call *ddv_call, size_t size, gfp_t gfp_mask)
@@ -7969,7 +7974,7 @@ static __always_inline void *ddv_b_alloc_pages_exact(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_pages_exact(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_pages_exact(ddv_call->ret_ip, ddv_call->dut, size, gfp_mask);
+	return ddv_r_alloc_pages_exact(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, gfp_mask);
 }
 
 static DDV_RARE_PATH void *ddv_r_alloc_pages_exact(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t gfp_mask)
@@ -8043,7 +8048,7 @@ static __always_inline void *ddv_a_alloc_pages_exact_noprof(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_pages_exact_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_alloc_pages_exact_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_alloc_pages_exact_noprof(struct ddv_call *ddv_call, size_t size, gfp_t gfp_mask)
@@ -8070,7 +8075,7 @@ static __always_inline void *ddv_b_alloc_pages_exact_noprof(struct ddv_call *ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_pages_exact_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_pages_exact_noprof(ddv_call->ret_ip, ddv_call->dut, size, gfp_mask);
+	return ddv_r_alloc_pages_exact_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, gfp_mask);
 }
 
 static DDV_RARE_PATH void *ddv_r_alloc_pages_exact_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t gfp_mask)
@@ -8160,7 +8165,7 @@ static __always_inline void ddv_b_free_pages_exact(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_free_pages_exact(ddv_call->ret_ip, ddv_call->dut, virt, size);
+	ddv_r_free_pages_exact(ddv_call_ret_ip(ddv_call), ddv_call->dut, virt, size);
 }
 
 static DDV_RARE_PATH void ddv_r_free_pages_exact(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *virt, size_t size)
@@ -8236,7 +8241,7 @@ static __always_inline void ddv_b_framebuffer_release(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_framebuffer_release(ddv_call->ret_ip, ddv_call->dut, info);
+	ddv_r_framebuffer_release(ddv_call_ret_ip(ddv_call), ddv_call->dut, info);
 }
 
 static DDV_RARE_PATH void ddv_r_framebuffer_release(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct fb_info *info)
@@ -8306,7 +8311,7 @@ static __always_inline void *ddv_a_dma_alloc_attrs(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, ret, dev, size, dma_handle);
+	return ddv_p_dma_alloc_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size, dma_handle);
 }
 
 static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call *ddv_call, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
@@ -8339,7 +8344,7 @@ static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call *ddv_call, st
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_alloc_attrs(ddv_call, ret, dev, size, dma_handle);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, dma_handle, flag, attrs);
+	return ddv_r_dma_alloc_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, dma_handle, flag, attrs);
 }
 
 static DDV_RARE_PATH void *ddv_r_dma_alloc_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
@@ -8486,7 +8491,7 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_free_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, cpu_addr, dma_handle, attrs);
+	ddv_r_dma_free_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, cpu_addr, dma_handle, attrs);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_free_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
@@ -8576,7 +8581,7 @@ static __always_inline void *ddv_a_dmam_alloc_attrs(struct ddv_call *ddv_call, v
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dmam_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, ret, dev, size);
+	return ddv_p_dmam_alloc_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size);
 }
 
 static __always_inline void *ddv_b_dmam_alloc_attrs(struct ddv_call *ddv_call, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp, unsigned long attrs)
@@ -8603,7 +8608,7 @@ static __always_inline void *ddv_b_dmam_alloc_attrs(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dmam_alloc_attrs(ddv_call, ret, dev, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dmam_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, dma_handle, gfp, attrs);
+	return ddv_r_dmam_alloc_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, dma_handle, gfp, attrs);
 }
 
 static DDV_RARE_PATH void *ddv_r_dmam_alloc_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp, unsigned long attrs)
@@ -8688,7 +8693,7 @@ static __always_inline void ddv_b_dmam_free_coherent(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dmam_free_coherent(ddv_call->ret_ip, ddv_call->dut, dev, size, vaddr, dma_handle);
+	ddv_r_dmam_free_coherent(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, vaddr, dma_handle);
 }
 
 static DDV_RARE_PATH void ddv_r_dmam_free_coherent(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle)
@@ -8756,7 +8761,7 @@ static __always_inline dma_addr_t ddv_a_dma_map_page_attrs(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_map_page_attrs(ddv_call->ret_ip, ddv_call->dut, ret, dev, size, dir);
+	return ddv_p_dma_map_page_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size, dir);
 }
 
 static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call *ddv_call, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -8783,7 +8788,7 @@ static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_map_page_attrs(ddv_call, ret, dev, size, dir);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_map_page_attrs(ddv_call->ret_ip, ddv_call->dut, dev, page, offset, size, dir, attrs);
+	return ddv_r_dma_map_page_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, page, offset, size, dir, attrs);
 }
 
 static DDV_RARE_PATH dma_addr_t ddv_r_dma_map_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -8874,7 +8879,7 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_unmap_page_attrs(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir, attrs);
+	ddv_r_dma_unmap_page_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir, attrs);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -8942,7 +8947,7 @@ static __always_inline unsigned int ddv_a_dma_map_sg_attrs(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_map_sg_attrs(ddv_call->ret_ip, ddv_call->dut, ret, sg, nents, dir);
+	return ddv_p_dma_map_sg_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, sg, nents, dir);
 }
 
 static __always_inline unsigned int ddv_b_dma_map_sg_attrs(struct ddv_call *ddv_call, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
@@ -8969,7 +8974,7 @@ static __always_inline unsigned int ddv_b_dma_map_sg_attrs(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_map_sg_attrs(ddv_call, ret, sg, nents, dir);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_map_sg_attrs(ddv_call->ret_ip, ddv_call->dut, dev, sg, nents, dir, attrs);
+	return ddv_r_dma_map_sg_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nents, dir, attrs);
 }
 
 static DDV_RARE_PATH unsigned int ddv_r_dma_map_sg_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
@@ -9040,7 +9045,7 @@ static __always_inline int ddv_a_dma_map_sgtable(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_map_sgtable(ddv_call->ret_ip, ddv_call->dut, ret, sgt, dir);
+	return ddv_p_dma_map_sgtable(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, sgt, dir);
 }
 
 static __always_inline int ddv_b_dma_map_sgtable(struct ddv_call *ddv_call, struct device *dev, struct sg_table *sgt, enum dma_data_direction dir, unsigned long attrs)
@@ -9064,7 +9069,7 @@ static __always_inline int ddv_b_dma_map_sgtable(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_map_sgtable(ddv_call, ret, sgt, dir);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_map_sgtable(ddv_call->ret_ip, ddv_call->dut, dev, sgt, dir, attrs);
+	return ddv_r_dma_map_sgtable(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sgt, dir, attrs);
 }
 
 static DDV_RARE_PATH int ddv_r_dma_map_sgtable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct sg_table *sgt, enum dma_data_direction dir, unsigned long attrs)
@@ -9155,7 +9160,7 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_unmap_sg_attrs(ddv_call->ret_ip, ddv_call->dut, dev, sg, nents, dir, attrs);
+	ddv_r_dma_unmap_sg_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nents, dir, attrs);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_unmap_sg_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
@@ -9229,7 +9234,7 @@ static __always_inline void ddv_b_dma_sync_sg_for_cpu(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_sync_sg_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, sg, nelems, dir);
+	ddv_r_dma_sync_sg_for_cpu(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nelems, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
@@ -9305,7 +9310,7 @@ static __always_inline void ddv_b___dma_sync_sg_for_cpu(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dma_sync_sg_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, sg, nelems, dir);
+	ddv_r___dma_sync_sg_for_cpu(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nelems, dir);
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
@@ -9381,7 +9386,7 @@ static __always_inline void ddv_b_dma_sync_sg_for_device(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_sync_sg_for_device(ddv_call->ret_ip, ddv_call->dut, dev, sg, nelems, dir);
+	ddv_r_dma_sync_sg_for_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nelems, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
@@ -9457,7 +9462,7 @@ static __always_inline void ddv_b___dma_sync_sg_for_device(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dma_sync_sg_for_device(ddv_call->ret_ip, ddv_call->dut, dev, sg, nelems, dir);
+	ddv_r___dma_sync_sg_for_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nelems, dir);
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
@@ -9536,7 +9541,7 @@ static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_sync_single_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	ddv_r_dma_sync_single_for_cpu(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -9615,7 +9620,7 @@ static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dma_sync_single_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	ddv_r___dma_sync_single_for_cpu(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -9694,7 +9699,7 @@ static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *dd
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_sync_single_for_device(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	ddv_r_dma_sync_single_for_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -9773,7 +9778,7 @@ static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dma_sync_single_for_device(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	ddv_r___dma_sync_single_for_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -9843,7 +9848,7 @@ static __always_inline dma_addr_t ddv_a_dma_map_resource(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_map_resource(ddv_call->ret_ip, ddv_call->dut, ret, dev, size, dir);
+	return ddv_p_dma_map_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size, dir);
 }
 
 static __always_inline dma_addr_t ddv_b_dma_map_resource(struct ddv_call *ddv_call, struct device *dev, phys_addr_t phys_addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -9864,7 +9869,7 @@ static __always_inline dma_addr_t ddv_b_dma_map_resource(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_map_resource(ddv_call, ret, dev, size, dir);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_map_resource(ddv_call->ret_ip, ddv_call->dut, dev, phys_addr, size, dir, attrs);
+	return ddv_r_dma_map_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, phys_addr, size, dir, attrs);
 }
 
 static DDV_RARE_PATH dma_addr_t ddv_r_dma_map_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, phys_addr_t phys_addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -9955,7 +9960,7 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_unmap_resource(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir, attrs);
+	ddv_r_dma_unmap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir, attrs);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_unmap_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -10016,7 +10021,7 @@ static __always_inline int ddv_b_dma_set_mask(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_set_mask(ddv_call->ret_ip, ddv_call->dut, dev, mask);
+	return ddv_r_dma_set_mask(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, mask);
 }
 
 static DDV_RARE_PATH int ddv_r_dma_set_mask(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, u64 mask)
@@ -10072,7 +10077,7 @@ static __always_inline int ddv_b_dma_set_coherent_mask(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_set_coherent_mask(ddv_call->ret_ip, ddv_call->dut, dev, mask);
+	return ddv_r_dma_set_coherent_mask(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, mask);
 }
 
 static DDV_RARE_PATH int ddv_r_dma_set_coherent_mask(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, u64 mask)
@@ -10135,7 +10140,7 @@ static __always_inline struct dma_pool *ddv_a_dma_pool_create(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_pool_create(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_dma_pool_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call *ddv_call, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
@@ -10162,7 +10167,7 @@ static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_pool_create(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_pool_create(ddv_call->ret_ip, ddv_call->dut, name, dev, size, align, boundary);
+	return ddv_r_dma_pool_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, dev, size, align, boundary);
 }
 
 static DDV_RARE_PATH struct dma_pool *ddv_r_dma_pool_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
@@ -10252,7 +10257,7 @@ static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_pool_destroy(ddv_call->ret_ip, ddv_call->dut, pool);
+	ddv_r_dma_pool_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, pool);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_pool_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool)
@@ -10360,7 +10365,7 @@ static __always_inline void *ddv_a_dma_pool_alloc(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_pool_alloc(ddv_call->ret_ip, ddv_call->dut, ret, pool, handle);
+	return ddv_p_dma_pool_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pool, handle);
 }
 
 static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call *ddv_call, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
@@ -10387,7 +10392,7 @@ static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_pool_alloc(ddv_call, ret, pool, handle);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_pool_alloc(ddv_call->ret_ip, ddv_call->dut, pool, mem_flags, handle);
+	return ddv_r_dma_pool_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, pool, mem_flags, handle);
 }
 
 static DDV_RARE_PATH void *ddv_r_dma_pool_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
@@ -10513,7 +10518,7 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_pool_free(ddv_call->ret_ip, ddv_call->dut, pool, vaddr, addr);
+	ddv_r_dma_pool_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, pool, vaddr, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_pool_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
@@ -10581,7 +10586,7 @@ static __always_inline int ddv_a_request_threaded_irq(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, ret, irq, dev_id);
+	return ddv_p_request_threaded_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, irq, dev_id);
 }
 
 static __always_inline int ddv_b_request_threaded_irq(struct ddv_call *ddv_call, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
@@ -10623,7 +10628,7 @@ static __always_inline int ddv_b_request_threaded_irq(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_request_threaded_irq(ddv_call, ret, irq, dev_id);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_r_request_threaded_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 
 static DDV_RARE_PATH int ddv_r_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
@@ -10769,7 +10774,7 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_free_irq(ddv_call->ret_ip, ddv_call->dut, irq, dev_id);
+	return ddv_r_free_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq, dev_id);
 }
 
 static DDV_RARE_PATH const void *ddv_r_free_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq, void *dev_id)
@@ -10835,7 +10840,7 @@ static __always_inline void ddv_b_disable_irq(struct ddv_call *ddv_call, unsigne
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_disable_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	ddv_r_disable_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH void ddv_r_disable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -10900,7 +10905,7 @@ static __always_inline void ddv_b_disable_irq_nosync(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_disable_irq_nosync(ddv_call->ret_ip, ddv_call->dut, irq);
+	ddv_r_disable_irq_nosync(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH void ddv_r_disable_irq_nosync(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -10967,7 +10972,7 @@ static __always_inline bool ddv_b_disable_hardirq(struct ddv_call *ddv_call, uns
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_disable_hardirq(ddv_call->ret_ip, ddv_call->dut, irq);
+	return ddv_r_disable_hardirq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH bool ddv_r_disable_hardirq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -11027,7 +11032,7 @@ static __always_inline void ddv_b_enable_irq(struct ddv_call *ddv_call, unsigned
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_enable_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	ddv_r_enable_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH void ddv_r_enable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -11083,7 +11088,7 @@ static __always_inline void ddv_b_synchronize_irq(struct ddv_call *ddv_call, uns
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	ddv_r_synchronize_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -11162,7 +11167,7 @@ static __always_inline int ddv_a_devm_request_threaded_irq(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, ret, dev, irq, dev_id);
+	return ddv_p_devm_request_threaded_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, irq, dev_id);
 }
 
 static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call *ddv_call, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
@@ -11198,7 +11203,7 @@ static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_request_threaded_irq(ddv_call, ret, dev, irq, dev_id);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_r_devm_request_threaded_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 
 static DDV_RARE_PATH int ddv_r_devm_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
@@ -11282,7 +11287,7 @@ static __always_inline void ddv_b_devm_free_irq(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_free_irq(ddv_call->ret_ip, ddv_call->dut, dev, irq, dev_id);
+	ddv_r_devm_free_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, irq, dev_id);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_free_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, unsigned int irq, void *dev_id)
@@ -11359,7 +11364,7 @@ static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_init_timer_key(ddv_call->ret_ip, ddv_call->dut, timer, func, flags, name, key);
+	ddv_r_init_timer_key(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer, func, flags, name, key);
 }
 
 static DDV_RARE_PATH void ddv_r_init_timer_key(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
@@ -11424,7 +11429,7 @@ static __always_inline int ddv_b_mod_timer(struct ddv_call *ddv_call, struct tim
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mod_timer(ddv_call->ret_ip, ddv_call->dut, timer, expires);
+	return ddv_r_mod_timer(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer, expires);
 }
 
 static DDV_RARE_PATH int ddv_r_mod_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, unsigned long expires)
@@ -11488,7 +11493,7 @@ static __always_inline void ddv_b_add_timer(struct ddv_call *ddv_call, struct ti
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_add_timer(ddv_call->ret_ip, ddv_call->dut, timer);
+	ddv_r_add_timer(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH void ddv_r_add_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11541,7 +11546,7 @@ static __always_inline int ddv_b_del_timer(struct ddv_call *ddv_call, struct tim
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_del_timer(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_del_timer(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_del_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11591,7 +11596,7 @@ static __always_inline int ddv_b_timer_delete(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_timer_delete(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_timer_delete(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_timer_delete(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11647,7 +11652,7 @@ static __always_inline int ddv_b_del_timer_sync(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_del_timer_sync(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_del_timer_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_del_timer_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11703,7 +11708,7 @@ static __always_inline int ddv_b_timer_delete_sync(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_timer_delete_sync(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_timer_delete_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_timer_delete_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11772,7 +11777,7 @@ static __always_inline bool ddv_b_queue_work_on(struct ddv_call *ddv_call, int c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_queue_work_on(ddv_call->ret_ip, ddv_call->dut, cpu, wq, work);
+	return ddv_r_queue_work_on(ddv_call_ret_ip(ddv_call), ddv_call->dut, cpu, wq, work);
 }
 
 static DDV_RARE_PATH bool ddv_r_queue_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct work_struct *work)
@@ -11839,7 +11844,7 @@ static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_queue_delayed_work_on(ddv_call->ret_ip, ddv_call->dut, cpu, wq, dwork, delay);
+	return ddv_r_queue_delayed_work_on(ddv_call_ret_ip(ddv_call), ddv_call->dut, cpu, wq, dwork, delay);
 }
 
 static DDV_RARE_PATH bool ddv_r_queue_delayed_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
@@ -11892,7 +11897,7 @@ static __always_inline bool ddv_b_cancel_work_sync(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cancel_work_sync(ddv_call->ret_ip, ddv_call->dut, work);
+	return ddv_r_cancel_work_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, work);
 }
 
 static DDV_RARE_PATH bool ddv_r_cancel_work_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct work_struct *work)
@@ -11945,7 +11950,7 @@ static __always_inline bool ddv_b_cancel_delayed_work_sync(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cancel_delayed_work_sync(ddv_call->ret_ip, ddv_call->dut, dwork);
+	return ddv_r_cancel_delayed_work_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, dwork);
 }
 
 static DDV_RARE_PATH bool ddv_r_cancel_delayed_work_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct delayed_work *dwork)
@@ -11993,7 +11998,7 @@ static __always_inline int ddv_b_timer_shutdown_sync(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_timer_shutdown_sync(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_timer_shutdown_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_timer_shutdown_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -12043,7 +12048,7 @@ static __always_inline int ddv_b_timer_shutdown(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_timer_shutdown(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_timer_shutdown(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_timer_shutdown(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -12108,7 +12113,7 @@ static __always_inline struct workqueue_struct *ddv_a_alloc_workqueue(struct ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_workqueue(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_alloc_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct workqueue_struct *ddv_b_alloc_workqueue(struct ddv_call *ddv_call, const char *fmt, unsigned int flags, int max_active, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -12135,7 +12140,7 @@ static __always_inline struct workqueue_struct *ddv_b_alloc_workqueue(struct ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_workqueue(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_workqueue(ddv_call->ret_ip, ddv_call->dut, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_alloc_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH struct workqueue_struct *ddv_r_alloc_workqueue(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *fmt, unsigned int flags, int max_active, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -12222,7 +12227,7 @@ static __always_inline bool ddv_b_mod_delayed_work_on(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mod_delayed_work_on(ddv_call->ret_ip, ddv_call->dut, cpu, wq, dwork, delay);
+	return ddv_r_mod_delayed_work_on(ddv_call_ret_ip(ddv_call), ddv_call->dut, cpu, wq, dwork, delay);
 }
 
 static DDV_RARE_PATH bool ddv_r_mod_delayed_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
@@ -12269,7 +12274,7 @@ static __always_inline bool ddv_b_cancel_delayed_work(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cancel_delayed_work(ddv_call->ret_ip, ddv_call->dut, dwork);
+	return ddv_r_cancel_delayed_work(ddv_call_ret_ip(ddv_call), ddv_call->dut, dwork);
 }
 
 static DDV_RARE_PATH bool ddv_r_cancel_delayed_work(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct delayed_work *dwork)
@@ -12322,7 +12327,7 @@ static __always_inline bool ddv_b_flush_work(struct ddv_call *ddv_call, struct w
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_flush_work(ddv_call->ret_ip, ddv_call->dut, work);
+	return ddv_r_flush_work(ddv_call_ret_ip(ddv_call), ddv_call->dut, work);
 }
 
 static DDV_RARE_PATH bool ddv_r_flush_work(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct work_struct *work)
@@ -12375,7 +12380,7 @@ static __always_inline bool ddv_b_flush_delayed_work(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_flush_delayed_work(ddv_call->ret_ip, ddv_call->dut, dwork);
+	return ddv_r_flush_delayed_work(ddv_call_ret_ip(ddv_call), ddv_call->dut, dwork);
 }
 
 static DDV_RARE_PATH bool ddv_r_flush_delayed_work(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct delayed_work *dwork)
@@ -12426,7 +12431,7 @@ static __always_inline void ddv_b___flush_workqueue(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___flush_workqueue(ddv_call->ret_ip, ddv_call->dut, wq);
+	ddv_r___flush_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, wq);
 }
 
 static DDV_RARE_PATH void ddv_r___flush_workqueue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct workqueue_struct *wq)
@@ -12482,7 +12487,7 @@ static __always_inline void ddv_b_drain_workqueue(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_drain_workqueue(ddv_call->ret_ip, ddv_call->dut, wq);
+	ddv_r_drain_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, wq);
 }
 
 static DDV_RARE_PATH void ddv_r_drain_workqueue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct workqueue_struct *wq)
@@ -12552,7 +12557,7 @@ static __always_inline void ddv_b_destroy_workqueue(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_destroy_workqueue(ddv_call->ret_ip, ddv_call->dut, wq);
+	ddv_r_destroy_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, wq);
 }
 
 static DDV_RARE_PATH void ddv_r_destroy_workqueue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct workqueue_struct *wq)
@@ -12629,7 +12634,7 @@ static __always_inline void ddv_b_tasklet_init(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_tasklet_init(ddv_call->ret_ip, ddv_call->dut, t, func, data);
+	ddv_r_tasklet_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, t, func, data);
 }
 
 static DDV_RARE_PATH void ddv_r_tasklet_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data)
@@ -12706,7 +12711,7 @@ static __always_inline void ddv_b_tasklet_setup(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_tasklet_setup(ddv_call->ret_ip, ddv_call->dut, t, callback);
+	ddv_r_tasklet_setup(ddv_call_ret_ip(ddv_call), ddv_call->dut, t, callback);
 }
 
 static DDV_RARE_PATH void ddv_r_tasklet_setup(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t, void (*callback)(struct tasklet_struct *))
@@ -12762,7 +12767,7 @@ static __always_inline void ddv_b___tasklet_schedule(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___tasklet_schedule(ddv_call->ret_ip, ddv_call->dut, t);
+	ddv_r___tasklet_schedule(ddv_call_ret_ip(ddv_call), ddv_call->dut, t);
 }
 
 static DDV_RARE_PATH void ddv_r___tasklet_schedule(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t)
@@ -12818,7 +12823,7 @@ static __always_inline void ddv_b___tasklet_hi_schedule(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___tasklet_hi_schedule(ddv_call->ret_ip, ddv_call->dut, t);
+	ddv_r___tasklet_hi_schedule(ddv_call_ret_ip(ddv_call), ddv_call->dut, t);
 }
 
 static DDV_RARE_PATH void ddv_r___tasklet_hi_schedule(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t)
@@ -12874,7 +12879,7 @@ static __always_inline void ddv_b_tasklet_kill(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_tasklet_kill(ddv_call->ret_ip, ddv_call->dut, t);
+	ddv_r_tasklet_kill(ddv_call_ret_ip(ddv_call), ddv_call->dut, t);
 }
 
 static DDV_RARE_PATH void ddv_r_tasklet_kill(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t)
@@ -12951,7 +12956,7 @@ static __always_inline void ddv_b_hrtimer_init(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_hrtimer_init(ddv_call->ret_ip, ddv_call->dut, timer, clock_id, mode);
+	ddv_r_hrtimer_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer, clock_id, mode);
 }
 
 static DDV_RARE_PATH void ddv_r_hrtimer_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hrtimer *timer, clockid_t clock_id, enum hrtimer_mode mode)
@@ -13014,7 +13019,7 @@ static __always_inline void ddv_b_hrtimer_start_range_ns(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_hrtimer_start_range_ns(ddv_call->ret_ip, ddv_call->dut, timer, tim, delta_ns, mode);
+	ddv_r_hrtimer_start_range_ns(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer, tim, delta_ns, mode);
 }
 
 static DDV_RARE_PATH void ddv_r_hrtimer_start_range_ns(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hrtimer *timer, ktime_t tim, u64 delta_ns, const enum hrtimer_mode mode)
@@ -13066,7 +13071,7 @@ static __always_inline int ddv_b_hrtimer_cancel(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_hrtimer_cancel(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_hrtimer_cancel(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_hrtimer_cancel(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hrtimer *timer)
@@ -13113,7 +13118,7 @@ static __always_inline int ddv_b_hrtimer_try_to_cancel(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_hrtimer_try_to_cancel(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_hrtimer_try_to_cancel(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_hrtimer_try_to_cancel(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hrtimer *timer)
@@ -13176,7 +13181,7 @@ static __always_inline struct net_device *ddv_a_alloc_etherdev_mqs(struct ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_etherdev_mqs(ddv_call->ret_ip, ddv_call->dut, ret, sizeof_priv);
+	return ddv_p_alloc_etherdev_mqs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, sizeof_priv);
 }
 
 static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_call *ddv_call, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
@@ -13209,7 +13214,7 @@ static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_etherdev_mqs(ddv_call, ret, sizeof_priv);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_etherdev_mqs(ddv_call->ret_ip, ddv_call->dut, sizeof_priv, txqs, rxqs);
+	return ddv_r_alloc_etherdev_mqs(ddv_call_ret_ip(ddv_call), ddv_call->dut, sizeof_priv, txqs, rxqs);
 }
 
 static DDV_RARE_PATH struct net_device *ddv_r_alloc_etherdev_mqs(unsigned long ddv_ret_ip, unsigned long ddv_dut, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
@@ -13280,7 +13285,7 @@ static __always_inline struct net_device *ddv_a_alloc_netdev_mqs(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_netdev_mqs(ddv_call->ret_ip, ddv_call->dut, ret, sizeof_priv);
+	return ddv_p_alloc_netdev_mqs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, sizeof_priv);
 }
 
 static __always_inline struct net_device *ddv_b_alloc_netdev_mqs(struct ddv_call *ddv_call, int sizeof_priv, const char *name, unsigned char name_assign_type, void (*setup)(struct net_device *), unsigned int txqs, unsigned int rxqs)
@@ -13313,7 +13318,7 @@ static __always_inline struct net_device *ddv_b_alloc_netdev_mqs(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_netdev_mqs(ddv_call, ret, sizeof_priv);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_netdev_mqs(ddv_call->ret_ip, ddv_call->dut, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
+	return ddv_r_alloc_netdev_mqs(ddv_call_ret_ip(ddv_call), ddv_call->dut, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
 }
 
 static DDV_RARE_PATH struct net_device *ddv_r_alloc_netdev_mqs(unsigned long ddv_ret_ip, unsigned long ddv_dut, int sizeof_priv, const char *name, unsigned char name_assign_type, void (*setup)(struct net_device *), unsigned int txqs, unsigned int rxqs)
@@ -13530,7 +13535,7 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_free_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_free_netdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_free_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -13589,7 +13594,7 @@ static __always_inline int ddv_a_register_netdev(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_register_netdev(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_register_netdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, struct net_device *dev)
@@ -13633,7 +13638,7 @@ static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_register_netdev(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_register_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_register_netdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_register_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -13695,7 +13700,7 @@ static __always_inline int ddv_a_register_netdevice(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_register_netdevice(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_register_netdevice(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, struct net_device *dev)
@@ -13739,7 +13744,7 @@ static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_register_netdevice(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_register_netdevice(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_register_netdevice(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_register_netdevice(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -13818,7 +13823,7 @@ static __always_inline void ddv_b_unregister_netdev(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_unregister_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_unregister_netdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -13894,7 +13899,7 @@ static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call *dd
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_unregister_netdevice_queue(ddv_call->ret_ip, ddv_call->dut, dev, head);
+	ddv_r_unregister_netdevice_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, head);
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_netdevice_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, struct list_head *head)
@@ -13977,7 +13982,7 @@ static __always_inline void ddv_b_netif_napi_add_weight(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_netif_napi_add_weight(ddv_call->ret_ip, ddv_call->dut, dev, napi, poll, weight);
+	ddv_r_netif_napi_add_weight(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, napi, poll, weight);
 }
 
 static DDV_RARE_PATH void ddv_r_netif_napi_add_weight(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int), int weight)
@@ -14059,7 +14064,7 @@ static __always_inline void ddv_b___netif_napi_del(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___netif_napi_del(ddv_call->ret_ip, ddv_call->dut, napi);
+	ddv_r___netif_napi_del(ddv_call_ret_ip(ddv_call), ddv_call->dut, napi);
 }
 
 static DDV_RARE_PATH void ddv_r___netif_napi_del(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi)
@@ -14128,7 +14133,7 @@ static __always_inline void ddv_b_napi_enable(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_napi_enable(ddv_call->ret_ip, ddv_call->dut, n);
+	ddv_r_napi_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, n);
 }
 
 static DDV_RARE_PATH void ddv_r_napi_enable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *n)
@@ -14204,7 +14209,7 @@ static __always_inline void ddv_b_napi_disable(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_napi_disable(ddv_call->ret_ip, ddv_call->dut, n);
+	ddv_r_napi_disable(ddv_call_ret_ip(ddv_call), ddv_call->dut, n);
 }
 
 static DDV_RARE_PATH void ddv_r_napi_disable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *n)
@@ -14272,7 +14277,7 @@ static __always_inline struct sk_buff *ddv_a___alloc_skb(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call *ddv_call, unsigned int size, gfp_t priority, int flags, int node)
@@ -14293,7 +14298,7 @@ static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a___alloc_skb(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___alloc_skb(ddv_call->ret_ip, ddv_call->dut, size, priority, flags, node);
+	return ddv_r___alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, priority, flags, node);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r___alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int size, gfp_t priority, int flags, int node)
@@ -14364,7 +14369,7 @@ static __always_inline struct sk_buff *ddv_a___netdev_alloc_skb(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___netdev_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+	return ddv_p___netdev_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, length);
 }
 
 static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call *ddv_call, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
@@ -14385,7 +14390,7 @@ static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call 
 	ddv_call->bail = ddv_inline;
 	return ddv_a___netdev_alloc_skb(ddv_call, ret, length);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___netdev_alloc_skb(ddv_call->ret_ip, ddv_call->dut, dev, length, gfp_mask);
+	return ddv_r___netdev_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, length, gfp_mask);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r___netdev_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
@@ -14457,7 +14462,7 @@ static __always_inline struct sk_buff *ddv_a___napi_alloc_skb(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+	return ddv_p___napi_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, length);
 }
 
 static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call *ddv_call, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
@@ -14478,7 +14483,7 @@ static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a___napi_alloc_skb(ddv_call, ret, length);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, napi, length, gfp_mask);
+	return ddv_r___napi_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, napi, length, gfp_mask);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r___napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
@@ -14552,7 +14557,7 @@ static __always_inline struct sk_buff *ddv_a_napi_alloc_skb(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+	return ddv_p_napi_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, length);
 }
 
 static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call *ddv_call, struct napi_struct *napi, unsigned int length)
@@ -14573,7 +14578,7 @@ static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call *ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_napi_alloc_skb(ddv_call, ret, length);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, napi, length);
+	return ddv_r_napi_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, napi, length);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r_napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, unsigned int length)
@@ -14646,7 +14651,7 @@ static __always_inline struct sk_buff *ddv_a_napi_build_skb(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_napi_build_skb(ddv_call->ret_ip, ddv_call->dut, ret, frag_size);
+	return ddv_p_napi_build_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, frag_size);
 }
 
 static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call *ddv_call, void *data, unsigned int frag_size)
@@ -14667,7 +14672,7 @@ static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call *ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_napi_build_skb(ddv_call, ret, frag_size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_napi_build_skb(ddv_call->ret_ip, ddv_call->dut, data, frag_size);
+	return ddv_r_napi_build_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, data, frag_size);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r_napi_build_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *data, unsigned int frag_size)
@@ -14751,7 +14756,7 @@ static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kfree_skb_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r_kfree_skb_reason(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r_kfree_skb_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -14834,7 +14839,7 @@ static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_sk_skb_reason_drop(ddv_call->ret_ip, ddv_call->dut, sk, skb, reason);
+	ddv_r_sk_skb_reason_drop(ddv_call_ret_ip(ddv_call), ddv_call->dut, sk, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r_sk_skb_reason_drop(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -14916,7 +14921,7 @@ static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_consume_skb(ddv_call->ret_ip, ddv_call->dut, skb);
+	ddv_r_consume_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb);
 }
 
 static DDV_RARE_PATH void ddv_r_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
@@ -14991,7 +14996,7 @@ static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dev_kfree_skb_any(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r___dev_kfree_skb_any(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r___dev_kfree_skb_any(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_free_reason reason)
@@ -15068,7 +15073,7 @@ static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dev_kfree_skb_any_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r_dev_kfree_skb_any_reason(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r_dev_kfree_skb_any_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -15145,7 +15150,7 @@ static __always_inline void ddv_b___dev_kfree_skb_irq(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dev_kfree_skb_irq(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r___dev_kfree_skb_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r___dev_kfree_skb_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_free_reason reason)
@@ -15222,7 +15227,7 @@ static __always_inline void ddv_b_dev_kfree_skb_irq_reason(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dev_kfree_skb_irq_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r_dev_kfree_skb_irq_reason(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r_dev_kfree_skb_irq_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -15298,7 +15303,7 @@ static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_napi_consume_skb(ddv_call->ret_ip, ddv_call->dut, skb, budget);
+	ddv_r_napi_consume_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, budget);
 }
 
 static DDV_RARE_PATH void ddv_r_napi_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, int budget)
@@ -15356,7 +15361,7 @@ static __always_inline gro_result_t ddv_b_napi_gro_receive(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_napi_gro_receive(ddv_call->ret_ip, ddv_call->dut, napi, skb);
+	return ddv_r_napi_gro_receive(ddv_call_ret_ip(ddv_call), ddv_call->dut, napi, skb);
 }
 
 static DDV_RARE_PATH gro_result_t ddv_r_napi_gro_receive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, struct sk_buff *skb)
@@ -15409,7 +15414,7 @@ static __always_inline int ddv_b_netif_receive_skb(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_netif_receive_skb(ddv_call->ret_ip, ddv_call->dut, skb);
+	return ddv_r_netif_receive_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb);
 }
 
 static DDV_RARE_PATH int ddv_r_netif_receive_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
@@ -15462,7 +15467,7 @@ static __always_inline int ddv_b_netif_rx(struct ddv_call *ddv_call, struct sk_b
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_netif_rx(ddv_call->ret_ip, ddv_call->dut, skb);
+	return ddv_r_netif_rx(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb);
 }
 
 static DDV_RARE_PATH int ddv_r_netif_rx(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
@@ -15530,7 +15535,7 @@ static __always_inline void ddv_a_rtnl_lock(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p_rtnl_lock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_p_rtnl_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static __always_inline void ddv_b_rtnl_lock(struct ddv_call *ddv_call)
@@ -15548,7 +15553,7 @@ static __always_inline void ddv_b_rtnl_lock(struct ddv_call *ddv_call)
 	ddv_a_rtnl_lock(ddv_call);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_rtnl_lock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_rtnl_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_rtnl_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -15630,7 +15635,7 @@ static __always_inline int ddv_a_rtnl_trylock(struct ddv_call *ddv_call, int ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_rtnl_trylock(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_rtnl_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline int ddv_b_rtnl_trylock(struct ddv_call *ddv_call)
@@ -15642,7 +15647,7 @@ static __always_inline int ddv_b_rtnl_trylock(struct ddv_call *ddv_call)
 	ddv_call->bail = ddv_inline;
 	return ddv_a_rtnl_trylock(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_rtnl_trylock(ddv_call->ret_ip, ddv_call->dut);
+	return ddv_r_rtnl_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH int ddv_r_rtnl_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -15725,7 +15730,7 @@ static __always_inline void ddv_b_rtnl_unlock(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_rtnl_unlock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_rtnl_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_rtnl_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -15780,7 +15785,7 @@ static __always_inline void ddv_b_lock_sock_nested(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_lock_sock_nested(ddv_call->ret_ip, ddv_call->dut, sk, subclass);
+	ddv_r_lock_sock_nested(ddv_call_ret_ip(ddv_call), ddv_call->dut, sk, subclass);
 }
 
 static DDV_RARE_PATH void ddv_r_lock_sock_nested(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk, int subclass)
@@ -15836,7 +15841,7 @@ static __always_inline void ddv_b_release_sock(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_release_sock(ddv_call->ret_ip, ddv_call->dut, sk);
+	ddv_r_release_sock(ddv_call_ret_ip(ddv_call), ddv_call->dut, sk);
 }
 
 static DDV_RARE_PATH void ddv_r_release_sock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk)
@@ -15904,7 +15909,7 @@ static __always_inline int ddv_a___pci_register_driver(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___pci_register_driver(ddv_call->ret_ip, ddv_call->dut, ret, drv);
+	return ddv_p___pci_register_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, drv);
 }
 
 static __always_inline int ddv_b___pci_register_driver(struct ddv_call *ddv_call, struct pci_driver *drv, struct module *owner, const char *mod_name)
@@ -15931,7 +15936,7 @@ static __always_inline int ddv_b___pci_register_driver(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a___pci_register_driver(ddv_call, ret, drv);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___pci_register_driver(ddv_call->ret_ip, ddv_call->dut, drv, owner, mod_name);
+	return ddv_r___pci_register_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, drv, owner, mod_name);
 }
 
 static DDV_RARE_PATH int ddv_r___pci_register_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv, struct module *owner, const char *mod_name)
@@ -16004,7 +16009,7 @@ static __always_inline void ddv_b_pci_unregister_driver(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_unregister_driver(ddv_call->ret_ip, ddv_call->dut, drv);
+	ddv_r_pci_unregister_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, drv);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_unregister_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv)
@@ -16092,7 +16097,7 @@ static __always_inline int ddv_a_pci_enable_device(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_enable_device(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_enable_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_enable_device(struct ddv_call *ddv_call, struct pci_dev *dev)
@@ -16119,7 +16124,7 @@ static __always_inline int ddv_b_pci_enable_device(struct ddv_call *ddv_call, st
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_enable_device(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_enable_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_pci_enable_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -16210,7 +16215,7 @@ static __always_inline int ddv_a_pci_enable_device_mem(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_enable_device_mem(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_enable_device_mem(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call *ddv_call, struct pci_dev *dev)
@@ -16237,7 +16242,7 @@ static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_enable_device_mem(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_enable_device_mem(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_pci_enable_device_mem(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_enable_device_mem(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -16307,7 +16312,7 @@ static __always_inline int ddv_b_pcim_enable_device(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pcim_enable_device(ddv_call->ret_ip, ddv_call->dut, pdev);
+	return ddv_r_pcim_enable_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev);
 }
 
 static DDV_RARE_PATH int ddv_r_pcim_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev)
@@ -16408,7 +16413,7 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_disable_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_disable_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -16476,7 +16481,7 @@ static __always_inline int ddv_a_pci_request_selected_regions(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_selected_regions(ddv_call->ret_ip, ddv_call->dut, ret, pdev, bars);
+	return ddv_p_pci_request_selected_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, bars);
 }
 
 static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
@@ -16503,7 +16508,7 @@ static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_selected_regions(ddv_call, ret, pdev, bars);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_selected_regions(ddv_call->ret_ip, ddv_call->dut, pdev, bars, res_name);
+	return ddv_r_pci_request_selected_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bars, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars, const char *res_name)
@@ -16574,7 +16579,7 @@ static __always_inline int ddv_a_pci_request_selected_regions_exclusive(struct d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_selected_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, ret, pdev, bars);
+	return ddv_p_pci_request_selected_regions_exclusive(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, bars);
 }
 
 static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
@@ -16601,7 +16606,7 @@ static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_selected_regions_exclusive(ddv_call, ret, pdev, bars);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_selected_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, pdev, bars, res_name);
+	return ddv_r_pci_request_selected_regions_exclusive(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bars, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_selected_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars, const char *res_name)
@@ -16672,7 +16677,7 @@ static __always_inline int ddv_a_pci_request_regions(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_regions(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+	return ddv_p_pci_request_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev);
 }
 
 static __always_inline int ddv_b_pci_request_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, const char *res_name)
@@ -16699,7 +16704,7 @@ static __always_inline int ddv_b_pci_request_regions(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_regions(ddv_call, ret, pdev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_regions(ddv_call->ret_ip, ddv_call->dut, pdev, res_name);
+	return ddv_r_pci_request_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, const char *res_name)
@@ -16770,7 +16775,7 @@ static __always_inline int ddv_a_pci_request_regions_exclusive(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+	return ddv_p_pci_request_regions_exclusive(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev);
 }
 
 static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call *ddv_call, struct pci_dev *pdev, const char *res_name)
@@ -16797,7 +16802,7 @@ static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_regions_exclusive(ddv_call, ret, pdev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, pdev, res_name);
+	return ddv_r_pci_request_regions_exclusive(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, const char *res_name)
@@ -16886,7 +16891,7 @@ static __always_inline int ddv_a_pci_request_region(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_region(ddv_call->ret_ip, ddv_call->dut, ret, pdev, bar);
+	return ddv_p_pci_request_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, bar);
 }
 
 static __always_inline int ddv_b_pci_request_region(struct ddv_call *ddv_call, struct pci_dev *pdev, int bar, const char *res_name)
@@ -16913,7 +16918,7 @@ static __always_inline int ddv_b_pci_request_region(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_region(ddv_call, ret, pdev, bar);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_region(ddv_call->ret_ip, ddv_call->dut, pdev, bar, res_name);
+	return ddv_r_pci_request_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bar, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar, const char *res_name)
@@ -17024,7 +17029,7 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_release_region(ddv_call->ret_ip, ddv_call->dut, pdev, bar);
+	ddv_r_pci_release_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bar);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_release_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar)
@@ -17090,7 +17095,7 @@ static __always_inline void ddv_b_pci_set_master(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_set_master(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_set_master(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_set_master(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -17156,7 +17161,7 @@ static __always_inline void ddv_b_pci_clear_master(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_clear_master(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_clear_master(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_clear_master(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -17241,7 +17246,7 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_release_selected_regions(ddv_call->ret_ip, ddv_call->dut, pdev, bars);
+	ddv_r_pci_release_selected_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bars);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_release_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars)
@@ -17308,7 +17313,7 @@ static __always_inline void ddv_b_pci_release_regions(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_release_regions(ddv_call->ret_ip, ddv_call->dut, pdev);
+	ddv_r_pci_release_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_release_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev)
@@ -17376,7 +17381,7 @@ static __always_inline void __iomem *ddv_a_pci_ioremap_bar(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_ioremap_bar(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_pci_ioremap_bar(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call *ddv_call, struct pci_dev *pdev, int bar)
@@ -17403,7 +17408,7 @@ static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_ioremap_bar(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_ioremap_bar(ddv_call->ret_ip, ddv_call->dut, pdev, bar);
+	return ddv_r_pci_ioremap_bar(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bar);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_pci_ioremap_bar(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar)
@@ -17474,7 +17479,7 @@ static __always_inline void __iomem *ddv_a_pci_iomap(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_iomap(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_pci_iomap(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call *ddv_call, struct pci_dev *dev, int bar, unsigned long maxlen)
@@ -17501,7 +17506,7 @@ static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_iomap(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_iomap(ddv_call->ret_ip, ddv_call->dut, dev, bar, maxlen);
+	return ddv_r_pci_iomap(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, bar, maxlen);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_pci_iomap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, int bar, unsigned long maxlen)
@@ -17572,7 +17577,7 @@ static __always_inline void __iomem *ddv_a_ioremap(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ioremap(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_ioremap(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
@@ -17599,7 +17604,7 @@ static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call *ddv_call, re
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ioremap(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ioremap(ddv_call->ret_ip, ddv_call->dut, offset, size);
+	return ddv_r_ioremap(ddv_call_ret_ip(ddv_call), ddv_call->dut, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_ioremap(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
@@ -17670,7 +17675,7 @@ static __always_inline void __iomem *ddv_a_ioremap_wc(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ioremap_wc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_ioremap_wc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_ioremap_wc(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
@@ -17697,7 +17702,7 @@ static __always_inline void __iomem *ddv_b_ioremap_wc(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ioremap_wc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ioremap_wc(ddv_call->ret_ip, ddv_call->dut, offset, size);
+	return ddv_r_ioremap_wc(ddv_call_ret_ip(ddv_call), ddv_call->dut, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_ioremap_wc(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
@@ -17768,7 +17773,7 @@ static __always_inline void __iomem *ddv_a_ioremap_uc(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ioremap_uc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_ioremap_uc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_ioremap_uc(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
@@ -17795,7 +17800,7 @@ static __always_inline void __iomem *ddv_b_ioremap_uc(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ioremap_uc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ioremap_uc(ddv_call->ret_ip, ddv_call->dut, offset, size);
+	return ddv_r_ioremap_uc(ddv_call_ret_ip(ddv_call), ddv_call->dut, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_ioremap_uc(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
@@ -17866,7 +17871,7 @@ static __always_inline void __iomem *ddv_a_ioremap_cache(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ioremap_cache(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_ioremap_cache(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_ioremap_cache(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
@@ -17893,7 +17898,7 @@ static __always_inline void __iomem *ddv_b_ioremap_cache(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ioremap_cache(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ioremap_cache(ddv_call->ret_ip, ddv_call->dut, offset, size);
+	return ddv_r_ioremap_cache(ddv_call_ret_ip(ddv_call), ddv_call->dut, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_ioremap_cache(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
@@ -18007,7 +18012,7 @@ static __always_inline void ddv_b_iounmap(struct ddv_call *ddv_call, volatile vo
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_iounmap(ddv_call->ret_ip, ddv_call->dut, addr);
+	ddv_r_iounmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, volatile void __iomem *addr)
@@ -18098,7 +18103,7 @@ static __always_inline void ddv_b_pci_iounmap(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_iounmap(ddv_call->ret_ip, ddv_call->dut, dev, addr);
+	ddv_r_pci_iounmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, void __iomem *addr)
@@ -18188,7 +18193,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_ioremap(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_ioremap(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_ioremap(struct ddv_call *ddv_call, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18215,7 +18220,7 @@ static __always_inline void __iomem *ddv_b_devm_ioremap(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_ioremap(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_ioremap(ddv_call->ret_ip, ddv_call->dut, dev, offset, size);
+	return ddv_r_devm_ioremap(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_ioremap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18308,7 +18313,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_uc(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_ioremap_uc(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_ioremap_uc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_ioremap_uc(struct ddv_call *ddv_call, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18335,7 +18340,7 @@ static __always_inline void __iomem *ddv_b_devm_ioremap_uc(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_ioremap_uc(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_ioremap_uc(ddv_call->ret_ip, ddv_call->dut, dev, offset, size);
+	return ddv_r_devm_ioremap_uc(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_ioremap_uc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18428,7 +18433,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_wc(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_ioremap_wc(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_ioremap_wc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_ioremap_wc(struct ddv_call *ddv_call, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18455,7 +18460,7 @@ static __always_inline void __iomem *ddv_b_devm_ioremap_wc(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_ioremap_wc(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_ioremap_wc(ddv_call->ret_ip, ddv_call->dut, dev, offset, size);
+	return ddv_r_devm_ioremap_wc(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_ioremap_wc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18548,7 +18553,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_resource(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_ioremap_resource(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_ioremap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_ioremap_resource(struct ddv_call *ddv_call, struct device *dev, const struct resource *res)
@@ -18575,7 +18580,7 @@ static __always_inline void __iomem *ddv_b_devm_ioremap_resource(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_ioremap_resource(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_ioremap_resource(ddv_call->ret_ip, ddv_call->dut, dev, res);
+	return ddv_r_devm_ioremap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, res);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_ioremap_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const struct resource *res)
@@ -18668,7 +18673,7 @@ static __always_inline void __iomem *ddv_a_devm_platform_ioremap_resource(struct
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_platform_ioremap_resource(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+	return ddv_p_devm_platform_ioremap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_platform_ioremap_resource(struct ddv_call *ddv_call, struct platform_device *pdev, unsigned int index)
@@ -18695,7 +18700,7 @@ static __always_inline void __iomem *ddv_b_devm_platform_ioremap_resource(struct
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_platform_ioremap_resource(ddv_call, ret, pdev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_platform_ioremap_resource(ddv_call->ret_ip, ddv_call->dut, pdev, index);
+	return ddv_r_devm_platform_ioremap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, index);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_platform_ioremap_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct platform_device *pdev, unsigned int index)
@@ -18799,7 +18804,7 @@ static __always_inline void ddv_b_devm_iounmap(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_iounmap(ddv_call->ret_ip, ddv_call->dut, dev, addr);
+	ddv_r_devm_iounmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void __iomem *addr)
@@ -18889,7 +18894,7 @@ static __always_inline void __iomem *ddv_a_pcim_iomap(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pcim_iomap(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+	return ddv_p_pcim_iomap(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev);
 }
 
 static __always_inline void __iomem *ddv_b_pcim_iomap(struct ddv_call *ddv_call, struct pci_dev *pdev, int bar, unsigned long maxlen)
@@ -18916,7 +18921,7 @@ static __always_inline void __iomem *ddv_b_pcim_iomap(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pcim_iomap(ddv_call, ret, pdev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pcim_iomap(ddv_call->ret_ip, ddv_call->dut, pdev, bar, maxlen);
+	return ddv_r_pcim_iomap(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bar, maxlen);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_pcim_iomap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar, unsigned long maxlen)
@@ -19016,7 +19021,7 @@ static __always_inline void ddv_b_pcim_iounmap(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pcim_iounmap(ddv_call->ret_ip, ddv_call->dut, pdev, addr);
+	ddv_r_pcim_iounmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_pcim_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, void __iomem *addr)
@@ -19267,7 +19272,7 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pcim_iomap_regions(ddv_call->ret_ip, ddv_call->dut, ret, pdev, mask);
+	return ddv_p_pcim_iomap_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, mask);
 }
 
 static __always_inline int ddv_b_pcim_iomap_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, int mask, const char *name)
@@ -19294,7 +19299,7 @@ static __always_inline int ddv_b_pcim_iomap_regions(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pcim_iomap_regions(ddv_call, ret, pdev, mask);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pcim_iomap_regions(ddv_call->ret_ip, ddv_call->dut, pdev, mask, name);
+	return ddv_r_pcim_iomap_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, mask, name);
 }
 
 static DDV_RARE_PATH int ddv_r_pcim_iomap_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int mask, const char *name)
@@ -19548,7 +19553,7 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pcim_iomap_regions_request_all(ddv_call->ret_ip, ddv_call->dut, ret, pdev, mask);
+	return ddv_p_pcim_iomap_regions_request_all(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, mask);
 }
 
 static __always_inline int ddv_b_pcim_iomap_regions_request_all(struct ddv_call *ddv_call, struct pci_dev *pdev, int mask, const char *name)
@@ -19575,7 +19580,7 @@ static __always_inline int ddv_b_pcim_iomap_regions_request_all(struct ddv_call 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pcim_iomap_regions_request_all(ddv_call, ret, pdev, mask);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pcim_iomap_regions_request_all(ddv_call->ret_ip, ddv_call->dut, pdev, mask, name);
+	return ddv_r_pcim_iomap_regions_request_all(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, mask, name);
 }
 
 static DDV_RARE_PATH int ddv_r_pcim_iomap_regions_request_all(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int mask, const char *name)
@@ -19778,7 +19783,7 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pcim_iounmap_regions(ddv_call->ret_ip, ddv_call->dut, pdev, mask);
+	ddv_r_pcim_iounmap_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, mask);
 }
 
 static DDV_RARE_PATH void ddv_r_pcim_iounmap_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int mask)
@@ -19846,7 +19851,7 @@ static __always_inline int ddv_b_pci_read_config_word(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_read_config_word(ddv_call->ret_ip, ddv_call->dut, dev, where, val);
+	return ddv_r_pci_read_config_word(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, where, val);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_read_config_word(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct pci_dev *dev, int where, u16 *val)
@@ -19909,7 +19914,7 @@ static __always_inline int ddv_a_pci_alloc_irq_vectors_affinity(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_alloc_irq_vectors_affinity(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_alloc_irq_vectors_affinity(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call *ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
@@ -19942,7 +19947,7 @@ static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_alloc_irq_vectors_affinity(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_alloc_irq_vectors_affinity(ddv_call->ret_ip, ddv_call->dut, dev, min_vecs, max_vecs, flags, affd);
+	return ddv_r_pci_alloc_irq_vectors_affinity(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, min_vecs, max_vecs, flags, affd);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_alloc_irq_vectors_affinity(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
@@ -20014,7 +20019,7 @@ static __always_inline int ddv_a_pci_alloc_irq_vectors(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_alloc_irq_vectors(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_alloc_irq_vectors(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call *ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
@@ -20047,7 +20052,7 @@ static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_alloc_irq_vectors(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_alloc_irq_vectors(ddv_call->ret_ip, ddv_call->dut, dev, min_vecs, max_vecs, flags);
+	return ddv_r_pci_alloc_irq_vectors(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, min_vecs, max_vecs, flags);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
@@ -20127,7 +20132,7 @@ static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_free_irq_vectors(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_free_irq_vectors(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_free_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -20195,7 +20200,7 @@ static __always_inline int ddv_a_pci_enable_msi(struct ddv_call *ddv_call, int r
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_enable_msi(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_enable_msi(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_enable_msi(struct ddv_call *ddv_call, struct pci_dev *dev)
@@ -20222,7 +20227,7 @@ static __always_inline int ddv_b_pci_enable_msi(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_enable_msi(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_enable_msi(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_pci_enable_msi(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_enable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -20293,7 +20298,7 @@ static __always_inline int ddv_a_pci_enable_msix_range(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_enable_msix_range(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_enable_msix_range(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call *ddv_call, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
@@ -20326,7 +20331,7 @@ static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_enable_msix_range(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_enable_msix_range(ddv_call->ret_ip, ddv_call->dut, dev, entries, minvec, maxvec);
+	return ddv_r_pci_enable_msix_range(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, entries, minvec, maxvec);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_enable_msix_range(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
@@ -20404,7 +20409,7 @@ static __always_inline void ddv_b_pci_disable_msi(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_disable_msi(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_disable_msi(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -20479,7 +20484,7 @@ static __always_inline void ddv_b_pci_disable_msix(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_disable_msix(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_disable_msix(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_msix(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -20535,7 +20540,7 @@ static __always_inline void ddv_b_complete(struct ddv_call *ddv_call, struct com
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_complete(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_complete(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_complete(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -20591,7 +20596,7 @@ static __always_inline void ddv_b_complete_all(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_complete_all(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_complete_all(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_complete_all(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -20653,7 +20658,7 @@ static __always_inline void ddv_b_wait_for_completion(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_wait_for_completion(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_wait_for_completion(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_wait_for_completion(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -20715,7 +20720,7 @@ static __always_inline void ddv_b_wait_for_completion_io(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_wait_for_completion_io(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_wait_for_completion_io(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_wait_for_completion_io(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -20788,7 +20793,7 @@ static __always_inline unsigned long ddv_b_wait_for_completion_timeout(struct dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_timeout(ddv_call->ret_ip, ddv_call->dut, x, timeout);
+	return ddv_r_wait_for_completion_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, x, timeout);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_wait_for_completion_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x, unsigned long timeout)
@@ -20856,7 +20861,7 @@ static __always_inline unsigned long ddv_b_wait_for_completion_io_timeout(struct
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_io_timeout(ddv_call->ret_ip, ddv_call->dut, x, timeout);
+	return ddv_r_wait_for_completion_io_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, x, timeout);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_wait_for_completion_io_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x, unsigned long timeout)
@@ -20924,7 +20929,7 @@ static __always_inline int ddv_b_wait_for_completion_interruptible(struct ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_interruptible(ddv_call->ret_ip, ddv_call->dut, x);
+	return ddv_r_wait_for_completion_interruptible(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH int ddv_r_wait_for_completion_interruptible(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -20992,7 +20997,7 @@ static __always_inline int ddv_b_wait_for_completion_killable(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_killable(ddv_call->ret_ip, ddv_call->dut, x);
+	return ddv_r_wait_for_completion_killable(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH int ddv_r_wait_for_completion_killable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21063,7 +21068,7 @@ static __always_inline long ddv_b_wait_for_completion_interruptible_timeout(stru
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_interruptible_timeout(ddv_call->ret_ip, ddv_call->dut, x, timeout);
+	return ddv_r_wait_for_completion_interruptible_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, x, timeout);
 }
 
 static DDV_RARE_PATH long ddv_r_wait_for_completion_interruptible_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x, unsigned long timeout)
@@ -21134,7 +21139,7 @@ static __always_inline long ddv_b_wait_for_completion_killable_timeout(struct dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_killable_timeout(ddv_call->ret_ip, ddv_call->dut, x, timeout);
+	return ddv_r_wait_for_completion_killable_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, x, timeout);
 }
 
 static DDV_RARE_PATH long ddv_r_wait_for_completion_killable_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x, unsigned long timeout)
@@ -21187,7 +21192,7 @@ static __always_inline bool ddv_b_try_wait_for_completion(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_try_wait_for_completion(ddv_call->ret_ip, ddv_call->dut, x);
+	return ddv_r_try_wait_for_completion(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH bool ddv_r_try_wait_for_completion(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21240,7 +21245,7 @@ static __always_inline bool ddv_b_completion_done(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_completion_done(ddv_call->ret_ip, ddv_call->dut, x);
+	return ddv_r_completion_done(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH bool ddv_r_completion_done(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21303,7 +21308,7 @@ static __always_inline struct task_struct *ddv_a_kthread_create_on_node(struct d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kthread_create_on_node(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kthread_create_on_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct task_struct *ddv_b_kthread_create_on_node(struct ddv_call *ddv_call, int (*threadfn)(void *data), void *data, int node, const char *namefmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -21330,7 +21335,7 @@ static __always_inline struct task_struct *ddv_b_kthread_create_on_node(struct d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kthread_create_on_node(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kthread_create_on_node(ddv_call->ret_ip, ddv_call->dut, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kthread_create_on_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH struct task_struct *ddv_r_kthread_create_on_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, int (*threadfn)(void *data), void *data, int node, const char *namefmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -21422,7 +21427,7 @@ static __always_inline int ddv_b_kthread_stop(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kthread_stop(ddv_call->ret_ip, ddv_call->dut, k);
+	return ddv_r_kthread_stop(ddv_call_ret_ip(ddv_call), ddv_call->dut, k);
 }
 
 static DDV_RARE_PATH int ddv_r_kthread_stop(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct task_struct *k)
@@ -21469,7 +21474,7 @@ static __always_inline int ddv_b_wake_up_process(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wake_up_process(ddv_call->ret_ip, ddv_call->dut, p);
+	return ddv_r_wake_up_process(ddv_call_ret_ip(ddv_call), ddv_call->dut, p);
 }
 
 static DDV_RARE_PATH int ddv_r_wake_up_process(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct task_struct *p)
@@ -21520,7 +21525,7 @@ static __always_inline void ddv_b_usleep_range_state(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usleep_range_state(ddv_call->ret_ip, ddv_call->dut, min, max, state);
+	ddv_r_usleep_range_state(ddv_call_ret_ip(ddv_call), ddv_call->dut, min, max, state);
 }
 
 static DDV_RARE_PATH void ddv_r_usleep_range_state(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long min, unsigned long max, unsigned int state)
@@ -21576,7 +21581,7 @@ static __always_inline void ddv_b_msleep(struct ddv_call *ddv_call, unsigned int
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_msleep(ddv_call->ret_ip, ddv_call->dut, msecs);
+	ddv_r_msleep(ddv_call_ret_ip(ddv_call), ddv_call->dut, msecs);
 }
 
 static DDV_RARE_PATH void ddv_r_msleep(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int msecs)
@@ -21634,7 +21639,7 @@ static __always_inline unsigned long ddv_b_msleep_interruptible(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_msleep_interruptible(ddv_call->ret_ip, ddv_call->dut, msecs);
+	return ddv_r_msleep_interruptible(ddv_call_ret_ip(ddv_call), ddv_call->dut, msecs);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_msleep_interruptible(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int msecs)
@@ -21697,7 +21702,7 @@ static __always_inline int ddv_a_alloc_chrdev_region(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_chrdev_region(ddv_call->ret_ip, ddv_call->dut, ret, dev, count);
+	return ddv_p_alloc_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, count);
 }
 
 static __always_inline int ddv_b_alloc_chrdev_region(struct ddv_call *ddv_call, dev_t *dev, unsigned baseminor, unsigned count, const char *name)
@@ -21727,7 +21732,7 @@ static __always_inline int ddv_b_alloc_chrdev_region(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_chrdev_region(ddv_call, ret, dev, count);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_chrdev_region(ddv_call->ret_ip, ddv_call->dut, dev, baseminor, count, name);
+	return ddv_r_alloc_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, baseminor, count, name);
 }
 
 static DDV_RARE_PATH int ddv_r_alloc_chrdev_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, dev_t *dev, unsigned baseminor, unsigned count, const char *name)
@@ -21798,7 +21803,7 @@ static __always_inline int ddv_a_register_chrdev_region(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_register_chrdev_region(ddv_call->ret_ip, ddv_call->dut, ret, from, count);
+	return ddv_p_register_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, from, count);
 }
 
 static __always_inline int ddv_b_register_chrdev_region(struct ddv_call *ddv_call, dev_t from, unsigned count, const char *name)
@@ -21825,7 +21830,7 @@ static __always_inline int ddv_b_register_chrdev_region(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_register_chrdev_region(ddv_call, ret, from, count);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_register_chrdev_region(ddv_call->ret_ip, ddv_call->dut, from, count, name);
+	return ddv_r_register_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, from, count, name);
 }
 
 static DDV_RARE_PATH int ddv_r_register_chrdev_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, dev_t from, unsigned count, const char *name)
@@ -21912,7 +21917,7 @@ static __always_inline void ddv_b_unregister_chrdev_region(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_unregister_chrdev_region(ddv_call->ret_ip, ddv_call->dut, from, count);
+	ddv_r_unregister_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, from, count);
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_chrdev_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, dev_t from, unsigned count)
@@ -21980,7 +21985,7 @@ static __always_inline int ddv_a___register_chrdev(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___register_chrdev(ddv_call->ret_ip, ddv_call->dut, ret, major, baseminor, count);
+	return ddv_p___register_chrdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, major, baseminor, count);
 }
 
 static __always_inline int ddv_b___register_chrdev(struct ddv_call *ddv_call, unsigned int major, unsigned int baseminor, unsigned int count, const char *name, const struct file_operations *fops)
@@ -22010,7 +22015,7 @@ static __always_inline int ddv_b___register_chrdev(struct ddv_call *ddv_call, un
 	ddv_call->bail = ddv_inline;
 	return ddv_a___register_chrdev(ddv_call, ret, major, baseminor, count);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___register_chrdev(ddv_call->ret_ip, ddv_call->dut, major, baseminor, count, name, fops);
+	return ddv_r___register_chrdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, major, baseminor, count, name, fops);
 }
 
 static DDV_RARE_PATH int ddv_r___register_chrdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int major, unsigned int baseminor, unsigned int count, const char *name, const struct file_operations *fops)
@@ -22083,7 +22088,7 @@ static __always_inline void ddv_b___unregister_chrdev(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___unregister_chrdev(ddv_call->ret_ip, ddv_call->dut, major, baseminor, count, name);
+	ddv_r___unregister_chrdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, major, baseminor, count, name);
 }
 
 static DDV_RARE_PATH void ddv_r___unregister_chrdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int major, unsigned int baseminor, unsigned int count, const char *name)
@@ -22133,7 +22138,7 @@ static __always_inline void ddv_b_cdev_init(struct ddv_call *ddv_call, struct cd
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_cdev_init(ddv_call->ret_ip, ddv_call->dut, cdev, fops);
+	ddv_r_cdev_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, cdev, fops);
 }
 
 static DDV_RARE_PATH void ddv_r_cdev_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *cdev, const struct file_operations *fops)
@@ -22208,7 +22213,7 @@ static __always_inline struct cdev *ddv_a_cdev_alloc(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_cdev_alloc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_cdev_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct cdev *ddv_b_cdev_alloc(struct ddv_call *ddv_call)
@@ -22229,7 +22234,7 @@ static __always_inline struct cdev *ddv_b_cdev_alloc(struct ddv_call *ddv_call)
 	ddv_call->bail = ddv_inline;
 	return ddv_a_cdev_alloc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cdev_alloc(ddv_call->ret_ip, ddv_call->dut);
+	return ddv_r_cdev_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH struct cdev *ddv_r_cdev_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -22306,7 +22311,7 @@ static __always_inline int ddv_a_cdev_add(struct ddv_call *ddv_call, int ret, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_cdev_add(ddv_call->ret_ip, ddv_call->dut, ret, p, dev);
+	return ddv_p_cdev_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, p, dev);
 }
 
 static __always_inline int ddv_b_cdev_add(struct ddv_call *ddv_call, struct cdev *p, dev_t dev, unsigned count)
@@ -22346,7 +22351,7 @@ static __always_inline int ddv_b_cdev_add(struct ddv_call *ddv_call, struct cdev
 	ddv_call->bail = ddv_inline;
 	return ddv_a_cdev_add(ddv_call, ret, p, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cdev_add(ddv_call->ret_ip, ddv_call->dut, p, dev, count);
+	return ddv_r_cdev_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, p, dev, count);
 }
 
 static DDV_RARE_PATH int ddv_r_cdev_add(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *p, dev_t dev, unsigned count)
@@ -22417,7 +22422,7 @@ static __always_inline int ddv_a_cdev_device_add(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_cdev_device_add(ddv_call->ret_ip, ddv_call->dut, ret, cdev, dev);
+	return ddv_p_cdev_device_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, cdev, dev);
 }
 
 static __always_inline int ddv_b_cdev_device_add(struct ddv_call *ddv_call, struct cdev *cdev, struct device *dev)
@@ -22444,7 +22449,7 @@ static __always_inline int ddv_b_cdev_device_add(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_cdev_device_add(ddv_call, ret, cdev, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cdev_device_add(ddv_call->ret_ip, ddv_call->dut, cdev, dev);
+	return ddv_r_cdev_device_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, cdev, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_cdev_device_add(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *cdev, struct device *dev)
@@ -22527,7 +22532,7 @@ static __always_inline void ddv_b_cdev_device_del(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_cdev_device_del(ddv_call->ret_ip, ddv_call->dut, cdev, dev);
+	ddv_r_cdev_device_del(ddv_call_ret_ip(ddv_call), ddv_call->dut, cdev, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_cdev_device_del(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *cdev, struct device *dev)
@@ -22676,7 +22681,7 @@ static __always_inline void ddv_b_cdev_del(struct ddv_call *ddv_call, struct cde
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_cdev_del(ddv_call->ret_ip, ddv_call->dut, p);
+	ddv_r_cdev_del(ddv_call_ret_ip(ddv_call), ddv_call->dut, p);
 }
 
 static DDV_RARE_PATH void ddv_r_cdev_del(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *p)
@@ -22744,7 +22749,7 @@ static __always_inline int ddv_a_misc_register(struct ddv_call *ddv_call, int re
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_misc_register(ddv_call->ret_ip, ddv_call->dut, ret, misc);
+	return ddv_p_misc_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, misc);
 }
 
 static __always_inline int ddv_b_misc_register(struct ddv_call *ddv_call, struct miscdevice *misc)
@@ -22774,7 +22779,7 @@ static __always_inline int ddv_b_misc_register(struct ddv_call *ddv_call, struct
 	ddv_call->bail = ddv_inline;
 	return ddv_a_misc_register(ddv_call, ret, misc);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_misc_register(ddv_call->ret_ip, ddv_call->dut, misc);
+	return ddv_r_misc_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, misc);
 }
 
 static DDV_RARE_PATH int ddv_r_misc_register(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct miscdevice *misc)
@@ -22847,7 +22852,7 @@ static __always_inline void ddv_b_misc_deregister(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_misc_deregister(ddv_call->ret_ip, ddv_call->dut, misc);
+	ddv_r_misc_deregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, misc);
 }
 
 static DDV_RARE_PATH void ddv_r_misc_deregister(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct miscdevice *misc)
@@ -22916,7 +22921,7 @@ static __always_inline struct class *ddv_a___class_create(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___class_create(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___class_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct class *ddv_b___class_create(struct ddv_call *ddv_call, struct module *owner, const char *name, struct lock_class_key *key)
@@ -22943,7 +22948,7 @@ static __always_inline struct class *ddv_b___class_create(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a___class_create(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___class_create(ddv_call->ret_ip, ddv_call->dut, owner, name, key);
+	return ddv_r___class_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, owner, name, key);
 }
 
 static DDV_RARE_PATH struct class *ddv_r___class_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *owner, const char *name, struct lock_class_key *key)
@@ -23017,7 +23022,7 @@ static __always_inline struct class *ddv_a_class_create(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_class_create(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_class_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct class *ddv_b_class_create(struct ddv_call *ddv_call, const char *name)
@@ -23044,7 +23049,7 @@ static __always_inline struct class *ddv_b_class_create(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_class_create(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_class_create(ddv_call->ret_ip, ddv_call->dut, name);
+	return ddv_r_class_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, name);
 }
 
 static DDV_RARE_PATH struct class *ddv_r_class_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name)
@@ -23123,7 +23128,7 @@ static __always_inline void ddv_b_class_destroy(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_class_destroy(ddv_call->ret_ip, ddv_call->dut, class);
+	ddv_r_class_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, class);
 }
 
 static DDV_RARE_PATH void ddv_r_class_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct class *class)
@@ -23199,7 +23204,7 @@ static __always_inline void ddv_b_class_destroy(struct ddv_call *ddv_call, const
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_class_destroy(ddv_call->ret_ip, ddv_call->dut, class);
+	ddv_r_class_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, class);
 }
 
 static DDV_RARE_PATH void ddv_r_class_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct class *class)
@@ -23270,7 +23275,7 @@ static __always_inline struct device *ddv_a_device_create(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_device_create(ddv_call->ret_ip, ddv_call->dut, ret, devt);
+	return ddv_p_device_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, devt);
 }
 
 static __always_inline struct device *ddv_b_device_create(struct ddv_call *ddv_call, struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23297,7 +23302,7 @@ static __always_inline struct device *ddv_b_device_create(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_device_create(ddv_call, ret, devt);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_create(ddv_call->ret_ip, ddv_call->dut, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_device_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH struct device *ddv_r_device_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23383,7 +23388,7 @@ static __always_inline struct device *ddv_a_device_create(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_device_create(ddv_call->ret_ip, ddv_call->dut, ret, devt);
+	return ddv_p_device_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, devt);
 }
 
 static __always_inline struct device *ddv_b_device_create(struct ddv_call *ddv_call, const struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23410,7 +23415,7 @@ static __always_inline struct device *ddv_b_device_create(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_device_create(ddv_call, ret, devt);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_create(ddv_call->ret_ip, ddv_call->dut, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_device_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH struct device *ddv_r_device_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23501,7 +23506,7 @@ static __always_inline void ddv_b_device_destroy(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_destroy(ddv_call->ret_ip, ddv_call->dut, class, devt);
+	ddv_r_device_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, devt);
 }
 
 static DDV_RARE_PATH void ddv_r_device_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct class *class, dev_t devt)
@@ -23577,7 +23582,7 @@ static __always_inline void ddv_b_device_destroy(struct ddv_call *ddv_call, cons
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_destroy(ddv_call->ret_ip, ddv_call->dut, class, devt);
+	ddv_r_device_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, devt);
 }
 
 static DDV_RARE_PATH void ddv_r_device_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct class *class, dev_t devt)
@@ -23649,7 +23654,7 @@ static __always_inline void ddv_b_device_initialize(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_initialize(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_device_initialize(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_device_initialize(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -23736,7 +23741,7 @@ static __always_inline int ddv_a_dev_set_name(struct ddv_call *ddv_call, int ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dev_set_name(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_dev_set_name(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_dev_set_name(struct ddv_call *ddv_call, struct device *dev, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23748,7 +23753,7 @@ static __always_inline int ddv_b_dev_set_name(struct ddv_call *ddv_call, struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dev_set_name(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dev_set_name(ddv_call->ret_ip, ddv_call->dut, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_dev_set_name(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH int ddv_r_dev_set_name(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23836,7 +23841,7 @@ static __always_inline int ddv_a_device_register(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_device_register(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_device_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_device_register(struct ddv_call *ddv_call, struct device *dev)
@@ -23854,7 +23859,7 @@ static __always_inline int ddv_b_device_register(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_device_register(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_register(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_device_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_device_register(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -23939,7 +23944,7 @@ static __always_inline struct device *ddv_b_get_device(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_get_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_get_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH struct device *ddv_r_get_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -24048,7 +24053,7 @@ static __always_inline void ddv_b_put_device(struct ddv_call *ddv_call, struct d
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_put_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_put_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_put_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -24189,7 +24194,7 @@ static __always_inline void ddv_b_device_unregister(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_unregister(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_device_unregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_device_unregister(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -24270,7 +24275,7 @@ static __always_inline int ddv_a_sysfs_create_group(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_sysfs_create_group(ddv_call->ret_ip, ddv_call->dut, ret, kobj, grp);
+	return ddv_p_sysfs_create_group(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, kobj, grp);
 }
 
 static __always_inline int ddv_b_sysfs_create_group(struct ddv_call *ddv_call, struct kobject *kobj, const struct attribute_group *grp)
@@ -24297,7 +24302,7 @@ static __always_inline int ddv_b_sysfs_create_group(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_sysfs_create_group(ddv_call, ret, kobj, grp);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_sysfs_create_group(ddv_call->ret_ip, ddv_call->dut, kobj, grp);
+	return ddv_r_sysfs_create_group(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, grp);
 }
 
 static DDV_RARE_PATH int ddv_r_sysfs_create_group(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct attribute_group *grp)
@@ -24381,7 +24386,7 @@ static __always_inline int ddv_a_sysfs_create_groups(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_sysfs_create_groups(ddv_call->ret_ip, ddv_call->dut, ret, kobj, grp);
+	return ddv_p_sysfs_create_groups(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, kobj, grp);
 }
 
 static __always_inline int ddv_b_sysfs_create_groups(struct ddv_call *ddv_call, struct kobject *kobj, const struct attribute_group **grp)
@@ -24408,7 +24413,7 @@ static __always_inline int ddv_b_sysfs_create_groups(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_sysfs_create_groups(ddv_call, ret, kobj, grp);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_sysfs_create_groups(ddv_call->ret_ip, ddv_call->dut, kobj, grp);
+	return ddv_r_sysfs_create_groups(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, grp);
 }
 
 static DDV_RARE_PATH int ddv_r_sysfs_create_groups(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct attribute_group **grp)
@@ -24506,7 +24511,7 @@ static __always_inline void ddv_b_sysfs_remove_group(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_sysfs_remove_group(ddv_call->ret_ip, ddv_call->dut, kobj, grp);
+	ddv_r_sysfs_remove_group(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, grp);
 }
 
 static DDV_RARE_PATH void ddv_r_sysfs_remove_group(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct attribute_group *grp)
@@ -24592,7 +24597,7 @@ static __always_inline void ddv_b_sysfs_remove_groups(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_sysfs_remove_groups(ddv_call->ret_ip, ddv_call->dut, kobj, grp);
+	ddv_r_sysfs_remove_groups(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, grp);
 }
 
 static DDV_RARE_PATH void ddv_r_sysfs_remove_groups(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct attribute_group **grp)
@@ -24659,7 +24664,7 @@ static __always_inline int ddv_b_device_create_file(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_create_file(ddv_call->ret_ip, ddv_call->dut, dev, attr);
+	return ddv_r_device_create_file(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, attr);
 }
 
 static DDV_RARE_PATH int ddv_r_device_create_file(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const struct device_attribute *attr)
@@ -24710,7 +24715,7 @@ static __always_inline void ddv_b_device_remove_file(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_remove_file(ddv_call->ret_ip, ddv_call->dut, dev, attr);
+	ddv_r_device_remove_file(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, attr);
 }
 
 static DDV_RARE_PATH void ddv_r_device_remove_file(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const struct device_attribute *attr)
@@ -24778,7 +24783,7 @@ static __always_inline struct dentry *ddv_a_debugfs_create_dir(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_debugfs_create_dir(ddv_call->ret_ip, ddv_call->dut, ret, parent);
+	return ddv_p_debugfs_create_dir(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, parent);
 }
 
 static __always_inline struct dentry *ddv_b_debugfs_create_dir(struct ddv_call *ddv_call, const char *name, struct dentry *parent)
@@ -24805,7 +24810,7 @@ static __always_inline struct dentry *ddv_b_debugfs_create_dir(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_debugfs_create_dir(ddv_call, ret, parent);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_debugfs_create_dir(ddv_call->ret_ip, ddv_call->dut, name, parent);
+	return ddv_r_debugfs_create_dir(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, parent);
 }
 
 static DDV_RARE_PATH struct dentry *ddv_r_debugfs_create_dir(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, struct dentry *parent)
@@ -24888,7 +24893,7 @@ static __always_inline void ddv_b_debugfs_remove(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_debugfs_remove(ddv_call->ret_ip, ddv_call->dut, dentry);
+	ddv_r_debugfs_remove(ddv_call_ret_ip(ddv_call), ddv_call->dut, dentry);
 }
 
 static DDV_RARE_PATH void ddv_r_debugfs_remove(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dentry *dentry)
@@ -24956,7 +24961,7 @@ static __always_inline int ddv_a_request_firmware(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_request_firmware(ddv_call->ret_ip, ddv_call->dut, ret, fw);
+	return ddv_p_request_firmware(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, fw);
 }
 
 static __always_inline int ddv_b_request_firmware(struct ddv_call *ddv_call, const struct firmware **fw, const char *name, struct device *device)
@@ -24988,7 +24993,7 @@ static __always_inline int ddv_b_request_firmware(struct ddv_call *ddv_call, con
 	ddv_call->bail = ddv_inline;
 	return ddv_a_request_firmware(ddv_call, ret, fw);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_request_firmware(ddv_call->ret_ip, ddv_call->dut, fw, name, device);
+	return ddv_r_request_firmware(ddv_call_ret_ip(ddv_call), ddv_call->dut, fw, name, device);
 }
 
 static DDV_RARE_PATH int ddv_r_request_firmware(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct firmware **fw, const char *name, struct device *device)
@@ -25059,7 +25064,7 @@ static __always_inline int ddv_a_firmware_request_nowarn(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_firmware_request_nowarn(ddv_call->ret_ip, ddv_call->dut, ret, fw);
+	return ddv_p_firmware_request_nowarn(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, fw);
 }
 
 static __always_inline int ddv_b_firmware_request_nowarn(struct ddv_call *ddv_call, const struct firmware **fw, const char *name, struct device *device)
@@ -25091,7 +25096,7 @@ static __always_inline int ddv_b_firmware_request_nowarn(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_firmware_request_nowarn(ddv_call, ret, fw);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_firmware_request_nowarn(ddv_call->ret_ip, ddv_call->dut, fw, name, device);
+	return ddv_r_firmware_request_nowarn(ddv_call_ret_ip(ddv_call), ddv_call->dut, fw, name, device);
 }
 
 static DDV_RARE_PATH int ddv_r_firmware_request_nowarn(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct firmware **fw, const char *name, struct device *device)
@@ -25162,7 +25167,7 @@ static __always_inline int ddv_a_request_firmware_direct(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_request_firmware_direct(ddv_call->ret_ip, ddv_call->dut, ret, fw);
+	return ddv_p_request_firmware_direct(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, fw);
 }
 
 static __always_inline int ddv_b_request_firmware_direct(struct ddv_call *ddv_call, const struct firmware **fw, const char *name, struct device *device)
@@ -25194,7 +25199,7 @@ static __always_inline int ddv_b_request_firmware_direct(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_request_firmware_direct(ddv_call, ret, fw);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_request_firmware_direct(ddv_call->ret_ip, ddv_call->dut, fw, name, device);
+	return ddv_r_request_firmware_direct(ddv_call_ret_ip(ddv_call), ddv_call->dut, fw, name, device);
 }
 
 static DDV_RARE_PATH int ddv_r_request_firmware_direct(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct firmware **fw, const char *name, struct device *device)
@@ -25264,7 +25269,7 @@ static __always_inline int ddv_b_request_firmware_nowait(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_request_firmware_nowait(ddv_call->ret_ip, ddv_call->dut, module, uevent, name, device, gfp, context, cont);
+	return ddv_r_request_firmware_nowait(ddv_call_ret_ip(ddv_call), ddv_call->dut, module, uevent, name, device, gfp, context, cont);
 }
 
 static DDV_RARE_PATH int ddv_r_request_firmware_nowait(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *module, bool uevent, const char *name, struct device *device, gfp_t gfp, void *context, void (*cont)(const struct firmware *fw, void *context))
@@ -25333,7 +25338,7 @@ static __always_inline void ddv_b_release_firmware(struct ddv_call *ddv_call, co
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_release_firmware(ddv_call->ret_ip, ddv_call->dut, fw);
+	ddv_r_release_firmware(ddv_call_ret_ip(ddv_call), ddv_call->dut, fw);
 }
 
 static DDV_RARE_PATH void ddv_r_release_firmware(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct firmware *fw)
@@ -25427,7 +25432,7 @@ static __always_inline int ddv_a_idr_alloc(struct ddv_call *ddv_call, int ret, s
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_idr_alloc(ddv_call->ret_ip, ddv_call->dut, ret, idr);
+	return ddv_p_idr_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, idr);
 }
 
 static __always_inline int ddv_b_idr_alloc(struct ddv_call *ddv_call, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
@@ -25451,7 +25456,7 @@ static __always_inline int ddv_b_idr_alloc(struct ddv_call *ddv_call, struct idr
 	ddv_call->bail = ddv_inline;
 	return ddv_a_idr_alloc(ddv_call, ret, idr);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_idr_alloc(ddv_call->ret_ip, ddv_call->dut, idr, ptr, start, end, gfp);
+	return ddv_r_idr_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr, ptr, start, end, gfp);
 }
 
 static DDV_RARE_PATH int ddv_r_idr_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
@@ -25548,7 +25553,7 @@ static __always_inline int ddv_a_idr_alloc_cyclic(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_idr_alloc_cyclic(ddv_call->ret_ip, ddv_call->dut, ret, idr);
+	return ddv_p_idr_alloc_cyclic(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, idr);
 }
 
 static __always_inline int ddv_b_idr_alloc_cyclic(struct ddv_call *ddv_call, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
@@ -25572,7 +25577,7 @@ static __always_inline int ddv_b_idr_alloc_cyclic(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_idr_alloc_cyclic(ddv_call, ret, idr);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_idr_alloc_cyclic(ddv_call->ret_ip, ddv_call->dut, idr, ptr, start, end, gfp);
+	return ddv_r_idr_alloc_cyclic(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr, ptr, start, end, gfp);
 }
 
 static DDV_RARE_PATH int ddv_r_idr_alloc_cyclic(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
@@ -25669,7 +25674,7 @@ static __always_inline int ddv_a_idr_alloc_u32(struct ddv_call *ddv_call, int re
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_idr_alloc_u32(ddv_call->ret_ip, ddv_call->dut, ret, idr);
+	return ddv_p_idr_alloc_u32(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, idr);
 }
 
 static __always_inline int ddv_b_idr_alloc_u32(struct ddv_call *ddv_call, struct idr *idr, void *ptr, u32 *nextid, unsigned long max, gfp_t gfp)
@@ -25693,7 +25698,7 @@ static __always_inline int ddv_b_idr_alloc_u32(struct ddv_call *ddv_call, struct
 	ddv_call->bail = ddv_inline;
 	return ddv_a_idr_alloc_u32(ddv_call, ret, idr);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_idr_alloc_u32(ddv_call->ret_ip, ddv_call->dut, idr, ptr, nextid, max, gfp);
+	return ddv_r_idr_alloc_u32(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr, ptr, nextid, max, gfp);
 }
 
 static DDV_RARE_PATH int ddv_r_idr_alloc_u32(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr, void *ptr, u32 *nextid, unsigned long max, gfp_t gfp)
@@ -25810,7 +25815,7 @@ static __always_inline void *ddv_a_idr_remove(struct ddv_call *ddv_call, void *r
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_idr_remove(ddv_call->ret_ip, ddv_call->dut, ret, idr);
+	return ddv_p_idr_remove(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, idr);
 }
 
 static __always_inline void *ddv_b_idr_remove(struct ddv_call *ddv_call, struct idr *idr, unsigned long id)
@@ -25822,7 +25827,7 @@ static __always_inline void *ddv_b_idr_remove(struct ddv_call *ddv_call, struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_idr_remove(ddv_call, ret, idr);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_idr_remove(ddv_call->ret_ip, ddv_call->dut, idr, id);
+	return ddv_r_idr_remove(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr, id);
 }
 
 static DDV_RARE_PATH void *ddv_r_idr_remove(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr, unsigned long id)
@@ -25894,7 +25899,7 @@ static __always_inline void ddv_b_idr_destroy(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_idr_destroy(ddv_call->ret_ip, ddv_call->dut, idr);
+	ddv_r_idr_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr);
 }
 
 static DDV_RARE_PATH void ddv_r_idr_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr)
@@ -25988,7 +25993,7 @@ static __always_inline int ddv_a_ida_alloc_range(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ida_alloc_range(ddv_call->ret_ip, ddv_call->dut, ret, ida);
+	return ddv_p_ida_alloc_range(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, ida);
 }
 
 static __always_inline int ddv_b_ida_alloc_range(struct ddv_call *ddv_call, struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp)
@@ -26012,7 +26017,7 @@ static __always_inline int ddv_b_ida_alloc_range(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ida_alloc_range(ddv_call, ret, ida);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ida_alloc_range(ddv_call->ret_ip, ddv_call->dut, ida, min, max, gfp);
+	return ddv_r_ida_alloc_range(ddv_call_ret_ip(ddv_call), ddv_call->dut, ida, min, max, gfp);
 }
 
 static DDV_RARE_PATH int ddv_r_ida_alloc_range(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp)
@@ -26124,7 +26129,7 @@ static __always_inline void ddv_b_ida_free(struct ddv_call *ddv_call, struct ida
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_ida_free(ddv_call->ret_ip, ddv_call->dut, ida, id);
+	ddv_r_ida_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, ida, id);
 }
 
 static DDV_RARE_PATH void ddv_r_ida_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct ida *ida, unsigned int id)
@@ -26193,7 +26198,7 @@ static __always_inline void ddv_b_ida_destroy(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_ida_destroy(ddv_call->ret_ip, ddv_call->dut, ida);
+	ddv_r_ida_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, ida);
 }
 
 static DDV_RARE_PATH void ddv_r_ida_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct ida *ida)
@@ -26281,7 +26286,7 @@ static __always_inline bool ddv_a_try_module_get(struct ddv_call *ddv_call, bool
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_try_module_get(ddv_call->ret_ip, ddv_call->dut, ret, module);
+	return ddv_p_try_module_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, module);
 }
 
 static __always_inline bool ddv_b_try_module_get(struct ddv_call *ddv_call, struct module *module)
@@ -26302,7 +26307,7 @@ static __always_inline bool ddv_b_try_module_get(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_try_module_get(ddv_call, ret, module);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_try_module_get(ddv_call->ret_ip, ddv_call->dut, module);
+	return ddv_r_try_module_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, module);
 }
 
 static DDV_RARE_PATH bool ddv_r_try_module_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *module)
@@ -26393,7 +26398,7 @@ static __always_inline void ddv_b___module_get(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___module_get(ddv_call->ret_ip, ddv_call->dut, module);
+	ddv_r___module_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, module);
 }
 
 static DDV_RARE_PATH void ddv_r___module_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *module)
@@ -26507,7 +26512,7 @@ static __always_inline void ddv_b_module_put(struct ddv_call *ddv_call, struct m
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_module_put(ddv_call->ret_ip, ddv_call->dut, module);
+	ddv_r_module_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, module);
 }
 
 static DDV_RARE_PATH void ddv_r_module_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *module)
@@ -26577,7 +26582,7 @@ static __always_inline void ddv_b_kobject_init(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kobject_init(ddv_call->ret_ip, ddv_call->dut, kobj, ktype);
+	ddv_r_kobject_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, ktype);
 }
 
 static DDV_RARE_PATH void ddv_r_kobject_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct kobj_type *ktype)
@@ -26650,7 +26655,7 @@ static __always_inline int ddv_a_kobject_init_and_add(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kobject_init_and_add(ddv_call->ret_ip, ddv_call->dut, ret, kobj);
+	return ddv_p_kobject_init_and_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, kobj);
 }
 
 static __always_inline int ddv_b_kobject_init_and_add(struct ddv_call *ddv_call, struct kobject *kobj, const struct kobj_type *ktype, struct kobject *parent, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -26668,7 +26673,7 @@ static __always_inline int ddv_b_kobject_init_and_add(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kobject_init_and_add(ddv_call, ret, kobj);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kobject_init_and_add(ddv_call->ret_ip, ddv_call->dut, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kobject_init_and_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH int ddv_r_kobject_init_and_add(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct kobj_type *ktype, struct kobject *parent, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -26765,7 +26770,7 @@ static __always_inline struct kobject *ddv_b_kobject_get(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kobject_get(ddv_call->ret_ip, ddv_call->dut, kobj);
+	return ddv_r_kobject_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj);
 }
 
 static DDV_RARE_PATH struct kobject *ddv_r_kobject_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj)
@@ -26874,7 +26879,7 @@ static __always_inline void ddv_b_kobject_put(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kobject_put(ddv_call->ret_ip, ddv_call->dut, kobj);
+	ddv_r_kobject_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj);
 }
 
 static DDV_RARE_PATH void ddv_r_kobject_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj)
@@ -26951,7 +26956,7 @@ static __always_inline void ddv_a_kset_unregister(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p_kset_unregister(ddv_call->ret_ip, ddv_call->dut, k);
+	ddv_p_kset_unregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, k);
 }
 
 static __always_inline void ddv_b_kset_unregister(struct ddv_call *ddv_call, struct kset *k)
@@ -26969,7 +26974,7 @@ static __always_inline void ddv_b_kset_unregister(struct ddv_call *ddv_call, str
 	ddv_a_kset_unregister(ddv_call, k);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kset_unregister(ddv_call->ret_ip, ddv_call->dut, k);
+	ddv_r_kset_unregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, k);
 }
 
 static DDV_RARE_PATH void ddv_r_kset_unregister(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kset *k)
@@ -27045,7 +27050,7 @@ static __always_inline struct resource *ddv_a___request_region(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___request_region(ddv_call->ret_ip, ddv_call->dut, ret, parent, start, n);
+	return ddv_p___request_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, parent, start, n);
 }
 
 static __always_inline struct resource *ddv_b___request_region(struct ddv_call *ddv_call, struct resource *parent, resource_size_t start, resource_size_t n, const char *name, int flags)
@@ -27072,7 +27077,7 @@ static __always_inline struct resource *ddv_b___request_region(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a___request_region(ddv_call, ret, parent, start, n);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___request_region(ddv_call->ret_ip, ddv_call->dut, parent, start, n, name, flags);
+	return ddv_r___request_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, parent, start, n, name, flags);
 }
 
 static DDV_RARE_PATH struct resource *ddv_r___request_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct resource *parent, resource_size_t start, resource_size_t n, const char *name, int flags)
@@ -27153,7 +27158,7 @@ static __always_inline void ddv_b___release_region(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___release_region(ddv_call->ret_ip, ddv_call->dut, parent, start, n);
+	ddv_r___release_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, parent, start, n);
 }
 
 static DDV_RARE_PATH void ddv_r___release_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct resource *parent, resource_size_t start, resource_size_t n)
@@ -27253,7 +27258,7 @@ static __always_inline int ddv_a_release_resource(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_release_resource(ddv_call->ret_ip, ddv_call->dut, ret, old);
+	return ddv_p_release_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, old);
 }
 
 static __always_inline int ddv_b_release_resource(struct ddv_call *ddv_call, struct resource *old)
@@ -27265,7 +27270,7 @@ static __always_inline int ddv_b_release_resource(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_release_resource(ddv_call, ret, old);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_release_resource(ddv_call->ret_ip, ddv_call->dut, old);
+	return ddv_r_release_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, old);
 }
 
 static DDV_RARE_PATH int ddv_r_release_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct resource *old)
@@ -27359,7 +27364,7 @@ static __always_inline int ddv_a_devm_add_action(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_add_action(ddv_call->ret_ip, ddv_call->dut, ret, dev, action, data);
+	return ddv_p_devm_add_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, action, data);
 }
 
 static __always_inline int ddv_b_devm_add_action(struct ddv_call *ddv_call, struct device *dev, void (*action)(void *), void *data)
@@ -27386,7 +27391,7 @@ static __always_inline int ddv_b_devm_add_action(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_add_action(ddv_call, ret, dev, action, data);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_add_action(ddv_call->ret_ip, ddv_call->dut, dev, action, data);
+	return ddv_r_devm_add_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, action, data);
 }
 
 static DDV_RARE_PATH int ddv_r_devm_add_action(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void (*action)(void *), void *data)
@@ -27482,7 +27487,7 @@ static __always_inline int ddv_a___devm_add_action(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___devm_add_action(ddv_call->ret_ip, ddv_call->dut, ret, dev, action, data);
+	return ddv_p___devm_add_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, action, data);
 }
 
 static __always_inline int ddv_b___devm_add_action(struct ddv_call *ddv_call, struct device *dev, void (*action)(void *), void *data, const char *name)
@@ -27509,7 +27514,7 @@ static __always_inline int ddv_b___devm_add_action(struct ddv_call *ddv_call, st
 	ddv_call->bail = ddv_inline;
 	return ddv_a___devm_add_action(ddv_call, ret, dev, action, data);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___devm_add_action(ddv_call->ret_ip, ddv_call->dut, dev, action, data, name);
+	return ddv_r___devm_add_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, action, data, name);
 }
 
 static DDV_RARE_PATH int ddv_r___devm_add_action(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void (*action)(void *), void *data, const char *name)
@@ -27583,7 +27588,7 @@ static __always_inline void ddv_b_devm_remove_action(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_remove_action(ddv_call->ret_ip, ddv_call->dut, dev, action, data);
+	ddv_r_devm_remove_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, action, data);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_remove_action(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void (*action)(void *), void *data)
@@ -27652,7 +27657,7 @@ static __always_inline void ddv_b_devm_release_action(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_release_action(ddv_call->ret_ip, ddv_call->dut, dev, action, data);
+	ddv_r_devm_release_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, action, data);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_release_action(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void (*action)(void *), void *data)
@@ -27710,7 +27715,7 @@ static __always_inline unsigned long ddv_b__find_next_bit(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__find_next_bit(ddv_call->ret_ip, ddv_call->dut, addr1, nbits, start);
+	return ddv_r__find_next_bit(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr1, nbits, start);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__find_next_bit(unsigned long ddv_ret_ip, unsigned long ddv_dut, const unsigned long *addr1, unsigned long nbits, unsigned long start)
@@ -27763,7 +27768,7 @@ static __always_inline unsigned long ddv_b__find_next_zero_bit(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__find_next_zero_bit(ddv_call->ret_ip, ddv_call->dut, addr, nbits, start);
+	return ddv_r__find_next_zero_bit(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, nbits, start);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__find_next_zero_bit(unsigned long ddv_ret_ip, unsigned long ddv_dut, const unsigned long *addr, unsigned long nbits, unsigned long start)
@@ -27816,7 +27821,7 @@ static __always_inline unsigned long ddv_b__find_next_and_bit(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__find_next_and_bit(ddv_call->ret_ip, ddv_call->dut, addr1, addr2, nbits, start);
+	return ddv_r__find_next_and_bit(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr1, addr2, nbits, start);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__find_next_and_bit(unsigned long ddv_ret_ip, unsigned long ddv_dut, const unsigned long *addr1, const unsigned long *addr2, unsigned long nbits, unsigned long start)
@@ -27887,7 +27892,7 @@ static __always_inline void ddv_b___mutex_init(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___mutex_init(ddv_call->ret_ip, ddv_call->dut, lock, name, key);
+	ddv_r___mutex_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock, name, key);
 }
 
 static DDV_RARE_PATH void ddv_r___mutex_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock, const char *name, struct lock_class_key *key)
@@ -27976,7 +27981,7 @@ static __always_inline void ddv_b_mutex_lock(struct ddv_call *ddv_call, struct m
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_mutex_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r_mutex_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r_mutex_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28067,7 +28072,7 @@ static __always_inline int ddv_b_mutex_lock_interruptible(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mutex_lock_interruptible(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r_mutex_lock_interruptible(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r_mutex_lock_interruptible(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28153,7 +28158,7 @@ static __always_inline int ddv_b_mutex_lock_killable(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mutex_lock_killable(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r_mutex_lock_killable(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r_mutex_lock_killable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28234,7 +28239,7 @@ static __always_inline int ddv_b_mutex_trylock(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mutex_trylock(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r_mutex_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r_mutex_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28291,7 +28296,7 @@ static __always_inline void ddv_b_mutex_unlock(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_mutex_unlock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r_mutex_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r_mutex_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28349,7 +28354,7 @@ static __always_inline void ddv_a__raw_spin_lock(struct ddv_call *ddv_call, raw_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_spin_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_spin_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_spin_lock(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -28374,7 +28379,7 @@ static __always_inline void ddv_b__raw_spin_lock(struct ddv_call *ddv_call, raw_
 	ddv_a__raw_spin_lock(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -28440,7 +28445,7 @@ static __always_inline void ddv_a__raw_spin_lock_bh(struct ddv_call *ddv_call, r
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_spin_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_spin_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_spin_lock_bh(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -28465,7 +28470,7 @@ static __always_inline void ddv_b__raw_spin_lock_bh(struct ddv_call *ddv_call, r
 	ddv_a__raw_spin_lock_bh(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_lock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -28531,7 +28536,7 @@ static __always_inline void ddv_a__raw_spin_lock_irq(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_spin_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_spin_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_spin_lock_irq(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -28556,7 +28561,7 @@ static __always_inline void ddv_b__raw_spin_lock_irq(struct ddv_call *ddv_call, 
 	ddv_a__raw_spin_lock_irq(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_lock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -28622,7 +28627,7 @@ static __always_inline unsigned long ddv_a__raw_spin_lock_irqsave(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_spin_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_spin_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline unsigned long ddv_b__raw_spin_lock_irqsave(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -28647,7 +28652,7 @@ static __always_inline unsigned long ddv_b__raw_spin_lock_irqsave(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_spin_lock_irqsave(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_spin_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_spin_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__raw_spin_lock_irqsave(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -28708,7 +28713,7 @@ static __always_inline int ddv_a__raw_spin_trylock(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_spin_trylock(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_spin_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline int ddv_b__raw_spin_trylock(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -28729,7 +28734,7 @@ static __always_inline int ddv_b__raw_spin_trylock(struct ddv_call *ddv_call, ra
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_spin_trylock(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_spin_trylock(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_spin_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r__raw_spin_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -28790,7 +28795,7 @@ static __always_inline int ddv_a__raw_spin_trylock_bh(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_spin_trylock_bh(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_spin_trylock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline int ddv_b__raw_spin_trylock_bh(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -28811,7 +28816,7 @@ static __always_inline int ddv_b__raw_spin_trylock_bh(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_spin_trylock_bh(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_spin_trylock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_spin_trylock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r__raw_spin_trylock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -28886,7 +28891,7 @@ static __always_inline void ddv_b__raw_spin_unlock(struct ddv_call *ddv_call, ra
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_unlock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -28958,7 +28963,7 @@ static __always_inline void ddv_b__raw_spin_unlock_bh(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_unlock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_unlock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_unlock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29030,7 +29035,7 @@ static __always_inline void ddv_b__raw_spin_unlock_irq(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_unlock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_unlock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_unlock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29102,7 +29107,7 @@ static __always_inline void ddv_b__raw_spin_unlock_irqrestore(struct ddv_call *d
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_unlock_irqrestore(ddv_call->ret_ip, ddv_call->dut, lock, flags);
+	ddv_r__raw_spin_unlock_irqrestore(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock, flags);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_unlock_irqrestore(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock, unsigned long flags)
@@ -29160,7 +29165,7 @@ static __always_inline void ddv_a__raw_read_lock(struct ddv_call *ddv_call, rwlo
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_read_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_read_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_read_lock(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29174,7 +29179,7 @@ static __always_inline void ddv_b__raw_read_lock(struct ddv_call *ddv_call, rwlo
 	ddv_a__raw_read_lock(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29240,7 +29245,7 @@ static __always_inline void ddv_a__raw_read_lock_bh(struct ddv_call *ddv_call, r
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_read_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_read_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_read_lock_bh(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29254,7 +29259,7 @@ static __always_inline void ddv_b__raw_read_lock_bh(struct ddv_call *ddv_call, r
 	ddv_a__raw_read_lock_bh(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_lock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29320,7 +29325,7 @@ static __always_inline void ddv_a__raw_read_lock_irq(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_read_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_read_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_read_lock_irq(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29334,7 +29339,7 @@ static __always_inline void ddv_b__raw_read_lock_irq(struct ddv_call *ddv_call, 
 	ddv_a__raw_read_lock_irq(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_lock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29400,7 +29405,7 @@ static __always_inline unsigned long ddv_a__raw_read_lock_irqsave(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_read_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_read_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline unsigned long ddv_b__raw_read_lock_irqsave(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29414,7 +29419,7 @@ static __always_inline unsigned long ddv_b__raw_read_lock_irqsave(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_read_lock_irqsave(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_read_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_read_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__raw_read_lock_irqsave(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29475,7 +29480,7 @@ static __always_inline int ddv_a__raw_read_trylock(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_read_trylock(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_read_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline int ddv_b__raw_read_trylock(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29496,7 +29501,7 @@ static __always_inline int ddv_b__raw_read_trylock(struct ddv_call *ddv_call, rw
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_read_trylock(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_read_trylock(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_read_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r__raw_read_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29561,7 +29566,7 @@ static __always_inline void ddv_b__raw_read_unlock(struct ddv_call *ddv_call, rw
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_unlock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29623,7 +29628,7 @@ static __always_inline void ddv_b__raw_read_unlock_bh(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_unlock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_unlock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_unlock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29685,7 +29690,7 @@ static __always_inline void ddv_b__raw_read_unlock_irq(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_unlock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_unlock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_unlock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29747,7 +29752,7 @@ static __always_inline void ddv_b__raw_read_unlock_irqrestore(struct ddv_call *d
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_unlock_irqrestore(ddv_call->ret_ip, ddv_call->dut, lock, flags);
+	ddv_r__raw_read_unlock_irqrestore(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock, flags);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_unlock_irqrestore(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock, unsigned long flags)
@@ -29805,7 +29810,7 @@ static __always_inline void ddv_a__raw_write_lock(struct ddv_call *ddv_call, rwl
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_write_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_write_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_write_lock(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29830,7 +29835,7 @@ static __always_inline void ddv_b__raw_write_lock(struct ddv_call *ddv_call, rwl
 	ddv_a__raw_write_lock(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29896,7 +29901,7 @@ static __always_inline void ddv_a__raw_write_lock_bh(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_write_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_write_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_write_lock_bh(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29921,7 +29926,7 @@ static __always_inline void ddv_b__raw_write_lock_bh(struct ddv_call *ddv_call, 
 	ddv_a__raw_write_lock_bh(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_lock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29987,7 +29992,7 @@ static __always_inline void ddv_a__raw_write_lock_irq(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_write_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_write_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_write_lock_irq(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30012,7 +30017,7 @@ static __always_inline void ddv_b__raw_write_lock_irq(struct ddv_call *ddv_call,
 	ddv_a__raw_write_lock_irq(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_lock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30078,7 +30083,7 @@ static __always_inline unsigned long ddv_a__raw_write_lock_irqsave(struct ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_write_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_write_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline unsigned long ddv_b__raw_write_lock_irqsave(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30103,7 +30108,7 @@ static __always_inline unsigned long ddv_b__raw_write_lock_irqsave(struct ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_write_lock_irqsave(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_write_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_write_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__raw_write_lock_irqsave(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30164,7 +30169,7 @@ static __always_inline int ddv_a__raw_write_trylock(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_write_trylock(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_write_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline int ddv_b__raw_write_trylock(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30185,7 +30190,7 @@ static __always_inline int ddv_b__raw_write_trylock(struct ddv_call *ddv_call, r
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_write_trylock(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_write_trylock(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_write_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r__raw_write_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30253,7 +30258,7 @@ static __always_inline void ddv_b__raw_write_unlock(struct ddv_call *ddv_call, r
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_unlock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30318,7 +30323,7 @@ static __always_inline void ddv_b__raw_write_unlock_bh(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_unlock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_unlock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_unlock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30383,7 +30388,7 @@ static __always_inline void ddv_b__raw_write_unlock_irq(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_unlock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_unlock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_unlock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30448,7 +30453,7 @@ static __always_inline void ddv_b__raw_write_unlock_irqrestore(struct ddv_call *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_unlock_irqrestore(ddv_call->ret_ip, ddv_call->dut, lock, flags);
+	ddv_r__raw_write_unlock_irqrestore(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock, flags);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_unlock_irqrestore(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock, unsigned long flags)
@@ -30526,7 +30531,7 @@ static __always_inline void ddv_b_down(struct ddv_call *ddv_call, struct semapho
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_down(ddv_call->ret_ip, ddv_call->dut, sem);
+	ddv_r_down(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH void ddv_r_down(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -30606,7 +30611,7 @@ static __always_inline int ddv_b_down_interruptible(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_down_interruptible(ddv_call->ret_ip, ddv_call->dut, sem);
+	return ddv_r_down_interruptible(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH int ddv_r_down_interruptible(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -30681,7 +30686,7 @@ static __always_inline int ddv_b_down_killable(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_down_killable(ddv_call->ret_ip, ddv_call->dut, sem);
+	return ddv_r_down_killable(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH int ddv_r_down_killable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -30756,7 +30761,7 @@ static __always_inline int ddv_b_down_timeout(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_down_timeout(ddv_call->ret_ip, ddv_call->dut, sem, timeout);
+	return ddv_r_down_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem, timeout);
 }
 
 static DDV_RARE_PATH int ddv_r_down_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem, long timeout)
@@ -30832,7 +30837,7 @@ static __always_inline int ddv_b_down_trylock(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_down_trylock(ddv_call->ret_ip, ddv_call->dut, sem);
+	return ddv_r_down_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH int ddv_r_down_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -30911,7 +30916,7 @@ static __always_inline void ddv_b_up(struct ddv_call *ddv_call, struct semaphore
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_up(ddv_call->ret_ip, ddv_call->dut, sem);
+	ddv_r_up(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH void ddv_r_up(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -30961,7 +30966,7 @@ static __always_inline void ddv_b___rcu_read_lock(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___rcu_read_lock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r___rcu_read_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r___rcu_read_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31016,7 +31021,7 @@ static __always_inline void ddv_b___rcu_read_unlock(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___rcu_read_unlock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r___rcu_read_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r___rcu_read_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31071,7 +31076,7 @@ static __always_inline void ddv_b_synchronize_rcu(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_rcu(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_synchronize_rcu(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31126,7 +31131,7 @@ static __always_inline void ddv_b_synchronize_rcu_expedited(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_rcu_expedited(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_synchronize_rcu_expedited(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_rcu_expedited(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31200,7 +31205,7 @@ static __always_inline void ddv_b_call_rcu(struct ddv_call *ddv_call, struct rcu
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_call_rcu(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
@@ -31276,7 +31281,7 @@ static __always_inline void ddv_b_call_rcu_hurry(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_call_rcu_hurry(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_call_rcu_hurry(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_call_rcu_hurry(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
@@ -31353,7 +31358,7 @@ static __always_inline void ddv_b_rcu_barrier(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_rcu_barrier(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_rcu_barrier(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_rcu_barrier(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31408,7 +31413,7 @@ static __always_inline void ddv_b___local_bh_enable_ip(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___local_bh_enable_ip(ddv_call->ret_ip, ddv_call->dut, ip, cnt);
+	ddv_r___local_bh_enable_ip(ddv_call_ret_ip(ddv_call), ddv_call->dut, ip, cnt);
 }
 
 static DDV_RARE_PATH void ddv_r___local_bh_enable_ip(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ip, unsigned int cnt)
@@ -31476,7 +31481,7 @@ static __always_inline int ddv_a_init_srcu_struct(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_init_srcu_struct(ddv_call->ret_ip, ddv_call->dut, ret, ssp);
+	return ddv_p_init_srcu_struct(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, ssp);
 }
 
 static __always_inline int ddv_b_init_srcu_struct(struct ddv_call *ddv_call, struct srcu_struct *ssp)
@@ -31497,7 +31502,7 @@ static __always_inline int ddv_b_init_srcu_struct(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_init_srcu_struct(ddv_call, ret, ssp);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_init_srcu_struct(ddv_call->ret_ip, ddv_call->dut, ssp);
+	return ddv_r_init_srcu_struct(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH int ddv_r_init_srcu_struct(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -31575,7 +31580,7 @@ static __always_inline void ddv_b_cleanup_srcu_struct(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_cleanup_srcu_struct(ddv_call->ret_ip, ddv_call->dut, ssp);
+	ddv_r_cleanup_srcu_struct(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH void ddv_r_cleanup_srcu_struct(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -31627,7 +31632,7 @@ static __always_inline int ddv_b___srcu_read_lock(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___srcu_read_lock(ddv_call->ret_ip, ddv_call->dut, ssp);
+	return ddv_r___srcu_read_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH int ddv_r___srcu_read_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -31672,7 +31677,7 @@ static __always_inline void ddv_b___srcu_read_unlock(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___srcu_read_unlock(ddv_call->ret_ip, ddv_call->dut, ssp, idx);
+	ddv_r___srcu_read_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp, idx);
 }
 
 static DDV_RARE_PATH void ddv_r___srcu_read_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp, int idx)
@@ -31728,7 +31733,7 @@ static __always_inline void ddv_b_synchronize_srcu(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_srcu(ddv_call->ret_ip, ddv_call->dut, ssp);
+	ddv_r_synchronize_srcu(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_srcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -31784,7 +31789,7 @@ static __always_inline void ddv_b_synchronize_srcu_expedited(struct ddv_call *dd
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_srcu_expedited(ddv_call->ret_ip, ddv_call->dut, ssp);
+	ddv_r_synchronize_srcu_expedited(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_srcu_expedited(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -31853,7 +31858,7 @@ static __always_inline int ddv_a_usb_register_driver(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_register_driver(ddv_call->ret_ip, ddv_call->dut, ret, new_driver);
+	return ddv_p_usb_register_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, new_driver);
 }
 
 static __always_inline int ddv_b_usb_register_driver(struct ddv_call *ddv_call, struct usb_driver *new_driver, struct module *owner, const char *mod_name)
@@ -31883,7 +31888,7 @@ static __always_inline int ddv_b_usb_register_driver(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_register_driver(ddv_call, ret, new_driver);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_register_driver(ddv_call->ret_ip, ddv_call->dut, new_driver, owner, mod_name);
+	return ddv_r_usb_register_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, new_driver, owner, mod_name);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_register_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_driver *new_driver, struct module *owner, const char *mod_name)
@@ -31962,7 +31967,7 @@ static __always_inline void ddv_b_usb_deregister(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_deregister(ddv_call->ret_ip, ddv_call->dut, driver);
+	ddv_r_usb_deregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, driver);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_deregister(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_driver *driver)
@@ -32031,7 +32036,7 @@ static __always_inline struct urb *ddv_a_usb_alloc_urb(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_alloc_urb(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_usb_alloc_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct urb *ddv_b_usb_alloc_urb(struct ddv_call *ddv_call, int iso_packets, gfp_t mem_flags)
@@ -32058,7 +32063,7 @@ static __always_inline struct urb *ddv_b_usb_alloc_urb(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_alloc_urb(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_alloc_urb(ddv_call->ret_ip, ddv_call->dut, iso_packets, mem_flags);
+	return ddv_r_usb_alloc_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, iso_packets, mem_flags);
 }
 
 static DDV_RARE_PATH struct urb *ddv_r_usb_alloc_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, int iso_packets, gfp_t mem_flags)
@@ -32144,7 +32149,7 @@ static __always_inline struct urb *ddv_b_usb_get_urb(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_get_urb(ddv_call->ret_ip, ddv_call->dut, urb);
+	return ddv_r_usb_get_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb);
 }
 
 static DDV_RARE_PATH struct urb *ddv_r_usb_get_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb)
@@ -32298,7 +32303,7 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_free_urb(ddv_call->ret_ip, ddv_call->dut, urb);
+	ddv_r_usb_free_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_free_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb)
@@ -32371,7 +32376,7 @@ static __always_inline int ddv_a_usb_submit_urb(struct ddv_call *ddv_call, int r
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_submit_urb(ddv_call->ret_ip, ddv_call->dut, ret, urb);
+	return ddv_p_usb_submit_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, urb);
 }
 
 static __always_inline int ddv_b_usb_submit_urb(struct ddv_call *ddv_call, struct urb *urb, gfp_t mem_flags)
@@ -32439,7 +32444,7 @@ static __always_inline int ddv_b_usb_submit_urb(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_submit_urb(ddv_call, ret, urb);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_submit_urb(ddv_call->ret_ip, ddv_call->dut, urb, mem_flags);
+	return ddv_r_usb_submit_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb, mem_flags);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_submit_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb, gfp_t mem_flags)
@@ -32523,7 +32528,7 @@ static __always_inline void ddv_b_usb_kill_urb(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_kill_urb(ddv_call->ret_ip, ddv_call->dut, urb);
+	ddv_r_usb_kill_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_kill_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb)
@@ -32604,7 +32609,7 @@ static __always_inline void ddv_b_usb_poison_urb(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_poison_urb(ddv_call->ret_ip, ddv_call->dut, urb);
+	ddv_r_usb_poison_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_poison_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb)
@@ -32675,7 +32680,7 @@ static __always_inline void ddv_b_usb_anchor_urb(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_anchor_urb(ddv_call->ret_ip, ddv_call->dut, urb, anchor);
+	ddv_r_usb_anchor_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb, anchor);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_anchor_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb, struct usb_anchor *anchor)
@@ -32732,7 +32737,7 @@ static __always_inline void ddv_b_usb_kill_anchored_urbs(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_kill_anchored_urbs(ddv_call->ret_ip, ddv_call->dut, anchor);
+	ddv_r_usb_kill_anchored_urbs(ddv_call_ret_ip(ddv_call), ddv_call->dut, anchor);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_kill_anchored_urbs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_anchor *anchor)
@@ -32789,7 +32794,7 @@ static __always_inline void ddv_b_usb_poison_anchored_urbs(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_poison_anchored_urbs(ddv_call->ret_ip, ddv_call->dut, anchor);
+	ddv_r_usb_poison_anchored_urbs(ddv_call_ret_ip(ddv_call), ddv_call->dut, anchor);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_poison_anchored_urbs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_anchor *anchor)
@@ -32858,7 +32863,7 @@ static __always_inline void *ddv_a_usb_alloc_coherent(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_alloc_coherent(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_usb_alloc_coherent(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_usb_alloc_coherent(struct ddv_call *ddv_call, struct usb_device *dev, size_t size, gfp_t mem_flags, dma_addr_t *dma)
@@ -32885,7 +32890,7 @@ static __always_inline void *ddv_b_usb_alloc_coherent(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_alloc_coherent(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_alloc_coherent(ddv_call->ret_ip, ddv_call->dut, dev, size, mem_flags, dma);
+	return ddv_r_usb_alloc_coherent(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, mem_flags, dma);
 }
 
 static DDV_RARE_PATH void *ddv_r_usb_alloc_coherent(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev, size_t size, gfp_t mem_flags, dma_addr_t *dma)
@@ -32977,7 +32982,7 @@ static __always_inline void ddv_b_usb_free_coherent(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_free_coherent(ddv_call->ret_ip, ddv_call->dut, dev, size, addr, dma);
+	ddv_r_usb_free_coherent(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, addr, dma);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_free_coherent(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev, size_t size, void *addr, dma_addr_t dma)
@@ -33069,7 +33074,7 @@ static __always_inline struct usb_device *ddv_b_usb_get_dev(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_get_dev(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_usb_get_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH struct usb_device *ddv_r_usb_get_dev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev)
@@ -33183,7 +33188,7 @@ static __always_inline void ddv_b_usb_put_dev(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_put_dev(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_usb_put_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_put_dev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev)
@@ -33275,7 +33280,7 @@ static __always_inline struct usb_interface *ddv_b_usb_get_intf(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_get_intf(ddv_call->ret_ip, ddv_call->dut, intf);
+	return ddv_r_usb_get_intf(ddv_call_ret_ip(ddv_call), ddv_call->dut, intf);
 }
 
 static DDV_RARE_PATH struct usb_interface *ddv_r_usb_get_intf(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_interface *intf)
@@ -33389,7 +33394,7 @@ static __always_inline void ddv_b_usb_put_intf(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_put_intf(ddv_call->ret_ip, ddv_call->dut, intf);
+	ddv_r_usb_put_intf(ddv_call_ret_ip(ddv_call), ddv_call->dut, intf);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_put_intf(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_interface *intf)
@@ -33460,7 +33465,7 @@ static __always_inline int ddv_b_usb_control_msg(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_control_msg(ddv_call->ret_ip, ddv_call->dut, dev, pipe, request, requesttype, value, index, data, size, timeout);
+	return ddv_r_usb_control_msg(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, pipe, request, requesttype, value, index, data, size, timeout);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_control_msg(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev, unsigned int pipe, __u8 request, __u8 requesttype, __u16 value, __u16 index, void *data, __u16 size, int timeout)
@@ -33526,7 +33531,7 @@ static __always_inline int ddv_b_usb_interrupt_msg(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_interrupt_msg(ddv_call->ret_ip, ddv_call->dut, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_r_usb_interrupt_msg(ddv_call_ret_ip(ddv_call), ddv_call->dut, usb_dev, pipe, data, len, actual_length, timeout);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_interrupt_msg(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
@@ -33592,7 +33597,7 @@ static __always_inline int ddv_b_usb_bulk_msg(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_bulk_msg(ddv_call->ret_ip, ddv_call->dut, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_r_usb_bulk_msg(ddv_call_ret_ip(ddv_call), ddv_call->dut, usb_dev, pipe, data, len, actual_length, timeout);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_bulk_msg(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
@@ -33656,7 +33661,7 @@ static __always_inline int ddv_a_usb_register_dev(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_register_dev(ddv_call->ret_ip, ddv_call->dut, ret, intf);
+	return ddv_p_usb_register_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, intf);
 }
 
 static __always_inline int ddv_b_usb_register_dev(struct ddv_call *ddv_call, struct usb_interface *intf, struct usb_class_driver *class_driver)
@@ -33686,7 +33691,7 @@ static __always_inline int ddv_b_usb_register_dev(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_register_dev(ddv_call, ret, intf);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_register_dev(ddv_call->ret_ip, ddv_call->dut, intf, class_driver);
+	return ddv_r_usb_register_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, intf, class_driver);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_register_dev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_interface *intf, struct usb_class_driver *class_driver)
@@ -33760,7 +33765,7 @@ static __always_inline void ddv_b_usb_deregister_dev(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_deregister_dev(ddv_call->ret_ip, ddv_call->dut, intf, class_driver);
+	ddv_r_usb_deregister_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, intf, class_driver);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_deregister_dev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_interface *intf, struct usb_class_driver *class_driver)
@@ -33828,7 +33833,7 @@ static __always_inline int ddv_a___register_blkdev(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___register_blkdev(ddv_call->ret_ip, ddv_call->dut, ret, major);
+	return ddv_p___register_blkdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, major);
 }
 
 static __always_inline int ddv_b___register_blkdev(struct ddv_call *ddv_call, unsigned int major, const char *name, void (*probe)(dev_t devt))
@@ -33858,7 +33863,7 @@ static __always_inline int ddv_b___register_blkdev(struct ddv_call *ddv_call, un
 	ddv_call->bail = ddv_inline;
 	return ddv_a___register_blkdev(ddv_call, ret, major);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___register_blkdev(ddv_call->ret_ip, ddv_call->dut, major, name, probe);
+	return ddv_r___register_blkdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, major, name, probe);
 }
 
 static DDV_RARE_PATH int ddv_r___register_blkdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int major, const char *name, void (*probe)(dev_t devt))
@@ -33931,7 +33936,7 @@ static __always_inline void ddv_b_unregister_blkdev(struct ddv_call *ddv_call, u
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_unregister_blkdev(ddv_call->ret_ip, ddv_call->dut, major, name);
+	ddv_r_unregister_blkdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, major, name);
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_blkdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int major, const char *name)
@@ -33999,7 +34004,7 @@ static __always_inline int ddv_a_blk_mq_alloc_tag_set(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_alloc_tag_set(ddv_call->ret_ip, ddv_call->dut, ret, set);
+	return ddv_p_blk_mq_alloc_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, set);
 }
 
 static __always_inline int ddv_b_blk_mq_alloc_tag_set(struct ddv_call *ddv_call, struct blk_mq_tag_set *set)
@@ -34029,7 +34034,7 @@ static __always_inline int ddv_b_blk_mq_alloc_tag_set(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_alloc_tag_set(ddv_call, ret, set);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_alloc_tag_set(ddv_call->ret_ip, ddv_call->dut, set);
+	return ddv_r_blk_mq_alloc_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, set);
 }
 
 static DDV_RARE_PATH int ddv_r_blk_mq_alloc_tag_set(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set)
@@ -34100,7 +34105,7 @@ static __always_inline int ddv_a_blk_mq_alloc_sq_tag_set(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_alloc_sq_tag_set(ddv_call->ret_ip, ddv_call->dut, ret, set);
+	return ddv_p_blk_mq_alloc_sq_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, set);
 }
 
 static __always_inline int ddv_b_blk_mq_alloc_sq_tag_set(struct ddv_call *ddv_call, struct blk_mq_tag_set *set, const struct blk_mq_ops *ops, unsigned int queue_depth, unsigned int set_flags)
@@ -34130,7 +34135,7 @@ static __always_inline int ddv_b_blk_mq_alloc_sq_tag_set(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_alloc_sq_tag_set(ddv_call, ret, set);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_alloc_sq_tag_set(ddv_call->ret_ip, ddv_call->dut, set, ops, queue_depth, set_flags);
+	return ddv_r_blk_mq_alloc_sq_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, set, ops, queue_depth, set_flags);
 }
 
 static DDV_RARE_PATH int ddv_r_blk_mq_alloc_sq_tag_set(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set, const struct blk_mq_ops *ops, unsigned int queue_depth, unsigned int set_flags)
@@ -34208,7 +34213,7 @@ static __always_inline void ddv_b_blk_mq_free_tag_set(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_mq_free_tag_set(ddv_call->ret_ip, ddv_call->dut, set);
+	ddv_r_blk_mq_free_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, set);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_mq_free_tag_set(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set)
@@ -34277,7 +34282,7 @@ static __always_inline struct request_queue *ddv_a_blk_mq_init_queue(struct ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_init_queue(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_blk_mq_init_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct request_queue *ddv_b_blk_mq_init_queue(struct ddv_call *ddv_call, struct blk_mq_tag_set *set)
@@ -34304,7 +34309,7 @@ static __always_inline struct request_queue *ddv_b_blk_mq_init_queue(struct ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_init_queue(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_init_queue(ddv_call->ret_ip, ddv_call->dut, set);
+	return ddv_r_blk_mq_init_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, set);
 }
 
 static DDV_RARE_PATH struct request_queue *ddv_r_blk_mq_init_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set)
@@ -34378,7 +34383,7 @@ static __always_inline struct request_queue *ddv_a_blk_mq_alloc_queue(struct ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_alloc_queue(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_blk_mq_alloc_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct request_queue *ddv_b_blk_mq_alloc_queue(struct ddv_call *ddv_call, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata)
@@ -34405,7 +34410,7 @@ static __always_inline struct request_queue *ddv_b_blk_mq_alloc_queue(struct ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_alloc_queue(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_alloc_queue(ddv_call->ret_ip, ddv_call->dut, set, lim, queuedata);
+	return ddv_r_blk_mq_alloc_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, set, lim, queuedata);
 }
 
 static DDV_RARE_PATH struct request_queue *ddv_r_blk_mq_alloc_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata)
@@ -34482,7 +34487,7 @@ static __always_inline void ddv_b_blk_mq_destroy_queue(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_mq_destroy_queue(ddv_call->ret_ip, ddv_call->dut, q);
+	ddv_r_blk_mq_destroy_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, q);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_mq_destroy_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request_queue *q)
@@ -34557,7 +34562,7 @@ static __always_inline void ddv_b_blk_put_queue(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_put_queue(ddv_call->ret_ip, ddv_call->dut, q);
+	ddv_r_blk_put_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, q);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_put_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request_queue *q)
@@ -34626,7 +34631,7 @@ static __always_inline struct gendisk *ddv_a___blk_mq_alloc_disk(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___blk_mq_alloc_disk(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___blk_mq_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b___blk_mq_alloc_disk(struct ddv_call *ddv_call, struct blk_mq_tag_set *set, void *queuedata, struct lock_class_key *lkclass)
@@ -34653,7 +34658,7 @@ static __always_inline struct gendisk *ddv_b___blk_mq_alloc_disk(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a___blk_mq_alloc_disk(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___blk_mq_alloc_disk(ddv_call->ret_ip, ddv_call->dut, set, queuedata, lkclass);
+	return ddv_r___blk_mq_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, set, queuedata, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r___blk_mq_alloc_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set, void *queuedata, struct lock_class_key *lkclass)
@@ -34727,7 +34732,7 @@ static __always_inline struct gendisk *ddv_a___blk_mq_alloc_disk(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___blk_mq_alloc_disk(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___blk_mq_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b___blk_mq_alloc_disk(struct ddv_call *ddv_call, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, struct lock_class_key *lkclass)
@@ -34754,7 +34759,7 @@ static __always_inline struct gendisk *ddv_b___blk_mq_alloc_disk(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a___blk_mq_alloc_disk(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___blk_mq_alloc_disk(ddv_call->ret_ip, ddv_call->dut, set, lim, queuedata, lkclass);
+	return ddv_r___blk_mq_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, set, lim, queuedata, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r___blk_mq_alloc_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, struct lock_class_key *lkclass)
@@ -34827,7 +34832,7 @@ static __always_inline struct gendisk *ddv_a_blk_mq_alloc_disk_for_queue(struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_alloc_disk_for_queue(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_blk_mq_alloc_disk_for_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b_blk_mq_alloc_disk_for_queue(struct ddv_call *ddv_call, struct request_queue *q, struct lock_class_key *lkclass)
@@ -34854,7 +34859,7 @@ static __always_inline struct gendisk *ddv_b_blk_mq_alloc_disk_for_queue(struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_alloc_disk_for_queue(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_alloc_disk_for_queue(ddv_call->ret_ip, ddv_call->dut, q, lkclass);
+	return ddv_r_blk_mq_alloc_disk_for_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, q, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r_blk_mq_alloc_disk_for_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request_queue *q, struct lock_class_key *lkclass)
@@ -34926,7 +34931,7 @@ static __always_inline struct gendisk *ddv_a___blk_alloc_disk(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___blk_alloc_disk(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___blk_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b___blk_alloc_disk(struct ddv_call *ddv_call, int node, struct lock_class_key *lkclass)
@@ -34944,7 +34949,7 @@ static __always_inline struct gendisk *ddv_b___blk_alloc_disk(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a___blk_alloc_disk(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___blk_alloc_disk(ddv_call->ret_ip, ddv_call->dut, node, lkclass);
+	return ddv_r___blk_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, node, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r___blk_alloc_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, int node, struct lock_class_key *lkclass)
@@ -35018,7 +35023,7 @@ static __always_inline struct gendisk *ddv_a___blk_alloc_disk(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___blk_alloc_disk(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___blk_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b___blk_alloc_disk(struct ddv_call *ddv_call, struct queue_limits *lim, int node, struct lock_class_key *lkclass)
@@ -35036,7 +35041,7 @@ static __always_inline struct gendisk *ddv_b___blk_alloc_disk(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a___blk_alloc_disk(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___blk_alloc_disk(ddv_call->ret_ip, ddv_call->dut, lim, node, lkclass);
+	return ddv_r___blk_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, lim, node, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r___blk_alloc_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct queue_limits *lim, int node, struct lock_class_key *lkclass)
@@ -35100,7 +35105,7 @@ static __always_inline int ddv_a_device_add_disk(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_device_add_disk(ddv_call->ret_ip, ddv_call->dut, ret, disk);
+	return ddv_p_device_add_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, disk);
 }
 
 static __always_inline int ddv_b_device_add_disk(struct ddv_call *ddv_call, struct device *parent, struct gendisk *disk, const struct attribute_group **groups)
@@ -35130,7 +35135,7 @@ static __always_inline int ddv_b_device_add_disk(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_device_add_disk(ddv_call, ret, disk);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_add_disk(ddv_call->ret_ip, ddv_call->dut, parent, disk, groups);
+	return ddv_r_device_add_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, parent, disk, groups);
 }
 
 static DDV_RARE_PATH int ddv_r_device_add_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *parent, struct gendisk *disk, const struct attribute_group **groups)
@@ -35209,7 +35214,7 @@ static __always_inline void ddv_b_del_gendisk(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_del_gendisk(ddv_call->ret_ip, ddv_call->dut, disk);
+	ddv_r_del_gendisk(ddv_call_ret_ip(ddv_call), ddv_call->dut, disk);
 }
 
 static DDV_RARE_PATH void ddv_r_del_gendisk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct gendisk *disk)
@@ -35283,7 +35288,7 @@ static __always_inline void ddv_b_put_disk(struct ddv_call *ddv_call, struct gen
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_put_disk(ddv_call->ret_ip, ddv_call->dut, disk);
+	ddv_r_put_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, disk);
 }
 
 static DDV_RARE_PATH void ddv_r_put_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct gendisk *disk)
@@ -35339,7 +35344,7 @@ static __always_inline void ddv_b_blk_mq_start_request(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_mq_start_request(ddv_call->ret_ip, ddv_call->dut, rq);
+	ddv_r_blk_mq_start_request(ddv_call_ret_ip(ddv_call), ddv_call->dut, rq);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_mq_start_request(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request *rq)
@@ -35395,7 +35400,7 @@ static __always_inline void ddv_b_blk_mq_end_request(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_mq_end_request(ddv_call->ret_ip, ddv_call->dut, rq, error);
+	ddv_r_blk_mq_end_request(ddv_call_ret_ip(ddv_call), ddv_call->dut, rq, error);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_mq_end_request(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request *rq, blk_status_t error)
@@ -35463,7 +35468,7 @@ static __always_inline struct nvdimm_bus *ddv_b_nvdimm_bus_register(struct ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_nvdimm_bus_register(ddv_call->ret_ip, ddv_call->dut, parent, nfit_desc);
+	return ddv_r_nvdimm_bus_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, parent, nfit_desc);
 }
 
 static DDV_RARE_PATH struct nvdimm_bus *ddv_r_nvdimm_bus_register(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *parent, struct nvdimm_bus_descriptor *nfit_desc)
@@ -35526,7 +35531,7 @@ static __always_inline struct nd_region *ddv_b_nvdimm_pmem_region_create(struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_nvdimm_pmem_region_create(ddv_call->ret_ip, ddv_call->dut, nvdimm_bus, ndr_desc);
+	return ddv_r_nvdimm_pmem_region_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, nvdimm_bus, ndr_desc);
 }
 
 static DDV_RARE_PATH struct nd_region *ddv_r_nvdimm_pmem_region_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct nvdimm_bus *nvdimm_bus, struct nd_region_desc *ndr_desc)
@@ -35591,7 +35596,7 @@ static __always_inline struct Scsi_Host *ddv_a_scsi_host_alloc(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_host_alloc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_scsi_host_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct Scsi_Host *ddv_b_scsi_host_alloc(struct ddv_call *ddv_call, struct scsi_host_template *sht, int privsize)
@@ -35618,7 +35623,7 @@ static __always_inline struct Scsi_Host *ddv_b_scsi_host_alloc(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_host_alloc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_host_alloc(ddv_call->ret_ip, ddv_call->dut, sht, privsize);
+	return ddv_r_scsi_host_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, sht, privsize);
 }
 
 static DDV_RARE_PATH struct Scsi_Host *ddv_r_scsi_host_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_host_template *sht, int privsize)
@@ -35693,7 +35698,7 @@ static __always_inline struct Scsi_Host *ddv_a_scsi_host_alloc(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_host_alloc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_scsi_host_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct Scsi_Host *ddv_b_scsi_host_alloc(struct ddv_call *ddv_call, const struct scsi_host_template *sht, int privsize)
@@ -35720,7 +35725,7 @@ static __always_inline struct Scsi_Host *ddv_b_scsi_host_alloc(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_host_alloc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_host_alloc(ddv_call->ret_ip, ddv_call->dut, sht, privsize);
+	return ddv_r_scsi_host_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, sht, privsize);
 }
 
 static DDV_RARE_PATH struct Scsi_Host *ddv_r_scsi_host_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct scsi_host_template *sht, int privsize)
@@ -35785,7 +35790,7 @@ static __always_inline int ddv_a_scsi_add_host_with_dma(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_add_host_with_dma(ddv_call->ret_ip, ddv_call->dut, ret, shost);
+	return ddv_p_scsi_add_host_with_dma(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, shost);
 }
 
 static __always_inline int ddv_b_scsi_add_host_with_dma(struct ddv_call *ddv_call, struct Scsi_Host *shost, struct device *dev, struct device *dma_dev)
@@ -35812,7 +35817,7 @@ static __always_inline int ddv_b_scsi_add_host_with_dma(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_add_host_with_dma(ddv_call, ret, shost);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_add_host_with_dma(ddv_call->ret_ip, ddv_call->dut, shost, dev, dma_dev);
+	return ddv_r_scsi_add_host_with_dma(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost, dev, dma_dev);
 }
 
 static DDV_RARE_PATH int ddv_r_scsi_add_host_with_dma(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost, struct device *dev, struct device *dma_dev)
@@ -35886,7 +35891,7 @@ static __always_inline void ddv_b_scsi_scan_host(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_scan_host(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_scan_host(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_scan_host(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -35969,7 +35974,7 @@ static __always_inline void ddv_b_scsi_remove_host(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_remove_host(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_remove_host(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_remove_host(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -36050,7 +36055,7 @@ static __always_inline struct Scsi_Host *ddv_a_scsi_host_get(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_host_get(ddv_call->ret_ip, ddv_call->dut, ret, shost);
+	return ddv_p_scsi_host_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, shost);
 }
 
 static __always_inline struct Scsi_Host *ddv_b_scsi_host_get(struct ddv_call *ddv_call, struct Scsi_Host *shost)
@@ -36062,7 +36067,7 @@ static __always_inline struct Scsi_Host *ddv_b_scsi_host_get(struct ddv_call *dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_host_get(ddv_call, ret, shost);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_host_get(ddv_call->ret_ip, ddv_call->dut, shost);
+	return ddv_r_scsi_host_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH struct Scsi_Host *ddv_r_scsi_host_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -36181,7 +36186,7 @@ static __always_inline void ddv_b_scsi_host_put(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_host_put(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_host_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_host_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -36238,7 +36243,7 @@ static __always_inline void ddv_b_scsi_block_requests(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_block_requests(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_block_requests(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_block_requests(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -36309,7 +36314,7 @@ static __always_inline void ddv_b_scsi_unblock_requests(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_unblock_requests(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_unblock_requests(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_unblock_requests(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -36385,7 +36390,7 @@ static __always_inline int ddv_a_scsi_dma_map(struct ddv_call *ddv_call, int ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_dma_map(ddv_call->ret_ip, ddv_call->dut, ret, cmd);
+	return ddv_p_scsi_dma_map(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, cmd);
 }
 
 static __always_inline int ddv_b_scsi_dma_map(struct ddv_call *ddv_call, struct scsi_cmnd *cmd)
@@ -36419,7 +36424,7 @@ static __always_inline int ddv_b_scsi_dma_map(struct ddv_call *ddv_call, struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_dma_map(ddv_call, ret, cmd);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_dma_map(ddv_call->ret_ip, ddv_call->dut, cmd);
+	return ddv_r_scsi_dma_map(ddv_call_ret_ip(ddv_call), ddv_call->dut, cmd);
 }
 
 static DDV_RARE_PATH int ddv_r_scsi_dma_map(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_cmnd *cmd)
@@ -36492,7 +36497,7 @@ static __always_inline void ddv_b_scsi_dma_unmap(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_dma_unmap(ddv_call->ret_ip, ddv_call->dut, cmd);
+	ddv_r_scsi_dma_unmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, cmd);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_dma_unmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_cmnd *cmd)
@@ -36549,7 +36554,7 @@ static __always_inline void ddv_b_scsi_done(struct ddv_call *ddv_call, struct sc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_done(ddv_call->ret_ip, ddv_call->dut, cmd);
+	ddv_r_scsi_done(ddv_call_ret_ip(ddv_call), ddv_call->dut, cmd);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_done(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_cmnd *cmd)
@@ -36606,7 +36611,7 @@ static __always_inline void ddv_b_scsi_done_direct(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_done_direct(ddv_call->ret_ip, ddv_call->dut, cmd);
+	ddv_r_scsi_done_direct(ddv_call_ret_ip(ddv_call), ddv_call->dut, cmd);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_done_direct(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_cmnd *cmd)
@@ -36674,7 +36679,7 @@ static __always_inline struct clk *ddv_a_clk_get(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_clk_get(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_clk_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct clk *ddv_b_clk_get(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -36701,7 +36706,7 @@ static __always_inline struct clk *ddv_b_clk_get(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_clk_get(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_clk_get(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_clk_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_clk_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -36778,7 +36783,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -36805,7 +36810,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -36898,7 +36903,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_enabled(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_enabled(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_enabled(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_enabled(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -36925,7 +36930,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_enabled(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_enabled(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_enabled(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_enabled(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_enabled(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37018,7 +37023,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_prepared(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_prepared(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_prepared(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_prepared(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37045,7 +37050,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_prepared(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_prepared(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_prepared(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_prepared(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_prepared(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37138,7 +37143,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_optional(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_optional(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37165,7 +37170,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_optional(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_optional(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_optional(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_optional(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37258,7 +37263,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional_enabled(struct dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_optional_enabled(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_optional_enabled(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_optional_enabled(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37285,7 +37290,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_optional_enabled(struct dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_optional_enabled(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_optional_enabled(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_optional_enabled(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_optional_enabled(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37378,7 +37383,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional_prepared(struct d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_optional_prepared(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_optional_prepared(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_optional_prepared(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37405,7 +37410,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_optional_prepared(struct d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_optional_prepared(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_optional_prepared(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_optional_prepared(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_optional_prepared(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37488,7 +37493,7 @@ static __always_inline void ddv_b_devm_clk_put(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_clk_put(ddv_call->ret_ip, ddv_call->dut, dev, clk);
+	ddv_r_devm_clk_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, clk);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_clk_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct clk *clk)
@@ -37568,7 +37573,7 @@ static __always_inline void ddv_b_clk_put(struct ddv_call *ddv_call, struct clk 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_clk_put(ddv_call->ret_ip, ddv_call->dut, clk);
+	ddv_r_clk_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH void ddv_r_clk_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -37669,7 +37674,7 @@ static __always_inline int ddv_a_clk_prepare(struct ddv_call *ddv_call, int ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_clk_prepare(ddv_call->ret_ip, ddv_call->dut, ret, clk);
+	return ddv_p_clk_prepare(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, clk);
 }
 
 static __always_inline int ddv_b_clk_prepare(struct ddv_call *ddv_call, struct clk *clk)
@@ -37696,7 +37701,7 @@ static __always_inline int ddv_b_clk_prepare(struct ddv_call *ddv_call, struct c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_clk_prepare(ddv_call, ret, clk);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_clk_prepare(ddv_call->ret_ip, ddv_call->dut, clk);
+	return ddv_r_clk_prepare(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH int ddv_r_clk_prepare(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -37834,7 +37839,7 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_clk_unprepare(ddv_call->ret_ip, ddv_call->dut, clk);
+	ddv_r_clk_unprepare(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH void ddv_r_clk_unprepare(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -37935,7 +37940,7 @@ static __always_inline int ddv_a_clk_enable(struct ddv_call *ddv_call, int ret, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_clk_enable(ddv_call->ret_ip, ddv_call->dut, ret, clk);
+	return ddv_p_clk_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, clk);
 }
 
 static __always_inline int ddv_b_clk_enable(struct ddv_call *ddv_call, struct clk *clk)
@@ -37985,7 +37990,7 @@ static __always_inline int ddv_b_clk_enable(struct ddv_call *ddv_call, struct cl
 	ddv_call->bail = ddv_inline;
 	return ddv_a_clk_enable(ddv_call, ret, clk);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_clk_enable(ddv_call->ret_ip, ddv_call->dut, clk);
+	return ddv_r_clk_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH int ddv_r_clk_enable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -38103,7 +38108,7 @@ static __always_inline void ddv_b_clk_disable(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_clk_disable(ddv_call->ret_ip, ddv_call->dut, clk);
+	ddv_r_clk_disable(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH void ddv_r_clk_disable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -38171,7 +38176,7 @@ static __always_inline struct regulator *ddv_a_regulator_get(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_regulator_get(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_regulator_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct regulator *ddv_b_regulator_get(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -38198,7 +38203,7 @@ static __always_inline struct regulator *ddv_b_regulator_get(struct ddv_call *dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_regulator_get(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_regulator_get(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_regulator_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct regulator *ddv_r_regulator_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -38281,7 +38286,7 @@ static __always_inline void ddv_b_regulator_put(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_regulator_put(ddv_call->ret_ip, ddv_call->dut, regulator);
+	ddv_r_regulator_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, regulator);
 }
 
 static DDV_RARE_PATH void ddv_r_regulator_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct regulator *regulator)
@@ -38381,7 +38386,7 @@ static __always_inline int ddv_a_regulator_enable(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_regulator_enable(ddv_call->ret_ip, ddv_call->dut, ret, regulator);
+	return ddv_p_regulator_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, regulator);
 }
 
 static __always_inline int ddv_b_regulator_enable(struct ddv_call *ddv_call, struct regulator *regulator)
@@ -38408,7 +38413,7 @@ static __always_inline int ddv_b_regulator_enable(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_regulator_enable(ddv_call, ret, regulator);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_regulator_enable(ddv_call->ret_ip, ddv_call->dut, regulator);
+	return ddv_r_regulator_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, regulator);
 }
 
 static DDV_RARE_PATH int ddv_r_regulator_enable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct regulator *regulator)
@@ -38522,7 +38527,7 @@ static __always_inline int ddv_b_regulator_disable(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_regulator_disable(ddv_call->ret_ip, ddv_call->dut, regulator);
+	return ddv_r_regulator_disable(ddv_call_ret_ip(ddv_call), ddv_call->dut, regulator);
 }
 
 static DDV_RARE_PATH int ddv_r_regulator_disable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct regulator *regulator)
@@ -38585,7 +38590,7 @@ static __always_inline struct gpio_desc *ddv_a_gpiod_get(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_gpiod_get(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_gpiod_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gpio_desc *ddv_b_gpiod_get(struct ddv_call *ddv_call, struct device *dev, const char *con_id, enum gpiod_flags flags)
@@ -38612,7 +38617,7 @@ static __always_inline struct gpio_desc *ddv_b_gpiod_get(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_gpiod_get(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_gpiod_get(ddv_call->ret_ip, ddv_call->dut, dev, con_id, flags);
+	return ddv_r_gpiod_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, con_id, flags);
 }
 
 static DDV_RARE_PATH struct gpio_desc *ddv_r_gpiod_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *con_id, enum gpiod_flags flags)
@@ -38683,7 +38688,7 @@ static __always_inline struct gpio_desc *ddv_a_gpiod_get_optional(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_gpiod_get_optional(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_gpiod_get_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gpio_desc *ddv_b_gpiod_get_optional(struct ddv_call *ddv_call, struct device *dev, const char *con_id, enum gpiod_flags flags)
@@ -38710,7 +38715,7 @@ static __always_inline struct gpio_desc *ddv_b_gpiod_get_optional(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_gpiod_get_optional(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_gpiod_get_optional(ddv_call->ret_ip, ddv_call->dut, dev, con_id, flags);
+	return ddv_r_gpiod_get_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, con_id, flags);
 }
 
 static DDV_RARE_PATH struct gpio_desc *ddv_r_gpiod_get_optional(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *con_id, enum gpiod_flags flags)
@@ -38781,7 +38786,7 @@ static __always_inline struct gpio_desc *ddv_a_gpiod_get_index(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_gpiod_get_index(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_gpiod_get_index(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gpio_desc *ddv_b_gpiod_get_index(struct ddv_call *ddv_call, struct device *dev, const char *con_id, unsigned int idx, enum gpiod_flags flags)
@@ -38808,7 +38813,7 @@ static __always_inline struct gpio_desc *ddv_b_gpiod_get_index(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_gpiod_get_index(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_gpiod_get_index(ddv_call->ret_ip, ddv_call->dut, dev, con_id, idx, flags);
+	return ddv_r_gpiod_get_index(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, con_id, idx, flags);
 }
 
 static DDV_RARE_PATH struct gpio_desc *ddv_r_gpiod_get_index(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *con_id, unsigned int idx, enum gpiod_flags flags)
@@ -38879,7 +38884,7 @@ static __always_inline struct gpio_desc *ddv_a_gpiod_get_index_optional(struct d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_gpiod_get_index_optional(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_gpiod_get_index_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gpio_desc *ddv_b_gpiod_get_index_optional(struct ddv_call *ddv_call, struct device *dev, const char *con_id, unsigned int index, enum gpiod_flags flags)
@@ -38906,7 +38911,7 @@ static __always_inline struct gpio_desc *ddv_b_gpiod_get_index_optional(struct d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_gpiod_get_index_optional(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_gpiod_get_index_optional(ddv_call->ret_ip, ddv_call->dut, dev, con_id, index, flags);
+	return ddv_r_gpiod_get_index_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, con_id, index, flags);
 }
 
 static DDV_RARE_PATH struct gpio_desc *ddv_r_gpiod_get_index_optional(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *con_id, unsigned int index, enum gpiod_flags flags)
@@ -38982,7 +38987,7 @@ static __always_inline void ddv_b_gpiod_put(struct ddv_call *ddv_call, struct gp
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_gpiod_put(ddv_call->ret_ip, ddv_call->dut, desc);
+	ddv_r_gpiod_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, desc);
 }
 
 static DDV_RARE_PATH void ddv_r_gpiod_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct gpio_desc *desc)
@@ -39145,6 +39150,7 @@ static const struct ddv_type_desc ddv_types[76] = {
 		.flags = 0,
 		.leak_msg = 4,
 		.size_field = 0,
+		.chain_guard = &ddv_chain_guard,
 	},
 	/* 4 devm, specs/linux/heap.ddv:477:8 */
 	[4] = {
@@ -39153,6 +39159,7 @@ static const struct ddv_type_desc ddv_types[76] = {
 		.flags = 0,
 		.leak_msg = 0,
 		.size_field = 0,
+		.chain_guard = &ddv_chain_guard,
 	},
 	/* 5 pages, specs/linux/heap.ddv:672:8 */
 	[5] = {
@@ -39453,6 +39460,7 @@ static const struct ddv_type_desc ddv_types[76] = {
 		.flags = 0,
 		.leak_msg = 0,
 		.size_field = -1,
+		.chain_guard = &ddv_chain_guard,
 	},
 	/* 41 sysfs_group, specs/linux/device.ddv:385:8 */
 	[41] = {
