@@ -440,6 +440,7 @@ struct type_decl {
 	int nstates;
 	bool contained;
 	bool percpu;		/* held by the current CPU's context: ddv/fastpath.h */
+	bool chained;		/* its lookup starts a link of a chain of ifs (emit_c.c chain_len) */
 	int size_field;
 	int index;
 	/* Another pack's type, imported: the import, and its index in the import table (or -1). */
@@ -634,6 +635,8 @@ void emit_last(struct writer *w, const struct fnsig *f, const char *what);
 void emit_exit(struct writer *w, const struct fnsig *f);
 void emit_va_decls(struct writer *w, const struct fnsig *f);
 void emit_va_reads(struct writer *w, const struct fnsig *f);
+void emit_injection(struct writer *w, const struct fnsig *f);	/* fails: a failure or the original */
+void emit_contention(struct writer *w);	/* class lock: contention's delay */
 /* emit_expr.c: the C of expressions. */
 void emit_expr(struct writer *w, const struct expr *e);
 void emit_cond(struct writer *w, const struct expr *e);	/* no parentheses around a comparison */

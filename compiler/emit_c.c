@@ -31,7 +31,13 @@ struct emit_ctx {
 	 * (ddv_obj_destroy_found).
 	 */
 	struct shared_lookups *found;
+	/* In a chain of ifs (chain_len): its last link, whose else takes chain_label. */
+	const struct stmt *chain_last;
+	int chain_label;
 };
+
+/* The guard of the pack's chains of ifs (ddv/fastpath.h DDV_CHAIN_CLOSED). */
+#define CHAIN_GUARD "ddv_chain_guard"
 
 const char *pack_var(const struct spec *spec)
 {
@@ -530,13 +536,39 @@ static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
 	if (s->body && cx->rare_label && asks_in_driver(s->cond))
 		emit_rare(cx, "-EAGAIN");	/* the driver's own memory: lookups out of line */
 	emit_stmts(cx, s->body, depth);
-	if (s->else_body) {
+	if (s == cx->chain_last) {
+		/* Where the chain's guard goes while none of its types had an object. */
+		cx->chain_last = NULL;
+		w_close(cx->w, " else {");
+		w_indent(cx->w);
+		w_label(cx->w, "ddv_chain%d: ;", cx->chain_label);
+		emit_stmts(cx, s->else_body, depth);
+	} else if (s->else_body) {
 		w_close(cx->w, " else {");
 		w_indent(cx->w);
 		emit_stmts(cx, s->else_body, depth);
 	}
 	w_close(cx->w, "");
 	cx->found = found;
+}
+
+/* Before the first if of a chain (chain_len): its guard's test. */
+static void emit_chain_guard(struct emit_ctx *cx, struct stmt *s)
+{
+	static int labels;
+	const struct stmt *last = NULL;
+
+	int n = cx->chain_last ? 0 : chain_len(s, &last);
+
+	if (n < 2)
+		return;
+	/* Their descriptors name the guard (emit_types, after the wrappers). */
+	for (const struct stmt *l = s; n--; l = l->else_body)
+		chain_link(l)->chained = true;
+	cx->chain_last = last;
+	cx->chain_label = labels++;
+	w_line(cx->w, "if (DDV_CHAIN_CLOSED(ddv_call, " CHAIN_GUARD "))");
+	w_line(cx->w, "\tgoto ddv_chain%d;", cx->chain_label);
 }
 
 static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
@@ -550,6 +582,8 @@ static void emit_conditional(struct emit_ctx *cx, struct stmt *s, int depth)
 		emit_comment_pos(w, &s->pos, s->kind == S_CHECK ? "check" : "require");
 	else
 		emit_comment_pos(w, &s->pos, s->kind == S_AFTER ? "after" : "if");
+	if (!cx->shared)
+		emit_chain_guard(cx, s);
 	if (cx->shared) {
 		/* A check of a run: its lookups are the run's (emit_check_run). */
 		for (int i = 0; i < l.n; i++)
@@ -775,23 +809,6 @@ static void emit_phase(struct emit_ctx *cx, struct stmt *s, bool after)
 	cx->rare_label = NULL;
 }
 
-static void emit_fail_value(struct writer *w, const struct fail_value *f)
-{
-	switch (f->kind) {
-	case FAIL_NULL:
-		w_printf(w, "NULL");
-		break;
-	case FAIL_ERR_PTR:
-		w_printf(w, "ERR_PTR(");
-		emit_expr(w, f->value);
-		w_printf(w, ")");
-		break;
-	case FAIL_INT:
-		emit_expr(w, f->value);
-		break;
-	}
-}
-
 /*
  * A leak scope's begin or end: ddv.ko acts at its entry and exit, so its
  * wrapper always takes the full entry (__ddv_call_enter), never the inline one.
@@ -828,7 +845,7 @@ static void emit_after(struct emit_ctx *cx, struct fnsig *f)
 	emit_phase(cx, f->contract->body, true);
 	emit_exit(w, f);
 	emit_rare_label(w, "ddv_resume");
-	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s%s)",
+	emit_last(w, f, tree_printf("%s(ddv_call_ret_ip(ddv_call), ddv_call->dut%s%s)",
 				      mangle("ddv_p_", f->symbol), is_void ? "" : ", ret",
 				      arg_names(f, true)));
 	w_close(w, "");
@@ -845,68 +862,6 @@ static void emit_after(struct emit_ctx *cx, struct fnsig *f)
  *	{ pre-call rules; injected failure or the original; after rules and exit;
  *	  ddv_restart: return ddv_r_kmalloc_trace(...); }
  */
-/*
- * An injected failure or the original call (fails ... if COND: ddv_should_fail_if):
- *	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
- *	case DDV_FAIL_RARE: goto ddv_restart;
- *	case 1: [what the failure writes;] ret = NULL; break;
- *	default: ret = kmalloc_trace(s, flags, size); break;
- *	}
- */
-static void emit_injection(struct writer *w, const struct fnsig *f)
-{
-	const struct contract *c = f->contract;
-	int i = 1;
-
-	w_printf(w, "switch (ddv_should_fail%s(ddv_call, ", c->fail_cond ? "_if" : "");
-	if (c->fail_cond) {
-		emit_expr(w, c->fail_cond);
-		w_printf(w, ", ");
-	}
-	if (c->alloc_size) {
-		w_printf(w, "(u64)(");
-		emit_expr(w, c->alloc_size);
-		w_printf(w, ")");
-	} else {
-		w_printf(w, "0");
-	}
-	w_open(w, ", %s))", c->contig ? "DDV_CONTIG" : "0");
-	w_label(w, "case DDV_FAIL_RARE:");
-	w_line(w, "goto ddv_restart;");
-	for (struct fail_value *fv = c->fails; fv; fv = fv->next, i++) {
-		w_label(w, "case %d:", i);
-		/* What the real function stores when it fails, the injected failure stores too. */
-		for (struct clause *cl = c->clauses; cl; cl = cl->next) {
-			if (cl->kind != CL_WRITES)
-				continue;
-			emit_expr(w, cl->target);
-			w_printf(w, " = ");
-			emit_expr(w, cl->value);
-			w_printf(w, ";\n");
-		}
-		w_printf(w, "ret = ");
-		emit_fail_value(w, fv);
-		w_printf(w, ";\n");
-		w_line(w, "break;");
-	}
-	w_label(w, "default:");
-	emit_call_original(w, f, true);
-	w_line(w, "break;");
-	w_close(w, "");
-}
-
-/*
- * A blocking lock (class lock, nothing to fail): lock-contention mode may
- * delay it in ddv.ko before the original takes the lock.
- *	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
- *		goto ddv_restart;
- */
-static void emit_contention(struct writer *w)
-{
-	w_line(w, "if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)");
-	w_nested(w, "goto ddv_restart;");
-}
-
 /*
  * may_sleep [if COND]: the calling context, before the rules (ddv_can_sleep()
  * in ddv/fastpath.h: hardirq, softirq, interrupts off, preemption off, which
@@ -983,7 +938,7 @@ static void emit_body(struct emit_ctx *cx, struct fnsig *f)
 		emit_exit(w, f);
 	}
 	emit_rare_label(w, "ddv_restart");
-	emit_last(w, f, tree_printf("%s(ddv_call->ret_ip, ddv_call->dut%s)",
+	emit_last(w, f, tree_printf("%s(ddv_call_ret_ip(ddv_call), ddv_call->dut%s)",
 				      mangle("ddv_r_", f->symbol), arg_names(f, false)));
 	w_close(w, "");
 	w_blank(w);
@@ -1169,6 +1124,16 @@ void emit_wrappers(struct writer *w, struct spec *spec)
 	}
 	if (percpu)
 		w_blank(w);
+	/* The guard of the chains of ifs, which the wrappers and the descriptors name. */
+	bool chains = false;
+
+	for (struct contract *c = spec->contracts; c; c = c->next)
+		chains |= chains_any(c->body);
+	if (chains) {
+		/* Unused when every chain is the if of a run of checks (emit_run_if). */
+		w_line(w, "static u8 " CHAIN_GUARD " __maybe_unused;");
+		w_blank(w);
+	}
 
 	for (struct fnsig *f = spec->funcs; f; f = f->next_in_pack) {
 		const char *guard = version_guard(f);

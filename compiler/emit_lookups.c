@@ -1,12 +1,14 @@
 /*
  * emit_lookups.c: the object lookups a rule makes (collect), and the runs of
- * checks that share them, with the if that may end a run (check_run).
+ * checks that share them, with the if that may end a run (check_run); the
+ * chains of ifs on lookups (chain_len).
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler/parser.h"
 #include "compiler/emit_lookups.h"
 
 void collect(struct lookups *l, struct expr *e)
@@ -138,4 +140,54 @@ bool check_run(struct stmt *s, struct shared_lookups *sh, struct stmt **end)
 	}
 	*end = s;
 	return reads > sh->n;
+}
+
+/*
+ * A link of a chain of ifs: an if whose condition is, or starts with (a chain
+ * of &&), a presence test T[k] of an own store type, which answers -ENOENT
+ * inline while T never had an object, so that the condition is false.
+ */
+struct type_decl *chain_link(const struct stmt *s)
+{
+	const struct expr *e = s->cond;
+
+	if (s->kind != S_IF || !e)
+		return NULL;
+	while (e->kind == E_BINARY && e->op == TOK_AND)
+		e = e->a;
+	if (e->kind != E_OBJ || !e->type || e->type->from || e->type->percpu)
+		return NULL;
+	return e->type;
+}
+
+/*
+ * The links of the chain of ifs that s starts (if T[k] {...} else if U[k]
+ * {...} else ...: each else one link alone), *last the innermost; 0 when s
+ * is no link. While no type of a chain had an object, each test is false:
+ * one test of the pack's guard for the chain takes its last else at once
+ * (kfree's devm, slab and device_name, three cmpb and branches: one).
+ */
+int chain_len(const struct stmt *s, const struct stmt **last)
+{
+	int n = 0;
+
+	while (chain_link(s)) {
+		n++;
+		*last = s;
+		s = s->else_body;
+		if (!s || s->next)
+			break;
+	}
+	return n;
+}
+
+/* Is there a chain of two links or more under s (emit_wrappers)? */
+bool chains_any(const struct stmt *s)
+{
+	const struct stmt *last;
+
+	for (; s; s = s->next)
+		if (chain_len(s, &last) >= 2 || chains_any(s->body) || chains_any(s->else_body))
+			return true;
+	return false;
 }

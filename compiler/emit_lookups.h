@@ -44,4 +44,13 @@ int shared_slot(struct shared_lookups *sh, const struct expr *e, bool add);
 bool is_check_stmt(const struct stmt *s);
 bool check_run(struct stmt *s, struct shared_lookups *sh, struct stmt **end);
 
+/*
+ * Chains of ifs whose tests start with a lookup (emit_lookups.c): a link's
+ * type (or NULL: s is no link), the number of links s starts (*last the
+ * innermost), and whether any chain of two links or more lies under s.
+ */
+struct type_decl *chain_link(const struct stmt *s);
+int chain_len(const struct stmt *s, const struct stmt **last);
+bool chains_any(const struct stmt *s);
+
 #endif

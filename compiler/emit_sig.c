@@ -1,7 +1,8 @@
 /*
  * emit_sig.c: the C of a probed function's signature and calls, for emit_c.c's
  * wrappers: prototypes, parameter and argument lists (with a variadic
- * function's words), returns, the call of the original.
+ * function's words), returns, the call of the original or its injected
+ * failure, a lock's contention delay.
  */
 #include "config.h"
 
@@ -132,4 +133,83 @@ void emit_va_reads(struct writer *w, const struct fnsig *f)
 	for (int i = 0; i < DDVC_VA_WORDS; i++)
 		w_line(w, "ddv_va%d = va_arg(ddv_ap, unsigned long);", i);
 	w_line(w, "va_end(ddv_ap);");
+}
+
+static void emit_fail_value(struct writer *w, const struct fail_value *f)
+{
+	switch (f->kind) {
+	case FAIL_NULL:
+		w_printf(w, "NULL");
+		break;
+	case FAIL_ERR_PTR:
+		w_printf(w, "ERR_PTR(");
+		emit_expr(w, f->value);
+		w_printf(w, ")");
+		break;
+	case FAIL_INT:
+		emit_expr(w, f->value);
+		break;
+	}
+}
+
+/*
+ * An injected failure or the original call (fails ... if COND: ddv_should_fail_if):
+ *	switch (ddv_should_fail(ddv_call, (u64)(size), DDV_CONTIG)) {
+ *	case DDV_FAIL_RARE: goto ddv_restart;
+ *	case 1: [what the failure writes;] ret = NULL; break;
+ *	default: ret = kmalloc_trace(s, flags, size); break;
+ *	}
+ */
+void emit_injection(struct writer *w, const struct fnsig *f)
+{
+	const struct contract *c = f->contract;
+	int i = 1;
+
+	w_printf(w, "switch (ddv_should_fail%s(ddv_call, ", c->fail_cond ? "_if" : "");
+	if (c->fail_cond) {
+		emit_expr(w, c->fail_cond);
+		w_printf(w, ", ");
+	}
+	if (c->alloc_size) {
+		w_printf(w, "(u64)(");
+		emit_expr(w, c->alloc_size);
+		w_printf(w, ")");
+	} else {
+		w_printf(w, "0");
+	}
+	w_open(w, ", %s))", c->contig ? "DDV_CONTIG" : "0");
+	w_label(w, "case DDV_FAIL_RARE:");
+	w_line(w, "goto ddv_restart;");
+	for (struct fail_value *fv = c->fails; fv; fv = fv->next, i++) {
+		w_label(w, "case %d:", i);
+		/* What the real function stores when it fails, the injected failure stores too. */
+		for (struct clause *cl = c->clauses; cl; cl = cl->next) {
+			if (cl->kind != CL_WRITES)
+				continue;
+			emit_expr(w, cl->target);
+			w_printf(w, " = ");
+			emit_expr(w, cl->value);
+			w_printf(w, ";\n");
+		}
+		w_printf(w, "ret = ");
+		emit_fail_value(w, fv);
+		w_printf(w, ";\n");
+		w_line(w, "break;");
+	}
+	w_label(w, "default:");
+	emit_call_original(w, f, true);
+	w_line(w, "break;");
+	w_close(w, "");
+}
+
+/*
+ * A blocking lock (class lock, nothing to fail): lock-contention mode may
+ * delay it in ddv.ko before the original takes the lock.
+ *	if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)
+ *		goto ddv_restart;
+ */
+void emit_contention(struct writer *w)
+{
+	w_line(w, "if (ddv_should_fail(ddv_call, 0, 0) == DDV_FAIL_RARE)");
+	w_nested(w, "goto ddv_restart;");
 }

@@ -76,6 +76,8 @@ static DEFINE_PER_CPU(struct ddv_pcpu_set, ddv_pcpu_spin_held);
 static DEFINE_PER_CPU(struct ddv_pcpu_set, ddv_pcpu_write_held);
 static DEFINE_PER_CPU(struct ddv_pcpu_set, ddv_pcpu_read_held);
 
+static u8 ddv_chain_guard __maybe_unused;
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
 /* specs/linux/heap.ddv:36:5: kmalloc -> kmalloc_trace */
 static DDV_RARE_PATH void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size);
@@ -104,7 +106,7 @@ static __always_inline void *ddv_a_kmalloc_trace(struct ddv_call *ddv_call, void
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_trace(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_trace(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -131,7 +133,7 @@ static __always_inline void *ddv_b_kmalloc_trace(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_trace(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_trace(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+	return ddv_r_kmalloc_trace(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -205,7 +207,7 @@ static __always_inline void *ddv_a___kmalloc(struct ddv_call *ddv_call, void *re
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -232,7 +234,7 @@ static __always_inline void *ddv_b___kmalloc(struct ddv_call *ddv_call, size_t s
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r___kmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -306,7 +308,7 @@ static __always_inline void *ddv_a_kmalloc_large(struct ddv_call *ddv_call, void
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_large(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_large(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_large(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -333,7 +335,7 @@ static __always_inline void *ddv_b_kmalloc_large(struct ddv_call *ddv_call, size
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_large(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_large(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r_kmalloc_large(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_large(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -407,7 +409,7 @@ static __always_inline void *ddv_a_kmalloc_trace_noprof(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_trace_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_trace_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -434,7 +436,7 @@ static __always_inline void *ddv_b_kmalloc_trace_noprof(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_trace_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_trace_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+	return ddv_r_kmalloc_trace_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -508,7 +510,7 @@ static __always_inline void *ddv_a_kmalloc_large_noprof(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_large_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -535,7 +537,7 @@ static __always_inline void *ddv_b_kmalloc_large_noprof(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_large_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r_kmalloc_large_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -609,7 +611,7 @@ static __always_inline void *ddv_a___kmalloc_noprof(struct ddv_call *ddv_call, v
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -636,7 +638,7 @@ static __always_inline void *ddv_b___kmalloc_noprof(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r___kmalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -710,7 +712,7 @@ static __always_inline void *ddv_a___kmalloc_cache_noprof(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_cache_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_cache_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -737,7 +739,7 @@ static __always_inline void *ddv_b___kmalloc_cache_noprof(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_cache_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_cache_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+	return ddv_r___kmalloc_cache_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, size);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_cache_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -811,7 +813,7 @@ static __always_inline void *ddv_a___kmalloc_large_noprof(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_large_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -838,7 +840,7 @@ static __always_inline void *ddv_b___kmalloc_large_noprof(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_large_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_large_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r___kmalloc_large_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_large_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -912,7 +914,7 @@ static __always_inline void *ddv_a___kmalloc_node(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -939,7 +941,7 @@ static __always_inline void *ddv_b___kmalloc_node(struct ddv_call *ddv_call, siz
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r___kmalloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1013,7 +1015,7 @@ static __always_inline void *ddv_a_kmalloc_node_trace(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_node_trace(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_node_trace(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1040,7 +1042,7 @@ static __always_inline void *ddv_b_kmalloc_node_trace(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_node_trace(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_node_trace(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+	return ddv_r_kmalloc_node_trace(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_node_trace(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1114,7 +1116,7 @@ static __always_inline void *ddv_a_kmalloc_large_node(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_large_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_large_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -1141,7 +1143,7 @@ static __always_inline void *ddv_b_kmalloc_large_node(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_large_node(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_large_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_kmalloc_large_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_large_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1215,7 +1217,7 @@ static __always_inline void *ddv_a___kmalloc_node_noprof(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -1242,7 +1244,7 @@ static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r___kmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1316,7 +1318,7 @@ static __always_inline void *ddv_a_kmalloc_node_trace_noprof(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_node_trace_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_node_trace_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1343,7 +1345,7 @@ static __always_inline void *ddv_b_kmalloc_node_trace_noprof(struct ddv_call *dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_node_trace_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_node_trace_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+	return ddv_r_kmalloc_node_trace_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_node_trace_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1417,7 +1419,7 @@ static __always_inline void *ddv_a_kmalloc_large_node_noprof(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kmalloc_large_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -1444,7 +1446,7 @@ static __always_inline void *ddv_b_kmalloc_large_node_noprof(struct ddv_call *dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmalloc_large_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_kmalloc_large_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1518,7 +1520,7 @@ static __always_inline void *ddv_a___kmalloc_node_noprof(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
@@ -1545,7 +1547,7 @@ static __always_inline void *ddv_b___kmalloc_node_noprof(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, b, flags, node);
+	return ddv_r___kmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, b, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node)
@@ -1619,7 +1621,7 @@ static __always_inline void *ddv_a___kmalloc_cache_node_noprof(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_cache_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_cache_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1646,7 +1648,7 @@ static __always_inline void *ddv_b___kmalloc_cache_node_noprof(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_cache_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_cache_node_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, node, size);
+	return ddv_r___kmalloc_cache_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node, size);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_cache_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node, size_t size)
@@ -1720,7 +1722,7 @@ static __always_inline void *ddv_a___kmalloc_large_node_noprof(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_large_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -1747,7 +1749,7 @@ static __always_inline void *ddv_b___kmalloc_large_node_noprof(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_large_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_large_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r___kmalloc_large_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_large_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -1821,7 +1823,7 @@ static __always_inline void *ddv_a___kmalloc_node_track_caller(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_track_caller(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_track_caller(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_track_caller(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node, unsigned long caller)
@@ -1848,7 +1850,7 @@ static __always_inline void *ddv_b___kmalloc_node_track_caller(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_track_caller(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_track_caller(ddv_call->ret_ip, ddv_call->dut, size, flags, node, caller);
+	return ddv_r___kmalloc_node_track_caller(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node, caller);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_track_caller(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node, unsigned long caller)
@@ -1922,7 +1924,7 @@ static __always_inline void *ddv_a___kmalloc_node_track_caller_noprof(struct ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_track_caller_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_track_caller_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_track_caller_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node, unsigned long caller)
@@ -1949,7 +1951,7 @@ static __always_inline void *ddv_b___kmalloc_node_track_caller_noprof(struct ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_track_caller_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_track_caller_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node, caller);
+	return ddv_r___kmalloc_node_track_caller_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node, caller);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_track_caller_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node, unsigned long caller)
@@ -2023,7 +2025,7 @@ static __always_inline void *ddv_a___kmalloc_node_track_caller_noprof(struct ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmalloc_node_track_caller_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kmalloc_node_track_caller_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kmalloc_node_track_caller_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node, unsigned long caller)
@@ -2050,7 +2052,7 @@ static __always_inline void *ddv_b___kmalloc_node_track_caller_noprof(struct ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmalloc_node_track_caller_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmalloc_node_track_caller_noprof(ddv_call->ret_ip, ddv_call->dut, size, b, flags, node, caller);
+	return ddv_r___kmalloc_node_track_caller_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, b, flags, node, caller);
 }
 
 static DDV_RARE_PATH void *ddv_r___kmalloc_node_track_caller_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node, unsigned long caller)
@@ -2158,7 +2160,7 @@ static __always_inline void *ddv_a_krealloc(struct ddv_call *ddv_call, void *ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_krealloc(ddv_call->ret_ip, ddv_call->dut, ret, objp, new_size);
+	return ddv_p_krealloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, objp, new_size);
 }
 
 static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const void *objp, size_t new_size, gfp_t flags)
@@ -2201,7 +2203,7 @@ static __always_inline void *ddv_b_krealloc(struct ddv_call *ddv_call, const voi
 	ddv_call->bail = ddv_inline;
 	return ddv_a_krealloc(ddv_call, ret, objp, new_size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_krealloc(ddv_call->ret_ip, ddv_call->dut, objp, new_size, flags);
+	return ddv_r_krealloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, objp, new_size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_krealloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp, size_t new_size, gfp_t flags)
@@ -2309,7 +2311,7 @@ static __always_inline void *ddv_a_krealloc_noprof(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_krealloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, objp, new_size);
+	return ddv_p_krealloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, objp, new_size);
 }
 
 static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, const void *objp, size_t new_size, gfp_t flags)
@@ -2352,7 +2354,7 @@ static __always_inline void *ddv_b_krealloc_noprof(struct ddv_call *ddv_call, co
 	ddv_call->bail = ddv_inline;
 	return ddv_a_krealloc_noprof(ddv_call, ret, objp, new_size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_krealloc_noprof(ddv_call->ret_ip, ddv_call->dut, objp, new_size, flags);
+	return ddv_r_krealloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, objp, new_size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_krealloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp, size_t new_size, gfp_t flags)
@@ -2425,7 +2427,7 @@ static __always_inline char *ddv_a_kstrdup(struct ddv_call *ddv_call, char *ret)
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kstrdup(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kstrdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline char *ddv_b_kstrdup(struct ddv_call *ddv_call, const char *s, gfp_t gfp)
@@ -2452,7 +2454,7 @@ static __always_inline char *ddv_b_kstrdup(struct ddv_call *ddv_call, const char
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kstrdup(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kstrdup(ddv_call->ret_ip, ddv_call->dut, s, gfp);
+	return ddv_r_kstrdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, gfp);
 }
 
 static DDV_RARE_PATH char *ddv_r_kstrdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *s, gfp_t gfp)
@@ -2524,7 +2526,7 @@ static __always_inline void *ddv_a_kmemdup(struct ddv_call *ddv_call, void *ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmemdup(ddv_call->ret_ip, ddv_call->dut, ret, len);
+	return ddv_p_kmemdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, len);
 }
 
 static __always_inline void *ddv_b_kmemdup(struct ddv_call *ddv_call, const void *src, size_t len, gfp_t gfp)
@@ -2551,7 +2553,7 @@ static __always_inline void *ddv_b_kmemdup(struct ddv_call *ddv_call, const void
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmemdup(ddv_call, ret, len);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmemdup(ddv_call->ret_ip, ddv_call->dut, src, len, gfp);
+	return ddv_r_kmemdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, src, len, gfp);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmemdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *src, size_t len, gfp_t gfp)
@@ -2625,7 +2627,7 @@ static __always_inline void *ddv_a_kmemdup_noprof(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmemdup_noprof(ddv_call->ret_ip, ddv_call->dut, ret, len);
+	return ddv_p_kmemdup_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, len);
 }
 
 static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call *ddv_call, const void *src, size_t len, gfp_t gfp)
@@ -2652,7 +2654,7 @@ static __always_inline void *ddv_b_kmemdup_noprof(struct ddv_call *ddv_call, con
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmemdup_noprof(ddv_call, ret, len);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmemdup_noprof(ddv_call->ret_ip, ddv_call->dut, src, len, gfp);
+	return ddv_r_kmemdup_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, src, len, gfp);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmemdup_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *src, size_t len, gfp_t gfp)
@@ -2790,6 +2792,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 			ddv_violation(ddv_call, 1111, 1, (u64)(unsigned long)(objp));
 		}
 		/* specs/linux/heap.ddv:160:3: if */
+		if (DDV_CHAIN_CLOSED(ddv_call, ddv_chain_guard))
+			goto ddv_chain0;
 		{
 			int ddv_f0;
 
@@ -2917,6 +2921,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 									ddv_call->bail = 0;
 								}
 							} else {
+							ddv_chain0: ;
 								/* specs/linux/heap.ddv:180:6: object operation */
 								{
 									int ddv_rc;
@@ -2946,7 +2951,7 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kfree(ddv_call->ret_ip, ddv_call->dut, objp);
+	ddv_r_kfree(ddv_call_ret_ip(ddv_call), ddv_call->dut, objp);
 }
 
 static DDV_RARE_PATH void ddv_r_kfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp)
@@ -3017,7 +3022,7 @@ static __always_inline void ddv_b_kfree_sensitive(struct ddv_call *ddv_call, con
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kfree_sensitive(ddv_call->ret_ip, ddv_call->dut, objp);
+	ddv_r_kfree_sensitive(ddv_call_ret_ip(ddv_call), ddv_call->dut, objp);
 }
 
 static DDV_RARE_PATH void ddv_r_kfree_sensitive(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *objp)
@@ -3094,7 +3099,7 @@ static __always_inline char *ddv_a_kasprintf(struct ddv_call *ddv_call, char *re
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kasprintf(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kasprintf(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline char *ddv_b_kasprintf(struct ddv_call *ddv_call, gfp_t gfp, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -3121,7 +3126,7 @@ static __always_inline char *ddv_b_kasprintf(struct ddv_call *ddv_call, gfp_t gf
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kasprintf(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kasprintf(ddv_call->ret_ip, ddv_call->dut, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kasprintf(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH char *ddv_r_kasprintf(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -3213,7 +3218,7 @@ static __always_inline char *ddv_a_kvasprintf(struct ddv_call *ddv_call, char *r
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kvasprintf(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kvasprintf(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline char *ddv_b_kvasprintf(struct ddv_call *ddv_call, gfp_t gfp, const char *fmt, va_list ap)
@@ -3234,7 +3239,7 @@ static __always_inline char *ddv_b_kvasprintf(struct ddv_call *ddv_call, gfp_t g
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kvasprintf(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kvasprintf(ddv_call->ret_ip, ddv_call->dut, gfp, fmt, ap);
+	return ddv_r_kvasprintf(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp, fmt, ap);
 }
 
 static DDV_RARE_PATH char *ddv_r_kvasprintf(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, const char *fmt, va_list ap)
@@ -3305,7 +3310,7 @@ static __always_inline char *ddv_a_kstrndup(struct ddv_call *ddv_call, char *ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kstrndup(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kstrndup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline char *ddv_b_kstrndup(struct ddv_call *ddv_call, const char *s, size_t max, gfp_t gfp)
@@ -3326,7 +3331,7 @@ static __always_inline char *ddv_b_kstrndup(struct ddv_call *ddv_call, const cha
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kstrndup(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kstrndup(ddv_call->ret_ip, ddv_call->dut, s, max, gfp);
+	return ddv_r_kstrndup(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, max, gfp);
 }
 
 static DDV_RARE_PATH char *ddv_r_kstrndup(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *s, size_t max, gfp_t gfp)
@@ -3397,7 +3402,7 @@ static __always_inline const char *ddv_a_kstrdup_const(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kstrdup_const(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kstrdup_const(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline const char *ddv_b_kstrdup_const(struct ddv_call *ddv_call, const char *s, gfp_t gfp)
@@ -3418,7 +3423,7 @@ static __always_inline const char *ddv_b_kstrdup_const(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kstrdup_const(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kstrdup_const(ddv_call->ret_ip, ddv_call->dut, s, gfp);
+	return ddv_r_kstrdup_const(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, gfp);
 }
 
 static DDV_RARE_PATH const char *ddv_r_kstrdup_const(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *s, gfp_t gfp)
@@ -3494,7 +3499,7 @@ static __always_inline void ddv_b_kfree_const(struct ddv_call *ddv_call, const v
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kfree_const(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_kfree_const(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_kfree_const(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *x)
@@ -3584,7 +3589,7 @@ static __always_inline struct kmem_cache *ddv_a_kmem_cache_create(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_create(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kmem_cache_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct kmem_cache *ddv_b_kmem_cache_create(struct ddv_call *ddv_call, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *))
@@ -3611,7 +3616,7 @@ static __always_inline struct kmem_cache *ddv_b_kmem_cache_create(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_create(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_create(ddv_call->ret_ip, ddv_call->dut, name, size, align, flags, ctor);
+	return ddv_r_kmem_cache_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, size, align, flags, ctor);
 }
 
 static DDV_RARE_PATH struct kmem_cache *ddv_r_kmem_cache_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *))
@@ -3706,7 +3711,7 @@ static __always_inline struct kmem_cache *ddv_a_kmem_cache_create_usercopy(struc
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_create_usercopy(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kmem_cache_create_usercopy(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct kmem_cache *ddv_b_kmem_cache_create_usercopy(struct ddv_call *ddv_call, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, unsigned int useroffset, unsigned int usersize, void (*ctor)(void *))
@@ -3733,7 +3738,7 @@ static __always_inline struct kmem_cache *ddv_b_kmem_cache_create_usercopy(struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_create_usercopy(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_create_usercopy(ddv_call->ret_ip, ddv_call->dut, name, size, align, flags, useroffset, usersize, ctor);
+	return ddv_r_kmem_cache_create_usercopy(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, size, align, flags, useroffset, usersize, ctor);
 }
 
 static DDV_RARE_PATH struct kmem_cache *ddv_r_kmem_cache_create_usercopy(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, unsigned int useroffset, unsigned int usersize, void (*ctor)(void *))
@@ -3828,7 +3833,7 @@ static __always_inline struct kmem_cache *ddv_a___kmem_cache_create_args(struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kmem_cache_create_args(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___kmem_cache_create_args(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct kmem_cache *ddv_b___kmem_cache_create_args(struct ddv_call *ddv_call, const char *name, unsigned int object_size, struct kmem_cache_args *args, slab_flags_t flags)
@@ -3855,7 +3860,7 @@ static __always_inline struct kmem_cache *ddv_b___kmem_cache_create_args(struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kmem_cache_create_args(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kmem_cache_create_args(ddv_call->ret_ip, ddv_call->dut, name, object_size, args, flags);
+	return ddv_r___kmem_cache_create_args(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, object_size, args, flags);
 }
 
 static DDV_RARE_PATH struct kmem_cache *ddv_r___kmem_cache_create_args(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, unsigned int object_size, struct kmem_cache_args *args, slab_flags_t flags)
@@ -3984,7 +3989,7 @@ static __always_inline void ddv_b_kmem_cache_destroy(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kmem_cache_destroy(ddv_call->ret_ip, ddv_call->dut, s);
+	ddv_r_kmem_cache_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, s);
 }
 
 static DDV_RARE_PATH void ddv_r_kmem_cache_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s)
@@ -4068,7 +4073,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc(struct ddv_call *ddv_call, v
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags)
@@ -4095,7 +4100,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc(ddv_call->ret_ip, ddv_call->dut, s, flags);
+	return ddv_r_kmem_cache_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags)
@@ -4184,7 +4189,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_noprof(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags)
@@ -4211,7 +4216,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_noprof(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_noprof(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags);
+	return ddv_r_kmem_cache_alloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags)
@@ -4300,7 +4305,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_lru(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_lru(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_lru(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_lru(struct ddv_call *ddv_call, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
@@ -4327,7 +4332,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_lru(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_lru(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_lru(ddv_call->ret_ip, ddv_call->dut, s, lru, flags);
+	return ddv_r_kmem_cache_alloc_lru(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, lru, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_lru(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
@@ -4416,7 +4421,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_lru_noprof(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_lru_noprof(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_lru_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_lru_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
@@ -4443,7 +4448,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_lru_noprof(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_lru_noprof(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_lru_noprof(ddv_call->ret_ip, ddv_call->dut, s, lru, flags);
+	return ddv_r_kmem_cache_alloc_lru_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, lru, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_lru_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
@@ -4532,7 +4537,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_node(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_node(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_node(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node)
@@ -4559,7 +4564,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_node(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_node(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_node(ddv_call->ret_ip, ddv_call->dut, s, flags, node);
+	return ddv_r_kmem_cache_alloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node)
@@ -4648,7 +4653,7 @@ static __always_inline void *ddv_a_kmem_cache_alloc_node_noprof(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kmem_cache_alloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, s);
+	return ddv_p_kmem_cache_alloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, s);
 }
 
 static __always_inline void *ddv_b_kmem_cache_alloc_node_noprof(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, int node)
@@ -4675,7 +4680,7 @@ static __always_inline void *ddv_b_kmem_cache_alloc_node_noprof(struct ddv_call 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kmem_cache_alloc_node_noprof(ddv_call, ret, s);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kmem_cache_alloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, s, flags, node);
+	return ddv_r_kmem_cache_alloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kmem_cache_alloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, int node)
@@ -4789,7 +4794,7 @@ static __always_inline void ddv_b_kmem_cache_free(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kmem_cache_free(ddv_call->ret_ip, ddv_call->dut, s, objp);
+	ddv_r_kmem_cache_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, objp);
 }
 
 static DDV_RARE_PATH void ddv_r_kmem_cache_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, void *objp)
@@ -4872,7 +4877,7 @@ static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kvfree_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_kvfree_call_rcu(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
@@ -4957,7 +4962,7 @@ static __always_inline void ddv_b_kvfree_call_rcu(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kvfree_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_kvfree_call_rcu(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, void *func)
@@ -5022,7 +5027,7 @@ static __always_inline void ddv_b_dma_fence_release(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_fence_release(ddv_call->ret_ip, ddv_call->dut, kref);
+	ddv_r_dma_fence_release(ddv_call_ret_ip(ddv_call), ddv_call->dut, kref);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_fence_release(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kref *kref)
@@ -5087,7 +5092,7 @@ static __always_inline int ddv_a_drm_framebuffer_init(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_drm_framebuffer_init(ddv_call->ret_ip, ddv_call->dut, ret, fb, funcs);
+	return ddv_p_drm_framebuffer_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, fb, funcs);
 }
 
 static __always_inline int ddv_b_drm_framebuffer_init(struct ddv_call *ddv_call, struct drm_device *dev, struct drm_framebuffer *fb, const struct drm_framebuffer_funcs *funcs)
@@ -5099,7 +5104,7 @@ static __always_inline int ddv_b_drm_framebuffer_init(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_drm_framebuffer_init(ddv_call, ret, fb, funcs);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_drm_framebuffer_init(ddv_call->ret_ip, ddv_call->dut, dev, fb, funcs);
+	return ddv_r_drm_framebuffer_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, fb, funcs);
 }
 
 static DDV_RARE_PATH int ddv_r_drm_framebuffer_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_device *dev, struct drm_framebuffer *fb, const struct drm_framebuffer_funcs *funcs)
@@ -5165,7 +5170,7 @@ static __always_inline int ddv_a_drm_universal_plane_init(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_drm_universal_plane_init(ddv_call->ret_ip, ddv_call->dut, ret, plane, funcs);
+	return ddv_p_drm_universal_plane_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, plane, funcs);
 }
 
 static __always_inline int ddv_b_drm_universal_plane_init(struct ddv_call *ddv_call, struct drm_device *dev, struct drm_plane *plane, uint32_t possible_crtcs, const struct drm_plane_funcs *funcs, const uint32_t *formats, unsigned int format_count, const uint64_t *format_modifiers, enum drm_plane_type type, const char *name, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -5177,7 +5182,7 @@ static __always_inline int ddv_b_drm_universal_plane_init(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_drm_universal_plane_init(ddv_call, ret, plane, funcs);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_drm_universal_plane_init(ddv_call->ret_ip, ddv_call->dut, dev, plane, possible_crtcs, funcs, formats, format_count, format_modifiers, type, name, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_drm_universal_plane_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, plane, possible_crtcs, funcs, formats, format_count, format_modifiers, type, name, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH int ddv_r_drm_universal_plane_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_device *dev, struct drm_plane *plane, uint32_t possible_crtcs, const struct drm_plane_funcs *funcs, const uint32_t *formats, unsigned int format_count, const uint64_t *format_modifiers, enum drm_plane_type type, const char *name, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -5258,7 +5263,7 @@ static __always_inline void ddv_b___drm_atomic_helper_plane_duplicate_state(stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___drm_atomic_helper_plane_duplicate_state(ddv_call->ret_ip, ddv_call->dut, plane, state);
+	ddv_r___drm_atomic_helper_plane_duplicate_state(ddv_call_ret_ip(ddv_call), ddv_call->dut, plane, state);
 }
 
 static DDV_RARE_PATH void ddv_r___drm_atomic_helper_plane_duplicate_state(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_plane *plane, struct drm_plane_state *state)
@@ -5319,7 +5324,7 @@ static __always_inline void ddv_b_drm_gem_shmem_free(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_drm_gem_shmem_free(ddv_call->ret_ip, ddv_call->dut, shmem);
+	ddv_r_drm_gem_shmem_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, shmem);
 }
 
 static DDV_RARE_PATH void ddv_r_drm_gem_shmem_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_gem_shmem_object *shmem)
@@ -5389,7 +5394,7 @@ static __always_inline struct edid *ddv_a_drm_do_get_edid(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_drm_do_get_edid(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_drm_do_get_edid(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct edid *ddv_b_drm_do_get_edid(struct ddv_call *ddv_call, struct drm_connector *connector, int (*get_edid_block)(void *data, u8 *buf, unsigned int block, size_t len), void *data)
@@ -5401,7 +5406,7 @@ static __always_inline struct edid *ddv_b_drm_do_get_edid(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_drm_do_get_edid(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_drm_do_get_edid(ddv_call->ret_ip, ddv_call->dut, connector, get_edid_block, data);
+	return ddv_r_drm_do_get_edid(ddv_call_ret_ip(ddv_call), ddv_call->dut, connector, get_edid_block, data);
 }
 
 static DDV_RARE_PATH struct edid *ddv_r_drm_do_get_edid(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct drm_connector *connector, int (*get_edid_block)(void *data, u8 *buf, unsigned int block, size_t len), void *data)
@@ -5475,7 +5480,7 @@ static __always_inline u8 *ddv_a_hid_alloc_report_buf(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_hid_alloc_report_buf(ddv_call->ret_ip, ddv_call->dut, ret, report);
+	return ddv_p_hid_alloc_report_buf(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, report);
 }
 
 static __always_inline u8 *ddv_b_hid_alloc_report_buf(struct ddv_call *ddv_call, struct hid_report *report, gfp_t flags)
@@ -5496,7 +5501,7 @@ static __always_inline u8 *ddv_b_hid_alloc_report_buf(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_hid_alloc_report_buf(ddv_call, ret, report);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_hid_alloc_report_buf(ddv_call->ret_ip, ddv_call->dut, report, flags);
+	return ddv_r_hid_alloc_report_buf(ddv_call_ret_ip(ddv_call), ddv_call->dut, report, flags);
 }
 
 static DDV_RARE_PATH u8 *ddv_r_hid_alloc_report_buf(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hid_report *report, gfp_t flags)
@@ -5594,7 +5599,7 @@ static __always_inline void *ddv_a_devm_kmalloc(struct ddv_call *ddv_call, void 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_kmalloc(ddv_call->ret_ip, ddv_call->dut, ret, dev, size);
+	return ddv_p_devm_kmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size);
 }
 
 static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call *ddv_call, struct device *dev, size_t size, gfp_t gfp)
@@ -5621,7 +5626,7 @@ static __always_inline void *ddv_b_devm_kmalloc(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_kmalloc(ddv_call, ret, dev, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_kmalloc(ddv_call->ret_ip, ddv_call->dut, dev, size, gfp);
+	return ddv_r_devm_kmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, gfp);
 }
 
 static DDV_RARE_PATH void *ddv_r_devm_kmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, gfp_t gfp)
@@ -5719,7 +5724,7 @@ static __always_inline char *ddv_a_devm_kstrdup(struct ddv_call *ddv_call, char 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_kstrdup(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_kstrdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline char *ddv_b_devm_kstrdup(struct ddv_call *ddv_call, struct device *dev, const char *s, gfp_t gfp)
@@ -5740,7 +5745,7 @@ static __always_inline char *ddv_b_devm_kstrdup(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_kstrdup(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_kstrdup(ddv_call->ret_ip, ddv_call->dut, dev, s, gfp);
+	return ddv_r_devm_kstrdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, s, gfp);
 }
 
 static DDV_RARE_PATH char *ddv_r_devm_kstrdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *s, gfp_t gfp)
@@ -5838,7 +5843,7 @@ static __always_inline void *ddv_a_devm_kmemdup(struct ddv_call *ddv_call, void 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_kmemdup(ddv_call->ret_ip, ddv_call->dut, ret, dev, len);
+	return ddv_p_devm_kmemdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, len);
 }
 
 static __always_inline void *ddv_b_devm_kmemdup(struct ddv_call *ddv_call, struct device *dev, const void *src, size_t len, gfp_t gfp)
@@ -5859,7 +5864,7 @@ static __always_inline void *ddv_b_devm_kmemdup(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_kmemdup(ddv_call, ret, dev, len);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_kmemdup(ddv_call->ret_ip, ddv_call->dut, dev, src, len, gfp);
+	return ddv_r_devm_kmemdup(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, src, len, gfp);
 }
 
 static DDV_RARE_PATH void *ddv_r_devm_kmemdup(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const void *src, size_t len, gfp_t gfp)
@@ -5940,7 +5945,7 @@ static __always_inline void ddv_b_devm_kfree(struct ddv_call *ddv_call, struct d
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_kfree(ddv_call->ret_ip, ddv_call->dut, dev, p);
+	ddv_r_devm_kfree(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, p);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_kfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const void *p)
@@ -6009,7 +6014,7 @@ static __always_inline void *ddv_a_vmalloc(struct ddv_call *ddv_call, void *ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vmalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_vmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_vmalloc(struct ddv_call *ddv_call, unsigned long size)
@@ -6036,7 +6041,7 @@ static __always_inline void *ddv_b_vmalloc(struct ddv_call *ddv_call, unsigned l
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vmalloc(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vmalloc(ddv_call->ret_ip, ddv_call->dut, size);
+	return ddv_r_vmalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vmalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
@@ -6110,7 +6115,7 @@ static __always_inline void *ddv_a_vmalloc_noprof(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_vmalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call *ddv_call, unsigned long size)
@@ -6137,7 +6142,7 @@ static __always_inline void *ddv_b_vmalloc_noprof(struct ddv_call *ddv_call, uns
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vmalloc_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vmalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size);
+	return ddv_r_vmalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vmalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
@@ -6211,7 +6216,7 @@ static __always_inline void *ddv_a_vzalloc(struct ddv_call *ddv_call, void *ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vzalloc(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_vzalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_vzalloc(struct ddv_call *ddv_call, unsigned long size)
@@ -6238,7 +6243,7 @@ static __always_inline void *ddv_b_vzalloc(struct ddv_call *ddv_call, unsigned l
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vzalloc(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vzalloc(ddv_call->ret_ip, ddv_call->dut, size);
+	return ddv_r_vzalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vzalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
@@ -6312,7 +6317,7 @@ static __always_inline void *ddv_a_vzalloc_noprof(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vzalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_vzalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call *ddv_call, unsigned long size)
@@ -6339,7 +6344,7 @@ static __always_inline void *ddv_b_vzalloc_noprof(struct ddv_call *ddv_call, uns
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vzalloc_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vzalloc_noprof(ddv_call->ret_ip, ddv_call->dut, size);
+	return ddv_r_vzalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vzalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long size)
@@ -6413,7 +6418,7 @@ static __always_inline void *ddv_a_vcalloc(struct ddv_call *ddv_call, void *ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vcalloc(ddv_call->ret_ip, ddv_call->dut, ret, n, size);
+	return ddv_p_vcalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, n, size);
 }
 
 static __always_inline void *ddv_b_vcalloc(struct ddv_call *ddv_call, size_t n, size_t size)
@@ -6440,7 +6445,7 @@ static __always_inline void *ddv_b_vcalloc(struct ddv_call *ddv_call, size_t n, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vcalloc(ddv_call, ret, n, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vcalloc(ddv_call->ret_ip, ddv_call->dut, n, size);
+	return ddv_r_vcalloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, n, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vcalloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t n, size_t size)
@@ -6514,7 +6519,7 @@ static __always_inline void *ddv_a_vcalloc_noprof(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_vcalloc_noprof(ddv_call->ret_ip, ddv_call->dut, ret, n, size);
+	return ddv_p_vcalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, n, size);
 }
 
 static __always_inline void *ddv_b_vcalloc_noprof(struct ddv_call *ddv_call, size_t n, size_t size)
@@ -6541,7 +6546,7 @@ static __always_inline void *ddv_b_vcalloc_noprof(struct ddv_call *ddv_call, siz
 	ddv_call->bail = ddv_inline;
 	return ddv_a_vcalloc_noprof(ddv_call, ret, n, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_vcalloc_noprof(ddv_call->ret_ip, ddv_call->dut, n, size);
+	return ddv_r_vcalloc_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, n, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_vcalloc_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t n, size_t size)
@@ -6634,7 +6639,7 @@ static __always_inline void *ddv_a_kvmalloc_node(struct ddv_call *ddv_call, void
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kvmalloc_node(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kvmalloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -6661,7 +6666,7 @@ static __always_inline void *ddv_b_kvmalloc_node(struct ddv_call *ddv_call, size
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kvmalloc_node(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kvmalloc_node(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_kvmalloc_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kvmalloc_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -6754,7 +6759,7 @@ static __always_inline void *ddv_a_kvmalloc_node_noprof(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_kvmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -6781,7 +6786,7 @@ static __always_inline void *ddv_b_kvmalloc_node_noprof(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kvmalloc_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_kvmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -6874,7 +6879,7 @@ static __always_inline void *ddv_a___kvmalloc_node_noprof(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___kvmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call *ddv_call, size_t size, kmem_buckets *b, gfp_t flags, int node)
@@ -6901,7 +6906,7 @@ static __always_inline void *ddv_b___kvmalloc_node_noprof(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a___kvmalloc_node_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___kvmalloc_node_noprof(ddv_call->ret_ip, ddv_call->dut, size, b, flags, node);
+	return ddv_r___kvmalloc_node_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, b, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r___kvmalloc_node_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, kmem_buckets *b, gfp_t flags, int node)
@@ -6996,7 +7001,7 @@ static __always_inline void ddv_b_vfree(struct ddv_call *ddv_call, const void *a
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_vfree(ddv_call->ret_ip, ddv_call->dut, addr);
+	ddv_r_vfree(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_vfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr)
@@ -7091,7 +7096,7 @@ static __always_inline void ddv_b_kvfree(struct ddv_call *ddv_call, const void *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kvfree(ddv_call->ret_ip, ddv_call->dut, addr);
+	ddv_r_kvfree(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr)
@@ -7178,7 +7183,7 @@ static __always_inline ssize_t ddv_a_iov_iter_get_pages_alloc2(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_iov_iter_get_pages_alloc2(ddv_call->ret_ip, ddv_call->dut, ret, pages, start);
+	return ddv_p_iov_iter_get_pages_alloc2(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pages, start);
 }
 
 static __always_inline ssize_t ddv_b_iov_iter_get_pages_alloc2(struct ddv_call *ddv_call, struct iov_iter *i, struct page ***pages, size_t maxsize, size_t *start)
@@ -7200,7 +7205,7 @@ static __always_inline ssize_t ddv_b_iov_iter_get_pages_alloc2(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_iov_iter_get_pages_alloc2(ddv_call, ret, pages, start);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_iov_iter_get_pages_alloc2(ddv_call->ret_ip, ddv_call->dut, i, pages, maxsize, start);
+	return ddv_r_iov_iter_get_pages_alloc2(ddv_call_ret_ip(ddv_call), ddv_call->dut, i, pages, maxsize, start);
 }
 
 static DDV_RARE_PATH ssize_t ddv_r_iov_iter_get_pages_alloc2(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct iov_iter *i, struct page ***pages, size_t maxsize, size_t *start)
@@ -7298,7 +7303,7 @@ static __always_inline void ddv_b_kvfree_sensitive(struct ddv_call *ddv_call, co
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kvfree_sensitive(ddv_call->ret_ip, ddv_call->dut, addr, len);
+	ddv_r_kvfree_sensitive(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, len);
 }
 
 static DDV_RARE_PATH void ddv_r_kvfree_sensitive(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *addr, size_t len)
@@ -7367,7 +7372,7 @@ static __always_inline unsigned long ddv_a___get_free_pages(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___get_free_pages(ddv_call->ret_ip, ddv_call->dut, ret, order);
+	return ddv_p___get_free_pages(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, order);
 }
 
 static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call *ddv_call, gfp_t gfp_mask, unsigned int order)
@@ -7400,7 +7405,7 @@ static __always_inline unsigned long ddv_b___get_free_pages(struct ddv_call *ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a___get_free_pages(ddv_call, ret, order);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___get_free_pages(ddv_call->ret_ip, ddv_call->dut, gfp_mask, order);
+	return ddv_r___get_free_pages(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp_mask, order);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r___get_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask, unsigned int order)
@@ -7474,7 +7479,7 @@ static __always_inline unsigned long ddv_a_get_free_pages_noprof(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_get_free_pages_noprof(ddv_call->ret_ip, ddv_call->dut, ret, order);
+	return ddv_p_get_free_pages_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, order);
 }
 
 static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call *ddv_call, gfp_t gfp_mask, unsigned int order)
@@ -7507,7 +7512,7 @@ static __always_inline unsigned long ddv_b_get_free_pages_noprof(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_get_free_pages_noprof(ddv_call, ret, order);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_get_free_pages_noprof(ddv_call->ret_ip, ddv_call->dut, gfp_mask, order);
+	return ddv_r_get_free_pages_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp_mask, order);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_get_free_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask, unsigned int order)
@@ -7581,7 +7586,7 @@ static __always_inline unsigned long ddv_a_get_zeroed_page(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_get_zeroed_page(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_get_zeroed_page(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call *ddv_call, gfp_t gfp_mask)
@@ -7608,7 +7613,7 @@ static __always_inline unsigned long ddv_b_get_zeroed_page(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_get_zeroed_page(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_get_zeroed_page(ddv_call->ret_ip, ddv_call->dut, gfp_mask);
+	return ddv_r_get_zeroed_page(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp_mask);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_get_zeroed_page(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask)
@@ -7682,7 +7687,7 @@ static __always_inline unsigned long ddv_a_get_zeroed_page_noprof(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_get_zeroed_page_noprof(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_get_zeroed_page_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_call *ddv_call, gfp_t gfp_mask)
@@ -7709,7 +7714,7 @@ static __always_inline unsigned long ddv_b_get_zeroed_page_noprof(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_get_zeroed_page_noprof(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_get_zeroed_page_noprof(ddv_call->ret_ip, ddv_call->dut, gfp_mask);
+	return ddv_r_get_zeroed_page_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp_mask);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_get_zeroed_page_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp_mask)
@@ -7803,7 +7808,7 @@ static __always_inline void ddv_b_free_pages(struct ddv_call *ddv_call, unsigned
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_free_pages(ddv_call->ret_ip, ddv_call->dut, addr, order);
+	ddv_r_free_pages(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, order);
 }
 
 static DDV_RARE_PATH void ddv_r_free_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long addr, unsigned int order)
@@ -7871,7 +7876,7 @@ static __always_inline struct page *ddv_b_alloc_pages(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_pages(ddv_call->ret_ip, ddv_call->dut, gfp, order);
+	return ddv_r_alloc_pages(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp, order);
 }
 
 static DDV_RARE_PATH struct page *ddv_r_alloc_pages(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, unsigned int order)
@@ -7936,7 +7941,7 @@ static __always_inline struct page *ddv_b_alloc_pages_noprof(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_pages_noprof(ddv_call->ret_ip, ddv_call->dut, gfp, order);
+	return ddv_r_alloc_pages_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, gfp, order);
 }
 
 static DDV_RARE_PATH struct page *ddv_r_alloc_pages_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, gfp_t gfp, unsigned int order)
@@ -8002,7 +8007,7 @@ static __always_inline void *ddv_a_alloc_pages_exact(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_pages_exact(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_alloc_pages_exact(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_alloc_pages_exact(struct ddv_call *ddv_call, size_t size, gfp_t gfp_mask)
@@ -8029,7 +8034,7 @@ static __always_inline void *ddv_b_alloc_pages_exact(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_pages_exact(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_pages_exact(ddv_call->ret_ip, ddv_call->dut, size, gfp_mask);
+	return ddv_r_alloc_pages_exact(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, gfp_mask);
 }
 
 static DDV_RARE_PATH void *ddv_r_alloc_pages_exact(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t gfp_mask)
@@ -8103,7 +8108,7 @@ static __always_inline void *ddv_a_alloc_pages_exact_noprof(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_pages_exact_noprof(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_alloc_pages_exact_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_alloc_pages_exact_noprof(struct ddv_call *ddv_call, size_t size, gfp_t gfp_mask)
@@ -8130,7 +8135,7 @@ static __always_inline void *ddv_b_alloc_pages_exact_noprof(struct ddv_call *ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_pages_exact_noprof(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_pages_exact_noprof(ddv_call->ret_ip, ddv_call->dut, size, gfp_mask);
+	return ddv_r_alloc_pages_exact_noprof(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, gfp_mask);
 }
 
 static DDV_RARE_PATH void *ddv_r_alloc_pages_exact_noprof(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t gfp_mask)
@@ -8224,7 +8229,7 @@ static __always_inline void ddv_b_free_pages_exact(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_free_pages_exact(ddv_call->ret_ip, ddv_call->dut, virt, size);
+	ddv_r_free_pages_exact(ddv_call_ret_ip(ddv_call), ddv_call->dut, virt, size);
 }
 
 static DDV_RARE_PATH void ddv_r_free_pages_exact(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *virt, size_t size)
@@ -8304,7 +8309,7 @@ static __always_inline void ddv_b_framebuffer_release(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_framebuffer_release(ddv_call->ret_ip, ddv_call->dut, info);
+	ddv_r_framebuffer_release(ddv_call_ret_ip(ddv_call), ddv_call->dut, info);
 }
 
 static DDV_RARE_PATH void ddv_r_framebuffer_release(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct fb_info *info)
@@ -8374,7 +8379,7 @@ static __always_inline void *ddv_a_dma_alloc_attrs(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, ret, dev, size, dma_handle);
+	return ddv_p_dma_alloc_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size, dma_handle);
 }
 
 static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call *ddv_call, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
@@ -8407,7 +8412,7 @@ static __always_inline void *ddv_b_dma_alloc_attrs(struct ddv_call *ddv_call, st
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_alloc_attrs(ddv_call, ret, dev, size, dma_handle);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, dma_handle, flag, attrs);
+	return ddv_r_dma_alloc_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, dma_handle, flag, attrs);
 }
 
 static DDV_RARE_PATH void *ddv_r_dma_alloc_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
@@ -8558,7 +8563,7 @@ static __always_inline void ddv_b_dma_free_attrs(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_free_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, cpu_addr, dma_handle, attrs);
+	ddv_r_dma_free_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, cpu_addr, dma_handle, attrs);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_free_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
@@ -8648,7 +8653,7 @@ static __always_inline void *ddv_a_dmam_alloc_attrs(struct ddv_call *ddv_call, v
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dmam_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, ret, dev, size);
+	return ddv_p_dmam_alloc_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size);
 }
 
 static __always_inline void *ddv_b_dmam_alloc_attrs(struct ddv_call *ddv_call, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp, unsigned long attrs)
@@ -8675,7 +8680,7 @@ static __always_inline void *ddv_b_dmam_alloc_attrs(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dmam_alloc_attrs(ddv_call, ret, dev, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dmam_alloc_attrs(ddv_call->ret_ip, ddv_call->dut, dev, size, dma_handle, gfp, attrs);
+	return ddv_r_dmam_alloc_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, dma_handle, gfp, attrs);
 }
 
 static DDV_RARE_PATH void *ddv_r_dmam_alloc_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp, unsigned long attrs)
@@ -8764,7 +8769,7 @@ static __always_inline void ddv_b_dmam_free_coherent(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dmam_free_coherent(ddv_call->ret_ip, ddv_call->dut, dev, size, vaddr, dma_handle);
+	ddv_r_dmam_free_coherent(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, vaddr, dma_handle);
 }
 
 static DDV_RARE_PATH void ddv_r_dmam_free_coherent(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle)
@@ -8832,7 +8837,7 @@ static __always_inline dma_addr_t ddv_a_dma_map_page_attrs(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_map_page_attrs(ddv_call->ret_ip, ddv_call->dut, ret, dev, size, dir);
+	return ddv_p_dma_map_page_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size, dir);
 }
 
 static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call *ddv_call, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -8859,7 +8864,7 @@ static __always_inline dma_addr_t ddv_b_dma_map_page_attrs(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_map_page_attrs(ddv_call, ret, dev, size, dir);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_map_page_attrs(ddv_call->ret_ip, ddv_call->dut, dev, page, offset, size, dir, attrs);
+	return ddv_r_dma_map_page_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, page, offset, size, dir, attrs);
 }
 
 static DDV_RARE_PATH dma_addr_t ddv_r_dma_map_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -8954,7 +8959,7 @@ static __always_inline void ddv_b_dma_unmap_page_attrs(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_unmap_page_attrs(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir, attrs);
+	ddv_r_dma_unmap_page_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir, attrs);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -9022,7 +9027,7 @@ static __always_inline unsigned int ddv_a_dma_map_sg_attrs(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_map_sg_attrs(ddv_call->ret_ip, ddv_call->dut, ret, sg, nents, dir);
+	return ddv_p_dma_map_sg_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, sg, nents, dir);
 }
 
 static __always_inline unsigned int ddv_b_dma_map_sg_attrs(struct ddv_call *ddv_call, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
@@ -9049,7 +9054,7 @@ static __always_inline unsigned int ddv_b_dma_map_sg_attrs(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_map_sg_attrs(ddv_call, ret, sg, nents, dir);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_map_sg_attrs(ddv_call->ret_ip, ddv_call->dut, dev, sg, nents, dir, attrs);
+	return ddv_r_dma_map_sg_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nents, dir, attrs);
 }
 
 static DDV_RARE_PATH unsigned int ddv_r_dma_map_sg_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
@@ -9120,7 +9125,7 @@ static __always_inline int ddv_a_dma_map_sgtable(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_map_sgtable(ddv_call->ret_ip, ddv_call->dut, ret, sgt, dir);
+	return ddv_p_dma_map_sgtable(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, sgt, dir);
 }
 
 static __always_inline int ddv_b_dma_map_sgtable(struct ddv_call *ddv_call, struct device *dev, struct sg_table *sgt, enum dma_data_direction dir, unsigned long attrs)
@@ -9144,7 +9149,7 @@ static __always_inline int ddv_b_dma_map_sgtable(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_map_sgtable(ddv_call, ret, sgt, dir);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_map_sgtable(ddv_call->ret_ip, ddv_call->dut, dev, sgt, dir, attrs);
+	return ddv_r_dma_map_sgtable(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sgt, dir, attrs);
 }
 
 static DDV_RARE_PATH int ddv_r_dma_map_sgtable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct sg_table *sgt, enum dma_data_direction dir, unsigned long attrs)
@@ -9239,7 +9244,7 @@ static __always_inline void ddv_b_dma_unmap_sg_attrs(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_unmap_sg_attrs(ddv_call->ret_ip, ddv_call->dut, dev, sg, nents, dir, attrs);
+	ddv_r_dma_unmap_sg_attrs(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nents, dir, attrs);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_unmap_sg_attrs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
@@ -9317,7 +9322,7 @@ static __always_inline void ddv_b_dma_sync_sg_for_cpu(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_sync_sg_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, sg, nelems, dir);
+	ddv_r_dma_sync_sg_for_cpu(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nelems, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
@@ -9397,7 +9402,7 @@ static __always_inline void ddv_b___dma_sync_sg_for_cpu(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dma_sync_sg_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, sg, nelems, dir);
+	ddv_r___dma_sync_sg_for_cpu(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nelems, dir);
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
@@ -9477,7 +9482,7 @@ static __always_inline void ddv_b_dma_sync_sg_for_device(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_sync_sg_for_device(ddv_call->ret_ip, ddv_call->dut, dev, sg, nelems, dir);
+	ddv_r_dma_sync_sg_for_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nelems, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
@@ -9557,7 +9562,7 @@ static __always_inline void ddv_b___dma_sync_sg_for_device(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dma_sync_sg_for_device(ddv_call->ret_ip, ddv_call->dut, dev, sg, nelems, dir);
+	ddv_r___dma_sync_sg_for_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, sg, nelems, dir);
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
@@ -9640,7 +9645,7 @@ static __always_inline void ddv_b_dma_sync_single_for_cpu(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_sync_single_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	ddv_r_dma_sync_single_for_cpu(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -9723,7 +9728,7 @@ static __always_inline void ddv_b___dma_sync_single_for_cpu(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dma_sync_single_for_cpu(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	ddv_r___dma_sync_single_for_cpu(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -9806,7 +9811,7 @@ static __always_inline void ddv_b_dma_sync_single_for_device(struct ddv_call *dd
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_sync_single_for_device(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	ddv_r_dma_sync_single_for_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -9889,7 +9894,7 @@ static __always_inline void ddv_b___dma_sync_single_for_device(struct ddv_call *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dma_sync_single_for_device(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir);
+	ddv_r___dma_sync_single_for_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
@@ -9959,7 +9964,7 @@ static __always_inline dma_addr_t ddv_a_dma_map_resource(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_map_resource(ddv_call->ret_ip, ddv_call->dut, ret, dev, size, dir);
+	return ddv_p_dma_map_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size, dir);
 }
 
 static __always_inline dma_addr_t ddv_b_dma_map_resource(struct ddv_call *ddv_call, struct device *dev, phys_addr_t phys_addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -9980,7 +9985,7 @@ static __always_inline dma_addr_t ddv_b_dma_map_resource(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_map_resource(ddv_call, ret, dev, size, dir);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_map_resource(ddv_call->ret_ip, ddv_call->dut, dev, phys_addr, size, dir, attrs);
+	return ddv_r_dma_map_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, phys_addr, size, dir, attrs);
 }
 
 static DDV_RARE_PATH dma_addr_t ddv_r_dma_map_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, phys_addr_t phys_addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -10075,7 +10080,7 @@ static __always_inline void ddv_b_dma_unmap_resource(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_unmap_resource(ddv_call->ret_ip, ddv_call->dut, dev, addr, size, dir, attrs);
+	ddv_r_dma_unmap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr, size, dir, attrs);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_unmap_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
@@ -10136,7 +10141,7 @@ static __always_inline int ddv_b_dma_set_mask(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_set_mask(ddv_call->ret_ip, ddv_call->dut, dev, mask);
+	return ddv_r_dma_set_mask(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, mask);
 }
 
 static DDV_RARE_PATH int ddv_r_dma_set_mask(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, u64 mask)
@@ -10192,7 +10197,7 @@ static __always_inline int ddv_b_dma_set_coherent_mask(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_set_coherent_mask(ddv_call->ret_ip, ddv_call->dut, dev, mask);
+	return ddv_r_dma_set_coherent_mask(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, mask);
 }
 
 static DDV_RARE_PATH int ddv_r_dma_set_coherent_mask(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, u64 mask)
@@ -10255,7 +10260,7 @@ static __always_inline struct dma_pool *ddv_a_dma_pool_create(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_pool_create(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_dma_pool_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call *ddv_call, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
@@ -10282,7 +10287,7 @@ static __always_inline struct dma_pool *ddv_b_dma_pool_create(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_pool_create(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_pool_create(ddv_call->ret_ip, ddv_call->dut, name, dev, size, align, boundary);
+	return ddv_r_dma_pool_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, dev, size, align, boundary);
 }
 
 static DDV_RARE_PATH struct dma_pool *ddv_r_dma_pool_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
@@ -10376,7 +10381,7 @@ static __always_inline void ddv_b_dma_pool_destroy(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_pool_destroy(ddv_call->ret_ip, ddv_call->dut, pool);
+	ddv_r_dma_pool_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, pool);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_pool_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool)
@@ -10484,7 +10489,7 @@ static __always_inline void *ddv_a_dma_pool_alloc(struct ddv_call *ddv_call, voi
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dma_pool_alloc(ddv_call->ret_ip, ddv_call->dut, ret, pool, handle);
+	return ddv_p_dma_pool_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pool, handle);
 }
 
 static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call *ddv_call, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
@@ -10511,7 +10516,7 @@ static __always_inline void *ddv_b_dma_pool_alloc(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dma_pool_alloc(ddv_call, ret, pool, handle);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dma_pool_alloc(ddv_call->ret_ip, ddv_call->dut, pool, mem_flags, handle);
+	return ddv_r_dma_pool_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, pool, mem_flags, handle);
 }
 
 static DDV_RARE_PATH void *ddv_r_dma_pool_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
@@ -10641,7 +10646,7 @@ static __always_inline void ddv_b_dma_pool_free(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dma_pool_free(ddv_call->ret_ip, ddv_call->dut, pool, vaddr, addr);
+	ddv_r_dma_pool_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, pool, vaddr, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_dma_pool_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
@@ -10709,7 +10714,7 @@ static __always_inline int ddv_a_request_threaded_irq(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, ret, irq, dev_id);
+	return ddv_p_request_threaded_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, irq, dev_id);
 }
 
 static __always_inline int ddv_b_request_threaded_irq(struct ddv_call *ddv_call, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
@@ -10751,7 +10756,7 @@ static __always_inline int ddv_b_request_threaded_irq(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_request_threaded_irq(ddv_call, ret, irq, dev_id);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_r_request_threaded_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 
 static DDV_RARE_PATH int ddv_r_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
@@ -10900,7 +10905,7 @@ static __always_inline const void *ddv_b_free_irq(struct ddv_call *ddv_call, uns
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_free_irq(ddv_call->ret_ip, ddv_call->dut, irq, dev_id);
+	return ddv_r_free_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq, dev_id);
 }
 
 static DDV_RARE_PATH const void *ddv_r_free_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq, void *dev_id)
@@ -10970,7 +10975,7 @@ static __always_inline void ddv_b_disable_irq(struct ddv_call *ddv_call, unsigne
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_disable_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	ddv_r_disable_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH void ddv_r_disable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -11039,7 +11044,7 @@ static __always_inline void ddv_b_disable_irq_nosync(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_disable_irq_nosync(ddv_call->ret_ip, ddv_call->dut, irq);
+	ddv_r_disable_irq_nosync(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH void ddv_r_disable_irq_nosync(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -11109,7 +11114,7 @@ static __always_inline bool ddv_b_disable_hardirq(struct ddv_call *ddv_call, uns
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_disable_hardirq(ddv_call->ret_ip, ddv_call->dut, irq);
+	return ddv_r_disable_hardirq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH bool ddv_r_disable_hardirq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -11173,7 +11178,7 @@ static __always_inline void ddv_b_enable_irq(struct ddv_call *ddv_call, unsigned
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_enable_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	ddv_r_enable_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH void ddv_r_enable_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -11233,7 +11238,7 @@ static __always_inline void ddv_b_synchronize_irq(struct ddv_call *ddv_call, uns
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_irq(ddv_call->ret_ip, ddv_call->dut, irq);
+	ddv_r_synchronize_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, irq);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int irq)
@@ -11312,7 +11317,7 @@ static __always_inline int ddv_a_devm_request_threaded_irq(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, ret, dev, irq, dev_id);
+	return ddv_p_devm_request_threaded_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, irq, dev_id);
 }
 
 static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call *ddv_call, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
@@ -11348,7 +11353,7 @@ static __always_inline int ddv_b_devm_request_threaded_irq(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_request_threaded_irq(ddv_call, ret, dev, irq, dev_id);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_request_threaded_irq(ddv_call->ret_ip, ddv_call->dut, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_r_devm_request_threaded_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
 }
 
 static DDV_RARE_PATH int ddv_r_devm_request_threaded_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
@@ -11436,7 +11441,7 @@ static __always_inline void ddv_b_devm_free_irq(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_free_irq(ddv_call->ret_ip, ddv_call->dut, dev, irq, dev_id);
+	ddv_r_devm_free_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, irq, dev_id);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_free_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, unsigned int irq, void *dev_id)
@@ -11517,7 +11522,7 @@ static __always_inline void ddv_b_init_timer_key(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_init_timer_key(ddv_call->ret_ip, ddv_call->dut, timer, func, flags, name, key);
+	ddv_r_init_timer_key(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer, func, flags, name, key);
 }
 
 static DDV_RARE_PATH void ddv_r_init_timer_key(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
@@ -11585,7 +11590,7 @@ static __always_inline int ddv_b_mod_timer(struct ddv_call *ddv_call, struct tim
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mod_timer(ddv_call->ret_ip, ddv_call->dut, timer, expires);
+	return ddv_r_mod_timer(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer, expires);
 }
 
 static DDV_RARE_PATH int ddv_r_mod_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer, unsigned long expires)
@@ -11653,7 +11658,7 @@ static __always_inline void ddv_b_add_timer(struct ddv_call *ddv_call, struct ti
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_add_timer(ddv_call->ret_ip, ddv_call->dut, timer);
+	ddv_r_add_timer(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH void ddv_r_add_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11709,7 +11714,7 @@ static __always_inline int ddv_b_del_timer(struct ddv_call *ddv_call, struct tim
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_del_timer(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_del_timer(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_del_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11762,7 +11767,7 @@ static __always_inline int ddv_b_timer_delete(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_timer_delete(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_timer_delete(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_timer_delete(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11821,7 +11826,7 @@ static __always_inline int ddv_b_del_timer_sync(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_del_timer_sync(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_del_timer_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_del_timer_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11880,7 +11885,7 @@ static __always_inline int ddv_b_timer_delete_sync(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_timer_delete_sync(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_timer_delete_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_timer_delete_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -11952,7 +11957,7 @@ static __always_inline bool ddv_b_queue_work_on(struct ddv_call *ddv_call, int c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_queue_work_on(ddv_call->ret_ip, ddv_call->dut, cpu, wq, work);
+	return ddv_r_queue_work_on(ddv_call_ret_ip(ddv_call), ddv_call->dut, cpu, wq, work);
 }
 
 static DDV_RARE_PATH bool ddv_r_queue_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct work_struct *work)
@@ -12022,7 +12027,7 @@ static __always_inline bool ddv_b_queue_delayed_work_on(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_queue_delayed_work_on(ddv_call->ret_ip, ddv_call->dut, cpu, wq, dwork, delay);
+	return ddv_r_queue_delayed_work_on(ddv_call_ret_ip(ddv_call), ddv_call->dut, cpu, wq, dwork, delay);
 }
 
 static DDV_RARE_PATH bool ddv_r_queue_delayed_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
@@ -12078,7 +12083,7 @@ static __always_inline bool ddv_b_cancel_work_sync(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cancel_work_sync(ddv_call->ret_ip, ddv_call->dut, work);
+	return ddv_r_cancel_work_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, work);
 }
 
 static DDV_RARE_PATH bool ddv_r_cancel_work_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct work_struct *work)
@@ -12134,7 +12139,7 @@ static __always_inline bool ddv_b_cancel_delayed_work_sync(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cancel_delayed_work_sync(ddv_call->ret_ip, ddv_call->dut, dwork);
+	return ddv_r_cancel_delayed_work_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, dwork);
 }
 
 static DDV_RARE_PATH bool ddv_r_cancel_delayed_work_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct delayed_work *dwork)
@@ -12185,7 +12190,7 @@ static __always_inline int ddv_b_timer_shutdown_sync(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_timer_shutdown_sync(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_timer_shutdown_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_timer_shutdown_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -12238,7 +12243,7 @@ static __always_inline int ddv_b_timer_shutdown(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_timer_shutdown(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_timer_shutdown(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_timer_shutdown(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *timer)
@@ -12303,7 +12308,7 @@ static __always_inline struct workqueue_struct *ddv_a_alloc_workqueue(struct ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_workqueue(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_alloc_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct workqueue_struct *ddv_b_alloc_workqueue(struct ddv_call *ddv_call, const char *fmt, unsigned int flags, int max_active, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -12330,7 +12335,7 @@ static __always_inline struct workqueue_struct *ddv_b_alloc_workqueue(struct ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_workqueue(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_workqueue(ddv_call->ret_ip, ddv_call->dut, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_alloc_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH struct workqueue_struct *ddv_r_alloc_workqueue(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *fmt, unsigned int flags, int max_active, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -12420,7 +12425,7 @@ static __always_inline bool ddv_b_mod_delayed_work_on(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mod_delayed_work_on(ddv_call->ret_ip, ddv_call->dut, cpu, wq, dwork, delay);
+	return ddv_r_mod_delayed_work_on(ddv_call_ret_ip(ddv_call), ddv_call->dut, cpu, wq, dwork, delay);
 }
 
 static DDV_RARE_PATH bool ddv_r_mod_delayed_work_on(unsigned long ddv_ret_ip, unsigned long ddv_dut, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
@@ -12470,7 +12475,7 @@ static __always_inline bool ddv_b_cancel_delayed_work(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cancel_delayed_work(ddv_call->ret_ip, ddv_call->dut, dwork);
+	return ddv_r_cancel_delayed_work(ddv_call_ret_ip(ddv_call), ddv_call->dut, dwork);
 }
 
 static DDV_RARE_PATH bool ddv_r_cancel_delayed_work(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct delayed_work *dwork)
@@ -12526,7 +12531,7 @@ static __always_inline bool ddv_b_flush_work(struct ddv_call *ddv_call, struct w
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_flush_work(ddv_call->ret_ip, ddv_call->dut, work);
+	return ddv_r_flush_work(ddv_call_ret_ip(ddv_call), ddv_call->dut, work);
 }
 
 static DDV_RARE_PATH bool ddv_r_flush_work(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct work_struct *work)
@@ -12582,7 +12587,7 @@ static __always_inline bool ddv_b_flush_delayed_work(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_flush_delayed_work(ddv_call->ret_ip, ddv_call->dut, dwork);
+	return ddv_r_flush_delayed_work(ddv_call_ret_ip(ddv_call), ddv_call->dut, dwork);
 }
 
 static DDV_RARE_PATH bool ddv_r_flush_delayed_work(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct delayed_work *dwork)
@@ -12637,7 +12642,7 @@ static __always_inline void ddv_b___flush_workqueue(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___flush_workqueue(ddv_call->ret_ip, ddv_call->dut, wq);
+	ddv_r___flush_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, wq);
 }
 
 static DDV_RARE_PATH void ddv_r___flush_workqueue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct workqueue_struct *wq)
@@ -12697,7 +12702,7 @@ static __always_inline void ddv_b_drain_workqueue(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_drain_workqueue(ddv_call->ret_ip, ddv_call->dut, wq);
+	ddv_r_drain_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, wq);
 }
 
 static DDV_RARE_PATH void ddv_r_drain_workqueue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct workqueue_struct *wq)
@@ -12771,7 +12776,7 @@ static __always_inline void ddv_b_destroy_workqueue(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_destroy_workqueue(ddv_call->ret_ip, ddv_call->dut, wq);
+	ddv_r_destroy_workqueue(ddv_call_ret_ip(ddv_call), ddv_call->dut, wq);
 }
 
 static DDV_RARE_PATH void ddv_r_destroy_workqueue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct workqueue_struct *wq)
@@ -12852,7 +12857,7 @@ static __always_inline void ddv_b_tasklet_init(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_tasklet_init(ddv_call->ret_ip, ddv_call->dut, t, func, data);
+	ddv_r_tasklet_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, t, func, data);
 }
 
 static DDV_RARE_PATH void ddv_r_tasklet_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data)
@@ -12933,7 +12938,7 @@ static __always_inline void ddv_b_tasklet_setup(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_tasklet_setup(ddv_call->ret_ip, ddv_call->dut, t, callback);
+	ddv_r_tasklet_setup(ddv_call_ret_ip(ddv_call), ddv_call->dut, t, callback);
 }
 
 static DDV_RARE_PATH void ddv_r_tasklet_setup(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t, void (*callback)(struct tasklet_struct *))
@@ -12993,7 +12998,7 @@ static __always_inline void ddv_b___tasklet_schedule(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___tasklet_schedule(ddv_call->ret_ip, ddv_call->dut, t);
+	ddv_r___tasklet_schedule(ddv_call_ret_ip(ddv_call), ddv_call->dut, t);
 }
 
 static DDV_RARE_PATH void ddv_r___tasklet_schedule(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t)
@@ -13053,7 +13058,7 @@ static __always_inline void ddv_b___tasklet_hi_schedule(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___tasklet_hi_schedule(ddv_call->ret_ip, ddv_call->dut, t);
+	ddv_r___tasklet_hi_schedule(ddv_call_ret_ip(ddv_call), ddv_call->dut, t);
 }
 
 static DDV_RARE_PATH void ddv_r___tasklet_hi_schedule(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t)
@@ -13113,7 +13118,7 @@ static __always_inline void ddv_b_tasklet_kill(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_tasklet_kill(ddv_call->ret_ip, ddv_call->dut, t);
+	ddv_r_tasklet_kill(ddv_call_ret_ip(ddv_call), ddv_call->dut, t);
 }
 
 static DDV_RARE_PATH void ddv_r_tasklet_kill(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct tasklet_struct *t)
@@ -13194,7 +13199,7 @@ static __always_inline void ddv_b_hrtimer_init(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_hrtimer_init(ddv_call->ret_ip, ddv_call->dut, timer, clock_id, mode);
+	ddv_r_hrtimer_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer, clock_id, mode);
 }
 
 static DDV_RARE_PATH void ddv_r_hrtimer_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hrtimer *timer, clockid_t clock_id, enum hrtimer_mode mode)
@@ -13261,7 +13266,7 @@ static __always_inline void ddv_b_hrtimer_start_range_ns(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_hrtimer_start_range_ns(ddv_call->ret_ip, ddv_call->dut, timer, tim, delta_ns, mode);
+	ddv_r_hrtimer_start_range_ns(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer, tim, delta_ns, mode);
 }
 
 static DDV_RARE_PATH void ddv_r_hrtimer_start_range_ns(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hrtimer *timer, ktime_t tim, u64 delta_ns, const enum hrtimer_mode mode)
@@ -13316,7 +13321,7 @@ static __always_inline int ddv_b_hrtimer_cancel(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_hrtimer_cancel(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_hrtimer_cancel(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_hrtimer_cancel(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hrtimer *timer)
@@ -13366,7 +13371,7 @@ static __always_inline int ddv_b_hrtimer_try_to_cancel(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_hrtimer_try_to_cancel(ddv_call->ret_ip, ddv_call->dut, timer);
+	return ddv_r_hrtimer_try_to_cancel(ddv_call_ret_ip(ddv_call), ddv_call->dut, timer);
 }
 
 static DDV_RARE_PATH int ddv_r_hrtimer_try_to_cancel(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct hrtimer *timer)
@@ -13429,7 +13434,7 @@ static __always_inline struct net_device *ddv_a_alloc_etherdev_mqs(struct ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_etherdev_mqs(ddv_call->ret_ip, ddv_call->dut, ret, sizeof_priv);
+	return ddv_p_alloc_etherdev_mqs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, sizeof_priv);
 }
 
 static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_call *ddv_call, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
@@ -13462,7 +13467,7 @@ static __always_inline struct net_device *ddv_b_alloc_etherdev_mqs(struct ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_etherdev_mqs(ddv_call, ret, sizeof_priv);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_etherdev_mqs(ddv_call->ret_ip, ddv_call->dut, sizeof_priv, txqs, rxqs);
+	return ddv_r_alloc_etherdev_mqs(ddv_call_ret_ip(ddv_call), ddv_call->dut, sizeof_priv, txqs, rxqs);
 }
 
 static DDV_RARE_PATH struct net_device *ddv_r_alloc_etherdev_mqs(unsigned long ddv_ret_ip, unsigned long ddv_dut, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
@@ -13533,7 +13538,7 @@ static __always_inline struct net_device *ddv_a_alloc_netdev_mqs(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_netdev_mqs(ddv_call->ret_ip, ddv_call->dut, ret, sizeof_priv);
+	return ddv_p_alloc_netdev_mqs(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, sizeof_priv);
 }
 
 static __always_inline struct net_device *ddv_b_alloc_netdev_mqs(struct ddv_call *ddv_call, int sizeof_priv, const char *name, unsigned char name_assign_type, void (*setup)(struct net_device *), unsigned int txqs, unsigned int rxqs)
@@ -13566,7 +13571,7 @@ static __always_inline struct net_device *ddv_b_alloc_netdev_mqs(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_netdev_mqs(ddv_call, ret, sizeof_priv);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_netdev_mqs(ddv_call->ret_ip, ddv_call->dut, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
+	return ddv_r_alloc_netdev_mqs(ddv_call_ret_ip(ddv_call), ddv_call->dut, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
 }
 
 static DDV_RARE_PATH struct net_device *ddv_r_alloc_netdev_mqs(unsigned long ddv_ret_ip, unsigned long ddv_dut, int sizeof_priv, const char *name, unsigned char name_assign_type, void (*setup)(struct net_device *), unsigned int txqs, unsigned int rxqs)
@@ -13787,7 +13792,7 @@ static __always_inline void ddv_b_free_netdev(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_free_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_free_netdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_free_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -13846,7 +13851,7 @@ static __always_inline int ddv_a_register_netdev(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_register_netdev(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_register_netdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, struct net_device *dev)
@@ -13890,7 +13895,7 @@ static __always_inline int ddv_b_register_netdev(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_register_netdev(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_register_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_register_netdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_register_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -13952,7 +13957,7 @@ static __always_inline int ddv_a_register_netdevice(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_register_netdevice(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_register_netdevice(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, struct net_device *dev)
@@ -13996,7 +14001,7 @@ static __always_inline int ddv_b_register_netdevice(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_register_netdevice(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_register_netdevice(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_register_netdevice(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_register_netdevice(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -14079,7 +14084,7 @@ static __always_inline void ddv_b_unregister_netdev(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_unregister_netdev(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_unregister_netdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_netdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev)
@@ -14159,7 +14164,7 @@ static __always_inline void ddv_b_unregister_netdevice_queue(struct ddv_call *dd
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_unregister_netdevice_queue(ddv_call->ret_ip, ddv_call->dut, dev, head);
+	ddv_r_unregister_netdevice_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, head);
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_netdevice_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, struct list_head *head)
@@ -14246,7 +14251,7 @@ static __always_inline void ddv_b_netif_napi_add_weight(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_netif_napi_add_weight(ddv_call->ret_ip, ddv_call->dut, dev, napi, poll, weight);
+	ddv_r_netif_napi_add_weight(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, napi, poll, weight);
 }
 
 static DDV_RARE_PATH void ddv_r_netif_napi_add_weight(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int), int weight)
@@ -14332,7 +14337,7 @@ static __always_inline void ddv_b___netif_napi_del(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___netif_napi_del(ddv_call->ret_ip, ddv_call->dut, napi);
+	ddv_r___netif_napi_del(ddv_call_ret_ip(ddv_call), ddv_call->dut, napi);
 }
 
 static DDV_RARE_PATH void ddv_r___netif_napi_del(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi)
@@ -14405,7 +14410,7 @@ static __always_inline void ddv_b_napi_enable(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_napi_enable(ddv_call->ret_ip, ddv_call->dut, n);
+	ddv_r_napi_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, n);
 }
 
 static DDV_RARE_PATH void ddv_r_napi_enable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *n)
@@ -14485,7 +14490,7 @@ static __always_inline void ddv_b_napi_disable(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_napi_disable(ddv_call->ret_ip, ddv_call->dut, n);
+	ddv_r_napi_disable(ddv_call_ret_ip(ddv_call), ddv_call->dut, n);
 }
 
 static DDV_RARE_PATH void ddv_r_napi_disable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *n)
@@ -14553,7 +14558,7 @@ static __always_inline struct sk_buff *ddv_a___alloc_skb(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p___alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call *ddv_call, unsigned int size, gfp_t priority, int flags, int node)
@@ -14574,7 +14579,7 @@ static __always_inline struct sk_buff *ddv_b___alloc_skb(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a___alloc_skb(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___alloc_skb(ddv_call->ret_ip, ddv_call->dut, size, priority, flags, node);
+	return ddv_r___alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, priority, flags, node);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r___alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int size, gfp_t priority, int flags, int node)
@@ -14645,7 +14650,7 @@ static __always_inline struct sk_buff *ddv_a___netdev_alloc_skb(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___netdev_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+	return ddv_p___netdev_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, length);
 }
 
 static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call *ddv_call, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
@@ -14666,7 +14671,7 @@ static __always_inline struct sk_buff *ddv_b___netdev_alloc_skb(struct ddv_call 
 	ddv_call->bail = ddv_inline;
 	return ddv_a___netdev_alloc_skb(ddv_call, ret, length);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___netdev_alloc_skb(ddv_call->ret_ip, ddv_call->dut, dev, length, gfp_mask);
+	return ddv_r___netdev_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, length, gfp_mask);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r___netdev_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
@@ -14738,7 +14743,7 @@ static __always_inline struct sk_buff *ddv_a___napi_alloc_skb(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+	return ddv_p___napi_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, length);
 }
 
 static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call *ddv_call, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
@@ -14759,7 +14764,7 @@ static __always_inline struct sk_buff *ddv_b___napi_alloc_skb(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a___napi_alloc_skb(ddv_call, ret, length);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, napi, length, gfp_mask);
+	return ddv_r___napi_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, napi, length, gfp_mask);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r___napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
@@ -14833,7 +14838,7 @@ static __always_inline struct sk_buff *ddv_a_napi_alloc_skb(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, ret, length);
+	return ddv_p_napi_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, length);
 }
 
 static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call *ddv_call, struct napi_struct *napi, unsigned int length)
@@ -14854,7 +14859,7 @@ static __always_inline struct sk_buff *ddv_b_napi_alloc_skb(struct ddv_call *ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_napi_alloc_skb(ddv_call, ret, length);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_napi_alloc_skb(ddv_call->ret_ip, ddv_call->dut, napi, length);
+	return ddv_r_napi_alloc_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, napi, length);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r_napi_alloc_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, unsigned int length)
@@ -14927,7 +14932,7 @@ static __always_inline struct sk_buff *ddv_a_napi_build_skb(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_napi_build_skb(ddv_call->ret_ip, ddv_call->dut, ret, frag_size);
+	return ddv_p_napi_build_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, frag_size);
 }
 
 static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call *ddv_call, void *data, unsigned int frag_size)
@@ -14948,7 +14953,7 @@ static __always_inline struct sk_buff *ddv_b_napi_build_skb(struct ddv_call *ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_napi_build_skb(ddv_call, ret, frag_size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_napi_build_skb(ddv_call->ret_ip, ddv_call->dut, data, frag_size);
+	return ddv_r_napi_build_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, data, frag_size);
 }
 
 static DDV_RARE_PATH struct sk_buff *ddv_r_napi_build_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *data, unsigned int frag_size)
@@ -15036,7 +15041,7 @@ static __always_inline void ddv_b_kfree_skb_reason(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kfree_skb_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r_kfree_skb_reason(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r_kfree_skb_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -15123,7 +15128,7 @@ static __always_inline void ddv_b_sk_skb_reason_drop(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_sk_skb_reason_drop(ddv_call->ret_ip, ddv_call->dut, sk, skb, reason);
+	ddv_r_sk_skb_reason_drop(ddv_call_ret_ip(ddv_call), ddv_call->dut, sk, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r_sk_skb_reason_drop(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -15209,7 +15214,7 @@ static __always_inline void ddv_b_consume_skb(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_consume_skb(ddv_call->ret_ip, ddv_call->dut, skb);
+	ddv_r_consume_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb);
 }
 
 static DDV_RARE_PATH void ddv_r_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
@@ -15288,7 +15293,7 @@ static __always_inline void ddv_b___dev_kfree_skb_any(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dev_kfree_skb_any(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r___dev_kfree_skb_any(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r___dev_kfree_skb_any(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_free_reason reason)
@@ -15369,7 +15374,7 @@ static __always_inline void ddv_b_dev_kfree_skb_any_reason(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dev_kfree_skb_any_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r_dev_kfree_skb_any_reason(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r_dev_kfree_skb_any_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -15450,7 +15455,7 @@ static __always_inline void ddv_b___dev_kfree_skb_irq(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___dev_kfree_skb_irq(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r___dev_kfree_skb_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r___dev_kfree_skb_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_free_reason reason)
@@ -15531,7 +15536,7 @@ static __always_inline void ddv_b_dev_kfree_skb_irq_reason(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_dev_kfree_skb_irq_reason(ddv_call->ret_ip, ddv_call->dut, skb, reason);
+	ddv_r_dev_kfree_skb_irq_reason(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, reason);
 }
 
 static DDV_RARE_PATH void ddv_r_dev_kfree_skb_irq_reason(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, enum skb_drop_reason reason)
@@ -15611,7 +15616,7 @@ static __always_inline void ddv_b_napi_consume_skb(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_napi_consume_skb(ddv_call->ret_ip, ddv_call->dut, skb, budget);
+	ddv_r_napi_consume_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb, budget);
 }
 
 static DDV_RARE_PATH void ddv_r_napi_consume_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb, int budget)
@@ -15672,7 +15677,7 @@ static __always_inline gro_result_t ddv_b_napi_gro_receive(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_napi_gro_receive(ddv_call->ret_ip, ddv_call->dut, napi, skb);
+	return ddv_r_napi_gro_receive(ddv_call_ret_ip(ddv_call), ddv_call->dut, napi, skb);
 }
 
 static DDV_RARE_PATH gro_result_t ddv_r_napi_gro_receive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct napi_struct *napi, struct sk_buff *skb)
@@ -15728,7 +15733,7 @@ static __always_inline int ddv_b_netif_receive_skb(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_netif_receive_skb(ddv_call->ret_ip, ddv_call->dut, skb);
+	return ddv_r_netif_receive_skb(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb);
 }
 
 static DDV_RARE_PATH int ddv_r_netif_receive_skb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
@@ -15784,7 +15789,7 @@ static __always_inline int ddv_b_netif_rx(struct ddv_call *ddv_call, struct sk_b
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_netif_rx(ddv_call->ret_ip, ddv_call->dut, skb);
+	return ddv_r_netif_rx(ddv_call_ret_ip(ddv_call), ddv_call->dut, skb);
 }
 
 static DDV_RARE_PATH int ddv_r_netif_rx(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sk_buff *skb)
@@ -15852,7 +15857,7 @@ static __always_inline void ddv_a_rtnl_lock(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p_rtnl_lock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_p_rtnl_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static __always_inline void ddv_b_rtnl_lock(struct ddv_call *ddv_call)
@@ -15870,7 +15875,7 @@ static __always_inline void ddv_b_rtnl_lock(struct ddv_call *ddv_call)
 	ddv_a_rtnl_lock(ddv_call);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_rtnl_lock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_rtnl_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_rtnl_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -15952,7 +15957,7 @@ static __always_inline int ddv_a_rtnl_trylock(struct ddv_call *ddv_call, int ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_rtnl_trylock(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_rtnl_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline int ddv_b_rtnl_trylock(struct ddv_call *ddv_call)
@@ -15964,7 +15969,7 @@ static __always_inline int ddv_b_rtnl_trylock(struct ddv_call *ddv_call)
 	ddv_call->bail = ddv_inline;
 	return ddv_a_rtnl_trylock(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_rtnl_trylock(ddv_call->ret_ip, ddv_call->dut);
+	return ddv_r_rtnl_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH int ddv_r_rtnl_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -16051,7 +16056,7 @@ static __always_inline void ddv_b_rtnl_unlock(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_rtnl_unlock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_rtnl_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_rtnl_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -16110,7 +16115,7 @@ static __always_inline void ddv_b_lock_sock_nested(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_lock_sock_nested(ddv_call->ret_ip, ddv_call->dut, sk, subclass);
+	ddv_r_lock_sock_nested(ddv_call_ret_ip(ddv_call), ddv_call->dut, sk, subclass);
 }
 
 static DDV_RARE_PATH void ddv_r_lock_sock_nested(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk, int subclass)
@@ -16170,7 +16175,7 @@ static __always_inline void ddv_b_release_sock(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_release_sock(ddv_call->ret_ip, ddv_call->dut, sk);
+	ddv_r_release_sock(ddv_call_ret_ip(ddv_call), ddv_call->dut, sk);
 }
 
 static DDV_RARE_PATH void ddv_r_release_sock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct sock *sk)
@@ -16238,7 +16243,7 @@ static __always_inline int ddv_a___pci_register_driver(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___pci_register_driver(ddv_call->ret_ip, ddv_call->dut, ret, drv);
+	return ddv_p___pci_register_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, drv);
 }
 
 static __always_inline int ddv_b___pci_register_driver(struct ddv_call *ddv_call, struct pci_driver *drv, struct module *owner, const char *mod_name)
@@ -16265,7 +16270,7 @@ static __always_inline int ddv_b___pci_register_driver(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a___pci_register_driver(ddv_call, ret, drv);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___pci_register_driver(ddv_call->ret_ip, ddv_call->dut, drv, owner, mod_name);
+	return ddv_r___pci_register_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, drv, owner, mod_name);
 }
 
 static DDV_RARE_PATH int ddv_r___pci_register_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv, struct module *owner, const char *mod_name)
@@ -16342,7 +16347,7 @@ static __always_inline void ddv_b_pci_unregister_driver(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_unregister_driver(ddv_call->ret_ip, ddv_call->dut, drv);
+	ddv_r_pci_unregister_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, drv);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_unregister_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_driver *drv)
@@ -16430,7 +16435,7 @@ static __always_inline int ddv_a_pci_enable_device(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_enable_device(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_enable_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_enable_device(struct ddv_call *ddv_call, struct pci_dev *dev)
@@ -16457,7 +16462,7 @@ static __always_inline int ddv_b_pci_enable_device(struct ddv_call *ddv_call, st
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_enable_device(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_enable_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_pci_enable_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -16548,7 +16553,7 @@ static __always_inline int ddv_a_pci_enable_device_mem(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_enable_device_mem(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_enable_device_mem(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call *ddv_call, struct pci_dev *dev)
@@ -16575,7 +16580,7 @@ static __always_inline int ddv_b_pci_enable_device_mem(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_enable_device_mem(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_enable_device_mem(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_pci_enable_device_mem(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_enable_device_mem(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -16645,7 +16650,7 @@ static __always_inline int ddv_b_pcim_enable_device(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pcim_enable_device(ddv_call->ret_ip, ddv_call->dut, pdev);
+	return ddv_r_pcim_enable_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev);
 }
 
 static DDV_RARE_PATH int ddv_r_pcim_enable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev)
@@ -16750,7 +16755,7 @@ static __always_inline void ddv_b_pci_disable_device(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_disable_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_disable_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -16818,7 +16823,7 @@ static __always_inline int ddv_a_pci_request_selected_regions(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_selected_regions(ddv_call->ret_ip, ddv_call->dut, ret, pdev, bars);
+	return ddv_p_pci_request_selected_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, bars);
 }
 
 static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
@@ -16845,7 +16850,7 @@ static __always_inline int ddv_b_pci_request_selected_regions(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_selected_regions(ddv_call, ret, pdev, bars);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_selected_regions(ddv_call->ret_ip, ddv_call->dut, pdev, bars, res_name);
+	return ddv_r_pci_request_selected_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bars, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars, const char *res_name)
@@ -16916,7 +16921,7 @@ static __always_inline int ddv_a_pci_request_selected_regions_exclusive(struct d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_selected_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, ret, pdev, bars);
+	return ddv_p_pci_request_selected_regions_exclusive(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, bars);
 }
 
 static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct ddv_call *ddv_call, struct pci_dev *pdev, int bars, const char *res_name)
@@ -16943,7 +16948,7 @@ static __always_inline int ddv_b_pci_request_selected_regions_exclusive(struct d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_selected_regions_exclusive(ddv_call, ret, pdev, bars);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_selected_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, pdev, bars, res_name);
+	return ddv_r_pci_request_selected_regions_exclusive(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bars, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_selected_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars, const char *res_name)
@@ -17014,7 +17019,7 @@ static __always_inline int ddv_a_pci_request_regions(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_regions(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+	return ddv_p_pci_request_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev);
 }
 
 static __always_inline int ddv_b_pci_request_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, const char *res_name)
@@ -17041,7 +17046,7 @@ static __always_inline int ddv_b_pci_request_regions(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_regions(ddv_call, ret, pdev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_regions(ddv_call->ret_ip, ddv_call->dut, pdev, res_name);
+	return ddv_r_pci_request_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, const char *res_name)
@@ -17112,7 +17117,7 @@ static __always_inline int ddv_a_pci_request_regions_exclusive(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+	return ddv_p_pci_request_regions_exclusive(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev);
 }
 
 static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call *ddv_call, struct pci_dev *pdev, const char *res_name)
@@ -17139,7 +17144,7 @@ static __always_inline int ddv_b_pci_request_regions_exclusive(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_regions_exclusive(ddv_call, ret, pdev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_regions_exclusive(ddv_call->ret_ip, ddv_call->dut, pdev, res_name);
+	return ddv_r_pci_request_regions_exclusive(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_regions_exclusive(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, const char *res_name)
@@ -17228,7 +17233,7 @@ static __always_inline int ddv_a_pci_request_region(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_request_region(ddv_call->ret_ip, ddv_call->dut, ret, pdev, bar);
+	return ddv_p_pci_request_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, bar);
 }
 
 static __always_inline int ddv_b_pci_request_region(struct ddv_call *ddv_call, struct pci_dev *pdev, int bar, const char *res_name)
@@ -17255,7 +17260,7 @@ static __always_inline int ddv_b_pci_request_region(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_request_region(ddv_call, ret, pdev, bar);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_request_region(ddv_call->ret_ip, ddv_call->dut, pdev, bar, res_name);
+	return ddv_r_pci_request_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bar, res_name);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_request_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar, const char *res_name)
@@ -17370,7 +17375,7 @@ static __always_inline void ddv_b_pci_release_region(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_release_region(ddv_call->ret_ip, ddv_call->dut, pdev, bar);
+	ddv_r_pci_release_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bar);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_release_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar)
@@ -17440,7 +17445,7 @@ static __always_inline void ddv_b_pci_set_master(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_set_master(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_set_master(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_set_master(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -17510,7 +17515,7 @@ static __always_inline void ddv_b_pci_clear_master(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_clear_master(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_clear_master(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_clear_master(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -17599,7 +17604,7 @@ static __always_inline void ddv_b_pci_release_selected_regions(struct ddv_call *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_release_selected_regions(ddv_call->ret_ip, ddv_call->dut, pdev, bars);
+	ddv_r_pci_release_selected_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bars);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_release_selected_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bars)
@@ -17670,7 +17675,7 @@ static __always_inline void ddv_b_pci_release_regions(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_release_regions(ddv_call->ret_ip, ddv_call->dut, pdev);
+	ddv_r_pci_release_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_release_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev)
@@ -17738,7 +17743,7 @@ static __always_inline void __iomem *ddv_a_pci_ioremap_bar(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_ioremap_bar(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_pci_ioremap_bar(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call *ddv_call, struct pci_dev *pdev, int bar)
@@ -17765,7 +17770,7 @@ static __always_inline void __iomem *ddv_b_pci_ioremap_bar(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_ioremap_bar(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_ioremap_bar(ddv_call->ret_ip, ddv_call->dut, pdev, bar);
+	return ddv_r_pci_ioremap_bar(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bar);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_pci_ioremap_bar(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar)
@@ -17836,7 +17841,7 @@ static __always_inline void __iomem *ddv_a_pci_iomap(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_iomap(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_pci_iomap(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call *ddv_call, struct pci_dev *dev, int bar, unsigned long maxlen)
@@ -17863,7 +17868,7 @@ static __always_inline void __iomem *ddv_b_pci_iomap(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_iomap(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_iomap(ddv_call->ret_ip, ddv_call->dut, dev, bar, maxlen);
+	return ddv_r_pci_iomap(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, bar, maxlen);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_pci_iomap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, int bar, unsigned long maxlen)
@@ -17934,7 +17939,7 @@ static __always_inline void __iomem *ddv_a_ioremap(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ioremap(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_ioremap(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
@@ -17961,7 +17966,7 @@ static __always_inline void __iomem *ddv_b_ioremap(struct ddv_call *ddv_call, re
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ioremap(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ioremap(ddv_call->ret_ip, ddv_call->dut, offset, size);
+	return ddv_r_ioremap(ddv_call_ret_ip(ddv_call), ddv_call->dut, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_ioremap(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
@@ -18032,7 +18037,7 @@ static __always_inline void __iomem *ddv_a_ioremap_wc(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ioremap_wc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_ioremap_wc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_ioremap_wc(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
@@ -18059,7 +18064,7 @@ static __always_inline void __iomem *ddv_b_ioremap_wc(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ioremap_wc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ioremap_wc(ddv_call->ret_ip, ddv_call->dut, offset, size);
+	return ddv_r_ioremap_wc(ddv_call_ret_ip(ddv_call), ddv_call->dut, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_ioremap_wc(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
@@ -18130,7 +18135,7 @@ static __always_inline void __iomem *ddv_a_ioremap_uc(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ioremap_uc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_ioremap_uc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_ioremap_uc(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
@@ -18157,7 +18162,7 @@ static __always_inline void __iomem *ddv_b_ioremap_uc(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ioremap_uc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ioremap_uc(ddv_call->ret_ip, ddv_call->dut, offset, size);
+	return ddv_r_ioremap_uc(ddv_call_ret_ip(ddv_call), ddv_call->dut, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_ioremap_uc(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
@@ -18228,7 +18233,7 @@ static __always_inline void __iomem *ddv_a_ioremap_cache(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ioremap_cache(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_ioremap_cache(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline void __iomem *ddv_b_ioremap_cache(struct ddv_call *ddv_call, resource_size_t offset, unsigned long size)
@@ -18255,7 +18260,7 @@ static __always_inline void __iomem *ddv_b_ioremap_cache(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ioremap_cache(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ioremap_cache(ddv_call->ret_ip, ddv_call->dut, offset, size);
+	return ddv_r_ioremap_cache(ddv_call_ret_ip(ddv_call), ddv_call->dut, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_ioremap_cache(unsigned long ddv_ret_ip, unsigned long ddv_dut, resource_size_t offset, unsigned long size)
@@ -18373,7 +18378,7 @@ static __always_inline void ddv_b_iounmap(struct ddv_call *ddv_call, volatile vo
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_iounmap(ddv_call->ret_ip, ddv_call->dut, addr);
+	ddv_r_iounmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, volatile void __iomem *addr)
@@ -18468,7 +18473,7 @@ static __always_inline void ddv_b_pci_iounmap(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_iounmap(ddv_call->ret_ip, ddv_call->dut, dev, addr);
+	ddv_r_pci_iounmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, void __iomem *addr)
@@ -18558,7 +18563,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_ioremap(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_ioremap(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_ioremap(struct ddv_call *ddv_call, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18585,7 +18590,7 @@ static __always_inline void __iomem *ddv_b_devm_ioremap(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_ioremap(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_ioremap(ddv_call->ret_ip, ddv_call->dut, dev, offset, size);
+	return ddv_r_devm_ioremap(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_ioremap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18678,7 +18683,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_uc(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_ioremap_uc(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_ioremap_uc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_ioremap_uc(struct ddv_call *ddv_call, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18705,7 +18710,7 @@ static __always_inline void __iomem *ddv_b_devm_ioremap_uc(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_ioremap_uc(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_ioremap_uc(ddv_call->ret_ip, ddv_call->dut, dev, offset, size);
+	return ddv_r_devm_ioremap_uc(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_ioremap_uc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18798,7 +18803,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_wc(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_ioremap_wc(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_ioremap_wc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_ioremap_wc(struct ddv_call *ddv_call, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18825,7 +18830,7 @@ static __always_inline void __iomem *ddv_b_devm_ioremap_wc(struct ddv_call *ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_ioremap_wc(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_ioremap_wc(ddv_call->ret_ip, ddv_call->dut, dev, offset, size);
+	return ddv_r_devm_ioremap_wc(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, offset, size);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_ioremap_wc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, resource_size_t offset, resource_size_t size)
@@ -18918,7 +18923,7 @@ static __always_inline void __iomem *ddv_a_devm_ioremap_resource(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_ioremap_resource(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_ioremap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_ioremap_resource(struct ddv_call *ddv_call, struct device *dev, const struct resource *res)
@@ -18945,7 +18950,7 @@ static __always_inline void __iomem *ddv_b_devm_ioremap_resource(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_ioremap_resource(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_ioremap_resource(ddv_call->ret_ip, ddv_call->dut, dev, res);
+	return ddv_r_devm_ioremap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, res);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_ioremap_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const struct resource *res)
@@ -19038,7 +19043,7 @@ static __always_inline void __iomem *ddv_a_devm_platform_ioremap_resource(struct
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_platform_ioremap_resource(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+	return ddv_p_devm_platform_ioremap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev);
 }
 
 static __always_inline void __iomem *ddv_b_devm_platform_ioremap_resource(struct ddv_call *ddv_call, struct platform_device *pdev, unsigned int index)
@@ -19065,7 +19070,7 @@ static __always_inline void __iomem *ddv_b_devm_platform_ioremap_resource(struct
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_platform_ioremap_resource(ddv_call, ret, pdev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_platform_ioremap_resource(ddv_call->ret_ip, ddv_call->dut, pdev, index);
+	return ddv_r_devm_platform_ioremap_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, index);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_devm_platform_ioremap_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct platform_device *pdev, unsigned int index)
@@ -19173,7 +19178,7 @@ static __always_inline void ddv_b_devm_iounmap(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_iounmap(ddv_call->ret_ip, ddv_call->dut, dev, addr);
+	ddv_r_devm_iounmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void __iomem *addr)
@@ -19263,7 +19268,7 @@ static __always_inline void __iomem *ddv_a_pcim_iomap(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pcim_iomap(ddv_call->ret_ip, ddv_call->dut, ret, pdev);
+	return ddv_p_pcim_iomap(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev);
 }
 
 static __always_inline void __iomem *ddv_b_pcim_iomap(struct ddv_call *ddv_call, struct pci_dev *pdev, int bar, unsigned long maxlen)
@@ -19290,7 +19295,7 @@ static __always_inline void __iomem *ddv_b_pcim_iomap(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pcim_iomap(ddv_call, ret, pdev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pcim_iomap(ddv_call->ret_ip, ddv_call->dut, pdev, bar, maxlen);
+	return ddv_r_pcim_iomap(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, bar, maxlen);
 }
 
 static DDV_RARE_PATH void __iomem *ddv_r_pcim_iomap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int bar, unsigned long maxlen)
@@ -19394,7 +19399,7 @@ static __always_inline void ddv_b_pcim_iounmap(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pcim_iounmap(ddv_call->ret_ip, ddv_call->dut, pdev, addr);
+	ddv_r_pcim_iounmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, addr);
 }
 
 static DDV_RARE_PATH void ddv_r_pcim_iounmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, void __iomem *addr)
@@ -19645,7 +19650,7 @@ static __always_inline int ddv_a_pcim_iomap_regions(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pcim_iomap_regions(ddv_call->ret_ip, ddv_call->dut, ret, pdev, mask);
+	return ddv_p_pcim_iomap_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, mask);
 }
 
 static __always_inline int ddv_b_pcim_iomap_regions(struct ddv_call *ddv_call, struct pci_dev *pdev, int mask, const char *name)
@@ -19672,7 +19677,7 @@ static __always_inline int ddv_b_pcim_iomap_regions(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pcim_iomap_regions(ddv_call, ret, pdev, mask);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pcim_iomap_regions(ddv_call->ret_ip, ddv_call->dut, pdev, mask, name);
+	return ddv_r_pcim_iomap_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, mask, name);
 }
 
 static DDV_RARE_PATH int ddv_r_pcim_iomap_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int mask, const char *name)
@@ -19926,7 +19931,7 @@ static __always_inline int ddv_a_pcim_iomap_regions_request_all(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pcim_iomap_regions_request_all(ddv_call->ret_ip, ddv_call->dut, ret, pdev, mask);
+	return ddv_p_pcim_iomap_regions_request_all(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, pdev, mask);
 }
 
 static __always_inline int ddv_b_pcim_iomap_regions_request_all(struct ddv_call *ddv_call, struct pci_dev *pdev, int mask, const char *name)
@@ -19953,7 +19958,7 @@ static __always_inline int ddv_b_pcim_iomap_regions_request_all(struct ddv_call 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pcim_iomap_regions_request_all(ddv_call, ret, pdev, mask);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pcim_iomap_regions_request_all(ddv_call->ret_ip, ddv_call->dut, pdev, mask, name);
+	return ddv_r_pcim_iomap_regions_request_all(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, mask, name);
 }
 
 static DDV_RARE_PATH int ddv_r_pcim_iomap_regions_request_all(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int mask, const char *name)
@@ -20160,7 +20165,7 @@ static __always_inline void ddv_b_pcim_iounmap_regions(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pcim_iounmap_regions(ddv_call->ret_ip, ddv_call->dut, pdev, mask);
+	ddv_r_pcim_iounmap_regions(ddv_call_ret_ip(ddv_call), ddv_call->dut, pdev, mask);
 }
 
 static DDV_RARE_PATH void ddv_r_pcim_iounmap_regions(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *pdev, int mask)
@@ -20228,7 +20233,7 @@ static __always_inline int ddv_b_pci_read_config_word(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_read_config_word(ddv_call->ret_ip, ddv_call->dut, dev, where, val);
+	return ddv_r_pci_read_config_word(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, where, val);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_read_config_word(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct pci_dev *dev, int where, u16 *val)
@@ -20291,7 +20296,7 @@ static __always_inline int ddv_a_pci_alloc_irq_vectors_affinity(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_alloc_irq_vectors_affinity(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_alloc_irq_vectors_affinity(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call *ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
@@ -20324,7 +20329,7 @@ static __always_inline int ddv_b_pci_alloc_irq_vectors_affinity(struct ddv_call 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_alloc_irq_vectors_affinity(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_alloc_irq_vectors_affinity(ddv_call->ret_ip, ddv_call->dut, dev, min_vecs, max_vecs, flags, affd);
+	return ddv_r_pci_alloc_irq_vectors_affinity(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, min_vecs, max_vecs, flags, affd);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_alloc_irq_vectors_affinity(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
@@ -20396,7 +20401,7 @@ static __always_inline int ddv_a_pci_alloc_irq_vectors(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_alloc_irq_vectors(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_alloc_irq_vectors(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call *ddv_call, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
@@ -20429,7 +20434,7 @@ static __always_inline int ddv_b_pci_alloc_irq_vectors(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_alloc_irq_vectors(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_alloc_irq_vectors(ddv_call->ret_ip, ddv_call->dut, dev, min_vecs, max_vecs, flags);
+	return ddv_r_pci_alloc_irq_vectors(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, min_vecs, max_vecs, flags);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
@@ -20513,7 +20518,7 @@ static __always_inline void ddv_b_pci_free_irq_vectors(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_free_irq_vectors(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_free_irq_vectors(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_free_irq_vectors(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -20581,7 +20586,7 @@ static __always_inline int ddv_a_pci_enable_msi(struct ddv_call *ddv_call, int r
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_enable_msi(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_enable_msi(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_enable_msi(struct ddv_call *ddv_call, struct pci_dev *dev)
@@ -20608,7 +20613,7 @@ static __always_inline int ddv_b_pci_enable_msi(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_enable_msi(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_enable_msi(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_pci_enable_msi(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_enable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -20679,7 +20684,7 @@ static __always_inline int ddv_a_pci_enable_msix_range(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_pci_enable_msix_range(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_pci_enable_msix_range(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call *ddv_call, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
@@ -20712,7 +20717,7 @@ static __always_inline int ddv_b_pci_enable_msix_range(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_pci_enable_msix_range(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_pci_enable_msix_range(ddv_call->ret_ip, ddv_call->dut, dev, entries, minvec, maxvec);
+	return ddv_r_pci_enable_msix_range(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, entries, minvec, maxvec);
 }
 
 static DDV_RARE_PATH int ddv_r_pci_enable_msix_range(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
@@ -20794,7 +20799,7 @@ static __always_inline void ddv_b_pci_disable_msi(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_disable_msi(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_disable_msi(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_msi(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -20873,7 +20878,7 @@ static __always_inline void ddv_b_pci_disable_msix(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_pci_disable_msix(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_pci_disable_msix(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_pci_disable_msix(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct pci_dev *dev)
@@ -20933,7 +20938,7 @@ static __always_inline void ddv_b_complete(struct ddv_call *ddv_call, struct com
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_complete(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_complete(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_complete(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -20993,7 +20998,7 @@ static __always_inline void ddv_b_complete_all(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_complete_all(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_complete_all(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_complete_all(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21059,7 +21064,7 @@ static __always_inline void ddv_b_wait_for_completion(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_wait_for_completion(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_wait_for_completion(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_wait_for_completion(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21125,7 +21130,7 @@ static __always_inline void ddv_b_wait_for_completion_io(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_wait_for_completion_io(ddv_call->ret_ip, ddv_call->dut, x);
+	ddv_r_wait_for_completion_io(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH void ddv_r_wait_for_completion_io(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21198,7 +21203,7 @@ static __always_inline unsigned long ddv_b_wait_for_completion_timeout(struct dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_timeout(ddv_call->ret_ip, ddv_call->dut, x, timeout);
+	return ddv_r_wait_for_completion_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, x, timeout);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_wait_for_completion_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x, unsigned long timeout)
@@ -21266,7 +21271,7 @@ static __always_inline unsigned long ddv_b_wait_for_completion_io_timeout(struct
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_io_timeout(ddv_call->ret_ip, ddv_call->dut, x, timeout);
+	return ddv_r_wait_for_completion_io_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, x, timeout);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_wait_for_completion_io_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x, unsigned long timeout)
@@ -21334,7 +21339,7 @@ static __always_inline int ddv_b_wait_for_completion_interruptible(struct ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_interruptible(ddv_call->ret_ip, ddv_call->dut, x);
+	return ddv_r_wait_for_completion_interruptible(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH int ddv_r_wait_for_completion_interruptible(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21402,7 +21407,7 @@ static __always_inline int ddv_b_wait_for_completion_killable(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_killable(ddv_call->ret_ip, ddv_call->dut, x);
+	return ddv_r_wait_for_completion_killable(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH int ddv_r_wait_for_completion_killable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21473,7 +21478,7 @@ static __always_inline long ddv_b_wait_for_completion_interruptible_timeout(stru
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_interruptible_timeout(ddv_call->ret_ip, ddv_call->dut, x, timeout);
+	return ddv_r_wait_for_completion_interruptible_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, x, timeout);
 }
 
 static DDV_RARE_PATH long ddv_r_wait_for_completion_interruptible_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x, unsigned long timeout)
@@ -21544,7 +21549,7 @@ static __always_inline long ddv_b_wait_for_completion_killable_timeout(struct dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wait_for_completion_killable_timeout(ddv_call->ret_ip, ddv_call->dut, x, timeout);
+	return ddv_r_wait_for_completion_killable_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, x, timeout);
 }
 
 static DDV_RARE_PATH long ddv_r_wait_for_completion_killable_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x, unsigned long timeout)
@@ -21600,7 +21605,7 @@ static __always_inline bool ddv_b_try_wait_for_completion(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_try_wait_for_completion(ddv_call->ret_ip, ddv_call->dut, x);
+	return ddv_r_try_wait_for_completion(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH bool ddv_r_try_wait_for_completion(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21656,7 +21661,7 @@ static __always_inline bool ddv_b_completion_done(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_completion_done(ddv_call->ret_ip, ddv_call->dut, x);
+	return ddv_r_completion_done(ddv_call_ret_ip(ddv_call), ddv_call->dut, x);
 }
 
 static DDV_RARE_PATH bool ddv_r_completion_done(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct completion *x)
@@ -21719,7 +21724,7 @@ static __always_inline struct task_struct *ddv_a_kthread_create_on_node(struct d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kthread_create_on_node(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_kthread_create_on_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct task_struct *ddv_b_kthread_create_on_node(struct ddv_call *ddv_call, int (*threadfn)(void *data), void *data, int node, const char *namefmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -21746,7 +21751,7 @@ static __always_inline struct task_struct *ddv_b_kthread_create_on_node(struct d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kthread_create_on_node(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kthread_create_on_node(ddv_call->ret_ip, ddv_call->dut, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kthread_create_on_node(ddv_call_ret_ip(ddv_call), ddv_call->dut, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH struct task_struct *ddv_r_kthread_create_on_node(unsigned long ddv_ret_ip, unsigned long ddv_dut, int (*threadfn)(void *data), void *data, int node, const char *namefmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -21841,7 +21846,7 @@ static __always_inline int ddv_b_kthread_stop(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kthread_stop(ddv_call->ret_ip, ddv_call->dut, k);
+	return ddv_r_kthread_stop(ddv_call_ret_ip(ddv_call), ddv_call->dut, k);
 }
 
 static DDV_RARE_PATH int ddv_r_kthread_stop(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct task_struct *k)
@@ -21891,7 +21896,7 @@ static __always_inline int ddv_b_wake_up_process(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_wake_up_process(ddv_call->ret_ip, ddv_call->dut, p);
+	return ddv_r_wake_up_process(ddv_call_ret_ip(ddv_call), ddv_call->dut, p);
 }
 
 static DDV_RARE_PATH int ddv_r_wake_up_process(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct task_struct *p)
@@ -21946,7 +21951,7 @@ static __always_inline void ddv_b_usleep_range_state(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usleep_range_state(ddv_call->ret_ip, ddv_call->dut, min, max, state);
+	ddv_r_usleep_range_state(ddv_call_ret_ip(ddv_call), ddv_call->dut, min, max, state);
 }
 
 static DDV_RARE_PATH void ddv_r_usleep_range_state(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long min, unsigned long max, unsigned int state)
@@ -22006,7 +22011,7 @@ static __always_inline void ddv_b_msleep(struct ddv_call *ddv_call, unsigned int
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_msleep(ddv_call->ret_ip, ddv_call->dut, msecs);
+	ddv_r_msleep(ddv_call_ret_ip(ddv_call), ddv_call->dut, msecs);
 }
 
 static DDV_RARE_PATH void ddv_r_msleep(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int msecs)
@@ -22067,7 +22072,7 @@ static __always_inline unsigned long ddv_b_msleep_interruptible(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_msleep_interruptible(ddv_call->ret_ip, ddv_call->dut, msecs);
+	return ddv_r_msleep_interruptible(ddv_call_ret_ip(ddv_call), ddv_call->dut, msecs);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r_msleep_interruptible(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int msecs)
@@ -22130,7 +22135,7 @@ static __always_inline int ddv_a_alloc_chrdev_region(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_alloc_chrdev_region(ddv_call->ret_ip, ddv_call->dut, ret, dev, count);
+	return ddv_p_alloc_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, count);
 }
 
 static __always_inline int ddv_b_alloc_chrdev_region(struct ddv_call *ddv_call, dev_t *dev, unsigned baseminor, unsigned count, const char *name)
@@ -22160,7 +22165,7 @@ static __always_inline int ddv_b_alloc_chrdev_region(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_alloc_chrdev_region(ddv_call, ret, dev, count);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_alloc_chrdev_region(ddv_call->ret_ip, ddv_call->dut, dev, baseminor, count, name);
+	return ddv_r_alloc_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, baseminor, count, name);
 }
 
 static DDV_RARE_PATH int ddv_r_alloc_chrdev_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, dev_t *dev, unsigned baseminor, unsigned count, const char *name)
@@ -22231,7 +22236,7 @@ static __always_inline int ddv_a_register_chrdev_region(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_register_chrdev_region(ddv_call->ret_ip, ddv_call->dut, ret, from, count);
+	return ddv_p_register_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, from, count);
 }
 
 static __always_inline int ddv_b_register_chrdev_region(struct ddv_call *ddv_call, dev_t from, unsigned count, const char *name)
@@ -22258,7 +22263,7 @@ static __always_inline int ddv_b_register_chrdev_region(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_register_chrdev_region(ddv_call, ret, from, count);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_register_chrdev_region(ddv_call->ret_ip, ddv_call->dut, from, count, name);
+	return ddv_r_register_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, from, count, name);
 }
 
 static DDV_RARE_PATH int ddv_r_register_chrdev_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, dev_t from, unsigned count, const char *name)
@@ -22349,7 +22354,7 @@ static __always_inline void ddv_b_unregister_chrdev_region(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_unregister_chrdev_region(ddv_call->ret_ip, ddv_call->dut, from, count);
+	ddv_r_unregister_chrdev_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, from, count);
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_chrdev_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, dev_t from, unsigned count)
@@ -22417,7 +22422,7 @@ static __always_inline int ddv_a___register_chrdev(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___register_chrdev(ddv_call->ret_ip, ddv_call->dut, ret, major, baseminor, count);
+	return ddv_p___register_chrdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, major, baseminor, count);
 }
 
 static __always_inline int ddv_b___register_chrdev(struct ddv_call *ddv_call, unsigned int major, unsigned int baseminor, unsigned int count, const char *name, const struct file_operations *fops)
@@ -22447,7 +22452,7 @@ static __always_inline int ddv_b___register_chrdev(struct ddv_call *ddv_call, un
 	ddv_call->bail = ddv_inline;
 	return ddv_a___register_chrdev(ddv_call, ret, major, baseminor, count);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___register_chrdev(ddv_call->ret_ip, ddv_call->dut, major, baseminor, count, name, fops);
+	return ddv_r___register_chrdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, major, baseminor, count, name, fops);
 }
 
 static DDV_RARE_PATH int ddv_r___register_chrdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int major, unsigned int baseminor, unsigned int count, const char *name, const struct file_operations *fops)
@@ -22524,7 +22529,7 @@ static __always_inline void ddv_b___unregister_chrdev(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___unregister_chrdev(ddv_call->ret_ip, ddv_call->dut, major, baseminor, count, name);
+	ddv_r___unregister_chrdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, major, baseminor, count, name);
 }
 
 static DDV_RARE_PATH void ddv_r___unregister_chrdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int major, unsigned int baseminor, unsigned int count, const char *name)
@@ -22578,7 +22583,7 @@ static __always_inline void ddv_b_cdev_init(struct ddv_call *ddv_call, struct cd
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_cdev_init(ddv_call->ret_ip, ddv_call->dut, cdev, fops);
+	ddv_r_cdev_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, cdev, fops);
 }
 
 static DDV_RARE_PATH void ddv_r_cdev_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *cdev, const struct file_operations *fops)
@@ -22653,7 +22658,7 @@ static __always_inline struct cdev *ddv_a_cdev_alloc(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_cdev_alloc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_cdev_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct cdev *ddv_b_cdev_alloc(struct ddv_call *ddv_call)
@@ -22674,7 +22679,7 @@ static __always_inline struct cdev *ddv_b_cdev_alloc(struct ddv_call *ddv_call)
 	ddv_call->bail = ddv_inline;
 	return ddv_a_cdev_alloc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cdev_alloc(ddv_call->ret_ip, ddv_call->dut);
+	return ddv_r_cdev_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH struct cdev *ddv_r_cdev_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -22751,7 +22756,7 @@ static __always_inline int ddv_a_cdev_add(struct ddv_call *ddv_call, int ret, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_cdev_add(ddv_call->ret_ip, ddv_call->dut, ret, p, dev);
+	return ddv_p_cdev_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, p, dev);
 }
 
 static __always_inline int ddv_b_cdev_add(struct ddv_call *ddv_call, struct cdev *p, dev_t dev, unsigned count)
@@ -22791,7 +22796,7 @@ static __always_inline int ddv_b_cdev_add(struct ddv_call *ddv_call, struct cdev
 	ddv_call->bail = ddv_inline;
 	return ddv_a_cdev_add(ddv_call, ret, p, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cdev_add(ddv_call->ret_ip, ddv_call->dut, p, dev, count);
+	return ddv_r_cdev_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, p, dev, count);
 }
 
 static DDV_RARE_PATH int ddv_r_cdev_add(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *p, dev_t dev, unsigned count)
@@ -22862,7 +22867,7 @@ static __always_inline int ddv_a_cdev_device_add(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_cdev_device_add(ddv_call->ret_ip, ddv_call->dut, ret, cdev, dev);
+	return ddv_p_cdev_device_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, cdev, dev);
 }
 
 static __always_inline int ddv_b_cdev_device_add(struct ddv_call *ddv_call, struct cdev *cdev, struct device *dev)
@@ -22889,7 +22894,7 @@ static __always_inline int ddv_b_cdev_device_add(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_cdev_device_add(ddv_call, ret, cdev, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_cdev_device_add(ddv_call->ret_ip, ddv_call->dut, cdev, dev);
+	return ddv_r_cdev_device_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, cdev, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_cdev_device_add(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *cdev, struct device *dev)
@@ -22976,7 +22981,7 @@ static __always_inline void ddv_b_cdev_device_del(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_cdev_device_del(ddv_call->ret_ip, ddv_call->dut, cdev, dev);
+	ddv_r_cdev_device_del(ddv_call_ret_ip(ddv_call), ddv_call->dut, cdev, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_cdev_device_del(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *cdev, struct device *dev)
@@ -23129,7 +23134,7 @@ static __always_inline void ddv_b_cdev_del(struct ddv_call *ddv_call, struct cde
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_cdev_del(ddv_call->ret_ip, ddv_call->dut, p);
+	ddv_r_cdev_del(ddv_call_ret_ip(ddv_call), ddv_call->dut, p);
 }
 
 static DDV_RARE_PATH void ddv_r_cdev_del(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct cdev *p)
@@ -23197,7 +23202,7 @@ static __always_inline int ddv_a_misc_register(struct ddv_call *ddv_call, int re
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_misc_register(ddv_call->ret_ip, ddv_call->dut, ret, misc);
+	return ddv_p_misc_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, misc);
 }
 
 static __always_inline int ddv_b_misc_register(struct ddv_call *ddv_call, struct miscdevice *misc)
@@ -23227,7 +23232,7 @@ static __always_inline int ddv_b_misc_register(struct ddv_call *ddv_call, struct
 	ddv_call->bail = ddv_inline;
 	return ddv_a_misc_register(ddv_call, ret, misc);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_misc_register(ddv_call->ret_ip, ddv_call->dut, misc);
+	return ddv_r_misc_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, misc);
 }
 
 static DDV_RARE_PATH int ddv_r_misc_register(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct miscdevice *misc)
@@ -23304,7 +23309,7 @@ static __always_inline void ddv_b_misc_deregister(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_misc_deregister(ddv_call->ret_ip, ddv_call->dut, misc);
+	ddv_r_misc_deregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, misc);
 }
 
 static DDV_RARE_PATH void ddv_r_misc_deregister(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct miscdevice *misc)
@@ -23373,7 +23378,7 @@ static __always_inline struct class *ddv_a___class_create(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___class_create(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___class_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct class *ddv_b___class_create(struct ddv_call *ddv_call, struct module *owner, const char *name, struct lock_class_key *key)
@@ -23400,7 +23405,7 @@ static __always_inline struct class *ddv_b___class_create(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a___class_create(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___class_create(ddv_call->ret_ip, ddv_call->dut, owner, name, key);
+	return ddv_r___class_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, owner, name, key);
 }
 
 static DDV_RARE_PATH struct class *ddv_r___class_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *owner, const char *name, struct lock_class_key *key)
@@ -23474,7 +23479,7 @@ static __always_inline struct class *ddv_a_class_create(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_class_create(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_class_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct class *ddv_b_class_create(struct ddv_call *ddv_call, const char *name)
@@ -23501,7 +23506,7 @@ static __always_inline struct class *ddv_b_class_create(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_class_create(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_class_create(ddv_call->ret_ip, ddv_call->dut, name);
+	return ddv_r_class_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, name);
 }
 
 static DDV_RARE_PATH struct class *ddv_r_class_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name)
@@ -23584,7 +23589,7 @@ static __always_inline void ddv_b_class_destroy(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_class_destroy(ddv_call->ret_ip, ddv_call->dut, class);
+	ddv_r_class_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, class);
 }
 
 static DDV_RARE_PATH void ddv_r_class_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct class *class)
@@ -23664,7 +23669,7 @@ static __always_inline void ddv_b_class_destroy(struct ddv_call *ddv_call, const
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_class_destroy(ddv_call->ret_ip, ddv_call->dut, class);
+	ddv_r_class_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, class);
 }
 
 static DDV_RARE_PATH void ddv_r_class_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct class *class)
@@ -23735,7 +23740,7 @@ static __always_inline struct device *ddv_a_device_create(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_device_create(ddv_call->ret_ip, ddv_call->dut, ret, devt);
+	return ddv_p_device_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, devt);
 }
 
 static __always_inline struct device *ddv_b_device_create(struct ddv_call *ddv_call, struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23762,7 +23767,7 @@ static __always_inline struct device *ddv_b_device_create(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_device_create(ddv_call, ret, devt);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_create(ddv_call->ret_ip, ddv_call->dut, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_device_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH struct device *ddv_r_device_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23848,7 +23853,7 @@ static __always_inline struct device *ddv_a_device_create(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_device_create(ddv_call->ret_ip, ddv_call->dut, ret, devt);
+	return ddv_p_device_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, devt);
 }
 
 static __always_inline struct device *ddv_b_device_create(struct ddv_call *ddv_call, const struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23875,7 +23880,7 @@ static __always_inline struct device *ddv_b_device_create(struct ddv_call *ddv_c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_device_create(ddv_call, ret, devt);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_create(ddv_call->ret_ip, ddv_call->dut, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_device_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH struct device *ddv_r_device_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -23970,7 +23975,7 @@ static __always_inline void ddv_b_device_destroy(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_destroy(ddv_call->ret_ip, ddv_call->dut, class, devt);
+	ddv_r_device_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, devt);
 }
 
 static DDV_RARE_PATH void ddv_r_device_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct class *class, dev_t devt)
@@ -24050,7 +24055,7 @@ static __always_inline void ddv_b_device_destroy(struct ddv_call *ddv_call, cons
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_destroy(ddv_call->ret_ip, ddv_call->dut, class, devt);
+	ddv_r_device_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, devt);
 }
 
 static DDV_RARE_PATH void ddv_r_device_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct class *class, dev_t devt)
@@ -24126,7 +24131,7 @@ static __always_inline void ddv_b_device_initialize(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_initialize(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_device_initialize(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_device_initialize(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -24213,7 +24218,7 @@ static __always_inline int ddv_a_dev_set_name(struct ddv_call *ddv_call, int ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_dev_set_name(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_dev_set_name(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_dev_set_name(struct ddv_call *ddv_call, struct device *dev, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -24225,7 +24230,7 @@ static __always_inline int ddv_b_dev_set_name(struct ddv_call *ddv_call, struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_dev_set_name(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_dev_set_name(ddv_call->ret_ip, ddv_call->dut, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_dev_set_name(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH int ddv_r_dev_set_name(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -24313,7 +24318,7 @@ static __always_inline int ddv_a_device_register(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_device_register(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_device_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline int ddv_b_device_register(struct ddv_call *ddv_call, struct device *dev)
@@ -24331,7 +24336,7 @@ static __always_inline int ddv_b_device_register(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_device_register(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_register(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_device_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH int ddv_r_device_register(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -24419,7 +24424,7 @@ static __always_inline struct device *ddv_b_get_device(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_get_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_get_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH struct device *ddv_r_get_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -24532,7 +24537,7 @@ static __always_inline void ddv_b_put_device(struct ddv_call *ddv_call, struct d
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_put_device(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_put_device(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_put_device(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -24677,7 +24682,7 @@ static __always_inline void ddv_b_device_unregister(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_unregister(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_device_unregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_device_unregister(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev)
@@ -24758,7 +24763,7 @@ static __always_inline int ddv_a_sysfs_create_group(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_sysfs_create_group(ddv_call->ret_ip, ddv_call->dut, ret, kobj, grp);
+	return ddv_p_sysfs_create_group(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, kobj, grp);
 }
 
 static __always_inline int ddv_b_sysfs_create_group(struct ddv_call *ddv_call, struct kobject *kobj, const struct attribute_group *grp)
@@ -24785,7 +24790,7 @@ static __always_inline int ddv_b_sysfs_create_group(struct ddv_call *ddv_call, s
 	ddv_call->bail = ddv_inline;
 	return ddv_a_sysfs_create_group(ddv_call, ret, kobj, grp);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_sysfs_create_group(ddv_call->ret_ip, ddv_call->dut, kobj, grp);
+	return ddv_r_sysfs_create_group(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, grp);
 }
 
 static DDV_RARE_PATH int ddv_r_sysfs_create_group(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct attribute_group *grp)
@@ -24869,7 +24874,7 @@ static __always_inline int ddv_a_sysfs_create_groups(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_sysfs_create_groups(ddv_call->ret_ip, ddv_call->dut, ret, kobj, grp);
+	return ddv_p_sysfs_create_groups(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, kobj, grp);
 }
 
 static __always_inline int ddv_b_sysfs_create_groups(struct ddv_call *ddv_call, struct kobject *kobj, const struct attribute_group **grp)
@@ -24896,7 +24901,7 @@ static __always_inline int ddv_b_sysfs_create_groups(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_sysfs_create_groups(ddv_call, ret, kobj, grp);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_sysfs_create_groups(ddv_call->ret_ip, ddv_call->dut, kobj, grp);
+	return ddv_r_sysfs_create_groups(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, grp);
 }
 
 static DDV_RARE_PATH int ddv_r_sysfs_create_groups(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct attribute_group **grp)
@@ -24998,7 +25003,7 @@ static __always_inline void ddv_b_sysfs_remove_group(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_sysfs_remove_group(ddv_call->ret_ip, ddv_call->dut, kobj, grp);
+	ddv_r_sysfs_remove_group(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, grp);
 }
 
 static DDV_RARE_PATH void ddv_r_sysfs_remove_group(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct attribute_group *grp)
@@ -25088,7 +25093,7 @@ static __always_inline void ddv_b_sysfs_remove_groups(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_sysfs_remove_groups(ddv_call->ret_ip, ddv_call->dut, kobj, grp);
+	ddv_r_sysfs_remove_groups(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, grp);
 }
 
 static DDV_RARE_PATH void ddv_r_sysfs_remove_groups(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct attribute_group **grp)
@@ -25155,7 +25160,7 @@ static __always_inline int ddv_b_device_create_file(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_create_file(ddv_call->ret_ip, ddv_call->dut, dev, attr);
+	return ddv_r_device_create_file(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, attr);
 }
 
 static DDV_RARE_PATH int ddv_r_device_create_file(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const struct device_attribute *attr)
@@ -25210,7 +25215,7 @@ static __always_inline void ddv_b_device_remove_file(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_device_remove_file(ddv_call->ret_ip, ddv_call->dut, dev, attr);
+	ddv_r_device_remove_file(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, attr);
 }
 
 static DDV_RARE_PATH void ddv_r_device_remove_file(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const struct device_attribute *attr)
@@ -25278,7 +25283,7 @@ static __always_inline struct dentry *ddv_a_debugfs_create_dir(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_debugfs_create_dir(ddv_call->ret_ip, ddv_call->dut, ret, parent);
+	return ddv_p_debugfs_create_dir(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, parent);
 }
 
 static __always_inline struct dentry *ddv_b_debugfs_create_dir(struct ddv_call *ddv_call, const char *name, struct dentry *parent)
@@ -25305,7 +25310,7 @@ static __always_inline struct dentry *ddv_b_debugfs_create_dir(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_debugfs_create_dir(ddv_call, ret, parent);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_debugfs_create_dir(ddv_call->ret_ip, ddv_call->dut, name, parent);
+	return ddv_r_debugfs_create_dir(ddv_call_ret_ip(ddv_call), ddv_call->dut, name, parent);
 }
 
 static DDV_RARE_PATH struct dentry *ddv_r_debugfs_create_dir(unsigned long ddv_ret_ip, unsigned long ddv_dut, const char *name, struct dentry *parent)
@@ -25392,7 +25397,7 @@ static __always_inline void ddv_b_debugfs_remove(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_debugfs_remove(ddv_call->ret_ip, ddv_call->dut, dentry);
+	ddv_r_debugfs_remove(ddv_call_ret_ip(ddv_call), ddv_call->dut, dentry);
 }
 
 static DDV_RARE_PATH void ddv_r_debugfs_remove(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct dentry *dentry)
@@ -25460,7 +25465,7 @@ static __always_inline int ddv_a_request_firmware(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_request_firmware(ddv_call->ret_ip, ddv_call->dut, ret, fw);
+	return ddv_p_request_firmware(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, fw);
 }
 
 static __always_inline int ddv_b_request_firmware(struct ddv_call *ddv_call, const struct firmware **fw, const char *name, struct device *device)
@@ -25492,7 +25497,7 @@ static __always_inline int ddv_b_request_firmware(struct ddv_call *ddv_call, con
 	ddv_call->bail = ddv_inline;
 	return ddv_a_request_firmware(ddv_call, ret, fw);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_request_firmware(ddv_call->ret_ip, ddv_call->dut, fw, name, device);
+	return ddv_r_request_firmware(ddv_call_ret_ip(ddv_call), ddv_call->dut, fw, name, device);
 }
 
 static DDV_RARE_PATH int ddv_r_request_firmware(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct firmware **fw, const char *name, struct device *device)
@@ -25563,7 +25568,7 @@ static __always_inline int ddv_a_firmware_request_nowarn(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_firmware_request_nowarn(ddv_call->ret_ip, ddv_call->dut, ret, fw);
+	return ddv_p_firmware_request_nowarn(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, fw);
 }
 
 static __always_inline int ddv_b_firmware_request_nowarn(struct ddv_call *ddv_call, const struct firmware **fw, const char *name, struct device *device)
@@ -25595,7 +25600,7 @@ static __always_inline int ddv_b_firmware_request_nowarn(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_firmware_request_nowarn(ddv_call, ret, fw);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_firmware_request_nowarn(ddv_call->ret_ip, ddv_call->dut, fw, name, device);
+	return ddv_r_firmware_request_nowarn(ddv_call_ret_ip(ddv_call), ddv_call->dut, fw, name, device);
 }
 
 static DDV_RARE_PATH int ddv_r_firmware_request_nowarn(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct firmware **fw, const char *name, struct device *device)
@@ -25666,7 +25671,7 @@ static __always_inline int ddv_a_request_firmware_direct(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_request_firmware_direct(ddv_call->ret_ip, ddv_call->dut, ret, fw);
+	return ddv_p_request_firmware_direct(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, fw);
 }
 
 static __always_inline int ddv_b_request_firmware_direct(struct ddv_call *ddv_call, const struct firmware **fw, const char *name, struct device *device)
@@ -25698,7 +25703,7 @@ static __always_inline int ddv_b_request_firmware_direct(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_request_firmware_direct(ddv_call, ret, fw);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_request_firmware_direct(ddv_call->ret_ip, ddv_call->dut, fw, name, device);
+	return ddv_r_request_firmware_direct(ddv_call_ret_ip(ddv_call), ddv_call->dut, fw, name, device);
 }
 
 static DDV_RARE_PATH int ddv_r_request_firmware_direct(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct firmware **fw, const char *name, struct device *device)
@@ -25768,7 +25773,7 @@ static __always_inline int ddv_b_request_firmware_nowait(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_request_firmware_nowait(ddv_call->ret_ip, ddv_call->dut, module, uevent, name, device, gfp, context, cont);
+	return ddv_r_request_firmware_nowait(ddv_call_ret_ip(ddv_call), ddv_call->dut, module, uevent, name, device, gfp, context, cont);
 }
 
 static DDV_RARE_PATH int ddv_r_request_firmware_nowait(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *module, bool uevent, const char *name, struct device *device, gfp_t gfp, void *context, void (*cont)(const struct firmware *fw, void *context))
@@ -25841,7 +25846,7 @@ static __always_inline void ddv_b_release_firmware(struct ddv_call *ddv_call, co
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_release_firmware(ddv_call->ret_ip, ddv_call->dut, fw);
+	ddv_r_release_firmware(ddv_call_ret_ip(ddv_call), ddv_call->dut, fw);
 }
 
 static DDV_RARE_PATH void ddv_r_release_firmware(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct firmware *fw)
@@ -25935,7 +25940,7 @@ static __always_inline int ddv_a_idr_alloc(struct ddv_call *ddv_call, int ret, s
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_idr_alloc(ddv_call->ret_ip, ddv_call->dut, ret, idr);
+	return ddv_p_idr_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, idr);
 }
 
 static __always_inline int ddv_b_idr_alloc(struct ddv_call *ddv_call, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
@@ -25959,7 +25964,7 @@ static __always_inline int ddv_b_idr_alloc(struct ddv_call *ddv_call, struct idr
 	ddv_call->bail = ddv_inline;
 	return ddv_a_idr_alloc(ddv_call, ret, idr);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_idr_alloc(ddv_call->ret_ip, ddv_call->dut, idr, ptr, start, end, gfp);
+	return ddv_r_idr_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr, ptr, start, end, gfp);
 }
 
 static DDV_RARE_PATH int ddv_r_idr_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
@@ -26056,7 +26061,7 @@ static __always_inline int ddv_a_idr_alloc_cyclic(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_idr_alloc_cyclic(ddv_call->ret_ip, ddv_call->dut, ret, idr);
+	return ddv_p_idr_alloc_cyclic(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, idr);
 }
 
 static __always_inline int ddv_b_idr_alloc_cyclic(struct ddv_call *ddv_call, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
@@ -26080,7 +26085,7 @@ static __always_inline int ddv_b_idr_alloc_cyclic(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_idr_alloc_cyclic(ddv_call, ret, idr);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_idr_alloc_cyclic(ddv_call->ret_ip, ddv_call->dut, idr, ptr, start, end, gfp);
+	return ddv_r_idr_alloc_cyclic(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr, ptr, start, end, gfp);
 }
 
 static DDV_RARE_PATH int ddv_r_idr_alloc_cyclic(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
@@ -26177,7 +26182,7 @@ static __always_inline int ddv_a_idr_alloc_u32(struct ddv_call *ddv_call, int re
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_idr_alloc_u32(ddv_call->ret_ip, ddv_call->dut, ret, idr);
+	return ddv_p_idr_alloc_u32(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, idr);
 }
 
 static __always_inline int ddv_b_idr_alloc_u32(struct ddv_call *ddv_call, struct idr *idr, void *ptr, u32 *nextid, unsigned long max, gfp_t gfp)
@@ -26201,7 +26206,7 @@ static __always_inline int ddv_b_idr_alloc_u32(struct ddv_call *ddv_call, struct
 	ddv_call->bail = ddv_inline;
 	return ddv_a_idr_alloc_u32(ddv_call, ret, idr);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_idr_alloc_u32(ddv_call->ret_ip, ddv_call->dut, idr, ptr, nextid, max, gfp);
+	return ddv_r_idr_alloc_u32(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr, ptr, nextid, max, gfp);
 }
 
 static DDV_RARE_PATH int ddv_r_idr_alloc_u32(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr, void *ptr, u32 *nextid, unsigned long max, gfp_t gfp)
@@ -26318,7 +26323,7 @@ static __always_inline void *ddv_a_idr_remove(struct ddv_call *ddv_call, void *r
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_idr_remove(ddv_call->ret_ip, ddv_call->dut, ret, idr);
+	return ddv_p_idr_remove(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, idr);
 }
 
 static __always_inline void *ddv_b_idr_remove(struct ddv_call *ddv_call, struct idr *idr, unsigned long id)
@@ -26330,7 +26335,7 @@ static __always_inline void *ddv_b_idr_remove(struct ddv_call *ddv_call, struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_idr_remove(ddv_call, ret, idr);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_idr_remove(ddv_call->ret_ip, ddv_call->dut, idr, id);
+	return ddv_r_idr_remove(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr, id);
 }
 
 static DDV_RARE_PATH void *ddv_r_idr_remove(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr, unsigned long id)
@@ -26406,7 +26411,7 @@ static __always_inline void ddv_b_idr_destroy(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_idr_destroy(ddv_call->ret_ip, ddv_call->dut, idr);
+	ddv_r_idr_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, idr);
 }
 
 static DDV_RARE_PATH void ddv_r_idr_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct idr *idr)
@@ -26500,7 +26505,7 @@ static __always_inline int ddv_a_ida_alloc_range(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_ida_alloc_range(ddv_call->ret_ip, ddv_call->dut, ret, ida);
+	return ddv_p_ida_alloc_range(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, ida);
 }
 
 static __always_inline int ddv_b_ida_alloc_range(struct ddv_call *ddv_call, struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp)
@@ -26524,7 +26529,7 @@ static __always_inline int ddv_b_ida_alloc_range(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_ida_alloc_range(ddv_call, ret, ida);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_ida_alloc_range(ddv_call->ret_ip, ddv_call->dut, ida, min, max, gfp);
+	return ddv_r_ida_alloc_range(ddv_call_ret_ip(ddv_call), ddv_call->dut, ida, min, max, gfp);
 }
 
 static DDV_RARE_PATH int ddv_r_ida_alloc_range(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp)
@@ -26640,7 +26645,7 @@ static __always_inline void ddv_b_ida_free(struct ddv_call *ddv_call, struct ida
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_ida_free(ddv_call->ret_ip, ddv_call->dut, ida, id);
+	ddv_r_ida_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, ida, id);
 }
 
 static DDV_RARE_PATH void ddv_r_ida_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct ida *ida, unsigned int id)
@@ -26713,7 +26718,7 @@ static __always_inline void ddv_b_ida_destroy(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_ida_destroy(ddv_call->ret_ip, ddv_call->dut, ida);
+	ddv_r_ida_destroy(ddv_call_ret_ip(ddv_call), ddv_call->dut, ida);
 }
 
 static DDV_RARE_PATH void ddv_r_ida_destroy(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct ida *ida)
@@ -26801,7 +26806,7 @@ static __always_inline bool ddv_a_try_module_get(struct ddv_call *ddv_call, bool
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_try_module_get(ddv_call->ret_ip, ddv_call->dut, ret, module);
+	return ddv_p_try_module_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, module);
 }
 
 static __always_inline bool ddv_b_try_module_get(struct ddv_call *ddv_call, struct module *module)
@@ -26822,7 +26827,7 @@ static __always_inline bool ddv_b_try_module_get(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_try_module_get(ddv_call, ret, module);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_try_module_get(ddv_call->ret_ip, ddv_call->dut, module);
+	return ddv_r_try_module_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, module);
 }
 
 static DDV_RARE_PATH bool ddv_r_try_module_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *module)
@@ -26917,7 +26922,7 @@ static __always_inline void ddv_b___module_get(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___module_get(ddv_call->ret_ip, ddv_call->dut, module);
+	ddv_r___module_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, module);
 }
 
 static DDV_RARE_PATH void ddv_r___module_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *module)
@@ -27035,7 +27040,7 @@ static __always_inline void ddv_b_module_put(struct ddv_call *ddv_call, struct m
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_module_put(ddv_call->ret_ip, ddv_call->dut, module);
+	ddv_r_module_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, module);
 }
 
 static DDV_RARE_PATH void ddv_r_module_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct module *module)
@@ -27109,7 +27114,7 @@ static __always_inline void ddv_b_kobject_init(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kobject_init(ddv_call->ret_ip, ddv_call->dut, kobj, ktype);
+	ddv_r_kobject_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, ktype);
 }
 
 static DDV_RARE_PATH void ddv_r_kobject_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct kobj_type *ktype)
@@ -27182,7 +27187,7 @@ static __always_inline int ddv_a_kobject_init_and_add(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_kobject_init_and_add(ddv_call->ret_ip, ddv_call->dut, ret, kobj);
+	return ddv_p_kobject_init_and_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, kobj);
 }
 
 static __always_inline int ddv_b_kobject_init_and_add(struct ddv_call *ddv_call, struct kobject *kobj, const struct kobj_type *ktype, struct kobject *parent, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -27200,7 +27205,7 @@ static __always_inline int ddv_b_kobject_init_and_add(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_kobject_init_and_add(ddv_call, ret, kobj);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kobject_init_and_add(ddv_call->ret_ip, ddv_call->dut, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_kobject_init_and_add(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH int ddv_r_kobject_init_and_add(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj, const struct kobj_type *ktype, struct kobject *parent, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -27300,7 +27305,7 @@ static __always_inline struct kobject *ddv_b_kobject_get(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_kobject_get(ddv_call->ret_ip, ddv_call->dut, kobj);
+	return ddv_r_kobject_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj);
 }
 
 static DDV_RARE_PATH struct kobject *ddv_r_kobject_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj)
@@ -27413,7 +27418,7 @@ static __always_inline void ddv_b_kobject_put(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kobject_put(ddv_call->ret_ip, ddv_call->dut, kobj);
+	ddv_r_kobject_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, kobj);
 }
 
 static DDV_RARE_PATH void ddv_r_kobject_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kobject *kobj)
@@ -27490,7 +27495,7 @@ static __always_inline void ddv_a_kset_unregister(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p_kset_unregister(ddv_call->ret_ip, ddv_call->dut, k);
+	ddv_p_kset_unregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, k);
 }
 
 static __always_inline void ddv_b_kset_unregister(struct ddv_call *ddv_call, struct kset *k)
@@ -27508,7 +27513,7 @@ static __always_inline void ddv_b_kset_unregister(struct ddv_call *ddv_call, str
 	ddv_a_kset_unregister(ddv_call, k);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_kset_unregister(ddv_call->ret_ip, ddv_call->dut, k);
+	ddv_r_kset_unregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, k);
 }
 
 static DDV_RARE_PATH void ddv_r_kset_unregister(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kset *k)
@@ -27584,7 +27589,7 @@ static __always_inline struct resource *ddv_a___request_region(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___request_region(ddv_call->ret_ip, ddv_call->dut, ret, parent, start, n);
+	return ddv_p___request_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, parent, start, n);
 }
 
 static __always_inline struct resource *ddv_b___request_region(struct ddv_call *ddv_call, struct resource *parent, resource_size_t start, resource_size_t n, const char *name, int flags)
@@ -27611,7 +27616,7 @@ static __always_inline struct resource *ddv_b___request_region(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a___request_region(ddv_call, ret, parent, start, n);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___request_region(ddv_call->ret_ip, ddv_call->dut, parent, start, n, name, flags);
+	return ddv_r___request_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, parent, start, n, name, flags);
 }
 
 static DDV_RARE_PATH struct resource *ddv_r___request_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct resource *parent, resource_size_t start, resource_size_t n, const char *name, int flags)
@@ -27696,7 +27701,7 @@ static __always_inline void ddv_b___release_region(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___release_region(ddv_call->ret_ip, ddv_call->dut, parent, start, n);
+	ddv_r___release_region(ddv_call_ret_ip(ddv_call), ddv_call->dut, parent, start, n);
 }
 
 static DDV_RARE_PATH void ddv_r___release_region(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct resource *parent, resource_size_t start, resource_size_t n)
@@ -27796,7 +27801,7 @@ static __always_inline int ddv_a_release_resource(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_release_resource(ddv_call->ret_ip, ddv_call->dut, ret, old);
+	return ddv_p_release_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, old);
 }
 
 static __always_inline int ddv_b_release_resource(struct ddv_call *ddv_call, struct resource *old)
@@ -27808,7 +27813,7 @@ static __always_inline int ddv_b_release_resource(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_release_resource(ddv_call, ret, old);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_release_resource(ddv_call->ret_ip, ddv_call->dut, old);
+	return ddv_r_release_resource(ddv_call_ret_ip(ddv_call), ddv_call->dut, old);
 }
 
 static DDV_RARE_PATH int ddv_r_release_resource(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct resource *old)
@@ -27902,7 +27907,7 @@ static __always_inline int ddv_a_devm_add_action(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_add_action(ddv_call->ret_ip, ddv_call->dut, ret, dev, action, data);
+	return ddv_p_devm_add_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, action, data);
 }
 
 static __always_inline int ddv_b_devm_add_action(struct ddv_call *ddv_call, struct device *dev, void (*action)(void *), void *data)
@@ -27929,7 +27934,7 @@ static __always_inline int ddv_b_devm_add_action(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_add_action(ddv_call, ret, dev, action, data);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_add_action(ddv_call->ret_ip, ddv_call->dut, dev, action, data);
+	return ddv_r_devm_add_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, action, data);
 }
 
 static DDV_RARE_PATH int ddv_r_devm_add_action(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void (*action)(void *), void *data)
@@ -28025,7 +28030,7 @@ static __always_inline int ddv_a___devm_add_action(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___devm_add_action(ddv_call->ret_ip, ddv_call->dut, ret, dev, action, data);
+	return ddv_p___devm_add_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, action, data);
 }
 
 static __always_inline int ddv_b___devm_add_action(struct ddv_call *ddv_call, struct device *dev, void (*action)(void *), void *data, const char *name)
@@ -28052,7 +28057,7 @@ static __always_inline int ddv_b___devm_add_action(struct ddv_call *ddv_call, st
 	ddv_call->bail = ddv_inline;
 	return ddv_a___devm_add_action(ddv_call, ret, dev, action, data);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___devm_add_action(ddv_call->ret_ip, ddv_call->dut, dev, action, data, name);
+	return ddv_r___devm_add_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, action, data, name);
 }
 
 static DDV_RARE_PATH int ddv_r___devm_add_action(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void (*action)(void *), void *data, const char *name)
@@ -28130,7 +28135,7 @@ static __always_inline void ddv_b_devm_remove_action(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_remove_action(ddv_call->ret_ip, ddv_call->dut, dev, action, data);
+	ddv_r_devm_remove_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, action, data);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_remove_action(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void (*action)(void *), void *data)
@@ -28203,7 +28208,7 @@ static __always_inline void ddv_b_devm_release_action(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_release_action(ddv_call->ret_ip, ddv_call->dut, dev, action, data);
+	ddv_r_devm_release_action(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, action, data);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_release_action(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, void (*action)(void *), void *data)
@@ -28264,7 +28269,7 @@ static __always_inline unsigned long ddv_b__find_next_bit(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__find_next_bit(ddv_call->ret_ip, ddv_call->dut, addr1, nbits, start);
+	return ddv_r__find_next_bit(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr1, nbits, start);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__find_next_bit(unsigned long ddv_ret_ip, unsigned long ddv_dut, const unsigned long *addr1, unsigned long nbits, unsigned long start)
@@ -28320,7 +28325,7 @@ static __always_inline unsigned long ddv_b__find_next_zero_bit(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__find_next_zero_bit(ddv_call->ret_ip, ddv_call->dut, addr, nbits, start);
+	return ddv_r__find_next_zero_bit(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, nbits, start);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__find_next_zero_bit(unsigned long ddv_ret_ip, unsigned long ddv_dut, const unsigned long *addr, unsigned long nbits, unsigned long start)
@@ -28376,7 +28381,7 @@ static __always_inline unsigned long ddv_b__find_next_and_bit(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__find_next_and_bit(ddv_call->ret_ip, ddv_call->dut, addr1, addr2, nbits, start);
+	return ddv_r__find_next_and_bit(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr1, addr2, nbits, start);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__find_next_and_bit(unsigned long ddv_ret_ip, unsigned long ddv_dut, const unsigned long *addr1, const unsigned long *addr2, unsigned long nbits, unsigned long start)
@@ -28451,7 +28456,7 @@ static __always_inline void ddv_b___mutex_init(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___mutex_init(ddv_call->ret_ip, ddv_call->dut, lock, name, key);
+	ddv_r___mutex_init(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock, name, key);
 }
 
 static DDV_RARE_PATH void ddv_r___mutex_init(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock, const char *name, struct lock_class_key *key)
@@ -28544,7 +28549,7 @@ static __always_inline void ddv_b_mutex_lock(struct ddv_call *ddv_call, struct m
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_mutex_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r_mutex_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r_mutex_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28638,7 +28643,7 @@ static __always_inline int ddv_b_mutex_lock_interruptible(struct ddv_call *ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mutex_lock_interruptible(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r_mutex_lock_interruptible(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r_mutex_lock_interruptible(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28727,7 +28732,7 @@ static __always_inline int ddv_b_mutex_lock_killable(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mutex_lock_killable(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r_mutex_lock_killable(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r_mutex_lock_killable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28808,7 +28813,7 @@ static __always_inline int ddv_b_mutex_trylock(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_mutex_trylock(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r_mutex_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r_mutex_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28869,7 +28874,7 @@ static __always_inline void ddv_b_mutex_unlock(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_mutex_unlock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r_mutex_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r_mutex_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct mutex *lock)
@@ -28927,7 +28932,7 @@ static __always_inline void ddv_a__raw_spin_lock(struct ddv_call *ddv_call, raw_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_spin_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_spin_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_spin_lock(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -28952,7 +28957,7 @@ static __always_inline void ddv_b__raw_spin_lock(struct ddv_call *ddv_call, raw_
 	ddv_a__raw_spin_lock(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29018,7 +29023,7 @@ static __always_inline void ddv_a__raw_spin_lock_bh(struct ddv_call *ddv_call, r
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_spin_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_spin_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_spin_lock_bh(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -29043,7 +29048,7 @@ static __always_inline void ddv_b__raw_spin_lock_bh(struct ddv_call *ddv_call, r
 	ddv_a__raw_spin_lock_bh(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_lock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29109,7 +29114,7 @@ static __always_inline void ddv_a__raw_spin_lock_irq(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_spin_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_spin_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_spin_lock_irq(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -29134,7 +29139,7 @@ static __always_inline void ddv_b__raw_spin_lock_irq(struct ddv_call *ddv_call, 
 	ddv_a__raw_spin_lock_irq(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_lock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29200,7 +29205,7 @@ static __always_inline unsigned long ddv_a__raw_spin_lock_irqsave(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_spin_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_spin_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline unsigned long ddv_b__raw_spin_lock_irqsave(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -29225,7 +29230,7 @@ static __always_inline unsigned long ddv_b__raw_spin_lock_irqsave(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_spin_lock_irqsave(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_spin_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_spin_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__raw_spin_lock_irqsave(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29286,7 +29291,7 @@ static __always_inline int ddv_a__raw_spin_trylock(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_spin_trylock(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_spin_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline int ddv_b__raw_spin_trylock(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -29307,7 +29312,7 @@ static __always_inline int ddv_b__raw_spin_trylock(struct ddv_call *ddv_call, ra
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_spin_trylock(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_spin_trylock(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_spin_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r__raw_spin_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29368,7 +29373,7 @@ static __always_inline int ddv_a__raw_spin_trylock_bh(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_spin_trylock_bh(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_spin_trylock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline int ddv_b__raw_spin_trylock_bh(struct ddv_call *ddv_call, raw_spinlock_t *lock)
@@ -29389,7 +29394,7 @@ static __always_inline int ddv_b__raw_spin_trylock_bh(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_spin_trylock_bh(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_spin_trylock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_spin_trylock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r__raw_spin_trylock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29468,7 +29473,7 @@ static __always_inline void ddv_b__raw_spin_unlock(struct ddv_call *ddv_call, ra
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_unlock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29544,7 +29549,7 @@ static __always_inline void ddv_b__raw_spin_unlock_bh(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_unlock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_unlock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_unlock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29620,7 +29625,7 @@ static __always_inline void ddv_b__raw_spin_unlock_irq(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_unlock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_spin_unlock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_unlock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock)
@@ -29696,7 +29701,7 @@ static __always_inline void ddv_b__raw_spin_unlock_irqrestore(struct ddv_call *d
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_spin_unlock_irqrestore(ddv_call->ret_ip, ddv_call->dut, lock, flags);
+	ddv_r__raw_spin_unlock_irqrestore(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock, flags);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_spin_unlock_irqrestore(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *lock, unsigned long flags)
@@ -29754,7 +29759,7 @@ static __always_inline void ddv_a__raw_read_lock(struct ddv_call *ddv_call, rwlo
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_read_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_read_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_read_lock(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29768,7 +29773,7 @@ static __always_inline void ddv_b__raw_read_lock(struct ddv_call *ddv_call, rwlo
 	ddv_a__raw_read_lock(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29834,7 +29839,7 @@ static __always_inline void ddv_a__raw_read_lock_bh(struct ddv_call *ddv_call, r
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_read_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_read_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_read_lock_bh(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29848,7 +29853,7 @@ static __always_inline void ddv_b__raw_read_lock_bh(struct ddv_call *ddv_call, r
 	ddv_a__raw_read_lock_bh(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_lock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29914,7 +29919,7 @@ static __always_inline void ddv_a__raw_read_lock_irq(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_read_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_read_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_read_lock_irq(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -29928,7 +29933,7 @@ static __always_inline void ddv_b__raw_read_lock_irq(struct ddv_call *ddv_call, 
 	ddv_a__raw_read_lock_irq(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_lock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -29994,7 +29999,7 @@ static __always_inline unsigned long ddv_a__raw_read_lock_irqsave(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_read_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_read_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline unsigned long ddv_b__raw_read_lock_irqsave(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30008,7 +30013,7 @@ static __always_inline unsigned long ddv_b__raw_read_lock_irqsave(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_read_lock_irqsave(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_read_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_read_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__raw_read_lock_irqsave(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30069,7 +30074,7 @@ static __always_inline int ddv_a__raw_read_trylock(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_read_trylock(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_read_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline int ddv_b__raw_read_trylock(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30090,7 +30095,7 @@ static __always_inline int ddv_b__raw_read_trylock(struct ddv_call *ddv_call, rw
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_read_trylock(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_read_trylock(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_read_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r__raw_read_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30159,7 +30164,7 @@ static __always_inline void ddv_b__raw_read_unlock(struct ddv_call *ddv_call, rw
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_unlock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30225,7 +30230,7 @@ static __always_inline void ddv_b__raw_read_unlock_bh(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_unlock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_unlock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_unlock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30291,7 +30296,7 @@ static __always_inline void ddv_b__raw_read_unlock_irq(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_unlock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_read_unlock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_unlock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30357,7 +30362,7 @@ static __always_inline void ddv_b__raw_read_unlock_irqrestore(struct ddv_call *d
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_read_unlock_irqrestore(ddv_call->ret_ip, ddv_call->dut, lock, flags);
+	ddv_r__raw_read_unlock_irqrestore(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock, flags);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_read_unlock_irqrestore(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock, unsigned long flags)
@@ -30415,7 +30420,7 @@ static __always_inline void ddv_a__raw_write_lock(struct ddv_call *ddv_call, rwl
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_write_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_write_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_write_lock(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30440,7 +30445,7 @@ static __always_inline void ddv_b__raw_write_lock(struct ddv_call *ddv_call, rwl
 	ddv_a__raw_write_lock(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_lock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30506,7 +30511,7 @@ static __always_inline void ddv_a__raw_write_lock_bh(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_write_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_write_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_write_lock_bh(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30531,7 +30536,7 @@ static __always_inline void ddv_b__raw_write_lock_bh(struct ddv_call *ddv_call, 
 	ddv_a__raw_write_lock_bh(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_lock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_lock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_lock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30597,7 +30602,7 @@ static __always_inline void ddv_a__raw_write_lock_irq(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p__raw_write_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_p__raw_write_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static __always_inline void ddv_b__raw_write_lock_irq(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30622,7 +30627,7 @@ static __always_inline void ddv_b__raw_write_lock_irq(struct ddv_call *ddv_call,
 	ddv_a__raw_write_lock_irq(ddv_call, lock);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_lock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_lock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_lock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30688,7 +30693,7 @@ static __always_inline unsigned long ddv_a__raw_write_lock_irqsave(struct ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_write_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_write_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline unsigned long ddv_b__raw_write_lock_irqsave(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30713,7 +30718,7 @@ static __always_inline unsigned long ddv_b__raw_write_lock_irqsave(struct ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_write_lock_irqsave(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_write_lock_irqsave(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_write_lock_irqsave(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH unsigned long ddv_r__raw_write_lock_irqsave(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30774,7 +30779,7 @@ static __always_inline int ddv_a__raw_write_trylock(struct ddv_call *ddv_call, i
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p__raw_write_trylock(ddv_call->ret_ip, ddv_call->dut, ret, lock);
+	return ddv_p__raw_write_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, lock);
 }
 
 static __always_inline int ddv_b__raw_write_trylock(struct ddv_call *ddv_call, rwlock_t *lock)
@@ -30795,7 +30800,7 @@ static __always_inline int ddv_b__raw_write_trylock(struct ddv_call *ddv_call, r
 	ddv_call->bail = ddv_inline;
 	return ddv_a__raw_write_trylock(ddv_call, ret, lock);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r__raw_write_trylock(ddv_call->ret_ip, ddv_call->dut, lock);
+	return ddv_r__raw_write_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH int ddv_r__raw_write_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30867,7 +30872,7 @@ static __always_inline void ddv_b__raw_write_unlock(struct ddv_call *ddv_call, r
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_unlock(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -30936,7 +30941,7 @@ static __always_inline void ddv_b__raw_write_unlock_bh(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_unlock_bh(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_unlock_bh(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_unlock_bh(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -31005,7 +31010,7 @@ static __always_inline void ddv_b__raw_write_unlock_irq(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_unlock_irq(ddv_call->ret_ip, ddv_call->dut, lock);
+	ddv_r__raw_write_unlock_irq(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_unlock_irq(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock)
@@ -31074,7 +31079,7 @@ static __always_inline void ddv_b__raw_write_unlock_irqrestore(struct ddv_call *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r__raw_write_unlock_irqrestore(ddv_call->ret_ip, ddv_call->dut, lock, flags);
+	ddv_r__raw_write_unlock_irqrestore(ddv_call_ret_ip(ddv_call), ddv_call->dut, lock, flags);
 }
 
 static DDV_RARE_PATH void ddv_r__raw_write_unlock_irqrestore(unsigned long ddv_ret_ip, unsigned long ddv_dut, rwlock_t *lock, unsigned long flags)
@@ -31156,7 +31161,7 @@ static __always_inline void ddv_b_down(struct ddv_call *ddv_call, struct semapho
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_down(ddv_call->ret_ip, ddv_call->dut, sem);
+	ddv_r_down(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH void ddv_r_down(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -31239,7 +31244,7 @@ static __always_inline int ddv_b_down_interruptible(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_down_interruptible(ddv_call->ret_ip, ddv_call->dut, sem);
+	return ddv_r_down_interruptible(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH int ddv_r_down_interruptible(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -31317,7 +31322,7 @@ static __always_inline int ddv_b_down_killable(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_down_killable(ddv_call->ret_ip, ddv_call->dut, sem);
+	return ddv_r_down_killable(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH int ddv_r_down_killable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -31395,7 +31400,7 @@ static __always_inline int ddv_b_down_timeout(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_down_timeout(ddv_call->ret_ip, ddv_call->dut, sem, timeout);
+	return ddv_r_down_timeout(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem, timeout);
 }
 
 static DDV_RARE_PATH int ddv_r_down_timeout(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem, long timeout)
@@ -31471,7 +31476,7 @@ static __always_inline int ddv_b_down_trylock(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_down_trylock(ddv_call->ret_ip, ddv_call->dut, sem);
+	return ddv_r_down_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH int ddv_r_down_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -31554,7 +31559,7 @@ static __always_inline void ddv_b_up(struct ddv_call *ddv_call, struct semaphore
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_up(ddv_call->ret_ip, ddv_call->dut, sem);
+	ddv_r_up(ddv_call_ret_ip(ddv_call), ddv_call->dut, sem);
 }
 
 static DDV_RARE_PATH void ddv_r_up(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct semaphore *sem)
@@ -31608,7 +31613,7 @@ static __always_inline void ddv_b___rcu_read_lock(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___rcu_read_lock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r___rcu_read_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r___rcu_read_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31667,7 +31672,7 @@ static __always_inline void ddv_b___rcu_read_unlock(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___rcu_read_unlock(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r___rcu_read_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r___rcu_read_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31726,7 +31731,7 @@ static __always_inline void ddv_b_synchronize_rcu(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_rcu(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_synchronize_rcu(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31785,7 +31790,7 @@ static __always_inline void ddv_b_synchronize_rcu_expedited(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_rcu_expedited(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_synchronize_rcu_expedited(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_rcu_expedited(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -31863,7 +31868,7 @@ static __always_inline void ddv_b_call_rcu(struct ddv_call *ddv_call, struct rcu
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_call_rcu(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_call_rcu(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_call_rcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
@@ -31943,7 +31948,7 @@ static __always_inline void ddv_b_call_rcu_hurry(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_call_rcu_hurry(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_call_rcu_hurry(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_call_rcu_hurry(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
@@ -32024,7 +32029,7 @@ static __always_inline void ddv_b_rcu_barrier(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_rcu_barrier(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_rcu_barrier(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_rcu_barrier(unsigned long ddv_ret_ip, unsigned long ddv_dut)
@@ -32083,7 +32088,7 @@ static __always_inline void ddv_b___local_bh_enable_ip(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___local_bh_enable_ip(ddv_call->ret_ip, ddv_call->dut, ip, cnt);
+	ddv_r___local_bh_enable_ip(ddv_call_ret_ip(ddv_call), ddv_call->dut, ip, cnt);
 }
 
 static DDV_RARE_PATH void ddv_r___local_bh_enable_ip(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned long ip, unsigned int cnt)
@@ -32151,7 +32156,7 @@ static __always_inline int ddv_a_init_srcu_struct(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_init_srcu_struct(ddv_call->ret_ip, ddv_call->dut, ret, ssp);
+	return ddv_p_init_srcu_struct(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, ssp);
 }
 
 static __always_inline int ddv_b_init_srcu_struct(struct ddv_call *ddv_call, struct srcu_struct *ssp)
@@ -32172,7 +32177,7 @@ static __always_inline int ddv_b_init_srcu_struct(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_init_srcu_struct(ddv_call, ret, ssp);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_init_srcu_struct(ddv_call->ret_ip, ddv_call->dut, ssp);
+	return ddv_r_init_srcu_struct(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH int ddv_r_init_srcu_struct(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -32254,7 +32259,7 @@ static __always_inline void ddv_b_cleanup_srcu_struct(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_cleanup_srcu_struct(ddv_call->ret_ip, ddv_call->dut, ssp);
+	ddv_r_cleanup_srcu_struct(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH void ddv_r_cleanup_srcu_struct(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -32309,7 +32314,7 @@ static __always_inline int ddv_b___srcu_read_lock(struct ddv_call *ddv_call, str
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___srcu_read_lock(ddv_call->ret_ip, ddv_call->dut, ssp);
+	return ddv_r___srcu_read_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH int ddv_r___srcu_read_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -32358,7 +32363,7 @@ static __always_inline void ddv_b___srcu_read_unlock(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r___srcu_read_unlock(ddv_call->ret_ip, ddv_call->dut, ssp, idx);
+	ddv_r___srcu_read_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp, idx);
 }
 
 static DDV_RARE_PATH void ddv_r___srcu_read_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp, int idx)
@@ -32418,7 +32423,7 @@ static __always_inline void ddv_b_synchronize_srcu(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_srcu(ddv_call->ret_ip, ddv_call->dut, ssp);
+	ddv_r_synchronize_srcu(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_srcu(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -32478,7 +32483,7 @@ static __always_inline void ddv_b_synchronize_srcu_expedited(struct ddv_call *dd
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_synchronize_srcu_expedited(ddv_call->ret_ip, ddv_call->dut, ssp);
+	ddv_r_synchronize_srcu_expedited(ddv_call_ret_ip(ddv_call), ddv_call->dut, ssp);
 }
 
 static DDV_RARE_PATH void ddv_r_synchronize_srcu_expedited(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct srcu_struct *ssp)
@@ -32547,7 +32552,7 @@ static __always_inline int ddv_a_usb_register_driver(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_register_driver(ddv_call->ret_ip, ddv_call->dut, ret, new_driver);
+	return ddv_p_usb_register_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, new_driver);
 }
 
 static __always_inline int ddv_b_usb_register_driver(struct ddv_call *ddv_call, struct usb_driver *new_driver, struct module *owner, const char *mod_name)
@@ -32577,7 +32582,7 @@ static __always_inline int ddv_b_usb_register_driver(struct ddv_call *ddv_call, 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_register_driver(ddv_call, ret, new_driver);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_register_driver(ddv_call->ret_ip, ddv_call->dut, new_driver, owner, mod_name);
+	return ddv_r_usb_register_driver(ddv_call_ret_ip(ddv_call), ddv_call->dut, new_driver, owner, mod_name);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_register_driver(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_driver *new_driver, struct module *owner, const char *mod_name)
@@ -32660,7 +32665,7 @@ static __always_inline void ddv_b_usb_deregister(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_deregister(ddv_call->ret_ip, ddv_call->dut, driver);
+	ddv_r_usb_deregister(ddv_call_ret_ip(ddv_call), ddv_call->dut, driver);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_deregister(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_driver *driver)
@@ -32729,7 +32734,7 @@ static __always_inline struct urb *ddv_a_usb_alloc_urb(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_alloc_urb(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_usb_alloc_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct urb *ddv_b_usb_alloc_urb(struct ddv_call *ddv_call, int iso_packets, gfp_t mem_flags)
@@ -32756,7 +32761,7 @@ static __always_inline struct urb *ddv_b_usb_alloc_urb(struct ddv_call *ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_alloc_urb(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_alloc_urb(ddv_call->ret_ip, ddv_call->dut, iso_packets, mem_flags);
+	return ddv_r_usb_alloc_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, iso_packets, mem_flags);
 }
 
 static DDV_RARE_PATH struct urb *ddv_r_usb_alloc_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, int iso_packets, gfp_t mem_flags)
@@ -32845,7 +32850,7 @@ static __always_inline struct urb *ddv_b_usb_get_urb(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_get_urb(ddv_call->ret_ip, ddv_call->dut, urb);
+	return ddv_r_usb_get_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb);
 }
 
 static DDV_RARE_PATH struct urb *ddv_r_usb_get_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb)
@@ -33003,7 +33008,7 @@ static __always_inline void ddv_b_usb_free_urb(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_free_urb(ddv_call->ret_ip, ddv_call->dut, urb);
+	ddv_r_usb_free_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_free_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb)
@@ -33076,7 +33081,7 @@ static __always_inline int ddv_a_usb_submit_urb(struct ddv_call *ddv_call, int r
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_submit_urb(ddv_call->ret_ip, ddv_call->dut, ret, urb);
+	return ddv_p_usb_submit_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, urb);
 }
 
 static __always_inline int ddv_b_usb_submit_urb(struct ddv_call *ddv_call, struct urb *urb, gfp_t mem_flags)
@@ -33144,7 +33149,7 @@ static __always_inline int ddv_b_usb_submit_urb(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_submit_urb(ddv_call, ret, urb);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_submit_urb(ddv_call->ret_ip, ddv_call->dut, urb, mem_flags);
+	return ddv_r_usb_submit_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb, mem_flags);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_submit_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb, gfp_t mem_flags)
@@ -33232,7 +33237,7 @@ static __always_inline void ddv_b_usb_kill_urb(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_kill_urb(ddv_call->ret_ip, ddv_call->dut, urb);
+	ddv_r_usb_kill_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_kill_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb)
@@ -33317,7 +33322,7 @@ static __always_inline void ddv_b_usb_poison_urb(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_poison_urb(ddv_call->ret_ip, ddv_call->dut, urb);
+	ddv_r_usb_poison_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_poison_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb)
@@ -33392,7 +33397,7 @@ static __always_inline void ddv_b_usb_anchor_urb(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_anchor_urb(ddv_call->ret_ip, ddv_call->dut, urb, anchor);
+	ddv_r_usb_anchor_urb(ddv_call_ret_ip(ddv_call), ddv_call->dut, urb, anchor);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_anchor_urb(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct urb *urb, struct usb_anchor *anchor)
@@ -33453,7 +33458,7 @@ static __always_inline void ddv_b_usb_kill_anchored_urbs(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_kill_anchored_urbs(ddv_call->ret_ip, ddv_call->dut, anchor);
+	ddv_r_usb_kill_anchored_urbs(ddv_call_ret_ip(ddv_call), ddv_call->dut, anchor);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_kill_anchored_urbs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_anchor *anchor)
@@ -33514,7 +33519,7 @@ static __always_inline void ddv_b_usb_poison_anchored_urbs(struct ddv_call *ddv_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_poison_anchored_urbs(ddv_call->ret_ip, ddv_call->dut, anchor);
+	ddv_r_usb_poison_anchored_urbs(ddv_call_ret_ip(ddv_call), ddv_call->dut, anchor);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_poison_anchored_urbs(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_anchor *anchor)
@@ -33583,7 +33588,7 @@ static __always_inline void *ddv_a_usb_alloc_coherent(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_alloc_coherent(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_usb_alloc_coherent(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_usb_alloc_coherent(struct ddv_call *ddv_call, struct usb_device *dev, size_t size, gfp_t mem_flags, dma_addr_t *dma)
@@ -33610,7 +33615,7 @@ static __always_inline void *ddv_b_usb_alloc_coherent(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_alloc_coherent(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_alloc_coherent(ddv_call->ret_ip, ddv_call->dut, dev, size, mem_flags, dma);
+	return ddv_r_usb_alloc_coherent(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, mem_flags, dma);
 }
 
 static DDV_RARE_PATH void *ddv_r_usb_alloc_coherent(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev, size_t size, gfp_t mem_flags, dma_addr_t *dma)
@@ -33706,7 +33711,7 @@ static __always_inline void ddv_b_usb_free_coherent(struct ddv_call *ddv_call, s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_free_coherent(ddv_call->ret_ip, ddv_call->dut, dev, size, addr, dma);
+	ddv_r_usb_free_coherent(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size, addr, dma);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_free_coherent(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev, size_t size, void *addr, dma_addr_t dma)
@@ -33801,7 +33806,7 @@ static __always_inline struct usb_device *ddv_b_usb_get_dev(struct ddv_call *ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_get_dev(ddv_call->ret_ip, ddv_call->dut, dev);
+	return ddv_r_usb_get_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH struct usb_device *ddv_r_usb_get_dev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev)
@@ -33919,7 +33924,7 @@ static __always_inline void ddv_b_usb_put_dev(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_put_dev(ddv_call->ret_ip, ddv_call->dut, dev);
+	ddv_r_usb_put_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_put_dev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev)
@@ -34014,7 +34019,7 @@ static __always_inline struct usb_interface *ddv_b_usb_get_intf(struct ddv_call 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_get_intf(ddv_call->ret_ip, ddv_call->dut, intf);
+	return ddv_r_usb_get_intf(ddv_call_ret_ip(ddv_call), ddv_call->dut, intf);
 }
 
 static DDV_RARE_PATH struct usb_interface *ddv_r_usb_get_intf(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_interface *intf)
@@ -34132,7 +34137,7 @@ static __always_inline void ddv_b_usb_put_intf(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_put_intf(ddv_call->ret_ip, ddv_call->dut, intf);
+	ddv_r_usb_put_intf(ddv_call_ret_ip(ddv_call), ddv_call->dut, intf);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_put_intf(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_interface *intf)
@@ -34203,7 +34208,7 @@ static __always_inline int ddv_b_usb_control_msg(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_control_msg(ddv_call->ret_ip, ddv_call->dut, dev, pipe, request, requesttype, value, index, data, size, timeout);
+	return ddv_r_usb_control_msg(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, pipe, request, requesttype, value, index, data, size, timeout);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_control_msg(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *dev, unsigned int pipe, __u8 request, __u8 requesttype, __u16 value, __u16 index, void *data, __u16 size, int timeout)
@@ -34269,7 +34274,7 @@ static __always_inline int ddv_b_usb_interrupt_msg(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_interrupt_msg(ddv_call->ret_ip, ddv_call->dut, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_r_usb_interrupt_msg(ddv_call_ret_ip(ddv_call), ddv_call->dut, usb_dev, pipe, data, len, actual_length, timeout);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_interrupt_msg(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
@@ -34335,7 +34340,7 @@ static __always_inline int ddv_b_usb_bulk_msg(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_bulk_msg(ddv_call->ret_ip, ddv_call->dut, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_r_usb_bulk_msg(ddv_call_ret_ip(ddv_call), ddv_call->dut, usb_dev, pipe, data, len, actual_length, timeout);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_bulk_msg(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
@@ -34399,7 +34404,7 @@ static __always_inline int ddv_a_usb_register_dev(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_usb_register_dev(ddv_call->ret_ip, ddv_call->dut, ret, intf);
+	return ddv_p_usb_register_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, intf);
 }
 
 static __always_inline int ddv_b_usb_register_dev(struct ddv_call *ddv_call, struct usb_interface *intf, struct usb_class_driver *class_driver)
@@ -34429,7 +34434,7 @@ static __always_inline int ddv_b_usb_register_dev(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_usb_register_dev(ddv_call, ret, intf);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_usb_register_dev(ddv_call->ret_ip, ddv_call->dut, intf, class_driver);
+	return ddv_r_usb_register_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, intf, class_driver);
 }
 
 static DDV_RARE_PATH int ddv_r_usb_register_dev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_interface *intf, struct usb_class_driver *class_driver)
@@ -34507,7 +34512,7 @@ static __always_inline void ddv_b_usb_deregister_dev(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_usb_deregister_dev(ddv_call->ret_ip, ddv_call->dut, intf, class_driver);
+	ddv_r_usb_deregister_dev(ddv_call_ret_ip(ddv_call), ddv_call->dut, intf, class_driver);
 }
 
 static DDV_RARE_PATH void ddv_r_usb_deregister_dev(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct usb_interface *intf, struct usb_class_driver *class_driver)
@@ -34575,7 +34580,7 @@ static __always_inline int ddv_a___register_blkdev(struct ddv_call *ddv_call, in
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___register_blkdev(ddv_call->ret_ip, ddv_call->dut, ret, major);
+	return ddv_p___register_blkdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, major);
 }
 
 static __always_inline int ddv_b___register_blkdev(struct ddv_call *ddv_call, unsigned int major, const char *name, void (*probe)(dev_t devt))
@@ -34605,7 +34610,7 @@ static __always_inline int ddv_b___register_blkdev(struct ddv_call *ddv_call, un
 	ddv_call->bail = ddv_inline;
 	return ddv_a___register_blkdev(ddv_call, ret, major);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___register_blkdev(ddv_call->ret_ip, ddv_call->dut, major, name, probe);
+	return ddv_r___register_blkdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, major, name, probe);
 }
 
 static DDV_RARE_PATH int ddv_r___register_blkdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int major, const char *name, void (*probe)(dev_t devt))
@@ -34682,7 +34687,7 @@ static __always_inline void ddv_b_unregister_blkdev(struct ddv_call *ddv_call, u
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_unregister_blkdev(ddv_call->ret_ip, ddv_call->dut, major, name);
+	ddv_r_unregister_blkdev(ddv_call_ret_ip(ddv_call), ddv_call->dut, major, name);
 }
 
 static DDV_RARE_PATH void ddv_r_unregister_blkdev(unsigned long ddv_ret_ip, unsigned long ddv_dut, unsigned int major, const char *name)
@@ -34750,7 +34755,7 @@ static __always_inline int ddv_a_blk_mq_alloc_tag_set(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_alloc_tag_set(ddv_call->ret_ip, ddv_call->dut, ret, set);
+	return ddv_p_blk_mq_alloc_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, set);
 }
 
 static __always_inline int ddv_b_blk_mq_alloc_tag_set(struct ddv_call *ddv_call, struct blk_mq_tag_set *set)
@@ -34780,7 +34785,7 @@ static __always_inline int ddv_b_blk_mq_alloc_tag_set(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_alloc_tag_set(ddv_call, ret, set);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_alloc_tag_set(ddv_call->ret_ip, ddv_call->dut, set);
+	return ddv_r_blk_mq_alloc_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, set);
 }
 
 static DDV_RARE_PATH int ddv_r_blk_mq_alloc_tag_set(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set)
@@ -34851,7 +34856,7 @@ static __always_inline int ddv_a_blk_mq_alloc_sq_tag_set(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_alloc_sq_tag_set(ddv_call->ret_ip, ddv_call->dut, ret, set);
+	return ddv_p_blk_mq_alloc_sq_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, set);
 }
 
 static __always_inline int ddv_b_blk_mq_alloc_sq_tag_set(struct ddv_call *ddv_call, struct blk_mq_tag_set *set, const struct blk_mq_ops *ops, unsigned int queue_depth, unsigned int set_flags)
@@ -34881,7 +34886,7 @@ static __always_inline int ddv_b_blk_mq_alloc_sq_tag_set(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_alloc_sq_tag_set(ddv_call, ret, set);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_alloc_sq_tag_set(ddv_call->ret_ip, ddv_call->dut, set, ops, queue_depth, set_flags);
+	return ddv_r_blk_mq_alloc_sq_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, set, ops, queue_depth, set_flags);
 }
 
 static DDV_RARE_PATH int ddv_r_blk_mq_alloc_sq_tag_set(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set, const struct blk_mq_ops *ops, unsigned int queue_depth, unsigned int set_flags)
@@ -34963,7 +34968,7 @@ static __always_inline void ddv_b_blk_mq_free_tag_set(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_mq_free_tag_set(ddv_call->ret_ip, ddv_call->dut, set);
+	ddv_r_blk_mq_free_tag_set(ddv_call_ret_ip(ddv_call), ddv_call->dut, set);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_mq_free_tag_set(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set)
@@ -35032,7 +35037,7 @@ static __always_inline struct request_queue *ddv_a_blk_mq_init_queue(struct ddv_
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_init_queue(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_blk_mq_init_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct request_queue *ddv_b_blk_mq_init_queue(struct ddv_call *ddv_call, struct blk_mq_tag_set *set)
@@ -35059,7 +35064,7 @@ static __always_inline struct request_queue *ddv_b_blk_mq_init_queue(struct ddv_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_init_queue(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_init_queue(ddv_call->ret_ip, ddv_call->dut, set);
+	return ddv_r_blk_mq_init_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, set);
 }
 
 static DDV_RARE_PATH struct request_queue *ddv_r_blk_mq_init_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set)
@@ -35133,7 +35138,7 @@ static __always_inline struct request_queue *ddv_a_blk_mq_alloc_queue(struct ddv
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_alloc_queue(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_blk_mq_alloc_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct request_queue *ddv_b_blk_mq_alloc_queue(struct ddv_call *ddv_call, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata)
@@ -35160,7 +35165,7 @@ static __always_inline struct request_queue *ddv_b_blk_mq_alloc_queue(struct ddv
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_alloc_queue(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_alloc_queue(ddv_call->ret_ip, ddv_call->dut, set, lim, queuedata);
+	return ddv_r_blk_mq_alloc_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, set, lim, queuedata);
 }
 
 static DDV_RARE_PATH struct request_queue *ddv_r_blk_mq_alloc_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata)
@@ -35241,7 +35246,7 @@ static __always_inline void ddv_b_blk_mq_destroy_queue(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_mq_destroy_queue(ddv_call->ret_ip, ddv_call->dut, q);
+	ddv_r_blk_mq_destroy_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, q);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_mq_destroy_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request_queue *q)
@@ -35320,7 +35325,7 @@ static __always_inline void ddv_b_blk_put_queue(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_put_queue(ddv_call->ret_ip, ddv_call->dut, q);
+	ddv_r_blk_put_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, q);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_put_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request_queue *q)
@@ -35389,7 +35394,7 @@ static __always_inline struct gendisk *ddv_a___blk_mq_alloc_disk(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___blk_mq_alloc_disk(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___blk_mq_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b___blk_mq_alloc_disk(struct ddv_call *ddv_call, struct blk_mq_tag_set *set, void *queuedata, struct lock_class_key *lkclass)
@@ -35416,7 +35421,7 @@ static __always_inline struct gendisk *ddv_b___blk_mq_alloc_disk(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a___blk_mq_alloc_disk(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___blk_mq_alloc_disk(ddv_call->ret_ip, ddv_call->dut, set, queuedata, lkclass);
+	return ddv_r___blk_mq_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, set, queuedata, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r___blk_mq_alloc_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set, void *queuedata, struct lock_class_key *lkclass)
@@ -35490,7 +35495,7 @@ static __always_inline struct gendisk *ddv_a___blk_mq_alloc_disk(struct ddv_call
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___blk_mq_alloc_disk(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___blk_mq_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b___blk_mq_alloc_disk(struct ddv_call *ddv_call, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, struct lock_class_key *lkclass)
@@ -35517,7 +35522,7 @@ static __always_inline struct gendisk *ddv_b___blk_mq_alloc_disk(struct ddv_call
 	ddv_call->bail = ddv_inline;
 	return ddv_a___blk_mq_alloc_disk(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___blk_mq_alloc_disk(ddv_call->ret_ip, ddv_call->dut, set, lim, queuedata, lkclass);
+	return ddv_r___blk_mq_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, set, lim, queuedata, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r___blk_mq_alloc_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, struct lock_class_key *lkclass)
@@ -35590,7 +35595,7 @@ static __always_inline struct gendisk *ddv_a_blk_mq_alloc_disk_for_queue(struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_blk_mq_alloc_disk_for_queue(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_blk_mq_alloc_disk_for_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b_blk_mq_alloc_disk_for_queue(struct ddv_call *ddv_call, struct request_queue *q, struct lock_class_key *lkclass)
@@ -35617,7 +35622,7 @@ static __always_inline struct gendisk *ddv_b_blk_mq_alloc_disk_for_queue(struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_blk_mq_alloc_disk_for_queue(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_blk_mq_alloc_disk_for_queue(ddv_call->ret_ip, ddv_call->dut, q, lkclass);
+	return ddv_r_blk_mq_alloc_disk_for_queue(ddv_call_ret_ip(ddv_call), ddv_call->dut, q, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r_blk_mq_alloc_disk_for_queue(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request_queue *q, struct lock_class_key *lkclass)
@@ -35689,7 +35694,7 @@ static __always_inline struct gendisk *ddv_a___blk_alloc_disk(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___blk_alloc_disk(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___blk_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b___blk_alloc_disk(struct ddv_call *ddv_call, int node, struct lock_class_key *lkclass)
@@ -35707,7 +35712,7 @@ static __always_inline struct gendisk *ddv_b___blk_alloc_disk(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a___blk_alloc_disk(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___blk_alloc_disk(ddv_call->ret_ip, ddv_call->dut, node, lkclass);
+	return ddv_r___blk_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, node, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r___blk_alloc_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, int node, struct lock_class_key *lkclass)
@@ -35781,7 +35786,7 @@ static __always_inline struct gendisk *ddv_a___blk_alloc_disk(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p___blk_alloc_disk(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p___blk_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gendisk *ddv_b___blk_alloc_disk(struct ddv_call *ddv_call, struct queue_limits *lim, int node, struct lock_class_key *lkclass)
@@ -35799,7 +35804,7 @@ static __always_inline struct gendisk *ddv_b___blk_alloc_disk(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a___blk_alloc_disk(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r___blk_alloc_disk(ddv_call->ret_ip, ddv_call->dut, lim, node, lkclass);
+	return ddv_r___blk_alloc_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, lim, node, lkclass);
 }
 
 static DDV_RARE_PATH struct gendisk *ddv_r___blk_alloc_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct queue_limits *lim, int node, struct lock_class_key *lkclass)
@@ -35863,7 +35868,7 @@ static __always_inline int ddv_a_device_add_disk(struct ddv_call *ddv_call, int 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_device_add_disk(ddv_call->ret_ip, ddv_call->dut, ret, disk);
+	return ddv_p_device_add_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, disk);
 }
 
 static __always_inline int ddv_b_device_add_disk(struct ddv_call *ddv_call, struct device *parent, struct gendisk *disk, const struct attribute_group **groups)
@@ -35893,7 +35898,7 @@ static __always_inline int ddv_b_device_add_disk(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_device_add_disk(ddv_call, ret, disk);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_device_add_disk(ddv_call->ret_ip, ddv_call->dut, parent, disk, groups);
+	return ddv_r_device_add_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, parent, disk, groups);
 }
 
 static DDV_RARE_PATH int ddv_r_device_add_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *parent, struct gendisk *disk, const struct attribute_group **groups)
@@ -35976,7 +35981,7 @@ static __always_inline void ddv_b_del_gendisk(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_del_gendisk(ddv_call->ret_ip, ddv_call->dut, disk);
+	ddv_r_del_gendisk(ddv_call_ret_ip(ddv_call), ddv_call->dut, disk);
 }
 
 static DDV_RARE_PATH void ddv_r_del_gendisk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct gendisk *disk)
@@ -36054,7 +36059,7 @@ static __always_inline void ddv_b_put_disk(struct ddv_call *ddv_call, struct gen
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_put_disk(ddv_call->ret_ip, ddv_call->dut, disk);
+	ddv_r_put_disk(ddv_call_ret_ip(ddv_call), ddv_call->dut, disk);
 }
 
 static DDV_RARE_PATH void ddv_r_put_disk(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct gendisk *disk)
@@ -36114,7 +36119,7 @@ static __always_inline void ddv_b_blk_mq_start_request(struct ddv_call *ddv_call
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_mq_start_request(ddv_call->ret_ip, ddv_call->dut, rq);
+	ddv_r_blk_mq_start_request(ddv_call_ret_ip(ddv_call), ddv_call->dut, rq);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_mq_start_request(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request *rq)
@@ -36174,7 +36179,7 @@ static __always_inline void ddv_b_blk_mq_end_request(struct ddv_call *ddv_call, 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_blk_mq_end_request(ddv_call->ret_ip, ddv_call->dut, rq, error);
+	ddv_r_blk_mq_end_request(ddv_call_ret_ip(ddv_call), ddv_call->dut, rq, error);
 }
 
 static DDV_RARE_PATH void ddv_r_blk_mq_end_request(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct request *rq, blk_status_t error)
@@ -36242,7 +36247,7 @@ static __always_inline struct nvdimm_bus *ddv_b_nvdimm_bus_register(struct ddv_c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_nvdimm_bus_register(ddv_call->ret_ip, ddv_call->dut, parent, nfit_desc);
+	return ddv_r_nvdimm_bus_register(ddv_call_ret_ip(ddv_call), ddv_call->dut, parent, nfit_desc);
 }
 
 static DDV_RARE_PATH struct nvdimm_bus *ddv_r_nvdimm_bus_register(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *parent, struct nvdimm_bus_descriptor *nfit_desc)
@@ -36305,7 +36310,7 @@ static __always_inline struct nd_region *ddv_b_nvdimm_pmem_region_create(struct 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_nvdimm_pmem_region_create(ddv_call->ret_ip, ddv_call->dut, nvdimm_bus, ndr_desc);
+	return ddv_r_nvdimm_pmem_region_create(ddv_call_ret_ip(ddv_call), ddv_call->dut, nvdimm_bus, ndr_desc);
 }
 
 static DDV_RARE_PATH struct nd_region *ddv_r_nvdimm_pmem_region_create(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct nvdimm_bus *nvdimm_bus, struct nd_region_desc *ndr_desc)
@@ -36370,7 +36375,7 @@ static __always_inline struct Scsi_Host *ddv_a_scsi_host_alloc(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_host_alloc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_scsi_host_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct Scsi_Host *ddv_b_scsi_host_alloc(struct ddv_call *ddv_call, struct scsi_host_template *sht, int privsize)
@@ -36397,7 +36402,7 @@ static __always_inline struct Scsi_Host *ddv_b_scsi_host_alloc(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_host_alloc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_host_alloc(ddv_call->ret_ip, ddv_call->dut, sht, privsize);
+	return ddv_r_scsi_host_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, sht, privsize);
 }
 
 static DDV_RARE_PATH struct Scsi_Host *ddv_r_scsi_host_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_host_template *sht, int privsize)
@@ -36472,7 +36477,7 @@ static __always_inline struct Scsi_Host *ddv_a_scsi_host_alloc(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_host_alloc(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_scsi_host_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct Scsi_Host *ddv_b_scsi_host_alloc(struct ddv_call *ddv_call, const struct scsi_host_template *sht, int privsize)
@@ -36499,7 +36504,7 @@ static __always_inline struct Scsi_Host *ddv_b_scsi_host_alloc(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_host_alloc(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_host_alloc(ddv_call->ret_ip, ddv_call->dut, sht, privsize);
+	return ddv_r_scsi_host_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, sht, privsize);
 }
 
 static DDV_RARE_PATH struct Scsi_Host *ddv_r_scsi_host_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct scsi_host_template *sht, int privsize)
@@ -36564,7 +36569,7 @@ static __always_inline int ddv_a_scsi_add_host_with_dma(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_add_host_with_dma(ddv_call->ret_ip, ddv_call->dut, ret, shost);
+	return ddv_p_scsi_add_host_with_dma(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, shost);
 }
 
 static __always_inline int ddv_b_scsi_add_host_with_dma(struct ddv_call *ddv_call, struct Scsi_Host *shost, struct device *dev, struct device *dma_dev)
@@ -36591,7 +36596,7 @@ static __always_inline int ddv_b_scsi_add_host_with_dma(struct ddv_call *ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_add_host_with_dma(ddv_call, ret, shost);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_add_host_with_dma(ddv_call->ret_ip, ddv_call->dut, shost, dev, dma_dev);
+	return ddv_r_scsi_add_host_with_dma(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost, dev, dma_dev);
 }
 
 static DDV_RARE_PATH int ddv_r_scsi_add_host_with_dma(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost, struct device *dev, struct device *dma_dev)
@@ -36669,7 +36674,7 @@ static __always_inline void ddv_b_scsi_scan_host(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_scan_host(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_scan_host(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_scan_host(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -36756,7 +36761,7 @@ static __always_inline void ddv_b_scsi_remove_host(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_remove_host(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_remove_host(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_remove_host(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -36837,7 +36842,7 @@ static __always_inline struct Scsi_Host *ddv_a_scsi_host_get(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_host_get(ddv_call->ret_ip, ddv_call->dut, ret, shost);
+	return ddv_p_scsi_host_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, shost);
 }
 
 static __always_inline struct Scsi_Host *ddv_b_scsi_host_get(struct ddv_call *ddv_call, struct Scsi_Host *shost)
@@ -36849,7 +36854,7 @@ static __always_inline struct Scsi_Host *ddv_b_scsi_host_get(struct ddv_call *dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_host_get(ddv_call, ret, shost);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_host_get(ddv_call->ret_ip, ddv_call->dut, shost);
+	return ddv_r_scsi_host_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH struct Scsi_Host *ddv_r_scsi_host_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -36972,7 +36977,7 @@ static __always_inline void ddv_b_scsi_host_put(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_host_put(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_host_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_host_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -37033,7 +37038,7 @@ static __always_inline void ddv_b_scsi_block_requests(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_block_requests(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_block_requests(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_block_requests(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -37108,7 +37113,7 @@ static __always_inline void ddv_b_scsi_unblock_requests(struct ddv_call *ddv_cal
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_unblock_requests(ddv_call->ret_ip, ddv_call->dut, shost);
+	ddv_r_scsi_unblock_requests(ddv_call_ret_ip(ddv_call), ddv_call->dut, shost);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_unblock_requests(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct Scsi_Host *shost)
@@ -37184,7 +37189,7 @@ static __always_inline int ddv_a_scsi_dma_map(struct ddv_call *ddv_call, int ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_scsi_dma_map(ddv_call->ret_ip, ddv_call->dut, ret, cmd);
+	return ddv_p_scsi_dma_map(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, cmd);
 }
 
 static __always_inline int ddv_b_scsi_dma_map(struct ddv_call *ddv_call, struct scsi_cmnd *cmd)
@@ -37218,7 +37223,7 @@ static __always_inline int ddv_b_scsi_dma_map(struct ddv_call *ddv_call, struct 
 	ddv_call->bail = ddv_inline;
 	return ddv_a_scsi_dma_map(ddv_call, ret, cmd);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_scsi_dma_map(ddv_call->ret_ip, ddv_call->dut, cmd);
+	return ddv_r_scsi_dma_map(ddv_call_ret_ip(ddv_call), ddv_call->dut, cmd);
 }
 
 static DDV_RARE_PATH int ddv_r_scsi_dma_map(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_cmnd *cmd)
@@ -37295,7 +37300,7 @@ static __always_inline void ddv_b_scsi_dma_unmap(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_dma_unmap(ddv_call->ret_ip, ddv_call->dut, cmd);
+	ddv_r_scsi_dma_unmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, cmd);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_dma_unmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_cmnd *cmd)
@@ -37356,7 +37361,7 @@ static __always_inline void ddv_b_scsi_done(struct ddv_call *ddv_call, struct sc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_done(ddv_call->ret_ip, ddv_call->dut, cmd);
+	ddv_r_scsi_done(ddv_call_ret_ip(ddv_call), ddv_call->dut, cmd);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_done(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_cmnd *cmd)
@@ -37417,7 +37422,7 @@ static __always_inline void ddv_b_scsi_done_direct(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_scsi_done_direct(ddv_call->ret_ip, ddv_call->dut, cmd);
+	ddv_r_scsi_done_direct(ddv_call_ret_ip(ddv_call), ddv_call->dut, cmd);
 }
 
 static DDV_RARE_PATH void ddv_r_scsi_done_direct(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct scsi_cmnd *cmd)
@@ -37485,7 +37490,7 @@ static __always_inline struct clk *ddv_a_clk_get(struct ddv_call *ddv_call, stru
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_clk_get(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_clk_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct clk *ddv_b_clk_get(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37512,7 +37517,7 @@ static __always_inline struct clk *ddv_b_clk_get(struct ddv_call *ddv_call, stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_clk_get(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_clk_get(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_clk_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_clk_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37589,7 +37594,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get(struct ddv_call *ddv_call,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37616,7 +37621,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get(struct ddv_call *ddv_call,
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37709,7 +37714,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_enabled(struct ddv_call *d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_enabled(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_enabled(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_enabled(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37736,7 +37741,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_enabled(struct ddv_call *d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_enabled(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_enabled(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_enabled(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_enabled(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37829,7 +37834,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_prepared(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_prepared(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_prepared(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_prepared(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37856,7 +37861,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_prepared(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_prepared(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_prepared(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_prepared(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_prepared(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -37949,7 +37954,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_optional(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_optional(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -37976,7 +37981,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_optional(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_optional(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_optional(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_optional(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -38069,7 +38074,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional_enabled(struct dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_optional_enabled(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_optional_enabled(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_optional_enabled(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -38096,7 +38101,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_optional_enabled(struct dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_optional_enabled(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_optional_enabled(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_optional_enabled(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_optional_enabled(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -38189,7 +38194,7 @@ static __always_inline struct clk *ddv_a_devm_clk_get_optional_prepared(struct d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_devm_clk_get_optional_prepared(ddv_call->ret_ip, ddv_call->dut, ret, dev);
+	return ddv_p_devm_clk_get_optional_prepared(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev);
 }
 
 static __always_inline struct clk *ddv_b_devm_clk_get_optional_prepared(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -38216,7 +38221,7 @@ static __always_inline struct clk *ddv_b_devm_clk_get_optional_prepared(struct d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_devm_clk_get_optional_prepared(ddv_call, ret, dev);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_devm_clk_get_optional_prepared(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_devm_clk_get_optional_prepared(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct clk *ddv_r_devm_clk_get_optional_prepared(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -38303,7 +38308,7 @@ static __always_inline void ddv_b_devm_clk_put(struct ddv_call *ddv_call, struct
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_devm_clk_put(ddv_call->ret_ip, ddv_call->dut, dev, clk);
+	ddv_r_devm_clk_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, clk);
 }
 
 static DDV_RARE_PATH void ddv_r_devm_clk_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, struct clk *clk)
@@ -38387,7 +38392,7 @@ static __always_inline void ddv_b_clk_put(struct ddv_call *ddv_call, struct clk 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_clk_put(ddv_call->ret_ip, ddv_call->dut, clk);
+	ddv_r_clk_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH void ddv_r_clk_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -38488,7 +38493,7 @@ static __always_inline int ddv_a_clk_prepare(struct ddv_call *ddv_call, int ret,
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_clk_prepare(ddv_call->ret_ip, ddv_call->dut, ret, clk);
+	return ddv_p_clk_prepare(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, clk);
 }
 
 static __always_inline int ddv_b_clk_prepare(struct ddv_call *ddv_call, struct clk *clk)
@@ -38515,7 +38520,7 @@ static __always_inline int ddv_b_clk_prepare(struct ddv_call *ddv_call, struct c
 	ddv_call->bail = ddv_inline;
 	return ddv_a_clk_prepare(ddv_call, ret, clk);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_clk_prepare(ddv_call->ret_ip, ddv_call->dut, clk);
+	return ddv_r_clk_prepare(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH int ddv_r_clk_prepare(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -38657,7 +38662,7 @@ static __always_inline void ddv_b_clk_unprepare(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_clk_unprepare(ddv_call->ret_ip, ddv_call->dut, clk);
+	ddv_r_clk_unprepare(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH void ddv_r_clk_unprepare(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -38758,7 +38763,7 @@ static __always_inline int ddv_a_clk_enable(struct ddv_call *ddv_call, int ret, 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_clk_enable(ddv_call->ret_ip, ddv_call->dut, ret, clk);
+	return ddv_p_clk_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, clk);
 }
 
 static __always_inline int ddv_b_clk_enable(struct ddv_call *ddv_call, struct clk *clk)
@@ -38808,7 +38813,7 @@ static __always_inline int ddv_b_clk_enable(struct ddv_call *ddv_call, struct cl
 	ddv_call->bail = ddv_inline;
 	return ddv_a_clk_enable(ddv_call, ret, clk);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_clk_enable(ddv_call->ret_ip, ddv_call->dut, clk);
+	return ddv_r_clk_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH int ddv_r_clk_enable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -38930,7 +38935,7 @@ static __always_inline void ddv_b_clk_disable(struct ddv_call *ddv_call, struct 
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_clk_disable(ddv_call->ret_ip, ddv_call->dut, clk);
+	ddv_r_clk_disable(ddv_call_ret_ip(ddv_call), ddv_call->dut, clk);
 }
 
 static DDV_RARE_PATH void ddv_r_clk_disable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct clk *clk)
@@ -38998,7 +39003,7 @@ static __always_inline struct regulator *ddv_a_regulator_get(struct ddv_call *dd
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_regulator_get(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_regulator_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct regulator *ddv_b_regulator_get(struct ddv_call *ddv_call, struct device *dev, const char *id)
@@ -39025,7 +39030,7 @@ static __always_inline struct regulator *ddv_b_regulator_get(struct ddv_call *dd
 	ddv_call->bail = ddv_inline;
 	return ddv_a_regulator_get(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_regulator_get(ddv_call->ret_ip, ddv_call->dut, dev, id);
+	return ddv_r_regulator_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, id);
 }
 
 static DDV_RARE_PATH struct regulator *ddv_r_regulator_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *id)
@@ -39112,7 +39117,7 @@ static __always_inline void ddv_b_regulator_put(struct ddv_call *ddv_call, struc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_regulator_put(ddv_call->ret_ip, ddv_call->dut, regulator);
+	ddv_r_regulator_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, regulator);
 }
 
 static DDV_RARE_PATH void ddv_r_regulator_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct regulator *regulator)
@@ -39212,7 +39217,7 @@ static __always_inline int ddv_a_regulator_enable(struct ddv_call *ddv_call, int
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_regulator_enable(ddv_call->ret_ip, ddv_call->dut, ret, regulator);
+	return ddv_p_regulator_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, regulator);
 }
 
 static __always_inline int ddv_b_regulator_enable(struct ddv_call *ddv_call, struct regulator *regulator)
@@ -39239,7 +39244,7 @@ static __always_inline int ddv_b_regulator_enable(struct ddv_call *ddv_call, str
 	ddv_call->bail = ddv_inline;
 	return ddv_a_regulator_enable(ddv_call, ret, regulator);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_regulator_enable(ddv_call->ret_ip, ddv_call->dut, regulator);
+	return ddv_r_regulator_enable(ddv_call_ret_ip(ddv_call), ddv_call->dut, regulator);
 }
 
 static DDV_RARE_PATH int ddv_r_regulator_enable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct regulator *regulator)
@@ -39356,7 +39361,7 @@ static __always_inline int ddv_b_regulator_disable(struct ddv_call *ddv_call, st
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_regulator_disable(ddv_call->ret_ip, ddv_call->dut, regulator);
+	return ddv_r_regulator_disable(ddv_call_ret_ip(ddv_call), ddv_call->dut, regulator);
 }
 
 static DDV_RARE_PATH int ddv_r_regulator_disable(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct regulator *regulator)
@@ -39419,7 +39424,7 @@ static __always_inline struct gpio_desc *ddv_a_gpiod_get(struct ddv_call *ddv_ca
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_gpiod_get(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_gpiod_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gpio_desc *ddv_b_gpiod_get(struct ddv_call *ddv_call, struct device *dev, const char *con_id, enum gpiod_flags flags)
@@ -39446,7 +39451,7 @@ static __always_inline struct gpio_desc *ddv_b_gpiod_get(struct ddv_call *ddv_ca
 	ddv_call->bail = ddv_inline;
 	return ddv_a_gpiod_get(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_gpiod_get(ddv_call->ret_ip, ddv_call->dut, dev, con_id, flags);
+	return ddv_r_gpiod_get(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, con_id, flags);
 }
 
 static DDV_RARE_PATH struct gpio_desc *ddv_r_gpiod_get(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *con_id, enum gpiod_flags flags)
@@ -39517,7 +39522,7 @@ static __always_inline struct gpio_desc *ddv_a_gpiod_get_optional(struct ddv_cal
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_gpiod_get_optional(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_gpiod_get_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gpio_desc *ddv_b_gpiod_get_optional(struct ddv_call *ddv_call, struct device *dev, const char *con_id, enum gpiod_flags flags)
@@ -39544,7 +39549,7 @@ static __always_inline struct gpio_desc *ddv_b_gpiod_get_optional(struct ddv_cal
 	ddv_call->bail = ddv_inline;
 	return ddv_a_gpiod_get_optional(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_gpiod_get_optional(ddv_call->ret_ip, ddv_call->dut, dev, con_id, flags);
+	return ddv_r_gpiod_get_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, con_id, flags);
 }
 
 static DDV_RARE_PATH struct gpio_desc *ddv_r_gpiod_get_optional(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *con_id, enum gpiod_flags flags)
@@ -39615,7 +39620,7 @@ static __always_inline struct gpio_desc *ddv_a_gpiod_get_index(struct ddv_call *
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_gpiod_get_index(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_gpiod_get_index(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gpio_desc *ddv_b_gpiod_get_index(struct ddv_call *ddv_call, struct device *dev, const char *con_id, unsigned int idx, enum gpiod_flags flags)
@@ -39642,7 +39647,7 @@ static __always_inline struct gpio_desc *ddv_b_gpiod_get_index(struct ddv_call *
 	ddv_call->bail = ddv_inline;
 	return ddv_a_gpiod_get_index(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_gpiod_get_index(ddv_call->ret_ip, ddv_call->dut, dev, con_id, idx, flags);
+	return ddv_r_gpiod_get_index(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, con_id, idx, flags);
 }
 
 static DDV_RARE_PATH struct gpio_desc *ddv_r_gpiod_get_index(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *con_id, unsigned int idx, enum gpiod_flags flags)
@@ -39713,7 +39718,7 @@ static __always_inline struct gpio_desc *ddv_a_gpiod_get_index_optional(struct d
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_gpiod_get_index_optional(ddv_call->ret_ip, ddv_call->dut, ret);
+	return ddv_p_gpiod_get_index_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret);
 }
 
 static __always_inline struct gpio_desc *ddv_b_gpiod_get_index_optional(struct ddv_call *ddv_call, struct device *dev, const char *con_id, unsigned int index, enum gpiod_flags flags)
@@ -39740,7 +39745,7 @@ static __always_inline struct gpio_desc *ddv_b_gpiod_get_index_optional(struct d
 	ddv_call->bail = ddv_inline;
 	return ddv_a_gpiod_get_index_optional(ddv_call, ret);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_gpiod_get_index_optional(ddv_call->ret_ip, ddv_call->dut, dev, con_id, index, flags);
+	return ddv_r_gpiod_get_index_optional(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, con_id, index, flags);
 }
 
 static DDV_RARE_PATH struct gpio_desc *ddv_r_gpiod_get_index_optional(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, const char *con_id, unsigned int index, enum gpiod_flags flags)
@@ -39820,7 +39825,7 @@ static __always_inline void ddv_b_gpiod_put(struct ddv_call *ddv_call, struct gp
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_gpiod_put(ddv_call->ret_ip, ddv_call->dut, desc);
+	ddv_r_gpiod_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, desc);
 }
 
 static DDV_RARE_PATH void ddv_r_gpiod_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct gpio_desc *desc)
@@ -39983,6 +39988,7 @@ static const struct ddv_type_desc ddv_types[76] = {
 		.flags = 0,
 		.leak_msg = 4,
 		.size_field = 0,
+		.chain_guard = &ddv_chain_guard,
 	},
 	/* 4 devm, specs/linux/heap.ddv:477:8 */
 	[4] = {
@@ -39991,6 +39997,7 @@ static const struct ddv_type_desc ddv_types[76] = {
 		.flags = 0,
 		.leak_msg = 0,
 		.size_field = 0,
+		.chain_guard = &ddv_chain_guard,
 	},
 	/* 5 pages, specs/linux/heap.ddv:672:8 */
 	[5] = {
@@ -40291,6 +40298,7 @@ static const struct ddv_type_desc ddv_types[76] = {
 		.flags = 0,
 		.leak_msg = 0,
 		.size_field = -1,
+		.chain_guard = &ddv_chain_guard,
 	},
 	/* 41 sysfs_group, specs/linux/device.ddv:385:8 */
 	[41] = {

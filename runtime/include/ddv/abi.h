@@ -78,6 +78,15 @@ struct ddv_type_desc {
 	 * and empties it when the driver goes. NULL for every other type.
 	 */
 	struct ddv_pcpu_set __percpu *pcpu;
+	/*
+	 * A type whose lookup starts an if of a chain (if T[k] ... else if
+	 * U[k] ... else ...): the pack's one byte (ddv/fastpath.h DDV_CHAIN_OPEN)
+	 * that ddv.ko sets once any such type has an object (or its id had one
+	 * before the pack came), before the object can be found. While it is 0,
+	 * the generated code goes straight to the chain's last else. NULL for
+	 * every other type.
+	 */
+	u8 *chain_guard;
 };
 /* may live inside a heap block: indexed for ddv_obj_find_inside() */
 #define DDV_TYPE_CONTAINED	0x1
@@ -203,6 +212,7 @@ struct ddv_call {
 	u8 attached;			/* the driver was attached live (lookups may miss) */
 	u8 bail;			/* inline entry: rare events leave (DDV_RARE) */
 	u8 no_contained;		/* a foreach read ddv_contained_live 0 (ddv/fastpath.h) */
+	u8 ret_here;			/* ret_ip is the _RET_IP_ of ddv_call_ret_ip's function */
 	const u64 *args;		/* for tracing; NULL after the inline entry */
 };
 /* call->site: not searched yet, the runtime finds it when needed */

@@ -159,6 +159,22 @@ static __always_inline void ddv_call_fill_inline(struct ddv_call *call, struct d
 	call->attached = 0;
 	call->bail = bail;
 	call->no_contained = 0;
+	call->ret_here = 0;
+}
+
+/*
+ * The call's return address, after the original call too. In the wrapper
+ * itself (the inline entry's record: ret_here) it is read again from the
+ * wrapper's frame (_RET_IP_: one load) instead of being kept in a
+ * callee-saved register across the original call (a push and a pop); the
+ * rare paths' functions get it as an argument. Only for a record whose
+ * rules are all inlined into the function that entered (ddvc's wrappers,
+ * which pass ddv_call_enter_fast their own _RET_IP_); ddv_call_enter, for
+ * hand-written wrappers, and every other entry leave it 0.
+ */
+static __always_inline unsigned long ddv_call_ret_ip(const struct ddv_call *call)
+{
+	return call->ret_here ? _RET_IP_ : call->ret_ip;
 }
 
 /*
@@ -173,6 +189,7 @@ static __always_inline bool ddv_call_enter_fast(struct ddv_call *call, struct dd
 	if (likely(ret_ip - fast->text_lo < fast->text_len ||
 		   ret_ip - READ_ONCE(fast->init_lo) < READ_ONCE(fast->init_len))) {
 		ddv_call_fill_inline(call, pack, func, ret_ip, fast->dut, nargs, true);
+		call->ret_here = 1;
 		this_cpu_inc(ddv_calls[call->dut]);
 		return true;
 	}
@@ -222,6 +239,8 @@ static __always_inline bool ddv_call_enter(struct ddv_call *call, struct ddv_pac
 {
 	if (ddv_call_enter_fast(call, pack, func, ret_ip, nargs)) {
 		call->bail = 0;
+		/* Its rules may lie in functions of their own: the ret_ip passed. */
+		call->ret_here = 0;
 		return true;
 	}
 	return __ddv_call_enter(call, pack, func, ret_ip, args, nargs);
@@ -499,7 +518,7 @@ static __always_inline u64 ddv_obj_site_here(const struct ddv_call *call)
 	u32 where = call->site;
 
 	if (where == DDV_SITE_LATER)
-		where = (u32)call->ret_ip;
+		where = (u32)ddv_call_ret_ip(call);
 	return where;
 }
 
@@ -576,6 +595,17 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 	}
 	return DDV_OUT_OF_LINE_OR_RARE(call, __ddv_obj_destroy, type, key, old);
 }
+
+/*
+ * A chain of ifs whose conditions start with a lookup of an own type (if
+ * T[k] ... else if U[k] ... else ...: kfree's devm, slab and device_name):
+ * ddvc tests the pack's one byte of chains (struct ddv_type_desc's
+ * chain_guard) before the first if, and while no type of any of its chains
+ * ever had an object, every one of those lookups would answer -ENOENT: the
+ * code goes to the last else at once (one cmpb instead of one per link). Not
+ * for an attached driver, whose misses each lookup notes.
+ */
+#define DDV_CHAIN_CLOSED(call, guard) (likely(!DDV_FLAG(guard)) && !(call)->attached)
 
 /*
  * A lookup: inline while the type never had an object (-ENOENT), and while

@@ -115,9 +115,13 @@ ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 st
 	for (f = 0; f < 4 && f < nfields; f++)
 		e->fields[f] = fields ? fields[f] : 0;
 	e->hash = hash;
-	/* Publish: claimed meta + this = live meta, PASSED and generation kept. */
-	__atomic_add_fetch(&e->meta, DDV_META(type, owner, state) -
-			   ((u64)type << 16 | DDV_SLOT_CLAIMED), __ATOMIC_RELEASE);
+	/*
+	 * Publish: claimed meta + this = live meta, PASSED and generation kept.
+	 * DDV_META(type, owner, state) - (type << 16 | CLAIMED), modulo 2^64,
+	 * written so that it takes a subtract, a shift and an lea.
+	 */
+	__atomic_add_fetch(&e->meta, (((u64)owner - type) << 16) + type - DDV_SLOT_CLAIMED +
+			   ((u64)state << 32), __ATOMIC_RELEASE);
 	return true;
 }
 

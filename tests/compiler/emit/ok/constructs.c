@@ -40,7 +40,7 @@ static __always_inline void *ddv_a_demo_alloc_a(struct ddv_call *ddv_call, void 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_demo_alloc_a(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_demo_alloc_a(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_demo_alloc_a(struct ddv_call *ddv_call, size_t size, gfp_t flags)
@@ -97,7 +97,7 @@ static __always_inline void *ddv_b_demo_alloc_a(struct ddv_call *ddv_call, size_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_demo_alloc_a(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_alloc_a(ddv_call->ret_ip, ddv_call->dut, size, flags);
+	return ddv_r_demo_alloc_a(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags);
 }
 
 static DDV_RARE_PATH void *ddv_r_demo_alloc_a(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags)
@@ -156,7 +156,7 @@ static __always_inline void *ddv_a_demo_alloc_b(struct ddv_call *ddv_call, void 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_demo_alloc_b(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_demo_alloc_b(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_demo_alloc_b(struct ddv_call *ddv_call, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -213,7 +213,7 @@ static __always_inline void *ddv_b_demo_alloc_b(struct ddv_call *ddv_call, struc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_demo_alloc_b(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_alloc_b(ddv_call->ret_ip, ddv_call->dut, s, flags, size);
+	return ddv_r_demo_alloc_b(ddv_call_ret_ip(ddv_call), ddv_call->dut, s, flags, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_demo_alloc_b(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct kmem_cache *s, gfp_t flags, size_t size)
@@ -288,7 +288,7 @@ static __always_inline void *ddv_a_demo_alloc_c(struct ddv_call *ddv_call, void 
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_demo_alloc_c(ddv_call->ret_ip, ddv_call->dut, ret, size);
+	return ddv_p_demo_alloc_c(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, size);
 }
 
 static __always_inline void *ddv_b_demo_alloc_c(struct ddv_call *ddv_call, size_t size, gfp_t flags, int node)
@@ -345,7 +345,7 @@ static __always_inline void *ddv_b_demo_alloc_c(struct ddv_call *ddv_call, size_
 	ddv_call->bail = ddv_inline;
 	return ddv_a_demo_alloc_c(ddv_call, ret, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_alloc_c(ddv_call->ret_ip, ddv_call->dut, size, flags, node);
+	return ddv_r_demo_alloc_c(ddv_call_ret_ip(ddv_call), ddv_call->dut, size, flags, node);
 }
 
 static DDV_RARE_PATH void *ddv_r_demo_alloc_c(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t size, gfp_t flags, int node)
@@ -486,7 +486,7 @@ static __always_inline void ddv_b_demo_free(struct ddv_call *ddv_call, const voi
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_free(ddv_call->ret_ip, ddv_call->dut, p);
+	ddv_r_demo_free(ddv_call_ret_ip(ddv_call), ddv_call->dut, p);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_free(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *p)
@@ -528,7 +528,7 @@ static __always_inline int ddv_a_demo_give(struct ddv_call *ddv_call, int ret, c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_demo_give(ddv_call->ret_ip, ddv_call->dut, ret, p);
+	return ddv_p_demo_give(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, p);
 }
 
 static __always_inline int ddv_b_demo_give(struct ddv_call *ddv_call, const void *p, void *to, int *status)
@@ -566,7 +566,7 @@ static __always_inline int ddv_b_demo_give(struct ddv_call *ddv_call, const void
 	ddv_call->bail = ddv_inline;
 	return ddv_a_demo_give(ddv_call, ret, p);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_give(ddv_call->ret_ip, ddv_call->dut, p, to, status);
+	return ddv_r_demo_give(ddv_call_ret_ip(ddv_call), ddv_call->dut, p, to, status);
 }
 
 static DDV_RARE_PATH int ddv_r_demo_give(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *p, void *to, int *status)
@@ -643,7 +643,7 @@ static __always_inline void *ddv_a_demo_devm_alloc(struct ddv_call *ddv_call, vo
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_demo_devm_alloc(ddv_call->ret_ip, ddv_call->dut, ret, dev, size);
+	return ddv_p_demo_devm_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, dev, size);
 }
 
 static __always_inline void *ddv_b_demo_devm_alloc(struct ddv_call *ddv_call, struct device *dev, size_t size)
@@ -655,7 +655,7 @@ static __always_inline void *ddv_b_demo_devm_alloc(struct ddv_call *ddv_call, st
 	ddv_call->bail = ddv_inline;
 	return ddv_a_demo_devm_alloc(ddv_call, ret, dev, size);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_devm_alloc(ddv_call->ret_ip, ddv_call->dut, dev, size);
+	return ddv_r_demo_devm_alloc(ddv_call_ret_ip(ddv_call), ddv_call->dut, dev, size);
 }
 
 static DDV_RARE_PATH void *ddv_r_demo_devm_alloc(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct device *dev, size_t size)
@@ -793,7 +793,7 @@ static __always_inline int ddv_a_demo_trylock(struct ddv_call *ddv_call, int ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_demo_trylock(ddv_call->ret_ip, ddv_call->dut, ret, l);
+	return ddv_p_demo_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, l);
 }
 
 static __always_inline int ddv_b_demo_trylock(struct ddv_call *ddv_call, spinlock_t *l)
@@ -814,7 +814,7 @@ static __always_inline int ddv_b_demo_trylock(struct ddv_call *ddv_call, spinloc
 	ddv_call->bail = ddv_inline;
 	return ddv_a_demo_trylock(ddv_call, ret, l);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_trylock(ddv_call->ret_ip, ddv_call->dut, l);
+	return ddv_r_demo_trylock(ddv_call_ret_ip(ddv_call), ddv_call->dut, l);
 }
 
 static DDV_RARE_PATH int ddv_r_demo_trylock(unsigned long ddv_ret_ip, unsigned long ddv_dut, spinlock_t *l)
@@ -873,7 +873,7 @@ static __always_inline void ddv_b_demo_lock(struct ddv_call *ddv_call, spinlock_
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_lock(ddv_call->ret_ip, ddv_call->dut, l);
+	ddv_r_demo_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, l);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, spinlock_t *l)
@@ -983,7 +983,7 @@ static __always_inline void ddv_b_demo_unlock(struct ddv_call *ddv_call, spinloc
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_unlock(ddv_call->ret_ip, ddv_call->dut, l);
+	ddv_r_demo_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, l);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, spinlock_t *l)
@@ -1088,7 +1088,7 @@ static __always_inline void ddv_b_demo_put(struct ddv_call *ddv_call, const void
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_put(ddv_call->ret_ip, ddv_call->dut, p, t);
+	ddv_r_demo_put(ddv_call_ret_ip(ddv_call), ddv_call->dut, p, t);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_put(unsigned long ddv_ret_ip, unsigned long ddv_dut, const void *p, struct timer_list *t)
@@ -1157,7 +1157,7 @@ static __always_inline void ddv_b_demo_timer(struct ddv_call *ddv_call, struct t
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_timer(ddv_call->ret_ip, ddv_call->dut, t, callback);
+	ddv_r_demo_timer(ddv_call_ret_ip(ddv_call), ddv_call->dut, t, callback);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_timer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct timer_list *t, void (*callback)(struct timer_list *))
@@ -1215,7 +1215,7 @@ static __always_inline void ddv_a_demo_raw_lock(struct ddv_call *ddv_call, raw_s
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_resume: __attribute__((__cold__, __unused__));
-	ddv_p_demo_raw_lock(ddv_call->ret_ip, ddv_call->dut, l);
+	ddv_p_demo_raw_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, l);
 }
 
 static __always_inline void ddv_b_demo_raw_lock(struct ddv_call *ddv_call, raw_spinlock_t *l)
@@ -1238,7 +1238,7 @@ static __always_inline void ddv_b_demo_raw_lock(struct ddv_call *ddv_call, raw_s
 	ddv_a_demo_raw_lock(ddv_call, l);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_raw_lock(ddv_call->ret_ip, ddv_call->dut, l);
+	ddv_r_demo_raw_lock(ddv_call_ret_ip(ddv_call), ddv_call->dut, l);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_raw_lock(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *l)
@@ -1312,7 +1312,7 @@ static __always_inline void ddv_b_demo_raw_unlock(struct ddv_call *ddv_call, raw
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_raw_unlock(ddv_call->ret_ip, ddv_call->dut, l);
+	ddv_r_demo_raw_unlock(ddv_call_ret_ip(ddv_call), ddv_call->dut, l);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_raw_unlock(unsigned long ddv_ret_ip, unsigned long ddv_dut, raw_spinlock_t *l)
@@ -1379,7 +1379,7 @@ static __always_inline int ddv_b_demo_name(struct ddv_call *ddv_call, struct cla
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_name(ddv_call->ret_ip, ddv_call->dut, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_r_demo_name(ddv_call_ret_ip(ddv_call), ddv_call->dut, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
 static DDV_RARE_PATH int ddv_r_demo_name(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct class *class, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
@@ -1465,7 +1465,7 @@ static __always_inline void ddv_b_demo_defer(struct ddv_call *ddv_call, struct r
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_defer(ddv_call->ret_ip, ddv_call->dut, head, func);
+	ddv_r_demo_defer(ddv_call_ret_ip(ddv_call), ddv_call->dut, head, func);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_defer(unsigned long ddv_ret_ip, unsigned long ddv_dut, struct rcu_head *head, rcu_callback_t func)
@@ -1538,7 +1538,7 @@ static __always_inline void ddv_b_demo_barrier(struct ddv_call *ddv_call)
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_barrier(ddv_call->ret_ip, ddv_call->dut);
+	ddv_r_demo_barrier(ddv_call_ret_ip(ddv_call), ddv_call->dut);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_barrier(unsigned long ddv_ret_ip, unsigned long ddv_dut)

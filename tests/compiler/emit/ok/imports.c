@@ -36,7 +36,7 @@ static __always_inline void *ddv_a_demo_buf(struct ddv_call *ddv_call, void *ret
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_demo_buf(ddv_call->ret_ip, ddv_call->dut, ret, n);
+	return ddv_p_demo_buf(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, n);
 }
 
 static __always_inline void *ddv_b_demo_buf(struct ddv_call *ddv_call, size_t n)
@@ -57,7 +57,7 @@ static __always_inline void *ddv_b_demo_buf(struct ddv_call *ddv_call, size_t n)
 	ddv_call->bail = ddv_inline;
 	return ddv_a_demo_buf(ddv_call, ret, n);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_buf(ddv_call->ret_ip, ddv_call->dut, n);
+	return ddv_r_demo_buf(ddv_call_ret_ip(ddv_call), ddv_call->dut, n);
 }
 
 static DDV_RARE_PATH void *ddv_r_demo_buf(unsigned long ddv_ret_ip, unsigned long ddv_dut, size_t n)
@@ -134,7 +134,7 @@ static __always_inline int ddv_a_demo_open(struct ddv_call *ddv_call, int ret, c
 	ddv_call_exit(ddv_call, (u64)(unsigned long)ret);
 	return ret;
 ddv_resume: __attribute__((__cold__, __unused__));
-	return ddv_p_demo_open(ddv_call->ret_ip, ddv_call->dut, ret, d, port);
+	return ddv_p_demo_open(ddv_call_ret_ip(ddv_call), ddv_call->dut, ret, d, port);
 }
 
 static __always_inline int ddv_b_demo_open(struct ddv_call *ddv_call, const struct demo_dev *d, int port)
@@ -169,7 +169,7 @@ static __always_inline int ddv_b_demo_open(struct ddv_call *ddv_call, const stru
 	ddv_call->bail = ddv_inline;
 	return ddv_a_demo_open(ddv_call, ret, d, port);
 ddv_restart: __attribute__((__cold__, __unused__));
-	return ddv_r_demo_open(ddv_call->ret_ip, ddv_call->dut, d, port);
+	return ddv_r_demo_open(ddv_call_ret_ip(ddv_call), ddv_call->dut, d, port);
 }
 
 static DDV_RARE_PATH int ddv_r_demo_open(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct demo_dev *d, int port)
@@ -265,7 +265,7 @@ static __always_inline void ddv_b_demo_close(struct ddv_call *ddv_call, const st
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_close(ddv_call->ret_ip, ddv_call->dut, d);
+	ddv_r_demo_close(ddv_call_ret_ip(ddv_call), ddv_call->dut, d);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_close(unsigned long ddv_ret_ip, unsigned long ddv_dut, const struct demo_dev *d)
@@ -333,7 +333,7 @@ static __always_inline void ddv_b_demo_release(struct ddv_call *ddv_call, void *
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_demo_release(ddv_call->ret_ip, ddv_call->dut, p);
+	ddv_r_demo_release(ddv_call_ret_ip(ddv_call), ddv_call->dut, p);
 }
 
 static DDV_RARE_PATH void ddv_r_demo_release(unsigned long ddv_ret_ip, unsigned long ddv_dut, void *p)

@@ -37,7 +37,7 @@ static __always_inline void ddv_b_shared_map(struct ddv_call *ddv_call, dma_addr
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_shared_map(ddv_call->ret_ip, ddv_call->dut, addr, size, dir);
+	ddv_r_shared_map(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_shared_map(unsigned long ddv_ret_ip, unsigned long ddv_dut, dma_addr_t addr, size_t size, int dir)
@@ -129,7 +129,7 @@ static __always_inline void ddv_b_shared_unmap(struct ddv_call *ddv_call, dma_ad
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_shared_unmap(ddv_call->ret_ip, ddv_call->dut, addr, size, dir);
+	ddv_r_shared_unmap(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, size, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_shared_unmap(unsigned long ddv_ret_ip, unsigned long ddv_dut, dma_addr_t addr, size_t size, int dir)
@@ -197,7 +197,7 @@ static __always_inline void ddv_b_shared_sync(struct ddv_call *ddv_call, dma_add
 	ddv_call_exit(ddv_call, 0);
 	return;
 ddv_restart: __attribute__((__cold__, __unused__));
-	ddv_r_shared_sync(ddv_call->ret_ip, ddv_call->dut, addr, dir);
+	ddv_r_shared_sync(ddv_call_ret_ip(ddv_call), ddv_call->dut, addr, dir);
 }
 
 static DDV_RARE_PATH void ddv_r_shared_sync(unsigned long ddv_ret_ip, unsigned long ddv_dut, dma_addr_t addr, int dir)
