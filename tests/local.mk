@@ -102,8 +102,8 @@ EXTRA_DIST += tests/drivers
 
 # The tree's size limits (scripts/style-check); docs/findings.md against the suite; no kernel
 # image in setup-debian's dependencies.
-TESTS += tests/style.test tests/findings.test tests/setup.test tests/corpus.test
-EXTRA_DIST += tests/style.test tests/findings.test tests/setup.test tests/corpus.test tests/vm
+TESTS += tests/style.test tests/findings.test tests/setup.test tests/corpus.test tests/test-vm.test
+EXTRA_DIST += tests/style.test tests/findings.test tests/setup.test tests/corpus.test tests/test-vm.test tests/vm
 
 # The fuzzers' corpora and crashes, replayed through each harness's entry without clang
 # (tests/fuzz/README): a plain main() (tests/fuzz/replay.c) per harness, the code under test

@@ -8,6 +8,7 @@
 #   SOAK_MINUTES=30 SOAK_RELOAD_EVERY=60 scripts/test-vm soak
 # scripts/soak judges its own figures (its exit status); each is checked here again from
 # the line, so that a failure names the figure.
+# vm-slot: wall
 set -u
 . "$(dirname "$0")/lib.sh"
 
