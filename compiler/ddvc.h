@@ -626,6 +626,7 @@ void emit_wrappers(struct writer *w, struct spec *spec);
 const char *ret_decl(const struct fnsig *f, const char *name);	/* "void *ddv_w_kfree" */
 const char *va_words(const struct fnsig *f, bool decls);
 void emit_call_original(struct writer *w, const struct fnsig *f, bool assign);
+void emit_return_original(struct writer *w, const struct fnsig *f);
 const char *param_list(const struct fnsig *f, bool wrapper);
 const char *arg_list(const struct fnsig *f, bool after, bool decls);
 #define arg_names(f, after) arg_list(f, after, false)

@@ -920,11 +920,7 @@ static void emit_body(struct emit_ctx *cx, struct fnsig *f)
 			 * (no register kept across it, no frame to leave).
 			 */
 			w_open(w, "if (ddv_call_exit_before(ddv_call))");
-			if (!is_void)
-				w_printf(w, "return ");
-			emit_call_original(w, f, false);
-			if (is_void)
-				w_line(w, "return;");
+			emit_return_original(w, f);
 			w_close(w, "");
 		}
 		emit_call_original(w, f, true);
@@ -994,11 +990,7 @@ static void emit_rare_path(struct emit_ctx *cx, struct fnsig *f)
 			       "%s, %d)) {", pv, f->index, nargs ? "ddv_args" : "NULL", nargs));
 	w_indent(w);
 	/* Switched off: the original and nothing else. */
-	if (!is_void)
-		w_printf(w, "return ");
-	emit_call_original(w, f, false);
-	if (is_void)
-		w_line(w, "return;");
+	emit_return_original(w, f);
 	w_close(w, "");
 	emit_last(w, f, tree_printf("%s(&ddv_call%s)", mangle("ddv_b_", f->symbol),
 				      arg_names(f, false)));

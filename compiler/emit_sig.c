@@ -51,6 +51,16 @@ void emit_call_original(struct writer *w, const struct fnsig *f, bool assign)
 	w_printf(w, "%s);\n", va_words(f, false));
 }
 
+/* "return original(...);", or for a void function "original(...);" and "return;". */
+void emit_return_original(struct writer *w, const struct fnsig *f)
+{
+	if (f->ret_kind != RET_VOID)
+		w_printf(w, "return ");
+	emit_call_original(w, f, false);
+	if (f->ret_kind == RET_VOID)
+		w_line(w, "return;");
+}
+
 /* The prototype's parameters: with "..." for the wrapper, with the words for the rest. */
 const char *param_list(const struct fnsig *f, bool wrapper)
 {
