@@ -622,6 +622,8 @@ int emit_doc(struct spec *spec, FILE *out);
 void doc_expr(FILE *out, const struct expr *e);
 /* emit_c.c: the wrappers, for emit_pack.c's emit_c(). */
 void emit_wrappers(struct writer *w, struct spec *spec);
+/* The pack's guard of its chains of ifs (ddv/fastpath.h DDV_CHAIN_CLOSED), a u8. */
+#define CHAIN_GUARD "ddv_chain_guard"
 /* emit_sig.c: a probed function's signature and calls, in C (emit_c.c's). */
 const char *ret_decl(const struct fnsig *f, const char *name);	/* "void *ddv_w_kfree" */
 const char *va_words(const struct fnsig *f, bool decls);

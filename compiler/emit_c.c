@@ -34,10 +34,8 @@ struct emit_ctx {
 	/* In a chain of ifs (chain_len): its last link, whose else takes chain_label. */
 	const struct stmt *chain_last;
 	int chain_label;
+	int chain_labels;	/* the pack's chains so far: each one's label */
 };
-
-/* The guard of the pack's chains of ifs (ddv/fastpath.h DDV_CHAIN_CLOSED). */
-#define CHAIN_GUARD "ddv_chain_guard"
 
 const char *pack_var(const struct spec *spec)
 {
@@ -555,7 +553,6 @@ static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
 /* Before the first if of a chain (chain_len): its guard's test. */
 static void emit_chain_guard(struct emit_ctx *cx, struct stmt *s)
 {
-	static int labels;
 	const struct stmt *last = NULL;
 
 	int n = cx->chain_last ? 0 : chain_len(s, &last);
@@ -566,7 +563,7 @@ static void emit_chain_guard(struct emit_ctx *cx, struct stmt *s)
 	for (const struct stmt *l = s; n--; l = l->else_body)
 		chain_link(l)->chained = true;
 	cx->chain_last = last;
-	cx->chain_label = labels++;
+	cx->chain_label = cx->chain_labels++;
 	w_line(cx->w, "if (DDV_CHAIN_CLOSED(ddv_call, " CHAIN_GUARD "))");
 	w_line(cx->w, "\tgoto ddv_chain%d;", cx->chain_label);
 }

@@ -199,7 +199,6 @@ static void doc_stmts(FILE *out, const struct stmt *s, int depth)
 	}
 }
 
-/* The other packs' types the rules use (`import PACK;`). */
 /* " Fails with: `NULL` `ERR_PTR(-ENOMEM)`[, only when `COND`]." */
 static void doc_fails(FILE *out, const struct contract *c)
 {
@@ -222,6 +221,7 @@ static void doc_fails(FILE *out, const struct contract *c)
 	fputc('.', out);
 }
 
+/* The other packs' types the rules use (`import PACK;`). */
 static void doc_imported(FILE *out, const struct spec *spec)
 {
 	if (spec->nimported)

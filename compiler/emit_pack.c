@@ -67,7 +67,7 @@ static void emit_types(struct writer *w, struct spec *spec)
 		if (t->percpu)
 			w_line(w, ".pcpu = &%s,", pcpu_var(t));
 		if (t->chained)
-			w_line(w, ".chain_guard = &ddv_chain_guard,");
+			w_line(w, ".chain_guard = &" CHAIN_GUARD ",");
 		w_close(w, ",");
 	}
 	w_close(w, ";");
