@@ -196,14 +196,19 @@ static inline bool type_never_used(u16 gt)
 	return !READ_ONCE(ddv_type_used[gt]);
 }
 
-static inline void type_mark_used(u16 gt, const struct ddv_type_desc *t)
+/*
+ * A type of a chain of ifs (struct ddv_type_desc's chain_guard): its pack's
+ * guard opens before an object of it can be found.
+ */
+static inline void chain_guard_open(const struct ddv_type_desc *t)
 {
-	/*
-	 * A type of a chain of ifs (struct ddv_type_desc's chain_guard): its
-	 * pack's guard opens before the object can be found, as the byte below.
-	 */
 	if (t && t->chain_guard && unlikely(!READ_ONCE(*t->chain_guard)))
 		WRITE_ONCE(*t->chain_guard, 1);
+}
+
+static inline void type_mark_used(u16 gt, const struct ddv_type_desc *t)
+{
+	chain_guard_open(t);	/* before the byte below, as the object is found after it */
 	if (unlikely(!READ_ONCE(ddv_type_used[gt]))) {
 		/*
 		 * A contained type's objects are indexed: never created inline,
@@ -762,8 +767,8 @@ void ddv_store_pack_types(struct ddv_pack *pack)
 		u16 gt = pack->type_base + i;
 
 		/* An id an earlier pack's type used: it may be created inline at once. */
-		if (pack->types[i].chain_guard && READ_ONCE(ddv_type_used[gt]))
-			WRITE_ONCE(*pack->types[i].chain_guard, 1);
+		if (READ_ONCE(ddv_type_used[gt]))
+			chain_guard_open(&pack->types[i]);
 		if (!(pack->types[i].flags & DDV_TYPE_CONTAINED))
 			continue;
 		store_set_contained(&ddv_store, gt);

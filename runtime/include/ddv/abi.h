@@ -80,7 +80,7 @@ struct ddv_type_desc {
 	struct ddv_pcpu_set __percpu *pcpu;
 	/*
 	 * A type whose lookup starts an if of a chain (if T[k] ... else if
-	 * U[k] ... else ...): the pack's one byte (ddv/fastpath.h DDV_CHAIN_OPEN)
+	 * U[k] ... else ...): the pack's one byte (ddv/fastpath.h DDV_CHAIN_CLOSED)
 	 * that ddv.ko sets once any such type has an object (or its id had one
 	 * before the pack came), before the object can be found. While it is 0,
 	 * the generated code goes straight to the chain's last else. NULL for
