@@ -439,6 +439,79 @@ Test(state, frames_named_from_the_kept_symbols)
 }
 
 /*
+ * A call site's record whose first frame /proc/kallsyms puts in ddv.ko
+ * ("[ddv]") or in a pack ("[ddv_linux]") places no section of the driver:
+ * the runtime's own frames may come first on its stack. Placed from such a
+ * frame, the driver's section would lie over ddv's text, and ddv's frames
+ * would be named as the driver's.
+ */
+Test(state, frames_in_ddvs_own_modules_place_nothing)
+{
+	static const char catalog_text[] =
+		"# ddv message catalog 1\npack linux 1\n"
+		"msg 1 heap.double-free error h.ddv:1:1 args=p double free of {p}\n";
+	static const char symbols[] =
+		"ddv symbols 1\nmodule first\nsection .text 256\nsection .init.text 128\n"
+		"func .text 0 first_helper 1\nfunc .text 32 first_probe 1\n"
+		"func .init.text 0 first_init 1\n";
+	static const char kallsyms[] =
+		"ffffffff81000000 T _stext\nffffffffc0100000 t ddv_fn\t[ddv]\n"
+		"ffffffffc0200000 t pack_fn\t[ddv_linux]\n";
+	static unsigned char mem[4096], frames[8192];
+	struct logring ring;
+	struct strbuf text = { 0 };
+	struct site_table t = { 0 };
+	char *path = state_path("symbols.first"), *kpath = state_path("kallsyms");
+	struct catalog cat;
+	struct rt_tables rt;
+	struct decoder dec;
+	unsigned int gen;
+	size_t n;
+	u64 ts = 1;
+
+	cr_assert_eq(write_whole_file(path, symbols, strlen(symbols)), 0);
+	cr_assert_eq(write_whole_file(kpath, kallsyms, strlen(kallsyms)), 0);
+	setenv("DDV_KALLSYMS", kpath, 1);
+	/* Site 0: a call at first_probe+0x10 (.text+0x30); site 1: at first_init+0x8. */
+	t.module = xstrdup("first");
+	t.nsites = t.cap = 2;
+	t.sites = xcalloc(2, sizeof(*t.sites));
+	t.sites[0] = (struct site){ .func = xstrdup("first_probe"), .func_offset = 0x10,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
+				    .section_offset = 0x30, .opcode = 0xe8 };
+	t.sites[1] = (struct site){ .func = xstrdup("first_init"), .func_offset = 0x8,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".init.text"),
+				    .section_offset = 0x8, .opcode = 0xe8, .init = true };
+	cr_assert_eq(state_save_sites(1, &t, &gen), 0);
+	site_table_free(&t);
+	catalog_init(&cat);
+	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
+	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
+	/* Each site's record, frame 0 in ddv.ko, then in the pack: one section each. */
+	cr_assert_eq(logring_init(&ring, mem, sizeof(mem), 0), 0);
+	RLOG(0, RT_DRIVER_ARMED, 1, gen);
+	RLOG(1, 1, 0xa1);
+	RLOG(0, RT_AT, 1, 0, 0);
+	RLOG(0, RT_STACK, 0xffffffffc0100040ull, 0xffffffff81000010ull, 0, 0, 0, 0);
+	RLOG(1, 1, 0xa2);
+	RLOG(0, RT_AT, 1, 1, 0);
+	RLOG(0, RT_STACK, 0xffffffffc0200020ull, 0xffffffff81000020ull, 0, 0, 0, 0);
+	n = logring_drain(&ring, frames, sizeof(frames));
+	decoder_init(&dec, &cat, &rt, true);
+	decode_stream(&dec, frames, n, collect_frames, &text);
+	cr_expect_str_eq(text.s, "ddv_fn+0x40 [ddv] | _stext+0x10\n"
+				 "pack_fn+0x20 [ddv_linux] | _stext+0x20\n");
+	sb_free(&text);
+	decoder_free(&dec);
+	rt_tables_free(&rt);
+	catalog_free(&cat);
+	unsetenv("DDV_KALLSYMS");
+	unlink(kpath);
+	free(kpath);
+	free(path);
+}
+
+/*
  * A gone driver whose text another module took since (the next load of a
  * campaign, the next fixture): its frames are named from its kept symbols,
  * not by what /proc/kallsyms has at that address now.

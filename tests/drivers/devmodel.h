@@ -220,16 +220,49 @@ put:
 	return err;
 }
 
+#if defined(DM_REGION_REINSERT) || defined(DM_REGION_REINSERT_RELEASE) || \
+	defined(DM_REGION_REINSERT_LEAK)
+/*
+ * A re-insert the kernel refused would leave nothing to test: a release of a region
+ * no longer held makes it a finding (device.region-release-unheld) the case does not expect.
+ */
+static void dm_reinsert_failed(void)
+{
+	pr_err("%s: the resource could not be put back\n", KBUILD_MODNAME);
+	release_region(DM_PORT, DM_PORTS);
+}
+#endif
+
 static void __exit dm_exit(void)
 {
+#ifdef DM_REGION_REINSERT
+	struct resource *parent = dm_region->parent;
+
+#endif
 #ifndef DM_REGION_LEAK
-#if defined(DM_REGION_RESOURCE) || defined(DM_REGION_RES_LEAK)
+#if defined(DM_REGION_REINSERT_RELEASE) || defined(DM_REGION_REINSERT_LEAK)
+	/*
+	 * Out of the tree and back with insert_resource() from the root, which nests it
+	 * under the PCI bus's window again, still IORESOURCE_BUSY: a region again, which
+	 * release_region() finds and frees, block and all; _LEAK leaves it there.
+	 */
+	release_resource(dm_region);
+	if (insert_resource(&ioport_resource, dm_region))
+		dm_reinsert_failed();
+#ifndef DM_REGION_REINSERT_LEAK
+	release_region(DM_PORT, DM_PORTS);
+#endif
+#elif defined(DM_REGION_RESOURCE) || defined(DM_REGION_RES_LEAK)
 	/* The other legal end of a region: out of the tree, then kfree()d by hand. */
 	release_resource(dm_region);
 #ifdef DM_REGION_REINSERT
-	/* Back into the tree as a resource of the driver's own, and out again: no region. */
-	if (!request_resource(&ioport_resource, dm_region))
-		release_resource(dm_region);
+	/*
+	 * Back under its parent (the PCI bus's window: the root has that in the way), a
+	 * region again, and out: the driver's block once more.
+	 */
+	if (request_resource(parent, dm_region))
+		dm_reinsert_failed();
+	release_resource(dm_region);
 #endif
 #ifndef DM_REGION_RES_LEAK
 	kfree(dm_region);

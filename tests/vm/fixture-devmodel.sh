@@ -16,8 +16,9 @@ pf_again=$pf_again,pci.iomap-live,pci.msi-twice,pci.vectors-twice,pci.register-t
 # LABEL MODULE LOAD INJECT RULES. The pcibar fixtures bind the PIIX3 IDE function
 # in turn: pci_region_leak, which leaves its BAR requested, comes last of them; the pcifx
 # ones bind the edu device.
-# The regions the kernel keeps after a defect (region_size, region_leak) have ports
-# of their own; device_leak leaves its device registered, in heap memory it never frees.
+# The regions the kernel keeps after a defect (region_size, region_leak,
+# region_reinsert_leak) have ports of their own; device_leak leaves its device
+# registered, in heap memory it never frees.
 devmodel_cases="
 pci_clean pcibar_clean ok - -
 pci_master pcibar_master ok - pci.master-unenabled
@@ -58,6 +59,8 @@ region_resource devmodel_region_resource ok - -
 region_res_leak devmodel_region_res_leak ok - heap.leak
 region_reinsert devmodel_region_reinsert ok - heap.leak
 region_reinsert_clean devmodel_region_reinsert_clean ok - -
+region_reinsert_release devmodel_region_reinsert_release ok - -
+region_reinsert_leak devmodel_region_reinsert_leak ok - device.region-leak
 device_leak devmodel_device_leak ok - device.ref-leak,heap.leak
 again devagain ok - device.chrdev-alloc-live,device.chrdev-register-live,device.chrdev-live,device.cdev-device-add-live,device.misc-register-live,device.region-live,device.release-resource-live,device.firmware-live,device.debugfs-create-live
 again_clean devagain_clean ok - -
