@@ -87,15 +87,18 @@
 /*
  * Every generated wrapper: no stack canary (its only arrays are filled at
  * constant indices, so the canary guards nothing and costs instructions on
- * every call), and not traced by ftrace (ddv traces it itself).
+ * every call), not traced by ftrace (ddv traces it itself), and noinline:
+ * nothing calls a wrapper by name, and gcc's partial inlining would split a
+ * wrapper's tail into a .part function whose _RET_IP_ is the wrapper's caller
+ * only while the wrapper jumps there.
  */
 #if defined(__has_attribute) && __has_attribute(__no_stack_protector__)
-#define DDV_WRAPPER notrace __attribute__((__no_stack_protector__))
+#define DDV_WRAPPER noinline notrace __attribute__((__no_stack_protector__))
 #else
-#define DDV_WRAPPER notrace
+#define DDV_WRAPPER noinline notrace
 #endif
 /* A wrapper's rare path (DDV_RARE): a function of its own, never inlined into it. */
-#define DDV_RARE_PATH noinline DDV_WRAPPER
+#define DDV_RARE_PATH DDV_WRAPPER
 
 /*
  * A byte flag that ddv.ko flips while wrappers run: read plainly, so the
