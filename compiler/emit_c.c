@@ -1056,9 +1056,13 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 	emit_body(cx, f);
 	emit_rare_path(cx, f);
 	if (!scope_boundary(cx->spec, f)) {
-		/* The inline entry's second chance (ddv_call_enter_dut), else the full entry. */
-		w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip%s)",
-		       ret_decl(f, mangle("ddv_q_", f->symbol)), arg_decls(f, false));
+		/*
+		 * The inline entry's second chance (ddv_call_enter_dut), else the full
+		 * entry. The return address last: the wrapper's arguments stay in
+		 * their registers for the jmp (no moves on its usual path to free them).
+		 */
+		w_line(w, "static DDV_RARE_PATH %s(%s)", ret_decl(f, mangle("ddv_q_", f->symbol)),
+		       tree_printf("%s, unsigned long ddv_ret_ip", arg_decls(f, false)) + 2);
 		w_block(w);
 		w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 		w_blank(w);
@@ -1083,8 +1087,8 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 		if (f->variadic)
 			emit_va_reads(w, f);
 		emit_inline_entry(cx, f, "ddv_call_enter_fast", "_RET_IP_");
-		emit_last(w, f, tree_printf("%s(_RET_IP_%s)", mangle("ddv_q_", f->symbol),
-					    arg_names(f, false)));
+		emit_last(w, f, tree_printf("%s(%s)", mangle("ddv_q_", f->symbol),
+					    tree_printf("%s, _RET_IP_", arg_names(f, false)) + 2));
 	} else {
 		emit_last(w, f, tree_printf("%s(_RET_IP_, 0%s)", mangle("ddv_r_", f->symbol),
 					    arg_names(f, false)));

@@ -74,7 +74,7 @@ static DDV_RARE_PATH void *ddv_p_chain_alloc(unsigned long ddv_ret_ip, unsigned 
 	return ddv_a_chain_alloc(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_chain_alloc(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_chain_alloc(size_t size, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -89,7 +89,7 @@ static DDV_WRAPPER void *ddv_w_chain_alloc(size_t size, gfp_t flags)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_chain, 0, _RET_IP_, 2)))
 		return ddv_b_chain_alloc(&ddv_call, size, flags);
-	return ddv_q_chain_alloc(_RET_IP_, size, flags);
+	return ddv_q_chain_alloc(size, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_chain_alloc), typeof(&chain_alloc)),
 	       "chain.ddv:22:4: the prototype of chain_alloc differs from the kernel's");
@@ -209,7 +209,7 @@ static DDV_RARE_PATH void ddv_r_chain_free(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_chain_free(&ddv_call, p);
 }
 
-static DDV_RARE_PATH void ddv_q_chain_free(unsigned long ddv_ret_ip, const void *p)
+static DDV_RARE_PATH void ddv_q_chain_free(const void *p, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -228,7 +228,7 @@ static DDV_WRAPPER void ddv_w_chain_free(const void *p)
 		ddv_b_chain_free(&ddv_call, p);
 		return;
 	}
-	ddv_q_chain_free(_RET_IP_, p);
+	ddv_q_chain_free(p, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_chain_free), typeof(&chain_free)),
 	       "chain.ddv:30:4: the prototype of chain_free differs from the kernel's");
@@ -297,7 +297,7 @@ static DDV_RARE_PATH void ddv_r_chain_put(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_chain_put(&ddv_call, p);
 }
 
-static DDV_RARE_PATH void ddv_q_chain_put(unsigned long ddv_ret_ip, const void *p)
+static DDV_RARE_PATH void ddv_q_chain_put(const void *p, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -316,7 +316,7 @@ static DDV_WRAPPER void ddv_w_chain_put(const void *p)
 		ddv_b_chain_put(&ddv_call, p);
 		return;
 	}
-	ddv_q_chain_put(_RET_IP_, p);
+	ddv_q_chain_put(p, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_chain_put), typeof(&chain_put)),
 	       "chain.ddv:48:4: the prototype of chain_put differs from the kernel's");
