@@ -2832,6 +2832,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if ((ddv_f0 == 0)) {
+						if (DDV_RARE(ddv_call, -EAGAIN))
+							goto ddv_restart;
 						/* specs/linux/heap.ddv:169:5: object operation */
 						{
 							struct ddv_obj ddv_o0 = { 0 };
@@ -2878,6 +2880,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 								ddv_if = !((ddv_f1 == 0));
 							}
 							if (ddv_if) {
+								if (DDV_RARE(ddv_call, -EAGAIN))
+									goto ddv_restart;
 								/* specs/linux/heap.ddv:175:6: if */
 								{
 									struct ddv_obj ddv_o1 = { 0 };
