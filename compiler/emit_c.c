@@ -523,16 +523,53 @@ static bool emit_lazy_cond(struct emit_ctx *cx, struct expr *cond, struct lookup
 	return true;
 }
 
+/*
+ * Is anything after a change to an object in the list s (nested bodies in
+ * order, alternatives as if in a row)? *seen: a change came before.
+ */
+static bool change_then_more(const struct stmt *s, bool *seen)
+{
+	for (; s; s = s->next) {
+		if (*seen)
+			return true;
+		switch (s->kind) {
+		case S_CREATE:
+		case S_DESTROY:
+		case S_SET_STATE:
+		case S_SET_FIELD:
+		case S_ADJUST:
+		case S_TRANSFER:
+		case S_MANAGED:
+			*seen = true;
+			break;
+		default:
+			if (change_then_more(s->body, seen) || change_then_more(s->else_body, seen))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* check, require, after [cond], if: the lookups the condition reads, then the test. */
 /* After "if (COND) {": the then branch, the else branch, the closing brace. */
 static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
 {
 	/* Its own lookups' copies may shadow a run's: no hand-over inside. */
 	struct shared_lookups *found = cx->found;
+	bool seen = false;
 
 	cx->found = NULL;
 	if (s->body && cx->rare_label && asks_in_driver(s->cond))
 		emit_rare(cx, "-EAGAIN");	/* the driver's own memory: lookups out of line */
+	/*
+	 * A link of a chain (its types' objects exist: not the usual call)
+	 * whose body does more after a change: the inline path leaves for the
+	 * rare path first. Else, bail clear after the change, what follows
+	 * would call ddv.ko in the wrapper itself, whose every call then pays
+	 * for a frame and saved registers (kfree's device name: 7 instructions).
+	 */
+	else if (s->body && cx->rare_label && cx->chain_last && change_then_more(s->body, &seen))
+		emit_rare(cx, "-EAGAIN");
 	emit_stmts(cx, s->body, depth);
 	if (s == cx->chain_last) {
 		/* Where the chain's guard goes while none of its types had an object. */
@@ -1056,9 +1093,13 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 	emit_body(cx, f);
 	emit_rare_path(cx, f);
 	if (!scope_boundary(cx->spec, f)) {
-		/* The inline entry's second chance (ddv_call_enter_dut), else the full entry. */
-		w_line(w, "static DDV_RARE_PATH %s(unsigned long ddv_ret_ip%s)",
-		       ret_decl(f, mangle("ddv_q_", f->symbol)), arg_decls(f, false));
+		/*
+		 * The inline entry's second chance (ddv_call_enter_dut), else the full
+		 * entry. The return address last: the wrapper's arguments stay in
+		 * their registers for the jmp (no moves on its usual path to free them).
+		 */
+		w_line(w, "static DDV_RARE_PATH %s(%s)", ret_decl(f, mangle("ddv_q_", f->symbol)),
+		       tree_printf("%s, unsigned long ddv_ret_ip", arg_decls(f, false)) + 2);
 		w_block(w);
 		w_line(w, "struct ddv_call ddv_call DDV_CALL_NOINIT;");
 		w_blank(w);
@@ -1083,8 +1124,8 @@ static void emit_wrapper(struct emit_ctx *cx, struct fnsig *f)
 		if (f->variadic)
 			emit_va_reads(w, f);
 		emit_inline_entry(cx, f, "ddv_call_enter_fast", "_RET_IP_");
-		emit_last(w, f, tree_printf("%s(_RET_IP_%s)", mangle("ddv_q_", f->symbol),
-					    arg_names(f, false)));
+		emit_last(w, f, tree_printf("%s(%s)", mangle("ddv_q_", f->symbol),
+					    tree_printf("%s, _RET_IP_", arg_names(f, false)) + 2));
 	} else {
 		emit_last(w, f, tree_printf("%s(_RET_IP_, 0%s)", mangle("ddv_r_", f->symbol),
 					    arg_names(f, false)));

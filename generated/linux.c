@@ -157,7 +157,7 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_trace(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_kmalloc_trace(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmalloc_trace(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, size_t size)
+static DDV_RARE_PATH void *ddv_q_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -172,7 +172,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_trace(struct kmem_cache *s, gfp_t flags, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 0, _RET_IP_, 3)))
 		return ddv_b_kmalloc_trace(&ddv_call, s, flags, size);
-	return ddv_q_kmalloc_trace(_RET_IP_, s, flags, size);
+	return ddv_q_kmalloc_trace(s, flags, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace), typeof(&kmalloc_trace)),
 	       "specs/linux/heap.ddv:36:5: the prototype of kmalloc_trace differs from the kernel's");
@@ -258,7 +258,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc(unsigned long ddv_ret_ip, unsigned lo
 	return ddv_a___kmalloc(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q___kmalloc(size_t size, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -273,7 +273,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc(size_t size, gfp_t flags)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 1, _RET_IP_, 2)))
 		return ddv_b___kmalloc(&ddv_call, size, flags);
-	return ddv_q___kmalloc(_RET_IP_, size, flags);
+	return ddv_q___kmalloc(size, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc), typeof(&__kmalloc)),
 	       "specs/linux/heap.ddv:37:5: the prototype of __kmalloc differs from the kernel's");
@@ -359,7 +359,7 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_large(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_kmalloc_large(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmalloc_large(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_kmalloc_large(size_t size, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -374,7 +374,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large(size_t size, gfp_t flags)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 2, _RET_IP_, 2)))
 		return ddv_b_kmalloc_large(&ddv_call, size, flags);
-	return ddv_q_kmalloc_large(_RET_IP_, size, flags);
+	return ddv_q_kmalloc_large(size, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large), typeof(&kmalloc_large)),
 	       "specs/linux/heap.ddv:38:5: the prototype of kmalloc_large differs from the kernel's");
@@ -460,7 +460,7 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_trace_noprof(unsigned long ddv_ret_ip, 
 	return ddv_a_kmalloc_trace_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmalloc_trace_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, size_t size)
+static DDV_RARE_PATH void *ddv_q_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t flags, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -475,7 +475,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_trace_noprof(struct kmem_cache *s, gfp_t 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 3, _RET_IP_, 3)))
 		return ddv_b_kmalloc_trace_noprof(&ddv_call, s, flags, size);
-	return ddv_q_kmalloc_trace_noprof(_RET_IP_, s, flags, size);
+	return ddv_q_kmalloc_trace_noprof(s, flags, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_trace_noprof), typeof(&kmalloc_trace_noprof)),
 	       "specs/linux/heap.ddv:39:5: the prototype of kmalloc_trace_noprof differs from the kernel's");
@@ -561,7 +561,7 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_large_noprof(unsigned long ddv_ret_ip, 
 	return ddv_a_kmalloc_large_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmalloc_large_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_kmalloc_large_noprof(size_t size, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -576,7 +576,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_noprof(size_t size, gfp_t flags)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 4, _RET_IP_, 2)))
 		return ddv_b_kmalloc_large_noprof(&ddv_call, size, flags);
-	return ddv_q_kmalloc_large_noprof(_RET_IP_, size, flags);
+	return ddv_q_kmalloc_large_noprof(size, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_noprof), typeof(&kmalloc_large_noprof)),
 	       "specs/linux/heap.ddv:40:5: the prototype of kmalloc_large_noprof differs from the kernel's");
@@ -662,7 +662,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_noprof(unsigned long ddv_ret_ip, unsi
 	return ddv_a___kmalloc_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q___kmalloc_noprof(size_t size, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -677,7 +677,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_noprof(size_t size, gfp_t flags)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 5, _RET_IP_, 2)))
 		return ddv_b___kmalloc_noprof(&ddv_call, size, flags);
-	return ddv_q___kmalloc_noprof(_RET_IP_, size, flags);
+	return ddv_q___kmalloc_noprof(size, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_noprof), typeof(&__kmalloc_noprof)),
 	       "specs/linux/heap.ddv:41:5: the prototype of __kmalloc_noprof differs from the kernel's");
@@ -763,7 +763,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_cache_noprof(unsigned long ddv_ret_ip
 	return ddv_a___kmalloc_cache_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_cache_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, size_t size)
+static DDV_RARE_PATH void *ddv_q___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -778,7 +778,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_cache_noprof(struct kmem_cache *s, gfp_
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 6, _RET_IP_, 3)))
 		return ddv_b___kmalloc_cache_noprof(&ddv_call, s, flags, size);
-	return ddv_q___kmalloc_cache_noprof(_RET_IP_, s, flags, size);
+	return ddv_q___kmalloc_cache_noprof(s, flags, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_noprof), typeof(&__kmalloc_cache_noprof)),
 	       "specs/linux/heap.ddv:42:5: the prototype of __kmalloc_cache_noprof differs from the kernel's");
@@ -864,7 +864,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_large_noprof(unsigned long ddv_ret_ip
 	return ddv_a___kmalloc_large_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_large_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q___kmalloc_large_noprof(size_t size, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -879,7 +879,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_large_noprof(size_t size, gfp_t flags)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 7, _RET_IP_, 2)))
 		return ddv_b___kmalloc_large_noprof(&ddv_call, size, flags);
-	return ddv_q___kmalloc_large_noprof(_RET_IP_, size, flags);
+	return ddv_q___kmalloc_large_noprof(size, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_noprof), typeof(&__kmalloc_large_noprof)),
 	       "specs/linux/heap.ddv:43:5: the prototype of __kmalloc_large_noprof differs from the kernel's");
@@ -965,7 +965,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node(unsigned long ddv_ret_ip, unsign
 	return ddv_a___kmalloc_node(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_node(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q___kmalloc_node(size_t size, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -980,7 +980,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node(size_t size, gfp_t flags, int node
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 8, _RET_IP_, 3)))
 		return ddv_b___kmalloc_node(&ddv_call, size, flags, node);
-	return ddv_q___kmalloc_node(_RET_IP_, size, flags, node);
+	return ddv_q___kmalloc_node(size, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node), typeof(&__kmalloc_node)),
 	       "specs/linux/heap.ddv:59:5: the prototype of __kmalloc_node differs from the kernel's");
@@ -1066,7 +1066,7 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_node_trace(unsigned long ddv_ret_ip, un
 	return ddv_a_kmalloc_node_trace(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmalloc_node_trace(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+static DDV_RARE_PATH void *ddv_q_kmalloc_node_trace(struct kmem_cache *s, gfp_t flags, int node, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1081,7 +1081,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_node_trace(struct kmem_cache *s, gfp_t fl
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 9, _RET_IP_, 4)))
 		return ddv_b_kmalloc_node_trace(&ddv_call, s, flags, node, size);
-	return ddv_q_kmalloc_node_trace(_RET_IP_, s, flags, node, size);
+	return ddv_q_kmalloc_node_trace(s, flags, node, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace), typeof(&kmalloc_node_trace)),
 	       "specs/linux/heap.ddv:60:5: the prototype of kmalloc_node_trace differs from the kernel's");
@@ -1167,7 +1167,7 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_large_node(unsigned long ddv_ret_ip, un
 	return ddv_a_kmalloc_large_node(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmalloc_large_node(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q_kmalloc_large_node(size_t size, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1182,7 +1182,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_node(size_t size, gfp_t flags, int 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 10, _RET_IP_, 3)))
 		return ddv_b_kmalloc_large_node(&ddv_call, size, flags, node);
-	return ddv_q_kmalloc_large_node(_RET_IP_, size, flags, node);
+	return ddv_q_kmalloc_large_node(size, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node), typeof(&kmalloc_large_node)),
 	       "specs/linux/heap.ddv:61:5: the prototype of kmalloc_large_node differs from the kernel's");
@@ -1268,7 +1268,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node_noprof(unsigned long ddv_ret_ip,
 	return ddv_a___kmalloc_node_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_node_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q___kmalloc_node_noprof(size_t size, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1283,7 +1283,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, gfp_t flags, i
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 11, _RET_IP_, 3)))
 		return ddv_b___kmalloc_node_noprof(&ddv_call, size, flags, node);
-	return ddv_q___kmalloc_node_noprof(_RET_IP_, size, flags, node);
+	return ddv_q___kmalloc_node_noprof(size, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:62:5: the prototype of __kmalloc_node_noprof differs from the kernel's");
@@ -1369,7 +1369,7 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_node_trace_noprof(unsigned long ddv_ret
 	return ddv_a_kmalloc_node_trace_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmalloc_node_trace_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+static DDV_RARE_PATH void *ddv_q_kmalloc_node_trace_noprof(struct kmem_cache *s, gfp_t flags, int node, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1384,7 +1384,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_node_trace_noprof(struct kmem_cache *s, g
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 12, _RET_IP_, 4)))
 		return ddv_b_kmalloc_node_trace_noprof(&ddv_call, s, flags, node, size);
-	return ddv_q_kmalloc_node_trace_noprof(_RET_IP_, s, flags, node, size);
+	return ddv_q_kmalloc_node_trace_noprof(s, flags, node, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_node_trace_noprof), typeof(&kmalloc_node_trace_noprof)),
 	       "specs/linux/heap.ddv:63:5: the prototype of kmalloc_node_trace_noprof differs from the kernel's");
@@ -1470,7 +1470,7 @@ static DDV_RARE_PATH void *ddv_p_kmalloc_large_node_noprof(unsigned long ddv_ret
 	return ddv_a_kmalloc_large_node_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmalloc_large_node_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q_kmalloc_large_node_noprof(size_t size, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1485,7 +1485,7 @@ static DDV_WRAPPER void *ddv_w_kmalloc_large_node_noprof(size_t size, gfp_t flag
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 13, _RET_IP_, 3)))
 		return ddv_b_kmalloc_large_node_noprof(&ddv_call, size, flags, node);
-	return ddv_q_kmalloc_large_node_noprof(_RET_IP_, size, flags, node);
+	return ddv_q_kmalloc_large_node_noprof(size, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmalloc_large_node_noprof), typeof(&kmalloc_large_node_noprof)),
 	       "specs/linux/heap.ddv:64:5: the prototype of kmalloc_large_node_noprof differs from the kernel's");
@@ -1571,7 +1571,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node_noprof(unsigned long ddv_ret_ip,
 	return ddv_a___kmalloc_node_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_node_noprof(unsigned long ddv_ret_ip, size_t size, kmem_buckets *b, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q___kmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1586,7 +1586,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_noprof(size_t size, kmem_buckets *
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 14, _RET_IP_, 4)))
 		return ddv_b___kmalloc_node_noprof(&ddv_call, size, b, flags, node);
-	return ddv_q___kmalloc_node_noprof(_RET_IP_, size, b, flags, node);
+	return ddv_q___kmalloc_node_noprof(size, b, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_noprof), typeof(&__kmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:65:5: the prototype of __kmalloc_node_noprof differs from the kernel's");
@@ -1672,7 +1672,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_cache_node_noprof(unsigned long ddv_r
 	return ddv_a___kmalloc_cache_node_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_cache_node_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node, size_t size)
+static DDV_RARE_PATH void *ddv_q___kmalloc_cache_node_noprof(struct kmem_cache *s, gfp_t flags, int node, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1687,7 +1687,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_cache_node_noprof(struct kmem_cache *s,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 15, _RET_IP_, 4)))
 		return ddv_b___kmalloc_cache_node_noprof(&ddv_call, s, flags, node, size);
-	return ddv_q___kmalloc_cache_node_noprof(_RET_IP_, s, flags, node, size);
+	return ddv_q___kmalloc_cache_node_noprof(s, flags, node, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_cache_node_noprof), typeof(&__kmalloc_cache_node_noprof)),
 	       "specs/linux/heap.ddv:66:5: the prototype of __kmalloc_cache_node_noprof differs from the kernel's");
@@ -1773,7 +1773,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_large_node_noprof(unsigned long ddv_r
 	return ddv_a___kmalloc_large_node_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_large_node_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q___kmalloc_large_node_noprof(size_t size, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1788,7 +1788,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_large_node_noprof(size_t size, gfp_t fl
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 16, _RET_IP_, 3)))
 		return ddv_b___kmalloc_large_node_noprof(&ddv_call, size, flags, node);
-	return ddv_q___kmalloc_large_node_noprof(_RET_IP_, size, flags, node);
+	return ddv_q___kmalloc_large_node_noprof(size, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_large_node_noprof), typeof(&__kmalloc_large_node_noprof)),
 	       "specs/linux/heap.ddv:67:5: the prototype of __kmalloc_large_node_noprof differs from the kernel's");
@@ -1874,7 +1874,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node_track_caller(unsigned long ddv_r
 	return ddv_a___kmalloc_node_track_caller(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_node_track_caller(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node, unsigned long caller)
+static DDV_RARE_PATH void *ddv_q___kmalloc_node_track_caller(size_t size, gfp_t flags, int node, unsigned long caller, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1889,7 +1889,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_track_caller(size_t size, gfp_t fl
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 17, _RET_IP_, 4)))
 		return ddv_b___kmalloc_node_track_caller(&ddv_call, size, flags, node, caller);
-	return ddv_q___kmalloc_node_track_caller(_RET_IP_, size, flags, node, caller);
+	return ddv_q___kmalloc_node_track_caller(size, flags, node, caller, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_track_caller), typeof(&__kmalloc_node_track_caller)),
 	       "specs/linux/heap.ddv:69:5: the prototype of __kmalloc_node_track_caller differs from the kernel's");
@@ -1975,7 +1975,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node_track_caller_noprof(unsigned lon
 	return ddv_a___kmalloc_node_track_caller_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_node_track_caller_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node, unsigned long caller)
+static DDV_RARE_PATH void *ddv_q___kmalloc_node_track_caller_noprof(size_t size, gfp_t flags, int node, unsigned long caller, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1990,7 +1990,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_track_caller_noprof(size_t size, g
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 18, _RET_IP_, 4)))
 		return ddv_b___kmalloc_node_track_caller_noprof(&ddv_call, size, flags, node, caller);
-	return ddv_q___kmalloc_node_track_caller_noprof(_RET_IP_, size, flags, node, caller);
+	return ddv_q___kmalloc_node_track_caller_noprof(size, flags, node, caller, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_track_caller_noprof), typeof(&__kmalloc_node_track_caller_noprof)),
 	       "specs/linux/heap.ddv:70:5: the prototype of __kmalloc_node_track_caller_noprof differs from the kernel's");
@@ -2076,7 +2076,7 @@ static DDV_RARE_PATH void *ddv_p___kmalloc_node_track_caller_noprof(unsigned lon
 	return ddv_a___kmalloc_node_track_caller_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kmalloc_node_track_caller_noprof(unsigned long ddv_ret_ip, size_t size, kmem_buckets *b, gfp_t flags, int node, unsigned long caller)
+static DDV_RARE_PATH void *ddv_q___kmalloc_node_track_caller_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node, unsigned long caller, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -2091,7 +2091,7 @@ static DDV_WRAPPER void *ddv_w___kmalloc_node_track_caller_noprof(size_t size, k
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 19, _RET_IP_, 5)))
 		return ddv_b___kmalloc_node_track_caller_noprof(&ddv_call, size, b, flags, node, caller);
-	return ddv_q___kmalloc_node_track_caller_noprof(_RET_IP_, size, b, flags, node, caller);
+	return ddv_q___kmalloc_node_track_caller_noprof(size, b, flags, node, caller, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmalloc_node_track_caller_noprof), typeof(&__kmalloc_node_track_caller_noprof)),
 	       "specs/linux/heap.ddv:71:5: the prototype of __kmalloc_node_track_caller_noprof differs from the kernel's");
@@ -2227,7 +2227,7 @@ static DDV_RARE_PATH void *ddv_p_krealloc(unsigned long ddv_ret_ip, unsigned lon
 	return ddv_a_krealloc(&ddv_call, ret, objp, new_size);
 }
 
-static DDV_RARE_PATH void *ddv_q_krealloc(unsigned long ddv_ret_ip, const void *objp, size_t new_size, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_krealloc(const void *objp, size_t new_size, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -2242,7 +2242,7 @@ static DDV_WRAPPER void *ddv_w_krealloc(const void *objp, size_t new_size, gfp_t
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 20, _RET_IP_, 3)))
 		return ddv_b_krealloc(&ddv_call, objp, new_size, flags);
-	return ddv_q_krealloc(_RET_IP_, objp, new_size, flags);
+	return ddv_q_krealloc(objp, new_size, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc), typeof(&krealloc)),
 	       "specs/linux/heap.ddv:87:5: the prototype of krealloc differs from the kernel's");
@@ -2378,7 +2378,7 @@ static DDV_RARE_PATH void *ddv_p_krealloc_noprof(unsigned long ddv_ret_ip, unsig
 	return ddv_a_krealloc_noprof(&ddv_call, ret, objp, new_size);
 }
 
-static DDV_RARE_PATH void *ddv_q_krealloc_noprof(unsigned long ddv_ret_ip, const void *objp, size_t new_size, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_krealloc_noprof(const void *objp, size_t new_size, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -2393,7 +2393,7 @@ static DDV_WRAPPER void *ddv_w_krealloc_noprof(const void *objp, size_t new_size
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 21, _RET_IP_, 3)))
 		return ddv_b_krealloc_noprof(&ddv_call, objp, new_size, flags);
-	return ddv_q_krealloc_noprof(_RET_IP_, objp, new_size, flags);
+	return ddv_q_krealloc_noprof(objp, new_size, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_krealloc_noprof), typeof(&krealloc_noprof)),
 	       "specs/linux/heap.ddv:88:5: the prototype of krealloc_noprof differs from the kernel's");
@@ -2478,7 +2478,7 @@ static DDV_RARE_PATH char *ddv_p_kstrdup(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_kstrdup(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH char *ddv_q_kstrdup(unsigned long ddv_ret_ip, const char *s, gfp_t gfp)
+static DDV_RARE_PATH char *ddv_q_kstrdup(const char *s, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -2493,7 +2493,7 @@ static DDV_WRAPPER char *ddv_w_kstrdup(const char *s, gfp_t gfp)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 22, _RET_IP_, 2)))
 		return ddv_b_kstrdup(&ddv_call, s, gfp);
-	return ddv_q_kstrdup(_RET_IP_, s, gfp);
+	return ddv_q_kstrdup(s, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup), typeof(&kstrdup)),
 	       "specs/linux/heap.ddv:113:4: the prototype of kstrdup differs from the kernel's");
@@ -2577,7 +2577,7 @@ static DDV_RARE_PATH void *ddv_p_kmemdup(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_kmemdup(&ddv_call, ret, len);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmemdup(unsigned long ddv_ret_ip, const void *src, size_t len, gfp_t gfp)
+static DDV_RARE_PATH void *ddv_q_kmemdup(const void *src, size_t len, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -2592,7 +2592,7 @@ static DDV_WRAPPER void *ddv_w_kmemdup(const void *src, size_t len, gfp_t gfp)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 23, _RET_IP_, 3)))
 		return ddv_b_kmemdup(&ddv_call, src, len, gfp);
-	return ddv_q_kmemdup(_RET_IP_, src, len, gfp);
+	return ddv_q_kmemdup(src, len, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup), typeof(&kmemdup)),
 	       "specs/linux/heap.ddv:126:5: the prototype of kmemdup differs from the kernel's");
@@ -2678,7 +2678,7 @@ static DDV_RARE_PATH void *ddv_p_kmemdup_noprof(unsigned long ddv_ret_ip, unsign
 	return ddv_a_kmemdup_noprof(&ddv_call, ret, len);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmemdup_noprof(unsigned long ddv_ret_ip, const void *src, size_t len, gfp_t gfp)
+static DDV_RARE_PATH void *ddv_q_kmemdup_noprof(const void *src, size_t len, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -2693,7 +2693,7 @@ static DDV_WRAPPER void *ddv_w_kmemdup_noprof(const void *src, size_t len, gfp_t
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 24, _RET_IP_, 3)))
 		return ddv_b_kmemdup_noprof(&ddv_call, src, len, gfp);
-	return ddv_q_kmemdup_noprof(_RET_IP_, src, len, gfp);
+	return ddv_q_kmemdup_noprof(src, len, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmemdup_noprof), typeof(&kmemdup_noprof)),
 	       "specs/linux/heap.ddv:127:5: the prototype of kmemdup_noprof differs from the kernel's");
@@ -2832,6 +2832,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 					if (DDV_RARE(ddv_call, ddv_f0))
 						goto ddv_restart;
 					if ((ddv_f0 == 0)) {
+						if (DDV_RARE(ddv_call, -EAGAIN))
+							goto ddv_restart;
 						/* specs/linux/heap.ddv:169:5: object operation */
 						{
 							struct ddv_obj ddv_o0 = { 0 };
@@ -2878,6 +2880,8 @@ static __always_inline void ddv_b_kfree(struct ddv_call *ddv_call, const void *o
 								ddv_if = !((ddv_f1 == 0));
 							}
 							if (ddv_if) {
+								if (DDV_RARE(ddv_call, -EAGAIN))
+									goto ddv_restart;
 								/* specs/linux/heap.ddv:175:6: if */
 								{
 									struct ddv_obj ddv_o1 = { 0 };
@@ -2968,7 +2972,7 @@ static DDV_RARE_PATH void ddv_r_kfree(unsigned long ddv_ret_ip, unsigned long dd
 	ddv_b_kfree(&ddv_call, objp);
 }
 
-static DDV_RARE_PATH void ddv_q_kfree(unsigned long ddv_ret_ip, const void *objp)
+static DDV_RARE_PATH void ddv_q_kfree(const void *objp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -2987,7 +2991,7 @@ static DDV_WRAPPER void ddv_w_kfree(const void *objp)
 		ddv_b_kfree(&ddv_call, objp);
 		return;
 	}
-	ddv_q_kfree(_RET_IP_, objp);
+	ddv_q_kfree(objp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree), typeof(&kfree)),
 	       "specs/linux/heap.ddv:139:4: the prototype of kfree differs from the kernel's");
@@ -3039,7 +3043,7 @@ static DDV_RARE_PATH void ddv_r_kfree_sensitive(unsigned long ddv_ret_ip, unsign
 	ddv_b_kfree_sensitive(&ddv_call, objp);
 }
 
-static DDV_RARE_PATH void ddv_q_kfree_sensitive(unsigned long ddv_ret_ip, const void *objp)
+static DDV_RARE_PATH void ddv_q_kfree_sensitive(const void *objp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3058,7 +3062,7 @@ static DDV_WRAPPER void ddv_w_kfree_sensitive(const void *objp)
 		ddv_b_kfree_sensitive(&ddv_call, objp);
 		return;
 	}
-	ddv_q_kfree_sensitive(_RET_IP_, objp);
+	ddv_q_kfree_sensitive(objp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_sensitive), typeof(&kfree_sensitive)),
 	       "specs/linux/heap.ddv:188:4: the prototype of kfree_sensitive differs from the kernel's");
@@ -3150,7 +3154,7 @@ static DDV_RARE_PATH char *ddv_p_kasprintf(unsigned long ddv_ret_ip, unsigned lo
 	return ddv_a_kasprintf(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH char *ddv_q_kasprintf(unsigned long ddv_ret_ip, gfp_t gfp, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH char *ddv_q_kasprintf(gfp_t gfp, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3177,7 +3181,7 @@ static DDV_WRAPPER char *ddv_w_kasprintf(gfp_t gfp, const char *fmt, ...)
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 27, _RET_IP_, 2)))
 		return ddv_b_kasprintf(&ddv_call, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_kasprintf(_RET_IP_, gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_kasprintf(gfp, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kasprintf), typeof(&kasprintf)),
 	       "specs/linux/heap.ddv:200:4: the prototype of kasprintf differs from the kernel's");
@@ -3263,7 +3267,7 @@ static DDV_RARE_PATH char *ddv_p_kvasprintf(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_kvasprintf(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH char *ddv_q_kvasprintf(unsigned long ddv_ret_ip, gfp_t gfp, const char *fmt, va_list ap)
+static DDV_RARE_PATH char *ddv_q_kvasprintf(gfp_t gfp, const char *fmt, va_list ap, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3278,7 +3282,7 @@ static DDV_WRAPPER char *ddv_w_kvasprintf(gfp_t gfp, const char *fmt, va_list ap
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 28, _RET_IP_, 3)))
 		return ddv_b_kvasprintf(&ddv_call, gfp, fmt, ap);
-	return ddv_q_kvasprintf(_RET_IP_, gfp, fmt, ap);
+	return ddv_q_kvasprintf(gfp, fmt, ap, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvasprintf), typeof(&kvasprintf)),
 	       "specs/linux/heap.ddv:216:4: the prototype of kvasprintf differs from the kernel's");
@@ -3355,7 +3359,7 @@ static DDV_RARE_PATH char *ddv_p_kstrndup(unsigned long ddv_ret_ip, unsigned lon
 	return ddv_a_kstrndup(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH char *ddv_q_kstrndup(unsigned long ddv_ret_ip, const char *s, size_t max, gfp_t gfp)
+static DDV_RARE_PATH char *ddv_q_kstrndup(const char *s, size_t max, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3370,7 +3374,7 @@ static DDV_WRAPPER char *ddv_w_kstrndup(const char *s, size_t max, gfp_t gfp)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 29, _RET_IP_, 3)))
 		return ddv_b_kstrndup(&ddv_call, s, max, gfp);
-	return ddv_q_kstrndup(_RET_IP_, s, max, gfp);
+	return ddv_q_kstrndup(s, max, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrndup), typeof(&kstrndup)),
 	       "specs/linux/heap.ddv:230:4: the prototype of kstrndup differs from the kernel's");
@@ -3447,7 +3451,7 @@ static DDV_RARE_PATH const char *ddv_p_kstrdup_const(unsigned long ddv_ret_ip, u
 	return ddv_a_kstrdup_const(&ddv_call, ret, s);
 }
 
-static DDV_RARE_PATH const char *ddv_q_kstrdup_const(unsigned long ddv_ret_ip, const char *s, gfp_t gfp)
+static DDV_RARE_PATH const char *ddv_q_kstrdup_const(const char *s, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3462,7 +3466,7 @@ static DDV_WRAPPER const char *ddv_w_kstrdup_const(const char *s, gfp_t gfp)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 30, _RET_IP_, 2)))
 		return ddv_b_kstrdup_const(&ddv_call, s, gfp);
-	return ddv_q_kstrdup_const(_RET_IP_, s, gfp);
+	return ddv_q_kstrdup_const(s, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kstrdup_const), typeof(&kstrdup_const)),
 	       "specs/linux/heap.ddv:243:4: the prototype of kstrdup_const differs from the kernel's");
@@ -3516,7 +3520,7 @@ static DDV_RARE_PATH void ddv_r_kfree_const(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_kfree_const(&ddv_call, x);
 }
 
-static DDV_RARE_PATH void ddv_q_kfree_const(unsigned long ddv_ret_ip, const void *x)
+static DDV_RARE_PATH void ddv_q_kfree_const(const void *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3535,7 +3539,7 @@ static DDV_WRAPPER void ddv_w_kfree_const(const void *x)
 		ddv_b_kfree_const(&ddv_call, x);
 		return;
 	}
-	ddv_q_kfree_const(_RET_IP_, x);
+	ddv_q_kfree_const(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_const), typeof(&kfree_const)),
 	       "specs/linux/heap.ddv:253:4: the prototype of kfree_const differs from the kernel's");
@@ -3640,7 +3644,7 @@ static DDV_RARE_PATH struct kmem_cache *ddv_p_kmem_cache_create(unsigned long dd
 	return ddv_a_kmem_cache_create(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct kmem_cache *ddv_q_kmem_cache_create(unsigned long ddv_ret_ip, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *))
+static DDV_RARE_PATH struct kmem_cache *ddv_q_kmem_cache_create(const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *), unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3655,7 +3659,7 @@ static DDV_WRAPPER struct kmem_cache *ddv_w_kmem_cache_create(const char *name, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 32, _RET_IP_, 5)))
 		return ddv_b_kmem_cache_create(&ddv_call, name, size, align, flags, ctor);
-	return ddv_q_kmem_cache_create(_RET_IP_, name, size, align, flags, ctor);
+	return ddv_q_kmem_cache_create(name, size, align, flags, ctor, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_create), typeof(&kmem_cache_create)),
 	       "specs/linux/heap.ddv:282:5: the prototype of kmem_cache_create differs from the kernel's");
@@ -3762,7 +3766,7 @@ static DDV_RARE_PATH struct kmem_cache *ddv_p_kmem_cache_create_usercopy(unsigne
 	return ddv_a_kmem_cache_create_usercopy(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct kmem_cache *ddv_q_kmem_cache_create_usercopy(unsigned long ddv_ret_ip, const char *name, unsigned int size, unsigned int align, slab_flags_t flags, unsigned int useroffset, unsigned int usersize, void (*ctor)(void *))
+static DDV_RARE_PATH struct kmem_cache *ddv_q_kmem_cache_create_usercopy(const char *name, unsigned int size, unsigned int align, slab_flags_t flags, unsigned int useroffset, unsigned int usersize, void (*ctor)(void *), unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3777,7 +3781,7 @@ static DDV_WRAPPER struct kmem_cache *ddv_w_kmem_cache_create_usercopy(const cha
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 33, _RET_IP_, 6)))
 		return ddv_b_kmem_cache_create_usercopy(&ddv_call, name, size, align, flags, useroffset, usersize, ctor);
-	return ddv_q_kmem_cache_create_usercopy(_RET_IP_, name, size, align, flags, useroffset, usersize, ctor);
+	return ddv_q_kmem_cache_create_usercopy(name, size, align, flags, useroffset, usersize, ctor, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_create_usercopy), typeof(&kmem_cache_create_usercopy)),
 	       "specs/linux/heap.ddv:283:5: the prototype of kmem_cache_create_usercopy differs from the kernel's");
@@ -3884,7 +3888,7 @@ static DDV_RARE_PATH struct kmem_cache *ddv_p___kmem_cache_create_args(unsigned 
 	return ddv_a___kmem_cache_create_args(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct kmem_cache *ddv_q___kmem_cache_create_args(unsigned long ddv_ret_ip, const char *name, unsigned int object_size, struct kmem_cache_args *args, slab_flags_t flags)
+static DDV_RARE_PATH struct kmem_cache *ddv_q___kmem_cache_create_args(const char *name, unsigned int object_size, struct kmem_cache_args *args, slab_flags_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -3899,7 +3903,7 @@ static DDV_WRAPPER struct kmem_cache *ddv_w___kmem_cache_create_args(const char 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 34, _RET_IP_, 4)))
 		return ddv_b___kmem_cache_create_args(&ddv_call, name, object_size, args, flags);
-	return ddv_q___kmem_cache_create_args(_RET_IP_, name, object_size, args, flags);
+	return ddv_q___kmem_cache_create_args(name, object_size, args, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kmem_cache_create_args), typeof(&__kmem_cache_create_args)),
 	       "specs/linux/heap.ddv:284:5: the prototype of __kmem_cache_create_args differs from the kernel's");
@@ -4006,7 +4010,7 @@ static DDV_RARE_PATH void ddv_r_kmem_cache_destroy(unsigned long ddv_ret_ip, uns
 	ddv_b_kmem_cache_destroy(&ddv_call, s);
 }
 
-static DDV_RARE_PATH void ddv_q_kmem_cache_destroy(unsigned long ddv_ret_ip, struct kmem_cache *s)
+static DDV_RARE_PATH void ddv_q_kmem_cache_destroy(struct kmem_cache *s, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4025,7 +4029,7 @@ static DDV_WRAPPER void ddv_w_kmem_cache_destroy(struct kmem_cache *s)
 		ddv_b_kmem_cache_destroy(&ddv_call, s);
 		return;
 	}
-	ddv_q_kmem_cache_destroy(_RET_IP_, s);
+	ddv_q_kmem_cache_destroy(s, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_destroy), typeof(&kmem_cache_destroy)),
 	       "specs/linux/heap.ddv:298:4: the prototype of kmem_cache_destroy differs from the kernel's");
@@ -4124,7 +4128,7 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc(unsigned long ddv_ret_ip, unsi
 	return ddv_a_kmem_cache_alloc(&ddv_call, ret, s);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4139,7 +4143,7 @@ static DDV_WRAPPER void *ddv_w_kmem_cache_alloc(struct kmem_cache *s, gfp_t flag
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 36, _RET_IP_, 2)))
 		return ddv_b_kmem_cache_alloc(&ddv_call, s, flags);
-	return ddv_q_kmem_cache_alloc(_RET_IP_, s, flags);
+	return ddv_q_kmem_cache_alloc(s, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc), typeof(&kmem_cache_alloc)),
 	       "specs/linux/heap.ddv:320:5: the prototype of kmem_cache_alloc differs from the kernel's");
@@ -4240,7 +4244,7 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_noprof(unsigned long ddv_ret_i
 	return ddv_a_kmem_cache_alloc_noprof(&ddv_call, ret, s);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4255,7 +4259,7 @@ static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_noprof(struct kmem_cache *s, gfp
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 37, _RET_IP_, 2)))
 		return ddv_b_kmem_cache_alloc_noprof(&ddv_call, s, flags);
-	return ddv_q_kmem_cache_alloc_noprof(_RET_IP_, s, flags);
+	return ddv_q_kmem_cache_alloc_noprof(s, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_noprof), typeof(&kmem_cache_alloc_noprof)),
 	       "specs/linux/heap.ddv:321:5: the prototype of kmem_cache_alloc_noprof differs from the kernel's");
@@ -4356,7 +4360,7 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_lru(unsigned long ddv_ret_ip, 
 	return ddv_a_kmem_cache_alloc_lru(&ddv_call, ret, s);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_lru(unsigned long ddv_ret_ip, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_lru(struct kmem_cache *s, struct list_lru *lru, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4371,7 +4375,7 @@ static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_lru(struct kmem_cache *s, struct
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 38, _RET_IP_, 3)))
 		return ddv_b_kmem_cache_alloc_lru(&ddv_call, s, lru, flags);
-	return ddv_q_kmem_cache_alloc_lru(_RET_IP_, s, lru, flags);
+	return ddv_q_kmem_cache_alloc_lru(s, lru, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_lru), typeof(&kmem_cache_alloc_lru)),
 	       "specs/linux/heap.ddv:322:5: the prototype of kmem_cache_alloc_lru differs from the kernel's");
@@ -4472,7 +4476,7 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_lru_noprof(unsigned long ddv_r
 	return ddv_a_kmem_cache_alloc_lru_noprof(&ddv_call, ret, s);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_lru_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, struct list_lru *lru, gfp_t flags)
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_lru_noprof(struct kmem_cache *s, struct list_lru *lru, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4487,7 +4491,7 @@ static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_lru_noprof(struct kmem_cache *s,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 39, _RET_IP_, 3)))
 		return ddv_b_kmem_cache_alloc_lru_noprof(&ddv_call, s, lru, flags);
-	return ddv_q_kmem_cache_alloc_lru_noprof(_RET_IP_, s, lru, flags);
+	return ddv_q_kmem_cache_alloc_lru_noprof(s, lru, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_lru_noprof), typeof(&kmem_cache_alloc_lru_noprof)),
 	       "specs/linux/heap.ddv:323:5: the prototype of kmem_cache_alloc_lru_noprof differs from the kernel's");
@@ -4588,7 +4592,7 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_node(unsigned long ddv_ret_ip,
 	return ddv_a_kmem_cache_alloc_node(&ddv_call, ret, s);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_node(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4603,7 +4607,7 @@ static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 40, _RET_IP_, 3)))
 		return ddv_b_kmem_cache_alloc_node(&ddv_call, s, flags, node);
-	return ddv_q_kmem_cache_alloc_node(_RET_IP_, s, flags, node);
+	return ddv_q_kmem_cache_alloc_node(s, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_node), typeof(&kmem_cache_alloc_node)),
 	       "specs/linux/heap.ddv:324:5: the prototype of kmem_cache_alloc_node differs from the kernel's");
@@ -4704,7 +4708,7 @@ static DDV_RARE_PATH void *ddv_p_kmem_cache_alloc_node_noprof(unsigned long ddv_
 	return ddv_a_kmem_cache_alloc_node_noprof(&ddv_call, ret, s);
 }
 
-static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_node_noprof(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q_kmem_cache_alloc_node_noprof(struct kmem_cache *s, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4719,7 +4723,7 @@ static DDV_WRAPPER void *ddv_w_kmem_cache_alloc_node_noprof(struct kmem_cache *s
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 41, _RET_IP_, 3)))
 		return ddv_b_kmem_cache_alloc_node_noprof(&ddv_call, s, flags, node);
-	return ddv_q_kmem_cache_alloc_node_noprof(_RET_IP_, s, flags, node);
+	return ddv_q_kmem_cache_alloc_node_noprof(s, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_alloc_node_noprof), typeof(&kmem_cache_alloc_node_noprof)),
 	       "specs/linux/heap.ddv:325:5: the prototype of kmem_cache_alloc_node_noprof differs from the kernel's");
@@ -4811,7 +4815,7 @@ static DDV_RARE_PATH void ddv_r_kmem_cache_free(unsigned long ddv_ret_ip, unsign
 	ddv_b_kmem_cache_free(&ddv_call, s, objp);
 }
 
-static DDV_RARE_PATH void ddv_q_kmem_cache_free(unsigned long ddv_ret_ip, struct kmem_cache *s, void *objp)
+static DDV_RARE_PATH void ddv_q_kmem_cache_free(struct kmem_cache *s, void *objp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4830,7 +4834,7 @@ static DDV_WRAPPER void ddv_w_kmem_cache_free(struct kmem_cache *s, void *objp)
 		ddv_b_kmem_cache_free(&ddv_call, s, objp);
 		return;
 	}
-	ddv_q_kmem_cache_free(_RET_IP_, s, objp);
+	ddv_q_kmem_cache_free(s, objp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kmem_cache_free), typeof(&kmem_cache_free)),
 	       "specs/linux/heap.ddv:338:4: the prototype of kmem_cache_free differs from the kernel's");
@@ -4894,7 +4898,7 @@ static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsign
 	ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 }
 
-static DDV_RARE_PATH void ddv_q_kvfree_call_rcu(unsigned long ddv_ret_ip, struct rcu_head *head, rcu_callback_t func)
+static DDV_RARE_PATH void ddv_q_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4913,7 +4917,7 @@ static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, rcu_callbac
 		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 		return;
 	}
-	ddv_q_kvfree_call_rcu(_RET_IP_, head, func);
+	ddv_q_kvfree_call_rcu(head, func, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:357:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -4979,7 +4983,7 @@ static DDV_RARE_PATH void ddv_r_kvfree_call_rcu(unsigned long ddv_ret_ip, unsign
 	ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 }
 
-static DDV_RARE_PATH void ddv_q_kvfree_call_rcu(unsigned long ddv_ret_ip, struct rcu_head *head, void *func)
+static DDV_RARE_PATH void ddv_q_kvfree_call_rcu(struct rcu_head *head, void *func, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -4998,7 +5002,7 @@ static DDV_WRAPPER void ddv_w_kvfree_call_rcu(struct rcu_head *head, void *func)
 		ddv_b_kvfree_call_rcu(&ddv_call, head, func);
 		return;
 	}
-	ddv_q_kvfree_call_rcu(_RET_IP_, head, func);
+	ddv_q_kvfree_call_rcu(head, func, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_call_rcu), typeof(&kvfree_call_rcu)),
 	       "specs/linux/heap.ddv:358:5: the prototype of kvfree_call_rcu differs from the kernel's");
@@ -5044,7 +5048,7 @@ static DDV_RARE_PATH void ddv_r_dma_fence_release(unsigned long ddv_ret_ip, unsi
 	ddv_b_dma_fence_release(&ddv_call, kref);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_fence_release(unsigned long ddv_ret_ip, struct kref *kref)
+static DDV_RARE_PATH void ddv_q_dma_fence_release(struct kref *kref, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5063,7 +5067,7 @@ static DDV_WRAPPER void ddv_w_dma_fence_release(struct kref *kref)
 		ddv_b_dma_fence_release(&ddv_call, kref);
 		return;
 	}
-	ddv_q_dma_fence_release(_RET_IP_, kref);
+	ddv_q_dma_fence_release(kref, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_fence_release), typeof(&dma_fence_release)),
 	       "specs/linux/heap.ddv:387:5: the prototype of dma_fence_release differs from the kernel's");
@@ -5128,7 +5132,7 @@ static DDV_RARE_PATH int ddv_p_drm_framebuffer_init(unsigned long ddv_ret_ip, un
 	return ddv_a_drm_framebuffer_init(&ddv_call, ret, fb, funcs);
 }
 
-static DDV_RARE_PATH int ddv_q_drm_framebuffer_init(unsigned long ddv_ret_ip, struct drm_device *dev, struct drm_framebuffer *fb, const struct drm_framebuffer_funcs *funcs)
+static DDV_RARE_PATH int ddv_q_drm_framebuffer_init(struct drm_device *dev, struct drm_framebuffer *fb, const struct drm_framebuffer_funcs *funcs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5143,7 +5147,7 @@ static DDV_WRAPPER int ddv_w_drm_framebuffer_init(struct drm_device *dev, struct
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 46, _RET_IP_, 3)))
 		return ddv_b_drm_framebuffer_init(&ddv_call, dev, fb, funcs);
-	return ddv_q_drm_framebuffer_init(_RET_IP_, dev, fb, funcs);
+	return ddv_q_drm_framebuffer_init(dev, fb, funcs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_drm_framebuffer_init), typeof(&drm_framebuffer_init)),
 	       "specs/linux/heap.ddv:403:5: the prototype of drm_framebuffer_init differs from the kernel's");
@@ -5206,7 +5210,7 @@ static DDV_RARE_PATH int ddv_p_drm_universal_plane_init(unsigned long ddv_ret_ip
 	return ddv_a_drm_universal_plane_init(&ddv_call, ret, plane, funcs);
 }
 
-static DDV_RARE_PATH int ddv_q_drm_universal_plane_init(unsigned long ddv_ret_ip, struct drm_device *dev, struct drm_plane *plane, uint32_t possible_crtcs, const struct drm_plane_funcs *funcs, const uint32_t *formats, unsigned int format_count, const uint64_t *format_modifiers, enum drm_plane_type type, const char *name, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH int ddv_q_drm_universal_plane_init(struct drm_device *dev, struct drm_plane *plane, uint32_t possible_crtcs, const struct drm_plane_funcs *funcs, const uint32_t *formats, unsigned int format_count, const uint64_t *format_modifiers, enum drm_plane_type type, const char *name, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5233,7 +5237,7 @@ static DDV_WRAPPER int ddv_w_drm_universal_plane_init(struct drm_device *dev, st
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 47, _RET_IP_, 6)))
 		return ddv_b_drm_universal_plane_init(&ddv_call, dev, plane, possible_crtcs, funcs, formats, format_count, format_modifiers, type, name, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_drm_universal_plane_init(_RET_IP_, dev, plane, possible_crtcs, funcs, formats, format_count, format_modifiers, type, name, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_drm_universal_plane_init(dev, plane, possible_crtcs, funcs, formats, format_count, format_modifiers, type, name, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_drm_universal_plane_init), typeof(&drm_universal_plane_init)),
 	       "specs/linux/heap.ddv:418:5: the prototype of drm_universal_plane_init differs from the kernel's");
@@ -5280,7 +5284,7 @@ static DDV_RARE_PATH void ddv_r___drm_atomic_helper_plane_duplicate_state(unsign
 	ddv_b___drm_atomic_helper_plane_duplicate_state(&ddv_call, plane, state);
 }
 
-static DDV_RARE_PATH void ddv_q___drm_atomic_helper_plane_duplicate_state(unsigned long ddv_ret_ip, struct drm_plane *plane, struct drm_plane_state *state)
+static DDV_RARE_PATH void ddv_q___drm_atomic_helper_plane_duplicate_state(struct drm_plane *plane, struct drm_plane_state *state, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5299,7 +5303,7 @@ static DDV_WRAPPER void ddv_w___drm_atomic_helper_plane_duplicate_state(struct d
 		ddv_b___drm_atomic_helper_plane_duplicate_state(&ddv_call, plane, state);
 		return;
 	}
-	ddv_q___drm_atomic_helper_plane_duplicate_state(_RET_IP_, plane, state);
+	ddv_q___drm_atomic_helper_plane_duplicate_state(plane, state, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___drm_atomic_helper_plane_duplicate_state), typeof(&__drm_atomic_helper_plane_duplicate_state)),
 	       "specs/linux/heap.ddv:432:5: the prototype of __drm_atomic_helper_plane_duplicate_state differs from the kernel's");
@@ -5341,7 +5345,7 @@ static DDV_RARE_PATH void ddv_r_drm_gem_shmem_free(unsigned long ddv_ret_ip, uns
 	ddv_b_drm_gem_shmem_free(&ddv_call, shmem);
 }
 
-static DDV_RARE_PATH void ddv_q_drm_gem_shmem_free(unsigned long ddv_ret_ip, struct drm_gem_shmem_object *shmem)
+static DDV_RARE_PATH void ddv_q_drm_gem_shmem_free(struct drm_gem_shmem_object *shmem, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5360,7 +5364,7 @@ static DDV_WRAPPER void ddv_w_drm_gem_shmem_free(struct drm_gem_shmem_object *sh
 		ddv_b_drm_gem_shmem_free(&ddv_call, shmem);
 		return;
 	}
-	ddv_q_drm_gem_shmem_free(_RET_IP_, shmem);
+	ddv_q_drm_gem_shmem_free(shmem, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_drm_gem_shmem_free), typeof(&drm_gem_shmem_free)),
 	       "specs/linux/heap.ddv:442:5: the prototype of drm_gem_shmem_free differs from the kernel's");
@@ -5430,7 +5434,7 @@ static DDV_RARE_PATH struct edid *ddv_p_drm_do_get_edid(unsigned long ddv_ret_ip
 	return ddv_a_drm_do_get_edid(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct edid *ddv_q_drm_do_get_edid(unsigned long ddv_ret_ip, struct drm_connector *connector, int (*get_edid_block)(void *data, u8 *buf, unsigned int block, size_t len), void *data)
+static DDV_RARE_PATH struct edid *ddv_q_drm_do_get_edid(struct drm_connector *connector, int (*get_edid_block)(void *data, u8 *buf, unsigned int block, size_t len), void *data, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5445,7 +5449,7 @@ static DDV_WRAPPER struct edid *ddv_w_drm_do_get_edid(struct drm_connector *conn
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 50, _RET_IP_, 3)))
 		return ddv_b_drm_do_get_edid(&ddv_call, connector, get_edid_block, data);
-	return ddv_q_drm_do_get_edid(_RET_IP_, connector, get_edid_block, data);
+	return ddv_q_drm_do_get_edid(connector, get_edid_block, data, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_drm_do_get_edid), typeof(&drm_do_get_edid)),
 	       "specs/linux/heap.ddv:451:5: the prototype of drm_do_get_edid differs from the kernel's");
@@ -5525,7 +5529,7 @@ static DDV_RARE_PATH u8 *ddv_p_hid_alloc_report_buf(unsigned long ddv_ret_ip, un
 	return ddv_a_hid_alloc_report_buf(&ddv_call, ret, report);
 }
 
-static DDV_RARE_PATH u8 *ddv_q_hid_alloc_report_buf(unsigned long ddv_ret_ip, struct hid_report *report, gfp_t flags)
+static DDV_RARE_PATH u8 *ddv_q_hid_alloc_report_buf(struct hid_report *report, gfp_t flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5540,7 +5544,7 @@ static DDV_WRAPPER u8 *ddv_w_hid_alloc_report_buf(struct hid_report *report, gfp
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 51, _RET_IP_, 2)))
 		return ddv_b_hid_alloc_report_buf(&ddv_call, report, flags);
-	return ddv_q_hid_alloc_report_buf(_RET_IP_, report, flags);
+	return ddv_q_hid_alloc_report_buf(report, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hid_alloc_report_buf), typeof(&hid_alloc_report_buf)),
 	       "specs/linux/heap.ddv:465:5: the prototype of hid_alloc_report_buf differs from the kernel's");
@@ -5650,7 +5654,7 @@ static DDV_RARE_PATH void *ddv_p_devm_kmalloc(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_devm_kmalloc(&ddv_call, ret, dev, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_devm_kmalloc(unsigned long ddv_ret_ip, struct device *dev, size_t size, gfp_t gfp)
+static DDV_RARE_PATH void *ddv_q_devm_kmalloc(struct device *dev, size_t size, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5665,7 +5669,7 @@ static DDV_WRAPPER void *ddv_w_devm_kmalloc(struct device *dev, size_t size, gfp
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 52, _RET_IP_, 3)))
 		return ddv_b_devm_kmalloc(&ddv_call, dev, size, gfp);
-	return ddv_q_devm_kmalloc(_RET_IP_, dev, size, gfp);
+	return ddv_q_devm_kmalloc(dev, size, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmalloc), typeof(&devm_kmalloc)),
 	       "specs/linux/heap.ddv:481:4: the prototype of devm_kmalloc differs from the kernel's");
@@ -5769,7 +5773,7 @@ static DDV_RARE_PATH char *ddv_p_devm_kstrdup(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_devm_kstrdup(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH char *ddv_q_devm_kstrdup(unsigned long ddv_ret_ip, struct device *dev, const char *s, gfp_t gfp)
+static DDV_RARE_PATH char *ddv_q_devm_kstrdup(struct device *dev, const char *s, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5784,7 +5788,7 @@ static DDV_WRAPPER char *ddv_w_devm_kstrdup(struct device *dev, const char *s, g
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 53, _RET_IP_, 3)))
 		return ddv_b_devm_kstrdup(&ddv_call, dev, s, gfp);
-	return ddv_q_devm_kstrdup(_RET_IP_, dev, s, gfp);
+	return ddv_q_devm_kstrdup(dev, s, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kstrdup), typeof(&devm_kstrdup)),
 	       "specs/linux/heap.ddv:504:4: the prototype of devm_kstrdup differs from the kernel's");
@@ -5888,7 +5892,7 @@ static DDV_RARE_PATH void *ddv_p_devm_kmemdup(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_devm_kmemdup(&ddv_call, ret, dev, len);
 }
 
-static DDV_RARE_PATH void *ddv_q_devm_kmemdup(unsigned long ddv_ret_ip, struct device *dev, const void *src, size_t len, gfp_t gfp)
+static DDV_RARE_PATH void *ddv_q_devm_kmemdup(struct device *dev, const void *src, size_t len, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5903,7 +5907,7 @@ static DDV_WRAPPER void *ddv_w_devm_kmemdup(struct device *dev, const void *src,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 54, _RET_IP_, 4)))
 		return ddv_b_devm_kmemdup(&ddv_call, dev, src, len, gfp);
-	return ddv_q_devm_kmemdup(_RET_IP_, dev, src, len, gfp);
+	return ddv_q_devm_kmemdup(dev, src, len, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kmemdup), typeof(&devm_kmemdup)),
 	       "specs/linux/heap.ddv:520:4: the prototype of devm_kmemdup differs from the kernel's");
@@ -5962,7 +5966,7 @@ static DDV_RARE_PATH void ddv_r_devm_kfree(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_devm_kfree(&ddv_call, dev, p);
 }
 
-static DDV_RARE_PATH void ddv_q_devm_kfree(unsigned long ddv_ret_ip, struct device *dev, const void *p)
+static DDV_RARE_PATH void ddv_q_devm_kfree(struct device *dev, const void *p, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -5981,7 +5985,7 @@ static DDV_WRAPPER void ddv_w_devm_kfree(struct device *dev, const void *p)
 		ddv_b_devm_kfree(&ddv_call, dev, p);
 		return;
 	}
-	ddv_q_devm_kfree(_RET_IP_, dev, p);
+	ddv_q_devm_kfree(dev, p, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_kfree), typeof(&devm_kfree)),
 	       "specs/linux/heap.ddv:539:4: the prototype of devm_kfree differs from the kernel's");
@@ -6065,7 +6069,7 @@ static DDV_RARE_PATH void *ddv_p_vmalloc(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_vmalloc(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_vmalloc(unsigned long ddv_ret_ip, unsigned long size)
+static DDV_RARE_PATH void *ddv_q_vmalloc(unsigned long size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6080,7 +6084,7 @@ static DDV_WRAPPER void *ddv_w_vmalloc(unsigned long size)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 56, _RET_IP_, 1)))
 		return ddv_b_vmalloc(&ddv_call, size);
-	return ddv_q_vmalloc(_RET_IP_, size);
+	return ddv_q_vmalloc(size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc), typeof(&vmalloc)),
 	       "specs/linux/heap.ddv:548:5: the prototype of vmalloc differs from the kernel's");
@@ -6166,7 +6170,7 @@ static DDV_RARE_PATH void *ddv_p_vmalloc_noprof(unsigned long ddv_ret_ip, unsign
 	return ddv_a_vmalloc_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_vmalloc_noprof(unsigned long ddv_ret_ip, unsigned long size)
+static DDV_RARE_PATH void *ddv_q_vmalloc_noprof(unsigned long size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6181,7 +6185,7 @@ static DDV_WRAPPER void *ddv_w_vmalloc_noprof(unsigned long size)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 57, _RET_IP_, 1)))
 		return ddv_b_vmalloc_noprof(&ddv_call, size);
-	return ddv_q_vmalloc_noprof(_RET_IP_, size);
+	return ddv_q_vmalloc_noprof(size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vmalloc_noprof), typeof(&vmalloc_noprof)),
 	       "specs/linux/heap.ddv:549:5: the prototype of vmalloc_noprof differs from the kernel's");
@@ -6267,7 +6271,7 @@ static DDV_RARE_PATH void *ddv_p_vzalloc(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_vzalloc(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_vzalloc(unsigned long ddv_ret_ip, unsigned long size)
+static DDV_RARE_PATH void *ddv_q_vzalloc(unsigned long size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6282,7 +6286,7 @@ static DDV_WRAPPER void *ddv_w_vzalloc(unsigned long size)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 58, _RET_IP_, 1)))
 		return ddv_b_vzalloc(&ddv_call, size);
-	return ddv_q_vzalloc(_RET_IP_, size);
+	return ddv_q_vzalloc(size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc), typeof(&vzalloc)),
 	       "specs/linux/heap.ddv:562:5: the prototype of vzalloc differs from the kernel's");
@@ -6368,7 +6372,7 @@ static DDV_RARE_PATH void *ddv_p_vzalloc_noprof(unsigned long ddv_ret_ip, unsign
 	return ddv_a_vzalloc_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_vzalloc_noprof(unsigned long ddv_ret_ip, unsigned long size)
+static DDV_RARE_PATH void *ddv_q_vzalloc_noprof(unsigned long size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6383,7 +6387,7 @@ static DDV_WRAPPER void *ddv_w_vzalloc_noprof(unsigned long size)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 59, _RET_IP_, 1)))
 		return ddv_b_vzalloc_noprof(&ddv_call, size);
-	return ddv_q_vzalloc_noprof(_RET_IP_, size);
+	return ddv_q_vzalloc_noprof(size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vzalloc_noprof), typeof(&vzalloc_noprof)),
 	       "specs/linux/heap.ddv:563:5: the prototype of vzalloc_noprof differs from the kernel's");
@@ -6469,7 +6473,7 @@ static DDV_RARE_PATH void *ddv_p_vcalloc(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_vcalloc(&ddv_call, ret, n, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_vcalloc(unsigned long ddv_ret_ip, size_t n, size_t size)
+static DDV_RARE_PATH void *ddv_q_vcalloc(size_t n, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6484,7 +6488,7 @@ static DDV_WRAPPER void *ddv_w_vcalloc(size_t n, size_t size)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 60, _RET_IP_, 2)))
 		return ddv_b_vcalloc(&ddv_call, n, size);
-	return ddv_q_vcalloc(_RET_IP_, n, size);
+	return ddv_q_vcalloc(n, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vcalloc), typeof(&vcalloc)),
 	       "specs/linux/heap.ddv:576:5: the prototype of vcalloc differs from the kernel's");
@@ -6570,7 +6574,7 @@ static DDV_RARE_PATH void *ddv_p_vcalloc_noprof(unsigned long ddv_ret_ip, unsign
 	return ddv_a_vcalloc_noprof(&ddv_call, ret, n, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_vcalloc_noprof(unsigned long ddv_ret_ip, size_t n, size_t size)
+static DDV_RARE_PATH void *ddv_q_vcalloc_noprof(size_t n, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6585,7 +6589,7 @@ static DDV_WRAPPER void *ddv_w_vcalloc_noprof(size_t n, size_t size)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 61, _RET_IP_, 2)))
 		return ddv_b_vcalloc_noprof(&ddv_call, n, size);
-	return ddv_q_vcalloc_noprof(_RET_IP_, n, size);
+	return ddv_q_vcalloc_noprof(n, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vcalloc_noprof), typeof(&vcalloc_noprof)),
 	       "specs/linux/heap.ddv:577:5: the prototype of vcalloc_noprof differs from the kernel's");
@@ -6690,7 +6694,7 @@ static DDV_RARE_PATH void *ddv_p_kvmalloc_node(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_kvmalloc_node(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kvmalloc_node(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q_kvmalloc_node(size_t size, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6705,7 +6709,7 @@ static DDV_WRAPPER void *ddv_w_kvmalloc_node(size_t size, gfp_t flags, int node)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 62, _RET_IP_, 3)))
 		return ddv_b_kvmalloc_node(&ddv_call, size, flags, node);
-	return ddv_q_kvmalloc_node(_RET_IP_, size, flags, node);
+	return ddv_q_kvmalloc_node(size, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node), typeof(&kvmalloc_node)),
 	       "specs/linux/heap.ddv:590:5: the prototype of kvmalloc_node differs from the kernel's");
@@ -6810,7 +6814,7 @@ static DDV_RARE_PATH void *ddv_p_kvmalloc_node_noprof(unsigned long ddv_ret_ip, 
 	return ddv_a_kvmalloc_node_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_kvmalloc_node_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q_kvmalloc_node_noprof(size_t size, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6825,7 +6829,7 @@ static DDV_WRAPPER void *ddv_w_kvmalloc_node_noprof(size_t size, gfp_t flags, in
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 63, _RET_IP_, 3)))
 		return ddv_b_kvmalloc_node_noprof(&ddv_call, size, flags, node);
-	return ddv_q_kvmalloc_node_noprof(_RET_IP_, size, flags, node);
+	return ddv_q_kvmalloc_node_noprof(size, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvmalloc_node_noprof), typeof(&kvmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:591:5: the prototype of kvmalloc_node_noprof differs from the kernel's");
@@ -6930,7 +6934,7 @@ static DDV_RARE_PATH void *ddv_p___kvmalloc_node_noprof(unsigned long ddv_ret_ip
 	return ddv_a___kvmalloc_node_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q___kvmalloc_node_noprof(unsigned long ddv_ret_ip, size_t size, kmem_buckets *b, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q___kvmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -6945,7 +6949,7 @@ static DDV_WRAPPER void *ddv_w___kvmalloc_node_noprof(size_t size, kmem_buckets 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 64, _RET_IP_, 4)))
 		return ddv_b___kvmalloc_node_noprof(&ddv_call, size, b, flags, node);
-	return ddv_q___kvmalloc_node_noprof(_RET_IP_, size, b, flags, node);
+	return ddv_q___kvmalloc_node_noprof(size, b, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___kvmalloc_node_noprof), typeof(&__kvmalloc_node_noprof)),
 	       "specs/linux/heap.ddv:592:5: the prototype of __kvmalloc_node_noprof differs from the kernel's");
@@ -7018,7 +7022,7 @@ static DDV_RARE_PATH void ddv_r_vfree(unsigned long ddv_ret_ip, unsigned long dd
 	ddv_b_vfree(&ddv_call, addr);
 }
 
-static DDV_RARE_PATH void ddv_q_vfree(unsigned long ddv_ret_ip, const void *addr)
+static DDV_RARE_PATH void ddv_q_vfree(const void *addr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7037,7 +7041,7 @@ static DDV_WRAPPER void ddv_w_vfree(const void *addr)
 		ddv_b_vfree(&ddv_call, addr);
 		return;
 	}
-	ddv_q_vfree(_RET_IP_, addr);
+	ddv_q_vfree(addr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_vfree), typeof(&vfree)),
 	       "specs/linux/heap.ddv:610:4: the prototype of vfree differs from the kernel's");
@@ -7113,7 +7117,7 @@ static DDV_RARE_PATH void ddv_r_kvfree(unsigned long ddv_ret_ip, unsigned long d
 	ddv_b_kvfree(&ddv_call, addr);
 }
 
-static DDV_RARE_PATH void ddv_q_kvfree(unsigned long ddv_ret_ip, const void *addr)
+static DDV_RARE_PATH void ddv_q_kvfree(const void *addr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7132,7 +7136,7 @@ static DDV_WRAPPER void ddv_w_kvfree(const void *addr)
 		ddv_b_kvfree(&ddv_call, addr);
 		return;
 	}
-	ddv_q_kvfree(_RET_IP_, addr);
+	ddv_q_kvfree(addr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree), typeof(&kvfree)),
 	       "specs/linux/heap.ddv:622:4: the prototype of kvfree differs from the kernel's");
@@ -7229,7 +7233,7 @@ static DDV_RARE_PATH ssize_t ddv_p_iov_iter_get_pages_alloc2(unsigned long ddv_r
 	return ddv_a_iov_iter_get_pages_alloc2(&ddv_call, ret, pages, start);
 }
 
-static DDV_RARE_PATH ssize_t ddv_q_iov_iter_get_pages_alloc2(unsigned long ddv_ret_ip, struct iov_iter *i, struct page ***pages, size_t maxsize, size_t *start)
+static DDV_RARE_PATH ssize_t ddv_q_iov_iter_get_pages_alloc2(struct iov_iter *i, struct page ***pages, size_t maxsize, size_t *start, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7244,7 +7248,7 @@ static DDV_WRAPPER ssize_t ddv_w_iov_iter_get_pages_alloc2(struct iov_iter *i, s
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 67, _RET_IP_, 4)))
 		return ddv_b_iov_iter_get_pages_alloc2(&ddv_call, i, pages, maxsize, start);
-	return ddv_q_iov_iter_get_pages_alloc2(_RET_IP_, i, pages, maxsize, start);
+	return ddv_q_iov_iter_get_pages_alloc2(i, pages, maxsize, start, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iov_iter_get_pages_alloc2), typeof(&iov_iter_get_pages_alloc2)),
 	       "specs/linux/heap.ddv:638:4: the prototype of iov_iter_get_pages_alloc2 differs from the kernel's");
@@ -7320,7 +7324,7 @@ static DDV_RARE_PATH void ddv_r_kvfree_sensitive(unsigned long ddv_ret_ip, unsig
 	ddv_b_kvfree_sensitive(&ddv_call, addr, len);
 }
 
-static DDV_RARE_PATH void ddv_q_kvfree_sensitive(unsigned long ddv_ret_ip, const void *addr, size_t len)
+static DDV_RARE_PATH void ddv_q_kvfree_sensitive(const void *addr, size_t len, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7339,7 +7343,7 @@ static DDV_WRAPPER void ddv_w_kvfree_sensitive(const void *addr, size_t len)
 		ddv_b_kvfree_sensitive(&ddv_call, addr, len);
 		return;
 	}
-	ddv_q_kvfree_sensitive(_RET_IP_, addr, len);
+	ddv_q_kvfree_sensitive(addr, len, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kvfree_sensitive), typeof(&kvfree_sensitive)),
 	       "specs/linux/heap.ddv:653:4: the prototype of kvfree_sensitive differs from the kernel's");
@@ -7429,7 +7433,7 @@ static DDV_RARE_PATH unsigned long ddv_p___get_free_pages(unsigned long ddv_ret_
 	return ddv_a___get_free_pages(&ddv_call, ret, order);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q___get_free_pages(unsigned long ddv_ret_ip, gfp_t gfp_mask, unsigned int order)
+static DDV_RARE_PATH unsigned long ddv_q___get_free_pages(gfp_t gfp_mask, unsigned int order, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7444,7 +7448,7 @@ static DDV_WRAPPER unsigned long ddv_w___get_free_pages(gfp_t gfp_mask, unsigned
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 69, _RET_IP_, 2)))
 		return ddv_b___get_free_pages(&ddv_call, gfp_mask, order);
-	return ddv_q___get_free_pages(_RET_IP_, gfp_mask, order);
+	return ddv_q___get_free_pages(gfp_mask, order, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___get_free_pages), typeof(&__get_free_pages)),
 	       "specs/linux/heap.ddv:678:5: the prototype of __get_free_pages differs from the kernel's");
@@ -7536,7 +7540,7 @@ static DDV_RARE_PATH unsigned long ddv_p_get_free_pages_noprof(unsigned long ddv
 	return ddv_a_get_free_pages_noprof(&ddv_call, ret, order);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q_get_free_pages_noprof(unsigned long ddv_ret_ip, gfp_t gfp_mask, unsigned int order)
+static DDV_RARE_PATH unsigned long ddv_q_get_free_pages_noprof(gfp_t gfp_mask, unsigned int order, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7551,7 +7555,7 @@ static DDV_WRAPPER unsigned long ddv_w_get_free_pages_noprof(gfp_t gfp_mask, uns
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 70, _RET_IP_, 2)))
 		return ddv_b_get_free_pages_noprof(&ddv_call, gfp_mask, order);
-	return ddv_q_get_free_pages_noprof(_RET_IP_, gfp_mask, order);
+	return ddv_q_get_free_pages_noprof(gfp_mask, order, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_free_pages_noprof), typeof(&get_free_pages_noprof)),
 	       "specs/linux/heap.ddv:679:5: the prototype of get_free_pages_noprof differs from the kernel's");
@@ -7637,7 +7641,7 @@ static DDV_RARE_PATH unsigned long ddv_p_get_zeroed_page(unsigned long ddv_ret_i
 	return ddv_a_get_zeroed_page(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q_get_zeroed_page(unsigned long ddv_ret_ip, gfp_t gfp_mask)
+static DDV_RARE_PATH unsigned long ddv_q_get_zeroed_page(gfp_t gfp_mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7652,7 +7656,7 @@ static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page(gfp_t gfp_mask)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 71, _RET_IP_, 1)))
 		return ddv_b_get_zeroed_page(&ddv_call, gfp_mask);
-	return ddv_q_get_zeroed_page(_RET_IP_, gfp_mask);
+	return ddv_q_get_zeroed_page(gfp_mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page), typeof(&get_zeroed_page)),
 	       "specs/linux/heap.ddv:696:5: the prototype of get_zeroed_page differs from the kernel's");
@@ -7738,7 +7742,7 @@ static DDV_RARE_PATH unsigned long ddv_p_get_zeroed_page_noprof(unsigned long dd
 	return ddv_a_get_zeroed_page_noprof(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q_get_zeroed_page_noprof(unsigned long ddv_ret_ip, gfp_t gfp_mask)
+static DDV_RARE_PATH unsigned long ddv_q_get_zeroed_page_noprof(gfp_t gfp_mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7753,7 +7757,7 @@ static DDV_WRAPPER unsigned long ddv_w_get_zeroed_page_noprof(gfp_t gfp_mask)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 72, _RET_IP_, 1)))
 		return ddv_b_get_zeroed_page_noprof(&ddv_call, gfp_mask);
-	return ddv_q_get_zeroed_page_noprof(_RET_IP_, gfp_mask);
+	return ddv_q_get_zeroed_page_noprof(gfp_mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_zeroed_page_noprof), typeof(&get_zeroed_page_noprof)),
 	       "specs/linux/heap.ddv:697:5: the prototype of get_zeroed_page_noprof differs from the kernel's");
@@ -7825,7 +7829,7 @@ static DDV_RARE_PATH void ddv_r_free_pages(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_free_pages(&ddv_call, addr, order);
 }
 
-static DDV_RARE_PATH void ddv_q_free_pages(unsigned long ddv_ret_ip, unsigned long addr, unsigned int order)
+static DDV_RARE_PATH void ddv_q_free_pages(unsigned long addr, unsigned int order, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7844,7 +7848,7 @@ static DDV_WRAPPER void ddv_w_free_pages(unsigned long addr, unsigned int order)
 		ddv_b_free_pages(&ddv_call, addr, order);
 		return;
 	}
-	ddv_q_free_pages(_RET_IP_, addr, order);
+	ddv_q_free_pages(addr, order, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages), typeof(&free_pages)),
 	       "specs/linux/heap.ddv:710:4: the prototype of free_pages differs from the kernel's");
@@ -7892,7 +7896,7 @@ static DDV_RARE_PATH struct page *ddv_r_alloc_pages(unsigned long ddv_ret_ip, un
 	return ddv_b_alloc_pages(&ddv_call, gfp, order);
 }
 
-static DDV_RARE_PATH struct page *ddv_q_alloc_pages(unsigned long ddv_ret_ip, gfp_t gfp, unsigned int order)
+static DDV_RARE_PATH struct page *ddv_q_alloc_pages(gfp_t gfp, unsigned int order, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7907,7 +7911,7 @@ static DDV_WRAPPER struct page *ddv_w_alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 74, _RET_IP_, 2)))
 		return ddv_b_alloc_pages(&ddv_call, gfp, order);
-	return ddv_q_alloc_pages(_RET_IP_, gfp, order);
+	return ddv_q_alloc_pages(gfp, order, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages), typeof(&alloc_pages)),
 	       "specs/linux/heap.ddv:725:5: the prototype of alloc_pages differs from the kernel's");
@@ -7957,7 +7961,7 @@ static DDV_RARE_PATH struct page *ddv_r_alloc_pages_noprof(unsigned long ddv_ret
 	return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
 }
 
-static DDV_RARE_PATH struct page *ddv_q_alloc_pages_noprof(unsigned long ddv_ret_ip, gfp_t gfp, unsigned int order)
+static DDV_RARE_PATH struct page *ddv_q_alloc_pages_noprof(gfp_t gfp, unsigned int order, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -7972,7 +7976,7 @@ static DDV_WRAPPER struct page *ddv_w_alloc_pages_noprof(gfp_t gfp, unsigned int
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 75, _RET_IP_, 2)))
 		return ddv_b_alloc_pages_noprof(&ddv_call, gfp, order);
-	return ddv_q_alloc_pages_noprof(_RET_IP_, gfp, order);
+	return ddv_q_alloc_pages_noprof(gfp, order, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_noprof), typeof(&alloc_pages_noprof)),
 	       "specs/linux/heap.ddv:726:5: the prototype of alloc_pages_noprof differs from the kernel's");
@@ -8058,7 +8062,7 @@ static DDV_RARE_PATH void *ddv_p_alloc_pages_exact(unsigned long ddv_ret_ip, uns
 	return ddv_a_alloc_pages_exact(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_alloc_pages_exact(unsigned long ddv_ret_ip, size_t size, gfp_t gfp_mask)
+static DDV_RARE_PATH void *ddv_q_alloc_pages_exact(size_t size, gfp_t gfp_mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8073,7 +8077,7 @@ static DDV_WRAPPER void *ddv_w_alloc_pages_exact(size_t size, gfp_t gfp_mask)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 76, _RET_IP_, 2)))
 		return ddv_b_alloc_pages_exact(&ddv_call, size, gfp_mask);
-	return ddv_q_alloc_pages_exact(_RET_IP_, size, gfp_mask);
+	return ddv_q_alloc_pages_exact(size, gfp_mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_exact), typeof(&alloc_pages_exact)),
 	       "specs/linux/heap.ddv:744:5: the prototype of alloc_pages_exact differs from the kernel's");
@@ -8159,7 +8163,7 @@ static DDV_RARE_PATH void *ddv_p_alloc_pages_exact_noprof(unsigned long ddv_ret_
 	return ddv_a_alloc_pages_exact_noprof(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_alloc_pages_exact_noprof(unsigned long ddv_ret_ip, size_t size, gfp_t gfp_mask)
+static DDV_RARE_PATH void *ddv_q_alloc_pages_exact_noprof(size_t size, gfp_t gfp_mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8174,7 +8178,7 @@ static DDV_WRAPPER void *ddv_w_alloc_pages_exact_noprof(size_t size, gfp_t gfp_m
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 77, _RET_IP_, 2)))
 		return ddv_b_alloc_pages_exact_noprof(&ddv_call, size, gfp_mask);
-	return ddv_q_alloc_pages_exact_noprof(_RET_IP_, size, gfp_mask);
+	return ddv_q_alloc_pages_exact_noprof(size, gfp_mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_pages_exact_noprof), typeof(&alloc_pages_exact_noprof)),
 	       "specs/linux/heap.ddv:745:5: the prototype of alloc_pages_exact_noprof differs from the kernel's");
@@ -8246,7 +8250,7 @@ static DDV_RARE_PATH void ddv_r_free_pages_exact(unsigned long ddv_ret_ip, unsig
 	ddv_b_free_pages_exact(&ddv_call, virt, size);
 }
 
-static DDV_RARE_PATH void ddv_q_free_pages_exact(unsigned long ddv_ret_ip, void *virt, size_t size)
+static DDV_RARE_PATH void ddv_q_free_pages_exact(void *virt, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8265,7 +8269,7 @@ static DDV_WRAPPER void ddv_w_free_pages_exact(void *virt, size_t size)
 		ddv_b_free_pages_exact(&ddv_call, virt, size);
 		return;
 	}
-	ddv_q_free_pages_exact(_RET_IP_, virt, size);
+	ddv_q_free_pages_exact(virt, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_pages_exact), typeof(&free_pages_exact)),
 	       "specs/linux/heap.ddv:760:4: the prototype of free_pages_exact differs from the kernel's");
@@ -8326,7 +8330,7 @@ static DDV_RARE_PATH void ddv_r_framebuffer_release(unsigned long ddv_ret_ip, un
 	ddv_b_framebuffer_release(&ddv_call, info);
 }
 
-static DDV_RARE_PATH void ddv_q_framebuffer_release(unsigned long ddv_ret_ip, struct fb_info *info)
+static DDV_RARE_PATH void ddv_q_framebuffer_release(struct fb_info *info, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8345,7 +8349,7 @@ static DDV_WRAPPER void ddv_w_framebuffer_release(struct fb_info *info)
 		ddv_b_framebuffer_release(&ddv_call, info);
 		return;
 	}
-	ddv_q_framebuffer_release(_RET_IP_, info);
+	ddv_q_framebuffer_release(info, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_framebuffer_release), typeof(&framebuffer_release)),
 	       "specs/linux/heap.ddv:782:4: the prototype of framebuffer_release differs from the kernel's");
@@ -8436,7 +8440,7 @@ static DDV_RARE_PATH void *ddv_p_dma_alloc_attrs(unsigned long ddv_ret_ip, unsig
 	return ddv_a_dma_alloc_attrs(&ddv_call, ret, dev, size, dma_handle);
 }
 
-static DDV_RARE_PATH void *ddv_q_dma_alloc_attrs(unsigned long ddv_ret_ip, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs)
+static DDV_RARE_PATH void *ddv_q_dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t flag, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8451,7 +8455,7 @@ static DDV_WRAPPER void *ddv_w_dma_alloc_attrs(struct device *dev, size_t size, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 80, _RET_IP_, 5)))
 		return ddv_b_dma_alloc_attrs(&ddv_call, dev, size, dma_handle, flag, attrs);
-	return ddv_q_dma_alloc_attrs(_RET_IP_, dev, size, dma_handle, flag, attrs);
+	return ddv_q_dma_alloc_attrs(dev, size, dma_handle, flag, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_alloc_attrs), typeof(&dma_alloc_attrs)),
 	       "specs/linux/dma.ddv:28:5: the prototype of dma_alloc_attrs differs from the kernel's");
@@ -8580,7 +8584,7 @@ static DDV_RARE_PATH void ddv_r_dma_free_attrs(unsigned long ddv_ret_ip, unsigne
 	ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_free_attrs(unsigned long ddv_ret_ip, struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs)
+static DDV_RARE_PATH void ddv_q_dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8599,7 +8603,7 @@ static DDV_WRAPPER void ddv_w_dma_free_attrs(struct device *dev, size_t size, vo
 		ddv_b_dma_free_attrs(&ddv_call, dev, size, cpu_addr, dma_handle, attrs);
 		return;
 	}
-	ddv_q_dma_free_attrs(_RET_IP_, dev, size, cpu_addr, dma_handle, attrs);
+	ddv_q_dma_free_attrs(dev, size, cpu_addr, dma_handle, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_free_attrs), typeof(&dma_free_attrs)),
 	       "specs/linux/dma.ddv:42:5: the prototype of dma_free_attrs differs from the kernel's");
@@ -8704,7 +8708,7 @@ static DDV_RARE_PATH void *ddv_p_dmam_alloc_attrs(unsigned long ddv_ret_ip, unsi
 	return ddv_a_dmam_alloc_attrs(&ddv_call, ret, dev, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_dmam_alloc_attrs(unsigned long ddv_ret_ip, struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp, unsigned long attrs)
+static DDV_RARE_PATH void *ddv_q_dmam_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8719,7 +8723,7 @@ static DDV_WRAPPER void *ddv_w_dmam_alloc_attrs(struct device *dev, size_t size,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 82, _RET_IP_, 5)))
 		return ddv_b_dmam_alloc_attrs(&ddv_call, dev, size, dma_handle, gfp, attrs);
-	return ddv_q_dmam_alloc_attrs(_RET_IP_, dev, size, dma_handle, gfp, attrs);
+	return ddv_q_dmam_alloc_attrs(dev, size, dma_handle, gfp, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dmam_alloc_attrs), typeof(&dmam_alloc_attrs)),
 	       "specs/linux/dma.ddv:70:5: the prototype of dmam_alloc_attrs differs from the kernel's");
@@ -8786,7 +8790,7 @@ static DDV_RARE_PATH void ddv_r_dmam_free_coherent(unsigned long ddv_ret_ip, uns
 	ddv_b_dmam_free_coherent(&ddv_call, dev, size, vaddr, dma_handle);
 }
 
-static DDV_RARE_PATH void ddv_q_dmam_free_coherent(unsigned long ddv_ret_ip, struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle)
+static DDV_RARE_PATH void ddv_q_dmam_free_coherent(struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8805,7 +8809,7 @@ static DDV_WRAPPER void ddv_w_dmam_free_coherent(struct device *dev, size_t size
 		ddv_b_dmam_free_coherent(&ddv_call, dev, size, vaddr, dma_handle);
 		return;
 	}
-	ddv_q_dmam_free_coherent(_RET_IP_, dev, size, vaddr, dma_handle);
+	ddv_q_dmam_free_coherent(dev, size, vaddr, dma_handle, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dmam_free_coherent), typeof(&dmam_free_coherent)),
 	       "specs/linux/dma.ddv:85:4: the prototype of dmam_free_coherent differs from the kernel's");
@@ -8888,7 +8892,7 @@ static DDV_RARE_PATH dma_addr_t ddv_p_dma_map_page_attrs(unsigned long ddv_ret_i
 	return ddv_a_dma_map_page_attrs(&ddv_call, ret, dev, size, dir);
 }
 
-static DDV_RARE_PATH dma_addr_t ddv_q_dma_map_page_attrs(unsigned long ddv_ret_ip, struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs)
+static DDV_RARE_PATH dma_addr_t ddv_q_dma_map_page_attrs(struct device *dev, struct page *page, size_t offset, size_t size, enum dma_data_direction dir, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8903,7 +8907,7 @@ static DDV_WRAPPER dma_addr_t ddv_w_dma_map_page_attrs(struct device *dev, struc
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 84, _RET_IP_, 6)))
 		return ddv_b_dma_map_page_attrs(&ddv_call, dev, page, offset, size, dir, attrs);
-	return ddv_q_dma_map_page_attrs(_RET_IP_, dev, page, offset, size, dir, attrs);
+	return ddv_q_dma_map_page_attrs(dev, page, offset, size, dir, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_page_attrs), typeof(&dma_map_page_attrs)),
 	       "specs/linux/dma.ddv:101:5: the prototype of dma_map_page_attrs differs from the kernel's");
@@ -8976,7 +8980,7 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_page_attrs(unsigned long ddv_ret_ip, u
 	ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_unmap_page_attrs(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+static DDV_RARE_PATH void ddv_q_dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -8995,7 +8999,7 @@ static DDV_WRAPPER void ddv_w_dma_unmap_page_attrs(struct device *dev, dma_addr_
 		ddv_b_dma_unmap_page_attrs(&ddv_call, dev, addr, size, dir, attrs);
 		return;
 	}
-	ddv_q_dma_unmap_page_attrs(_RET_IP_, dev, addr, size, dir, attrs);
+	ddv_q_dma_unmap_page_attrs(dev, addr, size, dir, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_page_attrs), typeof(&dma_unmap_page_attrs)),
 	       "specs/linux/dma.ddv:113:5: the prototype of dma_unmap_page_attrs differs from the kernel's");
@@ -9078,7 +9082,7 @@ static DDV_RARE_PATH unsigned int ddv_p_dma_map_sg_attrs(unsigned long ddv_ret_i
 	return ddv_a_dma_map_sg_attrs(&ddv_call, ret, sg, nents, dir);
 }
 
-static DDV_RARE_PATH unsigned int ddv_q_dma_map_sg_attrs(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
+static DDV_RARE_PATH unsigned int ddv_q_dma_map_sg_attrs(struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9093,7 +9097,7 @@ static DDV_WRAPPER unsigned int ddv_w_dma_map_sg_attrs(struct device *dev, struc
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 86, _RET_IP_, 5)))
 		return ddv_b_dma_map_sg_attrs(&ddv_call, dev, sg, nents, dir, attrs);
-	return ddv_q_dma_map_sg_attrs(_RET_IP_, dev, sg, nents, dir, attrs);
+	return ddv_q_dma_map_sg_attrs(dev, sg, nents, dir, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_sg_attrs), typeof(&dma_map_sg_attrs)),
 	       "specs/linux/dma.ddv:135:4: the prototype of dma_map_sg_attrs differs from the kernel's");
@@ -9173,7 +9177,7 @@ static DDV_RARE_PATH int ddv_p_dma_map_sgtable(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_dma_map_sgtable(&ddv_call, ret, sgt, dir);
 }
 
-static DDV_RARE_PATH int ddv_q_dma_map_sgtable(unsigned long ddv_ret_ip, struct device *dev, struct sg_table *sgt, enum dma_data_direction dir, unsigned long attrs)
+static DDV_RARE_PATH int ddv_q_dma_map_sgtable(struct device *dev, struct sg_table *sgt, enum dma_data_direction dir, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9188,7 +9192,7 @@ static DDV_WRAPPER int ddv_w_dma_map_sgtable(struct device *dev, struct sg_table
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 87, _RET_IP_, 4)))
 		return ddv_b_dma_map_sgtable(&ddv_call, dev, sgt, dir, attrs);
-	return ddv_q_dma_map_sgtable(_RET_IP_, dev, sgt, dir, attrs);
+	return ddv_q_dma_map_sgtable(dev, sgt, dir, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_sgtable), typeof(&dma_map_sgtable)),
 	       "specs/linux/dma.ddv:149:4: the prototype of dma_map_sgtable differs from the kernel's");
@@ -9261,7 +9265,7 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_sg_attrs(unsigned long ddv_ret_ip, uns
 	ddv_b_dma_unmap_sg_attrs(&ddv_call, dev, sg, nents, dir, attrs);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_unmap_sg_attrs(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs)
+static DDV_RARE_PATH void ddv_q_dma_unmap_sg_attrs(struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9280,7 +9284,7 @@ static DDV_WRAPPER void ddv_w_dma_unmap_sg_attrs(struct device *dev, struct scat
 		ddv_b_dma_unmap_sg_attrs(&ddv_call, dev, sg, nents, dir, attrs);
 		return;
 	}
-	ddv_q_dma_unmap_sg_attrs(_RET_IP_, dev, sg, nents, dir, attrs);
+	ddv_q_dma_unmap_sg_attrs(dev, sg, nents, dir, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_sg_attrs), typeof(&dma_unmap_sg_attrs)),
 	       "specs/linux/dma.ddv:160:4: the prototype of dma_unmap_sg_attrs differs from the kernel's");
@@ -9339,7 +9343,7 @@ static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, un
 	ddv_b_dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
+static DDV_RARE_PATH void ddv_q_dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9358,7 +9362,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_sg_for_cpu(struct device *dev, struct sca
 		ddv_b_dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
 		return;
 	}
-	ddv_q_dma_sync_sg_for_cpu(_RET_IP_, dev, sg, nelems, dir);
+	ddv_q_dma_sync_sg_for_cpu(dev, sg, nelems, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_sg_for_cpu), typeof(&dma_sync_sg_for_cpu)),
 	       "specs/linux/dma.ddv:178:5: the prototype of dma_sync_sg_for_cpu differs from the kernel's");
@@ -9419,7 +9423,7 @@ static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, 
 	ddv_b___dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
 }
 
-static DDV_RARE_PATH void ddv_q___dma_sync_sg_for_cpu(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
+static DDV_RARE_PATH void ddv_q___dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9438,7 +9442,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_sg_for_cpu(struct device *dev, struct s
 		ddv_b___dma_sync_sg_for_cpu(&ddv_call, dev, sg, nelems, dir);
 		return;
 	}
-	ddv_q___dma_sync_sg_for_cpu(_RET_IP_, dev, sg, nelems, dir);
+	ddv_q___dma_sync_sg_for_cpu(dev, sg, nelems, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_sg_for_cpu), typeof(&__dma_sync_sg_for_cpu)),
 	       "specs/linux/dma.ddv:179:5: the prototype of __dma_sync_sg_for_cpu differs from the kernel's");
@@ -9499,7 +9503,7 @@ static DDV_RARE_PATH void ddv_r_dma_sync_sg_for_device(unsigned long ddv_ret_ip,
 	ddv_b_dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_sync_sg_for_device(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
+static DDV_RARE_PATH void ddv_q_dma_sync_sg_for_device(struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9518,7 +9522,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_sg_for_device(struct device *dev, struct 
 		ddv_b_dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
 		return;
 	}
-	ddv_q_dma_sync_sg_for_device(_RET_IP_, dev, sg, nelems, dir);
+	ddv_q_dma_sync_sg_for_device(dev, sg, nelems, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_sg_for_device), typeof(&dma_sync_sg_for_device)),
 	       "specs/linux/dma.ddv:190:5: the prototype of dma_sync_sg_for_device differs from the kernel's");
@@ -9579,7 +9583,7 @@ static DDV_RARE_PATH void ddv_r___dma_sync_sg_for_device(unsigned long ddv_ret_i
 	ddv_b___dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
 }
 
-static DDV_RARE_PATH void ddv_q___dma_sync_sg_for_device(unsigned long ddv_ret_ip, struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir)
+static DDV_RARE_PATH void ddv_q___dma_sync_sg_for_device(struct device *dev, struct scatterlist *sg, int nelems, enum dma_data_direction dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9598,7 +9602,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_sg_for_device(struct device *dev, struc
 		ddv_b___dma_sync_sg_for_device(&ddv_call, dev, sg, nelems, dir);
 		return;
 	}
-	ddv_q___dma_sync_sg_for_device(_RET_IP_, dev, sg, nelems, dir);
+	ddv_q___dma_sync_sg_for_device(dev, sg, nelems, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_sg_for_device), typeof(&__dma_sync_sg_for_device)),
 	       "specs/linux/dma.ddv:191:5: the prototype of __dma_sync_sg_for_device differs from the kernel's");
@@ -9662,7 +9666,7 @@ static DDV_RARE_PATH void ddv_r_dma_sync_single_for_cpu(unsigned long ddv_ret_ip
 	ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_sync_single_for_cpu(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static DDV_RARE_PATH void ddv_q_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9681,7 +9685,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_single_for_cpu(struct device *dev, dma_ad
 		ddv_b_dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	ddv_q_dma_sync_single_for_cpu(_RET_IP_, dev, addr, size, dir);
+	ddv_q_dma_sync_single_for_cpu(dev, addr, size, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_cpu), typeof(&dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:210:5: the prototype of dma_sync_single_for_cpu differs from the kernel's");
@@ -9745,7 +9749,7 @@ static DDV_RARE_PATH void ddv_r___dma_sync_single_for_cpu(unsigned long ddv_ret_
 	ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 }
 
-static DDV_RARE_PATH void ddv_q___dma_sync_single_for_cpu(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static DDV_RARE_PATH void ddv_q___dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9764,7 +9768,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_single_for_cpu(struct device *dev, dma_
 		ddv_b___dma_sync_single_for_cpu(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	ddv_q___dma_sync_single_for_cpu(_RET_IP_, dev, addr, size, dir);
+	ddv_q___dma_sync_single_for_cpu(dev, addr, size, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_cpu), typeof(&__dma_sync_single_for_cpu)),
 	       "specs/linux/dma.ddv:211:5: the prototype of __dma_sync_single_for_cpu differs from the kernel's");
@@ -9828,7 +9832,7 @@ static DDV_RARE_PATH void ddv_r_dma_sync_single_for_device(unsigned long ddv_ret
 	ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_sync_single_for_device(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static DDV_RARE_PATH void ddv_q_dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9847,7 +9851,7 @@ static DDV_WRAPPER void ddv_w_dma_sync_single_for_device(struct device *dev, dma
 		ddv_b_dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	ddv_q_dma_sync_single_for_device(_RET_IP_, dev, addr, size, dir);
+	ddv_q_dma_sync_single_for_device(dev, addr, size, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_sync_single_for_device), typeof(&dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:225:5: the prototype of dma_sync_single_for_device differs from the kernel's");
@@ -9911,7 +9915,7 @@ static DDV_RARE_PATH void ddv_r___dma_sync_single_for_device(unsigned long ddv_r
 	ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 }
 
-static DDV_RARE_PATH void ddv_q___dma_sync_single_for_device(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir)
+static DDV_RARE_PATH void ddv_q___dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -9930,7 +9934,7 @@ static DDV_WRAPPER void ddv_w___dma_sync_single_for_device(struct device *dev, d
 		ddv_b___dma_sync_single_for_device(&ddv_call, dev, addr, size, dir);
 		return;
 	}
-	ddv_q___dma_sync_single_for_device(_RET_IP_, dev, addr, size, dir);
+	ddv_q___dma_sync_single_for_device(dev, addr, size, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dma_sync_single_for_device), typeof(&__dma_sync_single_for_device)),
 	       "specs/linux/dma.ddv:226:5: the prototype of __dma_sync_single_for_device differs from the kernel's");
@@ -10009,7 +10013,7 @@ static DDV_RARE_PATH dma_addr_t ddv_p_dma_map_resource(unsigned long ddv_ret_ip,
 	return ddv_a_dma_map_resource(&ddv_call, ret, dev, size, dir);
 }
 
-static DDV_RARE_PATH dma_addr_t ddv_q_dma_map_resource(unsigned long ddv_ret_ip, struct device *dev, phys_addr_t phys_addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+static DDV_RARE_PATH dma_addr_t ddv_q_dma_map_resource(struct device *dev, phys_addr_t phys_addr, size_t size, enum dma_data_direction dir, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10024,7 +10028,7 @@ static DDV_WRAPPER dma_addr_t ddv_w_dma_map_resource(struct device *dev, phys_ad
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 97, _RET_IP_, 5)))
 		return ddv_b_dma_map_resource(&ddv_call, dev, phys_addr, size, dir, attrs);
-	return ddv_q_dma_map_resource(_RET_IP_, dev, phys_addr, size, dir, attrs);
+	return ddv_q_dma_map_resource(dev, phys_addr, size, dir, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_map_resource), typeof(&dma_map_resource)),
 	       "specs/linux/dma.ddv:248:4: the prototype of dma_map_resource differs from the kernel's");
@@ -10097,7 +10101,7 @@ static DDV_RARE_PATH void ddv_r_dma_unmap_resource(unsigned long ddv_ret_ip, uns
 	ddv_b_dma_unmap_resource(&ddv_call, dev, addr, size, dir, attrs);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_unmap_resource(unsigned long ddv_ret_ip, struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs)
+static DDV_RARE_PATH void ddv_q_dma_unmap_resource(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir, unsigned long attrs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10116,7 +10120,7 @@ static DDV_WRAPPER void ddv_w_dma_unmap_resource(struct device *dev, dma_addr_t 
 		ddv_b_dma_unmap_resource(&ddv_call, dev, addr, size, dir, attrs);
 		return;
 	}
-	ddv_q_dma_unmap_resource(_RET_IP_, dev, addr, size, dir, attrs);
+	ddv_q_dma_unmap_resource(dev, addr, size, dir, attrs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_unmap_resource), typeof(&dma_unmap_resource)),
 	       "specs/linux/dma.ddv:259:4: the prototype of dma_unmap_resource differs from the kernel's");
@@ -10157,7 +10161,7 @@ static DDV_RARE_PATH int ddv_r_dma_set_mask(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_dma_set_mask(&ddv_call, dev, mask);
 }
 
-static DDV_RARE_PATH int ddv_q_dma_set_mask(unsigned long ddv_ret_ip, struct device *dev, u64 mask)
+static DDV_RARE_PATH int ddv_q_dma_set_mask(struct device *dev, u64 mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10172,7 +10176,7 @@ static DDV_WRAPPER int ddv_w_dma_set_mask(struct device *dev, u64 mask)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 99, _RET_IP_, 2)))
 		return ddv_b_dma_set_mask(&ddv_call, dev, mask);
-	return ddv_q_dma_set_mask(_RET_IP_, dev, mask);
+	return ddv_q_dma_set_mask(dev, mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_mask), typeof(&dma_set_mask)),
 	       "specs/linux/dma.ddv:274:4: the prototype of dma_set_mask differs from the kernel's");
@@ -10213,7 +10217,7 @@ static DDV_RARE_PATH int ddv_r_dma_set_coherent_mask(unsigned long ddv_ret_ip, u
 	return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
 }
 
-static DDV_RARE_PATH int ddv_q_dma_set_coherent_mask(unsigned long ddv_ret_ip, struct device *dev, u64 mask)
+static DDV_RARE_PATH int ddv_q_dma_set_coherent_mask(struct device *dev, u64 mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10228,7 +10232,7 @@ static DDV_WRAPPER int ddv_w_dma_set_coherent_mask(struct device *dev, u64 mask)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 100, _RET_IP_, 2)))
 		return ddv_b_dma_set_coherent_mask(&ddv_call, dev, mask);
-	return ddv_q_dma_set_coherent_mask(_RET_IP_, dev, mask);
+	return ddv_q_dma_set_coherent_mask(dev, mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_set_coherent_mask), typeof(&dma_set_coherent_mask)),
 	       "specs/linux/dma.ddv:279:4: the prototype of dma_set_coherent_mask differs from the kernel's");
@@ -10311,7 +10315,7 @@ static DDV_RARE_PATH struct dma_pool *ddv_p_dma_pool_create(unsigned long ddv_re
 	return ddv_a_dma_pool_create(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH struct dma_pool *ddv_q_dma_pool_create(unsigned long ddv_ret_ip, const char *name, struct device *dev, size_t size, size_t align, size_t boundary)
+static DDV_RARE_PATH struct dma_pool *ddv_q_dma_pool_create(const char *name, struct device *dev, size_t size, size_t align, size_t boundary, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10326,7 +10330,7 @@ static DDV_WRAPPER struct dma_pool *ddv_w_dma_pool_create(const char *name, stru
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 101, _RET_IP_, 5)))
 		return ddv_b_dma_pool_create(&ddv_call, name, dev, size, align, boundary);
-	return ddv_q_dma_pool_create(_RET_IP_, name, dev, size, align, boundary);
+	return ddv_q_dma_pool_create(name, dev, size, align, boundary, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_create), typeof(&dma_pool_create)),
 	       "specs/linux/dma.ddv:300:4: the prototype of dma_pool_create differs from the kernel's");
@@ -10398,7 +10402,7 @@ static DDV_RARE_PATH void ddv_r_dma_pool_destroy(unsigned long ddv_ret_ip, unsig
 	ddv_b_dma_pool_destroy(&ddv_call, pool);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_pool_destroy(unsigned long ddv_ret_ip, struct dma_pool *pool)
+static DDV_RARE_PATH void ddv_q_dma_pool_destroy(struct dma_pool *pool, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10417,7 +10421,7 @@ static DDV_WRAPPER void ddv_w_dma_pool_destroy(struct dma_pool *pool)
 		ddv_b_dma_pool_destroy(&ddv_call, pool);
 		return;
 	}
-	ddv_q_dma_pool_destroy(_RET_IP_, pool);
+	ddv_q_dma_pool_destroy(pool, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_destroy), typeof(&dma_pool_destroy)),
 	       "specs/linux/dma.ddv:310:4: the prototype of dma_pool_destroy differs from the kernel's");
@@ -10540,7 +10544,7 @@ static DDV_RARE_PATH void *ddv_p_dma_pool_alloc(unsigned long ddv_ret_ip, unsign
 	return ddv_a_dma_pool_alloc(&ddv_call, ret, pool, handle);
 }
 
-static DDV_RARE_PATH void *ddv_q_dma_pool_alloc(unsigned long ddv_ret_ip, struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
+static DDV_RARE_PATH void *ddv_q_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10555,7 +10559,7 @@ static DDV_WRAPPER void *ddv_w_dma_pool_alloc(struct dma_pool *pool, gfp_t mem_f
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 103, _RET_IP_, 3)))
 		return ddv_b_dma_pool_alloc(&ddv_call, pool, mem_flags, handle);
-	return ddv_q_dma_pool_alloc(_RET_IP_, pool, mem_flags, handle);
+	return ddv_q_dma_pool_alloc(pool, mem_flags, handle, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_alloc), typeof(&dma_pool_alloc)),
 	       "specs/linux/dma.ddv:324:4: the prototype of dma_pool_alloc differs from the kernel's");
@@ -10663,7 +10667,7 @@ static DDV_RARE_PATH void ddv_r_dma_pool_free(unsigned long ddv_ret_ip, unsigned
 	ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
 }
 
-static DDV_RARE_PATH void ddv_q_dma_pool_free(unsigned long ddv_ret_ip, struct dma_pool *pool, void *vaddr, dma_addr_t addr)
+static DDV_RARE_PATH void ddv_q_dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10682,7 +10686,7 @@ static DDV_WRAPPER void ddv_w_dma_pool_free(struct dma_pool *pool, void *vaddr, 
 		ddv_b_dma_pool_free(&ddv_call, pool, vaddr, addr);
 		return;
 	}
-	ddv_q_dma_pool_free(_RET_IP_, pool, vaddr, addr);
+	ddv_q_dma_pool_free(pool, vaddr, addr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dma_pool_free), typeof(&dma_pool_free)),
 	       "specs/linux/dma.ddv:346:4: the prototype of dma_pool_free differs from the kernel's");
@@ -10780,7 +10784,7 @@ static DDV_RARE_PATH int ddv_p_request_threaded_irq(unsigned long ddv_ret_ip, un
 	return ddv_a_request_threaded_irq(&ddv_call, ret, irq, dev_id);
 }
 
-static DDV_RARE_PATH int ddv_q_request_threaded_irq(unsigned long ddv_ret_ip, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+static DDV_RARE_PATH int ddv_q_request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10795,7 +10799,7 @@ static DDV_WRAPPER int ddv_w_request_threaded_irq(unsigned int irq, irq_handler_
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 105, _RET_IP_, 6)))
 		return ddv_b_request_threaded_irq(&ddv_call, irq, handler, thread_fn, irqflags, devname, dev_id);
-	return ddv_q_request_threaded_irq(_RET_IP_, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_q_request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_threaded_irq), typeof(&request_threaded_irq)),
 	       "specs/linux/irq.ddv:22:5: the prototype of request_threaded_irq differs from the kernel's");
@@ -10921,7 +10925,7 @@ static DDV_RARE_PATH const void *ddv_r_free_irq(unsigned long ddv_ret_ip, unsign
 	return ddv_b_free_irq(&ddv_call, irq, dev_id);
 }
 
-static DDV_RARE_PATH const void *ddv_q_free_irq(unsigned long ddv_ret_ip, unsigned int irq, void *dev_id)
+static DDV_RARE_PATH const void *ddv_q_free_irq(unsigned int irq, void *dev_id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -10936,7 +10940,7 @@ static DDV_WRAPPER const void *ddv_w_free_irq(unsigned int irq, void *dev_id)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 106, _RET_IP_, 2)))
 		return ddv_b_free_irq(&ddv_call, irq, dev_id);
-	return ddv_q_free_irq(_RET_IP_, irq, dev_id);
+	return ddv_q_free_irq(irq, dev_id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_irq), typeof(&free_irq)),
 	       "specs/linux/irq.ddv:33:4: the prototype of free_irq differs from the kernel's");
@@ -10992,7 +10996,7 @@ static DDV_RARE_PATH void ddv_r_disable_irq(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_disable_irq(&ddv_call, irq);
 }
 
-static DDV_RARE_PATH void ddv_q_disable_irq(unsigned long ddv_ret_ip, unsigned int irq)
+static DDV_RARE_PATH void ddv_q_disable_irq(unsigned int irq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11011,7 +11015,7 @@ static DDV_WRAPPER void ddv_w_disable_irq(unsigned int irq)
 		ddv_b_disable_irq(&ddv_call, irq);
 		return;
 	}
-	ddv_q_disable_irq(_RET_IP_, irq);
+	ddv_q_disable_irq(irq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq), typeof(&disable_irq)),
 	       "specs/linux/irq.ddv:56:4: the prototype of disable_irq differs from the kernel's");
@@ -11061,7 +11065,7 @@ static DDV_RARE_PATH void ddv_r_disable_irq_nosync(unsigned long ddv_ret_ip, uns
 	ddv_b_disable_irq_nosync(&ddv_call, irq);
 }
 
-static DDV_RARE_PATH void ddv_q_disable_irq_nosync(unsigned long ddv_ret_ip, unsigned int irq)
+static DDV_RARE_PATH void ddv_q_disable_irq_nosync(unsigned int irq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11080,7 +11084,7 @@ static DDV_WRAPPER void ddv_w_disable_irq_nosync(unsigned int irq)
 		ddv_b_disable_irq_nosync(&ddv_call, irq);
 		return;
 	}
-	ddv_q_disable_irq_nosync(_RET_IP_, irq);
+	ddv_q_disable_irq_nosync(irq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_irq_nosync), typeof(&disable_irq_nosync)),
 	       "specs/linux/irq.ddv:62:4: the prototype of disable_irq_nosync differs from the kernel's");
@@ -11130,7 +11134,7 @@ static DDV_RARE_PATH bool ddv_r_disable_hardirq(unsigned long ddv_ret_ip, unsign
 	return ddv_b_disable_hardirq(&ddv_call, irq);
 }
 
-static DDV_RARE_PATH bool ddv_q_disable_hardirq(unsigned long ddv_ret_ip, unsigned int irq)
+static DDV_RARE_PATH bool ddv_q_disable_hardirq(unsigned int irq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11145,7 +11149,7 @@ static DDV_WRAPPER bool ddv_w_disable_hardirq(unsigned int irq)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 109, _RET_IP_, 1)))
 		return ddv_b_disable_hardirq(&ddv_call, irq);
-	return ddv_q_disable_hardirq(_RET_IP_, irq);
+	return ddv_q_disable_hardirq(irq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_disable_hardirq), typeof(&disable_hardirq)),
 	       "specs/linux/irq.ddv:67:4: the prototype of disable_hardirq differs from the kernel's");
@@ -11195,7 +11199,7 @@ static DDV_RARE_PATH void ddv_r_enable_irq(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_enable_irq(&ddv_call, irq);
 }
 
-static DDV_RARE_PATH void ddv_q_enable_irq(unsigned long ddv_ret_ip, unsigned int irq)
+static DDV_RARE_PATH void ddv_q_enable_irq(unsigned int irq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11214,7 +11218,7 @@ static DDV_WRAPPER void ddv_w_enable_irq(unsigned int irq)
 		ddv_b_enable_irq(&ddv_call, irq);
 		return;
 	}
-	ddv_q_enable_irq(_RET_IP_, irq);
+	ddv_q_enable_irq(irq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_enable_irq), typeof(&enable_irq)),
 	       "specs/linux/irq.ddv:72:4: the prototype of enable_irq differs from the kernel's");
@@ -11255,7 +11259,7 @@ static DDV_RARE_PATH void ddv_r_synchronize_irq(unsigned long ddv_ret_ip, unsign
 	ddv_b_synchronize_irq(&ddv_call, irq);
 }
 
-static DDV_RARE_PATH void ddv_q_synchronize_irq(unsigned long ddv_ret_ip, unsigned int irq)
+static DDV_RARE_PATH void ddv_q_synchronize_irq(unsigned int irq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11274,7 +11278,7 @@ static DDV_WRAPPER void ddv_w_synchronize_irq(unsigned int irq)
 		ddv_b_synchronize_irq(&ddv_call, irq);
 		return;
 	}
-	ddv_q_synchronize_irq(_RET_IP_, irq);
+	ddv_q_synchronize_irq(irq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_irq), typeof(&synchronize_irq)),
 	       "specs/linux/irq.ddv:77:4: the prototype of synchronize_irq differs from the kernel's");
@@ -11377,7 +11381,7 @@ static DDV_RARE_PATH int ddv_p_devm_request_threaded_irq(unsigned long ddv_ret_i
 	return ddv_a_devm_request_threaded_irq(&ddv_call, ret, dev, irq, dev_id);
 }
 
-static DDV_RARE_PATH int ddv_q_devm_request_threaded_irq(unsigned long ddv_ret_ip, struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id)
+static DDV_RARE_PATH int ddv_q_devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn, unsigned long irqflags, const char *devname, void *dev_id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11392,7 +11396,7 @@ static DDV_WRAPPER int ddv_w_devm_request_threaded_irq(struct device *dev, unsig
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 112, _RET_IP_, 6)))
 		return ddv_b_devm_request_threaded_irq(&ddv_call, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
-	return ddv_q_devm_request_threaded_irq(_RET_IP_, dev, irq, handler, thread_fn, irqflags, devname, dev_id);
+	return ddv_q_devm_request_threaded_irq(dev, irq, handler, thread_fn, irqflags, devname, dev_id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_request_threaded_irq), typeof(&devm_request_threaded_irq)),
 	       "specs/linux/irq.ddv:84:5: the prototype of devm_request_threaded_irq differs from the kernel's");
@@ -11458,7 +11462,7 @@ static DDV_RARE_PATH void ddv_r_devm_free_irq(unsigned long ddv_ret_ip, unsigned
 	ddv_b_devm_free_irq(&ddv_call, dev, irq, dev_id);
 }
 
-static DDV_RARE_PATH void ddv_q_devm_free_irq(unsigned long ddv_ret_ip, struct device *dev, unsigned int irq, void *dev_id)
+static DDV_RARE_PATH void ddv_q_devm_free_irq(struct device *dev, unsigned int irq, void *dev_id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11477,7 +11481,7 @@ static DDV_WRAPPER void ddv_w_devm_free_irq(struct device *dev, unsigned int irq
 		ddv_b_devm_free_irq(&ddv_call, dev, irq, dev_id);
 		return;
 	}
-	ddv_q_devm_free_irq(_RET_IP_, dev, irq, dev_id);
+	ddv_q_devm_free_irq(dev, irq, dev_id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_free_irq), typeof(&devm_free_irq)),
 	       "specs/linux/irq.ddv:98:4: the prototype of devm_free_irq differs from the kernel's");
@@ -11539,7 +11543,7 @@ static DDV_RARE_PATH void ddv_r_init_timer_key(unsigned long ddv_ret_ip, unsigne
 	ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
 }
 
-static DDV_RARE_PATH void ddv_q_init_timer_key(unsigned long ddv_ret_ip, struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key)
+static DDV_RARE_PATH void ddv_q_init_timer_key(struct timer_list *timer, void (*func)(struct timer_list *), unsigned int flags, const char *name, struct lock_class_key *key, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11558,7 +11562,7 @@ static DDV_WRAPPER void ddv_w_init_timer_key(struct timer_list *timer, void (*fu
 		ddv_b_init_timer_key(&ddv_call, timer, func, flags, name, key);
 		return;
 	}
-	ddv_q_init_timer_key(_RET_IP_, timer, func, flags, name, key);
+	ddv_q_init_timer_key(timer, func, flags, name, key, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_timer_key), typeof(&init_timer_key)),
 	       "specs/linux/timer.ddv:39:5: the prototype of init_timer_key differs from the kernel's");
@@ -11606,7 +11610,7 @@ static DDV_RARE_PATH int ddv_r_mod_timer(unsigned long ddv_ret_ip, unsigned long
 	return ddv_b_mod_timer(&ddv_call, timer, expires);
 }
 
-static DDV_RARE_PATH int ddv_q_mod_timer(unsigned long ddv_ret_ip, struct timer_list *timer, unsigned long expires)
+static DDV_RARE_PATH int ddv_q_mod_timer(struct timer_list *timer, unsigned long expires, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11621,7 +11625,7 @@ static DDV_WRAPPER int ddv_w_mod_timer(struct timer_list *timer, unsigned long e
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 115, _RET_IP_, 2)))
 		return ddv_b_mod_timer(&ddv_call, timer, expires);
-	return ddv_q_mod_timer(_RET_IP_, timer, expires);
+	return ddv_q_mod_timer(timer, expires, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_timer), typeof(&mod_timer)),
 	       "specs/linux/timer.ddv:48:4: the prototype of mod_timer differs from the kernel's");
@@ -11675,7 +11679,7 @@ static DDV_RARE_PATH void ddv_r_add_timer(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_add_timer(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH void ddv_q_add_timer(unsigned long ddv_ret_ip, struct timer_list *timer)
+static DDV_RARE_PATH void ddv_q_add_timer(struct timer_list *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11694,7 +11698,7 @@ static DDV_WRAPPER void ddv_w_add_timer(struct timer_list *timer)
 		ddv_b_add_timer(&ddv_call, timer);
 		return;
 	}
-	ddv_q_add_timer(_RET_IP_, timer);
+	ddv_q_add_timer(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_add_timer), typeof(&add_timer)),
 	       "specs/linux/timer.ddv:53:4: the prototype of add_timer differs from the kernel's");
@@ -11730,7 +11734,7 @@ static DDV_RARE_PATH int ddv_r_del_timer(unsigned long ddv_ret_ip, unsigned long
 	return ddv_b_del_timer(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH int ddv_q_del_timer(unsigned long ddv_ret_ip, struct timer_list *timer)
+static DDV_RARE_PATH int ddv_q_del_timer(struct timer_list *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11745,7 +11749,7 @@ static DDV_WRAPPER int ddv_w_del_timer(struct timer_list *timer)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 117, _RET_IP_, 1)))
 		return ddv_b_del_timer(&ddv_call, timer);
-	return ddv_q_del_timer(_RET_IP_, timer);
+	return ddv_q_del_timer(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer), typeof(&del_timer)),
 	       "specs/linux/timer.ddv:64:5: the prototype of del_timer differs from the kernel's");
@@ -11783,7 +11787,7 @@ static DDV_RARE_PATH int ddv_r_timer_delete(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_timer_delete(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH int ddv_q_timer_delete(unsigned long ddv_ret_ip, struct timer_list *timer)
+static DDV_RARE_PATH int ddv_q_timer_delete(struct timer_list *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11798,7 +11802,7 @@ static DDV_WRAPPER int ddv_w_timer_delete(struct timer_list *timer)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 118, _RET_IP_, 1)))
 		return ddv_b_timer_delete(&ddv_call, timer);
-	return ddv_q_timer_delete(_RET_IP_, timer);
+	return ddv_q_timer_delete(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete), typeof(&timer_delete)),
 	       "specs/linux/timer.ddv:65:5: the prototype of timer_delete differs from the kernel's");
@@ -11842,7 +11846,7 @@ static DDV_RARE_PATH int ddv_r_del_timer_sync(unsigned long ddv_ret_ip, unsigned
 	return ddv_b_del_timer_sync(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH int ddv_q_del_timer_sync(unsigned long ddv_ret_ip, struct timer_list *timer)
+static DDV_RARE_PATH int ddv_q_del_timer_sync(struct timer_list *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11857,7 +11861,7 @@ static DDV_WRAPPER int ddv_w_del_timer_sync(struct timer_list *timer)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 119, _RET_IP_, 1)))
 		return ddv_b_del_timer_sync(&ddv_call, timer);
-	return ddv_q_del_timer_sync(_RET_IP_, timer);
+	return ddv_q_del_timer_sync(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_timer_sync), typeof(&del_timer_sync)),
 	       "specs/linux/timer.ddv:70:5: the prototype of del_timer_sync differs from the kernel's");
@@ -11901,7 +11905,7 @@ static DDV_RARE_PATH int ddv_r_timer_delete_sync(unsigned long ddv_ret_ip, unsig
 	return ddv_b_timer_delete_sync(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH int ddv_q_timer_delete_sync(unsigned long ddv_ret_ip, struct timer_list *timer)
+static DDV_RARE_PATH int ddv_q_timer_delete_sync(struct timer_list *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11916,7 +11920,7 @@ static DDV_WRAPPER int ddv_w_timer_delete_sync(struct timer_list *timer)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 120, _RET_IP_, 1)))
 		return ddv_b_timer_delete_sync(&ddv_call, timer);
-	return ddv_q_timer_delete_sync(_RET_IP_, timer);
+	return ddv_q_timer_delete_sync(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_delete_sync), typeof(&timer_delete_sync)),
 	       "specs/linux/timer.ddv:71:5: the prototype of timer_delete_sync differs from the kernel's");
@@ -11973,7 +11977,7 @@ static DDV_RARE_PATH bool ddv_r_queue_work_on(unsigned long ddv_ret_ip, unsigned
 	return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
 }
 
-static DDV_RARE_PATH bool ddv_q_queue_work_on(unsigned long ddv_ret_ip, int cpu, struct workqueue_struct *wq, struct work_struct *work)
+static DDV_RARE_PATH bool ddv_q_queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -11988,7 +11992,7 @@ static DDV_WRAPPER bool ddv_w_queue_work_on(int cpu, struct workqueue_struct *wq
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 121, _RET_IP_, 3)))
 		return ddv_b_queue_work_on(&ddv_call, cpu, wq, work);
-	return ddv_q_queue_work_on(_RET_IP_, cpu, wq, work);
+	return ddv_q_queue_work_on(cpu, wq, work, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_work_on), typeof(&queue_work_on)),
 	       "specs/linux/timer.ddv:79:5: the prototype of queue_work_on differs from the kernel's");
@@ -12043,7 +12047,7 @@ static DDV_RARE_PATH bool ddv_r_queue_delayed_work_on(unsigned long ddv_ret_ip, 
 	return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
 }
 
-static DDV_RARE_PATH bool ddv_q_queue_delayed_work_on(unsigned long ddv_ret_ip, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
+static DDV_RARE_PATH bool ddv_q_queue_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12058,7 +12062,7 @@ static DDV_WRAPPER bool ddv_w_queue_delayed_work_on(int cpu, struct workqueue_st
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 122, _RET_IP_, 4)))
 		return ddv_b_queue_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
-	return ddv_q_queue_delayed_work_on(_RET_IP_, cpu, wq, dwork, delay);
+	return ddv_q_queue_delayed_work_on(cpu, wq, dwork, delay, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_queue_delayed_work_on), typeof(&queue_delayed_work_on)),
 	       "specs/linux/timer.ddv:87:5: the prototype of queue_delayed_work_on differs from the kernel's");
@@ -12099,7 +12103,7 @@ static DDV_RARE_PATH bool ddv_r_cancel_work_sync(unsigned long ddv_ret_ip, unsig
 	return ddv_b_cancel_work_sync(&ddv_call, work);
 }
 
-static DDV_RARE_PATH bool ddv_q_cancel_work_sync(unsigned long ddv_ret_ip, struct work_struct *work)
+static DDV_RARE_PATH bool ddv_q_cancel_work_sync(struct work_struct *work, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12114,7 +12118,7 @@ static DDV_WRAPPER bool ddv_w_cancel_work_sync(struct work_struct *work)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 123, _RET_IP_, 1)))
 		return ddv_b_cancel_work_sync(&ddv_call, work);
-	return ddv_q_cancel_work_sync(_RET_IP_, work);
+	return ddv_q_cancel_work_sync(work, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_work_sync), typeof(&cancel_work_sync)),
 	       "specs/linux/timer.ddv:94:4: the prototype of cancel_work_sync differs from the kernel's");
@@ -12155,7 +12159,7 @@ static DDV_RARE_PATH bool ddv_r_cancel_delayed_work_sync(unsigned long ddv_ret_i
 	return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
 }
 
-static DDV_RARE_PATH bool ddv_q_cancel_delayed_work_sync(unsigned long ddv_ret_ip, struct delayed_work *dwork)
+static DDV_RARE_PATH bool ddv_q_cancel_delayed_work_sync(struct delayed_work *dwork, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12170,7 +12174,7 @@ static DDV_WRAPPER bool ddv_w_cancel_delayed_work_sync(struct delayed_work *dwor
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 124, _RET_IP_, 1)))
 		return ddv_b_cancel_delayed_work_sync(&ddv_call, dwork);
-	return ddv_q_cancel_delayed_work_sync(_RET_IP_, dwork);
+	return ddv_q_cancel_delayed_work_sync(dwork, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work_sync), typeof(&cancel_delayed_work_sync)),
 	       "specs/linux/timer.ddv:99:4: the prototype of cancel_delayed_work_sync differs from the kernel's");
@@ -12206,7 +12210,7 @@ static DDV_RARE_PATH int ddv_r_timer_shutdown_sync(unsigned long ddv_ret_ip, uns
 	return ddv_b_timer_shutdown_sync(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH int ddv_q_timer_shutdown_sync(unsigned long ddv_ret_ip, struct timer_list *timer)
+static DDV_RARE_PATH int ddv_q_timer_shutdown_sync(struct timer_list *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12221,7 +12225,7 @@ static DDV_WRAPPER int ddv_w_timer_shutdown_sync(struct timer_list *timer)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 125, _RET_IP_, 1)))
 		return ddv_b_timer_shutdown_sync(&ddv_call, timer);
-	return ddv_q_timer_shutdown_sync(_RET_IP_, timer);
+	return ddv_q_timer_shutdown_sync(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_shutdown_sync), typeof(&timer_shutdown_sync)),
 	       "specs/linux/timer.ddv:106:4: the prototype of timer_shutdown_sync differs from the kernel's");
@@ -12259,7 +12263,7 @@ static DDV_RARE_PATH int ddv_r_timer_shutdown(unsigned long ddv_ret_ip, unsigned
 	return ddv_b_timer_shutdown(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH int ddv_q_timer_shutdown(unsigned long ddv_ret_ip, struct timer_list *timer)
+static DDV_RARE_PATH int ddv_q_timer_shutdown(struct timer_list *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12274,7 +12278,7 @@ static DDV_WRAPPER int ddv_w_timer_shutdown(struct timer_list *timer)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 126, _RET_IP_, 1)))
 		return ddv_b_timer_shutdown(&ddv_call, timer);
-	return ddv_q_timer_shutdown(_RET_IP_, timer);
+	return ddv_q_timer_shutdown(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_timer_shutdown), typeof(&timer_shutdown)),
 	       "specs/linux/timer.ddv:111:4: the prototype of timer_shutdown differs from the kernel's");
@@ -12359,7 +12363,7 @@ static DDV_RARE_PATH struct workqueue_struct *ddv_p_alloc_workqueue(unsigned lon
 	return ddv_a_alloc_workqueue(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct workqueue_struct *ddv_q_alloc_workqueue(unsigned long ddv_ret_ip, const char *fmt, unsigned int flags, int max_active, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH struct workqueue_struct *ddv_q_alloc_workqueue(const char *fmt, unsigned int flags, int max_active, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12386,7 +12390,7 @@ static DDV_WRAPPER struct workqueue_struct *ddv_w_alloc_workqueue(const char *fm
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 127, _RET_IP_, 3)))
 		return ddv_b_alloc_workqueue(&ddv_call, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_alloc_workqueue(_RET_IP_, fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_alloc_workqueue(fmt, flags, max_active, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_workqueue), typeof(&alloc_workqueue)),
 	       "specs/linux/timer.ddv:129:4: the prototype of alloc_workqueue differs from the kernel's");
@@ -12441,7 +12445,7 @@ static DDV_RARE_PATH bool ddv_r_mod_delayed_work_on(unsigned long ddv_ret_ip, un
 	return ddv_b_mod_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
 }
 
-static DDV_RARE_PATH bool ddv_q_mod_delayed_work_on(unsigned long ddv_ret_ip, int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay)
+static DDV_RARE_PATH bool ddv_q_mod_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork, unsigned long delay, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12456,7 +12460,7 @@ static DDV_WRAPPER bool ddv_w_mod_delayed_work_on(int cpu, struct workqueue_stru
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 128, _RET_IP_, 4)))
 		return ddv_b_mod_delayed_work_on(&ddv_call, cpu, wq, dwork, delay);
-	return ddv_q_mod_delayed_work_on(_RET_IP_, cpu, wq, dwork, delay);
+	return ddv_q_mod_delayed_work_on(cpu, wq, dwork, delay, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mod_delayed_work_on), typeof(&mod_delayed_work_on)),
 	       "specs/linux/timer.ddv:140:4: the prototype of mod_delayed_work_on differs from the kernel's");
@@ -12491,7 +12495,7 @@ static DDV_RARE_PATH bool ddv_r_cancel_delayed_work(unsigned long ddv_ret_ip, un
 	return ddv_b_cancel_delayed_work(&ddv_call, dwork);
 }
 
-static DDV_RARE_PATH bool ddv_q_cancel_delayed_work(unsigned long ddv_ret_ip, struct delayed_work *dwork)
+static DDV_RARE_PATH bool ddv_q_cancel_delayed_work(struct delayed_work *dwork, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12506,7 +12510,7 @@ static DDV_WRAPPER bool ddv_w_cancel_delayed_work(struct delayed_work *dwork)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 129, _RET_IP_, 1)))
 		return ddv_b_cancel_delayed_work(&ddv_call, dwork);
-	return ddv_q_cancel_delayed_work(_RET_IP_, dwork);
+	return ddv_q_cancel_delayed_work(dwork, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cancel_delayed_work), typeof(&cancel_delayed_work)),
 	       "specs/linux/timer.ddv:149:4: the prototype of cancel_delayed_work differs from the kernel's");
@@ -12547,7 +12551,7 @@ static DDV_RARE_PATH bool ddv_r_flush_work(unsigned long ddv_ret_ip, unsigned lo
 	return ddv_b_flush_work(&ddv_call, work);
 }
 
-static DDV_RARE_PATH bool ddv_q_flush_work(unsigned long ddv_ret_ip, struct work_struct *work)
+static DDV_RARE_PATH bool ddv_q_flush_work(struct work_struct *work, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12562,7 +12566,7 @@ static DDV_WRAPPER bool ddv_w_flush_work(struct work_struct *work)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 130, _RET_IP_, 1)))
 		return ddv_b_flush_work(&ddv_call, work);
-	return ddv_q_flush_work(_RET_IP_, work);
+	return ddv_q_flush_work(work, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_flush_work), typeof(&flush_work)),
 	       "specs/linux/timer.ddv:155:4: the prototype of flush_work differs from the kernel's");
@@ -12603,7 +12607,7 @@ static DDV_RARE_PATH bool ddv_r_flush_delayed_work(unsigned long ddv_ret_ip, uns
 	return ddv_b_flush_delayed_work(&ddv_call, dwork);
 }
 
-static DDV_RARE_PATH bool ddv_q_flush_delayed_work(unsigned long ddv_ret_ip, struct delayed_work *dwork)
+static DDV_RARE_PATH bool ddv_q_flush_delayed_work(struct delayed_work *dwork, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12618,7 +12622,7 @@ static DDV_WRAPPER bool ddv_w_flush_delayed_work(struct delayed_work *dwork)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 131, _RET_IP_, 1)))
 		return ddv_b_flush_delayed_work(&ddv_call, dwork);
-	return ddv_q_flush_delayed_work(_RET_IP_, dwork);
+	return ddv_q_flush_delayed_work(dwork, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_flush_delayed_work), typeof(&flush_delayed_work)),
 	       "specs/linux/timer.ddv:161:4: the prototype of flush_delayed_work differs from the kernel's");
@@ -12659,7 +12663,7 @@ static DDV_RARE_PATH void ddv_r___flush_workqueue(unsigned long ddv_ret_ip, unsi
 	ddv_b___flush_workqueue(&ddv_call, wq);
 }
 
-static DDV_RARE_PATH void ddv_q___flush_workqueue(unsigned long ddv_ret_ip, struct workqueue_struct *wq)
+static DDV_RARE_PATH void ddv_q___flush_workqueue(struct workqueue_struct *wq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12678,7 +12682,7 @@ static DDV_WRAPPER void ddv_w___flush_workqueue(struct workqueue_struct *wq)
 		ddv_b___flush_workqueue(&ddv_call, wq);
 		return;
 	}
-	ddv_q___flush_workqueue(_RET_IP_, wq);
+	ddv_q___flush_workqueue(wq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___flush_workqueue), typeof(&__flush_workqueue)),
 	       "specs/linux/timer.ddv:168:4: the prototype of __flush_workqueue differs from the kernel's");
@@ -12719,7 +12723,7 @@ static DDV_RARE_PATH void ddv_r_drain_workqueue(unsigned long ddv_ret_ip, unsign
 	ddv_b_drain_workqueue(&ddv_call, wq);
 }
 
-static DDV_RARE_PATH void ddv_q_drain_workqueue(unsigned long ddv_ret_ip, struct workqueue_struct *wq)
+static DDV_RARE_PATH void ddv_q_drain_workqueue(struct workqueue_struct *wq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12738,7 +12742,7 @@ static DDV_WRAPPER void ddv_w_drain_workqueue(struct workqueue_struct *wq)
 		ddv_b_drain_workqueue(&ddv_call, wq);
 		return;
 	}
-	ddv_q_drain_workqueue(_RET_IP_, wq);
+	ddv_q_drain_workqueue(wq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_drain_workqueue), typeof(&drain_workqueue)),
 	       "specs/linux/timer.ddv:174:4: the prototype of drain_workqueue differs from the kernel's");
@@ -12793,7 +12797,7 @@ static DDV_RARE_PATH void ddv_r_destroy_workqueue(unsigned long ddv_ret_ip, unsi
 	ddv_b_destroy_workqueue(&ddv_call, wq);
 }
 
-static DDV_RARE_PATH void ddv_q_destroy_workqueue(unsigned long ddv_ret_ip, struct workqueue_struct *wq)
+static DDV_RARE_PATH void ddv_q_destroy_workqueue(struct workqueue_struct *wq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12812,7 +12816,7 @@ static DDV_WRAPPER void ddv_w_destroy_workqueue(struct workqueue_struct *wq)
 		ddv_b_destroy_workqueue(&ddv_call, wq);
 		return;
 	}
-	ddv_q_destroy_workqueue(_RET_IP_, wq);
+	ddv_q_destroy_workqueue(wq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_destroy_workqueue), typeof(&destroy_workqueue)),
 	       "specs/linux/timer.ddv:181:4: the prototype of destroy_workqueue differs from the kernel's");
@@ -12874,7 +12878,7 @@ static DDV_RARE_PATH void ddv_r_tasklet_init(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_tasklet_init(&ddv_call, t, func, data);
 }
 
-static DDV_RARE_PATH void ddv_q_tasklet_init(unsigned long ddv_ret_ip, struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data)
+static DDV_RARE_PATH void ddv_q_tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12893,7 +12897,7 @@ static DDV_WRAPPER void ddv_w_tasklet_init(struct tasklet_struct *t, void (*func
 		ddv_b_tasklet_init(&ddv_call, t, func, data);
 		return;
 	}
-	ddv_q_tasklet_init(_RET_IP_, t, func, data);
+	ddv_q_tasklet_init(t, func, data, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_tasklet_init), typeof(&tasklet_init)),
 	       "specs/linux/timer.ddv:202:4: the prototype of tasklet_init differs from the kernel's");
@@ -12955,7 +12959,7 @@ static DDV_RARE_PATH void ddv_r_tasklet_setup(unsigned long ddv_ret_ip, unsigned
 	ddv_b_tasklet_setup(&ddv_call, t, callback);
 }
 
-static DDV_RARE_PATH void ddv_q_tasklet_setup(unsigned long ddv_ret_ip, struct tasklet_struct *t, void (*callback)(struct tasklet_struct *))
+static DDV_RARE_PATH void ddv_q_tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *), unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -12974,7 +12978,7 @@ static DDV_WRAPPER void ddv_w_tasklet_setup(struct tasklet_struct *t, void (*cal
 		ddv_b_tasklet_setup(&ddv_call, t, callback);
 		return;
 	}
-	ddv_q_tasklet_setup(_RET_IP_, t, callback);
+	ddv_q_tasklet_setup(t, callback, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_tasklet_setup), typeof(&tasklet_setup)),
 	       "specs/linux/timer.ddv:214:4: the prototype of tasklet_setup differs from the kernel's");
@@ -13015,7 +13019,7 @@ static DDV_RARE_PATH void ddv_r___tasklet_schedule(unsigned long ddv_ret_ip, uns
 	ddv_b___tasklet_schedule(&ddv_call, t);
 }
 
-static DDV_RARE_PATH void ddv_q___tasklet_schedule(unsigned long ddv_ret_ip, struct tasklet_struct *t)
+static DDV_RARE_PATH void ddv_q___tasklet_schedule(struct tasklet_struct *t, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13034,7 +13038,7 @@ static DDV_WRAPPER void ddv_w___tasklet_schedule(struct tasklet_struct *t)
 		ddv_b___tasklet_schedule(&ddv_call, t);
 		return;
 	}
-	ddv_q___tasklet_schedule(_RET_IP_, t);
+	ddv_q___tasklet_schedule(t, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___tasklet_schedule), typeof(&__tasklet_schedule)),
 	       "specs/linux/timer.ddv:230:5: the prototype of __tasklet_schedule differs from the kernel's");
@@ -13075,7 +13079,7 @@ static DDV_RARE_PATH void ddv_r___tasklet_hi_schedule(unsigned long ddv_ret_ip, 
 	ddv_b___tasklet_hi_schedule(&ddv_call, t);
 }
 
-static DDV_RARE_PATH void ddv_q___tasklet_hi_schedule(unsigned long ddv_ret_ip, struct tasklet_struct *t)
+static DDV_RARE_PATH void ddv_q___tasklet_hi_schedule(struct tasklet_struct *t, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13094,7 +13098,7 @@ static DDV_WRAPPER void ddv_w___tasklet_hi_schedule(struct tasklet_struct *t)
 		ddv_b___tasklet_hi_schedule(&ddv_call, t);
 		return;
 	}
-	ddv_q___tasklet_hi_schedule(_RET_IP_, t);
+	ddv_q___tasklet_hi_schedule(t, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___tasklet_hi_schedule), typeof(&__tasklet_hi_schedule)),
 	       "specs/linux/timer.ddv:239:5: the prototype of __tasklet_hi_schedule differs from the kernel's");
@@ -13135,7 +13139,7 @@ static DDV_RARE_PATH void ddv_r_tasklet_kill(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_tasklet_kill(&ddv_call, t);
 }
 
-static DDV_RARE_PATH void ddv_q_tasklet_kill(unsigned long ddv_ret_ip, struct tasklet_struct *t)
+static DDV_RARE_PATH void ddv_q_tasklet_kill(struct tasklet_struct *t, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13154,7 +13158,7 @@ static DDV_WRAPPER void ddv_w_tasklet_kill(struct tasklet_struct *t)
 		ddv_b_tasklet_kill(&ddv_call, t);
 		return;
 	}
-	ddv_q_tasklet_kill(_RET_IP_, t);
+	ddv_q_tasklet_kill(t, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_tasklet_kill), typeof(&tasklet_kill)),
 	       "specs/linux/timer.ddv:249:4: the prototype of tasklet_kill differs from the kernel's");
@@ -13216,7 +13220,7 @@ static DDV_RARE_PATH void ddv_r_hrtimer_init(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_hrtimer_init(&ddv_call, timer, clock_id, mode);
 }
 
-static DDV_RARE_PATH void ddv_q_hrtimer_init(unsigned long ddv_ret_ip, struct hrtimer *timer, clockid_t clock_id, enum hrtimer_mode mode)
+static DDV_RARE_PATH void ddv_q_hrtimer_init(struct hrtimer *timer, clockid_t clock_id, enum hrtimer_mode mode, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13235,7 +13239,7 @@ static DDV_WRAPPER void ddv_w_hrtimer_init(struct hrtimer *timer, clockid_t cloc
 		ddv_b_hrtimer_init(&ddv_call, timer, clock_id, mode);
 		return;
 	}
-	ddv_q_hrtimer_init(_RET_IP_, timer, clock_id, mode);
+	ddv_q_hrtimer_init(timer, clock_id, mode, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hrtimer_init), typeof(&hrtimer_init)),
 	       "specs/linux/timer.ddv:269:4: the prototype of hrtimer_init differs from the kernel's");
@@ -13283,7 +13287,7 @@ static DDV_RARE_PATH void ddv_r_hrtimer_start_range_ns(unsigned long ddv_ret_ip,
 	ddv_b_hrtimer_start_range_ns(&ddv_call, timer, tim, delta_ns, mode);
 }
 
-static DDV_RARE_PATH void ddv_q_hrtimer_start_range_ns(unsigned long ddv_ret_ip, struct hrtimer *timer, ktime_t tim, u64 delta_ns, const enum hrtimer_mode mode)
+static DDV_RARE_PATH void ddv_q_hrtimer_start_range_ns(struct hrtimer *timer, ktime_t tim, u64 delta_ns, const enum hrtimer_mode mode, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13302,7 +13306,7 @@ static DDV_WRAPPER void ddv_w_hrtimer_start_range_ns(struct hrtimer *timer, ktim
 		ddv_b_hrtimer_start_range_ns(&ddv_call, timer, tim, delta_ns, mode);
 		return;
 	}
-	ddv_q_hrtimer_start_range_ns(_RET_IP_, timer, tim, delta_ns, mode);
+	ddv_q_hrtimer_start_range_ns(timer, tim, delta_ns, mode, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hrtimer_start_range_ns), typeof(&hrtimer_start_range_ns)),
 	       "specs/linux/timer.ddv:284:4: the prototype of hrtimer_start_range_ns differs from the kernel's");
@@ -13337,7 +13341,7 @@ static DDV_RARE_PATH int ddv_r_hrtimer_cancel(unsigned long ddv_ret_ip, unsigned
 	return ddv_b_hrtimer_cancel(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH int ddv_q_hrtimer_cancel(unsigned long ddv_ret_ip, struct hrtimer *timer)
+static DDV_RARE_PATH int ddv_q_hrtimer_cancel(struct hrtimer *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13352,7 +13356,7 @@ static DDV_WRAPPER int ddv_w_hrtimer_cancel(struct hrtimer *timer)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 142, _RET_IP_, 1)))
 		return ddv_b_hrtimer_cancel(&ddv_call, timer);
-	return ddv_q_hrtimer_cancel(_RET_IP_, timer);
+	return ddv_q_hrtimer_cancel(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hrtimer_cancel), typeof(&hrtimer_cancel)),
 	       "specs/linux/timer.ddv:293:4: the prototype of hrtimer_cancel differs from the kernel's");
@@ -13387,7 +13391,7 @@ static DDV_RARE_PATH int ddv_r_hrtimer_try_to_cancel(unsigned long ddv_ret_ip, u
 	return ddv_b_hrtimer_try_to_cancel(&ddv_call, timer);
 }
 
-static DDV_RARE_PATH int ddv_q_hrtimer_try_to_cancel(unsigned long ddv_ret_ip, struct hrtimer *timer)
+static DDV_RARE_PATH int ddv_q_hrtimer_try_to_cancel(struct hrtimer *timer, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13402,7 +13406,7 @@ static DDV_WRAPPER int ddv_w_hrtimer_try_to_cancel(struct hrtimer *timer)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 143, _RET_IP_, 1)))
 		return ddv_b_hrtimer_try_to_cancel(&ddv_call, timer);
-	return ddv_q_hrtimer_try_to_cancel(_RET_IP_, timer);
+	return ddv_q_hrtimer_try_to_cancel(timer, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_hrtimer_try_to_cancel), typeof(&hrtimer_try_to_cancel)),
 	       "specs/linux/timer.ddv:298:4: the prototype of hrtimer_try_to_cancel differs from the kernel's");
@@ -13491,7 +13495,7 @@ static DDV_RARE_PATH struct net_device *ddv_p_alloc_etherdev_mqs(unsigned long d
 	return ddv_a_alloc_etherdev_mqs(&ddv_call, ret, sizeof_priv);
 }
 
-static DDV_RARE_PATH struct net_device *ddv_q_alloc_etherdev_mqs(unsigned long ddv_ret_ip, int sizeof_priv, unsigned int txqs, unsigned int rxqs)
+static DDV_RARE_PATH struct net_device *ddv_q_alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13506,7 +13510,7 @@ static DDV_WRAPPER struct net_device *ddv_w_alloc_etherdev_mqs(int sizeof_priv, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 144, _RET_IP_, 3)))
 		return ddv_b_alloc_etherdev_mqs(&ddv_call, sizeof_priv, txqs, rxqs);
-	return ddv_q_alloc_etherdev_mqs(_RET_IP_, sizeof_priv, txqs, rxqs);
+	return ddv_q_alloc_etherdev_mqs(sizeof_priv, txqs, rxqs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_etherdev_mqs), typeof(&alloc_etherdev_mqs)),
 	       "specs/linux/net.ddv:51:5: the prototype of alloc_etherdev_mqs differs from the kernel's");
@@ -13595,7 +13599,7 @@ static DDV_RARE_PATH struct net_device *ddv_p_alloc_netdev_mqs(unsigned long ddv
 	return ddv_a_alloc_netdev_mqs(&ddv_call, ret, sizeof_priv);
 }
 
-static DDV_RARE_PATH struct net_device *ddv_q_alloc_netdev_mqs(unsigned long ddv_ret_ip, int sizeof_priv, const char *name, unsigned char name_assign_type, void (*setup)(struct net_device *), unsigned int txqs, unsigned int rxqs)
+static DDV_RARE_PATH struct net_device *ddv_q_alloc_netdev_mqs(int sizeof_priv, const char *name, unsigned char name_assign_type, void (*setup)(struct net_device *), unsigned int txqs, unsigned int rxqs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13610,7 +13614,7 @@ static DDV_WRAPPER struct net_device *ddv_w_alloc_netdev_mqs(int sizeof_priv, co
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 145, _RET_IP_, 6)))
 		return ddv_b_alloc_netdev_mqs(&ddv_call, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
-	return ddv_q_alloc_netdev_mqs(_RET_IP_, sizeof_priv, name, name_assign_type, setup, txqs, rxqs);
+	return ddv_q_alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs, rxqs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_netdev_mqs), typeof(&alloc_netdev_mqs)),
 	       "specs/linux/net.ddv:70:5: the prototype of alloc_netdev_mqs differs from the kernel's");
@@ -13809,7 +13813,7 @@ static DDV_RARE_PATH void ddv_r_free_netdev(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_free_netdev(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_free_netdev(unsigned long ddv_ret_ip, struct net_device *dev)
+static DDV_RARE_PATH void ddv_q_free_netdev(struct net_device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13828,7 +13832,7 @@ static DDV_WRAPPER void ddv_w_free_netdev(struct net_device *dev)
 		ddv_b_free_netdev(&ddv_call, dev);
 		return;
 	}
-	ddv_q_free_netdev(_RET_IP_, dev);
+	ddv_q_free_netdev(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_free_netdev), typeof(&free_netdev)),
 	       "specs/linux/net.ddv:88:4: the prototype of free_netdev differs from the kernel's");
@@ -13919,7 +13923,7 @@ static DDV_RARE_PATH int ddv_p_register_netdev(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_register_netdev(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_register_netdev(unsigned long ddv_ret_ip, struct net_device *dev)
+static DDV_RARE_PATH int ddv_q_register_netdev(struct net_device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -13934,7 +13938,7 @@ static DDV_WRAPPER int ddv_w_register_netdev(struct net_device *dev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 147, _RET_IP_, 1)))
 		return ddv_b_register_netdev(&ddv_call, dev);
-	return ddv_q_register_netdev(_RET_IP_, dev);
+	return ddv_q_register_netdev(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdev), typeof(&register_netdev)),
 	       "specs/linux/net.ddv:117:5: the prototype of register_netdev differs from the kernel's");
@@ -14025,7 +14029,7 @@ static DDV_RARE_PATH int ddv_p_register_netdevice(unsigned long ddv_ret_ip, unsi
 	return ddv_a_register_netdevice(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_register_netdevice(unsigned long ddv_ret_ip, struct net_device *dev)
+static DDV_RARE_PATH int ddv_q_register_netdevice(struct net_device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14040,7 +14044,7 @@ static DDV_WRAPPER int ddv_w_register_netdevice(struct net_device *dev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 148, _RET_IP_, 1)))
 		return ddv_b_register_netdevice(&ddv_call, dev);
-	return ddv_q_register_netdevice(_RET_IP_, dev);
+	return ddv_q_register_netdevice(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_netdevice), typeof(&register_netdevice)),
 	       "specs/linux/net.ddv:118:5: the prototype of register_netdevice differs from the kernel's");
@@ -14101,7 +14105,7 @@ static DDV_RARE_PATH void ddv_r_unregister_netdev(unsigned long ddv_ret_ip, unsi
 	ddv_b_unregister_netdev(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_unregister_netdev(unsigned long ddv_ret_ip, struct net_device *dev)
+static DDV_RARE_PATH void ddv_q_unregister_netdev(struct net_device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14120,7 +14124,7 @@ static DDV_WRAPPER void ddv_w_unregister_netdev(struct net_device *dev)
 		ddv_b_unregister_netdev(&ddv_call, dev);
 		return;
 	}
-	ddv_q_unregister_netdev(_RET_IP_, dev);
+	ddv_q_unregister_netdev(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdev), typeof(&unregister_netdev)),
 	       "specs/linux/net.ddv:133:5: the prototype of unregister_netdev differs from the kernel's");
@@ -14181,7 +14185,7 @@ static DDV_RARE_PATH void ddv_r_unregister_netdevice_queue(unsigned long ddv_ret
 	ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
 }
 
-static DDV_RARE_PATH void ddv_q_unregister_netdevice_queue(unsigned long ddv_ret_ip, struct net_device *dev, struct list_head *head)
+static DDV_RARE_PATH void ddv_q_unregister_netdevice_queue(struct net_device *dev, struct list_head *head, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14200,7 +14204,7 @@ static DDV_WRAPPER void ddv_w_unregister_netdevice_queue(struct net_device *dev,
 		ddv_b_unregister_netdevice_queue(&ddv_call, dev, head);
 		return;
 	}
-	ddv_q_unregister_netdevice_queue(_RET_IP_, dev, head);
+	ddv_q_unregister_netdevice_queue(dev, head, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_netdevice_queue), typeof(&unregister_netdevice_queue)),
 	       "specs/linux/net.ddv:134:5: the prototype of unregister_netdevice_queue differs from the kernel's");
@@ -14268,7 +14272,7 @@ static DDV_RARE_PATH void ddv_r_netif_napi_add_weight(unsigned long ddv_ret_ip, 
 	ddv_b_netif_napi_add_weight(&ddv_call, dev, napi, poll, weight);
 }
 
-static DDV_RARE_PATH void ddv_q_netif_napi_add_weight(unsigned long ddv_ret_ip, struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int), int weight)
+static DDV_RARE_PATH void ddv_q_netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int), int weight, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14287,7 +14291,7 @@ static DDV_WRAPPER void ddv_w_netif_napi_add_weight(struct net_device *dev, stru
 		ddv_b_netif_napi_add_weight(&ddv_call, dev, napi, poll, weight);
 		return;
 	}
-	ddv_q_netif_napi_add_weight(_RET_IP_, dev, napi, poll, weight);
+	ddv_q_netif_napi_add_weight(dev, napi, poll, weight, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_napi_add_weight), typeof(&netif_napi_add_weight)),
 	       "specs/linux/net.ddv:151:5: the prototype of netif_napi_add_weight differs from the kernel's");
@@ -14354,7 +14358,7 @@ static DDV_RARE_PATH void ddv_r___netif_napi_del(unsigned long ddv_ret_ip, unsig
 	ddv_b___netif_napi_del(&ddv_call, napi);
 }
 
-static DDV_RARE_PATH void ddv_q___netif_napi_del(unsigned long ddv_ret_ip, struct napi_struct *napi)
+static DDV_RARE_PATH void ddv_q___netif_napi_del(struct napi_struct *napi, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14373,7 +14377,7 @@ static DDV_WRAPPER void ddv_w___netif_napi_del(struct napi_struct *napi)
 		ddv_b___netif_napi_del(&ddv_call, napi);
 		return;
 	}
-	ddv_q___netif_napi_del(_RET_IP_, napi);
+	ddv_q___netif_napi_del(napi, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netif_napi_del), typeof(&__netif_napi_del)),
 	       "specs/linux/net.ddv:166:5: the prototype of __netif_napi_del differs from the kernel's");
@@ -14427,7 +14431,7 @@ static DDV_RARE_PATH void ddv_r_napi_enable(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_napi_enable(&ddv_call, n);
 }
 
-static DDV_RARE_PATH void ddv_q_napi_enable(unsigned long ddv_ret_ip, struct napi_struct *n)
+static DDV_RARE_PATH void ddv_q_napi_enable(struct napi_struct *n, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14446,7 +14450,7 @@ static DDV_WRAPPER void ddv_w_napi_enable(struct napi_struct *n)
 		ddv_b_napi_enable(&ddv_call, n);
 		return;
 	}
-	ddv_q_napi_enable(_RET_IP_, n);
+	ddv_q_napi_enable(n, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_enable), typeof(&napi_enable)),
 	       "specs/linux/net.ddv:179:4: the prototype of napi_enable differs from the kernel's");
@@ -14507,7 +14511,7 @@ static DDV_RARE_PATH void ddv_r_napi_disable(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_napi_disable(&ddv_call, n);
 }
 
-static DDV_RARE_PATH void ddv_q_napi_disable(unsigned long ddv_ret_ip, struct napi_struct *n)
+static DDV_RARE_PATH void ddv_q_napi_disable(struct napi_struct *n, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14526,7 +14530,7 @@ static DDV_WRAPPER void ddv_w_napi_disable(struct napi_struct *n)
 		ddv_b_napi_disable(&ddv_call, n);
 		return;
 	}
-	ddv_q_napi_disable(_RET_IP_, n);
+	ddv_q_napi_disable(n, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_disable), typeof(&napi_disable)),
 	       "specs/linux/net.ddv:190:4: the prototype of napi_disable differs from the kernel's");
@@ -14603,7 +14607,7 @@ static DDV_RARE_PATH struct sk_buff *ddv_p___alloc_skb(unsigned long ddv_ret_ip,
 	return ddv_a___alloc_skb(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH struct sk_buff *ddv_q___alloc_skb(unsigned long ddv_ret_ip, unsigned int size, gfp_t priority, int flags, int node)
+static DDV_RARE_PATH struct sk_buff *ddv_q___alloc_skb(unsigned int size, gfp_t priority, int flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14618,7 +14622,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w___alloc_skb(unsigned int size, gfp_t pr
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 155, _RET_IP_, 4)))
 		return ddv_b___alloc_skb(&ddv_call, size, priority, flags, node);
-	return ddv_q___alloc_skb(_RET_IP_, size, priority, flags, node);
+	return ddv_q___alloc_skb(size, priority, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___alloc_skb), typeof(&__alloc_skb)),
 	       "specs/linux/net.ddv:202:4: the prototype of __alloc_skb differs from the kernel's");
@@ -14695,7 +14699,7 @@ static DDV_RARE_PATH struct sk_buff *ddv_p___netdev_alloc_skb(unsigned long ddv_
 	return ddv_a___netdev_alloc_skb(&ddv_call, ret, length);
 }
 
-static DDV_RARE_PATH struct sk_buff *ddv_q___netdev_alloc_skb(unsigned long ddv_ret_ip, struct net_device *dev, unsigned int length, gfp_t gfp_mask)
+static DDV_RARE_PATH struct sk_buff *ddv_q___netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14710,7 +14714,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w___netdev_alloc_skb(struct net_device *d
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 156, _RET_IP_, 3)))
 		return ddv_b___netdev_alloc_skb(&ddv_call, dev, length, gfp_mask);
-	return ddv_q___netdev_alloc_skb(_RET_IP_, dev, length, gfp_mask);
+	return ddv_q___netdev_alloc_skb(dev, length, gfp_mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___netdev_alloc_skb), typeof(&__netdev_alloc_skb)),
 	       "specs/linux/net.ddv:213:5: the prototype of __netdev_alloc_skb differs from the kernel's");
@@ -14788,7 +14792,7 @@ static DDV_RARE_PATH struct sk_buff *ddv_p___napi_alloc_skb(unsigned long ddv_re
 	return ddv_a___napi_alloc_skb(&ddv_call, ret, length);
 }
 
-static DDV_RARE_PATH struct sk_buff *ddv_q___napi_alloc_skb(unsigned long ddv_ret_ip, struct napi_struct *napi, unsigned int length, gfp_t gfp_mask)
+static DDV_RARE_PATH struct sk_buff *ddv_q___napi_alloc_skb(struct napi_struct *napi, unsigned int length, gfp_t gfp_mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14803,7 +14807,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w___napi_alloc_skb(struct napi_struct *na
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 157, _RET_IP_, 3)))
 		return ddv_b___napi_alloc_skb(&ddv_call, napi, length, gfp_mask);
-	return ddv_q___napi_alloc_skb(_RET_IP_, napi, length, gfp_mask);
+	return ddv_q___napi_alloc_skb(napi, length, gfp_mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___napi_alloc_skb), typeof(&__napi_alloc_skb)),
 	       "specs/linux/net.ddv:214:5: the prototype of __napi_alloc_skb differs from the kernel's");
@@ -14883,7 +14887,7 @@ static DDV_RARE_PATH struct sk_buff *ddv_p_napi_alloc_skb(unsigned long ddv_ret_
 	return ddv_a_napi_alloc_skb(&ddv_call, ret, length);
 }
 
-static DDV_RARE_PATH struct sk_buff *ddv_q_napi_alloc_skb(unsigned long ddv_ret_ip, struct napi_struct *napi, unsigned int length)
+static DDV_RARE_PATH struct sk_buff *ddv_q_napi_alloc_skb(struct napi_struct *napi, unsigned int length, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14898,7 +14902,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w_napi_alloc_skb(struct napi_struct *napi
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 158, _RET_IP_, 2)))
 		return ddv_b_napi_alloc_skb(&ddv_call, napi, length);
-	return ddv_q_napi_alloc_skb(_RET_IP_, napi, length);
+	return ddv_q_napi_alloc_skb(napi, length, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_alloc_skb), typeof(&napi_alloc_skb)),
 	       "specs/linux/net.ddv:215:5: the prototype of napi_alloc_skb differs from the kernel's");
@@ -14977,7 +14981,7 @@ static DDV_RARE_PATH struct sk_buff *ddv_p_napi_build_skb(unsigned long ddv_ret_
 	return ddv_a_napi_build_skb(&ddv_call, ret, frag_size);
 }
 
-static DDV_RARE_PATH struct sk_buff *ddv_q_napi_build_skb(unsigned long ddv_ret_ip, void *data, unsigned int frag_size)
+static DDV_RARE_PATH struct sk_buff *ddv_q_napi_build_skb(void *data, unsigned int frag_size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -14992,7 +14996,7 @@ static DDV_WRAPPER struct sk_buff *ddv_w_napi_build_skb(void *data, unsigned int
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 159, _RET_IP_, 2)))
 		return ddv_b_napi_build_skb(&ddv_call, data, frag_size);
-	return ddv_q_napi_build_skb(_RET_IP_, data, frag_size);
+	return ddv_q_napi_build_skb(data, frag_size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_build_skb), typeof(&napi_build_skb)),
 	       "specs/linux/net.ddv:227:5: the prototype of napi_build_skb differs from the kernel's");
@@ -15058,7 +15062,7 @@ static DDV_RARE_PATH void ddv_r_kfree_skb_reason(unsigned long ddv_ret_ip, unsig
 	ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
 }
 
-static DDV_RARE_PATH void ddv_q_kfree_skb_reason(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_drop_reason reason)
+static DDV_RARE_PATH void ddv_q_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15077,7 +15081,7 @@ static DDV_WRAPPER void ddv_w_kfree_skb_reason(struct sk_buff *skb, enum skb_dro
 		ddv_b_kfree_skb_reason(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_q_kfree_skb_reason(_RET_IP_, skb, reason);
+	ddv_q_kfree_skb_reason(skb, reason, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kfree_skb_reason), typeof(&kfree_skb_reason)),
 	       "specs/linux/net.ddv:241:5: the prototype of kfree_skb_reason differs from the kernel's");
@@ -15145,7 +15149,7 @@ static DDV_RARE_PATH void ddv_r_sk_skb_reason_drop(unsigned long ddv_ret_ip, uns
 	ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
 }
 
-static DDV_RARE_PATH void ddv_q_sk_skb_reason_drop(unsigned long ddv_ret_ip, struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason)
+static DDV_RARE_PATH void ddv_q_sk_skb_reason_drop(struct sock *sk, struct sk_buff *skb, enum skb_drop_reason reason, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15164,7 +15168,7 @@ static DDV_WRAPPER void ddv_w_sk_skb_reason_drop(struct sock *sk, struct sk_buff
 		ddv_b_sk_skb_reason_drop(&ddv_call, sk, skb, reason);
 		return;
 	}
-	ddv_q_sk_skb_reason_drop(_RET_IP_, sk, skb, reason);
+	ddv_q_sk_skb_reason_drop(sk, skb, reason, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sk_skb_reason_drop), typeof(&sk_skb_reason_drop)),
 	       "specs/linux/net.ddv:242:5: the prototype of sk_skb_reason_drop differs from the kernel's");
@@ -15231,7 +15235,7 @@ static DDV_RARE_PATH void ddv_r_consume_skb(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_consume_skb(&ddv_call, skb);
 }
 
-static DDV_RARE_PATH void ddv_q_consume_skb(unsigned long ddv_ret_ip, struct sk_buff *skb)
+static DDV_RARE_PATH void ddv_q_consume_skb(struct sk_buff *skb, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15250,7 +15254,7 @@ static DDV_WRAPPER void ddv_w_consume_skb(struct sk_buff *skb)
 		ddv_b_consume_skb(&ddv_call, skb);
 		return;
 	}
-	ddv_q_consume_skb(_RET_IP_, skb);
+	ddv_q_consume_skb(skb, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_consume_skb), typeof(&consume_skb)),
 	       "specs/linux/net.ddv:243:5: the prototype of consume_skb differs from the kernel's");
@@ -15310,7 +15314,7 @@ static DDV_RARE_PATH void ddv_r___dev_kfree_skb_any(unsigned long ddv_ret_ip, un
 	ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
 }
 
-static DDV_RARE_PATH void ddv_q___dev_kfree_skb_any(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_free_reason reason)
+static DDV_RARE_PATH void ddv_q___dev_kfree_skb_any(struct sk_buff *skb, enum skb_free_reason reason, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15329,7 +15333,7 @@ static DDV_WRAPPER void ddv_w___dev_kfree_skb_any(struct sk_buff *skb, enum skb_
 		ddv_b___dev_kfree_skb_any(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_q___dev_kfree_skb_any(_RET_IP_, skb, reason);
+	ddv_q___dev_kfree_skb_any(skb, reason, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_any), typeof(&__dev_kfree_skb_any)),
 	       "specs/linux/net.ddv:258:5: the prototype of __dev_kfree_skb_any differs from the kernel's");
@@ -15391,7 +15395,7 @@ static DDV_RARE_PATH void ddv_r_dev_kfree_skb_any_reason(unsigned long ddv_ret_i
 	ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
 }
 
-static DDV_RARE_PATH void ddv_q_dev_kfree_skb_any_reason(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_drop_reason reason)
+static DDV_RARE_PATH void ddv_q_dev_kfree_skb_any_reason(struct sk_buff *skb, enum skb_drop_reason reason, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15410,7 +15414,7 @@ static DDV_WRAPPER void ddv_w_dev_kfree_skb_any_reason(struct sk_buff *skb, enum
 		ddv_b_dev_kfree_skb_any_reason(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_q_dev_kfree_skb_any_reason(_RET_IP_, skb, reason);
+	ddv_q_dev_kfree_skb_any_reason(skb, reason, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_any_reason), typeof(&dev_kfree_skb_any_reason)),
 	       "specs/linux/net.ddv:259:5: the prototype of dev_kfree_skb_any_reason differs from the kernel's");
@@ -15472,7 +15476,7 @@ static DDV_RARE_PATH void ddv_r___dev_kfree_skb_irq(unsigned long ddv_ret_ip, un
 	ddv_b___dev_kfree_skb_irq(&ddv_call, skb, reason);
 }
 
-static DDV_RARE_PATH void ddv_q___dev_kfree_skb_irq(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_free_reason reason)
+static DDV_RARE_PATH void ddv_q___dev_kfree_skb_irq(struct sk_buff *skb, enum skb_free_reason reason, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15491,7 +15495,7 @@ static DDV_WRAPPER void ddv_w___dev_kfree_skb_irq(struct sk_buff *skb, enum skb_
 		ddv_b___dev_kfree_skb_irq(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_q___dev_kfree_skb_irq(_RET_IP_, skb, reason);
+	ddv_q___dev_kfree_skb_irq(skb, reason, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___dev_kfree_skb_irq), typeof(&__dev_kfree_skb_irq)),
 	       "specs/linux/net.ddv:270:5: the prototype of __dev_kfree_skb_irq differs from the kernel's");
@@ -15553,7 +15557,7 @@ static DDV_RARE_PATH void ddv_r_dev_kfree_skb_irq_reason(unsigned long ddv_ret_i
 	ddv_b_dev_kfree_skb_irq_reason(&ddv_call, skb, reason);
 }
 
-static DDV_RARE_PATH void ddv_q_dev_kfree_skb_irq_reason(unsigned long ddv_ret_ip, struct sk_buff *skb, enum skb_drop_reason reason)
+static DDV_RARE_PATH void ddv_q_dev_kfree_skb_irq_reason(struct sk_buff *skb, enum skb_drop_reason reason, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15572,7 +15576,7 @@ static DDV_WRAPPER void ddv_w_dev_kfree_skb_irq_reason(struct sk_buff *skb, enum
 		ddv_b_dev_kfree_skb_irq_reason(&ddv_call, skb, reason);
 		return;
 	}
-	ddv_q_dev_kfree_skb_irq_reason(_RET_IP_, skb, reason);
+	ddv_q_dev_kfree_skb_irq_reason(skb, reason, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_kfree_skb_irq_reason), typeof(&dev_kfree_skb_irq_reason)),
 	       "specs/linux/net.ddv:271:5: the prototype of dev_kfree_skb_irq_reason differs from the kernel's");
@@ -15633,7 +15637,7 @@ static DDV_RARE_PATH void ddv_r_napi_consume_skb(unsigned long ddv_ret_ip, unsig
 	ddv_b_napi_consume_skb(&ddv_call, skb, budget);
 }
 
-static DDV_RARE_PATH void ddv_q_napi_consume_skb(unsigned long ddv_ret_ip, struct sk_buff *skb, int budget)
+static DDV_RARE_PATH void ddv_q_napi_consume_skb(struct sk_buff *skb, int budget, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15652,7 +15656,7 @@ static DDV_WRAPPER void ddv_w_napi_consume_skb(struct sk_buff *skb, int budget)
 		ddv_b_napi_consume_skb(&ddv_call, skb, budget);
 		return;
 	}
-	ddv_q_napi_consume_skb(_RET_IP_, skb, budget);
+	ddv_q_napi_consume_skb(skb, budget, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_consume_skb), typeof(&napi_consume_skb)),
 	       "specs/linux/net.ddv:279:4: the prototype of napi_consume_skb differs from the kernel's");
@@ -15693,7 +15697,7 @@ static DDV_RARE_PATH gro_result_t ddv_r_napi_gro_receive(unsigned long ddv_ret_i
 	return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
 }
 
-static DDV_RARE_PATH gro_result_t ddv_q_napi_gro_receive(unsigned long ddv_ret_ip, struct napi_struct *napi, struct sk_buff *skb)
+static DDV_RARE_PATH gro_result_t ddv_q_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15708,7 +15712,7 @@ static DDV_WRAPPER gro_result_t ddv_w_napi_gro_receive(struct napi_struct *napi,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 168, _RET_IP_, 2)))
 		return ddv_b_napi_gro_receive(&ddv_call, napi, skb);
-	return ddv_q_napi_gro_receive(_RET_IP_, napi, skb);
+	return ddv_q_napi_gro_receive(napi, skb, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_napi_gro_receive), typeof(&napi_gro_receive)),
 	       "specs/linux/net.ddv:288:4: the prototype of napi_gro_receive differs from the kernel's");
@@ -15749,7 +15753,7 @@ static DDV_RARE_PATH int ddv_r_netif_receive_skb(unsigned long ddv_ret_ip, unsig
 	return ddv_b_netif_receive_skb(&ddv_call, skb);
 }
 
-static DDV_RARE_PATH int ddv_q_netif_receive_skb(unsigned long ddv_ret_ip, struct sk_buff *skb)
+static DDV_RARE_PATH int ddv_q_netif_receive_skb(struct sk_buff *skb, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15764,7 +15768,7 @@ static DDV_WRAPPER int ddv_w_netif_receive_skb(struct sk_buff *skb)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 169, _RET_IP_, 1)))
 		return ddv_b_netif_receive_skb(&ddv_call, skb);
-	return ddv_q_netif_receive_skb(_RET_IP_, skb);
+	return ddv_q_netif_receive_skb(skb, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_receive_skb), typeof(&netif_receive_skb)),
 	       "specs/linux/net.ddv:294:4: the prototype of netif_receive_skb differs from the kernel's");
@@ -15805,7 +15809,7 @@ static DDV_RARE_PATH int ddv_r_netif_rx(unsigned long ddv_ret_ip, unsigned long 
 	return ddv_b_netif_rx(&ddv_call, skb);
 }
 
-static DDV_RARE_PATH int ddv_q_netif_rx(unsigned long ddv_ret_ip, struct sk_buff *skb)
+static DDV_RARE_PATH int ddv_q_netif_rx(struct sk_buff *skb, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -15820,7 +15824,7 @@ static DDV_WRAPPER int ddv_w_netif_rx(struct sk_buff *skb)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 170, _RET_IP_, 1)))
 		return ddv_b_netif_rx(&ddv_call, skb);
-	return ddv_q_netif_rx(_RET_IP_, skb);
+	return ddv_q_netif_rx(skb, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_netif_rx), typeof(&netif_rx)),
 	       "specs/linux/net.ddv:300:4: the prototype of netif_rx differs from the kernel's");
@@ -16132,7 +16136,7 @@ static DDV_RARE_PATH void ddv_r_lock_sock_nested(unsigned long ddv_ret_ip, unsig
 	ddv_b_lock_sock_nested(&ddv_call, sk, subclass);
 }
 
-static DDV_RARE_PATH void ddv_q_lock_sock_nested(unsigned long ddv_ret_ip, struct sock *sk, int subclass)
+static DDV_RARE_PATH void ddv_q_lock_sock_nested(struct sock *sk, int subclass, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16151,7 +16155,7 @@ static DDV_WRAPPER void ddv_w_lock_sock_nested(struct sock *sk, int subclass)
 		ddv_b_lock_sock_nested(&ddv_call, sk, subclass);
 		return;
 	}
-	ddv_q_lock_sock_nested(_RET_IP_, sk, subclass);
+	ddv_q_lock_sock_nested(sk, subclass, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_lock_sock_nested), typeof(&lock_sock_nested)),
 	       "specs/linux/net.ddv:359:5: the prototype of lock_sock_nested differs from the kernel's");
@@ -16192,7 +16196,7 @@ static DDV_RARE_PATH void ddv_r_release_sock(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_release_sock(&ddv_call, sk);
 }
 
-static DDV_RARE_PATH void ddv_q_release_sock(unsigned long ddv_ret_ip, struct sock *sk)
+static DDV_RARE_PATH void ddv_q_release_sock(struct sock *sk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16211,7 +16215,7 @@ static DDV_WRAPPER void ddv_w_release_sock(struct sock *sk)
 		ddv_b_release_sock(&ddv_call, sk);
 		return;
 	}
-	ddv_q_release_sock(_RET_IP_, sk);
+	ddv_q_release_sock(sk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_release_sock), typeof(&release_sock)),
 	       "specs/linux/net.ddv:365:4: the prototype of release_sock differs from the kernel's");
@@ -16294,7 +16298,7 @@ static DDV_RARE_PATH int ddv_p___pci_register_driver(unsigned long ddv_ret_ip, u
 	return ddv_a___pci_register_driver(&ddv_call, ret, drv);
 }
 
-static DDV_RARE_PATH int ddv_q___pci_register_driver(unsigned long ddv_ret_ip, struct pci_driver *drv, struct module *owner, const char *mod_name)
+static DDV_RARE_PATH int ddv_q___pci_register_driver(struct pci_driver *drv, struct module *owner, const char *mod_name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16309,7 +16313,7 @@ static DDV_WRAPPER int ddv_w___pci_register_driver(struct pci_driver *drv, struc
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 176, _RET_IP_, 3)))
 		return ddv_b___pci_register_driver(&ddv_call, drv, owner, mod_name);
-	return ddv_q___pci_register_driver(_RET_IP_, drv, owner, mod_name);
+	return ddv_q___pci_register_driver(drv, owner, mod_name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___pci_register_driver), typeof(&__pci_register_driver)),
 	       "specs/linux/pci.ddv:30:5: the prototype of __pci_register_driver differs from the kernel's");
@@ -16364,7 +16368,7 @@ static DDV_RARE_PATH void ddv_r_pci_unregister_driver(unsigned long ddv_ret_ip, 
 	ddv_b_pci_unregister_driver(&ddv_call, drv);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_unregister_driver(unsigned long ddv_ret_ip, struct pci_driver *drv)
+static DDV_RARE_PATH void ddv_q_pci_unregister_driver(struct pci_driver *drv, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16383,7 +16387,7 @@ static DDV_WRAPPER void ddv_w_pci_unregister_driver(struct pci_driver *drv)
 		ddv_b_pci_unregister_driver(&ddv_call, drv);
 		return;
 	}
-	ddv_q_pci_unregister_driver(_RET_IP_, drv);
+	ddv_q_pci_unregister_driver(drv, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_unregister_driver), typeof(&pci_unregister_driver)),
 	       "specs/linux/pci.ddv:39:4: the prototype of pci_unregister_driver differs from the kernel's");
@@ -16486,7 +16490,7 @@ static DDV_RARE_PATH int ddv_p_pci_enable_device(unsigned long ddv_ret_ip, unsig
 	return ddv_a_pci_enable_device(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_enable_device(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH int ddv_q_pci_enable_device(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16501,7 +16505,7 @@ static DDV_WRAPPER int ddv_w_pci_enable_device(struct pci_dev *dev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 178, _RET_IP_, 1)))
 		return ddv_b_pci_enable_device(&ddv_call, dev);
-	return ddv_q_pci_enable_device(_RET_IP_, dev);
+	return ddv_q_pci_enable_device(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device), typeof(&pci_enable_device)),
 	       "specs/linux/pci.ddv:46:5: the prototype of pci_enable_device differs from the kernel's");
@@ -16604,7 +16608,7 @@ static DDV_RARE_PATH int ddv_p_pci_enable_device_mem(unsigned long ddv_ret_ip, u
 	return ddv_a_pci_enable_device_mem(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_enable_device_mem(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH int ddv_q_pci_enable_device_mem(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16619,7 +16623,7 @@ static DDV_WRAPPER int ddv_w_pci_enable_device_mem(struct pci_dev *dev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 179, _RET_IP_, 1)))
 		return ddv_b_pci_enable_device_mem(&ddv_call, dev);
-	return ddv_q_pci_enable_device_mem(_RET_IP_, dev);
+	return ddv_q_pci_enable_device_mem(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_device_mem), typeof(&pci_enable_device_mem)),
 	       "specs/linux/pci.ddv:47:5: the prototype of pci_enable_device_mem differs from the kernel's");
@@ -16666,7 +16670,7 @@ static DDV_RARE_PATH int ddv_r_pcim_enable_device(unsigned long ddv_ret_ip, unsi
 	return ddv_b_pcim_enable_device(&ddv_call, pdev);
 }
 
-static DDV_RARE_PATH int ddv_q_pcim_enable_device(unsigned long ddv_ret_ip, struct pci_dev *pdev)
+static DDV_RARE_PATH int ddv_q_pcim_enable_device(struct pci_dev *pdev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16681,7 +16685,7 @@ static DDV_WRAPPER int ddv_w_pcim_enable_device(struct pci_dev *pdev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 180, _RET_IP_, 1)))
 		return ddv_b_pcim_enable_device(&ddv_call, pdev);
-	return ddv_q_pcim_enable_device(_RET_IP_, pdev);
+	return ddv_q_pcim_enable_device(pdev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_enable_device), typeof(&pcim_enable_device)),
 	       "specs/linux/pci.ddv:61:4: the prototype of pcim_enable_device differs from the kernel's");
@@ -16772,7 +16776,7 @@ static DDV_RARE_PATH void ddv_r_pci_disable_device(unsigned long ddv_ret_ip, uns
 	ddv_b_pci_disable_device(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_disable_device(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH void ddv_q_pci_disable_device(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16791,7 +16795,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_device(struct pci_dev *dev)
 		ddv_b_pci_disable_device(&ddv_call, dev);
 		return;
 	}
-	ddv_q_pci_disable_device(_RET_IP_, dev);
+	ddv_q_pci_disable_device(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_device), typeof(&pci_disable_device)),
 	       "specs/linux/pci.ddv:68:4: the prototype of pci_disable_device differs from the kernel's");
@@ -16874,7 +16878,7 @@ static DDV_RARE_PATH int ddv_p_pci_request_selected_regions(unsigned long ddv_re
 	return ddv_a_pci_request_selected_regions(&ddv_call, ret, pdev, bars);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_request_selected_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bars, const char *res_name)
+static DDV_RARE_PATH int ddv_q_pci_request_selected_regions(struct pci_dev *pdev, int bars, const char *res_name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16889,7 +16893,7 @@ static DDV_WRAPPER int ddv_w_pci_request_selected_regions(struct pci_dev *pdev, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 182, _RET_IP_, 3)))
 		return ddv_b_pci_request_selected_regions(&ddv_call, pdev, bars, res_name);
-	return ddv_q_pci_request_selected_regions(_RET_IP_, pdev, bars, res_name);
+	return ddv_q_pci_request_selected_regions(pdev, bars, res_name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions), typeof(&pci_request_selected_regions)),
 	       "specs/linux/pci.ddv:86:5: the prototype of pci_request_selected_regions differs from the kernel's");
@@ -16972,7 +16976,7 @@ static DDV_RARE_PATH int ddv_p_pci_request_selected_regions_exclusive(unsigned l
 	return ddv_a_pci_request_selected_regions_exclusive(&ddv_call, ret, pdev, bars);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_request_selected_regions_exclusive(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bars, const char *res_name)
+static DDV_RARE_PATH int ddv_q_pci_request_selected_regions_exclusive(struct pci_dev *pdev, int bars, const char *res_name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -16987,7 +16991,7 @@ static DDV_WRAPPER int ddv_w_pci_request_selected_regions_exclusive(struct pci_d
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 183, _RET_IP_, 3)))
 		return ddv_b_pci_request_selected_regions_exclusive(&ddv_call, pdev, bars, res_name);
-	return ddv_q_pci_request_selected_regions_exclusive(_RET_IP_, pdev, bars, res_name);
+	return ddv_q_pci_request_selected_regions_exclusive(pdev, bars, res_name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_selected_regions_exclusive), typeof(&pci_request_selected_regions_exclusive)),
 	       "specs/linux/pci.ddv:87:5: the prototype of pci_request_selected_regions_exclusive differs from the kernel's");
@@ -17070,7 +17074,7 @@ static DDV_RARE_PATH int ddv_p_pci_request_regions(unsigned long ddv_ret_ip, uns
 	return ddv_a_pci_request_regions(&ddv_call, ret, pdev);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_request_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, const char *res_name)
+static DDV_RARE_PATH int ddv_q_pci_request_regions(struct pci_dev *pdev, const char *res_name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17085,7 +17089,7 @@ static DDV_WRAPPER int ddv_w_pci_request_regions(struct pci_dev *pdev, const cha
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 184, _RET_IP_, 2)))
 		return ddv_b_pci_request_regions(&ddv_call, pdev, res_name);
-	return ddv_q_pci_request_regions(_RET_IP_, pdev, res_name);
+	return ddv_q_pci_request_regions(pdev, res_name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions), typeof(&pci_request_regions)),
 	       "specs/linux/pci.ddv:97:5: the prototype of pci_request_regions differs from the kernel's");
@@ -17168,7 +17172,7 @@ static DDV_RARE_PATH int ddv_p_pci_request_regions_exclusive(unsigned long ddv_r
 	return ddv_a_pci_request_regions_exclusive(&ddv_call, ret, pdev);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_request_regions_exclusive(unsigned long ddv_ret_ip, struct pci_dev *pdev, const char *res_name)
+static DDV_RARE_PATH int ddv_q_pci_request_regions_exclusive(struct pci_dev *pdev, const char *res_name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17183,7 +17187,7 @@ static DDV_WRAPPER int ddv_w_pci_request_regions_exclusive(struct pci_dev *pdev,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 185, _RET_IP_, 2)))
 		return ddv_b_pci_request_regions_exclusive(&ddv_call, pdev, res_name);
-	return ddv_q_pci_request_regions_exclusive(_RET_IP_, pdev, res_name);
+	return ddv_q_pci_request_regions_exclusive(pdev, res_name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_regions_exclusive), typeof(&pci_request_regions_exclusive)),
 	       "specs/linux/pci.ddv:98:5: the prototype of pci_request_regions_exclusive differs from the kernel's");
@@ -17284,7 +17288,7 @@ static DDV_RARE_PATH int ddv_p_pci_request_region(unsigned long ddv_ret_ip, unsi
 	return ddv_a_pci_request_region(&ddv_call, ret, pdev, bar);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_request_region(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bar, const char *res_name)
+static DDV_RARE_PATH int ddv_q_pci_request_region(struct pci_dev *pdev, int bar, const char *res_name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17299,7 +17303,7 @@ static DDV_WRAPPER int ddv_w_pci_request_region(struct pci_dev *pdev, int bar, c
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 186, _RET_IP_, 3)))
 		return ddv_b_pci_request_region(&ddv_call, pdev, bar, res_name);
-	return ddv_q_pci_request_region(_RET_IP_, pdev, bar, res_name);
+	return ddv_q_pci_request_region(pdev, bar, res_name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_request_region), typeof(&pci_request_region)),
 	       "specs/linux/pci.ddv:109:4: the prototype of pci_request_region differs from the kernel's");
@@ -17392,7 +17396,7 @@ static DDV_RARE_PATH void ddv_r_pci_release_region(unsigned long ddv_ret_ip, uns
 	ddv_b_pci_release_region(&ddv_call, pdev, bar);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_release_region(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bar)
+static DDV_RARE_PATH void ddv_q_pci_release_region(struct pci_dev *pdev, int bar, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17411,7 +17415,7 @@ static DDV_WRAPPER void ddv_w_pci_release_region(struct pci_dev *pdev, int bar)
 		ddv_b_pci_release_region(&ddv_call, pdev, bar);
 		return;
 	}
-	ddv_q_pci_release_region(_RET_IP_, pdev, bar);
+	ddv_q_pci_release_region(pdev, bar, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_region), typeof(&pci_release_region)),
 	       "specs/linux/pci.ddv:126:4: the prototype of pci_release_region differs from the kernel's");
@@ -17462,7 +17466,7 @@ static DDV_RARE_PATH void ddv_r_pci_set_master(unsigned long ddv_ret_ip, unsigne
 	ddv_b_pci_set_master(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_set_master(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH void ddv_q_pci_set_master(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17481,7 +17485,7 @@ static DDV_WRAPPER void ddv_w_pci_set_master(struct pci_dev *dev)
 		ddv_b_pci_set_master(&ddv_call, dev);
 		return;
 	}
-	ddv_q_pci_set_master(_RET_IP_, dev);
+	ddv_q_pci_set_master(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_set_master), typeof(&pci_set_master)),
 	       "specs/linux/pci.ddv:143:5: the prototype of pci_set_master differs from the kernel's");
@@ -17532,7 +17536,7 @@ static DDV_RARE_PATH void ddv_r_pci_clear_master(unsigned long ddv_ret_ip, unsig
 	ddv_b_pci_clear_master(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_clear_master(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH void ddv_q_pci_clear_master(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17551,7 +17555,7 @@ static DDV_WRAPPER void ddv_w_pci_clear_master(struct pci_dev *dev)
 		ddv_b_pci_clear_master(&ddv_call, dev);
 		return;
 	}
-	ddv_q_pci_clear_master(_RET_IP_, dev);
+	ddv_q_pci_clear_master(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_clear_master), typeof(&pci_clear_master)),
 	       "specs/linux/pci.ddv:144:5: the prototype of pci_clear_master differs from the kernel's");
@@ -17621,7 +17625,7 @@ static DDV_RARE_PATH void ddv_r_pci_release_selected_regions(unsigned long ddv_r
 	ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_release_selected_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bars)
+static DDV_RARE_PATH void ddv_q_pci_release_selected_regions(struct pci_dev *pdev, int bars, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17640,7 +17644,7 @@ static DDV_WRAPPER void ddv_w_pci_release_selected_regions(struct pci_dev *pdev,
 		ddv_b_pci_release_selected_regions(&ddv_call, pdev, bars);
 		return;
 	}
-	ddv_q_pci_release_selected_regions(_RET_IP_, pdev, bars);
+	ddv_q_pci_release_selected_regions(pdev, bars, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_selected_regions), typeof(&pci_release_selected_regions)),
 	       "specs/linux/pci.ddv:153:4: the prototype of pci_release_selected_regions differs from the kernel's");
@@ -17692,7 +17696,7 @@ static DDV_RARE_PATH void ddv_r_pci_release_regions(unsigned long ddv_ret_ip, un
 	ddv_b_pci_release_regions(&ddv_call, pdev);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_release_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev)
+static DDV_RARE_PATH void ddv_q_pci_release_regions(struct pci_dev *pdev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17711,7 +17715,7 @@ static DDV_WRAPPER void ddv_w_pci_release_regions(struct pci_dev *pdev)
 		ddv_b_pci_release_regions(&ddv_call, pdev);
 		return;
 	}
-	ddv_q_pci_release_regions(_RET_IP_, pdev);
+	ddv_q_pci_release_regions(pdev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_release_regions), typeof(&pci_release_regions)),
 	       "specs/linux/pci.ddv:164:4: the prototype of pci_release_regions differs from the kernel's");
@@ -17794,7 +17798,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_pci_ioremap_bar(unsigned long ddv_ret_i
 	return ddv_a_pci_ioremap_bar(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_pci_ioremap_bar(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bar)
+static DDV_RARE_PATH void __iomem *ddv_q_pci_ioremap_bar(struct pci_dev *pdev, int bar, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17809,7 +17813,7 @@ static DDV_WRAPPER void __iomem *ddv_w_pci_ioremap_bar(struct pci_dev *pdev, int
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 192, _RET_IP_, 2)))
 		return ddv_b_pci_ioremap_bar(&ddv_call, pdev, bar);
-	return ddv_q_pci_ioremap_bar(_RET_IP_, pdev, bar);
+	return ddv_q_pci_ioremap_bar(pdev, bar, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_ioremap_bar), typeof(&pci_ioremap_bar)),
 	       "specs/linux/pci.ddv:171:4: the prototype of pci_ioremap_bar differs from the kernel's");
@@ -17892,7 +17896,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_pci_iomap(unsigned long ddv_ret_ip, uns
 	return ddv_a_pci_iomap(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_pci_iomap(unsigned long ddv_ret_ip, struct pci_dev *dev, int bar, unsigned long maxlen)
+static DDV_RARE_PATH void __iomem *ddv_q_pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -17907,7 +17911,7 @@ static DDV_WRAPPER void __iomem *ddv_w_pci_iomap(struct pci_dev *dev, int bar, u
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 193, _RET_IP_, 3)))
 		return ddv_b_pci_iomap(&ddv_call, dev, bar, maxlen);
-	return ddv_q_pci_iomap(_RET_IP_, dev, bar, maxlen);
+	return ddv_q_pci_iomap(dev, bar, maxlen, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iomap), typeof(&pci_iomap)),
 	       "specs/linux/pci.ddv:180:4: the prototype of pci_iomap differs from the kernel's");
@@ -17990,7 +17994,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_ioremap(unsigned long ddv_ret_ip, unsig
 	return ddv_a_ioremap(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_ioremap(unsigned long ddv_ret_ip, resource_size_t offset, unsigned long size)
+static DDV_RARE_PATH void __iomem *ddv_q_ioremap(resource_size_t offset, unsigned long size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18005,7 +18009,7 @@ static DDV_WRAPPER void __iomem *ddv_w_ioremap(resource_size_t offset, unsigned 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 194, _RET_IP_, 2)))
 		return ddv_b_ioremap(&ddv_call, offset, size);
-	return ddv_q_ioremap(_RET_IP_, offset, size);
+	return ddv_q_ioremap(offset, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap), typeof(&ioremap)),
 	       "specs/linux/pci.ddv:191:5: the prototype of ioremap differs from the kernel's");
@@ -18088,7 +18092,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_ioremap_wc(unsigned long ddv_ret_ip, un
 	return ddv_a_ioremap_wc(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_ioremap_wc(unsigned long ddv_ret_ip, resource_size_t offset, unsigned long size)
+static DDV_RARE_PATH void __iomem *ddv_q_ioremap_wc(resource_size_t offset, unsigned long size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18103,7 +18107,7 @@ static DDV_WRAPPER void __iomem *ddv_w_ioremap_wc(resource_size_t offset, unsign
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 195, _RET_IP_, 2)))
 		return ddv_b_ioremap_wc(&ddv_call, offset, size);
-	return ddv_q_ioremap_wc(_RET_IP_, offset, size);
+	return ddv_q_ioremap_wc(offset, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap_wc), typeof(&ioremap_wc)),
 	       "specs/linux/pci.ddv:192:5: the prototype of ioremap_wc differs from the kernel's");
@@ -18186,7 +18190,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_ioremap_uc(unsigned long ddv_ret_ip, un
 	return ddv_a_ioremap_uc(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_ioremap_uc(unsigned long ddv_ret_ip, resource_size_t offset, unsigned long size)
+static DDV_RARE_PATH void __iomem *ddv_q_ioremap_uc(resource_size_t offset, unsigned long size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18201,7 +18205,7 @@ static DDV_WRAPPER void __iomem *ddv_w_ioremap_uc(resource_size_t offset, unsign
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 196, _RET_IP_, 2)))
 		return ddv_b_ioremap_uc(&ddv_call, offset, size);
-	return ddv_q_ioremap_uc(_RET_IP_, offset, size);
+	return ddv_q_ioremap_uc(offset, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap_uc), typeof(&ioremap_uc)),
 	       "specs/linux/pci.ddv:193:5: the prototype of ioremap_uc differs from the kernel's");
@@ -18284,7 +18288,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_ioremap_cache(unsigned long ddv_ret_ip,
 	return ddv_a_ioremap_cache(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_ioremap_cache(unsigned long ddv_ret_ip, resource_size_t offset, unsigned long size)
+static DDV_RARE_PATH void __iomem *ddv_q_ioremap_cache(resource_size_t offset, unsigned long size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18299,7 +18303,7 @@ static DDV_WRAPPER void __iomem *ddv_w_ioremap_cache(resource_size_t offset, uns
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 197, _RET_IP_, 2)))
 		return ddv_b_ioremap_cache(&ddv_call, offset, size);
-	return ddv_q_ioremap_cache(_RET_IP_, offset, size);
+	return ddv_q_ioremap_cache(offset, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ioremap_cache), typeof(&ioremap_cache)),
 	       "specs/linux/pci.ddv:194:5: the prototype of ioremap_cache differs from the kernel's");
@@ -18395,7 +18399,7 @@ static DDV_RARE_PATH void ddv_r_iounmap(unsigned long ddv_ret_ip, unsigned long 
 	ddv_b_iounmap(&ddv_call, addr);
 }
 
-static DDV_RARE_PATH void ddv_q_iounmap(unsigned long ddv_ret_ip, volatile void __iomem *addr)
+static DDV_RARE_PATH void ddv_q_iounmap(volatile void __iomem *addr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18414,7 +18418,7 @@ static DDV_WRAPPER void ddv_w_iounmap(volatile void __iomem *addr)
 		ddv_b_iounmap(&ddv_call, addr);
 		return;
 	}
-	ddv_q_iounmap(_RET_IP_, addr);
+	ddv_q_iounmap(addr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_iounmap), typeof(&iounmap)),
 	       "specs/linux/pci.ddv:205:4: the prototype of iounmap differs from the kernel's");
@@ -18490,7 +18494,7 @@ static DDV_RARE_PATH void ddv_r_pci_iounmap(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_pci_iounmap(&ddv_call, dev, addr);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_iounmap(unsigned long ddv_ret_ip, struct pci_dev *dev, void __iomem *addr)
+static DDV_RARE_PATH void ddv_q_pci_iounmap(struct pci_dev *dev, void __iomem *addr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18509,7 +18513,7 @@ static DDV_WRAPPER void ddv_w_pci_iounmap(struct pci_dev *dev, void __iomem *add
 		ddv_b_pci_iounmap(&ddv_call, dev, addr);
 		return;
 	}
-	ddv_q_pci_iounmap(_RET_IP_, dev, addr);
+	ddv_q_pci_iounmap(dev, addr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_iounmap), typeof(&pci_iounmap)),
 	       "specs/linux/pci.ddv:226:4: the prototype of pci_iounmap differs from the kernel's");
@@ -18614,7 +18618,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_ioremap(unsigned long ddv_ret_ip, 
 	return ddv_a_devm_ioremap(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap(unsigned long ddv_ret_ip, struct device *dev, resource_size_t offset, resource_size_t size)
+static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap(struct device *dev, resource_size_t offset, resource_size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18629,7 +18633,7 @@ static DDV_WRAPPER void __iomem *ddv_w_devm_ioremap(struct device *dev, resource
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 200, _RET_IP_, 3)))
 		return ddv_b_devm_ioremap(&ddv_call, dev, offset, size);
-	return ddv_q_devm_ioremap(_RET_IP_, dev, offset, size);
+	return ddv_q_devm_ioremap(dev, offset, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_ioremap), typeof(&devm_ioremap)),
 	       "specs/linux/pci.ddv:251:5: the prototype of devm_ioremap differs from the kernel's");
@@ -18734,7 +18738,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_ioremap_uc(unsigned long ddv_ret_i
 	return ddv_a_devm_ioremap_uc(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_uc(unsigned long ddv_ret_ip, struct device *dev, resource_size_t offset, resource_size_t size)
+static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_uc(struct device *dev, resource_size_t offset, resource_size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18749,7 +18753,7 @@ static DDV_WRAPPER void __iomem *ddv_w_devm_ioremap_uc(struct device *dev, resou
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 201, _RET_IP_, 3)))
 		return ddv_b_devm_ioremap_uc(&ddv_call, dev, offset, size);
-	return ddv_q_devm_ioremap_uc(_RET_IP_, dev, offset, size);
+	return ddv_q_devm_ioremap_uc(dev, offset, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_ioremap_uc), typeof(&devm_ioremap_uc)),
 	       "specs/linux/pci.ddv:252:5: the prototype of devm_ioremap_uc differs from the kernel's");
@@ -18854,7 +18858,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_ioremap_wc(unsigned long ddv_ret_i
 	return ddv_a_devm_ioremap_wc(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_wc(unsigned long ddv_ret_ip, struct device *dev, resource_size_t offset, resource_size_t size)
+static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_wc(struct device *dev, resource_size_t offset, resource_size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18869,7 +18873,7 @@ static DDV_WRAPPER void __iomem *ddv_w_devm_ioremap_wc(struct device *dev, resou
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 202, _RET_IP_, 3)))
 		return ddv_b_devm_ioremap_wc(&ddv_call, dev, offset, size);
-	return ddv_q_devm_ioremap_wc(_RET_IP_, dev, offset, size);
+	return ddv_q_devm_ioremap_wc(dev, offset, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_ioremap_wc), typeof(&devm_ioremap_wc)),
 	       "specs/linux/pci.ddv:253:5: the prototype of devm_ioremap_wc differs from the kernel's");
@@ -18974,7 +18978,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_ioremap_resource(unsigned long ddv
 	return ddv_a_devm_ioremap_resource(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_resource(unsigned long ddv_ret_ip, struct device *dev, const struct resource *res)
+static DDV_RARE_PATH void __iomem *ddv_q_devm_ioremap_resource(struct device *dev, const struct resource *res, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -18989,7 +18993,7 @@ static DDV_WRAPPER void __iomem *ddv_w_devm_ioremap_resource(struct device *dev,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 203, _RET_IP_, 2)))
 		return ddv_b_devm_ioremap_resource(&ddv_call, dev, res);
-	return ddv_q_devm_ioremap_resource(_RET_IP_, dev, res);
+	return ddv_q_devm_ioremap_resource(dev, res, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_ioremap_resource), typeof(&devm_ioremap_resource)),
 	       "specs/linux/pci.ddv:269:4: the prototype of devm_ioremap_resource differs from the kernel's");
@@ -19094,7 +19098,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_devm_platform_ioremap_resource(unsigned
 	return ddv_a_devm_platform_ioremap_resource(&ddv_call, ret, pdev);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_devm_platform_ioremap_resource(unsigned long ddv_ret_ip, struct platform_device *pdev, unsigned int index)
+static DDV_RARE_PATH void __iomem *ddv_q_devm_platform_ioremap_resource(struct platform_device *pdev, unsigned int index, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -19109,7 +19113,7 @@ static DDV_WRAPPER void __iomem *ddv_w_devm_platform_ioremap_resource(struct pla
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 204, _RET_IP_, 2)))
 		return ddv_b_devm_platform_ioremap_resource(&ddv_call, pdev, index);
-	return ddv_q_devm_platform_ioremap_resource(_RET_IP_, pdev, index);
+	return ddv_q_devm_platform_ioremap_resource(pdev, index, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_platform_ioremap_resource), typeof(&devm_platform_ioremap_resource)),
 	       "specs/linux/pci.ddv:284:4: the prototype of devm_platform_ioremap_resource differs from the kernel's");
@@ -19195,7 +19199,7 @@ static DDV_RARE_PATH void ddv_r_devm_iounmap(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_devm_iounmap(&ddv_call, dev, addr);
 }
 
-static DDV_RARE_PATH void ddv_q_devm_iounmap(unsigned long ddv_ret_ip, struct device *dev, void __iomem *addr)
+static DDV_RARE_PATH void ddv_q_devm_iounmap(struct device *dev, void __iomem *addr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -19214,7 +19218,7 @@ static DDV_WRAPPER void ddv_w_devm_iounmap(struct device *dev, void __iomem *add
 		ddv_b_devm_iounmap(&ddv_call, dev, addr);
 		return;
 	}
-	ddv_q_devm_iounmap(_RET_IP_, dev, addr);
+	ddv_q_devm_iounmap(dev, addr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_iounmap), typeof(&devm_iounmap)),
 	       "specs/linux/pci.ddv:300:4: the prototype of devm_iounmap differs from the kernel's");
@@ -19319,7 +19323,7 @@ static DDV_RARE_PATH void __iomem *ddv_p_pcim_iomap(unsigned long ddv_ret_ip, un
 	return ddv_a_pcim_iomap(&ddv_call, ret, pdev);
 }
 
-static DDV_RARE_PATH void __iomem *ddv_q_pcim_iomap(unsigned long ddv_ret_ip, struct pci_dev *pdev, int bar, unsigned long maxlen)
+static DDV_RARE_PATH void __iomem *ddv_q_pcim_iomap(struct pci_dev *pdev, int bar, unsigned long maxlen, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -19334,7 +19338,7 @@ static DDV_WRAPPER void __iomem *ddv_w_pcim_iomap(struct pci_dev *pdev, int bar,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 206, _RET_IP_, 3)))
 		return ddv_b_pcim_iomap(&ddv_call, pdev, bar, maxlen);
-	return ddv_q_pcim_iomap(_RET_IP_, pdev, bar, maxlen);
+	return ddv_q_pcim_iomap(pdev, bar, maxlen, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iomap), typeof(&pcim_iomap)),
 	       "specs/linux/pci.ddv:318:4: the prototype of pcim_iomap differs from the kernel's");
@@ -19416,7 +19420,7 @@ static DDV_RARE_PATH void ddv_r_pcim_iounmap(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_pcim_iounmap(&ddv_call, pdev, addr);
 }
 
-static DDV_RARE_PATH void ddv_q_pcim_iounmap(unsigned long ddv_ret_ip, struct pci_dev *pdev, void __iomem *addr)
+static DDV_RARE_PATH void ddv_q_pcim_iounmap(struct pci_dev *pdev, void __iomem *addr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -19435,7 +19439,7 @@ static DDV_WRAPPER void ddv_w_pcim_iounmap(struct pci_dev *pdev, void __iomem *a
 		ddv_b_pcim_iounmap(&ddv_call, pdev, addr);
 		return;
 	}
-	ddv_q_pcim_iounmap(_RET_IP_, pdev, addr);
+	ddv_q_pcim_iounmap(pdev, addr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iounmap), typeof(&pcim_iounmap)),
 	       "specs/linux/pci.ddv:336:4: the prototype of pcim_iounmap differs from the kernel's");
@@ -19701,7 +19705,7 @@ static DDV_RARE_PATH int ddv_p_pcim_iomap_regions(unsigned long ddv_ret_ip, unsi
 	return ddv_a_pcim_iomap_regions(&ddv_call, ret, pdev, mask);
 }
 
-static DDV_RARE_PATH int ddv_q_pcim_iomap_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, int mask, const char *name)
+static DDV_RARE_PATH int ddv_q_pcim_iomap_regions(struct pci_dev *pdev, int mask, const char *name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -19716,7 +19720,7 @@ static DDV_WRAPPER int ddv_w_pcim_iomap_regions(struct pci_dev *pdev, int mask, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 208, _RET_IP_, 3)))
 		return ddv_b_pcim_iomap_regions(&ddv_call, pdev, mask, name);
-	return ddv_q_pcim_iomap_regions(_RET_IP_, pdev, mask, name);
+	return ddv_q_pcim_iomap_regions(pdev, mask, name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iomap_regions), typeof(&pcim_iomap_regions)),
 	       "specs/linux/pci.ddv:360:5: the prototype of pcim_iomap_regions differs from the kernel's");
@@ -19982,7 +19986,7 @@ static DDV_RARE_PATH int ddv_p_pcim_iomap_regions_request_all(unsigned long ddv_
 	return ddv_a_pcim_iomap_regions_request_all(&ddv_call, ret, pdev, mask);
 }
 
-static DDV_RARE_PATH int ddv_q_pcim_iomap_regions_request_all(unsigned long ddv_ret_ip, struct pci_dev *pdev, int mask, const char *name)
+static DDV_RARE_PATH int ddv_q_pcim_iomap_regions_request_all(struct pci_dev *pdev, int mask, const char *name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -19997,7 +20001,7 @@ static DDV_WRAPPER int ddv_w_pcim_iomap_regions_request_all(struct pci_dev *pdev
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 209, _RET_IP_, 3)))
 		return ddv_b_pcim_iomap_regions_request_all(&ddv_call, pdev, mask, name);
-	return ddv_q_pcim_iomap_regions_request_all(_RET_IP_, pdev, mask, name);
+	return ddv_q_pcim_iomap_regions_request_all(pdev, mask, name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iomap_regions_request_all), typeof(&pcim_iomap_regions_request_all)),
 	       "specs/linux/pci.ddv:361:5: the prototype of pcim_iomap_regions_request_all differs from the kernel's");
@@ -20182,7 +20186,7 @@ static DDV_RARE_PATH void ddv_r_pcim_iounmap_regions(unsigned long ddv_ret_ip, u
 	ddv_b_pcim_iounmap_regions(&ddv_call, pdev, mask);
 }
 
-static DDV_RARE_PATH void ddv_q_pcim_iounmap_regions(unsigned long ddv_ret_ip, struct pci_dev *pdev, int mask)
+static DDV_RARE_PATH void ddv_q_pcim_iounmap_regions(struct pci_dev *pdev, int mask, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20201,7 +20205,7 @@ static DDV_WRAPPER void ddv_w_pcim_iounmap_regions(struct pci_dev *pdev, int mas
 		ddv_b_pcim_iounmap_regions(&ddv_call, pdev, mask);
 		return;
 	}
-	ddv_q_pcim_iounmap_regions(_RET_IP_, pdev, mask);
+	ddv_q_pcim_iounmap_regions(pdev, mask, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pcim_iounmap_regions), typeof(&pcim_iounmap_regions)),
 	       "specs/linux/pci.ddv:395:4: the prototype of pcim_iounmap_regions differs from the kernel's");
@@ -20249,7 +20253,7 @@ static DDV_RARE_PATH int ddv_r_pci_read_config_word(unsigned long ddv_ret_ip, un
 	return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_read_config_word(unsigned long ddv_ret_ip, const struct pci_dev *dev, int where, u16 *val)
+static DDV_RARE_PATH int ddv_q_pci_read_config_word(const struct pci_dev *dev, int where, u16 *val, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20264,7 +20268,7 @@ static DDV_WRAPPER int ddv_w_pci_read_config_word(const struct pci_dev *dev, int
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 211, _RET_IP_, 3)))
 		return ddv_b_pci_read_config_word(&ddv_call, dev, where, val);
-	return ddv_q_pci_read_config_word(_RET_IP_, dev, where, val);
+	return ddv_q_pci_read_config_word(dev, where, val, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_read_config_word), typeof(&pci_read_config_word)),
 	       "specs/linux/pci.ddv:419:4: the prototype of pci_read_config_word differs from the kernel's");
@@ -20353,7 +20357,7 @@ static DDV_RARE_PATH int ddv_p_pci_alloc_irq_vectors_affinity(unsigned long ddv_
 	return ddv_a_pci_alloc_irq_vectors_affinity(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_alloc_irq_vectors_affinity(unsigned long ddv_ret_ip, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd)
+static DDV_RARE_PATH int ddv_q_pci_alloc_irq_vectors_affinity(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, struct irq_affinity *affd, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20368,7 +20372,7 @@ static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors_affinity(struct pci_dev *dev,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 212, _RET_IP_, 5)))
 		return ddv_b_pci_alloc_irq_vectors_affinity(&ddv_call, dev, min_vecs, max_vecs, flags, affd);
-	return ddv_q_pci_alloc_irq_vectors_affinity(_RET_IP_, dev, min_vecs, max_vecs, flags, affd);
+	return ddv_q_pci_alloc_irq_vectors_affinity(dev, min_vecs, max_vecs, flags, affd, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors_affinity), typeof(&pci_alloc_irq_vectors_affinity)),
 	       "specs/linux/pci.ddv:433:5: the prototype of pci_alloc_irq_vectors_affinity differs from the kernel's");
@@ -20458,7 +20462,7 @@ static DDV_RARE_PATH int ddv_p_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, u
 	return ddv_a_pci_alloc_irq_vectors(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_alloc_irq_vectors(unsigned long ddv_ret_ip, struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)
+static DDV_RARE_PATH int ddv_q_pci_alloc_irq_vectors(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20473,7 +20477,7 @@ static DDV_WRAPPER int ddv_w_pci_alloc_irq_vectors(struct pci_dev *dev, unsigned
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 213, _RET_IP_, 4)))
 		return ddv_b_pci_alloc_irq_vectors(&ddv_call, dev, min_vecs, max_vecs, flags);
-	return ddv_q_pci_alloc_irq_vectors(_RET_IP_, dev, min_vecs, max_vecs, flags);
+	return ddv_q_pci_alloc_irq_vectors(dev, min_vecs, max_vecs, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_alloc_irq_vectors), typeof(&pci_alloc_irq_vectors)),
 	       "specs/linux/pci.ddv:434:5: the prototype of pci_alloc_irq_vectors differs from the kernel's");
@@ -20535,7 +20539,7 @@ static DDV_RARE_PATH void ddv_r_pci_free_irq_vectors(unsigned long ddv_ret_ip, u
 	ddv_b_pci_free_irq_vectors(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_free_irq_vectors(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH void ddv_q_pci_free_irq_vectors(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20554,7 +20558,7 @@ static DDV_WRAPPER void ddv_w_pci_free_irq_vectors(struct pci_dev *dev)
 		ddv_b_pci_free_irq_vectors(&ddv_call, dev);
 		return;
 	}
-	ddv_q_pci_free_irq_vectors(_RET_IP_, dev);
+	ddv_q_pci_free_irq_vectors(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_free_irq_vectors), typeof(&pci_free_irq_vectors)),
 	       "specs/linux/pci.ddv:447:4: the prototype of pci_free_irq_vectors differs from the kernel's");
@@ -20637,7 +20641,7 @@ static DDV_RARE_PATH int ddv_p_pci_enable_msi(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_pci_enable_msi(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_enable_msi(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH int ddv_q_pci_enable_msi(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20652,7 +20656,7 @@ static DDV_WRAPPER int ddv_w_pci_enable_msi(struct pci_dev *dev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 215, _RET_IP_, 1)))
 		return ddv_b_pci_enable_msi(&ddv_call, dev);
-	return ddv_q_pci_enable_msi(_RET_IP_, dev);
+	return ddv_q_pci_enable_msi(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msi), typeof(&pci_enable_msi)),
 	       "specs/linux/pci.ddv:455:4: the prototype of pci_enable_msi differs from the kernel's");
@@ -20741,7 +20745,7 @@ static DDV_RARE_PATH int ddv_p_pci_enable_msix_range(unsigned long ddv_ret_ip, u
 	return ddv_a_pci_enable_msix_range(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_pci_enable_msix_range(unsigned long ddv_ret_ip, struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec)
+static DDV_RARE_PATH int ddv_q_pci_enable_msix_range(struct pci_dev *dev, struct msix_entry *entries, int minvec, int maxvec, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20756,7 +20760,7 @@ static DDV_WRAPPER int ddv_w_pci_enable_msix_range(struct pci_dev *dev, struct m
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 216, _RET_IP_, 4)))
 		return ddv_b_pci_enable_msix_range(&ddv_call, dev, entries, minvec, maxvec);
-	return ddv_q_pci_enable_msix_range(_RET_IP_, dev, entries, minvec, maxvec);
+	return ddv_q_pci_enable_msix_range(dev, entries, minvec, maxvec, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_enable_msix_range), typeof(&pci_enable_msix_range)),
 	       "specs/linux/pci.ddv:464:4: the prototype of pci_enable_msix_range differs from the kernel's");
@@ -20816,7 +20820,7 @@ static DDV_RARE_PATH void ddv_r_pci_disable_msi(unsigned long ddv_ret_ip, unsign
 	ddv_b_pci_disable_msi(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_disable_msi(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH void ddv_q_pci_disable_msi(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20835,7 +20839,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_msi(struct pci_dev *dev)
 		ddv_b_pci_disable_msi(&ddv_call, dev);
 		return;
 	}
-	ddv_q_pci_disable_msi(_RET_IP_, dev);
+	ddv_q_pci_disable_msi(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msi), typeof(&pci_disable_msi)),
 	       "specs/linux/pci.ddv:476:5: the prototype of pci_disable_msi differs from the kernel's");
@@ -20895,7 +20899,7 @@ static DDV_RARE_PATH void ddv_r_pci_disable_msix(unsigned long ddv_ret_ip, unsig
 	ddv_b_pci_disable_msix(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_pci_disable_msix(unsigned long ddv_ret_ip, struct pci_dev *dev)
+static DDV_RARE_PATH void ddv_q_pci_disable_msix(struct pci_dev *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20914,7 +20918,7 @@ static DDV_WRAPPER void ddv_w_pci_disable_msix(struct pci_dev *dev)
 		ddv_b_pci_disable_msix(&ddv_call, dev);
 		return;
 	}
-	ddv_q_pci_disable_msix(_RET_IP_, dev);
+	ddv_q_pci_disable_msix(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_pci_disable_msix), typeof(&pci_disable_msix)),
 	       "specs/linux/pci.ddv:477:5: the prototype of pci_disable_msix differs from the kernel's");
@@ -20955,7 +20959,7 @@ static DDV_RARE_PATH void ddv_r_complete(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_complete(&ddv_call, x);
 }
 
-static DDV_RARE_PATH void ddv_q_complete(unsigned long ddv_ret_ip, struct completion *x)
+static DDV_RARE_PATH void ddv_q_complete(struct completion *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -20974,7 +20978,7 @@ static DDV_WRAPPER void ddv_w_complete(struct completion *x)
 		ddv_b_complete(&ddv_call, x);
 		return;
 	}
-	ddv_q_complete(_RET_IP_, x);
+	ddv_q_complete(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_complete), typeof(&complete)),
 	       "specs/linux/sched.ddv:17:4: the prototype of complete differs from the kernel's");
@@ -21015,7 +21019,7 @@ static DDV_RARE_PATH void ddv_r_complete_all(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_complete_all(&ddv_call, x);
 }
 
-static DDV_RARE_PATH void ddv_q_complete_all(unsigned long ddv_ret_ip, struct completion *x)
+static DDV_RARE_PATH void ddv_q_complete_all(struct completion *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21034,7 +21038,7 @@ static DDV_WRAPPER void ddv_w_complete_all(struct completion *x)
 		ddv_b_complete_all(&ddv_call, x);
 		return;
 	}
-	ddv_q_complete_all(_RET_IP_, x);
+	ddv_q_complete_all(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_complete_all), typeof(&complete_all)),
 	       "specs/linux/sched.ddv:27:4: the prototype of complete_all differs from the kernel's");
@@ -21081,7 +21085,7 @@ static DDV_RARE_PATH void ddv_r_wait_for_completion(unsigned long ddv_ret_ip, un
 	ddv_b_wait_for_completion(&ddv_call, x);
 }
 
-static DDV_RARE_PATH void ddv_q_wait_for_completion(unsigned long ddv_ret_ip, struct completion *x)
+static DDV_RARE_PATH void ddv_q_wait_for_completion(struct completion *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21100,7 +21104,7 @@ static DDV_WRAPPER void ddv_w_wait_for_completion(struct completion *x)
 		ddv_b_wait_for_completion(&ddv_call, x);
 		return;
 	}
-	ddv_q_wait_for_completion(_RET_IP_, x);
+	ddv_q_wait_for_completion(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion), typeof(&wait_for_completion)),
 	       "specs/linux/sched.ddv:40:5: the prototype of wait_for_completion differs from the kernel's");
@@ -21147,7 +21151,7 @@ static DDV_RARE_PATH void ddv_r_wait_for_completion_io(unsigned long ddv_ret_ip,
 	ddv_b_wait_for_completion_io(&ddv_call, x);
 }
 
-static DDV_RARE_PATH void ddv_q_wait_for_completion_io(unsigned long ddv_ret_ip, struct completion *x)
+static DDV_RARE_PATH void ddv_q_wait_for_completion_io(struct completion *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21166,7 +21170,7 @@ static DDV_WRAPPER void ddv_w_wait_for_completion_io(struct completion *x)
 		ddv_b_wait_for_completion_io(&ddv_call, x);
 		return;
 	}
-	ddv_q_wait_for_completion_io(_RET_IP_, x);
+	ddv_q_wait_for_completion_io(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_io), typeof(&wait_for_completion_io)),
 	       "specs/linux/sched.ddv:41:5: the prototype of wait_for_completion_io differs from the kernel's");
@@ -21219,7 +21223,7 @@ static DDV_RARE_PATH unsigned long ddv_r_wait_for_completion_timeout(unsigned lo
 	return ddv_b_wait_for_completion_timeout(&ddv_call, x, timeout);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q_wait_for_completion_timeout(unsigned long ddv_ret_ip, struct completion *x, unsigned long timeout)
+static DDV_RARE_PATH unsigned long ddv_q_wait_for_completion_timeout(struct completion *x, unsigned long timeout, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21234,7 +21238,7 @@ static DDV_WRAPPER unsigned long ddv_w_wait_for_completion_timeout(struct comple
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 223, _RET_IP_, 2)))
 		return ddv_b_wait_for_completion_timeout(&ddv_call, x, timeout);
-	return ddv_q_wait_for_completion_timeout(_RET_IP_, x, timeout);
+	return ddv_q_wait_for_completion_timeout(x, timeout, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_timeout), typeof(&wait_for_completion_timeout)),
 	       "specs/linux/sched.ddv:54:5: the prototype of wait_for_completion_timeout differs from the kernel's");
@@ -21287,7 +21291,7 @@ static DDV_RARE_PATH unsigned long ddv_r_wait_for_completion_io_timeout(unsigned
 	return ddv_b_wait_for_completion_io_timeout(&ddv_call, x, timeout);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q_wait_for_completion_io_timeout(unsigned long ddv_ret_ip, struct completion *x, unsigned long timeout)
+static DDV_RARE_PATH unsigned long ddv_q_wait_for_completion_io_timeout(struct completion *x, unsigned long timeout, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21302,7 +21306,7 @@ static DDV_WRAPPER unsigned long ddv_w_wait_for_completion_io_timeout(struct com
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 224, _RET_IP_, 2)))
 		return ddv_b_wait_for_completion_io_timeout(&ddv_call, x, timeout);
-	return ddv_q_wait_for_completion_io_timeout(_RET_IP_, x, timeout);
+	return ddv_q_wait_for_completion_io_timeout(x, timeout, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_io_timeout), typeof(&wait_for_completion_io_timeout)),
 	       "specs/linux/sched.ddv:55:5: the prototype of wait_for_completion_io_timeout differs from the kernel's");
@@ -21355,7 +21359,7 @@ static DDV_RARE_PATH int ddv_r_wait_for_completion_interruptible(unsigned long d
 	return ddv_b_wait_for_completion_interruptible(&ddv_call, x);
 }
 
-static DDV_RARE_PATH int ddv_q_wait_for_completion_interruptible(unsigned long ddv_ret_ip, struct completion *x)
+static DDV_RARE_PATH int ddv_q_wait_for_completion_interruptible(struct completion *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21370,7 +21374,7 @@ static DDV_WRAPPER int ddv_w_wait_for_completion_interruptible(struct completion
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 225, _RET_IP_, 1)))
 		return ddv_b_wait_for_completion_interruptible(&ddv_call, x);
-	return ddv_q_wait_for_completion_interruptible(_RET_IP_, x);
+	return ddv_q_wait_for_completion_interruptible(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_interruptible), typeof(&wait_for_completion_interruptible)),
 	       "specs/linux/sched.ddv:71:5: the prototype of wait_for_completion_interruptible differs from the kernel's");
@@ -21423,7 +21427,7 @@ static DDV_RARE_PATH int ddv_r_wait_for_completion_killable(unsigned long ddv_re
 	return ddv_b_wait_for_completion_killable(&ddv_call, x);
 }
 
-static DDV_RARE_PATH int ddv_q_wait_for_completion_killable(unsigned long ddv_ret_ip, struct completion *x)
+static DDV_RARE_PATH int ddv_q_wait_for_completion_killable(struct completion *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21438,7 +21442,7 @@ static DDV_WRAPPER int ddv_w_wait_for_completion_killable(struct completion *x)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 226, _RET_IP_, 1)))
 		return ddv_b_wait_for_completion_killable(&ddv_call, x);
-	return ddv_q_wait_for_completion_killable(_RET_IP_, x);
+	return ddv_q_wait_for_completion_killable(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_killable), typeof(&wait_for_completion_killable)),
 	       "specs/linux/sched.ddv:72:5: the prototype of wait_for_completion_killable differs from the kernel's");
@@ -21494,7 +21498,7 @@ static DDV_RARE_PATH long ddv_r_wait_for_completion_interruptible_timeout(unsign
 	return ddv_b_wait_for_completion_interruptible_timeout(&ddv_call, x, timeout);
 }
 
-static DDV_RARE_PATH long ddv_q_wait_for_completion_interruptible_timeout(unsigned long ddv_ret_ip, struct completion *x, unsigned long timeout)
+static DDV_RARE_PATH long ddv_q_wait_for_completion_interruptible_timeout(struct completion *x, unsigned long timeout, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21509,7 +21513,7 @@ static DDV_WRAPPER long ddv_w_wait_for_completion_interruptible_timeout(struct c
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 227, _RET_IP_, 2)))
 		return ddv_b_wait_for_completion_interruptible_timeout(&ddv_call, x, timeout);
-	return ddv_q_wait_for_completion_interruptible_timeout(_RET_IP_, x, timeout);
+	return ddv_q_wait_for_completion_interruptible_timeout(x, timeout, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_interruptible_timeout), typeof(&wait_for_completion_interruptible_timeout)),
 	       "specs/linux/sched.ddv:86:5: the prototype of wait_for_completion_interruptible_timeout differs from the kernel's");
@@ -21565,7 +21569,7 @@ static DDV_RARE_PATH long ddv_r_wait_for_completion_killable_timeout(unsigned lo
 	return ddv_b_wait_for_completion_killable_timeout(&ddv_call, x, timeout);
 }
 
-static DDV_RARE_PATH long ddv_q_wait_for_completion_killable_timeout(unsigned long ddv_ret_ip, struct completion *x, unsigned long timeout)
+static DDV_RARE_PATH long ddv_q_wait_for_completion_killable_timeout(struct completion *x, unsigned long timeout, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21580,7 +21584,7 @@ static DDV_WRAPPER long ddv_w_wait_for_completion_killable_timeout(struct comple
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 228, _RET_IP_, 2)))
 		return ddv_b_wait_for_completion_killable_timeout(&ddv_call, x, timeout);
-	return ddv_q_wait_for_completion_killable_timeout(_RET_IP_, x, timeout);
+	return ddv_q_wait_for_completion_killable_timeout(x, timeout, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wait_for_completion_killable_timeout), typeof(&wait_for_completion_killable_timeout)),
 	       "specs/linux/sched.ddv:87:5: the prototype of wait_for_completion_killable_timeout differs from the kernel's");
@@ -21621,7 +21625,7 @@ static DDV_RARE_PATH bool ddv_r_try_wait_for_completion(unsigned long ddv_ret_ip
 	return ddv_b_try_wait_for_completion(&ddv_call, x);
 }
 
-static DDV_RARE_PATH bool ddv_q_try_wait_for_completion(unsigned long ddv_ret_ip, struct completion *x)
+static DDV_RARE_PATH bool ddv_q_try_wait_for_completion(struct completion *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21636,7 +21640,7 @@ static DDV_WRAPPER bool ddv_w_try_wait_for_completion(struct completion *x)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 229, _RET_IP_, 1)))
 		return ddv_b_try_wait_for_completion(&ddv_call, x);
-	return ddv_q_try_wait_for_completion(_RET_IP_, x);
+	return ddv_q_try_wait_for_completion(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_try_wait_for_completion), typeof(&try_wait_for_completion)),
 	       "specs/linux/sched.ddv:100:4: the prototype of try_wait_for_completion differs from the kernel's");
@@ -21677,7 +21681,7 @@ static DDV_RARE_PATH bool ddv_r_completion_done(unsigned long ddv_ret_ip, unsign
 	return ddv_b_completion_done(&ddv_call, x);
 }
 
-static DDV_RARE_PATH bool ddv_q_completion_done(unsigned long ddv_ret_ip, struct completion *x)
+static DDV_RARE_PATH bool ddv_q_completion_done(struct completion *x, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21692,7 +21696,7 @@ static DDV_WRAPPER bool ddv_w_completion_done(struct completion *x)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 230, _RET_IP_, 1)))
 		return ddv_b_completion_done(&ddv_call, x);
-	return ddv_q_completion_done(_RET_IP_, x);
+	return ddv_q_completion_done(x, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_completion_done), typeof(&completion_done)),
 	       "specs/linux/sched.ddv:110:4: the prototype of completion_done differs from the kernel's");
@@ -21775,7 +21779,7 @@ static DDV_RARE_PATH struct task_struct *ddv_p_kthread_create_on_node(unsigned l
 	return ddv_a_kthread_create_on_node(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct task_struct *ddv_q_kthread_create_on_node(unsigned long ddv_ret_ip, int (*threadfn)(void *data), void *data, int node, const char *namefmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH struct task_struct *ddv_q_kthread_create_on_node(int (*threadfn)(void *data), void *data, int node, const char *namefmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21802,7 +21806,7 @@ static DDV_WRAPPER struct task_struct *ddv_w_kthread_create_on_node(int (*thread
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 231, _RET_IP_, 4)))
 		return ddv_b_kthread_create_on_node(&ddv_call, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_kthread_create_on_node(_RET_IP_, threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_kthread_create_on_node(threadfn, data, node, namefmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kthread_create_on_node), typeof(&kthread_create_on_node)),
 	       "specs/linux/sched.ddv:133:4: the prototype of kthread_create_on_node differs from the kernel's");
@@ -21862,7 +21866,7 @@ static DDV_RARE_PATH int ddv_r_kthread_stop(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_kthread_stop(&ddv_call, k);
 }
 
-static DDV_RARE_PATH int ddv_q_kthread_stop(unsigned long ddv_ret_ip, struct task_struct *k)
+static DDV_RARE_PATH int ddv_q_kthread_stop(struct task_struct *k, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21877,7 +21881,7 @@ static DDV_WRAPPER int ddv_w_kthread_stop(struct task_struct *k)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 232, _RET_IP_, 1)))
 		return ddv_b_kthread_stop(&ddv_call, k);
-	return ddv_q_kthread_stop(_RET_IP_, k);
+	return ddv_q_kthread_stop(k, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kthread_stop), typeof(&kthread_stop)),
 	       "specs/linux/sched.ddv:143:4: the prototype of kthread_stop differs from the kernel's");
@@ -21912,7 +21916,7 @@ static DDV_RARE_PATH int ddv_r_wake_up_process(unsigned long ddv_ret_ip, unsigne
 	return ddv_b_wake_up_process(&ddv_call, p);
 }
 
-static DDV_RARE_PATH int ddv_q_wake_up_process(unsigned long ddv_ret_ip, struct task_struct *p)
+static DDV_RARE_PATH int ddv_q_wake_up_process(struct task_struct *p, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21927,7 +21931,7 @@ static DDV_WRAPPER int ddv_w_wake_up_process(struct task_struct *p)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 233, _RET_IP_, 1)))
 		return ddv_b_wake_up_process(&ddv_call, p);
-	return ddv_q_wake_up_process(_RET_IP_, p);
+	return ddv_q_wake_up_process(p, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_wake_up_process), typeof(&wake_up_process)),
 	       "specs/linux/sched.ddv:152:4: the prototype of wake_up_process differs from the kernel's");
@@ -21968,7 +21972,7 @@ static DDV_RARE_PATH void ddv_r_usleep_range_state(unsigned long ddv_ret_ip, uns
 	ddv_b_usleep_range_state(&ddv_call, min, max, state);
 }
 
-static DDV_RARE_PATH void ddv_q_usleep_range_state(unsigned long ddv_ret_ip, unsigned long min, unsigned long max, unsigned int state)
+static DDV_RARE_PATH void ddv_q_usleep_range_state(unsigned long min, unsigned long max, unsigned int state, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -21987,7 +21991,7 @@ static DDV_WRAPPER void ddv_w_usleep_range_state(unsigned long min, unsigned lon
 		ddv_b_usleep_range_state(&ddv_call, min, max, state);
 		return;
 	}
-	ddv_q_usleep_range_state(_RET_IP_, min, max, state);
+	ddv_q_usleep_range_state(min, max, state, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usleep_range_state), typeof(&usleep_range_state)),
 	       "specs/linux/sched.ddv:158:4: the prototype of usleep_range_state differs from the kernel's");
@@ -22028,7 +22032,7 @@ static DDV_RARE_PATH void ddv_r_msleep(unsigned long ddv_ret_ip, unsigned long d
 	ddv_b_msleep(&ddv_call, msecs);
 }
 
-static DDV_RARE_PATH void ddv_q_msleep(unsigned long ddv_ret_ip, unsigned int msecs)
+static DDV_RARE_PATH void ddv_q_msleep(unsigned int msecs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22047,7 +22051,7 @@ static DDV_WRAPPER void ddv_w_msleep(unsigned int msecs)
 		ddv_b_msleep(&ddv_call, msecs);
 		return;
 	}
-	ddv_q_msleep(_RET_IP_, msecs);
+	ddv_q_msleep(msecs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_msleep), typeof(&msleep)),
 	       "specs/linux/sched.ddv:165:4: the prototype of msleep differs from the kernel's");
@@ -22088,7 +22092,7 @@ static DDV_RARE_PATH unsigned long ddv_r_msleep_interruptible(unsigned long ddv_
 	return ddv_b_msleep_interruptible(&ddv_call, msecs);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q_msleep_interruptible(unsigned long ddv_ret_ip, unsigned int msecs)
+static DDV_RARE_PATH unsigned long ddv_q_msleep_interruptible(unsigned int msecs, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22103,7 +22107,7 @@ static DDV_WRAPPER unsigned long ddv_w_msleep_interruptible(unsigned int msecs)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 236, _RET_IP_, 1)))
 		return ddv_b_msleep_interruptible(&ddv_call, msecs);
-	return ddv_q_msleep_interruptible(_RET_IP_, msecs);
+	return ddv_q_msleep_interruptible(msecs, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_msleep_interruptible), typeof(&msleep_interruptible)),
 	       "specs/linux/sched.ddv:172:4: the prototype of msleep_interruptible differs from the kernel's");
@@ -22189,7 +22193,7 @@ static DDV_RARE_PATH int ddv_p_alloc_chrdev_region(unsigned long ddv_ret_ip, uns
 	return ddv_a_alloc_chrdev_region(&ddv_call, ret, dev, count);
 }
 
-static DDV_RARE_PATH int ddv_q_alloc_chrdev_region(unsigned long ddv_ret_ip, dev_t *dev, unsigned baseminor, unsigned count, const char *name)
+static DDV_RARE_PATH int ddv_q_alloc_chrdev_region(dev_t *dev, unsigned baseminor, unsigned count, const char *name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22204,7 +22208,7 @@ static DDV_WRAPPER int ddv_w_alloc_chrdev_region(dev_t *dev, unsigned baseminor,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 237, _RET_IP_, 4)))
 		return ddv_b_alloc_chrdev_region(&ddv_call, dev, baseminor, count, name);
-	return ddv_q_alloc_chrdev_region(_RET_IP_, dev, baseminor, count, name);
+	return ddv_q_alloc_chrdev_region(dev, baseminor, count, name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_alloc_chrdev_region), typeof(&alloc_chrdev_region)),
 	       "specs/linux/device.ddv:57:4: the prototype of alloc_chrdev_region differs from the kernel's");
@@ -22287,7 +22291,7 @@ static DDV_RARE_PATH int ddv_p_register_chrdev_region(unsigned long ddv_ret_ip, 
 	return ddv_a_register_chrdev_region(&ddv_call, ret, from, count);
 }
 
-static DDV_RARE_PATH int ddv_q_register_chrdev_region(unsigned long ddv_ret_ip, dev_t from, unsigned count, const char *name)
+static DDV_RARE_PATH int ddv_q_register_chrdev_region(dev_t from, unsigned count, const char *name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22302,7 +22306,7 @@ static DDV_WRAPPER int ddv_w_register_chrdev_region(dev_t from, unsigned count, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 238, _RET_IP_, 3)))
 		return ddv_b_register_chrdev_region(&ddv_call, from, count, name);
-	return ddv_q_register_chrdev_region(_RET_IP_, from, count, name);
+	return ddv_q_register_chrdev_region(from, count, name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_register_chrdev_region), typeof(&register_chrdev_region)),
 	       "specs/linux/device.ddv:70:4: the prototype of register_chrdev_region differs from the kernel's");
@@ -22371,7 +22375,7 @@ static DDV_RARE_PATH void ddv_r_unregister_chrdev_region(unsigned long ddv_ret_i
 	ddv_b_unregister_chrdev_region(&ddv_call, from, count);
 }
 
-static DDV_RARE_PATH void ddv_q_unregister_chrdev_region(unsigned long ddv_ret_ip, dev_t from, unsigned count)
+static DDV_RARE_PATH void ddv_q_unregister_chrdev_region(dev_t from, unsigned count, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22390,7 +22394,7 @@ static DDV_WRAPPER void ddv_w_unregister_chrdev_region(dev_t from, unsigned coun
 		ddv_b_unregister_chrdev_region(&ddv_call, from, count);
 		return;
 	}
-	ddv_q_unregister_chrdev_region(_RET_IP_, from, count);
+	ddv_q_unregister_chrdev_region(from, count, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_chrdev_region), typeof(&unregister_chrdev_region)),
 	       "specs/linux/device.ddv:84:4: the prototype of unregister_chrdev_region differs from the kernel's");
@@ -22476,7 +22480,7 @@ static DDV_RARE_PATH int ddv_p___register_chrdev(unsigned long ddv_ret_ip, unsig
 	return ddv_a___register_chrdev(&ddv_call, ret, major, baseminor, count);
 }
 
-static DDV_RARE_PATH int ddv_q___register_chrdev(unsigned long ddv_ret_ip, unsigned int major, unsigned int baseminor, unsigned int count, const char *name, const struct file_operations *fops)
+static DDV_RARE_PATH int ddv_q___register_chrdev(unsigned int major, unsigned int baseminor, unsigned int count, const char *name, const struct file_operations *fops, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22491,7 +22495,7 @@ static DDV_WRAPPER int ddv_w___register_chrdev(unsigned int major, unsigned int 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 240, _RET_IP_, 5)))
 		return ddv_b___register_chrdev(&ddv_call, major, baseminor, count, name, fops);
-	return ddv_q___register_chrdev(_RET_IP_, major, baseminor, count, name, fops);
+	return ddv_q___register_chrdev(major, baseminor, count, name, fops, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___register_chrdev), typeof(&__register_chrdev)),
 	       "specs/linux/device.ddv:96:5: the prototype of __register_chrdev differs from the kernel's");
@@ -22546,7 +22550,7 @@ static DDV_RARE_PATH void ddv_r___unregister_chrdev(unsigned long ddv_ret_ip, un
 	ddv_b___unregister_chrdev(&ddv_call, major, baseminor, count, name);
 }
 
-static DDV_RARE_PATH void ddv_q___unregister_chrdev(unsigned long ddv_ret_ip, unsigned int major, unsigned int baseminor, unsigned int count, const char *name)
+static DDV_RARE_PATH void ddv_q___unregister_chrdev(unsigned int major, unsigned int baseminor, unsigned int count, const char *name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22565,7 +22569,7 @@ static DDV_WRAPPER void ddv_w___unregister_chrdev(unsigned int major, unsigned i
 		ddv_b___unregister_chrdev(&ddv_call, major, baseminor, count, name);
 		return;
 	}
-	ddv_q___unregister_chrdev(_RET_IP_, major, baseminor, count, name);
+	ddv_q___unregister_chrdev(major, baseminor, count, name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___unregister_chrdev), typeof(&__unregister_chrdev)),
 	       "specs/linux/device.ddv:108:5: the prototype of __unregister_chrdev differs from the kernel's");
@@ -22600,7 +22604,7 @@ static DDV_RARE_PATH void ddv_r_cdev_init(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_cdev_init(&ddv_call, cdev, fops);
 }
 
-static DDV_RARE_PATH void ddv_q_cdev_init(unsigned long ddv_ret_ip, struct cdev *cdev, const struct file_operations *fops)
+static DDV_RARE_PATH void ddv_q_cdev_init(struct cdev *cdev, const struct file_operations *fops, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22619,7 +22623,7 @@ static DDV_WRAPPER void ddv_w_cdev_init(struct cdev *cdev, const struct file_ope
 		ddv_b_cdev_init(&ddv_call, cdev, fops);
 		return;
 	}
-	ddv_q_cdev_init(_RET_IP_, cdev, fops);
+	ddv_q_cdev_init(cdev, fops, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_init), typeof(&cdev_init)),
 	       "specs/linux/device.ddv:117:4: the prototype of cdev_init differs from the kernel's");
@@ -22820,7 +22824,7 @@ static DDV_RARE_PATH int ddv_p_cdev_add(unsigned long ddv_ret_ip, unsigned long 
 	return ddv_a_cdev_add(&ddv_call, ret, p, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_cdev_add(unsigned long ddv_ret_ip, struct cdev *p, dev_t dev, unsigned count)
+static DDV_RARE_PATH int ddv_q_cdev_add(struct cdev *p, dev_t dev, unsigned count, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22835,7 +22839,7 @@ static DDV_WRAPPER int ddv_w_cdev_add(struct cdev *p, dev_t dev, unsigned count)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 244, _RET_IP_, 3)))
 		return ddv_b_cdev_add(&ddv_call, p, dev, count);
-	return ddv_q_cdev_add(_RET_IP_, p, dev, count);
+	return ddv_q_cdev_add(p, dev, count, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_add), typeof(&cdev_add)),
 	       "specs/linux/device.ddv:138:4: the prototype of cdev_add differs from the kernel's");
@@ -22918,7 +22922,7 @@ static DDV_RARE_PATH int ddv_p_cdev_device_add(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_cdev_device_add(&ddv_call, ret, cdev, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_cdev_device_add(unsigned long ddv_ret_ip, struct cdev *cdev, struct device *dev)
+static DDV_RARE_PATH int ddv_q_cdev_device_add(struct cdev *cdev, struct device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -22933,7 +22937,7 @@ static DDV_WRAPPER int ddv_w_cdev_device_add(struct cdev *cdev, struct device *d
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 245, _RET_IP_, 2)))
 		return ddv_b_cdev_device_add(&ddv_call, cdev, dev);
-	return ddv_q_cdev_device_add(_RET_IP_, cdev, dev);
+	return ddv_q_cdev_device_add(cdev, dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_device_add), typeof(&cdev_device_add)),
 	       "specs/linux/device.ddv:151:4: the prototype of cdev_device_add differs from the kernel's");
@@ -22998,7 +23002,7 @@ static DDV_RARE_PATH void ddv_r_cdev_device_del(unsigned long ddv_ret_ip, unsign
 	ddv_b_cdev_device_del(&ddv_call, cdev, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_cdev_device_del(unsigned long ddv_ret_ip, struct cdev *cdev, struct device *dev)
+static DDV_RARE_PATH void ddv_q_cdev_device_del(struct cdev *cdev, struct device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23017,7 +23021,7 @@ static DDV_WRAPPER void ddv_w_cdev_device_del(struct cdev *cdev, struct device *
 		ddv_b_cdev_device_del(&ddv_call, cdev, dev);
 		return;
 	}
-	ddv_q_cdev_device_del(_RET_IP_, cdev, dev);
+	ddv_q_cdev_device_del(cdev, dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_device_del), typeof(&cdev_device_del)),
 	       "specs/linux/device.ddv:161:4: the prototype of cdev_device_del differs from the kernel's");
@@ -23151,7 +23155,7 @@ static DDV_RARE_PATH void ddv_r_cdev_del(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_cdev_del(&ddv_call, p);
 }
 
-static DDV_RARE_PATH void ddv_q_cdev_del(unsigned long ddv_ret_ip, struct cdev *p)
+static DDV_RARE_PATH void ddv_q_cdev_del(struct cdev *p, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23170,7 +23174,7 @@ static DDV_WRAPPER void ddv_w_cdev_del(struct cdev *p)
 		ddv_b_cdev_del(&ddv_call, p);
 		return;
 	}
-	ddv_q_cdev_del(_RET_IP_, p);
+	ddv_q_cdev_del(p, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cdev_del), typeof(&cdev_del)),
 	       "specs/linux/device.ddv:176:4: the prototype of cdev_del differs from the kernel's");
@@ -23256,7 +23260,7 @@ static DDV_RARE_PATH int ddv_p_misc_register(unsigned long ddv_ret_ip, unsigned 
 	return ddv_a_misc_register(&ddv_call, ret, misc);
 }
 
-static DDV_RARE_PATH int ddv_q_misc_register(unsigned long ddv_ret_ip, struct miscdevice *misc)
+static DDV_RARE_PATH int ddv_q_misc_register(struct miscdevice *misc, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23271,7 +23275,7 @@ static DDV_WRAPPER int ddv_w_misc_register(struct miscdevice *misc)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 248, _RET_IP_, 1)))
 		return ddv_b_misc_register(&ddv_call, misc);
-	return ddv_q_misc_register(_RET_IP_, misc);
+	return ddv_q_misc_register(misc, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_misc_register), typeof(&misc_register)),
 	       "specs/linux/device.ddv:198:4: the prototype of misc_register differs from the kernel's");
@@ -23326,7 +23330,7 @@ static DDV_RARE_PATH void ddv_r_misc_deregister(unsigned long ddv_ret_ip, unsign
 	ddv_b_misc_deregister(&ddv_call, misc);
 }
 
-static DDV_RARE_PATH void ddv_q_misc_deregister(unsigned long ddv_ret_ip, struct miscdevice *misc)
+static DDV_RARE_PATH void ddv_q_misc_deregister(struct miscdevice *misc, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23345,7 +23349,7 @@ static DDV_WRAPPER void ddv_w_misc_deregister(struct miscdevice *misc)
 		ddv_b_misc_deregister(&ddv_call, misc);
 		return;
 	}
-	ddv_q_misc_deregister(_RET_IP_, misc);
+	ddv_q_misc_deregister(misc, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_misc_deregister), typeof(&misc_deregister)),
 	       "specs/linux/device.ddv:210:4: the prototype of misc_deregister differs from the kernel's");
@@ -23429,7 +23433,7 @@ static DDV_RARE_PATH struct class *ddv_p___class_create(unsigned long ddv_ret_ip
 	return ddv_a___class_create(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct class *ddv_q___class_create(unsigned long ddv_ret_ip, struct module *owner, const char *name, struct lock_class_key *key)
+static DDV_RARE_PATH struct class *ddv_q___class_create(struct module *owner, const char *name, struct lock_class_key *key, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23444,7 +23448,7 @@ static DDV_WRAPPER struct class *ddv_w___class_create(struct module *owner, cons
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 250, _RET_IP_, 3)))
 		return ddv_b___class_create(&ddv_call, owner, name, key);
-	return ddv_q___class_create(_RET_IP_, owner, name, key);
+	return ddv_q___class_create(owner, name, key, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___class_create), typeof(&__class_create)),
 	       "specs/linux/device.ddv:228:5: the prototype of __class_create differs from the kernel's");
@@ -23530,7 +23534,7 @@ static DDV_RARE_PATH struct class *ddv_p_class_create(unsigned long ddv_ret_ip, 
 	return ddv_a_class_create(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct class *ddv_q_class_create(unsigned long ddv_ret_ip, const char *name)
+static DDV_RARE_PATH struct class *ddv_q_class_create(const char *name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23545,7 +23549,7 @@ static DDV_WRAPPER struct class *ddv_w_class_create(const char *name)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 251, _RET_IP_, 1)))
 		return ddv_b_class_create(&ddv_call, name);
-	return ddv_q_class_create(_RET_IP_, name);
+	return ddv_q_class_create(name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_class_create), typeof(&class_create)),
 	       "specs/linux/device.ddv:229:5: the prototype of class_create differs from the kernel's");
@@ -23606,7 +23610,7 @@ static DDV_RARE_PATH void ddv_r_class_destroy(unsigned long ddv_ret_ip, unsigned
 	ddv_b_class_destroy(&ddv_call, class);
 }
 
-static DDV_RARE_PATH void ddv_q_class_destroy(unsigned long ddv_ret_ip, struct class *class)
+static DDV_RARE_PATH void ddv_q_class_destroy(struct class *class, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23625,7 +23629,7 @@ static DDV_WRAPPER void ddv_w_class_destroy(struct class *class)
 		ddv_b_class_destroy(&ddv_call, class);
 		return;
 	}
-	ddv_q_class_destroy(_RET_IP_, class);
+	ddv_q_class_destroy(class, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_class_destroy), typeof(&class_destroy)),
 	       "specs/linux/device.ddv:242:5: the prototype of class_destroy differs from the kernel's");
@@ -23686,7 +23690,7 @@ static DDV_RARE_PATH void ddv_r_class_destroy(unsigned long ddv_ret_ip, unsigned
 	ddv_b_class_destroy(&ddv_call, class);
 }
 
-static DDV_RARE_PATH void ddv_q_class_destroy(unsigned long ddv_ret_ip, const struct class *class)
+static DDV_RARE_PATH void ddv_q_class_destroy(const struct class *class, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23705,7 +23709,7 @@ static DDV_WRAPPER void ddv_w_class_destroy(const struct class *class)
 		ddv_b_class_destroy(&ddv_call, class);
 		return;
 	}
-	ddv_q_class_destroy(_RET_IP_, class);
+	ddv_q_class_destroy(class, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_class_destroy), typeof(&class_destroy)),
 	       "specs/linux/device.ddv:243:5: the prototype of class_destroy differs from the kernel's");
@@ -23791,7 +23795,7 @@ static DDV_RARE_PATH struct device *ddv_p_device_create(unsigned long ddv_ret_ip
 	return ddv_a_device_create(&ddv_call, ret, devt);
 }
 
-static DDV_RARE_PATH struct device *ddv_q_device_create(unsigned long ddv_ret_ip, struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH struct device *ddv_q_device_create(struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23818,7 +23822,7 @@ static DDV_WRAPPER struct device *ddv_w_device_create(struct class *class, struc
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 254, _RET_IP_, 5)))
 		return ddv_b_device_create(&ddv_call, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_device_create(_RET_IP_, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_device_create(class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_create), typeof(&device_create)),
 	       "specs/linux/device.ddv:260:5: the prototype of device_create differs from the kernel's");
@@ -23904,7 +23908,7 @@ static DDV_RARE_PATH struct device *ddv_p_device_create(unsigned long ddv_ret_ip
 	return ddv_a_device_create(&ddv_call, ret, devt);
 }
 
-static DDV_RARE_PATH struct device *ddv_q_device_create(unsigned long ddv_ret_ip, const struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH struct device *ddv_q_device_create(const struct class *class, struct device *parent, dev_t devt, void *drvdata, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -23931,7 +23935,7 @@ static DDV_WRAPPER struct device *ddv_w_device_create(const struct class *class,
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 255, _RET_IP_, 5)))
 		return ddv_b_device_create(&ddv_call, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_device_create(_RET_IP_, class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_device_create(class, parent, devt, drvdata, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_create), typeof(&device_create)),
 	       "specs/linux/device.ddv:261:5: the prototype of device_create differs from the kernel's");
@@ -23992,7 +23996,7 @@ static DDV_RARE_PATH void ddv_r_device_destroy(unsigned long ddv_ret_ip, unsigne
 	ddv_b_device_destroy(&ddv_call, class, devt);
 }
 
-static DDV_RARE_PATH void ddv_q_device_destroy(unsigned long ddv_ret_ip, struct class *class, dev_t devt)
+static DDV_RARE_PATH void ddv_q_device_destroy(struct class *class, dev_t devt, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24011,7 +24015,7 @@ static DDV_WRAPPER void ddv_w_device_destroy(struct class *class, dev_t devt)
 		ddv_b_device_destroy(&ddv_call, class, devt);
 		return;
 	}
-	ddv_q_device_destroy(_RET_IP_, class, devt);
+	ddv_q_device_destroy(class, devt, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_destroy), typeof(&device_destroy)),
 	       "specs/linux/device.ddv:274:5: the prototype of device_destroy differs from the kernel's");
@@ -24072,7 +24076,7 @@ static DDV_RARE_PATH void ddv_r_device_destroy(unsigned long ddv_ret_ip, unsigne
 	ddv_b_device_destroy(&ddv_call, class, devt);
 }
 
-static DDV_RARE_PATH void ddv_q_device_destroy(unsigned long ddv_ret_ip, const struct class *class, dev_t devt)
+static DDV_RARE_PATH void ddv_q_device_destroy(const struct class *class, dev_t devt, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24091,7 +24095,7 @@ static DDV_WRAPPER void ddv_w_device_destroy(const struct class *class, dev_t de
 		ddv_b_device_destroy(&ddv_call, class, devt);
 		return;
 	}
-	ddv_q_device_destroy(_RET_IP_, class, devt);
+	ddv_q_device_destroy(class, devt, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_destroy), typeof(&device_destroy)),
 	       "specs/linux/device.ddv:275:5: the prototype of device_destroy differs from the kernel's");
@@ -24148,7 +24152,7 @@ static DDV_RARE_PATH void ddv_r_device_initialize(unsigned long ddv_ret_ip, unsi
 	ddv_b_device_initialize(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_device_initialize(unsigned long ddv_ret_ip, struct device *dev)
+static DDV_RARE_PATH void ddv_q_device_initialize(struct device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24167,7 +24171,7 @@ static DDV_WRAPPER void ddv_w_device_initialize(struct device *dev)
 		ddv_b_device_initialize(&ddv_call, dev);
 		return;
 	}
-	ddv_q_device_initialize(_RET_IP_, dev);
+	ddv_q_device_initialize(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_initialize), typeof(&device_initialize)),
 	       "specs/linux/device.ddv:293:4: the prototype of device_initialize differs from the kernel's");
@@ -24254,7 +24258,7 @@ static DDV_RARE_PATH int ddv_p_dev_set_name(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_dev_set_name(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_dev_set_name(unsigned long ddv_ret_ip, struct device *dev, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH int ddv_q_dev_set_name(struct device *dev, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24281,7 +24285,7 @@ static DDV_WRAPPER int ddv_w_dev_set_name(struct device *dev, const char *fmt, .
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 259, _RET_IP_, 2)))
 		return ddv_b_dev_set_name(&ddv_call, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_dev_set_name(_RET_IP_, dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_dev_set_name(dev, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_dev_set_name), typeof(&dev_set_name)),
 	       "specs/linux/device.ddv:313:4: the prototype of dev_set_name differs from the kernel's");
@@ -24360,7 +24364,7 @@ static DDV_RARE_PATH int ddv_p_device_register(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_device_register(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH int ddv_q_device_register(unsigned long ddv_ret_ip, struct device *dev)
+static DDV_RARE_PATH int ddv_q_device_register(struct device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24375,7 +24379,7 @@ static DDV_WRAPPER int ddv_w_device_register(struct device *dev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 260, _RET_IP_, 1)))
 		return ddv_b_device_register(&ddv_call, dev);
-	return ddv_q_device_register(_RET_IP_, dev);
+	return ddv_q_device_register(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_register), typeof(&device_register)),
 	       "specs/linux/device.ddv:327:4: the prototype of device_register differs from the kernel's");
@@ -24440,7 +24444,7 @@ static DDV_RARE_PATH struct device *ddv_r_get_device(unsigned long ddv_ret_ip, u
 	return ddv_b_get_device(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH struct device *ddv_q_get_device(unsigned long ddv_ret_ip, struct device *dev)
+static DDV_RARE_PATH struct device *ddv_q_get_device(struct device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24455,7 +24459,7 @@ static DDV_WRAPPER struct device *ddv_w_get_device(struct device *dev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 261, _RET_IP_, 1)))
 		return ddv_b_get_device(&ddv_call, dev);
-	return ddv_q_get_device(_RET_IP_, dev);
+	return ddv_q_get_device(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_get_device), typeof(&get_device)),
 	       "specs/linux/device.ddv:339:4: the prototype of get_device differs from the kernel's");
@@ -24554,7 +24558,7 @@ static DDV_RARE_PATH void ddv_r_put_device(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_put_device(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_put_device(unsigned long ddv_ret_ip, struct device *dev)
+static DDV_RARE_PATH void ddv_q_put_device(struct device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24573,7 +24577,7 @@ static DDV_WRAPPER void ddv_w_put_device(struct device *dev)
 		ddv_b_put_device(&ddv_call, dev);
 		return;
 	}
-	ddv_q_put_device(_RET_IP_, dev);
+	ddv_q_put_device(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_put_device), typeof(&put_device)),
 	       "specs/linux/device.ddv:347:4: the prototype of put_device differs from the kernel's");
@@ -24699,7 +24703,7 @@ static DDV_RARE_PATH void ddv_r_device_unregister(unsigned long ddv_ret_ip, unsi
 	ddv_b_device_unregister(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_device_unregister(unsigned long ddv_ret_ip, struct device *dev)
+static DDV_RARE_PATH void ddv_q_device_unregister(struct device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24718,7 +24722,7 @@ static DDV_WRAPPER void ddv_w_device_unregister(struct device *dev)
 		ddv_b_device_unregister(&ddv_call, dev);
 		return;
 	}
-	ddv_q_device_unregister(_RET_IP_, dev);
+	ddv_q_device_unregister(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_unregister), typeof(&device_unregister)),
 	       "specs/linux/device.ddv:361:4: the prototype of device_unregister differs from the kernel's");
@@ -24814,7 +24818,7 @@ static DDV_RARE_PATH int ddv_p_sysfs_create_group(unsigned long ddv_ret_ip, unsi
 	return ddv_a_sysfs_create_group(&ddv_call, ret, kobj, grp);
 }
 
-static DDV_RARE_PATH int ddv_q_sysfs_create_group(unsigned long ddv_ret_ip, struct kobject *kobj, const struct attribute_group *grp)
+static DDV_RARE_PATH int ddv_q_sysfs_create_group(struct kobject *kobj, const struct attribute_group *grp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24829,7 +24833,7 @@ static DDV_WRAPPER int ddv_w_sysfs_create_group(struct kobject *kobj, const stru
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 264, _RET_IP_, 2)))
 		return ddv_b_sysfs_create_group(&ddv_call, kobj, grp);
-	return ddv_q_sysfs_create_group(_RET_IP_, kobj, grp);
+	return ddv_q_sysfs_create_group(kobj, grp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sysfs_create_group), typeof(&sysfs_create_group)),
 	       "specs/linux/device.ddv:392:5: the prototype of sysfs_create_group differs from the kernel's");
@@ -24925,7 +24929,7 @@ static DDV_RARE_PATH int ddv_p_sysfs_create_groups(unsigned long ddv_ret_ip, uns
 	return ddv_a_sysfs_create_groups(&ddv_call, ret, kobj, grp);
 }
 
-static DDV_RARE_PATH int ddv_q_sysfs_create_groups(unsigned long ddv_ret_ip, struct kobject *kobj, const struct attribute_group **grp)
+static DDV_RARE_PATH int ddv_q_sysfs_create_groups(struct kobject *kobj, const struct attribute_group **grp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -24940,7 +24944,7 @@ static DDV_WRAPPER int ddv_w_sysfs_create_groups(struct kobject *kobj, const str
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 265, _RET_IP_, 2)))
 		return ddv_b_sysfs_create_groups(&ddv_call, kobj, grp);
-	return ddv_q_sysfs_create_groups(_RET_IP_, kobj, grp);
+	return ddv_q_sysfs_create_groups(kobj, grp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sysfs_create_groups), typeof(&sysfs_create_groups)),
 	       "specs/linux/device.ddv:393:5: the prototype of sysfs_create_groups differs from the kernel's");
@@ -25020,7 +25024,7 @@ static DDV_RARE_PATH void ddv_r_sysfs_remove_group(unsigned long ddv_ret_ip, uns
 	ddv_b_sysfs_remove_group(&ddv_call, kobj, grp);
 }
 
-static DDV_RARE_PATH void ddv_q_sysfs_remove_group(unsigned long ddv_ret_ip, struct kobject *kobj, const struct attribute_group *grp)
+static DDV_RARE_PATH void ddv_q_sysfs_remove_group(struct kobject *kobj, const struct attribute_group *grp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25039,7 +25043,7 @@ static DDV_WRAPPER void ddv_w_sysfs_remove_group(struct kobject *kobj, const str
 		ddv_b_sysfs_remove_group(&ddv_call, kobj, grp);
 		return;
 	}
-	ddv_q_sysfs_remove_group(_RET_IP_, kobj, grp);
+	ddv_q_sysfs_remove_group(kobj, grp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sysfs_remove_group), typeof(&sysfs_remove_group)),
 	       "specs/linux/device.ddv:407:4: the prototype of sysfs_remove_group differs from the kernel's");
@@ -25110,7 +25114,7 @@ static DDV_RARE_PATH void ddv_r_sysfs_remove_groups(unsigned long ddv_ret_ip, un
 	ddv_b_sysfs_remove_groups(&ddv_call, kobj, grp);
 }
 
-static DDV_RARE_PATH void ddv_q_sysfs_remove_groups(unsigned long ddv_ret_ip, struct kobject *kobj, const struct attribute_group **grp)
+static DDV_RARE_PATH void ddv_q_sysfs_remove_groups(struct kobject *kobj, const struct attribute_group **grp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25129,7 +25133,7 @@ static DDV_WRAPPER void ddv_w_sysfs_remove_groups(struct kobject *kobj, const st
 		ddv_b_sysfs_remove_groups(&ddv_call, kobj, grp);
 		return;
 	}
-	ddv_q_sysfs_remove_groups(_RET_IP_, kobj, grp);
+	ddv_q_sysfs_remove_groups(kobj, grp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_sysfs_remove_groups), typeof(&sysfs_remove_groups)),
 	       "specs/linux/device.ddv:420:4: the prototype of sysfs_remove_groups differs from the kernel's");
@@ -25176,7 +25180,7 @@ static DDV_RARE_PATH int ddv_r_device_create_file(unsigned long ddv_ret_ip, unsi
 	return ddv_b_device_create_file(&ddv_call, dev, attr);
 }
 
-static DDV_RARE_PATH int ddv_q_device_create_file(unsigned long ddv_ret_ip, struct device *dev, const struct device_attribute *attr)
+static DDV_RARE_PATH int ddv_q_device_create_file(struct device *dev, const struct device_attribute *attr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25191,7 +25195,7 @@ static DDV_WRAPPER int ddv_w_device_create_file(struct device *dev, const struct
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 268, _RET_IP_, 2)))
 		return ddv_b_device_create_file(&ddv_call, dev, attr);
-	return ddv_q_device_create_file(_RET_IP_, dev, attr);
+	return ddv_q_device_create_file(dev, attr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_create_file), typeof(&device_create_file)),
 	       "specs/linux/device.ddv:431:4: the prototype of device_create_file differs from the kernel's");
@@ -25232,7 +25236,7 @@ static DDV_RARE_PATH void ddv_r_device_remove_file(unsigned long ddv_ret_ip, uns
 	ddv_b_device_remove_file(&ddv_call, dev, attr);
 }
 
-static DDV_RARE_PATH void ddv_q_device_remove_file(unsigned long ddv_ret_ip, struct device *dev, const struct device_attribute *attr)
+static DDV_RARE_PATH void ddv_q_device_remove_file(struct device *dev, const struct device_attribute *attr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25251,7 +25255,7 @@ static DDV_WRAPPER void ddv_w_device_remove_file(struct device *dev, const struc
 		ddv_b_device_remove_file(&ddv_call, dev, attr);
 		return;
 	}
-	ddv_q_device_remove_file(_RET_IP_, dev, attr);
+	ddv_q_device_remove_file(dev, attr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_remove_file), typeof(&device_remove_file)),
 	       "specs/linux/device.ddv:439:4: the prototype of device_remove_file differs from the kernel's");
@@ -25334,7 +25338,7 @@ static DDV_RARE_PATH struct dentry *ddv_p_debugfs_create_dir(unsigned long ddv_r
 	return ddv_a_debugfs_create_dir(&ddv_call, ret, parent);
 }
 
-static DDV_RARE_PATH struct dentry *ddv_q_debugfs_create_dir(unsigned long ddv_ret_ip, const char *name, struct dentry *parent)
+static DDV_RARE_PATH struct dentry *ddv_q_debugfs_create_dir(const char *name, struct dentry *parent, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25349,7 +25353,7 @@ static DDV_WRAPPER struct dentry *ddv_w_debugfs_create_dir(const char *name, str
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 270, _RET_IP_, 2)))
 		return ddv_b_debugfs_create_dir(&ddv_call, name, parent);
-	return ddv_q_debugfs_create_dir(_RET_IP_, name, parent);
+	return ddv_q_debugfs_create_dir(name, parent, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_debugfs_create_dir), typeof(&debugfs_create_dir)),
 	       "specs/linux/device.ddv:452:4: the prototype of debugfs_create_dir differs from the kernel's");
@@ -25414,7 +25418,7 @@ static DDV_RARE_PATH void ddv_r_debugfs_remove(unsigned long ddv_ret_ip, unsigne
 	ddv_b_debugfs_remove(&ddv_call, dentry);
 }
 
-static DDV_RARE_PATH void ddv_q_debugfs_remove(unsigned long ddv_ret_ip, struct dentry *dentry)
+static DDV_RARE_PATH void ddv_q_debugfs_remove(struct dentry *dentry, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25433,7 +25437,7 @@ static DDV_WRAPPER void ddv_w_debugfs_remove(struct dentry *dentry)
 		ddv_b_debugfs_remove(&ddv_call, dentry);
 		return;
 	}
-	ddv_q_debugfs_remove(_RET_IP_, dentry);
+	ddv_q_debugfs_remove(dentry, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_debugfs_remove), typeof(&debugfs_remove)),
 	       "specs/linux/device.ddv:465:5: the prototype of debugfs_remove differs from the kernel's");
@@ -25521,7 +25525,7 @@ static DDV_RARE_PATH int ddv_p_request_firmware(unsigned long ddv_ret_ip, unsign
 	return ddv_a_request_firmware(&ddv_call, ret, fw);
 }
 
-static DDV_RARE_PATH int ddv_q_request_firmware(unsigned long ddv_ret_ip, const struct firmware **fw, const char *name, struct device *device)
+static DDV_RARE_PATH int ddv_q_request_firmware(const struct firmware **fw, const char *name, struct device *device, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25536,7 +25540,7 @@ static DDV_WRAPPER int ddv_w_request_firmware(const struct firmware **fw, const 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 272, _RET_IP_, 3)))
 		return ddv_b_request_firmware(&ddv_call, fw, name, device);
-	return ddv_q_request_firmware(_RET_IP_, fw, name, device);
+	return ddv_q_request_firmware(fw, name, device, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_firmware), typeof(&request_firmware)),
 	       "specs/linux/device.ddv:483:5: the prototype of request_firmware differs from the kernel's");
@@ -25624,7 +25628,7 @@ static DDV_RARE_PATH int ddv_p_firmware_request_nowarn(unsigned long ddv_ret_ip,
 	return ddv_a_firmware_request_nowarn(&ddv_call, ret, fw);
 }
 
-static DDV_RARE_PATH int ddv_q_firmware_request_nowarn(unsigned long ddv_ret_ip, const struct firmware **fw, const char *name, struct device *device)
+static DDV_RARE_PATH int ddv_q_firmware_request_nowarn(const struct firmware **fw, const char *name, struct device *device, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25639,7 +25643,7 @@ static DDV_WRAPPER int ddv_w_firmware_request_nowarn(const struct firmware **fw,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 273, _RET_IP_, 3)))
 		return ddv_b_firmware_request_nowarn(&ddv_call, fw, name, device);
-	return ddv_q_firmware_request_nowarn(_RET_IP_, fw, name, device);
+	return ddv_q_firmware_request_nowarn(fw, name, device, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_firmware_request_nowarn), typeof(&firmware_request_nowarn)),
 	       "specs/linux/device.ddv:484:5: the prototype of firmware_request_nowarn differs from the kernel's");
@@ -25727,7 +25731,7 @@ static DDV_RARE_PATH int ddv_p_request_firmware_direct(unsigned long ddv_ret_ip,
 	return ddv_a_request_firmware_direct(&ddv_call, ret, fw);
 }
 
-static DDV_RARE_PATH int ddv_q_request_firmware_direct(unsigned long ddv_ret_ip, const struct firmware **fw, const char *name, struct device *device)
+static DDV_RARE_PATH int ddv_q_request_firmware_direct(const struct firmware **fw, const char *name, struct device *device, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25742,7 +25746,7 @@ static DDV_WRAPPER int ddv_w_request_firmware_direct(const struct firmware **fw,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 274, _RET_IP_, 3)))
 		return ddv_b_request_firmware_direct(&ddv_call, fw, name, device);
-	return ddv_q_request_firmware_direct(_RET_IP_, fw, name, device);
+	return ddv_q_request_firmware_direct(fw, name, device, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_firmware_direct), typeof(&request_firmware_direct)),
 	       "specs/linux/device.ddv:485:5: the prototype of request_firmware_direct differs from the kernel's");
@@ -25789,7 +25793,7 @@ static DDV_RARE_PATH int ddv_r_request_firmware_nowait(unsigned long ddv_ret_ip,
 	return ddv_b_request_firmware_nowait(&ddv_call, module, uevent, name, device, gfp, context, cont);
 }
 
-static DDV_RARE_PATH int ddv_q_request_firmware_nowait(unsigned long ddv_ret_ip, struct module *module, bool uevent, const char *name, struct device *device, gfp_t gfp, void *context, void (*cont)(const struct firmware *fw, void *context))
+static DDV_RARE_PATH int ddv_q_request_firmware_nowait(struct module *module, bool uevent, const char *name, struct device *device, gfp_t gfp, void *context, void (*cont)(const struct firmware *fw, void *context), unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25804,7 +25808,7 @@ static DDV_WRAPPER int ddv_w_request_firmware_nowait(struct module *module, bool
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 275, _RET_IP_, 6)))
 		return ddv_b_request_firmware_nowait(&ddv_call, module, uevent, name, device, gfp, context, cont);
-	return ddv_q_request_firmware_nowait(_RET_IP_, module, uevent, name, device, gfp, context, cont);
+	return ddv_q_request_firmware_nowait(module, uevent, name, device, gfp, context, cont, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_firmware_nowait), typeof(&request_firmware_nowait)),
 	       "specs/linux/device.ddv:500:4: the prototype of request_firmware_nowait differs from the kernel's");
@@ -25863,7 +25867,7 @@ static DDV_RARE_PATH void ddv_r_release_firmware(unsigned long ddv_ret_ip, unsig
 	ddv_b_release_firmware(&ddv_call, fw);
 }
 
-static DDV_RARE_PATH void ddv_q_release_firmware(unsigned long ddv_ret_ip, const struct firmware *fw)
+static DDV_RARE_PATH void ddv_q_release_firmware(const struct firmware *fw, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -25882,7 +25886,7 @@ static DDV_WRAPPER void ddv_w_release_firmware(const struct firmware *fw)
 		ddv_b_release_firmware(&ddv_call, fw);
 		return;
 	}
-	ddv_q_release_firmware(_RET_IP_, fw);
+	ddv_q_release_firmware(fw, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_release_firmware), typeof(&release_firmware)),
 	       "specs/linux/device.ddv:510:4: the prototype of release_firmware differs from the kernel's");
@@ -25988,7 +25992,7 @@ static DDV_RARE_PATH int ddv_p_idr_alloc(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_idr_alloc(&ddv_call, ret, idr);
 }
 
-static DDV_RARE_PATH int ddv_q_idr_alloc(unsigned long ddv_ret_ip, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
+static DDV_RARE_PATH int ddv_q_idr_alloc(struct idr *idr, void *ptr, int start, int end, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26003,7 +26007,7 @@ static DDV_WRAPPER int ddv_w_idr_alloc(struct idr *idr, void *ptr, int start, in
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 277, _RET_IP_, 5)))
 		return ddv_b_idr_alloc(&ddv_call, idr, ptr, start, end, gfp);
-	return ddv_q_idr_alloc(_RET_IP_, idr, ptr, start, end, gfp);
+	return ddv_q_idr_alloc(idr, ptr, start, end, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_alloc), typeof(&idr_alloc)),
 	       "specs/linux/device.ddv:535:5: the prototype of idr_alloc differs from the kernel's");
@@ -26109,7 +26113,7 @@ static DDV_RARE_PATH int ddv_p_idr_alloc_cyclic(unsigned long ddv_ret_ip, unsign
 	return ddv_a_idr_alloc_cyclic(&ddv_call, ret, idr);
 }
 
-static DDV_RARE_PATH int ddv_q_idr_alloc_cyclic(unsigned long ddv_ret_ip, struct idr *idr, void *ptr, int start, int end, gfp_t gfp)
+static DDV_RARE_PATH int ddv_q_idr_alloc_cyclic(struct idr *idr, void *ptr, int start, int end, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26124,7 +26128,7 @@ static DDV_WRAPPER int ddv_w_idr_alloc_cyclic(struct idr *idr, void *ptr, int st
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 278, _RET_IP_, 5)))
 		return ddv_b_idr_alloc_cyclic(&ddv_call, idr, ptr, start, end, gfp);
-	return ddv_q_idr_alloc_cyclic(_RET_IP_, idr, ptr, start, end, gfp);
+	return ddv_q_idr_alloc_cyclic(idr, ptr, start, end, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_alloc_cyclic), typeof(&idr_alloc_cyclic)),
 	       "specs/linux/device.ddv:536:5: the prototype of idr_alloc_cyclic differs from the kernel's");
@@ -26230,7 +26234,7 @@ static DDV_RARE_PATH int ddv_p_idr_alloc_u32(unsigned long ddv_ret_ip, unsigned 
 	return ddv_a_idr_alloc_u32(&ddv_call, ret, idr);
 }
 
-static DDV_RARE_PATH int ddv_q_idr_alloc_u32(unsigned long ddv_ret_ip, struct idr *idr, void *ptr, u32 *nextid, unsigned long max, gfp_t gfp)
+static DDV_RARE_PATH int ddv_q_idr_alloc_u32(struct idr *idr, void *ptr, u32 *nextid, unsigned long max, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26245,7 +26249,7 @@ static DDV_WRAPPER int ddv_w_idr_alloc_u32(struct idr *idr, void *ptr, u32 *next
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 279, _RET_IP_, 5)))
 		return ddv_b_idr_alloc_u32(&ddv_call, idr, ptr, nextid, max, gfp);
-	return ddv_q_idr_alloc_u32(_RET_IP_, idr, ptr, nextid, max, gfp);
+	return ddv_q_idr_alloc_u32(idr, ptr, nextid, max, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_alloc_u32), typeof(&idr_alloc_u32)),
 	       "specs/linux/device.ddv:552:4: the prototype of idr_alloc_u32 differs from the kernel's");
@@ -26359,7 +26363,7 @@ static DDV_RARE_PATH void *ddv_p_idr_remove(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_idr_remove(&ddv_call, ret, idr);
 }
 
-static DDV_RARE_PATH void *ddv_q_idr_remove(unsigned long ddv_ret_ip, struct idr *idr, unsigned long id)
+static DDV_RARE_PATH void *ddv_q_idr_remove(struct idr *idr, unsigned long id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26374,7 +26378,7 @@ static DDV_WRAPPER void *ddv_w_idr_remove(struct idr *idr, unsigned long id)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 280, _RET_IP_, 2)))
 		return ddv_b_idr_remove(&ddv_call, idr, id);
-	return ddv_q_idr_remove(_RET_IP_, idr, id);
+	return ddv_q_idr_remove(idr, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_remove), typeof(&idr_remove)),
 	       "specs/linux/device.ddv:568:4: the prototype of idr_remove differs from the kernel's");
@@ -26428,7 +26432,7 @@ static DDV_RARE_PATH void ddv_r_idr_destroy(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_idr_destroy(&ddv_call, idr);
 }
 
-static DDV_RARE_PATH void ddv_q_idr_destroy(unsigned long ddv_ret_ip, struct idr *idr)
+static DDV_RARE_PATH void ddv_q_idr_destroy(struct idr *idr, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26447,7 +26451,7 @@ static DDV_WRAPPER void ddv_w_idr_destroy(struct idr *idr)
 		ddv_b_idr_destroy(&ddv_call, idr);
 		return;
 	}
-	ddv_q_idr_destroy(_RET_IP_, idr);
+	ddv_q_idr_destroy(idr, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_idr_destroy), typeof(&idr_destroy)),
 	       "specs/linux/device.ddv:581:4: the prototype of idr_destroy differs from the kernel's");
@@ -26553,7 +26557,7 @@ static DDV_RARE_PATH int ddv_p_ida_alloc_range(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_ida_alloc_range(&ddv_call, ret, ida);
 }
 
-static DDV_RARE_PATH int ddv_q_ida_alloc_range(unsigned long ddv_ret_ip, struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp)
+static DDV_RARE_PATH int ddv_q_ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26568,7 +26572,7 @@ static DDV_WRAPPER int ddv_w_ida_alloc_range(struct ida *ida, unsigned int min, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 282, _RET_IP_, 4)))
 		return ddv_b_ida_alloc_range(&ddv_call, ida, min, max, gfp);
-	return ddv_q_ida_alloc_range(_RET_IP_, ida, min, max, gfp);
+	return ddv_q_ida_alloc_range(ida, min, max, gfp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ida_alloc_range), typeof(&ida_alloc_range)),
 	       "specs/linux/device.ddv:593:5: the prototype of ida_alloc_range differs from the kernel's");
@@ -26662,7 +26666,7 @@ static DDV_RARE_PATH void ddv_r_ida_free(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_ida_free(&ddv_call, ida, id);
 }
 
-static DDV_RARE_PATH void ddv_q_ida_free(unsigned long ddv_ret_ip, struct ida *ida, unsigned int id)
+static DDV_RARE_PATH void ddv_q_ida_free(struct ida *ida, unsigned int id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26681,7 +26685,7 @@ static DDV_WRAPPER void ddv_w_ida_free(struct ida *ida, unsigned int id)
 		ddv_b_ida_free(&ddv_call, ida, id);
 		return;
 	}
-	ddv_q_ida_free(_RET_IP_, ida, id);
+	ddv_q_ida_free(ida, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ida_free), typeof(&ida_free)),
 	       "specs/linux/device.ddv:609:4: the prototype of ida_free differs from the kernel's");
@@ -26735,7 +26739,7 @@ static DDV_RARE_PATH void ddv_r_ida_destroy(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_ida_destroy(&ddv_call, ida);
 }
 
-static DDV_RARE_PATH void ddv_q_ida_destroy(unsigned long ddv_ret_ip, struct ida *ida)
+static DDV_RARE_PATH void ddv_q_ida_destroy(struct ida *ida, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26754,7 +26758,7 @@ static DDV_WRAPPER void ddv_w_ida_destroy(struct ida *ida)
 		ddv_b_ida_destroy(&ddv_call, ida);
 		return;
 	}
-	ddv_q_ida_destroy(_RET_IP_, ida);
+	ddv_q_ida_destroy(ida, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_ida_destroy), typeof(&ida_destroy)),
 	       "specs/linux/device.ddv:622:4: the prototype of ida_destroy differs from the kernel's");
@@ -26851,7 +26855,7 @@ static DDV_RARE_PATH bool ddv_p_try_module_get(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_try_module_get(&ddv_call, ret, module);
 }
 
-static DDV_RARE_PATH bool ddv_q_try_module_get(unsigned long ddv_ret_ip, struct module *module)
+static DDV_RARE_PATH bool ddv_q_try_module_get(struct module *module, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26866,7 +26870,7 @@ static DDV_WRAPPER bool ddv_w_try_module_get(struct module *module)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 285, _RET_IP_, 1)))
 		return ddv_b_try_module_get(&ddv_call, module);
-	return ddv_q_try_module_get(_RET_IP_, module);
+	return ddv_q_try_module_get(module, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_try_module_get), typeof(&try_module_get)),
 	       "specs/linux/device.ddv:641:4: the prototype of try_module_get differs from the kernel's");
@@ -26939,7 +26943,7 @@ static DDV_RARE_PATH void ddv_r___module_get(unsigned long ddv_ret_ip, unsigned 
 	ddv_b___module_get(&ddv_call, module);
 }
 
-static DDV_RARE_PATH void ddv_q___module_get(unsigned long ddv_ret_ip, struct module *module)
+static DDV_RARE_PATH void ddv_q___module_get(struct module *module, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -26958,7 +26962,7 @@ static DDV_WRAPPER void ddv_w___module_get(struct module *module)
 		ddv_b___module_get(&ddv_call, module);
 		return;
 	}
-	ddv_q___module_get(_RET_IP_, module);
+	ddv_q___module_get(module, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___module_get), typeof(&__module_get)),
 	       "specs/linux/device.ddv:653:4: the prototype of __module_get differs from the kernel's");
@@ -27057,7 +27061,7 @@ static DDV_RARE_PATH void ddv_r_module_put(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_module_put(&ddv_call, module);
 }
 
-static DDV_RARE_PATH void ddv_q_module_put(unsigned long ddv_ret_ip, struct module *module)
+static DDV_RARE_PATH void ddv_q_module_put(struct module *module, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27076,7 +27080,7 @@ static DDV_WRAPPER void ddv_w_module_put(struct module *module)
 		ddv_b_module_put(&ddv_call, module);
 		return;
 	}
-	ddv_q_module_put(_RET_IP_, module);
+	ddv_q_module_put(module, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_module_put), typeof(&module_put)),
 	       "specs/linux/device.ddv:665:4: the prototype of module_put differs from the kernel's");
@@ -27131,7 +27135,7 @@ static DDV_RARE_PATH void ddv_r_kobject_init(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_kobject_init(&ddv_call, kobj, ktype);
 }
 
-static DDV_RARE_PATH void ddv_q_kobject_init(unsigned long ddv_ret_ip, struct kobject *kobj, const struct kobj_type *ktype)
+static DDV_RARE_PATH void ddv_q_kobject_init(struct kobject *kobj, const struct kobj_type *ktype, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27150,7 +27154,7 @@ static DDV_WRAPPER void ddv_w_kobject_init(struct kobject *kobj, const struct ko
 		ddv_b_kobject_init(&ddv_call, kobj, ktype);
 		return;
 	}
-	ddv_q_kobject_init(_RET_IP_, kobj, ktype);
+	ddv_q_kobject_init(kobj, ktype, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kobject_init), typeof(&kobject_init)),
 	       "specs/linux/device.ddv:685:4: the prototype of kobject_init differs from the kernel's");
@@ -27229,7 +27233,7 @@ static DDV_RARE_PATH int ddv_p_kobject_init_and_add(unsigned long ddv_ret_ip, un
 	return ddv_a_kobject_init_and_add(&ddv_call, ret, kobj);
 }
 
-static DDV_RARE_PATH int ddv_q_kobject_init_and_add(unsigned long ddv_ret_ip, struct kobject *kobj, const struct kobj_type *ktype, struct kobject *parent, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH int ddv_q_kobject_init_and_add(struct kobject *kobj, const struct kobj_type *ktype, struct kobject *parent, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27256,7 +27260,7 @@ static DDV_WRAPPER int ddv_w_kobject_init_and_add(struct kobject *kobj, const st
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 289, _RET_IP_, 4)))
 		return ddv_b_kobject_init_and_add(&ddv_call, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_kobject_init_and_add(_RET_IP_, kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_kobject_init_and_add(kobj, ktype, parent, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kobject_init_and_add), typeof(&kobject_init_and_add)),
 	       "specs/linux/device.ddv:697:4: the prototype of kobject_init_and_add differs from the kernel's");
@@ -27321,7 +27325,7 @@ static DDV_RARE_PATH struct kobject *ddv_r_kobject_get(unsigned long ddv_ret_ip,
 	return ddv_b_kobject_get(&ddv_call, kobj);
 }
 
-static DDV_RARE_PATH struct kobject *ddv_q_kobject_get(unsigned long ddv_ret_ip, struct kobject *kobj)
+static DDV_RARE_PATH struct kobject *ddv_q_kobject_get(struct kobject *kobj, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27336,7 +27340,7 @@ static DDV_WRAPPER struct kobject *ddv_w_kobject_get(struct kobject *kobj)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 290, _RET_IP_, 1)))
 		return ddv_b_kobject_get(&ddv_call, kobj);
-	return ddv_q_kobject_get(_RET_IP_, kobj);
+	return ddv_q_kobject_get(kobj, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kobject_get), typeof(&kobject_get)),
 	       "specs/linux/device.ddv:709:4: the prototype of kobject_get differs from the kernel's");
@@ -27435,7 +27439,7 @@ static DDV_RARE_PATH void ddv_r_kobject_put(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_kobject_put(&ddv_call, kobj);
 }
 
-static DDV_RARE_PATH void ddv_q_kobject_put(unsigned long ddv_ret_ip, struct kobject *kobj)
+static DDV_RARE_PATH void ddv_q_kobject_put(struct kobject *kobj, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27454,7 +27458,7 @@ static DDV_WRAPPER void ddv_w_kobject_put(struct kobject *kobj)
 		ddv_b_kobject_put(&ddv_call, kobj);
 		return;
 	}
-	ddv_q_kobject_put(_RET_IP_, kobj);
+	ddv_q_kobject_put(kobj, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kobject_put), typeof(&kobject_put)),
 	       "specs/linux/device.ddv:717:4: the prototype of kobject_put differs from the kernel's");
@@ -27538,7 +27542,7 @@ static DDV_RARE_PATH void ddv_p_kset_unregister(unsigned long ddv_ret_ip, unsign
 	ddv_a_kset_unregister(&ddv_call, k);
 }
 
-static DDV_RARE_PATH void ddv_q_kset_unregister(unsigned long ddv_ret_ip, struct kset *k)
+static DDV_RARE_PATH void ddv_q_kset_unregister(struct kset *k, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27557,7 +27561,7 @@ static DDV_WRAPPER void ddv_w_kset_unregister(struct kset *k)
 		ddv_b_kset_unregister(&ddv_call, k);
 		return;
 	}
-	ddv_q_kset_unregister(_RET_IP_, k);
+	ddv_q_kset_unregister(k, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_kset_unregister), typeof(&kset_unregister)),
 	       "specs/linux/device.ddv:736:4: the prototype of kset_unregister differs from the kernel's");
@@ -27640,7 +27644,7 @@ static DDV_RARE_PATH struct resource *ddv_p___request_region(unsigned long ddv_r
 	return ddv_a___request_region(&ddv_call, ret, parent, start, n);
 }
 
-static DDV_RARE_PATH struct resource *ddv_q___request_region(unsigned long ddv_ret_ip, struct resource *parent, resource_size_t start, resource_size_t n, const char *name, int flags)
+static DDV_RARE_PATH struct resource *ddv_q___request_region(struct resource *parent, resource_size_t start, resource_size_t n, const char *name, int flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27655,7 +27659,7 @@ static DDV_WRAPPER struct resource *ddv_w___request_region(struct resource *pare
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 293, _RET_IP_, 5)))
 		return ddv_b___request_region(&ddv_call, parent, start, n, name, flags);
-	return ddv_q___request_region(_RET_IP_, parent, start, n, name, flags);
+	return ddv_q___request_region(parent, start, n, name, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___request_region), typeof(&__request_region)),
 	       "specs/linux/device.ddv:764:5: the prototype of __request_region differs from the kernel's");
@@ -27718,7 +27722,7 @@ static DDV_RARE_PATH void ddv_r___release_region(unsigned long ddv_ret_ip, unsig
 	ddv_b___release_region(&ddv_call, parent, start, n);
 }
 
-static DDV_RARE_PATH void ddv_q___release_region(unsigned long ddv_ret_ip, struct resource *parent, resource_size_t start, resource_size_t n)
+static DDV_RARE_PATH void ddv_q___release_region(struct resource *parent, resource_size_t start, resource_size_t n, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27737,7 +27741,7 @@ static DDV_WRAPPER void ddv_w___release_region(struct resource *parent, resource
 		ddv_b___release_region(&ddv_call, parent, start, n);
 		return;
 	}
-	ddv_q___release_region(_RET_IP_, parent, start, n);
+	ddv_q___release_region(parent, start, n, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___release_region), typeof(&__release_region)),
 	       "specs/linux/device.ddv:779:5: the prototype of __release_region differs from the kernel's");
@@ -27848,7 +27852,7 @@ static DDV_RARE_PATH int ddv_p_release_resource(unsigned long ddv_ret_ip, unsign
 	return ddv_a_release_resource(&ddv_call, ret, old);
 }
 
-static DDV_RARE_PATH int ddv_q_release_resource(unsigned long ddv_ret_ip, struct resource *old)
+static DDV_RARE_PATH int ddv_q_release_resource(struct resource *old, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27863,7 +27867,7 @@ static DDV_WRAPPER int ddv_w_release_resource(struct resource *old)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 295, _RET_IP_, 1)))
 		return ddv_b_release_resource(&ddv_call, old);
-	return ddv_q_release_resource(_RET_IP_, old);
+	return ddv_q_release_resource(old, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_release_resource), typeof(&release_resource)),
 	       "specs/linux/device.ddv:794:5: the prototype of release_resource differs from the kernel's");
@@ -28317,7 +28321,7 @@ static DDV_RARE_PATH int ddv_p_devm_add_action(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_devm_add_action(&ddv_call, ret, dev, action, data);
 }
 
-static DDV_RARE_PATH int ddv_q_devm_add_action(unsigned long ddv_ret_ip, struct device *dev, void (*action)(void *), void *data)
+static DDV_RARE_PATH int ddv_q_devm_add_action(struct device *dev, void (*action)(void *), void *data, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28332,7 +28336,7 @@ static DDV_WRAPPER int ddv_w_devm_add_action(struct device *dev, void (*action)(
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 299, _RET_IP_, 3)))
 		return ddv_b_devm_add_action(&ddv_call, dev, action, data);
-	return ddv_q_devm_add_action(_RET_IP_, dev, action, data);
+	return ddv_q_devm_add_action(dev, action, data, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_add_action), typeof(&devm_add_action)),
 	       "specs/linux/device.ddv:853:5: the prototype of devm_add_action differs from the kernel's");
@@ -28440,7 +28444,7 @@ static DDV_RARE_PATH int ddv_p___devm_add_action(unsigned long ddv_ret_ip, unsig
 	return ddv_a___devm_add_action(&ddv_call, ret, dev, action, data);
 }
 
-static DDV_RARE_PATH int ddv_q___devm_add_action(unsigned long ddv_ret_ip, struct device *dev, void (*action)(void *), void *data, const char *name)
+static DDV_RARE_PATH int ddv_q___devm_add_action(struct device *dev, void (*action)(void *), void *data, const char *name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28455,7 +28459,7 @@ static DDV_WRAPPER int ddv_w___devm_add_action(struct device *dev, void (*action
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 300, _RET_IP_, 4)))
 		return ddv_b___devm_add_action(&ddv_call, dev, action, data, name);
-	return ddv_q___devm_add_action(_RET_IP_, dev, action, data, name);
+	return ddv_q___devm_add_action(dev, action, data, name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___devm_add_action), typeof(&__devm_add_action)),
 	       "specs/linux/device.ddv:854:5: the prototype of __devm_add_action differs from the kernel's");
@@ -28511,7 +28515,7 @@ static DDV_RARE_PATH void ddv_r_devm_remove_action(unsigned long ddv_ret_ip, uns
 	ddv_b_devm_remove_action(&ddv_call, dev, action, data);
 }
 
-static DDV_RARE_PATH void ddv_q_devm_remove_action(unsigned long ddv_ret_ip, struct device *dev, void (*action)(void *), void *data)
+static DDV_RARE_PATH void ddv_q_devm_remove_action(struct device *dev, void (*action)(void *), void *data, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28530,7 +28534,7 @@ static DDV_WRAPPER void ddv_w_devm_remove_action(struct device *dev, void (*acti
 		ddv_b_devm_remove_action(&ddv_call, dev, action, data);
 		return;
 	}
-	ddv_q_devm_remove_action(_RET_IP_, dev, action, data);
+	ddv_q_devm_remove_action(dev, action, data, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_remove_action), typeof(&devm_remove_action)),
 	       "specs/linux/device.ddv:870:5: the prototype of devm_remove_action differs from the kernel's");
@@ -28584,7 +28588,7 @@ static DDV_RARE_PATH void ddv_r_devm_release_action(unsigned long ddv_ret_ip, un
 	ddv_b_devm_release_action(&ddv_call, dev, action, data);
 }
 
-static DDV_RARE_PATH void ddv_q_devm_release_action(unsigned long ddv_ret_ip, struct device *dev, void (*action)(void *), void *data)
+static DDV_RARE_PATH void ddv_q_devm_release_action(struct device *dev, void (*action)(void *), void *data, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28603,7 +28607,7 @@ static DDV_WRAPPER void ddv_w_devm_release_action(struct device *dev, void (*act
 		ddv_b_devm_release_action(&ddv_call, dev, action, data);
 		return;
 	}
-	ddv_q_devm_release_action(_RET_IP_, dev, action, data);
+	ddv_q_devm_release_action(dev, action, data, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_release_action), typeof(&devm_release_action)),
 	       "specs/linux/device.ddv:871:5: the prototype of devm_release_action differs from the kernel's");
@@ -28644,7 +28648,7 @@ static DDV_RARE_PATH unsigned long ddv_r__find_next_bit(unsigned long ddv_ret_ip
 	return ddv_b__find_next_bit(&ddv_call, addr1, nbits, start);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q__find_next_bit(unsigned long ddv_ret_ip, const unsigned long *addr1, unsigned long nbits, unsigned long start)
+static DDV_RARE_PATH unsigned long ddv_q__find_next_bit(const unsigned long *addr1, unsigned long nbits, unsigned long start, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28659,7 +28663,7 @@ static DDV_WRAPPER unsigned long ddv_w__find_next_bit(const unsigned long *addr1
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 303, _RET_IP_, 3)))
 		return ddv_b__find_next_bit(&ddv_call, addr1, nbits, start);
-	return ddv_q__find_next_bit(_RET_IP_, addr1, nbits, start);
+	return ddv_q__find_next_bit(addr1, nbits, start, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__find_next_bit), typeof(&_find_next_bit)),
 	       "specs/linux/device.ddv:883:5: the prototype of _find_next_bit differs from the kernel's");
@@ -28700,7 +28704,7 @@ static DDV_RARE_PATH unsigned long ddv_r__find_next_zero_bit(unsigned long ddv_r
 	return ddv_b__find_next_zero_bit(&ddv_call, addr, nbits, start);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q__find_next_zero_bit(unsigned long ddv_ret_ip, const unsigned long *addr, unsigned long nbits, unsigned long start)
+static DDV_RARE_PATH unsigned long ddv_q__find_next_zero_bit(const unsigned long *addr, unsigned long nbits, unsigned long start, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28715,7 +28719,7 @@ static DDV_WRAPPER unsigned long ddv_w__find_next_zero_bit(const unsigned long *
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 304, _RET_IP_, 3)))
 		return ddv_b__find_next_zero_bit(&ddv_call, addr, nbits, start);
-	return ddv_q__find_next_zero_bit(_RET_IP_, addr, nbits, start);
+	return ddv_q__find_next_zero_bit(addr, nbits, start, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__find_next_zero_bit), typeof(&_find_next_zero_bit)),
 	       "specs/linux/device.ddv:884:5: the prototype of _find_next_zero_bit differs from the kernel's");
@@ -28756,7 +28760,7 @@ static DDV_RARE_PATH unsigned long ddv_r__find_next_and_bit(unsigned long ddv_re
 	return ddv_b__find_next_and_bit(&ddv_call, addr1, addr2, nbits, start);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q__find_next_and_bit(unsigned long ddv_ret_ip, const unsigned long *addr1, const unsigned long *addr2, unsigned long nbits, unsigned long start)
+static DDV_RARE_PATH unsigned long ddv_q__find_next_and_bit(const unsigned long *addr1, const unsigned long *addr2, unsigned long nbits, unsigned long start, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28771,7 +28775,7 @@ static DDV_WRAPPER unsigned long ddv_w__find_next_and_bit(const unsigned long *a
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 305, _RET_IP_, 4)))
 		return ddv_b__find_next_and_bit(&ddv_call, addr1, addr2, nbits, start);
-	return ddv_q__find_next_and_bit(_RET_IP_, addr1, addr2, nbits, start);
+	return ddv_q__find_next_and_bit(addr1, addr2, nbits, start, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__find_next_and_bit), typeof(&_find_next_and_bit)),
 	       "specs/linux/device.ddv:885:5: the prototype of _find_next_and_bit differs from the kernel's");
@@ -28832,7 +28836,7 @@ static DDV_RARE_PATH void ddv_r___mutex_init(unsigned long ddv_ret_ip, unsigned 
 	ddv_b___mutex_init(&ddv_call, lock, name, key);
 }
 
-static DDV_RARE_PATH void ddv_q___mutex_init(unsigned long ddv_ret_ip, struct mutex *lock, const char *name, struct lock_class_key *key)
+static DDV_RARE_PATH void ddv_q___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28851,7 +28855,7 @@ static DDV_WRAPPER void ddv_w___mutex_init(struct mutex *lock, const char *name,
 		ddv_b___mutex_init(&ddv_call, lock, name, key);
 		return;
 	}
-	ddv_q___mutex_init(_RET_IP_, lock, name, key);
+	ddv_q___mutex_init(lock, name, key, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___mutex_init), typeof(&__mutex_init)),
 	       "specs/linux/locks.ddv:114:5: the prototype of __mutex_init differs from the kernel's");
@@ -28925,7 +28929,7 @@ static DDV_RARE_PATH void ddv_r_mutex_lock(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_mutex_lock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q_mutex_lock(unsigned long ddv_ret_ip, struct mutex *lock)
+static DDV_RARE_PATH void ddv_q_mutex_lock(struct mutex *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28944,7 +28948,7 @@ static DDV_WRAPPER void ddv_w_mutex_lock(struct mutex *lock)
 		ddv_b_mutex_lock(&ddv_call, lock);
 		return;
 	}
-	ddv_q_mutex_lock(_RET_IP_, lock);
+	ddv_q_mutex_lock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_lock), typeof(&mutex_lock)),
 	       "specs/linux/locks.ddv:128:4: the prototype of mutex_lock differs from the kernel's");
@@ -29018,7 +29022,7 @@ static DDV_RARE_PATH int ddv_r_mutex_lock_interruptible(unsigned long ddv_ret_ip
 	return ddv_b_mutex_lock_interruptible(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH int ddv_q_mutex_lock_interruptible(unsigned long ddv_ret_ip, struct mutex *lock)
+static DDV_RARE_PATH int ddv_q_mutex_lock_interruptible(struct mutex *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29033,7 +29037,7 @@ static DDV_WRAPPER int ddv_w_mutex_lock_interruptible(struct mutex *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 308, _RET_IP_, 1)))
 		return ddv_b_mutex_lock_interruptible(&ddv_call, lock);
-	return ddv_q_mutex_lock_interruptible(_RET_IP_, lock);
+	return ddv_q_mutex_lock_interruptible(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_lock_interruptible), typeof(&mutex_lock_interruptible)),
 	       "specs/linux/locks.ddv:146:5: the prototype of mutex_lock_interruptible differs from the kernel's");
@@ -29107,7 +29111,7 @@ static DDV_RARE_PATH int ddv_r_mutex_lock_killable(unsigned long ddv_ret_ip, uns
 	return ddv_b_mutex_lock_killable(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH int ddv_q_mutex_lock_killable(unsigned long ddv_ret_ip, struct mutex *lock)
+static DDV_RARE_PATH int ddv_q_mutex_lock_killable(struct mutex *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29122,7 +29126,7 @@ static DDV_WRAPPER int ddv_w_mutex_lock_killable(struct mutex *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 309, _RET_IP_, 1)))
 		return ddv_b_mutex_lock_killable(&ddv_call, lock);
-	return ddv_q_mutex_lock_killable(_RET_IP_, lock);
+	return ddv_q_mutex_lock_killable(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_lock_killable), typeof(&mutex_lock_killable)),
 	       "specs/linux/locks.ddv:147:5: the prototype of mutex_lock_killable differs from the kernel's");
@@ -29188,7 +29192,7 @@ static DDV_RARE_PATH int ddv_r_mutex_trylock(unsigned long ddv_ret_ip, unsigned 
 	return ddv_b_mutex_trylock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH int ddv_q_mutex_trylock(unsigned long ddv_ret_ip, struct mutex *lock)
+static DDV_RARE_PATH int ddv_q_mutex_trylock(struct mutex *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29203,7 +29207,7 @@ static DDV_WRAPPER int ddv_w_mutex_trylock(struct mutex *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 310, _RET_IP_, 1)))
 		return ddv_b_mutex_trylock(&ddv_call, lock);
-	return ddv_q_mutex_trylock(_RET_IP_, lock);
+	return ddv_q_mutex_trylock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_trylock), typeof(&mutex_trylock)),
 	       "specs/linux/locks.ddv:166:4: the prototype of mutex_trylock differs from the kernel's");
@@ -29250,7 +29254,7 @@ static DDV_RARE_PATH void ddv_r_mutex_unlock(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_mutex_unlock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q_mutex_unlock(unsigned long ddv_ret_ip, struct mutex *lock)
+static DDV_RARE_PATH void ddv_q_mutex_unlock(struct mutex *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29269,7 +29273,7 @@ static DDV_WRAPPER void ddv_w_mutex_unlock(struct mutex *lock)
 		ddv_b_mutex_unlock(&ddv_call, lock);
 		return;
 	}
-	ddv_q_mutex_unlock(_RET_IP_, lock);
+	ddv_q_mutex_unlock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_mutex_unlock), typeof(&mutex_unlock)),
 	       "specs/linux/locks.ddv:179:4: the prototype of mutex_unlock differs from the kernel's");
@@ -29341,7 +29345,7 @@ static DDV_RARE_PATH void ddv_p__raw_spin_lock(unsigned long ddv_ret_ip, unsigne
 	ddv_a__raw_spin_lock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_spin_lock(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_spin_lock(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29360,7 +29364,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_lock(raw_spinlock_t *lock)
 		ddv_b__raw_spin_lock(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_spin_lock(_RET_IP_, lock);
+	ddv_q__raw_spin_lock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_lock), typeof(&_raw_spin_lock)),
 	       "specs/linux/locks.ddv:198:5: the prototype of _raw_spin_lock differs from the kernel's");
@@ -29432,7 +29436,7 @@ static DDV_RARE_PATH void ddv_p__raw_spin_lock_bh(unsigned long ddv_ret_ip, unsi
 	ddv_a__raw_spin_lock_bh(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_spin_lock_bh(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_spin_lock_bh(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29451,7 +29455,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_lock_bh(raw_spinlock_t *lock)
 		ddv_b__raw_spin_lock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_spin_lock_bh(_RET_IP_, lock);
+	ddv_q__raw_spin_lock_bh(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_lock_bh), typeof(&_raw_spin_lock_bh)),
 	       "specs/linux/locks.ddv:199:5: the prototype of _raw_spin_lock_bh differs from the kernel's");
@@ -29523,7 +29527,7 @@ static DDV_RARE_PATH void ddv_p__raw_spin_lock_irq(unsigned long ddv_ret_ip, uns
 	ddv_a__raw_spin_lock_irq(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_spin_lock_irq(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_spin_lock_irq(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29542,7 +29546,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_lock_irq(raw_spinlock_t *lock)
 		ddv_b__raw_spin_lock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_spin_lock_irq(_RET_IP_, lock);
+	ddv_q__raw_spin_lock_irq(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_lock_irq), typeof(&_raw_spin_lock_irq)),
 	       "specs/linux/locks.ddv:200:5: the prototype of _raw_spin_lock_irq differs from the kernel's");
@@ -29613,7 +29617,7 @@ static DDV_RARE_PATH unsigned long ddv_p__raw_spin_lock_irqsave(unsigned long dd
 	return ddv_a__raw_spin_lock_irqsave(&ddv_call, ret, lock);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q__raw_spin_lock_irqsave(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH unsigned long ddv_q__raw_spin_lock_irqsave(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29628,7 +29632,7 @@ static DDV_WRAPPER unsigned long ddv_w__raw_spin_lock_irqsave(raw_spinlock_t *lo
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 315, _RET_IP_, 1)))
 		return ddv_b__raw_spin_lock_irqsave(&ddv_call, lock);
-	return ddv_q__raw_spin_lock_irqsave(_RET_IP_, lock);
+	return ddv_q__raw_spin_lock_irqsave(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_lock_irqsave), typeof(&_raw_spin_lock_irqsave)),
 	       "specs/linux/locks.ddv:201:5: the prototype of _raw_spin_lock_irqsave differs from the kernel's");
@@ -29695,7 +29699,7 @@ static DDV_RARE_PATH int ddv_p__raw_spin_trylock(unsigned long ddv_ret_ip, unsig
 	return ddv_a__raw_spin_trylock(&ddv_call, ret, lock);
 }
 
-static DDV_RARE_PATH int ddv_q__raw_spin_trylock(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH int ddv_q__raw_spin_trylock(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29710,7 +29714,7 @@ static DDV_WRAPPER int ddv_w__raw_spin_trylock(raw_spinlock_t *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 316, _RET_IP_, 1)))
 		return ddv_b__raw_spin_trylock(&ddv_call, lock);
-	return ddv_q__raw_spin_trylock(_RET_IP_, lock);
+	return ddv_q__raw_spin_trylock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_trylock), typeof(&_raw_spin_trylock)),
 	       "specs/linux/locks.ddv:219:5: the prototype of _raw_spin_trylock differs from the kernel's");
@@ -29777,7 +29781,7 @@ static DDV_RARE_PATH int ddv_p__raw_spin_trylock_bh(unsigned long ddv_ret_ip, un
 	return ddv_a__raw_spin_trylock_bh(&ddv_call, ret, lock);
 }
 
-static DDV_RARE_PATH int ddv_q__raw_spin_trylock_bh(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH int ddv_q__raw_spin_trylock_bh(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29792,7 +29796,7 @@ static DDV_WRAPPER int ddv_w__raw_spin_trylock_bh(raw_spinlock_t *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 317, _RET_IP_, 1)))
 		return ddv_b__raw_spin_trylock_bh(&ddv_call, lock);
-	return ddv_q__raw_spin_trylock_bh(_RET_IP_, lock);
+	return ddv_q__raw_spin_trylock_bh(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_trylock_bh), typeof(&_raw_spin_trylock_bh)),
 	       "specs/linux/locks.ddv:220:5: the prototype of _raw_spin_trylock_bh differs from the kernel's");
@@ -29849,7 +29853,7 @@ static DDV_RARE_PATH void ddv_r__raw_spin_unlock(unsigned long ddv_ret_ip, unsig
 	ddv_b__raw_spin_unlock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_spin_unlock(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_spin_unlock(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29868,7 +29872,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_unlock(raw_spinlock_t *lock)
 		ddv_b__raw_spin_unlock(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_spin_unlock(_RET_IP_, lock);
+	ddv_q__raw_spin_unlock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_unlock), typeof(&_raw_spin_unlock)),
 	       "specs/linux/locks.ddv:232:5: the prototype of _raw_spin_unlock differs from the kernel's");
@@ -29925,7 +29929,7 @@ static DDV_RARE_PATH void ddv_r__raw_spin_unlock_bh(unsigned long ddv_ret_ip, un
 	ddv_b__raw_spin_unlock_bh(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_spin_unlock_bh(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_spin_unlock_bh(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -29944,7 +29948,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_unlock_bh(raw_spinlock_t *lock)
 		ddv_b__raw_spin_unlock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_spin_unlock_bh(_RET_IP_, lock);
+	ddv_q__raw_spin_unlock_bh(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_unlock_bh), typeof(&_raw_spin_unlock_bh)),
 	       "specs/linux/locks.ddv:233:5: the prototype of _raw_spin_unlock_bh differs from the kernel's");
@@ -30001,7 +30005,7 @@ static DDV_RARE_PATH void ddv_r__raw_spin_unlock_irq(unsigned long ddv_ret_ip, u
 	ddv_b__raw_spin_unlock_irq(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_spin_unlock_irq(unsigned long ddv_ret_ip, raw_spinlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_spin_unlock_irq(raw_spinlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30020,7 +30024,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_unlock_irq(raw_spinlock_t *lock)
 		ddv_b__raw_spin_unlock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_spin_unlock_irq(_RET_IP_, lock);
+	ddv_q__raw_spin_unlock_irq(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_unlock_irq), typeof(&_raw_spin_unlock_irq)),
 	       "specs/linux/locks.ddv:234:5: the prototype of _raw_spin_unlock_irq differs from the kernel's");
@@ -30077,7 +30081,7 @@ static DDV_RARE_PATH void ddv_r__raw_spin_unlock_irqrestore(unsigned long ddv_re
 	ddv_b__raw_spin_unlock_irqrestore(&ddv_call, lock, flags);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_spin_unlock_irqrestore(unsigned long ddv_ret_ip, raw_spinlock_t *lock, unsigned long flags)
+static DDV_RARE_PATH void ddv_q__raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30096,7 +30100,7 @@ static DDV_WRAPPER void ddv_w__raw_spin_unlock_irqrestore(raw_spinlock_t *lock, 
 		ddv_b__raw_spin_unlock_irqrestore(&ddv_call, lock, flags);
 		return;
 	}
-	ddv_q__raw_spin_unlock_irqrestore(_RET_IP_, lock, flags);
+	ddv_q__raw_spin_unlock_irqrestore(lock, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_spin_unlock_irqrestore), typeof(&_raw_spin_unlock_irqrestore)),
 	       "specs/linux/locks.ddv:235:5: the prototype of _raw_spin_unlock_irqrestore differs from the kernel's");
@@ -30157,7 +30161,7 @@ static DDV_RARE_PATH void ddv_p__raw_read_lock(unsigned long ddv_ret_ip, unsigne
 	ddv_a__raw_read_lock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_read_lock(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_read_lock(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30176,7 +30180,7 @@ static DDV_WRAPPER void ddv_w__raw_read_lock(rwlock_t *lock)
 		ddv_b__raw_read_lock(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_read_lock(_RET_IP_, lock);
+	ddv_q__raw_read_lock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_lock), typeof(&_raw_read_lock)),
 	       "specs/linux/locks.ddv:252:5: the prototype of _raw_read_lock differs from the kernel's");
@@ -30237,7 +30241,7 @@ static DDV_RARE_PATH void ddv_p__raw_read_lock_bh(unsigned long ddv_ret_ip, unsi
 	ddv_a__raw_read_lock_bh(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_read_lock_bh(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_read_lock_bh(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30256,7 +30260,7 @@ static DDV_WRAPPER void ddv_w__raw_read_lock_bh(rwlock_t *lock)
 		ddv_b__raw_read_lock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_read_lock_bh(_RET_IP_, lock);
+	ddv_q__raw_read_lock_bh(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_lock_bh), typeof(&_raw_read_lock_bh)),
 	       "specs/linux/locks.ddv:253:5: the prototype of _raw_read_lock_bh differs from the kernel's");
@@ -30317,7 +30321,7 @@ static DDV_RARE_PATH void ddv_p__raw_read_lock_irq(unsigned long ddv_ret_ip, uns
 	ddv_a__raw_read_lock_irq(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_read_lock_irq(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_read_lock_irq(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30336,7 +30340,7 @@ static DDV_WRAPPER void ddv_w__raw_read_lock_irq(rwlock_t *lock)
 		ddv_b__raw_read_lock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_read_lock_irq(_RET_IP_, lock);
+	ddv_q__raw_read_lock_irq(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_lock_irq), typeof(&_raw_read_lock_irq)),
 	       "specs/linux/locks.ddv:254:5: the prototype of _raw_read_lock_irq differs from the kernel's");
@@ -30396,7 +30400,7 @@ static DDV_RARE_PATH unsigned long ddv_p__raw_read_lock_irqsave(unsigned long dd
 	return ddv_a__raw_read_lock_irqsave(&ddv_call, ret, lock);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q__raw_read_lock_irqsave(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH unsigned long ddv_q__raw_read_lock_irqsave(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30411,7 +30415,7 @@ static DDV_WRAPPER unsigned long ddv_w__raw_read_lock_irqsave(rwlock_t *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 325, _RET_IP_, 1)))
 		return ddv_b__raw_read_lock_irqsave(&ddv_call, lock);
-	return ddv_q__raw_read_lock_irqsave(_RET_IP_, lock);
+	return ddv_q__raw_read_lock_irqsave(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_lock_irqsave), typeof(&_raw_read_lock_irqsave)),
 	       "specs/linux/locks.ddv:255:5: the prototype of _raw_read_lock_irqsave differs from the kernel's");
@@ -30478,7 +30482,7 @@ static DDV_RARE_PATH int ddv_p__raw_read_trylock(unsigned long ddv_ret_ip, unsig
 	return ddv_a__raw_read_trylock(&ddv_call, ret, lock);
 }
 
-static DDV_RARE_PATH int ddv_q__raw_read_trylock(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH int ddv_q__raw_read_trylock(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30493,7 +30497,7 @@ static DDV_WRAPPER int ddv_w__raw_read_trylock(rwlock_t *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 326, _RET_IP_, 1)))
 		return ddv_b__raw_read_trylock(&ddv_call, lock);
-	return ddv_q__raw_read_trylock(_RET_IP_, lock);
+	return ddv_q__raw_read_trylock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_trylock), typeof(&_raw_read_trylock)),
 	       "specs/linux/locks.ddv:265:5: the prototype of _raw_read_trylock differs from the kernel's");
@@ -30540,7 +30544,7 @@ static DDV_RARE_PATH void ddv_r__raw_read_unlock(unsigned long ddv_ret_ip, unsig
 	ddv_b__raw_read_unlock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_read_unlock(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_read_unlock(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30559,7 +30563,7 @@ static DDV_WRAPPER void ddv_w__raw_read_unlock(rwlock_t *lock)
 		ddv_b__raw_read_unlock(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_read_unlock(_RET_IP_, lock);
+	ddv_q__raw_read_unlock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_unlock), typeof(&_raw_read_unlock)),
 	       "specs/linux/locks.ddv:278:5: the prototype of _raw_read_unlock differs from the kernel's");
@@ -30606,7 +30610,7 @@ static DDV_RARE_PATH void ddv_r__raw_read_unlock_bh(unsigned long ddv_ret_ip, un
 	ddv_b__raw_read_unlock_bh(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_read_unlock_bh(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_read_unlock_bh(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30625,7 +30629,7 @@ static DDV_WRAPPER void ddv_w__raw_read_unlock_bh(rwlock_t *lock)
 		ddv_b__raw_read_unlock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_read_unlock_bh(_RET_IP_, lock);
+	ddv_q__raw_read_unlock_bh(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_unlock_bh), typeof(&_raw_read_unlock_bh)),
 	       "specs/linux/locks.ddv:279:5: the prototype of _raw_read_unlock_bh differs from the kernel's");
@@ -30672,7 +30676,7 @@ static DDV_RARE_PATH void ddv_r__raw_read_unlock_irq(unsigned long ddv_ret_ip, u
 	ddv_b__raw_read_unlock_irq(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_read_unlock_irq(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_read_unlock_irq(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30691,7 +30695,7 @@ static DDV_WRAPPER void ddv_w__raw_read_unlock_irq(rwlock_t *lock)
 		ddv_b__raw_read_unlock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_read_unlock_irq(_RET_IP_, lock);
+	ddv_q__raw_read_unlock_irq(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_unlock_irq), typeof(&_raw_read_unlock_irq)),
 	       "specs/linux/locks.ddv:280:5: the prototype of _raw_read_unlock_irq differs from the kernel's");
@@ -30738,7 +30742,7 @@ static DDV_RARE_PATH void ddv_r__raw_read_unlock_irqrestore(unsigned long ddv_re
 	ddv_b__raw_read_unlock_irqrestore(&ddv_call, lock, flags);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_read_unlock_irqrestore(unsigned long ddv_ret_ip, rwlock_t *lock, unsigned long flags)
+static DDV_RARE_PATH void ddv_q__raw_read_unlock_irqrestore(rwlock_t *lock, unsigned long flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30757,7 +30761,7 @@ static DDV_WRAPPER void ddv_w__raw_read_unlock_irqrestore(rwlock_t *lock, unsign
 		ddv_b__raw_read_unlock_irqrestore(&ddv_call, lock, flags);
 		return;
 	}
-	ddv_q__raw_read_unlock_irqrestore(_RET_IP_, lock, flags);
+	ddv_q__raw_read_unlock_irqrestore(lock, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_read_unlock_irqrestore), typeof(&_raw_read_unlock_irqrestore)),
 	       "specs/linux/locks.ddv:281:5: the prototype of _raw_read_unlock_irqrestore differs from the kernel's");
@@ -30829,7 +30833,7 @@ static DDV_RARE_PATH void ddv_p__raw_write_lock(unsigned long ddv_ret_ip, unsign
 	ddv_a__raw_write_lock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_write_lock(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_write_lock(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30848,7 +30852,7 @@ static DDV_WRAPPER void ddv_w__raw_write_lock(rwlock_t *lock)
 		ddv_b__raw_write_lock(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_write_lock(_RET_IP_, lock);
+	ddv_q__raw_write_lock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_lock), typeof(&_raw_write_lock)),
 	       "specs/linux/locks.ddv:292:5: the prototype of _raw_write_lock differs from the kernel's");
@@ -30920,7 +30924,7 @@ static DDV_RARE_PATH void ddv_p__raw_write_lock_bh(unsigned long ddv_ret_ip, uns
 	ddv_a__raw_write_lock_bh(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_write_lock_bh(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_write_lock_bh(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -30939,7 +30943,7 @@ static DDV_WRAPPER void ddv_w__raw_write_lock_bh(rwlock_t *lock)
 		ddv_b__raw_write_lock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_write_lock_bh(_RET_IP_, lock);
+	ddv_q__raw_write_lock_bh(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_lock_bh), typeof(&_raw_write_lock_bh)),
 	       "specs/linux/locks.ddv:293:5: the prototype of _raw_write_lock_bh differs from the kernel's");
@@ -31011,7 +31015,7 @@ static DDV_RARE_PATH void ddv_p__raw_write_lock_irq(unsigned long ddv_ret_ip, un
 	ddv_a__raw_write_lock_irq(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_write_lock_irq(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_write_lock_irq(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31030,7 +31034,7 @@ static DDV_WRAPPER void ddv_w__raw_write_lock_irq(rwlock_t *lock)
 		ddv_b__raw_write_lock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_write_lock_irq(_RET_IP_, lock);
+	ddv_q__raw_write_lock_irq(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_lock_irq), typeof(&_raw_write_lock_irq)),
 	       "specs/linux/locks.ddv:294:5: the prototype of _raw_write_lock_irq differs from the kernel's");
@@ -31101,7 +31105,7 @@ static DDV_RARE_PATH unsigned long ddv_p__raw_write_lock_irqsave(unsigned long d
 	return ddv_a__raw_write_lock_irqsave(&ddv_call, ret, lock);
 }
 
-static DDV_RARE_PATH unsigned long ddv_q__raw_write_lock_irqsave(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH unsigned long ddv_q__raw_write_lock_irqsave(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31116,7 +31120,7 @@ static DDV_WRAPPER unsigned long ddv_w__raw_write_lock_irqsave(rwlock_t *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 334, _RET_IP_, 1)))
 		return ddv_b__raw_write_lock_irqsave(&ddv_call, lock);
-	return ddv_q__raw_write_lock_irqsave(_RET_IP_, lock);
+	return ddv_q__raw_write_lock_irqsave(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_lock_irqsave), typeof(&_raw_write_lock_irqsave)),
 	       "specs/linux/locks.ddv:295:5: the prototype of _raw_write_lock_irqsave differs from the kernel's");
@@ -31183,7 +31187,7 @@ static DDV_RARE_PATH int ddv_p__raw_write_trylock(unsigned long ddv_ret_ip, unsi
 	return ddv_a__raw_write_trylock(&ddv_call, ret, lock);
 }
 
-static DDV_RARE_PATH int ddv_q__raw_write_trylock(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH int ddv_q__raw_write_trylock(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31198,7 +31202,7 @@ static DDV_WRAPPER int ddv_w__raw_write_trylock(rwlock_t *lock)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 335, _RET_IP_, 1)))
 		return ddv_b__raw_write_trylock(&ddv_call, lock);
-	return ddv_q__raw_write_trylock(_RET_IP_, lock);
+	return ddv_q__raw_write_trylock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_trylock), typeof(&_raw_write_trylock)),
 	       "specs/linux/locks.ddv:307:5: the prototype of _raw_write_trylock differs from the kernel's");
@@ -31248,7 +31252,7 @@ static DDV_RARE_PATH void ddv_r__raw_write_unlock(unsigned long ddv_ret_ip, unsi
 	ddv_b__raw_write_unlock(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_write_unlock(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_write_unlock(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31267,7 +31271,7 @@ static DDV_WRAPPER void ddv_w__raw_write_unlock(rwlock_t *lock)
 		ddv_b__raw_write_unlock(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_write_unlock(_RET_IP_, lock);
+	ddv_q__raw_write_unlock(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_unlock), typeof(&_raw_write_unlock)),
 	       "specs/linux/locks.ddv:320:5: the prototype of _raw_write_unlock differs from the kernel's");
@@ -31317,7 +31321,7 @@ static DDV_RARE_PATH void ddv_r__raw_write_unlock_bh(unsigned long ddv_ret_ip, u
 	ddv_b__raw_write_unlock_bh(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_write_unlock_bh(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_write_unlock_bh(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31336,7 +31340,7 @@ static DDV_WRAPPER void ddv_w__raw_write_unlock_bh(rwlock_t *lock)
 		ddv_b__raw_write_unlock_bh(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_write_unlock_bh(_RET_IP_, lock);
+	ddv_q__raw_write_unlock_bh(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_unlock_bh), typeof(&_raw_write_unlock_bh)),
 	       "specs/linux/locks.ddv:321:5: the prototype of _raw_write_unlock_bh differs from the kernel's");
@@ -31386,7 +31390,7 @@ static DDV_RARE_PATH void ddv_r__raw_write_unlock_irq(unsigned long ddv_ret_ip, 
 	ddv_b__raw_write_unlock_irq(&ddv_call, lock);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_write_unlock_irq(unsigned long ddv_ret_ip, rwlock_t *lock)
+static DDV_RARE_PATH void ddv_q__raw_write_unlock_irq(rwlock_t *lock, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31405,7 +31409,7 @@ static DDV_WRAPPER void ddv_w__raw_write_unlock_irq(rwlock_t *lock)
 		ddv_b__raw_write_unlock_irq(&ddv_call, lock);
 		return;
 	}
-	ddv_q__raw_write_unlock_irq(_RET_IP_, lock);
+	ddv_q__raw_write_unlock_irq(lock, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_unlock_irq), typeof(&_raw_write_unlock_irq)),
 	       "specs/linux/locks.ddv:322:5: the prototype of _raw_write_unlock_irq differs from the kernel's");
@@ -31455,7 +31459,7 @@ static DDV_RARE_PATH void ddv_r__raw_write_unlock_irqrestore(unsigned long ddv_r
 	ddv_b__raw_write_unlock_irqrestore(&ddv_call, lock, flags);
 }
 
-static DDV_RARE_PATH void ddv_q__raw_write_unlock_irqrestore(unsigned long ddv_ret_ip, rwlock_t *lock, unsigned long flags)
+static DDV_RARE_PATH void ddv_q__raw_write_unlock_irqrestore(rwlock_t *lock, unsigned long flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31474,7 +31478,7 @@ static DDV_WRAPPER void ddv_w__raw_write_unlock_irqrestore(rwlock_t *lock, unsig
 		ddv_b__raw_write_unlock_irqrestore(&ddv_call, lock, flags);
 		return;
 	}
-	ddv_q__raw_write_unlock_irqrestore(_RET_IP_, lock, flags);
+	ddv_q__raw_write_unlock_irqrestore(lock, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w__raw_write_unlock_irqrestore), typeof(&_raw_write_unlock_irqrestore)),
 	       "specs/linux/locks.ddv:323:5: the prototype of _raw_write_unlock_irqrestore differs from the kernel's");
@@ -31537,7 +31541,7 @@ static DDV_RARE_PATH void ddv_r_down(unsigned long ddv_ret_ip, unsigned long ddv
 	ddv_b_down(&ddv_call, sem);
 }
 
-static DDV_RARE_PATH void ddv_q_down(unsigned long ddv_ret_ip, struct semaphore *sem)
+static DDV_RARE_PATH void ddv_q_down(struct semaphore *sem, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31556,7 +31560,7 @@ static DDV_WRAPPER void ddv_w_down(struct semaphore *sem)
 		ddv_b_down(&ddv_call, sem);
 		return;
 	}
-	ddv_q_down(_RET_IP_, sem);
+	ddv_q_down(sem, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down), typeof(&down)),
 	       "specs/linux/locks.ddv:336:5: the prototype of down differs from the kernel's");
@@ -31619,7 +31623,7 @@ static DDV_RARE_PATH int ddv_r_down_interruptible(unsigned long ddv_ret_ip, unsi
 	return ddv_b_down_interruptible(&ddv_call, sem);
 }
 
-static DDV_RARE_PATH int ddv_q_down_interruptible(unsigned long ddv_ret_ip, struct semaphore *sem)
+static DDV_RARE_PATH int ddv_q_down_interruptible(struct semaphore *sem, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31634,7 +31638,7 @@ static DDV_WRAPPER int ddv_w_down_interruptible(struct semaphore *sem)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 341, _RET_IP_, 1)))
 		return ddv_b_down_interruptible(&ddv_call, sem);
-	return ddv_q_down_interruptible(_RET_IP_, sem);
+	return ddv_q_down_interruptible(sem, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down_interruptible), typeof(&down_interruptible)),
 	       "specs/linux/locks.ddv:337:5: the prototype of down_interruptible differs from the kernel's");
@@ -31697,7 +31701,7 @@ static DDV_RARE_PATH int ddv_r_down_killable(unsigned long ddv_ret_ip, unsigned 
 	return ddv_b_down_killable(&ddv_call, sem);
 }
 
-static DDV_RARE_PATH int ddv_q_down_killable(unsigned long ddv_ret_ip, struct semaphore *sem)
+static DDV_RARE_PATH int ddv_q_down_killable(struct semaphore *sem, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31712,7 +31716,7 @@ static DDV_WRAPPER int ddv_w_down_killable(struct semaphore *sem)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 342, _RET_IP_, 1)))
 		return ddv_b_down_killable(&ddv_call, sem);
-	return ddv_q_down_killable(_RET_IP_, sem);
+	return ddv_q_down_killable(sem, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down_killable), typeof(&down_killable)),
 	       "specs/linux/locks.ddv:338:5: the prototype of down_killable differs from the kernel's");
@@ -31775,7 +31779,7 @@ static DDV_RARE_PATH int ddv_r_down_timeout(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_down_timeout(&ddv_call, sem, timeout);
 }
 
-static DDV_RARE_PATH int ddv_q_down_timeout(unsigned long ddv_ret_ip, struct semaphore *sem, long timeout)
+static DDV_RARE_PATH int ddv_q_down_timeout(struct semaphore *sem, long timeout, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31790,7 +31794,7 @@ static DDV_WRAPPER int ddv_w_down_timeout(struct semaphore *sem, long timeout)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 343, _RET_IP_, 2)))
 		return ddv_b_down_timeout(&ddv_call, sem, timeout);
-	return ddv_q_down_timeout(_RET_IP_, sem, timeout);
+	return ddv_q_down_timeout(sem, timeout, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down_timeout), typeof(&down_timeout)),
 	       "specs/linux/locks.ddv:339:5: the prototype of down_timeout differs from the kernel's");
@@ -31851,7 +31855,7 @@ static DDV_RARE_PATH int ddv_r_down_trylock(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_down_trylock(&ddv_call, sem);
 }
 
-static DDV_RARE_PATH int ddv_q_down_trylock(unsigned long ddv_ret_ip, struct semaphore *sem)
+static DDV_RARE_PATH int ddv_q_down_trylock(struct semaphore *sem, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31866,7 +31870,7 @@ static DDV_WRAPPER int ddv_w_down_trylock(struct semaphore *sem)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 344, _RET_IP_, 1)))
 		return ddv_b_down_trylock(&ddv_call, sem);
-	return ddv_q_down_trylock(_RET_IP_, sem);
+	return ddv_q_down_trylock(sem, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_down_trylock), typeof(&down_trylock)),
 	       "specs/linux/locks.ddv:353:4: the prototype of down_trylock differs from the kernel's");
@@ -31935,7 +31939,7 @@ static DDV_RARE_PATH void ddv_r_up(unsigned long ddv_ret_ip, unsigned long ddv_d
 	ddv_b_up(&ddv_call, sem);
 }
 
-static DDV_RARE_PATH void ddv_q_up(unsigned long ddv_ret_ip, struct semaphore *sem)
+static DDV_RARE_PATH void ddv_q_up(struct semaphore *sem, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -31954,7 +31958,7 @@ static DDV_WRAPPER void ddv_w_up(struct semaphore *sem)
 		ddv_b_up(&ddv_call, sem);
 		return;
 	}
-	ddv_q_up(_RET_IP_, sem);
+	ddv_q_up(sem, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_up), typeof(&up)),
 	       "specs/linux/locks.ddv:367:4: the prototype of up differs from the kernel's");
@@ -32244,7 +32248,7 @@ static DDV_RARE_PATH void ddv_r_call_rcu(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_call_rcu(&ddv_call, head, func);
 }
 
-static DDV_RARE_PATH void ddv_q_call_rcu(unsigned long ddv_ret_ip, struct rcu_head *head, rcu_callback_t func)
+static DDV_RARE_PATH void ddv_q_call_rcu(struct rcu_head *head, rcu_callback_t func, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32263,7 +32267,7 @@ static DDV_WRAPPER void ddv_w_call_rcu(struct rcu_head *head, rcu_callback_t fun
 		ddv_b_call_rcu(&ddv_call, head, func);
 		return;
 	}
-	ddv_q_call_rcu(_RET_IP_, head, func);
+	ddv_q_call_rcu(head, func, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_call_rcu), typeof(&call_rcu)),
 	       "specs/linux/locks.ddv:422:5: the prototype of call_rcu differs from the kernel's");
@@ -32324,7 +32328,7 @@ static DDV_RARE_PATH void ddv_r_call_rcu_hurry(unsigned long ddv_ret_ip, unsigne
 	ddv_b_call_rcu_hurry(&ddv_call, head, func);
 }
 
-static DDV_RARE_PATH void ddv_q_call_rcu_hurry(unsigned long ddv_ret_ip, struct rcu_head *head, rcu_callback_t func)
+static DDV_RARE_PATH void ddv_q_call_rcu_hurry(struct rcu_head *head, rcu_callback_t func, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32343,7 +32347,7 @@ static DDV_WRAPPER void ddv_w_call_rcu_hurry(struct rcu_head *head, rcu_callback
 		ddv_b_call_rcu_hurry(&ddv_call, head, func);
 		return;
 	}
-	ddv_q_call_rcu_hurry(_RET_IP_, head, func);
+	ddv_q_call_rcu_hurry(head, func, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_call_rcu_hurry), typeof(&call_rcu_hurry)),
 	       "specs/linux/locks.ddv:423:5: the prototype of call_rcu_hurry differs from the kernel's");
@@ -32464,7 +32468,7 @@ static DDV_RARE_PATH void ddv_r___local_bh_enable_ip(unsigned long ddv_ret_ip, u
 	ddv_b___local_bh_enable_ip(&ddv_call, ip, cnt);
 }
 
-static DDV_RARE_PATH void ddv_q___local_bh_enable_ip(unsigned long ddv_ret_ip, unsigned long ip, unsigned int cnt)
+static DDV_RARE_PATH void ddv_q___local_bh_enable_ip(unsigned long ip, unsigned int cnt, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32483,7 +32487,7 @@ static DDV_WRAPPER void ddv_w___local_bh_enable_ip(unsigned long ip, unsigned in
 		ddv_b___local_bh_enable_ip(&ddv_call, ip, cnt);
 		return;
 	}
-	ddv_q___local_bh_enable_ip(_RET_IP_, ip, cnt);
+	ddv_q___local_bh_enable_ip(ip, cnt, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___local_bh_enable_ip), typeof(&__local_bh_enable_ip)),
 	       "specs/linux/locks.ddv:456:5: the prototype of __local_bh_enable_ip differs from the kernel's");
@@ -32560,7 +32564,7 @@ static DDV_RARE_PATH int ddv_p_init_srcu_struct(unsigned long ddv_ret_ip, unsign
 	return ddv_a_init_srcu_struct(&ddv_call, ret, ssp);
 }
 
-static DDV_RARE_PATH int ddv_q_init_srcu_struct(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+static DDV_RARE_PATH int ddv_q_init_srcu_struct(struct srcu_struct *ssp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32575,7 +32579,7 @@ static DDV_WRAPPER int ddv_w_init_srcu_struct(struct srcu_struct *ssp)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 354, _RET_IP_, 1)))
 		return ddv_b_init_srcu_struct(&ddv_call, ssp);
-	return ddv_q_init_srcu_struct(_RET_IP_, ssp);
+	return ddv_q_init_srcu_struct(ssp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_init_srcu_struct), typeof(&init_srcu_struct)),
 	       "specs/linux/locks.ddv:469:4: the prototype of init_srcu_struct differs from the kernel's");
@@ -32635,7 +32639,7 @@ static DDV_RARE_PATH void ddv_r_cleanup_srcu_struct(unsigned long ddv_ret_ip, un
 	ddv_b_cleanup_srcu_struct(&ddv_call, ssp);
 }
 
-static DDV_RARE_PATH void ddv_q_cleanup_srcu_struct(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+static DDV_RARE_PATH void ddv_q_cleanup_srcu_struct(struct srcu_struct *ssp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32654,7 +32658,7 @@ static DDV_WRAPPER void ddv_w_cleanup_srcu_struct(struct srcu_struct *ssp)
 		ddv_b_cleanup_srcu_struct(&ddv_call, ssp);
 		return;
 	}
-	ddv_q_cleanup_srcu_struct(_RET_IP_, ssp);
+	ddv_q_cleanup_srcu_struct(ssp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_cleanup_srcu_struct), typeof(&cleanup_srcu_struct)),
 	       "specs/linux/locks.ddv:478:4: the prototype of cleanup_srcu_struct differs from the kernel's");
@@ -32689,7 +32693,7 @@ static DDV_RARE_PATH int ddv_r___srcu_read_lock(unsigned long ddv_ret_ip, unsign
 	return ddv_b___srcu_read_lock(&ddv_call, ssp);
 }
 
-static DDV_RARE_PATH int ddv_q___srcu_read_lock(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+static DDV_RARE_PATH int ddv_q___srcu_read_lock(struct srcu_struct *ssp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32704,7 +32708,7 @@ static DDV_WRAPPER int ddv_w___srcu_read_lock(struct srcu_struct *ssp)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 356, _RET_IP_, 1)))
 		return ddv_b___srcu_read_lock(&ddv_call, ssp);
-	return ddv_q___srcu_read_lock(_RET_IP_, ssp);
+	return ddv_q___srcu_read_lock(ssp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___srcu_read_lock), typeof(&__srcu_read_lock)),
 	       "specs/linux/locks.ddv:491:4: the prototype of __srcu_read_lock differs from the kernel's");
@@ -32739,7 +32743,7 @@ static DDV_RARE_PATH void ddv_r___srcu_read_unlock(unsigned long ddv_ret_ip, uns
 	ddv_b___srcu_read_unlock(&ddv_call, ssp, idx);
 }
 
-static DDV_RARE_PATH void ddv_q___srcu_read_unlock(unsigned long ddv_ret_ip, struct srcu_struct *ssp, int idx)
+static DDV_RARE_PATH void ddv_q___srcu_read_unlock(struct srcu_struct *ssp, int idx, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32758,7 +32762,7 @@ static DDV_WRAPPER void ddv_w___srcu_read_unlock(struct srcu_struct *ssp, int id
 		ddv_b___srcu_read_unlock(&ddv_call, ssp, idx);
 		return;
 	}
-	ddv_q___srcu_read_unlock(_RET_IP_, ssp, idx);
+	ddv_q___srcu_read_unlock(ssp, idx, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___srcu_read_unlock), typeof(&__srcu_read_unlock)),
 	       "specs/linux/locks.ddv:496:4: the prototype of __srcu_read_unlock differs from the kernel's");
@@ -32799,7 +32803,7 @@ static DDV_RARE_PATH void ddv_r_synchronize_srcu(unsigned long ddv_ret_ip, unsig
 	ddv_b_synchronize_srcu(&ddv_call, ssp);
 }
 
-static DDV_RARE_PATH void ddv_q_synchronize_srcu(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+static DDV_RARE_PATH void ddv_q_synchronize_srcu(struct srcu_struct *ssp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32818,7 +32822,7 @@ static DDV_WRAPPER void ddv_w_synchronize_srcu(struct srcu_struct *ssp)
 		ddv_b_synchronize_srcu(&ddv_call, ssp);
 		return;
 	}
-	ddv_q_synchronize_srcu(_RET_IP_, ssp);
+	ddv_q_synchronize_srcu(ssp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_srcu), typeof(&synchronize_srcu)),
 	       "specs/linux/locks.ddv:502:5: the prototype of synchronize_srcu differs from the kernel's");
@@ -32859,7 +32863,7 @@ static DDV_RARE_PATH void ddv_r_synchronize_srcu_expedited(unsigned long ddv_ret
 	ddv_b_synchronize_srcu_expedited(&ddv_call, ssp);
 }
 
-static DDV_RARE_PATH void ddv_q_synchronize_srcu_expedited(unsigned long ddv_ret_ip, struct srcu_struct *ssp)
+static DDV_RARE_PATH void ddv_q_synchronize_srcu_expedited(struct srcu_struct *ssp, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32878,7 +32882,7 @@ static DDV_WRAPPER void ddv_w_synchronize_srcu_expedited(struct srcu_struct *ssp
 		ddv_b_synchronize_srcu_expedited(&ddv_call, ssp);
 		return;
 	}
-	ddv_q_synchronize_srcu_expedited(_RET_IP_, ssp);
+	ddv_q_synchronize_srcu_expedited(ssp, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_synchronize_srcu_expedited), typeof(&synchronize_srcu_expedited)),
 	       "specs/linux/locks.ddv:503:5: the prototype of synchronize_srcu_expedited differs from the kernel's");
@@ -32965,7 +32969,7 @@ static DDV_RARE_PATH int ddv_p_usb_register_driver(unsigned long ddv_ret_ip, uns
 	return ddv_a_usb_register_driver(&ddv_call, ret, new_driver);
 }
 
-static DDV_RARE_PATH int ddv_q_usb_register_driver(unsigned long ddv_ret_ip, struct usb_driver *new_driver, struct module *owner, const char *mod_name)
+static DDV_RARE_PATH int ddv_q_usb_register_driver(struct usb_driver *new_driver, struct module *owner, const char *mod_name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -32980,7 +32984,7 @@ static DDV_WRAPPER int ddv_w_usb_register_driver(struct usb_driver *new_driver, 
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 360, _RET_IP_, 3)))
 		return ddv_b_usb_register_driver(&ddv_call, new_driver, owner, mod_name);
-	return ddv_q_usb_register_driver(_RET_IP_, new_driver, owner, mod_name);
+	return ddv_q_usb_register_driver(new_driver, owner, mod_name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_register_driver), typeof(&usb_register_driver)),
 	       "specs/linux/usb.ddv:44:4: the prototype of usb_register_driver differs from the kernel's");
@@ -33041,7 +33045,7 @@ static DDV_RARE_PATH void ddv_r_usb_deregister(unsigned long ddv_ret_ip, unsigne
 	ddv_b_usb_deregister(&ddv_call, driver);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_deregister(unsigned long ddv_ret_ip, struct usb_driver *driver)
+static DDV_RARE_PATH void ddv_q_usb_deregister(struct usb_driver *driver, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33060,7 +33064,7 @@ static DDV_WRAPPER void ddv_w_usb_deregister(struct usb_driver *driver)
 		ddv_b_usb_deregister(&ddv_call, driver);
 		return;
 	}
-	ddv_q_usb_deregister(_RET_IP_, driver);
+	ddv_q_usb_deregister(driver, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_deregister), typeof(&usb_deregister)),
 	       "specs/linux/usb.ddv:57:4: the prototype of usb_deregister differs from the kernel's");
@@ -33144,7 +33148,7 @@ static DDV_RARE_PATH struct urb *ddv_p_usb_alloc_urb(unsigned long ddv_ret_ip, u
 	return ddv_a_usb_alloc_urb(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct urb *ddv_q_usb_alloc_urb(unsigned long ddv_ret_ip, int iso_packets, gfp_t mem_flags)
+static DDV_RARE_PATH struct urb *ddv_q_usb_alloc_urb(int iso_packets, gfp_t mem_flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33159,7 +33163,7 @@ static DDV_WRAPPER struct urb *ddv_w_usb_alloc_urb(int iso_packets, gfp_t mem_fl
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 362, _RET_IP_, 2)))
 		return ddv_b_usb_alloc_urb(&ddv_call, iso_packets, mem_flags);
-	return ddv_q_usb_alloc_urb(_RET_IP_, iso_packets, mem_flags);
+	return ddv_q_usb_alloc_urb(iso_packets, mem_flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_alloc_urb), typeof(&usb_alloc_urb)),
 	       "specs/linux/usb.ddv:83:4: the prototype of usb_alloc_urb differs from the kernel's");
@@ -33225,7 +33229,7 @@ static DDV_RARE_PATH struct urb *ddv_r_usb_get_urb(unsigned long ddv_ret_ip, uns
 	return ddv_b_usb_get_urb(&ddv_call, urb);
 }
 
-static DDV_RARE_PATH struct urb *ddv_q_usb_get_urb(unsigned long ddv_ret_ip, struct urb *urb)
+static DDV_RARE_PATH struct urb *ddv_q_usb_get_urb(struct urb *urb, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33240,7 +33244,7 @@ static DDV_WRAPPER struct urb *ddv_w_usb_get_urb(struct urb *urb)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 363, _RET_IP_, 1)))
 		return ddv_b_usb_get_urb(&ddv_call, urb);
-	return ddv_q_usb_get_urb(_RET_IP_, urb);
+	return ddv_q_usb_get_urb(urb, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_get_urb), typeof(&usb_get_urb)),
 	       "specs/linux/usb.ddv:95:4: the prototype of usb_get_urb differs from the kernel's");
@@ -33384,7 +33388,7 @@ static DDV_RARE_PATH void ddv_r_usb_free_urb(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_usb_free_urb(&ddv_call, urb);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_free_urb(unsigned long ddv_ret_ip, struct urb *urb)
+static DDV_RARE_PATH void ddv_q_usb_free_urb(struct urb *urb, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33403,7 +33407,7 @@ static DDV_WRAPPER void ddv_w_usb_free_urb(struct urb *urb)
 		ddv_b_usb_free_urb(&ddv_call, urb);
 		return;
 	}
-	ddv_q_usb_free_urb(_RET_IP_, urb);
+	ddv_q_usb_free_urb(urb, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_free_urb), typeof(&usb_free_urb)),
 	       "specs/linux/usb.ddv:106:4: the prototype of usb_free_urb differs from the kernel's");
@@ -33532,7 +33536,7 @@ static DDV_RARE_PATH int ddv_p_usb_submit_urb(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_usb_submit_urb(&ddv_call, ret, urb);
 }
 
-static DDV_RARE_PATH int ddv_q_usb_submit_urb(unsigned long ddv_ret_ip, struct urb *urb, gfp_t mem_flags)
+static DDV_RARE_PATH int ddv_q_usb_submit_urb(struct urb *urb, gfp_t mem_flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33547,7 +33551,7 @@ static DDV_WRAPPER int ddv_w_usb_submit_urb(struct urb *urb, gfp_t mem_flags)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 365, _RET_IP_, 2)))
 		return ddv_b_usb_submit_urb(&ddv_call, urb, mem_flags);
-	return ddv_q_usb_submit_urb(_RET_IP_, urb, mem_flags);
+	return ddv_q_usb_submit_urb(urb, mem_flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_submit_urb), typeof(&usb_submit_urb)),
 	       "specs/linux/usb.ddv:139:4: the prototype of usb_submit_urb differs from the kernel's");
@@ -33613,7 +33617,7 @@ static DDV_RARE_PATH void ddv_r_usb_kill_urb(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_usb_kill_urb(&ddv_call, urb);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_kill_urb(unsigned long ddv_ret_ip, struct urb *urb)
+static DDV_RARE_PATH void ddv_q_usb_kill_urb(struct urb *urb, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33632,7 +33636,7 @@ static DDV_WRAPPER void ddv_w_usb_kill_urb(struct urb *urb)
 		ddv_b_usb_kill_urb(&ddv_call, urb);
 		return;
 	}
-	ddv_q_usb_kill_urb(_RET_IP_, urb);
+	ddv_q_usb_kill_urb(urb, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_kill_urb), typeof(&usb_kill_urb)),
 	       "specs/linux/usb.ddv:158:4: the prototype of usb_kill_urb differs from the kernel's");
@@ -33698,7 +33702,7 @@ static DDV_RARE_PATH void ddv_r_usb_poison_urb(unsigned long ddv_ret_ip, unsigne
 	ddv_b_usb_poison_urb(&ddv_call, urb);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_poison_urb(unsigned long ddv_ret_ip, struct urb *urb)
+static DDV_RARE_PATH void ddv_q_usb_poison_urb(struct urb *urb, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33717,7 +33721,7 @@ static DDV_WRAPPER void ddv_w_usb_poison_urb(struct urb *urb)
 		ddv_b_usb_poison_urb(&ddv_call, urb);
 		return;
 	}
-	ddv_q_usb_poison_urb(_RET_IP_, urb);
+	ddv_q_usb_poison_urb(urb, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_poison_urb), typeof(&usb_poison_urb)),
 	       "specs/linux/usb.ddv:168:4: the prototype of usb_poison_urb differs from the kernel's");
@@ -33773,7 +33777,7 @@ static DDV_RARE_PATH void ddv_r_usb_anchor_urb(unsigned long ddv_ret_ip, unsigne
 	ddv_b_usb_anchor_urb(&ddv_call, urb, anchor);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_anchor_urb(unsigned long ddv_ret_ip, struct urb *urb, struct usb_anchor *anchor)
+static DDV_RARE_PATH void ddv_q_usb_anchor_urb(struct urb *urb, struct usb_anchor *anchor, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33792,7 +33796,7 @@ static DDV_WRAPPER void ddv_w_usb_anchor_urb(struct urb *urb, struct usb_anchor 
 		ddv_b_usb_anchor_urb(&ddv_call, urb, anchor);
 		return;
 	}
-	ddv_q_usb_anchor_urb(_RET_IP_, urb, anchor);
+	ddv_q_usb_anchor_urb(urb, anchor, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_anchor_urb), typeof(&usb_anchor_urb)),
 	       "specs/linux/usb.ddv:187:4: the prototype of usb_anchor_urb differs from the kernel's");
@@ -33834,7 +33838,7 @@ static DDV_RARE_PATH void ddv_r_usb_kill_anchored_urbs(unsigned long ddv_ret_ip,
 	ddv_b_usb_kill_anchored_urbs(&ddv_call, anchor);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_kill_anchored_urbs(unsigned long ddv_ret_ip, struct usb_anchor *anchor)
+static DDV_RARE_PATH void ddv_q_usb_kill_anchored_urbs(struct usb_anchor *anchor, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33853,7 +33857,7 @@ static DDV_WRAPPER void ddv_w_usb_kill_anchored_urbs(struct usb_anchor *anchor)
 		ddv_b_usb_kill_anchored_urbs(&ddv_call, anchor);
 		return;
 	}
-	ddv_q_usb_kill_anchored_urbs(_RET_IP_, anchor);
+	ddv_q_usb_kill_anchored_urbs(anchor, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_kill_anchored_urbs), typeof(&usb_kill_anchored_urbs)),
 	       "specs/linux/usb.ddv:196:4: the prototype of usb_kill_anchored_urbs differs from the kernel's");
@@ -33895,7 +33899,7 @@ static DDV_RARE_PATH void ddv_r_usb_poison_anchored_urbs(unsigned long ddv_ret_i
 	ddv_b_usb_poison_anchored_urbs(&ddv_call, anchor);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_poison_anchored_urbs(unsigned long ddv_ret_ip, struct usb_anchor *anchor)
+static DDV_RARE_PATH void ddv_q_usb_poison_anchored_urbs(struct usb_anchor *anchor, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -33914,7 +33918,7 @@ static DDV_WRAPPER void ddv_w_usb_poison_anchored_urbs(struct usb_anchor *anchor
 		ddv_b_usb_poison_anchored_urbs(&ddv_call, anchor);
 		return;
 	}
-	ddv_q_usb_poison_anchored_urbs(_RET_IP_, anchor);
+	ddv_q_usb_poison_anchored_urbs(anchor, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_poison_anchored_urbs), typeof(&usb_poison_anchored_urbs)),
 	       "specs/linux/usb.ddv:203:4: the prototype of usb_poison_anchored_urbs differs from the kernel's");
@@ -33998,7 +34002,7 @@ static DDV_RARE_PATH void *ddv_p_usb_alloc_coherent(unsigned long ddv_ret_ip, un
 	return ddv_a_usb_alloc_coherent(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_usb_alloc_coherent(unsigned long ddv_ret_ip, struct usb_device *dev, size_t size, gfp_t mem_flags, dma_addr_t *dma)
+static DDV_RARE_PATH void *ddv_q_usb_alloc_coherent(struct usb_device *dev, size_t size, gfp_t mem_flags, dma_addr_t *dma, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34013,7 +34017,7 @@ static DDV_WRAPPER void *ddv_w_usb_alloc_coherent(struct usb_device *dev, size_t
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 371, _RET_IP_, 4)))
 		return ddv_b_usb_alloc_coherent(&ddv_call, dev, size, mem_flags, dma);
-	return ddv_q_usb_alloc_coherent(_RET_IP_, dev, size, mem_flags, dma);
+	return ddv_q_usb_alloc_coherent(dev, size, mem_flags, dma, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_alloc_coherent), typeof(&usb_alloc_coherent)),
 	       "specs/linux/usb.ddv:217:4: the prototype of usb_alloc_coherent differs from the kernel's");
@@ -34087,7 +34091,7 @@ static DDV_RARE_PATH void ddv_r_usb_free_coherent(unsigned long ddv_ret_ip, unsi
 	ddv_b_usb_free_coherent(&ddv_call, dev, size, addr, dma);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_free_coherent(unsigned long ddv_ret_ip, struct usb_device *dev, size_t size, void *addr, dma_addr_t dma)
+static DDV_RARE_PATH void ddv_q_usb_free_coherent(struct usb_device *dev, size_t size, void *addr, dma_addr_t dma, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34106,7 +34110,7 @@ static DDV_WRAPPER void ddv_w_usb_free_coherent(struct usb_device *dev, size_t s
 		ddv_b_usb_free_coherent(&ddv_call, dev, size, addr, dma);
 		return;
 	}
-	ddv_q_usb_free_coherent(_RET_IP_, dev, size, addr, dma);
+	ddv_q_usb_free_coherent(dev, size, addr, dma, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_free_coherent), typeof(&usb_free_coherent)),
 	       "specs/linux/usb.ddv:229:4: the prototype of usb_free_coherent differs from the kernel's");
@@ -34181,7 +34185,7 @@ static DDV_RARE_PATH struct usb_device *ddv_r_usb_get_dev(unsigned long ddv_ret_
 	return ddv_b_usb_get_dev(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH struct usb_device *ddv_q_usb_get_dev(unsigned long ddv_ret_ip, struct usb_device *dev)
+static DDV_RARE_PATH struct usb_device *ddv_q_usb_get_dev(struct usb_device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34196,7 +34200,7 @@ static DDV_WRAPPER struct usb_device *ddv_w_usb_get_dev(struct usb_device *dev)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 373, _RET_IP_, 1)))
 		return ddv_b_usb_get_dev(&ddv_call, dev);
-	return ddv_q_usb_get_dev(_RET_IP_, dev);
+	return ddv_q_usb_get_dev(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_get_dev), typeof(&usb_get_dev)),
 	       "specs/linux/usb.ddv:255:4: the prototype of usb_get_dev differs from the kernel's");
@@ -34300,7 +34304,7 @@ static DDV_RARE_PATH void ddv_r_usb_put_dev(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_usb_put_dev(&ddv_call, dev);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_put_dev(unsigned long ddv_ret_ip, struct usb_device *dev)
+static DDV_RARE_PATH void ddv_q_usb_put_dev(struct usb_device *dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34319,7 +34323,7 @@ static DDV_WRAPPER void ddv_w_usb_put_dev(struct usb_device *dev)
 		ddv_b_usb_put_dev(&ddv_call, dev);
 		return;
 	}
-	ddv_q_usb_put_dev(_RET_IP_, dev);
+	ddv_q_usb_put_dev(dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_put_dev), typeof(&usb_put_dev)),
 	       "specs/linux/usb.ddv:268:4: the prototype of usb_put_dev differs from the kernel's");
@@ -34394,7 +34398,7 @@ static DDV_RARE_PATH struct usb_interface *ddv_r_usb_get_intf(unsigned long ddv_
 	return ddv_b_usb_get_intf(&ddv_call, intf);
 }
 
-static DDV_RARE_PATH struct usb_interface *ddv_q_usb_get_intf(unsigned long ddv_ret_ip, struct usb_interface *intf)
+static DDV_RARE_PATH struct usb_interface *ddv_q_usb_get_intf(struct usb_interface *intf, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34409,7 +34413,7 @@ static DDV_WRAPPER struct usb_interface *ddv_w_usb_get_intf(struct usb_interface
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 375, _RET_IP_, 1)))
 		return ddv_b_usb_get_intf(&ddv_call, intf);
-	return ddv_q_usb_get_intf(_RET_IP_, intf);
+	return ddv_q_usb_get_intf(intf, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_get_intf), typeof(&usb_get_intf)),
 	       "specs/linux/usb.ddv:285:4: the prototype of usb_get_intf differs from the kernel's");
@@ -34513,7 +34517,7 @@ static DDV_RARE_PATH void ddv_r_usb_put_intf(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_usb_put_intf(&ddv_call, intf);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_put_intf(unsigned long ddv_ret_ip, struct usb_interface *intf)
+static DDV_RARE_PATH void ddv_q_usb_put_intf(struct usb_interface *intf, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34532,7 +34536,7 @@ static DDV_WRAPPER void ddv_w_usb_put_intf(struct usb_interface *intf)
 		ddv_b_usb_put_intf(&ddv_call, intf);
 		return;
 	}
-	ddv_q_usb_put_intf(_RET_IP_, intf);
+	ddv_q_usb_put_intf(intf, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_put_intf), typeof(&usb_put_intf)),
 	       "specs/linux/usb.ddv:297:4: the prototype of usb_put_intf differs from the kernel's");
@@ -34583,7 +34587,7 @@ static DDV_RARE_PATH int ddv_r_usb_control_msg(unsigned long ddv_ret_ip, unsigne
 	return ddv_b_usb_control_msg(&ddv_call, dev, pipe, request, requesttype, value, index, data, size, timeout);
 }
 
-static DDV_RARE_PATH int ddv_q_usb_control_msg(unsigned long ddv_ret_ip, struct usb_device *dev, unsigned int pipe, __u8 request, __u8 requesttype, __u16 value, __u16 index, void *data, __u16 size, int timeout)
+static DDV_RARE_PATH int ddv_q_usb_control_msg(struct usb_device *dev, unsigned int pipe, __u8 request, __u8 requesttype, __u16 value, __u16 index, void *data, __u16 size, int timeout, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34598,7 +34602,7 @@ static DDV_WRAPPER int ddv_w_usb_control_msg(struct usb_device *dev, unsigned in
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 377, _RET_IP_, 6)))
 		return ddv_b_usb_control_msg(&ddv_call, dev, pipe, request, requesttype, value, index, data, size, timeout);
-	return ddv_q_usb_control_msg(_RET_IP_, dev, pipe, request, requesttype, value, index, data, size, timeout);
+	return ddv_q_usb_control_msg(dev, pipe, request, requesttype, value, index, data, size, timeout, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_control_msg), typeof(&usb_control_msg)),
 	       "specs/linux/usb.ddv:316:4: the prototype of usb_control_msg differs from the kernel's");
@@ -34649,7 +34653,7 @@ static DDV_RARE_PATH int ddv_r_usb_interrupt_msg(unsigned long ddv_ret_ip, unsig
 	return ddv_b_usb_interrupt_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
 }
 
-static DDV_RARE_PATH int ddv_q_usb_interrupt_msg(unsigned long ddv_ret_ip, struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
+static DDV_RARE_PATH int ddv_q_usb_interrupt_msg(struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34664,7 +34668,7 @@ static DDV_WRAPPER int ddv_w_usb_interrupt_msg(struct usb_device *usb_dev, unsig
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 378, _RET_IP_, 6)))
 		return ddv_b_usb_interrupt_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
-	return ddv_q_usb_interrupt_msg(_RET_IP_, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_q_usb_interrupt_msg(usb_dev, pipe, data, len, actual_length, timeout, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_interrupt_msg), typeof(&usb_interrupt_msg)),
 	       "specs/linux/usb.ddv:323:4: the prototype of usb_interrupt_msg differs from the kernel's");
@@ -34715,7 +34719,7 @@ static DDV_RARE_PATH int ddv_r_usb_bulk_msg(unsigned long ddv_ret_ip, unsigned l
 	return ddv_b_usb_bulk_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
 }
 
-static DDV_RARE_PATH int ddv_q_usb_bulk_msg(unsigned long ddv_ret_ip, struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout)
+static DDV_RARE_PATH int ddv_q_usb_bulk_msg(struct usb_device *usb_dev, unsigned int pipe, void *data, int len, int *actual_length, int timeout, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34730,7 +34734,7 @@ static DDV_WRAPPER int ddv_w_usb_bulk_msg(struct usb_device *usb_dev, unsigned i
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 379, _RET_IP_, 6)))
 		return ddv_b_usb_bulk_msg(&ddv_call, usb_dev, pipe, data, len, actual_length, timeout);
-	return ddv_q_usb_bulk_msg(_RET_IP_, usb_dev, pipe, data, len, actual_length, timeout);
+	return ddv_q_usb_bulk_msg(usb_dev, pipe, data, len, actual_length, timeout, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_bulk_msg), typeof(&usb_bulk_msg)),
 	       "specs/linux/usb.ddv:330:4: the prototype of usb_bulk_msg differs from the kernel's");
@@ -34817,7 +34821,7 @@ static DDV_RARE_PATH int ddv_p_usb_register_dev(unsigned long ddv_ret_ip, unsign
 	return ddv_a_usb_register_dev(&ddv_call, ret, intf);
 }
 
-static DDV_RARE_PATH int ddv_q_usb_register_dev(unsigned long ddv_ret_ip, struct usb_interface *intf, struct usb_class_driver *class_driver)
+static DDV_RARE_PATH int ddv_q_usb_register_dev(struct usb_interface *intf, struct usb_class_driver *class_driver, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34832,7 +34836,7 @@ static DDV_WRAPPER int ddv_w_usb_register_dev(struct usb_interface *intf, struct
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 380, _RET_IP_, 2)))
 		return ddv_b_usb_register_dev(&ddv_call, intf, class_driver);
-	return ddv_q_usb_register_dev(_RET_IP_, intf, class_driver);
+	return ddv_q_usb_register_dev(intf, class_driver, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_register_dev), typeof(&usb_register_dev)),
 	       "specs/linux/usb.ddv:346:4: the prototype of usb_register_dev differs from the kernel's");
@@ -34888,7 +34892,7 @@ static DDV_RARE_PATH void ddv_r_usb_deregister_dev(unsigned long ddv_ret_ip, uns
 	ddv_b_usb_deregister_dev(&ddv_call, intf, class_driver);
 }
 
-static DDV_RARE_PATH void ddv_q_usb_deregister_dev(unsigned long ddv_ret_ip, struct usb_interface *intf, struct usb_class_driver *class_driver)
+static DDV_RARE_PATH void ddv_q_usb_deregister_dev(struct usb_interface *intf, struct usb_class_driver *class_driver, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -34907,7 +34911,7 @@ static DDV_WRAPPER void ddv_w_usb_deregister_dev(struct usb_interface *intf, str
 		ddv_b_usb_deregister_dev(&ddv_call, intf, class_driver);
 		return;
 	}
-	ddv_q_usb_deregister_dev(_RET_IP_, intf, class_driver);
+	ddv_q_usb_deregister_dev(intf, class_driver, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_usb_deregister_dev), typeof(&usb_deregister_dev)),
 	       "specs/linux/usb.ddv:357:4: the prototype of usb_deregister_dev differs from the kernel's");
@@ -34993,7 +34997,7 @@ static DDV_RARE_PATH int ddv_p___register_blkdev(unsigned long ddv_ret_ip, unsig
 	return ddv_a___register_blkdev(&ddv_call, ret, major);
 }
 
-static DDV_RARE_PATH int ddv_q___register_blkdev(unsigned long ddv_ret_ip, unsigned int major, const char *name, void (*probe)(dev_t devt))
+static DDV_RARE_PATH int ddv_q___register_blkdev(unsigned int major, const char *name, void (*probe)(dev_t devt), unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35008,7 +35012,7 @@ static DDV_WRAPPER int ddv_w___register_blkdev(unsigned int major, const char *n
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 382, _RET_IP_, 3)))
 		return ddv_b___register_blkdev(&ddv_call, major, name, probe);
-	return ddv_q___register_blkdev(_RET_IP_, major, name, probe);
+	return ddv_q___register_blkdev(major, name, probe, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___register_blkdev), typeof(&__register_blkdev)),
 	       "specs/linux/block.ddv:30:5: the prototype of __register_blkdev differs from the kernel's");
@@ -35063,7 +35067,7 @@ static DDV_RARE_PATH void ddv_r_unregister_blkdev(unsigned long ddv_ret_ip, unsi
 	ddv_b_unregister_blkdev(&ddv_call, major, name);
 }
 
-static DDV_RARE_PATH void ddv_q_unregister_blkdev(unsigned long ddv_ret_ip, unsigned int major, const char *name)
+static DDV_RARE_PATH void ddv_q_unregister_blkdev(unsigned int major, const char *name, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35082,7 +35086,7 @@ static DDV_WRAPPER void ddv_w_unregister_blkdev(unsigned int major, const char *
 		ddv_b_unregister_blkdev(&ddv_call, major, name);
 		return;
 	}
-	ddv_q_unregister_blkdev(_RET_IP_, major, name);
+	ddv_q_unregister_blkdev(major, name, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_unregister_blkdev), typeof(&unregister_blkdev)),
 	       "specs/linux/block.ddv:41:4: the prototype of unregister_blkdev differs from the kernel's");
@@ -35168,7 +35172,7 @@ static DDV_RARE_PATH int ddv_p_blk_mq_alloc_tag_set(unsigned long ddv_ret_ip, un
 	return ddv_a_blk_mq_alloc_tag_set(&ddv_call, ret, set);
 }
 
-static DDV_RARE_PATH int ddv_q_blk_mq_alloc_tag_set(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set)
+static DDV_RARE_PATH int ddv_q_blk_mq_alloc_tag_set(struct blk_mq_tag_set *set, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35183,7 +35187,7 @@ static DDV_WRAPPER int ddv_w_blk_mq_alloc_tag_set(struct blk_mq_tag_set *set)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 384, _RET_IP_, 1)))
 		return ddv_b_blk_mq_alloc_tag_set(&ddv_call, set);
-	return ddv_q_blk_mq_alloc_tag_set(_RET_IP_, set);
+	return ddv_q_blk_mq_alloc_tag_set(set, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_alloc_tag_set), typeof(&blk_mq_alloc_tag_set)),
 	       "specs/linux/block.ddv:56:5: the prototype of blk_mq_alloc_tag_set differs from the kernel's");
@@ -35269,7 +35273,7 @@ static DDV_RARE_PATH int ddv_p_blk_mq_alloc_sq_tag_set(unsigned long ddv_ret_ip,
 	return ddv_a_blk_mq_alloc_sq_tag_set(&ddv_call, ret, set);
 }
 
-static DDV_RARE_PATH int ddv_q_blk_mq_alloc_sq_tag_set(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set, const struct blk_mq_ops *ops, unsigned int queue_depth, unsigned int set_flags)
+static DDV_RARE_PATH int ddv_q_blk_mq_alloc_sq_tag_set(struct blk_mq_tag_set *set, const struct blk_mq_ops *ops, unsigned int queue_depth, unsigned int set_flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35284,7 +35288,7 @@ static DDV_WRAPPER int ddv_w_blk_mq_alloc_sq_tag_set(struct blk_mq_tag_set *set,
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 385, _RET_IP_, 4)))
 		return ddv_b_blk_mq_alloc_sq_tag_set(&ddv_call, set, ops, queue_depth, set_flags);
-	return ddv_q_blk_mq_alloc_sq_tag_set(_RET_IP_, set, ops, queue_depth, set_flags);
+	return ddv_q_blk_mq_alloc_sq_tag_set(set, ops, queue_depth, set_flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_alloc_sq_tag_set), typeof(&blk_mq_alloc_sq_tag_set)),
 	       "specs/linux/block.ddv:57:5: the prototype of blk_mq_alloc_sq_tag_set differs from the kernel's");
@@ -35344,7 +35348,7 @@ static DDV_RARE_PATH void ddv_r_blk_mq_free_tag_set(unsigned long ddv_ret_ip, un
 	ddv_b_blk_mq_free_tag_set(&ddv_call, set);
 }
 
-static DDV_RARE_PATH void ddv_q_blk_mq_free_tag_set(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set)
+static DDV_RARE_PATH void ddv_q_blk_mq_free_tag_set(struct blk_mq_tag_set *set, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35363,7 +35367,7 @@ static DDV_WRAPPER void ddv_w_blk_mq_free_tag_set(struct blk_mq_tag_set *set)
 		ddv_b_blk_mq_free_tag_set(&ddv_call, set);
 		return;
 	}
-	ddv_q_blk_mq_free_tag_set(_RET_IP_, set);
+	ddv_q_blk_mq_free_tag_set(set, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_free_tag_set), typeof(&blk_mq_free_tag_set)),
 	       "specs/linux/block.ddv:68:4: the prototype of blk_mq_free_tag_set differs from the kernel's");
@@ -35447,7 +35451,7 @@ static DDV_RARE_PATH struct request_queue *ddv_p_blk_mq_init_queue(unsigned long
 	return ddv_a_blk_mq_init_queue(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct request_queue *ddv_q_blk_mq_init_queue(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set)
+static DDV_RARE_PATH struct request_queue *ddv_q_blk_mq_init_queue(struct blk_mq_tag_set *set, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35462,7 +35466,7 @@ static DDV_WRAPPER struct request_queue *ddv_w_blk_mq_init_queue(struct blk_mq_t
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 387, _RET_IP_, 1)))
 		return ddv_b_blk_mq_init_queue(&ddv_call, set);
-	return ddv_q_blk_mq_init_queue(_RET_IP_, set);
+	return ddv_q_blk_mq_init_queue(set, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_init_queue), typeof(&blk_mq_init_queue)),
 	       "specs/linux/block.ddv:86:5: the prototype of blk_mq_init_queue differs from the kernel's");
@@ -35548,7 +35552,7 @@ static DDV_RARE_PATH struct request_queue *ddv_p_blk_mq_alloc_queue(unsigned lon
 	return ddv_a_blk_mq_alloc_queue(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct request_queue *ddv_q_blk_mq_alloc_queue(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata)
+static DDV_RARE_PATH struct request_queue *ddv_q_blk_mq_alloc_queue(struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35563,7 +35567,7 @@ static DDV_WRAPPER struct request_queue *ddv_w_blk_mq_alloc_queue(struct blk_mq_
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 388, _RET_IP_, 3)))
 		return ddv_b_blk_mq_alloc_queue(&ddv_call, set, lim, queuedata);
-	return ddv_q_blk_mq_alloc_queue(_RET_IP_, set, lim, queuedata);
+	return ddv_q_blk_mq_alloc_queue(set, lim, queuedata, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_alloc_queue), typeof(&blk_mq_alloc_queue)),
 	       "specs/linux/block.ddv:87:5: the prototype of blk_mq_alloc_queue differs from the kernel's");
@@ -35622,7 +35626,7 @@ static DDV_RARE_PATH void ddv_r_blk_mq_destroy_queue(unsigned long ddv_ret_ip, u
 	ddv_b_blk_mq_destroy_queue(&ddv_call, q);
 }
 
-static DDV_RARE_PATH void ddv_q_blk_mq_destroy_queue(unsigned long ddv_ret_ip, struct request_queue *q)
+static DDV_RARE_PATH void ddv_q_blk_mq_destroy_queue(struct request_queue *q, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35641,7 +35645,7 @@ static DDV_WRAPPER void ddv_w_blk_mq_destroy_queue(struct request_queue *q)
 		ddv_b_blk_mq_destroy_queue(&ddv_call, q);
 		return;
 	}
-	ddv_q_blk_mq_destroy_queue(_RET_IP_, q);
+	ddv_q_blk_mq_destroy_queue(q, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_destroy_queue), typeof(&blk_mq_destroy_queue)),
 	       "specs/linux/block.ddv:100:4: the prototype of blk_mq_destroy_queue differs from the kernel's");
@@ -35701,7 +35705,7 @@ static DDV_RARE_PATH void ddv_r_blk_put_queue(unsigned long ddv_ret_ip, unsigned
 	ddv_b_blk_put_queue(&ddv_call, q);
 }
 
-static DDV_RARE_PATH void ddv_q_blk_put_queue(unsigned long ddv_ret_ip, struct request_queue *q)
+static DDV_RARE_PATH void ddv_q_blk_put_queue(struct request_queue *q, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35720,7 +35724,7 @@ static DDV_WRAPPER void ddv_w_blk_put_queue(struct request_queue *q)
 		ddv_b_blk_put_queue(&ddv_call, q);
 		return;
 	}
-	ddv_q_blk_put_queue(_RET_IP_, q);
+	ddv_q_blk_put_queue(q, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_put_queue), typeof(&blk_put_queue)),
 	       "specs/linux/block.ddv:110:4: the prototype of blk_put_queue differs from the kernel's");
@@ -35804,7 +35808,7 @@ static DDV_RARE_PATH struct gendisk *ddv_p___blk_mq_alloc_disk(unsigned long ddv
 	return ddv_a___blk_mq_alloc_disk(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gendisk *ddv_q___blk_mq_alloc_disk(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set, void *queuedata, struct lock_class_key *lkclass)
+static DDV_RARE_PATH struct gendisk *ddv_q___blk_mq_alloc_disk(struct blk_mq_tag_set *set, void *queuedata, struct lock_class_key *lkclass, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35819,7 +35823,7 @@ static DDV_WRAPPER struct gendisk *ddv_w___blk_mq_alloc_disk(struct blk_mq_tag_s
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 391, _RET_IP_, 3)))
 		return ddv_b___blk_mq_alloc_disk(&ddv_call, set, queuedata, lkclass);
-	return ddv_q___blk_mq_alloc_disk(_RET_IP_, set, queuedata, lkclass);
+	return ddv_q___blk_mq_alloc_disk(set, queuedata, lkclass, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___blk_mq_alloc_disk), typeof(&__blk_mq_alloc_disk)),
 	       "specs/linux/block.ddv:130:5: the prototype of __blk_mq_alloc_disk differs from the kernel's");
@@ -35905,7 +35909,7 @@ static DDV_RARE_PATH struct gendisk *ddv_p___blk_mq_alloc_disk(unsigned long ddv
 	return ddv_a___blk_mq_alloc_disk(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gendisk *ddv_q___blk_mq_alloc_disk(unsigned long ddv_ret_ip, struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, struct lock_class_key *lkclass)
+static DDV_RARE_PATH struct gendisk *ddv_q___blk_mq_alloc_disk(struct blk_mq_tag_set *set, struct queue_limits *lim, void *queuedata, struct lock_class_key *lkclass, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -35920,7 +35924,7 @@ static DDV_WRAPPER struct gendisk *ddv_w___blk_mq_alloc_disk(struct blk_mq_tag_s
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 392, _RET_IP_, 4)))
 		return ddv_b___blk_mq_alloc_disk(&ddv_call, set, lim, queuedata, lkclass);
-	return ddv_q___blk_mq_alloc_disk(_RET_IP_, set, lim, queuedata, lkclass);
+	return ddv_q___blk_mq_alloc_disk(set, lim, queuedata, lkclass, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___blk_mq_alloc_disk), typeof(&__blk_mq_alloc_disk)),
 	       "specs/linux/block.ddv:131:5: the prototype of __blk_mq_alloc_disk differs from the kernel's");
@@ -36005,7 +36009,7 @@ static DDV_RARE_PATH struct gendisk *ddv_p_blk_mq_alloc_disk_for_queue(unsigned 
 	return ddv_a_blk_mq_alloc_disk_for_queue(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gendisk *ddv_q_blk_mq_alloc_disk_for_queue(unsigned long ddv_ret_ip, struct request_queue *q, struct lock_class_key *lkclass)
+static DDV_RARE_PATH struct gendisk *ddv_q_blk_mq_alloc_disk_for_queue(struct request_queue *q, struct lock_class_key *lkclass, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36020,7 +36024,7 @@ static DDV_WRAPPER struct gendisk *ddv_w_blk_mq_alloc_disk_for_queue(struct requ
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 393, _RET_IP_, 2)))
 		return ddv_b_blk_mq_alloc_disk_for_queue(&ddv_call, q, lkclass);
-	return ddv_q_blk_mq_alloc_disk_for_queue(_RET_IP_, q, lkclass);
+	return ddv_q_blk_mq_alloc_disk_for_queue(q, lkclass, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_alloc_disk_for_queue), typeof(&blk_mq_alloc_disk_for_queue)),
 	       "specs/linux/block.ddv:141:4: the prototype of blk_mq_alloc_disk_for_queue differs from the kernel's");
@@ -36095,7 +36099,7 @@ static DDV_RARE_PATH struct gendisk *ddv_p___blk_alloc_disk(unsigned long ddv_re
 	return ddv_a___blk_alloc_disk(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gendisk *ddv_q___blk_alloc_disk(unsigned long ddv_ret_ip, int node, struct lock_class_key *lkclass)
+static DDV_RARE_PATH struct gendisk *ddv_q___blk_alloc_disk(int node, struct lock_class_key *lkclass, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36110,7 +36114,7 @@ static DDV_WRAPPER struct gendisk *ddv_w___blk_alloc_disk(int node, struct lock_
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 394, _RET_IP_, 2)))
 		return ddv_b___blk_alloc_disk(&ddv_call, node, lkclass);
-	return ddv_q___blk_alloc_disk(_RET_IP_, node, lkclass);
+	return ddv_q___blk_alloc_disk(node, lkclass, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___blk_alloc_disk), typeof(&__blk_alloc_disk)),
 	       "specs/linux/block.ddv:155:5: the prototype of __blk_alloc_disk differs from the kernel's");
@@ -36187,7 +36191,7 @@ static DDV_RARE_PATH struct gendisk *ddv_p___blk_alloc_disk(unsigned long ddv_re
 	return ddv_a___blk_alloc_disk(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gendisk *ddv_q___blk_alloc_disk(unsigned long ddv_ret_ip, struct queue_limits *lim, int node, struct lock_class_key *lkclass)
+static DDV_RARE_PATH struct gendisk *ddv_q___blk_alloc_disk(struct queue_limits *lim, int node, struct lock_class_key *lkclass, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36202,7 +36206,7 @@ static DDV_WRAPPER struct gendisk *ddv_w___blk_alloc_disk(struct queue_limits *l
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 395, _RET_IP_, 3)))
 		return ddv_b___blk_alloc_disk(&ddv_call, lim, node, lkclass);
-	return ddv_q___blk_alloc_disk(_RET_IP_, lim, node, lkclass);
+	return ddv_q___blk_alloc_disk(lim, node, lkclass, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w___blk_alloc_disk), typeof(&__blk_alloc_disk)),
 	       "specs/linux/block.ddv:156:5: the prototype of __blk_alloc_disk differs from the kernel's");
@@ -36281,7 +36285,7 @@ static DDV_RARE_PATH int ddv_p_device_add_disk(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_device_add_disk(&ddv_call, ret, disk);
 }
 
-static DDV_RARE_PATH int ddv_q_device_add_disk(unsigned long ddv_ret_ip, struct device *parent, struct gendisk *disk, const struct attribute_group **groups)
+static DDV_RARE_PATH int ddv_q_device_add_disk(struct device *parent, struct gendisk *disk, const struct attribute_group **groups, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36296,7 +36300,7 @@ static DDV_WRAPPER int ddv_w_device_add_disk(struct device *parent, struct gendi
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 396, _RET_IP_, 3)))
 		return ddv_b_device_add_disk(&ddv_call, parent, disk, groups);
-	return ddv_q_device_add_disk(_RET_IP_, parent, disk, groups);
+	return ddv_q_device_add_disk(parent, disk, groups, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_device_add_disk), typeof(&device_add_disk)),
 	       "specs/linux/block.ddv:167:4: the prototype of device_add_disk differs from the kernel's");
@@ -36357,7 +36361,7 @@ static DDV_RARE_PATH void ddv_r_del_gendisk(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_del_gendisk(&ddv_call, disk);
 }
 
-static DDV_RARE_PATH void ddv_q_del_gendisk(unsigned long ddv_ret_ip, struct gendisk *disk)
+static DDV_RARE_PATH void ddv_q_del_gendisk(struct gendisk *disk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36376,7 +36380,7 @@ static DDV_WRAPPER void ddv_w_del_gendisk(struct gendisk *disk)
 		ddv_b_del_gendisk(&ddv_call, disk);
 		return;
 	}
-	ddv_q_del_gendisk(_RET_IP_, disk);
+	ddv_q_del_gendisk(disk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_del_gendisk), typeof(&del_gendisk)),
 	       "specs/linux/block.ddv:179:4: the prototype of del_gendisk differs from the kernel's");
@@ -36435,7 +36439,7 @@ static DDV_RARE_PATH void ddv_r_put_disk(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_put_disk(&ddv_call, disk);
 }
 
-static DDV_RARE_PATH void ddv_q_put_disk(unsigned long ddv_ret_ip, struct gendisk *disk)
+static DDV_RARE_PATH void ddv_q_put_disk(struct gendisk *disk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36454,7 +36458,7 @@ static DDV_WRAPPER void ddv_w_put_disk(struct gendisk *disk)
 		ddv_b_put_disk(&ddv_call, disk);
 		return;
 	}
-	ddv_q_put_disk(_RET_IP_, disk);
+	ddv_q_put_disk(disk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_put_disk), typeof(&put_disk)),
 	       "specs/linux/block.ddv:191:4: the prototype of put_disk differs from the kernel's");
@@ -36495,7 +36499,7 @@ static DDV_RARE_PATH void ddv_r_blk_mq_start_request(unsigned long ddv_ret_ip, u
 	ddv_b_blk_mq_start_request(&ddv_call, rq);
 }
 
-static DDV_RARE_PATH void ddv_q_blk_mq_start_request(unsigned long ddv_ret_ip, struct request *rq)
+static DDV_RARE_PATH void ddv_q_blk_mq_start_request(struct request *rq, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36514,7 +36518,7 @@ static DDV_WRAPPER void ddv_w_blk_mq_start_request(struct request *rq)
 		ddv_b_blk_mq_start_request(&ddv_call, rq);
 		return;
 	}
-	ddv_q_blk_mq_start_request(_RET_IP_, rq);
+	ddv_q_blk_mq_start_request(rq, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_start_request), typeof(&blk_mq_start_request)),
 	       "specs/linux/block.ddv:207:4: the prototype of blk_mq_start_request differs from the kernel's");
@@ -36555,7 +36559,7 @@ static DDV_RARE_PATH void ddv_r_blk_mq_end_request(unsigned long ddv_ret_ip, uns
 	ddv_b_blk_mq_end_request(&ddv_call, rq, error);
 }
 
-static DDV_RARE_PATH void ddv_q_blk_mq_end_request(unsigned long ddv_ret_ip, struct request *rq, blk_status_t error)
+static DDV_RARE_PATH void ddv_q_blk_mq_end_request(struct request *rq, blk_status_t error, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36574,7 +36578,7 @@ static DDV_WRAPPER void ddv_w_blk_mq_end_request(struct request *rq, blk_status_
 		ddv_b_blk_mq_end_request(&ddv_call, rq, error);
 		return;
 	}
-	ddv_q_blk_mq_end_request(_RET_IP_, rq, error);
+	ddv_q_blk_mq_end_request(rq, error, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_blk_mq_end_request), typeof(&blk_mq_end_request)),
 	       "specs/linux/block.ddv:216:4: the prototype of blk_mq_end_request differs from the kernel's");
@@ -36622,7 +36626,7 @@ static DDV_RARE_PATH struct nvdimm_bus *ddv_r_nvdimm_bus_register(unsigned long 
 	return ddv_b_nvdimm_bus_register(&ddv_call, parent, nfit_desc);
 }
 
-static DDV_RARE_PATH struct nvdimm_bus *ddv_q_nvdimm_bus_register(unsigned long ddv_ret_ip, struct device *parent, struct nvdimm_bus_descriptor *nfit_desc)
+static DDV_RARE_PATH struct nvdimm_bus *ddv_q_nvdimm_bus_register(struct device *parent, struct nvdimm_bus_descriptor *nfit_desc, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36637,7 +36641,7 @@ static DDV_WRAPPER struct nvdimm_bus *ddv_w_nvdimm_bus_register(struct device *p
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 401, _RET_IP_, 2)))
 		return ddv_b_nvdimm_bus_register(&ddv_call, parent, nfit_desc);
-	return ddv_q_nvdimm_bus_register(_RET_IP_, parent, nfit_desc);
+	return ddv_q_nvdimm_bus_register(parent, nfit_desc, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_nvdimm_bus_register), typeof(&nvdimm_bus_register)),
 	       "specs/linux/block.ddv:230:4: the prototype of nvdimm_bus_register differs from the kernel's");
@@ -36685,7 +36689,7 @@ static DDV_RARE_PATH struct nd_region *ddv_r_nvdimm_pmem_region_create(unsigned 
 	return ddv_b_nvdimm_pmem_region_create(&ddv_call, nvdimm_bus, ndr_desc);
 }
 
-static DDV_RARE_PATH struct nd_region *ddv_q_nvdimm_pmem_region_create(unsigned long ddv_ret_ip, struct nvdimm_bus *nvdimm_bus, struct nd_region_desc *ndr_desc)
+static DDV_RARE_PATH struct nd_region *ddv_q_nvdimm_pmem_region_create(struct nvdimm_bus *nvdimm_bus, struct nd_region_desc *ndr_desc, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36700,7 +36704,7 @@ static DDV_WRAPPER struct nd_region *ddv_w_nvdimm_pmem_region_create(struct nvdi
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 402, _RET_IP_, 2)))
 		return ddv_b_nvdimm_pmem_region_create(&ddv_call, nvdimm_bus, ndr_desc);
-	return ddv_q_nvdimm_pmem_region_create(_RET_IP_, nvdimm_bus, ndr_desc);
+	return ddv_q_nvdimm_pmem_region_create(nvdimm_bus, ndr_desc, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_nvdimm_pmem_region_create), typeof(&nvdimm_pmem_region_create)),
 	       "specs/linux/block.ddv:237:4: the prototype of nvdimm_pmem_region_create differs from the kernel's");
@@ -36785,7 +36789,7 @@ static DDV_RARE_PATH struct Scsi_Host *ddv_p_scsi_host_alloc(unsigned long ddv_r
 	return ddv_a_scsi_host_alloc(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_alloc(unsigned long ddv_ret_ip, struct scsi_host_template *sht, int privsize)
+static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_alloc(struct scsi_host_template *sht, int privsize, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36800,7 +36804,7 @@ static DDV_WRAPPER struct Scsi_Host *ddv_w_scsi_host_alloc(struct scsi_host_temp
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 403, _RET_IP_, 2)))
 		return ddv_b_scsi_host_alloc(&ddv_call, sht, privsize);
-	return ddv_q_scsi_host_alloc(_RET_IP_, sht, privsize);
+	return ddv_q_scsi_host_alloc(sht, privsize, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_host_alloc), typeof(&scsi_host_alloc)),
 	       "specs/linux/scsi.ddv:48:5: the prototype of scsi_host_alloc differs from the kernel's");
@@ -36887,7 +36891,7 @@ static DDV_RARE_PATH struct Scsi_Host *ddv_p_scsi_host_alloc(unsigned long ddv_r
 	return ddv_a_scsi_host_alloc(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_alloc(unsigned long ddv_ret_ip, const struct scsi_host_template *sht, int privsize)
+static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_alloc(const struct scsi_host_template *sht, int privsize, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36902,7 +36906,7 @@ static DDV_WRAPPER struct Scsi_Host *ddv_w_scsi_host_alloc(const struct scsi_hos
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 404, _RET_IP_, 2)))
 		return ddv_b_scsi_host_alloc(&ddv_call, sht, privsize);
-	return ddv_q_scsi_host_alloc(_RET_IP_, sht, privsize);
+	return ddv_q_scsi_host_alloc(sht, privsize, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_host_alloc), typeof(&scsi_host_alloc)),
 	       "specs/linux/scsi.ddv:49:5: the prototype of scsi_host_alloc differs from the kernel's");
@@ -36979,7 +36983,7 @@ static DDV_RARE_PATH int ddv_p_scsi_add_host_with_dma(unsigned long ddv_ret_ip, 
 	return ddv_a_scsi_add_host_with_dma(&ddv_call, ret, shost);
 }
 
-static DDV_RARE_PATH int ddv_q_scsi_add_host_with_dma(unsigned long ddv_ret_ip, struct Scsi_Host *shost, struct device *dev, struct device *dma_dev)
+static DDV_RARE_PATH int ddv_q_scsi_add_host_with_dma(struct Scsi_Host *shost, struct device *dev, struct device *dma_dev, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -36994,7 +36998,7 @@ static DDV_WRAPPER int ddv_w_scsi_add_host_with_dma(struct Scsi_Host *shost, str
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 405, _RET_IP_, 3)))
 		return ddv_b_scsi_add_host_with_dma(&ddv_call, shost, dev, dma_dev);
-	return ddv_q_scsi_add_host_with_dma(_RET_IP_, shost, dev, dma_dev);
+	return ddv_q_scsi_add_host_with_dma(shost, dev, dma_dev, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_add_host_with_dma), typeof(&scsi_add_host_with_dma)),
 	       "specs/linux/scsi.ddv:65:5: the prototype of scsi_add_host_with_dma differs from the kernel's");
@@ -37050,7 +37054,7 @@ static DDV_RARE_PATH void ddv_r_scsi_scan_host(unsigned long ddv_ret_ip, unsigne
 	ddv_b_scsi_scan_host(&ddv_call, shost);
 }
 
-static DDV_RARE_PATH void ddv_q_scsi_scan_host(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+static DDV_RARE_PATH void ddv_q_scsi_scan_host(struct Scsi_Host *shost, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37069,7 +37073,7 @@ static DDV_WRAPPER void ddv_w_scsi_scan_host(struct Scsi_Host *shost)
 		ddv_b_scsi_scan_host(&ddv_call, shost);
 		return;
 	}
-	ddv_q_scsi_scan_host(_RET_IP_, shost);
+	ddv_q_scsi_scan_host(shost, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_scan_host), typeof(&scsi_scan_host)),
 	       "specs/linux/scsi.ddv:78:4: the prototype of scsi_scan_host differs from the kernel's");
@@ -37137,7 +37141,7 @@ static DDV_RARE_PATH void ddv_r_scsi_remove_host(unsigned long ddv_ret_ip, unsig
 	ddv_b_scsi_remove_host(&ddv_call, shost);
 }
 
-static DDV_RARE_PATH void ddv_q_scsi_remove_host(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+static DDV_RARE_PATH void ddv_q_scsi_remove_host(struct Scsi_Host *shost, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37156,7 +37160,7 @@ static DDV_WRAPPER void ddv_w_scsi_remove_host(struct Scsi_Host *shost)
 		ddv_b_scsi_remove_host(&ddv_call, shost);
 		return;
 	}
-	ddv_q_scsi_remove_host(_RET_IP_, shost);
+	ddv_q_scsi_remove_host(shost, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_remove_host), typeof(&scsi_remove_host)),
 	       "specs/linux/scsi.ddv:90:4: the prototype of scsi_remove_host differs from the kernel's");
@@ -37237,7 +37241,7 @@ static DDV_RARE_PATH struct Scsi_Host *ddv_p_scsi_host_get(unsigned long ddv_ret
 	return ddv_a_scsi_host_get(&ddv_call, ret, shost);
 }
 
-static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_get(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+static DDV_RARE_PATH struct Scsi_Host *ddv_q_scsi_host_get(struct Scsi_Host *shost, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37252,7 +37256,7 @@ static DDV_WRAPPER struct Scsi_Host *ddv_w_scsi_host_get(struct Scsi_Host *shost
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 408, _RET_IP_, 1)))
 		return ddv_b_scsi_host_get(&ddv_call, shost);
-	return ddv_q_scsi_host_get(_RET_IP_, shost);
+	return ddv_q_scsi_host_get(shost, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_host_get), typeof(&scsi_host_get)),
 	       "specs/linux/scsi.ddv:101:4: the prototype of scsi_host_get differs from the kernel's");
@@ -37353,7 +37357,7 @@ static DDV_RARE_PATH void ddv_r_scsi_host_put(unsigned long ddv_ret_ip, unsigned
 	ddv_b_scsi_host_put(&ddv_call, shost);
 }
 
-static DDV_RARE_PATH void ddv_q_scsi_host_put(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+static DDV_RARE_PATH void ddv_q_scsi_host_put(struct Scsi_Host *shost, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37372,7 +37376,7 @@ static DDV_WRAPPER void ddv_w_scsi_host_put(struct Scsi_Host *shost)
 		ddv_b_scsi_host_put(&ddv_call, shost);
 		return;
 	}
-	ddv_q_scsi_host_put(_RET_IP_, shost);
+	ddv_q_scsi_host_put(shost, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_host_put), typeof(&scsi_host_put)),
 	       "specs/linux/scsi.ddv:114:4: the prototype of scsi_host_put differs from the kernel's");
@@ -37414,7 +37418,7 @@ static DDV_RARE_PATH void ddv_r_scsi_block_requests(unsigned long ddv_ret_ip, un
 	ddv_b_scsi_block_requests(&ddv_call, shost);
 }
 
-static DDV_RARE_PATH void ddv_q_scsi_block_requests(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+static DDV_RARE_PATH void ddv_q_scsi_block_requests(struct Scsi_Host *shost, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37433,7 +37437,7 @@ static DDV_WRAPPER void ddv_w_scsi_block_requests(struct Scsi_Host *shost)
 		ddv_b_scsi_block_requests(&ddv_call, shost);
 		return;
 	}
-	ddv_q_scsi_block_requests(_RET_IP_, shost);
+	ddv_q_scsi_block_requests(shost, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_block_requests), typeof(&scsi_block_requests)),
 	       "specs/linux/scsi.ddv:134:4: the prototype of scsi_block_requests differs from the kernel's");
@@ -37489,7 +37493,7 @@ static DDV_RARE_PATH void ddv_r_scsi_unblock_requests(unsigned long ddv_ret_ip, 
 	ddv_b_scsi_unblock_requests(&ddv_call, shost);
 }
 
-static DDV_RARE_PATH void ddv_q_scsi_unblock_requests(unsigned long ddv_ret_ip, struct Scsi_Host *shost)
+static DDV_RARE_PATH void ddv_q_scsi_unblock_requests(struct Scsi_Host *shost, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37508,7 +37512,7 @@ static DDV_WRAPPER void ddv_w_scsi_unblock_requests(struct Scsi_Host *shost)
 		ddv_b_scsi_unblock_requests(&ddv_call, shost);
 		return;
 	}
-	ddv_q_scsi_unblock_requests(_RET_IP_, shost);
+	ddv_q_scsi_unblock_requests(shost, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_unblock_requests), typeof(&scsi_unblock_requests)),
 	       "specs/linux/scsi.ddv:140:4: the prototype of scsi_unblock_requests differs from the kernel's");
@@ -37606,7 +37610,7 @@ static DDV_RARE_PATH int ddv_p_scsi_dma_map(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_scsi_dma_map(&ddv_call, ret, cmd);
 }
 
-static DDV_RARE_PATH int ddv_q_scsi_dma_map(unsigned long ddv_ret_ip, struct scsi_cmnd *cmd)
+static DDV_RARE_PATH int ddv_q_scsi_dma_map(struct scsi_cmnd *cmd, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37621,7 +37625,7 @@ static DDV_WRAPPER int ddv_w_scsi_dma_map(struct scsi_cmnd *cmd)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 412, _RET_IP_, 1)))
 		return ddv_b_scsi_dma_map(&ddv_call, cmd);
-	return ddv_q_scsi_dma_map(_RET_IP_, cmd);
+	return ddv_q_scsi_dma_map(cmd, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_dma_map), typeof(&scsi_dma_map)),
 	       "specs/linux/scsi.ddv:150:4: the prototype of scsi_dma_map differs from the kernel's");
@@ -37676,7 +37680,7 @@ static DDV_RARE_PATH void ddv_r_scsi_dma_unmap(unsigned long ddv_ret_ip, unsigne
 	ddv_b_scsi_dma_unmap(&ddv_call, cmd);
 }
 
-static DDV_RARE_PATH void ddv_q_scsi_dma_unmap(unsigned long ddv_ret_ip, struct scsi_cmnd *cmd)
+static DDV_RARE_PATH void ddv_q_scsi_dma_unmap(struct scsi_cmnd *cmd, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37695,7 +37699,7 @@ static DDV_WRAPPER void ddv_w_scsi_dma_unmap(struct scsi_cmnd *cmd)
 		ddv_b_scsi_dma_unmap(&ddv_call, cmd);
 		return;
 	}
-	ddv_q_scsi_dma_unmap(_RET_IP_, cmd);
+	ddv_q_scsi_dma_unmap(cmd, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_dma_unmap), typeof(&scsi_dma_unmap)),
 	       "specs/linux/scsi.ddv:160:4: the prototype of scsi_dma_unmap differs from the kernel's");
@@ -37737,7 +37741,7 @@ static DDV_RARE_PATH void ddv_r_scsi_done(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_scsi_done(&ddv_call, cmd);
 }
 
-static DDV_RARE_PATH void ddv_q_scsi_done(unsigned long ddv_ret_ip, struct scsi_cmnd *cmd)
+static DDV_RARE_PATH void ddv_q_scsi_done(struct scsi_cmnd *cmd, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37756,7 +37760,7 @@ static DDV_WRAPPER void ddv_w_scsi_done(struct scsi_cmnd *cmd)
 		ddv_b_scsi_done(&ddv_call, cmd);
 		return;
 	}
-	ddv_q_scsi_done(_RET_IP_, cmd);
+	ddv_q_scsi_done(cmd, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_done), typeof(&scsi_done)),
 	       "specs/linux/scsi.ddv:171:5: the prototype of scsi_done differs from the kernel's");
@@ -37798,7 +37802,7 @@ static DDV_RARE_PATH void ddv_r_scsi_done_direct(unsigned long ddv_ret_ip, unsig
 	ddv_b_scsi_done_direct(&ddv_call, cmd);
 }
 
-static DDV_RARE_PATH void ddv_q_scsi_done_direct(unsigned long ddv_ret_ip, struct scsi_cmnd *cmd)
+static DDV_RARE_PATH void ddv_q_scsi_done_direct(struct scsi_cmnd *cmd, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37817,7 +37821,7 @@ static DDV_WRAPPER void ddv_w_scsi_done_direct(struct scsi_cmnd *cmd)
 		ddv_b_scsi_done_direct(&ddv_call, cmd);
 		return;
 	}
-	ddv_q_scsi_done_direct(_RET_IP_, cmd);
+	ddv_q_scsi_done_direct(cmd, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_scsi_done_direct), typeof(&scsi_done_direct)),
 	       "specs/linux/scsi.ddv:172:5: the prototype of scsi_done_direct differs from the kernel's");
@@ -37900,7 +37904,7 @@ static DDV_RARE_PATH struct clk *ddv_p_clk_get(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_clk_get(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct clk *ddv_q_clk_get(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+static DDV_RARE_PATH struct clk *ddv_q_clk_get(struct device *dev, const char *id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -37915,7 +37919,7 @@ static DDV_WRAPPER struct clk *ddv_w_clk_get(struct device *dev, const char *id)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 416, _RET_IP_, 2)))
 		return ddv_b_clk_get(&ddv_call, dev, id);
-	return ddv_q_clk_get(_RET_IP_, dev, id);
+	return ddv_q_clk_get(dev, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_get), typeof(&clk_get)),
 	       "specs/linux/clk.ddv:51:4: the prototype of clk_get differs from the kernel's");
@@ -38004,7 +38008,7 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get(unsigned long ddv_ret_ip, un
 	return ddv_a_devm_clk_get(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get(struct device *dev, const char *id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38019,7 +38023,7 @@ static DDV_WRAPPER struct clk *ddv_w_devm_clk_get(struct device *dev, const char
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 417, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get(&ddv_call, dev, id);
-	return ddv_q_devm_clk_get(_RET_IP_, dev, id);
+	return ddv_q_devm_clk_get(dev, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get), typeof(&devm_clk_get)),
 	       "specs/linux/clk.ddv:63:4: the prototype of devm_clk_get differs from the kernel's");
@@ -38124,7 +38128,7 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_enabled(unsigned long ddv_re
 	return ddv_a_devm_clk_get_enabled(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_enabled(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_enabled(struct device *dev, const char *id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38139,7 +38143,7 @@ static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_enabled(struct device *dev, co
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 418, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_enabled(&ddv_call, dev, id);
-	return ddv_q_devm_clk_get_enabled(_RET_IP_, dev, id);
+	return ddv_q_devm_clk_get_enabled(dev, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_enabled), typeof(&devm_clk_get_enabled)),
 	       "specs/linux/clk.ddv:81:5: the prototype of devm_clk_get_enabled differs from the kernel's");
@@ -38244,7 +38248,7 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_prepared(unsigned long ddv_r
 	return ddv_a_devm_clk_get_prepared(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_prepared(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_prepared(struct device *dev, const char *id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38259,7 +38263,7 @@ static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_prepared(struct device *dev, c
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 419, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_prepared(&ddv_call, dev, id);
-	return ddv_q_devm_clk_get_prepared(_RET_IP_, dev, id);
+	return ddv_q_devm_clk_get_prepared(dev, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_prepared), typeof(&devm_clk_get_prepared)),
 	       "specs/linux/clk.ddv:82:5: the prototype of devm_clk_get_prepared differs from the kernel's");
@@ -38364,7 +38368,7 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_optional(unsigned long ddv_r
 	return ddv_a_devm_clk_get_optional(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional(struct device *dev, const char *id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38379,7 +38383,7 @@ static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_optional(struct device *dev, c
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 420, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_optional(&ddv_call, dev, id);
-	return ddv_q_devm_clk_get_optional(_RET_IP_, dev, id);
+	return ddv_q_devm_clk_get_optional(dev, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_optional), typeof(&devm_clk_get_optional)),
 	       "specs/linux/clk.ddv:83:5: the prototype of devm_clk_get_optional differs from the kernel's");
@@ -38484,7 +38488,7 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_optional_enabled(unsigned lo
 	return ddv_a_devm_clk_get_optional_enabled(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional_enabled(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional_enabled(struct device *dev, const char *id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38499,7 +38503,7 @@ static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_optional_enabled(struct device
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 421, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_optional_enabled(&ddv_call, dev, id);
-	return ddv_q_devm_clk_get_optional_enabled(_RET_IP_, dev, id);
+	return ddv_q_devm_clk_get_optional_enabled(dev, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_optional_enabled), typeof(&devm_clk_get_optional_enabled)),
 	       "specs/linux/clk.ddv:84:5: the prototype of devm_clk_get_optional_enabled differs from the kernel's");
@@ -38604,7 +38608,7 @@ static DDV_RARE_PATH struct clk *ddv_p_devm_clk_get_optional_prepared(unsigned l
 	return ddv_a_devm_clk_get_optional_prepared(&ddv_call, ret, dev);
 }
 
-static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional_prepared(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+static DDV_RARE_PATH struct clk *ddv_q_devm_clk_get_optional_prepared(struct device *dev, const char *id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38619,7 +38623,7 @@ static DDV_WRAPPER struct clk *ddv_w_devm_clk_get_optional_prepared(struct devic
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 422, _RET_IP_, 2)))
 		return ddv_b_devm_clk_get_optional_prepared(&ddv_call, dev, id);
-	return ddv_q_devm_clk_get_optional_prepared(_RET_IP_, dev, id);
+	return ddv_q_devm_clk_get_optional_prepared(dev, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_get_optional_prepared), typeof(&devm_clk_get_optional_prepared)),
 	       "specs/linux/clk.ddv:85:5: the prototype of devm_clk_get_optional_prepared differs from the kernel's");
@@ -38684,7 +38688,7 @@ static DDV_RARE_PATH void ddv_r_devm_clk_put(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_devm_clk_put(&ddv_call, dev, clk);
 }
 
-static DDV_RARE_PATH void ddv_q_devm_clk_put(unsigned long ddv_ret_ip, struct device *dev, struct clk *clk)
+static DDV_RARE_PATH void ddv_q_devm_clk_put(struct device *dev, struct clk *clk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38703,7 +38707,7 @@ static DDV_WRAPPER void ddv_w_devm_clk_put(struct device *dev, struct clk *clk)
 		ddv_b_devm_clk_put(&ddv_call, dev, clk);
 		return;
 	}
-	ddv_q_devm_clk_put(_RET_IP_, dev, clk);
+	ddv_q_devm_clk_put(dev, clk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_devm_clk_put), typeof(&devm_clk_put)),
 	       "specs/linux/clk.ddv:102:4: the prototype of devm_clk_put differs from the kernel's");
@@ -38768,7 +38772,7 @@ static DDV_RARE_PATH void ddv_r_clk_put(unsigned long ddv_ret_ip, unsigned long 
 	ddv_b_clk_put(&ddv_call, clk);
 }
 
-static DDV_RARE_PATH void ddv_q_clk_put(unsigned long ddv_ret_ip, struct clk *clk)
+static DDV_RARE_PATH void ddv_q_clk_put(struct clk *clk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38787,7 +38791,7 @@ static DDV_WRAPPER void ddv_w_clk_put(struct clk *clk)
 		ddv_b_clk_put(&ddv_call, clk);
 		return;
 	}
-	ddv_q_clk_put(_RET_IP_, clk);
+	ddv_q_clk_put(clk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_put), typeof(&clk_put)),
 	       "specs/linux/clk.ddv:114:4: the prototype of clk_put differs from the kernel's");
@@ -38903,7 +38907,7 @@ static DDV_RARE_PATH int ddv_p_clk_prepare(unsigned long ddv_ret_ip, unsigned lo
 	return ddv_a_clk_prepare(&ddv_call, ret, clk);
 }
 
-static DDV_RARE_PATH int ddv_q_clk_prepare(unsigned long ddv_ret_ip, struct clk *clk)
+static DDV_RARE_PATH int ddv_q_clk_prepare(struct clk *clk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -38918,7 +38922,7 @@ static DDV_WRAPPER int ddv_w_clk_prepare(struct clk *clk)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 425, _RET_IP_, 1)))
 		return ddv_b_clk_prepare(&ddv_call, clk);
-	return ddv_q_clk_prepare(_RET_IP_, clk);
+	return ddv_q_clk_prepare(clk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_prepare), typeof(&clk_prepare)),
 	       "specs/linux/clk.ddv:123:4: the prototype of clk_prepare differs from the kernel's");
@@ -39038,7 +39042,7 @@ static DDV_RARE_PATH void ddv_r_clk_unprepare(unsigned long ddv_ret_ip, unsigned
 	ddv_b_clk_unprepare(&ddv_call, clk);
 }
 
-static DDV_RARE_PATH void ddv_q_clk_unprepare(unsigned long ddv_ret_ip, struct clk *clk)
+static DDV_RARE_PATH void ddv_q_clk_unprepare(struct clk *clk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39057,7 +39061,7 @@ static DDV_WRAPPER void ddv_w_clk_unprepare(struct clk *clk)
 		ddv_b_clk_unprepare(&ddv_call, clk);
 		return;
 	}
-	ddv_q_clk_unprepare(_RET_IP_, clk);
+	ddv_q_clk_unprepare(clk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_unprepare), typeof(&clk_unprepare)),
 	       "specs/linux/clk.ddv:139:4: the prototype of clk_unprepare differs from the kernel's");
@@ -39196,7 +39200,7 @@ static DDV_RARE_PATH int ddv_p_clk_enable(unsigned long ddv_ret_ip, unsigned lon
 	return ddv_a_clk_enable(&ddv_call, ret, clk);
 }
 
-static DDV_RARE_PATH int ddv_q_clk_enable(unsigned long ddv_ret_ip, struct clk *clk)
+static DDV_RARE_PATH int ddv_q_clk_enable(struct clk *clk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39211,7 +39215,7 @@ static DDV_WRAPPER int ddv_w_clk_enable(struct clk *clk)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 427, _RET_IP_, 1)))
 		return ddv_b_clk_enable(&ddv_call, clk);
-	return ddv_q_clk_enable(_RET_IP_, clk);
+	return ddv_q_clk_enable(clk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_enable), typeof(&clk_enable)),
 	       "specs/linux/clk.ddv:159:4: the prototype of clk_enable differs from the kernel's");
@@ -39311,7 +39315,7 @@ static DDV_RARE_PATH void ddv_r_clk_disable(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_clk_disable(&ddv_call, clk);
 }
 
-static DDV_RARE_PATH void ddv_q_clk_disable(unsigned long ddv_ret_ip, struct clk *clk)
+static DDV_RARE_PATH void ddv_q_clk_disable(struct clk *clk, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39330,7 +39334,7 @@ static DDV_WRAPPER void ddv_w_clk_disable(struct clk *clk)
 		ddv_b_clk_disable(&ddv_call, clk);
 		return;
 	}
-	ddv_q_clk_disable(_RET_IP_, clk);
+	ddv_q_clk_disable(clk, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_clk_disable), typeof(&clk_disable)),
 	       "specs/linux/clk.ddv:180:4: the prototype of clk_disable differs from the kernel's");
@@ -39413,7 +39417,7 @@ static DDV_RARE_PATH struct regulator *ddv_p_regulator_get(unsigned long ddv_ret
 	return ddv_a_regulator_get(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct regulator *ddv_q_regulator_get(unsigned long ddv_ret_ip, struct device *dev, const char *id)
+static DDV_RARE_PATH struct regulator *ddv_q_regulator_get(struct device *dev, const char *id, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39428,7 +39432,7 @@ static DDV_WRAPPER struct regulator *ddv_w_regulator_get(struct device *dev, con
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 429, _RET_IP_, 2)))
 		return ddv_b_regulator_get(&ddv_call, dev, id);
-	return ddv_q_regulator_get(_RET_IP_, dev, id);
+	return ddv_q_regulator_get(dev, id, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_regulator_get), typeof(&regulator_get)),
 	       "specs/linux/clk.ddv:209:4: the prototype of regulator_get differs from the kernel's");
@@ -39493,7 +39497,7 @@ static DDV_RARE_PATH void ddv_r_regulator_put(unsigned long ddv_ret_ip, unsigned
 	ddv_b_regulator_put(&ddv_call, regulator);
 }
 
-static DDV_RARE_PATH void ddv_q_regulator_put(unsigned long ddv_ret_ip, struct regulator *regulator)
+static DDV_RARE_PATH void ddv_q_regulator_put(struct regulator *regulator, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39512,7 +39516,7 @@ static DDV_WRAPPER void ddv_w_regulator_put(struct regulator *regulator)
 		ddv_b_regulator_put(&ddv_call, regulator);
 		return;
 	}
-	ddv_q_regulator_put(_RET_IP_, regulator);
+	ddv_q_regulator_put(regulator, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_regulator_put), typeof(&regulator_put)),
 	       "specs/linux/clk.ddv:222:4: the prototype of regulator_put differs from the kernel's");
@@ -39627,7 +39631,7 @@ static DDV_RARE_PATH int ddv_p_regulator_enable(unsigned long ddv_ret_ip, unsign
 	return ddv_a_regulator_enable(&ddv_call, ret, regulator);
 }
 
-static DDV_RARE_PATH int ddv_q_regulator_enable(unsigned long ddv_ret_ip, struct regulator *regulator)
+static DDV_RARE_PATH int ddv_q_regulator_enable(struct regulator *regulator, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39642,7 +39646,7 @@ static DDV_WRAPPER int ddv_w_regulator_enable(struct regulator *regulator)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 431, _RET_IP_, 1)))
 		return ddv_b_regulator_enable(&ddv_call, regulator);
-	return ddv_q_regulator_enable(_RET_IP_, regulator);
+	return ddv_q_regulator_enable(regulator, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_regulator_enable), typeof(&regulator_enable)),
 	       "specs/linux/clk.ddv:233:4: the prototype of regulator_enable differs from the kernel's");
@@ -39736,7 +39740,7 @@ static DDV_RARE_PATH int ddv_r_regulator_disable(unsigned long ddv_ret_ip, unsig
 	return ddv_b_regulator_disable(&ddv_call, regulator);
 }
 
-static DDV_RARE_PATH int ddv_q_regulator_disable(unsigned long ddv_ret_ip, struct regulator *regulator)
+static DDV_RARE_PATH int ddv_q_regulator_disable(struct regulator *regulator, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39751,7 +39755,7 @@ static DDV_WRAPPER int ddv_w_regulator_disable(struct regulator *regulator)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 432, _RET_IP_, 1)))
 		return ddv_b_regulator_disable(&ddv_call, regulator);
-	return ddv_q_regulator_disable(_RET_IP_, regulator);
+	return ddv_q_regulator_disable(regulator, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_regulator_disable), typeof(&regulator_disable)),
 	       "specs/linux/clk.ddv:248:4: the prototype of regulator_disable differs from the kernel's");
@@ -39834,7 +39838,7 @@ static DDV_RARE_PATH struct gpio_desc *ddv_p_gpiod_get(unsigned long ddv_ret_ip,
 	return ddv_a_gpiod_get(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get(unsigned long ddv_ret_ip, struct device *dev, const char *con_id, enum gpiod_flags flags)
+static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get(struct device *dev, const char *con_id, enum gpiod_flags flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39849,7 +39853,7 @@ static DDV_WRAPPER struct gpio_desc *ddv_w_gpiod_get(struct device *dev, const c
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 433, _RET_IP_, 3)))
 		return ddv_b_gpiod_get(&ddv_call, dev, con_id, flags);
-	return ddv_q_gpiod_get(_RET_IP_, dev, con_id, flags);
+	return ddv_q_gpiod_get(dev, con_id, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_get), typeof(&gpiod_get)),
 	       "specs/linux/clk.ddv:272:4: the prototype of gpiod_get differs from the kernel's");
@@ -39932,7 +39936,7 @@ static DDV_RARE_PATH struct gpio_desc *ddv_p_gpiod_get_optional(unsigned long dd
 	return ddv_a_gpiod_get_optional(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_optional(unsigned long ddv_ret_ip, struct device *dev, const char *con_id, enum gpiod_flags flags)
+static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_optional(struct device *dev, const char *con_id, enum gpiod_flags flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -39947,7 +39951,7 @@ static DDV_WRAPPER struct gpio_desc *ddv_w_gpiod_get_optional(struct device *dev
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 434, _RET_IP_, 3)))
 		return ddv_b_gpiod_get_optional(&ddv_call, dev, con_id, flags);
-	return ddv_q_gpiod_get_optional(_RET_IP_, dev, con_id, flags);
+	return ddv_q_gpiod_get_optional(dev, con_id, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_get_optional), typeof(&gpiod_get_optional)),
 	       "specs/linux/clk.ddv:283:4: the prototype of gpiod_get_optional differs from the kernel's");
@@ -40030,7 +40034,7 @@ static DDV_RARE_PATH struct gpio_desc *ddv_p_gpiod_get_index(unsigned long ddv_r
 	return ddv_a_gpiod_get_index(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_index(unsigned long ddv_ret_ip, struct device *dev, const char *con_id, unsigned int idx, enum gpiod_flags flags)
+static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_index(struct device *dev, const char *con_id, unsigned int idx, enum gpiod_flags flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -40045,7 +40049,7 @@ static DDV_WRAPPER struct gpio_desc *ddv_w_gpiod_get_index(struct device *dev, c
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 435, _RET_IP_, 4)))
 		return ddv_b_gpiod_get_index(&ddv_call, dev, con_id, idx, flags);
-	return ddv_q_gpiod_get_index(_RET_IP_, dev, con_id, idx, flags);
+	return ddv_q_gpiod_get_index(dev, con_id, idx, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_get_index), typeof(&gpiod_get_index)),
 	       "specs/linux/clk.ddv:294:4: the prototype of gpiod_get_index differs from the kernel's");
@@ -40128,7 +40132,7 @@ static DDV_RARE_PATH struct gpio_desc *ddv_p_gpiod_get_index_optional(unsigned l
 	return ddv_a_gpiod_get_index_optional(&ddv_call, ret);
 }
 
-static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_index_optional(unsigned long ddv_ret_ip, struct device *dev, const char *con_id, unsigned int index, enum gpiod_flags flags)
+static DDV_RARE_PATH struct gpio_desc *ddv_q_gpiod_get_index_optional(struct device *dev, const char *con_id, unsigned int index, enum gpiod_flags flags, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -40143,7 +40147,7 @@ static DDV_WRAPPER struct gpio_desc *ddv_w_gpiod_get_index_optional(struct devic
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 436, _RET_IP_, 4)))
 		return ddv_b_gpiod_get_index_optional(&ddv_call, dev, con_id, index, flags);
-	return ddv_q_gpiod_get_index_optional(_RET_IP_, dev, con_id, index, flags);
+	return ddv_q_gpiod_get_index_optional(dev, con_id, index, flags, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_get_index_optional), typeof(&gpiod_get_index_optional)),
 	       "specs/linux/clk.ddv:305:4: the prototype of gpiod_get_index_optional differs from the kernel's");
@@ -40201,7 +40205,7 @@ static DDV_RARE_PATH void ddv_r_gpiod_put(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_gpiod_put(&ddv_call, desc);
 }
 
-static DDV_RARE_PATH void ddv_q_gpiod_put(unsigned long ddv_ret_ip, struct gpio_desc *desc)
+static DDV_RARE_PATH void ddv_q_gpiod_put(struct gpio_desc *desc, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -40220,7 +40224,7 @@ static DDV_WRAPPER void ddv_w_gpiod_put(struct gpio_desc *desc)
 		ddv_b_gpiod_put(&ddv_call, desc);
 		return;
 	}
-	ddv_q_gpiod_put(_RET_IP_, desc);
+	ddv_q_gpiod_put(desc, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_gpiod_put), typeof(&gpiod_put)),
 	       "specs/linux/clk.ddv:319:4: the prototype of gpiod_put differs from the kernel's");

@@ -27,6 +27,12 @@ struct ddv_slot *ddv_slots;
 EXPORT_SYMBOL_GPL(ddv_slots);
 u32 ddv_slots_mask;
 EXPORT_SYMBOL_GPL(ddv_slots_mask);
+/* ddv_slots_mask << 6: a slot's offset in the store, straight from a hash product. */
+u64 ddv_slots_offmask;
+EXPORT_SYMBOL_GPL(ddv_slots_offmask);
+/* Per driver, its part of the inline create's publish word (ddv/slot.h DDV_PUBLISH_ADD). */
+u64 ddv_dut_meta[DDV_MAX_DUTS] __ro_after_init;
+EXPORT_SYMBOL_GPL(ddv_dut_meta);
 struct config ddv_config;
 static void *store_mem;
 
@@ -70,7 +76,7 @@ static bool inline_off;			/* some driver holds it */
 int ddv_store_init(void)
 {
 	size_t bytes;
-	int ret;
+	int ret, i;
 
 	if (store_capacity < 64 || !is_power_of_2(store_capacity)) {
 		pr_err("ddv: store_capacity=%u: must be a power of two, at least 64\n",
@@ -104,6 +110,9 @@ int ddv_store_init(void)
 	freed_max = store_capacity / 8;
 	ddv_slots = ddv_store.slots;
 	ddv_slots_mask = ddv_store.cap_mask;
+	ddv_slots_offmask = (u64)ddv_store.cap_mask << 6;
+	for (i = 0; i < DDV_MAX_DUTS; i++)
+		ddv_dut_meta[i] = DDV_PUBLISH_OWNER(i);
 	return 0;
 }
 

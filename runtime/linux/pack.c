@@ -179,6 +179,8 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 	pack->pack_id = id;
 	pack->func_base = fbase;
 	pack->type_base = tbase;
+	pack->meta_claim = DDV_CLAIM_ADD(tbase);
+	pack->meta_publish = DDV_PUBLISH_ADD(tbase, 0, 0);
 	pack->owner = owner;
 	/* The scope roles first: a boundary's mode says so (the full entry). */
 	ddv_scopes_register(pack);

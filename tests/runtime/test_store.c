@@ -680,6 +680,49 @@ Test(store, pair_keys_of_one_slab_page_differ)
 	cr_assert_neq(ddv_key(page, groups[0]), ddv_key(page, groups[1]));
 }
 
+static struct ddv_slot *home_of(struct store *s, u16 type, u64 key)
+{
+	return &s->slots[ddv_slot_hash(type, key) & s->cap_mask];
+}
+
+/*
+ * The inline create (fastpath.h ddv_obj_create) claims with words summed from
+ * parts kept ready: its pack's (type_base), its driver's and its type's
+ * constant. They must make the very meta ddv_slot_claim does, PASSED set
+ * meanwhile kept, and the hash word's upper half the slot's hash.
+ */
+Test(store, claim_words_in_parts)
+{
+	struct store *s = new_store(1024);
+	u64 f[DDV_MAX_FIELDS] = { 4096, 0, 0, 0 }, m;
+	const u16 base = 40, type = 3, owner = 5;
+	const u8 state = 2;
+	const u64 key = 0xffff888012345600ull;
+	u64 product = ddv_slot_product(base + type, key);
+	struct ddv_slot *e = home_of(s, base + type, key);
+	struct store_obj o;
+
+	cr_assert(ddv_slot_claim_add(e, product, key, DDV_CLAIM_ADD(base) + ((u64)type << 16),
+				     DDV_PUBLISH_ADD(base, 0, 0) + DDV_PUBLISH_OWNER(owner) +
+				     DDV_PUBLISH_TYPE(type) + ((u64)state << 32),
+				     0x80001234u, f, 1));
+	cr_assert_eq(e->meta & ~DDV_META_GEN, DDV_META(base + type, owner, state));
+	cr_assert_eq(e->hash, ddv_slot_hash(base + type, key));
+	cr_assert_eq(store_lookup(s, base + type, key, &o), 0);
+	cr_assert_eq(o.owner, owner);
+	cr_assert_eq(o.state, state);
+	cr_assert_eq(o.fields[0], 4096);
+	m = e->meta;
+	cr_assert(ddv_slot_take(e, base + type, key, -1, NULL));
+	cr_assert_eq(e->meta, m & DDV_META_GEN);
+
+	/* A PASSED set between the claim and the publish (a locked insert going past) stays. */
+	cr_assert(ddv_slot_claim_add(e, product, key, DDV_CLAIM_ADD(base + type), 0, 0, f, 1));
+	e->meta |= DDV_META_PASSED;
+	__atomic_add_fetch(&e->meta, DDV_PUBLISH_ADD(base + type, owner, state), __ATOMIC_RELEASE);
+	cr_assert_eq(e->meta & ~DDV_META_GEN, DDV_META(base + type, owner, state) | DDV_META_PASSED);
+}
+
 /*
  * The destroy after a lookup in one call (ddv/slot.h ddv_slot_take_seen,
  * fastpath.h ddv_obj_destroy_found): it empties the slot from the meta the
@@ -687,11 +730,6 @@ Test(store, pair_keys_of_one_slab_page_differ)
  * taken and made again at the same key meanwhile (another CPU's unmap and
  * map of the same bus address) is another object: it must stay.
  */
-static struct ddv_slot *home_of(struct store *s, u16 type, u64 key)
-{
-	return &s->slots[ddv_slot_hash(type, key) & s->cap_mask];
-}
-
 Test(store, take_seen_only_the_object_read)
 {
 	struct store *s = new_store(1024);

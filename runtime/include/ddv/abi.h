@@ -178,6 +178,9 @@ struct ddv_pack {
 	u16 type_base;
 	u16 func_base;
 	struct module *owner;
+	/* The inline create's meta words of type_base (ddv/slot.h DDV_CLAIM_ADD, _PUBLISH_ADD). */
+	u64 meta_claim;
+	u64 meta_publish;
 };
 
 /*

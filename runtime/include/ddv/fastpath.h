@@ -314,12 +314,35 @@ static inline unsigned int ddv_should_fail(struct ddv_call *call, u64 size, unsi
  * Calling context, for checks: may the caller sleep? preemptible() sees
  * spinlocks, softirq and hardirq context and interrupts off (Debian's kernels
  * count preemption: PREEMPT_DYNAMIC); rcu_preempt_depth() sees an RCU
- * read-side section. Inline: a few loads on every sleeping call.
+ * read-side section. Inline: a few loads on every sleeping call. With
+ * preemption counted, preemptible() is preempt_count() == 0 && !irqs_disabled()
+ * (include/linux/preempt.h:227 on 6.1 and 6.12), and both counts are ints
+ * (arch/x86/include/asm/preempt.h preempt_count(): the count without
+ * PREEMPT_NEED_RESCHED; include/linux/rcupdate.h:83 on 6.1, :81 on 6.12:
+ * current->rcu_read_lock_nesting, which counts from 0 up: +1 per
+ * rcu_read_lock(), -1 per unlock, kernel/rcu/tree_plugin.h:377-386 on 6.1),
+ * so the raw count or'ed with the depth, PREEMPT_NEED_RESCHED masked, is zero
+ * exactly when both are: one or and one test instead of two tests.
  */
 #ifdef __KERNEL__
+/* The preemption count as preempt_count() reads it, with PREEMPT_NEED_RESCHED. */
+static __always_inline int ddv_preempt_count_raw(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return raw_cpu_read_4(pcpu_hot.preempt_count);
+#else
+	return raw_cpu_read_4(__preempt_count);
+#endif
+}
+
 static __always_inline bool ddv_can_sleep(void)
 {
+#ifdef CONFIG_PREEMPT_COUNT
+	return !((ddv_preempt_count_raw() | rcu_preempt_depth()) & ~PREEMPT_NEED_RESCHED) &&
+	       !irqs_disabled();
+#else
 	return preemptible() && !rcu_preempt_depth();
+#endif
 }
 
 /*
@@ -497,6 +520,8 @@ bool ddv_symbol_is(const void *p, const char *func);
 extern u8 ddv_type_used[];
 extern struct ddv_slot *ddv_slots;		/* ddv.ko's store: fixed while it is loaded */
 extern u32 ddv_slots_mask;
+extern u64 ddv_slots_offmask;			/* ddv_slots_mask << 6 */
+extern u64 ddv_dut_meta[];			/* per driver: DDV_PUBLISH_OWNER(id) */
 extern u16 ddv_dut_scope[];			/* per driver: the leak scope open now, 0: none */
 extern u32 ddv_contained_live;			/* live objects of contained types */
 #ifdef __KERNEL__
@@ -532,6 +557,20 @@ static __always_inline u64 ddv_obj_site(const struct ddv_call *call)
 }
 
 /*
+ * The home slot of (gt, key) straight from the hash product: (hash & mask) * 64
+ * in one shift and one and (ddv_slots_offmask) instead of two shifts.
+ */
+static __always_inline struct ddv_slot *ddv_slot_home_of(u64 product)
+{
+	return (struct ddv_slot *)((char *)ddv_slots + ((product >> 26) & ddv_slots_offmask));
+}
+
+static __always_inline struct ddv_slot *ddv_slot_home(u16 gt, u64 key)
+{
+	return ddv_slot_home_of(ddv_slot_product(gt, key));
+}
+
+/*
  * The gate of the inline create and destroy: one byte. The type is the
  * generated code's constant, one of the pack's (ddv.ko checks it on the
  * out-of-line path) or an import, which is always out of line (its global id
@@ -550,11 +589,16 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 {
 	if (!old && ddv_obj_inline(call, type)) {
 		u16 gt = call->pack->type_base + type;
-		u32 hash = ddv_slot_hash(gt, key);
-		struct ddv_slot *e = &ddv_slots[hash & ddv_slots_mask];
+		u64 product = ddv_slot_product(gt, key);
+		struct ddv_slot *e = ddv_slot_home_of(product);
 
-		if (likely(ddv_slot_claim(e, hash, gt, key, call->dut, state,
-					  ddv_obj_site_here(call), fields, nfields))) {
+		/* The meta words: the pack's, the driver's and the type's constant parts summed. */
+		if (likely(ddv_slot_claim_add(e, product, key,
+					      call->pack->meta_claim + ((u64)type << 16),
+					      call->pack->meta_publish +
+					      ddv_dut_meta[(unsigned long)call->dut] +
+					      DDV_PUBLISH_TYPE(type) + ((u64)state << 32),
+					      ddv_obj_site_here(call), fields, nfields))) {
 			if (size_field >= 0 && size_field < DDV_MAX_FIELDS && fields)
 				this_cpu_add(ddv_bytes_made, fields[size_field]);
 			return 0;
@@ -586,11 +630,9 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 	if (!old && ddv_obj_inline(call, type) &&
 	    !(size_field >= 0 && !call->no_contained && ddv_contained_live)) {
 		u16 gt = call->pack->type_base + type;
-		u32 hash = ddv_slot_hash(gt, key);
 		u64 size = 0;
 
-		if (likely(ddv_slot_take(&ddv_slots[hash & ddv_slots_mask], gt, key,
-					 size_field, &size))) {
+		if (likely(ddv_slot_take(ddv_slot_home(gt, key), gt, key, size_field, &size))) {
 			if (size_field >= 0 && size_field < DDV_MAX_FIELDS)
 				this_cpu_add(ddv_bytes_freed, size);
 			return 0;
@@ -640,8 +682,7 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 		 */
 		gt = (unsigned long)READ_ONCE(call->pack->type_base) + type;
 		if (likely((READ_ONCE(ddv_type_used[gt]) & 1) && !call->attached)) {
-			u32 hash = ddv_slot_hash(gt, key);
-			struct ddv_slot *e = &ddv_slots[hash & ddv_slots_mask];
+			struct ddv_slot *e = ddv_slot_home(gt, key);
 			u64 meta;
 
 			/* The store is there while a gate is open: found->slot needs no test. */
@@ -850,12 +891,24 @@ static __always_inline int ddv_pcpu_destroy(struct ddv_call *call, struct ddv_pc
  * contained type (timer, work item) is live.
  */
 #ifdef __KERNEL__
+/*
+ * *p == 0, as a flag test: one cmpl with the word in memory (a plain read of a
+ * u32 the compiler loads into a register first: a mov and a test).
+ */
+static __always_inline bool ddv_u32_zero(const u32 *p)
+{
+	bool zero;
+
+	asm("cmpl $0, %1" : "=@ccz" (zero) : "m" (*p));
+	return zero;
+}
+
 static __always_inline bool ddv_obj_any_inside(struct ddv_call *call, u16 type)
 {
-	/* A plain read: the two foreach of kfree share one load. A stale 0 is
-	 * as good as one read a moment earlier, before the object was made;
-	 * the call's destroy of the block takes it too (no_contained). */
-	if (!ddv_contained_live) {
+	/* One read per call: a foreach after one that read 0 (no_contained)
+	 * reads nothing, nor does the call's destroy of the block. A stale 0
+	 * is as good as one read a moment earlier, before the object was made. */
+	if (call->no_contained || ddv_u32_zero(&ddv_contained_live)) {
 		call->no_contained = 1;
 		return false;
 	}

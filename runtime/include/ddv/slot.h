@@ -36,7 +36,18 @@ struct ddv_slot {
 	u64 key;
 	u64 site;
 	u64 fields[4];			/* DDV_MAX_FIELDS */
-	u32 hash;			/* cached: backward-shift deletion needs its home */
+	union {
+		/*
+		 * A claim writes a word whose upper half is the hash (a hash
+		 * product is one: ddv_slot_product), so that the inline create
+		 * stores the product as it is, without a shift.
+		 */
+		u64 hash_word;
+		struct {
+			u32 hash_low;		/* nothing reads it */
+			u32 hash;		/* cached: backward-shift deletion needs its home */
+		};
+	};
 } __attribute__((aligned(64)));
 
 /* Slot states that are not object types (the store's enum store_reserved_type). */
@@ -56,9 +67,14 @@ struct ddv_slot {
  * so aligned addresses spread as well as small integers do. Its low bits
  * pick the home slot.
  */
+static inline u64 ddv_slot_product(u16 type, u64 key)
+{
+	return (key ^ type) * 0x9e3779b97f4a7c15ull;
+}
+
 static inline u32 ddv_slot_hash(u16 type, u64 key)
 {
-	return (u32)(((key ^ type) * 0x9e3779b97f4a7c15ull) >> 32);
+	return (u32)(ddv_slot_product(type, key) >> 32);
 }
 
 /* m's generation, bumped, with nothing else: an empty slot's meta. */
@@ -85,15 +101,35 @@ static inline bool ddv_cas128(u64 *p, u64 old[2], u64 new_lo, u64 new_hi)
 }
 
 /*
- * Claims the empty slot e for (type, key) and fills it. False when it is not
- * empty or was taken meanwhile: the caller takes the store's locked path.
- * Only the first nfields fields are written (the type's own: nothing reads
- * the others of its objects; a wrapper's constant, so a heap block's claim
- * writes one field, not four).
+ * The two words a claim adds to a slot's meta. An empty slot's meta is its
+ * generation alone (whatever empties a slot writes just that: test_store
+ * checks it), so the claimed meta is old + DDV_CLAIM_ADD(type):
+ * ddv_meta_next_gen(old) | type << 16 | CLAIMED, the type in the owner bits.
+ * Then claimed + DDV_PUBLISH_ADD(type, owner, state) = the live meta,
+ * DDV_META(type, owner, state), PASSED and generation kept (modulo 2^64).
+ * Both are sums of a part per type and a part per owner, so that the inline
+ * create adds words its pack and ddv.ko keep ready (struct ddv_pack's
+ * meta_claim and meta_publish, ddv_dut_meta) instead of computing them.
+ */
+#define DDV_CLAIM_ADD(type) ((DDV_META_GEN_ONE | DDV_SLOT_CLAIMED) + ((u64)(type) << 16))
+#define DDV_PUBLISH_TYPE(type) ((u64)(type) - ((u64)(type) << 16))
+#define DDV_PUBLISH_OWNER(owner) ((u64)(owner) << 16)
+#define DDV_PUBLISH_ADD(type, owner, state)					\
+	(DDV_PUBLISH_TYPE(type) + DDV_PUBLISH_OWNER(owner) + ((u64)(state) << 32) -	\
+	 DDV_SLOT_CLAIMED)
+
+/*
+ * Claims the empty slot e for key, its meta old + claim_add, and fills it, the
+ * hash the upper half of hash_word; publishes it with publish_add
+ * (DDV_CLAIM_ADD, DDV_PUBLISH_ADD above).
+ * False when it is not empty or was taken meanwhile: the caller takes the
+ * store's locked path. Only the first nfields fields are written (the type's
+ * own: nothing reads the others of its objects; a wrapper's constant, so a
+ * heap block's claim writes one field, not four).
  */
 static inline __attribute__((__always_inline__)) bool
-ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 state, u64 site,
-	       const u64 *fields, int nfields)
+ddv_slot_claim_add(struct ddv_slot *e, u64 hash_word, u64 key, u64 claim_add, u64 publish_add,
+		   u64 site, const u64 *fields, int nfields)
 {
 	int f;
 
@@ -101,28 +137,25 @@ ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 st
 
 	if ((u16)old[0] != DDV_SLOT_EMPTY)
 		return false;
-	/*
-	 * Type and key at once: a racing insert of the same key finds it claimed.
-	 * An empty slot's meta is its generation alone (whatever empties a slot
-	 * writes just that: test_store checks it), so the claimed meta is a sum:
-	 * ddv_meta_next_gen(old) | type << 16 | CLAIMED in three instructions.
-	 */
-	if (__builtin_expect(!ddv_cas128(&e->meta, old,
-					 old[0] + (DDV_META_GEN_ONE | DDV_SLOT_CLAIMED) +
-					 ((u64)type << 16), key), 0))
+	/* Type and key at once: a racing insert of the same key finds it claimed. */
+	if (__builtin_expect(!ddv_cas128(&e->meta, old, old[0] + claim_add, key), 0))
 		return false;
 	e->site = site;
 	for (f = 0; f < 4 && f < nfields; f++)
 		e->fields[f] = fields ? fields[f] : 0;
-	e->hash = hash;
-	/*
-	 * Publish: claimed meta + this = live meta, PASSED and generation kept.
-	 * DDV_META(type, owner, state) - (type << 16 | CLAIMED), modulo 2^64,
-	 * written so that it takes a subtract, a shift and an lea.
-	 */
-	__atomic_add_fetch(&e->meta, (((u64)owner - type) << 16) + type - DDV_SLOT_CLAIMED +
-			   ((u64)state << 32), __ATOMIC_RELEASE);
+	e->hash_word = hash_word;
+	/* Publish: one atomic add keeps PASSED, which a locked insert may set meanwhile. */
+	__atomic_add_fetch(&e->meta, publish_add, __ATOMIC_RELEASE);
 	return true;
+}
+
+/* ddv_slot_claim_add() for (type, key), owner and state. */
+static inline __attribute__((__always_inline__)) bool
+ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 state, u64 site,
+	       const u64 *fields, int nfields)
+{
+	return ddv_slot_claim_add(e, (u64)hash << 32, key, DDV_CLAIM_ADD(type),
+				  DDV_PUBLISH_ADD(type, owner, state), site, fields, nfields);
 }
 
 /*

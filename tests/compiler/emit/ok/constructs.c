@@ -237,7 +237,7 @@ static DDV_RARE_PATH void *ddv_p_demo_alloc_b(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_demo_alloc_b(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_demo_alloc_b(unsigned long ddv_ret_ip, struct kmem_cache *s, gfp_t flags, size_t size)
+static DDV_RARE_PATH void *ddv_q_demo_alloc_b(struct kmem_cache *s, gfp_t flags, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -252,7 +252,7 @@ static DDV_WRAPPER void *ddv_w_demo_alloc_b(struct kmem_cache *s, gfp_t flags, s
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, 3)))
 		return ddv_b_demo_alloc_b(&ddv_call, s, flags, size);
-	return ddv_q_demo_alloc_b(_RET_IP_, s, flags, size);
+	return ddv_q_demo_alloc_b(s, flags, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_b), typeof(&demo_alloc_b)),
 	       "constructs.ddv:45:5: the prototype of demo_alloc_b differs from the kernel's");
@@ -369,7 +369,7 @@ static DDV_RARE_PATH void *ddv_p_demo_alloc_c(unsigned long ddv_ret_ip, unsigned
 	return ddv_a_demo_alloc_c(&ddv_call, ret, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_demo_alloc_c(unsigned long ddv_ret_ip, size_t size, gfp_t flags, int node)
+static DDV_RARE_PATH void *ddv_q_demo_alloc_c(size_t size, gfp_t flags, int node, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -384,7 +384,7 @@ static DDV_WRAPPER void *ddv_w_demo_alloc_c(size_t size, gfp_t flags, int node)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 2, _RET_IP_, 3)))
 		return ddv_b_demo_alloc_c(&ddv_call, size, flags, node);
-	return ddv_q_demo_alloc_c(_RET_IP_, size, flags, node);
+	return ddv_q_demo_alloc_c(size, flags, node, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_alloc_c), typeof(&demo_alloc_c)),
 	       "constructs.ddv:46:5: the prototype of demo_alloc_c differs from the kernel's");
@@ -590,7 +590,7 @@ static DDV_RARE_PATH int ddv_p_demo_give(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_demo_give(&ddv_call, ret, p);
 }
 
-static DDV_RARE_PATH int ddv_q_demo_give(unsigned long ddv_ret_ip, const void *p, void *to, int *status)
+static DDV_RARE_PATH int ddv_q_demo_give(const void *p, void *to, int *status, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -605,7 +605,7 @@ static DDV_WRAPPER int ddv_w_demo_give(const void *p, void *to, int *status)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 4, _RET_IP_, 3)))
 		return ddv_b_demo_give(&ddv_call, p, to, status);
-	return ddv_q_demo_give(_RET_IP_, p, to, status);
+	return ddv_q_demo_give(p, to, status, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_give), typeof(&demo_give)),
 	       "constructs.ddv:80:4: the prototype of demo_give differs from the kernel's");
@@ -679,7 +679,7 @@ static DDV_RARE_PATH void *ddv_p_demo_devm_alloc(unsigned long ddv_ret_ip, unsig
 	return ddv_a_demo_devm_alloc(&ddv_call, ret, dev, size);
 }
 
-static DDV_RARE_PATH void *ddv_q_demo_devm_alloc(unsigned long ddv_ret_ip, struct device *dev, size_t size)
+static DDV_RARE_PATH void *ddv_q_demo_devm_alloc(struct device *dev, size_t size, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -694,7 +694,7 @@ static DDV_WRAPPER void *ddv_w_demo_devm_alloc(struct device *dev, size_t size)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 5, _RET_IP_, 2)))
 		return ddv_b_demo_devm_alloc(&ddv_call, dev, size);
-	return ddv_q_demo_devm_alloc(_RET_IP_, dev, size);
+	return ddv_q_demo_devm_alloc(dev, size, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_devm_alloc), typeof(&demo_devm_alloc)),
 	       "constructs.ddv:92:4: the prototype of demo_devm_alloc differs from the kernel's");
@@ -838,7 +838,7 @@ static DDV_RARE_PATH int ddv_p_demo_trylock(unsigned long ddv_ret_ip, unsigned l
 	return ddv_a_demo_trylock(&ddv_call, ret, l);
 }
 
-static DDV_RARE_PATH int ddv_q_demo_trylock(unsigned long ddv_ret_ip, spinlock_t *l)
+static DDV_RARE_PATH int ddv_q_demo_trylock(spinlock_t *l, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -853,7 +853,7 @@ static DDV_WRAPPER int ddv_w_demo_trylock(spinlock_t *l)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 6, _RET_IP_, 1)))
 		return ddv_b_demo_trylock(&ddv_call, l);
-	return ddv_q_demo_trylock(_RET_IP_, l);
+	return ddv_q_demo_trylock(l, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_trylock), typeof(&demo_trylock)),
 	       "constructs.ddv:100:4: the prototype of demo_trylock differs from the kernel's");
@@ -890,7 +890,7 @@ static DDV_RARE_PATH void ddv_r_demo_lock(unsigned long ddv_ret_ip, unsigned lon
 	ddv_b_demo_lock(&ddv_call, l);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_lock(unsigned long ddv_ret_ip, spinlock_t *l)
+static DDV_RARE_PATH void ddv_q_demo_lock(spinlock_t *l, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -909,7 +909,7 @@ static DDV_WRAPPER void ddv_w_demo_lock(spinlock_t *l)
 		ddv_b_demo_lock(&ddv_call, l);
 		return;
 	}
-	ddv_q_demo_lock(_RET_IP_, l);
+	ddv_q_demo_lock(l, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_lock), typeof(&demo_lock)),
 	       "constructs.ddv:119:4: the prototype of demo_lock differs from the kernel's");
@@ -1000,7 +1000,7 @@ static DDV_RARE_PATH void ddv_r_demo_unlock(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_demo_unlock(&ddv_call, l);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_unlock(unsigned long ddv_ret_ip, spinlock_t *l)
+static DDV_RARE_PATH void ddv_q_demo_unlock(spinlock_t *l, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1019,7 +1019,7 @@ static DDV_WRAPPER void ddv_w_demo_unlock(spinlock_t *l)
 		ddv_b_demo_unlock(&ddv_call, l);
 		return;
 	}
-	ddv_q_demo_unlock(_RET_IP_, l);
+	ddv_q_demo_unlock(l, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_unlock), typeof(&demo_unlock)),
 	       "constructs.ddv:124:4: the prototype of demo_unlock differs from the kernel's");
@@ -1105,7 +1105,7 @@ static DDV_RARE_PATH void ddv_r_demo_put(unsigned long ddv_ret_ip, unsigned long
 	ddv_b_demo_put(&ddv_call, p, t);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_put(unsigned long ddv_ret_ip, const void *p, struct timer_list *t)
+static DDV_RARE_PATH void ddv_q_demo_put(const void *p, struct timer_list *t, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1124,7 +1124,7 @@ static DDV_WRAPPER void ddv_w_demo_put(const void *p, struct timer_list *t)
 		ddv_b_demo_put(&ddv_call, p, t);
 		return;
 	}
-	ddv_q_demo_put(_RET_IP_, p, t);
+	ddv_q_demo_put(p, t, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_put), typeof(&demo_put)),
 	       "constructs.ddv:135:4: the prototype of demo_put differs from the kernel's");
@@ -1174,7 +1174,7 @@ static DDV_RARE_PATH void ddv_r_demo_timer(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_demo_timer(&ddv_call, t, callback);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_timer(unsigned long ddv_ret_ip, struct timer_list *t, void (*callback)(struct timer_list *))
+static DDV_RARE_PATH void ddv_q_demo_timer(struct timer_list *t, void (*callback)(struct timer_list *), unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1193,7 +1193,7 @@ static DDV_WRAPPER void ddv_w_demo_timer(struct timer_list *t, void (*callback)(
 		ddv_b_demo_timer(&ddv_call, t, callback);
 		return;
 	}
-	ddv_q_demo_timer(_RET_IP_, t, callback);
+	ddv_q_demo_timer(t, callback, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_timer), typeof(&demo_timer)),
 	       "constructs.ddv:147:4: the prototype of demo_timer differs from the kernel's");
@@ -1263,7 +1263,7 @@ static DDV_RARE_PATH void ddv_p_demo_raw_lock(unsigned long ddv_ret_ip, unsigned
 	ddv_a_demo_raw_lock(&ddv_call, l);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_raw_lock(unsigned long ddv_ret_ip, raw_spinlock_t *l)
+static DDV_RARE_PATH void ddv_q_demo_raw_lock(raw_spinlock_t *l, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1282,7 +1282,7 @@ static DDV_WRAPPER void ddv_w_demo_raw_lock(raw_spinlock_t *l)
 		ddv_b_demo_raw_lock(&ddv_call, l);
 		return;
 	}
-	ddv_q_demo_raw_lock(_RET_IP_, l);
+	ddv_q_demo_raw_lock(l, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_raw_lock), typeof(&demo_raw_lock)),
 	       "constructs.ddv:159:4: the prototype of demo_raw_lock differs from the kernel's");
@@ -1329,7 +1329,7 @@ static DDV_RARE_PATH void ddv_r_demo_raw_unlock(unsigned long ddv_ret_ip, unsign
 	ddv_b_demo_raw_unlock(&ddv_call, l);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_raw_unlock(unsigned long ddv_ret_ip, raw_spinlock_t *l)
+static DDV_RARE_PATH void ddv_q_demo_raw_unlock(raw_spinlock_t *l, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1348,7 +1348,7 @@ static DDV_WRAPPER void ddv_w_demo_raw_unlock(raw_spinlock_t *l)
 		ddv_b_demo_raw_unlock(&ddv_call, l);
 		return;
 	}
-	ddv_q_demo_raw_unlock(_RET_IP_, l);
+	ddv_q_demo_raw_unlock(l, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_raw_unlock), typeof(&demo_raw_unlock)),
 	       "constructs.ddv:167:4: the prototype of demo_raw_unlock differs from the kernel's");
@@ -1395,7 +1395,7 @@ static DDV_RARE_PATH int ddv_r_demo_name(unsigned long ddv_ret_ip, unsigned long
 	return ddv_b_demo_name(&ddv_call, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
 }
 
-static DDV_RARE_PATH int ddv_q_demo_name(unsigned long ddv_ret_ip, struct class *class, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7)
+static DDV_RARE_PATH int ddv_q_demo_name(struct class *class, const char *fmt, unsigned long ddv_va0, unsigned long ddv_va1, unsigned long ddv_va2, unsigned long ddv_va3, unsigned long ddv_va4, unsigned long ddv_va5, unsigned long ddv_va6, unsigned long ddv_va7, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1422,7 +1422,7 @@ static DDV_WRAPPER int ddv_w_demo_name(struct class *class, const char *fmt, ...
 	va_end(ddv_ap);
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 13, _RET_IP_, 2)))
 		return ddv_b_demo_name(&ddv_call, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
-	return ddv_q_demo_name(_RET_IP_, class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7);
+	return ddv_q_demo_name(class, fmt, ddv_va0, ddv_va1, ddv_va2, ddv_va3, ddv_va4, ddv_va5, ddv_va6, ddv_va7, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_name), typeof(&demo_name)),
 	       "constructs.ddv:174:4: the prototype of demo_name differs from the kernel's");
@@ -1482,7 +1482,7 @@ static DDV_RARE_PATH void ddv_r_demo_defer(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_demo_defer(&ddv_call, head, func);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_defer(unsigned long ddv_ret_ip, struct rcu_head *head, rcu_callback_t func)
+static DDV_RARE_PATH void ddv_q_demo_defer(struct rcu_head *head, rcu_callback_t func, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -1501,7 +1501,7 @@ static DDV_WRAPPER void ddv_w_demo_defer(struct rcu_head *head, rcu_callback_t f
 		ddv_b_demo_defer(&ddv_call, head, func);
 		return;
 	}
-	ddv_q_demo_defer(_RET_IP_, head, func);
+	ddv_q_demo_defer(head, func, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_defer), typeof(&demo_defer)),
 	       "constructs.ddv:181:4: the prototype of demo_defer differs from the kernel's");

@@ -81,7 +81,7 @@ static DDV_RARE_PATH void *ddv_p_demo_buf(unsigned long ddv_ret_ip, unsigned lon
 	return ddv_a_demo_buf(&ddv_call, ret, n);
 }
 
-static DDV_RARE_PATH void *ddv_q_demo_buf(unsigned long ddv_ret_ip, size_t n)
+static DDV_RARE_PATH void *ddv_q_demo_buf(size_t n, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -96,7 +96,7 @@ static DDV_WRAPPER void *ddv_w_demo_buf(size_t n)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 0, _RET_IP_, 1)))
 		return ddv_b_demo_buf(&ddv_call, n);
-	return ddv_q_demo_buf(_RET_IP_, n);
+	return ddv_q_demo_buf(n, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_buf), typeof(&demo_buf)),
 	       "imports.ddv:13:4: the prototype of demo_buf differs from the kernel's");
@@ -193,7 +193,7 @@ static DDV_RARE_PATH int ddv_p_demo_open(unsigned long ddv_ret_ip, unsigned long
 	return ddv_a_demo_open(&ddv_call, ret, d, port);
 }
 
-static DDV_RARE_PATH int ddv_q_demo_open(unsigned long ddv_ret_ip, const struct demo_dev *d, int port)
+static DDV_RARE_PATH int ddv_q_demo_open(const struct demo_dev *d, int port, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -208,7 +208,7 @@ static DDV_WRAPPER int ddv_w_demo_open(const struct demo_dev *d, int port)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_demo, 1, _RET_IP_, 2)))
 		return ddv_b_demo_open(&ddv_call, d, port);
-	return ddv_q_demo_open(_RET_IP_, d, port);
+	return ddv_q_demo_open(d, port, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_open), typeof(&demo_open)),
 	       "imports.ddv:21:4: the prototype of demo_open differs from the kernel's");
@@ -282,7 +282,7 @@ static DDV_RARE_PATH void ddv_r_demo_close(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_demo_close(&ddv_call, d);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_close(unsigned long ddv_ret_ip, const struct demo_dev *d)
+static DDV_RARE_PATH void ddv_q_demo_close(const struct demo_dev *d, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -301,7 +301,7 @@ static DDV_WRAPPER void ddv_w_demo_close(const struct demo_dev *d)
 		ddv_b_demo_close(&ddv_call, d);
 		return;
 	}
-	ddv_q_demo_close(_RET_IP_, d);
+	ddv_q_demo_close(d, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_close), typeof(&demo_close)),
 	       "imports.ddv:31:4: the prototype of demo_close differs from the kernel's");
@@ -350,7 +350,7 @@ static DDV_RARE_PATH void ddv_r_demo_release(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_demo_release(&ddv_call, p);
 }
 
-static DDV_RARE_PATH void ddv_q_demo_release(unsigned long ddv_ret_ip, void *p)
+static DDV_RARE_PATH void ddv_q_demo_release(void *p, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -369,7 +369,7 @@ static DDV_WRAPPER void ddv_w_demo_release(void *p)
 		ddv_b_demo_release(&ddv_call, p);
 		return;
 	}
-	ddv_q_demo_release(_RET_IP_, p);
+	ddv_q_demo_release(p, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_demo_release), typeof(&demo_release)),
 	       "imports.ddv:38:4: the prototype of demo_release differs from the kernel's");

@@ -54,7 +54,7 @@ static DDV_RARE_PATH void ddv_r_shared_map(unsigned long ddv_ret_ip, unsigned lo
 	ddv_b_shared_map(&ddv_call, addr, size, dir);
 }
 
-static DDV_RARE_PATH void ddv_q_shared_map(unsigned long ddv_ret_ip, dma_addr_t addr, size_t size, int dir)
+static DDV_RARE_PATH void ddv_q_shared_map(dma_addr_t addr, size_t size, int dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -73,7 +73,7 @@ static DDV_WRAPPER void ddv_w_shared_map(dma_addr_t addr, size_t size, int dir)
 		ddv_b_shared_map(&ddv_call, addr, size, dir);
 		return;
 	}
-	ddv_q_shared_map(_RET_IP_, addr, size, dir);
+	ddv_q_shared_map(addr, size, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_shared_map), typeof(&shared_map)),
 	       "shared.ddv:11:4: the prototype of shared_map differs from the kernel's");
@@ -146,7 +146,7 @@ static DDV_RARE_PATH void ddv_r_shared_unmap(unsigned long ddv_ret_ip, unsigned 
 	ddv_b_shared_unmap(&ddv_call, addr, size, dir);
 }
 
-static DDV_RARE_PATH void ddv_q_shared_unmap(unsigned long ddv_ret_ip, dma_addr_t addr, size_t size, int dir)
+static DDV_RARE_PATH void ddv_q_shared_unmap(dma_addr_t addr, size_t size, int dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -165,7 +165,7 @@ static DDV_WRAPPER void ddv_w_shared_unmap(dma_addr_t addr, size_t size, int dir
 		ddv_b_shared_unmap(&ddv_call, addr, size, dir);
 		return;
 	}
-	ddv_q_shared_unmap(_RET_IP_, addr, size, dir);
+	ddv_q_shared_unmap(addr, size, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_shared_unmap), typeof(&shared_unmap)),
 	       "shared.ddv:17:4: the prototype of shared_unmap differs from the kernel's");
@@ -214,7 +214,7 @@ static DDV_RARE_PATH void ddv_r_shared_sync(unsigned long ddv_ret_ip, unsigned l
 	ddv_b_shared_sync(&ddv_call, addr, dir);
 }
 
-static DDV_RARE_PATH void ddv_q_shared_sync(unsigned long ddv_ret_ip, dma_addr_t addr, int dir)
+static DDV_RARE_PATH void ddv_q_shared_sync(dma_addr_t addr, int dir, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -233,7 +233,7 @@ static DDV_WRAPPER void ddv_w_shared_sync(dma_addr_t addr, int dir)
 		ddv_b_shared_sync(&ddv_call, addr, dir);
 		return;
 	}
-	ddv_q_shared_sync(_RET_IP_, addr, dir);
+	ddv_q_shared_sync(addr, dir, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_shared_sync), typeof(&shared_sync)),
 	       "shared.ddv:28:4: the prototype of shared_sync differs from the kernel's");
