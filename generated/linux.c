@@ -27978,7 +27978,7 @@ static DDV_RARE_PATH int ddv_p_remove_resource(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_remove_resource(&ddv_call, ret, old);
 }
 
-static DDV_RARE_PATH int ddv_q_remove_resource(unsigned long ddv_ret_ip, struct resource *old)
+static DDV_RARE_PATH int ddv_q_remove_resource(struct resource *old, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -27993,7 +27993,7 @@ static DDV_WRAPPER int ddv_w_remove_resource(struct resource *old)
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 296, _RET_IP_, 1)))
 		return ddv_b_remove_resource(&ddv_call, old);
-	return ddv_q_remove_resource(_RET_IP_, old);
+	return ddv_q_remove_resource(old, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_remove_resource), typeof(&remove_resource)),
 	       "specs/linux/device.ddv:795:5: the prototype of remove_resource differs from the kernel's");
@@ -28089,7 +28089,7 @@ static DDV_RARE_PATH int ddv_p_request_resource(unsigned long ddv_ret_ip, unsign
 	return ddv_a_request_resource(&ddv_call, ret, parent, new);
 }
 
-static DDV_RARE_PATH int ddv_q_request_resource(unsigned long ddv_ret_ip, struct resource *parent, struct resource *new)
+static DDV_RARE_PATH int ddv_q_request_resource(struct resource *parent, struct resource *new, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28104,7 +28104,7 @@ static DDV_WRAPPER int ddv_w_request_resource(struct resource *parent, struct re
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 297, _RET_IP_, 2)))
 		return ddv_b_request_resource(&ddv_call, parent, new);
-	return ddv_q_request_resource(_RET_IP_, parent, new);
+	return ddv_q_request_resource(parent, new, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_request_resource), typeof(&request_resource)),
 	       "specs/linux/device.ddv:816:5: the prototype of request_resource differs from the kernel's");
@@ -28200,7 +28200,7 @@ static DDV_RARE_PATH int ddv_p_insert_resource(unsigned long ddv_ret_ip, unsigne
 	return ddv_a_insert_resource(&ddv_call, ret, parent, new);
 }
 
-static DDV_RARE_PATH int ddv_q_insert_resource(unsigned long ddv_ret_ip, struct resource *parent, struct resource *new)
+static DDV_RARE_PATH int ddv_q_insert_resource(struct resource *parent, struct resource *new, unsigned long ddv_ret_ip)
 {
 	struct ddv_call ddv_call DDV_CALL_NOINIT;
 
@@ -28215,7 +28215,7 @@ static DDV_WRAPPER int ddv_w_insert_resource(struct resource *parent, struct res
 
 	if (likely(ddv_call_enter_fast(&ddv_call, &ddv_pack_linux, 298, _RET_IP_, 2)))
 		return ddv_b_insert_resource(&ddv_call, parent, new);
-	return ddv_q_insert_resource(_RET_IP_, parent, new);
+	return ddv_q_insert_resource(parent, new, _RET_IP_);
 }
 _Static_assert(__builtin_types_compatible_p(typeof(&ddv_w_insert_resource), typeof(&insert_resource)),
 	       "specs/linux/device.ddv:817:5: the prototype of insert_resource differs from the kernel's");
