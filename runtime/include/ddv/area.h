@@ -43,16 +43,17 @@ static inline __attribute__((__always_inline__)) int
 ddv_area_find(const struct ddv_dut_area *a, u32 off)
 {
 	u64 n = DDV_AREA_READ(a->n);
-	const u64 *r = a->r;
+	const u64 *r = a->r, *end = r + n;
 
-	if (__builtin_expect(n > DDV_AREA_RANGES, 0))
-		return -1;
-	for (; n; n--, r++) {
+	/* 1 to DDV_AREA_RANGES: one test, then a loop with no test before its first range. */
+	if (__builtin_expect(n - 1 >= DDV_AREA_RANGES, 0))
+		return n ? -1 : 0;
+	do {
 		u64 w = DDV_AREA_READ(*r);
 
 		if (off - (u32)w < (u32)(w >> 32))
 			return 1;
-	}
+	} while (++r != end);
 	return 0;
 }
 
