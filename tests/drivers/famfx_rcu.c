@@ -17,7 +17,7 @@
 void famfx_rcu_done(struct rcu_head *head);
 
 static struct rcu_head famfx_head;
-/* The real rcu_barrier, called where ddv does not redirect: the callback must not outlive the family. */
+/* The real rcu_barrier, where ddv does not redirect: the callback must not outlive the family. */
 static void (*volatile famfx_hidden_rcu_barrier)(void) __maybe_unused = rcu_barrier;
 
 static int __init famfx_rcu_init(void)
