@@ -35,6 +35,8 @@ struct emit_ctx {
 	const struct stmt *chain_last;
 	int chain_label;
 	int chain_labels;	/* the pack's chains so far: each one's label */
+	/* In the body of an if that asks ddv_in_driver(): its object operations leave first. */
+	int own_memory;
 };
 
 const char *pack_var(const struct spec *spec)
@@ -419,6 +421,8 @@ static void emit_object_op(struct emit_ctx *cx, struct stmt *s)
 		collect(&l, i->value);
 	emit_comment_pos(w, &s->pos, s->kind == S_TRANSFER ?
 			 tree_printf("transfer: %s", s->why) : "object operation");
+	if (cx->own_memory && cx->rare_label)
+		emit_rare(cx, "-EAGAIN");
 	w_block(w);
 	emit_lookup_decls(w, &l);
 	if (s->kind == S_ADJUST)
@@ -558,9 +562,15 @@ static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
 	struct shared_lookups *found = cx->found;
 	bool seen = false;
 
+	/*
+	 * The driver's own memory (a DEFINE_MUTEX, a callback in its text): the
+	 * lookups stay inline, so that an object found (every lock of the mutex
+	 * but its first) costs no rare path, and each object operation leaves for
+	 * it first (once per object): the wrapper keeps no create's registers.
+	 */
+	bool own = s->body && cx->rare_label && asks_in_driver(s->cond);
+
 	cx->found = NULL;
-	if (s->body && cx->rare_label && asks_in_driver(s->cond))
-		emit_rare(cx, "-EAGAIN");	/* the driver's own memory: lookups out of line */
 	/*
 	 * A link of a chain (its types' objects exist: not the usual call)
 	 * whose body does more after a change: the inline path leaves for the
@@ -568,9 +578,11 @@ static void emit_branches(struct emit_ctx *cx, struct stmt *s, int depth)
 	 * would call ddv.ko in the wrapper itself, whose every call then pays
 	 * for a frame and saved registers (kfree's device name: 7 instructions).
 	 */
-	else if (s->body && cx->rare_label && cx->chain_last && change_then_more(s->body, &seen))
+	if (!own && s->body && cx->rare_label && cx->chain_last && change_then_more(s->body, &seen))
 		emit_rare(cx, "-EAGAIN");
+	cx->own_memory += own;
 	emit_stmts(cx, s->body, depth);
+	cx->own_memory -= own;
 	if (s == cx->chain_last) {
 		/* Where the chain's guard goes while none of its types had an object. */
 		cx->chain_last = NULL;

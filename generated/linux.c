@@ -5083,9 +5083,9 @@ static __always_inline int ddv_a_drm_framebuffer_init(struct ddv_call *ddv_call,
 	if (ret == 0) {
 		/* specs/linux/heap.ddv:407:3: if */
 		if (!(ddv_in_driver(ddv_call, (u64)(unsigned long)(((const void *)((funcs)->destroy)))))) {
+			/* specs/linux/heap.ddv:408:4: transfer: a framebuffer the DRM core's destroy helper kfrees */
 			if (DDV_RARE(ddv_call, -EAGAIN))
 				goto ddv_resume;
-			/* specs/linux/heap.ddv:408:4: transfer: a framebuffer the DRM core's destroy helper kfrees */
 			{
 				if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(fb))), NULL, 0)))
 					goto ddv_resume;
@@ -5250,9 +5250,9 @@ static __always_inline void ddv_b___drm_atomic_helper_plane_duplicate_state(stru
 {
 	/* specs/linux/heap.ddv:435:2: if */
 	if (!(ddv_in_driver(ddv_call, (u64)(unsigned long)(((const void *)(((plane)->funcs)->atomic_destroy_state)))))) {
+		/* specs/linux/heap.ddv:436:3: transfer: a plane state the DRM core's destroy helper kfrees */
 		if (DDV_RARE(ddv_call, -EAGAIN))
 			goto ddv_restart;
-		/* specs/linux/heap.ddv:436:3: transfer: a plane state the DRM core's destroy helper kfrees */
 		{
 			if (DDV_RARE(ddv_call, ddv_obj_destroy(ddv_call, 0, (u64)(unsigned long)(((const void *)(state))), NULL, 0)))
 				goto ddv_restart;
@@ -28879,8 +28879,6 @@ static __always_inline void ddv_b_mutex_lock(struct ddv_call *ddv_call, struct m
 	}
 	/* specs/linux/locks.ddv:138:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(lock))) {
-		if (DDV_RARE(ddv_call, -EAGAIN))
-			goto ddv_restart;
 		/* specs/linux/locks.ddv:139:3: if */
 		{
 			int ddv_f0;
@@ -28890,6 +28888,8 @@ static __always_inline void ddv_b_mutex_lock(struct ddv_call *ddv_call, struct m
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/locks.ddv:140:4: object operation */
+				if (DDV_RARE(ddv_call, -EAGAIN))
+					goto ddv_restart;
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
@@ -28974,8 +28974,6 @@ static __always_inline int ddv_b_mutex_lock_interruptible(struct ddv_call *ddv_c
 	}
 	/* specs/linux/locks.ddv:157:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(lock))) {
-		if (DDV_RARE(ddv_call, -EAGAIN))
-			goto ddv_restart;
 		/* specs/linux/locks.ddv:158:3: if */
 		{
 			int ddv_f0;
@@ -28985,6 +28983,8 @@ static __always_inline int ddv_b_mutex_lock_interruptible(struct ddv_call *ddv_c
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/locks.ddv:159:4: object operation */
+				if (DDV_RARE(ddv_call, -EAGAIN))
+					goto ddv_restart;
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
@@ -29063,8 +29063,6 @@ static __always_inline int ddv_b_mutex_lock_killable(struct ddv_call *ddv_call, 
 	}
 	/* specs/linux/locks.ddv:157:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(lock))) {
-		if (DDV_RARE(ddv_call, -EAGAIN))
-			goto ddv_restart;
 		/* specs/linux/locks.ddv:158:3: if */
 		{
 			int ddv_f0;
@@ -29074,6 +29072,8 @@ static __always_inline int ddv_b_mutex_lock_killable(struct ddv_call *ddv_call, 
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/locks.ddv:159:4: object operation */
+				if (DDV_RARE(ddv_call, -EAGAIN))
+					goto ddv_restart;
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
@@ -29140,8 +29140,6 @@ static __always_inline int ddv_b_mutex_trylock(struct ddv_call *ddv_call, struct
 
 	/* specs/linux/locks.ddv:172:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(lock))) {
-		if (DDV_RARE(ddv_call, -EAGAIN))
-			goto ddv_restart;
 		/* specs/linux/locks.ddv:173:3: if */
 		{
 			int ddv_f0;
@@ -29151,6 +29149,8 @@ static __always_inline int ddv_b_mutex_trylock(struct ddv_call *ddv_call, struct
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/locks.ddv:174:4: object operation */
+				if (DDV_RARE(ddv_call, -EAGAIN))
+					goto ddv_restart;
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
@@ -32200,8 +32200,6 @@ static __always_inline void ddv_b_call_rcu(struct ddv_call *ddv_call, struct rcu
 {
 	/* specs/linux/locks.ddv:426:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(func))) {
-		if (DDV_RARE(ddv_call, -EAGAIN))
-			goto ddv_restart;
 		/* specs/linux/locks.ddv:427:3: if */
 		{
 			int ddv_f0;
@@ -32211,6 +32209,8 @@ static __always_inline void ddv_b_call_rcu(struct ddv_call *ddv_call, struct rcu
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/locks.ddv:428:4: object operation */
+				if (DDV_RARE(ddv_call, -EAGAIN))
+					goto ddv_restart;
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
@@ -32280,8 +32280,6 @@ static __always_inline void ddv_b_call_rcu_hurry(struct ddv_call *ddv_call, stru
 {
 	/* specs/linux/locks.ddv:426:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(func))) {
-		if (DDV_RARE(ddv_call, -EAGAIN))
-			goto ddv_restart;
 		/* specs/linux/locks.ddv:427:3: if */
 		{
 			int ddv_f0;
@@ -32291,6 +32289,8 @@ static __always_inline void ddv_b_call_rcu_hurry(struct ddv_call *ddv_call, stru
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
 				/* specs/linux/locks.ddv:428:4: object operation */
+				if (DDV_RARE(ddv_call, -EAGAIN))
+					goto ddv_restart;
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;

@@ -73,7 +73,7 @@ endif
 ddvmoduledir = $(pkglibdir)/modules
 sdkdir = $(pkgdatadir)/sdk
 sdkincdir = $(sdkdir)/runtime/include/ddv
-sdkinc_HEADERS = runtime/include/ddv/abi.h runtime/include/ddv/fastpath.h \
+sdkinc_HEADERS = runtime/include/ddv/abi.h runtime/include/ddv/area.h runtime/include/ddv/fastpath.h \
 	runtime/include/ddv/limits.h runtime/include/ddv/logrec.h \
 	runtime/include/ddv/runtime_msgs.h runtime/include/ddv/slot.h runtime/include/ddv/uapi.h
 sdkspecsdir = $(sdkdir)/specs/linux

@@ -47,6 +47,11 @@ check_PROGRAMS += tests/runtime/test_trigger
 TESTS += tests/runtime/test_trigger
 tests_runtime_test_trigger_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
 tests_runtime_test_trigger_LDADD = $(RUNTIME_TEST_LIBS)
+# A driver's published allocations for ddv_in_driver (runtime/include/ddv/area.h, header only).
+check_PROGRAMS += tests/runtime/test_area
+TESTS += tests/runtime/test_area
+tests_runtime_test_area_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
+tests_runtime_test_area_LDADD = $(RUNTIME_TEST_LIBS)
 # --- end of runtime core units
 
 # --- compiler (tests/compiler/): units, pass-by-pass cases, robustness, generated/ freshness, kbuild.

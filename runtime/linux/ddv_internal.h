@@ -197,8 +197,9 @@ void ddv_module_text(const struct module *mod, bool init, unsigned long *base,
 		     unsigned long *size);
 bool ddv_in_text(const struct module *mod, bool init, unsigned long a, unsigned int len);
 void ddv_module_data(const struct module *mod, unsigned long *base, unsigned long *size);
-void ddv_module_area(const struct module *mod, bool init, unsigned long *lo,
-		     unsigned long *hi, bool *exact);
+#define DDV_MOD_AREAS 4		/* a module's allocations, core or init (since 6.4) */
+unsigned int ddv_module_areas(const struct module *mod, bool init, unsigned long *base,
+			      unsigned long *size);
 bool ddv_mod_func_range(struct module *mod, const char *func, u64 *lo, u64 *hi, bool *init);
 
 /* patch.c and stubs.S: call-site redirection, tail-call stubs, the drivers' text */

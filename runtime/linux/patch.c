@@ -415,49 +415,48 @@ void ddv_patch_put_refs(struct ddv_dut *dut)
 }
 
 /*
- * ddv_dut_areas[dut]: the hull of the loaded members' core memory and of
- * their init memory (while their init text is known), exact for one module
- * whose each hull is one allocation. Emptied first, as publish_hull does.
+ * ddv_dut_areas[dut] (ddv/area.h): the loaded members' allocations, core, and
+ * init while their init text is known; every member's writable data first.
+ * The ranges first, the count after them: a reader that read the count
+ * before reads old ranges or new ones, each the driver's memory when read
+ * (ranges past the new count are emptied). Too many ranges: the count says
+ * to ask ddv.ko, and the ranges stay as they were.
  */
 static void publish_area(struct ddv_dut *dut)
 {
 	struct ddv_dut_area *a = &ddv_dut_areas[dut->id];
-	unsigned long lo[2] = { ULONG_MAX, ULONG_MAX }, hi[2] = { 0, 0 };
-	unsigned int k, i, n = 0;
+	unsigned long base[DDV_MOD_AREAS], size[DDV_MOD_AREAS];
+	u64 w[DDV_AREA_RANGES], n = 0;
 	bool exact = true;
+	unsigned int r, k;
 
-	for (k = 0; k < dut->nmembers; k++) {
-		const struct ddv_member *m = &dut->members[k];
+	/* An address above MODULES_VADDR is 32 bits above it (ddv_in_driver's offset). */
+	BUILD_BUG_ON(ULONG_MAX - MODULES_VADDR > U32_MAX);
+	for (r = 0; r < 2 * DDV_MOD_AREAS; r++) {
+		bool init = r >= DDV_MOD_AREAS;
 
-		if (!m->mod || !dut->texts[k].core_hi)
-			continue;
-		n++;
-		for (i = 0; i < 2; i++) {
-			unsigned long l, h;
-			bool e;
+		for (k = 0; k < dut->nmembers; k++) {
+			const struct ddv_member *m = &dut->members[k];
 
-			if (i && !dut->texts[k].init_hi)
+			if (!m->mod || !dut->texts[k].core_hi || (init && !dut->texts[k].init_hi))
 				continue;
-			ddv_module_area(m->mod, i, &l, &h, &e);
-			if (!h)
+			if (r % DDV_MOD_AREAS >= ddv_module_areas(m->mod, init, base, size))
 				continue;
-			exact &= e;
-			lo[i] = min(lo[i], l);
-			hi[i] = max(hi[i], h);
+			exact &= ddv_area_add(w, &n, MODULES_VADDR, base[r % DDV_MOD_AREAS],
+					      size[r % DDV_MOD_AREAS]);
 		}
 	}
-	WRITE_ONCE(a->core_len, 0);
-	WRITE_ONCE(a->init_len, 0);
+	if (!exact) {
+		WRITE_ONCE(a->n, DDV_AREA_INEXACT);
+		return;
+	}
+	for (r = 0; r < DDV_AREA_RANGES; r++)
+		WRITE_ONCE(a->r[r], r < n ? w[r] : 0);
 	smp_wmb();
-	WRITE_ONCE(a->exact, exact && n == 1);
-	WRITE_ONCE(a->core_lo, lo[0]);
-	WRITE_ONCE(a->init_lo, lo[1]);
-	smp_wmb();
-	WRITE_ONCE(a->core_len, hi[0] ? hi[0] - lo[0] : 0);
-	WRITE_ONCE(a->init_len, hi[1] ? hi[1] - lo[1] : 0);
+	WRITE_ONCE(a->n, n);
 }
 
-/* ddv_in_driver() for an address in dut's hull: in one of its modules? Any context. */
+/* ddv_in_driver() when dut's ranges do not fit its area: in one of its modules? Any context. */
 bool __ddv_in_driver(u16 dut, unsigned long addr)
 {
 	const struct ddv_dut *d = &ddv_duts[dut < DDV_MAX_DUTS ? dut : 0];

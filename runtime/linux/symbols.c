@@ -84,36 +84,41 @@ void ddv_module_data(const struct module *mod, unsigned long *base, unsigned lon
 }
 
 /*
- * The hull of a module's core or init memory (text, rodata, data) as
- * [*lo, *hi); *exact when it is one allocation (6.1's layout), which holds
- * nothing of another module.
+ * A module's allocations, core or init, into base[] and size[] (DDV_MOD_AREAS
+ * each): their number. Since 6.4 each module_memory area apart, its writable
+ * data first (where a DEFINE_MUTEX lies, for ddv_in_driver's first compare);
+ * on 6.1 its core or init layout, one allocation.
  */
-void ddv_module_area(const struct module *mod, bool init, unsigned long *lo,
-		     unsigned long *hi, bool *exact)
+unsigned int ddv_module_areas(const struct module *mod, bool init, unsigned long *base,
+			      unsigned long *size)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	unsigned int n = 0;
+	static const enum mod_mem_type core[DDV_MOD_AREAS] = {
+		MOD_DATA, MOD_RO_AFTER_INIT, MOD_RODATA, MOD_TEXT,
+	};
+	static const enum mod_mem_type init_types[DDV_MOD_AREAS] = {
+		MOD_INIT_DATA, MOD_INIT_RODATA, MOD_INIT_TEXT, MOD_INVALID,
+	};
+	const enum mod_mem_type *t = init ? init_types : core;
+	unsigned int i, n = 0;
 
-	*lo = ULONG_MAX;
-	*hi = 0;
-	for_each_mod_mem_type(t) {
-		const struct module_memory *m = &mod->mem[t];
+	for (i = 0; i < DDV_MOD_AREAS && t[i] != MOD_INVALID; i++) {
+		const struct module_memory *m = &mod->mem[t[i]];
 
-		if (mod_mem_type_is_init(t) != init || !m->base || !m->size)
+		if (!m->base || !m->size)
 			continue;
-		*lo = min(*lo, (unsigned long)m->base);
-		*hi = max(*hi, (unsigned long)m->base + m->size);
-		n++;
+		base[n] = (unsigned long)m->base;
+		size[n++] = m->size;
 	}
-	if (!n)
-		*lo = 0;
-	*exact = n <= 1;
+	return n;
 #else
 	const struct module_layout *l = init ? &mod->init_layout : &mod->core_layout;
 
-	*lo = (unsigned long)l->base;
-	*hi = l->base ? *lo + l->size : 0;
-	*exact = true;
+	if (!l->base || !l->size)
+		return 0;
+	base[0] = (unsigned long)l->base;
+	size[0] = l->size;
+	return 1;
 #endif
 }
 

@@ -8,6 +8,10 @@
 #           heap.leak of the block the helper frees out of ddv's sight, and a heap.double-free
 #           of the helper's block, which ddv never saw made.
 #   famfx_leak: the helper's block leaked: heap.leak named by the helper (famfx_get).
+#   famfx_rcu: call_rcu of the helper's callback, no rcu_barrier before the family goes:
+#           the helper's text is the driver's (ddv_in_driver over a member's allocations),
+#           rcu.callback-unbarriered; its twin waits, clean; --alone the helper is another
+#           module: no finding.
 #   ne2k_pci: its family (8390) made its netdev (alloc_ei_netdev's alloc_netdev_mqs,
 #           traced: named by 8390's site); link up and down; unloaded with it: no finding.
 #   mpt_kthread: mptsas's family (scsi_mod in it) with scsi_host_alloc's kthread_run failed:
@@ -75,6 +79,12 @@ check "fam_alone: famfx_helper loaded as a plain dependency" module_loaded famfx
 rmmod famfx_helper
 life fam_leak famfx_leak
 check "fam_leak: famfx_helper unloaded with it" module_gone famfx_helper
+life fam_rcu famfx_rcu
+check "fam_rcu: famfx_helper unloaded with it" module_gone famfx_helper
+life fam_rcu_clean famfx_rcu_clean
+life fam_rcu_alone --alone famfx_rcu
+check "fam_rcu_alone: famfx_helper loaded as a plain dependency" module_loaded famfx_helper
+rmmod famfx_helper
 
 # ne2k_pci and 8390: the netdev 8390 makes for it, traced to see whose site made it.
 snap
@@ -208,6 +218,12 @@ if fixture_build; then
 	check_host "fam_leak: the leak is named by the helper's site (famfx_helper: famfx_get)" \
 		fixture_report_is 'map(select(.rule == "heap.leak")) | length == 1 and
 			(.[0].driver == "famfx_helper") and (.[0].allocation_site.function == "famfx_get")'
+	fixture_use fam_rcu
+	fixture_expect_rule fam_rcu rcu.callback-unbarriered
+	fixture_use fam_rcu_clean
+	fixture_expect_clean fam_rcu_clean
+	fixture_use fam_rcu_alone
+	fixture_expect_clean fam_rcu_alone
 	fixture_use ne2k
 	fixture_expect_clean ne2k
 	fixture_use mpt_kthread

@@ -10,6 +10,11 @@
 #               refused (6.12's module text, kmalloc's *_noprof symbols, skb frees...);
 #   e1000 nth:  the 4th fallible call of the load fails; the driver unwinds; no finding;
 #   dma_size, timer_reinit: their rule and only it; the clean twins: nothing;
+#   lk_mutex_static, lk_rcu_unbarriered: a DEFINE_MUTEX left locked (in the module's
+#               data area) and a callback of the module's text queued without a barrier,
+#               each found by ddv_in_driver over 6.12's module_memory areas; the twins clean;
+#   famfx_rcu:  the same with the callback in its family's helper: reported as a family,
+#               nothing --alone (the helper another module's);
 #   virtio_net: its probe's 3rd fallible call fails: ddv reports the leak of vi->rss_hdr
 #               (a real defect of Debian's 6.12), and only that;
 #   iounmap:    dma_set_mask fails: e1000's unwind calls iounmap(NULL), which 6.12 warns
@@ -31,7 +36,9 @@ kdir=$("$vm_top/vm/fetch-kernel" --kver "$kver" --headers --print) || kdir=
 k612=$vm_build/k612
 [ -d "$vm_build" ] && [ -w "$vm_build" ] || k612=$vm_work/k612
 fixture_ko=$k612/fixtures
-fixtures="dma_size dma_size_clean timer_reinit timer_reinit_clean"
+fixtures="dma_size dma_size_clean timer_reinit timer_reinit_clean lk_mutex_static
+	lk_mutex_static_clean lk_rcu_unbarriered lk_rcu_unbarriered_clean famfx_helper famfx_rcu
+	famfx_rcu_clean"
 
 
 if [ ! -f "$kdir/Makefile" ]; then
@@ -176,6 +183,18 @@ fixture_session dma_size dma_size ok
 fixture_session dma_size_clean dma_size_clean ok
 fixture_session timer_reinit timer_reinit ok
 fixture_session timer_reinit_clean timer_reinit_clean ok
+fixture_session lk_mutex_static lk_mutex_static ok
+fixture_session lk_mutex_static_clean lk_mutex_static_clean ok
+fixture_session lk_rcu_unbarriered lk_rcu_unbarriered ok
+fixture_session lk_rcu_unbarriered_clean lk_rcu_unbarriered_clean ok
+fixture_session fam_rcu famfx_rcu ok
+fixture_session fam_rcu_clean famfx_rcu_clean ok
+fixture_sessions="${fixture_sessions}load_opts=--alone
+"
+fixture_session fam_rcu_alone famfx_rcu ok
+fixture_sessions="${fixture_sessions}load_opts=
+rmmod famfx_helper
+"
 {
 	echo ". /root/guest-lib.sh"
 	echo ". /root/guest-fixture.sh"
@@ -273,6 +292,15 @@ check_host "timer_reinit: the finding names the second timer_setup, $site" \
 	test "$(fixture_report_site timer.init-armed site)" = "$site"
 fixture_use timer_reinit_clean
 fixture_expect_clean timer_reinit_clean
+for f in lk_mutex_static:lock.mutex-freed-locked lk_rcu_unbarriered:rcu.callback-unbarriered \
+	fam_rcu:rcu.callback-unbarriered; do
+	fixture_use "${f%%:*}"
+	fixture_expect_rule "${f%%:*}" "${f#*:}"
+done
+for f in lk_mutex_static_clean lk_rcu_unbarriered_clean fam_rcu_clean fam_rcu_alone; do
+	fixture_use "$f"
+	fixture_expect_clean "$f"
+done
 fixture_use iounmap
 fixture_expect_rule iounmap pci.iounmap-null
 fixture_expect_injected iounmap

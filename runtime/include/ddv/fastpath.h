@@ -21,6 +21,7 @@
 #endif
 
 #include <ddv/slot.h>
+#include <ddv/area.h>
 
 /*
  * A call into ddv.ko with the call record: on a copy. Taking the record's
@@ -388,34 +389,31 @@ static __always_inline u64 ddv_current_task(void)
 /*
  * ddv_in_driver(p) in rules (ddv-rules(5)): does p lie in a module of the
  * calling driver (its text, read-only data or data, core or init; a family's
- * members)? ddv.ko publishes per driver two ranges, its modules' core memory
- * and their init memory (the hull of each), and exact when they hold nothing
- * else (6.1's layouts: one allocation each, one module). An address outside
- * both (the heap, the kernel's text and data, a struct device's lock) costs
- * two compares; one inside asks ddv.ko (each module's within_module) unless
- * exact. ddv_current_driver(): current_driver in rules, the driver's id, a
- * key for per-driver state.
+ * members)? ddv.ko publishes per driver the list of its modules' allocations
+ * (ddv/area.h). An address below the module area (the heap, the kernel's
+ * text and data, a struct device's lock) costs one compare; one above it is
+ * tested against each range, the module's data first: a DEFINE_MUTEX is
+ * found by the first. A list too long for the area (a family of several
+ * modules since 6.4) asks ddv.ko. ddv_current_driver(): current_driver in
+ * rules, the driver's id, a key for per-driver state.
  */
-struct ddv_dut_area {
-	unsigned long core_lo, core_len, init_lo, init_len;
-	bool exact;
-};
 extern struct ddv_dut_area ddv_dut_areas[DDV_MAX_DUTS];
 bool __ddv_in_driver(u16 dut, unsigned long addr);
 
 #ifdef __KERNEL__
 static __always_inline bool ddv_in_driver(const struct ddv_call *call, u64 addr)
 {
-	const struct ddv_dut_area *a = &ddv_dut_areas[call->dut];
 	unsigned long p = (unsigned long)addr;
+	int in;
 
 	/* Modules lie above the kernel's image and the direct map: the heap fails one compare. */
 	if (likely(p < MODULES_VADDR))
 		return false;
-	if (likely(p - READ_ONCE(a->core_lo) >= READ_ONCE(a->core_len) &&
-		   p - READ_ONCE(a->init_lo) >= READ_ONCE(a->init_len)))
-		return false;
-	return READ_ONCE(a->exact) || __ddv_in_driver(call->dut, p);
+	/* The module area is 1 GiB: the offset is 32 bits (ddv.ko's BUILD_BUG_ON). */
+	in = ddv_area_find(&ddv_dut_areas[call->dut], (u32)(p - MODULES_VADDR));
+	if (likely(in >= 0))
+		return in;
+	return __ddv_in_driver(call->dut, p);
 }
 
 static __always_inline u64 ddv_current_driver(const struct ddv_call *call)

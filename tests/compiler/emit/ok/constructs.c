@@ -1434,8 +1434,6 @@ static __always_inline void ddv_b_demo_defer(struct ddv_call *ddv_call, struct r
 {
 	/* constructs.ddv:183:2: if */
 	if (ddv_in_driver(ddv_call, (u64)(unsigned long)(func))) {
-		if (DDV_RARE(ddv_call, -EAGAIN))
-			goto ddv_restart;
 		/* constructs.ddv:184:3: if */
 		{
 			int ddv_f0;
@@ -1445,6 +1443,8 @@ static __always_inline void ddv_b_demo_defer(struct ddv_call *ddv_call, struct r
 				goto ddv_restart;
 			if (!((ddv_f0 == 0))) {
 				/* constructs.ddv:185:4: object operation */
+				if (DDV_RARE(ddv_call, -EAGAIN))
+					goto ddv_restart;
 				{
 					u64 ddv_fv[DDV_MAX_FIELDS] = { 0 };
 					int ddv_rc;
