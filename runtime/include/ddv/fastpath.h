@@ -637,20 +637,23 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 {
 	if (!(type & DDV_TYPE_IMPORT)) {
 		/* Not a u16 sum: the index would be truncated (two more instructions). */
-		unsigned long gt = (unsigned long)call->pack->type_base + type;
+		unsigned long base = call->pack->type_base, gt;
 		u8 gate;
 
 		/* Two reads of the byte: the first one a cmpb, the usual answer. */
-		if (likely(!DDV_FLAG(ddv_type_used[gt]))) {
+		if (likely(!DDV_FLAG(ddv_type_used[base + type]))) {
 			if (unlikely(call->attached))
 				call->missed = 1;	/* the object may predate the attach */
 			return -ENOENT;
 		}
 		/*
-		 * The type's id read again here: else the compiler computes
-		 * it before the test above, on the usual path (one more lea).
+		 * The type's id from the base already in a register, made
+		 * opaque here: else the compiler computes it before the test
+		 * above, on the usual path (one more lea), or loads the base
+		 * again (two more here).
 		 */
-		gt = (unsigned long)READ_ONCE(call->pack->type_base) + type;
+		asm("" : "+r" (base));
+		gt = base + type;
 		DDV_GTYPE_FITS(gt);
 		gate = READ_ONCE(ddv_type_used[gt]);
 		if (likely((gate & 1) && !call->attached)) {
