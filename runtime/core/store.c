@@ -219,15 +219,13 @@ entry_to_obj(const struct ddv_slot *e, u64 meta, struct store_obj *o)
 	o->state = (u8)(meta >> 32);
 }
 
-static __always_inline void entry_write(struct ddv_slot *e, u32 hash, u64 site,
-					const u64 *fields)
+static __always_inline void entry_write(struct ddv_slot *e, u64 site, const u64 *fields)
 {
 	e->site = site;
 	if (fields)
 		memcpy(e->fields, fields, sizeof(e->fields));
 	else
 		memset(e->fields, 0, sizeof(e->fields));
-	e->hash = hash;
 }
 
 /*
@@ -251,7 +249,7 @@ static noinline int seg_insert_locked(struct store *s, struct store_segment *seg
 			if (!ENV_CAS_FULL(e->meta, m, ddv_meta_next_gen(m) | STORE_TYPE_HELD))
 				continue;	/* a lock-free insert took it: look again */
 			e->key = key;
-			entry_write(e, hash, site, fields);
+			entry_write(e, site, fields);
 			ENV_STORE_RELEASE(e->meta, DDV_META(type, owner, state) |
 					  ddv_meta_next_gen(ddv_meta_next_gen(m)));
 			if (i + 1 > seg->max_probe)
@@ -299,13 +297,18 @@ static noinline void seg_close_hole(struct store *s, struct store_segment *seg,
 			break;
 		if (meta_type(m) == STORE_TYPE_CLAIMED)
 			continue;
-		home = ek->hash & mask;
+		/*
+		 * Its home from its type and key, read before the hold: a
+		 * change of the slot meanwhile changes its meta, which fails
+		 * the hold (ddv/slot.h keeps no hash).
+		 */
+		home = store_hash(meta_type(m), ek->key) & mask;
 		if (((k - home) & mask) < ((k - j) & mask))
 			continue;	/* its home lies in (j, k]: it stays */
 		if (!slot_hold(ek, &m))
 			break;		/* deleted lock-free: nothing beyond crossed it */
 		base[j].key = ek->key;
-		entry_write(&base[j], ek->hash, ek->site, ek->fields);
+		entry_write(&base[j], ek->site, ek->fields);
 		slot_release(&base[j], m);
 		j = k;
 	}
@@ -429,8 +432,8 @@ static __always_inline int store_insert_inline(struct store *s, u16 type, u64 ke
 
 	if (unlikely(!store_type_live(type)))
 		return -EINVAL;
-	if (likely(ddv_slot_claim(&s->slots[hash & s->cap_mask], hash, type, key, owner, state,
-				  site, fields, 4)))
+	if (likely(ddv_slot_claim(&s->slots[hash & s->cap_mask], type, key, owner, state, site,
+				  fields, 4)))
 		ret = 0;
 	else {
 		seg = seg_of(s, hash);

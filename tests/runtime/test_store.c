@@ -689,7 +689,7 @@ static struct ddv_slot *home_of(struct store *s, u16 type, u64 key)
  * The inline create (fastpath.h ddv_obj_create) claims with words summed from
  * parts kept ready: its pack's (type_base), its driver's and its type's
  * constant. They must make the very meta ddv_slot_claim does, PASSED set
- * meanwhile kept, and the hash word's upper half the slot's hash.
+ * meanwhile kept.
  */
 Test(store, claim_words_in_parts)
 {
@@ -698,16 +698,14 @@ Test(store, claim_words_in_parts)
 	const u16 base = 40, type = 3, owner = 5;
 	const u8 state = 2;
 	const u64 key = 0xffff888012345600ull;
-	u64 product = ddv_slot_product(base + type, key);
 	struct ddv_slot *e = home_of(s, base + type, key);
 	struct store_obj o;
 
-	cr_assert(ddv_slot_claim_add(e, product, key, DDV_CLAIM_ADD(base) + ((u64)type << 16),
+	cr_assert(ddv_slot_claim_add(e, key, DDV_CLAIM_ADD(base) + ((u64)type << 16),
 				     DDV_PUBLISH_ADD(base, 0, 0) + DDV_PUBLISH_OWNER(owner) +
 				     DDV_PUBLISH_TYPE(type) + ((u64)state << 32),
 				     0x80001234u, f, 1));
 	cr_assert_eq(e->meta & ~DDV_META_GEN, DDV_META(base + type, owner, state));
-	cr_assert_eq(e->hash, ddv_slot_hash(base + type, key));
 	cr_assert_eq(store_lookup(s, base + type, key, &o), 0);
 	cr_assert_eq(o.owner, owner);
 	cr_assert_eq(o.state, state);
@@ -717,7 +715,7 @@ Test(store, claim_words_in_parts)
 	cr_assert_eq(e->meta, m & DDV_META_GEN);
 
 	/* A PASSED set between the claim and the publish (a locked insert going past) stays. */
-	cr_assert(ddv_slot_claim_add(e, product, key, DDV_CLAIM_ADD(base + type), 0, 0, f, 1));
+	cr_assert(ddv_slot_claim_add(e, key, DDV_CLAIM_ADD(base + type), 0, 0, f, 1));
 	e->meta |= DDV_META_PASSED;
 	__atomic_add_fetch(&e->meta, DDV_PUBLISH_ADD(base + type, owner, state), __ATOMIC_RELEASE);
 	cr_assert_eq(e->meta & ~DDV_META_GEN, DDV_META(base + type, owner, state) | DDV_META_PASSED);
@@ -751,13 +749,11 @@ Test(store, take_seen_only_the_object_read)
 	 * same state, on the lock-free path another CPU's inline unmap and map
 	 * take: only the generation tells them apart, and the stale take fails.
 	 */
-	cr_assert(ddv_slot_claim(e, ddv_slot_hash(40, 0xabc000), 40, 0xabc000, 1, 0, 0x80001234u,
-				 f, 2));
+	cr_assert(ddv_slot_claim(e, 40, 0xabc000, 1, 0, 0x80001234u, f, 2));
 	cr_assert_eq(ddv_slot_read(e, 40, 0xabc000, &m, g, 2), 0);
 	cr_assert(ddv_slot_take(e, 40, 0xabc000, -1, NULL));
 	f[0] = 2048;
-	cr_assert(ddv_slot_claim(e, ddv_slot_hash(40, 0xabc000), 40, 0xabc000, 1, 0, 0x80001234u,
-				 f, 2));
+	cr_assert(ddv_slot_claim(e, 40, 0xabc000, 1, 0, 0x80001234u, f, 2));
 	cr_assert_eq(ddv_slot_read(e, 40, 0xabc000, &m2, g, 2), 0);
 	cr_assert_eq(m2 & ~DDV_META_GEN, m & ~DDV_META_GEN, "the same type, owner and state");
 	cr_assert_neq(m2, m);
@@ -791,4 +787,81 @@ Test(store, take_seen_only_the_object_read)
 	cr_assert_not(ddv_slot_take_seen(e, m | DDV_META_PASSED));
 	cr_assert(ddv_slot_take_seen(e, m));
 	cr_assert_eq(store_lookup(s, 40, 0xabc000, NULL), -ENOENT);
+}
+
+/*
+ * A slot keeps no hash (ddv/slot.h): the lock-free claim writes meta, key,
+ * site and fields only, and a delete's backward shift computes each entry's
+ * home from its type and key. An entry claimed lock-free in its home slot
+ * inside a cluster must stay there when a delete before it shifts the
+ * cluster, and an entry displaced past it must come back to its home; an
+ * index entry (whose links hash as link 0) must keep its place too.
+ */
+static u64 key_with_home(struct store *s, u16 type, u32 home, u64 from)
+{
+	for (u64 k = from;; k += 64)
+		if ((ddv_slot_hash(type, k) & s->cap_mask) == home)
+			return k;
+}
+
+Test(store, shift_finds_homes_from_type_and_key)
+{
+	struct store *s = new_store(1024);
+	u64 f[DDV_MAX_FIELDS] = { 4096, 1, 0, 0 }, g[DDV_MAX_FIELDS], m;
+	u32 h = ddv_slot_hash(40, 0xabc000) & s->cap_mask;
+	u64 ka = 0xabc000, kx, kb;
+	struct store_obj o;
+
+	/* Room for three slots after h in its segment: no wrap in this cluster. */
+	if ((h & s->seg_mask) + 3 > s->seg_mask) {
+		ka = key_with_home(s, 40, h & ~s->seg_mask, 0x100000);
+		h = h & ~s->seg_mask;
+	}
+	kx = key_with_home(s, 41, h + 1, 0x200000);
+	kb = key_with_home(s, 42, h, 0x300000);
+
+	/* X claimed lock-free in its home h + 1, A the same in h. */
+	cr_assert(ddv_slot_claim(&s->slots[h + 1], 41, kx, 1, 0, 0x80001234u, f, 2));
+	cr_assert(ddv_slot_claim(&s->slots[h], 40, ka, 1, 0, 0x80001234u, f, 2));
+	/* B, home h, goes past A and X to h + 2 (the store's locked insert). */
+	f[0] = 8192;
+	cr_assert_eq(store_insert(s, 42, kb, 2, 0, 0x80005678u, f, NULL), 0);
+	cr_assert_eq(ddv_slot_read(&s->slots[h + 2], 42, kb, &m, g, 2), 0);
+
+	/* A's delete (PASSED: the locked one) shifts: B back home, X stays. */
+	cr_assert_eq(store_delete(s, 40, ka, NULL), 0);
+	cr_assert_eq(ddv_slot_read(&s->slots[h], 42, kb, &m, g, 2), 0, "B is back in its home");
+	cr_assert_eq(g[0], 8192);
+	cr_assert_eq(ddv_slot_read(&s->slots[h + 1], 41, kx, &m, g, 2), 0, "X stayed in its home");
+	cr_assert_eq(g[0], 4096);
+	cr_assert_eq((u16)s->slots[h + 2].meta, STORE_TYPE_EMPTY);
+	cr_assert_eq(store_lookup(s, 41, kx, &o), 0);
+	cr_assert_eq(store_lookup(s, 42, kb, &o), 0);
+	cr_assert_eq(o.owner, 2);
+	cr_assert_eq(store_lookup(s, 40, ka, NULL), -ENOENT);
+	assert_empty_slots_hold_only_a_generation(s);
+}
+
+/* Index entries: every link of a page's chain hashes as link 0, moved or not. */
+Test(store, shift_keeps_index_entries_findable)
+{
+	struct store *s = new_store(1024);
+	u64 base = 0x7f0000000000ull, k;
+	int n = 0;
+
+	store_set_contained(s, 50);
+	/* Objects on many pages, then half of them gone: shifts through the index. */
+	for (k = 0; k < 300; k++)
+		cr_assert_eq(store_insert(s, 50, base + k * 4096 + 64, 1, 0, 0x80001234u, NULL, NULL), 0);
+	for (k = 0; k < 300; k += 2)
+		cr_assert_eq(store_delete(s, 50, base + k * 4096 + 64, NULL), 0);
+	for (k = 0; k < 300; k++) {
+		struct store_obj o;
+		int r = store_find_inside(s, 50, base + k * 4096, base + (k + 1) * 4096, &o);
+
+		cr_assert_eq(r, k % 2 ? 0 : -ENOENT, "page %llu", (unsigned long long)k);
+		n += r == 0;
+	}
+	cr_assert_eq(n, 150);
+	assert_empty_slots_hold_only_a_generation(s);
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench-load.sh: VM test: scripts/bench-load's short run (one round, e1000 and null_blk): both ratio lines with sane figures, the checked path taken, no finding, no kernel warning.
+# bench-load.sh: VM test: scripts/bench-load's short run (one round, e1000 and null_blk): the three ratio lines with sane figures, the checked path taken, no finding, no kernel warning.
 #
 # Not a measurement (one round of a few thousand operations): the figures' bounds are wide
 # (ratio 0.3-1.5); what fails is a line missing, a ddv round that never went through the
@@ -28,6 +28,10 @@ ratio_ok() {
 	} END { exit !(seen && ok) }' "$vm_work/bench.out"
 }
 check_host "net: ratio line, through the wrappers, sane ratio" ratio_ok net 0.3 1.5
+# The socket stack's datagrams through the user-network NIC, to the host's sink.
+check_host "net-udp: ratio line, through the wrappers, sane ratio" ratio_ok net-udp 0.3 1.5
+check_host "net-udp: the host's sink got datagrams" \
+	grep -qE '^net-udp: .*; the host got [1-9][0-9]* of the [1-9][0-9]* datagrams sent;' "$vm_work/bench.out"
 # null_blk (the default disk) completes inline: its figure is exact, as net's.
 check_host "blk: null_blk's ratio line, through the wrappers, sane ratio" ratio_ok blk 0.3 1.5
 check_host "figures are guest instructions (-icount)" grep -q 'guest instructions (-icount)' "$vm_work/bench.out"

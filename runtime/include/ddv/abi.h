@@ -268,7 +268,8 @@ struct ddv_obj {
 	u8 state;
 	/*
 	 * The inline lookup's: the home slot it read the object in and that
-	 * slot's meta then (ddv_obj_destroy_found); slot NULL otherwise.
+	 * slot's meta then (ddv_obj_destroy_found), while the type's gate was
+	 * open for inline destroys; slot NULL otherwise.
 	 */
 	struct ddv_slot *slot;
 	u64 meta;

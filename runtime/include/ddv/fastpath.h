@@ -569,6 +569,13 @@ static __always_inline struct ddv_slot *ddv_slot_home(u16 gt, u64 key)
 }
 
 /*
+ * A global type id, pack->type_base + type: ddv.ko gives a pack its range
+ * below DDV_MAX_TYPES (pack.c free_range), so it fits the store's u16 type
+ * and the hash (a u16) takes it without a zero extension.
+ */
+#define DDV_GTYPE_FITS(gt) do { if ((gt) > 0xffff) __builtin_unreachable(); } while (0)
+
+/*
  * The gate of the inline create and destroy: one byte. The type is the
  * generated code's constant, one of the pack's (ddv.ko checks it on the
  * out-of-line path) or an import, which is always out of line (its global id
@@ -586,13 +593,16 @@ static __always_inline int ddv_obj_create(struct ddv_call *call, u16 type, u64 k
 					  int nfields)
 {
 	if (!old && ddv_obj_inline(call, type)) {
-		u16 gt = call->pack->type_base + type;
-		u64 product = ddv_slot_product(gt, key);
-		struct ddv_slot *e = ddv_slot_home_of(product);
+		unsigned long gt = (unsigned long)call->pack->type_base + type;
+		u64 product;
+		struct ddv_slot *e;
+
+		DDV_GTYPE_FITS(gt);
+		product = ddv_slot_product(gt, key);
+		e = ddv_slot_home_of(product);
 
 		/* The meta words: the pack's, the driver's and the type's constant parts summed. */
-		if (likely(ddv_slot_claim_add(e, product, key,
-					      call->pack->meta_claim + ((u64)type << 16),
+		if (likely(ddv_slot_claim_add(e, key, call->pack->meta_claim + ((u64)type << 16),
 					      call->pack->meta_publish +
 					      ddv_dut_meta[(unsigned long)call->dut] +
 					      DDV_PUBLISH_TYPE(type) + ((u64)state << 32),
@@ -627,9 +637,10 @@ static __always_inline int ddv_obj_destroy(struct ddv_call *call, u16 type, u64 
 {
 	if (!old && ddv_obj_inline(call, type) &&
 	    !(size_field >= 0 && !call->no_contained && ddv_contained_live)) {
-		u16 gt = call->pack->type_base + type;
+		unsigned long gt = (unsigned long)call->pack->type_base + type;
 		u64 size = 0;
 
+		DDV_GTYPE_FITS(gt);
 		if (likely(ddv_slot_take(ddv_slot_home(gt, key), gt, key, size_field, &size))) {
 			if (size_field >= 0 && size_field < DDV_MAX_FIELDS)
 				this_cpu_add(ddv_bytes_freed, size);
@@ -666,20 +677,26 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 {
 	if (!(type & DDV_TYPE_IMPORT)) {
 		/* Not a u16 sum: the index would be truncated (two more instructions). */
-		unsigned long gt = (unsigned long)call->pack->type_base + type;
+		unsigned long base = call->pack->type_base, gt;
+		u8 gate;
 
 		/* Two reads of the byte: the first one a cmpb, the usual answer. */
-		if (likely(!DDV_FLAG(ddv_type_used[gt]))) {
+		if (likely(!DDV_FLAG(ddv_type_used[base + type]))) {
 			if (unlikely(call->attached))
 				call->missed = 1;	/* the object may predate the attach */
 			return -ENOENT;
 		}
 		/*
-		 * The type's id read again here: else the compiler computes
-		 * it before the test above, on the usual path (one more lea).
+		 * The type's id from the base already in a register, made
+		 * opaque here: else the compiler computes it before the test
+		 * above, on the usual path (one more lea), or loads the base
+		 * again (two more here).
 		 */
-		gt = (unsigned long)READ_ONCE(call->pack->type_base) + type;
-		if (likely((READ_ONCE(ddv_type_used[gt]) & 1) && !call->attached)) {
+		asm("" : "+r" (base));
+		gt = base + type;
+		DDV_GTYPE_FITS(gt);
+		gate = READ_ONCE(ddv_type_used[gt]);
+		if (likely((gate & 1) && !call->attached)) {
 			struct ddv_slot *e = ddv_slot_home(gt, key);
 			u64 meta;
 
@@ -695,7 +712,8 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
 				out->type = type;
 				out->dut = (u16)(meta >> 16);
 				out->state = (u8)(meta >> 32);
-				out->slot = e;
+				/* The destroy's gate, read here (ddv_obj_destroy_found). */
+				out->slot = gate == DDV_TYPE_USED_INLINE ? e : NULL;
 				out->meta = meta;
 			}
 			if (likely(rc != -EAGAIN))
@@ -713,15 +731,19 @@ static __always_inline int ddv_obj_lookup(struct ddv_call *call, u16 type, u64 k
  * mapping): while the object is still in the slot the inline lookup read it
  * in, one cmpxchg from the meta read then (ddv/slot.h ddv_slot_take_seen),
  * with no second hash and read of the slot. The type and key are tested
- * (constants the compiler folds when found is that lookup), the gate and
- * ddv_contained_live as ddv_obj_destroy tests them; else, or when the slot
- * changed meanwhile, ddv_obj_destroy.
+ * (constants the compiler folds when found is that lookup), and
+ * ddv_contained_live as ddv_obj_destroy tests it; else, or when the slot
+ * changed meanwhile, ddv_obj_destroy. The gate is the lookup's reading
+ * (found->slot is set only while it was open for inline destroys, one test
+ * less here): ddv.ko closes it without waiting for the calls in flight
+ * (objects.c inline_gate_close), so a call under way may destroy inline
+ * after a close whichever of its tests read the gate; reading it at the
+ * lookup widens that window within the one call and opens no other.
  */
 static __always_inline int ddv_obj_destroy_found(struct ddv_call *call, u16 type, u64 key,
 						 const struct ddv_obj *found, int size_field)
 {
 	if (found->slot && found->type == type && found->key == key &&
-	    ddv_obj_inline(call, type) &&
 	    !(size_field >= 0 && !call->no_contained && ddv_contained_live) &&
 	    likely(ddv_slot_take_seen(found->slot, found->meta))) {
 		if (size_field >= 0 && size_field < DDV_MAX_FIELDS)

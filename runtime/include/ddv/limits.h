@@ -8,7 +8,7 @@
 #ifndef DDV_LIMITS_H
 #define DDV_LIMITS_H
 
-#define DDV_ABI_VERSION 19	/* struct ddv_pack and the descriptors, the call protocol */
+#define DDV_ABI_VERSION 20	/* struct ddv_pack and the descriptors, the call protocol */
 #define DDV_CATALOG_FORMAT 1	/* the catalog text's first line: "# ddv message catalog 1" */
 #define DDV_CATALOG_SECTION ".ddv_catalog"	/* the pack module's section of the catalog text */
 #define DDV_MAX_FIELDS 4	/* u64 fields of one object */

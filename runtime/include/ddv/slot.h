@@ -36,18 +36,11 @@ struct ddv_slot {
 	u64 key;
 	u64 site;
 	u64 fields[4];			/* DDV_MAX_FIELDS */
-	union {
-		/*
-		 * A claim writes a word whose upper half is the hash (a hash
-		 * product is one: ddv_slot_product), so that the inline create
-		 * stores the product as it is, without a shift.
-		 */
-		u64 hash_word;
-		struct {
-			u32 hash_low;		/* nothing reads it */
-			u32 hash;		/* cached: backward-shift deletion needs its home */
-		};
-	};
+	/*
+	 * No hash kept: a delete's backward shift, the one reader of an
+	 * entry's home, computes it from the type and key it moves (store.c
+	 * seg_close_hole), so a claim writes one word less.
+	 */
 } __attribute__((aligned(64)));
 
 /* Slot states that are not object types (the store's enum store_reserved_type). */
@@ -119,17 +112,16 @@ static inline bool ddv_cas128(u64 *p, u64 old[2], u64 new_lo, u64 new_hi)
 	 DDV_SLOT_CLAIMED)
 
 /*
- * Claims the empty slot e for key, its meta old + claim_add, and fills it, the
- * hash the upper half of hash_word; publishes it with publish_add
- * (DDV_CLAIM_ADD, DDV_PUBLISH_ADD above).
+ * Claims the empty slot e for key, its meta old + claim_add, and fills it;
+ * publishes it with publish_add (DDV_CLAIM_ADD, DDV_PUBLISH_ADD above).
  * False when it is not empty or was taken meanwhile: the caller takes the
  * store's locked path. Only the first nfields fields are written (the type's
  * own: nothing reads the others of its objects; a wrapper's constant, so a
  * heap block's claim writes one field, not four).
  */
 static inline __attribute__((__always_inline__)) bool
-ddv_slot_claim_add(struct ddv_slot *e, u64 hash_word, u64 key, u64 claim_add, u64 publish_add,
-		   u64 site, const u64 *fields, int nfields)
+ddv_slot_claim_add(struct ddv_slot *e, u64 key, u64 claim_add, u64 publish_add, u64 site,
+		   const u64 *fields, int nfields)
 {
 	int f;
 
@@ -143,7 +135,6 @@ ddv_slot_claim_add(struct ddv_slot *e, u64 hash_word, u64 key, u64 claim_add, u6
 	e->site = site;
 	for (f = 0; f < 4 && f < nfields; f++)
 		e->fields[f] = fields ? fields[f] : 0;
-	e->hash_word = hash_word;
 	/* Publish: one atomic add keeps PASSED, which a locked insert may set meanwhile. */
 	__atomic_add_fetch(&e->meta, publish_add, __ATOMIC_RELEASE);
 	return true;
@@ -151,10 +142,10 @@ ddv_slot_claim_add(struct ddv_slot *e, u64 hash_word, u64 key, u64 claim_add, u6
 
 /* ddv_slot_claim_add() for (type, key), owner and state. */
 static inline __attribute__((__always_inline__)) bool
-ddv_slot_claim(struct ddv_slot *e, u32 hash, u16 type, u64 key, u16 owner, u8 state, u64 site,
+ddv_slot_claim(struct ddv_slot *e, u16 type, u64 key, u16 owner, u8 state, u64 site,
 	       const u64 *fields, int nfields)
 {
-	return ddv_slot_claim_add(e, (u64)hash << 32, key, DDV_CLAIM_ADD(type),
+	return ddv_slot_claim_add(e, key, DDV_CLAIM_ADD(type),
 				  DDV_PUBLISH_ADD(type, owner, state), site, fields, nfields);
 }
 
