@@ -52,6 +52,11 @@ check_PROGRAMS += tests/runtime/test_area
 TESTS += tests/runtime/test_area
 tests_runtime_test_area_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS)
 tests_runtime_test_area_LDADD = $(RUNTIME_TEST_LIBS)
+# store.c compiled in, with a hook between a shift's reads.
+check_PROGRAMS += tests/runtime/test_store_race
+TESTS += tests/runtime/test_store_race
+tests_runtime_test_store_race_CPPFLAGS = $(RUNTIME_TEST_CPPFLAGS) -I$(srcdir)/runtime/core
+tests_runtime_test_store_race_LDADD = $(RUNTIME_TEST_LIBS)
 # --- end of runtime core units
 
 # --- compiler (tests/compiler/): units, pass-by-pass cases, robustness, generated/ freshness, kbuild.

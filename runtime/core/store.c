@@ -5,6 +5,11 @@
  */
 #include "store.h"
 
+/* tests/runtime/test_store_race.c: another CPU's lock-free work between a shift's reads. */
+#ifndef STORE_SHIFT_RACE
+#define STORE_SHIFT_RACE(slot, meta) do { } while (0)
+#endif
+
 /*
  * Slots per segment: small tables keep 64 (so a few CPUs rarely meet on one
  * lock), big ones 1024 (fills stay even: a segment fills up when the whole
@@ -292,21 +297,26 @@ static noinline void seg_close_hole(struct store *s, struct store_segment *seg,
 
 		k = (k + 1) & mask;
 		ek = &base[k];
+again:
 		m = meta_load(ek);
 		if (meta_type(m) == STORE_TYPE_EMPTY)
 			break;
 		if (meta_type(m) == STORE_TYPE_CLAIMED)
 			continue;
-		/*
-		 * Its home from its type and key, read before the hold: a
-		 * change of the slot meanwhile changes its meta, which fails
-		 * the hold (ddv/slot.h keeps no hash).
-		 */
-		home = store_hash(meta_type(m), ek->key) & mask;
+		STORE_SHIFT_RACE(ek, m);
+		/* Its home from its type and key (ddv/slot.h keeps no hash). */
+		home = store_hash(meta_type(m), ENV_READ(ek->key)) & mask;
 		if (((k - home) & mask) < ((k - j) & mask))
 			continue;	/* its home lies in (j, k]: it stays */
-		if (!slot_hold(ek, &m))
-			break;		/* deleted lock-free: nothing beyond crossed it */
+		/*
+		 * Held from the very meta the home was computed with: the key
+		 * may be another object's, taken and made lock-free between
+		 * the two reads (in its home then). A slot changed meanwhile
+		 * is read again; emptied, nothing beyond it crossed it.
+		 */
+		if (!ENV_CAS_FULL(ek->meta, m, (m & DDV_META_PASSED) | ddv_meta_next_gen(m) |
+				  STORE_TYPE_HELD))
+			goto again;
 		base[j].key = ek->key;
 		entry_write(&base[j], ek->site, ek->fields);
 		slot_release(&base[j], m);
