@@ -169,6 +169,8 @@ int __ddv_register_pack(struct ddv_pack *pack, struct module *owner)
 		;
 	fbase = free_range((void *const *)&ddv_funcs[0].pack, sizeof(ddv_funcs[0]), 0,
 			   DDV_MAX_FUNCS, pack->nfuncs);
+	/* A global type id fits 16 bits: the wrappers tell the compiler so (DDV_GTYPE_FITS). */
+	BUILD_BUG_ON(DDV_MAX_TYPES > 0x10000);
 	tbase = free_range((void *const *)ddv_types, sizeof(ddv_types[0]),
 			   STORE_TYPE_FIRST_PACK, DDV_MAX_TYPES, pack->ntypes);
 	if (id == DDV_MAX_PACKS || fbase < 0 || tbase < 0) {

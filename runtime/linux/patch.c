@@ -417,10 +417,7 @@ void ddv_patch_put_refs(struct ddv_dut *dut)
 /*
  * ddv_dut_areas[dut] (ddv/area.h): the loaded members' allocations, core, and
  * init while their init text is known; every member's writable data first.
- * The ranges first, the count after them: a reader that read the count
- * before reads old ranges or new ones, each the driver's memory when read
- * (ranges past the new count are emptied). Too many ranges: the count says
- * to ask ddv.ko, and the ranges stay as they were.
+ * Too many ranges: the count says to ask ddv.ko (ddv_area_publish).
  */
 static void publish_area(struct ddv_dut *dut)
 {
@@ -446,14 +443,7 @@ static void publish_area(struct ddv_dut *dut)
 					      size[r % DDV_MOD_AREAS]);
 		}
 	}
-	if (!exact) {
-		WRITE_ONCE(a->n, DDV_AREA_INEXACT);
-		return;
-	}
-	for (r = 0; r < DDV_AREA_RANGES; r++)
-		WRITE_ONCE(a->r[r], r < n ? w[r] : 0);
-	smp_wmb();
-	WRITE_ONCE(a->n, n);
+	ddv_area_publish(a, w, n, exact);
 }
 
 /* ddv_in_driver() when dut's ranges do not fit its area: in one of its modules? Any context. */
@@ -461,14 +451,17 @@ bool __ddv_in_driver(u16 dut, unsigned long addr)
 {
 	const struct ddv_dut *d = &ddv_duts[dut < DDV_MAX_DUTS ? dut : 0];
 	unsigned int k;
+	bool in = false;
 
-	for (k = 0; k < READ_ONCE(d->nmembers); k++) {
+	/* A member going clears its mod, then waits for readers (dut_going's synchronize_rcu). */
+	rcu_read_lock();
+	for (k = 0; k < READ_ONCE(d->nmembers) && !in; k++) {
 		struct module *mod = READ_ONCE(d->members[k].mod);
 
-		if (mod && within_module(addr, mod))
-			return true;
+		in = mod && within_module(addr, mod);
 	}
-	return false;
+	rcu_read_unlock();
+	return in;
 }
 EXPORT_SYMBOL_GPL(__ddv_in_driver);
 
