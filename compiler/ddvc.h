@@ -267,6 +267,23 @@ enum stmt_kind {
 	S_FOREACH,	/* foreach T[v] inside H[k] { ... } */
 };
 
+/* A statement that changes an object (creates, ends, sets, adjusts or hands it on)? */
+static inline bool stmt_changes_object(enum stmt_kind kind)
+{
+	switch (kind) {
+	case S_CREATE:
+	case S_DESTROY:
+	case S_SET_STATE:
+	case S_SET_FIELD:
+	case S_ADJUST:
+	case S_TRANSFER:
+	case S_MANAGED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 struct stmt {
 	enum stmt_kind kind;
 	struct srcpos pos;

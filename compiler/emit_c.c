@@ -536,20 +536,10 @@ static bool change_then_more(const struct stmt *s, bool *seen)
 	for (; s; s = s->next) {
 		if (*seen)
 			return true;
-		switch (s->kind) {
-		case S_CREATE:
-		case S_DESTROY:
-		case S_SET_STATE:
-		case S_SET_FIELD:
-		case S_ADJUST:
-		case S_TRANSFER:
-		case S_MANAGED:
+		if (stmt_changes_object(s->kind))
 			*seen = true;
-			break;
-		default:
-			if (change_then_more(s->body, seen) || change_then_more(s->else_body, seen))
-				return true;
-		}
+		else if (change_then_more(s->body, seen) || change_then_more(s->else_body, seen))
+			return true;
 	}
 	return false;
 }
