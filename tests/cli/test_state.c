@@ -346,6 +346,33 @@ static void collect_frames(struct decoder *dec, const struct event *ev, void *da
 }
 
 /*
+ * Writes module first's symbols and kallsyms, and saves its two sites LOADS
+ * times (*gen: the last load's generation): site 0 a call at first_probe+0x10
+ * (.text+0x30), site 1 at first_init+0x8 in init text.
+ */
+static void save_first_sites(const char *symbols, const char *kallsyms, const char *path,
+			     const char *kpath, unsigned int loads, unsigned int *gen)
+{
+	struct site_table t = { 0 };
+
+	cr_assert_eq(write_whole_file(path, symbols, strlen(symbols)), 0);
+	cr_assert_eq(write_whole_file(kpath, kallsyms, strlen(kallsyms)), 0);
+	setenv("DDV_KALLSYMS", kpath, 1);
+	t.module = xstrdup("first");
+	t.nsites = t.cap = 2;
+	t.sites = xcalloc(2, sizeof(*t.sites));
+	t.sites[0] = (struct site){ .func = xstrdup("first_probe"), .func_offset = 0x10,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
+				    .section_offset = 0x30, .opcode = 0xe8 };
+	t.sites[1] = (struct site){ .func = xstrdup("first_init"), .func_offset = 0x8,
+				    .symbol = xstrdup("kfree"), .section = xstrdup(".init.text"),
+				    .section_offset = 0x8, .opcode = 0xe8, .init = true };
+	while (loads--)
+		cr_assert_eq(state_save_sites(1, &t, gen), 0);
+	site_table_free(&t);
+}
+
+/*
  * A driver's frames named from the symbols ddv load kept (modsyms.c), after
  * it is gone: a call site's record places its section, whichever CPU's ring
  * brought it; a record whose first frame /proc/kallsyms puts in ddv's own
@@ -367,7 +394,6 @@ Test(state, frames_named_from_the_kept_symbols)
 	static unsigned char mem0[4096], mem1[4096], frames[16384];
 	struct logring ring;
 	struct strbuf text = { 0 };
-	struct site_table t = { 0 };
 	char *path = state_path("symbols.first"), *kpath = state_path("kallsyms");
 	struct catalog cat;
 	struct rt_tables rt;
@@ -376,22 +402,7 @@ Test(state, frames_named_from_the_kept_symbols)
 	size_t n;
 	u64 ts = 1;
 
-	cr_assert_eq(write_whole_file(path, symbols, strlen(symbols)), 0);
-	cr_assert_eq(write_whole_file(kpath, kallsyms, strlen(kallsyms)), 0);
-	setenv("DDV_KALLSYMS", kpath, 1);
-	/* Site 0: a call at first_probe+0x10 (.text+0x30); site 1: in init text. */
-	t.module = xstrdup("first");
-	t.nsites = t.cap = 2;
-	t.sites = xcalloc(2, sizeof(*t.sites));
-	t.sites[0] = (struct site){ .func = xstrdup("first_probe"), .func_offset = 0x10,
-				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
-				    .section_offset = 0x30, .opcode = 0xe8 };
-	t.sites[1] = (struct site){ .func = xstrdup("first_init"), .func_offset = 0x8,
-				    .symbol = xstrdup("kfree"), .section = xstrdup(".init.text"),
-				    .section_offset = 0x8, .opcode = 0xe8, .init = true };
-	cr_assert_eq(state_save_sites(1, &t, &gen), 0);
-	cr_assert_eq(state_save_sites(1, &t, &gen), 0);
-	site_table_free(&t);
+	save_first_sites(symbols, kallsyms, path, kpath, 2, &gen);
 	catalog_init(&cat);
 	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
 	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
@@ -460,7 +471,6 @@ Test(state, frames_in_ddvs_own_modules_place_nothing)
 	static unsigned char mem[4096], frames[8192];
 	struct logring ring;
 	struct strbuf text = { 0 };
-	struct site_table t = { 0 };
 	char *path = state_path("symbols.first"), *kpath = state_path("kallsyms");
 	struct catalog cat;
 	struct rt_tables rt;
@@ -469,21 +479,7 @@ Test(state, frames_in_ddvs_own_modules_place_nothing)
 	size_t n;
 	u64 ts = 1;
 
-	cr_assert_eq(write_whole_file(path, symbols, strlen(symbols)), 0);
-	cr_assert_eq(write_whole_file(kpath, kallsyms, strlen(kallsyms)), 0);
-	setenv("DDV_KALLSYMS", kpath, 1);
-	/* Site 0: a call at first_probe+0x10 (.text+0x30); site 1: at first_init+0x8. */
-	t.module = xstrdup("first");
-	t.nsites = t.cap = 2;
-	t.sites = xcalloc(2, sizeof(*t.sites));
-	t.sites[0] = (struct site){ .func = xstrdup("first_probe"), .func_offset = 0x10,
-				    .symbol = xstrdup("kfree"), .section = xstrdup(".text"),
-				    .section_offset = 0x30, .opcode = 0xe8 };
-	t.sites[1] = (struct site){ .func = xstrdup("first_init"), .func_offset = 0x8,
-				    .symbol = xstrdup("kfree"), .section = xstrdup(".init.text"),
-				    .section_offset = 0x8, .opcode = 0xe8, .init = true };
-	cr_assert_eq(state_save_sites(1, &t, &gen), 0);
-	site_table_free(&t);
+	save_first_sites(symbols, kallsyms, path, kpath, 1, &gen);
 	catalog_init(&cat);
 	cr_assert_eq(catalog_parse(&cat, catalog_text, "t.msgs"), 0);
 	rt_tables_parse(&rt, "1 linux 1\n", "0 linux kfree kfree none 0\n");
